@@ -1,0 +1,135 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { serialiseBaseline } from '../core/baseline.js';
+import type { FailOn } from '../core/config.js';
+import { UsageError } from '../core/errors.js';
+import type { ScannerId } from '../core/finding.js';
+import { gateExitCode } from '../core/policy.js';
+import { runScan, type ScanResult } from '../engine/scan.js';
+import { writeHtml } from '../report/html.js';
+import { writeJson } from '../report/json.js';
+import { writeSarif } from '../report/sarif.js';
+import { writeText } from '../report/text.js';
+import { collectReport, parseFailOn, parseFormat, parseScannerList, type ReportFormat } from './options.js';
+import { createProgressDisplay } from './progress.js';
+
+interface ScanFlags {
+  scanners?: ScannerId[];
+  format: ReportFormat;
+  output?: string;
+  report?: Array<{ format: ReportFormat; file: string }>;
+  failOn?: FailOn;
+  baseline?: string;
+  writeBaseline?: string;
+  since?: string;
+  staged?: boolean;
+  history?: boolean;
+  offline?: boolean;
+  db?: string;
+  verify?: boolean;
+  prodOnly?: boolean;
+  libraryInputs?: boolean;
+  config?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export function registerScan(program: Command): void {
+  program
+    .command('scan')
+    .description('Scan a directory (or file) with every scanner that applies, report findings, and gate on severity.')
+    .argument('[path]', 'what to scan', '.')
+    .option('--scanners <list>', 'comma-separated scanners to run (default: every scanner that applies)', parseScannerList)
+    .option('-f, --format <format>', 'report format: text, json, sarif, html', parseFormat, 'text')
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .option('--report <format=file>', 'also write another report in the same run (repeatable), e.g. html=secloop.html', collectReport)
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, none (default: high)', parseFailOn)
+    .option('--baseline <file>', 'hide findings recorded in this baseline (they are reported as suppressed)')
+    .option('--write-baseline <file>', 'record the current findings as the baseline and exit 0')
+    .option('--since <gitref>', 'report only findings on lines added or changed since GITREF')
+    .option('--staged', 'scan only what is staged for commit (used by the pre-commit hook)')
+    .option('--history', 'also scan the whole git history for secrets')
+    .option('--offline', 'use no network: local advisory database only')
+    .option('--db <path>', 'advisory database: directory or zip of OSV JSON files')
+    .option('--verify', 'ask providers whether found credentials are live (network)')
+    .option('--prod-only', 'leave out development dependencies')
+    .option('--library-inputs', "treat a package's exported function parameters as attacker input (SAST)")
+    .option('--config <file>', 'configuration file (default: secloop.yaml at the root, if present)')
+    .option('-q, --quiet', 'no progress or notes on standard error')
+    .option('--no-color', 'no colour in the text report')
+    .action(async (target: string, flags: ScanFlags) => {
+      process.exitCode = await scanCommand(target, flags);
+    });
+}
+
+async function scanCommand(target: string, flags: ScanFlags): Promise<number> {
+  if (flags.staged && flags.since) throw new UsageError('--staged and --since cannot be used together');
+  const interactive = process.stderr.isTTY === true && !flags.quiet;
+  const progress = interactive ? createProgressDisplay(process.stderr) : undefined;
+  let result: ScanResult;
+  try {
+    result = await runScan({
+      target,
+      ...(flags.scanners ? { scanners: flags.scanners } : {}),
+      ...(flags.config ? { configFile: flags.config } : {}),
+      ...(flags.baseline ? { baselineFile: flags.baseline } : {}),
+      ...(flags.since ? { since: flags.since } : {}),
+      ...(flags.staged ? { staged: true } : {}),
+      options: {
+        ...(flags.history !== undefined ? { history: flags.history } : {}),
+        ...(flags.offline !== undefined ? { offline: flags.offline } : {}),
+        ...(flags.db ? { db: flags.db } : {}),
+        ...(flags.verify !== undefined ? { verify: flags.verify } : {}),
+        ...(flags.prodOnly !== undefined ? { prodOnly: flags.prodOnly } : {}),
+        ...(flags.libraryInputs !== undefined ? { libraryInputs: flags.libraryInputs } : {}),
+      },
+      ...(progress ? { onProgress: progress.update } : {}),
+    });
+  } finally {
+    progress?.stop();
+  }
+
+  if (flags.writeBaseline) {
+    writeFile(flags.writeBaseline, serialiseBaseline([...result.findings, ...result.suppressed.map((s) => s.finding)]));
+    if (!flags.quiet)
+      process.stderr.write(`secloop: wrote ${result.findings.length + result.suppressed.length} findings to baseline ${flags.writeBaseline}\n`);
+    return 0;
+  }
+
+  const color = flags.color !== false && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const render = (format: ReportFormat, toTerminal: boolean): string => {
+    switch (format) {
+      case 'text':
+        return writeText(result, { color: toTerminal && color });
+      case 'json':
+        return writeJson(result);
+      case 'sarif':
+        return writeSarif(result);
+      case 'html':
+        return writeHtml(result);
+    }
+  };
+
+  if (flags.output) writeFile(flags.output, render(flags.format, false));
+  else process.stdout.write(render(flags.format, true));
+  for (const extra of flags.report ?? []) writeFile(extra.file, render(extra.format, false));
+
+  if (!flags.quiet && (flags.output || flags.format !== 'text')) {
+    const notes = [`${result.findings.length} findings`];
+    if (result.suppressed.length) notes.push(`${result.suppressed.length} suppressed`);
+    if (result.warnings.length) notes.push(`${result.warnings.length} warnings`);
+    if (result.skipped.length) notes.push(`${result.skipped.length} files skipped`);
+    process.stderr.write(`secloop: ${notes.join(', ')}${flags.output ? ` (report: ${flags.output})` : ''}\n`);
+  }
+  return gateExitCode(result.findings, flags.failOn ?? result.config.failOn);
+}
+
+function writeFile(file: string, content: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, content);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}

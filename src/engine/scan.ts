@@ -1,0 +1,354 @@
+import { existsSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import { readBaseline } from '../core/baseline.js';
+import { loadConfig, type ResolvedConfig } from '../core/config.js';
+import { UsageError } from '../core/errors.js';
+import { compareFindings, isScannerId, SCANNER_IDS, type Finding, type ScannerFinding, type ScannerId } from '../core/finding.js';
+import { fingerprintAll, lineHash, normaliseLine } from '../core/fingerprint.js';
+import { Redactor } from '../core/redact.js';
+import { RuleCatalog } from '../core/rule.js';
+import { findSuppression, parseSuppressions, type InlineSuppression } from '../core/suppression.js';
+import { owaspFor } from '../core/taxonomy.js';
+import { allScanners } from '../scanners/registry.js';
+import type { Progress, ScanOptions, ScanWarning, Scanner } from '../scanners/scanner.js';
+import type { SkippedFile, WorkspaceFile } from '../workspace/files.js';
+import { Git, type ChangedLines } from '../workspace/git.js';
+import { singleFile, walk, type WalkEntry } from '../workspace/walk.js';
+import { Workspace } from '../workspace/workspace.js';
+
+export interface ScanRequest {
+  target: string;
+  scanners?: ScannerId[];
+  configFile?: string;
+  baselineFile?: string;
+  since?: string;
+  /** Scan only what is staged for commit (the pre-commit hook). */
+  staged?: boolean;
+  options?: Partial<ScanOptions>;
+  /** Progress events for a TTY display. */
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+  /** Scanners to use instead of the registry (tests). */
+  scannerSet?: readonly Scanner[];
+}
+
+export interface ProgressEvent {
+  scanner: ScannerId;
+  done: number;
+  total: number;
+}
+
+export type SuppressionKind = 'inSource' | 'external';
+
+export interface SuppressedFinding {
+  finding: Finding;
+  kind: SuppressionKind;
+  justification: string;
+}
+
+export interface ScanResult {
+  root: string;
+  config: ResolvedConfig;
+  scanners: ScannerId[];
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  warnings: ScanWarning[];
+  skipped: SkippedFile[];
+  filesScanned: number;
+  ignoredCount: number;
+  rules: RuleCatalog;
+  /** SARIF primaryLocationLineHash per fingerprint. */
+  lineHashes: Map<string, string>;
+  /** Code around each finding, secrets redacted, by fingerprint (for HTML). */
+  excerpts: Map<string, Excerpt>;
+  durationMs: number;
+  since?: string;
+}
+
+export interface Excerpt {
+  startLine: number;
+  lines: string[];
+}
+
+const EXCERPT_CONTEXT = 2;
+
+/** The scan pipeline: workspace -> scanners -> Finding -> policy. Writers format the result. */
+export async function runScan(request: ScanRequest): Promise<ScanResult> {
+  const started = performance.now();
+  const target = path.resolve(request.target);
+  const targetStat = statTarget(target);
+  const root = targetStat.isDirectory() ? target : path.dirname(target);
+  const config = loadConfig(root, request.configFile);
+  const baseline = request.baselineFile ? readBaseline(request.baselineFile) : new Set<string>();
+  const git = await Git.open(root);
+  const options: ScanOptions = {
+    history: request.options?.history ?? config.secrets.history ?? false,
+    offline: request.options?.offline ?? config.sca.offline ?? false,
+    verify: request.options?.verify ?? false,
+    prodOnly: request.options?.prodOnly ?? config.sca.prodOnly ?? false,
+    ...(request.options?.db ?? config.sca.db ? { db: request.options?.db ?? config.sca.db } : {}),
+    ...(request.options?.libraryInputs ?? config.sast.libraryInputs
+      ? { libraryInputs: request.options?.libraryInputs ?? config.sast.libraryInputs }
+      : {}),
+  };
+
+  let changed: ChangedLines | undefined;
+  let gitPrefix = '';
+  if (request.since || request.staged) {
+    if (!git) throw new UsageError(`${request.staged ? '--staged' : '--since'} needs a git repository, and ${root} is not in one`);
+    gitPrefix = await git.prefix();
+    changed = await git.changedLines(request.since ?? null, { staged: request.staged ?? false });
+  }
+
+  const workspace = await buildWorkspace(root, target, targetStat.isDirectory(), config, git, request.staged ?? false, gitPrefix);
+  const scanners = chooseScanners(request.scanners, config, request.scannerSet ?? allScanners());
+  const warnings: ScanWarning[] = [];
+  const redactor = new Redactor();
+  const rules = new RuleCatalog();
+  const raw: ScannerFinding[] = [];
+  const wanted = new Set<string>();
+  const signal = request.signal ?? new AbortController().signal;
+
+  for (const scanner of scanners) {
+    rules.add(scanner.rules());
+    const files = workspace.files.filter((file) => scanner.wants(file.path));
+    for (const file of files) wanted.add(file.path);
+    let done = 0;
+    const progress: Progress = {
+      tick(count = 1) {
+        done += count;
+        request.onProgress?.({ scanner: scanner.id, done, total: files.length });
+      },
+    };
+    request.onProgress?.({ scanner: scanner.id, done: 0, total: files.length });
+    try {
+      for await (const finding of scanner.scan({
+        root,
+        files,
+        config,
+        options,
+        git,
+        progress,
+        signal,
+        warn: (warning) => warnings.push({ scanner: scanner.id, ...warning }),
+        registerSecret: (value) => redactor.add(value),
+      })) {
+        raw.push(finding);
+      }
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      // A scanner bug must not hide the other scanners' findings; it is reported loudly.
+      warnings.push({ scanner: scanner.id, message: `scanner failed: ${(error as Error).message}` });
+    }
+  }
+
+  const filesByPath = new Map(workspace.files.map((file) => [file.path, file]));
+  const post = await postProcess(raw, config, filesByPath, redactor);
+  let { findings } = post;
+  const { lineHashes, excerpts, suppressionWarnings } = post;
+  warnings.push(...suppressionWarnings);
+
+  if (changed) {
+    findings = findings.filter((finding) => {
+      const lines = changed!.get(gitPrefix + finding.location.path);
+      return lines?.has(finding.location.startLine) ?? false;
+    });
+  }
+
+  const suppressed: SuppressedFinding[] = [];
+  const active: Finding[] = [];
+  for (const finding of findings) {
+    const inline = post.inlineByFingerprint.get(finding.fingerprint);
+    if (inline) suppressed.push({ finding, kind: 'inSource', justification: inline });
+    else if (baseline.has(finding.fingerprint)) suppressed.push({ finding, kind: 'external', justification: 'in baseline' });
+    else active.push(finding);
+  }
+  active.sort(compareFindings);
+  suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
+
+  return {
+    root,
+    config,
+    scanners: scanners.map((s) => s.id),
+    findings: active,
+    suppressed,
+    warnings: warnings.sort(compareWarnings),
+    skipped: workspace.skipped,
+    filesScanned: countScanned(wanted, workspace.skipped),
+    ignoredCount: workspace.ignoredCount,
+    rules,
+    lineHashes,
+    excerpts,
+    durationMs: performance.now() - started,
+    ...(request.since ? { since: request.since } : {}),
+  };
+}
+
+function statTarget(target: string) {
+  if (!existsSync(target)) throw new UsageError(`path does not exist: ${target}`);
+  try {
+    const stat = statSync(target);
+    accessSync(target, stat.isDirectory() ? fsConstants.R_OK | fsConstants.X_OK : fsConstants.R_OK);
+    if (!stat.isDirectory() && !stat.isFile()) throw new UsageError(`not a file or directory: ${target}`);
+    return stat;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read ${target}: ${(error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : String((error as Error).message)}`);
+  }
+}
+
+interface ScanWorkspace {
+  files: WorkspaceFile[];
+  skipped: SkippedFile[];
+  ignoredCount: number;
+}
+
+async function buildWorkspace(
+  root: string,
+  target: string,
+  isDirectory: boolean,
+  config: ResolvedConfig,
+  git: Git | null,
+  staged: boolean,
+  gitPrefix: string,
+): Promise<ScanWorkspace> {
+  if (staged && git) {
+    // The pre-commit hook scans what will be committed: the index, not the working tree.
+    const entries: WalkEntry[] = (await git.stagedPaths())
+      .filter((p) => p.startsWith(gitPrefix))
+      .map((p) => ({ path: p.slice(gitPrefix.length), absPath: path.join(root, p.slice(gitPrefix.length)), size: 0 }));
+    const workspace = new Workspace(entries, [], (entry) => git.readStaged(gitPrefix + entry.path));
+    return withIgnored(workspace, 0);
+  }
+  const walked = isDirectory
+    ? walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs })
+    : singleFile(target, config);
+  return withIgnored(new Workspace(walked.files, walked.skipped), walked.ignoredCount);
+}
+
+function withIgnored(workspace: Workspace, ignoredCount: number): ScanWorkspace {
+  return {
+    files: workspace.files,
+    get skipped() {
+      return workspace.skipped;
+    },
+    ignoredCount,
+  };
+}
+
+function chooseScanners(requested: ScannerId[] | undefined, config: ResolvedConfig, available: readonly Scanner[]): Scanner[] {
+  if (requested) {
+    for (const id of requested) {
+      if (!isScannerId(id)) throw new UsageError(`unknown scanner '${id}' (known: ${SCANNER_IDS.join(', ')})`);
+    }
+    const missing = requested.filter((id) => !available.some((s) => s.id === id));
+    if (missing.length > 0)
+      throw new UsageError(
+        `scanner ${missing.join(', ')} is not available in this version (available: ${available.map((s) => s.id).join(', ') || 'none'})`,
+      );
+    return available.filter((s) => requested.includes(s.id));
+  }
+  return available.filter((s) => config.scanners[s.id] !== false);
+}
+
+interface PostProcessed {
+  findings: Finding[];
+  lineHashes: Map<string, string>;
+  excerpts: Map<string, Excerpt>;
+  inlineByFingerprint: Map<string, string>;
+  suppressionWarnings: ScanWarning[];
+}
+
+/**
+ * Rule settings, OWASP mapping, fingerprints, inline suppressions and excerpts: each
+ * file with findings is read once more, here, and only those files.
+ */
+async function postProcess(
+  raw: readonly ScannerFinding[],
+  config: ResolvedConfig,
+  files: Map<string, WorkspaceFile>,
+  redactor: Redactor,
+): Promise<PostProcessed> {
+  const settled = raw.flatMap((finding) => {
+    const setting = config.rules[finding.ruleId];
+    if (setting && !setting.enabled) return [];
+    return [{ ...finding, severity: setting?.severity ?? finding.severity }];
+  });
+
+  const byPath = new Map<string, ScannerFinding[]>();
+  for (const finding of settled) {
+    const list = byPath.get(finding.location.path) ?? [];
+    list.push(finding);
+    byPath.set(finding.location.path, list);
+  }
+
+  const findings: Finding[] = [];
+  const lineHashes = new Map<string, string>();
+  const excerpts = new Map<string, Excerpt>();
+  const inlineByFingerprint = new Map<string, string>();
+  const suppressionWarnings: ScanWarning[] = [];
+
+  for (const [filePath, list] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const file = files.get(filePath);
+    const text = file ? await file.text() : null;
+    const lines = text?.split('\n') ?? [];
+    const suppressions: InlineSuppression[] = text ? parseSuppressions(text) : [];
+    const lineText = (n: number): string => lines[n - 1] ?? '';
+
+    const fingerprints = fingerprintAll(
+      list.map((f) => ({
+        ruleId: f.ruleId,
+        path: filePath,
+        key: f.fingerprintKey ?? normaliseLine(lineText(f.location.startLine)),
+        line: f.location.startLine,
+        ...(f.location.startColumn !== undefined ? { column: f.location.startColumn } : {}),
+      })),
+    );
+    const occurrences = new Map<string, number>();
+    list.forEach((scannerFinding, i) => {
+      const { fingerprintKey: _key, ...rest } = scannerFinding;
+      const finding: Finding = {
+        ...rest,
+        owasp: scannerFinding.owasp ?? owaspFor(scannerFinding.cwe),
+        fingerprint: fingerprints[i]!,
+        message: redactor.redact(scannerFinding.message),
+      };
+      findings.push(finding);
+      const normalised = normaliseLine(lineText(finding.location.startLine));
+      const occurrence = occurrences.get(normalised) ?? 0;
+      occurrences.set(normalised, occurrence + 1);
+      lineHashes.set(finding.fingerprint, lineHash(normalised, occurrence));
+      if (lines.length > 0) {
+        const start = Math.max(1, finding.location.startLine - EXCERPT_CONTEXT);
+        const end = Math.min(lines.length, (finding.location.endLine ?? finding.location.startLine) + EXCERPT_CONTEXT);
+        excerpts.set(finding.fingerprint, {
+          startLine: start,
+          lines: lines.slice(start - 1, end).map((line) => redactor.redact(line).slice(0, 400)),
+        });
+      }
+      const suppression = findSuppression(suppressions, finding.ruleId, finding.location.startLine);
+      if (suppression?.reason) inlineByFingerprint.set(finding.fingerprint, suppression.reason);
+      else if (suppression) {
+        finding.properties = { ...finding.properties, suppressionRejected: 'secloop-ignore without a reason' };
+        suppressionWarnings.push({
+          path: filePath,
+          line: suppression.line,
+          message: `secloop-ignore ${suppression.pattern} has no reason ("-- <reason>"), so it is not honoured`,
+        });
+      }
+    });
+  }
+  return { findings, lineHashes, excerpts, inlineByFingerprint, suppressionWarnings };
+}
+
+function countScanned(wanted: ReadonlySet<string>, skipped: readonly SkippedFile[]): number {
+  let count = wanted.size;
+  for (const skip of skipped) if (wanted.has(skip.path)) count--;
+  return count;
+}
+
+function compareWarnings(a: ScanWarning, b: ScanWarning): number {
+  const pa = a.path ?? '';
+  const pb = b.path ?? '';
+  return pa < pb ? -1 : pa > pb ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}

@@ -1,0 +1,92 @@
+import pc from 'picocolors';
+import { SEVERITIES, type Finding, type Severity } from '../core/finding.js';
+import type { ScanResult } from '../engine/scan.js';
+import { locationText, summarise } from './summary.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** How many skipped files to list by name (all are counted). */
+  listSkipped?: number;
+}
+
+type Paint = (text: string) => string;
+
+/** Human report: findings grouped by severity, then file; a closing summary. */
+export function writeText(result: ScanResult, options: TextOptions): string {
+  const c = pc.createColors(options.color);
+  const severityColor: Record<Severity, Paint> = {
+    critical: (t) => c.bold(c.red(t)),
+    high: c.red,
+    medium: c.yellow,
+    low: c.cyan,
+    info: c.dim,
+  };
+  const out: string[] = [];
+  for (const severity of SEVERITIES) {
+    const group = result.findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    out.push(severityColor[severity](c.bold(`${severity.toUpperCase()} (${group.length})`)));
+    let currentPath = '';
+    for (const finding of group) {
+      if (finding.location.path !== currentPath) {
+        currentPath = finding.location.path;
+        out.push(`  ${c.bold(currentPath)}`);
+      }
+      out.push(...findingLines(finding, c, severityColor[severity]));
+    }
+    out.push('');
+  }
+
+  if (result.warnings.length > 0) {
+    out.push(c.yellow(c.bold(`Warnings (${result.warnings.length})`)));
+    for (const warning of result.warnings) {
+      const where = warning.path ? `${warning.path}${warning.line ? `:${warning.line}` : ''}: ` : '';
+      out.push(`  ${where}${warning.message}${warning.scanner ? c.dim(` [${warning.scanner}]`) : ''}`);
+    }
+    out.push('');
+  }
+
+  const summary = summarise(result);
+  const limit = options.listSkipped ?? 20;
+  if (result.skipped.length > 0) {
+    const reasons = Object.entries(summary.skippedByReason).map(([reason, n]) => `${n} ${reason}`).join(', ');
+    out.push(c.bold(`Skipped files (${result.skipped.length}: ${reasons})`));
+    for (const skip of result.skipped.slice(0, limit)) out.push(`  ${skip.path} ${c.dim(`(${skip.reason}${skip.detail ? `: ${skip.detail}` : ''})`)}`);
+    if (result.skipped.length > limit) out.push(c.dim(`  … and ${result.skipped.length - limit} more (all are listed in --format json)`));
+    out.push('');
+  }
+
+  const counts = SEVERITIES.filter((s) => summary.bySeverity[s] > 0)
+    .map((s) => severityColor[s](`${summary.bySeverity[s]} ${s}`))
+    .join(', ');
+  const scanners = Object.entries(summary.byScanner).map(([id, n]) => `${id} ${n}`).join(', ');
+  out.push(c.bold('Summary'));
+  out.push(`  findings:   ${summary.total}${counts ? ` (${counts})` : ''}${scanners ? c.dim(`  by scanner: ${scanners}`) : ''}`);
+  if (summary.suppressed.inSource + summary.suppressed.baseline > 0)
+    out.push(`  suppressed: ${summary.suppressed.inSource} inline, ${summary.suppressed.baseline} by baseline`);
+  out.push(`  scanners:   ${result.scanners.join(', ') || 'none'}${result.since ? c.dim(`  (lines changed since ${result.since})`) : ''}`);
+  out.push(`  files:      ${summary.filesScanned} scanned, ${summary.filesSkipped} skipped, ${result.ignoredCount} ignored by rules`);
+  out.push(`  time:       ${formatDuration(result.durationMs)}`);
+  return `${out.join('\n')}\n`;
+}
+
+function findingLines(finding: Finding, c: ReturnType<typeof pc.createColors>, paint: Paint): string[] {
+  const where = locationText(finding).slice(finding.location.path.length + 1);
+  const tags = [...finding.cwe, ...finding.owasp.filter((o) => o.endsWith(':2021'))].join(' ');
+  const lines = [
+    `    ${paint(where.padEnd(8))} ${c.bold(finding.title)} ${c.dim(`[${finding.ruleId}]`)}`,
+    `             ${finding.message}`,
+  ];
+  if (finding.trace && finding.trace.length > 0) {
+    for (const step of finding.trace) {
+      lines.push(c.dim(`             ↳ ${step.path}:${step.startLine}${step.message ? ` ${step.message}` : ''}`));
+    }
+  }
+  if (finding.fix) lines.push(`             ${c.green('fix:')} ${finding.fix.summary}`);
+  if (tags) lines.push(c.dim(`             ${tags}`));
+  return lines;
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}

@@ -1,0 +1,16 @@
+import type { ScannerId } from '../core/finding.js';
+import type { Scanner } from './scanner.js';
+
+/**
+ * Every scanner secloop has, in the order they run. Adding a scanner is one import
+ * and one entry here.
+ */
+const SCANNERS: readonly Scanner[] = [];
+
+export function allScanners(): readonly Scanner[] {
+  return SCANNERS;
+}
+
+export function scannerById(id: ScannerId): Scanner | undefined {
+  return SCANNERS.find((scanner) => scanner.id === id);
+}

@@ -1,0 +1,59 @@
+import type { ScannerFinding, ScannerId } from '../core/finding.js';
+import type { RuleDoc } from '../core/rule.js';
+import type { ResolvedConfig } from '../core/config.js';
+import type { WorkspaceFile } from '../workspace/files.js';
+import type { Git } from '../workspace/git.js';
+
+/** A problem that is not a finding: a file that did not parse, a source that was not reachable. */
+export interface ScanWarning {
+  scanner?: ScannerId;
+  path?: string;
+  line?: number;
+  message: string;
+}
+
+export interface Progress {
+  /** A unit of work (usually a file) finished. */
+  tick(count?: number): void;
+}
+
+/** Options from the command line that only some scanners read. */
+export interface ScanOptions {
+  history: boolean;
+  offline: boolean;
+  db?: string;
+  verify: boolean;
+  prodOnly: boolean;
+  libraryInputs?: boolean;
+}
+
+export interface ScanContext {
+  /** Absolute path of the scan root. */
+  root: string;
+  /** The files this scanner wants (its `wants(path)` said yes), in path order. */
+  files: readonly WorkspaceFile[];
+  config: ResolvedConfig;
+  options: ScanOptions;
+  /** Git access, or null when the root is not in a repository. */
+  git: Git | null;
+  progress: Progress;
+  signal: AbortSignal;
+  warn(warning: ScanWarning): void;
+  /**
+   * Tell the pipeline a raw secret value so that every excerpt and message written
+   * anywhere is redacted. The value never leaves the process.
+   */
+  registerSecret(value: string): void;
+}
+
+/** One small interface per scanner (osv-scalibr's FileRequired/Extract). */
+export interface Scanner {
+  id: ScannerId;
+  /** One line for `secloop scanners` and the docs. */
+  description: string;
+  /** Cheap, from the path alone (relative, forward slashes); the walker reads only wanted files. */
+  wants(path: string): boolean;
+  scan(ctx: ScanContext): AsyncIterable<ScannerFinding>;
+  /** Every rule the scanner can fire, for SARIF rule metadata and `secloop explain`. */
+  rules(): readonly RuleDoc[];
+}

@@ -1,0 +1,26 @@
+/** A file the walker found, read lazily and at most once per read kind. */
+export interface WorkspaceFile {
+  /** Relative to the scan root, forward slashes. */
+  path: string;
+  absPath: string;
+  size: number;
+  /** Raw bytes. */
+  read(): Promise<Buffer>;
+  /** UTF-8 text, or null when the file is binary (the skip is recorded once by the workspace). */
+  text(): Promise<string | null>;
+}
+
+export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'unreadable' | 'special';
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  detail?: string;
+}
+
+/** A NUL byte in the first 8,000 bytes is how git decides a blob is binary. */
+export function looksBinary(buffer: Uint8Array): boolean {
+  const end = Math.min(buffer.length, 8000);
+  for (let i = 0; i < end; i++) if (buffer[i] === 0) return true;
+  return false;
+}

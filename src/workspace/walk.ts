@@ -1,0 +1,154 @@
+import { readdirSync, readFileSync, statSync, lstatSync, type Dirent } from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { SkippedFile } from './files.js';
+
+export interface WalkOptions {
+  /** Extra gitignore-style patterns relative to the root (config `ignore`). */
+  ignore: readonly string[];
+  maxFileSize: number;
+  /** Directory names never entered, wherever they are (config `skipDirs`). */
+  skipDirs: readonly string[];
+}
+
+export interface WalkEntry {
+  path: string;
+  absPath: string;
+  size: number;
+}
+
+export interface WalkResult {
+  files: WalkEntry[];
+  skipped: SkippedFile[];
+  /** Files and directories left out by .gitignore, .secloopignore or config: not problems, only counted. */
+  ignoredCount: number;
+}
+
+/** Names of ignore files honoured in every directory. */
+const IGNORE_FILES = ['.gitignore', '.secloopignore'];
+
+/** Extensions that are binary by definition: skipped without being read. */
+const BINARY_EXTENSIONS = new Set(
+  ('png jpg jpeg gif bmp ico webp tif tiff psd avif heic mp3 mp4 m4a wav ogg flac mov avi mkv webm ' +
+    'zip gz tgz bz2 xz 7z rar zst jar war ear class dex so dylib dll exe bin o a lib obj pdb wasm ' +
+    'woff woff2 ttf otf eot pdf doc docx xls xlsx ppt pptx sqlite db pyc node')
+    .split(' ')
+    .map((ext) => `.${ext}`),
+);
+
+/**
+ * Walk `root` once: honours .gitignore and .secloopignore in every directory (deeper
+ * files win, as in git), never follows symbolic links (so it cannot leave the root or
+ * loop), and lists every file it does not hand to the scanners with the reason.
+ */
+export function walk(root: string, options: WalkOptions): WalkResult {
+  const files: WalkEntry[] = [];
+  const skipped: SkippedFile[] = [];
+  let ignoredCount = 0;
+  const skipDirs = new Set(options.skipDirs);
+
+  const rootRules: IgnoreLayer[] = [];
+  if (options.ignore.length > 0) rootRules.push({ base: '', matcher: ignore().add([...options.ignore]) });
+
+  const visit = (dirRel: string, layers: IgnoreLayer[]): void => {
+    const dirAbs = dirRel ? path.join(root, dirRel) : root;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dirAbs, { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ path: dirRel || '.', reason: 'unreadable', detail: errorCode(error) });
+      return;
+    }
+    const own = loadIgnoreFiles(dirAbs, dirRel);
+    const active = own ? [...layers, own] : layers;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (skipDirs.has(entry.name) || isIgnored(active, rel, true)) {
+          ignoredCount++;
+          continue;
+        }
+        visit(rel, active);
+        continue;
+      }
+      if (isIgnored(active, rel, false)) {
+        ignoredCount++;
+        continue;
+      }
+      const absPath = path.join(dirAbs, entry.name);
+      if (entry.isSymbolicLink()) {
+        skipped.push({ path: rel, reason: 'symlink', detail: 'symbolic links are not followed' });
+        continue;
+      }
+      if (!entry.isFile()) {
+        skipped.push({ path: rel, reason: 'special', detail: 'not a regular file' });
+        continue;
+      }
+      if (BINARY_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
+        skipped.push({ path: rel, reason: 'binary' });
+        continue;
+      }
+      let size: number;
+      try {
+        size = statSync(absPath).size;
+      } catch (error) {
+        skipped.push({ path: rel, reason: 'unreadable', detail: errorCode(error) });
+        continue;
+      }
+      if (size > options.maxFileSize) {
+        skipped.push({ path: rel, reason: 'too-large', detail: `${size} bytes > maxFileSize ${options.maxFileSize}` });
+        continue;
+      }
+      files.push({ path: rel, absPath, size });
+    }
+  };
+
+  visit('', rootRules);
+  return { files, skipped, ignoredCount };
+}
+
+/** A single file given as the scan target. */
+export function singleFile(absPath: string, options: Pick<WalkOptions, 'maxFileSize'>): WalkResult {
+  const stat = lstatSync(absPath);
+  const rel = path.basename(absPath);
+  if (stat.size > options.maxFileSize)
+    return { files: [], skipped: [{ path: rel, reason: 'too-large', detail: `${stat.size} bytes` }], ignoredCount: 0 };
+  return { files: [{ path: rel, absPath, size: stat.size }], skipped: [], ignoredCount: 0 };
+}
+
+interface IgnoreLayer {
+  /** Directory of the ignore file, relative to the root ("" for the root). */
+  base: string;
+  matcher: Ignore;
+}
+
+function loadIgnoreFiles(dirAbs: string, dirRel: string): IgnoreLayer | null {
+  let matcher: Ignore | null = null;
+  for (const name of IGNORE_FILES) {
+    let text: string;
+    try {
+      text = readFileSync(path.join(dirAbs, name), 'utf8');
+    } catch {
+      continue;
+    }
+    matcher ??= ignore();
+    matcher.add(text);
+  }
+  return matcher ? { base: dirRel, matcher } : null;
+}
+
+function isIgnored(layers: readonly IgnoreLayer[], rel: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const layer of layers) {
+    const local = layer.base ? rel.slice(layer.base.length + 1) : rel;
+    const result = layer.matcher.test(isDir ? `${local}/` : local);
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
+}

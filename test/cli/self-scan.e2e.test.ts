@@ -1,0 +1,12 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../helpers/cli.js';
+import { projectRoot } from '../helpers/paths.js';
+
+// CI scans secloop with secloop: the project's own secloop.yaml decides what is left out.
+test('secloop passes its own scan', () => {
+  const run = runCli(['scan', projectRoot, '--format', 'json', '--quiet']);
+  const report = JSON.parse(run.stdout || '{}');
+  assert.equal(run.status, 0, `self-scan failed:\n${JSON.stringify(report.findings?.slice(0, 10), null, 2)}\n${run.stderr}`);
+  assert.deepEqual(report.warnings, []);
+});

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan, type ScanResult } from '../../src/engine/scan.js';
+import { writeSarif } from '../../src/report/sarif.js';
+import { writeJson } from '../../src/report/json.js';
+import { writeHtml } from '../../src/report/html.js';
+import { writeText } from '../../src/report/text.js';
+import { markerScanner } from '../helpers/marker-scanner.js';
+import { sarifErrors } from '../helpers/schemas.js';
+import { tempTree } from '../helpers/tmp.js';
+
+async function sampleResult(): Promise<ScanResult> {
+  const t = tempTree({
+    'src/app.js': [
+      'const a = 1;',
+      'exec(cmd) // MARKER-critical TRACE',
+      '// secloop-ignore sast/test-marker-low -- reviewed: constant',
+      'MARKER-low',
+      'MARKER-medium <script>alert(1)</script>',
+    ].join('\n'),
+    'notes.txt': 'MARKER-info\n',
+  });
+  try {
+    return await runScan({ target: t.dir, scannerSet: [markerScanner] });
+  } finally {
+    t.cleanup();
+  }
+}
+
+test('SARIF validates against the 2.1.0 schema and follows the conventions', async () => {
+  const result = await sampleResult();
+  const sarif = JSON.parse(writeSarif(result));
+  assert.deepEqual(sarifErrors(sarif), []);
+  assert.notDeepEqual(sarifErrors({ version: '2.1.0', runs: [{ results: [] }] }), [], 'the validator rejects a run without a tool');
+  const run = sarif.runs[0];
+  assert.equal(run.tool.driver.name, 'secloop');
+  const rules = run.tool.driver.rules as Array<{ id: string; properties: Record<string, unknown>; help: { text: string } }>;
+  const critical = rules.find((r) => r.id === 'sast/test-marker-critical')!;
+  assert.equal(critical.properties['security-severity'], '9.5');
+  assert.ok((critical.properties.tags as string[]).includes('external/cwe/cwe-78'));
+  assert.ok((critical.properties.tags as string[]).includes('security'));
+  assert.match(critical.help.text, /How to fix: Remove the marker/);
+  assert.equal(rules.find((r) => r.id === 'sast/test-marker-medium')!.properties['security-severity'], '5.5');
+
+  const results = run.results as Array<Record<string, any>>;
+  const byRule = (id: string) => results.find((r) => r.ruleId === id)!;
+  assert.equal(byRule('sast/test-marker-critical').level, 'error');
+  assert.equal(byRule('sast/test-marker-medium').level, 'warning');
+  assert.equal(byRule('sast/test-marker-info').level, 'note');
+  const crit = byRule('sast/test-marker-critical');
+  assert.equal(crit.locations[0].physicalLocation.artifactLocation.uri, 'src/app.js');
+  assert.equal(crit.locations[0].physicalLocation.region.startLine, 2);
+  assert.match(crit.partialFingerprints.primaryLocationLineHash, /^[0-9a-f]{16}:1$/);
+  assert.match(crit.partialFingerprints['secloop/v1'], /^[0-9a-f]{32}$/);
+  assert.equal(crit.codeFlows[0].threadFlows[0].locations.length, 2);
+  assert.deepEqual(crit.properties.owasp, ['A03:2021', 'A05:2025']);
+  assert.equal(rules[crit.ruleIndex]!.id, crit.ruleId);
+  const low = byRule('sast/test-marker-low');
+  assert.deepEqual(low.suppressions, [{ kind: 'inSource', status: 'accepted', justification: 'reviewed: constant' }]);
+});
+
+test('JSON and SARIF are deterministic', async () => {
+  const a = await sampleResult();
+  const b = await sampleResult();
+  assert.equal(writeJson(a), writeJson(b));
+  assert.equal(writeSarif(a), writeSarif(b));
+  const json = JSON.parse(writeJson(a));
+  assert.equal(json.summary.total, 3);
+  assert.equal(json.suppressed.length, 1);
+  assert.equal(json.suppressed[0].suppression.kind, 'inSource');
+});
+
+test('HTML is self-contained and escapes content', async () => {
+  const html = writeHtml(await sampleResult());
+  assert.match(html, /Content-Security-Policy/);
+  assert.doesNotMatch(html, /<script src|<link /);
+  assert.doesNotMatch(html, /<script>alert\(1\)<\/script>/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.match(html, /OWASP Top 10 2021/);
+  assert.match(html, /A03:2021 Injection/);
+  assert.match(html, /id="q"/);
+});
+
+test('text report groups by severity and ends with a summary', async () => {
+  const text = writeText(await sampleResult(), { color: false });
+  const order = ['CRITICAL (1)', 'MEDIUM (1)', 'INFO (1)', 'Summary'].map((h) => text.indexOf(h));
+  assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), text);
+  assert.match(text, /suppressed: 1 inline, 0 by baseline/);
+  assert.match(text, /files:\s+2 scanned/);
+  assert.doesNotMatch(text, /\x1b\[/, 'no colour codes when colour is off');
+});

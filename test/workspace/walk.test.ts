@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { walk } from '../../src/workspace/walk.js';
+import { Workspace } from '../../src/workspace/workspace.js';
+import { tempTree } from '../helpers/tmp.js';
+
+const options = { ignore: [], maxFileSize: 1000, skipDirs: ['.git', 'node_modules'] };
+
+test('honours nested .gitignore and .secloopignore, deeper files win', () => {
+  const t = tempTree({
+    '.gitignore': '*.log\nbuild/\n',
+    '.secloopignore': 'docs/generated/**\n',
+    'a.js': '',
+    'x.log': '',
+    'build/out.js': '',
+    'docs/generated/api.md': '',
+    'docs/guide.md': '',
+    'pkg/.gitignore': '!keep.log\n',
+    'pkg/keep.log': '',
+    'pkg/drop.log': '',
+    'node_modules/dep/index.js': '',
+  });
+  try {
+    const result = walk(t.dir, options);
+    assert.deepEqual(
+      result.files.map((f) => f.path),
+      ['.gitignore', '.secloopignore', 'a.js', 'docs/guide.md', 'pkg/.gitignore', 'pkg/keep.log'],
+    );
+    assert.ok(result.ignoredCount >= 4);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('config ignore patterns apply from the root', () => {
+  const t = tempTree({ 'vendor/a.js': '', 'src/a.js': '', 'src/vendor/b.js': '' });
+  try {
+    const result = walk(t.dir, { ...options, ignore: ['/vendor/'] });
+    assert.deepEqual(result.files.map((f) => f.path), ['src/a.js', 'src/vendor/b.js']);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('large, binary-by-extension, symlinked and special files are listed as skipped, never silently', () => {
+  const t = tempTree({ 'big.txt': 'x'.repeat(2000), 'logo.png': 'png', 'ok.txt': 'fine', 'sub/inner.txt': 'in' });
+  try {
+    symlinkSync('/etc/passwd', path.join(t.dir, 'outside'));
+    symlinkSync('.', path.join(t.dir, 'sub', 'loop'));
+    symlinkSync('..', path.join(t.dir, 'sub', 'up'));
+    const result = walk(t.dir, options);
+    assert.deepEqual(result.files.map((f) => f.path), ['ok.txt', 'sub/inner.txt']);
+    assert.deepEqual(
+      result.skipped.map((s) => [s.path, s.reason]),
+      [
+        ['big.txt', 'too-large'],
+        ['logo.png', 'binary'],
+        ['outside', 'symlink'],
+        ['sub/loop', 'symlink'],
+        ['sub/up', 'symlink'],
+      ],
+    );
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('binary content is detected when read and recorded once', async () => {
+  const t = tempTree({ 'data.txt': 'text' });
+  try {
+    writeFileSync(path.join(t.dir, 'blob.dat'), Buffer.from([1, 2, 0, 3]));
+    const walked = walk(t.dir, options);
+    const workspace = new Workspace(walked.files, walked.skipped);
+    const texts = await Promise.all(workspace.files.map((f) => f.text()));
+    assert.deepEqual(texts, [null, 'text']);
+    await workspace.files[0]!.text();
+    assert.deepEqual(workspace.skipped, [{ path: 'blob.dat', reason: 'binary' }]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('an unreadable directory is listed and the walk goes on', { skip: process.getuid?.() === 0 ? 'root reads everything' : false }, () => {
+  const t = tempTree({ 'a.txt': 'x' });
+  try {
+    mkdirSync(path.join(t.dir, 'locked'), { mode: 0o000 });
+    const result = walk(t.dir, options);
+    assert.deepEqual(result.skipped.map((s) => [s.path, s.reason]), [['locked', 'unreadable']]);
+  } finally {
+    t.cleanup();
+  }
+});
