@@ -89,3 +89,43 @@ test('text report groups by severity and ends with a summary', async () => {
   assert.match(text, /files:\s+2 scanned/);
   assert.doesNotMatch(text, /\x1b\[/, 'no colour codes when colour is off');
 });
+
+test('no writer shows a secret the scanner registered, not even in code excerpts', async () => {
+  const secret = 'sk_live_' + 'Zq4X9tY2mB7nW1vK8pR3sL6d';
+  const secretScanner: typeof markerScanner = {
+    ...markerScanner,
+    id: 'secrets',
+    async *scan(ctx) {
+      for (const file of ctx.files) {
+        const text = (await file.text()) ?? '';
+        const line = text.split('\n').findIndex((l) => l.includes(secret));
+        if (line < 0) continue;
+        ctx.registerSecret(secret);
+        yield {
+          ruleId: 'secrets/stripe-secret-key',
+          scanner: 'secrets',
+          severity: 'critical',
+          confidence: 'high',
+          title: 'Stripe secret key',
+          message: `Stripe key ${secret} found`,
+          cwe: ['CWE-798'],
+          location: { path: file.path, startLine: line + 1 },
+          properties: {},
+          fingerprintKey: 'hash-of-secret',
+        };
+      }
+    },
+  };
+  const t = tempTree({ 'config.js': `const a = 1;\nconst stripe = "${secret}";\nconst b = 2;\n` });
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [secretScanner] });
+    assert.equal(result.findings.length, 1);
+    for (const output of [writeHtml(result), writeJson(result), writeSarif(result), writeText(result, { color: false })]) {
+      assert.ok(!output.includes(secret), 'secret leaked into a report');
+      assert.ok(!output.includes(secret.slice(8)), 'secret tail leaked into a report');
+    }
+    assert.match(writeHtml(result), /sk_l…\[32 chars, sha256:[0-9a-f]{12}\]/);
+  } finally {
+    t.cleanup();
+  }
+});
