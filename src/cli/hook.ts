@@ -19,5 +19,4 @@ export function registerHook(program: Command): void {
       const hookPath = await installPreCommitHook(git, cli, { force: flags.force ?? false });
       process.stdout.write(`installed ${hookPath}\n`);
     });
-  hook.commands.forEach((c) => c.exitOverride());
 }

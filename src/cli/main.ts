@@ -6,6 +6,13 @@ import { registerScan } from './scan.js';
 import { registerInit } from './init.js';
 import { registerHook } from './hook.js';
 import { registerExplain } from './explain.js';
+import { register as registerKeygen } from './keygen.js';
+import { register as registerAttest } from './attest.js';
+import { register as registerLayout } from './layout.js';
+import { register as registerVerify } from './verify.js';
+import { register as registerVerifyProvenance } from './verify-provenance.js';
+import { register as registerBuildwatch } from './buildwatch.js';
+import { register as registerRebuild } from './rebuild.js';
 
 /** Exit statuses (DESIGN.md): 0 passed, 1 findings at or above --fail-on, 2 usage or input errors. */
 export async function main(argv: string[]): Promise<number> {
@@ -22,8 +29,15 @@ export async function main(argv: string[]): Promise<number> {
   registerInit(program);
   registerHook(program);
   registerExplain(program);
+  registerKeygen(program);
+  registerAttest(program);
+  registerLayout(program);
+  registerVerify(program);
+  registerVerifyProvenance(program);
+  registerBuildwatch(program);
+  registerRebuild(program);
 
-  for (const command of program.commands) command.exitOverride();
+  exitOverrideEverywhere(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -42,8 +56,19 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Commander errors must reach main() as exceptions in every (sub)command, never exit the process. */
+function exitOverrideEverywhere(command: Command): void {
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    exitOverrideEverywhere(sub);
+  }
+}
+
+/** Status for a bug in secloop (EX_SOFTWARE); 3 is buildwatch's "source changed during the build". */
+const INTERNAL_ERROR = 70;
+
 const exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`secloop: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
-  return 3;
+  return INTERNAL_ERROR;
 });
 process.exitCode = exitCode;
