@@ -2,17 +2,27 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { registerScan } from './scan.js';
-import { registerInit } from './init.js';
-import { registerHook } from './hook.js';
-import { registerExplain } from './explain.js';
-import { register as registerKeygen } from './keygen.js';
-import { register as registerAttest } from './attest.js';
-import { register as registerLayout } from './layout.js';
-import { register as registerVerify } from './verify.js';
-import { register as registerVerifyProvenance } from './verify-provenance.js';
-import { register as registerBuildwatch } from './buildwatch.js';
-import { register as registerRebuild } from './rebuild.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Every command, loaded on demand: a run imports only the module of the command it
+ * names (all of them for help or an unknown command), so start-up stays fast.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  scan: async () => (await import('./scan.js')).registerScan,
+  sbom: async () => (await import('./sbom.js')).registerSbom,
+  init: async () => (await import('./init.js')).registerInit,
+  hook: async () => (await import('./hook.js')).registerHook,
+  explain: async () => (await import('./explain.js')).registerExplain,
+  keygen: async () => (await import('./keygen.js')).register,
+  attest: async () => (await import('./attest.js')).register,
+  layout: async () => (await import('./layout.js')).register,
+  verify: async () => (await import('./verify.js')).register,
+  'verify-provenance': async () => (await import('./verify-provenance.js')).register,
+  buildwatch: async () => (await import('./buildwatch.js')).register,
+  rebuild: async () => (await import('./rebuild.js')).register,
+};
 
 /** Exit statuses (DESIGN.md): 0 passed, 1 findings at or above --fail-on, 2 usage or input errors. */
 export async function main(argv: string[]): Promise<number> {
@@ -25,17 +35,9 @@ export async function main(argv: string[]): Promise<number> {
       writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `secloop: ${text}` : text),
     });
 
-  registerScan(program);
-  registerInit(program);
-  registerHook(program);
-  registerExplain(program);
-  registerKeygen(program);
-  registerAttest(program);
-  registerLayout(program);
-  registerVerify(program);
-  registerVerifyProvenance(program);
-  registerBuildwatch(program);
-  registerRebuild(program);
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  const needed = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  for (const name of needed) (await COMMANDS[name]!())(program);
 
   exitOverrideEverywhere(program);
 

@@ -1,0 +1,100 @@
+/**
+ * Every parser, on every fixture, cut short at several points and fed garbage: it must
+ * return (never throw), keep its packages well-formed, and say something when a
+ * structured file is broken.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { findParser, lockfileParsers } from '../../../../src/scanners/sca/lockfiles/index.js';
+import type { LockfileResult } from '../../../../src/scanners/sca/model.js';
+import { ECOSYSTEMS } from '../../../../src/scanners/sca/model.js';
+import { fixturePath } from '../../../helpers/paths.js';
+import { fixtureText } from './helpers.js';
+
+/** [fixture dir, file path inside it] for every lockfile-like fixture. */
+function fixtureFiles(): Array<[string, string]> {
+  const base = fixturePath('sca', 'lockfiles');
+  const out: Array<[string, string]> = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      const relPath = rel ? `${rel}/${name}` : name;
+      if (statSync(full).isDirectory()) walk(full, relPath);
+      else if (findParser(relPath.split('/').slice(1).join('/'))) out.push([relPath.split('/')[0] as string, relPath.split('/').slice(1).join('/')]);
+    }
+  };
+  walk(base, '');
+  return out;
+}
+
+/** Formats where any cut breaks the syntax (an unclosed bracket or element), so a warning is certain. */
+const BRACKETED = /(\.json|bun\.lock|\.xml)$/;
+
+function assertWellFormed(result: LockfileResult, text: string, label: string): void {
+  const lineCount = text.split('\n').length;
+  assert.ok(Array.isArray(result.packages) && Array.isArray(result.warnings), label);
+  for (const p of result.packages) {
+    assert.ok(p.name && p.version, `${label}: ${JSON.stringify(p)}`);
+    assert.ok((ECOSYSTEMS as readonly string[]).includes(p.ecosystem), label);
+    assert.match(p.purl, /^pkg:[a-z]+\/[^@?#]+@[^?#]+(\?.+)?$/, label);
+    assert.ok(p.location.startLine >= 1 && p.location.startLine <= lineCount, `${label}: line ${p.location.startLine}`);
+  }
+  for (const w of result.warnings) {
+    assert.equal(typeof w.message, 'string');
+    if (w.line !== undefined) assert.ok(w.line >= 1 && w.line <= lineCount + 1, `${label}: warning line ${w.line}`);
+  }
+}
+
+describe('every parser on broken input', () => {
+  const files = fixtureFiles();
+
+  it('finds a fixture for every parser', () => {
+    const covered = new Set(files.map(([, file]) => findParser(file)?.id));
+    for (const parser of lockfileParsers) assert.ok(covered.has(parser.id), `no fixture for ${parser.id}`);
+  });
+
+  for (const [dir, file] of files) {
+    it(`${dir}/${file}: truncated at a quarter, half and three quarters`, () => {
+      const text = fixtureText(dir, file);
+      const parser = findParser(file);
+      assert.ok(parser);
+      const whole = parser.parse(text, file);
+      assertWellFormed(whole, text, `${dir}/${file}`);
+      for (const fraction of [0.25, 0.5, 0.75]) {
+        const cut = text.slice(0, Math.floor(text.length * fraction));
+        const label = `${dir}/${file} cut at ${fraction}`;
+        const result = parser.parse(cut, file);
+        assertWellFormed(result, cut, label);
+        assert.ok(result.packages.length <= whole.packages.length, label);
+        if (BRACKETED.test(file)) assert.ok(result.warnings.length > 0, `${label}: a cut bracketed file must warn`);
+      }
+    });
+  }
+
+  it('returns warnings, not exceptions, for empty, binary and wrong-format text', () => {
+    const inputs = ['', '\u0000\u0001\u0002\u00ff'.repeat(50), '<html><body>not a lockfile</body></html>', '[1, 2, 3]', 'null', '{"packages": 5}'];
+    for (const parser of lockfileParsers) {
+      for (const input of inputs) {
+        const sample = parser.matches('gradle.lockfile') ? 'gradle.lockfile' : (files.find(([, f]) => findParser(f)?.id === parser.id)?.[1] ?? 'x');
+        const result = parser.parse(input, sample);
+        assertWellFormed(result, input, `${parser.id} on ${JSON.stringify(input.slice(0, 20))}`);
+      }
+    }
+  });
+
+  it('survives nesting deep enough to overflow a naive recursive parser', () => {
+    const deep = '{"packages": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
+    const result = findParser('package-lock.json')?.parse(deep, 'package-lock.json');
+    assert.ok(result);
+    assert.match(result.warnings[0]?.message ?? '', /nested deeper/);
+  });
+
+  it('keeps a "__proto__" key as data, never as a prototype', () => {
+    const text = JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/__proto__': { version: '1.0.0', polluted: true } } });
+    const result = findParser('package-lock.json')?.parse(text.replace('"node_modules/__proto__"', '"__proto__"'), 'package-lock.json');
+    assert.ok(result);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+});
