@@ -11,6 +11,8 @@ const app = path.join(root, 'examples', 'vulnerable-app');
 const history = path.join(root, 'examples', 'vulnerable-app.history', 'commit-1');
 const work = path.join(root, '.demo', 'vulnerable-app');
 const html = path.join(root, 'reports', 'vulnerable-app.html');
+// Advisories written for the demo (test data, not a real feed): the demo needs no network.
+const advisories = path.join(root, 'examples', 'advisories-test-db');
 
 const gitEnv = {
   ...process.env,
@@ -35,10 +37,11 @@ git('add', '-A');
 git('commit', '-q', '-m', 'Remove legacy configuration', '--date', '2024-02-01T10:00:00Z');
 
 mkdirSync(path.dirname(html), { recursive: true });
-console.log(`Scanning ${path.relative(root, work)} (a copy of examples/vulnerable-app with git history)\n`);
+console.log(`Scanning ${path.relative(root, work)} (a copy of examples/vulnerable-app with git history),`);
+console.log('with the test advisories in examples/advisories-test-db (test data, not a real feed)\n');
 const result = spawnSync(
   process.execPath,
-  [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'scan', work, '--history', '--report', `html=${html}`],
+  [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'scan', work, '--history', '--db', advisories, '--report', `html=${html}`],
   { stdio: 'inherit' },
 );
 console.log(`\nHTML report: ${path.relative(root, html)}`);

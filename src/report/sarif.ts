@@ -65,7 +65,6 @@ export function writeSarif(result: ScanResult): string {
           ],
         }
       : {}),
-    ...(finding.fix ? { fixes: [{ description: { text: finding.fix.summary }, artifactChanges: [] }] } : {}),
     ...(suppression
       ? { suppressions: [{ kind: suppression.kind, status: 'accepted', justification: suppression.justification }] }
       : {}),
@@ -75,6 +74,8 @@ export function writeSarif(result: ScanResult): string {
       scanner: finding.scanner,
       cwe: finding.cwe,
       owasp: finding.owasp,
+      // SARIF `fixes` need concrete file edits; a fix that is advice goes here.
+      ...(finding.fix ? { fix: finding.fix } : {}),
       ...finding.properties,
     },
   }));

@@ -1,11 +1,12 @@
 import type { ScannerId } from '../core/finding.js';
 import type { Scanner } from './scanner.js';
+import { scaScanner } from './sca/index.js';
 
 /**
  * Every scanner secloop has, in the order they run. Adding a scanner is one import
  * and one entry here.
  */
-const SCANNERS: readonly Scanner[] = [];
+const SCANNERS: readonly Scanner[] = [scaScanner];
 
 export function allScanners(): readonly Scanner[] {
   return SCANNERS;

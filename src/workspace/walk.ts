@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, lstatSync, type Dirent } from 'node:fs';
+import { accessSync, constants as fsConstants, readdirSync, readFileSync, statSync, lstatSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { SkippedFile } from './files.js';
@@ -92,6 +92,8 @@ export function walk(root: string, options: WalkOptions): WalkResult {
       let size: number;
       try {
         size = statSync(absPath).size;
+        // Checked here, once, so an unreadable file is listed whichever scanners want it.
+        accessSync(absPath, fsConstants.R_OK);
       } catch (error) {
         skipped.push({ path: rel, reason: 'unreadable', detail: errorCode(error) });
         continue;

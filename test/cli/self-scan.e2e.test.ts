@@ -8,5 +8,7 @@ test('secloop passes its own scan', () => {
   const run = runCli(['scan', projectRoot, '--format', 'json', '--quiet']);
   const report = JSON.parse(run.stdout || '{}');
   assert.equal(run.status, 0, `self-scan failed:\n${JSON.stringify(report.findings?.slice(0, 10), null, 2)}\n${run.stderr}`);
-  assert.deepEqual(report.warnings, []);
+  // No network here: the advisory source being unreachable is the one expected warning.
+  const unexpected = report.warnings.filter((w: { message: string }) => !/OSV API .* not reachable|no advisory source answered/.test(w.message));
+  assert.deepEqual(unexpected, []);
 });

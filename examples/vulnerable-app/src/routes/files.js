@@ -3,6 +3,7 @@ const express = require('express');
 const fs = require('fs');
 const path = require('path');
 const { exec } = require('child_process');
+const axios = require('axios');
 
 const router = express.Router();
 const UPLOADS = path.join(__dirname, '..', '..', 'uploads');
@@ -26,6 +27,12 @@ router.post('/compress', (req, res) => {
   exec(`tar czf /tmp/${name}.tgz ${UPLOADS}`, (err) => {
     res.json({ ok: !err });
   });
+});
+
+// Server-side request forgery: the server fetches any URL it is given.
+router.get('/preview', async (req, res) => {
+  const response = await axios.get(req.query.url);
+  res.send(response.data);
 });
 
 module.exports = { router };

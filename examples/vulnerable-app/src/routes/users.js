@@ -2,6 +2,7 @@
 const express = require('express');
 const crypto = require('crypto');
 const jwt = require('jsonwebtoken');
+const _ = require('lodash');
 const { pool } = require('../db');
 
 const router = express.Router();
@@ -21,7 +22,7 @@ function resetToken() {
 router.get('/:id', (req, res) => {
   pool.query("SELECT id, name FROM users WHERE id = '" + req.params.id + "'", (err, rows) => {
     if (err) return res.status(500).end();
-    res.json(rows[0] || null);
+    res.json(rows[0] ? _.pick(rows[0], ['id', 'name']) : null);
   });
 });
 
