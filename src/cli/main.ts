@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   scan: async () => (await import('./scan.js')).registerScan,
   sbom: async () => (await import('./sbom.js')).registerSbom,
   db: async () => (await import('./db.js')).registerDb,
+  ops: async () => (await import('./ops.js')).register,
   init: async () => (await import('./init.js')).registerInit,
   hook: async () => (await import('./hook.js')).registerHook,
   explain: async () => (await import('./explain.js')).registerExplain,

@@ -39,7 +39,7 @@ ignore:
 
 export const GITHUB_WORKFLOW_TEMPLATE = `# secloop: scans every push and pull request, uploads SARIF to GitHub code scanning,
 # and fails the job on findings at or above the configured severity (failOn in secloop.yaml).
-# Pin each action to a full commit SHA (Dependabot keeps pins current).
+# Actions are pinned to full commit SHAs; Dependabot (github-actions) keeps the pins current.
 name: secloop
 
 on:
@@ -57,11 +57,11 @@ jobs:
       contents: read
       security-events: write
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
         with:
           fetch-depth: 0
           persist-credentials: false
-      - uses: actions/setup-node@v4
+      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0
         with:
           node-version: 20
       - name: Scan
@@ -70,7 +70,7 @@ jobs:
             \${{ github.event_name == 'pull_request' && format('--since origin/{0}', github.base_ref) || '' }}
       - name: Upload SARIF to code scanning
         if: always()
-        uses: github/codeql-action/upload-sarif@v3
+        uses: github/codeql-action/upload-sarif@5d4e8d1aca955e8d8589aabd499c5cae939e33c7 # v4.31.9
         with:
           sarif_file: secloop.sarif
           category: secloop

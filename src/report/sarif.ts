@@ -139,12 +139,12 @@ function sarifRule(id: string, doc: RuleDoc | undefined, fired: readonly Finding
   const sample = fired[0]!;
   const severity = fired.reduce<Severity>((max, f) => (severityRank(f.severity) > severityRank(max) ? f.severity : max), sample.severity);
   const cwes = doc?.cwe ?? sample.cwe;
-  const tags = [
+  const tags = [...new Set([
     'security',
     ...cwes.map((cwe) => cweNumber(cwe)).filter((n) => n !== undefined).map((n) => `external/cwe/cwe-${n}`),
     ...sample.owasp.map((id) => `external/owasp/${id.toLowerCase().replace(':', '-')}`),
     ...(doc?.tags ?? []),
-  ];
+  ])];
   const securitySeverity = SECURITY_SEVERITY[severity];
   const title = doc?.title ?? sample.title;
   const description = doc?.description ?? sample.message;

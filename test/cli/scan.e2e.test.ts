@@ -137,9 +137,12 @@ test('init writes the config and CI files and keeps existing ones', () => {
     const first = runCli(['init', t.dir]);
     assert.equal(first.status, 0, first.stderr);
     for (const f of ['secloop.yaml', '.github/workflows/secloop.yml', '.gitlab/secloop.gitlab-ci.yml']) assert.ok(existsSync(path.join(t.dir, f)), f);
-    // The config it writes is valid.
+    // The config it writes is valid, and the CI files pass secloop's own configuration checks.
     mkdirSync(path.join(t.dir, 'src'));
     assert.equal(runCli(['scan', t.dir]).status, 0);
+    const iac = JSON.parse(runCli(['scan', t.dir, '--scanners', 'iac', '--format', 'json']).stdout);
+    assert.deepEqual(iac.findings, []);
+    assert.ok(iac.summary.filesScanned >= 2);
     const second = runCli(['init', t.dir]);
     assert.match(second.stdout, /kept \(exists; --force to replace\) secloop\.yaml/);
   } finally {

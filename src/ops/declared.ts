@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type ResolvedConfig } from '../core/config.js';
+import { readCompose, publishedPorts } from '../scanners/iac/compose/model.js';
+import { classify, wantsPath } from '../scanners/iac/detect.js';
+import { readDockerfile, expandArgs } from '../scanners/iac/dockerfile/model.js';
+import { effective } from '../scanners/iac/dockerfile/parser.js';
+import { readKubernetes } from '../scanners/iac/kubernetes/model.js';
+import { get, items, pair, text } from '../scanners/iac/yaml/tree.js';
+import { walk } from '../workspace/walk.js';
+
+/** A port the project says should be open, and where it says so. */
+export interface DeclaredPort {
+  port: number;
+  transport: 'tcp' | 'udp' | 'any';
+  /** The address it is bound to when the declaration says (127.0.0.1 for "127.0.0.1:6379:6379"); undefined: any. */
+  address?: string;
+  path: string;
+  line: number;
+  what: string;
+}
+
+export interface Declarations {
+  root: string;
+  config: ResolvedConfig;
+  ports: DeclaredPort[];
+  problems: Array<{ path: string; line?: number; message: string }>;
+  filesRead: number;
+}
+
+function protocolOf(value: string | undefined): 'tcp' | 'udp' | 'any' {
+  const p = (value ?? 'tcp').toLowerCase();
+  return p === 'udp' ? 'udp' : p === 'tcp' ? 'tcp' : 'any';
+}
+
+/**
+ * Reads what a project declares about listening ports: compose `ports`, Kubernetes
+ * container ports, host ports and Services, Dockerfile EXPOSE and `ops.allowedPorts`
+ * in secloop.yaml. Files are found with the same walker (and ignore rules) as `scan`.
+ */
+export function collectDeclarations(root: string, configFile?: string): Declarations {
+  const config = loadConfig(root, configFile);
+  const ports: DeclaredPort[] = [];
+  const problems: Declarations['problems'] = [];
+  const configPath = configFile ? path.relative(root, path.resolve(configFile)) || path.basename(configFile) : 'secloop.yaml';
+  for (const port of config.ops.allowedPorts) ports.push({ port, transport: 'any', path: configPath, line: allowedPortLine(config.file, port), what: 'ops.allowedPorts' });
+
+  const walked = walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs });
+  let filesRead = 0;
+  for (const entry of walked.files) {
+    if (!wantsPath(entry.path)) continue;
+    let source: string;
+    try {
+      source = readFileSync(entry.absPath, 'utf8');
+    } catch (error) {
+      problems.push({ path: entry.path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      continue;
+    }
+    const platform = classify(entry.path, source);
+    if (!platform) continue;
+    filesRead++;
+    const warn = (line: number, message: string) => problems.push({ path: entry.path, line, message });
+    if (platform === 'compose') ports.push(...composePorts(entry.path, source, warn));
+    else if (platform === 'kubernetes') ports.push(...kubernetesPorts(entry.path, source, warn));
+    else if (platform === 'dockerfile') ports.push(...dockerfilePorts(entry.path, source, warn));
+  }
+  ports.sort((a, b) => a.port - b.port || a.path.localeCompare(b.path) || a.line - b.line);
+  return { root, config, ports, problems, filesRead };
+}
+
+function allowedPortLine(file: string | undefined, port: number): number {
+  if (!file) return 1;
+  try {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((l) => new RegExp(`(?:^|[\\s\\[,-])${port}(?:$|[\\s\\],])`).test(l) && !/^\s*#/.test(l));
+    return at >= 0 ? at + 1 : 1;
+  } catch {
+    return 1;
+  }
+}
+
+function composePorts(file: string, source: string, warn: (line: number, message: string) => void): DeclaredPort[] {
+  const input = readCompose(source, warn);
+  const out: DeclaredPort[] = [];
+  for (const service of input?.services ?? []) {
+    for (const published of publishedPorts(service)) {
+      const [from, to] = published.hostPorts ?? [0, -1];
+      for (let port = from; port <= to && port - from < 1000; port++) {
+        out.push({
+          port,
+          transport: published.protocol,
+          ...(published.hostIp && !['0.0.0.0', '::', '*'].includes(published.hostIp) ? { address: published.hostIp } : {}),
+          path: file,
+          line: published.line,
+          what: `compose service ${service.name} publishes ${published.raw}`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function kubernetesPorts(file: string, source: string, warn: (line: number, message: string) => void): DeclaredPort[] {
+  const input = readKubernetes(source, warn);
+  const out: DeclaredPort[] = [];
+  for (const container of input?.containers ?? []) {
+    for (const port of items(get(container.node, 'ports'))) {
+      const protocol = protocolOf(text(get(port, 'protocol')));
+      for (const key of ['containerPort', 'hostPort']) {
+        const p = pair(port, key);
+        const value = Number(text(p?.value));
+        if (p && Number.isInteger(value) && value > 0) {
+          const hostIp = text(get(port, 'hostIP'));
+          out.push({ port: value, transport: protocol, ...(key === 'hostPort' && hostIp ? { address: hostIp } : {}), path: file, line: p.keyLine, what: `${container.pod.object.kind}/${container.pod.object.name} ${key}` });
+        }
+      }
+    }
+  }
+  for (const object of input?.objects ?? []) {
+    if (object.kind !== 'Service') continue;
+    for (const port of items(get(object.root, 'spec', 'ports'))) {
+      const protocol = protocolOf(text(get(port, 'protocol')));
+      for (const key of ['port', 'nodePort', 'targetPort']) {
+        const p = pair(port, key);
+        const value = Number(text(p?.value));
+        if (p && Number.isInteger(value) && value > 0) out.push({ port: value, transport: protocol, path: file, line: p.keyLine, what: `Service/${object.name} ${key}` });
+      }
+    }
+  }
+  return out;
+}
+
+function dockerfilePorts(file: string, source: string, warn: (line: number, message: string) => void): DeclaredPort[] {
+  const input = readDockerfile(source);
+  for (const problem of input.file.problems) warn(problem.line, problem.message);
+  const out: DeclaredPort[] = [];
+  for (const instruction of input.file.instructions) {
+    const expose = effective(instruction);
+    if (expose.keyword !== 'EXPOSE') continue;
+    for (const word of expandArgs(expose.rest, input.globalArgs).split(/\s+/)) {
+      const match = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp))?$/i.exec(word);
+      if (!match) continue;
+      const from = Number(match[1]);
+      const to = match[2] ? Number(match[2]) : from;
+      for (let port = from; port <= to && port - from < 1000; port++)
+        out.push({ port, transport: protocolOf(match[3]), path: file, line: instruction.line, what: `Dockerfile EXPOSE ${word}` });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+import { loadYamlCached } from '../yaml/cache.js';
+import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+
+/** A docker-compose service with where it is written. */
+export interface ComposeService {
+  name: string;
+  node: YMap;
+  /** Line of the service's key (`web:`). */
+  line: number;
+}
+
+export interface ComposeInput {
+  services: ComposeService[];
+}
+
+export function readCompose(source: string, warn: (line: number, message: string) => void): ComposeInput | undefined {
+  const loaded = loadYamlCached(source);
+  for (const problem of loaded.problems) warn(problem.line, problem.message);
+  const services: ComposeService[] = [];
+  for (const doc of loaded.documents) {
+    const map = get(doc.root, 'services');
+    if (!isYMap(map)) continue;
+    for (const p of map.pairs) {
+      if (isYMap(p.value)) services.push({ name: p.key, node: p.value, line: p.keyLine });
+    }
+  }
+  return services.length > 0 ? { services } : undefined;
+}
+
+/** The line of a key path under a service, or of the deepest part that exists (the service key when none does). */
+export function lineIn(service: ComposeService, ...keys: string[]): number {
+  let current: YNode | null | undefined = service.node;
+  let line = service.line;
+  for (const key of keys) {
+    const p = pair(current, key);
+    if (!p) return line;
+    line = p.keyLine;
+    current = p.value;
+  }
+  return line;
+}
+
+export interface PublishedPort {
+  /** Host address, '' when not given (all interfaces). */
+  hostIp: string;
+  hostPorts: [number, number] | undefined;
+  containerPorts: [number, number] | undefined;
+  protocol: 'tcp' | 'udp';
+  line: number;
+  raw: string;
+}
+
+function range(text: string | undefined): [number, number] | undefined {
+  if (text === undefined || text === '') return undefined;
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!match) return undefined;
+  const from = Number(match[1]);
+  return [from, match[2] ? Number(match[2]) : from];
+}
+
+/**
+ * Short syntax `[HOST_IP:][HOST_PORT[-END]:]CONTAINER_PORT[-END][/PROTO]` (IPv6 hosts in
+ * brackets) and the long syntax `{ target, published, host_ip, protocol }`.
+ */
+export function publishedPorts(service: ComposeService): PublishedPort[] {
+  const out: PublishedPort[] = [];
+  for (const item of items(get(service.node, 'ports'))) {
+    if (isYScalar(item)) {
+      const raw = String(item.value ?? '');
+      let rest = raw.trim();
+      let protocol: 'tcp' | 'udp' = 'tcp';
+      const slash = rest.lastIndexOf('/');
+      if (slash >= 0) {
+        protocol = rest.slice(slash + 1).toLowerCase() === 'udp' ? 'udp' : 'tcp';
+        rest = rest.slice(0, slash);
+      }
+      let hostIp = '';
+      const v6 = /^\[([^\]]*)\]:(.*)$/.exec(rest);
+      if (v6) {
+        hostIp = v6[1]!;
+        rest = v6[2]!;
+      }
+      const parts = rest.split(':');
+      if (!v6 && parts.length === 3) hostIp = parts.shift()!;
+      const containerPart = parts.pop();
+      const hostPart = parts.pop();
+      out.push({ hostIp, hostPorts: range(hostPart), containerPorts: range(containerPart), protocol, line: item.line, raw });
+    } else if (isYMap(item)) {
+      const published = text(get(item, 'published')) ?? '';
+      let hostIp = text(get(item, 'host_ip')) ?? '';
+      let hostPort = published;
+      // Some files write the address into `published` ("127.0.0.1:8080").
+      const withIp = /^(.*):(\d+(?:-\d+)?)$/.exec(published);
+      if (withIp && /[.:]/.test(withIp[1]!)) {
+        hostIp ||= withIp[1]!;
+        hostPort = withIp[2]!;
+      } else if (/^[\d.]+$/.test(published) && published.includes('.')) {
+        hostIp ||= published;
+        hostPort = '';
+      }
+      const protocol = (text(get(item, 'protocol')) ?? 'tcp').toLowerCase() === 'udp' ? 'udp' : 'tcp';
+      out.push({ hostIp, hostPorts: range(hostPort), containerPorts: range(text(get(item, 'target'))), protocol, line: item.line, raw: published || (text(get(item, 'target')) ?? '') });
+    }
+  }
+  return out;
+}
+
+export function isLoopback(address: string): boolean {
+  const a = address.replace(/^\[|\]$/g, '');
+  return /^127\./.test(a) || a === '::1' || a === 'localhost';
+}
+
+export function isAllInterfaces(address: string): boolean {
+  const a = address.replace(/^\[|\]$/g, '');
+  return a === '' || a === '0.0.0.0' || a === '::' || a === '*';
+}
+
+export interface Mount {
+  source: string;
+  target: string;
+  line: number;
+  bind: boolean;
+}
+
+/** Volume mounts: `src:dst[:mode]` strings and `{ type, source, target }` maps. */
+export function mounts(service: ComposeService): Mount[] {
+  const out: Mount[] = [];
+  for (const item of items(get(service.node, 'volumes'))) {
+    if (isYScalar(item)) {
+      const raw = String(item.value ?? '');
+      const [source = '', target = ''] = raw.split(':');
+      const bind = /^(?:\/|\.|~|\$)/.test(source);
+      out.push({ source, target, line: item.line, bind });
+    } else if (isYMap(item)) {
+      const source = text(get(item, 'source')) ?? '';
+      const type = text(get(item, 'type')) ?? (source.startsWith('/') ? 'bind' : 'volume');
+      out.push({ source, target: text(get(item, 'target')) ?? '', line: item.line, bind: type === 'bind' });
+    }
+  }
+  return out;
+}
+
+/** `environment` as a map or as a `KEY=value` list, with each entry's line. */
+export function environment(node: YNode | null | undefined): Array<{ name: string; value: unknown; line: number }> {
+  const out: Array<{ name: string; value: unknown; line: number }> = [];
+  if (isYMap(node)) {
+    for (const p of node.pairs) out.push({ name: p.key, value: isYScalar(p.value) ? p.value.value : undefined, line: p.keyLine });
+  } else {
+    for (const item of items(node)) {
+      const raw = text(item);
+      if (raw === undefined) continue;
+      const eq = raw.indexOf('=');
+      out.push({ name: eq >= 0 ? raw.slice(0, eq) : raw, value: eq >= 0 ? raw.slice(eq + 1) : undefined, line: item.line });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,458 @@
+import { pinProblem } from '../image.js';
+import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
+import { rule, type IacRule, type PlatformRules } from '../rule.js';
+import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
+import { get, isTrue, items, pair, text } from '../yaml/tree.js';
+import { environment, isAllInterfaces, isLoopback, lineIn, mounts, publishedPorts, readCompose, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
+
+type ComposeRule = IacRule<ComposeInput>;
+
+const composeRule = (definition: Omit<ComposeRule, 'platform' | 'tags'>): ComposeRule => rule({ ...definition, platform: 'compose' });
+
+/** A compose file with one service `web` whose body (indented by 4) is `body`. */
+function service(body: string, name = 'web'): string {
+  return `services:\n  ${name}:\n    image: registry.example.org/web:2.3.1\n${body}`;
+}
+
+const label = (s: ComposeService) => `service ${s.name}`;
+
+function* flag(input: ComposeInput, key: string, bad: (value: string) => boolean, message: (s: ComposeService, value: string) => string) {
+  for (const s of input.services) {
+    const p = pair(s.node, key);
+    const value = text(p?.value);
+    if (p && value !== undefined && bad(value)) yield { line: p.keyLine, message: message(s, value), resource: label(s) };
+  }
+}
+
+const privileged = composeRule({
+  id: 'iac/compose-privileged',
+  title: 'Privileged container',
+  description: 'privileged: true gives the container every capability and access to all host devices: code running in it can take over the Docker host.',
+  remediation: 'Remove privileged: true; add only the specific capabilities or devices the service needs.',
+  severity: 'critical',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [service('    # expect\n    privileged: true\n')],
+    negative: [service('    privileged: false\n'), service('    read_only: true\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      const p = pair(s.node, 'privileged');
+      if (p && isTrue(p.value)) yield { line: p.keyLine, message: `${label(s)} runs privileged: it has full control of the host.`, resource: label(s) };
+    }
+  },
+});
+
+const hostNetwork = composeRule({
+  id: 'iac/compose-host-network',
+  title: 'Container shares the host network',
+  description: "network_mode: host puts the container in the host's network stack: every port it opens is open on the host, it reaches services bound to the host's loopback, and Docker's network isolation is gone.",
+  remediation: 'Remove network_mode: host; publish only the ports you need with ports:, bound to 127.0.0.1 when only local clients need them.',
+  severity: 'high',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [service('    # expect\n    network_mode: host\n')],
+    negative: [service('    network_mode: bridge\n'), service('    network_mode: "service:db"\n')],
+  },
+  check: (input) => flag(input, 'network_mode', (v) => v === 'host', (s) => `${label(s)} shares the host's network namespace.`),
+});
+
+const hostPid = composeRule({
+  id: 'iac/compose-host-pid',
+  title: 'Container shares the host process namespace',
+  description: "pid: host lets the container see and signal every process on the host and read their environment through /proc.",
+  remediation: 'Remove pid: host; debug with docker exec or a dedicated debugging container instead.',
+  severity: 'high',
+  cwe: ['CWE-668'],
+  examples: { positive: [service('    # expect\n    pid: host\n')], negative: [service('    pid: "service:web2"\n')] },
+  check: (input) => flag(input, 'pid', (v) => v === 'host', (s) => `${label(s)} shares the host's process namespace.`),
+});
+
+const hostIpc = composeRule({
+  id: 'iac/compose-host-ipc',
+  title: 'Container shares the host IPC namespace',
+  description: "ipc: host gives the container the host's shared memory and IPC objects, so it can read or tamper with data of host processes.",
+  remediation: 'Remove ipc: host (use ipc: shareable / service:<name> to share only between containers).',
+  severity: 'high',
+  cwe: ['CWE-668'],
+  examples: { positive: [service('    # expect\n    ipc: "host"\n')], negative: [service('    ipc: shareable\n')] },
+  check: (input) => flag(input, 'ipc', (v) => v === 'host', (s) => `${label(s)} shares the host's IPC namespace.`),
+});
+
+const hostUserns = composeRule({
+  id: 'iac/compose-host-userns',
+  title: 'User namespace remapping disabled',
+  description: "userns_mode: host turns off the daemon's user namespace remapping for this container, so root in the container is root on the host again.",
+  remediation: 'Remove userns_mode: host.',
+  severity: 'medium',
+  cwe: ['CWE-250'],
+  examples: { positive: [service('    # expect\n    userns_mode: host\n')], negative: [service('    user: "10001"\n')] },
+  check: (input) => flag(input, 'userns_mode', (v) => v === 'host', (s) => `${label(s)} opts out of user namespace remapping.`),
+});
+
+const RUNTIME_SOCKET = /(?:^|\/)(?:docker|containerd|crio|podman)\.sock$|^\/(?:var\/)?run\/?$/;
+const SENSITIVE_MOUNT = /^\/(?:$|(?:etc|proc|sys|boot|dev|root|home|var\/lib\/docker|var\/run|run|usr|lib|bin|sbin)(?:\/|$))/;
+
+const dockerSocket = composeRule({
+  id: 'iac/compose-docker-socket',
+  title: 'Docker socket mounted into a container',
+  description: 'The container mounts the Docker (or containerd) socket. Whoever controls the container can ask the daemon to start a privileged container with the host file system mounted: it is root on the host.',
+  remediation: 'Do not mount the socket; if a tool must talk to Docker, put a filtering proxy (read-only API) in front of it or use rootless Docker.',
+  severity: 'critical',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [service('    volumes:\n      # expect\n      - /var/run/docker.sock:/var/run/docker.sock\n'), service('    volumes:\n      # expect\n      - type: bind\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n')],
+    negative: [service('    volumes:\n      - ./data:/data\n      - logs:/var/log/app\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      for (const m of mounts(s)) {
+        if (m.bind && RUNTIME_SOCKET.test(m.source.replace(/\/+$/, '') || '/'))
+          yield { line: m.line, message: `${label(s)} mounts the container runtime socket ${m.source}: that is root on the host.`, resource: label(s) };
+      }
+    }
+  },
+});
+
+const sensitiveMount = composeRule({
+  id: 'iac/compose-sensitive-host-mount',
+  title: 'System directory of the host mounted',
+  description: "A bind mount exposes a system directory of the host (/, /etc, /proc, /sys, /dev, /root, /var/lib/docker...) to the container: a compromised container can read host credentials or change the host.",
+  remediation: 'Mount only application directories, read-only where possible (:ro); never the host root or system directories.',
+  severity: 'high',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [service('    volumes:\n      # expect\n      - /etc:/host/etc:ro\n'), service('    volumes:\n      # expect\n      - /:/host\n')],
+    negative: [service('    volumes:\n      - ./config:/etc/app:ro\n      - /srv/app/data:/data\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      for (const m of mounts(s)) {
+        const source = m.source.replace(/\/+$/, '') || '/';
+        if (m.bind && !RUNTIME_SOCKET.test(source) && SENSITIVE_MOUNT.test(source))
+          yield { line: m.line, message: `${label(s)} mounts the host's ${source} into the container.`, resource: label(s) };
+      }
+    }
+  },
+});
+
+const portAllInterfaces = composeRule({
+  id: 'iac/compose-port-all-interfaces',
+  title: 'Port published on all interfaces',
+  description: 'A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker\'s iptables rules bypass host firewalls such as ufw.',
+  remediation: 'Bind ports that only local clients need to loopback ("127.0.0.1:8080:8080"); expose public services through a reverse proxy that terminates TLS.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [service('    ports:\n      # expect\n      - "3000:3000"\n'), service('    ports:\n      # expect\n      - "0.0.0.0:8080:80"\n      - "127.0.0.1:9090:9090"\n      - "5432:5432"\n'), service('    ports:\n      # expect\n      - target: 80\n        published: 8080\n')],
+    negative: [service('    ports:\n      - "127.0.0.1:3000:3000"\n      - "[::1]:8443:8443"\n'), service('    expose:\n      - "3000"\n'), service('    ports:\n      - target: 80\n        published: 8080\n        host_ip: 127.0.0.1\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      for (const p of publishedPorts(s)) {
+        // Sensitive services are reported, more severely, by iac/compose-sensitive-port.
+        if (isAllInterfaces(p.hostIp) && sensitiveServices(p).length === 0)
+          yield { line: p.line, message: `${label(s)} publishes ${p.raw} on all interfaces; bind it to 127.0.0.1 unless it must be public.`, resource: label(s) };
+      }
+    }
+  },
+});
+
+function sensitiveServices(p: PublishedPort) {
+  const [from, to] = p.containerPorts ?? [0, -1];
+  if (from === to) return [sensitivePort(from, p.protocol)].filter((e) => e !== undefined);
+  return to > from ? sensitivePortsInRange(from, to, p.protocol) : [];
+}
+
+const sensitivePortPublished = composeRule({
+  id: 'iac/compose-sensitive-port',
+  title: 'Sensitive or cleartext service port published',
+  description: 'A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache) is published on a non-loopback address.',
+  remediation: 'Do not publish it; let other containers reach it over the compose network, or bind it to 127.0.0.1 for local tools.',
+  severity: 'high',
+  cwe: ['CWE-200'],
+  examples: {
+    positive: [service('    ports:\n      # expect\n      - "0.0.0.0:3306:3306"\n'), service('    ports:\n      # expect\n      - "6379"\n'), service('    ports:\n      # expect\n      - "2222:22"\n')],
+    negative: [service('    ports:\n      - "127.0.0.1:5432:5432"\n'), service('    ports:\n      - "8080:80"\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      for (const p of publishedPorts(s)) {
+        if (isLoopback(p.hostIp)) continue;
+        const entry = sensitiveServices(p)[0];
+        if (entry)
+          yield { line: p.line, message: `${label(s)} publishes ${describePort(entry)} as ${p.raw}; keep it on the internal network.`, resource: label(s), severity: entry.severity };
+      }
+    }
+  },
+});
+
+const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_BOOT', 'BPF', 'PERFMON', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYS_TIME']);
+
+const dangerousCapabilities = composeRule({
+  id: 'iac/compose-dangerous-capabilities',
+  title: 'Dangerous capability added',
+  description: 'cap_add grants a capability that breaks isolation: SYS_ADMIN (almost root), NET_ADMIN/NET_RAW (network tampering and spoofing), SYS_PTRACE, SYS_MODULE, or ALL.',
+  remediation: 'Remove the capability; find the narrow one the process actually needs.',
+  severity: 'high',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [service('    # expect\n    cap_add:\n      - SYS_ADMIN\n'), service('    # expect\n    cap_add: [ALL]\n')],
+    negative: [service('    cap_drop: [ALL]\n    cap_add:\n      - NET_BIND_SERVICE\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      const p = pair(s.node, 'cap_add');
+      const caps = items(p?.value).map((i) => (text(i) ?? '').toUpperCase().replace(/^CAP_/, '')).filter((c) => DANGEROUS_CAPABILITIES.has(c));
+      if (p && caps.length > 0) yield { line: p.keyLine, message: `${label(s)} adds ${caps.join(', ')}.`, resource: label(s) };
+    }
+  },
+});
+
+const capabilitiesNotDropped = composeRule({
+  id: 'iac/compose-capabilities-not-dropped',
+  title: 'Linux capabilities not dropped',
+  description: "The service keeps Docker's default capabilities (NET_RAW, CHOWN, SETUID, ...) because cap_drop does not include ALL; any cap_add widens that further. NET_RAW alone allows spoofing on the container network.",
+  remediation: 'Add cap_drop: [ALL] and cap_add only what the process needs (e.g. NET_BIND_SERVICE).',
+  severity: 'low',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [service('    read_only: true\n').replace('  web:', '  # expect\n  web:')],
+    negative: [service('    cap_drop:\n      - all\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      const drops = items(get(s.node, 'cap_drop')).map((i) => (text(i) ?? '').toUpperCase());
+      if (!drops.includes('ALL')) yield { line: s.line, message: `${label(s)} does not drop ALL capabilities.`, resource: label(s) };
+    }
+  },
+});
+
+const PROFILE_DISABLED = /^(?:seccomp|apparmor|label(?::seccomp)?)[:=](?:unconfined|disable)$/i;
+
+const securityProfileDisabled = composeRule({
+  id: 'iac/compose-security-profile-disabled',
+  title: 'Seccomp, AppArmor or SELinux disabled',
+  description: "security_opt turns off a kernel confinement layer (seccomp:unconfined, apparmor:unconfined, label:disable). The container can then use every system call or escape the mandatory access control that blocks many container-escape techniques.",
+  remediation: 'Remove the option; if the default seccomp profile blocks a needed call, write a custom profile that allows just that call.',
+  severity: 'high',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [service('    security_opt:\n      # expect\n      - seccomp:unconfined\n'), service('    security_opt:\n      - no-new-privileges:true\n      # expect\n      - apparmor=unconfined\n')],
+    negative: [service('    security_opt:\n      - no-new-privileges:true\n      - seccomp:./profile.json\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      for (const item of items(get(s.node, 'security_opt'))) {
+        const value = (text(item) ?? '').replace(/\s+/g, '');
+        if (PROFILE_DISABLED.test(value)) yield { line: item.line, message: `${label(s)} sets ${value}, disabling a kernel confinement layer.`, resource: label(s) };
+      }
+    }
+  },
+});
+
+const noNewPrivileges = composeRule({
+  id: 'iac/compose-no-new-privileges',
+  title: 'no-new-privileges not set',
+  description: 'Without security_opt no-new-privileges:true, a process in the container can gain privileges through setuid and setgid binaries, turning a foothold as an unprivileged user into root in the container.',
+  remediation: 'Add security_opt: ["no-new-privileges:true"] to every service.',
+  severity: 'low',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [service('    # expect\n    security_opt:\n      - seccomp:./profile.json\n'), service('    security_opt:\n      # expect\n      - no-new-privileges:false\n'), service('    read_only: true\n').replace('  web:', '  # expect\n  web:')],
+    negative: [service('    security_opt:\n      - no-new-privileges:true\n'), service('    security_opt: ["no-new-privileges"]\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      const opt = pair(s.node, 'security_opt');
+      const values = items(opt?.value).map((i) => ({ value: (text(i) ?? '').replace(/\s+/g, ''), line: i.line }));
+      const nnp = values.find((v) => /^no-new-privileges(?:[:=]|$)/.test(v.value));
+      if (nnp && /^no-new-privileges(?:[:=]true)?$/.test(nnp.value)) continue;
+      yield {
+        line: nnp ? nnp.line : opt ? opt.keyLine : s.line,
+        message: `${label(s)} does not set no-new-privileges:true.`,
+        resource: label(s),
+      };
+    }
+  },
+});
+
+const secretInEnvironment = composeRule({
+  id: 'iac/compose-secret-in-environment',
+  title: 'Literal secret in the compose file',
+  description: 'An environment variable or build argument with a secret-looking name has its value written in the compose file, so the secret is in version control and in `docker inspect` output.',
+  remediation: 'Use ${VAR} substitution from an untracked .env file, env_file:, or compose secrets: (mounted as files under /run/secrets).',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [service('    environment:\n      # expect\n      MYSQL_ROOT_PASSWORD: Tr0ub4dor-and-3\n'), service('    environment:\n      # expect\n      - API_TOKEN=abcd1234efgh5678\n'), service('    build:\n      context: .\n      args:\n        # expect\n        NPM_TOKEN: npm_abcdefabcdef0123456789\n')],
+    negative: [service('    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}\n      MYSQL_PASSWORD_FILE: /run/secrets/db\n      MYSQL_DATABASE: shop\n'), service('    environment:\n      - API_TOKEN\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      const sources = [get(s.node, 'environment'), get(s.node, 'build', 'args')];
+      for (const source of sources) {
+        for (const entry of environment(source)) {
+          if (isSecretName(entry.name) && isLiteralSecretValue(entry.value))
+            yield { line: entry.line, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file.`, resource: label(s), secret: String(entry.value) };
+        }
+      }
+    }
+  },
+});
+
+const imageLatest = composeRule({
+  id: 'iac/compose-image-latest',
+  title: "Image uses 'latest' or no tag",
+  description: "The service image has the 'latest' tag or no tag. What runs changes whenever the registry changes, and a compromised upstream push is pulled silently.",
+  remediation: 'Pin a version tag and digest: image: mysql:8.4.2@sha256:<digest>.',
+  severity: 'medium',
+  cwe: ['CWE-1357'],
+  examples: {
+    positive: ['services:\n  db:\n    # expect\n    image: mysql:latest\n', 'services:\n  cache:\n    # expect\n    image: redis\n'],
+    negative: ['services:\n  db:\n    image: mysql:8.4.2\n', 'services:\n  web:\n    build: .\n', 'services:\n  web:\n    image: ${IMAGE}\n'],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      const p = pair(s.node, 'image');
+      const ref = text(p?.value);
+      const problem = ref ? pinProblem(ref) : undefined;
+      if (p && problem) yield { line: p.keyLine, message: `${label(s)} uses ${ref}${problem === 'untagged' ? ' with no tag (latest)' : ''}; pin a version and digest.`, resource: label(s) };
+    }
+  },
+});
+
+function limitRule(kind: 'memory' | 'cpus'): ComposeRule {
+  const memory = kind === 'memory';
+  return composeRule({
+    id: memory ? 'iac/compose-no-memory-limit' : 'iac/compose-no-cpu-limit',
+    title: memory ? 'No memory limit' : 'No CPU limit',
+    description: memory
+      ? 'The service has no memory limit (deploy.resources.limits.memory or mem_limit). A leak or a crafted request can exhaust host memory and take every other container down with it.'
+      : 'The service has no CPU limit (deploy.resources.limits.cpus or cpus). A busy loop or a crafted request can starve the other containers on the host.',
+    remediation: memory ? 'Set deploy.resources.limits.memory (or mem_limit for the v2 format).' : 'Set deploy.resources.limits.cpus (or cpus).',
+    severity: memory ? 'medium' : 'low',
+    cwe: ['CWE-770'],
+    examples: {
+      positive: [
+        service(`    deploy:\n      resources:\n        # expect\n        limits:\n          ${memory ? 'cpus: "0.5"' : 'memory: 256M'}\n`),
+        service('    read_only: true\n').replace('  web:', '  # expect\n  web:'),
+      ],
+      negative: [service(`    deploy:\n      resources:\n        limits:\n          ${memory ? 'memory: 256M' : 'cpus: "0.5"'}\n`), service(memory ? '    mem_limit: 256m\n' : '    cpus: 0.5\n')],
+    },
+    *check(input) {
+      for (const s of input.services) {
+        if (get(s.node, 'deploy', 'resources', 'limits', kind) !== undefined) continue;
+        const legacy = memory ? ['mem_limit', 'memory'] : ['cpus', 'cpu_quota', 'cpu_count', 'cpu_percent'];
+        if (legacy.some((key) => pair(s.node, key))) continue;
+        yield { line: lineIn(s, 'deploy', 'resources', 'limits'), message: `${label(s)} has no ${memory ? 'memory' : 'CPU'} limit.`, resource: label(s) };
+      }
+    },
+  });
+}
+
+const pidsLimit = composeRule({
+  id: 'iac/compose-no-pids-limit',
+  title: 'No process limit',
+  description: 'The service sets no pids_limit (or -1/0, meaning unlimited). A fork bomb or runaway worker pool in one container can exhaust the host\'s process table and stop every other service.',
+  remediation: 'Set pids_limit (e.g. 200) or deploy.resources.limits.pids.',
+  severity: 'low',
+  cwe: ['CWE-770'],
+  examples: {
+    positive: [service('    read_only: true\n').replace('  web:', '  # expect\n  web:'), service('    # expect\n    pids_limit: -1\n')],
+    negative: [service('    pids_limit: 100\n'), service('    deploy:\n      resources:\n        limits:\n          pids: 100\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      const p = pair(s.node, 'pids_limit') ?? pair(get(s.node, 'deploy', 'resources', 'limits'), 'pids');
+      if (!p) {
+        yield { line: s.line, message: `${label(s)} sets no process limit (pids_limit).`, resource: label(s) };
+        continue;
+      }
+      const value = Number(text(p.value));
+      if (!Number.isFinite(value) || value <= 0) yield { line: p.keyLine, message: `${label(s)} sets an unlimited pids_limit.`, resource: label(s) };
+    }
+  },
+});
+
+const cgroupParent = composeRule({
+  id: 'iac/compose-cgroup-parent',
+  title: 'Custom cgroup parent',
+  description: "cgroup_parent places the container under a cgroup chosen by hand instead of Docker's own. Resource limits and accounting then depend on that cgroup, and sharing it with other workloads lets one starve the others.",
+  remediation: "Remove cgroup_parent unless the host's cgroup layout is deliberately managed for this service.",
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-770'],
+  examples: { positive: [service('    # expect\n    cgroup_parent: shared-pool\n')], negative: [service('    mem_limit: 256m\n')] },
+  *check(input) {
+    for (const s of input.services) {
+      const p = pair(s.node, 'cgroup_parent');
+      if (p && text(p.value)) yield { line: p.keyLine, message: `${label(s)} runs under the custom cgroup ${text(p.value)}.`, resource: label(s) };
+    }
+  },
+});
+
+const hostDevices = composeRule({
+  id: 'iac/compose-host-devices',
+  title: 'Host device passed into a container',
+  description: 'devices: gives the container direct access to a host device node. Block devices, /dev/mem or /dev/kmsg let a container read host disks or memory; any device widens the kernel attack surface.',
+  remediation: 'Remove the device unless the service needs the hardware, and then pass only that device, read-only where possible.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: { positive: [service('    devices:\n      # expect\n      - /dev/sda:/dev/sda\n')], negative: [service('    volumes:\n      - ./data:/data\n')] },
+  *check(input) {
+    for (const s of input.services) {
+      for (const item of items(get(s.node, 'devices'))) {
+        const value = text(item) ?? text(get(item, 'source'));
+        if (value) yield { line: item.line, message: `${label(s)} gets the host device ${value.split(':')[0]}.`, resource: label(s), severity: /\/dev\/(?:sd|nvme|xvd|vd|mem|kmem|kmsg|port)/.test(value) ? 'high' : 'medium' };
+      }
+    }
+  },
+});
+
+const writableRoot = composeRule({
+  id: 'iac/compose-writable-root-filesystem',
+  title: 'Root file system is writable',
+  description: "read_only is not true, so a compromised process can modify the container's binaries and configuration and persist tools until the container is recreated.",
+  remediation: 'Set read_only: true and mount tmpfs or volumes where the service must write.',
+  severity: 'low',
+  cwe: ['CWE-732'],
+  examples: { positive: [service('    # expect\n    read_only: false\n'), service('    mem_limit: 256m\n').replace('  web:', '  # expect\n  web:')], negative: [service('    read_only: true\n')] },
+  *check(input) {
+    for (const s of input.services) {
+      const p = pair(s.node, 'read_only');
+      if (p && isTrue(p.value)) continue;
+      yield { line: p ? p.keyLine : s.line, message: `${label(s)} has a writable root file system.`, resource: label(s) };
+    }
+  },
+});
+
+export const composeRules: readonly ComposeRule[] = [
+  privileged,
+  hostNetwork,
+  hostPid,
+  hostIpc,
+  hostUserns,
+  dockerSocket,
+  sensitiveMount,
+  portAllInterfaces,
+  sensitivePortPublished,
+  dangerousCapabilities,
+  capabilitiesNotDropped,
+  securityProfileDisabled,
+  noNewPrivileges,
+  secretInEnvironment,
+  imageLatest,
+  limitRule('memory'),
+  limitRule('cpus'),
+  pidsLimit,
+  cgroupParent,
+  hostDevices,
+  writableRoot,
+];
+
+export const composePlatform: PlatformRules<ComposeInput> = {
+  platform: 'compose',
+  parse: readCompose,
+  rules: composeRules,
+};

@@ -1,0 +1,64 @@
+import type { Platform } from './rule.js';
+
+/**
+ * Which configuration a file holds: by name where names are conventional, by content
+ * where they are not (a workflow outside .github/workflows, a manifest in any .yaml,
+ * a compose file with an unusual name). `wantsPath` is what the walker asks, from the
+ * path alone; `classify` looks at the text.
+ */
+const DOCKERFILE_NAME = /^(?:(?:docker|container)file(?:[.-][\w.-]+)?|[\w.-]+\.(?:docker|container)file)$/i;
+const NOT_A_DOCKERFILE = /\.(?:md|txt|rst|adoc|html|json|ya?ml|toml|sh|ps1|bat|py|js|ts|go|rb|lock|orig|rej|dockerignore|j2|tpl|tmpl)$/i;
+const COMPOSE_NAME = /^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/i;
+const GITLAB_NAME = /(?:^|\.)gitlab-ci\.ya?ml$/i;
+
+export function basenameOf(path: string): string {
+  const at = path.lastIndexOf('/');
+  return at >= 0 ? path.slice(at + 1) : path;
+}
+
+export function isDockerfileName(path: string): boolean {
+  const name = basenameOf(path);
+  return DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name);
+}
+
+export function wantsPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return (
+    lower.endsWith('.yml') ||
+    lower.endsWith('.yaml') ||
+    lower.endsWith('.tf') ||
+    (lower.endsWith('.json') && !lower.endsWith('package-lock.json') && !lower.endsWith('.tf.json') && !lower.endsWith('tsconfig.json')) ||
+    isDockerfileName(path)
+  );
+}
+
+/** Top-level keys of a YAML text, cheaply (no parse): `key:` at column 0, or `"key":` in JSON. */
+function hasTopLevelKey(text: string, key: string): boolean {
+  return new RegExp(`^(?:${key}|"${key}"|'${key}')\\s*:`, 'm').test(text);
+}
+
+const MAX_SNIFF = 8 * 1024 * 1024;
+
+export function classify(path: string, text: string): Platform | undefined {
+  const lower = path.toLowerCase();
+  if (isDockerfileName(path)) return 'dockerfile';
+  if (lower.endsWith('.tf')) return 'terraform';
+  if (text.length > MAX_SNIFF) return undefined;
+  if (lower.endsWith('.json')) {
+    return /"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text) ? 'kubernetes' : undefined;
+  }
+  if (!lower.endsWith('.yml') && !lower.endsWith('.yaml')) return undefined;
+  const name = basenameOf(path);
+  if (GITLAB_NAME.test(name)) return 'gitlab-ci';
+  if (/(?:^|\/)\.github\/workflows\/[^/]+$/i.test(path)) return 'github-actions';
+  // A composite action's steps run like a workflow's.
+  if (/^action\.ya?ml$/i.test(name) && hasTopLevelKey(text, 'runs') && /^\s+using\s*:\s*["']?composite/m.test(text)) return 'github-actions';
+  if (COMPOSE_NAME.test(name)) return 'compose';
+  if (hasTopLevelKey(text, 'apiVersion') && hasTopLevelKey(text, 'kind'))
+    return 'kubernetes';
+  if ((hasTopLevelKey(text, 'on') || hasTopLevelKey(text, 'true')) && hasTopLevelKey(text, 'jobs') && /^\s+(?:runs-on|uses)\s*:/m.test(text))
+    return 'github-actions';
+  if (hasTopLevelKey(text, 'services') && /^\s+(?:image|build)\s*:/m.test(text)) return 'compose';
+  if (hasTopLevelKey(text, 'stages') && /^\s+script\s*:/m.test(text) && !hasTopLevelKey(text, 'jobs')) return 'gitlab-ci';
+  return undefined;
+}

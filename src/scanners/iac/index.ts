@@ -1,0 +1,102 @@
+import type { ScannerFinding } from '../../core/finding.js';
+import type { RuleDoc } from '../../core/rule.js';
+import type { Scanner, ScanWarning } from '../scanner.js';
+import { classify, wantsPath } from './detect.js';
+import { PLATFORM_RULES } from './platforms.js';
+import type { Hit, IacRule, Platform } from './rule.js';
+
+export interface FileAnalysis {
+  platform: string | undefined;
+  findings: ScannerFinding[];
+  secrets: string[];
+}
+
+/**
+ * Runs the rules of the file's platform on one file's text. Exposed for the benchmark
+ * and tests; the scanner below calls it for every wanted file.
+ */
+export function analyseFile(
+  path: string,
+  text: string,
+  warn: (warning: Omit<ScanWarning, 'scanner'>) => void,
+  platformHint?: Platform,
+): FileAnalysis {
+  const platformId = platformHint ?? classify(path, text);
+  const platform = PLATFORM_RULES.find((p) => p.platform === platformId);
+  if (!platform) return { platform: platformId, findings: [], secrets: [] };
+  let input: unknown;
+  try {
+    input = platform.parse(text, (line, message) => warn({ path, line, message }));
+  } catch (error) {
+    // Parsers report bad input as problems; an exception here is a bug, reported and contained.
+    warn({ path, message: `could not analyse this ${platformId} file: ${(error as Error).message}` });
+    return { platform: platformId, findings: [], secrets: [] };
+  }
+  if (input === undefined) return { platform: platformId, findings: [], secrets: [] };
+  const findings: ScannerFinding[] = [];
+  const secrets: string[] = [];
+  for (const rule of platform.rules) {
+    const seen = new Set<string>();
+    try {
+      for (const hit of rule.check(input)) {
+        const key = `${hit.line}\0${hit.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (hit.secret) secrets.push(hit.secret);
+        findings.push(toFinding(rule, hit, path));
+      }
+    } catch (error) {
+      // A rule bug must not hide the other rules' findings on this file.
+      warn({ path, message: `rule ${rule.id} failed on this file: ${(error as Error).message}` });
+    }
+  }
+  return { platform: platformId, findings, secrets };
+}
+
+function toFinding(rule: IacRule<unknown>, hit: Hit, path: string): ScannerFinding {
+  return {
+    ruleId: rule.id,
+    scanner: 'iac',
+    severity: hit.severity ?? rule.severity,
+    confidence: rule.confidence ?? 'high',
+    title: rule.title,
+    message: hit.message,
+    cwe: rule.cwe,
+    location: { path, startLine: Math.max(1, hit.line), ...(hit.column ? { startColumn: hit.column } : {}) },
+    fix: { summary: rule.remediation },
+    properties: { platform: rule.platform, ...(hit.resource ? { resource: hit.resource } : {}) },
+  };
+}
+
+function ruleDocs(): RuleDoc[] {
+  return PLATFORM_RULES.flatMap((platform) =>
+    platform.rules.map((rule) => ({
+      id: rule.id,
+      title: rule.title,
+      description: rule.description,
+      remediation: rule.remediation,
+      severity: rule.severity,
+      ...(rule.confidence ? { confidence: rule.confidence } : {}),
+      cwe: rule.cwe,
+      tags: rule.tags ?? ['iac', rule.platform],
+    })),
+  );
+}
+
+export const iacScanner: Scanner = {
+  id: 'iac',
+  description: 'Configuration checks for Dockerfiles, Kubernetes, docker-compose, GitHub Actions, GitLab CI and Terraform (AWS)',
+  wants: wantsPath,
+  rules: ruleDocs,
+  async *scan(ctx) {
+    for (const file of ctx.files) {
+      if (ctx.signal.aborted) return;
+      const text = await file.text();
+      ctx.progress.tick();
+      if (text === null) continue; // binary: the workspace records the skip
+      const analysis = analyseFile(file.path, text, (warning) => ctx.warn(warning));
+      for (const secret of analysis.secrets) ctx.registerSecret(secret);
+      yield* analysis.findings;
+    }
+  },
+};

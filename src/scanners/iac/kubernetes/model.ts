@@ -1,0 +1,152 @@
+import { get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { loadYamlCached } from '../yaml/cache.js';
+
+/** One Kubernetes object of a manifest (a document, or an item of a `kind: List`). */
+export interface KubeObject {
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace?: string;
+  root: YMap;
+  line: number;
+}
+
+/** A pod spec wherever it sits: Pod.spec, <workload>.spec.template.spec, CronJob.spec.jobTemplate.spec.template.spec... */
+export interface PodSpec {
+  object: KubeObject;
+  spec: YMap;
+  /** Line of the `spec:` key that holds the pod spec. */
+  specLine: number;
+  /** The metadata beside the spec (pod template metadata, or the Pod's own), for annotations. */
+  metadata?: YMap;
+}
+
+export interface Container {
+  pod: PodSpec;
+  node: YMap;
+  name: string;
+  /** containers, initContainers or ephemeralContainers */
+  list: 'containers' | 'initContainers' | 'ephemeralContainers';
+  line: number;
+}
+
+export interface KubeInput {
+  objects: KubeObject[];
+  pods: PodSpec[];
+  containers: Container[];
+}
+
+const MAX_LIST_DEPTH = 3;
+
+export function readKubernetes(source: string, warn: (line: number, message: string) => void): KubeInput | undefined {
+  const loaded = loadYamlCached(source);
+  for (const problem of loaded.problems) warn(problem.line, problem.message);
+  const objects: KubeObject[] = [];
+  const collect = (node: YNode | null | undefined, depth: number) => {
+    if (!isYMap(node)) return;
+    const kind = text(get(node, 'kind'));
+    const apiVersion = text(get(node, 'apiVersion'));
+    if (!kind || !apiVersion) return;
+    if (/List$/.test(kind) && depth < MAX_LIST_DEPTH) {
+      for (const item of items(get(node, 'items'))) collect(item, depth + 1);
+      return;
+    }
+    const namespace = text(get(node, 'metadata', 'namespace'));
+    objects.push({
+      kind,
+      apiVersion,
+      name: text(get(node, 'metadata', 'name')) ?? text(get(node, 'metadata', 'generateName')) ?? '(unnamed)',
+      ...(namespace ? { namespace } : {}),
+      root: node,
+      line: node.line,
+    });
+  };
+  for (const doc of loaded.documents) collect(doc.root, 0);
+  if (objects.length === 0) return undefined;
+  const pods = objects.flatMap(podSpecsOf);
+  const containers = pods.flatMap(containersOf);
+  return { objects, pods, containers };
+}
+
+/** Pod specs of an object: its `spec` when it holds containers, and nested `template`/`jobTemplate` specs. */
+function podSpecsOf(object: KubeObject): PodSpec[] {
+  const out: PodSpec[] = [];
+  const visit = (owner: YMap, depth: number) => {
+    const spec = get(owner, 'spec');
+    if (!isYMap(spec) || depth > 4) return;
+    if (pair(spec, 'containers') || pair(spec, 'initContainers')) {
+      const metadata = get(owner, 'metadata');
+      out.push({ object, spec, specLine: pair(owner, 'spec')?.keyLine ?? spec.line, ...(isYMap(metadata) ? { metadata } : {}) });
+      return;
+    }
+    for (const key of ['template', 'jobTemplate']) {
+      const inner = get(spec, key);
+      if (isYMap(inner)) visit(inner, depth + 1);
+    }
+  };
+  visit(object.root, 0);
+  // PodTemplate objects keep the pod under `template` at the top level.
+  const template = get(object.root, 'template');
+  if (object.kind === 'PodTemplate' && isYMap(template)) visit(template, 1);
+  return out;
+}
+
+function containersOf(pod: PodSpec): Container[] {
+  const out: Container[] = [];
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    for (const item of items(get(pod.spec, list))) {
+      if (!isYMap(item)) continue;
+      out.push({ pod, node: item, name: text(get(item, 'name')) ?? '(unnamed)', list, line: item.line });
+    }
+  }
+  return out;
+}
+
+export function objectLabel(object: KubeObject): string {
+  return `${object.kind}/${object.name}`;
+}
+
+export function containerLabel(container: Container): string {
+  const kind = container.list === 'containers' ? 'container' : container.list === 'initContainers' ? 'init container' : 'ephemeral container';
+  return `${objectLabel(container.pod.object)} ${kind} ${container.name}`;
+}
+
+/**
+ * The line of a key path, or of the deepest part of it that exists: where a missing
+ * setting belongs (`securityContext:` when `readOnlyRootFilesystem` is missing under
+ * it, the container's first line when even `securityContext` is missing).
+ */
+export function lineOfPath(node: YMap, ...keys: string[]): number {
+  let current: YNode | null | undefined = node;
+  let line = node.line;
+  for (const key of keys) {
+    const p = pair(current, key);
+    if (!p) return line;
+    line = p.keyLine;
+    current = p.value;
+  }
+  return line;
+}
+
+/**
+ * A security setting as it applies to a container: the container's securityContext
+ * overrides the pod's. Returns the node that decides and the line where it is set.
+ */
+export function effectiveSetting(container: Container, key: string): { node: YNode; line: number; level: 'container' | 'pod' } | undefined {
+  const own = pair(get(container.node, 'securityContext'), key);
+  if (own?.value) return { node: own.value, line: own.keyLine, level: 'container' };
+  const pod = pair(get(container.pod.spec, 'securityContext'), key);
+  if (pod?.value) return { node: pod.value, line: pod.keyLine, level: 'pod' };
+  return undefined;
+}
+
+export function annotation(pod: PodSpec, key: string): { value: string; line: number } | undefined {
+  for (const metadata of [pod.metadata, get(pod.object.root, 'metadata')]) {
+    const p = pair(get(metadata, 'annotations'), key);
+    const value = text(p?.value);
+    if (p && value !== undefined) return { value, line: p.keyLine };
+  }
+  return undefined;
+}
+
+export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'PodTemplate']);

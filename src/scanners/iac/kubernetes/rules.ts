@@ -1,0 +1,1085 @@
+import { pinProblem } from '../image.js';
+import { describePort, sensitivePort } from '../ports.js';
+import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
+import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
+import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import {
+  annotation,
+  containerLabel,
+  effectiveSetting,
+  lineOfPath,
+  objectLabel,
+  readKubernetes,
+  type Container,
+  type KubeInput,
+  type KubeObject,
+} from './model.js';
+
+type KubeRule = IacRule<KubeInput>;
+
+const kubeRule = (definition: Omit<KubeRule, 'platform' | 'tags'>): KubeRule => rule({ ...definition, platform: 'kubernetes' });
+
+// ---- Example builders: small manifests so that each rule's examples stay readable. ----
+
+/** A Pod whose single container gets `container` (lines indented by 4) and whose spec gets `spec` (indented by 2). */
+function pod(container: string, spec = '', kind = 'Pod'): string {
+  return `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: web\n  namespace: shop\nspec:\n${spec}  containers:\n  - name: app\n    image: registry.example.org/app:1.4.2\n${container}`;
+}
+
+function deployment(container: string, spec = ''): string {
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n${spec}      containers:\n      - name: app\n        image: registry.example.org/app:1.4.2\n${container}`;
+}
+
+const HARDENED = '    securityContext:\n      runAsNonRoot: true\n      allowPrivilegeEscalation: false\n      readOnlyRootFilesystem: true\n      capabilities:\n        drop: ["ALL"]\n';
+
+function role(rules: string, kind = 'Role'): string {
+  return `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: reader\n  namespace: shop\nrules:\n${rules}`;
+}
+
+// ---- Helpers ----
+
+function podSecurityPolicies(input: KubeInput): Array<{ object: KubeObject; spec: YMap; specLine: number }> {
+  const out: Array<{ object: KubeObject; spec: YMap; specLine: number }> = [];
+  for (const object of input.objects) {
+    if (object.kind !== 'PodSecurityPolicy') continue;
+    const spec = get(object.root, 'spec');
+    if (isYMap(spec)) out.push({ object, spec, specLine: pair(object.root, 'spec')!.keyLine });
+  }
+  return out;
+}
+
+function strings(node: YNode | null | undefined): string[] {
+  return items(node).flatMap((item) => {
+    const value = text(item);
+    return value === undefined ? [] : [value];
+  });
+}
+
+function containerSecurity(container: Container): YMap | undefined {
+  const sc = get(container.node, 'securityContext');
+  return isYMap(sc) ? sc : undefined;
+}
+
+/** One pod-level boolean flag (hostNetwork, hostPID, hostIPC) on pods and PodSecurityPolicies. */
+function* podFlag(input: KubeInput, key: string, message: (label: string) => string): Generator<Hit> {
+  for (const p of input.pods) {
+    const flag = pair(p.spec, key);
+    if (flag && isTrue(flag.value)) yield { line: flag.keyLine, message: message(objectLabel(p.object)), resource: objectLabel(p.object) };
+  }
+  for (const psp of podSecurityPolicies(input)) {
+    const flag = pair(psp.spec, key);
+    if (flag && isTrue(flag.value))
+      yield { line: flag.keyLine, message: `PodSecurityPolicy ${psp.object.name} allows pods with ${key}: true.`, resource: objectLabel(psp.object) };
+  }
+}
+
+interface RbacRule {
+  object: KubeObject;
+  node: YMap;
+  verbs: string[];
+  resources: string[];
+  apiGroups: string[];
+  line(key: string): number;
+}
+
+function* rbacRules(input: KubeInput): Generator<RbacRule> {
+  for (const object of input.objects) {
+    if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
+    for (const item of items(get(object.root, 'rules'))) {
+      if (!isYMap(item)) continue;
+      yield {
+        object,
+        node: item,
+        verbs: strings(get(item, 'verbs')),
+        resources: strings(get(item, 'resources')),
+        apiGroups: strings(get(item, 'apiGroups')),
+        line: (key) => pair(item, key)?.keyLine ?? item.line,
+      };
+    }
+  }
+}
+
+const RUNTIME_SOCKET = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/(?:docker|containerd|crio)\/?$|^\/var\/lib\/docker\/?$/;
+/** System directories: the root, configuration, kernel interfaces, devices, home directories and /var (runtime and kubelet state, logs, services' data). */
+const SENSITIVE_HOST_PATH = /^\/(?:$|(?:etc|proc|sys|boot|dev|root|home|usr|bin|sbin|lib|lib64|run|var)(?:\/|$))/;
+
+interface HostPathMount {
+  object: KubeObject;
+  path: string;
+  line: number;
+}
+
+/** hostPath volumes of pods and hostPath PersistentVolumes. */
+function* hostPathVolumes(input: KubeInput): Generator<HostPathMount> {
+  for (const p of input.pods) {
+    for (const volume of items(get(p.spec, 'volumes'))) {
+      const hostPath = get(volume, 'hostPath');
+      if (!isYMap(hostPath)) continue;
+      yield { object: p.object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path') };
+    }
+  }
+  for (const object of input.objects) {
+    if (object.kind !== 'PersistentVolume') continue;
+    const hostPath = get(object.root, 'spec', 'hostPath');
+    if (isYMap(hostPath)) yield { object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path') };
+  }
+}
+
+function isSensitiveHostPath(path: string): boolean {
+  return SENSITIVE_HOST_PATH.test(path.replace(/\/+$/, '') || '/');
+}
+
+const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_BOOT', 'BPF', 'PERFMON', 'SYS_CHROOT', 'SETFCAP', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYSLOG', 'SYS_TIME']);
+
+function normaliseCapability(cap: string): string {
+  return cap.toUpperCase().replace(/^CAP_/, '');
+}
+
+const NAMESPACED_KINDS = new Set([
+  'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Service',
+  'ConfigMap', 'Secret', 'ServiceAccount', 'Role', 'RoleBinding', 'Ingress', 'NetworkPolicy', 'PersistentVolumeClaim',
+  'HorizontalPodAutoscaler', 'PodDisruptionBudget',
+]);
+
+// ---- Rules ----
+
+const privileged = kubeRule({
+  id: 'iac/k8s-privileged-container',
+  title: 'Privileged container',
+  description:
+    'A container runs with securityContext.privileged: true. It gets every capability and all host devices, so code running in it can take over the node and every other pod on it.',
+  remediation: 'Remove privileged: true; grant only the specific capability the workload needs (capabilities.add) or move the task to a node-level agent.',
+  severity: 'critical',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [pod('    securityContext:\n      # expect\n      privileged: true\n'), deployment('        securityContext:\n          # expect\n          privileged: true\n')],
+    negative: [pod('    securityContext:\n      privileged: false\n'), pod(HARDENED)],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const flag = pair(containerSecurity(c), 'privileged');
+      if (flag && isTrue(flag.value)) yield { line: flag.keyLine, message: `${containerLabel(c)} runs privileged: it has full access to the node.`, resource: containerLabel(c) };
+    }
+    for (const psp of podSecurityPolicies(input)) {
+      const flag = pair(psp.spec, 'privileged');
+      if (flag && isTrue(flag.value)) yield { line: flag.keyLine, message: `PodSecurityPolicy ${psp.object.name} allows privileged containers.`, resource: objectLabel(psp.object) };
+    }
+  },
+});
+
+const privilegeEscalation = kubeRule({
+  id: 'iac/k8s-privilege-escalation',
+  title: 'Privilege escalation allowed',
+  description:
+    'allowPrivilegeEscalation is true or not set (it defaults to true). A process in the container can then gain more privileges than its parent, e.g. through setuid binaries, which turns a foothold into root in the container.',
+  remediation: 'Set securityContext.allowPrivilegeEscalation: false on every container.',
+  severity: 'medium',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [
+      pod('    securityContext:\n      # expect\n      allowPrivilegeEscalation: true\n'),
+      pod('    # expect\n    securityContext:\n      runAsNonRoot: true\n'),
+      'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: open\nspec:\n  # expect\n  allowPrivilegeEscalation: true\n',
+    ],
+    negative: [pod(HARDENED), 'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: closed\nspec:\n  allowPrivilegeEscalation: false\n'],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const flag = pair(containerSecurity(c), 'allowPrivilegeEscalation');
+      if (flag && isFalse(flag.value)) continue;
+      yield {
+        line: flag ? flag.keyLine : lineOfPath(c.node, 'securityContext'),
+        message: flag
+          ? `${containerLabel(c)} sets allowPrivilegeEscalation: true.`
+          : `${containerLabel(c)} does not set allowPrivilegeEscalation: false (the default allows escalation).`,
+        resource: containerLabel(c),
+      };
+    }
+    for (const psp of podSecurityPolicies(input)) {
+      const flag = pair(psp.spec, 'allowPrivilegeEscalation');
+      if (flag && isFalse(flag.value)) continue;
+      yield { line: flag ? flag.keyLine : psp.specLine, message: `PodSecurityPolicy ${psp.object.name} allows privilege escalation.`, resource: objectLabel(psp.object) };
+    }
+  },
+});
+
+const runAsRoot = kubeRule({
+  id: 'iac/k8s-run-as-root',
+  title: 'Container may run as root',
+  description:
+    'The container runs as UID 0 (runAsUser: 0), or nothing stops it from running as root (no runAsUser and no runAsNonRoot: true), in which case the image decides, and most images run as root. Root in a container makes escapes and host-mount abuse far more damaging.',
+  remediation: 'Set runAsNonRoot: true and a non-zero runAsUser in the pod or container securityContext, and build images with a non-root USER.',
+  severity: 'medium',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [
+      pod('    securityContext:\n      # expect\n      runAsUser: 0\n'),
+      pod('    # expect\n    securityContext:\n      readOnlyRootFilesystem: true\n'),
+      pod('    securityContext:\n      # expect\n      runAsUser: 0\n', '  securityContext:\n    runAsNonRoot: true\n'),
+    ],
+    negative: [pod(HARDENED), pod('    securityContext:\n      runAsUser: 10001\n'), pod('', '  securityContext:\n    runAsUser: 10001\n    runAsNonRoot: true\n')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const user = effectiveSetting(c, 'runAsUser');
+      const nonRoot = effectiveSetting(c, 'runAsNonRoot');
+      const uid = isYScalar(user?.node) ? Number(user!.node.value) : undefined;
+      if (uid === 0) {
+        yield { line: user!.line, message: `${containerLabel(c)} runs as root (runAsUser: 0).`, resource: containerLabel(c), severity: 'high' };
+        continue;
+      }
+      if (uid !== undefined && Number.isFinite(uid)) continue;
+      if (nonRoot && isTrue(nonRoot.node)) continue;
+      yield {
+        line: nonRoot && isFalse(nonRoot.node) ? nonRoot.line : lineOfPath(c.node, 'securityContext'),
+        message: `${containerLabel(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser, so it runs as root if the image does.`,
+        resource: containerLabel(c),
+      };
+    }
+  },
+});
+
+const hostNetwork = kubeRule({
+  id: 'iac/k8s-host-network',
+  title: 'Pod shares the host network',
+  description:
+    "hostNetwork: true puts the pod in the node's network namespace: it can bind to node ports, reach services listening on the node's loopback, sniff traffic and bypass NetworkPolicies.",
+  remediation: 'Remove hostNetwork: true; expose the pod through a Service. Keep host networking for node agents that truly need it, in a restricted namespace.',
+  severity: 'high',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [pod('', '  # expect\n  hostNetwork: true\n'), deployment('', '      # expect\n      hostNetwork: true\n')],
+    negative: [pod('', '  hostNetwork: false\n'), pod(HARDENED)],
+  },
+  check: (input) => podFlag(input, 'hostNetwork', (label) => `${label} shares the node's network namespace (hostNetwork: true).`),
+});
+
+const hostPid = kubeRule({
+  id: 'iac/k8s-host-pid',
+  title: 'Pod shares the host process namespace',
+  description:
+    "hostPID: true lets containers see and signal every process on the node, read their environment and memory through /proc, and so steal secrets from other pods or escalate to the node.",
+  remediation: 'Remove hostPID: true; use ephemeral debug containers (kubectl debug) when process inspection is needed.',
+  severity: 'high',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [pod('', '  # expect\n  hostPID: true\n'), 'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: open\nspec:\n  # expect\n  hostPID: true\n'],
+    negative: [pod('', '  hostPID: false\n')],
+  },
+  check: (input) => podFlag(input, 'hostPID', (label) => `${label} shares the node's process namespace (hostPID: true).`),
+});
+
+const hostIpc = kubeRule({
+  id: 'iac/k8s-host-ipc',
+  title: 'Pod shares the host IPC namespace',
+  description:
+    "hostIPC: true gives containers access to the node's shared memory and IPC objects, so they can read or tamper with data of other processes on the node.",
+  remediation: 'Remove hostIPC: true; share memory between containers of one pod with an emptyDir (medium: Memory) volume.',
+  severity: 'high',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [pod('', '  # expect\n  hostIPC: true\n'), deployment('', '      # expect\n      hostIPC: true\n')],
+    negative: [pod('', '  hostIPC: false\n')],
+  },
+  check: (input) => podFlag(input, 'hostIPC', (label) => `${label} shares the node's IPC namespace (hostIPC: true).`),
+});
+
+const dockerSocket = kubeRule({
+  id: 'iac/k8s-docker-socket',
+  title: 'Container runtime socket mounted',
+  description:
+    'A hostPath volume mounts the Docker, containerd or CRI-O socket (or its directory). Whoever can talk to the runtime socket can start a privileged container on the node: it is root on the node.',
+  remediation: 'Do not mount the runtime socket; build images with rootless tools (BuildKit rootless, kaniko) and query the cluster through the Kubernetes API.',
+  severity: 'critical',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [pod('', '  volumes:\n  - name: sock\n    hostPath:\n      # expect\n      path: /var/run/docker.sock\n')],
+    negative: [pod('', '  volumes:\n  - name: data\n    emptyDir: {}\n')],
+  },
+  *check(input) {
+    for (const v of hostPathVolumes(input)) {
+      if (RUNTIME_SOCKET.test(v.path))
+        yield { line: v.line, message: `${objectLabel(v.object)} mounts the container runtime socket ${v.path}: that is root on the node.`, resource: objectLabel(v.object) };
+    }
+  },
+});
+
+const hostPathSensitive = kubeRule({
+  id: 'iac/k8s-hostpath-sensitive',
+  title: 'System directory of the node mounted',
+  description:
+    "A hostPath volume mounts a system directory of the node (/, /etc, /proc, /sys, /dev, /root, /var/log, /var/lib/kubelet...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration: a direct path from one compromised pod to the node.",
+  remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
+  severity: 'high',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      pod('', '  volumes:\n  - name: etc\n    hostPath:\n      # expect\n      path: /etc\n'),
+      deployment('', '      volumes:\n      - name: logs\n        hostPath:\n          # expect\n          path: /var/log\n'),
+      'apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: root\nspec:\n  hostPath:\n    # expect\n    path: "/"\n',
+    ],
+    negative: [pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n'), pod('', '  volumes:\n  - name: tmp\n    hostPath:\n      path: /tmp/cache\n')],
+  },
+  *check(input) {
+    for (const v of hostPathVolumes(input)) {
+      if (RUNTIME_SOCKET.test(v.path) || !isSensitiveHostPath(v.path)) continue;
+      yield { line: v.line, message: `${objectLabel(v.object)} mounts the node's system directory ${v.path}.`, resource: objectLabel(v.object) };
+    }
+  },
+});
+
+const hostPathVolume = kubeRule({
+  id: 'iac/k8s-hostpath-volume',
+  title: 'Host path mounted into a pod',
+  description:
+    "A hostPath volume gives the pod direct access to the node's file system, outside any storage isolation: data outlives the pod on that node, is shared with whatever else mounts the path, and symlink tricks can reach beyond it. (System directories are also reported, with higher severity, by iac/k8s-hostpath-sensitive.)",
+  remediation: 'Use persistentVolumeClaim, configMap, secret or emptyDir volumes instead of hostPath.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      pod('', '  volumes:\n  - name: data\n    hostPath:\n      # expect\n      path: /srv/data\n      type: Directory\n'),
+      pod('', '  volumes:\n  - name: etc\n    hostPath:\n      # expect\n      path: /etc\n'),
+    ],
+    negative: [
+      pod('', '  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data\n'),
+      pod('', '  volumes:\n  - name: sock\n    hostPath:\n      path: /var/run/docker.sock\n'),
+      pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /var/log\n').replace('namespace: shop', 'namespace: kube-system'),
+    ],
+  },
+  *check(input) {
+    for (const v of hostPathVolumes(input)) {
+      // The runtime socket has its own, stronger rule.
+      if (RUNTIME_SOCKET.test(v.path)) continue;
+      // kube-system is where node agents that need host paths are expected to live; system
+      // directories are reported there too, by iac/k8s-hostpath-sensitive.
+      if (v.object.namespace === 'kube-system') continue;
+      yield { line: v.line, message: `${objectLabel(v.object)} mounts the host path ${v.path || '(empty)'} from the node.`, resource: objectLabel(v.object) };
+    }
+  },
+});
+
+const hostPort = kubeRule({
+  id: 'iac/k8s-host-port',
+  title: 'Container binds a host port',
+  description:
+    "hostPort binds the container port on the node's own addresses, bypassing Services and NetworkPolicies, and exposes the pod on every network the node is on.",
+  remediation: 'Remove hostPort and expose the pod through a Service (ClusterIP, or a LoadBalancer/Ingress when it must be public).',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [pod('    ports:\n    - containerPort: 8080\n      # expect\n      hostPort: 8080\n')],
+    negative: [pod('    ports:\n    - containerPort: 8080\n')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      for (const port of items(get(c.node, 'ports'))) {
+        const hp = pair(port, 'hostPort');
+        const value = Number(text(hp?.value));
+        if (!hp || !Number.isFinite(value) || value <= 0) continue;
+        const service = sensitivePort(value, (text(get(port, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp');
+        yield {
+          line: hp.keyLine,
+          message: `${containerLabel(c)} binds host port ${service ? describePort(service) : value} on the node.`,
+          resource: containerLabel(c),
+          ...(service ? { severity: 'high' as const } : {}),
+        };
+      }
+    }
+  },
+});
+
+const capabilitiesNotDropped = kubeRule({
+  id: 'iac/k8s-capabilities-not-dropped',
+  title: 'Linux capabilities not dropped',
+  description:
+    "The container keeps the runtime's default capabilities (NET_RAW, CHOWN, SETUID, ...) because securityContext.capabilities.drop does not include ALL. NET_RAW alone allows ARP and DNS spoofing of neighbouring pods.",
+  remediation: 'Set capabilities.drop: ["ALL"] and add back only what the process needs, e.g. add: ["NET_BIND_SERVICE"].',
+  severity: 'low',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [pod('    securityContext:\n      capabilities:\n        # expect\n        drop: ["NET_RAW"]\n'), pod('    # expect\n    securityContext:\n      runAsNonRoot: true\n')],
+    negative: [pod(HARDENED), pod('    securityContext:\n      capabilities:\n        drop:\n        - all\n')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const drops = strings(get(c.node, 'securityContext', 'capabilities', 'drop')).map(normaliseCapability);
+      if (drops.includes('ALL')) continue;
+      yield { line: lineOfPath(c.node, 'securityContext', 'capabilities', 'drop'), message: `${containerLabel(c)} does not drop ALL capabilities.`, resource: containerLabel(c) };
+    }
+    for (const psp of podSecurityPolicies(input)) {
+      const required = strings(get(psp.spec, 'requiredDropCapabilities')).map(normaliseCapability);
+      if (required.includes('ALL') || required.includes('NET_RAW')) continue;
+      yield { line: pair(psp.spec, 'requiredDropCapabilities')?.keyLine ?? psp.specLine, message: `PodSecurityPolicy ${psp.object.name} does not require dropping ALL (or at least NET_RAW).`, resource: objectLabel(psp.object) };
+    }
+  },
+});
+
+const dangerousCapabilities = kubeRule({
+  id: 'iac/k8s-dangerous-capabilities',
+  title: 'Dangerous capability added',
+  description:
+    'The container adds a capability that breaks isolation: SYS_ADMIN (almost root: mounts, namespaces), NET_ADMIN/NET_RAW (network tampering and spoofing), SYS_PTRACE (read other processes), SYS_MODULE (load kernel modules), or ALL.',
+  remediation: 'Remove the capability from capabilities.add; find the narrow capability the process actually needs, or move the task out of the workload.',
+  severity: 'high',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [pod('    securityContext:\n      capabilities:\n        # expect\n        add: ["SYS_ADMIN"]\n'), pod('    securityContext:\n      capabilities:\n        # expect\n        add:\n        - NET_RAW\n')],
+    negative: [pod('    securityContext:\n      capabilities:\n        drop: ["ALL"]\n        add: ["NET_BIND_SERVICE"]\n')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const add = pair(get(c.node, 'securityContext', 'capabilities'), 'add');
+      const dangerous = strings(add?.value).map(normaliseCapability).filter((cap) => DANGEROUS_CAPABILITIES.has(cap));
+      if (add && dangerous.length > 0)
+        yield { line: add.keyLine, message: `${containerLabel(c)} adds ${dangerous.join(', ')}.`, resource: containerLabel(c), severity: dangerous.some((d) => d === 'SYS_ADMIN' || d === 'ALL' || d === 'SYS_MODULE') ? 'critical' : 'high' };
+    }
+    for (const psp of podSecurityPolicies(input)) {
+      for (const key of ['allowedCapabilities', 'defaultAddCapabilities']) {
+        const list = pair(psp.spec, key);
+        const dangerous = strings(list?.value).map(normaliseCapability).filter((cap) => DANGEROUS_CAPABILITIES.has(cap) || cap === '*');
+        if (list && dangerous.length > 0) yield { line: list.keyLine, message: `PodSecurityPolicy ${psp.object.name} allows ${dangerous.join(', ')}.`, resource: objectLabel(psp.object) };
+      }
+    }
+  },
+});
+
+const writableRoot = kubeRule({
+  id: 'iac/k8s-writable-root-filesystem',
+  title: 'Root file system is writable',
+  description:
+    "readOnlyRootFilesystem is not true, so a compromised process can modify the container's binaries and configuration, drop tools and persist until the pod is replaced.",
+  remediation: 'Set securityContext.readOnlyRootFilesystem: true and mount emptyDir volumes where the application must write (e.g. /tmp).',
+  severity: 'low',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: [pod('    securityContext:\n      # expect\n      readOnlyRootFilesystem: false\n'), pod('    # expect\n    securityContext:\n      runAsNonRoot: true\n')],
+    negative: [pod(HARDENED)],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const flag = pair(containerSecurity(c), 'readOnlyRootFilesystem');
+      if (flag && isTrue(flag.value)) continue;
+      yield { line: flag ? flag.keyLine : lineOfPath(c.node, 'securityContext'), message: `${containerLabel(c)} has a writable root file system.`, resource: containerLabel(c) };
+    }
+  },
+});
+
+function limitRule(resource: 'memory' | 'cpu'): KubeRule {
+  const memory = resource === 'memory';
+  return kubeRule({
+    id: `iac/k8s-no-${resource}-limit`,
+    title: `No ${resource} limit`,
+    description: memory
+      ? 'The container has no resources.limits.memory. A leak or a crafted request can exhaust the node\'s memory and get other pods on the node killed: one pod becomes a denial of service for its neighbours.'
+      : 'The container has no resources.limits.cpu. A busy loop or a crafted request can starve other pods on the node of CPU.',
+    remediation: `Set resources.limits.${resource} (and requests) for every container, or a LimitRange default for the namespace.`,
+    severity: memory ? 'medium' : 'low',
+    cwe: ['CWE-770'],
+    examples: {
+      positive: [
+        pod(`    resources:\n      # expect\n      limits:\n        ${memory ? 'cpu: 500m' : 'memory: 128Mi'}\n`),
+        pod('    # expect\n    resources:\n      requests:\n        cpu: 100m\n'),
+        pod('    ports:\n    - containerPort: 80\n').replace('  - name: app', '  # expect\n  - name: app'),
+      ],
+      negative: [pod(`    resources:\n      limits:\n        ${memory ? 'memory: 128Mi' : 'cpu: 500m'}\n`)],
+    },
+    *check(input) {
+      for (const c of input.containers) {
+        if (get(c.node, 'resources', 'limits', resource) !== undefined) continue;
+        yield { line: lineOfPath(c.node, 'resources', 'limits'), message: `${containerLabel(c)} has no ${resource} limit.`, resource: containerLabel(c) };
+      }
+    },
+  });
+}
+
+const imageLatest = kubeRule({
+  id: 'iac/k8s-image-latest',
+  title: "Image uses 'latest' or no tag",
+  description:
+    "The container image has the 'latest' tag or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart.",
+  remediation: 'Reference images by version tag and digest: registry.example.org/app:1.4.2@sha256:<digest>.',
+  severity: 'medium',
+  cwe: ['CWE-1357'],
+  examples: {
+    positive: [pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx:latest'), pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx')],
+    negative: [pod(''), pod('').replace('app:1.4.2', 'app@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const image = pair(c.node, 'image');
+      const ref = text(image?.value);
+      const problem = ref ? pinProblem(ref) : undefined;
+      if (image && problem)
+        yield { line: image.keyLine, message: `${containerLabel(c)} runs ${ref}, ${problem === 'latest' ? "the floating 'latest' tag" : 'which has no tag (latest)'}; pin a version and digest.`, resource: containerLabel(c) };
+    }
+  },
+});
+
+const imageWithoutDigest = kubeRule({
+  id: 'iac/k8s-image-without-digest',
+  title: 'Image not pinned by digest',
+  description:
+    'The container image is referenced by tag only. Tags are mutable: whoever can push to the repository (or compromises it) can change what runs in the cluster without any change to the manifest.',
+  remediation: 'Pin images by digest (image: app:1.4.2@sha256:<digest>) and let Renovate or Dependabot update the digest.',
+  severity: 'low',
+  cwe: ['CWE-1357'],
+  examples: {
+    positive: [pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: registry.example.org/app:1.4.2')],
+    negative: [pod('').replace('app:1.4.2', 'app:1.4.2@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const image = pair(c.node, 'image');
+      const ref = text(image?.value);
+      if (image && ref && !ref.includes('@') && !/\$|\{\{/.test(ref))
+        yield { line: image.keyLine, message: `${containerLabel(c)} runs ${ref} by tag only; pin the digest.`, resource: containerLabel(c) };
+    }
+  },
+});
+
+const secretInEnv = kubeRule({
+  id: 'iac/k8s-secret-in-env',
+  title: 'Literal secret in a container environment',
+  description:
+    'An environment variable with a secret-looking name has its value written in the manifest. The secret is in version control and readable by anyone who can read the workload object (far more people than can read Secrets).',
+  remediation: 'Store the value in a Secret (or an external secret manager) and reference it with valueFrom.secretKeyRef, or mount it as a file.',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [pod('    env:\n    - name: DB_PASSWORD\n      # expect\n      value: "hunter2-but-longer"\n')],
+    negative: [pod('    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n'), pod('    env:\n    - name: PASSWORD_FILE\n      value: /run/secrets/db\n')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      for (const variable of items(get(c.node, 'env'))) {
+        const name = text(get(variable, 'name'));
+        const value = pair(variable, 'value');
+        const literal = isYScalar(value?.value) ? value!.value.value : undefined;
+        if (name && value && isSecretName(name) && isLiteralSecretValue(literal))
+          yield { line: value.keyLine, message: `${containerLabel(c)} sets ${name} to a literal secret in the manifest.`, resource: containerLabel(c), secret: String(literal) };
+      }
+    }
+  },
+});
+
+const secretAsEnvVar = kubeRule({
+  id: 'iac/k8s-secret-as-env-var',
+  title: 'Secret exposed as an environment variable',
+  description:
+    'A Secret is passed to the container as environment variables (secretKeyRef or envFrom.secretRef). Environment variables leak into crash dumps, debug endpoints, child processes and logs far more easily than mounted files.',
+  remediation: 'Mount the Secret as a read-only volume and have the application read the file.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-526'],
+  examples: {
+    positive: [pod('    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        # expect\n        secretKeyRef:\n          name: db\n          key: password\n'), pod('    # expect\n    envFrom:\n    - secretRef:\n        name: app-secrets\n')],
+    negative: [pod('    envFrom:\n    - configMapRef:\n        name: settings\n'), pod('    volumeMounts:\n    - name: db\n      mountPath: /run/secrets/db\n      readOnly: true\n')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      for (const variable of items(get(c.node, 'env'))) {
+        const ref = pair(get(variable, 'valueFrom'), 'secretKeyRef');
+        if (ref) yield { line: ref.keyLine, message: `${containerLabel(c)} reads Secret ${text(get(ref.value, 'name')) ?? ''} into the environment variable ${text(get(variable, 'name')) ?? ''}.`, resource: containerLabel(c) };
+      }
+      const envFrom = pair(c.node, 'envFrom');
+      const secretRefs = items(envFrom?.value).filter((source) => get(source, 'secretRef') !== undefined);
+      if (envFrom && secretRefs.length > 0)
+        yield { line: envFrom.keyLine, message: `${containerLabel(c)} loads whole Secrets into its environment (envFrom.secretRef).`, resource: containerLabel(c) };
+    }
+  },
+});
+
+const tokenAutomount = kubeRule({
+  id: 'iac/k8s-service-account-token-automount',
+  title: 'Service account token mounted automatically',
+  description:
+    'automountServiceAccountToken is not false, so every container gets a Kubernetes API token. Most applications never call the API; for them the token is only a gift to an attacker who gets code execution.',
+  remediation: 'Set automountServiceAccountToken: false in the pod spec (and on the ServiceAccount), and enable it only for workloads that call the Kubernetes API.',
+  severity: 'low',
+  cwe: ['CWE-1188'],
+  examples: {
+    positive: [pod('').replace('spec:\n', '# expect\nspec:\n'), pod('', '  # expect\n  automountServiceAccountToken: true\n'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n# expect\nautomountServiceAccountToken: true\n'],
+    negative: [
+      pod('', '  automountServiceAccountToken: false\n'),
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: shop\nautomountServiceAccountToken: false\n---\n' + pod('', '  serviceAccountName: app\n'),
+    ],
+  },
+  *check(input) {
+    const accountsWithoutToken = new Set(
+      input.objects
+        .filter((o) => o.kind === 'ServiceAccount' && isFalse(get(o.root, 'automountServiceAccountToken')))
+        .map((o) => `${o.namespace ?? ''}/${o.name}`),
+    );
+    for (const p of input.pods) {
+      const flag = pair(p.spec, 'automountServiceAccountToken');
+      if (flag && isFalse(flag.value)) continue;
+      // The pod inherits the setting of its service account when it sets none itself.
+      const account = text(get(p.spec, 'serviceAccountName')) ?? text(get(p.spec, 'serviceAccount')) ?? 'default';
+      if (!flag && accountsWithoutToken.has(`${p.object.namespace ?? ''}/${account}`)) continue;
+      yield { line: flag ? flag.keyLine : p.specLine, message: `${objectLabel(p.object)} mounts a service account token; set automountServiceAccountToken: false unless it calls the API.`, resource: objectLabel(p.object) };
+    }
+    for (const object of input.objects) {
+      if (object.kind !== 'ServiceAccount') continue;
+      const flag = pair(object.root, 'automountServiceAccountToken');
+      if (flag && isTrue(flag.value)) yield { line: flag.keyLine, message: `ServiceAccount ${object.name} turns token automount on for every pod that uses it.`, resource: objectLabel(object) };
+    }
+  },
+});
+
+function serviceType(object: KubeObject): { type: string; line: number } | undefined {
+  if (object.kind !== 'Service') return undefined;
+  const p = pair(get(object.root, 'spec'), 'type');
+  const type = text(p?.value);
+  return p && type ? { type, line: p.keyLine } : undefined;
+}
+
+const nodePort = kubeRule({
+  id: 'iac/k8s-service-nodeport',
+  title: 'Service exposed on every node (NodePort)',
+  description:
+    "A NodePort Service opens the port on every node's addresses, outside the control of Ingress and often of network policies, and nodes are frequently reachable from wider networks than intended.",
+  remediation: 'Use a ClusterIP Service behind an Ingress or an internal load balancer; restrict node ports with firewall rules if NodePort is unavoidable.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: ['apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  # expect\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 30080\n'],
+    negative: ['apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ClusterIP\n  ports:\n  - port: 80\n'],
+  },
+  *check(input) {
+    for (const object of input.objects) {
+      const type = serviceType(object);
+      if (type?.type === 'NodePort') yield { line: type.line, message: `Service ${object.name} is exposed on a port of every node.`, resource: objectLabel(object) };
+    }
+  },
+});
+
+const INTERNAL_LB_ANNOTATIONS = [
+  'service.beta.kubernetes.io/aws-load-balancer-internal',
+  'service.beta.kubernetes.io/azure-load-balancer-internal',
+  'cloud.google.com/load-balancer-type',
+  'networking.gke.io/load-balancer-type',
+  'service.beta.kubernetes.io/openstack-internal-load-balancer',
+  'service.beta.kubernetes.io/oci-load-balancer-internal',
+  'service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type',
+  'service.beta.kubernetes.io/aws-load-balancer-scheme',
+];
+
+const loadBalancer = kubeRule({
+  id: 'iac/k8s-service-loadbalancer',
+  title: 'Service exposed through an external load balancer',
+  description:
+    'A LoadBalancer Service without an "internal" annotation gets a public address from the cloud provider: the workload is reachable from the internet, usually with no authentication in front of it.',
+  remediation: 'Mark the load balancer internal (e.g. service.beta.kubernetes.io/aws-load-balancer-internal: "true"), restrict loadBalancerSourceRanges, or publish through an Ingress with authentication and TLS.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  # expect\n  type: LoadBalancer\n  ports:\n  - port: 80\n',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    # expect\n    service.beta.kubernetes.io/aws-load-balancer-internal: "false"\nspec:\n  type: LoadBalancer\n',
+    ],
+    negative: [
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-internal: "true"\nspec:\n  type: LoadBalancer\n',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: ["10.0.0.0/8"]\n',
+    ],
+  },
+  *check(input) {
+    for (const object of input.objects) {
+      const type = serviceType(object);
+      if (type?.type !== 'LoadBalancer') continue;
+      const ranges = strings(get(object.root, 'spec', 'loadBalancerSourceRanges'));
+      if (ranges.length > 0 && !ranges.some((r) => /\/0$/.test(r))) continue;
+      const annotations = get(object.root, 'metadata', 'annotations');
+      let line = type.line;
+      let internal = false;
+      for (const key of INTERNAL_LB_ANNOTATIONS) {
+        const p = pair(annotations, key);
+        if (!p) continue;
+        const value = (text(p.value) ?? '').toLowerCase();
+        if (['true', 'internal', 'private'].includes(value)) internal = true;
+        else line = p.keyLine;
+      }
+      if (internal) continue;
+      const exposed = items(get(object.root, 'spec', 'ports'))
+        .map((p) => sensitivePort(Number(text(get(p, 'port'))), (text(get(p, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp'))
+        .filter((e) => e !== undefined);
+      yield {
+        line,
+        message: `Service ${object.name} gets a public load balancer${exposed.length > 0 ? ` for ${exposed.map(describePort).join(', ')}` : ''}; mark it internal or restrict its source ranges.`,
+        resource: objectLabel(object),
+        ...(exposed.length > 0 ? { severity: 'high' as const } : {}),
+      };
+    }
+  },
+});
+
+const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+
+function seccompOf(c: Container): { type: string; line: number } | undefined {
+  for (const owner of [get(c.node, 'securityContext'), get(c.pod.spec, 'securityContext')]) {
+    const p = pair(get(owner, 'seccompProfile'), 'type');
+    const type = text(p?.value);
+    if (p && type) return { type, line: p.keyLine };
+  }
+  const container = annotation(c.pod, `container.seccomp.security.alpha.kubernetes.io/${c.name}`) ?? annotation(c.pod, SECCOMP_POD_ANNOTATION);
+  if (container) return { type: container.value, line: container.line };
+  return undefined;
+}
+
+const seccompUnconfined = kubeRule({
+  id: 'iac/k8s-seccomp-unconfined',
+  title: 'Seccomp disabled (Unconfined)',
+  description:
+    'The seccomp profile is Unconfined, so the container can use every system call, including the rarely needed ones behind most container-escape kernel exploits.',
+  remediation: 'Use seccompProfile.type: RuntimeDefault (or a Localhost profile) in the pod securityContext.',
+  severity: 'high',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [pod('', '  securityContext:\n    seccompProfile:\n      # expect\n      type: Unconfined\n'), pod('').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    # expect\n    seccomp.security.alpha.kubernetes.io/pod: unconfined\n')],
+    negative: [pod('', '  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const profile = seccompOf(c);
+      if (profile && /^unconfined$/i.test(profile.type)) yield { line: profile.line, message: `${containerLabel(c)} runs without a seccomp filter.`, resource: containerLabel(c) };
+    }
+  },
+});
+
+const seccompMissing = kubeRule({
+  id: 'iac/k8s-seccomp-missing',
+  title: 'No seccomp profile',
+  description:
+    "Neither the pod nor the container sets a seccomp profile. Unless the cluster enables RuntimeDefault by default (kubelet --seccomp-default), containers run Unconfined and can reach every system call.",
+  remediation: 'Set securityContext.seccompProfile.type: RuntimeDefault at pod level.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [pod('').replace('spec:\n', '# expect\nspec:\n')],
+    negative: [pod('', '  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n'), pod('    securityContext:\n      seccompProfile:\n        type: Localhost\n        localhostProfile: profiles/app.json\n')],
+  },
+  *check(input) {
+    for (const p of input.pods) {
+      const containers = input.containers.filter((c) => c.pod === p);
+      const missing = containers.filter((c) => seccompOf(c) === undefined);
+      if (missing.length === 0) continue;
+      yield {
+        line: pair(p.spec, 'securityContext')?.keyLine ?? p.specLine,
+        message: `${objectLabel(p.object)} sets no seccomp profile for ${missing.map((c) => c.name).join(', ')}.`,
+        resource: objectLabel(p.object),
+      };
+    }
+  },
+});
+
+const apparmorUnconfined = kubeRule({
+  id: 'iac/k8s-apparmor-unconfined',
+  title: 'AppArmor disabled (unconfined)',
+  description: 'The container runs with the AppArmor profile unconfined, removing the mandatory access control layer that blocks many container-escape techniques.',
+  remediation: 'Use the runtime default profile (appArmorProfile.type: RuntimeDefault) or a custom Localhost profile.',
+  severity: 'high',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [
+      pod('').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    # expect\n    container.apparmor.security.beta.kubernetes.io/app: unconfined\n'),
+      pod('    securityContext:\n      appArmorProfile:\n        # expect\n        type: Unconfined\n'),
+    ],
+    negative: [pod('').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/app: runtime/default\n')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const note = annotation(c.pod, `container.apparmor.security.beta.kubernetes.io/${c.name}`);
+      if (note && note.value === 'unconfined') yield { line: note.line, message: `${containerLabel(c)} runs without AppArmor.`, resource: containerLabel(c) };
+      for (const owner of [get(c.node, 'securityContext'), get(c.pod.spec, 'securityContext')]) {
+        const p = pair(get(owner, 'appArmorProfile'), 'type');
+        if (p && /^unconfined$/i.test(text(p.value) ?? '')) yield { line: p.keyLine, message: `${containerLabel(c)} runs without AppArmor.`, resource: containerLabel(c) };
+      }
+    }
+  },
+});
+
+const procMount = kubeRule({
+  id: 'iac/k8s-proc-mount-unmasked',
+  title: '/proc mounted unmasked',
+  description: 'procMount: Unmasked (or a PodSecurityPolicy allowing it) removes the masking of sensitive /proc paths, exposing kernel and host information and easing container escapes.',
+  remediation: 'Remove procMount: Unmasked (use Default) and do not allow Unmasked in policies.',
+  severity: 'high',
+  cwe: ['CWE-200'],
+  examples: {
+    positive: [
+      pod('    securityContext:\n      # expect\n      procMount: Unmasked\n'),
+      'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: open\nspec:\n  # expect\n  allowedProcMountTypes:\n  - Unmasked\n',
+    ],
+    negative: [pod('    securityContext:\n      procMount: Default\n')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const p = pair(containerSecurity(c), 'procMount');
+      if (p && text(p.value) === 'Unmasked') yield { line: p.keyLine, message: `${containerLabel(c)} mounts /proc unmasked.`, resource: containerLabel(c) };
+    }
+    for (const psp of podSecurityPolicies(input)) {
+      const p = pair(psp.spec, 'allowedProcMountTypes');
+      if (p && strings(p.value).includes('Unmasked')) yield { line: p.keyLine, message: `PodSecurityPolicy ${psp.object.name} allows unmasked /proc.`, resource: objectLabel(psp.object) };
+    }
+  },
+});
+
+const noSecurityContext = kubeRule({
+  id: 'iac/k8s-no-security-context',
+  title: 'No security context',
+  description:
+    'A pod or container has no securityContext at all, so every hardening setting (non-root user, no privilege escalation, read-only root, dropped capabilities, seccomp) is left at the permissive default.',
+  remediation: 'Add a securityContext to the pod (runAsNonRoot, seccompProfile) and to each container (allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities.drop: [ALL]).',
+  severity: 'low',
+  cwe: ['CWE-1188'],
+  examples: {
+    positive: [pod('').replace('spec:\n', '# expect\nspec:\n').replace('  - name: app', '  # expect\n  - name: app')],
+    negative: [pod(HARDENED, '  securityContext:\n    runAsNonRoot: true\n')],
+  },
+  *check(input) {
+    for (const p of input.pods) {
+      if (!pair(p.spec, 'securityContext')) yield { line: p.specLine, message: `${objectLabel(p.object)} has no pod securityContext.`, resource: objectLabel(p.object) };
+    }
+    for (const c of input.containers) {
+      if (!pair(c.node, 'securityContext')) yield { line: c.line, message: `${containerLabel(c)} has no securityContext.`, resource: containerLabel(c) };
+    }
+  },
+});
+
+const rbacWildcard = kubeRule({
+  id: 'iac/k8s-rbac-wildcard',
+  title: 'RBAC rule with wildcards',
+  description:
+    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin.',
+  remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
+  severity: 'high',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [role('- apiGroups: [""]\n  resources: ["pods"]\n  # expect\n  verbs: ["*"]\n'), role('# expect\n- apiGroups: ["*"]\n  # expect\n  resources: ["*"]\n  verbs: ["get"]\n', 'ClusterRole')],
+    negative: [role('- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["get", "list"]\n')],
+  },
+  *check(input) {
+    for (const r of rbacRules(input)) {
+      for (const [key, values] of [['apiGroups', r.apiGroups], ['resources', r.resources], ['verbs', r.verbs]] as const) {
+        if (values.includes('*')) yield { line: r.line(key), message: `${objectLabel(r.object)} grants "*" in ${key}.`, resource: objectLabel(r.object) };
+      }
+    }
+  },
+});
+
+const rbacSecrets = kubeRule({
+  id: 'iac/k8s-rbac-secrets-access',
+  title: 'RBAC role can read Secrets',
+  description:
+    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster.',
+  remediation: 'Remove secrets from the rule, or limit it to named secrets with resourceNames and only the get verb.',
+  severity: 'medium',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [role('- apiGroups: [""]\n  resources: ["secrets"]\n  # expect\n  verbs: ["get", "list"]\n')],
+    negative: [role('- apiGroups: [""]\n  resources: ["configmaps"]\n  verbs: ["get", "list"]\n'), role('- apiGroups: [""]\n  resources: ["secrets"]\n  resourceNames: ["app-tls"]\n  verbs: ["get"]\n')],
+  },
+  *check(input) {
+    for (const r of rbacRules(input)) {
+      if (!r.resources.includes('secrets') && !r.resources.includes('*')) continue;
+      if (r.resources.includes('*') && r.verbs.includes('*')) continue; // reported as a wildcard
+      if (!r.verbs.some((v) => ['get', 'list', 'watch', '*'].includes(v))) continue;
+      if (strings(get(r.node, 'resourceNames')).length > 0 && !r.verbs.some((v) => v === 'list' || v === 'watch' || v === '*')) continue;
+      if (!(r.apiGroups.length === 0 || r.apiGroups.some((g) => g === '' || g === '*'))) continue;
+      yield { line: r.line('verbs'), message: `${objectLabel(r.object)} can read Secrets (${r.verbs.join(', ')}).`, resource: objectLabel(r.object) };
+    }
+  },
+});
+
+const rbacEscalate = kubeRule({
+  id: 'iac/k8s-rbac-bind-escalate',
+  title: 'RBAC role can bind or escalate roles',
+  description:
+    'The bind and escalate verbs on roles let a subject grant itself (or others) permissions it does not have, bypassing RBAC\'s own escalation prevention.',
+  remediation: 'Remove bind and escalate; reserve them for cluster administrators.',
+  severity: 'high',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [role('- apiGroups: ["rbac.authorization.k8s.io"]\n  resources: ["clusterroles"]\n  # expect\n  verbs: ["bind"]\n')],
+    negative: [role('- apiGroups: ["rbac.authorization.k8s.io"]\n  resources: ["roles"]\n  verbs: ["get"]\n')],
+  },
+  *check(input) {
+    for (const r of rbacRules(input)) {
+      const verbs = r.verbs.filter((v) => v === 'bind' || v === 'escalate');
+      if (verbs.length > 0) yield { line: r.line('verbs'), message: `${objectLabel(r.object)} can ${verbs.join(' and ')} roles, granting permissions it does not hold.`, resource: objectLabel(r.object) };
+    }
+  },
+});
+
+const rbacImpersonate = kubeRule({
+  id: 'iac/k8s-rbac-impersonate',
+  title: 'RBAC role can impersonate',
+  description: 'The impersonate verb lets a subject act as other users, groups or service accounts, and so obtain their permissions, up to cluster-admin.',
+  remediation: 'Remove impersonate, or restrict it with resourceNames to specific identities that hold fewer permissions.',
+  severity: 'high',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [role('- apiGroups: [""]\n  resources: ["users", "groups", "serviceaccounts"]\n  # expect\n  verbs: ["impersonate"]\n', 'ClusterRole')],
+    negative: [role('- apiGroups: [""]\n  resources: ["serviceaccounts"]\n  verbs: ["get"]\n')],
+  },
+  *check(input) {
+    for (const r of rbacRules(input)) {
+      if (r.verbs.includes('impersonate')) yield { line: r.line('verbs'), message: `${objectLabel(r.object)} can impersonate other identities.`, resource: objectLabel(r.object) };
+    }
+  },
+});
+
+const rbacExec = kubeRule({
+  id: 'iac/k8s-rbac-exec-attach',
+  title: 'RBAC role can exec into or attach to pods',
+  description: 'Access to pods/exec or pods/attach lets a subject run commands in any pod in scope, with that pod\'s service account, secrets and network position.',
+  remediation: 'Remove pods/exec and pods/attach from application roles; grant them temporarily to people who debug, not to workloads.',
+  severity: 'high',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [role('- apiGroups: [""]\n  # expect\n  resources: ["pods", "pods/attach"]\n  verbs: ["get", "create"]\n'), role('- apiGroups: [""]\n  # expect\n  resources: ["pods/exec"]\n  verbs: ["create"]\n')],
+    negative: [role('- apiGroups: [""]\n  resources: ["pods", "pods/log"]\n  verbs: ["get"]\n')],
+  },
+  *check(input) {
+    for (const r of rbacRules(input)) {
+      const sub = r.resources.filter((res) => res === 'pods/exec' || res === 'pods/attach');
+      if (sub.length > 0 && r.verbs.some((v) => v === 'create' || v === 'get' || v === '*'))
+        yield { line: r.line('resources'), message: `${objectLabel(r.object)} grants ${sub.join(' and ')}: commands in other pods.`, resource: objectLabel(r.object) };
+    }
+  },
+});
+
+const rbacPortForward = kubeRule({
+  id: 'iac/k8s-rbac-port-forward',
+  title: 'RBAC role can port-forward to pods',
+  description: 'Access to pods/portforward opens a tunnel to any port of any pod in scope, bypassing Services, NetworkPolicies and ingress authentication.',
+  remediation: 'Remove pods/portforward from the role.',
+  severity: 'medium',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [role('- apiGroups: [""]\n  # expect\n  resources: ["pods", "pods/portforward"]\n  verbs: ["get", "create"]\n')],
+    negative: [role('- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["get"]\n')],
+  },
+  *check(input) {
+    for (const r of rbacRules(input)) {
+      if (r.resources.includes('pods/portforward') && r.verbs.some((v) => v === 'create' || v === 'get' || v === '*'))
+        yield { line: r.line('resources'), message: `${objectLabel(r.object)} grants pods/portforward.`, resource: objectLabel(r.object) };
+    }
+  },
+});
+
+const clusterAdminBinding = kubeRule({
+  id: 'iac/k8s-cluster-admin-binding',
+  title: 'Binding to cluster-admin',
+  description: 'A RoleBinding or ClusterRoleBinding grants the cluster-admin role: full control of every object in the cluster (or namespace), including Secrets and RBAC.',
+  remediation: 'Create a role with only the permissions the subject needs and bind that instead.',
+  severity: 'high',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: ['apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ci\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  # expect\n  name: cluster-admin\nsubjects:\n- kind: ServiceAccount\n  name: ci\n  namespace: build\n'],
+    negative: ['apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ci\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\nsubjects:\n- kind: ServiceAccount\n  name: ci\n  namespace: build\n'],
+  },
+  *check(input) {
+    for (const object of input.objects) {
+      if (object.kind !== 'ClusterRoleBinding' && object.kind !== 'RoleBinding') continue;
+      const name = pair(get(object.root, 'roleRef'), 'name');
+      if (name && text(name.value) === 'cluster-admin') yield { line: name.keyLine, message: `${objectLabel(object)} grants cluster-admin.`, resource: objectLabel(object) };
+    }
+  },
+});
+
+const defaultServiceAccountBinding = kubeRule({
+  id: 'iac/k8s-default-service-account-binding',
+  title: 'Role bound to the default service account',
+  description: "A binding grants permissions to a namespace's default service account, which every pod without an explicit serviceAccountName uses: every workload in the namespace silently gets those permissions.",
+  remediation: 'Create a dedicated service account for the workload that needs the permissions and bind the role to it.',
+  severity: 'medium',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: ['apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: read\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\nsubjects:\n- kind: ServiceAccount\n  # expect\n  name: default\n  namespace: shop\n'],
+    negative: ['apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: read\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\nsubjects:\n- kind: ServiceAccount\n  name: reporter\n  namespace: shop\n'],
+  },
+  *check(input) {
+    for (const object of input.objects) {
+      if (object.kind !== 'ClusterRoleBinding' && object.kind !== 'RoleBinding') continue;
+      for (const subject of items(get(object.root, 'subjects'))) {
+        const name = pair(subject, 'name');
+        if (text(get(subject, 'kind')) === 'ServiceAccount' && name && text(name.value) === 'default')
+          yield { line: name.keyLine, message: `${objectLabel(object)} grants its role to the default service account.`, resource: objectLabel(object) };
+      }
+    }
+  },
+});
+
+const defaultNamespace = kubeRule({
+  id: 'iac/k8s-default-namespace',
+  title: 'Object in the default namespace',
+  description:
+    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest.',
+  remediation: 'Deploy into a dedicated namespace (metadata.namespace) with its own RBAC, NetworkPolicies and resource quotas.',
+  severity: 'low',
+  confidence: 'low',
+  cwe: ['CWE-1188'],
+  examples: {
+    positive: ['apiVersion: v1\nkind: ConfigMap\n# expect\nmetadata:\n  name: settings\ndata:\n  a: b\n', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  # expect\n  namespace: default\n'],
+    negative: ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n'],
+  },
+  *check(input) {
+    for (const object of input.objects) {
+      if (!NAMESPACED_KINDS.has(object.kind)) continue;
+      const metadata = pair(object.root, 'metadata');
+      if (!metadata) continue;
+      const ns = pair(metadata.value, 'namespace');
+      if (!ns) yield { line: metadata.keyLine, message: `${objectLabel(object)} sets no namespace and lands in "default" unless deployed with -n.`, resource: objectLabel(object) };
+      else if (text(ns.value) === 'default') yield { line: ns.keyLine, message: `${objectLabel(object)} is deployed to the default namespace.`, resource: objectLabel(object) };
+    }
+  },
+});
+
+export const kubernetesRules: readonly KubeRule[] = [
+  privileged,
+  privilegeEscalation,
+  runAsRoot,
+  hostNetwork,
+  hostPid,
+  hostIpc,
+  dockerSocket,
+  hostPathSensitive,
+  hostPathVolume,
+  hostPort,
+  capabilitiesNotDropped,
+  dangerousCapabilities,
+  writableRoot,
+  limitRule('memory'),
+  limitRule('cpu'),
+  imageLatest,
+  imageWithoutDigest,
+  secretInEnv,
+  secretAsEnvVar,
+  tokenAutomount,
+  nodePort,
+  loadBalancer,
+  seccompUnconfined,
+  seccompMissing,
+  apparmorUnconfined,
+  procMount,
+  noSecurityContext,
+  rbacWildcard,
+  rbacSecrets,
+  rbacEscalate,
+  rbacImpersonate,
+  rbacExec,
+  rbacPortForward,
+  clusterAdminBinding,
+  defaultServiceAccountBinding,
+  defaultNamespace,
+];
+
+export const kubernetesPlatform: PlatformRules<KubeInput> = {
+  platform: 'kubernetes',
+  parse: readKubernetes,
+  rules: kubernetesRules,
+};

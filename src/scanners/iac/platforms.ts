@@ -1,0 +1,33 @@
+import { composePlatform } from './compose/rules.js';
+import { dockerfilePlatform } from './dockerfile/rules.js';
+import { githubPlatform } from './github/rules.js';
+import { gitlabPlatform } from './gitlab/rules.js';
+import { kubernetesPlatform } from './kubernetes/rules.js';
+import type { IacRule, Platform, PlatformRules } from './rule.js';
+import { terraformPlatform } from './terraform/rules/index.js';
+
+/**
+ * Each platform reads its files into its own input type and only its own rules see it,
+ * so the list can hold them under one erased type.
+ */
+function erase<Input>(platform: PlatformRules<Input>): PlatformRules<unknown> {
+  return platform as unknown as PlatformRules<unknown>;
+}
+
+/** Every IaC platform secloop reads, with its parser and rules. */
+export const PLATFORM_RULES: ReadonlyArray<PlatformRules<unknown>> = [
+  erase(dockerfilePlatform),
+  erase(kubernetesPlatform),
+  erase(composePlatform),
+  erase(githubPlatform),
+  erase(gitlabPlatform),
+  erase(terraformPlatform),
+];
+
+export function platformRules(platform: Platform): PlatformRules<unknown> | undefined {
+  return PLATFORM_RULES.find((p) => p.platform === platform);
+}
+
+export function allIacRules(): ReadonlyArray<IacRule<unknown>> {
+  return PLATFORM_RULES.flatMap((p) => p.rules);
+}

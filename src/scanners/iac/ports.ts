@@ -1,0 +1,109 @@
+import type { Severity } from '../../core/finding.js';
+
+/**
+ * Service ports that should not be reachable from untrusted networks, shared by the
+ * Dockerfile, compose, Kubernetes and Terraform rules and by `secloop ops check`.
+ * `cleartext` marks protocols that send credentials or data unencrypted by design.
+ */
+export type PortCategory = 'remote-access' | 'file-transfer' | 'database' | 'cache' | 'container-api' | 'cluster' | 'mail' | 'directory' | 'windows' | 'monitoring' | 'messaging';
+
+export interface ServicePort {
+  port: number;
+  transport: 'tcp' | 'udp' | 'both';
+  service: string;
+  category: PortCategory;
+  cleartext: boolean;
+  severity: Severity;
+}
+
+const CATALOGUE: readonly ServicePort[] = [
+  { port: 20, transport: 'tcp', service: 'FTP data', category: 'file-transfer', cleartext: true, severity: 'high' },
+  { port: 21, transport: 'tcp', service: 'FTP', category: 'file-transfer', cleartext: true, severity: 'high' },
+  { port: 22, transport: 'tcp', service: 'SSH', category: 'remote-access', cleartext: false, severity: 'high' },
+  { port: 23, transport: 'tcp', service: 'Telnet', category: 'remote-access', cleartext: true, severity: 'critical' },
+  { port: 25, transport: 'tcp', service: 'SMTP', category: 'mail', cleartext: true, severity: 'medium' },
+  { port: 53, transport: 'both', service: 'DNS', category: 'directory', cleartext: true, severity: 'medium' },
+  { port: 69, transport: 'udp', service: 'TFTP', category: 'file-transfer', cleartext: true, severity: 'high' },
+  { port: 110, transport: 'tcp', service: 'POP3', category: 'mail', cleartext: true, severity: 'medium' },
+  { port: 111, transport: 'both', service: 'rpcbind/portmapper', category: 'windows', cleartext: true, severity: 'high' },
+  { port: 135, transport: 'both', service: 'Microsoft RPC', category: 'windows', cleartext: true, severity: 'high' },
+  { port: 137, transport: 'both', service: 'NetBIOS name service', category: 'windows', cleartext: true, severity: 'high' },
+  { port: 138, transport: 'both', service: 'NetBIOS datagram service', category: 'windows', cleartext: true, severity: 'high' },
+  { port: 139, transport: 'both', service: 'NetBIOS session service', category: 'windows', cleartext: true, severity: 'high' },
+  { port: 143, transport: 'tcp', service: 'IMAP', category: 'mail', cleartext: true, severity: 'medium' },
+  { port: 161, transport: 'udp', service: 'SNMP', category: 'monitoring', cleartext: true, severity: 'high' },
+  { port: 389, transport: 'both', service: 'LDAP', category: 'directory', cleartext: true, severity: 'high' },
+  { port: 445, transport: 'tcp', service: 'SMB/CIFS', category: 'windows', cleartext: false, severity: 'critical' },
+  { port: 512, transport: 'tcp', service: 'rexec', category: 'remote-access', cleartext: true, severity: 'critical' },
+  { port: 513, transport: 'tcp', service: 'rlogin', category: 'remote-access', cleartext: true, severity: 'critical' },
+  { port: 514, transport: 'tcp', service: 'rsh', category: 'remote-access', cleartext: true, severity: 'critical' },
+  { port: 873, transport: 'tcp', service: 'rsync daemon', category: 'file-transfer', cleartext: true, severity: 'high' },
+  { port: 1433, transport: 'tcp', service: 'Microsoft SQL Server', category: 'database', cleartext: false, severity: 'high' },
+  { port: 1434, transport: 'udp', service: 'Microsoft SQL Server browser', category: 'database', cleartext: true, severity: 'high' },
+  { port: 1521, transport: 'tcp', service: 'Oracle database listener', category: 'database', cleartext: false, severity: 'high' },
+  { port: 2049, transport: 'both', service: 'NFS', category: 'file-transfer', cleartext: true, severity: 'high' },
+  { port: 2375, transport: 'tcp', service: 'Docker API without TLS', category: 'container-api', cleartext: true, severity: 'critical' },
+  { port: 2376, transport: 'tcp', service: 'Docker API', category: 'container-api', cleartext: false, severity: 'high' },
+  { port: 2379, transport: 'tcp', service: 'etcd client API', category: 'cluster', cleartext: false, severity: 'critical' },
+  { port: 2380, transport: 'tcp', service: 'etcd peer API', category: 'cluster', cleartext: false, severity: 'high' },
+  { port: 2383, transport: 'tcp', service: 'SQL Server Analysis Services', category: 'database', cleartext: false, severity: 'high' },
+  { port: 2483, transport: 'tcp', service: 'Oracle database (cleartext)', category: 'database', cleartext: true, severity: 'high' },
+  { port: 3306, transport: 'tcp', service: 'MySQL/MariaDB', category: 'database', cleartext: false, severity: 'high' },
+  { port: 3389, transport: 'both', service: 'Remote Desktop (RDP)', category: 'remote-access', cleartext: false, severity: 'high' },
+  { port: 4333, transport: 'tcp', service: 'mSQL', category: 'database', cleartext: true, severity: 'high' },
+  { port: 5000, transport: 'tcp', service: 'Docker registry (plain HTTP)', category: 'container-api', cleartext: true, severity: 'medium' },
+  { port: 5432, transport: 'tcp', service: 'PostgreSQL', category: 'database', cleartext: false, severity: 'high' },
+  { port: 5500, transport: 'tcp', service: 'VNC', category: 'remote-access', cleartext: true, severity: 'high' },
+  { port: 5601, transport: 'tcp', service: 'Kibana', category: 'monitoring', cleartext: true, severity: 'medium' },
+  { port: 5672, transport: 'tcp', service: 'AMQP (RabbitMQ)', category: 'messaging', cleartext: true, severity: 'medium' },
+  { port: 5900, transport: 'tcp', service: 'VNC', category: 'remote-access', cleartext: true, severity: 'high' },
+  { port: 5984, transport: 'tcp', service: 'CouchDB', category: 'database', cleartext: true, severity: 'high' },
+  { port: 6379, transport: 'tcp', service: 'Redis', category: 'cache', cleartext: true, severity: 'high' },
+  { port: 6443, transport: 'tcp', service: 'Kubernetes API server', category: 'cluster', cleartext: false, severity: 'high' },
+  { port: 7000, transport: 'tcp', service: 'Cassandra internode', category: 'database', cleartext: true, severity: 'high' },
+  { port: 7001, transport: 'tcp', service: 'Cassandra internode (TLS)', category: 'database', cleartext: false, severity: 'high' },
+  { port: 8020, transport: 'tcp', service: 'HDFS NameNode', category: 'database', cleartext: true, severity: 'high' },
+  { port: 8086, transport: 'tcp', service: 'InfluxDB', category: 'database', cleartext: true, severity: 'high' },
+  { port: 8500, transport: 'tcp', service: 'Consul HTTP API', category: 'cluster', cleartext: true, severity: 'high' },
+  { port: 9042, transport: 'tcp', service: 'Cassandra CQL', category: 'database', cleartext: true, severity: 'high' },
+  { port: 9092, transport: 'tcp', service: 'Kafka', category: 'messaging', cleartext: true, severity: 'high' },
+  { port: 9200, transport: 'tcp', service: 'Elasticsearch HTTP', category: 'database', cleartext: true, severity: 'high' },
+  { port: 9300, transport: 'tcp', service: 'Elasticsearch transport', category: 'database', cleartext: true, severity: 'high' },
+  { port: 10250, transport: 'tcp', service: 'Kubelet API', category: 'cluster', cleartext: false, severity: 'critical' },
+  { port: 10255, transport: 'tcp', service: 'Kubelet read-only API', category: 'cluster', cleartext: true, severity: 'high' },
+  { port: 11211, transport: 'both', service: 'Memcached', category: 'cache', cleartext: true, severity: 'high' },
+  { port: 15672, transport: 'tcp', service: 'RabbitMQ management', category: 'messaging', cleartext: true, severity: 'medium' },
+  { port: 27017, transport: 'tcp', service: 'MongoDB', category: 'database', cleartext: true, severity: 'high' },
+  { port: 27018, transport: 'tcp', service: 'MongoDB shard', category: 'database', cleartext: true, severity: 'high' },
+  { port: 50070, transport: 'tcp', service: 'Hadoop NameNode web UI', category: 'database', cleartext: true, severity: 'high' },
+];
+
+const BY_PORT = new Map<number, ServicePort>(CATALOGUE.map((entry) => [entry.port, entry]));
+
+export function sensitivePorts(): readonly ServicePort[] {
+  return CATALOGUE;
+}
+
+/** The catalogue entry for a port and transport, if the port is sensitive. */
+export function sensitivePort(port: number, transport: 'tcp' | 'udp' = 'tcp'): ServicePort | undefined {
+  const entry = BY_PORT.get(port);
+  if (!entry) return undefined;
+  return entry.transport === 'both' || entry.transport === transport ? entry : undefined;
+}
+
+/** Sensitive ports inside an inclusive range, in port order (a range of 0-65535 yields the whole catalogue). */
+export function sensitivePortsInRange(from: number, to: number, transport?: 'tcp' | 'udp'): ServicePort[] {
+  const low = Math.min(from, to);
+  const high = Math.max(from, to);
+  return CATALOGUE.filter(
+    (entry) => entry.port >= low && entry.port <= high && (!transport || entry.transport === 'both' || entry.transport === transport),
+  );
+}
+
+export function describePort(entry: ServicePort): string {
+  return `${entry.port}/${entry.transport === 'both' ? 'tcp+udp' : entry.transport} (${entry.service}${entry.cleartext ? ', cleartext' : ''})`;
+}
+
+export function isValidPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 0 && port <= 65535;
+}

@@ -1,0 +1,44 @@
+/**
+ * Patterns over shell scripts shared by the Dockerfile, GitHub Actions and GitLab CI
+ * rules: switches that turn off TLS certificate or package signature checks.
+ */
+export interface ScriptPattern {
+  pattern: RegExp;
+  what: string;
+}
+
+export const TLS_DISABLED: readonly ScriptPattern[] = [
+  { pattern: /\bcurl\b[^|;&\n]*?\s(?:-k|--insecure|-[a-zA-Z]*k[a-zA-Z]*)(?=\s|$)/, what: 'curl --insecure' },
+  { pattern: /\bwget\b[^|;&\n]*?\s--no-check-certificate\b/, what: 'wget --no-check-certificate' },
+  { pattern: /\b(?:pip3?|python3?\s+-m\s+pip|pipenv|poetry)\b[^|;&\n]*?\s--trusted-host\b/, what: 'pip --trusted-host' },
+  { pattern: /\b(?:npm|yarn|pnpm)\b[^|;&\n]*?(?:strict-ssl\s*(?:=\s*)?false|--strict-ssl[= ]false)/, what: 'npm strict-ssl false' },
+  { pattern: /\bgit\b[^|;&\n]*?http\.sslverify\s*(?:=\s*|\s+)false/i, what: 'git http.sslVerify false' },
+  { pattern: /\bGIT_SSL_NO_VERIFY=(?:1|true)\b/i, what: 'GIT_SSL_NO_VERIFY' },
+  { pattern: /\bNODE_TLS_REJECT_UNAUTHORIZED=["']?0\b/, what: 'NODE_TLS_REJECT_UNAUTHORIZED=0' },
+  { pattern: /\bPYTHONHTTPSVERIFY=["']?0\b/, what: 'PYTHONHTTPSVERIFY=0' },
+  { pattern: /\bsslverify\s*=\s*(?:0|false|no)\b/i, what: 'sslverify=0 in a package manager config' },
+  { pattern: /\bcomposer\b[^|;&\n]*?(?:secure-http\s+false|disable-tls\s+true)/, what: 'composer secure-http false' },
+  { pattern: /\bgem\b[^|;&\n]*?-P\s+NoSecurity\b/, what: 'gem -P NoSecurity' },
+];
+
+export const SIGNATURE_DISABLED: readonly ScriptPattern[] = [
+  { pattern: /--allow-unauthenticated\b/, what: 'apt --allow-unauthenticated' },
+  { pattern: /--allow-insecure-repositories\b/, what: 'apt --allow-insecure-repositories' },
+  { pattern: /AllowUnauthenticated\s*[= ]\s*["']?(?:true|1|yes)\b/i, what: 'APT::Get::AllowUnauthenticated' },
+  { pattern: /\[\s*(?:[^\]]*\s)?trusted=yes\b[^\]]*\]/, what: 'an apt source marked [trusted=yes]' },
+  { pattern: /--nogpgcheck\b/, what: 'yum/dnf --nogpgcheck' },
+  { pattern: /\bgpgcheck\s*=\s*0\b/, what: 'gpgcheck=0' },
+  { pattern: /\bapk\b[^|;&\n]*?--allow-untrusted\b/, what: 'apk --allow-untrusted' },
+  { pattern: /\brpm\b[^|;&\n]*?--no(?:signature|digest)\b/, what: 'rpm --nosignature' },
+  { pattern: /\bzypper\b[^|;&\n]*?--no-gpg-checks\b/, what: 'zypper --no-gpg-checks' },
+];
+
+/** Every match of the patterns in a script, with its offset. */
+export function scriptMatches(script: string, patterns: readonly ScriptPattern[]): Array<{ offset: number; what: string }> {
+  const out: Array<{ offset: number; what: string }> = [];
+  for (const { pattern, what } of patterns) {
+    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    for (const match of script.matchAll(global)) out.push({ offset: match.index, what });
+  }
+  return out.sort((a, b) => a.offset - b.offset);
+}

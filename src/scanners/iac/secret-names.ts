@@ -1,0 +1,66 @@
+/**
+ * Names of settings that hold credentials, and values that are literal secrets rather
+ * than references to a secret store. Shared by the Dockerfile, compose, Kubernetes,
+ * CI and Terraform rules.
+ */
+
+/** `MYSQL_ROOT_PASSWORD` -> [mysql, root, password]; `dbPassword` -> [db, password]. */
+export function nameTokens(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((t) => t.toLowerCase());
+}
+
+const SECRET_TOKEN_END = /(?:password|passwd|passphrase|pwd|secret|token|credentials?|apikey|accesskey|privatekey|secretkey)$/;
+const WHOLE_TOKENS = new Set(['pass', 'pw', 'psw']);
+const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'auth', 'signing', 'encryption', 'master', 'session', 'secret', 'client', 'app', 'license', 'sas', 'storage', 'account', 'shared']);
+
+/** Last words that make a secret-sounding name a reference, a setting or a size, not a secret. */
+const NOT_A_SECRET_LAST = new Set([
+  'file', 'files', 'path', 'dir', 'directory', 'url', 'uri', 'endpoint', 'host', 'name', 'names', 'user', 'username',
+  'id', 'arn', 'length', 'len', 'min', 'max', 'ttl', 'expiry', 'expires', 'expiration', 'timeout', 'header', 'enabled',
+  'enable', 'disabled', 'required', 'policy', 'type', 'mode', 'algorithm', 'rounds', 'count', 'size', 'format',
+  'version', 'ref', 'location', 'provider', 'source', 'mount', 'store', 'backend', 'field', 'kind', 'style', 'rotation',
+  'lifetime', 'duration', 'hash', 'sha', 'digest', 'prefix', 'suffix', 'secs', 'seconds', 'minutes', 'hours', 'days',
+  'interval', 'limit', 'retries', 'attempts', 'reset', 'complexity', 'strength', 'regex', 'pattern', 'validation',
+  'manager', 'lookup', 'env', 'var', 'variable',
+]);
+const NOT_A_SECRET_FIRST = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'min', 'max']);
+
+export function isSecretName(name: string): boolean {
+  const tokens = nameTokens(name);
+  if (tokens.length === 0) return false;
+  if (NOT_A_SECRET_FIRST.has(tokens[0]!) && tokens.length > 1) return false;
+  const last = tokens[tokens.length - 1]!;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const isLast = i === tokens.length - 1;
+    const secretWord = WHOLE_TOKENS.has(token) || SECRET_TOKEN_END.test(token);
+    const qualifiedKey = (token === 'key' || token === 'keys') && i > 0 && KEY_QUALIFIERS.has(tokens[i - 1]!);
+    if (!secretWord && !qualifiedKey) continue;
+    // `PASSWORD_FILE`, `TOKEN_URL`: the secret word is followed by what says it is a reference.
+    if (!isLast && NOT_A_SECRET_LAST.has(last)) return false;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * A value that is a literal, not a reference: not empty, not `$VAR`/`${VAR}`/`${{ secrets.X }}`,
+ * not a boolean, and not a path to a mounted secret.
+ */
+export function isLiteralSecretValue(value: unknown): value is string {
+  if (typeof value === 'number') return String(value).length >= 4;
+  if (typeof value !== 'string') return false;
+  const v = value.trim();
+  if (v.length < 3) return false;
+  const withoutRefs = v.replace(/\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|%\{[^}]*\}/g, '');
+  if (withoutRefs.replace(/[\s"':@/]/g, '').length < 3) return false;
+  if (/^(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|changeit_not_set|\*+|x+|<[^>]*>|\.\.\.|-)$/i.test(v)) return false;
+  if (/^(?:\/|\.\/|~\/|file:)/.test(v)) return false;
+  if (/^(?:vault|secretsmanager|ssm|arn|keyvault|azurekeyvault|awssecret|secret|ref\+[a-z]+):/i.test(v)) return false;
+  return true;
+}

@@ -1,0 +1,280 @@
+/**
+ * Just enough POSIX shell reading for configuration checks: a script is split into
+ * pipelines and simple commands of unquoted words, each word with its offset in the
+ * script so that a finding can name its line. Command substitutions are kept inside
+ * their word; nothing is expanded or run.
+ */
+export interface ShellWord {
+  /** The word with quotes removed. */
+  text: string;
+  /** Offset of the word's first character in the script. */
+  offset: number;
+}
+
+export interface ShellCommand {
+  /** Words without leading VAR=value assignments and redirections. */
+  words: ShellWord[];
+  /** Leading `NAME=value` assignments. */
+  assignments: ShellWord[];
+  offset: number;
+}
+
+/** Commands joined by `|`; a pipeline ends at `;`, `&&`, `||`, `&` or a newline. */
+export type ShellPipeline = ShellCommand[];
+
+const MAX_SCRIPT = 200_000;
+
+export function parseShell(script: string): ShellPipeline[] {
+  const source = script.length > MAX_SCRIPT ? script.slice(0, MAX_SCRIPT) : script;
+  const pipelines: ShellPipeline[] = [];
+  let pipeline: ShellPipeline = [];
+  let words: ShellWord[] = [];
+  let word = '';
+  let wordStart = -1;
+  let i = 0;
+
+  const endWord = () => {
+    if (wordStart >= 0) words.push({ text: word, offset: wordStart });
+    word = '';
+    wordStart = -1;
+  };
+  const endCommand = () => {
+    endWord();
+    if (words.length > 0) pipeline.push(toCommand(words));
+    words = [];
+  };
+  const endPipeline = () => {
+    endCommand();
+    if (pipeline.length > 0) pipelines.push(pipeline);
+    pipeline = [];
+  };
+  const append = (text: string, at: number) => {
+    if (wordStart < 0) wordStart = at;
+    word += text;
+  };
+
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === '\\') {
+      if (source[i + 1] === '\n') {
+        i += 2; // line continuation
+        continue;
+      }
+      append(source[i + 1] ?? '', i);
+      i += 2;
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      const stop = end < 0 ? source.length : end;
+      append(source.slice(i + 1, stop), i);
+      i = stop + 1;
+      continue;
+    }
+    if (c === '"') {
+      const start = i;
+      i++;
+      let text = '';
+      while (i < source.length && source[i] !== '"') {
+        if (source[i] === '\\' && i + 1 < source.length && '"\\$`\n'.includes(source[i + 1]!)) {
+          if (source[i + 1] !== '\n') text += source[i + 1];
+          i += 2;
+          continue;
+        }
+        if (source[i] === '$' && source[i + 1] === '(') {
+          const end = matchParen(source, i + 1);
+          text += source.slice(i, end + 1);
+          i = end + 1;
+          continue;
+        }
+        text += source[i];
+        i++;
+      }
+      append(text, start);
+      i++;
+      continue;
+    }
+    if ((c === '$' || c === '<' || c === '>') && source[i + 1] === '(') {
+      const end = matchParen(source, i + 1);
+      append(source.slice(i, end + 1), i);
+      i = end + 1;
+      continue;
+    }
+    if (c === '`') {
+      const end = source.indexOf('`', i + 1);
+      const stop = end < 0 ? source.length : end;
+      append(source.slice(i, stop + 1), i);
+      i = stop + 1;
+      continue;
+    }
+    if (c === '#' && wordStart < 0) {
+      while (i < source.length && source[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '\n' || c === ';') {
+      endPipeline();
+      i++;
+      continue;
+    }
+    if (c === '&') {
+      if (source[i + 1] === '&') i++;
+      else if (source[i + 1] === '>') {
+        // &> file: a redirection
+        endWord();
+        i += 2;
+        continue;
+      }
+      endPipeline();
+      i++;
+      continue;
+    }
+    if (c === '|') {
+      if (source[i + 1] === '|') {
+        endPipeline();
+        i += 2;
+        continue;
+      }
+      endCommand();
+      i += source[i + 1] === '&' ? 2 : 1;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === '{' || c === '}') {
+      if (wordStart < 0 && (c === '(' || c === ')')) {
+        endPipeline();
+        i++;
+        continue;
+      }
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      endWord();
+      i++;
+      continue;
+    }
+    append(c, i);
+    i++;
+  }
+  endPipeline();
+  return pipelines;
+}
+
+function matchParen(source: string, open: number): number {
+  let depth = 0;
+  for (let k = open; k < source.length; k++) {
+    const ch = source[k];
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return k;
+  }
+  return source.length - 1;
+}
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+const REDIRECT = /^(\d*)(>>?|<<?|>&|<&|&>)(.*)$/;
+
+function toCommand(all: ShellWord[]): ShellCommand {
+  const assignments: ShellWord[] = [];
+  const words: ShellWord[] = [];
+  let k = 0;
+  while (k < all.length && ASSIGNMENT.test(all[k]!.text)) assignments.push(all[k++]!);
+  for (; k < all.length; k++) {
+    const w = all[k]!;
+    const redirect = REDIRECT.exec(w.text);
+    // `<(cmd)` and `>(cmd)` are process substitutions (arguments), not redirections.
+    if (redirect && !w.text.startsWith('-') && !/^[<>]\(/.test(w.text)) {
+      if (redirect[3] === '') k++; // the target is the next word
+      continue;
+    }
+    words.push(w);
+  }
+  return { words, assignments, offset: all[0]?.offset ?? 0 };
+}
+
+const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'nice', 'command', 'builtin', 'doas', 'su-exec', 'gosu']);
+
+/**
+ * The words of the command that actually runs, without wrappers (`sudo -E`,
+ * `env X=1`, `time`) and their options.
+ */
+export function effectiveWords(command: ShellCommand): ShellWord[] {
+  let words = command.words;
+  for (let guard = 0; guard < 8 && words.length > 0; guard++) {
+    const name = basename(words[0]!.text);
+    if (!WRAPPERS.has(name)) break;
+    let k = 1;
+    while (k < words.length && (words[k]!.text.startsWith('-') || (name === 'env' && ASSIGNMENT.test(words[k]!.text)))) {
+      // sudo -u user: the option takes a value
+      if (name === 'sudo' && /^-[ugpChDrt]$/.test(words[k]!.text)) k++;
+      k++;
+    }
+    if ((name === 'gosu' || name === 'su-exec') && k < words.length) k++; // the user
+    words = words.slice(k);
+  }
+  return words;
+}
+
+export function programOf(command: ShellCommand): string | undefined {
+  const first = effectiveWords(command)[0];
+  return first ? basename(first.text) : undefined;
+}
+
+export function basename(word: string): string {
+  const at = word.lastIndexOf('/');
+  return at >= 0 ? word.slice(at + 1) : word;
+}
+
+/** All commands of a script, flattened. */
+export function commandsOf(script: string): ShellCommand[] {
+  return parseShell(script).flat();
+}
+
+/** Command substitutions `$(...)` and backticks inside words, parsed as scripts of their own (one level). */
+export function substitutions(command: ShellCommand): Array<{ script: string; offset: number }> {
+  const out: Array<{ script: string; offset: number }> = [];
+  for (const word of command.words.concat(command.assignments)) {
+    for (const match of word.text.matchAll(/\$\(([^()]*(?:\([^()]*\)[^()]*)*)\)|`([^`]*)`/g)) {
+      out.push({ script: match[1] ?? match[2] ?? '', offset: word.offset });
+    }
+  }
+  return out;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php', 'pwsh', 'powershell', 'iex']);
+
+export function isInterpreter(program: string | undefined): boolean {
+  return program !== undefined && SHELLS.has(program);
+}
+
+export function isDownloader(program: string | undefined): boolean {
+  return program === 'curl' || program === 'wget' || program === 'fetch' || program === 'Invoke-WebRequest' || program === 'iwr';
+}
+
+/**
+ * Remote code run straight from a download: `curl URL | sh`, `wget -O- URL | bash`,
+ * `sh -c "$(curl URL)"`, `bash <(curl URL)`. Returns the offset of the downloader.
+ */
+export function pipeToShellOffsets(script: string): number[] {
+  const offsets: number[] = [];
+  for (const pipeline of parseShell(script)) {
+    const downloadAt = pipeline.findIndex((c) => isDownloader(programOf(c)));
+    if (downloadAt >= 0 && pipeline.slice(downloadAt + 1).some((c) => isInterpreter(programOf(c)) && runsStdin(c))) {
+      offsets.push(pipeline[downloadAt]!.offset);
+      continue;
+    }
+    for (const command of pipeline) {
+      if (!isInterpreter(programOf(command))) continue;
+      const fetched = effectiveWords(command).some((w) => /^(?:\$\(|`|<\()\s*(?:curl|wget)\b/.test(w.text));
+      if (fetched) offsets.push(command.offset);
+    }
+  }
+  return offsets;
+}
+
+/** `sh`, `bash -s -- args`, `python3 -`: reads its program from stdin (not `bash script.sh`). */
+function runsStdin(command: ShellCommand): boolean {
+  const words = effectiveWords(command).slice(1);
+  for (const w of words) {
+    if (w.text === '-' || w.text === '-s' || w.text === '--') return true;
+    if (w.text.startsWith('-')) continue;
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,200 @@
+import type { Expr, TemplateExpr } from './ast.js';
+
+/**
+ * Static evaluation of HCL expressions, as far as the file alone allows: literals,
+ * collections, `var.x` defaults, `local.x`, templates whose parts are known, and a few
+ * pure functions (jsonencode, tolist, concat, lower...). Anything that depends on
+ * state, other modules or the provider is UNKNOWN, and rules treat UNKNOWN as "cannot
+ * tell", never as a finding.
+ */
+export const UNKNOWN: unique symbol = Symbol('unknown');
+export type Unknown = typeof UNKNOWN;
+export type Value = string | number | boolean | null | Value[] | { [key: string]: Value } | Unknown;
+
+export interface Scope {
+  variable(name: string): Expr | undefined;
+  local(name: string): Expr | undefined;
+}
+
+export const EMPTY_SCOPE: Scope = { variable: () => undefined, local: () => undefined };
+
+const MAX_DEPTH = 64;
+
+export function evaluate(expr: Expr | undefined, scope: Scope = EMPTY_SCOPE, depth = 0): Value {
+  if (!expr || depth > MAX_DEPTH) return UNKNOWN;
+  const next = (e: Expr | undefined) => evaluate(e, scope, depth + 1);
+  switch (expr.kind) {
+    case 'literal':
+      return expr.value;
+    case 'template':
+      return evaluateTemplate(expr, next);
+    case 'tuple':
+      return expr.items.map(next);
+    case 'object': {
+      const out: { [key: string]: Value } = {};
+      for (const item of expr.items) {
+        const key = item.keyName ?? next(item.key);
+        if (typeof key !== 'string') return UNKNOWN;
+        out[key] = next(item.value);
+      }
+      return out;
+    }
+    case 'paren':
+      return next(expr.expr);
+    case 'traversal': {
+      if (expr.source) return traverse(next(expr.source), expr.path);
+      const [root, name, ...rest] = expr.path;
+      if (root === 'var' && name) return traverse(next(scope.variable(name)), rest);
+      if (root === 'local' && name) return traverse(next(scope.local(name)), rest);
+      return UNKNOWN;
+    }
+    case 'conditional': {
+      const condition = next(expr.condition);
+      if (condition === true) return next(expr.then);
+      if (condition === false) return next(expr.else);
+      return UNKNOWN;
+    }
+    case 'unary': {
+      const value = next(expr.operand);
+      if (expr.op === '!' && typeof value === 'boolean') return !value;
+      if (expr.op === '-' && typeof value === 'number') return -value;
+      return UNKNOWN;
+    }
+    case 'binary':
+      return binary(expr.op, next(expr.left), next(expr.right));
+    case 'call':
+      return call(expr.name, expr.args.map(next));
+    default:
+      return UNKNOWN;
+  }
+}
+
+function evaluateTemplate(expr: TemplateExpr, next: (e: Expr | undefined) => Value): Value {
+  if (expr.parts.length === 1 && expr.parts[0]!.kind === 'interpolation' && !expr.heredoc) return next(expr.parts[0]!.expr);
+  let out = '';
+  for (const part of expr.parts) {
+    if (part.kind === 'text') out += part.value;
+    else if (part.kind === 'directive') return UNKNOWN;
+    else {
+      const value = next(part.expr);
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out += String(value);
+      else return UNKNOWN;
+    }
+  }
+  return out;
+}
+
+function traverse(value: Value, path: readonly string[]): Value {
+  let current = value;
+  for (const step of path) {
+    if (current === UNKNOWN || current === null || typeof current !== 'object') return UNKNOWN;
+    const index = /^\[(.*)\]$/.exec(step);
+    const key = index ? safeJson(index[1]!) : step;
+    if (Array.isArray(current)) {
+      if (typeof key !== 'number') return UNKNOWN;
+      current = current[key] ?? UNKNOWN;
+    } else {
+      if (typeof key !== 'string') return UNKNOWN;
+      current = Object.prototype.hasOwnProperty.call(current, key) ? current[key]! : UNKNOWN;
+    }
+  }
+  return current;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function binary(op: string, left: Value, right: Value): Value {
+  if (left === UNKNOWN || right === UNKNOWN) {
+    // `x && false` and `x || true` are decided by one side.
+    if (op === '&&' && (left === false || right === false)) return false;
+    if (op === '||' && (left === true || right === true)) return true;
+    return UNKNOWN;
+  }
+  switch (op) {
+    case '==':
+      return JSON.stringify(left) === JSON.stringify(right);
+    case '!=':
+      return JSON.stringify(left) !== JSON.stringify(right);
+    case '&&':
+      return typeof left === 'boolean' && typeof right === 'boolean' ? left && right : UNKNOWN;
+    case '||':
+      return typeof left === 'boolean' && typeof right === 'boolean' ? left || right : UNKNOWN;
+  }
+  if (typeof left !== 'number' || typeof right !== 'number') return UNKNOWN;
+  switch (op) {
+    case '+':
+      return left + right;
+    case '-':
+      return left - right;
+    case '*':
+      return left * right;
+    case '/':
+      return right === 0 ? UNKNOWN : left / right;
+    case '%':
+      return right === 0 ? UNKNOWN : left % right;
+    case '<':
+      return left < right;
+    case '>':
+      return left > right;
+    case '<=':
+      return left <= right;
+    case '>=':
+      return left >= right;
+  }
+  return UNKNOWN;
+}
+
+function isKnown(value: Value): boolean {
+  if (value === UNKNOWN) return false;
+  if (Array.isArray(value)) return value.every(isKnown);
+  if (value !== null && typeof value === 'object') return Object.values(value).every(isKnown);
+  return true;
+}
+
+function call(name: string, args: Value[]): Value {
+  const [first, second] = args;
+  switch (name) {
+    case 'jsonencode':
+      return isKnown(first ?? UNKNOWN) ? JSON.stringify(first) : UNKNOWN;
+    case 'jsondecode':
+      if (typeof first !== 'string') return UNKNOWN;
+      return (safeJson(first) as Value | undefined) ?? UNKNOWN;
+    case 'tolist':
+    case 'toset':
+      return Array.isArray(first) ? first : UNKNOWN;
+    case 'tostring':
+      return typeof first === 'string' || typeof first === 'number' || typeof first === 'boolean' ? String(first) : UNKNOWN;
+    case 'tonumber':
+      return typeof first === 'number' ? first : typeof first === 'string' && first.trim() !== '' && Number.isFinite(Number(first)) ? Number(first) : UNKNOWN;
+    case 'tobool':
+      return typeof first === 'boolean' ? first : first === 'true' ? true : first === 'false' ? false : UNKNOWN;
+    case 'lower':
+      return typeof first === 'string' ? first.toLowerCase() : UNKNOWN;
+    case 'upper':
+      return typeof first === 'string' ? first.toUpperCase() : UNKNOWN;
+    case 'concat':
+      return args.every(Array.isArray) ? (args as Value[][]).flat() : UNKNOWN;
+    case 'merge': {
+      if (!args.every((a) => a !== null && typeof a === 'object' && !Array.isArray(a))) return UNKNOWN;
+      return Object.assign({}, ...(args as object[])) as Value;
+    }
+    case 'coalesce':
+      return args.find((a) => a !== null && a !== '' && a !== UNKNOWN) ?? UNKNOWN;
+    case 'format':
+      return UNKNOWN;
+    case 'join':
+      return typeof first === 'string' && Array.isArray(second) && second.every((s) => typeof s === 'string') ? (second as string[]).join(first) : UNKNOWN;
+    default:
+      return UNKNOWN;
+  }
+}
+
+export function isUnknown(value: Value | undefined): value is Unknown {
+  return value === UNKNOWN;
+}

@@ -1,0 +1,143 @@
+import type { Attribute, Block, Body, Expr } from './hcl/ast.js';
+import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
+import { parseHcl } from './hcl/parser.js';
+
+/** A Terraform resource or data source block. */
+export interface TfResource {
+  kind: 'resource' | 'data';
+  type: string;
+  name: string;
+  block: Block;
+  /** `aws_s3_bucket.logs` (data sources: `data.aws_iam_policy_document.x`). */
+  address: string;
+}
+
+export interface TfInput {
+  source: string;
+  body: Body;
+  resources: TfResource[];
+  data: TfResource[];
+  providers: Block[];
+  scope: Scope;
+}
+
+export function readTerraform(source: string, warn: (line: number, message: string) => void): TfInput | undefined {
+  const parsed = parseHcl(source);
+  for (const problem of parsed.problems) warn(problem.line, problem.message);
+  const body = parsed.body;
+  const resources: TfResource[] = [];
+  const data: TfResource[] = [];
+  const providers: Block[] = [];
+  const variables = new Map<string, Expr>();
+  const locals = new Map<string, Expr>();
+  for (const block of body.blocks) {
+    const [type = '', name = ''] = block.labels;
+    if (block.type === 'resource') resources.push({ kind: 'resource', type, name, block, address: `${type}.${name}` });
+    else if (block.type === 'data') data.push({ kind: 'data', type, name, block, address: `data.${type}.${name}` });
+    else if (block.type === 'provider') providers.push(block);
+    else if (block.type === 'variable') {
+      const fallback = attribute(block, 'default');
+      if (fallback) variables.set(type, fallback.expr);
+    } else if (block.type === 'locals') for (const a of block.body.attributes) locals.set(a.name, a.expr);
+  }
+  if (body.blocks.length === 0 && body.attributes.length === 0) return undefined;
+  const scope: Scope = { variable: (n) => variables.get(n), local: (n) => locals.get(n) };
+  return { source, body, resources, data, providers, scope };
+}
+
+export function attribute(block: Block, name: string): Attribute | undefined {
+  for (let i = block.body.attributes.length - 1; i >= 0; i--) if (block.body.attributes[i]!.name === name) return block.body.attributes[i];
+  return undefined;
+}
+
+/** Nested blocks of a type, including the `content` of `dynamic "type"` blocks. */
+export function blocksOf(block: Block, type: string): Block[] {
+  const out: Block[] = [];
+  for (const child of block.body.blocks) {
+    if (child.type === type) out.push(child);
+    else if (child.type === 'dynamic' && child.labels[0] === type) {
+      const content = child.body.blocks.find((b) => b.type === 'content');
+      if (content) out.push({ ...content, type, line: child.line, column: child.column });
+    }
+  }
+  return out;
+}
+
+/** A nested path of blocks then an attribute: ['metadata_options', 'http_tokens']. Missing: undefined. */
+export function attributeAt(block: Block, path: readonly string[]): Attribute | undefined {
+  let current: Block | undefined = block;
+  for (let i = 0; i < path.length - 1; i++) {
+    current = current ? blocksOf(current, path[i]!)[0] : undefined;
+    if (!current) return undefined;
+  }
+  return current ? attribute(current, path[path.length - 1]!) : undefined;
+}
+
+/** Where a setting at `path` is, or the deepest block of it that exists (the resource when none does). */
+export function lineOfPath(block: Block, path: readonly string[]): number {
+  let current: Block = block;
+  for (let i = 0; i < path.length; i++) {
+    const name = path[i]!;
+    if (i === path.length - 1) {
+      const a = attribute(current, name);
+      if (a) return a.line;
+    }
+    const child = blocksOf(current, name)[0];
+    if (!child) return current.line;
+    current = child;
+  }
+  return current.line;
+}
+
+export function valueOf(input: TfInput, block: Block, name: string): Value | undefined {
+  const a = attribute(block, name);
+  return a ? evaluate(a.expr, input.scope) : undefined;
+}
+
+export function valueAt(input: TfInput, block: Block, path: readonly string[]): Value | undefined {
+  const a = attributeAt(block, path);
+  return a ? evaluate(a.expr, input.scope) : undefined;
+}
+
+export function textOf(input: TfInput, expr: Expr): string {
+  return input.source.slice(expr.start, expr.end);
+}
+
+/** Whether an expression mentions a resource address (`aws_s3_bucket.logs.id`, `"${aws_vpc.main.id}"`). */
+export function mentions(input: TfInput, expr: Expr | undefined, address: string): boolean {
+  if (!expr) return false;
+  const text = textOf(input, expr);
+  const at = text.indexOf(address);
+  if (at < 0) return false;
+  const after = text[at + address.length];
+  const before = text[at - 1];
+  return (after === undefined || !/[\w-]/.test(after)) && (before === undefined || !/[\w.-]/.test(before));
+}
+
+/** Resources of the given types whose attribute `name` refers to `target`. */
+export function referrers(input: TfInput, target: TfResource, types: readonly string[], name: string): TfResource[] {
+  return input.resources.filter((r) => types.includes(r.type) && mentions(input, attribute(r.block, name)?.expr, target.address));
+}
+
+export function resourcesOf(input: TfInput, ...types: string[]): TfResource[] {
+  return input.resources.filter((r) => types.includes(r.type));
+}
+
+export function isTrueValue(value: Value | undefined): boolean {
+  return value === true || value === 'true';
+}
+
+export function isFalseValue(value: Value | undefined): boolean {
+  return value === false || value === 'false';
+}
+
+export function asStrings(value: Value | undefined): string[] | undefined {
+  if (value === undefined || value === UNKNOWN) return undefined;
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return undefined;
+}
+
+export function label(resource: TfResource): string {
+  return resource.address;
+}

@@ -1,0 +1,208 @@
+import type { Attribute, Expr } from './hcl/ast.js';
+import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
+import { asStrings, attribute, blocksOf, mentions, valueOf, type TfInput, type TfResource } from './model.js';
+
+/**
+ * AWS policy documents wherever Terraform writes them: jsonencode({...}), heredoc or
+ * quoted JSON, and `data "aws_iam_policy_document"` blocks, normalised to statements.
+ */
+export interface Statement {
+  effect: 'Allow' | 'Deny';
+  actions: string[];
+  notActions: string[];
+  resources: string[];
+  notResources: string[];
+  /** `*`, or `AWS:arn:...`, `Service:ec2.amazonaws.com`, ... */
+  principals: string[];
+  hasPrincipal: boolean;
+  conditionKeys: string[];
+  /** Line of the statement when it is known (policy_document blocks), else the policy's line. */
+  line: number;
+}
+
+export interface Policy {
+  resource: TfResource;
+  /** The attribute holding the policy, or undefined for a policy document data source. */
+  attribute?: Attribute;
+  line: number;
+  statements: Statement[];
+}
+
+/** Resource types and the attribute that holds a JSON policy. */
+const POLICY_ATTRIBUTES: Record<string, string[]> = {
+  aws_iam_policy: ['policy'],
+  aws_iam_role_policy: ['policy'],
+  aws_iam_user_policy: ['policy'],
+  aws_iam_group_policy: ['policy'],
+  aws_iam_role: ['assume_role_policy'],
+  aws_s3_bucket_policy: ['policy'],
+  aws_s3_bucket: ['policy'],
+  aws_sqs_queue_policy: ['policy'],
+  aws_sqs_queue: ['policy'],
+  aws_sns_topic_policy: ['policy'],
+  aws_sns_topic: ['policy'],
+  aws_kms_key: ['policy'],
+  aws_kms_key_policy: ['policy'],
+  aws_ecr_repository_policy: ['policy'],
+  aws_ecr_registry_policy: ['policy'],
+  aws_glue_resource_policy: ['policy'],
+  aws_cloudwatch_log_destination_policy: ['access_policy'],
+  aws_cloudwatch_log_resource_policy: ['policy_document'],
+  aws_elasticsearch_domain: ['access_policies'],
+  aws_elasticsearch_domain_policy: ['access_policies'],
+  aws_opensearch_domain: ['access_policies'],
+  aws_opensearch_domain_policy: ['access_policies'],
+  aws_secretsmanager_secret: ['policy'],
+  aws_secretsmanager_secret_policy: ['policy'],
+  aws_api_gateway_rest_api: ['policy'],
+  aws_api_gateway_rest_api_policy: ['policy'],
+  aws_efs_file_system_policy: ['policy'],
+  aws_backup_vault_policy: ['policy'],
+  aws_media_store_container_policy: ['policy'],
+  aws_s3control_bucket_policy: ['policy'],
+};
+
+export function* policies(input: TfInput): Generator<Policy> {
+  const documents = input.data.filter((d) => d.type === 'aws_iam_policy_document');
+  const used = new Set<TfResource>();
+  const read = (resource: TfResource, a: Attribute): Policy | undefined => {
+    // A policy built by a data source is reported where it is applied.
+    const source = documents.find((d) => mentions(input, a.expr, d.address));
+    if (source) {
+      used.add(source);
+      return { resource, attribute: a, line: a.line, statements: documentStatements(input, source).map((s) => ({ ...s, line: a.line })) };
+    }
+    const document = documentOf(input, a.expr);
+    return document ? { resource, attribute: a, line: a.line, statements: statementsOf(document, a.line) } : undefined;
+  };
+  for (const resource of input.resources) {
+    for (const name of POLICY_ATTRIBUTES[resource.type] ?? []) {
+      const a = attribute(resource.block, name);
+      const policy = a ? read(resource, a) : undefined;
+      if (policy) yield policy;
+    }
+    // Inline role policies: aws_iam_role { inline_policy { policy = ... } }
+    for (const inline of resource.type === 'aws_iam_role' ? blocksOf(resource.block, 'inline_policy') : []) {
+      const a = attribute(inline, 'policy');
+      const policy = a ? read(resource, a) : undefined;
+      if (policy) yield policy;
+    }
+  }
+  for (const data of documents) {
+    if (used.has(data)) continue;
+    yield { resource: data, line: data.block.line, statements: documentStatements(input, data) };
+  }
+}
+
+/** The JSON value of a policy expression, or undefined when it cannot be read statically. */
+export function documentOf(input: TfInput, expr: Expr): Value | undefined {
+  const value = evaluate(expr, input.scope);
+  if (typeof value === 'string') return parseJson(value);
+  if (value !== UNKNOWN && value !== null && typeof value === 'object') return value;
+  if (expr.kind === 'call' && expr.name === 'jsonencode' && expr.args[0]) {
+    const inner = evaluate(expr.args[0], input.scope);
+    return inner === UNKNOWN ? undefined : inner;
+  }
+  if (expr.kind === 'template') {
+    // Interpolations inside JSON strings ("arn:aws:s3:::${var.bucket}/*") do not change the policy's shape.
+    const text = expr.parts.map((p) => (p.kind === 'text' ? p.value : 'INTERPOLATED')).join('');
+    return parseJson(text);
+  }
+  return undefined;
+}
+
+function parseJson(text: string): Value | undefined {
+  try {
+    return JSON.parse(text) as Value;
+  } catch {
+    return undefined;
+  }
+}
+
+function list(value: Value | undefined): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
+}
+
+function principalList(value: Value | undefined): string[] {
+  if (value === '*') return ['*'];
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const out: string[] = [];
+    for (const [type, ids] of Object.entries(value)) for (const id of list(ids)) out.push(id === '*' ? '*' : `${type}:${id}`);
+    return out;
+  }
+  return list(value);
+}
+
+function statementsOf(document: Value, line: number): Statement[] {
+  if (!document || typeof document !== 'object' || Array.isArray(document)) return [];
+  const raw = (document as Record<string, Value>)['Statement'] ?? (document as Record<string, Value>)['statement'];
+  const items = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
+  const out: Statement[] = [];
+  for (const item of items) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
+    const s = item as Record<string, Value>;
+    const effect = s['Effect'] === 'Deny' ? 'Deny' : 'Allow';
+    const condition = s['Condition'];
+    const conditionKeys: string[] = [];
+    if (condition && typeof condition === 'object' && !Array.isArray(condition)) {
+      for (const inner of Object.values(condition)) if (inner && typeof inner === 'object' && !Array.isArray(inner)) conditionKeys.push(...Object.keys(inner));
+    }
+    out.push({
+      effect,
+      actions: list(s['Action']),
+      notActions: list(s['NotAction']),
+      resources: list(s['Resource']),
+      notResources: list(s['NotResource']),
+      principals: principalList(s['Principal']),
+      hasPrincipal: s['Principal'] !== undefined || s['NotPrincipal'] !== undefined,
+      conditionKeys,
+      line,
+    });
+  }
+  return out;
+}
+
+function documentStatements(input: TfInput, data: TfResource): Statement[] {
+  return blocksOf(data.block, 'statement').map((statement) => {
+    const principals: string[] = [];
+    let hasPrincipal = false;
+    for (const p of [...blocksOf(statement, 'principals'), ...blocksOf(statement, 'not_principals')]) {
+      hasPrincipal = true;
+      const type = valueOf(input, p, 'type');
+      for (const id of asStrings(valueOf(input, p, 'identifiers')) ?? []) principals.push(id === '*' ? '*' : `${typeof type === 'string' ? type : '?'}:${id}`);
+    }
+    const conditionKeys = blocksOf(statement, 'condition').flatMap((c) => {
+      const variable = valueOf(input, c, 'variable');
+      return typeof variable === 'string' ? [variable] : [];
+    });
+    return {
+      effect: valueOf(input, statement, 'effect') === 'Deny' ? 'Deny' : 'Allow',
+      actions: asStrings(valueOf(input, statement, 'actions')) ?? [],
+      notActions: asStrings(valueOf(input, statement, 'not_actions')) ?? [],
+      resources: asStrings(valueOf(input, statement, 'resources')) ?? [],
+      notResources: asStrings(valueOf(input, statement, 'not_resources')) ?? [],
+      principals,
+      hasPrincipal,
+      conditionKeys,
+      line: statement.line,
+    };
+  });
+}
+
+/** Whether an action pattern (`s3:*`, `iam:Put*`, `*`) covers the action `iam:PutUserPolicy`. */
+export function actionCovers(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return regex.test(action);
+}
+
+export function allowsAction(statement: Statement, action: string): boolean {
+  if (statement.effect !== 'Allow') return false;
+  if (statement.notActions.length > 0) return !statement.notActions.some((p) => actionCovers(p, action));
+  return statement.actions.some((p) => actionCovers(p, action));
+}
+
+export function onAllResources(statement: Statement): boolean {
+  return statement.resources.includes('*') || (statement.resources.length === 0 && statement.notResources.length > 0);
+}

@@ -1,0 +1,240 @@
+import { attribute, label, mentions, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { allowsAction, onAllResources, policies, type Policy, type Statement } from '../policy.js';
+import { tfRule, type TfRule } from './common.js';
+
+const isTrustPolicy = (policy: Policy) => policy.resource.type === 'aws_iam_role' && policy.attribute?.name === 'assume_role_policy';
+const IDENTITY_POLICY_TYPES = new Set(['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_iam_policy_document']);
+const isIdentityPolicy = (policy: Policy) => IDENTITY_POLICY_TYPES.has(policy.resource.type) && !isTrustPolicy(policy) && policy.statements.every((s) => !s.hasPrincipal);
+
+function isFullAdmin(statement: Statement): boolean {
+  return statement.effect === 'Allow' && statement.notActions.length === 0 && statement.actions.some((a) => a === '*' || a === '*:*') && onAllResources(statement);
+}
+
+const fullAdmin: TfRule = tfRule({
+  id: 'iac/tf-aws-iam-full-admin',
+  title: 'IAM policy grants full administrator access',
+  description: 'A policy allows every action ("*") on every resource ("*"). Whoever holds it (a user, a role assumed by an application or CI job) controls the whole account, including IAM itself, so any compromise of that identity is a full account takeover.',
+  remediation: 'Grant the specific actions and resources the identity needs; keep administrator access to a few break-glass roles protected by MFA.',
+  severity: 'critical',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [
+      'resource "aws_iam_policy" "admin" {\n  name   = "admin"\n  # expect\n  policy = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]\n  })\n}\n',
+      'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n  # expect\n  policy = <<EOF\n{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]\n}\nEOF\n}\n',
+      '# expect\ndata "aws_iam_policy_document" "admin" {\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n  }\n}\n',
+    ],
+    negative: ['resource "aws_iam_policy" "read" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::reports/*" }]\n  })\n}\n', 'resource "aws_iam_policy" "deny" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", Action = "*", Resource = "*" }]\n  })\n}\n'],
+  },
+  *check(input) {
+    for (const policy of policies(input)) {
+      if (policy.statements.some(isFullAdmin)) yield { line: policy.line, message: `${label(policy.resource)} allows every action on every resource.`, resource: label(policy.resource) };
+    }
+  },
+});
+
+/** Privilege escalation paths in AWS IAM (Rhino Security Labs' catalogue): any one set of actions is enough. */
+const ESCALATION_PATHS: string[][] = [
+  ['iam:CreatePolicyVersion'],
+  ['iam:SetDefaultPolicyVersion'],
+  ['iam:CreateAccessKey'],
+  ['iam:CreateLoginProfile'],
+  ['iam:UpdateLoginProfile'],
+  ['iam:AttachUserPolicy'],
+  ['iam:AttachGroupPolicy'],
+  ['iam:AttachRolePolicy'],
+  ['iam:PutUserPolicy'],
+  ['iam:PutGroupPolicy'],
+  ['iam:PutRolePolicy'],
+  ['iam:AddUserToGroup'],
+  ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
+  ['lambda:UpdateFunctionCode'],
+  ['glue:UpdateDevEndpoint'],
+  ['iam:PassRole', 'ec2:RunInstances'],
+  ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'],
+  ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'],
+  ['iam:PassRole', 'glue:CreateDevEndpoint'],
+  ['iam:PassRole', 'cloudformation:CreateStack'],
+  ['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition'],
+];
+
+function escalationPaths(statements: readonly Statement[]): string[][] {
+  const relevant = statements.filter((s) => onAllResources(s) && !isFullAdmin(s));
+  return ESCALATION_PATHS.filter((path) => path.every((action) => relevant.some((s) => allowsAction(s, action))));
+}
+
+const IDENTITY_TYPES = ['aws_iam_user', 'aws_iam_group', 'aws_iam_role'];
+const ATTACHMENTS: Record<string, { identity: string; field: string }> = {
+  aws_iam_user_policy: { identity: 'aws_iam_user', field: 'user' },
+  aws_iam_group_policy: { identity: 'aws_iam_group', field: 'group' },
+  aws_iam_role_policy: { identity: 'aws_iam_role', field: 'role' },
+};
+const MANAGED_ATTACHMENTS: Record<string, { identity: string; field: string }> = {
+  aws_iam_user_policy_attachment: { identity: 'aws_iam_user', field: 'user' },
+  aws_iam_group_policy_attachment: { identity: 'aws_iam_group', field: 'group' },
+  aws_iam_role_policy_attachment: { identity: 'aws_iam_role', field: 'role' },
+};
+
+/** The identities (users, groups, roles) of this file that a policy applies to. */
+function holders(input: TfInput, policy: Policy): TfResource[] {
+  const identities = resourcesOf(input, ...IDENTITY_TYPES);
+  const inline = ATTACHMENTS[policy.resource.type];
+  if (inline) return identities.filter((i) => i.type === inline.identity && mentions(input, attribute(policy.resource.block, inline.field)?.expr, i.address));
+  if (policy.resource.type === 'aws_iam_role') return [policy.resource];
+  if (policy.resource.type !== 'aws_iam_policy') return [];
+  const out = new Set<TfResource>();
+  for (const attachment of input.resources) {
+    const managed = MANAGED_ATTACHMENTS[attachment.type];
+    const linked = mentions(input, attribute(attachment.block, 'policy_arn')?.expr, policy.resource.address);
+    if (!linked) continue;
+    if (managed) for (const i of identities) if (i.type === managed.identity && mentions(input, attribute(attachment.block, managed.field)?.expr, i.address)) out.add(i);
+    if (attachment.type === 'aws_iam_policy_attachment')
+      for (const i of identities) for (const field of ['users', 'groups', 'roles']) if (mentions(input, attribute(attachment.block, field)?.expr, i.address)) out.add(i);
+  }
+  for (const role of resourcesOf(input, 'aws_iam_role')) if (mentions(input, attribute(role.block, 'managed_policy_arns')?.expr, policy.resource.address)) out.add(role);
+  return [...out];
+}
+
+const privilegeEscalation: TfRule = tfRule({
+  id: 'iac/tf-aws-iam-privilege-escalation',
+  title: 'IAM permissions allow privilege escalation',
+  description:
+    'The permissions granted to a user, group or role include actions that let it give itself more permissions (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PutRolePolicy, iam:AddUserToGroup, iam:PassRole with a service that runs code...). Whoever controls the identity can become administrator.',
+  remediation: 'Remove the escalation actions, scope them to specific resources, or add a permissions boundary that denies them; grant IAM administration only to a few MFA-protected roles.',
+  severity: 'high',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_iam_group" "devs" {\n  name = "devs"\n}\nresource "aws_iam_group_policy" "p" {\n  group  = aws_iam_group.devs.name\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:AddUserToGroup"], Resource = "*" }]\n  })\n}\n',
+      '# expect\nresource "aws_iam_user" "ci" {\n  name = "ci"\n}\nresource "aws_iam_user_policy" "stacks" {\n  user   = aws_iam_user.ci.name\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "cloudformation:CreateStack", Resource = "*" }] })\n}\nresource "aws_iam_policy" "pass" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })\n}\nresource "aws_iam_user_policy_attachment" "pass" {\n  user       = aws_iam_user.ci.name\n  policy_arn = aws_iam_policy.pass.arn\n}\n',
+      'resource "aws_iam_policy" "deployer" {\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], Resource = "*" }]\n  })\n}\n',
+    ],
+    negative: ['resource "aws_iam_policy" "reader" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:Get*", "iam:List*"], Resource = "*" }]\n  })\n}\n', 'resource "aws_iam_policy" "one" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:CreateAccessKey"], Resource = "arn:aws:iam::123456789012:user/ci" }]\n  })\n}\n'],
+  },
+  *check(input) {
+    // Escalation paths often need actions from several policies of one identity, so
+    // statements are pooled per user, group or role before the paths are looked for.
+    const pooled = new Map<TfResource, { statements: Statement[]; policies: Set<string> }>();
+    for (const policy of policies(input)) {
+      if (isTrustPolicy(policy) || !isIdentityPolicy(policy)) continue;
+      const identities = holders(input, policy);
+      if (identities.length === 0) {
+        const paths = escalationPaths(policy.statements);
+        if (paths.length > 0)
+          yield { line: policy.line, message: `${label(policy.resource)} allows privilege escalation through ${describePaths(paths)}.`, resource: label(policy.resource) };
+        continue;
+      }
+      for (const identity of identities) {
+        const entry = pooled.get(identity) ?? { statements: [], policies: new Set<string>() };
+        entry.statements.push(...policy.statements);
+        entry.policies.add(label(policy.resource));
+        pooled.set(identity, entry);
+      }
+    }
+    for (const [identity, entry] of pooled) {
+      const paths = escalationPaths(entry.statements);
+      if (paths.length === 0) continue;
+      yield {
+        line: identity.block.line,
+        message: `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${[...entry.policies].join(', ')}).`,
+        resource: label(identity),
+      };
+    }
+  },
+});
+
+function describePaths(paths: string[][]): string {
+  return paths.slice(0, 3).map((p) => p.join(' + ')).join('; ') + (paths.length > 3 ? `; and ${paths.length - 3} more` : '');
+}
+
+const passRoleWildcard: TfRule = tfRule({
+  id: 'iac/tf-aws-iam-passrole-wildcard',
+  title: 'iam:PassRole on every role',
+  description: 'The policy allows iam:PassRole with Resource "*": the holder can hand any role in the account, including administrator roles, to a service it controls (EC2, Lambda, ECS, Glue...) and act with that role\'s permissions.',
+  remediation: 'Restrict iam:PassRole to the ARNs of the roles the workload must pass, and add an iam:PassedToService condition.',
+  severity: 'high',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: ['resource "aws_iam_role_policy" "p" {\n  role   = "ci"\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }]\n  })\n}\n'],
+    negative: ['resource "aws_iam_role_policy" "p" {\n  role   = "ci"\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::123456789012:role/app" }]\n  })\n}\n'],
+  },
+  *check(input) {
+    for (const policy of policies(input)) {
+      if (isTrustPolicy(policy)) continue;
+      if (policy.statements.some((s) => onAllResources(s) && !isFullAdmin(s) && allowsAction(s, 'iam:PassRole') && !s.conditionKeys.some((k) => /iam:PassedToService|iam:AssociatedResourceArn/i.test(k))))
+        yield { line: policy.line, message: `${label(policy.resource)} allows iam:PassRole on every role.`, resource: label(policy.resource) };
+    }
+  },
+});
+
+/** Conditions that pin a public-principal statement to a specific source account, organisation, network or resource. */
+const RESTRICTING_CONDITION = /^aws:(?:SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|SourceIp|VpcSourceIp|userid|username)$|^kms:(?:CallerAccount|ViaService)$|^s3:DataAccessPointAccount$|^elasticfilesystem:AccessPointArn$/i;
+
+const publicPrincipal: TfRule = tfRule({
+  id: 'iac/tf-aws-policy-public-principal',
+  title: 'Resource policy open to everyone',
+  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, Lambda permission...) allows Principal "*" with no condition that limits who can use it. Anyone with an AWS account, or anyone at all for S3, can use the granted actions.',
+  remediation: 'Name the principals (account or role ARNs), or add a condition such as aws:PrincipalOrgID, aws:SourceArn or aws:SourceVpce.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
+      'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  # expect\n  policy = <<POLICY\n{\n  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage", "Resource": "${aws_sqs_queue.q.arn}"}]\n}\nPOLICY\n}\n',
+      'resource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = "f"\n  # expect\n  principal     = "*"\n}\n',
+    ],
+    negative: [
+      'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = "*", Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:sns:eu-west-1:123456789012:t" } } }]\n  })\n}\n',
+      'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "s3:GetObject", Resource = "*" }]\n  })\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const policy of policies(input)) {
+      if (isTrustPolicy(policy)) continue;
+      const open = policy.statements.find((s) => s.effect === 'Allow' && s.principals.includes('*') && !s.conditionKeys.some((k) => RESTRICTING_CONDITION.test(k)));
+      if (open) yield { line: open.line, message: `${label(policy.resource)} allows ${open.actions.slice(0, 3).join(', ') || 'actions'} to any principal ("*").`, resource: label(policy.resource) };
+    }
+    for (const permission of resourcesOf(input, 'aws_lambda_permission')) {
+      const principal = attribute(permission.block, 'principal');
+      if (principal && valueOf(input, permission.block, 'principal') === '*' && !attribute(permission.block, 'source_arn') && !attribute(permission.block, 'source_account') && !attribute(permission.block, 'principal_org_id'))
+        yield { line: principal.line, message: `${label(permission)} lets any principal invoke the function.`, resource: label(permission) };
+    }
+  },
+});
+
+const RESOURCE_POLICY_TYPES = new Set(['aws_s3_bucket_policy', 'aws_s3_bucket', 'aws_sqs_queue_policy', 'aws_sqs_queue', 'aws_sns_topic_policy', 'aws_sns_topic', 'aws_kms_key', 'aws_kms_key_policy', 'aws_ecr_repository_policy', 'aws_glue_resource_policy', 'aws_cloudwatch_log_destination_policy', 'aws_secretsmanager_secret_policy', 'aws_elasticsearch_domain_policy', 'aws_opensearch_domain_policy', 'aws_efs_file_system_policy', 'aws_api_gateway_rest_api_policy']);
+
+const resourcePolicyAllActions: TfRule = tfRule({
+  id: 'iac/tf-aws-resource-policy-all-actions',
+  title: 'Resource policy allows all actions',
+  description: 'A resource policy allows "*" or "<service>:*" (s3:*, sqs:*, kms:*...) to a principal. Besides reading and writing, that includes deleting the resource and rewriting its policy: far more than any consumer needs.',
+  remediation: 'List the actions each principal needs (s3:GetObject, sqs:SendMessage, kms:Decrypt...). Key policies that give the account root kms:* are the documented exception and are not reported.',
+  severity: 'medium',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: ['resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n'],
+    negative: [
+      'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = ["s3:GetObject"], Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
+      'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "kms:*", Resource = "*" }]\n  })\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const policy of policies(input)) {
+      if (!RESOURCE_POLICY_TYPES.has(policy.resource.type) && !(policy.resource.type === 'aws_iam_policy_document' && policy.statements.some((s) => s.hasPrincipal))) continue;
+      const broad = policy.statements.find(
+        (s) =>
+          s.effect === 'Allow' &&
+          s.actions.some((a) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a)) &&
+          // The default key policy: the account root gets kms:* so IAM policies can delegate.
+          !(s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:aws[\w-]*:iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p))),
+      );
+      if (broad) yield { line: broad.line, message: `${label(policy.resource)} allows ${broad.actions.filter((a) => a.endsWith('*')).join(', ')} to ${broad.principals.slice(0, 2).join(', ') || 'its principals'}.`, resource: label(policy.resource) };
+    }
+    for (const permission of resourcesOf(input, 'aws_lambda_permission')) {
+      const action = attribute(permission.block, 'action');
+      const value = valueOf(input, permission.block, 'action');
+      if (action && typeof value === 'string' && (value === '*' || /^lambda:\*$/i.test(value))) yield { line: action.line, message: `${label(permission)} grants ${value} on the function.`, resource: label(permission) };
+    }
+  },
+});
+
+export const iamRules: readonly TfRule[] = [fullAdmin, privilegeEscalation, passRoleWildcard, publicPrincipal, resourcePolicyAllActions];

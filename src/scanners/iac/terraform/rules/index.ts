@@ -1,0 +1,16 @@
+import type { PlatformRules } from '../../rule.js';
+import { readTerraform, type TfInput } from '../model.js';
+import type { TfRule } from './common.js';
+import { iamRules } from './iam.js';
+import { networkRules } from './network.js';
+import { serviceRules } from './services.js';
+import { storageRules } from './storage.js';
+
+/** Terraform rules, AWS provider first. */
+export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...iamRules, ...serviceRules];
+
+export const terraformPlatform: PlatformRules<TfInput> = {
+  platform: 'terraform',
+  parse: readTerraform,
+  rules: terraformRules,
+};

@@ -1,0 +1,260 @@
+import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
+import type { Value } from '../hcl/evaluate.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { sections, tfRule, type TfRule } from './common.js';
+
+/**
+ * 0.0.0.0/0 and ::/0 (in any spelling of the zero address). Other x/0 blocks are not
+ * valid network addresses, and the AWS provider rejects them.
+ */
+const isWorld = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
+
+interface Ingress {
+  resource: TfResource;
+  /** Line of the ingress block, or of the rule resource. */
+  line: number;
+  /** Line of the CIDR setting that opens it to the world. */
+  cidrLine: number;
+  worldCidrs: string[];
+  from: number;
+  to: number;
+  transport: 'tcp' | 'udp' | 'all' | 'other';
+  description: string;
+}
+
+function transportOf(value: Value | undefined): Ingress['transport'] {
+  const p = String(value ?? 'tcp').toLowerCase();
+  if (p === '-1' || p === 'all') return 'all';
+  if (p === 'tcp' || p === '6') return 'tcp';
+  if (p === 'udp' || p === '17') return 'udp';
+  return 'other';
+}
+
+function port(value: Value | undefined, fallback: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : fallback;
+}
+
+/** Every ingress rule of security groups, security group rules and VPC ingress rules that is open to the internet. */
+function* worldIngress(input: TfInput): Generator<Ingress> {
+  const make = (resource: TfResource, line: number, fields: { get(n: string): Value | undefined; lineOf(n: string): number }, cidrKeys: string[], protocolKey: string): Ingress | undefined => {
+    const world: string[] = [];
+    let cidrLine = line;
+    for (const key of cidrKeys) {
+      const cidrs = asStrings(fields.get(key)) ?? [];
+      const open = cidrs.filter(isWorld);
+      if (open.length > 0) {
+        if (world.length === 0) cidrLine = fields.lineOf(key);
+        world.push(...open);
+      }
+    }
+    if (world.length === 0) return undefined;
+    const transport = transportOf(fields.get(protocolKey));
+    const all = transport === 'all';
+    const from = all ? 0 : port(fields.get('from_port'), 0);
+    const to = all ? 65535 : port(fields.get('to_port'), from);
+    const description = typeof fields.get('description') === 'string' ? (fields.get('description') as string) : '';
+    return { resource, line, cidrLine, worldCidrs: world, from: Math.min(from, to), to: Math.max(from, to), transport, description };
+  };
+  for (const resource of resourcesOf(input, 'aws_security_group')) {
+    for (const section of sections(input, resource.block, 'ingress')) {
+      const ingress = make(resource, section.line, section, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
+      if (ingress) yield ingress;
+    }
+  }
+  for (const resource of resourcesOf(input, 'aws_security_group_rule')) {
+    if (valueOf(input, resource.block, 'type') !== 'ingress') continue;
+    const fields = { get: (n: string) => valueOf(input, resource.block, n), lineOf: (n: string) => attribute(resource.block, n)?.line ?? resource.block.line };
+    const ingress = make(resource, resource.block.line, fields, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
+    if (ingress) yield ingress;
+  }
+  for (const resource of resourcesOf(input, 'aws_vpc_security_group_ingress_rule')) {
+    const fields = { get: (n: string) => valueOf(input, resource.block, n), lineOf: (n: string) => attribute(resource.block, n)?.line ?? resource.block.line };
+    const ingress = make(resource, resource.block.line, fields, ['cidr_ipv4', 'cidr_ipv6'], 'ip_protocol');
+    if (ingress) yield ingress;
+  }
+  for (const resource of resourcesOf(input, 'aws_db_security_group')) {
+    for (const section of sections(input, resource.block, 'ingress')) {
+      const fields = { get: (n: string) => (n === 'protocol' ? 'tcp' : n === 'from_port' ? 0 : n === 'to_port' ? 65535 : section.get(n)), lineOf: section.lineOf };
+      const ingress = make(resource, section.line, fields, ['cidr'], 'protocol');
+      if (ingress) yield { ...ingress, transport: 'all' };
+    }
+  }
+}
+
+function exposedServices(ingress: Ingress): ServicePort[] {
+  if (ingress.transport === 'other') return [];
+  const transport = ingress.transport === 'all' ? undefined : ingress.transport;
+  return sensitivePortsInRange(ingress.from, ingress.to, transport);
+}
+
+const ALL_PORTS = (i: Ingress) => i.transport === 'all' || (i.from <= 0 && i.to >= 65535);
+
+const openToInternet: TfRule = tfRule({
+  id: 'iac/tf-aws-sg-open-to-internet',
+  title: 'Sensitive port open to the internet',
+  description:
+    'A security group accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure.',
+  remediation: 'Restrict the source to known CIDRs or a security group (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager or a private network.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "aws_security_group" "ssh" {\n  name = "ssh"\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    # expect\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
+      'resource "aws_security_group_rule" "db" {\n  type              = "ingress"\n  from_port         = 3300\n  to_port           = 3310\n  protocol          = "tcp"\n  # expect\n  ipv6_cidr_blocks  = ["::/0"]\n  security_group_id = aws_security_group.db.id\n}\n',
+      'resource "aws_vpc_security_group_ingress_rule" "rdp" {\n  security_group_id = aws_security_group.win.id\n  # expect\n  cidr_ipv4         = "0.0.0.0/0"\n  from_port         = 3389\n  to_port           = 3389\n  ip_protocol       = "tcp"\n}\n',
+      'resource "aws_security_group" "all" {\n  ingress {\n    from_port   = 0\n    to_port     = 0\n    protocol    = "-1"\n    # expect\n    cidr_blocks = ["10.0.0.0/8", "0.0.0.0/0"]\n  }\n}\n',
+      'resource "aws_security_group" "app" {\n  ingress = [\n    {\n      from_port   = 6379\n      to_port     = 6379\n      protocol    = "tcp"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  ]\n}\n',
+    ],
+    negative: [
+      'resource "aws_security_group" "web" {\n  ingress {\n    from_port   = 443\n    to_port     = 443\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["10.0.0.0/8"]\n  }\n}\n',
+      'resource "aws_security_group" "app" {\n  ingress {\n    from_port   = 8100\n    to_port     = 8110\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
+      'resource "aws_security_group_rule" "out" {\n  type        = "egress"\n  from_port   = 0\n  to_port     = 0\n  protocol    = "-1"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const ingress of worldIngress(input)) {
+      if (ingress.transport === 'other') continue;
+      const where = label(ingress.resource);
+      const source = ingress.worldCidrs.join(', ');
+      if (ALL_PORTS(ingress)) {
+        const what = ingress.resource.type === 'aws_db_security_group' ? 'admits the database port to connections' : 'accepts every port';
+        yield { line: ingress.cidrLine, message: `${where} ${what} from ${source}.`, resource: where, severity: 'critical' };
+        continue;
+      }
+      const services = exposedServices(ingress);
+      if (services.length > 0) {
+        const worst = services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
+        const listed = services.slice(0, 4).map(describePort).join(', ') + (services.length > 4 ? ` and ${services.length - 4} more` : '');
+        yield { line: ingress.cidrLine, message: `${where} opens ${listed} to ${source}.`, resource: where, severity: worst };
+      }
+    }
+  },
+});
+
+const defaultSecurityGroup: TfRule = tfRule({
+  id: 'iac/tf-aws-default-sg-allows-traffic',
+  title: 'Default security group allows traffic',
+  description:
+    "The VPC's default security group has ingress or egress rules. Every resource launched without an explicit security group gets the default one, so these rules silently apply to forgotten instances, endpoints and functions (CIS AWS 5.4).",
+  remediation: 'Declare aws_default_security_group with no ingress and egress rules, and attach purpose-built security groups to every resource.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: ['resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  ingress {\n    protocol  = -1\n    self      = true\n    from_port = 0\n    to_port   = 0\n  }\n}\n', 'resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  egress = [\n    {\n      from_port   = 0\n      to_port     = 0\n      protocol    = "-1"\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  ]\n}\n'],
+    negative: ['resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'aws_default_security_group')) {
+      for (const direction of ['ingress', 'egress']) {
+        const blocks = blocksOf(resource.block, direction);
+        const a = attribute(resource.block, direction);
+        const nonEmpty = a && !(a.expr.kind === 'tuple' && a.expr.items.length === 0);
+        if (blocks.length > 0) yield { line: blocks[0]!.line, message: `${label(resource)} (the VPC default security group) has ${direction} rules.`, resource: label(resource) };
+        else if (nonEmpty) yield { line: a.line, message: `${label(resource)} (the VPC default security group) has ${direction} rules.`, resource: label(resource) };
+      }
+    }
+  },
+});
+
+const instancePublicIp: TfRule = tfRule({
+  id: 'iac/tf-aws-ec2-public-ip',
+  title: 'Instance gets a public IP address',
+  description: 'associate_public_ip_address = true gives the instance an address reachable from the internet; its security group becomes the only thing between it and every scanner.',
+  remediation: 'Place instances in private subnets without public IPs and expose services through a load balancer; use SSM Session Manager for administration.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n'],
+    negative: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  associate_public_ip_address = false\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_configuration')) {
+      const a = attribute(resource.block, 'associate_public_ip_address');
+      if (a && isTrueValue(valueOf(input, resource.block, 'associate_public_ip_address'))) yield { line: a.line, message: `${label(resource)} gets a public IP address.`, resource: label(resource) };
+    }
+    for (const resource of resourcesOf(input, 'aws_launch_template')) {
+      for (const nic of sections(input, resource.block, 'network_interfaces')) {
+        if (isTrueValue(nic.get('associate_public_ip_address'))) yield { line: nic.lineOf('associate_public_ip_address'), message: `${label(resource)} gives instances a public IP address.`, resource: label(resource) };
+      }
+    }
+  },
+});
+
+const subnetPublicIp: TfRule = tfRule({
+  id: 'iac/tf-aws-subnet-public-ip',
+  title: 'Subnet assigns public IPs automatically',
+  description: 'map_public_ip_on_launch = true gives every instance launched in the subnet a public address, including ones that were never meant to be reachable from the internet.',
+  remediation: 'Set map_public_ip_on_launch = false and assign public addresses (or better, load balancers) explicitly where needed.',
+  severity: 'low',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: ['resource "aws_subnet" "public" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.1.0/24"\n  # expect\n  map_public_ip_on_launch = true\n}\n'],
+    negative: ['resource "aws_subnet" "private" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.2.0/24"\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'aws_subnet', 'aws_default_subnet')) {
+      const a = attribute(resource.block, 'map_public_ip_on_launch');
+      if (a && isTrueValue(valueOf(input, resource.block, 'map_public_ip_on_launch'))) yield { line: a.line, message: `${label(resource)} gives every instance a public IP.`, resource: label(resource) };
+    }
+  },
+});
+
+const PUBLIC_FLAG_TYPES = ['aws_db_instance', 'aws_rds_cluster_instance', 'aws_dms_replication_instance', 'aws_mq_broker', 'aws_redshift_cluster', 'aws_neptune_cluster_instance', 'aws_docdb_cluster_instance'];
+
+const publiclyAccessible: TfRule = tfRule({
+  id: 'iac/tf-aws-publicly-accessible',
+  title: 'Database or broker reachable from the internet',
+  description:
+    'A managed database, message broker or replication instance is publicly accessible: AWS gives it a public DNS name and address. Its only protection is then its security group and password, and database endpoints are scanned and brute-forced constantly.',
+  remediation: 'Set publicly_accessible = false (for MSK, keep public_access disabled) and connect from inside the VPC, through a VPN or a bastion.',
+  severity: 'high',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: ['resource "aws_db_instance" "db" {\n  engine              = "postgres"\n  instance_class      = "db.t3.micro"\n  storage_encrypted   = true\n  # expect\n  publicly_accessible = true\n}\n', 'resource "aws_msk_cluster" "k" {\n  broker_node_group_info {\n    connectivity_info {\n      public_access {\n        # expect\n        type = "SERVICE_PROVIDED_EIPS"\n      }\n    }\n  }\n}\n'],
+    negative: ['resource "aws_db_instance" "db" {\n  engine              = "postgres"\n  publicly_accessible = false\n}\n', 'resource "aws_msk_cluster" "k" {\n  broker_node_group_info {\n    connectivity_info {\n      public_access {\n        type = "DISABLED"\n      }\n    }\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, ...PUBLIC_FLAG_TYPES)) {
+      const a = attribute(resource.block, 'publicly_accessible');
+      if (a && isTrueValue(valueOf(input, resource.block, 'publicly_accessible'))) yield { line: a.line, message: `${label(resource)} is publicly accessible from the internet.`, resource: label(resource) };
+    }
+    for (const resource of resourcesOf(input, 'aws_msk_cluster')) {
+      const path = ['broker_node_group_info', 'connectivity_info', 'public_access', 'type'];
+      if (valueAt(input, resource.block, path) === 'SERVICE_PROVIDED_EIPS') yield { line: lineOfPath(resource.block, path), message: `${label(resource)} gives its brokers public IP addresses.`, resource: label(resource) };
+    }
+  },
+});
+
+const eksPublicEndpoint: TfRule = tfRule({
+  id: 'iac/tf-aws-eks-public-endpoint',
+  title: 'EKS API endpoint open to the internet',
+  description: 'The cluster API endpoint is public (the default) and accepts connections from any address (public_access_cidrs unset or 0.0.0.0/0). Credentials leaked from any laptop or CI job can then be used from anywhere, and API server vulnerabilities are exposed to the internet.',
+  remediation: 'Set endpoint_public_access = false and endpoint_private_access = true, or restrict public_access_cidrs to your egress addresses.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: ['resource "aws_eks_cluster" "c" {\n  name     = "c"\n  role_arn = aws_iam_role.c.arn\n  vpc_config {\n    subnet_ids          = var.subnets\n    # expect\n    public_access_cidrs = ["0.0.0.0/0"]\n  }\n}\n', 'resource "aws_eks_cluster" "c" {\n  name = "c"\n  # expect\n  vpc_config {\n    subnet_ids = var.subnets\n  }\n}\n'],
+    negative: ['resource "aws_eks_cluster" "c" {\n  vpc_config {\n    endpoint_public_access  = false\n    endpoint_private_access = true\n  }\n}\n', 'resource "aws_eks_cluster" "c" {\n  vpc_config {\n    public_access_cidrs = ["203.0.113.0/24"]\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'aws_eks_cluster')) {
+      const vpc = blocksOf(resource.block, 'vpc_config')[0];
+      if (!vpc) continue;
+      if (isFalseValue(valueOf(input, vpc, 'endpoint_public_access'))) continue;
+      const cidrs = attribute(vpc, 'public_access_cidrs');
+      const values = asStrings(valueOf(input, vpc, 'public_access_cidrs'));
+      if (cidrs && (!values || !values.some(isWorld))) continue;
+      yield { line: cidrs?.line ?? vpc.line, message: `${label(resource)} exposes its API endpoint to the whole internet.`, resource: label(resource) };
+    }
+  },
+});
+
+export const networkRules: readonly TfRule[] = [
+  openToInternet,
+  defaultSecurityGroup,
+  instancePublicIp,
+  subnetPublicIp,
+  publiclyAccessible,
+  eksPublicEndpoint,
+];

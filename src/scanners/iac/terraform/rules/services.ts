@@ -1,0 +1,463 @@
+import type { Attribute, Block, Expr } from '../hcl/ast.js';
+import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentions, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { known, sections, tfRule, type TfRule } from './common.js';
+
+const cloudtrailDisabled: TfRule = tfRule({
+  id: 'iac/tf-aws-cloudtrail-logging-disabled',
+  title: 'CloudTrail logging turned off',
+  description: 'enable_logging = false stops the trail: API calls in the account (who created keys, changed policies, deleted data) are no longer recorded, which is exactly what an intruder wants.',
+  remediation: 'Remove enable_logging = false (it defaults to true) and protect the trail with an SCP that denies cloudtrail:StopLogging.',
+  severity: 'high',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: ['resource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n  # expect\n  enable_logging = false\n}\n'],
+    negative: ['resource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n}\n'],
+  },
+  *check(input) {
+    for (const trail of resourcesOf(input, 'aws_cloudtrail')) {
+      const a = attribute(trail.block, 'enable_logging');
+      if (a && isFalseValue(valueOf(input, trail.block, 'enable_logging'))) yield { line: a.line, message: `${label(trail)} has logging turned off.`, resource: label(trail) };
+    }
+  },
+});
+
+const cloudtrailValidation: TfRule = tfRule({
+  id: 'iac/tf-aws-cloudtrail-no-log-validation',
+  title: 'CloudTrail log file validation disabled',
+  description: 'Without enable_log_file_validation, nobody can prove that CloudTrail log files were not modified or deleted after delivery, so an intruder with access to the log bucket can erase their tracks unnoticed (CIS AWS 3.2).',
+  remediation: 'Set enable_log_file_validation = true.',
+  severity: 'medium',
+  cwe: ['CWE-354'],
+  examples: {
+    positive: ['# expect\nresource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n}\n'],
+    negative: ['resource "aws_cloudtrail" "main" {\n  name                       = "main"\n  s3_bucket_name             = "trail-logs"\n  enable_log_file_validation = true\n}\n'],
+  },
+  *check(input) {
+    for (const trail of resourcesOf(input, 'aws_cloudtrail')) {
+      const a = attribute(trail.block, 'enable_log_file_validation');
+      const value = valueOf(input, trail.block, 'enable_log_file_validation');
+      if (!a || isFalseValue(value)) yield { line: a?.line ?? trail.block.line, message: `${label(trail)} does not validate its log files.`, resource: label(trail) };
+    }
+  },
+});
+
+const cloudtrailNotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-cloudtrail-not-encrypted',
+  title: 'CloudTrail logs not encrypted with a customer managed key',
+  description: 'The trail has no kms_key_id, so its logs are only encrypted with S3-managed keys: anyone with read access to the bucket can read the full account activity history (CIS AWS 3.7).',
+  remediation: 'Set kms_key_id to a customer managed KMS key whose policy allows CloudTrail to encrypt and only auditors to decrypt.',
+  severity: 'low',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: ['# expect\nresource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n}\n'],
+    negative: ['resource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n  kms_key_id     = aws_kms_key.trail.arn\n}\n'],
+  },
+  *check(input) {
+    for (const trail of resourcesOf(input, 'aws_cloudtrail')) {
+      if (!attribute(trail.block, 'kms_key_id')) yield { line: trail.block.line, message: `${label(trail)} does not encrypt its logs with a customer managed key.`, resource: label(trail) };
+    }
+  },
+});
+
+const vpcFlowLogs: TfRule = tfRule({
+  id: 'iac/tf-aws-vpc-no-flow-logs',
+  title: 'VPC without flow logs',
+  description: 'No aws_flow_log captures traffic of this VPC: connections to and from a compromised instance, exfiltration and scanning leave no trace for incident response (CIS AWS 3.9).',
+  remediation: 'Add an aws_flow_log with vpc_id = aws_vpc.<name>.id delivering to CloudWatch Logs or S3.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: ['# expect\nresource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'],
+    negative: ['resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\nresource "aws_flow_log" "main" {\n  vpc_id          = aws_vpc.main.id\n  traffic_type    = "ALL"\n  log_destination = aws_s3_bucket.logs.arn\n}\n'],
+  },
+  *check(input) {
+    const flowLogs = resourcesOf(input, 'aws_flow_log');
+    for (const vpc of resourcesOf(input, 'aws_vpc')) {
+      if (flowLogs.some((f) => mentions(input, attribute(f.block, 'vpc_id')?.expr, vpc.address))) continue;
+      yield { line: vpc.block.line, message: `${label(vpc)} has no flow log in this configuration.`, resource: label(vpc) };
+    }
+  },
+});
+
+const guardDuty: TfRule = tfRule({
+  id: 'iac/tf-aws-guardduty-disabled',
+  title: 'GuardDuty detector disabled',
+  description: 'The GuardDuty detector is declared but disabled, so threat detection for the account (credential misuse, crypto-mining, reconnaissance) is off.',
+  remediation: 'Set enable = true (the default).',
+  severity: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: ['resource "aws_guardduty_detector" "main" {\n  # expect\n  enable = false\n}\n'],
+    negative: ['resource "aws_guardduty_detector" "main" {\n  enable = true\n}\n'],
+  },
+  *check(input) {
+    for (const detector of resourcesOf(input, 'aws_guardduty_detector')) {
+      const a = attribute(detector.block, 'enable');
+      if (a && isFalseValue(valueOf(input, detector.block, 'enable'))) yield { line: a.line, message: `${label(detector)} is disabled.`, resource: label(detector) };
+    }
+  },
+});
+
+const imdsv1: TfRule = tfRule({
+  id: 'iac/tf-aws-imdsv1',
+  title: 'Instance metadata service v1 allowed',
+  description: 'metadata_options.http_tokens is not "required", so the instance metadata service answers plain GET requests (IMDSv1). A server-side request forgery in any application on the instance can then read the instance role\'s credentials, as in the Capital One breach.',
+  remediation: 'Add metadata_options { http_tokens = "required" } (and http_put_response_hop_limit = 1 unless containers need 2).',
+  severity: 'medium',
+  cwe: ['CWE-918'],
+  examples: {
+    positive: ['# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n', 'resource "aws_launch_template" "web" {\n  metadata_options {\n    # expect\n    http_tokens = "optional"\n  }\n}\n'],
+    negative: ['resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n', 'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  metadata_options {\n    http_endpoint = "disabled"\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_template', 'aws_launch_configuration')) {
+      const endpoint = valueAt(input, resource.block, ['metadata_options', 'http_endpoint']);
+      if (endpoint === 'disabled') continue;
+      const tokens = valueAt(input, resource.block, ['metadata_options', 'http_tokens']);
+      if (tokens === 'required' || (tokens !== undefined && !known(tokens))) continue;
+      yield { line: lineOfPath(resource.block, ['metadata_options', 'http_tokens']), message: `${label(resource)} allows IMDSv1 (http_tokens is ${typeof tokens === 'string' ? `"${tokens}"` : 'not set'}).`, resource: label(resource) };
+    }
+  },
+});
+
+const kmsRotation: TfRule = tfRule({
+  id: 'iac/tf-aws-kms-no-rotation',
+  title: 'KMS key rotation disabled',
+  description: 'enable_key_rotation is not true on a symmetric customer managed key, so the same key material protects data for years and a leaked key stays useful indefinitely (CIS AWS 3.8).',
+  remediation: 'Set enable_key_rotation = true (yearly rotation, or rotation_period_in_days).',
+  severity: 'medium',
+  cwe: ['CWE-320'],
+  examples: {
+    positive: ['# expect\nresource "aws_kms_key" "k" {\n  description = "data"\n}\n', 'resource "aws_kms_key" "k" {\n  # expect\n  enable_key_rotation = false\n}\n'],
+    negative: ['resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n}\n', 'resource "aws_kms_key" "sign" {\n  customer_master_key_spec = "RSA_2048"\n  key_usage                = "SIGN_VERIFY"\n}\n'],
+  },
+  *check(input) {
+    for (const key of resourcesOf(input, 'aws_kms_key')) {
+      const spec = valueOf(input, key.block, 'customer_master_key_spec') ?? valueOf(input, key.block, 'key_spec');
+      // Asymmetric and HMAC keys cannot be rotated automatically.
+      if (typeof spec === 'string' && spec !== 'SYMMETRIC_DEFAULT') continue;
+      const a = attribute(key.block, 'enable_key_rotation');
+      const value = valueOf(input, key.block, 'enable_key_rotation');
+      if (isTrueValue(value) || (a && !known(value))) continue;
+      yield { line: a?.line ?? key.block.line, message: `${label(key)} does not rotate its key material.`, resource: label(key) };
+    }
+  },
+});
+
+const ecrMutable: TfRule = tfRule({
+  id: 'iac/tf-aws-ecr-mutable-tags',
+  title: 'ECR image tags are mutable',
+  description: 'image_tag_mutability is MUTABLE (the default): anyone who can push can replace the image behind a tag like v1.4.2, and every cluster pulling that tag runs the replacement.',
+  remediation: 'Set image_tag_mutability = "IMMUTABLE" and deploy by digest.',
+  severity: 'low',
+  cwe: ['CWE-1357'],
+  examples: {
+    positive: ['# expect\nresource "aws_ecr_repository" "app" {\n  name = "app"\n}\n', 'resource "aws_ecr_repository" "app" {\n  name                 = "app"\n  # expect\n  image_tag_mutability = "MUTABLE"\n}\n'],
+    negative: ['resource "aws_ecr_repository" "app" {\n  name                 = "app"\n  image_tag_mutability = "IMMUTABLE"\n}\n'],
+  },
+  *check(input) {
+    for (const repo of resourcesOf(input, 'aws_ecr_repository')) {
+      const a = attribute(repo.block, 'image_tag_mutability');
+      const value = valueOf(input, repo.block, 'image_tag_mutability');
+      if (value === 'IMMUTABLE' || (typeof value === 'string' && value.startsWith('IMMUTABLE')) || (a && !known(value))) continue;
+      yield { line: a?.line ?? repo.block.line, message: `${label(repo)} allows tags to be overwritten.`, resource: label(repo) };
+    }
+  },
+});
+
+const ecrScan: TfRule = tfRule({
+  id: 'iac/tf-aws-ecr-no-scan-on-push',
+  title: 'ECR images not scanned on push',
+  description: 'image_scanning_configuration.scan_on_push is not true, so images with known vulnerable packages are pushed and deployed without anyone being told.',
+  remediation: 'Add image_scanning_configuration { scan_on_push = true } (or enable enhanced scanning for the registry).',
+  severity: 'low',
+  cwe: ['CWE-1104'],
+  examples: {
+    positive: ['# expect\nresource "aws_ecr_repository" "app" {\n  name = "app"\n}\n', 'resource "aws_ecr_repository" "app" {\n  image_scanning_configuration {\n    # expect\n    scan_on_push = false\n  }\n}\n'],
+    negative: ['resource "aws_ecr_repository" "app" {\n  image_scanning_configuration {\n    scan_on_push = true\n  }\n}\n'],
+  },
+  *check(input) {
+    if (resourcesOf(input, 'aws_ecr_registry_scanning_configuration').length > 0) return;
+    for (const repo of resourcesOf(input, 'aws_ecr_repository')) {
+      const value = valueAt(input, repo.block, ['image_scanning_configuration', 'scan_on_push']);
+      if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
+      yield { line: lineOfPath(repo.block, ['image_scanning_configuration', 'scan_on_push']), message: `${label(repo)} does not scan images on push.`, resource: label(repo) };
+    }
+  },
+});
+
+function isApplicationLb(input: TfInput, lb: TfResource): boolean {
+  const type = valueOf(input, lb.block, 'load_balancer_type');
+  return type === undefined || type === 'application';
+}
+
+const albInvalidHeaders: TfRule = tfRule({
+  id: 'iac/tf-aws-alb-keeps-invalid-headers',
+  title: 'Application load balancer forwards invalid headers',
+  description: 'drop_invalid_header_fields is not true, so the load balancer forwards HTTP headers with invalid names to the application, which helps request smuggling and header-injection attacks against back ends that parse them differently.',
+  remediation: 'Set drop_invalid_header_fields = true on application load balancers.',
+  severity: 'low',
+  cwe: ['CWE-444'],
+  examples: {
+    positive: ['# expect\nresource "aws_lb" "web" {\n  name               = "web"\n  load_balancer_type = "application"\n}\n'],
+    negative: ['resource "aws_lb" "web" {\n  load_balancer_type         = "application"\n  drop_invalid_header_fields = true\n}\n', 'resource "aws_lb" "net" {\n  load_balancer_type = "network"\n}\n'],
+  },
+  *check(input) {
+    for (const lb of resourcesOf(input, 'aws_lb', 'aws_alb')) {
+      if (!isApplicationLb(input, lb)) continue;
+      const a = attribute(lb.block, 'drop_invalid_header_fields');
+      const value = valueOf(input, lb.block, 'drop_invalid_header_fields');
+      if (isTrueValue(value) || (a && !known(value))) continue;
+      yield { line: a?.line ?? lb.block.line, message: `${label(lb)} forwards invalid HTTP header fields.`, resource: label(lb) };
+    }
+  },
+});
+
+const httpListener: TfRule = tfRule({
+  id: 'iac/tf-aws-lb-http-listener',
+  title: 'Load balancer listener serves plain HTTP',
+  description: 'A load balancer listener accepts HTTP and forwards it instead of redirecting to HTTPS: sessions, credentials and data travel unencrypted between clients and the load balancer.',
+  remediation: 'Listen on HTTPS with an ACM certificate, and make the port 80 listener a redirect (default_action { type = "redirect" redirect { protocol = "HTTPS" port = "443" status_code = "HTTP_301" } }).',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.web.arn\n  port              = 80\n  # expect\n  protocol          = "HTTP"\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.web.arn\n  }\n}\n',
+      'resource "aws_elb" "classic" {\n  listener {\n    instance_port     = 8000\n    instance_protocol = "http"\n    lb_port           = 80\n    # expect\n    lb_protocol       = "http"\n  }\n}\n',
+    ],
+    negative: ['resource "aws_lb_listener" "web" {\n  port     = 80\n  protocol = "HTTP"\n  default_action {\n    type = "redirect"\n    redirect {\n      port        = "443"\n      protocol    = "HTTPS"\n      status_code = "HTTP_301"\n    }\n  }\n}\n', 'resource "aws_lb_listener" "web" {\n  port            = 443\n  protocol        = "HTTPS"\n  ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n  certificate_arn = aws_acm_certificate.web.arn\n}\n'],
+  },
+  *check(input) {
+    for (const listener of resourcesOf(input, 'aws_lb_listener', 'aws_alb_listener')) {
+      const protocol = attribute(listener.block, 'protocol');
+      if (!protocol || valueOf(input, listener.block, 'protocol') !== 'HTTP') continue;
+      const redirects = blocksOf(listener.block, 'default_action').some((a) => valueOf(input, a, 'type') === 'redirect' && valueAt(input, a, ['redirect', 'protocol']) !== 'HTTP');
+      if (!redirects) yield { line: protocol.line, message: `${label(listener)} serves plain HTTP without redirecting to HTTPS.`, resource: label(listener) };
+    }
+    for (const elb of resourcesOf(input, 'aws_elb')) {
+      for (const listener of sections(input, elb.block, 'listener')) {
+        const protocol = listener.get('lb_protocol');
+        if (typeof protocol === 'string' && protocol.toLowerCase() === 'http') yield { line: listener.lineOf('lb_protocol'), message: `${label(elb)} listens on plain HTTP.`, resource: label(elb) };
+      }
+    }
+  },
+});
+
+/** ELB security policies that still accept TLS 1.0/1.1 (or SSL). */
+const OLD_ELB_POLICIES = /^ELBSecurityPolicy-(?:2015-05|2016-08|TLS-1-0-2015-04|TLS-1-1-2017-01|FS-2018-06|FS-1-1-2019-08)$|^ELBSecurityPolicy-TLS13-1-(?:0|1)-|^ELBSecurityPolicy-FS-1-1-|^ELBSecurityPolicy-TLS13-1-1-2021-06$/;
+const OLD_CLOUDFRONT = new Set(['SSLv3', 'TLSv1', 'TLSv1_2016', 'TLSv1.1_2016']);
+const OLD_PROTOCOL_ATTRIBUTES = /^Protocol-(?:SSLv2|SSLv3|TLSv1|TLSv1\.1)$/;
+
+const outdatedTls: TfRule = tfRule({
+  id: 'iac/tf-aws-tls-outdated',
+  title: 'TLS below 1.2 accepted',
+  description: 'A load balancer, CloudFront distribution, API Gateway domain or search domain accepts SSLv3, TLS 1.0 or TLS 1.1. These versions have known attacks (POODLE, BEAST) and are no longer allowed by PCI DSS; clients that still need them are rare.',
+  remediation: 'Use a policy that requires TLS 1.2 or later: ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06", minimum_protocol_version = "TLSv1.2_2021", security_policy = "TLS_1_2", tls_security_policy = "Policy-Min-TLS-1-2-2019-07".',
+  severity: 'high',
+  cwe: ['CWE-326'],
+  examples: {
+    positive: [
+      'resource "aws_lb_listener" "web" {\n  port       = 443\n  protocol   = "HTTPS"\n  # expect\n  ssl_policy = "ELBSecurityPolicy-2016-08"\n}\n',
+      'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    # expect\n    minimum_protocol_version = "TLSv1"\n  }\n}\n',
+      'resource "aws_load_balancer_policy" "p" {\n  policy_type_name = "SSLNegotiationPolicyType"\n  policy_attribute {\n    # expect\n    name  = "Protocol-TLSv1"\n    value = "true"\n  }\n}\n',
+    ],
+    negative: ['resource "aws_lb_listener" "web" {\n  port       = 443\n  protocol   = "HTTPS"\n  ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n}\n', 'resource "aws_load_balancer_policy" "p" {\n  policy_attribute {\n    name  = "Protocol-TLSv1.2"\n    value = "true"\n  }\n  policy_attribute {\n    name  = "Protocol-TLSv1"\n    value = "false"\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const listener of resourcesOf(input, 'aws_lb_listener', 'aws_alb_listener')) {
+      const policy = attribute(listener.block, 'ssl_policy');
+      const value = valueOf(input, listener.block, 'ssl_policy');
+      if (policy && typeof value === 'string' && OLD_ELB_POLICIES.test(value)) yield { line: policy.line, message: `${label(listener)} uses ${value}, which accepts TLS 1.0/1.1.`, resource: label(listener) };
+    }
+    for (const cdn of resourcesOf(input, 'aws_cloudfront_distribution')) {
+      const path = ['viewer_certificate', 'minimum_protocol_version'];
+      const value = valueAt(input, cdn.block, path);
+      if (typeof value === 'string' && OLD_CLOUDFRONT.has(value)) yield { line: lineOfPath(cdn.block, path), message: `${label(cdn)} accepts ${value} from viewers.`, resource: label(cdn) };
+      for (const origin of blocksOf(cdn.block, 'origin')) {
+        const protocols = valueAt(input, origin, ['custom_origin_config', 'origin_ssl_protocols']);
+        if (Array.isArray(protocols) && protocols.some((p) => p === 'SSLv3' || p === 'TLSv1' || p === 'TLSv1.1'))
+          yield { line: lineOfPath(origin, ['custom_origin_config', 'origin_ssl_protocols']), message: `${label(cdn)} talks to its origin with outdated protocols (${protocols.join(', ')}).`, resource: label(cdn) };
+      }
+    }
+    for (const policy of resourcesOf(input, 'aws_load_balancer_policy', 'aws_lb_ssl_negotiation_policy')) {
+      for (const attr of [...blocksOf(policy.block, 'policy_attribute'), ...blocksOf(policy.block, 'attribute')]) {
+        const name = valueOf(input, attr, 'name');
+        const value = valueOf(input, attr, 'value');
+        if (typeof name === 'string' && OLD_PROTOCOL_ATTRIBUTES.test(name) && (value === 'true' || value === true))
+          yield { line: attribute(attr, 'name')?.line ?? attr.line, message: `${label(policy)} enables ${name}.`, resource: label(policy) };
+      }
+    }
+    for (const domain of resourcesOf(input, 'aws_api_gateway_domain_name', 'aws_apigatewayv2_domain_name')) {
+      const path = domain.type === 'aws_api_gateway_domain_name' ? ['security_policy'] : ['domain_name_configuration', 'security_policy'];
+      const value = valueAt(input, domain.block, path);
+      if (value === 'TLS_1_0') yield { line: lineOfPath(domain.block, path), message: `${label(domain)} accepts TLS 1.0.`, resource: label(domain) };
+    }
+    for (const search of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
+      const path = ['domain_endpoint_options', 'tls_security_policy'];
+      const value = valueAt(input, search.block, path);
+      if (value === 'Policy-Min-TLS-1-0-2019-07') yield { line: lineOfPath(search.block, path), message: `${label(search)} accepts TLS 1.0.`, resource: label(search) };
+    }
+  },
+});
+
+const cloudfrontHttp: TfRule = tfRule({
+  id: 'iac/tf-aws-cloudfront-allows-http',
+  title: 'CloudFront serves content over plain HTTP',
+  description: 'viewer_protocol_policy = "allow-all" lets viewers use plain HTTP: responses (and cookies or tokens in requests) can be read and altered on the network.',
+  remediation: 'Use viewer_protocol_policy = "redirect-to-https" (or "https-only") in every cache behavior.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: ['resource "aws_cloudfront_distribution" "cdn" {\n  default_cache_behavior {\n    target_origin_id       = "s3"\n    # expect\n    viewer_protocol_policy = "allow-all"\n  }\n}\n'],
+    negative: ['resource "aws_cloudfront_distribution" "cdn" {\n  default_cache_behavior {\n    target_origin_id       = "s3"\n    viewer_protocol_policy = "redirect-to-https"\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const cdn of resourcesOf(input, 'aws_cloudfront_distribution')) {
+      for (const behavior of [...blocksOf(cdn.block, 'default_cache_behavior'), ...blocksOf(cdn.block, 'ordered_cache_behavior')]) {
+        const a = attribute(behavior, 'viewer_protocol_policy');
+        if (a && valueOf(input, behavior, 'viewer_protocol_policy') === 'allow-all') yield { line: a.line, message: `${label(cdn)} lets viewers use plain HTTP.`, resource: label(cdn) };
+      }
+    }
+  },
+});
+
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z2-7]{16}\b/;
+const SECRET_IN_SCRIPT = /\b(?:AWS_SECRET_ACCESS_KEY|aws_secret_access_key)\s*[=:]\s*["']?(?!\$)([A-Za-z0-9/+=]{16,})/;
+const PLACEHOLDER = /^(?:your|example|changeme|xxx|placeholder|dummy|replace)/i;
+
+/** Literal text of the strings and heredocs in an expression (interpolations left out). */
+function stringsIn(expr: Expr): Array<{ text: string; line: number }> {
+  const out: Array<{ text: string; line: number }> = [];
+  const visit = (e: Expr) => {
+    switch (e.kind) {
+      case 'template':
+        out.push({ text: e.parts.map((p) => (p.kind === 'text' ? p.value : '')).join(''), line: e.line });
+        break;
+      case 'tuple':
+        e.items.forEach(visit);
+        break;
+      case 'object':
+        e.items.forEach((i) => visit(i.value));
+        break;
+      case 'call':
+        e.args.forEach(visit);
+        break;
+      case 'paren':
+        visit(e.expr);
+        break;
+      default:
+        break;
+    }
+  };
+  visit(expr);
+  return out;
+}
+
+function lineWithin(text: string, offset: number, start: number, heredoc: boolean): number {
+  return start + (heredoc ? 1 : 0) + (text.slice(0, offset).match(/\n/g)?.length ?? 0);
+}
+
+const hardcodedCredentials: TfRule = tfRule({
+  id: 'iac/tf-aws-hardcoded-credentials',
+  title: 'AWS credentials written in Terraform',
+  description: 'An AWS access key (in the provider block, or anywhere in a resource such as user_data) is written in the configuration. It is in version control, in every clone and in the state file, and gives whoever reads it the key\'s permissions until it is revoked.',
+  remediation: 'Remove the key and revoke it; let the provider use the environment, a shared credentials profile, SSO or an assumed role, and give instances an instance profile instead of keys.',
+  severity: 'critical',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [
+      'provider "aws" {\n  region     = "eu-west-1"\n  # expect\n  access_key = "AKIAIOSFODNN7EXAMPLE"\n  # expect\n  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n}\n',
+      'resource "aws_instance" "web" {\n  ami       = "ami-0123456789abcdef0"\n  user_data = <<EOF\n#!/bin/bash\n# expect\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nEOF\n}\n',
+    ],
+    negative: ['provider "aws" {\n  region  = "eu-west-1"\n  profile = "deploy"\n}\n', 'provider "aws" {\n  access_key = var.access_key\n  secret_key = var.secret_key\n}\n', 'resource "aws_instance" "web" {\n  user_data = <<EOF\nexport AWS_SECRET_ACCESS_KEY=your_secret_access_key_here\nEOF\n}\n'],
+  },
+  *check(input) {
+    for (const provider of input.providers) {
+      if (provider.labels[0] !== 'aws') continue;
+      for (const name of ['access_key', 'secret_key', 'token']) {
+        const a = attribute(provider, name);
+        // Variables are not resolved here: a default in variables.tf is a separate problem.
+        const value = a ? evaluate(a.expr, EMPTY_SCOPE) : undefined;
+        if (a && typeof value === 'string' && value.length >= 16 && !PLACEHOLDER.test(value))
+          yield { line: a.line, message: `The aws provider has a literal ${name}.`, secret: value };
+      }
+    }
+    for (const resource of [...input.resources, ...input.data]) {
+      for (const a of allAttributes(resource.block)) {
+        for (const s of stringsIn(a.expr)) {
+          const key = ACCESS_KEY_ID.exec(s.text);
+          if (key && !key[0].endsWith('EXAMPLE')) yield { line: lineWithin(s.text, key.index, s.line, isHeredoc(a.expr)), message: `${label(resource)} ${a.name} contains an AWS access key id.`, resource: label(resource), secret: key[0] };
+          const secret = SECRET_IN_SCRIPT.exec(s.text);
+          if (secret && !PLACEHOLDER.test(secret[1]!)) yield { line: lineWithin(s.text, secret.index, s.line, isHeredoc(a.expr)), message: `${label(resource)} ${a.name} contains an AWS secret access key.`, resource: label(resource), secret: secret[1]! };
+        }
+      }
+    }
+  },
+});
+
+function isHeredoc(expr: Expr): boolean {
+  return expr.kind === 'template' && expr.heredoc;
+}
+
+function* allAttributes(block: Block): Generator<Attribute> {
+  yield* block.body.attributes;
+  for (const child of block.body.blocks) yield* allAttributes(child);
+}
+
+const STATIC_KEY_USE = /\b(?:AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws_access_key_id|aws_secret_access_key)\s*[=:]|\.aws\/credentials\b|\baws\s+configure\s+set\s+aws_(?:access_key_id|secret_access_key)\b/;
+
+const staticCredentials: TfRule = tfRule({
+  id: 'iac/tf-aws-ec2-static-credentials',
+  title: 'Instance configured with static AWS keys',
+  description: 'user_data or a provisioner writes AWS access keys onto the instance (environment variables, ~/.aws/credentials). Long-lived keys on a server leak through backups, images, the metadata service and any file-read bug, and they do not rotate; an instance profile gives the same access with short-lived, automatically rotated credentials.',
+  remediation: 'Attach an IAM role through an instance profile (iam_instance_profile) and remove the keys from user_data and provisioners; revoke keys that were ever written there.',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [
+      'resource "aws_instance" "web" {\n  ami       = "ami-0123456789abcdef0"\n  user_data = <<EOF\n#!/bin/bash\n# expect\nexport AWS_ACCESS_KEY_ID=$${KEY}\nEOF\n}\n',
+      'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  provisioner "file" {\n    source      = "conf/aws-credentials"\n    # expect\n    destination = "~/.aws/credentials"\n  }\n}\n',
+    ],
+    negative: ['resource "aws_instance" "web" {\n  ami                  = "ami-0123456789abcdef0"\n  iam_instance_profile = aws_iam_instance_profile.web.name\n  user_data            = file("init.sh")\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_template', 'aws_launch_configuration', 'aws_spot_instance_request')) {
+      const attributes = [attribute(resource.block, 'user_data'), attribute(resource.block, 'user_data_base64')].filter((a) => a !== undefined);
+      for (const provisioner of blocksOf(resource.block, 'provisioner')) attributes.push(...allAttributes(provisioner));
+      for (const a of attributes) {
+        let found = false;
+        for (const s of stringsIn(a.expr)) {
+          const match = STATIC_KEY_USE.exec(s.text);
+          if (!match) continue;
+          found = true;
+          yield { line: lineWithin(s.text, match.index, s.line, isHeredoc(a.expr)), message: `${label(resource)} puts static AWS credentials on the instance (${a.name}).`, resource: label(resource) };
+          break;
+        }
+        if (found) continue;
+        const value = evaluate(a.expr, input.scope);
+        if (typeof value === 'string' && STATIC_KEY_USE.test(value))
+          yield { line: a.line, message: `${label(resource)} puts static AWS credentials on the instance (${a.name}).`, resource: label(resource) };
+      }
+    }
+  },
+});
+
+export const serviceRules: readonly TfRule[] = [
+  staticCredentials,
+  cloudtrailDisabled,
+  cloudtrailValidation,
+  cloudtrailNotEncrypted,
+  vpcFlowLogs,
+  guardDuty,
+  imdsv1,
+  kmsRotation,
+  ecrMutable,
+  ecrScan,
+  albInvalidHeaders,
+  httpListener,
+  outdatedTls,
+  cloudfrontHttp,
+  hardcodedCredentials,
+];

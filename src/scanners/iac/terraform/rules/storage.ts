@@ -1,0 +1,257 @@
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentions, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { known, sections, tfRule, type TfRule } from './common.js';
+
+const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read', 'website']);
+const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(?:AllUsers|AuthenticatedUsers)/;
+
+const s3PublicAcl: TfRule = tfRule({
+  id: 'iac/tf-aws-s3-public-acl',
+  title: 'S3 bucket ACL grants public access',
+  description: 'The bucket ACL is public-read, public-read-write or authenticated-read (any AWS account), or grants to the AllUsers/AuthenticatedUsers groups. Anyone can list or download the objects, and with write access, plant content.',
+  remediation: 'Use acl = "private" (or object ownership BucketOwnerEnforced, which disables ACLs), enable the S3 public access block, and share through CloudFront with origin access control or presigned URLs.',
+  severity: 'high',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  # expect\n  acl    = "public-read"\n}\n', 'resource "aws_s3_bucket_acl" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  acl    = "authenticated-read"\n}\n'],
+    negative: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  acl    = "private"\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'aws_s3_bucket', 'aws_s3_bucket_acl')) {
+      const acl = attribute(resource.block, 'acl');
+      const value = valueOf(input, resource.block, 'acl');
+      if (acl && typeof value === 'string' && PUBLIC_ACLS.has(value)) yield { line: acl.line, message: `${label(resource)} uses the ${value} ACL.`, resource: label(resource) };
+      const grants = [...blocksOf(resource.block, 'grant'), ...blocksOf(resource.block, 'access_control_policy').flatMap((p) => blocksOf(p, 'grant'))];
+      for (const grant of grants) {
+        const uri = valueOf(input, grant, 'uri') ?? valueAt(input, grant, ['grantee', 'uri']);
+        if (typeof uri === 'string' && PUBLIC_GRANTEES.test(uri)) yield { line: grant.line, message: `${label(resource)} grants access to ${uri.split('/').pop()}.`, resource: label(resource) };
+      }
+    }
+  },
+});
+
+const BLOCK_FLAGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
+
+const s3PublicAccessBlock: TfRule = tfRule({
+  id: 'iac/tf-aws-s3-public-access-block',
+  title: 'S3 public access block missing or disabled',
+  description: "The bucket has no aws_s3_bucket_public_access_block, or the block leaves one of its four settings off. Then a single public ACL or bucket policy, added later by anyone, makes the data public: the public access block is the guard rail against that mistake.",
+  remediation: 'Add aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets all true (or an account-level aws_s3_account_public_access_block).',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n',
+      'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_public_access_block" "b" {\n  bucket                  = aws_s3_bucket.b.id\n  block_public_acls       = true\n  # expect\n  block_public_policy     = false\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}\n',
+    ],
+    negative: [
+      'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_public_access_block" "b" {\n  bucket                  = aws_s3_bucket.b.id\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}\n',
+      'resource "aws_s3_account_public_access_block" "all" {\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n',
+    ],
+  },
+  *check(input) {
+    const blocks = resourcesOf(input, 'aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block');
+    for (const block of blocks) {
+      const off = BLOCK_FLAGS.filter((flag) => isFalseValue(valueOf(input, block.block, flag)));
+      const missing = BLOCK_FLAGS.filter((flag) => attribute(block.block, flag) === undefined);
+      for (const flag of off) yield { line: attribute(block.block, flag)!.line, message: `${label(block)} sets ${flag} = false.`, resource: label(block) };
+      if (missing.length > 0) yield { line: block.block.line, message: `${label(block)} leaves ${missing.join(', ')} unset (false).`, resource: label(block) };
+    }
+    if (resourcesOf(input, 'aws_s3_account_public_access_block').length > 0) return;
+    for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
+      if (referrers(input, bucket, ['aws_s3_bucket_public_access_block'], 'bucket').length > 0) continue;
+      yield { line: bucket.block.line, message: `${label(bucket)} has no public access block.`, resource: label(bucket) };
+    }
+  },
+});
+
+const s3NotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-s3-no-encryption-config',
+  title: 'S3 bucket without an encryption configuration',
+  description: 'The bucket declares no server-side encryption configuration. Since 2023 S3 encrypts new objects with S3-managed keys by default, but without a KMS key you cannot control, audit or revoke access to the key, and the intent is not written down.',
+  remediation: 'Add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "aws:kms" and a customer managed key (bucket_key_enabled = true keeps costs down).',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: ['# expect\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n'],
+    negative: [
+      'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_server_side_encryption_configuration" "b" {\n  bucket = aws_s3_bucket.b.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "aws:kms"\n    }\n  }\n}\n',
+      'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  server_side_encryption_configuration {\n    rule {\n      apply_server_side_encryption_by_default {\n        sse_algorithm = "AES256"\n      }\n    }\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
+      if (blocksOf(bucket.block, 'server_side_encryption_configuration').length > 0) continue;
+      if (referrers(input, bucket, ['aws_s3_bucket_server_side_encryption_configuration'], 'bucket').length > 0) continue;
+      yield { line: bucket.block.line, message: `${label(bucket)} declares no server-side encryption configuration.`, resource: label(bucket) };
+    }
+  },
+});
+
+const s3Logging: TfRule = tfRule({
+  id: 'iac/tf-aws-s3-no-access-logging',
+  title: 'S3 bucket access logging disabled',
+  description: 'The bucket has no server access logging, so reads and writes of its objects leave no record: after a leak nobody can tell what was taken, by whom, or when.',
+  remediation: 'Enable aws_s3_bucket_logging (or the logging block) to a dedicated log bucket, or record data events with CloudTrail.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: ['# expect\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n'],
+    negative: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  logging {\n    target_bucket = "logs"\n  }\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = aws_s3_bucket.b.id\n  target_bucket = "logs"\n  target_prefix = "reports/"\n}\n'],
+  },
+  *check(input) {
+    for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
+      if (blocksOf(bucket.block, 'logging').length > 0) continue;
+      if (referrers(input, bucket, ['aws_s3_bucket_logging'], 'bucket').length > 0) continue;
+      // A bucket that receives other buckets' logs is not itself logged to avoid loops.
+      if (input.resources.some((r) => (r.type === 'aws_s3_bucket_logging' || r.type === 'aws_s3_bucket') && mentions(input, attribute(r.block, 'target_bucket')?.expr ?? blocksOf(r.block, 'logging').map((l) => attribute(l, 'target_bucket')?.expr).find(Boolean), bucket.address))) continue;
+      yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
+    }
+  },
+});
+
+function* encryptedFlag(input: TfInput, types: string[], name: string, what: string, defaultsOn: (r: TfResource) => boolean = () => false) {
+  for (const resource of resourcesOf(input, ...types)) {
+    const a = attribute(resource.block, name);
+    const value = valueOf(input, resource.block, name);
+    if (a && !known(value)) continue;
+    if (isTrueValue(value)) continue;
+    if (!a && defaultsOn(resource)) continue;
+    yield { line: a ? a.line : resource.block.line, message: `${label(resource)} ${a ? `sets ${name} = false` : `does not set ${name} = true`}: ${what} is stored unencrypted.`, resource: label(resource) };
+  }
+}
+
+const ebsNotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-ebs-not-encrypted',
+  title: 'EBS volume not encrypted',
+  description: 'An EBS volume, snapshot copy, or a block device of an instance, launch configuration or template is not encrypted. Snapshots and volumes shared or copied by mistake then expose their data, and encryption at rest requirements (PCI, HIPAA) are not met.',
+  remediation: 'Set encrypted = true (with kms_key_id for a customer managed key), or enable aws_ebs_encryption_by_default for the account and region.',
+  severity: 'medium',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: [
+      'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n  # expect\n  encrypted         = false\n}\n',
+      '# expect\nresource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n}\n',
+      'resource "aws_launch_configuration" "lc" {\n  image_id = "ami-0123456789abcdef0"\n  # expect\n  root_block_device {\n    volume_size = 20\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n  encrypted         = true\n}\n',
+      'resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}\nresource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n}\n',
+      'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  root_block_device {\n    encrypted = true\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    const byDefault = resourcesOf(input, 'aws_ebs_encryption_by_default').some((r) => !isFalseValue(valueOf(input, r.block, 'enabled')));
+    if (!byDefault) yield* encryptedFlag(input, ['aws_ebs_volume'], 'encrypted', 'the volume');
+    for (const resource of resourcesOf(input, 'aws_ebs_snapshot_copy')) {
+      const a = attribute(resource.block, 'encrypted');
+      if (!isTrueValue(valueOf(input, resource.block, 'encrypted')) && !byDefault) yield { line: a ? a.line : resource.block.line, message: `${label(resource)} is not encrypted.`, resource: label(resource) };
+    }
+    for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_configuration')) {
+      for (const kind of ['root_block_device', 'ebs_block_device']) {
+        for (const device of sections(input, resource.block, kind)) {
+          const value = device.get('encrypted');
+          if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
+          // Instances inherit account-level default encryption; launch configurations do too.
+          if (value === undefined && (byDefault || (resource.type === 'aws_instance' && device.get('snapshot_id') !== undefined))) continue;
+          yield { line: value === undefined ? device.line : device.lineOf('encrypted'), message: `${label(resource)} ${kind} is not encrypted.`, resource: label(resource) };
+        }
+      }
+    }
+    for (const resource of resourcesOf(input, 'aws_launch_template')) {
+      for (const mapping of blocksOf(resource.block, 'block_device_mappings')) {
+        for (const ebs of sections(input, mapping, 'ebs')) {
+          const value = ebs.get('encrypted');
+          if (isTrueValue(value) || (value !== undefined && !known(value)) || (value === undefined && byDefault)) continue;
+          yield { line: value === undefined ? ebs.line : ebs.lineOf('encrypted'), message: `${label(resource)} block device is not encrypted.`, resource: label(resource) };
+        }
+      }
+    }
+  },
+});
+
+const databaseNotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-database-not-encrypted',
+  title: 'Database storage not encrypted',
+  description: 'An RDS instance or cluster, Aurora, Neptune, DocumentDB, Redshift, DAX or ElastiCache store keeps its data, backups and snapshots unencrypted. Encryption at rest cannot be turned on later without a migration.',
+  remediation: 'Set storage_encrypted = true (encrypted = true for Redshift, at_rest_encryption_enabled = true for ElastiCache, server_side_encryption { enabled = true } for DAX), ideally with a customer managed kms_key_id.',
+  severity: 'medium',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: [
+      'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  instance_class    = "db.t3.micro"\n  # expect\n  storage_encrypted = false\n}\n',
+      '# expect\nresource "aws_rds_cluster" "aurora" {\n  engine = "aurora-postgresql"\n}\n',
+      '# expect\nresource "aws_dax_cluster" "d" {\n  cluster_name = "d"\n}\n',
+    ],
+    negative: ['resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\n', 'resource "aws_rds_cluster" "aurora" {\n  engine      = "aurora-mysql"\n  engine_mode = "serverless"\n}\n', 'resource "aws_db_instance" "replica" {\n  replicate_source_db = aws_db_instance.db.identifier\n}\n'],
+  },
+  *check(input) {
+    yield* encryptedFlag(input, ['aws_db_instance'], 'storage_encrypted', 'the database', (r) => attribute(r.block, 'replicate_source_db') !== undefined || attribute(r.block, 'snapshot_identifier') !== undefined);
+    // Aurora Serverless v1 clusters are always encrypted.
+    yield* encryptedFlag(input, ['aws_rds_cluster'], 'storage_encrypted', 'the cluster', (r) => valueOf(input, r.block, 'engine_mode') === 'serverless' || attribute(r.block, 'snapshot_identifier') !== undefined || attribute(r.block, 'replication_source_identifier') !== undefined);
+    yield* encryptedFlag(input, ['aws_neptune_cluster', 'aws_docdb_cluster'], 'storage_encrypted', 'the cluster');
+    yield* encryptedFlag(input, ['aws_redshift_cluster'], 'encrypted', 'the data warehouse');
+    yield* encryptedFlag(input, ['aws_elasticache_replication_group'], 'at_rest_encryption_enabled', 'the cache');
+    for (const resource of resourcesOf(input, 'aws_dax_cluster')) {
+      const value = valueAt(input, resource.block, ['server_side_encryption', 'enabled']);
+      if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
+      yield { line: lineOfPath(resource.block, ['server_side_encryption', 'enabled']), message: `${label(resource)} does not enable server-side encryption.`, resource: label(resource) };
+    }
+  },
+});
+
+const efsNotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-efs-not-encrypted',
+  title: 'EFS file system not encrypted',
+  description: 'The EFS file system is not encrypted at rest (encrypted defaults to false), and encryption cannot be enabled on an existing file system.',
+  remediation: 'Set encrypted = true, with kms_key_id for a customer managed key.',
+  severity: 'medium',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: ['# expect\nresource "aws_efs_file_system" "fs" {\n  creation_token = "fs"\n}\n', 'resource "aws_efs_file_system" "fs" {\n  # expect\n  encrypted = false\n}\n'],
+    negative: ['resource "aws_efs_file_system" "fs" {\n  encrypted  = true\n  kms_key_id = aws_kms_key.fs.arn\n}\n'],
+  },
+  check: (input) => encryptedFlag(input, ['aws_efs_file_system'], 'encrypted', 'the file system'),
+});
+
+const messagingNotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-messaging-not-encrypted',
+  title: 'Queue, topic or stream not encrypted',
+  description: 'An SNS topic, SQS queue, Kinesis stream or Firehose delivery stream stores messages without server-side encryption (for SQS: with it explicitly turned off, since SSE-SQS is the default). Messages often carry personal data or tokens, kept for days.',
+  remediation: 'SNS: set kms_master_key_id. SQS: keep sqs_managed_sse_enabled = true or set kms_master_key_id. Kinesis: set encryption_type = "KMS" and kms_key_id. Firehose: server_side_encryption { enabled = true }.',
+  severity: 'low',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: ['# expect\nresource "aws_sns_topic" "t" {\n  name = "events"\n}\n', 'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n  # expect\n  sqs_managed_sse_enabled = false\n}\n', '# expect\nresource "aws_kinesis_stream" "s" {\n  name        = "clicks"\n  shard_count = 1\n}\n'],
+    negative: ['resource "aws_sns_topic" "t" {\n  name              = "events"\n  kms_master_key_id = "alias/aws/sns"\n}\n', 'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n', 'resource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  encryption_type = "KMS"\n  kms_key_id      = "alias/aws/kinesis"\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'aws_sns_topic')) {
+      const key = attribute(resource.block, 'kms_master_key_id');
+      const value = valueOf(input, resource.block, 'kms_master_key_id');
+      if (!key || value === '' || value === null) yield { line: key?.line ?? resource.block.line, message: `${label(resource)} has no KMS key: messages are stored unencrypted.`, resource: label(resource) };
+    }
+    for (const resource of resourcesOf(input, 'aws_sqs_queue')) {
+      const sse = attribute(resource.block, 'sqs_managed_sse_enabled');
+      if (sse && isFalseValue(valueOf(input, resource.block, 'sqs_managed_sse_enabled')) && !attribute(resource.block, 'kms_master_key_id'))
+        yield { line: sse.line, message: `${label(resource)} turns server-side encryption off.`, resource: label(resource) };
+    }
+    for (const resource of resourcesOf(input, 'aws_kinesis_firehose_delivery_stream')) {
+      // A stream fed by Kinesis Data Streams inherits that stream's encryption.
+      if (blocksOf(resource.block, 'kinesis_source_configuration').length > 0) continue;
+      const value = valueAt(input, resource.block, ['server_side_encryption', 'enabled']);
+      if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
+      yield { line: lineOfPath(resource.block, ['server_side_encryption', 'enabled']), message: `${label(resource)} does not enable server-side encryption.`, resource: label(resource) };
+    }
+    for (const resource of resourcesOf(input, 'aws_kinesis_stream')) {
+      const type = attribute(resource.block, 'encryption_type');
+      const value = valueOf(input, resource.block, 'encryption_type');
+      if (!type || (typeof value === 'string' && value.toUpperCase() !== 'KMS'))
+        yield { line: type?.line ?? resource.block.line, message: `${label(resource)} does not encrypt records (encryption_type is not KMS).`, resource: label(resource) };
+    }
+  },
+});
+
+export const storageRules: readonly TfRule[] = [s3PublicAcl, s3PublicAccessBlock, s3NotEncrypted, s3Logging, ebsNotEncrypted, databaseNotEncrypted, efsNotEncrypted, messagingNotEncrypted];

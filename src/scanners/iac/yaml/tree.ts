@@ -1,0 +1,263 @@
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
+
+/**
+ * YAML documents as a small, plain tree that remembers where every node and key sits
+ * (1-based lines and columns). Rules read this tree, never yaml's AST or `toJS`:
+ * aliases are expanded here under a node budget, so an alias bomb stops with a
+ * warning instead of eating the machine.
+ */
+export type YNode = YMap | YSeq | YScalar;
+
+interface YBase {
+  line: number;
+  column: number;
+}
+
+export interface YMap extends YBase {
+  kind: 'map';
+  pairs: YPair[];
+}
+
+export interface YSeq extends YBase {
+  kind: 'seq';
+  items: YNode[];
+}
+
+export interface YScalar extends YBase {
+  kind: 'scalar';
+  value: string | number | boolean | null;
+  /** The source text of the scalar (a quoted "true" stays a string, its raw text says how it was written). */
+  quoted: boolean;
+}
+
+export interface YPair {
+  key: string;
+  keyLine: number;
+  keyColumn: number;
+  /** null for `key:` with nothing after it. */
+  value: YNode | null;
+}
+
+export interface YamlDocument {
+  root: YNode | null;
+  /** Line where the document starts (after `---`). */
+  line: number;
+  /** 0-based index of the document in the stream. */
+  index: number;
+}
+
+export interface YamlProblem {
+  line: number;
+  message: string;
+}
+
+export interface YamlLoadResult {
+  documents: YamlDocument[];
+  problems: YamlProblem[];
+}
+
+export interface YamlLimits {
+  /** Characters of input; a larger file is not parsed. */
+  maxChars: number;
+  /** Nodes in all documents after alias expansion. */
+  maxNodes: number;
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxChars: 4 * 1024 * 1024, maxNodes: 250_000 };
+
+class BudgetExceeded extends Error {}
+
+/** Parses a YAML stream. Syntax errors, oversize input and alias bombs are problems with a line, never exceptions. */
+export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlLoadResult {
+  if (text.length > limits.maxChars) {
+    return {
+      documents: [],
+      problems: [{ line: 1, message: `YAML file is larger than ${Math.round(limits.maxChars / 1024)} KiB; not parsed` }],
+    };
+  }
+  const lineCounter = new LineCounter();
+  let docs: Document[];
+  try {
+    docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false }) as unknown as Document[];
+  } catch (error) {
+    return { documents: [], problems: [{ line: 1, message: `YAML parser failed: ${(error as Error).message}` }] };
+  }
+  if (!Array.isArray(docs)) docs = [];
+  const problems: YamlProblem[] = [];
+  const documents: YamlDocument[] = [];
+  const position = (offset: number) => lineCounter.linePos(offset);
+  const budget = { nodes: 0, max: limits.maxNodes };
+
+  docs.forEach((doc, index) => {
+    const error = doc.errors[0];
+    if (error) {
+      problems.push({ line: position(error.pos[0]).line, message: `invalid YAML: ${error.message.split('\n')[0]}` });
+      return;
+    }
+    const contents = doc.contents as YamlNode | null;
+    const start = contents?.range ? position(contents.range[0]).line : 1;
+    try {
+      const root = contents ? convert(contents, doc, position, budget, 0) : null;
+      documents.push({ root, line: start, index });
+    } catch (failure) {
+      if (!(failure instanceof BudgetExceeded)) throw failure;
+      problems.push({
+        line: start,
+        message: `YAML document expands to more than ${budget.max} nodes (alias bomb or huge document); not analysed`,
+      });
+    }
+  });
+  return { documents, problems };
+}
+
+const MAX_DEPTH = 200;
+
+function convert(
+  node: YamlNode,
+  doc: Document,
+  position: (offset: number) => { line: number; col: number },
+  budget: { nodes: number; max: number },
+  depth: number,
+): YNode {
+  if (++budget.nodes > budget.max || depth > MAX_DEPTH) throw new BudgetExceeded();
+  if (isAlias(node)) {
+    const target = node.resolve(doc) as YamlNode | undefined;
+    const at = node.range ? position(node.range[0]) : { line: 1, col: 1 };
+    if (!target) return { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
+    return convert(target, doc, position, budget, depth + 1);
+  }
+  const at = node.range ? position(node.range[0]) : { line: 1, col: 1 };
+  if (isMap(node)) {
+    const pairs: YPair[] = [];
+    const merged: YPair[] = [];
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as YamlNode | null;
+      const keyAt = keyNode?.range ? position(keyNode.range[0]) : at;
+      const key = keyText(keyNode);
+      const value = pair.value === null || pair.value === undefined ? null : convert(pair.value as YamlNode, doc, position, budget, depth + 1);
+      if (key === '<<' && value) {
+        // Merge keys: `<<: *defaults` or `<<: [*a, *b]`; explicit keys win.
+        const sources = value.kind === 'seq' ? value.items : [value];
+        for (const source of sources) if (source.kind === 'map') merged.push(...source.pairs);
+        continue;
+      }
+      pairs.push({ key, keyLine: keyAt.line, keyColumn: keyAt.col, value });
+    }
+    for (const pair of merged) if (!pairs.some((p) => p.key === pair.key)) pairs.push(pair);
+    return { kind: 'map', pairs, line: at.line, column: at.col };
+  }
+  if (isSeq(node)) {
+    const items = node.items.map((item) => convert(item as YamlNode, doc, position, budget, depth + 1));
+    return { kind: 'seq', items, line: at.line, column: at.col };
+  }
+  if (isScalar(node)) {
+    const value = node.value;
+    const plain =
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null
+        ? value
+        : typeof value === 'bigint'
+          ? Number(value)
+          : String(value);
+    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+    return { kind: 'scalar', value: plain, quoted, line: at.line, column: at.col };
+  }
+  return { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
+}
+
+function keyText(node: YamlNode | null): string {
+  if (!node) return '';
+  // With `merge: true` the yaml library gives the `<<` key a symbol value.
+  if (isScalar(node)) return typeof node.value === 'symbol' ? '<<' : String(node.value);
+  return '';
+}
+
+// ---- Reading helpers -------------------------------------------------------------
+
+export function isYMap(node: YNode | null | undefined): node is YMap {
+  return node?.kind === 'map';
+}
+
+export function isYSeq(node: YNode | null | undefined): node is YSeq {
+  return node?.kind === 'seq';
+}
+
+export function isYScalar(node: YNode | null | undefined): node is YScalar {
+  return node?.kind === 'scalar';
+}
+
+/** The pair for `key` in a mapping (the last one wins, as in most YAML loaders). */
+export function pair(node: YNode | null | undefined, key: string): YPair | undefined {
+  if (!isYMap(node)) return undefined;
+  for (let i = node.pairs.length - 1; i >= 0; i--) if (node.pairs[i]!.key === key) return node.pairs[i];
+  return undefined;
+}
+
+/** The value at a path of mapping keys, or undefined. */
+export function get(node: YNode | null | undefined, ...keys: string[]): YNode | undefined {
+  let current: YNode | null | undefined = node;
+  for (const key of keys) {
+    current = pair(current, key)?.value;
+    if (current === null || current === undefined) return undefined;
+  }
+  return current ?? undefined;
+}
+
+/** Whether a mapping has `key` at all (even with an empty value). */
+export function has(node: YNode | null | undefined, key: string): boolean {
+  return pair(node, key) !== undefined;
+}
+
+/** A scalar's value as text (numbers and booleans as written in JSON), else undefined. */
+export function text(node: YNode | null | undefined): string | undefined {
+  if (!isYScalar(node) || node.value === null) return undefined;
+  return String(node.value);
+}
+
+/** A scalar is the boolean `true` (YAML 1.2 true, or the strings "true"/"yes"/"on" as YAML 1.1 tools read them). */
+export function isTrue(node: YNode | null | undefined): boolean {
+  if (!isYScalar(node)) return false;
+  if (node.value === true) return true;
+  return typeof node.value === 'string' && !node.quoted && /^(true|yes|on)$/i.test(node.value);
+}
+
+export function isFalse(node: YNode | null | undefined): boolean {
+  if (!isYScalar(node)) return false;
+  if (node.value === false) return true;
+  return typeof node.value === 'string' && !node.quoted && /^(false|no|off)$/i.test(node.value);
+}
+
+export function items(node: YNode | null | undefined): YNode[] {
+  return isYSeq(node) ? node.items : [];
+}
+
+/** The line where a key's value is written: the key line, or the node itself. */
+export function keyLine(node: YNode | null | undefined, key: string): number | undefined {
+  return pair(node, key)?.keyLine;
+}
+
+/** Plain JavaScript value of a subtree (already bounded by the loader's budget). */
+export function plain(node: YNode | null | undefined): unknown {
+  if (!node) return null;
+  switch (node.kind) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(plain);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const p of node.pairs) out[p.key] = plain(p.value);
+      return out;
+    }
+  }
+}

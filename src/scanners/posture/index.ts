@@ -1,0 +1,76 @@
+import type { ScannerFinding } from '../../core/finding.js';
+import type { Scanner } from '../scanner.js';
+import type { PostureRule, Repo } from './rule.js';
+import { isPostureFile, postureRules } from './rules.js';
+
+/** Runs the posture rules on a repository view; exposed for tests. */
+export function checkRepo(repo: Repo, rules: readonly PostureRule[] = postureRules): ScannerFinding[] {
+  const findings: ScannerFinding[] = [];
+  for (const rule of rules) {
+    for (const hit of rule.check(repo)) {
+      findings.push({
+        ruleId: rule.id,
+        scanner: 'posture',
+        severity: hit.severity ?? rule.severity,
+        confidence: rule.confidence ?? 'high',
+        title: rule.title,
+        message: hit.message,
+        cwe: rule.cwe,
+        location: { path: hit.path, startLine: hit.line },
+        fix: { summary: rule.remediation },
+        properties: { check: rule.tags?.find((t) => t.startsWith('scorecard:'))?.slice('scorecard:'.length) ?? rule.id.slice('posture/'.length) },
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Repository posture in the spirit of OpenSSF Scorecard: security policy, dependency
+ * updates, lockfiles, CI scanning, committed binaries, code owners, pinning and token
+ * permissions. Checks about the repository as a whole run only when the scan root is
+ * the repository root (or there is no repository), since files above the root are not seen.
+ */
+export const postureScanner: Scanner = {
+  id: 'posture',
+  description: 'Repository posture (OpenSSF Scorecard style): security policy, dependency updates, lockfiles, CI scans, binaries, CODEOWNERS, pinning, token permissions',
+  wants: isPostureFile,
+  rules: () =>
+    postureRules.map((rule) => ({
+      id: rule.id,
+      title: rule.title,
+      description: rule.description,
+      remediation: rule.remediation,
+      severity: rule.severity,
+      cwe: rule.cwe,
+      ...(rule.tags ? { tags: rule.tags } : {}),
+    })),
+  async *scan(ctx) {
+    const files = new Map<string, string>();
+    for (const file of ctx.files) {
+      if (ctx.signal.aborted) return;
+      const text = await file.text();
+      ctx.progress.tick();
+      if (text !== null) files.set(file.path, text);
+    }
+    let tracked: string[] | undefined;
+    // Repository-wide checks judge a repository; a plain directory gets only the file-level ones.
+    let atRepoRoot = false;
+    if (ctx.git) {
+      try {
+        atRepoRoot = (await ctx.git.prefix()) === '';
+        tracked = (await ctx.git.run(['ls-files', '-z'])).split('\0').filter(Boolean).sort();
+      } catch (error) {
+        ctx.warn({ message: `git ls-files failed, so committed binaries were not checked: ${(error as Error).message.split('\n')[0]}` });
+      }
+    }
+    const repo: Repo = { files, ...(tracked ? { tracked } : {}) };
+    const rules = atRepoRoot ? postureRules : postureRules.filter((r) => REPO_INDEPENDENT.has(r.id));
+    if (!atRepoRoot && ctx.git)
+      ctx.warn({ message: 'the scan root is not the top of the git repository: repository-wide posture checks (security policy, CODEOWNERS, dependency updates, CI scans) were not run' });
+    yield* checkRepo(repo, rules);
+  },
+};
+
+/** Rules that judge the files they see and need nothing from the rest of the repository. */
+const REPO_INDEPENDENT = new Set(['posture/lockfile-out-of-sync', 'posture/committed-binary', 'posture/unpinned-dependencies', 'posture/workflow-token-permissions']);

@@ -1,0 +1,52 @@
+import type { Severity } from '../../core/finding.js';
+import type { RuleDoc } from '../../core/rule.js';
+
+/**
+ * What the posture rules see of a repository: the text of the files they asked for
+ * (by path, relative to the scan root), and the tracked files when git is available.
+ */
+export interface Repo {
+  files: ReadonlyMap<string, string>;
+  /** Every file git tracks under the root, or undefined without git. */
+  tracked?: readonly string[];
+}
+
+/** A small repository for a rule's examples: file texts, and tracked paths for git-only checks. */
+export interface RepoExample {
+  files: Record<string, string>;
+  tracked?: string[];
+}
+
+export interface PostureHit {
+  path: string;
+  line: number;
+  message: string;
+  severity?: Severity;
+}
+
+export interface PostureRule extends RuleDoc {
+  examples: { positive: RepoExample[]; negative: RepoExample[] };
+  check(repo: Repo): Iterable<PostureHit>;
+}
+
+export function repoOf(example: RepoExample): Repo {
+  return { files: new Map(Object.entries(example.files)), ...(example.tracked ? { tracked: example.tracked } : {}) };
+}
+
+/** Where a repository-level finding is shown: the root README, package.json, or the first file. */
+export function anchorFile(repo: Repo): string | undefined {
+  const paths = [...repo.files.keys()].sort();
+  return (
+    paths.find((p) => /^readme(?:\.[a-z]+)?$/i.test(p)) ??
+    paths.find((p) => p === 'package.json') ??
+    paths.find((p) => !p.includes('/')) ??
+    paths[0] ??
+    repo.tracked?.[0]
+  );
+}
+
+/** The 1-based line of the first match of a pattern in a text (1 when absent). */
+export function lineOfMatch(text: string, pattern: RegExp): number {
+  const match = pattern.exec(text);
+  return match ? text.slice(0, match.index).split('\n').length : 1;
+}

@@ -1,0 +1,408 @@
+import { isDockerfileName } from '../iac/detect.js';
+import { baseImage, readDockerfile } from '../iac/dockerfile/model.js';
+import { parseImage } from '../iac/image.js';
+import { commandsOf, effectiveWords } from '../iac/shell.js';
+import { readWorkflow, lineOfOffset } from '../iac/github/model.js';
+import { pipelineScripts, readPipeline } from '../iac/gitlab/rules.js';
+import { loadYaml, isYMap, isYScalar, pair, type YNode } from '../iac/yaml/tree.js';
+import { anchorFile, lineOfMatch, type PostureHit, type PostureRule, type Repo } from './rule.js';
+
+const SECURITY_POLICY = /^(?:\.github\/|docs\/)?security\.(?:md|markdown|rst|txt|adoc)$/i;
+const CODEOWNERS = /^(?:\.github\/|docs\/|\.gitlab\/)?CODEOWNERS$/;
+const DEPENDABOT = /^\.github\/dependabot\.ya?ml$/;
+const RENOVATE = /^(?:\.github\/|\.gitlab\/)?(?:renovate\.json5?|\.renovaterc(?:\.json5?)?)$/;
+const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+const GITLAB_CI = /^\.gitlab-ci\.ya?ml$/;
+const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
+
+/** Paths the posture rules read; the scanner's `wants` is built from this. */
+export function isPostureFile(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return (
+    SECURITY_POLICY.test(path) ||
+    CODEOWNERS.test(path) ||
+    DEPENDABOT.test(path) ||
+    RENOVATE.test(path) ||
+    WORKFLOW.test(path) ||
+    GITLAB_CI.test(path) ||
+    /^readme(?:\.[a-z]+)?$/i.test(path) ||
+    name === 'package.json' ||
+    LOCKFILES.includes(name) ||
+    isDockerfileName(path)
+  );
+}
+
+function paths(repo: Repo, pattern: RegExp): string[] {
+  return [...repo.files.keys()].filter((p) => pattern.test(p)).sort();
+}
+
+function* atAnchor(repo: Repo, message: string): Generator<PostureHit> {
+  const path = anchorFile(repo);
+  if (path) yield { path, line: 1, message };
+}
+
+const securityPolicy: PostureRule = {
+  id: 'posture/no-security-policy',
+  title: 'No security policy',
+  description:
+    'The repository has no SECURITY.md (at the root, in .github/ or docs/). People who find a vulnerability do not know how to report it privately, so reports end up in public issues, or nowhere (OpenSSF Scorecard: Security-Policy).',
+  remediation: 'Add SECURITY.md saying how to report a vulnerability privately (an address or GitHub private vulnerability reporting), which versions are supported and what reporters can expect.',
+  severity: 'low',
+  cwe: ['CWE-1059'],
+  tags: ['posture', 'scorecard:Security-Policy'],
+  examples: {
+    positive: [{ files: { 'README.md': '# app\n', 'package.json': '{}' } }],
+    negative: [{ files: { 'README.md': '# app\n', 'SECURITY.md': 'Report to security@example.org\n' } }, { files: { '.github/SECURITY.md': 'x' } }],
+  },
+  *check(repo) {
+    if (paths(repo, SECURITY_POLICY).length === 0) yield* atAnchor(repo, 'No SECURITY.md tells people how to report a vulnerability privately.');
+  },
+};
+
+const dependencyUpdates: PostureRule = {
+  id: 'posture/no-dependency-update-tool',
+  title: 'No automated dependency updates',
+  description:
+    'Neither Dependabot nor Renovate is configured, so dependency and action updates (including security fixes) only happen when someone remembers. Known vulnerabilities then stay in production for months (Scorecard: Dependency-Update-Tool).',
+  remediation: 'Add .github/dependabot.yml (ecosystems npm, github-actions, docker...) or a renovate.json, and review the pull requests they open.',
+  severity: 'low',
+  cwe: ['CWE-1104'],
+  tags: ['posture', 'scorecard:Dependency-Update-Tool'],
+  examples: {
+    positive: [{ files: { 'package.json': '{"dependencies": {"a": "1.0.0"}}' } }],
+    negative: [
+      { files: { 'package.json': '{}', '.github/dependabot.yml': 'version: 2\n' } },
+      { files: { 'package.json': '{}', 'renovate.json': '{}' } },
+      { files: { 'package.json': '{"renovate": {"extends": ["config:recommended"]}}' } },
+    ],
+  },
+  *check(repo) {
+    if (paths(repo, DEPENDABOT).length > 0 || paths(repo, RENOVATE).length > 0) return;
+    const manifest = repo.files.get('package.json');
+    if (manifest && /"renovate"\s*:/.test(manifest)) return;
+    yield* atAnchor(repo, 'No Dependabot or Renovate configuration keeps dependencies up to date.');
+  },
+};
+
+const codeOwners: PostureRule = {
+  id: 'posture/no-codeowners',
+  title: 'No CODEOWNERS file',
+  description:
+    'Without CODEOWNERS, changes to sensitive paths (CI workflows, deployment configuration, authentication code) do not automatically require review by the people responsible for them, and branch protection cannot enforce it.',
+  remediation: 'Add .github/CODEOWNERS (or CODEOWNERS at the root) assigning owners at least for .github/, infrastructure and security-sensitive code, and require code-owner review in branch protection.',
+  severity: 'info',
+  cwe: ['CWE-1068'],
+  tags: ['posture', 'scorecard:Code-Review'],
+  examples: {
+    positive: [{ files: { 'README.md': '# app\n' } }],
+    negative: [{ files: { 'README.md': '# app\n', '.github/CODEOWNERS': '* @team\n' } }],
+  },
+  *check(repo) {
+    if (paths(repo, CODEOWNERS).length === 0) yield* atAnchor(repo, 'No CODEOWNERS file assigns reviewers to sensitive paths.');
+  },
+};
+
+function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+
+function manifestDependencies(manifest: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = manifest[field];
+    if (deps && typeof deps === 'object') for (const [name, range] of Object.entries(deps)) if (typeof range === 'string') out.set(name, range);
+  }
+  return out;
+}
+
+function dirOf(path: string): string {
+  const at = path.lastIndexOf('/');
+  return at < 0 ? '' : path.slice(0, at + 1);
+}
+
+function lockfileFor(repo: Repo, manifestPath: string): string | undefined {
+  // Workspace packages share the lockfile of an enclosing directory.
+  let dir = dirOf(manifestPath);
+  for (;;) {
+    const found = LOCKFILES.map((name) => dir + name).find((p) => repo.files.has(p) || repo.tracked?.includes(p));
+    if (found) return found;
+    if (dir === '') return undefined;
+    dir = dirOf(dir.slice(0, -1));
+  }
+}
+
+const noLockfile: PostureRule = {
+  id: 'posture/no-lockfile',
+  title: 'Dependencies without a lockfile',
+  description:
+    'package.json declares dependencies but no lockfile (package-lock.json, yarn.lock, pnpm-lock.yaml) pins them. Every install resolves versions anew, so builds differ between machines, and a malicious new release of any direct or transitive dependency is installed without review.',
+  remediation: 'Commit the lockfile (npm install --package-lock-only) and install with npm ci / yarn install --frozen-lockfile / pnpm install --frozen-lockfile in CI.',
+  severity: 'low',
+  cwe: ['CWE-1357'],
+  tags: ['posture', 'scorecard:Pinned-Dependencies'],
+  examples: {
+    positive: [{ files: { 'package.json': '{\n  "name": "app",\n  "dependencies": {\n    "express": "^4.19.0"\n  }\n}\n' } }],
+    negative: [
+      { files: { 'package.json': '{"dependencies": {"express": "^4.19.0"}}', 'package-lock.json': '{}' } },
+      { files: { 'package.json': '{"name": "tool"}' } },
+      { files: { 'packages/a/package.json': '{"dependencies": {"x": "1"}}', 'pnpm-lock.yaml': 'lockfileVersion: 9.0\n' } },
+    ],
+  },
+  *check(repo) {
+    for (const path of paths(repo, /(?:^|\/)package\.json$/)) {
+      const text = repo.files.get(path)!;
+      const manifest = parseJson(text);
+      if (!manifest || manifestDependencies(manifest).size === 0) continue;
+      if (lockfileFor(repo, path)) continue;
+      yield { path, line: lineOfMatch(text, /"(?:dependencies|devDependencies|optionalDependencies)"\s*:/), message: `${path} declares dependencies but no lockfile pins their versions.` };
+    }
+  },
+};
+
+const lockfileDrift: PostureRule = {
+  id: 'posture/lockfile-out-of-sync',
+  title: 'Lockfile does not match package.json',
+  description:
+    'package-lock.json records different dependencies than package.json (added, removed or changed ranges). `npm ci` refuses such a lockfile, and `npm install` silently re-resolves, so what was reviewed is not what gets installed.',
+  remediation: 'Run npm install (or npm install --package-lock-only) and commit the updated package-lock.json together with package.json.',
+  severity: 'low',
+  cwe: ['CWE-1357'],
+  tags: ['posture'],
+  examples: {
+    positive: [
+      {
+        files: {
+          'package.json': '{\n  "dependencies": {\n    "express": "^4.19.0",\n    "lodash": "^4.17.21"\n  }\n}\n',
+          'package-lock.json': '{"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.18.0"}}}}',
+        },
+      },
+    ],
+    negative: [
+      {
+        files: {
+          'package.json': '{"dependencies": {"express": "^4.19.0"}, "devDependencies": {"tsx": "4.1.0"}}',
+          'package-lock.json': '{"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.19.0"}, "devDependencies": {"tsx": "4.1.0"}}}}',
+        },
+      },
+    ],
+  },
+  *check(repo) {
+    for (const path of paths(repo, /(?:^|\/)package\.json$/)) {
+      const text = repo.files.get(path)!;
+      const manifest = parseJson(text);
+      const lockPath = `${dirOf(path)}package-lock.json`;
+      const lock = parseJson(repo.files.get(lockPath));
+      if (!manifest || !lock) continue;
+      const declared = manifestDependencies(manifest);
+      const packages = lock['packages'] as Record<string, Record<string, unknown>> | undefined;
+      const root = packages?.[''];
+      if (root) {
+        const locked = manifestDependencies(root);
+        for (const [name, range] of declared) {
+          const lockedRange = locked.get(name);
+          const line = lineOfMatch(text, new RegExp(`"${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"\\s*:`));
+          if (lockedRange === undefined) yield { path, line, message: `${name} is in ${path} but not in ${lockPath}.` };
+          else if (lockedRange !== range) yield { path, line, message: `${name} is "${range}" in ${path} but "${lockedRange}" in ${lockPath}.` };
+        }
+        for (const name of locked.keys()) if (!declared.has(name)) yield { path, line: 1, message: `${name} is in ${lockPath} but no longer in ${path}.` };
+      } else if (lock['dependencies'] && typeof lock['dependencies'] === 'object') {
+        // lockfileVersion 1 records installed versions, not ranges: compare names only.
+        const locked = new Set(Object.keys(lock['dependencies'] as object));
+        for (const name of declared.keys()) if (!locked.has(name)) yield { path, line: lineOfMatch(text, new RegExp(`"${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"\\s*:`)), message: `${name} is in ${path} but not in ${lockPath}.` };
+      }
+    }
+  },
+};
+
+interface ScanCategory {
+  name: string;
+  tools: RegExp;
+}
+
+/** Tools that do each kind of scanning, as they appear in workflow or GitLab CI files. */
+const SCAN_CATEGORIES: ScanCategory[] = [
+  { name: 'secret scanning', tools: /gitleaks|trufflehog|detect-secrets|ggshield|secretlint|git-secrets|Secret-Detection\.gitlab-ci|\bsecloop\b/i },
+  { name: 'static analysis (SAST)', tools: /codeql-action|semgrep|sonar(?:cloud|qube|-scanner)|bandit|gosec|brakeman|njsscan|horusec|checkmarx|snyk\/actions\/[\w-]*code|snyk code|SAST(?:-IaC)?\.gitlab-ci|\bsecloop\b/i },
+  { name: 'dependency scanning (SCA)', tools: /dependency-review-action|\b(?:npm|yarn|pnpm) audit|osv-scanner|snyk|trivy|grype|dependency-check|pip-audit|\bsafety check|govulncheck|cargo[- ]audit|Dependency-Scanning\.gitlab-ci|retire|audit-ci|\bsecloop\b/i },
+];
+
+const ciScanning: PostureRule = {
+  id: 'posture/ci-missing-security-scans',
+  title: 'CI does not run security scans',
+  description:
+    'No CI workflow runs secret scanning, static analysis or dependency scanning (or there is no CI configuration at all). Leaked keys, injection bugs and vulnerable dependencies then reach the main branch unnoticed (Scorecard: SAST, and the practice behind Vulnerabilities).',
+  remediation: 'Run a scanner on every pull request, e.g. a `secloop scan --format sarif` step uploading to code scanning, or gitleaks, CodeQL/Semgrep and osv-scanner/dependency-review.',
+  severity: 'low',
+  cwe: ['CWE-1008'],
+  tags: ['posture', 'scorecard:SAST'],
+  examples: {
+    positive: [
+      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n' } },
+      { files: { 'README.md': '# app\n' } },
+    ],
+    negative: [
+      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx secloop scan . --format sarif -o secloop.sarif\n' } },
+      {
+        files: {
+          '.gitlab-ci.yml': 'include:\n  - template: Jobs/SAST.gitlab-ci.yml\n  - template: Jobs/Secret-Detection.gitlab-ci.yml\n  - template: Jobs/Dependency-Scanning.gitlab-ci.yml\n',
+        },
+      },
+    ],
+  },
+  *check(repo) {
+    const ci = [...paths(repo, WORKFLOW), ...paths(repo, GITLAB_CI)];
+    if (ci.length === 0) {
+      yield* atAnchor(repo, 'No CI configuration (GitHub workflows or .gitlab-ci.yml) runs security scans on changes.');
+      return;
+    }
+    const all = ci.map((p) => repo.files.get(p) ?? '').join('\n');
+    const missing = SCAN_CATEGORIES.filter((c) => !c.tools.test(all)).map((c) => c.name);
+    if (missing.length > 0) yield { path: ci[0]!, line: 1, message: `No CI configuration runs ${missing.join(', ')}.` };
+  },
+};
+
+const BINARY_ARTIFACT = /\.(?:exe|dll|so|dylib|jar|war|ear|class|pyc|pyo|o|a|lib|obj|bin|msi|apk|aab|dex|com|scr|elf|node|whl|nupkg|gem)$/i;
+
+const committedBinaries: PostureRule = {
+  id: 'posture/committed-binary',
+  title: 'Binary artifact committed',
+  description:
+    'A compiled binary (executable, library, .jar, .class, .pyc...) is tracked in the repository. Nobody can review what it contains or check that it was built from the source next to it, which makes it an easy place to hide malicious code (Scorecard: Binary-Artifacts).',
+  remediation: 'Remove the binary from the repository and build it in CI from source, or fetch it from a release with a verified checksum or signature.',
+  severity: 'low',
+  cwe: ['CWE-506'],
+  tags: ['posture', 'scorecard:Binary-Artifacts'],
+  examples: {
+    positive: [{ files: {}, tracked: ['README.md', 'tools/helper.exe', 'lib/vendor.jar'] }],
+    negative: [{ files: {}, tracked: ['README.md', 'src/index.ts', 'docs/logo.png'] }, { files: { 'README.md': '# app' } }],
+  },
+  *check(repo) {
+    const binaries = (repo.tracked ?? []).filter((p) => BINARY_ARTIFACT.test(p) && !/(?:^|\/)(?:node_modules|test\/fixtures|testdata)\//.test(p));
+    for (const path of binaries.slice(0, 50)) yield { path, line: 1, message: `${path} is a binary artifact committed to the repository.` };
+  },
+};
+
+/** Each line of each CI script (workflow `run:` steps, GitLab job scripts) with its source line. */
+function* ciScripts(repo: Repo): Generator<{ path: string; script: string; line: number }> {
+  for (const path of paths(repo, WORKFLOW)) {
+    const workflow = readWorkflow(repo.files.get(path)!, () => {});
+    for (const step of workflow?.jobs.flatMap((j) => j.steps) ?? []) {
+      if (!step.run || typeof step.run.value !== 'string') continue;
+      let offset = 0;
+      for (const text of step.run.value.split('\n')) {
+        if (text.trim()) yield { path, script: text, line: lineOfOffset(workflow!, step.run, offset, step.runLine!) };
+        offset += text.length + 1;
+      }
+    }
+  }
+  for (const path of paths(repo, GITLAB_CI)) {
+    const pipeline = readPipeline(repo.files.get(path)!, () => {});
+    if (!pipeline) continue;
+    for (const { scalar, text } of pipelineScripts(pipeline)) yield { path, script: text, line: scalar.line };
+  }
+}
+
+function unpinnedInstall(script: string): string | undefined {
+  for (const command of commandsOf(script)) {
+    const words = effectiveWords(command).map((w) => w.text);
+    const [program, sub, ...rest] = words;
+    if ((program === 'npm' && (sub === 'install' || sub === 'i') && rest.every((w) => w.startsWith('-'))) || (program === 'yarn' && (sub === undefined || sub === 'install') && !words.some((w) => /--frozen-lockfile|--immutable/.test(w))) || (program === 'pnpm' && sub === 'install' && !words.includes('--frozen-lockfile')))
+      return `${words.slice(0, 2).join(' ')} (not a frozen-lockfile install)`;
+    if (program && /^pip[\d.]*$/.test(program) && sub === 'install' && !words.includes('--require-hashes') && !words.some((w) => /==/.test(w)) && rest.some((w) => !w.startsWith('-')))
+      return `pip install without pinned versions or hashes`;
+    if (program === 'go' && sub === 'install' && rest.some((w) => /@latest$/.test(w))) return 'go install ...@latest';
+  }
+  return undefined;
+}
+
+const unpinnedDependencies: PostureRule = {
+  id: 'posture/unpinned-dependencies',
+  title: 'Build installs dependencies that are not pinned',
+  description:
+    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies).',
+  remediation: 'Use npm ci / yarn install --frozen-lockfile / pnpm install --frozen-lockfile, pip install --require-hashes -r requirements.txt, and pin base images by digest (FROM node:20.11.1@sha256:...).',
+  severity: 'info',
+  cwe: ['CWE-1357'],
+  tags: ['posture', 'scorecard:Pinned-Dependencies'],
+  examples: {
+    positive: [
+      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n' } },
+      { files: { Dockerfile: 'FROM node:20.11.1\n' } },
+    ],
+    negative: [
+      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n' } },
+      { files: { Dockerfile: 'FROM node:20.11.1@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f AS build\nFROM build\n' } },
+    ],
+  },
+  *check(repo) {
+    for (const { path, script, line } of ciScripts(repo)) {
+      const problem = unpinnedInstall(script);
+      if (problem) yield { path, line, message: `${path} runs ${problem}.` };
+    }
+    for (const path of [...repo.files.keys()].filter(isDockerfileName).sort()) {
+      const input = readDockerfile(repo.files.get(path)!);
+      for (const stage of input.file.stages) {
+        const image = baseImage(input, stage);
+        if (!image || image.toLowerCase() === 'scratch') continue;
+        const ref = parseImage(image);
+        if (!ref.digest && !ref.templated) yield { path, line: stage.from.line, message: `${path} builds FROM ${image} without a digest.` };
+      }
+    }
+  },
+};
+
+function yamlRoot(text: string): YNode | null {
+  return loadYaml(text).documents[0]?.root ?? null;
+}
+
+const tokenPermissions: PostureRule = {
+  id: 'posture/workflow-token-permissions',
+  title: 'Workflow does not restrict its token at the top level',
+  description:
+    'A GitHub workflow sets no top-level `permissions:`, or grants write access there. Every job then starts from the repository default (often read-write) or from write access, instead of read-only, and new jobs silently inherit it (Scorecard: Token-Permissions).',
+  remediation: 'Start every workflow with `permissions: contents: read` (or `permissions: {}`) and grant write scopes only in the jobs that need them.',
+  severity: 'low',
+  cwe: ['CWE-250'],
+  tags: ['posture', 'scorecard:Token-Permissions'],
+  examples: {
+    positive: [
+      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
+      { files: { '.github/workflows/ci.yml': 'on: push\npermissions:\n  contents: write\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
+    ],
+    negative: [{ files: { '.github/workflows/ci.yml': 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } }],
+  },
+  *check(repo) {
+    for (const path of paths(repo, WORKFLOW)) {
+      const root = yamlRoot(repo.files.get(path)!);
+      if (!isYMap(root)) continue;
+      const permissions = pair(root, 'permissions');
+      if (!permissions) {
+        yield { path, line: 1, message: `${path} has no top-level permissions: jobs start from the repository default token permissions.` };
+        continue;
+      }
+      const value = permissions.value;
+      const writes = isYScalar(value) ? (value.value === 'write-all' ? ['write-all'] : []) : isYMap(value) ? value.pairs.filter((p) => isYScalar(p.value) && p.value.value === 'write').map((p) => p.key) : [];
+      if (writes.length > 0) yield { path, line: permissions.keyLine, message: `${path} grants ${writes.join(', ')} write access to every job.`, severity: 'low' };
+    }
+  },
+};
+
+export const postureRules: readonly PostureRule[] = [
+  securityPolicy,
+  dependencyUpdates,
+  codeOwners,
+  noLockfile,
+  lockfileDrift,
+  ciScanning,
+  committedBinaries,
+  unpinnedDependencies,
+  tokenPermissions,
+];

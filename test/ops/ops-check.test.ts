@@ -1,0 +1,180 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { Command } from 'commander';
+import { register } from '../../src/cli/ops.js';
+import { UsageError } from '../../src/core/errors.js';
+import { defaultConfig } from '../../src/core/config.js';
+import { evaluate } from '../../src/ops/check.js';
+import type { Declarations } from '../../src/ops/declared.js';
+import { parseProcNet, type ListeningSocket } from '../../src/ops/sockets.js';
+import { sarifErrors } from '../helpers/schemas.js';
+import { tempTree } from '../helpers/tmp.js';
+
+const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+
+describe('/proc/net parsing', () => {
+  it('reads TCP listeners and unconnected UDP sockets, IPv4 and IPv6', () => {
+    const tcp = parseProcNet(
+      HEADER +
+        '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 1111 1 0000000000000000 100 0 0 10 0\n' +
+        '   1: 0100007F:A1B2 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 2222 1 0000000000000000 20 4 30 10 -1\n' +
+        '   2: 00000000:0017 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3333 1 0000000000000000 100 0 0 10 0\n' +
+        '   garbage\n',
+      'tcp',
+      '/proc/net/tcp',
+    );
+    assert.deepEqual(tcp.sockets.map((s) => [s.address, s.port, s.inode, s.source.line]), [
+      ['127.0.0.1', 8080, 1111, 2],
+      ['0.0.0.0', 23, 3333, 4],
+    ]);
+    assert.equal(tcp.unreadable, 1);
+    const tcp6 = parseProcNet(
+      HEADER +
+        '   0: 00000000000000000000000001000000:0277 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4444 1\n' +
+        '   1: 00000000000000000000000000000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5555 1\n' +
+        '   2: 0000000000000000FFFF00000100007F:0051 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 6666 1\n',
+      'tcp',
+      '/proc/net/tcp6',
+    );
+    assert.deepEqual(tcp6.sockets.map((s) => [s.family, s.address, s.port]), [
+      [6, '::1', 631],
+      [6, '::', 80],
+      [6, '::ffff:127.0.0.1', 81],
+    ]);
+    const udp = parseProcNet(
+      HEADER +
+        '  10: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 7777 2\n' +
+        '  11: 0100007F:D431 0100007F:0035 01 00000000:00000000 00:00000000 00000000  1000        0 8888 2\n',
+      'udp',
+      '/proc/net/udp',
+    );
+    assert.deepEqual(udp.sockets.map((s) => [s.address, s.port]), [['0.0.0.0', 53]]);
+  });
+});
+
+function socket(address: string, port: number, transport: 'tcp' | 'udp' = 'tcp'): ListeningSocket {
+  return { transport, family: address.includes(':') ? 6 : 4, address, port, inode: port, source: { file: `/proc/net/${transport}`, line: 2 } };
+}
+
+function declarations(ports: Declarations['ports']): Declarations {
+  return { root: '/project', config: defaultConfig(), ports, problems: [], filesRead: 1 };
+}
+
+describe('ops decisions', () => {
+  it('reports undeclared listeners, wider bindings and sensitive services, and leaves UDP clients alone', () => {
+    const declared = declarations([
+      { port: 6379, transport: 'tcp', address: '127.0.0.1', path: 'docker-compose.yml', line: 7, what: 'compose service cache publishes 127.0.0.1:6379:6379' },
+      { port: 8080, transport: 'any', path: 'secloop.yaml', line: 3, what: 'ops.allowedPorts' },
+    ]);
+    const inventory = {
+      sockets: [socket('0.0.0.0', 6379), socket('0.0.0.0', 8080), socket('0.0.0.0', 23), socket('127.0.0.1', 9000), socket('0.0.0.0', 40000, 'udp')],
+      missing: [],
+      unreadableProcesses: 0,
+    };
+    const { findings, warnings } = evaluate(declared, inventory, [32768, 60999]);
+    const got = findings.map((f) => `${f.ruleId} ${f.properties['port']} ${f.severity} ${f.location.path}:${f.location.startLine}`).sort();
+    assert.deepEqual(got, [
+      'ops/binding-broader-than-declared 6379 high docker-compose.yml:7',
+      'ops/sensitive-service-listening 23 critical secloop.yaml:1',
+      'ops/sensitive-service-listening 6379 high docker-compose.yml:7',
+      'ops/undeclared-listener 23 medium secloop.yaml:1',
+      'ops/undeclared-listener 9000 low secloop.yaml:1',
+    ]);
+    assert.ok(warnings.some((w) => /UDP sockets on ephemeral ports/.test(w.message)));
+  });
+});
+
+/** Runs `secloop ops check` in-process and returns its exit code and standard output. */
+async function runOpsCheck(args: string[]): Promise<{ code: number | undefined; stdout: string }> {
+  const program = new Command('secloop').exitOverride();
+  register(program);
+  let stdout = '';
+  const write = process.stdout.write.bind(process.stdout);
+  const saved = process.exitCode;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(['ops', 'check', '--quiet', ...args], { from: 'user' });
+    return { code: process.exitCode as number | undefined, stdout };
+  } finally {
+    process.stdout.write = write;
+    process.exitCode = saved;
+  }
+}
+
+function listen(host: string): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => resolve(server));
+  });
+}
+
+const portOf = (server: net.Server) => (server.address() as net.AddressInfo).port;
+
+describe('secloop ops check, end to end on this host', { skip: process.platform !== 'linux' && 'reads Linux /proc' }, () => {
+  let declaredLoopback: net.Server;
+  let undeclared: net.Server;
+  let wider: net.Server;
+  let tree: ReturnType<typeof tempTree>;
+
+  before(async () => {
+    declaredLoopback = await listen('127.0.0.1');
+    undeclared = await listen('127.0.0.1');
+    wider = await listen('0.0.0.0');
+    tree = tempTree({
+      'docker-compose.yml': [
+        'services:',
+        '  api:',
+        '    image: registry.example.org/api:1.2.3',
+        '    ports:',
+        `      - "127.0.0.1:${portOf(declaredLoopback)}:8080"`,
+        `      - "127.0.0.1:${portOf(wider)}:9090"`,
+        '',
+      ].join('\n'),
+    });
+  });
+
+  after(() => {
+    for (const server of [declaredLoopback, undeclared, wider]) server.close();
+    tree.cleanup();
+  });
+
+  it('finds the sockets this test opened, with their owner, and compares them with the compose file', async () => {
+    const { code, stdout } = await runOpsCheck(['--declared', tree.dir, '--format', 'json', '--fail-on', 'none']);
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout) as { scanners: string[]; findings: Array<{ ruleId: string; scanner: string; severity: string; location: { path: string; startLine: number }; properties: Record<string, unknown>; fingerprint: string }> };
+    assert.deepEqual(report.scanners, ['ops']);
+    const about = (server: net.Server) => report.findings.filter((f) => f.properties['port'] === portOf(server));
+
+    assert.deepEqual(about(declaredLoopback), []);
+
+    const [notDeclared, ...rest] = about(undeclared);
+    assert.equal(rest.length, 0);
+    assert.equal(notDeclared!.ruleId, 'ops/undeclared-listener');
+    assert.equal(notDeclared!.scanner, 'ops');
+    assert.equal(notDeclared!.properties['address'], '127.0.0.1');
+    assert.equal(notDeclared!.properties['pid'], process.pid);
+
+    const broader = about(wider);
+    assert.deepEqual(broader.map((f) => [f.ruleId, f.severity, f.location.path, f.location.startLine]), [['ops/binding-broader-than-declared', 'high', 'docker-compose.yml', 6]]);
+    assert.match(broader[0]!.fingerprint, /^[0-9a-f]{32}$/);
+  });
+
+  it('gates the exit status like scan, and rejects a missing --declared directory', async () => {
+    assert.equal((await runOpsCheck(['--declared', tree.dir, '--format', 'json', '--fail-on', 'high'])).code, 1);
+    await assert.rejects(() => runOpsCheck(['--declared', `${tree.dir}/missing`]), UsageError);
+  });
+
+  it('renders through the SARIF writer', async () => {
+    const { stdout } = await runOpsCheck(['--declared', tree.dir, '--format', 'sarif', '--fail-on', 'none']);
+    assert.deepEqual(sarifErrors(JSON.parse(stdout)), []);
+    const sarif = JSON.parse(stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string }> }> };
+    const ids = sarif.runs[0]!.results.map((r) => r.ruleId);
+    assert.ok(ids.includes('ops/binding-broader-than-declared'));
+    assert.ok(sarif.runs[0]!.tool.driver.rules.some((r) => r.id === 'ops/undeclared-listener'));
+  });
+});

@@ -1,0 +1,147 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { runScan } from '../../../src/engine/scan.js';
+import { writeJson } from '../../../src/report/json.js';
+import { writeSarif } from '../../../src/report/sarif.js';
+import { sarifErrors } from '../../helpers/schemas.js';
+import { classify, wantsPath } from '../../../src/scanners/iac/detect.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { allIacRules } from '../../../src/scanners/iac/platforms.js';
+import { projectRoot } from '../../helpers/paths.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+const WORKFLOW = 'on:\n  pull_request_target:\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
+const MANIFEST = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n';
+const COMPOSE = 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n';
+
+describe('iac file detection', () => {
+  it('wants configuration files by path alone', () => {
+    for (const p of ['Dockerfile', 'api.dockerfile', 'docker/Dockerfile.prod', 'Containerfile', 'main.tf', 'k8s/app.yaml', '.gitlab-ci.yml', 'deploy/pod.json'])
+      assert.ok(wantsPath(p), p);
+    for (const p of ['README.md', 'Dockerfile.md', 'src/index.ts', 'package-lock.json', 'main.tf.json', 'dockerfile-notes.txt']) assert.ok(!wantsPath(p), p);
+  });
+
+  it('recognises files by name, and by content where names are not conventional', () => {
+    assert.equal(classify('api.dockerfile', 'FROM x'), 'dockerfile');
+    assert.equal(classify('Dockerfile.prod', 'FROM x'), 'dockerfile');
+    assert.equal(classify('ci/checks.yml', WORKFLOW), 'github-actions');
+    assert.equal(classify('.github/workflows/x.yml', 'name: x\n'), 'github-actions');
+    assert.equal(classify('deploy/anything.yaml', MANIFEST), 'kubernetes');
+    assert.equal(classify('deploy/pod.json', '{"apiVersion": "v1", "kind": "Pod"}'), 'kubernetes');
+    assert.equal(classify('stack.yml', COMPOSE), 'compose');
+    assert.equal(classify('compose.override.yaml', 'services: {}\n'), 'compose');
+    assert.equal(classify('ci/build.gitlab-ci.yml', 'build:\n  script: [make]\n'), 'gitlab-ci');
+    assert.equal(classify('.github/actions/setup/action.yml', 'name: setup\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n'), 'github-actions');
+    assert.equal(classify('action.yml', 'name: js\nruns:\n  using: node20\n  main: index.js\n'), undefined);
+    assert.equal(classify('config/app.yaml', 'server:\n  port: 8080\n'), undefined);
+    assert.equal(classify('package.json', '{"name": "x"}'), undefined);
+  });
+});
+
+describe('iac scanner', () => {
+  it('scans files with unconventional names and reports each finding on its line', async () => {
+    const tree = tempTree({
+      'ci/checks.yml': WORKFLOW,
+      'api.dockerfile': 'FROM node:20.11\nUSER root\n',
+      'Dockerfile.prod': 'FROM node:latest\nUSER node\n',
+      'deploy/app.yaml': MANIFEST,
+      'stack.yml': COMPOSE,
+    });
+    try {
+      const result = await runScan({ target: tree.dir, scannerSet: [iacScanner] });
+      const at = (rule: string) => result.findings.filter((f) => f.ruleId === rule).map((f) => `${f.location.path}:${f.location.startLine}`);
+      assert.deepEqual(at('iac/gha-template-injection'), ['ci/checks.yml:7']);
+      assert.deepEqual(at('iac/dockerfile-root-user'), ['api.dockerfile:2']);
+      assert.deepEqual(at('iac/dockerfile-image-latest'), ['Dockerfile.prod:1']);
+      assert.deepEqual(at('iac/k8s-privileged-container'), ['deploy/app.yaml:10']);
+      assert.deepEqual(at('iac/compose-privileged'), ['stack.yml:4']);
+      const finding = result.findings.find((f) => f.ruleId === 'iac/k8s-privileged-container')!;
+      assert.equal(finding.scanner, 'iac');
+      assert.deepEqual(finding.properties, { platform: 'kubernetes', resource: 'Pod/p container c' });
+      assert.ok(finding.fix?.summary);
+      assert.ok(finding.owasp.length > 0);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('turns bad input into warnings with file and line, and keeps scanning', async () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const tree = tempTree({
+      'bad.yaml': 'apiVersion: v1\nkind: Pod\nspec: [1, 2\n',
+      'bomb.yaml': `apiVersion: v1\nkind: ConfigMap\n${bomb.join('\n')}\n`,
+      'broken.tf': 'resource "aws_s3_bucket" "a" {\n  acl = "public-read"\n}\nresource "x" "y" {\n  oops = \n}\n',
+      'docker-compose.yml': 'services: [\n',
+      'Dockerfile': 'FROM alpine:3.20\nRUN <<EOF\nunterminated\n',
+      'fine/Dockerfile': 'FROM alpine:latest\n',
+    });
+    try {
+      const result = await runScan({ target: tree.dir, scannerSet: [iacScanner] });
+      const warned = result.warnings.map((w) => `${w.path}:${w.line ?? '?'}`);
+      assert.ok(warned.some((w) => w.startsWith('bad.yaml:')), warned.join(' '));
+      assert.ok(result.warnings.some((w) => w.path === 'bomb.yaml' && /alias bomb/.test(w.message)));
+      assert.ok(warned.includes('broken.tf:5'), warned.join(' '));
+      assert.ok(warned.some((w) => w.startsWith('docker-compose.yml:')));
+      assert.ok(result.warnings.some((w) => w.path === 'Dockerfile' && /never closed/.test(w.message)));
+      assert.ok(result.warnings.every((w) => w.scanner === 'iac'));
+      // The blocks before the syntax error and the other files are still analysed.
+      assert.ok(result.findings.some((f) => f.ruleId === 'iac/tf-aws-s3-public-acl' && f.location.startLine === 2));
+      assert.ok(result.findings.some((f) => f.ruleId === 'iac/dockerfile-image-latest' && f.location.path === 'fine/Dockerfile'));
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('never prints the secrets it finds', async () => {
+    const secret = 'Zq8!rT3vW9xLp2Kd';
+    const tree = tempTree({ 'docker-compose.yml': `services:\n  db:\n    image: postgres:16.3\n    environment:\n      POSTGRES_PASSWORD: ${secret}\n` });
+    try {
+      const result = await runScan({ target: tree.dir, scannerSet: [iacScanner] });
+      assert.ok(result.findings.some((f) => f.ruleId === 'iac/compose-secret-in-environment'));
+      const json = writeJson(result);
+      assert.ok(!json.includes(secret));
+      const excerpt = [...result.excerpts.values()].flatMap((e) => e.lines).join('\n');
+      assert.ok(excerpt.includes('POSTGRES_PASSWORD') && !excerpt.includes(secret));
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('reports the planted problems of the demo app', async () => {
+    const result = await runScan({ target: path.join(projectRoot, 'examples', 'vulnerable-app'), scannerSet: [iacScanner] });
+    const got = new Set(result.findings.map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`));
+    for (const expected of [
+      'Dockerfile:1 iac/dockerfile-image-latest',
+      'Dockerfile:1 iac/dockerfile-no-user',
+      'Dockerfile:4 iac/dockerfile-curl-pipe-shell',
+      'Dockerfile:8 iac/dockerfile-chmod-world-writable',
+      'Dockerfile:10 iac/dockerfile-sensitive-port',
+      'docker-compose.yml:4 iac/compose-privileged',
+      'docker-compose.yml:8 iac/compose-docker-socket',
+      'docker-compose.yml:6 iac/compose-port-all-interfaces',
+      'docker-compose.yml:15 iac/compose-sensitive-port',
+      'docker-compose.yml:13 iac/compose-image-latest',
+      'docker-compose.yml:20 iac/compose-host-network',
+      '.github/workflows/pr.yml:13 iac/gha-untrusted-checkout',
+      '.github/workflows/pr.yml:17 iac/gha-template-injection',
+      '.github/workflows/pr.yml:14 iac/gha-unpinned-action',
+    ])
+      assert.ok(got.has(expected), `missing ${expected}`);
+    assert.deepEqual(sarifErrors(JSON.parse(writeSarif(result))), []);
+  });
+
+  it('publishes a rule doc for every rule, with unique ids and enough rules per platform', () => {
+    const docs = iacScanner.rules();
+    assert.equal(new Set(docs.map((d) => d.id)).size, docs.length);
+    const perPlatform = new Map<string, number>();
+    for (const rule of allIacRules()) perPlatform.set(rule.platform, (perPlatform.get(rule.platform) ?? 0) + 1);
+    assert.ok(perPlatform.get('dockerfile')! >= 20);
+    assert.ok(perPlatform.get('kubernetes')! >= 25);
+    assert.ok(perPlatform.get('compose')! >= 12);
+    assert.ok(perPlatform.get('github-actions')! >= 12);
+    assert.ok(perPlatform.get('gitlab-ci')! >= 5);
+    assert.ok(perPlatform.get('terraform')! >= 25);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { effectiveWords, parseShell, pipeToShellOffsets, programOf } from '../../../src/scanners/iac/shell.js';
+
+describe('shell reader', () => {
+  it('splits pipelines and commands, keeping quotes and substitutions in their words', () => {
+    const pipelines = parseShell(`A=1 sudo -u app echo "a | b" && curl -s 'x;y' | sh; echo $(date | tr a b)`);
+    assert.equal(pipelines.length, 3);
+    assert.equal(programOf(pipelines[0]![0]!), 'echo');
+    assert.deepEqual(effectiveWords(pipelines[0]![0]!).map((w) => w.text), ['echo', 'a | b']);
+    assert.equal(pipelines[1]!.length, 2);
+    assert.equal(pipelines[1]![0]!.words[2]!.text, 'x;y');
+    assert.equal(pipelines[2]![0]!.words[1]!.text, '$(date | tr a b)');
+  });
+
+  it('finds remote code piped into interpreters, and only that', () => {
+    const yes = [
+      'curl -fsSL https://example.org/i.sh | sh',
+      'wget -qO- https://example.org/i.sh | sudo bash -s -- --yes',
+      'curl https://example.org/i.py | python3 -',
+      'sh -c "$(curl -fsSL https://example.org/i.sh)"',
+      'bash <(curl -s https://example.org/i.sh)',
+    ];
+    const no = ['curl -o i.sh https://example.org/i.sh && sh i.sh', 'curl https://example.org/a.json | jq .', 'echo curl | sh', 'curl https://x | tee out | grep a'];
+    for (const script of yes) assert.ok(pipeToShellOffsets(script).length > 0, script);
+    for (const script of no) assert.deepEqual(pipeToShellOffsets(script), [], script);
+  });
+});

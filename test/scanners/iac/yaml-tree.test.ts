@@ -1,0 +1,33 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { get, loadYaml, pair, plain, text } from '../../../src/scanners/iac/yaml/tree.js';
+
+describe('bounded YAML tree', () => {
+  it('keeps lines of keys and values across documents and expands merge keys', () => {
+    const result = loadYaml('a: 1\n---\nbase: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\n');
+    assert.equal(result.documents.length, 2);
+    const second = result.documents[1]!.root;
+    assert.equal(pair(second, 'use')!.keyLine, 6);
+    assert.deepEqual(plain(get(second, 'use')), { y: 3, x: 1 });
+    assert.equal(pair(get(second, 'use'), 'x')!.keyLine, 4);
+    assert.equal(text(get(result.documents[0]!.root, 'a')), '1');
+  });
+
+  it('turns an alias bomb into a problem instead of exhausting memory', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const started = performance.now();
+    const result = loadYaml(levels.join('\n'));
+    assert.ok(performance.now() - started < 5000);
+    assert.equal(result.documents.length, 0);
+    assert.match(result.problems[0]!.message, /alias bomb or huge document/);
+  });
+
+  it('reports invalid YAML with its line and refuses oversize input', () => {
+    const bad = loadYaml('a: 1\nb: [1, 2\nc: 3\n');
+    assert.ok(bad.problems.length > 0);
+    assert.ok(bad.problems[0]!.line >= 2);
+    const big = loadYaml('a: 1\n', { maxChars: 3, maxNodes: 10 });
+    assert.match(big.problems[0]!.message, /larger than/);
+  });
+});

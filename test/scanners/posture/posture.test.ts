@@ -1,0 +1,73 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { checkRepo, postureScanner } from '../../../src/scanners/posture/index.js';
+import { repoOf } from '../../../src/scanners/posture/rule.js';
+import { postureRules } from '../../../src/scanners/posture/rules.js';
+import { commitAll, initRepo, tempTree } from '../../helpers/tmp.js';
+import { writeSarif } from '../../../src/report/sarif.js';
+import { sarifErrors } from '../../helpers/schemas.js';
+
+describe('every posture rule fires on its positive examples and stays quiet on its negative ones', () => {
+  for (const rule of postureRules) {
+    it(rule.id, () => {
+      assert.ok(rule.id.startsWith('posture/'));
+      assert.ok(['low', 'info'].includes(rule.severity), 'posture findings are low or info');
+      assert.ok(rule.examples.positive.length >= 1 && rule.examples.negative.length >= 1);
+      assert.ok(rule.description.length > 40 && rule.remediation.length > 20);
+      rule.examples.positive.forEach((example, k) => {
+        const hits = checkRepo(repoOf(example), [rule]);
+        assert.ok(hits.length > 0, `positive example ${k + 1} did not fire`);
+        for (const hit of hits) assert.ok(hit.location.path && hit.location.startLine >= 1);
+      });
+      rule.examples.negative.forEach((example, k) => {
+        assert.deepEqual(checkRepo(repoOf(example), [rule]).map((h) => h.message), [], `negative example ${k + 1} fired`);
+      });
+    });
+  }
+});
+
+describe('posture scanner', () => {
+  it('checks a repository end to end, binaries from git included, on the right lines', async () => {
+    const tree = tempTree({
+      'README.md': '# app\n',
+      'package.json': '{\n  "name": "app",\n  "dependencies": {\n    "express": "^4.19.0"\n  }\n}\n',
+      'package-lock.json': '{"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.18.2"}}}}\n',
+      'tools/helper.exe': 'MZ\u0000\u0000binary',
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          npm install\n          npm test\n',
+    });
+    try {
+      initRepo(tree.dir);
+      commitAll(tree.dir, 'initial');
+      const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
+      const got = result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort();
+      assert.deepEqual(got, [
+        'posture/ci-missing-security-scans .github/workflows/ci.yml:1',
+        'posture/committed-binary tools/helper.exe:1',
+        'posture/lockfile-out-of-sync package.json:4',
+        'posture/no-codeowners README.md:1',
+        'posture/no-dependency-update-tool README.md:1',
+        'posture/no-security-policy README.md:1',
+        'posture/unpinned-dependencies .github/workflows/ci.yml:7',
+        'posture/workflow-token-permissions .github/workflows/ci.yml:1',
+      ]);
+      assert.ok(result.findings.every((f) => f.scanner === 'posture' && (f.severity === 'low' || f.severity === 'info')));
+      assert.deepEqual(sarifErrors(JSON.parse(writeSarif(result))), []);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('runs only the file-level checks when the scan root is below the repository top', async () => {
+    const tree = tempTree({ 'README.md': '# top\n', 'sub/package.json': '{"dependencies": {"a": "1.0.0"}}\n', 'sub/package-lock.json': '{"lockfileVersion": 3, "packages": {"": {}}}' });
+    try {
+      initRepo(tree.dir);
+      commitAll(tree.dir, 'initial');
+      const result = await runScan({ target: `${tree.dir}/sub`, scannerSet: [postureScanner] });
+      assert.deepEqual(result.findings.map((f) => f.ruleId), ['posture/lockfile-out-of-sync']);
+      assert.ok(result.warnings.some((w) => /not the top of the git repository/.test(w.message)));
+    } finally {
+      tree.cleanup();
+    }
+  });
+});
