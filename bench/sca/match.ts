@@ -20,23 +20,15 @@ import type { OsvRecord } from '../../src/scanners/sca/osv/types.js';
 import { sharedDataPath } from '../../test/helpers/paths.js';
 import type { Bench, BenchArgs } from '../types.js';
 import { cli, measure, table } from '../util.js';
+import { seededRandom } from '../../test/helpers/random.js';
 
 const PACKAGE_COUNT = 1000;
 const KNOWN_SHARE = 0.6;
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 1,000 package versions: 60% named in the database, the rest invented; fixed seed. */
 function syntheticPackages(known: Array<{ ecosystem: Ecosystem; name: string }>): PackageQuery[] {
-  const next = random(20240601);
+  const next = seededRandom(20240601);
   const packages: PackageQuery[] = [];
   for (let i = 0; i < PACKAGE_COUNT; i++) {
     const version = `${Math.floor(next() * 4)}.${Math.floor(next() * 30)}.${Math.floor(next() * 20)}`;

@@ -17,16 +17,8 @@ import type { LockfileResult } from '../../src/scanners/sca/model.js';
 import { projectRoot } from '../../test/helpers/paths.js';
 import type { Bench, BenchArgs } from '../types.js';
 import { measure, table } from '../util.js';
+import { seededRandom } from '../../test/helpers/random.js';
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   packageJson: string;
@@ -40,7 +32,7 @@ interface Generated {
  * installs nested under the dependent. Dev flags follow reachability from production roots.
  */
 export function generateNpmProject(count: number, seed = 20240611): Generated {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const name = (i: number): string => (i % 7 === 3 ? `@bench/pkg-${i}` : `pkg-${i}`);
   const version = (i: number): string => `1.${i % 13}.${i % 5}`;
   const integrity = (n: string, v: string): string => `sha512-${createHash('sha512').update(`${n}@${v}`).digest('base64')}`;

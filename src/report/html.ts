@@ -42,7 +42,7 @@ main{padding:16px 24px;max-width:1400px}
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin-bottom:16px}.card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;min-width:90px}
 .card b{display:block;font-size:22px}.panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px;margin-bottom:16px}
 .panel{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px}.panel h2{font-size:14px;margin:0 0 8px}
-.bar{display:flex;align-items:center;gap:8px;margin:3px 0}.bar span.l{width:190px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-size:12px}
+.bar{display:flex;align-items:center;gap:8px;margin:3px 0}.bar span.l{flex:0 0 230px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-size:12px}
 .bar span.b{height:12px;border-radius:2px;background:#57606a}.bar span.n{font-size:12px;color:#57606a}
 .filters{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}.filters input,.filters select{padding:5px 8px;border:1px solid #d0d7de;border-radius:6px}
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d0d7de}th,td{text-align:left;padding:6px 8px;border-top:1px solid #d8dee4;vertical-align:top}

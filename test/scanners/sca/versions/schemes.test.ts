@@ -10,24 +10,15 @@ import {
   type VersionSchemeId,
 } from '../../../../src/scanners/sca/versions/index.js';
 import { goToSemver } from '../../../../src/scanners/sca/versions/go.js';
+import { seededRandom } from '../../../helpers/random.js';
 
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(next: () => number, items: readonly T[]): T {
   return items[Math.floor(next() * items.length)]!;
 }
 
 function sampleSemvers(count: number): string[] {
-  const next = random(7);
+  const next = seededRandom(7);
   const labels = ['alpha', 'beta', 'rc', '0', '1', '2', '10', 'x-y', 'A', 'a1'];
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
