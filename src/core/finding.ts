@@ -50,6 +50,11 @@ export interface Finding {
 export type ScannerFinding = Omit<Finding, 'fingerprint' | 'owasp'> & {
   owasp?: string[];
   fingerprintKey?: string;
+  /**
+   * The location is in content the scan root no longer holds (a blob in git history):
+   * the pipeline must not read the file at that path for excerpts or suppressions.
+   */
+  outsideWorkingTree?: boolean;
 };
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };

@@ -16,9 +16,13 @@ export function secretHash(secret: string): string {
 /** Replaces every registered secret in text with its redacted form. */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** One alternation of every secret, longest first; rebuilt only after new secrets arrive. */
+  private pattern: RegExp | null = null;
 
   add(secret: string): void {
-    if (secret.length >= 4) this.secrets.add(secret);
+    if (secret.length < 4 || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    this.pattern = null;
   }
 
   get size(): number {
@@ -27,11 +31,15 @@ export class Redactor {
 
   redact(text: string): string {
     if (this.secrets.size === 0) return text;
-    let result = text;
     // Longest first, so that a secret containing another is replaced whole.
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      if (result.includes(secret)) result = result.split(secret).join(redactSecret(secret));
-    }
-    return result;
+    this.pattern ??= new RegExp(
+      [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'),
+      'g',
+    );
+    return text.replace(this.pattern, (secret) => redactSecret(secret));
   }
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

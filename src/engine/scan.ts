@@ -290,23 +290,26 @@ async function postProcess(
 
   for (const [filePath, list] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const file = files.get(filePath);
-    const text = file ? await file.text() : null;
-    const lines = text?.split('\n') ?? [];
-    const suppressions: InlineSuppression[] = text ? parseSuppressions(text) : [];
-    const lineText = (n: number): string => lines[n - 1] ?? '';
+    const text = file && list.some((f) => !f.outsideWorkingTree) ? await file.text() : null;
+    const fileLines = text?.split('\n') ?? [];
+    const fileSuppressions: InlineSuppression[] = text ? parseSuppressions(text) : [];
 
+    const linesOf = (f: ScannerFinding): string[] => (f.outsideWorkingTree ? [] : fileLines);
+    const lineText = (f: ScannerFinding, n: number): string => linesOf(f)[n - 1] ?? '';
     const fingerprints = fingerprintAll(
       list.map((f) => ({
         ruleId: f.ruleId,
         path: filePath,
-        key: f.fingerprintKey ?? normaliseLine(lineText(f.location.startLine)),
+        key: f.fingerprintKey ?? normaliseLine(lineText(f, f.location.startLine)),
         line: f.location.startLine,
         ...(f.location.startColumn !== undefined ? { column: f.location.startColumn } : {}),
       })),
     );
     const occurrences = new Map<string, number>();
     list.forEach((scannerFinding, i) => {
-      const { fingerprintKey: _key, ...rest } = scannerFinding;
+      const { fingerprintKey: _key, outsideWorkingTree: _outside, ...rest } = scannerFinding;
+      const lines = linesOf(scannerFinding);
+      const suppressions = scannerFinding.outsideWorkingTree ? [] : fileSuppressions;
       const finding: Finding = {
         ...rest,
         owasp: scannerFinding.owasp ?? owaspFor(scannerFinding.cwe),
@@ -314,7 +317,9 @@ async function postProcess(
         message: redactor.redact(scannerFinding.message),
       };
       findings.push(finding);
-      const normalised = normaliseLine(lineText(finding.location.startLine));
+      const normalised = scannerFinding.outsideWorkingTree
+        ? (scannerFinding.fingerprintKey ?? finding.fingerprint)
+        : normaliseLine(lineText(scannerFinding, finding.location.startLine));
       const occurrence = occurrences.get(normalised) ?? 0;
       occurrences.set(normalised, occurrence + 1);
       lineHashes.set(finding.fingerprint, lineHash(normalised, occurrence));

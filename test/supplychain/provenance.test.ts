@@ -24,6 +24,7 @@ function repository(): { dir: string; cleanup: () => void; commit: string } {
   writeFileSync(path.join(dir, 'src', 'app.ts'), 'export const answer = 42;\n');
   writeFileSync(path.join(dir, '.gitignore'), 'dist/\nkeys/\n*.jsonl\n');
   git(dir, 'init', '-q');
+  // secloop-ignore secrets/basic-auth-url -- fake credential: the test checks provenance strips it
   git(dir, 'remote', 'add', 'origin', 'https://builder:s3cr3t-token@example.org/team/app.git');
   git(dir, 'add', '.');
   git(dir, 'commit', '-q', '-m', 'initial');

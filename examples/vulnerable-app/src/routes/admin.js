@@ -3,6 +3,8 @@ const express = require('express');
 
 const router = express.Router();
 const settings = {};
+// Hard-coded token for the deploy bot.
+const GITHUB_TOKEN = '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';
 
 function merge(target, source) {
   for (const key of Object.keys(source)) {
@@ -27,4 +29,4 @@ router.get('/calc', (req, res) => {
   res.json({ result: eval(req.query.expr) });
 });
 
-module.exports = { router };
+module.exports = { router, GITHUB_TOKEN };

@@ -1,0 +1,194 @@
+import {
+  ALNUM,
+  BASE64URL,
+  DIGITS,
+  HEX,
+  LOWER,
+  UPPER,
+  base64Of,
+  discordBotToken,
+  githubToken,
+  jwt,
+  mixed,
+  npmToken,
+  pypiToken,
+  uuid,
+  type Rng,
+} from '../fake-credentials.js';
+
+/**
+ * Credential types planted in the accuracy corpus: how to make a value with the real
+ * structure, which names it usually goes by, and which detectors count as finding it.
+ */
+export interface CredentialSpec {
+  type: string;
+  /** Detector ids (without "secrets/") that count as a correct finding. */
+  accept: readonly string[];
+  /** Typical variable names (SCREAMING_SNAKE; renderers derive other cases). */
+  names: readonly string[];
+  value(rng: Rng): string;
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const BECH32 = 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
+
+function humanPassword(rng: Rng): string {
+  const words = ['Winter', 'Harbor', 'Falcon', 'Copper', 'Meadow', 'Orbit', 'Lantern', 'Cedar', 'Marble', 'Tundra', 'Velvet', 'Quartz'];
+  const symbols = ['!', '#', '$', '%', '&', '*', '@', '?', '+'];
+  return rng.pick([
+    () => `${rng.pick(words)}${rng.pick(words).toLowerCase()}${rng.digits(2)}${rng.pick(symbols)}`,
+    () => `${rng.pick(words)}-${rng.digits(4)}-${rng.pick(words).toLowerCase()}`,
+    () => mixed(rng, ALNUM, 12 + rng.int(8)),
+    () => `${mixed(rng, ALNUM, 8)}${rng.pick(symbols)}${mixed(rng, ALNUM, 5)}`,
+  ])();
+}
+
+export const PASSWORD_ACCEPT = [
+  'password-in-dotenv', 'password-in-properties', 'password-in-ini', 'password-in-yaml', 'password-in-json',
+  'password-in-terraform', 'password-in-xml', 'password-in-dockerfile', 'password-in-code',
+];
+
+export const CREDENTIALS: readonly CredentialSpec[] = [
+  { type: 'aws-access-key-id', accept: ['aws-access-key-id', 'aws-access-key'], names: ['AWS_ACCESS_KEY_ID', 'AWS_KEY_ID'], value: (r) => 'AKIA' + r.string(BASE32, 16) },
+  {
+    type: 'aws-secret-access-key',
+    accept: ['aws-secret-access-key', 'aws-access-key'],
+    names: ['AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY'],
+    value: (r) => mixed(r, ALNUM + '/+', 40),
+  },
+  { type: 'gcp-api-key', accept: ['gcp-api-key'], names: ['GOOGLE_API_KEY', 'MAPS_API_KEY', 'FIREBASE_API_KEY'], value: (r) => 'AIza' + mixed(r, ALNUM + '-_', 35) },
+  { type: 'gcp-oauth-client-secret', accept: ['gcp-oauth-client-secret'], names: ['GOOGLE_CLIENT_SECRET'], value: (r) => 'GOCSPX-' + mixed(r, ALNUM + '-_', 28) },
+  {
+    type: 'azure-storage-account-key',
+    accept: ['azure-storage-account-key'],
+    names: ['AZURE_STORAGE_KEY', 'STORAGE_ACCOUNT_KEY'],
+    value: (r) => base64Of(r, 64),
+  },
+  {
+    type: 'azure-ad-client-secret',
+    accept: ['azure-ad-client-secret'],
+    names: ['AZURE_CLIENT_SECRET', 'ENTRA_CLIENT_SECRET'],
+    value: (r) => mixed(r, ALNUM, 3) + r.string(DIGITS, 1) + 'Q~' + mixed(r, ALNUM + '_~.-', 34),
+  },
+  { type: 'github-pat', accept: ['github-pat'], names: ['GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_PAT'], value: (r) => githubToken(r, 'ghp_') },
+  {
+    type: 'github-fine-grained-pat',
+    accept: ['github-fine-grained-pat'],
+    names: ['GITHUB_TOKEN', 'GH_PAT'],
+    value: (r) => `github_pat_${mixed(r, ALNUM, 22)}_${mixed(r, ALNUM, 59)}`,
+  },
+  { type: 'github-oauth-token', accept: ['github-oauth-token'], names: ['GITHUB_OAUTH_TOKEN'], value: (r) => githubToken(r, 'gho_') },
+  { type: 'github-app-token', accept: ['github-app-token'], names: ['GITHUB_APP_TOKEN', 'INSTALLATION_TOKEN'], value: (r) => githubToken(r, r.pick(['ghu_', 'ghs_'] as const)) },
+  { type: 'gitlab-pat', accept: ['gitlab-pat'], names: ['GITLAB_TOKEN', 'CI_PRIVATE_TOKEN'], value: (r) => 'glpat-' + mixed(r, ALNUM + '-_', 20) },
+  { type: 'gitlab-runner-token', accept: ['gitlab-runner-token'], names: ['RUNNER_TOKEN'], value: (r) => 'glrt-' + mixed(r, ALNUM + '-_', 20) },
+  { type: 'gitlab-deploy-token', accept: ['gitlab-deploy-token'], names: ['DEPLOY_TOKEN'], value: (r) => 'gldt-' + mixed(r, ALNUM + '-_', 20) },
+  { type: 'bitbucket-app-password', accept: ['bitbucket-app-password'], names: ['BITBUCKET_APP_PASSWORD'], value: (r) => 'ATBB' + mixed(r, ALNUM, 32) },
+  {
+    type: 'atlassian-api-token',
+    accept: ['atlassian-api-token'],
+    names: ['JIRA_API_TOKEN', 'CONFLUENCE_TOKEN'],
+    value: (r) => 'ATATT3' + mixed(r, ALNUM + '-_', 180) + '=' + r.string('0123456789ABCDEF', 8),
+  },
+  { type: 'npm-access-token', accept: ['npm-access-token'], names: ['NPM_TOKEN', 'NODE_AUTH_TOKEN'], value: (r) => npmToken(r) },
+  { type: 'pypi-token', accept: ['pypi-token'], names: ['PYPI_TOKEN', 'TWINE_PASSWORD'], value: (r) => pypiToken(r) },
+  { type: 'rubygems-api-key', accept: ['rubygems-api-key'], names: ['GEM_HOST_API_KEY'], value: (r) => 'rubygems_' + r.string(HEX, 48) },
+  { type: 'nuget-api-key', accept: ['nuget-api-key'], names: ['NUGET_API_KEY'], value: (r) => 'oy2' + mixed(r, LOWER + DIGITS, 43) },
+  { type: 'dockerhub-token', accept: ['dockerhub-token'], names: ['DOCKERHUB_TOKEN', 'DOCKER_PASSWORD'], value: (r) => 'dckr_pat_' + mixed(r, ALNUM + '-_', 27) },
+  { type: 'pulumi-access-token', accept: ['pulumi-access-token'], names: ['PULUMI_ACCESS_TOKEN'], value: (r) => 'pul-' + r.string(HEX, 40) },
+  {
+    type: 'terraform-cloud-token',
+    accept: ['terraform-cloud-token'],
+    names: ['TFE_TOKEN', 'TF_API_TOKEN'],
+    value: (r) => `${mixed(r, LOWER + DIGITS, 14)}.atlasv1.${mixed(r, ALNUM + '-_', 67)}`,
+  },
+  {
+    type: 'slack-bot-token',
+    accept: ['slack-bot-token'],
+    names: ['SLACK_BOT_TOKEN', 'SLACK_TOKEN'],
+    value: (r) => `xoxb-${r.digits(12)}-${r.digits(13)}-${mixed(r, ALNUM, 24)}`,
+  },
+  {
+    type: 'slack-user-token',
+    accept: ['slack-user-token'],
+    names: ['SLACK_USER_TOKEN'],
+    value: (r) => `xoxp-${r.digits(12)}-${r.digits(12)}-${r.digits(13)}-${r.string(HEX, 32)}`,
+  },
+  {
+    type: 'slack-app-token',
+    accept: ['slack-app-token'],
+    names: ['SLACK_APP_TOKEN'],
+    value: (r) => `xapp-1-A${r.string(UPPER + DIGITS, 10)}-${r.digits(13)}-${r.string(HEX, 64)}`,
+  },
+  {
+    type: 'slack-webhook-url',
+    accept: ['slack-webhook-url'],
+    names: ['SLACK_WEBHOOK_URL', 'ALERTS_WEBHOOK'],
+    value: (r) => `https://hooks.slack.com/services/T${r.string(UPPER + DIGITS, 8)}/B${r.string(UPPER + DIGITS, 10)}/${mixed(r, ALNUM, 24)}`,
+  },
+  { type: 'discord-bot-token', accept: ['discord-bot-token'], names: ['DISCORD_TOKEN', 'DISCORD_BOT_TOKEN'], value: (r) => discordBotToken(r) },
+  {
+    type: 'discord-webhook-url',
+    accept: ['discord-webhook-url'],
+    names: ['DISCORD_WEBHOOK_URL'],
+    value: (r) => `https://discord.com/api/webhooks/${r.digits(18)}/${mixed(r, ALNUM + '-_', 68)}`,
+  },
+  { type: 'telegram-bot-token', accept: ['telegram-bot-token'], names: ['TELEGRAM_BOT_TOKEN'], value: (r) => `${r.digits(10)}:AA${mixed(r, ALNUM + '-_', 33)}` },
+  { type: 'stripe-secret-key', accept: ['stripe-secret-key'], names: ['STRIPE_SECRET_KEY', 'STRIPE_API_KEY'], value: (r) => 'sk_live_' + mixed(r, ALNUM, 24 + r.int(75)) },
+  { type: 'stripe-test-secret-key', accept: ['stripe-test-secret-key'], names: ['STRIPE_TEST_KEY'], value: (r) => 'sk_test_' + mixed(r, ALNUM, 24) },
+  { type: 'stripe-restricted-key', accept: ['stripe-restricted-key'], names: ['STRIPE_RESTRICTED_KEY'], value: (r) => 'rk_live_' + mixed(r, ALNUM, 24) },
+  { type: 'stripe-webhook-secret', accept: ['stripe-webhook-secret'], names: ['STRIPE_WEBHOOK_SECRET'], value: (r) => 'whsec_' + mixed(r, ALNUM, 32) },
+  { type: 'shopify-access-token', accept: ['shopify-access-token'], names: ['SHOPIFY_ACCESS_TOKEN'], value: (r) => 'shpat_' + r.string(HEX, 32) },
+  { type: 'shopify-shared-secret', accept: ['shopify-shared-secret'], names: ['SHOPIFY_API_SECRET'], value: (r) => 'shpss_' + r.string(HEX, 32) },
+  { type: 'square-access-token', accept: ['square-access-token'], names: ['SQUARE_ACCESS_TOKEN'], value: (r) => 'sq0atp-' + mixed(r, ALNUM + '-_', 22) },
+  { type: 'twilio-api-key', accept: ['twilio-api-key'], names: ['TWILIO_API_KEY'], value: (r) => 'SK' + r.string(HEX, 32) },
+  { type: 'twilio-auth-token', accept: ['twilio-auth-token'], names: ['TWILIO_AUTH_TOKEN'], value: (r) => mixed(r, HEX, 32) },
+  {
+    type: 'sendgrid-api-key',
+    accept: ['sendgrid-api-key'],
+    names: ['SENDGRID_API_KEY'],
+    value: (r) => `SG.${mixed(r, ALNUM + '-_', 22)}.${mixed(r, ALNUM + '-_', 43)}`,
+  },
+  { type: 'mailgun-api-key', accept: ['mailgun-api-key'], names: ['MAILGUN_API_KEY'], value: (r) => 'key-' + mixed(r, HEX, 32) },
+  { type: 'mailchimp-api-key', accept: ['mailchimp-api-key'], names: ['MAILCHIMP_API_KEY'], value: (r) => `${mixed(r, HEX, 32)}-us${1 + r.int(20)}` },
+  {
+    type: 'openai-api-key',
+    accept: ['openai-api-key'],
+    names: ['OPENAI_API_KEY'],
+    value: (r) => `sk-proj-${mixed(r, ALNUM + '-_', 74)}T3BlbkFJ${mixed(r, ALNUM + '-_', 74)}`,
+  },
+  { type: 'anthropic-api-key', accept: ['anthropic-api-key'], names: ['ANTHROPIC_API_KEY'], value: (r) => `sk-ant-api03-${mixed(r, ALNUM + '-_', 93)}AA` },
+  { type: 'huggingface-token', accept: ['huggingface-token'], names: ['HF_TOKEN', 'HUGGINGFACE_TOKEN'], value: (r) => 'hf_' + mixed(r, UPPER + LOWER, 34) },
+  { type: 'datadog-api-key', accept: ['datadog-api-key'], names: ['DD_API_KEY', 'DATADOG_API_KEY'], value: (r) => mixed(r, HEX, 32) },
+  { type: 'newrelic-user-api-key', accept: ['newrelic-user-api-key'], names: ['NEW_RELIC_API_KEY'], value: (r) => 'NRAK-' + mixed(r, UPPER + DIGITS, 27) },
+  { type: 'newrelic-license-key', accept: ['newrelic-license-key'], names: ['NEW_RELIC_LICENSE_KEY'], value: (r) => r.string(HEX, 36) + 'NRAL' },
+  {
+    type: 'sentry-dsn',
+    accept: ['sentry-dsn'],
+    names: ['SENTRY_DSN'],
+    value: (r) => `https://${r.string(HEX, 32)}@o${r.digits(6)}.ingest.sentry.io/${r.digits(7)}`,
+  },
+  { type: 'sentry-auth-token', accept: ['sentry-auth-token'], names: ['SENTRY_AUTH_TOKEN'], value: (r) => 'sntryu_' + r.string(HEX, 64) },
+  { type: 'heroku-api-key', accept: ['heroku-api-key'], names: ['HEROKU_API_KEY'], value: (r) => uuid(r) },
+  { type: 'digitalocean-token', accept: ['digitalocean-token'], names: ['DIGITALOCEAN_TOKEN', 'DO_TOKEN'], value: (r) => 'dop_v1_' + r.string(HEX, 64) },
+  { type: 'cloudflare-api-token', accept: ['cloudflare-api-token'], names: ['CLOUDFLARE_API_TOKEN', 'CF_API_TOKEN'], value: (r) => mixed(r, ALNUM + '-_', 40) },
+  { type: 'vault-token', accept: ['vault-token'], names: ['VAULT_TOKEN'], value: (r) => 'hvs.' + mixed(r, ALNUM + '-_', 91) },
+  { type: 'doppler-token', accept: ['doppler-token'], names: ['DOPPLER_TOKEN'], value: (r) => 'dp.st.' + mixed(r, ALNUM, 43) },
+  { type: 'age-secret-key', accept: ['age-secret-key'], names: ['SOPS_AGE_KEY'], value: (r) => 'AGE-SECRET-KEY-1' + r.string(BECH32, 58) },
+  { type: 'jwt', accept: ['jwt'], names: ['SERVICE_JWT', 'API_BEARER_TOKEN'], value: (r) => jwt(r) },
+  {
+    type: 'grafana-token',
+    accept: ['grafana-token'],
+    names: ['GRAFANA_TOKEN'],
+    value: (r) => `glsa_${mixed(r, ALNUM, 32)}_${r.string(HEX, 8)}`,
+  },
+  { type: 'groq-api-key', accept: ['groq-api-key'], names: ['GROQ_API_KEY'], value: (r) => 'gsk_' + mixed(r, ALNUM, 52) },
+  { type: 'password', accept: PASSWORD_ACCEPT, names: ['DB_PASSWORD', 'SMTP_PASSWORD', 'REDIS_PASSWORD', 'ADMIN_PASSWORD', 'MYSQL_PASSWORD'], value: humanPassword },
+  {
+    type: 'generic-secret',
+    accept: ['generic-secret-assignment'],
+    names: ['PAYMENTS_API_KEY', 'INTERNAL_API_TOKEN', 'WEBHOOK_SECRET', 'SESSION_SECRET', 'PARTNER_API_KEY', 'ENCRYPTION_KEY'],
+    value: (r) => mixed(r, r.pick([ALNUM, HEX, BASE64URL]), r.pick([24, 32, 40, 48])),
+  },
+];
+
+export { humanPassword };

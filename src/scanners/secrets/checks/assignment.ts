@@ -1,0 +1,82 @@
+import { characterClasses, entropyFloor, shannonEntropy } from './entropy.js';
+import { isPlaceholder } from './placeholders.js';
+
+/**
+ * Judging `name = value` pairs found by the password and generic detectors: is the name
+ * really the holder of a secret, and is the value a literal secret rather than a
+ * reference, a label or a placeholder?
+ */
+
+/** Words of names that hold something about a secret (its length, label, file, id), not the secret itself. */
+const NOT_SECRET_WORDS = new Set(
+  (
+    'hash hashed digest salt policy policies pattern regex regexp rule rules length len min max minimum maximum ' +
+    'strength label placeholder prompt hint message msg text title error err field input form reset forgot change ' +
+    'changed confirm confirmation updated last type mode required visible show hide toggle icon url uri path file ' +
+    'dir env var param column col attr name count enabled enable disable disabled prefix suffix format ref id arn ' +
+    'header cookie timeout provider store manager endpoint issuer audience algorithm alg scope scopes limit size ' +
+    'index version csrf xsrf page cancel cancellation address lifetime ttl template sample example dummy fake mock ' +
+    'test tests location helper'
+  ).split(' '),
+);
+const NOT_SECRET_STEMS = ['expir', 'valid', 'verif', 'retr', 'encod', 'generat'];
+
+export function isSecretHoldingName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return !words.some((word) => NOT_SECRET_WORDS.has(word) || NOT_SECRET_STEMS.some((stem) => word.startsWith(stem)));
+}
+
+/** A literal value that is a reference or a template rather than the secret. */
+function isReference(value: string): boolean {
+  return (
+    /^[!&*|>]/.test(value) || // YAML tags, anchors, aliases, block scalars
+    /^[A-Za-z_$][\w$.]*\(/.test(value) || // function calls
+    /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths
+    /\\[xu][0-9A-Fa-f]{2}/.test(value) || // string escapes: source text, not a value
+    /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || // the name of an environment variable
+    /^[a-z]+(?:[_-][a-z]+)+$/.test(value) || // snake_case or kebab-case words
+    /^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) || // camelCase words
+    /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || // paths
+    /:\/\//.test(value) || // URLs (credentials in URLs have their own detectors)
+    /^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value) || // e-mail addresses
+    /^%[-\d.]*[sdifr]$|^\{\d*\}$|^\?$|^:\w+$/.test(value) // format directives and bind parameters
+  );
+}
+
+/** Passwords: humans write them, so entropy is low; what matters is that it is a literal. */
+export function isLikelyPassword(value: string, name: string): boolean {
+  if (!isSecretHoldingName(name)) return false;
+  if (value.length < 6 || value.length > 200 || /\s/.test(value)) return false;
+  if (isPlaceholder(value) || isReference(value)) return false;
+  if (/^(?:\d+|true|false|null|none|nil|undefined)$/i.test(value)) return false;
+  return characterClasses(value) >= 2 || (value.length >= 12 && shannonEntropy(value) >= 3);
+}
+
+/**
+ * Prefixes of formats that have their own detector. A value that starts like one of them
+ * but was not reported by that detector is malformed (truncated, a bad checksum, a
+ * placeholder), so the generic detector stays quiet about it too.
+ */
+const KNOWN_TOKEN_PREFIX =
+  /^(?:AKIA|ASIA|AIza|GOCSPX-|gh[pousr]_|github_pat_|glpat-|glptt-|glrt-|gldt-|gloas-|ATBB|ATATT|ATCTT|npm_|pypi-|rubygems_|oy2|dckr_|pul-|xox[abpre]|xapp-|[sr]k_(?:live|test)_|whsec_|shp(?:at|ca|pa|ss)_|sq0(?:atp|csp)-|SG\.|sk-|hf_|api_org_|gsk_|NRAK-|NRII-|sntry[su]_|glsa_|glc_|HRKU-|do[opr]_v1_|v1\.0-|hv[sbr]\.|dp\.(?:pt|st|ct|sa|scim|audit)\.|ops_|AGE-SECRET-KEY-|\d{8,10}:AA)/;
+
+/** Tokens and keys under a generic name: they must look generated. */
+export function isLikelyToken(value: string, name: string): boolean {
+  if (!isSecretHoldingName(name)) return false;
+  if (value.length < 16 || value.length > 500 || /\s/.test(value)) return false;
+  if (isPlaceholder(value) || isReference(value)) return false;
+  if (KNOWN_TOKEN_PREFIX.test(value)) return false;
+  if (/^eyJ|^-----BEGIN|^pk_(?:live|test)_|^0x[0-9a-fA-F]{40}$/.test(value)) return false;
+  if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(value)) return false;
+  if (/^v?\d+(?:\.\d+)+/.test(value) || /^\d{4}-\d{2}-\d{2}/.test(value)) return false;
+  const hasDigit = /\d/.test(value);
+  const hasLetter = /[A-Za-z]/.test(value);
+  const mixedCase = /[a-z]/.test(value) && /[A-Z]/.test(value);
+  if (!hasLetter) return false;
+  if (!hasDigit && !(mixedCase && value.length >= 24)) return false;
+  return shannonEntropy(value) >= entropyFloor(value);
+}

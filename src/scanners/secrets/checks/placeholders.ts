@@ -1,0 +1,69 @@
+/**
+ * Values that stand for a secret without being one: template variables, environment
+ * lookups, documentation markers, masked values. Test fixtures and docs are full of
+ * them, and a finding for each would bury the real leaks.
+ */
+
+/** Whole values (compared in lower case, quotes and surrounding punctuation removed). */
+const PLACEHOLDER_VALUES = new Set(
+  (
+    'changeme change_me change-me changeit password passwd pass pwd secret secrets token apikey api_key api-key key ' +
+    'example sample dummy test testing tests placeholder redacted removed hidden masked none null nil undefined ' +
+    'true false yes no on off empty blank todo fixme tbd xxx required optional string value default ' +
+    'admin root guest user username postgres mysql mongo redis rabbitmq guest123 letmein mypassword ' +
+    'yourpassword your_password your-password yoursecret your_secret yourtoken your_token secretpassword ' +
+    'password1 password123 pass123 passw0rd p@ssw0rd p@ssword 123456 12345678 123456789 qwerty foobar foo bar baz ' +
+    'mysecret mysecretpassword supersecret secret123 s3cr3t notasecret not-a-secret'
+  ).split(' '),
+);
+
+/** Substrings that mark a placeholder wherever they occur (lower case). */
+const PLACEHOLDER_MARKERS = [
+  'example', 'xxxx', '****', '••', '...', '…', 'changeme', 'change_me', 'change-me', 'changethis', 'placeholder',
+  'dummy', 'sample', 'your_', 'your-', 'yourpass', 'yoursecret', 'yourtoken', 'yourkey', 'insert', 'replace_',
+  'replace-', 'replaceme', 'redacted', 'fixme', 'todo', '${', '{{', '}}', '%(', '#{', '$(', '%{',
+  'process.env', 'import.meta.env', 'os.environ', 'os.getenv', 'getenv(', 'environ[', 'env[', 'env(', 'env.',
+  'system.getenv', 'secrets.', 'vault:', 'ssm:', 'arn:aws', 'fake', 'mock', 'not_a_real', 'not-a-real',
+  'notreal', 'invalid', 'do-not-use', 'enc[', 'sha256:', 'sha512-', 'sha1-',
+];
+
+/** A run of one character this long is a mask or a filler, not randomness. */
+const MAX_REPEAT = 6;
+const SEQUENCES = ['0123456789', 'abcdefghijklmnopqrstuvwxyz', '9876543210', 'qwertyuiop', 'asdfghjkl'];
+
+export function isPlaceholder(value: string): boolean {
+  const trimmed = value.trim().replace(/^["'`]+|["'`,;]+$/g, '');
+  if (trimmed === '') return true;
+  const lower = trimmed.toLowerCase();
+  if (PLACEHOLDER_VALUES.has(lower)) return true;
+  for (const marker of PLACEHOLDER_MARKERS) if (lower.includes(marker)) return true;
+  // Variable references and format directives: $VAR, %s, :param, @param, &anchor, *alias.
+  if (/^[$%:@&*]/.test(trimmed) && !/^[$%:@&*][^A-Za-z_{(]/.test(trimmed)) return true;
+  // <token>, <your-api-key>, [password]
+  if (/<[^<>\s]*>|^\[[^\]]*\]$/.test(trimmed)) return true;
+  if (isPasswordHash(trimmed)) return true;
+  if (hasLongRun(trimmed)) return true;
+  for (const sequence of SEQUENCES) if (hasSequence(lower, sequence, 8)) return true;
+  return false;
+}
+
+function hasLongRun(value: string): boolean {
+  let run = 1;
+  for (let i = 1; i < value.length; i++) {
+    run = value[i] === value[i - 1] ? run + 1 : 1;
+    if (run >= MAX_REPEAT) return true;
+  }
+  return false;
+}
+
+function hasSequence(value: string, sequence: string, length: number): boolean {
+  for (let start = 0; start + length <= sequence.length; start++) {
+    if (value.includes(sequence.slice(start, start + length))) return true;
+  }
+  return false;
+}
+
+/** A stored password hash (crypt, bcrypt, argon2, scrypt, PBKDF2) is not the password. */
+export function isPasswordHash(value: string): boolean {
+  return /^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[-\w]*|[156])\$/.test(value) || /^\{(?:SSHA|SHA|CRYPT|PBKDF2)[^}]*\}/i.test(value);
+}

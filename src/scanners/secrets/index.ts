@@ -1,0 +1,145 @@
+import type { ScannerFinding } from '../../core/finding.js';
+import type { Scanner, ScanContext } from '../scanner.js';
+import type { WorkspaceFile } from '../../workspace/files.js';
+import { Allowlist } from './allowlist.js';
+import type { Detector } from './detector.js';
+import { detectorById } from './detectors.js';
+import type { SecretMatch } from './engine/scan-bytes.js';
+import { matchHash, ruleDoc, toFinding, valuesToRedact, type CommitOrigin } from './findings.js';
+import { scanHistory } from './history.js';
+import { DETECTORS } from './rules/index.js';
+import { scanFileBytes, type FileScanResult } from './scan-file.js';
+import { verifyFindings, type PendingVerification } from './verify/index.js';
+import { defaultWorkerCount, scanInParallel, shouldUseWorkers } from './workers/pool.js';
+
+const RULES = DETECTORS.map(ruleDoc);
+
+export const secretsScanner: Scanner = {
+  id: 'secrets',
+  description: `Leaked credentials (${DETECTORS.length} detectors: cloud, VCS, registry and SaaS tokens, private keys, passwords in config and code), optionally across the whole git history`,
+  // Every file: lockfiles, configs and docs leak credentials too. Binary files are
+  // recognised when read (WorkspaceFile.text() returns null) and recorded as skipped.
+  wants: () => true,
+  rules: () => RULES,
+  scan: scanSecrets,
+};
+
+interface Reported {
+  finding: ScannerFinding;
+  detector: Detector;
+  match: SecretMatch;
+  hash: string;
+}
+
+async function* scanSecrets(ctx: ScanContext): AsyncGenerator<ScannerFinding> {
+  const allowlist = new Allowlist(ctx.config.secrets.allowlist);
+  for (const problem of allowlist.problems) ctx.warn({ message: problem });
+  const reported: Reported[] = [];
+  const report = (match: SecretMatch, path: string, origin?: CommitOrigin): Reported | null => {
+    const hash = matchHash(match);
+    if (!allowlist.empty && (allowlist.allows(match.secret) || (match.pair && allowlist.allows(match.pair.secret)))) return null;
+    for (const value of valuesToRedact(match)) ctx.registerSecret(value);
+    const detector = detectorById(match.detectorId);
+    const entry = { finding: toFinding(match, path, detector, origin), detector, match, hash };
+    reported.push(entry);
+    return entry;
+  };
+
+  const filesByPath = new Map(ctx.files.map((file) => [file.path, file]));
+  for await (const results of workingTreeResults(ctx)) {
+    for (const result of results) {
+      ctx.progress.tick();
+      if (result.skipped) {
+        // Let the workspace record the binary or unreadable file once, as for every scanner.
+        await filesByPath.get(result.path)?.text();
+        continue;
+      }
+      for (const match of result.matches) report(match, result.path);
+    }
+  }
+
+  if (ctx.options.history) await addHistory(ctx, reported, report);
+  if (ctx.options.verify) await verifyFindings(reported.map(pendingVerification));
+
+  reported.sort((a, b) => compareLocations(a.finding, b.finding));
+  for (const { finding } of reported) yield finding;
+}
+
+/** Large trees are scanned on every core (worker threads read the files themselves); small ones here. */
+async function* workingTreeResults(ctx: ScanContext): AsyncGenerator<FileScanResult[]> {
+  if (shouldUseWorkers(ctx.files)) {
+    try {
+      yield* scanInParallel(ctx.files, { workers: defaultWorkerCount(), signal: ctx.signal });
+      return;
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      ctx.warn({ message: `secret scanning threads failed (${(error as Error).message.split('\n')[0]}); scanning in one thread` });
+    }
+  }
+  for (const file of ctx.files) {
+    if (ctx.signal.aborted) return;
+    yield [await scanInProcess(file)];
+  }
+}
+
+async function scanInProcess(file: WorkspaceFile): Promise<FileScanResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await file.read();
+  } catch {
+    return { path: file.path, matches: [], skipped: 'unreadable' };
+  }
+  return scanFileBytes(file.path, bytes);
+}
+
+/**
+ * History adds the secrets that the working tree no longer shows, each once, at the commit
+ * that introduced it; a working-tree finding whose secret is also in history is not repeated
+ * but gets that commit (properties.commit, commitDate, inHead) so the developer knows since
+ * when it has been exposed.
+ */
+async function addHistory(ctx: ScanContext, reported: Reported[], report: (match: SecretMatch, path: string, origin?: CommitOrigin) => Reported | null): Promise<void> {
+  if (!ctx.git) {
+    ctx.warn({ message: '--history needs a git repository; the scan root is not in one, so history was not scanned' });
+    return;
+  }
+  let history;
+  try {
+    history = await scanHistory(ctx);
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    ctx.warn({ message: `history was not scanned: ${(error as Error).message}` });
+    return;
+  }
+  const inWorkingTree = new Set(reported.map((entry) => entry.hash));
+  for (const entry of reported) {
+    const origin = history.introducedBy.get(entry.hash);
+    if (origin) Object.assign(entry.finding.properties, { commit: origin.commit, commitDate: origin.commitDate, inHead: origin.inHead });
+  }
+  for (const found of history.findings) {
+    if (inWorkingTree.has(matchHash(found.match))) continue;
+    const entry = report(found.match, found.path, found.origin);
+    if (entry) entry.finding.outsideWorkingTree = true;
+  }
+}
+
+function pendingVerification(entry: Reported): PendingVerification {
+  return {
+    finding: entry.finding,
+    detector: entry.detector,
+    secret: entry.match.secret,
+    ...(entry.match.pair ? { pair: entry.match.pair.secret } : {}),
+  };
+}
+
+function compareLocations(a: ScannerFinding, b: ScannerFinding): number {
+  const pa = a.location.path;
+  const pb = b.location.path;
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return (
+    a.location.startLine - b.location.startLine ||
+    (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0) ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (String(a.properties['commit'] ?? '') < String(b.properties['commit'] ?? '') ? -1 : 1)
+  );
+}

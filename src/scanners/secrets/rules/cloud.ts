@@ -1,0 +1,101 @@
+import type { Detector } from '../detector.js';
+import { looksRandom } from '../checks/entropy.js';
+import { namedValue, prefixed, revoke } from './common.js';
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+export const cloudDetectors: Detector[] = [
+  {
+    id: 'heroku-api-key',
+    title: 'Heroku API key',
+    secretType: 'Heroku API key',
+    description: 'A Heroku API key (a UUID) assigned to a Heroku key name, or in .netrc for api.heroku.com. It deploys code, reads config vars (the apps\' other secrets) and scales dynos.',
+    remediation: revoke('API key', 'Heroku Dashboard > Account settings > API Key > Regenerate, or `heroku authorizations:revoke`'),
+    severity: 'high',
+    confidence: 'medium',
+    keywords: ['heroku'],
+    windowLines: { before: 0, after: 2, maxChars: 1000 },
+    pattern: new RegExp(
+      `${namedValue('heroku[\\w.-]{0,20}?(?:api[_.-]?key|key|token|auth)', UUID).source}|api\\.heroku\\.com\\s+login\\s+\\S+\\s+password\\s+(?<secret2>${UUID})`,
+      'gi',
+    ),
+    check: (secret) => looksRandom(secret.replace(/-/g, ''), 2),
+    examples: {
+      positive: ['HEROKU_API_KEY=44bd88c5-829b-4f4c-a7da-ea5042e08b4e', { path: '.netrc', text: 'machine api.heroku.com\n  login ops@acme.example.org\n  password fa5e128e-ef8f-4740-8e03-ed0969380754\n' }],
+      negative: ['HEROKU_API_KEY=00000000-0000-0000-0000-000000000000', 'HEROKU_APP_ID=44bd88c5-829b-4f4c-a7da-ea5042e08b4e', 'HEROKU_API_KEY=$(heroku auth:token)'],
+    },
+  },
+  {
+    id: 'heroku-platform-key',
+    title: 'Heroku platform API key',
+    secretType: 'Heroku platform API key',
+    description: 'A Heroku API key in the prefixed format (HRKU-). It deploys code and reads config vars of every app the account reaches.',
+    remediation: revoke('key', 'Heroku Dashboard > Account settings > API Key, or `heroku authorizations:revoke`'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['HRKU-'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('HRKU-', '[A-Za-z0-9_-]{60}'),
+    check: (secret) => looksRandom(secret.slice(7), 3),
+    examples: {
+      positive: ['HEROKU_API_KEY=HRKU-AADDmuLaiSpvWd9QCU88YXBMYpmC012kTVBvRXzgZI0oc5J9Ya--9RaMo-5v', "api_key: 'HRKU-AAxcMnVbE83IYRasZvpoRtbpyfCCORmeJpXG_k_vNciLtfYdKFyQ1bvYVLFA'"],
+      negative: ['HEROKU_API_KEY=HRKU-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'HEROKU_API_KEY=HRKU-...', 'Keys start with HRKU-.'],
+    },
+  },
+  {
+    id: 'digitalocean-token',
+    title: 'DigitalOcean token',
+    secretType: 'DigitalOcean token',
+    description: 'A DigitalOcean personal access (dop_v1_), OAuth (doo_v1_) or refresh (dor_v1_) token. It creates, reads and destroys droplets, databases, volumes and DNS of the team.',
+    remediation: revoke('token', 'DigitalOcean control panel > API > Tokens'),
+    severity: 'critical',
+    confidence: 'high',
+    keywords: ['dop_v1_', 'doo_v1_', 'dor_v1_'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>do[opr]_v1_[a-f0-9]{64})(?![A-Za-z0-9_-])/g,
+    check: (secret) => looksRandom(secret.slice(7), 2),
+    examples: {
+      positive: ['DIGITALOCEAN_TOKEN=dop_v1_39c691c8a076db50558ffeeac5682fb400a79af6da4a265a9457a09eb3591d7b', 'do_token = "dop_v1_e318b7a1e804d887bc2584011e3d0e928cb50ad8a1b2f78ffc30cc2bcbed59b8"'],
+      negative: ['DIGITALOCEAN_TOKEN=dop_v1_0000000000000000000000000000000000000000000000000000000000000000', 'DIGITALOCEAN_TOKEN=dop_v1_...', 'DIGITALOCEAN_TOKEN=dop_v1_<token>'],
+    },
+  },
+  {
+    id: 'cloudflare-api-token',
+    title: 'Cloudflare API token or global API key',
+    secretType: 'Cloudflare API credential',
+    description: 'A Cloudflare API token (40 characters) or global API key (37 hex) assigned to a Cloudflare key name. Tokens change DNS, WAF and Workers within their scope; the global key controls the whole account.',
+    remediation: revoke('token or key', 'Cloudflare dashboard > My Profile > API Tokens (roll the Global API Key there too)'),
+    severity: 'critical',
+    confidence: 'medium',
+    keywords: ['cloudflare', 'cf_api', 'cf-api', 'cf.api', 'cfapi', 'cf_token', 'cf_key', 'cf_auth'],
+    pattern: namedValue('(?:cloudflare|cf)[\\w.-]{0,20}?(?:api[_.-]?)?(?:token|key|auth)', '[A-Za-z0-9_-]{40}|[a-f0-9]{37}'),
+    check: (secret) => (secret.length === 37 ? looksRandom(secret, 2) : looksRandom(secret, 3)),
+    examples: {
+      positive: ['CLOUDFLARE_API_TOKEN=vsRbgplgJZKA--0lHM80w9qe3XgtqhmkQJwskvkL', 'CF_API_KEY: "7c853965afff1ad7bce266afcb4040f73c123"'],
+      negative: ['CLOUDFLARE_API_TOKEN=${{ secrets.CLOUDFLARE_API_TOKEN }}', 'CLOUDFLARE_ZONE_ID=023e105f4ecef8ad9ca31a8372d0c353', 'CLOUDFLARE_API_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'],
+    },
+  },
+  {
+    id: 'cloudflare-origin-ca-key',
+    title: 'Cloudflare Origin CA key',
+    secretType: 'Cloudflare Origin CA key',
+    description: 'A Cloudflare Origin CA key (v1.0-...). It issues and revokes origin certificates for the account\'s zones.',
+    remediation: revoke('key', 'Cloudflare dashboard > My Profile > API Tokens > Origin CA Key > Change'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['v1.0-'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9])(?<secret>v1\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9])/g,
+    check: (secret) => looksRandom(secret.slice(30), 2),
+    examples: {
+      positive: [
+        'CF_ORIGIN_CA_KEY=v1.0-3aa423e9fe1949b948b6e043-d1f1d1e50f01f58b3fa527280a2249501bace6b9543ed828802b2f06bcd83cef9a075ea318c2b45c226f50e1b9190baf4c75516c8590dcfce277bcdc6fbcafd1ef2be2ad063e0d6f89',
+        'origin_ca_key = "v1.0-82c338ee237e799ad88a92f4-3c929565191848ffca9f745b72ab8e8fa77f6eb9230da72cef7a8fe3c2a5fc375c923d0e093487437b255385dc243b499c6e4a388ec5a348cabcc61ab5473ea0c98da2cc6ae0781cad"',
+      ],
+      negative: ['version: v1.0-beta', 'CF_ORIGIN_CA_KEY=v1.0-...', 'CF_ORIGIN_CA_KEY=v1.0-3aa423e9fe1949b948b6e043'],
+    },
+  },
+];

@@ -1,0 +1,92 @@
+import type { Detector } from '../detector.js';
+import { isLikelyPassword, isLikelyToken } from '../checks/assignment.js';
+import { separatorVariants } from './common.js';
+
+const NAME_WORDS =
+  'secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key|signing[_.-]?key|encryption[_.-]?key|' +
+  'master[_.-]?key|passphrase';
+
+/**
+ * Values of secret-looking names (secret, token, api_key, ...) in any syntax. Only
+ * values that look generated pass: length, entropy, letters and digits, no placeholder,
+ * no reference. Specific detectors win over this one on the same text.
+ */
+export const genericDetectors: Detector[] = [
+  {
+    id: 'generic-secret-assignment',
+    title: 'Hard-coded secret',
+    secretType: 'secret',
+    description:
+      'A random-looking literal assigned to a name such as secret, token, api_key or private_key, in code or configuration. ' +
+      'It is probably a credential of a service that has no detector of its own; anyone with the file can use it.',
+    remediation:
+      'Find out which service issued the value and revoke or rotate it there, then read it at run time from the environment ' +
+      'or a secret manager. If it is not a secret (a public id, a test value), suppress the finding with a reason.',
+    severity: 'medium',
+    confidence: 'low',
+    keywords: ['secret', 'token', 'passphrase', ...separatorVariants(['api', 'access', 'auth', 'private', 'signing', 'encryption', 'master'], 'key')],
+    anchor: 'name',
+    pattern: new RegExp(
+      `(?<![A-Za-z0-9_$.-])["'\`]?(?<name>[A-Za-z0-9_$.-]{0,40}?(?:${NAME_WORDS})[A-Za-z0-9_.-]{0,30})["'\`\\]]?\\s{0,3}(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*)?(?::=|=>|=|:)\\s{0,3}(?:[rbuRBU]|@)?` +
+        `(?:"(?<secret>[^"\\\\\\s]{16,500})"|'(?<secret2>[^'\\\\\\s]{16,500})'|\`(?<secret3>(?:[^\`\\\\\\s$]|\\$(?!\\{)){16,500})\`|(?<secret4>[^\\s"'\`,;)}\\]#<]{16,500}))`,
+      'gi',
+    ),
+    context: (match) => {
+      const unquoted = match.groups['secret4'];
+      if (unquoted !== undefined && ['code', 'json', 'terraform', 'xml'].includes(match.kind)) return false;
+      const value = unquoted ?? match.groups['secret'] ?? match.groups['secret2'] ?? match.groups['secret3'] ?? '';
+      return isLikelyToken(value, match.groups['name'] ?? '');
+    },
+    priority: 1,
+    examples: {
+      positive: [
+        { path: '.env', text: 'PAYMENTS_API_KEY=QwoGM9pcW8KQHlAZzSW97VMAaIe44Hir\n' },
+        { path: 'src/client.ts', text: "export const client = new Acme({ apiKey: 'Ec5o9QmPuFXQQEbuW3a5PUIQJBsZXhMS' });\n" },
+        { path: 'config/secrets.yml', text: 'production:\n  secret_key_base: 8c1f0e9d2b7a6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e\n' },
+        { path: 'app/settings.py', text: 'SECRET_KEY = "x7$kq2!m9vz@w4p#n8r^t6y&b3c*e1f5"\n' },
+      ],
+      negative: [
+        { path: 'src/app.ts', text: 'const token = await getToken(); const apiKey = config.apiKey;\n' },
+        { path: '.env.example', text: 'API_KEY=your-api-key-here\nSECRET_KEY=<generate with openssl rand -hex 32>\n' },
+        { path: 'package-lock.json', text: '"integrity": "sha512-QwoGM9pcW8KQHlAZzSW97VMAaIe44HirEc5o9QmPuFXQQEbuW3a5PUIQJBsZXhMS==",\n' },
+        { path: 'k8s/deploy.yaml', text: 'secretName: payments-api-credentials\naccess_key_id: 3f2504e0-4f89-41d3-9a0c-0305e82c3301\n' },
+        { path: 'src/lexer.js', text: 'const tokenType = "punctuator"; tokens: TOKEN_TYPES_BY_NAME,\n' },
+        { path: 'config.yaml', text: 'secret_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\ntoken_url: https://auth.example.org/oauth/token\n' },
+      ],
+    },
+  },
+  {
+    id: 'authorization-header',
+    title: 'Credential in an Authorization header',
+    secretType: 'HTTP authorization credential',
+    description:
+      'A literal bearer token or basic-auth credential in an Authorization header (curl commands, HTTP client code, ' +
+      'request collections). It authenticates to that API as its owner.',
+    remediation:
+      'Revoke the token or change the password at the service it belongs to, and build the header at run time from the environment.',
+    severity: 'high',
+    confidence: 'medium',
+    keywords: ['authorization'],
+    anchor: 'keyword',
+    pattern:
+      /authorization["']?\s{0,3}[:=,]\s{0,3}["'`]?(?<scheme>Bearer|Basic|Token|Bot)\s+(?<secret>[A-Za-z0-9._~+/-]{16,1000}={0,2})(?![A-Za-z0-9._~+/=-])/gi,
+    context: (match) => {
+      const value = match.groups['secret'] ?? '';
+      if (match.groups['scheme']?.toLowerCase() !== 'basic') return isLikelyToken(value, 'token');
+      const decoded = /^([^:\s]+):(.+)$/.exec(Buffer.from(value, 'base64').toString('utf8'));
+      return decoded !== null && isLikelyPassword(decoded[2]!, 'password');
+    },
+    priority: 4,
+    examples: {
+      positive: [
+        'curl -H "Authorization: Bearer QwoGM9pcW8KQHlAZzSW97VMAaIe44Hir" https://api.example.org/v2/orders',
+        "const headers = { Authorization: 'Basic ZGVwbG95OlkxQ1RqOXlSNzlSeUpXRWw=' };",
+      ],
+      negative: [
+        'curl -H "Authorization: Bearer $API_TOKEN" https://api.example.org/v2/orders',
+        "headers: { Authorization: `Bearer ${token}` }",
+        'Authorization: Basic dXNlcjpwYXNzd29yZA==',
+      ],
+    },
+  },
+];

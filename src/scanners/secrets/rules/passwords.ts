@@ -1,0 +1,230 @@
+import type { Detector, MatchInfo } from '../detector.js';
+import type { FileKind } from '../file-kind.js';
+import { isLikelyPassword } from '../checks/assignment.js';
+import { CHANGE_PASSWORD } from './common.js';
+
+/**
+ * Passwords assigned in configuration files and code, one detector per syntax so that
+ * each pattern stays readable and each can be tuned (or turned off) on its own.
+ */
+
+/** A name containing password/passwd/passphrase, or pass/pwd as a word of it (DB_PASS, but not bypass). */
+const NAME = '[A-Za-z0-9_.$-]{0,40}?(?:password|passwd|passphrase|(?<![A-Za-z])(?:pwd|pass)(?![a-z]))[A-Za-z0-9_.-]{0,30}';
+const CODE_NAME = '[A-Za-z0-9_$.]{0,40}?(?:password|passwd|passphrase)[A-Za-z0-9_]{0,30}';
+const QUOTED = `"(?<secret>[^"\\\\\\r\\n]{1,200})"|'(?<secret2>[^'\\\\\\r\\n]{1,200})'`;
+const CONFIG_KEYWORDS = ['pass', 'pwd'];
+
+function passwordDetector(
+  id: string,
+  where: string,
+  kinds: FileKind[],
+  pattern: RegExp,
+  examples: Detector['examples'],
+  keywords: string[] = CONFIG_KEYWORDS,
+  extra: Partial<Detector> = {},
+): Detector {
+  return {
+    id,
+    title: `Hard-coded password in ${where}`,
+    secretType: 'password',
+    description:
+      `A literal password assigned to a password-like name in ${where}. Anyone who can read the file (every clone, fork, ` +
+      'backup, CI log and container image of it) can log in with it. Placeholders, variable references and hashes are ignored.',
+    remediation: CHANGE_PASSWORD,
+    severity: 'high',
+    confidence: 'medium',
+    keywords,
+    kinds,
+    pattern,
+    context: (match) => isLikelyPassword(secretGroup(match), match.groups['name'] ?? match.groups['name2'] ?? ''),
+    priority: 6,
+    examples,
+    ...extra,
+  };
+}
+
+/** The value the engine will report, for the name-aware context check. */
+function secretGroup(match: MatchInfo): string {
+  for (const [key, value] of Object.entries(match.groups)) if (key.startsWith('secret') && value !== undefined) return value;
+  return '';
+}
+
+export const passwordDetectors: Detector[] = [
+  passwordDetector(
+    'password-in-dotenv',
+    '.env files and shell scripts',
+    ['env'],
+    new RegExp(
+      `^[ \\t]*(?:export[ \\t]+)?(?<name>${NAME})[ \\t]*=[ \\t]*(?:${QUOTED}|(?<secret3>[^\\s"'#;&|$\`][^\\s"'#;&|\`]{0,199}))`,
+      'gim',
+    ),
+    {
+      positive: [{ path: '.env', text: 'DB_HOST=db.internal\nDB_PASSWORD=Tr7vQ2mX9pLk\n' }, { path: 'deploy/prod.env', text: 'export SMTP_PASS="h4GZq8Wm2sNc!"\n' }],
+      negative: [
+        { path: '.env.example', text: 'DB_PASSWORD=changeme\nSMTP_PASS=\n' },
+        { path: '.env', text: 'DB_PASSWORD=${VAULT_DB_PASSWORD}\nDB_PASSWORD_FILE=/run/secrets/db_password\n' },
+        { path: 'scripts/run.sh', text: 'PASSWORD=$(cat /run/secrets/pw)\nBYPASS_CACHE=true1234\n' },
+      ],
+    },
+  ),
+  passwordDetector(
+    'password-in-properties',
+    '.properties files',
+    ['properties'],
+    new RegExp(`^[ \\t]*(?<name>${NAME})[ \\t]*[=:][ \\t]*(?<secret>[^\\s#!][^\\s]{0,199})`, 'gim'),
+    {
+      positive: [
+        { path: 'src/main/resources/application.properties', text: 'spring.datasource.username=orders\nspring.datasource.password=Xk29vLq7pR4z\n' },
+        { path: 'conf/mail.properties', text: 'mail.smtp.password: Zq81mTn6wPa3\n' },
+      ],
+      negative: [
+        { path: 'application.properties', text: 'spring.datasource.password=${DB_PASSWORD}\n' },
+        { path: 'application.properties', text: 'security.password.min-length=12\nlogin.password.label=Password\n' },
+        { path: 'application-test.properties', text: 'spring.datasource.password=\n' },
+      ],
+    },
+  ),
+  passwordDetector(
+    'password-in-ini',
+    'INI, TOML, .cfg/.conf and .netrc files',
+    ['ini'],
+    new RegExp(
+      `^[ \\t]*(?<name>${NAME})[ \\t]*[=:][ \\t]*(?:${QUOTED}|(?<secret3>[^\\s"'#;][^\\s#;]{0,199}))|^[ \\t]*(?:machine[ \\t]+\\S+[ \\t]+)?(?:login[ \\t]+\\S+[ \\t]+)?(?<name2>password)[ \\t]+(?<secret4>\\S{1,200})`,
+      'gim',
+    ),
+    {
+      positive: [
+        { path: 'config/my.cnf', text: '[client]\nuser = backup\npassword = Vb7nQ3kLp9Xs\n' },
+        { path: 'pyproject.toml', text: '[tool.acme.db]\npassword = "Hq5wT8zR2mLn"\n' },
+        { path: '.netrc', text: 'machine ftp.acme.internal login mirror password p9Lk2Qz7Vw4X\n' },
+      ],
+      negative: [
+        { path: 'setup.cfg', text: '[db]\npassword = %(DB_PASSWORD)s\n' },
+        { path: 'config.ini', text: '; password = your-password-here\npassword_min_length = 12\n' },
+        { path: 'config.toml', text: 'password = ""\n' },
+      ],
+    },
+  ),
+  passwordDetector(
+    'password-in-yaml',
+    'YAML files',
+    ['yaml'],
+    new RegExp(
+      `^[ \\t]*(?:-[ \\t]+)?["']?(?<name>${NAME})["']?[ \\t]*(?::[ \\t]+|=)(?:${QUOTED}|(?<secret3>[^\\s"'#|>!&*{[][^\\s#]{0,199}))`,
+      'gim',
+    ),
+    {
+      positive: [
+        { path: 'config.yaml', text: 'database:\n  host: db.internal\n  password: Mn3vB8xQ1zKt\n' },
+        { path: 'docker-compose.yml', text: 'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=Rt6pW2nXq9Lz\n' },
+        { path: 'k8s/values.yaml', text: 'smtp:\n  pass: "Gh4kZ8vN1qPs"\n' },
+      ],
+      negative: [
+        { path: '.github/workflows/ci.yml', text: 'with:\n  password: ${{ secrets.REGISTRY_PASSWORD }}\n' },
+        { path: 'config.yaml', text: 'password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\npasswordPolicy: strict\n' },
+        { path: 'k8s/deploy.yaml', text: 'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password\n' },
+      ],
+    },
+  ),
+  passwordDetector(
+    'password-in-json',
+    'JSON files',
+    ['json'],
+    new RegExp(`"(?<name>${NAME})"\\s*:\\s*"(?<secret>[^"\\\\\\r\\n]{1,200})"`, 'gi'),
+    {
+      positive: [
+        { path: 'config/production.json', text: '{\n  "db": { "user": "orders", "password": "Lp4vX9qZ2mTk" }\n}' },
+        { path: 'appsettings.json', text: '{"Smtp": {"Host": "mail.acme.internal", "Password": "Qn8zR3wLx6Vp"}}' },
+      ],
+      negative: [
+        { path: 'config/default.json', text: '{ "password": "" , "passwordMinLength": 12 }' },
+        { path: 'i18n/en.json', text: '{ "password": "Password", "forgotPassword": "Forgot your password?" }' },
+        { path: 'config/custom-environment-variables.json', text: '{ "db": { "password": "DB_PASSWORD" } }' },
+      ],
+    },
+  ),
+  passwordDetector(
+    'password-in-terraform',
+    'Terraform and HCL files',
+    ['terraform'],
+    new RegExp(
+      `^[ \\t]*(?<name>${NAME})[ \\t]*=[ \\t]*"(?<secret>[^"\\r\\n]{1,200})"|variable[ \\t]+"(?<name2>${NAME})"[ \\t]*\\{[^}]{0,400}?default[ \\t]*=[ \\t]*"(?<secret2>[^"\\r\\n]{1,200})"`,
+      'gim',
+    ),
+    {
+      positive: [
+        { path: 'infra/rds.tf', text: 'resource "aws_db_instance" "main" {\n  username = "orders"\n  password = "Vb7nQ3kLp9Xs"\n}\n' },
+        { path: 'infra/variables.tf', text: 'variable "db_password" {\n  type    = string\n  default = "Hq5wT8zR2mLn"\n}\n' },
+      ],
+      negative: [
+        { path: 'infra/rds.tf', text: 'resource "aws_db_instance" "main" {\n  password = var.db_password\n}\n' },
+        { path: 'infra/rds.tf', text: '  password = random_password.db.result\n  master_password = "${var.master_password}"\n' },
+        { path: 'infra/variables.tf', text: 'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n' },
+      ],
+    },
+    CONFIG_KEYWORDS,
+    { windowLines: { before: 0, after: 6, maxChars: 1500 } },
+  ),
+  passwordDetector(
+    'password-in-xml',
+    'XML and .config files',
+    ['xml'],
+    new RegExp(
+      `<(?<tag>[\\w:.-]*(?:password|passwd|pwd)[\\w.-]*)>(?<secret>[^<\\r\\n]{1,200})</\\k<tag>>|(?:key|name)="(?<name>[^"]*(?:password|passwd|pwd)[^"]*)"\\s+value="(?<secret2>[^"]{1,200})"|(?<![\\w.-])(?<name2>[\\w:.-]*(?:password|passwd))="(?<secret3>[^"]{1,200})"`,
+      'gi',
+    ),
+    {
+      positive: [
+        { path: 'settings.xml', text: '<server>\n  <id>releases</id>\n  <username>deploy</username>\n  <password>Wz8qLm3vTn6K</password>\n</server>\n' },
+        { path: 'web.config', text: '<appSettings>\n  <add key="SmtpPassword" value="Jq7mV2xLp9Rk" />\n</appSettings>\n' },
+      ],
+      negative: [
+        { path: 'settings.xml', text: '<password>${env.MAVEN_PASSWORD}</password>\n' },
+        { path: 'layout.xml', text: '<EditText android:inputType="textPassword" android:hint="@string/password" />\n' },
+        { path: 'web.config', text: '<add key="PasswordMinLength" value="12" />\n' },
+      ],
+    },
+    ['password', 'passwd', 'pwd'],
+  ),
+  passwordDetector(
+    'password-in-dockerfile',
+    'Dockerfiles',
+    ['dockerfile'],
+    new RegExp(`^[ \\t]*(?:ENV|ARG)[ \\t]+(?<name>${NAME})(?:[ \\t]*=[ \\t]*|[ \\t]+)(?:${QUOTED}|(?<secret3>[^\\s"'\\\\$][^\\s"'\\\\]{0,199}))`, 'gim'),
+    {
+      positive: [
+        { path: 'Dockerfile', text: 'FROM postgres:16\nENV POSTGRES_PASSWORD=Tr7vQ2mX9pLk\n' },
+        { path: 'docker/api.Dockerfile', text: 'FROM node:20\nARG NPM_PASS="Xk29vLq7pR4z"\n' },
+      ],
+      negative: [
+        { path: 'Dockerfile', text: 'ARG DB_PASSWORD\nENV DB_PASSWORD=$DB_PASSWORD\n' },
+        { path: 'Dockerfile', text: 'RUN --mount=type=secret,id=db_password cat /run/secrets/db_password\n' },
+        { path: 'Dockerfile', text: 'ENV PASSWORD_FILE=/run/secrets/pw\n' },
+      ],
+    },
+  ),
+  passwordDetector(
+    'password-in-code',
+    'source code',
+    ['code'],
+    new RegExp(
+      `(?<![A-Za-z0-9_$])(?<name>${CODE_NAME})["'\\]]?\\s*(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*)?(?::=|=>|=|:)\\s*(?:[rbuRBU]|@)?(?:${QUOTED}|\`(?<secret3>(?:[^\`\\\\\\r\\n$]|\\$(?!\\{)){1,200})\`)`,
+      'gi',
+    ),
+    {
+      positive: [
+        { path: 'src/db.js', text: "const pool = new Pool({ user: 'orders', password: 'Lp4vX9qZ2mTk', host: 'db' });\n" },
+        { path: 'app/settings.py', text: 'DATABASES = {"default": {"PASSWORD": "Qn8zR3wLx6Vp"}}\nEMAIL_HOST_PASSWORD = "Vb7nQ3kLp9Xs"\n' },
+        { path: 'internal/db/db.go', text: 'cfg := Config{User: "orders", Password: "Hq5wT8zR2mLn"}\n' },
+      ],
+      negative: [
+        { path: 'src/db.js', text: 'const pool = new Pool({ password: process.env.DB_PASSWORD });\n' },
+        { path: 'app/settings.py', text: 'PASSWORD = os.environ["DB_PASSWORD"]\nif password == "hunter2x": pass\n' },
+        { path: 'src/login.tsx', text: 'const passwordLabel = "Password";\nsetError({ password: "Password must have 12 characters" });\n' },
+        { path: 'test/fixtures.ts', text: "const user = { password: 'changeme' };\n" },
+      ],
+    },
+    ['password', 'passwd', 'passphrase'],
+    { anchor: 'name' },
+  ),
+];

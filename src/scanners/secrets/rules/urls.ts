@@ -1,0 +1,142 @@
+import type { Detector, MatchInfo } from '../detector.js';
+import { CHANGE_PASSWORD } from './common.js';
+
+/** `scheme://user:password@host`; the user part may be empty (redis://:password@host). */
+function credentialUrl(schemes: string): RegExp {
+  return new RegExp(
+    `(?<![A-Za-z0-9+.-])(?:${schemes})://(?<user>[^:/?#@\\s"'\`<>]{0,128}):(?<secret>[^@/?#\\s"'\`<>]{1,256})@(?<host>[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\])`,
+    'gi',
+  );
+}
+
+/**
+ * A URL password worth reporting: not empty, not the user name again (guest:guest), not a
+ * lone port-like number, no string escapes (source text of a URL parser's tests), and not
+ * under a placeholder user (your-name:...@).
+ */
+function realPassword(secret: string, match: MatchInfo): boolean {
+  const user = match.groups['user'] ?? '';
+  return (
+    secret.length >= 4 &&
+    secret !== user &&
+    !/^\d{1,5}$/.test(secret) &&
+    !/\\[xu][0-9A-Fa-f]{2}/.test(secret + user) &&
+    !/your[-_ ]?|<|>|\$\{|\{\{|example|xxx|changeme|placeholder/i.test(decodeURIComponentSafe(user))
+  );
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function databaseUrl(
+  id: string,
+  name: string,
+  schemes: string,
+  keywords: string[],
+  example: { positive: string[]; negative: string[] },
+): Detector {
+  return {
+    id,
+    title: `${name} connection URL with a password`,
+    secretType: `${name} password`,
+    description: `A ${name} connection URL with a user and password. The password opens the database to anyone who can reach it, and database passwords are rarely rotated.`,
+    remediation: CHANGE_PASSWORD + ' Build the URL at run time from a DATABASE_URL-style variable.',
+    severity: 'high',
+    confidence: 'high',
+    keywords,
+    anchor: 'keyword',
+    pattern: credentialUrl(schemes),
+    check: realPassword,
+    priority: 9,
+    examples: example,
+  };
+}
+
+export const urlDetectors: Detector[] = [
+  databaseUrl('postgres-url', 'PostgreSQL', 'postgres(?:ql)?(?:\\+[a-z0-9]+)?', ['postgres://', 'postgresql://', 'postgres+', 'postgresql+'], {
+    positive: [
+      'DATABASE_URL=postgres://billing:Tr7vQ2mX9pLk@db.internal.acme.org:5432/billing',
+      'SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://app:h4GZq8Wm2sNc@10.0.3.12/app"',
+    ],
+    negative: [
+      'DATABASE_URL=postgres://postgres:postgres@localhost:5432/dev',
+      'DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app',
+      'DATABASE_URL=postgresql://user:password@localhost/mydb',
+    ],
+  }),
+  databaseUrl('mysql-url', 'MySQL', 'mysql2?(?:\\+[a-z0-9]+)?|mariadb', ['mysql://', 'mysql2://', 'mysql+', 'mariadb://'], {
+    positive: ["DB_URL='mysql://shop:Xk29vLq7pR4z@mysql.prod.acme.org:3306/shop'", "engine = create_engine('mysql+pymysql://etl:Zq81mTn6wPa3@warehouse/etl')"],
+    negative: ['DB_URL=mysql://root:root@127.0.0.1/test', 'DB_URL=mysql://<user>:<password>@<host>/<db>', 'DB_URL=mysql://shop@mysql.prod.acme.org/shop'],
+  }),
+  databaseUrl('mongodb-url', 'MongoDB', 'mongodb(?:\\+srv)?', ['mongodb://', 'mongodb+srv://'], {
+    positive: [
+      'MONGO_URI=mongodb+srv://orders:Vb7nQ3kLp9Xs@cluster0.ab1cd.mongodb.net/orders?retryWrites=true',
+      "mongoose.connect('mongodb://reporting:Hq5wT8zR2mLn@mongo-0.acme.internal:27017/reports');",
+    ],
+    negative: ['MONGO_URI=mongodb://localhost:27017/dev', 'MONGO_URI=mongodb+srv://<username>:<password>@cluster0.mongodb.net', 'MONGO_URI=mongodb://admin:admin@localhost'],
+  }),
+  databaseUrl('redis-url', 'Redis', 'rediss?', ['redis://', 'rediss://'], {
+    positive: ['REDIS_URL=redis://:p9Lk2Qz7Vw4X@cache.acme.internal:6379/0', "const redis = new Redis('rediss://default:Mn3vB8xQ1zKt@redis-12345.cloud.example.org:12345');"],
+    negative: ['REDIS_URL=redis://localhost:6379', 'REDIS_URL=redis://:${REDIS_PASSWORD}@cache:6379', 'REDIS_URL=redis://user:changeme@cache:6379'],
+  }),
+  databaseUrl('amqp-url', 'RabbitMQ (AMQP)', 'amqps?', ['amqp://', 'amqps://'], {
+    positive: ['AMQP_URL=amqps://events:Rt6pW2nXq9Lz@rabbit.acme.internal:5671/prod', "connection = pika.BlockingConnection(pika.URLParameters('amqp://worker:Gh4kZ8vN1qPs@mq:5672/%2F'))"],
+    negative: ['AMQP_URL=amqp://guest:guest@localhost:5672/', 'AMQP_URL=amqp://rabbitmq:5672', 'AMQP_URL=amqp://app:****@mq:5672'],
+  }),
+  {
+    id: 'basic-auth-url',
+    title: 'Password in a URL',
+    secretType: 'URL password',
+    description:
+      'A URL with a user and password (https://user:password@host), for a Git remote, a registry, a proxy or an API. The ' +
+      'credential is sent to that host by every client that reads the URL, and ends up in logs.',
+    remediation: CHANGE_PASSWORD + ' Pass credentials out of band (credential helpers, auth headers from the environment).',
+    severity: 'high',
+    confidence: 'medium',
+    keywords: ['://'],
+    anchor: 'name',
+    pattern: /(?<![A-Za-z0-9+.-])(?<scheme>[A-Za-z][A-Za-z0-9+.-]{1,30}):\/\/(?<user>[^:/?#@\s"'`<>]{1,128}):(?<secret>[^@/?#\s"'`<>]{1,256})@(?<host>[A-Za-z0-9._-]+)/g,
+    check: realPassword,
+    priority: 5,
+    examples: {
+      positive: [
+        { path: '.git-credentials', text: 'https://deploy-bot:Wz8qLm3vTn6Kp2Xr@git.acme.example.org\n' },
+        'HTTPS_PROXY=http://svc-proxy:Jq7mV2xLp9Rk@proxy.acme.internal:3128',
+      ],
+      negative: ['git clone https://github.com/acme/api.git', 'PROXY=http://user:pass@proxy:3128', 'see https://username:password@host/path in the docs'],
+    },
+  },
+  {
+    id: 'connection-string-password',
+    title: 'Password in a connection string',
+    secretType: 'connection string password',
+    description:
+      'A password in an ADO.NET/ODBC connection string (Server=...;Password=...) or in a URL query (?password=..., as in ' +
+      'JDBC URLs). It opens the database or service to anyone with the string.',
+    remediation: CHANGE_PASSWORD + ' Use integrated authentication or managed identities where the platform offers them.',
+    severity: 'high',
+    confidence: 'medium',
+    keywords: ['password=', 'pwd=', 'passwd='],
+    pattern:
+      /(?:(?:^|[;"'\s])(?:Password|Pwd)\s*=\s*(?<secret>[^;"'\s]{4,128})(?=;|$|["'\s])|[?&](?:password|passwd|pwd)=(?<secret2>[^&#\s"'<>]{4,128}))/gim,
+    context: (match) =>
+      match.groups['secret2'] !== undefined || /(?:server|data source|host|database|initial catalog|user id|uid|username)\s*=/i.test(match.window),
+    priority: 7,
+    examples: {
+      positive: [
+        '"DefaultConnection": "Server=sql01.acme.internal;Database=Orders;User Id=orders_app;Password=Lp4vX9qZ2mTk;"',
+        'spring.datasource.url=jdbc:mysql://db.acme.internal:3306/shop?user=shop&password=Qn8zR3wLx6Vp',
+      ],
+      negative: [
+        '"DefaultConnection": "Server=(localdb)\\\\mssqllocaldb;Database=Dev;Trusted_Connection=True;"',
+        'Server=sql01;Database=Orders;User Id=app;Password=${DB_PASSWORD};',
+        'https://api.example.org/reset?password=&token=',
+      ],
+    },
+  },
+];

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Allowlist } from '../../../src/scanners/secrets/allowlist.js';
+import { isLikelyPassword, isLikelyToken, isSecretHoldingName } from '../../../src/scanners/secrets/checks/assignment.js';
+import { toBase62 } from '../../../src/scanners/secrets/checks/base62.js';
+import { crc32 } from '../../../src/scanners/secrets/checks/crc32.js';
+import { entropyFloor, looksRandom, shannonEntropy } from '../../../src/scanners/secrets/checks/entropy.js';
+import { isSignedJwt } from '../../../src/scanners/secrets/checks/jwt.js';
+import { isPlausiblePrivateKeyBlock } from '../../../src/scanners/secrets/checks/pem.js';
+import { isPasswordHash, isPlaceholder } from '../../../src/scanners/secrets/checks/placeholders.js';
+import { hasValidCrc32Suffix, withCrc32Suffix } from '../../../src/scanners/secrets/checks/token-checksum.js';
+import { secretHash } from '../../../src/core/redact.js';
+import { Rng, jwt, pemPrivateKey } from '../../../bench/secrets/fake-credentials.js';
+
+test('crc32 matches the IEEE/zlib reference values', () => {
+  assert.equal(crc32('123456789'), 0xcbf43926);
+  assert.equal(crc32(''), 0);
+  assert.equal(crc32('The quick brown fox jumps over the lazy dog'), 0x414fa339);
+});
+
+test('base62 encodes with digits, upper, lower and pads to width', () => {
+  assert.equal(toBase62(0, 6), '000000');
+  assert.equal(toBase62(61, 1), 'z');
+  assert.equal(toBase62(62, 2), '10');
+  assert.equal(toBase62(0xffffffff, 6), '4gfFC3');
+});
+
+test('GitHub/npm token checksum: made tokens validate, any changed character breaks them', () => {
+  const token = withCrc32Suffix('ghp_', 'IehE8EtXQLzHwcrQlAjGnVwQN0Wp9J');
+  assert.equal(token.length, 40);
+  assert.ok(hasValidCrc32Suffix(token, 4));
+  assert.ok(!hasValidCrc32Suffix(token.slice(0, 10) + (token[10] === 'a' ? 'b' : 'a') + token.slice(11), 4));
+  assert.ok(!hasValidCrc32Suffix(token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a'), 4));
+  assert.ok(!hasValidCrc32Suffix('ghp_short', 4));
+});
+
+test('JWTs need a decodable header with a real algorithm, a JSON payload and a signature', () => {
+  const rng = new Rng(1);
+  assert.ok(isSignedJwt(jwt(rng)));
+  const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"1"}').toString('base64url')}.${'A'.repeat(43)}`;
+  assert.ok(!isSignedJwt(none));
+  const notJson = `eyJub3QganNvbg.eyJzdWIiOiIxIn0.${'A'.repeat(43)}`;
+  assert.ok(!isSignedJwt(notJson));
+  assert.ok(!isSignedJwt(jwt(rng).split('.').slice(0, 2).join('.') + '.short'));
+});
+
+test('PEM blocks: DER or openssh-key-v1 bodies pass, placeholders and garbage do not, escaped newlines are handled', () => {
+  const key = pemPrivateKey(new Rng(2), 'RSA PRIVATE KEY', 200);
+  assert.ok(isPlausiblePrivateKeyBlock(key));
+  assert.ok(isPlausiblePrivateKeyBlock(key.replace(/\n/g, '\\n')));
+  assert.ok(!isPlausiblePrivateKeyBlock('-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----'));
+  assert.ok(!isPlausiblePrivateKeyBlock(`-----BEGIN OPENSSH PRIVATE KEY-----\n${'QUFB'.repeat(40)}\n-----END OPENSSH PRIVATE KEY-----`));
+});
+
+test('placeholders, references and hashes are recognised; random values are not', () => {
+  for (const value of ['changeme', '<token>', '${DB_PASSWORD}', 'xxxxxxxxxxxx', 'your-api-key', 'process.env.TOKEN', 'AKIAIOSFODNN7EXAMPLE', '********', '1234567890ab', 'sk-proj-...'])
+    assert.ok(isPlaceholder(value), value);
+  for (const value of ['Tr7vQ2mX9pLk', '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', 'a4fad045f3be2398e94a0f87c61517d1e8f56b62'])
+    assert.ok(!isPlaceholder(value), value);
+  assert.ok(isPasswordHash('$2b$12$abcdefghijklmnopqrstuuTr7vQ2mX9pLkTr7vQ2mX9pLkTr7vQ2'));
+});
+
+test('entropy: random text clears the floor, words and repetition do not', () => {
+  assert.equal(shannonEntropy('aaaa'), 0);
+  assert.equal(shannonEntropy('ab'), 1);
+  assert.ok(looksRandom('Tr7vQ2mX9pLkR4zW8nYq', 3));
+  assert.ok(!looksRandom('passwordpasswordpass', 1));
+  assert.ok(entropyFloor('0123456789abcdef0123456789abcdef') < 3.2);
+});
+
+test('names and values of assignments', () => {
+  assert.ok(isSecretHoldingName('DB_PASSWORD'));
+  assert.ok(isSecretHoldingName('stripeSecretKey'));
+  assert.ok(!isSecretHoldingName('passwordMinLength'));
+  assert.ok(!isSecretHoldingName('DB_PASSWORD_FILE'));
+  assert.ok(!isSecretHoldingName('secretName'));
+  assert.ok(isLikelyPassword('Tr7vQ2mX9pLk', 'password'));
+  assert.ok(!isLikelyPassword('Password', 'label'));
+  assert.ok(!isLikelyPassword('new_password', 'password'));
+  assert.ok(!isLikelyPassword('DB_PASSWORD', 'password'));
+  assert.ok(isLikelyToken('QwoGM9pcW8KQHlAZzSW97VMAaIe44Hir', 'api_key'));
+  assert.ok(!isLikelyToken('3f2504e0-4f89-41d3-9a0c-0305e82c3301', 'api_key'));
+  assert.ok(!isLikelyToken('negate(isOpeningParenToken', 'token'));
+  assert.ok(!isLikelyToken('ghp_IehE8EtXQLzHwcrQlAjGnVwQN0Wp9J11aLQq', 'token'));
+});
+
+test('allowlist: hashes (whole or the 12-digit prefix a finding shows) and /regular expressions/; anything else is a problem, not a crash', () => {
+  const allowlist = new Allowlist([`sha256:${secretHash('Tr7vQ2mX9pLk')}`, secretHash('Qw8zR3wLx6Vp').slice(0, 12), '/^AKIA.*TEST$/', 'plain-text', '/[/']);
+  assert.ok(allowlist.allows('Tr7vQ2mX9pLk'));
+  assert.ok(allowlist.allows('Qw8zR3wLx6Vp'));
+  assert.ok(allowlist.allows('AKIAABCDEFGHTEST'));
+  assert.ok(!allowlist.allows('Qn8zR3wLx6Vp'));
+  assert.equal(allowlist.problems.length, 2);
+});

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { examplePath, type Example } from '../../../src/scanners/secrets/detector.js';
+import { compiledDetectors } from '../../../src/scanners/secrets/detectors.js';
+import { scanBytes } from '../../../src/scanners/secrets/engine/scan-bytes.js';
+import { DETECTORS } from '../../../src/scanners/secrets/rules/index.js';
+
+/** The one generic rule test: every detector's own positive and negative examples. */
+
+function scanExample(example: Example, defaultPath: string) {
+  const text = typeof example === 'string' ? example : example.text;
+  const path = typeof example === 'string' ? defaultPath : (example.path ?? defaultPath);
+  return scanBytes(Buffer.from(text, 'utf8'), path, compiledDetectors());
+}
+
+test('there are at least 60 detectors, each fully described', () => {
+  assert.ok(DETECTORS.length >= 60, `only ${DETECTORS.length} detectors`);
+  for (const detector of DETECTORS) {
+    assert.match(detector.id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/, detector.id);
+    assert.ok(detector.title && detector.description.length > 40 && detector.remediation.length > 40, detector.id);
+    assert.ok(detector.keywords.length > 0, `${detector.id} has no keywords`);
+    assert.ok(detector.examples.positive.length >= 2, `${detector.id} needs 2 positive examples`);
+    assert.ok(detector.examples.negative.length >= 2, `${detector.id} needs 2 negative examples`);
+  }
+});
+
+for (const detector of DETECTORS) {
+  test(`secrets/${detector.id} examples`, () => {
+    const defaultPath = examplePath(detector);
+    detector.examples.positive.forEach((example, i) => {
+      const found = scanExample(example, defaultPath);
+      assert.ok(
+        found.some((match) => match.detectorId === detector.id),
+        `positive #${i + 1} not found by ${detector.id} (found: ${found.map((m) => m.detectorId).join(', ') || 'nothing'})`,
+      );
+    });
+    detector.examples.negative.forEach((example, i) => {
+      const allowed = typeof example === 'string' ? [] : (example.alsoFires ?? []);
+      const found = scanExample(example, defaultPath).filter((match) => !allowed.includes(match.detectorId));
+      assert.deepEqual(
+        found.map((match) => match.detectorId),
+        [],
+        `negative #${i + 1} of ${detector.id} fired`,
+      );
+    });
+  });
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { secretHash } from '../../../src/core/redact.js';
+import { runScan } from '../../../src/engine/scan.js';
+import { secretsScanner } from '../../../src/scanners/secrets/index.js';
+import { DETECTORS } from '../../../src/scanners/secrets/rules/index.js';
+import { scanFileAt } from '../../../src/scanners/secrets/scan-file.js';
+import { scanInParallel } from '../../../src/scanners/secrets/workers/pool.js';
+import { walk } from '../../../src/workspace/walk.js';
+import { Workspace } from '../../../src/workspace/workspace.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+const GITHUB_TOKEN = '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';
+const PASSWORD = 'Tr7vQ2mX9pLk';
+
+test('rules(): one rule per detector, secrets/<id>, CWE-798, with what/why and remediation', () => {
+  const rules = secretsScanner.rules();
+  assert.equal(rules.length, DETECTORS.length);
+  for (const rule of rules) {
+    assert.match(rule.id, /^secrets\/[a-z0-9-]+$/);
+    assert.deepEqual(rule.cwe, ['CWE-798']);
+    assert.ok(rule.description.length > 40 && rule.remediation.length > 40, rule.id);
+  }
+});
+
+test('wants every file, lockfiles and binaries included (binaries are recognised when read)', () => {
+  for (const file of ['package-lock.json', 'yarn.lock', '.env', 'image.png', 'src/a.ts', 'Dockerfile']) assert.ok(secretsScanner.wants(file));
+});
+
+test('findings carry type, redacted form and a hash key, never the secret; fingerprints survive moved lines', async () => {
+  const tree = tempTree({ '.env': `# app\nGITHUB_TOKEN=${GITHUB_TOKEN}\nDB_PASSWORD=${PASSWORD}\n` });
+  try {
+    const first = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
+    assert.deepEqual(first.findings.map((f) => [f.ruleId, f.location.startLine]), [
+      ['secrets/github-pat', 2],
+      ['secrets/password-in-dotenv', 3],
+    ]);
+    const pat = first.findings[0]!;
+    assert.equal(pat.severity, 'critical');
+    assert.deepEqual(pat.cwe, ['CWE-798']);
+    assert.equal(pat.location.startColumn, 14);
+    assert.equal(pat.properties['secretType'], 'GitHub personal access token');
+    assert.match(String(pat.properties['redacted']), /^ghp_…\[40 chars, sha256:[0-9a-f]{12}\]$/);
+    const serialised = JSON.stringify(first.findings);
+    assert.ok(!serialised.includes(GITHUB_TOKEN) && !serialised.includes(PASSWORD));
+
+    tree.write('.env', `# app\n# more comments\n\nGITHUB_TOKEN=${GITHUB_TOKEN}\nDB_PASSWORD=${PASSWORD}\n`);
+    const moved = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
+    assert.deepEqual(moved.findings.map((f) => f.fingerprint), first.findings.map((f) => f.fingerprint));
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('binary and undecodable files are recorded as skipped, not silently dropped', async () => {
+  const tree = tempTree({ 'notes.txt': 'nothing here\n' });
+  try {
+    writeFileSync(path.join(tree.dir, 'blob.dat'), Buffer.from([0x00, 0x01, 0x02, 0x67, 0x68, 0x70, 0x5f]));
+    const result = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
+    assert.deepEqual(result.skipped, [{ path: 'blob.dat', reason: 'binary' }]);
+    assert.equal(result.findings.length, 0);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('secrets.allowlist in secloop.yaml drops a secret by its hash', async () => {
+  const tree = tempTree({
+    '.env': `GITHUB_TOKEN=${GITHUB_TOKEN}\nDB_PASSWORD=${PASSWORD}\n`,
+    'secloop.yaml': `secrets:\n  allowlist:\n    - sha256:${secretHash(PASSWORD)}\n`,
+  });
+  try {
+    const result = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
+    assert.deepEqual(result.findings.map((f) => f.ruleId), ['secrets/github-pat']);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('worker threads and the main thread together give the same results as one thread', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) files[`pkg/file-${String(i).padStart(3, '0')}.js`] = `export const n${i} = ${i};\n`;
+  files['pkg/file-007.js'] = `const token = '${GITHUB_TOKEN}';\n`;
+  files['pkg/file-250.js'] = `const pool = new Pool({ password: '${PASSWORD}' });\n`;
+  const tree = tempTree(files);
+  try {
+    writeFileSync(path.join(tree.dir, 'pkg', 'zz.dat'), Buffer.from([0, 1, 2, 3]));
+    const walked = walk(tree.dir, { ignore: [], maxFileSize: 1 << 20, skipDirs: [] });
+    const workspace = new Workspace(walked.files, walked.skipped);
+    const parallel = [];
+    for await (const batch of scanInParallel(workspace.files, { workers: 1, signal: new AbortController().signal })) parallel.push(...batch);
+    const single = workspace.files.map((file) => scanFileAt(file.path, file.absPath));
+    const summary = (results: typeof single) =>
+      results
+        .filter((r) => r.matches.length > 0 || r.skipped)
+        .map((r) => `${r.path}:${r.skipped ?? r.matches.map((m) => `${m.detectorId}@${m.line}`).join(',')}`)
+        .sort();
+    assert.deepEqual(summary(parallel), summary(single));
+    assert.deepEqual(summary(single), ['pkg/file-007.js:github-pat@1', 'pkg/file-250.js:password-in-code@1', 'pkg/zz.dat:binary']);
+    assert.equal(parallel.length, workspace.files.length);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('a tree above the worker threshold is scanned on all cores with the same findings', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 2050; i++) files[`f/${i}.txt`] = `line ${i}\n`;
+  files['f/99.txt'] = `GITHUB_TOKEN=${GITHUB_TOKEN}\n`;
+  const tree = tempTree(files);
+  try {
+    writeFileSync(path.join(tree.dir, 'f', 'binary.dat'), Buffer.from([0, 0, 0, 7]));
+    const result = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['secrets/github-pat f/99.txt:1']);
+    assert.deepEqual(result.skipped, [{ path: 'f/binary.dat', reason: 'binary' }]);
+    assert.deepEqual(result.warnings, []);
+  } finally {
+    tree.cleanup();
+  }
+});
