@@ -66,7 +66,7 @@ export function comparePackagistKeys(a: PackagistKey, b: PackagistKey): number {
 }
 
 const COMPOSER_VERSION =
-  /^v?\d+(?:\.\d+){0,3}(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:[.-]?\d+)*)?(?:[.-]?dev)?$|^dev-\S+$|^\S+-dev$/i;
+  /^v?\d+(?:\.\d+){0,3}(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:[.-]?\d+(?:[.-]\d+)*)?)?(?:[.-]?dev)?$|^dev-\S+$|^\S+-dev$/i;
 
 export const packagistScheme: VersionScheme<PackagistKey> = {
   id: 'packagist',

@@ -1,0 +1,126 @@
+import type { AstNode } from '../source/parse.js';
+import { EMPTY, join, signature, type Callable, type Obj, type Value } from './value.js';
+
+/** Where an import binding gets its value: an export of a project module or of an external package. */
+export type ImportRef = { moduleId: string; name: string } | { external: string; name: string | null };
+
+/** One variable of one analysis context. */
+let nextBindingId = 1;
+
+export class Binding {
+  readonly id = nextBindingId++;
+  /** Everything ever assigned (reads from closures and after callbacks wrote to it). */
+  all: Value = EMPTY;
+  /** A nested function assigned it: reads cannot trust the flow-sensitive value. */
+  capturedWrite = false;
+  importRef?: ImportRef;
+
+  constructor(
+    readonly name: string,
+    readonly frame: Frame,
+  ) {}
+}
+
+export class Scope {
+  readonly vars = new Map<string, Binding>();
+
+  constructor(
+    readonly parent: Scope | null,
+    readonly frame: Frame,
+  ) {}
+
+  declare(name: string): Binding {
+    let binding = this.vars.get(name);
+    if (!binding) {
+      binding = new Binding(name, this.frame);
+      this.vars.set(name, binding);
+    }
+    return binding;
+  }
+
+  lookup(name: string): Binding | undefined {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      const found = s.vars.get(name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}
+
+/** Flow-sensitive values of the current context's variables at one program point. */
+export class State {
+  dead = false;
+  /** Values of member paths refined by guards ("#12.query.name"): valid until the path is written. */
+  paths = new Map<string, Value>();
+
+  constructor(readonly vars = new Map<Binding, Value>()) {}
+
+  clone(): State {
+    const copy = new State(new Map(this.vars));
+    copy.dead = this.dead;
+    if (this.paths.size > 0) copy.paths = new Map(this.paths);
+    return copy;
+  }
+
+  /** Forgets refined paths under a prefix (the path or its root was written). */
+  forget(prefix: string): void {
+    if (this.paths.size === 0) return;
+    for (const key of [...this.paths.keys()]) if (key === prefix || key.startsWith(`${prefix}.`)) this.paths.delete(key);
+  }
+
+  /** Joins another state into this one (dead states contribute nothing). */
+  absorb(other: State): void {
+    if (other.dead) return;
+    if (this.dead) {
+      this.vars.clear();
+      for (const [k, v] of other.vars) this.vars.set(k, v);
+      this.paths = new Map(other.paths);
+      this.dead = false;
+      return;
+    }
+    for (const [k, v] of other.vars) {
+      const mine = this.vars.get(k);
+      this.vars.set(k, mine ? join(mine, v) : v);
+    }
+    // A path refined on one side only has its unrefined value on the other: drop it.
+    for (const [k, v] of this.paths) {
+      const theirs = other.paths.get(k);
+      if (theirs) this.paths.set(k, join(v, theirs));
+      else this.paths.delete(k);
+    }
+  }
+
+  signature(): string {
+    if (this.dead) return 'dead';
+    let s = '';
+    for (const [k, v] of this.vars) s += `${k.name}=${signature(v)};`;
+    return s;
+  }
+}
+
+export interface JumpTarget {
+  label: string | null;
+  isLoop: boolean;
+  breaks: State[];
+  continues: State[];
+}
+
+/** One analysis of one function (or module body) in one calling context. */
+export class Frame {
+  state = new State();
+  returns: Value = EMPTY;
+  readonly jumps: JumpTarget[] = [];
+  /** Allocation sites of this context: the same node gives the same object (loops converge). */
+  readonly sites = new Map<AstNode, Obj>();
+  readonly closures = new Map<AstNode, Callable>();
+  /** Values thrown in this frame, for catch clauses. */
+  thrown: Value = EMPTY;
+
+  constructor(
+    readonly moduleId: string,
+    readonly fn: Callable | null,
+    readonly thisValue: Value,
+    readonly args: readonly Value[],
+    readonly depth: number,
+  ) {}
+}

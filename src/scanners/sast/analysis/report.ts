@@ -1,0 +1,87 @@
+import type { Location, ScannerFinding, Severity } from '../../../core/finding.js';
+import type { ParsedFile } from '../source/parse.js';
+import { ruleForClass } from '../taint-rules.js';
+import { traceOf, type Loc, type SinkClass, type Taint } from './value.js';
+
+interface Reported {
+  cls: SinkClass;
+  sink: Loc;
+  /** "child_process.exec()" */
+  sinkWhat: string;
+  taint: Taint;
+  note?: string;
+}
+
+const SEVERITY_ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/**
+ * Collects taint findings: one per rule and sink position, preferring web input over
+ * library input and then the shorter trace (so output does not depend on which
+ * context reached the sink first).
+ */
+export class TaintCollector {
+  private readonly found = new Map<string, Reported>();
+
+  report(cls: SinkClass, sink: Loc, sinkWhat: string, taints: readonly Taint[], note?: string): void {
+    for (const taint of taints) {
+      const key = `${cls}|${sink.file}|${sink.start}`;
+      const old = this.found.get(key);
+      if (old && !better(taint, old.taint)) continue;
+      this.found.set(key, { cls, sink, sinkWhat, taint, ...(note ? { note } : {}) });
+    }
+  }
+
+  get size(): number {
+    return this.found.size;
+  }
+
+  findings(files: ReadonlyMap<string, ParsedFile>): ScannerFinding[] {
+    const out: ScannerFinding[] = [];
+    for (const r of this.found.values()) {
+      const rule = ruleForClass(r.cls);
+      const file = files.get(r.sink.file);
+      if (!file) continue;
+      const at = (loc: Loc): Location => {
+        const f = files.get(loc.file) ?? file;
+        const start = f.lines.position(loc.start);
+        const end = f.lines.position(loc.end);
+        return { path: loc.file, startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+      };
+      const library = r.taint.label.kind === 'library';
+      const severity: Severity = library ? capSeverity(rule.severity, 'medium') : rule.severity;
+      const steps = traceOf(r.taint.step);
+      const trace: Location[] = steps.map((s, i) => ({ ...at(s.loc), message: i === 0 ? `source: ${s.message}` : s.message }));
+      trace.push({ ...at(r.sink), message: `sink: ${r.sinkWhat}` });
+      const sourceLine = trace[0]!;
+      const origin = `${r.taint.label.what} (${library ? 'library input' : 'request input'}, ${sourceLine.path}:${sourceLine.startLine})`;
+      out.push({
+        ruleId: rule.id,
+        scanner: 'sast',
+        severity,
+        confidence: library ? 'medium' : 'high',
+        title: rule.title,
+        message: `${origin} ${rule.harm} in ${r.sinkWhat}${r.note ? `; ${r.note}` : ''}.`,
+        cwe: [rule.cwe],
+        location: at(r.sink),
+        trace,
+        fix: { summary: rule.remediation },
+        properties: {
+          sourceKind: library ? 'library' : 'web',
+          source: r.taint.label.what,
+          sink: r.sinkWhat,
+          traceLength: trace.length,
+        },
+      });
+    }
+    return out;
+  }
+}
+
+function better(candidate: Taint, current: Taint): boolean {
+  if (candidate.label.kind !== current.label.kind) return candidate.label.kind === 'web';
+  return candidate.step.length < current.step.length;
+}
+
+function capSeverity(severity: Severity, cap: Severity): Severity {
+  return SEVERITY_ORDER.indexOf(severity) > SEVERITY_ORDER.indexOf(cap) ? cap : severity;
+}

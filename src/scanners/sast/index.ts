@@ -1,0 +1,150 @@
+import type { ScannerFinding } from '../../core/finding.js';
+import type { RuleDoc } from '../../core/rule.js';
+import type { ScanContext, Scanner } from '../scanner.js';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { patternRuleDocs } from './patterns/engine.js';
+import { analyseProject, buildResolver, readManifests, type ProjectInput, type ProjectResult } from './project/analyse.js';
+import { balance, independentParts } from './project/partition.js';
+import type { PackageManifest } from './project/resolve.js';
+import { languageOf } from './source/parse.js';
+import { taintRuleDocs } from './taint-rules.js';
+import { TEMPLATE_EXTENSIONS } from './templates/views.js';
+
+/** Dependencies that make a package a server application rather than a library. */
+const SERVER_FRAMEWORKS = [
+  'express', 'koa', 'fastify', '@hapi/hapi', 'hapi', '@nestjs/core', 'next', 'restify', '@adonisjs/core', 'sails', 'loopback',
+  '@loopback/core', 'feathers', '@feathersjs/feathers', 'polka', 'micro', 'h3', 'nuxt', '@remix-run/node', '@sveltejs/kit', 'socket.io', 'ws',
+];
+
+function isManifest(p: string): boolean {
+  return p === 'package.json' || p.endsWith('/package.json');
+}
+
+function isTsconfig(p: string): boolean {
+  return /(^|\/)(tsconfig|jsconfig)(\.[\w-]+)?\.json$/.test(p);
+}
+
+function isTemplate(p: string): boolean {
+  return TEMPLATE_EXTENSIONS.some((e) => p.endsWith(e));
+}
+
+/**
+ * Library inputs are on when asked for (--library-inputs, sast.libraryInputs), and by
+ * default when the root is a package without a server framework: its threat model is
+ * its callers passing hostile arguments. Private packages and command-line tools
+ * (a `bin` and no `main`/`exports`) are applications, not libraries: off by default.
+ */
+export function libraryInputsEnabled(ctx: Pick<ScanContext, 'options' | 'config'>, rootManifest: PackageManifest | undefined): boolean {
+  const explicit = ctx.options.libraryInputs ?? ctx.config.sast.libraryInputs;
+  if (explicit !== undefined) return explicit;
+  if (!rootManifest || rootManifest.private) return false;
+  if (rootManifest.bin && rootManifest.main === undefined && rootManifest.exports === undefined) return false;
+  return !SERVER_FRAMEWORKS.some((name) => name in rootManifest.dependencies);
+}
+
+export const sastScanner: Scanner = {
+  id: 'sast',
+  description: 'JavaScript/TypeScript static analysis: inter-procedural taint tracking from request and library input to dangerous sinks, plus pattern rules',
+  wants(p: string): boolean {
+    return languageOf(p) !== undefined || isManifest(p) || isTsconfig(p) || isTemplate(p);
+  },
+  rules(): readonly RuleDoc[] {
+    return [...taintRuleDocs(), ...patternRuleDocs()];
+  },
+  async *scan(ctx: ScanContext): AsyncIterable<ScannerFinding> {
+    const input: ProjectInput = { sources: [], manifests: [], tsconfigs: [], templates: [], libraryInputs: false };
+    for (const file of ctx.files) {
+      if (ctx.signal.aborted) return;
+      const text = await file.text();
+      ctx.progress.tick();
+      if (text === null) continue;
+      const entry = { path: file.path, text };
+      if (isManifest(file.path)) input.manifests.push(entry);
+      else if (isTsconfig(file.path)) input.tsconfigs.push(entry);
+      else if (isTemplate(file.path)) input.templates.push(entry);
+      else input.sources.push(entry);
+    }
+    const manifests = readManifests(input.manifests);
+    input.libraryInputs = libraryInputsEnabled(ctx, manifests.find((m) => m.dir === ''));
+    if (ctx.signal.aborted) return;
+
+    const result = await analyse(input, manifests);
+    for (const warning of result.warnings) ctx.warn(warning);
+    for (const secret of result.secrets) ctx.registerSecret(secret);
+    const findings = result.findings.sort(
+      (a, b) =>
+        (a.location.path < b.location.path ? -1 : a.location.path > b.location.path ? 1 : 0) ||
+        a.location.startLine - b.location.startLine ||
+        (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0) ||
+        (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+    );
+    yield* findings;
+  },
+};
+
+/**
+ * When to analyse in worker threads: only a project of independent parts (packages
+ * that do not import each other) can be split without losing flows, and below about a
+ * megabyte of source the threads cost more than they save (measured in bench/sast).
+ */
+export const parallelism = { minBytes: 1_500_000, maxWorkers: 4 };
+
+async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promise<ProjectResult> {
+  const bytes = input.sources.reduce((n, s) => n + s.text.length, 0);
+  const workers = Math.min(parallelism.maxWorkers, availableParallelism());
+  if (bytes < parallelism.minBytes || workers < 2) return analyseProject(input);
+  const resolver = buildResolver(input.sources.map((s) => s.path), manifests, input.tsconfigs);
+  const parts = independentParts(input.sources, resolver);
+  if (parts.length < 2) return analyseProject(input);
+  const byPath = new Map(input.sources.map((s) => [s.path, s]));
+  const bins = balance(parts, workers, (part) => part.reduce((n, p) => n + (byPath.get(p)?.text.length ?? 0), 0));
+  const results = await Promise.all(
+    bins.map((bin) => runWorker({ ...input, sources: bin.flat().sort().map((p) => byPath.get(p)!) })),
+  );
+  return {
+    findings: results.flatMap((r) => r.findings),
+    // Every part reads the same manifests: their warnings come once per part.
+    warnings: [...new Map(results.flatMap((r) => r.warnings).map((w) => [`${w.path}|${w.line}|${w.message}`, w])).values()],
+    secrets: results.flatMap((r) => r.secrets),
+  };
+}
+
+/** One part in a worker thread; if the thread cannot run, the part is analysed here instead. */
+function runWorker(input: ProjectInput): Promise<ProjectResult> {
+  const here = new URL(import.meta.url);
+  const typescript = here.pathname.endsWith('.ts');
+  const script = new URL(typescript ? './worker.ts' : './worker.js', here);
+  return new Promise((resolve) => {
+    let settled = false;
+    const fallback = (reason: string) => {
+      if (settled) return;
+      settled = true;
+      const result = analyseProject(input);
+      result.warnings.push({ message: `sast worker thread failed (${reason}); analysed in the main thread instead` });
+      resolve(result);
+    };
+    let worker: Worker;
+    try {
+      // Run from TypeScript sources (tests, tsx): the worker registers tsx before loading its entry.
+      worker = typescript
+        ? new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: input })
+        : new Worker(script, { workerData: input });
+    } catch (error) {
+      fallback((error as Error).message);
+      return;
+    }
+    worker.once('message', (message: { ok: boolean; result?: ProjectResult; message?: string }) => {
+      if (settled) return;
+      if (message.ok && message.result) {
+        settled = true;
+        resolve(message.result);
+      } else fallback(message.message ?? 'no result');
+      void worker.terminate();
+    });
+    worker.once('error', (error) => fallback(error.message));
+    worker.once('exit', (code) => {
+      if (!settled) fallback(`exit code ${code}`);
+    });
+  });
+}

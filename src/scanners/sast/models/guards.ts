@@ -1,0 +1,261 @@
+import type { Analyzer } from '../analysis/analyzer.js';
+import type { Scope } from '../analysis/frame.js';
+import type { AstNode } from '../source/parse.js';
+import { ALL_CLASSES, classMask, isTainted, mapTaint, sanitize, withoutStringFacts, type Value } from '../analysis/value.js';
+
+/**
+ * Guards: conditions after which a variable is known safe on one branch. They refine
+ * the flow-sensitive value of the variable, so `if (!ALLOWED.includes(x)) return;`
+ * cleans x for the rest of the function.
+ */
+
+const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Validator functions whose true result means the string is one safe token. */
+const VALIDATOR_CHECKS = /^(isAlphanumeric|isAlpha|isNumeric|isInt|isFloat|isDecimal|isHexadecimal|isUUID|isMongoId|isBoolean|isEmail|isIn|isPort|isIP|isFQDN|isSlug|isBase64|isHash|isISO8601|isDate|isJWT|isLocale|isMD5|isSemVer|isPostalCode|isMobilePhone|isCurrency|isHexColor|isAscii|isSafeInteger|isInteger|isFinite)$/;
+
+type Refine = (v: Value) => Value;
+
+const cleanAll: Refine = (v) => sanitize(withoutStringFacts(v), ALL_CLASSES);
+const cleanPrototype: Refine = (v) => sanitize(v, classMask('prototype'));
+const cleanPath: Refine = (v) => sanitize(v, classMask('path'));
+/** `key !== '__proto__'` only protects strings: an array ['__proto__'] passes the test and still names __proto__. */
+const cleanPrototypeOfStrings: Refine = (v) => mapTaint(v, (t) => (t.raw ? t : { ...t, clean: t.clean | classMask('prototype') }));
+
+function unwrap(node: AstNode): AstNode {
+  let n = node;
+  while (n.type === 'ParenthesizedExpression' || n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression' || n.type === 'ChainExpression') n = n.expression;
+  return n;
+}
+
+function isConstant(node: AstNode): boolean {
+  const n = unwrap(node);
+  return (
+    (n.type === 'Literal' && n.regex === undefined) ||
+    (n.type === 'TemplateLiteral' && n.expressions.length === 0) ||
+    (n.type === 'Identifier' && n.name === 'undefined') ||
+    (n.type === 'UnaryExpression' && n.argument.type === 'Literal')
+  );
+}
+
+function constantString(node: AstNode): string | undefined {
+  const n = unwrap(node);
+  if (n.type === 'Literal' && typeof n.value === 'string') return n.value;
+  if (n.type === 'TemplateLiteral' && n.expressions.length === 0) return n.quasis[0].value.cooked;
+  return undefined;
+}
+
+/** A variable or a member path of one (req.query.name) that a guard can refine. */
+function identifierOf(node: AstNode): AstNode | null {
+  const n = unwrap(node);
+  if (n.type === 'Identifier') return n;
+  if (n.type !== 'MemberExpression') return null;
+  let root: AstNode = n;
+  while (root.type === 'MemberExpression') {
+    if (root.computed && !(root.property.type === 'Literal' && typeof root.property.value === 'string')) return null;
+    root = unwrap(root.object);
+  }
+  return root.type === 'Identifier' || root.type === 'ThisExpression' ? n : null;
+}
+
+/** -1 or a negative literal. */
+function isMinusOne(node: AstNode): boolean {
+  const n = unwrap(node);
+  return n.type === 'UnaryExpression' && n.operator === '-' && n.argument.type === 'Literal' && n.argument.value === 1;
+}
+
+function isZero(node: AstNode): boolean {
+  const n = unwrap(node);
+  return n.type === 'Literal' && n.value === 0;
+}
+
+/** A collection the attacker does not control (only names and member chains are evaluated again). */
+function trusted(an: Analyzer, node: AstNode, scope: Scope): boolean {
+  const n = unwrap(node);
+  if (n.type !== 'Identifier' && n.type !== 'MemberExpression' && n.type !== 'ArrayExpression' && n.type !== 'ObjectExpression' && n.type !== 'ThisExpression') return false;
+  if (n.type === 'MemberExpression' && n.computed) return false;
+  return !isTainted(an.evaluate(n, scope));
+}
+
+/** Refines the state for the branch where `test` is `truth`. */
+export function refineByTest(an: Analyzer, test: AstNode, scope: Scope, truth: boolean): void {
+  const node = unwrap(test);
+  switch (node.type) {
+    case 'UnaryExpression':
+      if (node.operator === '!') refineByTest(an, node.argument, scope, !truth);
+      return;
+    case 'LogicalExpression':
+      if ((node.operator === '&&' && truth) || (node.operator === '||' && !truth)) {
+        refineByTest(an, node.left, scope, truth);
+        refineByTest(an, node.right, scope, truth);
+      } else if (node.operator === '||' || node.operator === '&&') {
+        // a || b is true: a is true, or a is false and b true (and dually for && false): join both branches.
+        an.joinBranches(
+          () => refineByTest(an, node.left, scope, truth),
+          () => {
+            refineByTest(an, node.left, scope, !truth);
+            refineByTest(an, node.right, scope, truth);
+          },
+        );
+      }
+      return;
+    case 'BinaryExpression':
+      refineComparison(an, node, scope, truth);
+      return;
+    case 'CallExpression':
+      refineCall(an, node, scope, truth);
+      return;
+    default:
+      return;
+  }
+}
+
+function refineComparison(an: Analyzer, node: AstNode, scope: Scope, truth: boolean): void {
+  const op: string = node.operator;
+  const equality = op === '===' || op === '==';
+  const inequality = op === '!==' || op === '!=';
+  if (equality || inequality) {
+    const holds = equality === truth;
+    for (const [side, other] of [[node.left, node.right], [node.right, node.left]] as const) {
+      const name = identifierOf(side);
+      if (name && isConstant(other)) {
+        if (holds) an.refine(name, scope, cleanAll);
+        else if (DANGEROUS_KEYS.has(constantString(other) ?? '')) an.refine(name, scope, op.length === 3 ? cleanPrototypeOfStrings : cleanPrototype);
+        return;
+      }
+      // typeof x === 'number' / 'boolean'
+      const u = unwrap(side);
+      if (u.type === 'UnaryExpression' && u.operator === 'typeof' && holds) {
+        const type = constantString(other);
+        const target = identifierOf(u.argument);
+        if (target && (type === 'number' || type === 'boolean' || type === 'undefined')) an.refine(target, scope, cleanAll);
+        return;
+      }
+    }
+  }
+  if (equality || inequality || ['<', '>', '<=', '>='].includes(op)) refineIndexOf(an, node, scope, truth);
+  if (op === 'in' && truth) {
+    const name = identifierOf(node.left);
+    if (name && trusted(an, node.right, scope)) an.refine(name, scope, cleanAll);
+  }
+}
+
+/** `list.indexOf(x) !== -1` (allow-list) and `x.indexOf('..') === -1` (traversal check). */
+function refineIndexOf(an: Analyzer, node: AstNode, scope: Scope, truth: boolean): void {
+  const call = unwrap(node.left);
+  if (call.type !== 'CallExpression' || unwrap(call.callee).type !== 'MemberExpression') return;
+  const callee = unwrap(call.callee);
+  if (callee.computed || callee.property.name !== 'indexOf') return;
+  const op: string = node.operator;
+  const right = node.right;
+  let found: boolean | undefined;
+  if (isMinusOne(right)) {
+    if (op === '!==' || op === '!=' || op === '>') found = truth;
+    else if (op === '===' || op === '==' || op === '<=') found = !truth;
+  } else if (isZero(right)) {
+    if (op === '>=') found = truth;
+    else if (op === '<') found = !truth;
+    else if ((op === '===' || op === '==') && truth) {
+      // x.indexOf(root) === 0: a prefix check
+      const target = identifierOf(callee.object);
+      if (target && an.evaluate(callee.object, scope).norm) an.refine(target, scope, cleanPath);
+      return;
+    }
+  }
+  if (found === undefined) return;
+  refineMembership(an, callee.object, call.arguments[0], scope, found);
+}
+
+/** `collection.includes(x)` style checks: found in a constant collection means x is one of its values. */
+function refineMembership(an: Analyzer, collection: AstNode, item: AstNode | undefined, scope: Scope, found: boolean): void {
+  if (!item) return;
+  const itemName = identifierOf(item);
+  const needle = constantString(item);
+  if (itemName && found && trusted(an, collection, scope)) {
+    an.refine(itemName, scope, cleanAll);
+    return;
+  }
+  // x.includes('..') false: no traversal sequence in x.
+  const haystack = identifierOf(collection);
+  if (haystack && needle !== undefined && !found) {
+    if (needle === '..' || needle === '../' || needle === '..\\') an.refine(haystack, scope, cleanPath);
+    if (DANGEROUS_KEYS.has(needle)) an.refine(haystack, scope, cleanPrototype);
+  }
+}
+
+function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean): void {
+  const callee = unwrap(node.callee);
+  const args: AstNode[] = node.arguments;
+  const first = args[0];
+  if (callee.type === 'MemberExpression' && !callee.computed) {
+    const method: string = callee.property.name;
+    if (method === 'includes' || method === 'has') {
+      refineMembership(an, callee.object, first, scope, truth);
+      return;
+    }
+    if ((method === 'hasOwnProperty' || method === 'hasOwn') && truth) {
+      // obj.hasOwnProperty(x), Object.hasOwn(obj, x): x is a key of a trusted (allow-list) object
+      const [objectNode, keyNode] = method === 'hasOwn' ? [args[0], args[1]] : [callee.object, first];
+      const name = keyNode ? identifierOf(keyNode) : null;
+      if (name && objectNode && trusted(an, objectNode, scope)) an.refine(name, scope, cleanAll);
+      return;
+    }
+    if (method === 'call' && unwrap(callee.object).type === 'MemberExpression' && unwrap(callee.object).property?.name === 'hasOwnProperty' && truth) {
+      const name = args[1] ? identifierOf(args[1]) : null;
+      if (name && first && trusted(an, first, scope)) an.refine(name, scope, cleanAll);
+      return;
+    }
+    if (method === 'test' && first && truth) {
+      const pattern = an.evaluate(callee.object, scope).regex;
+      const name = identifierOf(first);
+      if (pattern && name && restrictiveRegex(pattern.pattern)) an.refine(name, scope, cleanAll);
+      return;
+    }
+    if (method === 'startsWith' && first && truth) {
+      const target = identifierOf(callee.object);
+      if (target && an.evaluate(callee.object, scope).norm) an.refine(target, scope, cleanPath);
+      return;
+    }
+    if ((method === 'isInteger' || method === 'isSafeInteger' || method === 'isFinite') && first && truth) {
+      const name = identifierOf(first);
+      if (name) an.refine(name, scope, cleanAll);
+      return;
+    }
+    if (VALIDATOR_CHECKS.test(method) && first && truth) {
+      const name = identifierOf(first);
+      if (name) an.refine(name, scope, cleanAll);
+      return;
+    }
+  }
+  if (callee.type === 'Identifier') {
+    if (callee.name === 'isNaN' && first && !truth) {
+      const name = identifierOf(first);
+      if (name) an.refine(name, scope, cleanAll);
+    } else if (VALIDATOR_CHECKS.test(callee.name) && first && truth) {
+      const name = identifierOf(first);
+      if (name) an.refine(name, scope, cleanAll);
+    }
+  }
+}
+
+/**
+ * An anchored pattern made only of safe character classes: `^[a-z0-9_-]+$`. Such a
+ * test leaves no room for metacharacters, separators or traversal.
+ */
+export function restrictiveRegex(pattern: string): boolean {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return false;
+  const body = pattern.slice(1, -1);
+  if (/(^|[^\\])\|/.test(body)) return false;
+  // Remove quantifiers and groups; what is left must be safe characters or classes of them.
+  const stripped = body.replace(/\{\d+(,\d*)?\}/g, '').replace(/[+*?()]/g, '');
+  const tokens = stripped.match(/\[(?:\\.|[^\]\\])*\]|\\.|./g) ?? [];
+  for (const token of tokens) {
+    if (token.startsWith('[')) {
+      if (token.startsWith('[^')) return false;
+      const inner = token.slice(1, -1).replace(/\\[wd]/g, '').replace(/[A-Za-z0-9_-]/g, '').replace(/\\[.-]/g, '').replace(/\./g, '');
+      if (inner.length > 0) return false;
+    } else if (token === '.' || token === '\\s' || token === '\\S' || token === '\\W' || token === '\\D') return false;
+    else if (!/^(\\[wd.-]|[A-Za-z0-9_.-])$/.test(token)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,74 @@
+import path from 'node:path/posix';
+import type { ScannerFinding } from '../../../core/finding.js';
+import type { ScanWarning } from '../../scanner.js';
+import { Analyzer } from '../analysis/analyzer.js';
+import { runPatternRules } from '../patterns/engine.js';
+import { isParseFailure, parseSource, type ParsedFile } from '../source/parse.js';
+import { ModuleResolver, readManifest, readTsconfig, type PackageManifest } from './resolve.js';
+
+/** Everything one analysis needs, as plain data (it crosses into worker threads). */
+export interface ProjectInput {
+  sources: Array<{ path: string; text: string }>;
+  manifests: Array<{ path: string; text: string }>;
+  tsconfigs: Array<{ path: string; text: string }>;
+  templates: Array<{ path: string; text: string }>;
+  libraryInputs: boolean;
+}
+
+export interface ProjectResult {
+  findings: ScannerFinding[];
+  warnings: ScanWarning[];
+  /** Literal secrets on finding lines, for the pipeline to redact. */
+  secrets: string[];
+}
+
+export function dirOf(file: string): string {
+  const dir = path.dirname(file);
+  return dir === '.' ? '' : dir;
+}
+
+export function readManifests(manifests: ProjectInput['manifests'], warnings?: ScanWarning[]): PackageManifest[] {
+  const out: PackageManifest[] = [];
+  for (const m of manifests) {
+    const manifest = readManifest(dirOf(m.path), m.text);
+    if (manifest) out.push(manifest);
+    else warnings?.push({ path: m.path, message: 'package.json is not a JSON object; module resolution ignores it' });
+  }
+  return out;
+}
+
+export function buildResolver(files: Iterable<string>, manifests: PackageManifest[], tsconfigs: ProjectInput['tsconfigs']): ModuleResolver {
+  const resolver = new ModuleResolver(files);
+  for (const manifest of manifests) resolver.addPackage(manifest);
+  for (const config of tsconfigs) {
+    const paths = readTsconfig(dirOf(config.path), config.text);
+    if (paths) resolver.addTsconfig(paths);
+  }
+  return resolver;
+}
+
+/** Parse, taint analysis and pattern rules over one project (or one independent part of it). */
+export function analyseProject(input: ProjectInput): ProjectResult {
+  const warnings: ScanWarning[] = [];
+  const parsed = new Map<string, ParsedFile>();
+  for (const source of input.sources) {
+    const result = parseSource(source.path, source.text);
+    if (isParseFailure(result)) warnings.push({ path: result.path, line: result.line, message: `not analysed: ${result.message}` });
+    else parsed.set(source.path, result);
+  }
+  const manifests = readManifests(input.manifests, warnings);
+  const resolver = buildResolver(parsed.keys(), manifests, input.tsconfigs);
+  const templates = new Map(input.templates.map((t) => [t.path, t.text]));
+  const analyzer = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates });
+  analyzer.run();
+  warnings.push(...analyzer.warnings);
+
+  const findings = analyzer.collector.findings(parsed);
+  const secrets: string[] = [];
+  for (const file of [...parsed.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    const result = runPatternRules(file);
+    secrets.push(...result.secrets);
+    findings.push(...result.findings);
+  }
+  return { findings, warnings, secrets };
+}

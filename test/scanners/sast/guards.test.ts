@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { replacementSanitises } from '../../../src/scanners/sast/models/builtins.js';
+import { restrictiveRegex } from '../../../src/scanners/sast/models/guards.js';
+import { catastrophicBacktracking } from '../../../src/scanners/sast/patterns/redos.js';
+import { CLASS_BIT } from '../../../src/scanners/sast/analysis/value.js';
+
+describe('sast sanitiser and guard heuristics', () => {
+  it('treats anchored allow-list patterns as restrictive', () => {
+    for (const p of ['^[a-z0-9_-]+$', '^\\d{1,6}$', '^[A-Za-z]+(\\.[a-z]+)?$', '^\\w+$']) assert.ok(restrictiveRegex(p), p);
+    for (const p of ['[a-z]+', '^[a-z]+', '^.*$', '^[^/]+$', '^(a|b)$', '^[\\w\\s]+$', '^[a-z/]+$']) assert.ok(!restrictiveRegex(p), p);
+  });
+
+  it('knows which whitelist replacements clean which classes', () => {
+    const alnum = replacementSanitises('[^a-z0-9]', 'g', '');
+    assert.ok(alnum & CLASS_BIT.command && alnum & CLASS_BIT.path && alnum & CLASS_BIT.sql && alnum & CLASS_BIT.prototype);
+    const withSlash = replacementSanitises('[^\\w./-]', 'g', '');
+    assert.equal(withSlash & CLASS_BIT.path, 0, 'a slash keeps path traversal possible');
+    assert.equal(withSlash & CLASS_BIT.prototype, 0, 'underscores keep __proto__ possible');
+    assert.equal(replacementSanitises('[^a-z]', '', ''), 0, 'without /g only the first match is replaced');
+    assert.equal(replacementSanitises('\\.\\.\\/', 'g', ''), 0, 'removing ../ is not a sanitiser');
+    assert.equal(replacementSanitises('[.*+?^${}()|[\\]\\\\]', 'g', '\\$&'), CLASS_BIT.regex);
+    assert.equal(replacementSanitises('<', 'g', '&lt;'), CLASS_BIT.xss);
+  });
+
+  it('finds catastrophic backtracking and leaves linear patterns alone', () => {
+    for (const p of ['^(a+)+$', '(\\w+\\s?)*$', '^(a|aa)+$', '(\\d|\\w)+x', '^(([a-z])+.)+[A-Z]([a-z])+$', '^(\\s*,?\\s*)+$']) {
+      assert.ok(catastrophicBacktracking(p), p);
+    }
+    for (const p of ['^[a-z]+$', '(ab)+', '^([a-z]+\\.)+[a-z]{2,}$', '(a|b)+', '^\\d{3}-\\d{4}$', '^(\\r\\n|\\n)*$', '[\\w.+-]+@[\\w-]+\\.[\\w.]+', '((']) {
+      assert.ok(!catastrophicBacktracking(p), p);
+    }
+  });
+});
