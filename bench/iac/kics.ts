@@ -6,6 +6,10 @@
  * false positives are the negative files on which it fires. Held-out queries (8-f)
  * are counted by name only; nothing inside them is read.
  *
+ * secloop places findings by one convention (src/scanners/iac/rule.ts, `Hit`); KICS
+ * labels some queries on the resource header, others on the key or on a list entry, so
+ * part of the gap between exact-line recall and "within 2 lines" is that difference.
+ *
  *   npm run bench -- --kics DIR        DIR: a checkout holding assets/queries (read only)
  *   node --import tsx bench/iac/kics.ts --kics DIR [--verbose] [--split dev|held-out]
  */

@@ -71,6 +71,8 @@ export interface Excerpt {
 }
 
 const EXCERPT_CONTEXT = 2;
+/** A finding that spans a long script shows its first lines only. */
+const EXCERPT_MAX_SPAN = 12;
 
 /** The scan pipeline: workspace -> scanners -> Finding -> policy. Writers format the result. */
 export async function runScan(request: ScanRequest): Promise<ScanResult> {
@@ -151,7 +153,8 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   if (changed) {
     findings = findings.filter((finding) => {
       const lines = changed!.get(gitPrefix + finding.location.path);
-      return lines?.has(finding.location.startLine) ?? false;
+      const { startLine, endLine } = finding.location;
+      return lines?.hasAny(startLine, Math.max(startLine, endLine ?? startLine)) ?? false;
     });
   }
 
@@ -325,13 +328,18 @@ async function postProcess(
       lineHashes.set(finding.fingerprint, lineHash(normalised, occurrence));
       if (lines.length > 0) {
         const start = Math.max(1, finding.location.startLine - EXCERPT_CONTEXT);
-        const end = Math.min(lines.length, (finding.location.endLine ?? finding.location.startLine) + EXCERPT_CONTEXT);
+        const lastLine = Math.min(finding.location.endLine ?? finding.location.startLine, finding.location.startLine + EXCERPT_MAX_SPAN);
+        const end = Math.min(lines.length, lastLine + EXCERPT_CONTEXT);
         excerpts.set(finding.fingerprint, {
           startLine: start,
           lines: lines.slice(start - 1, end).map((line) => redactor.redact(line).slice(0, 400)),
         });
       }
-      const suppression = findSuppression(suppressions, finding.ruleId, finding.location.startLine);
+      const suppression =
+        findSuppression(suppressions, finding.ruleId, finding.location.startLine) ??
+        (finding.location.endLine && finding.location.endLine !== finding.location.startLine
+          ? findSuppression(suppressions, finding.ruleId, finding.location.endLine)
+          : undefined);
       if (suppression?.reason) inlineByFingerprint.set(finding.fingerprint, suppression.reason);
       else if (suppression) {
         finding.properties = { ...finding.properties, suppressionRejected: 'secloop-ignore without a reason' };

@@ -19,6 +19,11 @@ export class LineSet {
   has(line: number): boolean {
     return this.all || this.ranges.some(([from, to]) => line >= from && line <= to);
   }
+
+  /** Whether any line from `start` to `end` (inclusive) was added or changed. */
+  hasAny(start: number, end: number): boolean {
+    return this.all || this.ranges.some(([from, to]) => from <= end && to >= start);
+  }
 }
 
 /**

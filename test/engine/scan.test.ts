@@ -167,3 +167,36 @@ test('a scanner that throws becomes a warning, not a crash', async () => {
     t.cleanup();
   }
 });
+
+test('a finding that spans lines is kept by --since when any of its lines changed, and suppressed at its end line', async () => {
+  const spanning: typeof markerScanner = {
+    ...markerScanner,
+    async *scan(ctx) {
+      for (const file of ctx.files) {
+        const text = (await file.text()) ?? '';
+        const lines = text.split('\n');
+        const start = lines.findIndex((l) => l.includes('BLOCK-START'));
+        const end = lines.findIndex((l) => l.includes('BLOCK-END'));
+        if (start < 0 || end < 0) continue;
+        yield {
+          ruleId: 'sast/test-marker-high', scanner: 'sast', severity: 'high', confidence: 'high', title: 't', message: 'm',
+          cwe: [], location: { path: file.path, startLine: start + 1, endLine: end + 1 }, properties: {},
+        };
+      }
+    },
+  };
+  const t = tempTree({ 'a.js': 'BLOCK-START\nrun one\nrun two\nBLOCK-END\n' });
+  try {
+    initRepo(t.dir);
+    commitAll(t.dir, 'base');
+    t.write('a.js', 'BLOCK-START\nrun one\nrun two changed\nBLOCK-END\n');
+    const since = await runScan({ target: t.dir, scannerSet: [spanning], since: 'HEAD' });
+    assert.equal(since.findings.length, 1);
+    t.write('a.js', 'BLOCK-START\nrun one\n# secloop-ignore sast/test-marker-high -- reviewed\nBLOCK-END\n');
+    const suppressed = await runScan({ target: t.dir, scannerSet: [spanning] });
+    assert.equal(suppressed.findings.length, 0);
+    assert.equal(suppressed.suppressed.length, 1);
+  } finally {
+    t.cleanup();
+  }
+});

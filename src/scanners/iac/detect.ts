@@ -1,4 +1,5 @@
 import type { Platform } from './rule.js';
+import { isPlanJson } from './terraform/json-syntax.js';
 
 /**
  * Which configuration a file holds: by name where names are conventional, by content
@@ -27,7 +28,7 @@ export function wantsPath(path: string): boolean {
     lower.endsWith('.yml') ||
     lower.endsWith('.yaml') ||
     lower.endsWith('.tf') ||
-    (lower.endsWith('.json') && !lower.endsWith('package-lock.json') && !lower.endsWith('.tf.json') && !lower.endsWith('tsconfig.json')) ||
+    (lower.endsWith('.json') && !lower.endsWith('package-lock.json') && !lower.endsWith('tsconfig.json')) ||
     isDockerfileName(path)
   );
 }
@@ -42,9 +43,10 @@ const MAX_SNIFF = 8 * 1024 * 1024;
 export function classify(path: string, text: string): Platform | undefined {
   const lower = path.toLowerCase();
   if (isDockerfileName(path)) return 'dockerfile';
-  if (lower.endsWith('.tf')) return 'terraform';
+  if (lower.endsWith('.tf') || lower.endsWith('.tf.json')) return 'terraform';
   if (text.length > MAX_SNIFF) return undefined;
   if (lower.endsWith('.json')) {
+    if (isPlanJson(text)) return 'terraform';
     return /"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text) ? 'kubernetes' : undefined;
   }
   if (!lower.endsWith('.yml') && !lower.endsWith('.yaml')) return undefined;

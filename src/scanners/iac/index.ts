@@ -1,4 +1,5 @@
 import type { ScannerFinding } from '../../core/finding.js';
+import { normaliseLine } from '../../core/fingerprint.js';
 import type { RuleDoc } from '../../core/rule.js';
 import type { Scanner, ScanWarning } from '../scanner.js';
 import { classify, wantsPath } from './detect.js';
@@ -35,15 +36,17 @@ export function analyseFile(
   if (input === undefined) return { platform: platformId, findings: [], secrets: [] };
   const findings: ScannerFinding[] = [];
   const secrets: string[] = [];
+  let lines: string[] | undefined;
+  const lineText = (n: number) => (lines ??= text.split('\n'))[n - 1] ?? '';
   for (const rule of platform.rules) {
     const seen = new Set<string>();
     try {
       for (const hit of rule.check(input)) {
-        const key = `${hit.line}\0${hit.message}`;
+        const key = `${hit.line}\0${hit.detailLine ?? ''}\0${hit.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
         if (hit.secret) secrets.push(hit.secret);
-        findings.push(toFinding(rule, hit, path));
+        findings.push(toFinding(rule, hit, path, lineText));
       }
     } catch (error) {
       // A rule bug must not hide the other rules' findings on this file.
@@ -53,7 +56,9 @@ export function analyseFile(
   return { platform: platformId, findings, secrets };
 }
 
-function toFinding(rule: IacRule<unknown>, hit: Hit, path: string): ScannerFinding {
+function toFinding(rule: IacRule<unknown>, hit: Hit, path: string, lineText: (line: number) => string): ScannerFinding {
+  const line = Math.max(1, hit.line);
+  const detail = hit.detailLine !== undefined && hit.detailLine > line ? hit.detailLine : undefined;
   return {
     ruleId: rule.id,
     scanner: 'iac',
@@ -62,9 +67,12 @@ function toFinding(rule: IacRule<unknown>, hit: Hit, path: string): ScannerFindi
     title: rule.title,
     message: hit.message,
     cwe: rule.cwe,
-    location: { path, startLine: Math.max(1, hit.line), ...(hit.column ? { startColumn: hit.column } : {}) },
+    location: { path, startLine: line, ...(hit.column ? { startColumn: hit.column } : {}), ...(detail ? { endLine: detail } : {}) },
     fix: { summary: rule.remediation },
-    properties: { platform: rule.platform, ...(hit.resource ? { resource: hit.resource } : {}) },
+    properties: { platform: rule.platform, ...(hit.resource ? { resource: hit.resource } : {}), ...(detail ? { detailLine: detail } : {}) },
+    // Several findings can share a key line (one per bad entry of a list): the inner line
+    // keeps each one's identity when unrelated lines move.
+    ...(detail ? { fingerprintKey: `${normaliseLine(lineText(line))}\n${normaliseLine(lineText(detail))}` } : {}),
   };
 }
 
@@ -85,7 +93,7 @@ function ruleDocs(): RuleDoc[] {
 
 export const iacScanner: Scanner = {
   id: 'iac',
-  description: 'Configuration checks for Dockerfiles, Kubernetes, docker-compose, GitHub Actions, GitLab CI and Terraform (AWS)',
+  description: 'Configuration checks for Dockerfiles, Kubernetes, docker-compose, GitHub Actions, GitLab CI and Terraform (AWS: .tf, .tf.json, plan JSON, well-known registry modules)',
   wants: wantsPath,
   rules: ruleDocs,
   async *scan(ctx) {

@@ -9,16 +9,42 @@ export type Platform = (typeof PLATFORMS)[number];
  * example must make the rule fire; every negative one must not. In a positive example,
  * a line holding only `# expect` (a comment in every format secloop reads) says the
  * next line must carry a finding; when such marks exist, the rule must fire on exactly
- * those lines.
+ * those lines. A line holding only `# detail` says the next line must be the
+ * `detailLine` of one of the hits (convention 4 of `Hit`).
  */
 export interface RuleExamples {
   positive: string[];
   negative: string[];
 }
 
-/** One place where a rule fires. */
+/**
+ * Where a finding points. Every rule of every platform follows the same convention, so
+ * that a user knows which line to change and an inline `secloop-ignore` goes in a
+ * predictable place:
+ *
+ * 1. A setting with a bad value: the line of that setting's key (`privileged: true`,
+ *    `cidr_blocks = [...]`, `enable_key_rotation = false`, `USER root`).
+ * 2. A required setting or block that is missing: the header of the innermost block
+ *    that exists on the way to it, which is where the setting has to be added (the
+ *    resource or module header, the container's first line, `securityContext:`, the
+ *    `FROM` of the final stage).
+ * 3. A problem made by several settings together: the line of the setting whose value
+ *    makes it dangerous, which is the one a fix usually changes (the source CIDR of an
+ *    ingress rule that opens a sensitive port to the internet, `type: LoadBalancer` on a
+ *    Service without an internal annotation).
+ * 4. A problem inside a multi-line value, i.e. one line of a script or one plain entry
+ *    of a list (a `run:` script, a `RUN` continued over several lines, a heredoc, an
+ *    entry of `ports:`, `volumes:` or `security_opt:`): the line of the key or
+ *    instruction that holds the value. The exact inner line goes to `detailLine` and is
+ *    quoted in the message. A list entry that is itself a block (a container, a
+ *    long-syntax port, a `{ ... }` object) is a block: 1 to 3 apply inside it.
+ *
+ * With a `detailLine`, the finding's region runs from `line` to `detailLine`.
+ */
 export interface Hit {
   line: number;
+  /** The precise line inside a multi-line value (convention 4 above); only when it differs from `line`. */
+  detailLine?: number;
   column?: number;
   /** One sentence a developer can act on. */
   message: string;
@@ -43,6 +69,19 @@ export interface PlatformRules<Input> {
   /** Parse a file's text; problems go to `warn` (line, message). Returns undefined when nothing can be analysed. */
   parse(text: string, warn: (line: number, message: string) => void): Input | undefined;
   rules: readonly IacRule<Input>[];
+}
+
+/**
+ * The place of a problem found inside a multi-line value or a block: the key (or
+ * header) line, with the inner line as detail when it is a different line.
+ */
+export function inside(keyLine: number, innerLine: number): Pick<Hit, 'line' | 'detailLine'> {
+  return innerLine > keyLine ? { line: keyLine, detailLine: innerLine } : { line: keyLine };
+}
+
+/** ` (line N)` for a message whose finding sits on a key but points at an inner line. */
+export function detailNote(at: Pick<Hit, 'detailLine'>): string {
+  return at.detailLine ? ` (line ${at.detailLine})` : '';
 }
 
 /** Builds a rule record with the conventions every IaC rule shares. */

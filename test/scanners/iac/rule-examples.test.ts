@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { PLATFORM_RULES } from '../../../src/scanners/iac/platforms.js';
 import type { Hit, IacRule, PlatformRules } from '../../../src/scanners/iac/rule.js';
 
-/** Lines that follow a `# expect` line: where a positive example must fire. */
-function expectedLines(text: string): number[] {
+/** Lines that follow a `# <mark>` line: where a positive example must fire (`expect`) or point inside (`detail`). */
+function markedLines(text: string, mark: 'expect' | 'detail'): number[] {
   const lines = text.split('\n');
   const out: number[] = [];
   lines.forEach((line, i) => {
-    if (line.trim() === '# expect') out.push(i + 2);
+    if (line.trim() === `# ${mark}`) out.push(i + 2);
   });
   return out;
 }
@@ -32,12 +32,17 @@ describe('every IaC rule fires on its positive examples and stays quiet on its n
         rule.examples.positive.forEach((example, k) => {
           const hits = run(platform, rule, example);
           assert.ok(hits.length > 0, `positive example ${k + 1} did not fire:\n${example}`);
-          const expected = expectedLines(example);
+          const expected = markedLines(example, 'expect');
           if (expected.length > 0) {
             const got = [...new Set(hits.map((h) => h.line))].sort((a, b) => a - b);
             assert.deepEqual(got, expected, `positive example ${k + 1} fired on other lines:\n${example}`);
+            const details = [...new Set(hits.flatMap((h) => (h.detailLine === undefined ? [] : [h.detailLine])))].sort((a, b) => a - b);
+            assert.deepEqual(details, markedLines(example, 'detail'), `positive example ${k + 1} points inside other lines:\n${example}`);
           }
-          for (const hit of hits) assert.ok(hit.message.length > 10, 'each hit has a message');
+          for (const hit of hits) {
+            assert.ok(hit.message.length > 10, 'each hit has a message');
+            if (hit.detailLine !== undefined) assert.ok(hit.detailLine > hit.line, 'a detail line lies inside the value or block that starts at the finding line');
+          }
         });
         rule.examples.negative.forEach((example, k) => {
           const hits = run(platform, rule, example);

@@ -17,13 +17,14 @@ const COMPOSE = 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\
 
 describe('iac file detection', () => {
   it('wants configuration files by path alone', () => {
-    for (const p of ['Dockerfile', 'api.dockerfile', 'docker/Dockerfile.prod', 'Containerfile', 'main.tf', 'k8s/app.yaml', '.gitlab-ci.yml', 'deploy/pod.json'])
+    for (const p of ['Dockerfile', 'api.dockerfile', 'docker/Dockerfile.prod', 'Containerfile', 'main.tf', 'main.tf.json', 'k8s/app.yaml', '.gitlab-ci.yml', 'deploy/pod.json'])
       assert.ok(wantsPath(p), p);
-    for (const p of ['README.md', 'Dockerfile.md', 'src/index.ts', 'package-lock.json', 'main.tf.json', 'dockerfile-notes.txt']) assert.ok(!wantsPath(p), p);
+    for (const p of ['README.md', 'Dockerfile.md', 'src/index.ts', 'package-lock.json', 'dockerfile-notes.txt']) assert.ok(!wantsPath(p), p);
   });
 
   it('recognises files by name, and by content where names are not conventional', () => {
     assert.equal(classify('api.dockerfile', 'FROM x'), 'dockerfile');
+    assert.equal(classify('infra/main.tf.json', '{"resource": {}}'), 'terraform');
     assert.equal(classify('Dockerfile.prod', 'FROM x'), 'dockerfile');
     assert.equal(classify('ci/checks.yml', WORKFLOW), 'github-actions');
     assert.equal(classify('.github/workflows/x.yml', 'name: x\n'), 'github-actions');
@@ -64,6 +65,24 @@ describe('iac scanner', () => {
     } finally {
       tree.cleanup();
     }
+  });
+
+  it('reports list entries on their key, each with its own detail line and a fingerprint that survives moved lines', async () => {
+    const compose = 'services:\n  db:\n    image: postgres:16.3\n    ports:\n      - "5432:5432"\n      - "6379:6379"\n';
+    const scan = async (text: string) => {
+      const tree = tempTree({ 'docker-compose.yml': text });
+      try {
+        const result = await runScan({ target: tree.dir, scannerSet: [iacScanner] });
+        return result.findings.filter((f) => f.ruleId === 'iac/compose-sensitive-port');
+      } finally {
+        tree.cleanup();
+      }
+    };
+    const before = await scan(compose);
+    assert.deepEqual(before.map((f) => [f.location.startLine, f.location.endLine, f.properties['detailLine']]).sort(), [[4, 5, 5], [4, 6, 6]]);
+    assert.equal(new Set(before.map((f) => f.fingerprint)).size, 2);
+    const after = await scan(`# database for local development\n${compose}`);
+    assert.deepEqual(after.map((f) => f.fingerprint).sort(), before.map((f) => f.fingerprint).sort());
   });
 
   it('turns bad input into warnings with file and line, and keeps scanning', async () => {
@@ -120,9 +139,10 @@ describe('iac scanner', () => {
       'Dockerfile:8 iac/dockerfile-chmod-world-writable',
       'Dockerfile:10 iac/dockerfile-sensitive-port',
       'docker-compose.yml:4 iac/compose-privileged',
-      'docker-compose.yml:8 iac/compose-docker-socket',
-      'docker-compose.yml:6 iac/compose-port-all-interfaces',
-      'docker-compose.yml:15 iac/compose-sensitive-port',
+      // List entries are reported on the list's key, the entry in properties.detailLine.
+      'docker-compose.yml:7 iac/compose-docker-socket',
+      'docker-compose.yml:5 iac/compose-port-all-interfaces',
+      'docker-compose.yml:14 iac/compose-sensitive-port',
       'docker-compose.yml:13 iac/compose-image-latest',
       'docker-compose.yml:20 iac/compose-host-network',
       '.github/workflows/pr.yml:13 iac/gha-untrusted-checkout',
@@ -130,6 +150,10 @@ describe('iac scanner', () => {
       '.github/workflows/pr.yml:14 iac/gha-unpinned-action',
     ])
       assert.ok(got.has(expected), `missing ${expected}`);
+    const socket = result.findings.find((f) => f.ruleId === 'iac/compose-docker-socket')!;
+    assert.equal(socket.properties['detailLine'], 8);
+    assert.equal(socket.location.endLine, 8);
+    assert.match(socket.message, /\(line 8\)/);
     assert.deepEqual(sarifErrors(JSON.parse(writeSarif(result))), []);
   });
 

@@ -1,3 +1,4 @@
+import { inside, type Hit } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 
@@ -46,7 +47,10 @@ export interface PublishedPort {
   hostPorts: [number, number] | undefined;
   containerPorts: [number, number] | undefined;
   protocol: 'tcp' | 'udp';
+  /** Line of the entry itself. */
   line: number;
+  /** Where a problem with this entry is reported: the `ports:` key for a short-syntax entry, the entry for a long-syntax block. */
+  at: Pick<Hit, 'line' | 'detailLine'>;
   raw: string;
 }
 
@@ -64,7 +68,8 @@ function range(text: string | undefined): [number, number] | undefined {
  */
 export function publishedPorts(service: ComposeService): PublishedPort[] {
   const out: PublishedPort[] = [];
-  for (const item of items(get(service.node, 'ports'))) {
+  const key = pair(service.node, 'ports');
+  for (const item of items(key?.value)) {
     if (isYScalar(item)) {
       const raw = String(item.value ?? '');
       let rest = raw.trim();
@@ -84,7 +89,7 @@ export function publishedPorts(service: ComposeService): PublishedPort[] {
       if (!v6 && parts.length === 3) hostIp = parts.shift()!;
       const containerPart = parts.pop();
       const hostPart = parts.pop();
-      out.push({ hostIp, hostPorts: range(hostPart), containerPorts: range(containerPart), protocol, line: item.line, raw });
+      out.push({ hostIp, hostPorts: range(hostPart), containerPorts: range(containerPart), protocol, line: item.line, at: inside(key!.keyLine, item.line), raw });
     } else if (isYMap(item)) {
       const published = text(get(item, 'published')) ?? '';
       let hostIp = text(get(item, 'host_ip')) ?? '';
@@ -99,7 +104,7 @@ export function publishedPorts(service: ComposeService): PublishedPort[] {
         hostPort = '';
       }
       const protocol = (text(get(item, 'protocol')) ?? 'tcp').toLowerCase() === 'udp' ? 'udp' : 'tcp';
-      out.push({ hostIp, hostPorts: range(hostPort), containerPorts: range(text(get(item, 'target'))), protocol, line: item.line, raw: published || (text(get(item, 'target')) ?? '') });
+      out.push({ hostIp, hostPorts: range(hostPort), containerPorts: range(text(get(item, 'target'))), protocol, line: item.line, at: { line: item.line }, raw: published || (text(get(item, 'target')) ?? '') });
     }
   }
   return out;
@@ -118,39 +123,67 @@ export function isAllInterfaces(address: string): boolean {
 export interface Mount {
   source: string;
   target: string;
-  line: number;
+  /** Where a problem with the mount's source is reported: the `volumes:` key for a short-syntax entry, the `source:` key of a long-syntax one. */
+  at: Pick<Hit, 'line' | 'detailLine'>;
   bind: boolean;
+  /** Bind propagation (`shared`, `rslave`, ...) and where it is set, when given. */
+  propagation?: { mode: string; at: Pick<Hit, 'line' | 'detailLine'> };
 }
 
 /** Volume mounts: `src:dst[:mode]` strings and `{ type, source, target }` maps. */
 export function mounts(service: ComposeService): Mount[] {
   const out: Mount[] = [];
-  for (const item of items(get(service.node, 'volumes'))) {
+  const key = pair(service.node, 'volumes');
+  for (const item of items(key?.value)) {
     if (isYScalar(item)) {
       const raw = String(item.value ?? '');
-      const [source = '', target = ''] = raw.split(':');
+      const [source = '', target = '', options = ''] = raw.split(':');
       const bind = /^(?:\/|\.|~|\$)/.test(source);
-      out.push({ source, target, line: item.line, bind });
+      const at = inside(key!.keyLine, item.line);
+      const mode = options.split(',').find((o) => /^r?(?:shared|slave|private)$/.test(o));
+      out.push({ source, target, at, bind, ...(mode ? { propagation: { mode, at } } : {}) });
     } else if (isYMap(item)) {
       const source = text(get(item, 'source')) ?? '';
       const type = text(get(item, 'type')) ?? (source.startsWith('/') ? 'bind' : 'volume');
-      out.push({ source, target: text(get(item, 'target')) ?? '', line: item.line, bind: type === 'bind' });
+      const propagation = pair(get(item, 'bind'), 'propagation');
+      const mode = text(propagation?.value);
+      out.push({
+        source,
+        target: text(get(item, 'target')) ?? '',
+        at: { line: pair(item, 'source')?.keyLine ?? item.line },
+        bind: type === 'bind',
+        ...(propagation && mode ? { propagation: { mode, at: { line: propagation.keyLine } } } : {}),
+      });
     }
   }
   return out;
 }
 
-/** `environment` as a map or as a `KEY=value` list, with each entry's line. */
-export function environment(node: YNode | null | undefined): Array<{ name: string; value: unknown; line: number }> {
-  const out: Array<{ name: string; value: unknown; line: number }> = [];
+/** Plain entries of a list setting (`security_opt:`, `devices:`, `cap_add:`), each placed on the list's key. */
+export function listEntries(service: ComposeService, key: string): Array<{ value: string; node: YNode; at: Pick<Hit, 'line' | 'detailLine'> }> {
+  const entry = pair(service.node, key);
+  return items(entry?.value).flatMap((item) => {
+    const value = text(item);
+    return value === undefined ? [] : [{ value, node: item, at: inside(entry!.keyLine, item.line) }];
+  });
+}
+
+/**
+ * `environment` (or build `args`) as a map or as a `KEY=value` list: a map entry is a
+ * setting of its own, a list entry is placed on the list's key.
+ */
+export function environment(owner: YNode | null | undefined, key: string): Array<{ name: string; value: unknown; at: Pick<Hit, 'line' | 'detailLine'> }> {
+  const out: Array<{ name: string; value: unknown; at: Pick<Hit, 'line' | 'detailLine'> }> = [];
+  const entry = pair(owner, key);
+  const node = entry?.value;
   if (isYMap(node)) {
-    for (const p of node.pairs) out.push({ name: p.key, value: isYScalar(p.value) ? p.value.value : undefined, line: p.keyLine });
+    for (const p of node.pairs) out.push({ name: p.key, value: isYScalar(p.value) ? p.value.value : undefined, at: { line: p.keyLine } });
   } else {
     for (const item of items(node)) {
       const raw = text(item);
       if (raw === undefined) continue;
       const eq = raw.indexOf('=');
-      out.push({ name: eq >= 0 ? raw.slice(0, eq) : raw, value: eq >= 0 ? raw.slice(eq + 1) : undefined, line: item.line });
+      out.push({ name: eq >= 0 ? raw.slice(0, eq) : raw, value: eq >= 0 ? raw.slice(eq + 1) : undefined, at: inside(entry!.keyLine, item.line) });
     }
   }
   return out;

@@ -1,9 +1,9 @@
 import { pinProblem } from '../image.js';
 import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
-import { rule, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, inside, rule, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { get, isTrue, items, pair, text } from '../yaml/tree.js';
-import { environment, isAllInterfaces, isLoopback, lineIn, mounts, publishedPorts, readCompose, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
+import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
+import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, publishedPorts, readCompose, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
 
 type ComposeRule = IacRule<ComposeInput>;
 
@@ -101,14 +101,14 @@ const dockerSocket = composeRule({
   severity: 'critical',
   cwe: ['CWE-250'],
   examples: {
-    positive: [service('    volumes:\n      # expect\n      - /var/run/docker.sock:/var/run/docker.sock\n'), service('    volumes:\n      # expect\n      - type: bind\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n')],
+    positive: [service('    # expect\n    volumes:\n      # detail\n      - /var/run/docker.sock:/var/run/docker.sock\n'), service('    volumes:\n      - type: bind\n        # expect\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n')],
     negative: [service('    volumes:\n      - ./data:/data\n      - logs:/var/log/app\n')],
   },
   *check(input) {
     for (const s of input.services) {
       for (const m of mounts(s)) {
         if (m.bind && RUNTIME_SOCKET.test(m.source.replace(/\/+$/, '') || '/'))
-          yield { line: m.line, message: `${label(s)} mounts the container runtime socket ${m.source}: that is root on the host.`, resource: label(s) };
+          yield { ...m.at, message: `${label(s)} mounts the container runtime socket ${m.source}${detailNote(m.at)}: that is root on the host.`, resource: label(s) };
       }
     }
   },
@@ -122,7 +122,7 @@ const sensitiveMount = composeRule({
   severity: 'high',
   cwe: ['CWE-668'],
   examples: {
-    positive: [service('    volumes:\n      # expect\n      - /etc:/host/etc:ro\n'), service('    volumes:\n      # expect\n      - /:/host\n')],
+    positive: [service('    # expect\n    volumes:\n      # detail\n      - /etc:/host/etc:ro\n'), service('    # expect\n    volumes:\n      # detail\n      - /:/host\n')],
     negative: [service('    volumes:\n      - ./config:/etc/app:ro\n      - /srv/app/data:/data\n')],
   },
   *check(input) {
@@ -130,7 +130,7 @@ const sensitiveMount = composeRule({
       for (const m of mounts(s)) {
         const source = m.source.replace(/\/+$/, '') || '/';
         if (m.bind && !RUNTIME_SOCKET.test(source) && SENSITIVE_MOUNT.test(source))
-          yield { line: m.line, message: `${label(s)} mounts the host's ${source} into the container.`, resource: label(s) };
+          yield { ...m.at, message: `${label(s)} mounts the host's ${source} into the container${detailNote(m.at)}.`, resource: label(s) };
       }
     }
   },
@@ -144,7 +144,7 @@ const portAllInterfaces = composeRule({
   severity: 'medium',
   cwe: ['CWE-668'],
   examples: {
-    positive: [service('    ports:\n      # expect\n      - "3000:3000"\n'), service('    ports:\n      # expect\n      - "0.0.0.0:8080:80"\n      - "127.0.0.1:9090:9090"\n      - "5432:5432"\n'), service('    ports:\n      # expect\n      - target: 80\n        published: 8080\n')],
+    positive: [service('    # expect\n    ports:\n      # detail\n      - "3000:3000"\n'), service('    # expect\n    ports:\n      # detail\n      - "0.0.0.0:8080:80"\n      - "127.0.0.1:9090:9090"\n      - "5432:5432"\n'), service('    ports:\n      # expect\n      - target: 80\n        published: 8080\n')],
     negative: [service('    ports:\n      - "127.0.0.1:3000:3000"\n      - "[::1]:8443:8443"\n'), service('    expose:\n      - "3000"\n'), service('    ports:\n      - target: 80\n        published: 8080\n        host_ip: 127.0.0.1\n')],
   },
   *check(input) {
@@ -152,7 +152,7 @@ const portAllInterfaces = composeRule({
       for (const p of publishedPorts(s)) {
         // Sensitive services are reported, more severely, by iac/compose-sensitive-port.
         if (isAllInterfaces(p.hostIp) && sensitiveServices(p).length === 0)
-          yield { line: p.line, message: `${label(s)} publishes ${p.raw} on all interfaces; bind it to 127.0.0.1 unless it must be public.`, resource: label(s) };
+          yield { ...p.at, message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}; bind it to 127.0.0.1 unless it must be public.`, resource: label(s) };
       }
     }
   },
@@ -172,7 +172,7 @@ const sensitivePortPublished = composeRule({
   severity: 'high',
   cwe: ['CWE-200'],
   examples: {
-    positive: [service('    ports:\n      # expect\n      - "0.0.0.0:3306:3306"\n'), service('    ports:\n      # expect\n      - "6379"\n'), service('    ports:\n      # expect\n      - "2222:22"\n')],
+    positive: [service('    # expect\n    ports:\n      # detail\n      - "0.0.0.0:3306:3306"\n'), service('    # expect\n    ports:\n      # detail\n      - "6379"\n'), service('    # expect\n    ports:\n      # detail\n      - "2222:22"\n')],
     negative: [service('    ports:\n      - "127.0.0.1:5432:5432"\n'), service('    ports:\n      - "8080:80"\n')],
   },
   *check(input) {
@@ -181,7 +181,7 @@ const sensitivePortPublished = composeRule({
         if (isLoopback(p.hostIp)) continue;
         const entry = sensitiveServices(p)[0];
         if (entry)
-          yield { line: p.line, message: `${label(s)} publishes ${describePort(entry)} as ${p.raw}; keep it on the internal network.`, resource: label(s), severity: entry.severity };
+          yield { ...p.at, message: `${label(s)} publishes ${describePort(entry)} as ${p.raw}${detailNote(p.at)}; keep it on the internal network.`, resource: label(s), severity: entry.severity };
       }
     }
   },
@@ -217,13 +217,14 @@ const capabilitiesNotDropped = composeRule({
   severity: 'low',
   cwe: ['CWE-250'],
   examples: {
-    positive: [service('    read_only: true\n').replace('  web:', '  # expect\n  web:')],
+    positive: [service('    read_only: true\n').replace('  web:', '  # expect\n  web:'), service('    # expect\n    cap_drop:\n      - NET_RAW\n')],
     negative: [service('    cap_drop:\n      - all\n')],
   },
   *check(input) {
     for (const s of input.services) {
-      const drops = items(get(s.node, 'cap_drop')).map((i) => (text(i) ?? '').toUpperCase());
-      if (!drops.includes('ALL')) yield { line: s.line, message: `${label(s)} does not drop ALL capabilities.`, resource: label(s) };
+      const drop = pair(s.node, 'cap_drop');
+      const drops = items(drop?.value).map((i) => (text(i) ?? '').toUpperCase());
+      if (!drops.includes('ALL')) yield { line: drop ? drop.keyLine : s.line, message: `${label(s)} does not drop ALL capabilities.`, resource: label(s) };
     }
   },
 });
@@ -238,14 +239,14 @@ const securityProfileDisabled = composeRule({
   severity: 'high',
   cwe: ['CWE-693'],
   examples: {
-    positive: [service('    security_opt:\n      # expect\n      - seccomp:unconfined\n'), service('    security_opt:\n      - no-new-privileges:true\n      # expect\n      - apparmor=unconfined\n')],
+    positive: [service('    # expect\n    security_opt:\n      # detail\n      - seccomp:unconfined\n'), service('    # expect\n    security_opt:\n      - no-new-privileges:true\n      # detail\n      - apparmor=unconfined\n')],
     negative: [service('    security_opt:\n      - no-new-privileges:true\n      - seccomp:./profile.json\n')],
   },
   *check(input) {
     for (const s of input.services) {
-      for (const item of items(get(s.node, 'security_opt'))) {
-        const value = (text(item) ?? '').replace(/\s+/g, '');
-        if (PROFILE_DISABLED.test(value)) yield { line: item.line, message: `${label(s)} sets ${value}, disabling a kernel confinement layer.`, resource: label(s) };
+      for (const entry of listEntries(s, 'security_opt')) {
+        const value = entry.value.replace(/\s+/g, '');
+        if (PROFILE_DISABLED.test(value)) yield { ...entry.at, message: `${label(s)} sets ${value}${detailNote(entry.at)}, disabling a kernel confinement layer.`, resource: label(s) };
       }
     }
   },
@@ -259,18 +260,19 @@ const noNewPrivileges = composeRule({
   severity: 'low',
   cwe: ['CWE-269'],
   examples: {
-    positive: [service('    # expect\n    security_opt:\n      - seccomp:./profile.json\n'), service('    security_opt:\n      # expect\n      - no-new-privileges:false\n'), service('    read_only: true\n').replace('  web:', '  # expect\n  web:')],
+    positive: [service('    # expect\n    security_opt:\n      - seccomp:./profile.json\n'), service('    # expect\n    security_opt:\n      # detail\n      - no-new-privileges:false\n'), service('    read_only: true\n').replace('  web:', '  # expect\n  web:')],
     negative: [service('    security_opt:\n      - no-new-privileges:true\n'), service('    security_opt: ["no-new-privileges"]\n')],
   },
   *check(input) {
     for (const s of input.services) {
       const opt = pair(s.node, 'security_opt');
-      const values = items(opt?.value).map((i) => ({ value: (text(i) ?? '').replace(/\s+/g, ''), line: i.line }));
+      const values = listEntries(s, 'security_opt').map((e) => ({ value: e.value.replace(/\s+/g, ''), at: e.at }));
       const nnp = values.find((v) => /^no-new-privileges(?:[:=]|$)/.test(v.value));
       if (nnp && /^no-new-privileges(?:[:=]true)?$/.test(nnp.value)) continue;
+      const at = nnp ? nnp.at : { line: opt ? opt.keyLine : s.line };
       yield {
-        line: nnp ? nnp.line : opt ? opt.keyLine : s.line,
-        message: `${label(s)} does not set no-new-privileges:true.`,
+        ...at,
+        message: `${label(s)} does not set no-new-privileges:true${detailNote(at)}.`,
         resource: label(s),
       };
     }
@@ -285,17 +287,14 @@ const secretInEnvironment = composeRule({
   severity: 'high',
   cwe: ['CWE-798'],
   examples: {
-    positive: [service('    environment:\n      # expect\n      MYSQL_ROOT_PASSWORD: Tr0ub4dor-and-3\n'), service('    environment:\n      # expect\n      - API_TOKEN=abcd1234efgh5678\n'), service('    build:\n      context: .\n      args:\n        # expect\n        NPM_TOKEN: npm_abcdefabcdef0123456789\n')],
+    positive: [service('    environment:\n      # expect\n      MYSQL_ROOT_PASSWORD: Tr0ub4dor-and-3\n'), service('    # expect\n    environment:\n      # detail\n      - API_TOKEN=abcd1234efgh5678\n'), service('    build:\n      context: .\n      args:\n        # expect\n        NPM_TOKEN: npm_abcdefabcdef0123456789\n')],
     negative: [service('    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}\n      MYSQL_PASSWORD_FILE: /run/secrets/db\n      MYSQL_DATABASE: shop\n'), service('    environment:\n      - API_TOKEN\n')],
   },
   *check(input) {
     for (const s of input.services) {
-      const sources = [get(s.node, 'environment'), get(s.node, 'build', 'args')];
-      for (const source of sources) {
-        for (const entry of environment(source)) {
-          if (isSecretName(entry.name) && isLiteralSecretValue(entry.value))
-            yield { line: entry.line, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file.`, resource: label(s), secret: String(entry.value) };
-        }
+      for (const entry of [...environment(s.node, 'environment'), ...environment(get(s.node, 'build'), 'args')]) {
+        if (isSecretName(entry.name) && isLiteralSecretValue(entry.value))
+          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}.`, resource: label(s), secret: String(entry.value) };
       }
     }
   },
@@ -392,6 +391,38 @@ const cgroupParent = composeRule({
   },
 });
 
+const mountPropagation = composeRule({
+  id: 'iac/compose-mount-propagation',
+  title: 'Bind mount propagation shared with the host',
+  description:
+    "A bind mount uses shared or slave propagation. With shared/rshared, mounts made inside the container appear on the host (a container that can mount, e.g. with SYS_ADMIN, then changes the host's mount table); with slave/rslave, mounts the host makes later (new disks, other containers' volumes) appear inside the container.",
+  remediation: 'Remove the propagation option (the default, rprivate, keeps mounts apart); give it only to storage drivers that need it, in a dedicated service.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      service('    volumes:\n      - type: bind\n        source: /srv/data\n        target: /data\n        bind:\n          # expect\n          propagation: rshared\n'),
+      service('    # expect\n    volumes:\n      # detail\n      - /mnt/disks:/mnt/disks:ro,rslave\n'),
+    ],
+    negative: [service('    volumes:\n      - /srv/data:/data:ro\n      - type: bind\n        source: /srv/cache\n        target: /cache\n        bind:\n          propagation: rprivate\n')],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      for (const m of mounts(s)) {
+        const mode = m.propagation?.mode;
+        if (!m.propagation || !mode || !/^r?(?:shared|slave)$/.test(mode)) continue;
+        const shared = /shared$/.test(mode);
+        yield {
+          ...m.propagation.at,
+          message: `${label(s)} mounts ${m.source || 'a host path'} with ${mode} propagation${detailNote(m.propagation.at)}: ${shared ? "mounts made in the container reach the host" : "later host mounts appear in the container"}.`,
+          resource: label(s),
+          severity: shared ? 'medium' : 'low',
+        };
+      }
+    }
+  },
+});
+
 const hostDevices = composeRule({
   id: 'iac/compose-host-devices',
   title: 'Host device passed into a container',
@@ -399,12 +430,14 @@ const hostDevices = composeRule({
   remediation: 'Remove the device unless the service needs the hardware, and then pass only that device, read-only where possible.',
   severity: 'medium',
   cwe: ['CWE-668'],
-  examples: { positive: [service('    devices:\n      # expect\n      - /dev/sda:/dev/sda\n')], negative: [service('    volumes:\n      - ./data:/data\n')] },
+  examples: { positive: [service('    # expect\n    devices:\n      # detail\n      - /dev/sda:/dev/sda\n')], negative: [service('    volumes:\n      - ./data:/data\n')] },
   *check(input) {
     for (const s of input.services) {
-      for (const item of items(get(s.node, 'devices'))) {
+      const key = pair(s.node, 'devices');
+      for (const item of items(key?.value)) {
         const value = text(item) ?? text(get(item, 'source'));
-        if (value) yield { line: item.line, message: `${label(s)} gets the host device ${value.split(':')[0]}.`, resource: label(s), severity: /\/dev\/(?:sd|nvme|xvd|vd|mem|kmem|kmsg|port)/.test(value) ? 'high' : 'medium' };
+        const at = isYScalar(item) ? inside(key!.keyLine, item.line) : { line: pair(item, 'source')?.keyLine ?? item.line };
+        if (value) yield { ...at, message: `${label(s)} gets the host device ${value.split(':')[0]}${detailNote(at)}.`, resource: label(s), severity: /\/dev\/(?:sd|nvme|xvd|vd|mem|kmem|kmsg|port)/.test(value) ? 'high' : 'medium' };
       }
     }
   },
@@ -447,6 +480,7 @@ export const composeRules: readonly ComposeRule[] = [
   limitRule('cpus'),
   pidsLimit,
   cgroupParent,
+  mountPropagation,
   hostDevices,
   writableRoot,
 ];

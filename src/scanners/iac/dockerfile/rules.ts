@@ -1,6 +1,6 @@
 import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
 import { pinProblem } from '../image.js';
-import { rule, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, inside, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
 import { effectiveWords, parseShell, pipeToShellOffsets, programOf, type ShellCommand } from '../shell.js';
@@ -47,6 +47,14 @@ function* runMatches(input: DockerfileInput, pattern: RegExp): Generator<{ line:
       }
     }
   }
+}
+
+/**
+ * Where a problem inside an instruction is reported: the instruction's first line, with
+ * the continuation line it sits on as detail (a RUN written over several lines, a heredoc).
+ */
+function at(instruction: DockerInstruction, innerLine: number): Pick<Hit, 'line' | 'detailLine'> {
+  return inside(instruction.line, innerLine);
 }
 
 function stageLabel(input: DockerfileInput, instruction: DockerInstruction): string {
@@ -199,7 +207,7 @@ const secretInEnv = dockerRule({
       'FROM alpine:3.20\n# expect\nENV DB_PASSWORD=hunter2hunter2\n',
       'FROM alpine:3.20\n# expect\nENV API_TOKEN s3cr3t-t0k3n-value\n',
       'FROM alpine:3.20\n# expect\nARG NPM_TOKEN=npm_abcdefabcdef1234567890\n',
-      'FROM alpine:3.20\nENV A=1 \\\n# expect\n    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
+      'FROM alpine:3.20\n# expect\nENV A=1 \\\n# detail\n    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
     ],
     negative: [
       'FROM alpine:3.20\nENV DB_PASSWORD_FILE=/run/secrets/db\n',
@@ -212,9 +220,10 @@ const secretInEnv = dockerRule({
       for (const instruction of instructionsOf(input.file, keyword)) {
         for (const [name, value, line] of keyValues(effective(instruction))) {
           if (!isSecretName(name) || !isLiteralSecretValue(value)) continue;
+          const place = at(instruction, line);
           yield {
-            line,
-            message: `${keyword} ${name} holds a literal secret that anyone with the image can read; inject it at run time or use a build secret.`,
+            ...place,
+            message: `${keyword} ${name}${detailNote(place)} holds a literal secret that anyone with the image can read; inject it at run time or use a build secret.`,
             resource: name,
             secret: value,
           };
@@ -241,7 +250,7 @@ const secretBuildArg = dockerRule({
     for (const instruction of instructionsOf(input.file, 'ARG')) {
       for (const [name, value, line] of keyValues(effective(instruction))) {
         if (value === undefined && isSecretName(name))
-          yield { line, message: `ARG ${name} receives a secret through --build-arg, which stays in the image history; use RUN --mount=type=secret.`, resource: name };
+          yield { ...at(instruction, line), message: `ARG ${name} receives a secret through --build-arg, which stays in the image history; use RUN --mount=type=secret.`, resource: name };
       }
     }
   },
@@ -281,7 +290,7 @@ const curlPipeShell = dockerRule({
   examples: {
     positive: [
       'FROM alpine:3.20\n# expect\nRUN curl -sSL https://example.org/install.sh | sh\n',
-      'FROM alpine:3.20\nRUN apk add wget && \\\n# expect\n    wget -qO- https://example.org/i.sh | sudo bash -s -- --yes\n',
+      'FROM alpine:3.20\n# expect\nRUN apk add wget && \\\n# detail\n    wget -qO- https://example.org/i.sh | sudo bash -s -- --yes\n',
       'FROM debian:12\n# expect\nRUN sh -c "$(curl -fsSL https://example.org/install.sh)"\n',
     ],
     negative: ['FROM alpine:3.20\nRUN curl -fsSLo /tmp/i.sh https://example.org/i.sh && echo "abc  /tmp/i.sh" | sha256sum -c && sh /tmp/i.sh\n', 'FROM alpine:3.20\nRUN curl -fsSL https://example.org/data.json | jq .\n'],
@@ -289,8 +298,10 @@ const curlPipeShell = dockerRule({
   *check(input) {
     for (const instruction of instructionsOf(input.file, 'RUN')) {
       for (const script of scriptsOf(instruction)) {
-        for (const offset of pipeToShellOffsets(script.text))
-          yield { line: script.line(offset), message: 'A downloaded script is piped straight into an interpreter; download, verify a checksum, then run.' };
+        for (const offset of pipeToShellOffsets(script.text)) {
+          const place = at(instruction, script.line(offset));
+          yield { ...place, message: `A downloaded script is piped straight into an interpreter${detailNote(place)}; download, verify a checksum, then run.` };
+        }
       }
     }
   },
@@ -317,14 +328,17 @@ const tlsVerificationDisabled = dockerRule({
   },
   *check(input) {
     for (const { pattern, what } of TLS_DISABLED) {
-      for (const hit of runMatches(input, pattern)) yield { line: hit.line, message: `${what} turns off certificate verification for this download.` };
+      for (const hit of runMatches(input, pattern)) {
+        const place = at(hit.instruction, hit.line);
+        yield { ...place, message: `${what}${detailNote(place)} turns off certificate verification for this download.` };
+      }
     }
     for (const instruction of instructionsOf(input.file, 'ENV')) {
       for (const [name, value, line] of keyValues(effective(instruction))) {
         if ((name === 'NODE_TLS_REJECT_UNAUTHORIZED' || name === 'PYTHONHTTPSVERIFY') && value === '0')
-          yield { line, message: `ENV ${name}=0 turns off certificate verification for every process in the container.` };
+          yield { ...at(instruction, line), message: `ENV ${name}=0 turns off certificate verification for every process in the container.` };
         if (name === 'GIT_SSL_NO_VERIFY' && value && value !== '0' && value.toLowerCase() !== 'false')
-          yield { line, message: 'ENV GIT_SSL_NO_VERIFY turns off certificate verification for git.' };
+          yield { ...at(instruction, line), message: 'ENV GIT_SSL_NO_VERIFY turns off certificate verification for git.' };
       }
     }
   },
@@ -349,7 +363,10 @@ const signatureDisabled = dockerRule({
   },
   *check(input) {
     for (const { pattern, what } of SIGNATURE_DISABLED) {
-      for (const hit of runMatches(input, pattern)) yield { line: hit.line, message: `${what} installs packages without verifying their signatures.` };
+      for (const hit of runMatches(input, pattern)) {
+        const place = at(hit.instruction, hit.line);
+        yield { ...place, message: `${what}${detailNote(place)} installs packages without verifying their signatures.` };
+      }
     }
   },
 });
@@ -382,7 +399,8 @@ const plainHttpDownload = dockerRule({
         HTTP_URL.lastIndex = 0;
         const match = HTTP_URL.exec(word.text);
         if (match) {
-          yield { line: script.line(word.offset), message: `${program} fetches ${match[0]} over plain HTTP; use https and verify what you download.` };
+          const place = at(script.instruction, script.line(word.offset));
+          yield { ...place, message: `${program} fetches ${match[0]} over plain HTTP${detailNote(place)}; use https and verify what you download.` };
           break;
         }
       }
@@ -415,8 +433,10 @@ const chmodWorldWritable = dockerRule({
       if (programOf(command) !== 'chmod') continue;
       const mode = effectiveWords(command).slice(1).find((w) => !w.text.startsWith('-'));
       // 1777 (sticky, like /tmp) is the intended mode for shared scratch directories.
-      if (mode && WORLD_WRITABLE.test(mode.text) && !/^1[0-7]{3}$/.test(mode.text))
-        yield { line: script.line(mode.offset), message: `chmod ${mode.text} makes files writable by every user in the container.` };
+      if (mode && WORLD_WRITABLE.test(mode.text) && !/^1[0-7]{3}$/.test(mode.text)) {
+        const place = at(script.instruction, script.line(mode.offset));
+        yield { ...place, message: `chmod ${mode.text}${detailNote(place)} makes files writable by every user in the container.` };
+      }
     }
     for (const keyword of ['COPY', 'ADD']) {
       for (const instruction of instructionsOf(input.file, keyword)) {
@@ -437,27 +457,29 @@ const runWithSudo = dockerRule({
   severity: 'medium',
   cwe: ['CWE-250'],
   examples: {
-    positive: ['FROM ubuntu:24.04\n# expect\nRUN sudo apt-get update\n', 'FROM ubuntu:24.04\nRUN apt-get update && \\\n# expect\n    sudo apt-get install -y curl\n'],
+    positive: ['FROM ubuntu:24.04\n# expect\nRUN sudo apt-get update\n', 'FROM ubuntu:24.04\n# expect\nRUN apt-get update && \\\n# detail\n    sudo apt-get install -y curl\n'],
     negative: ['FROM ubuntu:24.04\nRUN apt-get update\n', 'FROM ubuntu:24.04\nRUN echo "sudo is not used" > /notes\n'],
   },
   *check(input) {
     for (const { command, script } of runCommands(input)) {
       const first = command.words[0];
-      if (first && (first.text === 'sudo' || first.text.endsWith('/sudo')))
-        yield { line: script.line(first.offset), message: 'sudo in a build step: RUN already runs as root; do the work before USER and keep sudo out of the image.' };
+      if (first && (first.text === 'sudo' || first.text.endsWith('/sudo'))) {
+        const place = at(script.instruction, script.line(first.offset));
+        yield { ...place, message: `sudo in a build step${detailNote(place)}: RUN already runs as root; do the work before USER and keep sudo out of the image.` };
+      }
     }
   },
 });
 
 const INSTALL = /\b(?:apt-get|apt|yum|dnf|microdnf|zypper|apk|tdnf)\s+(?:[^|;&\n]*\s)?(?:install|add)\b([^|;&\n]*)/g;
 
-function* installedPackages(input: DockerfileInput, names: RegExp): Generator<{ line: number; name: string }> {
+function* installedPackages(input: DockerfileInput, names: RegExp): Generator<{ at: Pick<Hit, 'line' | 'detailLine'>; name: string }> {
   for (const hit of runMatches(input, INSTALL)) {
     const list = hit.match[1] ?? '';
     for (const word of list.split(/\s+/)) {
       const name = word.replace(/[=<>~].*$/, '');
       if (names.test(name)) {
-        yield { line: hit.line, name };
+        yield { at: at(hit.instruction, hit.line), name };
         break;
       }
     }
@@ -477,8 +499,8 @@ const sudoInstalled = dockerRule({
     negative: ['FROM debian:12\nRUN apt-get update && apt-get install -y curl sudo-ldap-docs-none\n', 'FROM debian:12\nRUN apt-get install -y gosu\n'],
   },
   *check(input) {
-    for (const { line } of installedPackages(input, /^sudo$/))
-      yield { line, message: 'sudo is installed in the image; it lets container users become root.' };
+    for (const { at: place } of installedPackages(input, /^sudo$/))
+      yield { ...place, message: `sudo is installed in the image${detailNote(place)}; it lets container users become root.` };
   },
 });
 
@@ -495,8 +517,8 @@ const remoteAccessServer = dockerRule({
     negative: ['FROM debian:12\nRUN apt-get install -y openssh-client\n', 'FROM alpine:3.20\nRUN apk add curl\n'],
   },
   *check(input) {
-    for (const { line, name } of installedPackages(input, /^(?:openssh-server|dropbear|telnetd|inetutils-telnetd|telnet-server|vsftpd|proftpd|proftpd-basic|pure-ftpd|tftpd|tftpd-hpa|rsh-server|xinetd)$/))
-      yield { line, message: `${name} puts a remote-login or file-transfer server inside the container; use docker exec / kubectl exec instead.` };
+    for (const { name, at: place } of installedPackages(input, /^(?:openssh-server|dropbear|telnetd|inetutils-telnetd|telnet-server|vsftpd|proftpd|proftpd-basic|pure-ftpd|tftpd|tftpd-hpa|rsh-server|xinetd)$/))
+      yield { ...place, message: `${name}${detailNote(place)} puts a remote-login or file-transfer server inside the container; use docker exec / kubectl exec instead.` };
   },
 });
 
@@ -573,7 +595,10 @@ const hardcodedPassword = dockerRule({
   },
   *check(input) {
     for (const { pattern, what } of PASSWORD_SET) {
-      for (const hit of runMatches(input, pattern)) yield { line: hit.line, message: `${what} bakes an account password into the image.` };
+      for (const hit of runMatches(input, pattern)) {
+        const place = at(hit.instruction, hit.line);
+        yield { ...place, message: `${what}${detailNote(place)} bakes an account password into the image.` };
+      }
     }
   },
 });
@@ -641,8 +666,9 @@ const unpinnedPackageInstall = dockerRule({
       }
       if (!tool) continue;
       const unpinned = unpinnedPackages(args, tool);
-      if (unpinned.length > 0)
-        yield { line: script.line(command.offset), message: `${tool} installs ${unpinned.slice(0, 3).join(', ')} without an exact version; pin versions or install from a lockfile.` };
+      if (unpinned.length === 0) continue;
+      const place = at(script.instruction, script.line(command.offset));
+      yield { ...place, message: `${tool} installs ${unpinned.slice(0, 3).join(', ')} without an exact version${detailNote(place)}; pin versions or install from a lockfile.` };
     }
   },
 });

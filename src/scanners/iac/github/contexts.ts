@@ -42,6 +42,24 @@ const ATTACKER_CONTROLLED = [
   'github.event.check_suite.head_branch',
   'github.event.check_run.check_suite.head_branch',
   'github.event.merge_group.head_commit.message',
+  // File paths and names an outsider chooses: a pull request's workflow file (a
+  // workflow_run event carries its name and path), the files of a push, review comments.
+  'github.event.workflow.name',
+  'github.event.workflow.path',
+  'github.event.workflow_run.name',
+  'github.event.workflow_run.path',
+  'github.event.commits.*.added.*',
+  'github.event.commits.*.modified.*',
+  'github.event.commits.*.removed.*',
+  'github.event.head_commit.added.*',
+  'github.event.head_commit.modified.*',
+  'github.event.head_commit.removed.*',
+  'github.event.comment.path',
+  'github.event.comment.diff_hunk',
+  'github.event.review_comment.path',
+  'github.event.review_comment.diff_hunk',
+  'github.event.pull_request.auto_merge.commit_message',
+  'github.event.pull_request.auto_merge.commit_title',
 ];
 
 function toPattern(path: string): string {

@@ -1,4 +1,4 @@
-import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, inside, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
@@ -79,11 +79,12 @@ const templateInjection = workflowRule({
   cwe: ['CWE-94', 'CWE-78'],
   examples: {
     positive: [
-      workflow('      - run: |\n          # expect\n          echo "Title: ${{ github.event.issue.title }}"\n', 'issues'),
+      workflow('      # expect\n      - run: |\n          # detail\n          echo "Title: ${{ github.event.issue.title }}"\n', 'issues'),
       workflow('      # expect\n      - run: git checkout ${{ github.head_ref }}\n', 'pull_request'),
-      workflow('      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            # expect\n            const body = `${{ github.event.comment.body }}`\n', 'issue_comment'),
-      workflow('      - env:\n          BRANCH: ${{ github.event.pull_request.head.ref }}\n        run: |\n          # expect\n          echo ${{ env.BRANCH }}\n', 'pull_request_target'),
-      workflow('      - run: |\n          # expect\n          echo "${{ github.event.commits[0].message }}"\n', 'push'),
+      workflow('      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          # expect\n          script: |\n            # detail\n            const body = `${{ github.event.comment.body }}`\n', 'issue_comment'),
+      workflow('      - env:\n          BRANCH: ${{ github.event.pull_request.head.ref }}\n        # expect\n        run: |\n          # detail\n          echo ${{ env.BRANCH }}\n', 'pull_request_target'),
+      workflow('      # expect\n      - run: |\n          # detail\n          echo "${{ github.event.commits[0].message }}"\n', 'push'),
+      workflow('      # expect\n      - run: |\n          echo "triggered by"\n          # detail\n          echo "${{ github.event.workflow.path }}"\n', 'workflow_run'),
     ],
     negative: [
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "$TITLE"\n', 'issues'),
@@ -97,9 +98,10 @@ const templateInjection = workflowRule({
       for (const expression of expressions(scalar.value as string)) {
         const context = untrusted(expression.inner, tainted);
         if (!context) continue;
+        const at = inside(keyLine, lineOfText(wf, scalar, expression.raw, keyLine));
         yield {
-          line: lineOfText(wf, scalar, expression.raw, keyLine),
-          message: `${stepLabel(step)} expands ${context} into its ${kind === 'run' ? 'shell script' : 'github-script code'}; pass it through env: and quote it.`,
+          ...at,
+          message: `${stepLabel(step)} expands ${context} into its ${kind === 'run' ? 'shell script' : 'github-script code'}${detailNote(at)}; pass it through env: and quote it.`,
           resource: stepLabel(step),
           severity: isPrivileged(wf) || wf.triggers.has('pull_request_target') ? 'critical' : 'high',
         };
@@ -236,7 +238,7 @@ const secretInRun = workflowRule({
   severity: 'medium',
   cwe: ['CWE-532'],
   examples: {
-    positive: [workflow('      # expect\n      - run: echo ${{ secrets.NPM_TOKEN }} > ~/.npmrc\n'), workflow('      - run: |\n          # expect\n          curl -H "Authorization: ${{ secrets.API_KEY }}" https://example.org\n')],
+    positive: [workflow('      # expect\n      - run: echo ${{ secrets.NPM_TOKEN }} > ~/.npmrc\n'), workflow('      # expect\n      - run: |\n          # detail\n          curl -H "Authorization: ${{ secrets.API_KEY }}" https://example.org\n')],
     negative: [workflow('      - env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n        run: npm publish\n'), workflow('      - run: echo "${{ github.sha }}"\n')],
   },
   *check(wf) {
@@ -247,9 +249,10 @@ const secretInRun = workflowRule({
         const line = lineOfText(wf, scalar, expression.raw, keyLine);
         const lineText = wf.lines[line - 1] ?? '';
         const echoed = /\b(?:echo|printf|cat)\b/.test(lineText) && !/>>?\s*"?\$GITHUB_(?:ENV|OUTPUT)/.test(lineText);
+        const at = inside(keyLine, line);
         yield {
-          line,
-          message: `${stepLabel(step)} writes ${expression.raw} into its script${echoed ? ' and prints it' : ''}; pass it through env: instead.`,
+          ...at,
+          message: `${stepLabel(step)} writes ${expression.raw} into its script${detailNote(at)}${echoed ? ' and prints it' : ''}; pass it through env: instead.`,
           resource: stepLabel(step),
           severity: echoed ? 'high' : 'medium',
         };
@@ -270,8 +273,13 @@ const secretsToJson = workflowRule({
     negative: [workflow('      - env:\n          TOKEN: ${{ secrets.TOKEN }}\n        run: ./deploy.sh\n')],
   },
   *check(wf) {
+    const scripts = [...scriptsOf(wf)];
     for (let i = 0; i < wf.lines.length; i++) {
-      if (/\$\{\{[^}]*toJSON\s*\(\s*secrets\s*\)/i.test(wf.lines[i]!)) yield { line: i + 1, message: 'toJSON(secrets) passes every secret to this step.' };
+      if (!/\$\{\{[^}]*toJSON\s*\(\s*secrets\s*\)/i.test(wf.lines[i]!)) continue;
+      // Inside a multi-line script the finding goes on the script's key.
+      const script = scripts.find((s) => i + 1 > s.keyLine && i + 1 < s.scalar.line + String(s.scalar.value).split('\n').length + 1);
+      const at = script ? inside(script.keyLine, i + 1) : { line: i + 1 };
+      yield { ...at, message: `toJSON(secrets) passes every secret to this step${detailNote(at)}.` };
     }
     for (const job of wf.jobs) {
       const p = pair(job.node, 'secrets');
@@ -343,8 +351,8 @@ const githubEnvInjection = workflowRule({
   cwe: ['CWE-77'],
   examples: {
     positive: [
-      workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: |\n          # expect\n          echo "TITLE=$TITLE" >> $GITHUB_ENV\n', 'issues'),
-      workflow('      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      - run: |\n          # expect\n          echo "PR=$(cat pr.txt)" >> "$GITHUB_ENV"\n', 'workflow_run'),
+      workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        # expect\n        run: |\n          # detail\n          echo "TITLE=$TITLE" >> $GITHUB_ENV\n', 'issues'),
+      workflow('      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      # expect\n      - run: |\n          # detail\n          echo "PR=$(cat pr.txt)" >> "$GITHUB_ENV"\n', 'workflow_run'),
     ],
     negative: [workflow('      - run: echo "SHA=${{ github.sha }}" >> $GITHUB_ENV\n', 'issues'), workflow('      - run: echo "$HOME/bin" >> $GITHUB_PATH\n', 'push')],
   },
@@ -359,8 +367,10 @@ const githubEnvInjection = workflowRule({
         const fromExpression = expressions(lineText).some((e) => untrusted(e.inner, tainted));
         const fromEnv = [...tainted].some((name) => new RegExp(`\\$\\{?${name}\\b`).test(lineText));
         const fromFile = downloaded && isPrivileged(wf) && /\$\(\s*(?:cat|head|tail|jq)\b|<\s*[\w./-]+/.test(lineText);
-        if (fromExpression || fromEnv || fromFile)
-          yield { line: lineOfOffset(wf, scalar, offset, keyLine), message: `${stepLabel(step)} writes ${fromFile ? 'downloaded artifact content' : 'attacker-controlled text'} to ${/GITHUB_PATH/.test(lineText) ? 'GITHUB_PATH' : 'GITHUB_ENV'}.`, resource: stepLabel(step) };
+        if (fromExpression || fromEnv || fromFile) {
+          const at = inside(keyLine, lineOfOffset(wf, scalar, offset, keyLine));
+          yield { ...at, message: `${stepLabel(step)} writes ${fromFile ? 'downloaded artifact content' : 'attacker-controlled text'} to ${/GITHUB_PATH/.test(lineText) ? 'GITHUB_PATH' : 'GITHUB_ENV'}${detailNote(at)}.`, resource: stepLabel(step) };
+        }
       }
     }
   },
@@ -415,14 +425,16 @@ const curlPipeShell = workflowRule({
   severity: 'medium',
   cwe: ['CWE-494'],
   examples: {
-    positive: [workflow('      - run: |\n          # expect\n          curl -fsSL https://example.org/install.sh | bash\n')],
+    positive: [workflow('      # expect\n      - run: |\n          # detail\n          curl -fsSL https://example.org/install.sh | bash\n')],
     negative: [workflow('      - run: curl -fsSLo install.sh https://example.org/install.sh && sha256sum -c install.sha256 && bash install.sh\n')],
   },
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
       if (kind !== 'run') continue;
-      for (const offset of pipeToShellOffsets(scalar.value as string))
-        yield { line: lineOfOffset(wf, scalar, offset, keyLine), message: `${stepLabel(step)} pipes a downloaded script into a shell.`, resource: stepLabel(step) };
+      for (const offset of pipeToShellOffsets(scalar.value as string)) {
+        const at = inside(keyLine, lineOfOffset(wf, scalar, offset, keyLine));
+        yield { ...at, message: `${stepLabel(step)} pipes a downloaded script into a shell${detailNote(at)}.`, resource: stepLabel(step) };
+      }
     }
   },
 });
@@ -441,8 +453,10 @@ const tlsDisabled = workflowRule({
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
       if (kind !== 'run') continue;
-      for (const hit of scriptMatches(scalar.value as string, [...TLS_DISABLED, ...SIGNATURE_DISABLED]))
-        yield { line: lineOfOffset(wf, scalar, hit.offset, keyLine), message: `${stepLabel(step)}: ${hit.what} turns off verification.`, resource: stepLabel(step) };
+      for (const hit of scriptMatches(scalar.value as string, [...TLS_DISABLED, ...SIGNATURE_DISABLED])) {
+        const at = inside(keyLine, lineOfOffset(wf, scalar, hit.offset, keyLine));
+        yield { ...at, message: `${stepLabel(step)}: ${hit.what}${detailNote(at)} turns off verification.`, resource: stepLabel(step) };
+      }
     }
   },
 });

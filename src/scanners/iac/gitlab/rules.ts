@@ -1,5 +1,5 @@
 import { pinProblem } from '../image.js';
-import { rule, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, inside, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
@@ -28,8 +28,8 @@ export function readPipeline(source: string, warn: (line: number, message: strin
 type PipelineRule = IacRule<Pipeline>;
 const gitlabRule = (definition: Omit<PipelineRule, 'platform' | 'tags'>): PipelineRule => rule({ ...definition, platform: 'gitlab-ci' });
 
-/** Every script entry of the pipeline (global and per job), with the line it is written on. */
-export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; scalar: YScalar; text: string }> {
+/** Every script entry of the pipeline (global and per job), with the line of its `script:` key. */
+export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; scalar: YScalar; text: string; keyLine: number }> {
   const owners: Array<{ owner: string; node: YNode }> = [
     { owner: 'global', node: pipeline.root },
     ...(isYMap(get(pipeline.root, 'default')) ? [{ owner: 'default', node: get(pipeline.root, 'default')! }] : []),
@@ -37,9 +37,10 @@ export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string;
   ];
   for (const { owner, node } of owners) {
     for (const key of ['before_script', 'script', 'after_script']) {
-      const value = get(node, key);
+      const entry = pair(node, key);
+      const value = entry?.value;
       const list = isYSeq(value) ? value.items.flatMap((i) => (isYSeq(i) ? i.items : [i])) : value ? [value] : [];
-      for (const item of list) if (isYScalar(item) && typeof item.value === 'string') yield { owner, scalar: item, text: item.value };
+      for (const item of list) if (isYScalar(item) && typeof item.value === 'string') yield { owner, scalar: item, text: item.value, keyLine: entry!.keyLine };
     }
   }
 }
@@ -80,12 +81,15 @@ const curlPipeShell = gitlabRule({
   severity: 'high',
   cwe: ['CWE-494'],
   examples: {
-    positive: [pipeline('build:\n  script:\n    # expect\n    - curl -sSL https://example.org/install.sh | bash\n')],
+    positive: [pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -sSL https://example.org/install.sh | bash\n')],
     negative: [pipeline('build:\n  script:\n    - curl -fsSLo install.sh https://example.org/install.sh\n    - sha256sum -c install.sh.sha256\n    - bash install.sh\n')],
   },
   *check(p) {
-    for (const { owner, scalar, text: script } of pipelineScripts(p)) {
-      for (const offset of pipeToShellOffsets(script)) yield { line: lineOf(p, scalar, offset), message: `${owner} pipes a downloaded script into a shell.`, resource: owner };
+    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
+      for (const offset of pipeToShellOffsets(script)) {
+        const at = inside(keyLine, lineOf(p, scalar, offset));
+        yield { ...at, message: `${owner} pipes a downloaded script into a shell${detailNote(at)}.`, resource: owner };
+      }
     }
   },
 });
@@ -120,7 +124,7 @@ const imageLatest = gitlabRule({
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
-    positive: [pipeline('build:\n  # expect\n  image: node:latest\n  script:\n    - npm ci\n'), pipeline('build:\n  image:\n    # expect\n    name: alpine\n  script:\n    - make\n')],
+    positive: [pipeline('build:\n  # expect\n  image: node:latest\n  script:\n    - npm ci\n'), pipeline('build:\n  image:\n    # expect\n    name: alpine\n  script:\n    - make\n'), pipeline('test:\n  image: node:20.11.1\n  # expect\n  services:\n    - redis:7.2.4\n    # detail\n    - postgres:latest\n  script:\n    - npm test\n')],
     negative: [pipeline('build:\n  image: node:20.11.1\n  script:\n    - npm ci\n')],
   },
   *check(p) {
@@ -128,13 +132,15 @@ const imageLatest = gitlabRule({
     const defaults = get(p.root, 'default');
     if (defaults) owners.push({ owner: 'default', node: defaults });
     for (const { owner, node } of owners) {
-      const images: Array<{ ref: string | undefined; line: number }> = [];
+      const images: Array<{ ref: string | undefined; at: Pick<Hit, 'line' | 'detailLine'> }> = [];
       const image = pair(node, 'image');
-      if (image) images.push(isYMap(image.value) ? { ref: text(get(image.value, 'name')), line: pair(image.value, 'name')?.keyLine ?? image.keyLine } : { ref: text(image.value), line: image.keyLine });
-      for (const service of items(get(node, 'services'))) images.push(isYMap(service) ? { ref: text(get(service, 'name')), line: service.line } : { ref: text(service), line: service.line });
-      for (const { ref, line } of images) {
+      if (image) images.push(isYMap(image.value) ? { ref: text(get(image.value, 'name')), at: { line: pair(image.value, 'name')?.keyLine ?? image.keyLine } } : { ref: text(image.value), at: { line: image.keyLine } });
+      const services = pair(node, 'services');
+      for (const service of items(services?.value))
+        images.push(isYMap(service) ? { ref: text(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: text(service), at: inside(services!.keyLine, service.line) });
+      for (const { ref, at } of images) {
         const problem = ref ? pinProblem(ref) : undefined;
-        if (problem) yield { line, message: `${owner} uses ${ref}${problem === 'untagged' ? ' (no tag: latest)' : ''}; pin a version and digest.`, resource: owner };
+        if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${problem === 'untagged' ? ' (no tag: latest)' : ''}; pin a version and digest.`, resource: owner };
       }
     }
   },
@@ -198,12 +204,15 @@ const tlsDisabled = gitlabRule({
   severity: 'high',
   cwe: ['CWE-295'],
   examples: {
-    positive: [pipeline('build:\n  script:\n    # expect\n    - curl -k -o tool https://example.org/tool\n'), pipeline('variables:\n  # expect\n  GIT_SSL_NO_VERIFY: "1"\n')],
+    positive: [pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -k -o tool https://example.org/tool\n'), pipeline('variables:\n  # expect\n  GIT_SSL_NO_VERIFY: "1"\n')],
     negative: [pipeline('build:\n  script:\n    - curl -fsSL -o tool https://example.org/tool\n')],
   },
   *check(p) {
-    for (const { owner, scalar, text: script } of pipelineScripts(p)) {
-      for (const hit of scriptMatches(script, [...TLS_DISABLED, ...SIGNATURE_DISABLED])) yield { line: lineOf(p, scalar, hit.offset), message: `${owner}: ${hit.what} turns off verification.`, resource: owner };
+    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
+      for (const hit of scriptMatches(script, [...TLS_DISABLED, ...SIGNATURE_DISABLED])) {
+        const at = inside(keyLine, lineOf(p, scalar, hit.offset));
+        yield { ...at, message: `${owner}: ${hit.what}${detailNote(at)} turns off verification.`, resource: owner };
+      }
     }
     for (const { owner, map } of variableScopes(p)) {
       for (const key of ['GIT_SSL_NO_VERIFY', 'NODE_TLS_REJECT_UNAUTHORIZED', 'PYTHONHTTPSVERIFY']) {
@@ -224,16 +233,19 @@ const remoteInclude = gitlabRule({
   severity: 'medium',
   cwe: ['CWE-829'],
   examples: {
-    positive: [pipeline('include:\n  # expect\n  - remote: https://example.org/ci/template.yml\n'), pipeline('include:\n  # expect\n  - project: platform/ci-templates\n    file: /build.yml\n')],
+    positive: [pipeline('include:\n  # expect\n  - remote: https://example.org/ci/template.yml\n'), pipeline('# expect\ninclude:\n  - local: /ci/test.yml\n  # detail\n  - https://example.org/ci/template.yml\n'), pipeline('include:\n  # expect\n  - project: platform/ci-templates\n    file: /build.yml\n')],
     negative: [pipeline('include:\n  - project: platform/ci-templates\n    ref: 3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    file: /build.yml\n  - local: /ci/test.yml\n')],
   },
   *check(p) {
-    const include = get(p.root, 'include');
+    const includeKey = pair(p.root, 'include');
+    const include = includeKey?.value;
     const entries = isYSeq(include) ? include.items : include ? [include] : [];
     for (const entry of entries) {
       const url = isYScalar(entry) ? text(entry) : text(get(entry, 'remote'));
       if (url && /^https?:\/\//.test(url)) {
-        yield { line: entry.line, message: `The pipeline includes remote configuration from ${url} at every run.` };
+        // A plain URL entry is part of the include list; a `remote:` entry is a setting of its own.
+        const at = isYScalar(entry) ? inside(includeKey!.keyLine, entry.line) : { line: pair(entry, 'remote')!.keyLine };
+        yield { ...at, message: `The pipeline includes remote configuration from ${url}${detailNote(at)} at every run.` };
         continue;
       }
       const project = text(get(entry, 'project'));

@@ -1,6 +1,8 @@
 import type { Attribute, Block, Body, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
 import { parseHcl } from './hcl/parser.js';
+import { parseTerraformJson } from './json-syntax.js';
+import { synthesizeModules } from './modules/synthesize.js';
 
 /** A Terraform resource or data source block. */
 export interface TfResource {
@@ -8,8 +10,10 @@ export interface TfResource {
   type: string;
   name: string;
   block: Block;
-  /** `aws_s3_bucket.logs` (data sources: `data.aws_iam_policy_document.x`). */
+  /** `aws_s3_bucket.logs` (data sources: `data.aws_iam_policy_document.x`; made by a module: `module.logs.aws_s3_bucket.this`). */
   address: string;
+  /** The module call that creates this resource, for resources read from a registry module's inputs. */
+  module?: string;
 }
 
 export interface TfInput {
@@ -19,10 +23,17 @@ export interface TfInput {
   data: TfResource[];
   providers: Block[];
   scope: Scope;
+  /** Source text of expressions that are not in the file (made for module resources). */
+  texts: Map<Expr, string>;
 }
 
+/**
+ * Reads a Terraform file in the native syntax (.tf) or the JSON syntax (.tf.json, told
+ * apart by its first character: an HCL body never starts with `{`) into one model,
+ * with the resources of well-known registry modules added (modules/registry.ts).
+ */
 export function readTerraform(source: string, warn: (line: number, message: string) => void): TfInput | undefined {
-  const parsed = parseHcl(source);
+  const parsed = /^\s*\{/.test(source.slice(0, 4096)) ? parseTerraformJson(source) : parseHcl(source);
   for (const problem of parsed.problems) warn(problem.line, problem.message);
   const body = parsed.body;
   const resources: TfResource[] = [];
@@ -42,7 +53,9 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   }
   if (body.blocks.length === 0 && body.attributes.length === 0) return undefined;
   const scope: Scope = { variable: (n) => variables.get(n), local: (n) => locals.get(n) };
-  return { source, body, resources, data, providers, scope };
+  const modules = synthesizeModules(body, scope);
+  for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
+  return { source, body, resources, data, providers, scope, texts: modules.texts };
 }
 
 export function attribute(block: Block, name: string): Attribute | undefined {
@@ -100,13 +113,19 @@ export function valueAt(input: TfInput, block: Block, path: readonly string[]): 
 }
 
 export function textOf(input: TfInput, expr: Expr): string {
-  return input.source.slice(expr.start, expr.end);
+  return input.texts.get(expr) ?? input.source.slice(expr.start, expr.end);
 }
 
-/** Whether an expression mentions a resource address (`aws_s3_bucket.logs.id`, `"${aws_vpc.main.id}"`). */
+/**
+ * Whether an expression mentions a resource address (`aws_s3_bucket.logs.id`,
+ * `"${aws_vpc.main.id}"`). A resource made by a module is also mentioned by any output of
+ * that module (`module.logs.s3_bucket_id`): outputs are how other code refers to it.
+ */
 export function mentions(input: TfInput, expr: Expr | undefined, address: string): boolean {
   if (!expr) return false;
   const text = textOf(input, expr);
+  const viaModule = /^module\.([\w-]+)\./.exec(address);
+  if (viaModule && new RegExp(`(?<![\\w.-])module\\.${viaModule[1]}\\.[A-Za-z_]`).test(text)) return true;
   const at = text.indexOf(address);
   if (at < 0) return false;
   const after = text[at + address.length];

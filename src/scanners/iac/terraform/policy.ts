@@ -1,5 +1,6 @@
 import type { Attribute, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
+import { readJson } from './json-syntax.js';
 import { asStrings, attribute, blocksOf, mentions, valueOf, type TfInput, type TfResource } from './model.js';
 
 /**
@@ -16,8 +17,10 @@ export interface Statement {
   principals: string[];
   hasPrincipal: boolean;
   conditionKeys: string[];
-  /** Line of the statement when it is known (policy_document blocks), else the policy's line. */
+  /** Line of the statement block (policy_document data sources), else of the attribute that holds the policy. */
   line: number;
+  /** Line of the statement inside a multi-line policy value (a heredoc or jsonencode), when it is known. */
+  detailLine?: number;
 }
 
 export interface Policy {
@@ -73,7 +76,10 @@ export function* policies(input: TfInput): Generator<Policy> {
       return { resource, attribute: a, line: a.line, statements: documentStatements(input, source).map((s) => ({ ...s, line: a.line })) };
     }
     const document = documentOf(input, a.expr);
-    return document ? { resource, attribute: a, line: a.line, statements: statementsOf(document, a.line) } : undefined;
+    if (!document) return undefined;
+    const lines = statementLines(a.expr);
+    const statements = statementsOf(document, a.line).map((s, i) => (lines?.[i] !== undefined && lines[i]! > a.line ? { ...s, detailLine: lines[i]! } : s));
+    return { resource, attribute: a, line: a.line, statements };
   };
   for (const resource of input.resources) {
     for (const name of POLICY_ATTRIBUTES[resource.type] ?? []) {
@@ -109,6 +115,24 @@ export function documentOf(input: TfInput, expr: Expr): Value | undefined {
     return parseJson(text);
   }
   return undefined;
+}
+
+/** Where each statement of a policy written inline starts: in a jsonencode object, or in the JSON text of a heredoc. */
+function statementLines(expr: Expr): number[] | undefined {
+  if (expr.kind === 'call' && expr.name === 'jsonencode' && expr.args[0]?.kind === 'object') {
+    const statement = expr.args[0].items.find((i) => i.keyName === 'Statement' || i.keyName === 'statement')?.value;
+    if (statement?.kind === 'tuple') return statement.items.map((i) => i.line);
+    return statement ? [statement.line] : undefined;
+  }
+  if (expr.kind !== 'template') return undefined;
+  const text = expr.parts.map((p) => (p.kind === 'text' ? p.value : 'INTERPOLATED')).join('');
+  const document = readJson(text);
+  if (document?.kind !== 'object') return undefined;
+  const statement = document.members.find((m) => m.key === 'Statement' || m.key === 'statement')?.value;
+  // A heredoc's text starts on the line after `<<EOF`.
+  const first = expr.line + (expr.heredoc ? 1 : 0) - 1;
+  if (statement?.kind === 'array') return statement.items.map((i) => first + i.line);
+  return statement ? [first + statement.line] : undefined;
 }
 
 function parseJson(text: string): Value | undefined {

@@ -1,6 +1,12 @@
 import { attribute, label, mentions, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { allowsAction, onAllResources, policies, type Policy, type Statement } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
+import { detailNote, inside, type Hit } from '../../rule.js';
+
+/** A statement's place: where the policy is written (its attribute or data block), with the statement's own line as detail. */
+function placeOf(policy: Policy, statement: Statement): Pick<Hit, 'line' | 'detailLine'> {
+  return inside(policy.line, statement.detailLine ?? statement.line);
+}
 
 const isTrustPolicy = (policy: Policy) => policy.resource.type === 'aws_iam_role' && policy.attribute?.name === 'assume_role_policy';
 const IDENTITY_POLICY_TYPES = new Set(['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_iam_policy_document']);
@@ -19,15 +25,19 @@ const fullAdmin: TfRule = tfRule({
   cwe: ['CWE-269'],
   examples: {
     positive: [
-      'resource "aws_iam_policy" "admin" {\n  name   = "admin"\n  # expect\n  policy = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]\n  })\n}\n',
-      'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n  # expect\n  policy = <<EOF\n{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]\n}\nEOF\n}\n',
-      '# expect\ndata "aws_iam_policy_document" "admin" {\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n  }\n}\n',
+      'resource "aws_iam_policy" "admin" {\n  name   = "admin"\n  # expect\n  policy = jsonencode({\n    Version = "2012-10-17"\n    # detail\n    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]\n  })\n}\n',
+      'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n  policy = <<EOF\n{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]\n}\nEOF\n}\n',
+      '# expect\ndata "aws_iam_policy_document" "admin" {\n  # detail\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n  }\n}\n',
     ],
     negative: ['resource "aws_iam_policy" "read" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::reports/*" }]\n  })\n}\n', 'resource "aws_iam_policy" "deny" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", Action = "*", Resource = "*" }]\n  })\n}\n'],
   },
   *check(input) {
     for (const policy of policies(input)) {
-      if (policy.statements.some(isFullAdmin)) yield { line: policy.line, message: `${label(policy.resource)} allows every action on every resource.`, resource: label(policy.resource) };
+      const admin = policy.statements.find(isFullAdmin);
+      if (admin) {
+        const at = placeOf(policy, admin);
+        yield { ...at, message: `${label(policy.resource)} allows every action on every resource${detailNote(at)}.`, resource: label(policy.resource) };
+      }
     }
   },
 });
@@ -120,6 +130,7 @@ const privilegeEscalation: TfRule = tfRule({
       if (identities.length === 0) {
         const paths = escalationPaths(policy.statements);
         if (paths.length > 0)
+          // The path may combine several statements: the policy as a whole is what to change.
           yield { line: policy.line, message: `${label(policy.resource)} allows privilege escalation through ${describePaths(paths)}.`, resource: label(policy.resource) };
         continue;
       }
@@ -154,14 +165,17 @@ const passRoleWildcard: TfRule = tfRule({
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
-    positive: ['resource "aws_iam_role_policy" "p" {\n  role   = "ci"\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }]\n  })\n}\n'],
+    positive: ['resource "aws_iam_role_policy" "p" {\n  role   = "ci"\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }]\n  })\n}\n'],
     negative: ['resource "aws_iam_role_policy" "p" {\n  role   = "ci"\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::123456789012:role/app" }]\n  })\n}\n'],
   },
   *check(input) {
     for (const policy of policies(input)) {
       if (isTrustPolicy(policy)) continue;
-      if (policy.statements.some((s) => onAllResources(s) && !isFullAdmin(s) && allowsAction(s, 'iam:PassRole') && !s.conditionKeys.some((k) => /iam:PassedToService|iam:AssociatedResourceArn/i.test(k))))
-        yield { line: policy.line, message: `${label(policy.resource)} allows iam:PassRole on every role.`, resource: label(policy.resource) };
+      const pass = policy.statements.find((s) => onAllResources(s) && !isFullAdmin(s) && allowsAction(s, 'iam:PassRole') && !s.conditionKeys.some((k) => /iam:PassedToService|iam:AssociatedResourceArn/i.test(k)));
+      if (pass) {
+        const at = placeOf(policy, pass);
+        yield { ...at, message: `${label(policy.resource)} allows iam:PassRole on every role${detailNote(at)}.`, resource: label(policy.resource) };
+      }
     }
   },
 });
@@ -178,8 +192,8 @@ const publicPrincipal: TfRule = tfRule({
   cwe: ['CWE-284'],
   examples: {
     positive: [
-      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
-      'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  # expect\n  policy = <<POLICY\n{\n  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage", "Resource": "${aws_sqs_queue.q.arn}"}]\n}\nPOLICY\n}\n',
+      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
+      'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy = <<POLICY\n{\n  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage", "Resource": "${aws_sqs_queue.q.arn}"}]\n}\nPOLICY\n}\n',
       'resource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = "f"\n  # expect\n  principal     = "*"\n}\n',
     ],
     negative: [
@@ -191,7 +205,10 @@ const publicPrincipal: TfRule = tfRule({
     for (const policy of policies(input)) {
       if (isTrustPolicy(policy)) continue;
       const open = policy.statements.find((s) => s.effect === 'Allow' && s.principals.includes('*') && !s.conditionKeys.some((k) => RESTRICTING_CONDITION.test(k)));
-      if (open) yield { line: open.line, message: `${label(policy.resource)} allows ${open.actions.slice(0, 3).join(', ') || 'actions'} to any principal ("*").`, resource: label(policy.resource) };
+      if (open) {
+        const at = placeOf(policy, open);
+        yield { ...at, message: `${label(policy.resource)} allows ${open.actions.slice(0, 3).join(', ') || 'actions'} to any principal ("*")${detailNote(at)}.`, resource: label(policy.resource) };
+      }
     }
     for (const permission of resourcesOf(input, 'aws_lambda_permission')) {
       const principal = attribute(permission.block, 'principal');
@@ -211,7 +228,7 @@ const resourcePolicyAllActions: TfRule = tfRule({
   severity: 'medium',
   cwe: ['CWE-732'],
   examples: {
-    positive: ['resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n'],
+    positive: ['resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n'],
     negative: [
       'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = ["s3:GetObject"], Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
       'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "kms:*", Resource = "*" }]\n  })\n}\n',
@@ -227,7 +244,10 @@ const resourcePolicyAllActions: TfRule = tfRule({
           // The default key policy: the account root gets kms:* so IAM policies can delegate.
           !(s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:aws[\w-]*:iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p))),
       );
-      if (broad) yield { line: broad.line, message: `${label(policy.resource)} allows ${broad.actions.filter((a) => a.endsWith('*')).join(', ')} to ${broad.principals.slice(0, 2).join(', ') || 'its principals'}.`, resource: label(policy.resource) };
+      if (broad) {
+        const at = placeOf(policy, broad);
+        yield { ...at, message: `${label(policy.resource)} allows ${broad.actions.filter((a) => a.endsWith('*')).join(', ')} to ${broad.principals.slice(0, 2).join(', ') || 'its principals'}${detailNote(at)}.`, resource: label(policy.resource) };
+      }
     }
     for (const permission of resourcesOf(input, 'aws_lambda_permission')) {
       const action = attribute(permission.block, 'action');

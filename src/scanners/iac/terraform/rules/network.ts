@@ -1,7 +1,7 @@
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
-import { sections, tfRule, type TfRule } from './common.js';
+import { known, sections, tfRule, type TfRule } from './common.js';
 
 /**
  * 0.0.0.0/0 and ::/0 (in any spelling of the zero address). Other x/0 blocks are not
@@ -105,11 +105,13 @@ const openToInternet: TfRule = tfRule({
       'resource "aws_vpc_security_group_ingress_rule" "rdp" {\n  security_group_id = aws_security_group.win.id\n  # expect\n  cidr_ipv4         = "0.0.0.0/0"\n  from_port         = 3389\n  to_port           = 3389\n  ip_protocol       = "tcp"\n}\n',
       'resource "aws_security_group" "all" {\n  ingress {\n    from_port   = 0\n    to_port     = 0\n    protocol    = "-1"\n    # expect\n    cidr_blocks = ["10.0.0.0/8", "0.0.0.0/0"]\n  }\n}\n',
       'resource "aws_security_group" "app" {\n  ingress = [\n    {\n      from_port   = 6379\n      to_port     = 6379\n      protocol    = "tcp"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  ]\n}\n',
+      'module "bastion" {\n  source        = "terraform-aws-modules/security-group/aws"\n  version       = "5.1.0"\n  ingress_rules = ["ssh-tcp"]\n  # expect\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
     ],
     negative: [
       'resource "aws_security_group" "web" {\n  ingress {\n    from_port   = 443\n    to_port     = 443\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["10.0.0.0/8"]\n  }\n}\n',
       'resource "aws_security_group" "app" {\n  ingress {\n    from_port   = 8100\n    to_port     = 8110\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
       'resource "aws_security_group_rule" "out" {\n  type        = "egress"\n  from_port   = 0\n  to_port     = 0\n  protocol    = "-1"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n',
+      'module "web" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_rules       = ["https-443-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
     ],
   },
   *check(input) {
@@ -165,7 +167,7 @@ const instancePublicIp: TfRule = tfRule({
   severity: 'medium',
   cwe: ['CWE-668'],
   examples: {
-    positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n'],
+    positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n', 'module "web" {\n  source = "terraform-aws-modules/ec2-instance/aws"\n  # expect\n  associate_public_ip_address = true\n}\n'],
     negative: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  associate_public_ip_address = false\n}\n'],
   },
   *check(input) {
@@ -241,7 +243,8 @@ const eksPublicEndpoint: TfRule = tfRule({
     for (const resource of resourcesOf(input, 'aws_eks_cluster')) {
       const vpc = blocksOf(resource.block, 'vpc_config')[0];
       if (!vpc) continue;
-      if (isFalseValue(valueOf(input, vpc, 'endpoint_public_access'))) continue;
+      const publicAccess = valueOf(input, vpc, 'endpoint_public_access');
+      if (isFalseValue(publicAccess) || (publicAccess !== undefined && !known(publicAccess))) continue;
       const cidrs = attribute(vpc, 'public_access_cidrs');
       const values = asStrings(valueOf(input, vpc, 'public_access_cidrs'));
       if (cidrs && (!values || !values.some(isWorld))) continue;

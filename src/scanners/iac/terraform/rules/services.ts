@@ -2,6 +2,7 @@ import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentions, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
+import { detailNote, inside } from '../../rule.js';
 
 const cloudtrailDisabled: TfRule = tfRule({
   id: 'iac/tf-aws-cloudtrail-logging-disabled',
@@ -201,8 +202,13 @@ const albInvalidHeaders: TfRule = tfRule({
   severity: 'low',
   cwe: ['CWE-444'],
   examples: {
-    positive: ['# expect\nresource "aws_lb" "web" {\n  name               = "web"\n  load_balancer_type = "application"\n}\n'],
-    negative: ['resource "aws_lb" "web" {\n  load_balancer_type         = "application"\n  drop_invalid_header_fields = true\n}\n', 'resource "aws_lb" "net" {\n  load_balancer_type = "network"\n}\n'],
+    positive: ['# expect\nresource "aws_lb" "web" {\n  name               = "web"\n  load_balancer_type = "application"\n}\n', '# expect\nmodule "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n  version = "~> 6.0"\n  name    = "web"\n}\n'],
+    negative: [
+      'resource "aws_lb" "web" {\n  load_balancer_type         = "application"\n  drop_invalid_header_fields = true\n}\n',
+      'resource "aws_lb" "net" {\n  load_balancer_type = "network"\n}\n',
+      // From 9.0.0 the module drops invalid headers unless told otherwise.
+      'module "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n  version = "~> 9.0"\n}\n',
+    ],
   },
   *check(input) {
     for (const lb of resourcesOf(input, 'aws_lb', 'aws_alb')) {
@@ -261,9 +267,13 @@ const outdatedTls: TfRule = tfRule({
     positive: [
       'resource "aws_lb_listener" "web" {\n  port       = 443\n  protocol   = "HTTPS"\n  # expect\n  ssl_policy = "ELBSecurityPolicy-2016-08"\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    # expect\n    minimum_protocol_version = "TLSv1"\n  }\n}\n',
+      'resource "aws_cloudfront_distribution" "cdn" {\n  # expect\n  viewer_certificate {\n    acm_certificate_arn = aws_acm_certificate.cdn.arn\n    ssl_support_method  = "sni-only"\n  }\n}\n',
       'resource "aws_load_balancer_policy" "p" {\n  policy_type_name = "SSLNegotiationPolicyType"\n  policy_attribute {\n    # expect\n    name  = "Protocol-TLSv1"\n    value = "true"\n  }\n}\n',
     ],
-    negative: ['resource "aws_lb_listener" "web" {\n  port       = 443\n  protocol   = "HTTPS"\n  ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n}\n', 'resource "aws_load_balancer_policy" "p" {\n  policy_attribute {\n    name  = "Protocol-TLSv1.2"\n    value = "true"\n  }\n  policy_attribute {\n    name  = "Protocol-TLSv1"\n    value = "false"\n  }\n}\n'],
+    negative: [
+      'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    minimum_protocol_version = "TLSv1.2_2021"\n  }\n}\n',
+      'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    cloudfront_default_certificate = true\n  }\n}\n',
+      'resource "aws_lb_listener" "web" {\n  port       = 443\n  protocol   = "HTTPS"\n  ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n}\n', 'resource "aws_load_balancer_policy" "p" {\n  policy_attribute {\n    name  = "Protocol-TLSv1.2"\n    value = "true"\n  }\n  policy_attribute {\n    name  = "Protocol-TLSv1"\n    value = "false"\n  }\n}\n'],
   },
   *check(input) {
     for (const listener of resourcesOf(input, 'aws_lb_listener', 'aws_alb_listener')) {
@@ -272,9 +282,14 @@ const outdatedTls: TfRule = tfRule({
       if (policy && typeof value === 'string' && OLD_ELB_POLICIES.test(value)) yield { line: policy.line, message: `${label(listener)} uses ${value}, which accepts TLS 1.0/1.1.`, resource: label(listener) };
     }
     for (const cdn of resourcesOf(input, 'aws_cloudfront_distribution')) {
+      const viewer = blocksOf(cdn.block, 'viewer_certificate')[0];
       const path = ['viewer_certificate', 'minimum_protocol_version'];
       const value = valueAt(input, cdn.block, path);
+      // The default *.cloudfront.net certificate always has the TLSv1 policy and cannot be
+      // changed short of a custom domain: not reported, as nothing in this block fixes it.
       if (typeof value === 'string' && OLD_CLOUDFRONT.has(value)) yield { line: lineOfPath(cdn.block, path), message: `${label(cdn)} accepts ${value} from viewers.`, resource: label(cdn) };
+      else if (viewer && value === undefined && (attribute(viewer, 'acm_certificate_arn') || attribute(viewer, 'iam_certificate_id')))
+        yield { line: viewer.line, message: `${label(cdn)} sets no minimum_protocol_version, so viewers may use TLS 1.0 (the provider's default is TLSv1).`, resource: label(cdn) };
       for (const origin of blocksOf(cdn.block, 'origin')) {
         const protocols = valueAt(input, origin, ['custom_origin_config', 'origin_ssl_protocols']);
         if (Array.isArray(protocols) && protocols.some((p) => p === 'SSLv3' || p === 'TLSv1' || p === 'TLSv1.1'))
@@ -323,17 +338,43 @@ const cloudfrontHttp: TfRule = tfRule({
   },
 });
 
+const mskPlaintext: TfRule = tfRule({
+  id: 'iac/tf-aws-msk-plaintext',
+  title: 'MSK cluster accepts plaintext traffic',
+  description:
+    'The Kafka cluster lets clients connect without TLS (client_broker = "PLAINTEXT" or "TLS_PLAINTEXT") or sends data between brokers unencrypted (in_cluster = false). Messages, and SASL/SCRAM credentials where used, then cross the network in clear text.',
+  remediation: 'Keep encryption_info.encryption_in_transit at its defaults: client_broker = "TLS" and in_cluster = true.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'resource "aws_msk_cluster" "events" {\n  cluster_name = "events"\n  encryption_info {\n    encryption_in_transit {\n      # expect\n      client_broker = "TLS_PLAINTEXT"\n      # expect\n      in_cluster    = false\n    }\n  }\n}\n',
+    ],
+    negative: ['resource "aws_msk_cluster" "events" {\n  cluster_name = "events"\n}\n', 'resource "aws_msk_cluster" "events" {\n  encryption_info {\n    encryption_in_transit {\n      client_broker = "TLS"\n    }\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const cluster of resourcesOf(input, 'aws_msk_cluster')) {
+      const path = ['encryption_info', 'encryption_in_transit'];
+      const clientBroker = valueAt(input, cluster.block, [...path, 'client_broker']);
+      if (clientBroker === 'PLAINTEXT' || clientBroker === 'TLS_PLAINTEXT')
+        yield { line: lineOfPath(cluster.block, [...path, 'client_broker']), message: `${label(cluster)} accepts ${clientBroker === 'PLAINTEXT' ? 'only plaintext' : 'plaintext as well as TLS'} connections from clients.`, resource: label(cluster) };
+      if (isFalseValue(valueAt(input, cluster.block, [...path, 'in_cluster'])))
+        yield { line: lineOfPath(cluster.block, [...path, 'in_cluster']), message: `${label(cluster)} sends data between brokers unencrypted (in_cluster = false).`, resource: label(cluster) };
+    }
+  },
+});
+
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z2-7]{16}\b/;
 const SECRET_IN_SCRIPT = /\b(?:AWS_SECRET_ACCESS_KEY|aws_secret_access_key)\s*[=:]\s*["']?(?!\$)([A-Za-z0-9/+=]{16,})/;
 const PLACEHOLDER = /^(?:your|example|changeme|xxx|placeholder|dummy|replace)/i;
 
 /** Literal text of the strings and heredocs in an expression (interpolations left out). */
-function stringsIn(expr: Expr): Array<{ text: string; line: number }> {
-  const out: Array<{ text: string; line: number }> = [];
+function stringsIn(expr: Expr): Array<{ text: string; line: number; expr: Expr }> {
+  const out: Array<{ text: string; line: number; expr: Expr }> = [];
   const visit = (e: Expr) => {
     switch (e.kind) {
       case 'template':
-        out.push({ text: e.parts.map((p) => (p.kind === 'text' ? p.value : '')).join(''), line: e.line });
+        out.push({ text: e.parts.map((p) => (p.kind === 'text' ? p.value : '')).join(''), line: e.line, expr: e });
         break;
       case 'tuple':
         e.items.forEach(visit);
@@ -369,7 +410,7 @@ const hardcodedCredentials: TfRule = tfRule({
   examples: {
     positive: [
       'provider "aws" {\n  region     = "eu-west-1"\n  # expect\n  access_key = "AKIAIOSFODNN7EXAMPLE"\n  # expect\n  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n}\n',
-      'resource "aws_instance" "web" {\n  ami       = "ami-0123456789abcdef0"\n  user_data = <<EOF\n#!/bin/bash\n# expect\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nEOF\n}\n',
+      'resource "aws_instance" "web" {\n  ami       = "ami-0123456789abcdef0"\n  # expect\n  user_data = <<EOF\n#!/bin/bash\n# detail\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nEOF\n}\n',
     ],
     negative: ['provider "aws" {\n  region  = "eu-west-1"\n  profile = "deploy"\n}\n', 'provider "aws" {\n  access_key = var.access_key\n  secret_key = var.secret_key\n}\n', 'resource "aws_instance" "web" {\n  user_data = <<EOF\nexport AWS_SECRET_ACCESS_KEY=your_secret_access_key_here\nEOF\n}\n'],
   },
@@ -388,9 +429,15 @@ const hardcodedCredentials: TfRule = tfRule({
       for (const a of allAttributes(resource.block)) {
         for (const s of stringsIn(a.expr)) {
           const key = ACCESS_KEY_ID.exec(s.text);
-          if (key && !key[0].endsWith('EXAMPLE')) yield { line: lineWithin(s.text, key.index, s.line, isHeredoc(a.expr)), message: `${label(resource)} ${a.name} contains an AWS access key id.`, resource: label(resource), secret: key[0] };
+          if (key && !key[0].endsWith('EXAMPLE')) {
+            const at = inside(a.line, lineWithin(s.text, key.index, s.line, isHeredoc(s.expr)));
+            yield { ...at, message: `${label(resource)} ${a.name} contains an AWS access key id${detailNote(at)}.`, resource: label(resource), secret: key[0] };
+          }
           const secret = SECRET_IN_SCRIPT.exec(s.text);
-          if (secret && !PLACEHOLDER.test(secret[1]!)) yield { line: lineWithin(s.text, secret.index, s.line, isHeredoc(a.expr)), message: `${label(resource)} ${a.name} contains an AWS secret access key.`, resource: label(resource), secret: secret[1]! };
+          if (secret && !PLACEHOLDER.test(secret[1]!)) {
+            const at = inside(a.line, lineWithin(s.text, secret.index, s.line, isHeredoc(s.expr)));
+            yield { ...at, message: `${label(resource)} ${a.name} contains an AWS secret access key${detailNote(at)}.`, resource: label(resource), secret: secret[1]! };
+          }
         }
       }
     }
@@ -417,7 +464,7 @@ const staticCredentials: TfRule = tfRule({
   cwe: ['CWE-798'],
   examples: {
     positive: [
-      'resource "aws_instance" "web" {\n  ami       = "ami-0123456789abcdef0"\n  user_data = <<EOF\n#!/bin/bash\n# expect\nexport AWS_ACCESS_KEY_ID=$${KEY}\nEOF\n}\n',
+      'resource "aws_instance" "web" {\n  ami       = "ami-0123456789abcdef0"\n  # expect\n  user_data = <<EOF\n#!/bin/bash\n# detail\nexport AWS_ACCESS_KEY_ID=$${KEY}\nEOF\n}\n',
       'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  provisioner "file" {\n    source      = "conf/aws-credentials"\n    # expect\n    destination = "~/.aws/credentials"\n  }\n}\n',
     ],
     negative: ['resource "aws_instance" "web" {\n  ami                  = "ami-0123456789abcdef0"\n  iam_instance_profile = aws_iam_instance_profile.web.name\n  user_data            = file("init.sh")\n}\n'],
@@ -432,7 +479,8 @@ const staticCredentials: TfRule = tfRule({
           const match = STATIC_KEY_USE.exec(s.text);
           if (!match) continue;
           found = true;
-          yield { line: lineWithin(s.text, match.index, s.line, isHeredoc(a.expr)), message: `${label(resource)} puts static AWS credentials on the instance (${a.name}).`, resource: label(resource) };
+          const at = inside(a.line, lineWithin(s.text, match.index, s.line, isHeredoc(s.expr)));
+          yield { ...at, message: `${label(resource)} puts static AWS credentials on the instance (${a.name}${at.detailLine ? `, line ${at.detailLine}` : ''}).`, resource: label(resource) };
           break;
         }
         if (found) continue;
@@ -459,5 +507,6 @@ export const serviceRules: readonly TfRule[] = [
   httpListener,
   outdatedTls,
   cloudfrontHttp,
+  mskPlaintext,
   hardcodedCredentials,
 ];

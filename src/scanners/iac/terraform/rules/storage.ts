@@ -12,8 +12,10 @@ const s3PublicAcl: TfRule = tfRule({
   severity: 'high',
   cwe: ['CWE-732'],
   examples: {
-    positive: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  # expect\n  acl    = "public-read"\n}\n', 'resource "aws_s3_bucket_acl" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  acl    = "authenticated-read"\n}\n'],
-    negative: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  acl    = "private"\n}\n'],
+    positive: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  # expect\n  acl    = "public-read"\n}\n', 'resource "aws_s3_bucket_acl" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  acl    = "authenticated-read"\n}\n',
+      'module "reports" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "4.1.0"\n  bucket  = "reports"\n  # expect\n  acl     = "public-read"\n}\n',
+    ],
+    negative: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  acl    = "private"\n}\n', 'module "reports" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "4.1.0"\n  acl     = "private"\n}\n'],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'aws_s3_bucket', 'aws_s3_bucket_acl')) {
@@ -43,10 +45,15 @@ const s3PublicAccessBlock: TfRule = tfRule({
     positive: [
       '# expect\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n',
       'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_public_access_block" "b" {\n  bucket                  = aws_s3_bucket.b.id\n  block_public_acls       = true\n  # expect\n  block_public_policy     = false\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}\n',
+      // Before 3.9.0 the module left these flags false unless told otherwise.
+      '# expect\nmodule "reports" {\n  source            = "terraform-aws-modules/s3-bucket/aws"\n  version           = "3.7.0"\n  block_public_acls = true\n}\n',
+      'module "reports" {\n  source              = "terraform-aws-modules/s3-bucket/aws"\n  version             = "~> 4.0"\n  # expect\n  block_public_policy = false\n}\n',
     ],
     negative: [
       'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_public_access_block" "b" {\n  bucket                  = aws_s3_bucket.b.id\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}\n',
       'resource "aws_s3_account_public_access_block" "all" {\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n',
+      'module "reports" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "~> 4.0"\n}\n',
+      'module "reports" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "~> 3.0"\n}\n',
     ],
   },
   *check(input) {

@@ -1,0 +1,272 @@
+/**
+ * Well-known registry modules, described as the resources they create from their
+ * inputs, so that the same rules that read `resource "aws_s3_bucket"` also read
+ * `module "logs" { source = "terraform-aws-modules/s3-bucket/aws" }`. Only what the
+ * rules need is described; everything else a module does is left out.
+ *
+ * Every fact here was read from the module's own variables.tf and main.tf at the
+ * versions given. Module defaults that differ from the provider's are listed with the
+ * releases they hold for: a configuration that pins a version gets that default, one
+ * that admits releases with different defaults gets "unknown" (no finding either way).
+ */
+import type { Value } from '../hcl/evaluate.js';
+
+/** When a resource is created, from module inputs (a missing input counts as its module default). */
+export type Condition =
+  /** The input is given and is not null, "", [] or {} (e.g. `logging = { ... }`). */
+  | { input: string; is: 'set' }
+  /** The input is true; `otherwise` is the module default when the input is missing. */
+  | { input: string; is: 'true'; otherwise: boolean }
+  /** The configuration pins a version inside this semver range. */
+  | { versions: string };
+
+export interface VersionedDefault {
+  /** Module releases (semver range) for which the module passes `value`; `*` for all. */
+  versions: string;
+  value: Value;
+}
+
+export interface ResourceSpec {
+  type: string;
+  name: string;
+  when?: Condition[];
+  /**
+   * Resource attribute <- module input of the same name, or `[attribute, input]`; an
+   * attribute of a nested block is written `block.attribute`. When several inputs feed
+   * one attribute (an input renamed between releases), the first one given wins.
+   */
+  attributes?: Array<string | [string, string]>;
+  /** Resource nested block <- module input holding an object or a list of objects. */
+  blocks?: Array<string | [string, string]>;
+  /** Attribute that refers to another resource of the module: `{ bucket: 'aws_s3_bucket.this' }`. */
+  refs?: Record<string, string>;
+  /** Module defaults that differ from the provider's, per attribute or `block.attribute`. */
+  defaults?: Record<string, VersionedDefault[]>;
+}
+
+export interface ModuleSpec {
+  /** Registry address `namespace/name/provider`; the git form github.com/<namespace>/terraform-<provider>-<name> is recognised too. */
+  source: string;
+  resources: ResourceSpec[];
+  /** Modules that need more than a mapping of inputs (security group rules by name). */
+  expand?: 'security-group-rules';
+}
+
+export const MODULES: readonly ModuleSpec[] = [
+  {
+    source: 'terraform-aws-modules/s3-bucket/aws',
+    resources: [
+      { type: 'aws_s3_bucket', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }], attributes: ['bucket'] },
+      { type: 'aws_s3_bucket_acl', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'acl', is: 'set' }], attributes: ['acl'], refs: { bucket: 'aws_s3_bucket.this' } },
+      {
+        type: 'aws_s3_bucket_public_access_block',
+        name: 'this',
+        when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'attach_public_policy', is: 'true', otherwise: true }],
+        attributes: ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'],
+        refs: { bucket: 'aws_s3_bucket.this' },
+        // Before 3.9.0 the module passed false, which is also the provider's default.
+        defaults: {
+          block_public_acls: [{ versions: '>=3.9.0', value: true }],
+          block_public_policy: [{ versions: '>=3.9.0', value: true }],
+          ignore_public_acls: [{ versions: '>=3.9.0', value: true }],
+          restrict_public_buckets: [{ versions: '>=3.9.0', value: true }],
+        },
+      },
+      { type: 'aws_s3_bucket_logging', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'logging', is: 'set' }], refs: { bucket: 'aws_s3_bucket.this' } },
+      {
+        type: 'aws_s3_bucket_server_side_encryption_configuration',
+        name: 'this',
+        when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'server_side_encryption_configuration', is: 'set' }],
+        refs: { bucket: 'aws_s3_bucket.this' },
+      },
+      // The `policy` input is attached only with attach_policy = true.
+      { type: 'aws_s3_bucket_policy', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'attach_policy', is: 'true', otherwise: false }], attributes: ['policy'], refs: { bucket: 'aws_s3_bucket.this' } },
+    ],
+  },
+  {
+    source: 'terraform-aws-modules/security-group/aws',
+    resources: [],
+    expand: 'security-group-rules',
+  },
+  {
+    source: 'terraform-aws-modules/ec2-instance/aws',
+    resources: [
+      {
+        type: 'aws_instance',
+        name: 'this',
+        when: [{ input: 'create', is: 'true', otherwise: true }],
+        attributes: ['associate_public_ip_address', 'user_data', 'user_data_base64', 'iam_instance_profile'],
+        blocks: ['metadata_options', 'root_block_device', 'ebs_block_device'],
+        // From 6.0.0 the module requires IMDSv2 unless told otherwise.
+        defaults: { 'metadata_options.http_tokens': [{ versions: '>=6.0.0', value: 'required' }] },
+      },
+    ],
+  },
+  {
+    source: 'terraform-aws-modules/vpc/aws',
+    resources: [
+      { type: 'aws_vpc', name: 'this', when: [{ input: 'create_vpc', is: 'true', otherwise: true }] },
+      {
+        type: 'aws_subnet',
+        name: 'public',
+        when: [{ input: 'create_vpc', is: 'true', otherwise: true }, { input: 'public_subnets', is: 'set' }],
+        attributes: ['map_public_ip_on_launch'],
+        defaults: { map_public_ip_on_launch: [{ versions: '<4.0.0', value: true }] },
+      },
+      { type: 'aws_flow_log', name: 'this', when: [{ input: 'create_vpc', is: 'true', otherwise: true }, { input: 'enable_flow_log', is: 'true', otherwise: false }], refs: { vpc_id: 'aws_vpc.this' } },
+    ],
+  },
+  {
+    source: 'terraform-aws-modules/alb/aws',
+    resources: [
+      {
+        type: 'aws_lb',
+        name: 'this',
+        when: [{ input: 'create', is: 'true', otherwise: true }, { input: 'create_lb', is: 'true', otherwise: true }],
+        attributes: ['load_balancer_type', 'drop_invalid_header_fields', 'internal'],
+        // Introduced in 5.2.0 with false (the provider's default); true from 9.0.0.
+        defaults: { drop_invalid_header_fields: [{ versions: '>=9.0.0', value: true }] },
+      },
+    ],
+  },
+  {
+    source: 'terraform-aws-modules/rds/aws',
+    resources: [
+      {
+        type: 'aws_db_instance',
+        name: 'this',
+        when: [{ input: 'create_db_instance', is: 'true', otherwise: true }],
+        attributes: ['storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier'],
+        defaults: { storage_encrypted: [{ versions: '>=4.0.0', value: true }] },
+      },
+    ],
+  },
+  {
+    source: 'terraform-aws-modules/eks/aws',
+    resources: [
+      {
+        type: 'aws_eks_cluster',
+        name: 'this',
+        when: [{ input: 'create', is: 'true', otherwise: true }],
+        // 21.0.0 renamed the inputs (cluster_endpoint_* -> endpoint_*); public access is off by default from 19.0.0.
+        attributes: [
+          ['vpc_config.endpoint_public_access', 'cluster_endpoint_public_access'],
+          ['vpc_config.endpoint_public_access', 'endpoint_public_access'],
+          ['vpc_config.public_access_cidrs', 'cluster_endpoint_public_access_cidrs'],
+          ['vpc_config.public_access_cidrs', 'endpoint_public_access_cidrs'],
+          ['vpc_config.endpoint_private_access', 'cluster_endpoint_private_access'],
+          ['vpc_config.endpoint_private_access', 'endpoint_private_access'],
+        ],
+        defaults: { 'vpc_config.endpoint_public_access': [{ versions: '>=19.0.0', value: false }] },
+      },
+    ],
+  },
+  {
+    source: 'terraform-aws-modules/autoscaling/aws',
+    resources: [
+      {
+        // Releases before 4.0.0 always created a launch configuration from these inputs.
+        type: 'aws_launch_configuration',
+        name: 'this',
+        when: [{ versions: '<4.0.0' }, { input: 'create_lc', is: 'true', otherwise: true }],
+        attributes: ['associate_public_ip_address', 'user_data', 'user_data_base64', 'root_block_device', 'ebs_block_device'],
+      },
+    ],
+  },
+  {
+    source: 'terraform-aws-modules/sqs/aws',
+    resources: [
+      {
+        type: 'aws_sqs_queue',
+        name: 'this',
+        when: [{ input: 'create', is: 'true', otherwise: true }],
+        attributes: ['kms_master_key_id', 'sqs_managed_sse_enabled', 'policy'],
+        // 3.4.0 added sqs_managed_sse_enabled with false, 4.0.0 turned it on.
+        defaults: { sqs_managed_sse_enabled: [{ versions: '>=3.4.0 <4.0.0', value: false }, { versions: '>=4.0.0', value: true }] },
+      },
+    ],
+  },
+];
+
+/**
+ * Security group rules the security-group module knows by name (`ingress_rules =
+ * ["ssh-tcp"]`): from port, to port and protocol. Only rules whose ports matter to the
+ * port catalogue are listed; names of the form `<service>-<port>-<tcp|udp>` are read
+ * from the name itself, and an unknown name opens ports secloop cannot tell.
+ */
+export const NAMED_RULES: Readonly<Record<string, readonly [number, number, string]>> = {
+  'all-all': [-1, -1, '-1'],
+  'all-tcp': [0, 65535, 'tcp'],
+  'all-udp': [0, 65535, 'udp'],
+  'ssh-tcp': [22, 22, 'tcp'],
+  'rdp-tcp': [3389, 3389, 'tcp'],
+  'rdp-udp': [3389, 3389, 'udp'],
+  'mysql-tcp': [3306, 3306, 'tcp'],
+  'postgresql-tcp': [5432, 5432, 'tcp'],
+  'mssql-tcp': [1433, 1433, 'tcp'],
+  'mssql-udp': [1434, 1434, 'udp'],
+  'mssql-analytics-tcp': [2383, 2383, 'tcp'],
+  'mssql-broker-tcp': [4022, 4022, 'tcp'],
+  'oracle-db-tcp': [1521, 1521, 'tcp'],
+  'redis-tcp': [6379, 6379, 'tcp'],
+  'memcached-tcp': [11211, 11211, 'tcp'],
+  'elasticsearch-rest-tcp': [9200, 9200, 'tcp'],
+  'elasticsearch-java-tcp': [9300, 9300, 'tcp'],
+  'cassandra-clients-tcp': [9042, 9042, 'tcp'],
+  'cassandra-thrift-clients-tcp': [9160, 9160, 'tcp'],
+  'cassandra-jmx-tcp': [7199, 7199, 'tcp'],
+  'etcd-client-tcp': [2379, 2379, 'tcp'],
+  'etcd-peer-tcp': [2380, 2380, 'tcp'],
+  'kubernetes-api-tcp': [6443, 6443, 'tcp'],
+  'ldap-tcp': [389, 389, 'tcp'],
+  'ldaps-tcp': [636, 636, 'tcp'],
+  'nfs-tcp': [2049, 2049, 'tcp'],
+  'kafka-broker-tcp': [9092, 9092, 'tcp'],
+  'kibana-tcp': [5601, 5601, 'tcp'],
+  'consul-webui-http-tcp': [8500, 8500, 'tcp'],
+  'docker-swarm-mngmt-tcp': [2377, 2377, 'tcp'],
+  'winrm-http-tcp': [5985, 5985, 'tcp'],
+  'winrm-https-tcp': [5986, 5986, 'tcp'],
+  'smtp-tcp': [25, 25, 'tcp'],
+  'dns-tcp': [53, 53, 'tcp'],
+  'dns-udp': [53, 53, 'udp'],
+  'redshift-tcp': [5439, 5439, 'tcp'],
+  'vault-tcp': [8200, 8200, 'tcp'],
+};
+
+/** Submodules `//modules/<group>` of the security-group module and the rules each opens to `ingress_cidr_blocks`. */
+export const SECURITY_GROUP_PRESETS: Readonly<Record<string, readonly string[]>> = {
+  ssh: ['ssh-tcp'],
+  rdp: ['rdp-tcp', 'rdp-udp'],
+  mysql: ['mysql-tcp'],
+  postgresql: ['postgresql-tcp'],
+  mssql: ['mssql-tcp', 'mssql-udp', 'mssql-analytics-tcp', 'mssql-broker-tcp'],
+  'oracle-db': ['oracle-db-tcp'],
+  redis: ['redis-tcp'],
+  memcached: ['memcached-tcp'],
+  mongodb: ['mongodb-27017-tcp', 'mongodb-27018-tcp', 'mongodb-27019-tcp'],
+  elasticsearch: ['elasticsearch-rest-tcp', 'elasticsearch-java-tcp'],
+  cassandra: ['cassandra-clients-tcp', 'cassandra-thrift-clients-tcp', 'cassandra-jmx-tcp'],
+  etcd: ['etcd-client-tcp', 'etcd-peer-tcp'],
+  'kubernetes-api': ['kubernetes-api-tcp'],
+  ldap: ['ldap-tcp'],
+  ldaps: ['ldaps-tcp'],
+  nfs: ['nfs-tcp'],
+  kafka: ['kafka-broker-tcp'],
+  kibana: ['kibana-tcp'],
+  winrm: ['winrm-http-tcp', 'winrm-https-tcp'],
+  redshift: ['redshift-tcp'],
+  smtp: ['smtp-tcp'],
+  'http-80': ['http-80-tcp'],
+  'https-443': ['https-443-tcp'],
+  'http-8080': ['http-8080-tcp'],
+  'https-8443': ['https-8443-tcp'],
+};
+
+/** Ports of a named rule, or undefined when the name does not say. */
+export function namedRule(name: string): readonly [number, number, string] | undefined {
+  const known = NAMED_RULES[name];
+  if (known) return known;
+  const match = /-(\d{1,5})-(tcp|udp)$/.exec(name);
+  return match ? [Number(match[1]), Number(match[1]), match[2]!] : undefined;
+}

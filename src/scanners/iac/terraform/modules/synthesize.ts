@@ -1,0 +1,342 @@
+import type { Attribute, Block, Body, Expr, ObjectExpr, Pos } from '../hcl/ast.js';
+import { UNKNOWN, evaluate, type Scope, type Value } from '../hcl/evaluate.js';
+import { MODULES, SECURITY_GROUP_PRESETS, namedRule, type Condition, type ModuleSpec, type ResourceSpec, type VersionedDefault } from './registry.js';
+import { applies, constraintRange, versionFromRef } from './versions.js';
+
+/**
+ * Resources that a `module` block of a well-known registry module creates, built from
+ * the module's inputs with the registry table (registry.ts), so that the resource rules
+ * read them like resources written by hand. Attributes copied from the module keep
+ * their own lines, so findings point at the module input to change (or at the module
+ * header when the problem is a missing input or a module default).
+ *
+ * A module whose inputs cannot be read statically enough to know which resources it
+ * creates (`create_bucket = var.x`, a block input taken from a variable) is left
+ * alone: no finding is better than a guessed one.
+ */
+export interface SynthesizedResource {
+  type: string;
+  name: string;
+  /** `module.logs.aws_s3_bucket.this`. */
+  address: string;
+  block: Block;
+  module: string;
+}
+
+export interface Synthesis {
+  resources: SynthesizedResource[];
+  /** Source text of the expressions made here (references to sibling resources), for `mentions`. */
+  texts: Map<Expr, string>;
+}
+
+export interface ModuleCall {
+  name: string;
+  block: Block;
+  spec: ModuleSpec;
+  /** `//modules/ssh` of `terraform-aws-modules/security-group/aws//modules/ssh`, without slashes. */
+  submodule?: string;
+  /** Semver range of the admitted releases, or undefined when any release may be used. */
+  versions?: string;
+}
+
+/** Registry address of a module source: `terraform-aws-modules/s3-bucket/aws` from its registry or GitHub spelling. */
+export function registryAddress(source: string): { address: string; submodule?: string } | undefined {
+  let rest = source.trim().replace(/^registry\.terraform\.io\//, '');
+  let submodule: string | undefined;
+  const sub = /^(.*?)\/\/(?:modules\/)?([^?]+?)\/?(\?.*)?$/.exec(rest.replace(/^git::[a-z]+:\/\//, ''));
+  if (sub) {
+    rest = sub[1]! + (sub[3] ?? '');
+    submodule = sub[2];
+  } else rest = rest.replace(/^git::[a-z]+:\/\//, '');
+  const github = /^(?:https?:\/\/)?(?:www\.)?github\.com\/([\w.-]+)\/terraform-([a-z0-9]+)-([\w.-]+?)(?:\.git)?(?:\?.*)?$/.exec(rest);
+  if (github) return { address: `${github[1]}/${github[3]}/${github[2]}`.toLowerCase(), ...(submodule ? { submodule } : {}) };
+  const registry = /^([a-z0-9][\w-]*)\/([a-z0-9][\w-]*)\/([a-z0-9][\w-]*)$/i.exec(rest);
+  if (registry) return { address: `${registry[1]}/${registry[2]}/${registry[3]}`.toLowerCase(), ...(submodule ? { submodule } : {}) };
+  return undefined;
+}
+
+/** The module blocks of a body that call a module of the table. */
+export function moduleCalls(body: Body, scope: Scope): ModuleCall[] {
+  const calls: ModuleCall[] = [];
+  for (const block of body.blocks) {
+    if (block.type !== 'module' || !block.labels[0]) continue;
+    const source = evaluate(attribute(block, 'source')?.expr, scope);
+    if (typeof source !== 'string') continue;
+    const address = registryAddress(source);
+    const spec = address && MODULES.find((m) => m.source === address.address);
+    if (!spec || !address) continue;
+    const version = evaluate(attribute(block, 'version')?.expr, scope);
+    const constraint = typeof version === 'string' ? version : versionFromRef(source);
+    const versions = constraintRange(constraint);
+    calls.push({ name: block.labels[0], block, spec, ...(address.submodule ? { submodule: address.submodule } : {}), ...(versions ? { versions } : {}) });
+  }
+  return calls;
+}
+
+export function synthesizeModules(body: Body, scope: Scope): Synthesis {
+  const out: Synthesis = { resources: [], texts: new Map() };
+  for (const call of moduleCalls(body, scope)) {
+    const made = new Builder(call, scope, out.texts).build();
+    if (made) out.resources.push(...made);
+  }
+  return out;
+}
+
+/** Thrown inside a builder when the module cannot be analysed statically. */
+class Opaque extends Error {}
+
+class Builder {
+  constructor(
+    private readonly call: ModuleCall,
+    private readonly scope: Scope,
+    private readonly texts: Map<Expr, string>,
+  ) {}
+
+  build(): SynthesizedResource[] | undefined {
+    try {
+      if (this.call.spec.expand === 'security-group-rules') return this.securityGroupRules();
+      const out: SynthesizedResource[] = [];
+      for (const spec of this.call.spec.resources) {
+        if (spec.when && !spec.when.every((c) => this.holds(c))) continue;
+        out.push(this.resource(spec));
+      }
+      return out;
+    } catch (error) {
+      if (error instanceof Opaque) return undefined;
+      throw error;
+    }
+  }
+
+  /** A module input: an attribute, or a nested block written where an object is expected (`logging { ... }`). */
+  private input(name: string): Attribute | undefined {
+    const a = attribute(this.call.block, name);
+    if (a) return a;
+    const block = this.call.block.body.blocks.find((b) => b.type === name && b.labels.length === 0);
+    return block ? { name, expr: blockAsObject(block), ...span(block) } : undefined;
+  }
+
+  /** A condition on the module's inputs; Opaque when it cannot be decided. */
+  private holds(condition: Condition): boolean {
+    if ('versions' in condition) {
+      const answer = applies(this.call.versions, condition.versions);
+      if (answer === 'maybe') throw new Opaque();
+      return answer === 'always';
+    }
+    const a = this.input(condition.input);
+    if (!a) return condition.is === 'true' ? condition.otherwise : false;
+    const value = evaluate(a.expr, this.scope);
+    if (value === UNKNOWN) throw new Opaque();
+    if (condition.is === 'true') {
+      if (value === true || value === 'true') return true;
+      if (value === false || value === 'false' || value === null) return value === null ? condition.otherwise : false;
+      throw new Opaque();
+    }
+    if (value === null || value === '' || value === 'null') return false;
+    if (Array.isArray(value)) return value.length > 0;
+    if (typeof value === 'object') return Object.keys(value).length > 0;
+    return true;
+  }
+
+  private resource(spec: ResourceSpec): SynthesizedResource {
+    const address = `module.${this.call.name}.${spec.type}.${spec.name}`;
+    const body: Body = { attributes: [], blocks: [] };
+    const header = this.call.block;
+    for (const entry of spec.blocks ?? []) {
+      const [name, from] = typeof entry === 'string' ? [entry, entry] : entry;
+      const a = this.input(from);
+      if (a) body.blocks.push(...this.blocksFrom(name, a.expr));
+    }
+    const given = new Set<string>();
+    for (const entry of spec.attributes ?? []) {
+      const [path, from] = typeof entry === 'string' ? [entry, entry] : entry;
+      if (given.has(path)) continue;
+      const a = this.input(from);
+      if (!a) continue;
+      given.add(path);
+      place(body, path, { ...a, name: lastPart(path) }, header);
+    }
+    for (const [path, defaults] of Object.entries(spec.defaults ?? {})) {
+      if (given.has(path) || lookup(body, path)) continue;
+      const value = this.defaultValue(defaults);
+      if (value !== undefined) place(body, path, this.synthetic(lastPart(path), value, header.line), header);
+    }
+    // A nested block named in a path exists in the real resource even when no input sets it.
+    for (const entry of spec.attributes ?? []) {
+      const path = typeof entry === 'string' ? entry : entry[0];
+      if (path.includes('.')) ensureBlock(body, path.split('.').slice(0, -1), header);
+    }
+    for (const [name, target] of Object.entries(spec.refs ?? {})) {
+      const text = `module.${this.call.name}.${target}.id`;
+      const expr: Expr = { kind: 'traversal', path: text.split('.'), ...at(header.line) };
+      this.texts.set(expr, text);
+      body.attributes.push({ name, expr, ...at(header.line) });
+    }
+    return { type: spec.type, name: spec.name, address, module: this.call.name, block: { type: 'resource', labels: [spec.type, spec.name], body, ...span(header) } };
+  }
+
+  /** The module's default for the admitted releases: a value, UNKNOWN, or undefined for the provider's own default. */
+  private defaultValue(defaults: readonly VersionedDefault[]): Value | undefined {
+    let result: Value | undefined;
+    for (const d of defaults) {
+      const answer = applies(this.call.versions, d.versions);
+      if (answer === 'maybe') return UNKNOWN;
+      if (answer === 'always') result = d.value;
+    }
+    return result;
+  }
+
+  /** Nested blocks from an input holding an object or a list of objects. */
+  private blocksFrom(type: string, expr: Expr): Block[] {
+    if (expr.kind === 'object') return [objectBlock(type, expr)];
+    if (expr.kind === 'tuple' && expr.items.every((i) => i.kind === 'object')) return expr.items.map((i) => objectBlock(type, i as ObjectExpr));
+    const value = evaluate(expr, this.scope);
+    if (value === null || (Array.isArray(value) && value.length === 0)) return [];
+    // A block built from a variable or a function cannot be read here.
+    throw new Opaque();
+  }
+
+  private synthetic(name: string, value: Value, line: number): Attribute {
+    const expr: Expr =
+      value === UNKNOWN
+        ? { kind: 'traversal', path: ['module', this.call.name, 'default', name], ...at(line) }
+        : { kind: 'literal', value: typeof value === 'object' ? null : value, ...at(line) };
+    if (value === UNKNOWN) this.texts.set(expr, `module.${this.call.name}.default.${name}`);
+    return { name, expr, ...at(line) };
+  }
+
+  /**
+   * terraform-aws-modules/security-group: one aws_security_group_rule per named rule in
+   * ingress_rules (or the preset of a `//modules/<service>` submodule) for the sources
+   * in ingress_cidr_blocks, and one per entry of ingress_with_cidr_blocks.
+   */
+  private securityGroupRules(): SynthesizedResource[] {
+    if (!this.holds({ input: 'create', is: 'true', otherwise: true })) return [];
+    const header = this.call.block;
+    const out: SynthesizedResource[] = [];
+    const add = (key: string, ports: readonly [number, number, string], portsLine: number, cidrs: Attribute | undefined, ipv6: Attribute | undefined) => {
+      if (!cidrs && !ipv6) return;
+      const attributes: Attribute[] = [
+        this.synthetic('type', 'ingress', portsLine),
+        this.synthetic('from_port', ports[0], portsLine),
+        this.synthetic('to_port', ports[1], portsLine),
+        this.synthetic('protocol', ports[2], portsLine),
+      ];
+      if (cidrs) attributes.push({ ...cidrs, name: 'cidr_blocks' });
+      if (ipv6) attributes.push({ ...ipv6, name: 'ipv6_cidr_blocks' });
+      const address = `module.${this.call.name}.aws_security_group_rule.${key}`;
+      out.push({ type: 'aws_security_group_rule', name: key, address, module: this.call.name, block: { type: 'resource', labels: ['aws_security_group_rule', key], body: { attributes, blocks: [] }, ...span(header) } });
+    };
+    const cidrs = this.input('ingress_cidr_blocks');
+    const ipv6 = this.input('ingress_ipv6_cidr_blocks');
+    const named = this.input('ingress_rules');
+    const preset = this.call.submodule ? SECURITY_GROUP_PRESETS[this.call.submodule] : undefined;
+    if (this.call.submodule && !preset) throw new Opaque();
+    const auto = this.input('auto_ingress_rules');
+    const names: Array<{ name: string; line: number }> = [];
+    for (const [a, fallback] of [[auto, preset ?? []], [named, []]] as const) {
+      const value = a ? evaluate(a.expr, this.scope) : fallback;
+      if (value === UNKNOWN || (!Array.isArray(value) && value !== null)) throw new Opaque();
+      for (const name of value ?? []) if (typeof name === 'string') names.push({ name, line: a?.line ?? header.line });
+    }
+    for (const { name, line } of names) {
+      const ports = namedRule(name);
+      if (ports) add(`ingress_rules["${name}"]`, ports, line, cidrs, ipv6);
+    }
+    for (const [inputName, cidrKey] of [['ingress_with_cidr_blocks', 'cidr_blocks'], ['ingress_with_ipv6_cidr_blocks', 'ipv6_cidr_blocks']] as const) {
+      const list = this.input(inputName);
+      if (!list) continue;
+      if (list.expr.kind !== 'tuple') throw new Opaque();
+      list.expr.items.forEach((item, index) => {
+        if (item.kind !== 'object') throw new Opaque();
+        const field = (key: string) => item.items.find((i) => i.keyName === key);
+        const rule = field('rule') ? evaluate(field('rule')!.value, this.scope) : undefined;
+        const numbers = (['from_port', 'to_port', 'protocol'] as const).map((k) => (field(k) ? evaluate(field(k)!.value, this.scope) : undefined));
+        const ports: readonly [number, number, string] | undefined =
+          typeof rule === 'string'
+            ? namedRule(rule)
+            : typeof numbers[0] === 'number' && typeof numbers[1] === 'number' && (typeof numbers[2] === 'string' || typeof numbers[2] === 'number')
+              ? [numbers[0], numbers[1], String(numbers[2])]
+              : undefined;
+        if (!ports) return;
+        // Here the sources are one comma-separated string.
+        const own = field(cidrKey);
+        let sources: Attribute | undefined;
+        if (own) {
+          const text = evaluate(own.value, this.scope);
+          if (typeof text !== 'string') return;
+          sources = { name: cidrKey, expr: { kind: 'tuple', items: text.split(',').map((c) => ({ kind: 'literal', value: c.trim(), ...at(own.line) }) as Expr), ...at(own.line) }, ...at(own.line) };
+        }
+        const fallback = cidrKey === 'cidr_blocks' ? cidrs : ipv6;
+        const key = `${inputName === 'ingress_with_cidr_blocks' ? 'ingress_with_cidr_blocks' : 'ingress_with_ipv6_cidr_blocks'}[${index}]`;
+        if (cidrKey === 'cidr_blocks') add(key, ports, item.line, sources ?? fallback, undefined);
+        else add(key, ports, item.line, undefined, sources ?? fallback);
+      });
+    }
+    return out;
+  }
+}
+
+function attribute(block: Block, name: string): Attribute | undefined {
+  for (let i = block.body.attributes.length - 1; i >= 0; i--) if (block.body.attributes[i]!.name === name) return block.body.attributes[i];
+  return undefined;
+}
+
+function at(line: number): Pos {
+  return { line, column: 1, endLine: line, start: 0, end: 0 };
+}
+
+function span(node: Pos): Pos {
+  return { line: node.line, column: node.column, endLine: node.endLine, start: node.start, end: node.end };
+}
+
+function lastPart(path: string): string {
+  return path.slice(path.lastIndexOf('.') + 1);
+}
+
+/** A block from an object expression: scalar items become attributes, object items nested blocks. */
+function objectBlock(type: string, expr: ObjectExpr): Block {
+  const body: Body = { attributes: [], blocks: [] };
+  for (const item of expr.items) {
+    if (!item.keyName) continue;
+    if (item.value.kind === 'object') body.blocks.push(objectBlock(item.keyName, item.value));
+    else if (item.value.kind === 'tuple' && item.value.items.length > 0 && item.value.items.every((i) => i.kind === 'object'))
+      body.blocks.push(...item.value.items.map((i) => objectBlock(item.keyName!, i as ObjectExpr)));
+    else body.attributes.push({ name: item.keyName, expr: item.value, line: item.line, column: item.column, endLine: item.endLine, start: item.start, end: item.end });
+  }
+  return { type, labels: [], body, line: expr.line, column: expr.column, endLine: expr.endLine, start: expr.start, end: expr.end };
+}
+
+function blockAsObject(block: Block): ObjectExpr {
+  const item = (keyName: string, value: Expr, where: Pos) => ({ keyName, key: { kind: 'literal', value: keyName, ...where } as Expr, value, ...where });
+  return {
+    kind: 'object',
+    items: [...block.body.attributes.map((a) => item(a.name, a.expr, span(a))), ...block.body.blocks.map((b) => item(b.type, blockAsObject(b), span(b)))],
+    ...span(block),
+  };
+}
+
+function ensureBlock(body: Body, path: readonly string[], header: Block): Body {
+  let current = body;
+  for (const name of path) {
+    let child = current.blocks.find((b) => b.type === name);
+    if (!child) {
+      child = { type: name, labels: [], body: { attributes: [], blocks: [] }, ...span(header) };
+      current.blocks.push(child);
+    }
+    current = child.body;
+  }
+  return current;
+}
+
+function place(body: Body, path: string, attribute: Attribute, header: Block): void {
+  const parts = path.split('.');
+  const target = parts.length > 1 ? ensureBlock(body, parts.slice(0, -1), header) : body;
+  target.attributes.push(attribute);
+}
+
+function lookup(body: Body, path: string): Attribute | undefined {
+  const parts = path.split('.');
+  let current: Body | undefined = body;
+  for (const name of parts.slice(0, -1)) current = current?.blocks.find((b) => b.type === name)?.body;
+  return current?.attributes.find((a) => a.name === parts[parts.length - 1]);
+}

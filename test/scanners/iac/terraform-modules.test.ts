@@ -1,0 +1,247 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { classify } from '../../../src/scanners/iac/detect.js';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { UNKNOWN, evaluate } from '../../../src/scanners/iac/terraform/hcl/evaluate.js';
+import { readTerraform, type TfInput } from '../../../src/scanners/iac/terraform/model.js';
+import { MODULES, namedRule } from '../../../src/scanners/iac/terraform/modules/registry.js';
+import { registryAddress } from '../../../src/scanners/iac/terraform/modules/synthesize.js';
+import { applies, constraintRange, versionFromRef } from '../../../src/scanners/iac/terraform/modules/versions.js';
+
+function read(source: string): TfInput {
+  const warnings: string[] = [];
+  const input = readTerraform(source, (line, message) => warnings.push(`${line}: ${message}`));
+  assert.ok(input, `not read: ${warnings.join('; ')}`);
+  return input;
+}
+
+function moduleResources(source: string): string[] {
+  return read(source).resources.filter((r) => r.module).map((r) => r.address).sort();
+}
+
+/** `ruleId:line` of every finding on a Terraform text. */
+function findings(source: string, path = 'main.tf'): string[] {
+  return analyseFile(path, source, () => {}).findings.map((f) => `${f.ruleId.replace('iac/tf-aws-', '')}:${f.location.startLine}`).sort();
+}
+
+function value(input: TfInput, address: string, ...path: string[]): unknown {
+  const resource = input.resources.find((r) => r.address === address);
+  assert.ok(resource, `no ${address}`);
+  let block = resource.block;
+  for (const name of path.slice(0, -1)) block = block.body.blocks.find((b) => b.type === name)!;
+  const a = block?.body.attributes.find((x) => x.name === path[path.length - 1]);
+  return a ? evaluate(a.expr, input.scope) : undefined;
+}
+
+describe('module sources and versions', () => {
+  it('recognises registry and GitHub spellings of a module source, with submodules', () => {
+    assert.deepEqual(registryAddress('terraform-aws-modules/s3-bucket/aws'), { address: 'terraform-aws-modules/s3-bucket/aws' });
+    assert.deepEqual(registryAddress('registry.terraform.io/terraform-aws-modules/vpc/aws'), { address: 'terraform-aws-modules/vpc/aws' });
+    assert.deepEqual(registryAddress('terraform-aws-modules/security-group/aws//modules/ssh'), { address: 'terraform-aws-modules/security-group/aws', submodule: 'ssh' });
+    assert.deepEqual(registryAddress('git::https://github.com/terraform-aws-modules/terraform-aws-s3-bucket.git?ref=v3.7.0'), { address: 'terraform-aws-modules/s3-bucket/aws' });
+    assert.deepEqual(registryAddress('github.com/terraform-aws-modules/terraform-aws-security-group//modules/rdp?ref=v4.3.0'), { address: 'terraform-aws-modules/security-group/aws', submodule: 'rdp' });
+    assert.equal(registryAddress('./modules/bucket'), undefined);
+    assert.equal(versionFromRef('git::https://github.com/x/terraform-aws-y.git?ref=v3.7.0'), '3.7.0');
+  });
+
+  it('reads Terraform version constraints, including the pessimistic operator', () => {
+    assert.equal(constraintRange('3.7.0'), '3.7.0');
+    assert.equal(constraintRange('~> 3.0'), '>=3.0.0 <4.0.0');
+    assert.equal(constraintRange('~> 3.7.1'), '>=3.7.1 <3.8.0');
+    assert.equal(constraintRange('>= 3.2, < 4.0'), '>=3.2.0 <4.0.0');
+    assert.equal(constraintRange('not a version'), undefined);
+    assert.equal(applies(constraintRange('3.7.0'), '>=3.9.0'), 'never');
+    assert.equal(applies(constraintRange('~> 4.0'), '>=3.9.0'), 'always');
+    assert.equal(applies(constraintRange('~> 3.0'), '>=3.9.0'), 'maybe');
+    assert.equal(applies(undefined, '>=3.9.0'), 'maybe');
+    assert.equal(applies(undefined, '*'), 'always');
+  });
+
+  it('knows the ports of the security group rules it names', () => {
+    assert.deepEqual(namedRule('ssh-tcp'), [22, 22, 'tcp']);
+    assert.deepEqual(namedRule('mongodb-27017-tcp'), [27017, 27017, 'tcp']);
+    assert.equal(namedRule('custom-rule'), undefined);
+  });
+});
+
+describe('resources of registry modules', () => {
+  it('builds every resource of the table that a module creates with its defaults', () => {
+    for (const spec of MODULES) {
+      if (spec.expand) continue;
+      const name = spec.source.split('/')[1]!.replace(/-/g, '_');
+      const made = moduleResources(`module "${name}" {\n  source  = "${spec.source}"\n  version = "9.9.9"\n}\n`);
+      const expected = spec.resources
+        .filter((r) => (r.when ?? []).every((c) => ('versions' in c ? false : c.is === 'true' ? c.otherwise : false)))
+        .map((r) => `module.${name}.${r.type}.${r.name}`)
+        .sort();
+      assert.deepEqual(made, expected, spec.source);
+    }
+  });
+
+  it('creates the optional resources only when their inputs ask for them', () => {
+    const made = moduleResources('module "logs" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n  create_bucket = true\n  acl = "private"\n  logging = { target_bucket = "audit" }\n  attach_policy = true\n  policy = "{}"\n}\n');
+    assert.deepEqual(made, [
+      'module.logs.aws_s3_bucket.this',
+      'module.logs.aws_s3_bucket_acl.this',
+      'module.logs.aws_s3_bucket_logging.this',
+      'module.logs.aws_s3_bucket_policy.this',
+      'module.logs.aws_s3_bucket_public_access_block.this',
+    ]);
+    assert.deepEqual(moduleResources('module "logs" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n  create_bucket = false\n}\n'), []);
+  });
+
+  it('leaves a module alone when what it creates depends on values it cannot read', () => {
+    assert.deepEqual(moduleResources('module "logs" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n  create_bucket = var.create\n}\n'), []);
+    assert.deepEqual(moduleResources('module "web" {\n  source = "terraform-aws-modules/ec2-instance/aws"\n  metadata_options = var.metadata\n}\n'), []);
+    assert.deepEqual(moduleResources('module "asg" {\n  source = "terraform-aws-modules/autoscaling/aws"\n}\n'), []);
+  });
+
+  it('resolves module defaults that changed between releases from the pinned version', () => {
+    const at = (version: string) => {
+      const input = read(`module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "${version}"\n}\n`);
+      return value(input, 'module.b.aws_s3_bucket_public_access_block.this', 'block_public_acls');
+    };
+    assert.equal(at('3.7.0'), undefined, 'before 3.9.0 the module passes false, the provider default');
+    assert.equal(at('~> 4.0'), true);
+    assert.equal(at('~> 3.0'), UNKNOWN);
+    const ec2 = read('module "web" {\n  source  = "terraform-aws-modules/ec2-instance/aws"\n  version = "~> 6.0"\n  metadata_options = { http_endpoint = "enabled" }\n}\n');
+    assert.equal(value(ec2, 'module.web.aws_instance.this', 'metadata_options', 'http_tokens'), 'required');
+  });
+
+  it('reports problems of module inputs on the input line, and missing settings on the module header', () => {
+    const s3 = 'module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "3.7.0"\n  acl     = "public-read"\n  block_public_policy = false\n}\n';
+    const got = findings(s3);
+    assert.ok(got.includes('s3-public-acl:4'), got.join(' '));
+    assert.ok(got.includes('s3-public-access-block:5'), got.join(' '));
+    assert.ok(got.includes('s3-public-access-block:1'), got.join(' '));
+    assert.ok(got.includes('s3-no-access-logging:1'), got.join(' '));
+    const logged = findings('module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "4.1.0"\n  logging = { target_bucket = "audit" }\n  server_side_encryption_configuration = { rule = { apply_server_side_encryption_by_default = { sse_algorithm = "aws:kms" } } }\n}\n');
+    assert.deepEqual(logged, []);
+  });
+
+  it('opens the ports of named security group rules to the module sources', () => {
+    const sg = 'module "sg" {\n  source  = "terraform-aws-modules/security-group/aws"\n  version = "4.3.0"\n  ingress_rules       = ["https-443-tcp", "ssh-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n  ingress_with_cidr_blocks = [\n    {\n      rule        = "postgresql-tcp"\n      cidr_blocks = "10.0.0.0/8,0.0.0.0/0"\n    },\n    {\n      from_port = 6379\n      to_port   = 6379\n      protocol  = "tcp"\n      cidr_blocks = "10.0.0.0/8"\n    },\n  ]\n}\n';
+    assert.deepEqual(findings(sg), ['sg-open-to-internet:5', 'sg-open-to-internet:9']);
+    assert.deepEqual(findings('module "sg" {\n  source = "terraform-aws-modules/security-group/aws"\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n'), [], 'no rules, nothing open');
+    assert.deepEqual(findings('module "ssh" {\n  source = "terraform-aws-modules/security-group/aws//modules/ssh"\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n'), ['sg-open-to-internet:3']);
+  });
+
+  it('counts a module output as a reference to the resource the module made', () => {
+    const source = 'module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "4.1.0"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = module.b.s3_bucket_id\n  target_bucket = "audit"\n}\n';
+    assert.ok(!findings(source).some((f) => f.startsWith('s3-no-access-logging')));
+  });
+});
+
+describe('Terraform JSON syntax', () => {
+  const JSON_SOURCE = [
+    '{',
+    '  "variable": { "world": { "default": "0.0.0.0/0" } },',
+    '  "resource": {',
+    '    "aws_security_group": {',
+    '      "ssh": {',
+    '        "//": "a comment",',
+    '        "ingress": [',
+    '          {',
+    '            "from_port": 22,',
+    '            "to_port": 22,',
+    '            "protocol": "tcp",',
+    '            "cidr_blocks": ["${var.world}"]',
+    '          }',
+    '        ]',
+    '      }',
+    '    },',
+    '    "aws_s3_bucket": { "logs": { "bucket": "logs" } },',
+    '    "aws_s3_bucket_public_access_block": { "logs": { "bucket": "${aws_s3_bucket.logs.id}", "block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": false } }',
+    '  },',
+    '  "module": { "web": { "source": "terraform-aws-modules/ec2-instance/aws", "version": "5.0.0", "associate_public_ip_address": true } }',
+    '}',
+  ].join('\n');
+
+  it('reads resources, variables, references and modules from .tf.json', () => {
+    const got = findings(JSON_SOURCE, 'main.tf.json');
+    assert.ok(got.includes('sg-open-to-internet:12'), got.join(' '));
+    assert.ok(got.includes('s3-public-access-block:18'), got.join(' '));
+    assert.ok(got.includes('ec2-public-ip:20'), got.join(' '));
+    assert.ok(!got.some((f) => f === 's3-public-access-block:17'), 'the bucket has a public access block that refers to it');
+  });
+
+  it('never throws on damaged JSON', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const junk = ['"', '{', '}', '[', ']', ',', ':', '${', '\\', '\n', '\uFEFF', 'null'];
+    for (let round = 0; round < 300; round++) {
+      const at = Math.floor(random() * JSON_SOURCE.length);
+      const text = random() < 0.3 ? JSON_SOURCE.slice(0, at) : JSON_SOURCE.slice(0, at) + junk[Math.floor(random() * junk.length)] + JSON_SOURCE.slice(at + 1);
+      readTerraform(text, () => {});
+      analyseFile('main.tf.json', text, (warning) => assert.ok(!/failed/.test(warning.message), warning.message));
+    }
+  });
+
+  it('reports bad JSON as a warning with its line, and bounds nesting', () => {
+    const warnings: string[] = [];
+    assert.equal(readTerraform('{\n  "resource": {\n    "a": [1, 2,, 3]\n  }\n}\n', (line, message) => warnings.push(`${line}: ${message}`)), undefined);
+    assert.match(warnings[0]!, /^3: invalid JSON/);
+    const deep = '{"a":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}';
+    const more: string[] = [];
+    assert.equal(readTerraform(deep, (line, message) => more.push(message)), undefined);
+    assert.match(more[0]!, /nesting/);
+  });
+});
+
+describe('policy statements inside multi-line values', () => {
+  it('reports a statement of a heredoc policy on the policy key, with the statement line as detail', () => {
+    const source = [
+      'resource "aws_sqs_queue_policy" "q" {',
+      '  queue_url = aws_sqs_queue.q.id',
+      '  policy    = <<POLICY',
+      '{',
+      '  "Statement": [',
+      '    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sqs:SendMessage", "Resource": "${aws_sqs_queue.q.arn}"},',
+      '    {',
+      '      "Effect": "Allow",',
+      '      "Principal": "*",',
+      '      "Action": "sqs:SendMessage",',
+      '      "Resource": "${aws_sqs_queue.q.arn}"',
+      '    }',
+      '  ]',
+      '}',
+      'POLICY',
+      '}',
+    ].join('\n');
+    const hit = analyseFile('main.tf', source, () => {}).findings.find((f) => f.ruleId === 'iac/tf-aws-policy-public-principal');
+    assert.ok(hit);
+    assert.equal(hit.location.startLine, 3);
+    assert.equal(hit.properties['detailLine'], 7);
+    assert.match(hit.message, /\(line 7\)/);
+  });
+});
+
+describe('Terraform plans in JSON', () => {
+  it('reads the planned values of `terraform show -json` output, modules included', () => {
+    const plan = [
+      '{',
+      '  "format_version": "1.2",',
+      '  "terraform_version": "1.9.5",',
+      '  "planned_values": {',
+      '    "root_module": {',
+      '      "child_modules": [{',
+      '        "address": "module.bastion",',
+      '        "resources": [{',
+      '          "address": "module.bastion.aws_security_group.this",',
+      '          "mode": "managed",',
+      '          "type": "aws_security_group",',
+      '          "name": "this",',
+      '          "values": {',
+      '            "ingress": [{ "from_port": 22, "to_port": 22, "protocol": "tcp",',
+      '              "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": [] }]',
+      '          }',
+      '        }]',
+      '      }]',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.equal(classify('plan.json', plan), 'terraform');
+    assert.deepEqual(findings(plan, 'plan.json'), ['sg-open-to-internet:15']);
+  });
+});
