@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { owaspFor } from '../core/taxonomy.js';
-import { allScanners } from '../scanners/registry.js';
+import { loadScanners } from '../scanners/registry.js';
 
 export function registerExplain(program: Command): void {
   program
     .command('explain')
     .description('Explain a rule: what it detects, why it matters, how to fix it. Without RULE, list every rule.')
     .argument('[rule]', 'rule id, e.g. secrets/github-pat')
-    .action((ruleId: string | undefined) => {
-      const rules = allScanners().flatMap((scanner) => scanner.rules());
+    .action(async (ruleId: string | undefined) => {
+      const rules = (await loadScanners()).flatMap((scanner) => scanner.rules());
       if (!ruleId) {
         for (const rule of [...rules].sort((a, b) => (a.id < b.id ? -1 : 1)))
           process.stdout.write(`${rule.id.padEnd(44)} ${rule.severity.padEnd(8)} ${rule.title}\n`);

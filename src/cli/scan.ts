@@ -7,12 +7,7 @@ import { UsageError } from '../core/errors.js';
 import type { ScannerId } from '../core/finding.js';
 import { gateExitCode } from '../core/policy.js';
 import { runScan, type ScanResult } from '../engine/scan.js';
-import { writeHtml } from '../report/html.js';
-import { writeJson } from '../report/json.js';
-import { writeSarif } from '../report/sarif.js';
-import { writeText } from '../report/text.js';
 import { collectReport, parseFailOn, parseFormat, parseScannerList, type ReportFormat } from './options.js';
-import { createProgressDisplay } from './progress.js';
 
 interface ScanFlags {
   scanners?: ScannerId[];
@@ -66,7 +61,7 @@ export function registerScan(program: Command): void {
 async function scanCommand(target: string, flags: ScanFlags): Promise<number> {
   if (flags.staged && flags.since) throw new UsageError('--staged and --since cannot be used together');
   const interactive = process.stderr.isTTY === true && !flags.quiet;
-  const progress = interactive ? createProgressDisplay(process.stderr) : undefined;
+  const progress = interactive ? (await import('./progress.js')).createProgressDisplay(process.stderr) : undefined;
   let result: ScanResult;
   try {
     result = await runScan({
@@ -98,22 +93,23 @@ async function scanCommand(target: string, flags: ScanFlags): Promise<number> {
   }
 
   const color = flags.color !== false && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const render = (format: ReportFormat, toTerminal: boolean): string => {
+  const render = async (format: ReportFormat, toTerminal: boolean): Promise<string> => {
+    // Each writer is loaded only when its format is asked for.
     switch (format) {
       case 'text':
-        return writeText(result, { color: toTerminal && color });
+        return (await import('../report/text.js')).writeText(result, { color: toTerminal && color });
       case 'json':
-        return writeJson(result);
+        return (await import('../report/json.js')).writeJson(result);
       case 'sarif':
-        return writeSarif(result);
+        return (await import('../report/sarif.js')).writeSarif(result);
       case 'html':
-        return writeHtml(result);
+        return (await import('../report/html.js')).writeHtml(result);
     }
   };
 
-  if (flags.output) writeFile(flags.output, render(flags.format, false));
-  else process.stdout.write(render(flags.format, true));
-  for (const extra of flags.report ?? []) writeFile(extra.file, render(extra.format, false));
+  if (flags.output) writeFile(flags.output, await render(flags.format, false));
+  else process.stdout.write(await render(flags.format, true));
+  for (const extra of flags.report ?? []) writeFile(extra.file, await render(extra.format, false));
 
   if (!flags.quiet && (flags.output || flags.format !== 'text')) {
     const notes = [`${result.findings.length} findings`];

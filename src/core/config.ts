@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node as YamlNode } from 'yaml';
 import { CONFIG_SCHEMA, type SchemaNode } from './config-schema.js';
 import { UsageError } from './errors.js';
 import type { ScannerId, Severity } from './finding.js';
@@ -61,7 +62,15 @@ export function loadConfig(root: string, explicit?: string): ResolvedConfig {
   return parseConfig(text, file);
 }
 
+/** The YAML library, loaded only when there is a config file to read (it costs start-up time). */
+let yamlLibrary: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlLibrary;
+}
+
 export function parseConfig(text: string, file = CONFIG_FILE_NAME): ResolvedConfig {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const display = path.basename(file);
@@ -94,6 +103,7 @@ interface Validation {
 const MAX_ALIASES = 100;
 
 function validate(input: YamlNode, schema: SchemaNode, key: string, v: Validation): void {
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   const fail: Fail = v.fail;
   let node = input;
   if (isAlias(node)) {

@@ -9,7 +9,7 @@ import { Redactor } from '../core/redact.js';
 import { RuleCatalog } from '../core/rule.js';
 import { findSuppression, parseSuppressions, type InlineSuppression } from '../core/suppression.js';
 import { owaspFor } from '../core/taxonomy.js';
-import { allScanners } from '../scanners/registry.js';
+import { availableScannerIds, loadScanners } from '../scanners/registry.js';
 import type { Progress, ScanOptions, ScanWarning, Scanner } from '../scanners/scanner.js';
 import type { SkippedFile, WorkspaceFile } from '../workspace/files.js';
 import { Git, type ChangedLines } from '../workspace/git.js';
@@ -103,7 +103,9 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   }
 
   const workspace = await buildWorkspace(root, target, targetStat.isDirectory(), config, git, request.staged ?? false, gitPrefix);
-  const scanners = chooseScanners(request.scanners, config, request.scannerSet ?? allScanners());
+  const scanners = request.scannerSet
+    ? chooseScanners(request.scanners, config, request.scannerSet.map((s) => s.id)).map((id) => request.scannerSet!.find((s) => s.id === id)!)
+    : await loadScanners(chooseScanners(request.scanners, config, availableScannerIds()));
   const warnings: ScanWarning[] = [];
   const redactor = new Redactor();
   const rules = new RuleCatalog();
@@ -239,19 +241,17 @@ function withIgnored(workspace: Workspace, ignoredCount: number): ScanWorkspace 
   };
 }
 
-function chooseScanners(requested: ScannerId[] | undefined, config: ResolvedConfig, available: readonly Scanner[]): Scanner[] {
+function chooseScanners(requested: ScannerId[] | undefined, config: ResolvedConfig, available: readonly ScannerId[]): ScannerId[] {
   if (requested) {
     for (const id of requested) {
       if (!isScannerId(id)) throw new UsageError(`unknown scanner '${id}' (known: ${SCANNER_IDS.join(', ')})`);
     }
-    const missing = requested.filter((id) => !available.some((s) => s.id === id));
+    const missing = requested.filter((id) => !available.includes(id));
     if (missing.length > 0)
-      throw new UsageError(
-        `scanner ${missing.join(', ')} is not available in this version (available: ${available.map((s) => s.id).join(', ') || 'none'})`,
-      );
-    return available.filter((s) => requested.includes(s.id));
+      throw new UsageError(`scanner ${missing.join(', ')} is not available in this version (available: ${available.join(', ') || 'none'})`);
+    return available.filter((id) => requested.includes(id));
   }
-  return available.filter((s) => config.scanners[s.id] !== false);
+  return available.filter((id) => config.scanners[id] !== false);
 }
 
 interface PostProcessed {

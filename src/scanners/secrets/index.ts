@@ -6,10 +6,9 @@ import type { Detector } from './detector.js';
 import { detectorById } from './detectors.js';
 import type { SecretMatch } from './engine/scan-bytes.js';
 import { matchHash, ruleDoc, toFinding, valuesToRedact, type CommitOrigin } from './findings.js';
-import { scanHistory } from './history.js';
 import { DETECTORS } from './rules/index.js';
 import { scanFileBytes, type FileScanResult } from './scan-file.js';
-import { verifyFindings, type PendingVerification } from './verify/index.js';
+import type { PendingVerification } from './verify/index.js';
 import { defaultWorkerCount, scanInParallel, shouldUseWorkers } from './workers/pool.js';
 
 const RULES = DETECTORS.map(ruleDoc);
@@ -59,7 +58,8 @@ async function* scanSecrets(ctx: ScanContext): AsyncGenerator<ScannerFinding> {
   }
 
   if (ctx.options.history) await addHistory(ctx, reported, report);
-  if (ctx.options.verify) await verifyFindings(reported.map(pendingVerification));
+  // History and verification load only when asked for: most scans use neither.
+  if (ctx.options.verify) await (await import('./verify/index.js')).verifyFindings(reported.map(pendingVerification));
 
   reported.sort((a, b) => compareLocations(a.finding, b.finding));
   for (const { finding } of reported) yield finding;
@@ -105,7 +105,7 @@ async function addHistory(ctx: ScanContext, reported: Reported[], report: (match
   }
   let history;
   try {
-    history = await scanHistory(ctx);
+    history = await (await import('./history.js')).scanHistory(ctx);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     ctx.warn({ message: `history was not scanned: ${(error as Error).message}` });
