@@ -27,13 +27,16 @@ export function writeText(result: ScanResult, options: TextOptions): string {
     if (group.length === 0) continue;
     out.push(severityColor[severity](c.bold(`${severity.toUpperCase()} (${group.length})`)));
     let currentPath = '';
-    for (const finding of group) {
+    group.forEach((finding, i) => {
       if (finding.location.path !== currentPath) {
         currentPath = finding.location.path;
         out.push(`  ${c.bold(currentPath)}`);
       }
-      out.push(...findingLines(finding, c, severityColor[severity]));
-    }
+      // Findings on one line with one fix (several advisories on one package) share the fix line.
+      const next = group[i + 1];
+      const fixFollows = next !== undefined && sameLine(next, finding) && next.fix?.summary === finding.fix?.summary;
+      out.push(...findingLines(finding, c, severityColor[severity], { showFix: !fixFollows }));
+    });
     out.push('');
   }
 
@@ -70,7 +73,11 @@ export function writeText(result: ScanResult, options: TextOptions): string {
   return `${out.join('\n')}\n`;
 }
 
-function findingLines(finding: Finding, c: ReturnType<typeof pc.createColors>, paint: Paint): string[] {
+function sameLine(a: Finding, b: Finding): boolean {
+  return a.location.path === b.location.path && a.location.startLine === b.location.startLine;
+}
+
+function findingLines(finding: Finding, c: ReturnType<typeof pc.createColors>, paint: Paint, options: { showFix: boolean }): string[] {
   const where = locationText(finding).slice(finding.location.path.length + 1);
   const tags = [...finding.cwe, ...finding.owasp.filter((o) => o.endsWith(':2021'))].join(' ');
   const lines = [
@@ -79,10 +86,12 @@ function findingLines(finding: Finding, c: ReturnType<typeof pc.createColors>, p
   ];
   if (finding.trace && finding.trace.length > 0) {
     for (const step of finding.trace) {
-      lines.push(c.dim(`             ↳ ${step.path}:${step.startLine}${step.message ? ` ${step.message}` : ''}`));
+      // A step at the finding's own place (a dependency path in a lockfile) needs only its note.
+      const here = step.path === finding.location.path && step.startLine === finding.location.startLine && step.message;
+      lines.push(c.dim(`             ↳ ${here ? step.message : `${step.path}:${step.startLine}${step.message ? ` ${step.message}` : ''}`}`));
     }
   }
-  if (finding.fix) lines.push(`             ${c.green('fix:')} ${finding.fix.summary}`);
+  if (finding.fix && options.showFix) lines.push(`             ${c.green('fix:')} ${finding.fix.summary}`);
   if (tags) lines.push(c.dim(`             ${tags}`));
   return lines;
 }

@@ -129,3 +129,29 @@ test('no writer shows a secret the scanner registered, not even in code excerpts
     t.cleanup();
   }
 });
+
+test('text: findings on one line with the same fix show the fix once; trace steps at the same place show only their note', async () => {
+  const twoOnOneLine: typeof markerScanner = {
+    ...markerScanner,
+    id: 'sca',
+    async *scan(ctx) {
+      for (const id of ['ADV-1', 'ADV-2']) {
+        yield {
+          ruleId: `sca/${id}`, scanner: 'sca', severity: 'high', confidence: 'high', title: `pkg@1.0.0 ${id}`, message: id,
+          cwe: [], location: { path: ctx.files[0]!.path, startLine: 1 }, properties: {},
+          trace: [{ path: ctx.files[0]!.path, startLine: 1, message: 'app > pkg@1.0.0' }],
+          fix: { summary: 'upgrade pkg to 1.2.0', versions: ['1.2.0'] },
+        };
+      }
+    },
+  };
+  const t = tempTree({ 'lock.txt': 'pkg 1.0.0\n' });
+  try {
+    const text = writeText(await runScan({ target: t.dir, scannerSet: [twoOnOneLine] }), { color: false });
+    assert.equal(text.split('fix: upgrade pkg to 1.2.0').length - 1, 1, text);
+    assert.match(text, /↳ app > pkg@1\.0\.0\n/);
+    assert.doesNotMatch(text, /↳ lock\.txt:1/);
+  } finally {
+    t.cleanup();
+  }
+});
