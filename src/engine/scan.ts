@@ -89,8 +89,9 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     verify: request.options?.verify ?? false,
     prodOnly: request.options?.prodOnly ?? config.sca.prodOnly ?? false,
     ...(request.options?.db ?? config.sca.db ? { db: request.options?.db ?? config.sca.db } : {}),
-    ...(request.options?.libraryInputs ?? config.sast.libraryInputs
-      ? { libraryInputs: request.options?.libraryInputs ?? config.sast.libraryInputs }
+    // Explicitly false (--no-library-inputs) must reach the scanner too, not only true.
+    ...((request.options?.libraryInputs ?? config.sast.libraryInputs) !== undefined
+      ? { libraryInputs: (request.options?.libraryInputs ?? config.sast.libraryInputs)! }
       : {}),
   };
 
