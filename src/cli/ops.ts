@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { FailOn } from '../core/config.js';
@@ -6,11 +6,8 @@ import { UsageError } from '../core/errors.js';
 import { gateExitCode } from '../core/policy.js';
 import { opsCheck } from '../ops/check.js';
 import { toScanResult } from '../ops/result.js';
-import { writeHtml } from '../report/html.js';
-import { writeJson } from '../report/json.js';
-import { writeSarif } from '../report/sarif.js';
-import { writeText } from '../report/text.js';
 import { parseFailOn, parseFormat, type ReportFormat } from './options.js';
+import { renderReport, useColor, writeOutputFile } from './output.js';
 
 interface OpsCheckFlags {
   declared: string;
@@ -35,12 +32,12 @@ export function register(program: Command): void {
     .option('--config <file>', 'configuration file (default: secloop.yaml in the --declared directory, if present)')
     .option('-q, --quiet', 'no notes on standard error')
     .option('--no-color', 'no colour in the text report')
-    .action((flags: OpsCheckFlags) => {
-      process.exitCode = opsCheckCommand(flags);
+    .action(async (flags: OpsCheckFlags) => {
+      process.exitCode = await opsCheckCommand(flags);
     });
 }
 
-export function opsCheckCommand(flags: OpsCheckFlags): number {
+export async function opsCheckCommand(flags: OpsCheckFlags): Promise<number> {
   const root = path.resolve(flags.declared);
   let isDirectory = false;
   try {
@@ -53,17 +50,8 @@ export function opsCheckCommand(flags: OpsCheckFlags): number {
   const check = opsCheck({ declaredRoot: root, ...(flags.config ? { configFile: flags.config } : {}) });
   const result = toScanResult(check, performance.now() - started);
 
-  const color = flags.color !== false && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const rendered =
-    flags.format === 'json' ? writeJson(result) : flags.format === 'sarif' ? writeSarif(result) : flags.format === 'html' ? writeHtml(result) : writeText(result, { color });
-  if (flags.output) {
-    try {
-      mkdirSync(path.dirname(path.resolve(flags.output)), { recursive: true });
-      writeFileSync(flags.output, rendered);
-    } catch (error) {
-      throw new UsageError(`cannot write ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-  } else process.stdout.write(rendered);
+  if (flags.output) writeOutputFile(flags.output, await renderReport(result, flags.format, { color: false }));
+  else process.stdout.write(await renderReport(result, flags.format, { color: useColor(flags) }));
   if (!flags.quiet && (flags.output || flags.format !== 'text'))
     process.stderr.write(`secloop: ${check.inventory.sockets.length} listening sockets, ${check.declarations.ports.length} declared ports, ${result.findings.length} findings${flags.output ? ` (report: ${flags.output})` : ''}\n`);
   return gateExitCode(result.findings, flags.failOn ?? result.config.failOn);

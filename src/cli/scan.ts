@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { serialiseBaseline } from '../core/baseline.js';
 import type { FailOn } from '../core/config.js';
@@ -7,6 +5,7 @@ import { UsageError } from '../core/errors.js';
 import type { ScannerId } from '../core/finding.js';
 import { gateExitCode } from '../core/policy.js';
 import { runScan, type ScanResult } from '../engine/scan.js';
+import { renderReport, useColor, writeOutputFile } from './output.js';
 import { collectReport, parseFailOn, parseFormat, parseScannerList, type ReportFormat } from './options.js';
 
 interface ScanFlags {
@@ -87,30 +86,16 @@ async function scanCommand(target: string, flags: ScanFlags): Promise<number> {
   }
 
   if (flags.writeBaseline) {
-    writeFile(flags.writeBaseline, serialiseBaseline([...result.findings, ...result.suppressed.map((s) => s.finding)]));
+    writeOutputFile(flags.writeBaseline, serialiseBaseline([...result.findings, ...result.suppressed.map((s) => s.finding)]));
     if (!flags.quiet)
       process.stderr.write(`secloop: wrote ${result.findings.length + result.suppressed.length} findings to baseline ${flags.writeBaseline}\n`);
     return 0;
   }
 
-  const color = flags.color !== false && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const render = async (format: ReportFormat, toTerminal: boolean): Promise<string> => {
-    // Each writer is loaded only when its format is asked for.
-    switch (format) {
-      case 'text':
-        return (await import('../report/text.js')).writeText(result, { color: toTerminal && color });
-      case 'json':
-        return (await import('../report/json.js')).writeJson(result);
-      case 'sarif':
-        return (await import('../report/sarif.js')).writeSarif(result);
-      case 'html':
-        return (await import('../report/html.js')).writeHtml(result);
-    }
-  };
-
-  if (flags.output) writeFile(flags.output, await render(flags.format, false));
-  else process.stdout.write(await render(flags.format, true));
-  for (const extra of flags.report ?? []) writeFile(extra.file, await render(extra.format, false));
+  const color = useColor(flags);
+  if (flags.output) writeOutputFile(flags.output, await renderReport(result, flags.format, { color: false }));
+  else process.stdout.write(await renderReport(result, flags.format, { color }));
+  for (const extra of flags.report ?? []) writeOutputFile(extra.file, await renderReport(result, extra.format, { color: false }));
 
   if (!flags.quiet && (flags.output || flags.format !== 'text')) {
     const notes = [`${result.findings.length} findings`];
@@ -120,13 +105,4 @@ async function scanCommand(target: string, flags: ScanFlags): Promise<number> {
     process.stderr.write(`secloop: ${notes.join(', ')}${flags.output ? ` (report: ${flags.output})` : ''}\n`);
   }
   return gateExitCode(result.findings, flags.failOn ?? result.config.failOn);
-}
-
-function writeFile(file: string, content: string): void {
-  try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    writeFileSync(file, content);
-  } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
 }

@@ -1,9 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { Command } from 'commander';
-import { register } from '../../src/cli/ops.js';
-import { UsageError } from '../../src/core/errors.js';
+import { runCli } from '../helpers/cli.js';
 import { defaultConfig } from '../../src/core/config.js';
 import { evaluate } from '../../src/ops/check.js';
 import type { Declarations } from '../../src/ops/declared.js';
@@ -85,24 +83,10 @@ describe('ops decisions', () => {
   });
 });
 
-/** Runs `secloop ops check` in-process and returns its exit code and standard output. */
+/** Runs the built `secloop ops check` and returns its exit code and standard output. */
 async function runOpsCheck(args: string[]): Promise<{ code: number | undefined; stdout: string }> {
-  const program = new Command('secloop').exitOverride();
-  register(program);
-  let stdout = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const saved = process.exitCode;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(['ops', 'check', '--quiet', ...args], { from: 'user' });
-    return { code: process.exitCode as number | undefined, stdout };
-  } finally {
-    process.stdout.write = write;
-    process.exitCode = saved;
-  }
+  const run = runCli(['ops', 'check', '--quiet', ...args]);
+  return { code: run.status ?? undefined, stdout: run.stdout };
 }
 
 function listen(host: string): Promise<net.Server> {
@@ -166,7 +150,7 @@ describe('secloop ops check, end to end on this host', { skip: process.platform 
 
   it('gates the exit status like scan, and rejects a missing --declared directory', async () => {
     assert.equal((await runOpsCheck(['--declared', tree.dir, '--format', 'json', '--fail-on', 'high'])).code, 1);
-    await assert.rejects(() => runOpsCheck(['--declared', `${tree.dir}/missing`]), UsageError);
+    assert.equal((await runOpsCheck(['--declared', `${tree.dir}/missing`])).code, 2);
   });
 
   it('renders through the SARIF writer', async () => {
