@@ -1,7 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { UsageError } from '../core/errors.js';
+import { writeOutputFile } from './output.js';
 
 const FORMATS = ['cyclonedx', 'spdx'] as const;
 
@@ -29,14 +27,8 @@ export function registerSbom(program: Command): void {
         ...(flags.config ? { configFile: flags.config } : {}),
         ...(flags.timestamp ? { timestamp: flags.timestamp } : {}),
       });
-      if (flags.output) {
-        try {
-          mkdirSync(path.dirname(path.resolve(flags.output)), { recursive: true });
-          writeFileSync(flags.output, result.document);
-        } catch (error) {
-          throw new UsageError(`cannot write ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-        }
-      } else process.stdout.write(result.document);
+      if (flags.output) writeOutputFile(flags.output, result.document);
+      else process.stdout.write(result.document);
       if (!flags.quiet) {
         for (const w of result.warnings) process.stderr.write(`secloop: warning: ${w.path}${w.line ? `:${w.line}` : ''}: ${w.message}\n`);
         const where = result.lockfiles.length ? result.lockfiles.join(', ') : 'no lockfiles found';
