@@ -124,7 +124,9 @@ function buildTree(items: Item[], root: string, tree: string): void {
   }
 }
 
+/** SECLOOP_SAST_FROM_SOURCE=1 runs the scanner from source (tsx) even when a built CLI exists, for development. */
 function sastRegistered(): boolean {
+  if (process.env.SECLOOP_SAST_FROM_SOURCE) return false;
   if (!existsSync(cli)) return false;
   const probe = spawnSync(process.execPath, [cli, 'scan', path.join(projectRoot, 'package.json'), '--scanners', 'sast', '--format', 'json', '--fail-on', 'none', '--quiet'], { encoding: 'utf8' });
   return probe.status === 0;
@@ -139,7 +141,7 @@ function runSecloop(tree: string, output: string): { measured: Measured; via: st
   const compiled = path.join(here, 'driver.js');
   const args = existsSync(compiled) ? [compiled] : ['--import', 'tsx', path.join(here, 'driver.ts')];
   const measured = measure(process.execPath, [...args, tree, output, '--library-inputs']);
-  return { measured, via: 'bench/sast/driver (sast not registered in the CLI yet)' };
+  return { measured, via: process.env.SECLOOP_SAST_FROM_SOURCE ? 'bench/sast/driver (from source)' : 'bench/sast/driver (sast not registered in the CLI yet)' };
 }
 
 const CWE_BY_ESLINT_RULE: Readonly<Record<string, string>> = {
@@ -264,9 +266,10 @@ export const explodejsBench: Bench = {
     const secloop = runSecloop(tree, sarif);
     const eslintOut = path.join(args.scratch, 'explodejs-eslint.json');
     rmSync(eslintOut, { force: true });
-    const eslint = runEslint(tree, args.scratch, eslintOut);
+    const eslint = process.env.SECLOOP_SAST_SKIP_ESLINT ? { ms: 0, peakMiB: -1, status: -1, stdout: '', stderr: '' } : runEslint(tree, args.scratch, eslintOut);
 
     const ours = score(labels, readSarif(sarif));
+    if (process.env.EXPLODEJS_DUMP_LABELS) writeFileSync(process.env.EXPLODEJS_DUMP_LABELS, JSON.stringify(labels.map((l) => ({ cwe: l.cwe, file: l.file, line: l.line }))));
     const theirs = score(labels, readEslint(eslintOut, tree));
     const cases = labels.length;
     console.log(`\n## SAST: explodejs development split (${items.length} packages, ${cases} labelled vulnerabilities, hit = same CWE, same file, within ${TOLERANCE} lines)\n`);

@@ -121,7 +121,7 @@ describe('sast scanner', () => {
     const files: Record<string, string> = {};
     for (const name of ['one', 'two', 'three']) {
       files[`${name}/package.json`] = JSON.stringify({ name, main: 'index.js' });
-      files[`${name}/index.js`] = `const cp = require('child_process');\nexports.run = (x) => cp.exec('echo ' + x);\nexports.read = (p) => require('fs').readFileSync(p);\n`;
+      files[`${name}/index.js`] = `const cp = require('child_process');\nexports.run = (x) => cp.exec('echo ' + x);\nexports.read = (p) => require('fs').readFileSync(__dirname + '/data/' + p);\n`;
     }
     const tree = tempTree(files);
     const saved = { ...parallelism };

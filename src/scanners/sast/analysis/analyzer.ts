@@ -5,7 +5,7 @@ import { Binding, Frame, Scope, State, type ImportRef, type JumpTarget } from '.
 import { TaintCollector } from './report.js';
 import {
   ALL_CLASSES, CLASS_BIT, EMPTY, NUMERIC, Obj, apiValue, fnValue, isEmptyValue, isTainted, join, joinAll, liveTaints, make, mapTaint, newFnId,
-  newLabel, newTaint, objValue, sanitize, signature, strValue, taintOnly, withStep, withoutStringFacts,
+  newLabel, newTaint, objValue, passedThrough, sanitize, signature, strValue, taintOnly, withStep, withoutStringFacts,
   type Callable, type ClassFn, type Closure, type Label, type Loc, type SinkClass, type SourceKind, type Taint, type Value,
 } from './value.js';
 import { callApi, constructApi, globalApi, memberOfApi, normaliseModuleName, storeOnApi } from '../models/apis.js';
@@ -987,6 +987,8 @@ export class Analyzer {
       result = join(result, make({ taint: base.taint }));
     }
     if (keyValue && key === null && isTainted(keyValue, 'prototype')) result = make({ ...result, proto: true });
+    // What a path-walking helper returned (opaque, may be Object.prototype) can hold the object it reached: [parent, key].
+    else if (base.proto && base.objs.length === 0 && key !== null && /^\d+$/.test(key)) result = make({ ...result, proto: true });
     return result;
   }
 
@@ -1177,7 +1179,10 @@ export class Analyzer {
     this.entryWork += CALL_COST;
     const effectiveThis = c.thisValue ?? thisValue;
     if (this.exhausted || this.stack.length >= MAX_DEPTH) return this.approximateCall(args, effectiveThis);
-    if ((this.active.get(c.id) ?? 0) > MAX_RECURSION) return this.approximateCall(args, effectiveThis);
+    // One level more for a recursive merge that now holds a value that may be Object.prototype (obj[key] with an
+    // attacker key): that level is where the pollution happens, and other recursion may have used up the bound.
+    const recursionBound = args.some((a) => a.proto) ? MAX_RECURSION + 1 : MAX_RECURSION;
+    if ((this.active.get(c.id) ?? 0) > recursionBound) return this.approximateCall(args, effectiveThis);
     const key = `${contextSignature(effectiveThis)}|${args.map(contextSignature).join('|')}`;
     let table = this.memo.get(c.id);
     if (!table) {
@@ -1406,7 +1411,9 @@ export class Analyzer {
 
   /** Reports every live taint of `value` for a sink class. */
   sink(cls: SinkClass, value: Value, node: AstNode, what: string, note?: string): boolean {
-    const live = liveTaints(value, cls).filter((t) => t.label.kind === 'web' || LIBRARY_CLASSES.has(cls));
+    // A library's caller naming the whole path is the function's contract (readJson(file)), not traversal:
+    // traversal needs a root the package meant to confine the input to (a joined, resolved or concatenated path).
+    const live = liveTaints(value, cls).filter((t) => t.label.kind === 'web' || (LIBRARY_CLASSES.has(cls) && !(cls === 'path' && passedThrough(value))));
     if (live.length === 0) return false;
     this.collector.report(cls, this.loc(node), what, live, note);
     return true;
@@ -1816,8 +1823,19 @@ export class Analyzer {
         result = join(result, r);
       }
     }
-    if (!handled) result = join(result, defaultMethodCall(this, fnV, thisValue, args, site, isMethod));
+    if (!handled) {
+      result = join(result, defaultMethodCall(this, fnV, thisValue, args, site, isMethod));
+      if (!isMethod && mayWalkPath(fnV, args) && !this.calleeIsParameter(site)) result = make({ ...result, proto: true });
+    }
     return result;
+  }
+
+  /** `f(...)` where f is a parameter of the running function: a callback the caller chose, not a helper of the package. */
+  private calleeIsParameter(site: CallSite): boolean {
+    const callee = site.node.callee;
+    const fn = this.frame?.fn;
+    if (callee?.type !== 'Identifier' || !fn || fn.kind !== 'closure') return false;
+    return (fn.node.params as AstNode[]).some((p) => patternNamesOf(p).includes(callee.name));
   }
 
   // ---------------------------------------------------------------- library entry points
@@ -2016,6 +2034,19 @@ export class Analyzer {
 
 const mayRefineCache = new WeakMap<AstNode, boolean>();
 const assignsCache = new WeakMap<AstNode, boolean>();
+
+/**
+ * `get(obj, path)` where the function is not in the project and has no model: a helper
+ * that walks `obj` along an attacker-chosen path may return Object.prototype (path
+ * "__proto__"), so writing through its result with attacker keys is the obj[a][b] = c shape.
+ */
+function mayWalkPath(fnV: Value, args: readonly Value[]): boolean {
+  // Only the package's own helpers: a function value the caller supplied (a customizer callback) walks nothing we know of.
+  if (fnV.fns.length > 0 || fnV.apis.length > 0 || fnV.taint.length > 0 || args.length < 2) return false;
+  const [target, ...rest] = args;
+  if (!target || (target.objs.length === 0 && target.taint.length === 0)) return false;
+  return rest.some((a) => a.str === undefined && isTainted(a, 'prototype'));
+}
 
 /** Could a guard refine anything on a branch of this test (comparisons, membership and validator calls)? */
 function mayRefine(node: AstNode): boolean {

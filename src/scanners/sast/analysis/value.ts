@@ -336,6 +336,14 @@ export function sanitize(v: Value, mask: number): Value {
   return { ...v, taint: v.taint.map((t) => ((t.clean & mask) === mask ? t : { ...t, clean: t.clean | mask })) };
 }
 
+/**
+ * A value that reaches a sink exactly as the package's caller passed it: not joined,
+ * resolved or concatenated with anything of the package's own.
+ */
+export function passedThrough(v: Value): boolean {
+  return !v.built && !v.norm;
+}
+
 /** Taints still dangerous for a class. */
 export function liveTaints(v: Value, cls: SinkClass): Taint[] {
   const bit = CLASS_BIT[cls];

@@ -66,6 +66,8 @@ export const SINKS: readonly SinkSpec[] = [
   { cls: 'path', apis: ['express.res.sendFile', 'express.res.sendfile'], args: [0], when: 'noRootOption' },
   { cls: 'path', apis: ['express.res.download'], args: [0] },
   { cls: 'path', apis: ['koa-send', 'send'], args: [1] },
+  // filed(path) opens a read or write stream on the path (request's file helper).
+  { cls: 'path', apis: ['filed'], args: [0] },
   // --- SQL (CWE-89)
   { cls: 'sql', apis: ['mysql.conn.query', 'mysql.conn.execute', 'pg.client.query', 'pgp.db.query', 'pgp.db.any', 'pgp.db.one', 'pgp.db.none', 'pgp.db.many', 'pgp.db.oneOrNone', 'pgp.db.manyOrNone', 'pgp.db.result', 'pgp.db.multi'], args: [0], check: 'sql' },
   { cls: 'sql', apis: ['sqlite.db.run', 'sqlite.db.get', 'sqlite.db.all', 'sqlite.db.each', 'sqlite.db.exec', 'sqlite.db.prepare', 'bsqlite.db.prepare', 'bsqlite.db.exec'], args: [0] },
