@@ -32,12 +32,15 @@ export interface RuleExamples {
  *    makes it dangerous, which is the one a fix usually changes (the source CIDR of an
  *    ingress rule that opens a sensitive port to the internet, `type: LoadBalancer` on a
  *    Service without an internal annotation).
- * 4. A problem inside a multi-line value, i.e. one line of a script or one plain entry
- *    of a list (a `run:` script, a `RUN` continued over several lines, a heredoc, an
- *    entry of `ports:`, `volumes:` or `security_opt:`): the line of the key or
- *    instruction that holds the value. The exact inner line goes to `detailLine` and is
- *    quoted in the message. A list entry that is itself a block (a container, a
- *    long-syntax port, a `{ ... }` object) is a block: 1 to 3 apply inside it.
+ * 4. A problem inside a multi-line text value, i.e. one line of a script (a `run:`
+ *    script, a `RUN` continued over several lines, a heredoc, a policy document): the
+ *    line of the key or instruction that holds the value. The exact inner line goes to
+ *    `detailLine` and is quoted in the message.
+ * 5. A plain entry of a list (an entry of `ports:`, `volumes:`, `security_opt:`,
+ *    `services:` or `include:`): the entry's own line, which is what a fix changes and
+ *    where a `secloop-ignore` for that one entry belongs. A list entry that is itself a
+ *    block (a container, a long-syntax port, a `{ ... }` object) is a block: 1 to 3
+ *    apply inside it.
  *
  * With a `detailLine`, the finding's region runs from `line` to `detailLine`.
  */
@@ -80,6 +83,11 @@ export function inside(keyLine: number, innerLine: number): Pick<Hit, 'line' | '
 }
 
 /** ` (line N)` for a message whose finding sits on a key but points at an inner line. */
+/** Convention 5: a plain list entry is reported on its own line. */
+export function listEntry(entryLine: number): Pick<Hit, 'line' | 'detailLine'> {
+  return { line: entryLine };
+}
+
 export function detailNote(at: Pick<Hit, 'detailLine'>): string {
   return at.detailLine ? ` (line ${at.detailLine})` : '';
 }

@@ -1,4 +1,4 @@
-import { inside, type Hit } from '../rule.js';
+import { inside, listEntry, type Hit } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 
@@ -89,7 +89,7 @@ export function publishedPorts(service: ComposeService): PublishedPort[] {
       if (!v6 && parts.length === 3) hostIp = parts.shift()!;
       const containerPart = parts.pop();
       const hostPart = parts.pop();
-      out.push({ hostIp, hostPorts: range(hostPart), containerPorts: range(containerPart), protocol, line: item.line, at: inside(key!.keyLine, item.line), raw });
+      out.push({ hostIp, hostPorts: range(hostPart), containerPorts: range(containerPart), protocol, line: item.line, at: listEntry(item.line), raw });
     } else if (isYMap(item)) {
       const published = text(get(item, 'published')) ?? '';
       let hostIp = text(get(item, 'host_ip')) ?? '';
@@ -139,7 +139,7 @@ export function mounts(service: ComposeService): Mount[] {
       const raw = String(item.value ?? '');
       const [source = '', target = '', options = ''] = raw.split(':');
       const bind = /^(?:\/|\.|~|\$)/.test(source);
-      const at = inside(key!.keyLine, item.line);
+      const at = listEntry(item.line);
       const mode = options.split(',').find((o) => /^r?(?:shared|slave|private)$/.test(o));
       out.push({ source, target, at, bind, ...(mode ? { propagation: { mode, at } } : {}) });
     } else if (isYMap(item)) {
@@ -164,7 +164,7 @@ export function listEntries(service: ComposeService, key: string): Array<{ value
   const entry = pair(service.node, key);
   return items(entry?.value).flatMap((item) => {
     const value = text(item);
-    return value === undefined ? [] : [{ value, node: item, at: inside(entry!.keyLine, item.line) }];
+    return value === undefined ? [] : [{ value, node: item, at: listEntry(item.line) }];
   });
 }
 
@@ -183,7 +183,7 @@ export function environment(owner: YNode | null | undefined, key: string): Array
       const raw = text(item);
       if (raw === undefined) continue;
       const eq = raw.indexOf('=');
-      out.push({ name: eq >= 0 ? raw.slice(0, eq) : raw, value: eq >= 0 ? raw.slice(eq + 1) : undefined, at: inside(entry!.keyLine, item.line) });
+      out.push({ name: eq >= 0 ? raw.slice(0, eq) : raw, value: eq >= 0 ? raw.slice(eq + 1) : undefined, at: listEntry(item.line) });
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import { pinProblem } from '../image.js';
 import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
-import { detailNote, inside, rule, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, inside, listEntry, rule, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
 import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, publishedPorts, readCompose, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
@@ -101,7 +101,7 @@ const dockerSocket = composeRule({
   severity: 'critical',
   cwe: ['CWE-250'],
   examples: {
-    positive: [service('    # expect\n    volumes:\n      # detail\n      - /var/run/docker.sock:/var/run/docker.sock\n'), service('    volumes:\n      - type: bind\n        # expect\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n')],
+    positive: [service('    volumes:\n      # expect\n      - /var/run/docker.sock:/var/run/docker.sock\n'), service('    volumes:\n      - type: bind\n        # expect\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n')],
     negative: [service('    volumes:\n      - ./data:/data\n      - logs:/var/log/app\n')],
   },
   *check(input) {
@@ -122,7 +122,7 @@ const sensitiveMount = composeRule({
   severity: 'high',
   cwe: ['CWE-668'],
   examples: {
-    positive: [service('    # expect\n    volumes:\n      # detail\n      - /etc:/host/etc:ro\n'), service('    # expect\n    volumes:\n      # detail\n      - /:/host\n')],
+    positive: [service('    volumes:\n      # expect\n      - /etc:/host/etc:ro\n'), service('    volumes:\n      # expect\n      - /:/host\n')],
     negative: [service('    volumes:\n      - ./config:/etc/app:ro\n      - /srv/app/data:/data\n')],
   },
   *check(input) {
@@ -144,7 +144,7 @@ const portAllInterfaces = composeRule({
   severity: 'medium',
   cwe: ['CWE-668'],
   examples: {
-    positive: [service('    # expect\n    ports:\n      # detail\n      - "3000:3000"\n'), service('    # expect\n    ports:\n      # detail\n      - "0.0.0.0:8080:80"\n      - "127.0.0.1:9090:9090"\n      - "5432:5432"\n'), service('    ports:\n      # expect\n      - target: 80\n        published: 8080\n')],
+    positive: [service('    ports:\n      # expect\n      - "3000:3000"\n'), service('    ports:\n      # expect\n      - "0.0.0.0:8080:80"\n      - "127.0.0.1:9090:9090"\n      - "5432:5432"\n'), service('    ports:\n      # expect\n      - target: 80\n        published: 8080\n')],
     negative: [service('    ports:\n      - "127.0.0.1:3000:3000"\n      - "[::1]:8443:8443"\n'), service('    expose:\n      - "3000"\n'), service('    ports:\n      - target: 80\n        published: 8080\n        host_ip: 127.0.0.1\n')],
   },
   *check(input) {
@@ -172,7 +172,7 @@ const sensitivePortPublished = composeRule({
   severity: 'high',
   cwe: ['CWE-200'],
   examples: {
-    positive: [service('    # expect\n    ports:\n      # detail\n      - "0.0.0.0:3306:3306"\n'), service('    # expect\n    ports:\n      # detail\n      - "6379"\n'), service('    # expect\n    ports:\n      # detail\n      - "2222:22"\n')],
+    positive: [service('    ports:\n      # expect\n      - "0.0.0.0:3306:3306"\n'), service('    ports:\n      # expect\n      - "6379"\n'), service('    ports:\n      # expect\n      - "2222:22"\n')],
     negative: [service('    ports:\n      - "127.0.0.1:5432:5432"\n'), service('    ports:\n      - "8080:80"\n')],
   },
   *check(input) {
@@ -239,7 +239,7 @@ const securityProfileDisabled = composeRule({
   severity: 'high',
   cwe: ['CWE-693'],
   examples: {
-    positive: [service('    # expect\n    security_opt:\n      # detail\n      - seccomp:unconfined\n'), service('    # expect\n    security_opt:\n      - no-new-privileges:true\n      # detail\n      - apparmor=unconfined\n')],
+    positive: [service('    security_opt:\n      # expect\n      - seccomp:unconfined\n'), service('    security_opt:\n      - no-new-privileges:true\n      # expect\n      - apparmor=unconfined\n')],
     negative: [service('    security_opt:\n      - no-new-privileges:true\n      - seccomp:./profile.json\n')],
   },
   *check(input) {
@@ -260,7 +260,7 @@ const noNewPrivileges = composeRule({
   severity: 'low',
   cwe: ['CWE-269'],
   examples: {
-    positive: [service('    # expect\n    security_opt:\n      - seccomp:./profile.json\n'), service('    # expect\n    security_opt:\n      # detail\n      - no-new-privileges:false\n'), service('    read_only: true\n').replace('  web:', '  # expect\n  web:')],
+    positive: [service('    # expect\n    security_opt:\n      - seccomp:./profile.json\n'), service('    security_opt:\n      # expect\n      - no-new-privileges:false\n'), service('    read_only: true\n').replace('  web:', '  # expect\n  web:')],
     negative: [service('    security_opt:\n      - no-new-privileges:true\n'), service('    security_opt: ["no-new-privileges"]\n')],
   },
   *check(input) {
@@ -287,7 +287,7 @@ const secretInEnvironment = composeRule({
   severity: 'high',
   cwe: ['CWE-798'],
   examples: {
-    positive: [service('    environment:\n      # expect\n      MYSQL_ROOT_PASSWORD: Tr0ub4dor-and-3\n'), service('    # expect\n    environment:\n      # detail\n      - API_TOKEN=abcd1234efgh5678\n'), service('    build:\n      context: .\n      args:\n        # expect\n        NPM_TOKEN: npm_abcdefabcdef0123456789\n')],
+    positive: [service('    environment:\n      # expect\n      MYSQL_ROOT_PASSWORD: Tr0ub4dor-and-3\n'), service('    environment:\n      # expect\n      - API_TOKEN=abcd1234efgh5678\n'), service('    build:\n      context: .\n      args:\n        # expect\n        NPM_TOKEN: npm_abcdefabcdef0123456789\n')],
     negative: [service('    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}\n      MYSQL_PASSWORD_FILE: /run/secrets/db\n      MYSQL_DATABASE: shop\n'), service('    environment:\n      - API_TOKEN\n')],
   },
   *check(input) {
@@ -402,7 +402,7 @@ const mountPropagation = composeRule({
   examples: {
     positive: [
       service('    volumes:\n      - type: bind\n        source: /srv/data\n        target: /data\n        bind:\n          # expect\n          propagation: rshared\n'),
-      service('    # expect\n    volumes:\n      # detail\n      - /mnt/disks:/mnt/disks:ro,rslave\n'),
+      service('    volumes:\n      # expect\n      - /mnt/disks:/mnt/disks:ro,rslave\n'),
     ],
     negative: [service('    volumes:\n      - /srv/data:/data:ro\n      - type: bind\n        source: /srv/cache\n        target: /cache\n        bind:\n          propagation: rprivate\n')],
   },
@@ -430,13 +430,13 @@ const hostDevices = composeRule({
   remediation: 'Remove the device unless the service needs the hardware, and then pass only that device, read-only where possible.',
   severity: 'medium',
   cwe: ['CWE-668'],
-  examples: { positive: [service('    # expect\n    devices:\n      # detail\n      - /dev/sda:/dev/sda\n')], negative: [service('    volumes:\n      - ./data:/data\n')] },
+  examples: { positive: [service('    devices:\n      # expect\n      - /dev/sda:/dev/sda\n')], negative: [service('    volumes:\n      - ./data:/data\n')] },
   *check(input) {
     for (const s of input.services) {
       const key = pair(s.node, 'devices');
       for (const item of items(key?.value)) {
         const value = text(item) ?? text(get(item, 'source'));
-        const at = isYScalar(item) ? inside(key!.keyLine, item.line) : { line: pair(item, 'source')?.keyLine ?? item.line };
+        const at = isYScalar(item) ? listEntry(item.line) : { line: pair(item, 'source')?.keyLine ?? item.line };
         if (value) yield { ...at, message: `${label(s)} gets the host device ${value.split(':')[0]}${detailNote(at)}.`, resource: label(s), severity: /\/dev\/(?:sd|nvme|xvd|vd|mem|kmem|kmsg|port)/.test(value) ? 'high' : 'medium' };
       }
     }

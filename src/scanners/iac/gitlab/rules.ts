@@ -1,5 +1,5 @@
 import { pinProblem } from '../image.js';
-import { detailNote, inside, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, inside, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
@@ -124,7 +124,7 @@ const imageLatest = gitlabRule({
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
-    positive: [pipeline('build:\n  # expect\n  image: node:latest\n  script:\n    - npm ci\n'), pipeline('build:\n  image:\n    # expect\n    name: alpine\n  script:\n    - make\n'), pipeline('test:\n  image: node:20.11.1\n  # expect\n  services:\n    - redis:7.2.4\n    # detail\n    - postgres:latest\n  script:\n    - npm test\n')],
+    positive: [pipeline('build:\n  # expect\n  image: node:latest\n  script:\n    - npm ci\n'), pipeline('build:\n  image:\n    # expect\n    name: alpine\n  script:\n    - make\n'), pipeline('test:\n  image: node:20.11.1\n  services:\n    - redis:7.2.4\n    # expect\n    - postgres:latest\n  script:\n    - npm test\n')],
     negative: [pipeline('build:\n  image: node:20.11.1\n  script:\n    - npm ci\n')],
   },
   *check(p) {
@@ -137,7 +137,7 @@ const imageLatest = gitlabRule({
       if (image) images.push(isYMap(image.value) ? { ref: text(get(image.value, 'name')), at: { line: pair(image.value, 'name')?.keyLine ?? image.keyLine } } : { ref: text(image.value), at: { line: image.keyLine } });
       const services = pair(node, 'services');
       for (const service of items(services?.value))
-        images.push(isYMap(service) ? { ref: text(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: text(service), at: inside(services!.keyLine, service.line) });
+        images.push(isYMap(service) ? { ref: text(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: text(service), at: listEntry(service.line) });
       for (const { ref, at } of images) {
         const problem = ref ? pinProblem(ref) : undefined;
         if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${problem === 'untagged' ? ' (no tag: latest)' : ''}; pin a version and digest.`, resource: owner };
@@ -233,7 +233,7 @@ const remoteInclude = gitlabRule({
   severity: 'medium',
   cwe: ['CWE-829'],
   examples: {
-    positive: [pipeline('include:\n  # expect\n  - remote: https://example.org/ci/template.yml\n'), pipeline('# expect\ninclude:\n  - local: /ci/test.yml\n  # detail\n  - https://example.org/ci/template.yml\n'), pipeline('include:\n  # expect\n  - project: platform/ci-templates\n    file: /build.yml\n')],
+    positive: [pipeline('include:\n  # expect\n  - remote: https://example.org/ci/template.yml\n'), pipeline('include:\n  - local: /ci/test.yml\n  # expect\n  - https://example.org/ci/template.yml\n'), pipeline('include:\n  # expect\n  - project: platform/ci-templates\n    file: /build.yml\n')],
     negative: [pipeline('include:\n  - project: platform/ci-templates\n    ref: 3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    file: /build.yml\n  - local: /ci/test.yml\n')],
   },
   *check(p) {
@@ -244,7 +244,7 @@ const remoteInclude = gitlabRule({
       const url = isYScalar(entry) ? text(entry) : text(get(entry, 'remote'));
       if (url && /^https?:\/\//.test(url)) {
         // A plain URL entry is part of the include list; a `remote:` entry is a setting of its own.
-        const at = isYScalar(entry) ? inside(includeKey!.keyLine, entry.line) : { line: pair(entry, 'remote')!.keyLine };
+        const at = isYScalar(entry) ? listEntry(entry.line) : { line: pair(entry, 'remote')!.keyLine };
         yield { ...at, message: `The pipeline includes remote configuration from ${url}${detailNote(at)} at every run.` };
         continue;
       }
