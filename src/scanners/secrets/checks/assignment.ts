@@ -43,7 +43,8 @@ function isReference(value: string): boolean {
     /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || // paths
     /:\/\//.test(value) || // URLs (credentials in URLs have their own detectors)
     /^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value) || // e-mail addresses
-    /^%[-\d.]*[sdifr]$|^\{\d*\}$|^\?$|^:\w+$/.test(value) // format directives and bind parameters
+    /^%[-\d.]*[sdifr]$|^\{\d*\}$|^\?$|^:\w+$/.test(value) || // format directives and bind parameters
+    /^(?:[\^~]|[<>]=?|=)?v?\d+(?:\.(?:\d+|[x*]))+(?:-[\w.]+)?(?:\+[\w.]+)?$/.test(value) // versions and ranges: "parse-passwd": "^1.0.0"
   );
 }
 

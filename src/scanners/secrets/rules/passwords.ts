@@ -140,6 +140,7 @@ export const passwordDetectors: Detector[] = [
         { path: 'config/default.json', text: '{ "password": "" , "passwordMinLength": 12 }' },
         { path: 'i18n/en.json', text: '{ "password": "Password", "forgotPassword": "Forgot your password?" }' },
         { path: 'config/custom-environment-variables.json', text: '{ "db": { "password": "DB_PASSWORD" } }' },
+        { path: 'package-lock.json', text: '{ "dependencies": { "parse-passwd": "^1.0.0" }, "requires": { "passport-local": "1.0.0" } }' },
       ],
     },
   ),
