@@ -103,10 +103,11 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     changed = await git.changedLines(request.since ?? null, { staged: request.staged ?? false });
   }
 
-  const workspace = await buildWorkspace(root, target, targetStat.isDirectory(), config, git, request.staged ?? false, gitPrefix);
   const scanners = request.scannerSet
     ? chooseScanners(request.scanners, config, request.scannerSet.map((s) => s.id)).map((id) => request.scannerSet!.find((s) => s.id === id)!)
     : await loadScanners(chooseScanners(request.scanners, config, availableScannerIds()));
+  for (const scanner of scanners) scanner.prepare?.({ staged: request.staged ?? false });
+  const workspace = await buildWorkspace(root, target, targetStat.isDirectory(), config, git, request.staged ?? false, gitPrefix);
   const warnings: ScanWarning[] = [];
   const redactor = new Redactor();
   const rules = new RuleCatalog();

@@ -56,4 +56,9 @@ export interface Scanner {
   scan(ctx: ScanContext): AsyncIterable<ScannerFinding>;
   /** Every rule the scanner can fire, for SARIF rule metadata and `secloop explain`. */
   rules(): readonly RuleDoc[];
+  /**
+   * Called before the tree is walked, so that slow set-up (starting worker threads) runs
+   * while the walk does. Optional; must not read files.
+   */
+  prepare?(options: { staged: boolean }): void;
 }

@@ -50,8 +50,7 @@ export function walk(root: string, options: WalkOptions): WalkResult {
   const rootRules: IgnoreLayer[] = [];
   if (options.ignore.length > 0) rootRules.push({ base: '', matcher: ignore().add([...options.ignore]) });
 
-  const visit = (dirRel: string, layers: IgnoreLayer[]): void => {
-    const dirAbs = dirRel ? path.join(root, dirRel) : root;
+  const visit = (dirRel: string, dirAbs: string, layers: IgnoreLayer[]): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -59,7 +58,7 @@ export function walk(root: string, options: WalkOptions): WalkResult {
       skipped.push({ path: dirRel || '.', reason: 'unreadable', detail: errorCode(error) });
       return;
     }
-    const own = loadIgnoreFiles(dirAbs, dirRel);
+    const own = loadIgnoreFiles(dirAbs, dirRel, entries);
     const active = own ? [...layers, own] : layers;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
@@ -69,14 +68,14 @@ export function walk(root: string, options: WalkOptions): WalkResult {
           ignoredCount++;
           continue;
         }
-        visit(rel, active);
+        visit(rel, childPath(dirAbs, entry.name), active);
         continue;
       }
       if (isIgnored(active, rel, false)) {
         ignoredCount++;
         continue;
       }
-      const absPath = path.join(dirAbs, entry.name);
+      const absPath = childPath(dirAbs, entry.name);
       if (entry.isSymbolicLink()) {
         skipped.push({ path: rel, reason: 'symlink', detail: 'symbolic links are not followed' });
         continue;
@@ -106,8 +105,16 @@ export function walk(root: string, options: WalkOptions): WalkResult {
     }
   };
 
-  visit('', rootRules);
+  visit('', path.normalize(root), rootRules);
   return { files, skipped, ignoredCount };
+}
+
+/**
+ * path.join for a normalised directory and a name from its listing, without
+ * path.join's normalisation pass (a measurable share of a walk over many files).
+ */
+function childPath(dirAbs: string, name: string): string {
+  return dirAbs.endsWith(path.sep) ? dirAbs + name : dirAbs + path.sep + name;
 }
 
 /** A single file given as the scan target. */
@@ -125,9 +132,11 @@ interface IgnoreLayer {
   matcher: Ignore;
 }
 
-function loadIgnoreFiles(dirAbs: string, dirRel: string): IgnoreLayer | null {
+/** Reads only the ignore files the directory listing shows: a failed open per directory and name was a quarter of a large walk. */
+function loadIgnoreFiles(dirAbs: string, dirRel: string, entries: readonly Dirent[]): IgnoreLayer | null {
   let matcher: Ignore | null = null;
   for (const name of IGNORE_FILES) {
+    if (!entries.some((entry) => entry.name === name)) continue;
     let text: string;
     try {
       text = readFileSync(path.join(dirAbs, name), 'utf8');

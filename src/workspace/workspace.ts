@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { looksBinary, type SkippedFile, type WorkspaceFile } from './files.js';
 import type { WalkEntry } from './walk.js';
 
@@ -13,18 +13,27 @@ export class Workspace {
   constructor(
     entries: readonly WalkEntry[],
     skipped: readonly SkippedFile[],
-    readBytes: (entry: WalkEntry) => Promise<Buffer> = (entry) => readFile(entry.absPath),
+    readBytes?: (entry: WalkEntry) => Promise<Buffer>,
   ) {
     for (const skip of skipped) this.skippedByPath.set(skip.path, skip);
-    this.files = entries.map((entry) => this.makeFile(entry, readBytes));
+    // Files on disk are read by text() head first, so a binary file is never read whole.
+    const read = readBytes ?? ((entry: WalkEntry) => readFile(entry.absPath));
+    const readText = readBytes ? (entry: WalkEntry) => readBytes(entry) : (entry: WalkEntry) => readUnlessBinary(entry.absPath);
+    this.files = entries.map((entry) => this.makeFile(entry, read, readText));
   }
 
   get skipped(): SkippedFile[] {
     return [...this.skippedByPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  private makeFile(entry: WalkEntry, readBytes: (entry: WalkEntry) => Promise<Buffer>): WorkspaceFile {
+  private makeFile(
+    entry: WalkEntry,
+    readBytes: (entry: WalkEntry) => Promise<Buffer>,
+    readText: (entry: WalkEntry) => Promise<Buffer>,
+  ): WorkspaceFile {
     const workspace = this;
+    const unreadable = (error: unknown) =>
+      workspace.skip({ path: entry.path, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) });
     return {
       path: entry.path,
       absPath: entry.absPath,
@@ -33,15 +42,16 @@ export class Workspace {
         try {
           return await readBytes(entry);
         } catch (error) {
-          workspace.skip({ path: entry.path, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) });
+          unreadable(error);
           throw error;
         }
       },
       async text() {
         let bytes: Buffer;
         try {
-          bytes = await this.read();
-        } catch {
+          bytes = await readText(entry);
+        } catch (error) {
+          unreadable(error);
           return null;
         }
         if (looksBinary(bytes)) {
@@ -55,6 +65,27 @@ export class Workspace {
 
   private skip(skip: SkippedFile): void {
     if (!this.skippedByPath.has(skip.path)) this.skippedByPath.set(skip.path, skip);
+  }
+}
+
+/** As many bytes as looksBinary inspects. */
+const SNIFF_BYTES = 8000;
+
+/**
+ * The whole file, unless its first 8,000 bytes look binary: then only those (which
+ * looksBinary recognises again). Binary files can be large executables that no
+ * scanner reads, so they are not read whole just to be skipped.
+ */
+async function readUnlessBinary(absPath: string): Promise<Buffer> {
+  const handle = await open(absPath, 'r');
+  try {
+    const head = Buffer.allocUnsafe(SNIFF_BYTES);
+    // A positioned read leaves the file position at 0, so readFile() below reads the whole file.
+    const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+    if (bytesRead < SNIFF_BYTES || looksBinary(head)) return head.subarray(0, bytesRead);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
 }
 

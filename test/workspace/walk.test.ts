@@ -92,3 +92,19 @@ test('an unreadable directory is listed and the walk goes on', { skip: process.g
     t.cleanup();
   }
 });
+
+test('text() of a large file: binary found from its first bytes, text read whole', async () => {
+  const t = tempTree({ 'big.txt': `${'line of text\n'.repeat(2000)}end\n` });
+  try {
+    writeFileSync(path.join(t.dir, 'big.dat'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.alloc(50_000, 65)]));
+    const walked = walk(t.dir, { ...options, maxFileSize: 1_000_000 });
+    const workspace = new Workspace(walked.files, walked.skipped);
+    const [bin, txt] = await Promise.all(workspace.files.map((f) => f.text()));
+    assert.equal(bin, null);
+    assert.ok(txt?.endsWith('end\n'));
+    assert.equal(txt?.length, 'line of text\n'.length * 2000 + 4);
+    assert.deepEqual(workspace.skipped, [{ path: 'big.dat', reason: 'binary' }]);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -7,9 +7,9 @@ import { detectorById } from './detectors.js';
 import type { SecretMatch } from './engine/scan-bytes.js';
 import { matchHash, ruleDoc, toFinding, valuesToRedact, type CommitOrigin } from './findings.js';
 import { DETECTORS } from './rules/index.js';
-import { scanFileBytes, type FileScanResult } from './scan-file.js';
+import { scanBatchAt, scanFileBytes, type FileScanResult, type ScannedBatch } from './scan-file.js';
 import type { PendingVerification } from './verify/index.js';
-import { defaultWorkerCount, scanInParallel, shouldUseWorkers } from './workers/pool.js';
+import { defaultWorkerCount, prestartWorkers, releasePrestartedWorkers, scanInParallel, shouldUseWorkers } from './workers/pool.js';
 
 const RULES = DETECTORS.map(ruleDoc);
 
@@ -21,7 +21,21 @@ export const secretsScanner: Scanner = {
   wants: () => true,
   rules: () => RULES,
   scan: scanSecrets,
+  // The pre-commit hook's few staged files need no threads.
+  prepare: ({ staged }) => {
+    if (!staged) prepareSecretsScan();
+  },
 };
+
+/**
+ * Starts the secret scanning threads before the scan, so that their start-up (about a
+ * tenth of a second: a new isolate, the detector modules, the keyword tables) overlaps
+ * the caller's walk of the tree. A scan that turns out small ends them unused. Not for
+ * the pre-commit hook, whose few staged files need none.
+ */
+export function prepareSecretsScan(): void {
+  prestartWorkers();
+}
 
 interface Reported {
   finding: ScannerFinding;
@@ -45,9 +59,9 @@ async function* scanSecrets(ctx: ScanContext): AsyncGenerator<ScannerFinding> {
   };
 
   const filesByPath = new Map(ctx.files.map((file) => [file.path, file]));
-  for await (const results of workingTreeResults(ctx)) {
+  for await (const { files, results } of workingTreeResults(ctx)) {
+    ctx.progress.tick(files);
     for (const result of results) {
-      ctx.progress.tick();
       if (result.skipped) {
         // Let the workspace record the binary or unreadable file once, as for every scanner.
         await filesByPath.get(result.path)?.text();
@@ -66,21 +80,41 @@ async function* scanSecrets(ctx: ScanContext): AsyncGenerator<ScannerFinding> {
 }
 
 /** Large trees are scanned on every core (worker threads read the files themselves); small ones here. */
-async function* workingTreeResults(ctx: ScanContext): AsyncGenerator<FileScanResult[]> {
+async function* workingTreeResults(ctx: ScanContext): AsyncGenerator<ScannedBatch> {
   if (shouldUseWorkers(ctx.files)) {
+    // A thread that fails mid-scan only warns (the pool rescans its files here); threads
+    // that cannot start at all leave the whole scan to this thread.
+    const onThreadFailure = (message: string) => ctx.warn({ message: `${message.split('\n')[0]}; its files were scanned in the main thread` });
+    let yielded = false;
     try {
-      yield* scanInParallel(ctx.files, { workers: defaultWorkerCount(), signal: ctx.signal });
+      for await (const scanned of scanInParallel(ctx.files, { workers: defaultWorkerCount(), signal: ctx.signal, onThreadFailure })) {
+        yielded = true;
+        yield scanned;
+      }
       return;
     } catch (error) {
-      if (ctx.signal.aborted) throw error;
+      if (ctx.signal.aborted || yielded) throw error;
       ctx.warn({ message: `secret scanning threads failed (${(error as Error).message.split('\n')[0]}); scanning in one thread` });
     }
   }
+  await releasePrestartedWorkers();
+  if (ctx.files.some((file) => file.size > 0)) {
+    // Files the walk found on disk are read here as the threads read them, synchronously
+    // and in batches: an await per file would cost more than reading it.
+    for (let start = 0; start < ctx.files.length; start += IN_PROCESS_BATCH) {
+      if (ctx.signal.aborted) return;
+      yield scanBatchAt(ctx.files.slice(start, start + IN_PROCESS_BATCH));
+    }
+    return;
+  }
+  // Files without a size (the pre-commit hook's staged files) are read through the workspace, from the git index.
   for (const file of ctx.files) {
     if (ctx.signal.aborted) return;
-    yield [await scanInProcess(file)];
+    yield { files: 1, results: [await scanInProcess(file)] };
   }
 }
+
+const IN_PROCESS_BATCH = 64;
 
 async function scanInProcess(file: WorkspaceFile): Promise<FileScanResult> {
   let bytes: Buffer;

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { compiledDetectors } from './detectors.js';
 import { scanBytes, type SecretMatch } from './engine/scan-bytes.js';
 
@@ -7,6 +7,22 @@ export interface FileScanResult {
   path: string;
   matches: SecretMatch[];
   skipped?: 'binary' | 'unreadable';
+}
+
+/** The scanned files of a batch: how many, and the results worth sending back (matches found, or not scanned). */
+export interface ScannedBatch {
+  files: number;
+  results: FileScanResult[];
+}
+
+/** Scans a batch of files on disk (see scanFileAt); results without matches are left out. */
+export function scanBatchAt(files: ReadonlyArray<{ path: string; absPath: string; size: number }>): ScannedBatch {
+  const results: FileScanResult[] = [];
+  for (const file of files) {
+    const result = scanFileAt(file.path, file.absPath, file.size);
+    if (result.skipped || result.matches.length > 0) results.push(result);
+  }
+  return { files: files.length, results };
 }
 
 /** Git's rule (as in workspace/files.ts looksBinary): a NUL byte in the first 8,000 bytes makes a file binary. */
@@ -23,15 +39,21 @@ export function scanFileBytes(path: string, bytes: Buffer): FileScanResult {
   return { path, matches: scanBytes(bytes, path, compiledDetectors()) };
 }
 
+/** The first read of a file: whole for most source files, short for a large binary one. */
+const FIRST_READ_BYTES = 64 * 1024;
+
 /** One reusable read buffer per thread: scanning a large tree allocates (and collects) almost nothing per file. */
 let readBuffer = Buffer.allocUnsafe(1 << 20);
 
 /**
  * Reads and scans a file by absolute path (the threads of a large scan, which have no
- * WorkspaceFile). A binary file is recognised from its first 8,000 bytes and not read
- * further. Matches hold copies of what they need, never the shared buffer.
+ * WorkspaceFile). `size` is the size the walk saw: at most that much is read (a file
+ * that grew since is read as it was then, and never beyond the size limit the walk
+ * applied), which spares a stat per file. A binary file is recognised from its first
+ * 8,000 bytes and not read beyond the first 64 KB. Matches hold copies of what they need, never the
+ * shared buffer.
  */
-export function scanFileAt(path: string, absPath: string): FileScanResult {
+export function scanFileAt(path: string, absPath: string, size: number): FileScanResult {
   let fd: number;
   try {
     fd = openSync(absPath, 'r');
@@ -39,11 +61,12 @@ export function scanFileAt(path: string, absPath: string): FileScanResult {
     return { path, matches: [], skipped: 'unreadable' };
   }
   try {
-    const size = fstatSync(fd).size;
     if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(size)));
-    let length = readInto(fd, 0, Math.min(size, SNIFF_BYTES));
+    // Most files fit in the first read; a binary file is recognised from its first 8,000 bytes.
+    const head = Math.min(size, FIRST_READ_BYTES);
+    let length = fill(fd, 0, head);
     if (isBinary(readBuffer.subarray(0, length))) return { path, matches: [], skipped: 'binary' };
-    if (length < size) length += readInto(fd, length, size - length);
+    if (length === head && size > head) length = fill(fd, length, size);
     return { path, matches: scanBytes(readBuffer.subarray(0, length), path, compiledDetectors()) };
   } catch {
     return { path, matches: [], skipped: 'unreadable' };
@@ -52,12 +75,13 @@ export function scanFileAt(path: string, absPath: string): FileScanResult {
   }
 }
 
-function readInto(fd: number, offset: number, count: number): number {
-  let done = 0;
-  while (done < count) {
-    const read = readSync(fd, readBuffer, offset + done, count - done, offset + done);
+/** Reads into the shared buffer from `from` up to `to`, or to the end of the file if it comes first; returns where it stopped. */
+function fill(fd: number, from: number, to: number): number {
+  let length = from;
+  while (length < to) {
+    const read = readSync(fd, readBuffer, length, to - length, length);
     if (read === 0) break;
-    done += read;
+    length += read;
   }
-  return done;
+  return length;
 }

@@ -33,3 +33,19 @@ test('overlapping keywords and keywords sharing pairs are all reported', () => {
 test('keywords shorter than 3 bytes are refused', () => {
   assert.throws(() => new KeywordMatcher([{ text: 'Q~', caseSensitive: true }]), /shorter than 3/);
 });
+
+test('finds keywords at every alignment and at both ends of the buffer, in any case', () => {
+  const keywords = ['://', 'pwd', 'token', 'hf_', 'secret'];
+  const matcher = new KeywordMatcher(keywords.map((text) => ({ text, caseSensitive: false })));
+  for (const keyword of keywords) {
+    for (const form of [keyword, keyword.toUpperCase()]) {
+      for (let pad = 0; pad < 4; pad++) {
+        const before = 'x'.repeat(pad);
+        assert.deepEqual(hits(matcher, `${before}${form}`), [`${keyword}@${pad}`], `${form} after ${pad}`);
+        assert.deepEqual(hits(matcher, `${before}${form}${'y'.repeat(pad)}`), [`${keyword}@${pad}`], `${form} between ${pad}`);
+      }
+    }
+  }
+  // Near misses share the indexed pairs but not the byte beside them.
+  assert.deepEqual(hits(matcher, 'tokeX secreX :/x pwX hfX'), []);
+});

@@ -4,10 +4,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { secretHash } from '../../../src/core/redact.js';
 import { runScan } from '../../../src/engine/scan.js';
-import { secretsScanner } from '../../../src/scanners/secrets/index.js';
+import { prepareSecretsScan, secretsScanner } from '../../../src/scanners/secrets/index.js';
 import { DETECTORS } from '../../../src/scanners/secrets/rules/index.js';
 import { scanFileAt } from '../../../src/scanners/secrets/scan-file.js';
-import { scanInParallel } from '../../../src/scanners/secrets/workers/pool.js';
+import { compiledDetectors } from '../../../src/scanners/secrets/detectors.js';
+import { scanBytes } from '../../../src/scanners/secrets/engine/scan-bytes.js';
+import { prestartWorkers, scanInParallel } from '../../../src/scanners/secrets/workers/pool.js';
 import { walk } from '../../../src/workspace/walk.js';
 import { Workspace } from '../../../src/workspace/workspace.js';
 import { tempTree } from '../../helpers/tmp.js';
@@ -90,8 +92,12 @@ test('worker threads and the main thread together give the same results as one t
     const walked = walk(tree.dir, { ignore: [], maxFileSize: 1 << 20, skipDirs: [] });
     const workspace = new Workspace(walked.files, walked.skipped);
     const parallel = [];
-    for await (const batch of scanInParallel(workspace.files, { workers: 1, signal: new AbortController().signal })) parallel.push(...batch);
-    const single = workspace.files.map((file) => scanFileAt(file.path, file.absPath));
+    let scannedFiles = 0;
+    for await (const batch of scanInParallel(workspace.files, { workers: 1, signal: new AbortController().signal })) {
+      scannedFiles += batch.files;
+      parallel.push(...batch.results);
+    }
+    const single = workspace.files.map((file) => scanFileAt(file.path, file.absPath, file.size));
     const summary = (results: typeof single) =>
       results
         .filter((r) => r.matches.length > 0 || r.skipped)
@@ -99,7 +105,7 @@ test('worker threads and the main thread together give the same results as one t
         .sort();
     assert.deepEqual(summary(parallel), summary(single));
     assert.deepEqual(summary(single), ['pkg/file-007.js:github-pat@1', 'pkg/file-250.js:password-in-code@1', 'pkg/zz.dat:binary']);
-    assert.equal(parallel.length, workspace.files.length);
+    assert.equal(scannedFiles, workspace.files.length);
   } finally {
     tree.cleanup();
   }
@@ -119,4 +125,43 @@ test('a tree above the worker threshold is scanned on all cores with the same fi
   } finally {
     tree.cleanup();
   }
+});
+
+test('threads started before the walk are adopted by a large scan and ended by a small one', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 120; i++) files[`p/${String(i).padStart(3, '0')}.js`] = `export const n${i} = ${i};\n`;
+  files['p/042.js'] = `const token = '${GITHUB_TOKEN}';\n`;
+  const tree = tempTree(files);
+  try {
+    const walked = walk(tree.dir, { ignore: [], maxFileSize: 1 << 20, skipDirs: [] });
+    const workspace = new Workspace(walked.files, walked.skipped);
+    prestartWorkers(1);
+    const found: string[] = [];
+    let scannedFiles = 0;
+    for await (const batch of scanInParallel(workspace.files, { workers: 1, signal: new AbortController().signal })) {
+      scannedFiles += batch.files;
+      for (const result of batch.results) for (const match of result.matches) found.push(`${result.path}:${match.detectorId}`);
+    }
+    assert.equal(scannedFiles, 120);
+    assert.deepEqual(found, ['p/042.js:github-pat']);
+
+    // A small tree needs no thread: the one started ahead is ended, and the scan still finishes.
+    prepareSecretsScan();
+    const result = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
+    assert.deepEqual(result.findings.map((f) => f.location.path), ['p/042.js']);
+    assert.deepEqual(result.warnings, []);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('a secret is found at the same place whether the file is dense with keywords or large and sparse', () => {
+  const line = `const token = '${GITHUB_TOKEN}';`;
+  const where = (text: string) =>
+    scanBytes(Buffer.from(text), 'src/app.js', compiledDetectors()).map((m) => `${m.detectorId}@${m.line}:${m.column}-${m.endLine}:${m.endColumn}`);
+  // Few hits in a large file: each window is decoded on its own.
+  const filler = 'const value = 1; // ordinary code\n'.repeat(6000);
+  assert.deepEqual(where(`${filler}  ${line}\n${filler}`), ['github-pat@6001:18-6001:58']);
+  // Many hits for its size: windows are cut from the file's decoded text.
+  assert.deepEqual(where(`token token token\n  ${line}\n`), ['github-pat@2:18-2:58']);
 });

@@ -9,9 +9,15 @@ export interface KindMatcher {
   detectorsByKeyword: number[][];
 }
 
-/** Detectors prepared for scanning: one keyword matcher per file kind, built on first use. */
+/**
+ * Detectors prepared for scanning: one keyword matcher over every detector's keywords,
+ * built once per thread (building costs more than scanning a large batch), and per file
+ * kind, built on first use, which detectors each keyword serves in that kind (a keyword
+ * whose detectors all skip the kind serves none there).
+ */
 export class CompiledDetectors {
   private readonly byKind = new Map<FileKind, KindMatcher>();
+  private shared: { matcher: KeywordMatcher; keys: string[] } | null = null;
 
   constructor(readonly detectors: readonly Detector[]) {
     const ids = new Set<string>();
@@ -26,33 +32,49 @@ export class CompiledDetectors {
   forKind(kind: FileKind): KindMatcher {
     let compiled = this.byKind.get(kind);
     if (!compiled) {
-      compiled = compile(this.detectors, kind);
+      compiled = this.compile(kind);
       this.byKind.set(kind, compiled);
     }
     return compiled;
   }
+
+  private compile(kind: FileKind): KindMatcher {
+    const shared = (this.shared ??= sharedMatcher(this.detectors));
+    const indexByKey = new Map(shared.keys.map((key, index) => [key, index]));
+    const detectorsByKeyword: number[][] = shared.keys.map(() => []);
+    let served = 0;
+    this.detectors.forEach((detector, detectorIndex) => {
+      if (detector.kinds && !detector.kinds.includes(kind)) return;
+      for (const raw of detector.keywords) {
+        const list = detectorsByKeyword[indexByKey.get(keywordKey(detector, raw))!]!;
+        if (!list.includes(detectorIndex)) {
+          list.push(detectorIndex);
+          served++;
+        }
+      }
+    });
+    return { matcher: served > 0 ? shared.matcher : EMPTY_MATCHER, detectorsByKeyword };
+  }
 }
 
-function compile(detectors: readonly Detector[], kind: FileKind): KindMatcher {
+const EMPTY_MATCHER = new KeywordMatcher([]);
+
+function keywordKey(detector: Detector, raw: string): string {
+  return detector.caseSensitive ? `S${raw}` : `I${raw.toLowerCase()}`;
+}
+
+function sharedMatcher(detectors: readonly Detector[]): { matcher: KeywordMatcher; keys: string[] } {
+  const keys: string[] = [];
   const keywords: KeywordSpec[] = [];
-  const indexByKey = new Map<string, number>();
-  const detectorsByKeyword: number[][] = [];
-  detectors.forEach((detector, detectorIndex) => {
-    if (detector.kinds && !detector.kinds.includes(kind)) return;
+  const seen = new Set<string>();
+  for (const detector of detectors) {
     for (const raw of detector.keywords) {
-      const caseSensitive = detector.caseSensitive ?? false;
-      const text = caseSensitive ? raw : raw.toLowerCase();
-      const key = `${caseSensitive ? 'S' : 'I'}${text}`;
-      let index = indexByKey.get(key);
-      if (index === undefined) {
-        index = keywords.length;
-        indexByKey.set(key, index);
-        keywords.push({ text, caseSensitive });
-        detectorsByKeyword.push([]);
-      }
-      const list = detectorsByKeyword[index]!;
-      if (!list.includes(detectorIndex)) list.push(detectorIndex);
+      const key = keywordKey(detector, raw);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      keys.push(key);
+      keywords.push({ text: key.slice(1), caseSensitive: detector.caseSensitive ?? false });
     }
-  });
-  return { matcher: new KeywordMatcher(keywords), detectorsByKeyword };
+  }
+  return { matcher: new KeywordMatcher(keywords), keys };
 }

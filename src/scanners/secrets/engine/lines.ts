@@ -49,16 +49,35 @@ export class LineIndex {
   }
 }
 
-/** Start of the line containing `offset` (byte after the previous newline). */
-export function lineStartBefore(bytes: Uint8Array, offset: number, limit: number): number {
-  const floor = Math.max(0, offset - limit);
-  for (let i = offset - 1; i >= floor; i--) if (bytes[i] === NEWLINE) return i + 1;
-  return floor;
-}
+/**
+ * The line around a byte offset, found with the native byte search and remembered, so
+ * that the many keyword hits on one line (a minified bundle is one long line) look it
+ * up once instead of walking bytes in JavaScript for each hit.
+ */
+export class LineBounds {
+  /** The last line looked up: [start, end), end at its newline or the buffer's end. */
+  private start = 0;
+  private end = -1;
 
-/** End of the line containing `offset` (the newline's offset, or the buffer's end). */
-export function lineEndAfter(bytes: Uint8Array, offset: number, limit: number): number {
-  const ceiling = Math.min(bytes.length, offset + limit);
-  for (let i = offset; i < ceiling; i++) if (bytes[i] === NEWLINE) return i;
-  return ceiling;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** Start of the line containing `offset`, but not before `offset - limit`. */
+  startBefore(offset: number, limit: number): number {
+    this.locate(offset);
+    return Math.max(this.start, offset - limit, 0);
+  }
+
+  /** End of the line containing `offset` (its newline's offset, or the buffer's end), but not after `offset + limit`. */
+  endAfter(offset: number, limit: number): number {
+    this.locate(offset);
+    return Math.min(this.end, offset + limit, this.bytes.length);
+  }
+
+  private locate(offset: number): void {
+    if (offset >= this.start && offset <= this.end) return;
+    const bytes = this.bytes;
+    this.start = offset === 0 ? 0 : bytes.lastIndexOf(NEWLINE, offset - 1) + 1;
+    const end = bytes.indexOf(NEWLINE, offset);
+    this.end = end === -1 ? bytes.length : end;
+  }
 }

@@ -3,7 +3,7 @@ import { fileKind, type FileKind } from '../file-kind.js';
 import { isPlaceholder } from '../checks/placeholders.js';
 import { shannonEntropy } from '../checks/entropy.js';
 import type { CompiledDetectors } from './compiled.js';
-import { LineIndex, lineEndAfter, lineStartBefore } from './lines.js';
+import { LineBounds, LineIndex } from './lines.js';
 
 /** One secret found in a buffer. `secret` is the raw value: it must never be shown. */
 export interface SecretMatch {
@@ -25,9 +25,7 @@ interface Candidate {
   priority: number;
   start: number;
   end: number;
-  /** latin1 view of the secret's bytes. */
-  secret: string;
-  pair?: { secret: string; start: number; end: number };
+  pair?: { start: number; end: number };
 }
 
 interface Span {
@@ -54,7 +52,9 @@ export function scanBytes(input: Uint8Array, path: string, compiled: CompiledDet
   if (matcher.size === 0) return [];
 
   const hitsByDetector = new Map<number, number[]>();
+  let hitCount = 0;
   matcher.scan(bytes, (keywordIndex, start) => {
+    hitCount++;
     for (const detectorIndex of detectorsByKeyword[keywordIndex]!) {
       const hits = hitsByDetector.get(detectorIndex);
       if (hits) hits.push(start);
@@ -63,26 +63,62 @@ export function scanBytes(input: Uint8Array, path: string, compiled: CompiledDet
   });
   if (hitsByDetector.size === 0) return [];
 
-  const lines = new LineIndex(bytes);
+  const file: FileText = { bytes, lines: new LineIndex(bytes), bounds: new LineBounds(bytes), text: new WindowText(bytes, hitCount) };
   const candidates: Candidate[] = [];
   const vetoes: Span[] = [];
-  for (const [detectorIndex, hits] of hitsByDetector) {
+  // Detectors run in the order they are declared, whatever the order of their first hits.
+  for (const [detectorIndex, hits] of [...hitsByDetector].sort((a, b) => a[0] - b[0])) {
     const detector = compiled.detectors[detectorIndex]!;
     hits.sort((a, b) => a - b);
-    runDetector(detector, hits, bytes, path, kind, lines, candidates, vetoes);
+    runDetector(detector, hits, file, path, kind, candidates, vetoes);
   }
   return resolveOverlaps(candidates, vetoes)
     .sort((a, b) => a.start - b.start || (a.detector.id < b.detector.id ? -1 : 1))
-    .map((candidate) => toMatch(candidate, lines));
+    .map((candidate) => toMatch(candidate, file));
+}
+
+/** One file's bytes and what the detectors share about them. */
+interface FileText {
+  bytes: Buffer;
+  lines: LineIndex;
+  bounds: LineBounds;
+  text: WindowText;
+}
+
+/** Bytes per keyword hit above which windows are cut from the whole file's text, not copied one by one. */
+const WHOLE_TEXT_HIT_DENSITY = 4096;
+/** Larger files always get windows copied one by one: their whole text would cost as much memory again (or exceed V8's string limit). */
+const WHOLE_TEXT_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The latin1 text of a window of bytes. A file with many keyword hits for its size is
+ * decoded once and each window is a slice of that (V8 slices without copying); a large
+ * file with a few hits gets each window copied on its own.
+ */
+class WindowText {
+  private whole: string | null = null;
+  private readonly decodeWhole: boolean;
+
+  constructor(
+    private readonly bytes: Buffer,
+    hitCount: number,
+  ) {
+    this.decodeWhole = bytes.length <= WHOLE_TEXT_MAX_BYTES && hitCount * WHOLE_TEXT_HIT_DENSITY >= bytes.length;
+  }
+
+  get(start: number, end: number): string {
+    if (!this.decodeWhole) return this.bytes.toString('latin1', start, end);
+    this.whole ??= this.bytes.toString('latin1');
+    return this.whole.slice(start, end);
+  }
 }
 
 function runDetector(
   detector: Detector,
   hits: readonly number[],
-  bytes: Buffer,
+  file: FileText,
   path: string,
   kind: FileKind,
-  lines: LineIndex,
   candidates: Candidate[],
   vetoes: Span[],
 ): void {
@@ -90,11 +126,10 @@ function runDetector(
   const pattern = compiledPattern(detector.pattern, anchored);
   const priority = detector.priority ?? DEFAULT_PRIORITY;
   const seen = new Set<number>();
-  const windows = new WindowPlanner(detector, bytes, lines);
+  const window = new WindowPlanner(detector, file);
   for (const hit of hits) {
-    const window = windows.next(hit);
-    if (!window) continue;
-    const text = bytes.toString('latin1', window.start, window.end);
+    if (!window.moveTo(hit)) continue;
+    const text = file.text.get(window.start, window.end);
     pattern.lastIndex = window.searchFrom - window.start;
     // An anchored (sticky) pattern is tried once, at the anchor; others search the whole window.
     for (let match = pattern.exec(text); match !== null; match = anchored ? null : pattern.exec(text)) {
@@ -111,9 +146,9 @@ function runDetector(
       const verdict = judge(detector, located.value, info);
       if (verdict === 'veto') vetoes.push({ start, end, priority });
       if (verdict !== 'ok') continue;
-      const candidate: Candidate = { detector, priority, start, end, secret: located.value };
+      const candidate: Candidate = { detector, priority, start, end };
       if (detector.pair) {
-        const pair = findPair(detector, bytes, lines, start, end);
+        const pair = findPair(detector, file, start, end);
         if (!pair) continue;
         candidate.pair = pair;
       }
@@ -125,30 +160,47 @@ function runDetector(
 /**
  * Which text to try the pattern on for each keyword hit: around the anchor for anchored
  * detectors (each anchor once), else a window of the line (or lines), skipping hits
- * whose whole reach the previous window already covered.
+ * whose whole reach the previous window already covered. The planner holds the current
+ * window itself (start, end, searchFrom), so that planning allocates nothing per hit.
  */
 class WindowPlanner {
+  start = -1;
+  end = -1;
+  searchFrom = -1;
+  private toLineEnd = false;
+  private lastAnchor = -1;
   private readonly anchors = new Set<number>();
-  private covered = { start: -1, end: -1, toLineEnd: false };
 
   constructor(
     private readonly detector: Detector,
-    private readonly bytes: Buffer,
-    private readonly lines: LineIndex,
+    private readonly file: FileText,
   ) {}
 
-  next(hit: number): { start: number; end: number; searchFrom: number } | null {
+  /** Moves to the window for `hit`; false when the hit needs no window of its own. */
+  moveTo(hit: number): boolean {
     const detector = this.detector;
+    const file = this.file;
     if (detector.anchor !== undefined) {
-      const anchor = detector.anchor === 'name' ? nameStart(this.bytes, hit) : hit;
-      if (this.anchors.has(anchor)) return null;
+      const anchor = detector.anchor === 'name' ? nameStart(file.bytes, hit) : hit;
+      // Hits come in order, so a repeated anchor is usually the last one; the set catches the rest.
+      if (anchor === this.lastAnchor || this.anchors.has(anchor)) return false;
+      this.lastAnchor = anchor;
       this.anchors.add(anchor);
-      return { ...anchoredWindow(detector, this.bytes, anchor, hit, this.lines), searchFrom: anchor };
+      this.start = file.bounds.startBefore(anchor, 16);
+      this.end = anchoredWindowEnd(detector, file, hit);
+      this.searchFrom = anchor;
+      return true;
     }
-    const covered = this.covered;
-    if (hit >= covered.start && hit < covered.end && (covered.toLineEnd || hit + afterBudget(detector) <= covered.end)) return null;
-    this.covered = windowAround(detector, this.bytes, hit, this.lines);
-    return { start: this.covered.start, end: this.covered.end, searchFrom: this.covered.start };
+    if (hit >= this.start && hit < this.end && (this.toLineEnd || hit + afterBudget(detector) <= this.end)) return false;
+    windowAround(detector, file, hit, this);
+    this.searchFrom = this.start;
+    return true;
+  }
+
+  setWindow(start: number, end: number, toLineEnd: boolean): void {
+    this.start = start;
+    this.end = end;
+    this.toLineEnd = toLineEnd;
   }
 }
 
@@ -165,19 +217,21 @@ function afterBudget(detector: Detector): number {
   return detector.windowLines ? detector.windowLines.maxChars / 2 : (detector.window?.after ?? DEFAULT_AFTER);
 }
 
-function windowAround(detector: Detector, bytes: Buffer, hit: number, lines: LineIndex): { start: number; end: number; toLineEnd: boolean } {
+function windowAround(detector: Detector, file: FileText, hit: number, into: WindowPlanner): void {
   if (detector.windowLines) {
     const { before, after, maxChars } = detector.windowLines;
+    const lines = file.lines;
     const line = lines.lineOf(hit);
     const start = Math.max(lines.startOfLine(line - before), hit - maxChars);
     const end = Math.min(lines.endOfLine(line + after), hit + maxChars);
-    return { start, end, toLineEnd: false };
+    into.setWindow(start, end, false);
+    return;
   }
   const before = detector.window?.before ?? DEFAULT_BEFORE;
   const after = detector.window?.after ?? DEFAULT_AFTER;
-  const start = lineStartBefore(bytes, hit, before);
-  const end = lineEndAfter(bytes, hit, after);
-  return { start, end, toLineEnd: end < hit + after };
+  const start = file.bounds.startBefore(hit, before);
+  const end = file.bounds.endAfter(hit, after);
+  into.setWindow(start, end, end < hit + after);
 }
 
 /** Bytes of identifiers, dotted names and URL schemes, walked back over to find where a name starts. */
@@ -195,14 +249,13 @@ function nameStart(bytes: Buffer, hit: number): number {
   return start;
 }
 
-/** From a little before the anchor (for look-behind assertions) to the detector's reach after the keyword, within the line. */
-function anchoredWindow(detector: Detector, bytes: Buffer, anchor: number, hit: number, lines: LineIndex): { start: number; end: number } {
-  const start = lineStartBefore(bytes, anchor, 16);
+/** The end of an anchored window: the detector's reach after the keyword, within the line (or its lines). */
+function anchoredWindowEnd(detector: Detector, file: FileText, hit: number): number {
   if (detector.windowLines) {
     const { after, maxChars } = detector.windowLines;
-    return { start, end: Math.min(lines.endOfLine(lines.lineOf(hit) + after), hit + maxChars) };
+    return Math.min(file.lines.endOfLine(file.lines.lineOf(hit) + after), hit + maxChars);
   }
-  return { start, end: lineEndAfter(bytes, hit, detector.window?.after ?? DEFAULT_AFTER) };
+  return file.bounds.endAfter(hit, detector.window?.after ?? DEFAULT_AFTER);
 }
 
 const compiledPatterns = new Map<RegExp, RegExp>();
@@ -239,12 +292,13 @@ function secretOf(match: RegExpExecArray): { value: string; index: number } {
   return { value: match[0], index: match.index };
 }
 
-function findPair(detector: Detector, bytes: Buffer, lines: LineIndex, start: number, end: number): Candidate['pair'] | null {
+function findPair(detector: Detector, file: FileText, start: number, end: number): Candidate['pair'] | null {
   const pairing = detector.pair!;
+  const lines = file.lines;
   const line = lines.lineOf(start);
   const from = lines.startOfLine(line - pairing.lines);
   const to = lines.endOfLine(line + pairing.lines);
-  const text = bytes.toString('latin1', from, to);
+  const text = file.text.get(from, to);
   const pattern = compiledPattern(pairing.pattern, false);
   pattern.lastIndex = 0;
   let best: Candidate['pair'] | null = null;
@@ -261,7 +315,7 @@ function findPair(detector: Detector, bytes: Buffer, lines: LineIndex, start: nu
     if (isPlaceholder(located.value) || (pairing.check && !pairing.check(located.value))) continue;
     const distance = Math.abs(pairStart - start);
     if (distance < bestDistance) {
-      best = { secret: located.value, start: pairStart, end: pairEnd };
+      best = { start: pairStart, end: pairEnd };
       bestDistance = distance;
     }
   }
@@ -292,11 +346,16 @@ function resolveOverlaps(candidates: Candidate[], vetoes: readonly Span[]): Cand
   return accepted;
 }
 
-function toMatch(candidate: Candidate, lines: LineIndex): SecretMatch {
+/**
+ * The match as reported. Secrets are decoded again from the bytes: a slice of the
+ * file's text would keep the whole text alive as long as the finding.
+ */
+function toMatch(candidate: Candidate, file: FileText): SecretMatch {
+  const lines = file.lines;
   const endOffset = Math.max(candidate.start, candidate.end - 1);
   const match: SecretMatch = {
     detectorId: candidate.detector.id,
-    secret: latin1ToUtf8(candidate.secret),
+    secret: file.bytes.toString('utf8', candidate.start, candidate.end),
     start: candidate.start,
     end: candidate.end,
     line: lines.lineOf(candidate.start),
@@ -304,11 +363,6 @@ function toMatch(candidate: Candidate, lines: LineIndex): SecretMatch {
     endLine: lines.lineOf(endOffset),
     endColumn: lines.columnOf(endOffset) + 1,
   };
-  if (candidate.pair) match.pair = { secret: latin1ToUtf8(candidate.pair.secret), line: lines.lineOf(candidate.pair.start) };
+  if (candidate.pair) match.pair = { secret: file.bytes.toString('utf8', candidate.pair.start, candidate.pair.end), line: lines.lineOf(candidate.pair.start) };
   return match;
-}
-
-/** Patterns run on latin1 text (one character per byte); secrets are reported as UTF-8. */
-function latin1ToUtf8(value: string): string {
-  return /[\u0080-\u00ff]/.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value;
 }

@@ -1,8 +1,21 @@
-import type { FileScanResult } from '../scan-file.js';
+import type { ScannedBatch } from '../scan-file.js';
 
-export interface WorkerRequest {
-  batch: number;
-  files: Array<{ path: string; absPath: string }>;
+export interface BatchFile {
+  path: string;
+  absPath: string;
+  /** As the walk saw it. */
+  size: number;
 }
 
-export type WorkerResponse = { batch: number; results: FileScanResult[] } | { batch: number; error: string };
+/**
+ * The one message a scanning thread gets: every batch, and a shared counter (one Int32,
+ * the index of the next unclaimed batch) from which it and the main thread claim
+ * batches with Atomics.add until none are left.
+ */
+export interface WorkerRequest {
+  batches: BatchFile[][];
+  next: SharedArrayBuffer;
+}
+
+/** One scanned batch, a thread's failure, or 'done' when the counter ran out. */
+export type WorkerResponse = { batch: number; scanned: ScannedBatch } | { error: string } | { done: true };
