@@ -10,16 +10,14 @@ import type { PackageSource } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, sibling, type ParseContext } from './parser.js';
 import { purlFor } from './purl.js';
-import { parseTomlFile, parseTomlPackages, table } from './support/toml.js';
+import { parseTomlFile, readTomlLockfile, table } from './support/toml.js';
 
 export const cargoLock = defineParser({
   id: 'cargo-lock',
   ecosystem: 'crates.io',
   matches: (path) => basename(path) === 'Cargo.lock',
   parse(text, ctx) {
-    const toml = parseTomlPackages(text);
-    for (const w of toml.warnings) ctx.warn(w.message, w.line);
-    if (toml.packages.length === 0 && toml.warnings.length === 0) ctx.warn('no [[package]] tables: nothing to read', 1);
+    const toml = readTomlLockfile(text, ctx);
     // Lock version 1 keeps checksums in [metadata]: "checksum name version (source)" = "hex".
     const legacyChecksums = table(toml.top.metadata) ?? {};
 

@@ -8,16 +8,14 @@ import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser } from './parser.js';
 import { normalizePythonName, purlFor } from './purl.js';
 import { pythonPackage, readPyProject } from './support/python.js';
-import { parseTomlPackages, table, type TomlTable } from './support/toml.js';
+import { readTomlLockfile, table, type TomlTable } from './support/toml.js';
 
 export const poetryLock = defineParser({
   id: 'poetry-lock',
   ecosystem: 'PyPI',
   matches: (path) => basename(path) === 'poetry.lock',
   parse(text, ctx) {
-    const toml = parseTomlPackages(text);
-    for (const w of toml.warnings) ctx.warn(w.message, w.line);
-    if (toml.packages.length === 0 && toml.warnings.length === 0) ctx.warn('no [[package]] tables: nothing to read', 1);
+    const toml = readTomlLockfile(text, ctx);
     const legacyFiles = table(table(toml.top.metadata)?.files) ?? {};
     const nodes = new Map<string, GraphNode>();
     const idsByName = new Map<string, string[]>();

@@ -31,6 +31,14 @@ function reason(error: unknown, firstLine: number): { line?: number; message: st
   return { line: firstLine, message: `malformed TOML: ${error instanceof Error ? error.message : String(error)}` };
 }
 
+/** parseTomlPackages for a lockfile parser: passes its warnings on, and says when there is nothing to read. */
+export function readTomlLockfile(text: string, ctx: { warn(message: string, line?: number): void }): TomlPackages {
+  const toml = parseTomlPackages(text);
+  for (const w of toml.warnings) ctx.warn(w.message, w.line);
+  if (toml.packages.length === 0 && toml.warnings.length === 0) ctx.warn('no [[package]] tables: nothing to read', 1);
+  return toml;
+}
+
 export function parseTomlPackages(text: string): TomlPackages {
   const lines = splitLines(text);
   // Blocks: the preamble, each [[package]] with its sub-tables, and each other top-level table.
