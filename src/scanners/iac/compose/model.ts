@@ -1,6 +1,6 @@
 import { inside, listEntry, type Hit } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { deepestKeyLine, get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 
 /** A docker-compose service with where it is written. */
 export interface ComposeService {
@@ -30,15 +30,7 @@ export function readCompose(source: string, warn: (line: number, message: string
 
 /** The line of a key path under a service, or of the deepest part that exists (the service key when none does). */
 export function lineIn(service: ComposeService, ...keys: string[]): number {
-  let current: YNode | null | undefined = service.node;
-  let line = service.line;
-  for (const key of keys) {
-    const p = pair(current, key);
-    if (!p) return line;
-    line = p.keyLine;
-    current = p.value;
-  }
-  return line;
+  return deepestKeyLine(service.node, service.line, keys);
 }
 
 export interface PublishedPort {

@@ -1,4 +1,4 @@
-import { get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { deepestKeyLine, get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { loadYamlCached } from '../yaml/cache.js';
 
 /** One Kubernetes object of a manifest (a document, or an item of a `kind: List`). */
@@ -117,15 +117,7 @@ export function containerLabel(container: Container): string {
  * it, the container's first line when even `securityContext` is missing).
  */
 export function lineOfPath(node: YMap, ...keys: string[]): number {
-  let current: YNode | null | undefined = node;
-  let line = node.line;
-  for (const key of keys) {
-    const p = pair(current, key);
-    if (!p) return line;
-    line = p.keyLine;
-    current = p.value;
-  }
-  return line;
+  return deepestKeyLine(node, node.line, keys);
 }
 
 /**

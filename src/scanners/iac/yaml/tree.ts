@@ -197,6 +197,22 @@ export function isYScalar(node: YNode | null | undefined): node is YScalar {
 }
 
 /** The pair for `key` in a mapping (the last one wins, as in most YAML loaders). */
+/**
+ * The line of the key path `keys` under `node`, or of the deepest part of it that exists
+ * (`fallback` when not even the first key does): where a missing setting has to be added.
+ */
+export function deepestKeyLine(node: YNode | null | undefined, fallback: number, keys: readonly string[]): number {
+  let current = node;
+  let line = fallback;
+  for (const key of keys) {
+    const p = pair(current, key);
+    if (!p) return line;
+    line = p.keyLine;
+    current = p.value;
+  }
+  return line;
+}
+
 export function pair(node: YNode | null | undefined, key: string): YPair | undefined {
   if (!isYMap(node)) return undefined;
   for (let i = node.pairs.length - 1; i >= 0; i--) if (node.pairs[i]!.key === key) return node.pairs[i];
