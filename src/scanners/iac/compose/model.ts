@@ -1,4 +1,4 @@
-import { inside, listEntry, type Hit } from '../rule.js';
+import { listEntry, type Hit } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { deepestKeyLine, get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 

@@ -1,6 +1,6 @@
 import { pinProblem } from '../image.js';
 import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
-import { detailNote, inside, listEntry, rule, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, listEntry, rule, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
 import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, publishedPorts, readCompose, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
