@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fchmodSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { generateSigningKey, keyFileTexts, type KeyFileFormat } from './key-files.js';
 import type { KeyFamily } from './keys.js';
@@ -29,6 +30,12 @@ export function writeKeyPair(path: string, options: KeygenOptions): KeygenResult
     }
   }
   const files = keyFileTexts(generateSigningKey(options.family), options.format, options.password);
+  try {
+    // `secloop keygen keys/owner` in a fresh checkout: the folder is created (private: it holds keys).
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new UsageError(`cannot create the folder of ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   writeFileWithMode(path, files.privateText, 0o600);
   writeFileWithMode(publicPath, files.publicText, 0o644);
   return { keyid: files.key.keyid, privatePath: path, publicPath };
