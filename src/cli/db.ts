@@ -9,17 +9,24 @@ export function registerDb(program: Command): void {
     .option('--ecosystems <list>', 'comma-separated OSV ecosystems (default: all secloop reads)')
     .option('-q, --quiet', 'no progress notes')
     .action(async (flags: { dir?: string; ecosystems?: string; quiet?: boolean }) => {
-      const { updateDatabase } = await import('../scanners/sca/osv/index.js');
+      const { updateDatabase, AdvisorySourceError } = await import('../scanners/sca/osv/index.js');
       const { ECOSYSTEMS } = await import('../scanners/sca/model.js');
       const ecosystems = flags.ecosystems?.split(',').map((e) => e.trim()).filter(Boolean);
       for (const e of ecosystems ?? []) {
         if (!(ECOSYSTEMS as readonly string[]).includes(e)) throw new UsageError(`unknown ecosystem '${e}' (known: ${ECOSYSTEMS.join(', ')})`);
       }
-      const result = await updateDatabase({
-        ...(flags.dir ? { dir: flags.dir } : {}),
-        ...(ecosystems ? { ecosystems: ecosystems as (typeof ECOSYSTEMS)[number][] } : {}),
-        warn: (message: string) => process.stderr.write(`secloop: warning: ${message}\n`),
-      });
+      let result: Awaited<ReturnType<typeof updateDatabase>>;
+      try {
+        result = await updateDatabase({
+          ...(flags.dir ? { dir: flags.dir } : {}),
+          ...(ecosystems ? { ecosystems: ecosystems as (typeof ECOSYSTEMS)[number][] } : {}),
+          warn: (message: string) => process.stderr.write(`secloop: warning: ${message}\n`),
+        });
+      } catch (error) {
+        // An unreachable or broken download is the user's environment, not a bug: one line, exit 2.
+        if (error instanceof AdvisorySourceError) throw new UsageError(error.message);
+        throw error;
+      }
       for (const u of result.updated) process.stdout.write(`${u.ecosystem.padEnd(10)} ${u.records} advisories${u.problems ? ` (${u.problems} entries skipped)` : ''}\n`);
       for (const f of result.failed) process.stderr.write(`secloop: ${f.ecosystem}: ${f.message}\n`);
       if (!flags.quiet) process.stderr.write(`secloop: database in ${result.dir}\n`);
