@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { ScanResult } from '../engine/scan.js';
 import type { ReportFormat } from './options.js';
+import { makeDir } from '../core/make-dir.js';
 
 /** Renders a result in one format; each writer is loaded only when its format is asked for. */
 export async function renderReport(result: ScanResult, format: ReportFormat, options: { color: boolean }): Promise<string> {
@@ -26,7 +27,7 @@ export function useColor(flags: { color?: boolean; output?: string }): boolean {
 /** Writes a report or other output file, creating its folder; a failure is a usage error (exit 2). */
 export function writeOutputFile(file: string, content: string): void {
   try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    makeDir(path.dirname(path.resolve(file)));
     writeFileSync(file, content);
   } catch (error) {
     throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync, readFileSync, chmodSync } from 'node:fs';
+import { existsSync, writeFileSync, readFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { Git } from '../workspace/git.js';
 import { CONFIG_TEMPLATE, GITHUB_WORKFLOW_TEMPLATE, GITLAB_CI_TEMPLATE, HOOK_MARKER, PRE_COMMIT_HOOK_TEMPLATE } from './templates.js';
+import { makeDir } from '../core/make-dir.js';
 
 export interface WrittenFile {
   path: string;
@@ -19,7 +20,7 @@ export function initProject(root: string, options: { force: boolean }): WrittenF
   return files.map(([relative, content]) => {
     const target = path.join(root, relative);
     if (existsSync(target) && !options.force) return { path: relative, status: 'kept' };
-    mkdirSync(path.dirname(target), { recursive: true });
+    makeDir(path.dirname(target));
     writeFileSync(target, content);
     return { path: relative, status: 'written' };
   });
@@ -34,7 +35,7 @@ export async function installPreCommitHook(git: Git, cliPath: string, options: {
   const hookPath = path.join(hooksDir, 'pre-commit');
   if (existsSync(hookPath) && !options.force && !readFileSync(hookPath, 'utf8').includes(HOOK_MARKER))
     throw new UsageError(`${hookPath} exists and was not written by secloop; use --force to replace it`);
-  mkdirSync(hooksDir, { recursive: true });
+  makeDir(hooksDir);
   const content = PRE_COMMIT_HOOK_TEMPLATE.replace('__NODE__', shellQuote(process.execPath)).replace('__CLI__', shellQuote(cliPath));
   writeFileSync(hookPath, content);
   chmodSync(hookPath, 0o755);

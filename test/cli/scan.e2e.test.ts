@@ -179,3 +179,16 @@ test('--version and --help exit 0', () => {
   assert.equal(runCli(['--version']).status, 0);
   assert.equal(runCli(['scan', '--help']).status, 0);
 });
+
+test('an output path that cannot be created is exit 2 at once (no hang on special file systems)', () => {
+  const t = tempTree({ 'a.txt': 'x\n' });
+  try {
+    for (const flag of ['--output', '--write-baseline']) {
+      const run = runCli(['scan', t.dir, '--scanners', 'secrets', flag, '/proc/secloop-test/out.json'], { timeout: 20_000 });
+      assert.equal(run.status, 2, `${flag}: ${run.stderr}`);
+      assert.match(run.stderr, /cannot write \/proc\/secloop-test\/out\.json/);
+    }
+  } finally {
+    t.cleanup();
+  }
+});

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { generateSigningKey, keyFileTexts, type KeyFileFormat } from './key-files.js';
 import type { KeyFamily } from './keys.js';
+import { makeDir } from '../../core/make-dir.js';
 
 export interface KeygenOptions {
   family: Exclude<KeyFamily, 'rsa'>;
@@ -32,7 +33,7 @@ export function writeKeyPair(path: string, options: KeygenOptions): KeygenResult
   const files = keyFileTexts(generateSigningKey(options.family), options.format, options.password);
   try {
     // `secloop keygen keys/owner` in a fresh checkout: the folder is created (private: it holds keys).
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeDir(dirname(path), 0o700);
   } catch (error) {
     throw new UsageError(`cannot create the folder of ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -4,7 +4,7 @@
  * package name), so a scan needs no network. `secloop db update` calls updateDatabase,
  * `secloop db status` databaseStatus; a scan warns through isDatabaseStale.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ECOSYSTEMS, type Ecosystem } from '../../model.js';
@@ -17,6 +17,7 @@ import { defaultDatabaseDir } from './cache-dir.js';
 import { downloadToFile, type FetchLike } from './http.js';
 import { recordsInZip } from './read-records.js';
 import { AdvisorySourceError, CappedWarnings, type AdvisorySource, type Warn } from './source.js';
+import { makeDir } from '../../../../core/make-dir.js';
 
 export const DEFAULT_OSV_DB_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
 export const DATABASE_FILE = 'osv.sqlite';
@@ -104,7 +105,7 @@ export interface ImportResult {
  */
 export async function importDatabaseZip(options: ImportZipOptions): Promise<ImportResult> {
   const dir = options.dir ?? defaultDatabaseDir();
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const db = await openDatabase(path.join(dir, DATABASE_FILE), false);
   const warnings = new CappedWarnings(options.warn ?? (() => undefined), `${options.ecosystem} advisories`);
   try {
@@ -179,7 +180,7 @@ export async function updateDatabase(options: UpdateDatabaseOptions = {}): Promi
   const dir = options.dir ?? defaultDatabaseDir(env);
   const base = (options.baseUrl ?? databaseUrl(env)).replace(/\/+$/, '');
   const ecosystems = options.ecosystems ?? ECOSYSTEMS;
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const result: UpdateResult = { dir, updated: [], failed: [] };
   for (const ecosystem of ecosystems) {
     const url = `${base}/${encodeURIComponent(ecosystem)}/all.zip`;

@@ -4,7 +4,7 @@
  * each record, kept in an on-disk cache keyed by id. A cached record is used while it
  * is younger than the TTL and its `modified` time equals the one the batch reported.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { goToSemver } from '../../versions/go.js';
 import { packageKey, type PackageQuery } from '../package-names.js';
@@ -13,6 +13,7 @@ import type { OsvRecord } from '../types.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { requestText, type FetchLike, type HttpOptions } from './http.js';
 import { AdvisorySourceError, type AdvisorySource, type Warn } from './source.js';
+import { makeDir } from '../../../../core/make-dir.js';
 
 export const DEFAULT_OSV_API_URL = 'https://api.osv.dev';
 export const QUERYBATCH_LIMIT = 1000;
@@ -219,7 +220,7 @@ export class OsvApiSource implements AdvisorySource {
     const file = this.cacheFile(record.id);
     if (!file || !this.cacheWritable) return;
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
+      makeDir(path.dirname(file));
       const temp = `${file}.${process.pid}.tmp`;
       writeFileSync(temp, JSON.stringify({ fetchedAt: this.now(), record }));
       renameSync(temp, file);
