@@ -20,8 +20,12 @@ export function initProject(root: string, options: { force: boolean }): WrittenF
   return files.map(([relative, content]) => {
     const target = path.join(root, relative);
     if (existsSync(target) && !options.force) return { path: relative, status: 'kept' };
-    makeDir(path.dirname(target));
-    writeFileSync(target, content);
+    try {
+      makeDir(path.dirname(target));
+      writeFileSync(target, content);
+    } catch (error) {
+      throw new UsageError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
     return { path: relative, status: 'written' };
   });
 }
