@@ -1,5 +1,6 @@
 import { parseSync } from 'oxc-parser';
 import type { WorkspaceFile } from '../../workspace/files.js';
+import { exceedsSafeNesting } from '../shared/js-nesting.js';
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?)$/;
 
@@ -28,6 +29,10 @@ export async function importedPackages(files: readonly WorkspaceFile[], onFile?:
     const text = await file.text();
     onFile?.();
     if (text === null) continue;
+    if (exceedsSafeNesting(text)) {
+      unparsed.push(file.path);
+      continue;
+    }
     let result: ReturnType<typeof parseSync>;
     try {
       result = parseSync(file.path, text, { sourceType: 'unambiguous' as 'module' });

@@ -1,0 +1,114 @@
+/**
+ * A guard in front of the JS/TS parser. oxc parses recursively in native code, and a
+ * file nested some 10,000 levels deep (brackets, `a = a = ...`, `a ? b : c ? ...`,
+ * `() => () => ...`, `!!!!x`) overflows its stack and kills the whole process with a
+ * segmentation fault, which no try/catch can stop. A hostile repository can hold such a
+ * file, so every file is measured first, in one linear pass, and a file that may nest
+ * deeper than any real program is reported instead of parsed.
+ *
+ * The estimate errs high: bracket depth outside strings and comments, plus the longest
+ * run of operators that nest to the right (assignment `=`, `=>`, conditional `?`, `**`,
+ * prefix `!`, `~`, `-`, `+`) between two separators (`;`, `,`). Newlines do not end a run,
+ * or one operator per line would slip through.
+ */
+export const MAX_SAFE_NESTING = 1000;
+
+export function exceedsSafeNesting(text: string, limit = MAX_SAFE_NESTING): boolean {
+  let depth = 0;
+  let run = 0;
+  /** The last character that was not white space, outside strings and comments. */
+  let previous = 0x3b; // as if after a ';'
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    let nests = false;
+    switch (c) {
+      case 0x22: // "
+      case 0x27: // '
+      case 0x60: // `
+        i = skipString(text, i, c);
+        previous = 0x22;
+        continue;
+      case 0x2f: // /
+        if (text.charCodeAt(i + 1) === 0x2f) {
+          const end = text.indexOf('\n', i);
+          i = end < 0 ? n : end;
+          continue;
+        }
+        if (text.charCodeAt(i + 1) === 0x2a) {
+          const end = text.indexOf('*/', i + 2);
+          i = end < 0 ? n : end + 1;
+          continue;
+        }
+        break;
+      case 0x28: // (
+      case 0x5b: // [
+      case 0x7b: // {
+        if (++depth > limit) return true;
+        break;
+      case 0x29: // )
+      case 0x5d: // ]
+      case 0x7d: // }
+        if (depth > 0) depth--;
+        break;
+      case 0x3b: // ;
+      case 0x2c: // ,
+        run = 0;
+        break;
+      case 0x3d: {
+        // '=' nests as assignment or in '=>'; '==', '===', '<=', '>=', '!=' compare and do not.
+        const next = text.charCodeAt(i + 1);
+        if (next === 0x3e) {
+          nests = true;
+          i++;
+        } else if (next === 0x3d) {
+          while (text.charCodeAt(i + 1) === 0x3d) i++;
+        } else if (previous !== 0x3c && previous !== 0x3e && previous !== 0x21 && previous !== 0x3d) {
+          nests = true;
+        }
+        break;
+      }
+      case 0x3f: {
+        // '?' of a conditional nests; '?.' and '??' do not.
+        const next = text.charCodeAt(i + 1);
+        if (next === 0x2e || next === 0x3f) i++;
+        else nests = true;
+        break;
+      }
+      case 0x2a: // '**' nests to the right; '*' does not
+        if (text.charCodeAt(i + 1) === 0x2a) {
+          nests = true;
+          i++;
+        }
+        break;
+      case 0x21: // '!' as a prefix nests; '!=' compares
+        nests = text.charCodeAt(i + 1) !== 0x3d;
+        break;
+      case 0x7e: // ~
+        nests = true;
+        break;
+      case 0x2d: // '-' and '+' nest only as prefixes (after an operator or an opening bracket)
+      case 0x2b:
+        nests = PREFIX_CONTEXT.has(previous);
+        break;
+    }
+    if (nests && depth + ++run > limit) return true;
+    previous = c;
+  }
+  return false;
+}
+
+/** Characters after which '-' or '+' is a prefix operator rather than a binary one. */
+const PREFIX_CONTEXT = new Set([..."=([{,;:?!~+-*/%&|^<>"].map((ch) => ch.charCodeAt(0)));
+
+/** Index of the closing quote of the string starting at `start` (or the end of the text). */
+function skipString(text: string, start: number, quote: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++; // backslash escapes the next character
+    else if (c === quote) return i;
+    else if (c === 0x0a && quote !== 0x60) return i; // an unterminated string ends at the line
+  }
+  return text.length;
+}

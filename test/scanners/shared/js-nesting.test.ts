@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { exceedsSafeNesting } from '../../../src/scanners/shared/js-nesting.js';
+import { runCli } from '../../helpers/cli.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+const deep = (n: number) => ({
+  brackets: `x = ${'('.repeat(n)}1${')'.repeat(n)};\n`,
+  arrays: `x = ${'['.repeat(n)}${']'.repeat(n)};\n`,
+  assignments: `x${' = x'.repeat(n)};\n`,
+  ternaries: `x = ${'a ? b : '.repeat(n)}c;\n`,
+  arrows: `x = ${'() => '.repeat(n)}1;\n`,
+  unary: `x = ${'!'.repeat(n)}1;\n`,
+});
+
+test('every kind of deep nesting that crashes the parser is caught', () => {
+  for (const [kind, text] of Object.entries(deep(20_000))) assert.equal(exceedsSafeNesting(text), true, kind);
+});
+
+test('real code stays under the limit: brackets in strings, comments and balanced code do not count', () => {
+  const ordinary = [
+    `const s = "${'('.repeat(5000)}"; // ${'['.repeat(5000)}`,
+    `/* ${'{'.repeat(5000)} */ const t = \`${'('.repeat(5000)}\`;`,
+    ...Array.from({ length: 2000 }, (_, i) => `function f${i}(a, b) { return a ? (b = a - 1) : [a, { b }]; }`),
+  ].join('\n');
+  assert.equal(exceedsSafeNesting(ordinary), false);
+  for (const [kind, text] of Object.entries(deep(200))) assert.equal(exceedsSafeNesting(text), false, kind);
+});
+
+test('a hostile deep file is a warning, and the scan (SAST and SCA imports) goes on instead of crashing', () => {
+  const files: Record<string, string> = {
+    'package.json': '{ "name": "p", "version": "1.0.0", "dependencies": { "left": "1.0.0" } }',
+    'package-lock.json': '{ "name": "p", "lockfileVersion": 3, "packages": { "": { "name": "p", "dependencies": { "left": "1.0.0" } }, "node_modules/left": { "version": "1.0.0" } } }',
+    'ok.js': "const { exec } = require('child_process');\nmodule.exports = (req, res) => exec(req.query.cmd);\n",
+  };
+  for (const [kind, text] of Object.entries(deep(20_000))) files[`${kind}.js`] = text;
+  const t = tempTree(files);
+  try {
+    const run = runCli(['scan', t.dir, '--scanners', 'sast,sca', '--offline', '--format', 'json', '--fail-on', 'none']);
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    const deepWarnings = report.warnings.filter((w: { message: string }) => /nested more than 1000 levels/.test(w.message));
+    assert.equal(deepWarnings.length, 6);
+  } finally {
+    t.cleanup();
+  }
+});
