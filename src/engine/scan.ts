@@ -107,7 +107,7 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     ? chooseScanners(request.scanners, config, request.scannerSet.map((s) => s.id)).map((id) => request.scannerSet!.find((s) => s.id === id)!)
     : await loadScanners(chooseScanners(request.scanners, config, availableScannerIds()));
   for (const scanner of scanners) scanner.prepare?.({ staged: request.staged ?? false });
-  const workspace = await buildWorkspace(root, target, targetStat.isDirectory(), config, git, request.staged ?? false, gitPrefix);
+  const { workspace, ignoredCount } = await buildWorkspace(root, target, targetStat.isDirectory(), config, git, request.staged ?? false, gitPrefix);
   const warnings: ScanWarning[] = [];
   const redactor = new Redactor();
   const rules = new RuleCatalog();
@@ -182,7 +182,7 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     warnings: warnings.sort(compareWarnings),
     skipped: workspace.skipped,
     filesScanned: countScanned(wanted, workspace.skipped),
-    ignoredCount: workspace.ignoredCount,
+    ignoredCount,
     rules,
     lineHashes,
     excerpts,
@@ -204,12 +204,6 @@ function statTarget(target: string) {
   }
 }
 
-interface ScanWorkspace {
-  files: WorkspaceFile[];
-  skipped: SkippedFile[];
-  ignoredCount: number;
-}
-
 async function buildWorkspace(
   root: string,
   target: string,
@@ -218,29 +212,18 @@ async function buildWorkspace(
   git: Git | null,
   staged: boolean,
   gitPrefix: string,
-): Promise<ScanWorkspace> {
+): Promise<{ workspace: Workspace; ignoredCount: number }> {
   if (staged && git) {
     // The pre-commit hook scans what will be committed: the index, not the working tree.
     const entries: WalkEntry[] = (await git.stagedPaths())
       .filter((p) => p.startsWith(gitPrefix))
       .map((p) => ({ path: p.slice(gitPrefix.length), absPath: path.join(root, p.slice(gitPrefix.length)), size: 0 }));
-    const workspace = new Workspace(entries, [], (entry) => git.readStaged(gitPrefix + entry.path));
-    return withIgnored(workspace, 0);
+    return { workspace: new Workspace(entries, [], (entry) => git.readStaged(gitPrefix + entry.path)), ignoredCount: 0 };
   }
   const walked = isDirectory
     ? walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs })
     : singleFile(target, config);
-  return withIgnored(new Workspace(walked.files, walked.skipped), walked.ignoredCount);
-}
-
-function withIgnored(workspace: Workspace, ignoredCount: number): ScanWorkspace {
-  return {
-    files: workspace.files,
-    get skipped() {
-      return workspace.skipped;
-    },
-    ignoredCount,
-  };
+  return { workspace: new Workspace(walked.files, walked.skipped), ignoredCount: walked.ignoredCount };
 }
 
 function chooseScanners(requested: ScannerId[] | undefined, config: ResolvedConfig, available: readonly ScannerId[]): ScannerId[] {

@@ -4,7 +4,7 @@ import { writeCycloneDx } from '../../src/report/cyclonedx.js';
 import { classifyLicense, integrityToHashes, sbomInputFromLockfiles, type SbomInput } from '../../src/report/sbom-model.js';
 import type { Package } from '../../src/scanners/sca/model.js';
 import { cycloneDxErrors } from '../helpers/schemas.js';
-import { parseFixture } from '../scanners/sca/lockfiles/helpers.js';
+import { oddLicencePackage, parseFixture } from '../scanners/sca/lockfiles/helpers.js';
 
 
 const schemaErrors = cycloneDxErrors;
@@ -112,17 +112,7 @@ describe('writeCycloneDx', () => {
   });
 
   it('validates with a free-text licence, no root purl and an empty project', () => {
-    const pkg: Package = {
-      name: 'odd',
-      version: '1.0.0',
-      ecosystem: 'npm',
-      purl: 'pkg:npm/odd@1.0.0',
-      direct: true,
-      dev: false,
-      location: { path: 'package-lock.json', startLine: 1 },
-      license: 'SEE LICENSE IN LICENSE.md',
-      integrity: 'sha1-not base64! sha512-AAAA',
-    };
+    const pkg = oddLicencePackage({ integrity: 'sha1-not base64! sha512-AAAA' });
     const odd = JSON.parse(writeCycloneDx({ projectName: 'p', packages: [pkg], toolVersion: '0' })) as Bom;
     assert.deepEqual(schemaErrors(odd), []);
     assert.deepEqual(odd.components[0]?.licenses, [{ license: { name: 'SEE LICENSE IN LICENSE.md' } }]);

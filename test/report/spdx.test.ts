@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { sbomInputFromLockfiles, SPDX_EXCEPTION_IDS, SPDX_LICENSE_IDS, type SbomInput } from '../../src/report/sbom-model.js';
 import { FIXED_CREATED, spdxCreated, writeSpdx } from '../../src/report/spdx.js';
-import type { Package } from '../../src/scanners/sca/model.js';
 import { sharedDataPath } from '../helpers/paths.js';
 import { spdxErrors } from '../helpers/schemas.js';
-import { parseFixture } from '../scanners/sca/lockfiles/helpers.js';
+import { oddLicencePackage, parseFixture } from '../scanners/sca/lockfiles/helpers.js';
 
 
 const schemaErrors = spdxErrors;
@@ -63,16 +62,7 @@ describe('writeSpdx', () => {
   });
 
   it('declares a free-text licence as a LicenseRef with its text', () => {
-    const pkg: Package = {
-      name: 'odd',
-      version: '1.0.0',
-      ecosystem: 'npm',
-      purl: 'pkg:npm/odd@1.0.0',
-      direct: true,
-      dev: false,
-      location: { path: 'package-lock.json', startLine: 1 },
-      license: 'SEE LICENSE IN LICENSE.md',
-    };
+    const pkg = oddLicencePackage();
     const odd = JSON.parse(writeSpdx({ projectName: 'p', packages: [pkg], toolVersion: '0' }, { sourceDateEpoch: '' })) as Spdx;
     assert.deepEqual(schemaErrors(odd), []);
     const declared = odd.packages[1]?.licenseDeclared as string;

@@ -121,9 +121,9 @@ function parseFlat(lock: Entries, entries: Entries, doc: JsonDocument, ctx: Pars
       source,
       dev: entry.dev === true,
       flags,
-      ...(resolved !== undefined ? { resolved } : {}),
-      ...(str(entry.integrity) ? { integrity: str(entry.integrity) as string } : {}),
-      ...(str(entry.license) ? { license: str(entry.license) as string } : {}),
+      resolved,
+      integrity: str(entry.integrity),
+      license: str(entry.license),
     });
     ctx.packages.push(pkg);
     nodes.set(key, { pkg, deps: [], ...(workspace ? { devDeps: [] } : {}) });
@@ -235,8 +235,8 @@ function parseTree(lock: Entries, top: Entries, doc: JsonDocument, ctx: ParseCon
         source,
         dev: entry.dev === true,
         flags,
-        ...(resolved !== undefined ? { resolved } : {}),
-        ...(str(entry.integrity) ? { integrity: str(entry.integrity) as string } : {}),
+        resolved,
+        integrity: str(entry.integrity),
       });
       ctx.packages.push(pkg);
       nodes.set(key, { pkg, deps: [] });

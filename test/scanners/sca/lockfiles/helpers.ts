@@ -41,3 +41,18 @@ export function assertGraphClosed(result: LockfileResult): void {
   for (const p of result.packages) for (const d of p.dependsOn ?? []) assert.ok(purls.has(d), `${p.purl} -> ${d} is dangling`);
   for (const d of result.root?.dependsOn ?? []) assert.ok(purls.has(d), `root -> ${d} is dangling`);
 }
+
+/** An npm package with an odd, free-text licence, for SBOM writer tests. */
+export function oddLicencePackage(extra: Partial<Package> = {}): Package {
+  return {
+    name: 'odd',
+    version: '1.0.0',
+    ecosystem: 'npm',
+    purl: 'pkg:npm/odd@1.0.0',
+    direct: true,
+    dev: false,
+    location: { path: 'package-lock.json', startLine: 1 },
+    license: 'SEE LICENSE IN LICENSE.md',
+    ...extra,
+  };
+}
