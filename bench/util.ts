@@ -65,4 +65,4 @@ export function treeStats(dir: string): { files: number; bytes: number } {
 }
 
 export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-export const cli = path.join(projectRoot, 'dist', 'src', 'cli', 'main.js');
+export const cli = path.join(projectRoot, 'dist', 'bundle', 'main.js');

@@ -41,7 +41,7 @@ console.log(`Scanning ${path.relative(root, work)} (a copy of examples/vulnerabl
 console.log('with the test advisories in examples/advisories-test-db (test data, not a real feed)\n');
 const result = spawnSync(
   process.execPath,
-  [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'scan', work, '--history', '--db', advisories, '--report', `html=${html}`],
+  [path.join(root, 'dist', 'bundle', 'main.js'), 'scan', work, '--history', '--db', advisories, '--report', `html=${html}`],
   { stdio: 'inherit' },
 );
 console.log(`\nHTML report: ${path.relative(root, html)}`);

@@ -18,7 +18,7 @@ function findProjectRoot(): string {
   return dir;
 }
 const projectRoot = findProjectRoot();
-const cli = path.join(projectRoot, 'dist', 'src', 'cli', 'main.js');
+const cli = path.join(projectRoot, 'dist', 'bundle', 'main.js');
 
 interface Vulnerability {
   cwe: string;

@@ -181,7 +181,7 @@ export const sbomBench: Bench = {
     rows.push(['secloop, in process (first call)', 1, fmt(inProcess.first), secloopComponents]);
     rows.push([`secloop, in process (median)`, args.quick ? 5 : 20, fmt(inProcess.median), secloopComponents]);
 
-    const cli = path.join(projectRoot, 'dist', 'src', 'cli', 'main.js');
+    const cli = path.join(projectRoot, 'dist', 'bundle', 'main.js');
     let cliMedian: number | undefined;
     let cliOk = false;
     if (existsSync(cli)) {
@@ -198,7 +198,7 @@ export const sbomBench: Bench = {
       cliOk = status === 0;
       rows.push([`secloop CLI (node process, median)${status === 0 ? '' : ' FAILED'}`, peerRuns, fmt(cliMedian), countComponents(out)]);
     } else {
-      rows.push(['secloop CLI', 0, 'skipped: dist/src/cli/main.js not built', '']);
+      rows.push(['secloop CLI', 0, 'skipped: dist/bundle/main.js not built', '']);
     }
 
     const peerBin = path.join(projectRoot, 'node_modules', '@cyclonedx', 'cyclonedx-npm', 'bin', 'cyclonedx-npm-cli.js');

@@ -78,7 +78,7 @@ function secloopInvocation(tree: string, config: string): { args: string[]; via:
   const cliArgs = [cli, 'scan', tree, '--scanners', 'secrets', '--config', config, '--format', 'json', '--output', '/dev/null', '--fail-on', 'none', '--quiet'];
   if (existsSync(cli)) {
     const probe = measure(process.execPath, [cli, 'scan', path.join(projectRoot, 'package.json'), '--scanners', 'secrets', '--format', 'json', '--output', '/dev/null', '--fail-on', 'none', '--quiet']);
-    if (probe.status === 0) return { args: cliArgs, via: 'the CLI (dist/src/cli/main.js)' };
+    if (probe.status === 0) return { args: cliArgs, via: 'the CLI (dist/bundle/main.js)' };
   }
   const driver = path.join(path.dirname(new URL(import.meta.url).pathname), 'driver.js');
   return { args: [driver, tree, '--config', config], via: 'bench/secrets/driver (the CLI has no secrets scanner yet)' };

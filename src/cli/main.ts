@@ -38,7 +38,9 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   const named = argv.find((arg) => !arg.startsWith('-'));
-  const needed = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  // `secloop --version` alone needs no command module; anything else may need them all for help.
+  const versionOnly = named === undefined && argv.length > 0 && argv.every((arg) => arg === '-V' || arg === '--version');
+  const needed = versionOnly ? [] : named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
   for (const name of needed) (await COMMANDS[name]!())(program);
 
   exitOverrideEverywhere(program);

@@ -7,7 +7,7 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI (dist/src/cli/main.js) with Node, no shell. */
+/** Runs the built CLI (dist/bundle/main.js, the bundle) with Node, no shell. */
 export function runCli(args: string[], options: SpawnSyncOptions = {}): CliRun {
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     encoding: 'utf8',

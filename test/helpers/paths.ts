@@ -24,5 +24,5 @@ export function sharedDataPath(...parts: string[]): string {
   return path.join(projectRoot, '..', 'shared', 'data', ...parts);
 }
 
-/** The built CLI entry point. */
-export const cliPath = path.join(projectRoot, 'dist', 'src', 'cli', 'main.js');
+/** The built CLI entry point (the bundle that package.json's bin names). */
+export const cliPath = path.join(projectRoot, 'dist', 'bundle', 'main.js');

@@ -10,6 +10,7 @@ import type { PackageManifest } from './project/resolve.js';
 import { languageOf } from './source/parse.js';
 import { taintRuleDocs } from './taint-rules.js';
 import { TEMPLATE_EXTENSIONS } from './templates/views.js';
+import { workerScript } from '../../core/bundle.js';
 
 /** Dependencies that make a package a server application rather than a library. */
 const SERVER_FRAMEWORKS = [
@@ -114,7 +115,7 @@ async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promi
 function runWorker(input: ProjectInput): Promise<ProjectResult> {
   const here = new URL(import.meta.url);
   const typescript = here.pathname.endsWith('.ts');
-  const script = new URL(typescript ? './worker.ts' : './worker.js', here);
+  const script = typescript ? new URL('./worker.ts', here) : workerScript(import.meta.url, './worker.js', 'sast-worker');
   return new Promise((resolve) => {
     let settled = false;
     const fallback = (reason: string) => {

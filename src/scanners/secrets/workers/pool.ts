@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import { scanBatchAt, type ScannedBatch } from '../scan-file.js';
 import type { BatchFile, WorkerRequest, WorkerResponse } from './protocol.js';
+import { workerScript } from '../../../core/bundle.js';
 
 /**
  * Batches are claimed from a shared counter, so they cost no message round trip and can
@@ -180,7 +181,7 @@ function makeBatches(files: readonly WorkspaceFile[]): BatchFile[][] {
  * Node 20, so the thread registers tsx itself before importing worker.ts.
  */
 function createWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(workerScript(import.meta.url, './worker.js', 'secrets-worker'));
   const tsx = import.meta.resolve('tsx/esm/api');
   const worker = new URL('./worker.ts', import.meta.url).href;
   const bootstrap = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(worker)});`;
