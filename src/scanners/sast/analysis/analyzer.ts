@@ -2,7 +2,7 @@ import type { AstNode, ParsedFile } from '../source/parse.js';
 import type { ModuleResolver, PackageManifest } from '../project/resolve.js';
 import { declarationsOf } from './declarations.js';
 import { Binding, Frame, Scope, State, type ImportRef, type JumpTarget } from './frame.js';
-import { TaintCollector } from './report.js';
+import { TaintCollector, type SinkGroup } from './report.js';
 import {
   ALL_CLASSES, CLASS_BIT, EMPTY, NUMERIC, Obj, apiValue, fnValue, isEmptyValue, isTainted, join, joinAll, liveTaints, make, mapTaint, newFnId,
   newLabel, newTaint, objValue, passedThrough, sanitize, signature, strValue, taintOnly, withStep, withoutStringFacts,
@@ -874,7 +874,7 @@ export class Analyzer {
       const base = this.evaluate(target.object, scope);
       const { key, keyValue } = this.memberKey(target, scope);
       const stepped = value.taint.length === 0 ? value : withStep(value, this.loc(target), `stored in ${this.text(target, 50)}`);
-      this.storeProp(base, key, keyValue, stepped, target, scope, this.keepsOwnValue(target, at));
+      this.storeProp(base, key, keyValue, stepped, target, scope, this.keepsOwnValue(target, at), at.type === 'AssignmentExpression' ? at.right : null);
       return;
     }
     this.assignPattern(target, value, scope, declare, at);
@@ -1010,7 +1010,7 @@ export class Analyzer {
     return fresh && file.text.slice(left.start, left.end).replace(/\s+/g, '') === file.text.slice(target.start, target.end).replace(/\s+/g, '');
   }
 
-  storeProp(base: Value, key: string | null, keyValue: Value | null, value: Value, node: AstNode, _scope: Scope | null, walksPath = false): void {
+  storeProp(base: Value, key: string | null, keyValue: Value | null, value: Value, node: AstNode, _scope: Scope | null, walksPath = false, rhs: AstNode | null = null): void {
     if (value.fns.length > 0 && this.options.libraryInputs && base.taint.some((t) => t.label.kind === 'library')) {
       this.escaped.push({ name: key ?? 'callback', value: make({ fns: value.fns }) });
     }
@@ -1025,8 +1025,19 @@ export class Analyzer {
     // dangerous names is still attacker-chosen here; only the lookups that reached the base had to avoid them.
     if (key === null && keyValue && base.proto && !walksPath && this.carriesTaint(value)) {
       const chosen = mapTaint(keyValue, (t) => (t.clean === ALL_CLASSES ? t : { ...t, clean: t.clean & ~CLASS_BIT.prototype }));
-      this.sink('prototype', chosen, node, `assignment ${this.text(node, 40)} = ...`);
+      this.sink('prototype', chosen, node, `assignment ${this.text(node, 40)} = ...`, undefined, this.writeGroup(node, rhs));
     }
+  }
+
+  /** The write target (`o[k]`, or `Object.defineProperty(o, k, ...)`) in the current function. */
+  private writeGroup(node: AstNode, rhs: AstNode | null): SinkGroup | undefined {
+    let target: string;
+    if (node.type === 'MemberExpression') target = `${this.text(node.object, 200)}[${this.text(node.property, 200)}]`;
+    else if (node.type === 'CallExpression' && node.arguments.length >= 2) target = `${this.text(node.arguments[0], 200)}[${this.text(node.arguments[1], 200)}]`;
+    else return undefined;
+    const fn = this.frame?.fn;
+    const where = fn && (fn.kind === 'closure' || fn.kind === 'class') ? `${fn.moduleId}:${fn.node.start}` : this.currentModule();
+    return { key: `${where}|${target.replace(/\s+/g, '')}`, fresh: rhs !== null && freshContainer(rhs) };
   }
 
   /** Tainted, or an object or array holding tainted values (one level). */
@@ -1410,12 +1421,12 @@ export class Analyzer {
   }
 
   /** Reports every live taint of `value` for a sink class. */
-  sink(cls: SinkClass, value: Value, node: AstNode, what: string, note?: string): boolean {
+  sink(cls: SinkClass, value: Value, node: AstNode, what: string, note?: string, group?: SinkGroup): boolean {
     // A library's caller naming the whole path is the function's contract (readJson(file)), not traversal:
     // traversal needs a root the package meant to confine the input to (a joined, resolved or concatenated path).
     const live = liveTaints(value, cls).filter((t) => t.label.kind === 'web' || (LIBRARY_CLASSES.has(cls) && !(cls === 'path' && passedThrough(value))));
     if (live.length === 0) return false;
-    this.collector.report(cls, this.loc(node), what, live, note);
+    this.collector.report(cls, this.loc(node), what, live, note, group);
     return true;
   }
 
@@ -2165,3 +2176,9 @@ function collectMethods(...objects: Obj[]): Array<[string, Value]> {
   return out;
 }
 
+/** A fresh empty object or array (`{}`, `[]`, `isArray ? [] : {}`): a container on the way to the data. */
+function freshContainer(node: AstNode): boolean {
+  if (node.type === 'ParenthesizedExpression') return freshContainer(node.expression);
+  if (node.type === 'ConditionalExpression') return freshContainer(node.consequent) && freshContainer(node.alternate);
+  return (node.type === 'ObjectExpression' && node.properties.length === 0) || (node.type === 'ArrayExpression' && node.elements.length === 0);
+}

@@ -10,6 +10,18 @@ interface Reported {
   sinkWhat: string;
   taint: Taint;
   note?: string;
+  group?: SinkGroup;
+}
+
+/**
+ * Writes to one target (`o[k]`) in one function. A fresh empty container stored there
+ * (`o[k] = {}`) only walks the path to a write of data to the same target: when that
+ * write is reported too, it stands for both.
+ */
+export interface SinkGroup {
+  key: string;
+  /** The written value is a fresh empty object or array. */
+  fresh: boolean;
 }
 
 const SEVERITY_ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -22,13 +34,21 @@ const SEVERITY_ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical']
 export class TaintCollector {
   private readonly found = new Map<string, Reported>();
 
-  report(cls: SinkClass, sink: Loc, sinkWhat: string, taints: readonly Taint[], note?: string): void {
+  report(cls: SinkClass, sink: Loc, sinkWhat: string, taints: readonly Taint[], note?: string, group?: SinkGroup): void {
     for (const taint of taints) {
       const key = `${cls}|${sink.file}|${sink.start}`;
       const old = this.found.get(key);
       if (old && !better(taint, old.taint)) continue;
-      this.found.set(key, { cls, sink, sinkWhat, taint, ...(note ? { note } : {}) });
+      this.found.set(key, { cls, sink, sinkWhat, taint, ...(note ? { note } : {}), ...(group ? { group } : {}) });
     }
+  }
+
+  /** The reported sinks without the container writes that a data write to the same target stands for. */
+  private representatives(): Reported[] {
+    const withData = new Set<string>();
+    const groupKey = (r: Reported, g: SinkGroup) => `${r.cls}|${r.sink.file}|${g.key}`;
+    for (const r of this.found.values()) if (r.group && !r.group.fresh) withData.add(groupKey(r, r.group));
+    return [...this.found.values()].filter((r) => !r.group?.fresh || !withData.has(groupKey(r, r.group)));
   }
 
   get size(): number {
@@ -37,7 +57,7 @@ export class TaintCollector {
 
   findings(files: ReadonlyMap<string, ParsedFile>): ScannerFinding[] {
     const out: ScannerFinding[] = [];
-    for (const r of this.found.values()) {
+    for (const r of this.representatives()) {
       const rule = ruleForClass(r.cls);
       const file = files.get(r.sink.file);
       if (!file) continue;
