@@ -124,7 +124,9 @@ export function scorePlatform(queries: string, kp: KicsPlatform, map: Record<str
     const positives = files.filter((f) => /^positive/i.test(path.basename(f)) && !f.endsWith('positive_expected_result.json'));
     const negatives = files.filter((f) => /^negative/i.test(path.basename(f)));
     const expectedFile = path.join(testDir, 'positive_expected_result.json');
-    const expected = existsSync(expectedFile) ? (JSON.parse(readFileSync(expectedFile, 'utf8')) as Expected[]) : [];
+    // A few queries write a single object instead of a list.
+    const expectedJson = existsSync(expectedFile) ? (JSON.parse(readFileSync(expectedFile, 'utf8')) as Expected | Expected[]) : [];
+    const expected = Array.isArray(expectedJson) ? expectedJson : [expectedJson];
 
     const started = performance.now();
     const findingsOf = new Map<string, ScannerFinding[]>();

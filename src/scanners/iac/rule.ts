@@ -27,7 +27,8 @@ export interface RuleExamples {
  * 2. A required setting or block that is missing: the header of the innermost block
  *    that exists on the way to it, which is where the setting has to be added (the
  *    resource or module header, the container's first line, `securityContext:`, the
- *    `FROM` of the final stage).
+ *    `FROM` of the final stage). A setting missing from the top level of a YAML
+ *    document (a KubeletConfiguration) goes on the document's `kind:` line, which names it.
  * 3. A problem made by several settings together: the line of the setting whose value
  *    makes it dangerous, which is the one a fix usually changes (the source CIDR of an
  *    ingress rule that opens a sensitive port to the internet, `type: LoadBalancer` on a
@@ -35,12 +36,16 @@ export interface RuleExamples {
  * 4. A problem inside a multi-line text value, i.e. one line of a script (a `run:`
  *    script, a `RUN` continued over several lines, a heredoc, a policy document): the
  *    line of the key or instruction that holds the value. The exact inner line goes to
- *    `detailLine` and is quoted in the message.
+ *    `detailLine` and is quoted in the message. A container's `command:` and `args:`
+ *    are one command line: a flag of a control-plane component is reported on
+ *    `command:` (on `args:` when there is no `command:`), the flag's entry as detail.
  * 5. A plain entry of a list (an entry of `ports:`, `volumes:`, `security_opt:`,
  *    `services:` or `include:`): the entry's own line, which is what a fix changes and
  *    where a `secloop-ignore` for that one entry belongs. A list entry that is itself a
  *    block (a container, a long-syntax port, a `{ ... }` object) is a block: 1 to 3
- *    apply inside it.
+ *    apply inside it. (KICS reports some lists on their key, e.g. compose `ports:`, and
+ *    others on the entry, e.g. `volumes:` and seccomp in `security_opt:`; secloop keeps
+ *    the entry everywhere, since one list can hold good and bad entries.)
  *
  * With a `detailLine`, the finding's region runs from `line` to `detailLine`.
  */
@@ -82,12 +87,12 @@ export function inside(keyLine: number, innerLine: number): Pick<Hit, 'line' | '
   return innerLine > keyLine ? { line: keyLine, detailLine: innerLine } : { line: keyLine };
 }
 
-/** ` (line N)` for a message whose finding sits on a key but points at an inner line. */
 /** Convention 5: a plain list entry is reported on its own line. */
 export function listEntry(entryLine: number): Pick<Hit, 'line' | 'detailLine'> {
   return { line: entryLine };
 }
 
+/** ` (line N)` for a message whose finding sits on a key but points at an inner line. */
 export function detailNote(at: Pick<Hit, 'detailLine'>): string {
   return at.detailLine ? ` (line ${at.detailLine})` : '';
 }

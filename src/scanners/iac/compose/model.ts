@@ -41,7 +41,7 @@ export interface PublishedPort {
   protocol: 'tcp' | 'udp';
   /** Line of the entry itself. */
   line: number;
-  /** Where a problem with this entry is reported: the `ports:` key for a short-syntax entry, the entry for a long-syntax block. */
+  /** Where a problem with this entry is reported: the entry's own line (convention 5 of `Hit`); a long-syntax entry is a block, reported on its first line. */
   at: Pick<Hit, 'line' | 'detailLine'>;
   raw: string;
 }
@@ -115,7 +115,7 @@ export function isAllInterfaces(address: string): boolean {
 export interface Mount {
   source: string;
   target: string;
-  /** Where a problem with the mount's source is reported: the `volumes:` key for a short-syntax entry, the `source:` key of a long-syntax one. */
+  /** Where a problem with the mount's source is reported: a short-syntax entry's own line, the `source:` key of a long-syntax one. */
   at: Pick<Hit, 'line' | 'detailLine'>;
   bind: boolean;
   /** Bind propagation (`shared`, `rslave`, ...) and where it is set, when given. */
@@ -151,7 +151,7 @@ export function mounts(service: ComposeService): Mount[] {
   return out;
 }
 
-/** Plain entries of a list setting (`security_opt:`, `devices:`, `cap_add:`), each placed on the list's key. */
+/** Plain entries of a list setting (`security_opt:`, `devices:`, `cap_add:`), each placed on its own line. */
 export function listEntries(service: ComposeService, key: string): Array<{ value: string; node: YNode; at: Pick<Hit, 'line' | 'detailLine'> }> {
   const entry = pair(service.node, key);
   return items(entry?.value).flatMap((item) => {
@@ -162,7 +162,7 @@ export function listEntries(service: ComposeService, key: string): Array<{ value
 
 /**
  * `environment` (or build `args`) as a map or as a `KEY=value` list: a map entry is a
- * setting of its own, a list entry is placed on the list's key.
+ * setting of its own, a list entry is reported on its own line.
  */
 export function environment(owner: YNode | null | undefined, key: string): Array<{ name: string; value: unknown; at: Pick<Hit, 'line' | 'detailLine'> }> {
   const out: Array<{ name: string; value: unknown; at: Pick<Hit, 'line' | 'detailLine'> }> = [];

@@ -212,19 +212,29 @@ const dangerousCapabilities = composeRule({
 const capabilitiesNotDropped = composeRule({
   id: 'iac/compose-capabilities-not-dropped',
   title: 'Linux capabilities not dropped',
-  description: "The service keeps Docker's default capabilities (NET_RAW, CHOWN, SETUID, ...) because cap_drop does not include ALL; any cap_add widens that further. NET_RAW alone allows spoofing on the container network.",
+  description: "The service keeps Docker's default capabilities (NET_RAW, CHOWN, SETUID, ...) because cap_drop does not include ALL, or gives them all back with cap_add: [ALL]. NET_RAW alone allows spoofing on the container network.",
   remediation: 'Add cap_drop: [ALL] and cap_add only what the process needs (e.g. NET_BIND_SERVICE).',
   severity: 'low',
   cwe: ['CWE-250'],
   examples: {
-    positive: [service('    read_only: true\n').replace('  web:', '  # expect\n  web:'), service('    # expect\n    cap_drop:\n      - NET_RAW\n')],
-    negative: [service('    cap_drop:\n      - all\n')],
+    positive: [
+      service('    read_only: true\n').replace('  web:', '  # expect\n  web:'),
+      service('    # expect\n    cap_drop:\n      - NET_RAW\n'),
+      service('    cap_drop: [ALL]\n    # expect\n    cap_add: [ALL]\n'),
+      service('    # expect\n    cap_add:\n      - all\n    # expect\n    cap_drop:\n      - NET_RAW\n'),
+    ],
+    negative: [service('    cap_drop:\n      - all\n'), service('    cap_drop: [ALL]\n    cap_add: [NET_BIND_SERVICE]\n')],
   },
   *check(input) {
     for (const s of input.services) {
+      const add = pair(s.node, 'cap_add');
       const drop = pair(s.node, 'cap_drop');
-      const drops = items(drop?.value).map((i) => (text(i) ?? '').toUpperCase());
-      if (!drops.includes('ALL')) yield { line: drop ? drop.keyLine : s.line, message: `${label(s)} does not drop ALL capabilities.`, resource: label(s) };
+      const caps = (p: typeof add) => items(p?.value).map((i) => (text(i) ?? '').toUpperCase().replace(/^CAP_/, ''));
+      // cap_add: [ALL] undoes any cap_drop, so it is a setting to change of its own; a
+      // cap_drop without ALL is the other one (both are reported when both need a fix).
+      const addsAll = add !== undefined && caps(add).includes('ALL');
+      if (addsAll) yield { line: add.keyLine, message: `${label(s)} adds ALL capabilities back, so none stay dropped.`, resource: label(s) };
+      if (!caps(drop).includes('ALL')) yield { line: drop ? drop.keyLine : s.line, message: `${label(s)} does not drop ALL capabilities.`, resource: label(s) };
     }
   },
 });

@@ -1,10 +1,10 @@
 import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
 import { pinProblem } from '../image.js';
-import { detailNote, inside, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
-import { effectiveWords, parseShell, pipeToShellOffsets, programOf, type ShellCommand } from '../shell.js';
-import { effective, type DockerInstruction } from './parser.js';
+import { effectiveWords, pipeToShellOffsets, programOf } from '../shell.js';
+import { effective } from './parser.js';
 import {
   baseImage,
   expandArgs,
@@ -15,52 +15,9 @@ import {
   readDockerfile,
   scriptsOf,
   type DockerfileInput,
-  type Script,
 } from './model.js';
-
-type DockerRule = IacRule<DockerfileInput>;
-
-const dockerRule = (definition: Omit<DockerRule, 'platform' | 'tags'>): DockerRule => rule({ ...definition, platform: 'dockerfile' });
-
-/** Every command of every RUN, with the line it starts on. */
-function* runCommands(input: DockerfileInput): Generator<{ command: ShellCommand; script: Script; line: number }> {
-  for (const instruction of instructionsOf(input.file, 'RUN')) {
-    for (const script of scriptsOf(instruction)) {
-      for (const pipeline of parseShell(script.text)) {
-        for (const command of pipeline) yield { command, script, line: script.line(command.offset) };
-      }
-    }
-  }
-}
-
-/** Lines of RUN scripts matching a pattern, once per line. */
-function* runMatches(input: DockerfileInput, pattern: RegExp): Generator<{ line: number; match: RegExpExecArray; instruction: DockerInstruction }> {
-  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
-  for (const instruction of instructionsOf(input.file, 'RUN')) {
-    const seen = new Set<number>();
-    for (const script of scriptsOf(instruction)) {
-      for (const match of script.text.matchAll(global)) {
-        const line = script.line(match.index);
-        if (seen.has(line)) continue;
-        seen.add(line);
-        yield { line, match: match as RegExpExecArray, instruction };
-      }
-    }
-  }
-}
-
-/**
- * Where a problem inside an instruction is reported: the instruction's first line, with
- * the continuation line it sits on as detail (a RUN written over several lines, a heredoc).
- */
-function at(instruction: DockerInstruction, innerLine: number): Pick<Hit, 'line' | 'detailLine'> {
-  return inside(instruction.line, innerLine);
-}
-
-function stageLabel(input: DockerfileInput, instruction: DockerInstruction): string {
-  const stage = input.file.stages[instruction.stage];
-  return stage ? `stage ${stage.name ?? stage.index}` : 'global';
-}
+import { at, dockerRule, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
+import { practiceRules } from './practice-rules.js';
 
 const USER_ROOT = /^(?:root|0)(?::.*)?$/i;
 const NONROOT_IMAGE = /(?:nonroot|rootless|non-root)/i;
@@ -738,6 +695,7 @@ export const dockerfileRules: readonly DockerRule[] = [
   unpinnedPackageInstall,
   insecureBuildStep,
   dockerSocket,
+  ...practiceRules,
 ];
 
 export const dockerfilePlatform: PlatformRules<DockerfileInput> = {

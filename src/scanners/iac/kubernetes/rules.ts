@@ -3,6 +3,7 @@ import { describePort, sensitivePort } from '../ports.js';
 import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { controlPlaneRules } from './control-plane-rules.js';
 import {
   annotation,
   containerLabel,
@@ -1039,6 +1040,69 @@ const defaultNamespace = kubeRule({
   },
 });
 
+const defaultServiceAccount = kubeRule({
+  id: 'iac/k8s-default-service-account',
+  title: 'Pod runs as the default service account',
+  description:
+    "The pod names no serviceAccountName (or an empty one), so it runs as its namespace's default service account. Every such workload shares that identity: permissions granted to one are granted to all, and the API cannot tell them apart in audit logs.",
+  remediation: 'Create a service account per workload (with automountServiceAccountToken: false unless it calls the API) and set spec.serviceAccountName.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [
+      pod('').replace('spec:\n', '# expect\nspec:\n'),
+      pod('', '  # expect\n  serviceAccountName: ""\n'),
+      deployment('', '      volumes:\n      - name: token\n        projected:\n          sources:\n          - serviceAccountToken:\n              path: token\n      automountServiceAccountToken: false\n').replace('    spec:\n', '    # expect\n    spec:\n'),
+    ],
+    negative: [pod('', '  serviceAccountName: web\n'), pod('', '  automountServiceAccountToken: false\n')],
+  },
+  *check(input) {
+    for (const p of input.pods) {
+      const name = pair(p.spec, 'serviceAccountName') ?? pair(p.spec, 'serviceAccount');
+      if (name && text(name.value)) continue;
+      // Without a token the pod cannot act as its service account, unless it projects one.
+      const projectsToken = items(get(p.spec, 'volumes')).some((v) => items(get(v, 'projected', 'sources')).some((s) => get(s, 'serviceAccountToken') !== undefined));
+      if (isFalse(get(p.spec, 'automountServiceAccountToken')) && !projectsToken) continue;
+      yield {
+        line: name ? name.keyLine : p.specLine,
+        message: `${objectLabel(p.object)} runs as the namespace's default service account; give it a service account of its own.`,
+        resource: objectLabel(p.object),
+      };
+    }
+  },
+});
+
+const imagePullPolicy = kubeRule({
+  id: 'iac/k8s-image-pull-policy-not-always',
+  title: 'Tagged image not pulled on every start',
+  description:
+    "A container runs an image by tag without imagePullPolicy: Always (the default for a tag other than latest is IfNotPresent). A node then reuses whatever image it cached under that tag: a re-pushed tag is not picked up, and a pod can start an image cached by another workload without the registry checking that it may pull it.",
+  remediation: 'Pin the image by digest (then IfNotPresent is safe), or set imagePullPolicy: Always for images referenced by tag.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-1357'],
+  examples: {
+    positive: [pod('').replace('  - name: app', '  # expect\n  - name: app'), pod('    # expect\n    imagePullPolicy: IfNotPresent\n')],
+    negative: [pod('    imagePullPolicy: Always\n'), pod('').replace('app:1.4.2', 'app:1.4.2@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f'), pod('').replace('app:1.4.2', 'app:latest')],
+  },
+  *check(input) {
+    for (const c of input.containers) {
+      const ref = text(get(c.node, 'image'));
+      if (!ref || ref.includes('@') || /\{\{/.test(ref)) continue;
+      // Untagged and :latest images default to Always (and are reported by iac/k8s-image-latest).
+      if (pinProblem(ref) !== undefined || !/:[^/]+$/.test(ref)) continue;
+      const policy = pair(c.node, 'imagePullPolicy');
+      if (policy && text(policy.value) === 'Always') continue;
+      yield {
+        line: policy ? policy.keyLine : c.line,
+        message: `${containerLabel(c)} runs ${ref} with imagePullPolicy ${text(policy?.value) ?? 'IfNotPresent (default)'}; the node may reuse a stale or foreign cached image.`,
+        resource: containerLabel(c),
+      };
+    }
+  },
+});
+
 export const kubernetesRules: readonly KubeRule[] = [
   privileged,
   privilegeEscalation,
@@ -1076,6 +1140,9 @@ export const kubernetesRules: readonly KubeRule[] = [
   clusterAdminBinding,
   defaultServiceAccountBinding,
   defaultNamespace,
+  defaultServiceAccount,
+  imagePullPolicy,
+  ...controlPlaneRules,
 ];
 
 export const kubernetesPlatform: PlatformRules<KubeInput> = {

@@ -63,6 +63,7 @@ const POLICY_ATTRIBUTES: Record<string, string[]> = {
   aws_backup_vault_policy: ['policy'],
   aws_media_store_container_policy: ['policy'],
   aws_s3control_bucket_policy: ['policy'],
+  aws_ssoadmin_permission_set_inline_policy: ['inline_policy'],
 };
 
 export function* policies(input: TfInput): Generator<Policy> {

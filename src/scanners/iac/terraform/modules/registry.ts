@@ -95,7 +95,8 @@ export const MODULES: readonly ModuleSpec[] = [
         type: 'aws_instance',
         name: 'this',
         when: [{ input: 'create', is: 'true', otherwise: true }],
-        attributes: ['associate_public_ip_address', 'user_data', 'user_data_base64', 'iam_instance_profile'],
+        // subnet_id, network_interface and launch_template only matter by being there (the instance is then not in the default VPC).
+        attributes: ['associate_public_ip_address', 'user_data', 'user_data_base64', 'iam_instance_profile', 'subnet_id', 'network_interface', 'launch_template'],
         blocks: ['metadata_options', 'root_block_device', 'ebs_block_device'],
         // From 6.0.0 the module requires IMDSv2 unless told otherwise.
         defaults: { 'metadata_options.http_tokens': [{ versions: '>=6.0.0', value: 'required' }] },
@@ -136,7 +137,7 @@ export const MODULES: readonly ModuleSpec[] = [
         type: 'aws_db_instance',
         name: 'this',
         when: [{ input: 'create_db_instance', is: 'true', otherwise: true }],
-        attributes: ['storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier'],
+        attributes: ['storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier', 'enabled_cloudwatch_logs_exports'],
         defaults: { storage_encrypted: [{ versions: '>=4.0.0', value: true }] },
       },
     ],
@@ -156,6 +157,7 @@ export const MODULES: readonly ModuleSpec[] = [
           ['vpc_config.public_access_cidrs', 'endpoint_public_access_cidrs'],
           ['vpc_config.endpoint_private_access', 'cluster_endpoint_private_access'],
           ['vpc_config.endpoint_private_access', 'endpoint_private_access'],
+          ['enabled_cluster_log_types', 'cluster_enabled_log_types'],
         ],
         defaults: { 'vpc_config.endpoint_public_access': [{ versions: '>=19.0.0', value: false }] },
       },

@@ -9,7 +9,7 @@ function placeOf(policy: Policy, statement: Statement): Pick<Hit, 'line' | 'deta
 }
 
 const isTrustPolicy = (policy: Policy) => policy.resource.type === 'aws_iam_role' && policy.attribute?.name === 'assume_role_policy';
-const IDENTITY_POLICY_TYPES = new Set(['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_iam_policy_document']);
+const IDENTITY_POLICY_TYPES = new Set(['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_iam_policy_document', 'aws_ssoadmin_permission_set_inline_policy']);
 const isIdentityPolicy = (policy: Policy) => IDENTITY_POLICY_TYPES.has(policy.resource.type) && !isTrustPolicy(policy) && policy.statements.every((s) => !s.hasPrincipal);
 
 function isFullAdmin(statement: Statement): boolean {
@@ -28,6 +28,7 @@ const fullAdmin: TfRule = tfRule({
       'resource "aws_iam_policy" "admin" {\n  name   = "admin"\n  # expect\n  policy = jsonencode({\n    Version = "2012-10-17"\n    # detail\n    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]\n  })\n}\n',
       'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n  policy = <<EOF\n{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]\n}\nEOF\n}\n',
       '# expect\ndata "aws_iam_policy_document" "admin" {\n  # detail\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n  }\n}\n',
+      'resource "aws_ssoadmin_permission_set_inline_policy" "admins" {\n  instance_arn       = "arn:aws:sso:::instance/ssoins-0123456789abcdef"\n  permission_set_arn = aws_ssoadmin_permission_set.admins.arn\n  # expect\n  inline_policy = jsonencode({\n    Version = "2012-10-17"\n    # detail\n    Statement = [{ Effect = "Allow", Action = ["*"], Resource = ["*"] }]\n  })\n}\n',
     ],
     negative: ['resource "aws_iam_policy" "read" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::reports/*" }]\n  })\n}\n', 'resource "aws_iam_policy" "deny" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", Action = "*", Resource = "*" }]\n  })\n}\n'],
   },
@@ -186,7 +187,7 @@ const RESTRICTING_CONDITION = /^aws:(?:SourceArn|SourceAccount|SourceOwner|Princ
 const publicPrincipal: TfRule = tfRule({
   id: 'iac/tf-aws-policy-public-principal',
   title: 'Resource policy open to everyone',
-  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, Lambda permission...) allows Principal "*" with no condition that limits who can use it. Anyone with an AWS account, or anyone at all for S3, can use the granted actions.',
+  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, Lambda permission, the trust policy of an IAM role...) allows Principal "*" with no condition that limits who can use it. Anyone with an AWS account, or anyone at all for S3, can use the granted actions.',
   remediation: 'Name the principals (account or role ARNs), or add a condition such as aws:PrincipalOrgID, aws:SourceArn or aws:SourceVpce.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -195,15 +196,17 @@ const publicPrincipal: TfRule = tfRule({
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
       'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy = <<POLICY\n{\n  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage", "Resource": "${aws_sqs_queue.q.arn}"}]\n}\nPOLICY\n}\n',
       'resource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = "f"\n  # expect\n  principal     = "*"\n}\n',
+      'resource "aws_iam_role" "deploy" {\n  name = "deploy"\n  # expect\n  assume_role_policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" } }]\n  })\n}\n',
     ],
     negative: [
       'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = "*", Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:sns:eu-west-1:123456789012:t" } } }]\n  })\n}\n',
       'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "s3:GetObject", Resource = "*" }]\n  })\n}\n',
+      'resource "aws_iam_role" "deploy" {\n  assume_role_policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" }, Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-abcdef1234" } } }]\n  })\n}\n',
     ],
   },
   *check(input) {
+    // Trust policies included: a role whose trust policy admits "*" can be assumed from any AWS account.
     for (const policy of policies(input)) {
-      if (isTrustPolicy(policy)) continue;
       const open = policy.statements.find((s) => s.effect === 'Allow' && s.principals.includes('*') && !s.conditionKeys.some((k) => RESTRICTING_CONDITION.test(k)));
       if (open) {
         const at = placeOf(policy, open);

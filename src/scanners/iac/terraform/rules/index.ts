@@ -1,13 +1,17 @@
 import type { PlatformRules } from '../../rule.js';
 import { readTerraform, type TfInput } from '../model.js';
 import type { TfRule } from './common.js';
+import { accountRules } from './accounts.js';
+import { encryptionRules } from './encryption.js';
 import { iamRules } from './iam.js';
+import { loggingRules } from './logging.js';
 import { networkRules } from './network.js';
 import { serviceRules } from './services.js';
+import { sharingRules } from './sharing.js';
 import { storageRules } from './storage.js';
 
 /** Terraform rules, AWS provider first. */
-export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...iamRules, ...serviceRules];
+export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules];
 
 export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',

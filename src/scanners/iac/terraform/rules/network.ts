@@ -73,6 +73,13 @@ function* worldIngress(input: TfInput): Generator<Ingress> {
     const ingress = make(resource, resource.block.line, fields, ['cidr_ipv4', 'cidr_ipv6'], 'ip_protocol');
     if (ingress) yield ingress;
   }
+  // EKS opens SSH to 0.0.0.0/0 on the nodes of a group with an SSH key and no source security groups.
+  for (const resource of resourcesOf(input, 'aws_eks_node_group')) {
+    for (const remote of blocksOf(resource.block, 'remote_access')) {
+      if (!attribute(remote, 'ec2_ssh_key') || attribute(remote, 'source_security_group_ids')) continue;
+      yield { resource, line: remote.line, cidrLine: remote.line, worldCidrs: ['0.0.0.0/0 (no source_security_group_ids)'], from: 22, to: 22, transport: 'tcp', description: '' };
+    }
+  }
   for (const resource of resourcesOf(input, 'aws_db_security_group')) {
     for (const section of sections(input, resource.block, 'ingress')) {
       const fields = { get: (n: string) => (n === 'protocol' ? 'tcp' : n === 'from_port' ? 0 : n === 'to_port' ? 65535 : section.get(n)), lineOf: section.lineOf };
@@ -94,7 +101,7 @@ const openToInternet: TfRule = tfRule({
   id: 'iac/tf-aws-sg-open-to-internet',
   title: 'Sensitive port open to the internet',
   description:
-    'A security group accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure.',
+    'A security group (or an EKS node group with an SSH key and no source security groups) accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure.',
   remediation: 'Restrict the source to known CIDRs or a security group (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager or a private network.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -106,12 +113,14 @@ const openToInternet: TfRule = tfRule({
       'resource "aws_security_group" "all" {\n  ingress {\n    from_port   = 0\n    to_port     = 0\n    protocol    = "-1"\n    # expect\n    cidr_blocks = ["10.0.0.0/8", "0.0.0.0/0"]\n  }\n}\n',
       'resource "aws_security_group" "app" {\n  ingress = [\n    {\n      from_port   = 6379\n      to_port     = 6379\n      protocol    = "tcp"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  ]\n}\n',
       'module "bastion" {\n  source        = "terraform-aws-modules/security-group/aws"\n  version       = "5.1.0"\n  ingress_rules = ["ssh-tcp"]\n  # expect\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
+      'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  subnet_ids    = var.subnet_ids\n  # expect\n  remote_access {\n    ec2_ssh_key = "ops"\n  }\n}\n',
     ],
     negative: [
       'resource "aws_security_group" "web" {\n  ingress {\n    from_port   = 443\n    to_port     = 443\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["10.0.0.0/8"]\n  }\n}\n',
       'resource "aws_security_group" "app" {\n  ingress {\n    from_port   = 8100\n    to_port     = 8110\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
       'resource "aws_security_group_rule" "out" {\n  type        = "egress"\n  from_port   = 0\n  to_port     = 0\n  protocol    = "-1"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'module "web" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_rules       = ["https-443-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
+      'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = [aws_security_group.bastion.id]\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -143,7 +152,7 @@ const defaultSecurityGroup: TfRule = tfRule({
   severity: 'medium',
   cwe: ['CWE-284'],
   examples: {
-    positive: ['resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  ingress {\n    protocol  = -1\n    self      = true\n    from_port = 0\n    to_port   = 0\n  }\n}\n', 'resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  egress = [\n    {\n      from_port   = 0\n      to_port     = 0\n      protocol    = "-1"\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  ]\n}\n'],
+    positive: ['resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  ingress {\n    protocol  = -1\n    self      = true\n    from_port = 0\n    to_port   = 0\n  }\n}\n', 'resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  egress = [\n    {\n      from_port   = 0\n      to_port     = 0\n      protocol    = "-1"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  ]\n}\n'],
     negative: ['resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n}\n'],
   },
   *check(input) {
@@ -154,10 +163,26 @@ const defaultSecurityGroup: TfRule = tfRule({
         const nonEmpty = a && !(a.expr.kind === 'tuple' && a.expr.items.length === 0);
         if (blocks.length > 0) yield { line: blocks[0]!.line, message: `${label(resource)} (the VPC default security group) has ${direction} rules.`, resource: label(resource) };
         else if (nonEmpty) yield { line: a.line, message: `${label(resource)} (the VPC default security group) has ${direction} rules.`, resource: label(resource) };
+        // A rule open to the whole internet is the worst case: also reported on its CIDR setting (convention 3).
+        for (const section of sections(input, resource.block, direction)) {
+          for (const key of ['cidr_blocks', 'ipv6_cidr_blocks']) {
+            const open = (asStrings(section.get(key)) ?? []).filter(isWorld);
+            if (open.length > 0)
+              yield { line: section.lineOf(key), message: `${label(resource)} (the VPC default security group) ${direction === 'ingress' ? 'accepts traffic from' : 'sends traffic to'} ${open.join(', ')}.`, resource: label(resource), severity: direction === 'ingress' ? 'high' : 'medium' };
+          }
+        }
       }
     }
   },
 });
+
+/**
+ * An instance with no subnet, network interface or launch template starts in a default
+ * subnet of the default VPC, and default subnets map public IPs on launch.
+ */
+function inDefaultVpc(resource: TfResource): boolean {
+  return !['subnet_id', 'launch_template', 'network_interface'].some((name) => attribute(resource.block, name) !== undefined || blocksOf(resource.block, name).length > 0);
+}
 
 const instancePublicIp: TfRule = tfRule({
   id: 'iac/tf-aws-ec2-public-ip',
@@ -167,13 +192,19 @@ const instancePublicIp: TfRule = tfRule({
   severity: 'medium',
   cwe: ['CWE-668'],
   examples: {
-    positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n', 'module "web" {\n  source = "terraform-aws-modules/ec2-instance/aws"\n  # expect\n  associate_public_ip_address = true\n}\n'],
-    negative: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  associate_public_ip_address = false\n}\n'],
+    positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n', '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n', 'module "web" {\n  source = "terraform-aws-modules/ec2-instance/aws"\n  # expect\n  associate_public_ip_address = true\n}\n'],
+    negative: [
+      'resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  associate_public_ip_address = false\n}\n',
+      'resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  subnet_id     = aws_subnet.private.id\n}\n',
+      'module "web" {\n  source    = "terraform-aws-modules/ec2-instance/aws"\n  version   = "~> 5.0"\n  subnet_id = "subnet-0123456789abcdef0"\n}\n',
+    ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_configuration')) {
       const a = attribute(resource.block, 'associate_public_ip_address');
       if (a && isTrueValue(valueOf(input, resource.block, 'associate_public_ip_address'))) yield { line: a.line, message: `${label(resource)} gets a public IP address.`, resource: label(resource) };
+      if (!a && resource.type === 'aws_instance' && inDefaultVpc(resource))
+        yield { line: resource.block.line, message: `${label(resource)} names no subnet, so it starts in the default VPC, whose subnets give every instance a public IP address; associate_public_ip_address is not set to false.`, resource: label(resource), severity: 'low' };
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {
       for (const nic of sections(input, resource.block, 'network_interfaces')) {

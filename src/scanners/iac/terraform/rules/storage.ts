@@ -14,6 +14,7 @@ const s3PublicAcl: TfRule = tfRule({
   examples: {
     positive: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  # expect\n  acl    = "public-read"\n}\n', 'resource "aws_s3_bucket_acl" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  acl    = "authenticated-read"\n}\n',
       'module "reports" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "4.1.0"\n  bucket  = "reports"\n  # expect\n  acl     = "public-read"\n}\n',
+      'resource "aws_s3_bucket_acl" "b" {\n  bucket = aws_s3_bucket.b.id\n  access_control_policy {\n    grant {\n      grantee {\n        type = "Group"\n        # expect\n        uri  = "http://acs.amazonaws.com/groups/global/AllUsers"\n      }\n      permission = "READ"\n    }\n    owner {\n      id = "owner"\n    }\n  }\n}\n',
     ],
     negative: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  acl    = "private"\n}\n', 'module "reports" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "4.1.0"\n  acl     = "private"\n}\n'],
   },
@@ -25,7 +26,9 @@ const s3PublicAcl: TfRule = tfRule({
       const grants = [...blocksOf(resource.block, 'grant'), ...blocksOf(resource.block, 'access_control_policy').flatMap((p) => blocksOf(p, 'grant'))];
       for (const grant of grants) {
         const uri = valueOf(input, grant, 'uri') ?? valueAt(input, grant, ['grantee', 'uri']);
-        if (typeof uri === 'string' && PUBLIC_GRANTEES.test(uri)) yield { line: grant.line, message: `${label(resource)} grants access to ${uri.split('/').pop()}.`, resource: label(resource) };
+        // The grantee's uri is the value that makes the grant public.
+        const at = attribute(grant, 'uri')?.line ?? lineOfPath(grant, ['grantee', 'uri']);
+        if (typeof uri === 'string' && PUBLIC_GRANTEES.test(uri)) yield { line: at, message: `${label(resource)} grants access to ${uri.split('/').pop()}.`, resource: label(resource) };
       }
     }
   },
@@ -119,14 +122,31 @@ const s3Logging: TfRule = tfRule({
   },
 });
 
+/** Whether a resource's encryption flag is off: false, or missing where the default is off. Unknown values count as on. */
+function flagOff(input: TfInput, resource: TfResource, name: string, defaultsOn: (r: TfResource) => boolean = () => false): boolean {
+  const a = attribute(resource.block, name);
+  const value = valueOf(input, resource.block, name);
+  if (a && !known(value)) return false;
+  if (isTrueValue(value)) return false;
+  return a !== undefined || !defaultsOn(resource);
+}
+
 function* encryptedFlag(input: TfInput, types: string[], name: string, what: string, defaultsOn: (r: TfResource) => boolean = () => false) {
   for (const resource of resourcesOf(input, ...types)) {
+    if (!flagOff(input, resource, name, defaultsOn)) continue;
     const a = attribute(resource.block, name);
-    const value = valueOf(input, resource.block, name);
-    if (a && !known(value)) continue;
-    if (isTrueValue(value)) continue;
-    if (!a && defaultsOn(resource)) continue;
     yield { line: a ? a.line : resource.block.line, message: `${label(resource)} ${a ? `sets ${name} = false` : `does not set ${name} = true`}: ${what} is stored unencrypted.`, resource: label(resource) };
+  }
+}
+
+/**
+ * Snapshots taken in this file of a source that is not encrypted: a snapshot has the
+ * encryption of its source and no setting of its own, so it is reported on its header.
+ */
+function* unencryptedSnapshots(input: TfInput, types: string[], field: string, sources: TfResource[], what: string) {
+  for (const snapshot of resourcesOf(input, ...types)) {
+    const source = sources.find((s) => mentions(input, attribute(snapshot.block, field)?.expr, s.address));
+    if (source) yield { line: snapshot.block.line, message: `${label(snapshot)} is a snapshot of ${label(source)}, ${what} that is not encrypted, so the snapshot is not encrypted either.`, resource: label(snapshot) };
   }
 }
 
@@ -142,16 +162,22 @@ const ebsNotEncrypted: TfRule = tfRule({
       'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n  # expect\n  encrypted         = false\n}\n',
       '# expect\nresource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n}\n',
       'resource "aws_launch_configuration" "lc" {\n  image_id = "ami-0123456789abcdef0"\n  # expect\n  root_block_device {\n    volume_size = 20\n  }\n}\n',
+      'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n  # expect\n  encrypted         = false\n}\n# expect\nresource "aws_ebs_snapshot" "nightly" {\n  volume_id = aws_ebs_volume.data.id\n}\n',
     ],
     negative: [
       'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n  encrypted         = true\n}\n',
       'resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}\nresource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n}\n',
       'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  root_block_device {\n    encrypted = true\n  }\n}\n',
+      'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n  encrypted         = true\n}\nresource "aws_ebs_snapshot" "nightly" {\n  volume_id = aws_ebs_volume.data.id\n}\n',
     ],
   },
   *check(input) {
     const byDefault = resourcesOf(input, 'aws_ebs_encryption_by_default').some((r) => !isFalseValue(valueOf(input, r.block, 'enabled')));
-    if (!byDefault) yield* encryptedFlag(input, ['aws_ebs_volume'], 'encrypted', 'the volume');
+    if (!byDefault) {
+      yield* encryptedFlag(input, ['aws_ebs_volume'], 'encrypted', 'the volume');
+      const plain = resourcesOf(input, 'aws_ebs_volume').filter((v) => flagOff(input, v, 'encrypted'));
+      yield* unencryptedSnapshots(input, ['aws_ebs_snapshot'], 'volume_id', plain, 'a volume');
+    }
     for (const resource of resourcesOf(input, 'aws_ebs_snapshot_copy')) {
       const a = attribute(resource.block, 'encrypted');
       if (!isTrueValue(valueOf(input, resource.block, 'encrypted')) && !byDefault) yield { line: a ? a.line : resource.block.line, message: `${label(resource)} is not encrypted.`, resource: label(resource) };
@@ -191,13 +217,20 @@ const databaseNotEncrypted: TfRule = tfRule({
       'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  instance_class    = "db.t3.micro"\n  # expect\n  storage_encrypted = false\n}\n',
       '# expect\nresource "aws_rds_cluster" "aurora" {\n  engine = "aurora-postgresql"\n}\n',
       '# expect\nresource "aws_dax_cluster" "d" {\n  cluster_name = "d"\n}\n',
+      '# expect\nresource "aws_rds_cluster" "main" {\n  engine = "aurora-mysql"\n}\n# expect\nresource "aws_db_cluster_snapshot" "before_upgrade" {\n  db_cluster_identifier          = aws_rds_cluster.main.id\n  db_cluster_snapshot_identifier = "before-upgrade"\n}\n',
     ],
-    negative: ['resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\n', 'resource "aws_rds_cluster" "aurora" {\n  engine      = "aurora-mysql"\n  engine_mode = "serverless"\n}\n', 'resource "aws_db_instance" "replica" {\n  replicate_source_db = aws_db_instance.db.identifier\n}\n'],
+    negative: ['resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\n', 'resource "aws_rds_cluster" "aurora" {\n  engine      = "aurora-mysql"\n  engine_mode = "serverless"\n}\n', 'resource "aws_db_instance" "replica" {\n  replicate_source_db = aws_db_instance.db.identifier\n}\n', 'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\nresource "aws_db_snapshot" "s" {\n  db_instance_identifier = aws_db_instance.db.identifier\n  db_snapshot_identifier = "s"\n}\n'],
   },
   *check(input) {
-    yield* encryptedFlag(input, ['aws_db_instance'], 'storage_encrypted', 'the database', (r) => attribute(r.block, 'replicate_source_db') !== undefined || attribute(r.block, 'snapshot_identifier') !== undefined);
+    const instanceDefault = (r: TfResource) => attribute(r.block, 'replicate_source_db') !== undefined || attribute(r.block, 'snapshot_identifier') !== undefined;
     // Aurora Serverless v1 clusters are always encrypted.
-    yield* encryptedFlag(input, ['aws_rds_cluster'], 'storage_encrypted', 'the cluster', (r) => valueOf(input, r.block, 'engine_mode') === 'serverless' || attribute(r.block, 'snapshot_identifier') !== undefined || attribute(r.block, 'replication_source_identifier') !== undefined);
+    const clusterDefault = (r: TfResource) => valueOf(input, r.block, 'engine_mode') === 'serverless' || attribute(r.block, 'snapshot_identifier') !== undefined || attribute(r.block, 'replication_source_identifier') !== undefined;
+    yield* encryptedFlag(input, ['aws_db_instance'], 'storage_encrypted', 'the database', instanceDefault);
+    yield* encryptedFlag(input, ['aws_rds_cluster'], 'storage_encrypted', 'the cluster', clusterDefault);
+    const plainInstances = resourcesOf(input, 'aws_db_instance').filter((r) => flagOff(input, r, 'storage_encrypted', instanceDefault));
+    const plainClusters = resourcesOf(input, 'aws_rds_cluster').filter((r) => flagOff(input, r, 'storage_encrypted', clusterDefault));
+    yield* unencryptedSnapshots(input, ['aws_db_snapshot'], 'db_instance_identifier', plainInstances, 'a database');
+    yield* unencryptedSnapshots(input, ['aws_db_cluster_snapshot'], 'db_cluster_identifier', plainClusters, 'a cluster');
     yield* encryptedFlag(input, ['aws_neptune_cluster', 'aws_docdb_cluster'], 'storage_encrypted', 'the cluster');
     yield* encryptedFlag(input, ['aws_redshift_cluster'], 'encrypted', 'the data warehouse');
     yield* encryptedFlag(input, ['aws_elasticache_replication_group'], 'at_rest_encryption_enabled', 'the cache');

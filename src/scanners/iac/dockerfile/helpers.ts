@@ -1,0 +1,59 @@
+import { inside, rule, type Hit, type IacRule } from '../rule.js';
+import { parseShell, type ShellCommand, type ShellPipeline } from '../shell.js';
+import type { DockerInstruction } from './parser.js';
+import { instructionsOf, scriptsOf, type DockerfileInput, type Script } from './model.js';
+
+export type DockerRule = IacRule<DockerfileInput>;
+
+export const dockerRule = (definition: Omit<DockerRule, 'platform' | 'tags'>): DockerRule => rule({ ...definition, platform: 'dockerfile' });
+
+/** Every pipeline of every RUN script, with the script it belongs to. */
+export function* runPipelines(input: DockerfileInput): Generator<{ pipeline: ShellPipeline; script: Script }> {
+  for (const instruction of instructionsOf(input.file, 'RUN')) {
+    for (const script of scriptsOf(instruction)) {
+      for (const pipeline of parseShell(script.text)) yield { pipeline, script };
+    }
+  }
+}
+
+/** Every command of every RUN, with the line it starts on. */
+export function* runCommands(input: DockerfileInput): Generator<{ command: ShellCommand; script: Script; line: number }> {
+  for (const { pipeline, script } of runPipelines(input)) {
+    for (const command of pipeline) yield { command, script, line: script.line(command.offset) };
+  }
+}
+
+/** Lines of RUN scripts matching a pattern, once per line. */
+export function* runMatches(input: DockerfileInput, pattern: RegExp): Generator<{ line: number; match: RegExpExecArray; instruction: DockerInstruction }> {
+  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+  for (const instruction of instructionsOf(input.file, 'RUN')) {
+    const seen = new Set<number>();
+    for (const script of scriptsOf(instruction)) {
+      for (const match of script.text.matchAll(global)) {
+        const line = script.line(match.index);
+        if (seen.has(line)) continue;
+        seen.add(line);
+        yield { line, match: match as RegExpExecArray, instruction };
+      }
+    }
+  }
+}
+
+/**
+ * Where a problem inside an instruction is reported: the instruction's first line, with
+ * the continuation line it sits on as detail (a RUN written over several lines, a heredoc).
+ */
+export function at(instruction: DockerInstruction, innerLine: number): Pick<Hit, 'line' | 'detailLine'> {
+  return inside(instruction.line, innerLine);
+}
+
+export function stageLabel(input: DockerfileInput, instruction: DockerInstruction): string {
+  const stage = input.file.stages[instruction.stage];
+  return stage ? `stage ${stage.name ?? stage.index}` : 'global';
+}
+
+/** The sources of a COPY or ADD (every argument but the destination), exec or shell form. */
+export function copySources(instruction: DockerInstruction): string[] {
+  const words = instruction.exec ?? instruction.rest.split(/\s+/).filter(Boolean);
+  return words.slice(0, -1);
+}

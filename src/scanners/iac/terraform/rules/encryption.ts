@@ -1,0 +1,125 @@
+import type { Hit } from '../../rule.js';
+import type { Block } from '../hcl/ast.js';
+import { attribute, blocksOf, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { known, tfRule, type TfRule } from './common.js';
+
+/**
+ * A boolean setting that must be true: nothing when it is true or cannot be read, a
+ * finding on the setting when it is false, on `owner` (the block to add it to) when it
+ * is missing and its default is off.
+ */
+function requireTrue(input: TfInput, resource: TfResource, owner: Block, name: string, what: string): Hit | undefined {
+  const a = attribute(owner, name);
+  const value = valueOf(input, owner, name);
+  if (isTrueValue(value) || (a && !known(value))) return undefined;
+  return { line: a ? a.line : owner.line, message: `${label(resource)} ${a ? `sets ${name} = false` : `does not set ${name} = true`}: ${what}.`, resource: label(resource) };
+}
+
+/** DMS engines that speak SSL to their database; the others (S3, Kinesis, DynamoDB...) have no ssl_mode to set. */
+const DMS_SSL_ENGINES = new Set(['mysql', 'mariadb', 'aurora', 'aurora-serverless', 'aurora-postgresql', 'aurora-postgresql-serverless', 'postgres', 'oracle', 'sqlserver', 'sybase', 'db2', 'db2-zos', 'mongodb', 'docdb', 'redshift', 'redshift-serverless', 'babelfish', 'azuredb', 'azure-sql-managed-instance']);
+
+const transitNotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-transit-not-encrypted',
+  title: 'Traffic between service nodes or endpoints not encrypted',
+  description:
+    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption, an ElastiCache replication group without in-transit encryption, or a DMS endpoint with ssl_mode "none" (the default) for a database engine. Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
+  remediation: 'Set node_to_node_encryption { enabled = true } (OpenSearch/Elasticsearch), transit_encryption_enabled = true (ElastiCache), and ssl_mode = "require" or "verify-full" on DMS endpoints.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_opensearch_domain" "logs" {\n  domain_name    = "logs"\n  engine_version = "OpenSearch_2.11"\n}\n',
+      'resource "aws_elasticsearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    # expect\n    enabled = false\n  }\n}\n',
+      'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "postgres"\n  # expect\n  ssl_mode      = "none"\n}\n',
+      '# expect\nresource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id = "sessions"\n  description          = "sessions"\n  engine               = "redis"\n}\n',
+    ],
+    negative: [
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n}\n',
+      'resource "aws_dms_endpoint" "archive" {\n  endpoint_id   = "archive"\n  endpoint_type = "target"\n  engine_name   = "s3"\n  ssl_mode      = "none"\n}\n',
+      'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "mysql"\n  ssl_mode      = "verify-full"\n}\n',
+      'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const domain of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
+      const block = blocksOf(domain.block, 'node_to_node_encryption')[0];
+      const hit = requireTrue(input, domain, block ?? domain.block, 'enabled', 'nodes of the domain exchange data unencrypted');
+      if (hit) yield block ? hit : { ...hit, message: `${label(domain)} has no node_to_node_encryption block: nodes of the domain exchange data unencrypted.` };
+    }
+    for (const group of resourcesOf(input, 'aws_elasticache_replication_group')) {
+      if (typeof valueOf(input, group.block, 'engine') === 'string' && valueOf(input, group.block, 'engine') !== 'redis' && valueOf(input, group.block, 'engine') !== 'valkey') continue;
+      const hit = requireTrue(input, group, group.block, 'transit_encryption_enabled', 'clients and replicas talk to the cache in clear text');
+      if (hit) yield hit;
+    }
+    for (const endpoint of resourcesOf(input, 'aws_dms_endpoint')) {
+      const engine = valueOf(input, endpoint.block, 'engine_name');
+      if (typeof engine !== 'string' || !DMS_SSL_ENGINES.has(engine.toLowerCase())) continue;
+      const mode = attribute(endpoint.block, 'ssl_mode');
+      const value = valueOf(input, endpoint.block, 'ssl_mode');
+      if (mode && value !== 'none') continue;
+      yield { line: mode ? mode.line : endpoint.block.line, message: `${label(endpoint)} connects to its ${engine} database without SSL (ssl_mode ${mode ? '= "none"' : 'defaults to "none"'}).`, resource: label(endpoint) };
+    }
+  },
+});
+
+/** Glue encryption settings: block, mode attribute, and the modes that encrypt. */
+const GLUE_PARTS: ReadonlyArray<[string, string]> = [
+  ['cloudwatch_encryption', 'cloudwatch_encryption_mode'],
+  ['job_bookmarks_encryption', 'job_bookmarks_encryption_mode'],
+  ['s3_encryption', 's3_encryption_mode'],
+];
+
+const serviceDataNotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-service-data-not-encrypted',
+  title: 'Service data stored unencrypted',
+  description:
+    'A service stores data at rest without encryption: a Glue security configuration that leaves job logs, bookmarks or S3 output unencrypted, an API Gateway stage that caches responses without encrypting the cache, WorkSpaces root or user volumes, or an Athena database whose query results are written without an encryption configuration. These copies often hold the same personal data as the source systems, outside their protection.',
+  remediation: 'Glue: set every *_encryption_mode to a KMS mode (SSE-KMS, CSE-KMS) with kms_key_arn. API Gateway: cache_data_encrypted = true wherever caching_enabled = true. WorkSpaces: root_volume_encryption_enabled and user_volume_encryption_enabled = true with volume_encryption_key. Athena: add encryption_configuration (SSE_KMS with a key).',
+  severity: 'medium',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: [
+      'resource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n      kms_key_arn                = aws_kms_key.glue.arn\n    }\n    job_bookmarks_encryption {\n      # expect\n      job_bookmarks_encryption_mode = "DISABLED"\n    }\n    s3_encryption {\n      s3_encryption_mode = "SSE-KMS"\n      kms_key_arn        = aws_kms_key.glue.arn\n    }\n  }\n}\n',
+      'resource "aws_api_gateway_method_settings" "all" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = "prod"\n  method_path = "*/*"\n  # expect\n  settings {\n    caching_enabled = true\n  }\n}\n',
+      'resource "aws_workspaces_workspace" "dev" {\n  directory_id                   = aws_workspaces_directory.corp.id\n  bundle_id                      = "wsb-0123456789"\n  user_name                      = "dev"\n  # expect\n  root_volume_encryption_enabled = false\n  user_volume_encryption_enabled = true\n  volume_encryption_key          = "alias/aws/workspaces"\n}\n',
+      '# expect\nresource "aws_athena_database" "events" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n}\n',
+    ],
+    negative: [
+      'resource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n      kms_key_arn                = aws_kms_key.glue.arn\n    }\n    job_bookmarks_encryption {\n      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = aws_kms_key.glue.arn\n    }\n    s3_encryption {\n      s3_encryption_mode = "SSE-S3"\n    }\n  }\n}\n',
+      'resource "aws_api_gateway_method_settings" "all" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = "prod"\n  method_path = "*/*"\n  settings {\n    metrics_enabled = true\n  }\n}\n',
+      'resource "aws_athena_database" "events" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n  encryption_configuration {\n    encryption_option = "SSE_KMS"\n    kms_key           = aws_kms_key.athena.arn\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const config of resourcesOf(input, 'aws_glue_security_configuration')) {
+      const encryption = blocksOf(config.block, 'encryption_configuration')[0];
+      if (!encryption) continue;
+      for (const [part, modeName] of GLUE_PARTS) {
+        const block = blocksOf(encryption, part)[0];
+        const mode = block ? attribute(block, modeName) : undefined;
+        const value = block ? valueOf(input, block, modeName) : undefined;
+        if (mode && (!known(value) || String(value).toUpperCase() !== 'DISABLED')) continue;
+        yield { line: mode?.line ?? block?.line ?? encryption.line, message: `${label(config)} leaves ${part.replace(/_encryption$/, '').replace('_', ' ')} data unencrypted (${modeName} is ${mode ? '"DISABLED"' : 'not set'}).`, resource: label(config) };
+      }
+    }
+    for (const settings of resourcesOf(input, 'aws_api_gateway_method_settings')) {
+      for (const block of blocksOf(settings.block, 'settings')) {
+        if (!isTrueValue(valueOf(input, block, 'caching_enabled'))) continue;
+        const hit = requireTrue(input, settings, block, 'cache_data_encrypted', 'cached responses are stored unencrypted');
+        if (hit) yield hit;
+      }
+    }
+    for (const workspace of resourcesOf(input, 'aws_workspaces_workspace')) {
+      for (const name of ['root_volume_encryption_enabled', 'user_volume_encryption_enabled']) {
+        const hit = requireTrue(input, workspace, workspace.block, name, `the ${name.split('_')[0]} volume is stored unencrypted`);
+        if (hit) yield hit;
+      }
+    }
+    for (const database of resourcesOf(input, 'aws_athena_database')) {
+      if (blocksOf(database.block, 'encryption_configuration').length > 0) continue;
+      yield { line: database.block.line, message: `${label(database)} has no encryption_configuration: query results are written without Athena encryption.`, resource: label(database), severity: 'low' };
+    }
+  },
+});
+
+export const encryptionRules: readonly TfRule[] = [transitNotEncrypted, serviceDataNotEncrypted];
