@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Bench, BenchArgs } from './types.js';
-import { projectRoot } from './util.js';
+import { BENCH_UNSET_ENV, projectRoot } from './util.js';
 import { walkBench } from './walk.js';
 
 /** Benchmarks owned by other areas, loaded when their module exists in this build. */
@@ -44,6 +44,8 @@ function parseArgs(argv: string[]): { args: BenchArgs; only: string[] } {
 const { args, only } = parseArgs(process.argv.slice(2));
 const benches = (await loadBenches()).filter((b) => only.length === 0 || only.includes(b.name));
 console.log(`secloop benchmarks on ${process.version}, ${(await import('node:os')).cpus().length} cores${args.quick ? ' (quick)' : ''}`);
+const unset = BENCH_UNSET_ENV.filter((name) => process.env[name] !== undefined);
+if (unset.length) console.log(`measured commands (secloop and peers alike) run without ${unset.join(', ')} (see bench/util.ts)`);
 for (const bench of benches) {
   try {
     await bench.run(args);

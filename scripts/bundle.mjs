@@ -3,8 +3,12 @@
 // and the two worker threads) plus shared chunks that each command loads on demand.
 // Node resolves and reads a few dozen files instead of a few hundred, which is most
 // of secloop's start-up time (`secloop sbom` on a 500-package project: 137 -> 96 ms).
-// Native modules stay external; so do packages loaded lazily through createRequire.
-import { rmSync, writeFileSync } from 'node:fs';
+// Native modules stay external. Packages that most runs never need (the YAML, XML and
+// TOML parsers, picomatch) go to one CommonJS file each under dist/bundle/vendor/, which
+// src/core/packages.ts requires on first use: code in a chunk is read and parsed whenever
+// the chunk loads, used or not, and these four are a third of the bundle.
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -12,7 +16,43 @@ import { build } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'bundle');
 
+const VENDORED = ['yaml', 'picomatch', 'fast-xml-parser', 'smol-toml'];
+
 rmSync(out, { recursive: true, force: true });
+for (const name of VENDORED) {
+  await build({
+    absWorkingDir: root,
+    stdin: { contents: `module.exports = require(${JSON.stringify(name)});\n`, resolveDir: root, loader: 'js' },
+    outfile: path.join(out, 'vendor', `${name}.cjs`),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
+  appendFileSync(path.join(out, 'vendor', `${name}.cjs`), exportHint(name));
+}
+
+/**
+ * The hint Node's CommonJS export scanner reads (the one esbuild writes for its own
+ * CommonJS output), so that `import { parseDocument } from './vendor/yaml.cjs'` works.
+ * Appended after the build: esbuild drops it from input as dead code.
+ */
+function exportHint(name) {
+  const names = Object.keys(createRequire(path.join(root, 'package.json'))(name)).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+  return `0 && (module.exports = { ${names.join(', ')} });\n`;
+}
+
+/** Imports and requires of a vendored package, from any file of the bundle, go to its file in vendor/ (all chunks sit in one folder). */
+const vendored = {
+  name: 'vendored',
+  setup(pluginBuild) {
+    const filter = new RegExp(`^(${VENDORED.map((n) => n.replace(/[.-]/g, '\\$&')).join('|')})$`);
+    pluginBuild.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.cjs`, external: true }));
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: {
@@ -27,6 +67,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['oxc-parser', 'better-sqlite3'],
+  plugins: [vendored],
   // Workers and the version look-up find their files by name inside the bundle.
   define: { SECLOOP_BUNDLE: 'true' },
   // Bundled CommonJS packages (commander, semver...) call require for Node built-ins.

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { yamlPackage } from './packages.js';
 import type { Document, Node as YamlNode } from 'yaml';
 import { CONFIG_SCHEMA, type SchemaNode } from './config-schema.js';
 import { UsageError } from './errors.js';
@@ -63,11 +63,7 @@ export function loadConfig(root: string, explicit?: string): ResolvedConfig {
 }
 
 /** The YAML library, loaded only when there is a config file to read (it costs start-up time). */
-let yamlLibrary: typeof import('yaml') | undefined;
-function yaml(): typeof import('yaml') {
-  yamlLibrary ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  return yamlLibrary;
-}
+const yaml = yamlPackage;
 
 export function parseConfig(text: string, file = CONFIG_FILE_NAME): ResolvedConfig {
   const { LineCounter, parseDocument } = yaml();

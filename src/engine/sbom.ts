@@ -47,7 +47,7 @@ export function buildSbom(request: SbomRequest): SbomResult {
       warnings.push({ path: file.path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
       continue;
     }
-    const result = parseLockfile(file.path, text, { read, rootName: path.basename(root) });
+    const result = parseLockfile(file.path, text, { read, rootName: path.basename(root), lines: false });
     if (!result) continue;
     addInstalledLicenses(result, file.path, read);
     for (const warning of result.warnings) warnings.push({ path: file.path, ...warning });

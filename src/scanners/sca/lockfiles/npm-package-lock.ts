@@ -12,12 +12,12 @@ import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, dirname, type ParseContext } from './parser.js';
 import { purlFor } from './purl.js';
 import { isObject, parseJson, str, type JsonDocument } from './support/json.js';
-import { lazy } from './support/lazy.js';
+import { picomatchPackage } from '../../../core/packages.js';
 import { npmPackage, parseAliasSpec, readManifestBeside, sourceOfSpec, type PackageJson } from './support/npm.js';
 
 type Entries = Record<string, unknown>;
 
-const picomatch = lazy<typeof import('picomatch')>('picomatch');
+const picomatch = picomatchPackage;
 
 export const npmPackageLock = defineParser({
   id: 'npm-package-lock',
@@ -28,7 +28,7 @@ export const npmPackageLock = defineParser({
   },
   parse(text, ctx) {
     // Lines are needed for the keys of `packages` (depth 2); version 1 nests, so it is read again in full.
-    let doc = parseJson(text, { lineDepth: 2 });
+    let doc = parseJson(text, { lineDepth: ctx.wantLines ? 2 : 0 });
     if (isObject(doc.value) && !isObject(doc.value.packages) && isObject(doc.value.dependencies)) doc = parseJson(text);
     if (doc.error) ctx.warn(doc.error.message, doc.error.line);
     const lock = doc.value;

@@ -18,6 +18,8 @@ export interface ParseOptions {
   read?: ReadFile;
   /** The project's name when the files do not give one and the lockfile sits at the scan root (the root folder's name). */
   rootName?: string;
+  /** False when the caller needs no line numbers (an SBOM): parsers may then read faster without them. */
+  lines?: boolean;
 }
 
 export interface LockfileParser {
@@ -35,6 +37,8 @@ export interface ParseContext {
   readonly read: ReadFile | undefined;
   /** The project's name from the lockfile's folder (or ParseOptions.rootName at the scan root). */
   readonly defaultRootName: string;
+  /** ParseOptions.lines: when false, packages may all carry line 1. */
+  readonly wantLines: boolean;
   readonly packages: Package[];
   root?: LockfileResult['root'];
   warn(message: string, line?: number): void;
@@ -56,6 +60,7 @@ export function defineParser(spec: {
         path,
         read: options.read,
         defaultRootName: dirname(path) ? basename(dirname(path)) : (options.rootName ?? 'project'),
+        wantLines: options.lines !== false,
         packages: [],
         warn(message, line) {
           warnings.push(line === undefined ? { message } : { line, message });

@@ -11,7 +11,7 @@ import type { Package } from '../model.js';
 import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, dirname, joinPath, type ParseContext } from './parser.js';
 import { purlFor } from './purl.js';
-import { lazy } from './support/lazy.js';
+import { fastXmlPackage } from '../../../core/packages.js';
 import { LineIndex } from './support/lines.js';
 
 type Xml = Record<string, unknown>;
@@ -19,7 +19,7 @@ type Xml = Record<string, unknown>;
 const MAX_PARENTS = 5;
 const MAX_INTERPOLATION_ROUNDS = 10;
 
-const fastXml = lazy<typeof import('fast-xml-parser')>('fast-xml-parser');
+const fastXml = fastXmlPackage;
 let xmlParser: XMLParserType | undefined;
 function parser(): { xml: XMLParserType; meta: string } {
   const { XMLParser } = fastXml();

@@ -86,9 +86,11 @@ describe('every parser on broken input', () => {
 
   it('survives nesting deep enough to overflow a naive recursive parser', () => {
     const deep = '{"packages": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
-    const result = findParser('package-lock.json')?.parse(deep, 'package-lock.json');
-    assert.ok(result);
-    assert.match(result.warnings[0]?.message ?? '', /nested deeper/);
+    for (const lines of [true, false]) {
+      const result = findParser('package-lock.json')?.parse(deep, 'package-lock.json', { lines });
+      assert.ok(result);
+      assert.match(result.warnings[0]?.message ?? '', /nested deeper/);
+    }
   });
 
   it('keeps a "__proto__" key as data, never as a prototype', () => {

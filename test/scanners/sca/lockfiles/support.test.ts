@@ -58,6 +58,18 @@ describe('parseJson', () => {
     assert.ok(parseJson('{"a": "x\ny"}').error);
     assert.match(parseJson('').error?.message ?? '', /empty/);
   });
+
+  it('without lines (lineDepth 0) gives the same value and warnings by the faster native path', () => {
+    const text = '{\n  "a": {"b": [1, 2]},\n  "__proto__": {"polluted": true}\n}';
+    const doc = parseJson(text, { lineDepth: 0 });
+    assert.deepEqual(doc.value, parseJson(text).value);
+    assert.equal(Object.getPrototypeOf(doc.value), Object.prototype);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(doc.lineOf(doc.value as object, 'a'), undefined);
+    // Broken or too deeply nested text still gets the reader's warning with its line.
+    assert.equal(parseJson('{\n "a": 1,\n "b": }', { lineDepth: 0 }).error?.line, 3);
+    assert.match(parseJson(`{"a": ${'['.repeat(600)}${']'.repeat(600)}}`, { lineDepth: 0 }).error?.message ?? '', /nested deeper/);
+  });
 });
 
 describe('LineIndex', () => {

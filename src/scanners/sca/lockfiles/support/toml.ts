@@ -3,10 +3,10 @@
  * `[[package]]` tables. Each table is parsed on its own: that gives its line, and a
  * malformed or truncated table costs one package and a warning, not the whole file.
  */
-import { lazy } from './lazy.js';
+import { smolTomlPackage } from '../../../../core/packages.js';
 import { splitLines } from './lines.js';
 
-const smolToml = lazy<typeof import('smol-toml')>('smol-toml');
+const smolToml = smolTomlPackage;
 const parse = (text: string): unknown => smolToml().parse(text);
 
 export interface TomlTable {

@@ -3,10 +3,10 @@
  * lockfile subset goes through the fast block reader; anything else through `yaml`.
  */
 import type { Document } from 'yaml';
-import { lazy } from './lazy.js';
+import { yamlPackage } from '../../../../core/packages.js';
 import { parseBlockYaml } from './yaml-block.js';
 
-const yamlLibrary = lazy<typeof import('yaml')>('yaml');
+const yamlLibrary = yamlPackage;
 
 /** Lockfiles never need aliases; a few are tolerated, an expansion bomb is refused. */
 const MAX_ALIAS_COUNT = 50;
