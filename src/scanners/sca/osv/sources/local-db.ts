@@ -283,26 +283,28 @@ export class LocalDatabaseSource implements AdvisorySource {
     const db = await openDatabase(file, true);
     try {
       this.warnIfStale(ecosystemRows(db, this.now()), packages);
-      const idsOf = db.prepare('SELECT id FROM packages WHERE ecosystem = ? AND name = ?').pluck();
-      const matchJsonOf = db.prepare('SELECT match_json FROM records WHERE id = ?').pluck();
-      const jsonOf = db.prepare('SELECT json FROM records WHERE id = ?').pluck();
       const index = new AdvisoryIndex();
-      const seen = new Set<string>();
       const warnings = new CappedWarnings(this.options.warn ?? (() => undefined), this.describe());
+      const idsByName = advisoryIdsByName(db, packages);
+      signal?.throwIfAborted();
+      const matchJson = columnByIds(db, 'match_json', [...new Set([...idsByName.values()].flat())].filter((id) => !this.matchingCache.has(id)));
+      const seen = new Set<string>();
       for (const pkg of packages) {
         const key = nameKey(pkg.ecosystem, pkg.name);
         if (seen.has(key)) continue;
         seen.add(key);
-        signal?.throwIfAborted();
-        for (const id of idsOf.all(pkg.ecosystem, normalizePackageName(pkg.ecosystem, pkg.name)) as string[]) {
-          const record = this.stored(this.matchingCache, id, () => matchJsonOf.get(id), warnings.add);
+        for (const id of idsByName.get(key) ?? []) {
+          const record = this.stored(this.matchingCache, id, () => matchJson.get(id), warnings.add);
           if (record) index.add(record);
         }
       }
+      signal?.throwIfAborted();
+      const matchedByPackage = [...index.matchAll(packages)];
+      const fullJson = columnByIds(db, 'json', [...new Set(matchedByPackage.flatMap(([, matched]) => matched.map((part) => part.id)))].filter((id) => !this.fullCache.has(id)));
       const results = new Map<string, OsvRecord[]>();
-      for (const [key, matched] of index.matchAll(packages)) {
+      for (const [key, matched] of matchedByPackage) {
         const full = matched.map((part) => {
-          const record = this.stored(this.fullCache, part.id, () => jsonOf.get(part.id), warnings.add);
+          const record = this.stored(this.fullCache, part.id, () => fullJson.get(part.id), warnings.add);
           if (record) shareCompiled(part, record);
           return record;
         });
@@ -352,4 +354,47 @@ export class LocalDatabaseSource implements AdvisorySource {
       warn(`the local OSV database is ${oldest} days old (${old.map((e) => e.ecosystem).join(', ')}); run \`secloop db update\``);
     }
   }
+}
+
+/**
+ * Advisory ids per package name (nameKey of ecosystem and normalised name), in the
+ * table's order. One query per ecosystem and a few hundred names, not one per package:
+ * a statement per name cost more than the matching itself on a 1,000-package project.
+ */
+function advisoryIdsByName(db: BetterSqlite3.Database, packages: readonly PackageQuery[]): Map<string, string[]> {
+  const namesByEcosystem = new Map<Ecosystem, Set<string>>();
+  for (const pkg of packages) {
+    let names = namesByEcosystem.get(pkg.ecosystem);
+    if (!names) namesByEcosystem.set(pkg.ecosystem, (names = new Set()));
+    names.add(normalizePackageName(pkg.ecosystem, pkg.name));
+  }
+  const statement = db.prepare('SELECT name, id FROM packages WHERE ecosystem = ? AND name IN (SELECT value FROM json_each(?)) ORDER BY name, id');
+  const ids = new Map<string, string[]>();
+  for (const [ecosystem, names] of namesByEcosystem) {
+    for (const batch of batches([...names])) {
+      for (const row of statement.all(ecosystem, JSON.stringify(batch)) as Array<{ name: string; id: string }>) {
+        const key = nameKey(ecosystem, row.name);
+        const list = ids.get(key);
+        if (list) list.push(row.id);
+        else ids.set(key, [row.id]);
+      }
+    }
+  }
+  return ids;
+}
+
+/** One column of the records with these ids, read in a few queries. */
+function columnByIds(db: BetterSqlite3.Database, column: 'match_json' | 'json', ids: readonly string[]): Map<string, string> {
+  const statement = db.prepare(`SELECT id, ${column} AS value FROM records WHERE id IN (SELECT value FROM json_each(?))`);
+  const values = new Map<string, string>();
+  for (const batch of batches(ids)) {
+    for (const row of statement.all(JSON.stringify(batch)) as Array<{ id: string; value: string }>) values.set(row.id, row.value);
+  }
+  return values;
+}
+
+function batches<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
