@@ -161,6 +161,53 @@ function timeInProcess(runs: number, fn: () => void): { first: number; median: n
 
 const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
 
+const ratio = (peer: number | undefined, ours: number | undefined): string => (peer !== undefined && ours !== undefined ? `${(peer / ours).toFixed(1)}x` : 'n/a');
+
+/** `secloop sbom` (the built CLI) and cyclonedx-npm on one project, `runs` times each; medians. */
+function compareCli(project: string, base: string, runs: number): { rows: Array<Array<string | number>>; secloopMs?: number; peerMs?: number } {
+  const rows: Array<Array<string | number>> = [];
+  const result: { rows: typeof rows; secloopMs?: number; peerMs?: number } = { rows };
+  const cli = path.join(projectRoot, 'dist', 'bundle', 'main.js');
+  if (existsSync(cli)) {
+    const out = path.join(base, 'secloop-cli.cdx.json');
+    const times: number[] = [];
+    let status: number | null = 0;
+    for (let i = 0; i < runs; i++) {
+      const m = measure(process.execPath, [cli, 'sbom', project, '--format', 'cyclonedx', '--output', out]);
+      times.push(m.ms);
+      status = m.status;
+      if (m.status !== 0) console.log(`secloop CLI exited ${m.status}: ${m.stderr.trim().split('\n')[0] ?? ''}`);
+    }
+    if (status === 0) result.secloopMs = median(times);
+    rows.push([`secloop CLI (node process, median)${status === 0 ? '' : ' FAILED'}`, runs, fmt(median(times)), countComponents(out)]);
+  } else {
+    rows.push(['secloop CLI', 0, 'skipped: dist/bundle/main.js not built', '']);
+  }
+
+  const peerBin = path.join(projectRoot, 'node_modules', '@cyclonedx', 'cyclonedx-npm', 'bin', 'cyclonedx-npm-cli.js');
+  if (existsSync(peerBin)) {
+    const out = path.join(base, 'cyclonedx-npm.cdx.json');
+    const times: number[] = [];
+    let failed = '';
+    for (let i = 0; i < runs; i++) {
+      rmSync(out, { force: true });
+      // --package-lock-only: no node_modules; npm stays offline (the lockfile names only example.org).
+      const m = measure(process.execPath, [peerBin, '--package-lock-only', '--spec-version', '1.6', '--output-format', 'JSON', '--output-file', out], {
+        cwd: project,
+        env: { npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+      });
+      times.push(m.ms);
+      if (m.status !== 0) failed = m.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${m.status}`;
+    }
+    if (!failed) result.peerMs = median(times);
+    rows.push([`@cyclonedx/cyclonedx-npm --package-lock-only (median)${failed ? ` FAILED: ${failed}` : ''}`, runs, fmt(median(times)), countComponents(out)]);
+  } else {
+    rows.push(['@cyclonedx/cyclonedx-npm', 0, 'skipped: not installed', '']);
+  }
+  return result;
+}
+
+
 export const sbomBench: Bench = {
   name: 'sca-sbom',
   description: 'CycloneDX SBOM for a generated 500+ package npm project: secloop vs @cyclonedx/cyclonedx-npm',
@@ -181,56 +228,28 @@ export const sbomBench: Bench = {
     rows.push(['secloop, in process (first call)', 1, fmt(inProcess.first), secloopComponents]);
     rows.push([`secloop, in process (median)`, args.quick ? 5 : 20, fmt(inProcess.median), secloopComponents]);
 
-    const cli = path.join(projectRoot, 'dist', 'bundle', 'main.js');
-    let cliMedian: number | undefined;
-    let cliOk = false;
-    if (existsSync(cli)) {
-      const out = path.join(base, 'secloop-cli.cdx.json');
-      const times: number[] = [];
-      let status: number | null = 0;
-      for (let i = 0; i < peerRuns; i++) {
-        const m = measure(process.execPath, [cli, 'sbom', project, '--format', 'cyclonedx', '--output', out]);
-        times.push(m.ms);
-        status = m.status;
-        if (m.status !== 0) console.log(`secloop CLI exited ${m.status}: ${m.stderr.trim().split('\n')[0] ?? ''}`);
-      }
-      cliMedian = median(times);
-      cliOk = status === 0;
-      rows.push([`secloop CLI (node process, median)${status === 0 ? '' : ' FAILED'}`, peerRuns, fmt(cliMedian), countComponents(out)]);
-    } else {
-      rows.push(['secloop CLI', 0, 'skipped: dist/bundle/main.js not built', '']);
+    const cliRun = compareCli(project, base, peerRuns);
+    rows.push(...cliRun.rows);
+    console.log(table(['tool', 'runs', 'ms', 'components'], rows));
+    if (cliRun.peerMs !== undefined) {
+      const ratios = [`in process: ${(cliRun.peerMs / inProcess.median).toFixed(0)}x faster`];
+      if (cliRun.secloopMs !== undefined) ratios.push(`CLI: ${(cliRun.peerMs / cliRun.secloopMs).toFixed(1)}x faster`);
+      console.log(`secloop vs cyclonedx-npm (aim 20x): ${ratios.join(', ')}`);
     }
 
-    const peerBin = path.join(projectRoot, 'node_modules', '@cyclonedx', 'cyclonedx-npm', 'bin', 'cyclonedx-npm-cli.js');
-    let peerMedian: number | undefined;
-    if (existsSync(peerBin)) {
-      const out = path.join(base, 'cyclonedx-npm.cdx.json');
-      const times: number[] = [];
-      let failed = '';
-      for (let i = 0; i < peerRuns; i++) {
-        rmSync(out, { force: true });
-        // --package-lock-only: no node_modules; npm stays offline (the lockfile names only example.org).
-        const m = measure(
-          process.execPath,
-          [peerBin, '--package-lock-only', '--spec-version', '1.6', '--output-format', 'JSON', '--output-file', out],
-          {
-            cwd: project,
-            env: { npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
-          },
-        );
-        times.push(m.ms);
-        if (m.status !== 0) failed = m.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${m.status}`;
+    // cyclonedx-npm's time grows faster than linearly with the project (npm builds its
+    // whole tree), secloop's stays near its start-up: the ratio depends on the size.
+    if (!args.quick && cliRun.peerMs !== undefined) {
+      const sizeRows: Array<Array<string | number>> = [[generated.packageCount, fmt(cliRun.secloopMs ?? NaN), fmt(cliRun.peerMs), ratio(cliRun.peerMs, cliRun.secloopMs)]];
+      for (const size of [1000, 2000]) {
+        const dir = path.join(base, `project-${size}`);
+        const g = generateNpmProject(size);
+        writeProject(dir, g);
+        const run = compareCli(dir, base, 1);
+        sizeRows.push([g.packageCount, fmt(run.secloopMs ?? NaN), fmt(run.peerMs ?? NaN), ratio(run.peerMs, run.secloopMs)]);
       }
-      peerMedian = median(times);
-      rows.push([`@cyclonedx/cyclonedx-npm --package-lock-only (median)${failed ? ` FAILED: ${failed}` : ''}`, peerRuns, fmt(peerMedian), countComponents(out)]);
-    } else {
-      rows.push(['@cyclonedx/cyclonedx-npm', 0, 'skipped: not installed', '']);
-    }
-    console.log(table(['tool', 'runs', 'ms', 'components'], rows));
-    if (peerMedian !== undefined) {
-      const ratios = [`in process: ${(peerMedian / inProcess.median).toFixed(0)}x faster`];
-      if (cliMedian !== undefined && cliOk) ratios.push(`CLI: ${(peerMedian / cliMedian).toFixed(1)}x faster`);
-      console.log(`secloop vs cyclonedx-npm (aim 20x): ${ratios.join(', ')}`);
+      console.log('\nCLI side by side by project size (larger sizes: one run each):');
+      console.log(table(['packages', 'secloop CLI ms', 'cyclonedx-npm ms', 'ratio'], sizeRows));
     }
 
     // Parsing alone, at two sizes: time per package should stay flat (linear parsing).
