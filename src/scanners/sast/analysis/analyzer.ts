@@ -4,8 +4,8 @@ import { declarationsOf } from './declarations.js';
 import { Binding, Frame, Scope, State, type ImportRef, type JumpTarget } from './frame.js';
 import { TaintCollector, type SinkGroup } from './report.js';
 import {
-  ALL_CLASSES, CLASS_BIT, EMPTY, NUMERIC, Obj, apiValue, fnValue, isEmptyValue, isTainted, join, joinAll, liveTaints, make, mapTaint, newFnId,
-  newLabel, newTaint, objValue, passedThrough, sanitize, signature, strValue, taintOnly, withStep, withoutStringFacts,
+  ALL_CLASSES, CLASS_BIT, EMPTY, NUMERIC, Obj, apiValue, asOwnKeyOf, fnValue, isEmptyValue, isTainted, join, joinAll, liveTaints, make, mapTaint, newFnId,
+  mayNameProto, newLabel, newTaint, objValue, passedThrough, sanitize, signature, strValue, taintOnly, withStep, withoutStringFacts,
   type Callable, type ClassFn, type Closure, type Label, type Loc, type SinkClass, type SourceKind, type Taint, type Value,
 } from './value.js';
 import { callApi, constructApi, globalApi, memberOfApi, normaliseModuleName, storeOnApi } from '../models/apis.js';
@@ -986,7 +986,8 @@ export class Analyzer {
     if (base.taint.length > 0 && key !== 'length') {
       result = join(result, make({ taint: base.taint }));
     }
-    if (keyValue && key === null && isTainted(keyValue, 'prototype')) result = make({ ...result, proto: true });
+    // An own key of the base (from enumerating it, or checked with hasOwnProperty) reads an own property, never the __proto__ accessor.
+    if (keyValue && key === null && mayNameProto(keyValue, base)) result = make({ ...result, proto: true });
     // What a path-walking helper returned (opaque, may be Object.prototype) can hold the object it reached: [parent, key].
     else if (base.proto && base.objs.length === 0 && key !== null && /^\d+$/.test(key)) result = make({ ...result, proto: true });
     return result;
@@ -1052,7 +1053,7 @@ export class Analyzer {
     for (const o of v.objs) {
       result = join(result, make({ taint: o.dyn.taint.map((t) => ({ ...t, raw: false })) }));
     }
-    return result;
+    return asOwnKeyOf(result, v);
   }
 
   /** Elements of an iterable (for-of, spread, array callbacks). */

@@ -53,6 +53,11 @@ export interface Taint {
   clean: number;
   /** May be a non-string object straight from a parser (JSON bodies, qs): NoSQL operators. */
   raw: boolean;
+  /**
+   * An own key of the object with this identity (see `identityOf`): it came from enumerating
+   * that object (for-in, Object.keys) or passed its hasOwnProperty check.
+   */
+  own?: string;
 }
 
 export interface Value {
@@ -239,9 +244,10 @@ function joinTaint(a: readonly Taint[], b: readonly Taint[]): readonly Taint[] {
     const old = list[i]!;
     const clean = old.clean & t.clean;
     const raw = old.raw || t.raw;
-    if (clean === old.clean && raw === old.raw) continue;
+    const own = old.own === t.own ? old.own : undefined;
+    if (clean === old.clean && raw === old.raw && own === old.own) continue;
     out ??= [...a];
-    out[i] = { label: old.label, step: old.step.length <= t.step.length ? old.step : t.step, clean, raw };
+    out[i] = { label: old.label, step: old.step.length <= t.step.length ? old.step : t.step, clean, raw, ...(own !== undefined ? { own } : {}) };
   }
   return out ?? a;
 }
@@ -403,7 +409,7 @@ export function signature(v: Value): string {
 function computeSignature(v: Value): string {
   if (isEmptyValue(v)) return '_';
   let s = '';
-  for (const t of v.taint) s += `t${t.label.num}/${t.clean}${t.raw ? 'r' : ''},`;
+  for (const t of v.taint) s += `t${t.label.num}/${t.clean}${t.raw ? 'r' : ''}${t.own !== undefined ? `k${t.own}` : ''},`;
   for (const o of v.objs) s += `o${o.id},`;
   for (const f of v.fns) s += `f${f.id},`;
   for (const a of v.apis) s += `a${a},`;
@@ -420,6 +426,32 @@ function computeSignature(v: Value): string {
 export function withoutStringFacts(v: Value): Value {
   if (v.str === undefined && !v.built && v.prefix === undefined && !v.html && !v.norm && !v.regex) return v;
   return make({ taint: v.taint, objs: v.objs, fns: v.fns, apis: v.apis, proto: v.proto });
+}
+
+/**
+ * Which object a value is, as far as own keys go: its one taint label or its one heap object.
+ * Undefined when the value may be several things (a join of arguments, `x || {}`): two such
+ * values may share parts and still be different objects.
+ */
+export function identityOf(v: Value): string | undefined {
+  if (v.taint.length === 1 && v.objs.length === 0) return `t${v.taint[0]!.label.num}`;
+  if (v.taint.length === 0 && v.objs.length === 1) return `o${v.objs[0]!.id}`;
+  return undefined;
+}
+
+/** The value as an own key of `owner`: looking it up on `owner` cannot reach Object.prototype. */
+export function asOwnKeyOf(v: Value, owner: Value): Value {
+  const own = identityOf(owner);
+  if (own === undefined || v.taint.length === 0) return v;
+  return mapTaint(v, (t) => (t.own === own ? t : { ...t, own }));
+}
+
+/** Live prototype taints of a key that may name `__proto__` when looked up on `base`. */
+export function mayNameProto(key: Value, base: Value): boolean {
+  const live = liveTaints(key, 'prototype');
+  if (live.length === 0) return false;
+  const id = identityOf(base);
+  return live.some((t) => t.own === undefined || t.own !== id);
 }
 
 export function mapTaint(v: Value, f: (t: Taint) => Taint): Value {

@@ -1,7 +1,7 @@
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Scope } from '../analysis/frame.js';
 import type { AstNode } from '../source/parse.js';
-import { ALL_CLASSES, classMask, isTainted, mapTaint, sanitize, withoutStringFacts, type Value } from '../analysis/value.js';
+import { ALL_CLASSES, asOwnKeyOf, classMask, isTainted, mapTaint, sanitize, withoutStringFacts, type Value } from '../analysis/value.js';
 
 /**
  * Guards: conditions after which a variable is known safe on one branch. They refine
@@ -196,13 +196,11 @@ function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean): 
     if ((method === 'hasOwnProperty' || method === 'hasOwn') && truth) {
       // obj.hasOwnProperty(x), Object.hasOwn(obj, x): x is a key of a trusted (allow-list) object
       const [objectNode, keyNode] = method === 'hasOwn' ? [args[0], args[1]] : [callee.object, first];
-      const name = keyNode ? identifierOf(keyNode) : null;
-      if (name && objectNode && trusted(an, objectNode, scope)) an.refine(name, scope, cleanAll);
+      if (objectNode && keyNode) refineOwnKey(an, objectNode, keyNode, scope);
       return;
     }
-    if (method === 'call' && unwrap(callee.object).type === 'MemberExpression' && unwrap(callee.object).property?.name === 'hasOwnProperty' && truth) {
-      const name = args[1] ? identifierOf(args[1]) : null;
-      if (name && first && trusted(an, first, scope)) an.refine(name, scope, cleanAll);
+    if (method === 'call' && hasOwnPropertyFunction(callee.object) && truth) {
+      if (first && args[1]) refineOwnKey(an, first, args[1], scope);
       return;
     }
     if (method === 'test' && first && truth) {
@@ -236,6 +234,28 @@ function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean): 
       if (name) an.refine(name, scope, cleanAll);
     }
   }
+}
+
+/** `Object.prototype.hasOwnProperty`, `{}.hasOwnProperty`, or a variable holding it (`hasOwnProperty.call(o, k)`). */
+function hasOwnPropertyFunction(node: AstNode): boolean {
+  const n = unwrap(node);
+  if (n.type === 'MemberExpression' && !n.computed) return n.property.name === 'hasOwnProperty';
+  return n.type === 'Identifier' && /^(hasOwnProperty|hasOwn|hasOwnProp)$/.test(n.name);
+}
+
+/**
+ * `obj.hasOwnProperty(k)` held: `k` is a key of a trusted object (clean), or at least an own key
+ * of `obj`, so `obj[k]` reads an own property and not the `__proto__` accessor.
+ */
+function refineOwnKey(an: Analyzer, objectNode: AstNode, keyNode: AstNode, scope: Scope): void {
+  const name = identifierOf(keyNode);
+  if (!name) return;
+  if (trusted(an, objectNode, scope)) {
+    an.refine(name, scope, cleanAll);
+    return;
+  }
+  const owner = an.evaluate(objectNode, scope);
+  an.refine(name, scope, (v) => asOwnKeyOf(v, owner));
 }
 
 /**
