@@ -217,13 +217,15 @@ async function buildWorkspace(
     // The pre-commit hook scans what will be committed: the index, not the working tree.
     const entries: WalkEntry[] = (await git.stagedPaths())
       .filter((p) => p.startsWith(gitPrefix))
-      .map((p) => ({ path: p.slice(gitPrefix.length), absPath: path.join(root, p.slice(gitPrefix.length)), size: 0 }));
-    return { workspace: new Workspace(entries, [], (entry) => git.readStaged(gitPrefix + entry.path)), ignoredCount: 0 };
+      .map((p) => ({ path: p.slice(gitPrefix.length), absPath: path.join(root, p.slice(gitPrefix.length)), fromIndex: true }));
+    const readBytes = (entry: WalkEntry) => git.readStaged(gitPrefix + entry.path);
+    return { workspace: new Workspace(entries, [], { readBytes, maxFileSize: config.maxFileSize }), ignoredCount: 0 };
   }
+  // Files are not measured by the walk: readers check maxFileSize on the files they open.
   const walked = isDirectory
-    ? walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs })
+    ? walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs, measure: false })
     : singleFile(target, config);
-  return { workspace: new Workspace(walked.files, walked.skipped), ignoredCount: walked.ignoredCount };
+  return { workspace: new Workspace(walked.files, walked.skipped, { maxFileSize: config.maxFileSize }), ignoredCount: walked.ignoredCount };
 }
 
 function chooseScanners(requested: ScannerId[] | undefined, config: ResolvedConfig, available: readonly ScannerId[]): ScannerId[] {

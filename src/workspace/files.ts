@@ -3,7 +3,10 @@ export interface WorkspaceFile {
   /** Relative to the scan root, forward slashes. */
   path: string;
   absPath: string;
-  size: number;
+  /** Bytes, when the walk measured them; otherwise readers check maxFileSize on the open file. */
+  size?: number;
+  /** Read from the git index (the pre-commit hook's staged files), not from absPath. */
+  fromIndex?: boolean;
   /** Raw bytes. */
   read(): Promise<Buffer>;
   /** UTF-8 text, or null when the file is binary (the skip is recorded once by the workspace). */

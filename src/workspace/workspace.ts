@@ -1,10 +1,20 @@
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { looksBinary, type SkippedFile, type WorkspaceFile } from './files.js';
 import type { WalkEntry } from './walk.js';
 
+/** A file over maxFileSize, found when it was opened (the walk did not measure it). */
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${size} bytes > maxFileSize ${limit}`);
+  }
+}
+
 /**
- * The files of one scan. Reads go through here so that a binary or unreadable file is
- * recorded once as skipped, whichever scanner met it first.
+ * The files of one scan. Reads go through here so that a binary, unreadable or too
+ * large file is recorded once as skipped, whichever scanner met it first.
  */
 export class Workspace {
   readonly files: WorkspaceFile[];
@@ -13,12 +23,18 @@ export class Workspace {
   constructor(
     entries: readonly WalkEntry[],
     skipped: readonly SkippedFile[],
-    readBytes?: (entry: WalkEntry) => Promise<Buffer>,
+    options: { readBytes?: (entry: WalkEntry) => Promise<Buffer>; maxFileSize?: number } = {},
   ) {
     for (const skip of skipped) this.skippedByPath.set(skip.path, skip);
+    const limit = options.maxFileSize ?? Infinity;
+    const within = (bytes: Buffer): Buffer => {
+      if (bytes.length > limit) throw new FileTooLargeError(bytes.length, limit);
+      return bytes;
+    };
+    const readBytes = options.readBytes;
     // Files on disk are read by text() head first, so a binary file is never read whole.
-    const read = readBytes ?? ((entry: WalkEntry) => readFile(entry.absPath));
-    const readText = readBytes ? (entry: WalkEntry) => readBytes(entry) : (entry: WalkEntry) => readUnlessBinary(entry.absPath);
+    const read = readBytes ? async (entry: WalkEntry) => within(await readBytes(entry)) : (entry: WalkEntry) => readWhole(entry.absPath, limit);
+    const readText = readBytes ? read : (entry: WalkEntry) => readUnlessBinary(entry.absPath, limit);
     this.files = entries.map((entry) => this.makeFile(entry, read, readText));
   }
 
@@ -33,11 +49,16 @@ export class Workspace {
   ): WorkspaceFile {
     const workspace = this;
     const unreadable = (error: unknown) =>
-      workspace.skip({ path: entry.path, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) });
+      workspace.skip(
+        error instanceof FileTooLargeError
+          ? { path: entry.path, reason: 'too-large', detail: error.message }
+          : { path: entry.path, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) },
+      );
     return {
       path: entry.path,
       absPath: entry.absPath,
-      size: entry.size,
+      ...(entry.size !== undefined ? { size: entry.size } : {}),
+      ...(entry.fromIndex ? { fromIndex: true } : {}),
       async read() {
         try {
           return await readBytes(entry);
@@ -76,13 +97,31 @@ const SNIFF_BYTES = 8000;
  * looksBinary recognises again). Binary files can be large executables that no
  * scanner reads, so they are not read whole just to be skipped.
  */
-async function readUnlessBinary(absPath: string): Promise<Buffer> {
+async function readUnlessBinary(absPath: string, limit: number): Promise<Buffer> {
   const handle = await open(absPath, 'r');
   try {
     const head = Buffer.allocUnsafe(SNIFF_BYTES);
     // A positioned read leaves the file position at 0, so readFile() below reads the whole file.
     const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
-    if (bytesRead < SNIFF_BYTES || looksBinary(head)) return head.subarray(0, bytesRead);
+    if (looksBinary(head.subarray(0, bytesRead))) return head.subarray(0, bytesRead);
+    if (bytesRead < SNIFF_BYTES) {
+      if (bytesRead > limit) throw new FileTooLargeError(bytesRead, limit);
+      return head.subarray(0, bytesRead);
+    }
+    const { size } = await handle.stat();
+    if (size > limit) throw new FileTooLargeError(size, limit);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The whole file, unless the open file is over the limit. */
+async function readWhole(absPath: string, limit: number): Promise<Buffer> {
+  const handle = await open(absPath, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > limit) throw new FileTooLargeError(size, limit);
     return await handle.readFile();
   } finally {
     await handle.close();

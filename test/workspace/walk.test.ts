@@ -108,3 +108,21 @@ test('text() of a large file: binary found from its first bytes, text read whole
     t.cleanup();
   }
 });
+
+test('unmeasured walk (as a scan runs it): no stat per file; a file over maxFileSize is recorded as too large when opened', async () => {
+  const t = tempTree({ 'small.txt': 'short\n', 'big.txt': 'x'.repeat(20_000), 'mid.txt': 'y'.repeat(9_000) });
+  try {
+    const walked = walk(t.dir, { ...options, maxFileSize: 10_000, measure: false });
+    assert.deepEqual(walked.files.map((f) => [f.path, f.size]), [['big.txt', undefined], ['mid.txt', undefined], ['small.txt', undefined]]);
+    assert.deepEqual(walked.skipped, []);
+    const workspace = new Workspace(walked.files, walked.skipped, { maxFileSize: 10_000 });
+    const [big, mid, small] = workspace.files;
+    assert.equal(await big!.text(), null);
+    await assert.rejects(big!.read(), /20000 bytes > maxFileSize 10000/);
+    assert.equal((await mid!.text())?.length, 9_000);
+    assert.equal((await small!.read()).toString(), 'short\n');
+    assert.deepEqual(workspace.skipped, [{ path: 'big.txt', reason: 'too-large', detail: '20000 bytes > maxFileSize 10000' }]);
+  } finally {
+    t.cleanup();
+  }
+});

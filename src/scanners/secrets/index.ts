@@ -87,7 +87,7 @@ async function* workingTreeResults(ctx: ScanContext): AsyncGenerator<ScannedBatc
     const onThreadFailure = (message: string) => ctx.warn({ message: `${message.split('\n')[0]}; its files were scanned in the main thread` });
     let yielded = false;
     try {
-      for await (const scanned of scanInParallel(ctx.files, { workers: defaultWorkerCount(), signal: ctx.signal, onThreadFailure })) {
+      for await (const scanned of scanInParallel(ctx.files, { workers: defaultWorkerCount(), maxBytes: ctx.config.maxFileSize, signal: ctx.signal, onThreadFailure })) {
         yielded = true;
         yield scanned;
       }
@@ -98,12 +98,12 @@ async function* workingTreeResults(ctx: ScanContext): AsyncGenerator<ScannedBatc
     }
   }
   await releasePrestartedWorkers();
-  if (ctx.files.some((file) => file.size > 0)) {
+  if (!ctx.files.some((file) => file.fromIndex)) {
     // Files the walk found on disk are read here as the threads read them, synchronously
     // and in batches: an await per file would cost more than reading it.
     for (let start = 0; start < ctx.files.length; start += IN_PROCESS_BATCH) {
       if (ctx.signal.aborted) return;
-      yield scanBatchAt(ctx.files.slice(start, start + IN_PROCESS_BATCH));
+      yield scanBatchAt(ctx.files.slice(start, start + IN_PROCESS_BATCH), ctx.config.maxFileSize);
     }
     return;
   }

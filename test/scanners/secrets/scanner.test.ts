@@ -93,11 +93,11 @@ test('worker threads and the main thread together give the same results as one t
     const workspace = new Workspace(walked.files, walked.skipped);
     const parallel = [];
     let scannedFiles = 0;
-    for await (const batch of scanInParallel(workspace.files, { workers: 1, signal: new AbortController().signal })) {
+    for await (const batch of scanInParallel(workspace.files, { workers: 1, maxBytes: 1 << 20, signal: new AbortController().signal })) {
       scannedFiles += batch.files;
       parallel.push(...batch.results);
     }
-    const single = workspace.files.map((file) => scanFileAt(file.path, file.absPath, file.size));
+    const single = workspace.files.map((file) => scanFileAt(file.path, file.absPath, file.size, 1 << 20));
     const summary = (results: typeof single) =>
       results
         .filter((r) => r.matches.length > 0 || r.skipped)
@@ -138,7 +138,7 @@ test('threads started before the walk are adopted by a large scan and ended by a
     prestartWorkers(1);
     const found: string[] = [];
     let scannedFiles = 0;
-    for await (const batch of scanInParallel(workspace.files, { workers: 1, signal: new AbortController().signal })) {
+    for await (const batch of scanInParallel(workspace.files, { workers: 1, maxBytes: 1 << 20, signal: new AbortController().signal })) {
       scannedFiles += batch.files;
       for (const result of batch.results) for (const match of result.matches) found.push(`${result.path}:${match.detectorId}`);
     }
@@ -165,3 +165,21 @@ test('a secret is found at the same place whether the file is dense with keyword
   // Many hits for its size: windows are cut from the file's decoded text.
   assert.deepEqual(where(`token token token\n  ${line}\n`), ['github-pat@2:18-2:58']);
 });
+
+test('files of unknown size: read whole past the first 64 KB, skipped as too large past maxFileSize', async () => {
+  const tail = `\nconst token = '${GITHUB_TOKEN}';\n`;
+  const tree = tempTree({ 'long.js': `${'// filler line of text\n'.repeat(6000)}${tail}`, 'huge.js': `${'// filler\n'.repeat(30_000)}${tail}` });
+  try {
+    const long = scanFileAt('long.js', path.join(tree.dir, 'long.js'), undefined, 200_000);
+    assert.deepEqual(long.matches.map((m) => `${m.detectorId}@${m.line}`), ['github-pat@6002']);
+    assert.deepEqual(scanFileAt('huge.js', path.join(tree.dir, 'huge.js'), undefined, 200_000), { path: 'huge.js', matches: [], skipped: 'too-large' });
+    // Through a scan: the too-large file is listed as skipped, the other one reported.
+    tree.write('secloop.yaml', 'maxFileSize: 200000\n');
+    const result = await runScan({ target: tree.dir, scannerSet: [secretsScanner] });
+    assert.deepEqual(result.findings.map((f) => `${f.location.path}:${f.location.startLine}`), ['long.js:6002']);
+    assert.deepEqual(result.skipped.map((s) => `${s.path} ${s.reason}`), ['huge.js too-large']);
+  } finally {
+    tree.cleanup();
+  }
+});
+

@@ -19,11 +19,11 @@ export const WORKER_MIN_FILES = 2000;
 export const WORKER_MIN_BYTES = 20 * 1024 * 1024;
 
 export function shouldUseWorkers(files: readonly WorkspaceFile[]): boolean {
+  // Threads read from disk: staged files, which the pre-commit hook reads from the git
+  // index, are scanned in this thread. Sizes count where the walk measured them.
+  if (files.length === 0 || files.some((file) => file.fromIndex)) return false;
   let bytes = 0;
-  for (const file of files) bytes += file.size;
-  // Threads read from disk, as much as the walk measured: files without a size (staged
-  // files, which the pre-commit hook reads from the git index) are scanned in this thread.
-  if (bytes === 0) return false;
+  for (const file of files) bytes += file.size ?? 0;
   return files.length > WORKER_MIN_FILES || bytes > WORKER_MIN_BYTES;
 }
 
@@ -73,7 +73,7 @@ export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number
  */
 export async function* scanInParallel(
   files: readonly WorkspaceFile[],
-  options: { workers: number; signal: AbortSignal; onThreadFailure?: (message: string) => void },
+  options: { workers: number; maxBytes: number; signal: AbortSignal; onThreadFailure?: (message: string) => void },
 ): AsyncGenerator<ScannedBatch> {
   const batches = makeBatches(files);
   const next = new Int32Array(new SharedArrayBuffer(4));
@@ -123,7 +123,7 @@ export async function* scanInParallel(
       worker.on('exit', () => stop('secret scanning thread exited early'));
       running++;
       threads.push(worker);
-      const request: WorkerRequest = { batches, next: next.buffer as SharedArrayBuffer };
+      const request: WorkerRequest = { batches, next: next.buffer as SharedArrayBuffer, maxBytes: options.maxBytes };
       worker.postMessage(request);
     }
 
@@ -135,7 +135,7 @@ export async function* scanInParallel(
       const batch = claim();
       if (batch < batches.length) {
         // The main thread's share: scan a batch here while the workers scan theirs.
-        accept(batch, scanBatchAt(batches[batch]!));
+        accept(batch, scanBatchAt(batches[batch]!, options.maxBytes));
         if (performance.now() - lastYield > YIELD_EVERY_MS) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           lastYield = performance.now();
@@ -144,7 +144,7 @@ export async function* scanInParallel(
         await new Promise<void>((resolve) => (wake = resolve));
       } else {
         // Every thread has stopped: whatever a failed one had claimed is scanned here.
-        for (let i = 0; i < batches.length; i++) if (finished[i] === 0) accept(i, scanBatchAt(batches[i]!));
+        for (let i = 0; i < batches.length; i++) if (finished[i] === 0) accept(i, scanBatchAt(batches[i]!, options.maxBytes));
       }
     }
     while (ready.length > 0) yield ready.shift()!;
@@ -157,14 +157,14 @@ export async function* scanInParallel(
   }
 }
 
-/** Batches of up to 32 files or 512 KB, in path order (neighbouring files share directories and caches). */
+/** Batches of up to 32 files or 512 KB where sizes are known, in path order (neighbouring files share directories and caches). */
 function makeBatches(files: readonly WorkspaceFile[]): BatchFile[][] {
   const batches: BatchFile[][] = [];
   let current: BatchFile[] = [];
   let bytes = 0;
   for (const file of files) {
-    current.push({ path: file.path, absPath: file.absPath, size: file.size });
-    bytes += file.size;
+    current.push(file.size === undefined ? { path: file.path, absPath: file.absPath } : { path: file.path, absPath: file.absPath, size: file.size });
+    bytes += file.size ?? 0;
     if (current.length >= BATCH_FILES || bytes >= BATCH_BYTES) {
       batches.push(current);
       current = [];

@@ -3,8 +3,8 @@ import type { ScannedBatch } from '../scan-file.js';
 export interface BatchFile {
   path: string;
   absPath: string;
-  /** As the walk saw it. */
-  size: number;
+  /** As the walk saw it, when it measured. */
+  size?: number;
 }
 
 /**
@@ -15,6 +15,8 @@ export interface BatchFile {
 export interface WorkerRequest {
   batches: BatchFile[][];
   next: SharedArrayBuffer;
+  /** maxFileSize: larger files are skipped as too large. */
+  maxBytes: number;
 }
 
 /** One scanned batch, a thread's failure, or 'done' when the counter ran out. */

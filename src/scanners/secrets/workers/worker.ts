@@ -12,7 +12,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
   let response: WorkerResponse;
   try {
     for (let batch = Atomics.add(next, 0, 1); batch < request.batches.length; batch = Atomics.add(next, 0, 1)) {
-      parentPort!.postMessage({ batch, scanned: scanBatchAt(request.batches[batch]!) } satisfies WorkerResponse);
+      parentPort!.postMessage({ batch, scanned: scanBatchAt(request.batches[batch]!, request.maxBytes) } satisfies WorkerResponse);
     }
     response = { done: true };
   } catch (error) {
