@@ -80,9 +80,11 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   const target = path.resolve(request.target);
   const targetStat = statTarget(target);
   const root = targetStat.isDirectory() ? target : path.dirname(target);
+  // git runs while the config and baseline are read (Git.open never rejects).
+  const opening = Git.open(root);
   const config = loadConfig(root, request.configFile);
   const baseline = request.baselineFile ? readBaseline(request.baselineFile) : new Set<string>();
-  const git = await Git.open(root);
+  const git = await opening;
   const options: ScanOptions = {
     history: request.options?.history ?? config.secrets.history ?? false,
     offline: request.options?.offline ?? config.sca.offline ?? false,
