@@ -23,6 +23,7 @@ import { classify } from '../../src/scanners/iac/detect.js';
 import type { Platform } from '../../src/scanners/iac/rule.js';
 import type { Bench, BenchArgs } from '../types.js';
 import { table } from '../util.js';
+import { unitAround, type UnitKind } from './units.js';
 
 interface KicsPlatform {
   label: string;
@@ -93,6 +94,8 @@ export interface PlatformScore {
   found: number;
   /** Expected lines with a finding of the mapped rule within 2 lines (line-convention differences). */
   near: number;
+  /** Expected lines with a finding of the mapped rule in the same resource, service, job, document or stage (bench/iac/units.ts). */
+  sameUnit: number;
   negatives: number;
   falsePositives: number;
   misclassified: number;
@@ -104,7 +107,7 @@ export interface PlatformScore {
 
 export function scorePlatform(queries: string, kp: KicsPlatform, map: Record<string, string>, split: Split): PlatformScore {
   const base = path.join(queries, kp.dir);
-  const score: PlatformScore = { label: kp.label, queries: 0, mapped: 0, expected: 0, found: 0, near: 0, negatives: 0, falsePositives: 0, misclassified: 0, ms: 0, misses: [], fps: [], unmapped: [] };
+  const score: PlatformScore = { label: kp.label, queries: 0, mapped: 0, expected: 0, found: 0, near: 0, sameUnit: 0, negatives: 0, falsePositives: 0, misclassified: 0, ms: 0, misses: [], fps: [], unmapped: [] };
   if (!existsSync(base)) return score;
   for (const query of readdirSync(base).sort()) {
     // The split is decided from the folder name alone, before anything in it is read.
@@ -130,8 +133,10 @@ export function scorePlatform(queries: string, kp: KicsPlatform, map: Record<str
 
     const started = performance.now();
     const findingsOf = new Map<string, ScannerFinding[]>();
+    const textOf = new Map<string, string>();
     const analyse = (rel: string) => {
       const text = readFileSync(path.join(testDir, rel), 'utf8');
+      textOf.set(rel, text);
       if (classify(rel, text) !== kp.platform) score.misclassified++;
       const result = analyseFile(rel, text, () => {}, kp.platform);
       findingsOf.set(rel, result.findings.filter((f) => f.ruleId === ruleId));
@@ -150,6 +155,8 @@ export function scorePlatform(queries: string, kp: KicsPlatform, map: Record<str
       score.expected++;
       const lines = file ? (findingsOf.get(file) ?? []).map((f) => f.location.startLine) : [];
       if (lines.some((l) => Math.abs(l - item.line) <= 2)) score.near++;
+      const unit = file ? unitAround(textOf.get(file) ?? '', item.line, unitKind(kp.platform, file)) : undefined;
+      if (lines.includes(item.line) || (unit && lines.some((l) => l >= unit[0] && l <= unit[1]))) score.sameUnit++;
       if (lines.includes(item.line)) score.found++;
       else {
         const got = file ? (findingsOf.get(file) ?? []).map((f) => f.location.startLine).join(',') : 'no file';
@@ -168,6 +175,15 @@ export function scorePlatform(queries: string, kp: KicsPlatform, map: Record<str
   return score;
 }
 
+function unitKind(platform: Platform, file: string): UnitKind {
+  if (file.endsWith('.json')) return 'whole';
+  if (platform === 'terraform') return 'terraform';
+  if (platform === 'compose') return 'compose';
+  if (platform === 'github-actions') return 'workflow';
+  if (platform === 'dockerfile') return 'dockerfile';
+  return 'yaml';
+}
+
 function pct(n: number, d: number): string {
   return d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}%`;
 }
@@ -184,16 +200,17 @@ export function runKics(kicsPath: string, options: { verbose: boolean; split: Sp
     s.mapped,
     `${s.found}/${s.expected} (${pct(s.found, s.expected)})`,
     pct(s.near, s.expected),
+    pct(s.sameUnit, s.expected),
     `${s.falsePositives}/${s.negatives} (${pct(s.falsePositives, s.negatives)})`,
     s.misclassified,
     `${s.ms.toFixed(0)} ms`,
   ]);
   const total = scores.reduce(
-    (t, s) => ({ q: t.q + s.queries, m: t.m + s.mapped, f: t.f + s.found, nr: t.nr + s.near, e: t.e + s.expected, fp: t.fp + s.falsePositives, n: t.n + s.negatives, mc: t.mc + s.misclassified, ms: t.ms + s.ms }),
-    { q: 0, m: 0, f: 0, nr: 0, e: 0, fp: 0, n: 0, mc: 0, ms: 0 },
+    (t, s) => ({ q: t.q + s.queries, m: t.m + s.mapped, f: t.f + s.found, nr: t.nr + s.near, u: t.u + s.sameUnit, e: t.e + s.expected, fp: t.fp + s.falsePositives, n: t.n + s.negatives, mc: t.mc + s.misclassified, ms: t.ms + s.ms }),
+    { q: 0, m: 0, f: 0, nr: 0, u: 0, e: 0, fp: 0, n: 0, mc: 0, ms: 0 },
   );
-  rows.push(['total', total.q, total.m, `${total.f}/${total.e} (${pct(total.f, total.e)})`, pct(total.nr, total.e), `${total.fp}/${total.n} (${pct(total.fp, total.n)})`, total.mc, `${total.ms.toFixed(0)} ms`]);
-  console.log(table(['platform', 'queries in split', 'mapped', 'recall on expected lines', 'within 2 lines', 'FP on negative files', 'files detected as another type', 'time'], rows));
+  rows.push(['total', total.q, total.m, `${total.f}/${total.e} (${pct(total.f, total.e)})`, pct(total.nr, total.e), pct(total.u, total.e), `${total.fp}/${total.n} (${pct(total.fp, total.n)})`, total.mc, `${total.ms.toFixed(0)} ms`]);
+  console.log(table(['platform', 'queries in split', 'mapped', 'recall on expected lines', 'within 2 lines', 'in the expected resource', 'FP on negative files', 'files detected as another type', 'time'], rows));
   if (options.verbose) {
     for (const s of scores) {
       if (s.misses.length) console.log(`\n### ${s.label}: missed\n${s.misses.join('\n')}`);
