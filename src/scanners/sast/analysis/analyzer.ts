@@ -218,7 +218,7 @@ export class Analyzer {
     const bind = (name: string, value: Value) => {
       const b = scope.declare(name);
       b.all = value;
-      frame.state.vars.set(b, value);
+      frame.state.set(b, value);
     };
     bind('module', objValue(moduleObj));
     bind('exports', objValue(exportsObj));
@@ -383,7 +383,7 @@ export class Analyzer {
             this.assignPattern(d.id, value, scope, true, d);
           } else if (node.kind !== 'var' && d.id.type === 'Identifier') {
             const b = scope.lookup(d.id.name);
-            if (b && b.frame === frame) frame.state.vars.set(b, EMPTY);
+            if (b && b.frame === frame) frame.state.set(b, EMPTY);
           }
         }
         return;
@@ -730,7 +730,7 @@ export class Analyzer {
     if (b.importRef) return this.readImport(b.importRef);
     const frame = this.frame;
     if (b.frame === frame) {
-      const current = frame.state.vars.get(b);
+      const current = frame.state.get(b);
       if (current === undefined) return b.all;
       return b.capturedWrite ? join(current, b.all) : current;
     }
@@ -742,7 +742,7 @@ export class Analyzer {
     b.all = join(b.all, value);
     const frame = this.frame;
     if (b.frame === frame) {
-      frame!.state.vars.set(b, value);
+      frame!.state.set(b, value);
       frame!.state.forget(`#${b.id}`);
     } else {
       b.capturedWrite = true;
@@ -826,8 +826,8 @@ export class Analyzer {
     const b = scope.lookup(name);
     const frame = this.frame;
     if (!b || !frame || b.frame !== frame || b.capturedWrite || b.importRef) return;
-    const current = frame.state.vars.get(b) ?? b.all;
-    frame.state.vars.set(b, f(current));
+    const current = frame.state.get(b) ?? b.all;
+    frame.state.set(b, f(current));
   }
 
   private get globalObj(): Obj {

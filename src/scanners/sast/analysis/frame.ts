@@ -47,16 +47,49 @@ export class Scope {
   }
 }
 
-/** Flow-sensitive values of the current context's variables at one program point. */
+/**
+ * Flow-sensitive values of the current context's variables at one program point. A
+ * clone shares its variable table until either side writes (copy on write): branches
+ * and loop iterations clone the state far more often than they assign, and copying
+ * every table was most of the analysis time on large modules.
+ */
 export class State {
   dead = false;
   /** Values of member paths refined by guards ("#12.query.name"): valid until the path is written. */
   paths = new Map<string, Value>();
+  private table: Map<Binding, Value>;
+  /** The table may be another state's too: copy it before the first write. */
+  private shared = false;
 
-  constructor(readonly vars = new Map<Binding, Value>()) {}
+  constructor(vars = new Map<Binding, Value>()) {
+    this.table = vars;
+  }
+
+  /** The variables and their values, for reading only. */
+  get vars(): ReadonlyMap<Binding, Value> {
+    return this.table;
+  }
+
+  get(binding: Binding): Value | undefined {
+    return this.table.get(binding);
+  }
+
+  set(binding: Binding, value: Value): void {
+    this.own().set(binding, value);
+  }
+
+  private own(): Map<Binding, Value> {
+    if (this.shared) {
+      this.table = new Map(this.table);
+      this.shared = false;
+    }
+    return this.table;
+  }
 
   clone(): State {
-    const copy = new State(new Map(this.vars));
+    const copy = new State(this.table);
+    this.shared = true;
+    copy.shared = true;
     copy.dead = this.dead;
     if (this.paths.size > 0) copy.paths = new Map(this.paths);
     return copy;
@@ -72,15 +105,22 @@ export class State {
   absorb(other: State): void {
     if (other.dead) return;
     if (this.dead) {
-      this.vars.clear();
-      for (const [k, v] of other.vars) this.vars.set(k, v);
+      // Take the other table as it is, shared until one side writes.
+      this.table = other.table;
+      this.shared = true;
+      other.shared = true;
       this.paths = new Map(other.paths);
       this.dead = false;
       return;
     }
-    for (const [k, v] of other.vars) {
-      const mine = this.vars.get(k);
-      this.vars.set(k, mine ? join(mine, v) : v);
+    if (other.table === this.table) {
+      // The same table (a clone nobody wrote to): joining a value with itself changes nothing.
+    } else {
+      for (const [k, v] of other.table) {
+        const mine = this.table.get(k);
+        if (mine === v) continue;
+        this.own().set(k, mine ? join(mine, v) : v);
+      }
     }
     // A path refined on one side only has its unrefined value on the other: drop it.
     for (const [k, v] of this.paths) {
