@@ -550,7 +550,7 @@ export class Analyzer {
         next.absorb(frame.state);
         for (const c of target.continues) next.absorb(c);
         target.continues.length = 0;
-        if (next.signature() === head.signature()) break;
+        if (next.sameAs(head)) break;
         head = next;
       }
     } finally {

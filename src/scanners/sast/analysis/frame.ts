@@ -1,5 +1,6 @@
 import type { AstNode } from '../source/parse.js';
 import { EMPTY, join, signature, type Callable, type Obj, type Value } from './value.js';
+import { VarTable } from './var-table.js';
 
 /** Where an import binding gets its value: an export of a project module or of an external package. */
 export type ImportRef = { moduleId: string; name: string } | { external: string; name: string | null };
@@ -47,49 +48,24 @@ export class Scope {
   }
 }
 
-/**
- * Flow-sensitive values of the current context's variables at one program point. A
- * clone shares its variable table until either side writes (copy on write): branches
- * and loop iterations clone the state far more often than they assign, and copying
- * every table was most of the analysis time on large modules.
- */
+/** Flow-sensitive values of the current context's variables at one program point. */
 export class State {
   dead = false;
   /** Values of member paths refined by guards ("#12.query.name"): valid until the path is written. */
   paths = new Map<string, Value>();
-  private table: Map<Binding, Value>;
-  /** The table may be another state's too: copy it before the first write. */
-  private shared = false;
-
-  constructor(vars = new Map<Binding, Value>()) {
-    this.table = vars;
-  }
-
-  /** The variables and their values, for reading only. */
-  get vars(): ReadonlyMap<Binding, Value> {
-    return this.table;
-  }
+  private table = VarTable.empty();
 
   get(binding: Binding): Value | undefined {
     return this.table.get(binding);
   }
 
   set(binding: Binding, value: Value): void {
-    this.own().set(binding, value);
-  }
-
-  private own(): Map<Binding, Value> {
-    if (this.shared) {
-      this.table = new Map(this.table);
-      this.shared = false;
-    }
-    return this.table;
+    this.table.set(binding, value);
   }
 
   clone(): State {
-    const copy = new State(this.table);
-    this.shared = true;
-    copy.shared = true;
+    const copy = new State();
+    copy.table = this.table.clone();
     copy.dead = this.dead;
     if (this.paths.size > 0) copy.paths = new Map(this.paths);
     return copy;
@@ -105,23 +81,19 @@ export class State {
   absorb(other: State): void {
     if (other.dead) return;
     if (this.dead) {
-      // Take the other table as it is, shared until one side writes.
-      this.table = other.table;
-      this.shared = true;
-      other.shared = true;
+      this.table = other.table.clone();
       this.paths = new Map(other.paths);
       this.dead = false;
       return;
     }
-    if (other.table === this.table) {
-      // The same table (a clone nobody wrote to): joining a value with itself changes nothing.
-    } else {
-      for (const [k, v] of other.table) {
-        const mine = this.table.get(k);
-        if (mine === v) continue;
-        this.own().set(k, mine ? join(mine, v) : v);
-      }
-    }
+    const keys = this.table.differingKeys(other.table);
+    const join1 = (k: Binding, theirs: Value | undefined) => {
+      if (theirs === undefined) return;
+      const mine = this.table.get(k);
+      if (mine !== theirs) this.table.set(k, mine ? join(mine, theirs) : theirs);
+    };
+    if (keys) for (const k of keys) join1(k, other.table.get(k));
+    else for (const [k, v] of [...other.table.entries()]) join1(k, v);
     // A path refined on one side only has its unrefined value on the other: drop it.
     for (const [k, v] of this.paths) {
       const theirs = other.paths.get(k);
@@ -130,10 +102,24 @@ export class State {
     }
   }
 
+  /** Whether both states hold the same values (by signature): a loop has converged. */
+  sameAs(other: State): boolean {
+    if (this.dead || other.dead) return this.dead === other.dead;
+    const keys = this.table.differingKeys(other.table);
+    if (!keys) return this.signature() === other.signature();
+    for (const k of keys) {
+      const mine = this.table.get(k);
+      const theirs = other.table.get(k);
+      if (mine === theirs) continue;
+      if (mine === undefined || theirs === undefined || signature(mine) !== signature(theirs)) return false;
+    }
+    return true;
+  }
+
   signature(): string {
     if (this.dead) return 'dead';
     let s = '';
-    for (const [k, v] of this.vars) s += `${k.name}=${signature(v)};`;
+    for (const [k, v] of this.table.entries()) s += `${k.name}=${signature(v)};`;
     return s;
   }
 }
