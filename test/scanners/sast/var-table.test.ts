@@ -4,7 +4,7 @@ import { Binding, Frame, State } from '../../../src/scanners/sast/analysis/frame
 import { VarTable } from '../../../src/scanners/sast/analysis/var-table.js';
 import { EMPTY, type Value } from '../../../src/scanners/sast/analysis/value.js';
 
-const frame = new Frame('m.js');
+const frame = new Frame('m.js', null, EMPTY, [], 0);
 const bindings = Array.from({ length: 80 }, (_, i) => new Binding(`v${i}`, frame));
 const value = (n: number) => ({ n }) as unknown as Value;
 
