@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 /** A file the walker found, read lazily and at most once per read kind. */
 export interface WorkspaceFile {
   /** Relative to the scan root, forward slashes. */
@@ -20,6 +21,13 @@ export interface SkippedFile {
   reason: SkipReason;
   detail?: string;
 }
+
+/**
+ * How a scanned file is opened: read only, never through a symbolic link (a file the
+ * walk saw as regular but that was swapped for a link since), and without blocking
+ * (a FIFO swapped in would otherwise hang the open). 0 where the platform lacks them.
+ */
+export const OPEN_SCANNED_FILE = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** A NUL byte in the first 8,000 bytes is how git decides a blob is binary. */
 export function looksBinary(buffer: Uint8Array): boolean {

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { looksBinary, type SkippedFile, type WorkspaceFile } from './files.js';
+import { looksBinary, OPEN_SCANNED_FILE, type SkippedFile, type WorkspaceFile } from './files.js';
 import type { WalkEntry } from './walk.js';
 
 /** A file over maxFileSize, found when it was opened (the walk did not measure it). */
@@ -98,7 +98,7 @@ const SNIFF_BYTES = 8000;
  * scanner reads, so they are not read whole just to be skipped.
  */
 async function readUnlessBinary(absPath: string, limit: number): Promise<Buffer> {
-  const handle = await open(absPath, 'r');
+  const handle = await open(absPath, OPEN_SCANNED_FILE);
   try {
     const head = Buffer.allocUnsafe(SNIFF_BYTES);
     // A positioned read leaves the file position at 0, so readFile() below reads the whole file.
@@ -118,7 +118,7 @@ async function readUnlessBinary(absPath: string, limit: number): Promise<Buffer>
 
 /** The whole file, unless the open file is over the limit. */
 async function readWhole(absPath: string, limit: number): Promise<Buffer> {
-  const handle = await open(absPath, 'r');
+  const handle = await open(absPath, OPEN_SCANNED_FILE);
   try {
     const { size } = await handle.stat();
     if (size > limit) throw new FileTooLargeError(size, limit);

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { walk } from '../../src/workspace/walk.js';
 import { Workspace } from '../../src/workspace/workspace.js';
+import { scanFileAt } from '../../src/scanners/secrets/scan-file.js';
 import { tempTree } from '../helpers/tmp.js';
 
 const options = { ignore: [], maxFileSize: 1000, skipDirs: ['.git', 'node_modules'] };
@@ -122,6 +124,30 @@ test('unmeasured walk (as a scan runs it): no stat per file; a file over maxFile
     assert.equal((await mid!.text())?.length, 9_000);
     assert.equal((await small!.read()).toString(), 'short\n');
     assert.deepEqual(workspace.skipped, [{ path: 'big.txt', reason: 'too-large', detail: '20000 bytes > maxFileSize 10000' }]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a file swapped for a symbolic link or a FIFO after the walk is not followed and does not hang the read', { timeout: 10_000 }, async () => {
+  const t = tempTree({ 'a.txt': 'first\n', 'b.txt': 'second\n', 'outside/secret.txt': 'not for the scan\n' });
+  try {
+    const walked = walk(t.dir, { ...options, measure: false });
+    const workspace = new Workspace(walked.files, walked.skipped, { maxFileSize: 1_000_000 });
+    rmSync(path.join(t.dir, 'a.txt'));
+    symlinkSync(path.join(t.dir, 'outside', 'secret.txt'), path.join(t.dir, 'a.txt'));
+    rmSync(path.join(t.dir, 'b.txt'));
+    execFileSync('mkfifo', [path.join(t.dir, 'b.txt')]);
+    const [a, b] = workspace.files;
+    assert.equal(await a!.text(), null);
+    assert.equal(scanFileAt('a.txt', a!.absPath, undefined, 1_000_000).skipped, 'unreadable');
+    // A FIFO cannot be read at a position: listed as unreadable, at once.
+    assert.equal(await b!.text(), null);
+    assert.equal(scanFileAt('b.txt', b!.absPath, undefined, 1_000_000).skipped, 'unreadable');
+    assert.deepEqual(workspace.skipped.map((s) => [s.path, s.reason, s.detail]), [
+      ['a.txt', 'unreadable', 'ELOOP'],
+      ['b.txt', 'unreadable', 'ESPIPE'],
+    ]);
   } finally {
     t.cleanup();
   }

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { compiledDetectors } from './detectors.js';
+import { OPEN_SCANNED_FILE } from '../../workspace/files.js';
 import { scanBytes, type SecretMatch } from './engine/scan-bytes.js';
 
 /** What scanning one file gave: its matches, or why it was not scanned. */
@@ -56,7 +57,7 @@ let readBuffer = Buffer.allocUnsafe(1 << 20);
 export function scanFileAt(path: string, absPath: string, knownSize: number | undefined, maxBytes: number): FileScanResult {
   let fd: number;
   try {
-    fd = openSync(absPath, 'r');
+    fd = openSync(absPath, OPEN_SCANNED_FILE);
   } catch {
     return { path, matches: [], skipped: 'unreadable' };
   }
