@@ -2,7 +2,9 @@ import type { ScannerFinding } from '../../core/finding.js';
 import { normaliseLine } from '../../core/fingerprint.js';
 import type { RuleDoc } from '../../core/rule.js';
 import type { Scanner, ScanWarning } from '../scanner.js';
+import type { WorkspaceFile } from '../../workspace/files.js';
 import { classify, wantsPath } from './detect.js';
+import { includedPaths, localIncludes } from './gitlab/includes.js';
 import { PLATFORM_RULES } from './platforms.js';
 import type { Hit, IacRule, Platform } from './rule.js';
 
@@ -76,6 +78,18 @@ function toFinding(rule: IacRule<unknown>, hit: Hit, path: string, lineText: (li
   };
 }
 
+/** YAML files that a `.gitlab-ci.yml` of the tree includes (paths relative to the scan root). */
+async function gitlabIncludedFiles(files: readonly WorkspaceFile[]): Promise<Set<string>> {
+  const pipelines = files.filter((file) => classify(file.path, '') === 'gitlab-ci');
+  if (pipelines.length === 0) return new Set();
+  const includes: string[] = [];
+  for (const file of pipelines) {
+    const text = await file.text();
+    if (text !== null) includes.push(...localIncludes(text));
+  }
+  return includedPaths(includes, files.map((file) => file.path).filter((p) => /\.ya?ml$/i.test(p)));
+}
+
 function ruleDocs(): RuleDoc[] {
   return PLATFORM_RULES.flatMap((platform) =>
     platform.rules.map((rule) => ({
@@ -97,12 +111,13 @@ export const iacScanner: Scanner = {
   wants: wantsPath,
   rules: ruleDocs,
   async *scan(ctx) {
+    const includedByGitlab = await gitlabIncludedFiles(ctx.files);
     for (const file of ctx.files) {
       if (ctx.signal.aborted) return;
       const text = await file.text();
       ctx.progress.tick();
       if (text === null) continue; // binary: the workspace records the skip
-      const analysis = analyseFile(file.path, text, (warning) => ctx.warn(warning));
+      const analysis = analyseFile(file.path, text, (warning) => ctx.warn(warning), includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined);
       for (const secret of analysis.secrets) ctx.registerSecret(secret);
       yield* analysis.findings;
     }
