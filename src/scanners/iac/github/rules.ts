@@ -1,11 +1,13 @@
-import { detailNote, inside, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { attackerContext } from './contexts.js';
+import { alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
+import { cachePoisoning, unpinnedContainerImage } from './supply-rules.js';
+import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
 import {
-  PRIVILEGED_TRIGGERS,
   PUBLIC_TRIGGERS,
   envScopes,
   expressions,
@@ -21,49 +23,73 @@ import {
   type Workflow,
 } from './model.js';
 
-type WorkflowRule = IacRule<Workflow>;
-
-const workflowRule = (definition: Omit<WorkflowRule, 'platform' | 'tags'>): WorkflowRule => rule({ ...definition, platform: 'github-actions' });
-
-/** A workflow with one job `build` whose steps (indented by 6) are `steps`. */
-function workflow(steps: string, on = 'push', extra = 'permissions:\n  contents: read\n'): string {
-  return `name: ci\non: ${on}\n${extra}jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
-}
-
-const PINNED_CHECKOUT = '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n';
-
-function isPrivileged(wf: Workflow): boolean {
-  return [...wf.triggers.keys()].some((t) => PRIVILEGED_TRIGGERS.has(t));
-}
-
-/** Env names whose values (at any scope) come from attacker-controlled contexts. */
+/**
+ * Env names whose values come from attacker-controlled contexts. An inner scope (step,
+ * then job) overrides an outer one: `env: { X: safe }` on the step hides a tainted
+ * workflow-level X.
+ */
 function taintedEnv(wf: Workflow, step: Step): Set<string> {
   const tainted = new Set<string>();
   for (const scope of envScopes(wf, step)) {
     for (const p of scope.pairs) {
       const value = text(p.value);
-      if (value && expressions(value).some((e) => attackerContext(e.inner))) tainted.add(p.key);
+      if (value && expressions(value).some((e) => untrusted(e.inner, tainted, wf))) tainted.add(p.key);
+      else tainted.delete(p.key);
     }
   }
   return tainted;
 }
 
-/** The attacker-controlled context an expression reads directly or through `env.X`. */
-function untrusted(expression: string, tainted: Set<string>): string | undefined {
+/**
+ * The attacker-controlled context an expression reads directly or through `env.X`. In a
+ * composite action, `inputs.X` is whatever the calling workflow passes, often a title or
+ * branch name.
+ */
+function untrusted(expression: string, tainted: Set<string>, wf: Workflow): string | undefined {
   const direct = attackerContext(expression);
   if (direct) return direct;
   const viaEnv = /\benv\.([A-Za-z_][A-Za-z0-9_]*)/.exec(expression);
-  return viaEnv && tainted.has(viaEnv[1]!) ? `env.${viaEnv[1]} (set from an attacker-controlled context)` : undefined;
+  if (viaEnv && tainted.has(viaEnv[1]!)) return `env.${viaEnv[1]} (set from an attacker-controlled context)`;
+  const input = wf.composite ? /(?<![\w.])inputs\.([\w-]+)/.exec(expression) : null;
+  return input ? `inputs.${input[1]} (an action input the caller may fill with attacker-controlled text)` : undefined;
 }
 
-/** Scripts that run code: `run:` and the `script:` input of actions/github-script. */
-function* scriptsOf(wf: Workflow): Generator<{ step: Step; scalar: YScalar; keyLine: number; kind: 'run' | 'github-script' }> {
+/**
+ * Action inputs that are run as code: a script, an inline command, a template compiled to
+ * JavaScript (lodash templates in tibdex/backport). Keys are lower case; GitHub matches
+ * action names and input names without regard to case.
+ */
+const CODE_INPUTS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['actions/github-script', ['script']],
+  ['amadevus/pwsh-script', ['script']],
+  ['jannekem/run-python-script-action', ['script']],
+  ['azure/cli', ['inlinescript']],
+  ['azure/powershell', ['inlinescript']],
+  ['appleboy/ssh-action', ['script']],
+  ['addnab/docker-run-action', ['run']],
+  ['tibdex/backport', ['body_template', 'title_template']],
+]);
+
+interface Script {
+  step: Step;
+  scalar: YScalar;
+  keyLine: number;
+  kind: 'run' | 'action';
+  /** `the shell script`, `the actions/github-script script input`. */
+  what: string;
+}
+
+/** Scripts that run code: `run:` and the code inputs of the actions in CODE_INPUTS. */
+function* scriptsOf(wf: Workflow): Generator<Script> {
   for (const job of wf.jobs) {
     for (const step of job.steps) {
-      if (step.run && typeof step.run.value === 'string') yield { step, scalar: step.run, keyLine: step.runLine!, kind: 'run' };
-      if (isAction(step, 'actions/github-script')) {
-        const script = pair(step.with, 'script');
-        if (script && isYScalar(script.value) && typeof script.value.value === 'string') yield { step, scalar: script.value, keyLine: script.keyLine, kind: 'github-script' };
+      if (step.run && typeof step.run.value === 'string') yield { step, scalar: step.run, keyLine: step.runLine!, kind: 'run', what: 'its shell script' };
+      const action = step.uses ? parseUses(step.uses).action.toLowerCase() : undefined;
+      const inputs = action ? CODE_INPUTS.get(action) : undefined;
+      if (!inputs || !step.with) continue;
+      for (const p of step.with.pairs) {
+        if (inputs.includes(p.key.toLowerCase()) && isYScalar(p.value) && typeof p.value.value === 'string')
+          yield { step, scalar: p.value, keyLine: p.keyLine, kind: 'action', what: `the ${p.key} input of ${action}, which runs as code` };
       }
     }
   }
@@ -85,25 +111,31 @@ const templateInjection = workflowRule({
       workflow('      - env:\n          BRANCH: ${{ github.event.pull_request.head.ref }}\n        # expect\n        run: |\n          # detail\n          echo ${{ env.BRANCH }}\n', 'pull_request_target'),
       workflow('      # expect\n      - run: |\n          # detail\n          echo "${{ github.event.commits[0].message }}"\n', 'push'),
       workflow('      # expect\n      - run: |\n          echo "triggered by"\n          # detail\n          echo "${{ github.event.workflow.path }}"\n', 'workflow_run'),
+      workflow('      - uses: azure/cli@089eac9d8cc39f5d003e94f8b65efc51076c9cbd # v2.1.0\n        with:\n          # expect\n          inlineScript: |\n            # detail\n            az tag create --name "${{ github.event.pull_request.head.ref }}"\n', 'pull_request'),
+      'name: greet\ndescription: composite action\ninputs:\n  who:\n    required: true\nruns:\n  using: composite\n  steps:\n    # expect\n    - run: echo "hello ${{ inputs.who }}"\n      shell: bash\n',
     ],
     negative: [
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "$TITLE"\n', 'issues'),
       workflow('      - run: echo "${{ github.event.issue.number }} ${{ github.sha }}"\n', 'issues'),
       workflow('      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: console.log(context.payload.comment.body)\n', 'issue_comment'),
+      // The step's own NAME hides the tainted job-level one.
+      'name: ci\non: issues\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      NAME: ${{ github.event.issue.title }}\n    steps:\n      - env:\n          NAME: fixed\n        run: echo "${{ env.NAME }}"\n',
+      // A workflow's inputs come from someone allowed to dispatch it.
+      workflow('      - run: echo "${{ inputs.who }}"\n', 'workflow_dispatch'),
     ],
   },
   *check(wf) {
-    for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
+    for (const { step, scalar, keyLine, what } of scriptsOf(wf)) {
       const tainted = taintedEnv(wf, step);
       for (const expression of expressions(scalar.value as string)) {
-        const context = untrusted(expression.inner, tainted);
+        const context = untrusted(expression.inner, tainted, wf);
         if (!context) continue;
         const at = inside(keyLine, lineOfText(wf, scalar, expression.raw, keyLine));
         yield {
           ...at,
-          message: `${stepLabel(step)} expands ${context} into its ${kind === 'run' ? 'shell script' : 'github-script code'}${detailNote(at)}; pass it through env: and quote it.`,
+          message: `${stepLabel(step)} expands ${context} into ${what}${detailNote(at)}; pass it through env: and quote it.`,
           resource: stepLabel(step),
-          severity: isPrivileged(wf) || wf.triggers.has('pull_request_target') ? 'critical' : 'high',
+          severity: context.startsWith('inputs.') ? 'medium' : isPrivileged(wf) ? 'critical' : 'high',
         };
       }
     }
@@ -196,10 +228,16 @@ const missingPermissions = workflowRule({
   cwe: ['CWE-250'],
   examples: {
     positive: ['name: ci\non: push\njobs:\n  # expect\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n'],
-    negative: [workflow('      - run: make\n'), 'name: ci\non: push\njobs:\n  build:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n'],
+    negative: [
+      workflow('      - run: make\n'),
+      'name: ci\non: push\njobs:\n  build:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+      'name: reusable\non:\n  workflow_call:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+    ],
   },
   *check(wf) {
     if (wf.composite || pair(wf.root, 'permissions')) return;
+    // A workflow only ever called by others runs with at most what each caller grants.
+    if (wf.triggers.size === 1 && wf.triggers.has('workflow_call')) return;
     for (const job of wf.jobs) {
       // A reusable workflow call inherits what the caller grants; its own permissions apply inside.
       if (!pair(job.node, 'permissions'))
@@ -225,6 +263,42 @@ const writeAll = workflowRule({
     for (const job of wf.jobs) {
       const p = pair(job.node, 'permissions');
       if (p && permissionsText(p.value) === 'write-all') yield { line: p.keyLine, message: `${jobLabel(job)} grants its token write-all permissions.`, resource: jobLabel(job) };
+    }
+  },
+});
+
+const broadPermissions = workflowRule({
+  id: 'iac/gha-broad-permissions',
+  title: 'Token permissions broader than the jobs need',
+  description:
+    '`permissions: read-all` lets the GITHUB_TOKEN read every scope (code, packages, security alerts, deployments...), and a write scope granted at the top of the workflow goes to every job that does not declare its own permissions, including jobs that only build or test. A compromised step in any of those jobs can then use it.',
+  remediation: 'Set `permissions: {}` or `contents: read` at the top of the workflow and grant each write scope (or read-all) only on the job that needs it.',
+  severity: 'medium',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [
+      'name: ci\non: push\npermissions:\n  # expect\n  contents: write\n  pull-requests: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+      'name: ci\non: push\npermissions: {}\njobs:\n  build:\n    # expect\n    permissions: read-all\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+    ],
+    negative: [
+      'name: ci\non: push\npermissions:\n  contents: write\njobs:\n  build:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+      'name: ci\non: push\npermissions: {}\njobs:\n  release:\n    permissions:\n      contents: write\n    runs-on: ubuntu-latest\n    steps:\n      - run: make release\n',
+    ],
+  },
+  *check(wf) {
+    if (wf.composite) return;
+    const top = pair(wf.root, 'permissions');
+    if (top && permissionsText(top.value) === 'read-all') yield { line: top.keyLine, message: 'The workflow grants its token read access to every scope (read-all).' };
+    for (const job of wf.jobs) {
+      const p = pair(job.node, 'permissions');
+      if (p && permissionsText(p.value) === 'read-all') yield { line: p.keyLine, message: `${jobLabel(job)} grants its token read access to every scope (read-all).`, resource: jobLabel(job) };
+    }
+    // Write scopes at the top reach only the jobs without their own permissions.
+    const inheriting = wf.jobs.filter((job) => !pair(job.node, 'permissions'));
+    if (!top || !isYMap(top.value) || inheriting.length === 0) return;
+    for (const scope of top.value.pairs) {
+      if (text(scope.value) === 'write')
+        yield { line: scope.keyLine, message: `${scope.key}: write is granted to every job that declares no permissions (${inheriting.map((j) => j.id).join(', ')}); grant it on the job that needs it.`, severity: scope.key === 'id-token' || scope.key === 'contents' ? 'high' : 'medium' };
     }
   },
 });
@@ -288,16 +362,34 @@ const secretsToJson = workflowRule({
   },
 });
 
+/**
+ * An upload-artifact step that ships the work tree with its hidden files, .git/config
+ * included: its path is the work tree root, and hidden files are included explicitly or by
+ * a version older than v4.4, which did not skip them.
+ */
+function uploadsWorkTree(step: Step): boolean {
+  if (!isAction(step, 'actions/upload-artifact')) return false;
+  const paths = (withValue(step, 'path')?.value ?? '').split('\n').map((p) => p.trim());
+  const root = paths.some((p) => /^(?:\.\/?|\*\*?|\$\{\{\s*github\.workspace\s*\}\}\/?|\.git(?:\/.*)?)$/.test(p));
+  const ref = parseUses(step.uses!).ref ?? '';
+  const hidden = withValue(step, 'include-hidden-files')?.value === 'true' || /^v[123](?:\.|$)/.test(ref);
+  return root && hidden;
+}
+
 const persistCredentials = workflowRule({
   id: 'iac/gha-checkout-persist-credentials',
   title: 'Checkout keeps the token in .git/config',
-  description: 'actions/checkout stores the GITHUB_TOKEN in .git/config unless persist-credentials is false. Any later step, and any artifact that includes the work tree, can read it.',
+  description:
+    'actions/checkout stores the GITHUB_TOKEN in .git/config unless persist-credentials is false. Any later step can read it, and an artifact that holds the work tree with its hidden files publishes it to everyone who can download the run\'s artifacts.',
   remediation: 'Set `with: persist-credentials: false` on actions/checkout, and configure credentials explicitly in the one step that pushes.',
   severity: 'low',
   cwe: ['CWE-522'],
   examples: {
-    positive: [workflow('      # expect\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n')],
-    negative: [workflow(PINNED_CHECKOUT)],
+    positive: [
+      workflow('      # expect\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n'),
+      workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # expect\n          persist-credentials: true\n      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n'),
+    ],
+    negative: [workflow(PINNED_CHECKOUT), workflow(`${PINNED_CHECKOUT}      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n`)],
   },
   *check(wf) {
     for (const job of wf.jobs) {
@@ -305,7 +397,15 @@ const persistCredentials = workflowRule({
         if (!isAction(step, 'actions/checkout')) continue;
         const persist = withValue(step, 'persist-credentials');
         if (persist && persist.value === 'false') continue;
-        yield { line: persist ? persist.line : step.usesLine!, message: `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config; set persist-credentials: false.`, resource: stepLabel(step) };
+        const upload = job.steps.find((s) => s.index > step.index && uploadsWorkTree(s));
+        yield {
+          line: persist ? persist.line : step.usesLine!,
+          message: upload
+            ? `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config and ${stepLabel(upload)} uploads the work tree with it as an artifact; set persist-credentials: false.`
+            : `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config; set persist-credentials: false.`,
+          resource: stepLabel(step),
+          ...(upload ? { severity: 'high' as const } : {}),
+        };
       }
     }
   },
@@ -364,7 +464,7 @@ const githubEnvInjection = workflowRule({
       const downloaded = wf.triggers.has('workflow_run') || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || isAction(s, 'dawidd6/action-download-artifact'));
       for (const [offset, lineText] of linesWithOffsets(script)) {
         if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText)) continue;
-        const fromExpression = expressions(lineText).some((e) => untrusted(e.inner, tainted));
+        const fromExpression = expressions(lineText).some((e) => untrusted(e.inner, tainted, wf));
         const fromEnv = [...tainted].some((name) => new RegExp(`\\$\\{?${name}\\b`).test(lineText));
         const fromFile = downloaded && isPrivileged(wf) && /\$\(\s*(?:cat|head|tail|jq)\b|<\s*[\w./-]+/.test(lineText);
         if (fromExpression || fromEnv || fromFile) {
@@ -506,6 +606,7 @@ export const githubRules: readonly WorkflowRule[] = [
   unpinnedAction,
   missingPermissions,
   writeAll,
+  broadPermissions,
   secretInRun,
   secretsToJson,
   persistCredentials,
@@ -515,6 +616,11 @@ export const githubRules: readonly WorkflowRule[] = [
   curlPipeShell,
   tlsDisabled,
   hardcodedSecret,
+  dangerousTrigger,
+  spoofableBotCheck,
+  alwaysTrueCondition,
+  cachePoisoning,
+  unpinnedContainerImage,
 ];
 
 export const githubPlatform: PlatformRules<Workflow> = {

@@ -1,0 +1,124 @@
+import type { Hit } from '../rule.js';
+import { isYScalar, pair, type YPair } from '../yaml/tree.js';
+import { expressions, isAction, jobLabel, stepLabel, type Workflow } from './model.js';
+import { isPrivileged, workflow, workflowRule } from './rule-kit.js';
+
+/** Every `if:` of the workflow's jobs and steps, with a label for messages. */
+function* conditionsOf(wf: Workflow): Generator<{ condition: YPair; value: string; label: string }> {
+  for (const job of wf.jobs) {
+    const jobIf = pair(job.node, 'if');
+    if (jobIf && isYScalar(jobIf.value) && typeof jobIf.value.value === 'string') yield { condition: jobIf, value: jobIf.value.value, label: jobLabel(job) };
+    for (const step of job.steps) {
+      const stepIf = pair(step.node, 'if');
+      if (stepIf && isYScalar(stepIf.value) && typeof stepIf.value.value === 'string') yield { condition: stepIf, value: stepIf.value.value, label: stepLabel(step) };
+    }
+  }
+}
+
+/** Triggers that run a workflow with secrets and a write token on events a fork author causes. */
+const DANGEROUS_TRIGGERS = ['pull_request_target', 'workflow_run'];
+
+/** Actions made for pull_request_target that never run the pull request's code. */
+const TARGET_SAFE_ACTIONS = ['actions/labeler', 'actions/first-interaction'];
+
+export const dangerousTrigger = workflowRule({
+  id: 'iac/gha-dangerous-trigger',
+  title: 'Workflow runs with privileges on events from forks',
+  description:
+    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data.",
+  remediation:
+    'Use the pull_request trigger (no secrets, read-only token) for anything that builds, tests or reads pull request content; keep a privileged follow-up minimal, without checkout of PR code, and pass data to it as validated artifacts.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-829'],
+  examples: {
+    positive: [workflow('      - run: echo "${{ github.event.pull_request.number }}"\n', 'pull_request_target').replace('on: pull_request_target', '# expect\non: pull_request_target'), 'name: ci\non:\n  # expect\n  workflow_run:\n    workflows: [build]\n    types: [completed]\npermissions: {}\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./report.sh\n'],
+    negative: [workflow('      - run: make\n', 'pull_request'), workflow('      - uses: actions/labeler@8558fd74291d67161a8a78ce36a881fa63b766a9 # v5.0.0\n', 'pull_request_target')],
+  },
+  *check(wf) {
+    const steps = wf.jobs.flatMap((j) => j.steps);
+    // A workflow that only labels or greets, through actions built for this trigger, runs nothing from the fork.
+    if (steps.length > 0 && steps.every((s) => TARGET_SAFE_ACTIONS.some((a) => isAction(s, a)))) return;
+    for (const trigger of DANGEROUS_TRIGGERS) {
+      const line = wf.triggers.get(trigger);
+      if (line !== undefined) yield { line, message: `The workflow runs on ${trigger}, with secrets and a write token, for events that fork authors cause.` } satisfies Hit;
+    }
+  },
+});
+
+const ACTOR = /\bgithub\.(?:actor|actor_id|triggering_actor)\b/;
+/** A literal that names a bot account: `'dependabot[bot]'`, or a numeric account id. */
+const BOT_LITERAL = /^(?:'[^']*\[bot\]'|"[^"]*\[bot\]"|'?\d+'?)$/;
+
+/** `github['ACTOR']` -> `github.actor`, so one pattern covers both spellings. */
+function normalise(expression: string): string {
+  return expression.replace(/\[\s*'([\w-]+)'\s*\]/g, (_m, key: string) => `.${key}`).toLowerCase();
+}
+
+/** Comparisons `github.actor == '<bot>'` (either side) inside an expression. */
+function botComparison(expression: string): string | undefined {
+  const text = normalise(expression);
+  for (const match of text.matchAll(/([^\s=!&|()]+)\s*==\s*([^\s=!&|()]+)/g)) {
+    const [left, right] = [match[1]!, match[2]!];
+    if ((ACTOR.test(left) && BOT_LITERAL.test(right)) || (ACTOR.test(right) && BOT_LITERAL.test(left))) return match[0];
+  }
+  return undefined;
+}
+
+export const spoofableBotCheck = workflowRule({
+  id: 'iac/gha-spoofable-bot-check',
+  title: 'Privileged step gated on the actor being a bot',
+  description:
+    "`github.actor` is whoever caused the latest event, not who wrote the pull request. An outsider can get a bot (Dependabot, Renovate) to be the actor of an event on their own pull request, for instance by having it rebase or update the branch, so a check like `github.actor == 'dependabot[bot]'` in a pull_request_target or workflow_run workflow lets their code through to a job with secrets.",
+  remediation: "Check who authored the pull request instead: `github.event.pull_request.user.login == 'dependabot[bot]'` (and for Dependabot, use dependabot/fetch-metadata).",
+  severity: 'high',
+  confidence: 'medium',
+  cwe: ['CWE-290'],
+  examples: {
+    positive: [
+      'name: automerge\non: pull_request_target\npermissions: {}\njobs:\n  merge:\n    runs-on: ubuntu-latest\n    # expect\n    if: github.actor == \'dependabot[bot]\'\n    steps:\n      - run: gh pr merge --auto "$URL"\n',
+      workflow("      - run: ./deploy-preview.sh\n        # expect\n        if: ${{ github.event.pull_request.draft == false && github['ACTOR_ID'] == 49699333 }}\n", 'pull_request_target'),
+    ],
+    negative: [
+      workflow("      - run: gh pr merge --auto \"$URL\"\n        if: github.event.pull_request.user.login == 'dependabot[bot]'\n", 'pull_request_target'),
+      workflow("      - run: make\n        if: github.actor == 'dependabot[bot]'\n", 'pull_request'),
+      workflow("      - run: make\n        if: github.actor == 'octocat'\n", 'pull_request_target'),
+    ],
+  },
+  *check(wf) {
+    if (!isPrivileged(wf)) return;
+    for (const { condition, value, label } of conditionsOf(wf)) {
+      const compared = botComparison(value);
+      if (compared) yield { line: condition.keyLine, message: `${label} runs only when ${compared}, which an outsider can arrange on their own pull request; check the pull request author instead.`, resource: label };
+    }
+  },
+});
+
+export const alwaysTrueCondition = workflowRule({
+  id: 'iac/gha-always-true-condition',
+  title: 'Condition is always true',
+  description:
+    "When an `if:` holds a `${{ }}` expression and anything else, even the newline that a `|` or `>` block keeps at its end, GitHub evaluates the whole text as a string, which is never empty, so the condition is always true. A guard meant to keep a step to the main branch, a trusted author or a successful build then never applies.",
+  remediation: 'Write the condition as one expression with nothing around it: `if: ${{ a && b }}` or plain `if: a && b`; for a multi-line block use `|-` or `>-`, which drop the final newline.',
+  severity: 'medium',
+  cwe: ['CWE-670'],
+  examples: {
+    positive: [
+      workflow("      - run: ./publish.sh\n        # expect\n        if: |\n          ${{ github.ref == 'refs/heads/main' }}\n"),
+      workflow("      - run: ./publish.sh\n        # expect\n        if: ${{ github.event_name == 'push' }} && ${{ success() }}\n"),
+    ],
+    negative: [
+      workflow("      - run: ./publish.sh\n        if: >-\n          ${{ github.ref == 'refs/heads/main' }}\n"),
+      workflow("      - run: ./publish.sh\n        if: |\n          github.ref == 'refs/heads/main'\n            && success()\n"),
+      workflow("      - run: ./publish.sh\n        if: ${{ github.ref == 'refs/heads/main' }}\n"),
+    ],
+  },
+  *check(wf) {
+    for (const { condition, value, label } of conditionsOf(wf)) {
+      const found = expressions(value);
+      if (found.length === 0) continue;
+      if (found.length === 1 && found[0]!.raw === value) continue;
+      yield { line: condition.keyLine, message: `The if: of ${label} mixes \${{ }} with other text${/\n$/.test(value) ? ' (a block that keeps its final newline)' : ''}, so it is a non-empty string and always true.`, resource: label };
+    }
+  },
+});

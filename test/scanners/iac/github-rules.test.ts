@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+
+function findings(text: string, ruleId: string) {
+  return analyseFile('.github/workflows/ci.yml', text, () => {}, 'github-actions').findings.filter((f) => f.ruleId === ruleId);
+}
+
+const job = (steps: string, on = 'push') => `name: ci\non: ${on}\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+
+test('persist-credentials: high when a later step uploads the work tree with hidden files', () => {
+  const checkout = '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n';
+  const upload = (extra: string) => `      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          path: .\n${extra}`;
+  assert.deepEqual(findings(job(checkout + upload('          include-hidden-files: true\n')), 'iac/gha-checkout-persist-credentials').map((f) => f.severity), ['high']);
+  // v4.4 and later skip hidden files such as .git unless asked.
+  assert.deepEqual(findings(job(checkout + upload('')), 'iac/gha-checkout-persist-credentials').map((f) => f.severity), ['low']);
+});
+
+test('template injection: a composite action input is medium, a pull request title in pull_request_target critical', () => {
+  const action = 'name: a\ndescription: d\nruns:\n  using: composite\n  steps:\n    - run: echo "${{ inputs.title }}"\n      shell: bash\n';
+  assert.deepEqual(findings(action, 'iac/gha-template-injection').map((f) => f.severity), ['medium']);
+  const target = job('      - run: echo "${{ github.event.pull_request.title }}"\n', 'pull_request_target');
+  assert.deepEqual(findings(target, 'iac/gha-template-injection').map((f) => f.severity), ['critical']);
+});
+
+test('release cache poisoning: a publishing step makes a push-to-main job a release job; a cache toggled by an expression counts', () => {
+  const steps = '      - uses: astral-sh/setup-uv@d9e0f98d3fc6adb07d1e3d37f3043649ddad06a1 # v6.5.0\n        with:\n          enable-cache: ${{ inputs.cache }}\n      - run: uv build && uv publish\n';
+  assert.deepEqual(findings(job(steps), 'iac/gha-release-cache-poisoning').map((f) => f.location.startLine), [10]);
+  const noPublish = steps.replace('uv build && uv publish', 'uv run pytest');
+  assert.deepEqual(findings(job(noPublish), 'iac/gha-release-cache-poisoning'), []);
+});
+
+test('broad permissions: contents: write at the top is high when a job inherits it', () => {
+  const wf = 'name: ci\non: push\npermissions:\n  contents: write\n  issues: write\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
+  assert.deepEqual(findings(wf, 'iac/gha-broad-permissions').map((f) => [f.location.startLine, f.severity]), [[4, 'high'], [5, 'medium']]);
+});
