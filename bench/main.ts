@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only NAME] [-- --explodejs DIR --kics DIR ...]`
+ * `npm run bench [-- --quick] [-- --only NAME] [-- --explodejs DIR --kics DIR --zizmor DIR --sast-clean DIR]`
  * Runs every benchmark module and prints its tables. Benchmarks that need a fetched
  * dataset skip cleanly when its path is not given.
  */
