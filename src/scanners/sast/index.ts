@@ -9,7 +9,7 @@ import { balance, independentParts } from './project/partition.js';
 import type { PackageManifest } from './project/resolve.js';
 import { languageOf } from './source/parse.js';
 import { taintRuleDocs } from './taint-rules.js';
-import { TEMPLATE_EXTENSIONS } from './templates/views.js';
+import { isTemplatePath } from './templates/views.js';
 import { workerScript } from '../../core/bundle.js';
 
 /** Dependencies that make a package a server application rather than a library. */
@@ -27,7 +27,7 @@ function isTsconfig(p: string): boolean {
 }
 
 function isTemplate(p: string): boolean {
-  return TEMPLATE_EXTENSIONS.some((e) => p.endsWith(e));
+  return isTemplatePath(p);
 }
 
 /**

@@ -13,6 +13,8 @@ import { defaultMethodCall } from '../models/builtins.js';
 import { refineByTest } from '../models/guards.js';
 import { decoratedEntries, type HandlerKind, handlerParams, nextHandlers } from '../models/frameworks.js';
 import { LIBRARY_CLASSES } from '../models/sinks.js';
+import { StoreModel, type StoredData } from '../models/stores.js';
+import { disablesAutoescape } from '../templates/views.js';
 
 export interface AnalysisOptions {
   libraryInputs: boolean;
@@ -22,6 +24,8 @@ export interface AnalysisOptions {
   entryBudget?: number;
   /** Work units for the whole project. */
   totalBudget?: number;
+  /** Request input that an earlier run saw written to databases (read back as stored input). */
+  storedData?: StoredData;
 }
 
 export interface ModuleRec {
@@ -107,6 +111,8 @@ export class Analyzer {
   /** Callables analysed as entry points (library inputs, handlers). */
   private readonly entered = new Set<number>();
   readonly templates: ReadonlyMap<string, string>;
+  /** Database writes of request input seen in this run, and the earlier run's writes to read back. */
+  readonly stores: StoreModel;
 
   constructor(
     readonly files: ReadonlyMap<string, ParsedFile>,
@@ -116,6 +122,15 @@ export class Analyzer {
     this.entryBudget = options.entryBudget ?? 1_000_000;
     this.totalBudget = options.totalBudget ?? 25_000_000;
     this.templates = options.templates ?? new Map();
+    this.stores = new StoreModel(options.storedData);
+  }
+
+  private autoescapeOff: boolean | undefined;
+
+  /** Some code of the project turns template autoescaping off (swig, nunjucks, handlebars options). */
+  templateAutoescapeOff(): boolean {
+    this.autoescapeOff ??= [...this.files.values()].some((f) => disablesAutoescape(f.text));
+    return this.autoescapeOff;
   }
 
   /** The module whose code is being analysed. */

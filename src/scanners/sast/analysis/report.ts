@@ -73,12 +73,14 @@ export class TaintCollector {
       const trace: Location[] = steps.map((s, i) => ({ ...at(s.loc), message: i === 0 ? `source: ${s.message}` : s.message }));
       trace.push({ ...at(r.sink), message: `sink: ${r.sinkWhat}` });
       const sourceLine = trace[0]!;
-      const origin = `${r.taint.label.what} (${library ? 'library input' : 'request input'}, ${sourceLine.path}:${sourceLine.startLine})`;
+      const stored = r.taint.label.stored === true;
+      const kindText = library ? 'library input' : stored ? 'request input stored in a database and read back' : 'request input';
+      const origin = `${r.taint.label.what} (${kindText}, ${sourceLine.path}:${sourceLine.startLine})`;
       out.push({
         ruleId: rule.id,
         scanner: 'sast',
         severity,
-        confidence: library ? 'medium' : 'high',
+        confidence: library || stored ? 'medium' : 'high',
         title: rule.title,
         message: `${origin} ${rule.harm} in ${r.sinkWhat}${r.note ? `; ${r.note}` : ''}.`,
         cwe: [rule.cwe],
@@ -87,6 +89,7 @@ export class TaintCollector {
         fix: { summary: rule.remediation },
         properties: {
           sourceKind: library ? 'library' : 'web',
+          ...(stored ? { stored: true } : {}),
           source: r.taint.label.what,
           sink: r.sinkWhat,
           traceLength: trace.length,

@@ -44,6 +44,8 @@ export interface Label {
   kind: SourceKind;
   /** What the attacker controls, for messages: "req.query.cmd". */
   what: string;
+  /** Request input read back from a database it was written to (second-order). */
+  stored?: boolean;
 }
 
 export interface Taint {

@@ -13,6 +13,7 @@ import { FIXED_VERSIONS, sinksFor, type SinkSpec } from './sinks.js';
 import { BUILTIN_CALLS, defaultMethodCall, invokeCallbacks } from './builtins.js';
 import { renderSink } from '../templates/views.js';
 import { own } from './table.js';
+import { callStore, storeApi } from './stores.js';
 
 /**
  * Library and runtime APIs. A value of a module or of an object a library returned is
@@ -126,6 +127,8 @@ export function constructApi(an: Analyzer, api: string, args: Value[], site: Cal
  */
 export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value[], site: CallSite, _tagged: boolean, isNew = false): Value | undefined {
   const id = callId(api);
+  const stored = callStore(an, id, thisValue, args, site, isNew);
+  if (stored !== undefined) return stored;
   const c: ApiCall = { an, api: id, thisValue, args, site, isNew };
   for (const spec of sinksFor(id)) checkSink(c, spec);
   checkSpecialSinks(c);
@@ -137,6 +140,9 @@ export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value
     const rest = borrowed[2] === 'call' ? args.slice(1) : [an.elementsOf(args[1] ?? EMPTY, false, site.node)];
     return defaultMethodCall(an, EMPTY, receiver, rest, { ...site, name: borrowed[1]!, recvNode: site.argNodes[0] ?? null, argNodes: site.argNodes.slice(1) }, true);
   }
+
+  const named = namedStore(id, args[0]);
+  if (named) return named;
 
   const sourceCall = own(SOURCE_CALLS, id);
   if (sourceCall) return an.source(site.node, an.text(site.node, 50), sourceCall.raw);
@@ -194,6 +200,21 @@ export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value
     return content.taint.length > 0 ? content : cleanResult(id);
   }
   return undefined;
+}
+
+/** Collections and models named by a constant: their value also names the store (stored input). */
+const NAMED_STORES: Readonly<Record<string, { type: string; kind: string }>> = {
+  'mongo.db.collection': { type: 'mongo.collection', kind: 'mongo' },
+  'mongo.client.collection': { type: 'mongo.collection', kind: 'mongo' },
+  'mongoose.connection.collection': { type: 'mongo.collection', kind: 'mongo' },
+  'mongoose.model': { type: 'mongoose.model', kind: 'model' },
+  'sequelize.db.define': { type: 'sequelize.model', kind: 'model' },
+};
+
+function namedStore(id: string, name: Value | undefined): Value | undefined {
+  const spec = own(NAMED_STORES, id);
+  if (!spec || name?.str === undefined || name.taint.length > 0) return undefined;
+  return apiValue(spec.type, storeApi(spec.kind, name.str));
 }
 
 /** What the callback of a factory receives (connect(url, (err, db) => ...)). */

@@ -7,6 +7,7 @@ import {
 } from '../analysis/value.js';
 import type { ApiCall } from './apis.js';
 import { own } from './table.js';
+import { callStore, isStoreMethod, storeApi } from './stores.js';
 
 /**
  * The JavaScript runtime and common helpers: what flows through Object, Array,
@@ -552,6 +553,12 @@ export function defaultMethodCall(an: Analyzer, _fnV: Value, thisValue: Value, a
       if (requestType && thisValue.taint.length === 0 && (name === 'get' || name === 'header' || name === 'param')) {
         return EMPTY;
       }
+      const stored = modelCall(an, recv, name, thisValue, args, site);
+      if (stored) {
+        // Unchanged otherwise: a NoSQL filter is still checked, other calls still pass their arguments' taint on.
+        if (heuristicSinks(an, recv, name, args, site)) return stored;
+        return join(stored, propagate(args));
+      }
       if (heuristicSinks(an, recv, name, args, site)) return EMPTY;
     }
     if (thisValue.fns.length > 0) {
@@ -627,6 +634,16 @@ function spreadArgs(an: Analyzer, list: Value | undefined, site: CallSite): Valu
   }
   const e = join(an.elementsOf(list, false, site.node), taintOnly(list));
   return [e, e, e, e];
+}
+
+/**
+ * Reads and writes on a receiver named like a model or collection whose value is unknown
+ * (`db.Product.findAll()`, with models loaded dynamically): the receiver's name names the store.
+ */
+function modelCall(an: Analyzer, recv: string, name: string, thisValue: Value, args: Value[], site: CallSite): Value | undefined {
+  if (thisValue.fns.length > 0 || thisValue.apis.length > 0 || thisValue.taint.length > 0 || !isStoreMethod(name)) return undefined;
+  if (!/^[A-Z][a-z][A-Za-z0-9]*$/.test(recv) && !/[a-z](collection|coll|model)$/i.test(recv)) return undefined;
+  return callStore(an, `${storeApi('model', recv)}.${name}`, thisValue, args, site, false);
 }
 
 /** Sinks recognised by the receiver's name when its type is unknown (a connection passed in from elsewhere). */

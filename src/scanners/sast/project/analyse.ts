@@ -59,11 +59,22 @@ export function analyseProject(input: ProjectInput): ProjectResult {
   const manifests = readManifests(input.manifests, warnings);
   const resolver = buildResolver(parsed.keys(), manifests, input.tsconfigs);
   const templates = new Map(input.templates.map((t) => [t.path, t.text]));
-  const analyzer = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates });
-  analyzer.run();
+  const first = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates });
+  first.run();
+  let analyzer = first;
+  let findings = first.collector.findings(parsed);
+  // Request input written to a database: run again, reading it back where the project reads that store
+  // (reads may come before the writes in analysis order). Findings of both runs count.
+  if (first.stores.written.size > 0) {
+    analyzer = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates, storedData: first.stores.written });
+    analyzer.run();
+    const second = analyzer.collector.findings(parsed);
+    const key = (f: ScannerFinding) => `${f.ruleId}|${f.location.path}|${f.location.startLine}|${f.location.startColumn}`;
+    const seen = new Set(second.map(key));
+    findings = [...second, ...findings.filter((f) => !seen.has(key(f)))];
+  }
   warnings.push(...analyzer.warnings);
 
-  const findings = analyzer.collector.findings(parsed);
   const secrets: string[] = [];
   for (const file of [...parsed.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const result = runPatternRules(file);
