@@ -4,7 +4,7 @@ import { expressions, isAction, jobLabel, stepLabel, type Workflow } from './mod
 import { isPrivileged, workflow, workflowRule } from './rule-kit.js';
 
 /** Every `if:` of the workflow's jobs and steps, with a label for messages. */
-function* conditionsOf(wf: Workflow): Generator<{ condition: YPair; value: string; label: string }> {
+export function* conditionsOf(wf: Workflow): Generator<{ condition: YPair; value: string; label: string }> {
   for (const job of wf.jobs) {
     const jobIf = pair(job.node, 'if');
     if (jobIf && isYScalar(jobIf.value) && typeof jobIf.value.value === 'string') yield { condition: jobIf, value: jobIf.value.value, label: jobLabel(job) };

@@ -6,6 +6,9 @@ import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, t
 import { attackerContext } from './contexts.js';
 import { alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
 import { cachePoisoning, unpinnedContainerImage } from './supply-rules.js';
+import { unredactedSecret, unsoundContainsRule } from './expression-rules.js';
+import { archivedAction, cmdShell, setupPythonPipInstall, unpinnedTool } from './hygiene-rules.js';
+import { longLivedPublishToken } from './publish-rules.js';
 import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
 import {
   PUBLIC_TRIGGERS,
@@ -621,6 +624,13 @@ export const githubRules: readonly WorkflowRule[] = [
   alwaysTrueCondition,
   cachePoisoning,
   unpinnedContainerImage,
+  longLivedPublishToken,
+  unsoundContainsRule,
+  unredactedSecret,
+  archivedAction,
+  unpinnedTool,
+  cmdShell,
+  setupPythonPipInstall,
 ];
 
 export const githubPlatform: PlatformRules<Workflow> = {
