@@ -6,6 +6,7 @@ import { readWorkflow, lineOfOffset } from '../iac/github/model.js';
 import { pipelineScripts, readPipeline } from '../iac/gitlab/rules.js';
 import { loadYaml, isYMap, isYScalar, pair, type YNode } from '../iac/yaml/tree.js';
 import { anchorFile, lineOfMatch, type PostureHit, type PostureRule, type Repo } from './rule.js';
+import { dependabotCooldown, dependabotExecution } from './dependabot-rules.js';
 
 const SECURITY_POLICY = /^(?:\.github\/|docs\/)?security\.(?:md|markdown|rst|txt|adoc)$/i;
 const CODEOWNERS = /^(?:\.github\/|docs\/|\.gitlab\/)?CODEOWNERS$/;
@@ -405,4 +406,6 @@ export const postureRules: readonly PostureRule[] = [
   committedBinaries,
   unpinnedDependencies,
   tokenPermissions,
+  dependabotExecution,
+  dependabotCooldown,
 ];

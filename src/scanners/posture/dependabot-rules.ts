@@ -1,0 +1,84 @@
+import { isYMap, isYScalar, items, pair, loadYaml, type YMap } from '../iac/yaml/tree.js';
+import type { PostureHit, PostureRule, Repo } from './rule.js';
+
+const DEPENDABOT = /^\.github\/dependabot\.ya?ml$/;
+
+/** Every `updates:` entry of each Dependabot configuration, with its file. */
+function* updateEntries(repo: Repo): Generator<{ path: string; entry: YMap }> {
+  for (const path of [...repo.files.keys()].filter((p) => DEPENDABOT.test(p)).sort()) {
+    const root = loadYaml(repo.files.get(path)!).documents[0]?.root;
+    for (const entry of items(pair(root, 'updates')?.value)) if (isYMap(entry)) yield { path, entry };
+  }
+}
+
+function ecosystemOf(entry: YMap): string {
+  const value = pair(entry, 'package-ecosystem')?.value;
+  return isYScalar(value) ? String(value.value) : 'an ecosystem';
+}
+
+export const dependabotExecution: PostureRule = {
+  id: 'posture/dependabot-external-code-execution',
+  title: 'Dependabot may run code from the dependencies it updates',
+  description:
+    '`insecure-external-code-execution: allow` lets Dependabot run code from manifests while it updates them (setup.py, Gradle and Bundler scripts, for example), with the credentials of the private registries it is configured with. A malicious or compromised dependency then runs with those credentials.',
+  remediation: 'Remove `insecure-external-code-execution: allow` (the default is deny); if an ecosystem needs it, give that update entry no registry credentials.',
+  severity: 'low',
+  cwe: ['CWE-829'],
+  tags: ['posture', 'dependabot'],
+  examples: {
+    positive: [
+      {
+        files: {
+          '.github/dependabot.yml':
+            'version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n    schedule:\n      interval: weekly\n    insecure-external-code-execution: allow\n',
+        },
+      },
+    ],
+    negative: [
+      { files: { '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n    schedule:\n      interval: weekly\n' } },
+      {
+        files: {
+          '.github/dependabot.yml':
+            'version: 2\nupdates:\n  - package-ecosystem: bundler\n    directory: /\n    schedule:\n      interval: weekly\n    insecure-external-code-execution: deny\n',
+        },
+      },
+    ],
+  },
+  *check(repo) {
+    for (const { path, entry } of updateEntries(repo)) {
+      const setting = pair(entry, 'insecure-external-code-execution');
+      if (setting && isYScalar(setting.value) && String(setting.value.value) === 'allow') {
+        yield { path, line: setting.keyLine, message: `Dependabot updates for ${ecosystemOf(entry)} may run code from the manifests they update.` };
+      }
+    }
+  },
+};
+
+export const dependabotCooldown: PostureRule = {
+  id: 'posture/dependabot-no-cooldown',
+  title: 'Dependabot proposes new releases on the day they appear',
+  description:
+    'An update entry has no `cooldown:`, so Dependabot opens pull requests for a release as soon as it is published. Malicious releases of popular packages are usually found and pulled within days; a cooldown of a few days keeps them out of the pull requests a team is used to merging. Security updates are not delayed by a cooldown.',
+  remediation: 'Add `cooldown: { default-days: 7 }` (or a value that fits the team) to each update entry.',
+  severity: 'info',
+  cwe: ['CWE-1357'],
+  tags: ['posture', 'dependabot'],
+  examples: {
+    positive: [{ files: { '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: daily\n' } }],
+    negative: [
+      {
+        files: {
+          '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: daily\n    cooldown:\n      default-days: 7\n',
+        },
+      },
+    ],
+  },
+  *check(repo): Generator<PostureHit> {
+    for (const { path, entry } of updateEntries(repo)) {
+      if (pair(entry, 'cooldown')) continue;
+      const ecosystem = pair(entry, 'package-ecosystem');
+      yield { path, line: ecosystem?.keyLine ?? 1, message: `Dependabot updates for ${ecosystemOf(entry)} have no cooldown.` };
+    }
+  },
+};
+
