@@ -137,7 +137,7 @@ export const MODULES: readonly ModuleSpec[] = [
         type: 'aws_db_instance',
         name: 'this',
         when: [{ input: 'create_db_instance', is: 'true', otherwise: true }],
-        attributes: ['storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier', 'enabled_cloudwatch_logs_exports'],
+        attributes: ['engine', 'storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier', 'enabled_cloudwatch_logs_exports', 'iam_database_authentication_enabled', 'backup_retention_period'],
         defaults: { storage_encrypted: [{ versions: '>=4.0.0', value: true }] },
       },
     ],

@@ -1,7 +1,9 @@
 import type { PlatformRules } from '../../rule.js';
 import { readTerraform, type TfInput } from '../model.js';
 import type { TfRule } from './common.js';
+import { accessRules } from './access.js';
 import { accountRules } from './accounts.js';
+import { dataRules } from './data.js';
 import { encryptionRules } from './encryption.js';
 import { iamRules } from './iam.js';
 import { loggingRules } from './logging.js';
@@ -11,7 +13,7 @@ import { sharingRules } from './sharing.js';
 import { storageRules } from './storage.js';
 
 /** Terraform rules, AWS provider first. */
-export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules];
+export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, ...dataRules, ...accessRules];
 
 export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',

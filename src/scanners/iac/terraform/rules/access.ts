@@ -1,0 +1,190 @@
+import type { Value } from '../hcl/evaluate.js';
+import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, valueOf } from '../model.js';
+import { documentOf } from '../policy.js';
+import { known, sections, tfRule, type TfRule } from './common.js';
+
+const apiMethodWithoutAuth: TfRule = tfRule({
+  id: 'iac/tf-aws-apigw-method-no-auth',
+  title: 'API Gateway method open without authorization',
+  description:
+    'An API Gateway REST method has authorization = "NONE": anyone on the internet who knows the URL can call it, and the back end (a Lambda function, a service behind a VPC link) must defend itself. CORS preflight (OPTIONS) methods are not reported. An API key (api_key_required) identifies a client for throttling and quotas but is not authentication.',
+  remediation: 'Use authorization = "AWS_IAM", "COGNITO_USER_POOLS" or "CUSTOM" with an authorizer_id; if the method is meant to be public, say so with a secloop-ignore comment and protect it with a usage plan and AWS WAF.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      'resource "aws_api_gateway_method" "orders" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "POST"\n  # expect\n  authorization = "NONE"\n}\n',
+    ],
+    negative: [
+      'resource "aws_api_gateway_method" "orders" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "POST"\n  authorization = "COGNITO_USER_POOLS"\n  authorizer_id = aws_api_gateway_authorizer.users.id\n}\n',
+      'resource "aws_api_gateway_method" "preflight" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "OPTIONS"\n  authorization = "NONE"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const method of resourcesOf(input, 'aws_api_gateway_method')) {
+      const a = attribute(method.block, 'authorization');
+      const value = valueOf(input, method.block, 'authorization');
+      if (!a || typeof value !== 'string' || value.toUpperCase() !== 'NONE') continue;
+      const verb = valueOf(input, method.block, 'http_method');
+      if (typeof verb !== 'string' || verb.toUpperCase() === 'OPTIONS') continue;
+      const keyed = isTrueValue(valueOf(input, method.block, 'api_key_required'));
+      yield {
+        line: a.line,
+        message: `${label(method)} (${verb.toUpperCase()}) can be called without authorization${keyed ? ' (only an API key is required)' : ''}.`,
+        resource: label(method),
+        ...(keyed ? { severity: 'low' as const } : {}),
+      };
+    }
+  },
+});
+
+/** AMI filters that pin the publisher of the image. */
+const OWNER_FILTERS = new Set(['owner-id', 'owner-alias', 'image-id']);
+
+const amiOwnerUnpinned: TfRule = tfRule({
+  id: 'iac/tf-aws-ami-owner-unpinned',
+  title: 'Most recent AMI looked up without an owner',
+  description:
+    'A data "aws_ami" lookup takes the most recent image whose name matches a pattern, without owners or an owner filter. Anyone can publish a public AMI with a matching name (the "whoAMI" name-confusion attack): the newest one wins, and instances then boot an image the attacker controls.',
+  remediation: 'Set owners to the publishing account ("099720109477" for Canonical, "amazon", or your own account id), or filter on owner-id / owner-alias.',
+  severity: 'high',
+  cwe: ['CWE-494'],
+  examples: {
+    positive: [
+      'data "aws_ami" "base" {\n  # expect\n  most_recent = true\n  filter {\n    name   = "name"\n    values = ["debian-12-amd64-*"]\n  }\n}\n',
+    ],
+    negative: [
+      'data "aws_ami" "base" {\n  most_recent = true\n  owners      = ["136693071363"]\n  filter {\n    name   = "name"\n    values = ["debian-12-amd64-*"]\n  }\n}\n',
+      'data "aws_ami" "base" {\n  most_recent = true\n  filter {\n    name   = "owner-alias"\n    values = ["amazon"]\n  }\n  filter {\n    name   = "name"\n    values = ["al2023-ami-*"]\n  }\n}\n',
+      // Without most_recent a pattern that matches several images is an error, not a silent pick.
+      'data "aws_ami" "base" {\n  filter {\n    name   = "name"\n    values = ["debian-12-amd64-20240101"]\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const ami of input.data.filter((d) => d.type === 'aws_ami')) {
+      const recent = attribute(ami.block, 'most_recent');
+      if (!recent || !isTrueValue(valueOf(input, ami.block, 'most_recent'))) continue;
+      const owners = attribute(ami.block, 'owners');
+      const listed = asStrings(valueOf(input, ami.block, 'owners'));
+      if (owners && !(listed && listed.length === 0)) continue;
+      if (blocksOf(ami.block, 'filter').some((f) => OWNER_FILTERS.has(String(valueOf(input, f, 'name'))))) continue;
+      yield { line: recent.line, message: `${label(ami)} picks the most recent matching AMI from any publisher: pin owners.`, resource: label(ami) };
+    }
+  },
+});
+
+const MFA_METHODS = ['sms_configuration', 'software_token_mfa_configuration', 'email_mfa_configuration'];
+
+const cognitoWithoutMfa: TfRule = tfRule({
+  id: 'iac/tf-aws-cognito-no-mfa',
+  title: 'Cognito user pool without multi-factor authentication',
+  description:
+    'mfa_configuration is "OFF" (the default) on a Cognito user pool, so a stolen or guessed password is enough to take over a user account. A pool with MFA "ON" but no MFA method configured cannot send a second factor either.',
+  remediation: 'Set mfa_configuration = "ON" (or "OPTIONAL" with adaptive authentication) and configure software_token_mfa_configuration { enabled = true } or an SMS/email method.',
+  severity: 'medium',
+  cwe: ['CWE-308'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_cognito_user_pool" "customers" {\n  name = "customers"\n}\n',
+      'resource "aws_cognito_user_pool" "customers" {\n  name              = "customers"\n  # expect\n  mfa_configuration = "OFF"\n}\n',
+    ],
+    negative: [
+      'resource "aws_cognito_user_pool" "customers" {\n  name              = "customers"\n  mfa_configuration = "ON"\n  software_token_mfa_configuration {\n    enabled = true\n  }\n}\n',
+      'resource "aws_cognito_user_pool" "customers" {\n  name              = "customers"\n  mfa_configuration = var.mfa\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const pool of resourcesOf(input, 'aws_cognito_user_pool')) {
+      const a = attribute(pool.block, 'mfa_configuration');
+      const value = valueOf(input, pool.block, 'mfa_configuration');
+      if (a && !known(value)) continue;
+      if (!a || (typeof value === 'string' && value.toUpperCase() === 'OFF')) {
+        yield { line: a?.line ?? pool.block.line, message: `${label(pool)} does not require or offer MFA (mfa_configuration ${a ? '= "OFF"' : 'is not set'}).`, resource: label(pool) };
+        continue;
+      }
+      if (MFA_METHODS.some((m) => blocksOf(pool.block, m).length > 0)) continue;
+      yield { line: pool.block.line, message: `${label(pool)} turns MFA on but configures no MFA method (software token, SMS or email).`, resource: label(pool) };
+    }
+  },
+});
+
+function objectField(value: Value | undefined, name: string): Value | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, Value>)[name] : undefined;
+}
+
+const ssmSessionNotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-ssm-session-no-kms',
+  title: 'Session Manager sessions not encrypted with a KMS key',
+  description:
+    'The Session Manager preferences document (document_type "Session") sets no inputs.kmsKeyId, so session data (shell input and output, which often includes secrets typed or printed on the instance) is protected only by the TLS channel, and session access is not tied to a key policy that can be audited and revoked.',
+  remediation: 'Set "kmsKeyId" in the document inputs to a customer managed KMS key, and grant kms:Decrypt on it only to the roles allowed to start sessions.',
+  severity: 'low',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: [
+      'resource "aws_ssm_document" "session" {\n  name          = "SSM-SessionManagerRunShell"\n  document_type = "Session"\n  # expect\n  content = jsonencode({\n    schemaVersion = "1.0"\n    sessionType   = "Standard_Stream"\n    inputs = {\n      s3BucketName        = "session-logs"\n      cloudWatchLogGroupName = "/ssm/sessions"\n    }\n  })\n}\n',
+    ],
+    negative: [
+      'resource "aws_ssm_document" "session" {\n  name          = "SSM-SessionManagerRunShell"\n  document_type = "Session"\n  content = jsonencode({\n    schemaVersion = "1.0"\n    sessionType   = "Standard_Stream"\n    inputs = {\n      kmsKeyId = aws_kms_key.sessions.key_id\n    }\n  })\n}\n',
+      'resource "aws_ssm_document" "patch" {\n  name          = "patch"\n  document_type = "Command"\n  content       = jsonencode({ schemaVersion = "2.2", mainSteps = [] })\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const doc of resourcesOf(input, 'aws_ssm_document')) {
+      if (valueOf(input, doc.block, 'document_type') !== 'Session') continue;
+      const content = attribute(doc.block, 'content');
+      const format = valueOf(input, doc.block, 'document_format');
+      if (!content || (typeof format === 'string' && format.toUpperCase() !== 'JSON')) continue;
+      const document = documentOf(input, content.expr);
+      if (document === undefined) continue;
+      const key = objectField(objectField(document, 'inputs'), 'kmsKeyId');
+      // A reference (an aws_kms_key attribute) cannot be read here but is a key.
+      if (key !== undefined && key !== null && !(typeof key === 'string' && key.trim() === '')) continue;
+      yield { line: content.line, message: `${label(doc)} does not encrypt session data with a KMS key (no inputs.kmsKeyId).`, resource: label(doc) };
+    }
+  },
+});
+
+const isWorld = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
+const isSet = (value: Value | undefined) => value !== undefined && value !== null && value !== '';
+
+const peeringDefaultRoute: TfRule = tfRule({
+  id: 'iac/tf-aws-vpc-peering-default-route',
+  title: 'Default route sent through a VPC peering connection',
+  description:
+    'A route table sends 0.0.0.0/0 (or ::/0) to a VPC peering connection instead of the peer\'s CIDR: every destination without a more specific route goes to the other VPC, so subnets can reach all of the peer network, and traffic meant for the internet is handed to another account or environment (CIS AWS 5.5, least-access peering routes).',
+  remediation: 'Route only the peer VPC\'s CIDR (or the specific subnets that must talk) to the peering connection.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "aws_route_table" "app" {\n  vpc_id = aws_vpc.app.id\n  route {\n    # expect\n    cidr_block                = "0.0.0.0/0"\n    vpc_peering_connection_id = aws_vpc_peering_connection.shared.id\n  }\n}\n',
+      'resource "aws_route" "to_shared" {\n  route_table_id            = aws_route_table.app.id\n  # expect\n  destination_cidr_block    = "0.0.0.0/0"\n  vpc_peering_connection_id = aws_vpc_peering_connection.shared.id\n}\n',
+    ],
+    negative: [
+      'resource "aws_route_table" "app" {\n  vpc_id = aws_vpc.app.id\n  route {\n    cidr_block                = "10.20.0.0/16"\n    vpc_peering_connection_id = aws_vpc_peering_connection.shared.id\n  }\n  route {\n    cidr_block     = "0.0.0.0/0"\n    nat_gateway_id = aws_nat_gateway.main.id\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const table of resourcesOf(input, 'aws_route_table')) {
+      for (const route of sections(input, table.block, 'route')) {
+        if (!isSet(route.get('vpc_peering_connection_id'))) continue;
+        for (const key of ['cidr_block', 'ipv6_cidr_block']) {
+          const cidr = route.get(key);
+          if (typeof cidr === 'string' && isWorld(cidr)) yield { line: route.lineOf(key), message: `${label(table)} routes ${cidr} to a VPC peering connection.`, resource: label(table) };
+        }
+      }
+    }
+    for (const route of resourcesOf(input, 'aws_route')) {
+      if (!isSet(valueOf(input, route.block, 'vpc_peering_connection_id'))) continue;
+      for (const key of ['destination_cidr_block', 'destination_ipv6_cidr_block']) {
+        const cidr = valueOf(input, route.block, key);
+        if (typeof cidr === 'string' && isWorld(cidr)) yield { line: attribute(route.block, key)!.line, message: `${label(route)} routes ${cidr} to a VPC peering connection.`, resource: label(route) };
+      }
+    }
+  },
+});
+
+/** Rules about who may reach or run what: API authorization, image provenance, user MFA, session and route scope. */
+export const accessRules: readonly TfRule[] = [apiMethodWithoutAuth, amiOwnerUnpinned, cognitoWithoutMfa, ssmSessionNotEncrypted, peeringDefaultRoute];

@@ -1,0 +1,221 @@
+import type { Hit } from '../../rule.js';
+import type { Block, Expr } from '../hcl/ast.js';
+import { evaluate } from '../hcl/evaluate.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentions, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { known, tfRule, type TfRule } from './common.js';
+
+/**
+ * A boolean setting that must be true: nothing when it is true or cannot be read, a
+ * finding on the setting when it is false, on `owner` (the block to add it to) when it
+ * is missing (its default is off).
+ */
+function mustBeTrue(input: TfInput, resource: TfResource, owner: Block, name: string, what: string): Hit | undefined {
+  const a = attribute(owner, name);
+  const value = valueOf(input, owner, name);
+  if (isTrueValue(value) || (a && !known(value))) return undefined;
+  return { line: a ? a.line : owner.line, message: `${label(resource)} ${a ? `sets ${name} = ${String(value)}` : `does not set ${name} = true`}: ${what}.`, resource: label(resource) };
+}
+
+const engineOf = (input: TfInput, resource: TfResource): string | undefined => {
+  const engine = valueOf(input, resource.block, 'engine');
+  return typeof engine === 'string' ? engine.toLowerCase() : undefined;
+};
+
+const dbNoIamAuth: TfRule = tfRule({
+  id: 'iac/tf-aws-db-no-iam-auth',
+  title: 'Database does not accept IAM authentication',
+  description:
+    'IAM database authentication is off on an RDS MySQL/PostgreSQL instance, an Aurora cluster or a Neptune cluster, so every client logs in with a long-lived database password that ends up in configuration files, environment variables and CI secrets, and cannot be revoked per person or tied to an IAM role.',
+  remediation: 'Set iam_database_authentication_enabled = true and let applications connect with short-lived tokens (rds generate-db-auth-token) from their IAM role; keep the master password in Secrets Manager for break-glass use.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_db_instance" "orders" {\n  engine         = "postgres"\n  instance_class = "db.t4g.small"\n}\n',
+      'resource "aws_neptune_cluster" "graph" {\n  cluster_identifier                  = "graph"\n  # expect\n  iam_database_authentication_enabled = false\n}\n',
+      '# expect\nmodule "db" {\n  source  = "terraform-aws-modules/rds/aws"\n  version = "~> 6.0"\n  engine  = "mysql"\n}\n',
+    ],
+    negative: [
+      'resource "aws_db_instance" "orders" {\n  engine                              = "mysql"\n  iam_database_authentication_enabled = true\n}\n',
+      // MariaDB and SQL Server instances cannot use IAM authentication; Aurora members inherit it from the cluster.
+      'resource "aws_db_instance" "legacy" {\n  engine = "mariadb"\n}\nresource "aws_db_instance" "member" {\n  engine = "aurora-postgresql"\n}\n',
+      'resource "aws_db_instance" "replica" {\n  replicate_source_db = aws_db_instance.orders.identifier\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const db of resourcesOf(input, 'aws_db_instance')) {
+      const engine = engineOf(input, db);
+      if (!engine || !/^(?:mysql|postgres)/.test(engine) || attribute(db.block, 'replicate_source_db')) continue;
+      const hit = mustBeTrue(input, db, db.block, 'iam_database_authentication_enabled', 'clients can only log in with database passwords');
+      if (hit) yield hit;
+    }
+    for (const cluster of resourcesOf(input, 'aws_rds_cluster')) {
+      const engine = engineOf(input, cluster) ?? 'aurora-mysql';
+      // Aurora Serverless v1 does not support IAM authentication.
+      if (!engine.startsWith('aurora') || valueOf(input, cluster.block, 'engine_mode') === 'serverless') continue;
+      const hit = mustBeTrue(input, cluster, cluster.block, 'iam_database_authentication_enabled', 'clients can only log in with database passwords');
+      if (hit) yield hit;
+    }
+    for (const cluster of resourcesOf(input, 'aws_neptune_cluster')) {
+      const hit = mustBeTrue(input, cluster, cluster.block, 'iam_database_authentication_enabled', 'any client that reaches the endpoint can query the graph without signed requests');
+      if (hit) yield hit;
+    }
+  },
+});
+
+const noBackups: TfRule = tfRule({
+  id: 'iac/tf-aws-backups-disabled',
+  title: 'Automatic backups disabled',
+  description:
+    'A data store keeps no automatic backups: an RDS instance with backup_retention_period = 0, a Redis ElastiCache cluster or replication group without snapshot_retention_limit (the default keeps none), or a DynamoDB table without point-in-time recovery. A mistaken deletion, a bad migration or ransomware that encrypts or wipes the data cannot be rolled back.',
+  remediation: 'RDS: backup_retention_period of at least 7. ElastiCache Redis: snapshot_retention_limit of at least 1. DynamoDB: point_in_time_recovery { enabled = true }. Consider AWS Backup plans with a vault lock for critical data.',
+  severity: 'low',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [
+      'resource "aws_db_instance" "orders" {\n  engine                  = "postgres"\n  # expect\n  backup_retention_period = 0\n}\n',
+      '# expect\nresource "aws_elasticache_cluster" "sessions" {\n  cluster_id      = "sessions"\n  engine          = "redis"\n  node_type       = "cache.t4g.small"\n  num_cache_nodes = 1\n}\n',
+      'resource "aws_dynamodb_table" "users" {\n  name     = "users"\n  hash_key = "id"\n  point_in_time_recovery {\n    # expect\n    enabled = false\n  }\n}\n',
+      '# expect\nresource "aws_dynamodb_table" "users" {\n  name     = "users"\n  hash_key = "id"\n}\n',
+    ],
+    negative: [
+      // RDS keeps one day of backups when backup_retention_period is not set.
+      'resource "aws_db_instance" "orders" {\n  engine = "postgres"\n}\n',
+      'resource "aws_elasticache_cluster" "sessions" {\n  engine                   = "redis"\n  snapshot_retention_limit = 3\n}\nresource "aws_elasticache_cluster" "pages" {\n  engine = "memcached"\n}\n',
+      'resource "aws_dynamodb_table" "users" {\n  name = "users"\n  point_in_time_recovery {\n    enabled = true\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const db of resourcesOf(input, 'aws_db_instance')) {
+      const a = attribute(db.block, 'backup_retention_period');
+      const value = valueOf(input, db.block, 'backup_retention_period');
+      if (a && (value === 0 || value === '0') && !attribute(db.block, 'replicate_source_db')) yield { line: a.line, message: `${label(db)} keeps no automated backups (backup_retention_period = 0).`, resource: label(db) };
+    }
+    for (const cache of resourcesOf(input, 'aws_elasticache_cluster', 'aws_elasticache_replication_group')) {
+      // A cluster that joins a replication group takes its snapshot settings from the group.
+      if (cache.type === 'aws_elasticache_cluster' && attribute(cache.block, 'replication_group_id')) continue;
+      const engine = engineOf(input, cache) ?? (cache.type === 'aws_elasticache_replication_group' ? 'redis' : undefined);
+      if (engine !== 'redis' && engine !== 'valkey') continue;
+      const a = attribute(cache.block, 'snapshot_retention_limit');
+      const value = valueOf(input, cache.block, 'snapshot_retention_limit');
+      if (a && !(value === 0 || value === '0')) continue;
+      yield { line: a ? a.line : cache.block.line, message: `${label(cache)} keeps no automatic snapshots (snapshot_retention_limit ${a ? '= 0' : 'is not set'}).`, resource: label(cache) };
+    }
+    for (const table of resourcesOf(input, 'aws_dynamodb_table')) {
+      const value = valueAt(input, table.block, ['point_in_time_recovery', 'enabled']);
+      if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
+      yield { line: lineOfPath(table.block, ['point_in_time_recovery', 'enabled']), message: `${label(table)} has point-in-time recovery ${isFalseValue(value) ? 'disabled' : 'not enabled'}.`, resource: label(table) };
+    }
+  },
+});
+
+/** Fine-grained access control needs Elasticsearch 6.7 or later (any OpenSearch version). */
+function supportsFineGrainedAccess(input: TfInput, domain: TfResource): boolean {
+  if (domain.type !== 'aws_elasticsearch_domain') return true;
+  const version = valueOf(input, domain.block, 'elasticsearch_version');
+  if (typeof version !== 'string') return true;
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  return !m || Number(m[1]) > 6 || (Number(m[1]) === 6 && Number(m[2]) >= 7);
+}
+
+const searchNoFineGrainedAccess: TfRule = tfRule({
+  id: 'iac/tf-aws-search-no-fine-grained-access',
+  title: 'OpenSearch domain without fine-grained access control',
+  description:
+    'advanced_security_options is not enabled on an OpenSearch or Elasticsearch domain: whoever passes the domain access policy can read, change and delete every index, and there is no per-index, per-document or per-field restriction, nor an audit trail of who did what in the cluster.',
+  remediation: 'Add advanced_security_options { enabled = true } with a master user ARN (or an internal user database), with HTTPS enforced, node-to-node encryption and encryption at rest, which fine-grained access control requires.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  advanced_security_options {\n    # expect\n    enabled = false\n  }\n}\n',
+      '# expect\nresource "aws_elasticsearch_domain" "logs" {\n  domain_name           = "logs"\n  elasticsearch_version = "7.10"\n}\n',
+    ],
+    negative: [
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  advanced_security_options {\n    enabled                        = true\n    internal_user_database_enabled = false\n    master_user_options {\n      master_user_arn = aws_iam_role.search_admin.arn\n    }\n  }\n}\n',
+      'resource "aws_elasticsearch_domain" "old" {\n  domain_name           = "old"\n  elasticsearch_version = "6.3"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const domain of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
+      if (!supportsFineGrainedAccess(input, domain)) continue;
+      const value = valueAt(input, domain.block, ['advanced_security_options', 'enabled']);
+      if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
+      yield { line: lineOfPath(domain.block, ['advanced_security_options', 'enabled']), message: `${label(domain)} has fine-grained access control ${isFalseValue(value) ? 'disabled' : 'not enabled'}.`, resource: label(domain) };
+    }
+  },
+});
+
+const AWS_MANAGED_ALIAS = /(?:^|:)alias\/aws\//;
+
+/** Whether a key reference names an AWS managed key: `alias/aws/...` written out, or a `data "aws_kms_key"` looking one up. */
+function isAwsManagedKey(input: TfInput, expr: Expr): boolean {
+  const value = evaluate(expr, input.scope);
+  if (typeof value === 'string') return AWS_MANAGED_ALIAS.test(value);
+  return input.data.some((d) => {
+    if (d.type !== 'aws_kms_key' && d.type !== 'aws_kms_alias') return false;
+    if (!mentions(input, expr, d.address)) return false;
+    const id = valueOf(input, d.block, d.type === 'aws_kms_key' ? 'key_id' : 'name');
+    return typeof id === 'string' && AWS_MANAGED_ALIAS.test(id);
+  });
+}
+
+interface KeyedResource {
+  type: string;
+  /** Path to the key setting; the block before it must exist for the resource to be checked. */
+  path: string[];
+  /** Whether the resource encrypts at all (otherwise another rule reports it as unencrypted). */
+  encrypts?: (input: TfInput, resource: TfResource) => boolean;
+  what: string;
+}
+
+const KEYED: readonly KeyedResource[] = [
+  { type: 'aws_cloudwatch_log_group', path: ['kms_key_id'], what: 'log events' },
+  { type: 'aws_codebuild_project', path: ['encryption_key'], what: 'build artifacts' },
+  { type: 'aws_secretsmanager_secret', path: ['kms_key_id'], what: 'the secret' },
+  { type: 'aws_sagemaker_endpoint_configuration', path: ['kms_key_arn'], what: 'the endpoint storage volumes' },
+  { type: 'aws_docdb_cluster', path: ['kms_key_id'], encrypts: (i, r) => isTrueValue(valueOf(i, r.block, 'storage_encrypted')), what: 'the cluster storage' },
+  { type: 'aws_efs_file_system', path: ['kms_key_id'], encrypts: (i, r) => isTrueValue(valueOf(i, r.block, 'encrypted')), what: 'the file system' },
+  { type: 'aws_elasticsearch_domain', path: ['encrypt_at_rest', 'kms_key_id'], encrypts: (i, r) => isTrueValue(valueAt(i, r.block, ['encrypt_at_rest', 'enabled'])), what: 'the domain data' },
+  { type: 'aws_opensearch_domain', path: ['encrypt_at_rest', 'kms_key_id'], encrypts: (i, r) => isTrueValue(valueAt(i, r.block, ['encrypt_at_rest', 'enabled'])), what: 'the domain data' },
+];
+
+const noCustomerManagedKey: TfRule = tfRule({
+  id: 'iac/tf-aws-no-customer-managed-key',
+  title: 'Data encrypted with an AWS managed key instead of a customer managed key',
+  description:
+    'A log group, CodeBuild project, secret, SageMaker endpoint, DocumentDB cluster, EFS file system or OpenSearch domain is encrypted with the service default or an AWS managed key (alias/aws/...). The key policy of such a key cannot be changed: anyone in the account with read access to the service can decrypt, key use cannot be limited to specific roles, and the key cannot be disabled or scheduled for deletion to cut access in an incident.',
+  remediation: 'Create an aws_kms_key with rotation enabled and a key policy that allows only the service and the roles that need the data, and reference it (kms_key_id, encryption_key, kms_key_arn).',
+  severity: 'low',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_cloudwatch_log_group" "app" {\n  name              = "/app/api"\n  retention_in_days = 90\n}\n',
+      'resource "aws_secretsmanager_secret" "db" {\n  name       = "db-password"\n  # expect\n  kms_key_id = "alias/aws/secretsmanager"\n}\n',
+      'data "aws_kms_key" "builds" {\n  key_id = "alias/aws/s3"\n}\nresource "aws_codebuild_project" "app" {\n  name           = "app"\n  service_role   = aws_iam_role.build.arn\n  # expect\n  encryption_key = data.aws_kms_key.builds.arn\n}\n',
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  # expect\n  encrypt_at_rest {\n    enabled = true\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_cloudwatch_log_group" "app" {\n  name       = "/app/api"\n  kms_key_id = aws_kms_key.logs.arn\n}\n',
+      'data "aws_kms_key" "team" {\n  key_id = "alias/team-secrets"\n}\nresource "aws_secretsmanager_secret" "db" {\n  name       = "db-password"\n  kms_key_id = data.aws_kms_key.team.arn\n}\n',
+      // Not encrypted at all: iac/tf-aws-efs-not-encrypted reports it.
+      'resource "aws_efs_file_system" "shared" {\n  creation_token = "shared"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const keyed of KEYED) {
+      for (const resource of resourcesOf(input, keyed.type)) {
+        if (keyed.encrypts && !keyed.encrypts(input, resource)) continue;
+        let owner: Block | undefined = resource.block;
+        for (const name of keyed.path.slice(0, -1)) owner = owner ? blocksOf(owner, name)[0] : undefined;
+        if (!owner) continue;
+        const key = attribute(owner, keyed.path[keyed.path.length - 1]!);
+        if (!key) yield { line: owner.line, message: `${label(resource)} encrypts ${keyed.what} with an AWS owned or managed key: no ${keyed.path.join('.')} is set.`, resource: label(resource) };
+        else if (isAwsManagedKey(input, key.expr)) yield { line: key.line, message: `${label(resource)} encrypts ${keyed.what} with an AWS managed key, whose policy cannot be restricted.`, resource: label(resource) };
+      }
+    }
+  },
+});
+
+export const dataRules: readonly TfRule[] = [dbNoIamAuth, noBackups, searchNoFineGrainedAccess, noCustomerManagedKey];
