@@ -4,9 +4,11 @@ import type { ScanContext, Scanner } from '../scanner.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { patternRuleDocs } from './patterns/engine.js';
-import { analyseProject, buildResolver, readManifests, type ProjectInput, type ProjectResult } from './project/analyse.js';
+import { analyseProject, buildResolver, packageDirs, readManifests, type ProjectInput, type ProjectResult } from './project/analyse.js';
 import { balance, independentParts } from './project/partition.js';
 import type { PackageManifest } from './project/resolve.js';
+import { readUnderRoot } from './project/root-files.js';
+import { collectExtendedConfigs } from './project/tsconfig.js';
 import { languageOf } from './source/parse.js';
 import { taintRuleDocs } from './taint-rules.js';
 import { isTemplatePath } from './templates/views.js';
@@ -67,6 +69,7 @@ export const sastScanner: Scanner = {
       else input.sources.push(entry);
     }
     const manifests = readManifests(input.manifests);
+    input.extendedConfigs = collectExtendedConfigs(input.tsconfigs, (rel) => readUnderRoot(ctx.root, rel), packageDirs(manifests));
     input.libraryInputs = libraryInputsEnabled(ctx, manifests.find((m) => m.dir === ''));
     if (ctx.signal.aborted) return;
 
@@ -95,7 +98,7 @@ async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promi
   const bytes = input.sources.reduce((n, s) => n + s.text.length, 0);
   const workers = Math.min(parallelism.maxWorkers, availableParallelism());
   if (bytes < parallelism.minBytes || workers < 2) return analyseProject(input);
-  const resolver = buildResolver(input.sources.map((s) => s.path), manifests, input.tsconfigs);
+  const resolver = buildResolver(input.sources.map((s) => s.path), manifests, input.tsconfigs, input.extendedConfigs);
   const parts = independentParts(input.sources, resolver);
   if (parts.length < 2) return analyseProject(input);
   const byPath = new Map(input.sources.map((s) => [s.path, s]));

@@ -67,13 +67,14 @@ export const TAINT_RULES: readonly TaintRule[] = [
   {
     cls: 'nosql',
     id: 'sast/nosql-injection',
-    title: 'NoSQL query built from request objects',
+    title: 'Database query filter or operator from untrusted input',
     cwe: 'CWE-943',
     severity: 'high',
     harm: 'is used as a database query filter',
     description:
-      'A request value that may be an object (JSON bodies, qs query strings) is used as a query filter (MongoDB, Mongoose, or an ORM with operator aliases), or input reaches a $where clause. Operators like {"$ne": null} bypass checks such as password comparisons.',
-    remediation: 'Convert request values to the expected type (String(x), Number(x)) before building filters, use mongo-sanitize or express-mongo-sanitize, and never build $where from input.',
+      'Untrusted input shapes a database query filter: a request value that may be an object (JSON bodies, qs query strings) carries operators such as {"$ne": null} that bypass checks like password comparisons; a key chosen by input can name an operator; and operators that interpret strings run or match what the attacker wrote ($where evaluates JavaScript, $regex takes any pattern). Document databases (MongoDB drivers, Mongoose) read operators in filters, and so do ORMs whose where objects accept string operator aliases (Sequelize before v5 by default).',
+    remediation:
+      'Convert request values to the expected type (String(x), Number(x)) before building filters, reject keys that start with "$" (mongo-sanitize, express-mongo-sanitize), escape input used in $regex (escape-string-regexp), never build $where from input, and on Sequelize use Op symbols with string operator aliases off (the default from v5).',
   },
   {
     cls: 'xss',

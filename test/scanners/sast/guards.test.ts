@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { replacementSanitises } from '../../../src/scanners/sast/models/builtins.js';
+import { removedCharactersSanitise, replacementSanitises } from '../../../src/scanners/sast/models/builtins.js';
 import { restrictiveRegex } from '../../../src/scanners/sast/models/guards.js';
 import { catastrophicBacktracking } from '../../../src/scanners/sast/patterns/redos.js';
 import { CLASS_BIT } from '../../../src/scanners/sast/analysis/value.js';
@@ -21,6 +21,16 @@ describe('sast sanitiser and guard heuristics', () => {
     assert.equal(replacementSanitises('\\.\\.\\/', 'g', ''), 0, 'removing ../ is not a sanitiser');
     assert.equal(replacementSanitises('[.*+?^${}()|[\\]\\\\]', 'g', '\\$&'), CLASS_BIT.regex);
     assert.equal(replacementSanitises('<', 'g', '&lt;'), CLASS_BIT.xss);
+  });
+
+  it('knows which classes a replacer function that drops the match cleans', () => {
+    assert.ok(removedCharactersSanitise('[&<>"\']', 'g') & CLASS_BIT.xss);
+    assert.ok(removedCharactersSanitise('&|<|>', 'g') & CLASS_BIT.xss);
+    assert.equal(removedCharactersSanitise('[<>]', 'g') & CLASS_BIT.xss, 0, 'ampersands and quotes still break out');
+    assert.equal(removedCharactersSanitise('[&<>"\']', '') & CLASS_BIT.xss, 0, 'without /g only the first match is replaced');
+    assert.equal(removedCharactersSanitise('[^a-z]', 'g'), 0, 'a negated class is an allow-list, not a removal');
+    assert.ok(removedCharactersSanitise(String.raw`[\\/]`, 'g') & CLASS_BIT.path, 'no separators left');
+    assert.equal(removedCharactersSanitise('[<>&]', 'g') & CLASS_BIT.deserialization, 0, 'classes that do not depend on characters stay');
   });
 
   it('finds catastrophic backtracking and leaves linear patterns alone', () => {

@@ -1,7 +1,8 @@
 import type { AstNode, ParsedFile } from '../source/parse.js';
 import type { ModuleResolver, PackageManifest } from '../project/resolve.js';
 import { declarationsOf } from './declarations.js';
-import { Binding, Frame, Scope, State, type ImportRef, type JumpTarget } from './frame.js';
+import { computeGuardSummary, NO_SUMMARY, summarisable, type GuardSummary } from './guard-summary.js';
+import { Binding, Frame, Scope, State, type ExitObserver, type ImportRef, type JumpTarget } from './frame.js';
 import { TaintCollector, type SinkGroup } from './report.js';
 import {
   ALL_CLASSES, CLASS_BIT, EMPTY, NUMERIC, Obj, apiValue, asOwnKeyOf, fnValue, isEmptyValue, isTainted, join, joinAll, liveTaints, make, mapTaint, newFnId,
@@ -10,7 +11,7 @@ import {
 } from './value.js';
 import { callApi, constructApi, globalApi, memberOfApi, normaliseModuleName, storeOnApi } from '../models/apis.js';
 import { defaultMethodCall } from '../models/builtins.js';
-import { refineByTest } from '../models/guards.js';
+import { refineAfterCall, refineByTest } from '../models/guards.js';
 import { decoratedEntries, type HandlerKind, handlerParams, nextHandlers } from '../models/frameworks.js';
 import { LIBRARY_CLASSES } from '../models/sinks.js';
 import { StoreModel, type StoredData } from '../models/stores.js';
@@ -390,6 +391,7 @@ export class Analyzer {
     switch (node.type) {
       case 'ExpressionStatement':
         this.evaluate(node.expression, scope);
+        refineAfterCall(this, node.expression, scope);
         return;
       case 'VariableDeclaration':
         for (const d of node.declarations) {
@@ -413,6 +415,7 @@ export class Analyzer {
         let value = node.argument ? this.evaluate(node.argument, scope) : EMPTY;
         if (value.taint.length > 0) value = withStep(value, this.loc(node), `returned from ${this.fnName(frame)}`);
         frame.returns = join(frame.returns, value);
+        frame.observer?.onReturn(node.argument ?? null, scope);
         frame.state.dead = true;
         return;
       }
@@ -1027,12 +1030,15 @@ export class Analyzer {
   }
 
   storeProp(base: Value, key: string | null, keyValue: Value | null, value: Value, node: AstNode, _scope: Scope | null, walksPath = false, rhs: AstNode | null = null): void {
-    if (value.fns.length > 0 && this.options.libraryInputs && base.taint.some((t) => t.label.kind === 'library')) {
+    if (value.fns.length > 0 && this.options.libraryInputs && base.taint.some((t) => t.label.kind === 'library' && !t.label.probe)) {
       this.escaped.push({ name: key ?? 'callback', value: make({ fns: value.fns }) });
     }
     for (const o of base.objs) {
       if (key !== null) o.set(key, value);
-      else o.setDyn(value);
+      else {
+        o.setDyn(value);
+        if (keyValue) o.setDynKey(keyValue);
+      }
     }
     for (const api of base.apis) storeOnApi(this, api, key, value, node);
     // obj[a][b] = c: the base may be Object.prototype (a = "__proto__"), b names any property of it, and
@@ -1265,9 +1271,10 @@ export class Analyzer {
     return m.result;
   }
 
-  private runFunction(c: Closure, thisValue: Value, args: Value[], _site: CallSite): Value {
+  private runFunction(c: Closure, thisValue: Value, args: Value[], _site: CallSite, observer: ExitObserver | null = null): Value {
     const node = c.node;
     const frame = new Frame(c.moduleId, c, thisValue, args, this.stack.length);
+    frame.observer = observer;
     const scope = new Scope(c.scope as Scope, frame);
     this.stack.push(frame);
     this.active.set(c.id, (this.active.get(c.id) ?? 0) + 1);
@@ -1284,8 +1291,14 @@ export class Analyzer {
         b.all = objValue(argumentsObj);
       }
       this.bindParams(c, node.params, args, scope);
-      if (node.body?.type === 'BlockStatement') this.execBody(node.body, node.body.body, scope);
-      else if (node.body) frame.returns = withStep(this.evaluate(node.body, scope), this.loc(node.body), `returned from ${c.name || 'arrow function'}()`);
+      observer?.onStart(scope);
+      if (node.body?.type === 'BlockStatement') {
+        this.execBody(node.body, node.body.body, scope);
+        if (!frame.state.dead) observer?.onEnd(scope);
+      } else if (node.body) {
+        frame.returns = withStep(this.evaluate(node.body, scope), this.loc(node.body), `returned from ${c.name || 'arrow function'}()`);
+        observer?.onReturn(node.body, scope);
+      }
     } finally {
       this.stack.pop();
       this.active.set(c.id, (this.active.get(c.id) ?? 1) - 1);
@@ -1311,6 +1324,32 @@ export class Analyzer {
         this.storeProp(this.frame!.thisValue, names[0], null, stepped, param, scope);
       }
     });
+  }
+
+  private readonly guardSummaries = new Map<number, GuardSummary | null>();
+
+  /**
+   * What a project function guarantees about its arguments when it returns true, false or
+   * at all (see guard-summary.ts); computed once per function, nothing while it is running.
+   */
+  guardSummary(c: Closure, thisValue: Value): GuardSummary {
+    const known = this.guardSummaries.get(c.id);
+    if (known !== undefined) return known ?? NO_SUMMARY;
+    if (!summarisable(c) || this.stack.length >= MAX_DEPTH || this.exhausted) return NO_SUMMARY;
+    this.guardSummaries.set(c.id, null);
+    const summary = computeGuardSummary(this, c, c.thisValue ?? thisValue);
+    this.guardSummaries.set(c.id, summary);
+    return summary;
+  }
+
+  /** One analysis of a function outside the memo, watched by an observer (guard summaries). */
+  probeFunction(c: Closure, thisValue: Value, args: Value[], observer: ExitObserver): void {
+    this.runFunction(c, thisValue, args, { node: c.node, name: null, recvNode: null, argNodes: [] }, observer);
+  }
+
+  /** Refines the current state for the branch where `test` is `truth`. */
+  refineByTest(test: AstNode, scope: Scope, truth: boolean): void {
+    refineByTest(this, test, scope, truth);
   }
 
   /** `new F(args)`: a fresh object (per site and context) run through the constructor chain. */
@@ -1440,7 +1479,9 @@ export class Analyzer {
   sink(cls: SinkClass, value: Value, node: AstNode, what: string, note?: string, group?: SinkGroup): boolean {
     // A library's caller naming the whole path is the function's contract (readJson(file)), not traversal:
     // traversal needs a root the package meant to confine the input to (a joined, resolved or concatenated path).
-    const live = liveTaints(value, cls).filter((t) => t.label.kind === 'web' || (LIBRARY_CLASSES.has(cls) && !(cls === 'path' && passedThrough(value))));
+    const live = liveTaints(value, cls).filter(
+      (t) => !t.label.probe && (t.label.kind === 'web' || (LIBRARY_CLASSES.has(cls) && !(cls === 'path' && passedThrough(value)))),
+    );
     if (live.length === 0) return false;
     this.collector.report(cls, this.loc(node), what, live, note, group);
     return true;
@@ -1703,7 +1744,10 @@ export class Analyzer {
         } else continue;
       }
       if (key !== null) obj.set(key, value);
-      else obj.setDyn(value);
+      else {
+        obj.setDyn(value);
+        if (keyValue) obj.setDynKey(keyValue);
+      }
     }
     return taint.length > 0 ? make({ objs: [obj], taint: dedupeTaint(taint) }) : objValue(obj);
   }

@@ -59,6 +59,11 @@ export class State {
     return this.table.get(binding);
   }
 
+  /** Every variable with a flow-sensitive value in this state. */
+  bindings(): IterableIterator<[Binding, Value]> {
+    return this.table.entries();
+  }
+
   set(binding: Binding, value: Value): void {
     this.table.set(binding, value);
   }
@@ -131,8 +136,19 @@ export interface JumpTarget {
   continues: State[];
 }
 
+/** Watches one analysis of a function: its parameters, and the state at each way it ends (guard summaries). */
+export interface ExitObserver {
+  /** Parameters are bound, the body is about to run. */
+  onStart(scope: Scope): void;
+  /** A return (its argument, null for a bare return), with the state just before it. */
+  onReturn(argument: AstNode | null, scope: Scope): void;
+  /** The body ran to its end without a return. */
+  onEnd(scope: Scope): void;
+}
+
 /** One analysis of one function (or module body) in one calling context. */
 export class Frame {
+  observer: ExitObserver | null = null;
   state = new State();
   returns: Value = EMPTY;
   readonly jumps: JumpTarget[] = [];

@@ -46,6 +46,8 @@ export interface Label {
   what: string;
   /** Request input read back from a database it was written to (second-order). */
   stored?: boolean;
+  /** A stand-in for an argument while a function's guard summary is computed: never reported. */
+  probe?: boolean;
 }
 
 export interface Taint {
@@ -106,6 +108,8 @@ export class Obj {
   readonly props = new Map<string, Value>();
   /** Values stored under keys not known statically (array elements, obj[k] = v). */
   dyn: Value = EMPTY;
+  /** Those keys, when they carry taint (attacker-chosen property names: query operators). */
+  dynKeys: Value = EMPTY;
   proto: Obj | null = null;
   /** The function whose property bag this is. */
   fn?: Callable;
@@ -141,6 +145,11 @@ export class Obj {
     this.props.set(key, merged);
     this.version++;
     return true;
+  }
+
+  /** Records an attacker-chosen key (only its taint is kept). */
+  setDynKey(key: Value): void {
+    if (key.taint.length > 0) this.dynKeys = join(this.dynKeys, make({ taint: key.taint }));
   }
 
   setDyn(value: Value): boolean {

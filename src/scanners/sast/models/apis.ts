@@ -405,8 +405,8 @@ function checkSink(c: ApiCall, spec: SinkSpec): void {
   for (const i of [...positions].sort((a, b) => a - b)) {
     let v = c.args[i];
     if (!v) continue;
-    if (spec.check === 'filter') {
-      checkFilter(c, v, label);
+    if (spec.check === 'filter' || spec.check === 'where') {
+      checkFilter(c, spec.check === 'where' ? c.an.readProp(withoutTaint(v), 'where', null, null) : v, label);
       continue;
     }
     if (spec.argsWhen?.includes(i) && !spec.args.includes(i)) v = join(v, c.an.elementsOf(v, false, c.site.argNodes[i] ?? null));
@@ -425,21 +425,31 @@ function sinkNode(c: ApiCall, _arg: AstNode): AstNode {
   return c.site.node;
 }
 
-/** NoSQL: a request object anywhere in a filter, or input in $where. */
+/**
+ * Query filters (MongoDB drivers, Mongoose, Sequelize `where`): a request value that may be
+ * an object (it can carry operators like {"$ne": null}), input in `$where` (code) or
+ * `$regex` (a pattern: `.*` matches every document), or a key chosen by input (it can name
+ * an operator).
+ */
 function checkFilter(c: ApiCall, filter: Value, label: string): void {
-  const raw: Value[] = [];
+  const found: Array<{ value: Value; note?: string }> = [];
   const visit = (v: Value, depth: number, key: string | null) => {
-    if (key === '$where' && isTainted(v, 'nosql')) raw.push(v);
+    if (key === '$where' && isTainted(v, 'nosql')) found.push({ value: v, note: 'it reaches $where, JavaScript the database runs' });
+    if (key === '$regex') {
+      const pattern = v.taint.filter((t) => (t.clean & classMask('nosql', 'regex')) === 0);
+      if (pattern.length > 0) found.push({ value: make({ taint: pattern }), note: 'it is a $regex pattern' });
+    }
     const rawTaints = v.taint.filter((t) => t.raw);
-    if (rawTaints.length > 0) raw.push(make({ taint: rawTaints }));
+    if (rawTaints.length > 0) found.push({ value: make({ taint: rawTaints }), note: 'it may be an object carrying query operators' });
     if (depth >= 3) return;
     for (const o of v.objs) {
+      if (isTainted(o.dynKeys, 'nosql')) found.push({ value: o.dynKeys, note: 'it names a filter key, which can be a query operator' });
       for (const [k, p] of o.props) visit(p, depth + 1, k);
       if (!isEmptyValue(o.dyn)) visit(o.dyn, depth + 1, null);
     }
   };
   visit(filter, 0, null);
-  for (const v of raw) c.an.sink('nosql', v, c.site.node, label);
+  for (const { value, note } of found) c.an.sink('nosql', value, c.site.node, label, note);
 }
 
 /** Sinks that need more than an argument position: Location headers, writeHead header objects. */

@@ -386,12 +386,22 @@ function storeInto(receiver: Value, values: readonly Value[]): void {
   for (const o of receiver.objs) for (const v of values) o.setDyn(v);
 }
 
-/** `.replace(pattern, replacement)`: a global allow-list replacement or an escaping one sanitises. */
-function replaceResult(receiver: Value, args: Value[]): Value {
+/**
+ * `.replace(pattern, replacement)`: a global allow-list replacement or an escaping one sanitises.
+ * `replaced` is what a replacer function returned: when none of it comes from the match
+ * (`c => MAP[c]`, `m => '&#' + m.charCodeAt(0) + ';'`), every matched character is gone.
+ */
+function replaceResult(receiver: Value, args: Value[], replaced?: Value, all = false): Value {
   const [pattern, replacement] = args;
   let result = stringOf(join(receiver, replacement && replacement.fns.length === 0 ? taintOnly(replacement) : EMPTY));
   if (receiver.built) result = make({ ...result, built: true, prefix: receiver.prefix, html: receiver.html, norm: receiver.norm });
   const regex = pattern?.regex;
+  if (replaced) {
+    const fromMatch = replaced.taint.some((t) => receiver.taint.some((r) => r.label === t.label));
+    const mask = regex && !fromMatch ? removedCharactersSanitise(regex.pattern, all ? `${regex.flags}g` : regex.flags) : 0;
+    const cleaned = mask ? sanitize(result, mask) : result;
+    return replaced.taint.length > 0 ? make({ ...cleaned, taint: join(cleaned, stringOf(replaced)).taint }) : cleaned;
+  }
   if (!regex || replacement?.str === undefined) return result;
   const mask = replacementSanitises(regex.pattern, regex.flags, replacement.str);
   return mask ? sanitize(result, mask) : result;
@@ -447,6 +457,31 @@ export function replacementSanitises(pattern: string, flags: string, replacement
     if (allowed.has(ch) || replacement.includes(ch)) unsafe |= classMask(...classes);
   }
   return ALL_CLASSES & ~unsafe;
+}
+
+/** Classes some characters are dangerous for (the others do not depend on characters). */
+const RESTRICTABLE = Object.values(DANGEROUS).reduce((mask, classes) => mask | classMask(...classes), 0);
+
+/**
+ * Classes made safe by replacing every match of `pattern` (a character class or an
+ * alternation of single characters) with text that is not the match: those whose
+ * dangerous characters are all matched; HTML once `<`, `>` and `&` are.
+ */
+export function removedCharactersSanitise(pattern: string, flags: string): number {
+  if (!flags.includes('g')) return 0;
+  const cls = /^\[((?:\\.|[^\]\\])*)\][+]?$/.exec(pattern);
+  let removed: Set<string> | null;
+  if (cls) removed = cls[1]!.startsWith('^') ? null : allowedChars(cls[1]!);
+  else {
+    const alternatives = pattern.split('|');
+    removed = alternatives.every((a) => /^(\\.|[^\\[\](){}*+?.^$])$/.test(a)) ? new Set(alternatives.map((a) => (a.length === 2 ? a[1]! : a))) : null;
+  }
+  if (!removed || removed.size === 0) return 0;
+  let unsafe = 0;
+  for (const [ch, classes] of Object.entries(DANGEROUS)) if (!removed.has(ch)) unsafe |= classMask(...classes);
+  let mask = RESTRICTABLE & ~unsafe;
+  if (removed.has('<') && removed.has('>') && removed.has('&')) mask |= classMask('xss');
+  return mask;
 }
 
 function allowedChars(body: string): Set<string> | null {
@@ -602,11 +637,12 @@ export function defaultMethodCall(an: Analyzer, _fnV: Value, thisValue: Value, a
     }
     if (name === 'replace' || name === 'replaceAll') {
       // A replacer function receives the match and its groups.
+      let replaced: Value | undefined;
       if (args[1]?.fns.length) {
         const piece = stringOf(thisValue);
-        an.callValue(args[1], EMPTY, [piece, piece, piece, piece, NUMERIC, piece], site);
+        replaced = an.callValue(args[1], EMPTY, [piece, piece, piece, piece, NUMERIC, piece], site);
       }
-      return replaceResult(thisValue, args);
+      return replaceResult(thisValue, args, replaced, name === 'replaceAll');
     }
     if (name === 'split' || name === 'match' || name === 'matchAll' || name === 'exec') {
       const src = name === 'exec' ? join(thisValue, args[0] ?? EMPTY) : thisValue;

@@ -1,7 +1,8 @@
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Scope } from '../analysis/frame.js';
 import type { AstNode } from '../source/parse.js';
-import { ALL_CLASSES, asOwnKeyOf, classMask, isTainted, mapTaint, sanitize, withoutStringFacts, type Value } from '../analysis/value.js';
+import { ALL_CLASSES, EMPTY, asOwnKeyOf, classMask, isTainted, mapTaint, sanitize, withoutStringFacts, type Closure, type Value } from '../analysis/value.js';
+import { applyMasks, masksAt, mayThrow, type GuardSummary, type ParamMasks } from '../analysis/guard-summary.js';
 
 /**
  * Guards: conditions after which a variable is known safe on one branch. They refine
@@ -19,6 +20,8 @@ type Refine = (v: Value) => Value;
 const cleanAll: Refine = (v) => sanitize(withoutStringFacts(v), ALL_CLASSES);
 const cleanPrototype: Refine = (v) => sanitize(v, classMask('prototype'));
 const cleanPath: Refine = (v) => sanitize(v, classMask('path'));
+/** No `$` in the string: it cannot name a query operator. */
+const cleanOperator: Refine = (v) => sanitize(v, classMask('nosql'));
 /** `key !== '__proto__'` only protects strings: an array ['__proto__'] passes the test and still names __proto__. */
 const cleanPrototypeOfStrings: Refine = (v) => mapTaint(v, (t) => (t.raw ? t : { ...t, clean: t.clean | classMask('prototype') }));
 
@@ -103,8 +106,13 @@ export function refineByTest(an: Analyzer, test: AstNode, scope: Scope, truth: b
       refineComparison(an, node, scope, truth);
       return;
     case 'CallExpression':
-      refineCall(an, node, scope, truth);
+      refineCall(an, node, scope, truth, false);
       return;
+    case 'AwaitExpression': {
+      const call = unwrap(node.argument);
+      if (call.type === 'CallExpression') refineCall(an, call, scope, truth, true);
+      return;
+    }
     default:
       return;
   }
@@ -179,11 +187,12 @@ function refineMembership(an: Analyzer, collection: AstNode, item: AstNode | und
   const haystack = identifierOf(collection);
   if (haystack && needle !== undefined && !found) {
     if (needle === '..' || needle === '../' || needle === '..\\') an.refine(haystack, scope, cleanPath);
+    if (needle === '$') an.refine(haystack, scope, cleanOperator);
     if (DANGEROUS_KEYS.has(needle)) an.refine(haystack, scope, cleanPrototype);
   }
 }
 
-function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean): void {
+function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean, awaited: boolean): void {
   const callee = unwrap(node.callee);
   const args: AstNode[] = node.arguments;
   const first = args[0];
@@ -209,9 +218,11 @@ function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean): 
       if (pattern && name && restrictiveRegex(pattern.pattern)) an.refine(name, scope, cleanAll);
       return;
     }
-    if (method === 'startsWith' && first && truth) {
+    if (method === 'startsWith' && first) {
       const target = identifierOf(callee.object);
-      if (target && an.evaluate(callee.object, scope).norm) an.refine(target, scope, cleanPath);
+      if (target && truth && an.evaluate(callee.object, scope).norm) an.refine(target, scope, cleanPath);
+      // !key.startsWith('$'): not an operator name
+      if (target && !truth && constantString(first) === '$') an.refine(target, scope, cleanOperator);
       return;
     }
     if ((method === 'isInteger' || method === 'isSafeInteger' || method === 'isFinite') && first && truth) {
@@ -226,14 +237,67 @@ function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean): 
     }
   }
   if (callee.type === 'Identifier') {
-    if (callee.name === 'isNaN' && first && !truth) {
+    if (callee.name === 'isNaN' && first) {
       const name = identifierOf(first);
-      if (name) an.refine(name, scope, cleanAll);
-    } else if (VALIDATOR_CHECKS.test(callee.name) && first && truth) {
+      if (name && !truth) an.refine(name, scope, cleanAll);
+      return;
+    }
+    if (VALIDATOR_CHECKS.test(callee.name) && first) {
       const name = identifierOf(first);
-      if (name) an.refine(name, scope, cleanAll);
+      if (name && truth) an.refine(name, scope, cleanAll);
+      return;
     }
   }
+  refineByProjectGuard(an, node, scope, (s) => (truth ? s.whenTrue : s.whenFalse), awaited);
+}
+
+/** A call statement `assertSafe(x);` (or `await assertSafe(x);`): x is what the function let through without throwing. */
+export function refineAfterCall(an: Analyzer, expression: AstNode, scope: Scope): void {
+  let node = unwrap(expression);
+  const awaited = node.type === 'AwaitExpression';
+  if (awaited) node = unwrap(node.argument);
+  if (node.type !== 'CallExpression') return;
+  refineByProjectGuard(an, node, scope, (s) => s.completes, awaited, mayThrow);
+}
+
+/** A callee named statically (`f`, `utils.f`, `this.f`): evaluating it again reads, it runs nothing. */
+function staticCallee(node: AstNode): boolean {
+  let n = node;
+  while (n.type === 'MemberExpression' && !n.computed) n = unwrap(n.object);
+  return n.type === 'Identifier' || n.type === 'ThisExpression';
+}
+
+/**
+ * A call of the project's own functions in a test or as a statement: the arguments get what
+ * the functions' guard summaries guarantee (every function the callee may be must agree).
+ */
+function refineByProjectGuard(
+  an: Analyzer, call: AstNode, scope: Scope, pick: (s: GuardSummary) => readonly ParamMasks[], awaited: boolean, applies: (c: Closure) => boolean = () => true,
+): void {
+  const callee = unwrap(call.callee);
+  const args: AstNode[] = call.arguments;
+  if (!staticCallee(callee) || args.length === 0) return;
+  const targets = args.slice(0, 4).map((a) => (a.type === 'SpreadElement' ? null : identifierOf(a)));
+  // Only worth a summary when an argument is attacker-controlled now.
+  if (!targets.some((t) => t !== null && isTainted(an.evaluate(t, scope)))) return;
+  const fnV = an.evaluate(callee, scope);
+  if (fnV.fns.length === 0 || fnV.apis.length > 0 || fnV.fns.some((f) => f.kind !== 'closure')) return;
+  const closures = fnV.fns as Closure[];
+  // An async function gives a promise: only its awaited result says anything.
+  if (closures.some((c) => (c.node.async && !awaited) || !applies(c))) return;
+  const thisValue = callee.type === 'MemberExpression' ? an.evaluate(callee.object, scope) : EMPTY;
+  const masks = targets.map((_, i) => {
+    let m: ParamMasks = { str: ALL_CLASSES, raw: ALL_CLASSES };
+    for (const c of closures) {
+      const own = masksAt(pick(an.guardSummary(c, thisValue)), i);
+      m = { str: m.str & own.str, raw: m.raw & own.raw };
+    }
+    return m;
+  });
+  targets.forEach((target, i) => {
+    const m = masks[i]!;
+    if (target && (m.str !== 0 || m.raw !== 0)) an.refine(target, scope, (v) => applyMasks(v, m));
+  });
 }
 
 /** `Object.prototype.hasOwnProperty`, `{}.hasOwnProperty`, or a variable holding it (`hasOwnProperty.call(o, k)`). */

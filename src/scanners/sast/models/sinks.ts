@@ -16,10 +16,11 @@ export interface SinkSpec {
    * - value: the argument itself (default)
    * - url: the argument, or the url/host/hostname/baseURL/uri properties of an options object
    * - sql: the argument, or its `sql`/`text` property
-   * - filter: raw request objects anywhere in a query filter, or input in `$where`
+   * - filter: raw request objects anywhere in a query filter, input in `$where` or `$regex`, or operator names chosen by input
+   * - where: the same for the `where` property of an ORM options object (Sequelize)
    * - string: the argument unless it is a function (timers)
    */
-  check?: 'value' | 'url' | 'sql' | 'filter' | 'string';
+  check?: 'value' | 'url' | 'sql' | 'filter' | 'where' | 'string';
   /** Extra condition, by name (see conditions in apis.ts). */
   when?: 'shellOption' | 'execaShell' | 'noRootOption' | 'unsafeYaml' | 'noent' | 'vulnerableVersion' | 'htmlString' | 'notObject';
   /** Arguments checked only when `when` holds, in addition to `args` (spawn's argument list with shell: true). */
@@ -43,6 +44,8 @@ const FS_PATH_FUNCTIONS = [
 // Not sinks: stat, lstat, access, exists, realpath, watch and pathExists only tell whether a path exists
 // (an oracle, not a read or write), and reporting them beside the read that follows doubles every finding.
 const FS_TWO_PATHS = new Set(['copyFile', 'copyFileSync', 'cp', 'cpSync', 'rename', 'renameSync', 'link', 'linkSync', 'symlink', 'symlinkSync', 'copy', 'copySync', 'move', 'moveSync']);
+
+const SEQUELIZE_FINDERS = ['find', 'findOne', 'findAll', 'findAndCountAll', 'findAndCount', 'findOrCreate', 'findById', 'count', 'destroy', 'max', 'min', 'sum'];
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
 
@@ -81,6 +84,9 @@ export const SINKS: readonly SinkSpec[] = [
     args: [0],
     check: 'filter',
   },
+  // Sequelize before v5 reads string operator aliases ($gt, $ne, $like) in where objects by default.
+  { cls: 'nosql', apis: SEQUELIZE_FINDERS.map((m) => `sequelize.model.${m}`), args: [0], check: 'where', when: 'vulnerableVersion' },
+  { cls: 'nosql', apis: ['sequelize.model.update'], args: [1], check: 'where', when: 'vulnerableVersion' },
   // --- HTML responses (CWE-79)
   { cls: 'xss', apis: ['express.res.send'], args: [0], when: 'notObject' },
   { cls: 'xss', apis: ['express.res.write', 'express.res.end', 'http.res.write', 'http.res.end', 'hapi.h.response'], args: [0], when: 'htmlString' },
@@ -122,6 +128,7 @@ export const FIXED_VERSIONS: Readonly<Record<string, string>> = {
   'deep-extend': '0.5.1',
   'mathjs.eval': '3.17.0',
   'mathjs.evaluate': '3.17.0',
+  ...Object.fromEntries([...SEQUELIZE_FINDERS, 'update'].map((m) => [`sequelize.model.${m}`, '5.0.0'])),
 };
 
 /** Classes reported for library inputs: what a package's caller could not expect the package to do with its arguments. */

@@ -4,13 +4,16 @@ import type { ScanWarning } from '../../scanner.js';
 import { Analyzer } from '../analysis/analyzer.js';
 import { runPatternRules } from '../patterns/engine.js';
 import { isParseFailure, parseSource, type ParsedFile } from '../source/parse.js';
-import { ModuleResolver, readManifest, readTsconfig, type PackageManifest } from './resolve.js';
+import { ModuleResolver, readManifest, type PackageManifest } from './resolve.js';
+import { configOrder, readTsconfigChain } from './tsconfig.js';
 
 /** Everything one analysis needs, as plain data (it crosses into worker threads). */
 export interface ProjectInput {
   sources: Array<{ path: string; text: string }>;
   manifests: Array<{ path: string; text: string }>;
   tsconfigs: Array<{ path: string; text: string }>;
+  /** Configs the tsconfigs extend that the walk did not read (under node_modules). */
+  extendedConfigs?: Array<{ path: string; text: string }>;
   templates: Array<{ path: string; text: string }>;
   libraryInputs: boolean;
 }
@@ -37,14 +40,26 @@ export function readManifests(manifests: ProjectInput['manifests'], warnings?: S
   return out;
 }
 
-export function buildResolver(files: Iterable<string>, manifests: PackageManifest[], tsconfigs: ProjectInput['tsconfigs']): ModuleResolver {
+export function buildResolver(
+  files: Iterable<string>, manifests: PackageManifest[], tsconfigs: ProjectInput['tsconfigs'], extendedConfigs: ProjectInput['tsconfigs'] = [],
+): ModuleResolver {
   const resolver = new ModuleResolver(files);
   for (const manifest of manifests) resolver.addPackage(manifest);
-  for (const config of tsconfigs) {
-    const paths = readTsconfig(dirOf(config.path), config.text);
+  const texts = new Map([...extendedConfigs, ...tsconfigs].map((c) => [c.path, c.text]));
+  const lookup = (p: string) => texts.get(p);
+  const packages = packageDirs(manifests);
+  for (const config of [...tsconfigs].sort((a, b) => configOrder(a.path, b.path))) {
+    const paths = readTsconfigChain(config.path, lookup, packages);
     if (paths) resolver.addTsconfig(paths);
   }
   return resolver;
+}
+
+/** Workspace package names and their folders (for tsconfig `extends` by package name). */
+export function packageDirs(manifests: readonly PackageManifest[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of manifests) if (m.name && !out.has(m.name)) out.set(m.name, m.dir);
+  return out;
 }
 
 /** Parse, taint analysis and pattern rules over one project (or one independent part of it). */
@@ -57,7 +72,7 @@ export function analyseProject(input: ProjectInput): ProjectResult {
     else parsed.set(source.path, result);
   }
   const manifests = readManifests(input.manifests, warnings);
-  const resolver = buildResolver(parsed.keys(), manifests, input.tsconfigs);
+  const resolver = buildResolver(parsed.keys(), manifests, input.tsconfigs, input.extendedConfigs);
   const templates = new Map(input.templates.map((t) => [t.path, t.text]));
   const first = new Analyzer(parsed, resolver, { libraryInputs: input.libraryInputs, templates });
   first.run();

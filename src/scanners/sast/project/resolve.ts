@@ -1,5 +1,7 @@
 import path from 'node:path/posix';
-import { parseJsonc } from './jsonc.js';
+import { readTsconfigChain, type TsPaths } from './tsconfig.js';
+
+export type { TsPaths } from './tsconfig.js';
 
 /** What the resolver knows of one package.json (read as data). */
 export interface PackageManifest {
@@ -12,15 +14,6 @@ export interface PackageManifest {
   private?: boolean;
   /** Has a `bin` field (a command-line tool). */
   bin?: boolean;
-}
-
-/** compilerOptions.baseUrl and paths of one tsconfig, directories relative to the scan root. */
-export interface TsPaths {
-  dir: string;
-  baseUrl: string;
-  /** baseUrl was set: bare specifiers are also looked up under it. */
-  hasBaseUrl: boolean;
-  paths: Array<{ pattern: string; targets: string[] }>;
 }
 
 const EXTENSIONS = ['.js', '.ts', '.tsx', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
@@ -228,20 +221,8 @@ export function readManifest(dir: string, text: string): PackageManifest | undef
   };
 }
 
-/** tsconfig text -> its path aliases (extends is not followed: only the file's own options). */
+/** One tsconfig's own path aliases (its `extends` chain is read by readTsconfigChain when the files are at hand). */
 export function readTsconfig(dir: string, text: string): TsPaths | undefined {
-  const data = parseJsonc(text);
-  if (!data || typeof data !== 'object') return undefined;
-  const options = (data as Record<string, unknown>).compilerOptions;
-  if (!options || typeof options !== 'object') return undefined;
-  const { baseUrl, paths } = options as Record<string, unknown>;
-  if (typeof baseUrl !== 'string' && (!paths || typeof paths !== 'object')) return undefined;
-  const base = path.normalize(path.join(dir || '.', typeof baseUrl === 'string' ? baseUrl : '.')).replace(/^\.$/, '');
-  const entries: TsPaths['paths'] = [];
-  if (paths && typeof paths === 'object') {
-    for (const [pattern, targets] of Object.entries(paths as Record<string, unknown>)) {
-      if (Array.isArray(targets)) entries.push({ pattern, targets: targets.filter((t): t is string => typeof t === 'string') });
-    }
-  }
-  return { dir, baseUrl: base, hasBaseUrl: typeof baseUrl === 'string', paths: entries };
+  const file = path.join(dir || '.', 'tsconfig.json');
+  return readTsconfigChain(file, (p) => (p === file ? text : undefined));
 }
