@@ -1,5 +1,6 @@
 import type { AstNode } from '../source/parse.js';
 import type { Analyzer } from './analyzer.js';
+import { pushChildren } from './ast-utils.js';
 import type { Binding, ExitObserver, Scope } from './frame.js';
 import { ALL_CLASSES, CLASS_BIT, make, mapTaint, newLabel, newTaint, sanitize, withoutStringFacts, type Closure, type Label, type Taint, type Value } from './value.js';
 
@@ -203,13 +204,7 @@ function containsThrow(root: AstNode): boolean {
     const n = stack.pop()!;
     if (n.type === 'ThrowStatement') return true;
     if (n !== root && (n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'FunctionDeclaration' || n.type === 'ClassExpression' || n.type === 'ClassDeclaration')) continue;
-    for (const key in n) {
-      if (key === 'type' || key === 'start' || key === 'end') continue;
-      const child = (n as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        for (const c of child) if (c && typeof c === 'object' && typeof (c as AstNode).type === 'string') stack.push(c as AstNode);
-      } else if (child && typeof child === 'object' && typeof (child as AstNode).type === 'string') stack.push(child as AstNode);
-    }
+    pushChildren(stack, n);
   }
   return false;
 }

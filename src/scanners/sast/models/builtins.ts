@@ -1,5 +1,5 @@
 import type { Analyzer, CallSite } from '../analysis/analyzer.js';
-import { awaited } from '../analysis/analyzer.js';
+import { awaited } from '../analysis/promises.js';
 import type { AstNode } from '../source/parse.js';
 import {
   ALL_CLASSES, EMPTY, NUMERIC, Obj, apiValue, classMask, fnValue, isEmptyValue, join, make, newFnId, objValue, sanitize, strValue,

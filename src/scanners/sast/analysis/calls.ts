@@ -1,0 +1,337 @@
+import type { Analyzer, CallSite } from './analyzer.js';
+import type { AstNode } from '../source/parse.js';
+import { computeGuardSummary, NO_SUMMARY, summarisable, type GuardSummary } from './guard-summary.js';
+import { Frame, Scope, type ExitObserver } from './frame.js';
+import { EMPTY, fnValue, isEmptyValue, isTainted, join, make, objValue, signature, withStep, type Callable, type Closure, type Value } from './value.js';
+import { callApi, constructApi } from '../models/apis.js';
+import { defaultMethodCall } from '../models/builtins.js';
+import { isExhausted } from './budget.js';
+import { execBody, LOOP_PASSES } from './statements.js';
+import { assignPattern } from './bindings.js';
+import { newObj, memberKey, readProp, storeProp, elementsOf } from './objects.js';
+import { construct, runClassConstructor } from './closures.js';
+import { locOf } from './taint-points.js';
+import { evaluate, superValue } from './expressions.js';
+import { patternNamesOf } from './ast-utils.js';
+
+/** Calls: each project function analysed per calling context and memoised, contexts past a bound merged, recursion and depth bounded; library APIs by their models. */
+
+export interface MemoEntry {
+  result: Value;
+  running: boolean;
+  /** A recursive call met this entry while it was running (and got a partial result). */
+  recursed: boolean;
+}
+
+export interface MergedContext {
+  thisValue: Value;
+  args: Value[];
+  sig: string;
+  result: Value;
+  runs: number;
+}
+
+const MAX_DEPTH = 22;
+const CALL_COST = 4;
+const MAX_CONTEXTS = 10;
+const MAX_RECURSION = 2;
+
+export function evalCall(an: Analyzer, node: AstNode, scope: Scope): Value {
+  let callee: AstNode = node.callee;
+  while (callee.type === 'ParenthesizedExpression' || callee.type === 'TSAsExpression' || callee.type === 'TSNonNullExpression' || callee.type === 'ChainExpression')
+    callee = callee.expression;
+  if (callee.type === 'Super') {
+    const { args } = evalArgs(an, node.arguments, scope);
+    const frame = an.frame!;
+    const fn = frame.fn;
+    const home = fn && fn.kind === 'closure' ? fn.homeClass : undefined;
+    if (home) {
+      for (const s of home.superValue.fns) {
+        if (s.kind === 'class') runClassConstructor(an, s, frame.thisValue, args, { node, name: null, recvNode: null, argNodes: node.arguments });
+        else if (s.kind === 'closure') callClosure(an, s, frame.thisValue, args, { node, name: null, recvNode: null, argNodes: node.arguments });
+      }
+      for (const api of home.superValue.apis) constructApi(an, api, args, { node, name: null, recvNode: null, argNodes: node.arguments });
+    }
+    if (fn && fn.kind === 'closure') an.pendingFieldInit.get(fn.id)?.();
+    return EMPTY;
+  }
+  let thisValue = EMPTY;
+  let fnV: Value;
+  let name: string | null = null;
+  let recvNode: AstNode | null = null;
+  if (callee.type === 'MemberExpression') {
+    recvNode = callee.object;
+    thisValue = callee.object.type === 'Super' ? an.frame?.thisValue ?? EMPTY : evaluate(an, callee.object, scope);
+    const base = callee.object.type === 'Super' ? superValue(an) : thisValue;
+    const { key, keyValue } = memberKey(an, callee, scope);
+    name = key;
+    fnV = readProp(an, base, key, keyValue, callee);
+  } else {
+    fnV = evaluate(an, callee, scope);
+    if (callee.type === 'Identifier') name = callee.name;
+  }
+  const { args, argNodes } = evalArgs(an, node.arguments, scope);
+  const site: CallSite = { node, name, recvNode, argNodes };
+  return invoke(an, fnV, thisValue, args, site, callee.type === 'MemberExpression');
+}
+
+export function evalArgs(an: Analyzer, nodes: AstNode[], scope: Scope): { args: Value[]; argNodes: AstNode[] } {
+  const args: Value[] = [];
+  const argNodes: AstNode[] = [];
+  for (const a of nodes) {
+    if (a.type === 'SpreadElement') {
+      const v = evaluate(an, a.argument, scope);
+      const element = elementsOf(an, v, false, a);
+      // A spread fills the remaining parameters; known array elements keep their positions.
+      const known = v.objs.find((o) => o.isArray && o.props.size > 0 && isEmptyValue(o.dyn));
+      if (known && v.objs.length === 1) {
+        for (let i = 0; known.props.has(String(i)); i++) {
+          args.push(known.props.get(String(i))!);
+          argNodes.push(a);
+        }
+      } else {
+        for (let i = 0; i < 4; i++) {
+          args.push(element);
+          argNodes.push(a);
+        }
+      }
+      continue;
+    }
+    args.push(evaluate(an, a, scope));
+    argNodes.push(a);
+  }
+  return { args, argNodes };
+}
+
+/** Calls a value: project functions by analysis, library APIs by their models, anything else by default rules. */
+export function invoke(an: Analyzer, fnV: Value, thisValue: Value, args: Value[], site: CallSite, isMethod: boolean): Value {
+  let result = EMPTY;
+  let handled = false;
+  if (fnV.fns.length > 0) {
+    handled = true;
+    result = callValue(an, fnV, thisValue, args, site);
+  }
+  for (const api of fnV.apis) {
+    const r = callApi(an, api, thisValue, args, site, false);
+    if (r !== undefined) {
+      handled = true;
+      result = join(result, r);
+    }
+  }
+  if (!handled) {
+    result = join(result, defaultMethodCall(an, fnV, thisValue, args, site, isMethod));
+    if (!isMethod && mayWalkPath(fnV, args) && !calleeIsParameter(an, site)) result = make({ ...result, proto: true });
+  }
+  return result;
+}
+
+/** `f(...)` where f is a parameter of the running function: a callback the caller chose, not a helper of the package. */
+function calleeIsParameter(an: Analyzer, site: CallSite): boolean {
+  const callee = site.node.callee;
+  const fn = an.frame?.fn;
+  if (callee?.type !== 'Identifier' || !fn || fn.kind !== 'closure') return false;
+  return (fn.node.params as AstNode[]).some((p) => patternNamesOf(p).includes(callee.name));
+}
+
+/** Calls every callable of a value. */
+export function callValue(an: Analyzer, fnV: Value, thisValue: Value, args: Value[], site: CallSite): Value {
+  let result = EMPTY;
+  for (const f of fnV.fns) result = join(result, callCallable(an, f, thisValue, args, site));
+  return result;
+}
+
+export function callCallable(an: Analyzer, f: Callable, thisValue: Value, args: Value[], site: CallSite): Value {
+  switch (f.kind) {
+    case 'closure':
+      return callClosure(an, f, thisValue, args, site);
+    case 'class':
+      return construct(an, fnValue(f, f.obj), args, site.node, site);
+    case 'builtin':
+      return f.impl({ an, thisValue, args, site });
+    case 'bound':
+      return callCallable(an, f.target, f.thisValue, [...f.args, ...args], site);
+  }
+}
+
+/**
+ * Calls a callback the way a loop would (forEach, reduce): again, without the memo,
+ * while its writes to enclosing variables keep changing them (ref = ref[key]).
+ */
+export function callRepeatedly(an: Analyzer, fnV: Value, thisValue: Value, args: Value[], site: CallSite): Value {
+  let result = EMPTY;
+  for (let pass = 0; pass < LOOP_PASSES; pass++) {
+    const before = an.capturedWrites;
+    if (pass > 0) an.fresh = true;
+    try {
+      result = join(result, callValue(an, fnV, thisValue, args, site));
+    } finally {
+      an.fresh = false;
+    }
+    if (an.capturedWrites === before) break;
+  }
+  return result;
+}
+
+function approximateCall(an: Analyzer, args: readonly Value[], thisValue: Value): Value {
+  return make({ taint: [...args, thisValue].flatMap((a) => a.taint).map((t) => ({ ...t, raw: false })) });
+}
+
+export function callClosure(an: Analyzer, c: Closure, thisValue: Value, args: Value[], site: CallSite): Value {
+  an.reached.add(c.node);
+  // Calls count as work too: dispatch through computed members can call dozens of functions per site.
+  an.work += CALL_COST;
+  an.entryWork += CALL_COST;
+  const effectiveThis = c.thisValue ?? thisValue;
+  if (isExhausted(an) || an.stack.length >= MAX_DEPTH) return approximateCall(an, args, effectiveThis);
+  // One level more for a recursive merge that now holds a value that may be Object.prototype (obj[key] with an
+  // attacker key): that level is where the pollution happens, and other recursion may have used up the bound.
+  const recursionBound = args.some((a) => a.proto) ? MAX_RECURSION + 1 : MAX_RECURSION;
+  if ((an.active.get(c.id) ?? 0) > recursionBound) return approximateCall(an, args, effectiveThis);
+  const key = `${contextSignature(effectiveThis)}|${args.map(contextSignature).join('|')}`;
+  let table = an.memo.get(c.id);
+  if (!table) {
+    table = new Map();
+    an.memo.set(c.id, table);
+  }
+  const hit = an.fresh ? undefined : table.get(key);
+  an.fresh = false;
+  if (hit) {
+    if (hit.running) hit.recursed = true;
+    return hit.result;
+  }
+  // Entry points always get their own context: the bound is for contexts that calls create.
+  const isEntry = an.entryCall === c;
+  an.entryCall = null;
+  if (table.size >= MAX_CONTEXTS && !isEntry) return callMerged(an, c, effectiveThis, args, site);
+  const entry: MemoEntry = { result: EMPTY, running: true, recursed: false };
+  table.set(key, entry);
+  // Recursion saw a partial result: run again until the result is stable (bounded).
+  for (let pass = 0; pass < 3; pass++) {
+    entry.recursed = false;
+    const before = signature(entry.result);
+    entry.result = join(entry.result, runFunction(an, c, effectiveThis, args, site));
+    if (!entry.recursed || signature(entry.result) === before || isExhausted(an)) break;
+  }
+  entry.running = false;
+  return entry.result;
+}
+
+/** Past the context bound, a function gets one more context whose arguments are the join of all later calls. */
+function callMerged(an: Analyzer, c: Closure, thisValue: Value, args: Value[], site: CallSite): Value {
+  let m = an.merged.get(c.id);
+  if (!m) {
+    m = { thisValue: EMPTY, args: [], sig: '', result: EMPTY, runs: 0 };
+    an.merged.set(c.id, m);
+  }
+  if (m.runs >= 6) return m.result;
+  let changed = m.runs === 0;
+  const joinedThis = join(m.thisValue, thisValue);
+  if (joinedThis !== m.thisValue) changed = true;
+  m.thisValue = joinedThis;
+  for (let i = 0; i < args.length; i++) {
+    const joined = join(m.args[i] ?? EMPTY, args[i]!);
+    if (joined !== m.args[i]) changed = true;
+    m.args[i] = joined;
+  }
+  if (!changed) return m.result;
+  const sig = `${contextSignature(m.thisValue)}|${m.args.map(contextSignature).join('|')}`;
+  if (sig === m.sig) return m.result;
+  m.sig = sig;
+  m.runs++;
+  m.result = join(m.result, runFunction(an, c, m.thisValue, [...m.args], site));
+  return m.result;
+}
+
+function runFunction(an: Analyzer, c: Closure, thisValue: Value, args: Value[], _site: CallSite, observer: ExitObserver | null = null): Value {
+  const node = c.node;
+  const frame = new Frame(c.moduleId, c, thisValue, args, an.stack.length);
+  frame.observer = observer;
+  const scope = new Scope(c.scope as Scope, frame);
+  an.stack.push(frame);
+  an.active.set(c.id, (an.active.get(c.id) ?? 0) + 1);
+  try {
+    if (node.type === 'FunctionExpression' && node.id) {
+      const self = scope.declare(node.id.name);
+      self.all = fnValue(c, c.obj);
+    }
+    if (node.type !== 'ArrowFunctionExpression') {
+      const argumentsObj = newObj(an, node, true);
+      for (const a of args) argumentsObj.setDyn(a);
+      args.forEach((a, i) => argumentsObj.set(String(i), a));
+      const b = scope.declare('arguments');
+      b.all = objValue(argumentsObj);
+    }
+    bindParams(an, c, node.params, args, scope);
+    observer?.onStart(scope);
+    if (node.body?.type === 'BlockStatement') {
+      execBody(an, node.body, node.body.body, scope);
+      if (!frame.state.dead) observer?.onEnd(scope);
+    } else if (node.body) {
+      frame.returns = withStep(evaluate(an, node.body, scope), locOf(an, node.body), `returned from ${c.name || 'arrow function'}()`);
+      observer?.onReturn(node.body, scope);
+    }
+  } finally {
+    an.stack.pop();
+    an.active.set(c.id, (an.active.get(c.id) ?? 1) - 1);
+  }
+  return frame.returns;
+}
+
+function bindParams(an: Analyzer, c: Closure, params: AstNode[], args: Value[], scope: Scope): void {
+  const fnName = c.name || 'anonymous function';
+  params.forEach((param, i) => {
+    let value: Value;
+    if (param.type === 'RestElement') {
+      const rest = newObj(an, param, true);
+      for (const a of args.slice(i)) rest.setDyn(a);
+      value = make({ objs: [rest], taint: args.slice(i).flatMap((a) => a.taint) });
+    } else value = args[i] ?? EMPTY;
+    const names = patternNamesOf(param);
+    for (const n of names) scope.declare(n);
+    const paramNode = param.type === 'TSParameterProperty' ? param.parameter : param;
+    const stepped = value.taint.length === 0 ? value : withStep(value, locOf(an, paramNode), `enters ${fnName}() as parameter '${names[0] ?? i}'`);
+    assignPattern(an, param.type === 'RestElement' ? param.argument : param, stepped, scope, true, paramNode);
+    if (param.type === 'TSParameterProperty' && names[0]) {
+      storeProp(an, an.frame!.thisValue, names[0], null, stepped, param, scope);
+    }
+  });
+}
+
+/**
+ * What a project function guarantees about its arguments when it returns true, false or
+ * at all (see guard-summary.ts); computed once per function, nothing while it is running.
+ */
+export function guardSummary(an: Analyzer, c: Closure, thisValue: Value): GuardSummary {
+  const known = an.guardSummaries.get(c.id);
+  if (known !== undefined) return known ?? NO_SUMMARY;
+  if (!summarisable(c) || an.stack.length >= MAX_DEPTH || isExhausted(an)) return NO_SUMMARY;
+  an.guardSummaries.set(c.id, null);
+  const summary = computeGuardSummary(an, c, c.thisValue ?? thisValue);
+  an.guardSummaries.set(c.id, summary);
+  return summary;
+}
+
+/** One analysis of a function outside the memo, watched by an observer (guard summaries). */
+export function probeFunction(an: Analyzer, c: Closure, thisValue: Value, args: Value[], observer: ExitObserver): void {
+  runFunction(an, c, thisValue, args, { node: c.node, name: null, recvNode: null, argNodes: [] }, observer);
+}
+
+/**
+ * `get(obj, path)` where the function is not in the project and has no model: a helper
+ * that walks `obj` along an attacker-chosen path may return Object.prototype (path
+ * "__proto__"), so writing through its result with attacker keys is the obj[a][b] = c shape.
+ */
+function mayWalkPath(fnV: Value, args: readonly Value[]): boolean {
+  // Only the package's own helpers: a function value the caller supplied (a customizer callback) walks nothing we know of.
+  if (fnV.fns.length > 0 || fnV.apis.length > 0 || fnV.taint.length > 0 || args.length < 2) return false;
+  const [target, ...rest] = args;
+  if (!target || (target.objs.length === 0 && target.taint.length === 0)) return false;
+  return rest.some((a) => a.str === undefined && isTainted(a, 'prototype'));
+}
+
+/** A memo key: like `signature`, plus each object's property count so a grown object is a new context. */
+function contextSignature(v: Value): string {
+  let s = signature(v);
+  for (const o of v.objs) s += `~${o.props.size}.${o.dyn.taint.length}`;
+  return s;
+}

@@ -1,0 +1,143 @@
+import type { Analyzer } from './analyzer.js';
+import type { AstNode } from '../source/parse.js';
+import { Scope } from './frame.js';
+import type { SinkGroup } from './report.js';
+import { ALL_CLASSES, CLASS_BIT, EMPTY, NUMERIC, Obj, apiValue, asOwnKeyOf, isTainted, join, make, mapTaint, mayNameProto, objValue, type Value } from './value.js';
+import { memberOfApi, storeOnApi } from '../models/apis.js';
+import { readGlobal } from './bindings.js';
+import { snippet, sink } from './taint-points.js';
+import { evaluate } from './expressions.js';
+import { freshContainer } from './ast-utils.js';
+
+/** Objects: allocation per site, property reads and stores (with the prototype-pollution check on writes), keys and elements. */
+
+/** Array.prototype methods: `[].slice` is a value that `.call` can borrow. */
+const ARRAY_METHODS = new Set(['slice', 'concat', 'forEach', 'map', 'filter', 'reduce', 'some', 'every', 'join', 'push', 'splice', 'indexOf', 'shift', 'unshift']);
+
+export function newObj(an: Analyzer, site: AstNode, isArray: boolean): Obj {
+  const frame = an.frame;
+  if (!frame) return new Obj(`${site.start}`, isArray);
+  let o = frame.sites.get(site);
+  if (!o) {
+    o = new Obj(`${frame.moduleId}:${site.start}`, isArray);
+    frame.sites.set(site, o);
+  }
+  return o;
+}
+
+/** The key of a member expression: a constant name when known, else the key's value. */
+export function memberKey(an: Analyzer, node: AstNode, scope: Scope): { key: string | null; keyValue: Value | null } {
+  if (!node.computed) return { key: node.property.type === 'PrivateIdentifier' ? `#${node.property.name}` : node.property.name, keyValue: null };
+  const keyValue = evaluate(an, node.property, scope);
+  if (keyValue.str !== undefined && !isTainted(keyValue)) return { key: keyValue.str, keyValue };
+  if (node.property.type === 'Literal' && typeof node.property.value === 'number') return { key: String(node.property.value), keyValue };
+  return { key: null, keyValue };
+}
+
+export function readProp(an: Analyzer, base: Value, key: string | null, keyValue: Value | null, node: AstNode | null): Value {
+  let result = EMPTY;
+  for (const o of base.objs) {
+    if (o.site === 'global' && key !== null) {
+      result = join(result, readGlobal(an, key));
+      continue;
+    }
+    if (key === null) result = join(result, o.all());
+    else {
+      const own = o.get(key);
+      if (own) result = join(result, own);
+      else if (key === 'prototype' && o.fn) result = join(result, objValue(prototypeOf(an, o)));
+      else if (key === 'length') result = join(result, NUMERIC);
+      else if (o.isArray && ARRAY_METHODS.has(key)) result = join(result, apiValue(`Array.prototype.${key}`));
+      result = join(result, o.dyn);
+    }
+  }
+  for (const api of base.apis) {
+    const member = memberOfApi(an, api, key, node);
+    if (member) result = join(result, member);
+  }
+  if (base.taint.length > 0 && key !== 'length') {
+    result = join(result, make({ taint: base.taint }));
+  }
+  // An own key of the base (from enumerating it, or checked with hasOwnProperty) reads an own property, never the __proto__ accessor.
+  if (keyValue && key === null && mayNameProto(keyValue, base)) result = make({ ...result, proto: true });
+  // What a path-walking helper returned (opaque, may be Object.prototype) can hold the object it reached: [parent, key].
+  else if (base.proto && base.objs.length === 0 && key !== null && /^\d+$/.test(key)) result = make({ ...result, proto: true });
+  return result;
+}
+
+export function prototypeOf(an: Analyzer, fnObj: Obj): Obj {
+  const existing = fnObj.props.get('prototype');
+  if (existing && existing.objs[0]) return existing.objs[0];
+  const proto = new Obj(`${fnObj.site}.prototype`);
+  fnObj.set('prototype', objValue(proto));
+  return proto;
+}
+
+/** `o[k] = o[k] || {}`: the property keeps its value or gets a fresh container (walking a path, not writing input). */
+export function keepsOwnValue(an: Analyzer, target: AstNode, at: AstNode): boolean {
+  if (at.type !== 'AssignmentExpression' || at.right.type !== 'LogicalExpression' || at.right.operator === '&&') return false;
+  const file = an.files.get(an.currentModule());
+  if (!file) return false;
+  const left = at.right.left;
+  const fresh = at.right.right.type === 'ObjectExpression' || at.right.right.type === 'ArrayExpression';
+  return fresh && file.text.slice(left.start, left.end).replace(/\s+/g, '') === file.text.slice(target.start, target.end).replace(/\s+/g, '');
+}
+
+export function storeProp(an: Analyzer, base: Value, key: string | null, keyValue: Value | null, value: Value, node: AstNode, _scope: Scope | null, walksPath = false, rhs: AstNode | null = null): void {
+  if (value.fns.length > 0 && an.options.libraryInputs && base.taint.some((t) => t.label.kind === 'library' && !t.label.probe)) {
+    an.escaped.push({ name: key ?? 'callback', value: make({ fns: value.fns }) });
+  }
+  for (const o of base.objs) {
+    if (key !== null) o.set(key, value);
+    else {
+      o.setDyn(value);
+      if (keyValue) o.setDynKey(keyValue);
+    }
+  }
+  for (const api of base.apis) storeOnApi(an, api, key, value, node);
+  // obj[a][b] = c: the base may be Object.prototype (a = "__proto__"), b names any property of it, and
+  // c is attacker data (a value that is a fresh {} or [] only walks the path, it pollutes nothing).
+  // The final key need not be "__proto__" (o.constructor.prototype[k] = v): a key checked against the
+  // dangerous names is still attacker-chosen here; only the lookups that reached the base had to avoid them.
+  if (key === null && keyValue && base.proto && !walksPath && carriesTaint(an, value)) {
+    const chosen = mapTaint(keyValue, (t) => (t.clean === ALL_CLASSES ? t : { ...t, clean: t.clean & ~CLASS_BIT.prototype }));
+    sink(an, 'prototype', chosen, node, `assignment ${snippet(an, node, 40)} = ...`, undefined, writeGroup(an, node, rhs));
+  }
+}
+
+/** The write target (`o[k]`, or `Object.defineProperty(o, k, ...)`) in the current function. */
+function writeGroup(an: Analyzer, node: AstNode, rhs: AstNode | null): SinkGroup | undefined {
+  let target: string;
+  if (node.type === 'MemberExpression') target = `${snippet(an, node.object, 200)}[${snippet(an, node.property, 200)}]`;
+  else if (node.type === 'CallExpression' && node.arguments.length >= 2) target = `${snippet(an, node.arguments[0], 200)}[${snippet(an, node.arguments[1], 200)}]`;
+  else return undefined;
+  const fn = an.frame?.fn;
+  const where = fn && (fn.kind === 'closure' || fn.kind === 'class') ? `${fn.moduleId}:${fn.node.start}` : an.currentModule();
+  return { key: `${where}|${target.replace(/\s+/g, '')}`, fresh: rhs !== null && freshContainer(rhs) };
+}
+
+/** Tainted, or an object or array holding tainted values (one level). */
+function carriesTaint(an: Analyzer, v: Value): boolean {
+  if (isTainted(v)) return true;
+  return v.objs.some((o) => isTainted(o.dyn) || [...o.props.values()].some((p) => isTainted(p)));
+}
+
+/** Keys of an object (for-in, Object.keys): attacker-controlled when the object is. */
+export function keysOf(an: Analyzer, v: Value): Value {
+  let result = make({ taint: v.taint.map((t) => ({ ...t, raw: false })) });
+  for (const o of v.objs) {
+    result = join(result, make({ taint: o.dyn.taint.map((t) => ({ ...t, raw: false })) }));
+  }
+  return asOwnKeyOf(result, v);
+}
+
+/** Elements of an iterable (for-of, spread, array callbacks). */
+export function elementsOf(an: Analyzer, v: Value, _isAwait: boolean, node: AstNode | null): Value {
+  let result = make({ taint: v.taint });
+  for (const o of v.objs) result = join(result, o.all());
+  for (const api of v.apis) {
+    const member = memberOfApi(an, api, null, node);
+    if (member) result = join(result, member);
+  }
+  return result;
+}
