@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { describeWatch } from '../supplychain/buildwatch/describe.js';
@@ -25,6 +26,8 @@ export function register(program: Command): void {
         command,
         allowDirty: flags.allowDirty === true,
         ...(flags.ignore ? { ignore: flags.ignore } : {}),
+        // A report kept in the repository is buildwatch's own file, not a stranger beside the sources.
+        ...(flags.report ? { ownOutputs: [path.resolve(flags.report)] } : {}),
         intervalMs: flags.interval,
         rehashMs: flags.rehashInterval,
         stdout: (chunk) => cliOutput().stdout(chunk),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { owaspFor } from '../core/taxonomy.js';
-import { loadScanners } from '../scanners/registry.js';
+import { allRuleGroups } from '../docs/rule-groups.js';
 
 export function registerExplain(program: Command): void {
   program
@@ -9,7 +9,7 @@ export function registerExplain(program: Command): void {
     .description('Explain a rule: what it detects, why it matters, how to fix it. Without RULE, list every rule.')
     .argument('[rule]', 'rule id, e.g. secrets/github-pat')
     .action(async (ruleId: string | undefined) => {
-      const rules = (await loadScanners()).flatMap((scanner) => scanner.rules());
+      const rules = (await allRuleGroups()).flatMap((group) => [...group.rules()]);
       if (!ruleId) {
         for (const rule of [...rules].sort((a, b) => (a.id < b.id ? -1 : 1)))
           process.stdout.write(`${rule.id.padEnd(44)} ${rule.severity.padEnd(8)} ${rule.title}\n`);

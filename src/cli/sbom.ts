@@ -31,8 +31,11 @@ export function registerSbom(program: Command): void {
       else process.stdout.write(result.document);
       if (!flags.quiet) {
         for (const w of result.warnings) process.stderr.write(`secloop: warning: ${w.path}${w.line ? `:${w.line}` : ''}: ${w.message}\n`);
-        const where = result.lockfiles.length ? result.lockfiles.join(', ') : 'no lockfiles found';
-        process.stderr.write(`secloop: ${result.packages} packages from ${where}\n`);
+        process.stderr.write(
+          result.lockfiles.length
+            ? `secloop: ${result.packages} packages from ${result.lockfiles.join(', ')}\n`
+            : 'secloop: no lockfiles found: the SBOM lists the project alone\n',
+        );
       }
     });
 }

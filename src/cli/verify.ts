@@ -12,7 +12,7 @@ export function register(program: Command): void {
     )
     .requiredOption('-l, --layout <file>', 'the signed root layout')
     .requiredOption('-k, --layout-key <files...>', "public key(s) of the layout owner; the layout needs a valid signature by each")
-    .option('--link-dir <dir>', 'directory holding the link files (default: current directory)', '.')
+    .option('--link-dir <dir>', 'directory holding the link files', '.')
     .option('-v, --verbose', 'show each verification stage')
     .action(async (flags: { layout: string; layoutKey: string[]; linkDir: string; verbose?: boolean }) => {
       const layoutKeys = flags.layoutKey.map((file) => loadPublicKeyFile(file));

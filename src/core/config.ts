@@ -22,6 +22,8 @@ export interface ResolvedConfig {
   maxFileSize: number;
   skipDirs: string[];
   rules: Record<string, RuleSetting>;
+  /** Where each `rules:` key is written ("secloop.yaml:12"), for messages about unknown rule ids. */
+  ruleLocations?: Record<string, string>;
   secrets: { history?: boolean; allowlist: string[] };
   sca: { prodOnly?: boolean; db?: string; offline?: boolean };
   sast: { libraryInputs?: boolean };
@@ -84,7 +86,33 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): ResolvedConf
   };
   validate(doc.contents as YamlNode, CONFIG_SCHEMA, '', { fail, doc, aliases: 0 });
   const raw = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
-  return { ...resolve(raw), file };
+  const ruleLocations: Record<string, string> = {};
+  const rulesNode = (doc.contents as { get?: (key: string, keepScalar: boolean) => unknown }).get?.('rules', true);
+  if (rulesNode && typeof rulesNode === 'object' && 'items' in rulesNode) {
+    for (const pair of (rulesNode as { items: Array<{ key: YamlNode }> }).items) {
+      const id = String((pair.key as { value?: unknown }).value ?? '');
+      ruleLocations[id] = `${display}:${lineOf(pair.key)}`;
+    }
+  }
+  return { ...resolve(raw), file, ruleLocations };
+}
+
+/**
+ * Rule ids under `rules:` that no rule of the loaded scanners has: a typo there would
+ * otherwise be ignored without a word. Ids of scanners not run this time are not checked;
+ * an id whose prefix names no scanner at all is. Throws a UsageError (exit 2).
+ */
+export function checkRuleIds(config: ResolvedConfig, known: { scanners: readonly string[]; loaded: readonly string[]; ids: readonly string[] }): void {
+  for (const id of Object.keys(config.rules)) {
+    const prefix = id.includes('/') ? id.slice(0, id.indexOf('/')) : '';
+    const where = config.ruleLocations?.[id] ?? config.file ?? CONFIG_FILE_NAME;
+    if (!known.scanners.includes(prefix)) {
+      throw new UsageError(`${where}: 'rules.${id}' names no scanner (rule ids start with one of ${known.scanners.join(', ')}, e.g. secrets/github-pat)`);
+    }
+    if (!known.loaded.includes(prefix) || known.ids.includes(id)) continue;
+    const hint = closest(id, known.ids.filter((candidate) => candidate.startsWith(`${prefix}/`)));
+    throw new UsageError(`${where}: 'rules.${id}' is not a known rule${hint ? ` (did you mean '${hint}'?)` : ''}; \`secloop explain\` lists them`);
+  }
 }
 
 type Fail = (node: YamlNode, key: string, problem: string) => never;

@@ -2,13 +2,16 @@ import { owaspFor, owaspTitle } from '../core/taxonomy.js';
 import type { RuleDoc } from '../core/rule.js';
 import type { Scanner } from '../scanners/scanner.js';
 
+/** A scanner, or another source of findings with rules of its own (`ops check`). */
+export type RuleGroup = Pick<Scanner, 'id' | 'description'> & { rules(): readonly RuleDoc[] };
+
 /**
  * docs/rules.md: one section per rule with what it detects and why it matters, its
  * severity, CWE and OWASP categories, and how to fix it, generated from the same records
  * that feed SARIF and `secloop explain`. Dependency advisories are not listed: they come
  * from the advisory database.
  */
-export function rulesPage(scanners: readonly Scanner[]): string {
+export function rulesPage(scanners: readonly RuleGroup[]): string {
   const out: string[] = [
     '# secloop rules',
     '',

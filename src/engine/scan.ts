@@ -1,7 +1,7 @@
 import { existsSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { readBaseline } from '../core/baseline.js';
-import { loadConfig, type ResolvedConfig } from '../core/config.js';
+import { checkRuleIds, loadConfig, type ResolvedConfig } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { compareFindings, isScannerId, SCANNER_IDS, type Finding, type ScannerFinding, type ScannerId } from '../core/finding.js';
 import { fingerprintAll, lineHash, normaliseLine } from '../core/fingerprint.js';
@@ -117,8 +117,10 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   const wanted = new Set<string>();
   const signal = request.signal ?? new AbortController().signal;
 
+  for (const scanner of scanners) rules.add(scanner.rules());
+  checkRuleIds(config, { scanners: [...SCANNER_IDS], loaded: scanners.map((s) => s.id), ids: rules.all().map((r) => r.id) });
+
   for (const scanner of scanners) {
-    rules.add(scanner.rules());
     const files = workspace.files.filter((file) => scanner.wants(file.path));
     for (const file of files) wanted.add(file.path);
     let done = 0;

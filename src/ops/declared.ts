@@ -92,7 +92,7 @@ function composePorts(file: string, source: string, warn: (line: number, message
           ...(published.hostIp && !['0.0.0.0', '::', '*'].includes(published.hostIp) ? { address: published.hostIp } : {}),
           path: file,
           line: published.line,
-          what: `compose service ${service.name} publishes ${published.raw}`,
+          what: `compose service ${service.name} (ports: ${published.raw})`,
         });
       }
     }

@@ -4,7 +4,8 @@ import { RuleCatalog } from '../core/rule.js';
 import { owaspFor } from '../core/taxonomy.js';
 import type { ScanResult } from '../engine/scan.js';
 import type { ScanWarning } from '../scanners/scanner.js';
-import { OPS_RULES, type OpsCheckResult } from './check.js';
+import type { OpsCheckResult } from './check.js';
+import { OPS_RULES } from './rules.js';
 
 /**
  * Turns an ops check into a ScanResult so that the same writers (text, json, sarif,

@@ -26,7 +26,7 @@ ignore:
 
 # Per-rule settings: 'off', or a severity override.
 # rules:
-#   secrets/generic-password: off
+#   secrets/generic-secret-assignment: off
 #   sast/open-redirect: { severity: low }
 
 # sca:

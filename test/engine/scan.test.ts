@@ -104,6 +104,26 @@ test('rule settings disable rules and override severity', async () => {
   }
 });
 
+test('a rule id under rules: that no loaded scanner has is exit 2 with file, line and a suggestion', async () => {
+  const typo = tempTree({ 'a.js': 'MARKER-high\n', 'secloop.yaml': 'failOn: high\nrules:\n  sast/test-marker-hgh: off\n' });
+  const noScanner = tempTree({ 'a.js': 'MARKER-high\n', 'secloop.yaml': 'rules:\n  secret/github-pat: off\n' });
+  // Rules of scanners that do not run this time are not checked (iac is not loaded here).
+  const otherScanner = tempTree({ 'a.js': 'MARKER-high\n', 'secloop.yaml': 'rules:\n  iac/not-loaded-here: off\n' });
+  try {
+    await assert.rejects(scan(typo.dir), (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.equal(error.message, "secloop.yaml:3: 'rules.sast/test-marker-hgh' is not a known rule (did you mean 'sast/test-marker-high'?); `secloop explain` lists them");
+      return true;
+    });
+    await assert.rejects(scan(noScanner.dir), /secloop\.yaml:2: 'rules\.secret\/github-pat' names no scanner/);
+    assert.equal((await scan(otherScanner.dir)).findings.length, 1);
+  } finally {
+    typo.cleanup();
+    noScanner.cleanup();
+    otherScanner.cleanup();
+  }
+});
+
 test('--since reports only findings on lines added or changed since the ref', async () => {
   const t = tempTree({ 'src/a.js': 'MARKER-high old\nkeep\n', 'src/b.js': 'clean\n' });
   try {

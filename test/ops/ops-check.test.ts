@@ -62,7 +62,7 @@ function declarations(ports: Declarations['ports']): Declarations {
 describe('ops decisions', () => {
   it('reports undeclared listeners, wider bindings and sensitive services, and leaves UDP clients alone', () => {
     const declared = declarations([
-      { port: 6379, transport: 'tcp', address: '127.0.0.1', path: 'docker-compose.yml', line: 7, what: 'compose service cache publishes 127.0.0.1:6379:6379' },
+      { port: 6379, transport: 'tcp', address: '127.0.0.1', path: 'docker-compose.yml', line: 7, what: 'compose service cache (ports: 127.0.0.1:6379:6379)' },
       { port: 8080, transport: 'any', path: 'secloop.yaml', line: 3, what: 'ops.allowedPorts' },
     ]);
     const inventory = {

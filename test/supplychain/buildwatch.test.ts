@@ -166,6 +166,25 @@ test('buildwatch: a dirty tree stops the build (exit 3) unless --allow-dirty; ne
   }
 });
 
+test('buildwatch --report kept in the repository is its own file: the next run does not call it a stranger', async () => {
+  const repo = repository();
+  try {
+    const report = path.join(repo.dir, 'buildwatch.json');
+    const first = await runCli(registerBuildwatch, ['buildwatch', '--repo', repo.dir, '--report', report, '--', process.execPath, '-e', '0']);
+    assert.equal(first.exitCode, 0, first.stdout);
+    assert.ok(readFileSync(report, 'utf8').includes('"violations": []'));
+    const second = await runCli(registerBuildwatch, ['buildwatch', '--repo', repo.dir, '--report', report, '--', process.execPath, '-e', '0']);
+    assert.equal(second.exitCode, 0, second.stdout);
+    // Any other untracked file beside the sources still stops the build.
+    writeFileSync(path.join(repo.dir, 'notes.txt'), 'x');
+    const stranger = await runCli(registerBuildwatch, ['buildwatch', '--repo', repo.dir, '--report', report, '--', process.execPath, '-e', '0']);
+    assert.equal(stranger.exitCode, 3);
+    assert.match(stranger.stdout, /notes\.txt {2}untracked-before/);
+  } finally {
+    repo.cleanup();
+  }
+});
+
 test('attest provenance --watch: the implant means no provenance (exit 3); a clean build records the watch result', async () => {
   const repo = repository();
   try {

@@ -1,4 +1,4 @@
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, realpathSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { Git } from '../../workspace/git.js';
@@ -47,6 +47,8 @@ export interface WatchOptions {
   allowDirty?: boolean;
   /** gitignore-style patterns of tracked paths the build may rewrite (lockfiles, generated code). */
   ignore?: readonly string[];
+  /** Files buildwatch itself writes (its --report), as absolute paths: never a violation. */
+  ownOutputs?: readonly string[];
   intervalMs?: number;
   rehashMs?: number;
   stdout?: (chunk: Buffer) => void;
@@ -119,7 +121,8 @@ export async function watchBuild(options: WatchOptions): Promise<WatchResult> {
       file.baseline = now ?? 'missing';
     }
   }
-  const untrackedBefore = new Set(await untrackedBesideSources(git, sourceDirs));
+  const own = new Set((options.ownOutputs ?? []).map((file) => path.relative(top, realDirectory(file)).split(path.sep).join('/')));
+  const untrackedBefore = new Set((await untrackedBesideSources(git, sourceDirs)).filter((file) => !own.has(file)));
   if (!options.allowDirty) for (const file of untrackedBefore) record(file, 'untracked-before', 'untracked file beside the sources before the build (not ignored by git)');
   if (violations.size > 0) {
     return { commit, trackedFiles: tracked.length, sourceDirectories: sourceDirs.size, returnValue: null, startedOn: startedOn.toISOString(), finishedOn: new Date().toISOString(), polls: 0, events: 0, violations: sorted(violations) };
@@ -183,7 +186,7 @@ export async function watchBuild(options: WatchOptions): Promise<WatchResult> {
 
   // After: everything once more, and new files beside the sources.
   pollAll(true);
-  const untrackedAfter = await untrackedBesideSources(git, sourceDirs);
+  const untrackedAfter = (await untrackedBesideSources(git, sourceDirs)).filter((file) => !own.has(file));
   for (const file of untrackedAfter) {
     if (!untrackedBefore.has(file)) record(file, 'new-file', 'new file beside the sources, not ignored by git', newFileCandidates.get(file));
   }
@@ -251,4 +254,13 @@ export function watchByproduct(result: WatchResult): JsonObject {
       JSON.stringify({ commit: result.commit, trackedFiles: result.trackedFiles, violations: result.violations.map((v) => ({ ...v })) }),
     ).toString('base64'),
   };
+}
+
+/** The path with its directory resolved through symbolic links (git reports the real top level). */
+function realDirectory(file: string): string {
+  try {
+    return path.join(realpathSync(path.dirname(file)), path.basename(file));
+  } catch {
+    return file;
+  }
 }
