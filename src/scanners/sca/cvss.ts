@@ -91,7 +91,8 @@ const TEXT_SEVERITIES: Record<string, Severity> = {
 };
 
 export function severityFromText(text: unknown): Severity | undefined {
-  return typeof text === 'string' ? TEXT_SEVERITIES[text.trim().toLowerCase()] : undefined;
+  const key = typeof text === 'string' ? text.trim().toLowerCase() : undefined;
+  return key !== undefined && Object.hasOwn(TEXT_SEVERITIES, key) ? TEXT_SEVERITIES[key] : undefined;
 }
 
 /** What an advisory without any rating is reported as. */

@@ -33,7 +33,7 @@ export function fileKind(path: string): FileKind {
   const dot = base.lastIndexOf('.');
   if (dot < 0) return 'other';
   const extension = base.slice(dot + 1);
-  const kind = BY_EXTENSION[extension];
+  const kind = Object.hasOwn(BY_EXTENSION, extension) ? BY_EXTENSION[extension] : undefined;
   if (kind) return kind;
   return CODE_EXTENSIONS.has(extension) ? 'code' : 'other';
 }

@@ -65,7 +65,8 @@ export interface PackageInstall {
 export function packageInstall(command: ShellCommand): PackageInstall | undefined {
   const words = effectiveWords(command);
   const program = words[0] ? basename(words[0].text) : '';
-  const tool = PROGRAMS[program];
+  // Own keys only: a program named `constructor` must not find Object's.
+  const tool = Object.hasOwn(PROGRAMS, program) ? PROGRAMS[program] : undefined;
   if (!tool) return undefined;
   const syntax = TOOLS[tool];
   let k = 1;

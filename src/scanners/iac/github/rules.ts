@@ -468,7 +468,7 @@ const githubEnvInjection = workflowRule({
       for (const [offset, lineText] of linesWithOffsets(script)) {
         if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText)) continue;
         const fromExpression = expressions(lineText).some((e) => untrusted(e.inner, tainted, wf));
-        const fromEnv = [...tainted].some((name) => new RegExp(`\\$\\{?${name}\\b`).test(lineText));
+        const fromEnv = [...tainted].some((name) => new RegExp(`\\$\\{?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(lineText));
         const fromFile = downloaded && isPrivileged(wf) && /\$\(\s*(?:cat|head|tail|jq)\b|<\s*[\w./-]+/.test(lineText);
         if (fromExpression || fromEnv || fromFile) {
           const at = inside(keyLine, lineOfOffset(wf, scalar, offset, keyLine));

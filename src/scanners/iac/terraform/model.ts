@@ -135,11 +135,34 @@ export function mentions(input: TfInput, expr: Expr | undefined, address: string
 
 /** Resources of the given types whose attribute `name` refers to `target`. */
 export function referrers(input: TfInput, target: TfResource, types: readonly string[], name: string): TfResource[] {
-  return input.resources.filter((r) => types.includes(r.type) && mentions(input, attribute(r.block, name)?.expr, target.address));
+  return resourcesOf(input, ...types).filter((r) => mentions(input, attribute(r.block, name)?.expr, target.address));
 }
 
+/**
+ * Resources by type, indexed once per input: rules ask for the referrers of every
+ * resource, and a scan over all resources each time made a file of many resources
+ * quadratic (40,000 buckets took minutes).
+ */
+const byType = new WeakMap<TfInput, { count: number; index: Map<string, TfResource[]>; position: Map<TfResource, number> }>();
+
 export function resourcesOf(input: TfInput, ...types: string[]): TfResource[] {
-  return input.resources.filter((r) => types.includes(r.type));
+  let cached = byType.get(input);
+  if (!cached || cached.count !== input.resources.length) {
+    const index = new Map<string, TfResource[]>();
+    const position = new Map<TfResource, number>();
+    input.resources.forEach((r, i) => {
+      position.set(r, i);
+      const list = index.get(r.type);
+      if (list) list.push(r);
+      else index.set(r.type, [r]);
+    });
+    cached = { count: input.resources.length, index, position };
+    byType.set(input, cached);
+  }
+  const { index, position } = cached;
+  const picked = [...new Set(types)].flatMap((t) => index.get(t) ?? []);
+  // In file order, as a filter over all resources gives them.
+  return types.length > 1 ? picked.sort((a, b) => position.get(a)! - position.get(b)!) : picked;
 }
 
 export function isTrueValue(value: Value | undefined): boolean {

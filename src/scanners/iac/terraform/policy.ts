@@ -83,7 +83,7 @@ export function* policies(input: TfInput): Generator<Policy> {
     return { resource, attribute: a, line: a.line, statements };
   };
   for (const resource of input.resources) {
-    for (const name of POLICY_ATTRIBUTES[resource.type] ?? []) {
+    for (const name of (Object.hasOwn(POLICY_ATTRIBUTES, resource.type) ? POLICY_ATTRIBUTES[resource.type]! : [])) {
       const a = attribute(resource.block, name);
       const policy = a ? read(resource, a) : undefined;
       if (policy) yield policy;

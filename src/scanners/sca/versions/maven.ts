@@ -25,6 +25,11 @@ const QUALIFIER_ALIASES: Record<string, string> = { cr: 'rc', ga: '', final: '',
 /** Only when directly followed by a number: 1a1 is 1-alpha-1, but 1-a is the qualifier "a". */
 const SHORT_QUALIFIERS: Record<string, string> = { a: 'alpha', b: 'beta', m: 'milestone' };
 
+/** A table's own entry: a qualifier such as `constructor` must not find Object's. */
+function ownValue(table: Record<string, string>, key: string): string | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 function splitTransitions(segment: string): string[] {
   const pieces: string[] = [];
   let start = 0;
@@ -57,7 +62,7 @@ export function tokenizeMaven(raw: string): MavenToken[] {
           tokens.push({ sep: pieceSep, numeric: true, value: stripLeadingZeros(piece) });
         } else {
           const followedByNumber = index < pieces.length - 1;
-          const value = (followedByNumber ? SHORT_QUALIFIERS[piece] : undefined) ?? QUALIFIER_ALIASES[piece] ?? piece;
+          const value = (followedByNumber ? ownValue(SHORT_QUALIFIERS, piece) : undefined) ?? ownValue(QUALIFIER_ALIASES, piece) ?? piece;
           tokens.push({ sep: pieceSep, numeric: false, value });
         }
       });

@@ -64,7 +64,7 @@ function legacyParts(text: string): string[] {
     parts.push(part);
   };
   for (const piece of text.toLowerCase().split(LEGACY_COMPONENT)) {
-    const part = LEGACY_REPLACEMENTS[piece] ?? piece;
+    const part = (Object.hasOwn(LEGACY_REPLACEMENTS, piece) ? LEGACY_REPLACEMENTS[piece] : undefined) ?? piece;
     if (part === '' || part === '.') continue;
     add(isDigitChar(part[0]) ? part.padStart(8, '0') : `*${part}`);
   }

@@ -99,4 +99,17 @@ describe('every parser on broken input', () => {
     assert.ok(result);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
+
+  it('reads YAML with collection keys without writing a process warning to standard error', async () => {
+    const warnings: string[] = [];
+    const listener = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', listener);
+    try {
+      findParser('pnpm-lock.yaml')?.parse("lockfileVersion: '9.0'\npackages:\n  ? [a, b]\n  : {resolution: {integrity: x}}\n", 'pnpm-lock.yaml');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    assert.deepEqual(warnings, []);
+  });
 });

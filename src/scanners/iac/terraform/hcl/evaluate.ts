@@ -19,10 +19,21 @@ export interface Scope {
 export const EMPTY_SCOPE: Scope = { variable: () => undefined, local: () => undefined };
 
 const MAX_DEPTH = 64;
+/**
+ * Work and text limits of one evaluation. A depth limit alone does not bound the work:
+ * `l1 = [local.l0, local.l0]`, `l2 = [local.l1, local.l1]`... doubles it at each level.
+ * Past either limit the value is UNKNOWN, which rules read as "cannot tell".
+ */
+const MAX_STEPS = 20_000;
+const MAX_TEXT = 1 << 20;
 
-export function evaluate(expr: Expr | undefined, scope: Scope = EMPTY_SCOPE, depth = 0): Value {
-  if (!expr || depth > MAX_DEPTH) return UNKNOWN;
-  const next = (e: Expr | undefined) => evaluate(e, scope, depth + 1);
+export function evaluate(expr: Expr | undefined, scope: Scope = EMPTY_SCOPE): Value {
+  return evaluateWithin(expr, scope, 0, { steps: MAX_STEPS });
+}
+
+function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, budget: { steps: number }): Value {
+  if (!expr || depth > MAX_DEPTH || --budget.steps < 0) return UNKNOWN;
+  const next = (e: Expr | undefined) => evaluateWithin(e, scope, depth + 1, budget);
   switch (expr.kind) {
     case 'literal':
       return expr.value;
@@ -80,6 +91,7 @@ function evaluateTemplate(expr: TemplateExpr, next: (e: Expr | undefined) => Val
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out += String(value);
       else return UNKNOWN;
     }
+    if (out.length > MAX_TEXT) return UNKNOWN;
   }
   return out;
 }
@@ -116,6 +128,7 @@ function binary(op: string, left: Value, right: Value): Value {
     if (op === '||' && (left === true || right === true)) return true;
     return UNKNOWN;
   }
+  if ((op === '==' || op === '!=') && textSize([left, right], MAX_TEXT) > MAX_TEXT) return UNKNOWN;
   switch (op) {
     case '==':
       return JSON.stringify(left) === JSON.stringify(right);
@@ -150,6 +163,20 @@ function binary(op: string, left: Value, right: Value): Value {
   return UNKNOWN;
 }
 
+/** About how many characters a value takes as text, counted only up to just past `limit`. */
+function textSize(value: Value, limit: number): number {
+  let size = 0;
+  const stack: Value[] = [value];
+  while (stack.length > 0 && size <= limit) {
+    const item = stack.pop()!;
+    if (typeof item === 'string') size += item.length + 2;
+    else if (Array.isArray(item)) (size += 2), stack.push(...item);
+    else if (item !== null && typeof item === 'object') for (const [key, inner] of Object.entries(item)) (size += key.length + 4), stack.push(inner);
+    else size += 8;
+  }
+  return size;
+}
+
 function isKnown(value: Value): boolean {
   if (value === UNKNOWN) return false;
   if (Array.isArray(value)) return value.every(isKnown);
@@ -161,7 +188,7 @@ function call(name: string, args: Value[]): Value {
   const [first, second] = args;
   switch (name) {
     case 'jsonencode':
-      return isKnown(first ?? UNKNOWN) ? JSON.stringify(first) : UNKNOWN;
+      return isKnown(first ?? UNKNOWN) && textSize(first!, MAX_TEXT) <= MAX_TEXT ? JSON.stringify(first) : UNKNOWN;
     case 'jsondecode':
       if (typeof first !== 'string') return UNKNOWN;
       return (safeJson(first) as Value | undefined) ?? UNKNOWN;
@@ -189,7 +216,9 @@ function call(name: string, args: Value[]): Value {
     case 'format':
       return UNKNOWN;
     case 'join':
-      return typeof first === 'string' && Array.isArray(second) && second.every((s) => typeof s === 'string') ? (second as string[]).join(first) : UNKNOWN;
+      return typeof first === 'string' && Array.isArray(second) && second.every((s) => typeof s === 'string') && first.length * second.length + textSize(second, MAX_TEXT) <= MAX_TEXT
+        ? (second as string[]).join(first)
+        : UNKNOWN;
     default:
       return UNKNOWN;
   }

@@ -110,8 +110,12 @@ export function tokenize(source: string, from = 0, to = source.length): Token[] 
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
+/** Strings inside interpolations inside strings...: past this the file is refused, before the recursion overflows the stack. */
+const MAX_QUOTE_NESTING = 150;
+
 /** A quoted template from just after the opening quote; returns its parts and the offset after the closing quote. */
-function scanQuoted(source: string, from: number, to: number): { parts: RawPart[]; end: number } {
+function scanQuoted(source: string, from: number, to: number, nesting = 0): { parts: RawPart[]; end: number } {
+  if (nesting > MAX_QUOTE_NESTING) throw new HclSyntaxError(`strings nested in interpolations deeper than ${MAX_QUOTE_NESTING} levels`, from - 1);
   const parts: RawPart[] = [];
   let text = '';
   let textStart = from;
@@ -150,7 +154,7 @@ function scanQuoted(source: string, from: number, to: number): { parts: RawPart[
     }
     if ((c === '$' || c === '%') && source[i + 1] === '{') {
       flush();
-      const end = interpolationEnd(source, i + 2, to);
+      const end = interpolationEnd(source, i + 2, to, nesting);
       parts.push({ kind: c === '$' ? 'interpolation' : 'directive', value: source.slice(i + 2, end), start: i + 2, end });
       i = end + 1;
       textStart = i;
@@ -163,13 +167,13 @@ function scanQuoted(source: string, from: number, to: number): { parts: RawPart[
 }
 
 /** The offset of the `}` that closes an interpolation starting at `from` (just after `${`). */
-function interpolationEnd(source: string, from: number, to: number): number {
+function interpolationEnd(source: string, from: number, to: number, nesting: number): number {
   let depth = 1;
   let i = from;
   while (i < to) {
     const c = source[i]!;
     if (c === '"') {
-      i = scanQuoted(source, i + 1, to).end;
+      i = scanQuoted(source, i + 1, to, nesting + 1).end;
       continue;
     }
     if (c === '{') depth++;
@@ -227,7 +231,7 @@ function heredocParts(source: string, lines: Array<{ text: string; start: number
       if ((c === '$' || c === '%') && source[i + 1] === '{') {
         if (text) parts.push({ kind: 'text', value: text, start: textStart, end: i });
         text = '';
-        const close = interpolationEnd(source, i + 2, source.length);
+        const close = interpolationEnd(source, i + 2, source.length, 0);
         parts.push({ kind: c === '$' ? 'interpolation' : 'directive', value: source.slice(i + 2, close), start: i + 2, end: close });
         i = close + 1;
         resume = i;

@@ -88,13 +88,13 @@ const MANAGED_ATTACHMENTS: Record<string, { identity: string; field: string }> =
 /** The identities (users, groups, roles) of this file that a policy applies to. */
 function holders(input: TfInput, policy: Policy): TfResource[] {
   const identities = resourcesOf(input, ...IDENTITY_TYPES);
-  const inline = ATTACHMENTS[policy.resource.type];
+  const inline = Object.hasOwn(ATTACHMENTS, policy.resource.type) ? ATTACHMENTS[policy.resource.type] : undefined;
   if (inline) return identities.filter((i) => i.type === inline.identity && mentions(input, attribute(policy.resource.block, inline.field)?.expr, i.address));
   if (policy.resource.type === 'aws_iam_role') return [policy.resource];
   if (policy.resource.type !== 'aws_iam_policy') return [];
   const out = new Set<TfResource>();
   for (const attachment of input.resources) {
-    const managed = MANAGED_ATTACHMENTS[attachment.type];
+    const managed = Object.hasOwn(MANAGED_ATTACHMENTS, attachment.type) ? MANAGED_ATTACHMENTS[attachment.type] : undefined;
     const linked = mentions(input, attribute(attachment.block, 'policy_arn')?.expr, policy.resource.address);
     if (!linked) continue;
     if (managed) for (const i of identities) if (i.type === managed.identity && mentions(input, attribute(attachment.block, managed.field)?.expr, i.address)) out.add(i);

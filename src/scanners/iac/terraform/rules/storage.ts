@@ -112,11 +112,14 @@ const s3Logging: TfRule = tfRule({
     negative: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  logging {\n    target_bucket = "logs"\n  }\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = aws_s3_bucket.b.id\n  target_bucket = "logs"\n  target_prefix = "reports/"\n}\n'],
   },
   *check(input) {
+    const logTargets = resourcesOf(input, 'aws_s3_bucket_logging', 'aws_s3_bucket')
+      .map((r) => attribute(r.block, 'target_bucket')?.expr ?? blocksOf(r.block, 'logging').map((l) => attribute(l, 'target_bucket')?.expr).find(Boolean))
+      .filter((expr) => expr !== undefined);
     for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
       if (blocksOf(bucket.block, 'logging').length > 0) continue;
       if (referrers(input, bucket, ['aws_s3_bucket_logging'], 'bucket').length > 0) continue;
       // A bucket that receives other buckets' logs is not itself logged to avoid loops.
-      if (input.resources.some((r) => (r.type === 'aws_s3_bucket_logging' || r.type === 'aws_s3_bucket') && mentions(input, attribute(r.block, 'target_bucket')?.expr ?? blocksOf(r.block, 'logging').map((l) => attribute(l, 'target_bucket')?.expr).find(Boolean), bucket.address))) continue;
+      if (logTargets.some((expr) => mentions(input, expr, bucket.address))) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
     }
   },

@@ -31,7 +31,7 @@ export function parseYaml(text: string, choose?: (value: unknown) => boolean): Y
   let doc: Document.Parsed | undefined;
   let value: unknown;
   try {
-    const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+    const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: false, logLevel: 'error' });
     const docs = Array.isArray(parsed) ? parsed : [];
     for (const candidate of docs) {
       for (const error of candidate.errors) {

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { evaluate, UNKNOWN } from '../../../src/scanners/iac/terraform/hcl/evaluate.js';
+import { parseHcl } from '../../../src/scanners/iac/terraform/hcl/parser.js';
+
+/** Shapes found by fuzzing secloop's own rule examples: each once made a rule throw, hang or run out of memory. */
+function analyse(path: string, text: string) {
+  const warnings: string[] = [];
+  const result = analyseFile(path, text, (w) => warnings.push(`${w.line ?? '-'}: ${w.message}`));
+  return { ...result, warnings, failures: warnings.filter((w) => /failed on this file|could not analyse/.test(w)) };
+}
+
+/** `l1 = [local.l0, local.l0]`, `l2 = [local.l1, local.l1]`...: 2^levels values from a few lines. */
+function doublingLocals(levels: number): string {
+  const lines = ['locals {', '  l0 = "x"'];
+  for (let i = 1; i <= levels; i++) lines.push(`  l${i} = [local.l${i - 1}, local.l${i - 1}]`);
+  lines.push('}', 'resource "aws_s3_bucket" "b" {', `  acl = local.l${levels}`, '}');
+  return lines.join('\n') + '\n';
+}
+
+describe('iac on hostile input', () => {
+  it('gives up on Terraform values that double at each reference instead of expanding them', () => {
+    const localOf = (text: string) => {
+      const body = parseHcl(text).body;
+      const locals = new Map(body.blocks.filter((b) => b.type === 'locals').flatMap((b) => b.body.attributes.map((a) => [a.name, a.expr] as const)));
+      const acl = body.blocks.find((b) => b.type === 'resource')!.body.attributes.find((a) => a.name === 'acl')!;
+      return evaluate(acl.expr, { variable: () => undefined, local: (n) => locals.get(n) });
+    };
+    assert.deepEqual(localOf(doublingLocals(2)), [['x', 'x'], ['x', 'x']]);
+    // Past the work limit the innermost values are UNKNOWN ("cannot tell"), not 2^22 copies of "x".
+    const leaves = (v: unknown): number => (Array.isArray(v) ? v.reduce((n: number, x) => n + leaves(x), 0) : v === 'x' ? 1 : 0);
+    const deep = localOf(doublingLocals(22));
+    assert.ok(leaves(deep) < 2 ** 15, `${leaves(deep)} values`);
+    assert.ok(JSON.stringify(deep, (_k, v) => (v === UNKNOWN ? 'UNKNOWN' : v)).includes('UNKNOWN'));
+    // 2^60 values: analysing the file used to run out of memory.
+    const started = performance.now();
+    const result = analyse('main.tf', doublingLocals(60));
+    assert.deepEqual(result.failures, []);
+    assert.ok(performance.now() - started < 5_000);
+  });
+
+  it('analyses a Terraform file of many resources in time linear in their number', () => {
+    const text = 'resource "aws_s3_bucket" "b" {}\n'.repeat(20_000);
+    const started = performance.now();
+    const result = analyse('main.tf', text);
+    const elapsed = performance.now() - started;
+    assert.deepEqual(result.failures, []);
+    assert.ok(result.findings.length >= 20_000);
+    // Was quadratic: about 35 s for 20,000 buckets.
+    assert.ok(elapsed < 8_000, `took ${Math.round(elapsed)} ms`);
+  });
+
+  it('treats resource types and names such as constructor and __proto__ as plain names', () => {
+    const policy = 'resource "aws_iam_policy" "p" {\n  policy = jsonencode({Statement = [{Effect = "Allow", Action = "*", Resource = "*"}]})\n}\n';
+    for (const extra of ['resource "constructor" "prototype" {}\n', 'resource "toString" "x" {\n  policy_arn = aws_iam_policy.p.arn\n}\n', 'resource "aws_s3_bucket" "__proto__" {}\n']) {
+      const result = analyse('main.tf', policy + extra);
+      assert.deepEqual(result.failures, [], extra);
+      assert.ok(result.findings.some((f) => f.ruleId === 'iac/tf-aws-iam-full-admin'), extra);
+    }
+    const json = analyse('main.tf.json', '{"resource": {"__proto__": {"a": {}}, "aws_s3_bucket": {"b": {}}}}');
+    assert.deepEqual(json.failures, []);
+  });
+
+  it('reads a RUN whose program is named like an Object property', () => {
+    const result = analyse('Dockerfile', 'FROM alpine:3.20\nRUN constructor install x\nRUN __proto__ add y\nRUN toString install z\nUSER app\n');
+    assert.deepEqual(result.failures, []);
+  });
+
+  it('matches workflow environment variable names literally, whatever characters they hold', () => {
+    const workflow = [
+      'on: issues',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - env:',
+      '          "TITL(E": ${{ github.event.issue.title }}',
+      '          TITLE: ${{ github.event.issue.title }}',
+      '        run: echo "X=$TITLE" >> $GITHUB_ENV',
+      '',
+    ].join('\n');
+    const result = analyse('.github/workflows/w.yml', workflow);
+    assert.deepEqual(result.failures, []);
+    assert.ok(result.findings.some((f) => f.ruleId === 'iac/gha-github-env-injection'));
+  });
+});
+
+describe('Terraform strings nested in interpolations', () => {
+  it('refuses nesting past the limit with a warning on its line, instead of overflowing the stack', () => {
+    const text = 'resource "aws_s3_bucket" "b" {\n  acl = "' + '${"'.repeat(3000) + 'x' + '"}'.repeat(3000) + '"\n}\n';
+    const result = analyse('main.tf', text);
+    assert.deepEqual(result.failures, []);
+    assert.ok(result.warnings.some((w) => /^2: .*nested/.test(w)), result.warnings.join('\n'));
+  });
+});
