@@ -114,6 +114,14 @@ async function analyse(input: ProjectInput, manifests: PackageManifest[]): Promi
   };
 }
 
+/**
+ * A worker thread's stack as large as the main thread's (8 MB on Linux instead of 4): the
+ * native parser recurses once per level of a long left-nested chain such as `1 + 1 + ...`
+ * (60,000 terms), which the main thread survives and reports as too deeply nested, but
+ * which overflowed a worker's smaller native stack and killed the whole process.
+ */
+const WORKER_LIMITS = { stackSizeMb: 8 };
+
 /** One part in a worker thread; if the thread cannot run, the part is analysed here instead. */
 function runWorker(input: ProjectInput): Promise<ProjectResult> {
   const here = new URL(import.meta.url);
@@ -132,8 +140,8 @@ function runWorker(input: ProjectInput): Promise<ProjectResult> {
     try {
       // Run from TypeScript sources (tests, tsx): the worker registers tsx before loading its entry.
       worker = typescript
-        ? new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: input })
-        : new Worker(script, { workerData: input });
+        ? new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: input, resourceLimits: WORKER_LIMITS })
+        : new Worker(script, { workerData: input, resourceLimits: WORKER_LIMITS });
     } catch (error) {
       fallback((error as Error).message);
       return;

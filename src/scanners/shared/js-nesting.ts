@@ -10,12 +10,20 @@
  * run of operators that nest to the right (assignment `=`, `=>`, conditional `?`, `**`,
  * prefix `!`, `~`, `-`, `+`) between two separators (`;`, `,`). Newlines do not end a run,
  * or one operator per line would slip through.
+ *
+ * Binary operators nest to the left (`1 + 1 + ... + 1` is as deep as it is long), and the
+ * parser recurses over them too: about 70,000 in one expression crash an 8 MB stack. They
+ * are counted the same way, against a separate, higher limit, since real code does chain
+ * a few hundred of them (long string concatenations).
  */
 export const MAX_SAFE_NESTING = 1000;
+export const MAX_SAFE_CHAIN = 20_000;
 
 export function exceedsSafeNesting(text: string, limit = MAX_SAFE_NESTING): boolean {
   let depth = 0;
   let run = 0;
+  /** Binary operators since the last separator (`;`, `,`). */
+  let chain = 0;
   /** The last character that was not white space, outside strings and comments. */
   let previous = 0x3b; // as if after a ';'
   const n = text.length;
@@ -41,6 +49,7 @@ export function exceedsSafeNesting(text: string, limit = MAX_SAFE_NESTING): bool
           i = end < 0 ? n : end + 1;
           continue;
         }
+        chain++; // division (or a regular expression: erring high)
         break;
       case 0x28: // (
       case 0x5b: // [
@@ -55,6 +64,7 @@ export function exceedsSafeNesting(text: string, limit = MAX_SAFE_NESTING): bool
       case 0x3b: // ;
       case 0x2c: // ,
         run = 0;
+        chain = 0;
         break;
       case 0x3d: {
         // '=' nests as assignment or in '=>'; '==', '===', '<=', '>=', '!=' compare and do not.
@@ -72,15 +82,32 @@ export function exceedsSafeNesting(text: string, limit = MAX_SAFE_NESTING): bool
       case 0x3f: {
         // '?' of a conditional nests; '?.' and '??' do not.
         const next = text.charCodeAt(i + 1);
-        if (next === 0x2e || next === 0x3f) i++;
-        else nests = true;
+        if (next === 0x2e) i++;
+        else if (next === 0x3f) {
+          i++;
+          chain++;
+        } else nests = true;
         break;
       }
-      case 0x2a: // '**' nests to the right; '*' does not
+      case 0x2a: // '**' nests to the right; '*' to the left
         if (text.charCodeAt(i + 1) === 0x2a) {
           nests = true;
           i++;
-        }
+        } else chain++;
+        break;
+      case 0x25: // %
+      case 0x5e: // ^
+        chain++;
+        break;
+      case 0x26: // '&', '&&'
+      case 0x7c: // '|', '||'
+        if (text.charCodeAt(i + 1) === c) i++;
+        chain++;
+        break;
+      case 0x3c: // '<', '<<', '<=' (a JSX tag counts too: erring high)
+      case 0x3e: // '>', '>>', '>>>', '>='
+        while (text.charCodeAt(i + 1) === c) i++;
+        chain++;
         break;
       case 0x21: // '!' as a prefix nests; '!=' compares
         nests = text.charCodeAt(i + 1) !== 0x3d;
@@ -88,11 +115,13 @@ export function exceedsSafeNesting(text: string, limit = MAX_SAFE_NESTING): bool
       case 0x7e: // ~
         nests = true;
         break;
-      case 0x2d: // '-' and '+' nest only as prefixes (after an operator or an opening bracket)
+      case 0x2d: // '-' and '+' nest to the right as prefixes (after an operator or an opening bracket), to the left as binary operators
       case 0x2b:
         nests = PREFIX_CONTEXT.has(previous);
+        if (!nests) chain++;
         break;
     }
+    if (chain > MAX_SAFE_CHAIN) return true;
     if (nests && depth + ++run > limit) return true;
     previous = c;
   }

@@ -13,6 +13,22 @@ const deep = (n: number) => ({
   unary: `x = ${'!'.repeat(n)}1;\n`,
 });
 
+/** Left-nesting chains: as deep as they are long; the parser survives about 60,000 of them on an 8 MB stack. */
+const chains = (n: number) => ({
+  sums: `x = ${Array(n).fill('1').join(' + ')};\n`,
+  ands: `x = ${Array(n).fill('a').join(' && ')};\n`,
+  shifts: `x = ${Array(n).fill('a').join(' >>> ')};\n`,
+  coalescing: `x = ${Array(n).fill('a').join(' ?? ')};\n`,
+});
+
+test('long chains of binary operators are caught; the chains real code writes are not', () => {
+  for (const [kind, text] of Object.entries(chains(30_000))) assert.equal(exceedsSafeNesting(text), true, kind);
+  for (const [kind, text] of Object.entries(chains(2_000))) assert.equal(exceedsSafeNesting(text), false, kind);
+  // Separators end a chain: a long array or many statements are fine.
+  assert.equal(exceedsSafeNesting(`x = [${Array(60_000).fill('a + 1').join(', ')}];\n`), false);
+  assert.equal(exceedsSafeNesting(Array(60_000).fill('a = b + c;').join('\n')), false);
+});
+
 test('every kind of deep nesting that crashes the parser is caught', () => {
   for (const [kind, text] of Object.entries(deep(20_000))) assert.equal(exceedsSafeNesting(text), true, kind);
 });

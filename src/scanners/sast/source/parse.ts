@@ -1,6 +1,6 @@
 import { parseSync } from 'oxc-parser';
 import { LineIndex } from './lines.js';
-import { exceedsSafeNesting, MAX_SAFE_NESTING } from '../../shared/js-nesting.js';
+import { exceedsSafeNesting, MAX_SAFE_CHAIN, MAX_SAFE_NESTING } from '../../shared/js-nesting.js';
 
 /** A node of oxc's ESTree-compatible AST; fields are read by name, the way ESTree walkers do. */
 export interface AstNode {
@@ -57,7 +57,7 @@ export function parseSource(path: string, text: string): ParsedFile | ParseFailu
   const effective = lang === 'js' ? 'jsx' : lang;
   const sourceType = path.endsWith('.cjs') || path.endsWith('.cts') ? 'commonjs' : path.endsWith('.mjs') || path.endsWith('.mts') ? 'module' : 'unambiguous';
   if (exceedsSafeNesting(text)) {
-    return { path, line: 1, message: `nested more than ${MAX_SAFE_NESTING} levels deep: not parsed (the parser would overflow its stack)` };
+    return { path, line: 1, message: `nested too deeply (over ${MAX_SAFE_NESTING} levels, or ${MAX_SAFE_CHAIN.toLocaleString('en')} operators in one expression): not parsed (the parser would overflow its stack)` };
   }
   let result;
   try {
