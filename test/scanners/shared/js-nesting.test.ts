@@ -55,7 +55,7 @@ test('a hostile deep file is a warning, and the scan (SAST and SCA imports) goes
     const run = runCli(['scan', t.dir, '--scanners', 'sast,sca', '--offline', '--format', 'json', '--fail-on', 'none']);
     assert.equal(run.status, 0, run.stderr);
     const report = JSON.parse(run.stdout);
-    const deepWarnings = report.warnings.filter((w: { message: string }) => /nested more than 1000 levels/.test(w.message));
+    const deepWarnings = report.warnings.filter((w: { message: string }) => /nested too deeply \(over 1000 levels/.test(w.message));
     assert.equal(deepWarnings.length, 6);
   } finally {
     t.cleanup();
