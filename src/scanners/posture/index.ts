@@ -1,13 +1,25 @@
 import type { ScannerFinding } from '../../core/finding.js';
 import type { Scanner } from '../scanner.js';
-import type { PostureRule, Repo } from './rule.js';
+import type { PostureHit, PostureRule, Repo } from './rule.js';
 import { isPostureFile, postureRules } from './rules.js';
 
 /** Runs the posture rules on a repository view; exposed for tests. */
-export function checkRepo(repo: Repo, rules: readonly PostureRule[] = postureRules): ScannerFinding[] {
+export function checkRepo(
+  repo: Repo,
+  rules: readonly PostureRule[] = postureRules,
+  warn: (message: string) => void = () => undefined,
+): ScannerFinding[] {
   const findings: ScannerFinding[] = [];
   for (const rule of rules) {
-    for (const hit of rule.check(repo)) {
+    let hits: PostureHit[];
+    try {
+      hits = [...rule.check(repo)];
+    } catch (error) {
+      // A rule bug must not hide the other rules' findings.
+      warn(`rule ${rule.id} failed: ${(error as Error).message}`);
+      continue;
+    }
+    for (const hit of hits) {
       findings.push({
         ruleId: rule.id,
         scanner: 'posture',
@@ -68,7 +80,7 @@ export const postureScanner: Scanner = {
     const rules = atRepoRoot ? postureRules : postureRules.filter((r) => REPO_INDEPENDENT.has(r.id));
     if (!atRepoRoot && ctx.git)
       ctx.warn({ message: 'the scan root is not the top of the git repository: repository-wide posture checks (security policy, CODEOWNERS, dependency updates, CI scans) were not run' });
-    yield* checkRepo(repo, rules);
+    yield* checkRepo(repo, rules, (message) => ctx.warn({ message }));
   },
 };
 

@@ -1,8 +1,8 @@
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScan } from '../../../src/engine/scan.js';
 import { checkRepo, postureScanner } from '../../../src/scanners/posture/index.js';
-import { repoOf } from '../../../src/scanners/posture/rule.js';
+import { repoOf, type PostureRule } from '../../../src/scanners/posture/rule.js';
 import { postureRules } from '../../../src/scanners/posture/rules.js';
 import { commitAll, initRepo, tempTree } from '../../helpers/tmp.js';
 import { writeSarif } from '../../../src/report/sarif.js';
@@ -70,4 +70,12 @@ describe('posture scanner', () => {
       tree.cleanup();
     }
   });
+});
+
+test('a posture rule that throws is a warning; the other rules still report', () => {
+  const broken: PostureRule = { ...postureRules[0]!, id: 'posture/broken', check: () => { throw new Error('boom'); } };
+  const warnings: string[] = [];
+  const findings = checkRepo(repoOf({ files: { 'package.json': '{"dependencies": {"a": "1.0.0"}}' } }), [broken, ...postureRules], (m) => warnings.push(m));
+  assert.deepEqual(warnings, ['rule posture/broken failed: boom']);
+  assert.ok(findings.some((f) => f.ruleId === 'posture/no-dependency-update-tool'));
 });
