@@ -94,7 +94,7 @@ export function storeProp(an: Analyzer, base: Value, key: string | null, keyValu
       if (keyValue) o.setDynKey(keyValue);
     }
   }
-  for (const api of base.apis) storeOnApi(an, api, key, value, node);
+  for (const api of base.apis) storeOnApi(an, api, key, value, node, base);
   // obj[a][b] = c: the base may be Object.prototype (a = "__proto__"), b names any property of it, and
   // c is attacker data (a value that is a fresh {} or [] only walks the path, it pollutes nothing).
   // The final key need not be "__proto__" (o.constructor.prototype[k] = v): a key checked against the

@@ -4,6 +4,7 @@ import { declarationsOf } from './declarations.js';
 import { Binding, Scope, State, type JumpTarget } from './frame.js';
 import { ALL_CLASSES, EMPTY, join, sanitize, withStep, withoutStringFacts, type Value } from './value.js';
 import { refineAfterCall, refineByTest } from '../models/guards.js';
+import { refineResponse } from '../models/content-type.js';
 import { requireModule } from './modules.js';
 import { assignPattern, refine, writeBinding } from './bindings.js';
 import { keysOf, elementsOf } from './objects.js';
@@ -45,6 +46,7 @@ export function exec(an: Analyzer, node: AstNode, scope: Scope): void {
     case 'ExpressionStatement':
       evaluate(an, node.expression, scope);
       refineAfterCall(an, node.expression, scope);
+      refineResponse(an, node.expression, scope);
       return;
     case 'VariableDeclaration':
       for (const d of node.declarations) {

@@ -85,6 +85,8 @@ export interface Value {
   readonly norm?: boolean;
   /** A promise-like result whose settled value is this value itself (await/then unwrap it). */
   readonly numeric?: boolean;
+  /** A response object whose Content-Type was set to a type browsers do not render as HTML (models/content-type.ts). */
+  readonly plain?: boolean;
 }
 
 export const EMPTY: Value = Object.freeze({ taint: [], objs: [], fns: [], apis: [] });
@@ -279,13 +281,15 @@ export function join(a: Value, b: Value): Value {
   const html = a.html || b.html;
   const norm = a.norm && b.norm;
   const numeric = a.numeric && b.numeric;
+  const plain = a.plain && b.plain;
   if (
     taint === a.taint && objs === a.objs && fns === a.fns && apis === a.apis && str === a.str && regex === a.regex &&
-    !!proto === !!a.proto && !!built === !!a.built && prefix === a.prefix && !!html === !!a.html && !!norm === !!a.norm && !!numeric === !!a.numeric
+    !!proto === !!a.proto && !!built === !!a.built && prefix === a.prefix && !!html === !!a.html && !!norm === !!a.norm && !!numeric === !!a.numeric &&
+    !!plain === !!a.plain
   ) {
     return a;
   }
-  return make({ taint, objs, fns, apis, str, regex, proto, built, prefix, html, norm, numeric });
+  return make({ taint, objs, fns, apis, str, regex, proto, built, prefix, html, norm, numeric, plain });
 }
 
 export function joinAll(values: Iterable<Value>): Value {
@@ -316,13 +320,14 @@ export function make(parts: Partial<{ -readonly [K in keyof Value]: Value[K] }>)
   if (parts.html) value.html = true;
   if (parts.norm) value.norm = true;
   if (parts.numeric) value.numeric = true;
+  if (parts.plain) value.plain = true;
   return value as Value;
 }
 
 export function isEmptyValue(v: Value): boolean {
   return (
     v.taint.length === 0 && v.objs.length === 0 && v.fns.length === 0 && v.apis.length === 0 && v.str === undefined &&
-    !v.regex && !v.proto && !v.built && v.prefix === undefined && !v.html && !v.norm && !v.numeric
+    !v.regex && !v.proto && !v.built && v.prefix === undefined && !v.html && !v.norm && !v.numeric && !v.plain
   );
 }
 
@@ -430,13 +435,14 @@ function computeSignature(v: Value): string {
   if (v.norm) s += 'N';
   if (v.html) s += 'H';
   if (v.numeric) s += '#';
+  if (v.plain) s += 'T';
   return s;
 }
 
 /** Drops the string facts (a value used as something other than the string it was). */
 export function withoutStringFacts(v: Value): Value {
   if (v.str === undefined && !v.built && v.prefix === undefined && !v.html && !v.norm && !v.regex) return v;
-  return make({ taint: v.taint, objs: v.objs, fns: v.fns, apis: v.apis, proto: v.proto });
+  return make({ taint: v.taint, objs: v.objs, fns: v.fns, apis: v.apis, proto: v.proto, plain: v.plain });
 }
 
 /**

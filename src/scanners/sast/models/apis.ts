@@ -14,6 +14,7 @@ import { BUILTIN_CALLS, defaultMethodCall, invokeCallbacks } from './builtins.js
 import { renderSink } from '../templates/views.js';
 import { own } from './table.js';
 import { callStore, storeApi } from './stores.js';
+import { chainedResponse, noteTypeSetter, storeType } from './content-type.js';
 
 /**
  * Library and runtime APIs. A value of a module or of an object a library returned is
@@ -98,8 +99,9 @@ function describeSource(an: Analyzer, api: string, key: string | null, node: Ast
 }
 
 /** Assignments to api objects that matter: Koa's ctx.body (an HTML response). */
-export function storeOnApi(an: Analyzer, api: string, key: string | null, value: Value, node: AstNode): void {
-  if ((api === 'koa.ctx' || api === 'koa.response') && key === 'body' && value.html) an.sink('xss', value, node, 'ctx.body');
+export function storeOnApi(an: Analyzer, api: string, key: string | null, value: Value, node: AstNode, base: Value): void {
+  storeType(api, key, value, node);
+  if ((api === 'koa.ctx' || api === 'koa.response') && key === 'body' && value.html && !base.plain) an.sink('xss', value, node, 'ctx.body');
   if ((api === 'express.res' || api === 'http.res') && key === 'statusMessage') an.sink('header', value, node, 'res.statusMessage');
 }
 
@@ -131,6 +133,7 @@ export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value
   if (stored !== undefined) return stored;
   const c: ApiCall = { an, api: id, thisValue, args, site, isNew };
   for (const spec of sinksFor(id)) checkSink(c, spec);
+  const typeSet = noteTypeSetter(id, args, site.node);
   checkSpecialSinks(c);
 
   // Array.prototype.slice.call(arguments, 1), [].forEach.call(list, f), String.prototype.trim.apply(s)
@@ -190,7 +193,7 @@ export function callApi(an: Analyzer, api: string, thisValue: Value, args: Value
   const returns = own(CALL_RETURNS, id);
   if (returns) {
     invokeCallbacks(an, args, apiValue(...(own(CALLBACK_VALUES, id) ?? [])), site);
-    return apiValue(returns);
+    return chainedResponse(id, thisValue, typeSet, apiValue(returns));
   }
   const receiverType = id.slice(0, id.lastIndexOf('.'));
   if (CHAINING_TYPES.has(receiverType)) return apiValue('knex.builder');
@@ -411,6 +414,8 @@ function checkSink(c: ApiCall, spec: SinkSpec): void {
     }
     if (spec.argsWhen?.includes(i) && !spec.args.includes(i)) v = join(v, c.an.elementsOf(v, false, c.site.argNodes[i] ?? null));
     if (spec.cls === 'redirect' && localRedirect(v)) continue;
+    // A response whose type is text/plain or JSON is not rendered as HTML (content-type.ts).
+    if (spec.cls === 'xss' && c.thisValue.plain) continue;
     if (spec.when === 'htmlString' && !v.html) continue;
     if (spec.when === 'notObject' && (v.objs.length > 0 || v.numeric)) continue;
     const checked = checkedValue(c, spec, v);
