@@ -3,9 +3,26 @@ import type { AstNode } from '../source/parse.js';
 
 /** Work budgets of the analysis: per entry point and for the whole project, and the warnings when one runs out. */
 
+/** Starts a fresh budget for the entry point `name`. */
 export function beginEntry(an: Analyzer, name: string): void {
   an.entryWork = 0;
   an.entryName = name;
+}
+
+/**
+ * Runs `body` as an entry point with a budget of its own, named `name` in warnings, and
+ * gives the enclosing entry point its budget back afterwards (a module's top level loaded
+ * by another module's import, an exported function entered while analysing another).
+ */
+export function withEntryBudget<T>(an: Analyzer, name: string, body: () => T): T {
+  const saved = { work: an.entryWork, name: an.entryName };
+  beginEntry(an, name);
+  try {
+    return body();
+  } finally {
+    an.entryWork = saved.work;
+    an.entryName = saved.name;
+  }
 }
 
 export function isExhausted(an: Analyzer): boolean {

@@ -2,7 +2,7 @@ import type { Analyzer, ModuleRec } from './analyzer.js';
 import type { AstNode } from '../source/parse.js';
 import { EMPTY, Obj, fnValue, join, make, newLabel, newTaint, objValue, type ClassFn, type Closure, type Loc, type Value } from './value.js';
 import { type HandlerKind, handlerParams, nextHandlers } from '../models/frameworks.js';
-import { beginEntry } from './budget.js';
+import { beginEntry, withEntryBudget } from './budget.js';
 import { loadModule, exportNames, readExport } from './modules.js';
 import { construct } from './closures.js';
 import { callCallable } from './calls.js';
@@ -46,16 +46,10 @@ export function enterCallables(an: Analyzer, fnV: Value, thisValue: Value, args:
     const key = f.id * 1000 + (args.some((a) => a.taint.length > 0) ? 1 : 0);
     if (an.entered.has(key)) continue;
     an.entered.add(key);
-    const saved = { work: an.entryWork, name: an.entryName };
-    beginEntry(an, name);
-    try {
-      an.entryCall = f;
-      result = join(result, callCallable(an, f, thisValue, args, { node, name: null, recvNode: null, argNodes: [] }));
-    } finally {
-      an.entryCall = null;
-      an.entryWork = saved.work;
-      an.entryName = saved.name;
-    }
+    result = join(
+      result,
+      withEntryBudget(an, name, () => asEntryCall(an, f, () => callCallable(an, f, thisValue, args, { node, name: null, recvNode: null, argNodes: [] }))),
+    );
   }
   return result;
 }
@@ -149,17 +143,7 @@ function analyseExported(an: Analyzer, rec: ModuleRec, name: string, f: Closure 
   } else {
     // Called as a constructor too: methods set on `this` (this.set = function ...) become part of the API.
     an.entered.add(f.id * 1000 + 1);
-    const saved = { work: an.entryWork, name: an.entryName };
-    beginEntry(an, `export ${name} of ${rec.id}`);
-    let instance: Value;
-    try {
-      an.entryCall = f;
-      instance = construct(an, fnV, args, f.node, null);
-    } finally {
-      an.entryCall = null;
-      an.entryWork = saved.work;
-      an.entryName = saved.name;
-    }
+    const instance = withEntryBudget(an, `export ${name} of ${rec.id}`, () => asEntryCall(an, f, () => construct(an, fnV, args, f.node, null)));
     if (f.kind === 'closure') result = instance;
     const methods = collectMethods(...instance.objs);
     for (const [methodName, m] of methods) {
@@ -256,4 +240,14 @@ function collectMethods(...objects: Obj[]): Array<[string, Value]> {
     }
   }
   return out;
+}
+
+/** Runs `body` with `f` recorded as the entry point's callee (cleared afterwards). */
+function asEntryCall<T>(an: Analyzer, f: Analyzer['entryCall'], body: () => T): T {
+  an.entryCall = f;
+  try {
+    return body();
+  } finally {
+    an.entryCall = null;
+  }
 }

@@ -3,7 +3,7 @@ import type { AstNode, ParsedFile } from '../source/parse.js';
 import { Binding, Frame, Scope, type ImportRef } from './frame.js';
 import { EMPTY, Obj, apiValue, isEmptyValue, join, make, objValue, type Value } from './value.js';
 import { normaliseModuleName } from '../models/apis.js';
-import { beginEntry } from './budget.js';
+import { withEntryBudget } from './budget.js';
 import { execBody } from './statements.js';
 import { readProp } from './objects.js';
 import { importedName } from './ast-utils.js';
@@ -16,14 +16,7 @@ export function loadModule(an: Analyzer, id: string): ModuleRec | undefined {
   const file = an.files.get(id);
   if (!file) return undefined;
   // Each module's top level has its own budget, also when another module's import loads it.
-  const saved = { work: an.entryWork, name: an.entryName };
-  beginEntry(an, `module ${id}`);
-  try {
-    return evaluateModule(an, id, file);
-  } finally {
-    an.entryWork = saved.work;
-    an.entryName = saved.name;
-  }
+  return withEntryBudget(an, `module ${id}`, () => evaluateModule(an, id, file));
 }
 
 function evaluateModule(an: Analyzer, id: string, file: ParsedFile): ModuleRec {
