@@ -5,7 +5,7 @@
  */
 import type { Severity } from '../../../core/finding.js';
 import { detailNote, rule, type IacRule } from '../rule.js';
-import { get, isFalse, isTrue, pair } from '../yaml/tree.js';
+import { get, isFalse, isTrue, pair, text } from '../yaml/tree.js';
 import { componentCommands, durationSeconds, flagPlace, listValue, type Component, type ComponentCommand, type Flag } from './control-plane.js';
 import { containerLabel, objectLabel, type KubeInput, type KubeObject } from './model.js';
 
@@ -463,6 +463,32 @@ const CHECKS: FlagCheck[] = [
         const p = pair(object.root, 'protectKernelDefaults');
         if (!p) yield { line: objectLine(object), message: 'KubeletConfiguration does not set protectKernelDefaults: true.', resource: objectLabel(object) };
         else if (!isTrue(p.value)) yield { line: p.keyLine, message: 'KubeletConfiguration sets protectKernelDefaults to false.', resource: objectLabel(object) };
+      }
+    },
+  },
+  {
+    id: 'iac/k8s-kubelet-event-qps',
+    title: 'Kubelet drops events over a rate limit',
+    description:
+      'The kubelet limits how many events it records per second (--event-qps, eventRecordQPS in its configuration file; 50 by default). Events above the limit are dropped, so a burst of pod failures, evictions or image pulls during an incident leaves gaps in what the cluster recorded (CIS Kubernetes Benchmark 4.2.9).',
+    remediation: 'Set --event-qps=0 (eventRecordQPS: 0) to record every event, or a limit sized for the node and documented.',
+    severity: 'low',
+    cwe: ['CWE-778'],
+    components: ['kubelet'],
+    inConfigFile: ['kubelet'],
+    find: required('event-qps', (v) => v === '0', 'kubelet does not set --event-qps=0.', (v) => `kubelet sets --event-qps=${v}, dropping events above that rate.`),
+    positive: ['kubelet --event-qps=5'],
+    negative: ['kubelet --event-qps=0', 'kubelet --config=/var/lib/kubelet/config.yaml'],
+    positiveManifests: [
+      'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n# expect\neventRecordQPS: 20\n',
+      'apiVersion: kubelet.config.k8s.io/v1beta1\n# expect\nkind: KubeletConfiguration\nport: 10250\n',
+    ],
+    negativeManifests: ['apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\neventRecordQPS: 0\n'],
+    *config(input) {
+      for (const object of configObjects(input, 'KubeletConfiguration')) {
+        const p = pair(object.root, 'eventRecordQPS');
+        if (!p) yield { line: objectLine(object), message: 'KubeletConfiguration does not set eventRecordQPS: 0 (the default drops events above 50 per second).', resource: objectLabel(object) };
+        else if (text(p.value) !== '0') yield { line: p.keyLine, message: `KubeletConfiguration sets eventRecordQPS: ${text(p.value) ?? '?'}, dropping events above that rate.`, resource: objectLabel(object) };
       }
     },
   },

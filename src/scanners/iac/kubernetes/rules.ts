@@ -3,6 +3,7 @@ import { describePort, sensitivePort } from '../ports.js';
 import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { clusterConfigRules } from './cluster-config-rules.js';
 import { controlPlaneRules } from './control-plane-rules.js';
 import {
   annotation,
@@ -15,6 +16,8 @@ import {
   type KubeInput,
   type KubeObject,
 } from './model.js';
+import { networkPolicyRules } from './network-policy-rules.js';
+import { workloadRules } from './workload-rules.js';
 
 type KubeRule = IacRule<KubeInput>;
 
@@ -1143,6 +1146,9 @@ export const kubernetesRules: readonly KubeRule[] = [
   defaultServiceAccount,
   imagePullPolicy,
   ...controlPlaneRules,
+  ...workloadRules,
+  ...networkPolicyRules,
+  ...clusterConfigRules,
 ];
 
 export const kubernetesPlatform: PlatformRules<KubeInput> = {

@@ -1,0 +1,146 @@
+/**
+ * NetworkPolicy rules. secloop reads one file at a time, so these compare the policies
+ * and the pods of the same file only, and stay quiet when the file holds no policy for
+ * the namespace concerned (the policies may then live in another file). An object with no
+ * namespace gets one at deploy time, so it is taken to share the namespace of any other.
+ */
+import { rule, type IacRule } from '../rule.js';
+import { get, isYMap, isYSeq, items, pair, text } from '../yaml/tree.js';
+import { objectLabel, type KubeInput, type KubeObject, type PodSpec } from './model.js';
+
+type KubeRule = IacRule<KubeInput>;
+
+const kubeRule = (definition: Omit<KubeRule, 'platform' | 'tags'>): KubeRule => rule({ ...definition, platform: 'kubernetes' });
+
+interface Policy {
+  object: KubeObject;
+  /** undefined when the selector uses matchExpressions (not evaluated: assumed to match). */
+  matchLabels: Map<string, { value: string; line: number }> | undefined;
+  ingress: boolean;
+  egress: boolean;
+}
+
+function policies(input: KubeInput): Policy[] {
+  const out: Policy[] = [];
+  for (const object of input.objects) {
+    if (object.kind !== 'NetworkPolicy') continue;
+    const spec = get(object.root, 'spec');
+    const selector = get(spec, 'podSelector');
+    let matchLabels: Policy['matchLabels'] = new Map();
+    if (get(selector, 'matchExpressions')) matchLabels = undefined;
+    else {
+      const labels = get(selector, 'matchLabels');
+      if (isYMap(labels)) for (const p of labels.pairs) matchLabels.set(p.key, { value: text(p.value) ?? '', line: p.keyLine });
+    }
+    // policyTypes defaults to Ingress, plus Egress when the policy has egress rules (an empty list counts as unset).
+    const types = get(spec, 'policyTypes');
+    const listed = isYSeq(types) && types.items.length > 0 ? items(types).map((t) => text(t)) : undefined;
+    out.push({
+      object,
+      matchLabels,
+      ingress: listed ? listed.includes('Ingress') : true,
+      egress: listed ? listed.includes('Egress') : items(get(spec, 'egress')).length > 0,
+    });
+  }
+  return out;
+}
+
+function sameNamespace(a: KubeObject, b: KubeObject): boolean {
+  return a.namespace === undefined || b.namespace === undefined || a.namespace === b.namespace;
+}
+
+function podLabels(pod: PodSpec): Map<string, string> {
+  const labels = new Map<string, string>();
+  const node = get(pod.metadata, 'labels');
+  if (isYMap(node)) for (const p of node.pairs) labels.set(p.key, text(p.value) ?? '');
+  return labels;
+}
+
+function selects(policy: Policy, pod: PodSpec): boolean {
+  if (!sameNamespace(policy.object, pod.object)) return false;
+  if (!policy.matchLabels) return true;
+  const labels = podLabels(pod);
+  return [...policy.matchLabels].every(([key, { value }]) => labels.get(key) === value);
+}
+
+function nameLine(object: KubeObject): number {
+  return pair(get(object.root, 'metadata'), 'name')?.keyLine ?? object.line;
+}
+
+const NETPOL = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: isolate\n  namespace: billing\nspec:\n';
+const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  # expect\n  name: api\n  namespace: billing\n  labels:\n    app: api\nspec:\n  containers:\n  - name: api\n    image: registry.example.org/billing/api:3.1.0\n';
+const quiet = (manifest: string) => manifest.replace('  # expect\n', '');
+
+const policyWithoutPods = kubeRule({
+  id: 'iac/k8s-network-policy-selects-nothing',
+  title: 'NetworkPolicy selects none of the pods beside it',
+  description:
+    'A NetworkPolicy selects pods by labels that none of the workloads defined in the same file carry. A mistyped or stale label silently leaves the pods it was written for without network isolation.',
+  remediation: "Make the policy's podSelector.matchLabels match the labels of the pod template it is meant to protect.",
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [`${quiet(POD)}---\n${NETPOL}  podSelector:\n    matchLabels:\n      # expect\n      app: apii\n  policyTypes: [Ingress, Egress]\n`],
+    negative: [
+      `${quiet(POD)}---\n${NETPOL}  podSelector:\n    matchLabels:\n      app: api\n  policyTypes: [Ingress, Egress]\n`,
+      `${NETPOL}  podSelector:\n    matchLabels:\n      app: elsewhere\n`,
+      `${quiet(POD)}---\n${NETPOL.replace('billing', 'shop')}  podSelector:\n    matchLabels:\n      app: other\n`,
+    ],
+  },
+  *check(input) {
+    for (const policy of policies(input)) {
+      if (!policy.matchLabels || policy.matchLabels.size === 0) continue;
+      const candidates = input.pods.filter((p) => sameNamespace(policy.object, p.object));
+      if (candidates.length === 0 || candidates.some((p) => selects(policy, p))) continue;
+      const labels = [...policy.matchLabels];
+      const unmatched = labels.find(([key, { value }]) => !candidates.some((p) => podLabels(p).get(key) === value)) ?? labels[0]!;
+      yield {
+        line: unmatched[1].line,
+        message: `${objectLabel(policy.object)} selects ${unmatched[0]}=${unmatched[1].value}, which no workload in this file carries.`,
+        resource: objectLabel(policy.object),
+      };
+    }
+  },
+});
+
+const podNotIsolated = kubeRule({
+  id: 'iac/k8s-pod-not-isolated',
+  title: 'Pod not isolated by the NetworkPolicies beside it',
+  description:
+    "The file defines NetworkPolicies for a pod's namespace, but none of them isolates that pod's ingress or egress (a policy only isolates the directions in its policyTypes). Traffic in that direction is allowed from and to anywhere, so a compromised pod can reach it or it can reach the internet and every other service.",
+  remediation: 'Add a NetworkPolicy that selects the pod (a default-deny with podSelector: {} and policyTypes [Ingress, Egress] is a good base), then allow the flows it needs.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      `${POD}---\n${NETPOL}  podSelector: {}\n  policyTypes: [Ingress]\n`,
+      `${POD}---\n${NETPOL}  podSelector:\n    matchLabels:\n      app: web\n  policyTypes: [Ingress, Egress]\n`,
+    ],
+    negative: [
+      `${quiet(POD)}---\n${NETPOL}  podSelector: {}\n  policyTypes: [Ingress, Egress]\n`,
+      `${quiet(POD)}---\n${NETPOL}  podSelector:\n    matchLabels:\n      app: api\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.20.0.0/16\n`,
+      quiet(POD),
+      `${quiet(POD)}---\n${NETPOL.replace('billing', 'shop')}  podSelector: {}\n`,
+    ],
+  },
+  *check(input) {
+    const all = policies(input);
+    for (const pod of input.pods) {
+      if (pod.object.kind === 'PodTemplate') continue;
+      const relevant = all.filter((p) => sameNamespace(p.object, pod.object));
+      if (relevant.length === 0) continue;
+      const applying = relevant.filter((p) => selects(p, pod));
+      const missing = [applying.some((p) => p.ingress) ? '' : 'ingress', applying.some((p) => p.egress) ? '' : 'egress'].filter(Boolean);
+      if (missing.length === 0) continue;
+      yield {
+        line: nameLine(pod.object),
+        message: `No NetworkPolicy in this file isolates the ${missing.join(' and ')} of ${objectLabel(pod.object)}.`,
+        resource: objectLabel(pod.object),
+      };
+    }
+  },
+});
+
+export const networkPolicyRules: readonly KubeRule[] = [policyWithoutPods, podNotIsolated];
