@@ -135,7 +135,116 @@ export function mentions(input: TfInput, expr: Expr | undefined, address: string
 
 /** Resources of the given types whose attribute `name` refers to `target`. */
 export function referrers(input: TfInput, target: TfResource, types: readonly string[], name: string): TfResource[] {
-  return resourcesOf(input, ...types).filter((r) => mentions(input, attribute(r.block, name)?.expr, target.address));
+  return [...(referencesBy(input, types, name).get(target) ?? [])];
+}
+
+/**
+ * For each resource or data source, the resources (of `types`, or all when undefined)
+ * whose attribute `name` mentions it, in file order. Built once per input and attribute:
+ * asking each resource's referrers by a scan of all resources made files of many
+ * resources quadratic.
+ */
+export function referencesBy(input: TfInput, types: readonly string[] | undefined, name: string): ReadonlyMap<TfResource, readonly TfResource[]> {
+  const index = addressIndex(input);
+  const key = `${name}\0${types ? types.join('\0') : '*'}`;
+  let built = index.referencesBy.get(key);
+  if (!built) {
+    built = new Map<TfResource, TfResource[]>();
+    for (const r of types ? resourcesOf(input, ...types) : input.resources) {
+      const expr = attribute(r.block, name)?.expr;
+      if (!expr) continue;
+      for (const target of mentioned(input, expr)) {
+        const list = built.get(target);
+        if (list) list.push(r);
+        else built.set(target, [r]);
+      }
+    }
+    index.referencesBy.set(key, built);
+  }
+  return built;
+}
+
+/**
+ * The resources then data sources, in file order, that an expression mentions as
+ * `mentions` decides. Candidates come from an index of addresses by their dot-separated
+ * parts: `mentions` only accepts an address that starts a run of `[\w.-]` characters and
+ * ends at a dot or the run's end, so walking each run's parts through the index finds
+ * them all; `mentions` then confirms each one.
+ */
+export function mentioned(input: TfInput, expr: Expr | undefined): readonly TfResource[] {
+  if (!expr) return [];
+  const index = addressIndex(input);
+  const cached = index.mentioned.get(expr);
+  if (cached) return cached;
+  const text = textOf(input, expr);
+  const candidates = new Set<TfResource>(index.irregular);
+  for (const run of text.matchAll(/[\w.-]+/g)) {
+    let node: AddressNode | undefined = index.root;
+    let from = 0;
+    const word = run[0];
+    while (node) {
+      const dot = word.indexOf('.', from);
+      node = node.children.get(dot < 0 ? word.slice(from) : word.slice(from, dot));
+      for (const r of node?.resources ?? []) candidates.add(r);
+      if (dot < 0) break;
+      from = dot + 1;
+    }
+  }
+  const found = inFileOrder(input, [...candidates].filter((r) => mentions(input, expr, r.address)));
+  index.mentioned.set(expr, found);
+  return found;
+}
+
+/** Resources and data sources of this input in file order (resources first). */
+export function inFileOrder(input: TfInput, resources: Iterable<TfResource>): TfResource[] {
+  const { position } = addressIndex(input);
+  return [...resources].sort((a, b) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity));
+}
+
+interface AddressNode {
+  children: Map<string, AddressNode>;
+  /** Resources whose address is the path to this node, and for `module.<name>` the resources that module makes. */
+  resources: TfResource[];
+}
+
+interface AddressIndex {
+  count: number;
+  root: AddressNode;
+  /** Addresses with characters outside `[\w.-]` (not valid Terraform names): always candidates. */
+  irregular: TfResource[];
+  position: Map<TfResource, number>;
+  mentioned: WeakMap<Expr, readonly TfResource[]>;
+  referencesBy: Map<string, Map<TfResource, TfResource[]>>;
+}
+
+const addressIndexes = new WeakMap<TfInput, AddressIndex>();
+
+function addressIndex(input: TfInput): AddressIndex {
+  const count = input.resources.length + input.data.length;
+  let index = addressIndexes.get(input);
+  if (index && index.count === count) return index;
+  index = { count, root: { children: new Map(), resources: [] }, irregular: [], position: new Map(), mentioned: new WeakMap(), referencesBy: new Map() };
+  const insert = (path: string[], r: TfResource) => {
+    let node = index!.root;
+    for (const part of path) {
+      let child = node.children.get(part);
+      if (!child) node.children.set(part, (child = { children: new Map(), resources: [] }));
+      node = child;
+    }
+    node.resources.push(r);
+  };
+  for (const r of [...input.resources, ...input.data]) {
+    index.position.set(r, index.position.size);
+    if (!/^[\w.-]+$/.test(r.address)) {
+      index.irregular.push(r);
+      continue;
+    }
+    insert(r.address.split('.'), r);
+    const viaModule = /^module\.([\w-]+)\./.exec(r.address);
+    if (viaModule) insert(['module', viaModule[1]!], r);
+  }
+  addressIndexes.set(input, index);
+  return index;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Attribute, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { readJson } from './json-syntax.js';
-import { asStrings, attribute, blocksOf, mentions, valueOf, type TfInput, type TfResource } from './model.js';
+import { asStrings, attribute, blocksOf, mentioned, valueOf, type TfInput, type TfResource } from './model.js';
 
 /**
  * AWS policy documents wherever Terraform writes them: jsonencode({...}), heredoc or
@@ -68,10 +68,11 @@ const POLICY_ATTRIBUTES: Record<string, string[]> = {
 
 export function* policies(input: TfInput): Generator<Policy> {
   const documents = input.data.filter((d) => d.type === 'aws_iam_policy_document');
+  const isDocument = new Set(documents);
   const used = new Set<TfResource>();
   const read = (resource: TfResource, a: Attribute): Policy | undefined => {
-    // A policy built by a data source is reported where it is applied.
-    const source = documents.find((d) => mentions(input, a.expr, d.address));
+    // A policy built by a data source is reported where it is applied (the first one mentioned, in file order).
+    const source = mentioned(input, a.expr).find((d) => isDocument.has(d));
     if (source) {
       used.add(source);
       return { resource, attribute: a, line: a.line, statements: documentStatements(input, source).map((s) => ({ ...s, line: a.line })) };

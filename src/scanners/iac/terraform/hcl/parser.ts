@@ -367,8 +367,11 @@ class Parser {
 
   private isForKeyword(): boolean {
     const token = this.peek();
-    const after = this.tokens.slice(this.pos + 1).find((t) => t.kind !== 'newline');
-    return token.kind === 'ident' && token.value === 'for' && after?.kind === 'ident';
+    if (token.kind !== 'ident' || token.value !== 'for') return false;
+    // Looks ahead in place: copying the rest of the tokens for each tuple and object made parsing quadratic.
+    let at = this.pos + 1;
+    while (this.tokens[at]?.kind === 'newline') at++;
+    return this.tokens[at]?.kind === 'ident';
   }
 
   private parseTuple(open: Token): Expr {

@@ -1,7 +1,7 @@
 import type { Hit } from '../../rule.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentions, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 
 /**
@@ -153,9 +153,8 @@ const AWS_MANAGED_ALIAS = /(?:^|:)alias\/aws\//;
 function isAwsManagedKey(input: TfInput, expr: Expr): boolean {
   const value = evaluate(expr, input.scope);
   if (typeof value === 'string') return AWS_MANAGED_ALIAS.test(value);
-  return input.data.some((d) => {
-    if (d.type !== 'aws_kms_key' && d.type !== 'aws_kms_alias') return false;
-    if (!mentions(input, expr, d.address)) return false;
+  return mentioned(input, expr).some((d) => {
+    if (d.kind !== 'data' || (d.type !== 'aws_kms_key' && d.type !== 'aws_kms_alias')) return false;
     const id = valueOf(input, d.block, d.type === 'aws_kms_key' ? 'key_id' : 'name');
     return typeof id === 'string' && AWS_MANAGED_ALIAS.test(id);
   });

@@ -1,4 +1,5 @@
-import { attribute, label, mentions, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import type { Block } from '../hcl/ast.js';
+import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { allowsAction, onAllResources, policies, type Policy, type Statement } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
 import { detailNote, inside, type Hit } from '../../rule.js';
@@ -68,9 +69,16 @@ const ESCALATION_PATHS: string[][] = [
   ['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition'],
 ];
 
-function escalationPaths(statements: readonly Statement[]): string[][] {
+const ESCALATION_ACTIONS = [...new Set(ESCALATION_PATHS.flat())];
+
+/** The actions of the escalation paths that statements allow on every resource (full administrators are another rule's). */
+function escalationActions(statements: readonly Statement[]): Set<string> {
   const relevant = statements.filter((s) => onAllResources(s) && !isFullAdmin(s));
-  return ESCALATION_PATHS.filter((path) => path.every((action) => relevant.some((s) => allowsAction(s, action))));
+  return new Set(ESCALATION_ACTIONS.filter((action) => relevant.some((s) => allowsAction(s, action))));
+}
+
+function escalationPaths(actions: ReadonlySet<string>): string[][] {
+  return ESCALATION_PATHS.filter((path) => path.every((action) => actions.has(action)));
 }
 
 const IDENTITY_TYPES = ['aws_iam_user', 'aws_iam_group', 'aws_iam_role'];
@@ -85,23 +93,31 @@ const MANAGED_ATTACHMENTS: Record<string, { identity: string; field: string }> =
   aws_iam_role_policy_attachment: { identity: 'aws_iam_role', field: 'role' },
 };
 
-/** The identities (users, groups, roles) of this file that a policy applies to. */
+/** The identities (users, groups, roles) of this file mentioned by an attribute, in file order. */
+function identitiesIn(input: TfInput, block: Block, field: string, types: readonly string[]): TfResource[] {
+  return mentioned(input, attribute(block, field)?.expr).filter((r) => r.kind === 'resource' && types.includes(r.type));
+}
+
+/**
+ * The identities (users, groups, roles) of this file that a policy applies to. Links are
+ * looked up in indexes of references (model.ts), not by pairing every policy with every
+ * attachment and identity, which was quadratic in the number of resources.
+ */
 function holders(input: TfInput, policy: Policy): TfResource[] {
-  const identities = resourcesOf(input, ...IDENTITY_TYPES);
   const inline = Object.hasOwn(ATTACHMENTS, policy.resource.type) ? ATTACHMENTS[policy.resource.type] : undefined;
-  if (inline) return identities.filter((i) => i.type === inline.identity && mentions(input, attribute(policy.resource.block, inline.field)?.expr, i.address));
+  if (inline) return identitiesIn(input, policy.resource.block, inline.field, [inline.identity]);
   if (policy.resource.type === 'aws_iam_role') return [policy.resource];
   if (policy.resource.type !== 'aws_iam_policy') return [];
   const out = new Set<TfResource>();
-  for (const attachment of input.resources) {
+  for (const attachment of referencesBy(input, undefined, 'policy_arn').get(policy.resource) ?? []) {
     const managed = Object.hasOwn(MANAGED_ATTACHMENTS, attachment.type) ? MANAGED_ATTACHMENTS[attachment.type] : undefined;
-    const linked = mentions(input, attribute(attachment.block, 'policy_arn')?.expr, policy.resource.address);
-    if (!linked) continue;
-    if (managed) for (const i of identities) if (i.type === managed.identity && mentions(input, attribute(attachment.block, managed.field)?.expr, i.address)) out.add(i);
-    if (attachment.type === 'aws_iam_policy_attachment')
-      for (const i of identities) for (const field of ['users', 'groups', 'roles']) if (mentions(input, attribute(attachment.block, field)?.expr, i.address)) out.add(i);
+    if (managed) for (const i of identitiesIn(input, attachment.block, managed.field, [managed.identity])) out.add(i);
+    if (attachment.type === 'aws_iam_policy_attachment') {
+      const named = new Set(['users', 'groups', 'roles'].flatMap((field) => identitiesIn(input, attachment.block, field, IDENTITY_TYPES)));
+      for (const i of inFileOrder(input, named)) out.add(i);
+    }
   }
-  for (const role of resourcesOf(input, 'aws_iam_role')) if (mentions(input, attribute(role.block, 'managed_policy_arns')?.expr, policy.resource.address)) out.add(role);
+  for (const role of referencesBy(input, ['aws_iam_role'], 'managed_policy_arns').get(policy.resource) ?? []) out.add(role);
   return [...out];
 }
 
@@ -122,28 +138,30 @@ const privilegeEscalation: TfRule = tfRule({
     negative: ['resource "aws_iam_policy" "reader" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:Get*", "iam:List*"], Resource = "*" }]\n  })\n}\n', 'resource "aws_iam_policy" "one" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:CreateAccessKey"], Resource = "arn:aws:iam::123456789012:user/ci" }]\n  })\n}\n'],
   },
   *check(input) {
-    // Escalation paths often need actions from several policies of one identity, so
-    // statements are pooled per user, group or role before the paths are looked for.
-    const pooled = new Map<TfResource, { statements: Statement[]; policies: Set<string> }>();
+    // Escalation paths often need actions from several policies of one identity, so the
+    // actions each policy allows are pooled per user, group or role before the paths are
+    // looked for (each policy read once, however many identities hold it).
+    const pooled = new Map<TfResource, { actions: Set<string>; policies: Set<string> }>();
     for (const policy of policies(input)) {
       if (isTrustPolicy(policy) || !isIdentityPolicy(policy)) continue;
       const identities = holders(input, policy);
+      const actions = escalationActions(policy.statements);
       if (identities.length === 0) {
-        const paths = escalationPaths(policy.statements);
+        const paths = escalationPaths(actions);
         if (paths.length > 0)
           // The path may combine several statements: the policy as a whole is what to change.
           yield { line: policy.line, message: `${label(policy.resource)} allows privilege escalation through ${describePaths(paths)}.`, resource: label(policy.resource) };
         continue;
       }
       for (const identity of identities) {
-        const entry = pooled.get(identity) ?? { statements: [], policies: new Set<string>() };
-        entry.statements.push(...policy.statements);
+        const entry = pooled.get(identity) ?? { actions: new Set<string>(), policies: new Set<string>() };
+        for (const action of actions) entry.actions.add(action);
         entry.policies.add(label(policy.resource));
         pooled.set(identity, entry);
       }
     }
     for (const [identity, entry] of pooled) {
-      const paths = escalationPaths(entry.statements);
+      const paths = escalationPaths(entry.actions);
       if (paths.length === 0) continue;
       yield {
         line: identity.block.line,

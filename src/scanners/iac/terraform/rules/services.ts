@@ -1,6 +1,6 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentions, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { detailNote, inside } from '../../rule.js';
 
@@ -74,9 +74,9 @@ const vpcFlowLogs: TfRule = tfRule({
     negative: ['resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\nresource "aws_flow_log" "main" {\n  vpc_id          = aws_vpc.main.id\n  traffic_type    = "ALL"\n  log_destination = aws_s3_bucket.logs.arn\n}\n'],
   },
   *check(input) {
-    const flowLogs = resourcesOf(input, 'aws_flow_log');
+    const logged = new Set(resourcesOf(input, 'aws_flow_log').flatMap((f) => mentioned(input, attribute(f.block, 'vpc_id')?.expr)));
     for (const vpc of resourcesOf(input, 'aws_vpc')) {
-      if (flowLogs.some((f) => mentions(input, attribute(f.block, 'vpc_id')?.expr, vpc.address))) continue;
+      if (logged.has(vpc)) continue;
       yield { line: vpc.block.line, message: `${label(vpc)} has no flow log in this configuration.`, resource: label(vpc) };
     }
   },

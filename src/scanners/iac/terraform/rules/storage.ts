@@ -1,4 +1,4 @@
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentions, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read', 'website']);
@@ -115,11 +115,12 @@ const s3Logging: TfRule = tfRule({
     const logTargets = resourcesOf(input, 'aws_s3_bucket_logging', 'aws_s3_bucket')
       .map((r) => attribute(r.block, 'target_bucket')?.expr ?? blocksOf(r.block, 'logging').map((l) => attribute(l, 'target_bucket')?.expr).find(Boolean))
       .filter((expr) => expr !== undefined);
+    const logBuckets = new Set(logTargets.flatMap((expr) => mentioned(input, expr)));
     for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
       if (blocksOf(bucket.block, 'logging').length > 0) continue;
       if (referrers(input, bucket, ['aws_s3_bucket_logging'], 'bucket').length > 0) continue;
       // A bucket that receives other buckets' logs is not itself logged to avoid loops.
-      if (logTargets.some((expr) => mentions(input, expr, bucket.address))) continue;
+      if (logBuckets.has(bucket)) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
     }
   },
@@ -147,8 +148,10 @@ function* encryptedFlag(input: TfInput, types: string[], name: string, what: str
  * encryption of its source and no setting of its own, so it is reported on its header.
  */
 function* unencryptedSnapshots(input: TfInput, types: string[], field: string, sources: TfResource[], what: string) {
+  const isSource = new Set(sources);
   for (const snapshot of resourcesOf(input, ...types)) {
-    const source = sources.find((s) => mentions(input, attribute(snapshot.block, field)?.expr, s.address));
+    // Sources are in file order, as `mentioned` gives them: its first source is the first of them mentioned.
+    const source = mentioned(input, attribute(snapshot.block, field)?.expr).find((s) => isSource.has(s));
     if (source) yield { line: snapshot.block.line, message: `${label(snapshot)} is a snapshot of ${label(source)}, ${what} that is not encrypted, so the snapshot is not encrypted either.`, resource: label(snapshot) };
   }
 }
