@@ -30,6 +30,7 @@ export function readBinding(an: Analyzer, b: Binding): Value {
 
 export function writeBinding(an: Analyzer, b: Binding, value: Value): void {
   const before = b.all;
+  b.writes++;
   b.all = join(b.all, value);
   const frame = an.frame;
   if (b.frame === frame) {
@@ -132,6 +133,7 @@ export function writeTarget(an: Analyzer, target: AstNode, value: Value, scope: 
     return;
   }
   if (target.type === 'MemberExpression') {
+    countPathWrite(target, scope);
     const frame = an.frame;
     if (frame && frame.state.paths.size > 0) {
       const key = pathKey(an, target, scope);
@@ -144,6 +146,18 @@ export function writeTarget(an: Analyzer, target: AstNode, value: Value, scope: 
     return;
   }
   assignPattern(an, target, value, scope, declare, at);
+}
+
+/** A write to `x.a.b` counts as a write to x (guard flags). */
+function countPathWrite(target: AstNode, scope: Scope): void {
+  let n = target;
+  while (n.type === 'MemberExpression' || n.type === 'TSNonNullExpression' || n.type === 'ChainExpression' || n.type === 'ParenthesizedExpression') {
+    n = n.type === 'MemberExpression' ? n.object : n.expression;
+  }
+  if (n.type === 'Identifier') {
+    const b = scope.lookup(n.name);
+    if (b) b.writes++;
+  }
 }
 
 /** Destructuring and plain targets of declarations, parameters and assignments. */

@@ -11,7 +11,8 @@ import { makeClosure, makeClass, construct } from './closures.js';
 import { evalCall, evalArgs } from './calls.js';
 import { sink } from './taint-points.js';
 import { evalTemplate, evalTaggedTemplate, evalArray, evalObject, evalJsx, dedupeTaint } from './literals.js';
-import { mayRefine, assigns } from './ast-utils.js';
+import { assigns } from './ast-utils.js';
+import { testMayRefine } from './guard-flags.js';
 import { awaited } from './promises.js';
 
 /** Expressions: the value of each AST expression, bounded in nesting. */
@@ -90,7 +91,7 @@ function evaluateNode(an: Analyzer, node: AstNode, scope: Scope): Value {
     case 'LogicalExpression': {
       const left = evaluate(an, node.left, scope);
       if (node.operator === '&&') {
-        if (!mayRefine(node.left) && !assigns(node.right)) return evaluate(an, node.right, scope);
+        if (!testMayRefine(an, node.left, scope) && !assigns(node.right)) return evaluate(an, node.right, scope);
         const saved = an.frame!.state;
         an.frame!.state = saved.clone();
         refineByTest(an, node.left, scope, true);
@@ -103,7 +104,7 @@ function evaluateNode(an: Analyzer, node: AstNode, scope: Scope): Value {
     }
     case 'ConditionalExpression': {
       evaluate(an, node.test, scope);
-      if (!mayRefine(node.test) && !assigns(node.consequent) && !assigns(node.alternate)) {
+      if (!testMayRefine(an, node.test, scope) && !assigns(node.consequent) && !assigns(node.alternate)) {
         return join(evaluate(an, node.consequent, scope), evaluate(an, node.alternate, scope));
       }
       const frame = an.frame!;

@@ -14,6 +14,8 @@ export class Binding {
   all: Value = EMPTY;
   /** A nested function assigned it: reads cannot trust the flow-sensitive value. */
   capturedWrite = false;
+  /** Writes to it or to a member path rooted at it, in analysis order (guard flags compare them). */
+  writes = 0;
   importRef?: ImportRef;
 
   constructor(

@@ -12,6 +12,7 @@ import { makeClosure, makeClass } from './closures.js';
 import { locOf, snippet, frameName } from './taint-points.js';
 import { evaluate } from './expressions.js';
 import { importedName, patternNamesOf } from './ast-utils.js';
+import { recordFlag } from './guard-flags.js';
 
 /** Statements: blocks and declarations, branches, loops (run until their state is stable, bounded), try, switch, labels and jumps. */
 
@@ -53,9 +54,13 @@ export function exec(an: Analyzer, node: AstNode, scope: Scope): void {
         if (d.init) {
           const value = evaluate(an, d.init, scope);
           assignPattern(an, d.id, value, scope, true, d);
+          if (node.kind !== 'var' && d.id.type === 'Identifier') recordFlag(an, d.id.name, d.init, scope);
         } else if (node.kind !== 'var' && d.id.type === 'Identifier') {
           const b = scope.lookup(d.id.name);
-          if (b && b.frame === frame) frame.state.set(b, EMPTY);
+          if (b && b.frame === frame) {
+            b.writes++;
+            frame.state.set(b, EMPTY);
+          }
         }
       }
       return;

@@ -2,6 +2,7 @@ import type { Analyzer } from '../analysis/analyzer.js';
 import type { Scope } from '../analysis/frame.js';
 import type { AstNode } from '../source/parse.js';
 import { ALL_CLASSES, EMPTY, asOwnKeyOf, classMask, isTainted, mapTaint, sanitize, withoutStringFacts, type Closure, type Value } from '../analysis/value.js';
+import { refineByFlag } from '../analysis/guard-flags.js';
 import { applyMasks, masksAt, mayThrow, type GuardSummary, type ParamMasks } from '../analysis/guard-summary.js';
 
 /**
@@ -113,6 +114,10 @@ export function refineByTest(an: Analyzer, test: AstNode, scope: Scope, truth: b
       if (call.type === 'CallExpression') refineCall(an, call, scope, truth, true);
       return;
     }
+    case 'Identifier':
+      // `const ok = isSafePath(p); if (!ok) ...`
+      refineByFlag(an, node, scope, (flagTest, flagScope) => refineByTest(an, flagTest, flagScope, truth));
+      return;
     default:
       return;
   }
