@@ -7,7 +7,9 @@
 // TOML parsers, picomatch) go to one CommonJS file each under dist/bundle/vendor/, which
 // src/core/packages.ts requires on first use: code in a chunk is read and parsed whenever
 // the chunk loads, used or not, and these four are a third of the bundle.
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+// The licences of every package compiled into the bundle are collected in
+// dist/bundle/THIRD-PARTY-NOTICES.txt, since those packages are not installed beside it.
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +21,12 @@ const out = path.join(root, 'dist', 'bundle');
 const VENDORED = ['yaml', 'picomatch', 'fast-xml-parser', 'smol-toml'];
 
 rmSync(out, { recursive: true, force: true });
+/** Every file of node_modules that went into the bundle (from esbuild's metafiles). */
+const bundledInputs = new Set();
+const collect = (result) => Object.keys(result.metafile.inputs).forEach((input) => bundledInputs.add(input));
 for (const name of VENDORED) {
-  await build({
+  const result = await build({
+    metafile: true,
     absWorkingDir: root,
     stdin: { contents: `module.exports = require(${JSON.stringify(name)});\n`, resolveDir: root, loader: 'js' },
     outfile: path.join(out, 'vendor', `${name}.cjs`),
@@ -31,6 +37,7 @@ for (const name of VENDORED) {
     legalComments: 'linked',
     logLevel: 'warning',
   });
+  collect(result);
   appendFileSync(path.join(out, 'vendor', `${name}.cjs`), exportHint(name));
 }
 
@@ -53,7 +60,8 @@ const vendored = {
   },
 };
 
-await build({
+const main = await build({
+  metafile: true,
   absWorkingDir: root,
   entryPoints: {
     main: 'dist/src/cli/main.js',
@@ -76,5 +84,24 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
+collect(main);
 // The package is ESM already; this keeps the folder self-describing if copied alone.
 writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }\n');
+writeFileSync(path.join(out, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices([...bundledInputs]));
+
+/** Name, version, licence and licence text of each npm package whose files are in the bundle. */
+function thirdPartyNotices(inputs) {
+  const packageDirs = new Set();
+  for (const input of inputs) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.split(path.sep).join('/'));
+    if (match) packageDirs.add(match[1]);
+  }
+  const sections = [...packageDirs].sort().map((dir) => {
+    const full = path.join(root, dir);
+    const pkg = JSON.parse(readFileSync(path.join(full, 'package.json'), 'utf8'));
+    const licenceFile = readdirSync(full).find((file) => /^(licen[cs]e|copying)(\.|$)/i.test(file));
+    const text = licenceFile && existsSync(path.join(full, licenceFile)) ? readFileSync(path.join(full, licenceFile), 'utf8').trim() : `(no licence file; package.json says ${pkg.license ?? 'nothing'})`;
+    return `${pkg.name} ${pkg.version} (${pkg.license ?? 'unknown licence'})\n\n${text}\n`;
+  });
+  return `secloop's bundle includes code from these packages, under their own licences:\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`;
+}
