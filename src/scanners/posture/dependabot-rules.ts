@@ -1,12 +1,12 @@
-import { isYMap, isYScalar, items, pair, loadYaml, type YMap } from '../iac/yaml/tree.js';
-import type { PostureHit, PostureRule, Repo } from './rule.js';
+import { isYMap, isYScalar, items, pair, type YMap } from '../iac/yaml/tree.js';
+import { yamlRoot, type PostureHit, type PostureRule, type Repo } from './rule.js';
 
 const DEPENDABOT = /^\.github\/dependabot\.ya?ml$/;
 
 /** Every `updates:` entry of each Dependabot configuration, with its file. */
 function* updateEntries(repo: Repo): Generator<{ path: string; entry: YMap }> {
   for (const path of [...repo.files.keys()].filter((p) => DEPENDABOT.test(p)).sort()) {
-    const root = loadYaml(repo.files.get(path)!).documents[0]?.root;
+    const root = yamlRoot(repo.files.get(path)!);
     for (const entry of items(pair(root, 'updates')?.value)) if (isYMap(entry)) yield { path, entry };
   }
 }

@@ -1,5 +1,6 @@
 import type { Severity } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
+import { loadYaml, type YNode } from '../iac/yaml/tree.js';
 
 /**
  * What the posture rules see of a repository: the text of the files they asked for
@@ -49,4 +50,9 @@ export function anchorFile(repo: Repo): string | undefined {
 export function lineOfMatch(text: string, pattern: RegExp): number {
   const match = pattern.exec(text);
   return match ? text.slice(0, match.index).split('\n').length : 1;
+}
+
+/** The root node of a YAML file's first document (null when it has none). */
+export function yamlRoot(text: string): YNode | null {
+  return loadYaml(text).documents[0]?.root ?? null;
 }

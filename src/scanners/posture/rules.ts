@@ -4,8 +4,8 @@ import { parseImage } from '../iac/image.js';
 import { commandsOf, effectiveWords } from '../iac/shell.js';
 import { readWorkflow, lineOfOffset } from '../iac/github/model.js';
 import { pipelineScripts, readPipeline } from '../iac/gitlab/rules.js';
-import { loadYaml, isYMap, isYScalar, pair, type YNode } from '../iac/yaml/tree.js';
-import { anchorFile, lineOfMatch, type PostureHit, type PostureRule, type Repo } from './rule.js';
+import { isYMap, isYScalar, pair } from '../iac/yaml/tree.js';
+import { anchorFile, lineOfMatch, yamlRoot, type PostureHit, type PostureRule, type Repo } from './rule.js';
 import { dependabotCooldown, dependabotExecution } from './dependabot-rules.js';
 
 const SECURITY_POLICY = /^(?:\.github\/|docs\/)?security\.(?:md|markdown|rst|txt|adoc)$/i;
@@ -359,10 +359,6 @@ const unpinnedDependencies: PostureRule = {
     }
   },
 };
-
-function yamlRoot(text: string): YNode | null {
-  return loadYaml(text).documents[0]?.root ?? null;
-}
 
 const tokenPermissions: PostureRule = {
   id: 'posture/workflow-token-permissions',

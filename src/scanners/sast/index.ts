@@ -7,12 +7,14 @@ import { patternRuleDocs } from './patterns/engine.js';
 import { analyseProject, buildResolver, packageDirs, readManifests, type ProjectInput, type ProjectResult } from './project/analyse.js';
 import { balance, independentParts } from './project/partition.js';
 import type { PackageManifest } from './project/resolve.js';
-import { readUnderRoot } from './project/root-files.js';
+import { createRootReader } from '../../workspace/root-reader.js';
 import { collectExtendedConfigs } from './project/tsconfig.js';
 import { languageOf } from './source/parse.js';
 import { taintRuleDocs } from './taint-rules.js';
 import { isTemplatePath } from './templates/views.js';
 import { workerScript } from '../../core/bundle.js';
+
+const MAX_TSCONFIG_BYTES = 256 * 1024;
 
 /** Dependencies that make a package a server application rather than a library. */
 const SERVER_FRAMEWORKS = [
@@ -69,7 +71,8 @@ export const sastScanner: Scanner = {
       else input.sources.push(entry);
     }
     const manifests = readManifests(input.manifests);
-    input.extendedConfigs = collectExtendedConfigs(input.tsconfigs, (rel) => readUnderRoot(ctx.root, rel), packageDirs(manifests));
+    // Shared configs a tsconfig extends are small; they may sit where the walk does not go (node_modules).
+    input.extendedConfigs = collectExtendedConfigs(input.tsconfigs, createRootReader(ctx.root, MAX_TSCONFIG_BYTES), packageDirs(manifests));
     input.libraryInputs = libraryInputsEnabled(ctx, manifests.find((m) => m.dir === ''));
     if (ctx.signal.aborted) return;
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runScan } from '../../../src/engine/scan.js';
 import { sastScanner } from '../../../src/scanners/sast/index.js';
-import { readUnderRoot } from '../../../src/scanners/sast/project/root-files.js';
+import { createRootReader } from '../../../src/workspace/root-reader.js';
 import { collectExtendedConfigs, readTsconfigChain } from '../../../src/scanners/sast/project/tsconfig.js';
 import { tempTree } from '../../helpers/tmp.js';
 
@@ -88,11 +88,11 @@ describe('sast tsconfig extends', () => {
     const outside = tempTree({ 'secret.json': '{ "compilerOptions": { "baseUrl": "." } }' });
     try {
       symlinkSync(path.join(outside.dir, 'secret.json'), path.join(tree.dir, 'linked.json'));
-      assert.equal(readUnderRoot(tree.dir, 'linked.json'), undefined, 'a link out of the root is not followed');
-      assert.equal(readUnderRoot(tree.dir, '../x.json'), undefined);
+      assert.equal(createRootReader(tree.dir, 256 * 1024)('linked.json'), undefined, 'a link out of the root is not followed');
+      assert.equal(createRootReader(tree.dir, 256 * 1024)('../x.json'), undefined);
       const extra = collectExtendedConfigs(
         [{ path: 'app/tsconfig.json', text: '{ "extends": "@acme/tsconfig" }' }, { path: 'other/tsconfig.json', text: '{ "extends": "../linked.json" }' }],
-        (rel) => readUnderRoot(tree.dir, rel),
+        createRootReader(tree.dir, 256 * 1024),
         new Map(),
       );
       assert.deepEqual(extra.map((e) => e.path), ['node_modules/@acme/tsconfig/tsconfig.json']);

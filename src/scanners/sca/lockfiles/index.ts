@@ -2,8 +2,7 @@
  * The lockfile and manifest parsers, and the two calls a scanner needs:
  * `findParser(path)` (cheap, for `wants`) and `parseLockfile(path, text, { read })`.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { createRootReader as createConfinedReader } from '../../../workspace/root-reader.js';
 import type { LockfileResult, Package } from '../model.js';
 import { bunLock } from './bun-lock.js';
 import { cargoLock } from './cargo-lock.js';
@@ -90,28 +89,7 @@ export function uniquePackages(packages: readonly Package[]): Package[] {
 /** Companion files are small; anything bigger is not a manifest worth reading. */
 const MAX_COMPANION_BYTES = 16 * 1024 * 1024;
 
-/**
- * A ReadFile confined to `root`: relative paths only, no `..` escape, no symlink that
- * leads outside, regular files under the size limit, UTF-8. Anything else reads as absent.
- */
+/** A ReadFile confined to `root` (see workspace/root-reader.ts), for lockfile companions. */
 export function createRootReader(root: string, maxBytes = MAX_COMPANION_BYTES): ReadFile {
-  let realRoot: string;
-  try {
-    realRoot = realpathSync(root);
-  } catch {
-    return () => undefined;
-  }
-  return (relative: string) => {
-    if (relative.includes('\0') || path.isAbsolute(relative)) return undefined;
-    const absolute = path.resolve(realRoot, relative);
-    try {
-      const real = realpathSync(absolute);
-      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return undefined;
-      const stat = statSync(real);
-      if (!stat.isFile() || stat.size > maxBytes) return undefined;
-      return readFileSync(real, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  return createConfinedReader(root, maxBytes);
 }

@@ -1,0 +1,34 @@
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** Reads a file by its path relative to the scan root; undefined when absent or not allowed. */
+export type RootReader = (relative: string) => string | undefined;
+
+/**
+ * A reader confined to `root`, for files the walk does not hand to a scanner (companion
+ * manifests, shared tsconfigs under node_modules): relative paths only, no `..` escape,
+ * symbolic links followed only while the real path stays under the root's (pnpm and
+ * workspaces link node_modules), regular files under `maxBytes`, UTF-8. Anything else
+ * reads as absent.
+ */
+export function createRootReader(root: string, maxBytes: number): RootReader {
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    return () => undefined;
+  }
+  return (relative: string) => {
+    if (relative.includes('\0') || path.isAbsolute(relative)) return undefined;
+    const absolute = path.resolve(realRoot, relative);
+    try {
+      const real = realpathSync(absolute);
+      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return undefined;
+      const stat = statSync(real);
+      if (!stat.isFile() || stat.size > maxBytes) return undefined;
+      return readFileSync(real, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
