@@ -87,10 +87,15 @@ export function storeProp(an: Analyzer, base: Value, key: string | null, keyValu
   if (value.fns.length > 0 && an.options.libraryInputs && base.taint.some((t) => t.label.kind === 'library' && !t.label.probe)) {
     an.escaped.push({ name: key ?? 'callback', value: make({ fns: value.fns }) });
   }
+  // "May be Object.prototype" follows a lookup through variables, arguments and returns (the path walks
+  // `t = t[k]` that pollute), not into the heap: objects are one per allocation site, so a flag stored in
+  // one would reach every value read from that site in unrelated calls (virtual-DOM nodes, caches).
+  // The price is a walk that parks its cursor in an object property (`state.at = state.at[k]`).
+  const stored = value.proto ? make({ ...value, proto: false }) : value;
   for (const o of base.objs) {
-    if (key !== null) o.set(key, value);
+    if (key !== null) o.set(key, stored);
     else {
-      o.setDyn(value);
+      o.setDyn(stored);
       if (keyValue) o.setDynKey(keyValue);
     }
   }

@@ -2,7 +2,7 @@ import semver from 'semver';
 import type { Analyzer, CallSite } from '../analysis/analyzer.js';
 import type { AstNode } from '../source/parse.js';
 import {
-  ALL_CLASSES, EMPTY, NUMERIC, apiValue, classMask, isEmptyValue, isTainted, join, make, sanitize, taintOnly,
+  ALL_CLASSES, EMPTY, NUMERIC, apiValue, classMask, isEmptyValue, isTainted, join, make, passedThrough, sanitize, taintOnly,
   withoutStringFacts, type Value,
 } from '../analysis/value.js';
 import {
@@ -316,6 +316,10 @@ function withoutTaint(v: Value): Value {
   return v.taint.length === 0 ? v : make({ ...v, taint: [] });
 }
 
+function withoutLibraryTaint(v: Value): Value {
+  return v.taint.some((t) => t.label.kind === 'library') ? make({ ...v, taint: v.taint.filter((t) => t.label.kind !== 'library') }) : v;
+}
+
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', '/bin/sh', '/bin/bash', '/bin/zsh', '/usr/bin/bash', 'cmd', 'cmd.exe', 'powershell', 'powershell.exe', 'pwsh']);
 
 function dependencyRange(an: Analyzer, name: string): string | undefined {
@@ -418,6 +422,7 @@ function checkSink(c: ApiCall, spec: SinkSpec): void {
     if (spec.cls === 'xss' && c.thisValue.plain) continue;
     if (spec.when === 'htmlString' && !v.html) continue;
     if (spec.when === 'notObject' && (v.objs.length > 0 || v.numeric)) continue;
+    if (!holds && spec.callerChoice?.includes(i) && passedThrough(v)) v = withoutLibraryTaint(v);
     const checked = checkedValue(c, spec, v);
     if (!checked) continue;
     const node = c.site.argNodes[i] ?? c.site.node;

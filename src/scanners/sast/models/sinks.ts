@@ -27,6 +27,12 @@ export interface SinkSpec {
   argsWhen?: readonly number[];
   /** All arguments from this position on. */
   restFrom?: number;
+  /**
+   * Arguments that, when a library's caller passes them through whole and `when` does not
+   * hold, are the function's contract rather than an injection: the program that spawn or
+   * execFile runs without a shell is the one its caller named, and no shell parses it.
+   */
+  callerChoice?: readonly number[];
   /** Human name in messages; defaults to the API id. */
   label?: string;
 }
@@ -52,7 +58,7 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'
 export const SINKS: readonly SinkSpec[] = [
   // --- OS commands (CWE-78)
   { cls: 'command', apis: ['child_process.exec', 'child_process.execSync', 'child-process-promise.exec', 'shelljs.exec', 'exec-sh', 'node-cmd.run', 'node-cmd.get', 'node-cmd.runSync', 'execa.command', 'execa.commandSync', 'execa.execaCommand', 'execa.execaCommandSync', 'execa.shell', 'execa.shellSync', 'promisify-child-process.exec'], args: [0] },
-  { cls: 'command', apis: ['child_process.spawn', 'child_process.spawnSync', 'child_process.execFile', 'child_process.execFileSync', 'cross-spawn', 'cross-spawn.sync', 'cross-spawn.spawn', 'child-process-promise.spawn', 'promisify-child-process.spawn'], args: [0], argsWhen: [1], when: 'shellOption' },
+  { cls: 'command', apis: ['child_process.spawn', 'child_process.spawnSync', 'child_process.execFile', 'child_process.execFileSync', 'cross-spawn', 'cross-spawn.sync', 'cross-spawn.spawn', 'child-process-promise.spawn', 'promisify-child-process.spawn'], args: [0], argsWhen: [1], when: 'shellOption', callerChoice: [0] },
   { cls: 'command', apis: ['execa', 'execa.sync', 'execa.execa', 'execa.execaSync'], args: [], argsWhen: [0, 1], when: 'execaShell' },
   // --- code evaluation (CWE-94)
   { cls: 'code', apis: ['global.eval'], args: [0], label: 'eval()' },
