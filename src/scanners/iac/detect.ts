@@ -29,6 +29,7 @@ export function wantsPath(path: string): boolean {
     lower.endsWith('.yaml') ||
     lower.endsWith('.tf') ||
     (lower.endsWith('.json') && !lower.endsWith('package-lock.json') && !lower.endsWith('tsconfig.json')) ||
+    lower.endsWith('.conflist') ||
     isDockerfileName(path)
   );
 }
@@ -38,6 +39,10 @@ function hasTopLevelKey(text: string, key: string): boolean {
   return new RegExp(`^(?:${key}|"${key}"|'${key}')\\s*:`, 'm').test(text);
 }
 
+function isCniConfig(text: string): boolean {
+  return /"cniVersion"\s*:/.test(text) && /"(?:plugins|type)"\s*:/.test(text);
+}
+
 const MAX_SNIFF = 8 * 1024 * 1024;
 
 export function classify(path: string, text: string): Platform | undefined {
@@ -45,9 +50,11 @@ export function classify(path: string, text: string): Platform | undefined {
   if (isDockerfileName(path)) return 'dockerfile';
   if (lower.endsWith('.tf') || lower.endsWith('.tf.json')) return 'terraform';
   if (text.length > MAX_SNIFF) return undefined;
-  if (lower.endsWith('.json')) {
-    if (isPlanJson(text)) return 'terraform';
-    return /"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text) ? 'kubernetes' : undefined;
+  if (lower.endsWith('.json') || lower.endsWith('.conflist')) {
+    if (lower.endsWith('.json') && isPlanJson(text)) return 'terraform';
+    if (/"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text)) return 'kubernetes';
+    // A node's CNI network configuration (/etc/cni/net.d): read by the Kubernetes cluster rules.
+    return isCniConfig(text) ? 'kubernetes' : undefined;
   }
   if (!lower.endsWith('.yml') && !lower.endsWith('.yaml')) return undefined;
   const name = basenameOf(path);

@@ -17,7 +17,7 @@ const COMPOSE = 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\
 
 describe('iac file detection', () => {
   it('wants configuration files by path alone', () => {
-    for (const p of ['Dockerfile', 'api.dockerfile', 'docker/Dockerfile.prod', 'Containerfile', 'main.tf', 'main.tf.json', 'k8s/app.yaml', '.gitlab-ci.yml', 'deploy/pod.json'])
+    for (const p of ['Dockerfile', 'api.dockerfile', 'docker/Dockerfile.prod', 'Containerfile', 'main.tf', 'main.tf.json', 'k8s/app.yaml', '.gitlab-ci.yml', 'deploy/pod.json', 'net.d/10-bridge.conflist'])
       assert.ok(wantsPath(p), p);
     for (const p of ['README.md', 'Dockerfile.md', 'src/index.ts', 'package-lock.json', 'dockerfile-notes.txt']) assert.ok(!wantsPath(p), p);
   });
@@ -37,6 +37,9 @@ describe('iac file detection', () => {
     assert.equal(classify('action.yml', 'name: js\nruns:\n  using: node20\n  main: index.js\n'), undefined);
     assert.equal(classify('config/app.yaml', 'server:\n  port: 8080\n'), undefined);
     assert.equal(classify('package.json', '{"name": "x"}'), undefined);
+    assert.equal(classify('net.d/10-net.conflist', '{"cniVersion": "1.0.0", "name": "n", "plugins": [{"type": "bridge"}]}'), 'kubernetes');
+    assert.equal(classify('cni/flannel.json', '{"cniVersion": "0.3.1", "type": "flannel"}'), 'kubernetes');
+    assert.equal(classify('notes.json', '{"cniVersion": "draft"}'), undefined);
   });
 });
 

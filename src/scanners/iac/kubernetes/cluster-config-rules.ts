@@ -1,10 +1,10 @@
 /**
  * Cluster configuration files that are not workloads: the API server's
- * EncryptionConfiguration and audit Policy, CNI configuration shipped in a ConfigMap,
+ * EncryptionConfiguration and audit Policy, CNI configuration (a conflist file or one shipped in a ConfigMap),
  * and settings that must differ between two control-plane components of one manifest.
  */
 import { detailNote, inside, rule, type IacRule } from '../rule.js';
-import { get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { get, isYMap, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { componentCommands, flagPlace } from './control-plane.js';
 import { containerLabel, objectLabel, type KubeInput, type KubeObject } from './model.js';
 
@@ -190,11 +190,16 @@ function cniPluginTypes(config: unknown): string[] {
   return plugins.flatMap((p) => (typeof p === 'object' && p !== null && typeof (p as Record<string, unknown>).type === 'string' ? [(p as Record<string, unknown>).type as string] : []));
 }
 
+/** The first plugin of a chain that leaves NetworkPolicies unenforced, when no plugin of the chain enforces them. */
+function weakPlugin(types: string[]): string | undefined {
+  return types.some((t) => POLICY_PLUGINS.test(t)) ? undefined : types.find((t) => NO_POLICY_PLUGINS.has(t));
+}
+
 const cniWithoutPolicies = kubeRule({
   id: 'iac/k8s-cni-no-network-policy',
   title: 'CNI plugin does not enforce NetworkPolicies',
   description:
-    'A CNI configuration shipped in a ConfigMap chains only plugins that do not enforce NetworkPolicies (flannel, bridge...). NetworkPolicy objects are then accepted by the API server but have no effect: every pod can reach every other pod.',
+    "A CNI configuration (a node's network configuration file, or one shipped in a ConfigMap) chains only plugins that do not enforce NetworkPolicies (flannel, bridge...). NetworkPolicy objects are then accepted by the API server but have no effect: every pod can reach every other pod.",
   remediation: 'Use a CNI plugin that enforces NetworkPolicies (Calico, Cilium, Antrea; Canal adds Calico policy enforcement on top of flannel).',
   severity: 'medium',
   cwe: ['CWE-284'],
@@ -202,13 +207,28 @@ const cniWithoutPolicies = kubeRule({
     positive: [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cni\n  namespace: kube-system\ndata:\n  # expect\n  cni-conf.json: \'{"name": "podnet", "plugins": [{"type": "flannel"}, {"type": "portmap"}]}\'\n',
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cni\ndata:\n  10-net.conflist: |\n    {\n      "cniVersion": "1.0.0",\n      "plugins": [\n        { "type": "flannel", "delegate": { "isDefaultGateway": true } }\n      ]\n    }\n',
+      '{\n  "cniVersion": "1.0.0",\n  "name": "podnet",\n  "plugins": [\n    {\n      # expect\n      "type": "bridge",\n      "bridge": "cni0"\n    },\n    { "type": "portmap", "capabilities": { "portMappings": true } }\n  ]\n}\n',
+      '{\n  "cniVersion": "0.4.0",\n  "name": "podnet",\n  # expect\n  "type": "flannel"\n}\n',
     ],
     negative: [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cni\ndata:\n  cni-conf.json: \'{"name": "podnet", "plugins": [{"type": "flannel"}, {"type": "calico"}]}\'\n',
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  app.json: \'{"type": "flannel"}\'\n',
+      '{\n  "cniVersion": "1.0.0",\n  "name": "podnet",\n  "plugins": [\n    { "type": "cilium-cni" },\n    { "type": "portmap", "capabilities": { "portMappings": true } }\n  ]\n}\n',
     ],
   },
   *check(input) {
+    for (const config of input.cniConfigs) {
+      const plugins = isYSeq(get(config, 'plugins')) ? items(get(config, 'plugins')) : [config];
+      const types = plugins.flatMap((p) => {
+        const type = pair(p, 'type');
+        const value = text(type?.value);
+        return type && value !== undefined ? [{ value, line: type.keyLine }] : [];
+      });
+      const weak = weakPlugin(types.map((t) => t.value));
+      if (weak === undefined) continue;
+      const name = text(get(config, 'name')) ?? '(unnamed)';
+      yield { line: types.find((t) => t.value === weak)!.line, message: `CNI network ${name} uses the ${weak} plugin, which does not enforce NetworkPolicies.`, resource: `CNI network ${name}` };
+    }
     for (const object of input.objects) {
       if (object.kind !== 'ConfigMap') continue;
       const data = get(object.root, 'data');
@@ -223,8 +243,8 @@ const cniWithoutPolicies = kubeRule({
         } catch {
           continue;
         }
-        if (types.length === 0 || types.some((t) => POLICY_PLUGINS.test(t)) || !types.some((t) => NO_POLICY_PLUGINS.has(t))) continue;
-        const weak = types.find((t) => NO_POLICY_PLUGINS.has(t))!;
+        const weak = weakPlugin(types);
+        if (weak === undefined) continue;
         const inner = value.split('\n').findIndex((l) => l.includes(`"${weak}"`));
         const place = value.includes('\n') && inner >= 0 ? inside(entry.keyLine, entry.keyLine + 1 + inner) : { line: entry.keyLine };
         yield { ...place, message: `${objectLabel(object)} ${entry.key} uses the ${weak} CNI plugin, which does not enforce NetworkPolicies${detailNote(place)}.`, resource: objectLabel(object) };

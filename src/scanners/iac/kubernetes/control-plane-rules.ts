@@ -6,7 +6,7 @@
 import type { Severity } from '../../../core/finding.js';
 import { detailNote, rule, type IacRule } from '../rule.js';
 import { get, isFalse, isTrue, pair, text } from '../yaml/tree.js';
-import { componentCommands, durationSeconds, flagPlace, listValue, type Component, type ComponentCommand, type Flag } from './control-plane.js';
+import { componentCommands, durationSeconds, flagPlace, imageVersion, listValue, type Component, type ComponentCommand, type Flag } from './control-plane.js';
 import { containerLabel, objectLabel, type KubeInput, type KubeObject } from './model.js';
 
 type KubeRule = IacRule<KubeInput>;
@@ -189,14 +189,24 @@ const CHECKS: FlagCheck[] = [
   {
     id: 'iac/k8s-apiserver-insecure-port',
     title: 'API server insecure port open',
-    description: 'kube-apiserver --insecure-port is set to a port other than 0: the API is served on plain HTTP without authentication or authorisation on that port.',
+    description: 'kube-apiserver --insecure-port is set to a port other than 0, or left unset on a version before 1.20 (where it defaulted to 8080 on localhost): the API is served on plain HTTP without authentication or authorisation on that port, to anything that can reach it.',
     remediation: 'Set --insecure-port=0 (or remove it on Kubernetes 1.20 and later, where 0 is the default).',
     severity: 'critical',
     cwe: ['CWE-306'],
     components: ['kube-apiserver'],
-    find: forbidden('insecure-port', (v) => v !== '0', (v) => `kube-apiserver serves unauthenticated HTTP on port ${v ?? '?'} (--insecure-port).`),
+    find: (command) => {
+      const set = forbidden('insecure-port', (v) => v !== '0', (v) => `kube-apiserver serves unauthenticated HTTP on port ${v ?? '?'} (--insecure-port).`)(command);
+      if (set.length > 0 || command.flags.has('insecure-port')) return set;
+      // Before 1.20 the insecure port defaulted to 8080 on the loopback address.
+      const version = imageVersion(command.container);
+      return version && version.major === 1 && version.minor < 20
+        ? [{ message: `kube-apiserver ${version.major}.${version.minor} serves unauthenticated HTTP on localhost:8080 by default; set --insecure-port=0.` }]
+        : [];
+    },
     positive: ['kube-apiserver --insecure-port=8080'],
     negative: ['kube-apiserver --insecure-port=0', 'kube-apiserver'],
+    positiveManifests: [staticPod('kube-apiserver --authorization-mode=Node,RBAC', undefined, true).replace(':v1.30.2', ':v1.18.6')],
+    negativeManifests: [staticPod('kube-apiserver --insecure-port=0').replace(':v1.30.2', ':v1.18.6'), staticPod('kube-apiserver').replace(':v1.30.2', ':v1.21.0')],
   },
   {
     id: 'iac/k8s-apiserver-secure-port-disabled',

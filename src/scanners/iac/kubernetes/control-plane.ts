@@ -95,3 +95,10 @@ export function durationSeconds(value: string | undefined): number | undefined {
   if (!match || value === '') return undefined;
   return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
+
+/** `registry.k8s.io/kube-apiserver:v1.18.6` -> 1.18; undefined for a digest-only, untagged or templated image. */
+export function imageVersion(container: Container): { major: number; minor: number } | undefined {
+  const image = text(get(container.node, 'image'));
+  const match = image ? /:v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+][\w.-]*)?(?:@.*)?$/.exec(image) : null;
+  return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
+}

@@ -34,6 +34,13 @@ export interface KubeInput {
   objects: KubeObject[];
   pods: PodSpec[];
   containers: Container[];
+  /** Documents that are CNI network configurations (a node's /etc/cni/net.d/*.conflist), not API objects. */
+  cniConfigs: YMap[];
+}
+
+/** A CNI network configuration: `cniVersion` with a plugin chain (`plugins`) or a single plugin (`type`). */
+function isCniConfig(node: YMap): boolean {
+  return text(get(node, 'cniVersion')) !== undefined && (get(node, 'plugins') !== undefined || text(get(node, 'type')) !== undefined) && get(node, 'kind') === undefined;
 }
 
 const MAX_LIST_DEPTH = 3;
@@ -62,10 +69,11 @@ export function readKubernetes(source: string, warn: (line: number, message: str
     });
   };
   for (const doc of loaded.documents) collect(doc.root, 0);
-  if (objects.length === 0) return undefined;
+  const cniConfigs = loaded.documents.flatMap((doc) => (isYMap(doc.root) && isCniConfig(doc.root) ? [doc.root] : []));
+  if (objects.length === 0 && cniConfigs.length === 0) return undefined;
   const pods = objects.flatMap(podSpecsOf);
   const containers = pods.flatMap(containersOf);
-  return { objects, pods, containers };
+  return { objects, pods, containers, cniConfigs };
 }
 
 /** Pod specs of an object: its `spec` when it holds containers, and nested `template`/`jobTemplate` specs. */

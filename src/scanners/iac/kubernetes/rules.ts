@@ -103,6 +103,27 @@ function* rbacRules(input: KubeInput): Generator<RbacRule> {
   }
 }
 
+/** Service accounts (`namespace/name`) that the bindings of this file bind to a Role or ClusterRole of this file. */
+function boundServiceAccounts(input: KubeInput, role: KubeObject): string[] {
+  const out = new Set<string>();
+  for (const object of input.objects) {
+    if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;
+    const ref = get(object.root, 'roleRef');
+    if (text(get(ref, 'kind')) !== role.kind || text(get(ref, 'name')) !== role.name) continue;
+    // A RoleBinding refers to a Role of its own namespace; a namespace left out is set at deploy time.
+    if (role.kind === 'Role' && object.namespace !== undefined && role.namespace !== undefined && object.namespace !== role.namespace) continue;
+    for (const subject of items(get(object.root, 'subjects'))) {
+      const name = text(get(subject, 'name'));
+      if (text(get(subject, 'kind')) === 'ServiceAccount' && name) out.add(`${text(get(subject, 'namespace')) ?? object.namespace ?? '(namespace of the binding)'}/${name}`);
+    }
+  }
+  return [...out];
+}
+
+function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', namespace: string, roleKind: string, roleName: string, subjectKind: string): string {
+  return `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: ${roleName}-binding\n  namespace: ${namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${roleKind}\n  name: ${roleName}\nsubjects:\n- kind: ${subjectKind}\n  name: worker\n  namespace: ${namespace}\n`;
+}
+
 const RUNTIME_SOCKET = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/(?:docker|containerd|crio)\/?$|^\/var\/lib\/docker\/?$/;
 /** System directories: the root, configuration, kernel interfaces, devices, home directories and /var (runtime and kubelet state, logs, services' data). */
 const SENSITIVE_HOST_PATH = /^\/(?:$|(?:etc|proc|sys|boot|dev|root|home|usr|bin|sbin|lib|lib64|run|var)(?:\/|$))/;
@@ -883,7 +904,10 @@ const rbacSecrets = kubeRule({
   severity: 'medium',
   cwe: ['CWE-269'],
   examples: {
-    positive: [role('- apiGroups: [""]\n  resources: ["secrets"]\n  # expect\n  verbs: ["get", "list"]\n')],
+    positive: [
+      role('- apiGroups: [""]\n  resources: ["secrets"]\n  # expect\n  verbs: ["get", "list"]\n'),
+      `${role('- apiGroups: [""]\n  resources: ["secrets"]\n  # expect\n  verbs: ["watch"]\n')}---\n${binding('RoleBinding', 'shop', 'Role', 'reader', 'ServiceAccount')}`,
+    ],
     negative: [role('- apiGroups: [""]\n  resources: ["configmaps"]\n  verbs: ["get", "list"]\n'), role('- apiGroups: [""]\n  resources: ["secrets"]\n  resourceNames: ["app-tls"]\n  verbs: ["get"]\n')],
   },
   *check(input) {
@@ -893,7 +917,14 @@ const rbacSecrets = kubeRule({
       if (!r.verbs.some((v) => ['get', 'list', 'watch', '*'].includes(v))) continue;
       if (strings(get(r.node, 'resourceNames')).length > 0 && !r.verbs.some((v) => v === 'list' || v === 'watch' || v === '*')) continue;
       if (!(r.apiGroups.length === 0 || r.apiGroups.some((g) => g === '' || g === '*'))) continue;
-      yield { line: r.line('verbs'), message: `${objectLabel(r.object)} can read Secrets (${r.verbs.join(', ')}).`, resource: objectLabel(r.object) };
+      // A service account bound to the role in this file hands the access to every pod that runs as it.
+      const accounts = boundServiceAccounts(input, r.object);
+      yield {
+        line: r.line('verbs'),
+        message: `${objectLabel(r.object)} can read Secrets (${r.verbs.join(', ')})${accounts.length > 0 ? `, and service account ${accounts.join(', ')} is bound to it` : ''}.`,
+        resource: objectLabel(r.object),
+        ...(accounts.length > 0 ? { severity: 'high' as const } : {}),
+      };
     }
   },
 });
