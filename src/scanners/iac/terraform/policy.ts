@@ -17,10 +17,18 @@ export interface Statement {
   principals: string[];
   hasPrincipal: boolean;
   conditionKeys: string[];
+  /** Each condition test with its operator (`StringEquals`, `ForAnyValue:StringLike`, `IpAddressIfExists`) and values (empty when not static). */
+  conditions: Condition[];
   /** Line of the statement block (policy_document data sources), else of the attribute that holds the policy. */
   line: number;
   /** Line of the statement inside a multi-line policy value (a heredoc or jsonencode), when it is known. */
   detailLine?: number;
+}
+
+export interface Condition {
+  operator: string;
+  key: string;
+  values: string[];
 }
 
 export interface Policy {
@@ -171,10 +179,14 @@ function statementsOf(document: Value, line: number): Statement[] {
     const s = item as Record<string, Value>;
     const effect = s['Effect'] === 'Deny' ? 'Deny' : 'Allow';
     const condition = s['Condition'];
-    const conditionKeys: string[] = [];
+    const conditions: Condition[] = [];
     if (condition && typeof condition === 'object' && !Array.isArray(condition)) {
-      for (const inner of Object.values(condition)) if (inner && typeof inner === 'object' && !Array.isArray(inner)) conditionKeys.push(...Object.keys(inner));
+      for (const [operator, inner] of Object.entries(condition)) {
+        if (!inner || typeof inner !== 'object' || Array.isArray(inner)) continue;
+        for (const [key, values] of Object.entries(inner)) conditions.push({ operator, key, values: list(values) });
+      }
     }
+    const conditionKeys = conditions.map((c) => c.key);
     out.push({
       effect,
       actions: list(s['Action']),
@@ -184,6 +196,7 @@ function statementsOf(document: Value, line: number): Statement[] {
       principals: principalList(s['Principal']),
       hasPrincipal: s['Principal'] !== undefined || s['NotPrincipal'] !== undefined,
       conditionKeys,
+      conditions,
       line,
     });
   }
@@ -199,10 +212,12 @@ function documentStatements(input: TfInput, data: TfResource): Statement[] {
       const type = valueOf(input, p, 'type');
       for (const id of asStrings(valueOf(input, p, 'identifiers')) ?? []) principals.push(id === '*' ? '*' : `${typeof type === 'string' ? type : '?'}:${id}`);
     }
-    const conditionKeys = blocksOf(statement, 'condition').flatMap((c) => {
+    const conditions = blocksOf(statement, 'condition').flatMap((c): Condition[] => {
       const variable = valueOf(input, c, 'variable');
-      return typeof variable === 'string' ? [variable] : [];
+      const test = valueOf(input, c, 'test');
+      return typeof variable === 'string' ? [{ operator: typeof test === 'string' ? test : '', key: variable, values: asStrings(valueOf(input, c, 'values')) ?? [] }] : [];
     });
+    const conditionKeys = conditions.map((c) => c.key);
     return {
       effect: valueOf(input, statement, 'effect') === 'Deny' ? 'Deny' : 'Allow',
       actions: asStrings(valueOf(input, statement, 'actions')) ?? [],
@@ -212,6 +227,7 @@ function documentStatements(input: TfInput, data: TfResource): Statement[] {
       principals,
       hasPrincipal,
       conditionKeys,
+      conditions,
       line: statement.line,
     };
   });

@@ -1,6 +1,6 @@
 import type { Block } from '../hcl/ast.js';
 import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { allowsAction, onAllResources, policies, type Policy, type Statement } from '../policy.js';
+import { allowsAction, onAllResources, policies, type Condition, type Policy, type Statement } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
 import { detailNote, inside, type Hit } from '../../rule.js';
 
@@ -202,6 +202,27 @@ const passRoleWildcard: TfRule = tfRule({
 /** Conditions that pin a public-principal statement to a specific source account, organisation, network or resource. */
 const RESTRICTING_CONDITION = /^aws:(?:SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|SourceIp|VpcSourceIp|userid|username)$|^kms:(?:CallerAccount|ViaService)$|^s3:DataAccessPointAccount$|^elasticfilesystem:AccessPointArn$/i;
 
+const isWorldCidr = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
+
+/**
+ * Whether a condition test limits a public-principal statement to a source account,
+ * organisation, network or resource. Only a positive test on a restricting key does:
+ * a negated operator (StringNotEquals, NotIpAddress) admits everything but the values,
+ * `...IfExists` and `ForAllValues:` pass when the caller's request lacks the key (a
+ * direct call from any account), and a wildcard or 0.0.0.0/0 matches everyone. Values
+ * that are not static (references) are taken to restrict.
+ */
+function restricts(condition: Condition): boolean {
+  if (!RESTRICTING_CONDITION.test(condition.key)) return false;
+  const operator = condition.operator;
+  // Policy documents may omit the operator of a condition they read from a variable: keep the key's meaning.
+  if (operator === '') return true;
+  if (/Not|^Null$|IfExists$|^ForAllValues:/i.test(operator)) return false;
+  if (/Like$/i.test(operator) && condition.values.some((v) => /^\*+$/.test(v))) return false;
+  if (/IpAddress$/i.test(operator) && condition.values.some(isWorldCidr)) return false;
+  return true;
+}
+
 const publicPrincipal: TfRule = tfRule({
   id: 'iac/tf-aws-policy-public-principal',
   title: 'Resource policy open to everyone',
@@ -215,17 +236,23 @@ const publicPrincipal: TfRule = tfRule({
       'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy = <<POLICY\n{\n  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage", "Resource": "${aws_sqs_queue.q.arn}"}]\n}\nPOLICY\n}\n',
       'resource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = "f"\n  # expect\n  principal     = "*"\n}\n',
       'resource "aws_iam_role" "deploy" {\n  name = "deploy"\n  # expect\n  assume_role_policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" } }]\n  })\n}\n',
+      // A negated test admits every organisation but one; an IfExists test passes for a direct call that carries no source account.
+      'resource "aws_sns_topic_policy" "t" {\n  arn = aws_sns_topic.t.arn\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "sns:Publish", Resource = "*", Condition = { StringNotEquals = { "aws:PrincipalOrgID" = "o-abcdef1234" } } }]\n  })\n}\n',
+      '# expect\ndata "aws_iam_policy_document" "q" {\n  # detail\n  statement {\n    actions   = ["sqs:SendMessage"]\n    resources = ["*"]\n    principals {\n      type        = "*"\n      identifiers = ["*"]\n    }\n    condition {\n      test     = "StringEqualsIfExists"\n      variable = "aws:SourceAccount"\n      values   = ["123456789012"]\n    }\n  }\n}\n',
+      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*", Condition = { IpAddress = { "aws:SourceIp" = ["203.0.113.0/24", "0.0.0.0/0"] } } }]\n  })\n}\n',
     ],
     negative: [
       'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = "*", Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:sns:eu-west-1:123456789012:t" } } }]\n  })\n}\n',
       'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "s3:GetObject", Resource = "*" }]\n  })\n}\n',
       'resource "aws_iam_role" "deploy" {\n  assume_role_policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" }, Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-abcdef1234" } } }]\n  })\n}\n',
+      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*", Condition = { IpAddress = { "aws:SourceIp" = "203.0.113.0/24" } } }]\n  })\n}\n',
+      'data "aws_iam_policy_document" "q" {\n  statement {\n    actions   = ["sqs:SendMessage"]\n    resources = ["*"]\n    principals {\n      type        = "Service"\n      identifiers = ["sns.amazonaws.com"]\n    }\n  }\n  statement {\n    actions   = ["sqs:SendMessage"]\n    resources = ["*"]\n    principals {\n      type        = "*"\n      identifiers = ["*"]\n    }\n    condition {\n      test     = "ArnLike"\n      variable = "aws:SourceArn"\n      values   = [aws_sns_topic.events.arn]\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
     // Trust policies included: a role whose trust policy admits "*" can be assumed from any AWS account.
     for (const policy of policies(input)) {
-      const open = policy.statements.find((s) => s.effect === 'Allow' && s.principals.includes('*') && !s.conditionKeys.some((k) => RESTRICTING_CONDITION.test(k)));
+      const open = policy.statements.find((s) => s.effect === 'Allow' && s.principals.includes('*') && !s.conditions.some(restricts));
       if (open) {
         const at = placeOf(policy, open);
         yield { ...at, message: `${label(policy.resource)} allows ${open.actions.slice(0, 3).join(', ') || 'actions'} to any principal ("*")${detailNote(at)}.`, resource: label(policy.resource) };

@@ -31,6 +31,7 @@ const logsNotExported: TfRule = tfRule({
       'resource "aws_neptune_cluster" "graph" {\n  cluster_identifier             = "graph"\n  # expect\n  enable_cloudwatch_logs_exports = ["slowquery"]\n}\n',
       'resource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n  logging {\n    # expect\n    enable = false\n  }\n}\n',
       'resource "aws_mq_broker" "events" {\n  broker_name = "events"\n  engine_type = "ActiveMQ"\n  # expect\n  logs {\n    general = true\n  }\n}\n',
+      '# expect\nresource "aws_mq_broker" "events" {\n  broker_name = "events"\n  engine_type = var.engine\n}\n',
       '# expect\nresource "aws_eks_cluster" "main" {\n  name     = "main"\n  role_arn = aws_iam_role.eks.arn\n}\n',
       'resource "aws_opensearch_domain" "search" {\n  domain_name = "search"\n  log_publishing_options {\n    cloudwatch_log_group_arn = aws_cloudwatch_log_group.search.arn\n    log_type                 = "AUDIT_LOGS"\n    # expect\n    enabled                  = false\n  }\n}\n',
     ],
@@ -38,6 +39,7 @@ const logsNotExported: TfRule = tfRule({
       'resource "aws_db_instance" "orders" {\n  engine                          = "postgres"\n  enabled_cloudwatch_logs_exports = ["postgresql"]\n}\n',
       'resource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n}\nresource "aws_redshift_logging" "dw" {\n  cluster_identifier   = aws_redshift_cluster.dw.id\n  log_destination_type = "cloudwatch"\n}\n',
       'resource "aws_mq_broker" "events" {\n  broker_name = "events"\n  engine_type = "RabbitMQ"\n  logs {\n    general = true\n  }\n}\n',
+      'resource "aws_mq_broker" "events" {\n  broker_name = "events"\n  engine_type = var.engine\n  logs {\n    general = true\n  }\n}\n',
       'resource "aws_eks_cluster" "main" {\n  name                      = "main"\n  enabled_cluster_log_types = ["api", "audit", "authenticator"]\n}\n',
     ],
   },
@@ -70,9 +72,15 @@ const logsNotExported: TfRule = tfRule({
     }
     for (const broker of resourcesOf(input, 'aws_mq_broker')) {
       const engine = valueOf(input, broker.block, 'engine_type');
-      if (typeof engine !== 'string') continue;
-      const needed = engine.toLowerCase() === 'rabbitmq' ? 'general' : 'audit';
       const logs = blocksOf(broker.block, 'logs')[0];
+      if (typeof engine !== 'string') {
+        // Engine not known, so neither is the log that matters; but a broker that publishes neither log keeps none.
+        const on = (name: string) => logs !== undefined && attribute(logs, name) !== undefined && !isFalseValue(valueOf(input, logs, name));
+        const off = logs ? (attribute(logs, 'general') ?? attribute(logs, 'audit')) : undefined;
+        if (!on('general') && !on('audit')) yield { line: off?.line ?? logs?.line ?? broker.block.line, message: `${label(broker)} publishes no logs (neither general nor audit).`, resource: label(broker) };
+        continue;
+      }
+      const needed = engine.toLowerCase() === 'rabbitmq' ? 'general' : 'audit';
       const flag = logs ? attribute(logs, needed) : undefined;
       const value = logs ? valueOf(input, logs, needed) : undefined;
       if (isTrueValue(value) || (flag && !isFalseValue(value))) continue;

@@ -1,5 +1,6 @@
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
-import type { Value } from '../hcl/evaluate.js';
+import type { Block } from '../hcl/ast.js';
+import { evaluate, type Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 
@@ -33,6 +34,20 @@ function transportOf(value: Value | undefined): Ingress['transport'] {
 function port(value: Value | undefined, fallback: number): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   return Number.isFinite(n) ? n : fallback;
+}
+
+/**
+ * Whether an EKS node group's remote_access names the security groups allowed to reach
+ * SSH. An empty list names none (EKS then opens port 22 to the world). A misspelt
+ * argument (`source_security_groups_ids`) is read as meant: Terraform rejects the file,
+ * so it opens nothing, and the fix is the spelling, not the exposure.
+ */
+function limitsSshSources(input: TfInput, remote: Block): boolean {
+  const given = remote.body.attributes.filter((a) => /^source_security_groups?_ids?$/.test(a.name));
+  return given.some((a) => {
+    const value = evaluate(a.expr, input.scope);
+    return !(Array.isArray(value) && value.length === 0);
+  });
 }
 
 /** Every ingress rule of security groups, security group rules and VPC ingress rules that is open to the internet. */
@@ -76,7 +91,7 @@ function* worldIngress(input: TfInput): Generator<Ingress> {
   // EKS opens SSH to 0.0.0.0/0 on the nodes of a group with an SSH key and no source security groups.
   for (const resource of resourcesOf(input, 'aws_eks_node_group')) {
     for (const remote of blocksOf(resource.block, 'remote_access')) {
-      if (!attribute(remote, 'ec2_ssh_key') || attribute(remote, 'source_security_group_ids')) continue;
+      if (!attribute(remote, 'ec2_ssh_key') || limitsSshSources(input, remote)) continue;
       yield { resource, line: remote.line, cidrLine: remote.line, worldCidrs: ['0.0.0.0/0 (no source_security_group_ids)'], from: 22, to: 22, transport: 'tcp', description: '' };
     }
   }
@@ -114,6 +129,7 @@ const openToInternet: TfRule = tfRule({
       'resource "aws_security_group" "app" {\n  ingress = [\n    {\n      from_port   = 6379\n      to_port     = 6379\n      protocol    = "tcp"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  ]\n}\n',
       'module "bastion" {\n  source        = "terraform-aws-modules/security-group/aws"\n  version       = "5.1.0"\n  ingress_rules = ["ssh-tcp"]\n  # expect\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  subnet_ids    = var.subnet_ids\n  # expect\n  remote_access {\n    ec2_ssh_key = "ops"\n  }\n}\n',
+      'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  # expect\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = []\n  }\n}\n',
     ],
     negative: [
       'resource "aws_security_group" "web" {\n  ingress {\n    from_port   = 443\n    to_port     = 443\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["10.0.0.0/8"]\n  }\n}\n',

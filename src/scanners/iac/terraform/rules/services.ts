@@ -453,6 +453,13 @@ function* allAttributes(block: Block): Generator<Attribute> {
   for (const child of block.body.blocks) yield* allAttributes(child);
 }
 
+/** The text of a base64 value (user_data_base64 written as a literal or a variable default), or undefined when it is not base64. */
+function fromBase64(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, '');
+  if (compact.length === 0 || compact.length > 1_000_000 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+  return Buffer.from(compact, 'base64').toString('utf8');
+}
+
 const STATIC_KEY_USE = /\b(?:AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws_access_key_id|aws_secret_access_key)\s*[=:]|\.aws\/credentials\b|\baws\s+configure\s+set\s+aws_(?:access_key_id|secret_access_key)\b/;
 
 const staticCredentials: TfRule = tfRule({
@@ -466,8 +473,12 @@ const staticCredentials: TfRule = tfRule({
     positive: [
       'resource "aws_instance" "web" {\n  ami       = "ami-0123456789abcdef0"\n  # expect\n  user_data = <<EOF\n#!/bin/bash\n# detail\nexport AWS_ACCESS_KEY_ID=$${KEY}\nEOF\n}\n',
       'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  provisioner "file" {\n    source      = "conf/aws-credentials"\n    # expect\n    destination = "~/.aws/credentials"\n  }\n}\n',
+      'resource "aws_launch_template" "web" {\n  image_id  = "ami-0123456789abcdef0"\n  # expect\n  user_data = "IyEvYmluL3NoCm1rZGlyIC1wIH4vLmF3cwplY2hvICJhd3NfYWNjZXNzX2tleV9pZCA9ICRLRVkiID4+IH4vLmF3cy9jcmVkZW50aWFscwo="\n}\n',
     ],
-    negative: ['resource "aws_instance" "web" {\n  ami                  = "ami-0123456789abcdef0"\n  iam_instance_profile = aws_iam_instance_profile.web.name\n  user_data            = file("init.sh")\n}\n'],
+    negative: [
+      'resource "aws_instance" "web" {\n  ami                  = "ami-0123456789abcdef0"\n  iam_instance_profile = aws_iam_instance_profile.web.name\n  user_data            = file("init.sh")\n}\n',
+      'resource "aws_instance" "web" {\n  ami              = "ami-0123456789abcdef0"\n  user_data_base64 = "IyEvYmluL3NoCnl1bSAteSB1cGRhdGUK"\n}\n',
+    ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_template', 'aws_launch_configuration', 'aws_spot_instance_request')) {
@@ -485,7 +496,10 @@ const staticCredentials: TfRule = tfRule({
         }
         if (found) continue;
         const value = evaluate(a.expr, input.scope);
-        if (typeof value === 'string' && STATIC_KEY_USE.test(value))
+        // A launch template's user_data is base64 too.
+        const encoded = a.name === 'user_data_base64' || (resource.type === 'aws_launch_template' && a.name === 'user_data');
+        const text = typeof value === 'string' && encoded ? fromBase64(value) : value;
+        if (typeof text === 'string' && STATIC_KEY_USE.test(text))
           yield { line: a.line, message: `${label(resource)} puts static AWS credentials on the instance (${a.name}).`, resource: label(resource) };
       }
     }

@@ -270,7 +270,7 @@ const messagingNotEncrypted: TfRule = tfRule({
   severity: 'low',
   cwe: ['CWE-311'],
   examples: {
-    positive: ['# expect\nresource "aws_sns_topic" "t" {\n  name = "events"\n}\n', 'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n  # expect\n  sqs_managed_sse_enabled = false\n}\n', '# expect\nresource "aws_kinesis_stream" "s" {\n  name        = "clicks"\n  shard_count = 1\n}\n'],
+    positive: ['# expect\nresource "aws_sns_topic" "t" {\n  name = "events"\n}\n', 'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n  # expect\n  sqs_managed_sse_enabled = false\n}\n', '# expect\nresource "aws_kinesis_stream" "s" {\n  name        = "clicks"\n  shard_count = 1\n}\n', '# expect\nresource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  shard_count     = 1\n  encryption_type = "KMS"\n}\n'],
     negative: ['resource "aws_sns_topic" "t" {\n  name              = "events"\n  kms_master_key_id = "alias/aws/sns"\n}\n', 'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n', 'resource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  encryption_type = "KMS"\n  kms_key_id      = "alias/aws/kinesis"\n}\n'],
   },
   *check(input) {
@@ -281,7 +281,9 @@ const messagingNotEncrypted: TfRule = tfRule({
     }
     for (const resource of resourcesOf(input, 'aws_sqs_queue')) {
       const sse = attribute(resource.block, 'sqs_managed_sse_enabled');
-      if (sse && isFalseValue(valueOf(input, resource.block, 'sqs_managed_sse_enabled')) && !attribute(resource.block, 'kms_master_key_id'))
+      const kms = attribute(resource.block, 'kms_master_key_id');
+      const kmsValue = valueOf(input, resource.block, 'kms_master_key_id');
+      if (sse && isFalseValue(valueOf(input, resource.block, 'sqs_managed_sse_enabled')) && (!kms || kmsValue === '' || kmsValue === null))
         yield { line: sse.line, message: `${label(resource)} turns server-side encryption off.`, resource: label(resource) };
     }
     for (const resource of resourcesOf(input, 'aws_kinesis_firehose_delivery_stream')) {
@@ -294,8 +296,15 @@ const messagingNotEncrypted: TfRule = tfRule({
     for (const resource of resourcesOf(input, 'aws_kinesis_stream')) {
       const type = attribute(resource.block, 'encryption_type');
       const value = valueOf(input, resource.block, 'encryption_type');
-      if (!type || (typeof value === 'string' && value.toUpperCase() !== 'KMS'))
+      if (!type || (typeof value === 'string' && value.toUpperCase() !== 'KMS')) {
         yield { line: type?.line ?? resource.block.line, message: `${label(resource)} does not encrypt records (encryption_type is not KMS).`, resource: label(resource) };
+        continue;
+      }
+      // KMS without a key: the provider creates the stream, then fails to start encryption, leaving it unencrypted.
+      const key = attribute(resource.block, 'kms_key_id');
+      const keyValue = valueOf(input, resource.block, 'kms_key_id');
+      if (typeof value === 'string' && (!key || keyValue === '' || keyValue === null))
+        yield { line: resource.block.line, message: `${label(resource)} sets encryption_type = "KMS" without kms_key_id: the stream is created but encryption cannot start, so records stay unencrypted.`, resource: label(resource) };
     }
   },
 });
