@@ -1,14 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseFile } from '../../../src/scanners/iac/index.js';
-
-/** Lines on which one rule fires for a Terraform text. */
-function linesOf(ruleId: string, source: string): number[] {
-  return analyseFile('main.tf', source, () => {})
-    .findings.filter((f) => f.ruleId === ruleId)
-    .map((f) => f.location.startLine)
-    .sort((a, b) => a - b);
-}
+import { linesOf } from '../../helpers/iac-lines.js';
 
 describe('Terraform rules: cases beyond the rule examples', () => {
   it('reports a snapshot of an unencrypted volume only when the account does not encrypt by default', () => {
