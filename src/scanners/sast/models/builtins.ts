@@ -7,6 +7,7 @@ import {
 } from '../analysis/value.js';
 import type { ApiCall } from './apis.js';
 import { own } from './table.js';
+import { captureCleaning } from './regex-groups.js';
 import { callStore, isStoreMethod, storeApi } from './stores.js';
 
 /**
@@ -37,6 +38,22 @@ function deepTaint(an: Analyzer, v: Value, depth = 0): Value {
 function newArray(an: Analyzer, site: CallSite, elements: Value): Value {
   const arr = an.newObj(site.node, true);
   arr.setDyn(elements);
+  return objValue(arr);
+}
+
+/**
+ * The array a non-global `match` or `exec` returns: the whole match at 0, then each capture
+ * group, each clean for what its characters cannot express (regex-groups.ts).
+ */
+function matchArray(an: Analyzer, site: CallSite, regex: { pattern: string; flags: string }, input: Value): Value | undefined {
+  if (regex.flags.includes('g') || input.taint.length === 0) return undefined;
+  const cleaning = captureCleaning(`(${regex.pattern})`);
+  if (!cleaning) return undefined;
+  const arr = an.newObj(site.node, true);
+  const text = stringOf(input);
+  cleaning.slice(1).forEach((mask, i) => arr.set(String(i), mask === 0 ? text : sanitize(text, mask)));
+  arr.set('index', NUMERIC);
+  arr.set('input', text);
   return objValue(arr);
 }
 
@@ -348,15 +365,15 @@ function arrayMethod(an: Analyzer, name: string, receiver: Value, args: Value[],
       return acc;
     }
     const result = name === 'sort' || name === 'toSorted' ? EMPTY : an.callRepeatedly(callback, args[1] ?? EMPTY, [element, NUMERIC, receiver], site);
-    if (name === 'map' || name === 'flatMap') return newArrayAt(an, site, name === 'flatMap' ? join(result, an.elementsOf(result, false, site.node)) : result);
+    if (name === 'map' || name === 'flatMap') return newArray(an, site, name === 'flatMap' ? join(result, an.elementsOf(result, false, site.node)) : result);
     if (name === 'find' || name === 'findLast') return element;
-    if (name === 'filter' || name === 'sort' || name === 'toSorted') return newArrayAt(an, site, element);
+    if (name === 'filter' || name === 'sort' || name === 'toSorted') return newArray(an, site, element);
     return name === 'forEach' ? EMPTY : NUMERIC;
   }
   if (ARRAY_COPIES.has(name)) {
     let elements = element;
     if (name === 'concat') for (const a of args) elements = join(elements, join(an.elementsOf(a, false, site.node), taintOnly(a)));
-    return newArrayAt(an, site, elements);
+    return newArray(an, site, elements);
   }
   switch (name) {
     case 'pop':
@@ -366,7 +383,7 @@ function arrayMethod(an: Analyzer, name: string, receiver: Value, args: Value[],
     case 'next':
       return element;
     case 'keys':
-      return newArrayAt(an, site, an.keysOf(receiver));
+      return newArray(an, site, an.keysOf(receiver));
     case 'join':
     case 'toString':
     case 'toLocaleString':
@@ -374,12 +391,6 @@ function arrayMethod(an: Analyzer, name: string, receiver: Value, args: Value[],
     default:
       return EMPTY;
   }
-}
-
-function newArrayAt(an: Analyzer, site: CallSite, elements: Value): Value {
-  const arr = an.newObj(site.node, true);
-  arr.setDyn(elements);
-  return objValue(arr);
 }
 
 function storeInto(receiver: Value, values: readonly Value[]): void {
@@ -646,7 +657,8 @@ export function defaultMethodCall(an: Analyzer, _fnV: Value, thisValue: Value, a
     }
     if (name === 'split' || name === 'match' || name === 'matchAll' || name === 'exec') {
       const src = name === 'exec' ? join(thisValue, args[0] ?? EMPTY) : thisValue;
-      return stringOf(taintOnly(src));
+      const pattern = name === 'exec' ? thisValue.regex : name === 'match' ? args[0]?.regex : undefined;
+      return (pattern && matchArray(an, site, pattern, taintOnly(src))) ?? stringOf(taintOnly(src));
     }
     if (name === 'concat') return make({ ...stringOf(propagate([thisValue, ...args])), built: true, prefix: thisValue.str ?? thisValue.prefix });
     if (name === 'toString' && thisValue.taint.length === 0 && thisValue.objs.length > 0) return EMPTY;

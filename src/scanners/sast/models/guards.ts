@@ -2,6 +2,7 @@ import type { Analyzer } from '../analysis/analyzer.js';
 import type { Scope } from '../analysis/frame.js';
 import type { AstNode } from '../source/parse.js';
 import { ALL_CLASSES, EMPTY, asOwnKeyOf, classMask, isTainted, mapTaint, sanitize, withoutStringFacts, type Closure, type Value } from '../analysis/value.js';
+import { captureCleaning } from './regex-groups.js';
 import { refineByFlag } from '../analysis/guard-flags.js';
 import { applyMasks, masksAt, mayThrow, type GuardSummary, type ParamMasks } from '../analysis/guard-summary.js';
 
@@ -130,6 +131,12 @@ function refineComparison(an: Analyzer, node: AstNode, scope: Scope, truth: bool
   if (equality || inequality) {
     const holds = equality === truth;
     for (const [side, other] of [[node.left, node.right], [node.right, node.left]] as const) {
+      // x.constructor.name === 'Function': x is a function (see typeof below)
+      const fnTarget = constructorNameOf(unwrap(side));
+      if (fnTarget && constantString(other) === 'Function') {
+        if (holds) an.refine(fnTarget, scope, cleanAll);
+        return;
+      }
       const name = identifierOf(side);
       if (name && isConstant(other)) {
         if (holds) an.refine(name, scope, cleanAll);
@@ -141,9 +148,11 @@ function refineComparison(an: Analyzer, node: AstNode, scope: Scope, truth: bool
       if (u.type === 'UnaryExpression' && u.operator === 'typeof' && holds) {
         const type = constantString(other);
         const target = identifierOf(u.argument);
-        if (target && (type === 'number' || type === 'boolean' || type === 'undefined')) an.refine(target, scope, cleanAll);
+        // A function is the caller's code, called as such: it carries no string into a sink.
+        if (target && (type === 'number' || type === 'boolean' || type === 'undefined' || type === 'function')) an.refine(target, scope, cleanAll);
         return;
       }
+
     }
   }
   if (equality || inequality || ['<', '>', '<=', '>='].includes(op)) refineIndexOf(an, node, scope, truth);
@@ -151,6 +160,14 @@ function refineComparison(an: Analyzer, node: AstNode, scope: Scope, truth: bool
     const name = identifierOf(node.left);
     if (name && trusted(an, node.right, scope)) an.refine(name, scope, cleanAll);
   }
+}
+
+/** `x.constructor.name`: the x it names. */
+function constructorNameOf(node: AstNode): AstNode | null {
+  if (node.type !== 'MemberExpression' || node.computed || node.property.name !== 'name') return null;
+  const inner = unwrap(node.object);
+  if (inner.type !== 'MemberExpression' || inner.computed || inner.property.name !== 'constructor') return null;
+  return identifierOf(inner.object);
 }
 
 /** `list.indexOf(x) !== -1` (allow-list) and `x.indexOf('..') === -1` (traversal check). */
@@ -220,7 +237,8 @@ function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean, a
     if (method === 'test' && first && truth) {
       const pattern = an.evaluate(callee.object, scope).regex;
       const name = identifierOf(first);
-      if (pattern && name && restrictiveRegex(pattern.pattern)) an.refine(name, scope, cleanAll);
+      const mask = pattern && name ? testedClean(pattern.pattern) : 0;
+      if (mask !== 0) an.refine(name!, scope, (v) => sanitize(withoutStringFacts(v), mask));
       return;
     }
     if (method === 'startsWith' && first) {
@@ -331,6 +349,15 @@ function refineOwnKey(an: Analyzer, objectNode: AstNode, keyNode: AstNode, scope
  * An anchored pattern made only of safe character classes: `^[a-z0-9_-]+$`. Such a
  * test leaves no room for metacharacters, separators or traversal.
  */
+/**
+ * What `/^…$/.test(s)` proves about s: the classes its characters cannot harm (regex-groups.ts).
+ * Word characters alone still spell `__proto__`, and dots still spell `..`.
+ */
+export function testedClean(pattern: string): number {
+  if (!restrictiveRegex(pattern)) return 0;
+  return captureCleaning(`(${pattern.slice(1, -1)})`)?.[1] ?? 0;
+}
+
 export function restrictiveRegex(pattern: string): boolean {
   if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return false;
   const body = pattern.slice(1, -1);
