@@ -1,7 +1,7 @@
 import type { Analyzer } from './analyzer.js';
 import type { AstNode } from '../source/parse.js';
 import { Scope } from './frame.js';
-import { EMPTY, NUMERIC, isTainted, join, make, objValue, strValue, type Value } from './value.js';
+import { EMPTY, NUMERIC, isTainted, join, leadingTaints, make, objValue, strValue, trailingTaints, type Value } from './value.js';
 import { refineByTest } from '../models/guards.js';
 import { tick, warnOnce } from './budget.js';
 import { requireModule } from './modules.js';
@@ -168,7 +168,7 @@ function evalBinary(an: Analyzer, node: AstNode, scope: Scope): Value {
   if (node.operator !== '+') return NUMERIC;
   if (left.numeric && right.numeric) return NUMERIC;
   if (left.str !== undefined && right.str !== undefined && !isTainted(left) && !isTainted(right)) return strValue(left.str + right.str);
-  const taint = dedupeTaint([...left.taint, ...right.taint].map((t) => ({ ...t, raw: false })));
+  const taint = dedupeTaint([...leadingTaints(left), ...trailingTaints(right)].map((t) => ({ ...t, raw: false })));
   let prefix: string | undefined;
   if (left.str !== undefined && !isTainted(left)) prefix = left.str + (right.str !== undefined && !isTainted(right) ? right.str : right.prefix ?? '');
   else prefix = left.prefix;
@@ -185,7 +185,7 @@ function evalAssign(an: Analyzer, node: AstNode, scope: Scope): Value {
     const current = evaluate(an, node.left, scope);
     const right = evaluate(an, node.right, scope);
     if (op === '+=') {
-      const taint = dedupeTaint([...current.taint, ...right.taint].map((t) => ({ ...t, raw: false })));
+      const taint = dedupeTaint([...leadingTaints(current), ...trailingTaints(right)].map((t) => ({ ...t, raw: false })));
       value = current.numeric && right.numeric ? NUMERIC : make({ taint, built: true, prefix: current.str ?? current.prefix, html: current.html || right.html || (right.str !== undefined && /<[a-z!/]/i.test(right.str)) });
     } else if (op === '||=' || op === '??=' || op === '&&=') value = join(current, right);
     else value = NUMERIC;

@@ -1,7 +1,7 @@
 import type { Analyzer, CallSite } from './analyzer.js';
 import type { AstNode } from '../source/parse.js';
 import { Scope } from './frame.js';
-import { EMPTY, isEmptyValue, isTainted, join, make, objValue, strValue, type Taint, type Value } from './value.js';
+import { EMPTY, isEmptyValue, isTainted, join, leadingTaints, make, objValue, strValue, trailingTaints, type Taint, type Value } from './value.js';
 import { callApi, memberOfApi } from '../models/apis.js';
 import { newObj, readProp, elementsOf } from './objects.js';
 import { makeClosure } from './closures.js';
@@ -35,7 +35,8 @@ export function evalTemplate(an: Analyzer, node: AstNode, scope: Scope): Value {
         prefixOpen = false;
       }
       if (part.html) html = true;
-      taint = taint.concat(part.taint.map((t) => ({ ...t, raw: false })));
+      const leading = i === 0 && cooked === '';
+      taint = taint.concat((leading ? leadingTaints(part) : trailingTaints(part)).map((t) => ({ ...t, raw: false })));
     }
   });
   if (constant !== undefined && taint.length === 0) return strValue(constant);
@@ -148,7 +149,7 @@ export function dedupeTaint(taints: Taint[]): Taint[] {
   for (const t of taints) {
     const old = seen.get(t.label.id);
     if (!old) seen.set(t.label.id, t);
-    else seen.set(t.label.id, { ...old, clean: old.clean & t.clean, raw: old.raw || t.raw });
+    else seen.set(t.label.id, { ...old, clean: old.clean & t.clean, raw: old.raw || t.raw, base: !!old.base && !!t.base });
   }
   return [...seen.values()].slice(0, 6);
 }

@@ -32,10 +32,10 @@ export function taintSource(an: Analyzer, node: AstNode, what: string, raw: bool
 
 /** Reports every live taint of `value` for a sink class. */
 export function sink(an: Analyzer, cls: SinkClass, value: Value, node: AstNode, what: string, note?: string, group?: SinkGroup): boolean {
-  // A library's caller naming the whole path is the function's contract (readJson(file)), not traversal:
-  // traversal needs a root the package meant to confine the input to (a joined, resolved or concatenated path).
+  // A library's caller naming the whole path (readJson(file)) or its base directory (path.join(dir, 'x.json'))
+  // is the function's contract, not traversal: traversal needs a root the package meant to confine the input to.
   const live = liveTaints(value, cls).filter(
-    (t) => !t.label.probe && (t.label.kind === 'web' || (LIBRARY_CLASSES.has(cls) && !(cls === 'path' && passedThrough(value)))),
+    (t) => !t.label.probe && (t.label.kind === 'web' || (LIBRARY_CLASSES.has(cls) && !(cls === 'path' && (passedThrough(value) || t.base)))),
   );
   if (live.length === 0) return false;
   an.collector.report(cls, locOf(an, node), what, live, note, group);

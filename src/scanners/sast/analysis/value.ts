@@ -58,6 +58,11 @@ export interface Taint {
   /** May be a non-string object straight from a parser (JSON bodies, qs): NoSQL operators. */
   raw: boolean;
   /**
+   * The input is the leading part of a string or path built from it (`path.join(dir, name)`,
+   * `dir + '/x'`): for a library's caller that is the directory it chose, not a traversal.
+   */
+  base?: boolean;
+  /**
    * An own key of the object with this identity (see `identityOf`): it came from enumerating
    * that object (for-in, Object.keys) or passed its hasOwnProperty check.
    */
@@ -258,9 +263,10 @@ function joinTaint(a: readonly Taint[], b: readonly Taint[]): readonly Taint[] {
     const clean = old.clean & t.clean;
     const raw = old.raw || t.raw;
     const own = old.own === t.own ? old.own : undefined;
-    if (clean === old.clean && raw === old.raw && own === old.own) continue;
+    const base = !!old.base && !!t.base;
+    if (clean === old.clean && raw === old.raw && own === old.own && base === !!old.base) continue;
     out ??= [...a];
-    out[i] = { label: old.label, step: old.step.length <= t.step.length ? old.step : t.step, clean, raw, ...(own !== undefined ? { own } : {}) };
+    out[i] = { label: old.label, step: old.step.length <= t.step.length ? old.step : t.step, clean, raw, ...(own !== undefined ? { own } : {}), ...(base ? { base } : {}) };
   }
   return out ?? a;
 }
@@ -364,6 +370,16 @@ export function sanitize(v: Value, mask: number): Value {
  */
 export function passedThrough(v: Value): boolean {
   return !v.built && !v.norm;
+}
+
+/** The taints of the leading part of a built string or path: the whole input there is its base. */
+export function leadingTaints(v: Value): Taint[] {
+  return passedThrough(v) ? v.taint.map((t) => (t.base ? t : { ...t, base: true })) : [...v.taint];
+}
+
+/** The taints of a later part: whatever the part held, it no longer starts the result. */
+export function trailingTaints(v: Value): Taint[] {
+  return v.taint.map((t) => (t.base ? { ...t, base: false } : t));
 }
 
 /** Taints still dangerous for a class. */

@@ -3,9 +3,10 @@ import { awaited } from '../analysis/promises.js';
 import type { AstNode } from '../source/parse.js';
 import {
   ALL_CLASSES, EMPTY, NUMERIC, Obj, apiValue, classMask, fnValue, isEmptyValue, join, make, newFnId, objValue, sanitize, strValue,
-  taintOnly, withoutStringFacts, type Builtin, type SinkClass, type Taint, type Value,
+  leadingTaints, taintOnly, trailingTaints, withoutStringFacts, type Builtin, type SinkClass, type Taint, type Value,
 } from '../analysis/value.js';
 import type { ApiCall } from './apis.js';
+import { dedupeTaint } from '../analysis/literals.js';
 import { own } from './table.js';
 import { captureCleaning } from './regex-groups.js';
 import { callStore, isStoreMethod, storeApi } from './stores.js';
@@ -70,7 +71,7 @@ export function invokeCallbacks(an: Analyzer, args: readonly Value[], param: Val
 
 function pathJoin(c: ApiCall): Value {
   const first = c.args[0];
-  const taint = propagate(c.args);
+  const taint = make({ taint: dedupeTaint([...(first ? leadingTaints(first) : []), ...c.args.slice(1).flatMap(trailingTaints)].map((t) => ({ ...t, raw: false }))) });
   const prefix = first?.str !== undefined && c.args.length > 1 && c.args.slice(1).some((a) => a.str === undefined) ? first.str : undefined;
   const allConstant = c.args.every((a) => a.str !== undefined && a.taint.length === 0);
   if (allConstant) return make({ str: c.args.map((a) => a.str).join('/'), norm: true });
