@@ -106,8 +106,7 @@ function labelled(items: Item[], root: string): Labelled[] {
       if (!SCORED.includes(v.cwe)) continue;
       let line = v.line;
       if (line === '??') {
-        const detection = path.join(root, item.dir, 'expected', 'detection.json');
-        const entries = existsSync(detection) ? (JSON.parse(readFileSync(detection, 'utf8')) as Array<{ sink_lineno: number; file: string }>) : [];
+        const entries = readDetectionFile(root, item.dir);
         const match = entries.find((e) => v.file.endsWith(`/src/${e.file}`)) ?? entries[0];
         if (!match) continue;
         line = match.sink_lineno;
@@ -168,10 +167,19 @@ export function reconcileLabels(labels: Labelled[], readLines: (file: string) =>
   return moved;
 }
 
-function readDetectionFile(root: string, dir: string): Detection[] {
-  const file = path.join(root, dir, 'expected', 'detection.json');
+/** A file of the extracted dataset, or undefined when it is missing or unreadable. */
+function readDatasetFile(root: string, file: string): Buffer | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return readFileSync(path.join(root, file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** <case>/expected/detection.json: the sinks the dataset records, with their code and line in the shipped file. */
+function readDetectionFile(root: string, dir: string): Detection[] {
+  try {
+    const parsed = JSON.parse(readDatasetFile(root, path.join(dir, 'expected', 'detection.json'))?.toString('utf8') ?? '[]') as unknown;
     return Array.isArray(parsed) ? (parsed as Detection[]).filter((d) => typeof d?.sink === 'string' && typeof d.sink_lineno === 'number' && typeof d.file === 'string') : [];
   } catch {
     return [];
@@ -341,17 +349,7 @@ export const explodejsBench: Bench = {
     const root = datasetRoot(given, args.scratch, () => items);
     const asGiven = labelled(items, root);
     const labels = asGiven.map((l) => ({ ...l }));
-    const moved = reconcileLabels(
-      labels,
-      (file) => {
-        try {
-          return readFileSync(path.join(root, file), 'utf8').split('\n');
-        } catch {
-          return undefined;
-        }
-      },
-      (dir) => readDetectionFile(root, dir),
-    );
+    const moved = reconcileLabels(labels, (file) => readDatasetFile(root, file)?.toString('utf8').split('\n'), (dir) => readDetectionFile(root, dir));
     const tree = path.join(args.scratch, args.quick ? 'explodejs-dev-quick' : 'explodejs-dev');
     buildTree(items, root, tree);
 
@@ -363,16 +361,9 @@ export const explodejsBench: Bench = {
     const eslint = process.env.SECLOOP_SAST_SKIP_ESLINT ? { ms: 0, peakMiB: -1, status: -1, stdout: '', stderr: '' } : runEslint(tree, args.scratch, eslintOut);
 
     const reported = readSarif(sarif);
-    const readOrEmpty = (file: string) => {
-      try {
-        return readFileSync(path.join(root, file));
-      } catch {
-        return undefined;
-      }
-    };
     const sameFile = (a: string, b: string) => {
-      const x = readOrEmpty(a);
-      const y = readOrEmpty(b);
+      const x = readDatasetFile(root, a);
+      const y = readDatasetFile(root, b);
       return x !== undefined && y !== undefined && x.equals(y);
     };
     const twins = sameItemLabels(labels, sameFile);

@@ -16,7 +16,6 @@ export interface Statement {
   /** `*`, or `AWS:arn:...`, `Service:ec2.amazonaws.com`, ... */
   principals: string[];
   hasPrincipal: boolean;
-  conditionKeys: string[];
   /** Each condition test with its operator (`StringEquals`, `ForAnyValue:StringLike`, `IpAddressIfExists`) and values (empty when not static). */
   conditions: Condition[];
   /** Line of the statement block (policy_document data sources), else of the attribute that holds the policy. */
@@ -186,7 +185,6 @@ function statementsOf(document: Value, line: number): Statement[] {
         for (const [key, values] of Object.entries(inner)) conditions.push({ operator, key, values: list(values) });
       }
     }
-    const conditionKeys = conditions.map((c) => c.key);
     out.push({
       effect,
       actions: list(s['Action']),
@@ -195,7 +193,6 @@ function statementsOf(document: Value, line: number): Statement[] {
       notResources: list(s['NotResource']),
       principals: principalList(s['Principal']),
       hasPrincipal: s['Principal'] !== undefined || s['NotPrincipal'] !== undefined,
-      conditionKeys,
       conditions,
       line,
     });
@@ -217,7 +214,6 @@ function documentStatements(input: TfInput, data: TfResource): Statement[] {
       const test = valueOf(input, c, 'test');
       return typeof variable === 'string' ? [{ operator: typeof test === 'string' ? test : '', key: variable, values: asStrings(valueOf(input, c, 'values')) ?? [] }] : [];
     });
-    const conditionKeys = conditions.map((c) => c.key);
     return {
       effect: valueOf(input, statement, 'effect') === 'Deny' ? 'Deny' : 'Allow',
       actions: asStrings(valueOf(input, statement, 'actions')) ?? [],
@@ -226,7 +222,6 @@ function documentStatements(input: TfInput, data: TfResource): Statement[] {
       notResources: asStrings(valueOf(input, statement, 'not_resources')) ?? [],
       principals,
       hasPrincipal,
-      conditionKeys,
       conditions,
       line: statement.line,
     };

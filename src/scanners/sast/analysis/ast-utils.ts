@@ -61,7 +61,8 @@ export function propertyKeyName(key: AstNode): string | null {
   return null;
 }
 
-export function patternNamesOf(pattern: AstNode): string[] {
+/** Names bound by a binding pattern (declarations, parameters, destructuring). */
+export function patternNamesOf(pattern: AstNode | null | undefined): string[] {
   switch (pattern?.type) {
     case 'Identifier':
       return [pattern.name];

@@ -1,4 +1,5 @@
 import type { AstNode } from '../source/parse.js';
+import { patternNamesOf } from './ast-utils.js';
 
 /**
  * What a function body or block declares, computed once per node (the static half of
@@ -28,7 +29,7 @@ export function declarationsOf(block: AstNode, statements: readonly AstNode[], h
     if (statement.type === 'FunctionDeclaration' && statement.id) functions.push(statement);
     else if (statement.type === 'ClassDeclaration' && statement.id) lexical.push(statement.id.name);
     else if (statement.type === 'VariableDeclaration' && statement.kind !== 'var') {
-      for (const d of statement.declarations) for (const name of patternNames(d.id)) lexical.push(name);
+      for (const d of statement.declarations) for (const name of patternNamesOf(d.id)) lexical.push(name);
     } else if (statement.type === 'TSEnumDeclaration' && statement.id) lexical.push(statement.id.name);
     else if (statement.type === 'TSModuleDeclaration' && statement.id?.type === 'Identifier') lexical.push(statement.id.name);
     else if (statement.type === 'TSImportEqualsDeclaration' && statement.id) lexical.push(statement.id.name);
@@ -53,7 +54,7 @@ function collectVars(node: AstNode | null | undefined, out: Set<string>): void {
   if (!node || typeof node !== 'object') return;
   switch (node.type) {
     case 'VariableDeclaration':
-      if (node.kind === 'var') for (const d of node.declarations) for (const name of patternNames(d.id)) out.add(name);
+      if (node.kind === 'var') for (const d of node.declarations) for (const name of patternNamesOf(d.id)) out.add(name);
       return;
     case 'FunctionDeclaration':
     case 'FunctionExpression':
@@ -97,26 +98,5 @@ function collectVars(node: AstNode | null | undefined, out: Set<string>): void {
       return;
     default:
       return;
-  }
-}
-
-/** Names bound by a binding pattern. */
-export function patternNames(pattern: AstNode | null | undefined): string[] {
-  if (!pattern) return [];
-  switch (pattern.type) {
-    case 'Identifier':
-      return [pattern.name];
-    case 'ObjectPattern':
-      return pattern.properties.flatMap((p: AstNode) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
-    case 'ArrayPattern':
-      return pattern.elements.flatMap((e: AstNode | null) => patternNames(e));
-    case 'RestElement':
-      return patternNames(pattern.argument);
-    case 'AssignmentPattern':
-      return patternNames(pattern.left);
-    case 'TSParameterProperty':
-      return patternNames(pattern.parameter);
-    default:
-      return [];
   }
 }

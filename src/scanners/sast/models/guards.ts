@@ -237,8 +237,8 @@ function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean, a
     if (method === 'test' && first && truth) {
       const pattern = an.evaluate(callee.object, scope).regex;
       const name = identifierOf(first);
-      const mask = pattern && name ? testedClean(pattern.pattern) : 0;
-      if (mask !== 0) an.refine(name!, scope, (v) => sanitize(withoutStringFacts(v), mask));
+      const mask = pattern ? testedClean(pattern.pattern) : 0;
+      if (name && mask !== 0) an.refine(name, scope, (v) => sanitize(withoutStringFacts(v), mask));
       return;
     }
     if (method === 'startsWith' && first) {
@@ -351,27 +351,17 @@ function refineOwnKey(an: Analyzer, objectNode: AstNode, keyNode: AstNode, scope
  */
 /**
  * What `/^…$/.test(s)` proves about s: the classes its characters cannot harm (regex-groups.ts).
+ * Only a pattern anchored at both ends and without a top-level alternative constrains all of s.
  * Word characters alone still spell `__proto__`, and dots still spell `..`.
  */
 export function testedClean(pattern: string): number {
-  if (!restrictiveRegex(pattern)) return 0;
-  return captureCleaning(`(${pattern.slice(1, -1)})`)?.[1] ?? 0;
+  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return 0;
+  const body = pattern.slice(1, -1);
+  if (/(^|[^\\])\|/.test(body)) return 0;
+  return captureCleaning(`(${body})`)?.[1] ?? 0;
 }
 
+/** An allow-list pattern: its test proves something about every character. */
 export function restrictiveRegex(pattern: string): boolean {
-  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return false;
-  const body = pattern.slice(1, -1);
-  if (/(^|[^\\])\|/.test(body)) return false;
-  // Remove quantifiers and groups; what is left must be safe characters or classes of them.
-  const stripped = body.replace(/\{\d+(,\d*)?\}/g, '').replace(/[+*?()]/g, '');
-  const tokens = stripped.match(/\[(?:\\.|[^\]\\])*\]|\\.|./g) ?? [];
-  for (const token of tokens) {
-    if (token.startsWith('[')) {
-      if (token.startsWith('[^')) return false;
-      const inner = token.slice(1, -1).replace(/\\[wd]/g, '').replace(/[A-Za-z0-9_-]/g, '').replace(/\\[.-]/g, '').replace(/\./g, '');
-      if (inner.length > 0) return false;
-    } else if (token === '.' || token === '\\s' || token === '\\S' || token === '\\W' || token === '\\D') return false;
-    else if (!/^(\\[wd.-]|[A-Za-z0-9_.-])$/.test(token)) return false;
-  }
-  return true;
+  return testedClean(pattern) !== 0;
 }

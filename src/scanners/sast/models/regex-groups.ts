@@ -118,12 +118,8 @@ export function captureCleaning(pattern: string): number[] | undefined {
       const group = open.pop();
       if (!group) return undefined;
       if (group.capturing) result[group.start] = maskFor(group.kinds);
-      // What the inner group admitted, its enclosing groups admit too (already added by admit()).
-    } else if ('|^$*+?{},'.includes(ch) || /[0-9]/.test(ch)) {
-      // Structure and quantifiers; digits and commas outside a quantifier are literals of kind "word"/"other".
-      if (/[0-9]/.test(ch) && !insideQuantifier(pattern, i)) admit(new Set(['word']));
-      if (ch === ',' && !insideQuantifier(pattern, i)) admit(new Set(['other']));
-      if ((ch === '}' || ch === '{') && !insideQuantifier(pattern, i)) admit(new Set(['other']));
+    } else if ('|^$*+?'.includes(ch) || insideQuantifier(pattern, i)) {
+      // Alternation, anchors and quantifiers match no character themselves.
     } else if (ch === '.') admit(undefined);
     else admit(new Set([kindOf(ch)]));
   }

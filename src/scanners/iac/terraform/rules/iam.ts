@@ -190,7 +190,7 @@ const passRoleWildcard: TfRule = tfRule({
   *check(input) {
     for (const policy of policies(input)) {
       if (isTrustPolicy(policy)) continue;
-      const pass = policy.statements.find((s) => onAllResources(s) && !isFullAdmin(s) && allowsAction(s, 'iam:PassRole') && !s.conditionKeys.some((k) => /iam:PassedToService|iam:AssociatedResourceArn/i.test(k)));
+      const pass = policy.statements.find((s) => onAllResources(s) && !isFullAdmin(s) && allowsAction(s, 'iam:PassRole') && !s.conditions.some((c) => /iam:PassedToService|iam:AssociatedResourceArn/i.test(c.key)));
       if (pass) {
         const at = placeOf(policy, pass);
         yield { ...at, message: `${label(policy.resource)} allows iam:PassRole on every role${detailNote(at)}.`, resource: label(policy.resource) };
