@@ -56,6 +56,16 @@ describe('NetworkPolicy rules compare objects of one file', () => {
     assert.deepEqual(lines('iac/k8s-pod-not-isolated', file), []);
   });
 
+  it('reports a pod whose matching policy sits in another namespace', () => {
+    const file = `${deployment('shop', 'api')}\n---\n${policy('shop-staging', ['  podSelector:', '    matchLabels:', '      app: api', '  policyTypes: [Ingress, Egress]'])}\n`;
+    assert.deepEqual(lines('iac/k8s-pod-not-isolated', file), [4]);
+    // Another label, or a policy for every pod of its namespace, is no sign it was meant for this one.
+    const otherLabel = `${deployment('shop', 'api')}\n---\n${policy('shop-staging', ['  podSelector:', '    matchLabels:', '      app: web'])}\n`;
+    assert.deepEqual(lines('iac/k8s-pod-not-isolated', otherLabel), []);
+    const everyPod = `${deployment('shop', 'api')}\n---\n${policy('shop-staging', ['  podSelector: {}'])}\n`;
+    assert.deepEqual(lines('iac/k8s-pod-not-isolated', everyPod), []);
+  });
+
   it('derives policyTypes from the rules when the list is missing or empty', () => {
     const egressRules = ['  egress:', '  - to:', '    - ipBlock:', '        cidr: 10.0.0.0/8'];
     const withEgress = `${deployment('shop', 'api')}\n---\n${policy('shop', ['  podSelector: {}', '  policyTypes: []', ...egressRules])}\n`;

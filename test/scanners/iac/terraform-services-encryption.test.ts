@@ -40,4 +40,46 @@ describe('Terraform service rules: messaging encryption, broker logs, instance c
     assert.deepEqual(linesOf('iac/tf-aws-service-logs-not-exported', broker('  logs {\n    audit = true\n  }\n')), []);
     assert.deepEqual(linesOf('iac/tf-aws-service-logs-not-exported', broker('  logs {\n    general = var.general\n  }\n')), []);
   });
+
+  it('reports a Firehose stream that asks for a customer managed key without key_arn on its server_side_encryption block', () => {
+    const firehose = (sse: string) => `resource "aws_kinesis_firehose_delivery_stream" "audit" {\n  name        = "audit"\n  destination = "extended_s3"\n  server_side_encryption {\n${sse}  }\n}\n`;
+    const rule = 'iac/tf-aws-messaging-not-encrypted';
+    assert.deepEqual(linesOf(rule, firehose('    enabled  = true\n    key_type = "CUSTOMER_MANAGED_CMK"\n')), [4]);
+    assert.deepEqual(linesOf(rule, firehose('    enabled  = true\n    key_type = "CUSTOMER_MANAGED_CMK"\n    key_arn  = ""\n')), [4]);
+    assert.deepEqual(linesOf(rule, firehose('    enabled  = true\n    key_type = "CUSTOMER_MANAGED_CMK"\n    key_arn  = aws_kms_key.audit.arn\n')), []);
+    assert.deepEqual(linesOf(rule, firehose('    enabled  = true\n    key_type = "AWS_OWNED_CMK"\n')), []);
+    assert.deepEqual(linesOf(rule, firehose('    enabled = true\n')), []);
+    assert.deepEqual(linesOf(rule, firehose('    enabled  = true\n    key_type = var.key_type\n')), []);
+    // Disabled stays reported on its own setting, once.
+    assert.deepEqual(linesOf(rule, firehose('    enabled  = false\n    key_type = "CUSTOMER_MANAGED_CMK"\n')), [5]);
+  });
+
+  it('reports Glue log or bookmark KMS encryption without kms_key_arn on its block, not S3 SSE-KMS (aws/s3 is used)', () => {
+    const glue = (cloudwatch: string, bookmarks: string, s3: string) =>
+      `resource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    cloudwatch_encryption {\n${cloudwatch}    }\n    job_bookmarks_encryption {\n${bookmarks}    }\n    s3_encryption {\n${s3}    }\n  }\n}\n`;
+    const rule = 'iac/tf-aws-service-data-not-encrypted';
+    const cwKms = '      cloudwatch_encryption_mode = "SSE-KMS"\n      kms_key_arn                = aws_kms_key.glue.arn\n';
+    const bmKms = '      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = aws_kms_key.glue.arn\n';
+    const s3Kms = '      s3_encryption_mode = "SSE-KMS"\n';
+    assert.deepEqual(linesOf(rule, glue(cwKms, bmKms, s3Kms)), []);
+    assert.deepEqual(linesOf(rule, glue('      cloudwatch_encryption_mode = "SSE-KMS"\n', bmKms, s3Kms)), [4]);
+    assert.deepEqual(linesOf(rule, glue(cwKms, '      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = ""\n', s3Kms)), [8]);
+    assert.deepEqual(linesOf(rule, glue(cwKms, '      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = var.key\n', s3Kms)), []);
+    // DISABLED stays reported on the mode.
+    assert.deepEqual(linesOf(rule, glue('      cloudwatch_encryption_mode = "DISABLED"\n', bmKms, s3Kms)), [5]);
+  });
+
+  it('reads the SQS module default for sqs_managed_sse_enabled per release', () => {
+    const queue = (version: string, extra = '') => `module "jobs" {\n  source  = "terraform-aws-modules/sqs/aws"\n  version = "${version}"\n  name    = "jobs"\n${extra}}\n`;
+    const rule = 'iac/tf-aws-messaging-not-encrypted';
+    // 3.4.x passed its default false to the provider; 3.5.x passes null (SSE-SQS applies); 4.x passes true.
+    assert.deepEqual(linesOf(rule, queue('3.4.2')), [1]);
+    assert.deepEqual(linesOf(rule, queue('3.5.0')), []);
+    assert.deepEqual(linesOf(rule, queue('~> 3.5')), []);
+    assert.deepEqual(linesOf(rule, queue('~> 3.0')), []);
+    assert.deepEqual(linesOf(rule, queue('~> 2.0')), []);
+    assert.deepEqual(linesOf(rule, queue('~> 4.0')), []);
+    assert.deepEqual(linesOf(rule, queue('~> 4.0', '  sqs_managed_sse_enabled = false\n')), [5]);
+    assert.deepEqual(linesOf(rule, queue('~> 4.0', '  sqs_managed_sse_enabled = false\n  kms_master_key_id       = "alias/jobs"\n')), []);
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * NetworkPolicy rules. secloop reads one file at a time, so these compare the policies
  * and the pods of the same file only, and stay quiet when the file holds no policy for
- * the namespace concerned (the policies may then live in another file). An object with no
- * namespace gets one at deploy time, so it is taken to share the namespace of any other.
+ * the namespace concerned (the policies may then live in another file), unless a policy
+ * of another namespace selects the pod's labels: it was evidently written for that pod,
+ * but a NetworkPolicy only applies in its own namespace. An object with no namespace
+ * gets one at deploy time, so it is taken to share the namespace of any other.
  */
 import { rule, type IacRule } from '../rule.js';
 import { get, isYMap, isYSeq, items, pair, text } from '../yaml/tree.js';
@@ -56,11 +58,19 @@ function podLabels(pod: PodSpec): Map<string, string> {
   return labels;
 }
 
-function selects(policy: Policy, pod: PodSpec): boolean {
-  if (!sameNamespace(policy.object, pod.object)) return false;
+function labelsMatch(policy: Policy, pod: PodSpec): boolean {
   if (!policy.matchLabels) return true;
   const labels = podLabels(pod);
   return [...policy.matchLabels].every(([key, { value }]) => labels.get(key) === value);
+}
+
+function selects(policy: Policy, pod: PodSpec): boolean {
+  return sameNamespace(policy.object, pod.object) && labelsMatch(policy, pod);
+}
+
+/** A policy of another namespace whose explicit matchLabels select the pod: written for it, but applying elsewhere. */
+function misplacedPolicy(all: Policy[], pod: PodSpec): Policy | undefined {
+  return all.find((p) => p.matchLabels !== undefined && p.matchLabels.size > 0 && !sameNamespace(p.object, pod.object) && labelsMatch(p, pod));
 }
 
 function nameLine(object: KubeObject): number {
@@ -108,7 +118,7 @@ const podNotIsolated = kubeRule({
   id: 'iac/k8s-pod-not-isolated',
   title: 'Pod not isolated by the NetworkPolicies beside it',
   description:
-    "The file defines NetworkPolicies for a pod's namespace, but none of them isolates that pod's ingress or egress (a policy only isolates the directions in its policyTypes). Traffic in that direction is allowed from and to anywhere, so a compromised pod can reach it or it can reach the internet and every other service.",
+    "The file defines NetworkPolicies for a pod's namespace, but none of them isolates that pod's ingress or egress (a policy only isolates the directions in its policyTypes), or the only policy that selects the pod's labels is in another namespace (a NetworkPolicy applies to pods of its own namespace only). Traffic in that direction is allowed from and to anywhere, so a compromised pod can reach it or it can reach the internet and every other service.",
   remediation: 'Add a NetworkPolicy that selects the pod (a default-deny with podSelector: {} and policyTypes [Ingress, Egress] is a good base), then allow the flows it needs.',
   severity: 'medium',
   confidence: 'medium',
@@ -117,12 +127,14 @@ const podNotIsolated = kubeRule({
     positive: [
       `${POD}---\n${NETPOL}  podSelector: {}\n  policyTypes: [Ingress]\n`,
       `${POD}---\n${NETPOL}  podSelector:\n    matchLabels:\n      app: web\n  policyTypes: [Ingress, Egress]\n`,
+      `${POD}---\n${NETPOL.replace('billing', 'billing-staging')}  podSelector:\n    matchLabels:\n      app: api\n  policyTypes: [Ingress, Egress]\n`,
     ],
     negative: [
       `${quiet(POD)}---\n${NETPOL}  podSelector: {}\n  policyTypes: [Ingress, Egress]\n`,
       `${quiet(POD)}---\n${NETPOL}  podSelector:\n    matchLabels:\n      app: api\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.20.0.0/16\n`,
       quiet(POD),
       `${quiet(POD)}---\n${NETPOL.replace('billing', 'shop')}  podSelector: {}\n`,
+      `${quiet(POD)}---\n${NETPOL.replace('billing', 'shop')}  podSelector:\n    matchLabels:\n      app: web\n`,
     ],
   },
   *check(input) {
@@ -130,7 +142,16 @@ const podNotIsolated = kubeRule({
     for (const pod of input.pods) {
       if (pod.object.kind === 'PodTemplate') continue;
       const relevant = all.filter((p) => sameNamespace(p.object, pod.object));
-      if (relevant.length === 0) continue;
+      if (relevant.length === 0) {
+        const misplaced = misplacedPolicy(all, pod);
+        if (misplaced)
+          yield {
+            line: nameLine(pod.object),
+            message: `${objectLabel(misplaced.object)} selects the labels of ${objectLabel(pod.object)} but is in namespace ${misplaced.object.namespace}, not ${pod.object.namespace}; it does not apply there, and no NetworkPolicy in this file isolates the pod.`,
+            resource: objectLabel(pod.object),
+          };
+        continue;
+      }
       const applying = relevant.filter((p) => selects(p, pod));
       const missing = [applying.some((p) => p.ingress) ? '' : 'ingress', applying.some((p) => p.egress) ? '' : 'egress'].filter(Boolean);
       if (missing.length === 0) continue;

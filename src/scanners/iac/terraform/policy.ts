@@ -15,6 +15,8 @@ export interface Statement {
   notResources: string[];
   /** `*`, or `AWS:arn:...`, `Service:ec2.amazonaws.com`, ... */
   principals: string[];
+  /** The principals of a NotPrincipal element (`not_principals` blocks), written as `principals` are. */
+  notPrincipals: string[];
   hasPrincipal: boolean;
   /** Each condition test with its operator (`StringEquals`, `ForAnyValue:StringLike`, `IpAddressIfExists`) and values (empty when not static). */
   conditions: Condition[];
@@ -70,8 +72,24 @@ const POLICY_ATTRIBUTES: Record<string, string[]> = {
   aws_backup_vault_policy: ['policy'],
   aws_media_store_container_policy: ['policy'],
   aws_s3control_bucket_policy: ['policy'],
+  aws_s3_access_point: ['policy'],
+  aws_s3control_access_point_policy: ['policy'],
+  aws_glacier_vault: ['access_policy'],
+  aws_cloudwatch_event_bus_policy: ['policy'],
+  aws_kinesis_resource_policy: ['policy'],
+  aws_dynamodb_resource_policy: ['policy'],
+  aws_ses_identity_policy: ['policy'],
+  aws_msk_cluster_policy: ['policy'],
+  aws_codeartifact_domain_permissions_policy: ['policy_document'],
+  aws_codeartifact_repository_permissions_policy: ['policy_document'],
   aws_ssoadmin_permission_set_inline_policy: ['inline_policy'],
 };
+
+/** Resource types whose policy is an identity-based policy (no Principal element): the rest hold resource policies. */
+export const IDENTITY_POLICY_TYPES: ReadonlySet<string> = new Set(['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_iam_policy_document', 'aws_ssoadmin_permission_set_inline_policy']);
+
+/** Resource types that hold a resource policy (a policy with principals), as read by `policies`. */
+export const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set(Object.keys(POLICY_ATTRIBUTES).filter((type) => !IDENTITY_POLICY_TYPES.has(type)));
 
 export function* policies(input: TfInput): Generator<Policy> {
   const documents = input.data.filter((d) => d.type === 'aws_iam_policy_document');
@@ -115,7 +133,7 @@ export function documentOf(input: TfInput, expr: Expr): Value | undefined {
   if (typeof value === 'string') return parseJson(value);
   if (value !== UNKNOWN && value !== null && typeof value === 'object') return value;
   if (expr.kind === 'call' && expr.name === 'jsonencode' && expr.args[0]) {
-    const inner = evaluate(expr.args[0], input.scope);
+    const inner = partialValue(expr.args[0], input, 0);
     return inner === UNKNOWN ? undefined : inner;
   }
   if (expr.kind === 'template') {
@@ -124,6 +142,51 @@ export function documentOf(input: TfInput, expr: Expr): Value | undefined {
     return parseJson(text);
   }
   return undefined;
+}
+
+/**
+ * The value of a jsonencode argument, with strings that interpolate something unknown
+ * (`"arn:aws:iam::${data.aws_caller_identity.me.account_id}:root"`) read as their text
+ * with INTERPOLATED in place of each unknown part, as heredoc policies are read: the
+ * shape of such a string (a root principal, an ARN pinned to an account) is what rules
+ * look at. Whole references stay unknown.
+ */
+function partialValue(expr: Expr, input: TfInput, depth: number): Value {
+  if (depth > 32) return UNKNOWN;
+  const next = (e: Expr) => partialValue(e, input, depth + 1);
+  switch (expr.kind) {
+    case 'object': {
+      const out: { [key: string]: Value } = {};
+      for (const item of expr.items) {
+        const key = item.keyName ?? evaluate(item.key, input.scope);
+        if (typeof key !== 'string') return UNKNOWN;
+        out[key] = next(item.value);
+      }
+      return out;
+    }
+    case 'tuple':
+      return expr.items.map(next);
+    case 'paren':
+      return next(expr.expr);
+    case 'traversal': {
+      const [root, name] = expr.path;
+      const defined = expr.path.length === 2 && name ? (root === 'local' ? input.scope.local(name) : root === 'var' ? input.scope.variable(name) : undefined) : undefined;
+      return defined ? next(defined) : evaluate(expr, input.scope);
+    }
+    case 'template': {
+      const value = evaluate(expr, input.scope);
+      if (value !== UNKNOWN || !expr.parts.some((p) => p.kind === 'text') || expr.parts.some((p) => p.kind === 'directive')) return value;
+      return expr.parts
+        .map((p) => {
+          if (p.kind === 'text') return p.value;
+          const inner = evaluate(p.kind === 'interpolation' ? p.expr : undefined, input.scope);
+          return typeof inner === 'string' || typeof inner === 'number' || typeof inner === 'boolean' ? String(inner) : 'INTERPOLATED';
+        })
+        .join('');
+    }
+    default:
+      return evaluate(expr, input.scope);
+  }
 }
 
 /** Where each statement of a policy written inline starts: in a jsonencode object, or in the JSON text of a heredoc. */
@@ -192,6 +255,7 @@ function statementsOf(document: Value, line: number): Statement[] {
       resources: list(s['Resource']),
       notResources: list(s['NotResource']),
       principals: principalList(s['Principal']),
+      notPrincipals: principalList(s['NotPrincipal']),
       hasPrincipal: s['Principal'] !== undefined || s['NotPrincipal'] !== undefined,
       conditions,
       line,
@@ -202,13 +266,14 @@ function statementsOf(document: Value, line: number): Statement[] {
 
 function documentStatements(input: TfInput, data: TfResource): Statement[] {
   return blocksOf(data.block, 'statement').map((statement) => {
-    const principals: string[] = [];
-    let hasPrincipal = false;
-    for (const p of [...blocksOf(statement, 'principals'), ...blocksOf(statement, 'not_principals')]) {
-      hasPrincipal = true;
-      const type = valueOf(input, p, 'type');
-      for (const id of asStrings(valueOf(input, p, 'identifiers')) ?? []) principals.push(id === '*' ? '*' : `${typeof type === 'string' ? type : '?'}:${id}`);
-    }
+    const read = (kind: string): string[] =>
+      blocksOf(statement, kind).flatMap((p) => {
+        const type = valueOf(input, p, 'type');
+        return (asStrings(valueOf(input, p, 'identifiers')) ?? []).map((id) => (id === '*' ? '*' : `${typeof type === 'string' ? type : '?'}:${id}`));
+      });
+    const principals = read('principals');
+    const notPrincipals = read('not_principals');
+    const hasPrincipal = blocksOf(statement, 'principals').length + blocksOf(statement, 'not_principals').length > 0;
     const conditions = blocksOf(statement, 'condition').flatMap((c): Condition[] => {
       const variable = valueOf(input, c, 'variable');
       const test = valueOf(input, c, 'test');
@@ -221,6 +286,7 @@ function documentStatements(input: TfInput, data: TfResource): Statement[] {
       resources: asStrings(valueOf(input, statement, 'resources')) ?? [],
       notResources: asStrings(valueOf(input, statement, 'not_resources')) ?? [],
       principals,
+      notPrincipals,
       hasPrincipal,
       conditions,
       line: statement.line,

@@ -14,6 +14,8 @@ export type Value = string | number | boolean | null | Value[] | { [key: string]
 export interface Scope {
   variable(name: string): Expr | undefined;
   local(name: string): Expr | undefined;
+  /** A name bound to a value while one instance of a block is read: the iterator of a `dynamic` block (`ingress.value`). */
+  bound?(name: string): Value | undefined;
 }
 
 export const EMPTY_SCOPE: Scope = { variable: () => undefined, local: () => undefined };
@@ -27,8 +29,12 @@ const MAX_DEPTH = 64;
 const MAX_STEPS = 20_000;
 const MAX_TEXT = 1 << 20;
 
-export function evaluate(expr: Expr | undefined, scope: Scope = EMPTY_SCOPE): Value {
-  return evaluateWithin(expr, scope, 0, { steps: MAX_STEPS });
+/**
+ * The value of an expression. A caller that evaluates many times (once per element of a
+ * for_each) may pass a smaller `budget`, which is spent in place, to bound its total work.
+ */
+export function evaluate(expr: Expr | undefined, scope: Scope = EMPTY_SCOPE, budget: { steps: number } = { steps: MAX_STEPS }): Value {
+  return evaluateWithin(expr, scope, 0, budget);
 }
 
 function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, budget: { steps: number }): Value {
@@ -57,6 +63,8 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
       const [root, name, ...rest] = expr.path;
       if (root === 'var' && name) return traverse(next(scope.variable(name)), rest);
       if (root === 'local' && name) return traverse(next(scope.local(name)), rest);
+      const bound = root === undefined ? undefined : scope.bound?.(root);
+      if (bound !== undefined) return traverse(bound, expr.path.slice(1));
       return UNKNOWN;
     }
     case 'conditional': {
@@ -205,6 +213,10 @@ function call(name: string, args: Value[]): Value {
       return typeof first === 'string' ? first.toLowerCase() : UNKNOWN;
     case 'upper':
       return typeof first === 'string' ? first.toUpperCase() : UNKNOWN;
+    case 'length':
+      if (Array.isArray(first)) return first.length;
+      if (typeof first === 'string') return [...first].length;
+      return first !== null && typeof first === 'object' ? Object.keys(first).length : UNKNOWN;
     case 'concat':
       return args.every(Array.isArray) ? (args as Value[][]).flat() : UNKNOWN;
     case 'merge': {

@@ -183,8 +183,9 @@ export const MODULES: readonly ModuleSpec[] = [
         name: 'this',
         when: [{ input: 'create', is: 'true', otherwise: true }],
         attributes: ['kms_master_key_id', 'sqs_managed_sse_enabled', 'policy'],
-        // 3.4.0 added sqs_managed_sse_enabled with false, 4.0.0 turned it on.
-        defaults: { sqs_managed_sse_enabled: [{ versions: '>=3.4.0 <4.0.0', value: false }, { versions: '>=4.0.0', value: true }] },
+        // 3.4.0 added sqs_managed_sse_enabled with false, passed as is; 3.5.0 passes null for
+        // false (the service default, SSE-SQS, applies); 4.0.0 turned it on.
+        defaults: { sqs_managed_sse_enabled: [{ versions: '>=3.4.0 <3.5.0', value: false }, { versions: '>=4.0.0', value: true }] },
       },
     ],
   },

@@ -62,18 +62,23 @@ const transitNotEncrypted: TfRule = tfRule({
   },
 });
 
-/** Glue encryption settings: block, mode attribute, and the modes that encrypt. */
-const GLUE_PARTS: ReadonlyArray<[string, string]> = [
-  ['cloudwatch_encryption', 'cloudwatch_encryption_mode'],
-  ['job_bookmarks_encryption', 'job_bookmarks_encryption_mode'],
-  ['s3_encryption', 's3_encryption_mode'],
+/**
+ * Glue encryption settings: block, mode attribute, and the KMS mode that cannot work
+ * without kms_key_arn. CloudWatch Logs has no AWS managed key to fall back on and
+ * client-side encryption of bookmarks needs a key to encrypt with; S3 SSE-KMS without a
+ * key uses the aws/s3 managed key, so it is not listed.
+ */
+const GLUE_PARTS: ReadonlyArray<[string, string, string | undefined]> = [
+  ['cloudwatch_encryption', 'cloudwatch_encryption_mode', 'SSE-KMS'],
+  ['job_bookmarks_encryption', 'job_bookmarks_encryption_mode', 'CSE-KMS'],
+  ['s3_encryption', 's3_encryption_mode', undefined],
 ];
 
 const serviceDataNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-service-data-not-encrypted',
   title: 'Service data stored unencrypted',
   description:
-    'A service stores data at rest without encryption: a Glue security configuration that leaves job logs, bookmarks or S3 output unencrypted, an API Gateway stage that caches responses without encrypting the cache, WorkSpaces root or user volumes, or an Athena database whose query results are written without an encryption configuration. These copies often hold the same personal data as the source systems, outside their protection.',
+    'A service stores data at rest without encryption: a Glue security configuration that leaves job logs, bookmarks or S3 output unencrypted (or asks for KMS encryption of logs or bookmarks without naming a key), an API Gateway stage that caches responses without encrypting the cache, WorkSpaces root or user volumes, or an Athena database whose query results are written without an encryption configuration. These copies often hold the same personal data as the source systems, outside their protection.',
   remediation: 'Glue: set every *_encryption_mode to a KMS mode (SSE-KMS, CSE-KMS) with kms_key_arn. API Gateway: cache_data_encrypted = true wherever caching_enabled = true. WorkSpaces: root_volume_encryption_enabled and user_volume_encryption_enabled = true with volume_encryption_key. Athena: add encryption_configuration (SSE_KMS with a key).',
   severity: 'medium',
   cwe: ['CWE-311'],
@@ -83,6 +88,7 @@ const serviceDataNotEncrypted: TfRule = tfRule({
       'resource "aws_api_gateway_method_settings" "all" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = "prod"\n  method_path = "*/*"\n  # expect\n  settings {\n    caching_enabled = true\n  }\n}\n',
       'resource "aws_workspaces_workspace" "dev" {\n  directory_id                   = aws_workspaces_directory.corp.id\n  bundle_id                      = "wsb-0123456789"\n  user_name                      = "dev"\n  # expect\n  root_volume_encryption_enabled = false\n  user_volume_encryption_enabled = true\n  volume_encryption_key          = "alias/aws/workspaces"\n}\n',
       '# expect\nresource "aws_athena_database" "events" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n}\n',
+      'resource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    # expect\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n    }\n    job_bookmarks_encryption {\n      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = aws_kms_key.glue.arn\n    }\n    s3_encryption {\n      s3_encryption_mode = "SSE-KMS"\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n      kms_key_arn                = aws_kms_key.glue.arn\n    }\n    job_bookmarks_encryption {\n      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = aws_kms_key.glue.arn\n    }\n    s3_encryption {\n      s3_encryption_mode = "SSE-S3"\n    }\n  }\n}\n',
@@ -94,12 +100,19 @@ const serviceDataNotEncrypted: TfRule = tfRule({
     for (const config of resourcesOf(input, 'aws_glue_security_configuration')) {
       const encryption = blocksOf(config.block, 'encryption_configuration')[0];
       if (!encryption) continue;
-      for (const [part, modeName] of GLUE_PARTS) {
+      for (const [part, modeName, needsKey] of GLUE_PARTS) {
         const block = blocksOf(encryption, part)[0];
         const mode = block ? attribute(block, modeName) : undefined;
         const value = block ? valueOf(input, block, modeName) : undefined;
+        const what = part.replace(/_encryption$/, '').replace('_', ' ');
+        if (block && mode && needsKey && typeof value === 'string' && value.toUpperCase() === needsKey) {
+          const key = valueOf(input, block, 'kms_key_arn');
+          if (attribute(block, 'kms_key_arn') && key !== '' && key !== null) continue;
+          yield { line: block.line, message: `${label(config)} asks for ${needsKey} encryption of ${what} data without kms_key_arn: there is no key to encrypt with.`, resource: label(config) };
+          continue;
+        }
         if (mode && (!known(value) || String(value).toUpperCase() !== 'DISABLED')) continue;
-        yield { line: mode?.line ?? block?.line ?? encryption.line, message: `${label(config)} leaves ${part.replace(/_encryption$/, '').replace('_', ' ')} data unencrypted (${modeName} is ${mode ? '"DISABLED"' : 'not set'}).`, resource: label(config) };
+        yield { line: mode?.line ?? block?.line ?? encryption.line, message: `${label(config)} leaves ${what} data unencrypted (${modeName} is ${mode ? '"DISABLED"' : 'not set'}).`, resource: label(config) };
       }
     }
     for (const settings of resourcesOf(input, 'aws_api_gateway_method_settings')) {

@@ -1,6 +1,6 @@
 import type { Block } from '../hcl/ast.js';
 import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { allowsAction, onAllResources, policies, type Condition, type Policy, type Statement } from '../policy.js';
+import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, allowsAction, onAllResources, policies, type Condition, type Policy, type Statement } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
 import { detailNote, inside, type Hit } from '../../rule.js';
 
@@ -10,7 +10,6 @@ function placeOf(policy: Policy, statement: Statement): Pick<Hit, 'line' | 'deta
 }
 
 const isTrustPolicy = (policy: Policy) => policy.resource.type === 'aws_iam_role' && policy.attribute?.name === 'assume_role_policy';
-const IDENTITY_POLICY_TYPES = new Set(['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_iam_policy_document', 'aws_ssoadmin_permission_set_inline_policy']);
 const isIdentityPolicy = (policy: Policy) => IDENTITY_POLICY_TYPES.has(policy.resource.type) && !isTrustPolicy(policy) && policy.statements.every((s) => !s.hasPrincipal);
 
 function isFullAdmin(statement: Statement): boolean {
@@ -218,15 +217,47 @@ function restricts(condition: Condition): boolean {
   // Policy documents may omit the operator of a condition they read from a variable: keep the key's meaning.
   if (operator === '') return true;
   if (/Not|^Null$|IfExists$|^ForAllValues:/i.test(operator)) return false;
-  if (/Like$/i.test(operator) && condition.values.some((v) => /^\*+$/.test(v))) return false;
+  // Wildcards match in *Like tests and in every Arn test (ArnEquals too).
+  if (/Like$|(?:^|:)Arn/i.test(operator) && condition.values.some((v) => wildcardOpens(condition.key, v))) return false;
   if (/IpAddress$/i.test(operator) && condition.values.some(isWorldCidr)) return false;
   return true;
+}
+
+/**
+ * Whether a wildcard in a condition value lets in callers the key was meant to pin: a
+ * wildcard in the account of an ARN (or, for ARNs without one such as S3's, in the
+ * bucket name anyone can register), in the organisation of an organisation path, in
+ * the role id of aws:userid, or anywhere in an account, organisation, VPC or endpoint
+ * id. `arn:aws:sns:*:123456789012:*` and `o-abc/r-1/ou-2/*` still pin the account and
+ * the organisation; `vpc-*`, `arn:aws:s3:::*` and `arn:aws:sns:*:*:alerts` do not.
+ */
+function wildcardOpens(key: string, value: string): boolean {
+  const wild = (text: string) => /[*?]/.test(text);
+  if (!wild(value)) return false;
+  if (value.startsWith('arn:')) {
+    const parts = value.split(':');
+    const account = parts[4] ?? '';
+    if (account !== '') return wild(account);
+    return wild((parts.slice(5).join(':').split('/')[0] ?? '') || '*');
+  }
+  if (/^aws:PrincipalOrgPaths$/i.test(key)) return wild(value.split('/')[0]!);
+  if (/^aws:userid$/i.test(key)) return wild(value.split(':')[0]!);
+  if (/^kms:ViaService$/i.test(key)) return wild(value.split('.')[0]!);
+  return true;
+}
+
+/** A statement that allows any principal: Principal "*", or an Allow with NotPrincipal (everyone but the principals it names). */
+function openTo(statement: Statement): 'any' | 'all-but' | undefined {
+  if (statement.effect !== 'Allow') return undefined;
+  if (statement.principals.includes('*')) return 'any';
+  if (statement.notPrincipals.length > 0 && !statement.notPrincipals.includes('*')) return 'all-but';
+  return undefined;
 }
 
 const publicPrincipal: TfRule = tfRule({
   id: 'iac/tf-aws-policy-public-principal',
   title: 'Resource policy open to everyone',
-  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, Lambda permission, the trust policy of an IAM role...) allows Principal "*" with no condition that limits who can use it. Anyone with an AWS account, or anyone at all for S3, can use the granted actions.',
+  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, Lambda permission or layer permission, the trust policy of an IAM role...) allows Principal "*", or allows everyone but a few principals with NotPrincipal, with no condition that limits who can use it. Anyone with an AWS account, or anyone at all for S3, can use the granted actions. A condition with a wildcard where the account, organisation or endpoint should be (aws:SourceArn "arn:aws:sns:*:*:topic", aws:SourceVpce "vpce-*") limits nothing.',
   remediation: 'Name the principals (account or role ARNs), or add a condition such as aws:PrincipalOrgID, aws:SourceArn or aws:SourceVpce.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -240,22 +271,31 @@ const publicPrincipal: TfRule = tfRule({
       'resource "aws_sns_topic_policy" "t" {\n  arn = aws_sns_topic.t.arn\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "sns:Publish", Resource = "*", Condition = { StringNotEquals = { "aws:PrincipalOrgID" = "o-abcdef1234" } } }]\n  })\n}\n',
       '# expect\ndata "aws_iam_policy_document" "q" {\n  # detail\n  statement {\n    actions   = ["sqs:SendMessage"]\n    resources = ["*"]\n    principals {\n      type        = "*"\n      identifiers = ["*"]\n    }\n    condition {\n      test     = "StringEqualsIfExists"\n      variable = "aws:SourceAccount"\n      values   = ["123456789012"]\n    }\n  }\n}\n',
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*", Condition = { IpAddress = { "aws:SourceIp" = ["203.0.113.0/24", "0.0.0.0/0"] } } }]\n  })\n}\n',
+      // A wildcard where the account or endpoint id should be pins nothing.
+      'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = "*", Condition = { ArnLike = { "aws:SourceArn" = "arn:aws:sns:*:*:orders" } } }]\n  })\n}\n',
+      // Allow with NotPrincipal admits everyone but the principals it names.
+      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", NotPrincipal = { AWS = "arn:aws:iam::123456789012:role/audit" }, Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
+      'resource "aws_lambda_layer_version_permission" "shared" {\n  layer_name     = aws_lambda_layer_version.deps.layer_arn\n  version_number = aws_lambda_layer_version.deps.version\n  statement_id   = "everyone"\n  action         = "lambda:GetLayerVersion"\n  # expect\n  principal      = "*"\n}\n',
     ],
     negative: [
       'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = "*", Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:sns:eu-west-1:123456789012:t" } } }]\n  })\n}\n',
       'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "s3:GetObject", Resource = "*" }]\n  })\n}\n',
       'resource "aws_iam_role" "deploy" {\n  assume_role_policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" }, Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-abcdef1234" } } }]\n  })\n}\n',
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*", Condition = { IpAddress = { "aws:SourceIp" = "203.0.113.0/24" } } }]\n  })\n}\n',
+      'resource "aws_lambda_layer_version_permission" "org" {\n  layer_name      = aws_lambda_layer_version.deps.layer_arn\n  version_number  = aws_lambda_layer_version.deps.version\n  statement_id    = "org"\n  action          = "lambda:GetLayerVersion"\n  principal       = "*"\n  organization_id = "o-abcdef1234"\n}\n',
+      // Deny with NotPrincipal is the usual way to lock a bucket to a few roles.
+      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", NotPrincipal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
       'data "aws_iam_policy_document" "q" {\n  statement {\n    actions   = ["sqs:SendMessage"]\n    resources = ["*"]\n    principals {\n      type        = "Service"\n      identifiers = ["sns.amazonaws.com"]\n    }\n  }\n  statement {\n    actions   = ["sqs:SendMessage"]\n    resources = ["*"]\n    principals {\n      type        = "*"\n      identifiers = ["*"]\n    }\n    condition {\n      test     = "ArnLike"\n      variable = "aws:SourceArn"\n      values   = [aws_sns_topic.events.arn]\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
     // Trust policies included: a role whose trust policy admits "*" can be assumed from any AWS account.
     for (const policy of policies(input)) {
-      const open = policy.statements.find((s) => s.effect === 'Allow' && s.principals.includes('*') && !s.conditions.some(restricts));
+      const open = policy.statements.find((s) => openTo(s) && !s.conditions.some(restricts));
       if (open) {
         const at = placeOf(policy, open);
-        yield { ...at, message: `${label(policy.resource)} allows ${open.actions.slice(0, 3).join(', ') || 'actions'} to any principal ("*")${detailNote(at)}.`, resource: label(policy.resource) };
+        const who = openTo(open) === 'any' ? 'any principal ("*")' : 'every principal but those in NotPrincipal';
+        yield { ...at, message: `${label(policy.resource)} allows ${open.actions.slice(0, 3).join(', ') || 'actions'} to ${who}${detailNote(at)}.`, resource: label(policy.resource) };
       }
     }
     for (const permission of resourcesOf(input, 'aws_lambda_permission')) {
@@ -263,20 +303,39 @@ const publicPrincipal: TfRule = tfRule({
       if (principal && valueOf(input, permission.block, 'principal') === '*' && !attribute(permission.block, 'source_arn') && !attribute(permission.block, 'source_account') && !attribute(permission.block, 'principal_org_id'))
         yield { line: principal.line, message: `${label(permission)} lets any principal invoke the function.`, resource: label(permission) };
     }
+    for (const permission of resourcesOf(input, 'aws_lambda_layer_version_permission')) {
+      const principal = attribute(permission.block, 'principal');
+      if (principal && valueOf(input, permission.block, 'principal') === '*' && !attribute(permission.block, 'organization_id'))
+        yield { line: principal.line, message: `${label(permission)} lets every AWS account use the layer version.`, resource: label(permission) };
+    }
   },
 });
 
-const RESOURCE_POLICY_TYPES = new Set(['aws_s3_bucket_policy', 'aws_s3_bucket', 'aws_sqs_queue_policy', 'aws_sqs_queue', 'aws_sns_topic_policy', 'aws_sns_topic', 'aws_kms_key', 'aws_kms_key_policy', 'aws_ecr_repository_policy', 'aws_glue_resource_policy', 'aws_cloudwatch_log_destination_policy', 'aws_secretsmanager_secret_policy', 'aws_elasticsearch_domain_policy', 'aws_opensearch_domain_policy', 'aws_efs_file_system_policy', 'aws_api_gateway_rest_api_policy']);
+/** The actions an Allow statement grants as a whole service or more: "*", "sqs:*", or everything but its NotAction. */
+function broadActions(statement: Statement): string | undefined {
+  if (statement.effect !== 'Allow') return undefined;
+  if (statement.notActions.length > 0) return `every action except ${statement.notActions.slice(0, 3).join(', ')}`;
+  const broad = statement.actions.filter((a) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a));
+  return broad.length > 0 ? broad.join(', ') : undefined;
+}
+
+/** The default key policy: the account root gets kms:* so that IAM policies can delegate use of the key. */
+const isRootKeyGrant = (s: Statement) =>
+  s.actions.length > 0 && s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:aws[\w-]*:iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p));
 
 const resourcePolicyAllActions: TfRule = tfRule({
   id: 'iac/tf-aws-resource-policy-all-actions',
   title: 'Resource policy allows all actions',
-  description: 'A resource policy allows "*" or "<service>:*" (s3:*, sqs:*, kms:*...) to a principal. Besides reading and writing, that includes deleting the resource and rewriting its policy: far more than any consumer needs.',
-  remediation: 'List the actions each principal needs (s3:GetObject, sqs:SendMessage, kms:Decrypt...). Key policies that give the account root kms:* are the documented exception and are not reported.',
+  description: 'A resource policy allows "*" or "<service>:*" (s3:*, sqs:*, kms:*...) to a principal, or allows every action but a few with NotAction. Besides reading and writing, that includes deleting the resource and rewriting its policy: far more than any consumer needs.',
+  remediation: 'List the actions each principal needs (s3:GetObject, sqs:SendMessage, kms:Decrypt...). Replace Allow with NotAction by the list it was meant to allow. Key policies that give the account root kms:* are the documented exception and are not reported.',
   severity: 'medium',
   cwe: ['CWE-732'],
   examples: {
-    positive: ['resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n'],
+    positive: [
+      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
+      // Allow with NotAction grants everything the statement does not name.
+      'resource "aws_sns_topic_policy" "t" {\n  arn = aws_sns_topic.t.arn\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, NotAction = "sns:DeleteTopic", Resource = "*" }]\n  })\n}\n',
+    ],
     negative: [
       'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = ["s3:GetObject"], Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
       'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "kms:*", Resource = "*" }]\n  })\n}\n',
@@ -284,17 +343,13 @@ const resourcePolicyAllActions: TfRule = tfRule({
   },
   *check(input) {
     for (const policy of policies(input)) {
-      if (!RESOURCE_POLICY_TYPES.has(policy.resource.type) && !(policy.resource.type === 'aws_iam_policy_document' && policy.statements.some((s) => s.hasPrincipal))) continue;
-      const broad = policy.statements.find(
-        (s) =>
-          s.effect === 'Allow' &&
-          s.actions.some((a) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a)) &&
-          // The default key policy: the account root gets kms:* so IAM policies can delegate.
-          !(s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:aws[\w-]*:iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p))),
-      );
+      const type = policy.resource.type;
+      if (!RESOURCE_POLICY_TYPES.has(type) && !(type === 'aws_iam_policy_document' && policy.statements.some((s) => s.hasPrincipal))) continue;
+      const broad = policy.statements.find((s) => broadActions(s) !== undefined && !isRootKeyGrant(s));
       if (broad) {
         const at = placeOf(policy, broad);
-        yield { ...at, message: `${label(policy.resource)} allows ${broad.actions.filter((a) => a.endsWith('*')).join(', ')} to ${broad.principals.slice(0, 2).join(', ') || 'its principals'}${detailNote(at)}.`, resource: label(policy.resource) };
+        const to = openTo(broad) === 'all-but' ? 'every principal but those in NotPrincipal' : broad.principals.slice(0, 2).join(', ') || 'its principals';
+        yield { ...at, message: `${label(policy.resource)} allows ${broadActions(broad)} to ${to}${detailNote(at)}.`, resource: label(policy.resource) };
       }
     }
     for (const permission of resourcesOf(input, 'aws_lambda_permission')) {

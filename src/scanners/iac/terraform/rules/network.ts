@@ -1,8 +1,8 @@
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
-import type { Block } from '../hcl/ast.js';
-import { evaluate, type Value } from '../hcl/evaluate.js';
+import type { Block, Expr } from '../hcl/ast.js';
+import { UNKNOWN, evaluate, type Scope, type Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
-import { known, sections, tfRule, type TfRule } from './common.js';
+import { known, sections, tfRule, type Section, type TfRule } from './common.js';
 
 /**
  * 0.0.0.0/0 and ::/0 (in any spelling of the zero address). Other x/0 blocks are not
@@ -50,6 +50,204 @@ function limitsSshSources(input: TfInput, remote: Block): boolean {
   });
 }
 
+/**
+ * Past this many elements a for_each or count is read as one instance of unknown values,
+ * as is every one once a file has used up its budget of instances: a hostile file cannot
+ * make the rule read one resource a million times.
+ */
+const MAX_INSTANCES = 256;
+const MAX_INSTANCES_PER_FILE = 4096;
+/**
+ * Evaluation steps for the settings that depend on an element, per setting and per file
+ * (the settings that do not are read once, with the evaluator's own limit). Real ones
+ * take a few steps (`ingress.value.from_port`); past the limit a value is unknown.
+ */
+const STEPS_PER_VALUE = 2_000;
+const STEPS_PER_FILE = 200_000;
+
+/**
+ * Where the settings of one instance are read: the file's scope, or that of a resource
+ * instance or dynamic block element, which binds `names` (`each`, `count`, the
+ * iterator). A value is computed in the outermost frame whose names it does not need,
+ * once: the settings that do not depend on the element are not read again for each.
+ */
+interface Frame {
+  scope: Scope;
+  names: readonly string[];
+  parent?: Frame;
+  values: Map<Expr, Value>;
+  /** Instances and evaluation steps still to spend on the file (shared by all frames of a file). */
+  budget: { left: number; steps: number };
+}
+
+function fileFrame(input: TfInput): Frame {
+  return { scope: input.scope, names: [], values: new Map(), budget: { left: MAX_INSTANCES_PER_FILE, steps: STEPS_PER_FILE } };
+}
+
+function bind(frame: Frame, name: string, value: Value): Frame {
+  const outer = frame.scope;
+  const scope: Scope = { variable: (n) => outer.variable(n), local: (n) => outer.local(n), bound: (n) => (n === name ? value : outer.bound?.(n)) };
+  return { scope, names: [name], parent: frame, values: new Map(), budget: frame.budget };
+}
+
+function spend(frame: Frame, count: number): boolean {
+  if (count > MAX_INSTANCES || count > frame.budget.left) return false;
+  frame.budget.left -= count;
+  return true;
+}
+
+const ROOTS = new WeakMap<Expr, ReadonlySet<string>>();
+
+/** The names an expression's references start with (`each` in `each.value.port`). */
+function rootsOf(expr: Expr): ReadonlySet<string> {
+  const known = ROOTS.get(expr);
+  if (known) return known;
+  const roots = new Set<string>();
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    switch (e.kind) {
+      case 'traversal':
+        if (e.source) stack.push(e.source);
+        else if (e.path[0]) roots.add(e.path[0]);
+        break;
+      case 'template':
+        for (const part of e.parts) if (part.kind === 'interpolation' && part.expr) stack.push(part.expr);
+        break;
+      case 'tuple':
+        stack.push(...e.items);
+        break;
+      case 'object':
+        for (const item of e.items) stack.push(item.key, item.value);
+        break;
+      case 'call':
+        stack.push(...e.args);
+        break;
+      case 'unary':
+        stack.push(e.operand);
+        break;
+      case 'binary':
+        stack.push(e.left, e.right);
+        break;
+      case 'conditional':
+        stack.push(e.condition, e.then, e.else);
+        break;
+      case 'for':
+        stack.push(e.collection, e.valueExpr, ...(e.keyExpr ? [e.keyExpr] : []), ...(e.condition ? [e.condition] : []));
+        break;
+      case 'splat':
+        stack.push(e.source);
+        break;
+      case 'paren':
+        stack.push(e.expr);
+        break;
+      default:
+        break;
+    }
+  }
+  ROOTS.set(expr, roots);
+  return roots;
+}
+
+function valueIn(frame: Frame, expr: Expr): Value {
+  const roots = rootsOf(expr);
+  let at = frame;
+  while (at.parent && !at.names.some((n) => roots.has(n))) at = at.parent;
+  if (at.values.has(expr)) return at.values.get(expr)!;
+  let value: Value;
+  if (!at.parent) value = evaluate(expr, at.scope);
+  else {
+    const steps = { steps: Math.min(STEPS_PER_VALUE, at.budget.steps) };
+    const given = steps.steps;
+    value = evaluate(expr, at.scope, steps);
+    at.budget.steps -= given - Math.max(steps.steps, 0);
+  }
+  at.values.set(expr, value);
+  return value;
+}
+
+/** Keys and values of a for_each, or undefined when it cannot be read or is empty. */
+function elements(value: Value, keys: 'index' | 'value'): Array<[Value, Value]> | undefined {
+  const entries: Array<[Value, Value]> | undefined = Array.isArray(value)
+    ? value.map((v, index) => [keys === 'index' ? index : v, v])
+    : value !== null && value !== UNKNOWN && typeof value === 'object'
+      ? Object.entries(value)
+      : undefined;
+  return entries && entries.length > 0 ? entries : undefined;
+}
+
+/**
+ * Like `sections`, but a `dynamic "<name>"` block whose for_each can be read gives one
+ * section per element, with its iterator (`ingress.value`, `ingress.key`, or the name
+ * given by `iterator`) bound: security groups are often written as a dynamic block over
+ * a list of ports or of rule objects. A for_each that cannot be read, or that is empty
+ * (often a variable's default, which a tfvars file may fill), gives one section in which
+ * the iterator is unknown, as `sections` does: expanding only ever adds what is known.
+ */
+function expandedSections(owner: Block, name: string, frame: Frame): Section[] {
+  const out: Section[] = [];
+  const read = (block: Block, line: number, at: Frame): Section => ({
+    line,
+    block,
+    get: (field) => {
+      const a = attribute(block, field);
+      return a ? valueIn(at, a.expr) : undefined;
+    },
+    lineOf: (field) => attribute(block, field)?.line ?? line,
+  });
+  for (const child of owner.body.blocks) {
+    if (child.type === name) {
+      out.push(read(child, child.line, frame));
+      continue;
+    }
+    if (child.type !== 'dynamic' || child.labels[0] !== name) continue;
+    const content = child.body.blocks.find((b) => b.type === 'content');
+    if (!content) continue;
+    const iterator = attribute(child, 'iterator')?.expr;
+    const iteratorName = iterator?.kind === 'traversal' && !iterator.source && iterator.path.length === 1 ? iterator.path[0]! : name;
+    const forEach = attribute(child, 'for_each');
+    const entries = forEach ? elements(valueIn(frame, forEach.expr), 'index') : undefined;
+    if (!entries || !spend(frame, entries.length)) {
+      out.push(read(content, child.line, frame));
+      continue;
+    }
+    for (const [key, value] of entries) out.push(read(content, child.line, bind(frame, iteratorName, { key, value })));
+  }
+  // The attribute form, `ingress = [{ ... }]`.
+  const a = attribute(owner, name);
+  const items = a?.expr.kind === 'tuple' ? a.expr.items : a?.expr.kind === 'object' ? [a.expr] : [];
+  for (const item of items) {
+    if (item.kind !== 'object') continue;
+    const entry = (field: string) => item.items.find((i) => i.keyName === field);
+    out.push({ line: item.line, get: (field) => (entry(field) ? valueIn(frame, entry(field)!.value) : undefined), lineOf: (field) => entry(field)?.line ?? item.line });
+  }
+  return out;
+}
+
+/**
+ * The frames of the instances of a resource: one per element of a readable for_each
+ * (`each.key`, `each.value`) or count (`count.index`), and otherwise the file's frame,
+ * in which `each` and `count` are unknown. An empty for_each or a count of 0 is read
+ * like an unknown one (the resource as written is still checked), as in
+ * `expandedSections`.
+ */
+function instanceFrames(block: Block, file: Frame): Frame[] {
+  const forEach = attribute(block, 'for_each');
+  if (forEach) {
+    // A resource's for_each is a map or a set; of a set (toset), each.key is the element itself.
+    const entries = elements(valueIn(file, forEach.expr), 'value');
+    if (!entries || !spend(file, entries.length)) return [file];
+    return entries.map(([key, value]) => bind(file, 'each', { key, value }));
+  }
+  const count = attribute(block, 'count');
+  if (count) {
+    const n = valueIn(file, count.expr);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || !spend(file, n)) return [file];
+    return Array.from({ length: n }, (_, index) => bind(file, 'count', { index }));
+  }
+  return [file];
+}
+
 /** Every ingress rule of security groups, security group rules and VPC ingress rules that is open to the internet. */
 function* worldIngress(input: TfInput): Generator<Ingress> {
   const make = (resource: TfResource, line: number, fields: { get(n: string): Value | undefined; lineOf(n: string): number }, cidrKeys: string[], protocolKey: string): Ingress | undefined => {
@@ -71,22 +269,36 @@ function* worldIngress(input: TfInput): Generator<Ingress> {
     const description = typeof fields.get('description') === 'string' ? (fields.get('description') as string) : '';
     return { resource, line, cidrLine, worldCidrs: world, from: Math.min(from, to), to: Math.max(from, to), transport, description };
   };
+  // Every instance of a resource with for_each or count, read with its own each/count.
+  const file = fileFrame(input);
+  const fieldsOf = (block: Block, frame: Frame) => ({
+    get: (n: string) => {
+      const a = attribute(block, n);
+      return a ? valueIn(frame, a.expr) : undefined;
+    },
+    lineOf: (n: string) => attribute(block, n)?.line ?? block.line,
+  });
   for (const resource of resourcesOf(input, 'aws_security_group')) {
-    for (const section of sections(input, resource.block, 'ingress')) {
-      const ingress = make(resource, section.line, section, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
-      if (ingress) yield ingress;
+    for (const frame of instanceFrames(resource.block, file)) {
+      for (const section of expandedSections(resource.block, 'ingress', frame)) {
+        const ingress = make(resource, section.line, section, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
+        if (ingress) yield ingress;
+      }
     }
   }
   for (const resource of resourcesOf(input, 'aws_security_group_rule')) {
-    if (valueOf(input, resource.block, 'type') !== 'ingress') continue;
-    const fields = { get: (n: string) => valueOf(input, resource.block, n), lineOf: (n: string) => attribute(resource.block, n)?.line ?? resource.block.line };
-    const ingress = make(resource, resource.block.line, fields, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
-    if (ingress) yield ingress;
+    for (const frame of instanceFrames(resource.block, file)) {
+      const fields = fieldsOf(resource.block, frame);
+      if (fields.get('type') !== 'ingress') continue;
+      const ingress = make(resource, resource.block.line, fields, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
+      if (ingress) yield ingress;
+    }
   }
   for (const resource of resourcesOf(input, 'aws_vpc_security_group_ingress_rule')) {
-    const fields = { get: (n: string) => valueOf(input, resource.block, n), lineOf: (n: string) => attribute(resource.block, n)?.line ?? resource.block.line };
-    const ingress = make(resource, resource.block.line, fields, ['cidr_ipv4', 'cidr_ipv6'], 'ip_protocol');
-    if (ingress) yield ingress;
+    for (const frame of instanceFrames(resource.block, file)) {
+      const ingress = make(resource, resource.block.line, fieldsOf(resource.block, frame), ['cidr_ipv4', 'cidr_ipv6'], 'ip_protocol');
+      if (ingress) yield ingress;
+    }
   }
   // EKS opens SSH to 0.0.0.0/0 on the nodes of a group with an SSH key and no source security groups.
   for (const resource of resourcesOf(input, 'aws_eks_node_group')) {
@@ -116,7 +328,7 @@ const openToInternet: TfRule = tfRule({
   id: 'iac/tf-aws-sg-open-to-internet',
   title: 'Sensitive port open to the internet',
   description:
-    'A security group (or an EKS node group with an SSH key and no source security groups) accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure.',
+    'A security group (or an EKS node group with an SSH key and no source security groups) accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure. Rules written as `dynamic "ingress"` blocks or as rule resources with for_each or count are read once per element when the list or map can be read.',
   remediation: 'Restrict the source to known CIDRs or a security group (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager or a private network.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -130,6 +342,8 @@ const openToInternet: TfRule = tfRule({
       'module "bastion" {\n  source        = "terraform-aws-modules/security-group/aws"\n  version       = "5.1.0"\n  ingress_rules = ["ssh-tcp"]\n  # expect\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  subnet_ids    = var.subnet_ids\n  # expect\n  remote_access {\n    ec2_ssh_key = "ops"\n  }\n}\n',
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  # expect\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = []\n  }\n}\n',
+      'variable "public_ports" {\n  default = [443, 22]\n}\n\nresource "aws_security_group" "edge" {\n  dynamic "ingress" {\n    for_each = var.public_ports\n    content {\n      from_port   = ingress.value\n      to_port     = ingress.value\n      protocol    = "tcp"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  }\n}\n',
+      'resource "aws_vpc_security_group_ingress_rule" "admin" {\n  for_each          = { ssh = 22, rdp = 3389 }\n  security_group_id = aws_security_group.admin.id\n  # expect\n  cidr_ipv4         = "0.0.0.0/0"\n  from_port         = each.value\n  to_port           = each.value\n  ip_protocol       = "tcp"\n}\n',
     ],
     negative: [
       'resource "aws_security_group" "web" {\n  ingress {\n    from_port   = 443\n    to_port     = 443\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["10.0.0.0/8"]\n  }\n}\n',
@@ -137,24 +351,36 @@ const openToInternet: TfRule = tfRule({
       'resource "aws_security_group_rule" "out" {\n  type        = "egress"\n  from_port   = 0\n  to_port     = 0\n  protocol    = "-1"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'module "web" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_rules       = ["https-443-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = [aws_security_group.bastion.id]\n  }\n}\n',
+      'resource "aws_security_group" "web" {\n  dynamic "ingress" {\n    for_each = [\n      { port = 443, cidrs = ["0.0.0.0/0"] },\n      { port = 22, cidrs = ["10.0.0.0/8"] },\n    ]\n    iterator = rule\n    content {\n      from_port   = rule.value.port\n      to_port     = rule.value.port\n      protocol    = "tcp"\n      cidr_blocks = rule.value.cidrs\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
+    // The instances of one `dynamic "ingress"` block share their lines: one finding for all of them.
+    const found = new Map<string, { resource: TfResource; line: number; all: boolean; sources: Set<string>; services: Map<string, ServicePort> }>();
     for (const ingress of worldIngress(input)) {
       if (ingress.transport === 'other') continue;
-      const where = label(ingress.resource);
-      const source = ingress.worldCidrs.join(', ');
-      if (ALL_PORTS(ingress)) {
-        const what = ingress.resource.type === 'aws_db_security_group' ? 'admits the database port to connections' : 'accepts every port';
-        yield { line: ingress.cidrLine, message: `${where} ${what} from ${source}.`, resource: where, severity: 'critical' };
+      const all = ALL_PORTS(ingress);
+      const services = all ? [] : exposedServices(ingress);
+      if (!all && services.length === 0) continue;
+      const key = `${label(ingress.resource)}\n${ingress.cidrLine}`;
+      const entry = found.get(key) ?? { resource: ingress.resource, line: ingress.cidrLine, all: false, sources: new Set<string>(), services: new Map<string, ServicePort>() };
+      found.set(key, entry);
+      entry.all ||= all;
+      for (const cidr of ingress.worldCidrs) entry.sources.add(cidr);
+      for (const service of services) entry.services.set(`${service.port}/${service.transport}`, service);
+    }
+    for (const { resource, line, all, sources, services } of found.values()) {
+      const where = label(resource);
+      const source = [...sources].join(', ');
+      if (all) {
+        const what = resource.type === 'aws_db_security_group' ? 'admits the database port to connections' : 'accepts every port';
+        yield { line, message: `${where} ${what} from ${source}.`, resource: where, severity: 'critical' };
         continue;
       }
-      const services = exposedServices(ingress);
-      if (services.length > 0) {
-        const worst = services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
-        const listed = services.slice(0, 4).map(describePort).join(', ') + (services.length > 4 ? ` and ${services.length - 4} more` : '');
-        yield { line: ingress.cidrLine, message: `${where} opens ${listed} to ${source}.`, resource: where, severity: worst };
-      }
+      const open = [...services.values()].sort((a, b) => a.port - b.port);
+      const worst = open.some((s) => s.severity === 'critical') ? 'critical' : 'high';
+      const listed = open.slice(0, 4).map(describePort).join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : '');
+      yield { line, message: `${where} opens ${listed} to ${source}.`, resource: where, severity: worst };
     }
   },
 });
@@ -216,10 +442,10 @@ const instancePublicIp: TfRule = tfRule({
     ],
   },
   *check(input) {
-    for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_configuration')) {
+    for (const resource of resourcesOf(input, 'aws_instance', 'aws_spot_instance_request', 'aws_launch_configuration')) {
       const a = attribute(resource.block, 'associate_public_ip_address');
       if (a && isTrueValue(valueOf(input, resource.block, 'associate_public_ip_address'))) yield { line: a.line, message: `${label(resource)} gets a public IP address.`, resource: label(resource) };
-      if (!a && resource.type === 'aws_instance' && inDefaultVpc(resource))
+      if (!a && resource.type !== 'aws_launch_configuration' && inDefaultVpc(resource))
         yield { line: resource.block.line, message: `${label(resource)} names no subnet, so it starts in the default VPC, whose subnets give every instance a public IP address; associate_public_ip_address is not set to false.`, resource: label(resource), severity: 'low' };
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {

@@ -265,13 +265,24 @@ const efsNotEncrypted: TfRule = tfRule({
 const messagingNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-messaging-not-encrypted',
   title: 'Queue, topic or stream not encrypted',
-  description: 'An SNS topic, SQS queue, Kinesis stream or Firehose delivery stream stores messages without server-side encryption (for SQS: with it explicitly turned off, since SSE-SQS is the default). Messages often carry personal data or tokens, kept for days.',
-  remediation: 'SNS: set kms_master_key_id. SQS: keep sqs_managed_sse_enabled = true or set kms_master_key_id. Kinesis: set encryption_type = "KMS" and kms_key_id. Firehose: server_side_encryption { enabled = true }.',
+  description: 'An SNS topic, SQS queue, Kinesis stream or Firehose delivery stream stores messages without server-side encryption (for SQS: with it explicitly turned off, since SSE-SQS is the default). A Kinesis or Firehose stream that asks for a KMS or customer managed key without naming the key counts too: the provider creates the stream, then cannot start encryption. Messages often carry personal data or tokens, kept for days.',
+  remediation: 'SNS: set kms_master_key_id. SQS: keep sqs_managed_sse_enabled = true or set kms_master_key_id. Kinesis: set encryption_type = "KMS" and kms_key_id. Firehose: server_side_encryption { enabled = true }, with key_arn when key_type = "CUSTOMER_MANAGED_CMK".',
   severity: 'low',
   cwe: ['CWE-311'],
   examples: {
-    positive: ['# expect\nresource "aws_sns_topic" "t" {\n  name = "events"\n}\n', 'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n  # expect\n  sqs_managed_sse_enabled = false\n}\n', '# expect\nresource "aws_kinesis_stream" "s" {\n  name        = "clicks"\n  shard_count = 1\n}\n', '# expect\nresource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  shard_count     = 1\n  encryption_type = "KMS"\n}\n'],
-    negative: ['resource "aws_sns_topic" "t" {\n  name              = "events"\n  kms_master_key_id = "alias/aws/sns"\n}\n', 'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n', 'resource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  encryption_type = "KMS"\n  kms_key_id      = "alias/aws/kinesis"\n}\n'],
+    positive: [
+      '# expect\nresource "aws_sns_topic" "t" {\n  name = "events"\n}\n',
+      'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n  # expect\n  sqs_managed_sse_enabled = false\n}\n',
+      '# expect\nresource "aws_kinesis_stream" "s" {\n  name        = "clicks"\n  shard_count = 1\n}\n',
+      '# expect\nresource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  shard_count     = 1\n  encryption_type = "KMS"\n}\n',
+      'resource "aws_kinesis_firehose_delivery_stream" "f" {\n  name        = "audit"\n  destination = "extended_s3"\n  # expect\n  server_side_encryption {\n    enabled  = true\n    key_type = "CUSTOMER_MANAGED_CMK"\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_sns_topic" "t" {\n  name              = "events"\n  kms_master_key_id = "alias/aws/sns"\n}\n',
+      'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n',
+      'resource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  encryption_type = "KMS"\n  kms_key_id      = "alias/aws/kinesis"\n}\n',
+      'resource "aws_kinesis_firehose_delivery_stream" "f" {\n  name        = "audit"\n  destination = "extended_s3"\n  server_side_encryption {\n    enabled  = true\n    key_type = "CUSTOMER_MANAGED_CMK"\n    key_arn  = aws_kms_key.audit.arn\n  }\n}\n',
+    ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'aws_sns_topic')) {
@@ -290,8 +301,18 @@ const messagingNotEncrypted: TfRule = tfRule({
       // A stream fed by Kinesis Data Streams inherits that stream's encryption.
       if (blocksOf(resource.block, 'kinesis_source_configuration').length > 0) continue;
       const value = valueAt(input, resource.block, ['server_side_encryption', 'enabled']);
-      if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
-      yield { line: lineOfPath(resource.block, ['server_side_encryption', 'enabled']), message: `${label(resource)} does not enable server-side encryption.`, resource: label(resource) };
+      if (value !== undefined && !known(value)) continue;
+      if (!isTrueValue(value)) {
+        yield { line: lineOfPath(resource.block, ['server_side_encryption', 'enabled']), message: `${label(resource)} does not enable server-side encryption.`, resource: label(resource) };
+        continue;
+      }
+      // A customer managed key type without the key: the provider creates the stream, then fails to start encryption, leaving it unencrypted.
+      const sse = blocksOf(resource.block, 'server_side_encryption')[0]!;
+      const keyType = valueOf(input, sse, 'key_type');
+      const keyArn = attribute(sse, 'key_arn');
+      const keyArnValue = valueOf(input, sse, 'key_arn');
+      if (typeof keyType === 'string' && keyType.toUpperCase() === 'CUSTOMER_MANAGED_CMK' && (!keyArn || keyArnValue === '' || keyArnValue === null))
+        yield { line: sse.line, message: `${label(resource)} sets key_type = "CUSTOMER_MANAGED_CMK" without key_arn: the stream is created but encryption cannot start, so records stay unencrypted.`, resource: label(resource) };
     }
     for (const resource of resourcesOf(input, 'aws_kinesis_stream')) {
       const type = attribute(resource.block, 'encryption_type');
