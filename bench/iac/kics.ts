@@ -12,6 +12,10 @@
  *
  *   npm run bench -- --kics DIR        DIR: a checkout holding assets/queries (read only)
  *   node --import tsx bench/iac/kics.ts --kics DIR [--verbose] [--split dev|held-out]
+ *
+ * A Terraform query's test folder is read as one module directory, as `secloop scan`
+ * reads a folder (its terraform.tfvars applies to every file); SECLOOP_BENCH_FILES_ALONE=1
+ * reads each file alone instead, to compare.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -21,6 +25,7 @@ import type { ScannerFinding } from '../../src/core/finding.js';
 import { analyseFile } from '../../src/scanners/iac/index.js';
 import { classify } from '../../src/scanners/iac/detect.js';
 import type { Platform } from '../../src/scanners/iac/rule.js';
+import { ModuleDirectories, moduleDirectoryFiles } from '../../src/scanners/iac/terraform/directory.js';
 import type { Bench, BenchArgs } from '../types.js';
 import { table } from '../util.js';
 import { unitAround, type UnitKind } from './units.js';
@@ -134,11 +139,15 @@ export function scorePlatform(queries: string, kp: KicsPlatform, map: Record<str
     const started = performance.now();
     const findingsOf = new Map<string, ScannerFinding[]>();
     const textOf = new Map<string, string>();
+    // As `secloop scan` does: a test folder is a Terraform module directory (its
+    // terraform.tfvars and the variables and locals of its other .tf files apply).
+    const modules = kp.platform === 'terraform' ? moduleDirectoriesOf(testDir, files) : undefined;
     const analyse = (rel: string) => {
       const text = readFileSync(path.join(testDir, rel), 'utf8');
       textOf.set(rel, text);
       if (classify(rel, text) !== kp.platform) score.misclassified++;
-      const result = analyseFile(rel, text, () => {}, kp.platform);
+      const terraform = modules?.scopeFor(rel);
+      const result = analyseFile(rel, text, () => {}, kp.platform, terraform ? { terraform } : undefined);
       findingsOf.set(rel, result.findings.filter((f) => f.ruleId === ruleId));
     };
     for (const rel of [...positives, ...negatives]) analyse(rel);
@@ -173,6 +182,16 @@ export function scorePlatform(queries: string, kp: KicsPlatform, map: Record<str
     }
   }
   return score;
+}
+
+/** The module directories of a query's test files, chosen and read as the scanner does (src/scanners/iac/index.ts). */
+function moduleDirectoriesOf(testDir: string, files: readonly string[]): ModuleDirectories | undefined {
+  if (process.env.SECLOOP_BENCH_FILES_ALONE === '1') return undefined;
+  const chosen = moduleDirectoryFiles(files, () => {});
+  return new ModuleDirectories(
+    chosen.map((rel) => ({ path: rel, text: readFileSync(path.join(testDir, rel), 'utf8') })),
+    () => {},
+  );
 }
 
 function unitKind(platform: Platform, file: string): UnitKind {

@@ -1,4 +1,5 @@
 import type { Platform } from './rule.js';
+import { isVariableValuesFile } from './terraform/directory.js';
 import { isPlanJson } from './terraform/json-syntax.js';
 
 /**
@@ -28,6 +29,8 @@ export function wantsPath(path: string): boolean {
     lower.endsWith('.yml') ||
     lower.endsWith('.yaml') ||
     lower.endsWith('.tf') ||
+    // Values for the variables of the module in the same directory: read as context, never analysed alone.
+    isVariableValuesFile(path) ||
     (lower.endsWith('.json') && !lower.endsWith('package-lock.json') && !lower.endsWith('tsconfig.json')) ||
     lower.endsWith('.conflist') ||
     isDockerfileName(path)
@@ -48,6 +51,7 @@ const MAX_SNIFF = 8 * 1024 * 1024;
 export function classify(path: string, text: string): Platform | undefined {
   const lower = path.toLowerCase();
   if (isDockerfileName(path)) return 'dockerfile';
+  if (isVariableValuesFile(path)) return undefined;
   if (lower.endsWith('.tf') || lower.endsWith('.tf.json')) return 'terraform';
   if (text.length > MAX_SNIFF) return undefined;
   if (lower.endsWith('.json') || lower.endsWith('.conflist')) {

@@ -1,5 +1,6 @@
 import type { Confidence, Severity } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
+import type { TfDirectoryScope } from './terraform/directory.js';
 
 export const PLATFORMS = ['dockerfile', 'kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'terraform'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -71,11 +72,17 @@ export interface IacRule<Input> extends RuleDoc {
   check(input: Input): Iterable<Hit>;
 }
 
+/** What a file's parse may know beyond its own text. */
+export interface ParseContext {
+  /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
+  terraform?: TfDirectoryScope;
+}
+
 /** A platform: how to read its files and which rules run on them. */
 export interface PlatformRules<Input> {
   platform: Platform;
   /** Parse a file's text; problems go to `warn` (line, message). Returns undefined when nothing can be analysed. */
-  parse(text: string, warn: (line: number, message: string) => void): Input | undefined;
+  parse(text: string, warn: (line: number, message: string) => void, context?: ParseContext): Input | undefined;
   rules: readonly IacRule<Input>[];
 }
 

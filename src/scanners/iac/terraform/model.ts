@@ -1,7 +1,6 @@
 import type { Attribute, Block, Body, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
-import { parseHcl } from './hcl/parser.js';
-import { parseTerraformJson } from './json-syntax.js';
+import { parseTerraformText, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
 
 /** A Terraform resource or data source block. */
@@ -31,15 +30,19 @@ export interface TfInput {
  * Reads a Terraform file in the native syntax (.tf) or the JSON syntax (.tf.json, told
  * apart by its first character: an HCL body never starts with `{`) into one model,
  * with the resources of well-known registry modules added (modules/registry.ts).
+ * With the scope of its module directory (directory.ts), `var.x` takes the value of a
+ * terraform.tfvars first, and names the file does not define resolve in its other files.
  */
-export function readTerraform(source: string, warn: (line: number, message: string) => void): TfInput | undefined {
-  const parsed = /^\s*\{/.test(source.slice(0, 4096)) ? parseTerraformJson(source) : parseHcl(source);
+export function readTerraform(source: string, warn: (line: number, message: string) => void, directory?: TfDirectoryScope): TfInput | undefined {
+  const parsed = directory?.takeParse(source) ?? parseTerraformText(source);
   for (const problem of parsed.problems) warn(problem.line, problem.message);
   const body = parsed.body;
   const resources: TfResource[] = [];
   const data: TfResource[] = [];
   const providers: Block[] = [];
   const variables = new Map<string, Expr>();
+  /** Declared here, with or without a default: such a name is this file's, not another file's. */
+  const declared = new Set<string>();
   const locals = new Map<string, Expr>();
   for (const block of body.blocks) {
     const [type = '', name = ''] = block.labels;
@@ -47,12 +50,18 @@ export function readTerraform(source: string, warn: (line: number, message: stri
     else if (block.type === 'data') data.push({ kind: 'data', type, name, block, address: `data.${type}.${name}` });
     else if (block.type === 'provider') providers.push(block);
     else if (block.type === 'variable') {
+      declared.add(type);
       const fallback = attribute(block, 'default');
       if (fallback) variables.set(type, fallback.expr);
     } else if (block.type === 'locals') for (const a of block.body.attributes) locals.set(a.name, a.expr);
   }
   if (body.blocks.length === 0 && body.attributes.length === 0) return undefined;
-  const scope: Scope = { variable: (n) => variables.get(n), local: (n) => locals.get(n) };
+  const scope: Scope = directory
+    ? {
+        variable: (n) => directory.assigned(n) ?? (declared.has(n) ? variables.get(n) : directory.variable(n)),
+        local: (n) => (locals.has(n) ? locals.get(n) : directory.local(n)),
+      }
+    : { variable: (n) => variables.get(n), local: (n) => locals.get(n) };
   const modules = synthesizeModules(body, scope);
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
   return { source, body, resources, data, providers, scope, texts: modules.texts };

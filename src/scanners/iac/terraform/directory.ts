@@ -1,0 +1,251 @@
+import type { Body, Expr, Pos } from './hcl/ast.js';
+import { parseHcl } from './hcl/parser.js';
+import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
+
+/**
+ * A Terraform module is a directory: every `.tf` and `.tf.json` file in it shares one
+ * namespace of variables and locals, and the variable definitions files that Terraform
+ * loads by itself (`terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars`,
+ * `*.auto.tfvars.json`) give values that replace the defaults. A file is still analysed
+ * on its own, but a name it does not define resolves in the rest of its directory:
+ *
+ *   var.x:   a definitions file's value; else this file's `variable "x"`; else another file's.
+ *   local.x: this file's `locals`; else another file's.
+ *
+ * A file's own declaration wins over another file's: in a real module a name is declared
+ * once, and in a folder of unrelated examples (test cases) each file keeps its own.
+ * Definitions files are context only: they get no findings, and their values are never
+ * quoted in a warning (they often hold secrets). Other `*.tfvars` files are read only
+ * when passed with `-var-file`, so which one applies is unknown; they are not used.
+ */
+
+export type ParsedTerraform = { body: Body; problems: Array<{ line: number; message: string }> };
+
+/** A file's text in the native syntax or, told apart by its first character (an HCL body never starts with `{`), the JSON syntax. */
+export function parseTerraformText(source: string): ParsedTerraform {
+  return /^\s*\{/.test(source.slice(0, 4096)) ? parseTerraformJson(source) : parseHcl(source);
+}
+
+/** What one file of a module directory sees of the rest of it. */
+export interface TfDirectoryScope {
+  /** The value that a variable definitions file gives `var.name`. */
+  assigned(name: string): Expr | undefined;
+  /** The default of `var.name` as another file of the directory declares it. */
+  variable(name: string): Expr | undefined;
+  /** `local.name` as another file of the directory defines it. */
+  local(name: string): Expr | undefined;
+  /** The parse of this file made while the directory was read, when the file still has this text. Given once. */
+  takeParse(source: string): ParsedTerraform | undefined;
+}
+
+export type TerraformRole = 'configuration' | 'values' | 'values-json';
+
+/** How Terraform reads a file of a module directory by its name, if it does. */
+export function terraformRole(path: string): TerraformRole | undefined {
+  const name = basename(path).toLowerCase();
+  if (name.endsWith('.tf') || name.endsWith('.tf.json')) return 'configuration';
+  if (name === 'terraform.tfvars' || name.endsWith('.auto.tfvars')) return 'values';
+  if (name === 'terraform.tfvars.json' || name.endsWith('.auto.tfvars.json')) return 'values-json';
+  return undefined;
+}
+
+/** A variable definitions file that Terraform loads by itself: read for values only, never analysed on its own. */
+export function isVariableValuesFile(path: string): boolean {
+  const role = terraformRole(path);
+  return role === 'values' || role === 'values-json';
+}
+
+/** Configuration files, and definitions files, of one directory read for its scope; a directory of more is read in part (hostile or generated trees). */
+export const MAX_FILES_PER_DIRECTORY = 200;
+/** The parsers' own limit: a larger file is not parsed, so it declares nothing. */
+const MAX_CHARS = 4 * 1024 * 1024;
+/** Whether a configuration file may declare a variable or a local: others need no parse to be read for the directory. */
+const DECLARES = /^[ \t]*(?:variable|locals)\b|"(?:variable|locals)"\s*:/m;
+
+type Warn = (warning: { path: string; line?: number; message: string }) => void;
+
+/**
+ * The files of a scan that the module directories need read: the configuration and
+ * definitions files of each directory that has more than one configuration file or a
+ * definitions file (a lone file needs nothing else), at most MAX_FILES_PER_DIRECTORY of
+ * them per directory, in path order.
+ */
+export function moduleDirectoryFiles(paths: readonly string[], warn: Warn): string[] {
+  const byDirectory = new Map<string, string[]>();
+  for (const path of paths) {
+    if (!terraformRole(path)) continue;
+    const dir = directoryOf(path);
+    const list = byDirectory.get(dir);
+    if (list) list.push(path);
+    else byDirectory.set(dir, [path]);
+  }
+  const out: string[] = [];
+  for (const [dir, files] of byDirectory) {
+    const configurations = files.filter((p) => terraformRole(p) === 'configuration').length;
+    if (configurations === 0 || (configurations === 1 && files.length === 1)) continue;
+    const sorted = [...files].sort(byName);
+    for (const values of [false, true]) {
+      const some = sorted.filter((p) => isVariableValuesFile(p) === values);
+      if (some.length > MAX_FILES_PER_DIRECTORY)
+        warn({ path: dir === '' ? '.' : dir, message: `only the first ${MAX_FILES_PER_DIRECTORY} of ${some.length} Terraform ${values ? 'variable definitions' : 'configuration'} files of this directory are read for its variables and locals` });
+      out.push(...some.slice(0, MAX_FILES_PER_DIRECTORY));
+    }
+  }
+  return out;
+}
+
+interface Declared {
+  /** The default, or the local's expression; undefined for a variable declared without a default. */
+  expr: Expr | undefined;
+}
+
+/** The module directories of a scan, read from the files that moduleDirectoryFiles chose. */
+export class ModuleDirectories {
+  private readonly directories = new Map<string, ModuleDirectory>();
+
+  constructor(sources: Iterable<{ path: string; text: string }>, warn: Warn) {
+    const byDirectory = new Map<string, Array<{ path: string; text: string }>>();
+    for (const source of sources) {
+      if (!terraformRole(source.path)) continue;
+      const dir = directoryOf(source.path);
+      const list = byDirectory.get(dir);
+      if (list) list.push(source);
+      else byDirectory.set(dir, [source]);
+    }
+    for (const [dir, files] of byDirectory) this.directories.set(dir, new ModuleDirectory(files, warn));
+  }
+
+  /** The scope that a configuration file sees of its directory; undefined when it has none to see. */
+  scopeFor(path: string): TfDirectoryScope | undefined {
+    if (terraformRole(path) !== 'configuration') return undefined;
+    return this.directories.get(directoryOf(path))?.scopeFor(path);
+  }
+}
+
+class ModuleDirectory {
+  private readonly variables = new Map<string, Declared>();
+  private readonly locals = new Map<string, Declared>();
+  private readonly values = new Map<string, Expr>();
+  private readonly parses = new Map<string, { text: string; parsed: ParsedTerraform }>();
+
+  constructor(files: Array<{ path: string; text: string }>, warn: Warn) {
+    const sorted = [...files].sort((a, b) => byName(a.path, b.path));
+    for (const file of sorted) {
+      if (terraformRole(file.path) !== 'configuration') continue;
+      try {
+        this.declare(file);
+      } catch (error) {
+        // Parsers report bad input as problems; an exception is a bug, contained here.
+        warn({ path: file.path, message: `could not read this file's variables and locals: ${(error as Error).message}` });
+      }
+    }
+    // Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name; a later value replaces an earlier one.
+    const rank = (path: string) => (basename(path).toLowerCase() === 'terraform.tfvars' ? 0 : basename(path).toLowerCase() === 'terraform.tfvars.json' ? 1 : 2);
+    const definitions = sorted.filter((f) => isVariableValuesFile(f.path)).sort((a, b) => rank(a.path) - rank(b.path) || byName(a.path, b.path));
+    for (const file of definitions) {
+      try {
+        const read = terraformRole(file.path) === 'values' ? valuesOfHcl(file.text) : valuesOfJson(file.text);
+        if ('problem' in read) warn({ path: file.path, line: read.line, message: `${read.problem}; its variable values are not used` });
+        else for (const [name, expr] of read.values) this.values.set(name, expr);
+      } catch (error) {
+        warn({ path: file.path, message: `could not read this variable definitions file: ${(error as Error).message}` });
+      }
+    }
+  }
+
+  private declare(file: { path: string; text: string }): void {
+    if (file.text.length > MAX_CHARS || !DECLARES.test(file.text)) return;
+    const parsed = parseTerraformText(file.text);
+    this.parses.set(file.path, { text: file.text, parsed });
+    for (const block of parsed.body.blocks) {
+      const name = block.labels[0];
+      if (block.type === 'variable' && name && !this.variables.has(name)) {
+        const attributes = block.body.attributes.filter((a) => a.name === 'default');
+        this.variables.set(name, { expr: attributes[attributes.length - 1]?.expr });
+      } else if (block.type === 'locals') {
+        for (const a of block.body.attributes) if (!this.locals.has(a.name)) this.locals.set(a.name, { expr: a.expr });
+      }
+    }
+  }
+
+  scopeFor(path: string): TfDirectoryScope {
+    return {
+      assigned: (name) => this.values.get(name),
+      // The file asks only for names it does not declare, so the first declaration is another file's.
+      variable: (name) => this.variables.get(name)?.expr,
+      local: (name) => this.locals.get(name)?.expr,
+      takeParse: (source) => {
+        const cached = this.parses.get(path);
+        if (!cached) return undefined;
+        this.parses.delete(path);
+        return cached.text === source ? cached.parsed : undefined;
+      },
+    };
+  }
+}
+
+type ValuesRead = { values: Map<string, Expr> } | { problem: string; line: number };
+
+/** A `.tfvars` file: attributes only, whose values are literal (no references or functions). */
+function valuesOfHcl(text: string): ValuesRead {
+  const parsed = parseHcl(text);
+  // The parser's message may quote the text; a definitions file's text is not quoted anywhere.
+  const first = parsed.problems[0];
+  if (first) return { problem: /larger than/.test(first.message) ? 'variable definitions file too large to read' : 'invalid HCL in this variable definitions file', line: first.line };
+  return { values: new Map(parsed.body.attributes.map((a) => [a.name, a.expr])) };
+}
+
+/** A `.tfvars.json` file: one object whose members are the values; its strings are literal text, not templates. */
+function valuesOfJson(text: string): ValuesRead {
+  if (text.length > MAX_CHARS) return { problem: 'variable definitions file too large to read', line: 1 };
+  const root = readJson(text);
+  if (!root) return { problem: 'invalid JSON in this variable definitions file', line: jsonErrorLine(text) };
+  if (root.kind !== 'object') return { problem: 'a JSON variable definitions file holds an object at the top level', line: root.line };
+  const values = new Map<string, Expr>();
+  for (const member of root.members) if (member.key !== '//') values.set(member.key, constant(member.value));
+  return { values };
+}
+
+/** A JSON value as an expression that evaluates to it. */
+function constant(value: JsonValue): Expr {
+  const where: Pos = { line: value.line, column: 1, endLine: value.line, start: value.start, end: value.end };
+  switch (value.kind) {
+    case 'array':
+      return { kind: 'tuple', items: value.items.map(constant), ...where };
+    case 'object':
+      return {
+        kind: 'object',
+        items: value.members.map((m) => ({ keyName: m.key, key: { kind: 'literal', value: m.key, ...where }, value: constant(m.value), ...where })),
+        ...where,
+      };
+    default:
+      return { kind: 'literal', value: value.value, ...where };
+  }
+}
+
+/** The line of the first JSON syntax error, from the position the built-in parser reports (1 when it names none). */
+function jsonErrorLine(text: string): number {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const at = /position (\d+)/.exec((error as Error).message);
+    const offset = at ? Number(at[1]) : /end of JSON input/.test((error as Error).message) ? text.length : 0;
+    return (text.slice(0, offset).match(/\n/g)?.length ?? 0) + 1;
+  }
+  return 1;
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** The directory part of a scan-relative path ('' at the root). */
+export function directoryOf(path: string): string {
+  const at = path.lastIndexOf('/');
+  return at < 0 ? '' : path.slice(0, at);
+}
+
+/** Byte order, as Terraform sorts file names. */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
