@@ -1,0 +1,459 @@
+import type { Block, Expr } from '../hcl/ast.js';
+import { evaluate } from '../hcl/evaluate.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { applies } from '../modules/versions.js';
+import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
+import { allowsAction, onAllResources, policies, type Statement } from '../policy.js';
+import { detailNote, inside } from '../../rule.js';
+import { known, sections, tfRule, type TfRule } from './common.js';
+
+// ---------------------------------------------------------------------------
+// Workloads that run with a privileged role
+// ---------------------------------------------------------------------------
+
+/** AWS managed policies that make a role an administrator, or able to make itself one. */
+const PRIVILEGED_MANAGED = /^arn:aws[\w-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+
+/** IAM actions that grant permissions to some identity: whoever holds one on every role or user can make itself administrator. */
+const IAM_GRANTING_ACTIONS = [
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:AttachUserPolicy',
+  'iam:PutUserPolicy',
+  'iam:AttachGroupPolicy',
+  'iam:PutGroupPolicy',
+  'iam:AddUserToGroup',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:DeleteRolePermissionsBoundary',
+];
+
+/** `*`, or an IAM ARN with a wildcard over the roles, users, groups or policies of an account. */
+function onAnyIamIdentity(statement: Statement): boolean {
+  if (onAllResources(statement)) return true;
+  return statement.resources.some((r) => /^arn:aws[\w-]*:iam::[^:]*:(?:\*|(?:role|user|group|policy)\/(?:[^*]*\/)?\*)$/.test(r));
+}
+
+const isAdministrator = (s: Statement) => s.effect === 'Allow' && s.notActions.length === 0 && s.actions.some((a) => a === '*' || a === '*:*') && onAllResources(s);
+
+/** What a set of statements allows that makes its holder privileged, or undefined. */
+function privilegeOf(statements: readonly Statement[]): string | undefined {
+  if (statements.some(isAdministrator)) return 'administrator access (every action on every resource)';
+  const allBut = statements.find((s) => s.effect === 'Allow' && s.notActions.length > 0 && onAllResources(s));
+  if (allBut) return `every action except ${allBut.notActions.slice(0, 3).join(', ')}`;
+  const granting = IAM_GRANTING_ACTIONS.filter((action) => statements.some((s) => onAnyIamIdentity(s) && allowsAction(s, action)));
+  if (granting.length > 0) return `IAM permissions it can use to make itself administrator (${granting.slice(0, 3).join(', ')}${granting.length > 3 ? ', ...' : ''})`;
+  return undefined;
+}
+
+interface Grant {
+  /** What makes the role privileged. */
+  what: string;
+  /** The policy or attachment that grants it. */
+  via: string;
+}
+
+const privilegedByRole = new WeakMap<TfInput, Map<TfResource, Grant[]>>();
+
+/** The AWS managed policy named by a policy ARN expression: a literal ARN or a `data "aws_iam_policy"` lookup. */
+function managedPolicyArn(input: TfInput, expr: Expr): string | undefined {
+  const value = evaluate(expr, input.scope);
+  if (typeof value === 'string') return value;
+  const lookup = mentioned(input, expr).find((d) => d.kind === 'data' && d.type === 'aws_iam_policy');
+  if (!lookup) return undefined;
+  const arn = valueOf(input, lookup.block, 'arn');
+  if (typeof arn === 'string') return arn;
+  const name = valueOf(input, lookup.block, 'name');
+  return typeof name === 'string' ? `arn:aws:iam::aws:policy/${name}` : undefined;
+}
+
+/** Items of a list expression written out (`[a, b]`), or the expression itself. */
+const itemsOf = (expr: Expr): Expr[] => (expr.kind === 'tuple' ? expr.items : [expr]);
+
+const rolesIn = (input: TfInput, block: Block, field: string) => mentioned(input, attribute(block, field)?.expr).filter((r) => r.kind === 'resource' && r.type === 'aws_iam_role');
+
+/**
+ * For each role of the file, the privileged permissions it holds: inline policies
+ * (aws_iam_role_policy, inline_policy blocks), customer managed policies of the file
+ * attached to it, and the AWS managed AdministratorAccess, PowerUserAccess and
+ * IAMFullAccess. Built once per input.
+ */
+function privilegedRoles(input: TfInput): Map<TfResource, Grant[]> {
+  const cached = privilegedByRole.get(input);
+  if (cached) return cached;
+  const found = new Map<TfResource, Grant[]>();
+  const add = (role: TfResource, grant: Grant) => {
+    const list = found.get(role);
+    if (list) list.push(grant);
+    else found.set(role, [grant]);
+  };
+  const attachments = referencesBy(input, ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment'], 'policy_arn');
+  const managedLists = referencesBy(input, ['aws_iam_role'], 'managed_policy_arns');
+  for (const policy of policies(input)) {
+    const type = policy.resource.type;
+    if (type === 'aws_iam_role' && policy.attribute?.name !== 'policy') continue;
+    if (type !== 'aws_iam_role' && type !== 'aws_iam_role_policy' && type !== 'aws_iam_policy') continue;
+    const what = privilegeOf(policy.statements);
+    if (!what) continue;
+    const via = label(policy.resource);
+    if (type === 'aws_iam_role') add(policy.resource, { what, via: `${via} inline_policy` });
+    else if (type === 'aws_iam_role_policy') for (const role of rolesIn(input, policy.resource.block, 'role')) add(role, { what, via });
+    else {
+      for (const attachment of attachments.get(policy.resource) ?? [])
+        for (const role of rolesIn(input, attachment.block, attachment.type === 'aws_iam_policy_attachment' ? 'roles' : 'role')) add(role, { what, via });
+      for (const role of managedLists.get(policy.resource) ?? []) add(role, { what, via });
+    }
+  }
+  const managed = (expr: Expr): string | undefined => {
+    const name = PRIVILEGED_MANAGED.exec(managedPolicyArn(input, expr) ?? '')?.[1];
+    return name === 'AdministratorAccess' ? 'administrator access (AdministratorAccess)' : name === 'PowerUserAccess' ? 'every action outside IAM and Organizations (PowerUserAccess)' : name ? 'full control of IAM (IAMFullAccess)' : undefined;
+  };
+  for (const attachment of resourcesOf(input, 'aws_iam_role_policy_attachment', 'aws_iam_policy_attachment')) {
+    const arn = attribute(attachment.block, 'policy_arn');
+    const what = arn && managed(arn.expr);
+    if (what) for (const role of rolesIn(input, attachment.block, attachment.type === 'aws_iam_policy_attachment' ? 'roles' : 'role')) add(role, { what, via: label(attachment) });
+  }
+  for (const role of resourcesOf(input, 'aws_iam_role')) {
+    const list = attribute(role.block, 'managed_policy_arns');
+    for (const item of list ? itemsOf(list.expr) : []) {
+      const what = managed(item);
+      if (what) add(role, { what, via: `${label(role)} managed_policy_arns` });
+    }
+  }
+  privilegedByRole.set(input, found);
+  return found;
+}
+
+/** Where workloads name the role their code runs with. */
+const WORKLOAD_ROLES: ReadonlyArray<{ type: string; field: string; what: string }> = [
+  { type: 'aws_lambda_function', field: 'role', what: 'runs its code with' },
+  { type: 'aws_ecs_task_definition', field: 'task_role_arn', what: 'gives its containers' },
+  { type: 'aws_instance', field: 'iam_instance_profile', what: 'gives the software on the instance' },
+];
+
+const workloadPrivilegedRole: TfRule = tfRule({
+  id: 'iac/tf-aws-workload-privileged-role',
+  title: 'Function, task or instance runs with an administrator-level role',
+  description:
+    'A Lambda function, an ECS task or an EC2 instance runs with a role that has administrator access (Action "*", AdministratorAccess, PowerUserAccess, Allow with NotAction), or that can change IAM permissions on any role or user (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, IAMFullAccess...) and so make itself administrator. Any flaw in the code (an injection, a vulnerable dependency, a server-side request forgery that reads the credentials) then hands over the whole account.',
+  remediation: 'Give each function, task and instance its own role with only the actions and resources it uses; keep IAM administration out of workload roles, or bound them with a permissions boundary that denies it.',
+  severity: 'high',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [
+      'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "resize.zip"\n  # expect\n  role          = aws_iam_role.resize.arn\n}\nresource "aws_iam_role" "resize" {\n  name               = "resize"\n  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json\n}\nresource "aws_iam_role_policy_attachment" "resize_admin" {\n  role       = aws_iam_role.resize.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n',
+      'resource "aws_ecs_task_definition" "worker" {\n  family                = "worker"\n  container_definitions = file("worker.json")\n  # expect\n  task_role_arn         = aws_iam_role.worker.arn\n}\nresource "aws_iam_role" "worker" {\n  name               = "worker"\n  assume_role_policy = data.aws_iam_policy_document.ecs_trust.json\n  inline_policy {\n    name = "iam"\n    policy = jsonencode({\n      Statement = [{ Effect = "Allow", Action = ["iam:PutRolePolicy", "s3:GetObject"], Resource = "*" }]\n    })\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "resize.zip"\n  role          = aws_iam_role.resize.arn\n}\nresource "aws_iam_role" "resize" {\n  name               = "resize"\n  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json\n}\nresource "aws_iam_role_policy" "resize" {\n  role   = aws_iam_role.resize.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "arn:aws:s3:::images/*" }]\n  })\n}\nresource "aws_iam_role_policy_attachment" "resize_logs" {\n  role       = aws_iam_role.resize.name\n  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"\n}\n',
+    ],
+  },
+  *check(input) {
+    if (WORKLOAD_ROLES.every(({ type }) => resourcesOf(input, type).length === 0)) return;
+    const privileged = privilegedRoles(input);
+    if (privileged.size === 0) return;
+    for (const { type, field, what } of WORKLOAD_ROLES) {
+      for (const workload of resourcesOf(input, type)) {
+        const a = attribute(workload.block, field);
+        if (!a) continue;
+        // An instance names an instance profile, which names the role.
+        const roles =
+          type === 'aws_instance'
+            ? mentioned(input, a.expr)
+                .filter((r) => r.kind === 'resource' && r.type === 'aws_iam_instance_profile')
+                .flatMap((profile) => rolesIn(input, profile.block, 'role'))
+            : rolesIn(input, workload.block, field);
+        for (const role of roles) {
+          const grants = privileged.get(role);
+          if (!grants) continue;
+          const first = grants[0]!;
+          yield {
+            line: a.line,
+            message: `${label(workload)} ${what} ${label(role)}, which has ${first.what} through ${first.via}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}.`,
+            resource: label(workload),
+          };
+        }
+      }
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------
+// Lambda permissions for an AWS service with no source
+// ---------------------------------------------------------------------------
+
+/** Whether an ARN pattern lets in resources of any account (`*`, a wildcard account, or an S3 ARN with a wildcard bucket). */
+function anyAccountArn(arn: string): boolean {
+  const wild = (text: string) => /[*?]/.test(text);
+  if (!arn.startsWith('arn:')) return wild(arn);
+  const parts = arn.split(':');
+  const account = parts[4] ?? '';
+  if (account !== '') return wild(account);
+  return wild((parts.slice(5).join(':').split('/')[0] ?? '') || '*');
+}
+
+const lambdaServiceUnscoped: TfRule = tfRule({
+  id: 'iac/tf-aws-lambda-service-permission-unscoped',
+  title: 'Lambda function can be invoked by an AWS service on behalf of any account',
+  description:
+    'An aws_lambda_permission lets an AWS service (apigateway.amazonaws.com, s3.amazonaws.com, events.amazonaws.com, sns.amazonaws.com...) invoke the function without source_arn, source_account or principal_org_id, or with a source_arn whose account is a wildcard. The service then invokes it for resources of any AWS account: anyone can point their own API, bucket notification, rule or topic at the function and feed it events (the confused deputy problem).',
+  remediation: 'Set source_arn to the ARN of the API, bucket, rule or topic that should invoke the function (for API Gateway, "${aws_api_gateway_rest_api.x.execution_arn}/*"), and source_account for services whose ARNs carry no account, such as S3.',
+  severity: 'medium',
+  cwe: ['CWE-441'],
+  examples: {
+    positive: [
+      'resource "aws_lambda_permission" "from_api" {\n  statement_id  = "AllowAPIGatewayInvoke"\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.orders.function_name\n  # expect\n  principal     = "apigateway.amazonaws.com"\n}\n',
+      'resource "aws_lambda_permission" "from_rules" {\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.cleanup.function_name\n  # expect\n  principal     = "events.amazonaws.com"\n  source_arn    = "arn:aws:events:eu-west-1:*:rule/nightly"\n}\n',
+    ],
+    negative: [
+      'resource "aws_lambda_permission" "from_api" {\n  statement_id  = "AllowAPIGatewayInvoke"\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.orders.function_name\n  principal     = "apigateway.amazonaws.com"\n  source_arn    = "${aws_api_gateway_rest_api.shop.execution_arn}/*/*"\n}\n',
+      'resource "aws_lambda_permission" "from_bucket" {\n  action         = "lambda:InvokeFunction"\n  function_name  = aws_lambda_function.thumbs.function_name\n  principal      = "s3.amazonaws.com"\n  source_account = "123456789012"\n  source_arn     = aws_s3_bucket.uploads.arn\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const permission of resourcesOf(input, 'aws_lambda_permission')) {
+      const principal = attribute(permission.block, 'principal');
+      const service = valueOf(input, permission.block, 'principal');
+      if (!principal || typeof service !== 'string' || !/\.amazonaws\.com(?:\.cn)?$/i.test(service.trim())) continue;
+      if (attribute(permission.block, 'source_account') || attribute(permission.block, 'principal_org_id')) continue;
+      const source = attribute(permission.block, 'source_arn');
+      const arn = valueOf(input, permission.block, 'source_arn');
+      if (source && !(typeof arn === 'string' && anyAccountArn(arn.trim()))) continue;
+      yield {
+        line: principal.line,
+        message: source
+          ? `${label(permission)} lets ${service} invoke the function for matching resources of any AWS account (source_arn "${String(arn)}").`
+          : `${label(permission)} lets ${service} invoke the function for resources of any AWS account (no source_arn or source_account).`,
+        resource: label(permission),
+      };
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------
+// IAM users with a console password
+// ---------------------------------------------------------------------------
+
+const userConsolePassword: TfRule = tfRule({
+  id: 'iac/tf-aws-iam-user-console-password',
+  title: 'IAM user given a console password',
+  description:
+    'An aws_iam_user_login_profile gives an IAM user a password for the AWS console: a long-lived credential that can be phished, reused or guessed, and that AWS recommends replacing with federation (IAM Identity Center) for people. Without pgp_key, the password Terraform generates is also stored in plain text in the Terraform state, where everyone who can read the state can sign in as the user; with password_reset_required = false, that generated password stays valid.',
+  remediation: 'Give people access through IAM Identity Center or another identity provider with MFA. If an IAM user must have a console password, set pgp_key so that only the user can read it, keep password_reset_required = true, and require MFA in the user\'s policies.',
+  severity: 'low',
+  cwe: ['CWE-522'],
+  examples: {
+    positive: [
+      'resource "aws_iam_user" "alice" {\n  name = "alice"\n}\n# expect\nresource "aws_iam_user_login_profile" "alice" {\n  user    = aws_iam_user.alice.name\n  pgp_key = "keybase:alice"\n}\n',
+      '# expect\nresource "aws_iam_user_login_profile" "bob" {\n  user = "bob"\n}\n',
+    ],
+    negative: ['resource "aws_iam_user" "deploy" {\n  name = "deploy"\n}\nresource "aws_iam_access_key" "deploy" {\n  user = aws_iam_user.deploy.name\n}\n'],
+  },
+  *check(input) {
+    for (const profile of resourcesOf(input, 'aws_iam_user_login_profile')) {
+      const userExpr = attribute(profile.block, 'user')?.expr;
+      const user = mentioned(input, userExpr).find((r) => r.kind === 'resource' && r.type === 'aws_iam_user');
+      const named = valueOf(input, profile.block, 'user');
+      const written = userExpr ? textOf(input, userExpr).trim() : '';
+      const who = user ? label(user) : typeof named === 'string' ? `IAM user "${named}"` : written && written.length <= 80 ? `the IAM user ${written}` : 'an IAM user';
+      const plain = !attribute(profile.block, 'pgp_key');
+      const kept = isFalseValue(valueOf(input, profile.block, 'password_reset_required'));
+      const notes = [
+        ...(plain ? ['without pgp_key the generated password is stored in plain text in the Terraform state'] : []),
+        ...(kept ? ['password_reset_required = false keeps the generated password valid'] : []),
+      ];
+      yield {
+        line: profile.block.line,
+        message: `${label(profile)} gives ${who} a console password${notes.length > 0 ? `; ${notes.join(', and ')}` : ''}.`,
+        resource: label(profile),
+        ...(plain ? { severity: 'medium' as const } : {}),
+      };
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------
+// EC2 instances in the default security group
+// ---------------------------------------------------------------------------
+
+/** Whether a default security group managed in the file has no rules (and so blocks all traffic, CIS AWS 5.4). */
+const lockedDown = (group: TfResource) => ['ingress', 'egress'].every((k) => !attribute(group.block, k) && blocksOf(group.block, k).length === 0);
+
+/** A `data "aws_security_group"` looked up by the name "default". */
+function isDefaultLookup(input: TfInput, data: TfResource): boolean {
+  if (data.kind !== 'data' || data.type !== 'aws_security_group') return false;
+  if (valueOf(input, data.block, 'name') === 'default') return true;
+  return blocksOf(data.block, 'filter').some((f) => valueOf(input, f, 'name') === 'group-name' && (asStrings(valueOf(input, f, 'values')) ?? []).includes('default'));
+}
+
+const callsByInput = new WeakMap<TfInput, Map<string, ModuleCall>>();
+
+/**
+ * The block that sets an instance's inputs: the resource itself, or for an instance made
+ * by the ec2-instance module, the module call, when that module version does not create
+ * a security group of its own (6.0.0 and later do, unless create_security_group = false).
+ * Undefined when the instance gets a group of its own or that cannot be told.
+ */
+function settingsOf(input: TfInput, instance: TfResource): Block | undefined {
+  if (!instance.module) return instance.block;
+  let calls = callsByInput.get(input);
+  if (!calls) callsByInput.set(input, (calls = new Map(moduleCalls(input.body, input.scope).map((c) => [c.name, c]))));
+  const call = calls.get(instance.module);
+  if (!call) return undefined;
+  const ownGroup = applies(call.versions, '>=6.0.0');
+  if (ownGroup === 'never') return call.block;
+  const create = attribute(call.block, 'create_security_group');
+  return create && isFalseValue(evaluate(create.expr, input.scope)) ? call.block : undefined;
+}
+
+const instanceDefaultSecurityGroup: TfRule = tfRule({
+  id: 'iac/tf-aws-ec2-default-security-group',
+  title: 'EC2 instance in the default security group',
+  description:
+    'An EC2 instance names no security group (no vpc_security_group_ids, security_groups, network interface or launch template), so AWS puts it in the VPC\'s default security group, or it names that group explicitly. Unless the default group has been emptied, it admits all traffic from every other member, and everything launched without thought lands in it: one compromised instance can reach all ports of the others (CIS AWS 5.4, AWS Foundational Security Best Practices EC2.2).',
+  remediation: 'Create a security group for the instance\'s role that opens only the ports it serves, set vpc_security_group_ids to it, and manage aws_default_security_group with no ingress or egress rules.',
+  severity: 'low',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  subnet_id     = aws_subnet.private.id\n}\n',
+      'resource "aws_default_security_group" "main" {\n  vpc_id = aws_vpc.main.id\n  ingress {\n    protocol  = -1\n    self      = true\n    from_port = 0\n    to_port   = 0\n  }\n}\nresource "aws_instance" "api" {\n  ami                    = "ami-0123456789abcdef0"\n  instance_type          = "t3.small"\n  subnet_id              = aws_subnet.private.id\n  # expect\n  vpc_security_group_ids = [aws_default_security_group.main.id]\n}\n',
+    ],
+    negative: [
+      'resource "aws_instance" "api" {\n  ami                    = "ami-0123456789abcdef0"\n  instance_type          = "t3.small"\n  subnet_id              = aws_subnet.private.id\n  vpc_security_group_ids = [aws_security_group.api.id]\n}\n',
+      'resource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  launch_template {\n    id = aws_launch_template.api.id\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    const defaults = resourcesOf(input, 'aws_default_security_group');
+    // A default group emptied in this file blocks all traffic: being in it isolates an instance rather than exposing it.
+    const emptied = defaults.length > 0 && defaults.every(lockedDown);
+    for (const instance of resourcesOf(input, 'aws_instance')) {
+      const settings = settingsOf(input, instance);
+      if (!settings) continue;
+      if (['network_interface', 'launch_template'].some((k) => attribute(settings, k) || blocksOf(settings, k).length > 0)) continue;
+      const groups = ['vpc_security_group_ids', 'security_groups'].map((k) => attribute(settings, k)).filter((a) => a !== undefined);
+      if (groups.length === 0) {
+        if (!emptied) yield { line: settings.line, message: `${label(instance)} names no security group, so it is launched into the VPC's default security group.`, resource: label(instance) };
+        continue;
+      }
+      for (const a of groups) {
+        const value = evaluate(a.expr, input.scope);
+        const named = Array.isArray(value) && value.includes('default');
+        const managed = mentioned(input, a.expr).find((r) => (r.kind === 'resource' && r.type === 'aws_default_security_group' && !lockedDown(r)) || isDefaultLookup(input, r));
+        if (Array.isArray(value) && value.length === 0 && !emptied) yield { line: a.line, message: `${label(instance)} sets ${a.name} to an empty list, so it is launched into the VPC's default security group.`, resource: label(instance) };
+        else if (named || managed) yield { line: a.line, message: `${label(instance)} uses the VPC's default security group${managed ? ` (${label(managed)})` : ''}.`, resource: label(instance) };
+      }
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------
+// Search domains open to unsigned requests
+// ---------------------------------------------------------------------------
+
+const SEARCH_DOMAINS = ['aws_elasticsearch_domain', 'aws_opensearch_domain'];
+const SEARCH_POLICY_TYPES = new Set([...SEARCH_DOMAINS, 'aws_elasticsearch_domain_policy', 'aws_opensearch_domain_policy']);
+const NETWORK_KEY = /^aws:(?:SourceIp|VpcSourceIp|SourceVpc|SourceVpce)$/i;
+const isWorldCidr = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
+
+/**
+ * A statement that admits Principal "*" and limits it by network only: a positive IP,
+ * VPC or endpoint test, and no test on who signs the request. (Without any limiting
+ * condition the statement is open to everyone, which iac/tf-aws-policy-public-principal reports.)
+ */
+function anonymousFromNetwork(statement: Statement): string[] | undefined {
+  if (statement.effect !== 'Allow' || !statement.principals.includes('*') || statement.conditions.length === 0) return undefined;
+  if (!statement.conditions.every((c) => NETWORK_KEY.test(c.key))) return undefined;
+  const limiting = statement.conditions.filter((c) => !/Not|^Null$|IfExists$|^ForAllValues:/i.test(c.operator) && !(/IpAddress$/i.test(c.operator) && c.values.some(isWorldCidr)));
+  return limiting.length > 0 ? limiting.flatMap((c) => c.values) : undefined;
+}
+
+const searchAnonymousAccess: TfRule = tfRule({
+  id: 'iac/tf-aws-search-anonymous-access',
+  title: 'OpenSearch domain accepts unsigned requests from a network',
+  description:
+    'The access policy of an OpenSearch or Elasticsearch domain allows Principal "*" limited only by source IP address or VPC, and fine-grained access control is off. Requests then need no signature and no credentials: any program on an allowed address (every machine behind a shared NAT, any workload in the network) can read, change and delete every index, and the domain cannot tell who did.',
+  remediation: 'Name IAM principals (roles of the applications that use the domain) in the access policy so that requests must be signed, or enable fine-grained access control (advanced_security_options) so that every request must authenticate.',
+  severity: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name    = "logs"\n  engine_version = "OpenSearch_2.11"\n}\nresource "aws_opensearch_domain_policy" "logs" {\n  domain_name = aws_opensearch_domain.logs.domain_name\n  # expect\n  access_policies = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "es:ESHttp*", Resource = "${aws_opensearch_domain.logs.arn}/*", Condition = { IpAddress = { "aws:SourceIp" = ["198.51.100.0/24"] } } }]\n  })\n}\n',
+    ],
+    negative: [
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name    = "logs"\n  engine_version = "OpenSearch_2.11"\n}\nresource "aws_opensearch_domain_policy" "logs" {\n  domain_name = aws_opensearch_domain.logs.domain_name\n  access_policies = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/indexer" }, Action = "es:ESHttp*", Resource = "${aws_opensearch_domain.logs.arn}/*" }]\n  })\n}\n',
+      // With fine-grained access control every request authenticates, and an open domain policy is the documented setup.
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  advanced_security_options {\n    enabled                        = true\n    internal_user_database_enabled = true\n  }\n  access_policies = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "es:ESHttp*", Resource = "*", Condition = { IpAddress = { "aws:SourceIp" = ["198.51.100.0/24"] } } }]\n  })\n}\n',
+    ],
+  },
+  *check(input) {
+    if (resourcesOf(input, ...SEARCH_DOMAINS).length === 0) return;
+    for (const policy of policies(input)) {
+      const type = policy.resource.type;
+      if (!SEARCH_POLICY_TYPES.has(type)) continue;
+      const domain = SEARCH_DOMAINS.includes(type) ? policy.resource : mentioned(input, attribute(policy.resource.block, 'domain_name')?.expr).find((r) => r.kind === 'resource' && SEARCH_DOMAINS.includes(r.type));
+      // A domain outside this file: whether it authenticates requests itself is unknown.
+      if (!domain) continue;
+      const fineGrained = valueAt(input, domain.block, ['advanced_security_options', 'enabled']);
+      if (isTrueValue(fineGrained) || (fineGrained !== undefined && !known(fineGrained))) continue;
+      for (const statement of policy.statements) {
+        const from = anonymousFromNetwork(statement);
+        if (!from) continue;
+        const at = inside(policy.line, statement.detailLine ?? statement.line);
+        yield {
+          ...at,
+          message: `${label(domain)} accepts unsigned requests from ${from.length > 0 ? from.slice(0, 3).join(', ') : 'the allowed network'} without fine-grained access control (Principal "*" limited by network only${detailNote(at)}).`,
+          resource: label(domain),
+        };
+        break;
+      }
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------
+// S3 CORS rules that let any site write
+// ---------------------------------------------------------------------------
+
+const WRITE_METHODS = new Set(['PUT', 'POST', 'DELETE']);
+const anyOrigin = (origin: string) => /^(?:https?:\/\/)?\*$/.test(origin.trim());
+
+const s3CorsAnyOriginWrite: TfRule = tfRule({
+  id: 'iac/tf-aws-s3-cors-any-origin-write',
+  title: 'S3 CORS rule lets any website write',
+  description:
+    'A CORS rule of an S3 bucket allows PUT, POST or DELETE from any origin ("*"). Scripts on any website can then send those requests from a visitor\'s browser and read the answers: uploads and deletions are no longer tied to your own web application, and a bucket that trusts a network (aws:SourceIp, a VPC endpoint) can be written through the browsers of people inside it. Allowing GET from any origin, for public assets, is not reported.',
+  remediation: 'List the origins of your own web applications in allowed_origins (https://app.example.org) for rules that allow PUT, POST or DELETE; keep "*" for read-only rules on public content.',
+  severity: 'low',
+  cwe: ['CWE-942'],
+  examples: {
+    positive: [
+      'resource "aws_s3_bucket_cors_configuration" "uploads" {\n  bucket = aws_s3_bucket.uploads.id\n  cors_rule {\n    allowed_methods = ["GET", "PUT", "POST"]\n    # expect\n    allowed_origins = ["*"]\n  }\n}\n',
+      'resource "aws_s3_bucket" "uploads" {\n  bucket = "uploads"\n  cors_rule {\n    allowed_headers = ["*"]\n    allowed_methods = ["DELETE"]\n    # expect\n    allowed_origins = ["https://app.example.org", "*"]\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_s3_bucket_cors_configuration" "uploads" {\n  bucket = aws_s3_bucket.uploads.id\n  cors_rule {\n    allowed_headers = ["*"]\n    allowed_methods = ["PUT", "POST"]\n    allowed_origins = ["https://app.example.org"]\n  }\n}\n',
+      'resource "aws_s3_bucket_cors_configuration" "assets" {\n  bucket = aws_s3_bucket.assets.id\n  cors_rule {\n    allowed_methods = ["GET", "HEAD"]\n    allowed_origins = ["*"]\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const owner of resourcesOf(input, 'aws_s3_bucket', 'aws_s3_bucket_cors_configuration')) {
+      for (const rule of sections(input, owner.block, 'cors_rule')) {
+        const origins = asStrings(rule.get('allowed_origins'));
+        const methods = asStrings(rule.get('allowed_methods'));
+        if (!origins || !methods || !origins.some(anyOrigin)) continue;
+        const writes = methods.map((m) => m.toUpperCase()).filter((m) => WRITE_METHODS.has(m));
+        if (writes.length === 0) continue;
+        yield { line: rule.lineOf('allowed_origins'), message: `${label(owner)} has a CORS rule that allows ${writes.join(', ')} from any origin.`, resource: label(owner) };
+      }
+    }
+  },
+});
+
+/** Rules that harden who and what can act in an account: workload roles, service invocations, console users, default groups, anonymous search, cross-origin writes. */
+export const hardeningRules: readonly TfRule[] = [workloadPrivilegedRole, lambdaServiceUnscoped, userConsolePassword, instanceDefaultSecurityGroup, searchAnonymousAccess, s3CorsAnyOriginWrite];
