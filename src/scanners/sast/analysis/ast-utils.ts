@@ -86,6 +86,29 @@ export function constructorParams(classNode: AstNode): AstNode[] {
   return ctor?.value?.params ?? [];
 }
 
+/**
+ * Whether every `return` of a function gives a fresh empty container (`return isIndex(k) ? [] : {}`;
+ * falling off the end gives undefined, which holds nothing either): its result, stored on a path,
+ * is a container on the way to the data like a literal `{}`.
+ */
+export function returnsFreshContainer(fn: AstNode): boolean {
+  if (fn.generator || fn.async) return false;
+  if (fn.body?.type !== 'BlockStatement') return fn.body ? freshContainer(fn.body) : false;
+  let returns = 0;
+  const stack: AstNode[] = [fn.body];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'FunctionDeclaration' || n.type === 'ClassExpression' || n.type === 'ClassDeclaration') continue;
+    if (n.type === 'ReturnStatement') {
+      if (!n.argument || !freshContainer(n.argument)) return false;
+      returns++;
+      continue;
+    }
+    pushChildren(stack, n);
+  }
+  return returns > 0;
+}
+
 /** A fresh empty object or array (`{}`, `[]`, `isArray ? [] : {}`): a container on the way to the data. */
 export function freshContainer(node: AstNode): boolean {
   if (node.type === 'ParenthesizedExpression') return freshContainer(node.expression);

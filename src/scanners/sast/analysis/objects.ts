@@ -4,10 +4,10 @@ import { Scope } from './frame.js';
 import type { SinkGroup } from './report.js';
 import { ALL_CLASSES, CLASS_BIT, EMPTY, NUMERIC, Obj, apiValue, asOwnKeyOf, isTainted, join, make, mapTaint, mayNameProto, objValue, type Value } from './value.js';
 import { memberOfApi, storeOnApi } from '../models/apis.js';
-import { readGlobal } from './bindings.js';
+import { readGlobal, readVar } from './bindings.js';
 import { snippet, sink } from './taint-points.js';
 import { evaluate } from './expressions.js';
-import { freshContainer } from './ast-utils.js';
+import { freshContainer, pushChildren, returnsFreshContainer } from './ast-utils.js';
 
 /** Objects: allocation per site, property reads and stores (with the prototype-pollution check on writes), keys and elements. */
 
@@ -46,8 +46,11 @@ export function readProp(an: Analyzer, base: Value, key: string | null, keyValue
       const own = o.get(key);
       if (own) result = join(result, own);
       else if (key === 'prototype' && o.fn) result = join(result, objValue(prototypeOf(an, o)));
-      else if (key === 'length') result = join(result, NUMERIC);
-      else if (o.isArray && ARRAY_METHODS.has(key)) result = join(result, apiValue(`Array.prototype.${key}`));
+      else if (key === 'length') {
+        // The length of an array or string, not one of the values stored under computed keys (`it[p] = val`).
+        result = join(result, NUMERIC);
+        continue;
+      } else if (o.isArray && ARRAY_METHODS.has(key)) result = join(result, apiValue(`Array.prototype.${key}`));
       result = join(result, o.dyn);
     }
   }
@@ -73,17 +76,87 @@ export function prototypeOf(an: Analyzer, fnObj: Obj): Obj {
   return proto;
 }
 
-/** `o[k] = o[k] || {}`: the property keeps its value or gets a fresh container (walking a path, not writing input). */
+/**
+ * `o[k] = o[k] || {}`: the property keeps its value or gets a fresh container (walking a path,
+ * not writing input); `o[k] = saved` where `saved = o[k]` puts back the value it had. Also
+ * through a variable defined once in the function (`const kids = o[k] || {}; ...; o[k] = kids`):
+ * what the path leads to is filled by later writes, which are checked themselves.
+ */
 export function keepsOwnValue(an: Analyzer, target: AstNode, at: AstNode): boolean {
-  if (at.type !== 'AssignmentExpression' || at.right.type !== 'LogicalExpression' || at.right.operator === '&&') return false;
+  // Only writes under computed keys can pollute: the others need no answer.
+  if (at.type !== 'AssignmentExpression' || target.type !== 'MemberExpression' || !target.computed) return false;
   const file = an.files.get(an.currentModule());
   if (!file) return false;
-  const left = at.right.left;
-  const fresh = at.right.right.type === 'ObjectExpression' || at.right.right.type === 'ArrayExpression';
-  return fresh && file.text.slice(left.start, left.end).replace(/\s+/g, '') === file.text.slice(target.start, target.end).replace(/\s+/g, '');
+  const text = (n: AstNode) => file.text.slice(n.start, n.end).replace(/\s+/g, '');
+  let right = unwrapExpression(at.right);
+  if (right.type === 'Identifier') {
+    const init = singleDefinition(an, right.name);
+    if (!init) return false;
+    right = unwrapExpression(init);
+    if (text(right) === text(target)) return true;
+  }
+  if (right.type !== 'LogicalExpression' || right.operator === '&&') return false;
+  return containerLiteral(right.right) && text(right.left) === text(target);
 }
 
-export function storeProp(an: Analyzer, base: Value, key: string | null, keyValue: Value | null, value: Value, node: AstNode, _scope: Scope | null, walksPath = false, rhs: AstNode | null = null): void {
+function unwrapExpression(node: AstNode): AstNode {
+  let n = node;
+  while (n.type === 'ParenthesizedExpression' || n.type === 'TSAsExpression' || n.type === 'TSNonNullExpression') n = n.expression;
+  return n;
+}
+
+/** An object or array literal, or a choice between such literals (`useArray ? [] : {}`). */
+function containerLiteral(node: AstNode): boolean {
+  const n = unwrapExpression(node);
+  if (n.type === 'ConditionalExpression') return containerLiteral(n.consequent) && containerLiteral(n.alternate);
+  return n.type === 'ObjectExpression' || n.type === 'ArrayExpression';
+}
+
+const FUNCTION_NODES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration', 'ClassExpression', 'ClassDeclaration']);
+
+/**
+ * The initialiser of a variable of the running function that is declared once there, with a
+ * value, and never assigned anywhere in the function (nested functions included).
+ */
+function singleDefinition(an: Analyzer, name: string): AstNode | undefined {
+  const fn = an.frame?.fn;
+  if (!fn || (fn.kind !== 'closure' && fn.kind !== 'class')) return undefined;
+  let known = definitions.get(fn.node);
+  if (!known) {
+    known = new Map();
+    definitions.set(fn.node, known);
+  }
+  if (!known.has(name)) known.set(name, findSingleDefinition(fn.node, name) ?? null);
+  return known.get(name) ?? undefined;
+}
+
+const definitions = new WeakMap<AstNode, Map<string, AstNode | null>>();
+
+function findSingleDefinition(fnNode: AstNode, name: string): AstNode | undefined {
+  const body = fnNode.body;
+  if (!body || body.type !== 'BlockStatement') return undefined;
+  let found: AstNode | undefined;
+  let declarations = 0;
+  const stack: Array<{ n: AstNode; nested: boolean }> = [{ n: body, nested: false }];
+  while (stack.length > 0) {
+    const { n, nested } = stack.pop()!;
+    if (n.type === 'VariableDeclaration' && !nested) {
+      for (const d of n.declarations) {
+        if (d.id.type !== 'Identifier' || d.id.name !== name) continue;
+        declarations++;
+        found = d.init ?? undefined;
+      }
+    }
+    if ((n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && n.left.name === name) || (n.type === 'UpdateExpression' && n.argument.type === 'Identifier' && n.argument.name === name)) return undefined;
+    const children: AstNode[] = [];
+    pushChildren(children, n);
+    const inner = nested || FUNCTION_NODES.has(n.type);
+    for (const c of children) stack.push({ n: c, nested: inner });
+  }
+  return declarations === 1 ? found : undefined;
+}
+
+export function storeProp(an: Analyzer, base: Value, key: string | null, keyValue: Value | null, value: Value, node: AstNode, scope: Scope | null, walksPath = false, rhs: AstNode | null = null): void {
   if (value.fns.length > 0 && an.options.libraryInputs && base.taint.some((t) => t.label.kind === 'library' && !t.label.probe)) {
     an.escaped.push({ name: key ?? 'callback', value: make({ fns: value.fns }) });
   }
@@ -106,19 +179,43 @@ export function storeProp(an: Analyzer, base: Value, key: string | null, keyValu
   // dangerous names is still attacker-chosen here; only the lookups that reached the base had to avoid them.
   if (key === null && keyValue && base.proto && !walksPath && carriesTaint(an, value)) {
     const chosen = mapTaint(keyValue, (t) => (t.clean === ALL_CLASSES ? t : { ...t, clean: t.clean & ~CLASS_BIT.prototype }));
-    sink(an, 'prototype', chosen, node, `assignment ${snippet(an, node, 40)} = ...`, undefined, writeGroup(an, node, rhs));
+    sink(an, 'prototype', chosen, node, `assignment ${snippet(an, node, 40)} = ...`, undefined, writeGroup(an, node, rhs, scope));
   }
 }
 
 /** The write target (`o[k]`, or `Object.defineProperty(o, k, ...)`) in the current function. */
-function writeGroup(an: Analyzer, node: AstNode, rhs: AstNode | null): SinkGroup | undefined {
+function writeGroup(an: Analyzer, node: AstNode, rhs: AstNode | null, scope: Scope | null): SinkGroup | undefined {
   let target: string;
   if (node.type === 'MemberExpression') target = `${snippet(an, node.object, 200)}[${snippet(an, node.property, 200)}]`;
   else if (node.type === 'CallExpression' && node.arguments.length >= 2) target = `${snippet(an, node.arguments[0], 200)}[${snippet(an, node.arguments[1], 200)}]`;
   else return undefined;
   const fn = an.frame?.fn;
   const where = fn && (fn.kind === 'closure' || fn.kind === 'class') ? `${fn.moduleId}:${fn.node.start}` : an.currentModule();
-  return { key: `${where}|${target.replace(/\s+/g, '')}`, fresh: rhs !== null && freshContainer(rhs) };
+  const fresh = rhs !== null && (freshContainer(rhs) || freshFromHelper(an, rhs, scope));
+  return { key: `${where}|${target.replace(/\s+/g, '')}`, fresh, recursive: rhs !== null && !fresh && recursiveCall(an, node, rhs, scope) };
+}
+
+/** The functions a call expression calls, when its callee is named statically (`f(...)`, `utils.f(...)`). */
+function calledFunctions(an: Analyzer, rhs: AstNode, scope: Scope | null): Value | undefined {
+  const call = unwrapExpression(rhs);
+  if (call.type !== 'CallExpression' || !scope) return undefined;
+  const callee = unwrapExpression(call.callee);
+  if (callee.type === 'Identifier') return readVar(an, callee.name, scope);
+  if (callee.type === 'MemberExpression' && !callee.computed) return evaluate(an, callee, scope);
+  return undefined;
+}
+
+/** `o[k] = merge(o[k], v)` inside merge: a call of a function whose body holds the write. */
+function recursiveCall(an: Analyzer, write: AstNode, rhs: AstNode, scope: Scope | null): boolean {
+  const fnV = calledFunctions(an, rhs, scope);
+  const file = an.currentModule();
+  return !!fnV?.fns.some((f) => f.kind === 'closure' && f.moduleId === file && f.node.start <= write.start && write.end <= f.node.end);
+}
+
+/** `o[k] = emptyFor(next)`: a call of the project's functions that only return fresh empty containers. */
+function freshFromHelper(an: Analyzer, rhs: AstNode, scope: Scope | null): boolean {
+  const fnV = calledFunctions(an, rhs, scope);
+  return !!fnV && fnV.fns.length > 0 && fnV.apis.length === 0 && fnV.fns.every((f) => f.kind === 'closure' && returnsFreshContainer(f.node));
 }
 
 /** Tainted, or an object or array holding tainted values (one level). */

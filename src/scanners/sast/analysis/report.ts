@@ -14,14 +14,20 @@ interface Reported {
 }
 
 /**
- * Writes to one target (`o[k]`) in one function. A fresh empty container stored there
- * (`o[k] = {}`) only walks the path to a write of data to the same target: when that
- * write is reported too, it stands for both.
+ * Writes to one target (`o[k]`) in one function. Some of them only lead to the data:
+ * - a fresh empty container (`o[k] = {}`) walks the path to a write of data;
+ * - in a recursive merge, the write of what the nested call returned
+ *   (`target[key] = merge(target[key] || {}, source[key])`) is the step into the nested
+ *   object, whose pollution is the nested call's own write of data.
+ * When the same function writes data to the same target, that write stands for them: one
+ * finding per flow, which names the recursion's writes (the check to add is the same).
  */
 export interface SinkGroup {
   key: string;
   /** The written value is a fresh empty object or array. */
   fresh: boolean;
+  /** The written value is what a recursive call of the function holding the write returned. */
+  recursive?: boolean;
 }
 
 const SEVERITY_ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -43,12 +49,32 @@ export class TaintCollector {
     }
   }
 
-  /** The reported sinks without the container writes that a data write to the same target stands for. */
-  private representatives(): Reported[] {
-    const withData = new Set<string>();
-    const groupKey = (r: Reported, g: SinkGroup) => `${r.cls}|${r.sink.file}|${g.key}`;
-    for (const r of this.found.values()) if (r.group && !r.group.fresh) withData.add(groupKey(r, r.group));
-    return [...this.found.values()].filter((r) => !r.group?.fresh || !withData.has(groupKey(r, r.group)));
+  /**
+   * The reported sinks without the writes that a write of data to the same target stands
+   * for (see SinkGroup); the recursion's writes it stands for are listed with it.
+   */
+  private representatives(): Array<{ r: Reported; also: Loc[] }> {
+    const out: Array<{ r: Reported; also: Loc[] }> = [];
+    const groups = new Map<string, Reported[]>();
+    for (const r of this.found.values()) {
+      if (!r.group) {
+        out.push({ r, also: [] });
+        continue;
+      }
+      const key = `${r.cls}|${r.sink.file}|${r.group.key}`;
+      const members = groups.get(key);
+      if (members) members.push(r);
+      else groups.set(key, [r]);
+    }
+    for (const members of groups.values()) {
+      const sorted = [...members].sort((a, b) => a.sink.start - b.sink.start);
+      const data = sorted.filter((m) => !m.group!.fresh && !m.group!.recursive);
+      const recursive = sorted.filter((m) => !m.group!.fresh && m.group!.recursive);
+      if (data.length > 0) data.forEach((r, i) => out.push({ r, also: i === 0 ? recursive.map((m) => m.sink) : [] }));
+      else if (recursive.length > 0) for (const r of recursive) out.push({ r, also: [] });
+      else for (const r of sorted) out.push({ r, also: [] });
+    }
+    return out;
   }
 
   get size(): number {
@@ -57,7 +83,7 @@ export class TaintCollector {
 
   findings(files: ReadonlyMap<string, ParsedFile>): ScannerFinding[] {
     const out: ScannerFinding[] = [];
-    for (const r of this.representatives()) {
+    for (const { r, also } of this.representatives()) {
       const rule = ruleForClass(r.cls);
       const file = files.get(r.sink.file);
       if (!file) continue;
@@ -82,7 +108,7 @@ export class TaintCollector {
         severity,
         confidence: library || stored ? 'medium' : 'high',
         title: rule.title,
-        message: `${origin} ${rule.harm} in ${r.sinkWhat}${r.note ? `; ${r.note}` : ''}.`,
+        message: `${origin} ${rule.harm} in ${r.sinkWhat}${r.note ? `; ${r.note}` : ''}${alsoNote(also, file.lines)}.`,
         cwe: [rule.cwe],
         location: at(r.sink),
         trace,
@@ -93,11 +119,20 @@ export class TaintCollector {
           source: r.taint.label.what,
           sink: r.sinkWhat,
           traceLength: trace.length,
+          ...(also.length > 0 ? { alsoAt: also.map((loc) => at(loc)) } : {}),
         },
       });
     }
     return out;
   }
+}
+
+/** "; the same flow also writes the recursive call's result to this target at lines 12 and 15" */
+function alsoNote(also: readonly Loc[], lines: ParsedFile['lines']): string {
+  if (also.length === 0) return '';
+  const numbers = [...new Set(also.map((loc) => lines.position(loc.start).line))];
+  const list = numbers.length === 1 ? String(numbers[0]) : `${numbers.slice(0, -1).join(', ')} and ${numbers[numbers.length - 1]}`;
+  return `; the same flow also writes the recursive call's result to this target at line${numbers.length === 1 ? '' : 's'} ${list}`;
 }
 
 function better(candidate: Taint, current: Taint): boolean {

@@ -38,11 +38,15 @@ const MODULE_ALIASES: Readonly<Record<string, string>> = {
   'vm2': 'vm2',
 };
 
-/** "node:fs/promises" -> "mod:fs"; "lodash/set" and "lodash.set" -> the function "lodash.set". */
+/** lodash 3's per-method modules sit in category directories ("lodash/object/forOwn"). */
+const LODASH_CATEGORY = '(?:array|chain|collection|date|function|lang|math|number|object|string|utility)';
+const LODASH_METHOD = new RegExp(`^lodash(?:-es)?(?:[./]|/${LODASH_CATEGORY}/)([A-Za-z]+)$`);
+
+/** "node:fs/promises" -> "mod:fs"; "lodash/set", "lodash.set" and "lodash/object/set" -> the function "lodash.set". */
 export function normaliseModuleName(spec: string): string {
   let name = spec.startsWith('node:') ? spec.slice(5) : spec;
   name = own(MODULE_ALIASES, name) ?? name;
-  const lodash = /^lodash(?:-es)?[./]([A-Za-z]+)$/.exec(name);
+  const lodash = LODASH_METHOD.exec(name);
   if (lodash) return `lodash.${lodash[1]}`;
   return `mod:${name}`;
 }

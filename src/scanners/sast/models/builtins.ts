@@ -3,7 +3,7 @@ import { awaited } from '../analysis/promises.js';
 import type { AstNode } from '../source/parse.js';
 import {
   ALL_CLASSES, EMPTY, NUMERIC, Obj, apiValue, classMask, fnValue, isEmptyValue, join, make, newFnId, objValue, sanitize, strValue,
-  leadingTaints, taintOnly, trailingTaints, withoutStringFacts, type Builtin, type SinkClass, type Taint, type Value,
+  joinAll, leadingTaints, taintOnly, trailingTaints, withoutStringFacts, type Builtin, type SinkClass, type Taint, type Value,
 } from '../analysis/value.js';
 import type { ApiCall } from './apis.js';
 import { dedupeTaint } from '../analysis/literals.js';
@@ -127,6 +127,29 @@ function collectionCall(c: ApiCall, collectionIndex: number, callbackIndex: numb
   return arrayMethod(c.an, method, collection, callback ? [callback, ...c.args.slice(callbackIndex + 1)] : [], c.site);
 }
 
+/**
+ * lodash's object iteration (forOwn, forIn, and forEach or mapValues over an object): the
+ * iteratee gets (value, key, object), and the key is a property name of the collection,
+ * attacker-chosen when the collection is.
+ */
+function objectIteration(c: ApiCall, mapsValues: boolean): Value {
+  const collection = c.args[0] ?? EMPTY;
+  const callback = c.args[1];
+  if (!callback) return mapsValues ? newObjectLike(c, EMPTY) : collection;
+  const element = c.an.elementsOf(collection, false, c.site.node);
+  // An array of the package's own is iterated by index.
+  const arrayOnly = collection.taint.length === 0 && collection.objs.length > 0 && collection.objs.every((o) => o.isArray);
+  const key = arrayOnly ? NUMERIC : c.an.keysOf(collection);
+  const result = c.an.callRepeatedly(callback, c.args[2] ?? EMPTY, [element, key, collection], c.site);
+  return mapsValues ? newObjectLike(c, result) : collection;
+}
+
+function newObjectLike(c: ApiCall, values: Value): Value {
+  const o = c.an.newObj(c.site.node, false);
+  o.setDyn(values);
+  return objValue(o);
+}
+
 /** Builtin behaviour by api id. */
 export const BUILTIN_CALLS: Readonly<Record<string, (c: ApiCall) => Value>> = {
   'global.require': (c) => {
@@ -225,6 +248,8 @@ export const BUILTIN_CALLS: Readonly<Record<string, (c: ApiCall) => Value>> = {
   },
   'Object.hasOwn': () => NUMERIC,
   'Object.is': () => NUMERIC,
+  // Array(n) and new Array(n) make an empty array of that length; Array(a, b) and new Array(a, b) hold a and b.
+  'Array': (c) => newArray(c.an, c.site, c.args.length === 1 && c.args[0]!.numeric ? EMPTY : joinAll(c.args)),
   'Array.isArray': () => NUMERIC,
   'Array.from': (c) => {
     const elements = c.an.elementsOf(c.args[0] ?? EMPTY, false, c.site.node);
@@ -253,7 +278,11 @@ export const BUILTIN_CALLS: Readonly<Record<string, (c: ApiCall) => Value>> = {
   'Reflect.construct': (c) => c.an.construct(c.args[0] ?? EMPTY, [c.an.elementsOf(c.args[1] ?? EMPTY, false, c.site.node)], c.site.node, c.site),
   'path.join': pathJoin,
   'path.resolve': pathJoin,
-  'path.normalize': (c) => make({ ...withoutStringFacts(c.args[0] ?? EMPTY), norm: true }),
+  // The normalised form of the caller's whole path is still the path the caller chose (`dir = path.normalize(dir)`).
+  'path.normalize': (c) => {
+    const arg = c.args[0] ?? EMPTY;
+    return make({ ...withoutStringFacts(arg), taint: leadingTaints(arg), norm: true });
+  },
   'path.dirname': (c) => stringOf(c.args[0] ?? EMPTY),
   'path.extname': (c) => stringOf(c.args[0] ?? EMPTY),
   'path.relative': (c) => stringOf(propagate(c.args)),
@@ -321,12 +350,14 @@ export const BUILTIN_CALLS: Readonly<Record<string, (c: ApiCall) => Value>> = {
   'lodash.defaultsDeep': objectAssign,
   'lodash.clone': (c) => c.args[0] ?? EMPTY,
   'lodash.cloneDeep': (c) => c.args[0] ?? EMPTY,
-  'lodash.forEach': (c) => collectionCall(c, 0, 1, 'forEach'),
-  'lodash.each': (c) => collectionCall(c, 0, 1, 'forEach'),
-  'lodash.forOwn': (c) => collectionCall(c, 0, 1, 'forEach'),
-  'lodash.forIn': (c) => collectionCall(c, 0, 1, 'forEach'),
+  'lodash.forEach': (c) => objectIteration(c, false),
+  'lodash.each': (c) => objectIteration(c, false),
+  'lodash.forOwn': (c) => objectIteration(c, false),
+  'lodash.forIn': (c) => objectIteration(c, false),
+  'lodash.forOwnRight': (c) => objectIteration(c, false),
+  'lodash.forInRight': (c) => objectIteration(c, false),
   'lodash.map': (c) => collectionCall(c, 0, 1, 'map'),
-  'lodash.mapValues': (c) => collectionCall(c, 0, 1, 'map'),
+  'lodash.mapValues': (c) => objectIteration(c, true),
   'lodash.filter': (c) => collectionCall(c, 0, 1, 'filter'),
   'lodash.find': (c) => collectionCall(c, 0, 1, 'find'),
   'lodash.reduce': (c) => collectionCall(c, 0, 1, 'reduce'),

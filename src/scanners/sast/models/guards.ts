@@ -20,12 +20,13 @@ const VALIDATOR_CHECKS = /^(isAlphanumeric|isAlpha|isNumeric|isInt|isFloat|isDec
 type Refine = (v: Value) => Value;
 
 const cleanAll: Refine = (v) => sanitize(withoutStringFacts(v), ALL_CLASSES);
+const cleanAllButPrototype: Refine = (v) => sanitize(withoutStringFacts(v), ALL_CLASSES & ~classMask('prototype'));
 const cleanPrototype: Refine = (v) => sanitize(v, classMask('prototype'));
+/** `key !== '__proto__'` only protects strings: an array ['__proto__'] passes the test and still names __proto__. */
+const cleanPrototypeOfStrings: Refine = (v) => mapTaint(v, (t) => (t.raw ? t : { ...t, clean: t.clean | classMask('prototype') }));
 const cleanPath: Refine = (v) => sanitize(v, classMask('path'));
 /** No `$` in the string: it cannot name a query operator. */
 const cleanOperator: Refine = (v) => sanitize(v, classMask('nosql'));
-/** `key !== '__proto__'` only protects strings: an array ['__proto__'] passes the test and still names __proto__. */
-const cleanPrototypeOfStrings: Refine = (v) => mapTaint(v, (t) => (t.raw ? t : { ...t, clean: t.clean | classMask('prototype') }));
 
 function unwrap(node: AstNode): AstNode {
   let n = node;
@@ -157,8 +158,10 @@ function refineComparison(an: Analyzer, node: AstNode, scope: Scope, truth: bool
   }
   if (equality || inequality || ['<', '>', '<=', '>='].includes(op)) refineIndexOf(an, node, scope, truth);
   if (op === 'in' && truth) {
+    // `key in obj` also holds for what every object inherits ('__proto__', 'constructor'):
+    // one of the object's names for every other class, still a way to Object.prototype.
     const name = identifierOf(node.left);
-    if (name && trusted(an, node.right, scope)) an.refine(name, scope, cleanAll);
+    if (name && trusted(an, node.right, scope)) an.refine(name, scope, cleanAllButPrototype);
   }
 }
 
