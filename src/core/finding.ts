@@ -37,6 +37,8 @@ export interface Finding {
   owasp: string[];
   location: Location;
   trace?: Location[];
+  /** Other places of the same problem (the other writes of one merge), as SARIF relatedLocations. */
+  related?: Location[];
   fix?: Fix;
   fingerprint: string;
   properties: Record<string, unknown>;

@@ -65,6 +65,15 @@ export function writeSarif(result: ScanResult): string {
           ],
         }
       : {}),
+    ...(finding.related && finding.related.length > 0
+      ? {
+          relatedLocations: finding.related.map((loc, id) => ({
+            id,
+            physicalLocation: physicalLocation(loc),
+            ...(loc.message ? { message: { text: loc.message } } : {}),
+          })),
+        }
+      : {}),
     ...(suppression
       ? { suppressions: [{ kind: suppression.kind, status: 'accepted', justification: suppression.justification }] }
       : {}),

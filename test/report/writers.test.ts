@@ -13,7 +13,7 @@ async function sampleResult(): Promise<ScanResult> {
   const t = tempTree({
     'src/app.js': [
       'const a = 1;',
-      'exec(cmd) // MARKER-critical TRACE',
+      'exec(cmd) // MARKER-critical TRACE RELATED',
       '// secloop-ignore sast/test-marker-low -- reviewed: constant',
       'MARKER-low',
       'MARKER-medium <script>alert(1)</script>',
@@ -53,6 +53,10 @@ test('SARIF validates against the 2.1.0 schema and follows the conventions', asy
   assert.match(crit.partialFingerprints.primaryLocationLineHash, /^[0-9a-f]{16}:1$/);
   assert.match(crit.partialFingerprints['secloop/v1'], /^[0-9a-f]{32}$/);
   assert.equal(crit.codeFlows[0].threadFlows[0].locations.length, 2);
+  assert.deepEqual(
+    crit.relatedLocations.map((r: any) => [r.id, r.physicalLocation.region.startLine, r.message.text]),
+    [[0, 1, 'the same flow writes here too']],
+  );
   assert.deepEqual(crit.properties.owasp, ['A03:2021', 'A05:2025']);
   assert.equal(rules[crit.ruleIndex]!.id, crit.ruleId);
   const low = byRule('sast/test-marker-low');

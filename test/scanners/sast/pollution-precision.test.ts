@@ -22,10 +22,10 @@ describe('sast prototype pollution: one finding per flow', () => {
     const deepMerge = result.findings.filter((f) => f.ruleId === 'sast/prototype-pollution' && f.location.startLine >= 10 && f.location.startLine <= 22);
     assert.deepEqual(deepMerge.map((f) => f.location.startLine), [14]);
     const finding = deepMerge[0]!;
-    assert.deepEqual((finding.properties.alsoAt as Array<{ startLine: number }>).map((l) => l.startLine), [17, 20]);
+    assert.deepEqual((finding.related ?? []).map((l) => l.startLine), [17, 20]);
     assert.match(finding.message, /writes the recursive call's result to this target at lines 17 and 20\.$/);
     // Nothing stands for the recursion's write when the function writes no value of its own to the target.
-    assert.ok(result.findings.some((f) => f.location.startLine === 30 && f.properties.alsoAt === undefined));
+    assert.ok(result.findings.some((f) => f.location.startLine === 30 && f.related === undefined));
   });
 
   it('keeps a finding per write when the writes do not belong to one recursion', async () => {

@@ -112,6 +112,7 @@ export class TaintCollector {
         cwe: [rule.cwe],
         location: at(r.sink),
         trace,
+        ...(also.length > 0 ? { related: also.map((loc) => ({ ...at(loc), message: 'the same flow writes here too' })) } : {}),
         fix: { summary: rule.remediation },
         properties: {
           sourceKind: library ? 'library' : 'web',
@@ -119,7 +120,6 @@ export class TaintCollector {
           source: r.taint.label.what,
           sink: r.sinkWhat,
           traceLength: trace.length,
-          ...(also.length > 0 ? { alsoAt: also.map((loc) => at(loc)) } : {}),
         },
       });
     }
