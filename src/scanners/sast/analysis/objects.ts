@@ -177,11 +177,61 @@ export function storeProp(an: Analyzer, base: Value, key: string | null, keyValu
   // c is attacker data (a value that is a fresh {} or [] only walks the path, it pollutes nothing).
   // The final key need not be "__proto__" (o.constructor.prototype[k] = v): a key checked against the
   // dangerous names is still attacker-chosen here; only the lookups that reached the base had to avoid them.
-  if (key === null && keyValue && base.proto && !walksPath && carriesTaint(an, value)) {
+  if (key === null && keyValue && base.proto) {
     const chosen = mapTaint(keyValue, (t) => (t.clean === ALL_CLASSES ? t : { ...t, clean: t.clean & ~CLASS_BIT.prototype }));
-    sink(an, 'prototype', chosen, node, `assignment ${snippet(an, node, 40)} = ...`, undefined, writeGroup(an, node, rhs, scope));
+    if (!walksPath && carriesTaint(an, value)) {
+      sink(an, 'prototype', chosen, node, `assignment ${snippet(an, node, 40)} = ...`, undefined, writeGroup(an, node, rhs, scope));
+    } else if (rhs !== null && node.type === 'MemberExpression' && walkStep(an, rhs, walksPath, scope) && filledNext(an, node)) {
+      // obj[a][b] = obj[a][b] || {} (or = {}) and then obj[a][b][c] = ...: when obj[a] is Object.prototype, the
+      // fresh container lands on it under the attacker's name b, and the next write fills it. The step, not the
+      // write through it, is where the prototype changes first: it stands for the writes it leads to (report.ts).
+      const group = writeGroup(an, node, rhs, scope);
+      sink(an, 'prototype', chosen, node, `assignment ${snippet(an, node, 40)} = ... (a new object under an attacker-chosen name)`, undefined, group && { ...group, fresh: true, walk: true });
+    }
   }
 }
+
+/** The value of a path-walk step: a fresh empty container, or the property's own value with one as fallback. */
+function walkStep(an: Analyzer, rhs: AstNode, walksPath: boolean, scope: Scope | null): boolean {
+  const right = unwrapExpression(rhs);
+  if (walksPath) return right.type === 'LogicalExpression';
+  return freshContainer(right) || freshFromHelper(an, rhs, scope);
+}
+
+/**
+ * The write `T = ...` is followed, in its function, by a write through T (`T[k] = ...`, `T.name = ...`)
+ * before any other write to T: the container put there is filled directly, not left for a later
+ * iteration of a walk (`node[k] = node[k] || {}; node = node[k]`, whose final write is the finding).
+ */
+function filledNext(an: Analyzer, target: AstNode): boolean {
+  const fnNode = an.frame?.fn && (an.frame.fn.kind === 'closure' || an.frame.fn.kind === 'class') ? an.frame.fn.node : null;
+  const file = an.files.get(an.currentModule());
+  if (!fnNode || !file) return false;
+  const text = (n: AstNode) => file.text.slice(n.start, n.end).replace(/\s+/g, '');
+  const wanted = text(target);
+  let writes = assignedTargets.get(fnNode);
+  if (!writes) {
+    writes = [];
+    const stack: AstNode[] = [fnNode.body];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (!n || typeof n !== 'object') continue;
+      if (n !== fnNode.body && FUNCTION_NODES.has(n.type)) continue;
+      if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression') writes.push(n.left);
+      pushChildren(stack, n);
+    }
+    writes.sort((a, b) => a.start - b.start);
+    assignedTargets.set(fnNode, writes);
+  }
+  for (const w of writes) {
+    if (w.start <= target.start) continue;
+    if (text(w) === wanted) return false;
+    if (text(w.object) === wanted) return true;
+  }
+  return false;
+}
+
+const assignedTargets = new WeakMap<AstNode, AstNode[]>();
 
 /** The write target (`o[k]`, or `Object.defineProperty(o, k, ...)`) in the current function. */
 function writeGroup(an: Analyzer, node: AstNode, rhs: AstNode | null, scope: Scope | null): SinkGroup | undefined {
@@ -192,7 +242,8 @@ function writeGroup(an: Analyzer, node: AstNode, rhs: AstNode | null, scope: Sco
   const fn = an.frame?.fn;
   const where = fn && (fn.kind === 'closure' || fn.kind === 'class') ? `${fn.moduleId}:${fn.node.start}` : an.currentModule();
   const fresh = rhs !== null && (freshContainer(rhs) || freshFromHelper(an, rhs, scope));
-  return { key: `${where}|${target.replace(/\s+/g, '')}`, fresh, recursive: rhs !== null && !fresh && recursiveCall(an, node, rhs, scope) };
+  const normal = target.replace(/\s+/g, '');
+  return { key: `${where}|${normal}`, scope: where, target: normal, fresh, recursive: rhs !== null && !fresh && recursiveCall(an, node, rhs, scope) };
 }
 
 /** The functions a call expression calls, when its callee is named statically (`f(...)`, `utils.f(...)`). */

@@ -28,6 +28,14 @@ export interface SinkGroup {
   fresh: boolean;
   /** The written value is what a recursive call of the function holding the write returned. */
   recursive?: boolean;
+  /** The function holding the write, and the write target (`o[k]`) without spaces. */
+  scope?: string;
+  target?: string;
+  /**
+   * A step of a path walk onto a container that may be Object.prototype (`o[a][b] = o[a][b] || {}`),
+   * which the function fills next: it stands for the writes through its target (`o[a][b][c] = v`).
+   */
+  walk?: boolean;
 }
 
 const SEVERITY_ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -53,12 +61,13 @@ export class TaintCollector {
    * The reported sinks without the writes that a write of data to the same target stands
    * for (see SinkGroup); the recursion's writes it stands for are listed with it.
    */
-  private representatives(): Array<{ r: Reported; also: Loc[] }> {
-    const out: Array<{ r: Reported; also: Loc[] }> = [];
+  private representatives(): Array<{ r: Reported; also: Loc[]; through: Loc[] }> {
+    const out: Array<{ r: Reported; also: Loc[]; through: Loc[] }> = [];
     const groups = new Map<string, Reported[]>();
-    for (const r of this.found.values()) {
+    const { kept, through } = this.walkSteps();
+    for (const r of kept) {
       if (!r.group) {
-        out.push({ r, also: [] });
+        out.push({ r, also: [], through: [] });
         continue;
       }
       const key = `${r.cls}|${r.sink.file}|${r.group.key}`;
@@ -70,11 +79,38 @@ export class TaintCollector {
       const sorted = [...members].sort((a, b) => a.sink.start - b.sink.start);
       const data = sorted.filter((m) => !m.group!.fresh && !m.group!.recursive);
       const recursive = sorted.filter((m) => !m.group!.fresh && m.group!.recursive);
-      if (data.length > 0) data.forEach((r, i) => out.push({ r, also: i === 0 ? recursive.map((m) => m.sink) : [] }));
-      else if (recursive.length > 0) for (const r of recursive) out.push({ r, also: [] });
-      else for (const r of sorted) out.push({ r, also: [] });
+      const via = (r: Reported) => through.get(r) ?? [];
+      if (data.length > 0) data.forEach((r, i) => out.push({ r, also: i === 0 ? recursive.map((m) => m.sink) : [], through: via(r) }));
+      else if (recursive.length > 0) for (const r of recursive) out.push({ r, also: [], through: via(r) });
+      else for (const r of sorted) out.push({ r, also: [], through: via(r) });
     }
     return out;
+  }
+
+  /**
+   * Path-walk steps (SinkGroup.walk) stand for the writes of their function through their target:
+   * `o[a][b] = o[a][b] || {}` for `o[a][b][c] = ...` and `o[a][b][c][d] = v`. One finding per flow, on
+   * the write that first changes Object.prototype.
+   */
+  private walkSteps(): { kept: Reported[]; through: Map<Reported, Loc[]> } {
+    const all = [...this.found.values()];
+    const through = new Map<Reported, Loc[]>();
+    const removed = new Set<Reported>();
+    const steps = all.filter((r) => r.group?.walk).sort((a, b) => a.sink.start - b.sink.start);
+    for (const step of steps) {
+      if (removed.has(step)) continue;
+      const prefix = `${step.group!.target}[`;
+      for (const r of all) {
+        if (r === step || removed.has(r) || r.cls !== step.cls || r.sink.file !== step.sink.file) continue;
+        if (!r.group || r.group.scope !== step.group!.scope || !r.group.target?.startsWith(prefix)) continue;
+        removed.add(r);
+        const list = through.get(step) ?? [];
+        list.push(r.sink, ...(through.get(r) ?? []));
+        through.set(step, list);
+        through.delete(r);
+      }
+    }
+    return { kept: all.filter((r) => !removed.has(r)), through };
   }
 
   get size(): number {
@@ -83,7 +119,7 @@ export class TaintCollector {
 
   findings(files: ReadonlyMap<string, ParsedFile>): ScannerFinding[] {
     const out: ScannerFinding[] = [];
-    for (const { r, also } of this.representatives()) {
+    for (const { r, also, through } of this.representatives()) {
       const rule = ruleForClass(r.cls);
       const file = files.get(r.sink.file);
       if (!file) continue;
@@ -108,11 +144,11 @@ export class TaintCollector {
         severity,
         confidence: library || stored ? 'medium' : 'high',
         title: rule.title,
-        message: `${origin} ${rule.harm} in ${r.sinkWhat}${r.note ? `; ${r.note}` : ''}${alsoNote(also, file.lines)}.`,
+        message: `${origin} ${rule.harm} in ${r.sinkWhat}${r.note ? `; ${r.note}` : ''}${alsoNote(also, file.lines)}${throughNote(through, file.lines)}.`,
         cwe: [rule.cwe],
         location: at(r.sink),
         trace,
-        ...(also.length > 0 ? { related: also.map((loc) => ({ ...at(loc), message: 'the same flow writes here too' })) } : {}),
+        ...(also.length + through.length > 0 ? { related: [...also, ...through].sort((a, b) => a.start - b.start).map((loc) => ({ ...at(loc), message: 'the same flow writes here too' })) } : {}),
         fix: { summary: rule.remediation },
         properties: {
           sourceKind: library ? 'library' : 'web',
@@ -133,6 +169,14 @@ function alsoNote(also: readonly Loc[], lines: ParsedFile['lines']): string {
   const numbers = [...new Set(also.map((loc) => lines.position(loc.start).line))];
   const list = numbers.length === 1 ? String(numbers[0]) : `${numbers.slice(0, -1).join(', ')} and ${numbers[numbers.length - 1]}`;
   return `; the same flow also writes the recursive call's result to this target at line${numbers.length === 1 ? '' : 's'} ${list}`;
+}
+
+/** "; the same flow then writes through this target at lines 12 and 14" */
+function throughNote(through: readonly Loc[], lines: ParsedFile['lines']): string {
+  if (through.length === 0) return '';
+  const numbers = [...new Set(through.map((loc) => lines.position(loc.start).line))].sort((a, b) => a - b);
+  const list = numbers.length === 1 ? String(numbers[0]) : `${numbers.slice(0, -1).join(', ')} and ${numbers[numbers.length - 1]}`;
+  return `; the same flow then writes through this target at line${numbers.length === 1 ? '' : 's'} ${list}`;
 }
 
 function better(candidate: Taint, current: Taint): boolean {
