@@ -9,6 +9,8 @@ export interface TaintRule {
   id: string;
   title: string;
   cwe: string;
+  /** Further weaknesses a finding names after `cwe` (argument injection, CWE-88, under command injection). */
+  alsoCwe?: readonly string[];
   /** Severity when the source is web request input; library inputs are capped at medium. */
   severity: Severity;
   /** What reaches what, completed with the source and sink in each finding's message. */
@@ -26,9 +28,9 @@ export const TAINT_RULES: readonly TaintRule[] = [
     severity: 'critical',
     harm: 'runs as a shell command',
     description:
-      'Untrusted input reaches a function that runs an operating system command through a shell (child_process.exec, spawn with shell: true, execa with shell, shelljs). Shell metacharacters in the input run arbitrary commands with the privileges of the process.',
+      "Untrusted input reaches a function that runs an operating system command through a shell (child_process.exec, spawn with shell: true, execa with shell, shelljs). Shell metacharacters in the input run arbitrary commands with the privileges of the process. Without a shell, input that begins an argument of git, ssh, scp, rsync, tar, find, zip, curl, wget or sendmail can begin with '-' and become an option that runs a command or writes a file (argument injection, CWE-88: git's --upload-pack=<command>, ssh's -oProxyCommand=<command>).",
     remediation:
-      'Run the program directly without a shell (execFile/spawn with an argument array and no shell option), keep the program name constant, and validate arguments against an allow-list; if a shell is unavoidable, quote with shell-quote.',
+      "Run the program directly without a shell (execFile/spawn with an argument array and no shell option), keep the program name constant, and validate arguments against an allow-list; if a shell is unavoidable, quote with shell-quote. Put '--' before arguments that come from input, or reject input that begins with '-'.",
   },
   {
     cls: 'code',
@@ -172,7 +174,17 @@ export const TAINT_RULES: readonly TaintRule[] = [
   },
 ];
 
-const byClass = new Map(TAINT_RULES.map((rule) => [rule.cls, rule]));
+const COMMAND_RULE = TAINT_RULES.find((rule) => rule.cls === 'command')!;
+
+/** Argument injection findings belong to the command injection rule, with their own wording and CWE-88. */
+const ARGUMENT_RULE: TaintRule = {
+  ...COMMAND_RULE,
+  cls: 'argument',
+  alsoCwe: ['CWE-88'],
+  harm: "can begin an argument of a program run without a shell, where a leading '-' makes it an option (argument injection),",
+};
+
+const byClass = new Map<SinkClass, TaintRule>([...TAINT_RULES.map((rule): [SinkClass, TaintRule] => [rule.cls, rule]), ['argument', ARGUMENT_RULE]]);
 
 export function ruleForClass(cls: SinkClass): TaintRule {
   return byClass.get(cls)!;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { removedCharactersSanitise, replacementSanitises } from '../../../src/scanners/sast/models/builtins.js';
-import { restrictiveRegex } from '../../../src/scanners/sast/models/guards.js';
+import { beginsWithoutDash, restrictiveRegex } from '../../../src/scanners/sast/models/guards.js';
 import { catastrophicBacktracking } from '../../../src/scanners/sast/patterns/redos.js';
-import { CLASS_BIT } from '../../../src/scanners/sast/analysis/value.js';
+import { CLASS_BIT, join, make, possibleStrings, strValue } from '../../../src/scanners/sast/analysis/value.js';
 
 describe('sast sanitiser and guard heuristics', () => {
   it('treats anchored allow-list patterns as restrictive', () => {
@@ -31,6 +31,23 @@ describe('sast sanitiser and guard heuristics', () => {
     assert.equal(removedCharactersSanitise('[^a-z]', 'g'), 0, 'a negated class is an allow-list, not a removal');
     assert.ok(removedCharactersSanitise(String.raw`[\\/]`, 'g') & CLASS_BIT.path, 'no separators left');
     assert.equal(removedCharactersSanitise('[<>&]', 'g') & CLASS_BIT.deserialization, 0, 'classes that do not depend on characters stay');
+  });
+
+  it('knows which patterns prove a string does not begin an option', () => {
+    for (const p of ['^[^-]', '^[^-].*$', '^[a-z0-9]', '^\\w', '^[A-Za-z0-9_]+$', '^[^\\-/]']) assert.ok(beginsWithoutDash(p), p);
+    for (const p of ['^[a-z0-9-]+$', '^[^-]*$', '^\\w?', '[a-z]', '^[^/]', '^a|-', '^.']) assert.ok(!beginsWithoutDash(p), p);
+    assert.equal(replacementSanitises('[^\\w.-]', 'g', '') & CLASS_BIT.argument, 0, 'a kept dash still begins an option');
+    assert.ok(replacementSanitises('[^a-z0-9]', 'g', '') & CLASS_BIT.argument);
+    assert.ok(removedCharactersSanitise('[-;]', 'g') & CLASS_BIT.argument);
+  });
+
+  it('keeps the constants a joined value may be', () => {
+    const tainted = make({ taint: [], built: true });
+    const bin = join(tainted, strValue('git'));
+    assert.deepEqual(possibleStrings(bin), ['git']);
+    assert.deepEqual(possibleStrings(join(bin, strValue('hg'))), ['git', 'hg']);
+    assert.equal(join(bin, strValue('git')), bin, 'nothing new: the same value');
+    assert.deepEqual(possibleStrings(join(strValue('a'), strValue('a'))), ['a']);
   });
 
   it('finds catastrophic backtracking and leaves linear patterns alone', () => {

@@ -145,7 +145,7 @@ export class TaintCollector {
         confidence: library || stored ? 'medium' : 'high',
         title: rule.title,
         message: `${origin} ${rule.harm} in ${r.sinkWhat}${r.note ? `; ${r.note}` : ''}${alsoNote(also, file.lines)}${throughNote(through, file.lines)}.`,
-        cwe: [rule.cwe],
+        cwe: [rule.cwe, ...(rule.alsoCwe ?? [])],
         location: at(r.sink),
         trace,
         ...(also.length + through.length > 0 ? { related: [...also, ...through].sort((a, b) => a.start - b.start).map((loc) => ({ ...at(loc), message: 'the same flow writes here too' })) } : {}),

@@ -10,6 +10,8 @@ import type { AstNode } from '../source/parse.js';
 /** Vulnerability classes a sink belongs to; a taint is cleaned per class (path.basename cleans paths only). */
 export const SINK_CLASSES = [
   'command', 'code', 'path', 'sql', 'nosql', 'xss', 'redirect', 'ssrf', 'deserialization', 'prototype', 'regex', 'xxe', 'header', 'log',
+  // An argument of a program run without a shell that may begin with '-' and become an option (CWE-88, see models/arguments.ts).
+  'argument',
 ] as const;
 export type SinkClass = (typeof SINK_CLASSES)[number];
 
@@ -76,6 +78,11 @@ export interface Value {
   readonly apis: readonly string[];
   /** Exactly this constant string. */
   readonly str?: string;
+  /**
+   * Some constant strings the value may be when it may also be something else (`opts.bin || 'git'`):
+   * an incomplete list, at most MAX_ALTS, kept where `str` is lost by a join.
+   */
+  readonly alts?: readonly string[];
   /** A regular expression literal. */
   readonly regex?: { pattern: string; flags: string };
   /** Looked up with an attacker-controlled key: may be Object.prototype. */
@@ -101,6 +108,8 @@ const MAX_TAINTS = 6;
 const MAX_OBJS = 12;
 const MAX_FNS = 12;
 const MAX_APIS = 8;
+const MAX_ALTS = 4;
+const MAX_ALT_LENGTH = 100;
 
 let nextObjId = 1;
 let nextLabel = 1;
@@ -280,6 +289,7 @@ export function join(a: Value, b: Value): Value {
   const fns = unionBy(a.fns, b.fns, (f) => f.id, MAX_FNS);
   const apis = unionBy(a.apis, b.apis, (x) => x, MAX_APIS);
   const str = a.str !== undefined && a.str === b.str ? a.str : undefined;
+  const alts = str === undefined ? joinAlts(a, b) : undefined;
   const regex = a.regex && b.regex && a.regex.pattern === b.regex.pattern ? a.regex : a.regex ?? b.regex;
   const proto = a.proto || b.proto;
   const built = a.built || b.built;
@@ -291,11 +301,25 @@ export function join(a: Value, b: Value): Value {
   if (
     taint === a.taint && objs === a.objs && fns === a.fns && apis === a.apis && str === a.str && regex === a.regex &&
     !!proto === !!a.proto && !!built === !!a.built && prefix === a.prefix && !!html === !!a.html && !!norm === !!a.norm && !!numeric === !!a.numeric &&
-    !!plain === !!a.plain
+    !!plain === !!a.plain && alts === a.alts
   ) {
     return a;
   }
-  return make({ taint, objs, fns, apis, str, regex, proto, built, prefix, html, norm, numeric, plain });
+  return make({ taint, objs, fns, apis, str, alts, regex, proto, built, prefix, html, norm, numeric, plain });
+}
+
+/** The constant strings a value may be: `str`, or the ones `alts` lists. */
+export function possibleStrings(v: Value): readonly string[] {
+  return v.str !== undefined ? [v.str] : v.alts ?? [];
+}
+
+/** `a.alts` itself when `b` adds no constant to it (join tests identity). */
+function joinAlts(a: Value, b: Value): readonly string[] | undefined {
+  const short = (v: Value) => possibleStrings(v).filter((s) => s.length <= MAX_ALT_LENGTH);
+  const left = a.str === undefined ? a.alts ?? [] : short(a);
+  const added = short(b).filter((s) => !left.includes(s)).slice(0, Math.max(0, MAX_ALTS - left.length));
+  if (added.length === 0) return a.str === undefined ? a.alts : left.length > 0 ? left : undefined;
+  return [...left, ...added];
 }
 
 export function joinAll(values: Iterable<Value>): Value {
@@ -319,6 +343,7 @@ export function make(parts: Partial<{ -readonly [K in keyof Value]: Value[K] }>)
     apis: parts.apis ?? [],
   };
   if (parts.str !== undefined) value.str = parts.str;
+  else if (parts.alts && parts.alts.length > 0) value.alts = parts.alts;
   if (parts.regex) value.regex = parts.regex;
   if (parts.proto) value.proto = true;
   if (parts.built) value.built = true;
@@ -446,6 +471,7 @@ function computeSignature(v: Value): string {
   for (const f of v.fns) s += `f${f.id},`;
   for (const a of v.apis) s += `a${a},`;
   if (v.str !== undefined) s += `s${v.str.length > 40 ? v.str.slice(0, 40) : v.str}|`;
+  if (v.alts) for (const alt of v.alts) s += `c${alt.length > 40 ? alt.slice(0, 40) : alt}|`;
   if (v.proto) s += 'P';
   if (v.built) s += 'B';
   if (v.norm) s += 'N';
@@ -457,7 +483,7 @@ function computeSignature(v: Value): string {
 
 /** Drops the string facts (a value used as something other than the string it was). */
 export function withoutStringFacts(v: Value): Value {
-  if (v.str === undefined && !v.built && v.prefix === undefined && !v.html && !v.norm && !v.regex) return v;
+  if (v.str === undefined && !v.alts && !v.built && v.prefix === undefined && !v.html && !v.norm && !v.regex) return v;
   return make({ taint: v.taint, objs: v.objs, fns: v.fns, apis: v.apis, proto: v.proto, plain: v.plain });
 }
 

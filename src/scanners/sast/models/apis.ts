@@ -10,6 +10,7 @@ import {
   type HandlerKind,
 } from './frameworks.js';
 import { FIXED_VERSIONS, sinksFor, type SinkSpec } from './sinks.js';
+import { checkArguments } from './arguments.js';
 import { BUILTIN_CALLS, defaultMethodCall, invokeCallbacks } from './builtins.js';
 import { renderSink } from '../templates/views.js';
 import { own } from './table.js';
@@ -413,6 +414,7 @@ function checkSink(c: ApiCall, spec: SinkSpec): void {
   if (holds && spec.argsWhen) for (const i of spec.argsWhen) positions.add(i);
   if (spec.restFrom !== undefined) for (let i = spec.restFrom; i < c.args.length; i++) positions.add(i);
   const label = spec.label ?? sinkLabel(c);
+  if (!holds && spec.argv) checkArguments(c, spec.argv, label);
   for (const i of [...positions].sort((a, b) => a - b)) {
     let v = c.args[i];
     if (!v) continue;

@@ -479,6 +479,7 @@ const DANGEROUS: Readonly<Record<string, SinkClass[]>> = {
   '^': ['regex'],
   _: ['prototype'],
   ' ': ['command'],
+  '-': ['argument'],
 };
 
 /**

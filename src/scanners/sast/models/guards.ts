@@ -27,6 +27,8 @@ const cleanPrototypeOfStrings: Refine = (v) => mapTaint(v, (t) => (t.raw ? t : {
 const cleanPath: Refine = (v) => sanitize(v, classMask('path'));
 /** No `$` in the string: it cannot name a query operator. */
 const cleanOperator: Refine = (v) => sanitize(v, classMask('nosql'));
+/** Does not begin with '-': it cannot become a command-line option. */
+const cleanOption: Refine = (v) => sanitize(v, classMask('argument'));
 
 function unwrap(node: AstNode): AstNode {
   let n = node;
@@ -81,6 +83,29 @@ function trusted(an: Analyzer, node: AstNode, scope: Scope): boolean {
   if (n.type !== 'Identifier' && n.type !== 'MemberExpression' && n.type !== 'ArrayExpression' && n.type !== 'ObjectExpression' && n.type !== 'ThisExpression') return false;
   if (n.type === 'MemberExpression' && n.computed) return false;
   return !isTainted(an.evaluate(n, scope));
+}
+
+/**
+ * A pattern whose every match begins with one character other than '-': `^[^-]`, `^[a-z0-9]`,
+ * `^\w` (not followed by a quantifier that allows none, and without alternatives).
+ */
+export function beginsWithoutDash(pattern: string): boolean {
+  if (!pattern.startsWith('^') || /(^|[^\\])\|/.test(pattern)) return false;
+  let rest: string;
+  if (pattern[1] === '[') {
+    const close = pattern.indexOf(']', 3);
+    if (close < 0) return false;
+    const body = pattern.slice(2, close);
+    rest = pattern.slice(close + 1);
+    if (body.startsWith('^')) {
+      if (!(body[1] === '-' || body.endsWith('-') || body.includes('\\-'))) return false;
+    } else if (!/^(?:[a-z]-[a-z]|[A-Z]-[A-Z]|[0-9]-[0-9]|\\w|\\d|[A-Za-z0-9_])+$/.test(body)) return false;
+  } else {
+    const atom = /^(?:\\w|\\d|[A-Za-z0-9_])/.exec(pattern.slice(1));
+    if (!atom) return false;
+    rest = pattern.slice(1 + atom[0].length);
+  }
+  return !/^(?:[*?]|\{0)/.test(rest);
 }
 
 /** Refines the state for the branch where `test` is `truth`. */
@@ -138,6 +163,12 @@ function refineComparison(an: Analyzer, node: AstNode, scope: Scope, truth: bool
         if (holds) an.refine(fnTarget, scope, cleanAll);
         return;
       }
+      // x[0] !== '-', x.charAt(0) !== '-': x does not begin an option
+      const firstOf = firstCharacterOf(unwrap(side));
+      if (firstOf && constantString(other) === '-') {
+        if (!holds) an.refine(firstOf, scope, cleanOption);
+        return;
+      }
       const name = identifierOf(side);
       if (name && isConstant(other)) {
         if (holds) an.refine(name, scope, cleanAll);
@@ -163,6 +194,15 @@ function refineComparison(an: Analyzer, node: AstNode, scope: Scope, truth: bool
     const name = identifierOf(node.left);
     if (name && trusted(an, node.right, scope)) an.refine(name, scope, cleanAllButPrototype);
   }
+}
+
+/** `x[0]` or `x.charAt(0)`: the x whose first character it is. */
+function firstCharacterOf(node: AstNode): AstNode | null {
+  if (node.type === 'MemberExpression' && node.computed && isZero(node.property)) return identifierOf(node.object);
+  if (node.type !== 'CallExpression' || node.arguments.length !== 1 || !isZero(node.arguments[0])) return null;
+  const callee = unwrap(node.callee);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.name !== 'charAt') return null;
+  return identifierOf(callee.object);
 }
 
 /** `x.constructor.name`: the x it names. */
@@ -237,18 +277,25 @@ function refineCall(an: Analyzer, node: AstNode, scope: Scope, truth: boolean, a
       if (first && args[1]) refineOwnKey(an, first, args[1], scope);
       return;
     }
-    if (method === 'test' && first && truth) {
+    if (method === 'test' && first) {
       const pattern = an.evaluate(callee.object, scope).regex;
       const name = identifierOf(first);
-      const mask = pattern ? testedClean(pattern.pattern) : 0;
-      if (name && mask !== 0) an.refine(name, scope, (v) => sanitize(withoutStringFacts(v), mask));
+      if (!name || !pattern) return;
+      // !/^-/.test(x), /^[^-]/.test(x): x does not begin an option
+      if (truth ? beginsWithoutDash(pattern.pattern) : pattern.pattern === '^-' || pattern.pattern === '^\\-') an.refine(name, scope, cleanOption);
+      const mask = truth ? testedClean(pattern.pattern) : 0;
+      if (mask !== 0) an.refine(name, scope, (v) => sanitize(withoutStringFacts(v), mask));
       return;
     }
     if (method === 'startsWith' && first) {
       const target = identifierOf(callee.object);
       if (target && truth && an.evaluate(callee.object, scope).norm) an.refine(target, scope, cleanPath);
-      // !key.startsWith('$'): not an operator name
+      // !key.startsWith('$'): not an operator name; !arg.startsWith('-'): not an option
       if (target && !truth && constantString(first) === '$') an.refine(target, scope, cleanOperator);
+      if (target && !truth && constantString(first) === '-') an.refine(target, scope, cleanOption);
+      // url.startsWith('https://'): begins with a character other than '-'
+      const start = constantString(first);
+      if (target && truth && start !== undefined && start !== '' && !start.startsWith('-')) an.refine(target, scope, cleanOption);
       return;
     }
     if ((method === 'isInteger' || method === 'isSafeInteger' || method === 'isFinite') && first && truth) {

@@ -4,7 +4,7 @@ import { CLASS_BIT, classMask, type SinkClass } from '../analysis/value.js';
  * What a regular expression's capture groups can hold. A group that matches only word
  * characters (`(\d+)`, `([a-z0-9_-]+)`) cannot carry quotes, spaces, slashes, dots or shell
  * metacharacters, whatever surrounds it: the text it captured is clean for the sinks that
- * need those. Routers written by hand (`url.match(/^\/users\/(\d+)$/)`) are the usual case.
+ * need those. Without `-` it cannot begin a command-line option either. Routers written by hand (`url.match(/^\/users\/(\d+)$/)`) are the usual case.
  *
  * Never cleaned by a group: prototype pollution (`__proto__` is made of word characters),
  * NoSQL operators and regular expressions (`$`), and deserialization (the format decides).
@@ -17,7 +17,7 @@ import { CLASS_BIT, classMask, type SinkClass } from '../analysis/value.js';
  * (property paths, file names): not paths (`..`) or request hosts.
  */
 const SAFE_FOR: Readonly<Record<CharKind, number>> = {
-  word: classMask('command', 'code', 'path', 'sql', 'xss', 'redirect', 'ssrf', 'header', 'log', 'xxe'),
+  word: classMask('command', 'code', 'path', 'sql', 'xss', 'redirect', 'ssrf', 'header', 'log', 'xxe', 'argument'),
   dash: classMask('command', 'code', 'path', 'sql', 'xss', 'redirect', 'ssrf', 'header', 'log', 'xxe'),
   dollar: classMask('code', 'path', 'xss', 'redirect', 'ssrf', 'header', 'log'),
   dot: classMask('command', 'code', 'sql', 'xss', 'redirect', 'header', 'log', 'xxe'),

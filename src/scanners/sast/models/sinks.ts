@@ -33,6 +33,11 @@ export interface SinkSpec {
    * execFile runs without a shell is the one its caller named, and no shell parses it.
    */
   callerChoice?: readonly number[];
+  /**
+   * The program and argument-list positions of a call that runs a program without a shell:
+   * when `when` does not hold (no shell), the list is checked for argument injection (arguments.ts).
+   */
+  argv?: readonly [program: number, list: number];
   /** Human name in messages; defaults to the API id. */
   label?: string;
 }
@@ -58,8 +63,8 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'
 export const SINKS: readonly SinkSpec[] = [
   // --- OS commands (CWE-78)
   { cls: 'command', apis: ['child_process.exec', 'child_process.execSync', 'child-process-promise.exec', 'shelljs.exec', 'exec-sh', 'node-cmd.run', 'node-cmd.get', 'node-cmd.runSync', 'execa.command', 'execa.commandSync', 'execa.execaCommand', 'execa.execaCommandSync', 'execa.shell', 'execa.shellSync', 'promisify-child-process.exec'], args: [0] },
-  { cls: 'command', apis: ['child_process.spawn', 'child_process.spawnSync', 'child_process.execFile', 'child_process.execFileSync', 'cross-spawn', 'cross-spawn.sync', 'cross-spawn.spawn', 'child-process-promise.spawn', 'promisify-child-process.spawn'], args: [0], argsWhen: [1], when: 'shellOption', callerChoice: [0] },
-  { cls: 'command', apis: ['execa', 'execa.sync', 'execa.execa', 'execa.execaSync'], args: [], argsWhen: [0, 1], when: 'execaShell' },
+  { cls: 'command', apis: ['child_process.spawn', 'child_process.spawnSync', 'child_process.execFile', 'child_process.execFileSync', 'cross-spawn', 'cross-spawn.sync', 'cross-spawn.spawn', 'child-process-promise.spawn', 'promisify-child-process.spawn'], args: [0], argsWhen: [1], when: 'shellOption', callerChoice: [0], argv: [0, 1] },
+  { cls: 'command', apis: ['execa', 'execa.sync', 'execa.execa', 'execa.execaSync'], args: [], argsWhen: [0, 1], when: 'execaShell', argv: [0, 1] },
   // --- code evaluation (CWE-94)
   { cls: 'code', apis: ['global.eval'], args: [0], label: 'eval()' },
   { cls: 'code', apis: ['global.Function'], args: [], restFrom: 0, label: 'Function()' },
@@ -138,7 +143,7 @@ export const FIXED_VERSIONS: Readonly<Record<string, string>> = {
 };
 
 /** Classes reported for library inputs: what a package's caller could not expect the package to do with its arguments. */
-export const LIBRARY_CLASSES: ReadonlySet<SinkClass> = new Set<SinkClass>(['command', 'code', 'path', 'prototype', 'deserialization']);
+export const LIBRARY_CLASSES: ReadonlySet<SinkClass> = new Set<SinkClass>(['command', 'argument', 'code', 'path', 'prototype', 'deserialization']);
 
 const byApi = new Map<string, SinkSpec[]>();
 for (const spec of SINKS) {
