@@ -17,8 +17,40 @@ export type Condition =
   | { input: string; is: 'set' }
   /** The input is true; `otherwise` is the module default when the input is missing. */
   | { input: string; is: 'true'; otherwise: boolean }
-  /** The configuration pins a version inside this semver range. */
-  | { versions: string };
+  /** The input is false; `otherwise` is the answer when the input is missing. */
+  | { input: string; is: 'false'; otherwise: boolean }
+  /** The input is missing, or null, "", [] or {}. */
+  | { input: string; is: 'unset' }
+  /**
+   * The configuration pins a version inside this semver range. When the admitted releases
+   * may fall on either side, the answer is `otherwise` if given (the resource exists in
+   * another form in the other releases, or only these releases accept the inputs it
+   * needs), else the module is left alone.
+   */
+  | { versions: string; otherwise?: boolean };
+
+/** A nested block built from a module input holding an object or a list of objects. */
+export interface BlockInput {
+  block: string;
+  /** The module input; the block's name when omitted. */
+  input?: string;
+  /** Releases that build the block from this input; left out when the admitted releases may fall outside them. */
+  versions?: string;
+}
+
+/**
+ * A policy the module builds with a `data "aws_iam_policy_document"` from a map (or a
+ * list) of statement objects: sid, effect, actions, not_actions, resources,
+ * not_resources, principals and not_principals (lists of { type, identifiers }), and
+ * condition or conditions (lists of { test, variable, values }).
+ */
+export interface PolicyStatementsInput {
+  /** The resource attribute that receives the document's JSON. */
+  attribute: string;
+  input: string;
+  /** Resource of the module whose ARN a statement without resources applies to. */
+  resourceDefault: string;
+}
 
 export interface VersionedDefault {
   /** Module releases (semver range) for which the module passes `value`; `*` for all. */
@@ -37,7 +69,14 @@ export interface ResourceSpec {
    */
   attributes?: Array<string | [string, string]>;
   /** Resource nested block <- module input holding an object or a list of objects. */
-  blocks?: Array<string | [string, string]>;
+  blocks?: Array<string | [string, string] | BlockInput>;
+  /** Attribute holding a policy document built from statement objects. */
+  policy?: PolicyStatementsInput;
+  /**
+   * No rule reads this resource's absence (a CORS configuration, a queue policy): when
+   * its conditions or inputs cannot be read, it alone is left out, not the whole module.
+   */
+  optional?: boolean;
   /** Attribute that refers to another resource of the module: `{ bucket: 'aws_s3_bucket.this' }`. */
   refs?: Record<string, string>;
   /** Module defaults that differ from the provider's, per attribute or `block.attribute`. */
@@ -56,7 +95,34 @@ export const MODULES: readonly ModuleSpec[] = [
   {
     source: 'terraform-aws-modules/s3-bucket/aws',
     resources: [
-      { type: 'aws_s3_bucket', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }], attributes: ['bucket'] },
+      {
+        type: 'aws_s3_bucket',
+        name: 'this',
+        when: [{ input: 'create_bucket', is: 'true', otherwise: true }],
+        attributes: ['bucket'],
+        // CORS rules were blocks of the bucket before 3.0.0: from the list `cors_rule_inputs`
+        // in 0.0.1, from `cors_rule` (one object until 1.11.0, then a list) after.
+        blocks: [
+          { block: 'cors_rule', input: 'cors_rule_inputs', versions: '<0.1.0' },
+          { block: 'cors_rule', input: 'cors_rule', versions: '>=0.1.0 <3.0.0' },
+        ],
+      },
+      {
+        // From 3.0.0 a resource of its own, one cors_rule block per entry of `cors_rule`
+        // (not made for directory buckets, 4.6.0 on). Every release applies the same rules,
+        // so when the version is not known they are read in this form.
+        type: 'aws_s3_bucket_cors_configuration',
+        name: 'this',
+        when: [
+          { input: 'create_bucket', is: 'true', otherwise: true },
+          { versions: '>=3.0.0', otherwise: true },
+          { input: 'is_directory_bucket', is: 'false', otherwise: true },
+          { input: 'cors_rule', is: 'set' },
+        ],
+        blocks: [{ block: 'cors_rule', input: 'cors_rule' }],
+        refs: { bucket: 'aws_s3_bucket.this' },
+        optional: true,
+      },
       { type: 'aws_s3_bucket_acl', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'acl', is: 'set' }], attributes: ['acl'], refs: { bucket: 'aws_s3_bucket.this' } },
       {
         type: 'aws_s3_bucket_public_access_block',
@@ -186,6 +252,36 @@ export const MODULES: readonly ModuleSpec[] = [
         // 3.4.0 added sqs_managed_sse_enabled with false, passed as is; 3.5.0 passes null for
         // false (the service default, SSE-SQS, applies); 4.0.0 turned it on.
         defaults: { sqs_managed_sse_enabled: [{ versions: '>=3.4.0 <3.5.0', value: false }, { versions: '>=4.0.0', value: true }] },
+      },
+      // From 4.0.0 (which dropped the `policy` input) the queue policy is built from
+      // queue_policy_statements when create_queue_policy is true; documents given in
+      // override_queue_policy_documents may replace those statements.
+      {
+        type: 'aws_sqs_queue_policy',
+        name: 'this',
+        when: [
+          { input: 'create', is: 'true', otherwise: true },
+          { versions: '>=4.0.0', otherwise: true },
+          { input: 'create_queue_policy', is: 'true', otherwise: false },
+          { input: 'override_queue_policy_documents', is: 'unset' },
+        ],
+        policy: { attribute: 'policy', input: 'queue_policy_statements', resourceDefault: 'aws_sqs_queue.this' },
+        refs: { queue_url: 'aws_sqs_queue.this' },
+        optional: true,
+      },
+      {
+        type: 'aws_sqs_queue_policy',
+        name: 'dlq',
+        when: [
+          { input: 'create', is: 'true', otherwise: true },
+          { versions: '>=4.0.0', otherwise: true },
+          { input: 'create_dlq', is: 'true', otherwise: false },
+          { input: 'create_dlq_queue_policy', is: 'true', otherwise: false },
+          { input: 'override_dlq_queue_policy_documents', is: 'unset' },
+        ],
+        policy: { attribute: 'policy', input: 'dlq_queue_policy_statements', resourceDefault: 'aws_sqs_queue.dlq' },
+        refs: { queue_url: 'aws_sqs_queue.dlq' },
+        optional: true,
       },
     ],
   },

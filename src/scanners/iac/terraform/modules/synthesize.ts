@@ -1,6 +1,6 @@
-import type { Attribute, Block, Body, Expr, ObjectExpr, Pos } from '../hcl/ast.js';
+import type { Attribute, Block, Body, Expr, ObjectExpr, ObjectItem, Pos } from '../hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from '../hcl/evaluate.js';
-import { MODULES, SECURITY_GROUP_PRESETS, namedRule, type Condition, type ModuleSpec, type ResourceSpec, type VersionedDefault } from './registry.js';
+import { MODULES, SECURITY_GROUP_PRESETS, namedRule, type BlockInput, type Condition, type ModuleSpec, type PolicyStatementsInput, type ResourceSpec, type VersionedDefault } from './registry.js';
 import { applies, constraintRange, versionFromRef } from './versions.js';
 
 /**
@@ -97,8 +97,13 @@ class Builder {
       if (this.call.spec.expand === 'security-group-rules') return this.securityGroupRules();
       const out: SynthesizedResource[] = [];
       for (const spec of this.call.spec.resources) {
-        if (spec.when && !spec.when.every((c) => this.holds(c))) continue;
-        out.push(this.resource(spec));
+        try {
+          if (spec.when && !spec.when.every((c) => this.holds(c))) continue;
+          out.push(this.resource(spec));
+        } catch (error) {
+          // A resource no rule misses when it is absent is left out alone.
+          if (!(error instanceof Opaque && spec.optional)) throw error;
+        }
       }
       return out;
     } catch (error) {
@@ -119,22 +124,29 @@ class Builder {
   private holds(condition: Condition): boolean {
     if ('versions' in condition) {
       const answer = applies(this.call.versions, condition.versions);
-      if (answer === 'maybe') throw new Opaque();
+      if (answer === 'maybe') {
+        if (condition.otherwise === undefined) throw new Opaque();
+        return condition.otherwise;
+      }
       return answer === 'always';
     }
     const a = this.input(condition.input);
-    if (!a) return condition.is === 'true' ? condition.otherwise : false;
+    if (!a) return condition.is === 'true' || condition.is === 'false' ? condition.otherwise : condition.is === 'unset';
     const value = evaluate(a.expr, this.scope);
     if (value === UNKNOWN) throw new Opaque();
-    if (condition.is === 'true') {
-      if (value === true || value === 'true') return true;
-      if (value === false || value === 'false' || value === null) return value === null ? condition.otherwise : false;
+    if (condition.is === 'true' || condition.is === 'false') {
+      const wanted = condition.is === 'true';
+      if (value === true || value === 'true') return wanted;
+      if (value === false || value === 'false') return !wanted;
+      if (value === null) return condition.otherwise;
       throw new Opaque();
     }
-    if (value === null || value === '' || value === 'null') return false;
-    if (Array.isArray(value)) return value.length > 0;
-    if (typeof value === 'object') return Object.keys(value).length > 0;
-    return true;
+    let set: boolean;
+    if (value === null || value === '' || value === 'null') set = false;
+    else if (Array.isArray(value)) set = value.length > 0;
+    else if (typeof value === 'object') set = Object.keys(value).length > 0;
+    else set = true;
+    return condition.is === 'set' ? set : !set;
   }
 
   private resource(spec: ResourceSpec): SynthesizedResource {
@@ -142,9 +154,15 @@ class Builder {
     const body: Body = { attributes: [], blocks: [] };
     const header = this.call.block;
     for (const entry of spec.blocks ?? []) {
-      const [name, from] = typeof entry === 'string' ? [entry, entry] : entry;
+      const { block: name, input: from = name, versions }: BlockInput = typeof entry === 'string' ? { block: entry } : Array.isArray(entry) ? { block: entry[0], input: entry[1] } : entry;
+      // A block of some releases only: left out unless every admitted release builds it.
+      if (versions !== undefined && applies(this.call.versions, versions) !== 'always') continue;
       const a = this.input(from);
       if (a) body.blocks.push(...this.blocksFrom(name, a.expr));
+    }
+    if (spec.policy) {
+      const a = this.input(spec.policy.input);
+      if (a) body.attributes.push(this.policyDocument(spec.policy, a));
     }
     const given = new Set<string>();
     for (const entry of spec.attributes ?? []) {
@@ -183,6 +201,108 @@ class Builder {
       if (answer === 'always') result = d.value;
     }
     return result;
+  }
+
+  /**
+   * The policy the module's `aws_iam_policy_document` makes of statement objects, as
+   * `jsonencode` of the same JSON policy, so that the policy rules read it like a policy
+   * written inline: each statement keeps the line of its object in the module call. A
+   * statement, principal or condition whose shape cannot be read makes the policy
+   * unreadable (Opaque) rather than read with a part missing: a dropped condition would
+   * make a restricted statement look open.
+   */
+  private policyDocument(spec: PolicyStatementsInput, input: Attribute): Attribute {
+    const line = input.line;
+    const statements: Expr[] = [];
+    let entries: Expr[];
+    if (input.expr.kind === 'object') entries = input.expr.items.map((i) => i.value);
+    else if (input.expr.kind === 'tuple') entries = input.expr.items;
+    else {
+      const value = evaluate(input.expr, this.scope);
+      if (value !== null && !(typeof value === 'object' && Object.keys(value).length === 0)) throw new Opaque();
+      entries = [];
+    }
+    for (const entry of entries) {
+      if (entry.kind !== 'object') throw new Opaque();
+      const field = (key: string) => entry.items.find((i) => i.keyName === key)?.value;
+      const items: ObjectItem[] = [];
+      const put = (key: string, value: Expr | undefined) => {
+        if (value && !(value.kind === 'literal' && value.value === null)) items.push(objectItem(key, value, value));
+      };
+      // An effect read as Allow when it is not known could report a Deny statement.
+      const effect = field('effect');
+      const effectValue = effect ? evaluate(effect, this.scope) : null;
+      if (effectValue !== null && typeof effectValue !== 'string') throw new Opaque();
+      put('Sid', field('sid'));
+      put('Effect', effect);
+      put('Action', field('actions'));
+      put('NotAction', field('not_actions'));
+      put('NotResource', field('not_resources'));
+      if (field('resources')) put('Resource', field('resources'));
+      else if (!field('not_resources')) {
+        const text = `module.${this.call.name}.${spec.resourceDefault}.arn`;
+        const ref: Expr = { kind: 'traversal', path: text.split('.'), ...at(entry.line) };
+        this.texts.set(ref, text);
+        put('Resource', ref);
+      }
+      put('Principal', this.principals(field('principals')));
+      put('NotPrincipal', this.principals(field('not_principals')));
+      put('Condition', this.conditions([field('condition'), field('conditions')]));
+      statements.push({ kind: 'object', items, ...span(entry) });
+    }
+    const document: ObjectExpr = {
+      kind: 'object',
+      items: [objectItem('Version', { kind: 'literal', value: '2012-10-17', ...at(line) }, at(line)), objectItem('Statement', { kind: 'tuple', items: statements, ...at(line) }, at(line))],
+      ...at(line),
+    };
+    // Positions without source text, so that data sources named inside a statement are not read as the policy itself.
+    const expr: Expr = { kind: 'call', name: 'jsonencode', args: [document], expandFinal: false, ...at(line) };
+    return { name: spec.attribute, expr, ...span(input) };
+  }
+
+  /** `{ AWS = [...], Service = [...] }` from a list of { type, identifiers } objects. */
+  private principals(expr: Expr | undefined): Expr | undefined {
+    const entries = this.objectList(expr);
+    if (entries.length === 0) return undefined;
+    const byType = new Map<string, Expr[]>();
+    for (const entry of entries) {
+      const type = evaluate(entry.items.find((i) => i.keyName === 'type')?.value, this.scope);
+      const identifiers = entry.items.find((i) => i.keyName === 'identifiers')?.value;
+      if (typeof type !== 'string' || !identifiers) throw new Opaque();
+      const ids = identifiers.kind === 'tuple' ? identifiers.items : [identifiers];
+      byType.set(type, [...(byType.get(type) ?? []), ...ids]);
+    }
+    const first = entries[0]!;
+    return { kind: 'object', items: [...byType].map(([type, ids]) => objectItem(type, { kind: 'tuple', items: ids, ...span(ids[0] ?? first) }, ids[0] ?? first)), ...span(first) };
+  }
+
+  /** `{ <test> = { <variable> = values } }` from lists of { test, variable, values } objects. */
+  private conditions(exprs: Array<Expr | undefined>): Expr | undefined {
+    const entries = exprs.flatMap((e) => this.objectList(e));
+    if (entries.length === 0) return undefined;
+    const byTest = new Map<string, ObjectItem[]>();
+    for (const entry of entries) {
+      const field = (key: string) => entry.items.find((i) => i.keyName === key)?.value;
+      const test = evaluate(field('test'), this.scope);
+      const variable = evaluate(field('variable'), this.scope);
+      const values = field('values');
+      if (typeof test !== 'string' || typeof variable !== 'string' || !values) throw new Opaque();
+      const same = byTest.get(test) ?? [];
+      // The same key tested twice is merged by the provider in ways not modelled here.
+      if (same.some((i) => i.keyName === variable)) throw new Opaque();
+      byTest.set(test, [...same, objectItem(variable, values, entry)]);
+    }
+    const first = entries[0]!;
+    return { kind: 'object', items: [...byTest].map(([test, items]) => objectItem(test, { kind: 'object', items, ...span(items[0]!) }, items[0]!)), ...span(first) };
+  }
+
+  /** The objects of a list input written in place; an absent, null or empty list has none. */
+  private objectList(expr: Expr | undefined): ObjectExpr[] {
+    if (!expr) return [];
+    if (expr.kind === 'tuple' && expr.items.every((i) => i.kind === 'object')) return expr.items as ObjectExpr[];
+    const value = evaluate(expr, this.scope);
+    if (value === null || (Array.isArray(value) && value.length === 0)) return [];
+    throw new Opaque();
   }
 
   /** Nested blocks from an input holding an object or a list of objects. */
@@ -304,6 +424,10 @@ function objectBlock(type: string, expr: ObjectExpr): Block {
     else body.attributes.push({ name: item.keyName, expr: item.value, line: item.line, column: item.column, endLine: item.endLine, start: item.start, end: item.end });
   }
   return { type, labels: [], body, line: expr.line, column: expr.column, endLine: expr.endLine, start: expr.start, end: expr.end };
+}
+
+function objectItem(keyName: string, value: Expr, where: Pos): ObjectItem {
+  return { keyName, key: { kind: 'literal', value: keyName, ...span(where) }, value, ...span(where) };
 }
 
 function blockAsObject(block: Block): ObjectExpr {

@@ -168,11 +168,15 @@ const peeringDefaultRoute: TfRule = tfRule({
   },
   *check(input) {
     for (const table of resourcesOf(input, 'aws_route_table')) {
+      // The elements of a dynamic "route" block share their lines: one finding per line.
+      const reported = new Set<number>();
       for (const route of sections(input, table.block, 'route')) {
         if (!isSet(route.get('vpc_peering_connection_id'))) continue;
         for (const key of ['cidr_block', 'ipv6_cidr_block']) {
           const cidr = route.get(key);
-          if (typeof cidr === 'string' && isWorld(cidr)) yield { line: route.lineOf(key), message: `${label(table)} routes ${cidr} to a VPC peering connection.`, resource: label(table) };
+          if (typeof cidr !== 'string' || !isWorld(cidr) || reported.has(route.lineOf(key))) continue;
+          reported.add(route.lineOf(key));
+          yield { line: route.lineOf(key), message: `${label(table)} routes ${cidr} to a VPC peering connection.`, resource: label(table) };
         }
       }
     }

@@ -443,14 +443,18 @@ const s3CorsAnyOriginWrite: TfRule = tfRule({
   },
   *check(input) {
     for (const owner of resourcesOf(input, 'aws_s3_bucket', 'aws_s3_bucket_cors_configuration')) {
+      // The elements of a dynamic "cors_rule" block share their lines: one finding per line, naming the methods of all.
+      const writesAt = new Map<number, Set<string>>();
       for (const rule of sections(input, owner.block, 'cors_rule')) {
         const origins = asStrings(rule.get('allowed_origins'));
         const methods = asStrings(rule.get('allowed_methods'));
         if (!origins || !methods || !origins.some(anyOrigin)) continue;
         const writes = methods.map((m) => m.toUpperCase()).filter((m) => WRITE_METHODS.has(m));
         if (writes.length === 0) continue;
-        yield { line: rule.lineOf('allowed_origins'), message: `${label(owner)} has a CORS rule that allows ${writes.join(', ')} from any origin.`, resource: label(owner) };
+        const line = rule.lineOf('allowed_origins');
+        writesAt.set(line, new Set([...(writesAt.get(line) ?? []), ...writes]));
       }
+      for (const [line, writes] of writesAt) yield { line, message: `${label(owner)} has a CORS rule that allows ${[...writes].join(', ')} from any origin.`, resource: label(owner) };
     }
   },
 });

@@ -1,8 +1,9 @@
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
-import type { Block, Expr } from '../hcl/ast.js';
-import { UNKNOWN, evaluate, type Scope, type Value } from '../hcl/evaluate.js';
+import type { Block } from '../hcl/ast.js';
+import { evaluate, type Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
-import { known, sections, tfRule, type Section, type TfRule } from './common.js';
+import { known, sections, tfRule, type TfRule } from './common.js';
+import { fieldsOf, fileInstance, instancesOf, sectionsIn, valueIn } from './instances.js';
 
 /**
  * 0.0.0.0/0 and ::/0 (in any spelling of the zero address). Other x/0 blocks are not
@@ -50,204 +51,6 @@ function limitsSshSources(input: TfInput, remote: Block): boolean {
   });
 }
 
-/**
- * Past this many elements a for_each or count is read as one instance of unknown values,
- * as is every one once a file has used up its budget of instances: a hostile file cannot
- * make the rule read one resource a million times.
- */
-const MAX_INSTANCES = 256;
-const MAX_INSTANCES_PER_FILE = 4096;
-/**
- * Evaluation steps for the settings that depend on an element, per setting and per file
- * (the settings that do not are read once, with the evaluator's own limit). Real ones
- * take a few steps (`ingress.value.from_port`); past the limit a value is unknown.
- */
-const STEPS_PER_VALUE = 2_000;
-const STEPS_PER_FILE = 200_000;
-
-/**
- * Where the settings of one instance are read: the file's scope, or that of a resource
- * instance or dynamic block element, which binds `names` (`each`, `count`, the
- * iterator). A value is computed in the outermost frame whose names it does not need,
- * once: the settings that do not depend on the element are not read again for each.
- */
-interface Frame {
-  scope: Scope;
-  names: readonly string[];
-  parent?: Frame;
-  values: Map<Expr, Value>;
-  /** Instances and evaluation steps still to spend on the file (shared by all frames of a file). */
-  budget: { left: number; steps: number };
-}
-
-function fileFrame(input: TfInput): Frame {
-  return { scope: input.scope, names: [], values: new Map(), budget: { left: MAX_INSTANCES_PER_FILE, steps: STEPS_PER_FILE } };
-}
-
-function bind(frame: Frame, name: string, value: Value): Frame {
-  const outer = frame.scope;
-  const scope: Scope = { variable: (n) => outer.variable(n), local: (n) => outer.local(n), bound: (n) => (n === name ? value : outer.bound?.(n)) };
-  return { scope, names: [name], parent: frame, values: new Map(), budget: frame.budget };
-}
-
-function spend(frame: Frame, count: number): boolean {
-  if (count > MAX_INSTANCES || count > frame.budget.left) return false;
-  frame.budget.left -= count;
-  return true;
-}
-
-const ROOTS = new WeakMap<Expr, ReadonlySet<string>>();
-
-/** The names an expression's references start with (`each` in `each.value.port`). */
-function rootsOf(expr: Expr): ReadonlySet<string> {
-  const known = ROOTS.get(expr);
-  if (known) return known;
-  const roots = new Set<string>();
-  const stack: Expr[] = [expr];
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    switch (e.kind) {
-      case 'traversal':
-        if (e.source) stack.push(e.source);
-        else if (e.path[0]) roots.add(e.path[0]);
-        break;
-      case 'template':
-        for (const part of e.parts) if (part.kind === 'interpolation' && part.expr) stack.push(part.expr);
-        break;
-      case 'tuple':
-        stack.push(...e.items);
-        break;
-      case 'object':
-        for (const item of e.items) stack.push(item.key, item.value);
-        break;
-      case 'call':
-        stack.push(...e.args);
-        break;
-      case 'unary':
-        stack.push(e.operand);
-        break;
-      case 'binary':
-        stack.push(e.left, e.right);
-        break;
-      case 'conditional':
-        stack.push(e.condition, e.then, e.else);
-        break;
-      case 'for':
-        stack.push(e.collection, e.valueExpr, ...(e.keyExpr ? [e.keyExpr] : []), ...(e.condition ? [e.condition] : []));
-        break;
-      case 'splat':
-        stack.push(e.source);
-        break;
-      case 'paren':
-        stack.push(e.expr);
-        break;
-      default:
-        break;
-    }
-  }
-  ROOTS.set(expr, roots);
-  return roots;
-}
-
-function valueIn(frame: Frame, expr: Expr): Value {
-  const roots = rootsOf(expr);
-  let at = frame;
-  while (at.parent && !at.names.some((n) => roots.has(n))) at = at.parent;
-  if (at.values.has(expr)) return at.values.get(expr)!;
-  let value: Value;
-  if (!at.parent) value = evaluate(expr, at.scope);
-  else {
-    const steps = { steps: Math.min(STEPS_PER_VALUE, at.budget.steps) };
-    const given = steps.steps;
-    value = evaluate(expr, at.scope, steps);
-    at.budget.steps -= given - Math.max(steps.steps, 0);
-  }
-  at.values.set(expr, value);
-  return value;
-}
-
-/** Keys and values of a for_each, or undefined when it cannot be read or is empty. */
-function elements(value: Value, keys: 'index' | 'value'): Array<[Value, Value]> | undefined {
-  const entries: Array<[Value, Value]> | undefined = Array.isArray(value)
-    ? value.map((v, index) => [keys === 'index' ? index : v, v])
-    : value !== null && value !== UNKNOWN && typeof value === 'object'
-      ? Object.entries(value)
-      : undefined;
-  return entries && entries.length > 0 ? entries : undefined;
-}
-
-/**
- * Like `sections`, but a `dynamic "<name>"` block whose for_each can be read gives one
- * section per element, with its iterator (`ingress.value`, `ingress.key`, or the name
- * given by `iterator`) bound: security groups are often written as a dynamic block over
- * a list of ports or of rule objects. A for_each that cannot be read, or that is empty
- * (often a variable's default, which a tfvars file may fill), gives one section in which
- * the iterator is unknown, as `sections` does: expanding only ever adds what is known.
- */
-function expandedSections(owner: Block, name: string, frame: Frame): Section[] {
-  const out: Section[] = [];
-  const read = (block: Block, line: number, at: Frame): Section => ({
-    line,
-    block,
-    get: (field) => {
-      const a = attribute(block, field);
-      return a ? valueIn(at, a.expr) : undefined;
-    },
-    lineOf: (field) => attribute(block, field)?.line ?? line,
-  });
-  for (const child of owner.body.blocks) {
-    if (child.type === name) {
-      out.push(read(child, child.line, frame));
-      continue;
-    }
-    if (child.type !== 'dynamic' || child.labels[0] !== name) continue;
-    const content = child.body.blocks.find((b) => b.type === 'content');
-    if (!content) continue;
-    const iterator = attribute(child, 'iterator')?.expr;
-    const iteratorName = iterator?.kind === 'traversal' && !iterator.source && iterator.path.length === 1 ? iterator.path[0]! : name;
-    const forEach = attribute(child, 'for_each');
-    const entries = forEach ? elements(valueIn(frame, forEach.expr), 'index') : undefined;
-    if (!entries || !spend(frame, entries.length)) {
-      out.push(read(content, child.line, frame));
-      continue;
-    }
-    for (const [key, value] of entries) out.push(read(content, child.line, bind(frame, iteratorName, { key, value })));
-  }
-  // The attribute form, `ingress = [{ ... }]`.
-  const a = attribute(owner, name);
-  const items = a?.expr.kind === 'tuple' ? a.expr.items : a?.expr.kind === 'object' ? [a.expr] : [];
-  for (const item of items) {
-    if (item.kind !== 'object') continue;
-    const entry = (field: string) => item.items.find((i) => i.keyName === field);
-    out.push({ line: item.line, get: (field) => (entry(field) ? valueIn(frame, entry(field)!.value) : undefined), lineOf: (field) => entry(field)?.line ?? item.line });
-  }
-  return out;
-}
-
-/**
- * The frames of the instances of a resource: one per element of a readable for_each
- * (`each.key`, `each.value`) or count (`count.index`), and otherwise the file's frame,
- * in which `each` and `count` are unknown. An empty for_each or a count of 0 is read
- * like an unknown one (the resource as written is still checked), as in
- * `expandedSections`.
- */
-function instanceFrames(block: Block, file: Frame): Frame[] {
-  const forEach = attribute(block, 'for_each');
-  if (forEach) {
-    // A resource's for_each is a map or a set; of a set (toset), each.key is the element itself.
-    const entries = elements(valueIn(file, forEach.expr), 'value');
-    if (!entries || !spend(file, entries.length)) return [file];
-    return entries.map(([key, value]) => bind(file, 'each', { key, value }));
-  }
-  const count = attribute(block, 'count');
-  if (count) {
-    const n = valueIn(file, count.expr);
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || !spend(file, n)) return [file];
-    return Array.from({ length: n }, (_, index) => bind(file, 'count', { index }));
-  }
-  return [file];
-}
-
 /** Every ingress rule of security groups, security group rules and VPC ingress rules that is open to the internet. */
 function* worldIngress(input: TfInput): Generator<Ingress> {
   const make = (resource: TfResource, line: number, fields: { get(n: string): Value | undefined; lineOf(n: string): number }, cidrKeys: string[], protocolKey: string): Ingress | undefined => {
@@ -269,34 +72,28 @@ function* worldIngress(input: TfInput): Generator<Ingress> {
     const description = typeof fields.get('description') === 'string' ? (fields.get('description') as string) : '';
     return { resource, line, cidrLine, worldCidrs: world, from: Math.min(from, to), to: Math.max(from, to), transport, description };
   };
-  // Every instance of a resource with for_each or count, read with its own each/count.
-  const file = fileFrame(input);
-  const fieldsOf = (block: Block, frame: Frame) => ({
-    get: (n: string) => {
-      const a = attribute(block, n);
-      return a ? valueIn(frame, a.expr) : undefined;
-    },
-    lineOf: (n: string) => attribute(block, n)?.line ?? block.line,
-  });
+  // Every instance of a resource with for_each or count, read with its own each/count;
+  // every element of a `dynamic "ingress"` block with its own iterator.
+  const file = fileInstance(input);
   for (const resource of resourcesOf(input, 'aws_security_group')) {
-    for (const frame of instanceFrames(resource.block, file)) {
-      for (const section of expandedSections(resource.block, 'ingress', frame)) {
+    for (const instance of instancesOf(resource.block, file)) {
+      for (const section of sectionsIn(resource.block, 'ingress', instance)) {
         const ingress = make(resource, section.line, section, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
         if (ingress) yield ingress;
       }
     }
   }
   for (const resource of resourcesOf(input, 'aws_security_group_rule')) {
-    for (const frame of instanceFrames(resource.block, file)) {
-      const fields = fieldsOf(resource.block, frame);
+    for (const instance of instancesOf(resource.block, file)) {
+      const fields = fieldsOf(resource.block, instance);
       if (fields.get('type') !== 'ingress') continue;
       const ingress = make(resource, resource.block.line, fields, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
       if (ingress) yield ingress;
     }
   }
   for (const resource of resourcesOf(input, 'aws_vpc_security_group_ingress_rule')) {
-    for (const frame of instanceFrames(resource.block, file)) {
-      const ingress = make(resource, resource.block.line, fieldsOf(resource.block, frame), ['cidr_ipv4', 'cidr_ipv6'], 'ip_protocol');
+    for (const instance of instancesOf(resource.block, file)) {
+      const ingress = make(resource, resource.block.line, fieldsOf(resource.block, instance), ['cidr_ipv4', 'cidr_ipv6'], 'ip_protocol');
       if (ingress) yield ingress;
     }
   }
@@ -405,14 +202,19 @@ const defaultSecurityGroup: TfRule = tfRule({
         const nonEmpty = a && !(a.expr.kind === 'tuple' && a.expr.items.length === 0);
         if (blocks.length > 0) yield { line: blocks[0]!.line, message: `${label(resource)} (the VPC default security group) has ${direction} rules.`, resource: label(resource) };
         else if (nonEmpty) yield { line: a.line, message: `${label(resource)} (the VPC default security group) has ${direction} rules.`, resource: label(resource) };
-        // A rule open to the whole internet is the worst case: also reported on its CIDR setting (convention 3).
+        // A rule open to the whole internet is the worst case: also reported on its CIDR setting (convention 3),
+        // once per line for all the elements of a dynamic block.
+        const open = new Map<number, Set<string>>();
         for (const section of sections(input, resource.block, direction)) {
           for (const key of ['cidr_blocks', 'ipv6_cidr_blocks']) {
-            const open = (asStrings(section.get(key)) ?? []).filter(isWorld);
-            if (open.length > 0)
-              yield { line: section.lineOf(key), message: `${label(resource)} (the VPC default security group) ${direction === 'ingress' ? 'accepts traffic from' : 'sends traffic to'} ${open.join(', ')}.`, resource: label(resource), severity: direction === 'ingress' ? 'high' : 'medium' };
+            const world = (asStrings(section.get(key)) ?? []).filter(isWorld);
+            if (world.length === 0) continue;
+            const line = section.lineOf(key);
+            open.set(line, new Set([...(open.get(line) ?? []), ...world]));
           }
         }
+        for (const [line, cidrs] of open)
+          yield { line, message: `${label(resource)} (the VPC default security group) ${direction === 'ingress' ? 'accepts traffic from' : 'sends traffic to'} ${[...cidrs].join(', ')}.`, resource: label(resource), severity: direction === 'ingress' ? 'high' : 'medium' };
       }
     }
   },
@@ -449,8 +251,10 @@ const instancePublicIp: TfRule = tfRule({
         yield { line: resource.block.line, message: `${label(resource)} names no subnet, so it starts in the default VPC, whose subnets give every instance a public IP address; associate_public_ip_address is not set to false.`, resource: label(resource), severity: 'low' };
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {
-      for (const nic of sections(input, resource.block, 'network_interfaces')) {
-        if (isTrueValue(nic.get('associate_public_ip_address'))) yield { line: nic.lineOf('associate_public_ip_address'), message: `${label(resource)} gives instances a public IP address.`, resource: label(resource) };
+      for (const instance of instancesOf(resource.block, fileInstance(input))) {
+        for (const nic of sections(input, resource.block, 'network_interfaces', instance)) {
+          if (isTrueValue(nic.get('associate_public_ip_address'))) yield { line: nic.lineOf('associate_public_ip_address'), message: `${label(resource)} gives instances a public IP address.`, resource: label(resource) };
+        }
       }
     }
   },
@@ -464,13 +268,18 @@ const subnetPublicIp: TfRule = tfRule({
   severity: 'low',
   cwe: ['CWE-668'],
   examples: {
-    positive: ['resource "aws_subnet" "public" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.1.0/24"\n  # expect\n  map_public_ip_on_launch = true\n}\n'],
+    positive: [
+      'resource "aws_subnet" "public" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.1.0/24"\n  # expect\n  map_public_ip_on_launch = true\n}\n',
+      'resource "aws_subnet" "tier" {\n  for_each   = { app = { cidr = "10.0.1.0/24", public = false }, edge = { cidr = "10.0.2.0/24", public = true } }\n  vpc_id     = aws_vpc.main.id\n  cidr_block = each.value.cidr\n  # expect\n  map_public_ip_on_launch = each.value.public\n}\n',
+    ],
     negative: ['resource "aws_subnet" "private" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.2.0/24"\n}\n'],
   },
   *check(input) {
+    // Subnets are often made with for_each over a map of them, some public (`each.value.public`): each instance is read.
     for (const resource of resourcesOf(input, 'aws_subnet', 'aws_default_subnet')) {
       const a = attribute(resource.block, 'map_public_ip_on_launch');
-      if (a && isTrueValue(valueOf(input, resource.block, 'map_public_ip_on_launch'))) yield { line: a.line, message: `${label(resource)} gives every instance a public IP.`, resource: label(resource) };
+      if (a && instancesOf(resource.block, fileInstance(input)).some((instance) => isTrueValue(valueIn(instance, a.expr))))
+        yield { line: a.line, message: `${label(resource)} gives every instance a public IP.`, resource: label(resource) };
     }
   },
 });

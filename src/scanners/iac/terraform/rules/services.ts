@@ -2,6 +2,7 @@ import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
+import { fileInstance, instancesOf, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
 
 const cloudtrailDisabled: TfRule = tfRule({
@@ -232,15 +233,25 @@ const httpListener: TfRule = tfRule({
     positive: [
       'resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.web.arn\n  port              = 80\n  # expect\n  protocol          = "HTTP"\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.web.arn\n  }\n}\n',
       'resource "aws_elb" "classic" {\n  listener {\n    instance_port     = 8000\n    instance_protocol = "http"\n    lb_port           = 80\n    # expect\n    lb_protocol       = "http"\n  }\n}\n',
+      'resource "aws_lb_listener" "web" {\n  for_each          = { http = 80, https = 443 }\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value\n  # expect\n  protocol          = upper(each.key)\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.web.arn\n  }\n}\n',
     ],
     negative: ['resource "aws_lb_listener" "web" {\n  port     = 80\n  protocol = "HTTP"\n  default_action {\n    type = "redirect"\n    redirect {\n      port        = "443"\n      protocol    = "HTTPS"\n      status_code = "HTTP_301"\n    }\n  }\n}\n', 'resource "aws_lb_listener" "web" {\n  port            = 443\n  protocol        = "HTTPS"\n  ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n  certificate_arn = aws_acm_certificate.web.arn\n}\n'],
   },
   *check(input) {
     for (const listener of resourcesOf(input, 'aws_lb_listener', 'aws_alb_listener')) {
       const protocol = attribute(listener.block, 'protocol');
-      if (!protocol || valueOf(input, listener.block, 'protocol') !== 'HTTP') continue;
-      const redirects = blocksOf(listener.block, 'default_action').some((a) => valueOf(input, a, 'type') === 'redirect' && valueAt(input, a, ['redirect', 'protocol']) !== 'HTTP');
-      if (!redirects) yield { line: protocol.line, message: `${label(listener)} serves plain HTTP without redirecting to HTTPS.`, resource: label(listener) };
+      if (!protocol) continue;
+      // Listeners are often made with for_each (`protocol = each.value.protocol`) and their actions
+      // as dynamic blocks: each instance, and each element of its actions, is read.
+      const plain = instancesOf(listener.block, fileInstance(input)).some((instance) => {
+        if (valueIn(instance, protocol.expr) !== 'HTTP') return false;
+        const redirects = sections(input, listener.block, 'default_action', instance).some((action) => {
+          const redirect = action.block ? sections(input, action.block, 'redirect', action.instance)[0] : undefined;
+          return action.get('type') === 'redirect' && redirect?.get('protocol') !== 'HTTP';
+        });
+        return !redirects;
+      });
+      if (plain) yield { line: protocol.line, message: `${label(listener)} serves plain HTTP without redirecting to HTTPS.`, resource: label(listener) };
     }
     for (const elb of resourcesOf(input, 'aws_elb')) {
       for (const listener of sections(input, elb.block, 'listener')) {

@@ -1,5 +1,6 @@
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
+import { fileInstance, instancesOf } from './instances.js';
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read', 'website']);
 const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(?:AllUsers|AuthenticatedUsers)/;
@@ -168,6 +169,7 @@ const ebsNotEncrypted: TfRule = tfRule({
       'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n  # expect\n  encrypted         = false\n}\n',
       '# expect\nresource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n}\n',
       'resource "aws_launch_configuration" "lc" {\n  image_id = "ami-0123456789abcdef0"\n  # expect\n  root_block_device {\n    volume_size = 20\n  }\n}\n',
+      'resource "aws_instance" "db" {\n  ami       = "ami-0123456789abcdef0"\n  subnet_id = aws_subnet.private.id\n  dynamic "ebs_block_device" {\n    for_each = [{ name = "/dev/sdf", encrypted = true }, { name = "/dev/sdg", encrypted = false }]\n    content {\n      device_name = ebs_block_device.value.name\n      # expect\n      encrypted   = ebs_block_device.value.encrypted\n    }\n  }\n}\n',
       'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n  # expect\n  encrypted         = false\n}\n# expect\nresource "aws_ebs_snapshot" "nightly" {\n  volume_id = aws_ebs_volume.data.id\n}\n',
     ],
     negative: [
@@ -188,9 +190,12 @@ const ebsNotEncrypted: TfRule = tfRule({
       const a = attribute(resource.block, 'encrypted');
       if (!isTrueValue(valueOf(input, resource.block, 'encrypted')) && !byDefault) yield { line: a ? a.line : resource.block.line, message: `${label(resource)} is not encrypted.`, resource: label(resource) };
     }
+    // Devices are often dynamic blocks over a list of volumes, and instances made with for_each or
+    // count: each instance and each device is read (their findings share the device's lines).
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_configuration')) {
+      const instances = instancesOf(resource.block, fileInstance(input));
       for (const kind of ['root_block_device', 'ebs_block_device']) {
-        for (const device of sections(input, resource.block, kind)) {
+        for (const device of instances.flatMap((instance) => sections(input, resource.block, kind, instance))) {
           const value = device.get('encrypted');
           if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
           // Instances inherit account-level default encryption; launch configurations do too.
@@ -200,8 +205,10 @@ const ebsNotEncrypted: TfRule = tfRule({
       }
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {
-      for (const mapping of blocksOf(resource.block, 'block_device_mappings')) {
-        for (const ebs of sections(input, mapping, 'ebs')) {
+      const mappings = instancesOf(resource.block, fileInstance(input)).flatMap((instance) => sections(input, resource.block, 'block_device_mappings', instance));
+      for (const mapping of mappings) {
+        if (!mapping.block) continue;
+        for (const ebs of sections(input, mapping.block, 'ebs', mapping.instance)) {
           const value = ebs.get('encrypted');
           if (isTrueValue(value) || (value !== undefined && !known(value)) || (value === undefined && byDefault)) continue;
           yield { line: value === undefined ? ebs.line : ebs.lineOf('encrypted'), message: `${label(resource)} block device is not encrypted.`, resource: label(resource) };
