@@ -7,20 +7,19 @@ const assignsCache = new WeakMap<AstNode, boolean>();
 
 /** Could a guard refine anything on a branch of this test (comparisons, membership and validator calls)? */
 export function mayRefine(node: AstNode): boolean {
-  let cached = mayRefineCache.get(node);
-  if (cached === undefined) {
-    cached = containsNode(node, (n) => n.type === 'BinaryExpression' || n.type === 'CallExpression', 40);
-    mayRefineCache.set(node, cached);
-  }
-  return cached;
+  return cachedSearch(mayRefineCache, node, (n) => n.type === 'BinaryExpression' || n.type === 'CallExpression', 40);
 }
 
 /** Does evaluating this expression assign a variable (so branches must keep separate states)? */
 export function assigns(node: AstNode): boolean {
-  let cached = assignsCache.get(node);
+  return cachedSearch(assignsCache, node, (n) => n.type === 'AssignmentExpression' || n.type === 'UpdateExpression', 200);
+}
+
+function cachedSearch(cache: WeakMap<AstNode, boolean>, node: AstNode, test: (n: AstNode) => boolean, limit: number): boolean {
+  let cached = cache.get(node);
   if (cached === undefined) {
-    cached = containsNode(node, (n) => n.type === 'AssignmentExpression' || n.type === 'UpdateExpression', 200);
-    assignsCache.set(node, cached);
+    cached = containsNode(node, test, limit);
+    cache.set(node, cached);
   }
   return cached;
 }

@@ -144,7 +144,7 @@ export class TaintCollector {
         severity,
         confidence: library || stored ? 'medium' : 'high',
         title: rule.title,
-        message: `${origin} ${rule.harm} in ${r.sinkWhat}${r.note ? `; ${r.note}` : ''}${alsoNote(also, file.lines)}${throughNote(through, file.lines)}.`,
+        message: `${origin} ${rule.harm} in ${r.sinkWhat}${r.note ? `; ${r.note}` : ''}${linesNote("also writes the recursive call's result to this target", also, file.lines)}${linesNote('then writes through this target', through, file.lines)}.`,
         cwe: [rule.cwe, ...(rule.alsoCwe ?? [])],
         location: at(r.sink),
         trace,
@@ -163,20 +163,12 @@ export class TaintCollector {
   }
 }
 
-/** "; the same flow also writes the recursive call's result to this target at lines 12 and 15" */
-function alsoNote(also: readonly Loc[], lines: ParsedFile['lines']): string {
-  if (also.length === 0) return '';
-  const numbers = [...new Set(also.map((loc) => lines.position(loc.start).line))];
+/** "; the same flow <what> at lines 12 and 15", or nothing without places. */
+function linesNote(what: string, locs: readonly Loc[], lines: ParsedFile['lines']): string {
+  if (locs.length === 0) return '';
+  const numbers = [...new Set(locs.map((loc) => lines.position(loc.start).line))].sort((a, b) => a - b);
   const list = numbers.length === 1 ? String(numbers[0]) : `${numbers.slice(0, -1).join(', ')} and ${numbers[numbers.length - 1]}`;
-  return `; the same flow also writes the recursive call's result to this target at line${numbers.length === 1 ? '' : 's'} ${list}`;
-}
-
-/** "; the same flow then writes through this target at lines 12 and 14" */
-function throughNote(through: readonly Loc[], lines: ParsedFile['lines']): string {
-  if (through.length === 0) return '';
-  const numbers = [...new Set(through.map((loc) => lines.position(loc.start).line))].sort((a, b) => a - b);
-  const list = numbers.length === 1 ? String(numbers[0]) : `${numbers.slice(0, -1).join(', ')} and ${numbers[numbers.length - 1]}`;
-  return `; the same flow then writes through this target at line${numbers.length === 1 ? '' : 's'} ${list}`;
+  return `; the same flow ${what} at line${numbers.length === 1 ? '' : 's'} ${list}`;
 }
 
 function better(candidate: Taint, current: Taint): boolean {
