@@ -14,6 +14,8 @@ interface ScanFlags {
   output?: string;
   report?: Array<{ format: ReportFormat; file: string }>;
   failOn?: FailOn;
+  /** Set by --fail-on-test-code / --no-fail-on-test-code; unset leaves it to the config. */
+  failOnTestCode?: boolean;
   baseline?: string;
   writeBaseline?: string;
   since?: string;
@@ -39,6 +41,8 @@ export function registerScan(program: Command): void {
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
     .option('--report <format=file>', 'also write another report in the same run (repeatable), e.g. html=secloop.html', collectReport)
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, none (default: high)', parseFailOn)
+    .option('--fail-on-test-code', 'findings in test code count for --fail-on like any other (default: failOnTestCode in the config, else on)')
+    .option('--no-fail-on-test-code', 'findings in test code (tagged test-code) do not count for --fail-on; they are still reported')
     .option('--baseline <file>', 'hide findings recorded in this baseline (they are reported as suppressed)')
     .option('--write-baseline <file>', 'record the current findings as the baseline and exit 0')
     .option('--since <gitref>', 'report only findings on lines added or changed since GITREF')
@@ -104,5 +108,5 @@ async function scanCommand(target: string, flags: ScanFlags): Promise<number> {
     if (result.skipped.length) notes.push(`${result.skipped.length} files skipped`);
     process.stderr.write(`secloop: ${notes.join(', ')}${flags.output ? ` (report: ${flags.output})` : ''}\n`);
   }
-  return gateExitCode(result.findings, flags.failOn ?? result.config.failOn);
+  return gateExitCode(result.findings, flags.failOn ?? result.config.failOn, { excludeTestCode: !(flags.failOnTestCode ?? result.config.failOnTestCode) });
 }

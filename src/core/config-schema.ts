@@ -33,6 +33,7 @@ export const CONFIG_SCHEMA: SchemaNode = {
       properties: Object.fromEntries(SCANNER_IDS.map((id) => [id, { kind: 'boolean' } as SchemaNode])),
     },
     failOn,
+    failOnTestCode: { kind: 'boolean' },
     ignore: { kind: 'array', items: { kind: 'string' } },
     maxFileSize: { kind: 'size' },
     skipDirs: { kind: 'array', items: { kind: 'string' } },

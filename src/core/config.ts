@@ -18,6 +18,8 @@ export interface ResolvedConfig {
   file?: string;
   scanners: Partial<Record<ScannerId, boolean>>;
   failOn: FailOn;
+  /** Whether findings tagged test-code count for failOn (default true). */
+  failOnTestCode: boolean;
   ignore: string[];
   maxFileSize: number;
   skipDirs: string[];
@@ -37,6 +39,7 @@ export function defaultConfig(): ResolvedConfig {
   return {
     scanners: {},
     failOn: 'high',
+    failOnTestCode: true,
     ignore: [],
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     skipDirs: ['.git', 'node_modules'],
@@ -219,6 +222,7 @@ function resolve(raw: Record<string, unknown>): ResolvedConfig {
   const get = <T>(key: string): T | undefined => raw[key] as T | undefined;
   config.scanners = get('scanners') ?? {};
   config.failOn = get('failOn') ?? config.failOn;
+  config.failOnTestCode = get('failOnTestCode') ?? config.failOnTestCode;
   config.ignore = get('ignore') ?? [];
   const size = parseSize(get('maxFileSize'));
   if (size) config.maxFileSize = size;

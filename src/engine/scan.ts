@@ -1,6 +1,7 @@
 import { existsSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { readBaseline } from '../core/baseline.js';
+import { tagTestCode } from '../core/code-kind.js';
 import { checkRuleIds, loadConfig, type ResolvedConfig } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { compareFindings, isScannerId, SCANNER_IDS, type Finding, type ScannerFinding, type ScannerId } from '../core/finding.js';
@@ -254,8 +255,8 @@ interface PostProcessed {
 }
 
 /**
- * Rule settings, OWASP mapping, fingerprints, inline suppressions and excerpts: each
- * file with findings is read once more, here, and only those files.
+ * Rule settings, OWASP mapping, fingerprints, the test-code tag, inline suppressions and
+ * excerpts: each file with findings is read once more, here, and only those files.
  */
 async function postProcess(
   raw: readonly ScannerFinding[],
@@ -309,6 +310,7 @@ async function postProcess(
         owasp: scannerFinding.owasp ?? owaspFor(scannerFinding.cwe),
         fingerprint: fingerprints[i]!,
         message: redactor.redact(scannerFinding.message),
+        properties: tagTestCode(rest.properties, filePath),
       };
       findings.push(finding);
       const normalised = scannerFinding.outsideWorkingTree

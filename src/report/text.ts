@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { isTestCodeFinding } from '../core/code-kind.js';
 import { SEVERITIES, type Finding, type Severity } from '../core/finding.js';
 import type { ScanResult } from '../engine/scan.js';
 import { locationText, summarise } from './summary.js';
@@ -65,6 +66,8 @@ export function writeText(result: ScanResult, options: TextOptions): string {
   const scanners = Object.entries(summary.byScanner).map(([id, n]) => `${id} ${n}`).join(', ');
   out.push(c.bold('Summary'));
   out.push(`  findings:   ${summary.total}${counts ? ` (${counts})` : ''}${scanners ? c.dim(`  by scanner: ${scanners}`) : ''}`);
+  const inTestCode = result.findings.filter(isTestCodeFinding).length;
+  if (inTestCode > 0) out.push(`  test code:  ${inTestCode} of ${summary.total} findings`);
   if (summary.suppressed.inSource + summary.suppressed.baseline > 0)
     out.push(`  suppressed: ${summary.suppressed.inSource} inline, ${summary.suppressed.baseline} by baseline`);
   out.push(`  scanners:   ${result.scanners.join(', ') || 'none'}${result.since ? c.dim(`  (lines changed since ${result.since})`) : ''}`);
@@ -81,7 +84,7 @@ function findingLines(finding: Finding, c: ReturnType<typeof pc.createColors>, p
   const where = locationText(finding).slice(finding.location.path.length + 1);
   const tags = [...finding.cwe, ...finding.owasp.filter((o) => o.endsWith(':2021'))].join(' ');
   const lines = [
-    `    ${paint(where.padEnd(8))} ${c.bold(finding.title)} ${c.dim(`[${finding.ruleId}]`)}`,
+    `    ${paint(where.padEnd(8))} ${c.bold(finding.title)} ${c.dim(`[${finding.ruleId}]${isTestCodeFinding(finding) ? ' (test code)' : ''}`)}`,
     `             ${finding.message}`,
   ];
   if (finding.trace && finding.trace.length > 0) {
