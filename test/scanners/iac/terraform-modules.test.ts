@@ -121,7 +121,7 @@ describe('resources of registry modules', () => {
 
   it('opens the ports of named security group rules to the module sources', () => {
     const sg = 'module "sg" {\n  source  = "terraform-aws-modules/security-group/aws"\n  version = "4.3.0"\n  ingress_rules       = ["https-443-tcp", "ssh-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n  ingress_with_cidr_blocks = [\n    {\n      rule        = "postgresql-tcp"\n      cidr_blocks = "10.0.0.0/8,0.0.0.0/0"\n    },\n    {\n      from_port = 6379\n      to_port   = 6379\n      protocol  = "tcp"\n      cidr_blocks = "10.0.0.0/8"\n    },\n  ]\n}\n';
-    assert.deepEqual(findings(sg), ['sg-open-to-internet:5', 'sg-open-to-internet:9']);
+    assert.deepEqual(findings(sg), ['sg-open-to-internet:5', 'sg-open-to-internet:9', 'sg-sensitive-port-wide-private:15']);
     assert.deepEqual(findings('module "sg" {\n  source = "terraform-aws-modules/security-group/aws"\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n'), [], 'no rules, nothing open');
     assert.deepEqual(findings('module "ssh" {\n  source = "terraform-aws-modules/security-group/aws//modules/ssh"\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n'), ['sg-open-to-internet:3']);
   });

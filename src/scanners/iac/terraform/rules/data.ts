@@ -110,6 +110,53 @@ const noBackups: TfRule = tfRule({
   },
 });
 
+/**
+ * Whether ElastiCache runs a Redis version that supports neither in-transit nor at-rest
+ * encryption, and so no AUTH token (which needs in-transit encryption): everything
+ * before 4.0.10 except 3.2.6. A version that cannot be told apart (`3.2`) is not reported.
+ */
+function redisWithoutEncryption(version: string): boolean {
+  const m = /^(\d+)(?:\.(\d+|x)(?:\.(\d+))?)?$/i.exec(version.trim());
+  if (!m) return false;
+  const [major, minor, patch] = [Number(m[1]), m[2] === undefined || /x/i.test(m[2]) ? undefined : Number(m[2]), m[3] === undefined ? undefined : Number(m[3])];
+  if (major <= 2) return true;
+  if (minor === undefined || patch === undefined) return false;
+  if (major === 3) return !(minor === 2 && patch === 6);
+  return major === 4 && minor === 0 && patch < 10;
+}
+
+const redisOutdated: TfRule = tfRule({
+  id: 'iac/tf-aws-elasticache-redis-outdated',
+  title: 'ElastiCache Redis version too old to encrypt or require AUTH',
+  description:
+    'An ElastiCache cluster or replication group runs a Redis engine older than 4.0.10 (other than 3.2.6). ElastiCache supports neither in-transit nor at-rest encryption on these versions, and an AUTH token needs in-transit encryption: every client that reaches the port can read and change all keys without a password, the traffic and the data on disk are in clear text, and the end-of-life engine gets no security fixes. Encryption cannot be added without an upgrade.',
+  remediation: 'Upgrade engine_version to a supported release (Redis 7 or Valkey), then enable transit_encryption_enabled, at_rest_encryption_enabled and an auth_token or RBAC user group on a replication group.',
+  severity: 'medium',
+  cwe: ['CWE-1104', 'CWE-306'],
+  examples: {
+    positive: [
+      'resource "aws_elasticache_cluster" "sessions" {\n  cluster_id      = "sessions"\n  engine          = "redis"\n  node_type       = "cache.t3.small"\n  num_cache_nodes = 1\n  # expect\n  engine_version  = "3.2.10"\n}\n',
+      'resource "aws_elasticache_replication_group" "queue" {\n  replication_group_id = "queue"\n  description          = "job queue"\n  node_type            = "cache.t3.small"\n  # expect\n  engine_version       = "2.8.24"\n}\n',
+    ],
+    negative: [
+      'resource "aws_elasticache_replication_group" "queue" {\n  replication_group_id       = "queue"\n  description                = "job queue"\n  engine                     = "redis"\n  engine_version             = "7.1"\n  transit_encryption_enabled = true\n  at_rest_encryption_enabled = true\n}\n',
+      // 3.2.6 was the first version with encryption; Memcached versions are numbered separately.
+      'resource "aws_elasticache_replication_group" "legacy" {\n  replication_group_id = "legacy"\n  description          = "legacy"\n  engine_version       = "3.2.6"\n}\nresource "aws_elasticache_cluster" "pages" {\n  cluster_id     = "pages"\n  engine         = "memcached"\n  engine_version = "1.4.34"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const cache of resourcesOf(input, 'aws_elasticache_cluster', 'aws_elasticache_replication_group')) {
+      const engine = engineOf(input, cache) ?? (cache.type === 'aws_elasticache_replication_group' ? 'redis' : undefined);
+      if (engine !== 'redis') continue;
+      const a = attribute(cache.block, 'engine_version');
+      const value = valueOf(input, cache.block, 'engine_version');
+      const version = typeof value === 'number' ? String(value) : value;
+      if (!a || typeof version !== 'string' || !redisWithoutEncryption(version)) continue;
+      yield { line: a.line, message: `${label(cache)} runs Redis ${version}, an end-of-life version that ElastiCache cannot encrypt in transit or at rest nor protect with an AUTH token (3.2.6 or 4.0.10 and later are needed).`, resource: label(cache) };
+    }
+  },
+});
+
 /** Fine-grained access control needs Elasticsearch 6.7 or later (any OpenSearch version). */
 function supportsFineGrainedAccess(input: TfInput, domain: TfResource): boolean {
   if (domain.type !== 'aws_elasticsearch_domain') return true;
@@ -217,4 +264,4 @@ const noCustomerManagedKey: TfRule = tfRule({
   },
 });
 
-export const dataRules: readonly TfRule[] = [dbNoIamAuth, noBackups, searchNoFineGrainedAccess, noCustomerManagedKey];
+export const dataRules: readonly TfRule[] = [dbNoIamAuth, noBackups, searchNoFineGrainedAccess, noCustomerManagedKey, redisOutdated];

@@ -1,7 +1,8 @@
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
-import type { Block } from '../hcl/ast.js';
+import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { registryAddress } from '../modules/synthesize.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fieldsOf, fileInstance, instancesOf, sectionsIn, valueIn } from './instances.js';
 
@@ -11,13 +12,94 @@ import { fieldsOf, fileInstance, instancesOf, sectionsIn, valueIn } from './inst
  */
 const isWorld = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
 
+/** A network in CIDR notation: its first address and prefix length. */
+interface Network {
+  v6: boolean;
+  base: bigint;
+  prefix: number;
+}
+
+/**
+ * Reads `a.b.c.d/n` or an IPv6 `x:y::z/n`. Only a network address is read (no bits set
+ * past the prefix): the AWS provider rejects anything else, as it rejects `1.2.3.4/0`.
+ */
+function networkOf(cidr: string): Network | undefined {
+  const m = /^([^/\s]+)\/(\d{1,3})$/.exec(cidr.trim());
+  if (!m) return undefined;
+  const prefix = Number(m[2]);
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(m[1]!);
+  let base: bigint;
+  let bits: number;
+  if (v4) {
+    const octets = v4.slice(1).map(Number);
+    if (octets.some((o) => o > 255)) return undefined;
+    base = octets.reduce((n, o) => (n << 8n) | BigInt(o), 0n);
+    bits = 32;
+  } else {
+    const halves = m[1]!.toLowerCase().split('::');
+    if (halves.length > 2) return undefined;
+    const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
+    const missing = 8 - groups.reduce((n, g) => n + g.length, 0);
+    if (missing < 0 || (halves.length === 1 && missing !== 0) || (halves.length === 2 && missing < 1)) return undefined;
+    const all = halves.length === 2 ? [...groups[0]!, ...Array<string>(missing).fill('0'), ...groups[1]!] : groups[0]!;
+    if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+    base = all.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+    bits = 128;
+  }
+  if (prefix > bits || (base & ((1n << BigInt(bits - prefix)) - 1n)) !== 0n) return undefined;
+  return { v6: bits === 128, base, prefix };
+}
+
+function within(inner: Network, outer: Network): boolean {
+  if (inner.v6 !== outer.v6 || inner.prefix < outer.prefix) return false;
+  const shift = BigInt((inner.v6 ? 128 : 32) - outer.prefix);
+  return inner.base >> shift === outer.base >> shift;
+}
+
+const blocks = (...cidrs: string[]) => cidrs.map((c) => networkOf(c)!);
+/** Private (RFC 1918, RFC 4193) and shared carrier-grade NAT (RFC 6598) space. */
+const PRIVATE = blocks('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7');
+/** IPv4 space no internet host sends from: private, "this network", loopback, link-local, multicast and reserved. */
+const NOT_PUBLIC_V4 = [...PRIVATE.filter((n) => !n.v6), ...blocks('0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/3')];
+const GLOBAL_V6 = networkOf('2000::/3')!;
+
+/**
+ * A private source is wide when it is larger than a VPC can be (AWS allows /16 at most;
+ * an IPv6 site is a /48): it reaches every peered VPC, VPN and office network in the
+ * range, not the workload's neighbours. A public source is broad when it is larger than
+ * a /16 (a /32 in IPv6, what an ISP is given): a provider's or a region's space, whose
+ * addresses anyone can rent, not an organisation's own egress addresses.
+ */
+const WIDE_PRIVATE_PREFIX = { v4: 16, v6: 48 };
+const BROAD_PUBLIC_PREFIX = { v4: 16, v6: 32 };
+
+function isWidePrivate(cidr: string): boolean {
+  const n = networkOf(cidr);
+  return !!n && n.prefix > 0 && n.prefix < WIDE_PRIVATE_PREFIX[n.v6 ? 'v6' : 'v4'] && PRIVATE.some((p) => within(n, p));
+}
+
+function isBroadPublic(cidr: string): boolean {
+  const n = networkOf(cidr);
+  if (!n || n.prefix === 0 || n.prefix >= BROAD_PUBLIC_PREFIX[n.v6 ? 'v6' : 'v4']) return false;
+  return n.v6 ? within(n, GLOBAL_V6) || within(GLOBAL_V6, n) : !NOT_PUBLIC_V4.some((p) => within(n, p));
+}
+
+/** A /8 or wider (IPv6 /16): a sizeable share of the internet. */
+const isVeryBroad = (cidr: string) => {
+  const n = networkOf(cidr);
+  return !!n && n.prefix <= (n.v6 ? 16 : 8);
+};
+
 interface Ingress {
   resource: TfResource;
   /** Line of the ingress block, or of the rule resource. */
   line: number;
-  /** Line of the CIDR setting that opens it to the world. */
+  /** Line of the first CIDR setting that holds a source the reader was asked for. */
   cidrLine: number;
-  worldCidrs: string[];
+  /** The sources the reader was asked for, as written. */
+  matched: string[];
+  /** Every CIDR source of the rule, asked for or not. */
+  sources: string[];
   from: number;
   to: number;
   transport: 'tcp' | 'udp' | 'all' | 'other';
@@ -51,26 +133,32 @@ function limitsSshSources(input: TfInput, remote: Block): boolean {
   });
 }
 
-/** Every ingress rule of security groups, security group rules and VPC ingress rules that is open to the internet. */
-function* worldIngress(input: TfInput): Generator<Ingress> {
+/**
+ * Every ingress rule of security groups, security group rules, VPC ingress rules and DB
+ * security groups with a CIDR source that `accept` picks (`isWorld`: open to the
+ * internet), and EKS node groups that open SSH to the world when `accept` takes 0.0.0.0/0.
+ */
+function* ingressFrom(input: TfInput, accept: (cidr: string) => boolean): Generator<Ingress> {
   const make = (resource: TfResource, line: number, fields: { get(n: string): Value | undefined; lineOf(n: string): number }, cidrKeys: string[], protocolKey: string): Ingress | undefined => {
-    const world: string[] = [];
+    const matched: string[] = [];
+    const sources: string[] = [];
     let cidrLine = line;
     for (const key of cidrKeys) {
       const cidrs = asStrings(fields.get(key)) ?? [];
-      const open = cidrs.filter(isWorld);
+      sources.push(...cidrs);
+      const open = cidrs.filter(accept);
       if (open.length > 0) {
-        if (world.length === 0) cidrLine = fields.lineOf(key);
-        world.push(...open);
+        if (matched.length === 0) cidrLine = fields.lineOf(key);
+        matched.push(...open);
       }
     }
-    if (world.length === 0) return undefined;
+    if (matched.length === 0) return undefined;
     const transport = transportOf(fields.get(protocolKey));
     const all = transport === 'all';
     const from = all ? 0 : port(fields.get('from_port'), 0);
     const to = all ? 65535 : port(fields.get('to_port'), from);
     const description = typeof fields.get('description') === 'string' ? (fields.get('description') as string) : '';
-    return { resource, line, cidrLine, worldCidrs: world, from: Math.min(from, to), to: Math.max(from, to), transport, description };
+    return { resource, line, cidrLine, matched, sources, from: Math.min(from, to), to: Math.max(from, to), transport, description };
   };
   // Every instance of a resource with for_each or count, read with its own each/count;
   // every element of a `dynamic "ingress"` block with its own iterator.
@@ -100,8 +188,9 @@ function* worldIngress(input: TfInput): Generator<Ingress> {
   // EKS opens SSH to 0.0.0.0/0 on the nodes of a group with an SSH key and no source security groups.
   for (const resource of resourcesOf(input, 'aws_eks_node_group')) {
     for (const remote of blocksOf(resource.block, 'remote_access')) {
-      if (!attribute(remote, 'ec2_ssh_key') || limitsSshSources(input, remote)) continue;
-      yield { resource, line: remote.line, cidrLine: remote.line, worldCidrs: ['0.0.0.0/0 (no source_security_group_ids)'], from: 22, to: 22, transport: 'tcp', description: '' };
+      if (!accept('0.0.0.0/0') || !attribute(remote, 'ec2_ssh_key') || limitsSshSources(input, remote)) continue;
+      const world = '0.0.0.0/0 (no source_security_group_ids)';
+      yield { resource, line: remote.line, cidrLine: remote.line, matched: [world], sources: [world], from: 22, to: 22, transport: 'tcp', description: '' };
     }
   }
   for (const resource of resourcesOf(input, 'aws_db_security_group')) {
@@ -120,6 +209,45 @@ function exposedServices(ingress: Ingress): ServicePort[] {
 }
 
 const ALL_PORTS = (i: Ingress) => i.transport === 'all' || (i.from <= 0 && i.to >= 65535);
+
+interface Exposure {
+  resource: TfResource;
+  /** The CIDR line (convention 3). */
+  line: number;
+  /** Every port (or, for a DB security group, the database port) is open. */
+  all: boolean;
+  /** The sources `accept` picked, in order of appearance. */
+  sources: string[];
+  /** The catalogue services open, in port order (empty when `all`). */
+  services: ServicePort[];
+}
+
+/**
+ * Ingress rules that open every port or a catalogue port to a source `accept` picks, one
+ * per resource and CIDR line: the instances of one `dynamic "ingress"` block share their
+ * lines, so one finding covers all of them. `skip` leaves out a rule by all its sources
+ * (one that another rule reports for a wider source).
+ */
+function exposures(input: TfInput, accept: (cidr: string) => boolean, skip: (ingress: Ingress) => boolean = () => false): Exposure[] {
+  const found = new Map<string, { resource: TfResource; line: number; all: boolean; sources: Set<string>; services: Map<string, ServicePort> }>();
+  for (const ingress of ingressFrom(input, accept)) {
+    if (ingress.transport === 'other' || skip(ingress)) continue;
+    const all = ALL_PORTS(ingress);
+    const services = all ? [] : exposedServices(ingress);
+    if (!all && services.length === 0) continue;
+    const key = `${label(ingress.resource)}\n${ingress.cidrLine}`;
+    const entry = found.get(key) ?? { resource: ingress.resource, line: ingress.cidrLine, all: false, sources: new Set<string>(), services: new Map<string, ServicePort>() };
+    found.set(key, entry);
+    entry.all ||= all;
+    for (const cidr of ingress.matched) entry.sources.add(cidr);
+    for (const service of services) entry.services.set(`${service.port}/${service.transport}`, service);
+  }
+  return [...found.values()].map(({ resource, line, all, sources, services }) => ({ resource, line, all, sources: [...sources], services: [...services.values()].sort((a, b) => a.port - b.port) }));
+}
+
+const everyPort = (resource: TfResource) => (resource.type === 'aws_db_security_group' ? 'admits the database port to connections' : 'accepts every port');
+
+const listPorts = (open: readonly ServicePort[]) => open.slice(0, 4).map(describePort).join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : '');
 
 const openToInternet: TfRule = tfRule({
   id: 'iac/tf-aws-sg-open-to-internet',
@@ -152,32 +280,90 @@ const openToInternet: TfRule = tfRule({
     ],
   },
   *check(input) {
-    // The instances of one `dynamic "ingress"` block share their lines: one finding for all of them.
-    const found = new Map<string, { resource: TfResource; line: number; all: boolean; sources: Set<string>; services: Map<string, ServicePort> }>();
-    for (const ingress of worldIngress(input)) {
-      if (ingress.transport === 'other') continue;
-      const all = ALL_PORTS(ingress);
-      const services = all ? [] : exposedServices(ingress);
-      if (!all && services.length === 0) continue;
-      const key = `${label(ingress.resource)}\n${ingress.cidrLine}`;
-      const entry = found.get(key) ?? { resource: ingress.resource, line: ingress.cidrLine, all: false, sources: new Set<string>(), services: new Map<string, ServicePort>() };
-      found.set(key, entry);
-      entry.all ||= all;
-      for (const cidr of ingress.worldCidrs) entry.sources.add(cidr);
-      for (const service of services) entry.services.set(`${service.port}/${service.transport}`, service);
-    }
-    for (const { resource, line, all, sources, services } of found.values()) {
+    for (const { resource, line, all, sources, services } of exposures(input, isWorld)) {
       const where = label(resource);
-      const source = [...sources].join(', ');
+      const source = sources.join(', ');
       if (all) {
-        const what = resource.type === 'aws_db_security_group' ? 'admits the database port to connections' : 'accepts every port';
-        yield { line, message: `${where} ${what} from ${source}.`, resource: where, severity: 'critical' };
+        yield { line, message: `${where} ${everyPort(resource)} from ${source}.`, resource: where, severity: 'critical' };
         continue;
       }
-      const open = [...services.values()].sort((a, b) => a.port - b.port);
-      const worst = open.some((s) => s.severity === 'critical') ? 'critical' : 'high';
-      const listed = open.slice(0, 4).map(describePort).join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : '');
-      yield { line, message: `${where} opens ${listed} to ${source}.`, resource: where, severity: worst };
+      const worst = services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
+      yield { line, message: `${where} opens ${listPorts(services)} to ${source}.`, resource: where, severity: worst };
+    }
+  },
+});
+
+/** An example security group with one ingress block; `expect` marks its CIDR line as the finding's. */
+const groupExample = (name: string, ports: [number, number, string], cidrs: string, { expect = false, key = 'cidr_blocks' } = {}) =>
+  `resource "aws_security_group" "${name}" {\n  name = "${name}"\n  ingress {\n    from_port   = ${ports[0]}\n    to_port     = ${ports[1]}\n    protocol    = "${ports[2]}"\n${expect ? '    # expect\n' : ''}    ${key} = ${cidrs}\n  }\n}\n`;
+
+const widePrivateNetwork: TfRule = tfRule({
+  id: 'iac/tf-aws-sg-sensitive-port-wide-private',
+  title: 'Sensitive port open to a whole private network',
+  description:
+    'A security group opens every port, or the port of a service that should only be reached by the hosts that need it (SSH, RDP, a database, a cache, the Docker API: see the port catalogue), to a private range larger than any one VPC (10.0.0.0/8, 172.16.0.0/12, any RFC 1918 or 100.64.0.0/10 range wider than /16, or IPv6 unique local space wider than /48). Such a range takes in every peered VPC, transit gateway attachment, VPN and office network numbered inside it, so one compromised laptop or container anywhere on the corporate network can reach the service, and an attacker moves laterally without touching the internet. Sources that are the internet or broad public ranges are left to the rules for those.',
+  remediation: "Allow the VPC's or the subnet's own CIDR (or better, the security group of the clients: source_security_group_id / referenced_security_group_id), and reach administrative ports through SSM Session Manager or a bastion.",
+  severity: 'low',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      groupExample('admin', [22, 22, 'tcp'], '["10.0.0.0/8"]', { expect: true }),
+      groupExample('all', [0, 0, '-1'], '["172.16.0.0/12", "192.168.10.0/24"]', { expect: true }),
+      'resource "aws_security_group_rule" "db" {\n  type              = "ingress"\n  from_port         = 5432\n  to_port           = 5432\n  protocol          = "tcp"\n  # expect\n  cidr_blocks       = ["10.0.0.0/12"]\n  security_group_id = aws_security_group.db.id\n}\n',
+      'resource "aws_vpc_security_group_ingress_rule" "redis" {\n  security_group_id = aws_security_group.cache.id\n  # expect\n  cidr_ipv4         = "10.0.0.0/8"\n  from_port         = 6379\n  to_port           = 6379\n  ip_protocol       = "tcp"\n}\n',
+      'module "db_sg" {\n  source  = "terraform-aws-modules/security-group/aws"\n  version = "5.1.0"\n  ingress_rules = ["mysql-tcp"]\n  # expect\n  ingress_cidr_blocks = ["10.0.0.0/8"]\n}\n',
+    ],
+    negative: [
+      groupExample('vpc', [22, 22, 'tcp'], '["10.0.0.0/16"]'),
+      groupExample('eksctl', [5432, 5432, 'tcp'], '["192.168.0.0/16"]'),
+      groupExample('web', [443, 443, 'tcp'], '["10.0.0.0/8"]'),
+      groupExample('ref', [22, 22, 'tcp'], '[aws_vpc.main.cidr_block]'),
+      // Reported as open to the internet instead.
+      groupExample('both', [22, 22, 'tcp'], '["10.0.0.0/8", "0.0.0.0/0"]'),
+    ],
+  },
+  *check(input) {
+    const wider = (ingress: Ingress) => ingress.sources.some((c) => isWorld(c) || isBroadPublic(c));
+    for (const { resource, line, all, sources, services } of exposures(input, isWidePrivate, wider)) {
+      const where = label(resource);
+      const what = all ? `${everyPort(resource)} from` : `opens ${listPorts(services)} to`;
+      yield { line, message: `${where} ${what} ${sources.join(', ')}, a private range larger than any one VPC: every host of the networks numbered in it can connect.`, resource: where };
+    }
+  },
+});
+
+const broadPublicNetwork: TfRule = tfRule({
+  id: 'iac/tf-aws-sg-sensitive-port-broad-public',
+  title: 'Sensitive port open to a broad public range',
+  description:
+    "A security group opens every port, or the port of a service that must not be public (SSH, RDP, a database, a cache, the Docker API: see the port catalogue), to a public address range that is not the whole internet but is wider than /16 (/32 in IPv6): a cloud provider's or a region's space, an ISP's, or a split of the internet such as 0.0.0.0/1 and 128.0.0.0/1. Anyone can rent an address in such a range, so the service is as reachable as if it were open to 0.0.0.0/0, and checks for 0.0.0.0/0 do not see it.",
+  remediation: 'Allow only the addresses that need the service (your office or VPN egress addresses, a /32 per host), or the security group of the clients, and reach administrative ports through SSM Session Manager or a private network.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      groupExample('split', [22, 22, 'tcp'], '["0.0.0.0/1", "128.0.0.0/1"]', { expect: true }),
+      groupExample('cloud', [3306, 3306, 'tcp'], '["52.0.0.0/11"]', { expect: true }),
+      groupExample('v6', [3389, 3389, 'tcp'], '["2001:db8::/29"]', { expect: true, key: 'ipv6_cidr_blocks' }),
+      'resource "aws_security_group_rule" "mongo" {\n  type              = "ingress"\n  from_port         = 27017\n  to_port           = 27017\n  protocol          = "tcp"\n  # expect\n  cidr_blocks       = ["10.0.0.0/8", "18.0.0.0/8"]\n  security_group_id = aws_security_group.db.id\n}\n',
+    ],
+    negative: [
+      groupExample('office', [22, 22, 'tcp'], '["203.0.113.0/24", "198.51.100.16/28"]'),
+      groupExample('web', [443, 443, 'tcp'], '["52.0.0.0/8"]'),
+      groupExample('private', [22, 22, 'tcp'], '["10.0.0.0/8"]'),
+      // A multicast or reserved range is not a source on the internet.
+      groupExample('reserved', [22, 22, 'tcp'], '["224.0.0.0/3"]'),
+      // Reported as open to the internet instead.
+      groupExample('both', [22, 22, 'tcp'], '["52.0.0.0/8", "0.0.0.0/0"]'),
+    ],
+  },
+  *check(input) {
+    const wider = (ingress: Ingress) => ingress.sources.some(isWorld);
+    for (const { resource, line, all, sources, services } of exposures(input, isBroadPublic, wider)) {
+      const where = label(resource);
+      const what = all ? `${everyPort(resource)} from` : `opens ${listPorts(services)} to`;
+      const severity = sources.some(isVeryBroad) ? 'high' : 'medium';
+      yield { line, message: `${where} ${what} ${sources.join(', ')}: public address space wider than /16 (/32 in IPv6), in which anyone can rent an address.`, resource: where, severity };
     }
   },
 });
@@ -310,6 +496,144 @@ const publiclyAccessible: TfRule = tfRule({
   },
 });
 
+/** Whether a route target is an internet gateway: a reference to one, a module's `igw_id` output, or an `igw-` ID. */
+function isInternetGateway(input: TfInput, expr: Expr): boolean {
+  const value = evaluate(expr, input.scope);
+  if (typeof value === 'string' && value.startsWith('igw-')) return true;
+  return /(?<![\w.-])(?:data\.)?aws_internet_gateway\.[\w-]+|(?<![\w.-])module\.[\w-]+\.igw_id\b/.test(textOf(input, expr));
+}
+
+/** The `gateway_id` of each route of a route table, in block or attribute form. */
+function routeGateways(table: Block): Expr[] {
+  const out: Expr[] = [];
+  for (const route of blocksOf(table, 'route')) {
+    const gateway = attribute(route, 'gateway_id');
+    if (gateway) out.push(gateway.expr);
+  }
+  const list = attribute(table, 'route')?.expr;
+  for (const item of list?.kind === 'tuple' ? list.items : []) {
+    const gateway = item.kind === 'object' ? item.items.find((i) => i.keyName === 'gateway_id') : undefined;
+    if (gateway) out.push(gateway.value);
+  }
+  return out;
+}
+
+/** The addresses of the resources of one type that an expression refers to (`aws_subnet.db` in `aws_subnet.db[0].id`). */
+function references(input: TfInput, expr: Expr | undefined, type: string): string[] {
+  if (!expr) return [];
+  return [...textOf(input, expr).matchAll(new RegExp(`(?<![\\w.-])${type}\\.([\\w-]+)`, 'g'))].map((m) => `${type}.${m[1]}`);
+}
+
+/**
+ * The subnets, by address, that this file shows to be public, with the reason: they give
+ * instances public addresses, or an association of this file ties them to a route table
+ * that routes to an internet gateway (by its own routes or an aws_route of this file).
+ * A subnet or route table may be declared in another file of the module: it is named
+ * by its address. Subnets a module makes are left out (a module's public subnets are
+ * read by the name of its output).
+ */
+function publicSubnets(input: TfInput): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const subnet of resourcesOf(input, 'aws_subnet')) {
+    const a = attribute(subnet.block, 'map_public_ip_on_launch');
+    if (!subnet.module && a && instancesOf(subnet.block, fileInstance(input)).some((instance) => isTrueValue(valueIn(instance, a.expr)))) out.set(subnet.address, 'it gives instances public IP addresses');
+  }
+  const tables = new Set(resourcesOf(input, 'aws_route_table').filter((t) => !t.module && routeGateways(t.block).some((g) => isInternetGateway(input, g))).map((t) => t.address));
+  for (const route of resourcesOf(input, 'aws_route')) {
+    const gateway = attribute(route.block, 'gateway_id');
+    if (route.module || !gateway || !isInternetGateway(input, gateway.expr)) continue;
+    for (const table of references(input, attribute(route.block, 'route_table_id')?.expr, 'aws_route_table')) tables.add(table);
+  }
+  for (const association of resourcesOf(input, 'aws_route_table_association')) {
+    const table = references(input, attribute(association.block, 'route_table_id')?.expr, 'aws_route_table').find((t) => tables.has(t));
+    if (!table) continue;
+    // `subnet_id = each.value.id` with `for_each = aws_subnet.public`: the subnets are named by for_each or count.
+    const named = ['subnet_id', 'for_each', 'count'].flatMap((key) => references(input, attribute(association.block, key)?.expr, 'aws_subnet'));
+    for (const subnet of named) if (!out.has(subnet)) out.set(subnet, `its route table ${table} routes to an internet gateway`);
+  }
+  return out;
+}
+
+/** The registry address of a module called in this file, null when the file has no call of that name. */
+function moduleAddress(input: TfInput, name: string): string | undefined | null {
+  const call = input.body.blocks.find((b) => b.type === 'module' && b.labels[0] === name);
+  if (!call) return null;
+  const source = valueOf(input, call, 'source');
+  return typeof source === 'string' ? registryAddress(source)?.address : undefined;
+}
+
+const VPC_MODULE = 'terraform-aws-modules/vpc/aws';
+
+const dbPublicSubnet: TfRule = tfRule({
+  id: 'iac/tf-aws-db-public-subnet',
+  title: 'Database subnet group includes public subnets',
+  description:
+    'A DB (or Redshift) subnet group lists a subnet that is public: it gives instances public IP addresses, or its route table sends traffic to an internet gateway (the `public_subnets` of a VPC module, or database subnets the VPC module routes to the internet gateway). A database placed there is reachable from the internet as soon as it is made publicly accessible, by a later change or a console click, and nothing in the network layout stops it. Databases belong in subnets without a route to an internet gateway. Only subnets, route tables and associations of the same file are followed.',
+  remediation: 'List private subnets in the subnet group (with the VPC module: database_subnets or private_subnets, and create_database_internet_gateway_route = false), and keep publicly_accessible = false.',
+  severity: 'low',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      'resource "aws_subnet" "public_a" {\n  vpc_id                  = aws_vpc.main.id\n  cidr_block              = "10.0.1.0/24"\n  map_public_ip_on_launch = true\n}\n\nresource "aws_db_subnet_group" "db" {\n  name       = "db"\n  subnet_ids = [\n    aws_subnet.private_b.id,\n    # expect\n    aws_subnet.public_a.id,\n  ]\n}\n',
+      'resource "aws_route_table" "edge" {\n  vpc_id = aws_vpc.main.id\n  route {\n    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_internet_gateway.main.id\n  }\n}\n\nresource "aws_route_table_association" "edge" {\n  for_each       = aws_subnet.edge\n  subnet_id      = each.value.id\n  route_table_id = aws_route_table.edge.id\n}\n\nresource "aws_route_table_association" "db" {\n  subnet_id      = aws_subnet.db.id\n  route_table_id = aws_route_table.edge.id\n}\n\nresource "aws_db_subnet_group" "db" {\n  name       = "db"\n  # expect\n  subnet_ids = [aws_subnet.db.id]\n}\n',
+      'module "vpc" {\n  source         = "terraform-aws-modules/vpc/aws"\n  cidr           = "10.0.0.0/16"\n  public_subnets = ["10.0.101.0/24", "10.0.102.0/24"]\n}\n\nresource "aws_db_subnet_group" "db" {\n  name       = "db"\n  # expect\n  subnet_ids = module.vpc.public_subnets\n}\n',
+      'module "vpc" {\n  source           = "terraform-aws-modules/vpc/aws"\n  cidr             = "10.0.0.0/16"\n  database_subnets = ["10.0.21.0/24", "10.0.22.0/24"]\n\n  create_database_subnet_group           = true\n  create_database_subnet_route_table     = true\n  # expect\n  create_database_internet_gateway_route = true\n}\n',
+      'module "db" {\n  source                 = "terraform-aws-modules/rds/aws"\n  identifier             = "app"\n  create_db_subnet_group = true\n  # expect\n  subnet_ids             = module.network.public_subnets\n}\n',
+    ],
+    negative: [
+      'resource "aws_subnet" "public_a" {\n  vpc_id                  = aws_vpc.main.id\n  cidr_block              = "10.0.1.0/24"\n  map_public_ip_on_launch = true\n}\n\nresource "aws_db_subnet_group" "db" {\n  name       = "db"\n  subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id]\n}\n',
+      'resource "aws_route_table" "private" {\n  vpc_id = aws_vpc.main.id\n  route {\n    cidr_block     = "0.0.0.0/0"\n    nat_gateway_id = aws_nat_gateway.main.id\n  }\n}\n\nresource "aws_route_table_association" "db" {\n  subnet_id      = aws_subnet.db.id\n  route_table_id = aws_route_table.private.id\n}\n\nresource "aws_db_subnet_group" "db" {\n  subnet_ids = [aws_subnet.db.id]\n}\n',
+      'module "vpc" {\n  source           = "terraform-aws-modules/vpc/aws"\n  version          = "3.19.0"\n  public_subnets   = ["10.0.101.0/24"]\n  database_subnets = ["10.0.21.0/24", "10.0.22.0/24"]\n\n  create_database_subnet_route_table     = true\n  create_database_internet_gateway_route = false\n}\n\nresource "aws_db_subnet_group" "db" {\n  subnet_ids = module.vpc.database_subnets\n}\n',
+      'module "db" {\n  source               = "terraform-aws-modules/rds/aws"\n  db_subnet_group_name = "existing"\n  subnet_ids           = module.vpc.public_subnets\n}\n',
+    ],
+  },
+  *check(input) {
+    const subnets = publicSubnets(input);
+    // Which subnets an entry names: subnets of this file, or a module's `public_subnets` output
+    // (of the VPC module, or of a module this file does not call, whose output name is all there is).
+    const why = (expr: Expr): string | undefined => {
+      const subnet = references(input, expr, 'aws_subnet').find((r) => subnets.has(r));
+      if (subnet) return `${subnet}, a public subnet (${subnets.get(subnet)})`;
+      for (const m of textOf(input, expr).matchAll(/(?<![\w.-])module\.([\w-]+)\.public_subnets\b/g)) {
+        const address = moduleAddress(input, m[1]!);
+        if (address === null || address === VPC_MODULE) return `the public subnets of module.${m[1]} (routed to an internet gateway)`;
+      }
+      return undefined;
+    };
+    const check = function* (owner: string, a: Attribute | undefined): Generator<{ line: number; message: string; resource: string }> {
+      if (!a) return;
+      // Convention 5: each entry of a list on its own line; a whole expression on its key.
+      const entries = a.expr.kind === 'tuple' ? a.expr.items.map((item) => ({ expr: item, line: item.line })) : [{ expr: a.expr, line: a.line }];
+      const seen = new Set<number>();
+      for (const { expr, line } of entries) {
+        const reason = why(expr);
+        if (!reason || seen.has(line)) continue;
+        seen.add(line);
+        yield { line, message: `${owner} places databases in ${reason}.`, resource: owner };
+      }
+    };
+    for (const group of resourcesOf(input, 'aws_db_subnet_group', 'aws_redshift_subnet_group')) yield* check(label(group), attribute(group.block, 'subnet_ids'));
+    for (const call of input.body.blocks) {
+      if (call.type !== 'module') continue;
+      const address = moduleAddress(input, call.labels[0] ?? '');
+      const name = `module.${call.labels[0] ?? ''}`;
+      if (address === 'terraform-aws-modules/rds/aws' && isTrueValue(valueOf(input, call, 'create_db_subnet_group'))) yield* check(name, attribute(call, 'subnet_ids'));
+      if (address !== VPC_MODULE) continue;
+      // The module routes its database subnets to the internet gateway only with all of these.
+      const route = attribute(call, 'create_database_internet_gateway_route');
+      const databases = valueOf(input, call, 'database_subnets');
+      if (
+        route && isTrueValue(valueOf(input, call, 'create_database_internet_gateway_route')) &&
+        isTrueValue(valueOf(input, call, 'create_database_subnet_route_table')) &&
+        !isTrueValue(valueOf(input, call, 'create_database_nat_gateway_route')) &&
+        !isFalseValue(valueOf(input, call, 'create_igw')) && !isFalseValue(valueOf(input, call, 'create_vpc')) &&
+        databases !== undefined && !(Array.isArray(databases) && databases.length === 0)
+      )
+        yield { line: route.line, message: `${name} routes its database subnets to the internet gateway: databases placed in them are in public subnets.`, resource: name };
+    }
+  },
+});
+
 const eksPublicEndpoint: TfRule = tfRule({
   id: 'iac/tf-aws-eks-public-endpoint',
   title: 'EKS API endpoint open to the internet',
@@ -337,9 +661,12 @@ const eksPublicEndpoint: TfRule = tfRule({
 
 export const networkRules: readonly TfRule[] = [
   openToInternet,
+  widePrivateNetwork,
+  broadPublicNetwork,
   defaultSecurityGroup,
   instancePublicIp,
   subnetPublicIp,
   publiclyAccessible,
+  dbPublicSubnet,
   eksPublicEndpoint,
 ];
