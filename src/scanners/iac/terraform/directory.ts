@@ -17,6 +17,33 @@ import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
  * Definitions files are context only: they get no findings, and their values are never
  * quoted in a warning (they often hold secrets). Other `*.tfvars` files are read only
  * when passed with `-var-file`, so which one applies is unknown; they are not used.
+ *
+ * Local modules. A directory that other directories of the scan call by a local path
+ * (`module "db" { source = "./modules/db"  storage_encrypted = false }`; the path is
+ * resolved from the caller's directory, by text, and must stay inside the scan root) is
+ * analysed as those calls deploy it, not with its defaults (module-calls.ts):
+ *
+ *   - Before the analysis, every .tf file is read once (the texts are kept for the
+ *     analysis within a budget) and only those whose text may name a local source are
+ *     parsed. Each call's arguments are evaluated in the caller's own scope: its file, its
+ *     directory, its definitions files, and its own callers' values up a chain of at most
+ *     four calls (a caller further up, or met again in a cycle, is read as a root). A call
+ *     with for_each or count is read per instance (rules/instances.ts); a for_each that
+ *     cannot be read leaves `each` unknown.
+ *   - A called directory is analysed once per distinct set of values (a context): var.x
+ *     is the call's argument, else the default; definitions files do not apply (Terraform
+ *     reads them for the root module only). An argument whose value cannot be told is
+ *     unknown, which no rule fires on. A directory with more than sixteen contexts is
+ *     analysed once with its defaults, with a warning; so are all modules when the calls
+ *     of a tree exceed the work limits. A directory without callers is read as a root.
+ *   - A finding stays on the called file's line. Its message names the call ("via
+ *     module.db in main.tf:1"), and each call that makes it is a related location: the
+ *     argument's line when the setting reads a variable the call sets, else the module
+ *     block. A rule that fires on one line in several contexts gives one finding.
+ *
+ * In a scan of staged files (the pre-commit hook), the Terraform files of the index
+ * beside a staged .tf file that are not staged themselves are read, from the index, for
+ * its directory's scope; they get no findings.
  */
 
 export type ParsedTerraform = { body: Body; problems: Array<{ line: number; message: string }> };
@@ -67,10 +94,11 @@ type Warn = (warning: { path: string; line?: number; message: string }) => void;
 /**
  * The files of a scan that the module directories need read: the configuration and
  * definitions files of each directory that has more than one configuration file or a
- * definitions file (a lone file needs nothing else), at most MAX_FILES_PER_DIRECTORY of
- * them per directory, in path order.
+ * definitions file (a lone file needs nothing else), or that is in `also` (a module
+ * that other directories call: its file sees the calls' arguments through the scope),
+ * at most MAX_FILES_PER_DIRECTORY of them per directory, in path order.
  */
-export function moduleDirectoryFiles(paths: readonly string[], warn: Warn): string[] {
+export function moduleDirectoryFiles(paths: readonly string[], warn: Warn, also?: ReadonlySet<string>): string[] {
   const byDirectory = new Map<string, string[]>();
   for (const path of paths) {
     if (!terraformRole(path)) continue;
@@ -82,7 +110,7 @@ export function moduleDirectoryFiles(paths: readonly string[], warn: Warn): stri
   const out: string[] = [];
   for (const [dir, files] of byDirectory) {
     const configurations = files.filter((p) => terraformRole(p) === 'configuration').length;
-    if (configurations === 0 || (configurations === 1 && files.length === 1)) continue;
+    if (configurations === 0 || (configurations === 1 && files.length === 1 && !also?.has(dir))) continue;
     const sorted = [...files].sort(byName);
     for (const values of [false, true]) {
       const some = sorted.filter((p) => isVariableValuesFile(p) === values);
@@ -99,12 +127,19 @@ interface Declared {
   expr: Expr | undefined;
 }
 
+/** A file of a module directory; `parsed`, when given, is its parse (or a part of it holding at least its `variable` and `locals` blocks), used instead of parsing its text again. */
+export type DirectorySource = { path: string; text: string; parsed?: ParsedTerraform };
+
+/** The values that a module call gives the variables of the module it calls, as expressions that evaluate to them. */
+export type CallArguments = ReadonlyMap<string, Expr>;
+
 /** The module directories of a scan, read from the files that moduleDirectoryFiles chose. */
 export class ModuleDirectories {
   private readonly directories = new Map<string, ModuleDirectory>();
 
-  constructor(sources: Iterable<{ path: string; text: string }>, warn: Warn) {
-    const byDirectory = new Map<string, Array<{ path: string; text: string }>>();
+  /** With `keepParses: false` the parses made to read declarations are not kept for the analysis (`takeParse` gives none). */
+  constructor(sources: Iterable<DirectorySource>, warn: Warn, options: { keepParses?: boolean } = {}) {
+    const byDirectory = new Map<string, DirectorySource[]>();
     for (const source of sources) {
       if (!terraformRole(source.path)) continue;
       const dir = directoryOf(source.path);
@@ -112,13 +147,18 @@ export class ModuleDirectories {
       if (list) list.push(source);
       else byDirectory.set(dir, [source]);
     }
-    for (const [dir, files] of byDirectory) this.directories.set(dir, new ModuleDirectory(files, warn));
+    for (const [dir, files] of byDirectory) this.directories.set(dir, new ModuleDirectory(files, warn, options.keepParses ?? true));
   }
 
-  /** The scope that a configuration file sees of its directory; undefined when it has none to see. */
-  scopeFor(path: string): TfDirectoryScope | undefined {
+  /**
+   * The scope that a configuration file sees of its directory; undefined when it has none
+   * to see. With the arguments of a module call, the directory is read as the module that
+   * call makes: `var.x` is the argument, else the default; definitions files do not apply
+   * (Terraform reads them for the root module only).
+   */
+  scopeFor(path: string, call?: CallArguments): TfDirectoryScope | undefined {
     if (terraformRole(path) !== 'configuration') return undefined;
-    return this.directories.get(directoryOf(path))?.scopeFor(path);
+    return this.directories.get(directoryOf(path))?.scopeFor(path, call);
   }
 }
 
@@ -128,7 +168,11 @@ class ModuleDirectory {
   private readonly values = new Map<string, Expr>();
   private readonly parses = new Map<string, { text: string; parsed: ParsedTerraform }>();
 
-  constructor(files: Array<{ path: string; text: string }>, warn: Warn) {
+  constructor(
+    files: DirectorySource[],
+    warn: Warn,
+    private readonly keepParses: boolean,
+  ) {
     const sorted = [...files].sort((a, b) => byName(a.path, b.path));
     for (const file of sorted) {
       if (terraformRole(file.path) !== 'configuration') continue;
@@ -153,10 +197,10 @@ class ModuleDirectory {
     }
   }
 
-  private declare(file: { path: string; text: string }): void {
+  private declare(file: DirectorySource): void {
     if (file.text.length > MAX_CHARS || !DECLARES.test(file.text)) return;
-    const parsed = parseTerraformText(file.text);
-    this.parses.set(file.path, { text: file.text, parsed });
+    const parsed = file.parsed ?? parseTerraformText(file.text);
+    if (this.keepParses && !file.parsed) this.parses.set(file.path, { text: file.text, parsed });
     for (const block of parsed.body.blocks) {
       const name = block.labels[0];
       if (block.type === 'variable' && name && !this.variables.has(name)) {
@@ -168,9 +212,9 @@ class ModuleDirectory {
     }
   }
 
-  scopeFor(path: string): TfDirectoryScope {
+  scopeFor(path: string, call?: CallArguments): TfDirectoryScope {
     return {
-      assigned: (name) => this.values.get(name),
+      assigned: call ? (name) => call.get(name) : (name) => this.values.get(name),
       // The file asks only for names it does not declare, so the first declaration is another file's.
       variable: (name) => this.variables.get(name)?.expr,
       local: (name) => this.locals.get(name)?.expr,

@@ -40,31 +40,43 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   const resources: TfResource[] = [];
   const data: TfResource[] = [];
   const providers: Block[] = [];
-  const variables = new Map<string, Expr>();
-  /** Declared here, with or without a default: such a name is this file's, not another file's. */
-  const declared = new Set<string>();
-  const locals = new Map<string, Expr>();
   for (const block of body.blocks) {
     const [type = '', name = ''] = block.labels;
     if (block.type === 'resource') resources.push({ kind: 'resource', type, name, block, address: `${type}.${name}` });
     else if (block.type === 'data') data.push({ kind: 'data', type, name, block, address: `data.${type}.${name}` });
     else if (block.type === 'provider') providers.push(block);
-    else if (block.type === 'variable') {
-      declared.add(type);
-      const fallback = attribute(block, 'default');
-      if (fallback) variables.set(type, fallback.expr);
-    } else if (block.type === 'locals') for (const a of block.body.attributes) locals.set(a.name, a.expr);
   }
   if (body.blocks.length === 0 && body.attributes.length === 0) return undefined;
-  const scope: Scope = directory
+  const scope = fileScope(body, directory);
+  const modules = synthesizeModules(body, scope);
+  for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
+  return { source, body, resources, data, providers, scope, texts: modules.texts };
+}
+
+/**
+ * The scope of a file's expressions: its own `variable` and `locals` blocks and, with
+ * the scope of its module directory, a definitions file's value (or a module call's
+ * argument) first, then the names the file does not declare from its other files.
+ */
+export function fileScope(body: Body, directory?: TfDirectoryScope): Scope {
+  const variables = new Map<string, Expr>();
+  /** Declared here, with or without a default: such a name is this file's, not another file's. */
+  const declared = new Set<string>();
+  const locals = new Map<string, Expr>();
+  for (const block of body.blocks) {
+    if (block.type === 'variable') {
+      const name = block.labels[0] ?? '';
+      declared.add(name);
+      const fallback = attribute(block, 'default');
+      if (fallback) variables.set(name, fallback.expr);
+    } else if (block.type === 'locals') for (const a of block.body.attributes) locals.set(a.name, a.expr);
+  }
+  return directory
     ? {
         variable: (n) => directory.assigned(n) ?? (declared.has(n) ? variables.get(n) : directory.variable(n)),
         local: (n) => (locals.has(n) ? locals.get(n) : directory.local(n)),
       }
     : { variable: (n) => variables.get(n), local: (n) => locals.get(n) };
-  const modules = synthesizeModules(body, scope);
-  for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
-  return { source, body, resources, data, providers, scope, texts: modules.texts };
 }
 
 export function attribute(block: Block, name: string): Attribute | undefined {

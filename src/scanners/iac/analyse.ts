@@ -1,0 +1,78 @@
+import type { ScannerFinding } from '../../core/finding.js';
+import { normaliseLine } from '../../core/fingerprint.js';
+import type { ScanWarning } from '../scanner.js';
+import { classify } from './detect.js';
+import { PLATFORM_RULES } from './platforms.js';
+import type { Hit, IacRule, ParseContext, Platform } from './rule.js';
+
+export interface FileAnalysis {
+  platform: string | undefined;
+  findings: ScannerFinding[];
+  secrets: string[];
+}
+
+/**
+ * Runs the rules of the file's platform on one file's text. Exposed for the benchmark
+ * and tests; the scanner (index.ts) calls it for every wanted file, with what the file's
+ * parse needs from other files (the module directory of a Terraform file) as `context`.
+ */
+export function analyseFile(
+  path: string,
+  text: string,
+  warn: (warning: Omit<ScanWarning, 'scanner'>) => void,
+  platformHint?: Platform,
+  context?: ParseContext,
+): FileAnalysis {
+  const platformId = platformHint ?? classify(path, text);
+  const platform = PLATFORM_RULES.find((p) => p.platform === platformId);
+  if (!platform) return { platform: platformId, findings: [], secrets: [] };
+  let input: unknown;
+  try {
+    input = platform.parse(text, (line, message) => warn({ path, line, message }), context);
+  } catch (error) {
+    // Parsers report bad input as problems; an exception here is a bug, reported and contained.
+    warn({ path, message: `could not analyse this ${platformId} file: ${(error as Error).message}` });
+    return { platform: platformId, findings: [], secrets: [] };
+  }
+  if (input === undefined) return { platform: platformId, findings: [], secrets: [] };
+  const findings: ScannerFinding[] = [];
+  const secrets: string[] = [];
+  let lines: string[] | undefined;
+  const lineText = (n: number) => (lines ??= text.split('\n'))[n - 1] ?? '';
+  for (const rule of platform.rules) {
+    const seen = new Set<string>();
+    try {
+      for (const hit of rule.check(input)) {
+        const key = `${hit.line}\0${hit.detailLine ?? ''}\0${hit.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (hit.secret) secrets.push(hit.secret);
+        findings.push(toFinding(rule, hit, path, lineText));
+      }
+    } catch (error) {
+      // A rule bug must not hide the other rules' findings on this file.
+      warn({ path, message: `rule ${rule.id} failed on this file: ${(error as Error).message}` });
+    }
+  }
+  return { platform: platformId, findings, secrets };
+}
+
+function toFinding(rule: IacRule<unknown>, hit: Hit, path: string, lineText: (line: number) => string): ScannerFinding {
+  const line = Math.max(1, hit.line);
+  const detail = hit.detailLine !== undefined && hit.detailLine > line ? hit.detailLine : undefined;
+  return {
+    ruleId: rule.id,
+    scanner: 'iac',
+    severity: hit.severity ?? rule.severity,
+    confidence: rule.confidence ?? 'high',
+    title: rule.title,
+    message: hit.message,
+    cwe: rule.cwe,
+    location: { path, startLine: line, ...(hit.column ? { startColumn: hit.column } : {}), ...(detail ? { endLine: detail } : {}) },
+    fix: { summary: rule.remediation },
+    properties: { platform: rule.platform, ...(hit.resource ? { resource: hit.resource } : {}), ...(detail ? { detailLine: detail } : {}) },
+    // Several findings can share a key line (one per bad entry of a list): the inner line
+    // keeps each one's identity when unrelated lines move.
+    ...(detail ? { fingerprintKey: `${normaliseLine(lineText(line))}\n${normaliseLine(lineText(detail))}` } : {}),
+  };
+}

@@ -1,0 +1,469 @@
+import { createHash } from 'node:crypto';
+import type { Location, ScannerFinding } from '../../../core/finding.js';
+import type { Block, Body, Expr, Pos } from './hcl/ast.js';
+import { EMPTY_SCOPE, UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
+import type { CallArguments, TfDirectoryScope } from './directory.js';
+import { attribute, fileScope } from './model.js';
+import { instancesOf, type Instance } from './rules/instances.js';
+
+/**
+ * Calls of local modules (`module "db" { source = "./modules/db" ... }`) and the values
+ * they give the called module's variables: each call's arguments are evaluated in the
+ * caller's own scope (its variables, locals, definitions files, and the arguments of its
+ * own callers), once per instance of a for_each or count, and each distinct set of values
+ * is a context in which the called directory is analysed (directory.ts describes the
+ * whole). Values that cannot be told stay unknown: a rule never fires on them.
+ *
+ * Bounds, so that hostile or generated trees stay cheap: a chain of calls is followed
+ * MAX_CHAIN calls up (a caller further up, or one met again in a cycle, is read as a
+ * root module); a directory read in more than MAX_CONTEXTS contexts is read once with
+ * its defaults, with a warning; past MAX_CALLS calls, MAX_EVALUATIONS evaluations of a
+ * call or MAX_STEPS evaluation steps in all, the remaining modules are read with their
+ * defaults, with one warning.
+ */
+
+export const MAX_CHAIN = 4;
+export const MAX_CONTEXTS = 16;
+export const MAX_CALLS = 10_000;
+const MAX_EVALUATIONS = 20_000;
+const MAX_STEPS = 2_000_000;
+const STEPS_PER_ARGUMENT = 20_000;
+/** Calls kept per context to name in messages and related locations (the rest are counted). */
+const MAX_ORIGINS = 32;
+const MAX_RELATED = 8;
+/** Module block arguments that are not variables of the module. */
+const META_ARGUMENTS = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+
+/** Cheap test on a file's text, before any parse: whether it may call a module by a local path (native or JSON syntax). */
+const LOCAL_SOURCE = /(?:\bsource\s*=\s*|"source"\s*:\s*)"\.\.?\//;
+
+export function mayCallLocalModule(text: string): boolean {
+  return LOCAL_SOURCE.test(text) && /\bmodule\b/.test(text);
+}
+
+/**
+ * The directory, relative to the scan root, that a local source names from the caller's
+ * directory; undefined for other sources and for paths that leave the scan root.
+ * Resolved by text, as Terraform cleans the path: nothing on disk is looked at.
+ */
+export function resolveLocalSource(fromDir: string, source: string): string | undefined {
+  if (!/^\.\.?\//.test(source) || source.length > 4096 || /[\\\0?#]/.test(source)) return undefined;
+  const parts = fromDir === '' ? [] : fromDir.split('/');
+  for (const part of source.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') parts.push(part);
+    else if (parts.length === 0) return undefined;
+    else parts.pop();
+  }
+  return parts.join('/');
+}
+
+/** A module block of a file that calls a directory of the scan by a local path. */
+export interface LocalCall {
+  /** The caller file and its directory. */
+  path: string;
+  dir: string;
+  /** The module's name (its label) and the line of its block. */
+  name: string;
+  line: number;
+  /** The called directory. */
+  target: string;
+  block: Block;
+}
+
+/**
+ * The local module calls of a parsed file: module blocks whose `source` is a literal
+ * local path to another directory that holds configuration files of the scan. Other
+ * sources (registries, git, absolute paths, paths out of the scan root, directories the
+ * scan does not hold, the caller's own directory) are left alone, without a warning.
+ */
+export function localCalls(path: string, dir: string, body: Body, isModuleDirectory: (dir: string) => boolean): LocalCall[] {
+  const out: LocalCall[] = [];
+  for (const block of body.blocks) {
+    const name = block.labels[0];
+    if (block.type !== 'module' || !name) continue;
+    const source = evaluate(attribute(block, 'source')?.expr, EMPTY_SCOPE);
+    if (typeof source !== 'string') continue;
+    const target = resolveLocalSource(dir, source);
+    if (target === undefined || target === dir || !isModuleDirectory(target)) continue;
+    out.push({ path, dir, name, line: block.line, target, block });
+  }
+  return out;
+}
+
+/** What a caller file's calls need of its parse once the calls are found: its `variable` and `locals` blocks. */
+export function declarationsOf(body: Body): Body {
+  return { attributes: [], blocks: body.blocks.filter((b) => b.type === 'variable' || b.type === 'locals') };
+}
+
+/** One module call (one instance of it) that gives a context its values. */
+export interface CallOrigin {
+  call: LocalCall;
+  /** The instance's address as Terraform writes it, from the outermost caller read: `module.app.module.db["eu"]`. */
+  address: string;
+}
+
+/** A set of values that one or more calls give a module's variables. */
+export interface CallContext {
+  values: ReadonlyMap<string, Value>;
+  /** The values as expressions, for the directory scope (directory.ts). */
+  arguments: CallArguments;
+  /** The calls that give these values, the first MAX_ORIGINS of them. */
+  origins: CallOrigin[];
+  /** How many module instances get these values in all (an instance of a caller that is itself called twice counts twice). */
+  calls: number;
+}
+
+/** How the caller of a call sees its own directory: with its own call's arguments, or as a root (`call` undefined). */
+export type CallerDirectory = (path: string, call: CallArguments | undefined) => TfDirectoryScope | undefined;
+
+type Warn = (warning: { path?: string; line?: number; message: string }) => void;
+
+/** The contexts of the called directories of a scan, from its local calls. */
+export class LocalModuleCalls {
+  private readonly incoming = new Map<string, LocalCall[]>();
+  /** Contexts of a directory at a depth (`depth\0dir`), or null when it is read with its defaults. */
+  private readonly memo = new Map<string, CallContext[] | null>();
+  /** Directories warned about (too many contexts). */
+  private readonly warned = new Set<string>();
+  private evaluations = 0;
+  private steps = MAX_STEPS;
+  private exhausted = false;
+
+  /**
+   * @param calls the local calls of the scan (at most MAX_CALLS are read; the caller of this class warns about more).
+   * @param declarations each caller file's `variable` and `locals` blocks (declarationsOf).
+   */
+  constructor(
+    calls: readonly LocalCall[],
+    private readonly declarations: ReadonlyMap<string, Body>,
+    private readonly callerDirectory: CallerDirectory,
+    private readonly warn: Warn,
+  ) {
+    for (const call of calls) {
+      const list = this.incoming.get(call.target);
+      if (list) list.push(call);
+      else this.incoming.set(call.target, [call]);
+    }
+    for (const list of this.incoming.values()) list.sort((a, b) => compare(a.path, b.path) || a.line - b.line);
+  }
+
+  /** The directories that some call names. */
+  targets(): string[] {
+    return [...this.incoming.keys()].sort(compare);
+  }
+
+  /** The contexts a directory is analysed in: one per distinct set of values its calls give; undefined to analyse it with its defaults (no calls, or too many contexts). */
+  contextsOf(dir: string): CallContext[] | undefined {
+    return this.contexts(dir, 0, new Set()).result ?? undefined;
+  }
+
+  /**
+   * The contexts of `dir` read `depth` calls below the directory asked about: its calls
+   * are followed MAX_CHAIN - depth calls up. A result depends only on the directory and
+   * the depth, and is kept, unless a cycle cut it (that depends on the walk's path).
+   */
+  private contexts(dir: string, depth: number, stack: Set<string>): { result: CallContext[] | null; cut: boolean } {
+    const incoming = this.incoming.get(dir);
+    // No caller, too far up the chain, or met again (a cycle, which Terraform refuses): read as a root.
+    if (!incoming || depth >= MAX_CHAIN) return { result: null, cut: false };
+    if (stack.has(dir)) return { result: null, cut: true };
+    const memo = `${depth}\0${dir}`;
+    const known = this.memo.get(memo);
+    if (known !== undefined) return { result: known, cut: false };
+    if (this.exhausted) return this.remember(memo, null);
+    stack.add(dir);
+    let cut = false;
+    const found = new Map<string, CallContext>();
+    let overflow = false;
+    calls: for (const call of incoming) {
+      const parents = this.contexts(call.dir, depth + 1, stack);
+      cut ||= parents.cut;
+      for (const parent of parents.result ?? [undefined]) {
+        if (this.exhausted || this.evaluations++ >= MAX_EVALUATIONS) {
+          this.exhaust();
+          break calls;
+        }
+        // Each instance of the caller (each call that gives the parent context) makes an instance of this call.
+        const callers = parent?.calls ?? 1;
+        for (const made of this.instances(call, parent)) {
+          const same = found.get(made.key);
+          if (same) {
+            same.calls += callers;
+            if (same.origins.length < MAX_ORIGINS) same.origins.push(made.origin);
+            continue;
+          }
+          found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers });
+          if (found.size > MAX_CONTEXTS) {
+            overflow = true;
+            break calls;
+          }
+        }
+      }
+    }
+    stack.delete(dir);
+    if (this.exhausted) return this.remember(memo, null);
+    if (overflow) {
+      if (!this.warned.has(dir)) {
+        this.warned.add(dir);
+        this.warn({
+          path: dir === '' ? '.' : dir,
+          message: `this module is called with more than ${MAX_CONTEXTS} different sets of argument values; its files are analysed once, with the defaults of its variables`,
+        });
+      }
+      return this.remember(memo, null);
+    }
+    const result = [...found.values()];
+    return cut ? { result, cut } : this.remember(memo, result);
+  }
+
+  private remember(key: string, result: CallContext[] | null): { result: CallContext[] | null; cut: boolean } {
+    this.memo.set(key, result);
+    return { result, cut: false };
+  }
+
+  private exhaust(): void {
+    if (this.exhausted) return;
+    this.exhausted = true;
+    this.warn({ message: 'too many local module calls to follow: the modules not yet read are analysed with the defaults of their variables' });
+  }
+
+  /** The values each instance of a call gives, evaluated in the caller's scope (with `parent`, the caller's own call's values). */
+  private instances(call: LocalCall, parent: CallContext | undefined): Array<{ key: string; values: Map<string, Value>; origin: CallOrigin }> {
+    const declarations = this.declarations.get(call.path) ?? { attributes: [], blocks: [] };
+    const scope = fileScope(declarations, this.callerDirectory(call.path, parent?.arguments));
+    const root: Instance = { scope, names: [], values: new Map(), budget: { left: 4096, steps: 200_000 } };
+    // The for_each or count read within this class's budget: instancesOf finds the value kept in the instance.
+    for (const name of ['for_each', 'count']) {
+      const expr = attribute(call.block, name)?.expr;
+      if (expr) root.values.set(expr, this.evaluate(expr, scope));
+    }
+    const prefix = parent?.origins[0] ? `${parent.origins[0].address}.` : '';
+    const out: Array<{ key: string; values: Map<string, Value>; origin: CallOrigin }> = [];
+    for (const instance of instancesOf(call.block, root)) {
+      const values = new Map<string, Value>();
+      for (const a of call.block.body.attributes) if (!META_ARGUMENTS.has(a.name)) values.set(a.name, this.evaluate(a.expr, instance.scope));
+      out.push({ key: keyOf(values), values, origin: { call, address: `${prefix}module.${call.name}${instanceKey(instance)}` } });
+    }
+    return out;
+  }
+
+  private evaluate(expr: Expr, scope: Scope): Value {
+    if (this.steps <= 0) {
+      this.exhaust();
+      return UNKNOWN;
+    }
+    const budget = { steps: Math.min(STEPS_PER_ARGUMENT, this.steps) };
+    const given = budget.steps;
+    const value = evaluate(expr, scope, budget);
+    this.steps -= given - Math.max(budget.steps, 0);
+    return value;
+  }
+}
+
+/** `["eu"]` or `[2]` for an instance of a for_each or count, '' otherwise. */
+function instanceKey(instance: Instance): string {
+  const each = instance.scope.bound?.('each');
+  const count = instance.scope.bound?.('count');
+  const key = isRecord(each) ? each.key : isRecord(count) ? count.index : undefined;
+  if (typeof key === 'number') return `[${key}]`;
+  if (typeof key === 'string') return `[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}...` : key)}]`;
+  return '';
+}
+
+function isRecord(value: Value | undefined): value is { [key: string]: Value } {
+  return value !== undefined && value !== null && value !== UNKNOWN && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A key of a set of values: equal values give the same key (unknown values are equal to each other). */
+function keyOf(values: ReadonlyMap<string, Value>): string {
+  const hash = createHash('sha256');
+  for (const name of [...values.keys()].sort(compare)) {
+    const text = JSON.stringify(values.get(name), (_key, v: unknown) => (v === UNKNOWN ? { '\0unknown': true } : v)) ?? '';
+    hash.update(name).update('\0').update(text).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** The values of a call as expressions that evaluate to them (with no source text: rules that read the text see none). */
+function argumentsOf(values: ReadonlyMap<string, Value>, block: Block): CallArguments {
+  const out = new Map<string, Expr>();
+  for (const [name, value] of values) out.set(name, constantOf(value, attribute(block, name) ?? block));
+  return out;
+}
+
+/** An expression that evaluates to `value`; an unknown value is a reference to nothing, which evaluates to unknown. */
+export function constantOf(value: Value, at: Pos): Expr {
+  const where: Pos = { line: at.line, column: at.column, endLine: at.line, start: 0, end: 0 };
+  if (value === UNKNOWN) return { kind: 'traversal', path: ['<unknown>'], ...where };
+  if (Array.isArray(value)) return { kind: 'tuple', items: value.map((v) => constantOf(v, at)), ...where };
+  if (value !== null && typeof value === 'object')
+    return {
+      kind: 'object',
+      items: Object.entries(value).map(([key, v]) => ({ keyName: key, key: { kind: 'literal', value: key, ...where }, value: constantOf(v, at), ...where })),
+      ...where,
+    };
+  return { kind: 'literal', value, ...where };
+}
+
+/**
+ * The variables that the settings on `lines` of a file read, directly or through its
+ * locals, in the order they are met: a finding there may owe its value to them. A
+ * setting inside a block with a for_each (a resource, a dynamic block) also reads that
+ * for_each's variables.
+ */
+export function variablesOnLines(body: Body, lines: readonly number[], scope: Scope): string[] {
+  const roots: Expr[] = [];
+  const visit = (blocks: readonly Block[], enclosing: readonly Expr[]) => {
+    for (const block of blocks) {
+      const iteration = ['for_each', 'count'].map((n) => attribute(block, n)?.expr).filter((e): e is Expr => e !== undefined);
+      const inside = [...enclosing, ...iteration];
+      const here = block.body.attributes.filter((a) => lines.some((l) => a.line <= l && l <= a.endLine));
+      for (const a of here) {
+        if (lines.includes(a.line)) roots.push(a.expr);
+        else roots.push(...itemsOnLines(a.expr, lines));
+      }
+      if (here.length > 0 || lines.includes(block.line)) roots.push(...inside);
+      visit(block.body.blocks, inside);
+    }
+  };
+  visit(body.blocks, []);
+  const names: string[] = [];
+  const seenLocals = new Set<string>();
+  const stack = [...roots].reverse();
+  let budget = 10_000;
+  while (stack.length > 0 && budget-- > 0) {
+    const e = stack.pop()!;
+    const children: Expr[] = [];
+    switch (e.kind) {
+      case 'traversal':
+        if (e.source) children.push(e.source);
+        else if (e.path[0] === 'var' && e.path[1] && !names.includes(e.path[1])) names.push(e.path[1]);
+        else if (e.path[0] === 'local' && e.path[1] && !seenLocals.has(e.path[1])) {
+          seenLocals.add(e.path[1]);
+          const defined = scope.local(e.path[1]);
+          if (defined) children.push(defined);
+        }
+        break;
+      case 'template':
+        for (const part of e.parts) if (part.kind === 'interpolation' && part.expr) children.push(part.expr);
+        break;
+      case 'tuple':
+        children.push(...e.items);
+        break;
+      case 'object':
+        for (const item of e.items) children.push(item.key, item.value);
+        break;
+      case 'call':
+        children.push(...e.args);
+        break;
+      case 'unary':
+        children.push(e.operand);
+        break;
+      case 'binary':
+        children.push(e.left, e.right);
+        break;
+      case 'conditional':
+        children.push(e.condition, e.then, e.else);
+        break;
+      case 'for':
+        children.push(e.collection, ...(e.keyExpr ? [e.keyExpr] : []), e.valueExpr, ...(e.condition ? [e.condition] : []));
+        break;
+      case 'splat':
+        children.push(e.source);
+        break;
+      case 'paren':
+        children.push(e.expr);
+        break;
+      default:
+        break;
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  return names;
+}
+
+/** The values of the object entries (`cidr_blocks = ...` inside `ingress = [{ ... }]`) that start on one of `lines`. */
+function itemsOnLines(expr: Expr, lines: readonly number[]): Expr[] {
+  const out: Expr[] = [];
+  const stack: Expr[] = [expr];
+  let budget = 10_000;
+  while (stack.length > 0 && budget-- > 0) {
+    const e = stack.pop()!;
+    if (e.kind === 'tuple') stack.push(...e.items);
+    else if (e.kind === 'object') for (const item of e.items) (lines.includes(item.line) ? out : stack).push(item.value);
+    else if (e.kind === 'paren') stack.push(e.expr);
+  }
+  return out;
+}
+
+/** The findings of one analysis of a called file, and the context it was analysed in. */
+export interface ContextRun {
+  context: CallContext;
+  findings: readonly ScannerFinding[];
+}
+
+/**
+ * One list of findings from the analyses of a file in each of its contexts. A rule that
+ * fires on the same line (and inner line) in several contexts gives one finding, the
+ * first context's, which names every call that makes it: its message says which call
+ * ("via module.db in main.tf:12 and 1 other module call"), and each call is a related
+ * location: the caller's argument line when the finding's setting reads a variable that
+ * the call sets, else the module block.
+ */
+export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (lines: readonly number[]) => readonly string[]): ScannerFinding[] {
+  interface Entry {
+    finding: ScannerFinding;
+    /** Each call once, with its related location. */
+    origins: Map<string, { origin: CallOrigin; related: Location }>;
+    calls: number;
+  }
+  const entries: Entry[] = [];
+  const groups = new Map<string, { run: number; entries: Entry[] }>();
+  const add = (entry: Entry, finding: ScannerFinding, context: CallContext) => {
+    const lines = [finding.location.startLine, ...(finding.location.endLine !== undefined ? [finding.location.endLine] : [])];
+    const read = variablesAt(lines);
+    for (const origin of context.origins) {
+      const id = `${origin.call.path}\0${origin.call.line}\0${origin.address}`;
+      if (!entry.origins.has(id)) entry.origins.set(id, { origin, related: relatedOf(origin, read) });
+    }
+    entry.calls += context.calls;
+  };
+  runs.forEach((run, index) => {
+    for (const finding of run.findings) {
+      const key = `${finding.ruleId}\0${finding.location.startLine}\0${finding.location.endLine ?? ''}\0${finding.location.startColumn ?? ''}`;
+      const group = groups.get(key);
+      if (group && group.run !== index) {
+        for (const entry of group.entries) add(entry, finding, run.context);
+        continue;
+      }
+      const entry: Entry = { finding, origins: new Map(), calls: 0 };
+      add(entry, finding, run.context);
+      entries.push(entry);
+      if (group) group.entries.push(entry);
+      else groups.set(key, { run: index, entries: [entry] });
+    }
+  });
+  return entries.map(({ finding, origins, calls }) => {
+    const named = [...origins.values()];
+    const first = named[0];
+    if (!first) return finding;
+    const others = Math.max(calls, named.length) - 1;
+    const via = `via ${first.origin.address} in ${first.origin.call.path}:${first.origin.call.line}${others > 0 ? ` and ${others} other module call${others === 1 ? '' : 's'}` : ''}`;
+    const related = new Map<string, Location>();
+    for (const { related: at } of named) if (!related.has(`${at.path}:${at.startLine}`)) related.set(`${at.path}:${at.startLine}`, at);
+    return { ...finding, message: `${finding.message} (${via})`, related: [...(finding.related ?? []), ...[...related.values()].slice(0, MAX_RELATED)] };
+  });
+}
+
+/** Where a call's part in a finding is: the argument that sets a variable the finding's setting reads, or the module block. */
+function relatedOf(origin: CallOrigin, read: readonly string[]): Location {
+  const argument = read.map((name) => attribute(origin.call.block, name)).find((a) => a !== undefined && !META_ARGUMENTS.has(a.name));
+  return argument
+    ? { path: origin.call.path, startLine: argument.line, message: `${origin.address} sets ${argument.name}` }
+    : { path: origin.call.path, startLine: origin.call.line, message: `${origin.address} calls this module` };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

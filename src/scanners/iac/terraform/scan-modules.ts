@@ -1,0 +1,290 @@
+import type { ScanWarning } from '../../scanner.js';
+import { looksBinary, type WorkspaceFile } from '../../../workspace/files.js';
+import type { Git } from '../../../workspace/git.js';
+import { decodeUtf8 } from '../../../workspace/workspace.js';
+import { analyseFile, type FileAnalysis } from '../analyse.js';
+import type { Platform } from '../rule.js';
+import { directoryOf, ModuleDirectories, moduleDirectoryFiles, parseTerraformText, terraformRole, type DirectorySource, type ParsedTerraform, type TfDirectoryScope } from './directory.js';
+import type { Body } from './hcl/ast.js';
+import { fileScope } from './model.js';
+import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall } from './module-calls.js';
+
+/**
+ * What the iac scanner's walk needs of Terraform module directories: each directory's
+ * shared scope (directory.ts), the contexts in which local module calls of the scan
+ * call it (module-calls.ts), and, with --staged, the sibling files of the index.
+ */
+
+/**
+ * Analyses a Terraform file of a module that local module calls of the scan call, once
+ * per context (terraform/module-calls.ts), and merges the findings: a rule that fires
+ * on one line in several contexts gives one finding, which names the calls. The file is
+ * parsed once for all its contexts, and a parse problem is reported once.
+ */
+export function analyseInContexts(path: string, text: string, calls: readonly CalledAs[], warn: (warning: Omit<ScanWarning, 'scanner'>) => void, platformHint: Platform | undefined): FileAnalysis {
+  let parsed: ParsedTerraform | undefined;
+  try {
+    parsed = calls[0]?.terraform.takeParse(text) ?? parseTerraformText(text);
+  } catch {
+    parsed = undefined; // each analysis parses again and reports it
+  }
+  const reported = new Set<string>();
+  const once = (warning: Omit<ScanWarning, 'scanner'>) => {
+    const key = JSON.stringify([warning.path, warning.line, warning.message]);
+    if (reported.has(key)) return;
+    reported.add(key);
+    warn(warning);
+  };
+  const runs: ContextRun[] = [];
+  const secrets: string[] = [];
+  let platform: string | undefined;
+  for (const { context, terraform } of calls) {
+    const scope: TfDirectoryScope = parsed ? { ...terraform, takeParse: (source) => (source === text ? parsed : undefined) } : terraform;
+    const analysis = analyseFile(path, text, once, platformHint, { terraform: scope });
+    platform = analysis.platform;
+    secrets.push(...analysis.secrets);
+    runs.push({ context, findings: analysis.findings });
+  }
+  const body = parsed?.body;
+  // Locals do not depend on the context: the first one's scope reads them.
+  const locals = body && calls[0] ? fileScope(body, calls[0].terraform) : undefined;
+  const read = new Map<string, readonly string[]>();
+  const variablesAt = (lines: readonly number[]) => {
+    if (!body || !locals) return [];
+    const key = lines.join(',');
+    let names = read.get(key);
+    if (!names) read.set(key, (names = variablesOnLines(body, lines, locals)));
+    return names;
+  };
+  return { platform, findings: mergeContextFindings(runs, variablesAt), secrets };
+}
+
+/** One context a file is analysed in, and the scope of its directory in that context. */
+export interface CalledAs {
+  context: CallContext;
+  terraform: TfDirectoryScope;
+}
+
+/** Characters of text read before the scan loop (to find module calls) that are kept for it, so that they are not read again. */
+const MAX_TEXT_AHEAD = 32 * 1024 * 1024;
+
+/**
+ * Texts read before the scan loop reaches their file, each given back once: what fits
+ * in MAX_TEXT_AHEAD characters is kept, the rest is read again when needed.
+ */
+class TextsAhead {
+  private readonly texts = new Map<string, string | null>();
+  private chars = 0;
+
+  /** The text, kept for a later `take` if it fits. */
+  async peek(file: WorkspaceFile): Promise<string | null> {
+    if (this.texts.has(file.path)) return this.texts.get(file.path)!;
+    const text = await file.text();
+    const size = text?.length ?? 0;
+    if (this.chars + size <= MAX_TEXT_AHEAD) {
+      this.texts.set(file.path, text);
+      this.chars += size;
+    }
+    return text;
+  }
+
+  /** The text, given up by this store. */
+  async take(file: WorkspaceFile): Promise<string | null> {
+    if (!this.texts.has(file.path)) return file.text();
+    const text = this.texts.get(file.path)!;
+    this.texts.delete(file.path);
+    this.chars -= text?.length ?? 0;
+    return text;
+  }
+}
+
+/**
+ * The Terraform module directories of the tree (terraform/directory.ts). A directory is
+ * read when the scan reaches its first file: the texts read then are kept until the scan
+ * reaches their file, so no file is read twice, and the parses made for variables and
+ * locals are used again. A directory is let go once all its .tf files are analysed, so
+ * memory holds the directories on the current path, not the whole tree.
+ *
+ * Before that, `prepare` finds the local module calls of the tree and the contexts each
+ * called directory is analysed in (terraform/module-calls.ts): that reads every .tf file
+ * once, keeps the texts that fit in MAX_TEXT_AHEAD for the scan loop, and parses only the
+ * files whose text may call a local module. A tree whose .tf files are all in one
+ * directory has no calls to find. In a scan of staged files, the other Terraform files
+ * of a staged file's directory are read from the index for its scope, never analysed.
+ */
+export class TerraformModules {
+  /** Configuration files of each directory that has a scope, and the files read for it. */
+  private readonly directories = new Map<string, { read: WorkspaceFile[]; left: number; scopes?: ModuleDirectories }>();
+  private readonly ahead = new Map<string, string | null>();
+  private readonly early = new TextsAhead();
+  /** The contexts of each called directory not analysed yet. */
+  private readonly contexts = new Map<string, CallContext[]>();
+
+  constructor(
+    private readonly files: readonly WorkspaceFile[],
+    private readonly warn: (warning: Omit<ScanWarning, 'scanner'>) => void,
+    private readonly options: { git?: Git | null; maxFileSize?: number; signal?: AbortSignal } = {},
+  ) {}
+
+  async prepare(): Promise<void> {
+    const context = await this.stagedSiblings();
+    const all = [...this.files, ...context];
+    const found = await this.findCalls(all);
+    const byPath = new Map(all.map((file) => [file.path, file]));
+    const selected = new Map<string, WorkspaceFile[]>();
+    for (const path of moduleDirectoryFiles(all.map((file) => file.path), this.warn, new Set(found?.calls.map((c) => c.target)))) {
+      const dir = directoryOf(path);
+      const list = selected.get(dir);
+      if (list) list.push(byPath.get(path)!);
+      else selected.set(dir, [byPath.get(path)!]);
+    }
+    if (found) await this.readContexts(found.calls, found.declarations, selected);
+    for (const [dir, read] of selected) this.directories.set(dir, { read, left: 0 });
+    for (const file of this.files) {
+      const entry = terraformRole(file.path) === 'configuration' ? this.directories.get(directoryOf(file.path)) : undefined;
+      if (entry) entry.left++;
+    }
+  }
+
+  /** The local module calls of the tree's .tf files, and each caller's variables and locals. */
+  private async findCalls(all: readonly WorkspaceFile[]): Promise<{ calls: LocalCall[]; declarations: Map<string, Body> } | undefined> {
+    const configurations = all.filter((file) => terraformRole(file.path) === 'configuration');
+    const directories = new Set(configurations.map((file) => directoryOf(file.path)));
+    if (directories.size < 2) return undefined;
+    const calls: LocalCall[] = [];
+    const declarations = new Map<string, Body>();
+    for (const file of configurations) {
+      if (this.options.signal?.aborted) return undefined;
+      const text = await this.early.peek(file);
+      if (text === null || !mayCallLocalModule(text)) continue;
+      let parsed: ParsedTerraform;
+      try {
+        parsed = parseTerraformText(text);
+      } catch {
+        continue; // a parser bug: the scan loop meets it again and reports it
+      }
+      const made = localCalls(file.path, directoryOf(file.path), parsed.body, (dir) => directories.has(dir));
+      if (made.length === 0) continue;
+      if (calls.length + made.length > MAX_CALLS) {
+        this.warn({ message: `more than ${MAX_CALLS} local module calls: they are not followed, and every module is analysed with the defaults of its variables` });
+        return undefined;
+      }
+      calls.push(...made);
+      declarations.set(file.path, declarationsOf(parsed.body));
+    }
+    return calls.length > 0 ? { calls, declarations } : undefined;
+  }
+
+  /** The contexts of the called directories, read with the scopes of the callers' directories (let go once read). */
+  private async readContexts(calls: readonly LocalCall[], declarations: ReadonlyMap<string, Body>, selected: ReadonlyMap<string, WorkspaceFile[]>): Promise<void> {
+    const callers = new Map<string, ModuleDirectories>();
+    for (const dir of new Set(calls.map((call) => call.dir))) {
+      const members = selected.get(dir);
+      if (!members) continue;
+      const sources: DirectorySource[] = [];
+      for (const member of members) {
+        const text = await this.early.peek(member);
+        if (text === null) continue;
+        const own = declarations.get(member.path);
+        sources.push(own ? { path: member.path, text, parsed: { body: own, problems: [] } } : { path: member.path, text });
+      }
+      // Its problems are reported when the scan loop reads the directory.
+      callers.set(dir, new ModuleDirectories(sources, () => {}, { keepParses: false }));
+    }
+    const graph = new LocalModuleCalls(calls, declarations, (path, call) => callers.get(directoryOf(path))?.scopeFor(path, call), this.warn);
+    for (const target of graph.targets()) {
+      const contexts = graph.contextsOf(target);
+      if (contexts && contexts.length > 0 && selected.has(target)) this.contexts.set(target, contexts);
+    }
+  }
+
+  /**
+   * In a scan of staged files, the Terraform files of the index beside a staged .tf file
+   * that are not staged themselves: context for its directory's scope (what will be
+   * committed), never analysed.
+   */
+  private async stagedSiblings(): Promise<WorkspaceFile[]> {
+    const git = this.options.git;
+    const staged = this.files.filter((file) => file.fromIndex && terraformRole(file.path) === 'configuration');
+    if (!git || staged.length === 0) return [];
+    const scanned = new Set(this.files.map((file) => file.path));
+    const dirs = [...new Set(staged.map((file) => directoryOf(file.path)))].sort();
+    const wanted = new Set(dirs);
+    const out: WorkspaceFile[] = [];
+    try {
+      const prefix = await git.prefix();
+      for (let i = 0; i < dirs.length; i += 64) {
+        // Glob magic: `*` stays within one directory; the directory's own name is matched literally.
+        const specs = dirs.slice(i, i + 64).map((dir) => `:(glob)${dir === '' ? '' : `${dir.replace(/[*?[\]\\]/g, '\\$&')}/`}*`);
+        const listed = await git.run(['ls-files', '-z', '--stage', '--', ...specs]);
+        const seen = new Set<string>();
+        for (const line of listed.split('\0')) {
+          // `<mode> <object> <stage>\t<path>`: regular files only (a symbolic link's blob is its target's name), merged ones only.
+          const entry = /^(100644|100755) [0-9a-f]+ 0\t(.+)$/s.exec(line);
+          const path = entry?.[2];
+          if (!path || seen.has(path) || scanned.has(path) || !terraformRole(path) || !wanted.has(directoryOf(path))) continue;
+          seen.add(path);
+          out.push(indexedFile(git, prefix, path, this.options.maxFileSize));
+        }
+      }
+    } catch (error) {
+      this.warn({ message: `could not list the staged Terraform files beside the scanned ones (their variables are not read): ${(error as Error).message.split('\n')[0]}` });
+    }
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * A wanted file's text and, for a .tf file of a module directory, what it sees of the
+   * directory; for a file of a called module, one scope per context (`calls`).
+   */
+  async read(file: WorkspaceFile): Promise<{ text: string | null; terraform?: TfDirectoryScope; calls?: CalledAs[] }> {
+    const dir = terraformRole(file.path) === 'configuration' ? directoryOf(file.path) : undefined;
+    const entry = dir === undefined ? undefined : this.directories.get(dir);
+    if (!entry) return { text: await this.early.take(file) };
+    if (!entry.scopes) {
+      const sources: Array<{ path: string; text: string }> = [];
+      for (const member of entry.read) {
+        const text = await this.early.take(member);
+        if (terraformRole(member.path) === 'configuration') this.ahead.set(member.path, text);
+        if (text !== null) sources.push({ path: member.path, text });
+      }
+      entry.scopes = new ModuleDirectories(sources, this.warn);
+    }
+    const text = this.ahead.has(file.path) ? this.ahead.get(file.path)! : await this.early.take(file);
+    this.ahead.delete(file.path);
+    const contexts = this.contexts.get(dir!);
+    if (--entry.left <= 0) {
+      this.directories.delete(dir!);
+      this.contexts.delete(dir!);
+      // Files of the directory that the scan does not analyse (staged context) were read for it.
+      for (const member of entry.read) this.ahead.delete(member.path);
+    }
+    if (text === null) return { text };
+    if (contexts) return { text, calls: contexts.map((context) => ({ context, terraform: entry.scopes!.scopeFor(file.path, context.arguments)! })) };
+    const terraform = entry.scopes.scopeFor(file.path);
+    return terraform ? { text, terraform } : { text };
+  }
+}
+
+/** A file of the git index, read for context only (a staged file's sibling that is not staged). */
+function indexedFile(git: Git, prefix: string, path: string, maxFileSize: number | undefined): WorkspaceFile {
+  const read = async () => {
+    const bytes = await git.readStaged(prefix + path);
+    if (maxFileSize !== undefined && bytes.length > maxFileSize) throw new Error(`${bytes.length} bytes > maxFileSize ${maxFileSize}`);
+    return bytes;
+  };
+  return {
+    path,
+    absPath: path,
+    fromIndex: true,
+    read,
+    async text() {
+      try {
+        const bytes = await read();
+        return looksBinary(bytes) ? null : decodeUtf8(bytes);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
