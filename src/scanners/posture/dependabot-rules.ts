@@ -58,26 +58,48 @@ export const dependabotCooldown: PostureRule = {
   id: 'posture/dependabot-no-cooldown',
   title: 'Dependabot proposes new releases on the day they appear',
   description:
-    'An update entry has no `cooldown:`, so Dependabot opens pull requests for a release as soon as it is published. Malicious releases of popular packages are usually found and pulled within days; a cooldown of a few days keeps them out of the pull requests a team is used to merging. Security updates are not delayed by a cooldown.',
+    'An update entry has no `cooldown:` (or one that leaves some releases without a delay: no `default-days` and not every `semver-*-days`, or zero days), so Dependabot opens pull requests for a release as soon as it is published. Malicious releases of popular packages are usually found and pulled within days; a cooldown of a few days keeps them out of the pull requests a team is used to merging. Security updates are not delayed by a cooldown.',
   remediation: 'Add `cooldown: { default-days: 7 }` (or a value that fits the team) to each update entry.',
   severity: 'info',
   cwe: ['CWE-1357'],
   tags: ['posture', 'dependabot'],
   examples: {
-    positive: [{ files: { '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: daily\n' } }],
+    positive: [
+      { files: { '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: daily\n' } },
+      { files: { '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: daily\n    cooldown:\n      semver-major-days: 14\n' } },
+    ],
     negative: [
       {
         files: {
           '.github/dependabot.yml': 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: daily\n    cooldown:\n      default-days: 7\n',
         },
       },
+      {
+        files: {
+          '.github/dependabot.yml':
+            'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule:\n      interval: daily\n    cooldown:\n      semver-major-days: 14\n      semver-minor-days: 7\n      semver-patch-days: 3\n',
+        },
+      },
     ],
   },
   *check(repo): Generator<PostureHit> {
     for (const { path, entry } of updateEntries(repo)) {
-      if (pair(entry, 'cooldown')) continue;
-      const ecosystem = pair(entry, 'package-ecosystem');
-      yield { path, line: ecosystem?.keyLine ?? 1, message: `Dependabot updates for ${ecosystemOf(entry)} have no cooldown.` };
+      const cooldown = pair(entry, 'cooldown');
+      if (!cooldown) {
+        const ecosystem = pair(entry, 'package-ecosystem');
+        yield { path, line: ecosystem?.keyLine ?? 1, message: `Dependabot updates for ${ecosystemOf(entry)} have no cooldown.` };
+        continue;
+      }
+      const days = (key: string) => {
+        const value = pair(cooldown.value, key)?.value;
+        return isYScalar(value) ? Number(value.value) : undefined;
+      };
+      const byDefault = days('default-days');
+      const perLevel = ['semver-major-days', 'semver-minor-days', 'semver-patch-days'].map(days);
+      const covered = byDefault !== undefined ? byDefault > 0 : perLevel.every((d) => d !== undefined && d > 0);
+      // A value that is not a number is Dependabot's to reject; only a readable gap is reported.
+      if (!covered && [byDefault, ...perLevel].every((d) => d === undefined || Number.isFinite(d)))
+        yield { path, line: cooldown.keyLine, message: `Dependabot's cooldown for ${ecosystemOf(entry)} leaves some releases without a delay (no default-days, or zero days).` };
     }
   },
 };

@@ -2,7 +2,8 @@ import type { Severity } from '../../../core/finding.js';
 import { detailNote, inside, type Hit } from '../rule.js';
 import { isYMap, isYScalar, isYSeq, type YNode, type YScalar } from '../yaml/tree.js';
 import { conditionsOf } from './condition-rules.js';
-import { expressions, lineOfText, type Workflow } from './model.js';
+import { constantParts, contextHeads, falsyTernaryValues, isConstant, parseExpression, type ExprNode } from './expression.js';
+import { expressions, lineOfText, type Expression, type Workflow } from './model.js';
 import { workflow, workflowRule } from './rule-kit.js';
 
 /** The text of a function's argument list starting after `(`: up to the matching `)`, quotes respected. */
@@ -100,12 +101,12 @@ export const unsoundContainsRule = workflowRule({
 /** `fromJSON(secrets.X)`, `fromJSON(secrets['X'])`, `fromJSON(secrets)`. */
 const SECRET_PARSED = /\bfromJSON\s*\(\s*secrets\s*[.[)]/i;
 
-/** Every string scalar of the document with the line of the key (or list entry) that holds it. */
-function* scalarsWithKeys(node: YNode | null | undefined, keyLine: number): Generator<{ scalar: YScalar; keyLine: number }> {
+/** Every string scalar of the document with the line and name of the key (or list entry: no key) that holds it. */
+function* scalarsWithKeys(node: YNode | null | undefined, keyLine: number, key?: string): Generator<{ scalar: YScalar; keyLine: number; key?: string }> {
   if (isYScalar(node)) {
-    if (typeof node.value === 'string') yield { scalar: node, keyLine };
+    if (typeof node.value === 'string') yield { scalar: node, keyLine, ...(key !== undefined ? { key } : {}) };
   } else if (isYMap(node)) {
-    for (const p of node.pairs) yield* scalarsWithKeys(p.value, p.keyLine);
+    for (const p of node.pairs) yield* scalarsWithKeys(p.value, p.keyLine, p.key);
   } else if (isYSeq(node)) {
     for (const item of node.items) yield* scalarsWithKeys(item, item.line);
   }
@@ -132,6 +133,93 @@ export const unredactedSecret = workflowRule({
         if (!SECRET_PARSED.test(expression.inner)) continue;
         const at = inside(keyLine, lineOfText(wf, scalar, expression.raw, keyLine));
         yield { ...at, message: `${expression.raw}${detailNote(at)} takes a part of a secret that log masking does not know; store the field as its own secret.` } satisfies Hit;
+      }
+    }
+  },
+});
+
+/** Every `${{ }}` expression of the document, read, with where it is written. */
+function* parsedExpressions(wf: Workflow): Generator<{ scalar: YScalar; keyLine: number; key?: string; expression: Expression; tree: ExprNode }> {
+  for (const { scalar, keyLine, key } of scalarsWithKeys(wf.root, wf.root.line)) {
+    for (const expression of expressions(scalar.value as string)) {
+      const tree = parseExpression(expression.inner);
+      if (tree) yield { scalar, keyLine, ...(key !== undefined ? { key } : {}), expression, tree };
+    }
+  }
+}
+
+export const constantExpression = workflowRule({
+  id: 'iac/gha-constant-expression',
+  title: 'Expression whose value is a constant',
+  description:
+    "A `${{ }}` expression reads no context: `${{ '' }}`, `${{ 'cu' }}rl`, `${{ format('{0}{1}', 'secr', 'ets') }}`. GitHub replaces it with a fixed text before the step runs, so it has no purpose but to keep that text out of sight: a command split by `${{ '' }}` in a script, a tool version, an action input or a context name assembled by format() is missed by reviewers and by checks that read the file.",
+  remediation: "Write the value itself. (To print a literal `${{`, `${{ '${{' }}` remains the way and is not reported.)",
+  severity: 'low',
+  cwe: ['CWE-656'],
+  examples: {
+    positive: [
+      workflow("      # expect\n      - run: |\n          # detail\n          cu${{ '' }}rl -fsSL https://example.org/x.sh -o x.sh\n"),
+      workflow("      - uses: aquasecurity/setup-trivy@9ea583eb67910444b1f64abf338bd2e105a0a93d # v0.2.3\n        with:\n          # expect\n          version: ${{ format('{0}{1}', 'lat', 'est') }}\n      - env:\n          # expect\n          TITLE: ${{ github.event[format('{0}', 'issue')].title }}\n        run: ./triage.sh\n", 'issues'),
+    ],
+    negative: [
+      workflow("      - run: echo \"${{ github.sha }} ${{ '${{' }} not an expression }}\"\n        if: ${{ false }}\n      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: ${{ matrix.node || 22 }}\n          check-latest: ${{ true }}\n      - run: ./deploy.sh\n        if: contains(fromJSON('[\"main\", \"release\"]'), github.ref_name)\n        env:\n          OPTIONAL_HEADERS: ${{ '' }}\n      - name: Package ${{ '' }}\n        run: make package\n"),
+    ],
+  },
+  *check(wf) {
+    for (const { scalar, keyLine, key, expression, tree } of parsedExpressions(wf)) {
+      // A constant condition switches a step on or off in plain sight; names are only shown in the UI.
+      if (key === 'if' || key === 'name' || key === 'run-name') continue;
+      let parts: ExprNode[];
+      if (isConstant(tree)) {
+        // A literal alone hides nothing when it is the whole value (`VAR: ${{ '' }}` sets an empty value) or is not
+        // text (`${{ true }}`); `${{ '${{' }}` is how a literal `${{` is written. Glued to other text, it splits a word.
+        const whole = (scalar.value as string).trim() === expression.raw;
+        if (tree.kind === 'literal' && (whole || typeof tree.value !== 'string' || tree.value.includes('${{'))) continue;
+        parts = [tree];
+      } else parts = constantParts(tree);
+      if (parts.length === 0) continue;
+      const at = inside(keyLine, lineOfText(wf, scalar, expression.raw, keyLine));
+      const shown = parts.map((p) => expression.inner.slice(p.start, p.end)).join(', ');
+      yield { ...at, message: `${expression.raw}${detailNote(at)} computes a fixed value (${shown}); write the value itself.` } satisfies Hit;
+    }
+  },
+});
+
+export const unsoundTernary = workflowRule({
+  id: 'iac/gha-unsound-ternary',
+  title: "Pseudo-ternary `cond && '' || other` always takes the other branch",
+  description:
+    "Expressions have no ternary operator, and `cond && a || b` stands in for one only when `a` is truthy. When `a` is '', 0, false or null, `cond && a` is falsy whatever the condition, so the expression always yields `b`: `${{ github.event_name == 'pull_request' && '' || secrets.DEPLOY_TOKEN }}` hands the token to pull request runs too, and a flag meant to be left out for one case is always passed.",
+  remediation: "Use `case(cond, a, b)`, or invert the test so that the falsy value comes last: `${{ github.event_name != 'pull_request' && secrets.DEPLOY_TOKEN || '' }}`.",
+  severity: 'low',
+  cwe: ['CWE-670'],
+  examples: {
+    positive: [
+      workflow("      - run: ./deploy.sh\n        env:\n          # expect\n          TOKEN: ${{ github.event_name == 'pull_request' && '' || secrets.DEPLOY_TOKEN }}\n", 'pull_request'),
+      workflow("      # expect\n      - if: github.ref == 'refs/heads/main' && false || inputs.force\n        run: ./release.sh\n"),
+    ],
+    negative: [
+      workflow("      - run: ./deploy.sh\n        env:\n          TOKEN: ${{ github.event_name != 'pull_request' && secrets.DEPLOY_TOKEN || '' }}\n          MODE: ${{ case(github.event_name == 'push', '', 'dry-run') }}\n          LEVEL: ${{ (inputs.debug && 'debug') || 'info' }}\n", 'pull_request'),
+    ],
+  },
+  *check(wf) {
+    const seen: Array<{ scalar: YScalar; keyLine: number; raw: string; inner: string }> = [];
+    for (const { scalar, keyLine, expression } of parsedExpressions(wf)) seen.push({ scalar, keyLine, raw: expression.raw, inner: expression.inner });
+    // A bare `if:` is one expression without `${{ }}`.
+    for (const { condition, value } of conditionsOf(wf)) {
+      if (!/\$\{\{/.test(value) && isYScalar(condition.value)) seen.push({ scalar: condition.value, keyLine: condition.keyLine, raw: value, inner: value });
+    }
+    for (const { scalar, keyLine, raw, inner } of seen) {
+      const tree = parseExpression(inner);
+      if (!tree) continue;
+      for (const { value, fallbacks } of falsyTernaryValues(tree)) {
+        const at = inside(keyLine, lineOfText(wf, scalar, raw, keyLine));
+        const secret = fallbacks.some((f) => contextHeads(f).includes('secrets'));
+        yield {
+          ...at,
+          message: `${raw.trim()}${detailNote(at)} uses && ${inner.slice(value.start, value.end)} || ... as a ternary; with a falsy middle value it always yields what follows${secret ? ', so the secret is passed in the case meant to leave it out' : ''}.`,
+          severity: secret ? 'medium' : 'low',
+        } satisfies Hit;
       }
     }
   },

@@ -1,7 +1,8 @@
 import type { Hit } from '../rule.js';
 import { get, pair, text, type YNode, type YPair } from '../yaml/tree.js';
-import { isAction, jobLabel, parseUses, stepLabel, withValue, type Workflow } from './model.js';
+import { inputDeclarations, isAction, jobLabel, parseUses, stepLabel, withValue, type Workflow } from './model.js';
 import { workflow, workflowRule } from './rule-kit.js';
+import { usesOf } from './uses-rules.js';
 
 /**
  * Action repositories their owners archived (read-only, no more fixes), with what to use
@@ -23,16 +24,6 @@ const ARCHIVED: ReadonlyMap<string, string> = new Map([
   ['actions-rs/tarpaulin', '`cargo tarpaulin` in a run step'],
   ['actions-rs/components-nightly', 'rustup in a run step'],
 ]);
-
-/** Every `uses:` of the workflow (steps and reusable workflow calls), with its line and a label. */
-function* usesOf(wf: Workflow): Generator<{ uses: string; line: number; label: string }> {
-  for (const job of wf.jobs) {
-    const reusable = pair(job.node, 'uses');
-    const value = text(reusable?.value);
-    if (reusable && value) yield { uses: value, line: reusable.keyLine, label: jobLabel(job) };
-    for (const step of job.steps) if (step.uses) yield { uses: step.uses, line: step.usesLine!, label: stepLabel(step) };
-  }
-}
 
 export const archivedAction = workflowRule({
   id: 'iac/gha-archived-action',
@@ -69,6 +60,21 @@ const TOOL_INSTALLERS: ReadonlyArray<{ action: string; input: string; tool: stri
   { action: 'azure/setup-kubectl', input: 'version', tool: 'kubectl' },
 ];
 
+/**
+ * Why a version given as `${{ inputs.NAME }}` may be empty or `latest`: the workflow has
+ * no such input (no workflow_call or workflow_dispatch declares it, so the context is
+ * empty), or the input is optional and its default is empty or `latest`. Any other
+ * expression is chosen elsewhere and cannot be judged here.
+ */
+function emptyInput(wf: Workflow, value: string): string | undefined {
+  const name = /^\s*\$\{\{\s*inputs\.([\w-]+)\s*\}\}\s*$/.exec(value)?.[1];
+  if (!name) return undefined;
+  const declared = inputDeclarations(wf, name);
+  if (declared.length === 0) return `inputs.${name} is always empty: nothing declares that input`;
+  const loose = declared.find((d) => !d.required && (d.default === undefined || d.default.trim() === '' || d.default.trim().toLowerCase() === 'latest'));
+  return loose ? `inputs.${name} is optional and defaults to ${loose.default?.trim() ? loose.default.trim() : 'nothing'}` : undefined;
+}
+
 export const unpinnedTool = workflowRule({
   id: 'iac/gha-unpinned-tool',
   title: 'Action installs the latest release of a tool',
@@ -80,9 +86,13 @@ export const unpinnedTool = workflowRule({
   examples: {
     positive: [
       workflow('      # expect\n      - uses: aquasecurity/setup-trivy@9ea583eb67910444b1f64abf338bd2e105a0a93d # v0.2.3\n      - uses: hashicorp/setup-terraform@b9cd54a3c349d3f38e8881555d616ced269862dd # v3.1.2\n        with:\n          # expect\n          terraform_version: latest\n'),
+      // A push has no inputs: the version is empty, so the action takes the latest release.
+      workflow('      - uses: aquasecurity/setup-trivy@9ea583eb67910444b1f64abf338bd2e105a0a93d # v0.2.3\n        with:\n          # expect\n          version: ${{ inputs.trivy-version }}\n'),
+      'name: scan\ndescription: composite action\ninputs:\n  trivy-version:\n    required: false\nruns:\n  using: composite\n  steps:\n    - uses: aquasecurity/setup-trivy@9ea583eb67910444b1f64abf338bd2e105a0a93d # v0.2.3\n      with:\n        # expect\n        version: ${{ inputs.trivy-version }}\n',
     ],
     negative: [
-      workflow('      - uses: aquasecurity/setup-trivy@9ea583eb67910444b1f64abf338bd2e105a0a93d # v0.2.3\n        with:\n          version: v0.58.1\n      - uses: hashicorp/setup-terraform@b9cd54a3c349d3f38e8881555d616ced269862dd # v3.1.2\n        with:\n          terraform_version: ${{ inputs.terraform }}\n'),
+      workflow('      - uses: aquasecurity/setup-trivy@9ea583eb67910444b1f64abf338bd2e105a0a93d # v0.2.3\n        with:\n          version: v0.58.1\n      - uses: hashicorp/setup-terraform@b9cd54a3c349d3f38e8881555d616ced269862dd # v3.1.2\n        with:\n          terraform_version: ${{ vars.TERRAFORM_VERSION }}\n'),
+      'name: scan\ndescription: composite action\ninputs:\n  trivy-version:\n    default: v0.58.1\nruns:\n  using: composite\n  steps:\n    - uses: aquasecurity/setup-trivy@9ea583eb67910444b1f64abf338bd2e105a0a93d # v0.2.3\n      with:\n        version: ${{ inputs.trivy-version }}\n',
     ],
   },
   *check(wf) {
@@ -91,11 +101,11 @@ export const unpinnedTool = workflowRule({
         const known = TOOL_INSTALLERS.find((t) => isAction(step, t.action));
         if (!known) continue;
         const version = withValue(step, known.input);
-        // A `${{ }}` version is chosen elsewhere and cannot be judged here.
-        if (version && version.value.trim().toLowerCase() !== 'latest') continue;
+        const why = !version ? `no ${known.input} input` : version.value.trim().toLowerCase() === 'latest' ? `${known.input}: latest` : emptyInput(wf, version.value);
+        if (!why) continue;
         yield {
           line: version ? version.line : step.usesLine!,
-          message: `${stepLabel(step)} installs the latest release of ${known.tool}${version ? ` (${known.input}: latest)` : ` (no ${known.input} input)`}; name an exact version.`,
+          message: `${stepLabel(step)} installs the latest release of ${known.tool} (${why}); name an exact version.`,
           resource: stepLabel(step),
         } satisfies Hit;
       }

@@ -135,16 +135,90 @@ export function lineOfOffset(workflow: Workflow, scalar: YScalar, offset: number
   return lineOfText(workflow, scalar, line.trim() === '' ? body.slice(offset, offset + 40) : line, fallback);
 }
 
-/** `actions/checkout@v4` -> { owner: actions, repo: checkout, ref: v4 }. */
+/**
+ * `actions/checkout@v4` -> { action: actions/checkout, ref: v4 }. The path below
+ * `owner/repo` is normalised (`actions/cache/./restore/`, `actions/cache//restore` and
+ * `actions/cache/x/../restore` all name actions/cache/restore), as GitHub resolves it, so
+ * that a redundant segment does not hide an action from the rules. Local actions
+ * (`./path`) and the self-repository form (`$/path`, the action at the workflow's own
+ * commit) are `local`.
+ */
 export function parseUses(uses: string): { action: string; ref?: string; local: boolean; docker: boolean } {
-  if (uses.startsWith('./') || uses.startsWith('.\\')) return { action: uses, local: true, docker: false };
+  if (uses.startsWith('./') || uses.startsWith('.\\') || uses.startsWith('$/')) return { action: uses, local: true, docker: false };
   if (uses.startsWith('docker://')) {
     const digest = uses.includes('@sha256:');
     return { action: uses, ...(digest ? { ref: uses.slice(uses.indexOf('@') + 1) } : {}), local: false, docker: true };
   }
   const at = uses.lastIndexOf('@');
-  if (at < 0) return { action: uses, local: false, docker: false };
-  return { action: uses.slice(0, at), ref: uses.slice(at + 1), local: false, docker: false };
+  if (at < 0) return { action: normaliseActionPath(uses), local: false, docker: false };
+  return { action: normaliseActionPath(uses.slice(0, at)), ref: uses.slice(at + 1), local: false, docker: false };
+}
+
+/** `owner/repo/a/./b//c/..` -> `owner/repo/a/b`; a `..` that would leave the repository is kept as written. */
+function normaliseActionPath(action: string): string {
+  const [owner, repo, ...rest] = action.split('/');
+  if (owner === undefined || repo === undefined || rest.length === 0) return action;
+  const kept: string[] = [];
+  for (const segment of rest) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (kept.length === 0) return action;
+      kept.pop();
+    } else kept.push(segment);
+  }
+  return [owner, repo, ...kept].join('/');
+}
+
+/** What is redundant in the path of a `uses:` (`.`, `..`, empty segments), if anything. */
+export function obfuscatedUsesPath(uses: string): string[] {
+  if (uses.startsWith('docker://')) return [];
+  let rest: string[];
+  // `./` and `./path/` (a trailing slash) are the usual spellings of a local action.
+  if (uses.startsWith('./') || uses.startsWith('$/')) rest = uses.replace(/\/$/, '').split('/').slice(1);
+  else if (uses.startsWith('.\\')) return [];
+  else {
+    const at = uses.lastIndexOf('@');
+    rest = (at < 0 ? uses : uses.slice(0, at)).split('/').slice(2);
+  }
+  const found = new Set<string>();
+  for (const segment of rest) {
+    if (segment === '.') found.add("a '.' segment");
+    else if (segment === '..') found.add("a '..' segment");
+    else if (segment === '') found.add('an empty segment');
+  }
+  return [...found];
+}
+
+/** An input as declared by a composite action (`inputs:`) or by a workflow's workflow_call or workflow_dispatch trigger. */
+export interface InputDeclaration {
+  /** `action` for a composite action's input. */
+  source: 'action' | 'workflow_call' | 'workflow_dispatch';
+  /** `string`, `boolean`, `number`, `choice`, `environment`; action inputs are always strings. */
+  type: string;
+  default?: string;
+  required: boolean;
+}
+
+/**
+ * Where `inputs.NAME` can get its value from. An empty list means the context is always
+ * empty: a workflow without workflow_call or workflow_dispatch has no inputs.
+ */
+export function inputDeclarations(wf: Workflow, name: string): InputDeclaration[] {
+  const read = (node: YNode | undefined | null, source: InputDeclaration['source']): InputDeclaration[] => {
+    const declared = get(node, 'inputs');
+    const input = isYMap(declared) ? declared.pairs.find((p) => p.key.toLowerCase() === name.toLowerCase())?.value : undefined;
+    if (!isYMap(input)) return [];
+    const fallback = get(input, 'default');
+    const type = source === 'action' ? 'string' : (text(get(input, 'type')) ?? 'string').toLowerCase();
+    return [{ source, type, ...(isYScalar(fallback) && fallback.value !== null ? { default: String(fallback.value) } : {}), required: isTrueish(get(input, 'required')) }];
+  };
+  if (wf.composite) return read(wf.root, 'action');
+  const on = get(wf.root, 'on') ?? get(wf.root, 'true');
+  return [...read(get(on, 'workflow_call'), 'workflow_call'), ...read(get(on, 'workflow_dispatch'), 'workflow_dispatch')];
+}
+
+function isTrueish(node: YNode | undefined | null): boolean {
+  return isYScalar(node) && (node.value === true || node.value === 'true');
 }
 
 export function isAction(step: Step, name: string): boolean {

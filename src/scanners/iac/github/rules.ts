@@ -5,15 +5,18 @@ import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { attackerContext } from './contexts.js';
 import { alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
-import { cachePoisoning, unpinnedContainerImage } from './supply-rules.js';
-import { unredactedSecret, unsoundContainsRule } from './expression-rules.js';
+import { broadAppToken } from './app-token-rules.js';
+import { cachePoisoning, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
+import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTernary } from './expression-rules.js';
 import { archivedAction, cmdShell, setupPythonPipInstall, unpinnedTool } from './hygiene-rules.js';
 import { longLivedPublishToken } from './publish-rules.js';
 import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
+import { obfuscatedUses, typosquattedAction } from './uses-rules.js';
 import {
   PUBLIC_TRIGGERS,
   envScopes,
   expressions,
+  inputDeclarations,
   isAction,
   jobLabel,
   lineOfOffset,
@@ -26,35 +29,92 @@ import {
   type Workflow,
 } from './model.js';
 
+/** What carries attacker-controlled text into a step besides the contexts themselves. */
+interface Taint {
+  /** Env names whose values come from attacker-controlled contexts. */
+  env: Set<string>;
+  /** `stepid.output` (lower case) of earlier steps of the job that wrote attacker-controlled text, with how. */
+  outputs: Map<string, string>;
+}
+
 /**
  * Env names whose values come from attacker-controlled contexts. An inner scope (step,
  * then job) overrides an outer one: `env: { X: safe }` on the step hides a tainted
  * workflow-level X.
  */
-function taintedEnv(wf: Workflow, step: Step): Set<string> {
-  const tainted = new Set<string>();
+function taintedEnv(wf: Workflow, step: Step, outputs: Map<string, string>): Set<string> {
+  const taint: Taint = { env: new Set<string>(), outputs };
   for (const scope of envScopes(wf, step)) {
     for (const p of scope.pairs) {
       const value = text(p.value);
-      if (value && expressions(value).some((e) => untrusted(e.inner, tainted, wf))) tainted.add(p.key);
-      else tainted.delete(p.key);
+      if (value && expressions(value).some((e) => untrusted(e.inner, taint, wf))) taint.env.add(p.key);
+      else taint.env.delete(p.key);
     }
   }
-  return tainted;
+  return taint.env;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `$NAME` or `${NAME}` of a tainted env variable in a line of shell, if any. */
+function taintedVariable(line: string, env: Set<string>): string | undefined {
+  return [...env].find((name) => new RegExp(`\\$\\{?${escapeRegExp(name)}\\b`).test(line));
 }
 
 /**
- * The attacker-controlled context an expression reads directly or through `env.X`. In a
- * composite action, `inputs.X` is whatever the calling workflow passes, often a title or
- * branch name.
+ * Outputs that earlier `run:` steps of the job (those with an `id`) write from
+ * attacker-controlled text: `echo "title=$TITLE" >> "$GITHUB_OUTPUT"` with TITLE set from
+ * an issue title. Passing the title through env: keeps that step safe, but
+ * `${{ steps.<id>.outputs.title }}` in a later script brings the same text back in.
  */
-function untrusted(expression: string, tainted: Set<string>, wf: Workflow): string | undefined {
+function taintedOutputs(wf: Workflow, step: Step): Map<string, string> {
+  const outputs = new Map<string, string>();
+  for (const earlier of step.job.steps) {
+    if (earlier.index >= step.index) break;
+    const id = text(get(earlier.node, 'id'));
+    if (!id || !earlier.run || typeof earlier.run.value !== 'string' || !/GITHUB_OUTPUT|::set-output/.test(earlier.run.value)) continue;
+    const taint: Taint = { env: taintedEnv(wf, earlier, outputs), outputs };
+    for (const line of earlier.run.value.split('\n')) {
+      const name = /\$\{?GITHUB_OUTPUT\b/.test(line)
+        ? /(?:^|[\s"'])([A-Za-z_][\w-]*)=/.exec(line.split('>>')[0]!)?.[1]
+        : /::set-output\s+name=([\w-]+)::/.exec(line)?.[1];
+      if (!name) continue;
+      const from = expressions(line).map((e) => untrusted(e.inner, taint, wf)).find((c) => c !== undefined) ?? (taintedVariable(line, taint.env) ? `env.${taintedVariable(line, taint.env)}` : undefined);
+      if (from) outputs.set(`${id}.${name}`.toLowerCase(), `steps.${id}.outputs.${name} (written by step ${id} from ${from.replace(/ \(.*$/, '')})`);
+    }
+  }
+  return outputs;
+}
+
+function taintOf(wf: Workflow, step: Step): Taint {
+  const outputs = taintedOutputs(wf, step);
+  return { env: taintedEnv(wf, step, outputs), outputs };
+}
+
+/**
+ * The attacker-controlled context an expression reads directly, through `env.X` or
+ * through the output of an earlier step. In a composite action, `inputs.X` is whatever
+ * the calling workflow passes, often a title or branch name; so is a string input of a
+ * reusable workflow (workflow_call). Inputs of workflow_dispatch come from someone
+ * allowed to run the workflow, and boolean, number or choice inputs cannot carry code.
+ */
+function untrusted(expression: string, taint: Taint, wf: Workflow): string | undefined {
   const direct = attackerContext(expression);
   if (direct) return direct;
   const viaEnv = /\benv\.([A-Za-z_][A-Za-z0-9_]*)/.exec(expression);
-  if (viaEnv && tainted.has(viaEnv[1]!)) return `env.${viaEnv[1]} (set from an attacker-controlled context)`;
-  const input = wf.composite ? /(?<![\w.])inputs\.([\w-]+)/.exec(expression) : null;
-  return input ? `inputs.${input[1]} (an action input the caller may fill with attacker-controlled text)` : undefined;
+  if (viaEnv && taint.env.has(viaEnv[1]!)) return `env.${viaEnv[1]} (set from an attacker-controlled context)`;
+  for (const output of expression.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/gi)) {
+    const from = taint.outputs.get(`${output[1]}.${output[2]}`.toLowerCase());
+    if (from) return from;
+  }
+  for (const input of expression.matchAll(/(?<![\w.])inputs\.([\w-]+)/g)) {
+    if (wf.composite) return `inputs.${input[1]} (an action input the caller may fill with attacker-controlled text)`;
+    if (inputDeclarations(wf, input[1]!).some((d) => d.source === 'workflow_call' && d.type === 'string'))
+      return `inputs.${input[1]} (a string input of a reusable workflow, which the calling workflow may fill with attacker-controlled text)`;
+  }
+  return undefined;
 }
 
 /**
@@ -116,6 +176,9 @@ const templateInjection = workflowRule({
       workflow('      # expect\n      - run: |\n          echo "triggered by"\n          # detail\n          echo "${{ github.event.workflow.path }}"\n', 'workflow_run'),
       workflow('      - uses: azure/cli@089eac9d8cc39f5d003e94f8b65efc51076c9cbd # v2.1.0\n        with:\n          # expect\n          inlineScript: |\n            # detail\n            az tag create --name "${{ github.event.pull_request.head.ref }}"\n', 'pull_request'),
       'name: greet\ndescription: composite action\ninputs:\n  who:\n    required: true\nruns:\n  using: composite\n  steps:\n    # expect\n    - run: echo "hello ${{ inputs.who }}"\n      shell: bash\n',
+      // The title reaches the second script through the first step's output.
+      workflow('      - id: meta\n        env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "title=$TITLE" >> "$GITHUB_OUTPUT"\n      # expect\n      - run: ./label.sh "${{ steps.meta.outputs.title }}"\n', 'issues'),
+      'name: notify\non:\n  workflow_call:\n    inputs:\n      title:\n        type: string\n        required: true\npermissions: {}\njobs:\n  post:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - run: ./notify.sh "${{ inputs.title }}"\n',
     ],
     negative: [
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "$TITLE"\n', 'issues'),
@@ -125,13 +188,17 @@ const templateInjection = workflowRule({
       'name: ci\non: issues\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      NAME: ${{ github.event.issue.title }}\n    steps:\n      - env:\n          NAME: fixed\n        run: echo "${{ env.NAME }}"\n',
       // A workflow's inputs come from someone allowed to dispatch it.
       workflow('      - run: echo "${{ inputs.who }}"\n', 'workflow_dispatch'),
+      // An output written from the issue number carries no text.
+      workflow('      - id: meta\n        env:\n          TITLE: ${{ github.event.issue.title }}\n        run: |\n          echo "number=${{ github.event.issue.number }}" >> "$GITHUB_OUTPUT"\n          ./check-title.sh "$TITLE"\n      - run: ./label.sh "${{ steps.meta.outputs.number }}"\n', 'issues'),
+      // A boolean or number input of a reusable workflow cannot carry code.
+      'name: build\non:\n  workflow_call:\n    inputs:\n      debug:\n        type: boolean\n      jobs:\n        type: number\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make -j${{ inputs.jobs }} DEBUG=${{ inputs.debug }}\n',
     ],
   },
   *check(wf) {
     for (const { step, scalar, keyLine, what } of scriptsOf(wf)) {
-      const tainted = taintedEnv(wf, step);
+      const taint = taintOf(wf, step);
       for (const expression of expressions(scalar.value as string)) {
-        const context = untrusted(expression.inner, tainted, wf);
+        const context = untrusted(expression.inner, taint, wf);
         if (!context) continue;
         const at = inside(keyLine, lineOfText(wf, scalar, expression.raw, keyLine));
         yield {
@@ -462,13 +529,13 @@ const githubEnvInjection = workflowRule({
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
       if (kind !== 'run') continue;
-      const tainted = taintedEnv(wf, step);
+      const taint = taintOf(wf, step);
       const script = scalar.value as string;
       const downloaded = wf.triggers.has('workflow_run') || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || isAction(s, 'dawidd6/action-download-artifact'));
       for (const [offset, lineText] of linesWithOffsets(script)) {
         if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText)) continue;
-        const fromExpression = expressions(lineText).some((e) => untrusted(e.inner, tainted, wf));
-        const fromEnv = [...tainted].some((name) => new RegExp(`\\$\\{?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(lineText));
+        const fromExpression = expressions(lineText).some((e) => untrusted(e.inner, taint, wf));
+        const fromEnv = taintedVariable(lineText, taint.env) !== undefined;
         const fromFile = downloaded && isPrivileged(wf) && /\$\(\s*(?:cat|head|tail|jq)\b|<\s*[\w./-]+/.test(lineText);
         if (fromExpression || fromEnv || fromFile) {
           const at = inside(keyLine, lineOfOffset(wf, scalar, offset, keyLine));
@@ -631,6 +698,12 @@ export const githubRules: readonly WorkflowRule[] = [
   unpinnedTool,
   cmdShell,
   setupPythonPipInstall,
+  typosquattedAction,
+  obfuscatedUses,
+  constantExpression,
+  unsoundTernary,
+  broadAppToken,
+  unpinnedPackageInstall,
 ];
 
 export const githubPlatform: PlatformRules<Workflow> = {

@@ -1,50 +1,69 @@
 import { pinProblem } from '../image.js';
-import type { Hit } from '../rule.js';
+import { detailNote, inside, type Hit } from '../rule.js';
+import { commandsOf, effectiveWords } from '../shell.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
-import { isAction, jobLabel, parseUses, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
+import { isAction, jobLabel, lineOfOffset, parseUses, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
+import { evaluate, inputIsOn, parseExpression, type EventFacts } from './expression.js';
 import { workflow, workflowRule } from './rule-kit.js';
 
 /**
- * Actions that restore a cache, and when: `input` names the toggle (absent: the action
- * always restores), `enabled` reads its value (undefined when not set). A `${{ }}` value
- * cannot be judged and counts as enabled.
+ * Actions that restore a cache, and the input that turns it on or off. Without `toggle`
+ * the action always restores. An `opt-in` input enables caching when set to a value
+ * other than false (or, with `byDefault`, unless set to false); an `opt-out` input
+ * (lookup-only, cache-disabled) disables it when true. `needs` names an input without
+ * which the action caches nothing: setup-buildx-action only downloads, and caches, buildx
+ * when a version is given.
  */
 interface CacheAction {
   action: string;
-  input?: string;
-  enabled: (value: string | undefined) => boolean;
+  toggle?: { input: string; kind: 'opt-in' | 'opt-out'; byDefault?: boolean; values?: RegExp };
+  needs?: string;
 }
 
-const always = () => true;
-const onByDefault = (value: string | undefined) => value === undefined || value !== 'false';
-const optIn = (value: string | undefined) => value !== undefined && value !== '' && value !== 'false';
-
 const CACHE_ACTIONS: readonly CacheAction[] = [
-  { action: 'actions/cache', enabled: always },
-  { action: 'actions/cache/restore', enabled: always },
-  { action: 'swatinem/rust-cache', enabled: always },
-  { action: 'actions/setup-go', input: 'cache', enabled: onByDefault },
-  { action: 'astral-sh/setup-uv', input: 'enable-cache', enabled: onByDefault },
-  { action: 'actions/setup-node', input: 'cache', enabled: optIn },
-  { action: 'actions/setup-python', input: 'cache', enabled: optIn },
-  { action: 'actions/setup-java', input: 'cache', enabled: optIn },
-  { action: 'actions/setup-dotnet', input: 'cache', enabled: optIn },
-  { action: 'ruby/setup-ruby', input: 'bundler-cache', enabled: optIn },
-  { action: 'pyo3/maturin-action', input: 'sccache', enabled: optIn },
-  { action: 'gradle/actions/setup-gradle', input: 'cache-disabled', enabled: (v) => v !== 'true' },
-  { action: 'gradle/gradle-build-action', input: 'cache-disabled', enabled: (v) => v !== 'true' },
-  { action: 'docker/build-push-action', input: 'cache-from', enabled: (v) => v !== undefined && /type=gha|\$\{\{/.test(v) },
+  { action: 'actions/cache', toggle: { input: 'lookup-only', kind: 'opt-out' } },
+  { action: 'actions/cache/restore', toggle: { input: 'lookup-only', kind: 'opt-out' } },
+  { action: 'swatinem/rust-cache', toggle: { input: 'lookup-only', kind: 'opt-out' } },
+  { action: 'actions/setup-go', toggle: { input: 'cache', kind: 'opt-in', byDefault: true } },
+  { action: 'astral-sh/setup-uv', toggle: { input: 'enable-cache', kind: 'opt-in', byDefault: true } },
+  { action: 'actions/setup-node', toggle: { input: 'cache', kind: 'opt-in' } },
+  { action: 'actions/setup-python', toggle: { input: 'cache', kind: 'opt-in' } },
+  { action: 'actions/setup-java', toggle: { input: 'cache', kind: 'opt-in' } },
+  { action: 'actions/setup-dotnet', toggle: { input: 'cache', kind: 'opt-in' } },
+  { action: 'graalvm/setup-graalvm', toggle: { input: 'cache', kind: 'opt-in' } },
+  { action: 'ruby/setup-ruby', toggle: { input: 'bundler-cache', kind: 'opt-in' } },
+  { action: 'pyo3/maturin-action', toggle: { input: 'sccache', kind: 'opt-in' } },
+  { action: 'actions-rust-lang/setup-rust-toolchain', toggle: { input: 'cache', kind: 'opt-in', byDefault: true } },
+  { action: 'jdx/mise-action', toggle: { input: 'cache', kind: 'opt-in', byDefault: true } },
+  { action: 'mlugg/setup-zig', toggle: { input: 'use-cache', kind: 'opt-in', byDefault: true } },
+  { action: 'oven-sh/setup-bun', toggle: { input: 'no-cache', kind: 'opt-out' } },
+  { action: 'ramsey/composer-install', toggle: { input: 'ignore-cache', kind: 'opt-out' } },
+  { action: 'nix-community/cache-nix-action' },
+  { action: 'awalsh128/cache-apt-pkgs-action' },
+  { action: 'docker/setup-buildx-action', toggle: { input: 'cache-binary', kind: 'opt-in', byDefault: true }, needs: 'version' },
+  { action: 'gradle/actions/setup-gradle', toggle: { input: 'cache-disabled', kind: 'opt-out' } },
+  { action: 'gradle/gradle-build-action', toggle: { input: 'cache-disabled', kind: 'opt-out' } },
+  { action: 'docker/build-push-action', toggle: { input: 'cache-from', kind: 'opt-in', values: /type=gha/ } },
 ];
 
-/** Actions that publish a release, a package or an image. */
+/** Actions that publish a release, a package or an image, or deploy what the job built. */
 const PUBLISH_ACTIONS = [
   'softprops/action-gh-release',
   'ncipollo/release-action',
   'svenstaro/upload-release-action',
   'pypa/gh-action-pypi-publish',
   'goreleaser/goreleaser-action',
+  'jreleaser/release-action',
   'js-devtools/npm-publish',
   'rubygems/release-gem',
+  'redhat-actions/push-to-registry',
+  'aws-actions/amazon-ecs-deploy-task-definition',
+  'azure/functions-action',
+  'azure/webapps-deploy',
+  'cloudflare/wrangler-action',
+  'google-github-actions/deploy-cloudrun',
+  'google-github-actions/deploy-appengine',
+  'google-github-actions/deploy-cloud-functions',
 ];
 
 const PUBLISH_COMMAND = /\b(?:npm|pnpm|yarn|bun)\s+publish\b|\bcargo\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bnuget\s+push\b|\bdocker\s+(?:image\s+)?push\b|\bgh\s+release\s+(?:create|upload)\b|\b(?:poetry|uv|hatch|flit)\s+publish\b|\bgoreleaser\s+release\b/;
@@ -58,27 +77,68 @@ function publishes(step: Step): boolean {
 /** Release branch names: `release`, `release/*`, `v2`, `1.x`, `stable`. */
 const RELEASE_BRANCH = /(?:^|\/)releases?(?:\/|-|$)|^v?\d+(?:\.(?:\d+|x|\*))*$|^stable$/i;
 
-/** The trigger that makes every job of the workflow a release job, if any. */
-function releaseTrigger(wf: Workflow): string | undefined {
-  if (wf.triggers.has('release')) return 'release';
+/** A trigger that makes every job of the workflow a release job: `release`, a push of tags, a push to a release branch. */
+interface ReleaseTrigger {
+  kind: 'release' | 'tag' | 'branch';
+  label: string;
+}
+
+function releaseTriggers(wf: Workflow): ReleaseTrigger[] {
+  const out: ReleaseTrigger[] = [];
+  if (wf.triggers.has('release')) out.push({ kind: 'release', label: 'release' });
   const push = get(wf.root, 'on', 'push') ?? get(wf.root, 'true', 'push');
-  if (!isYMap(push)) return undefined;
-  if (pair(push, 'tags')) return 'push of tags';
+  if (!isYMap(push)) return out;
+  if (pair(push, 'tags')) out.push({ kind: 'tag', label: 'push of tags' });
   const branches = get(push, 'branches');
   const names = isYScalar(branches) ? [text(branches) ?? ''] : items(branches).map((b) => text(b) ?? '');
   const release = names.find((n) => RELEASE_BRANCH.test(n));
-  return release ? `push to ${release}` : undefined;
+  if (release) out.push({ kind: 'branch', label: `push to ${release}` });
+  return out;
 }
 
-function cacheUse(step: Step): { line: number; action: string } | undefined {
+/** What the contexts a cache toggle usually tests hold on each kind of release run. */
+const RELEASE_FACTS: Record<ReleaseTrigger['kind'], EventFacts> = {
+  release: { 'github.event_name': 'release', 'github.ref': { prefix: 'refs/tags/' }, 'github.ref_type': 'tag' },
+  tag: { 'github.event_name': 'push', 'github.ref': { prefix: 'refs/tags/' }, 'github.ref_type': 'tag' },
+  branch: { 'github.event_name': 'push', 'github.ref': { prefix: 'refs/heads/' }, 'github.ref_type': 'branch' },
+};
+
+/**
+ * Whether a toggle written as one `${{ }}` expression turns the cache on in the release
+ * runs of the workflow: `enable-cache: ${{ !startsWith(github.ref, 'refs/tags/') }}` is off
+ * on every tag push and release. Undefined (cannot tell) counts as on.
+ */
+function onForReleases(value: string, kind: 'opt-in' | 'opt-out', triggers: ReleaseTrigger[]): boolean {
+  const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(value)?.[1];
+  const tree = inner === undefined || inner.includes('${{') ? undefined : parseExpression(inner);
+  if (!tree || triggers.length === 0) return true;
+  return triggers.some((trigger) => {
+    const on = inputIsOn(evaluate(tree, RELEASE_FACTS[trigger.kind]));
+    return on === undefined || (kind === 'opt-in' ? on : !on);
+  });
+}
+
+/** The cache a step restores, if any: the line to change and the action. `triggers`: the release triggers the job runs on. */
+function cacheUse(step: Step, triggers: ReleaseTrigger[]): { line: number; action: string } | undefined {
   if (!step.uses) return undefined;
   const action = parseUses(step.uses).action.toLowerCase();
   const known = CACHE_ACTIONS.find((c) => c.action === action);
   if (!known) return undefined;
-  const toggle = known.input ? withValue(step, known.input) : undefined;
-  if (!known.enabled(toggle ? (/\$\{\{/.test(toggle.value) && known.input !== 'cache-from' ? 'true' : toggle.value.trim()) : undefined)) return undefined;
+  if (known.needs && !withValue(step, known.needs)?.value.trim()) return undefined;
+  const toggle = known.toggle;
+  const set = toggle ? withValue(step, toggle.input) : undefined;
+  if (toggle && set) {
+    const value = set.value.trim();
+    const expression = /\$\{\{/.test(value);
+    if (toggle.values) {
+      // A list of cache sources: an expression may name any of them.
+      if (!expression && !toggle.values.test(value)) return undefined;
+    } else if (expression) {
+      if (!onForReleases(value, toggle.kind, triggers)) return undefined;
+    } else if (toggle.kind === 'opt-in' ? value === '' || value.toLowerCase() === 'false' : /^(?:true|yes|1)$/i.test(value)) return undefined;
+  } else if (toggle?.kind === 'opt-in' && !toggle.byDefault) return undefined;
   // An explicit opt-in is the line to change; a cache on by default is changed at the step.
-  return { line: toggle?.line ?? step.usesLine!, action };
+  return { line: set && toggle?.kind === 'opt-in' ? set.line : step.usesLine!, action };
 }
 
 export const cachePoisoning = workflowRule({
@@ -94,20 +154,27 @@ export const cachePoisoning = workflowRule({
     positive: [
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: npm\n      - run: npm ci && npm publish\n'),
       'name: release\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        with:\n          go-version: stable\n      - run: go build ./...\n',
+      // The buildx binary itself comes from the cache once a version is named.
+      workflow('      # expect\n      - uses: docker/setup-buildx-action@c47758b77c9736f4b2ef4073d4d51994fabfe349 # v3.7.1\n        with:\n          version: v0.18.0\n      - run: docker buildx build --push -t example.org/app:1 .\n', 'release'),
+      // The toggle is off for tags but on for the release branch, which also publishes.
+      'name: release\non:\n  push:\n    branches: [release]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          # expect\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - run: uv build\n',
     ],
     negative: [
+      // Off on every tag push and release, the only events this workflow runs on.
+      'name: release\non:\n  push:\n    tags: ["*"]\n  release:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cache\n          key: deps\n          lookup-only: true\n      - uses: docker/setup-buildx-action@c47758b77c9736f4b2ef4073d4d51994fabfe349 # v3.7.1\n      - run: uv build\n',
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: npm ci && npm test\n'),
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        with:\n          cache: false\n      - run: go build ./...\n', 'release'),
     ],
   },
   *check(wf) {
-    const trigger = releaseTrigger(wf);
+    const triggers = releaseTriggers(wf);
     for (const job of wf.jobs) {
       const publisher = job.steps.find(publishes);
-      if (!trigger && !publisher) continue;
-      const why = trigger ? `runs on ${trigger}` : `publishes (${stepLabel(publisher!)})`;
+      if (triggers.length === 0 && !publisher) continue;
+      const why = triggers.length > 0 ? `runs on ${triggers.map((t) => t.label).join(', ')}` : `publishes (${stepLabel(publisher!)})`;
       for (const step of job.steps) {
-        const cache = cacheUse(step);
+        // A job that publishes on any event cannot rely on a toggle that tests the event.
+        const cache = cacheUse(step, publisher ? [] : triggers);
         if (cache) yield { line: cache.line, message: `${stepLabel(step)} restores a cache (${cache.action}) in a job that ${why}; a poisoned cache entry would end up in the release.`, resource: jobLabel(job) } satisfies Hit;
       }
     }
@@ -165,6 +232,82 @@ export const unpinnedContainerImage = workflowRule({
         const bad = [...new Set(candidates.filter((v) => pinProblem(v) !== undefined))];
         if (bad.length)
           yield { line: image.line, message: `${jobLabel(job)} ${image.what} runs ${bad.join(', ')}${fromMatrix ? ` (from matrix.${fromMatrix[1]})` : ''}, which names no version.`, resource: jobLabel(job) };
+      }
+    }
+  },
+});
+
+/** Options of npm, pnpm, yarn and bun that take a value as the next word. */
+const JS_VALUE_OPTIONS = /^(?:--registry|--cache|--prefix|-C|--dir|--cwd|--workspace|-w|--filter|-F|--tag|--omit|--include|--userconfig|--location)$/;
+/** Options of gem and bundle that take a value as the next word. */
+const GEM_VALUE_OPTIONS = /^(?:-i|--install-dir|-n|--bindir|-s|--source|--platform|-g|--group|--git|--branch|--ref|--path|--github|--glob)$/;
+/** A path, URL, tarball or expression rather than a name the registry resolves. */
+const NOT_A_REGISTRY_NAME = /^[.~/$]|\.(?:tgz|tar\.gz|gem)$|^(?:git\+|git:|github:|gitlab:|bitbucket:|https?:|file:|link:|workspace:)/;
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/;
+const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
+
+/** The packages a command installs by name without an exact version, and the tool: `npm install -g typescript`, `gem install rake`. */
+export function unpinnedInstall(words: string[]): { tool: string; packages: string[] } | undefined {
+  const [program, ...args] = words;
+  const tool = program ? program.replace(/^.*\//, '').toLowerCase() : '';
+  let rest: string[] | undefined;
+  if (tool === 'npm' || tool === 'pnpm' || tool === 'bun') {
+    const at = args.findIndex((a) => !a.startsWith('-'));
+    if (at >= 0 && NPM_INSTALL.has(args[at]!)) rest = args.slice(at + 1);
+  } else if (tool === 'yarn') {
+    const at = args.findIndex((a) => !a.startsWith('-'));
+    if (args[at] === 'add') rest = args.slice(at + 1);
+    else if (args[at] === 'global' && args[at + 1] === 'add') rest = args.slice(at + 2);
+  } else if (tool === 'gem' || tool === 'bundle') {
+    const at = args.findIndex((a) => !a.startsWith('-'));
+    if ((tool === 'gem' && (args[at] === 'install' || args[at] === 'i')) || (tool === 'bundle' && args[at] === 'add')) rest = args.slice(at + 1);
+  }
+  if (!rest) return undefined;
+  const gem = tool === 'gem' || tool === 'bundle';
+  // `gem install rake -v 13.2.1`, `bundle add rake --version 13.2.1`: the version applies to the gem named.
+  if (gem && rest.some((w, k) => ((w === '-v' || w === '--version') && EXACT_VERSION.test(rest![k + 1] ?? '')) || /^--version=v?\d/.test(w))) return undefined;
+  const packages: string[] = [];
+  for (let k = 0; k < rest.length; k++) {
+    const word = rest[k]!;
+    if (word.startsWith('-')) {
+      if (!word.includes('=') && (gem ? GEM_VALUE_OPTIONS : JS_VALUE_OPTIONS).test(word)) k++;
+      continue;
+    }
+    if (NOT_A_REGISTRY_NAME.test(word) || word.includes('${{')) continue;
+    const version = gem ? /^[^:]+:(.+)$/.exec(word)?.[1] : /^(?:@[^/@]+\/)?[^@]+@(.+)$/.exec(word)?.[1];
+    if (version === undefined || !EXACT_VERSION.test(version)) packages.push(word);
+  }
+  return packages.length > 0 ? { tool, packages } : undefined;
+}
+
+export const unpinnedPackageInstall = workflowRule({
+  id: 'iac/gha-unpinned-package-install',
+  title: 'Package installed by name without a version in a workflow',
+  description:
+    "A run step installs a package by name outside any lock file (`npm install -g tool`, `yarn add x`, `gem install x`) and without an exact version, so the job takes whatever the registry serves that minute. A compromised release of that package, like the npm worms of 2025, runs at once inside the job, with its token and secrets; and each run may build with something different.",
+  remediation: 'Declare the package in the project manifest and install from the lock file (`npm ci`, `bundle install`), or pin an exact version (`npm install -g tool@1.2.3`, `gem install x -v 1.2.3`).',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-1357'],
+  examples: {
+    positive: [
+      workflow('      # expect\n      - run: |\n          npm ci\n          # detail\n          sudo npm install -g @example/cli\n      # expect\n      - run: gem install rake && yarn global add left-pad@^1.3.0\n'),
+    ],
+    negative: [
+      workflow('      - run: |\n          npm ci\n          npm install -g @example/cli@2.4.1\n          gem install rake -v 13.2.1\n          pnpm install --frozen-lockfile\n          yarn add ./local-package\n          bundle install\n          npm install\n'),
+    ],
+  },
+  *check(wf) {
+    for (const job of wf.jobs) {
+      for (const step of job.steps) {
+        if (!step.run || typeof step.run.value !== 'string') continue;
+        for (const command of commandsOf(step.run.value)) {
+          const found = unpinnedInstall(effectiveWords(command).map((w) => w.text));
+          if (!found) continue;
+          const at = inside(step.runLine!, lineOfOffset(wf, step.run, command.offset, step.runLine!));
+          const names = found.packages.slice(0, 3).join(', ') + (found.packages.length > 3 ? ', ...' : '');
+          yield { ...at, message: `${stepLabel(step)} has ${found.tool} install ${names} without an exact version${detailNote(at)}; install from a lock file or pin the version.`, resource: stepLabel(step) } satisfies Hit;
+        }
       }
     }
   },
