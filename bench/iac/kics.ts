@@ -34,6 +34,8 @@ interface KicsPlatform {
   label: string;
   dir: string;
   platform: Platform;
+  /** Scored and printed, but outside the total: the issue's aims cover the other platforms. */
+  extra?: boolean;
 }
 
 const PLATFORMS: KicsPlatform[] = [
@@ -42,6 +44,8 @@ const PLATFORMS: KicsPlatform[] = [
   { label: 'Kubernetes', dir: 'k8s', platform: 'kubernetes' },
   { label: 'GitHub workflows', dir: 'cicd/github', platform: 'github-actions' },
   { label: 'Terraform AWS', dir: 'terraform/aws', platform: 'terraform' },
+  { label: 'Terraform GCP', dir: 'terraform/gcp', platform: 'terraform', extra: true },
+  { label: 'Terraform Azure', dir: 'terraform/azure', platform: 'terraform', extra: true },
 ];
 
 export type Split = 'dev' | 'held-out';
@@ -213,7 +217,7 @@ export function runKics(kicsPath: string, options: { verbose: boolean; split: Sp
   const map = loadKicsMap();
   const scores = PLATFORMS.map((kp) => scorePlatform(queries, kp, map, options.split));
   console.log(`\n## IaC: KICS query tests (${options.split} split)\n`);
-  const rows = scores.map((s) => [
+  const row = (s: PlatformScore) => [
     s.label,
     s.queries,
     s.mapped,
@@ -223,12 +227,15 @@ export function runKics(kicsPath: string, options: { verbose: boolean; split: Sp
     `${s.falsePositives}/${s.negatives} (${pct(s.falsePositives, s.negatives)})`,
     s.misclassified,
     `${s.ms.toFixed(0)} ms`,
-  ]);
-  const total = scores.reduce(
+  ];
+  const counted = scores.filter((_, i) => !PLATFORMS[i]!.extra);
+  const rows = counted.map(row);
+  const total = counted.reduce(
     (t, s) => ({ q: t.q + s.queries, m: t.m + s.mapped, f: t.f + s.found, nr: t.nr + s.near, u: t.u + s.sameUnit, e: t.e + s.expected, fp: t.fp + s.falsePositives, n: t.n + s.negatives, mc: t.mc + s.misclassified, ms: t.ms + s.ms }),
     { q: 0, m: 0, f: 0, nr: 0, u: 0, e: 0, fp: 0, n: 0, mc: 0, ms: 0 },
   );
   rows.push(['total', total.q, total.m, `${total.f}/${total.e} (${pct(total.f, total.e)})`, pct(total.nr, total.e), pct(total.u, total.e), `${total.fp}/${total.n} (${pct(total.fp, total.n)})`, total.mc, `${total.ms.toFixed(0)} ms`]);
+  for (const [i, s] of scores.entries()) if (PLATFORMS[i]!.extra) rows.push(row({ ...s, label: `${s.label} (outside the total)` }));
   console.log(table(['platform', 'queries in split', 'mapped', 'recall on expected lines', 'within 2 lines', 'in the expected resource', 'FP on negative files', 'files detected as another type', 'time'], rows));
   if (options.verbose) {
     for (const s of scores) {

@@ -3,8 +3,10 @@ import { readTerraform, type TfInput } from '../model.js';
 import type { TfRule } from './common.js';
 import { accessRules } from './access.js';
 import { accountRules } from './accounts.js';
+import { azureRules } from './azure.js';
 import { dataRules } from './data.js';
 import { encryptionRules } from './encryption.js';
+import { gcpRules } from './gcp.js';
 import { hardeningRules } from './hardening.js';
 import { iamRules } from './iam.js';
 import { loggingRules } from './logging.js';
@@ -13,8 +15,8 @@ import { serviceRules } from './services.js';
 import { sharingRules } from './sharing.js';
 import { storageRules } from './storage.js';
 
-/** Terraform rules, AWS provider first. */
-export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, ...dataRules, ...accessRules, ...hardeningRules];
+/** Terraform rules: the AWS provider first, then Google Cloud and Azure. */
+export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, ...dataRules, ...accessRules, ...hardeningRules, ...gcpRules, ...azureRules];
 
 export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',
