@@ -1,0 +1,93 @@
+import type { Severity } from '../../../../core/finding.js';
+import type { Hit } from '../../rule.js';
+import type { Block } from '../hcl/ast.js';
+import type { Value } from '../hcl/evaluate.js';
+import { attribute, blocksOf, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { known } from './common.js';
+import { fileInstance, instancesOf, valueIn } from './instances.js';
+
+/**
+ * Reading azurerm settings. The provider renamed many of them between major versions
+ * (`enable_https_traffic_only` became `https_traffic_only_enabled`, `min_tls_version`
+ * of an app's site_config became `minimum_tls_version`), so a setting is looked up by
+ * all its names. Its value is read in every instance of the resource (for_each, count),
+ * and a value that cannot be read is never a finding.
+ */
+export interface Setting {
+  /** The name the file uses. */
+  name: string;
+  line: number;
+  /** The value in each instance of the resource. */
+  values: Value[];
+}
+
+export function setting(input: TfInput, resource: TfResource, owner: Block, names: readonly string[]): Setting | undefined {
+  for (const name of names) {
+    const a = attribute(owner, name);
+    if (a) return { name, line: a.line, values: instancesOf(resource.block, fileInstance(input)).map((instance) => valueIn(instance, a.expr)) };
+  }
+  return undefined;
+}
+
+/** Whether some instance gives the setting a known value that `bad` picks. */
+export function holds(found: Setting | undefined, bad: (value: Value) => boolean): found is Setting {
+  return !!found && found.values.some((v) => known(v) && bad(v));
+}
+
+/** Whether every instance gives the setting a known value that `good` accepts. */
+export function always(found: Setting | undefined, good: (value: Value) => boolean): found is Setting {
+  return !!found && found.values.every((v) => known(v) && good(v));
+}
+
+/** Whether the setting cannot be read in some instance (a variable without default, a reference). */
+export const unreadable = (found: Setting | undefined): boolean => !!found && found.values.some((v) => !known(v));
+
+/** A value as lower-case text: strings, numbers and booleans (`1.2` and `"1.2"` read alike). */
+export function text(value: Value): string | undefined {
+  if (typeof value === 'string') return value.trim().toLowerCase();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+export const isOn = (value: Value): boolean => value === true || text(value) === 'true';
+export const isOff = (value: Value): boolean => value === false || text(value) === 'false';
+
+/** The first nested block on a path (`site_config`, `network_profile`), or undefined. */
+export function blockAt(block: Block, ...path: string[]): Block | undefined {
+  let current: Block | undefined = block;
+  for (const name of path) current = current ? blocksOf(current, name)[0] : undefined;
+  return current;
+}
+
+/**
+ * Server parameters set by configuration resources (`azurerm_postgresql_configuration`,
+ * `azurerm_mysql_flexible_server_configuration`...) whose `name` is one of `names`,
+ * with their `value` setting.
+ */
+export function* serverParameters(input: TfInput, types: readonly string[], names: readonly string[]): Generator<{ resource: TfResource; parameter: string; value: Setting }> {
+  for (const resource of resourcesOf(input, ...types)) {
+    const parameter = setting(input, resource, resource.block, ['name'])?.values.map(text).find((n) => n !== undefined && names.includes(n));
+    const value = setting(input, resource, resource.block, ['value']);
+    if (parameter && value) yield { resource, parameter, value };
+  }
+}
+
+export function finding(resource: TfResource, line: number, message: string, severity?: Severity): Hit {
+  return severity ? { line, message, resource: label(resource), severity } : { line, message, resource: label(resource) };
+}
+
+/** The web and function apps of both generations of the provider, with their deployment slots. */
+export const APP_TYPES = [
+  'azurerm_app_service',
+  'azurerm_app_service_slot',
+  'azurerm_function_app',
+  'azurerm_function_app_slot',
+  'azurerm_linux_web_app',
+  'azurerm_linux_web_app_slot',
+  'azurerm_windows_web_app',
+  'azurerm_windows_web_app_slot',
+  'azurerm_linux_function_app',
+  'azurerm_linux_function_app_slot',
+  'azurerm_windows_function_app',
+  'azurerm_windows_function_app_slot',
+] as const;

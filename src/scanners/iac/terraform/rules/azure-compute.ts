@@ -1,0 +1,221 @@
+import { asStrings, blocksOf, label, resourcesOf } from '../model.js';
+import { tfRule, type TfRule } from './common.js';
+import { APP_TYPES, blockAt, finding, holds, isOff, isOn, setting, text, unreadable } from './azure-common.js';
+
+const isWorldRange = (cidr: string) => /^0+\.0+\.0+\.0+\/0$/.test(cidr.trim()) || cidr.trim() === '*';
+
+const aksPublicApi: TfRule = tfRule({
+  id: 'iac/tf-azure-aks-api-public',
+  title: 'AKS API server open to the internet',
+  description:
+    'The cluster is not private (private_cluster_enabled is unset or false) and its API server accepts connections from any address: no authorized IP ranges are set (api_server_access_profile.authorized_ip_ranges, or api_server_authorized_ip_ranges before azurerm 3.39), or they include 0.0.0.0/0. Kubeconfigs and tokens leaked from any laptop or pipeline can be used from anywhere, and API server vulnerabilities are exposed to every scanner.',
+  remediation: 'Set private_cluster_enabled = true, or restrict api_server_access_profile { authorized_ip_ranges = [...] } to your egress addresses.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      '# expect\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  default_node_pool {\n    name       = "default"\n    node_count = 2\n    vm_size    = "Standard_D2_v2"\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name                    = "aks"\n  dns_prefix              = "aks"\n  # expect\n  private_cluster_enabled = false\n}\n',
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  api_server_access_profile {\n    # expect\n    authorized_ip_ranges = ["0.0.0.0/0"]\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name                    = "aks"\n  dns_prefix              = "aks"\n  private_cluster_enabled = true\n}\n',
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name                            = "aks"\n  dns_prefix                      = "aks"\n  api_server_authorized_ip_ranges = var.admin_ranges\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
+      const privateCluster = setting(input, resource, resource.block, ['private_cluster_enabled']);
+      const privateLine = privateCluster?.line;
+      if (holds(privateCluster, isOn) || unreadable(privateCluster)) continue;
+      const profile = blockAt(resource.block, 'api_server_access_profile');
+      const ranges = (profile && setting(input, resource, profile, ['authorized_ip_ranges'])) ?? setting(input, resource, resource.block, ['api_server_authorized_ip_ranges']);
+      if (ranges) {
+        const lists = ranges.values.map(asStrings);
+        if (lists.some((l) => l === undefined)) continue;
+        if (lists.some((l) => l!.some(isWorldRange))) yield finding(resource, ranges.line, `${label(resource)} authorizes 0.0.0.0/0 to reach its API server.`);
+        else if (lists.some((l) => l!.length === 0)) yield finding(resource, ranges.line, `${label(resource)} lists no authorized IP ranges: its API server accepts connections from any address.`);
+        continue;
+      }
+      const line = privateLine ?? resource.block.line;
+      yield finding(resource, line, `${label(resource)} is not a private cluster and sets no authorized IP ranges: its API server accepts connections from any address.`);
+    }
+  },
+});
+
+const aksRbacDisabled: TfRule = tfRule({
+  id: 'iac/tf-azure-aks-rbac-disabled',
+  title: 'AKS cluster without Kubernetes RBAC',
+  description:
+    'Kubernetes role-based access control is turned off (role_based_access_control_enabled = false, or role_based_access_control { enabled = false } before azurerm 3). Every authenticated user and service account then has full control of the cluster: any pod whose token leaks can read every secret and run privileged workloads on every node.',
+  remediation: 'Set role_based_access_control_enabled = true (the default); it can only be set when the cluster is created, so the cluster must be rebuilt. Add Azure AD integration with azure_active_directory_role_based_access_control.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name                              = "aks"\n  dns_prefix                        = "aks"\n  # expect\n  role_based_access_control_enabled = false\n}\n',
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  role_based_access_control {\n    # expect\n    enabled = false\n  }\n}\n',
+    ],
+    negative: ['resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n}\n', 'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  role_based_access_control {\n    enabled = true\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
+      const flag = setting(input, resource, resource.block, ['role_based_access_control_enabled']);
+      if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} turns Kubernetes RBAC off: every authenticated identity has full control of the cluster.`);
+      for (const block of blocksOf(resource.block, 'role_based_access_control')) {
+        const enabled = setting(input, resource, block, ['enabled']);
+        if (holds(enabled, isOff)) yield finding(resource, enabled.line, `${label(resource)} turns Kubernetes RBAC off: every authenticated identity has full control of the cluster.`);
+      }
+    }
+  },
+});
+
+const aksNetworkPolicy: TfRule = tfRule({
+  id: 'iac/tf-azure-aks-no-network-policy',
+  title: 'AKS cluster without a network policy engine',
+  description:
+    'The cluster has no network policy engine (network_profile.network_policy unset or "none", and no Cilium data plane), so Kubernetes NetworkPolicy objects are ignored and every pod can reach every other pod and service in the cluster. One compromised workload can then probe databases, internal APIs and other tenants\' pods.',
+  remediation: 'Set network_profile { network_policy = "azure" } (or "calico", or network_data_plane = "cilium") when creating the cluster, then write NetworkPolicies that isolate namespaces.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  # expect\n  network_profile {\n    network_plugin = "azure"\n  }\n}\n',
+      '# expect\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  network_profile {\n    network_plugin = "azure"\n    network_policy = "calico"\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  network_profile {\n    network_plugin     = "azure"\n    network_data_plane = "cilium"\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
+      const profile = blockAt(resource.block, 'network_profile');
+      if (!profile) {
+        yield finding(resource, resource.block.line, `${label(resource)} has no network_profile, so no network policy engine: every pod can reach every other pod.`);
+        continue;
+      }
+      const plane = setting(input, resource, profile, ['network_data_plane', 'ebpf_data_plane']);
+      if (plane && !holds(plane, (v) => text(v) !== 'cilium')) continue;
+      const policy = setting(input, resource, profile, ['network_policy']);
+      if (policy && !holds(policy, (v) => text(v) === 'none' || text(v) === '')) continue;
+      yield finding(resource, policy?.line ?? profile.line, `${label(resource)} has no network policy engine: NetworkPolicies are ignored and every pod can reach every other pod.`);
+    }
+  },
+});
+
+const appHttpsOnly: TfRule = tfRule({
+  id: 'iac/tf-azure-app-service-http-allowed',
+  title: 'Web or function app accepts plain HTTP',
+  description:
+    'https_only is unset (it defaults to false) or false, so the app answers plain HTTP requests instead of redirecting them to HTTPS. Session cookies, tokens and form data sent over HTTP can be read and altered by anyone on the network path, such as a public Wi-Fi.',
+  remediation: 'Set https_only = true on the app and each deployment slot.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      '# expect\nresource "azurerm_linux_web_app" "web" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = azurerm_service_plan.web.id\n  site_config {}\n}\n',
+      'resource "azurerm_function_app" "fn" {\n  name                = "fn"\n  app_service_plan_id = azurerm_app_service_plan.fn.id\n  # expect\n  https_only          = false\n}\n',
+    ],
+    negative: ['resource "azurerm_windows_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  https_only      = true\n  site_config {}\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, ...APP_TYPES)) {
+      const flag = setting(input, resource, resource.block, ['https_only']);
+      if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} sets https_only = false: it serves plain HTTP.`);
+      else if (!flag) yield finding(resource, resource.block.line, `${label(resource)} does not set https_only = true: it serves plain HTTP.`);
+    }
+  },
+});
+
+/** Apps whose ftps_state defaults to AllAllowed when unset (the azurerm_function_app documentation says so). */
+const FTP_BY_DEFAULT = new Set(['azurerm_function_app', 'azurerm_function_app_slot']);
+
+const appFtp: TfRule = tfRule({
+  id: 'iac/tf-azure-app-service-ftp-allowed',
+  title: 'Web or function app accepts plain FTP',
+  description:
+    'site_config.ftps_state is "AllAllowed" (the default of azurerm_function_app when unset): the deployment endpoint accepts plain FTP, so the publishing credentials and the code uploaded with them cross the network in clear text. Whoever captures them can deploy their own code to the app.',
+  remediation: 'Set site_config { ftps_state = "Disabled" } (or "FtpsOnly" if FTP deployment is still needed), and prefer deployment through the SCM site, ZIP deploy or a pipeline with Azure AD credentials.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'resource "azurerm_app_service" "web" {\n  name                = "web"\n  app_service_plan_id = azurerm_app_service_plan.web.id\n  site_config {\n    # expect\n    ftps_state = "AllAllowed"\n  }\n}\n',
+      'resource "azurerm_function_app" "fn" {\n  name                = "fn"\n  app_service_plan_id = azurerm_app_service_plan.fn.id\n  # expect\n  site_config {\n    http2_enabled = true\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_function_app" "fn" {\n  name                = "fn"\n  app_service_plan_id = azurerm_app_service_plan.fn.id\n  site_config {\n    ftps_state = "FtpsOnly"\n  }\n}\n',
+      'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {}\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, ...APP_TYPES)) {
+      const config = blockAt(resource.block, 'site_config');
+      const state = config ? setting(input, resource, config, ['ftps_state']) : undefined;
+      if (holds(state, (v) => text(v) === 'allallowed')) yield finding(resource, state.line, `${label(resource)} sets ftps_state = "AllAllowed": deployment credentials can be sent over plain FTP.`);
+      else if (!state && FTP_BY_DEFAULT.has(resource.type))
+        yield finding(resource, config?.line ?? resource.block.line, `${label(resource)} does not set site_config.ftps_state (the default is "AllAllowed"): deployment credentials can be sent over plain FTP.`);
+    }
+  },
+});
+
+const vmPasswordAuth: TfRule = tfRule({
+  id: 'iac/tf-azure-vm-password-auth',
+  title: 'Linux virtual machine allows password login',
+  description:
+    'disable_password_authentication = false lets the Linux machine (or every instance of a scale set) accept SSH logins with a password. Passwords can be guessed, sprayed and reused from other breaches; SSH endpoints are brute-forced constantly, and one weak admin password gives a shell.',
+  remediation: 'Set disable_password_authentication = true (the default of azurerm_linux_virtual_machine) and log in with admin_ssh_key keys, or with Azure AD login through Azure Bastion.',
+  severity: 'medium',
+  cwe: ['CWE-521'],
+  examples: {
+    positive: [
+      'resource "azurerm_linux_virtual_machine" "vm" {\n  name                            = "vm"\n  size                            = "Standard_B2s"\n  admin_username                  = "azureuser"\n  # expect\n  disable_password_authentication = false\n}\n',
+      'resource "azurerm_virtual_machine" "vm" {\n  name    = "vm"\n  vm_size = "Standard_B2s"\n  os_profile_linux_config {\n    # expect\n    disable_password_authentication = false\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_linux_virtual_machine" "vm" {\n  name           = "vm"\n  size           = "Standard_B2s"\n  admin_username = "azureuser"\n  admin_ssh_key {\n    username   = "azureuser"\n    public_key = file("id_ed25519.pub")\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_linux_virtual_machine', 'azurerm_linux_virtual_machine_scale_set')) {
+      const flag = setting(input, resource, resource.block, ['disable_password_authentication']);
+      if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} accepts SSH logins with a password.`);
+    }
+    for (const resource of resourcesOf(input, 'azurerm_virtual_machine', 'azurerm_virtual_machine_scale_set')) {
+      for (const linux of blocksOf(resource.block, 'os_profile_linux_config')) {
+        const flag = setting(input, resource, linux, ['disable_password_authentication']);
+        if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} accepts SSH logins with a password.`);
+      }
+    }
+  },
+});
+
+const registryAccess: TfRule = tfRule({
+  id: 'iac/tf-azure-acr-shared-access',
+  title: 'Container registry with an admin user or anonymous pull',
+  description:
+    'admin_enabled = true gives the registry a shared admin account whose password grants push and pull to everyone who has it, cannot be scoped or tied to a person, and ends up in pipelines and laptops; anonymous_pull_enabled = true lets anyone on the internet pull every image, with the code and secrets baked into them.',
+  remediation: 'Set admin_enabled = false and anonymous_pull_enabled = false; give pipelines and clusters Azure AD identities (managed identities, AcrPull/AcrPush role assignments) or scoped tokens.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "azurerm_container_registry" "acr" {\n  name          = "exampleacr"\n  sku           = "Premium"\n  # expect\n  admin_enabled = true\n}\n',
+      'resource "azurerm_container_registry" "acr" {\n  name                   = "exampleacr"\n  sku                    = "Standard"\n  # expect\n  anonymous_pull_enabled = true\n}\n',
+    ],
+    negative: ['resource "azurerm_container_registry" "acr" {\n  name          = "exampleacr"\n  sku           = "Premium"\n  admin_enabled = false\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_container_registry')) {
+      const admin = setting(input, resource, resource.block, ['admin_enabled']);
+      if (holds(admin, isOn)) yield finding(resource, admin.line, `${label(resource)} enables the shared admin account: one password grants push and pull.`);
+      const anonymous = setting(input, resource, resource.block, ['anonymous_pull_enabled']);
+      if (holds(anonymous, isOn)) yield finding(resource, anonymous.line, `${label(resource)} lets anyone pull its images without credentials.`, 'high');
+    }
+  },
+});
+
+export const azureComputeRules: readonly TfRule[] = [aksPublicApi, aksRbacDisabled, aksNetworkPolicy, appHttpsOnly, appFtp, vmPasswordAuth, registryAccess];

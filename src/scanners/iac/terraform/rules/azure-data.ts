@@ -1,0 +1,259 @@
+import type { Value } from '../hcl/evaluate.js';
+import { blocksOf, label, resourcesOf } from '../model.js';
+import { tfRule, type TfRule } from './common.js';
+import { APP_TYPES, blockAt, finding, holds, isOff, isOn, serverParameters, setting, text } from './azure-common.js';
+
+/** Single servers, where public network access is on unless set to false. */
+const PUBLIC_BY_DEFAULT = ['azurerm_mysql_server', 'azurerm_mariadb_server', 'azurerm_postgresql_server', 'azurerm_mssql_server'];
+/** Services with the same setting, reported only when the file turns it on. */
+const PUBLIC_WHEN_SET = ['azurerm_mysql_flexible_server', 'azurerm_postgresql_flexible_server', 'azurerm_cosmosdb_account', 'azurerm_redis_cache', 'azurerm_synapse_workspace', 'azurerm_search_service'];
+
+const dbPublicAccess: TfRule = tfRule({
+  id: 'iac/tf-azure-db-public-network-access',
+  title: 'Database reachable from public networks',
+  description:
+    'public_network_access_enabled is true, or left unset on an Azure SQL, PostgreSQL, MySQL or MariaDB server, where it defaults to true. The server then has an endpoint on the internet, guarded only by its firewall rules and its passwords: one broad firewall rule (or the "Allow Azure services" rule) away from being reachable by anyone, and a target for credential stuffing. Cosmos DB accounts, Redis caches, flexible servers, Synapse workspaces and search services are reported when the file turns public access on.',
+  remediation: 'Set public_network_access_enabled = false and connect through a private endpoint (or, for flexible servers, virtual network integration with delegated_subnet_id).',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      'resource "azurerm_postgresql_server" "db" {\n  name                          = "orders"\n  location                      = "westeurope"\n  resource_group_name           = "data"\n  sku_name                      = "GP_Gen5_2"\n  version                       = "11"\n  ssl_enforcement_enabled       = true\n  # expect\n  public_network_access_enabled = true\n}\n',
+      '# expect\nresource "azurerm_mssql_server" "db" {\n  name                = "orders"\n  resource_group_name = "data"\n  location            = "westeurope"\n  version             = "12.0"\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name                          = "orders"\n  offer_type                    = "Standard"\n  # expect\n  public_network_access_enabled = true\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_mysql_server" "db" {\n  name                          = "orders"\n  sku_name                      = "GP_Gen5_2"\n  version                       = "8.0"\n  ssl_enforcement_enabled       = true\n  public_network_access_enabled = false\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name       = "orders"\n  offer_type = "Standard"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, ...PUBLIC_BY_DEFAULT, ...PUBLIC_WHEN_SET)) {
+      const flag = setting(input, resource, resource.block, ['public_network_access_enabled']);
+      if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets public_network_access_enabled = true: it has an endpoint on the internet.`);
+      else if (!flag && PUBLIC_BY_DEFAULT.includes(resource.type))
+        yield finding(resource, resource.block.line, `${label(resource)} does not set public_network_access_enabled = false (the default is true): it has an endpoint on the internet.`);
+    }
+  },
+});
+
+const containerPublic: TfRule = tfRule({
+  id: 'iac/tf-azure-storage-container-public',
+  title: 'Storage container readable by anyone',
+  description:
+    'container_access_type is "blob" (anyone who knows or guesses a blob\'s URL can read it) or "container" (anyone can also list every blob). No key or token is needed: data left in such containers is routinely found by scanners that enumerate storage account names.',
+  remediation: 'Set container_access_type = "private" (the default) and share blobs with short-lived SAS tokens, or serve them through a CDN or Front Door with a private origin.',
+  severity: 'high',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: [
+      'resource "azurerm_storage_container" "reports" {\n  name                  = "reports"\n  storage_account_name  = azurerm_storage_account.data.name\n  # expect\n  container_access_type = "container"\n}\n',
+      'resource "azurerm_storage_container" "assets" {\n  name                  = "assets"\n  storage_account_id    = azurerm_storage_account.data.id\n  # expect\n  container_access_type = "blob"\n}\n',
+    ],
+    negative: ['resource "azurerm_storage_container" "reports" {\n  name                  = "reports"\n  storage_account_name  = azurerm_storage_account.data.name\n  container_access_type = "private"\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_storage_container')) {
+      const access = setting(input, resource, resource.block, ['container_access_type']);
+      if (holds(access, (v) => text(v) === 'blob' || text(v) === 'container')) {
+        const anyone = holds(access, (v) => text(v) === 'container') ? 'anyone can list and read its blobs' : 'anyone can read its blobs';
+        yield finding(resource, access.line, `${label(resource)} is public: ${anyone} without credentials.`);
+      }
+    }
+  },
+});
+
+const accountPublicAccess: TfRule = tfRule({
+  id: 'iac/tf-azure-storage-public-access-allowed',
+  title: 'Storage account allows public containers',
+  description:
+    'The storage account allows anonymous access to its containers: allow_nested_items_to_be_public (azurerm 3 and later) or allow_blob_public_access (azurerm 2) is true. In azurerm 3 and later it defaults to true when unset (reported at low severity). The account setting is the guard rail: while it allows public access, one container created or changed with a public access level, by Terraform, a script or the portal, exposes its data to the internet.',
+  remediation: 'Set allow_nested_items_to_be_public = false (allow_blob_public_access = false before azurerm 3), and share data with SAS tokens or a CDN instead.',
+  severity: 'medium',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: [
+      'resource "azurerm_storage_account" "data" {\n  name                            = "exampledata"\n  account_tier                    = "Standard"\n  account_replication_type        = "GRS"\n  # expect\n  allow_nested_items_to_be_public = true\n}\n',
+      '# expect\nresource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_storage_account" "data" {\n  name                            = "exampledata"\n  account_tier                    = "Standard"\n  account_replication_type        = "GRS"\n  allow_nested_items_to_be_public = false\n}\n',
+      'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  allow_blob_public_access = false\n}\n',
+      'resource "azurerm_storage_account" "files" {\n  name                     = "examplefiles"\n  account_kind             = "FileStorage"\n  account_tier             = "Premium"\n  account_replication_type = "LRS"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_storage_account')) {
+      const flag = setting(input, resource, resource.block, ['allow_nested_items_to_be_public', 'allow_blob_public_access']);
+      if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets ${flag.name} = true: any container of it can be made public.`);
+      else if (!flag && text(setting(input, resource, resource.block, ['account_kind'])?.values[0] ?? null) !== 'filestorage')
+        yield finding(resource, resource.block.line, `${label(resource)} does not set allow_nested_items_to_be_public = false (the default is true since azurerm 3): any container of it can be made public.`, 'low');
+    }
+  },
+});
+
+const cleartextAllowed: TfRule = tfRule({
+  id: 'iac/tf-azure-cleartext-allowed',
+  title: 'Data service accepts unencrypted connections',
+  description:
+    'A storage account accepts HTTP (enable_https_traffic_only / https_traffic_only_enabled = false), a Redis cache opens its non-TLS port 6379 (enable_non_ssl_port / non_ssl_port_enabled = true), or a PostgreSQL, MySQL or MariaDB server does not require TLS (ssl_enforcement_enabled = false, or require_secure_transport = off on a flexible server). Data and the access keys, passwords or SAS tokens sent with it then cross the network in clear text, readable by anyone on the path.',
+  remediation: 'Set https_traffic_only_enabled = true (storage), non_ssl_port_enabled = false (Redis), ssl_enforcement_enabled = true (single servers) and require_secure_transport = on (flexible servers); clients should connect over TLS.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'resource "azurerm_storage_account" "data" {\n  name                      = "exampledata"\n  account_tier              = "Standard"\n  account_replication_type  = "GRS"\n  # expect\n  enable_https_traffic_only = false\n}\n',
+      'resource "azurerm_redis_cache" "sessions" {\n  name                = "sessions"\n  capacity            = 1\n  family              = "C"\n  sku_name            = "Standard"\n  # expect\n  non_ssl_port_enabled = true\n}\n',
+      'resource "azurerm_mysql_server" "db" {\n  name                    = "orders"\n  sku_name                = "GP_Gen5_2"\n  version                 = "8.0"\n  # expect\n  ssl_enforcement_enabled = false\n}\n',
+      'resource "azurerm_postgresql_flexible_server_configuration" "tls" {\n  name      = "require_secure_transport"\n  server_id = azurerm_postgresql_flexible_server.db.id\n  # expect\n  value     = "off"\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n',
+      'resource "azurerm_redis_cache" "sessions" {\n  name                = "sessions"\n  capacity            = 1\n  family              = "C"\n  sku_name            = "Standard"\n  enable_non_ssl_port = false\n}\n',
+      'resource "azurerm_mysql_server" "db" {\n  name                    = "orders"\n  sku_name                = "GP_Gen5_2"\n  version                 = "8.0"\n  ssl_enforcement_enabled = true\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_storage_account')) {
+      const https = setting(input, resource, resource.block, ['enable_https_traffic_only', 'https_traffic_only_enabled']);
+      if (holds(https, isOff)) yield finding(resource, https.line, `${label(resource)} sets ${https.name} = false: it accepts requests, keys and SAS tokens over plain HTTP.`);
+    }
+    for (const resource of resourcesOf(input, 'azurerm_redis_cache')) {
+      const port = setting(input, resource, resource.block, ['enable_non_ssl_port', 'non_ssl_port_enabled']);
+      if (holds(port, isOn)) yield finding(resource, port.line, `${label(resource)} sets ${port.name} = true: clients can send the access key and data unencrypted on port 6379.`);
+    }
+    for (const resource of resourcesOf(input, 'azurerm_mysql_server', 'azurerm_postgresql_server', 'azurerm_mariadb_server')) {
+      const ssl = setting(input, resource, resource.block, ['ssl_enforcement_enabled', 'ssl_enforcement']);
+      if (holds(ssl, (v) => isOff(v) || text(v) === 'disabled')) yield finding(resource, ssl.line, `${label(resource)} does not enforce TLS: clients can connect, and send their passwords, unencrypted.`);
+    }
+    const flexible = ['azurerm_mysql_flexible_server_configuration', 'azurerm_postgresql_flexible_server_configuration'];
+    for (const { resource, value } of serverParameters(input, flexible, ['require_secure_transport'])) {
+      if (holds(value, (v) => isOff(v) || text(v) === 'off' || text(v) === '0'))
+        yield finding(resource, value.line, `${label(resource)} turns require_secure_transport off: clients can connect, and send their passwords, unencrypted.`);
+    }
+  },
+});
+
+/** TLS versions below 1.2 as the settings spell them (`TLS1_0`, `1.1`, `1.0` read as a number, `Tls11`), and the values that turn the minimum off. */
+function weakTls(value: Value): boolean {
+  const raw = text(value);
+  if (raw === undefined) return false;
+  if (raw === 'tls') return true;
+  return ['enforcementdisabled', 'disabled', '1', '1.0', '1_0', '10', '1.1', '1_1', '11'].includes(raw.replace(/^tls\s*/, ''));
+}
+
+/** Where each resource type keeps its minimum TLS version (a path of blocks, then the setting's names). */
+const TLS_SETTINGS: ReadonlyArray<[readonly string[], readonly string[], readonly string[]]> = [
+  [['azurerm_storage_account'], [], ['min_tls_version']],
+  [APP_TYPES, ['site_config'], ['min_tls_version', 'minimum_tls_version', 'scm_min_tls_version', 'scm_minimum_tls_version']],
+  [['azurerm_redis_cache', 'azurerm_mssql_server', 'azurerm_eventhub_namespace', 'azurerm_servicebus_namespace', 'azurerm_mssql_managed_instance'], [], ['minimum_tls_version']],
+  [['azurerm_mysql_server', 'azurerm_postgresql_server'], [], ['ssl_minimal_tls_version_enforced']],
+  [['azurerm_cosmosdb_account'], [], ['minimal_tls_version']],
+];
+
+const tlsBelow12: TfRule = tfRule({
+  id: 'iac/tf-azure-tls-below-1-2',
+  title: 'Service accepts TLS versions below 1.2',
+  description:
+    'The minimum TLS version of a storage account, web or function app (or its SCM/Kudu site), Redis cache, SQL server, PostgreSQL or MySQL server, Event Hubs or Service Bus namespace, or Cosmos DB account is 1.0 or 1.1, or TLS enforcement is turned off. TLS 1.0 and 1.1 are deprecated (RFC 8996) and have known weaknesses (BEAST, weak ciphers and hashes); a client or attacker on the path can negotiate them down.',
+  remediation: 'Set the minimum to TLS 1.2: min_tls_version = "TLS1_2" (storage), minimum_tls_version = "1.2" (apps, Redis, SQL, messaging), ssl_minimal_tls_version_enforced = "TLS1_2" (single servers), minimal_tls_version = "Tls12" (Cosmos DB).',
+  severity: 'medium',
+  cwe: ['CWE-326'],
+  examples: {
+    positive: [
+      'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  # expect\n  min_tls_version          = "TLS1_0"\n}\n',
+      'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {\n    # expect\n    minimum_tls_version = "1.1"\n  }\n}\n',
+      'resource "azurerm_app_service" "web" {\n  name                = "web"\n  app_service_plan_id = azurerm_app_service_plan.web.id\n  site_config {\n    # expect\n    min_tls_version = 1.0\n  }\n}\n',
+      'resource "azurerm_postgresql_server" "db" {\n  name                             = "orders"\n  ssl_enforcement_enabled          = true\n  # expect\n  ssl_minimal_tls_version_enforced = "TLSEnforcementDisabled"\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  min_tls_version          = "TLS1_2"\n}\n',
+      'resource "azurerm_windows_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {\n    minimum_tls_version = "1.3"\n  }\n}\n',
+      'resource "azurerm_redis_cache" "sessions" {\n  name                = "sessions"\n  capacity            = 1\n  family              = "C"\n  sku_name            = "Standard"\n  minimum_tls_version = "1.2"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const [types, path, names] of TLS_SETTINGS) {
+      for (const resource of resourcesOf(input, ...types)) {
+        const owner = path.length > 0 ? blockAt(resource.block, ...path) : resource.block;
+        if (!owner) continue;
+        for (const name of names) {
+          const found = setting(input, resource, owner, [name]);
+          if (!holds(found, weakTls)) continue;
+          const shown = found.values.find(weakTls);
+          yield finding(resource, found.line, `${label(resource)} sets ${name} = ${JSON.stringify(shown)}: it accepts TLS versions below 1.2.`);
+        }
+      }
+    }
+  },
+});
+
+/** Network rule sets whose default action admits every network, by resource type: the blocks on the way and the separate resources that hold them. */
+const DEFAULT_ACTIONS: ReadonlyArray<[string, string | undefined, string]> = [
+  ['azurerm_storage_account', 'network_rules', 'storage account'],
+  ['azurerm_storage_account_network_rules', undefined, 'storage account'],
+  ['azurerm_key_vault', 'network_acls', 'key vault'],
+  ['azurerm_container_registry', 'network_rule_set', 'container registry'],
+  ['azurerm_cognitive_account', 'network_acls', 'Cognitive Services account'],
+  ['azurerm_eventhub_namespace', 'network_rulesets', 'Event Hubs namespace'],
+  ['azurerm_servicebus_namespace', 'network_rule_set', 'Service Bus namespace'],
+];
+
+const networkDefaultAllow: TfRule = tfRule({
+  id: 'iac/tf-azure-network-default-allow',
+  title: 'Network rules admit every network by default',
+  description:
+    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone.',
+  remediation: 'Set default_action = "Deny" and list the virtual network subnets and IP ranges that need access (bypass = ["AzureServices"] for trusted Microsoft services), or use private endpoints.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  network_acls {\n    bypass         = "AzureServices"\n    # expect\n    default_action = "Allow"\n  }\n}\n',
+      'resource "azurerm_storage_account_network_rules" "data" {\n  storage_account_id = azurerm_storage_account.data.id\n  # expect\n  default_action     = "Allow"\n  ip_rules           = ["203.0.113.10"]\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  network_rules {\n    default_action = "Deny"\n    ip_rules       = ["203.0.113.10"]\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const [type, path, what] of DEFAULT_ACTIONS) {
+      for (const resource of resourcesOf(input, type)) {
+        const owners = path ? blocksOf(resource.block, path) : [resource.block];
+        for (const owner of owners) {
+          const action = setting(input, resource, owner, ['default_action']);
+          if (holds(action, (v) => text(v) === 'allow')) yield finding(resource, action.line, `${label(resource)} (a ${what}) accepts traffic from every network: default_action = "Allow".`);
+        }
+      }
+    }
+  },
+});
+
+const keyVaultPurge: TfRule = tfRule({
+  id: 'iac/tf-azure-key-vault-no-purge-protection',
+  title: 'Key vault without purge protection',
+  description:
+    'purge_protection_enabled is not true (or soft delete is turned off on old provider versions). Anyone with enough rights (a compromised pipeline, a malicious insider, ransomware operators) can then delete the vault or its keys and purge them at once, with no retention period to recover in: data encrypted with those keys is lost for good.',
+  remediation: 'Set purge_protection_enabled = true (it cannot be turned off again) and keep soft_delete_retention_days at 90 or at least 7.',
+  severity: 'medium',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [
+      '# expect\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n}\n',
+      'resource "azurerm_key_vault" "kv" {\n  name                     = "kv"\n  sku_name                 = "standard"\n  tenant_id                = var.tenant_id\n  # expect\n  purge_protection_enabled = false\n}\n',
+    ],
+    negative: ['resource "azurerm_key_vault" "kv" {\n  name                       = "kv"\n  sku_name                   = "standard"\n  tenant_id                  = var.tenant_id\n  purge_protection_enabled   = true\n  soft_delete_retention_days = 90\n}\n'],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_key_vault')) {
+      const purge = setting(input, resource, resource.block, ['purge_protection_enabled']);
+      const soft = setting(input, resource, resource.block, ['soft_delete_enabled']);
+      if (holds(soft, isOff)) yield finding(resource, soft.line, `${label(resource)} turns soft delete off: deleted keys and secrets cannot be recovered.`);
+      if (holds(purge, isOff)) yield finding(resource, purge.line, `${label(resource)} sets purge_protection_enabled = false: the vault and its keys can be deleted and purged at once.`);
+      else if (!purge) yield finding(resource, resource.block.line, `${label(resource)} does not set purge_protection_enabled = true: the vault and its keys can be deleted and purged at once.`);
+    }
+  },
+});
+
+export const azureDataRules: readonly TfRule[] = [dbPublicAccess, containerPublic, accountPublicAccess, cleartextAllowed, tlsBelow12, networkDefaultAllow, keyVaultPurge];

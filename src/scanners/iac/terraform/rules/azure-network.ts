@@ -1,0 +1,386 @@
+import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
+import type { Value } from '../hcl/evaluate.js';
+import { asStrings, attribute, blocksOf, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { known, tfRule, type TfRule } from './common.js';
+import { finding, setting, text } from './azure-common.js';
+import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields } from './instances.js';
+
+/** An IPv4 network: its first address and prefix length. */
+interface V4 {
+  base: number;
+  prefix: number;
+}
+
+/** Reads `a.b.c.d` or `a.b.c.d/n` (bits past the prefix are ignored, as a /0 ignores them all). */
+function v4(address: string): V4 | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(address.trim());
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = m[5] === undefined ? 32 : Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address32 = octets.reduce((n, o) => n * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  return { base: address32 - (address32 % size), prefix };
+}
+
+const range = (n: V4): [number, number] => [n.base, n.base + 2 ** (32 - n.prefix) - 1];
+const inside = (n: V4, outer: V4) => n.prefix >= outer.prefix && range(outer)[0] <= n.base && n.base <= range(outer)[1];
+const nets = (...cidrs: string[]) => cidrs.map((c) => v4(c)!);
+
+/** Private (RFC 1918) and shared carrier-grade NAT (RFC 6598) space. */
+const PRIVATE = nets('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10');
+/** IPv4 space no internet host sends from: private, "this network", loopback, link-local, multicast and reserved. */
+const NOT_PUBLIC = [...PRIVATE, ...nets('0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/3')];
+
+/**
+ * A source that is the whole internet: `*` and `Any` (every address), the `Internet`
+ * service tag, and any /0 network (0.0.0.0/0, ::/0, and a /0 written with other bits,
+ * which matches every address all the same).
+ */
+function isWorld(source: string): boolean {
+  const s = source.trim().toLowerCase();
+  if (s === '*' || s === 'any' || s === 'internet') return true;
+  if (/\/0$/.test(s) && v4(s)) return true;
+  return /^[0-9a-f:]*:[0-9a-f:]*\/0$/.test(s);
+}
+
+/**
+ * A private range larger than a /16: it takes in every peered network, VPN and
+ * ExpressRoute site numbered inside it, not one virtual network's neighbours (the same
+ * measure as the AWS rules use).
+ */
+function isWidePrivate(source: string): boolean {
+  const n = v4(source);
+  return !!n && /\//.test(source) && n.prefix > 0 && n.prefix < 16 && PRIVATE.some((p) => inside(n, p));
+}
+
+/**
+ * Public space wider than a /16, in which anyone can rent an address, and the
+ * `AzureCloud` service tag: the public addresses of every Azure data centre, which any
+ * Azure customer's virtual machine can send from.
+ */
+function isBroadPublic(source: string): boolean {
+  if (/^azurecloud(?:\.[\w-]+)?$/i.test(source.trim())) return true;
+  const n = v4(source);
+  return !!n && /\//.test(source) && n.prefix > 0 && n.prefix < 16 && !NOT_PUBLIC.some((p) => inside(n, p));
+}
+
+/** A /8 or wider, or a service tag: a sizeable share of the internet. */
+const isVeryBroad = (source: string) => {
+  const n = v4(source);
+  return !n || n.prefix <= 8;
+};
+
+interface NsgRule {
+  resource: TfResource;
+  /** The line of the source setting that holds a source `accept` picked (convention 3). */
+  line: number;
+  matched: string[];
+  /** Every source of the rule, picked or not. */
+  sources: string[];
+  ports: Array<[number, number]>;
+  transport: 'tcp' | 'udp' | 'all';
+}
+
+/** Port specifications: `22`, `8000-8100`, `*`, and comma-separated lists of them. Undefined when one cannot be read. */
+function portRanges(values: Value[]): Array<[number, number]> | undefined {
+  const out: Array<[number, number]> = [];
+  for (const value of values) {
+    const spec = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : undefined;
+    if (spec === undefined) return undefined;
+    for (const part of spec.split(',').map((p) => p.trim())) {
+      if (part === '*') out.push([0, 65535]);
+      const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
+      if (m) out.push([Number(m[1]), Number(m[2] ?? m[1])].sort((a, b) => a - b) as [number, number]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Every inbound Allow rule of network security groups (`azurerm_network_security_rule`,
+ * and the `security_rule` blocks, dynamic blocks and attribute form of
+ * `azurerm_network_security_group`) with a TCP or UDP port and a source `accept` picks,
+ * read once per instance of a resource with for_each or count and once per element of
+ * a dynamic block.
+ */
+function* inboundRules(input: TfInput, accept: (source: string) => boolean): Generator<NsgRule> {
+  const read = (resource: TfResource, fields: Fields): NsgRule | undefined => {
+    if (text(fields.get('access') ?? null) !== 'allow' || text(fields.get('direction') ?? null) !== 'inbound') return undefined;
+    const protocol = text(fields.get('protocol') ?? null);
+    const transport = protocol === '*' || protocol === 'any' ? 'all' : protocol === 'tcp' || protocol === 'udp' ? protocol : undefined;
+    if (!transport) return undefined;
+    const sources: string[] = [];
+    const matched: string[] = [];
+    let line = 0;
+    for (const key of ['source_address_prefix', 'source_address_prefixes']) {
+      const given = asStrings(fields.get(key)) ?? [];
+      sources.push(...given);
+      const picked = given.filter(accept);
+      if (picked.length > 0 && matched.length === 0) line = fields.lineOf(key);
+      matched.push(...picked);
+    }
+    if (matched.length === 0) return undefined;
+    const portValues: Value[] = [];
+    for (const key of ['destination_port_range', 'destination_port_ranges']) {
+      const v = fields.get(key);
+      if (Array.isArray(v)) portValues.push(...v);
+      else if (v !== undefined && v !== null) portValues.push(v);
+    }
+    const ports = portRanges(portValues.filter((v) => known(v)));
+    if (!ports || ports.length === 0) return undefined;
+    return { resource, line, matched, sources, ports, transport };
+  };
+  const file = fileInstance(input);
+  for (const resource of resourcesOf(input, 'azurerm_network_security_rule')) {
+    for (const instance of instancesOf(resource.block, file)) {
+      const rule = read(resource, fieldsOf(resource.block, instance));
+      if (rule) yield rule;
+    }
+  }
+  for (const resource of resourcesOf(input, 'azurerm_network_security_group')) {
+    for (const instance of instancesOf(resource.block, file)) {
+      for (const section of sectionsIn(resource.block, 'security_rule', instance)) {
+        const rule = read(resource, section);
+        if (rule) yield rule;
+      }
+    }
+  }
+}
+
+interface Exposure {
+  resource: TfResource;
+  line: number;
+  all: boolean;
+  sources: string[];
+  services: ServicePort[];
+}
+
+/**
+ * Inbound rules that open every port or a catalogue port to a source `accept` picks,
+ * one per resource and source line (the elements of a dynamic block share their lines).
+ * `skip` leaves out a rule by all its sources (one another rule reports for a wider source).
+ */
+function exposures(input: TfInput, accept: (source: string) => boolean, skip: (rule: NsgRule) => boolean = () => false): Exposure[] {
+  const found = new Map<string, { resource: TfResource; line: number; all: boolean; sources: Set<string>; services: Map<string, ServicePort> }>();
+  for (const rule of inboundRules(input, accept)) {
+    if (skip(rule)) continue;
+    const all = rule.ports.some(([from, to]) => from <= 1 && to >= 65535);
+    const services = all ? [] : rule.ports.flatMap(([from, to]) => sensitivePortsInRange(from, to, rule.transport === 'all' ? undefined : rule.transport));
+    if (!all && services.length === 0) continue;
+    const key = `${label(rule.resource)}\n${rule.line}`;
+    const entry = found.get(key) ?? { resource: rule.resource, line: rule.line, all: false, sources: new Set<string>(), services: new Map<string, ServicePort>() };
+    found.set(key, entry);
+    entry.all ||= all;
+    for (const source of rule.matched) entry.sources.add(source);
+    for (const service of services) entry.services.set(`${service.port}/${service.transport}`, service);
+  }
+  return [...found.values()].map(({ resource, line, all, sources, services }) => ({ resource, line, all, sources: [...sources], services: [...services.values()].sort((a, b) => a.port - b.port) }));
+}
+
+const listPorts = (open: readonly ServicePort[]) => open.slice(0, 4).map(describePort).join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : '');
+
+/** An example rule resource; `expect` marks its source line as the finding's. */
+const ruleExample = (name: string, ports: string, source: string, { protocol = 'Tcp', expect = false, access = 'Allow', direction = 'Inbound' } = {}) =>
+  `resource "azurerm_network_security_rule" "${name}" {\n  name                        = "${name}"\n  priority                    = 100\n  direction                   = "${direction}"\n  access                      = "${access}"\n  protocol                    = "${protocol}"\n  source_port_range           = "*"\n  destination_port_range      = "${ports}"\n${expect ? '  # expect\n' : ''}  source_address_prefix       = "${source}"\n  destination_address_prefix  = "*"\n  resource_group_name         = azurerm_resource_group.net.name\n  network_security_group_name = azurerm_network_security_group.app.name\n}\n`;
+
+const nsgOpenToInternet: TfRule = tfRule({
+  id: 'iac/tf-azure-nsg-open-to-internet',
+  title: 'Sensitive port open to the internet (network security group)',
+  description:
+    'A network security group rule allows inbound traffic from anywhere (`*`, `Any`, the `Internet` service tag, 0.0.0.0/0, ::/0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, SMB, WinRM-era Windows services, a database, a cache, the Docker or Kubernetes API (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; RDP and SSH exposed this way are a leading cause of ransomware on Azure virtual machines. Rules are read from azurerm_network_security_rule resources and from the `security_rule` blocks (including dynamic blocks) of azurerm_network_security_group.',
+  remediation:
+    'Restrict source_address_prefix(es) to known addresses (a VPN or office egress range) or an application security group, and reach administrative ports through Azure Bastion or just-in-time VM access instead of opening them.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      ruleExample('rdp', '3389', 'Internet', { expect: true }),
+      ruleExample('ssh', '20-23', '*', { expect: true, protocol: '*' }),
+      ruleExample('everything', '*', '0.0.0.0/0', { expect: true }),
+      'resource "azurerm_network_security_group" "db" {\n  name                = "db"\n  location            = "westeurope"\n  resource_group_name = "net"\n\n  security_rule {\n    name                       = "postgres"\n    priority                   = 110\n    direction                  = "Inbound"\n    access                     = "Allow"\n    protocol                   = "Tcp"\n    source_port_range          = "*"\n    destination_port_ranges    = ["443", "5432"]\n    # expect\n    source_address_prefixes    = ["203.0.113.0/24", "*"]\n    destination_address_prefix = "*"\n  }\n}\n',
+      'variable "admin_ports" {\n  default = ["22", "3389"]\n}\n\nresource "azurerm_network_security_group" "admin" {\n  name                = "admin"\n  location            = "westeurope"\n  resource_group_name = "net"\n\n  dynamic "security_rule" {\n    for_each = var.admin_ports\n    content {\n      name                       = "admin-${security_rule.value}"\n      priority                   = 100 + security_rule.key\n      direction                  = "Inbound"\n      access                     = "Allow"\n      protocol                   = "Tcp"\n      source_port_range          = "*"\n      destination_port_range     = security_rule.value\n      # expect\n      source_address_prefix      = "Internet"\n      destination_address_prefix = "*"\n    }\n  }\n}\n',
+    ],
+    negative: [
+      ruleExample('https', '443', '*'),
+      ruleExample('ssh-office', '22', '203.0.113.0/24'),
+      ruleExample('deny-rdp', '3389', '*', { access: 'Deny' }),
+      ruleExample('out', '22', '*', { direction: 'Outbound' }),
+      ruleExample('ping', '*', '*', { protocol: 'Icmp' }),
+      ruleExample('lb', '22', 'AzureLoadBalancer'),
+    ],
+  },
+  *check(input) {
+    for (const { resource, line, all, sources, services } of exposures(input, isWorld)) {
+      const source = sources.join(', ');
+      if (all) {
+        yield finding(resource, line, `${label(resource)} allows inbound traffic on every port from ${source}.`, 'critical');
+        continue;
+      }
+      const worst = services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
+      yield finding(resource, line, `${label(resource)} opens ${listPorts(services)} to ${source}.`, worst);
+    }
+  },
+});
+
+const nsgWidePrivate: TfRule = tfRule({
+  id: 'iac/tf-azure-nsg-sensitive-port-wide-private',
+  title: 'Sensitive port open to a whole private network (network security group)',
+  description:
+    'A network security group rule opens every port, or the port of a service that only its clients should reach (SSH, RDP, a database, a cache: see the port catalogue), to a private range wider than /16 (10.0.0.0/8, 172.16.0.0/12, 100.64.0.0/10). Such a range takes in every peered virtual network, VPN and ExpressRoute site numbered inside it, so one compromised laptop or workload anywhere on the corporate network can reach the service and move laterally. Rules that also admit the internet or a broad public range are left to the rules for those.',
+  remediation: "Allow the virtual network's or the subnet's own range, or better an application security group of the clients, and reach administrative ports through Azure Bastion.",
+  severity: 'low',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [ruleExample('ssh', '22', '10.0.0.0/8', { expect: true }), ruleExample('sql', '1433', '172.16.0.0/12', { expect: true })],
+    negative: [ruleExample('ssh', '22', '10.20.0.0/16'), ruleExample('web', '443', '10.0.0.0/8'), ruleExample('both', '22', '0.0.0.0/0')],
+  },
+  *check(input) {
+    const wider = (rule: NsgRule) => rule.sources.some((s) => isWorld(s) || isBroadPublic(s));
+    for (const { resource, line, all, sources, services } of exposures(input, isWidePrivate, wider)) {
+      const what = all ? 'allows inbound traffic on every port from' : `opens ${listPorts(services)} to`;
+      yield finding(resource, line, `${label(resource)} ${what} ${sources.join(', ')}, a private range wider than /16: every host of the networks numbered in it can connect.`);
+    }
+  },
+});
+
+const nsgBroadPublic: TfRule = tfRule({
+  id: 'iac/tf-azure-nsg-sensitive-port-broad-public',
+  title: 'Sensitive port open to a broad public range (network security group)',
+  description:
+    "A network security group rule opens every port, or the port of a service that must not be public (SSH, RDP, a database, a cache: see the port catalogue), to a public range that is not the whole internet but is wider than /16, or to the `AzureCloud` service tag. `AzureCloud` is every public address of Azure's data centres: any Azure customer can create a virtual machine there and connect. Anyone can rent an address in such ranges, so the service is as exposed as if it were open to 0.0.0.0/0, and checks for 0.0.0.0/0 do not see it.",
+  remediation: 'Allow only the addresses that need the service (your office or VPN egress addresses, a /32 per host) or an application security group, and reach administrative ports through Azure Bastion.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [ruleExample('ssh', '22', 'AzureCloud', { expect: true }), ruleExample('mongo', '27017', '40.64.0.0/10', { expect: true }), ruleExample('split', '3389', '0.0.0.0/1', { expect: true })],
+    negative: [ruleExample('office', '22', '203.0.113.0/24'), ruleExample('web', '443', 'AzureCloud'), ruleExample('private', '22', '10.0.0.0/8'), ruleExample('world', '22', '*')],
+  },
+  *check(input) {
+    const wider = (rule: NsgRule) => rule.sources.some(isWorld);
+    for (const { resource, line, all, sources, services } of exposures(input, isBroadPublic, wider)) {
+      const what = all ? 'allows inbound traffic on every port from' : `opens ${listPorts(services)} to`;
+      const severity = sources.some(isVeryBroad) ? 'high' : 'medium';
+      yield finding(resource, line, `${label(resource)} ${what} ${sources.join(', ')}: public address space in which anyone can rent an address.`, severity);
+    }
+  },
+});
+
+/** Firewall rules of the data services, with the names of their first and last address. */
+const FIREWALL_RULES: ReadonlyArray<[string, string, string]> = [
+  ['azurerm_sql_firewall_rule', 'start_ip_address', 'end_ip_address'],
+  ['azurerm_mssql_firewall_rule', 'start_ip_address', 'end_ip_address'],
+  ['azurerm_postgresql_firewall_rule', 'start_ip_address', 'end_ip_address'],
+  ['azurerm_postgresql_flexible_server_firewall_rule', 'start_ip_address', 'end_ip_address'],
+  ['azurerm_mysql_firewall_rule', 'start_ip_address', 'end_ip_address'],
+  ['azurerm_mysql_flexible_server_firewall_rule', 'start_ip_address', 'end_ip_address'],
+  ['azurerm_mariadb_firewall_rule', 'start_ip_address', 'end_ip_address'],
+  ['azurerm_synapse_firewall_rule', 'start_ip_address', 'end_ip_address'],
+  ['azurerm_redis_firewall_rule', 'start_ip', 'end_ip'],
+];
+
+/** How many addresses of [from, to] are public (outside the private and reserved blocks, which do not overlap). */
+function publicAddresses(from: number, to: number): number {
+  let count = to - from + 1;
+  for (const block of NOT_PUBLIC) {
+    const [low, high] = range(block);
+    count -= Math.max(0, Math.min(high, to) - Math.max(low, from) + 1);
+  }
+  return count;
+}
+
+/** More public addresses than a /16 holds. */
+const BROAD = 2 ** 16;
+
+const firewallRange: TfRule = tfRule({
+  id: 'iac/tf-azure-db-firewall-open',
+  title: 'Database or cache firewall admits the internet or a broad range',
+  description:
+    'A firewall rule of an Azure SQL, PostgreSQL, MySQL, MariaDB, Synapse or Redis server admits every address (0.0.0.0 to 255.255.255.255) or a public range larger than a /16, so anyone on the internet (or anyone who rents an address in that range) can reach the login endpoint and try stolen or guessed credentials. The special rule 0.0.0.0 to 0.0.0.0 ("Allow Azure services") is reported at low severity: it admits connections from every Azure customer\'s resources, not only your own.',
+  remediation: 'Admit only the addresses of the clients that need the server (a /32 per host), connect through a private endpoint or virtual network rule, and remove the 0.0.0.0 "Azure services" rule.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "azurerm_mssql_firewall_rule" "all" {\n  name             = "all"\n  server_id        = azurerm_mssql_server.db.id\n  # expect\n  start_ip_address = "0.0.0.0"\n  end_ip_address   = "255.255.255.255"\n}\n',
+      'resource "azurerm_redis_firewall_rule" "wide" {\n  name                = "wide"\n  redis_cache_name    = azurerm_redis_cache.cache.name\n  resource_group_name = "data"\n  # expect\n  start_ip            = "20.0.0.0"\n  end_ip              = "20.63.255.255"\n}\n',
+      'resource "azurerm_postgresql_flexible_server_firewall_rule" "azure" {\n  name             = "azure-services"\n  server_id        = azurerm_postgresql_flexible_server.db.id\n  # expect\n  start_ip_address = "0.0.0.0"\n  end_ip_address   = "0.0.0.0"\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_mssql_firewall_rule" "office" {\n  name             = "office"\n  server_id        = azurerm_mssql_server.db.id\n  start_ip_address = "203.0.113.0"\n  end_ip_address   = "203.0.113.255"\n}\n',
+      'resource "azurerm_mysql_firewall_rule" "vnet" {\n  name                = "vnet"\n  server_name         = azurerm_mysql_server.db.name\n  resource_group_name = "data"\n  start_ip_address    = "10.0.0.0"\n  end_ip_address      = "10.255.255.255"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const [type, startName, endName] of FIREWALL_RULES) {
+      for (const resource of resourcesOf(input, type)) {
+        const start = attribute(resource.block, startName);
+        if (!start) continue;
+        const reported = new Set<string>();
+        for (const instance of instancesOf(resource.block, fileInstance(input))) {
+          const fields = fieldsOf(resource.block, instance);
+          const [first, last] = [fields.get(startName), fields.get(endName)];
+          if (typeof first !== 'string' || typeof last !== 'string' || /\//.test(first + last)) continue;
+          const [from, to] = [v4(first)?.base, v4(last)?.base];
+          if (from === undefined || to === undefined) continue;
+          const [low, high] = from <= to ? [from, to] : [to, from];
+          const shown = `${first} to ${last}`;
+          let message: string | undefined;
+          let severity: 'critical' | 'high' | 'medium' | 'low' = 'high';
+          if (low === 0 && high === 0) {
+            message = `${label(resource)} admits ${shown}, which Azure reads as "allow all Azure services": resources of every Azure customer can connect.`;
+            severity = 'low';
+          } else if (low === 0 && high === 2 ** 32 - 1) {
+            message = `${label(resource)} admits every address (${shown}).`;
+            severity = 'critical';
+          } else {
+            const open = publicAddresses(low, high);
+            if (open <= BROAD) continue;
+            message = `${label(resource)} admits ${shown}: ${open.toLocaleString('en-US')} public addresses, more than a /16.`;
+            severity = open >= 2 ** 24 ? 'high' : 'medium';
+          }
+          if (reported.has(message)) continue;
+          reported.add(message);
+          yield finding(resource, start.line, message, severity);
+        }
+      }
+    }
+  },
+});
+
+const nicPublicIp: TfRule = tfRule({
+  id: 'iac/tf-azure-nic-public-ip',
+  title: 'Network interface with a public IP address',
+  description:
+    'A network interface (or the network interfaces of a scale set) gets a public IP address, so the virtual machine behind it can be reached directly from the internet and its network security group becomes the only thing between it and every scanner. Standard SKU addresses are closed until a rule opens them, but one permissive rule, or a Basic SKU address, exposes the machine.',
+  remediation: 'Keep virtual machines on private addresses; publish services through a load balancer, Application Gateway or Front Door, and administer machines through Azure Bastion.',
+  severity: 'low',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      'resource "azurerm_network_interface" "vm" {\n  name                = "vm-nic"\n  location            = "westeurope"\n  resource_group_name = "app"\n\n  ip_configuration {\n    name                          = "primary"\n    subnet_id                     = azurerm_subnet.app.id\n    private_ip_address_allocation = "Dynamic"\n    # expect\n    public_ip_address_id          = azurerm_public_ip.vm.id\n  }\n}\n',
+      'resource "azurerm_linux_virtual_machine_scale_set" "web" {\n  name = "web"\n  network_interface {\n    name    = "nic"\n    primary = true\n    ip_configuration {\n      name      = "internal"\n      subnet_id = azurerm_subnet.app.id\n      # expect\n      public_ip_address {\n        name = "web"\n      }\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_network_interface" "vm" {\n  name                = "vm-nic"\n  location            = "westeurope"\n  resource_group_name = "app"\n\n  ip_configuration {\n    name                          = "primary"\n    subnet_id                     = azurerm_subnet.app.id\n    private_ip_address_allocation = "Dynamic"\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_network_interface')) {
+      for (const ip of blocksOf(resource.block, 'ip_configuration')) {
+        const id = setting(input, resource, ip, ['public_ip_address_id']);
+        if (id && !id.values.some((v) => v === null || v === '')) yield finding(resource, id.line, `${label(resource)} attaches a public IP address: the machine is reachable from the internet.`);
+      }
+    }
+    const scaleSets = ['azurerm_linux_virtual_machine_scale_set', 'azurerm_windows_virtual_machine_scale_set', 'azurerm_orchestrated_virtual_machine_scale_set'];
+    for (const resource of resourcesOf(input, ...scaleSets)) {
+      for (const nic of blocksOf(resource.block, 'network_interface')) {
+        for (const ip of blocksOf(nic, 'ip_configuration')) {
+          for (const address of blocksOf(ip, 'public_ip_address')) yield finding(resource, address.line, `${label(resource)} gives each instance a public IP address.`);
+        }
+      }
+    }
+  },
+});
+
+export const azureNetworkRules: readonly TfRule[] = [nsgOpenToInternet, nsgWidePrivate, nsgBroadPublic, firewallRange, nicPublicIp];

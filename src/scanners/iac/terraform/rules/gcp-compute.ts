@@ -1,0 +1,427 @@
+import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
+import type { Block } from '../hcl/ast.js';
+import type { Value } from '../hcl/evaluate.js';
+import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { known, tfRule, type TfRule } from './common.js';
+import { blocksMade, isOff, isOn, isWorld, metadataOf, upper, type MapEntry } from './gcp-shared.js';
+import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields, type Instance } from './instances.js';
+
+/** A port setting of an allow block: "22", "1000-2000" or 22. Undefined when it cannot be read. */
+function portRange(value: Value): [number, number] | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return [value, value];
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$/.exec(value);
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  return [Math.min(from, to), Math.max(from, to)];
+}
+
+/** What one allow block (or layer-4 config) lets through: every port, or the catalogue services in its port ranges. */
+/** One allow block of a firewall rule, or one layer-4 config of a firewall policy rule. */
+interface Layer4 {
+  protocol: Value | undefined;
+  ports: Value | undefined;
+}
+
+function opened(protocolValue: Value | undefined, portsValue: Value | undefined): { all: boolean; services: ServicePort[] } {
+  const protocol = String(protocolValue ?? '').toLowerCase();
+  const transport = protocol === 'all' ? 'all' : protocol === 'tcp' || protocol === '6' ? 'tcp' : protocol === 'udp' || protocol === '17' ? 'udp' : undefined;
+  if (!transport) return { all: false, services: [] };
+  if (transport === 'all') return { all: true, services: [] };
+  // No ports (or an empty list) means every port of the protocol.
+  const ports: Value[] = portsValue === undefined || portsValue === null ? [] : Array.isArray(portsValue) ? portsValue : [portsValue];
+  if (ports.length === 0) return { all: true, services: [] };
+  const services: ServicePort[] = [];
+  for (const p of ports) {
+    const range = portRange(p);
+    if (!range) continue;
+    if (range[0] <= 0 && range[1] >= 65535) return { all: true, services: [] };
+    services.push(...sensitivePortsInRange(range[0], range[1], transport));
+  }
+  return { all: false, services };
+}
+
+interface Opening {
+  resource: TfResource;
+  /** The line of the source ranges (convention 3). */
+  line: number;
+  sources: Set<string>;
+  all: boolean;
+  services: Map<string, ServicePort>;
+}
+
+/**
+ * Ingress firewall rules that let a source `accept` picks reach every port or a catalogue
+ * port: VPC firewall rules (direction defaults to INGRESS) and the rules of hierarchical
+ * and network firewall policies with action "allow". One opening per resource and source
+ * line: the instances of a for_each share their lines.
+ */
+function openings(input: TfInput, accept: (cidr: string) => boolean): Opening[] {
+  const found = new Map<string, Opening>();
+  const add = (resource: TfResource, line: number, sources: string[], layer4: Layer4[]) => {
+    const open = layer4.map((l) => opened(l.protocol, l.ports));
+    const all = open.some((o) => o.all);
+    const services = open.flatMap((o) => o.services);
+    if (!all && services.length === 0) return;
+    const key = `${label(resource)}\n${line}`;
+    const entry = found.get(key) ?? { resource, line, sources: new Set<string>(), all: false, services: new Map<string, ServicePort>() };
+    found.set(key, entry);
+    entry.all ||= all;
+    for (const s of sources) entry.sources.add(s);
+    for (const s of services) entry.services.set(`${s.port}/${s.transport}`, s);
+  };
+  const file = fileInstance(input);
+  for (const resource of resourcesOf(input, 'google_compute_firewall')) {
+    for (const instance of instancesOf(resource.block, file)) {
+      const fields = fieldsOf(resource.block, instance);
+      const direction = upper(fields.get('direction'));
+      if ((direction !== undefined && direction !== 'INGRESS') || isTrueValue(fields.get('disabled'))) continue;
+      const sources = (asStrings(fields.get('source_ranges')) ?? []).filter(accept);
+      if (sources.length === 0) continue;
+      const allows = sectionsIn(resource.block, 'allow', instance).map((s): Layer4 => ({ protocol: s.get('protocol'), ports: s.get('ports') }));
+      add(resource, fields.lineOf('source_ranges'), sources, allows);
+    }
+  }
+  for (const resource of resourcesOf(input, 'google_compute_firewall_policy_rule', 'google_compute_network_firewall_policy_rule', 'google_compute_region_network_firewall_policy_rule')) {
+    for (const instance of instancesOf(resource.block, file)) {
+      const fields = fieldsOf(resource.block, instance);
+      if (upper(fields.get('action')) !== 'ALLOW' || upper(fields.get('direction')) !== 'INGRESS' || isTrueValue(fields.get('disabled'))) continue;
+      for (const match of sectionsIn(resource.block, 'match', instance)) {
+        const sources = (asStrings(match.get('src_ip_ranges')) ?? []).filter(accept);
+        if (sources.length === 0 || !match.block) continue;
+        const layer4 = sectionsIn(match.block, 'layer4_configs', match.instance).map((s): Layer4 => ({ protocol: s.get('ip_protocol'), ports: s.get('ports') }));
+        add(resource, match.lineOf('src_ip_ranges'), sources, layer4);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+const listPorts = (open: readonly ServicePort[]) => open.slice(0, 4).map(describePort).join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : '');
+
+const firewallOpenToInternet: TfRule = tfRule({
+  id: 'iac/tf-gcp-firewall-open-to-internet',
+  title: 'Sensitive port open to the internet (GCP firewall)',
+  description:
+    'A VPC firewall rule (or a rule of a hierarchical or network firewall policy) lets traffic from anywhere (0.0.0.0/0 or ::/0) in on every port, on every port of a protocol (an allow block without ports), or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Firewall rules are ingress rules unless they say otherwise, and apply to every instance of the network unless target tags or service accounts narrow them. Such ports are scanned and brute-forced within minutes of exposure. Rules with for_each or count and dynamic allow blocks are read per element when the values can be read.',
+  remediation: 'Restrict source_ranges to known addresses (your office or VPN egress ranges), reach SSH and RDP through Identity-Aware Proxy TCP forwarding (source range 35.235.240.0/20) or a bastion, and keep databases on private IPs.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "google_compute_firewall" "ssh" {\n  name    = "allow-ssh"\n  network = google_compute_network.main.name\n  allow {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n  # expect\n  source_ranges = ["0.0.0.0/0"]\n}\n',
+      'resource "google_compute_firewall" "all" {\n  name      = "allow-all"\n  network   = "default"\n  direction = "INGRESS"\n  allow {\n    protocol = "all"\n  }\n  # expect\n  source_ranges = ["::/0"]\n}\n',
+      'resource "google_compute_firewall" "db" {\n  name    = "db"\n  network = "default"\n  allow {\n    protocol = "tcp"\n    ports    = ["80", "5000-6000"]\n  }\n  # expect\n  source_ranges = ["10.0.0.0/8", "0.0.0.0/0"]\n  target_tags   = ["db"]\n}\n',
+      'resource "google_compute_network_firewall_policy_rule" "rdp" {\n  firewall_policy = google_compute_network_firewall_policy.main.name\n  priority        = 1000\n  action          = "allow"\n  direction       = "INGRESS"\n  match {\n    # expect\n    src_ip_ranges = ["0.0.0.0/0"]\n    layer4_configs {\n      ip_protocol = "tcp"\n      ports       = ["3389"]\n    }\n  }\n}\n',
+      'variable "admin_ports" {\n  default = ["22", "3389"]\n}\n\nresource "google_compute_firewall" "admin" {\n  name    = "admin"\n  network = "default"\n  dynamic "allow" {\n    for_each = var.admin_ports\n    content {\n      protocol = "tcp"\n      ports    = [allow.value]\n    }\n  }\n  # expect\n  source_ranges = ["0.0.0.0/0"]\n}\n',
+    ],
+    negative: [
+      'resource "google_compute_firewall" "web" {\n  name    = "web"\n  network = "default"\n  allow {\n    protocol = "tcp"\n    ports    = ["80", "443"]\n  }\n  allow {\n    protocol = "icmp"\n  }\n  source_ranges = ["0.0.0.0/0"]\n}\n',
+      'resource "google_compute_firewall" "iap" {\n  name    = "iap-ssh"\n  network = "default"\n  allow {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n  source_ranges = ["35.235.240.0/20"]\n}\n',
+      'resource "google_compute_firewall" "out" {\n  name      = "egress"\n  network   = "default"\n  direction = "EGRESS"\n  allow {\n    protocol = "all"\n  }\n  destination_ranges = ["0.0.0.0/0"]\n}\n',
+      'resource "google_compute_firewall" "off" {\n  name     = "off"\n  network  = "default"\n  disabled = true\n  allow {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n  source_ranges = ["0.0.0.0/0"]\n}\n',
+      'resource "google_compute_firewall" "block" {\n  name    = "deny-ssh"\n  network = "default"\n  deny {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n  source_ranges = ["0.0.0.0/0"]\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const { resource, line, sources, all, services } of openings(input, isWorld)) {
+      const where = label(resource);
+      const from = [...sources].join(', ');
+      if (all) {
+        yield { line, message: `${where} lets ${from} in on every port.`, resource: where, severity: 'critical' };
+        continue;
+      }
+      const open = [...services.values()].sort((a, b) => a.port - b.port);
+      const worst = open.some((s) => s.severity === 'critical') ? 'critical' : 'high';
+      yield { line, message: `${where} opens ${listPorts(open)} to ${from}.`, resource: where, severity: worst };
+    }
+  },
+});
+
+const projectDefaultNetwork: TfRule = tfRule({
+  id: 'iac/tf-gcp-project-default-network',
+  title: 'Project created with the default network',
+  description:
+    'A google_project without auto_create_network = false gets the "default" VPC network, whose pre-made firewall rules let anyone on the internet reach SSH (22) and RDP (3389) on every instance placed in it, and allow all traffic between its subnets in every region (CIS GCP 3.1). Instances created later without an explicit network land there.',
+  remediation: 'Set auto_create_network = false on the project (or enforce the compute.skipDefaultNetworkCreation organisation policy) and create custom-mode networks with only the firewall rules you need.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: ['# expect\nresource "google_project" "app" {\n  name       = "app"\n  project_id = "app-123456"\n  org_id     = "123456789012"\n}\n', 'resource "google_project" "app" {\n  name                = "app"\n  project_id          = "app-123456"\n  # expect\n  auto_create_network = true\n}\n'],
+    negative: ['resource "google_project" "app" {\n  name                = "app"\n  project_id          = "app-123456"\n  auto_create_network = false\n}\n'],
+  },
+  *check(input) {
+    for (const project of resourcesOf(input, 'google_project')) {
+      const a = attribute(project.block, 'auto_create_network');
+      const value = valueOf(input, project.block, 'auto_create_network');
+      if ((a && !known(value)) || isOff(value)) continue;
+      yield { line: a ? a.line : project.block.line, message: `${label(project)} ${a ? 'sets auto_create_network = true' : 'does not set auto_create_network = false'}: the project gets the default network, with SSH and RDP open to the internet.`, resource: label(project) };
+    }
+  },
+});
+
+const INSTANCE_TYPES = ['google_compute_instance', 'google_compute_instance_template', 'google_compute_region_instance_template'];
+
+const instancePublicIp: TfRule = tfRule({
+  id: 'iac/tf-gcp-instance-public-ip',
+  title: 'VM instance gets a public IP address',
+  description: 'A network interface with an access_config block gives the instance (or every instance made from the template) an external IP address reachable from the internet. The VPC firewall rules become the only thing between it and every scanner, and a rule opened later for another purpose exposes it too.',
+  remediation: 'Remove the access_config block; give the instance outbound access through Cloud NAT, reach it through Identity-Aware Proxy or a bastion, and publish services through a load balancer.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: ['resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  boot_disk {\n    initialize_params {\n      image = "debian-cloud/debian-12"\n    }\n  }\n  network_interface {\n    network = "default"\n    # expect\n    access_config {\n    }\n  }\n}\n'],
+    negative: ['resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  boot_disk {\n    initialize_params {\n      image = "debian-cloud/debian-12"\n    }\n  }\n  network_interface {\n    subnetwork = google_compute_subnetwork.private.id\n  }\n}\n'],
+  },
+  *check(input) {
+    const file = fileInstance(input);
+    for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) {
+      for (const nic of blocksMade(vm.block, 'network_interface', file)) {
+        for (const kind of ['access_config', 'ipv6_access_config']) {
+          const config = blocksMade(nic, kind, file)[0];
+          if (config) yield { line: config.line, message: `${label(vm)} has ${kind === 'access_config' ? 'an external IPv4 address' : 'an external IPv6 address'} (${kind}).`, resource: label(vm) };
+        }
+      }
+    }
+  },
+});
+
+/** A key of project-wide metadata set in this file (google_compute_project_metadata or _item). */
+function projectMetadata(input: TfInput, key: string): Array<MapEntry & { resource: TfResource }> {
+  const out: Array<MapEntry & { resource: TfResource }> = [];
+  for (const project of resourcesOf(input, 'google_compute_project_metadata')) {
+    const entry = metadataOf(input, project.block).get(key);
+    if (entry) out.push({ ...entry, resource: project });
+  }
+  for (const item of resourcesOf(input, 'google_compute_project_metadata_item')) {
+    if (valueOf(input, item.block, 'key') !== key) continue;
+    const value = valueOf(input, item.block, 'value');
+    out.push({ value: value ?? null, line: attribute(item.block, 'value')?.line ?? item.block.line, resource: item });
+  }
+  return out;
+}
+
+/** Instances and templates, each instance of a for_each or count read on its own, with its metadata. */
+function* vms(input: TfInput): Generator<{ vm: TfResource; instance: Instance; fields: Fields }> {
+  const file = fileInstance(input);
+  for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) for (const instance of instancesOf(vm.block, file)) yield { vm, instance, fields: fieldsOf(vm.block, instance) };
+}
+
+/** Reports a metadata key set to a bad value on instances, templates and project metadata, once per line. */
+function* metadataSetting(input: TfInput, key: string, bad: (value: Value) => boolean, message: (owner: string, value: Value) => string) {
+  const seen = new Set<number>();
+  for (const { vm, instance } of vms(input)) {
+    const entry = metadataOf(input, vm.block, instance).get(key);
+    if (!entry || !bad(entry.value) || seen.has(entry.line)) continue;
+    seen.add(entry.line);
+    yield { line: entry.line, message: message(label(vm), entry.value), resource: label(vm) };
+  }
+  for (const entry of projectMetadata(input, key)) {
+    if (!bad(entry.value) || seen.has(entry.line)) continue;
+    seen.add(entry.line);
+    yield { line: entry.line, message: message(`${label(entry.resource)} (project-wide metadata)`, entry.value), resource: label(entry.resource) };
+  }
+}
+
+const serialPort: TfRule = tfRule({
+  id: 'iac/tf-gcp-instance-serial-port',
+  title: 'Interactive serial console enabled',
+  description: 'The metadata key serial-port-enable turns on the interactive serial console of the instance (or of every instance of the project). The serial console does not go through the VPC firewall: anyone with the right IAM permission and an SSH key can connect from any address, and many images accept a password login on it (CIS GCP 4.5).',
+  remediation: 'Remove serial-port-enable or set it to "FALSE"; turn it on briefly for troubleshooting only, and enforce the compute.disableSerialPortAccess organisation policy.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  metadata = {\n    # expect\n    serial-port-enable = "TRUE"\n  }\n}\n',
+      'resource "google_compute_project_metadata_item" "serial" {\n  key   = "serial-port-enable"\n  # expect\n  value = "1"\n}\n',
+    ],
+    negative: ['resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  metadata = {\n    serial-port-enable = "FALSE"\n  }\n}\n'],
+  },
+  *check(input) {
+    yield* metadataSetting(input, 'serial-port-enable', isOn, (owner) => `${owner} enables the interactive serial console (serial-port-enable).`);
+  },
+});
+
+const osLoginDisabled: TfRule = tfRule({
+  id: 'iac/tf-gcp-oslogin-disabled',
+  title: 'OS Login turned off',
+  description: 'The metadata key enable-oslogin is set to FALSE on an instance, a template or the project. Without OS Login, SSH access is granted by keys pasted into metadata: they are not tied to a Google identity, do not expire, survive the departure of their owner and escape IAM and two-step verification (CIS GCP 4.4). An instance setting overrides the project setting.',
+  remediation: 'Remove enable-oslogin = "FALSE" and set enable-oslogin = "TRUE" in project metadata (or enforce the compute.requireOsLogin organisation policy); grant roles/compute.osLogin to the people who need SSH.',
+  severity: 'medium',
+  cwe: ['CWE-287'],
+  examples: {
+    positive: [
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  metadata = {\n    # expect\n    enable-oslogin = "FALSE"\n  }\n}\n',
+      'resource "google_compute_project_metadata" "default" {\n  metadata = {\n    # expect\n    enable-oslogin = false\n  }\n}\n',
+    ],
+    negative: ['resource "google_compute_project_metadata" "default" {\n  metadata = {\n    enable-oslogin = "TRUE"\n  }\n}\n'],
+  },
+  *check(input) {
+    yield* metadataSetting(input, 'enable-oslogin', isOff, (owner) => `${owner} turns OS Login off (enable-oslogin): SSH access depends on keys in metadata.`);
+  },
+});
+
+const projectSshKeys: TfRule = tfRule({
+  id: 'iac/tf-gcp-instance-project-ssh-keys',
+  title: 'Instance accepts project-wide SSH keys',
+  description:
+    'The instance does not set the metadata key block-project-ssh-keys to TRUE, so every SSH key in the project metadata can log in to it: one key leaked or left behind by a former team member opens every VM of the project (CIS GCP 4.3). Instances with OS Login on (in their metadata or in project metadata set in the same file) ignore metadata keys and are not reported.',
+  remediation: 'Set block-project-ssh-keys = "TRUE" in the instance metadata and put the keys the instance needs in its own metadata, or better, turn OS Login on (enable-oslogin = "TRUE").',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      '# expect\nresource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n}\n',
+      'resource "google_compute_instance_template" "web" {\n  name_prefix  = "web-"\n  machine_type = "e2-small"\n  metadata = {\n    # expect\n    block-project-ssh-keys = false\n  }\n}\n',
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  # expect\n  metadata = {\n    startup-script = "echo ready"\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  metadata = {\n    block-project-ssh-keys = "TRUE"\n  }\n}\n',
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  metadata = {\n    enable-oslogin = "TRUE"\n  }\n}\n',
+      'resource "google_compute_project_metadata_item" "oslogin" {\n  key   = "enable-oslogin"\n  value = "TRUE"\n}\n\nresource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n}\n',
+    ],
+  },
+  *check(input) {
+    const projectOsLogin = projectMetadata(input, 'enable-oslogin').some((e) => isOn(e.value));
+    const seen = new Set<number>();
+    for (const { vm, instance } of vms(input)) {
+      const metadata = metadataOf(input, vm.block, instance);
+      if (metadata.unknown) continue;
+      const oslogin = metadata.get('enable-oslogin');
+      if (oslogin ? isOn(oslogin.value) || !known(oslogin.value) : projectOsLogin) continue;
+      const block = metadata.get('block-project-ssh-keys');
+      if (block && (isOn(block.value) || !known(block.value))) continue;
+      const line = block ? block.line : (metadata.attribute?.line ?? vm.block.line);
+      if (seen.has(line)) continue;
+      seen.add(line);
+      yield { line, message: `${label(vm)} ${block ? 'sets block-project-ssh-keys to false' : 'does not set block-project-ssh-keys = "TRUE"'}: every project-wide SSH key can log in.`, resource: label(vm) };
+    }
+  },
+});
+
+const CLOUD_PLATFORM = /^(?:cloud-platform|https:\/\/www\.googleapis\.com\/auth\/cloud-platform)$/;
+const isDefaultComputeAccount = (email: Value | undefined) => email === undefined || email === null || email === '' || email === 'default' || (typeof email === 'string' && /-compute@developer\.gserviceaccount\.com$/.test(email));
+
+/**
+ * Node configurations of GKE clusters and node pools: the cluster's own (its default
+ * pool, unless the cluster removes it), its node_pool blocks, the defaults of
+ * auto-provisioned pools, and node pool resources.
+ */
+export function nodeConfigs(input: TfInput): Array<{ owner: TfResource; config: Block }> {
+  const out: Array<{ owner: TfResource; config: Block }> = [];
+  for (const cluster of resourcesOf(input, 'google_container_cluster')) {
+    if (!isTrueValue(valueOf(input, cluster.block, 'remove_default_node_pool'))) for (const config of blocksOf(cluster.block, 'node_config')) out.push({ owner: cluster, config });
+    for (const autoscaling of blocksOf(cluster.block, 'cluster_autoscaling')) for (const config of blocksOf(autoscaling, 'auto_provisioning_defaults')) out.push({ owner: cluster, config });
+    for (const pool of blocksOf(cluster.block, 'node_pool')) for (const config of blocksOf(pool, 'node_config')) out.push({ owner: cluster, config });
+  }
+  for (const pool of resourcesOf(input, 'google_container_node_pool')) for (const config of blocksOf(pool.block, 'node_config')) out.push({ owner: pool, config });
+  return out;
+}
+
+const defaultServiceAccountFullAccess: TfRule = tfRule({
+  id: 'iac/tf-gcp-default-sa-full-access',
+  title: 'Default service account with full access to all Cloud APIs',
+  description:
+    'The instance, template or GKE node pool runs as the Compute Engine default service account (no email, or the ...-compute@developer.gserviceaccount.com account) with the cloud-platform scope. That account has the Editor role on the project unless someone removed it, and the scope no longer limits it: any process on the VM, or any pod on the node that reaches the metadata server, can read and change almost everything in the project (CIS GCP 4.2).',
+  remediation: 'Create a dedicated service account with only the roles the workload needs and set its email; keep the cloud-platform scope only with such an account.',
+  severity: 'high',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    # expect\n    scopes = ["cloud-platform"]\n  }\n}\n',
+      'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    service_account = "123456789012-compute@developer.gserviceaccount.com"\n    # expect\n    oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    email  = google_service_account.vm.email\n    scopes = ["cloud-platform"]\n  }\n}\n',
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    scopes = ["userinfo-email", "compute-ro", "storage-ro"]\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    const check = function* (owner: TfResource, block: Block, emailKey: string, scopesKey: string) {
+      const scopes = attribute(block, scopesKey);
+      const email = attribute(block, emailKey);
+      const emailValue = valueOf(input, block, emailKey);
+      if (!scopes || (email && !known(emailValue)) || !isDefaultComputeAccount(emailValue)) return;
+      if (!(asStrings(valueOf(input, block, scopesKey)) ?? []).some((s) => CLOUD_PLATFORM.test(s))) return;
+      yield { line: scopes.line, message: `${label(owner)} runs as the Compute Engine default service account with the cloud-platform scope: whatever runs on it can use the project Editor role.`, resource: label(owner) };
+    };
+    for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) for (const account of blocksOf(vm.block, 'service_account')) yield* check(vm, account, 'email', 'scopes');
+    for (const { owner, config } of nodeConfigs(input)) yield* check(owner, config, 'service_account', 'oauth_scopes');
+  },
+});
+
+const ipForwarding: TfRule = tfRule({
+  id: 'iac/tf-gcp-instance-ip-forwarding',
+  title: 'Instance can forward IP packets',
+  description: 'can_ip_forward = true lets the instance send and receive packets whose addresses are not its own. Unless it is meant to be a router, NAT or firewall appliance, a compromised instance can then relay traffic between networks and around firewall rules, or spoof other hosts (CIS GCP 4.6).',
+  remediation: 'Remove can_ip_forward unless the instance is a network appliance; use Cloud NAT and Cloud Router for routing.',
+  severity: 'low',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: ['resource "google_compute_instance" "vm" {\n  name           = "vm"\n  machine_type   = "e2-small"\n  # expect\n  can_ip_forward = true\n}\n'],
+    negative: ['resource "google_compute_instance" "vm" {\n  name           = "vm"\n  machine_type   = "e2-small"\n  can_ip_forward = false\n}\n'],
+  },
+  *check(input) {
+    for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) {
+      const a = attribute(vm.block, 'can_ip_forward');
+      if (a && isTrueValue(valueOf(input, vm.block, 'can_ip_forward'))) yield { line: a.line, message: `${label(vm)} sets can_ip_forward = true.`, resource: label(vm) };
+    }
+  },
+});
+
+const DISK_TYPES = ['google_compute_disk', 'google_compute_region_disk', 'google_compute_instance', 'google_compute_snapshot', 'google_compute_image'];
+
+const plaintextDiskKey: TfRule = tfRule({
+  id: 'iac/tf-gcp-disk-key-in-code',
+  title: 'Customer-supplied disk encryption key written in the configuration',
+  description: 'A disk, snapshot or image is encrypted with a customer-supplied key (raw_key or rsa_encrypted_key) whose value is written in the Terraform code. Anyone who can read the repository or the state can decrypt the disk, and the key cannot be rotated without recreating the disk.',
+  remediation: 'Use a Cloud KMS key (kms_key_self_link), or pass the customer-supplied key from a secret store through a sensitive variable that has no default.',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [
+      'resource "google_compute_disk" "data" {\n  name = "data"\n  zone = "europe-west1-b"\n  disk_encryption_key {\n    # expect\n    raw_key = "FAKE-EXAMPLE-KEY"\n  }\n}\n',
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  boot_disk {\n    disk_encryption_key_raw = "FAKE-EXAMPLE-KEY"\n  }\n}\n',
+    ],
+    negative: ['resource "google_compute_disk" "data" {\n  name = "data"\n  zone = "europe-west1-b"\n  disk_encryption_key {\n    kms_key_self_link = google_kms_crypto_key.disks.id\n  }\n}\n', 'variable "disk_key" {\n  sensitive = true\n}\n\nresource "google_compute_disk" "data" {\n  name = "data"\n  disk_encryption_key {\n    raw_key = var.disk_key\n  }\n}\n'],
+  },
+  *check(input) {
+    const literal = (block: Block, name: string) => {
+      const a = attribute(block, name);
+      const value = valueOf(input, block, name);
+      return a && typeof value === 'string' && value.trim() !== '' ? { line: a.line, value } : undefined;
+    };
+    for (const resource of resourcesOf(input, ...DISK_TYPES)) {
+      const owners = [
+        ...blocksOf(resource.block, 'disk_encryption_key'),
+        ...blocksOf(resource.block, 'snapshot_encryption_key'),
+        ...blocksOf(resource.block, 'image_encryption_key'),
+        ...blocksOf(resource.block, 'source_disk_encryption_key'),
+        ...blocksOf(resource.block, 'source_image_encryption_key'),
+        ...blocksOf(resource.block, 'boot_disk'),
+        ...blocksOf(resource.block, 'attached_disk'),
+      ];
+      for (const owner of owners) {
+        for (const name of ['raw_key', 'rsa_encrypted_key', 'disk_encryption_key_raw', 'disk_encryption_key_rsa']) {
+          const key = literal(owner, name);
+          if (key) yield { line: key.line, message: `${label(resource)} has its customer-supplied encryption key (${name}) written in the configuration.`, resource: label(resource), secret: key.value };
+        }
+      }
+    }
+  },
+});
+
+export const gcpComputeRules: readonly TfRule[] = [
+  firewallOpenToInternet,
+  projectDefaultNetwork,
+  instancePublicIp,
+  serialPort,
+  osLoginDisabled,
+  projectSshKeys,
+  defaultServiceAccountFullAccess,
+  ipForwarding,
+  plaintextDiskKey,
+];

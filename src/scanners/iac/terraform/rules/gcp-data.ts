@@ -1,0 +1,310 @@
+import type { Block } from '../hcl/ast.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { known, tfRule, type TfRule } from './common.js';
+import { isWorld, upper } from './gcp-shared.js';
+import { fileInstance, sectionsIn } from './instances.js';
+
+interface SqlInstance {
+  resource: TfResource;
+  settings?: Block;
+  ip?: Block;
+}
+
+function sqlInstances(input: TfInput): SqlInstance[] {
+  return resourcesOf(input, 'google_sql_database_instance').map((resource) => {
+    const settings = blocksOf(resource.block, 'settings')[0];
+    return { resource, settings, ip: settings ? blocksOf(settings, 'ip_configuration')[0] : undefined };
+  });
+}
+
+/** Authorized networks of a Cloud SQL instance open to the whole internet, with their lines. */
+function worldNetworks(input: TfInput, ip: Block | undefined): Array<{ line: number; cidr: string }> {
+  if (!ip) return [];
+  const out: Array<{ line: number; cidr: string }> = [];
+  for (const network of sectionsIn(ip, 'authorized_networks', fileInstance(input))) {
+    const cidr = network.get('value');
+    if (typeof cidr === 'string' && isWorld(cidr)) out.push({ line: network.lineOf('value'), cidr });
+  }
+  return out;
+}
+
+const sqlOpenNetwork: TfRule = tfRule({
+  id: 'iac/tf-gcp-sql-open-to-internet',
+  title: 'Cloud SQL instance accepts connections from the whole internet',
+  description: 'An authorized network of the Cloud SQL instance is 0.0.0.0/0 (or ::/0): anyone can reach the database port on its public IP and try passwords, and any vulnerability of the database engine\'s network protocol is exposed to the internet (CIS GCP 6.5).',
+  remediation: 'Remove the 0.0.0.0/0 entry; connect through a private IP (private_network) or the Cloud SQL Auth Proxy / language connectors, which authenticate with IAM, and list only your own egress addresses if direct access is unavoidable.',
+  severity: 'critical',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: ['resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      authorized_networks {\n        name  = "anywhere"\n        # expect\n        value = "0.0.0.0/0"\n      }\n    }\n  }\n}\n'],
+    negative: ['resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      authorized_networks {\n        name  = "office"\n        value = "203.0.113.0/24"\n      }\n    }\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const { resource, ip } of sqlInstances(input)) {
+      if (ip && isFalseValue(valueOf(input, ip, 'ipv4_enabled'))) continue;
+      const seen = new Set<number>();
+      for (const { line, cidr } of worldNetworks(input, ip)) {
+        if (seen.has(line)) continue;
+        seen.add(line);
+        yield { line, message: `${label(resource)} accepts database connections from ${cidr}.`, resource: label(resource) };
+      }
+    }
+  },
+});
+
+const sqlPublicIp: TfRule = tfRule({
+  id: 'iac/tf-gcp-sql-public-ip',
+  title: 'Cloud SQL instance has a public IP address',
+  description: 'ip_configuration.ipv4_enabled is true, or unset (it defaults to true), so the instance gets a public IPv4 address. Connections then rely on the authorized networks list and the database passwords alone, and one wide entry added later exposes the database to the internet (CIS GCP 6.6). Instances with an authorized network of 0.0.0.0/0 are reported by iac/tf-gcp-sql-open-to-internet instead.',
+  remediation: 'Set ipv4_enabled = false and connect over a private IP (private_network, or Private Service Connect); use the Cloud SQL Auth Proxy for access from outside the VPC.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "MYSQL_8_0"\n  # expect\n  settings {\n    tier = "db-n1-standard-1"\n  }\n}\n',
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "MYSQL_8_0"\n  settings {\n    tier = "db-n1-standard-1"\n    ip_configuration {\n      # expect\n      ipv4_enabled = true\n    }\n  }\n}\n',
+    ],
+    negative: ['resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "MYSQL_8_0"\n  settings {\n    tier = "db-n1-standard-1"\n    ip_configuration {\n      ipv4_enabled    = false\n      private_network = google_compute_network.main.id\n    }\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const { resource, settings, ip } of sqlInstances(input)) {
+      const a = ip && attribute(ip, 'ipv4_enabled');
+      const value = ip && valueOf(input, ip, 'ipv4_enabled');
+      if ((a && !known(value)) || isFalseValue(value) || worldNetworks(input, ip).length > 0) continue;
+      const line = a ? a.line : settings ? lineOfPath(settings, ['ip_configuration', 'ipv4_enabled']) : resource.block.line;
+      yield { line, message: `${label(resource)} ${a ? 'sets ipv4_enabled = true' : 'does not set ipv4_enabled = false'}: the database has a public IP address.`, resource: label(resource) };
+    }
+  },
+});
+
+const SSL_ENFORCED = new Set(['ENCRYPTED_ONLY', 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED']);
+
+const sqlNoSsl: TfRule = tfRule({
+  id: 'iac/tf-gcp-sql-ssl-not-enforced',
+  title: 'Cloud SQL instance accepts unencrypted connections',
+  description: 'ip_configuration.ssl_mode is ALLOW_UNENCRYPTED_AND_ENCRYPTED, or unset with require_ssl unset or false (the default): clients may connect without TLS, and their passwords and query results cross the network in clear text, readable by anyone on the path (CIS GCP 6.4).',
+  remediation: 'Set ssl_mode = "ENCRYPTED_ONLY" (or "TRUSTED_CLIENT_CERTIFICATE_REQUIRED" to also require client certificates) in ip_configuration; on provider versions before 5, require_ssl = true.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      # expect\n      ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED"\n    }\n  }\n}\n',
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  # expect\n  settings {\n    tier = "db-custom-2-7680"\n  }\n}\n',
+    ],
+    negative: ['resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      ssl_mode = "ENCRYPTED_ONLY"\n    }\n  }\n}\n', 'resource "google_sql_database_instance" "db" {\n  settings {\n    ip_configuration {\n      require_ssl = true\n    }\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const { resource, settings, ip } of sqlInstances(input)) {
+      const mode = ip && attribute(ip, 'ssl_mode');
+      const modeValue = ip && valueOf(input, ip, 'ssl_mode');
+      const require = ip && attribute(ip, 'require_ssl');
+      const requireValue = ip && valueOf(input, ip, 'require_ssl');
+      let line: number;
+      let why: string;
+      if (mode) {
+        const value = upper(modeValue);
+        if (value === undefined || SSL_ENFORCED.has(value)) continue;
+        line = mode.line;
+        why = `sets ssl_mode = "${String(modeValue)}"`;
+      } else if (require) {
+        if (!isFalseValue(requireValue)) continue;
+        line = require.line;
+        why = 'sets require_ssl = false';
+      } else {
+        line = settings ? lineOfPath(settings, ['ip_configuration', 'ssl_mode']) : resource.block.line;
+        why = 'does not set ssl_mode = "ENCRYPTED_ONLY"';
+      }
+      yield { line, message: `${label(resource)} ${why}: clients may connect without TLS.`, resource: label(resource) };
+    }
+  },
+});
+
+const sqlNoBackup: TfRule = tfRule({
+  id: 'iac/tf-gcp-sql-no-backup',
+  title: 'Cloud SQL automated backups disabled',
+  description: 'settings.backup_configuration.enabled is false or unset (the default is off), so the instance has no automated backups: after an accidental deletion, a bad migration or ransomware that encrypts or drops the data there is nothing to restore (CIS GCP 6.7). Read replicas, which cannot have backups, are not reported.',
+  remediation: 'Add backup_configuration { enabled = true } (with point_in_time_recovery_enabled or binary_log_enabled for point-in-time recovery) and keep deletion_protection on.',
+  severity: 'low',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  # expect\n  settings {\n    tier = "db-custom-2-7680"\n  }\n}\n',
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    backup_configuration {\n      # expect\n      enabled = false\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    backup_configuration {\n      enabled = true\n    }\n  }\n}\n',
+      'resource "google_sql_database_instance" "replica" {\n  name                 = "replica"\n  database_version     = "POSTGRES_15"\n  master_instance_name = google_sql_database_instance.db.name\n  settings {\n    tier = "db-custom-2-7680"\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const { resource, settings } of sqlInstances(input)) {
+      if (attribute(resource.block, 'master_instance_name') || /REPLICA/i.test(String(valueOf(input, resource.block, 'instance_type') ?? ''))) continue;
+      const backup = settings && blocksOf(settings, 'backup_configuration')[0];
+      const a = backup && attribute(backup, 'enabled');
+      const value = backup && valueOf(input, backup, 'enabled');
+      if (isTrueValue(value) || (a && !known(value))) continue;
+      const line = a ? a.line : settings ? lineOfPath(settings, ['backup_configuration', 'enabled']) : resource.block.line;
+      yield { line, message: `${label(resource)} ${a ? 'sets backup_configuration.enabled = false' : 'does not enable automated backups'}.`, resource: label(resource) };
+    }
+  },
+});
+
+const uniformAccess: TfRule = tfRule({
+  id: 'iac/tf-gcp-storage-uniform-access-off',
+  title: 'Cloud Storage bucket uses object ACLs',
+  description: 'uniform_bucket_level_access is false or unset, so every object can carry its own ACL besides the bucket IAM policy. One object uploaded with a public-read ACL is public while the bucket policy looks private, and access can only be reviewed object by object (CIS GCP 5.2).',
+  remediation: 'Set uniform_bucket_level_access = true (and public_access_prevention = "enforced" unless the bucket is meant to be public); grant access with IAM only.',
+  severity: 'medium',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: ['# expect\nresource "google_storage_bucket" "data" {\n  name     = "app-data-123456"\n  location = "EU"\n}\n', 'resource "google_storage_bucket" "data" {\n  name                        = "app-data-123456"\n  location                    = "EU"\n  # expect\n  uniform_bucket_level_access = false\n}\n'],
+    negative: ['resource "google_storage_bucket" "data" {\n  name                        = "app-data-123456"\n  location                    = "EU"\n  uniform_bucket_level_access = true\n}\n'],
+  },
+  *check(input) {
+    for (const bucket of resourcesOf(input, 'google_storage_bucket')) {
+      const a = attribute(bucket.block, 'uniform_bucket_level_access');
+      const value = valueOf(input, bucket.block, 'uniform_bucket_level_access');
+      if (isTrueValue(value) || (a && !known(value))) continue;
+      yield { line: a ? a.line : bucket.block.line, message: `${label(bucket)} ${a ? 'sets uniform_bucket_level_access = false' : 'does not set uniform_bucket_level_access = true'}: objects can carry their own ACLs.`, resource: label(bucket) };
+    }
+  },
+});
+
+const storageLogging: TfRule = tfRule({
+  id: 'iac/tf-gcp-storage-no-access-logging',
+  title: 'Cloud Storage bucket without access logs',
+  description: 'The bucket has no logging block, so requests to its objects leave no usage log unless Data Access audit logs are turned on for Cloud Storage: after a leak nobody can tell what was read, by whom or when. Buckets that receive other buckets\' logs are not reported.',
+  remediation: 'Add logging { log_bucket = ... } pointing at a dedicated log bucket, or turn on DATA_READ and DATA_WRITE audit logs for storage.googleapis.com (google_project_iam_audit_config).',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: ['# expect\nresource "google_storage_bucket" "data" {\n  name     = "app-data-123456"\n  location = "EU"\n}\n'],
+    negative: ['resource "google_storage_bucket" "logs" {\n  name     = "app-logs-123456"\n  location = "EU"\n}\n\nresource "google_storage_bucket" "data" {\n  name     = "app-data-123456"\n  location = "EU"\n  logging {\n    log_bucket = google_storage_bucket.logs.name\n  }\n}\n'],
+  },
+  *check(input) {
+    const buckets = resourcesOf(input, 'google_storage_bucket');
+    // Storage read audit logs in this file cover every bucket of the project.
+    const audited = resourcesOf(input, 'google_project_iam_audit_config').some((c) => {
+      const service = valueOf(input, c.block, 'service');
+      return (service === 'allServices' || service === 'storage.googleapis.com') && blocksOf(c.block, 'audit_log_config').some((l) => valueOf(input, l, 'log_type') === 'DATA_READ');
+    });
+    if (audited) return;
+    const targets = new Set(buckets.flatMap((b) => blocksOf(b.block, 'logging').flatMap((l) => mentioned(input, attribute(l, 'log_bucket')?.expr))));
+    for (const bucket of buckets) {
+      if (blocksOf(bucket.block, 'logging').length > 0 || targets.has(bucket)) continue;
+      yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
+    }
+  },
+});
+
+const NINETY_DAYS = 90 * 24 * 3600;
+
+const kmsRotation: TfRule = tfRule({
+  id: 'iac/tf-gcp-kms-rotation',
+  title: 'KMS key not rotated every 90 days',
+  description: 'A symmetric Cloud KMS key has no rotation_period, or one longer than 90 days. Without rotation one key version protects all the data ever encrypted with the key, so a leaked or broken version exposes all of it (CIS GCP 1.10). Asymmetric, MAC and import-only keys, which Cloud KMS cannot rotate automatically, are not reported.',
+  remediation: 'Set rotation_period = "7776000s" (90 days) or shorter.',
+  severity: 'medium',
+  cwe: ['CWE-320'],
+  examples: {
+    positive: ['# expect\nresource "google_kms_crypto_key" "data" {\n  name     = "data"\n  key_ring = google_kms_key_ring.main.id\n}\n', 'resource "google_kms_crypto_key" "data" {\n  name            = "data"\n  key_ring        = google_kms_key_ring.main.id\n  # expect\n  rotation_period = "31536000s"\n}\n'],
+    negative: ['resource "google_kms_crypto_key" "data" {\n  name            = "data"\n  key_ring        = google_kms_key_ring.main.id\n  rotation_period = "7776000s"\n}\n', 'resource "google_kms_crypto_key" "signing" {\n  name     = "signing"\n  key_ring = google_kms_key_ring.main.id\n  purpose  = "ASYMMETRIC_SIGN"\n}\n'],
+  },
+  *check(input) {
+    for (const key of resourcesOf(input, 'google_kms_crypto_key')) {
+      const purpose = valueOf(input, key.block, 'purpose');
+      if ((purpose !== undefined && upper(purpose) !== 'ENCRYPT_DECRYPT') || isTrueValue(valueOf(input, key.block, 'import_only'))) continue;
+      const a = attribute(key.block, 'rotation_period');
+      const value = valueOf(input, key.block, 'rotation_period');
+      if (!a) {
+        yield { line: key.block.line, message: `${label(key)} has no rotation_period: its key version is never rotated.`, resource: label(key) };
+        continue;
+      }
+      const seconds = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)s\s*$/.exec(value)?.[1] : undefined;
+      if (seconds !== undefined && Number(seconds) > NINETY_DAYS) yield { line: a.line, message: `${label(key)} rotates its key every ${String(value).trim()} (${Math.floor(Number(seconds) / 86400)} days or more), longer than 90 days.`, resource: label(key) };
+    }
+  },
+});
+
+/** Public zones: managed zones are public unless visibility says private. */
+const publicZones = (input: TfInput) => resourcesOf(input, 'google_dns_managed_zone').filter((z) => upper(valueOf(input, z.block, 'visibility')) !== 'PRIVATE');
+
+const dnssecOff: TfRule = tfRule({
+  id: 'iac/tf-gcp-dns-dnssec-off',
+  title: 'Public DNS zone without DNSSEC',
+  description: 'The public Cloud DNS zone has no dnssec_config with state = "on". Without DNSSEC, resolvers cannot tell genuine answers for the domain from forged ones, so cache poisoning and on-path attackers can send users and services to their own servers (CIS GCP 3.3).',
+  remediation: 'Add dnssec_config { state = "on" } with RSASHA256 or ECDSA keys, then publish the DS record at the registrar.',
+  severity: 'low',
+  cwe: ['CWE-345'],
+  examples: {
+    positive: ['# expect\nresource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n}\n', 'resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    # expect\n    state = "off"\n  }\n}\n'],
+    negative: ['resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    state = "on"\n  }\n}\n', 'resource "google_dns_managed_zone" "internal" {\n  name       = "internal"\n  dns_name   = "internal.example.org."\n  visibility = "private"\n}\n'],
+  },
+  *check(input) {
+    for (const zone of publicZones(input)) {
+      const config = blocksOf(zone.block, 'dnssec_config')[0];
+      const state = config && attribute(config, 'state');
+      const value = config && valueOf(input, config, 'state');
+      if ((state && !known(value)) || upper(value) === 'ON' || upper(value) === 'TRANSFER') continue;
+      yield { line: state ? state.line : (config ?? zone.block).line, message: `${label(zone)} is a public zone without DNSSEC${state ? ` (state = "${String(value)}")` : ''}.`, resource: label(zone) };
+    }
+  },
+});
+
+const dnssecSha1: TfRule = tfRule({
+  id: 'iac/tf-gcp-dns-dnssec-rsasha1',
+  title: 'DNSSEC signs with RSASHA1',
+  description: 'A DNSSEC key of the zone uses the RSASHA1 algorithm. SHA-1 is broken for collision resistance, and RFC 8624 says not to sign with it; validating resolvers are dropping it, which turns the zone\'s signatures into no protection, or into resolution failures (CIS GCP 3.4, 3.5).',
+  remediation: 'Use algorithm = "rsasha256" (or ecdsap256sha256) for both the key-signing and the zone-signing key, and update the DS record at the registrar.',
+  severity: 'medium',
+  cwe: ['CWE-327'],
+  examples: {
+    positive: ['resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    state = "on"\n    default_key_specs {\n      # expect\n      algorithm  = "rsasha1"\n      key_length = 2048\n      key_type   = "keySigning"\n    }\n  }\n}\n'],
+    negative: ['resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    state = "on"\n    default_key_specs {\n      algorithm  = "rsasha256"\n      key_length = 2048\n      key_type   = "keySigning"\n    }\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const zone of resourcesOf(input, 'google_dns_managed_zone')) {
+      for (const config of blocksOf(zone.block, 'dnssec_config')) {
+        // Keys of a zone with DNSSEC turned off sign nothing.
+        if (upper(valueOf(input, config, 'state')) === 'OFF') continue;
+        for (const spec of sectionsIn(config, 'default_key_specs', fileInstance(input))) {
+          if (upper(spec.get('algorithm')) !== 'RSASHA1') continue;
+          const type = spec.get('key_type');
+          yield { line: spec.lineOf('algorithm'), message: `${label(zone)} signs with RSASHA1 (${typeof type === 'string' ? `its ${type} key` : 'a DNSSEC key'}).`, resource: label(zone) };
+        }
+      }
+    }
+  },
+});
+
+/** Subnets for proxies and Private Service Connect carry no VM traffic and cannot have flow logs. */
+const NO_FLOW_LOG_PURPOSES = new Set(['REGIONAL_MANAGED_PROXY', 'GLOBAL_MANAGED_PROXY', 'INTERNAL_HTTPS_LOAD_BALANCER', 'PRIVATE_SERVICE_CONNECT', 'PRIVATE_NAT']);
+
+const subnetFlowLogs: TfRule = tfRule({
+  id: 'iac/tf-gcp-subnet-no-flow-logs',
+  title: 'VPC subnet without flow logs',
+  description: 'The subnetwork has no log_config, so VPC Flow Logs are off: connections to and from its VMs leave no record, and intrusions, data exfiltration and lateral movement cannot be investigated afterwards (CIS GCP 3.8). Proxy-only and Private Service Connect subnets, which cannot log flows, are not reported.',
+  remediation: 'Add a log_config block (aggregation_interval, flow_sampling and metadata tune the volume and cost).',
+  severity: 'low',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: ['# expect\nresource "google_compute_subnetwork" "app" {\n  name          = "app"\n  ip_cidr_range = "10.10.0.0/24"\n  network       = google_compute_network.main.id\n}\n'],
+    negative: [
+      'resource "google_compute_subnetwork" "app" {\n  name          = "app"\n  ip_cidr_range = "10.10.0.0/24"\n  network       = google_compute_network.main.id\n  log_config {\n    aggregation_interval = "INTERVAL_5_SEC"\n    flow_sampling        = 0.5\n  }\n}\n',
+      'resource "google_compute_subnetwork" "proxy" {\n  name          = "proxy"\n  ip_cidr_range = "10.20.0.0/23"\n  network       = google_compute_network.main.id\n  purpose       = "REGIONAL_MANAGED_PROXY"\n  role          = "ACTIVE"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const subnet of resourcesOf(input, 'google_compute_subnetwork')) {
+      const purpose = upper(valueOf(input, subnet.block, 'purpose'));
+      if ((purpose && NO_FLOW_LOG_PURPOSES.has(purpose)) || blocksOf(subnet.block, 'log_config').length > 0) continue;
+      const legacy = attribute(subnet.block, 'enable_flow_logs');
+      const value = valueOf(input, subnet.block, 'enable_flow_logs');
+      if (legacy && (isTrueValue(value) || !known(value))) continue;
+      yield { line: legacy ? legacy.line : subnet.block.line, message: `${label(subnet)} has no VPC flow logs.`, resource: label(subnet) };
+    }
+  },
+});
+
+export const gcpDataRules: readonly TfRule[] = [sqlOpenNetwork, sqlPublicIp, sqlNoSsl, sqlNoBackup, uniformAccess, storageLogging, kmsRotation, dnssecOff, dnssecSha1, subnetFlowLogs];

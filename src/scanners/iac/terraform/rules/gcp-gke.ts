@@ -1,0 +1,212 @@
+import type { Hit } from '../../rule.js';
+import { attribute, attributeAt, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { known, tfRule, type TfRule } from './common.js';
+import { nodeConfigs } from './gcp-compute.js';
+import { isOff, isWorld, metadataOf, upper } from './gcp-shared.js';
+
+const clusters = (input: TfInput) => resourcesOf(input, 'google_container_cluster');
+/** Autopilot clusters: Google manages the nodes, with Workload Identity, network policy (Dataplane V2) and upgrades always on. */
+const isAutopilot = (input: TfInput, cluster: TfResource) => isTrueValue(valueOf(input, cluster.block, 'enable_autopilot'));
+
+const legacyAbac: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-legacy-abac',
+  title: 'GKE legacy ABAC authorization enabled',
+  description: 'enable_legacy_abac = true turns on attribute-based access control beside RBAC. Legacy ABAC grants broad static permissions that RBAC roles and bindings cannot restrict or audit: service accounts, including the default one of every namespace, may get full access to the cluster API (CIS GKE 5.8.4).',
+  remediation: 'Remove enable_legacy_abac (it defaults to false) and grant access with Kubernetes RBAC and IAM.',
+  severity: 'high',
+  cwe: ['CWE-285'],
+  examples: {
+    positive: ['resource "google_container_cluster" "main" {\n  name               = "main"\n  location           = "europe-west1"\n  # expect\n  enable_legacy_abac = true\n}\n'],
+    negative: ['resource "google_container_cluster" "main" {\n  name               = "main"\n  location           = "europe-west1"\n  enable_legacy_abac = false\n}\n'],
+  },
+  *check(input) {
+    for (const cluster of clusters(input)) {
+      const a = attribute(cluster.block, 'enable_legacy_abac');
+      if (a && isTrueValue(valueOf(input, cluster.block, 'enable_legacy_abac'))) yield { line: a.line, message: `${label(cluster)} enables legacy ABAC authorization.`, resource: label(cluster) };
+    }
+  },
+});
+
+const legacyAuth: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-legacy-auth',
+  title: 'GKE basic authentication or client certificate enabled',
+  description: 'master_auth sets a username and password (basic authentication) or issue_client_certificate = true. Both are static credentials for the cluster API that IAM does not control: they cannot be revoked short of rotating the cluster credentials, end up in the Terraform state, and the client certificate carries cluster-admin rights (CIS GKE 5.8.1, 5.8.2).',
+  remediation: 'Remove username, password and client_certificate_config from master_auth (or set issue_client_certificate = false) and authenticate with Google identities (gcloud or the gke-gcloud-auth-plugin).',
+  severity: 'high',
+  cwe: ['CWE-287'],
+  examples: {
+    positive: [
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  master_auth {\n    client_certificate_config {\n      # expect\n      issue_client_certificate = true\n    }\n  }\n}\n',
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  master_auth {\n    # expect\n    username = "admin"\n    # expect\n    password = var.cluster_password\n  }\n}\n',
+    ],
+    negative: ['resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  master_auth {\n    client_certificate_config {\n      issue_client_certificate = false\n    }\n  }\n}\n', 'resource "google_container_cluster" "main" {\n  master_auth {\n    username = ""\n    password = ""\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const cluster of clusters(input)) {
+      for (const auth of blocksOf(cluster.block, 'master_auth')) {
+        for (const name of ['username', 'password']) {
+          const a = attribute(auth, name);
+          const value = valueOf(input, auth, name);
+          if (!a || value === '' || value === null) continue;
+          const hit: Hit = { line: a.line, message: `${label(cluster)} sets a ${name} for basic authentication to the cluster API.`, resource: label(cluster) };
+          if (name === 'password' && typeof value === 'string') hit.secret = value;
+          yield hit;
+        }
+        const issue = attributeAt(auth, ['client_certificate_config', 'issue_client_certificate']);
+        if (issue && isTrueValue(valueAt(input, auth, ['client_certificate_config', 'issue_client_certificate'])))
+          yield { line: issue.line, message: `${label(cluster)} issues a client certificate with cluster-admin rights.`, resource: label(cluster), severity: 'medium' };
+      }
+    }
+  },
+});
+
+const publicControlPlane: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-public-control-plane',
+  title: 'GKE control plane reachable from the whole internet',
+  description: 'The cluster API has a public endpoint and no master_authorized_networks_config, or an authorized network of 0.0.0.0/0, or lets every Google Cloud address in (gcp_public_cidrs_access_enabled). Stolen credentials work from anywhere, and API server vulnerabilities are exposed to every scanner (CIS GKE 5.6.3).',
+  remediation: 'Add master_authorized_networks_config with only your own ranges, or make the endpoint private (private_cluster_config { enable_private_endpoint = true }) or use the DNS-based endpoint with IAM.',
+  severity: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      '# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n',
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  master_authorized_networks_config {\n    cidr_blocks {\n      # expect\n      cidr_block   = "0.0.0.0/0"\n      display_name = "anywhere"\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  master_authorized_networks_config {\n    cidr_blocks {\n      cidr_block   = "203.0.113.0/24"\n      display_name = "office"\n    }\n  }\n}\n',
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  private_cluster_config {\n    enable_private_nodes    = true\n    enable_private_endpoint = true\n    master_ipv4_cidr_block  = "172.16.0.0/28"\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const cluster of clusters(input)) {
+      const privateEndpoint = valueAt(input, cluster.block, ['private_cluster_config', 'enable_private_endpoint']);
+      const ipEndpoint = valueAt(input, cluster.block, ['control_plane_endpoints_config', 'ip_endpoints_config', 'enabled']);
+      if (isTrueValue(privateEndpoint) || isFalseValue(ipEndpoint) || (privateEndpoint !== undefined && !known(privateEndpoint)) || (ipEndpoint !== undefined && !known(ipEndpoint))) continue;
+      const config = blocksOf(cluster.block, 'master_authorized_networks_config')[0];
+      if (!config) {
+        yield { line: cluster.block.line, message: `${label(cluster)} has a public control plane endpoint without master_authorized_networks_config: any address can reach the cluster API.`, resource: label(cluster) };
+        continue;
+      }
+      for (const block of blocksOf(config, 'cidr_blocks')) {
+        const cidr = valueOf(input, block, 'cidr_block');
+        if (typeof cidr === 'string' && isWorld(cidr)) yield { line: attribute(block, 'cidr_block')!.line, message: `${label(cluster)} authorizes ${cidr} to reach the cluster API.`, resource: label(cluster) };
+      }
+      const gcp = attribute(config, 'gcp_public_cidrs_access_enabled');
+      if (gcp && isTrueValue(valueOf(input, config, 'gcp_public_cidrs_access_enabled')))
+        yield { line: gcp.line, message: `${label(cluster)} lets every Google Cloud public address reach the cluster API (gcp_public_cidrs_access_enabled).`, resource: label(cluster) };
+    }
+  },
+});
+
+const publicNodes: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-public-nodes',
+  title: 'GKE nodes have public IP addresses',
+  description: 'private_cluster_config.enable_private_nodes is not true, so every node gets an external IP address. NodePort services, host ports and anything listening on the nodes are one firewall rule away from the internet, and the nodes can reach the internet without going through Cloud NAT controls (CIS GKE 5.6.5).',
+  remediation: 'Set private_cluster_config { enable_private_nodes = true } with a master_ipv4_cidr_block, and give the nodes outbound access through Cloud NAT.',
+  severity: 'low',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: ['# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n', 'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  private_cluster_config {\n    # expect\n    enable_private_nodes = false\n  }\n}\n'],
+    negative: ['resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  private_cluster_config {\n    enable_private_nodes   = true\n    master_ipv4_cidr_block = "172.16.0.0/28"\n  }\n}\n'],
+  },
+  *check(input) {
+    for (const cluster of clusters(input)) {
+      const path = ['private_cluster_config', 'enable_private_nodes'];
+      const a = attributeAt(cluster.block, path);
+      const value = valueAt(input, cluster.block, path);
+      if (isTrueValue(value) || (a && !known(value))) continue;
+      yield { line: a ? a.line : lineOfPath(cluster.block, path), message: `${label(cluster)} ${a ? 'sets enable_private_nodes = false' : 'does not set enable_private_nodes = true'}: its nodes get public IP addresses.`, resource: label(cluster) };
+    }
+  },
+});
+
+const networkPolicyOff: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-network-policy-off',
+  title: 'GKE network policy enforcement off',
+  description: 'The Standard cluster neither enables network_policy nor uses Dataplane V2 (datapath_provider = "ADVANCED_DATAPATH"), so Kubernetes NetworkPolicy objects are accepted but not enforced: every pod can connect to every other pod, and one compromised container reaches every database and internal API of the cluster (CIS GKE 5.6.7). Autopilot clusters always enforce network policy.',
+  remediation: 'Create the cluster with datapath_provider = "ADVANCED_DATAPATH", or set network_policy { enabled = true } with addons_config { network_policy_config { disabled = false } }, then write NetworkPolicies.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: ['# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n', 'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  network_policy {\n    # expect\n    enabled = false\n  }\n}\n'],
+    negative: [
+      'resource "google_container_cluster" "main" {\n  name              = "main"\n  location          = "europe-west1"\n  datapath_provider = "ADVANCED_DATAPATH"\n}\n',
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  network_policy {\n    enabled  = true\n    provider = "CALICO"\n  }\n}\n',
+      'resource "google_container_cluster" "auto" {\n  name             = "auto"\n  location         = "europe-west1"\n  enable_autopilot = true\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const cluster of clusters(input)) {
+      if (isAutopilot(input, cluster)) continue;
+      const datapath = attribute(cluster.block, 'datapath_provider');
+      const datapathValue = valueOf(input, cluster.block, 'datapath_provider');
+      if (datapath && (!known(datapathValue) || upper(datapathValue) === 'ADVANCED_DATAPATH')) continue;
+      const path = ['network_policy', 'enabled'];
+      const a = attributeAt(cluster.block, path);
+      const value = valueAt(input, cluster.block, path);
+      if (isTrueValue(value) || (a && !known(value))) continue;
+      yield { line: a ? a.line : lineOfPath(cluster.block, path), message: `${label(cluster)} does not enforce Kubernetes network policies: every pod can reach every other pod.`, resource: label(cluster) };
+    }
+  },
+});
+
+const workloadIdentityOff: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-workload-identity-off',
+  title: 'Pods can use the credentials of the GKE node',
+  description:
+    'The Standard cluster has no workload_identity_config, or a node pool sets workload_metadata_config mode = "GCE_METADATA" (or the older node_metadata = "EXPOSE"), or node metadata sets disable-legacy-endpoints = "false". Pods then reach the Compute Engine metadata server of their node and obtain the token of the node service account, often the default account with the Editor role, and the node bootstrap credentials; any pod, or any server-side request forgery in one, can act as the node (CIS GKE 5.2.2, 5.4.1).',
+  remediation: 'Set workload_identity_config { workload_pool = "PROJECT_ID.svc.id.goog" } on the cluster and workload_metadata_config { mode = "GKE_METADATA" } on the node pools, keep disable-legacy-endpoints = "true", and give each workload its own Kubernetes service account bound to a Google service account.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-668'],
+  examples: {
+    positive: [
+      '# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n',
+      'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    workload_metadata_config {\n      # expect\n      mode = "GCE_METADATA"\n    }\n  }\n}\n',
+      'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    metadata = {\n      # expect\n      disable-legacy-endpoints = "false"\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  workload_identity_config {\n    workload_pool = "app-123456.svc.id.goog"\n  }\n}\n\nresource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    workload_metadata_config {\n      mode = "GKE_METADATA"\n    }\n  }\n}\n',
+      'resource "google_container_cluster" "auto" {\n  name             = "auto"\n  location         = "europe-west1"\n  enable_autopilot = true\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const cluster of clusters(input)) {
+      if (isAutopilot(input, cluster) || blocksOf(cluster.block, 'workload_identity_config').length > 0) continue;
+      yield { line: cluster.block.line, message: `${label(cluster)} does not enable Workload Identity: pods can take the node service account's token from the metadata server.`, resource: label(cluster) };
+    }
+    for (const { owner, config } of nodeConfigs(input)) {
+      for (const path of [['workload_metadata_config', 'mode'], ['workload_metadata_config', 'node_metadata']]) {
+        const a = attributeAt(config, path);
+        const value = upper(valueAt(input, config, path));
+        if (a && (value === 'GCE_METADATA' || value === 'EXPOSE' || value === 'UNSPECIFIED'))
+          yield { line: a.line, message: `${label(owner)} exposes the node metadata server to pods (${path[1]} = "${value}").`, resource: label(owner) };
+      }
+      const legacy = metadataOf(input, config).get('disable-legacy-endpoints');
+      if (legacy && isOff(legacy.value)) yield { line: legacy.line, message: `${label(owner)} turns the legacy metadata endpoints back on (disable-legacy-endpoints = false).`, resource: label(owner) };
+    }
+  },
+});
+
+const autoUpgradeOff: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-auto-upgrade-off',
+  title: 'GKE node auto-upgrade disabled',
+  description: 'management.auto_upgrade = false keeps the node pool on its Kubernetes and node image version: security patches for the kubelet, the container runtime and the OS stop arriving, and the pool drifts out of support (CIS GKE 5.5.3). Auto-upgrade is on by default.',
+  remediation: 'Remove auto_upgrade = false (or set it to true) and control the timing with a release channel, maintenance windows and exclusions.',
+  severity: 'medium',
+  cwe: ['CWE-1104'],
+  examples: {
+    positive: ['resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  management {\n    auto_repair  = true\n    # expect\n    auto_upgrade = false\n  }\n}\n'],
+    negative: ['resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  management {\n    auto_repair  = true\n    auto_upgrade = true\n  }\n}\n', 'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n}\n'],
+  },
+  *check(input) {
+    const pools = [...resourcesOf(input, 'google_container_node_pool').map((p) => ({ owner: p, pool: p.block })), ...clusters(input).flatMap((c) => blocksOf(c.block, 'node_pool').map((pool) => ({ owner: c, pool })))];
+    for (const { owner, pool } of pools) {
+      const a = attributeAt(pool, ['management', 'auto_upgrade']);
+      if (a && isFalseValue(valueAt(input, pool, ['management', 'auto_upgrade']))) yield { line: a.line, message: `${label(owner)} turns node auto-upgrade off.`, resource: label(owner) };
+    }
+  },
+});
+
+export const gcpGkeRules: readonly TfRule[] = [legacyAbac, legacyAuth, publicControlPlane, publicNodes, networkPolicyOff, workloadIdentityOff, autoUpgradeOff];

@@ -1,0 +1,183 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { azureRules } from '../../../src/scanners/iac/terraform/rules/azure.js';
+import { linesOf } from '../../helpers/iac-lines.js';
+
+/** Line, message and severity of every finding of one rule. */
+function hits(ruleId: string, source: string, fileName = 'main.tf') {
+  return analyseFile(fileName, source, () => {})
+    .findings.filter((f) => f.ruleId === ruleId)
+    .map((f) => ({ line: f.location.startLine, message: f.message, severity: f.severity }))
+    .sort((a, b) => a.line - b.line);
+}
+
+/** The 1-based line of the first line of `source` that contains `text`. */
+const lineOf = (source: string, text: string) => source.split('\n').findIndex((l) => l.includes(text)) + 1;
+
+const nsgRule = (fields: Record<string, string>) =>
+  `resource "azurerm_network_security_rule" "r" {\n  name                        = "r"\n  priority                    = 100\n  network_security_group_name = "app"\n  resource_group_name         = "net"\n${Object.entries({ direction: '"Inbound"', access: '"Allow"', protocol: '"Tcp"', source_port_range: '"*"', ...fields })
+    .map(([k, v]) => `  ${k} = ${v}`)
+    .join('\n')}\n}\n`;
+
+describe('Terraform Azure: the rule set', () => {
+  it('has ids under iac/tf-azure- and stays within the planned size', () => {
+    assert.ok(azureRules.every((r) => r.id.startsWith('iac/tf-azure-')));
+    assert.ok(azureRules.length >= 15 && azureRules.length <= 30, `${azureRules.length} rules`);
+  });
+});
+
+describe('Terraform Azure: network security group exposure', () => {
+  const OPEN = 'iac/tf-azure-nsg-open-to-internet';
+  const PRIVATE = 'iac/tf-azure-nsg-sensitive-port-wide-private';
+  const BROAD = 'iac/tf-azure-nsg-sensitive-port-broad-public';
+
+  it('reads port lists and ranges, names the services, and reports on the source line', () => {
+    const source = nsgRule({ destination_port_range: '"1-2, 3300-3400"', source_address_prefix: '"Internet"', destination_address_prefix: '"*"' });
+    const found = hits(OPEN, source);
+    assert.deepEqual(found.map((h) => h.line), [lineOf(source, 'source_address_prefix')]);
+    assert.match(found[0]!.message, /3306\/tcp \(MySQL\/MariaDB\), 3389\/tcp\+udp \(Remote Desktop/);
+    assert.equal(found[0]!.severity, 'high');
+  });
+
+  it('treats every port, any protocol and any /0 as the worst case', () => {
+    const all = nsgRule({ protocol: '"*"', destination_port_range: '"*"', source_address_prefix: '"0.0.0.0/0"' });
+    assert.equal(hits(OPEN, all)[0]!.severity, 'critical');
+    const anyZero = nsgRule({ destination_port_range: '"22"', source_address_prefix: '"34.15.11.3/0"' });
+    assert.deepEqual(linesOf(OPEN, anyZero), [lineOf(anyZero, 'source_address_prefix')]);
+    const v6 = nsgRule({ destination_port_ranges: '["22", "443"]', source_address_prefixes: '["2001:db8::/32", "::/0"]' });
+    assert.deepEqual(linesOf(OPEN, v6), [lineOf(v6, 'source_address_prefixes')]);
+  });
+
+  it('stays quiet on UDP-only catalogue misses, ICMP, deny and outbound rules, and on unreadable ports', () => {
+    assert.deepEqual(linesOf(OPEN, nsgRule({ protocol: '"Udp"', destination_port_range: '"23"', source_address_prefix: '"*"' })), []);
+    assert.deepEqual(linesOf(OPEN, nsgRule({ protocol: '"Icmp"', destination_port_range: '"*"', source_address_prefix: '"*"' })), []);
+    assert.deepEqual(linesOf(OPEN, nsgRule({ access: '"Deny"', destination_port_range: '"22"', source_address_prefix: '"*"' })), []);
+    assert.deepEqual(linesOf(OPEN, nsgRule({ direction: '"Outbound"', destination_port_range: '"22"', source_address_prefix: '"*"' })), []);
+    assert.deepEqual(linesOf(OPEN, `variable "port" {}\n${nsgRule({ destination_port_range: 'var.port', source_address_prefix: '"*"' })}`), []);
+    // "0.0.0.0" without a prefix length is one (unusable) address, not every address.
+    assert.deepEqual(linesOf(OPEN, nsgRule({ destination_port_range: '"3389"', source_address_prefix: '"0.0.0.0"' })), []);
+  });
+
+  it('reads each instance of a rule with for_each, and inline rules in attribute form', () => {
+    const forEach = `resource "azurerm_network_security_rule" "admin" {\n  for_each                    = { ssh = "22", web = "443" }\n  name                        = each.key\n  priority                    = 100\n  direction                   = "Inbound"\n  access                      = "Allow"\n  protocol                    = "Tcp"\n  source_port_range           = "*"\n  destination_port_range      = each.value\n  source_address_prefix       = "*"\n  destination_address_prefix  = "*"\n  network_security_group_name = "app"\n  resource_group_name         = "net"\n}\n`;
+    const found = hits(OPEN, forEach);
+    assert.equal(found.length, 1);
+    assert.match(found[0]!.message, /22\/tcp \(SSH\)/);
+    const attributeForm = `resource "azurerm_network_security_group" "g" {\n  name                = "g"\n  location            = "westeurope"\n  resource_group_name = "net"\n  security_rule = [\n    {\n      name                       = "redis"\n      priority                   = 100\n      direction                  = "Inbound"\n      access                     = "Allow"\n      protocol                   = "Tcp"\n      source_port_range          = "*"\n      destination_port_range     = "6379"\n      source_address_prefix      = "*"\n      destination_address_prefix = "*"\n    }\n  ]\n}\n`;
+    assert.deepEqual(linesOf(OPEN, attributeForm), [lineOf(attributeForm, 'source_address_prefix')]);
+  });
+
+  it('reports a source once, by the widest rule that applies', () => {
+    const mixed = nsgRule({ destination_port_range: '"22"', source_address_prefixes: '["10.0.0.0/8", "52.0.0.0/8"]' });
+    assert.deepEqual(linesOf(PRIVATE, mixed), []);
+    assert.deepEqual(hits(BROAD, mixed).map((h) => h.severity), ['high']);
+    const world = nsgRule({ destination_port_range: '"22"', source_address_prefixes: '["10.0.0.0/8", "52.0.0.0/8", "*"]' });
+    assert.deepEqual([linesOf(PRIVATE, world), linesOf(BROAD, world), linesOf(OPEN, world).length], [[], [], 1]);
+    const tag = nsgRule({ destination_port_range: '"3389"', source_address_prefix: '"AzureCloud.westeurope"' });
+    assert.deepEqual(linesOf(BROAD, tag), [lineOf(tag, 'source_address_prefix')]);
+    assert.deepEqual(linesOf(PRIVATE, nsgRule({ destination_port_range: '"5432"', source_address_prefix: '"192.168.0.0/16"' })), []);
+  });
+});
+
+describe('Terraform Azure: database and cache firewall rules', () => {
+  const RULE = 'iac/tf-azure-db-firewall-open';
+  const rule = (start: string, end: string, type = 'azurerm_postgresql_firewall_rule') =>
+    `resource "${type}" "r" {\n  name                = "r"\n  server_name         = "db"\n  resource_group_name = "data"\n  start_ip_address    = "${start}"\n  end_ip_address      = "${end}"\n}\n`;
+
+  it('grades the whole internet, broad public ranges and the Azure services rule', () => {
+    assert.deepEqual(hits(RULE, rule('0.0.0.0', '255.255.255.255')).map((h) => [h.line, h.severity]), [[5, 'critical']]);
+    assert.deepEqual(hits(RULE, rule('0.0.0.0', '0.0.0.0')).map((h) => h.severity), ['low']);
+    assert.deepEqual(hits(RULE, rule('20.0.0.0', '20.3.255.255')).map((h) => h.severity), ['medium']);
+    assert.deepEqual(hits(RULE, rule('0.0.0.0', '10.0.27.62')).map((h) => h.severity), ['high']);
+  });
+
+  it('does not count private addresses or small public ranges', () => {
+    assert.deepEqual(linesOf(RULE, rule('10.0.0.0', '10.255.255.255')), []);
+    assert.deepEqual(linesOf(RULE, rule('203.0.113.0', '203.0.113.255')), []);
+    assert.deepEqual(linesOf(RULE, rule('52.10.0.0', '52.10.255.255')), []);
+  });
+
+  it('reads the ranges of a rule per instance', () => {
+    const source = `resource "azurerm_mssql_firewall_rule" "r" {\n  for_each         = { office = ["203.0.113.4", "203.0.113.4"], all = ["0.0.0.0", "255.255.255.255"] }\n  name             = each.key\n  server_id        = azurerm_mssql_server.db.id\n  start_ip_address = each.value[0]\n  end_ip_address   = each.value[1]\n}\n`;
+    assert.deepEqual(hits(RULE, source).map((h) => [h.line, h.severity]), [[5, 'critical']]);
+  });
+});
+
+describe('Terraform Azure: storage, TLS and clear text', () => {
+  it('reads both provider generations of the storage settings', () => {
+    const account = (extra: string) => `resource "azurerm_storage_account" "s" {\n  name                     = "s"\n  account_tier             = "Standard"\n  account_replication_type = "LRS"\n${extra}}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-cleartext-allowed', account('  https_traffic_only_enabled = false\n')), [5]);
+    assert.deepEqual(linesOf('iac/tf-azure-storage-public-access-allowed', account('  allow_blob_public_access = true\n')), [5]);
+    assert.deepEqual(hits('iac/tf-azure-storage-public-access-allowed', account('')).map((h) => [h.line, h.severity]), [[1, 'low']]);
+    assert.deepEqual(linesOf('iac/tf-azure-tls-below-1-2', account('  min_tls_version = "TLS1_1"\n')), [5]);
+    assert.deepEqual(linesOf('iac/tf-azure-tls-below-1-2', account('')), []);
+  });
+
+  it('reads TLS versions written as numbers, strings and service-specific names', () => {
+    const RULE = 'iac/tf-azure-tls-below-1-2';
+    const app = (value: string) => `resource "azurerm_app_service" "a" {\n  name = "a"\n  site_config {\n    min_tls_version = ${value}\n  }\n}\n`;
+    assert.deepEqual([linesOf(RULE, app('1.0')), linesOf(RULE, app('1.1')), linesOf(RULE, app('1.2')), linesOf(RULE, app('"1.2"'))], [[4], [4], [], []]);
+    assert.deepEqual(linesOf(RULE, 'resource "azurerm_cosmosdb_account" "c" {\n  name                = "c"\n  minimal_tls_version = "Tls11"\n}\n'), [3]);
+    assert.deepEqual(linesOf(RULE, 'resource "azurerm_cosmosdb_account" "c" {\n  name                = "c"\n  minimal_tls_version = "Tls12"\n}\n'), []);
+    assert.deepEqual(linesOf(RULE, 'resource "azurerm_mssql_server" "s" {\n  name                = "s"\n  minimum_tls_version = "Disabled"\n}\n'), [3]);
+    assert.deepEqual(linesOf(RULE, 'resource "azurerm_linux_web_app" "w" {\n  name = "w"\n  site_config {\n    scm_minimum_tls_version = "1.0"\n  }\n}\n'), [4]);
+  });
+
+  it('reports the old ssl_enforcement spelling and a flexible server without secure transport', () => {
+    const RULE = 'iac/tf-azure-cleartext-allowed';
+    assert.deepEqual(linesOf(RULE, 'resource "azurerm_postgresql_server" "p" {\n  name            = "p"\n  ssl_enforcement = "Disabled"\n}\n'), [3]);
+    assert.deepEqual(linesOf(RULE, 'resource "azurerm_mysql_flexible_server_configuration" "c" {\n  name      = "require_secure_transport"\n  server_id = azurerm_mysql_flexible_server.db.id\n  value     = "OFF"\n}\n'), [4]);
+    assert.deepEqual(linesOf(RULE, 'resource "azurerm_mysql_flexible_server_configuration" "c" {\n  name      = "require_secure_transport"\n  server_id = azurerm_mysql_flexible_server.db.id\n  value     = "ON"\n}\n'), []);
+  });
+});
+
+describe('Terraform Azure: AKS', () => {
+  const RULE = 'iac/tf-azure-aks-api-public';
+  const cluster = (body: string) => `resource "azurerm_kubernetes_cluster" "k" {\n  name       = "k"\n  dns_prefix = "k"\n${body}}\n`;
+
+  it('leaves clusters whose access cannot be read, and reports an empty list of ranges on its key', () => {
+    assert.deepEqual(linesOf(RULE, `variable "private" {}\n${cluster('  private_cluster_enabled = var.private\n')}`), []);
+    assert.deepEqual(linesOf(RULE, cluster('  api_server_authorized_ip_ranges = []\n')), [4]);
+    assert.deepEqual(linesOf(RULE, cluster('  api_server_access_profile {\n    authorized_ip_ranges = ["198.51.100.0/24"]\n  }\n')), []);
+  });
+
+  it('accepts a Cilium data plane as a network policy engine', () => {
+    const NETPOL = 'iac/tf-azure-aks-no-network-policy';
+    assert.deepEqual(linesOf(NETPOL, cluster('  network_profile {\n    network_plugin = "azure"\n    network_policy = "none"\n  }\n')), [6]);
+    assert.deepEqual(linesOf(NETPOL, cluster('  network_profile {\n    network_plugin = "azure"\n    network_policy = "azure"\n  }\n')), []);
+  });
+});
+
+describe('Terraform Azure: identity and logging', () => {
+  it('reports each list entry of a custom role that can assign roles, unless not_actions takes it away', () => {
+    const RULE = 'iac/tf-azure-custom-role-escalation';
+    const role = (actions: string, notActions = '[]') => `resource "azurerm_role_definition" "r" {\n  name  = "r"\n  scope = "/subscriptions/00000000-0000-0000-0000-000000000000"\n  permissions {\n    actions = [\n${actions}\n    ]\n    not_actions = ${notActions}\n  }\n}\n`;
+    const source = role('      "Microsoft.Compute/*",\n      "Microsoft.Authorization/*",\n      "*/write",');
+    assert.deepEqual(linesOf(RULE, source), [lineOf(source, '"Microsoft.Authorization/*"'), lineOf(source, '"*/write"')]);
+    assert.deepEqual(linesOf(RULE, role('      "*",', '["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleDefinitions/write"]')), []);
+    assert.deepEqual(linesOf(RULE, role('      "*",', '["Microsoft.Authorization/roleAssignments/write"]')).length, 1);
+    assert.deepEqual(linesOf(RULE, role('      "Microsoft.Authorization/roleAssignments/read",')), []);
+  });
+
+  it('counts a database auditing policy as auditing of its server', () => {
+    const source = `resource "azurerm_mssql_server" "s" {\n  name    = "s"\n  version = "12.0"\n}\nresource "azurerm_mssql_database" "d" {\n  name      = "d"\n  server_id = azurerm_mssql_server.s.id\n}\nresource "azurerm_mssql_database_extended_auditing_policy" "d" {\n  database_id = azurerm_mssql_database.d.id\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-sql-auditing-disabled', source), []);
+    assert.deepEqual(linesOf('iac/tf-azure-sql-auditing-disabled', source.replace('azurerm_mssql_database.d.id', 'var.database_id')), [1]);
+  });
+
+  it('keeps logs retained for ever (0 days, or a retention policy that is off) out of the short-retention rule', () => {
+    const RULE = 'iac/tf-azure-log-retention-short';
+    const flow = (policy: string) => `resource "azurerm_network_watcher_flow_log" "f" {\n  enabled = true\n${policy}}\n`;
+    assert.deepEqual(linesOf(RULE, flow('  retention_policy {\n    enabled = false\n    days    = 7\n  }\n')), []);
+    assert.deepEqual(linesOf(RULE, flow('  retention_policy {\n    enabled = true\n    days    = 0\n  }\n')), []);
+    assert.deepEqual(linesOf(RULE, flow('')), []);
+    const profile = 'resource "azurerm_monitor_log_profile" "p" {\n  name = "default"\n  retention_policy {\n    enabled = true\n    days    = 180\n  }\n}\n';
+    assert.deepEqual(linesOf(RULE, profile), [5]);
+  });
+
+  it('reads the settings of a .tf.json file', () => {
+    const json = JSON.stringify({ resource: { azurerm_container_registry: { acr: { name: 'acr', sku: 'Basic', admin_enabled: true } } } }, null, 2);
+    assert.deepEqual(linesOf('iac/tf-azure-acr-shared-access', json, 'main.tf.json'), [lineOf(json, 'admin_enabled')]);
+  });
+});
