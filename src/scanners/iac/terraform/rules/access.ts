@@ -1,3 +1,4 @@
+import { isWorld } from '../../cidr.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, valueOf } from '../model.js';
 import { documentOf } from '../policy.js';
@@ -146,7 +147,6 @@ const ssmSessionNotEncrypted: TfRule = tfRule({
   },
 });
 
-const isWorld = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
 const isSet = (value: Value | undefined) => value !== undefined && value !== null && value !== '';
 
 const peeringDefaultRoute: TfRule = tfRule({

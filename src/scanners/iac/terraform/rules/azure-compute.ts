@@ -1,8 +1,10 @@
+import { isWorld } from '../../cidr.js';
 import { asStrings, blocksOf, label, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
 import { APP_TYPES, blockAt, finding, holds, isOff, isOn, setting, text, unreadable } from './azure-common.js';
 
-const isWorldRange = (cidr: string) => /^0+\.0+\.0+\.0+\/0$/.test(cidr.trim()) || cidr.trim() === '*';
+/** An authorized range that admits every address: 0.0.0.0/0, ::/0, or `*`. */
+const isWorldRange = (cidr: string) => cidr.trim() === '*' || isWorld(cidr);
 
 const aksPublicApi: TfRule = tfRule({
   id: 'iac/tf-azure-aks-api-public',
@@ -34,7 +36,8 @@ const aksPublicApi: TfRule = tfRule({
       if (ranges) {
         const lists = ranges.values.map(asStrings);
         if (lists.some((l) => l === undefined)) continue;
-        if (lists.some((l) => l!.some(isWorldRange))) yield finding(resource, ranges.line, `${label(resource)} authorizes 0.0.0.0/0 to reach its API server.`);
+        const world = lists.flatMap((l) => l!).find(isWorldRange);
+        if (world !== undefined) yield finding(resource, ranges.line, `${label(resource)} authorizes ${world.trim()} to reach its API server.`);
         else if (lists.some((l) => l!.length === 0)) yield finding(resource, ranges.line, `${label(resource)} lists no authorized IP ranges: its API server accepts connections from any address.`);
         continue;
       }

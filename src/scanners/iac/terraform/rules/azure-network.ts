@@ -1,3 +1,4 @@
+import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseAddress, publicAddressCount } from '../../cidr.js';
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
@@ -5,71 +6,22 @@ import { known, tfRule, type TfRule } from './common.js';
 import { finding, setting, text } from './azure-common.js';
 import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields } from './instances.js';
 
-/** An IPv4 network: its first address and prefix length. */
-interface V4 {
-  base: number;
-  prefix: number;
-}
+/** Azure's names for every address: `*`, `Any` and the `Internet` service tag. */
+const ANY_SOURCE = /^(?:\*|any|internet)$/i;
+/** The `AzureCloud` service tag (or one region of it): the public addresses of every Azure data centre. */
+const AZURE_CLOUD = /^azurecloud(?:\.[\w-]+)?$/i;
 
-/** Reads `a.b.c.d` or `a.b.c.d/n` (bits past the prefix are ignored, as a /0 ignores them all). */
-function v4(address: string): V4 | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(address.trim());
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = m[5] === undefined ? 32 : Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  const address32 = octets.reduce((n, o) => n * 256 + o, 0);
-  const size = 2 ** (32 - prefix);
-  return { base: address32 - (address32 % size), prefix };
-}
-
-const range = (n: V4): [number, number] => [n.base, n.base + 2 ** (32 - n.prefix) - 1];
-const inside = (n: V4, outer: V4) => n.prefix >= outer.prefix && range(outer)[0] <= n.base && n.base <= range(outer)[1];
-const nets = (...cidrs: string[]) => cidrs.map((c) => v4(c)!);
-
-/** Private (RFC 1918) and shared carrier-grade NAT (RFC 6598) space. */
-const PRIVATE = nets('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10');
-/** IPv4 space no internet host sends from: private, "this network", loopback, link-local, multicast and reserved. */
-const NOT_PUBLIC = [...PRIVATE, ...nets('0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/3')];
+/** A source that is the whole internet: `*`, `Any`, the `Internet` service tag, 0.0.0.0/0 or ::/0. */
+const isAnySource = (source: string) => ANY_SOURCE.test(source.trim()) || isWorld(source);
 
 /**
- * A source that is the whole internet: `*` and `Any` (every address), the `Internet`
- * service tag, and any /0 network (0.0.0.0/0, ::/0, and a /0 written with other bits,
- * which matches every address all the same).
+ * Public space wider than a /16 (IPv6: /32), in which anyone can rent an address, and
+ * the `AzureCloud` service tag, which any Azure customer's virtual machine can send from.
  */
-function isWorld(source: string): boolean {
-  const s = source.trim().toLowerCase();
-  if (s === '*' || s === 'any' || s === 'internet') return true;
-  if (/\/0$/.test(s) && v4(s)) return true;
-  return /^[0-9a-f:]*:[0-9a-f:]*\/0$/.test(s);
-}
+const isBroadPublicSource = (source: string) => AZURE_CLOUD.test(source.trim()) || isBroadPublic(source);
 
-/**
- * A private range larger than a /16: it takes in every peered network, VPN and
- * ExpressRoute site numbered inside it, not one virtual network's neighbours (the same
- * measure as the AWS rules use).
- */
-function isWidePrivate(source: string): boolean {
-  const n = v4(source);
-  return !!n && /\//.test(source) && n.prefix > 0 && n.prefix < 16 && PRIVATE.some((p) => inside(n, p));
-}
-
-/**
- * Public space wider than a /16, in which anyone can rent an address, and the
- * `AzureCloud` service tag: the public addresses of every Azure data centre, which any
- * Azure customer's virtual machine can send from.
- */
-function isBroadPublic(source: string): boolean {
-  if (/^azurecloud(?:\.[\w-]+)?$/i.test(source.trim())) return true;
-  const n = v4(source);
-  return !!n && /\//.test(source) && n.prefix > 0 && n.prefix < 16 && !NOT_PUBLIC.some((p) => inside(n, p));
-}
-
-/** A /8 or wider, or a service tag: a sizeable share of the internet. */
-const isVeryBroad = (source: string) => {
-  const n = v4(source);
-  return !n || n.prefix <= 8;
-};
+/** A /8 or wider (IPv6: /16), or the `AzureCloud` tag: a sizeable share of the internet. */
+const isVeryBroadSource = (source: string) => AZURE_CLOUD.test(source.trim()) || isVeryBroad(source);
 
 interface NsgRule {
   resource: TfResource;
@@ -198,6 +150,7 @@ const nsgOpenToInternet: TfRule = tfRule({
       ruleExample('rdp', '3389', 'Internet', { expect: true }),
       ruleExample('ssh', '20-23', '*', { expect: true, protocol: '*' }),
       ruleExample('everything', '*', '0.0.0.0/0', { expect: true }),
+      ruleExample('everything-v6', '*', '::/0', { expect: true }),
       'resource "azurerm_network_security_group" "db" {\n  name                = "db"\n  location            = "westeurope"\n  resource_group_name = "net"\n\n  security_rule {\n    name                       = "postgres"\n    priority                   = 110\n    direction                  = "Inbound"\n    access                     = "Allow"\n    protocol                   = "Tcp"\n    source_port_range          = "*"\n    destination_port_ranges    = ["443", "5432"]\n    # expect\n    source_address_prefixes    = ["203.0.113.0/24", "*"]\n    destination_address_prefix = "*"\n  }\n}\n',
       'variable "admin_ports" {\n  default = ["22", "3389"]\n}\n\nresource "azurerm_network_security_group" "admin" {\n  name                = "admin"\n  location            = "westeurope"\n  resource_group_name = "net"\n\n  dynamic "security_rule" {\n    for_each = var.admin_ports\n    content {\n      name                       = "admin-${security_rule.value}"\n      priority                   = 100 + security_rule.key\n      direction                  = "Inbound"\n      access                     = "Allow"\n      protocol                   = "Tcp"\n      source_port_range          = "*"\n      destination_port_range     = security_rule.value\n      # expect\n      source_address_prefix      = "Internet"\n      destination_address_prefix = "*"\n    }\n  }\n}\n',
     ],
@@ -211,7 +164,7 @@ const nsgOpenToInternet: TfRule = tfRule({
     ],
   },
   *check(input) {
-    for (const { resource, line, all, sources, services } of exposures(input, isWorld)) {
+    for (const { resource, line, all, sources, services } of exposures(input, isAnySource)) {
       const source = sources.join(', ');
       if (all) {
         yield finding(resource, line, `${label(resource)} allows inbound traffic on every port from ${source}.`, 'critical');
@@ -227,19 +180,19 @@ const nsgWidePrivate: TfRule = tfRule({
   id: 'iac/tf-azure-nsg-sensitive-port-wide-private',
   title: 'Sensitive port open to a whole private network (network security group)',
   description:
-    'A network security group rule opens every port, or the port of a service that only its clients should reach (SSH, RDP, a database, a cache: see the port catalogue), to a private range wider than /16 (10.0.0.0/8, 172.16.0.0/12, 100.64.0.0/10). Such a range takes in every peered virtual network, VPN and ExpressRoute site numbered inside it, so one compromised laptop or workload anywhere on the corporate network can reach the service and move laterally. Rules that also admit the internet or a broad public range are left to the rules for those.',
+    'A network security group rule opens every port, or the port of a service that only its clients should reach (SSH, RDP, a database, a cache: see the port catalogue), to a private range wider than /16 (10.0.0.0/8, 172.16.0.0/12, 100.64.0.0/10), or IPv6 unique local space wider than /48. Such a range takes in every peered virtual network, VPN and ExpressRoute site numbered inside it, so one compromised laptop or workload anywhere on the corporate network can reach the service and move laterally. Rules that also admit the internet or a broad public range are left to the rules for those.',
   remediation: "Allow the virtual network's or the subnet's own range, or better an application security group of the clients, and reach administrative ports through Azure Bastion.",
   severity: 'low',
   cwe: ['CWE-284'],
   examples: {
-    positive: [ruleExample('ssh', '22', '10.0.0.0/8', { expect: true }), ruleExample('sql', '1433', '172.16.0.0/12', { expect: true })],
+    positive: [ruleExample('ssh', '22', '10.0.0.0/8', { expect: true }), ruleExample('sql', '1433', '172.16.0.0/12', { expect: true }), ruleExample('ula', '22', 'fd00::/8', { expect: true })],
     negative: [ruleExample('ssh', '22', '10.20.0.0/16'), ruleExample('web', '443', '10.0.0.0/8'), ruleExample('both', '22', '0.0.0.0/0')],
   },
   *check(input) {
-    const wider = (rule: NsgRule) => rule.sources.some((s) => isWorld(s) || isBroadPublic(s));
+    const wider = (rule: NsgRule) => rule.sources.some((s) => isAnySource(s) || isBroadPublicSource(s));
     for (const { resource, line, all, sources, services } of exposures(input, isWidePrivate, wider)) {
       const what = all ? 'allows inbound traffic on every port from' : `opens ${listPorts(services)} to`;
-      yield finding(resource, line, `${label(resource)} ${what} ${sources.join(', ')}, a private range wider than /16: every host of the networks numbered in it can connect.`);
+      yield finding(resource, line, `${label(resource)} ${what} ${sources.join(', ')}, a private range wider than /16 (/48 in IPv6): every host of the networks numbered in it can connect.`);
     }
   },
 });
@@ -248,19 +201,19 @@ const nsgBroadPublic: TfRule = tfRule({
   id: 'iac/tf-azure-nsg-sensitive-port-broad-public',
   title: 'Sensitive port open to a broad public range (network security group)',
   description:
-    "A network security group rule opens every port, or the port of a service that must not be public (SSH, RDP, a database, a cache: see the port catalogue), to a public range that is not the whole internet but is wider than /16, or to the `AzureCloud` service tag. `AzureCloud` is every public address of Azure's data centres: any Azure customer can create a virtual machine there and connect. Anyone can rent an address in such ranges, so the service is as exposed as if it were open to 0.0.0.0/0, and checks for 0.0.0.0/0 do not see it.",
+    "A network security group rule opens every port, or the port of a service that must not be public (SSH, RDP, a database, a cache: see the port catalogue), to a public range that is not the whole internet but is wider than /16 (/32 in IPv6), or to the `AzureCloud` service tag. `AzureCloud` is every public address of Azure's data centres: any Azure customer can create a virtual machine there and connect. Anyone can rent an address in such ranges, so the service is as exposed as if it were open to 0.0.0.0/0, and checks for 0.0.0.0/0 do not see it.",
   remediation: 'Allow only the addresses that need the service (your office or VPN egress addresses, a /32 per host) or an application security group, and reach administrative ports through Azure Bastion.',
   severity: 'medium',
   cwe: ['CWE-284'],
   examples: {
-    positive: [ruleExample('ssh', '22', 'AzureCloud', { expect: true }), ruleExample('mongo', '27017', '40.64.0.0/10', { expect: true }), ruleExample('split', '3389', '0.0.0.0/1', { expect: true })],
+    positive: [ruleExample('ssh', '22', 'AzureCloud', { expect: true }), ruleExample('mongo', '27017', '40.64.0.0/10', { expect: true }), ruleExample('split', '3389', '0.0.0.0/1', { expect: true }), ruleExample('v6', '5432', '2a00::/12', { expect: true })],
     negative: [ruleExample('office', '22', '203.0.113.0/24'), ruleExample('web', '443', 'AzureCloud'), ruleExample('private', '22', '10.0.0.0/8'), ruleExample('world', '22', '*')],
   },
   *check(input) {
-    const wider = (rule: NsgRule) => rule.sources.some(isWorld);
-    for (const { resource, line, all, sources, services } of exposures(input, isBroadPublic, wider)) {
+    const wider = (rule: NsgRule) => rule.sources.some(isAnySource);
+    for (const { resource, line, all, sources, services } of exposures(input, isBroadPublicSource, wider)) {
       const what = all ? 'allows inbound traffic on every port from' : `opens ${listPorts(services)} to`;
-      const severity = sources.some(isVeryBroad) ? 'high' : 'medium';
+      const severity = sources.some(isVeryBroadSource) ? 'high' : 'medium';
       yield finding(resource, line, `${label(resource)} ${what} ${sources.join(', ')}: public address space in which anyone can rent an address.`, severity);
     }
   },
@@ -279,18 +232,8 @@ const FIREWALL_RULES: ReadonlyArray<[string, string, string]> = [
   ['azurerm_redis_firewall_rule', 'start_ip', 'end_ip'],
 ];
 
-/** How many addresses of [from, to] are public (outside the private and reserved blocks, which do not overlap). */
-function publicAddresses(from: number, to: number): number {
-  let count = to - from + 1;
-  for (const block of NOT_PUBLIC) {
-    const [low, high] = range(block);
-    count -= Math.max(0, Math.min(high, to) - Math.max(low, from) + 1);
-  }
-  return count;
-}
-
 /** More public addresses than a /16 holds. */
-const BROAD = 2 ** 16;
+const BROAD = 2n ** 16n;
 
 const firewallRange: TfRule = tfRule({
   id: 'iac/tf-azure-db-firewall-open',
@@ -320,24 +263,25 @@ const firewallRange: TfRule = tfRule({
         for (const instance of instancesOf(resource.block, fileInstance(input))) {
           const fields = fieldsOf(resource.block, instance);
           const [first, last] = [fields.get(startName), fields.get(endName)];
-          if (typeof first !== 'string' || typeof last !== 'string' || /\//.test(first + last)) continue;
-          const [from, to] = [v4(first)?.base, v4(last)?.base];
-          if (from === undefined || to === undefined) continue;
-          const [low, high] = from <= to ? [from, to] : [to, from];
+          if (typeof first !== 'string' || typeof last !== 'string') continue;
+          const [from, to] = [parseAddress(first), parseAddress(last)];
+          // The data services' firewalls take IPv4 addresses only.
+          if (!from || !to || from.v6 || to.v6) continue;
+          const [low, high] = from.value <= to.value ? [from.value, to.value] : [to.value, from.value];
           const shown = `${first} to ${last}`;
           let message: string | undefined;
           let severity: 'critical' | 'high' | 'medium' | 'low' = 'high';
-          if (low === 0 && high === 0) {
+          if (low === 0n && high === 0n) {
             message = `${label(resource)} admits ${shown}, which Azure reads as "allow all Azure services": resources of every Azure customer can connect.`;
             severity = 'low';
-          } else if (low === 0 && high === 2 ** 32 - 1) {
+          } else if (low === 0n && high === 2n ** 32n - 1n) {
             message = `${label(resource)} admits every address (${shown}).`;
             severity = 'critical';
           } else {
-            const open = publicAddresses(low, high);
+            const open = publicAddressCount(from, to)!;
             if (open <= BROAD) continue;
             message = `${label(resource)} admits ${shown}: ${open.toLocaleString('en-US')} public addresses, more than a /16.`;
-            severity = open >= 2 ** 24 ? 'high' : 'medium';
+            severity = open >= 2n ** 24n ? 'high' : 'medium';
           }
           if (reported.has(message)) continue;
           reported.add(message);

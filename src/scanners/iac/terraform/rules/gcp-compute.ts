@@ -1,9 +1,10 @@
+import { isWorld } from '../../cidr.js';
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Block } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { blocksMade, isOff, isOn, isWorld, metadataOf, upper, type MapEntry } from './gcp-shared.js';
+import { blocksMade, isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
 import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields, type Instance } from './instances.js';
 
 /** A port setting of an allow block: "22", "1000-2000" or 22. Undefined when it cannot be read. */

@@ -1,7 +1,8 @@
+import { isWorld } from '../../cidr.js';
 import type { Block } from '../hcl/ast.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { isWorld, upper } from './gcp-shared.js';
+import { upper } from './gcp-shared.js';
 import { fileInstance, sectionsIn } from './instances.js';
 
 interface SqlInstance {

@@ -1,8 +1,9 @@
+import { isWorld } from '../../cidr.js';
 import type { Hit } from '../../rule.js';
 import { attribute, attributeAt, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { nodeConfigs } from './gcp-compute.js';
-import { isOff, isWorld, metadataOf, upper } from './gcp-shared.js';
+import { isOff, metadataOf, upper } from './gcp-shared.js';
 
 const clusters = (input: TfInput) => resourcesOf(input, 'google_container_cluster');
 /** Autopilot clusters: Google manages the nodes, with Workload Identity, network policy (Dataplane V2) and upgrades always on. */

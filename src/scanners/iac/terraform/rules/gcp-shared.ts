@@ -3,12 +3,6 @@ import { UNKNOWN, type Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, textOf, type TfInput } from '../model.js';
 import { fieldsOf, fileInstance, valueIn, type Instance } from './instances.js';
 
-/**
- * 0.0.0.0/0 and ::/0 in any spelling of the zero address (network.ts keeps the same
- * test for the AWS rules, unexported).
- */
-export const isWorld = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
-
 /** A boolean as Google Cloud writes it in metadata and flags: true, "TRUE", "true", "1", "on", "yes". */
 export function isOn(value: Value | undefined): boolean {
   return value === true || value === 1 || (typeof value === 'string' && /^(?:true|1|on|yes)$/i.test(value.trim()));

@@ -1,3 +1,4 @@
+import { isWorld } from '../../cidr.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
@@ -359,7 +360,6 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
 const SEARCH_DOMAINS = ['aws_elasticsearch_domain', 'aws_opensearch_domain'];
 const SEARCH_POLICY_TYPES = new Set([...SEARCH_DOMAINS, 'aws_elasticsearch_domain_policy', 'aws_opensearch_domain_policy']);
 const NETWORK_KEY = /^aws:(?:SourceIp|VpcSourceIp|SourceVpc|SourceVpce)$/i;
-const isWorldCidr = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
 
 /**
  * A statement that admits Principal "*" and limits it by network only: a positive IP,
@@ -369,7 +369,7 @@ const isWorldCidr = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.te
 function anonymousFromNetwork(statement: Statement): string[] | undefined {
   if (statement.effect !== 'Allow' || !statement.principals.includes('*') || statement.conditions.length === 0) return undefined;
   if (!statement.conditions.every((c) => NETWORK_KEY.test(c.key))) return undefined;
-  const limiting = statement.conditions.filter((c) => !/Not|^Null$|IfExists$|^ForAllValues:/i.test(c.operator) && !(/IpAddress$/i.test(c.operator) && c.values.some(isWorldCidr)));
+  const limiting = statement.conditions.filter((c) => !/Not|^Null$|IfExists$|^ForAllValues:/i.test(c.operator) && !(/IpAddress$/i.test(c.operator) && c.values.some(isWorld)));
   return limiting.length > 0 ? limiting.flatMap((c) => c.values) : undefined;
 }
 

@@ -1,3 +1,4 @@
+import { isWorld } from '../../cidr.js';
 import type { Block } from '../hcl/ast.js';
 import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, allowsAction, onAllResources, policies, type Condition, type Policy, type Statement } from '../policy.js';
@@ -201,8 +202,6 @@ const passRoleWildcard: TfRule = tfRule({
 /** Conditions that pin a public-principal statement to a specific source account, organisation, network or resource. */
 const RESTRICTING_CONDITION = /^aws:(?:SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|SourceIp|VpcSourceIp|userid|username)$|^kms:(?:CallerAccount|ViaService)$|^s3:DataAccessPointAccount$|^elasticfilesystem:AccessPointArn$/i;
 
-const isWorldCidr = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
-
 /**
  * Whether a condition test limits a public-principal statement to a source account,
  * organisation, network or resource. Only a positive test on a restricting key does:
@@ -219,7 +218,7 @@ function restricts(condition: Condition): boolean {
   if (/Not|^Null$|IfExists$|^ForAllValues:/i.test(operator)) return false;
   // Wildcards match in *Like tests and in every Arn test (ArnEquals too).
   if (/Like$|(?:^|:)Arn/i.test(operator) && condition.values.some((v) => wildcardOpens(condition.key, v))) return false;
-  if (/IpAddress$/i.test(operator) && condition.values.some(isWorldCidr)) return false;
+  if (/IpAddress$/i.test(operator) && condition.values.some(isWorld)) return false;
   return true;
 }
 

@@ -1,3 +1,4 @@
+import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.js';
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
@@ -5,90 +6,6 @@ import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineO
 import { registryAddress } from '../modules/synthesize.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fieldsOf, fileInstance, instancesOf, sectionsIn, valueIn } from './instances.js';
-
-/**
- * 0.0.0.0/0 and ::/0 (in any spelling of the zero address). Other x/0 blocks are not
- * valid network addresses, and the AWS provider rejects them.
- */
-const isWorld = (cidr: string) => /^(?:0+\.0+\.0+\.0+|[0:]*::?[0:]*)\/0$/.test(cidr.trim());
-
-/** A network in CIDR notation: its first address and prefix length. */
-interface Network {
-  v6: boolean;
-  base: bigint;
-  prefix: number;
-}
-
-/**
- * Reads `a.b.c.d/n` or an IPv6 `x:y::z/n`. Only a network address is read (no bits set
- * past the prefix): the AWS provider rejects anything else, as it rejects `1.2.3.4/0`.
- */
-function networkOf(cidr: string): Network | undefined {
-  const m = /^([^/\s]+)\/(\d{1,3})$/.exec(cidr.trim());
-  if (!m) return undefined;
-  const prefix = Number(m[2]);
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(m[1]!);
-  let base: bigint;
-  let bits: number;
-  if (v4) {
-    const octets = v4.slice(1).map(Number);
-    if (octets.some((o) => o > 255)) return undefined;
-    base = octets.reduce((n, o) => (n << 8n) | BigInt(o), 0n);
-    bits = 32;
-  } else {
-    const halves = m[1]!.toLowerCase().split('::');
-    if (halves.length > 2) return undefined;
-    const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
-    const missing = 8 - groups.reduce((n, g) => n + g.length, 0);
-    if (missing < 0 || (halves.length === 1 && missing !== 0) || (halves.length === 2 && missing < 1)) return undefined;
-    const all = halves.length === 2 ? [...groups[0]!, ...Array<string>(missing).fill('0'), ...groups[1]!] : groups[0]!;
-    if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
-    base = all.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
-    bits = 128;
-  }
-  if (prefix > bits || (base & ((1n << BigInt(bits - prefix)) - 1n)) !== 0n) return undefined;
-  return { v6: bits === 128, base, prefix };
-}
-
-function within(inner: Network, outer: Network): boolean {
-  if (inner.v6 !== outer.v6 || inner.prefix < outer.prefix) return false;
-  const shift = BigInt((inner.v6 ? 128 : 32) - outer.prefix);
-  return inner.base >> shift === outer.base >> shift;
-}
-
-const blocks = (...cidrs: string[]) => cidrs.map((c) => networkOf(c)!);
-/** Private (RFC 1918, RFC 4193) and shared carrier-grade NAT (RFC 6598) space. */
-const PRIVATE = blocks('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7');
-/** IPv4 space no internet host sends from: private, "this network", loopback, link-local, multicast and reserved. */
-const NOT_PUBLIC_V4 = [...PRIVATE.filter((n) => !n.v6), ...blocks('0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/3')];
-const GLOBAL_V6 = networkOf('2000::/3')!;
-
-/**
- * A private source is wide when it is larger than a VPC can be (AWS allows /16 at most;
- * an IPv6 site is a /48): it reaches every peered VPC, VPN and office network in the
- * range, not the workload's neighbours. A public source is broad when it is larger than
- * a /16 (a /32 in IPv6, what an ISP is given): a provider's or a region's space, whose
- * addresses anyone can rent, not an organisation's own egress addresses.
- */
-const WIDE_PRIVATE_PREFIX = { v4: 16, v6: 48 };
-const BROAD_PUBLIC_PREFIX = { v4: 16, v6: 32 };
-
-function isWidePrivate(cidr: string): boolean {
-  const n = networkOf(cidr);
-  return !!n && n.prefix > 0 && n.prefix < WIDE_PRIVATE_PREFIX[n.v6 ? 'v6' : 'v4'] && PRIVATE.some((p) => within(n, p));
-}
-
-function isBroadPublic(cidr: string): boolean {
-  const n = networkOf(cidr);
-  if (!n || n.prefix === 0 || n.prefix >= BROAD_PUBLIC_PREFIX[n.v6 ? 'v6' : 'v4']) return false;
-  return n.v6 ? within(n, GLOBAL_V6) || within(GLOBAL_V6, n) : !NOT_PUBLIC_V4.some((p) => within(n, p));
-}
-
-/** A /8 or wider (IPv6 /16): a sizeable share of the internet. */
-const isVeryBroad = (cidr: string) => {
-  const n = networkOf(cidr);
-  return !!n && n.prefix <= (n.v6 ? 16 : 8);
-};
 
 interface Ingress {
   resource: TfResource;
