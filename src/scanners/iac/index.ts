@@ -4,6 +4,7 @@ import type { WorkspaceFile } from '../../workspace/files.js';
 import { analyseFile } from './analyse.js';
 import { classify, wantsPath } from './detect.js';
 import { includedPaths, localIncludes } from './gitlab/includes.js';
+import { HelmCharts } from './helm/charts.js';
 import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
@@ -39,18 +40,28 @@ function ruleDocs(): RuleDoc[] {
 
 export const iacScanner: Scanner = {
   id: 'iac',
-  description: 'Configuration checks for Dockerfiles, Kubernetes, docker-compose, GitHub Actions, GitLab CI and Terraform (AWS: .tf, .tf.json, plan JSON, well-known registry modules)',
+  description: 'Configuration checks for Dockerfiles, Kubernetes (manifests and Helm charts), docker-compose, GitHub Actions, GitLab CI and Terraform (AWS: .tf, .tf.json, plan JSON, well-known registry modules)',
   wants: wantsPath,
   rules: ruleDocs,
   async *scan(ctx) {
     const includedByGitlab = await gitlabIncludedFiles(ctx.files);
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
     await modules.prepare();
+    const charts = await HelmCharts.find(ctx.files, { root: ctx.root, git: ctx.git, maxFileSize: ctx.config?.maxFileSize, warn: (warning) => ctx.warn(warning) });
     for (const file of ctx.files) {
       if (ctx.signal.aborted) return;
       if (isVariableValuesFile(file.path)) {
         // Context for the .tf files of its directory (read with them), never analysed alone.
         ctx.progress.tick();
+        continue;
+      }
+      const chart = charts.chartOf(file.path);
+      if (chart !== undefined) {
+        // Templates, values.yaml and Chart.yaml of a Helm chart: the chart is rendered and checked once, at its first file.
+        ctx.progress.tick();
+        const analysis = await charts.analyse(chart);
+        for (const secret of analysis?.secrets ?? []) ctx.registerSecret(secret);
+        yield* analysis?.findings ?? [];
         continue;
       }
       const { text, terraform, calls } = await modules.read(file);

@@ -1,0 +1,154 @@
+import { severityRank, type ScannerFinding } from '../../../core/finding.js';
+import { normaliseLine } from '../../../core/fingerprint.js';
+import type { ScanWarning } from '../../scanner.js';
+import { analyseFile } from '../analyse.js';
+import { renderChart, type ChartInput, type RenderedTemplate } from './chart.js';
+import type { RenderLimits } from './render.js';
+import type { Origin } from './values.js';
+
+/**
+ * The Kubernetes rules on a Helm chart: its templates are rendered (chart.ts) into one
+ * stream of manifests, as `helm template` prints them, the rules run on that stream,
+ * and every finding is moved to the line that wrote it: the template's line, or the
+ * line of values.yaml that toYaml rendered. A finding that several templates (or
+ * several objects) render from one line is reported once.
+ */
+
+export interface ChartAnalysis {
+  findings: ScannerFinding[];
+  secrets: string[];
+}
+
+interface Stream {
+  text: string;
+  origins: Origin[];
+  /** The template that rendered each line. */
+  templates: string[];
+}
+
+/** Characters of one stream given to the YAML parser (below its limit). */
+const MAX_STREAM = 3 * 1024 * 1024;
+
+/**
+ * The rendered templates as YAML streams, documents separated by `---`, as `helm
+ * template` prints them: one stream, so that rules see the objects together, unless it
+ * is too large for one parse (charts that ship CRDs), then several.
+ */
+function streams(templates: readonly RenderedTemplate[]): Stream[] {
+  const out: Stream[] = [];
+  let parts: string[] = [];
+  let size = 0;
+  let current: Stream = { text: '', origins: [], templates: [] };
+  const flush = () => {
+    if (parts.length === 0) return;
+    out.push({ ...current, text: parts.join('') });
+    parts = [];
+    size = 0;
+    current = { text: '', origins: [], templates: [] };
+  };
+  for (const { path, rendered } of templates) {
+    if (!/\S/.test(rendered.text)) continue;
+    if (size > 0 && size + rendered.text.length > MAX_STREAM) flush();
+    if (parts.length > 0) {
+      parts.push('---\n');
+      current.origins.push(current.origins.at(-1)!);
+      current.templates.push(current.templates.at(-1)!);
+    }
+    const lines = rendered.text.split('\n');
+    // Each part ends with a line break; the empty line after the last one is not a line of the stream.
+    const kept = rendered.text.endsWith('\n') ? lines.length - 1 : lines.length;
+    parts.push(kept === lines.length ? `${rendered.text}\n` : rendered.text);
+    size += rendered.text.length + 4;
+    for (let i = 0; i < kept; i++) {
+      current.origins.push(rendered.origins[i]!);
+      current.templates.push(path);
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Relative path of a chart file, for messages. */
+function inChart(dir: string, path: string): string {
+  return dir === '' ? path : path.slice(dir.length + 1);
+}
+
+export function analyseChart(input: ChartInput, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, limits?: RenderLimits): ChartAnalysis {
+  const rendered = renderChart(input, limits);
+  for (const warning of rendered.warnings) warn(warning);
+  const split = new Map<string, string[]>();
+  const lineText = (path: string, line: number) => {
+    let lines = split.get(path);
+    if (!lines) split.set(path, (lines = input.files.get(path)?.split('\n') ?? []));
+    return lines[line - 1] ?? '';
+  };
+  const merged = new Map<string, { finding: ScannerFinding; templates: string[] }>();
+  const secrets: string[] = [];
+  for (const all of streams(rendered.templates)) {
+    const at = (line: number) => all.origins[line - 1] ?? all.origins.at(-1)!;
+    const templateAt = (line: number) => all.templates[line - 1] ?? all.templates.at(-1)!;
+    const analysis = analyseFile(`${input.dir || '.'}/(rendered chart)`, all.text, (warning) => {
+      const line = warning.line ?? 1;
+      const origin = at(line);
+      warn({ path: origin.path, line: origin.line, message: `${warning.message} (in the output of ${inChart(input.dir, templateAt(line))}, rendered by secloop with the chart's default values)` });
+    }, 'kubernetes');
+    secrets.push(...analysis.secrets);
+    for (const finding of analysis.findings) {
+      const origin = at(finding.location.startLine);
+      if (!relevant(finding, origin, lineText)) continue;
+      const template = templateAt(finding.location.startLine);
+      const key = `${finding.ruleId}\0${origin.path}\0${origin.line}`;
+      const seen = merged.get(key);
+      if (seen) {
+        if (!seen.templates.includes(template)) seen.templates.push(template);
+        if (severityRank(finding.severity) > severityRank(seen.finding.severity)) seen.finding = { ...seen.finding, severity: finding.severity };
+        continue;
+      }
+      merged.set(key, { finding: relocate(finding, origin, all, lineText), templates: [template] });
+    }
+  }
+  const findings = [...merged.values()].map(({ finding, templates }) => {
+    const names = templates.map((t) => inChart(input.dir, t));
+    const helm = { chart: input.dir || '.', template: names[0]!, ...(names.length > 1 ? { templates: names } : {}) };
+    const intoValues = !templates.includes(finding.location.path);
+    return {
+      ...finding,
+      message: intoValues ? withNote(finding.message, ` (rendered by ${names.join(', ')})`) : finding.message,
+      properties: { ...finding.properties, helm },
+    };
+  });
+  return { findings, secrets };
+}
+
+/**
+ * `helm template` puts every object in the release's namespace, which is chosen at
+ * install: a rendered "default" namespace, or none, says nothing about the chart
+ * unless a template writes `namespace: default` itself.
+ */
+function relevant(finding: ScannerFinding, origin: Origin, lineText: (path: string, line: number) => string): boolean {
+  if (finding.ruleId !== 'iac/k8s-default-namespace') return true;
+  return /^\s*namespace\s*:\s*["']?default["']?\s*(?:#.*)?$/.test(lineText(origin.path, origin.line));
+}
+
+/** The finding at its origin; an inner line is kept when it comes from the same file, below the key. */
+function relocate(finding: ScannerFinding, origin: Origin, all: Stream, lineText: (path: string, line: number) => string): ScannerFinding {
+  const { startColumn: _column, endLine, ...location } = finding.location;
+  const detail = endLine !== undefined ? all.origins[endLine - 1] : undefined;
+  const keepDetail = detail !== undefined && detail.path === origin.path && detail.line > origin.line;
+  const { detailLine: _detail, ...properties } = finding.properties;
+  let message = finding.message;
+  if (endLine !== undefined) message = message.replace(` (line ${endLine})`, keepDetail ? ` (line ${detail!.line})` : '');
+  const { fingerprintKey: _key, ...rest } = finding;
+  return {
+    ...rest,
+    message,
+    location: { ...location, path: origin.path, startLine: origin.line, ...(keepDetail ? { endLine: detail!.line } : {}) },
+    properties: { ...properties, ...(keepDetail ? { detailLine: detail!.line } : {}) },
+    ...(keepDetail ? { fingerprintKey: `${normaliseLine(lineText(origin.path, origin.line))}\n${normaliseLine(lineText(origin.path, detail!.line))}` } : {}),
+  };
+}
+
+/** A note before the final full stop of a message. */
+function withNote(message: string, note: string): string {
+  return message.endsWith('.') ? `${message.slice(0, -1)}${note}.` : `${message}${note}`;
+}

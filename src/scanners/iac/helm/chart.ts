@@ -1,0 +1,342 @@
+import { DEFAULT_LIMITS, Engine, RenderError, TPL_FILE, type Rendered, type RenderLimits, type Where } from './render.js';
+import { parseTemplate, TemplateSyntaxError, type Define, type ParsedTemplate } from './template.js';
+import { GoInt, GoObject, isDict, loadValues, originsOf, setOrigins, TemplateError, type Dict, type Origin, type Value } from './values.js';
+
+/**
+ * A Helm chart rendered as `helm template` renders it with the chart's default values:
+ * Chart.yaml, values.yaml, the templates and the helpers of the chart and of its
+ * unpacked subcharts. Release "release-name" in namespace "default"; the cluster is
+ * unknown (no API version is reported as available, lookup finds nothing) and files
+ * of the chart read as empty.
+ */
+
+export interface ChartInput {
+  /** The chart's directory relative to the scan root ('' for the root itself). */
+  dir: string;
+  /** Texts by path relative to the scan root: Chart.yaml, values.yaml and templates of the chart and of its unpacked subcharts (charts/<name>/). */
+  files: ReadonlyMap<string, string>;
+  /** The templates to render (paths relative to the scan root), YAML files under the templates/ of the chart or a subchart. */
+  render: readonly string[];
+  /** Packaged subcharts (charts/*.tgz), which are not read. */
+  packaged?: readonly string[];
+}
+
+export interface ChartWarning {
+  path: string;
+  line?: number;
+  message: string;
+}
+
+export interface RenderedTemplate {
+  path: string;
+  rendered: Rendered;
+}
+
+export interface ChartRender {
+  name: string;
+  templates: RenderedTemplate[];
+  warnings: ChartWarning[];
+}
+
+/** The Kubernetes version `helm template` assumes without a cluster (that of the client library of Helm 3.15). */
+export const KUBE_VERSION = { version: 'v1.30.0', major: '1', minor: '30' };
+const HELM_VERSION = 'v3.15.0';
+
+export function joinPath(dir: string, rel: string): string {
+  return dir === '' ? rel : `${dir}/${rel}`;
+}
+
+/** Chart.yaml's keys as Helm's chart.Metadata fields. */
+const METADATA_FIELDS: Record<string, string> = {
+  name: 'Name',
+  home: 'Home',
+  sources: 'Sources',
+  version: 'Version',
+  description: 'Description',
+  keywords: 'Keywords',
+  maintainers: 'Maintainers',
+  icon: 'Icon',
+  apiVersion: 'APIVersion',
+  condition: 'Condition',
+  tags: 'Tags',
+  appVersion: 'AppVersion',
+  deprecated: 'Deprecated',
+  annotations: 'Annotations',
+  kubeVersion: 'KubeVersion',
+  dependencies: 'Dependencies',
+  type: 'Type',
+};
+
+function metadata(chart: Dict, fallbackName: string): GoObject {
+  const fields = new Map<string, Value>();
+  for (const [key, field] of Object.entries(METADATA_FIELDS)) {
+    const value = chart.get(key);
+    const list = key === 'sources' || key === 'keywords' || key === 'maintainers' || key === 'dependencies';
+    fields.set(field, value ?? (key === 'deprecated' ? false : key === 'annotations' ? null : list ? null : ''));
+  }
+  if (fields.get('Name') === '') fields.set('Name', fallbackName);
+  // Versions are strings in chart.Metadata even when YAML reads them as numbers.
+  for (const field of ['Version', 'AppVersion', 'Name']) {
+    const v = fields.get(field);
+    if (typeof v === 'number') fields.set(field, String(v));
+  }
+  return new GoObject('*chart.Metadata', fields);
+}
+
+function capabilities(): GoObject {
+  const kube = new GoObject(
+    'chartutil.KubeVersion',
+    new Map<string, Value>([
+      ['Version', KUBE_VERSION.version],
+      ['Major', KUBE_VERSION.major],
+      ['Minor', KUBE_VERSION.minor],
+    ]),
+    new Map([
+      ['GitVersion', () => KUBE_VERSION.version],
+      ['String', () => KUBE_VERSION.version],
+    ]),
+    KUBE_VERSION.version,
+  );
+  // The cluster is unknown: no API version is reported as available.
+  const apis = new GoObject('chartutil.VersionSet', new Map(), new Map([['Has', () => false]]), '[]');
+  const helm = new GoObject('helmversion.BuildInfo', new Map<string, Value>([['Version', HELM_VERSION], ['GitCommit', ''], ['GitTreeState', ''], ['GoVersion', '']]));
+  return new GoObject('*chartutil.Capabilities', new Map<string, Value>([['KubeVersion', kube], ['APIVersions', apis], ['HelmVersion', helm]]));
+}
+
+/** .Files: the chart's other files are not read; each reads as empty. */
+function files(): GoObject {
+  const methods = new Map<string, (args: Value[]) => Value>([
+    ['Get', () => ''],
+    ['GetBytes', () => ''],
+    ['Lines', () => []],
+    ['Glob', () => files()],
+    ['AsConfig', () => '{}'],
+    ['AsSecrets', () => '{}'],
+  ]);
+  return new GoObject('engine.files', new Map(), methods, 'map[]', []);
+}
+
+/** Helm's order of parsing: deeper paths first, so that a chart's own definitions win over its subcharts'. */
+function parseOrder(paths: Iterable<string>): string[] {
+  const depth = (p: string) => p.split('/').length;
+  return [...paths].sort((a, b) => depth(b) - depth(a) || (a < b ? 1 : a > b ? -1 : 0));
+}
+
+export function isTemplateSource(rel: string): boolean {
+  return /\.(?:ya?ml|tpl)$/i.test(rel);
+}
+
+/** A chart of the tree: the top one, or an unpacked subchart under charts/. */
+interface ChartNode {
+  dir: string;
+  /** Helm's name of the chart in template names: `top/charts/sub`. */
+  fullPath: string;
+  metadata: GoObject;
+  values: Dict;
+  library: boolean;
+}
+
+interface Dependency {
+  name: string;
+  key: string;
+  condition: string[];
+  tags: string[];
+}
+
+function dependencies(chart: Dict): Dependency[] {
+  const list = chart.get('dependencies');
+  if (!Array.isArray(list)) return [];
+  return list.filter(isDict).flatMap((d) => {
+    const name = d.get('name');
+    if (typeof name !== 'string') return [];
+    const alias = d.get('alias');
+    const condition = d.get('condition');
+    const tags = d.get('tags');
+    return [{ name, key: typeof alias === 'string' && alias ? alias : name, condition: typeof condition === 'string' ? condition.split(',').map((c) => c.trim()).filter(Boolean) : [], tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [] }];
+  });
+}
+
+/** A dependency's condition and tags in the parent's values, as Helm decides whether to render it. */
+function enabled(dependency: Dependency, parentValues: Dict): boolean {
+  for (const condition of dependency.condition) {
+    let v: Value = parentValues;
+    for (const key of condition.split('.')) v = isDict(v) ? (v.get(key) ?? null) : null;
+    if (typeof v === 'boolean') return v;
+  }
+  const tags = parentValues.get('tags');
+  if (dependency.tags.length > 0 && isDict(tags)) {
+    const set = dependency.tags.map((t) => tags.get(t)).filter((v): v is boolean => typeof v === 'boolean');
+    if (set.length > 0) return set.some(Boolean);
+  }
+  return true;
+}
+
+/**
+ * Helm's coalescing of a subchart's values: what the parent sets under the subchart's
+ * key wins over the subchart's defaults, map by map; a null removes a default. Each key
+ * keeps the origin of the file that gave its value.
+ */
+function coalesce(overrides: Value, defaults: Dict, depth = 0): Dict {
+  const out: Dict = new Map();
+  const keys = new Map<string, Origin>();
+  const over = isDict(overrides) ? overrides : new Map<string, Value>();
+  const from = (map: Dict, key: string) => {
+    const o = originsOf(map);
+    return o && 'keys' in o ? o.keys.get(key) : undefined;
+  };
+  for (const key of new Set([...defaults.keys(), ...over.keys()])) {
+    const base = defaults.get(key);
+    const mine = over.get(key);
+    if (over.has(key) && mine === null && defaults.has(key)) continue;
+    const value = over.has(key) ? (isDict(mine) && isDict(base) && depth < 100 ? coalesce(mine, base, depth + 1) : mine!) : base!;
+    out.set(key, value);
+    const origin = over.has(key) ? from(over, key) : from(defaults, key);
+    if (origin) keys.set(key, origin);
+  }
+  setOrigins(out, { keys });
+  return out;
+}
+
+interface Loaded {
+  metadata: GoObject;
+  chart: Dict;
+  values: Dict;
+}
+
+function loadChart(dir: string, files: ReadonlyMap<string, string>, warnings: ChartWarning[]): Loaded | undefined {
+  const chartPath = joinPath(dir, 'Chart.yaml');
+  const chartYaml = loadValues(files.get(chartPath) ?? '', undefined);
+  if (chartYaml.error || !isDict(chartYaml.value)) {
+    warnings.push({ path: chartPath, ...(chartYaml.error ? { line: chartYaml.error.line } : {}), message: `Helm chart not rendered: Chart.yaml is not valid (${chartYaml.error?.message ?? 'not a mapping'})` });
+    return undefined;
+  }
+  const valuesPath = joinPath(dir, 'values.yaml');
+  const valuesText = files.get(valuesPath);
+  const values = valuesText === undefined ? { value: new Map() as Value } : loadValues(valuesText, valuesPath);
+  if (values.error || !isDict(values.value)) {
+    warnings.push({ path: valuesPath, ...(values.error ? { line: values.error.line } : {}), message: `Helm chart not rendered: values.yaml is not valid (${values.error?.message ?? 'not a mapping'})` });
+    return undefined;
+  }
+  return { metadata: metadata(chartYaml.value, dir.split('/').at(-1) || 'chart'), chart: chartYaml.value, values: values.value };
+}
+
+/** The chart and its enabled unpacked subcharts, each with the values it renders with. */
+function chartTree(input: ChartInput, warnings: ChartWarning[]): { nodes: ChartNode[]; missing: string[] } | undefined {
+  const root = loadChart(input.dir, input.files, warnings);
+  if (!root) return undefined;
+  const nodes: ChartNode[] = [];
+  const missing: string[] = [];
+  const visit = (dir: string, loaded: Loaded, fullPath: string, depth: number) => {
+    nodes.push({ dir, fullPath, metadata: loaded.metadata, values: loaded.values, library: loaded.chart.get('type') === 'library' });
+    if (depth >= 5) return;
+    const subdirs = new Set<string>();
+    const prefix = joinPath(dir, 'charts/');
+    for (const path of input.files.keys()) {
+      const m = path.startsWith(prefix) ? /^([^/]+)\/Chart\.yaml$/.exec(path.slice(prefix.length)) : null;
+      if (m) subdirs.add(`${prefix}${m[1]}`);
+    }
+    const subcharts = [...subdirs].sort().flatMap((subdir) => {
+      const sub = loadChart(subdir, input.files, warnings);
+      return sub ? [{ subdir, sub, name: String(sub.metadata.fields.get('Name')) }] : [];
+    });
+    const deps = dependencies(loaded.chart);
+    for (const dep of deps) if (!subcharts.some((s) => s.name === dep.name)) missing.push(dep.key);
+    for (const { subdir, sub, name } of subcharts) {
+      const uses = deps.filter((d) => d.name === name);
+      for (const dep of uses.length > 0 ? uses : [{ name, key: name, condition: [], tags: [] }]) {
+        if (!enabled(dep, loaded.values)) continue;
+        // The subchart sees the parent's settings for it over its defaults, and the parent's globals.
+        const values = coalesce(loaded.values.get(dep.key) ?? null, sub.values);
+        const globals = coalesce(loaded.values.get('global') ?? null, isDict(sub.values.get('global')) ? (sub.values.get('global') as Dict) : new Map());
+        values.set('global', globals);
+        // ...and the parent sees the subchart's defaults under its key.
+        loaded.values.set(dep.key, values);
+        const fields = new Map(sub.metadata.fields);
+        fields.set('Name', dep.key);
+        visit(subdir, { ...sub, metadata: new GoObject(sub.metadata.type, fields), values }, `${fullPath}/charts/${dep.key}`, depth + 1);
+      }
+    }
+  };
+  visit(input.dir, root, String(root.metadata.fields.get('Name')), 0);
+  return { nodes, missing };
+}
+
+export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LIMITS): ChartRender {
+  const warnings: ChartWarning[] = [];
+  const tree = chartTree(input, warnings);
+  if (!tree) return { name: input.dir, templates: [], warnings };
+  const { nodes, missing } = tree;
+  // The chart of a file: the deepest chart whose templates/ hold it.
+  const nodeOf = (path: string) => nodes.filter((n) => path.startsWith(joinPath(n.dir, 'templates/'))).sort((a, b) => b.dir.length - a.dir.length)[0];
+
+  // Every template source of the tree is parsed once; definitions are shared, and each file is also a template named by its path.
+  const parsed = new Map<string, ParsedTemplate>();
+  const defines = new Map<string, Define>();
+  for (const path of parseOrder([...input.files.keys()].filter((p) => isTemplateSource(p) && nodeOf(p)))) {
+    try {
+      const template = parseTemplate(input.files.get(path)!, path);
+      parsed.set(path, template);
+      const node = nodeOf(path)!;
+      defines.set(`${node.fullPath}/${path.slice(node.dir === '' ? 0 : node.dir.length + 1)}`, { name: path, body: template.body, file: path, line: 1 });
+      for (const define of template.defines) defines.set(define.name, define);
+    } catch (error) {
+      if (!(error instanceof TemplateSyntaxError)) throw error;
+      warnings.push({ path, line: error.line, message: `Helm template not parsed: ${error.message}` });
+    }
+  }
+
+  const engine = new Engine(defines, limits);
+  const release: Dict = new Map<string, Value>([
+    ['Name', 'release-name'],
+    ['Namespace', 'default'],
+    ['IsUpgrade', false],
+    ['IsInstall', true],
+    ['Revision', new GoInt(1)],
+    ['Service', 'Helm'],
+  ]);
+  const caps = capabilities();
+  const chartFiles = files();
+  const templates: RenderedTemplate[] = [];
+  const queue = [...input.render].sort();
+  for (const [index, path] of queue.entries()) {
+    const template = parsed.get(path);
+    const node = nodeOf(path);
+    if (!template || !node || node.library) continue;
+    if (engine.exhausted()) {
+      warnings.push({ path, message: `Helm templates not rendered, a bound was exceeded: the chart's templates take more than ${limits.maxChartSteps} steps or ${limits.maxChartOutput} characters of output (${queue.length - index} templates left, from this one)` });
+      break;
+    }
+    const inChart = path.slice(node.dir === '' ? 0 : node.dir.length + 1);
+    const top: Dict = new Map<string, Value>([
+      ['Values', node.values],
+      ['Chart', node.metadata],
+      ['Release', release],
+      ['Capabilities', caps],
+      ['Template', new Map<string, Value>([['Name', `${node.fullPath}/${inChart}`], ['BasePath', `${node.fullPath}/templates`]])],
+      ['Files', chartFiles],
+      ['Subcharts', new Map()],
+    ]);
+    try {
+      templates.push({ path, rendered: engine.render(template.body, path, top) });
+    } catch (error) {
+      if (error instanceof RenderError) warnings.push(renderWarning(error, path, input.packaged ?? [], missing));
+      else if (error instanceof TemplateError || error instanceof RangeError) warnings.push({ path, message: `Helm template not rendered: ${error.message}` });
+      else throw error;
+    }
+  }
+  return { name: String(nodes[0]!.metadata.fields.get('Name')), templates, warnings };
+}
+
+function renderWarning(error: RenderError, path: string, packaged: readonly string[], missing: readonly string[]): ChartWarning {
+  const own = error.at.findLast((w) => w.file === path) ?? error.at[0];
+  const inner = error.at.find((w) => w.file !== TPL_FILE);
+  const where = inner && inner !== own ? ` (at ${describe(inner)})` : error.at[0]?.file === TPL_FILE ? ' (in a string rendered by tpl)' : '';
+  const absent = [...(missing.length > 0 ? [`dependencies not unpacked under charts/: ${missing.join(', ')}`] : []), ...(packaged.length > 0 ? [`packaged: ${packaged.join(', ')}`] : [])];
+  const hint = /is not defined|nil pointer/.test(error.message) && absent.length > 0 ? ` (${absent.join('; ')}; secloop does not fetch or unpack dependencies)` : '';
+  const what = error.bound ? 'Helm template not rendered, a bound was exceeded' : 'Helm template not rendered';
+  return { path, ...(own ? { line: own.line } : {}), message: `${what}: ${error.message}${where}${hint}` };
+}
+
+function describe(where: Where): string {
+  return `${where.file}:${where.line}`;
+}

@@ -1,0 +1,268 @@
+import { lstat, open, readdir, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { ScanWarning } from '../../scanner.js';
+import { looksBinary, OPEN_SCANNED_FILE, type WorkspaceFile } from '../../../workspace/files.js';
+import type { Git } from '../../../workspace/git.js';
+import { decodeUtf8 } from '../../../workspace/workspace.js';
+import { analyseChart, type ChartAnalysis } from './analyse.js';
+import { joinPath } from './chart.js';
+
+/**
+ * The Helm charts of a scan: directories with a Chart.yaml whose templates/ the scan
+ * reaches. Their templates, Chart.yaml and values.yaml are not analysed as files of
+ * their own; the chart is rendered once, when the scan reaches its first file. A chart's
+ * helpers (*.tpl, which the walk does not hand to the iac scanner) and those of its
+ * unpacked subcharts are read beside it, from the disk or, for --staged, from the index.
+ */
+
+/** Where a chart's files are read from. Paths are relative to the scan root. */
+interface ChartSource {
+  exists(file: string): Promise<boolean>;
+  /** Files under a directory, recursively (bounded), without following links. */
+  list(dir: string): Promise<string[]>;
+  read(file: string): Promise<string | undefined>;
+}
+
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_CHART_FILES = 2000;
+const MAX_CHART_CHARS = 32 * 1024 * 1024;
+const MAX_LIST_DEPTH = 8;
+/** Entries listed under a chart's templates/ and charts/ (beyond, the chart is not rendered). */
+const MAX_LISTED = 20_000;
+
+function decode(bytes: Buffer): string | undefined {
+  return looksBinary(bytes) ? undefined : decodeUtf8(bytes);
+}
+
+/** The working tree under the scan root: regular files only, never through a symbolic link. */
+class DiskSource implements ChartSource {
+  private realRoot: Promise<string | undefined>;
+  constructor(
+    private readonly root: string,
+    private readonly maxBytes: number,
+  ) {
+    this.realRoot = realpath(root).catch(() => undefined);
+  }
+
+  /** The absolute path, when the directory holding it resolves inside the root. */
+  private async confined(rel: string): Promise<string | undefined> {
+    const root = await this.realRoot;
+    if (!root || rel.includes('\0') || rel.split('/').includes('..')) return undefined;
+    const absolute = path.join(this.root, rel);
+    try {
+      const dir = await realpath(path.dirname(absolute));
+      return dir === root || dir.startsWith(root + path.sep) ? path.join(dir, path.basename(absolute)) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async exists(file: string): Promise<boolean> {
+    const absolute = await this.confined(file);
+    if (!absolute) return false;
+    try {
+      return (await lstat(absolute)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async list(dir: string): Promise<string[]> {
+    const out: string[] = [];
+    const start = await this.confined(dir);
+    if (!start) return out;
+    const visit = async (absolute: string, rel: string, depth: number): Promise<void> => {
+      if (depth > MAX_LIST_DEPTH || out.length > MAX_LISTED) return;
+      let entries;
+      try {
+        if (!(await lstat(absolute)).isDirectory()) return;
+        entries = await readdir(absolute, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        const child = `${rel}/${entry.name}`;
+        if (entry.isFile()) out.push(child);
+        else if (entry.isDirectory()) await visit(path.join(absolute, entry.name), child, depth + 1);
+      }
+    };
+    await visit(start, dir, 0);
+    return out;
+  }
+
+  async read(file: string): Promise<string | undefined> {
+    const absolute = await this.confined(file);
+    if (!absolute) return undefined;
+    try {
+      const handle = await open(absolute, OPEN_SCANNED_FILE);
+      try {
+        const stat = await handle.stat();
+        if (!stat.isFile() || stat.size > this.maxBytes) return undefined;
+        return decode(await handle.readFile());
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The git index (what --staged scans): regular files only. */
+class IndexSource implements ChartSource {
+  private readonly listed = new Map<string, Promise<string[]>>();
+  constructor(
+    private readonly git: Git,
+    private readonly prefix: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  list(dir: string): Promise<string[]> {
+    let files = this.listed.get(dir);
+    if (!files) {
+      files = this.git
+        .run(['ls-files', '-z', '--stage', '--', `:(literal)${this.prefix}${dir === '' ? '' : `${dir}/`}`])
+        .then((out) =>
+          out
+            .split('\0')
+            .map((line) => /^(?:100644|100755) [0-9a-f]+ 0\t(.+)$/s.exec(line)?.[1])
+            .filter((p): p is string => p !== undefined && p.startsWith(this.prefix))
+            .map((p) => p.slice(this.prefix.length))
+            .slice(0, MAX_LISTED + 1),
+        )
+        .catch(() => []);
+      this.listed.set(dir, files);
+    }
+    return files;
+  }
+
+  async exists(file: string): Promise<boolean> {
+    return (await this.list(path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file))).includes(file);
+  }
+
+  async read(file: string): Promise<string | undefined> {
+    try {
+      const bytes = await this.git.readStaged(this.prefix + file);
+      return bytes.length > this.maxBytes ? undefined : decode(bytes);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Directories that may be charts because of where a scanned file sits. */
+function candidateDirs(file: string): string[] {
+  const parts = file.split('/');
+  const out: string[] = [];
+  const name = parts.at(-1);
+  if (name === 'Chart.yaml' || name === 'values.yaml') out.push(parts.slice(0, -1).join('/'));
+  parts.forEach((part, i) => {
+    if (part === 'templates' && i < parts.length - 1) out.push(parts.slice(0, i).join('/'));
+  });
+  return out;
+}
+
+/** Whether the chart in `dir` owns `file`: its Chart.yaml, values.yaml, or a file under its templates/. */
+function owns(dir: string, file: string): boolean {
+  const rel = dir === '' ? file : file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : undefined;
+  return rel !== undefined && (rel === 'Chart.yaml' || rel === 'values.yaml' || rel.startsWith('templates/'));
+}
+
+/** The chart whose charts/ holds a chart (`a/charts/b` → `a`), if that is a chart. */
+function parentChart(dir: string, charts: ReadonlySet<string>): string | undefined {
+  const m = /^(?:(.*)\/)?charts\/[^/]+$/.exec(dir);
+  const parent = m ? (m[1] ?? '') : undefined;
+  return parent !== undefined && charts.has(parent) ? parent : undefined;
+}
+
+/** A path of a chart's tree (relative to the chart): files of the chart and of its unpacked subcharts. */
+const TREE_FILE = /^(?:charts\/[^/]+\/)*(?:Chart\.yaml|values\.yaml|templates\/.+\.(?:ya?ml|tpl))$/i;
+/** A template that renders manifests: YAML under templates/ whose name does not start with `_`. */
+const MANIFEST_TEMPLATE = /^(?:charts\/[^/]+\/)*templates\/(?:.+\/)?[^_/][^/]*\.ya?ml$/i;
+
+type Warn = (warning: Omit<ScanWarning, 'scanner'>) => void;
+
+export class HelmCharts {
+  private readonly done = new Set<string>();
+
+  private constructor(
+    /** The chart of each scanned file a chart owns. */
+    private readonly owner: ReadonlyMap<string, string>,
+    private readonly scanned: ReadonlySet<string>,
+    private readonly source: ChartSource,
+    private readonly staged: boolean,
+    private readonly warn: Warn,
+  ) {}
+
+  static async find(files: readonly WorkspaceFile[], options: { root: string; git: Git | null; maxFileSize?: number; warn: Warn }): Promise<HelmCharts> {
+    const staged = files.some((file) => file.fromIndex);
+    const maxBytes = Math.min(options.maxFileSize ?? MAX_FILE_BYTES, MAX_FILE_BYTES);
+    const source: ChartSource = staged && options.git ? new IndexSource(options.git, await options.git.prefix(), maxBytes) : new DiskSource(options.root, maxBytes);
+    const scanned = new Set(files.map((file) => file.path));
+    const candidates = new Set(files.flatMap((file) => candidateDirs(file.path)));
+    const charts: string[] = [];
+    for (const dir of [...candidates].sort()) {
+      const chartFile = joinPath(dir, 'Chart.yaml');
+      if (scanned.has(chartFile) || (await source.exists(chartFile))) charts.push(dir);
+    }
+    const owner = new Map<string, string>();
+    if (charts.length > 0) {
+      const set = new Set(charts);
+      for (const file of files) {
+        // The nearest chart, and then the chart it is a subchart of: a chart is rendered with its subcharts.
+        let dir = candidateDirs(file.path)
+          .filter((d) => set.has(d) && owns(d, file.path))
+          .sort((a, b) => b.length - a.length)[0];
+        for (let up = dir === undefined ? undefined : parentChart(dir, set); up !== undefined; up = parentChart(up, set)) dir = up;
+        if (dir !== undefined) owner.set(file.path, dir);
+      }
+    }
+    return new HelmCharts(owner, scanned, source, staged, options.warn);
+  }
+
+  /** The directory of the chart that owns a scanned file, or undefined for a file of no chart. */
+  chartOf(file: string): string | undefined {
+    return this.owner.get(file);
+  }
+
+  /** The chart's findings, the first time it is asked for; undefined afterwards. */
+  async analyse(dir: string): Promise<ChartAnalysis | undefined> {
+    if (this.done.has(dir)) return undefined;
+    this.done.add(dir);
+    try {
+      const input = await this.read(dir);
+      return input ? analyseChart(input, this.warn) : undefined;
+    } catch (error) {
+      // A renderer bug must not stop the scan; it is reported with the chart.
+      this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `could not render this Helm chart: ${(error as Error).message}` });
+      return undefined;
+    }
+  }
+
+  private async read(dir: string) {
+    const rel = (file: string) => (dir === '' ? file : file.slice(dir.length + 1));
+    const listed = [...(await this.source.list(joinPath(dir, 'templates'))), ...(await this.source.list(joinPath(dir, 'charts')))];
+    const tree = [joinPath(dir, 'Chart.yaml'), joinPath(dir, 'values.yaml'), ...listed.filter((file) => TREE_FILE.test(rel(file)))];
+    const packaged = listed.filter((file) => /^(?:charts\/[^/]+\/)*charts\/[^/]+\.tgz$/i.test(rel(file))).map(rel);
+    if (tree.length > MAX_CHART_FILES || listed.length > MAX_LISTED) {
+      this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart not rendered: more than ${MAX_CHART_FILES} template files, or ${MAX_LISTED} files, in its templates and subcharts` });
+      return undefined;
+    }
+    const texts = new Map<string, string>();
+    let chars = 0;
+    for (const file of tree) {
+      const text = await this.source.read(file);
+      if (text === undefined) continue;
+      chars += text.length;
+      if (chars > MAX_CHART_CHARS) {
+        this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart not rendered: its files hold more than ${MAX_CHART_CHARS} characters` });
+        return undefined;
+      }
+      texts.set(file, text);
+    }
+    // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
+    const render = tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file)));
+    return { dir, files: texts, render, packaged };
+  }
+}

@@ -1,0 +1,918 @@
+import { createHash } from 'node:crypto';
+import semver from 'semver';
+import { compile, Matcher, quoteMeta, RegexpError, type Regexp } from './regexp.js';
+import {
+  fromJsonValue,
+  formatFloat,
+  formatValue,
+  goQuote,
+  GoInt,
+  GoObject,
+  isDict,
+  isNumber,
+  isString,
+  kindName,
+  loadValues,
+  Mapped,
+  num,
+  originsOf,
+  setOrigins,
+  sortedKeys,
+  str,
+  strval,
+  TemplateError,
+  toJson,
+  toYaml,
+  truth,
+  typeName,
+  type Dict,
+  type Value,
+} from './values.js';
+
+/**
+ * The functions of Go templates, Sprig and Helm that charts use, as `helm template`
+ * evaluates them, and nothing that reads the machine, the network or the clock: those
+ * are missing from the table, and calling them fails the template with a warning.
+ * `and` and `or` evaluate lazily and live in the renderer.
+ */
+
+export interface CallContext {
+  include(name: string, data: Value): string | Mapped;
+  tpl(text: string | Mapped, data: Value): string | Mapped;
+  /** Largest string a function may build. */
+  maxChars: number;
+  /** Counts work proportional to a list a function builds or walks. */
+  count(items: number): void;
+  /** Counts work that is not a list (regular expression matching) as template steps. */
+  step(units: number): void;
+}
+
+export type Func = (args: Value[], ctx: CallContext) => Value;
+
+function arity(name: string, args: readonly Value[], min: number, max = min): void {
+  if (args.length < min || args.length > max) throw new TemplateError(`wrong number of args for ${name}: want ${min === max ? min : `${min}-${max === Infinity ? 'n' : max}`} got ${args.length}`);
+}
+
+function wrongType(expected: string, v: Value): TemplateError {
+  return new TemplateError(`wrong type for value; expected ${expected}; got ${typeName(v)}`);
+}
+
+/** A string parameter: nil (a missing value) reads as "". */
+function text(v: Value): string {
+  if (v === null) return '';
+  if (isString(v)) return str(v);
+  throw wrongType('string', v);
+}
+
+/** An int parameter. */
+function int(v: Value): number {
+  if (v instanceof GoInt) return v.n;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  throw wrongType('int', v);
+}
+
+function list(v: Value, fn: string): Value[] {
+  if (Array.isArray(v)) return v;
+  if (v === null) return [];
+  throw new TemplateError(`cannot ${fn} on type ${typeName(v)}`);
+}
+
+function dict(v: Value, fn: string): Dict {
+  if (isDict(v)) return v;
+  throw new TemplateError(`${fn}: wrong type for value; expected map[string]interface {}; got ${typeName(v)}`);
+}
+
+function bounded(s: string, ctx: CallContext): string {
+  if (s.length > ctx.maxChars) throw new TemplateError(`result longer than ${ctx.maxChars} characters`);
+  return s;
+}
+
+/** Sprig's empty: nil, false, 0, and empty strings, lists and maps. */
+export function empty(v: Value | undefined): boolean {
+  return !truth(v ?? null);
+}
+
+/** cast.ToInt64 as Sprig uses it: numbers truncate, numeric strings parse, anything else is 0. */
+function toInt64(v: Value): number {
+  if (isNumber(v)) return Math.trunc(num(v));
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (isString(v)) {
+    const s = str(v).trim();
+    if (/^[+-]?\d+$/.test(s)) return Number(s);
+    if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(s)) return Number(s.replace(/^([+-]?)0[xX]/, '$10x'));
+    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s)) return Math.trunc(Number(s));
+    return 0;
+  }
+  return 0;
+}
+
+function toFloat(v: Value): number {
+  if (isNumber(v)) return num(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (isString(v)) {
+    const n = Number(str(v).trim());
+    return str(v).trim() !== '' && Number.isFinite(n) ? n : 0;
+  }
+  return 0;
+}
+
+// ---- Comparison (text/template's eq, lt...) ----------------------------------------------
+
+type Kind = 'invalid' | 'bool' | 'int' | 'float' | 'string' | 'other';
+
+function basicKind(v: Value): Kind {
+  if (v === null) return 'invalid';
+  if (typeof v === 'boolean') return 'bool';
+  if (v instanceof GoInt) return 'int';
+  if (typeof v === 'number') return 'float';
+  if (isString(v)) return 'string';
+  return 'other';
+}
+
+function scalarOf(v: Value): string | number | boolean {
+  return isString(v) ? str(v) : isNumber(v) ? num(v) : (v as boolean);
+}
+
+function eq(args: Value[]): boolean {
+  if (args.length < 2) throw new TemplateError('missing argument for comparison');
+  const [a, ...rest] = args as [Value, ...Value[]];
+  const ka = basicKind(a);
+  for (const b of rest) {
+    const kb = basicKind(b);
+    if (ka === 'invalid' || kb === 'invalid') {
+      if (ka === kb) return true;
+      continue;
+    }
+    if (ka !== kb) throw new TemplateError('incompatible types for comparison');
+    if (ka === 'other') throw new TemplateError(`non-comparable type ${typeName(a)}`);
+    if (scalarOf(a) === scalarOf(b)) return true;
+  }
+  return false;
+}
+
+function less(a: Value, b: Value): boolean {
+  const ka = basicKind(a);
+  const kb = basicKind(b);
+  if (ka === 'invalid' || ka === 'other' || ka === 'bool' || kb === 'invalid' || kb === 'other' || kb === 'bool') throw new TemplateError('invalid type for comparison');
+  if (ka !== kb) throw new TemplateError('incompatible types for comparison');
+  return scalarOf(a) < scalarOf(b);
+}
+
+// ---- printf ---------------------------------------------------------------------------
+
+const MAX_WIDTH = 4096;
+
+function bad(verb: string, v: Value): string {
+  return v === null ? `%!${verb}(<nil>)` : `%!${verb}(${typeName(v)}=${formatValue(v)})`;
+}
+
+function pad(s: string, width: number | undefined, flags: string, numeric: boolean): string {
+  if (width === undefined || s.length >= width) return s;
+  if (flags.includes('-')) return s + ' '.repeat(width - s.length);
+  if (flags.includes('0') && numeric) {
+    const sign = /^[+-]/.test(s) ? s[0]! : '';
+    return sign + '0'.repeat(width - s.length) + s.slice(sign.length);
+  }
+  return ' '.repeat(width - s.length) + s;
+}
+
+function signed(s: string, n: number, flags: string): string {
+  return n >= 0 && flags.includes('+') ? `+${s}` : n >= 0 && flags.includes(' ') ? ` ${s}` : s;
+}
+
+function expNotation(n: number, prec: number): string {
+  return n.toExponential(prec).replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+function formatVerb(verb: string, v: Value, flags: string, prec: number | undefined): string | undefined {
+  if (Array.isArray(v) && verb !== 'v' && verb !== 'T') return `[${v.map((x) => formatVerb(verb, x, flags, prec) ?? bad(verb, x)).join(' ')}]`;
+  switch (verb) {
+    case 'v':
+      return formatValue(v);
+    case 'T':
+      return typeName(v);
+    case 's':
+      if (isString(v)) return prec === undefined ? str(v) : str(v).slice(0, prec);
+      if (isDict(v)) return formatValue(v);
+      return undefined;
+    case 'q':
+      if (isString(v)) return goQuote(str(v));
+      if (v instanceof GoInt) return `'${String.fromCodePoint(v.n)}'`;
+      return undefined;
+    case 't':
+      return typeof v === 'boolean' ? String(v) : undefined;
+    case 'd':
+      return v instanceof GoInt ? signed(String(v.n), v.n, flags) : undefined;
+    case 'c':
+      return v instanceof GoInt ? String.fromCodePoint(v.n) : undefined;
+    case 'o':
+      return v instanceof GoInt ? (v.n < 0 ? '-' : '') + Math.abs(v.n).toString(8) : undefined;
+    case 'x':
+    case 'X': {
+      let out: string | undefined;
+      if (v instanceof GoInt) out = (v.n < 0 ? '-' : '') + Math.abs(v.n).toString(16);
+      else if (isString(v)) out = Buffer.from(str(v)).toString('hex');
+      return out === undefined ? undefined : verb === 'X' ? out.toUpperCase() : out;
+    }
+    case 'f':
+    case 'F':
+      return typeof v === 'number' ? signed(v.toFixed(Math.min(prec ?? 6, 100)), v, flags) : undefined;
+    case 'e':
+    case 'E': {
+      if (typeof v !== 'number') return undefined;
+      const out = signed(expNotation(v, Math.min(prec ?? 6, 100)), v, flags);
+      return verb === 'E' ? out.toUpperCase() : out;
+    }
+    case 'g':
+    case 'G': {
+      if (typeof v !== 'number') return undefined;
+      const out = signed(prec === undefined ? formatFloat(v) : Number(v.toPrecision(Math.max(1, Math.min(prec, 100)))).toString(), v, flags);
+      return verb === 'G' ? out.toUpperCase() : out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function sprintf(format: string, args: readonly Value[], ctx: CallContext): string {
+  let out = '';
+  let next = 0;
+  const re = /%([-+# 0]*)(\d+|\*)?(?:\.(\d+|\*)?)?([a-zA-Z%])/g;
+  let last = 0;
+  for (let m = re.exec(format); m; m = re.exec(format)) {
+    out += format.slice(last, m.index);
+    last = re.lastIndex;
+    const [, flags = '', widthText, precText, verb = ''] = m;
+    if (verb === '%' && !widthText && precText === undefined) {
+      out += '%';
+      continue;
+    }
+    const star = (t: string | undefined): number | undefined => {
+      if (t === undefined) return undefined;
+      if (t !== '*') return Number(t);
+      const a = args[next++];
+      return a instanceof GoInt ? a.n : undefined;
+    };
+    const width = star(widthText);
+    const prec = m[0].includes('.') ? (star(precText) ?? 0) : undefined;
+    if ((width ?? 0) > MAX_WIDTH || (prec ?? 0) > MAX_WIDTH) throw new TemplateError(`printf width or precision over ${MAX_WIDTH}`);
+    if (next >= args.length) {
+      out += `%!${verb}(MISSING)`;
+      continue;
+    }
+    const v = args[next++]!;
+    const formatted = formatVerb(verb, v, flags, prec);
+    out += pad(formatted ?? bad(verb, v), width, flags, isNumber(v));
+    if (out.length > ctx.maxChars) throw new TemplateError('printf result is too long');
+  }
+  out += format.slice(last);
+  if (next < args.length) out += `%!(EXTRA ${args.slice(next).map((a) => (a === null ? '<nil>' : `${typeName(a)}=${formatValue(a)}`)).join(', ')})`;
+  return bounded(out, ctx);
+}
+
+/** fmt.Sprint: a space between operands when neither is a string. */
+function sprint(args: readonly Value[]): string {
+  let out = '';
+  args.forEach((a, i) => {
+    if (i > 0 && !isString(a) && !isString(args[i - 1]!)) out += ' ';
+    out += formatValue(a);
+  });
+  return out;
+}
+
+// ---- Strings that keep their line origins -------------------------------------------
+
+function linesOf(s: string, end: number): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0 && i < end; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** A part of a string, with the origins of its lines. */
+function slice(v: string | Mapped, start: number, end: number): string | Mapped {
+  if (typeof v === 'string') return v.slice(start, end);
+  const s = v.s.slice(start, end);
+  const first = linesOf(v.s, start);
+  return new Mapped(s, v.origins.slice(first, first + linesOf(s, s.length) + 1));
+}
+
+function indent(n: number, v: string | Mapped, ctx: CallContext): string | Mapped {
+  if (n < 0 || n > MAX_WIDTH) throw new TemplateError(`indent of ${n} spaces`);
+  const padding = ' '.repeat(n);
+  const s = bounded(padding + str(v).replaceAll('\n', `\n${padding}`), ctx);
+  return typeof v === 'string' ? s : new Mapped(s, v.origins);
+}
+
+function nindent(n: number, v: string | Mapped, ctx: CallContext): string | Mapped {
+  const inner = indent(n, v, ctx);
+  return typeof inner === 'string' ? `\n${inner}` : new Mapped(`\n${inner.s}`, [undefined, ...inner.origins]);
+}
+
+function trimmed(v: string | Mapped, left: (s: string) => number, right: (s: string) => number): string | Mapped {
+  const s = str(v);
+  const start = left(s);
+  const end = Math.max(start, right(s));
+  return slice(v, start, end);
+}
+
+const SPACE = /[\s\u0085]/;
+
+function firstNonSpace(s: string): number {
+  let i = 0;
+  while (i < s.length && SPACE.test(s[i]!)) i++;
+  return i;
+}
+
+function lastNonSpace(s: string): number {
+  let i = s.length;
+  while (i > 0 && SPACE.test(s[i - 1]!)) i--;
+  return i;
+}
+
+function stringArg(v: Value): string | Mapped {
+  if (v === null) return '';
+  if (isString(v)) return v;
+  throw wrongType('string', v);
+}
+
+// ---- Regular expressions (Go's RE2 on re2js, linear time: regexp.ts) ------------------
+
+/** Compiled patterns, or why they do not compile. */
+const regexCache = new Map<string, Regexp | string>();
+
+/**
+ * Units of matching work (characters times instructions, what a search may cost at most)
+ * per template step. re2js's slowest matching (every instruction alive at each character)
+ * runs about 36M units a second: a template's 2M steps allow it about a second.
+ */
+const WORK_PER_STEP = 20;
+/** Units of work for compiling one instruction of a pattern (a few microseconds). */
+const COMPILE_WORK = 200;
+
+function compiled(pattern: string, ctx: CallContext): Regexp {
+  let rx = regexCache.get(pattern);
+  if (rx === undefined) {
+    if (pattern.length > 4096) throw new TemplateError('regular expression longer than 4096 characters');
+    try {
+      rx = compile(pattern);
+    } catch (error) {
+      if (!(error instanceof RegexpError)) throw error;
+      rx = error.message;
+    }
+    if (regexCache.size > 256) regexCache.clear();
+    regexCache.set(pattern, rx);
+    if (typeof rx !== 'string') ctx.step(Math.ceil((rx.re.programSize() * COMPILE_WORK) / WORK_PER_STEP));
+  }
+  if (typeof rx === 'string') throw new TemplateError(rx);
+  return rx;
+}
+
+/** Runs `use` on a matcher of the pattern over the input; the matching work counts as template steps. */
+function matching<T>(pattern: Value, input: Value, ctx: CallContext, use: (m: Matcher) => T): T {
+  const matcher = new Matcher(compiled(text(pattern), ctx), text(input), (work) => ctx.step(Math.ceil(work / WORK_PER_STEP)));
+  try {
+    return use(matcher);
+  } catch (error) {
+    if (error instanceof RegexpError) throw new TemplateError(error.message);
+    throw error;
+  }
+}
+
+// ---- Semantic versions (Masterminds/semver constraints) --------------------------------
+
+function semverRange(constraint: string): string {
+  const normalised = constraint
+    .split('||')
+    .map((part) =>
+      part
+        .replace(/,/g, ' ')
+        // `>=1.19-0`: a partial version with a prerelease is completed (npm's semver needs three numbers).
+        .replace(/(^|[\s<>=~^!]+)v?(\d+)(?:\.(\d+))?(-[0-9A-Za-z.-]+)/g, (_m, lead: string, major: string, minor: string | undefined, pre: string) => `${lead}${major}.${minor ?? '0'}.0${pre}`)
+        .replace(/(^|[\s<>=~^!]+)v(\d)/g, '$1$2')
+        .trim(),
+    )
+    .join(' || ');
+  if (semver.validRange(normalised) === null) throw new TemplateError(`improper constraint: ${constraint}`);
+  return normalised;
+}
+
+/** Sprig's semver: a Masterminds *semver.Version, read through its methods. */
+function semverObject(version: string): GoObject {
+  const parsed = semver.parse(version.trim().replace(/^v/, ''), { loose: true }) ?? semver.parse(semver.coerce(version, { includePrerelease: true })?.version ?? '');
+  if (!parsed || !/^v?\d+(?:\.\d+){0,2}(?:[-+].*)?$/.test(version.trim())) throw new TemplateError(`invalid semantic version: ${version}`);
+  const other = (v: Value) => {
+    if (v instanceof GoObject && v.type === '*semver.Version') return String(v.text);
+    throw wrongType('*semver.Version', v);
+  };
+  const text = parsed.version;
+  const methods = new Map<string, (args: Value[]) => Value>([
+    ['Major', () => new GoInt(parsed.major, 'int64')],
+    ['Minor', () => new GoInt(parsed.minor, 'int64')],
+    ['Patch', () => new GoInt(parsed.patch, 'int64')],
+    ['Prerelease', () => parsed.prerelease.join('.')],
+    ['Metadata', () => parsed.build.join('.')],
+    ['Original', () => version],
+    ['String', () => text],
+    ['Compare', (a) => new GoInt(semver.compare(parsed, other(a[0] ?? null)))],
+    ['LessThan', (a) => semver.lt(parsed, other(a[0] ?? null))],
+    ['GreaterThan', (a) => semver.gt(parsed, other(a[0] ?? null))],
+    ['Equal', (a) => semver.eq(parsed, other(a[0] ?? null))],
+  ]);
+  return new GoObject('*semver.Version', new Map(), methods, text);
+}
+
+function semverCompare(constraint: string, version: string): boolean {
+  const parsed = semver.parse(version.trim().replace(/^v/, ''), { loose: true });
+  if (!parsed) throw new TemplateError(`invalid semantic version: ${version}`);
+  return semver.satisfies(parsed, semverRange(constraint), { includePrerelease: parsed.prerelease.length > 0 });
+}
+
+// ---- Maps -----------------------------------------------------------------------------
+
+function deepCopy(v: Value, ctx: CallContext, depth = 0): Value {
+  if (depth > 200) throw new TemplateError('deepCopy: value nested too deeply');
+  ctx.count(1);
+  if (Array.isArray(v)) {
+    const copy = v.map((item) => deepCopy(item, ctx, depth + 1));
+    const from = originsOf(v);
+    if (from) setOrigins(copy, from);
+    return copy;
+  }
+  if (isDict(v)) {
+    const copy: Dict = new Map();
+    for (const [k, item] of v) copy.set(k, deepCopy(item, ctx, depth + 1));
+    const from = originsOf(v);
+    if (from) setOrigins(copy, from);
+    return copy;
+  }
+  return v;
+}
+
+/** mergo.Merge as Sprig's merge and mergeOverwrite call it, on maps of values. */
+function mergeInto(dst: Dict, src: Dict, overwrite: boolean, ctx: CallContext, depth = 0): void {
+  if (depth > 200) throw new TemplateError('merge: value nested too deeply');
+  const dstOrigins = originsOf(dst);
+  const srcOrigins = originsOf(src);
+  for (const [key, value] of src) {
+    ctx.count(1);
+    const current = dst.get(key) ?? null;
+    const has = dst.has(key);
+    let set = false;
+    if (value === null) set = overwrite;
+    else if (isDict(value) && isDict(current)) mergeInto(current, value, overwrite, ctx, depth + 1);
+    else if ((isDict(value) || Array.isArray(value)) && has && !empty(current)) set = overwrite && Array.isArray(value);
+    else set = overwrite || !has || empty(current);
+    if (!set) continue;
+    dst.set(key, value);
+    // The key now renders what the source map wrote.
+    const origin = srcOrigins && 'keys' in srcOrigins ? srcOrigins.keys.get(key) : undefined;
+    if (dstOrigins && 'keys' in dstOrigins) {
+      if (origin) dstOrigins.keys.set(key, origin);
+      else dstOrigins.keys.delete(key);
+    } else if (origin) setOrigins(dst, { keys: new Map([[key, origin]]) });
+  }
+}
+
+/** A map made of some keys of another keeps where those keys are written. */
+function withOriginsOf(source: Dict, made: Dict): Dict {
+  const from = originsOf(source);
+  if (from && 'keys' in from) setOrigins(made, { keys: new Map([...from.keys].filter(([k]) => made.has(k))) });
+  return made;
+}
+
+function mapOf(pairs: readonly Value[]): Dict {
+  const map: Dict = new Map();
+  for (let i = 0; i < pairs.length; i += 2) map.set(strval(pairs[i]!), i + 1 < pairs.length ? pairs[i + 1]! : '');
+  return map;
+}
+
+// ---- Case conversions (xstrings, as Sprig uses it) ------------------------------------
+
+function words(s: string): string[] {
+  return s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_\-.]+/)
+    .filter(Boolean);
+}
+
+const FIXED_RANDOM = 'x';
+
+// ---- The table ------------------------------------------------------------------------
+
+const F: Record<string, Func> = {
+  // text/template
+  not: (a) => (arity('not', a, 1), !truth(a[0]!)),
+  len: (a) => {
+    arity('len', a, 1);
+    const v = a[0]!;
+    if (isString(v)) return new GoInt(Buffer.byteLength(str(v)));
+    if (Array.isArray(v)) return new GoInt(v.length);
+    if (isDict(v)) return new GoInt(v.size);
+    throw new TemplateError(v === null ? 'len of nil pointer' : `len of type ${typeName(v)}`);
+  },
+  index: (a) => {
+    if (a.length < 1) throw new TemplateError('wrong number of args for index: want at least 1 got 0');
+    let v: Value = a[0]!;
+    for (const key of a.slice(1)) {
+      if (v === null) throw new TemplateError('index of untyped nil');
+      if (isDict(v)) {
+        if (!isString(key)) throw new TemplateError(`value has type ${typeName(key)}; should be string`);
+        v = v.get(str(key)) ?? null;
+      } else if (Array.isArray(v) || isString(v)) {
+        const i = int(key);
+        const length = Array.isArray(v) ? v.length : Buffer.byteLength(str(v));
+        if (i < 0 || i >= length) throw new TemplateError(`error calling index: index out of range: ${i}`);
+        v = Array.isArray(v) ? v[i]! : new GoInt(Buffer.from(str(v))[i]!);
+      } else throw new TemplateError(`can't index item of type ${typeName(v)}`);
+    }
+    return v;
+  },
+  slice: (a) => {
+    if (a.length < 1 || a.length > 4) throw new TemplateError('wrong number of args for slice');
+    const v = a[0]!;
+    const idx = a.slice(1).map(int);
+    if (isString(v)) return str(v).slice(idx[0] ?? 0, idx[1] ?? undefined);
+    if (Array.isArray(v)) return v.slice(idx[0] ?? 0, idx[1] ?? undefined);
+    throw new TemplateError(`can't slice item of type ${typeName(v)}`);
+  },
+  print: (a, ctx) => bounded(sprint(a), ctx),
+  println: (a, ctx) => bounded(`${a.map(formatValue).join(' ')}\n`, ctx),
+  printf: (a, ctx) => {
+    if (a.length < 1) throw new TemplateError('wrong number of args for printf: want at least 1 got 0');
+    return sprintf(text(a[0]!), a.slice(1), ctx);
+  },
+  urlquery: (a) => encodeURIComponent(sprint(a)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+'),
+  eq: (a) => eq(a),
+  ne: (a) => (arity('ne', a, 2), !eq(a)),
+  lt: (a) => (arity('lt', a, 2), less(a[0]!, a[1]!)),
+  le: (a) => (arity('le', a, 2), less(a[0]!, a[1]!) || eq(a)),
+  gt: (a) => (arity('gt', a, 2), less(a[1]!, a[0]!)),
+  ge: (a) => (arity('ge', a, 2), less(a[1]!, a[0]!) || eq(a)),
+
+  // Helm
+  include: (a, ctx) => (arity('include', a, 2), ctx.include(text(a[0]!), a[1]!)),
+  tpl: (a, ctx) => (arity('tpl', a, 2), ctx.tpl(stringArg(a[0]!), a[1]!)),
+  required: (a) => {
+    arity('required', a, 2);
+    // `helm template` would stop here; the scan renders the rest with the value empty.
+    const v = a[1]!;
+    return v === null || (isString(v) && str(v) === '') ? '' : v;
+  },
+  fail: (a) => {
+    arity('fail', a, 1);
+    throw new TemplateError(`the chart calls fail: ${text(a[0]!)}`);
+  },
+  lookup: (a) => (arity('lookup', a, 4), new Map()),
+  // `helm template` without --enable-dns answers "" and makes no lookup.
+  getHostByName: (a) => (arity('getHostByName', a, 1), ''),
+  toYaml: (a, ctx) => (arity('toYaml', a, 1), toYaml(a[0]!, ctx.maxChars)),
+  fromYaml: (a) => {
+    arity('fromYaml', a, 1);
+    const loaded = loadValues(text(a[0]!), undefined);
+    if (loaded.error) return new Map([['Error', `error converting YAML to JSON: yaml: line ${loaded.error.line}: ${loaded.error.message}`]]);
+    const v = loaded.value;
+    if (v === null || isDict(v)) return v ?? new Map();
+    const kind = Array.isArray(v) ? 'array' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'string';
+    return new Map([['Error', `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`]]);
+  },
+  fromYamlArray: (a) => {
+    arity('fromYamlArray', a, 1);
+    const loaded = loadValues(text(a[0]!), undefined);
+    if (loaded.error) return [`error converting YAML to JSON: yaml: line ${loaded.error.line}: ${loaded.error.message}`];
+    return Array.isArray(loaded.value) ? loaded.value : [];
+  },
+  toJson: (a, ctx) => (arity('toJson', a, 1), toJson(a[0]!, ctx.maxChars)),
+  toRawJson: (a, ctx) => (arity('toRawJson', a, 1), toJson(a[0]!, ctx.maxChars).replace(/\\u00(3c|3e|26)/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))),
+  toPrettyJson: (a, ctx) => (arity('toPrettyJson', a, 1), toJson(a[0]!, ctx.maxChars, '  ')),
+  fromJson: (a) => {
+    arity('fromJson', a, 1);
+    try {
+      const v = fromJsonValue(JSON.parse(text(a[0]!)));
+      return isDict(v) ? v : new Map();
+    } catch (error) {
+      return new Map([['Error', (error as Error).message]]);
+    }
+  },
+  fromJsonArray: (a) => {
+    arity('fromJsonArray', a, 1);
+    try {
+      const v = fromJsonValue(JSON.parse(text(a[0]!)));
+      return Array.isArray(v) ? v : [];
+    } catch (error) {
+      return [(error as Error).message];
+    }
+  },
+
+  // Sprig: defaults and logic
+  default: (a) => {
+    arity('default', a, 1, 2);
+    return a.length < 2 || empty(a[1]!) ? a[0]! : a[1]!;
+  },
+  empty: (a) => (arity('empty', a, 1), empty(a[0]!)),
+  coalesce: (a) => a.find((v) => !empty(v)) ?? null,
+  ternary: (a) => {
+    arity('ternary', a, 3);
+    const cond = a[2]!;
+    if (typeof cond !== 'boolean') throw wrongType('bool', cond);
+    return cond ? a[0]! : a[1]!;
+  },
+
+  // Sprig: strings
+  quote: (a) => a.filter((v) => v !== null).map((v) => goQuote(strval(v))).join(' '),
+  squote: (a) => a.filter((v) => v !== null).map((v) => `'${strval(v)}'`).join(' '),
+  cat: (a) => a.filter((v) => v !== null).map(strval).join(' '),
+  trim: (a) => (arity('trim', a, 1), trimmed(stringArg(a[0]!), firstNonSpace, lastNonSpace)),
+  trimAll: (a) => {
+    arity('trimAll', a, 2);
+    const cut = new Set(text(a[0]!));
+    const v = stringArg(a[1]!);
+    const s = str(v);
+    let start = 0;
+    let end = s.length;
+    while (start < end && cut.has(s[start]!)) start++;
+    while (end > start && cut.has(s[end - 1]!)) end--;
+    return slice(v, start, end);
+  },
+  trimSuffix: (a) => {
+    arity('trimSuffix', a, 2);
+    const suffix = text(a[0]!);
+    const v = stringArg(a[1]!);
+    return suffix && str(v).endsWith(suffix) ? slice(v, 0, str(v).length - suffix.length) : v;
+  },
+  trimPrefix: (a) => {
+    arity('trimPrefix', a, 2);
+    const prefix = text(a[0]!);
+    const v = stringArg(a[1]!);
+    return prefix && str(v).startsWith(prefix) ? slice(v, prefix.length, str(v).length) : v;
+  },
+  trunc: (a) => {
+    arity('trunc', a, 2);
+    const c = int(a[0]!);
+    const s = text(a[1]!);
+    if (c < 0 && s.length + c > 0) return s.slice(s.length + c);
+    if (c >= 0 && s.length > c) return s.slice(0, c);
+    return s;
+  },
+  upper: (a) => (arity('upper', a, 1), text(a[0]!).toUpperCase()),
+  lower: (a) => (arity('lower', a, 1), text(a[0]!).toLowerCase()),
+  title: (a) => (arity('title', a, 1), text(a[0]!).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase())),
+  untitle: (a) => (arity('untitle', a, 1), text(a[0]!).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, p: string, c: string) => p + c.toLowerCase())),
+  replace: (a, ctx) => {
+    arity('replace', a, 3);
+    const v = stringArg(a[2]!);
+    const out = bounded(str(v).replaceAll(text(a[0]!), text(a[1]!)), ctx);
+    return v instanceof Mapped && linesOf(out, out.length) === linesOf(v.s, v.s.length) ? new Mapped(out, v.origins) : out;
+  },
+  contains: (a) => (arity('contains', a, 2), text(a[1]!).includes(text(a[0]!))),
+  hasPrefix: (a) => (arity('hasPrefix', a, 2), text(a[1]!).startsWith(text(a[0]!))),
+  hasSuffix: (a) => (arity('hasSuffix', a, 2), text(a[1]!).endsWith(text(a[0]!))),
+  repeat: (a, ctx) => {
+    arity('repeat', a, 2);
+    const n = int(a[0]!);
+    const s = text(a[1]!);
+    if (n < 0 || n * s.length > ctx.maxChars) throw new TemplateError(`repeat of ${n} is too long`);
+    return s.repeat(n);
+  },
+  substr: (a) => {
+    arity('substr', a, 3);
+    const start = int(a[0]!);
+    const end = int(a[1]!);
+    const s = text(a[2]!);
+    if (start < 0) return s.slice(0, end);
+    if (end < 0 || end > s.length) return s.slice(start);
+    return s.slice(start, end);
+  },
+  nospace: (a) => (arity('nospace', a, 1), text(a[0]!).replace(/\s+/g, '')),
+  abbrev: (a) => {
+    arity('abbrev', a, 2);
+    const width = int(a[0]!);
+    const s = text(a[1]!);
+    return width < 4 || s.length <= width ? s : `${s.slice(0, width - 3)}...`;
+  },
+  kebabcase: (a) => (arity('kebabcase', a, 1), words(text(a[0]!)).map((w) => w.toLowerCase()).join('-')),
+  snakecase: (a) => (arity('snakecase', a, 1), words(text(a[0]!)).map((w) => w.toLowerCase()).join('_')),
+  camelcase: (a) => (arity('camelcase', a, 1), text(a[0]!).split(/_+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')),
+  indent: (a, ctx) => (arity('indent', a, 2), indent(int(a[0]!), stringArg(a[1]!), ctx)),
+  nindent: (a, ctx) => (arity('nindent', a, 2), nindent(int(a[0]!), stringArg(a[1]!), ctx)),
+  splitList: (a, ctx) => {
+    arity('splitList', a, 2);
+    const parts = text(a[1]!).split(text(a[0]!));
+    ctx.count(parts.length);
+    return parts;
+  },
+  split: (a, ctx) => {
+    arity('split', a, 2);
+    const parts = text(a[1]!).split(text(a[0]!));
+    ctx.count(parts.length);
+    return new Map(parts.map((p, i) => [`_${i}`, p]));
+  },
+  join: (a, ctx) => {
+    arity('join', a, 2);
+    const v = a[1]!;
+    const items = Array.isArray(v) ? v.filter((x) => x !== null).map(strval) : v === null ? [] : [strval(v)];
+    return bounded(items.join(text(a[0]!)), ctx);
+  },
+  toString: (a: Value[]): Value => (arity('toString', a, 1), isString(a[0]!) ? a[0]! : strval(a[0]!)),
+  toStrings: (a) => (arity('toStrings', a, 1), list(a[0]!, 'toStrings').filter((x) => x !== null).map(strval)),
+  b64enc: (a) => (arity('b64enc', a, 1), Buffer.from(text(a[0]!)).toString('base64')),
+  b64dec: (a) => {
+    arity('b64dec', a, 1);
+    const s = text(a[0]!);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) return 'illegal base64 data at input byte 0';
+    return Buffer.from(s, 'base64').toString('utf8');
+  },
+  sha256sum: (a) => (arity('sha256sum', a, 1), createHash('sha256').update(text(a[0]!)).digest('hex')),
+  sha1sum: (a) => (arity('sha1sum', a, 1), createHash('sha1').update(text(a[0]!)).digest('hex')),
+  regexMatch: (a, ctx) => {
+    arity('regexMatch', a, 2);
+    const pattern = text(a[0]!);
+    // Sprig ignores the error of a pattern that does not compile: no match.
+    try {
+      compiled(pattern, ctx);
+    } catch (error) {
+      if (error instanceof TemplateError) return false;
+      throw error;
+    }
+    return matching(pattern, a[1]!, ctx, (m) => m.test());
+  },
+  mustRegexMatch: (a, ctx) => (arity('mustRegexMatch', a, 2), matching(a[0]!, a[1]!, ctx, (m) => m.test())),
+  regexFind: (a, ctx) => (arity('regexFind', a, 2), matching(a[0]!, a[1]!, ctx, (m) => m.find())),
+  regexFindAll: (a, ctx) => {
+    arity('regexFindAll', a, 3);
+    const found = matching(a[0]!, a[1]!, ctx, (m) => m.findAll(int(a[2]!)));
+    ctx.count(found.length);
+    return found;
+  },
+  regexReplaceAll: (a, ctx) => (arity('regexReplaceAll', a, 3), matching(a[0]!, a[1]!, ctx, (m) => m.replaceAll(text(a[2]!), false, ctx.maxChars))),
+  regexReplaceAllLiteral: (a, ctx) => (arity('regexReplaceAllLiteral', a, 3), matching(a[0]!, a[1]!, ctx, (m) => m.replaceAll(text(a[2]!), true, ctx.maxChars))),
+  regexSplit: (a, ctx) => {
+    arity('regexSplit', a, 3);
+    const parts = matching(a[0]!, a[1]!, ctx, (m) => m.split(int(a[2]!)));
+    ctx.count(parts.length);
+    return parts;
+  },
+  regexQuoteMeta: (a) => (arity('regexQuoteMeta', a, 1), quoteMeta(text(a[0]!))),
+  // Random values are fixed: a scan must give the same result every time.
+  randAlphaNum: (a, ctx) => (arity('randAlphaNum', a, 1), FIXED_RANDOM.repeat(Math.max(0, Math.min(int(a[0]!), ctx.maxChars)))),
+  randAlpha: (a, ctx) => (arity('randAlpha', a, 1), FIXED_RANDOM.repeat(Math.max(0, Math.min(int(a[0]!), ctx.maxChars)))),
+  randNumeric: (a, ctx) => (arity('randNumeric', a, 1), '0'.repeat(Math.max(0, Math.min(int(a[0]!), ctx.maxChars)))),
+  randAscii: (a, ctx) => (arity('randAscii', a, 1), FIXED_RANDOM.repeat(Math.max(0, Math.min(int(a[0]!), ctx.maxChars)))),
+  semverCompare: (a) => (arity('semverCompare', a, 2), semverCompare(text(a[0]!), text(a[1]!))),
+  semver: (a) => (arity('semver', a, 1), semverObject(text(a[0]!))),
+
+  // Sprig: lists
+  list: (a) => [...a],
+  first: (a) => (arity('first', a, 1), list(a[0]!, 'find first')[0] ?? null),
+  last: (a) => (arity('last', a, 1), list(a[0]!, 'find last').at(-1) ?? null),
+  rest: (a) => (arity('rest', a, 1), list(a[0]!, 'find rest').slice(1)),
+  initial: (a) => (arity('initial', a, 1), list(a[0]!, 'find initial').slice(0, -1)),
+  append: (a, ctx) => (arity('append', a, 2), ctx.count(list(a[0]!, 'push').length), [...list(a[0]!, 'push'), a[1]!]),
+  prepend: (a, ctx) => (arity('prepend', a, 2), ctx.count(list(a[0]!, 'prepend').length), [a[1]!, ...list(a[0]!, 'prepend')]),
+  concat: (a, ctx) => {
+    const out = a.flatMap((v) => list(v, 'concat'));
+    ctx.count(out.length);
+    return out;
+  },
+  has: (a) => (arity('has', a, 2), a[1] === null ? false : list(a[1]!, 'has').some((v) => basicKind(v) === basicKind(a[0]!) && basicKind(v) !== 'other' && (v === null || scalarOf(v) === scalarOf(a[0]!)))),
+  uniq: (a, ctx) => {
+    arity('uniq', a, 1);
+    const items = list(a[0]!, 'uniq');
+    ctx.count(items.length);
+    const seen = new Set<string>();
+    return items.filter((v) => {
+      const key = `${typeName(v)}\0${formatValue(v)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  },
+  compact: (a) => (arity('compact', a, 1), list(a[0]!, 'compact').filter((v) => !empty(v))),
+  without: (a) => {
+    if (a.length < 1) throw new TemplateError('wrong number of args for without');
+    const drop = a.slice(1);
+    return list(a[0]!, 'without').filter((v) => !drop.some((d) => basicKind(d) === basicKind(v) && basicKind(v) !== 'other' && (v === null || scalarOf(v) === scalarOf(d))));
+  },
+  reverse: (a) => (arity('reverse', a, 1), [...list(a[0]!, 'reverse')].reverse()),
+  sortAlpha: (a, ctx) => {
+    arity('sortAlpha', a, 1);
+    const items = list(a[0]!, 'sortAlpha').map(strval);
+    ctx.count(items.length);
+    return items.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  },
+  until: (a, ctx) => {
+    arity('until', a, 1);
+    const n = int(a[0]!);
+    ctx.count(Math.abs(n));
+    return Array.from({ length: Math.abs(n) }, (_v, i) => new GoInt(n < 0 ? -i : i));
+  },
+  untilStep: (a, ctx) => {
+    arity('untilStep', a, 3);
+    const [start, stop, step] = [int(a[0]!), int(a[1]!), int(a[2]!)];
+    const out: Value[] = [];
+    if (step === 0) return out;
+    for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+      ctx.count(1);
+      out.push(new GoInt(i));
+    }
+    return out;
+  },
+
+  // Sprig: dictionaries
+  dict: (a) => mapOf(a),
+  get: (a) => (arity('get', a, 2), dict(a[0]!, 'get').get(text(a[1]!)) ?? ''),
+  set: (a) => {
+    arity('set', a, 3);
+    const d = dict(a[0]!, 'set');
+    d.set(text(a[1]!), a[2]!);
+    const origins = originsOf(d);
+    if (origins && 'keys' in origins) origins.keys.delete(text(a[1]!));
+    return d;
+  },
+  unset: (a) => {
+    arity('unset', a, 2);
+    const d = dict(a[0]!, 'unset');
+    d.delete(text(a[1]!));
+    return d;
+  },
+  hasKey: (a) => (arity('hasKey', a, 2), dict(a[0]!, 'hasKey').has(text(a[1]!))),
+  keys: (a) => a.flatMap((d) => sortedKeys(dict(d, 'keys'))),
+  values: (a) => {
+    arity('values', a, 1);
+    const d = dict(a[0]!, 'values');
+    return sortedKeys(d).map((k) => d.get(k)!);
+  },
+  pick: (a) => {
+    const d = dict(a[0] ?? null, 'pick');
+    const keep = new Set(a.slice(1).map(text));
+    return withOriginsOf(d, new Map([...d].filter(([k]) => keep.has(k))));
+  },
+  omit: (a) => {
+    const d = dict(a[0] ?? null, 'omit');
+    const drop = new Set(a.slice(1).map(text));
+    return withOriginsOf(d, new Map([...d].filter(([k]) => !drop.has(k))));
+  },
+  pluck: (a) => {
+    const key = text(a[0] ?? null);
+    return a.slice(1).flatMap((d) => {
+      const m = dict(d, 'pluck');
+      return m.has(key) ? [m.get(key)!] : [];
+    });
+  },
+  dig: (a) => {
+    if (a.length < 3) throw new TemplateError('dig needs at least three arguments');
+    let v: Value = dict(a.at(-1)!, 'dig');
+    for (const key of a.slice(0, -2)) {
+      if (!isDict(v) || !v.has(text(key))) return a.at(-2)!;
+      v = v.get(text(key))!;
+    }
+    return v;
+  },
+  merge: (a, ctx) => {
+    const dst = dict(a[0] ?? null, 'merge');
+    for (const src of a.slice(1)) mergeInto(dst, dict(src, 'merge'), false, ctx);
+    return dst;
+  },
+  mergeOverwrite: (a, ctx) => {
+    const dst = dict(a[0] ?? null, 'mergeOverwrite');
+    for (const src of a.slice(1)) mergeInto(dst, dict(src, 'mergeOverwrite'), true, ctx);
+    return dst;
+  },
+  deepCopy: (a, ctx) => (arity('deepCopy', a, 1), deepCopy(a[0]!, ctx)),
+
+  // Sprig: types and numbers
+  int: (a) => (arity('int', a, 1), new GoInt(toInt64(a[0]!))),
+  int64: (a) => (arity('int64', a, 1), new GoInt(toInt64(a[0]!), 'int64')),
+  atoi: (a) => (arity('atoi', a, 1), new GoInt(/^[+-]?\d+$/.test(text(a[0]!).trim()) ? Number(text(a[0]!).trim()) : 0)),
+  float64: (a) => (arity('float64', a, 1), toFloat(a[0]!)),
+  typeOf: (a) => (arity('typeOf', a, 1), typeName(a[0]!)),
+  typeIs: (a) => (arity('typeIs', a, 2), text(a[0]!) === typeName(a[1]!)),
+  kindOf: (a) => (arity('kindOf', a, 1), kindName(a[0]!)),
+  kindIs: (a) => (arity('kindIs', a, 2), text(a[0]!) === kindName(a[1]!)),
+  add: (a) => new GoInt(a.reduce<number>((sum, v) => sum + toInt64(v), 0), 'int64'),
+  add1: (a) => (arity('add1', a, 1), new GoInt(toInt64(a[0]!) + 1, 'int64')),
+  sub: (a) => (arity('sub', a, 2), new GoInt(toInt64(a[0]!) - toInt64(a[1]!), 'int64')),
+  mul: (a) => new GoInt(a.reduce<number>((p, v) => p * toInt64(v), 1), 'int64'),
+  div: (a) => {
+    arity('div', a, 2);
+    const d = toInt64(a[1]!);
+    if (d === 0) throw new TemplateError('runtime error: integer divide by zero');
+    return new GoInt(Math.trunc(toInt64(a[0]!) / d), 'int64');
+  },
+  mod: (a) => {
+    arity('mod', a, 2);
+    const d = toInt64(a[1]!);
+    if (d === 0) throw new TemplateError('runtime error: integer divide by zero');
+    return new GoInt(toInt64(a[0]!) % d, 'int64');
+  },
+  max: (a) => new GoInt(Math.max(...a.map(toInt64)), 'int64'),
+  min: (a) => new GoInt(Math.min(...a.map(toInt64)), 'int64'),
+};
+
+// Sprig's must* variants differ only in returning errors instead of panicking.
+for (const name of ['merge', 'mergeOverwrite', 'deepCopy', 'toJson', 'toRawJson', 'toPrettyJson', 'first', 'last', 'rest', 'initial', 'append', 'prepend', 'has', 'uniq', 'compact', 'without', 'reverse', 'regexFind', 'regexFindAll', 'regexReplaceAll', 'regexReplaceAllLiteral', 'regexSplit', 'fromJson', 'toYaml'])
+  F[`must${name[0]!.toUpperCase()}${name.slice(1)}`] = F[name]!;
+F.push = F.append!;
+F.mustPush = F.append!;
+
+export const FUNCTIONS: ReadonlyMap<string, Func> = new Map(Object.entries(F));

@@ -1,0 +1,450 @@
+import { FUNCTIONS, type CallContext } from './functions.js';
+import { parseTemplate, TemplateSyntaxError, type Arg, type Cmd, type Define, type Node, type ParsedTemplate, type Pipe } from './template.js';
+import { GoInt, GoObject, isDict, isString, Mapped, printValue, sortedKeys, TemplateError, truth, typeName, type Origin, type Value } from './values.js';
+
+/**
+ * Executes parsed templates as text/template does under Helm (missing map keys are
+ * "no value", printed as nothing), bounded against hostile charts, and records for
+ * every line of the output where it came from: the template's own line for literal
+ * text and actions of the rendered file, values.yaml for lines that toYaml wrote from
+ * values, and for anything produced inside a helper, the line of the top-level action
+ * that called it.
+ */
+
+export interface RenderLimits {
+  /** Characters of output of one template, and of any string built while rendering it. */
+  maxOutput: number;
+  /** Nested include / template / tpl calls. */
+  maxDepth: number;
+  /** Nodes and commands executed for one template. */
+  maxSteps: number;
+  /** Iterations of range (and items built by list functions) for one template. */
+  maxRange: number;
+  /** Nodes and commands executed for all the templates of a chart. */
+  maxChartSteps: number;
+  /** Characters of output of all the templates of a chart. */
+  maxChartOutput: number;
+}
+
+export const DEFAULT_LIMITS: RenderLimits = {
+  maxOutput: 2 * 1024 * 1024,
+  maxDepth: 50,
+  maxSteps: 2_000_000,
+  maxRange: 100_000,
+  maxChartSteps: 20_000_000,
+  maxChartOutput: 32 * 1024 * 1024,
+};
+
+export interface Where {
+  file: string;
+  line: number;
+}
+
+/** Why a template could not be rendered: the innermost place first, then the calls that led there. */
+export class RenderError extends Error {
+  constructor(
+    message: string,
+    readonly at: Where[],
+    /** A bound was exceeded (hostile or runaway template), not a problem of the chart's language. */
+    readonly bound = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface Rendered {
+  text: string;
+  /** One origin per line of `text`. */
+  origins: Origin[];
+}
+
+type LineOrigin = (line: number) => Origin | undefined;
+/** The file of the frames of a string rendered by tpl. */
+export const TPL_FILE = '(tpl)';
+const NO_ORIGIN: LineOrigin = () => undefined;
+
+/** Output with the origin of each line: that of its first non-blank character. */
+class Sink {
+  private readonly parts: string[] = [];
+  private size = 0;
+  readonly origins: Array<Origin | undefined> = [];
+  private first: Origin | undefined;
+  private hasFirst = false;
+  private nonBlank: Origin | undefined;
+  private hasNonBlank = false;
+  private last: Origin | undefined;
+
+  constructor(private readonly max: number) {}
+
+  write(text: string, originOf: ((line: number) => Origin | undefined) | undefined, fallback: Origin | undefined): void {
+    if (text === '') return;
+    this.size += text.length;
+    if (this.size > this.max) throw new RenderError(`output larger than ${this.max} characters`, [], true);
+    this.parts.push(text);
+    let start = 0;
+    for (let k = 0; ; k++) {
+      const end = text.indexOf('\n', start);
+      const segment = end < 0 ? text.slice(start) : text.slice(start, end);
+      const origin = originOf?.(k) ?? fallback;
+      if (segment !== '' && !this.hasFirst) {
+        this.first = origin;
+        this.hasFirst = true;
+      }
+      if (!this.hasNonBlank && /\S/.test(segment)) {
+        this.nonBlank = origin;
+        this.hasNonBlank = true;
+      }
+      this.last = origin;
+      if (end < 0) break;
+      this.endLine(origin);
+      start = end + 1;
+    }
+  }
+
+  private endLine(newline: Origin | undefined): void {
+    this.origins.push(this.hasNonBlank ? this.nonBlank : this.hasFirst ? this.first : newline);
+    this.hasFirst = this.hasNonBlank = false;
+  }
+
+  finish(): Mapped | string {
+    const text = this.parts.join('');
+    this.endLine(this.last);
+    return this.origins.some((o) => o !== undefined) ? new Mapped(text, this.origins) : text;
+  }
+}
+
+type Signal = 'break' | 'continue' | undefined;
+
+interface Frame {
+  vars: Array<{ name: string; value: Value }>;
+  origin: LineOrigin;
+  file: string;
+  sink: Sink;
+}
+
+/** Longest string given to tpl whose parse is kept for the next call. */
+const MAX_CACHED_TPL = 64 * 1024;
+
+/** No value piped into a command. */
+const NONE = Symbol('none');
+type Final = Value | typeof NONE;
+
+export class Engine {
+  private steps = 0;
+  /** Steps and characters of output of the templates rendered so far. */
+  private totalSteps = 0;
+  private totalOutput = 0;
+  private ranges = 0;
+  private depth = 0;
+  private readonly tplCache = new Map<string, ParsedTemplate | TemplateSyntaxError>();
+  /** Templates defined by the strings being rendered by tpl, innermost last: they win inside that tpl only. */
+  private readonly tplDefines: Array<ReadonlyMap<string, Define>> = [];
+  private readonly ctx: CallContext;
+
+  constructor(
+    private readonly defines: ReadonlyMap<string, Define>,
+    private readonly limits: RenderLimits = DEFAULT_LIMITS,
+  ) {
+    this.ctx = {
+      include: (name, data) => this.call(name, data),
+      tpl: (text, data) => this.tpl(text, data),
+      maxChars: limits.maxOutput,
+      count: (items) => this.countRange(items),
+      step: (units) => {
+        this.steps += Math.max(0, units - 1);
+        this.step();
+      },
+    };
+  }
+
+  /** Renders a template file's body: its lines map to `file`. */
+  render(body: Node[], file: string, dot: Value): Rendered {
+    if (this.exhausted()) throw new RenderError(`the chart's templates take more than ${this.limits.maxChartSteps} steps or ${this.limits.maxChartOutput} characters of output`, [], true);
+    this.totalSteps += this.steps;
+    this.steps = this.ranges = this.depth = 0;
+    const origin: LineOrigin = (line) => ({ path: file, line });
+    const sink = new Sink(this.limits.maxOutput);
+    this.exec(body, dot, { vars: [{ name: '$', value: dot }], origin, file, sink });
+    const out = sink.finish();
+    const text = typeof out === 'string' ? out : out.s;
+    const origins = typeof out === 'string' ? [] : out.origins;
+    this.totalOutput += text.length;
+    return { text, origins: text.split('\n').map((_l, i) => origins[i] ?? { path: file, line: 1 }) };
+  }
+
+  /** Whether the chart's budget is spent: no further template is rendered. */
+  exhausted(): boolean {
+    return this.totalSteps + this.steps > this.limits.maxChartSteps || this.totalOutput > this.limits.maxChartOutput;
+  }
+
+  private step(): void {
+    if (++this.steps > this.limits.maxSteps) throw new RenderError(`more than ${this.limits.maxSteps} steps`, [], true);
+    if (this.totalSteps + this.steps > this.limits.maxChartSteps) throw new RenderError(`the chart's templates take more than ${this.limits.maxChartSteps} steps`, [], true);
+  }
+
+  private countRange(items: number): void {
+    this.ranges += items;
+    if (this.ranges > this.limits.maxRange) throw new RenderError(`more than ${this.limits.maxRange} range iterations or list items`, [], true);
+  }
+
+  private fail(message: string, line: number, frame: Frame): never {
+    throw new RenderError(message, [{ file: frame.file, line }]);
+  }
+
+  private exec(nodes: readonly Node[], dot: Value, frame: Frame): Signal {
+    for (const node of nodes) {
+      this.step();
+      switch (node.t) {
+        case 'text':
+          frame.sink.write(node.text, (k) => frame.origin(node.line + k), undefined);
+          break;
+        case 'action': {
+          const value = this.pipeline(node.pipe, dot, frame, true);
+          if (node.pipe.decl.length === 0) this.emit(printValue(value), node.line, frame);
+          break;
+        }
+        case 'if':
+        case 'with': {
+          const mark = frame.vars.length;
+          const value = this.pipeline(node.pipe, dot, frame, true);
+          const signal = truth(value) ? this.exec(node.then, node.t === 'with' ? value : dot, frame) : node.else ? this.exec(node.else, dot, frame) : undefined;
+          frame.vars.length = mark;
+          if (signal) return signal;
+          break;
+        }
+        case 'range': {
+          const signal = this.range(node, dot, frame);
+          if (signal) return signal;
+          break;
+        }
+        case 'template': {
+          const data = node.pipe ? this.pipeline(node.pipe, dot, frame, false) : null;
+          this.emit(this.invoke(`template "${node.name}"`, () => this.call(node.name, data), node.line, frame), node.line, frame);
+          break;
+        }
+        case 'break':
+        case 'continue':
+          return node.t;
+      }
+    }
+    return undefined;
+  }
+
+  private emit(value: string | Mapped, line: number, frame: Frame): void {
+    const fallback = frame.origin(line);
+    if (typeof value === 'string') frame.sink.write(value, undefined, fallback);
+    else frame.sink.write(value.s, (k) => value.origins[k], fallback);
+  }
+
+  private range(node: Extract<Node, { t: 'range' }>, dot: Value, frame: Frame): Signal {
+    const mark = frame.vars.length;
+    const value = this.pipeline(node.pipe, dot, frame, false);
+    let entries: Array<[Value, Value]>;
+    if (value === null) entries = [];
+    else if (Array.isArray(value)) entries = value.map((v, i) => [new GoInt(i), v]);
+    else if (isDict(value)) entries = sortedKeys(value).map((k) => [k, value.get(k)!]);
+    else if (value instanceof GoObject && value.entries) entries = [...value.entries];
+    else if (value instanceof GoInt) entries = Array.from({ length: Math.max(0, Math.min(value.n, this.limits.maxRange + 1)) }, (_v, i) => [new GoInt(i), new GoInt(i)]);
+    else this.fail(`range can't iterate over ${typeName(value)}`, node.line, frame);
+    if (entries.length === 0) {
+      const signal = node.else ? this.exec(node.else, dot, frame) : undefined;
+      frame.vars.length = mark;
+      return signal;
+    }
+    const [first, second] = node.pipe.decl;
+    for (const [key, item] of entries) {
+      this.countRange(1);
+      this.step();
+      frame.vars.length = mark;
+      if (first !== undefined && second !== undefined) frame.vars.push({ name: first, value: key }, { name: second, value: item });
+      else if (first !== undefined) frame.vars.push({ name: first, value: item });
+      const signal = this.exec(node.body, item, frame);
+      if (signal === 'break') break;
+    }
+    frame.vars.length = mark;
+    return undefined;
+  }
+
+  /** A pipeline's value; with `declare`, its variable declaration or assignment takes effect. */
+  private pipeline(pipe: Pipe, dot: Value, frame: Frame, declare: boolean): Value {
+    let value: Final = NONE;
+    for (const cmd of pipe.cmds) value = this.command(cmd, dot, frame, value);
+    const result = value === NONE ? null : value;
+    if (declare && pipe.decl.length > 0) {
+      const name = pipe.decl[0]!;
+      if (pipe.assign) {
+        const slot = frame.vars.findLast((v) => v.name === name);
+        if (!slot) this.fail(`undefined variable: ${name}`, pipe.line, frame);
+        slot.value = result;
+      } else frame.vars.push({ name, value: result });
+    }
+    return result;
+  }
+
+  private command(cmd: Cmd, dot: Value, frame: Frame, final: Final): Value {
+    this.step();
+    const [head, ...rest] = cmd.args as [Arg, ...Arg[]];
+    if (head.t === 'ident') return this.function(head.name, rest, dot, frame, final, cmd.line);
+    const chained = head.t === 'field' || ((head.t === 'var' || head.t === 'pipe') && head.names.length > 0);
+    if (!chained) {
+      if (rest.length > 0 || final !== NONE) this.fail(`can't give argument to non-function ${describeArg(head)}`, cmd.line, frame);
+      return this.arg(head, dot, frame, cmd.line);
+    }
+    const receiver = head.t === 'field' ? dot : head.t === 'var' ? this.variable(head.name, frame, cmd.line) : this.pipeline(head.pipe, dot, frame, false);
+    return this.fields(receiver, head.names, rest, dot, frame, final, cmd.line);
+  }
+
+  private function(name: string, rest: readonly Arg[], dot: Value, frame: Frame, final: Final, line: number): Value {
+    if (name === 'and' || name === 'or') {
+      const args = final === NONE ? rest : [...rest, { t: 'const' as const, value: final }];
+      if (args.length === 0) this.fail(`wrong number of args for ${name}: want at least 1 got 0`, line, frame);
+      let value: Value = null;
+      for (const arg of args) {
+        value = this.arg(arg, dot, frame, line);
+        if (truth(value) !== (name === 'and')) return value;
+      }
+      return value;
+    }
+    const fn = FUNCTIONS.get(name);
+    if (!fn) this.fail(`function "${name}" is not supported by secloop's Helm renderer`, line, frame);
+    const args = rest.map((arg) => this.arg(arg, dot, frame, line));
+    if (final !== NONE) args.push(final);
+    return this.invoke(`calling ${name}`, () => fn(args, this.ctx), line, frame);
+  }
+
+  /** Runs a call made at `line`: an error of an include or tpl inside gets this call added to its chain. */
+  private invoke<T>(what: string, call: () => T, line: number, frame: Frame): T {
+    try {
+      return call();
+    } catch (error) {
+      if (error instanceof RenderError) {
+        error.at.push({ file: frame.file, line });
+        throw error;
+      }
+      if (error instanceof TemplateError) this.fail(`error ${what}: ${error.message}`, line, frame);
+      throw error;
+    }
+  }
+
+  /**
+   * `.a.b` on a receiver; the last name may be a method called with `args`. A nil
+   * receiver (dot, a variable or a parenthesised pipeline that has no value) gives no
+   * value, as in Go, where `(.Values.a).b` is how charts guard against a missing `a`;
+   * a nil met inside the chain (`.Values.a.b` without `a`) is an error.
+   */
+  private fields(receiver: Value, names: readonly string[], args: readonly Arg[], dot: Value, frame: Frame, final: Final, line: number): Value {
+    if (receiver === null && names.length > 0) return null;
+    let value = receiver;
+    names.forEach((name, i) => {
+      const last = i === names.length - 1;
+      const hasArgs = last && (args.length > 0 || final !== NONE);
+      if (value instanceof GoObject) {
+        const method = value.methods.get(name);
+        if (method) {
+          const values = last ? args.map((a) => this.arg(a, dot, frame, line)) : [];
+          if (last && final !== NONE) values.push(final);
+          try {
+            value = method(values);
+          } catch (error) {
+            if (error instanceof TemplateError) this.fail(`error calling ${name}: ${error.message}`, line, frame);
+            throw error;
+          }
+          return;
+        }
+        if (!value.fields.has(name)) this.fail(`can't evaluate field ${name} in type ${value.type}`, line, frame);
+        if (hasArgs) this.fail(`${name} is not a method but has arguments`, line, frame);
+        value = value.fields.get(name)!;
+        return;
+      }
+      if (isDict(value)) {
+        if (hasArgs) this.fail(`${name} is not a method but has arguments`, line, frame);
+        value = value.get(name) ?? null;
+        return;
+      }
+      if (value === null) this.fail(`nil pointer evaluating interface {}.${name}`, line, frame);
+      this.fail(`can't evaluate field ${name} in type ${typeName(value)}`, line, frame);
+    });
+    return value;
+  }
+
+  private variable(name: string, frame: Frame, line: number): Value {
+    const slot = frame.vars.findLast((v) => v.name === name);
+    if (!slot) this.fail(`undefined variable: ${name}`, line, frame);
+    return slot.value;
+  }
+
+  private arg(arg: Arg, dot: Value, frame: Frame, line: number): Value {
+    switch (arg.t) {
+      case 'dot':
+        return dot;
+      case 'const':
+        return arg.value;
+      case 'nil':
+        return null;
+      case 'field':
+        return this.fields(dot, arg.names, [], dot, frame, NONE, line);
+      case 'var':
+        return this.fields(this.variable(arg.name, frame, line), arg.names, [], dot, frame, NONE, line);
+      case 'pipe':
+        return this.fields(this.pipeline(arg.pipe, dot, frame, false), arg.names, [], dot, frame, NONE, line);
+      case 'ident':
+        return this.function(arg.name, [], dot, frame, NONE, line);
+    }
+  }
+
+  /** include / template: a named template rendered with `data` as dot. */
+  private call(name: string, data: Value): string | Mapped {
+    const define = this.tplDefines.findLast((defines) => defines.has(name))?.get(name) ?? this.defines.get(name);
+    if (!define) throw new TemplateError(`template "${name}" is not defined`);
+    return this.nested(define.body, define.file, NO_ORIGIN, data);
+  }
+
+  private nested(body: Node[], file: string, origin: LineOrigin, data: Value): string | Mapped {
+    if (++this.depth > this.limits.maxDepth) throw new RenderError(`include, template or tpl nested deeper than ${this.limits.maxDepth}`, [], true);
+    try {
+      const sink = new Sink(this.limits.maxOutput);
+      this.exec(body, data, { vars: [{ name: '$', value: data }], origin, file, sink });
+      return sink.finish();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Helm's tpl: the string is a template of its own; its lines keep the origins the string had. */
+  private tpl(source: string | Mapped, data: Value): string | Mapped {
+    const text = isString(source) ? (typeof source === 'string' ? source : source.s) : '';
+    let parsed = this.tplCache.get(text);
+    if (!parsed) {
+      try {
+        parsed = parseTemplate(text, 'tpl');
+      } catch (error) {
+        if (!(error instanceof TemplateSyntaxError)) throw error;
+        parsed = error;
+      }
+      if (this.tplCache.size > 256) this.tplCache.clear();
+      if (text.length <= MAX_CACHED_TPL) this.tplCache.set(text, parsed);
+    }
+    if (parsed instanceof TemplateSyntaxError) throw new TemplateError(`parse error in the string given to tpl (line ${parsed.line}): ${parsed.message}`);
+    const origins = source instanceof Mapped ? source.origins : undefined;
+    const defines = parsed.defines.length > 0 ? new Map(parsed.defines.map((d) => [d.name, d])) : undefined;
+    if (defines) this.tplDefines.push(defines);
+    try {
+      return this.nested(parsed.body, TPL_FILE, origins ? (line) => origins[line - 1] : NO_ORIGIN, data);
+    } finally {
+      if (defines) this.tplDefines.pop();
+    }
+  }
+}
+
+function describeArg(arg: Arg): string {
+  switch (arg.t) {
+    case 'const':
+      return typeof arg.value === 'string' ? JSON.stringify(arg.value) : String(arg.value instanceof GoInt ? arg.value.n : arg.value);
+    case 'dot':
+      return '.';
+    case 'var':
+      return arg.name;
+    default:
+      return arg.t;
+  }
+}

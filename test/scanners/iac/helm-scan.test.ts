@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { runScan } from '../../../src/engine/scan.js';
+import { writeJson } from '../../../src/report/json.js';
+import { analyseChart } from '../../../src/scanners/iac/helm/analyse.js';
+import { renderChart } from '../../../src/scanners/iac/helm/chart.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { fixturePath } from '../../helpers/paths.js';
+import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
+
+const CHART = 'apiVersion: v2\nname: web\nversion: 0.1.0\nappVersion: "2.0.0"\n';
+
+function origins(files: Record<string, string>, template: string): string[] {
+  const result = renderChart({ dir: 'c', files: new Map(Object.entries(files)), render: [template] });
+  assert.deepEqual(result.warnings, []);
+  const rendered = result.templates[0]!.rendered;
+  return rendered.text.split('\n').map((line, i) => `${rendered.origins[i]!.path}:${rendered.origins[i]!.line} ${line}`);
+}
+
+describe('Helm line mapping', () => {
+  it('maps literal text to the template, action output to the action, and toYaml of values to values.yaml', () => {
+    const files = {
+      'c/Chart.yaml': CHART,
+      'c/values.yaml': 'image: nginx\nsecurityContext:\n  runAsUser: 0\n  capabilities:\n    add: [NET_ADMIN]\n',
+      'c/templates/_helpers.tpl': '{{- define "web.labels" -}}\napp: web\ntier: {{ .Chart.Name }}\n{{- end }}\n',
+      'c/templates/d.yaml': 'kind: Pod\nmetadata:\n  labels:\n    {{- include "web.labels" . | nindent 4 }}\nspec:\n  image: {{ .Values.image }}\n  securityContext:\n    {{- toYaml .Values.securityContext | nindent 4 }}\n',
+    };
+    assert.deepEqual(origins(files, 'c/templates/d.yaml'), [
+      'c/templates/d.yaml:1 kind: Pod',
+      'c/templates/d.yaml:2 metadata:',
+      'c/templates/d.yaml:3   labels:',
+      'c/templates/d.yaml:4     app: web',
+      'c/templates/d.yaml:4     tier: web',
+      'c/templates/d.yaml:5 spec:',
+      'c/templates/d.yaml:6   image: nginx',
+      'c/templates/d.yaml:7   securityContext:',
+      'c/values.yaml:4     capabilities:',
+      'c/values.yaml:5       add:',
+      'c/values.yaml:5       - NET_ADMIN',
+      'c/values.yaml:3     runAsUser: 0',
+      'c/templates/d.yaml:9 ',
+    ]);
+  });
+
+  it('keeps values.yaml lines through helpers, tpl, with, range and default', () => {
+    const files = {
+      'c/Chart.yaml': CHART,
+      'c/values.yaml': 'ctx:\n  privileged: true\nextra:\n  - name: side\n    image: busybox\n',
+      'c/templates/_helpers.tpl': '{{- define "render" -}}\n{{- tpl (toYaml .value) .context }}\n{{- end }}\n',
+      'c/templates/d.yaml': 'a:\n  {{- include "render" (dict "value" .Values.ctx "context" $) | nindent 2 }}\n{{- with .Values.extra }}\nb:\n  {{- toYaml . | nindent 2 }}\n{{- end }}\nc:\n  {{- .Values.ctx | default (dict) | toYaml | nindent 2 }}\n',
+    };
+    assert.deepEqual(origins(files, 'c/templates/d.yaml'), [
+      'c/templates/d.yaml:1 a:',
+      'c/values.yaml:2   privileged: true',
+      'c/templates/d.yaml:4 b:',
+      'c/values.yaml:5   - image: busybox',
+      'c/values.yaml:4     name: side',
+      'c/templates/d.yaml:7 c:',
+      'c/values.yaml:2   privileged: true',
+      'c/templates/d.yaml:9 ',
+    ]);
+  });
+});
+
+describe('Helm chart analysis', () => {
+  it('moves findings to the values.yaml line, names the template, and merges a values line rendered by several templates', () => {
+    const pod = (kind: string) =>
+      `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: {{ .Release.Name }}-${kind.toLowerCase()}\n  namespace: {{ .Release.Namespace }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: "nginx:1.27@sha256:{{ .Values.digest }}"\n          securityContext:\n            {{- toYaml .Values.securityContext | nindent 12 }}\n`;
+    const files = new Map([
+      ['c/Chart.yaml', CHART],
+      ['c/values.yaml', 'digest: 0000000000000000000000000000000000000000000000000000000000000000\nsecurityContext:\n  privileged: true\n'],
+      ['c/templates/deployment.yaml', pod('Deployment')],
+      ['c/templates/statefulset.yaml', pod('StatefulSet')],
+    ]);
+    const warnings: unknown[] = [];
+    const { findings } = analyseChart({ dir: 'c', files, render: ['c/templates/deployment.yaml', 'c/templates/statefulset.yaml'] }, (w) => warnings.push(w));
+    assert.deepEqual(warnings, []);
+    const privileged = findings.filter((f) => f.ruleId === 'iac/k8s-privileged-container');
+    assert.equal(privileged.length, 1);
+    assert.deepEqual(privileged[0]!.location, { path: 'c/values.yaml', startLine: 3 });
+    assert.deepEqual(privileged[0]!.properties.helm, { chart: 'c', template: 'templates/deployment.yaml', templates: ['templates/deployment.yaml', 'templates/statefulset.yaml'] });
+    assert.match(privileged[0]!.message, /\(rendered by templates\/deployment\.yaml, templates\/statefulset\.yaml\)\.$/);
+    // A finding on a template line stays there, once per template.
+    const escalation = findings.filter((f) => f.ruleId === 'iac/k8s-privilege-escalation').map((f) => `${f.location.path}:${f.location.startLine}`);
+    assert.deepEqual(escalation.sort(), ['c/templates/deployment.yaml:12', 'c/templates/statefulset.yaml:12']);
+    // The namespace is the release's, chosen at install: not a finding.
+    assert.ok(!findings.some((f) => f.ruleId === 'iac/k8s-default-namespace'));
+  });
+
+  it('still reports a namespace the template itself sets to default', () => {
+    const files = new Map([
+      ['c/Chart.yaml', CHART],
+      ['c/templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: default\n'],
+    ]);
+    const { findings } = analyseChart({ dir: 'c', files, render: ['c/templates/cm.yaml'] }, () => {});
+    assert.deepEqual(findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => f.location), [{ path: 'c/templates/cm.yaml', startLine: 5 }]);
+  });
+
+  it('reports invalid YAML in the rendered output at the line that wrote it', () => {
+    const files = new Map([
+      ['c/Chart.yaml', CHART],
+      ['c/values.yaml', 'x: "a: b"\n'],
+      ['c/templates/bad.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.x }}\n'],
+    ]);
+    const warnings: Array<{ path?: string; line?: number; message: string }> = [];
+    analyseChart({ dir: 'c', files, render: ['c/templates/bad.yaml'] }, (w) => warnings.push(w));
+    assert.equal(warnings.length, 1);
+    assert.equal(`${warnings[0]!.path}:${warnings[0]!.line}`, 'c/templates/bad.yaml:4');
+    assert.match(warnings[0]!.message, /^invalid YAML: .* \(in the output of templates\/bad\.yaml, rendered by secloop with the chart's default values\)$/);
+  });
+});
+
+describe('Helm charts in a scan', () => {
+  const at = (findings: Array<{ ruleId: string; location: { path: string; startLine: number } }>, rule: string) =>
+    findings.filter((f) => f.ruleId === rule).map((f) => `${f.location.path}:${f.location.startLine}`);
+
+  it('renders the fixture chart and reports each problem where it is written', async () => {
+    const dir = fixturePath('iac', 'helm-chart');
+    const result = await runScan({ target: dir, scannerSet: [iacScanner] });
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container'), ['values.yaml:11']);
+    assert.deepEqual(at(result.findings, 'iac/k8s-image-latest').sort(), ['templates/deployment.yaml:23', 'templates/tests/test-connection.yaml:10']);
+    assert.deepEqual(at(result.findings, 'iac/k8s-service-loadbalancer'), ['templates/service.yaml:9']);
+    assert.deepEqual(at(result.findings, 'iac/k8s-writable-root-filesystem').sort(), ['templates/tests/test-connection.yaml:9', 'values.yaml:12']);
+    // The lines are the ones the rules name.
+    const values = readFileSync(`${dir}/values.yaml`, 'utf8').split('\n');
+    assert.equal(values[10], '  privileged: true');
+    assert.match(readFileSync(`${dir}/templates/service.yaml`, 'utf8').split('\n')[8]!, /^ {2}type: \{\{ \.Values\.service\.type \}\}$/);
+    // Chart.yaml and values.yaml are not manifests; NOTES.txt is not read.
+    assert.ok(result.findings.every((f) => f.location.path !== 'Chart.yaml' && !f.location.path.endsWith('.txt')));
+    const privileged = result.findings.find((f) => f.ruleId === 'iac/k8s-privileged-container')!;
+    assert.deepEqual(privileged.properties.helm, { chart: '.', template: 'templates/deployment.yaml' });
+    assert.match(privileged.message, /\(rendered by templates\/deployment\.yaml\)\.$/);
+    // The excerpt and the JSON report show values.yaml's line.
+    assert.ok(result.excerpts.get(privileged.fingerprint)!.lines.includes('  privileged: true'));
+    assert.match(writeJson(result), /"helm": \{\s*"chart": ".",\s*"template": "templates\/deployment.yaml"/);
+  });
+
+  it('finds charts below the scan root, leaves plain manifests and templates/ without a Chart.yaml alone, and honours secloop-ignore in values.yaml', async () => {
+    const t = tempTree({
+      'deploy/chart/Chart.yaml': CHART,
+      'deploy/chart/values.yaml': 'securityContext:\n  # secloop-ignore iac/k8s-privileged-container -- the node agent needs it\n  privileged: true\nhostNetwork: true\n',
+      'deploy/chart/templates/ds.yaml':
+        'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  template:\n    spec:\n      hostNetwork: {{ .Values.hostNetwork }}\n      containers:\n        - name: a\n          image: agent:1.0\n          securityContext:\n            {{- toYaml .Values.securityContext | nindent 12 }}\n',
+      'k8s/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers:\n  - name: c\n    image: nginx:1.27\n',
+      'other/templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: q\nspec:\n  hostIPC: true\n  containers:\n  - name: c\n    image: nginx:1.27\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['deploy/chart/templates/ds.yaml:8']);
+      assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container'), []);
+      assert.deepEqual(result.suppressed.map((s) => `${s.finding.ruleId} ${s.finding.location.path}:${s.finding.location.startLine}`), ['iac/k8s-privileged-container deploy/chart/values.yaml:3']);
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-pid'), ['k8s/pod.yaml:6']);
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-ipc'), ['other/templates/pod.yaml:6']);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('renders unpacked subcharts with the parent, and warns about a template it cannot render without failing the scan', async () => {
+    const t = tempTree({
+      'Chart.yaml': CHART,
+      'values.yaml': 'db:\n  hostPID: true\n',
+      'templates/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  ca: {{ genCA "x" 365 | toString | b64enc }}\n',
+      'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
+      'charts/db/values.yaml': 'hostPID: false\n',
+      'charts/db/templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\nspec:\n  hostPID: {{ .Values.hostPID }}\n  containers:\n  - name: c\n    image: postgres:16.3\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(
+        result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
+        ['templates/secret.yaml:6 Helm template not rendered: function "genCA" is not supported by secloop\'s Helm renderer'],
+      );
+      const pid = result.findings.filter((f) => f.ruleId === 'iac/k8s-host-pid');
+      assert.deepEqual(pid.map((f) => `${f.location.path}:${f.location.startLine}`), ['charts/db/templates/pod.yaml:6']);
+      assert.deepEqual(pid[0]!.properties.helm, { chart: '.', template: 'charts/db/templates/pod.yaml' });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('with --staged, reads the chart\'s other files from the index', async () => {
+    const pod = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n${spec}  containers:\n  - name: c\n    image: nginx:1.27\n`;
+    const t = tempTree({
+      'chart/Chart.yaml': CHART,
+      'chart/values.yaml': 'net: true\n',
+      'chart/templates/_helpers.tpl': '{{- define "web.net" -}}\nhostNetwork: {{ .Values.net }}\n{{- end }}\n',
+      'chart/templates/pod.yaml': pod(''),
+    });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('chart/templates/pod.yaml', pod('  {{- include "web.net" . | nindent 2 }}\n'));
+      git(t.dir, 'add', 'chart/templates/pod.yaml');
+      // What will be committed is the index: the helper changed in the working tree does not count.
+      t.write('chart/templates/_helpers.tpl', '{{- define "web.net" -}}\nhostNetwork: false\n{{- end }}\n');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['chart/templates/pod.yaml:6']);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
