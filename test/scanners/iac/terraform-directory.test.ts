@@ -9,6 +9,7 @@ import { UNKNOWN, evaluate } from '../../../src/scanners/iac/terraform/hcl/evalu
 import { readTerraform } from '../../../src/scanners/iac/terraform/model.js';
 import { projectRoot } from '../../helpers/paths.js';
 import { tempTree } from '../../helpers/tmp.js';
+import { memoryFiles } from '../../helpers/memory-files.js';
 
 type Warning = { path: string; line?: number; message: string };
 
@@ -199,18 +200,7 @@ describe('terraform module directories in a scan', () => {
       'net/terraform.tfvars': 'cidrs = ["0.0.0.0/0"]\n',
       'net/x.tf': 'locals {}\n',
     };
-    const reads = new Map<string, number>();
-    const files = Object.keys(texts)
-      .sort()
-      .map((p) => ({
-        path: p,
-        absPath: `/nowhere/${p}`,
-        read: async () => Buffer.from(texts[p]!),
-        text: async () => {
-          reads.set(p, (reads.get(p) ?? 0) + 1);
-          return texts[p]!;
-        },
-      }));
+    const { files, reads } = memoryFiles(texts);
     const found: string[] = [];
     let ticks = 0;
     const ctx = {

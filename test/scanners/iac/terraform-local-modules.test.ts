@@ -10,6 +10,7 @@ import { MAX_CONTEXTS, mayCallLocalModule, resolveLocalSource, variablesOnLines 
 import { fileScope } from '../../../src/scanners/iac/terraform/model.js';
 import { projectRoot } from '../../helpers/paths.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
+import { memoryFiles } from '../../helpers/memory-files.js';
 
 const SG_OPEN = 'iac/tf-aws-sg-open-to-internet';
 const DB_PLAIN = 'iac/tf-aws-database-not-encrypted';
@@ -18,18 +19,7 @@ type Warning = { path?: string; line?: number; message: string };
 
 /** Runs the IaC scanner on files held in memory, as the scan pipeline calls it, counting the reads of each file. */
 async function scan(texts: Record<string, string>): Promise<{ findings: ScannerFinding[]; warnings: Warning[]; reads: Map<string, number>; ms: number }> {
-  const reads = new Map<string, number>();
-  const files = Object.keys(texts)
-    .sort()
-    .map((p) => ({
-      path: p,
-      absPath: `/nowhere/${p}`,
-      read: async () => Buffer.from(texts[p]!),
-      text: async () => {
-        reads.set(p, (reads.get(p) ?? 0) + 1);
-        return texts[p]!;
-      },
-    }));
+  const { files, reads } = memoryFiles(texts);
   const findings: ScannerFinding[] = [];
   const warnings: Warning[] = [];
   const ctx = {

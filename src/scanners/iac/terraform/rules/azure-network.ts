@@ -1,9 +1,10 @@
 import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseAddress, publicAddressCount } from '../../cidr.js';
-import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
+import { sensitivePortsInRange } from '../../ports.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { finding, setting, text } from './azure-common.js';
+import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields } from './instances.js';
 
 /** Azure's names for every address: `*`, `Any` and the `Internet` service tag. */
@@ -100,37 +101,23 @@ function* inboundRules(input: TfInput, accept: (source: string) => boolean): Gen
   }
 }
 
-interface Exposure {
-  resource: TfResource;
-  line: number;
-  all: boolean;
-  sources: string[];
-  services: ServicePort[];
-}
-
 /**
  * Inbound rules that open every port or a catalogue port to a source `accept` picks,
- * one per resource and source line (the elements of a dynamic block share their lines).
- * `skip` leaves out a rule by all its sources (one another rule reports for a wider source).
+ * one per resource and source line (exposure.ts). `skip` leaves out a rule by all its
+ * sources (one another rule reports for a wider source).
  */
 function exposures(input: TfInput, accept: (source: string) => boolean, skip: (rule: NsgRule) => boolean = () => false): Exposure[] {
-  const found = new Map<string, { resource: TfResource; line: number; all: boolean; sources: Set<string>; services: Map<string, ServicePort> }>();
-  for (const rule of inboundRules(input, accept)) {
-    if (skip(rule)) continue;
-    const all = rule.ports.some(([from, to]) => from <= 1 && to >= 65535);
-    const services = all ? [] : rule.ports.flatMap(([from, to]) => sensitivePortsInRange(from, to, rule.transport === 'all' ? undefined : rule.transport));
-    if (!all && services.length === 0) continue;
-    const key = `${label(rule.resource)}\n${rule.line}`;
-    const entry = found.get(key) ?? { resource: rule.resource, line: rule.line, all: false, sources: new Set<string>(), services: new Map<string, ServicePort>() };
-    found.set(key, entry);
-    entry.all ||= all;
-    for (const source of rule.matched) entry.sources.add(source);
-    for (const service of services) entry.services.set(`${service.port}/${service.transport}`, service);
-  }
-  return [...found.values()].map(({ resource, line, all, sources, services }) => ({ resource, line, all, sources: [...sources], services: [...services.values()].sort((a, b) => a.port - b.port) }));
+  return groupExposures(
+    (function* () {
+      for (const rule of inboundRules(input, accept)) {
+        if (skip(rule)) continue;
+        const all = rule.ports.some(([from, to]) => from <= 1 && to >= 65535);
+        const services = all ? [] : rule.ports.flatMap(([from, to]) => sensitivePortsInRange(from, to, rule.transport === 'all' ? undefined : rule.transport));
+        yield { resource: rule.resource, line: rule.line, matched: rule.matched, all, services };
+      }
+    })(),
+  );
 }
-
-const listPorts = (open: readonly ServicePort[]) => open.slice(0, 4).map(describePort).join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : '');
 
 /** An example rule resource; `expect` marks its source line as the finding's. */
 const ruleExample = (name: string, ports: string, source: string, { protocol = 'Tcp', expect = false, access = 'Allow', direction = 'Inbound' } = {}) =>

@@ -1,10 +1,11 @@
 import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.js';
-import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
+import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { registryAddress } from '../modules/synthesize.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
+import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { fieldsOf, fileInstance, instancesOf, sectionsIn, valueIn } from './instances.js';
 
 interface Ingress {
@@ -127,44 +128,25 @@ function exposedServices(ingress: Ingress): ServicePort[] {
 
 const ALL_PORTS = (i: Ingress) => i.transport === 'all' || (i.from <= 0 && i.to >= 65535);
 
-interface Exposure {
-  resource: TfResource;
-  /** The CIDR line (convention 3). */
-  line: number;
-  /** Every port (or, for a DB security group, the database port) is open. */
-  all: boolean;
-  /** The sources `accept` picked, in order of appearance. */
-  sources: string[];
-  /** The catalogue services open, in port order (empty when `all`). */
-  services: ServicePort[];
-}
-
 /**
  * Ingress rules that open every port or a catalogue port to a source `accept` picks, one
- * per resource and CIDR line: the instances of one `dynamic "ingress"` block share their
- * lines, so one finding covers all of them. `skip` leaves out a rule by all its sources
+ * per resource and CIDR line (exposure.ts). `skip` leaves out a rule by all its sources
  * (one that another rule reports for a wider source).
  */
 function exposures(input: TfInput, accept: (cidr: string) => boolean, skip: (ingress: Ingress) => boolean = () => false): Exposure[] {
-  const found = new Map<string, { resource: TfResource; line: number; all: boolean; sources: Set<string>; services: Map<string, ServicePort> }>();
-  for (const ingress of ingressFrom(input, accept)) {
-    if (ingress.transport === 'other' || skip(ingress)) continue;
-    const all = ALL_PORTS(ingress);
-    const services = all ? [] : exposedServices(ingress);
-    if (!all && services.length === 0) continue;
-    const key = `${label(ingress.resource)}\n${ingress.cidrLine}`;
-    const entry = found.get(key) ?? { resource: ingress.resource, line: ingress.cidrLine, all: false, sources: new Set<string>(), services: new Map<string, ServicePort>() };
-    found.set(key, entry);
-    entry.all ||= all;
-    for (const cidr of ingress.matched) entry.sources.add(cidr);
-    for (const service of services) entry.services.set(`${service.port}/${service.transport}`, service);
-  }
-  return [...found.values()].map(({ resource, line, all, sources, services }) => ({ resource, line, all, sources: [...sources], services: [...services.values()].sort((a, b) => a.port - b.port) }));
+  return groupExposures(
+    (function* () {
+      for (const ingress of ingressFrom(input, accept)) {
+        if (ingress.transport === 'other' || skip(ingress)) continue;
+        const all = ALL_PORTS(ingress);
+        yield { resource: ingress.resource, line: ingress.cidrLine, matched: ingress.matched, all, services: all ? [] : exposedServices(ingress) };
+      }
+    })(),
+  );
 }
 
 const everyPort = (resource: TfResource) => (resource.type === 'aws_db_security_group' ? 'admits the database port to connections' : 'accepts every port');
 
-const listPorts = (open: readonly ServicePort[]) => open.slice(0, 4).map(describePort).join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : '');
 
 const openToInternet: TfRule = tfRule({
   id: 'iac/tf-aws-sg-open-to-internet',
