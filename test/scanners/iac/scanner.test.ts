@@ -151,6 +151,15 @@ describe('iac scanner', () => {
       '.github/workflows/pr.yml:13 iac/gha-untrusted-checkout',
       '.github/workflows/pr.yml:17 iac/gha-template-injection',
       '.github/workflows/pr.yml:14 iac/gha-unpinned-action',
+      // The Helm chart: values.yaml lines that toYaml renders, and template lines.
+      'deploy/chart/values.yaml:9 iac/k8s-privileged-container',
+      'deploy/chart/values.yaml:10 iac/k8s-privilege-escalation',
+      'deploy/chart/templates/deployment.yaml:19 iac/k8s-image-latest',
+      'deploy/chart/templates/service.yaml:6 iac/k8s-service-loadbalancer',
+      'deploy/terraform/main.tf:14 iac/tf-aws-sg-open-to-internet',
+      'deploy/terraform/main.tf:21 iac/tf-aws-publicly-accessible',
+      'deploy/terraform/main.tf:22 iac/tf-aws-database-not-encrypted',
+      'deploy/terraform/main.tf:32 iac/tf-aws-s3-public-acl',
     ])
       assert.ok(got.has(expected), `missing ${expected}`);
     const script = result.findings.find((f) => f.ruleId === 'iac/gha-template-injection')!;
