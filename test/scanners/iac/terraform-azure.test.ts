@@ -36,8 +36,15 @@ describe('Terraform Azure: network security group exposure', () => {
     const source = nsgRule({ destination_port_range: '"1-2, 3300-3400"', source_address_prefix: '"Internet"', destination_address_prefix: '"*"' });
     const found = hits(OPEN, source);
     assert.deepEqual(found.map((h) => h.line), [lineOf(source, 'source_address_prefix')]);
-    assert.match(found[0]!.message, /3306\/tcp \(MySQL\/MariaDB\), 3389\/tcp\+udp \(Remote Desktop/);
+    // 3389 is listed for TCP and UDP; a TCP rule opens its TCP side only.
+    assert.match(found[0]!.message, /3306\/tcp \(MySQL\/MariaDB\), 3389\/tcp \(Remote Desktop/);
     assert.equal(found[0]!.severity, 'high');
+  });
+
+  it('names the transport a rule opens for services of both transports', () => {
+    const rdp = (protocol: string) => hits(OPEN, nsgRule({ protocol, destination_port_range: '"3389"', source_address_prefix: '"*"' }))[0]!.message;
+    assert.match(rdp('"Udp"'), /opens 3389\/udp \(Remote Desktop/);
+    assert.match(rdp('"*"'), /opens 3389\/tcp\+udp \(Remote Desktop/);
   });
 
   it('treats every port, any protocol, 0.0.0.0/0 and ::/0 as the worst case', () => {
@@ -180,5 +187,58 @@ describe('Terraform Azure: identity and logging', () => {
   it('reads the settings of a .tf.json file', () => {
     const json = JSON.stringify({ resource: { azurerm_container_registry: { acr: { name: 'acr', sku: 'Basic', admin_enabled: true } } } }, null, 2);
     assert.deepEqual(linesOf('iac/tf-azure-acr-shared-access', json, 'main.tf.json'), [lineOf(json, 'admin_enabled')]);
+  });
+});
+
+describe('Terraform Azure: settings of real-world modules', () => {
+  it('reads a setting given null (an optional variable left unset) as the provider default', () => {
+    const optional = (name: string) => `variable "${name}" {\n  type    = bool\n  default = null\n}\n`;
+    const app = `${optional('https_only')}resource "azurerm_linux_web_app" "w" {\n  name       = "w"\n  https_only = var.https_only\n  site_config {}\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-app-service-http-allowed', app), [lineOf(app, 'https_only = var')]);
+    const vault = `${optional('purge')}resource "azurerm_key_vault" "v" {\n  name                     = "v"\n  sku_name                 = "standard"\n  purge_protection_enabled = var.purge\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-key-vault-no-purge-protection', vault), [lineOf(vault, 'purge_protection_enabled')]);
+    const server = `${optional('public')}resource "azurerm_mssql_server" "s" {\n  name                          = "s"\n  version                       = "12.0"\n  public_network_access_enabled = var.public\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-db-public-network-access', server), [lineOf(server, 'public_network_access_enabled')]);
+    // A variable without a default is not a value: nothing is reported.
+    assert.deepEqual(linesOf('iac/tf-azure-db-public-network-access', server.replace('  type    = bool\n  default = null\n', '')), []);
+  });
+
+  it('reports a public AKS API server whose access profile is a dynamic block over null ranges', () => {
+    const RULE = 'iac/tf-azure-aks-api-public';
+    const source = (ranges: string) =>
+      `variable "ranges" {\n  default = ${ranges}\n}\nvariable "private" {\n  default = false\n}\nresource "azurerm_kubernetes_cluster" "k" {\n  name                    = "k"\n  dns_prefix              = "k"\n  private_cluster_enabled = var.private\n  dynamic "api_server_access_profile" {\n    for_each = var.ranges != null ? ["profile"] : []\n    content {\n      authorized_ip_ranges = var.ranges\n    }\n  }\n}\n`;
+    assert.deepEqual(linesOf(RULE, source('null')), [lineOf(source('null'), 'private_cluster_enabled')]);
+    assert.deepEqual(linesOf(RULE, source('["203.0.113.0/24"]')), []);
+  });
+
+  it('reads a null network policy as none, and leaves clusters that bring their own CNI', () => {
+    const RULE = 'iac/tf-azure-aks-no-network-policy';
+    const source = (plugin: string) =>
+      `variable "network_policy" {\n  default = null\n}\nresource "azurerm_kubernetes_cluster" "k" {\n  name       = "k"\n  dns_prefix = "k"\n  network_profile {\n    network_plugin = "${plugin}"\n    network_policy = var.network_policy\n  }\n}\n`;
+    assert.deepEqual(linesOf(RULE, source('azure')), [lineOf(source('azure'), 'network_policy = var')]);
+    assert.deepEqual(linesOf(RULE, source('none')), []);
+  });
+
+  it('does not report what public network access turned off keeps off the internet', () => {
+    const account = (extra: string) => `resource "azurerm_storage_account" "s" {\n  name                          = "s"\n  account_tier                  = "Standard"\n  account_replication_type      = "LRS"\n  public_network_access_enabled = false\n${extra}}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-storage-public-access-allowed', account('')), []);
+    // Written out, the setting is still reported: private endpoint clients can read anonymously.
+    assert.deepEqual(linesOf('iac/tf-azure-storage-public-access-allowed', account('  allow_nested_items_to_be_public = true\n')), [6]);
+    assert.deepEqual(linesOf('iac/tf-azure-network-default-allow', account('  network_rules {\n    default_action = "Allow"\n  }\n')), []);
+    const rules = `${account('')}resource "azurerm_storage_account_network_rules" "r" {\n  storage_account_id = azurerm_storage_account.s.id\n  default_action     = "Allow"\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-network-default-allow', rules), []);
+    assert.deepEqual(linesOf('iac/tf-azure-network-default-allow', rules.replace('public_network_access_enabled = false', 'public_network_access_enabled = true')), [lineOf(rules, 'default_action')]);
+  });
+
+  it('reports a network interface whose public IP cannot be read only when it names a public IP resource', () => {
+    const RULE = 'iac/tf-azure-nic-public-ip';
+    const nic = (id: string, extra = '') => `${extra}resource "azurerm_network_interface" "n" {\n  name = "n"\n  ip_configuration {\n    name                          = "primary"\n    private_ip_address_allocation = "Dynamic"\n    public_ip_address_id          = ${id}\n  }\n}\n`;
+    assert.deepEqual(linesOf(RULE, nic('var.public_ip_id', 'variable "public_ip_id" {}\n')), []);
+    assert.deepEqual(linesOf(RULE, nic('lookup(var.settings, "public_ip_address_id", null)', 'variable "settings" {}\n')), []);
+    assert.deepEqual(linesOf(RULE, nic('var.with_ip ? azurerm_public_ip.vm[0].id : null', 'variable "with_ip" {}\n')), [7]);
+    assert.deepEqual(linesOf(RULE, nic('var.with_ip ? azurerm_public_ip.vm[0].id : null', 'variable "with_ip" {\n  default = false\n}\n')), []);
+    const dynamic = `variable "nics" {\n  default = [{ name = "a", pip = null }]\n}\nresource "azurerm_network_interface" "n" {\n  name = "n"\n  dynamic "ip_configuration" {\n    for_each = var.nics\n    content {\n      name                          = ip_configuration.value.name\n      private_ip_address_allocation = "Dynamic"\n      public_ip_address_id          = ip_configuration.value.pip\n    }\n  }\n}\n`;
+    assert.deepEqual(linesOf(RULE, dynamic), []);
+    assert.deepEqual(linesOf(RULE, dynamic.replace('pip = null', 'pip = "/subscriptions/x/publicIPAddresses/a"')), [lineOf(dynamic, 'public_ip_address_id')]);
   });
 });

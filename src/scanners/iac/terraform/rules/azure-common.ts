@@ -29,18 +29,41 @@ export function setting(input: TfInput, resource: TfResource, owner: Block, name
   return undefined;
 }
 
+/**
+ * A setting read in at least one instance. `holds` and `always` narrow to it: when they
+ * are true the setting exists, but when they are false it may exist all the same (a
+ * plain `Setting` guard would narrow it to undefined in the else branch).
+ */
+export type ReadSetting = Setting & { values: [Value, ...Value[]] };
+
 /** Whether some instance gives the setting a known value that `bad` picks. */
-export function holds(found: Setting | undefined, bad: (value: Value) => boolean): found is Setting {
+export function holds(found: Setting | undefined, bad: (value: Value) => boolean): found is ReadSetting {
   return !!found && found.values.some((v) => known(v) && bad(v));
 }
 
 /** Whether every instance gives the setting a known value that `good` accepts. */
-export function always(found: Setting | undefined, good: (value: Value) => boolean): found is Setting {
+export function always(found: Setting | undefined, good: (value: Value) => boolean): found is ReadSetting {
   return !!found && found.values.every((v) => known(v) && good(v));
 }
 
+/**
+ * Whether some instance leaves the setting at the provider's default: it is not written,
+ * or it is given null (`x = var.x` with an optional variable left at null), which
+ * Terraform reads as not set.
+ */
+export const defaulted = (found: Setting | undefined): boolean => !found || found.values.some((v) => v === null);
+
 /** Whether the setting cannot be read in some instance (a variable without default, a reference). */
 export const unreadable = (found: Setting | undefined): boolean => !!found && found.values.some((v) => !known(v));
+
+/**
+ * Whether every instance of the resource turns public network access off
+ * (public_network_access_enabled = false): no address on the internet reaches it, so its
+ * network rules and anonymous access settings are not exposed there.
+ */
+export function publicAccessOff(input: TfInput, resource: TfResource): boolean {
+  return always(setting(input, resource, resource.block, ['public_network_access_enabled']), isOff);
+}
 
 /** A value as lower-case text: strings, numbers and booleans (`1.2` and `"1.2"` read alike). */
 export function text(value: Value): string | undefined {

@@ -1,7 +1,7 @@
 import { isWorld } from '../../cidr.js';
 import { asStrings, blocksOf, label, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
-import { APP_TYPES, blockAt, finding, holds, isOff, isOn, setting, text, unreadable } from './azure-common.js';
+import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, setting, text, unreadable } from './azure-common.js';
 
 /** An authorized range that admits every address: 0.0.0.0/0, ::/0, or `*`. */
 const isWorldRange = (cidr: string) => cidr.trim() === '*' || isWorld(cidr);
@@ -33,15 +33,16 @@ const aksPublicApi: TfRule = tfRule({
       if (holds(privateCluster, isOn) || unreadable(privateCluster)) continue;
       const profile = blockAt(resource.block, 'api_server_access_profile');
       const ranges = (profile && setting(input, resource, profile, ['authorized_ip_ranges'])) ?? setting(input, resource, resource.block, ['api_server_authorized_ip_ranges']);
-      if (ranges) {
-        const lists = ranges.values.map(asStrings);
+      // Ranges given as null (an optional variable left unset) are no ranges at all.
+      if (ranges && !ranges.values.every((v) => v === null)) {
+        const lists = ranges.values.map((v) => (v === null ? [] : asStrings(v)));
         if (lists.some((l) => l === undefined)) continue;
         const world = lists.flatMap((l) => l!).find(isWorldRange);
         if (world !== undefined) yield finding(resource, ranges.line, `${label(resource)} authorizes ${world.trim()} to reach its API server.`);
         else if (lists.some((l) => l!.length === 0)) yield finding(resource, ranges.line, `${label(resource)} lists no authorized IP ranges: its API server accepts connections from any address.`);
         continue;
       }
-      const line = privateLine ?? resource.block.line;
+      const line = privateLine ?? ranges?.line ?? resource.block.line;
       yield finding(resource, line, `${label(resource)} is not a private cluster and sets no authorized IP ranges: its API server accepts connections from any address.`);
     }
   },
@@ -78,7 +79,7 @@ const aksNetworkPolicy: TfRule = tfRule({
   id: 'iac/tf-azure-aks-no-network-policy',
   title: 'AKS cluster without a network policy engine',
   description:
-    'The cluster has no network policy engine (network_profile.network_policy unset or "none", and no Cilium data plane), so Kubernetes NetworkPolicy objects are ignored and every pod can reach every other pod and service in the cluster. One compromised workload can then probe databases, internal APIs and other tenants\' pods.',
+    'The cluster has no network policy engine (network_profile.network_policy unset or "none", and no Cilium data plane), so Kubernetes NetworkPolicy objects are ignored and every pod can reach every other pod and service in the cluster. One compromised workload can then probe databases, internal APIs and other tenants\' pods. Clusters that bring their own CNI (network_plugin = "none") are left out: the CNI they install decides.',
   remediation: 'Set network_profile { network_policy = "azure" } (or "calico", or network_data_plane = "cilium") when creating the cluster, then write NetworkPolicies that isolate namespaces.',
   severity: 'low',
   confidence: 'medium',
@@ -91,6 +92,7 @@ const aksNetworkPolicy: TfRule = tfRule({
     negative: [
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  network_profile {\n    network_plugin = "azure"\n    network_policy = "calico"\n  }\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  network_profile {\n    network_plugin     = "azure"\n    network_data_plane = "cilium"\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster" "byo_cni" {\n  name       = "aks"\n  dns_prefix = "aks"\n  network_profile {\n    network_plugin = "none"\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -100,10 +102,13 @@ const aksNetworkPolicy: TfRule = tfRule({
         yield finding(resource, resource.block.line, `${label(resource)} has no network_profile, so no network policy engine: every pod can reach every other pod.`);
         continue;
       }
+      // network_plugin = "none": the cluster brings its own CNI (often Cilium), which enforces policies AKS does not know of.
+      const plugin = setting(input, resource, profile, ['network_plugin']);
+      if (plugin && !holds(plugin, (v) => text(v) !== 'none')) continue;
       const plane = setting(input, resource, profile, ['network_data_plane', 'ebpf_data_plane']);
       if (plane && !holds(plane, (v) => text(v) !== 'cilium')) continue;
       const policy = setting(input, resource, profile, ['network_policy']);
-      if (policy && !holds(policy, (v) => text(v) === 'none' || text(v) === '')) continue;
+      if (policy && !holds(policy, (v) => v === null || text(v) === 'none' || text(v) === '')) continue;
       yield finding(resource, policy?.line ?? profile.line, `${label(resource)} has no network policy engine: NetworkPolicies are ignored and every pod can reach every other pod.`);
     }
   },
@@ -128,7 +133,7 @@ const appHttpsOnly: TfRule = tfRule({
     for (const resource of resourcesOf(input, ...APP_TYPES)) {
       const flag = setting(input, resource, resource.block, ['https_only']);
       if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} sets https_only = false: it serves plain HTTP.`);
-      else if (!flag) yield finding(resource, resource.block.line, `${label(resource)} does not set https_only = true: it serves plain HTTP.`);
+      else if (defaulted(flag)) yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set https_only = true: it serves plain HTTP.`);
     }
   },
 });
@@ -159,8 +164,8 @@ const appFtp: TfRule = tfRule({
       const config = blockAt(resource.block, 'site_config');
       const state = config ? setting(input, resource, config, ['ftps_state']) : undefined;
       if (holds(state, (v) => text(v) === 'allallowed')) yield finding(resource, state.line, `${label(resource)} sets ftps_state = "AllAllowed": deployment credentials can be sent over plain FTP.`);
-      else if (!state && FTP_BY_DEFAULT.has(resource.type))
-        yield finding(resource, config?.line ?? resource.block.line, `${label(resource)} does not set site_config.ftps_state (the default is "AllAllowed"): deployment credentials can be sent over plain FTP.`);
+      else if (defaulted(state) && FTP_BY_DEFAULT.has(resource.type))
+        yield finding(resource, state?.line ?? config?.line ?? resource.block.line, `${label(resource)} does not set site_config.ftps_state (the default is "AllAllowed"): deployment credentials can be sent over plain FTP.`);
     }
   },
 });

@@ -1,7 +1,7 @@
 import type { Value } from '../hcl/evaluate.js';
-import { blocksOf, label, resourcesOf } from '../model.js';
+import { attribute, blocksOf, label, mentioned, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
-import { APP_TYPES, blockAt, finding, holds, isOff, isOn, serverParameters, setting, text } from './azure-common.js';
+import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, publicAccessOff, serverParameters, setting, text } from './azure-common.js';
 
 /** Single servers, where public network access is on unless set to false. */
 const PUBLIC_BY_DEFAULT = ['azurerm_mysql_server', 'azurerm_mariadb_server', 'azurerm_postgresql_server', 'azurerm_mssql_server'];
@@ -32,8 +32,8 @@ const dbPublicAccess: TfRule = tfRule({
     for (const resource of resourcesOf(input, ...PUBLIC_BY_DEFAULT, ...PUBLIC_WHEN_SET)) {
       const flag = setting(input, resource, resource.block, ['public_network_access_enabled']);
       if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets public_network_access_enabled = true: it has an endpoint on the internet.`);
-      else if (!flag && PUBLIC_BY_DEFAULT.includes(resource.type))
-        yield finding(resource, resource.block.line, `${label(resource)} does not set public_network_access_enabled = false (the default is true): it has an endpoint on the internet.`);
+      else if (defaulted(flag) && PUBLIC_BY_DEFAULT.includes(resource.type))
+        yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set public_network_access_enabled = false (the default is true): it has an endpoint on the internet.`);
     }
   },
 });
@@ -68,7 +68,7 @@ const accountPublicAccess: TfRule = tfRule({
   id: 'iac/tf-azure-storage-public-access-allowed',
   title: 'Storage account allows public containers',
   description:
-    'The storage account allows anonymous access to its containers: allow_nested_items_to_be_public (azurerm 3 and later) or allow_blob_public_access (azurerm 2) is true. In azurerm 3 and later it defaults to true when unset (reported at low severity). The account setting is the guard rail: while it allows public access, one container created or changed with a public access level, by Terraform, a script or the portal, exposes its data to the internet.',
+    'The storage account allows anonymous access to its containers: allow_nested_items_to_be_public (azurerm 3 and later) or allow_blob_public_access (azurerm 2) is true. In azurerm 3 and later it defaults to true when unset (reported at low severity, unless public_network_access_enabled = false keeps the account off the internet). The account setting is the guard rail: while it allows public access, one container created or changed with a public access level, by Terraform, a script or the portal, exposes its data to the internet.',
   remediation: 'Set allow_nested_items_to_be_public = false (allow_blob_public_access = false before azurerm 3), and share data with SAS tokens or a CDN instead.',
   severity: 'medium',
   cwe: ['CWE-732'],
@@ -81,14 +81,16 @@ const accountPublicAccess: TfRule = tfRule({
       'resource "azurerm_storage_account" "data" {\n  name                            = "exampledata"\n  account_tier                    = "Standard"\n  account_replication_type        = "GRS"\n  allow_nested_items_to_be_public = false\n}\n',
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  allow_blob_public_access = false\n}\n',
       'resource "azurerm_storage_account" "files" {\n  name                     = "examplefiles"\n  account_kind             = "FileStorage"\n  account_tier             = "Premium"\n  account_replication_type = "LRS"\n}\n',
+      'resource "azurerm_storage_account" "private" {\n  name                          = "exampleprivate"\n  account_tier                  = "Standard"\n  account_replication_type      = "ZRS"\n  public_network_access_enabled = false\n}\n',
     ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'azurerm_storage_account')) {
       const flag = setting(input, resource, resource.block, ['allow_nested_items_to_be_public', 'allow_blob_public_access']);
       if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets ${flag.name} = true: any container of it can be made public.`);
-      else if (!flag && text(setting(input, resource, resource.block, ['account_kind'])?.values[0] ?? null) !== 'filestorage')
-        yield finding(resource, resource.block.line, `${label(resource)} does not set allow_nested_items_to_be_public = false (the default is true since azurerm 3): any container of it can be made public.`, 'low');
+      // The default is reported only where the internet can reach the account: not on file shares (no blobs), nor with public network access off.
+      else if (defaulted(flag) && text(setting(input, resource, resource.block, ['account_kind'])?.values[0] ?? null) !== 'filestorage' && !publicAccessOff(input, resource))
+        yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set allow_nested_items_to_be_public = false (the default is true since azurerm 3): any container of it can be made public.`, 'low');
     }
   },
 });
@@ -204,7 +206,7 @@ const networkDefaultAllow: TfRule = tfRule({
   id: 'iac/tf-azure-network-default-allow',
   title: 'Network rules admit every network by default',
   description:
-    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone.',
+    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A resource with public_network_access_enabled = false is left out: only its private endpoints reach it.',
   remediation: 'Set default_action = "Deny" and list the virtual network subnets and IP ranges that need access (bypass = ["AzureServices"] for trusted Microsoft services), or use private endpoints.',
   severity: 'medium',
   cwe: ['CWE-284'],
@@ -215,11 +217,15 @@ const networkDefaultAllow: TfRule = tfRule({
     ],
     negative: [
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  network_rules {\n    default_action = "Deny"\n    ip_rules       = ["203.0.113.10"]\n  }\n}\n',
+      'resource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = false\n  network_acls {\n    bypass         = "AzureServices"\n    default_action = "Allow"\n  }\n}\n',
     ],
   },
   *check(input) {
     for (const [type, path, what] of DEFAULT_ACTIONS) {
       for (const resource of resourcesOf(input, type)) {
+        // With public network access off, the rules only govern what the private endpoints let in.
+        const accounts = path ? [resource] : ['storage_account_id', 'storage_account_name'].flatMap((key) => mentioned(input, attribute(resource.block, key)?.expr)).filter((r) => r.type === 'azurerm_storage_account');
+        if (accounts.length > 0 && accounts.every((r) => publicAccessOff(input, r))) continue;
         const owners = path ? blocksOf(resource.block, path) : [resource.block];
         for (const owner of owners) {
           const action = setting(input, resource, owner, ['default_action']);
@@ -251,7 +257,7 @@ const keyVaultPurge: TfRule = tfRule({
       const soft = setting(input, resource, resource.block, ['soft_delete_enabled']);
       if (holds(soft, isOff)) yield finding(resource, soft.line, `${label(resource)} turns soft delete off: deleted keys and secrets cannot be recovered.`);
       if (holds(purge, isOff)) yield finding(resource, purge.line, `${label(resource)} sets purge_protection_enabled = false: the vault and its keys can be deleted and purged at once.`);
-      else if (!purge) yield finding(resource, resource.block.line, `${label(resource)} does not set purge_protection_enabled = true: the vault and its keys can be deleted and purged at once.`);
+      else if (defaulted(purge)) yield finding(resource, purge?.line ?? resource.block.line, `${label(resource)} does not set purge_protection_enabled = true: the vault and its keys can be deleted and purged at once.`);
     }
   },
 });

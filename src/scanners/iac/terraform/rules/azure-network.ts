@@ -1,9 +1,9 @@
 import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseAddress, publicAddressCount } from '../../cidr.js';
 import { sensitivePortsInRange } from '../../ports.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, label, resourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { finding, setting, text } from './azure-common.js';
+import { finding, text } from './azure-common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields } from './instances.js';
 
@@ -112,7 +112,9 @@ function exposures(input: TfInput, accept: (source: string) => boolean, skip: (r
       for (const rule of inboundRules(input, accept)) {
         if (skip(rule)) continue;
         const all = rule.ports.some(([from, to]) => from <= 1 && to >= 65535);
-        const services = all ? [] : rule.ports.flatMap(([from, to]) => sensitivePortsInRange(from, to, rule.transport === 'all' ? undefined : rule.transport));
+        const transport = rule.transport === 'all' ? undefined : rule.transport;
+        // A TCP-only rule opens the TCP side of a service the catalogue lists for both: the message names that side only.
+        const services = all ? [] : rule.ports.flatMap(([from, to]) => sensitivePortsInRange(from, to, transport).map((s) => (transport && s.transport === 'both' ? { ...s, transport } : s)));
         yield { resource: rule.resource, line: rule.line, matched: rule.matched, all, services };
       }
     })(),
@@ -279,11 +281,14 @@ const firewallRange: TfRule = tfRule({
   },
 });
 
+/** A reference to a public IP address resource or data source (`azurerm_public_ip.vm[0].id`). */
+const PUBLIC_IP_REFERENCE = /(?<![\w.-])(?:data\.)?azurerm_public_ip\.[\w-]+/;
+
 const nicPublicIp: TfRule = tfRule({
   id: 'iac/tf-azure-nic-public-ip',
   title: 'Network interface with a public IP address',
   description:
-    'A network interface (or the network interfaces of a scale set) gets a public IP address, so the virtual machine behind it can be reached directly from the internet and its network security group becomes the only thing between it and every scanner. Standard SKU addresses are closed until a rule opens them, but one permissive rule, or a Basic SKU address, exposes the machine.',
+    'A network interface (or the network interfaces of a scale set) gets a public IP address, so the virtual machine behind it can be reached directly from the internet and its network security group becomes the only thing between it and every scanner. Standard SKU addresses are closed until a rule opens them, but one permissive rule, or a Basic SKU address, exposes the machine. An address that cannot be read (an optional input) is reported only when the expression names an azurerm_public_ip.',
   remediation: 'Keep virtual machines on private addresses; publish services through a load balancer, Application Gateway or Front Door, and administer machines through Azure Bastion.',
   severity: 'low',
   cwe: ['CWE-668'],
@@ -294,13 +299,20 @@ const nicPublicIp: TfRule = tfRule({
     ],
     negative: [
       'resource "azurerm_network_interface" "vm" {\n  name                = "vm-nic"\n  location            = "westeurope"\n  resource_group_name = "app"\n\n  ip_configuration {\n    name                          = "primary"\n    subnet_id                     = azurerm_subnet.app.id\n    private_ip_address_allocation = "Dynamic"\n  }\n}\n',
+      'variable "public_ip_address_id" {\n  description = "An optional public IP address, given by the caller."\n  type        = string\n}\n\nresource "azurerm_network_interface" "vm" {\n  name                = "vm-nic"\n  location            = "westeurope"\n  resource_group_name = "app"\n\n  ip_configuration {\n    name                          = "primary"\n    subnet_id                     = azurerm_subnet.app.id\n    private_ip_address_allocation = "Dynamic"\n    public_ip_address_id          = var.public_ip_address_id\n  }\n}\n',
     ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'azurerm_network_interface')) {
-      for (const ip of blocksOf(resource.block, 'ip_configuration')) {
-        const id = setting(input, resource, ip, ['public_ip_address_id']);
-        if (id && !id.values.some((v) => v === null || v === '')) yield finding(resource, id.line, `${label(resource)} attaches a public IP address: the machine is reachable from the internet.`);
+      for (const instance of instancesOf(resource.block, fileInstance(input))) {
+        for (const ip of sectionsIn(resource.block, 'ip_configuration', instance)) {
+          const id = ip.get('public_ip_address_id');
+          if (id === undefined || id === null) continue;
+          // An id that cannot be read is one only when the expression names a public IP resource: an optional
+          // input (`var.public_ip_id`, a lookup in a settings map) is often left null.
+          const attached = known(id) ? typeof id === 'string' && id.trim() !== '' : !!ip.block && PUBLIC_IP_REFERENCE.test(textOf(input, attribute(ip.block, 'public_ip_address_id')!.expr));
+          if (attached) yield finding(resource, ip.lineOf('public_ip_address_id'), `${label(resource)} attaches a public IP address: the machine is reachable from the internet.`);
+        }
       }
     }
     const scaleSets = ['azurerm_linux_virtual_machine_scale_set', 'azurerm_windows_virtual_machine_scale_set', 'azurerm_orchestrated_virtual_machine_scale_set'];
