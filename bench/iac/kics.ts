@@ -46,6 +46,7 @@ const PLATFORMS: KicsPlatform[] = [
   { label: 'Terraform AWS', dir: 'terraform/aws', platform: 'terraform' },
   { label: 'Terraform GCP', dir: 'terraform/gcp', platform: 'terraform', extra: true },
   { label: 'Terraform Azure', dir: 'terraform/azure', platform: 'terraform', extra: true },
+  { label: 'CloudFormation AWS', dir: 'cloudFormation/aws', platform: 'cloudformation', extra: true },
 ];
 
 export type Split = 'dev' | 'held-out';

@@ -33,6 +33,8 @@ export function wantsPath(path: string): boolean {
     isVariableValuesFile(path) ||
     (lower.endsWith('.json') && !lower.endsWith('package-lock.json') && !lower.endsWith('tsconfig.json')) ||
     lower.endsWith('.conflist') ||
+    // CloudFormation's own extension for templates (YAML or JSON).
+    lower.endsWith('.template') ||
     isDockerfileName(path)
   );
 }
@@ -48,14 +50,31 @@ function isCniConfig(text: string): boolean {
 
 const MAX_SNIFF = 8 * 1024 * 1024;
 
+/**
+ * An AWS CloudFormation or SAM template: `AWSTemplateFormatVersion` or the SAM
+ * transform at the top level, or top-level `Resources` with an `AWS::` resource type.
+ */
+export function isCloudFormation(text: string, json: boolean): boolean {
+  if (json) {
+    if (!/^\s*\{/.test(text)) return false;
+    if (/"AWSTemplateFormatVersion"\s*:/.test(text)) return true;
+    return /"Resources"\s*:/.test(text) && /"Type"\s*:\s*"(?:AWS|Alexa)::[A-Za-z0-9]+::/.test(text);
+  }
+  if (hasTopLevelKey(text, 'AWSTemplateFormatVersion')) return true;
+  if (/^(?:Transform|"Transform"|'Transform')\s*:\s*(?:\[\s*)?["']?AWS::Serverless-/m.test(text)) return true;
+  return hasTopLevelKey(text, 'Resources') && /^\s+(?:Type|"Type"|'Type')\s*:\s*["']?(?:AWS|Alexa)::[A-Za-z0-9]+::/m.test(text);
+}
+
 export function classify(path: string, text: string): Platform | undefined {
   const lower = path.toLowerCase();
   if (isDockerfileName(path)) return 'dockerfile';
   if (isVariableValuesFile(path)) return undefined;
   if (lower.endsWith('.tf') || lower.endsWith('.tf.json')) return 'terraform';
   if (text.length > MAX_SNIFF) return undefined;
+  if (lower.endsWith('.template')) return isCloudFormation(text, /^\s*\{/.test(text)) ? 'cloudformation' : undefined;
   if (lower.endsWith('.json') || lower.endsWith('.conflist')) {
     if (lower.endsWith('.json') && isPlanJson(text)) return 'terraform';
+    if (lower.endsWith('.json') && isCloudFormation(text, true)) return 'cloudformation';
     if (/"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text)) return 'kubernetes';
     // A node's CNI network configuration (/etc/cni/net.d): read by the Kubernetes cluster rules.
     return isCniConfig(text) ? 'kubernetes' : undefined;
@@ -67,11 +86,14 @@ export function classify(path: string, text: string): Platform | undefined {
   // A composite action's steps run like a workflow's.
   if (/^action\.ya?ml$/i.test(name) && hasTopLevelKey(text, 'runs') && /^\s+using\s*:\s*["']?composite/m.test(text)) return 'github-actions';
   if (COMPOSE_NAME.test(name)) return 'compose';
+  // Before the manifest test: a template can hold a Kubernetes manifest, never at its top level.
+  if (hasTopLevelKey(text, 'AWSTemplateFormatVersion')) return 'cloudformation';
   if (hasTopLevelKey(text, 'apiVersion') && hasTopLevelKey(text, 'kind'))
     return 'kubernetes';
   if ((hasTopLevelKey(text, 'on') || hasTopLevelKey(text, 'true')) && hasTopLevelKey(text, 'jobs') && /^\s+(?:runs-on|uses)\s*:/m.test(text))
     return 'github-actions';
   if (hasTopLevelKey(text, 'services') && /^\s+(?:image|build)\s*:/m.test(text)) return 'compose';
   if (hasTopLevelKey(text, 'stages') && /^\s+script\s*:/m.test(text) && !hasTopLevelKey(text, 'jobs')) return 'gitlab-ci';
+  if (isCloudFormation(text, false)) return 'cloudformation';
   return undefined;
 }

@@ -5,6 +5,7 @@ import { gitlabPlatform } from './gitlab/rules.js';
 import { kubernetesPlatform } from './kubernetes/rules.js';
 import type { IacRule, Platform, PlatformRules } from './rule.js';
 import { terraformPlatform } from './terraform/rules/index.js';
+import { cloudformationPlatform } from './cloudformation/rules/index.js';
 
 /**
  * Each platform reads its files into its own input type and only its own rules see it,
@@ -22,6 +23,7 @@ export const PLATFORM_RULES: ReadonlyArray<PlatformRules<unknown>> = [
   erase(githubPlatform),
   erase(gitlabPlatform),
   erase(terraformPlatform),
+  erase(cloudformationPlatform),
 ];
 
 export function platformRules(platform: Platform): PlatformRules<unknown> | undefined {

@@ -1,3 +1,4 @@
+import { statementsOf, type Condition, type Statement } from '../aws-policy.js';
 import type { Attribute, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { readJson } from './json-syntax.js';
@@ -7,31 +8,6 @@ import { asStrings, attribute, blocksOf, mentioned, valueOf, type TfInput, type 
  * AWS policy documents wherever Terraform writes them: jsonencode({...}), heredoc or
  * quoted JSON, and `data "aws_iam_policy_document"` blocks, normalised to statements.
  */
-export interface Statement {
-  effect: 'Allow' | 'Deny';
-  actions: string[];
-  notActions: string[];
-  resources: string[];
-  notResources: string[];
-  /** `*`, or `AWS:arn:...`, `Service:ec2.amazonaws.com`, ... */
-  principals: string[];
-  /** The principals of a NotPrincipal element (`not_principals` blocks), written as `principals` are. */
-  notPrincipals: string[];
-  hasPrincipal: boolean;
-  /** Each condition test with its operator (`StringEquals`, `ForAnyValue:StringLike`, `IpAddressIfExists`) and values (empty when not static). */
-  conditions: Condition[];
-  /** Line of the statement block (policy_document data sources), else of the attribute that holds the policy. */
-  line: number;
-  /** Line of the statement inside a multi-line policy value (a heredoc or jsonencode), when it is known. */
-  detailLine?: number;
-}
-
-export interface Condition {
-  operator: string;
-  key: string;
-  values: string[];
-}
-
 export interface Policy {
   resource: TfResource;
   /** The attribute holding the policy, or undefined for a policy document data source. */
@@ -215,55 +191,6 @@ function parseJson(text: string): Value | undefined {
   }
 }
 
-function list(value: Value | undefined): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return [];
-}
-
-function principalList(value: Value | undefined): string[] {
-  if (value === '*') return ['*'];
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const out: string[] = [];
-    for (const [type, ids] of Object.entries(value)) for (const id of list(ids)) out.push(id === '*' ? '*' : `${type}:${id}`);
-    return out;
-  }
-  return list(value);
-}
-
-function statementsOf(document: Value, line: number): Statement[] {
-  if (!document || typeof document !== 'object' || Array.isArray(document)) return [];
-  const raw = (document as Record<string, Value>)['Statement'] ?? (document as Record<string, Value>)['statement'];
-  const items = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
-  const out: Statement[] = [];
-  for (const item of items) {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
-    const s = item as Record<string, Value>;
-    const effect = s['Effect'] === 'Deny' ? 'Deny' : 'Allow';
-    const condition = s['Condition'];
-    const conditions: Condition[] = [];
-    if (condition && typeof condition === 'object' && !Array.isArray(condition)) {
-      for (const [operator, inner] of Object.entries(condition)) {
-        if (!inner || typeof inner !== 'object' || Array.isArray(inner)) continue;
-        for (const [key, values] of Object.entries(inner)) conditions.push({ operator, key, values: list(values) });
-      }
-    }
-    out.push({
-      effect,
-      actions: list(s['Action']),
-      notActions: list(s['NotAction']),
-      resources: list(s['Resource']),
-      notResources: list(s['NotResource']),
-      principals: principalList(s['Principal']),
-      notPrincipals: principalList(s['NotPrincipal']),
-      hasPrincipal: s['Principal'] !== undefined || s['NotPrincipal'] !== undefined,
-      conditions,
-      line,
-    });
-  }
-  return out;
-}
-
 function documentStatements(input: TfInput, data: TfResource): Statement[] {
   return blocksOf(data.block, 'statement').map((statement) => {
     const read = (kind: string): string[] =>
@@ -292,20 +219,4 @@ function documentStatements(input: TfInput, data: TfResource): Statement[] {
       line: statement.line,
     };
   });
-}
-
-/** Whether an action pattern (`s3:*`, `iam:Put*`, `*`) covers the action `iam:PutUserPolicy`. */
-export function actionCovers(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return regex.test(action);
-}
-
-export function allowsAction(statement: Statement, action: string): boolean {
-  if (statement.effect !== 'Allow') return false;
-  if (statement.notActions.length > 0) return !statement.notActions.some((p) => actionCovers(p, action));
-  return statement.actions.some((p) => actionCovers(p, action));
-}
-
-export function onAllResources(statement: Statement): boolean {
-  return statement.resources.includes('*') || (statement.resources.length === 0 && statement.notResources.length > 0);
 }

@@ -4,7 +4,8 @@ import { evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
-import { allowsAction, onAllResources, policies, type Statement } from '../policy.js';
+import { allowsAction, onAllResources, type Statement } from '../../aws-policy.js';
+import { policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 

@@ -1,7 +1,7 @@
-import { isWorld } from '../../cidr.js';
+import { allowsAction, isFullAdmin, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
 import type { Block } from '../hcl/ast.js';
 import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, allowsAction, onAllResources, policies, type Condition, type Policy, type Statement } from '../policy.js';
+import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, policies, type Policy } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
 import { detailNote, inside, type Hit } from '../../rule.js';
 
@@ -13,9 +13,6 @@ function placeOf(policy: Policy, statement: Statement): Pick<Hit, 'line' | 'deta
 const isTrustPolicy = (policy: Policy) => policy.resource.type === 'aws_iam_role' && policy.attribute?.name === 'assume_role_policy';
 const isIdentityPolicy = (policy: Policy) => IDENTITY_POLICY_TYPES.has(policy.resource.type) && !isTrustPolicy(policy) && policy.statements.every((s) => !s.hasPrincipal);
 
-function isFullAdmin(statement: Statement): boolean {
-  return statement.effect === 'Allow' && statement.notActions.length === 0 && statement.actions.some((a) => a === '*' || a === '*:*') && onAllResources(statement);
-}
 
 const fullAdmin: TfRule = tfRule({
   id: 'iac/tf-aws-iam-full-admin',
@@ -198,60 +195,6 @@ const passRoleWildcard: TfRule = tfRule({
     }
   },
 });
-
-/** Conditions that pin a public-principal statement to a specific source account, organisation, network or resource. */
-const RESTRICTING_CONDITION = /^aws:(?:SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|SourceIp|VpcSourceIp|userid|username)$|^kms:(?:CallerAccount|ViaService)$|^s3:DataAccessPointAccount$|^elasticfilesystem:AccessPointArn$/i;
-
-/**
- * Whether a condition test limits a public-principal statement to a source account,
- * organisation, network or resource. Only a positive test on a restricting key does:
- * a negated operator (StringNotEquals, NotIpAddress) admits everything but the values,
- * `...IfExists` and `ForAllValues:` pass when the caller's request lacks the key (a
- * direct call from any account), and a wildcard or 0.0.0.0/0 matches everyone. Values
- * that are not static (references) are taken to restrict.
- */
-function restricts(condition: Condition): boolean {
-  if (!RESTRICTING_CONDITION.test(condition.key)) return false;
-  const operator = condition.operator;
-  // Policy documents may omit the operator of a condition they read from a variable: keep the key's meaning.
-  if (operator === '') return true;
-  if (/Not|^Null$|IfExists$|^ForAllValues:/i.test(operator)) return false;
-  // Wildcards match in *Like tests and in every Arn test (ArnEquals too).
-  if (/Like$|(?:^|:)Arn/i.test(operator) && condition.values.some((v) => wildcardOpens(condition.key, v))) return false;
-  if (/IpAddress$/i.test(operator) && condition.values.some(isWorld)) return false;
-  return true;
-}
-
-/**
- * Whether a wildcard in a condition value lets in callers the key was meant to pin: a
- * wildcard in the account of an ARN (or, for ARNs without one such as S3's, in the
- * bucket name anyone can register), in the organisation of an organisation path, in
- * the role id of aws:userid, or anywhere in an account, organisation, VPC or endpoint
- * id. `arn:aws:sns:*:123456789012:*` and `o-abc/r-1/ou-2/*` still pin the account and
- * the organisation; `vpc-*`, `arn:aws:s3:::*` and `arn:aws:sns:*:*:alerts` do not.
- */
-function wildcardOpens(key: string, value: string): boolean {
-  const wild = (text: string) => /[*?]/.test(text);
-  if (!wild(value)) return false;
-  if (value.startsWith('arn:')) {
-    const parts = value.split(':');
-    const account = parts[4] ?? '';
-    if (account !== '') return wild(account);
-    return wild((parts.slice(5).join(':').split('/')[0] ?? '') || '*');
-  }
-  if (/^aws:PrincipalOrgPaths$/i.test(key)) return wild(value.split('/')[0]!);
-  if (/^aws:userid$/i.test(key)) return wild(value.split(':')[0]!);
-  if (/^kms:ViaService$/i.test(key)) return wild(value.split('.')[0]!);
-  return true;
-}
-
-/** A statement that allows any principal: Principal "*", or an Allow with NotPrincipal (everyone but the principals it names). */
-function openTo(statement: Statement): 'any' | 'all-but' | undefined {
-  if (statement.effect !== 'Allow') return undefined;
-  if (statement.principals.includes('*')) return 'any';
-  if (statement.notPrincipals.length > 0 && !statement.notPrincipals.includes('*')) return 'all-but';
-  return undefined;
-}
 
 const publicPrincipal: TfRule = tfRule({
   id: 'iac/tf-aws-policy-public-principal',

@@ -1,0 +1,163 @@
+import { isWorld } from './cidr.js';
+
+/**
+ * AWS policy documents as statements, and what a statement grants: one model for every
+ * platform that writes them (Terraform in terraform/policy.ts, CloudFormation). A value
+ * is a document's JSON value, with unknown parts as they come.
+ */
+type Value = unknown;
+
+export interface Statement {
+  effect: 'Allow' | 'Deny';
+  actions: string[];
+  notActions: string[];
+  resources: string[];
+  notResources: string[];
+  /** `*`, or `AWS:arn:...`, `Service:ec2.amazonaws.com`, ... */
+  principals: string[];
+  /** The principals of a NotPrincipal element (`not_principals` blocks), written as `principals` are. */
+  notPrincipals: string[];
+  hasPrincipal: boolean;
+  /** Each condition test with its operator (`StringEquals`, `ForAnyValue:StringLike`, `IpAddressIfExists`) and values (empty when not static). */
+  conditions: Condition[];
+  /** Line of the statement block (policy_document data sources), else of the attribute that holds the policy. */
+  line: number;
+  /** Line of the statement inside a multi-line policy value (a heredoc or jsonencode), when it is known. */
+  detailLine?: number;
+}
+
+export interface Condition {
+  operator: string;
+  key: string;
+  values: string[];
+}
+
+function list(value: Value | undefined): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
+}
+
+function principalList(value: Value | undefined): string[] {
+  if (value === '*') return ['*'];
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const out: string[] = [];
+    for (const [type, ids] of Object.entries(value)) for (const id of list(ids)) out.push(id === '*' ? '*' : `${type}:${id}`);
+    return out;
+  }
+  return list(value);
+}
+
+/** The statements of a policy document (its JSON value), each given `line`. */
+export function statementsOf(document: Value, line: number): Statement[] {
+  if (!document || typeof document !== 'object' || Array.isArray(document)) return [];
+  const raw = (document as Record<string, Value>)['Statement'] ?? (document as Record<string, Value>)['statement'];
+  const items = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
+  const out: Statement[] = [];
+  for (const item of items) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
+    const s = item as Record<string, Value>;
+    const effect = s['Effect'] === 'Deny' ? 'Deny' : 'Allow';
+    const condition = s['Condition'];
+    const conditions: Condition[] = [];
+    if (condition && typeof condition === 'object' && !Array.isArray(condition)) {
+      for (const [operator, inner] of Object.entries(condition)) {
+        if (!inner || typeof inner !== 'object' || Array.isArray(inner)) continue;
+        for (const [key, values] of Object.entries(inner)) conditions.push({ operator, key, values: list(values) });
+      }
+    }
+    out.push({
+      effect,
+      actions: list(s['Action']),
+      notActions: list(s['NotAction']),
+      resources: list(s['Resource']),
+      notResources: list(s['NotResource']),
+      principals: principalList(s['Principal']),
+      notPrincipals: principalList(s['NotPrincipal']),
+      hasPrincipal: s['Principal'] !== undefined || s['NotPrincipal'] !== undefined,
+      conditions,
+      line,
+    });
+  }
+  return out;
+}
+
+/** Whether an action pattern (`s3:*`, `iam:Put*`, `*`) covers the action `iam:PutUserPolicy`. */
+export function actionCovers(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return regex.test(action);
+}
+
+export function allowsAction(statement: Statement, action: string): boolean {
+  if (statement.effect !== 'Allow') return false;
+  if (statement.notActions.length > 0) return !statement.notActions.some((p) => actionCovers(p, action));
+  return statement.actions.some((p) => actionCovers(p, action));
+}
+
+export function onAllResources(statement: Statement): boolean {
+  return statement.resources.includes('*') || (statement.resources.length === 0 && statement.notResources.length > 0);
+}
+
+/** Allow of every action on every resource. */
+export function isFullAdmin(statement: Statement): boolean {
+  return statement.effect === 'Allow' && statement.notActions.length === 0 && statement.actions.some((a) => a === '*' || a === '*:*') && onAllResources(statement);
+}
+
+/** Conditions that pin a public-principal statement to a specific source account, organisation, network or resource. */
+const RESTRICTING_CONDITION = /^aws:(?:SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|SourceIp|VpcSourceIp|userid|username)$|^kms:(?:CallerAccount|ViaService)$|^s3:DataAccessPointAccount$|^elasticfilesystem:AccessPointArn$/i;
+
+/**
+ * Whether a condition test limits a public-principal statement to a source account,
+ * organisation, network or resource. Only a positive test on a restricting key does:
+ * a negated operator (StringNotEquals, NotIpAddress) admits everything but the values,
+ * `...IfExists` and `ForAllValues:` pass when the caller's request lacks the key (a
+ * direct call from any account), and a wildcard or 0.0.0.0/0 matches everyone. Values
+ * that are not static (references) are taken to restrict.
+ */
+export function restricts(condition: Condition): boolean {
+  if (!RESTRICTING_CONDITION.test(condition.key)) return false;
+  const operator = condition.operator;
+  // Policy documents may omit the operator of a condition they read from a variable: keep the key's meaning.
+  if (operator === '') return true;
+  if (/Not|^Null$|IfExists$|^ForAllValues:/i.test(operator)) return false;
+  // Wildcards match in *Like tests and in every Arn test (ArnEquals too).
+  if (/Like$|(?:^|:)Arn/i.test(operator) && condition.values.some((v) => wildcardOpens(condition.key, v))) return false;
+  if (/IpAddress$/i.test(operator) && condition.values.some(isWorld)) return false;
+  return true;
+}
+
+/**
+ * Whether a wildcard in a condition value lets in callers the key was meant to pin: a
+ * wildcard in the account of an ARN (or, for ARNs without one such as S3's, in the
+ * bucket name anyone can register), in the organisation of an organisation path, in
+ * the role id of aws:userid, or anywhere in an account, organisation, VPC or endpoint
+ * id. `arn:aws:sns:*:123456789012:*` and `o-abc/r-1/ou-2/*` still pin the account and
+ * the organisation; `vpc-*`, `arn:aws:s3:::*` and `arn:aws:sns:*:*:alerts` do not.
+ */
+function wildcardOpens(key: string, value: string): boolean {
+  const wild = (text: string) => /[*?]/.test(text);
+  if (!wild(value)) return false;
+  if (value.startsWith('arn:')) {
+    const parts = value.split(':');
+    const account = parts[4] ?? '';
+    if (account !== '') return wild(account);
+    return wild((parts.slice(5).join(':').split('/')[0] ?? '') || '*');
+  }
+  if (/^aws:PrincipalOrgPaths$/i.test(key)) return wild(value.split('/')[0]!);
+  if (/^aws:userid$/i.test(key)) return wild(value.split(':')[0]!);
+  if (/^kms:ViaService$/i.test(key)) return wild(value.split('.')[0]!);
+  return true;
+}
+
+/** A statement that allows any principal: Principal "*", or an Allow with NotPrincipal (everyone but the principals it names). */
+export function openTo(statement: Statement): 'any' | 'all-but' | undefined {
+  if (statement.effect !== 'Allow') return undefined;
+  if (statement.principals.includes('*')) return 'any';
+  if (statement.notPrincipals.length > 0 && !statement.notPrincipals.includes('*')) return 'all-but';
+  return undefined;
+}
+
+/** An Allow to any principal with no condition that pins who can use it. */
+export function isPublicStatement(statement: Statement): boolean {
+  return openTo(statement) !== undefined && !statement.conditions.some(restricts);
+}

@@ -1,0 +1,24 @@
+import { statementsOf, type Statement } from '../aws-policy.js';
+import { isYMap, isYSeq, pair, type YNode } from '../yaml/tree.js';
+import { follow, plainValue, UNKNOWN, UNKNOWN_TEXT } from './resolve.js';
+import type { CfnTemplate } from './template.js';
+
+/**
+ * The statements of a template's policy document (aws-policy.ts, the model the Terraform
+ * rules judge too), each with the line of its entry in the template, or of the
+ * document's key when the statement has no line of its own. A statement whose Effect
+ * cannot be told (`!If`) is left out: it may be a Deny.
+ */
+export function statementsIn(t: CfnTemplate, document: YNode | null | undefined, keyLine: number): Statement[] {
+  const followed = follow(t, document);
+  if (followed === UNKNOWN || !isYMap(followed)) return [];
+  const list = follow(t, pair(followed, 'Statement')?.value);
+  if (list === UNKNOWN || !list) return [];
+  const out: Statement[] = [];
+  for (const entry of isYSeq(list) ? list.items : [list]) {
+    const json = plainValue(t, entry);
+    if (!json || typeof json !== 'object' || Array.isArray(json) || (json as Record<string, unknown>)['Effect'] === UNKNOWN_TEXT) continue;
+    out.push(...statementsOf({ Statement: [json] }, isYMap(entry) ? entry.line : keyLine));
+  }
+  return out;
+}

@@ -1,0 +1,305 @@
+import type { YPair } from '../../yaml/tree.js';
+import { cfnRule, label, missingLine, prop, resourcesOf, type CfnRule } from '../model.js';
+import { bool, text, UNKNOWN } from '../resolve.js';
+import type { CfnResource, CfnTemplate } from '../template.js';
+
+/**
+ * A boolean setting that must be true: a finding on its key when it is false, on the
+ * deepest existing block (or the logical id) when it is missing and `missing` says that
+ * counts; unknown values never fire.
+ */
+function* requireTrue(t: CfnTemplate, r: CfnResource, path: string[], message: string, missing = true): Generator<{ line: number; message: string; resource: string }> {
+  const setting: YPair | undefined = prop(t, r, ...path);
+  const v = bool(t, setting?.value);
+  if (v === true || v === UNKNOWN) return;
+  if (v === undefined && (!missing || setting)) {
+    // A value that is present but not a boolean (a typo) is left alone.
+    if (setting && setting.value !== null) return;
+  }
+  yield { line: setting ? setting.keyLine : missingLine(t, r, ...path), message: `${label(r)} ${message}`, resource: label(r) };
+}
+
+const PUBLIC_ACLS = new Set(['PublicRead', 'PublicReadWrite', 'AuthenticatedRead']);
+
+const s3PublicAcl: CfnRule = cfnRule({
+  id: 'iac/cfn-s3-public-acl',
+  title: 'S3 bucket has a public canned ACL',
+  description: 'The bucket is created with the canned ACL PublicRead, PublicReadWrite or AuthenticatedRead: anyone on the internet (or anyone with any AWS account) can list and read its objects, and with PublicReadWrite also write and overwrite them.',
+  remediation: 'Remove AccessControl (the default is Private), keep ObjectOwnership: BucketOwnerEnforced, and serve public content through CloudFront with origin access control.',
+  severity: 'high',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: ['Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n      # expect\n      AccessControl: PublicRead\n'],
+    negative: ['Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: LogDeliveryWrite\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::S3::Bucket')) {
+      const acl = prop(t, r, 'AccessControl');
+      const v = text(t, acl?.value);
+      if (v && PUBLIC_ACLS.has(v)) yield { line: acl!.keyLine, message: `${label(r)} has the public canned ACL ${v}.`, resource: label(r), ...(v === 'PublicReadWrite' ? { severity: 'critical' as const } : {}) };
+    }
+  },
+});
+
+const s3PublicAccessBlock: CfnRule = cfnRule({
+  id: 'iac/cfn-s3-public-access-block',
+  title: 'S3 bucket public access block turned off',
+  description: "The bucket's PublicAccessBlockConfiguration turns off one of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy or RestrictPublicBuckets. These settings are the guard that stops a later ACL or bucket policy from making data public by mistake; S3 turns them all on for new buckets, so turning one off is a deliberate opening.",
+  remediation: 'Set all four settings of PublicAccessBlockConfiguration to true, unless the bucket really serves public content (then prefer CloudFront with origin access control).',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: ['Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        # expect\n        BlockPublicPolicy: false\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n'],
+    negative: ['Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n', 'Resources:\n  Data:\n    Type: AWS::S3::Bucket\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::S3::Bucket')) {
+      for (const key of ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets']) {
+        const setting = prop(t, r, 'PublicAccessBlockConfiguration', key);
+        if (bool(t, setting?.value) === false) yield { line: setting!.keyLine, message: `${label(r)} turns off ${key}.`, resource: label(r) };
+      }
+    }
+  },
+});
+
+const databaseNotEncrypted: CfnRule = cfnRule({
+  id: 'iac/cfn-database-not-encrypted',
+  title: 'Database storage not encrypted',
+  description: 'An RDS instance, Aurora, DocumentDB or Neptune cluster, or a Redshift cluster is created without storage encryption (StorageEncrypted or Encrypted false or unset; the default is unencrypted). Its data files, automated backups, snapshots and read replicas are then unencrypted, and encryption cannot be turned on later without a snapshot copy and a restore.',
+  remediation: 'Set StorageEncrypted: true (Encrypted: true for Redshift), ideally with a customer managed KmsKeyId.',
+  severity: 'high',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: [
+      'Resources:\n  # expect\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t3.micro\n',
+      'Resources:\n  Cluster:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-mysql\n      # expect\n      StorageEncrypted: false\n',
+      '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "Docs": {\n      "Type": "AWS::DocDB::DBCluster",\n      "Properties": {"StorageEncrypted": "false"}\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      StorageEncrypted: true\n',
+      'Resources:\n  Member:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora-postgresql\n      DBClusterIdentifier: !Ref Cluster\n',
+      'Resources:\n  Replica:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: !Ref Primary\n',
+      'Resources:\n  Serverless:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-mysql\n      EngineMode: serverless\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DocDB::DBCluster', 'AWS::Neptune::DBCluster', 'AWS::Redshift::Cluster')) {
+      // Members of a cluster, replicas and restores take their encryption from elsewhere; Aurora Serverless v1 is always encrypted.
+      // An explicit false is reported everywhere.
+      const key = r.type === 'AWS::Redshift::Cluster' ? 'Encrypted' : 'StorageEncrypted';
+      const inherits = ['DBClusterIdentifier', 'SourceDBInstanceIdentifier', 'DBSnapshotIdentifier', 'SnapshotIdentifier', 'SourceDBClusterIdentifier', 'SnapshotClusterIdentifier', 'RestoreType'].some((k) => prop(t, r, k));
+      if (inherits || text(t, prop(t, r, 'EngineMode')?.value) === 'serverless') {
+        const setting = prop(t, r, key);
+        if (bool(t, setting?.value) === false) yield { line: setting!.keyLine, message: `${label(r)} sets ${key}: false.`, resource: label(r) };
+        continue;
+      }
+      yield* requireTrue(t, r, [key], `stores its data unencrypted: set ${key}: true.`);
+    }
+  },
+});
+
+const publiclyAccessible: CfnRule = cfnRule({
+  id: 'iac/cfn-publicly-accessible',
+  title: 'Database or broker reachable from the internet',
+  description: 'An RDS instance, Redshift cluster, DMS replication instance or Amazon MQ broker is made publicly accessible: it gets a public address, and only its security group stands between the internet and a database login. Databases are among the most scanned and brute-forced services.',
+  remediation: 'Set PubliclyAccessible: false and reach the service from inside the VPC (a bastion, SSM port forwarding, a VPN).',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      StorageEncrypted: true\n      # expect\n      PubliclyAccessible: true\n',
+      'Resources:\n  # expect\n  Migration:\n    Type: AWS::DMS::ReplicationInstance\n    Properties:\n      ReplicationInstanceClass: dms.t3.medium\n',
+    ],
+    negative: ['Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      PubliclyAccessible: false\n', 'Resources:\n  Migration:\n    Type: AWS::DMS::ReplicationInstance\n    Properties:\n      PubliclyAccessible: false\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::RDS::DBInstance', 'AWS::Redshift::Cluster', 'AWS::DMS::ReplicationInstance', 'AWS::AmazonMQ::Broker')) {
+      const setting = prop(t, r, 'PubliclyAccessible');
+      const v = bool(t, setting?.value);
+      if (v === true) yield { line: setting!.keyLine, message: `${label(r)} is publicly accessible.`, resource: label(r) };
+      // DMS replication instances are public unless told otherwise.
+      else if (!setting && r.type === 'AWS::DMS::ReplicationInstance') yield { line: r.line, message: `${label(r)} is publicly accessible by default: set PubliclyAccessible: false.`, resource: label(r) };
+    }
+  },
+});
+
+const ebsNotEncrypted: CfnRule = cfnRule({
+  id: 'iac/cfn-ebs-not-encrypted',
+  title: 'EBS volume not encrypted',
+  description: 'An EBS volume is created with Encrypted false or unset (then only an account-wide encryption default protects it). Its data and every snapshot made from it are unencrypted, and a snapshot shared by mistake exposes them.',
+  remediation: 'Set Encrypted: true (optionally with KmsKeyId), and turn on EBS encryption by default for the account.',
+  severity: 'medium',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: ['Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n      AvailabilityZone: eu-west-1a\n      # expect\n      Encrypted: false\n', 'Resources:\n  # expect\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n'],
+    negative: ['Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n      Encrypted: true\n', 'Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      SnapshotId: snap-0123456789abcdef0\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::EC2::Volume')) {
+      if (prop(t, r, 'SnapshotId')) continue;
+      yield* requireTrue(t, r, ['Encrypted'], 'is not encrypted: set Encrypted: true.');
+    }
+  },
+});
+
+const kmsNoRotation: CfnRule = cfnRule({
+  id: 'iac/cfn-kms-no-rotation',
+  title: 'KMS key rotation turned off',
+  description: 'A symmetric customer managed KMS key does not rotate its key material (EnableKeyRotation false or unset). Without rotation one key protects all data for its whole life, which widens the impact of a leaked or broken key and fails most compliance baselines.',
+  remediation: 'Set EnableKeyRotation: true on symmetric encryption keys.',
+  severity: 'low',
+  cwe: ['CWE-320'],
+  examples: {
+    positive: ['Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      # expect\n      EnableKeyRotation: false\n', 'Resources:\n  # expect\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: data key\n'],
+    negative: ['Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n', 'Resources:\n  Signing:\n    Type: AWS::KMS::Key\n    Properties:\n      KeySpec: ECC_NIST_P256\n      KeyUsage: SIGN_VERIFY\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::KMS::Key')) {
+      const spec = text(t, prop(t, r, 'KeySpec')?.value);
+      const usage = text(t, prop(t, r, 'KeyUsage')?.value);
+      if ((spec && spec !== 'SYMMETRIC_DEFAULT') || (usage && usage !== 'ENCRYPT_DECRYPT') || prop(t, r, 'KeySpec')?.value && !spec) continue;
+      if (bool(t, prop(t, r, 'MultiRegion')?.value) === true) continue;
+      yield* requireTrue(t, r, ['EnableKeyRotation'], 'does not rotate its key material: set EnableKeyRotation: true.');
+    }
+  },
+});
+
+const ecrMutableTags: CfnRule = cfnRule({
+  id: 'iac/cfn-ecr-mutable-tags',
+  title: 'ECR repository allows tags to be overwritten',
+  description: 'The repository keeps the default ImageTagMutability MUTABLE, so anyone who can push can replace the image behind a release tag; deployments that pull by tag then run an image nobody reviewed.',
+  remediation: 'Set ImageTagMutability: IMMUTABLE and deploy by digest.',
+  severity: 'low',
+  cwe: ['CWE-494'],
+  examples: {
+    positive: ['Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      # expect\n      ImageTagMutability: MUTABLE\n'],
+    negative: ['Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      ImageTagMutability: IMMUTABLE\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::ECR::Repository')) {
+      const setting = prop(t, r, 'ImageTagMutability');
+      const v = text(t, setting?.value);
+      if (setting && v !== 'MUTABLE') continue;
+      yield { line: setting ? setting.keyLine : r.line, message: `${label(r)} lets pushes overwrite existing tags: set ImageTagMutability: IMMUTABLE.`, resource: label(r) };
+    }
+  },
+});
+
+const ecrNoScan: CfnRule = cfnRule({
+  id: 'iac/cfn-ecr-no-scan-on-push',
+  title: 'ECR repository does not scan images on push',
+  description: 'Images pushed to the repository are not scanned for known vulnerabilities (ImageScanningConfiguration ScanOnPush false or unset), so vulnerable images reach deployment unnoticed unless registry-wide scanning is configured.',
+  remediation: 'Set ImageScanningConfiguration: { ScanOnPush: true }, or configure enhanced scanning for the registry.',
+  severity: 'low',
+  cwe: ['CWE-1104'],
+  examples: {
+    positive: ['Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      ImageScanningConfiguration:\n        # expect\n        ScanOnPush: false\n'],
+    negative: ['Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n      ImageScanningConfiguration:\n        ScanOnPush: true\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::ECR::Repository')) yield* requireTrue(t, r, ['ImageScanningConfiguration', 'ScanOnPush'], 'does not scan images on push.');
+  },
+});
+
+const searchNotEncrypted: CfnRule = cfnRule({
+  id: 'iac/cfn-search-not-encrypted',
+  title: 'OpenSearch/Elasticsearch domain not encrypted at rest',
+  description: 'An OpenSearch or Elasticsearch domain is created without encryption at rest (EncryptionAtRestOptions Enabled false or unset): its indices, logs and automated snapshots are stored unencrypted, and encryption cannot be added to an existing domain of older engine versions.',
+  remediation: 'Set EncryptionAtRestOptions: { Enabled: true } (with a KmsKeyId for a customer managed key) and NodeToNodeEncryptionOptions: { Enabled: true }.',
+  severity: 'medium',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: ['Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      EncryptionAtRestOptions:\n        # expect\n        Enabled: false\n', 'Resources:\n  # expect\n  Search:\n    Type: AWS::Elasticsearch::Domain\n    Properties:\n      ElasticsearchVersion: "7.10"\n'],
+    negative: ['Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      EncryptionAtRestOptions:\n        Enabled: true\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::OpenSearchService::Domain', 'AWS::Elasticsearch::Domain')) yield* requireTrue(t, r, ['EncryptionAtRestOptions', 'Enabled'], 'stores its indices unencrypted: set EncryptionAtRestOptions Enabled: true.');
+  },
+});
+
+const cloudTrailValidation: CfnRule = cfnRule({
+  id: 'iac/cfn-cloudtrail-no-log-validation',
+  title: 'CloudTrail log file validation off',
+  description: 'The trail does not write digest files (EnableLogFileValidation false or unset), so an intruder who reaches the log bucket can delete or edit the record of what they did without it being detectable.',
+  remediation: 'Set EnableLogFileValidation: true.',
+  severity: 'low',
+  cwe: ['CWE-354'],
+  examples: {
+    positive: ['Resources:\n  # expect\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      S3BucketName: !Ref Logs\n'],
+    negative: ['Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      S3BucketName: !Ref Logs\n      EnableLogFileValidation: true\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::CloudTrail::Trail')) yield* requireTrue(t, r, ['EnableLogFileValidation'], 'does not validate its log files: set EnableLogFileValidation: true.');
+  },
+});
+
+const cloudTrailMultiRegion: CfnRule = cfnRule({
+  id: 'iac/cfn-cloudtrail-single-region',
+  title: 'CloudTrail records one region only',
+  description: 'The trail is not multi-region (IsMultiRegionTrail false or unset), so activity in other regions, a favourite place to run crypto miners or hide resources, and some global service events are not recorded by it.',
+  remediation: 'Set IsMultiRegionTrail: true (and IncludeGlobalServiceEvents: true).',
+  severity: 'low',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: ['Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      # expect\n      IsMultiRegionTrail: false\n'],
+    negative: ['Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      IsMultiRegionTrail: true\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::CloudTrail::Trail')) yield* requireTrue(t, r, ['IsMultiRegionTrail'], 'records only its own region: set IsMultiRegionTrail: true.');
+  },
+});
+
+const cloudTrailLogging: CfnRule = cfnRule({
+  id: 'iac/cfn-cloudtrail-logging-disabled',
+  title: 'CloudTrail logging turned off',
+  description: 'The trail exists but IsLogging is false, so no API activity is recorded: an incident leaves no audit trail to investigate.',
+  remediation: 'Set IsLogging: true on every trail that should record activity.',
+  severity: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: ['Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      # expect\n      IsLogging: false\n'],
+    negative: ['Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::CloudTrail::Trail')) {
+      const setting = prop(t, r, 'IsLogging');
+      if (bool(t, setting?.value) === false) yield { line: setting!.keyLine, message: `${label(r)} does not log: set IsLogging: true.`, resource: label(r) };
+    }
+  },
+});
+
+const cloudTrailNotEncrypted: CfnRule = cfnRule({
+  id: 'iac/cfn-cloudtrail-not-encrypted',
+  title: 'CloudTrail logs not encrypted with a KMS key',
+  description: 'The trail has no KMSKeyId, so its logs are protected only by the bucket\'s default encryption: anyone with read access to the bucket can read the account\'s full API history, which maps its resources and identities. A KMS key adds a second, separately audited permission.',
+  remediation: 'Set KMSKeyId to a customer managed KMS key whose policy lets CloudTrail encrypt and only auditors decrypt.',
+  severity: 'low',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: ['Resources:\n  # expect\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n'],
+    negative: ['Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      KMSKeyId: !Ref TrailKey\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::CloudTrail::Trail')) {
+      const key = prop(t, r, 'KMSKeyId');
+      if (key?.value && text(t, key.value) !== '') continue;
+      yield { line: key ? key.keyLine : r.line, message: `${label(r)} does not encrypt its logs with a KMS key: set KMSKeyId.`, resource: label(r) };
+    }
+  },
+});
+
+export const dataRules: readonly CfnRule[] = [
+  s3PublicAcl,
+  s3PublicAccessBlock,
+  databaseNotEncrypted,
+  publiclyAccessible,
+  ebsNotEncrypted,
+  kmsNoRotation,
+  ecrMutableTags,
+  ecrNoScan,
+  searchNotEncrypted,
+  cloudTrailLogging,
+  cloudTrailValidation,
+  cloudTrailMultiRegion,
+  cloudTrailNotEncrypted,
+];

@@ -1,0 +1,229 @@
+import { inside } from '../../rule.js';
+import { isFullAdmin, isPublicStatement } from '../../aws-policy.js';
+import { isLiteralSecretValue, isSecretName } from '../../secret-names.js';
+import { isYMap, isYScalar, isYSeq, type YNode, type YPair } from '../../yaml/tree.js';
+import { cfnRule, entries, field, label, prop, resourcesOf, type CfnRule } from '../model.js';
+import { statementsIn } from '../policy.js';
+import { intrinsic, text } from '../resolve.js';
+import type { CfnResource, CfnTemplate } from '../template.js';
+
+interface PolicyPlace {
+  resource: CfnResource;
+  /** The key that holds the document (`PolicyDocument`, `KeyPolicy`, ...). */
+  key: YPair;
+}
+
+/** Identity policies: IAM policies and the inline policies of roles, users and groups. */
+function* identityPolicies(t: CfnTemplate): Generator<PolicyPlace> {
+  for (const r of resourcesOf(t, 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::RolePolicy', 'AWS::IAM::UserPolicy', 'AWS::IAM::GroupPolicy')) {
+    const key = prop(t, r, 'PolicyDocument');
+    if (key) yield { resource: r, key };
+  }
+  for (const r of resourcesOf(t, 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group')) {
+    for (const inline of entries(t, prop(t, r, 'Policies')?.value)) {
+      const key = field(t, inline, 'PolicyDocument');
+      if (key) yield { resource: r, key };
+    }
+  }
+}
+
+/** Resource types and the property that holds their resource (or trust) policy. */
+const RESOURCE_POLICIES: Array<[string, string]> = [
+  ['AWS::S3::BucketPolicy', 'PolicyDocument'],
+  ['AWS::SQS::QueuePolicy', 'PolicyDocument'],
+  ['AWS::SNS::TopicPolicy', 'PolicyDocument'],
+  ['AWS::KMS::Key', 'KeyPolicy'],
+  ['AWS::ECR::Repository', 'RepositoryPolicyText'],
+  ['AWS::SecretsManager::ResourcePolicy', 'ResourcePolicy'],
+  ['AWS::IAM::Role', 'AssumeRolePolicyDocument'],
+  ['AWS::Elasticsearch::Domain', 'AccessPolicies'],
+  ['AWS::OpenSearchService::Domain', 'AccessPolicies'],
+];
+
+const fullAdmin: CfnRule = cfnRule({
+  id: 'iac/cfn-iam-full-admin',
+  title: 'IAM policy grants full administrator access',
+  description: 'A policy allows every action ("*") on every resource ("*"). Whoever holds it (a user, a role assumed by an application or a pipeline) controls the whole account, IAM included, so any compromise of that identity is a full account takeover.',
+  remediation: 'Grant the specific actions and resources the identity needs; keep administrator access to a few break-glass roles protected by MFA.',
+  severity: 'critical',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [
+      'Resources:\n  Admin:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      # expect\n      PolicyDocument:\n        Version: "2012-10-17"\n        Statement:\n          # detail\n          - Effect: Allow\n            Action: "*"\n            Resource: "*"\n',
+      'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: ec2.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: all\n          # expect\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: arn:aws:s3:::bucket/*\n              # detail\n              - Effect: Allow\n                Action: ["*"]\n                Resource: ["*"]\n',
+    ],
+    negative: ['Resources:\n  Read:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: read\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: "*"\n            Resource: !Sub "arn:aws:s3:::${Bucket}/*"\n'],
+  },
+  *check(t) {
+    for (const { resource, key } of identityPolicies(t)) {
+      const admin = statementsIn(t, key.value, key.keyLine).find(isFullAdmin);
+      if (admin) yield { ...inside(key.keyLine, admin.line), message: `${label(resource)} allows every action on every resource.`, resource: label(resource) };
+    }
+  },
+});
+
+const publicPrincipal: CfnRule = cfnRule({
+  id: 'iac/cfn-policy-public-principal',
+  title: 'Resource policy open to everyone',
+  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, secret, search domain outside a VPC) or the trust policy of an IAM role allows Principal "*", or everyone but a few principals with NotPrincipal, with no condition that pins the caller to an account, organisation, network or source. Anyone with an AWS account, or anyone at all for S3 and search domains, can use the granted actions or assume the role.',
+  remediation: 'Name the principals (account or role ARNs), or add a condition such as aws:PrincipalOrgID, aws:SourceArn, aws:SourceAccount or aws:SourceVpce.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'Resources:\n  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Data\n      # expect\n      PolicyDocument:\n        Statement:\n          # detail\n          - Effect: Allow\n            Principal: "*"\n            Action: s3:GetObject\n            Resource: !Sub "arn:aws:s3:::${Data}/*"\n',
+      'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      # expect\n      AssumeRolePolicyDocument:\n        Statement:\n          # detail\n          - Effect: Allow\n            Principal:\n              AWS: "*"\n            Action: sts:AssumeRole\n',
+      '{\n  "Resources": {\n    "QueuePolicy": {\n      "Type": "AWS::SQS::QueuePolicy",\n      "Properties": {\n        "Queues": [{"Ref": "Queue"}],\n        "PolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage", "Resource": "*"}]}\n      }\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'Resources:\n  Policy:\n    Type: AWS::SNS::TopicPolicy\n    Properties:\n      Topics: [!Ref Topic]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: "*"\n            Action: sns:Publish\n            Resource: !Ref Topic\n            Condition:\n              ArnLike:\n                aws:SourceArn: !Sub "arn:aws:s3:::${Bucket}"\n',
+      'Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      VPCOptions:\n        SubnetIds: [subnet-1]\n      AccessPolicies:\n        Statement:\n          - Effect: Allow\n            Principal: { AWS: "*" }\n            Action: es:*\n            Resource: "*"\n',
+    ],
+  },
+  *check(t) {
+    for (const [type, property] of RESOURCE_POLICIES) {
+      for (const r of resourcesOf(t, type)) {
+        // A domain inside a VPC is reached only from the VPC: its security groups decide.
+        if (type.endsWith('::Domain') && prop(t, r, 'VPCOptions')) continue;
+        const key = prop(t, r, property);
+        if (!key) continue;
+        const open = statementsIn(t, key.value, key.keyLine).find(isPublicStatement);
+        if (!open) continue;
+        const what = type === 'AWS::IAM::Role' ? 'lets any AWS principal assume the role' : 'grants access to any principal ("*") with no restricting condition';
+        yield { ...inside(key.keyLine, open.line), message: `${label(r)} ${what}.`, resource: label(r) };
+      }
+    }
+  },
+});
+
+const lambdaPublic: CfnRule = cfnRule({
+  id: 'iac/cfn-lambda-permission-public',
+  title: 'Lambda function invocable by anyone',
+  description: 'An AWS::Lambda::Permission grants Principal "*" without SourceArn, SourceAccount or PrincipalOrgID, so any AWS account can invoke the function (and run up its cost, or reach whatever it can reach).',
+  remediation: 'Grant the calling service principal (s3.amazonaws.com, apigateway.amazonaws.com) with SourceArn and SourceAccount, or a specific account.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: ['Resources:\n  Invoke:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Fn\n      Action: lambda:InvokeFunction\n      # expect\n      Principal: "*"\n'],
+    negative: ['Resources:\n  Invoke:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Fn\n      Action: lambda:InvokeFunction\n      Principal: s3.amazonaws.com\n      SourceArn: !GetAtt Bucket.Arn\n', 'Resources:\n  Invoke:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Fn\n      Action: lambda:InvokeFunction\n      Principal: "*"\n      PrincipalOrgID: o-abc123\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::Lambda::Permission')) {
+      const principal = prop(t, r, 'Principal');
+      if (text(t, principal?.value) !== '*') continue;
+      if (['SourceArn', 'SourceAccount', 'PrincipalOrgID'].some((k) => prop(t, r, k))) continue;
+      // A public function URL is the function URL rule's finding.
+      if (text(t, prop(t, r, 'FunctionUrlAuthType')?.value) === 'NONE') continue;
+      yield { line: principal!.keyLine, message: `${label(r)} lets any principal invoke the function.`, resource: label(r) };
+    }
+  },
+});
+
+const functionUrlPublic: CfnRule = cfnRule({
+  id: 'iac/cfn-lambda-url-no-auth',
+  title: 'Lambda function URL without authentication',
+  description: 'A Lambda function URL (AWS::Lambda::Url, or FunctionUrlConfig of a SAM function) has AuthType NONE: anyone on the internet can call the function directly, bypassing any API gateway, WAF, throttling or authorizer in front of the application.',
+  remediation: 'Use AuthType: AWS_IAM and sign requests, or put the function behind API Gateway or CloudFront with authentication; keep NONE only for functions that check callers themselves.',
+  severity: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      'Resources:\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: !GetAtt Fn.Arn\n      # expect\n      AuthType: NONE\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      FunctionUrlConfig:\n        # expect\n        AuthType: NONE\n',
+    ],
+    negative: ['Resources:\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: !GetAtt Fn.Arn\n      AuthType: AWS_IAM\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::Lambda::Url', 'AWS::Serverless::Function')) {
+      const auth = r.type === 'AWS::Lambda::Url' ? prop(t, r, 'AuthType') : prop(t, r, 'FunctionUrlConfig', 'AuthType');
+      if (text(t, auth?.value) === 'NONE') yield { line: auth!.keyLine, message: `${label(r)} has a function URL that anyone can call (AuthType: NONE).`, resource: label(r) };
+    }
+  },
+});
+
+const apiMethodNoAuth: CfnRule = cfnRule({
+  id: 'iac/cfn-apigw-method-no-auth',
+  title: 'API Gateway method without authorization',
+  description: 'A REST API method has AuthorizationType NONE and requires no API key, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does.',
+  remediation: 'Use AuthorizationType AWS_IAM, COGNITO_USER_POOLS or CUSTOM with an authorizer, or require an API key; leave NONE only on methods meant to be public.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: ['Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !Ref Items\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n'],
+    negative: [
+      'Resources:\n  Preflight:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: OPTIONS\n      AuthorizationType: NONE\n',
+      'Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: GET\n      AuthorizationType: COGNITO_USER_POOLS\n      AuthorizerId: !Ref Authorizer\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::ApiGateway::Method')) {
+      const auth = prop(t, r, 'AuthorizationType');
+      if (text(t, auth?.value)?.toUpperCase() !== 'NONE') continue;
+      if (text(t, prop(t, r, 'HttpMethod')?.value)?.toUpperCase() === 'OPTIONS') continue;
+      if (prop(t, r, 'ApiKeyRequired') && text(t, prop(t, r, 'ApiKeyRequired')?.value) !== 'false') continue;
+      yield { line: auth!.keyLine, message: `${label(r)} can be called without authorization.`, resource: label(r) };
+    }
+  },
+});
+
+/** Parameter types whose default names a value elsewhere, never a secret itself. */
+const REFERENCE_TYPES = /^AWS::SSM::Parameter::|^AWS::EC2::|^List</;
+
+const hardcodedSecret: CfnRule = cfnRule({
+  id: 'iac/cfn-hardcoded-secret',
+  title: 'Secret written in the template',
+  description: 'A resource property named like a secret (MasterUserPassword, a password in an environment variable, an auth token), or the Default of a parameter named like one, holds a literal value. The secret is then in the template, its repository and every copy of it, stacks deployed without overriding it all share it, and it cannot be rotated without changing code. NoEcho only hides a parameter in the console; it does not take the default out of the template.',
+  remediation: 'Use a dynamic reference ({{resolve:secretsmanager:name:SecretString:password}}), ManageMasterUserPassword for RDS, or a NoEcho parameter without a Default.',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [
+      'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      # expect\n      MasterUserPassword: not-a-real-pass-1234\n',
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n    # expect\n    Default: not-a-real-pass-1234\n',
+      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          # expect\n          API_TOKEN: fake-token-for-tests-only\n',
+    ],
+    negative: [
+      'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      MasterUserPassword: "{{resolve:secretsmanager:prod/db:SecretString:password}}"\n',
+      'Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      MasterUserPassword: !Ref DbPassword\n',
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n  DbPasswordParameterName:\n    Type: String\n    Default: /prod/db/password\n  ApiKeyParam:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /prod/api/key\n',
+      'Resources:\n  Secret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      GenerateSecretString:\n        SecretStringTemplate: \'{"username": "app"}\'\n        GenerateStringKey: password\n',
+    ],
+  },
+  *check(t) {
+    // A value that names a parameter or resource is a mistaken reference, not a secret.
+    const names = new Set([...t.parameters.keys(), ...t.resources.map((r) => r.id)]);
+    for (const parameter of t.parameters.values()) {
+      if (!isSecretName(parameter.name)) continue;
+      if (REFERENCE_TYPES.test(text(t, field(t, parameter.node, 'Type')?.value) ?? '')) continue;
+      const d = field(t, parameter.node, 'Default');
+      if (!d || !isYScalar(d.value) || !isLiteralSecretValue(d.value.value) || !isSecretLiteral(String(d.value.value), new Set())) continue;
+      yield { line: d.keyLine, message: `Parameter ${parameter.name} has a literal secret as its Default.`, resource: `Parameter ${parameter.name}`, secret: String(d.value.value) };
+    }
+    for (const r of t.resources) {
+      const stack: Array<{ node: YNode | null; depth: number }> = [{ node: r.properties ?? null, depth: 0 }];
+      while (stack.length > 0) {
+        const { node, depth } = stack.pop()!;
+        if (!node || depth > 12 || intrinsic(node)) continue;
+        if (isYSeq(node)) for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+        if (!isYMap(node)) continue;
+        for (const p of node.pairs) {
+          // Secrets Manager generates this one; its settings name the secret's fields.
+          if (p.key === 'GenerateSecretString') continue;
+          if (isYScalar(p.value) && typeof p.value.value === 'string' && isSecretName(p.key) && isSecretLiteral(p.value.value, names))
+            yield { line: p.keyLine, message: `${label(r)} has a literal secret in ${p.key}.`, resource: label(r), secret: p.value.value };
+          else stack.push({ node: p.value, depth: depth + 1 });
+        }
+      }
+    }
+  },
+});
+
+/** A literal that is a secret: not a dynamic reference, a JSON template, a placeholder type name or the name of a parameter or resource. */
+function isSecretLiteral(v: string, names: ReadonlySet<string>): boolean {
+  const trimmed = v.trim();
+  if (!isLiteralSecretValue(trimmed) || names.has(trimmed)) return false;
+  return !/^\{\{resolve:/.test(trimmed) && !/^[[{]/.test(trimmed) && !/^(?:String|Number|CommaDelimitedList)$/.test(trimmed);
+}
+
+export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, hardcodedSecret];

@@ -1,0 +1,233 @@
+import type { Severity } from '../../../../core/finding.js';
+import { isWorld } from '../../cidr.js';
+import { describePort, sensitivePortsInRange } from '../../ports.js';
+import { type Hit } from '../../rule.js';
+import { isYMap, type YNode } from '../../yaml/tree.js';
+import { cfnRule, entries, field, label, missingLine, prop, resourcesOf, type CfnRule } from '../model.js';
+import { text, UNKNOWN, value } from '../resolve.js';
+import type { CfnTemplate } from '../template.js';
+
+/** Ingress entries of security groups: inline `SecurityGroupIngress` entries and `AWS::EC2::SecurityGroupIngress` resources. */
+function* ingressRules(t: CfnTemplate): Generator<{ where: string; node: YNode }> {
+  for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroup')) for (const entry of entries(t, prop(t, r, 'SecurityGroupIngress')?.value)) if (isYMap(entry)) yield { where: label(r), node: entry };
+  for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroupIngress')) if (r.properties) yield { where: label(r), node: r.properties };
+}
+
+function portNumber(t: CfnTemplate, node: YNode | null | undefined): number | undefined {
+  const v = value(t, node);
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v);
+  return undefined;
+}
+
+const openToInternet: CfnRule = cfnRule({
+  id: 'iac/cfn-sg-open-to-internet',
+  title: 'Sensitive port open to the internet',
+  description:
+    'A security group ingress rule (or an EC2-Classic DB security group) accepts connections from anywhere (0.0.0.0/0 or ::/0) on every port or protocol, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; this is how many cloud breaches start.',
+  remediation: 'Restrict CidrIp/CidrIpv6 to known networks or use SourceSecurityGroupId (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'Resources:\n  Ssh:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: ssh\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          # expect\n          CidrIp: 0.0.0.0/0\n',
+      'Resources:\n  Db:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !Ref Group\n      IpProtocol: tcp\n      FromPort: 5432\n      ToPort: 5432\n      # expect\n      CidrIpv6: ::/0\n',
+      'Parameters:\n  Open:\n    Type: String\n    Default: 0.0.0.0/0\nResources:\n  All:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: all\n      SecurityGroupIngress:\n        - IpProtocol: "-1"\n          # expect\n          CidrIp: !Ref Open\n',
+      'Resources:\n  Legacy:\n    Type: AWS::RDS::DBSecurityGroup\n    Properties:\n      GroupDescription: db\n      DBSecurityGroupIngress:\n        # expect\n        - CIDRIP: 0.0.0.0/0\n',
+      '{\n  "Resources": {\n    "Rdp": {\n      "Type": "AWS::EC2::SecurityGroupIngress",\n      "Properties": {"GroupId": "sg-1", "IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "CidrIp": "0.0.0.0/0"}\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'Resources:\n  Web:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 443\n          ToPort: 443\n          CidrIp: 0.0.0.0/0\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 10.1.0.0/16\n',
+      'Parameters:\n  Source:\n    Type: String\nResources:\n  Ssh:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-1\n      IpProtocol: tcp\n      FromPort: 22\n      ToPort: 22\n      CidrIp: !Ref Source\n',
+    ],
+  },
+  *check(t) {
+    for (const { where, node } of ingressRules(t)) {
+      const protocol = String(value(t, field(t, node, 'IpProtocol')?.value) ?? '').toLowerCase();
+      for (const key of ['CidrIp', 'CidrIpv6']) {
+        const source = field(t, node, key);
+        const cidr = text(t, source?.value);
+        if (!source || cidr === undefined || !isWorld(cidr)) continue;
+        if (protocol === '-1' || protocol === 'all') {
+          yield { line: source.keyLine, message: `${where} accepts every protocol and port from ${cidr}.`, resource: where, severity: 'critical' };
+          continue;
+        }
+        const transport = protocol === 'tcp' || protocol === '6' ? 'tcp' : protocol === 'udp' || protocol === '17' ? 'udp' : undefined;
+        if (!transport) continue;
+        const from = portNumber(t, field(t, node, 'FromPort')?.value);
+        const to = portNumber(t, field(t, node, 'ToPort')?.value);
+        if (from === undefined || to === undefined) continue;
+        if ((from <= 1 && to >= 65535) || (from === -1 && to === -1)) {
+          yield { line: source.keyLine, message: `${where} accepts every ${transport} port from ${cidr}.`, resource: where, severity: 'critical' };
+          continue;
+        }
+        const services = sensitivePortsInRange(from, to, transport);
+        if (services.length === 0) continue;
+        const severity: Severity = services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
+        yield { line: source.keyLine, message: `${where} opens ${services.slice(0, 4).map(describePort).join(', ')}${services.length > 4 ? ', ...' : ''} to ${cidr}.`, resource: where, severity };
+      }
+    }
+    for (const { where, node } of dbSecurityGroupSources(t)) {
+      const source = field(t, node, 'CIDRIP');
+      const cidr = text(t, source?.value);
+      if (source && cidr !== undefined && isWorld(cidr)) yield { line: source.keyLine, message: `${where} lets ${cidr} reach the database port of its instances.`, resource: where, severity: 'critical' };
+    }
+  },
+});
+
+/** EC2-Classic DB security groups: a source CIDR reaches the database port of every instance in the group. */
+function* dbSecurityGroupSources(t: CfnTemplate): Generator<{ where: string; node: YNode }> {
+  for (const r of resourcesOf(t, 'AWS::RDS::DBSecurityGroup')) for (const entry of entries(t, prop(t, r, 'DBSecurityGroupIngress')?.value)) if (isYMap(entry)) yield { where: label(r), node: entry };
+  for (const r of resourcesOf(t, 'AWS::RDS::DBSecurityGroupIngress')) if (r.properties) yield { where: label(r), node: r.properties };
+}
+
+const httpListener: CfnRule = cfnRule({
+  id: 'iac/cfn-lb-http-listener',
+  title: 'Load balancer listener serves plain HTTP',
+  description: 'A load balancer listener accepts HTTP and forwards it instead of redirecting to HTTPS. Credentials, session cookies and data cross the network in clear text, where anyone on the path can read or change them.',
+  remediation: 'Serve HTTPS (Protocol: HTTPS with a certificate), and make the HTTP listener a redirect action to HTTPS.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'Resources:\n  Http:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 80\n      # expect\n      Protocol: HTTP\n      DefaultActions:\n        - Type: forward\n          TargetGroupArn: !Ref Tg\n',
+      'Resources:\n  Classic:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      Listeners:\n        - LoadBalancerPort: "80"\n          InstancePort: "80"\n          # expect\n          Protocol: HTTP\n',
+    ],
+    negative: [
+      'Resources:\n  Http:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 80\n      Protocol: HTTP\n      DefaultActions:\n        - Type: redirect\n          RedirectConfig:\n            Protocol: HTTPS\n            Port: "443"\n            StatusCode: HTTP_301\n',
+      'Resources:\n  Https:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 443\n      Protocol: HTTPS\n      SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::ElasticLoadBalancingV2::Listener')) {
+      const protocol = prop(t, r, 'Protocol');
+      if (text(t, protocol?.value) !== 'HTTP') continue;
+      const actions = entries(t, prop(t, r, 'DefaultActions')?.value);
+      const redirects = actions.some((a) => {
+        const type = text(t, field(t, a, 'Type')?.value);
+        const to = text(t, field(t, field(t, a, 'RedirectConfig')?.value, 'Protocol')?.value);
+        return type === 'redirect' && to !== 'HTTP';
+      });
+      const unknownAction = actions.some((a) => text(t, field(t, a, 'Type')?.value) === undefined);
+      if (redirects || unknownAction) continue;
+      yield { line: protocol!.keyLine, message: `${label(r)} serves plain HTTP without redirecting to HTTPS.`, resource: label(r) };
+    }
+    for (const r of resourcesOf(t, 'AWS::ElasticLoadBalancing::LoadBalancer')) {
+      for (const listener of entries(t, prop(t, r, 'Listeners')?.value)) {
+        const protocol = field(t, listener, 'Protocol');
+        if (text(t, protocol?.value)?.toUpperCase() === 'HTTP') yield { line: protocol!.keyLine, message: `${label(r)} has a plain HTTP listener.`, resource: label(r) };
+      }
+    }
+  },
+});
+
+const OLD_ELB_POLICIES = /^ELBSecurityPolicy-(?:2015-05|2016-08|TLS-1-0-2015-04|TLS-1-1-2017-01|FS-2018-06|FS-1-1-2019-08)$|^ELBSecurityPolicy-TLS13-1-(?:0|1)-|^ELBSecurityPolicy-FS-1-1-|^ELBSecurityPolicy-TLS13-1-1-2021-06$/;
+const OLD_CLOUDFRONT = new Set(['SSLv3', 'TLSv1', 'TLSv1_2016', 'TLSv1.1_2016']);
+const OLD_PROTOCOL_ATTRIBUTE = /^Protocol-(?:SSLv2|SSLv3|TLSv1|TLSv1\.1)$/;
+
+const outdatedTls: CfnRule = cfnRule({
+  id: 'iac/cfn-tls-outdated',
+  title: 'TLS policy allows versions before 1.2',
+  description: 'A load balancer listener or SSL negotiation policy, or a CloudFront distribution, accepts TLS 1.0 or 1.1 (or SSLv3). These versions have known weaknesses (BEAST, POODLE, weak ciphers and MACs) and are deprecated by RFC 8996; clients can be downgraded to them.',
+  remediation: 'Use a policy that requires TLS 1.2 or later: SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06, MinimumProtocolVersion: TLSv1.2_2021.',
+  severity: 'medium',
+  cwe: ['CWE-326'],
+  examples: {
+    positive: [
+      'Resources:\n  Https:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      Port: 443\n      Protocol: HTTPS\n      # expect\n      SslPolicy: ELBSecurityPolicy-2016-08\n',
+      'Resources:\n  Classic:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      Policies:\n        - PolicyName: tls\n          PolicyType: SSLNegotiationPolicyType\n          Attributes:\n            # expect\n            - Name: Protocol-TLSv1\n              Value: "true"\n            - Name: Protocol-TLSv1.2\n              Value: "true"\n',
+      'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        ViewerCertificate:\n          AcmCertificateArn: arn:aws:acm:us-east-1:111122223333:certificate/abc\n          # expect\n          MinimumProtocolVersion: TLSv1\n',
+    ],
+    negative: [
+      'Resources:\n  Https:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      Port: 443\n      Protocol: HTTPS\n      SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06\n',
+      'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        ViewerCertificate:\n          CloudFrontDefaultCertificate: true\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::ElasticLoadBalancingV2::Listener')) {
+      const policy = prop(t, r, 'SslPolicy');
+      const v = text(t, policy?.value);
+      if (v && OLD_ELB_POLICIES.test(v)) yield { line: policy!.keyLine, message: `${label(r)} uses ${v}, which accepts TLS versions before 1.2.`, resource: label(r) };
+    }
+    // Classic load balancers: an SSL negotiation policy that turns an old protocol on, or references an old predefined policy.
+    for (const r of resourcesOf(t, 'AWS::ElasticLoadBalancing::LoadBalancer')) {
+      for (const policy of entries(t, prop(t, r, 'Policies')?.value)) {
+        if (text(t, field(t, policy, 'PolicyType')?.value) !== 'SSLNegotiationPolicyType') continue;
+        for (const attribute of entries(t, field(t, policy, 'Attributes')?.value)) {
+          const name = text(t, field(t, attribute, 'Name')?.value) ?? '';
+          const v = text(t, field(t, attribute, 'Value')?.value) ?? '';
+          const old = (OLD_PROTOCOL_ATTRIBUTE.test(name) && v.toLowerCase() === 'true') || (name === 'Reference-Security-Policy' && OLD_ELB_POLICIES.test(v));
+          if (old) yield { line: attribute.line, message: `${label(r)} negotiates with ${name === 'Reference-Security-Policy' ? v : name}, which accepts TLS versions before 1.2.`, resource: label(r) };
+        }
+      }
+    }
+    for (const r of resourcesOf(t, 'AWS::CloudFront::Distribution')) {
+      const version = prop(t, r, 'DistributionConfig', 'ViewerCertificate', 'MinimumProtocolVersion');
+      const v = text(t, version?.value);
+      if (v && OLD_CLOUDFRONT.has(v)) yield { line: version!.keyLine, message: `${label(r)} accepts ${v} from viewers.`, resource: label(r) };
+    }
+  },
+});
+
+const cloudFrontHttp: CfnRule = cfnRule({
+  id: 'iac/cfn-cloudfront-allows-http',
+  title: 'CloudFront serves viewers over plain HTTP',
+  description: 'A CloudFront cache behavior has ViewerProtocolPolicy allow-all, so viewers can fetch the content and send cookies and form data over unencrypted HTTP, where they can be read or altered in transit.',
+  remediation: 'Set ViewerProtocolPolicy to redirect-to-https (or https-only) on the default and every other cache behavior.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        DefaultCacheBehavior:\n          TargetOriginId: site\n          # expect\n          ViewerProtocolPolicy: allow-all\n',
+    ],
+    negative: [
+      'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        DefaultCacheBehavior:\n          TargetOriginId: site\n          ViewerProtocolPolicy: redirect-to-https\n        CacheBehaviors:\n          - PathPattern: /api/*\n            ViewerProtocolPolicy: https-only\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::CloudFront::Distribution')) {
+      const behaviors = [prop(t, r, 'DistributionConfig', 'DefaultCacheBehavior')?.value, ...entries(t, prop(t, r, 'DistributionConfig', 'CacheBehaviors')?.value)];
+      for (const behavior of behaviors) {
+        const policy = field(t, behavior, 'ViewerProtocolPolicy');
+        if (text(t, policy?.value) === 'allow-all') yield { line: policy!.keyLine, message: `${label(r)} lets viewers use plain HTTP (ViewerProtocolPolicy: allow-all).`, resource: label(r) };
+      }
+    }
+  },
+});
+
+const imdsv1: CfnRule = cfnRule({
+  id: 'iac/cfn-imdsv1',
+  title: 'Instances allow IMDSv1',
+  description: 'A launch template or launch configuration does not require session tokens for the instance metadata service (MetadataOptions HttpTokens is optional or unset). With IMDSv1 a server-side request forgery in any application on the instance can read the instance role credentials with a single GET, as in the Capital One breach.',
+  remediation: 'Set MetadataOptions: { HttpTokens: required } (and HttpPutResponseHopLimit: 1 unless containers need more).',
+  severity: 'medium',
+  cwe: ['CWE-918'],
+  examples: {
+    positive: [
+      'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: ami-12345678\n        MetadataOptions:\n          # expect\n          HttpTokens: optional\n',
+      'Resources:\n  # expect\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateName: app\n',
+    ],
+    negative: [
+      'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        MetadataOptions:\n          HttpTokens: required\n',
+      'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        MetadataOptions:\n          HttpEndpoint: disabled\n',
+    ],
+  },
+  *check(t) {
+    const paths: Array<[string, string[]]> = [
+      ['AWS::EC2::LaunchTemplate', ['LaunchTemplateData', 'MetadataOptions']],
+      ['AWS::AutoScaling::LaunchConfiguration', ['MetadataOptions']],
+    ];
+    for (const [type, path] of paths) {
+      for (const r of resourcesOf(t, type)) {
+        if (text(t, prop(t, r, ...path, 'HttpEndpoint')?.value) === 'disabled') continue;
+        const tokens = prop(t, r, ...path, 'HttpTokens');
+        const v = value(t, tokens?.value);
+        if (v === UNKNOWN || v === 'required') continue;
+        const at: Hit = tokens ? { line: tokens.keyLine, message: '' } : { line: missingLine(t, r, ...path, 'HttpTokens'), message: '' };
+        yield { ...at, message: `${label(r)} allows IMDSv1: set MetadataOptions HttpTokens to required.`, resource: label(r) };
+      }
+    }
+  },
+});
+
+export const networkRules: readonly CfnRule[] = [openToInternet, httpListener, outdatedTls, cloudFrontHttp, imdsv1];

@@ -1,0 +1,172 @@
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isYMap, isYScalar, isYSeq, pair, type YMap, type YNode, type YPair } from '../yaml/tree.js';
+
+/**
+ * An AWS CloudFormation (or SAM) template, YAML or JSON, read into the plain tree of
+ * yaml/tree.ts with the line of every key. The short-form tags (`!Ref X`, `!Sub ...`,
+ * `!GetAtt a.b`) become the long form (`{ Ref: X }`, `{ "Fn::Sub": ... }`) on the tag's
+ * line, so rules see one shape whatever the template's style. JSON is read by the YAML
+ * parser too (JSON is YAML 1.2), which gives its lines.
+ */
+export interface CfnResource {
+  /** The logical id. */
+  id: string;
+  type: string;
+  /** Line of the logical id key: where a missing property is reported. */
+  line: number;
+  node: YMap;
+  /** The `Properties` mapping, or undefined. */
+  properties: YMap | undefined;
+}
+
+export interface CfnParameter {
+  name: string;
+  line: number;
+  node: YMap;
+  default: YNode | undefined;
+}
+
+export interface CfnTemplate {
+  resources: CfnResource[];
+  parameters: Map<string, CfnParameter>;
+  conditions: Map<string, YNode>;
+  /** Named values of `Mappings` for Fn::FindInMap. */
+  mappings: YNode | undefined;
+}
+
+const MAX_CHARS = 4 * 1024 * 1024;
+const MAX_NODES = 250_000;
+const MAX_DEPTH = 200;
+
+/** Short-form tags and their long-form keys. */
+const TAGS: Record<string, string> = {
+  '!Ref': 'Ref',
+  '!Condition': 'Condition',
+  '!Sub': 'Fn::Sub',
+  '!GetAtt': 'Fn::GetAtt',
+  '!Join': 'Fn::Join',
+  '!If': 'Fn::If',
+  '!Equals': 'Fn::Equals',
+  '!Select': 'Fn::Select',
+  '!Split': 'Fn::Split',
+  '!FindInMap': 'Fn::FindInMap',
+  '!ImportValue': 'Fn::ImportValue',
+  '!Base64': 'Fn::Base64',
+  '!Cidr': 'Fn::Cidr',
+  '!GetAZs': 'Fn::GetAZs',
+  '!Not': 'Fn::Not',
+  '!And': 'Fn::And',
+  '!Or': 'Fn::Or',
+  '!Transform': 'Fn::Transform',
+  '!ToJsonString': 'Fn::ToJsonString',
+  '!Length': 'Fn::Length',
+};
+
+class BudgetExceeded extends Error {}
+
+function scalarAt(node: YNode, key: string): unknown {
+  const value = pair(node, key)?.value;
+  return isYScalar(value) ? value.value : undefined;
+}
+
+export function parseTemplate(text: string, warn: (line: number, message: string) => void): CfnTemplate | undefined {
+  if (text.length > MAX_CHARS) {
+    warn(1, `CloudFormation template is larger than ${MAX_CHARS / 1024} KiB; not parsed`);
+    return undefined;
+  }
+  const lineCounter = new LineCounter();
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true }) as unknown as Document;
+  } catch (error) {
+    warn(1, `YAML parser failed: ${(error as Error).message}`);
+    return undefined;
+  }
+  const position = (offset: number) => lineCounter.linePos(offset);
+  const error = doc.errors[0];
+  if (error) {
+    warn(position(error.pos[0]).line, `invalid ${text.trimStart().startsWith('{') ? 'JSON' : 'YAML'}: ${error.message.split('\n')[0]}`);
+    return undefined;
+  }
+  let root: YNode | null;
+  try {
+    root = doc.contents ? convert(doc.contents as YamlNode, doc, position, { nodes: 0 }, 0) : null;
+  } catch (failure) {
+    if (!(failure instanceof BudgetExceeded)) throw failure;
+    warn(1, `template expands to more than ${MAX_NODES} nodes (alias bomb or huge document); not analysed`);
+    return undefined;
+  }
+  if (!isYMap(root)) return undefined;
+  const template: CfnTemplate = { resources: [], parameters: new Map(), conditions: new Map(), mappings: pair(root, 'Mappings')?.value ?? undefined };
+  for (const p of entries(pair(root, 'Parameters')?.value)) {
+    if (isYMap(p.value)) template.parameters.set(p.key, { name: p.key, line: p.keyLine, node: p.value, default: pair(p.value, 'Default')?.value ?? undefined });
+  }
+  for (const p of entries(pair(root, 'Conditions')?.value)) if (p.value) template.conditions.set(p.key, p.value);
+  for (const p of entries(pair(root, 'Resources')?.value)) {
+    if (!isYMap(p.value)) continue;
+    const type = scalarAt(p.value, 'Type');
+    if (typeof type !== 'string') continue;
+    const properties = pair(p.value, 'Properties')?.value;
+    template.resources.push({ id: p.key, type, line: p.keyLine, node: p.value, properties: isYMap(properties) ? properties : undefined });
+  }
+  return template;
+}
+
+function entries(node: YNode | null | undefined): YPair[] {
+  return isYMap(node) ? node.pairs : [];
+}
+
+function convert(node: YamlNode, doc: Document, position: (offset: number) => { line: number; col: number }, budget: { nodes: number }, depth: number): YNode {
+  if (++budget.nodes > MAX_NODES || depth > MAX_DEPTH) throw new BudgetExceeded();
+  const at = node.range ? position(node.range[0]) : { line: 1, col: 1 };
+  if (isAlias(node)) {
+    const target = node.resolve(doc) as YamlNode | undefined;
+    return target ? convert(target, doc, position, budget, depth + 1) : { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
+  }
+  const plainNode = convertPlain(node, doc, position, budget, depth, at);
+  const intrinsic = node.tag ? TAGS[node.tag] : undefined;
+  if (!intrinsic) return plainNode;
+  // `!GetAtt a.b` is the long form's ["a", "b"].
+  let value = plainNode;
+  if (intrinsic === 'Fn::GetAtt' && isYScalar(plainNode) && typeof plainNode.value === 'string') {
+    const dot = plainNode.value.indexOf('.');
+    const parts = dot < 0 ? [plainNode.value] : [plainNode.value.slice(0, dot), plainNode.value.slice(dot + 1)];
+    value = { kind: 'seq', items: parts.map((part) => ({ kind: 'scalar', value: part, quoted: false, line: at.line, column: at.col })), line: at.line, column: at.col };
+  }
+  return { kind: 'map', pairs: [{ key: intrinsic, keyLine: at.line, keyColumn: at.col, value }], line: at.line, column: at.col };
+}
+
+function convertPlain(
+  node: YamlNode,
+  doc: Document,
+  position: (offset: number) => { line: number; col: number },
+  budget: { nodes: number },
+  depth: number,
+  at: { line: number; col: number },
+): YNode {
+  if (isMap(node)) {
+    const pairs: YPair[] = [];
+    const merged: YPair[] = [];
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      const keyNode = item.key as YamlNode | null;
+      const keyAt = keyNode?.range ? position(keyNode.range[0]) : at;
+      const key = keyNode && isScalar(keyNode) ? (typeof keyNode.value === 'symbol' ? '<<' : String(keyNode.value)) : '';
+      const value = item.value === null || item.value === undefined ? null : convert(item.value as YamlNode, doc, position, budget, depth + 1);
+      if (key === '<<' && value) {
+        for (const source of isYSeq(value) ? value.items : [value]) if (isYMap(source)) merged.push(...source.pairs);
+        continue;
+      }
+      pairs.push({ key, keyLine: keyAt.line, keyColumn: keyAt.col, value });
+    }
+    for (const p of merged) if (!pairs.some((q) => q.key === p.key)) pairs.push(p);
+    return { kind: 'map', pairs, line: at.line, column: at.col };
+  }
+  if (isSeq(node)) return { kind: 'seq', items: node.items.map((item) => convert(item as YamlNode, doc, position, budget, depth + 1)), line: at.line, column: at.col };
+  if (isScalar(node)) {
+    const v = node.value;
+    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : typeof v === 'bigint' ? Number(v) : String(v);
+    return { kind: 'scalar', value, quoted: node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE', line: at.line, column: at.col };
+  }
+  return { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
+}

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { classify, wantsPath } from '../../../src/scanners/iac/detect.js';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { bool, condition, UNKNOWN, value } from '../../../src/scanners/iac/cloudformation/resolve.js';
+import { parseTemplate } from '../../../src/scanners/iac/cloudformation/template.js';
+import { get } from '../../../src/scanners/iac/yaml/tree.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+const fixture = (name: string) => readFileSync(fixturePath('iac', 'cloudformation', name), 'utf8');
+
+function analyse(path: string, text: string) {
+  const warnings: string[] = [];
+  const result = analyseFile(path, text, (w) => warnings.push(`${w.line ?? '-'}: ${w.message}`));
+  return { ...result, warnings, hits: result.findings.map((f) => `${f.ruleId}@${f.location.startLine}`).sort() };
+}
+
+function parse(text: string) {
+  const warnings: string[] = [];
+  const template = parseTemplate(text, (line, message) => warnings.push(`${line}: ${message}`));
+  return { template, warnings };
+}
+
+describe('CloudFormation detection', () => {
+  it('recognises templates by their top-level keys, in YAML, JSON and .template files', () => {
+    assert.equal(classify('infra/stack.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources: {}\n'), 'cloudformation');
+    assert.equal(classify('template.yml', 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n'), 'cloudformation');
+    assert.equal(classify('bucket.yaml', 'Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n'), 'cloudformation');
+    assert.equal(classify('cdk.out/App.template.json', '{\n  "Resources": {\n    "B": { "Type": "AWS::S3::Bucket" }\n  }\n}\n'), 'cloudformation');
+    assert.equal(classify('vpc.template', '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}'), 'cloudformation');
+    assert.equal(classify('vpc.template', 'Resources:\n  V:\n    Type: AWS::EC2::VPC\n'), 'cloudformation');
+    assert.ok(wantsPath('stacks/vpc.template'));
+    assert.equal(classify('notes.template', 'Hello {{ name }}\n'), undefined);
+  });
+
+  it('holds a Kubernetes manifest inside a template without becoming Kubernetes', () => {
+    const text = '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "M": {\n      "Type": "AWS::EKS::Cluster",\n      "Properties": {"Manifest": {"apiVersion": "v1", "kind": "ConfigMap"}}\n    }\n  }\n}\n';
+    assert.equal(classify('eks.json', text), 'cloudformation');
+  });
+
+  it('does not take Kubernetes, compose, workflows or other YAML', () => {
+    assert.equal(classify('deploy.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws\ndata:\n  Type: AWS::S3::Bucket\n'), 'kubernetes');
+    assert.equal(classify('docker-compose.yml', 'services:\n  web:\n    image: nginx\n'), 'compose');
+    assert.equal(classify('.github/workflows/ci.yml', 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n'), 'github-actions');
+    assert.equal(classify('config.yaml', 'Resources:\n  cpu: 2\n  memory: 4Gi\n'), undefined);
+    assert.equal(classify('package.json', '{"name": "x", "Resources": {}}'), undefined);
+  });
+});
+
+describe('CloudFormation parsing', () => {
+  it('turns short-form tags into the long form on the lines they are written', () => {
+    const { template, warnings } = parse('Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Sub "${AWS::StackName}-logs"\n      Tags:\n        - Key: arn\n          Value: !GetAtt Role.Arn\n');
+    assert.deepEqual(warnings, []);
+    const r = template!.resources[0]!;
+    assert.equal(r.id, 'B');
+    assert.equal(r.line, 2);
+    const name = get(r.properties, 'BucketName');
+    assert.equal(name?.kind, 'map');
+    assert.equal(name?.line, 5);
+    assert.ok(get(name, 'Fn::Sub'));
+    const tags = get(r.properties, 'Tags');
+    const arn = tags?.kind === 'seq' ? get(tags.items[0], 'Value', 'Fn::GetAtt') : undefined;
+    assert.deepEqual(arn?.kind === 'seq' ? arn.items.map((i) => (i.kind === 'scalar' ? i.value : null)) : arn, ['Role', 'Arn']);
+    assert.equal(arn?.line, 8);
+  });
+
+  it('resolves parameters, Fn::Sub, Fn::Join, Fn::Select and constant conditions; unknown stays unknown', () => {
+    const { template } = parse(
+      [
+        'Parameters:',
+        '  Env: { Type: String, Default: prod }',
+        '  Open: { Type: String }',
+        'Conditions:',
+        '  IsProd: !Equals [!Ref Env, prod]',
+        '  IsOpen: !Equals [!Ref Open, "yes"]',
+        'Resources:',
+        '  X:',
+        '    Type: AWS::SNS::Topic',
+        '    Properties:',
+        '      A: !Sub "${Env}-topic"',
+        '      B: !Join ["-", [a, !Ref Env]]',
+        '      C: !Select [1, [x, y]]',
+        '      D: !If [IsProd, true, false]',
+        '      E: !If [IsOpen, true, false]',
+        '      F: !Ref Open',
+        '      G: !Sub "${AWS::Region}-x"',
+        '      H: !Ref AWS::NoValue',
+        '      I: !Sub ["${Name}-q", { Name: queue }]',
+        '',
+      ].join('\n'),
+      );
+    const t = template!;
+    const p = (key: string) => get(t.resources[0]!.properties, key);
+    assert.equal(value(t, p('A')), 'prod-topic');
+    assert.equal(value(t, p('B')), 'a-prod');
+    assert.equal(value(t, p('C')), 'y');
+    assert.equal(bool(t, p('D')), true);
+    assert.equal(bool(t, p('E')), UNKNOWN);
+    assert.equal(value(t, p('F')), UNKNOWN);
+    assert.equal(value(t, p('G')), UNKNOWN);
+    assert.equal(value(t, p('H')), undefined);
+    assert.equal(value(t, p('I')), 'queue-q');
+    assert.equal(condition(t, get(get(t.resources[0]!.properties, 'D'), 'Fn::If')), UNKNOWN);
+  });
+
+  it('reports invalid YAML and JSON with a line, and does not throw', () => {
+    const yamlResult = analyse('bad.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n     Properties: [\n');
+    assert.equal(yamlResult.platform, 'cloudformation');
+    assert.ok(yamlResult.warnings.some((w) => /^\d+: invalid YAML/.test(w)), yamlResult.warnings.join('\n'));
+    const jsonResult = analyse('bad.json', '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "B": { "Type": "AWS::S3::Bucket", }\n  \n');
+    assert.equal(jsonResult.platform, 'cloudformation');
+    assert.ok(jsonResult.warnings.some((w) => /^[2-9]: invalid JSON/.test(w)), jsonResult.warnings.join('\n'));
+  });
+
+  it('stops on alias bombs and parameters that reference each other', () => {
+    const bomb = ['AWSTemplateFormatVersion: "2010-09-09"', 'Metadata:', '  a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) bomb.push(`  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    bomb.push('Resources:', '  B:', '    Type: AWS::S3::Bucket', '');
+    const started = Date.now();
+    const result = analyse('bomb.yaml', bomb.join('\n'));
+    assert.ok(Date.now() - started < 5000);
+    assert.ok(result.warnings.some((w) => /alias bomb/.test(w)), result.warnings.join('\n'));
+
+    const chain = ['Parameters:', '  P0: { Type: String, Default: "0.0.0.0/0" }'];
+    for (let i = 1; i < 40; i++) chain.push(`  P${i}: { Type: String, Default: !Join ["", [!Ref P${i - 1}, !Ref P${i - 1}]] }`);
+    chain.push('Resources:', '  G:', '    Type: AWS::EC2::SecurityGroupIngress', '    Properties:', '      IpProtocol: "-1"', '      CidrIp: !Ref P39', '');
+    const t0 = Date.now();
+    const chained = analyse('chain.yaml', chain.join('\n'));
+    assert.ok(Date.now() - t0 < 5000);
+    assert.deepEqual(chained.hits, []);
+  });
+});
+
+describe('CloudFormation rules on whole templates', () => {
+  it('reports the lines of bad values, through parameters and conditions', () => {
+    const result = analyse('stack.yaml', fixture('stack.yaml'));
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.hits, ['iac/cfn-database-not-encrypted@30', 'iac/cfn-lambda-url-no-auth@37', 'iac/cfn-sg-open-to-internet@21']);
+  });
+
+  it('reads JSON templates with their lines', () => {
+    const result = analyse('stack.json', fixture('stack.json'));
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.hits, ['iac/cfn-cloudtrail-logging-disabled@7', 'iac/cfn-iam-full-admin@17']);
+    const admin = result.findings.find((f) => f.ruleId === 'iac/cfn-iam-full-admin')!;
+    assert.equal(admin.location.endLine, 19);
+  });
+
+  it('reports a missing property on the logical id', () => {
+    const result = analyse('v.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 10\n');
+    assert.deepEqual(result.hits, ['iac/cfn-ebs-not-encrypted@3']);
+  });
+});
