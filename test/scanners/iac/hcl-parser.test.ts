@@ -112,6 +112,15 @@ describe('HCL2 parser', () => {
     assert.equal(evaluate(n, tf.scope), 'x-true');
   });
 
+  it('evaluates element (wrapping around) and lookup (with its default)', () => {
+    const tf = readTerraform(
+      'variable "rules" {\n  default = [["ssh", 22], ["rdp", 3389]]\n}\nvariable "ports" {\n  default = { web = 443 }\n}\nresource "a" "b" {\n  p = element(var.rules[1], 1)\n  w = element(["a", "b"], 3)\n  l = lookup(var.ports, "web", 80)\n  d = lookup(var.ports, "db", 5432)\n  u = lookup(var.ports, "db")\n}\n',
+      () => {},
+    )!;
+    const values = tf.resources[0]!.block.body.attributes.map((a) => evaluate(a.expr, tf.scope));
+    assert.deepEqual(values, [3389, 'b', 443, 5432, UNKNOWN]);
+  });
+
   it('reads policies from heredoc JSON, jsonencode and policy documents', () => {
     const tf = readTerraform(
       'resource "aws_iam_policy" "a" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["s3:*"], Resource = "*" }] })\n}\n' +

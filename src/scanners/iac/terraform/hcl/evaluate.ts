@@ -223,6 +223,17 @@ function call(name: string, args: Value[]): Value {
       if (!args.every((a) => a !== null && typeof a === 'object' && !Array.isArray(a))) return UNKNOWN;
       return Object.assign({}, ...(args as object[])) as Value;
     }
+    case 'element': {
+      // Terraform wraps an index past the end around to the start.
+      if (!Array.isArray(first) || first.length === 0 || typeof second !== 'number' || !Number.isInteger(second) || second < 0) return UNKNOWN;
+      return first[second % first.length]!;
+    }
+    case 'lookup': {
+      const fallback = args[2];
+      if (first === null || typeof first !== 'object' || Array.isArray(first) || typeof second !== 'string') return UNKNOWN;
+      if (!isKnown(first)) return Object.hasOwn(first, second) ? (first as Record<string, Value>)[second]! : UNKNOWN;
+      return Object.hasOwn(first, second) ? (first as Record<string, Value>)[second]! : fallback ?? UNKNOWN;
+    }
     case 'coalesce':
       return args.find((a) => a !== null && a !== '' && a !== UNKNOWN) ?? UNKNOWN;
     case 'format':
