@@ -92,11 +92,12 @@ export function sensitivePort(port: number, transport: 'tcp' | 'udp' = 'tcp'): S
 }
 
 /** Sensitive ports inside an inclusive range, in port order (a range of 0-65535 yields the whole catalogue). */
+/** The catalogue services in a port range; with a transport, a service on both is given as the transport that is open. */
 export function sensitivePortsInRange(from: number, to: number, transport?: 'tcp' | 'udp'): ServicePort[] {
   const low = Math.min(from, to);
   const high = Math.max(from, to);
-  return CATALOGUE.filter(
-    (entry) => entry.port >= low && entry.port <= high && (!transport || entry.transport === 'both' || entry.transport === transport),
+  return CATALOGUE.filter((entry) => entry.port >= low && entry.port <= high && (!transport || entry.transport === 'both' || entry.transport === transport)).map((entry) =>
+    transport && entry.transport === 'both' ? { ...entry, transport } : entry,
   );
 }
 

@@ -139,7 +139,7 @@ describe('Terraform GCP: firewall rules open to the internet', () => {
     assert.match(hits(RULE, firewall(allow('tcp')))[0]!.message, /every port/);
     assert.match(hits(RULE, firewall(allow('6', '["0-65535"]')))[0]!.message, /every port/);
     assert.match(hits(RULE, firewall(allow('tcp', '[3306, "8080"]')))[0]!.message, /3306\/tcp \(MySQL\/MariaDB\)/);
-    assert.match(hits(RULE, firewall(allow('udp', '["3380-3390"]')))[0]!.message, /opens 3389\/tcp\+udp \(Remote Desktop \(RDP\)\) to/);
+    assert.match(hits(RULE, firewall(allow('udp', '["3380-3390"]')))[0]!.message, /opens 3389\/udp \(Remote Desktop \(RDP\)\) to/);
     assert.equal(hits(RULE, firewall(allow('tcp', '["23"]')))[0]!.severity, 'critical');
   });
 

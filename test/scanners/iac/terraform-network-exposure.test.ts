@@ -84,7 +84,7 @@ describe('Terraform network rules: sensitive ports open to a whole private netwo
     const found = findings(PRIVATE, dynamic);
     assert.equal(found.length, 1);
     assert.equal(found[0]!.line, 8);
-    assert.match(found[0]!.message, /22\/tcp \(SSH\), 3389\/tcp\+udp \(Remote Desktop/);
+    assert.match(found[0]!.message, /22\/tcp \(SSH\), 3389\/tcp \(Remote Desktop/);
   });
 
   it('does not report an EKS node group without source security groups (open to the world, reported as such)', () => {

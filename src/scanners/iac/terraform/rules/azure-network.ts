@@ -114,7 +114,7 @@ function exposures(input: TfInput, accept: (source: string) => boolean, skip: (r
         const all = rule.ports.some(([from, to]) => from <= 1 && to >= 65535);
         const transport = rule.transport === 'all' ? undefined : rule.transport;
         // A TCP-only rule opens the TCP side of a service the catalogue lists for both: the message names that side only.
-        const services = all ? [] : rule.ports.flatMap(([from, to]) => sensitivePortsInRange(from, to, transport).map((s) => (transport && s.transport === 'both' ? { ...s, transport } : s)));
+        const services = all ? [] : rule.ports.flatMap(([from, to]) => sensitivePortsInRange(from, to, transport));
         yield { resource: rule.resource, line: rule.line, matched: rule.matched, all, services };
       }
     })(),
