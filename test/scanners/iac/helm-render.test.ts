@@ -133,8 +133,14 @@ describe('Helm renderer: built-in objects', () => {
     assert.equal(render('{{ .Release.Name }} {{ .Release.Namespace }} {{ .Release.Service }} {{ .Release.IsInstall }} {{ .Release.Revision }}'), 'release-name default Helm true 1');
     assert.equal(render('{{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.AppVersion }} {{ .Chart.APIVersion }}'), 'demo 0.1.0 1.4.2 v2');
     assert.match(warnings('{{ .Chart.Nonexistent }}')[0]!.message, /can't evaluate field Nonexistent/);
-    assert.equal(render('{{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.KubeVersion.GitVersion }} {{ .Capabilities.APIVersions.Has "policy/v1" }}'), 'v1.30.0 v1.30.0 false');
+    assert.equal(render('{{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.KubeVersion.GitVersion }} {{ .Capabilities.APIVersions.Has "policy/v1" }}'), 'v1.30.0 v1.30.0 true');
     assert.equal(render('{{ .Template.Name }} {{ .Template.BasePath }}'), 'demo/templates/t.yaml demo/templates');
+    // helm template's default version set: built-in group/versions, neither kinds nor custom resources.
+    assert.equal(
+      render('{{ .Capabilities.APIVersions.Has "v1" }} {{ .Capabilities.APIVersions.Has "autoscaling/v2" }} {{ .Capabilities.APIVersions.Has "apps/v1/Deployment" }} {{ .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }} {{ .Capabilities.APIVersions.Has "apiregistration.k8s.io/v1" }}'),
+      'true true false false false',
+    );
+    assert.equal(render('{{ ternary "policy/v1" "policy/v1beta1" (.Capabilities.APIVersions.Has "policy/v1") }} {{ range .Capabilities.APIVersions }}{{ if eq . "batch/v1" }}batch{{ end }}{{ end }}'), 'policy/v1 batch');
     assert.equal(render('[{{ .Files.Get "config.ini" }}] {{ (.Files.Glob "files/*").AsConfig }}{{ range $p, $b := .Files.Glob "x/*" }}{{ $p }}{{ end }}'), '[] {}');
   });
 });
@@ -181,6 +187,19 @@ describe('Helm renderer: functions', () => {
     ['{{ add 1 2 }} {{ sub 5 2 }} {{ mul 2 3 }} {{ div 7 2 }} {{ mod 7 2 }} {{ add1 .Values.port }} {{ max 1 5 3 }}', '3 3 6 3 1 81 5'],
     ['{{ kindIs "map" .Values.m }} {{ typeOf .Values.port }} {{ kindOf .Values.l }} {{ typeIs "string" .Values.name }}', 'true float64 slice true'],
     ['{{ dig "m" "k" "d" .Values }} {{ dig "m" "nope" "d" .Values }} {{ until 3 | toJson }} {{ has "a" .Values.l }} {{ without .Values.l "a" | toJson }}', 'v d [0,1,2] true ["b"]'],
+    // A missing map reaching a map parameter through a variable or parentheses is Go's nil map.
+    ['{{ $s := (lookup "v1" "Secret" "ns" "n").data }}{{ hasKey $s "k" }} {{ get $s "k" }}|{{ keys $s | len }} {{ hasKey (.Values.m).nope "k" }} {{ omit $s "k" | len }}', 'false |0 false 0'],
+    ['{{ range $c := tuple "a" "b" }}{{ $c }}{{ end }} {{ all 1 "a" true }} {{ all 1 0 }} {{ any 0 "" "x" }} {{ deepEqual (dict "a" (list 1)) (dict "a" (list 1)) }} {{ deepEqual 1 1.0 }}', 'ab true false true true false'],
+    // Sprig's float functions compute in decimal: 0.1 + 0.2 is 0.3; divf keeps 16 places.
+    ['{{ addf 0.1 0.2 }} {{ mulf 1.1 3 }} {{ subf 1 0.9 }} {{ divf 2 3 }} {{ add1f 1.5 }} {{ mulf "1.5" 1000 | int }} {{ maxf 1 2.5 }} {{ minf 1 2.5 }} {{ addf 1e300 1e-300 }} {{ divf 1e-300 1 }}', '0.3 3.3 0.1 0.6666666666666667 2.5 1500 2.5 1 1e+300 0'],
+    ['{{ floor 2.7 }} {{ ceil 2.1 }} {{ round 3.14159 2 }} {{ round 2.5 0 }} {{ floor (div 5 2) | printf "%T" }} {{ toDecimal "0777" }}', '2 3 3.14 3 float64 511'],
+    ['{{ base "/a/b/" }} {{ dir "/a/b/" }} {{ clean "a//b/../c/." }} {{ ext "x.tar.gz" }} {{ base "" }} {{ dir "a" }} {{ isAbs "/x" }} {{ osBase "/x/y" }}', 'b /a/b a/c .gz . . true y'],
+    ['{{ $v := splitn "/" 2 "apps/v1/x" }}{{ $v._0 }}|{{ $v._1 }} {{ splitn "," -1 "a,b,c" | len }} {{ chunk 2 (list 1 2 3) | toJson }} {{ seq 3 }}|{{ seq 5 2 }}|{{ seq 0 2 6 }}', 'apps|v1/x 3 [[1,2],[3]] 1 2 3|5 4 3 2|0 2 4 6'],
+    ['{{ b32enc "hello" }} {{ b32dec "NBSWY3DP" }} {{ adler32sum "hello" }} {{ sha512sum "" | trunc 8 }} {{ plural "one" "many" 2 }} {{ initials "Hello Big World" }} {{ swapcase "aB" }}', 'NBSWY3DP hello 103547413 cf83e135 many HBW Ab'],
+    ['{{ get (urlParse "https://u@Example.org:8443/a%20b?x=1#f") "hostname" }} {{ (urlParse "ldap://ldap.example.org:389").host }} {{ (urlParse "https://example.org/p").path }} {{ urlJoin (dict "scheme" "http" "host" "h:1" "path" "/p" "query" "a=b") }}', 'Example.org ldap.example.org:389 /p http://h:1/p?a=b'],
+    // Values that are random or depend on the clock are fixed: `now` is the Unix epoch (UTC).
+    ['{{ now | date "20060102150405" }} {{ dateInZone "2006-01-02T15:04:05Z07:00" (now) "UTC" }} {{ now | unixEpoch }} {{ htmlDate now }} {{ date "Mon Jan _2 3:04PM" now }}', '19700101000000 1970-01-01T00:00:00Z 0 1970-01-01 Thu Jan  1 12:00AM'],
+    ['{{ $ca := genCA "ca" 365 }}{{ $c := genSignedCert "svc" nil (list "svc.local") 365 $ca }}{{ empty $c.Cert }} {{ empty $ca.Key }} {{ empty (genPrivateKey "rsa") }} {{ htpasswd "u" "p" | splitList ":" | first }} {{ uuidv4 | len }}', 'false false false u 36'],
   ];
   for (const [template, expected] of cases) {
     it(template, () => assert.equal(render(template, values, { 'templates/_x.tpl': '{{- define "x" -}}\na\nb\n{{- end }}' }), expected));
@@ -231,7 +250,7 @@ describe('Helm renderer: toYaml and nindent produce exactly what Helm produces',
 
 describe('Helm renderer: failures are warnings with a file, a line and a reason', () => {
   it('names an unsupported function and the line that calls it', () => {
-    assert.deepEqual(warnings('a: 1\nb: {{ genCA "x" 365 }}\n'), [{ line: 2, message: 'Helm template not rendered: function "genCA" is not supported by secloop\'s Helm renderer' }]);
+    assert.deepEqual(warnings('a: 1\nb: {{ env "HOME" }}\n'), [{ line: 2, message: 'Helm template not rendered: function "env" is not supported by secloop\'s Helm renderer' }]);
   });
 
   it('reports the line in the template and the place in the helper', () => {
@@ -239,11 +258,11 @@ describe('Helm renderer: failures are warnings with a file, a line and a reason'
     assert.match(result.warnings[0]!.message, /template "h" is not defined/);
     const helper = new Map([
       ['c/Chart.yaml', CHART],
-      ['c/templates/_helpers.tpl', '{{ define "h" }}\n{{ now }}\n{{ end }}'],
+      ['c/templates/_helpers.tpl', '{{ define "h" }}\n{{ expandenv "$HOME" }}\n{{ end }}'],
       ['c/templates/t.yaml', 'a: 1\nb: {{ include "h" . }}\n'],
     ]);
     const failed = renderChart({ dir: 'c', files: helper, render: ['c/templates/t.yaml'] });
-    assert.deepEqual(failed.warnings, [{ path: 'c/templates/t.yaml', line: 2, message: 'Helm template not rendered: function "now" is not supported by secloop\'s Helm renderer (at c/templates/_helpers.tpl:2)' }]);
+    assert.deepEqual(failed.warnings, [{ path: 'c/templates/t.yaml', line: 2, message: 'Helm template not rendered: function "expandenv" is not supported by secloop\'s Helm renderer (at c/templates/_helpers.tpl:2)' }]);
   });
 
   it('reports parse errors with their line', () => {
@@ -348,5 +367,37 @@ describe('Helm renderer: subcharts', () => {
       ['c/templates/t.yaml', '{{ include "common.names.fullname" . }}'],
     ]);
     assert.match(renderChart({ dir: 'c', files, render: ['c/templates/t.yaml'] }).warnings[0]!.message, /dependencies not unpacked under charts\/: common/);
+  });
+
+  it('takes a library chart found elsewhere for a dependency not unpacked: its helpers, below the chart\'s own', () => {
+    const files = new Map([
+      ['apps/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n  - name: common\n    version: 2.x.x\n'],
+      ['apps/web/values.yaml', 'common:\n  suffix: mine\n'],
+      ['apps/web/templates/_helpers.tpl', '{{- define "common.shared" -}}from-web{{- end -}}\n'],
+      ['apps/web/templates/t.yaml', 'a: {{ include "common.name" . }}\nb: {{ include "common.shared" . }}\nc: {{ .Values.common.suffix }}-{{ .Values.common.other }}\n'],
+      ['lib/common/Chart.yaml', 'apiVersion: v2\nname: common\ntype: library\nversion: 2.3.0\n'],
+      ['lib/common/values.yaml', 'suffix: lib\nother: x\n'],
+      ['lib/common/templates/_a.tpl', '{{- define "common.name" -}}{{ .Chart.Name }}-lib{{- end -}}\n{{- define "common.shared" -}}from-lib{{- end -}}\n'],
+    ]);
+    const result = renderChart({ dir: 'apps/web', files, render: ['apps/web/templates/t.yaml'], libraries: new Map([['common', 'lib/common']]) });
+    assert.deepEqual(result.warnings, []);
+    assert.equal(result.templates[0]!.rendered.text, 'a: web-lib\nb: from-web\nc: mine-x\n');
+    // Only a library chart stands for a dependency.
+    files.set('lib/common/Chart.yaml', 'apiVersion: v2\nname: common\nversion: 2.3.0\n');
+    assert.match(renderChart({ dir: 'apps/web', files, render: ['apps/web/templates/t.yaml'], libraries: new Map([['common', 'lib/common']]) }).warnings[0]!.message, /dependencies not unpacked under charts\/: common/);
+  });
+
+  it('reads the dependencies of requirements.yaml (charts of apiVersion v1): conditions and missing ones', () => {
+    const files = new Map([
+      ['c/Chart.yaml', 'apiVersion: v1\nname: demo\nversion: 0.1.0\n'],
+      ['c/requirements.yaml', 'dependencies:\n  - name: sub\n    version: 1.0.0\n    condition: sub.enabled\n  - name: loki\n    version: 2.x.x\n'],
+      ['c/values.yaml', 'sub:\n  enabled: false\n'],
+      ['c/charts/sub/Chart.yaml', 'apiVersion: v1\nname: sub\nversion: 1.0.0\n'],
+      ['c/charts/sub/templates/s.yaml', 'a: 1\n'],
+      ['c/templates/t.yaml', 'port: {{ .Values.loki.service.port }}\ndeps: {{ len .Chart.Dependencies }}\n'],
+    ]);
+    const result = renderChart({ dir: 'c', files, render: ['c/charts/sub/templates/s.yaml', 'c/templates/t.yaml'] });
+    assert.deepEqual(result.templates, []);
+    assert.match(result.warnings[0]!.message, /nil pointer .* \(dependencies not unpacked under charts\/: loki; secloop does not fetch or unpack dependencies\)/);
   });
 });

@@ -61,6 +61,30 @@ describe('Helm line mapping', () => {
       'c/templates/d.yaml:9 ',
     ]);
   });
+
+  it('maps a helper line that prints a value of values.yaml (as it is or quoted) to the line of its key', () => {
+    const files = {
+      'c/Chart.yaml': CHART,
+      'c/values.yaml': 'sc:\n  uid: 0\n  ro: false\n  name: ""\nport: 80\n',
+      'c/templates/_helpers.tpl':
+        '{{- define "web.sc" -}}\nrunAsUser: {{ .Values.sc.uid }}\nreadOnlyRootFilesystem: {{ .Values.sc.ro | quote }}\nname: {{ .Values.sc.name | default "web" }}\nport: {{ printf "%v-x" .Values.port }}\nimage: {{ .Values.sc.name | default "r" }}/{{ .Values.sc.uid }}:{{ .Values.port }}\n{{- with .Values.sc }}\nuid: {{ .uid }}\n{{- end }}\n{{- end }}\n',
+      'c/templates/d.yaml': 'securityContext:\n  {{- include "web.sc" . | nindent 2 }}\nport: {{ .Values.port }}\n',
+    };
+    assert.deepEqual(origins(files, 'c/templates/d.yaml'), [
+      'c/templates/d.yaml:1 securityContext:',
+      'c/values.yaml:2   runAsUser: 0',
+      'c/values.yaml:3   readOnlyRootFilesystem: "false"',
+      // The helper's default and a value built from one stay on the template line that includes the helper.
+      'c/templates/d.yaml:2   name: web',
+      'c/templates/d.yaml:2   port: 80-x',
+      // So does a line made of several values.
+      'c/templates/d.yaml:2   image: r/0:80',
+      'c/values.yaml:2   uid: 0',
+      // In the template itself, the line stays where the key is written.
+      'c/templates/d.yaml:3 port: 80',
+      'c/templates/d.yaml:4 ',
+    ]);
+  });
 });
 
 describe('Helm chart analysis', () => {
@@ -108,6 +132,26 @@ describe('Helm chart analysis', () => {
     assert.equal(warnings.length, 1);
     assert.equal(`${warnings[0]!.path}:${warnings[0]!.line}`, 'c/templates/bad.yaml:4');
     assert.match(warnings[0]!.message, /^invalid YAML: .* \(in the output of templates\/bad\.yaml, rendered by secloop with the chart's default values\)$/);
+  });
+
+  it('does not report what other objects lack when a template of the chart was not rendered', () => {
+    const policy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes: [Ingress]\n';
+    const deployment = (extra: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27${extra}\n`;
+    const run = (extra: string) => {
+      const files = new Map([
+        ['c/Chart.yaml', CHART],
+        ['c/templates/netpol.yaml', policy],
+        ['c/templates/deploy.yaml', deployment(extra)],
+      ]);
+      const warnings: unknown[] = [];
+      const { findings } = analyseChart({ dir: 'c', files, render: ['c/templates/netpol.yaml', 'c/templates/deploy.yaml'] }, (w) => warnings.push(w));
+      return { warnings: warnings.length, rules: findings.map((f) => f.ruleId).filter((r) => /network-policy|not-isolated/.test(r)) };
+    };
+    // Rendered: the policy selects the workload, whose egress it leaves open.
+    assert.deepEqual(run(''), { warnings: 0, rules: ['iac/k8s-pod-not-isolated'] });
+    // The workload's template fails: the policy seems to select nothing, but that is secloop's gap, not the chart's.
+    assert.deepEqual(run('\n          args: [{{ env "HOME" | quote }}]'), { warnings: 1, rules: [] });
   });
 });
 
@@ -163,7 +207,7 @@ describe('Helm charts in a scan', () => {
     const t = tempTree({
       'Chart.yaml': CHART,
       'values.yaml': 'db:\n  hostPID: true\n',
-      'templates/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  ca: {{ genCA "x" 365 | toString | b64enc }}\n',
+      'templates/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  home: {{ env "HOME" | b64enc }}\n',
       'charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
       'charts/db/values.yaml': 'hostPID: false\n',
       'charts/db/templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\nspec:\n  hostPID: {{ .Values.hostPID }}\n  containers:\n  - name: c\n    image: postgres:16.3\n',
@@ -172,11 +216,38 @@ describe('Helm charts in a scan', () => {
       const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
       assert.deepEqual(
         result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
-        ['templates/secret.yaml:6 Helm template not rendered: function "genCA" is not supported by secloop\'s Helm renderer'],
+        ['templates/secret.yaml:6 Helm template not rendered: function "env" is not supported by secloop\'s Helm renderer'],
       );
       const pid = result.findings.filter((f) => f.ruleId === 'iac/k8s-host-pid');
       assert.deepEqual(pid.map((f) => `${f.location.path}:${f.location.startLine}`), ['charts/db/templates/pod.yaml:6']);
       assert.deepEqual(pid[0]!.properties.helm, { chart: '.', template: 'charts/db/templates/pod.yaml' });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('uses a library chart of the scan for a dependency that is not unpacked (name and version), and names the other missing ones', async () => {
+    const lib = (version: string) => `apiVersion: v2\nname: common\ntype: library\nversion: ${version}\n`;
+    const app = (name: string, constraint: string) =>
+      `apiVersion: v2\nname: ${name}\nversion: 1.0.0\ndependencies:\n  - name: common\n    version: ${constraint}\n    repository: oci://registry.example.org/charts\n`;
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ include "common.names.fullname" . }}\nspec:\n  hostPID: true\n  containers:\n  - name: c\n    image: nginx:1.27\n';
+    const t = tempTree({
+      'charts/common/Chart.yaml': lib('2.31.0'),
+      'charts/common/values.yaml': 'exampleValue: common\n',
+      'charts/common/templates/_names.tpl': '{{- define "common.names.fullname" -}}\n{{ .Release.Name }}-{{ .Chart.Name }}\n{{- end -}}\n',
+      'charts/web/Chart.yaml': app('web', '2.x.x'),
+      'charts/web/templates/pod.yaml': pod,
+      // This one asks for another major version of the library: it is not used.
+      'charts/old/Chart.yaml': app('old', '1.x.x'),
+      'charts/old/templates/pod.yaml': pod,
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-pid'), ['charts/web/templates/pod.yaml:6']);
+      assert.deepEqual(
+        result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
+        ['charts/old/templates/pod.yaml:4 Helm template not rendered: error calling include: template "common.names.fullname" is not defined (dependencies not unpacked under charts/: common; secloop does not fetch or unpack dependencies)'],
+      );
     } finally {
       t.cleanup();
     }
@@ -187,7 +258,7 @@ describe('Helm charts in a scan', () => {
     const t = tempTree({
       'chart/Chart.yaml': CHART,
       'chart/values.yaml': 'net: true\n',
-      'chart/templates/_helpers.tpl': '{{- define "web.net" -}}\nhostNetwork: {{ .Values.net }}\n{{- end }}\n',
+      'chart/templates/_helpers.tpl': '{{- define "web.net" -}}\nhostNetwork: {{ .Values.net | ternary "true" "false" }}\n{{- end }}\n',
       'chart/templates/pod.yaml': pod(''),
     });
     try {

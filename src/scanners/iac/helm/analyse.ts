@@ -26,6 +26,13 @@ interface Stream {
   templates: string[];
 }
 
+/**
+ * Rules that report what the other objects of the file lack (no workload carries the
+ * labels a NetworkPolicy selects, no NetworkPolicy selects a pod): when a template of the
+ * chart was not rendered, the object they miss may be in it, and they are not reported.
+ */
+const NEEDS_EVERY_OBJECT = new Set(['iac/k8s-network-policy-selects-nothing', 'iac/k8s-pod-not-isolated']);
+
 /** Characters of one stream given to the YAML parser (below its limit). */
 const MAX_STREAM = 3 * 1024 * 1024;
 
@@ -76,6 +83,7 @@ function inChart(dir: string, path: string): string {
 export function analyseChart(input: ChartInput, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, limits?: RenderLimits): ChartAnalysis {
   const rendered = renderChart(input, limits);
   for (const warning of rendered.warnings) warn(warning);
+  const incomplete = rendered.warnings.some((w) => /^Helm templates? not (?:rendered|parsed)/.test(w.message));
   const split = new Map<string, string[]>();
   const lineText = (path: string, line: number) => {
     let lines = split.get(path);
@@ -95,7 +103,7 @@ export function analyseChart(input: ChartInput, warn: (warning: Omit<ScanWarning
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
       const origin = at(finding.location.startLine);
-      if (!relevant(finding, origin, lineText)) continue;
+      if (!relevant(finding, origin, lineText) || (incomplete && NEEDS_EVERY_OBJECT.has(finding.ruleId))) continue;
       const template = templateAt(finding.location.startLine);
       const key = `${finding.ruleId}\0${origin.path}\0${origin.line}`;
       const seen = merged.get(key);

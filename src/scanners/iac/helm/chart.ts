@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS, Engine, RenderError, TPL_FILE, type Rendered, type RenderLimits, type Where } from './render.js';
 import { parseTemplate, TemplateSyntaxError, type Define, type ParsedTemplate } from './template.js';
-import { GoInt, GoObject, isDict, loadValues, originsOf, setOrigins, TemplateError, type Dict, type Origin, type Value } from './values.js';
+import { GoInt, GoObject, isDict, isString, loadValues, originsOf, setOrigins, str, TemplateError, type Dict, type Origin, type Value } from './values.js';
 
 /**
  * A Helm chart rendered as `helm template` renders it with the chart's default values:
@@ -19,6 +19,12 @@ export interface ChartInput {
   render: readonly string[];
   /** Packaged subcharts (charts/*.tgz), which are not read. */
   packaged?: readonly string[];
+  /**
+   * Library charts found elsewhere in the scan (directory by chart name; their files are in
+   * `files`), which stand for a dependency of that name that is not unpacked under charts/:
+   * a chart repository that keeps its shared library beside the charts that use it.
+   */
+  libraries?: ReadonlyMap<string, string>;
 }
 
 export interface ChartWarning {
@@ -41,6 +47,38 @@ export interface ChartRender {
 /** The Kubernetes version `helm template` assumes without a cluster (that of the client library of Helm 3.15). */
 export const KUBE_VERSION = { version: 'v1.30.0', major: '1', minor: '30' };
 const HELM_VERSION = 'v3.15.0';
+
+/**
+ * What `.Capabilities.APIVersions` holds under `helm template` without a cluster:
+ * chartutil.DefaultVersionSet, the group/versions built into Helm's client library
+ * (client-go 0.30, with apiextensions.k8s.io), and no resource kinds ("apps/v1" is
+ * there, "apps/v1/Deployment" is not), nor custom resources (monitoring.coreos.com/v1).
+ */
+export const DEFAULT_API_VERSIONS: readonly string[] = [
+  'v1',
+  ...['v1', 'v1alpha1', 'v1beta1'].map((v) => `admissionregistration.k8s.io/${v}`),
+  'internal.apiserver.k8s.io/v1alpha1',
+  ...['v1', 'v1beta1', 'v1beta2'].map((v) => `apps/${v}`),
+  ...['v1', 'v1alpha1', 'v1beta1'].map((v) => `authentication.k8s.io/${v}`),
+  ...['v1', 'v1beta1'].map((v) => `authorization.k8s.io/${v}`),
+  ...['v1', 'v2', 'v2beta1', 'v2beta2'].map((v) => `autoscaling/${v}`),
+  ...['v1', 'v1beta1'].map((v) => `batch/${v}`),
+  ...['v1', 'v1alpha1', 'v1beta1'].map((v) => `certificates.k8s.io/${v}`),
+  ...['v1', 'v1beta1'].map((v) => `coordination.k8s.io/${v}`),
+  ...['v1', 'v1beta1'].map((v) => `discovery.k8s.io/${v}`),
+  ...['v1', 'v1beta1'].map((v) => `events.k8s.io/${v}`),
+  'extensions/v1beta1',
+  ...['v1', 'v1beta1', 'v1beta2', 'v1beta3'].map((v) => `flowcontrol.apiserver.k8s.io/${v}`),
+  ...['v1', 'v1alpha1', 'v1beta1'].map((v) => `networking.k8s.io/${v}`),
+  ...['v1', 'v1alpha1', 'v1beta1'].map((v) => `node.k8s.io/${v}`),
+  ...['v1', 'v1beta1'].map((v) => `policy/${v}`),
+  ...['v1', 'v1alpha1', 'v1beta1'].map((v) => `rbac.authorization.k8s.io/${v}`),
+  'resource.k8s.io/v1alpha2',
+  ...['v1', 'v1alpha1', 'v1beta1'].map((v) => `scheduling.k8s.io/${v}`),
+  ...['v1', 'v1alpha1', 'v1beta1'].map((v) => `storage.k8s.io/${v}`),
+  'storagemigration.k8s.io/v1alpha1',
+  ...['v1', 'v1beta1'].map((v) => `apiextensions.k8s.io/${v}`),
+];
 
 export function joinPath(dir: string, rel: string): string {
   return dir === '' ? rel : `${dir}/${rel}`;
@@ -97,8 +135,11 @@ function capabilities(): GoObject {
     ]),
     KUBE_VERSION.version,
   );
-  // The cluster is unknown: no API version is reported as available.
-  const apis = new GoObject('chartutil.VersionSet', new Map(), new Map([['Has', () => false]]), '[]');
+  const has = (a: Value[]) => {
+    if (a.length !== 1) throw new TemplateError(`wrong number of args for Has: want 1 got ${a.length}`);
+    return isString(a[0]) && DEFAULT_API_VERSIONS.includes(str(a[0]));
+  };
+  const apis = new GoObject('chartutil.VersionSet', new Map(), new Map([['Has', has]]), `[${DEFAULT_API_VERSIONS.join(' ')}]`, DEFAULT_API_VERSIONS.map((v, i) => [new GoInt(i), v]));
   const helm = new GoObject('helmversion.BuildInfo', new Map<string, Value>([['Version', HELM_VERSION], ['GitCommit', ''], ['GitTreeState', ''], ['GoVersion', '']]));
   return new GoObject('*chartutil.Capabilities', new Map<string, Value>([['KubeVersion', kube], ['APIVersions', apis], ['HelmVersion', helm]]));
 }
@@ -116,10 +157,14 @@ function files(): GoObject {
   return new GoObject('engine.files', new Map(), methods, 'map[]', []);
 }
 
-/** Helm's order of parsing: deeper paths first, so that a chart's own definitions win over its subcharts'. */
-function parseOrder(paths: Iterable<string>): string[] {
+/**
+ * Helm's order of parsing: deeper paths first, so that a chart's own definitions win over
+ * its subcharts'. `place` gives where a file would be in the chart's tree (a library found
+ * elsewhere sits under charts/).
+ */
+function parseOrder(paths: Iterable<string>, place: (path: string) => string = (p) => p): string[] {
   const depth = (p: string) => p.split('/').length;
-  return [...paths].sort((a, b) => depth(b) - depth(a) || (a < b ? 1 : a > b ? -1 : 0));
+  return [...paths].map((path) => ({ path, at: place(path) })).sort((a, b) => depth(b.at) - depth(a.at) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).map((p) => p.path);
 }
 
 export function isTemplateSource(rel: string): boolean {
@@ -210,6 +255,13 @@ function loadChart(dir: string, files: ReadonlyMap<string, string>, warnings: Ch
     warnings.push({ path: chartPath, ...(chartYaml.error ? { line: chartYaml.error.line } : {}), message: `Helm chart not rendered: Chart.yaml is not valid (${chartYaml.error?.message ?? 'not a mapping'})` });
     return undefined;
   }
+  // Charts of apiVersion v1 list their dependencies in requirements.yaml, which Helm reads into the chart's metadata.
+  const requirements = files.get(joinPath(dir, 'requirements.yaml'));
+  if (requirements !== undefined) {
+    const loaded = loadValues(requirements, undefined);
+    const listed = isDict(loaded.value) ? loaded.value.get('dependencies') : undefined;
+    if (Array.isArray(listed)) chartYaml.value.set('dependencies', listed);
+  }
   const valuesPath = joinPath(dir, 'values.yaml');
   const valuesText = files.get(valuesPath);
   const values = valuesText === undefined ? { value: new Map() as Value } : loadValues(valuesText, valuesPath);
@@ -240,7 +292,13 @@ function chartTree(input: ChartInput, warnings: ChartWarning[]): { nodes: ChartN
       return sub ? [{ subdir, sub, name: String(sub.metadata.fields.get('Name')) }] : [];
     });
     const deps = dependencies(loaded.chart);
-    for (const dep of deps) if (!subcharts.some((s) => s.name === dep.name)) missing.push(dep.key);
+    for (const dep of deps) {
+      if (subcharts.some((s) => s.name === dep.name)) continue;
+      const library = input.libraries?.get(dep.name);
+      const sub = library === undefined || library === dir ? undefined : loadChart(library, input.files, warnings);
+      if (sub && sub.chart.get('type') === 'library' && String(sub.metadata.fields.get('Name')) === dep.name) subcharts.push({ subdir: library!, sub, name: dep.name });
+      else missing.push(dep.key);
+    }
     for (const { subdir, sub, name } of subcharts) {
       const uses = deps.filter((d) => d.name === name);
       for (const dep of uses.length > 0 ? uses : [{ name, key: name, condition: [], tags: [] }]) {
@@ -272,7 +330,12 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
   // Every template source of the tree is parsed once; definitions are shared, and each file is also a template named by its path.
   const parsed = new Map<string, ParsedTemplate>();
   const defines = new Map<string, Define>();
-  for (const path of parseOrder([...input.files.keys()].filter((p) => isTemplateSource(p) && nodeOf(p)))) {
+  const libraries = [...(input.libraries ?? [])].map(([name, dir]) => ({ prefix: `${dir}/`, place: joinPath(input.dir, `charts/${name}/`) }));
+  const place = (path: string) => {
+    const library = libraries.find((l) => path.startsWith(l.prefix));
+    return library ? library.place + path.slice(library.prefix.length) : path;
+  };
+  for (const path of parseOrder([...input.files.keys()].filter((p) => isTemplateSource(p) && nodeOf(p)), place)) {
     try {
       const template = parseTemplate(input.files.get(path)!, path);
       parsed.set(path, template);

@@ -6,6 +6,8 @@ import type { Git } from '../../../workspace/git.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { analyseChart, type ChartAnalysis } from './analyse.js';
 import { joinPath } from './chart.js';
+import { satisfiesConstraint } from './functions.js';
+import { isDict, loadValues, type Value } from './values.js';
 
 /**
  * The Helm charts of a scan: directories with a Chart.yaml whose templates/ the scan
@@ -177,16 +179,55 @@ function parentChart(dir: string, charts: ReadonlySet<string>): string | undefin
 }
 
 /** A path of a chart's tree (relative to the chart): files of the chart and of its unpacked subcharts. */
-const TREE_FILE = /^(?:charts\/[^/]+\/)*(?:Chart\.yaml|values\.yaml|templates\/.+\.(?:ya?ml|tpl))$/i;
+const TREE_FILE = /^(?:charts\/[^/]+\/)*(?:Chart\.yaml|values\.yaml|requirements\.yaml|templates\/.+\.(?:ya?ml|tpl))$/i;
 /** A template that renders manifests: YAML under templates/ whose name does not start with `_`. */
 const MANIFEST_TEMPLATE = /^(?:charts\/[^/]+\/)*templates\/(?:.+\/)?[^_/][^/]*\.ya?ml$/i;
 
 type Warn = (warning: Omit<ScanWarning, 'scanner'>) => void;
 
+/** What a chart's Chart.yaml (and requirements.yaml) says about it and its dependencies. */
+interface ChartInfo {
+  name: string;
+  library: boolean;
+  version: string;
+  dependencies: Array<{ name: string; version: string; repository: string }>;
+}
+
+function chartInfo(chartYaml: string | undefined, requirements: string | undefined): ChartInfo | undefined {
+  if (chartYaml === undefined) return undefined;
+  const chart = loadValues(chartYaml, undefined).value;
+  if (!isDict(chart)) return undefined;
+  const extra = requirements === undefined ? null : loadValues(requirements, undefined).value;
+  const listed: Value = (isDict(extra) ? extra.get('dependencies') : undefined) ?? chart.get('dependencies') ?? null;
+  const field = (map: Map<string, Value>, key: string) => {
+    const v = map.get(key);
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+  };
+  return {
+    name: field(chart, 'name'),
+    library: chart.get('type') === 'library',
+    version: field(chart, 'version'),
+    dependencies: (Array.isArray(listed) ? listed : []).filter(isDict).map((d) => ({ name: field(d, 'name'), version: field(d, 'version'), repository: field(d, 'repository') })),
+  };
+}
+
+/** Path segments in common (a measure of how near two directories are). */
+function shared(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return n;
+}
+
 export class HelmCharts {
   private readonly done = new Set<string>();
+  /** The library charts of the scan by name (directory and version), read when a dependency first needs one. */
+  private libraryIndex: Promise<Map<string, Array<{ dir: string; version: string }>>> | undefined;
 
   private constructor(
+    /** Every chart directory of the scan. */
+    private readonly charts: readonly string[],
     /** The chart of each scanned file a chart owns. */
     private readonly owner: ReadonlyMap<string, string>,
     private readonly scanned: ReadonlySet<string>,
@@ -218,7 +259,7 @@ export class HelmCharts {
         if (dir !== undefined) owner.set(file.path, dir);
       }
     }
-    return new HelmCharts(owner, scanned, source, staged, options.warn);
+    return new HelmCharts(charts, owner, scanned, source, staged, options.warn);
   }
 
   /** The directory of the chart that owns a scanned file, or undefined for a file of no chart. */
@@ -243,7 +284,7 @@ export class HelmCharts {
   private async read(dir: string) {
     const rel = (file: string) => (dir === '' ? file : file.slice(dir.length + 1));
     const listed = [...(await this.source.list(joinPath(dir, 'templates'))), ...(await this.source.list(joinPath(dir, 'charts')))];
-    const tree = [joinPath(dir, 'Chart.yaml'), joinPath(dir, 'values.yaml'), ...listed.filter((file) => TREE_FILE.test(rel(file)))];
+    const tree = [joinPath(dir, 'Chart.yaml'), joinPath(dir, 'values.yaml'), joinPath(dir, 'requirements.yaml'), ...listed.filter((file) => TREE_FILE.test(rel(file)))];
     const packaged = listed.filter((file) => /^(?:charts\/[^/]+\/)*charts\/[^/]+\.tgz$/i.test(rel(file))).map(rel);
     if (tree.length > MAX_CHART_FILES || listed.length > MAX_LISTED) {
       this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart not rendered: more than ${MAX_CHART_FILES} template files, or ${MAX_LISTED} files, in its templates and subcharts` });
@@ -261,8 +302,71 @@ export class HelmCharts {
       }
       texts.set(file, text);
     }
+    const libraries = await this.libraries(dir, texts);
+    for (const library of libraries.values()) {
+      const files = [joinPath(library, 'Chart.yaml'), joinPath(library, 'values.yaml'), ...(await this.source.list(joinPath(library, 'templates'))).filter((f) => /\.(?:ya?ml|tpl)$/i.test(f))];
+      if (files.length > MAX_CHART_FILES) continue;
+      for (const file of files) {
+        const text = await this.source.read(file);
+        if (text === undefined) continue;
+        chars += text.length;
+        if (chars > MAX_CHART_CHARS) {
+          this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart not rendered: its files hold more than ${MAX_CHART_CHARS} characters` });
+          return undefined;
+        }
+        texts.set(file, text);
+      }
+    }
     // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
     const render = tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file)));
-    return { dir, files: texts, render, packaged };
+    return { dir, files: texts, render, packaged, ...(libraries.size > 0 ? { libraries } : {}) };
+  }
+
+  private libraryCharts(): Promise<Map<string, Array<{ dir: string; version: string }>>> {
+    this.libraryIndex ??= (async () => {
+      const index = new Map<string, Array<{ dir: string; version: string }>>();
+      for (const dir of this.charts) {
+        const info = chartInfo(await this.source.read(joinPath(dir, 'Chart.yaml')), undefined);
+        if (info?.library && info.name) index.set(info.name, [...(index.get(info.name) ?? []), { dir, version: info.version }]);
+      }
+      return index;
+    })();
+    return this.libraryIndex;
+  }
+
+  /**
+   * Dependencies of the chart and its unpacked subcharts that are not unpacked, and for
+   * which the scan holds a library chart of that name and of a version the dependency
+   * accepts (the nearest, or the one its file:// repository names): what `helm dependency
+   * build` would have put under charts/ in a repository that keeps its library beside its
+   * charts. By name, the directory of that library.
+   */
+  private async libraries(dir: string, texts: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const declaring = [...texts.keys()].filter((p) => p.endsWith('/Chart.yaml') || p === 'Chart.yaml').map((p) => p.slice(0, Math.max(0, p.length - '/Chart.yaml'.length)));
+    const unpacked = new Set<string>();
+    const wanted: Array<{ from: string; name: string; version: string; repository: string }> = [];
+    for (const chart of declaring) {
+      const info = chartInfo(texts.get(joinPath(chart, 'Chart.yaml')), texts.get(joinPath(chart, 'requirements.yaml')));
+      if (!info) continue;
+      if (chart !== dir) unpacked.add(info.name);
+      for (const dep of info.dependencies) wanted.push({ from: chart, ...dep });
+    }
+    const inside = (d: string) => d === dir || dir === '' || d.startsWith(`${dir}/`);
+    for (const dep of wanted) {
+      if (!dep.name || unpacked.has(dep.name) || out.has(dep.name)) continue;
+      const named = dep.repository.startsWith('file://') ? path.posix.normalize(joinPath(dep.from, dep.repository.slice('file://'.length))).replace(/\/$/, '') : undefined;
+      let best: string | undefined;
+      for (const candidate of (await this.libraryCharts()).get(dep.name) ?? []) {
+        if (inside(candidate.dir) || (dep.version && !satisfiesConstraint(dep.version, candidate.version))) continue;
+        if (candidate.dir === named) {
+          best = candidate.dir;
+          break;
+        }
+        if (best === undefined || shared(candidate.dir, dir) > shared(best, dir)) best = candidate.dir;
+      }
+      if (best !== undefined) out.set(dep.name, best);
+    }
+    return out;
   }
 }

@@ -31,8 +31,10 @@ import {
 
 /**
  * The functions of Go templates, Sprig and Helm that charts use, as `helm template`
- * evaluates them, and nothing that reads the machine, the network or the clock: those
- * are missing from the table, and calling them fails the template with a warning.
+ * evaluates them, and nothing that reads the machine or the network (env, expandenv):
+ * those are missing from the table, and calling them fails the template with a warning.
+ * What is random or depends on the clock is fixed (random strings, generated keys and
+ * certificates, `now`), so that a scan gives the same findings every time.
  * `and` and `or` evaluate lazily and live in the renderer.
  */
 
@@ -80,6 +82,15 @@ function list(v: Value, fn: string): Value[] {
 function dict(v: Value, fn: string): Dict {
   if (isDict(v)) return v;
   throw new TemplateError(`${fn}: wrong type for value; expected map[string]interface {}; got ${typeName(v)}`);
+}
+
+/**
+ * A map parameter that is only read: a missing value reads as an empty map. Go hands a
+ * nil map to the function when the value comes through a variable or a pipeline
+ * (`$s := (lookup ...).data` then `hasKey $s "k"`), which is how charts use it.
+ */
+function readDict(v: Value, fn: string): Dict {
+  return v === null ? new Map() : dict(v, fn);
 }
 
 function bounded(s: string, ctx: CallContext): string {
@@ -427,6 +438,16 @@ function semverCompare(constraint: string, version: string): boolean {
   return semver.satisfies(parsed, semverRange(constraint), { includePrerelease: parsed.prerelease.length > 0 });
 }
 
+/** Whether a version meets a constraint of Chart.yaml (Masterminds syntax); false when either does not parse. */
+export function satisfiesConstraint(constraint: string, version: string): boolean {
+  try {
+    return semverCompare(constraint, version);
+  } catch (error) {
+    if (error instanceof TemplateError) return false;
+    throw error;
+  }
+}
+
 // ---- Maps -----------------------------------------------------------------------------
 
 function deepCopy(v: Value, ctx: CallContext, depth = 0): Value {
@@ -497,6 +518,354 @@ function words(s: string): string[] {
 }
 
 const FIXED_RANDOM = 'x';
+
+// ---- Float arithmetic (Sprig's addf, mulf... on shopspring/decimal) ---------------------
+
+/** A float64 as decimal.NewFromFloat reads it: its shortest digits, exactly. */
+interface Decimal {
+  int: bigint;
+  exp: number;
+}
+
+function decimalOf(f: number): Decimal {
+  if (!Number.isFinite(f)) throw new TemplateError(`decimal: cannot create a Decimal from ${formatFloat(f)}`);
+  const [mantissa, e = '0'] = String(f).split('e') as [string, string?];
+  const [whole, frac = ''] = mantissa.split('.') as [string, string?];
+  return { int: BigInt(whole + frac), exp: Number(e) - frac.length };
+}
+
+function aligned(a: Decimal, b: Decimal): [bigint, bigint, number] {
+  const exp = Math.min(a.exp, b.exp);
+  return [a.int * 10n ** BigInt(a.exp - exp), b.int * 10n ** BigInt(b.exp - exp), exp];
+}
+
+function decimalNumber(d: Decimal): number {
+  return Number(`${d.int}e${d.exp}`);
+}
+
+/** decimal's Div: the quotient rounded half away from zero to 16 decimal places. */
+function decimalDiv(a: Decimal, b: Decimal): Decimal {
+  if (b.int === 0n) throw new TemplateError('decimal division by 0');
+  // a / b = (a.int / b.int) * 10^(a.exp - b.exp); scaled so that 17 places are kept, then rounded to 16.
+  const shift = 17 + a.exp - b.exp;
+  const num = shift >= 0 ? a.int * 10n ** BigInt(shift) : a.int;
+  const den = shift >= 0 ? b.int : b.int * 10n ** BigInt(-shift);
+  let q = num / den;
+  const negative = q < 0n || (q === 0n && (a.int < 0n) !== (b.int < 0n));
+  const abs = q < 0n ? -q : q;
+  const rounded = (abs + 5n) / 10n;
+  q = negative ? -rounded : rounded;
+  return { int: q, exp: -16 };
+}
+
+const DECIMAL_OPS: Record<'add' | 'sub' | 'mul' | 'div', (a: Decimal, b: Decimal) => Decimal> = {
+  add: (a, b) => {
+    const [x, y, exp] = aligned(a, b);
+    return { int: x + y, exp };
+  },
+  sub: (a, b) => {
+    const [x, y, exp] = aligned(a, b);
+    return { int: x - y, exp };
+  },
+  mul: (a, b) => ({ int: a.int * b.int, exp: a.exp + b.exp }),
+  div: decimalDiv,
+};
+
+/** Sprig's execDecimalOp: the first value, then each of the others, combined in decimal. */
+function decimalOp(op: keyof typeof DECIMAL_OPS, first: Value, rest: readonly Value[], ctx: CallContext): number {
+  ctx.count(rest.length);
+  let acc = decimalOf(toFloat(first));
+  for (const v of rest) acc = rounded(DECIMAL_OPS[op](acc, decimalOf(toFloat(v))));
+  return decimalNumber(acc);
+}
+
+/** At most 34 significant digits (twice what a float64 holds), rounded half away from zero: long chains stay small. */
+function rounded(d: Decimal): Decimal {
+  const negative = d.int < 0n;
+  const digits = (negative ? -d.int : d.int).toString();
+  if (digits.length <= 34) return d;
+  const drop = digits.length - 34;
+  const kept = (BigInt(digits.slice(0, 34)) * 10n + BigInt(digits[34]!) + 5n) / 10n;
+  return { int: negative ? -kept : kept, exp: d.exp + drop };
+}
+
+// ---- Paths (Go's path package, which Sprig's base, dir, clean and ext use) -----------
+
+function cleanPath(p: string): string {
+  if (p === '') return '.';
+  const rooted = p.startsWith('/');
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length > 0 && out.at(-1) !== '..') out.pop();
+      else if (!rooted) out.push('..');
+    } else out.push(part);
+  }
+  const joined = out.join('/');
+  return rooted ? `/${joined}` : joined || '.';
+}
+
+function basePath(p: string): string {
+  if (p === '') return '.';
+  const trimmed = p.replace(/\/+$/, '');
+  if (trimmed === '') return '/';
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+function dirPath(p: string): string {
+  return cleanPath(p.slice(0, p.lastIndexOf('/') + 1));
+}
+
+function extPath(p: string): string {
+  for (let i = p.length - 1; i >= 0 && p[i] !== '/'; i--) if (p[i] === '.') return p.slice(i);
+  return '';
+}
+
+// ---- Encodings -------------------------------------------------------------------------
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function base32Encode(bytes: Buffer): string {
+  let out = '';
+  let bits = 0;
+  let acc = 0;
+  for (const byte of bytes) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    acc &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += BASE32[(acc << (5 - bits)) & 31];
+  return out + '='.repeat((8 - (out.length % 8)) % 8);
+}
+
+/** base32.StdEncoding.DecodeString, or Go's error text (Sprig prints it in place of the value). */
+function base32Decode(s: string): string {
+  if (s.length % 8 !== 0) return `illegal base32 data at input byte ${s.length - (s.length % 8)}`;
+  const body = s.replace(/=+$/, '');
+  const bytes: number[] = [];
+  let bits = 0;
+  let acc = 0;
+  for (let i = 0; i < body.length; i++) {
+    const v = BASE32.indexOf(body[i]!);
+    if (v < 0) return `illegal base32 data at input byte ${i}`;
+    acc = ((acc << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((acc >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function adler32(bytes: Buffer): number {
+  let a = 1;
+  let b = 0;
+  for (const byte of bytes) {
+    a = (a + byte) % 65521;
+    b = (b + a) % 65521;
+  }
+  return b * 65536 + a;
+}
+
+// ---- Time: `now` is a fixed instant, so that a scan gives the same result every time ---------
+
+/** The instant `now` returns: the Unix epoch, in UTC (the zone of every date here). */
+const FIXED_NOW = 0;
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** Go's layout tokens, longest first where one is a prefix of another. */
+const LAYOUT = /January|Jan|Monday|Mon|MST|2006|-07:00:00|-070000|-07:00|-0700|-07|Z07:00:00|Z070000|Z07:00|Z0700|Z07|002|__2|_2|01|02|03|04|05|06|15|PM|pm|[.,](?:0+|9+)(?!\d)|1|2|3|4|5/g;
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** time.Time.Format for an instant in UTC. */
+function formatTime(ms: number, layout: string): string {
+  const d = new Date(ms);
+  const year = d.getUTCFullYear();
+  const month = d.getUTCMonth();
+  const day = d.getUTCDate();
+  const hour = d.getUTCHours();
+  const nanos = (((ms % 1000) + 1000) % 1000) * 1e6;
+  const yday = Math.floor((Date.UTC(year, month, day) - Date.UTC(year, 0, 1)) / 86_400_000) + 1;
+  return layout.replace(LAYOUT, (t) => {
+    switch (t) {
+      case 'January': return MONTHS[month]!;
+      case 'Jan': return MONTHS[month]!.slice(0, 3);
+      case 'Monday': return DAYS[d.getUTCDay()]!;
+      case 'Mon': return DAYS[d.getUTCDay()]!.slice(0, 3);
+      case 'MST': return 'UTC';
+      case '2006': return String(year).padStart(4, '0');
+      case '06': return pad2(year % 100);
+      case '01': return pad2(month + 1);
+      case '1': return String(month + 1);
+      case '02': return pad2(day);
+      case '2': return String(day);
+      case '_2': return String(day).padStart(2, ' ');
+      case '002': return String(yday).padStart(3, '0');
+      case '__2': return String(yday).padStart(3, ' ');
+      case '15': return pad2(hour);
+      case '03': return pad2(hour % 12 || 12);
+      case '3': return String(hour % 12 || 12);
+      case '04': return pad2(d.getUTCMinutes());
+      case '4': return String(d.getUTCMinutes());
+      case '05': return pad2(d.getUTCSeconds());
+      case '5': return String(d.getUTCSeconds());
+      case 'PM': return hour >= 12 ? 'PM' : 'AM';
+      case 'pm': return hour >= 12 ? 'pm' : 'am';
+      case '-07:00:00': return '+00:00:00';
+      case '-070000': return '+000000';
+      case '-07:00': return '+00:00';
+      case '-0700': return '+0000';
+      case '-07': return '+00';
+      default:
+        if (t.startsWith('Z')) return 'Z';
+        // Fractional seconds: .000 keeps every digit asked for, .999 drops trailing zeros.
+        {
+          const digits = String(nanos).padStart(9, '0').slice(0, t.length - 1);
+          if (t[1] === '0') return t[0] + digits;
+          const trimmed = digits.replace(/0+$/, '');
+          return trimmed ? t[0] + trimmed : '';
+        }
+    }
+  });
+}
+
+function timeObject(ms: number): GoObject {
+  const methods = new Map<string, (args: Value[]) => Value>([
+    ['Unix', () => new GoInt(Math.floor(ms / 1000), 'int64')],
+    ['UnixMilli', () => new GoInt(ms, 'int64')],
+    ['Format', (a) => formatTime(ms, text(a[0] ?? null))],
+    ['UTC', () => timeObject(ms)],
+    ['Local', () => timeObject(ms)],
+    ['Year', () => new GoInt(new Date(ms).getUTCFullYear())],
+    ['String', () => formatTime(ms, '2006-01-02 15:04:05.999999999 -0700 MST')],
+  ]);
+  return new GoObject('time.Time', new Map(), methods, formatTime(ms, '2006-01-02 15:04:05.999999999 -0700 MST'));
+}
+
+/** The instant Sprig's date functions accept: a time, or Unix seconds. */
+function instant(v: Value): number {
+  if (v instanceof GoObject && v.type === 'time.Time') return num(v.methods.get('UnixMilli')!([]) as GoInt);
+  if (v instanceof GoInt) return v.n * 1000;
+  return FIXED_NOW;
+}
+
+// ---- Generated keys, certificates and hashes: fixed placeholders (they are random at install) ----
+
+const PLACEHOLDER_KEY = 'secloop-placeholder-private-key';
+const PLACEHOLDER_CERT = 'secloop-placeholder-certificate';
+const PLACEHOLDER_BCRYPT = `$2a$10$${'x'.repeat(53)}`;
+
+function certificate(cert: string, key: string): GoObject {
+  return new GoObject('sprig.certificate', new Map<string, Value>([['Cert', cert], ['Key', key]]));
+}
+
+// ---- URLs (net/url, as Sprig's urlParse and urlJoin use it) ----------------------------------
+
+const URL_PARTS = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s;
+
+function unescapeUrl(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function parseUrl(s: string): Dict {
+  const m = URL_PARTS.exec(s)!;
+  const [, scheme = '', authority, rest = '', query = '', fragment = ''] = m;
+  const at = authority === undefined ? -1 : authority.lastIndexOf('@');
+  const userinfo = authority !== undefined && at >= 0 ? authority.slice(0, at) : '';
+  const host = authority === undefined ? '' : authority.slice(at + 1);
+  const hostname = host.startsWith('[') ? host.slice(1, host.indexOf(']') >= 0 ? host.indexOf(']') : undefined) : host.replace(/:\d*$/, '');
+  const opaque = scheme && authority === undefined && rest !== '' && !rest.startsWith('/') ? rest : '';
+  return new Map<string, Value>([
+    ['scheme', scheme.toLowerCase()],
+    ['host', host],
+    ['hostname', hostname],
+    ['path', opaque ? '' : unescapeUrl(rest)],
+    ['query', query],
+    ['opaque', opaque],
+    ['fragment', unescapeUrl(fragment)],
+    ['userinfo', userinfo],
+  ]);
+}
+
+function joinUrl(parts: Dict): string {
+  const part = (k: string) => {
+    const v = parts.get(k);
+    return v === undefined || v === null ? '' : strval(v);
+  };
+  let out = part('scheme') ? `${part('scheme')}:` : '';
+  if (part('opaque')) out += part('opaque');
+  else {
+    if (part('scheme') || part('host') || part('userinfo')) {
+      out += '//';
+      if (part('userinfo')) out += `${part('userinfo')}@`;
+      out += part('host');
+    }
+    const path = part('path');
+    if (path && !path.startsWith('/') && part('host')) out += '/';
+    out += encodeURI(path).replace(/%25/g, '%');
+  }
+  if (part('query')) out += `?${part('query')}`;
+  if (part('fragment')) out += `#${encodeURI(part('fragment'))}`;
+  return out;
+}
+
+// ---- reflect.DeepEqual on template values ------------------------------------------------
+
+function deepEqual(a: Value, b: Value, depth = 0): boolean {
+  if (depth > 200) throw new TemplateError('deepEqual: value nested too deeply');
+  if (typeName(a) !== typeName(b)) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]!, depth + 1));
+  if (isDict(a)) return isDict(b) && a.size === b.size && [...a].every(([k, v]) => b.has(k) && deepEqual(v, b.get(k)!, depth + 1));
+  if (a instanceof GoObject) return a === b;
+  return a === null || scalarOf(a) === scalarOf(b);
+}
+
+/** Sprig's seq, like the shell's: `seq last`, `seq first last`, `seq first step last`. */
+function seq(params: number[]): string {
+  const until = (start: number, stop: number, step: number): number[] => {
+    const out: number[] = [];
+    if (step === 0) return out;
+    if (stop < start && step < 0) for (let i = start; i > stop; i += step) out.push(i);
+    else if (stop > start && step > 0) for (let i = start; i < stop; i += step) out.push(i);
+    return out;
+  };
+  let list: number[];
+  if (params.length === 1) {
+    const inc = params[0]! < 1 ? -1 : 1;
+    list = until(1, params[0]! + inc, inc);
+  } else if (params.length === 2) {
+    const step = params[1]! < params[0]! ? -1 : 1;
+    list = until(params[0]!, params[1]! + step, step);
+  } else if (params.length === 3) {
+    const [start, step, end] = params as [number, number, number];
+    if (end < start && step > 0) return '';
+    list = until(start, end + (end < start ? -1 : 1), step);
+  } else return '';
+  return list.join(' ');
+}
+
+/** strings.SplitN. */
+function splitN(s: string, sep: string, n: number): string[] {
+  if (n === 0) return [];
+  const all = sep === '' ? [...s] : s.split(sep);
+  if (n < 0 || all.length <= n) return all;
+  return [...all.slice(0, n - 1), all.slice(n - 1).join(sep)];
+}
 
 // ---- The table ------------------------------------------------------------------------
 
@@ -820,7 +1189,7 @@ const F: Record<string, Func> = {
 
   // Sprig: dictionaries
   dict: (a) => mapOf(a),
-  get: (a) => (arity('get', a, 2), dict(a[0]!, 'get').get(text(a[1]!)) ?? ''),
+  get: (a) => (arity('get', a, 2), readDict(a[0]!, 'get').get(text(a[1]!)) ?? ''),
   set: (a) => {
     arity('set', a, 3);
     const d = dict(a[0]!, 'set');
@@ -835,27 +1204,27 @@ const F: Record<string, Func> = {
     d.delete(text(a[1]!));
     return d;
   },
-  hasKey: (a) => (arity('hasKey', a, 2), dict(a[0]!, 'hasKey').has(text(a[1]!))),
-  keys: (a) => a.flatMap((d) => sortedKeys(dict(d, 'keys'))),
+  hasKey: (a) => (arity('hasKey', a, 2), readDict(a[0]!, 'hasKey').has(text(a[1]!))),
+  keys: (a) => a.flatMap((d) => sortedKeys(readDict(d, 'keys'))),
   values: (a) => {
     arity('values', a, 1);
-    const d = dict(a[0]!, 'values');
+    const d = readDict(a[0]!, 'values');
     return sortedKeys(d).map((k) => d.get(k)!);
   },
   pick: (a) => {
-    const d = dict(a[0] ?? null, 'pick');
+    const d = readDict(a[0] ?? null, 'pick');
     const keep = new Set(a.slice(1).map(text));
     return withOriginsOf(d, new Map([...d].filter(([k]) => keep.has(k))));
   },
   omit: (a) => {
-    const d = dict(a[0] ?? null, 'omit');
+    const d = readDict(a[0] ?? null, 'omit');
     const drop = new Set(a.slice(1).map(text));
     return withOriginsOf(d, new Map([...d].filter(([k]) => !drop.has(k))));
   },
   pluck: (a) => {
     const key = text(a[0] ?? null);
     return a.slice(1).flatMap((d) => {
-      const m = dict(d, 'pluck');
+      const m = readDict(d, 'pluck');
       return m.has(key) ? [m.get(key)!] : [];
     });
   },
@@ -907,12 +1276,118 @@ const F: Record<string, Func> = {
   },
   max: (a) => new GoInt(Math.max(...a.map(toInt64)), 'int64'),
   min: (a) => new GoInt(Math.min(...a.map(toInt64)), 'int64'),
+
+  // Sprig: functions added for charts seen in the wild (tuple, float arithmetic, paths, encodings...)
+  tuple: (a) => [...a],
+  hello: (a) => (arity('hello', a, 0), 'Hello!'),
+  all: (a) => a.every((v) => !empty(v)),
+  any: (a) => a.some((v) => !empty(v)),
+  deepEqual: (a) => (arity('deepEqual', a, 2), deepEqual(a[0]!, a[1]!)),
+  typeIsLike: (a) => (arity('typeIsLike', a, 2), text(a[0]!) === typeName(a[1]!) || `*${text(a[0]!)}` === typeName(a[1]!)),
+  splitn: (a, ctx) => {
+    arity('splitn', a, 3);
+    const parts = splitN(text(a[2]!), text(a[0]!), int(a[1]!));
+    ctx.count(parts.length);
+    return new Map(parts.map((p, i) => [`_${i}`, p]));
+  },
+  chunk: (a, ctx) => {
+    arity('chunk', a, 2);
+    const size = int(a[0]!);
+    const items = list(a[1]!, 'chunk');
+    ctx.count(items.length);
+    if (size < 1) throw new TemplateError('chunk size must be at least 1');
+    const out: Value[] = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+    return out;
+  },
+  seq: (a, ctx) => {
+    const params = a.map(int);
+    const span = params.length === 0 ? 0 : Math.abs((params.at(-1) ?? 0) - (params.length > 1 ? params[0]! : 1)) + 1;
+    ctx.count(span);
+    return bounded(seq(params), ctx);
+  },
+  plural: (a) => (arity('plural', a, 3), int(a[2]!) === 1 ? text(a[0]!) : text(a[1]!)),
+  initials: (a) => (arity('initials', a, 1), text(a[0]!).split(/\s+/).filter(Boolean).map((w) => [...w][0]!).join('')),
+  swapcase: (a) => (arity('swapcase', a, 1), [...text(a[0]!)].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')),
+  // Random values are fixed (see randAlphaNum).
+  shuffle: (a) => (arity('shuffle', a, 1), text(a[0]!)),
+  randInt: (a) => (arity('randInt', a, 2), new GoInt(int(a[0]!))),
+  randBytes: (a, ctx) => (arity('randBytes', a, 1), Buffer.alloc(Math.max(0, Math.min(int(a[0]!), ctx.maxChars))).toString('base64')),
+  uuidv4: (a) => (arity('uuidv4', a, 0), '00000000-0000-4000-8000-000000000000'),
+  toDecimal: (a) => {
+    arity('toDecimal', a, 1);
+    const s = strval(a[0]!);
+    return new GoInt(/^[+-]?[0-7]+$/.test(s) ? parseInt(s, 8) : 0, 'int64');
+  },
+  floor: (a) => (arity('floor', a, 1), Math.floor(toFloat(a[0]!))),
+  ceil: (a) => (arity('ceil', a, 1), Math.ceil(toFloat(a[0]!))),
+  round: (a) => {
+    arity('round', a, 2, 3);
+    const roundOn = a.length > 2 ? toFloat(a[2]!) : 0.5;
+    const pow = 10 ** int(a[1]!);
+    const digit = pow * toFloat(a[0]!);
+    const fraction = digit - Math.trunc(digit);
+    return (fraction >= roundOn ? Math.ceil(digit) : Math.floor(digit)) / pow;
+  },
+  addf: (a, ctx) => decimalOp('add', 0, a, ctx),
+  add1f: (a, ctx) => (arity('add1f', a, 1), decimalOp('add', a[0]!, [1], ctx)),
+  subf: (a, ctx) => (arity('subf', a, 1, Infinity), decimalOp('sub', a[0]!, a.slice(1), ctx)),
+  mulf: (a, ctx) => (arity('mulf', a, 1, Infinity), decimalOp('mul', a[0]!, a.slice(1), ctx)),
+  divf: (a, ctx) => (arity('divf', a, 1, Infinity), decimalOp('div', a[0]!, a.slice(1), ctx)),
+  maxf: (a) => (arity('maxf', a, 1, Infinity), Math.max(...a.map(toFloat))),
+  minf: (a) => (arity('minf', a, 1, Infinity), Math.min(...a.map(toFloat))),
+  base: (a) => (arity('base', a, 1), basePath(text(a[0]!))),
+  dir: (a) => (arity('dir', a, 1), dirPath(text(a[0]!))),
+  clean: (a) => (arity('clean', a, 1), cleanPath(text(a[0]!))),
+  ext: (a) => (arity('ext', a, 1), extPath(text(a[0]!))),
+  isAbs: (a) => (arity('isAbs', a, 1), text(a[0]!).startsWith('/')),
+  b32enc: (a) => (arity('b32enc', a, 1), base32Encode(Buffer.from(text(a[0]!)))),
+  b32dec: (a) => (arity('b32dec', a, 1), base32Decode(text(a[0]!))),
+  sha512sum: (a) => (arity('sha512sum', a, 1), createHash('sha512').update(text(a[0]!)).digest('hex')),
+  adler32sum: (a) => (arity('adler32sum', a, 1), String(adler32(Buffer.from(text(a[0]!))))),
+  urlParse: (a) => (arity('urlParse', a, 1), parseUrl(text(a[0]!))),
+  urlJoin: (a) => (arity('urlJoin', a, 1), joinUrl(readDict(a[0]!, 'urlJoin'))),
+  // A fixed `now` (the Unix epoch, UTC): dates in annotations must not change from one scan to the next.
+  now: (a) => (arity('now', a, 0), timeObject(FIXED_NOW)),
+  date: (a) => (arity('date', a, 2), formatTime(instant(a[1]!), text(a[0]!))),
+  dateInZone: (a) => (arity('dateInZone', a, 3), formatTime(instant(a[1]!), text(a[0]!))),
+  htmlDate: (a) => (arity('htmlDate', a, 1), formatTime(instant(a[0]!), '2006-01-02')),
+  htmlDateInZone: (a) => (arity('htmlDateInZone', a, 2), formatTime(instant(a[0]!), '2006-01-02')),
+  unixEpoch: (a) => (arity('unixEpoch', a, 1), String(Math.floor(instant(a[0]!) / 1000))),
+  // Keys, certificates and bcrypt hashes are generated at install: fixed placeholders stand for them.
+  genPrivateKey: (a) => (arity('genPrivateKey', a, 1), PLACEHOLDER_KEY),
+  genCA: (a) => (arity('genCA', a, 2), certificate(PLACEHOLDER_CERT, PLACEHOLDER_KEY)),
+  genCAWithKey: (a) => (arity('genCAWithKey', a, 3), certificate(PLACEHOLDER_CERT, text(a[2]!))),
+  genSelfSignedCert: (a) => (arity('genSelfSignedCert', a, 4), certificate(PLACEHOLDER_CERT, PLACEHOLDER_KEY)),
+  genSelfSignedCertWithKey: (a) => (arity('genSelfSignedCertWithKey', a, 5), certificate(PLACEHOLDER_CERT, text(a[4]!))),
+  genSignedCert: (a) => (arity('genSignedCert', a, 5), certificate(PLACEHOLDER_CERT, PLACEHOLDER_KEY)),
+  genSignedCertWithKey: (a) => (arity('genSignedCertWithKey', a, 6), certificate(PLACEHOLDER_CERT, text(a[5]!))),
+  buildCustomCert: (a) => {
+    arity('buildCustomCert', a, 2);
+    const decode = (v: Value, what: string) => {
+      const s = text(v);
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw new TemplateError(`unable to decode base64 ${what}`);
+      return Buffer.from(s, 'base64').toString('utf8');
+    };
+    return certificate(decode(a[0]!, 'certificate'), decode(a[1]!, 'private key'));
+  },
+  bcrypt: (a) => (arity('bcrypt', a, 1), PLACEHOLDER_BCRYPT),
+  htpasswd: (a) => {
+    arity('htpasswd', a, 2);
+    const user = text(a[0]!);
+    return user.includes(':') ? `invalid username: ${user}` : `${user}:${PLACEHOLDER_BCRYPT}`;
+  },
 };
 
 // Sprig's must* variants differ only in returning errors instead of panicking.
 for (const name of ['merge', 'mergeOverwrite', 'deepCopy', 'toJson', 'toRawJson', 'toPrettyJson', 'first', 'last', 'rest', 'initial', 'append', 'prepend', 'has', 'uniq', 'compact', 'without', 'reverse', 'regexFind', 'regexFindAll', 'regexReplaceAll', 'regexReplaceAllLiteral', 'regexSplit', 'fromJson', 'toYaml'])
   F[`must${name[0]!.toUpperCase()}${name.slice(1)}`] = F[name]!;
 F.push = F.append!;
+F.biggest = F.max!;
+F.trimall = F.trimAll!;
+F.mustChunk = F.chunk!;
+F.mustSlice = F.slice!;
+for (const name of ['base', 'dir', 'clean', 'ext', 'isAbs']) F[`os${name[0]!.toUpperCase()}${name.slice(1)}`] = F[name]!;
 F.mustPush = F.append!;
 
 export const FUNCTIONS: ReadonlyMap<string, Func> = new Map(Object.entries(F));

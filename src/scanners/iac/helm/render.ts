@@ -1,6 +1,6 @@
 import { FUNCTIONS, type CallContext } from './functions.js';
 import { parseTemplate, TemplateSyntaxError, type Arg, type Cmd, type Define, type Node, type ParsedTemplate, type Pipe } from './template.js';
-import { GoInt, GoObject, isDict, isString, Mapped, printValue, sortedKeys, TemplateError, truth, typeName, type Origin, type Value } from './values.js';
+import { goQuote, GoInt, GoObject, isDict, isString, Mapped, originsOf, printValue, sortedKeys, strval, TemplateError, truth, typeName, type Dict, type Origin, type Value } from './values.js';
 
 /**
  * Executes parsed templates as text/template does under Helm (missing map keys are
@@ -63,7 +63,12 @@ type LineOrigin = (line: number) => Origin | undefined;
 export const TPL_FILE = '(tpl)';
 const NO_ORIGIN: LineOrigin = () => undefined;
 
-/** Output with the origin of each line: that of its first non-blank character. */
+/**
+ * Output with the origin of each line: that of its first non-blank character, or, on a
+ * line of a helper (whose own text has no origin), that of the one value on the line
+ * that has an origin (`runAsUser: {{ .Values.uid }}`); a line made of several such
+ * values (`image: {{ .Values.registry }}/{{ .Values.repository }}`) keeps none.
+ */
 class Sink {
   private readonly parts: string[] = [];
   private size = 0;
@@ -72,6 +77,9 @@ class Sink {
   private hasFirst = false;
   private nonBlank: Origin | undefined;
   private hasNonBlank = false;
+  /** On a line whose first non-blank text has no origin: the origin of a later value, and whether values of different origins follow. */
+  private later: Origin | undefined;
+  private mixed = false;
   private last: Origin | undefined;
 
   constructor(private readonly max: number) {}
@@ -90,9 +98,14 @@ class Sink {
         this.first = origin;
         this.hasFirst = true;
       }
-      if (!this.hasNonBlank && /\S/.test(segment)) {
-        this.nonBlank = origin;
-        this.hasNonBlank = true;
+      if (/\S/.test(segment)) {
+        if (!this.hasNonBlank) {
+          this.nonBlank = origin;
+          this.hasNonBlank = true;
+        } else if (this.nonBlank === undefined && origin !== undefined) {
+          if (this.later === undefined) this.later = origin;
+          else if (this.later.path !== origin.path || this.later.line !== origin.line) this.mixed = true;
+        }
       }
       this.last = origin;
       if (end < 0) break;
@@ -102,8 +115,9 @@ class Sink {
   }
 
   private endLine(newline: Origin | undefined): void {
-    this.origins.push(this.hasNonBlank ? this.nonBlank : this.hasFirst ? this.first : newline);
-    this.hasFirst = this.hasNonBlank = false;
+    this.origins.push(this.hasNonBlank ? (this.nonBlank ?? (this.mixed ? undefined : this.later)) : this.hasFirst ? this.first : newline);
+    this.hasFirst = this.hasNonBlank = this.mixed = false;
+    this.later = undefined;
   }
 
   finish(): Mapped | string {
@@ -140,6 +154,8 @@ export class Engine {
   /** Templates defined by the strings being rendered by tpl, innermost last: they win inside that tpl only. */
   private readonly tplDefines: Array<ReadonlyMap<string, Define>> = [];
   private readonly ctx: CallContext;
+  /** Scalars read from maps of values.yaml by the action being evaluated in a helper, with the line of their key. */
+  private lookups: Array<{ value: Value; origin: Origin }> | undefined;
 
   constructor(
     private readonly defines: ReadonlyMap<string, Define>,
@@ -199,8 +215,18 @@ export class Engine {
           frame.sink.write(node.text, (k) => frame.origin(node.line + k), undefined);
           break;
         case 'action': {
-          const value = this.pipeline(node.pipe, dot, frame, true);
-          if (node.pipe.decl.length === 0) this.emit(printValue(value), node.line, frame);
+          // In a helper, a value of values.yaml printed as it is (or quoted) keeps the line of its key.
+          const outer = this.lookups;
+          this.lookups = frame.origin(node.line) === undefined && node.pipe.decl.length === 0 ? [] : undefined;
+          let value: Value;
+          let found: Array<{ value: Value; origin: Origin }> | undefined;
+          try {
+            value = this.pipeline(node.pipe, dot, frame, true);
+            found = this.lookups;
+          } finally {
+            this.lookups = outer;
+          }
+          if (node.pipe.decl.length === 0) this.emit(printValue(value), node.line, frame, found && printedFrom(value, found));
           break;
         }
         case 'if':
@@ -230,8 +256,8 @@ export class Engine {
     return undefined;
   }
 
-  private emit(value: string | Mapped, line: number, frame: Frame): void {
-    const fallback = frame.origin(line);
+  private emit(value: string | Mapped, line: number, frame: Frame, valueOrigin?: Origin): void {
+    const fallback = frame.origin(line) ?? valueOrigin;
     if (typeof value === 'string') frame.sink.write(value, undefined, fallback);
     else frame.sink.write(value.s, (k) => value.origins[k], fallback);
   }
@@ -358,7 +384,13 @@ export class Engine {
       }
       if (isDict(value)) {
         if (hasArgs) this.fail(`${name} is not a method but has arguments`, line, frame);
-        value = value.get(name) ?? null;
+        const map: Dict = value;
+        value = map.get(name) ?? null;
+        if (last && this.lookups && isScalar(value)) {
+          const from = originsOf(map);
+          const origin = from && 'keys' in from ? from.keys.get(name) : undefined;
+          if (origin && this.lookups.length < 16) this.lookups.push({ value, origin });
+        }
         return;
       }
       if (value === null) this.fail(`nil pointer evaluating interface {}.${name}`, line, frame);
@@ -401,12 +433,16 @@ export class Engine {
 
   private nested(body: Node[], file: string, origin: LineOrigin, data: Value): string | Mapped {
     if (++this.depth > this.limits.maxDepth) throw new RenderError(`include, template or tpl nested deeper than ${this.limits.maxDepth}`, [], true);
+    // What the nested template reads is not what the calling action prints.
+    const lookups = this.lookups;
+    this.lookups = undefined;
     try {
       const sink = new Sink(this.limits.maxOutput);
       this.exec(body, data, { vars: [{ name: '$', value: data }], origin, file, sink });
       return sink.finish();
     } finally {
       this.depth--;
+      this.lookups = lookups;
     }
   }
 
@@ -434,6 +470,16 @@ export class Engine {
       if (defines) this.tplDefines.pop();
     }
   }
+}
+
+function isScalar(v: Value): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** The origin of the value an action prints, when it is one of the values it read, as it is or quoted. */
+function printedFrom(printed: Value, lookups: ReadonlyArray<{ value: Value; origin: Origin }>): Origin | undefined {
+  if (!isScalar(printed)) return undefined;
+  return lookups.find(({ value }) => value === printed || (typeof printed === 'string' && (printed === goQuote(strval(value)) || printed === `'${strval(value)}'`)))?.origin;
 }
 
 function describeArg(arg: Arg): string {
