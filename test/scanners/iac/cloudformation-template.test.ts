@@ -152,3 +152,79 @@ describe('CloudFormation rules on whole templates', () => {
     assert.deepEqual(result.hits, ['iac/cfn-ebs-not-encrypted@3']);
   });
 });
+
+describe('CloudFormation service encryption and exposure rules', () => {
+  it('reports services that store data unencrypted by default on the logical id, and leaves encrypted-by-default ones alone', () => {
+    const text = [
+      'AWSTemplateFormatVersion: "2010-09-09"',
+      'Resources:',
+      '  Clicks:',
+      '    Type: AWS::Kinesis::Stream',
+      '    Properties:',
+      '      ShardCount: 1',
+      '  Shared:',
+      '    Type: AWS::EFS::FileSystem',
+      '  Sessions:',
+      '    Type: AWS::ElastiCache::ReplicationGroup',
+      '    Properties:',
+      '      ReplicationGroupDescription: sessions',
+      '  Jobs:',
+      '    Type: AWS::SQS::Queue',
+      '  Events:',
+      '    Type: AWS::MSK::Cluster',
+      '    Properties:',
+      '      ClusterName: events',
+      '  Cache:',
+      '    Type: AWS::ElastiCache::ReplicationGroup',
+      '    Properties:',
+      '      ReplicationGroupDescription: memcached is not a replication group engine',
+      '      Engine: memcached',
+      '',
+    ].join('\n');
+    const result = analyse('services.yaml', text);
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.hits, ['iac/cfn-service-data-not-encrypted@3', 'iac/cfn-service-data-not-encrypted@7', 'iac/cfn-service-data-not-encrypted@9', 'iac/cfn-transit-not-encrypted@9']);
+  });
+
+  it('follows parameters to the bad value and stays quiet on values it cannot know', () => {
+    const text = [
+      'Parameters:',
+      '  Https:',
+      '    Type: String',
+      '    Default: "false"',
+      '  Encrypt:',
+      '    Type: String',
+      'Conditions:',
+      '  Prod: !Equals [!Ref Env, prod]',
+      'Resources:',
+      '  Search:',
+      '    Type: AWS::OpenSearchService::Domain',
+      '    Properties:',
+      '      EncryptionAtRestOptions: { Enabled: true }',
+      '      NodeToNodeEncryptionOptions:',
+      '        Enabled: !If [Prod, true, false]',
+      '      DomainEndpointOptions:',
+      '        EnforceHTTPS: !Ref Https',
+      '  Shared:',
+      '    Type: AWS::EFS::FileSystem',
+      '    Properties:',
+      '      Encrypted: !Ref Encrypt',
+      '',
+    ].join('\n');
+    assert.deepEqual(analyse('search.yaml', text).hits, ['iac/cfn-transit-not-encrypted@17']);
+  });
+
+  it('gives the lower severity to WorkSpaces root volumes and API caches', () => {
+    const text = 'Resources:\n  Desk:\n    Type: AWS::WorkSpaces::Workspace\n    Properties:\n      UserVolumeEncryptionEnabled: true\n  Api:\n    Type: AWS::ApiGateway::Deployment\n    Properties:\n      StageDescription:\n        CachingEnabled: true\n';
+    const result = analyse('low.yaml', text);
+    assert.deepEqual(result.hits, ['iac/cfn-service-data-not-encrypted@2', 'iac/cfn-service-data-not-encrypted@9']);
+    assert.deepEqual(result.findings.map((f) => f.severity), ['low', 'low']);
+  });
+
+  it('reports cfn-init credentials on their keys without printing a literal one', () => {
+    const text = 'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Metadata:\n      AWS::CloudFormation::Authentication:\n        Artifacts:\n          type: S3\n          accessKeyId: not-a-real-key-id-0000\n    Properties:\n      ImageId: ami-12345678\n';
+    const result = analyse('init.yaml', text);
+    assert.deepEqual(result.hits, ['iac/cfn-init-static-credentials@8']);
+    assert.ok(!JSON.stringify(result.findings).includes('not-a-real-key-id-0000'));
+  });
+});

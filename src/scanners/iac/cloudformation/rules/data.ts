@@ -8,14 +8,13 @@ import type { CfnResource, CfnTemplate } from '../template.js';
  * deepest existing block (or the logical id) when it is missing and `missing` says that
  * counts; unknown values never fire.
  */
-function* requireTrue(t: CfnTemplate, r: CfnResource, path: string[], message: string, missing = true): Generator<{ line: number; message: string; resource: string }> {
+export function* requireTrue(t: CfnTemplate, r: CfnResource, path: string[], message: string, missing = true): Generator<{ line: number; message: string; resource: string }> {
   const setting: YPair | undefined = prop(t, r, ...path);
   const v = bool(t, setting?.value);
   if (v === true || v === UNKNOWN) return;
-  if (v === undefined && (!missing || setting)) {
-    // A value that is present but not a boolean (a typo) is left alone.
-    if (setting && setting.value !== null) return;
-  }
+  if (!setting && !missing) return;
+  // A value that is present but not a boolean (a typo) is left alone.
+  if (v === undefined && setting && setting.value !== null) return;
   yield { line: setting ? setting.keyLine : missingLine(t, r, ...path), message: `${label(r)} ${message}`, resource: label(r) };
 }
 
@@ -101,16 +100,21 @@ const databaseNotEncrypted: CfnRule = cfnRule({
 const publiclyAccessible: CfnRule = cfnRule({
   id: 'iac/cfn-publicly-accessible',
   title: 'Database or broker reachable from the internet',
-  description: 'An RDS instance, Redshift cluster, DMS replication instance or Amazon MQ broker is made publicly accessible: it gets a public address, and only its security group stands between the internet and a database login. Databases are among the most scanned and brute-forced services.',
-  remediation: 'Set PubliclyAccessible: false and reach the service from inside the VPC (a bastion, SSM port forwarding, a VPN).',
+  description: 'An RDS instance, Redshift cluster, DMS replication instance, Amazon MQ broker or MSK cluster (PublicAccess SERVICE_PROVIDED_EIPS) is made publicly accessible: it gets a public address, and only its security group stands between the internet and a database or broker login. Databases and brokers are among the most scanned and brute-forced services.',
+  remediation: 'Set PubliclyAccessible: false (MSK: PublicAccess Type: DISABLED) and reach the service from inside the VPC (a bastion, SSM port forwarding, a VPN).',
   severity: 'high',
   cwe: ['CWE-284'],
   examples: {
     positive: [
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      StorageEncrypted: true\n      # expect\n      PubliclyAccessible: true\n',
       'Resources:\n  # expect\n  Migration:\n    Type: AWS::DMS::ReplicationInstance\n    Properties:\n      ReplicationInstanceClass: dms.t3.medium\n',
+      'Resources:\n  Events:\n    Type: AWS::MSK::Cluster\n    Properties:\n      BrokerNodeGroupInfo:\n        ConnectivityInfo:\n          PublicAccess:\n            # expect\n            Type: SERVICE_PROVIDED_EIPS\n',
     ],
-    negative: ['Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      PubliclyAccessible: false\n', 'Resources:\n  Migration:\n    Type: AWS::DMS::ReplicationInstance\n    Properties:\n      PubliclyAccessible: false\n'],
+    negative: [
+      'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      PubliclyAccessible: false\n',
+      'Resources:\n  Migration:\n    Type: AWS::DMS::ReplicationInstance\n    Properties:\n      PubliclyAccessible: false\n',
+      'Resources:\n  Events:\n    Type: AWS::MSK::Cluster\n    Properties:\n      BrokerNodeGroupInfo:\n        ConnectivityInfo:\n          PublicAccess:\n            Type: DISABLED\n',
+    ],
   },
   *check(t) {
     for (const r of resourcesOf(t, 'AWS::RDS::DBInstance', 'AWS::Redshift::Cluster', 'AWS::DMS::ReplicationInstance', 'AWS::AmazonMQ::Broker')) {
@@ -119,6 +123,10 @@ const publiclyAccessible: CfnRule = cfnRule({
       if (v === true) yield { line: setting!.keyLine, message: `${label(r)} is publicly accessible.`, resource: label(r) };
       // DMS replication instances are public unless told otherwise.
       else if (!setting && r.type === 'AWS::DMS::ReplicationInstance') yield { line: r.line, message: `${label(r)} is publicly accessible by default: set PubliclyAccessible: false.`, resource: label(r) };
+    }
+    for (const r of resourcesOf(t, 'AWS::MSK::Cluster')) {
+      const access = prop(t, r, 'BrokerNodeGroupInfo', 'ConnectivityInfo', 'PublicAccess', 'Type');
+      if (text(t, access?.value) === 'SERVICE_PROVIDED_EIPS') yield { line: access!.keyLine, message: `${label(r)} gives its brokers public addresses (PublicAccess SERVICE_PROVIDED_EIPS).`, resource: label(r) };
     }
   },
 });

@@ -2,9 +2,9 @@ import { inside } from '../../rule.js';
 import { isFullAdmin, isPublicStatement } from '../../aws-policy.js';
 import { isLiteralSecretValue, isSecretName } from '../../secret-names.js';
 import { isYMap, isYScalar, isYSeq, type YNode, type YPair } from '../../yaml/tree.js';
-import { cfnRule, entries, field, label, prop, resourcesOf, type CfnRule } from '../model.js';
+import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
 import { statementsIn } from '../policy.js';
-import { intrinsic, text } from '../resolve.js';
+import { follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 
 interface PolicyPlace {
@@ -226,4 +226,38 @@ function isSecretLiteral(v: string, names: ReadonlySet<string>): boolean {
   return !/^\{\{resolve:/.test(trimmed) && !/^[[{]/.test(trimmed) && !/^(?:String|Number|CommaDelimitedList)$/.test(trimmed);
 }
 
-export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, hardcodedSecret];
+/** Keys of an `AWS::CloudFormation::Authentication` entry that hold a credential. */
+const INIT_CREDENTIALS = ['accessKeyId', 'secretKey', 'password'];
+
+const initCredentials: CfnRule = cfnRule({
+  id: 'iac/cfn-init-static-credentials',
+  title: 'cfn-init authenticates with static credentials',
+  description: 'An AWS::CloudFormation::Authentication entry in the resource Metadata gives cfn-init an access key, secret key or password. Resolved metadata is returned to anyone allowed cloudformation:DescribeStackResource and is stored on the instance, and the credentials are long-lived: whoever reads them keeps the access until they are rotated by hand.',
+  remediation: 'Use type: S3 with roleName (the instance profile role) instead of accessKeyId/secretKey, and fetch other passwords at boot from Secrets Manager with the instance role.',
+  severity: 'medium',
+  cwe: ['CWE-522'],
+  examples: {
+    positive: [
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Metadata:\n      AWS::CloudFormation::Authentication:\n        Artifacts:\n          type: S3\n          buckets: [artifacts]\n          # expect\n          accessKeyId: !Ref DeployKey\n          # expect\n          secretKey: !GetAtt DeployKey.SecretAccessKey\n    Properties:\n      ImageId: ami-12345678\n',
+      'Resources:\n  Web:\n    Type: AWS::AutoScaling::LaunchConfiguration\n    Metadata:\n      AWS::CloudFormation::Authentication:\n        Repo:\n          type: basic\n          username: deploy\n          # expect\n          password: !Ref RepoPassword\n          uris: ["https://example.org/repo"]\n',
+    ],
+    negative: ['Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Metadata:\n      AWS::CloudFormation::Authentication:\n        Artifacts:\n          type: S3\n          buckets: [artifacts]\n          roleName: !Ref InstanceRole\n    Properties:\n      ImageId: ami-12345678\n'],
+  },
+  *check(t) {
+    for (const r of t.resources) {
+      const auth = pairAt(t, r.node, 'Metadata', 'AWS::CloudFormation::Authentication');
+      const target = auth ? follow(t, auth.value) : undefined;
+      if (!target || target === UNKNOWN || !isYMap(target)) continue;
+      for (const entry of target.pairs) {
+        for (const key of INIT_CREDENTIALS) {
+          const credential = field(t, entry.value, key);
+          if (!credential || credential.value === null) continue;
+          const literal = isYScalar(credential.value) && typeof credential.value.value === 'string' && credential.value.value.length > 0 ? { secret: credential.value.value } : {};
+          yield { line: credential.keyLine, message: `${label(r)} gives cfn-init a static ${key} in ${entry.key}: use roleName instead.`, resource: label(r), ...literal };
+        }
+      }
+    }
+  },
+});
+
+export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, hardcodedSecret, initCredentials];

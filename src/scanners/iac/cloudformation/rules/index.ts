@@ -4,8 +4,9 @@ import type { CfnRule } from '../model.js';
 import { dataRules } from './data.js';
 import { identityRules } from './identity.js';
 import { networkRules } from './network.js';
+import { serviceRules } from './services.js';
 
-export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules];
+export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules, ...serviceRules];
 
 export const cloudformationPlatform: PlatformRules<CfnTemplate> = {
   platform: 'cloudformation',

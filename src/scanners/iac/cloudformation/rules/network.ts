@@ -230,4 +230,51 @@ const imdsv1: CfnRule = cfnRule({
   },
 });
 
-export const networkRules: readonly CfnRule[] = [openToInternet, httpListener, outdatedTls, cloudFrontHttp, imdsv1];
+const nodeGroupSshOpen: CfnRule = cfnRule({
+  id: 'iac/cfn-eks-nodegroup-ssh-open',
+  title: 'EKS node group SSH open to the internet',
+  description: 'An EKS managed node group has RemoteAccess with an Ec2SshKey but no SourceSecurityGroups. EKS then opens port 22 on the nodes to 0.0.0.0/0, so every worker node is exposed to SSH brute force and to any leak of the key.',
+  remediation: 'Add RemoteAccess SourceSecurityGroups (a bastion or VPN group), or drop RemoteAccess and reach the nodes with SSM Session Manager.',
+  severity: 'high',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: ['Resources:\n  Workers:\n    Type: AWS::EKS::Nodegroup\n    Properties:\n      ClusterName: !Ref Cluster\n      NodeRole: !GetAtt NodeRole.Arn\n      Subnets: [subnet-1]\n      # expect\n      RemoteAccess:\n        Ec2SshKey: ops\n'],
+    negative: [
+      'Resources:\n  Workers:\n    Type: AWS::EKS::Nodegroup\n    Properties:\n      ClusterName: !Ref Cluster\n      RemoteAccess:\n        Ec2SshKey: ops\n        SourceSecurityGroups: [!Ref Bastion]\n',
+      'Resources:\n  Workers:\n    Type: AWS::EKS::Nodegroup\n    Properties:\n      ClusterName: !Ref Cluster\n      Subnets: [subnet-1]\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::EKS::Nodegroup')) {
+      const remote = prop(t, r, 'RemoteAccess');
+      if (!remote || !prop(t, r, 'RemoteAccess', 'Ec2SshKey') || prop(t, r, 'RemoteAccess', 'SourceSecurityGroups')) continue;
+      yield { line: remote.keyLine, message: `${label(r)} opens SSH on its nodes to the internet: RemoteAccess has no SourceSecurityGroups.`, resource: label(r) };
+    }
+  },
+});
+
+const notebookInternet: CfnRule = cfnRule({
+  id: 'iac/cfn-sagemaker-notebook-internet',
+  title: 'SageMaker notebook has direct internet access',
+  description: 'A SageMaker notebook instance keeps DirectInternetAccess Enabled (the default): its Jupyter environment, which holds the notebook role credentials and often training data, reaches the internet outside the VPC and its controls, so code or packages run in it can send data anywhere.',
+  remediation: 'Set DirectInternetAccess: Disabled with SubnetId and SecurityGroupIds, and give the VPC the endpoints (or a controlled NAT) the notebook needs.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'Resources:\n  # expect\n  Lab:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      InstanceType: ml.t3.medium\n      RoleArn: !GetAtt LabRole.Arn\n',
+      'Resources:\n  Lab:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      InstanceType: ml.t3.medium\n      # expect\n      DirectInternetAccess: Enabled\n',
+    ],
+    negative: ['Resources:\n  Lab:\n    Type: AWS::SageMaker::NotebookInstance\n    Properties:\n      InstanceType: ml.t3.medium\n      DirectInternetAccess: Disabled\n      SubnetId: subnet-1\n'],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::SageMaker::NotebookInstance')) {
+      const access = prop(t, r, 'DirectInternetAccess');
+      const v = value(t, access?.value);
+      if (v === UNKNOWN || (access && v !== 'Enabled')) continue;
+      yield { line: access ? access.keyLine : r.line, message: `${label(r)} has direct internet access: set DirectInternetAccess: Disabled and place it in a subnet.`, resource: label(r) };
+    }
+  },
+});
+
+export const networkRules: readonly CfnRule[] = [openToInternet, httpListener, outdatedTls, cloudFrontHttp, imdsv1, nodeGroupSshOpen, notebookInternet];

@@ -1,0 +1,133 @@
+import type { YNode } from '../../yaml/tree.js';
+import { cfnRule, entries, field, label, prop, resourcesOf, type CfnRule } from '../model.js';
+import { bool, text } from '../resolve.js';
+import type { CfnResource, CfnTemplate } from '../template.js';
+import { requireTrue } from './data.js';
+
+/** Replication groups that hold Redis or Valkey data (the default engine is Redis); a global secondary takes its settings from the primary. */
+function redisGroups(t: CfnTemplate): CfnResource[] {
+  return resourcesOf(t, 'AWS::ElastiCache::ReplicationGroup').filter((r) => {
+    const engine = text(t, prop(t, r, 'Engine')?.value)?.toLowerCase();
+    return (engine === undefined || engine === 'redis' || engine === 'valkey') && !prop(t, r, 'GlobalReplicationGroupId');
+  });
+}
+
+/** MSK settings that let clients or brokers talk in clear text. */
+const MSK_PLAINTEXT = new Set(['PLAINTEXT', 'TLS_PLAINTEXT']);
+
+const transitNotEncrypted: CfnRule = cfnRule({
+  id: 'iac/cfn-transit-not-encrypted',
+  title: 'Traffic to or inside a managed service not encrypted',
+  description:
+    'Data travels in clear text to or inside a managed service: an ElastiCache Redis/Valkey replication group without in-transit encryption (the default), an OpenSearch/Elasticsearch domain without node-to-node encryption or that accepts plain HTTP, an MSK cluster that allows PLAINTEXT between clients and brokers or turns off encryption between brokers, or an ECS task that mounts EFS without TLS (the default). Anyone who can capture traffic in the VPC reads the records and the credentials or tokens sent with them.',
+  remediation:
+    'ElastiCache: TransitEncryptionEnabled: true. OpenSearch/Elasticsearch: NodeToNodeEncryptionOptions Enabled: true and DomainEndpointOptions EnforceHTTPS: true. MSK: EncryptionInTransit ClientBroker: TLS and InCluster: true. ECS: EFSVolumeConfiguration TransitEncryption: ENABLED.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'Resources:\n  # expect\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      Engine: redis\n      AtRestEncryptionEnabled: true\n',
+      'Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      NodeToNodeEncryptionOptions:\n        # expect\n        Enabled: false\n      DomainEndpointOptions:\n        # expect\n        EnforceHTTPS: false\n',
+      'Resources:\n  Events:\n    Type: AWS::MSK::Cluster\n    Properties:\n      ClusterName: events\n      KafkaVersion: 3.6.0\n      NumberOfBrokerNodes: 3\n      EncryptionInfo:\n        EncryptionInTransit:\n          # expect\n          ClientBroker: TLS_PLAINTEXT\n          # expect\n          InCluster: "false"\n',
+      'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Volumes:\n        - Name: shared\n          # expect\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n        - Name: other\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n            # expect\n            TransitEncryption: DISABLED\n',
+    ],
+    negative: [
+      'Resources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      TransitEncryptionEnabled: true\n      AtRestEncryptionEnabled: true\n',
+      'Resources:\n  Search:\n    Type: AWS::Elasticsearch::Domain\n    Properties:\n      NodeToNodeEncryptionOptions:\n        Enabled: true\n      DomainEndpointOptions:\n        EnforceHTTPS: true\n        TLSSecurityPolicy: Policy-Min-TLS-1-2-2019-07\n',
+      'Resources:\n  Events:\n    Type: AWS::MSK::Cluster\n    Properties:\n      ClusterName: events\n      KafkaVersion: 3.6.0\n      NumberOfBrokerNodes: 3\n',
+      'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Volumes:\n        - Name: shared\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n            TransitEncryption: ENABLED\n        - Name: scratch\n          Host: {}\n',
+    ],
+  },
+  *check(t) {
+    for (const r of redisGroups(t)) yield* requireTrue(t, r, ['TransitEncryptionEnabled'], 'lets clients and replicas talk to the cache in clear text: set TransitEncryptionEnabled: true.');
+    for (const r of resourcesOf(t, 'AWS::OpenSearchService::Domain', 'AWS::Elasticsearch::Domain')) {
+      yield* requireTrue(t, r, ['NodeToNodeEncryptionOptions', 'Enabled'], 'lets its nodes exchange data unencrypted: set NodeToNodeEncryptionOptions Enabled: true.');
+      yield* requireTrue(t, r, ['DomainEndpointOptions', 'EnforceHTTPS'], 'accepts plain HTTP requests: set DomainEndpointOptions EnforceHTTPS: true.');
+    }
+    for (const r of resourcesOf(t, 'AWS::MSK::Cluster')) {
+      const clientBroker = prop(t, r, 'EncryptionInfo', 'EncryptionInTransit', 'ClientBroker');
+      const mode = text(t, clientBroker?.value)?.toUpperCase();
+      if (mode && MSK_PLAINTEXT.has(mode)) yield { line: clientBroker!.keyLine, message: `${label(r)} lets clients connect in clear text (ClientBroker: ${mode}).`, resource: label(r) };
+      const inCluster = prop(t, r, 'EncryptionInfo', 'EncryptionInTransit', 'InCluster');
+      if (bool(t, inCluster?.value) === false) yield { line: inCluster!.keyLine, message: `${label(r)} sends data between brokers unencrypted (InCluster: false).`, resource: label(r) };
+    }
+    for (const r of resourcesOf(t, 'AWS::ECS::TaskDefinition')) {
+      for (const volume of entries(t, prop(t, r, 'Volumes')?.value)) {
+        const efs = field(t, volume, 'EFSVolumeConfiguration');
+        if (!efs) continue;
+        const setting = field(t, efs.value, 'TransitEncryption');
+        const v = text(t, setting?.value)?.toUpperCase();
+        if (setting && v !== 'DISABLED') continue;
+        const name = text(t, field(t, volume, 'Name')?.value) ?? 'an EFS volume';
+        yield { line: setting ? setting.keyLine : efs.keyLine, message: `${label(r)} mounts ${name} from EFS without TLS: set TransitEncryption: ENABLED.`, resource: label(r) };
+      }
+    }
+  },
+});
+
+/** API Gateway method settings that cache responses: a list of `MethodSettings` entries. */
+function* cachingSettings(t: CfnTemplate, r: CfnResource, ...path: string[]): Generator<YNode> {
+  for (const setting of entries(t, prop(t, r, ...path, 'MethodSettings')?.value)) if (bool(t, field(t, setting, 'CachingEnabled')?.value) === true) yield setting;
+}
+
+const serviceDataNotEncrypted: CfnRule = cfnRule({
+  id: 'iac/cfn-service-data-not-encrypted',
+  title: 'Service data stored unencrypted',
+  description:
+    'A service that does not encrypt by default stores data at rest unencrypted: an ElastiCache Redis/Valkey replication group without AtRestEncryptionEnabled (its snapshots and swap too), an EFS file system without Encrypted, a Kinesis stream without StreamEncryption, a WorkSpace whose root or user volume is unencrypted, an SQS queue whose default SSE-SQS encryption is turned off with no KMS key instead, or an API Gateway stage that caches responses without encrypting the cache. None of these can be encrypted in place later: the data has to be copied to a new resource.',
+  remediation:
+    'ElastiCache: AtRestEncryptionEnabled: true. EFS: Encrypted: true (with KmsKeyId). Kinesis: StreamEncryption { EncryptionType: KMS, KeyId: alias/aws/kinesis or a customer key }. WorkSpaces: RootVolumeEncryptionEnabled and UserVolumeEncryptionEnabled true with VolumeEncryptionKey. SQS: remove SqsManagedSseEnabled: false or set KmsMasterKeyId. API Gateway: CacheDataEncrypted: true wherever CachingEnabled is true.',
+  severity: 'medium',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: [
+      'Resources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      TransitEncryptionEnabled: true\n      # expect\n      AtRestEncryptionEnabled: false\n',
+      'Resources:\n  # expect\n  Shared:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      PerformanceMode: generalPurpose\n',
+      'Resources:\n  # expect\n  Clicks:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      ShardCount: 1\n',
+      'Resources:\n  Desk:\n    Type: AWS::WorkSpaces::Workspace\n    Properties:\n      BundleId: wsb-12345678\n      DirectoryId: d-12345678\n      UserName: dev\n      RootVolumeEncryptionEnabled: true\n      # expect\n      UserVolumeEncryptionEnabled: false\n      VolumeEncryptionKey: alias/aws/workspaces\n',
+      'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      # expect\n      SqsManagedSseEnabled: false\n',
+      'Resources:\n  Prod:\n    Type: AWS::ApiGateway::Stage\n    Properties:\n      RestApiId: !Ref Api\n      MethodSettings:\n        # expect\n        - ResourcePath: /*\n          HttpMethod: "*"\n          CachingEnabled: true\n',
+    ],
+    negative: [
+      'Resources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      TransitEncryptionEnabled: true\n      AtRestEncryptionEnabled: true\n',
+      'Resources:\n  Shared:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      Encrypted: true\n      KmsKeyId: !Ref Key\n',
+      'Resources:\n  Clicks:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      ShardCount: 1\n      StreamEncryption:\n        EncryptionType: KMS\n        KeyId: alias/aws/kinesis\n',
+      'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 60\n',
+      'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      SqsManagedSseEnabled: false\n      KmsMasterKeyId: alias/jobs\n',
+      'Resources:\n  Prod:\n    Type: AWS::ApiGateway::Deployment\n    Properties:\n      RestApiId: !Ref Api\n      StageDescription:\n        CachingEnabled: true\n        CacheDataEncrypted: true\n',
+    ],
+  },
+  *check(t) {
+    for (const r of redisGroups(t)) yield* requireTrue(t, r, ['AtRestEncryptionEnabled'], 'stores cached data and snapshots unencrypted: set AtRestEncryptionEnabled: true.');
+    for (const r of resourcesOf(t, 'AWS::EFS::FileSystem')) yield* requireTrue(t, r, ['Encrypted'], 'is not encrypted: set Encrypted: true.');
+    for (const r of resourcesOf(t, 'AWS::Kinesis::Stream')) {
+      if (!prop(t, r, 'StreamEncryption')) yield { line: r.line, message: `${label(r)} stores its records unencrypted: add StreamEncryption with EncryptionType: KMS.`, resource: label(r) };
+    }
+    for (const r of resourcesOf(t, 'AWS::WorkSpaces::Workspace')) {
+      // The user volume holds the user's files; the root volume mostly the system and caches.
+      for (const hit of requireTrue(t, r, ['RootVolumeEncryptionEnabled'], 'has an unencrypted root volume: set RootVolumeEncryptionEnabled: true.')) yield { ...hit, severity: 'low' as const };
+      yield* requireTrue(t, r, ['UserVolumeEncryptionEnabled'], 'has an unencrypted user volume: set UserVolumeEncryptionEnabled: true.');
+    }
+    for (const r of resourcesOf(t, 'AWS::SQS::Queue')) {
+      // SQS encrypts new queues with SSE-SQS unless told not to.
+      const sse = prop(t, r, 'SqsManagedSseEnabled');
+      if (bool(t, sse?.value) === false && !prop(t, r, 'KmsMasterKeyId')) yield { line: sse!.keyLine, message: `${label(r)} turns off SQS-managed encryption without a KMS key: its messages are stored unencrypted.`, resource: label(r) };
+    }
+    for (const r of resourcesOf(t, 'AWS::ApiGateway::Deployment')) {
+      const stage = prop(t, r, 'StageDescription');
+      if (stage && bool(t, prop(t, r, 'StageDescription', 'CachingEnabled')?.value) === true)
+        for (const hit of requireTrue(t, r, ['StageDescription', 'CacheDataEncrypted'], 'caches responses unencrypted: set CacheDataEncrypted: true.')) yield { ...hit, severity: 'low' as const };
+      for (const setting of cachingSettings(t, r, 'StageDescription')) yield* methodCacheUnencrypted(t, r, setting);
+    }
+    for (const r of resourcesOf(t, 'AWS::ApiGateway::Stage')) for (const setting of cachingSettings(t, r)) yield* methodCacheUnencrypted(t, r, setting);
+  },
+});
+
+function* methodCacheUnencrypted(t: CfnTemplate, r: CfnResource, setting: YNode) {
+  const encrypted = field(t, setting, 'CacheDataEncrypted');
+  if (bool(t, encrypted?.value) === true) return;
+  if (encrypted && bool(t, encrypted.value) !== false) return;
+  yield { line: encrypted ? encrypted.keyLine : setting.line, message: `${label(r)} caches responses unencrypted: set CacheDataEncrypted: true next to CachingEnabled.`, resource: label(r), severity: 'low' as const };
+}
+
+export const serviceRules: readonly CfnRule[] = [transitNotEncrypted, serviceDataNotEncrypted];
