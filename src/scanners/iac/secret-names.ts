@@ -26,11 +26,18 @@ const NOT_A_SECRET_LAST = new Set([
   'version', 'ref', 'location', 'provider', 'source', 'mount', 'store', 'backend', 'field', 'kind', 'style', 'rotation',
   'lifetime', 'duration', 'hash', 'sha', 'digest', 'prefix', 'suffix', 'secs', 'seconds', 'minutes', 'hours', 'days',
   'interval', 'limit', 'retries', 'attempts', 'reset', 'complexity', 'strength', 'regex', 'pattern', 'validation',
-  'manager', 'lookup', 'env', 'var', 'variable',
+  'manager', 'lookup', 'env', 'var', 'variable', 'cmd', 'command', 'ip', 'ips', 'addr', 'address', 'port',
 ]);
 const NOT_A_SECRET_FIRST = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'min', 'max']);
 
+/**
+ * Well-known settings whose names sound secret but hold none: etcd's auth token setting
+ * names a token type (`simple`, `jwt,...`), and its initial cluster token is a cluster label.
+ */
+const KNOWN_NOT_SECRET = new Set(['etcd_auth_token', 'etcd_initial_cluster_token']);
+
 export function isSecretName(name: string): boolean {
+  if (KNOWN_NOT_SECRET.has(name.toLowerCase())) return false;
   const tokens = nameTokens(name);
   if (tokens.length === 0) return false;
   if (NOT_A_SECRET_FIRST.has(tokens[0]!) && tokens.length > 1) return false;

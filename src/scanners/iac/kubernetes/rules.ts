@@ -313,7 +313,7 @@ const dockerSocket = kubeRule({
   id: 'iac/k8s-docker-socket',
   title: 'Container runtime socket mounted',
   description:
-    'A hostPath volume mounts the Docker, containerd or CRI-O socket (or its directory). Whoever can talk to the runtime socket can start a privileged container on the node: it is root on the node.',
+    'A hostPath volume mounts the Docker, containerd or CRI-O socket (or its directory), or Docker\'s data directory. Whoever can talk to the runtime socket can start a privileged container on the node, and whoever can write the data directory can change the files of every image and container: either is root on the node.',
   remediation: 'Do not mount the runtime socket; build images with rootless tools (BuildKit rootless, kaniko) and query the cluster through the Kubernetes API.',
   severity: 'critical',
   cwe: ['CWE-250'],
@@ -323,8 +323,11 @@ const dockerSocket = kubeRule({
   },
   *check(input) {
     for (const v of hostPathVolumes(input)) {
-      if (RUNTIME_SOCKET.test(v.path))
-        yield { line: v.line, message: `${objectLabel(v.object)} mounts the container runtime socket ${v.path}: that is root on the node.`, resource: objectLabel(v.object) };
+      if (!RUNTIME_SOCKET.test(v.path)) continue;
+      const what = /^\/var\/lib\/docker\/?$/.test(v.path)
+        ? `Docker's data directory ${v.path}: it holds the files of every image and container on the node, so writing there changes what runs as root`
+        : `the container runtime socket ${v.path}: that is root on the node`;
+      yield { line: v.line, message: `${objectLabel(v.object)} mounts ${what}.`, resource: objectLabel(v.object) };
     }
   },
 });
