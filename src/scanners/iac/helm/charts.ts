@@ -292,30 +292,26 @@ export class HelmCharts {
     }
     const texts = new Map<string, string>();
     let chars = 0;
-    for (const file of tree) {
-      const text = await this.source.read(file);
-      if (text === undefined) continue;
-      chars += text.length;
-      if (chars > MAX_CHART_CHARS) {
-        this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart not rendered: its files hold more than ${MAX_CHART_CHARS} characters` });
-        return undefined;
-      }
-      texts.set(file, text);
-    }
-    const libraries = await this.libraries(dir, texts);
-    for (const library of libraries.values()) {
-      const files = [joinPath(library, 'Chart.yaml'), joinPath(library, 'values.yaml'), ...(await this.source.list(joinPath(library, 'templates'))).filter((f) => /\.(?:ya?ml|tpl)$/i.test(f))];
-      if (files.length > MAX_CHART_FILES) continue;
+    /** Reads files into `texts`; false (with a warning) once the chart's files hold too much. */
+    const readAll = async (files: readonly string[]): Promise<boolean> => {
       for (const file of files) {
         const text = await this.source.read(file);
         if (text === undefined) continue;
         chars += text.length;
         if (chars > MAX_CHART_CHARS) {
           this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart not rendered: its files hold more than ${MAX_CHART_CHARS} characters` });
-          return undefined;
+          return false;
         }
         texts.set(file, text);
       }
+      return true;
+    };
+    if (!(await readAll(tree))) return undefined;
+    const libraries = await this.libraries(dir, texts);
+    for (const library of libraries.values()) {
+      const files = [joinPath(library, 'Chart.yaml'), joinPath(library, 'values.yaml'), ...(await this.source.list(joinPath(library, 'templates'))).filter((f) => /\.(?:ya?ml|tpl)$/i.test(f))];
+      if (files.length > MAX_CHART_FILES) continue;
+      if (!(await readAll(files))) return undefined;
     }
     // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
     const render = tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file)));

@@ -1,3 +1,4 @@
+import { LineIndex } from '../../../core/line-index.js';
 import { GoInt, type Value } from './values.js';
 
 /**
@@ -80,24 +81,6 @@ type Token =
   | { k: 'chain'; names: string[]; at: number; space: boolean }
   | { k: '(' | ')' | '|' | ':=' | '=' | ','; at: number; space: boolean };
 
-/** Lines of a text, for offsets. */
-class Lines {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-  at(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-}
-
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', '"': '"', "'": "'" };
 
 function unquote(raw: string, line: number): string {
@@ -145,7 +128,7 @@ function numberValue(text: string, line: number): Value {
  * Throws TemplateSyntaxError with the 1-based line of the problem.
  */
 export function parseTemplate(src: string, file: string): ParsedTemplate {
-  const lines = new Lines(src);
+  const lines = new LineIndex(src);
   const defines: Define[] = [];
   const root: Node[] = [];
   type Frame = { node: Node; kind: 'if' | 'with' | 'range' | 'define' | 'block'; list: Node[]; implicit: boolean; name?: string; line: number; hasElse: boolean };
@@ -158,7 +141,7 @@ export function parseTemplate(src: string, file: string): ParsedTemplate {
     let s = start;
     if (trimNext) while (s < end && isSpace(src[s])) s++;
     trimNext = false;
-    if (s < end) current().push({ t: 'text', text: src.slice(s, end), line: lines.at(s) });
+    if (s < end) current().push({ t: 'text', text: src.slice(s, end), line: lines.lineAt(s) });
   };
 
   while (i < src.length) {
@@ -175,7 +158,7 @@ export function parseTemplate(src: string, file: string): ParsedTemplate {
       while (textEnd > i && isSpace(src[textEnd - 1])) textEnd--;
     }
     addText(i, textEnd);
-    const line = lines.at(open);
+    const line = lines.lineAt(open);
     // Comments: `{{/*` to `*\/}}`, with optional trim markers around.
     let c = inner;
     while (leftTrim && c < src.length && isSpace(src[c])) c++;
@@ -276,7 +259,7 @@ export function parseTemplate(src: string, file: string): ParsedTemplate {
   }
 }
 
-function lexAction(src: string, start: number, line: number, lines: Lines): { tokens: Token[]; end: number; rightTrim: boolean } {
+function lexAction(src: string, start: number, line: number, lines: LineIndex): { tokens: Token[]; end: number; rightTrim: boolean } {
   const tokens: Token[] = [];
   let i = start;
   let space = true;
@@ -297,7 +280,7 @@ function lexAction(src: string, start: number, line: number, lines: Lines): { to
       return { tokens, end: i + 2, rightTrim: false };
     }
     const at = i;
-    const here = lines.at(i);
+    const here = lines.lineAt(i);
     if (c === '(' || c === ')' || c === '|' || c === ',' || c === '=') {
       if (c === '(') depth++;
       if (c === ')' && --depth < 0) throw new TemplateSyntaxError('unexpected right paren', here);

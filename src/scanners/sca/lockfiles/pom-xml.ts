@@ -12,7 +12,7 @@ import { applyGraph, type GraphNode } from './graph.js';
 import { basename, defineParser, dirname, joinPath, type ParseContext } from './parser.js';
 import { purlFor } from './purl.js';
 import { fastXmlPackage } from '../../../core/packages.js';
-import { LineIndex } from './support/lines.js';
+import { LineIndex } from '../../../core/line-index.js';
 
 type Xml = Record<string, unknown>;
 

@@ -14,7 +14,7 @@ import {
 import { joinPath } from '../../../../src/scanners/sca/lockfiles/parser.js';
 import { encodePurlComponent, normalizePythonName, purlFor } from '../../../../src/scanners/sca/lockfiles/purl.js';
 import { parseJson } from '../../../../src/scanners/sca/lockfiles/support/json.js';
-import { LineIndex } from '../../../../src/scanners/sca/lockfiles/support/lines.js';
+import { LineIndex } from '../../../../src/core/line-index.js';
 import { parseFixture } from './helpers.js';
 
 describe('parseJson', () => {
