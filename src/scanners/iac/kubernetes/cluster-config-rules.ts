@@ -1,10 +1,11 @@
 /**
  * Cluster configuration files that are not workloads: the API server's
  * EncryptionConfiguration and audit Policy, CNI configuration (a conflist file or one shipped in a ConfigMap),
- * and settings that must differ between two control-plane components of one manifest.
+ * settings that must differ between two control-plane components of one manifest,
+ * and APIService registrations of aggregated API servers.
  */
 import { detailNote, inside, rule, type IacRule } from '../rule.js';
-import { get, isYMap, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { get, isTrue, isYMap, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { componentCommands, flagPlace } from './control-plane.js';
 import { containerLabel, objectLabel, type KubeInput, type KubeObject } from './model.js';
 
@@ -283,4 +284,45 @@ const sharedCa = kubeRule({
   },
 });
 
-export const clusterConfigRules: readonly KubeRule[] = [encryptionNoStrongProvider, encryptionIdentityFirst, auditPolicyGaps, cniWithoutPolicies, sharedCa];
+// ---- Aggregated API servers ----
+
+const API_SERVICE = (tls: string) =>
+  `apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata:\n  name: v1beta1.metrics.example.org\nspec:\n  group: metrics.example.org\n  version: v1beta1\n  service:\n    name: metrics-api\n    namespace: monitoring\n    port: 443\n${tls}  groupPriorityMinimum: 100\n  versionPriority: 100\n`;
+
+const apiServiceInsecureTls = kubeRule({
+  id: 'iac/k8s-apiservice-insecure-tls',
+  title: 'Aggregated API server reached without certificate check',
+  description:
+    "An APIService sets insecureSkipTLSVerify: true. The API server then proxies every request for that API group, with the caller's user and group headers and the request body, to the extension server's Service without verifying its certificate. Anyone who can intercept the traffic to that Service or take over its endpoints inside the cluster reads those requests and answers them with forged data (for metrics.k8s.io, the figures autoscalers act on).",
+  remediation:
+    "Set spec.caBundle to the CA that signed the extension server's certificate (cert-manager's CA injector annotation cert-manager.io/inject-ca-from, or the CA the chart generates) and remove insecureSkipTLSVerify.",
+  severity: 'medium',
+  cwe: ['CWE-295'],
+  examples: {
+    positive: [
+      API_SERVICE('  # expect\n  insecureSkipTLSVerify: true\n'),
+      API_SERVICE('  # expect\n  insecureSkipTLSVerify: yes\n').replace('apiregistration.k8s.io/v1', 'apiregistration.k8s.io/v1beta1'),
+    ],
+    negative: [
+      API_SERVICE('  caBundle: PLACEHOLDER-NOT-A-CA\n'),
+      API_SERVICE('  insecureSkipTLSVerify: false\n  caBundle: PLACEHOLDER-NOT-A-CA\n'),
+      // Served by the API server itself: no service, no TLS hop.
+      'apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata:\n  name: v1.apps\nspec:\n  group: apps\n  version: v1\n  groupPriorityMinimum: 17800\n  versionPriority: 15\n',
+    ],
+  },
+  *check(input) {
+    for (const service of objectsOf(input, 'APIService', /^apiregistration\.k8s\.io\//)) {
+      const flag = pair(get(service.root, 'spec'), 'insecureSkipTLSVerify');
+      if (!flag || !isTrue(flag.value)) continue;
+      const target = get(service.root, 'spec', 'service');
+      const where = isYMap(target) ? ` (Service ${text(get(target, 'namespace')) ?? 'default'}/${text(get(target, 'name')) ?? '?'})` : '';
+      yield {
+        line: flag.keyLine,
+        message: `${objectLabel(service)} lets the API server proxy requests to its extension server${where} without verifying its certificate; set caBundle instead.`,
+        resource: objectLabel(service),
+      };
+    }
+  },
+});
+
+export const clusterConfigRules: readonly KubeRule[] = [encryptionNoStrongProvider, encryptionIdentityFirst, auditPolicyGaps, cniWithoutPolicies, sharedCa, apiServiceInsecureTls];

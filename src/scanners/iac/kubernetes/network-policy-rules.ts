@@ -5,10 +5,15 @@
  * of another namespace selects the pod's labels: it was evidently written for that pod,
  * but a NetworkPolicy only applies in its own namespace. An object with no namespace
  * gets one at deploy time, so it is taken to share the namespace of any other.
+ *
+ * Custom resources (a Prometheus of monitoring.coreos.com...) stand for pods that their
+ * operator creates at run time, with labels the file does not show: a policy beside them
+ * may select those pods, and a custom resource that carries containers at the top of its
+ * spec (overrides merged into the operator's pods) does not show the labels of its pods.
  */
 import { rule, type IacRule } from '../rule.js';
-import { get, isYMap, isYSeq, items, pair, text } from '../yaml/tree.js';
-import { objectLabel, type KubeInput, type KubeObject, type PodSpec } from './model.js';
+import { get, isYMap, isYSeq, items, pair, text, type YNode } from '../yaml/tree.js';
+import { objectLabel, WORKLOAD_KINDS, type KubeInput, type KubeObject, type PodSpec } from './model.js';
 
 type KubeRule = IacRule<KubeInput>;
 
@@ -47,6 +52,73 @@ function policies(input: KubeInput): Policy[] {
   return out;
 }
 
+/**
+ * API groups served by Kubernetes itself, and those of its configuration files: objects of
+ * any other group are custom resources, which an operator may turn into pods. Groups such as
+ * gateway.networking.k8s.io are CRDs (a Gateway's controller may run pods for it) and are not listed.
+ */
+const BUILT_IN_GROUPS = new Set([
+  '', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'apps', 'authentication.k8s.io', 'authorization.k8s.io',
+  'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'extensions', 'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io',
+  'storage.k8s.io', 'storagemigration.k8s.io', 'audit.k8s.io', 'apiserver.k8s.io', 'client.authentication.k8s.io', 'kubeadm.k8s.io',
+]);
+
+function isCustomResource(object: KubeObject): boolean {
+  if (WORKLOAD_KINDS.has(object.kind)) return false;
+  const slash = object.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : object.apiVersion.slice(0, slash);
+  return !BUILT_IN_GROUPS.has(group) && !group.endsWith('.config.k8s.io');
+}
+
+/** A pod spec whose labels the file does not show: containers at the top of a custom resource's spec. */
+function labelsUnknown(pod: PodSpec): boolean {
+  return isCustomResource(pod.object) && pod.spec === get(pod.object.root, 'spec');
+}
+
+interface KeyConstraint {
+  exists: boolean;
+  absent: boolean;
+  /** Values allowed by matchLabels and In (intersected); undefined when any value is. */
+  allowed: Set<string> | undefined;
+  forbidden: Set<string>;
+}
+
+/**
+ * The line of the selector term that no set of labels can satisfy together with the
+ * terms before it (`app: api` and `app NotIn [api]`, Exists and DoesNotExist on one key,
+ * In lists without a common value), or undefined. The API server accepts such selectors.
+ */
+function impossibleTerm(selector: YNode | null | undefined): number | undefined {
+  const keys = new Map<string, KeyConstraint>();
+  const constraint = (key: string) => {
+    let c = keys.get(key);
+    if (!c) keys.set(key, (c = { exists: false, absent: false, allowed: undefined, forbidden: new Set() }));
+    return c;
+  };
+  const unsatisfiable = (c: KeyConstraint) =>
+    (c.absent && (c.exists || c.allowed !== undefined)) || (c.allowed !== undefined && [...c.allowed].every((v) => c.forbidden.has(v)));
+  const allow = (c: KeyConstraint, values: string[]) => {
+    c.allowed = new Set(c.allowed === undefined ? values : values.filter((v) => c.allowed!.has(v)));
+  };
+  const labels = get(selector, 'matchLabels');
+  if (isYMap(labels)) for (const p of labels.pairs) allow(constraint(p.key), [text(p.value) ?? '']);
+  for (const term of items(get(selector, 'matchExpressions'))) {
+    const key = text(get(term, 'key'));
+    const operator = text(get(term, 'operator'));
+    const values = items(get(term, 'values')).map((v) => text(v));
+    if (key === undefined || values.some((v) => v === undefined)) return undefined;
+    const c = constraint(key);
+    if (operator === 'Exists') c.exists = true;
+    else if (operator === 'DoesNotExist') c.absent = true;
+    else if (operator === 'In' && values.length > 0) allow(c, values as string[]);
+    else if (operator === 'NotIn') for (const v of values) c.forbidden.add(v!);
+    else return undefined;
+    if (unsatisfiable(c)) return term.line;
+  }
+  return undefined;
+}
+
 function sameNamespace(a: KubeObject, b: KubeObject): boolean {
   return a.namespace === undefined || b.namespace === undefined || a.namespace === b.namespace;
 }
@@ -79,20 +151,28 @@ function nameLine(object: KubeObject): number {
 
 const NETPOL = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: isolate\n  namespace: billing\nspec:\n';
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  # expect\n  name: api\n  namespace: billing\n  labels:\n    app: api\nspec:\n  containers:\n  - name: api\n    image: registry.example.org/billing/api:3.1.0\n';
+/** A custom resource whose operator creates the pods (labelled app.kubernetes.io/name: prometheus); its spec.containers only patch them. */
+const PROMETHEUS =
+  'apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: main\n  namespace: monitoring\n  labels:\n    app: kube-prometheus\nspec:\n  replicas: 2\n  containers:\n  - name: config-reloader\n    resources:\n      limits:\n        memory: 64Mi\n';
 const quiet = (manifest: string) => manifest.replace('  # expect\n', '');
 
 const policyWithoutPods = kubeRule({
   id: 'iac/k8s-network-policy-selects-nothing',
   title: 'NetworkPolicy selects none of the pods beside it',
   description:
-    'A NetworkPolicy selects pods by labels that none of the workloads defined in the same file carry. A mistyped or stale label silently leaves the pods it was written for without network isolation.',
-  remediation: "Make the policy's podSelector.matchLabels match the labels of the pod template it is meant to protect.",
+    'A NetworkPolicy selects pods by labels that none of the workloads defined in the same file carry, or by terms that no pod can satisfy together (app: api and app NotIn [api]). A mistyped or stale label silently leaves the pods it was written for without network isolation. Beside a custom resource (a Prometheus, a Kafka cluster...) the unmatched labels may be those of the pods its operator creates, and only contradictory selectors are reported.',
+  remediation: "Make the policy's podSelector match the labels of the pod template it is meant to protect.",
   severity: 'low',
   confidence: 'medium',
   cwe: ['CWE-284'],
   examples: {
-    positive: [`${quiet(POD)}---\n${NETPOL}  podSelector:\n    matchLabels:\n      # expect\n      app: apii\n  policyTypes: [Ingress, Egress]\n`],
+    positive: [
+      `${quiet(POD)}---\n${NETPOL}  podSelector:\n    matchLabels:\n      # expect\n      app: apii\n  policyTypes: [Ingress, Egress]\n`,
+      `${NETPOL}  podSelector:\n    matchLabels:\n      app: api\n    matchExpressions:\n    # expect\n    - key: app\n      operator: NotIn\n      values: [api, web]\n`,
+    ],
     negative: [
+      `${PROMETHEUS}---\n${NETPOL.replace('billing', 'monitoring')}  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: prometheus\n  policyTypes: [Ingress]\n`,
+      `${NETPOL}  podSelector:\n    matchLabels:\n      app: api\n    matchExpressions:\n    - key: tier\n      operator: DoesNotExist\n    - key: app\n      operator: In\n      values: [api, web]\n`,
       `${quiet(POD)}---\n${NETPOL}  podSelector:\n    matchLabels:\n      app: api\n  policyTypes: [Ingress, Egress]\n`,
       `${NETPOL}  podSelector:\n    matchLabels:\n      app: elsewhere\n`,
       `${quiet(POD)}---\n${NETPOL.replace('billing', 'shop')}  podSelector:\n    matchLabels:\n      app: other\n`,
@@ -100,10 +180,17 @@ const policyWithoutPods = kubeRule({
   },
   *check(input) {
     for (const policy of policies(input)) {
+      const impossible = impossibleTerm(get(policy.object.root, 'spec', 'podSelector'));
+      if (impossible !== undefined) {
+        yield { line: impossible, message: `${objectLabel(policy.object)} has a podSelector whose terms contradict each other: it selects no pod at all.`, resource: objectLabel(policy.object) };
+        continue;
+      }
       if (!policy.matchLabels || policy.matchLabels.size === 0) continue;
+      const labels = [...policy.matchLabels];
+      // The pods an operator creates from a custom resource of the namespace are not in the file.
+      if (input.objects.some((o) => isCustomResource(o) && sameNamespace(policy.object, o))) continue;
       const candidates = input.pods.filter((p) => sameNamespace(policy.object, p.object));
       if (candidates.length === 0 || candidates.some((p) => selects(policy, p))) continue;
-      const labels = [...policy.matchLabels];
       const unmatched = labels.find(([key, { value }]) => !candidates.some((p) => podLabels(p).get(key) === value)) ?? labels[0]!;
       yield {
         line: unmatched[1].line,
@@ -135,12 +222,13 @@ const podNotIsolated = kubeRule({
       quiet(POD),
       `${quiet(POD)}---\n${NETPOL.replace('billing', 'shop')}  podSelector: {}\n`,
       `${quiet(POD)}---\n${NETPOL.replace('billing', 'shop')}  podSelector:\n    matchLabels:\n      app: web\n`,
+      `${PROMETHEUS}---\n${NETPOL.replace('billing', 'monitoring')}  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: prometheus\n  policyTypes: [Ingress, Egress]\n`,
     ],
   },
   *check(input) {
     const all = policies(input);
     for (const pod of input.pods) {
-      if (pod.object.kind === 'PodTemplate') continue;
+      if (pod.object.kind === 'PodTemplate' || labelsUnknown(pod)) continue;
       const relevant = all.filter((p) => sameNamespace(p.object, pod.object));
       if (relevant.length === 0) {
         const misplaced = misplacedPolicy(all, pod);
