@@ -387,3 +387,78 @@ describe('Terraform GCP: GKE', () => {
     assert.deepEqual(lines(RULE, cluster('  master_auth {\n  }\n')), []);
   });
 });
+
+describe('Terraform GCP: firewall rules open to wide private and broad public ranges', () => {
+  const WIDE = 'iac/tf-gcp-firewall-sensitive-port-wide-private';
+  const BROAD = 'iac/tf-gcp-firewall-sensitive-port-broad-public';
+  const WORLD = 'iac/tf-gcp-firewall-open-to-internet';
+  const firewall = (ranges: string, { ports = '["22"]', protocol = 'tcp', extra = '' } = {}) =>
+    `resource "google_compute_firewall" "fw" {\n  name    = "fw"\n  network = "default"\n${extra}  allow {\n    protocol = "${protocol}"\n    ports    = ${ports}\n  }\n  source_ranges = ${ranges}\n}\n`;
+
+  it('reports a private range wider than /16 on the source_ranges line, at low severity', () => {
+    const source = firewall('["10.0.0.0/8"]', { ports: '["22", "5432"]' });
+    const found = hits(WIDE, source);
+    assert.deepEqual(found.map((h) => h.line), [lineOf(source, 'source_ranges')]);
+    assert.match(found[0]!.message, /opens 22\/tcp \(SSH\), 5432\/tcp \(PostgreSQL\) to 10\.0\.0\.0\/8, a private range wider than \/16/);
+    assert.equal(gcpRules.find((r) => r.id === WIDE)!.severity, 'low');
+    assert.match(hits(WIDE, firewall('["172.16.0.0/12"]', { protocol: 'all', ports: '[]' }))[0]!.message, /lets 172\.16\.0\.0\/12 in on every port/);
+    assert.equal(lines(WIDE, firewall('["100.64.0.0/10"]')).length, 1);
+    assert.equal(lines(WIDE, firewall('["fd00::/8"]')).length, 1);
+  });
+
+  it('leaves narrow ranges, web ports, egress, disabled and deny rules alone', () => {
+    assert.deepEqual(lines(WIDE, firewall('["10.20.0.0/16", "192.168.0.0/16"]')), []);
+    assert.deepEqual(lines(WIDE, firewall('["10.0.0.0/8"]', { ports: '["80", "443"]' })), []);
+    assert.deepEqual(lines(WIDE, firewall('["10.0.0.0/8"]', { extra: '  direction = "EGRESS"\n' })), []);
+    assert.deepEqual(lines(WIDE, firewall('["10.0.0.0/8"]', { extra: '  disabled = true\n' })), []);
+    assert.deepEqual(lines(WIDE, firewall('["10.0.0.0/8"]').replace('allow {', 'deny {')), []);
+    assert.deepEqual(lines(BROAD, firewall('["34.0.0.0/8"]', { extra: '  direction = "EGRESS"\n' })), []);
+  });
+
+  it('treats the auto-mode range and the ranges of declared subnetworks and GKE clusters as the network\'s own', () => {
+    assert.deepEqual(lines(WIDE, firewall('["10.128.0.0/9"]', { protocol: 'all', ports: '[]' })), []);
+    assert.deepEqual(lines(WIDE, firewall('["10.160.0.0/11"]')), []);
+    const subnet = `resource "google_compute_subnetwork" "app" {\n  name          = "app"\n  network       = "default"\n  ip_cidr_range = "10.0.0.0/20"\n  secondary_ip_range {\n    range_name    = "pods"\n    ip_cidr_range = "10.4.0.0/14"\n  }\n}\n\n`;
+    assert.deepEqual(lines(WIDE, subnet + firewall('["10.4.0.0/14"]')), []);
+    assert.deepEqual(lines(WIDE, subnet + firewall('["10.4.0.0/15"]')), []);
+    // A range wider than the declared one is still reported.
+    assert.equal(lines(WIDE, subnet + firewall('["10.0.0.0/8"]')).length, 1);
+    const cluster = `resource "google_container_cluster" "gke" {\n  name = "gke"\n  ip_allocation_policy {\n    cluster_ipv4_cidr_block  = "10.96.0.0/14"\n    services_ipv4_cidr_block = "10.100.0.0/20"\n  }\n}\n\n`;
+    assert.deepEqual(lines(WIDE, cluster + firewall('["10.96.0.0/14"]')), []);
+  });
+
+  it('reports a public range wider than /16 that is not the internet, high at /8 or wider', () => {
+    const medium = hits(BROAD, firewall('["34.64.0.0/10"]', { ports: '["3306"]' }));
+    assert.equal(medium.length, 1);
+    assert.equal(medium[0]!.severity, 'medium');
+    assert.match(medium[0]!.message, /opens 3306\/tcp \(MySQL\/MariaDB\) to 34\.64\.0\.0\/10: public address space/);
+    assert.equal(hits(BROAD, firewall('["35.0.0.0/8"]'))[0]!.severity, 'high');
+    assert.equal(hits(BROAD, firewall('["0.0.0.0/1", "128.0.0.0/1"]'))[0]!.severity, 'high');
+    assert.equal(hits(BROAD, firewall('["2600:1900::/28"]'))[0]!.severity, 'medium');
+    assert.deepEqual(lines(BROAD, firewall('["34.64.0.0/16", "35.235.240.0/20"]')), []);
+    assert.deepEqual(lines(BROAD, firewall('["224.0.0.0/3"]')), []);
+    assert.deepEqual(lines(BROAD, firewall('["10.0.0.0/8"]')), []);
+  });
+
+  it('leaves a source line that also admits a wider source to the wider rule', () => {
+    const world = firewall('["10.0.0.0/8", "35.0.0.0/8", "0.0.0.0/0"]');
+    assert.deepEqual(lines(WIDE, world), []);
+    assert.deepEqual(lines(BROAD, world), []);
+    assert.equal(lines(WORLD, world).length, 1);
+    assert.match(hits(WORLD, world)[0]!.message, /to 0\.0\.0\.0\/0\.$/);
+    const broad = firewall('["10.0.0.0/8", "35.0.0.0/8"]');
+    assert.deepEqual(lines(WIDE, broad), []);
+    assert.match(hits(BROAD, broad)[0]!.message, /to 35\.0\.0\.0\/8:/);
+    assert.deepEqual(lines(WORLD, broad), []);
+  });
+
+  it('reads firewall policy rules and each instance of a for_each', () => {
+    const policy = `resource "google_compute_network_firewall_policy_rule" "r" {\n  firewall_policy = "policy"\n  priority        = 100\n  action          = "allow"\n  direction       = "INGRESS"\n  match {\n    src_ip_ranges = ["10.0.0.0/8"]\n    layer4_configs {\n      ip_protocol = "tcp"\n      ports       = ["6379"]\n    }\n  }\n}\n`;
+    assert.deepEqual(lines(WIDE, policy), [7]);
+    assert.deepEqual(lines(WIDE, policy.replace('"allow"', '"deny"')), []);
+    const each = `resource "google_compute_firewall" "fw" {\n  for_each      = { ssh = "22", web = "443" }\n  name          = each.key\n  network       = "default"\n  allow {\n    protocol = "tcp"\n    ports    = [each.value]\n  }\n  source_ranges = ["52.0.0.0/11"]\n}\n`;
+    const found = hits(BROAD, each);
+    assert.equal(found.length, 1);
+    assert.match(found[0]!.message, /opens 22\/tcp \(SSH\) to 52\.0\.0\.0\/11/);
+  });
+});

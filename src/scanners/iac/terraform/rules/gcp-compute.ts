@@ -1,9 +1,10 @@
-import { isWorld } from '../../cidr.js';
-import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
+import { contains, isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseCidr, type Network } from '../../cidr.js';
+import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Block } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
+import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
 import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields, type Instance } from './instances.js';
 
@@ -18,14 +19,14 @@ function portRange(value: Value): [number, number] | undefined {
   return [Math.min(from, to), Math.max(from, to)];
 }
 
-/** What one allow block (or layer-4 config) lets through: every port, or the catalogue services in its port ranges. */
 /** One allow block of a firewall rule, or one layer-4 config of a firewall policy rule. */
 interface Layer4 {
   protocol: Value | undefined;
   ports: Value | undefined;
 }
 
-function opened(protocolValue: Value | undefined, portsValue: Value | undefined): { all: boolean; services: ServicePort[] } {
+/** What one allow block (or layer-4 config) lets through: every port, or the catalogue services in its port ranges. */
+function opened({ protocol: protocolValue, ports: portsValue }: Layer4): { all: boolean; services: ServicePort[] } {
   const protocol = String(protocolValue ?? '').toLowerCase();
   const transport = protocol === 'all' ? 'all' : protocol === 'tcp' || protocol === '6' ? 'tcp' : protocol === 'udp' || protocol === '17' ? 'udp' : undefined;
   if (!transport) return { all: false, services: [] };
@@ -43,45 +44,35 @@ function opened(protocolValue: Value | undefined, portsValue: Value | undefined)
   return { all: false, services };
 }
 
-interface Opening {
+/** An allowing ingress rule, read for one instance of its resource. */
+interface Ingress {
   resource: TfResource;
   /** The line of the source ranges (convention 3). */
   line: number;
-  sources: Set<string>;
-  all: boolean;
-  services: Map<string, ServicePort>;
+  /** Every source range it names, as written. */
+  sources: string[];
+  /** The sources `accept` picked. */
+  matched: string[];
+  layer4: Layer4[];
 }
 
 /**
- * Ingress firewall rules that let a source `accept` picks reach every port or a catalogue
- * port: VPC firewall rules (direction defaults to INGRESS) and the rules of hierarchical
- * and network firewall policies with action "allow". One opening per resource and source
- * line: the instances of a for_each share their lines.
+ * Ingress firewall rules with a source `accept` picks: VPC firewall rules (direction
+ * defaults to INGRESS) and the rules of hierarchical and network firewall policies with
+ * action "allow", each instance of a for_each or count on its own.
  */
-function openings(input: TfInput, accept: (cidr: string) => boolean): Opening[] {
-  const found = new Map<string, Opening>();
-  const add = (resource: TfResource, line: number, sources: string[], layer4: Layer4[]) => {
-    const open = layer4.map((l) => opened(l.protocol, l.ports));
-    const all = open.some((o) => o.all);
-    const services = open.flatMap((o) => o.services);
-    if (!all && services.length === 0) return;
-    const key = `${label(resource)}\n${line}`;
-    const entry = found.get(key) ?? { resource, line, sources: new Set<string>(), all: false, services: new Map<string, ServicePort>() };
-    found.set(key, entry);
-    entry.all ||= all;
-    for (const s of sources) entry.sources.add(s);
-    for (const s of services) entry.services.set(`${s.port}/${s.transport}`, s);
-  };
+function* ingressFrom(input: TfInput, accept: (cidr: string) => boolean): Generator<Ingress> {
   const file = fileInstance(input);
   for (const resource of resourcesOf(input, 'google_compute_firewall')) {
     for (const instance of instancesOf(resource.block, file)) {
       const fields = fieldsOf(resource.block, instance);
       const direction = upper(fields.get('direction'));
       if ((direction !== undefined && direction !== 'INGRESS') || isTrueValue(fields.get('disabled'))) continue;
-      const sources = (asStrings(fields.get('source_ranges')) ?? []).filter(accept);
-      if (sources.length === 0) continue;
-      const allows = sectionsIn(resource.block, 'allow', instance).map((s): Layer4 => ({ protocol: s.get('protocol'), ports: s.get('ports') }));
-      add(resource, fields.lineOf('source_ranges'), sources, allows);
+      const sources = asStrings(fields.get('source_ranges')) ?? [];
+      const matched = sources.filter(accept);
+      if (matched.length === 0) continue;
+      const layer4 = sectionsIn(resource.block, 'allow', instance).map((s): Layer4 => ({ protocol: s.get('protocol'), ports: s.get('ports') }));
+      yield { resource, line: fields.lineOf('source_ranges'), sources, matched, layer4 };
     }
   }
   for (const resource of resourcesOf(input, 'google_compute_firewall_policy_rule', 'google_compute_network_firewall_policy_rule', 'google_compute_region_network_firewall_policy_rule')) {
@@ -89,17 +80,37 @@ function openings(input: TfInput, accept: (cidr: string) => boolean): Opening[] 
       const fields = fieldsOf(resource.block, instance);
       if (upper(fields.get('action')) !== 'ALLOW' || upper(fields.get('direction')) !== 'INGRESS' || isTrueValue(fields.get('disabled'))) continue;
       for (const match of sectionsIn(resource.block, 'match', instance)) {
-        const sources = (asStrings(match.get('src_ip_ranges')) ?? []).filter(accept);
-        if (sources.length === 0 || !match.block) continue;
+        const sources = asStrings(match.get('src_ip_ranges')) ?? [];
+        const matched = sources.filter(accept);
+        if (matched.length === 0 || !match.block) continue;
         const layer4 = sectionsIn(match.block, 'layer4_configs', match.instance).map((s): Layer4 => ({ protocol: s.get('ip_protocol'), ports: s.get('ports') }));
-        add(resource, match.lineOf('src_ip_ranges'), sources, layer4);
+        yield { resource, line: match.lineOf('src_ip_ranges'), sources, matched, layer4 };
       }
     }
   }
-  return [...found.values()];
 }
 
-const listPorts = (open: readonly ServicePort[]) => open.slice(0, 4).map(describePort).join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : '');
+/**
+ * Ingress rules that let a source `accept` picks reach every port or a catalogue port, one
+ * per resource and source line (exposure.ts): the instances of a for_each and the allow
+ * blocks of a rule share their source line. `skip` leaves out a rule by all its sources
+ * (one another rule reports for a wider source).
+ */
+function exposures(input: TfInput, accept: (cidr: string) => boolean, skip: (ingress: Ingress) => boolean = () => false): Exposure[] {
+  return groupExposures(
+    (function* () {
+      for (const ingress of ingressFrom(input, accept)) {
+        if (skip(ingress)) continue;
+        const open = ingress.layer4.map(opened);
+        const all = open.some((o) => o.all);
+        yield { resource: ingress.resource, line: ingress.line, matched: ingress.matched, all, services: all ? [] : open.flatMap((o) => o.services) };
+      }
+    })(),
+  );
+}
+
+/** What a finding says a rule opens: every port, or the services. */
+const opening = (all: boolean, services: readonly ServicePort[], from: string) => (all ? `lets ${from} in on every port` : `opens ${listPorts(services)} to ${from}`);
 
 const firewallOpenToInternet: TfRule = tfRule({
   id: 'iac/tf-gcp-firewall-open-to-internet',
@@ -126,16 +137,113 @@ const firewallOpenToInternet: TfRule = tfRule({
     ],
   },
   *check(input) {
-    for (const { resource, line, sources, all, services } of openings(input, isWorld)) {
+    for (const { resource, line, sources, all, services } of exposures(input, isWorld)) {
       const where = label(resource);
-      const from = [...sources].join(', ');
-      if (all) {
-        yield { line, message: `${where} lets ${from} in on every port.`, resource: where, severity: 'critical' };
-        continue;
-      }
-      const open = [...services.values()].sort((a, b) => a.port - b.port);
-      const worst = open.some((s) => s.severity === 'critical') ? 'critical' : 'high';
-      yield { line, message: `${where} opens ${listPorts(open)} to ${from}.`, resource: where, severity: worst };
+      const worst = all || services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
+      yield { line, message: `${where} ${opening(all, services, sources.join(', '))}.`, resource: where, severity: worst };
+    }
+  },
+});
+
+/** An example firewall rule with one allow block; `expect` marks its source_ranges line as the finding's. */
+const firewallExample = (name: string, allow: string, ranges: string, { expect = false } = {}) =>
+  `resource "google_compute_firewall" "${name}" {\n  name    = "${name}"\n  network = google_compute_network.main.name\n  allow {\n${allow
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')}\n  }\n${expect ? '  # expect\n' : ''}  source_ranges = ${ranges}\n}\n`;
+
+/** The range every subnet of an auto-mode network is numbered from: such a network's own range. */
+const AUTO_MODE_RANGE = parseCidr('10.128.0.0/9')!;
+
+/**
+ * The literal ranges of the subnetworks (primary and secondary) and GKE clusters (nodes,
+ * pods, services) declared in the configuration: a source inside one of them is the
+ * network's own, however wide (a GKE pod range is a /14 by default).
+ */
+function ownRanges(input: TfInput): Network[] {
+  const out: Network[] = [AUTO_MODE_RANGE];
+  const add = (value: Value | undefined) => {
+    const n = typeof value === 'string' ? parseCidr(value) : undefined;
+    if (n) out.push(n);
+  };
+  for (const subnet of resourcesOf(input, 'google_compute_subnetwork')) {
+    add(valueOf(input, subnet.block, 'ip_cidr_range'));
+    for (const secondary of blocksOf(subnet.block, 'secondary_ip_range')) add(valueOf(input, secondary, 'ip_cidr_range'));
+  }
+  for (const cluster of resourcesOf(input, 'google_container_cluster')) {
+    add(valueOf(input, cluster.block, 'cluster_ipv4_cidr'));
+    for (const policy of blocksOf(cluster.block, 'ip_allocation_policy')) for (const key of ['cluster_ipv4_cidr_block', 'services_ipv4_cidr_block']) add(valueOf(input, policy, key));
+  }
+  return out;
+}
+
+const firewallWidePrivate: TfRule = tfRule({
+  id: 'iac/tf-gcp-firewall-sensitive-port-wide-private',
+  title: 'Sensitive port open to a whole private network (GCP firewall)',
+  description:
+    'A VPC firewall rule (or a rule of a hierarchical or network firewall policy) lets a private range wider than /16 in on every port, or on the port of a service that only its clients should reach (SSH, RDP, a database, a cache, the Docker API: see the port catalogue): 10.0.0.0/8, 172.16.0.0/12, 100.64.0.0/10 or another RFC 1918 or shared-address range wider than /16, or IPv6 unique local space wider than /48. A VPC network is global and its subnets in every region already reach each other, so such a range is rarely the network alone: a /8 of RFC 1918 space takes in every peered network, every Shared VPC service project and every range learned over Cloud VPN or Cloud Interconnect, and one compromised laptop or workload anywhere on the corporate network can reach the service and move laterally. Ranges inside the auto-mode range 10.128.0.0/9 or inside the range of a subnetwork or GKE cluster declared in the configuration are the network\'s own and are not reported; rules that also admit the internet or a broad public range are left to the rules for those.',
+  remediation: "Allow the subnetwork's own ranges (primary, or the GKE pod range), or better, select the clients by source_tags or source_service_accounts, and reach administrative ports through Identity-Aware Proxy TCP forwarding (35.235.240.0/20).",
+  severity: 'low',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      firewallExample('ssh', 'protocol = "tcp"\nports    = ["22"]', '["10.0.0.0/8"]', { expect: true }),
+      firewallExample('internal', 'protocol = "all"', '["172.16.0.0/12", "192.168.10.0/24"]', { expect: true }),
+      'resource "google_compute_network_firewall_policy_rule" "db" {\n  firewall_policy = google_compute_network_firewall_policy.main.name\n  priority        = 1000\n  action          = "allow"\n  direction       = "INGRESS"\n  match {\n    # expect\n    src_ip_ranges = ["10.0.0.0/8"]\n    layer4_configs {\n      ip_protocol = "tcp"\n      ports       = ["5432"]\n    }\n  }\n}\n',
+    ],
+    negative: [
+      firewallExample('subnet', 'protocol = "tcp"\nports    = ["22"]', '["10.10.0.0/20"]'),
+      firewallExample('web', 'protocol = "tcp"\nports    = ["443"]', '["10.0.0.0/8"]'),
+      // The default network's "allow internal" rule: the auto-mode range is the network itself.
+      firewallExample('default-allow-internal', 'protocol = "tcp"\nports    = ["0-65535"]', '["10.128.0.0/9"]'),
+      'resource "google_compute_subnetwork" "gke" {\n  name          = "gke"\n  network       = google_compute_network.main.id\n  ip_cidr_range = "10.0.0.0/20"\n  secondary_ip_range {\n    range_name    = "pods"\n    ip_cidr_range = "10.4.0.0/14"\n  }\n}\n\nresource "google_compute_firewall" "pods-to-db" {\n  name    = "pods-to-db"\n  network = google_compute_network.main.name\n  allow {\n    protocol = "tcp"\n    ports    = ["5432"]\n  }\n  source_ranges = ["10.4.0.0/14"]\n}\n',
+      // Reported as open to the internet instead.
+      firewallExample('both', 'protocol = "tcp"\nports    = ["22"]', '["10.0.0.0/8", "0.0.0.0/0"]'),
+    ],
+  },
+  *check(input) {
+    const own = ownRanges(input);
+    const isWide = (cidr: string) => isWidePrivate(cidr) && !own.some((n) => contains(n, parseCidr(cidr)!));
+    const wider = (ingress: Ingress) => ingress.sources.some((c) => isWorld(c) || isBroadPublic(c));
+    for (const { resource, line, sources, all, services } of exposures(input, isWide, wider)) {
+      const where = label(resource);
+      yield { line, message: `${where} ${opening(all, services, sources.join(', '))}, a private range wider than /16 (/48 in IPv6): every host of the peered, VPN and Interconnect networks numbered in it can connect.`, resource: where };
+    }
+  },
+});
+
+const firewallBroadPublic: TfRule = tfRule({
+  id: 'iac/tf-gcp-firewall-sensitive-port-broad-public',
+  title: 'Sensitive port open to a broad public range (GCP firewall)',
+  description:
+    "A VPC firewall rule (or a rule of a hierarchical or network firewall policy) lets a public range that is not the whole internet but is wider than /16 (/32 in IPv6) in on every port, or on the port of a service that must not be public (SSH, RDP, a database, a cache, the Docker API: see the port catalogue): a cloud provider's or a region's space (Google Cloud's own external addresses included, which any customer can rent), an ISP's, or a split of the internet such as 0.0.0.0/1 and 128.0.0.0/1. Anyone can get an address in such a range, so the service is as reachable as if it were open to 0.0.0.0/0, and checks for 0.0.0.0/0 do not see it. A /8 or wider is reported as high.",
+  remediation: 'Allow only the addresses that need the service (your office or VPN egress addresses, a /32 per host), and reach administrative ports through Identity-Aware Proxy TCP forwarding (35.235.240.0/20) or a bastion.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      firewallExample('split', 'protocol = "tcp"\nports    = ["22"]', '["0.0.0.0/1", "128.0.0.0/1"]', { expect: true }),
+      firewallExample('cloud', 'protocol = "tcp"\nports    = ["3306"]', '["34.64.0.0/10"]', { expect: true }),
+      firewallExample('v6', 'protocol = "tcp"\nports    = ["3389"]', '["2600:1900::/28"]', { expect: true }),
+      'resource "google_compute_firewall_policy_rule" "mongo" {\n  firewall_policy = google_compute_firewall_policy.org.name\n  priority        = 1000\n  action          = "allow"\n  direction       = "INGRESS"\n  match {\n    # expect\n    src_ip_ranges = ["10.0.0.0/8", "35.0.0.0/8"]\n    layer4_configs {\n      ip_protocol = "tcp"\n      ports       = ["27017"]\n    }\n  }\n}\n',
+    ],
+    negative: [
+      firewallExample('office', 'protocol = "tcp"\nports    = ["22"]', '["203.0.113.0/24", "198.51.100.16/28"]'),
+      // Identity-Aware Proxy's forwarding range is a /20.
+      firewallExample('iap', 'protocol = "tcp"\nports    = ["22", "3389"]', '["35.235.240.0/20"]'),
+      firewallExample('web', 'protocol = "tcp"\nports    = ["443"]', '["34.0.0.0/8"]'),
+      // A multicast or reserved range is not a source on the internet.
+      firewallExample('reserved', 'protocol = "tcp"\nports    = ["22"]', '["224.0.0.0/3"]'),
+      // Reported as open to the internet instead.
+      firewallExample('both', 'protocol = "tcp"\nports    = ["22"]', '["34.0.0.0/8", "0.0.0.0/0"]'),
+    ],
+  },
+  *check(input) {
+    const wider = (ingress: Ingress) => ingress.sources.some(isWorld);
+    for (const { resource, line, sources, all, services } of exposures(input, isBroadPublic, wider)) {
+      const where = label(resource);
+      const severity = sources.some(isVeryBroad) ? 'high' : 'medium';
+      yield { line, message: `${where} ${opening(all, services, sources.join(', '))}: public address space wider than /16 (/32 in IPv6), in which anyone can rent an address.`, resource: where, severity };
     }
   },
 });
@@ -417,6 +525,8 @@ const plaintextDiskKey: TfRule = tfRule({
 
 export const gcpComputeRules: readonly TfRule[] = [
   firewallOpenToInternet,
+  firewallWidePrivate,
+  firewallBroadPublic,
   projectDefaultNetwork,
   instancePublicIp,
   serialPort,
