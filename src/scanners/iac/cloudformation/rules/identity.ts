@@ -1,7 +1,7 @@
 import { inside } from '../../rule.js';
 import { isFullAdmin, isPublicStatement } from '../../aws-policy.js';
-import { isLiteralSecretValue, isSecretName } from '../../secret-names.js';
-import { isYMap, isYScalar, isYSeq, type YNode, type YPair } from '../../yaml/tree.js';
+import { isLiteralSecretValue, isSecretName, STATIC_AWS_KEY_USE } from '../../secret-names.js';
+import { isYMap, isYScalar, isYSeq, type YNode, type YPair, type YScalar } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
 import { statementsIn } from '../policy.js';
 import { follow, intrinsic, text, UNKNOWN } from '../resolve.js';
@@ -260,4 +260,63 @@ const initCredentials: CfnRule = cfnRule({
   },
 });
 
-export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, hardcodedSecret, initCredentials];
+/** Where each resource type keeps the user data of its instances, under Properties. */
+const USER_DATA: ReadonlyArray<[string, string[]]> = [
+  ['AWS::EC2::Instance', ['UserData']],
+  ['AWS::EC2::LaunchTemplate', ['LaunchTemplateData', 'UserData']],
+  ['AWS::AutoScaling::LaunchConfiguration', ['UserData']],
+];
+
+/** The string scalars of a subtree (the literal parts of a `!Base64 !Sub` script and of `!Join` lists), bounded. */
+function* stringScalars(node: YNode | null | undefined, depth = 0): Generator<YScalar & { value: string }> {
+  if (!node || depth > 32) return;
+  if (isYScalar(node)) {
+    if (typeof node.value === 'string') yield node as YScalar & { value: string };
+  } else if (isYMap(node)) for (const entry of node.pairs) yield* stringScalars(entry.value, depth + 1);
+  else if (isYSeq(node)) for (const item of node.items) yield* stringScalars(item, depth + 1);
+}
+
+/** A literal that is base64 of a script (user data written already encoded). */
+function decoded(text: string): string | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (compact.length < 16 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+  return Buffer.from(compact, 'base64').toString('utf8');
+}
+
+const userDataCredentials: CfnRule = cfnRule({
+  id: 'iac/cfn-ec2-static-credentials',
+  title: 'Instance configured with static AWS keys',
+  description: 'The user data of an instance, launch template or launch configuration writes AWS access keys onto the machine (environment variables, ~/.aws/credentials, aws configure set). Long-lived keys on a server leak through images, backups, the instance metadata (user data is readable from the instance and by anyone with ec2:DescribeInstanceAttribute) and any file-read bug, and they do not rotate; an instance profile gives the same access with short-lived, rotated credentials.',
+  remediation: 'Attach an IAM role through an instance profile (IamInstanceProfile) and remove the keys from the user data; revoke keys that were ever written there.',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      # expect\n      UserData:\n        Fn::Base64: !Sub |\n          #!/bin/bash\n          # detail\n          echo "aws_secret_access_key = ${DeploySecret}" >> /root/.aws/credentials\n',
+      'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        # expect\n        UserData: !Base64\n          Fn::Join:\n            - ""\n            - - "#!/bin/bash\\n"\n              # detail\n              - "export AWS_ACCESS_KEY_ID="\n              - !Ref DeployKey\n',
+    ],
+    negative: [
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      IamInstanceProfile: !Ref WebProfile\n      UserData:\n        Fn::Base64: !Sub |\n          #!/bin/bash\n          aws s3 cp s3://${Bucket}/app.tar.gz /opt/app/\n',
+    ],
+  },
+  *check(t) {
+    for (const [type, path] of USER_DATA) {
+      for (const r of resourcesOf(t, type)) {
+        const key = prop(t, r, ...path);
+        if (!key) continue;
+        for (const scalar of stringScalars(key.value)) {
+          const plain = STATIC_AWS_KEY_USE.exec(scalar.value);
+          const encoded = plain ? undefined : decoded(scalar.value);
+          if (!plain && !(encoded && STATIC_AWS_KEY_USE.test(encoded))) continue;
+          // A block scalar's text starts on the line after its indicator; a quoted one stays on its line.
+          const block = !scalar.quoted && scalar.value.includes('\n');
+          const detail = plain && block ? scalar.line + 1 + (scalar.value.slice(0, plain.index).match(/\n/g)?.length ?? 0) : scalar.line;
+          yield { ...inside(key.keyLine, detail), message: `${label(r)} puts static AWS credentials on the instance (${path.at(-1)}).`, resource: label(r) };
+          break;
+        }
+      }
+    }
+  },
+});
+
+export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, hardcodedSecret, initCredentials, userDataCredentials];

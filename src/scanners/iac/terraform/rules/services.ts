@@ -4,6 +4,7 @@ import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, ment
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
+import { STATIC_AWS_KEY_USE } from '../../secret-names.js';
 
 const cloudtrailDisabled: TfRule = tfRule({
   id: 'iac/tf-aws-cloudtrail-logging-disabled',
@@ -471,8 +472,6 @@ function fromBase64(value: string): string | undefined {
   return Buffer.from(compact, 'base64').toString('utf8');
 }
 
-const STATIC_KEY_USE = /\b(?:AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws_access_key_id|aws_secret_access_key)\s*[=:]|\.aws\/credentials\b|\baws\s+configure\s+set\s+aws_(?:access_key_id|secret_access_key)\b/;
-
 const staticCredentials: TfRule = tfRule({
   id: 'iac/tf-aws-ec2-static-credentials',
   title: 'Instance configured with static AWS keys',
@@ -498,7 +497,7 @@ const staticCredentials: TfRule = tfRule({
       for (const a of attributes) {
         let found = false;
         for (const s of stringsIn(a.expr)) {
-          const match = STATIC_KEY_USE.exec(s.text);
+          const match = STATIC_AWS_KEY_USE.exec(s.text);
           if (!match) continue;
           found = true;
           const at = inside(a.line, lineWithin(s.text, match.index, s.line, isHeredoc(s.expr)));
@@ -510,7 +509,7 @@ const staticCredentials: TfRule = tfRule({
         // A launch template's user_data is base64 too.
         const encoded = a.name === 'user_data_base64' || (resource.type === 'aws_launch_template' && a.name === 'user_data');
         const text = typeof value === 'string' && encoded ? fromBase64(value) : value;
-        if (typeof text === 'string' && STATIC_KEY_USE.test(text))
+        if (typeof text === 'string' && STATIC_AWS_KEY_USE.test(text))
           yield { line: a.line, message: `${label(resource)} puts static AWS credentials on the instance (${a.name}).`, resource: label(resource) };
       }
     }
