@@ -20,6 +20,15 @@ function doublingLocals(levels: number): string {
 }
 
 describe('iac on hostile input', () => {
+  it('says that YAML and JSON nested deeper than the parser can go are too deep, not invalid', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const pod = analyse('pod.yaml', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers: ${deep}\n`);
+    assert.deepEqual(pod.failures, []);
+    assert.ok(pod.warnings.some((w) => /YAML nested too deeply to parse/.test(w)), pod.warnings.join('\n'));
+    const stack = analyse('stack.json', `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": ${deep}}}}`);
+    assert.ok(stack.warnings.some((w) => /JSON nested too deeply to parse/.test(w)), stack.warnings.join('\n'));
+  });
+
   it('gives up on Terraform values that double at each reference instead of expanding them', () => {
     const localOf = (text: string) => {
       const body = parseHcl(text).body;

@@ -1,5 +1,5 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { isYMap, isYScalar, isYSeq, pair, type YMap, type YNode, type YPair } from '../yaml/tree.js';
+import { isYMap, isYScalar, isYSeq, pair, parseErrorText, type YMap, type YNode, type YPair } from '../yaml/tree.js';
 
 /**
  * An AWS CloudFormation (or SAM) template, YAML or JSON, read into the plain tree of
@@ -85,7 +85,7 @@ export function parseTemplate(text: string, warn: (line: number, message: string
   const position = (offset: number) => lineCounter.linePos(offset);
   const error = doc.errors[0];
   if (error) {
-    warn(position(error.pos[0]).line, `invalid ${text.trimStart().startsWith('{') ? 'JSON' : 'YAML'}: ${error.message.split('\n')[0]}`);
+    warn(position(error.pos[0]).line, parseErrorText(error.message, text.trimStart().startsWith('{') ? 'JSON' : 'YAML'));
     return undefined;
   }
   let root: YNode | null;

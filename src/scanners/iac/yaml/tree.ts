@@ -77,6 +77,15 @@ export const DEFAULT_YAML_LIMITS: YamlLimits = { maxChars: 4 * 1024 * 1024, maxN
 
 class BudgetExceeded extends Error {}
 
+/**
+ * The first line of a parser error, said for people: the parser reports nesting deeper
+ * than its stack (`[[[[...`) as a stack overflow, which is not a syntax error of the file.
+ */
+export function parseErrorText(message: string, syntax: 'YAML' | 'JSON' = 'YAML'): string {
+  if (/Maximum call stack size exceeded/i.test(message)) return `${syntax} nested too deeply to parse; not analysed`;
+  return `invalid ${syntax}: ${message.split('\n')[0]}`;
+}
+
 /** Parses a YAML stream. Syntax errors, oversize input and alias bombs are problems with a line, never exceptions. */
 export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlLoadResult {
   if (text.length > limits.maxChars) {
@@ -101,7 +110,7 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
   docs.forEach((doc, index) => {
     const error = doc.errors[0];
     if (error) {
-      problems.push({ line: position(error.pos[0]).line, message: `invalid YAML: ${error.message.split('\n')[0]}` });
+      problems.push({ line: position(error.pos[0]).line, message: parseErrorText(error.message) });
       return;
     }
     const contents = doc.contents as YamlNode | null;
