@@ -71,9 +71,3 @@ export function isLiteralSecretValue(value: unknown): value is string {
   if (/^(?:vault|secretsmanager|ssm|arn|keyvault|azurekeyvault|awssecret|secret|ref\+[a-z]+):/i.test(v)) return false;
   return true;
 }
-
-/**
- * A script or file that puts static AWS keys on a machine: the key variables set or
- * written, ~/.aws/credentials, or `aws configure set aws_access_key_id`.
- */
-export const STATIC_AWS_KEY_USE = /\b(?:AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws_access_key_id|aws_secret_access_key)\s*[=:]|\.aws\/credentials\b|\baws\s+configure\s+set\s+aws_(?:access_key_id|secret_access_key)\b/;

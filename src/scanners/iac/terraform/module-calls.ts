@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Location, ScannerFinding } from '../../../core/finding.js';
-import type { Block, Body, Expr, Pos } from './hcl/ast.js';
+import { childExpressions, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { EMPTY_SCOPE, UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
 import type { CallArguments, TfDirectoryScope } from './directory.js';
 import { attribute, fileScope } from './model.js';
@@ -334,49 +334,14 @@ export function variablesOnLines(body: Body, lines: readonly number[], scope: Sc
   let budget = 10_000;
   while (stack.length > 0 && budget-- > 0) {
     const e = stack.pop()!;
-    const children: Expr[] = [];
-    switch (e.kind) {
-      case 'traversal':
-        if (e.source) children.push(e.source);
-        else if (e.path[0] === 'var' && e.path[1] && !names.includes(e.path[1])) names.push(e.path[1]);
-        else if (e.path[0] === 'local' && e.path[1] && !seenLocals.has(e.path[1])) {
-          seenLocals.add(e.path[1]);
-          const defined = scope.local(e.path[1]);
-          if (defined) children.push(defined);
-        }
-        break;
-      case 'template':
-        for (const part of e.parts) if (part.kind === 'interpolation' && part.expr) children.push(part.expr);
-        break;
-      case 'tuple':
-        children.push(...e.items);
-        break;
-      case 'object':
-        for (const item of e.items) children.push(item.key, item.value);
-        break;
-      case 'call':
-        children.push(...e.args);
-        break;
-      case 'unary':
-        children.push(e.operand);
-        break;
-      case 'binary':
-        children.push(e.left, e.right);
-        break;
-      case 'conditional':
-        children.push(e.condition, e.then, e.else);
-        break;
-      case 'for':
-        children.push(e.collection, ...(e.keyExpr ? [e.keyExpr] : []), e.valueExpr, ...(e.condition ? [e.condition] : []));
-        break;
-      case 'splat':
-        children.push(e.source);
-        break;
-      case 'paren':
-        children.push(e.expr);
-        break;
-      default:
-        break;
+    const children = childExpressions(e);
+    if (e.kind === 'traversal' && !e.source) {
+      if (e.path[0] === 'var' && e.path[1] && !names.includes(e.path[1])) names.push(e.path[1]);
+      else if (e.path[0] === 'local' && e.path[1] && !seenLocals.has(e.path[1])) {
+        seenLocals.add(e.path[1]);
+        const defined = scope.local(e.path[1]);
+        if (defined) children.push(defined);
+      }
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }

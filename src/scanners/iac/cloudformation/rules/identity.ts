@@ -1,6 +1,7 @@
 import { inside } from '../../rule.js';
 import { isFullAdmin, isPublicStatement } from '../../aws-policy.js';
-import { isLiteralSecretValue, isSecretName, STATIC_AWS_KEY_USE } from '../../secret-names.js';
+import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
+import { isLiteralSecretValue, isSecretName } from '../../secret-names.js';
 import { isYMap, isYScalar, isYSeq, type YNode, type YPair, type YScalar } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
 import { statementsIn } from '../policy.js';
@@ -276,13 +277,6 @@ function* stringScalars(node: YNode | null | undefined, depth = 0): Generator<YS
   else if (isYSeq(node)) for (const item of node.items) yield* stringScalars(item, depth + 1);
 }
 
-/** A literal that is base64 of a script (user data written already encoded). */
-function decoded(text: string): string | undefined {
-  const compact = text.replace(/\s+/g, '');
-  if (compact.length < 16 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
-  return Buffer.from(compact, 'base64').toString('utf8');
-}
-
 const userDataCredentials: CfnRule = cfnRule({
   id: 'iac/cfn-ec2-static-credentials',
   title: 'Instance configured with static AWS keys',
@@ -306,7 +300,7 @@ const userDataCredentials: CfnRule = cfnRule({
         if (!key) continue;
         for (const scalar of stringScalars(key.value)) {
           const plain = STATIC_AWS_KEY_USE.exec(scalar.value);
-          const encoded = plain ? undefined : decoded(scalar.value);
+          const encoded = plain ? undefined : base64Text(scalar.value);
           if (!plain && !(encoded && STATIC_AWS_KEY_USE.test(encoded))) continue;
           // A block scalar's text starts on the line after its indicator; a quoted one stays on its line.
           const block = !scalar.quoted && scalar.value.includes('\n');

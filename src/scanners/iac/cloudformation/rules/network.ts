@@ -1,3 +1,4 @@
+import { OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_SSL_NEGOTIATION_PROTOCOL } from '../../aws-tls.js';
 import type { Severity } from '../../../../core/finding.js';
 import { isWorld } from '../../cidr.js';
 import { describePort, sensitivePortsInRange } from '../../ports.js';
@@ -121,9 +122,6 @@ const httpListener: CfnRule = cfnRule({
   },
 });
 
-const OLD_ELB_POLICIES = /^ELBSecurityPolicy-(?:2015-05|2016-08|TLS-1-0-2015-04|TLS-1-1-2017-01|FS-2018-06|FS-1-1-2019-08)$|^ELBSecurityPolicy-TLS13-1-(?:0|1)-|^ELBSecurityPolicy-FS-1-1-|^ELBSecurityPolicy-TLS13-1-1-2021-06$/;
-const OLD_CLOUDFRONT = new Set(['SSLv3', 'TLSv1', 'TLSv1_2016', 'TLSv1.1_2016']);
-const OLD_PROTOCOL_ATTRIBUTE = /^Protocol-(?:SSLv2|SSLv3|TLSv1|TLSv1\.1)$/;
 
 const outdatedTls: CfnRule = cfnRule({
   id: 'iac/cfn-tls-outdated',
@@ -156,7 +154,7 @@ const outdatedTls: CfnRule = cfnRule({
         for (const attribute of entries(t, field(t, policy, 'Attributes')?.value)) {
           const name = text(t, field(t, attribute, 'Name')?.value) ?? '';
           const v = text(t, field(t, attribute, 'Value')?.value) ?? '';
-          const old = (OLD_PROTOCOL_ATTRIBUTE.test(name) && v.toLowerCase() === 'true') || (name === 'Reference-Security-Policy' && OLD_ELB_POLICIES.test(v));
+          const old = (OLD_SSL_NEGOTIATION_PROTOCOL.test(name) && v.toLowerCase() === 'true') || (name === 'Reference-Security-Policy' && OLD_ELB_POLICIES.test(v));
           if (old) yield { line: attribute.line, message: `${label(r)} negotiates with ${name === 'Reference-Security-Policy' ? v : name}, which accepts TLS versions before 1.2.`, resource: label(r) };
         }
       }
@@ -164,7 +162,7 @@ const outdatedTls: CfnRule = cfnRule({
     for (const r of resourcesOf(t, 'AWS::CloudFront::Distribution')) {
       const version = prop(t, r, 'DistributionConfig', 'ViewerCertificate', 'MinimumProtocolVersion');
       const v = text(t, version?.value);
-      if (v && OLD_CLOUDFRONT.has(v)) yield { line: version!.keyLine, message: `${label(r)} accepts ${v} from viewers.`, resource: label(r) };
+      if (v && OLD_CLOUDFRONT_PROTOCOLS.has(v)) yield { line: version!.keyLine, message: `${label(r)} accepts ${v} from viewers.`, resource: label(r) };
     }
   },
 });

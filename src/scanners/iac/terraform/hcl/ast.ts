@@ -133,3 +133,33 @@ export interface ParenExpr extends Pos {
   kind: 'paren';
   expr: Expr;
 }
+
+/** The sub-expressions of an expression in source order: a traversal's source expression, a template's interpolations, items, operands... */
+export function childExpressions(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'traversal':
+      return e.source ? [e.source] : [];
+    case 'template':
+      return e.parts.flatMap((part) => (part.kind === 'interpolation' && part.expr ? [part.expr] : []));
+    case 'tuple':
+      return [...e.items];
+    case 'object':
+      return e.items.flatMap((item) => [item.key, item.value]);
+    case 'call':
+      return [...e.args];
+    case 'unary':
+      return [e.operand];
+    case 'binary':
+      return [e.left, e.right];
+    case 'conditional':
+      return [e.condition, e.then, e.else];
+    case 'for':
+      return [e.collection, ...(e.keyExpr ? [e.keyExpr] : []), e.valueExpr, ...(e.condition ? [e.condition] : [])];
+    case 'splat':
+      return [e.source];
+    case 'paren':
+      return [e.expr];
+    default:
+      return [];
+  }
+}

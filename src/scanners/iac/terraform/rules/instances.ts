@@ -1,4 +1,4 @@
-import type { Block, Expr } from '../hcl/ast.js';
+import { childExpressions, type Block, type Expr } from '../hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from '../hcl/evaluate.js';
 import { attribute, type TfInput } from '../model.js';
 
@@ -101,44 +101,8 @@ function rootsOf(expr: Expr): ReadonlySet<string> {
   const stack: Expr[] = [expr];
   while (stack.length > 0) {
     const e = stack.pop()!;
-    switch (e.kind) {
-      case 'traversal':
-        if (e.source) stack.push(e.source);
-        else if (e.path[0]) roots.add(e.path[0]);
-        break;
-      case 'template':
-        for (const part of e.parts) if (part.kind === 'interpolation' && part.expr) stack.push(part.expr);
-        break;
-      case 'tuple':
-        stack.push(...e.items);
-        break;
-      case 'object':
-        for (const item of e.items) stack.push(item.key, item.value);
-        break;
-      case 'call':
-        stack.push(...e.args);
-        break;
-      case 'unary':
-        stack.push(e.operand);
-        break;
-      case 'binary':
-        stack.push(e.left, e.right);
-        break;
-      case 'conditional':
-        stack.push(e.condition, e.then, e.else);
-        break;
-      case 'for':
-        stack.push(e.collection, e.valueExpr, ...(e.keyExpr ? [e.keyExpr] : []), ...(e.condition ? [e.condition] : []));
-        break;
-      case 'splat':
-        stack.push(e.source);
-        break;
-      case 'paren':
-        stack.push(e.expr);
-        break;
-      default:
-        break;
-    }
+    if (e.kind === 'traversal' && !e.source && e.path[0]) roots.add(e.path[0]);
+    stack.push(...childExpressions(e));
   }
   ROOTS.set(expr, roots);
   return roots;

@@ -4,7 +4,8 @@ import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, ment
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
-import { STATIC_AWS_KEY_USE } from '../../secret-names.js';
+import { OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_SSL_NEGOTIATION_PROTOCOL } from '../../aws-tls.js';
+import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 
 const cloudtrailDisabled: TfRule = tfRule({
   id: 'iac/tf-aws-cloudtrail-logging-disabled',
@@ -264,9 +265,6 @@ const httpListener: TfRule = tfRule({
 });
 
 /** ELB security policies that still accept TLS 1.0/1.1 (or SSL). */
-const OLD_ELB_POLICIES = /^ELBSecurityPolicy-(?:2015-05|2016-08|TLS-1-0-2015-04|TLS-1-1-2017-01|FS-2018-06|FS-1-1-2019-08)$|^ELBSecurityPolicy-TLS13-1-(?:0|1)-|^ELBSecurityPolicy-FS-1-1-|^ELBSecurityPolicy-TLS13-1-1-2021-06$/;
-const OLD_CLOUDFRONT = new Set(['SSLv3', 'TLSv1', 'TLSv1_2016', 'TLSv1.1_2016']);
-const OLD_PROTOCOL_ATTRIBUTES = /^Protocol-(?:SSLv2|SSLv3|TLSv1|TLSv1\.1)$/;
 
 const outdatedTls: TfRule = tfRule({
   id: 'iac/tf-aws-tls-outdated',
@@ -299,7 +297,7 @@ const outdatedTls: TfRule = tfRule({
       const value = valueAt(input, cdn.block, path);
       // The default *.cloudfront.net certificate always has the TLSv1 policy and cannot be
       // changed short of a custom domain: not reported, as nothing in this block fixes it.
-      if (typeof value === 'string' && OLD_CLOUDFRONT.has(value)) yield { line: lineOfPath(cdn.block, path), message: `${label(cdn)} accepts ${value} from viewers.`, resource: label(cdn) };
+      if (typeof value === 'string' && OLD_CLOUDFRONT_PROTOCOLS.has(value)) yield { line: lineOfPath(cdn.block, path), message: `${label(cdn)} accepts ${value} from viewers.`, resource: label(cdn) };
       else if (viewer && value === undefined && (attribute(viewer, 'acm_certificate_arn') || attribute(viewer, 'iam_certificate_id')))
         yield { line: viewer.line, message: `${label(cdn)} sets no minimum_protocol_version, so viewers may use TLS 1.0 (the provider's default is TLSv1).`, resource: label(cdn) };
       for (const origin of blocksOf(cdn.block, 'origin')) {
@@ -312,7 +310,7 @@ const outdatedTls: TfRule = tfRule({
       for (const attr of [...blocksOf(policy.block, 'policy_attribute'), ...blocksOf(policy.block, 'attribute')]) {
         const name = valueOf(input, attr, 'name');
         const value = valueOf(input, attr, 'value');
-        if (typeof name === 'string' && OLD_PROTOCOL_ATTRIBUTES.test(name) && (value === 'true' || value === true))
+        if (typeof name === 'string' && OLD_SSL_NEGOTIATION_PROTOCOL.test(name) && (value === 'true' || value === true))
           yield { line: attribute(attr, 'name')?.line ?? attr.line, message: `${label(policy)} enables ${name}.`, resource: label(policy) };
       }
     }
@@ -465,13 +463,6 @@ function* allAttributes(block: Block): Generator<Attribute> {
   for (const child of block.body.blocks) yield* allAttributes(child);
 }
 
-/** The text of a base64 value (user_data_base64 written as a literal or a variable default), or undefined when it is not base64. */
-function fromBase64(value: string): string | undefined {
-  const compact = value.replace(/\s+/g, '');
-  if (compact.length === 0 || compact.length > 1_000_000 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
-  return Buffer.from(compact, 'base64').toString('utf8');
-}
-
 const staticCredentials: TfRule = tfRule({
   id: 'iac/tf-aws-ec2-static-credentials',
   title: 'Instance configured with static AWS keys',
@@ -508,7 +499,7 @@ const staticCredentials: TfRule = tfRule({
         const value = evaluate(a.expr, input.scope);
         // A launch template's user_data is base64 too.
         const encoded = a.name === 'user_data_base64' || (resource.type === 'aws_launch_template' && a.name === 'user_data');
-        const text = typeof value === 'string' && encoded ? fromBase64(value) : value;
+        const text = typeof value === 'string' && encoded ? base64Text(value) : value;
         if (typeof text === 'string' && STATIC_AWS_KEY_USE.test(text))
           yield { line: a.line, message: `${label(resource)} puts static AWS credentials on the instance (${a.name}).`, resource: label(resource) };
       }
