@@ -5,6 +5,7 @@ import type { Document, Node as YamlNode } from 'yaml';
 import { CONFIG_SCHEMA, type SchemaNode } from './config-schema.js';
 import { UsageError } from './errors.js';
 import type { ScannerId, Severity } from './finding.js';
+import { yamlTooDeep } from './yaml-depth.js';
 
 export type FailOn = Severity | 'none';
 
@@ -71,10 +72,12 @@ export function loadConfig(root: string, explicit?: string): ResolvedConfig {
 const yaml = yamlPackage;
 
 export function parseConfig(text: string, file = CONFIG_FILE_NAME): ResolvedConfig {
+  const display = path.basename(file);
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) throw new UsageError(`${display}:${tooDeep.line}: ${tooDeep.message}`);
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const display = path.basename(file);
   const firstError = doc.errors[0];
   if (firstError) {
     const line = firstError.linePos?.[0]?.line ?? lineCounter.linePos(firstError.pos[0]).line;

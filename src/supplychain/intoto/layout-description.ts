@@ -8,6 +8,7 @@ import { publicKeyMetadata } from '../keys/keys.js';
 import { EXPIRES_FORMAT, validateLayout, type Inspection, type Layout, type Rule, type Step } from './models.js';
 import { shlexSplit } from './python-compat.js';
 import { unpackRule } from './rules.js';
+import { yamlTooDeep } from '../../core/yaml-depth.js';
 
 /**
  * A layout written by hand in YAML, turned into in-toto layout metadata:
@@ -51,6 +52,8 @@ export function layoutFromDescriptionFile(file: string, now = new Date()): Layou
 }
 
 export function layoutFromDescription(text: string, baseDir: string, now: Date, where = 'layout description'): Layout {
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) throw new LayoutDescriptionError(`${where}:${tooDeep.line}: ${tooDeep.message}`);
   let doc: unknown;
   try {
     doc = parseYaml(text, { schema: 'core', maxAliasCount: 50, uniqueKeys: true, prettyErrors: false });

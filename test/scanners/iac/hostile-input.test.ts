@@ -20,13 +20,15 @@ function doublingLocals(levels: number): string {
 }
 
 describe('iac on hostile input', () => {
-  it('says that YAML and JSON nested deeper than the parser can go are too deep, not invalid', () => {
+  it('refuses YAML and JSON nested deeper than any configuration before the parser sees it (the parser would abort the process)', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const pod = analyse('pod.yaml', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers: ${deep}\n`);
     assert.deepEqual(pod.failures, []);
-    assert.ok(pod.warnings.some((w) => /YAML nested too deeply to parse/.test(w)), pod.warnings.join('\n'));
+    assert.ok(pod.warnings.some((w) => /^6: nested more than 200 levels deep/.test(w)), pod.warnings.join('\n'));
     const stack = analyse('stack.json', `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": ${deep}}}}`);
-    assert.ok(stack.warnings.some((w) => /JSON nested too deeply to parse/.test(w)), stack.warnings.join('\n'));
+    assert.ok(stack.warnings.some((w) => /nested more than 200 levels deep/.test(w)), stack.warnings.join('\n'));
+    const dashes = analyse('list.yaml', `apiVersion: v1\nkind: List\nitems:\n  ${'- '.repeat(5_000)}x\n`);
+    assert.ok(dashes.warnings.some((w) => /^4: nested more than 200 levels deep/.test(w)), dashes.warnings.join('\n'));
   });
 
   it('gives up on Terraform values that double at each reference instead of expanding them', () => {

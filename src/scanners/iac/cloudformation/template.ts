@@ -1,5 +1,6 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { isYMap, isYScalar, isYSeq, pair, parseErrorText, type YMap, type YNode, type YPair } from '../yaml/tree.js';
+import { yamlTooDeep } from '../../../core/yaml-depth.js';
 
 /**
  * An AWS CloudFormation (or SAM) template, YAML or JSON, read into the plain tree of
@@ -72,6 +73,11 @@ function scalarAt(node: YNode, key: string): unknown {
 export function parseTemplate(text: string, warn: (line: number, message: string) => void): CfnTemplate | undefined {
   if (text.length > MAX_CHARS) {
     warn(1, `CloudFormation template is larger than ${MAX_CHARS / 1024} KiB; not parsed`);
+    return undefined;
+  }
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) {
+    warn(tooDeep.line, tooDeep.message);
     return undefined;
   }
   const lineCounter = new LineCounter();

@@ -1,4 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { yamlTooDeep } from '../../../core/yaml-depth.js';
 
 /**
  * Values of the Go template engine as Helm charts see them: nil, bool, float64 (every
@@ -206,6 +207,8 @@ const MAX_DEPTH = 200;
  * line of every key and list item recorded for `path`.
  */
 export function loadValues(text: string, path: string | undefined): LoadedValues {
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) return { value: null, error: tooDeep };
   const lineCounter = new LineCounter();
   let doc: Document;
   try {

@@ -9,6 +9,7 @@ import {
   type Document,
   type Node as YamlNode,
 } from 'yaml';
+import { yamlTooDeep } from '../../../core/yaml-depth.js';
 
 /**
  * YAML documents as a small, plain tree that remembers where every node and key sits
@@ -94,6 +95,8 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
       problems: [{ line: 1, message: `YAML file is larger than ${Math.round(limits.maxChars / 1024)} KiB; not parsed` }],
     };
   }
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) return { documents: [], problems: [tooDeep] };
   const lineCounter = new LineCounter();
   let docs: Document[];
   try {

@@ -5,6 +5,7 @@
 import type { Document } from 'yaml';
 import { yamlPackage } from '../../../../core/packages.js';
 import { parseBlockYaml } from './yaml-block.js';
+import { yamlTooDeep } from '../../../../core/yaml-depth.js';
 
 const yamlLibrary = yamlPackage;
 
@@ -25,6 +26,8 @@ export interface YamlResult {
 export function parseYaml(text: string, choose?: (value: unknown) => boolean): YamlResult {
   const fast = parseBlockYaml(text);
   if (fast) return { value: fast.value, errors: [], keyLines: fast.keyLines };
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) return { value: undefined, errors: [tooDeep], keyLines: () => new Map() };
   const { isMap, isScalar, LineCounter, parseAllDocuments } = yamlLibrary();
   const lineCounter = new LineCounter();
   const errors: YamlResult['errors'] = [];
