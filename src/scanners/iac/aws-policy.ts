@@ -84,9 +84,17 @@ export function statementsOf(document: Value, line: number): Statement[] {
 
 /** Whether an action pattern (`s3:*`, `iam:Put*`, `*`) covers the action `iam:PutUserPolicy`. */
 export function actionCovers(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  let regex = actionPatterns.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    // Patterns come from the scanned files: the cache is bounded.
+    if (actionPatterns.size >= 10_000) actionPatterns.clear();
+    actionPatterns.set(pattern, regex);
+  }
   return regex.test(action);
 }
+
+const actionPatterns = new Map<string, RegExp>();
 
 export function allowsAction(statement: Statement, action: string): boolean {
   if (statement.effect !== 'Allow') return false;

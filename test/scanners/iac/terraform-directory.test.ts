@@ -156,8 +156,8 @@ describe('terraform module directories: reading them', () => {
     assert.equal(scope.takeParse(text), undefined);
     const again = directories({ 'm/a.tf': text, 'm/b.tf': '' }).scopeFor('m/a.tf')!;
     assert.equal(again.takeParse(`${text}\n`), undefined);
-    // Files without variables or locals are not parsed for the directory at all.
-    assert.equal(directories({ 'm/a.tf': text, 'm/b.tf': 'resource "x" "q" {}\n' }).scopeFor('m/b.tf')!.takeParse('resource "x" "q" {}\n'), undefined);
+    // Every file is parsed for the directory (its resources are the other files' companions), and that parse is used for its analysis.
+    assert.ok(directories({ 'm/a.tf': text, 'm/b.tf': 'resource "x" "q" {}\n' }).scopeFor('m/b.tf')!.takeParse('resource "x" "q" {}\n'));
   });
 
   it('has nothing for files outside a module directory (plans, other JSON, definitions files)', () => {

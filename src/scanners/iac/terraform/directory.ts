@@ -1,4 +1,4 @@
-import type { Body, Expr, Pos } from './hcl/ast.js';
+import { childExpressions, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { parseHcl } from './hcl/parser.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
 
@@ -41,6 +41,15 @@ import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
  *     argument's line when the setting reads a variable the call sets, else the module
  *     block. A rule that fires on one line in several contexts gives one finding.
  *
+ * Resources in other files. Rules that look for a resource's companions (a bucket's
+ * aws_s3_bucket_public_access_block, the aws_iam_policy_document a policy is made from,
+ * an account-wide setting) see the resource and data blocks of the directory's other
+ * configuration files too: a module is often split by concern (s3.tf, iam.tf, data.tf).
+ * Findings stay on the file's own blocks. A directory where two files declare the same
+ * address is not one module (Terraform would refuse it): it is read as a folder of
+ * separate examples, and each file sees only its own blocks. Override files
+ * (`override.tf`, `*_override.tf`) merge into other files' blocks and are left out.
+ *
  * In a scan of staged files (the pre-commit hook), the Terraform files of the index
  * beside a staged .tf file that are not staged themselves are read, from the index, for
  * its directory's scope; they get no findings.
@@ -63,6 +72,17 @@ export interface TfDirectoryScope {
   local(name: string): Expr | undefined;
   /** The parse of this file made while the directory was read, when the file still has this text. Given once. */
   takeParse(source: string): ParsedTerraform | undefined;
+  /** The resource and data blocks of the directory's other configuration files, when it reads as one module. */
+  others?(): readonly OtherFile[];
+  /** The text of the file an expression of `others` comes from. */
+  sourceOf?(expr: Expr): string | undefined;
+}
+
+/** A block of another file of the module directory, and the text its expressions' offsets point into. */
+export interface OtherFile {
+  path: string;
+  text: string;
+  blocks: readonly Block[];
 }
 
 export type TerraformRole = 'configuration' | 'values' | 'values-json';
@@ -84,6 +104,12 @@ export function isVariableValuesFile(path: string): boolean {
 
 /** Configuration files, and definitions files, of one directory read for its scope; a directory of more is read in part (hostile or generated trees). */
 export const MAX_FILES_PER_DIRECTORY = 200;
+/**
+ * Characters of configuration in a directory whose resources are read as the other files'
+ * companions: each file's rules index the rest of the module, so the work grows with the
+ * square of a directory's size. Larger directories (generated code) are read file by file.
+ */
+export const MAX_MODULE_CHARS = 512 * 1024;
 /** The parsers' own limit: a larger file is not parsed, so it declares nothing. */
 const MAX_CHARS = 4 * 1024 * 1024;
 /** Whether a configuration file may declare a variable or a local: others need no parse to be read for the directory. */
@@ -167,6 +193,10 @@ class ModuleDirectory {
   private readonly locals = new Map<string, Declared>();
   private readonly values = new Map<string, Expr>();
   private readonly parses = new Map<string, { text: string; parsed: ParsedTerraform }>();
+  /** Resource and data blocks by file; emptied when two files declare one address. */
+  private readonly blocks = new Map<string, OtherFile>();
+  private sources?: WeakMap<Expr, string>;
+  private readonly readsResources: boolean;
 
   constructor(
     files: DirectorySource[],
@@ -174,6 +204,11 @@ class ModuleDirectory {
     private readonly keepParses: boolean,
   ) {
     const sorted = [...files].sort((a, b) => byName(a.path, b.path));
+    const configurations = sorted.filter((f) => terraformRole(f.path) === 'configuration');
+    const chars = configurations.reduce((sum, f) => sum + f.text.length, 0);
+    this.readsResources = keepParses && configurations.length > 1 && chars <= MAX_MODULE_CHARS;
+    if (keepParses && configurations.length > 1 && !this.readsResources)
+      warn({ path: directoryOf(configurations[0]!.path) || '.', message: `this directory holds ${Math.round(chars / 1024)} KB of Terraform configuration (more than ${MAX_MODULE_CHARS / 1024} KB): each file is checked without the resources of the others, so a companion in another file (a bucket's public access block, a policy document) is not seen` });
     for (const file of sorted) {
       if (terraformRole(file.path) !== 'configuration') continue;
       try {
@@ -183,6 +218,7 @@ class ModuleDirectory {
         warn({ path: file.path, message: `could not read this file's variables and locals: ${(error as Error).message}` });
       }
     }
+    if (!isOneModule(this.blocks.values())) this.blocks.clear();
     // Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name; a later value replaces an earlier one.
     const rank = (path: string) => (basename(path).toLowerCase() === 'terraform.tfvars' ? 0 : basename(path).toLowerCase() === 'terraform.tfvars.json' ? 1 : 2);
     const definitions = sorted.filter((f) => isVariableValuesFile(f.path)).sort((a, b) => rank(a.path) - rank(b.path) || byName(a.path, b.path));
@@ -198,9 +234,14 @@ class ModuleDirectory {
   }
 
   private declare(file: DirectorySource): void {
-    if (file.text.length > MAX_CHARS || !DECLARES.test(file.text)) return;
+    // The scan loop's directories also read every file's resources for the other files.
+    if (file.text.length > MAX_CHARS || !(this.readsResources || DECLARES.test(file.text))) return;
     const parsed = file.parsed ?? parseTerraformText(file.text);
     if (this.keepParses && !file.parsed) this.parses.set(file.path, { text: file.text, parsed });
+    if (this.readsResources && !isOverrideFile(file.path)) {
+      const blocks = parsed.body.blocks.filter((b) => b.type === 'resource' || b.type === 'data');
+      if (blocks.length > 0) this.blocks.set(file.path, { path: file.path, text: file.text, blocks });
+    }
     for (const block of parsed.body.blocks) {
       const name = block.labels[0];
       if (block.type === 'variable' && name && !this.variables.has(name)) {
@@ -224,8 +265,48 @@ class ModuleDirectory {
         this.parses.delete(path);
         return cached.text === source ? cached.parsed : undefined;
       },
+      others: () => [...this.blocks.values()].filter((file) => file.path !== path),
+      sourceOf: (expr) => {
+        if (!this.sources) {
+          this.sources = new WeakMap();
+          for (const file of this.blocks.values()) indexExpressions(file, this.sources);
+        }
+        return this.sources.get(expr);
+      },
     };
   }
+}
+
+/** Whether no address is declared by two files: else the directory is a folder of separate examples. */
+function isOneModule(files: Iterable<OtherFile>): boolean {
+  const owner = new Map<string, string>();
+  for (const file of files) {
+    for (const block of file.blocks) {
+      const address = `${block.type === 'data' ? 'data.' : ''}${block.labels[0] ?? ''}.${block.labels[1] ?? ''}`;
+      const first = owner.get(address);
+      if (first !== undefined && first !== file.path) return false;
+      owner.set(address, file.path);
+    }
+  }
+  return true;
+}
+
+/** `override.tf`, `x_override.tf` (and .tf.json): merged into the blocks of other files, not blocks of their own. */
+function isOverrideFile(path: string): boolean {
+  return /(?:^|_)override\.tf(?:\.json)?$/i.test(basename(path));
+}
+
+/** Every expression inside the blocks, each mapped to the text its offsets point into. */
+function indexExpressions(file: OtherFile, into: WeakMap<Expr, string>): void {
+  const walkExpr = (e: Expr) => {
+    into.set(e, file.text);
+    for (const child of childExpressions(e)) walkExpr(child);
+  };
+  const walkBlock = (b: Block) => {
+    for (const a of b.body.attributes) walkExpr(a.expr);
+    for (const child of b.body.blocks) walkBlock(child);
+  };
+  for (const block of file.blocks) walkBlock(block);
 }
 
 type ValuesRead = { values: Map<string, Expr> } | { problem: string; line: number };

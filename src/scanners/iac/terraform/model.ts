@@ -24,6 +24,14 @@ export interface TfInput {
   scope: Scope;
   /** Source text of expressions that are not in the file (made for module resources). */
   texts: Map<Expr, string>;
+  /**
+   * The resources and data sources of the module directory's other files (directory.ts):
+   * companions that rules look up (moduleResourcesOf, moduleDataOf, referrers,
+   * mentioned), never the subject of a finding in this file.
+   */
+  others: TfResource[];
+  /** The text of the other file an expression of `others` is in. */
+  otherText?: (expr: Expr) => string | undefined;
 }
 
 /**
@@ -41,16 +49,21 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   const data: TfResource[] = [];
   const providers: Block[] = [];
   for (const block of body.blocks) {
-    const [type = '', name = ''] = block.labels;
-    if (block.type === 'resource') resources.push({ kind: 'resource', type, name, block, address: `${type}.${name}` });
-    else if (block.type === 'data') data.push({ kind: 'data', type, name, block, address: `data.${type}.${name}` });
+    if (block.type === 'resource') resources.push(asResource(block));
+    else if (block.type === 'data') data.push(asResource(block));
     else if (block.type === 'provider') providers.push(block);
   }
   if (body.blocks.length === 0 && body.attributes.length === 0) return undefined;
   const scope = fileScope(body, directory);
   const modules = synthesizeModules(body, scope);
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
-  return { source, body, resources, data, providers, scope, texts: modules.texts };
+  const others = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
+  return { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}) };
+}
+
+function asResource(block: Block): TfResource {
+  const [type = '', name = ''] = block.labels;
+  return block.type === 'data' ? { kind: 'data', type, name, block, address: `data.${type}.${name}` } : { kind: 'resource', type, name, block, address: `${type}.${name}` };
 }
 
 /**
@@ -134,7 +147,7 @@ export function valueAt(input: TfInput, block: Block, path: readonly string[]): 
 }
 
 export function textOf(input: TfInput, expr: Expr): string {
-  return input.texts.get(expr) ?? input.source.slice(expr.start, expr.end);
+  return input.texts.get(expr) ?? (input.otherText?.(expr) ?? input.source).slice(expr.start, expr.end);
 }
 
 /**
@@ -171,7 +184,7 @@ export function referencesBy(input: TfInput, types: readonly string[] | undefine
   let built = index.referencesBy.get(key);
   if (!built) {
     built = new Map<TfResource, TfResource[]>();
-    for (const r of types ? resourcesOf(input, ...types) : input.resources) {
+    for (const r of types ? moduleResourcesOf(input, ...types) : moduleResourcesOf(input)) {
       const expr = attribute(r.block, name)?.expr;
       if (!expr) continue;
       for (const target of mentioned(input, expr)) {
@@ -216,7 +229,7 @@ export function mentioned(input: TfInput, expr: Expr | undefined): readonly TfRe
   return found;
 }
 
-/** Resources and data sources of this input in file order (resources first). */
+/** Resources and data sources of this input in file order (resources first, then the other files'). */
 export function inFileOrder(input: TfInput, resources: Iterable<TfResource>): TfResource[] {
   const { position } = addressIndex(input);
   return [...resources].sort((a, b) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity));
@@ -241,7 +254,7 @@ interface AddressIndex {
 const addressIndexes = new WeakMap<TfInput, AddressIndex>();
 
 function addressIndex(input: TfInput): AddressIndex {
-  const count = input.resources.length + input.data.length;
+  const count = input.resources.length + input.data.length + input.others.length;
   let index = addressIndexes.get(input);
   if (index && index.count === count) return index;
   index = { count, root: { children: new Map(), resources: [] }, irregular: [], position: new Map(), mentioned: new WeakMap(), referencesBy: new Map() };
@@ -254,7 +267,7 @@ function addressIndex(input: TfInput): AddressIndex {
     }
     node.resources.push(r);
   };
-  for (const r of [...input.resources, ...input.data]) {
+  for (const r of [...input.resources, ...input.data, ...input.others]) {
     index.position.set(r, index.position.size);
     if (!/^[\w.-]+$/.test(r.address)) {
       index.irregular.push(r);
@@ -293,6 +306,46 @@ export function resourcesOf(input: TfInput, ...types: string[]): TfResource[] {
   const picked = [...new Set(types)].flatMap((t) => index.get(t) ?? []);
   // In file order, as a filter over all resources gives them.
   return types.length > 1 ? picked.sort((a, b) => position.get(a)! - position.get(b)!) : picked;
+}
+
+/**
+ * Resources of the given types (all with none given) in this file, then in the module
+ * directory's other files: where a rule looks for a companion of its subject (the
+ * bucket's public access block, an account-wide setting), not for subjects.
+ */
+export function moduleResourcesOf(input: TfInput, ...types: string[]): TfResource[] {
+  const own = types.length > 0 ? resourcesOf(input, ...types) : input.resources;
+  if (input.others.length === 0) return own;
+  let byType = othersByType.get(input);
+  if (!byType) {
+    byType = new Map();
+    for (const r of input.others) {
+      if (r.kind !== 'resource') continue;
+      const list = byType.get(r.type);
+      if (list) list.push(r);
+      else byType.set(r.type, [r]);
+    }
+    othersByType.set(input, byType);
+  }
+  const others = types.length > 0 ? [...new Set(types)].flatMap((t) => byType!.get(t) ?? []) : input.others.filter((r) => r.kind === 'resource');
+  return others.length > 0 ? [...own, ...others] : own;
+}
+
+const othersByType = new WeakMap<TfInput, Map<string, TfResource[]>>();
+
+/** Whether a resource or data source is this file's own (not one of the module directory's other files). */
+export function isOwn(input: TfInput, resource: TfResource): boolean {
+  if (input.others.length === 0) return true;
+  let others = othersOf.get(input);
+  if (!others) othersOf.set(input, (others = new Set(input.others)));
+  return !others.has(resource);
+}
+
+const othersOf = new WeakMap<TfInput, Set<TfResource>>();
+
+/** Data sources of a type in this file, then in the module directory's other files. */
+export function moduleDataOf(input: TfInput, type: string): TfResource[] {
+  return [...input.data, ...input.others].filter((d) => d.kind === 'data' && d.type === type);
 }
 
 export function isTrueValue(value: Value | undefined): boolean {

@@ -2,7 +2,7 @@ import { statementsOf, type Condition, type Statement } from '../aws-policy.js';
 import type { Attribute, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { readJson } from './json-syntax.js';
-import { asStrings, attribute, blocksOf, mentioned, valueOf, type TfInput, type TfResource } from './model.js';
+import { asStrings, attribute, blocksOf, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
 
 /**
  * AWS policy documents wherever Terraform writes them: jsonencode({...}), heredoc or
@@ -67,10 +67,19 @@ export const IDENTITY_POLICY_TYPES: ReadonlySet<string> = new Set(['aws_iam_poli
 /** Resource types that hold a resource policy (a policy with principals), as read by `policies`. */
 export const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set(Object.keys(POLICY_ATTRIBUTES).filter((type) => !IDENTITY_POLICY_TYPES.has(type)));
 
-export function* policies(input: TfInput): Generator<Policy> {
-  const documents = input.data.filter((d) => d.type === 'aws_iam_policy_document');
+/**
+ * The policies of the file's resources, and its policy documents that no resource
+ * applies. With `module`, also the policies of the module directory's other files (for
+ * rules that follow a role or policy from this file to where it is granted); a document
+ * of another file is then read where it is applied, never on its own.
+ */
+export function* policies(input: TfInput, options: { module?: boolean } = {}): Generator<Policy> {
+  const documents = moduleDataOf(input, 'aws_iam_policy_document');
   const isDocument = new Set(documents);
   const used = new Set<TfResource>();
+  // A document of this file applied by a resource of another file is reported there.
+  if (input.others.length > 0 && input.data.some((d) => d.type === 'aws_iam_policy_document'))
+    for (const resource of input.others) for (const a of policyAttributes(resource)) for (const d of mentioned(input, a.expr)) if (isDocument.has(d)) used.add(d);
   const read = (resource: TfResource, a: Attribute): Policy | undefined => {
     // A policy built by a data source is reported where it is applied (the first one mentioned, in file order).
     const source = mentioned(input, a.expr).find((d) => isDocument.has(d));
@@ -84,23 +93,30 @@ export function* policies(input: TfInput): Generator<Policy> {
     const statements = statementsOf(document, a.line).map((s, i) => (lines?.[i] !== undefined && lines[i]! > a.line ? { ...s, detailLine: lines[i]! } : s));
     return { resource, attribute: a, line: a.line, statements };
   };
-  for (const resource of input.resources) {
-    for (const name of (Object.hasOwn(POLICY_ATTRIBUTES, resource.type) ? POLICY_ATTRIBUTES[resource.type]! : [])) {
-      const a = attribute(resource.block, name);
-      const policy = a ? read(resource, a) : undefined;
-      if (policy) yield policy;
-    }
-    // Inline role policies: aws_iam_role { inline_policy { policy = ... } }
-    for (const inline of resource.type === 'aws_iam_role' ? blocksOf(resource.block, 'inline_policy') : []) {
-      const a = attribute(inline, 'policy');
-      const policy = a ? read(resource, a) : undefined;
+  for (const resource of options.module ? [...input.resources, ...input.others.filter((r) => r.kind === 'resource')] : input.resources) {
+    for (const a of policyAttributes(resource)) {
+      const policy = read(resource, a);
       if (policy) yield policy;
     }
   }
   for (const data of documents) {
-    if (used.has(data)) continue;
+    if (used.has(data) || !input.data.includes(data)) continue;
     yield { resource: data, line: data.block.line, statements: documentStatements(input, data) };
   }
+}
+
+/** The attributes of a resource that hold a policy, inline role policies (`inline_policy { policy = ... }`) included. */
+function policyAttributes(resource: TfResource): Attribute[] {
+  const out: Attribute[] = [];
+  for (const name of Object.hasOwn(POLICY_ATTRIBUTES, resource.type) ? POLICY_ATTRIBUTES[resource.type]! : []) {
+    const a = attribute(resource.block, name);
+    if (a) out.push(a);
+  }
+  for (const inline of resource.type === 'aws_iam_role' ? blocksOf(resource.block, 'inline_policy') : []) {
+    const a = attribute(inline, 'policy');
+    if (a) out.push(a);
+  }
+  return out;
 }
 
 /** The JSON value of a policy expression, or undefined when it cannot be read statically. */

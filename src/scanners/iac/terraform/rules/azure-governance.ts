@@ -1,6 +1,6 @@
 import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { attribute, blocksOf, label, mentions, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, label, mentions, resourcesOf, moduleResourcesOf, type TfInput, type TfResource } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
 import { finding, holds, isOff, serverParameters, setting, text } from './azure-common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
@@ -85,14 +85,14 @@ const sqlAuditing: TfRule = tfRule({
   },
   *check(input) {
     const servers = resourcesOf(input, 'azurerm_mssql_server', 'azurerm_sql_server');
-    const policies = resourcesOf(input, 'azurerm_mssql_server_extended_auditing_policy', 'azurerm_mssql_database_extended_auditing_policy');
-    for (const policy of policies) {
+    const policyTypes = ['azurerm_mssql_server_extended_auditing_policy', 'azurerm_mssql_database_extended_auditing_policy'];
+    for (const policy of resourcesOf(input, ...policyTypes)) {
       const enabled = setting(input, policy, policy.block, ['enabled']);
       if (holds(enabled, isOff)) yield finding(policy, enabled.line, `${label(policy)} turns auditing off.`);
     }
-    const databases = resourcesOf(input, 'azurerm_mssql_database', 'azurerm_sql_database');
+    const databases = moduleResourcesOf(input, 'azurerm_mssql_database', 'azurerm_sql_database');
     const audited = new Set<TfResource>();
-    for (const policy of policies) {
+    for (const policy of moduleResourcesOf(input, ...policyTypes)) {
       for (const server of refersTo(input, policy, ['server_id'], servers)) audited.add(server);
       // A policy on one of its databases: the server's auditing may be set elsewhere; it is not reported.
       for (const database of refersTo(input, policy, ['database_id'], databases)) for (const server of refersTo(input, database, ['server_id', 'server_name'], servers)) audited.add(server);

@@ -2,7 +2,7 @@ import { contains, isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseCidr
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Block } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
@@ -166,11 +166,11 @@ function ownRanges(input: TfInput): Network[] {
     const n = typeof value === 'string' ? parseCidr(value) : undefined;
     if (n) out.push(n);
   };
-  for (const subnet of resourcesOf(input, 'google_compute_subnetwork')) {
+  for (const subnet of moduleResourcesOf(input, 'google_compute_subnetwork')) {
     add(valueOf(input, subnet.block, 'ip_cidr_range'));
     for (const secondary of blocksOf(subnet.block, 'secondary_ip_range')) add(valueOf(input, secondary, 'ip_cidr_range'));
   }
-  for (const cluster of resourcesOf(input, 'google_container_cluster')) {
+  for (const cluster of moduleResourcesOf(input, 'google_container_cluster')) {
     add(valueOf(input, cluster.block, 'cluster_ipv4_cidr'));
     for (const policy of blocksOf(cluster.block, 'ip_allocation_policy')) for (const key of ['cluster_ipv4_cidr_block', 'services_ipv4_cidr_block']) add(valueOf(input, policy, key));
   }
@@ -297,14 +297,15 @@ const instancePublicIp: TfRule = tfRule({
   },
 });
 
-/** A key of project-wide metadata set in this file (google_compute_project_metadata or _item). */
-function projectMetadata(input: TfInput, key: string): Array<MapEntry & { resource: TfResource }> {
+/** A key of project-wide metadata set in this file (google_compute_project_metadata or _item), or with `module` in any file of its module. */
+function projectMetadata(input: TfInput, key: string, module = false): Array<MapEntry & { resource: TfResource }> {
   const out: Array<MapEntry & { resource: TfResource }> = [];
-  for (const project of resourcesOf(input, 'google_compute_project_metadata')) {
+  const of = module ? moduleResourcesOf : resourcesOf;
+  for (const project of of(input, 'google_compute_project_metadata')) {
     const entry = metadataOf(input, project.block).get(key);
     if (entry) out.push({ ...entry, resource: project });
   }
-  for (const item of resourcesOf(input, 'google_compute_project_metadata_item')) {
+  for (const item of of(input, 'google_compute_project_metadata_item')) {
     if (valueOf(input, item.block, 'key') !== key) continue;
     const value = valueOf(input, item.block, 'value');
     out.push({ value: value ?? null, line: attribute(item.block, 'value')?.line ?? item.block.line, resource: item });
@@ -394,7 +395,7 @@ const projectSshKeys: TfRule = tfRule({
     ],
   },
   *check(input) {
-    const projectOsLogin = projectMetadata(input, 'enable-oslogin').some((e) => isOn(e.value));
+    const projectOsLogin = projectMetadata(input, 'enable-oslogin', true).some((e) => isOn(e.value));
     const seen = new Set<number>();
     for (const { vm, instance } of vms(input)) {
       const metadata = metadataOf(input, vm.block, instance);

@@ -1,6 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Block } from '../hcl/ast.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { upper } from './gcp-shared.js';
 import { fileInstance, sectionsIn } from './instances.js';
@@ -186,12 +186,12 @@ const storageLogging: TfRule = tfRule({
   *check(input) {
     const buckets = resourcesOf(input, 'google_storage_bucket');
     // Storage read audit logs in this file cover every bucket of the project.
-    const audited = resourcesOf(input, 'google_project_iam_audit_config').some((c) => {
+    const audited = moduleResourcesOf(input, 'google_project_iam_audit_config').some((c) => {
       const service = valueOf(input, c.block, 'service');
       return (service === 'allServices' || service === 'storage.googleapis.com') && blocksOf(c.block, 'audit_log_config').some((l) => valueOf(input, l, 'log_type') === 'DATA_READ');
     });
     if (audited) return;
-    const targets = new Set(buckets.flatMap((b) => blocksOf(b.block, 'logging').flatMap((l) => mentioned(input, attribute(l, 'log_bucket')?.expr))));
+    const targets = new Set(moduleResourcesOf(input, 'google_storage_bucket').flatMap((b) => blocksOf(b.block, 'logging').flatMap((l) => mentioned(input, attribute(l, 'log_bucket')?.expr))));
     for (const bucket of buckets) {
       if (blocksOf(bucket.block, 'logging').length > 0 || targets.has(bucket)) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };

@@ -1,6 +1,6 @@
 import type { Block } from '../hcl/ast.js';
 import { UNKNOWN, type Value } from '../hcl/evaluate.js';
-import { attribute, label, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, label, referencesBy, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { entriesOf, entryText, type Entry } from './gcp-shared.js';
 import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Instance } from './instances.js';
@@ -56,7 +56,7 @@ function grants(input: TfInput): Grant[] {
     const scopes = new Set([scopeOfType(resource.type)]);
     for (const instance of instancesOf(resource.block, file)) read(resource, resource.block, instance, scopes);
   }
-  const appliedBy = referencesBy(input, input.resources.filter((r) => IAM_TYPE.exec(r.type)?.[2] === 'policy').map((r) => r.type), 'policy_data');
+  const appliedBy = referencesBy(input, [...new Set(moduleResourcesOf(input).filter((r) => IAM_TYPE.exec(r.type)?.[2] === 'policy').map((r) => r.type))], 'policy_data');
   for (const policy of input.data) {
     if (policy.type !== 'google_iam_policy') continue;
     const users = appliedBy.get(policy) ?? [];

@@ -1,7 +1,7 @@
 import { isWorld } from '../../cidr.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
 import { allowsAction, onAllResources, type Statement } from '../../aws-policy.js';
@@ -95,7 +95,7 @@ function privilegedRoles(input: TfInput): Map<TfResource, Grant[]> {
   };
   const attachments = referencesBy(input, ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment'], 'policy_arn');
   const managedLists = referencesBy(input, ['aws_iam_role'], 'managed_policy_arns');
-  for (const policy of policies(input)) {
+  for (const policy of policies(input, { module: true })) {
     const type = policy.resource.type;
     if (type === 'aws_iam_role' && policy.attribute?.name !== 'policy') continue;
     if (type !== 'aws_iam_role' && type !== 'aws_iam_role_policy' && type !== 'aws_iam_policy') continue;
@@ -114,12 +114,12 @@ function privilegedRoles(input: TfInput): Map<TfResource, Grant[]> {
     const name = PRIVILEGED_MANAGED.exec(managedPolicyArn(input, expr) ?? '')?.[1];
     return name === 'AdministratorAccess' ? 'administrator access (AdministratorAccess)' : name === 'PowerUserAccess' ? 'every action outside IAM and Organizations (PowerUserAccess)' : name ? 'full control of IAM (IAMFullAccess)' : undefined;
   };
-  for (const attachment of resourcesOf(input, 'aws_iam_role_policy_attachment', 'aws_iam_policy_attachment')) {
+  for (const attachment of moduleResourcesOf(input, 'aws_iam_role_policy_attachment', 'aws_iam_policy_attachment')) {
     const arn = attribute(attachment.block, 'policy_arn');
     const what = arn && managed(arn.expr);
     if (what) for (const role of rolesIn(input, attachment.block, attachment.type === 'aws_iam_policy_attachment' ? 'roles' : 'role')) add(role, { what, via: label(attachment) });
   }
-  for (const role of resourcesOf(input, 'aws_iam_role')) {
+  for (const role of moduleResourcesOf(input, 'aws_iam_role')) {
     const list = attribute(role.block, 'managed_policy_arns');
     for (const item of list ? itemsOf(list.expr) : []) {
       const what = managed(item);
@@ -331,7 +331,7 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
     ],
   },
   *check(input) {
-    const defaults = resourcesOf(input, 'aws_default_security_group');
+    const defaults = moduleResourcesOf(input, 'aws_default_security_group');
     // A default group emptied in this file blocks all traffic: being in it isolates an instance rather than exposing it.
     const emptied = defaults.length > 0 && defaults.every(lockedDown);
     for (const instance of resourcesOf(input, 'aws_instance')) {
@@ -393,7 +393,7 @@ const searchAnonymousAccess: TfRule = tfRule({
     ],
   },
   *check(input) {
-    if (resourcesOf(input, ...SEARCH_DOMAINS).length === 0) return;
+    if (moduleResourcesOf(input, ...SEARCH_DOMAINS).length === 0) return;
     for (const policy of policies(input)) {
       const type = policy.resource.type;
       if (!SEARCH_POLICY_TYPES.has(type)) continue;

@@ -1,6 +1,6 @@
 import { allowsAction, isFullAdmin, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
 import type { Block } from '../hcl/ast.js';
-import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, inFileOrder, isOwn, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, policies, type Policy } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
 import { detailNote, inside, type Hit } from '../../rule.js';
@@ -137,13 +137,15 @@ const privilegeEscalation: TfRule = tfRule({
   *check(input) {
     // Escalation paths often need actions from several policies of one identity, so the
     // actions each policy allows are pooled per user, group or role before the paths are
-    // looked for (each policy read once, however many identities hold it).
+    // looked for (each policy read once, however many identities hold it). The policies
+    // of the module's other files count; only this file's identities are reported.
     const pooled = new Map<TfResource, { actions: Set<string>; policies: Set<string> }>();
-    for (const policy of policies(input)) {
+    for (const policy of policies(input, { module: true })) {
       if (isTrustPolicy(policy) || !isIdentityPolicy(policy)) continue;
       const identities = holders(input, policy);
       const actions = escalationActions(policy.statements);
       if (identities.length === 0) {
+        if (!isOwn(input, policy.resource)) continue;
         const paths = escalationPaths(actions);
         if (paths.length > 0)
           // The path may combine several statements: the policy as a whole is what to change.
@@ -158,6 +160,7 @@ const privilegeEscalation: TfRule = tfRule({
       }
     }
     for (const [identity, entry] of pooled) {
+      if (!isOwn(input, identity)) continue;
       const paths = escalationPaths(entry.actions);
       if (paths.length === 0) continue;
       yield {

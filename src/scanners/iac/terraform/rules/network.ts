@@ -2,7 +2,7 @@ import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.j
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { registryAddress } from '../modules/synthesize.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
@@ -433,17 +433,17 @@ function references(input: TfInput, expr: Expr | undefined, type: string): strin
  */
 function publicSubnets(input: TfInput): Map<string, string> {
   const out = new Map<string, string>();
-  for (const subnet of resourcesOf(input, 'aws_subnet')) {
+  for (const subnet of moduleResourcesOf(input, 'aws_subnet')) {
     const a = attribute(subnet.block, 'map_public_ip_on_launch');
     if (!subnet.module && a && instancesOf(subnet.block, fileInstance(input)).some((instance) => isTrueValue(valueIn(instance, a.expr)))) out.set(subnet.address, 'it gives instances public IP addresses');
   }
-  const tables = new Set(resourcesOf(input, 'aws_route_table').filter((t) => !t.module && routeGateways(t.block).some((g) => isInternetGateway(input, g))).map((t) => t.address));
-  for (const route of resourcesOf(input, 'aws_route')) {
+  const tables = new Set(moduleResourcesOf(input, 'aws_route_table').filter((t) => !t.module && routeGateways(t.block).some((g) => isInternetGateway(input, g))).map((t) => t.address));
+  for (const route of moduleResourcesOf(input, 'aws_route')) {
     const gateway = attribute(route.block, 'gateway_id');
     if (route.module || !gateway || !isInternetGateway(input, gateway.expr)) continue;
     for (const table of references(input, attribute(route.block, 'route_table_id')?.expr, 'aws_route_table')) tables.add(table);
   }
-  for (const association of resourcesOf(input, 'aws_route_table_association')) {
+  for (const association of moduleResourcesOf(input, 'aws_route_table_association')) {
     const table = references(input, attribute(association.block, 'route_table_id')?.expr, 'aws_route_table').find((t) => tables.has(t));
     if (!table) continue;
     // `subnet_id = each.value.id` with `for_each = aws_subnet.public`: the subnets are named by for_each or count.

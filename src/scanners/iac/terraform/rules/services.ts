@@ -1,6 +1,6 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
@@ -77,7 +77,7 @@ const vpcFlowLogs: TfRule = tfRule({
     negative: ['resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\nresource "aws_flow_log" "main" {\n  vpc_id          = aws_vpc.main.id\n  traffic_type    = "ALL"\n  log_destination = aws_s3_bucket.logs.arn\n}\n'],
   },
   *check(input) {
-    const logged = new Set(resourcesOf(input, 'aws_flow_log').flatMap((f) => mentioned(input, attribute(f.block, 'vpc_id')?.expr)));
+    const logged = new Set(moduleResourcesOf(input, 'aws_flow_log').flatMap((f) => mentioned(input, attribute(f.block, 'vpc_id')?.expr)));
     for (const vpc of resourcesOf(input, 'aws_vpc')) {
       if (logged.has(vpc)) continue;
       yield { line: vpc.block.line, message: `${label(vpc)} has no flow log in this configuration.`, resource: label(vpc) };
@@ -183,7 +183,7 @@ const ecrScan: TfRule = tfRule({
     negative: ['resource "aws_ecr_repository" "app" {\n  image_scanning_configuration {\n    scan_on_push = true\n  }\n}\n'],
   },
   *check(input) {
-    if (resourcesOf(input, 'aws_ecr_registry_scanning_configuration').length > 0) return;
+    if (moduleResourcesOf(input, 'aws_ecr_registry_scanning_configuration').length > 0) return;
     for (const repo of resourcesOf(input, 'aws_ecr_repository')) {
       const value = valueAt(input, repo.block, ['image_scanning_configuration', 'scan_on_push']);
       if (isTrueValue(value) || (value !== undefined && !known(value))) continue;

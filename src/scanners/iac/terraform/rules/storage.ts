@@ -1,4 +1,4 @@
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf } from './instances.js';
 
@@ -68,7 +68,7 @@ const s3PublicAccessBlock: TfRule = tfRule({
       for (const flag of off) yield { line: attribute(block.block, flag)!.line, message: `${label(block)} sets ${flag} = false.`, resource: label(block) };
       if (missing.length > 0) yield { line: block.block.line, message: `${label(block)} leaves ${missing.join(', ')} unset (false).`, resource: label(block) };
     }
-    if (resourcesOf(input, 'aws_s3_account_public_access_block').length > 0) return;
+    if (moduleResourcesOf(input, 'aws_s3_account_public_access_block').length > 0) return;
     for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
       if (referrers(input, bucket, ['aws_s3_bucket_public_access_block'], 'bucket').length > 0) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no public access block.`, resource: label(bucket) };
@@ -113,7 +113,7 @@ const s3Logging: TfRule = tfRule({
     negative: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  logging {\n    target_bucket = "logs"\n  }\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = aws_s3_bucket.b.id\n  target_bucket = "logs"\n  target_prefix = "reports/"\n}\n'],
   },
   *check(input) {
-    const logTargets = resourcesOf(input, 'aws_s3_bucket_logging', 'aws_s3_bucket')
+    const logTargets = moduleResourcesOf(input, 'aws_s3_bucket_logging', 'aws_s3_bucket')
       .map((r) => attribute(r.block, 'target_bucket')?.expr ?? blocksOf(r.block, 'logging').map((l) => attribute(l, 'target_bucket')?.expr).find(Boolean))
       .filter((expr) => expr !== undefined);
     const logBuckets = new Set(logTargets.flatMap((expr) => mentioned(input, expr)));
@@ -180,10 +180,10 @@ const ebsNotEncrypted: TfRule = tfRule({
     ],
   },
   *check(input) {
-    const byDefault = resourcesOf(input, 'aws_ebs_encryption_by_default').some((r) => !isFalseValue(valueOf(input, r.block, 'enabled')));
+    const byDefault = moduleResourcesOf(input, 'aws_ebs_encryption_by_default').some((r) => !isFalseValue(valueOf(input, r.block, 'enabled')));
     if (!byDefault) {
       yield* encryptedFlag(input, ['aws_ebs_volume'], 'encrypted', 'the volume');
-      const plain = resourcesOf(input, 'aws_ebs_volume').filter((v) => flagOff(input, v, 'encrypted'));
+      const plain = moduleResourcesOf(input, 'aws_ebs_volume').filter((v) => flagOff(input, v, 'encrypted'));
       yield* unencryptedSnapshots(input, ['aws_ebs_snapshot'], 'volume_id', plain, 'a volume');
     }
     for (const resource of resourcesOf(input, 'aws_ebs_snapshot_copy')) {
@@ -240,8 +240,8 @@ const databaseNotEncrypted: TfRule = tfRule({
     const clusterDefault = (r: TfResource) => valueOf(input, r.block, 'engine_mode') === 'serverless' || attribute(r.block, 'snapshot_identifier') !== undefined || attribute(r.block, 'replication_source_identifier') !== undefined;
     yield* encryptedFlag(input, ['aws_db_instance'], 'storage_encrypted', 'the database', instanceDefault);
     yield* encryptedFlag(input, ['aws_rds_cluster'], 'storage_encrypted', 'the cluster', clusterDefault);
-    const plainInstances = resourcesOf(input, 'aws_db_instance').filter((r) => flagOff(input, r, 'storage_encrypted', instanceDefault));
-    const plainClusters = resourcesOf(input, 'aws_rds_cluster').filter((r) => flagOff(input, r, 'storage_encrypted', clusterDefault));
+    const plainInstances = moduleResourcesOf(input, 'aws_db_instance').filter((r) => flagOff(input, r, 'storage_encrypted', instanceDefault));
+    const plainClusters = moduleResourcesOf(input, 'aws_rds_cluster').filter((r) => flagOff(input, r, 'storage_encrypted', clusterDefault));
     yield* unencryptedSnapshots(input, ['aws_db_snapshot'], 'db_instance_identifier', plainInstances, 'a database');
     yield* unencryptedSnapshots(input, ['aws_db_cluster_snapshot'], 'db_cluster_identifier', plainClusters, 'a cluster');
     yield* encryptedFlag(input, ['aws_neptune_cluster', 'aws_docdb_cluster'], 'storage_encrypted', 'the cluster');
