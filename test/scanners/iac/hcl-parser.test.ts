@@ -90,6 +90,16 @@ describe('HCL2 parser', () => {
     );
   });
 
+  it('reads a call whose ( is on the next line inside brackets, where new lines do not count', () => {
+    const parsed = parseHcl('locals {\n  a = [\n    upper\n    ("x")\n  ]\n  b = (\n    lower\n    ("Y")\n  )\n}\n');
+    assert.deepEqual(parsed.problems, []);
+    const locals = parsed.body.blocks[0]!.body.attributes;
+    assert.deepEqual(evaluate(locals[0]!.expr, EMPTY_SCOPE), ['X']);
+    assert.equal(evaluate(locals[1]!.expr, EMPTY_SCOPE), 'y');
+    // Outside brackets a new line ends the attribute.
+    assert.ok(parseHcl('a = upper\n("x")\n').problems.length > 0);
+  });
+
   it('keeps interpolations as text and decodes escapes', () => {
     const bucket = attr('bucket');
     assert.equal(bucket.kind === 'template' && bucket.text, '${var.env}-logs');

@@ -325,8 +325,9 @@ class Parser {
       case 'ident': {
         if (token.value === 'true' || token.value === 'false') return { kind: 'literal', value: token.value === 'true', ...this.pos3(token.start, token.end) };
         if (token.value === 'null') return { kind: 'literal', value: null, ...this.pos3(token.start, token.end) };
-        const after = this.tokens[this.pos];
-        if (after?.kind === 'punct' && after.value === '(') return this.parseCall(token);
+        // Inside brackets a new line may come between a function's name and its `(` (peek skips it there).
+        const after = this.peek();
+        if (after.kind === 'punct' && after.value === '(') return this.parseCall(token);
         return { kind: 'traversal', path: [token.value], ...this.pos3(token.start, token.end) };
       }
       case 'punct':
