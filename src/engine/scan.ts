@@ -4,7 +4,7 @@ import { readBaseline } from '../core/baseline.js';
 import { tagTestCode } from '../core/code-kind.js';
 import { checkRuleIds, loadConfig, type ResolvedConfig } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
-import { compareFindings, isScannerId, SCANNER_IDS, type Finding, type ScannerFinding, type ScannerId } from '../core/finding.js';
+import { compareFindings, isScannerId, SCANNER_IDS, type Finding, type Location, type ScannerFinding, type ScannerId } from '../core/finding.js';
 import { fingerprintAll, lineHash, normaliseLine } from '../core/fingerprint.js';
 import { Redactor } from '../core/redact.js';
 import { RuleCatalog } from '../core/rule.js';
@@ -160,11 +160,11 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   warnings.push(...suppressionWarnings);
 
   if (changed) {
-    findings = findings.filter((finding) => {
-      const lines = changed!.get(gitPrefix + finding.location.path);
-      const { startLine, endLine } = finding.location;
-      return lines?.hasAny(startLine, Math.max(startLine, endLine ?? startLine)) ?? false;
-    });
+    // A finding is the change's when its place changed, or one of its related places: the
+    // caller's argument that a Terraform module's finding reads, the template line that
+    // wrote a Helm value.
+    const touched = (at: Location) => changed!.get(gitPrefix + at.path)?.hasAny(at.startLine, Math.max(at.startLine, at.endLine ?? at.startLine)) ?? false;
+    findings = findings.filter((finding) => touched(finding.location) || (finding.related ?? []).some(touched));
   }
 
   const suppressed: SuppressedFinding[] = [];
