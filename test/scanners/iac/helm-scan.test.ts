@@ -105,6 +105,8 @@ describe('Helm chart analysis', () => {
     assert.deepEqual(privileged[0]!.location, { path: 'c/values.yaml', startLine: 3 });
     assert.deepEqual(privileged[0]!.properties.helm, { chart: 'c', template: 'templates/deployment.yaml', templates: ['templates/deployment.yaml', 'templates/statefulset.yaml'] });
     assert.match(privileged[0]!.message, /\(rendered by templates\/deployment\.yaml, templates\/statefulset\.yaml\)\.$/);
+    // The template lines that write the value are related places (--since keeps the finding when one changes).
+    assert.deepEqual(privileged[0]!.related?.map((r) => `${r.path}:${r.startLine}`), ['c/templates/deployment.yaml:13', 'c/templates/statefulset.yaml:13']);
     // A finding on a template line stays there, once per template.
     const escalation = findings.filter((f) => f.ruleId === 'iac/k8s-privilege-escalation').map((f) => `${f.location.path}:${f.location.startLine}`);
     assert.deepEqual(escalation.sort(), ['c/templates/deployment.yaml:12', 'c/templates/statefulset.yaml:12']);
@@ -271,6 +273,24 @@ describe('Helm charts in a scan', () => {
       const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
       assert.deepEqual(result.warnings, []);
       assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['chart/templates/pod.yaml:6']);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('with --since, reports a finding on a values.yaml line when only the template that writes the value changed', async () => {
+    const pod = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n${spec}`;
+    const t = tempTree({
+      'chart/Chart.yaml': CHART,
+      'chart/values.yaml': 'securityContext:\n  privileged: true\n',
+      'chart/templates/pod.yaml': pod(''),
+    });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('chart/templates/pod.yaml', pod('    securityContext:\n      {{- toYaml .Values.securityContext | nindent 6 }}\n'));
+      const result = await runScan({ target: t.dir, since: 'HEAD', scannerSet: [iacScanner] });
+      assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container'), ['chart/values.yaml:2']);
     } finally {
       t.cleanup();
     }

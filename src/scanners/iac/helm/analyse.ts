@@ -1,4 +1,4 @@
-import { severityRank, type ScannerFinding } from '../../../core/finding.js';
+import { severityRank, type Location, type ScannerFinding } from '../../../core/finding.js';
 import { normaliseLine } from '../../../core/fingerprint.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
@@ -24,6 +24,8 @@ interface Stream {
   origins: Origin[];
   /** The template that rendered each line. */
   templates: string[];
+  /** The line of that template that wrote each line, when known. */
+  writers: Array<number | undefined>;
 }
 
 /**
@@ -45,13 +47,13 @@ function streams(templates: readonly RenderedTemplate[]): Stream[] {
   const out: Stream[] = [];
   let parts: string[] = [];
   let size = 0;
-  let current: Stream = { text: '', origins: [], templates: [] };
+  let current: Stream = { text: '', origins: [], templates: [], writers: [] };
   const flush = () => {
     if (parts.length === 0) return;
     out.push({ ...current, text: parts.join('') });
     parts = [];
     size = 0;
-    current = { text: '', origins: [], templates: [] };
+    current = { text: '', origins: [], templates: [], writers: [] };
   };
   for (const { path, rendered } of templates) {
     if (!/\S/.test(rendered.text)) continue;
@@ -60,6 +62,7 @@ function streams(templates: readonly RenderedTemplate[]): Stream[] {
       parts.push('---\n');
       current.origins.push(current.origins.at(-1)!);
       current.templates.push(current.templates.at(-1)!);
+      current.writers.push(undefined);
     }
     const lines = rendered.text.split('\n');
     // Each part ends with a line break; the empty line after the last one is not a line of the stream.
@@ -69,6 +72,7 @@ function streams(templates: readonly RenderedTemplate[]): Stream[] {
     for (let i = 0; i < kept; i++) {
       current.origins.push(rendered.origins[i]!);
       current.templates.push(path);
+      current.writers.push(rendered.writers[i]);
     }
   }
   flush();
@@ -90,7 +94,7 @@ export function analyseChart(input: ChartInput, warn: (warning: Omit<ScanWarning
     if (!lines) split.set(path, (lines = input.files.get(path)?.split('\n') ?? []));
     return lines[line - 1] ?? '';
   };
-  const merged = new Map<string, { finding: ScannerFinding; templates: string[] }>();
+  const merged = new Map<string, { finding: ScannerFinding; templates: string[]; writers: Location[] }>();
   const secrets: string[] = [];
   for (const all of streams(rendered.templates)) {
     const at = (line: number) => all.origins[line - 1] ?? all.origins.at(-1)!;
@@ -105,17 +109,20 @@ export function analyseChart(input: ChartInput, warn: (warning: Omit<ScanWarning
       const origin = at(finding.location.startLine);
       if (!relevant(finding, origin, lineText) || (incomplete && NEEDS_EVERY_OBJECT.has(finding.ruleId))) continue;
       const template = templateAt(finding.location.startLine);
+      const writer = all.writers[finding.location.startLine - 1];
+      const written: Location[] = writer !== undefined && origin.path !== template ? [{ path: template, startLine: writer }] : [];
       const key = `${finding.ruleId}\0${origin.path}\0${origin.line}`;
       const seen = merged.get(key);
       if (seen) {
         if (!seen.templates.includes(template)) seen.templates.push(template);
+        for (const at of written) if (!seen.writers.some((w) => w.path === at.path && w.startLine === at.startLine)) seen.writers.push(at);
         if (severityRank(finding.severity) > severityRank(seen.finding.severity)) seen.finding = { ...seen.finding, severity: finding.severity };
         continue;
       }
-      merged.set(key, { finding: relocate(finding, origin, all, lineText), templates: [template] });
+      merged.set(key, { finding: relocate(finding, origin, all, lineText), templates: [template], writers: written });
     }
   }
-  const findings = [...merged.values()].map(({ finding, templates }) => {
+  const findings = [...merged.values()].map(({ finding, templates, writers }) => {
     const names = templates.map((t) => inChart(input.dir, t));
     const helm = { chart: input.dir || '.', template: names[0]!, ...(names.length > 1 ? { templates: names } : {}) };
     const intoValues = !templates.includes(finding.location.path);
@@ -123,6 +130,8 @@ export function analyseChart(input: ChartInput, warn: (warning: Omit<ScanWarning
       ...finding,
       message: intoValues ? withNote(finding.message, ` (rendered by ${names.join(', ')})`) : finding.message,
       properties: { ...finding.properties, helm },
+      // Where the template uses the value: --since keeps the finding when that line changed.
+      ...(intoValues && writers.length > 0 ? { related: [...(finding.related ?? []), ...writers.slice(0, 8).map((w) => ({ ...w, message: 'the template line that writes this value' }))] } : {}),
     };
   });
   return { findings, secrets };

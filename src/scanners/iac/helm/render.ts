@@ -56,6 +56,8 @@ export interface Rendered {
   text: string;
   /** One origin per line of `text`. */
   origins: Origin[];
+  /** Per line of `text`, the line of the template file whose text or action wrote it (for a value taken from values.yaml, where the template uses it). */
+  writers: Array<number | undefined>;
 }
 
 type LineOrigin = (line: number) => Origin | undefined;
@@ -73,6 +75,12 @@ class Sink {
   private readonly parts: string[] = [];
   private size = 0;
   readonly origins: Array<Origin | undefined> = [];
+  /** Per line, the template line that wrote the text its origin comes from (see Rendered.writers). */
+  readonly writers: Array<number | undefined> = [];
+  private writer: number | undefined;
+  private firstWriter: number | undefined;
+  private nonBlankWriter: number | undefined;
+  private laterWriter: number | undefined;
   private first: Origin | undefined;
   private hasFirst = false;
   private nonBlank: Origin | undefined;
@@ -84,7 +92,7 @@ class Sink {
 
   constructor(private readonly max: number) {}
 
-  write(text: string, originOf: ((line: number) => Origin | undefined) | undefined, fallback: Origin | undefined): void {
+  write(text: string, originOf: ((line: number) => Origin | undefined) | undefined, fallback: Origin | undefined, writerOf?: (line: number) => number | undefined): void {
     if (text === '') return;
     this.size += text.length;
     if (this.size > this.max) throw new RenderError(`output larger than ${this.max} characters`, [], true);
@@ -94,17 +102,23 @@ class Sink {
       const end = text.indexOf('\n', start);
       const segment = end < 0 ? text.slice(start) : text.slice(start, end);
       const origin = originOf?.(k) ?? fallback;
+      const writer = writerOf?.(k);
+      this.writer = writer;
       if (segment !== '' && !this.hasFirst) {
         this.first = origin;
+        this.firstWriter = writer;
         this.hasFirst = true;
       }
       if (/\S/.test(segment)) {
         if (!this.hasNonBlank) {
           this.nonBlank = origin;
+          this.nonBlankWriter = writer;
           this.hasNonBlank = true;
         } else if (this.nonBlank === undefined && origin !== undefined) {
-          if (this.later === undefined) this.later = origin;
-          else if (this.later.path !== origin.path || this.later.line !== origin.line) this.mixed = true;
+          if (this.later === undefined) {
+            this.later = origin;
+            this.laterWriter = writer;
+          } else if (this.later.path !== origin.path || this.later.line !== origin.line) this.mixed = true;
         }
       }
       this.last = origin;
@@ -116,6 +130,7 @@ class Sink {
 
   private endLine(newline: Origin | undefined): void {
     this.origins.push(this.hasNonBlank ? (this.nonBlank ?? (this.mixed ? undefined : this.later)) : this.hasFirst ? this.first : newline);
+    this.writers.push(this.hasNonBlank ? (this.nonBlank !== undefined ? this.nonBlankWriter : this.mixed ? undefined : this.laterWriter) : this.hasFirst ? this.firstWriter : this.writer);
     this.hasFirst = this.hasNonBlank = this.mixed = false;
     this.later = undefined;
   }
@@ -155,6 +170,8 @@ export class Engine {
   private readonly tplDefines: Array<ReadonlyMap<string, Define>> = [];
   private readonly ctx: CallContext;
   /** Scalars read from maps of values.yaml by the action being evaluated in a helper, with the line of their key. */
+  /** The template file being rendered: only its own lines write the output (Rendered.writers). */
+  private file = '';
   private lookups: Array<{ value: Value; origin: Origin }> | undefined;
 
   constructor(
@@ -179,13 +196,15 @@ export class Engine {
     this.totalSteps += this.steps;
     this.steps = this.ranges = this.depth = 0;
     const origin: LineOrigin = (line) => ({ path: file, line });
+    this.file = file;
     const sink = new Sink(this.limits.maxOutput);
     this.exec(body, dot, { vars: [{ name: '$', value: dot }], origin, file, sink });
     const out = sink.finish();
     const text = typeof out === 'string' ? out : out.s;
     const origins = typeof out === 'string' ? [] : out.origins;
     this.totalOutput += text.length;
-    return { text, origins: text.split('\n').map((_l, i) => origins[i] ?? { path: file, line: 1 }) };
+    const lines = text.split('\n');
+    return { text, origins: lines.map((_l, i) => origins[i] ?? { path: file, line: 1 }), writers: lines.map((_l, i) => sink.writers[i]) };
   }
 
   /** Whether the chart's budget is spent: no further template is rendered. */
@@ -212,7 +231,7 @@ export class Engine {
       this.step();
       switch (node.t) {
         case 'text':
-          frame.sink.write(node.text, (k) => frame.origin(node.line + k), undefined);
+          frame.sink.write(node.text, (k) => frame.origin(node.line + k), undefined, frame.file === this.file ? (k) => node.line + k : undefined);
           break;
         case 'action': {
           // In a helper, a value of values.yaml printed as it is (or quoted) keeps the line of its key.
@@ -258,8 +277,10 @@ export class Engine {
 
   private emit(value: string | Mapped, line: number, frame: Frame, valueOrigin?: Origin): void {
     const fallback = frame.origin(line) ?? valueOrigin;
-    if (typeof value === 'string') frame.sink.write(value, undefined, fallback);
-    else frame.sink.write(value.s, (k) => value.origins[k], fallback);
+    // Only the template file's own frames name a line of it; a helper's output is written by the include's line.
+    const writer = frame.file === this.file ? () => line : undefined;
+    if (typeof value === 'string') frame.sink.write(value, undefined, fallback, writer);
+    else frame.sink.write(value.s, (k) => value.origins[k], fallback, writer);
   }
 
   private range(node: Extract<Node, { t: 'range' }>, dot: Value, frame: Frame): Signal {
