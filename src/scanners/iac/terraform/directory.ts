@@ -141,7 +141,7 @@ export function moduleDirectoryFiles(paths: readonly string[], warn: Warn, also?
     for (const values of [false, true]) {
       const some = sorted.filter((p) => isVariableValuesFile(p) === values);
       if (some.length > MAX_FILES_PER_DIRECTORY)
-        warn({ path: dir === '' ? '.' : dir, message: `only the first ${MAX_FILES_PER_DIRECTORY} of ${some.length} Terraform ${values ? 'variable definitions' : 'configuration'} files of this directory are read for its variables and locals` });
+        warn({ path: dir === '' ? '.' : dir, message: `only the first ${MAX_FILES_PER_DIRECTORY} of ${some.length} Terraform ${values ? 'variable definitions' : 'configuration'} files of this directory are read for its variables and locals${values ? '' : ' and as the other files\' resources (a companion resource in a later file is not seen)'}` });
       out.push(...some.slice(0, MAX_FILES_PER_DIRECTORY));
     }
   }
