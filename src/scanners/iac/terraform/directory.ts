@@ -282,13 +282,18 @@ function isOneModule(files: Iterable<OtherFile>): boolean {
   const owner = new Map<string, string>();
   for (const file of files) {
     for (const block of file.blocks) {
-      const address = `${block.type === 'data' ? 'data.' : ''}${block.labels[0] ?? ''}.${block.labels[1] ?? ''}`;
+      const address = blockAddress(block);
       const first = owner.get(address);
       if (first !== undefined && first !== file.path) return false;
       owner.set(address, file.path);
     }
   }
   return true;
+}
+
+/** The address of a resource or data block: `aws_s3_bucket.logs`, `data.aws_iam_policy_document.read`. */
+export function blockAddress(block: Block): string {
+  return `${block.type === 'data' ? 'data.' : ''}${block.labels[0] ?? ''}.${block.labels[1] ?? ''}`;
 }
 
 /** `override.tf`, `x_override.tf` (and .tf.json): merged into the blocks of other files, not blocks of their own. */

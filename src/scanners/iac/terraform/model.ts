@@ -1,6 +1,6 @@
 import type { Attribute, Block, Body, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
-import { parseTerraformText, type TfDirectoryScope } from './directory.js';
+import { blockAddress, parseTerraformText, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
 
 /** A Terraform resource or data source block. */
@@ -63,7 +63,7 @@ export function readTerraform(source: string, warn: (line: number, message: stri
 
 function asResource(block: Block): TfResource {
   const [type = '', name = ''] = block.labels;
-  return block.type === 'data' ? { kind: 'data', type, name, block, address: `data.${type}.${name}` } : { kind: 'resource', type, name, block, address: `${type}.${name}` };
+  return { kind: block.type === 'data' ? 'data' : 'resource', type, name, block, address: blockAddress(block) };
 }
 
 /**
