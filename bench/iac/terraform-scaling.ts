@@ -47,7 +47,8 @@ export const terraformScalingBench: Bench = {
     for (const rule of terraformRules) {
       const a = best(() => [...rule.check(smallInput)]);
       const b = best(() => [...rule.check(largeInput)]);
-      if (b / a > worst.ratio) worst = { id: rule.id, ratio: b / a };
+      // Below a few milliseconds the ratio is timer noise (and statements read once per input are cached).
+      if (b >= 3 && b / a > worst.ratio) worst = { id: rule.id, ratio: b / a };
       if (rule.id === 'iac/tf-aws-iam-privilege-escalation') row(rule.id, a, b);
     }
     console.log(`\n## Terraform on large files (${(large.length / 1e6).toFixed(1)} MB for the larger IAM file)\n`);

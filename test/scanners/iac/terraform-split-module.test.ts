@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFile } from '../../../src/scanners/iac/analyse.js';
 import { PLATFORM_RULES } from '../../../src/scanners/iac/platforms.js';
-import { ModuleDirectories } from '../../../src/scanners/iac/terraform/directory.js';
+import { MAX_MODULE_CHARS, ModuleDirectories } from '../../../src/scanners/iac/terraform/directory.js';
 
 /**
  * A module is often split by concern (s3.tf, iam.tf, data.tf): every Terraform rule's
@@ -94,6 +94,19 @@ describe('the resources of other files of a module directory', () => {
   it('leave out override files, which merge into blocks of other files', () => {
     const findings = analyse({ 'm/s3.tf': bucket, 'm/override.tf': guard.replace('"b" {', '"b" {') + bucket.replace('"reports"', '"reports-2"') });
     assert.ok(findings.includes('m/s3.tf:1 iac/tf-aws-s3-public-access-block'), findings.join('\n'));
+  });
+
+  it('are not read, with a warning, in a directory of more configuration than MAX_MODULE_CHARS', () => {
+    const filler = `# ${'x'.repeat(MAX_MODULE_CHARS)}\n`;
+    const warnings: string[] = [];
+    const sources = [
+      { path: 'm/s3.tf', text: bucket },
+      { path: 'm/guard.tf', text: guard + filler },
+    ];
+    const directories = new ModuleDirectories(sources, (w) => warnings.push(w.message));
+    const findings = analyseFile('m/s3.tf', bucket, () => {}, 'terraform', { terraform: directories.scopeFor('m/s3.tf')! }).findings;
+    assert.ok(findings.some((f) => f.ruleId === 'iac/tf-aws-s3-public-access-block'));
+    assert.ok(warnings.some((w) => /each file is checked without the resources of the others/.test(w)), warnings.join('\n'));
   });
 
   it('are never the subject of a finding in this file', () => {

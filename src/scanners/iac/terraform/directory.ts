@@ -1,4 +1,5 @@
-import { childExpressions, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
+import { AddressIndex, mentionsAddress } from './addresses.js';
+import { childExpressions, type Attribute, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { parseHcl } from './hcl/parser.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
 
@@ -76,6 +77,87 @@ export interface TfDirectoryScope {
   others?(): readonly OtherFile[];
   /** The text of the file an expression of `others` comes from. */
   sourceOf?(expr: Expr): string | undefined;
+  /** The resource and data blocks of all the directory's files, indexed once for all of them. */
+  blocks?(): ModuleBlocks;
+  /** The same object for every file of the directory read in one context (as the root module, or for one set of a module call's arguments): values read in it are the same for all of them. */
+  context?: object;
+}
+
+/**
+ * The resource and data blocks of every file of a module directory, with the references
+ * between them found once for all the files' analyses: each file's rules look up the
+ * same companions, and doing it per file made a directory's work grow with the square
+ * of its size.
+ */
+export class ModuleBlocks {
+  private readonly index: AddressIndex<Block>;
+  private readonly known: Set<Block>;
+  private readonly mentioned = new WeakMap<Expr, readonly Block[]>();
+  private readonly files: readonly OtherFile[];
+  private readonly fileOf = new Map<Block, OtherFile>();
+  private readonly referrers = new Map<(block: Block) => readonly Attribute[], Map<Block, Set<string>>>();
+  private readonly references = new Map<string, Map<Block, Block[]>>();
+
+  constructor(files: Iterable<OtherFile>) {
+    this.files = [...files];
+    for (const file of this.files) for (const block of file.blocks) this.fileOf.set(block, file);
+    this.known = new Set(this.fileOf.keys());
+    this.index = new AddressIndex(this.known, blockAddress);
+  }
+
+  has(block: Block): boolean {
+    return this.known.has(block);
+  }
+
+  /** For each block, the resource blocks of `types` (all with none) whose attribute `name` mentions it; built once per question. */
+  referencesBy(types: readonly string[] | undefined, name: string): ReadonlyMap<Block, readonly Block[]> {
+    const key = `${name}\0${types ? types.join('\0') : '*'}`;
+    let built = this.references.get(key);
+    if (!built) {
+      built = new Map();
+      const wanted = types ? new Set(types) : undefined;
+      for (const file of this.files) {
+        for (const referrer of file.blocks) {
+          if (referrer.type !== 'resource' || (wanted && !wanted.has(referrer.labels[0] ?? ''))) continue;
+          const a = referrer.body.attributes.findLast((x) => x.name === name);
+          if (!a) continue;
+          for (const target of this.mentionedBy(a.expr, file.text.slice(a.expr.start, a.expr.end))) {
+            const list = built.get(target);
+            if (list) list.push(referrer);
+            else built.set(target, [referrer]);
+          }
+        }
+      }
+      this.references.set(key, built);
+    }
+    return built;
+  }
+
+  /** Whether an attribute that `pick` chooses in a block of another file than the block's own mentions it. */
+  mentionedElsewhere(block: Block, pick: (block: Block) => readonly Attribute[]): boolean {
+    let from = this.referrers.get(pick);
+    if (!from) {
+      from = new Map();
+      for (const file of this.files)
+        for (const referrer of file.blocks)
+          for (const a of pick(referrer))
+            for (const target of this.mentionedBy(a.expr, file.text.slice(a.expr.start, a.expr.end))) {
+              const set = from.get(target);
+              if (set) set.add(file.path);
+              else from.set(target, new Set([file.path]));
+            }
+      this.referrers.set(pick, from);
+    }
+    const own = this.fileOf.get(block)?.path;
+    return [...(from.get(block) ?? [])].some((path) => path !== own);
+  }
+
+  /** The blocks an expression of the directory mentions; `text` is the expression's source text. */
+  mentionedBy(expr: Expr, text: string): readonly Block[] {
+    let found = this.mentioned.get(expr);
+    if (!found) this.mentioned.set(expr, (found = [...this.index.candidates(text)].filter((b) => mentionsAddress(text, blockAddress(b)))));
+    return found;
+  }
 }
 
 /** A block of another file of the module directory, and the text its expressions' offsets point into. */
@@ -106,10 +188,12 @@ export function isVariableValuesFile(path: string): boolean {
 export const MAX_FILES_PER_DIRECTORY = 200;
 /**
  * Characters of configuration in a directory whose resources are read as the other files'
- * companions: each file's rules index the rest of the module, so the work grows with the
- * square of a directory's size. Larger directories (generated code) are read file by file.
+ * companions. The references between the blocks are found once for the directory
+ * (ModuleBlocks), and the policies' escalation actions once per context, but each file's
+ * analysis still walks the other files' resources, so the work grows with the square of
+ * a directory's size. Larger directories (generated code) are read file by file.
  */
-export const MAX_MODULE_CHARS = 512 * 1024;
+export const MAX_MODULE_CHARS = 1024 * 1024;
 /** The parsers' own limit: a larger file is not parsed, so it declares nothing. */
 const MAX_CHARS = 4 * 1024 * 1024;
 /** Whether a configuration file may declare a variable or a local: others need no parse to be read for the directory. */
@@ -196,6 +280,7 @@ class ModuleDirectory {
   /** Resource and data blocks by file; emptied when two files declare one address. */
   private readonly blocks = new Map<string, OtherFile>();
   private sources?: WeakMap<Expr, string>;
+  private indexed?: ModuleBlocks;
   private readonly readsResources: boolean;
 
   constructor(
@@ -255,6 +340,7 @@ class ModuleDirectory {
 
   scopeFor(path: string, call?: CallArguments): TfDirectoryScope {
     return {
+      context: call ?? this,
       assigned: call ? (name) => call.get(name) : (name) => this.values.get(name),
       // The file asks only for names it does not declare, so the first declaration is another file's.
       variable: (name) => this.variables.get(name)?.expr,
@@ -266,6 +352,7 @@ class ModuleDirectory {
         return cached.text === source ? cached.parsed : undefined;
       },
       others: () => [...this.blocks.values()].filter((file) => file.path !== path),
+      blocks: () => (this.indexed ??= new ModuleBlocks(this.blocks.values())),
       sourceOf: (expr) => {
         if (!this.sources) {
           this.sources = new WeakMap();

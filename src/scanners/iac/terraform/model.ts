@@ -1,6 +1,7 @@
 import type { Attribute, Block, Body, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
-import { blockAddress, parseTerraformText, type TfDirectoryScope } from './directory.js';
+import { AddressIndex, mentionsAddress } from './addresses.js';
+import { blockAddress, parseTerraformText, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
 
 /** A Terraform resource or data source block. */
@@ -32,6 +33,10 @@ export interface TfInput {
   others: TfResource[];
   /** The text of the other file an expression of `others` is in. */
   otherText?: (expr: Expr) => string | undefined;
+  /** The module directory's index of all its files' blocks, when this file's blocks are among them (model.ts `mentioned`). */
+  shared?: ModuleBlocks;
+  /** The directory's context token (TfDirectoryScope.context): what is read of the shared blocks in it may be kept for the other files. */
+  context?: object;
 }
 
 /**
@@ -58,7 +63,14 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   const modules = synthesizeModules(body, scope);
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
   const others = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
-  return { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}) };
+  const input: TfInput = { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}) };
+  // The shared index knows this file's blocks only when this parse is the directory's.
+  const shared = others.length > 0 ? directory?.blocks?.() : undefined;
+  if (shared && [...resources, ...data].every((r) => r.module !== undefined || shared.has(r.block))) {
+    input.shared = shared;
+    if (directory?.context) input.context = directory.context;
+  }
+  return input;
 }
 
 function asResource(block: Block): TfResource {
@@ -160,11 +172,7 @@ export function mentions(input: TfInput, expr: Expr | undefined, address: string
   const text = textOf(input, expr);
   const viaModule = /^module\.([\w-]+)\./.exec(address);
   if (viaModule && new RegExp(`(?<![\\w.-])module\\.${viaModule[1]}\\.[A-Za-z_]`).test(text)) return true;
-  const at = text.indexOf(address);
-  if (at < 0) return false;
-  const after = text[at + address.length];
-  const before = text[at - 1];
-  return (after === undefined || !/[\w-]/.test(after)) && (before === undefined || !/[\w.-]/.test(before));
+  return mentionsAddress(text, address);
 }
 
 /** Resources of the given types whose attribute `name` refers to `target`. */
@@ -178,10 +186,22 @@ export function referrers(input: TfInput, target: TfResource, types: readonly st
  * asking each resource's referrers by a scan of all resources made files of many
  * resources quadratic.
  */
-export function referencesBy(input: TfInput, types: readonly string[] | undefined, name: string): ReadonlyMap<TfResource, readonly TfResource[]> {
-  const index = addressIndex(input);
+export function referencesBy(input: TfInput, types: readonly string[] | undefined, name: string): References {
+  const state = lookups(input);
+  const shared = input.shared;
+  // Without resources of its own making (registry modules), a file asks the directory, which found the references once for all its files.
+  if (shared && state.byBlock && !state.synthesized) {
+    const byBlock = state.byBlock;
+    const blocks = shared.referencesBy(types, name);
+    return {
+      get: (target) => {
+        const found = blocks.get(target.block)?.map((b) => byBlock.get(b)).filter((r): r is TfResource => r !== undefined);
+        return found && found.length > 0 ? inFileOrder(input, found) : undefined;
+      },
+    };
+  }
   const key = `${name}\0${types ? types.join('\0') : '*'}`;
-  let built = index.referencesBy.get(key);
+  let built = state.referencesBy.get(key);
   if (!built) {
     built = new Map<TfResource, TfResource[]>();
     for (const r of types ? moduleResourcesOf(input, ...types) : moduleResourcesOf(input)) {
@@ -193,92 +213,77 @@ export function referencesBy(input: TfInput, types: readonly string[] | undefine
         else built.set(target, [r]);
       }
     }
-    index.referencesBy.set(key, built);
+    state.referencesBy.set(key, built);
   }
   return built;
 }
 
 /**
  * The resources then data sources, in file order, that an expression mentions as
- * `mentions` decides. Candidates come from an index of addresses by their dot-separated
- * parts: `mentions` only accepts an address that starts a run of `[\w.-]` characters and
- * ends at a dot or the run's end, so walking each run's parts through the index finds
- * them all; `mentions` then confirms each one.
+ * `mentions` decides (candidates from an index of addresses: addresses.ts). The blocks
+ * of a module directory's files are looked up in the directory's own index, shared by
+ * all its files; what only this file has (resources made by registry modules) in one
+ * of its own.
  */
 export function mentioned(input: TfInput, expr: Expr | undefined): readonly TfResource[] {
   if (!expr) return [];
-  const index = addressIndex(input);
-  const cached = index.mentioned.get(expr);
+  const state = lookups(input);
+  const cached = state.mentioned.get(expr);
   if (cached) return cached;
   const text = textOf(input, expr);
-  const candidates = new Set<TfResource>(index.irregular);
-  for (const run of text.matchAll(/[\w.-]+/g)) {
-    let node: AddressNode | undefined = index.root;
-    let from = 0;
-    const word = run[0];
-    while (node) {
-      const dot = word.indexOf('.', from);
-      node = node.children.get(dot < 0 ? word.slice(from) : word.slice(from, dot));
-      for (const r of node?.resources ?? []) candidates.add(r);
-      if (dot < 0) break;
-      from = dot + 1;
+  const found = new Set<TfResource>();
+  for (const r of state.local.candidates(text)) if (mentions(input, expr, r.address)) found.add(r);
+  if (state.byBlock && input.shared) {
+    for (const block of input.shared.mentionedBy(expr, text)) {
+      const r = state.byBlock.get(block);
+      if (r) found.add(r);
     }
   }
-  const found = inFileOrder(input, [...candidates].filter((r) => mentions(input, expr, r.address)));
-  index.mentioned.set(expr, found);
-  return found;
+  const ordered = inFileOrder(input, found);
+  state.mentioned.set(expr, ordered);
+  return ordered;
 }
 
 /** Resources and data sources of this input in file order (resources first, then the other files'). */
 export function inFileOrder(input: TfInput, resources: Iterable<TfResource>): TfResource[] {
-  const { position } = addressIndex(input);
+  const { position } = lookups(input);
   return [...resources].sort((a, b) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity));
 }
 
-interface AddressNode {
-  children: Map<string, AddressNode>;
-  /** Resources whose address is the path to this node, and for `module.<name>` the resources that module makes. */
-  resources: TfResource[];
+/** The resources that refer to a resource (referencesBy). */
+export interface References {
+  get(target: TfResource): readonly TfResource[] | undefined;
 }
 
-interface AddressIndex {
+interface Lookups {
   count: number;
-  root: AddressNode;
-  /** Addresses with characters outside `[\w.-]` (not valid Terraform names): always candidates. */
-  irregular: TfResource[];
+  /** Whether the file has resources made from registry module calls. */
+  synthesized: boolean;
   position: Map<TfResource, number>;
+  /** The resources found through the directory's shared index, by block. */
+  byBlock: Map<Block, TfResource> | undefined;
+  /** The file's own index: of every resource, or with a shared index of those only this file has. */
+  local: AddressIndex<TfResource>;
   mentioned: WeakMap<Expr, readonly TfResource[]>;
   referencesBy: Map<string, Map<TfResource, TfResource[]>>;
 }
 
-const addressIndexes = new WeakMap<TfInput, AddressIndex>();
+const lookupsOf = new WeakMap<TfInput, Lookups>();
 
-function addressIndex(input: TfInput): AddressIndex {
+function lookups(input: TfInput): Lookups {
   const count = input.resources.length + input.data.length + input.others.length;
-  let index = addressIndexes.get(input);
-  if (index && index.count === count) return index;
-  index = { count, root: { children: new Map(), resources: [] }, irregular: [], position: new Map(), mentioned: new WeakMap(), referencesBy: new Map() };
-  const insert = (path: string[], r: TfResource) => {
-    let node = index!.root;
-    for (const part of path) {
-      let child = node.children.get(part);
-      if (!child) node.children.set(part, (child = { children: new Map(), resources: [] }));
-      node = child;
-    }
-    node.resources.push(r);
-  };
-  for (const r of [...input.resources, ...input.data, ...input.others]) {
-    index.position.set(r, index.position.size);
-    if (!/^[\w.-]+$/.test(r.address)) {
-      index.irregular.push(r);
-      continue;
-    }
-    insert(r.address.split('.'), r);
-    const viaModule = /^module\.([\w-]+)\./.exec(r.address);
-    if (viaModule) insert(['module', viaModule[1]!], r);
-  }
-  addressIndexes.set(input, index);
-  return index;
+  let state = lookupsOf.get(input);
+  if (state && state.count === count) return state;
+  const all = [...input.resources, ...input.data, ...input.others];
+  const shared = input.shared;
+  const byBlock = shared ? new Map(all.filter((r) => shared.has(r.block)).map((r) => [r.block, r])) : undefined;
+  const local = new AddressIndex(byBlock ? all.filter((r) => !byBlock.has(r.block)) : all, (r) => r.address, (address) => {
+    const viaModule = /^module\.([\w-]+)\./.exec(address);
+    return viaModule ? ['module', viaModule[1]!] : undefined;
+  });
+  state = { count, synthesized: input.resources.some((r) => r.module !== undefined), position: new Map(all.map((r, i) => [r, i])), byBlock, local, mentioned: new WeakMap(), referencesBy: new Map() };
+  lookupsOf.set(input, state);
+  return state;
 }
 
 /**
@@ -333,20 +338,23 @@ export function moduleResourcesOf(input: TfInput, ...types: string[]): TfResourc
 
 const othersByType = new WeakMap<TfInput, Map<string, TfResource[]>>();
 
-/** Whether a resource or data source is this file's own (not one of the module directory's other files). */
-export function isOwn(input: TfInput, resource: TfResource): boolean {
-  if (input.others.length === 0) return true;
-  let others = othersOf.get(input);
-  if (!others) othersOf.set(input, (others = new Set(input.others)));
-  return !others.has(resource);
-}
-
-const othersOf = new WeakMap<TfInput, Set<TfResource>>();
-
 /** Data sources of a type in this file, then in the module directory's other files. */
 export function moduleDataOf(input: TfInput, type: string): TfResource[] {
-  return [...input.data, ...input.others].filter((d) => d.kind === 'data' && d.type === type);
+  let byType = dataByType.get(input);
+  if (!byType) {
+    byType = new Map();
+    for (const d of [...input.data, ...input.others]) {
+      if (d.kind !== 'data') continue;
+      const list = byType.get(d.type);
+      if (list) list.push(d);
+      else byType.set(d.type, [d]);
+    }
+    dataByType.set(input, byType);
+  }
+  return byType.get(type) ?? [];
 }
+
+const dataByType = new WeakMap<TfInput, Map<string, TfResource[]>>();
 
 export function isTrueValue(value: Value | undefined): boolean {
   return value === true || value === 'true';

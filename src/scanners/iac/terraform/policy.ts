@@ -1,5 +1,5 @@
 import { statementsOf, type Condition, type Statement } from '../aws-policy.js';
-import type { Attribute, Expr } from './hcl/ast.js';
+import type { Attribute, Block, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { readJson } from './json-syntax.js';
 import { asStrings, attribute, blocksOf, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
@@ -75,44 +75,107 @@ export const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set(Object.keys(PO
  */
 export function* policies(input: TfInput, options: { module?: boolean } = {}): Generator<Policy> {
   const documents = moduleDataOf(input, 'aws_iam_policy_document');
-  const isDocument = new Set(documents);
-  const used = new Set<TfResource>();
-  // A document of this file applied by a resource of another file is reported there.
-  if (input.others.length > 0 && input.data.some((d) => d.type === 'aws_iam_policy_document'))
-    for (const resource of input.others) for (const a of policyAttributes(resource)) for (const d of mentioned(input, a.expr)) if (isDocument.has(d)) used.add(d);
+  const isDocument = documentSet(documents);
+  const used = new Set<TfResource>(appliedElsewhere(input, isDocument));
+  const cache = statementCache(input);
   const read = (resource: TfResource, a: Attribute): Policy | undefined => {
     // A policy built by a data source is reported where it is applied (the first one mentioned, in file order).
     const source = mentioned(input, a.expr).find((d) => isDocument.has(d));
     if (source) {
       used.add(source);
-      return { resource, attribute: a, line: a.line, statements: documentStatements(input, source).map((s) => ({ ...s, line: a.line })) };
+      return { resource, attribute: a, line: a.line, statements: cachedDocument(input, cache, source).map((s) => ({ ...s, line: a.line })) };
     }
-    const document = documentOf(input, a.expr);
-    if (!document) return undefined;
-    const lines = statementLines(a.expr);
-    const statements = statementsOf(document, a.line).map((s, i) => (lines?.[i] !== undefined && lines[i]! > a.line ? { ...s, detailLine: lines[i]! } : s));
-    return { resource, attribute: a, line: a.line, statements };
+    let statements = cache.get(a);
+    if (statements === undefined) {
+      const document = documentOf(input, a.expr);
+      const lines = document ? statementLines(a.expr) : undefined;
+      statements = document ? statementsOf(document, a.line).map((s, i) => (lines?.[i] !== undefined && lines[i]! > a.line ? { ...s, detailLine: lines[i]! } : s)) : null;
+      cache.set(a, statements);
+    }
+    return statements ? { resource, attribute: a, line: a.line, statements } : undefined;
   };
   for (const resource of options.module ? [...input.resources, ...input.others.filter((r) => r.kind === 'resource')] : input.resources) {
-    for (const a of policyAttributes(resource)) {
+    for (const a of policyAttributes(resource.block)) {
       const policy = read(resource, a);
       if (policy) yield policy;
     }
   }
-  for (const data of documents) {
-    if (used.has(data) || !input.data.includes(data)) continue;
-    yield { resource: data, line: data.block.line, statements: documentStatements(input, data) };
+  for (const data of input.data) {
+    if (used.has(data) || !isDocument.has(data)) continue;
+    yield { resource: data, line: data.block.line, statements: cachedDocument(input, cache, data) };
   }
 }
 
-/** The attributes of a resource that hold a policy, inline role policies (`inline_policy { policy = ... }`) included. */
-function policyAttributes(resource: TfResource): Attribute[] {
+const documentSets = new WeakMap<readonly TfResource[], ReadonlySet<TfResource>>();
+
+function documentSet(documents: readonly TfResource[]): ReadonlySet<TfResource> {
+  let set = documentSets.get(documents);
+  if (!set) documentSets.set(documents, (set = new Set(documents)));
+  return set;
+}
+
+/** Statements read from a policy attribute or document block; null when they cannot be read. */
+type StatementCache = WeakMap<Attribute | Block, Statement[] | null>;
+
+/**
+ * Where the statements read from the file's policies are kept: for the file, or, for the
+ * blocks of a module directory, for all its files read in the same context, whose scopes
+ * give the same values (the rules of every file read the module's policies).
+ */
+function statementCache(input: TfInput): StatementCache {
+  const { shared, context } = input;
+  let cache: StatementCache | undefined;
+  if (shared && context) {
+    let byContext = sharedStatements.get(shared);
+    if (!byContext) sharedStatements.set(shared, (byContext = new WeakMap()));
+    cache = byContext.get(context);
+    if (!cache) byContext.set(context, (cache = new WeakMap()));
+  } else {
+    cache = fileStatements.get(input);
+    if (!cache) fileStatements.set(input, (cache = new WeakMap()));
+  }
+  return cache;
+}
+
+const sharedStatements = new WeakMap<object, WeakMap<object, StatementCache>>();
+const fileStatements = new WeakMap<TfInput, StatementCache>();
+
+function cachedDocument(input: TfInput, cache: StatementCache, data: TfResource): Statement[] {
+  let statements = cache.get(data.block);
+  if (!statements) cache.set(data.block, (statements = documentStatements(input, data)));
+  return statements;
+}
+
+/** This file's policy documents that a resource of another file of the module applies: they are reported there. */
+function appliedElsewhere(input: TfInput, isDocument: ReadonlySet<TfResource>): TfResource[] {
+  const own = input.data.filter((d) => isDocument.has(d));
+  if (input.others.length === 0 || own.length === 0) return [];
+  let found = appliedByOthers.get(input);
+  if (!found) {
+    const shared = input.shared;
+    if (shared) found = own.filter((d) => shared.mentionedElsewhere(d.block, policyAttributes));
+    else {
+      const applied = new Set<TfResource>();
+      for (const resource of input.others) for (const a of policyAttributes(resource.block)) for (const d of mentioned(input, a.expr)) if (isDocument.has(d)) applied.add(d);
+      found = own.filter((d) => applied.has(d));
+    }
+    appliedByOthers.set(input, found);
+  }
+  return found;
+}
+
+const appliedByOthers = new WeakMap<TfInput, TfResource[]>();
+
+/** The attributes of a resource block that hold a policy, inline role policies (`inline_policy { policy = ... }`) included. */
+function policyAttributes(block: Block): Attribute[] {
   const out: Attribute[] = [];
-  for (const name of Object.hasOwn(POLICY_ATTRIBUTES, resource.type) ? POLICY_ATTRIBUTES[resource.type]! : []) {
-    const a = attribute(resource.block, name);
+  if (block.type !== 'resource') return out;
+  const type = block.labels[0] ?? '';
+  for (const name of Object.hasOwn(POLICY_ATTRIBUTES, type) ? POLICY_ATTRIBUTES[type]! : []) {
+    const a = attribute(block, name);
     if (a) out.push(a);
   }
-  for (const inline of resource.type === 'aws_iam_role' ? blocksOf(resource.block, 'inline_policy') : []) {
+  for (const inline of type === 'aws_iam_role' ? blocksOf(block, 'inline_policy') : []) {
     const a = attribute(inline, 'policy');
     if (a) out.push(a);
   }

@@ -1,6 +1,6 @@
 import { allowsAction, isFullAdmin, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
 import type { Block } from '../hcl/ast.js';
-import { attribute, inFileOrder, isOwn, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, policies, type Policy } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
 import { detailNote, inside, type Hit } from '../../rule.js';
@@ -139,38 +139,80 @@ const privilegeEscalation: TfRule = tfRule({
     // actions each policy allows are pooled per user, group or role before the paths are
     // looked for (each policy read once, however many identities hold it). The policies
     // of the module's other files count; only this file's identities are reported.
-    const pooled = new Map<TfResource, { actions: Set<string>; policies: Set<string> }>();
-    for (const policy of policies(input, { module: true })) {
-      if (isTrustPolicy(policy) || !isIdentityPolicy(policy)) continue;
-      const identities = holders(input, policy);
-      const actions = escalationActions(policy.statements);
-      if (identities.length === 0) {
-        if (!isOwn(input, policy.resource)) continue;
-        const paths = escalationPaths(actions);
-        if (paths.length > 0)
-          // The path may combine several statements: the policy as a whole is what to change.
-          yield { line: policy.line, message: `${label(policy.resource)} allows privilege escalation through ${describePaths(paths)}.`, resource: label(policy.resource) };
-        continue;
-      }
-      for (const identity of identities) {
-        const entry = pooled.get(identity) ?? { actions: new Set<string>(), policies: new Set<string>() };
-        for (const action of actions) entry.actions.add(action);
-        entry.policies.add(label(policy.resource));
-        pooled.set(identity, entry);
-      }
+    // Without an identity or an identity policy of its own, the file has nothing to report.
+    if (![...input.resources, ...input.data].some((r) => IDENTITY_POLICY_TYPES.has(r.type) || r.type === 'aws_iam_user' || r.type === 'aws_iam_group')) return;
+    const pool = escalationPool(input);
+    // A policy no identity holds: the path may combine several statements, so the policy as a whole is what to change.
+    const own = new Set(input.resources.map((r) => r.block));
+    const unheld = [...pool.unheld.filter((p) => own.has(p.block)), ...unheldDocuments(input)];
+    for (const policy of unheld) {
+      const paths = escalationPaths(policy.actions);
+      if (paths.length > 0) yield { line: policy.line, message: `${policy.label} allows privilege escalation through ${describePaths(paths)}.`, resource: policy.label };
     }
-    for (const [identity, entry] of pooled) {
-      if (!isOwn(input, identity)) continue;
-      const paths = escalationPaths(entry.actions);
+    for (const identity of input.resources) {
+      const entry = pool.byIdentity.get(identity.block);
+      const paths = entry ? escalationPaths(entry.actions) : [];
       if (paths.length === 0) continue;
       yield {
         line: identity.block.line,
-        message: `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${[...entry.policies].join(', ')}).`,
+        message: `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${[...entry!.policies].join(', ')}).`,
         resource: label(identity),
       };
     }
   },
 });
+
+interface EscalationPool {
+  /** The escalation actions each user, group and role holds, by its block, and the policies that grant them. */
+  byIdentity: Map<Block, { actions: Set<string>; policies: Set<string> }>;
+  /** Identity policies (resources) that no identity holds. */
+  unheld: Array<{ block: Block; line: number; label: string; actions: Set<string> }>;
+}
+
+/**
+ * The escalation actions of the module's identity policies, pooled per identity. The
+ * pool is the same for every file of a module directory read in one context, so it is
+ * made once for them (a file with resources of its own making, from registry modules,
+ * makes its own). Policy documents are left out: one is reported on its own only in its file.
+ */
+function escalationPool(input: TfInput): EscalationPool {
+  const { shared, context } = input;
+  const sharable = shared !== undefined && context !== undefined && !input.resources.some((r) => r.module !== undefined);
+  const cached = sharable ? sharedPools.get(shared)?.get(context) : filePools.get(input);
+  if (cached) return cached;
+  const pool: EscalationPool = { byIdentity: new Map(), unheld: [] };
+  for (const policy of policies(input, { module: true })) {
+    if (policy.resource.kind === 'data' || isTrustPolicy(policy) || !isIdentityPolicy(policy)) continue;
+    const identities = holders(input, policy);
+    const actions = escalationActions(policy.statements);
+    if (identities.length === 0) pool.unheld.push({ block: policy.resource.block, line: policy.line, label: label(policy.resource), actions });
+    for (const identity of identities) {
+      const entry = pool.byIdentity.get(identity.block) ?? { actions: new Set<string>(), policies: new Set<string>() };
+      for (const action of actions) entry.actions.add(action);
+      entry.policies.add(label(policy.resource));
+      pool.byIdentity.set(identity.block, entry);
+    }
+  }
+  if (sharable) {
+    let byContext = sharedPools.get(shared);
+    if (!byContext) sharedPools.set(shared, (byContext = new WeakMap()));
+    byContext.set(context, pool);
+  } else filePools.set(input, pool);
+  return pool;
+}
+
+const sharedPools = new WeakMap<object, WeakMap<object, EscalationPool>>();
+const filePools = new WeakMap<TfInput, EscalationPool>();
+
+/** The file's policy documents that no resource applies, read as policies of their own. */
+function unheldDocuments(input: TfInput): EscalationPool['unheld'] {
+  const out: EscalationPool['unheld'] = [];
+  for (const policy of policies(input)) {
+    if (policy.resource.kind !== 'data' || isTrustPolicy(policy) || !isIdentityPolicy(policy)) continue;
+    out.push({ block: policy.resource.block, line: policy.line, label: label(policy.resource), actions: escalationActions(policy.statements) });
+  }
+  return out;
+}
 
 function describePaths(paths: string[][]): string {
   return paths.slice(0, 3).map((p) => p.join(' + ')).join('; ') + (paths.length > 3 ? `; and ${paths.length - 3} more` : '');
