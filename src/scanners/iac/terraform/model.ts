@@ -287,28 +287,50 @@ function lookups(input: TfInput): Lookups {
 }
 
 /**
- * Resources by type, indexed once per input: rules ask for the referrers of every
- * resource, and a scan over all resources each time made a file of many resources
- * quadratic (40,000 buckets took minutes).
+ * Resources and data sources by type, indexed once per input: rules ask for the
+ * referrers of every resource, and a scan over all resources each time made a file of
+ * many resources quadratic (40,000 buckets took minutes).
  */
-const byType = new WeakMap<TfInput, { count: number; index: Map<string, TfResource[]>; position: Map<TfResource, number> }>();
+interface ByType {
+  count: number;
+  /** This file's resources. */
+  own: Map<string, TfResource[]>;
+  position: Map<TfResource, number>;
+  /** The other files' resources, and the data sources of all files. */
+  others: Map<string, TfResource[]>;
+  data: Map<string, TfResource[]>;
+}
+
+const byTypeOf = new WeakMap<TfInput, ByType>();
+
+function grouped(items: Iterable<TfResource>): Map<string, TfResource[]> {
+  const out = new Map<string, TfResource[]>();
+  for (const r of items) {
+    const list = out.get(r.type);
+    if (list) list.push(r);
+    else out.set(r.type, [r]);
+  }
+  return out;
+}
+
+function byType(input: TfInput): ByType {
+  let cached = byTypeOf.get(input);
+  if (!cached || cached.count !== input.resources.length) {
+    cached = {
+      count: input.resources.length,
+      own: grouped(input.resources),
+      position: new Map(input.resources.map((r, i) => [r, i])),
+      others: grouped(input.others.filter((r) => r.kind === 'resource')),
+      data: grouped([...input.data, ...input.others].filter((d) => d.kind === 'data')),
+    };
+    byTypeOf.set(input, cached);
+  }
+  return cached;
+}
 
 export function resourcesOf(input: TfInput, ...types: string[]): TfResource[] {
-  let cached = byType.get(input);
-  if (!cached || cached.count !== input.resources.length) {
-    const index = new Map<string, TfResource[]>();
-    const position = new Map<TfResource, number>();
-    input.resources.forEach((r, i) => {
-      position.set(r, i);
-      const list = index.get(r.type);
-      if (list) list.push(r);
-      else index.set(r.type, [r]);
-    });
-    cached = { count: input.resources.length, index, position };
-    byType.set(input, cached);
-  }
-  const { index, position } = cached;
-  const picked = [...new Set(types)].flatMap((t) => index.get(t) ?? []);
+  const { own, position } = byType(input);
+  const picked = [...new Set(types)].flatMap((t) => own.get(t) ?? []);
   // In file order, as a filter over all resources gives them.
   return types.length > 1 ? picked.sort((a, b) => position.get(a)! - position.get(b)!) : picked;
 }
@@ -321,40 +343,15 @@ export function resourcesOf(input: TfInput, ...types: string[]): TfResource[] {
 export function moduleResourcesOf(input: TfInput, ...types: string[]): TfResource[] {
   const own = types.length > 0 ? resourcesOf(input, ...types) : input.resources;
   if (input.others.length === 0) return own;
-  let byType = othersByType.get(input);
-  if (!byType) {
-    byType = new Map();
-    for (const r of input.others) {
-      if (r.kind !== 'resource') continue;
-      const list = byType.get(r.type);
-      if (list) list.push(r);
-      else byType.set(r.type, [r]);
-    }
-    othersByType.set(input, byType);
-  }
-  const others = types.length > 0 ? [...new Set(types)].flatMap((t) => byType!.get(t) ?? []) : input.others.filter((r) => r.kind === 'resource');
+  const { others: byOthers } = byType(input);
+  const others = types.length > 0 ? [...new Set(types)].flatMap((t) => byOthers.get(t) ?? []) : input.others.filter((r) => r.kind === 'resource');
   return others.length > 0 ? [...own, ...others] : own;
 }
 
-const othersByType = new WeakMap<TfInput, Map<string, TfResource[]>>();
-
 /** Data sources of a type in this file, then in the module directory's other files. */
 export function moduleDataOf(input: TfInput, type: string): TfResource[] {
-  let byType = dataByType.get(input);
-  if (!byType) {
-    byType = new Map();
-    for (const d of [...input.data, ...input.others]) {
-      if (d.kind !== 'data') continue;
-      const list = byType.get(d.type);
-      if (list) list.push(d);
-      else byType.set(d.type, [d]);
-    }
-    dataByType.set(input, byType);
-  }
-  return byType.get(type) ?? [];
+  return byType(input).data.get(type) ?? [];
 }
-
-const dataByType = new WeakMap<TfInput, Map<string, TfResource[]>>();
 
 export function isTrueValue(value: Value | undefined): boolean {
   return value === true || value === 'true';
