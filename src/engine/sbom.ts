@@ -55,7 +55,9 @@ export function buildSbom(request: SbomRequest): SbomResult {
     results.push(result);
     lockfiles.push(file.path);
   }
-  const single = results.length === 1 ? results[0]!.root : undefined;
+  // The project is named by its one manifest that names a project (workflows name none).
+  const named = results.filter((r) => r.root !== undefined);
+  const single = named.length === 1 ? named[0]!.root : undefined;
   const input = sbomInputFromLockfiles(results, {
     projectName: single?.name ?? path.basename(root),
     ...(single?.version ? { projectVersion: single.version } : {}),

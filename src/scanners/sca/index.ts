@@ -1,6 +1,6 @@
 import type { ScannerFinding, Severity } from '../../core/finding.js';
 import type { Scanner, ScanContext } from '../scanner.js';
-import { createRootReader, findParser, isAdvisoryCandidate, parseLockfile, uniquePackages } from './lockfiles/index.js';
+import { advisoryVersion, createRootReader, findParser, isAdvisoryCandidate, parseLockfile, uniquePackages } from './lockfiles/index.js';
 import type { Package } from './model.js';
 import { importedPackages, isProjectSource } from './imports.js';
 import {
@@ -55,9 +55,11 @@ async function* scan(ctx: ScanContext): AsyncGenerator<ScannerFinding> {
   }
   let packages = uniquePackages(parsed).filter(isAdvisoryCandidate);
   if (ctx.options.prodOnly) packages = packages.filter((p) => !p.dev);
-  for (const pkg of packages) {
-    const note = invalidVersionNote(pkg.ecosystem, pkg.version);
-    if (note) ctx.warn({ path: pkg.location.path, line: pkg.location.startLine, message: note });
+  // What is compared with advisories: the version, or for a moving tag of an action the newest release its line can have.
+  const queries = packages.map((pkg) => ({ ...pkg, version: advisoryVersion(pkg) }));
+  for (const query of queries) {
+    const note = invalidVersionNote(query.ecosystem, query.version);
+    if (note) ctx.warn({ path: query.location.path, line: query.location.startLine, message: note });
   }
 
   const sources = selectAdvisorySources({
@@ -67,7 +69,7 @@ async function* scan(ctx: ScanContext): AsyncGenerator<ScannerFinding> {
   });
   let results: Map<string, OsvRecord[]>;
   try {
-    results = (await queryAdvisories(sources, packages, { signal: ctx.signal, warn: (message) => ctx.warn({ message }) })).results;
+    results = (await queryAdvisories(sources, queries, { signal: ctx.signal, warn: (message) => ctx.warn({ message }) })).results;
   } catch (error) {
     if (!(error instanceof AdvisorySourceError)) throw error;
     ctx.warn({ message: `${error.message} (dependency vulnerabilities were not checked; see secloop db update, --db, --offline)` });
@@ -80,10 +82,11 @@ async function* scan(ctx: ScanContext): AsyncGenerator<ScannerFinding> {
   if (!imported) ctx.progress.tick(sourceFiles.length);
   for (const path of imported?.unparsed ?? []) ctx.warn({ path, message: 'could not parse for imports; dependency reachability may be understated' });
 
-  for (const pkg of packages) {
-    const advisories = results.get(packageKey(pkg)) ?? [];
+  for (const [i, pkg] of packages.entries()) {
+    const query = queries[i]!;
+    const advisories = results.get(packageKey(query)) ?? [];
     if (advisories.length === 0) continue;
-    const fixes = summarizeFixes(advisories, pkg.ecosystem, pkg.name, pkg.version);
+    const fixes = summarizeFixes(advisories, pkg.ecosystem, pkg.name, query.version);
     const directName = pkg.direct ? pkg.name : directAncestor(pkg);
     const isImported = imported && pkg.ecosystem === 'npm' && directName ? imported.names.has(directName) : undefined;
     for (const group of groupByAliases(advisories)) {
@@ -118,7 +121,8 @@ function finding(
   const message =
     `${pkg.name}@${pkg.version} is affected by ${primary.id}: ${summary}.` +
     (upgrade ? ` Upgrade to ${upgrade}.` : fixed.length ? ` Fixed in ${fixed.join(', ')}.` : ' No fixed version is published.') +
-    (imported === false ? ' The project never imports it (severity lowered one step).' : '');
+    (imported === false ? ' The project never imports it (severity lowered one step).' : '') +
+    (pkg.flags?.includes('moving-tag') ? ` The tag v${pkg.version} moves to the newest ${pkg.version}.x release, and none of them is fixed.` : '');
   return {
     ruleId: `sca/${primary.id}`,
     scanner: 'sca',

@@ -1,7 +1,7 @@
 /** The package model shared by the lockfile parsers, the advisory matcher and the SBOM writers. */
 
 /** OSV ecosystem names, exactly as OSV spells them. */
-export const ECOSYSTEMS = ['npm', 'PyPI', 'Go', 'crates.io', 'Packagist', 'RubyGems', 'Maven', 'NuGet'] as const;
+export const ECOSYSTEMS = ['npm', 'PyPI', 'Go', 'crates.io', 'Packagist', 'RubyGems', 'Maven', 'NuGet', 'GitHub Actions'] as const;
 export type Ecosystem = (typeof ECOSYSTEMS)[number];
 
 export type PackageSource = 'registry' | 'git' | 'file' | 'link' | 'workspace' | 'url' | 'other';

@@ -8,6 +8,7 @@ import { bunLock } from './bun-lock.js';
 import { cargoLock } from './cargo-lock.js';
 import { composerLock } from './composer-lock.js';
 import { gemfileLock } from './gemfile-lock.js';
+import { githubActionsWorkflow } from './github-actions.js';
 import { goMod } from './go-mod.js';
 import { gradleLockfile } from './gradle-lockfile.js';
 import { npmPackageLock } from './npm-package-lock.js';
@@ -24,6 +25,7 @@ import { yarnLock } from './yarn-lock.js';
 export type { LockfileParser, ParseOptions, ReadFile } from './parser.js';
 export { purlFor, normalizePythonName } from './purl.js';
 export { addInstalledLicenses } from './installed-licenses.js';
+export { advisoryVersion } from './github-actions.js';
 
 export const lockfileParsers: readonly LockfileParser[] = [
   npmPackageLock,
@@ -41,6 +43,7 @@ export const lockfileParsers: readonly LockfileParser[] = [
   pomXml,
   gradleLockfile,
   nugetPackagesLock,
+  githubActionsWorkflow,
 ];
 
 /** The parser for a path (relative, forward slashes), or undefined. Files inside node_modules are never lockfiles of the project. */

@@ -14,6 +14,7 @@ const PURL_TYPE: Record<Ecosystem, string> = {
   RubyGems: 'gem',
   Maven: 'maven',
   NuGet: 'nuget',
+  'GitHub Actions': 'githubactions',
 };
 
 export function encodePurlComponent(value: string): string {
@@ -42,7 +43,8 @@ function splitNamespace(ecosystem: Ecosystem, name: string): { namespace?: strin
       const slash = lower.lastIndexOf('/');
       return slash > 0 ? { namespace: lower.slice(0, slash), name: lower.slice(slash + 1) } : { name: lower };
     }
-    case 'Packagist': {
+    case 'Packagist':
+    case 'GitHub Actions': {
       const lower = name.toLowerCase();
       const slash = lower.indexOf('/');
       return slash > 0 ? { namespace: lower.slice(0, slash), name: lower.slice(slash + 1) } : { name: lower };

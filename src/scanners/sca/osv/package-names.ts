@@ -17,7 +17,7 @@ export function toEcosystem(osvEcosystem: string): Ecosystem | null {
  * The form two names of one package share in an ecosystem:
  * - PyPI: PEP 503 (lower case, runs of "-", "_", "." become "-");
  * - crates.io: lower case with "_" as "-" (crates.io refuses names that differ only so);
- * - NuGet and Packagist: lower case (their registries ignore case);
+ * - NuGet, Packagist and GitHub Actions: lower case (their registries, and GitHub, ignore case);
  * - npm, Go, Maven, RubyGems: as written (case matters there).
  */
 export function normalizePackageName(ecosystem: Ecosystem, name: string): string {
@@ -29,6 +29,7 @@ export function normalizePackageName(ecosystem: Ecosystem, name: string): string
       return trimmed.toLowerCase().replace(/_/g, '-');
     case 'NuGet':
     case 'Packagist':
+    case 'GitHub Actions':
       return trimmed.toLowerCase();
     default:
       return trimmed;

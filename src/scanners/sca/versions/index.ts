@@ -32,6 +32,8 @@ export const SCHEME_BY_ECOSYSTEM: Readonly<Record<Ecosystem, VersionSchemeId>> =
   RubyGems: 'rubygems',
   NuGet: 'nuget',
   Packagist: 'packagist',
+  // Advisories for actions give release versions (46.0.1); a tag `v46.0.1` is read without its `v`.
+  'GitHub Actions': 'semver',
 };
 
 const comparators = new Map<VersionSchemeId, VersionComparator>();
