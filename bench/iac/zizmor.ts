@@ -11,7 +11,8 @@
  * first hex digit of sha256(key) is 0-7. Held-out snapshots are skipped before their text
  * is decoded, and their inputs are never read.
  *
- * For every zizmor audit that bench/zizmor-map.json maps to secloop rules, recall is the
+ * For every zizmor audit that bench/zizmor-map.json maps to secloop rules (iac rules on
+ * workflows and actions; posture rules on dependabot.yml inputs), recall is the
  * share of expected (file, line) pairs on which a mapped rule fires. secloop reports a
  * problem inside a script on the script's key with the inner line as detail (rule.ts,
  * `Hit` convention 4) while zizmor points at the expression itself, so a finding matches
@@ -32,6 +33,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ScannerFinding } from '../../src/core/finding.js';
 import { analyseFile } from '../../src/scanners/iac/index.js';
+import { checkRepo } from '../../src/scanners/posture/index.js';
 import type { Bench, BenchArgs } from '../types.js';
 import { table } from '../util.js';
 
@@ -331,7 +333,11 @@ export function runZizmor(given: string, map: Record<string, string[]>, split: S
       const text = source.read(base + rel);
       if (text === undefined || !/\.ya?ml$/.test(base + rel)) continue;
       const started = performance.now();
-      const findings = analyseFile(path.basename(base + rel), text, () => {}, 'github-actions').findings.filter((f) => mappedRules.has(f.ruleId));
+      // zizmor's Dependabot audits read dependabot.yml, which secloop checks in its posture scanner.
+      const dependabot = /^version:\s*2\b/m.test(text) && /^updates:/m.test(text);
+      const findings = (
+        dependabot ? checkRepo({ files: new Map([['.github/dependabot.yml', text]]) }) : analyseFile(path.basename(base + rel), text, () => {}, 'github-actions').findings
+      ).filter((f) => mappedRules.has(f.ruleId));
       ms += performance.now() - started;
       const here = expected.filter((e) => e.file === rel);
       const name = `${input}${rel}`;
