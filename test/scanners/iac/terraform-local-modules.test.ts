@@ -287,4 +287,33 @@ describe('terraform local modules in a scan', () => {
       t.cleanup();
     }
   });
+
+  it('with --staged, analyses a staged module as the callers in the index deploy it, through a chain of calls', async () => {
+    const module = 'variable "encrypted" {\n  default = false\n}\nresource "aws_db_instance" "db" {\n  engine            = "postgres"\n  instance_class    = "db.t3.micro"\n  storage_encrypted = var.encrypted\n}\n';
+    const t = tempTree({
+      'modules/db/main.tf': module,
+      'modules/app/main.tf': 'variable "encrypted" {\n  default = false\n}\nmodule "db" {\n  source    = "../db"\n  encrypted = var.encrypted\n}\n',
+      'live/main.tf': 'module "app" {\n  source    = "../modules/app"\n  encrypted = true\n}\n',
+    });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      // The staged change is on the line a finding would be on (--staged reports changed lines).
+      t.write('modules/db/main.tf', module.replace('storage_encrypted = var.encrypted', 'storage_encrypted = var.encrypted # set by the caller'));
+      git(t.dir, 'add', 'modules/db/main.tf');
+      // The only caller chain sets encrypted = true: the default is never deployed.
+      const safe = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(at(safe.findings, DB_PLAIN), []);
+      assert.deepEqual(safe.warnings, []);
+      // The index decides: a caller changed in the working tree only does not count; once staged, it does.
+      t.write('live/main.tf', 'module "app" {\n  source    = "../modules/app"\n  encrypted = false\n}\n');
+      assert.deepEqual(at((await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] })).findings, DB_PLAIN), []);
+      git(t.dir, 'add', 'live/main.tf');
+      const plain = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(at(plain.findings, DB_PLAIN), ['modules/db/main.tf:7']);
+      assert.match(plain.findings.find((f) => f.ruleId === DB_PLAIN)!.message, /via module\.app\.module\.db in modules\/app\/main\.tf:4/);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

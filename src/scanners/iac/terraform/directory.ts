@@ -53,7 +53,8 @@ import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
  *
  * In a scan of staged files (the pre-commit hook), the Terraform files of the index
  * beside a staged .tf file that are not staged themselves are read, from the index, for
- * its directory's scope; they get no findings.
+ * its directory's scope, and so are the callers of a staged module and the files beside
+ * them (scan-modules.ts); they get no findings.
  */
 
 export type ParsedTerraform = { body: Body; problems: Array<{ line: number; message: string }> };

@@ -127,7 +127,7 @@ export class TerraformModules {
   ) {}
 
   async prepare(): Promise<void> {
-    const context = await this.stagedSiblings();
+    const context = await this.stagedContext();
     const all = [...this.files, ...context];
     const found = await this.findCalls(all);
     const byPath = new Map(all.map((file) => [file.path, file]));
@@ -199,36 +199,94 @@ export class TerraformModules {
   }
 
   /**
-   * In a scan of staged files, the Terraform files of the index beside a staged .tf file
-   * that are not staged themselves: context for its directory's scope (what will be
-   * committed), never analysed.
+   * In a scan of staged files, context from the index (what will be committed), never
+   * analysed: the Terraform files beside a staged .tf file that are not staged
+   * themselves, for its directory's scope; and, when a staged directory is a module that
+   * other directories call by a local path, those callers (up a chain of four calls) and
+   * the files beside them, so that the module is analysed as they deploy it.
    */
-  private async stagedSiblings(): Promise<WorkspaceFile[]> {
+  private async stagedContext(): Promise<WorkspaceFile[]> {
     const git = this.options.git;
     const staged = this.files.filter((file) => file.fromIndex && terraformRole(file.path) === 'configuration');
     if (!git || staged.length === 0) return [];
-    const scanned = new Set(this.files.map((file) => file.path));
-    const dirs = [...new Set(staged.map((file) => directoryOf(file.path)))].sort();
-    const wanted = new Set(dirs);
-    const out: WorkspaceFile[] = [];
+    const stagedDirs = new Set(staged.map((file) => directoryOf(file.path)));
     try {
       const prefix = await git.prefix();
-      for (let i = 0; i < dirs.length; i += 64) {
-        // Glob magic: `*` stays within one directory; the directory's own name is matched literally.
-        const specs = dirs.slice(i, i + 64).map((dir) => `:(glob)${dir === '' ? '' : `${dir.replace(/[*?[\]\\]/g, '\\$&')}/`}*`);
-        const listed = await git.run(['ls-files', '-z', '--stage', '--', ...specs]);
-        const seen = new Set<string>();
-        for (const line of listed.split('\0')) {
-          // `<mode> <object> <stage>\t<path>`: regular files only (a symbolic link's blob is its target's name), merged ones only.
-          const entry = /^(100644|100755) [0-9a-f]+ 0\t(.+)$/s.exec(line);
-          const path = entry?.[2];
-          if (!path || seen.has(path) || scanned.has(path) || !terraformRole(path) || !wanted.has(directoryOf(path))) continue;
-          seen.add(path);
-          out.push(indexedFile(git, prefix, path, this.options.maxFileSize));
-        }
-      }
+      const callers = await this.stagedCallers(git, prefix, stagedDirs);
+      return await this.indexFilesOf(git, prefix, [...new Set([...stagedDirs, ...callers.dirs])].sort(), callers.read);
     } catch (error) {
       this.warn({ message: `could not list the staged Terraform files beside the scanned ones (their variables are not read): ${(error as Error).message.split('\n')[0]}` });
+      return [];
+    }
+  }
+
+  /**
+   * The directories of the index whose files call a staged directory by a local source,
+   * directly or through up to three more calls: the index's .tf files that name a local
+   * source are found with one `git grep`, and only those are read.
+   */
+  private async stagedCallers(git: Git, prefix: string, stagedDirs: ReadonlySet<string>): Promise<{ dirs: Set<string>; read: Map<string, WorkspaceFile> }> {
+    const read = new Map<string, WorkspaceFile>();
+    let listed: string;
+    try {
+      listed = await git.run(['grep', '--cached', '-l', '-z', '-I', '-E', LOCAL_SOURCE_ERE, '--', '*.tf', '*.tf.json']);
+    } catch (error) {
+      // Exit status 1: no file matches.
+      if ((error as { code?: unknown }).code === 1) return { dirs: new Set(), read };
+      throw error;
+    }
+    const scanned = new Set(this.files.map((file) => file.path));
+    const paths = listed.split('\0').filter((path) => path !== '' && terraformRole(path) === 'configuration');
+    if (paths.length > MAX_CALLER_FILES) {
+      this.warn({ message: `more than ${MAX_CALLER_FILES} Terraform files of the index call local modules: the callers of the staged modules are not looked up, and they are analysed with the defaults of their variables` });
+      return { dirs: new Set(), read };
+    }
+    const callersOf = new Map<string, Set<string>>();
+    for (const path of paths) {
+      const file = scanned.has(path) ? this.files.find((f) => f.path === path)! : indexedFile(git, prefix, path, this.options.maxFileSize);
+      if (!scanned.has(path)) read.set(path, file);
+      const text = await file.text();
+      if (text === null || !mayCallLocalModule(text)) continue;
+      let body: Body;
+      try {
+        body = parseTerraformText(text).body;
+      } catch {
+        continue; // a parser bug: the scan reports it where it analyses the file
+      }
+      for (const call of localCalls(path, directoryOf(path), body, () => true)) {
+        const set = callersOf.get(call.target) ?? new Set<string>();
+        set.add(call.dir);
+        callersOf.set(call.target, set);
+      }
+    }
+    const dirs = new Set<string>();
+    let frontier = [...stagedDirs];
+    for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+      const next: string[] = [];
+      for (const dir of frontier) for (const caller of callersOf.get(dir) ?? []) if (!dirs.has(caller) && !stagedDirs.has(caller)) next.push(caller), dirs.add(caller);
+      frontier = next;
+    }
+    return { dirs, read };
+  }
+
+  /** The Terraform files of the index in these directories that the scan does not analyse itself. */
+  private async indexFilesOf(git: Git, prefix: string, dirs: readonly string[], known: ReadonlyMap<string, WorkspaceFile>): Promise<WorkspaceFile[]> {
+    const scanned = new Set(this.files.map((file) => file.path));
+    const wanted = new Set(dirs);
+    const out: WorkspaceFile[] = [];
+    for (let i = 0; i < dirs.length; i += 64) {
+      // Glob magic: `*` stays within one directory; the directory's own name is matched literally.
+      const specs = dirs.slice(i, i + 64).map((dir) => `:(glob)${dir === '' ? '' : `${dir.replace(/[*?[\]\\]/g, '\\$&')}/`}*`);
+      const listed = await git.run(['ls-files', '-z', '--stage', '--', ...specs]);
+      const seen = new Set<string>();
+      for (const line of listed.split('\0')) {
+        // `<mode> <object> <stage>\t<path>`: regular files only (a symbolic link's blob is its target's name), merged ones only.
+        const entry = /^(100644|100755) [0-9a-f]+ 0\t(.+)$/s.exec(line);
+        const path = entry?.[2];
+        if (!path || seen.has(path) || scanned.has(path) || !terraformRole(path) || !wanted.has(directoryOf(path))) continue;
+        seen.add(path);
+        out.push(known.get(path) ?? indexedFile(git, prefix, path, this.options.maxFileSize));
+      }
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
@@ -266,25 +324,30 @@ export class TerraformModules {
   }
 }
 
-/** A file of the git index, read for context only (a staged file's sibling that is not staged). */
+/** Files of the index that name a local module source, looked through for the callers of a staged module. */
+const MAX_CALLER_FILES = 500;
+/** LOCAL_SOURCE of module-calls.ts as a POSIX extended regular expression, for `git grep`. */
+const LOCAL_SOURCE_ERE = '(source[[:space:]]*=[[:space:]]*|"source"[[:space:]]*:[[:space:]]*)"\\.\\.?/';
+
+/** A file of the git index, read for context only (a staged file's sibling that is not staged, or a caller of a staged module); its text is read once. */
 function indexedFile(git: Git, prefix: string, path: string, maxFileSize: number | undefined): WorkspaceFile {
   const read = async () => {
     const bytes = await git.readStaged(prefix + path);
     if (maxFileSize !== undefined && bytes.length > maxFileSize) throw new Error(`${bytes.length} bytes > maxFileSize ${maxFileSize}`);
     return bytes;
   };
+  let text: Promise<string | null> | undefined;
   return {
     path,
     absPath: path,
     fromIndex: true,
     read,
-    async text() {
-      try {
-        const bytes = await read();
-        return looksBinary(bytes) ? null : decodeUtf8(bytes);
-      } catch {
-        return null;
-      }
+    text() {
+      text ??= read().then(
+        (bytes) => (looksBinary(bytes) ? null : decodeUtf8(bytes)),
+        () => null,
+      );
+      return text;
     },
   };
 }
