@@ -258,6 +258,8 @@ describe('terraform local modules in a scan', () => {
     assert.deepEqual(db.related, [
       { path: 'main.tf', startLine: 4, message: 'module.db sets storage_encrypted' },
       { path: 'modules/app/main.tf', startLine: 4, message: 'module.app.module.db sets storage_encrypted' },
+      // modules/app passes on its own variable: the root's argument that sets it is related too.
+      { path: 'main.tf', startLine: 14, message: 'module.app sets encrypt_db' },
     ]);
     // One finding per rule and line, whatever the number of calls.
     const keys = result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`);
@@ -311,7 +313,16 @@ describe('terraform local modules in a scan', () => {
       git(t.dir, 'add', 'live/main.tf');
       const plain = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
       assert.deepEqual(at(plain.findings, DB_PLAIN), ['modules/db/main.tf:7']);
-      assert.match(plain.findings.find((f) => f.ruleId === DB_PLAIN)!.message, /via module\.app\.module\.db in modules\/app\/main\.tf:4/);
+      const finding = plain.findings.find((f) => f.ruleId === DB_PLAIN)!;
+      assert.match(finding.message, /via module\.app\.module\.db in modules\/app\/main\.tf:4/);
+      // The argument that passes the value on, and the one up the chain that sets it, are related places.
+      assert.deepEqual(finding.related?.map((r) => `${r.path}:${r.startLine}`), ['modules/app/main.tf:6', 'live/main.tf:3']);
+      // So a change of the outermost caller's argument alone keeps the finding in a diff-aware scan.
+      commitAll(t.dir, 'plain');
+      t.write('live/main.tf', 'module "app" {\n  source    = "../modules/app"\n  encrypted = true\n}\n');
+      commitAll(t.dir, 'encrypted');
+      t.write('live/main.tf', 'module "app" {\n  source    = "../modules/app"\n  encrypted = false\n}\n');
+      assert.deepEqual(at((await runScan({ target: t.dir, since: 'HEAD', scannerSet: [iacScanner] })).findings, DB_PLAIN), ['modules/db/main.tf:7']);
     } finally {
       t.cleanup();
     }

@@ -101,6 +101,8 @@ export interface CallOrigin {
   call: LocalCall;
   /** The instance's address as Terraform writes it, from the outermost caller read: `module.app.module.db["eu"]`. */
   address: string;
+  /** The call of the caller's own module that gave the values this call was read with, when the caller is itself called. */
+  parent?: CallOrigin;
 }
 
 /** A set of values that one or more calls give a module's variables. */
@@ -243,7 +245,8 @@ export class LocalModuleCalls {
     for (const instance of instancesOf(call.block, root)) {
       const values = new Map<string, Value>();
       for (const a of call.block.body.attributes) if (!META_ARGUMENTS.has(a.name)) values.set(a.name, this.evaluate(a.expr, instance.scope));
-      out.push({ key: keyOf(values), values, origin: { call, address: `${prefix}module.${call.name}${instanceKey(instance)}` } });
+      const origin: CallOrigin = { call, address: `${prefix}module.${call.name}${instanceKey(instance)}`, ...(parent?.origins[0] ? { parent: parent.origins[0] } : {}) };
+      out.push({ key: keyOf(values), values, origin });
     }
     return out;
   }
@@ -380,7 +383,7 @@ export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (
   interface Entry {
     finding: ScannerFinding;
     /** Each call once, with its related location. */
-    origins: Map<string, { origin: CallOrigin; related: Location }>;
+    origins: Map<string, { origin: CallOrigin; related: Location[] }>;
     calls: number;
   }
   const entries: Entry[] = [];
@@ -416,17 +419,41 @@ export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (
     const others = Math.max(calls, named.length) - 1;
     const via = `via ${first.origin.address} in ${first.origin.call.path}:${first.origin.call.line}${others > 0 ? ` and ${others} other module call${others === 1 ? '' : 's'}` : ''}`;
     const related = new Map<string, Location>();
-    for (const { related: at } of named) if (!related.has(`${at.path}:${at.startLine}`)) related.set(`${at.path}:${at.startLine}`, at);
+    for (const { related: places } of named) for (const at of places) if (!related.has(`${at.path}:${at.startLine}`)) related.set(`${at.path}:${at.startLine}`, at);
     return { ...finding, message: `${finding.message} (${via})`, related: [...(finding.related ?? []), ...[...related.values()].slice(0, MAX_RELATED)] };
   });
 }
 
-/** Where a call's part in a finding is: the argument that sets a variable the finding's setting reads, or the module block. */
-function relatedOf(origin: CallOrigin, read: readonly string[]): Location {
+/**
+ * Where a call's part in a finding is: the argument that sets a variable the finding's
+ * setting reads, and, when that argument passes on a variable of the caller's own module
+ * (`encrypted = var.encrypted`), the argument of the call above that sets it, up the
+ * chain; or, without such an argument, the module block.
+ */
+function relatedOf(origin: CallOrigin, read: readonly string[]): Location[] {
+  const places = argumentsUp(origin, read, 0);
+  return places.length > 0 ? places : [{ path: origin.call.path, startLine: origin.call.line, message: `${origin.address} calls this module` }];
+}
+
+function argumentsUp(origin: CallOrigin, read: readonly string[], depth: number): Location[] {
   const argument = read.map((name) => attribute(origin.call.block, name)).find((a) => a !== undefined && !META_ARGUMENTS.has(a.name));
-  return argument
-    ? { path: origin.call.path, startLine: argument.line, message: `${origin.address} sets ${argument.name}` }
-    : { path: origin.call.path, startLine: origin.call.line, message: `${origin.address} calls this module` };
+  if (!argument) return [];
+  const here: Location = { path: origin.call.path, startLine: argument.line, message: `${origin.address} sets ${argument.name}` };
+  const passed = origin.parent && depth < MAX_CHAIN ? variablesIn(argument.expr) : [];
+  return [here, ...(passed.length > 0 ? argumentsUp(origin.parent!, passed, depth + 1) : [])];
+}
+
+/** The variables (`var.x`) an expression reads itself. */
+function variablesIn(expr: Expr): string[] {
+  const names: string[] = [];
+  const stack = [expr];
+  let budget = 10_000;
+  while (stack.length > 0 && budget-- > 0) {
+    const e = stack.pop()!;
+    if (e.kind === 'traversal' && !e.source && e.path[0] === 'var' && e.path[1] && !names.includes(e.path[1])) names.push(e.path[1]);
+    stack.push(...childExpressions(e));
+  }
+  return names;
 }
 
 function compare(a: string, b: string): number {
