@@ -61,5 +61,12 @@ export const CONFIG_SCHEMA: SchemaNode = {
       kind: 'object',
       properties: { allowedPorts: { kind: 'array', items: { kind: 'integer', min: 0, max: 65535 } } },
     },
+    iac: {
+      kind: 'object',
+      properties: {
+        // Chart directory (from the scan root) -> values files applied over its values.yaml, in order, as `helm template -f`.
+        helmValues: { kind: 'object', properties: {}, additional: { kind: 'array', items: { kind: 'string' } } },
+      },
+    },
   },
 };

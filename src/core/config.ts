@@ -31,6 +31,8 @@ export interface ResolvedConfig {
   sca: { prodOnly?: boolean; db?: string; offline?: boolean };
   sast: { libraryInputs?: boolean };
   ops: { allowedPorts: number[] };
+  /** Values files applied over a Helm chart's values.yaml, by chart directory (paths from the scan root). */
+  iac: { helmValues: Record<string, string[]> };
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
@@ -49,6 +51,7 @@ export function defaultConfig(): ResolvedConfig {
     sca: {},
     sast: {},
     ops: { allowedPorts: [] },
+    iac: { helmValues: {} },
   };
 }
 
@@ -237,6 +240,7 @@ function resolve(raw: Record<string, unknown>): ResolvedConfig {
   config.sca = get('sca') ?? {};
   config.sast = get('sast') ?? {};
   config.ops = { allowedPorts: [], ...(get('ops') ?? {}) };
+  config.iac = { helmValues: {}, ...(get('iac') ?? {}) };
   return config;
 }
 

@@ -35,6 +35,9 @@ ignore:
 #   libraryInputs: false    # treat exported function parameters as attacker input
 # ops:
 #   allowedPorts: [8080]    # ports a running host may listen on besides the declared ones
+# iac:
+#   helmValues:             # values files applied over a Helm chart's values.yaml, as helm template -f
+#     deploy/chart: [deploy/values-prod.yaml]
 `;
 
 export const GITHUB_WORKFLOW_TEMPLATE = `# secloop: scans every push and pull request, uploads SARIF to GitHub code scanning,

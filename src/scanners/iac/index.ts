@@ -47,7 +47,13 @@ export const iacScanner: Scanner = {
     const includedByGitlab = await gitlabIncludedFiles(ctx.files);
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
     await modules.prepare();
-    const charts = await HelmCharts.find(ctx.files, { root: ctx.root, git: ctx.git, maxFileSize: ctx.config?.maxFileSize, warn: (warning) => ctx.warn(warning) });
+    const charts = await HelmCharts.find(ctx.files, {
+      root: ctx.root,
+      git: ctx.git,
+      maxFileSize: ctx.config?.maxFileSize,
+      warn: (warning) => ctx.warn(warning),
+      ...(ctx.config?.iac?.helmValues ? { helmValues: ctx.config.iac.helmValues } : {}),
+    });
     for (const file of ctx.files) {
       if (ctx.signal.aborted) return;
       if (isVariableValuesFile(file.path)) {

@@ -278,6 +278,29 @@ describe('Helm charts in a scan', () => {
     }
   });
 
+  it('applies the values files secloop.yaml names for a chart over its values.yaml, as helm template -f does', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: {{ .Values.hostNetwork }}\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      {{- toYaml .Values.securityContext | nindent 6 }}\n';
+    const t = tempTree({
+      'secloop.yaml': 'version: 1\niac:\n  helmValues:\n    ./chart/: [env/prod.yaml, env/missing.yaml, env/broken.yaml]\n',
+      'chart/Chart.yaml': CHART,
+      'chart/values.yaml': 'hostNetwork: false\nsecurityContext:\n  privileged: false\n  runAsNonRoot: true\n',
+      'chart/templates/pod.yaml': pod,
+      'env/prod.yaml': '# production\nsecurityContext:\n  privileged: true\n',
+      'env/broken.yaml': 'hostNetwork: [true\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container'), ['env/prod.yaml:3']);
+      // The rest of values.yaml still applies.
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), []);
+      const messages = result.warnings.map((w) => `${w.path}: ${w.message}`);
+      assert.ok(messages.some((m) => /^chart\/Chart\.yaml: Helm values file env\/missing\.yaml \(iac\.helmValues\) was not found/.test(m)), messages.join('\n'));
+      assert.ok(messages.some((m) => /^env\/broken\.yaml: Helm values file not used/.test(m)), messages.join('\n'));
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('with --since, reports a finding on a values.yaml line when only the template that writes the value changed', async () => {
     const pod = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n${spec}`;
     const t = tempTree({

@@ -17,6 +17,8 @@ export interface ChartInput {
   files: ReadonlyMap<string, string>;
   /** The templates to render (paths relative to the scan root), YAML files under the templates/ of the chart or a subchart. */
   render: readonly string[];
+  /** Values files (their texts are in `files`) applied over the chart's values.yaml in this order, as `helm template -f` applies them. */
+  valueFiles?: readonly string[];
   /** Packaged subcharts (charts/*.tgz), which are not read. */
   packaged?: readonly string[];
   /**
@@ -276,6 +278,14 @@ function loadChart(dir: string, files: ReadonlyMap<string, string>, warnings: Ch
 function chartTree(input: ChartInput, warnings: ChartWarning[]): { nodes: ChartNode[]; missing: string[] } | undefined {
   const root = loadChart(input.dir, input.files, warnings);
   if (!root) return undefined;
+  for (const file of input.valueFiles ?? []) {
+    const loaded = loadValues(input.files.get(file) ?? '', file);
+    if (loaded.error || !isDict(loaded.value)) {
+      warnings.push({ path: file, ...(loaded.error ? { line: loaded.error.line } : {}), message: `Helm values file not used: not valid YAML or not a mapping${loaded.error ? ` (${loaded.error.message})` : ''}` });
+      continue;
+    }
+    root.values = coalesce(loaded.value, root.values);
+  }
   const nodes: ChartNode[] = [];
   const missing: string[] = [];
   const visit = (dir: string, loaded: Loaded, fullPath: string, depth: number) => {

@@ -153,6 +153,11 @@ class IndexSource implements ChartSource {
   }
 }
 
+/** A path of the configuration, from the scan root: `./deploy/chart/` -> `deploy/chart`, `.` -> ''. */
+function cleanPath(value: string): string {
+  return value.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+}
+
 /** Directories that may be charts because of where a scanned file sits. */
 function candidateDirs(file: string): string[] {
   const parts = file.split('/');
@@ -234,9 +239,14 @@ export class HelmCharts {
     private readonly source: ChartSource,
     private readonly staged: boolean,
     private readonly warn: Warn,
+    /** Values files to apply over a chart's values.yaml, by chart directory (iac.helmValues). */
+    private readonly valueFiles: ReadonlyMap<string, readonly string[]>,
   ) {}
 
-  static async find(files: readonly WorkspaceFile[], options: { root: string; git: Git | null; maxFileSize?: number; warn: Warn }): Promise<HelmCharts> {
+  static async find(
+    files: readonly WorkspaceFile[],
+    options: { root: string; git: Git | null; maxFileSize?: number; warn: Warn; helmValues?: Readonly<Record<string, readonly string[]>> },
+  ): Promise<HelmCharts> {
     const staged = files.some((file) => file.fromIndex);
     const maxBytes = Math.min(options.maxFileSize ?? MAX_FILE_BYTES, MAX_FILE_BYTES);
     const source: ChartSource = staged && options.git ? new IndexSource(options.git, await options.git.prefix(), maxBytes) : new DiskSource(options.root, maxBytes);
@@ -259,7 +269,13 @@ export class HelmCharts {
         if (dir !== undefined) owner.set(file.path, dir);
       }
     }
-    return new HelmCharts(charts, owner, scanned, source, staged, options.warn);
+    const valueFiles = new Map<string, readonly string[]>();
+    for (const [dir, list] of Object.entries(options.helmValues ?? {})) {
+      const chart = cleanPath(dir);
+      // Only charts this scan renders: a scan of part of the tree, or of staged files, may not reach the others.
+      if (charts.includes(chart)) valueFiles.set(chart, list.map(cleanPath));
+    }
+    return new HelmCharts(charts, owner, scanned, source, staged, options.warn, valueFiles);
   }
 
   /** The directory of the chart that owns a scanned file, or undefined for a file of no chart. */
@@ -307,6 +323,12 @@ export class HelmCharts {
       return true;
     };
     if (!(await readAll(tree))) return undefined;
+    const valueFiles: string[] = [];
+    for (const file of this.valueFiles.get(dir) ?? []) {
+      if (!texts.has(file) && !(await readAll([file]))) return undefined;
+      if (texts.has(file)) valueFiles.push(file);
+      else this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm values file ${file} (iac.helmValues) was not found or could not be read: the chart is rendered without it` });
+    }
     const libraries = await this.libraries(dir, texts);
     for (const library of libraries.values()) {
       const files = [joinPath(library, 'Chart.yaml'), joinPath(library, 'values.yaml'), ...(await this.source.list(joinPath(library, 'templates'))).filter((f) => /\.(?:ya?ml|tpl)$/i.test(f))];
@@ -315,7 +337,7 @@ export class HelmCharts {
     }
     // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
     const render = tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file)));
-    return { dir, files: texts, render, packaged, ...(libraries.size > 0 ? { libraries } : {}) };
+    return { dir, files: texts, render, packaged, ...(valueFiles.length > 0 ? { valueFiles } : {}), ...(libraries.size > 0 ? { libraries } : {}) };
   }
 
   private libraryCharts(): Promise<Map<string, Array<{ dir: string; version: string }>>> {
