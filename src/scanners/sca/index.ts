@@ -118,8 +118,10 @@ function finding(
   const cwes = advisoryCwes(group);
   const path = pkg.dependencyPath?.join(' > ');
   const upgrade = fixes.minimalUpgrade;
+  // A moving tag of an action is shown as written (`@v45`).
+  const shown = `${pkg.name}@${pkg.flags?.includes('moving-tag') ? `v${pkg.version}` : pkg.version}`;
   const message =
-    `${pkg.name}@${pkg.version} is affected by ${primary.id}: ${summary}.` +
+    `${shown} is affected by ${primary.id}: ${summary}.` +
     (upgrade ? ` Upgrade to ${upgrade}.` : fixed.length ? ` Fixed in ${fixed.join(', ')}.` : ' No fixed version is published.') +
     (imported === false ? ' The project never imports it (severity lowered one step).' : '') +
     (pkg.flags?.includes('moving-tag') ? ` The tag v${pkg.version} moves to the newest ${pkg.version}.x release, and none of them is fixed.` : '');
@@ -128,7 +130,7 @@ function finding(
     scanner: 'sca',
     severity,
     confidence: imported === false ? 'low' : 'high',
-    title: `Vulnerable dependency: ${pkg.name}@${pkg.version}`,
+    title: `Vulnerable dependency: ${shown}`,
     message,
     cwe: [...cwes, VULNERABLE_COMPONENT_CWE].filter((c, i, all) => all.indexOf(c) === i),
     location: { path: pkg.location.path, startLine: Math.max(1, pkg.location.startLine) },
