@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'bundle');
 
-const VENDORED = ['yaml', 'picomatch', 'fast-xml-parser', 'smol-toml', 're2js'];
+const VENDORED = ['yaml', 'picomatch', 'fast-xml-parser', 'smol-toml', 're2js', 'nanotar'];
 
 rmSync(out, { recursive: true, force: true });
 /** Every file of node_modules that went into the bundle (from esbuild's metafiles). */

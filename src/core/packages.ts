@@ -19,3 +19,4 @@ export const picomatchPackage = once(() => (nodeRequire ? nodeRequire('picomatch
 export const fastXmlPackage = once(() => (nodeRequire ? nodeRequire('fast-xml-parser') : require('fast-xml-parser')) as typeof import('fast-xml-parser'));
 export const smolTomlPackage = once(() => (nodeRequire ? nodeRequire('smol-toml') : require('smol-toml')) as typeof import('smol-toml'));
 export const re2jsPackage = once(() => (nodeRequire ? nodeRequire('re2js') : require('re2js')) as typeof import('re2js'));
+export const nanotarPackage = once(() => (nodeRequire ? nodeRequire('nanotar') : require('nanotar')) as typeof import('nanotar'));

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createTar } from 'nanotar';
 import { describe, it } from 'node:test';
 import { runScan } from '../../../src/engine/scan.js';
 import { writeJson } from '../../../src/report/json.js';
 import { analyseChart } from '../../../src/scanners/iac/helm/analyse.js';
 import { renderChart } from '../../../src/scanners/iac/helm/chart.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { MAX_UNPACKED_BYTES, unpackChart } from '../../../src/scanners/iac/helm/packaged.js';
 import { fixturePath } from '../../helpers/paths.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
 
@@ -278,6 +282,41 @@ describe('Helm charts in a scan', () => {
     }
   });
 
+  it('renders packaged subcharts (charts/*.tgz) from the archive, and reports what they hold on the archive', async () => {
+    const sub = createTar([
+      { name: 'sub/Chart.yaml', data: 'apiVersion: v2\nname: sub\nversion: 0.1.0\n' },
+      { name: 'sub/values.yaml', data: 'hostNetwork: true\nsecurityContext:\n  privileged: false\n' },
+      { name: 'sub/templates/_helpers.tpl', data: '{{- define "sub.name" -}}sub-{{ .Release.Name }}{{- end }}\n' },
+      { name: 'sub/templates/pod.yaml', data: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ include "sub.name" . }}\nspec:\n  hostNetwork: {{ .Values.hostNetwork }}\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      {{- toYaml .Values.securityContext | nindent 6 }}\n' },
+      { name: 'sub/README.md', data: 'not read' },
+      { name: '../evil/templates/x.yaml', data: 'kind: Pod\n' },
+    ]);
+    const t = tempTree({
+      'chart/Chart.yaml': `${CHART}dependencies:\n  - name: sub\n    version: 0.1.0\n    repository: https://charts.example.org\n`,
+      'chart/values.yaml': 'sub:\n  securityContext:\n    privileged: true\n',
+      'chart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include "sub.name" . }}\ndata: {}\n',
+      'other/Chart.yaml': CHART,
+      'other/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+    });
+    try {
+      mkdirSync(path.join(t.dir, 'chart/charts'));
+      mkdirSync(path.join(t.dir, 'other/charts'));
+      writeFileSync(path.join(t.dir, 'chart/charts/sub-0.1.0.tgz'), gzipSync(sub));
+      writeFileSync(path.join(t.dir, 'other/charts/broken-1.0.0.tgz'), Buffer.from('not an archive'));
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings.map((w) => `${w.path}: ${w.message}`), ['other/charts/broken-1.0.0.tgz: packaged Helm subchart not read: not a gzip archive']);
+      // The parent's value for the subchart is reported where the parent sets it.
+      assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container'), ['chart/values.yaml:3']);
+      // What the subchart's own template writes: on the archive, with the place inside it.
+      const host = result.findings.find((f) => f.ruleId === 'iac/k8s-host-network')!;
+      assert.deepEqual(host.location, { path: 'chart/charts/sub-0.1.0.tgz', startLine: 1 });
+      assert.match(host.message, /\(in the packaged subchart sub-0\.1\.0\.tgz: sub\/templates\/pod\.yaml:6\)/);
+      assert.deepEqual(host.properties.packaged, { archive: 'chart/charts/sub-0.1.0.tgz', file: 'sub/templates/pod.yaml', line: 6 });
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('applies the values files secloop.yaml names for a chart over its values.yaml, as helm template -f does', async () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: {{ .Values.hostNetwork }}\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      {{- toYaml .Values.securityContext | nindent 6 }}\n';
     const t = tempTree({
@@ -317,5 +356,19 @@ describe('Helm charts in a scan', () => {
     } finally {
       t.cleanup();
     }
+  });
+});
+
+describe('packaged subcharts are hostile input', () => {
+  it('bounds what an archive unpacks to, and reports archives that are not charts', () => {
+    const bomb = gzipSync(Buffer.alloc(MAX_UNPACKED_BYTES + 1024));
+    assert.deepEqual(unpackChart(bomb), { problem: `unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB` });
+    assert.deepEqual(unpackChart(gzipSync(createTar([{ name: 'x/README.md', data: 'hi' }]))), { problem: 'holds no Chart.yaml under a chart folder' });
+    assert.deepEqual(unpackChart(gzipSync(Buffer.from('plain text, not tar'))), { problem: 'holds no Chart.yaml under a chart folder' });
+    // A chart packed inside a chart comes out under charts/<its name>/.
+    const inner = gzipSync(createTar([{ name: 'inner/Chart.yaml', data: 'apiVersion: v2\nname: inner\nversion: 1.0.0\n' }]));
+    const outer = unpackChart(gzipSync(createTar([{ name: 'outer/Chart.yaml', data: 'apiVersion: v2\nname: outer\nversion: 1.0.0\n' }, { name: 'outer/charts/inner-1.0.0.tgz', data: inner }])));
+    assert.ok('chart' in outer);
+    assert.deepEqual([...outer.chart.files.keys()].sort(), ['Chart.yaml', 'charts/inner/Chart.yaml']);
   });
 });

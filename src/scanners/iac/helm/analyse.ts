@@ -2,7 +2,7 @@ import { severityRank, type Location, type ScannerFinding } from '../../../core/
 import { normaliseLine } from '../../../core/fingerprint.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
-import { renderChart, type ChartInput, type RenderedTemplate } from './chart.js';
+import { renderChart, type ChartInput, type PackedFile, type RenderedTemplate } from './chart.js';
 import type { RenderLimits } from './render.js';
 import type { Origin } from './values.js';
 
@@ -84,7 +84,15 @@ function inChart(dir: string, path: string): string {
   return dir === '' ? path : path.slice(dir.length + 1);
 }
 
-export function analyseChart(input: ChartInput, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, limits?: RenderLimits): ChartAnalysis {
+export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarning, 'scanner'>) => void, limits?: RenderLimits): ChartAnalysis {
+  const packed = input.packedFiles;
+  // A file of a packaged subchart has no place on disk: what concerns it is reported on its archive.
+  const warn = (warning: Omit<ScanWarning, 'scanner'>) => {
+    const from = warning.path !== undefined ? packed?.get(warning.path) : undefined;
+    if (!from) return warnTo(warning);
+    const { line: _line, ...rest } = warning;
+    warnTo({ ...rest, path: from.archive, message: `${warning.message} (in ${from.inner}${warning.line ? `:${warning.line}` : ''})` });
+  };
   const rendered = renderChart(input, limits);
   for (const warning of rendered.warnings) warn(warning);
   const incomplete = rendered.warnings.some((w) => /^Helm templates? not (?:rendered|parsed)/.test(w.message));
@@ -122,7 +130,9 @@ export function analyseChart(input: ChartInput, warn: (warning: Omit<ScanWarning
       merged.set(key, { finding: relocate(finding, origin, all, lineText), templates: [template], writers: written });
     }
   }
-  const findings = [...merged.values()].map(({ finding, templates, writers }) => {
+  const onDisk = (at: Location) => !packed?.has(at.path);
+  const findings = [...merged.values()].map(({ finding, templates, writers: allWriters }) => {
+    const writers = allWriters.filter(onDisk);
     const names = templates.map((t) => inChart(input.dir, t));
     const helm = { chart: input.dir || '.', template: names[0]!, ...(names.length > 1 ? { templates: names } : {}) };
     const intoValues = !templates.includes(finding.location.path);
@@ -134,7 +144,27 @@ export function analyseChart(input: ChartInput, warn: (warning: Omit<ScanWarning
       ...(intoValues && writers.length > 0 ? { related: [...(finding.related ?? []), ...writers.slice(0, 8).map((w) => ({ ...w, message: 'the template line that writes this value' }))] } : {}),
     };
   });
-  return { findings, secrets };
+  return { findings: packed ? findings.map((f) => inArchive(f, packed, lineText)) : findings, secrets };
+}
+
+/**
+ * A finding on a file of a packaged subchart, moved to the first line of the archive
+ * (a binary file) with the place inside it in the message; its identity is that place's
+ * text, so it survives changes of the archive's other files.
+ */
+function inArchive(finding: ScannerFinding, packed: ReadonlyMap<string, PackedFile>, lineText: (path: string, line: number) => string): ScannerFinding {
+  const from = packed.get(finding.location.path);
+  if (!from) return finding;
+  const { startLine } = finding.location;
+  const { detailLine: _detail, ...properties } = finding.properties;
+  const { fingerprintKey: _key, related: _related, ...rest } = finding;
+  return {
+    ...rest,
+    message: withNote(finding.message, ` (in the packaged subchart ${from.archive.slice(from.archive.lastIndexOf('/') + 1)}: ${from.inner}:${startLine})`),
+    location: { path: from.archive, startLine: 1 },
+    properties: { ...properties, packaged: { archive: from.archive, file: from.inner, line: startLine } },
+    fingerprintKey: `${from.inner}\n${normaliseLine(lineText(finding.location.path, startLine))}`,
+  };
 }
 
 /**

@@ -19,14 +19,23 @@ export interface ChartInput {
   render: readonly string[];
   /** Values files (their texts are in `files`) applied over the chart's values.yaml in this order, as `helm template -f` applies them. */
   valueFiles?: readonly string[];
-  /** Packaged subcharts (charts/*.tgz), which are not read. */
+  /** Packaged subcharts (charts/*.tgz) that could not be read. */
   packaged?: readonly string[];
+  /** Files of `files` unpacked from packaged subcharts, by their path in the chart's tree: the archive they came from and their path in it. */
+  packedFiles?: ReadonlyMap<string, PackedFile>;
   /**
    * Library charts found elsewhere in the scan (directory by chart name; their files are in
    * `files`), which stand for a dependency of that name that is not unpacked under charts/:
    * a chart repository that keeps its shared library beside the charts that use it.
    */
   libraries?: ReadonlyMap<string, string>;
+}
+
+/** A file read from a packaged subchart: it has no place on disk, so what it holds is reported on the archive. */
+export interface PackedFile {
+  archive: string;
+  /** The path in the archive, `redis/templates/master.yaml`. */
+  inner: string;
 }
 
 export interface ChartWarning {

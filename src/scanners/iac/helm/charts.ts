@@ -5,7 +5,8 @@ import { looksBinary, OPEN_SCANNED_FILE, type WorkspaceFile } from '../../../wor
 import type { Git } from '../../../workspace/git.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { analyseChart, type ChartAnalysis } from './analyse.js';
-import { joinPath } from './chart.js';
+import { joinPath, type PackedFile } from './chart.js';
+import { unpackChart } from './packaged.js';
 import { satisfiesConstraint } from './functions.js';
 import { isDict, loadValues, type Value } from './values.js';
 
@@ -23,6 +24,8 @@ interface ChartSource {
   /** Files under a directory, recursively (bounded), without following links. */
   list(dir: string): Promise<string[]>;
   read(file: string): Promise<string | undefined>;
+  /** The bytes of a file (a packaged subchart), up to the size limit. */
+  readBytes(file: string): Promise<Buffer | undefined>;
 }
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -94,6 +97,11 @@ class DiskSource implements ChartSource {
   }
 
   async read(file: string): Promise<string | undefined> {
+    const bytes = await this.readBytes(file);
+    return bytes === undefined ? undefined : decode(bytes);
+  }
+
+  async readBytes(file: string): Promise<Buffer | undefined> {
     const absolute = await this.confined(file);
     if (!absolute) return undefined;
     try {
@@ -101,7 +109,7 @@ class DiskSource implements ChartSource {
       try {
         const stat = await handle.stat();
         if (!stat.isFile() || stat.size > this.maxBytes) return undefined;
-        return decode(await handle.readFile());
+        return await handle.readFile();
       } finally {
         await handle.close();
       }
@@ -144,9 +152,14 @@ class IndexSource implements ChartSource {
   }
 
   async read(file: string): Promise<string | undefined> {
+    const bytes = await this.readBytes(file);
+    return bytes === undefined ? undefined : decode(bytes);
+  }
+
+  async readBytes(file: string): Promise<Buffer | undefined> {
     try {
       const bytes = await this.git.readStaged(this.prefix + file);
-      return bytes.length > this.maxBytes ? undefined : decode(bytes);
+      return bytes.length > this.maxBytes ? undefined : bytes;
     } catch {
       return undefined;
     }
@@ -301,7 +314,7 @@ export class HelmCharts {
     const rel = (file: string) => (dir === '' ? file : file.slice(dir.length + 1));
     const listed = [...(await this.source.list(joinPath(dir, 'templates'))), ...(await this.source.list(joinPath(dir, 'charts')))];
     const tree = [joinPath(dir, 'Chart.yaml'), joinPath(dir, 'values.yaml'), joinPath(dir, 'requirements.yaml'), ...listed.filter((file) => TREE_FILE.test(rel(file)))];
-    const packaged = listed.filter((file) => /^(?:charts\/[^/]+\/)*charts\/[^/]+\.tgz$/i.test(rel(file))).map(rel);
+    const archives = listed.filter((file) => /^(?:charts\/[^/]+\/)*charts\/[^/]+\.tgz$/i.test(rel(file)));
     if (tree.length > MAX_CHART_FILES || listed.length > MAX_LISTED) {
       this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart not rendered: more than ${MAX_CHART_FILES} template files, or ${MAX_LISTED} files, in its templates and subcharts` });
       return undefined;
@@ -323,6 +336,29 @@ export class HelmCharts {
       return true;
     };
     if (!(await readAll(tree))) return undefined;
+    // Packaged subcharts, unpacked in memory beside the unpacked ones (which win, as Helm loads them).
+    const packedFiles = new Map<string, PackedFile>();
+    const packaged: string[] = [];
+    for (const archive of archives) {
+      const bytes = await this.source.readBytes(archive);
+      const unpacked = bytes === undefined ? { problem: 'could not be read (or is larger than the file size limit)' } : unpackChart(bytes);
+      if ('problem' in unpacked) {
+        this.warn({ path: archive, message: `packaged Helm subchart not read: ${unpacked.problem}` });
+        packaged.push(rel(archive));
+        continue;
+      }
+      const base = `${archive.slice(0, archive.lastIndexOf('/'))}/${unpacked.chart.name}`;
+      if (texts.has(`${base}/Chart.yaml`)) continue;
+      for (const [file, text] of unpacked.chart.files) {
+        chars += text.length;
+        if (chars > MAX_CHART_CHARS) {
+          this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart not rendered: its files hold more than ${MAX_CHART_CHARS} characters` });
+          return undefined;
+        }
+        texts.set(`${base}/${file}`, text);
+        packedFiles.set(`${base}/${file}`, { archive, inner: `${unpacked.chart.name}/${file}` });
+      }
+    }
     const valueFiles: string[] = [];
     for (const file of this.valueFiles.get(dir) ?? []) {
       if (!texts.has(file) && !(await readAll([file]))) return undefined;
@@ -336,8 +372,19 @@ export class HelmCharts {
       if (!(await readAll(files))) return undefined;
     }
     // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
-    const render = tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file)));
-    return { dir, files: texts, render, packaged, ...(valueFiles.length > 0 ? { valueFiles } : {}), ...(libraries.size > 0 ? { libraries } : {}) };
+    const render = [
+      ...tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file))),
+      ...[...packedFiles.keys()].filter((file) => MANIFEST_TEMPLATE.test(rel(file))),
+    ];
+    return {
+      dir,
+      files: texts,
+      render,
+      packaged,
+      ...(packedFiles.size > 0 ? { packedFiles } : {}),
+      ...(valueFiles.length > 0 ? { valueFiles } : {}),
+      ...(libraries.size > 0 ? { libraries } : {}),
+    };
   }
 
   private libraryCharts(): Promise<Map<string, Array<{ dir: string; version: string }>>> {
