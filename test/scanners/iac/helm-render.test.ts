@@ -366,7 +366,7 @@ describe('Helm renderer: subcharts', () => {
       ['c/Chart.yaml', CHART + 'dependencies:\n  - name: common\n    version: 2.x.x\n    repository: oci://registry.example.org/charts\n'],
       ['c/templates/t.yaml', '{{ include "common.names.fullname" . }}'],
     ]);
-    assert.match(renderChart({ dir: 'c', files, render: ['c/templates/t.yaml'] }).warnings[0]!.message, /dependencies not unpacked under charts\/: common/);
+    assert.match(renderChart({ dir: 'c', files, render: ['c/templates/t.yaml'] }).warnings[0]!.message, /dependencies missing from charts\/: common/);
   });
 
   it('takes a library chart found elsewhere for a dependency not unpacked: its helpers, below the chart\'s own', () => {
@@ -384,7 +384,7 @@ describe('Helm renderer: subcharts', () => {
     assert.equal(result.templates[0]!.rendered.text, 'a: web-lib\nb: from-web\nc: mine-x\n');
     // Only a library chart stands for a dependency.
     files.set('lib/common/Chart.yaml', 'apiVersion: v2\nname: common\nversion: 2.3.0\n');
-    assert.match(renderChart({ dir: 'apps/web', files, render: ['apps/web/templates/t.yaml'], libraries: new Map([['common', 'lib/common']]) }).warnings[0]!.message, /dependencies not unpacked under charts\/: common/);
+    assert.match(renderChart({ dir: 'apps/web', files, render: ['apps/web/templates/t.yaml'], libraries: new Map([['common', 'lib/common']]) }).warnings[0]!.message, /dependencies missing from charts\/: common/);
   });
 
   it('reads the dependencies of requirements.yaml (charts of apiVersion v1): conditions and missing ones', () => {
@@ -398,6 +398,6 @@ describe('Helm renderer: subcharts', () => {
     ]);
     const result = renderChart({ dir: 'c', files, render: ['c/charts/sub/templates/s.yaml', 'c/templates/t.yaml'] });
     assert.deepEqual(result.templates, []);
-    assert.match(result.warnings[0]!.message, /nil pointer .* \(dependencies not unpacked under charts\/: loki; secloop does not fetch or unpack dependencies\)/);
+    assert.match(result.warnings[0]!.message, /nil pointer .* \(dependencies missing from charts\/: loki; secloop does not fetch dependencies\)/);
   });
 });

@@ -252,7 +252,7 @@ describe('Helm charts in a scan', () => {
       assert.deepEqual(at(result.findings, 'iac/k8s-host-pid'), ['charts/web/templates/pod.yaml:6']);
       assert.deepEqual(
         result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
-        ['charts/old/templates/pod.yaml:4 Helm template not rendered: error calling include: template "common.names.fullname" is not defined (dependencies not unpacked under charts/: common; secloop does not fetch or unpack dependencies)'],
+        ['charts/old/templates/pod.yaml:4 Helm template not rendered: error calling include: template "common.names.fullname" is not defined (dependencies missing from charts/: common; secloop does not fetch dependencies)'],
       );
     } finally {
       t.cleanup();

@@ -413,8 +413,8 @@ function renderWarning(error: RenderError, path: string, packaged: readonly stri
   const own = error.at.findLast((w) => w.file === path) ?? error.at[0];
   const inner = error.at.find((w) => w.file !== TPL_FILE);
   const where = inner && inner !== own ? ` (at ${describe(inner)})` : error.at[0]?.file === TPL_FILE ? ' (in a string rendered by tpl)' : '';
-  const absent = [...(missing.length > 0 ? [`dependencies not unpacked under charts/: ${missing.join(', ')}`] : []), ...(packaged.length > 0 ? [`packaged: ${packaged.join(', ')}`] : [])];
-  const hint = /is not defined|nil pointer/.test(error.message) && absent.length > 0 ? ` (${absent.join('; ')}; secloop does not fetch or unpack dependencies)` : '';
+  const absent = [...(missing.length > 0 ? [`dependencies missing from charts/: ${missing.join(', ')}`] : []), ...(packaged.length > 0 ? [`packaged subcharts that could not be read: ${packaged.join(', ')}`] : [])];
+  const hint = /is not defined|nil pointer/.test(error.message) && absent.length > 0 ? ` (${absent.join('; ')}; secloop does not fetch dependencies)` : '';
   const what = error.bound ? 'Helm template not rendered, a bound was exceeded' : 'Helm template not rendered';
   return { path, ...(own ? { line: own.line } : {}), message: `${what}: ${error.message}${where}${hint}` };
 }
