@@ -26,6 +26,14 @@ function warnings(template: string, values = '', limits: RenderLimits = DEFAULT_
 }
 
 describe('Helm renderer: text and actions', () => {
+  it('knows Sprig\'s date, duration, wrapping and encryption functions (encryption and derived passwords are placeholders)', () => {
+    assert.equal(
+      render('a: {{ duration 3690 }}\nb: {{ durationRound "2h10m" }} {{ durationRound 90000 }}\nc: {{ toDate "2006-01-02" "2024-03-05" | date "2006-01-02" }}\nd: {{ dateModify "24h" (toDate "2006-01-02" "2024-03-05") | date "2006-01-02" }} {{ date_modify "-1.5h" (toDate "2006-01-02" "2024-03-05") | date "15:04" }}\ne: {{ wrap 10 "one two three four" }}\nf: {{ encryptAES "k" "v" | b64dec }} {{ derivePassword 1 "long" "p" "u" "s" }}\ng: {{ duration 0 }} {{ ago now }}\n'),
+      'a: 1h1m30s\nb: 2h 1d\nc: 2024-03-05\nd: 2024-03-06 22:30\ne: one two\nthree four\nf: secloop-placeholder-ciphertext secloop-placeholder-password\ng: 0s 0s\n',
+    );
+    assert.match(warnings('{{ mustToDate "2006-01-02" "not a date" }}')[0]!.message, /cannot parse "not a date" as a date/);
+  });
+
   it('copies text and prints pipelines', () => {
     assert.equal(render('a: {{ "b" }}\n'), 'a: b\n');
     assert.equal(render('plain: yaml\nno: actions\n'), 'plain: yaml\nno: actions\n');

@@ -760,6 +760,65 @@ function instant(v: Value): number {
   return FIXED_NOW;
 }
 
+/** A date as charts write one (RFC 3339, `2006-01-02`, `2006-01-02 15:04:05`), read as UTC; undefined when it is not one. */
+function parseTime(value: string): number | undefined {
+  const trimmed = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return undefined;
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed.replace(' ', 'T').replace(/(\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/, '$1Z');
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration (`-1h30m`, `1.5h`, `300ms`), in milliseconds; undefined when it is not one. */
+function parseDuration(value: string): number | undefined {
+  const m = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(value.trim());
+  if (!m) return value.trim() === '0' ? 0 : undefined;
+  let total = 0;
+  for (const part of value.trim().matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(part[1]) * DURATION_UNITS[part[2]!]!;
+  return m[1] === '-' ? -total : total;
+}
+
+/** Go's time.Duration String for whole milliseconds: `1h0m0s`, `1m30s`, `0s`, `250ms`. */
+function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  if (rest < 1000) return `${sign}${rest}ms`;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Number((rest / 1000).toFixed(3));
+  return `${sign}${hours > 0 ? `${hours}h` : ''}${hours > 0 || minutes > 0 ? `${minutes}m` : ''}${seconds}s`;
+}
+
+/** Sprig's durationRound: the duration (seconds, or a duration text) in its largest unit, `2h`, `3d`, `1y`. */
+function roundDuration(v: Value): string {
+  const ms = isString(v) ? (parseDuration(str(v)) ?? 0) : toInt64(v) * 1000;
+  const seconds = Math.abs(Math.trunc(ms / 1000));
+  const units: Array<[string, number]> = [['y', 31_536_000], ['mo', 2_592_000], ['d', 86_400], ['h', 3_600], ['m', 60]];
+  for (const [unit, size] of units) if (seconds >= size) return `${Math.floor(seconds / size)}${unit}`;
+  return `${seconds}s`;
+}
+
+/** Sprig's wrap: words joined into lines of at most `width` characters (a longer word keeps its own line). */
+function wrapWords(value: string, width: number, newline: string): string {
+  const lines: string[] = [];
+  for (const paragraph of value.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/ +/).filter(Boolean)) {
+      if (line !== '' && line.length + 1 + word.length > Math.max(1, width)) {
+        lines.push(line);
+        line = word;
+      } else line = line === '' ? word : `${line} ${word}`;
+    }
+    lines.push(line);
+  }
+  return lines.join(newline);
+}
+
 // ---- Generated keys, certificates and hashes: fixed placeholders (they are random at install) ----
 
 const PLACEHOLDER_KEY = 'secloop-placeholder-private-key';
@@ -1372,6 +1431,30 @@ const F: Record<string, Func> = {
     return certificate(decode(a[0]!, 'certificate'), decode(a[1]!, 'private key'));
   },
   bcrypt: (a) => (arity('bcrypt', a, 1), PLACEHOLDER_BCRYPT),
+  // Values encrypted or derived with secrets given at install: fixed placeholders.
+  encryptAES: (a) => (arity('encryptAES', a, 2), Buffer.from('secloop-placeholder-ciphertext').toString('base64')),
+  decryptAES: (a) => (arity('decryptAES', a, 2), 'secloop-placeholder-plaintext'),
+  derivePassword: (a) => (arity('derivePassword', a, 5), 'secloop-placeholder-password'),
+  toDate: (a) => (arity('toDate', a, 2), timeObject(parseTime(text(a[1]!)) ?? 0)),
+  mustToDate: (a) => {
+    arity('mustToDate', a, 2);
+    const ms = parseTime(text(a[1]!));
+    if (ms === undefined) throw new TemplateError(`cannot parse ${JSON.stringify(text(a[1]!).slice(0, 40))} as a date`);
+    return timeObject(ms);
+  },
+  dateModify: (a) => (arity('dateModify', a, 2), timeObject(instant(a[1]!) + (parseDuration(text(a[0]!)) ?? 0))),
+  mustDateModify: (a) => {
+    arity('mustDateModify', a, 2);
+    const change = parseDuration(text(a[0]!));
+    if (change === undefined) throw new TemplateError(`time: invalid duration ${JSON.stringify(text(a[0]!).slice(0, 40))}`);
+    return timeObject(instant(a[1]!) + change);
+  },
+  duration: (a) => (arity('duration', a, 1), formatDuration(toInt64(a[0]!) * 1000)),
+  durationRound: (a) => (arity('durationRound', a, 1), roundDuration(a[0]!)),
+  // Time runs from the fixed `now`: nothing is ago.
+  ago: (a) => (arity('ago', a, 1), roundDuration(new GoInt(Math.round((FIXED_NOW - instant(a[0]!)) / 1000)))),
+  wrap: (a) => (arity('wrap', a, 2), wrapWords(text(a[1]!), int(a[0]!), '\n')),
+  wrapWith: (a) => (arity('wrapWith', a, 3), wrapWords(text(a[2]!), int(a[0]!), text(a[1]!))),
   htpasswd: (a) => {
     arity('htpasswd', a, 2);
     const user = text(a[0]!);
@@ -1389,5 +1472,7 @@ F.mustChunk = F.chunk!;
 F.mustSlice = F.slice!;
 for (const name of ['base', 'dir', 'clean', 'ext', 'isAbs']) F[`os${name[0]!.toUpperCase()}${name.slice(1)}`] = F[name]!;
 F.mustPush = F.append!;
+F.date_in_zone = F.dateInZone!;
+F.date_modify = F.dateModify!;
 
 export const FUNCTIONS: ReadonlyMap<string, Func> = new Map(Object.entries(F));
