@@ -196,7 +196,7 @@ const cloudFrontHttp: CfnRule = cfnRule({
 const imdsv1: CfnRule = cfnRule({
   id: 'iac/cfn-imdsv1',
   title: 'Instances allow IMDSv1',
-  description: 'A launch template or launch configuration does not require session tokens for the instance metadata service (MetadataOptions HttpTokens is optional or unset). With IMDSv1 a server-side request forgery in any application on the instance can read the instance role credentials with a single GET, as in the Capital One breach.',
+  description: 'An instance, launch template or launch configuration does not require session tokens for the instance metadata service (MetadataOptions HttpTokens is optional or unset; an instance without it gets the AMI\'s default, optional for most images). With IMDSv1 a server-side request forgery in any application on the instance can read the instance role credentials with a single GET, as in the Capital One breach.',
   remediation: 'Set MetadataOptions: { HttpTokens: required } (and HttpPutResponseHopLimit: 1 unless containers need more).',
   severity: 'medium',
   cwe: ['CWE-918'],
@@ -204,19 +204,26 @@ const imdsv1: CfnRule = cfnRule({
     positive: [
       'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: ami-12345678\n        MetadataOptions:\n          # expect\n          HttpTokens: optional\n',
       'Resources:\n  # expect\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateName: app\n',
+      'Resources:\n  # expect\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      InstanceType: t3.micro\n',
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      MetadataOptions:\n        # expect\n        HttpTokens: optional\n',
     ],
     negative: [
       'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        MetadataOptions:\n          HttpTokens: required\n',
       'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        MetadataOptions:\n          HttpEndpoint: disabled\n',
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      MetadataOptions:\n        HttpTokens: required\n',
+      // The launch template the instance is launched from sets the metadata options.
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      LaunchTemplate:\n        LaunchTemplateId: !Ref Template\n        Version: "1"\n',
     ],
   },
   *check(t) {
     const paths: Array<[string, string[]]> = [
       ['AWS::EC2::LaunchTemplate', ['LaunchTemplateData', 'MetadataOptions']],
       ['AWS::AutoScaling::LaunchConfiguration', ['MetadataOptions']],
+      ['AWS::EC2::Instance', ['MetadataOptions']],
     ];
     for (const [type, path] of paths) {
       for (const r of resourcesOf(t, type)) {
+        if (type === 'AWS::EC2::Instance' && prop(t, r, 'LaunchTemplate')) continue;
         if (text(t, prop(t, r, ...path, 'HttpEndpoint')?.value) === 'disabled') continue;
         const tokens = prop(t, r, ...path, 'HttpTokens');
         const v = value(t, tokens?.value);
