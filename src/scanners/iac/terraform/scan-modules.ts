@@ -7,7 +7,7 @@ import type { Platform } from '../rule.js';
 import { directoryOf, ModuleDirectories, moduleDirectoryFiles, parseTerraformText, terraformRole, type DirectorySource, type ParsedTerraform, type TfDirectoryScope } from './directory.js';
 import type { Body } from './hcl/ast.js';
 import { fileScope } from './model.js';
-import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall } from './module-calls.js';
+import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall } from './module-calls.js';
 
 /**
  * What the iac scanner's walk needs of Terraform module directories: each directory's
@@ -215,7 +215,7 @@ export class TerraformModules {
       const callers = await this.stagedCallers(git, prefix, stagedDirs);
       return await this.indexFilesOf(git, prefix, [...new Set([...stagedDirs, ...callers.dirs])].sort(), callers.read);
     } catch (error) {
-      this.warn({ message: `could not list the staged Terraform files beside the scanned ones (their variables are not read): ${(error as Error).message.split('\n')[0]}` });
+      this.warn({ message: `could not read the Terraform files of the index beside the staged ones, or the callers of staged modules (their variables are not used): ${(error as Error).message.split('\n')[0]}` });
       return [];
     }
   }
@@ -235,7 +235,7 @@ export class TerraformModules {
       if ((error as { code?: unknown }).code === 1) return { dirs: new Set(), read };
       throw error;
     }
-    const scanned = new Set(this.files.map((file) => file.path));
+    const scanned = new Map(this.files.map((file) => [file.path, file]));
     const paths = listed.split('\0').filter((path) => path !== '' && terraformRole(path) === 'configuration');
     if (paths.length > MAX_CALLER_FILES) {
       this.warn({ message: `more than ${MAX_CALLER_FILES} Terraform files of the index call local modules: the callers of the staged modules are not looked up, and they are analysed with the defaults of their variables` });
@@ -243,8 +243,8 @@ export class TerraformModules {
     }
     const callersOf = new Map<string, Set<string>>();
     for (const path of paths) {
-      const file = scanned.has(path) ? this.files.find((f) => f.path === path)! : indexedFile(git, prefix, path, this.options.maxFileSize);
-      if (!scanned.has(path)) read.set(path, file);
+      let file = scanned.get(path);
+      if (!file) read.set(path, (file = indexedFile(git, prefix, path, this.options.maxFileSize)));
       const text = await file.text();
       if (text === null || !mayCallLocalModule(text)) continue;
       let body: Body;
@@ -261,9 +261,15 @@ export class TerraformModules {
     }
     const dirs = new Set<string>();
     let frontier = [...stagedDirs];
-    for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+    for (let depth = 0; depth < MAX_CHAIN && frontier.length > 0; depth++) {
       const next: string[] = [];
-      for (const dir of frontier) for (const caller of callersOf.get(dir) ?? []) if (!dirs.has(caller) && !stagedDirs.has(caller)) next.push(caller), dirs.add(caller);
+      for (const dir of frontier) {
+        for (const caller of callersOf.get(dir) ?? []) {
+          if (dirs.has(caller) || stagedDirs.has(caller)) continue;
+          dirs.add(caller);
+          next.push(caller);
+        }
+      }
       frontier = next;
     }
     return { dirs, read };
