@@ -91,6 +91,19 @@ describe('the resources of other files of a module directory', () => {
     assert.ok(findings.includes('m/positive.tf:1 iac/tf-aws-s3-public-access-block'), findings.join('\n'));
   });
 
+  it('are not read when the files each configure the same provider, or declare the same variable (separate examples)', () => {
+    const account = 'resource "aws_s3_account_public_access_block" "all" {\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}\n';
+    const provider = 'provider "aws" {\n  region = "eu-west-1"\n}\n';
+    const one = analyse({ 'm/positive.tf': provider + bucket.replace('"b"', '"positive"'), 'm/negative.tf': provider + account });
+    assert.ok(one.includes('m/positive.tf:4 iac/tf-aws-s3-public-access-block'), one.join('\n'));
+    const variable = 'variable "region" {\n  default = "eu-west-1"\n}\n';
+    const two = analyse({ 'm/a.tf': variable + bucket.replace('"b"', '"a"'), 'm/b.tf': variable + account });
+    assert.ok(two.includes('m/a.tf:4 iac/tf-aws-s3-public-access-block'), two.join('\n'));
+    // An aliased provider is a second configuration, which a module may have.
+    const aliased = analyse({ 'm/s3.tf': provider + bucket, 'm/dr.tf': 'provider "aws" {\n  alias  = "dr"\n  region = "eu-central-1"\n}\n' + account });
+    assert.ok(!aliased.some((f) => f.includes('tf-aws-s3-public-access-block')), aliased.join('\n'));
+  });
+
   it('leave out override files, which merge into blocks of other files', () => {
     const findings = analyse({ 'm/s3.tf': bucket, 'm/override.tf': guard.replace('"b" {', '"b" {') + bucket.replace('"reports"', '"reports-2"') });
     assert.ok(findings.includes('m/s3.tf:1 iac/tf-aws-s3-public-access-block'), findings.join('\n'));

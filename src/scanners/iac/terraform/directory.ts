@@ -47,8 +47,9 @@ import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
  * an account-wide setting) see the resource and data blocks of the directory's other
  * configuration files too: a module is often split by concern (s3.tf, iam.tf, data.tf).
  * Findings stay on the file's own blocks. A directory where two files declare the same
- * address is not one module (Terraform would refuse it): it is read as a folder of
- * separate examples, and each file sees only its own blocks. Override files
+ * thing (a resource address, a variable, a local, an output, a module call, a provider's
+ * default configuration) is not one module (Terraform would refuse it): it is read as a
+ * folder of separate examples, and each file sees only its own blocks. Override files
  * (`override.tf`, `*_override.tf`) merge into other files' blocks and are left out.
  *
  * In a scan of staged files (the pre-commit hook), the Terraform files of the index
@@ -281,6 +282,8 @@ class ModuleDirectory {
   /** Resource and data blocks by file; emptied when two files declare one address. */
   private readonly blocks = new Map<string, OtherFile>();
   private sources?: WeakMap<Expr, string>;
+  /** What each file declares (declarationsIn), to tell a module from a folder of examples. */
+  private readonly declared = new Map<string, string[]>();
   private indexed?: ModuleBlocks;
   private readonly readsResources: boolean;
 
@@ -304,7 +307,7 @@ class ModuleDirectory {
         warn({ path: file.path, message: `could not read this file's variables and locals: ${(error as Error).message}` });
       }
     }
-    if (!isOneModule(this.blocks.values())) this.blocks.clear();
+    if (!isOneModule(this.declared)) this.blocks.clear();
     // Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name; a later value replaces an earlier one.
     const rank = (path: string) => (basename(path).toLowerCase() === 'terraform.tfvars' ? 0 : basename(path).toLowerCase() === 'terraform.tfvars.json' ? 1 : 2);
     const definitions = sorted.filter((f) => isVariableValuesFile(f.path)).sort((a, b) => rank(a.path) - rank(b.path) || byName(a.path, b.path));
@@ -327,6 +330,7 @@ class ModuleDirectory {
     if (this.readsResources && !isOverrideFile(file.path)) {
       const blocks = parsed.body.blocks.filter((b) => b.type === 'resource' || b.type === 'data');
       if (blocks.length > 0) this.blocks.set(file.path, { path: file.path, text: file.text, blocks });
+      this.declared.set(file.path, declarationsIn(parsed.body));
     }
     for (const block of parsed.body.blocks) {
       const name = block.labels[0];
@@ -365,15 +369,35 @@ class ModuleDirectory {
   }
 }
 
-/** Whether no address is declared by two files: else the directory is a folder of separate examples. */
-function isOneModule(files: Iterable<OtherFile>): boolean {
+/**
+ * What a file declares that Terraform allows once per module: resources and data
+ * sources, variables, locals, outputs, module calls, and a provider's default (not
+ * aliased) configuration.
+ */
+function declarationsIn(body: Body): string[] {
+  const out: string[] = [];
+  for (const block of body.blocks) {
+    const name = block.labels[0] ?? '';
+    if (block.type === 'resource' || block.type === 'data') out.push(blockAddress(block));
+    else if (block.type === 'variable' || block.type === 'output' || block.type === 'module') out.push(`${block.type} ${name}`);
+    else if (block.type === 'locals') for (const a of block.body.attributes) out.push(`local ${a.name}`);
+    else if (block.type === 'provider' && !block.body.attributes.some((a) => a.name === 'alias')) out.push(`provider ${name}`);
+  }
+  return out;
+}
+
+/**
+ * Whether no file declares what another file of the directory does (Terraform refuses
+ * such a module): else the directory is a folder of separate examples, each file with
+ * its own provider, variables and resources.
+ */
+function isOneModule(declared: ReadonlyMap<string, readonly string[]>): boolean {
   const owner = new Map<string, string>();
-  for (const file of files) {
-    for (const block of file.blocks) {
-      const address = blockAddress(block);
-      const first = owner.get(address);
-      if (first !== undefined && first !== file.path) return false;
-      owner.set(address, file.path);
+  for (const [path, names] of declared) {
+    for (const name of names) {
+      const first = owner.get(name);
+      if (first !== undefined && first !== path) return false;
+      owner.set(name, path);
     }
   }
   return true;
