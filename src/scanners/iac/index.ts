@@ -8,6 +8,7 @@ import { HelmCharts } from './helm/charts.js';
 import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
+import { findingsOnPatchValues, kustomizePatches } from './kubernetes/kustomize.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
@@ -45,6 +46,7 @@ export const iacScanner: Scanner = {
   rules: ruleDocs,
   async *scan(ctx) {
     const includedByGitlab = await gitlabIncludedFiles(ctx.files);
+    const patches = await kustomizePatches(ctx.files, ctx.git, (message) => ctx.warn({ message }));
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
     await modules.prepare();
     const charts = await HelmCharts.find(ctx.files, {
@@ -76,7 +78,8 @@ export const iacScanner: Scanner = {
       const hint = includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined;
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, terraform ? { terraform } : undefined);
       for (const secret of analysis.secrets) ctx.registerSecret(secret);
-      yield* analysis.findings;
+      // A kustomize patch holds only what it changes: the rest is the base's (kustomize.ts).
+      yield* patches.has(file.path) && analysis.platform === 'kubernetes' ? findingsOnPatchValues(analysis.findings, text) : analysis.findings;
     }
   },
 };

@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { patchPaths } from '../../../src/scanners/iac/kubernetes/kustomize.js';
+import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
+
+const BASE = [
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata:',
+  '  name: web',
+  '  namespace: shop',
+  'spec:',
+  '  selector:',
+  '    matchLabels: {app: web}',
+  '  template:',
+  '    metadata:',
+  '      labels: {app: web}',
+  '    spec:',
+  '      serviceAccountName: web',
+  '      automountServiceAccountToken: false',
+  '      securityContext:',
+  '        runAsNonRoot: true',
+  '        seccompProfile: {type: RuntimeDefault}',
+  '      containers:',
+  '      - name: web',
+  '        image: registry.example.org/web@sha256:' + '0'.repeat(64),
+  '        securityContext:',
+  '          allowPrivilegeEscalation: false',
+  '          readOnlyRootFilesystem: true',
+  '          capabilities: {drop: [ALL]}',
+  '        resources:',
+  '          limits: {memory: 128Mi, cpu: 100m}',
+  '',
+].join('\n');
+
+describe('kustomize patches', () => {
+  it('reads the patch files a kustomization names, in every form, and not inline patches or remote ones', () => {
+    const source = [
+      'resources: [../../base]',
+      'patches:',
+      '- path: replicas.yaml',
+      '- patch: |-',
+      '    - op: replace',
+      '      path: /spec/replicas',
+      '      value: 2',
+      'patchesStrategicMerge:',
+      '- debug.yaml',
+      '- |-',
+      '  apiVersion: v1',
+      '  kind: Service',
+      'patchesJson6902:',
+      '- target: {kind: Deployment, name: web}',
+      '  path: ops.yaml',
+      '- path: https://example.org/remote.yaml',
+      '',
+    ].join('\n');
+    assert.deepEqual(patchPaths(source), ['debug.yaml', 'replicas.yaml', 'ops.yaml']);
+  });
+
+  it('keeps only the findings on values a patch writes: what it leaves out comes from the base', async () => {
+    const t = tempTree({
+      'base/deploy.yaml': BASE,
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+      'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- path: replicas.yaml\npatchesStrategicMerge:\n- debug.yaml\n',
+      'overlays/prod/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: web\n        resources:\n          limits: {memory: 256Mi}\n',
+      'overlays/prod/debug.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostNetwork: true # debugging\n      containers:\n      - name: web\n        securityContext:\n          privileged: true\n          capabilities:\n            add:\n            - SYS_ADMIN\n',
+      // Not named by any kustomization: a manifest like any other.
+      'overlays/prod/extra.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: c\n    image: registry.example.org/c:1.0\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const at = (file: string) => result.findings.filter((f) => f.location.path === file).map((f) => `${f.location.startLine} ${f.ruleId}`).sort();
+      assert.deepEqual(at('base/deploy.yaml'), []);
+      assert.deepEqual(at('overlays/prod/replicas.yaml'), []);
+      assert.deepEqual(at('overlays/prod/debug.yaml'), ['12 iac/k8s-privileged-container', '14 iac/k8s-dangerous-capabilities', '8 iac/k8s-host-network']);
+      assert.ok(at('overlays/prod/extra.yaml').includes('8 iac/k8s-no-security-context'), at('overlays/prod/extra.yaml').join('\n'));
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('with --staged, knows a staged patch by the kustomization of the index beside it', async () => {
+    const t = tempTree({ 'base/deploy.yaml': BASE, 'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- path: scale.yaml\n' });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('overlays/prod/scale.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: web\n        image: registry.example.org/web:latest\n');
+      git(t.dir, 'add', 'overlays/prod/scale.yaml');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      assert.deepEqual(result.findings.map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`).sort(), [
+        'overlays/prod/scale.yaml:11 iac/k8s-image-latest',
+        'overlays/prod/scale.yaml:11 iac/k8s-image-without-digest',
+      ]);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
