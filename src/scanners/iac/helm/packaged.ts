@@ -63,7 +63,7 @@ export function unpackChart(bytes: Uint8Array, depth = 0): Unpacked {
       if (!('chart' in nested)) continue;
       const base = `${inner.slice(0, inner.lastIndexOf('/'))}/${nested.chart.name}`;
       // An unpacked copy of the same subchart wins, as Helm loads it.
-      if ([...files.keys()].some((f) => f === `${base}/Chart.yaml`)) continue;
+      if (files.has(`${base}/Chart.yaml`)) continue;
       for (const [file, text] of nested.chart.files) files.set(`${base}/${file}`, text);
     }
   }
