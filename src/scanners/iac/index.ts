@@ -1,14 +1,17 @@
+import type { ScannerFinding } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
 import type { Scanner } from '../scanner.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
-import { analyseFile } from './analyse.js';
+import { analyseFile, type FileAnalysis } from './analyse.js';
 import { classify, wantsPath } from './detect.js';
 import { includedPaths, localIncludes } from './gitlab/includes.js';
 import { HelmCharts } from './helm/charts.js';
 import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
-import { findingsOnPatchValues, kustomizePatches } from './kubernetes/kustomize.js';
+import { kustomizePatches } from './kubernetes/kustomize.js';
+import { partialServices, readCompose } from './compose/model.js';
+import { findingsOnWrittenValues } from './written-values.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
@@ -78,8 +81,21 @@ export const iacScanner: Scanner = {
       const hint = includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined;
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, terraform ? { terraform } : undefined);
       for (const secret of analysis.secrets) ctx.registerSecret(secret);
-      // A kustomize patch holds only what it changes: the rest is the base's (kustomize.ts).
-      yield* patches.has(file.path) && analysis.platform === 'kubernetes' ? findingsOnPatchValues(analysis.findings, text) : analysis.findings;
+      yield* partialFileFindings(file.path, text, analysis, patches);
     }
   },
 };
+
+/**
+ * The findings of a file that holds only part of a configuration keep to the values it
+ * writes (written-values.ts): a kustomize patch, and the services of a compose file that
+ * have no image or build (an override).
+ */
+function partialFileFindings(path: string, text: string, analysis: FileAnalysis, patches: ReadonlySet<string>): ScannerFinding[] {
+  if (analysis.platform === 'kubernetes' && patches.has(path)) return findingsOnWrittenValues(analysis.findings, text);
+  if (analysis.platform !== 'compose') return analysis.findings;
+  const input = readCompose(text, () => {});
+  const partial = input ? partialServices(input) : new Set<string>();
+  if (partial.size === 0) return analysis.findings;
+  return findingsOnWrittenValues(analysis.findings, text, (f) => typeof f.properties.resource === 'string' && partial.has(f.properties.resource.replace(/^service /, '')));
+}

@@ -28,6 +28,16 @@ export function readCompose(source: string, warn: (line: number, message: string
   return services.length > 0 ? { services } : undefined;
 }
 
+/**
+ * The services of a compose file that cannot run as written: no `image`, `build` or
+ * `extends`. Compose requires one of them, so such a service is completed by another
+ * file (docker-compose.override.yml, or a file given with -f) and holds only what it
+ * changes (written-values.ts).
+ */
+export function partialServices(input: ComposeInput): Set<string> {
+  return new Set(input.services.filter((s) => !['image', 'build', 'extends'].some((key) => pair(s.node, key))).map((s) => s.name));
+}
+
 /** The line of a key path under a service, or of the deepest part that exists (the service key when none does). */
 export function lineIn(service: ComposeService, ...keys: string[]): number {
   return deepestKeyLine(service.node, service.line, keys);

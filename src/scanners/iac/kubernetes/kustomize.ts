@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { Git } from '../../../workspace/git.js';
-import type { ScannerFinding } from '../../../core/finding.js';
 import { get, isYMap, isYScalar, items, text } from '../yaml/tree.js';
 import { loadYamlCached } from '../yaml/cache.js';
 
@@ -81,24 +80,4 @@ export function patchPaths(source: string): string[] {
     }
   }
   return out.filter((p) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(p));
-}
-
-/** A line that writes a value: `key: value` (not a list entry's first key). */
-const KEY_VALUE = /^\s*[^\s#-][^:#]*:\s+[^\s{[|>&*#]/;
-/** A scalar list entry: `- SYS_ADMIN`, `- "NET_RAW"`. */
-const SCALAR_ENTRY = /^\s*-\s+(?:[^\s:{[#'"][^:]*|(['"]).*\1\s*)$/;
-/** A key whose value is a block below it. */
-const KEY_ONLY = /^\s*[^\s#-][^:#]*:\s*$/;
-
-/** The findings of a patch file that are on a value the patch writes (or point inside one). */
-export function findingsOnPatchValues(findings: readonly ScannerFinding[], source: string): ScannerFinding[] {
-  const lines = source.split('\n').map((line) => line.replace(/\s+#.*$/, ''));
-  const nextLine = (line: number) => lines.slice(line).find((l) => l.trim() !== '') ?? '';
-  const writesValue = (line: number | undefined) => {
-    if (line === undefined) return false;
-    const at = lines[line - 1] ?? '';
-    // A key holding a list of scalars (`add:` then `- SYS_ADMIN`) writes that list.
-    return KEY_VALUE.test(at) || SCALAR_ENTRY.test(at) || (KEY_ONLY.test(at) && SCALAR_ENTRY.test(nextLine(line)));
-  };
-  return findings.filter((f) => writesValue(f.location.startLine) || writesValue(f.location.endLine));
 }
