@@ -118,9 +118,11 @@ function untrusted(expression: string, taint: Taint, wf: Workflow): string | und
 }
 
 /**
- * Action inputs that are run as code: a script, an inline command, a template compiled to
- * JavaScript (lodash templates in tibdex/backport). Keys are lower case; GitHub matches
- * action names and input names without regard to case.
+ * Action inputs that are run as code: a script, an inline command run by a shell, a
+ * template compiled to JavaScript (lodash templates in tibdex/backport) or evaluated as a
+ * JavaScript template literal (the message inputs of the issue closers, action-slack's
+ * custom payload). Keys are lower case; GitHub matches action names and input names
+ * without regard to case. The list follows the sinks CodeQL models for Actions.
  */
 const CODE_INPUTS: ReadonlyMap<string, readonly string[]> = new Map([
   ['actions/github-script', ['script']],
@@ -130,7 +132,16 @@ const CODE_INPUTS: ReadonlyMap<string, readonly string[]> = new Map([
   ['azure/powershell', ['inlinescript']],
   ['appleboy/ssh-action', ['script']],
   ['addnab/docker-run-action', ['run']],
-  ['tibdex/backport', ['body_template', 'title_template']],
+  ['tibdex/backport', ['body_template', 'title_template', 'head_template', 'labels_template']],
+  ['mikefarah/yq', ['cmd']],
+  ['devorbitus/yq-action-output', ['cmd']],
+  ['sergeysova/jq-action', ['cmd']],
+  ['8398a7/action-slack', ['custom_payload']],
+  ['gautamkrishnar/blog-post-workflow', ['item_exec']],
+  ['skitionek/notify-microsoft-teams', ['overwrite']],
+  ['roots/issue-closer-action', ['issue-close-message', 'pr-close-message']],
+  ['lucasbento/auto-close-issues', ['issue-close-message']],
+  ['imjohnbo/issue-bot', ['body', 'linked-comments-previous-issue-text', 'linked-comments-new-issue-text']],
 ]);
 
 interface Script {
@@ -175,6 +186,7 @@ const templateInjection = workflowRule({
       workflow('      # expect\n      - run: |\n          # detail\n          echo "${{ github.event.commits[0].message }}"\n', 'push'),
       workflow('      # expect\n      - run: |\n          echo "triggered by"\n          # detail\n          echo "${{ github.event.workflow.path }}"\n', 'workflow_run'),
       workflow('      - uses: azure/cli@089eac9d8cc39f5d003e94f8b65efc51076c9cbd # v2.1.0\n        with:\n          # expect\n          inlineScript: |\n            # detail\n            az tag create --name "${{ github.event.pull_request.head.ref }}"\n', 'pull_request'),
+      workflow('      - uses: mikefarah/yq@f03c9dc599c37bfcaf533427211d05e51e6fee64 # v4.47.1\n        with:\n          # expect\n          cmd: yq -i \'.title = "${{ github.event.pull_request.title }}"\' meta.yaml\n', 'pull_request_target'),
       'name: greet\ndescription: composite action\ninputs:\n  who:\n    required: true\nruns:\n  using: composite\n  steps:\n    # expect\n    - run: echo "hello ${{ inputs.who }}"\n      shell: bash\n',
       // The title reaches the second script through the first step's output.
       workflow('      - id: meta\n        env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "title=$TITLE" >> "$GITHUB_OUTPUT"\n      # expect\n      - run: ./label.sh "${{ steps.meta.outputs.title }}"\n', 'issues'),
