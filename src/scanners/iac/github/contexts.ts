@@ -37,11 +37,31 @@ const ATTACKER_CONTROLLED = [
   'github.event.workflow_run.head_commit.message',
   'github.event.workflow_run.head_commit.author.email',
   'github.event.workflow_run.head_commit.author.name',
+  'github.event.workflow_run.head_commit.committer.email',
+  'github.event.workflow_run.head_commit.committer.name',
   'github.event.workflow_run.head_repository.description',
   'github.event.workflow_run.pull_requests.*.head.ref',
   'github.event.check_suite.head_branch',
   'github.event.check_run.check_suite.head_branch',
+  'github.event.check_suite.head_commit.message',
+  'github.event.check_suite.head_commit.author.email',
+  'github.event.check_suite.head_commit.author.name',
+  'github.event.check_suite.head_commit.committer.email',
+  'github.event.check_suite.head_commit.committer.name',
   'github.event.merge_group.head_commit.message',
+  'github.event.merge_group.head_commit.author.email',
+  'github.event.merge_group.head_commit.author.name',
+  // An edited issue, pull request or discussion carries its old title and body; a
+  // discussion's chosen answer, a wiki edit's title and summary, and the description a
+  // forker gives their fork are written by outsiders too.
+  'github.event.changes.title.from',
+  'github.event.changes.body.from',
+  'github.event.answer.body',
+  'github.event.old_answer.body',
+  'github.event.pages.*.title',
+  'github.event.pages.*.summary',
+  'github.event.forkee.description',
+  'github.event.forkee.homepage',
   // File paths and names an outsider chooses: a pull request's workflow file (a
   // workflow_run event carries its name and path), the files of a push, review comments.
   'github.event.workflow.name',
