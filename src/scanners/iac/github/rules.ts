@@ -74,6 +74,9 @@ function taintedOutputs(wf: Workflow, step: Step): Map<string, string> {
   for (const earlier of step.job.steps) {
     if (earlier.index >= step.index) break;
     const id = text(get(earlier.node, 'id'));
+    const action = id && earlier.uses ? parseUses(earlier.uses).action.toLowerCase() : undefined;
+    for (const [name, what] of Object.entries((action && ACTION_TEXT_OUTPUTS[action]) || {}))
+      outputs.set(`${id}.${name}`, `steps.${id}.outputs.${name} (${what}, from ${action})`);
     if (!id || !earlier.run || typeof earlier.run.value !== 'string' || !/GITHUB_OUTPUT|::set-output/.test(earlier.run.value)) continue;
     const taint: Taint = { env: taintedEnv(wf, earlier, outputs), outputs };
     for (const line of earlier.run.value.split('\n')) {
@@ -87,6 +90,19 @@ function taintedOutputs(wf: Workflow, step: Step): Map<string, string> {
   }
   return outputs;
 }
+
+/**
+ * Outputs of popular actions that hand back text an outsider wrote: the pull request a
+ * comment belongs to, the current or merged pull request, a found comment. Keys are lower
+ * case, as GitHub compares action and output names.
+ */
+const ACTION_TEXT_OUTPUTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'xt0rted/pull-request-comment-branch': { head_ref: "the pull request's branch name", ref: "the pull request's branch name" },
+  'peter-evans/find-comment': { 'comment-body': "a comment's text" },
+  '8bitjonny/gh-get-current-pr': { pr_title: "the pull request's title", pr_body: "the pull request's body", pr: 'the whole pull request, title and body included' },
+  'jwalton/gh-find-current-pr': { title: "the pull request's title", body: "the pull request's body" },
+  'actions-ecosystem/action-get-merged-pull-request': { title: "the pull request's title", body: "the pull request's body" },
+};
 
 function taintOf(wf: Workflow, step: Step): Taint {
   const outputs = taintedOutputs(wf, step);
@@ -186,6 +202,7 @@ const templateInjection = workflowRule({
       workflow('      # expect\n      - run: |\n          # detail\n          echo "${{ github.event.commits[0].message }}"\n', 'push'),
       workflow('      # expect\n      - run: |\n          echo "triggered by"\n          # detail\n          echo "${{ github.event.workflow.path }}"\n', 'workflow_run'),
       workflow('      - uses: azure/cli@089eac9d8cc39f5d003e94f8b65efc51076c9cbd # v2.1.0\n        with:\n          # expect\n          inlineScript: |\n            # detail\n            az tag create --name "${{ github.event.pull_request.head.ref }}"\n', 'pull_request'),
+      workflow('      - id: branch\n        uses: xt0rted/pull-request-comment-branch@e8b8daa837e8ea7331c0003c9c316a64c6d8b0b1 # v3.0.0\n      # expect\n      - run: git push origin "HEAD:${{ steps.branch.outputs.head_ref }}"\n', 'issue_comment'),
       workflow('      - uses: mikefarah/yq@f03c9dc599c37bfcaf533427211d05e51e6fee64 # v4.47.1\n        with:\n          # expect\n          cmd: yq -i \'.title = "${{ github.event.pull_request.title }}"\' meta.yaml\n', 'pull_request_target'),
       'name: greet\ndescription: composite action\ninputs:\n  who:\n    required: true\nruns:\n  using: composite\n  steps:\n    # expect\n    - run: echo "hello ${{ inputs.who }}"\n      shell: bash\n',
       // The title reaches the second script through the first step's output.
@@ -202,6 +219,8 @@ const templateInjection = workflowRule({
       workflow('      - run: echo "${{ inputs.who }}"\n', 'workflow_dispatch'),
       // An output written from the issue number carries no text.
       workflow('      - id: meta\n        env:\n          TITLE: ${{ github.event.issue.title }}\n        run: |\n          echo "number=${{ github.event.issue.number }}" >> "$GITHUB_OUTPUT"\n          ./check-title.sh "$TITLE"\n      - run: ./label.sh "${{ steps.meta.outputs.number }}"\n', 'issues'),
+      // The head sha of the pull request is a hash.
+      workflow('      - id: branch\n        uses: xt0rted/pull-request-comment-branch@e8b8daa837e8ea7331c0003c9c316a64c6d8b0b1 # v3.0.0\n      - run: git fetch origin "${{ steps.branch.outputs.head_sha }}"\n', 'issue_comment'),
       // A boolean or number input of a reusable workflow cannot carry code.
       'name: build\non:\n  workflow_call:\n    inputs:\n      debug:\n        type: boolean\n      jobs:\n        type: number\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make -j${{ inputs.jobs }} DEBUG=${{ inputs.debug }}\n',
     ],
