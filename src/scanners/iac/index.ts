@@ -9,7 +9,7 @@ import { HelmCharts } from './helm/charts.js';
 import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
-import { kustomizePatches } from './kubernetes/kustomize.js';
+import { inlinePatchFindings, isKustomization, kustomizePatches, patchFindings } from './kubernetes/kustomize.js';
 import { partialServices, readCompose } from './compose/model.js';
 import { findingsOnWrittenValues } from './written-values.js';
 
@@ -78,21 +78,31 @@ export const iacScanner: Scanner = {
       const { text, terraform, calls } = await modules.read(file);
       ctx.progress.tick();
       if (text === null) continue; // binary: the workspace records the skip
+      if (patches.has(file.path)) {
+        // A kustomize patch holds only what it changes: only the values it writes are checked.
+        const analysis = patchFindings(file.path, text, patches.get(file.path), (warning) => ctx.warn(warning));
+        for (const secret of analysis.secrets) ctx.registerSecret(secret);
+        yield* analysis.findings;
+        continue;
+      }
       const hint = includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined;
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, terraform ? { terraform } : undefined);
       for (const secret of analysis.secrets) ctx.registerSecret(secret);
-      yield* partialFileFindings(file.path, text, analysis, patches);
+      yield* partialFileFindings(file.path, text, analysis);
+      if (isKustomization(file.path)) {
+        const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning));
+        for (const secret of inline.secrets) ctx.registerSecret(secret);
+        yield* inline.findings;
+      }
     }
   },
 };
 
 /**
- * The findings of a file that holds only part of a configuration keep to the values it
- * writes (written-values.ts): a kustomize patch, and the services of a compose file that
- * have no image or build (an override).
+ * The findings of a compose file's services that have no image or build (an override)
+ * keep to the values it writes (written-values.ts).
  */
-function partialFileFindings(path: string, text: string, analysis: FileAnalysis, patches: ReadonlySet<string>): ScannerFinding[] {
-  if (analysis.platform === 'kubernetes' && patches.has(path)) return findingsOnWrittenValues(analysis.findings, text);
+function partialFileFindings(path: string, text: string, analysis: FileAnalysis): ScannerFinding[] {
   if (analysis.platform !== 'compose') return analysis.findings;
   const input = readCompose(text, () => {});
   const partial = input ? partialServices(input) : new Set<string>();

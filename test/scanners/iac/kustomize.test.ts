@@ -98,4 +98,98 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it('checks the values JSON 6902 patches write, in patch files and inline, on the lines of the operations', async () => {
+    const t = tempTree({
+      'base/deploy.yaml': BASE,
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+      'overlays/debug/kustomization.yaml': [
+        'resources:',
+        '- ../../base',
+        'patches:',
+        '- target: {kind: Deployment, name: web}',
+        '  path: ops.yaml',
+        '- target:',
+        '    kind: Deployment',
+        '    name: web',
+        '  patch: |-',
+        '    - op: replace',
+        '      path: /spec/replicas',
+        '      value: 1',
+        '    - op: add',
+        '      path: /spec/template/spec/hostPID',
+        '      value: true',
+        '    - op: remove',
+        '      path: /spec/template/spec/containers/0/securityContext',
+        '- patch: |-',
+        '    apiVersion: apps/v1',
+        '    kind: Deployment',
+        '    metadata:',
+        '      name: web',
+        '    spec:',
+        '      template:',
+        '        spec:',
+        '          containers:',
+        '          - name: web',
+        '            image: registry.example.org/web:latest',
+        '',
+      ].join('\n'),
+      'overlays/debug/ops.yaml': [
+        '- op: add',
+        '  path: /spec/template/spec/containers/0/securityContext/privileged',
+        '  value: true',
+        '- op: add',
+        '  path: /spec/template/spec/containers/0/securityContext/capabilities',
+        '  value:',
+        '    add: [NET_ADMIN, SYS_ADMIN]',
+        '- op: add',
+        '  path: /spec/template/spec/volumes/-',
+        '  value: {name: sock, hostPath: {path: /var/run/docker.sock}}',
+        '- op: replace',
+        '  path: /spec/template/spec/containers/0/resources/limits/memory',
+        '  value: 512Mi',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      const at = (file: string) => result.findings.filter((f) => f.location.path === file).map((f) => `${f.location.startLine} ${f.ruleId}`).sort();
+      assert.deepEqual(at('base/deploy.yaml'), []);
+      const ops = at('overlays/debug/ops.yaml');
+      assert.ok(ops.includes('3 iac/k8s-privileged-container'), ops.join('\n'));
+      assert.ok(ops.includes('6 iac/k8s-dangerous-capabilities'), ops.join('\n'));
+      assert.ok(ops.some((f) => /^10 iac\/k8s-(docker-socket|host-path)/.test(f)), ops.join('\n'));
+      assert.ok(ops.every((f) => /^(3|6|10) /.test(f)), `nothing about settings the operations leave alone:\n${ops.join('\n')}`);
+      const kustomization = at('overlays/debug/kustomization.yaml');
+      assert.ok(kustomization.includes('15 iac/k8s-host-pid'), kustomization.join('\n'));
+      assert.ok(kustomization.includes('28 iac/k8s-image-latest'), kustomization.join('\n'));
+      assert.ok(kustomization.every((f) => /^(15|28) /.test(f)), kustomization.join('\n'));
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('warns when a patch path cannot be followed, and reads folded or quoted inline patches on the patch key', async () => {
+    const t = tempTree({
+      'kustomization.yaml': [
+        'resources: [deploy.yaml]',
+        'patches:',
+        '- target: {kind: Pod}',
+        '  patch: "[{op: add, path: /spec/hostNetwork, value: true}]"',
+        '- target: {kind: Pod}',
+        '  patch: |-',
+        '    - op: add',
+        '      path: spec/hostIPC',
+        '      value: true',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.findings.map((f) => `${f.location.startLine} ${f.ruleId}`), ['4 iac/k8s-host-network']);
+      assert.deepEqual(result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`), ['kustomization.yaml:9 could not follow the patch path spec/hostIPC: its value is not checked']);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

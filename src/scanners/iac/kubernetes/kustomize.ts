@@ -1,7 +1,12 @@
 import path from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { Git } from '../../../workspace/git.js';
-import { get, isYMap, isYScalar, items, text } from '../yaml/tree.js';
+import type { ScannerFinding } from '../../../core/finding.js';
+import type { ScanWarning } from '../../scanner.js';
+import { analyseFile } from '../analyse.js';
+import { findingsOnWrittenValues } from '../written-values.js';
+import { get, isYMap, isYScalar, items, pair, text, type YNode } from '../yaml/tree.js';
+import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
 
 /**
@@ -26,7 +31,7 @@ export function isKustomization(filePath: string): boolean {
  * a scan of staged files, the kustomizations of the index beside a staged YAML file are
  * read too, whether staged or not (a pre-commit hook that changes only a patch).
  */
-export async function kustomizePatches(files: readonly WorkspaceFile[], git: Git | null, warn: (message: string) => void): Promise<Set<string>> {
+export async function kustomizePatches(files: readonly WorkspaceFile[], git: Git | null, warn: (message: string) => void): Promise<Map<string, PatchTarget | undefined>> {
   const sources: Array<{ path: string; text: string }> = [];
   const seen = new Set<string>();
   for (const file of files) {
@@ -51,11 +56,11 @@ export async function kustomizePatches(files: readonly WorkspaceFile[], git: Git
       warn(`could not read the kustomizations of the index beside the staged files (staged patches are checked as whole manifests): ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  const out = new Set<string>();
+  const out = new Map<string, PatchTarget | undefined>();
   for (const { path: at, text: source } of sources) {
-    for (const patch of patchPaths(source)) {
-      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(at), patch));
-      if (!resolved.startsWith('../') && resolved !== '..' && !path.posix.isAbsolute(resolved)) out.add(resolved);
+    for (const patch of patchEntries(source)) {
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(at), patch.path));
+      if (!resolved.startsWith('../') && resolved !== '..' && !path.posix.isAbsolute(resolved)) out.set(resolved, patch.target);
     }
   }
   return out;
@@ -63,21 +68,117 @@ export async function kustomizePatches(files: readonly WorkspaceFile[], git: Git
 
 /** The patch files a kustomization names, as written (relative to its directory). */
 export function patchPaths(source: string): string[] {
-  const out: string[] = [];
+  return patchEntries(source).map((entry) => entry.path);
+}
+
+/** The patch files a kustomization names, with the target each patch entry gives. */
+function patchEntries(source: string): Array<{ path: string; target?: PatchTarget }> {
+  const out: Array<{ path: string; target?: PatchTarget }> = [];
   for (const document of loadYamlCached(source).documents) {
     const root = document.root;
     if (!isYMap(root)) continue;
     for (const entry of items(get(root, 'patchesStrategicMerge'))) {
       const value = text(entry);
       // An inline patch is YAML text, not a path.
-      if (value !== undefined && !value.includes('\n')) out.push(value);
+      if (value !== undefined && !value.includes('\n')) out.push({ path: value });
     }
     for (const key of ['patches', 'patchesJson6902']) {
       for (const entry of items(get(root, key))) {
         const value = isYMap(entry) ? get(entry, 'path') : undefined;
-        if (isYScalar(value) && text(value)) out.push(text(value)!);
+        const target = patchTarget(get(entry, 'target'));
+        if (isYScalar(value) && text(value)) out.push({ path: text(value)!, ...(target ? { target } : {}) });
       }
     }
   }
-  return out.filter((p) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(p));
+  return out.filter((p) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(p.path));
 }
+
+/** A patch written inside a kustomization, as text, with where that text sits. */
+export interface InlinePatch {
+  text: string;
+  /** The line of the kustomization holding the patch's first line, when every line of the text is a line of the file; else undefined. */
+  firstLine: number | undefined;
+  /** The line of the key (`patch:`) or list entry holding the patch. */
+  keyLine: number;
+  target?: PatchTarget;
+}
+
+/** The patches written inside a kustomization: `patches[].patch`, `patchesJson6902[].patch` and multi-line `patchesStrategicMerge` entries. */
+export function inlinePatches(source: string): InlinePatch[] {
+  const out: InlinePatch[] = [];
+  const lines = source.split('\n');
+  const add = (node: YNode | null | undefined, keyLine: number, target: PatchTarget | undefined) => {
+    if (!isYScalar(node) || typeof node.value !== 'string' || node.value.trim() === '') return;
+    out.push({ text: node.value, firstLine: firstLineOf(node.value, lines, node.line), keyLine, ...(target ? { target } : {}) });
+  };
+  for (const document of loadYamlCached(source).documents) {
+    const root = document.root;
+    if (!isYMap(root)) continue;
+    for (const entry of items(get(root, 'patchesStrategicMerge'))) if (isYScalar(entry) && String(entry.value).includes('\n')) add(entry, entry.line, undefined);
+    for (const key of ['patches', 'patchesJson6902']) {
+      for (const entry of items(get(root, key))) {
+        const patch = pair(entry, 'patch');
+        if (patch) add(patch.value, patch.keyLine, patchTarget(get(entry, 'target')));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a block scalar's text starts in the file: the line after its indicator when each
+ * of its lines is the file's line with the indentation removed (a literal block), so that
+ * findings keep their exact lines. A folded or quoted patch gives undefined.
+ */
+function firstLineOf(value: string, lines: readonly string[], scalarLine: number): number | undefined {
+  const own = value.replace(/\n+$/, '').split('\n');
+  for (const start of [scalarLine + 1, scalarLine]) {
+    if (own.every((line, i) => (lines[start - 1 + i] ?? '').replace(/\r$/, '').trimStart() === line.trimStart() && (line === '' || (lines[start - 1 + i] ?? '').endsWith(line)))) return start;
+  }
+  return undefined;
+}
+
+/**
+ * The findings of a patch's text (a patch file, or an inline patch on the lines of its
+ * text): a strategic-merge patch keeps the findings on the values it writes; a JSON 6902
+ * patch is checked operation by operation (json-patch.ts).
+ */
+export function patchFindings(filePath: string, source: string, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): PatchAnalysis {
+  const loaded = loadYamlCached(source);
+  const root = loaded.documents[0]?.root;
+  const ops = asJsonPatch(root);
+  if (ops) {
+    for (const problem of loaded.problems) warn({ path: filePath, line: problem.line, message: problem.message });
+    return jsonPatchFindings(filePath, ops, target, warn);
+  }
+  // A strategic-merge patch may leave its kind and apiVersion to the target; added at the end, they move no line.
+  const kind = text(get(root, 'kind')) ?? target?.kind;
+  const missing = [...(get(root, 'kind') || !kind ? [] : [`kind: ${JSON.stringify(kind)}`]), ...(get(root, 'apiVersion') || !kind ? [] : [`apiVersion: ${JSON.stringify(apiVersionOf(target ?? {}, kind))}`])];
+  const completed = isYMap(root) && missing.length > 0 ? `${source.replace(/\n*$/, '\n')}${missing.join('\n')}\n` : source;
+  const analysis = analyseFile(filePath, completed, warn, 'kubernetes');
+  return { findings: findingsOnWrittenValues(analysis.findings, completed), secrets: analysis.secrets };
+}
+
+/** The findings of the patches written inside a kustomization, on the kustomization's lines. */
+export function inlinePatchFindings(filePath: string, source: string, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): PatchAnalysis {
+  const out: ScannerFinding[] = [];
+  const secrets: string[] = [];
+  for (const patch of inlinePatches(source)) {
+    const move = (line: number | undefined) => (line === undefined ? undefined : patch.firstLine === undefined ? patch.keyLine : patch.firstLine + line - 1);
+    const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine }));
+    secrets.push(...analysis.secrets);
+    for (const finding of analysis.findings) {
+      const startLine = move(finding.location.startLine)!;
+      const endLine = patch.firstLine === undefined ? undefined : move(finding.location.endLine);
+      const { endLine: _end, ...location } = finding.location;
+      const { detailLine: _detail, ...properties } = finding.properties;
+      out.push({
+        ...finding,
+        location: { ...location, startLine, ...(endLine !== undefined && endLine > startLine ? { endLine } : {}) },
+        properties: { ...properties, ...(endLine !== undefined && endLine > startLine ? { detailLine: endLine } : {}) },
+      });
+    }
+  }
+  return { findings: out, secrets };
+}
+

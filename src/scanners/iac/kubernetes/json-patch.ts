@@ -1,0 +1,225 @@
+import type { ScannerFinding } from '../../../core/finding.js';
+import { normaliseLine } from '../../../core/fingerprint.js';
+import type { ScanWarning } from '../../scanner.js';
+import { analyseFile } from '../analyse.js';
+import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YNode, type YSeq } from '../yaml/tree.js';
+
+/**
+ * JSON 6902 patches of a kustomization (`- op: add`, `path: /spec/template/spec/hostNetwork`,
+ * `value: true`). A list of operations is no manifest, so the Kubernetes rules cannot read
+ * it as written. Each `add` or `replace` is applied to a skeleton of the target's kind
+ * (a pod template with no containers for workloads) and the rules run on that; only the
+ * findings on the value the operation writes are kept, reported on the operation's
+ * `value:` line. A setting the patch leaves alone belongs to the base, analysed on its own.
+ */
+
+export interface PatchAnalysis {
+  findings: ScannerFinding[];
+  /** Secret values the findings quote, for the report to redact. */
+  secrets: string[];
+}
+
+export interface PatchTarget {
+  kind?: string;
+  name?: string;
+  group?: string;
+  version?: string;
+}
+
+/** The target of a kustomization's patch entry (`target: {kind: Deployment, name: web}`). */
+export function patchTarget(node: YNode | null | undefined): PatchTarget | undefined {
+  if (!isYMap(node)) return undefined;
+  const target: PatchTarget = {};
+  for (const key of ['kind', 'name', 'group', 'version'] as const) {
+    const value = text(get(node, key));
+    if (value) target[key] = value;
+  }
+  return Object.keys(target).length > 0 ? target : undefined;
+}
+
+const APPS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const BATCH = new Set(['Job', 'CronJob']);
+
+export function apiVersionOf(target: PatchTarget, kind: string): string {
+  if (target.group) return `${target.group}/${target.version ?? 'v1'}`;
+  if (target.version) return target.version;
+  return APPS.has(kind) ? 'apps/v1' : BATCH.has(kind) ? 'batch/v1' : /^(Cluster)?Role(Binding)?$/.test(kind) ? 'rbac.authorization.k8s.io/v1' : 'v1';
+}
+
+/** Without a target kind, where the paths write says which kind of object is patched. */
+function kindFromPaths(paths: readonly string[]): string {
+  if (paths.some((p) => p.startsWith('/spec/jobTemplate/'))) return 'CronJob';
+  if (paths.some((p) => p.startsWith('/spec/template/'))) return 'Deployment';
+  if (paths.some((p) => /^\/spec\/(?:containers|initContainers|volumes|host\w+|securityContext|serviceAccountName|automountServiceAccountToken)\b/.test(p))) return 'Pod';
+  if (paths.some((p) => p.startsWith('/rules'))) return 'ClusterRole';
+  return 'Deployment';
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json } | Written;
+
+/** A scalar the patch writes, boxed so that the emitter knows its line. */
+class Written {
+  constructor(readonly value: Json) {}
+}
+
+function skeleton(kind: string, target: PatchTarget): { [key: string]: Json } {
+  const pod = (): Json => ({ containers: [] });
+  const base: { [key: string]: Json } = { apiVersion: apiVersionOf(target, kind), kind, metadata: { name: target.name ?? '(patch target)' } };
+  if (kind === 'Pod') base.spec = pod();
+  else if (kind === 'CronJob') base.spec = { jobTemplate: { spec: { template: { metadata: {}, spec: pod() } } } };
+  else if (APPS.has(kind) || kind === 'Job' || kind === 'ReplicationController') base.spec = { template: { metadata: {}, spec: pod() } };
+  return base;
+}
+
+/** `/a/b~1c/0` -> ['a', 'b/c', '0'] (RFC 6901). */
+function pointer(path: string): string[] | undefined {
+  if (!path.startsWith('/')) return undefined;
+  return path
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+const MAX_INDEX = 64;
+/** Lists whose entries a patch names by index: the messages call such a container `containers[0]`. */
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+
+/** Sets `value` at `segments` under `root`, creating maps and lists on the way; false when the path cannot be followed. */
+function setAt(root: { [key: string]: Json }, segments: readonly string[], value: Json): boolean {
+  let current: Json = root;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const last = i === segments.length - 1;
+    const nextIsIndex = !last && /^(?:\d+|-)$/.test(segments[i + 1]!);
+    const fresh = (): Json => (nextIsIndex ? [] : {});
+    if (Array.isArray(current)) {
+      if (!/^(?:\d+|-)$/.test(segment)) return false;
+      const index: number = segment === '-' ? current.length : Number(segment);
+      if (index > MAX_INDEX) return false;
+      while (current.length < index) current.push(CONTAINER_LISTS.has(segments[i - 1] ?? '') ? { name: `${segments[i - 1]}[${current.length}]` } : {});
+      if (last) {
+        current[index] = value;
+        return true;
+      }
+      if (current[index] === undefined || current[index] === null || typeof current[index] !== 'object') current[index] = CONTAINER_LISTS.has(segments[i - 1] ?? '') && !nextIsIndex ? { name: `${segments[i - 1]}[${index}]` } : fresh();
+      current = current[index]!;
+    } else if (current !== null && typeof current === 'object' && !(current instanceof Written)) {
+      if (last) {
+        current[segment] = value;
+        return true;
+      }
+      const next: Json | undefined = current[segment];
+      if (next === undefined || next === null || typeof next !== 'object') current[segment] = fresh();
+      current = current[segment]!;
+    } else return false;
+  }
+  return false;
+}
+
+interface Emitted {
+  lines: string[];
+  /** Lines (1-based, inclusive) that hold the written value, its key or list dash included. */
+  from: number;
+  to: number;
+}
+
+/** YAML text of `doc` (block style, JSON scalars), with the lines of the node `written`. */
+function emit(doc: Json, written: Json): Emitted {
+  const lines: string[] = [];
+  let from = 0;
+  let to = 0;
+  const scalar = (value: Json): string => (value instanceof Written ? scalar(value.value) : JSON.stringify(value));
+  const isEmpty = (value: Json) => (Array.isArray(value) ? value.length === 0 : value !== null && typeof value === 'object' && !(value instanceof Written) && Object.keys(value).length === 0);
+  const isBlock = (value: Json): value is Json[] | { [key: string]: Json } => value !== null && typeof value === 'object' && !(value instanceof Written) && !isEmpty(value);
+  const visit = (value: Json, indent: number, lead: string) => {
+    const mark = value === written && typeof value === 'object' && value !== null;
+    const start = lines.length + 1;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        const prefix = i === 0 ? lead : ' '.repeat(indent);
+        if (isBlock(item)) visit(item, indent + 2, `${prefix}- `);
+        else {
+          if (item === written) from = to = lines.length + 1;
+          lines.push(`${prefix}- ${isEmpty(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item)}`);
+        }
+      });
+    } else if (value !== null && typeof value === 'object' && !(value instanceof Written)) {
+      Object.entries(value).forEach(([key, item], i) => {
+        const prefix = i === 0 ? lead : ' '.repeat(indent);
+        if (isBlock(item)) {
+          const keyLine = lines.length + 1;
+          lines.push(`${prefix}${scalar(key)}:`);
+          visit(item, indent + 2, ' '.repeat(indent + 2));
+          if (item === written) from = keyLine;
+        } else {
+          if (item === written) from = to = lines.length + 1;
+          lines.push(`${prefix}${scalar(key)}: ${isEmpty(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item)}`);
+        }
+      });
+    }
+    if (mark) {
+      from ||= start;
+      to = lines.length;
+    }
+  };
+  visit(doc, 0, '');
+  return { lines, from, to };
+}
+
+/**
+ * The findings of the `add` and `replace` operations of a JSON 6902 patch, on the lines of
+ * the text the operations were read from.
+ */
+export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): PatchAnalysis {
+  const writes = ops.items.flatMap((op) => {
+    const kind = text(get(op, 'op'));
+    const where = text(get(op, 'path'));
+    const value = pair(op, 'value');
+    return isYMap(op) && (kind === 'add' || kind === 'replace') && where !== undefined && value ? [{ where, value, line: value.keyLine }] : [];
+  });
+  if (writes.length === 0) return { findings: [], secrets: [] };
+  const kind = target?.kind ?? kindFromPaths(writes.map((w) => w.where));
+  const out: ScannerFinding[] = [];
+  const secrets: string[] = [];
+  for (const write of writes) {
+    const segments = pointer(write.where);
+    const doc = skeleton(kind, target ?? {});
+    // A fresh copy: the emitter finds the written node by identity.
+    const value = structuredClone(plain(write.value.value)) as Json;
+    const written: Json = value !== null && typeof value === 'object' && !isEmptyValue(value) ? value : new Written(value);
+    if (!segments || segments.length === 0 || !setAt(doc, segments, written)) {
+      warn({ path, line: write.line, message: `could not follow the patch path ${write.where}: its value is not checked` });
+      continue;
+    }
+    const { lines, from, to } = emit(doc, written);
+    if (from === 0) continue;
+    const synthetic = lines.join('\n') + '\n';
+    const analysis = analyseFile(path, synthetic, () => {}, 'kubernetes');
+    secrets.push(...analysis.secrets);
+    for (const finding of analysis.findings) {
+      const at = finding.location.startLine;
+      const detail = finding.location.endLine;
+      const inside = (line: number | undefined) => line !== undefined && line >= from && line <= to;
+      if (!inside(at) && !inside(detail)) continue;
+      const { fingerprintKey: _key, ...rest } = finding;
+      const { detailLine: _detail, ...properties } = finding.properties;
+      out.push({
+        ...rest,
+        location: { path, startLine: write.line },
+        properties,
+        fingerprintKey: `json-patch ${write.where}\n${normaliseLine(lines[(inside(at) ? at : detail!) - 1] ?? '')}`,
+      });
+    }
+  }
+  return { findings: out, secrets };
+}
+
+function isEmptyValue(value: Json): boolean {
+  return Array.isArray(value) ? value.length === 0 : value !== null && typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+/** A YAML or JSON text that is a JSON 6902 patch: a list of maps with `op` and `path`. */
+export function asJsonPatch(root: YNode | null | undefined): YSeq | undefined {
+  if (!isYSeq(root) || root.items.length === 0) return undefined;
+  return root.items.every((item) => isYMap(item) && isYScalar(get(item, 'op')) && isYScalar(get(item, 'path'))) ? root : undefined;
+}
