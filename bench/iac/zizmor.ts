@@ -12,7 +12,7 @@
  * is decoded, and their inputs are never read.
  *
  * For every zizmor audit that bench/zizmor-map.json maps to secloop rules (iac rules on
- * workflows and actions; posture rules on dependabot.yml inputs), recall is the
+ * workflows, actions and .pre-commit-config.yaml; posture rules on dependabot.yml inputs), recall is the
  * share of expected (file, line) pairs on which a mapped rule fires. secloop reports a
  * problem inside a script on the script's key with the inner line as detail (rule.ts,
  * `Hit` convention 4) while zizmor points at the expression itself, so a finding matches
@@ -336,7 +336,9 @@ export function runZizmor(given: string, map: Record<string, string[]>, split: S
       // zizmor's Dependabot audits read dependabot.yml, which secloop checks in its posture scanner.
       const dependabot = /^version:\s*2\b/m.test(text) && /^updates:/m.test(text);
       const findings = (
-        dependabot ? checkRepo({ files: new Map([['.github/dependabot.yml', text]]) }) : analyseFile(path.basename(base + rel), text, () => {}, 'github-actions').findings
+        dependabot
+          ? checkRepo({ files: new Map([['.github/dependabot.yml', text]]) })
+          : analyseFile(path.basename(base + rel), text, () => {}, /^\.pre-commit-config\.ya?ml$/.test(path.basename(base + rel)) ? 'pre-commit' : 'github-actions').findings
       ).filter((f) => mappedRules.has(f.ruleId));
       ms += performance.now() - started;
       const here = expected.filter((e) => e.file === rel);

@@ -12,6 +12,7 @@ const DOCKERFILE_NAME = /^(?:(?:docker|container)file(?:[.-][\w.-]+)?|[\w.-]+\.(
 const NOT_A_DOCKERFILE = /\.(?:md|txt|rst|adoc|html|json|ya?ml|toml|sh|ps1|bat|py|js|ts|go|rb|lock|orig|rej|dockerignore|j2|tpl|tmpl)$/i;
 const COMPOSE_NAME = /^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/i;
 const GITLAB_NAME = /(?:^|\.)gitlab-ci\.ya?ml$/i;
+const PRE_COMMIT_NAME = /^\.pre-commit-config\.ya?ml$/i;
 
 export function basenameOf(path: string): string {
   const at = path.lastIndexOf('/');
@@ -82,6 +83,7 @@ export function classify(path: string, text: string): Platform | undefined {
   if (!lower.endsWith('.yml') && !lower.endsWith('.yaml')) return undefined;
   const name = basenameOf(path);
   if (GITLAB_NAME.test(name)) return 'gitlab-ci';
+  if (PRE_COMMIT_NAME.test(name)) return 'pre-commit';
   if (/(?:^|\/)\.github\/workflows\/[^/]+$/i.test(path)) return 'github-actions';
   // A composite action's steps run like a workflow's.
   if (/^action\.ya?ml$/i.test(name) && hasTopLevelKey(text, 'runs') && /^\s+using\s*:\s*["']?composite/m.test(text)) return 'github-actions';

@@ -44,7 +44,7 @@ function ruleDocs(): RuleDoc[] {
 
 export const iacScanner: Scanner = {
   id: 'iac',
-  description: 'Configuration checks for Dockerfiles, Kubernetes (manifests and Helm charts), docker-compose, GitHub Actions, GitLab CI and Terraform (AWS: .tf, .tf.json, plan JSON, well-known registry modules)',
+  description: 'Configuration checks for Dockerfiles, Kubernetes (manifests and Helm charts), docker-compose, GitHub Actions, GitLab CI, pre-commit, Terraform (AWS, Google Cloud, Azure: .tf, .tf.json, plan JSON, well-known registry modules) and CloudFormation',
   wants: wantsPath,
   rules: ruleDocs,
   async *scan(ctx) {

@@ -3,6 +3,7 @@ import { dockerfilePlatform } from './dockerfile/rules.js';
 import { githubPlatform } from './github/rules.js';
 import { gitlabPlatform } from './gitlab/rules.js';
 import { kubernetesPlatform } from './kubernetes/rules.js';
+import { preCommitPlatform } from './precommit/rules.js';
 import type { IacRule, Platform, PlatformRules } from './rule.js';
 import { terraformPlatform } from './terraform/rules/index.js';
 import { cloudformationPlatform } from './cloudformation/rules/index.js';
@@ -22,6 +23,7 @@ export const PLATFORM_RULES: ReadonlyArray<PlatformRules<unknown>> = [
   erase(composePlatform),
   erase(githubPlatform),
   erase(gitlabPlatform),
+  erase(preCommitPlatform),
   erase(terraformPlatform),
   erase(cloudformationPlatform),
 ];

@@ -2,7 +2,7 @@ import type { Confidence, Severity } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
 import type { TfDirectoryScope } from './terraform/directory.js';
 
-export const PLATFORMS = ['dockerfile', 'kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'terraform', 'cloudformation'] as const;
+export const PLATFORMS = ['dockerfile', 'kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit', 'terraform', 'cloudformation'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 /**

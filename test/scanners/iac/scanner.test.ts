@@ -33,6 +33,9 @@ describe('iac file detection', () => {
     assert.equal(classify('stack.yml', COMPOSE), 'compose');
     assert.equal(classify('compose.override.yaml', 'services: {}\n'), 'compose');
     assert.equal(classify('ci/build.gitlab-ci.yml', 'build:\n  script: [make]\n'), 'gitlab-ci');
+    assert.equal(classify('.pre-commit-config.yaml', 'repos: []\n'), 'pre-commit');
+    assert.equal(classify('tools/.pre-commit-config.yml', 'repos: []\n'), 'pre-commit');
+    assert.equal(classify('.pre-commit-hooks.yaml', '- id: lint\n'), undefined);
     assert.equal(classify('.github/actions/setup/action.yml', 'name: setup\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n'), 'github-actions');
     assert.equal(classify('action.yml', 'name: js\nruns:\n  using: node20\n  main: index.js\n'), undefined);
     assert.equal(classify('config/app.yaml', 'server:\n  port: 8080\n'), undefined);
