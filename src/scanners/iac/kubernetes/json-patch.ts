@@ -71,6 +71,16 @@ function skeleton(kind: string, target: PatchTarget): { [key: string]: Json } {
   return base;
 }
 
+/** The container list of a skeleton's pod template, if it has one. */
+function containersOf(doc: { [key: string]: Json }): Json[] | undefined {
+  const at = (node: Json | undefined, ...keys: string[]): Json | undefined => keys.reduce<Json | undefined>((n, k) => (n !== null && typeof n === 'object' && !Array.isArray(n) && !(n instanceof Written) ? n[k] : undefined), node);
+  for (const keys of [['spec'], ['spec', 'template', 'spec'], ['spec', 'jobTemplate', 'spec', 'template', 'spec']]) {
+    const list = at(doc, ...keys, 'containers');
+    if (Array.isArray(list)) return list;
+  }
+  return undefined;
+}
+
 /** `/a/b~1c/0` -> ['a', 'b/c', '0'] (RFC 6901). */
 function pointer(path: string): string[] | undefined {
   if (!path.startsWith('/')) return undefined;
@@ -80,7 +90,10 @@ function pointer(path: string): string[] | undefined {
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/** Bounds for hostile patches: list indexes padded, path depth, operations checked (each is one small analysis). */
 const MAX_INDEX = 64;
+const MAX_DEPTH = 32;
+const MAX_WRITES = 500;
 /** Lists whose entries a patch names by index: the messages call such a container `containers[0]`. */
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
@@ -101,7 +114,8 @@ function setAt(root: { [key: string]: Json }, segments: readonly string[], value
         current[index] = value;
         return true;
       }
-      if (current[index] === undefined || current[index] === null || typeof current[index] !== 'object') current[index] = CONTAINER_LISTS.has(segments[i - 1] ?? '') && !nextIsIndex ? { name: `${segments[i - 1]}[${index}]` } : fresh();
+      if (current[index] === undefined || current[index] === null) current[index] = CONTAINER_LISTS.has(segments[i - 1] ?? '') && !nextIsIndex ? { name: `${segments[i - 1]}[${index}]` } : fresh();
+      else if (typeof current[index] !== 'object' || current[index] instanceof Written) return false;
       current = current[index]!;
     } else if (current !== null && typeof current === 'object' && !(current instanceof Written)) {
       if (last) {
@@ -109,7 +123,8 @@ function setAt(root: { [key: string]: Json }, segments: readonly string[], value
         return true;
       }
       const next: Json | undefined = current[segment];
-      if (next === undefined || next === null || typeof next !== 'object') current[segment] = fresh();
+      if (next === undefined || next === null) current[segment] = fresh();
+      else if (typeof next !== 'object' || next instanceof Written) return false;
       current = current[segment]!;
     } else return false;
   }
@@ -178,17 +193,24 @@ export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget |
     return isYMap(op) && (kind === 'add' || kind === 'replace') && where !== undefined && value ? [{ where, value, line: value.keyLine }] : [];
   });
   if (writes.length === 0) return { findings: [], secrets: [] };
+  if (writes.length > MAX_WRITES) {
+    warn({ path, line: writes[MAX_WRITES]!.line, message: `the patch has ${writes.length} add and replace operations: only the first ${MAX_WRITES} are checked` });
+    writes.length = MAX_WRITES;
+  }
   const kind = target?.kind ?? kindFromPaths(writes.map((w) => w.where));
   const out: ScannerFinding[] = [];
   const secrets: string[] = [];
   for (const write of writes) {
     const segments = pointer(write.where);
     const doc = skeleton(kind, target ?? {});
+    // An AppArmor annotation names its container, which the base declares: the rule needs one by that name.
+    const annotated = segments?.at(-1)?.match(/^container\.apparmor\.security\.beta\.kubernetes\.io\/(.+)$/)?.[1];
+    if (annotated) containersOf(doc)?.push({ name: annotated });
     // A fresh copy: the emitter finds the written node by identity.
     const value = structuredClone(plain(write.value.value)) as Json;
     const written: Json = value !== null && typeof value === 'object' && !isEmptyValue(value) ? value : new Written(value);
-    if (!segments || segments.length === 0 || !setAt(doc, segments, written)) {
-      warn({ path, line: write.line, message: `could not follow the patch path ${write.where}: its value is not checked` });
+    if (!segments || segments.length === 0 || segments.length > MAX_DEPTH || !setAt(doc, segments, written)) {
+      warn({ path, line: write.line, message: `could not follow the patch path ${write.where.length > 120 ? `${write.where.slice(0, 120)}...` : write.where}: its value is not checked` });
       continue;
     }
     const { lines, from, to } = emit(doc, written);

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { asJsonPatch, jsonPatchFindings } from '../../../src/scanners/iac/kubernetes/json-patch.js';
+import { loadYaml } from '../../../src/scanners/iac/yaml/tree.js';
+
+function check(source: string, target?: { kind?: string; name?: string }) {
+  const warnings: string[] = [];
+  const ops = asJsonPatch(loadYaml(source).documents[0]?.root);
+  assert.ok(ops, 'a list of operations');
+  const { findings } = jsonPatchFindings('ops.yaml', ops, target, (w) => warnings.push(`${w.line}: ${w.message}`));
+  return { findings: findings.map((f) => `${f.location.startLine} ${f.ruleId}`).sort(), warnings };
+}
+
+describe('JSON 6902 patches', () => {
+  it('guesses the kind from the paths when the patch names no target', () => {
+    assert.deepEqual(check('- op: add\n  path: /spec/hostNetwork\n  value: true\n').findings, ['3 iac/k8s-host-network']);
+    assert.deepEqual(check('- op: add\n  path: /spec/jobTemplate/spec/template/spec/hostIPC\n  value: true\n').findings, ['3 iac/k8s-host-ipc']);
+  });
+
+  it('escapes ~1 in keys, and reads a whole container appended to the list', () => {
+    const { findings } = check(
+      [
+        '- op: add',
+        '  path: /spec/template/spec/containers/-',
+        '  value:',
+        '    name: debug',
+        '    image: registry.example.org/debug:latest',
+        '    securityContext: {privileged: true}',
+        '- op: add',
+        '  path: /spec/template/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1web',
+        '  value: unconfined',
+        '',
+      ].join('\n'),
+      { kind: 'Deployment', name: 'web' },
+    );
+    assert.ok(findings.includes('3 iac/k8s-privileged-container'), findings.join('\n'));
+    assert.ok(findings.includes('3 iac/k8s-image-latest'), findings.join('\n'));
+    assert.ok(findings.includes('9 iac/k8s-apparmor-unconfined'), findings.join('\n'));
+  });
+
+  it('bounds hostile patches: huge indexes, deep paths and paths that cross a scalar are warned about, not followed', () => {
+    const deep = '/spec' + '/a'.repeat(200);
+    const { findings, warnings } = check(
+      [
+        '- op: add',
+        '  path: /spec/template/spec/containers/100000/securityContext/privileged',
+        '  value: true',
+        '- op: add',
+        `  path: ${deep}`,
+        '  value: true',
+        '- op: add',
+        '  path: /kind/x',
+        '  value: true',
+        '- op: test',
+        '  path: /spec',
+        '  value: 1',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(findings, []);
+    assert.equal(warnings.length, 3, warnings.join('\n'));
+  });
+
+  it('is not a patch unless every entry has op and path', () => {
+    assert.equal(asJsonPatch(loadYaml('- op: add\n  path: /a\n- name: x\n').documents[0]?.root), undefined);
+    assert.equal(asJsonPatch(loadYaml('[]\n').documents[0]?.root), undefined);
+  });
+});
