@@ -139,7 +139,13 @@ export function mounts(service: ComposeService): Mount[] {
   for (const item of items(key?.value)) {
     if (isYScalar(item)) {
       const raw = String(item.value ?? '');
-      const [source = '', target = '', options = ''] = raw.split(':');
+      const parts = raw.split(':');
+      // A lone path (`- /app/node_modules`) is an anonymous volume at that container path: no host path is mounted.
+      if (parts.length === 1) {
+        out.push({ source: '', target: raw.trim(), at: listEntry(item.line), bind: false });
+        continue;
+      }
+      const [source = '', target = '', options = ''] = parts;
       const bind = /^(?:\/|\.|~|\$)/.test(source);
       const at = listEntry(item.line);
       const mode = options.split(',').find((o) => /^r?(?:shared|slave|private)$/.test(o));

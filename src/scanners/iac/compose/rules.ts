@@ -102,7 +102,7 @@ const dockerSocket = composeRule({
   cwe: ['CWE-250'],
   examples: {
     positive: [service('    volumes:\n      # expect\n      - /var/run/docker.sock:/var/run/docker.sock\n'), service('    volumes:\n      - type: bind\n        # expect\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n')],
-    negative: [service('    volumes:\n      - ./data:/data\n      - logs:/var/log/app\n')],
+    negative: [service('    volumes:\n      - ./data:/data\n      - logs:/var/log/app\n'), service('    volumes:\n      - /var/run/docker.sock\n')],
   },
   *check(input) {
     for (const s of input.services) {
@@ -123,7 +123,7 @@ const sensitiveMount = composeRule({
   cwe: ['CWE-668'],
   examples: {
     positive: [service('    volumes:\n      # expect\n      - /etc:/host/etc:ro\n'), service('    volumes:\n      # expect\n      - /:/host\n')],
-    negative: [service('    volumes:\n      - ./config:/etc/app:ro\n      - /srv/app/data:/data\n')],
+    negative: [service('    volumes:\n      - ./config:/etc/app:ro\n      - /srv/app/data:/data\n'), service('    volumes:\n      - ./src:/usr/src/app\n      - /usr/src/app/node_modules\n      - /etc/app\n')],
   },
   *check(input) {
     for (const s of input.services) {
