@@ -13,31 +13,76 @@ export function secretHash(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+/**
+ * A secret shorter than this is often an ordinary word too (`root`, `mysql`, `admin`
+ * as a literal password): it is only replaced where it stands as a whole value, and only
+ * in the files where it was found, so that a pod named `mysql-pod` or "runs as root" in
+ * another file keep their names.
+ */
+const SHORT = 8;
+
+/** Before and after a short secret that stands as a whole value: `PASSWORD: mysql`, `"mysql"`, `pass=mysql;`. */
+const VALUE_BEFORE = String.raw`(?<=^|[\s"'=:,(\[{` + '`' + `])`;
+const VALUE_AFTER = String.raw`(?=$|[\s"',;)\]}` + '`' + `])`;
+
 /** Replaces every registered secret in text with its redacted form. */
 export class Redactor {
-  private readonly secrets = new Set<string>();
-  /** One alternation of every secret, longest first; rebuilt only after new secrets arrive. */
-  private pattern: RegExp | null = null;
+  private readonly everywhere = new Set<string>();
+  /** Short secrets, by the path (a file, or a directory ending in `/`) where they were found; '' for anywhere. */
+  private readonly short = new Map<string, Set<string>>();
+  private longPattern: RegExp | null = null;
+  private readonly shortPatterns = new Map<string, RegExp | null>();
+  private count = 0;
 
-  add(secret: string): void {
-    if (secret.length < 4 || this.secrets.has(secret)) return;
-    this.secrets.add(secret);
-    this.pattern = null;
+  /** `scope`: the file (or directory, ending in `/`) the secret was found in; short secrets are redacted only there. */
+  add(secret: string, scope = ''): void {
+    if (secret.length < 4) return;
+    if (secret.length >= SHORT) {
+      if (this.everywhere.has(secret)) return;
+      this.everywhere.add(secret);
+      this.longPattern = null;
+    } else {
+      const set = this.short.get(scope) ?? new Set<string>();
+      if (set.has(secret)) return;
+      set.add(secret);
+      this.short.set(scope, set);
+      this.shortPatterns.clear();
+    }
+    this.count++;
   }
 
   get size(): number {
-    return this.secrets.size;
+    return this.count;
   }
 
-  redact(text: string): string {
-    if (this.secrets.size === 0) return text;
-    // Longest first, so that a secret containing another is replaced whole.
-    this.pattern ??= new RegExp(
-      [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'),
-      'g',
-    );
-    return text.replace(this.pattern, (secret) => redactSecret(secret));
+  /** `where`: the path the text belongs to (a finding's file), which selects the short secrets found there. */
+  redact(text: string, where = ''): string {
+    if (this.count === 0) return text;
+    let out = text;
+    if (this.everywhere.size > 0) {
+      // Longest first, so that a secret containing another is replaced whole.
+      this.longPattern ??= alternation(this.everywhere, '', '');
+      out = out.replace(this.longPattern, (secret) => redactSecret(secret));
+    }
+    if (this.short.size > 0) {
+      const pattern = this.shortPatternFor(where);
+      if (pattern) out = out.replace(pattern, (secret) => redactSecret(secret));
+    }
+    return out;
   }
+
+  private shortPatternFor(where: string): RegExp | null {
+    if (this.shortPatterns.has(where)) return this.shortPatterns.get(where)!;
+    const secrets = new Set<string>();
+    for (const [scope, set] of this.short) if (scope === '' || scope === where || (scope.endsWith('/') && where.startsWith(scope))) for (const s of set) secrets.add(s);
+    const pattern = secrets.size > 0 ? alternation(secrets, VALUE_BEFORE, VALUE_AFTER) : null;
+    this.shortPatterns.set(where, pattern);
+    return pattern;
+  }
+}
+
+function alternation(secrets: ReadonlySet<string>, before: string, after: string): RegExp {
+  return new RegExp(`${before}(?:${[...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})${after}`, 'g');
 }
 
 function escapeRegExp(value: string): string {

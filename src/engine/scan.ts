@@ -142,7 +142,7 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
         progress,
         signal,
         warn: (warning) => warnings.push({ scanner: scanner.id, ...warning }),
-        registerSecret: (value) => redactor.add(value),
+        registerSecret: (value, scope) => redactor.add(value, scope),
       })) {
         raw.push(finding);
       }
@@ -309,7 +309,7 @@ async function postProcess(
         ...rest,
         owasp: scannerFinding.owasp ?? owaspFor(scannerFinding.cwe),
         fingerprint: fingerprints[i]!,
-        message: redactor.redact(scannerFinding.message),
+        message: redactor.redact(scannerFinding.message, filePath),
         properties: tagTestCode(rest.properties, filePath),
       };
       findings.push(finding);
@@ -325,7 +325,7 @@ async function postProcess(
         const end = Math.min(lines.length, lastLine + EXCERPT_CONTEXT);
         excerpts.set(finding.fingerprint, {
           startLine: start,
-          lines: lines.slice(start - 1, end).map((line) => redactor.redact(line).slice(0, 400)),
+          lines: lines.slice(start - 1, end).map((line) => redactor.redact(line, filePath).slice(0, 400)),
         });
       }
       const suppression =

@@ -41,9 +41,11 @@ export interface ScanContext {
   warn(warning: ScanWarning): void;
   /**
    * Tell the pipeline a raw secret value so that every excerpt and message written
-   * anywhere is redacted. The value never leaves the process.
+   * anywhere is redacted. The value never leaves the process. `scope` is the file (or
+   * directory, ending in `/`) it was found in: a short value (an ordinary word used as a
+   * password) is redacted only there, where it stands as a whole value (core/redact.ts).
    */
-  registerSecret(value: string): void;
+  registerSecret(value: string, scope?: string): void;
 }
 
 /** One small interface per scanner (osv-scalibr's FileRequired/Extract). */

@@ -71,7 +71,7 @@ export const iacScanner: Scanner = {
         // Templates, values.yaml and Chart.yaml of a Helm chart: the chart is rendered and checked once, at its first file.
         ctx.progress.tick();
         const analysis = await charts.analyse(chart);
-        for (const secret of analysis?.secrets ?? []) ctx.registerSecret(secret);
+        for (const secret of analysis?.secrets ?? []) ctx.registerSecret(secret, chart === '.' ? '' : `${chart}/`);
         yield* analysis?.findings ?? [];
         continue;
       }
@@ -81,17 +81,17 @@ export const iacScanner: Scanner = {
       if (patches.has(file.path)) {
         // A kustomize patch holds only what it changes: only the values it writes are checked.
         const analysis = patchFindings(file.path, text, patches.get(file.path), (warning) => ctx.warn(warning));
-        for (const secret of analysis.secrets) ctx.registerSecret(secret);
+        for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
         yield* analysis.findings;
         continue;
       }
       const hint = includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined;
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, terraform ? { terraform } : undefined);
-      for (const secret of analysis.secrets) ctx.registerSecret(secret);
+      for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       yield* partialFileFindings(file.path, text, analysis);
       if (isKustomization(file.path)) {
         const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning));
-        for (const secret of inline.secrets) ctx.registerSecret(secret);
+        for (const secret of inline.secrets) ctx.registerSecret(secret, file.path);
         yield* inline.findings;
       }
     }

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Redactor, redactSecret } from '../../src/core/redact.js';
+
+describe('redaction', () => {
+  it('replaces a long secret everywhere, inside other text too', () => {
+    const redactor = new Redactor();
+    redactor.add('hunter2hunter2', 'a.yaml');
+    assert.equal(redactor.redact('token=xhunter2hunter2x', 'b.yaml'), `token=x${redactSecret('hunter2hunter2')}x`);
+  });
+
+  it('replaces a short secret only where it stands as a whole value, in the file it was found in', () => {
+    const redactor = new Redactor();
+    redactor.add('mysql', 'k8s/db.yaml');
+    const hidden = redactSecret('mysql');
+    assert.equal(redactor.redact('        value: mysql', 'k8s/db.yaml'), `        value: ${hidden}`);
+    assert.equal(redactor.redact('MYSQL_PASSWORD="mysql"', 'k8s/db.yaml'), `MYSQL_PASSWORD="${hidden}"`);
+    assert.equal(redactor.redact('--password=mysql --user app', 'k8s/db.yaml'), `--password=${hidden} --user app`);
+    assert.equal(redactor.redact('Pod/mysql-pod container mysql-server', 'k8s/db.yaml'), 'Pod/mysql-pod container mysql-server');
+    assert.equal(redactor.redact('image: mysql:8.4', 'k8s/db.yaml'), 'image: mysql:8.4');
+    assert.equal(redactor.redact('        value: mysql', 'k8s/other.yaml'), '        value: mysql');
+  });
+
+  it('scopes a short secret found in a chart to the chart directory', () => {
+    const redactor = new Redactor();
+    redactor.add('admin', 'charts/app/');
+    assert.equal(redactor.redact('password: admin', 'charts/app/values.yaml'), `password: ${redactSecret('admin')}`);
+    assert.equal(redactor.redact('password: admin', 'charts/application/values.yaml'), 'password: admin');
+  });
+
+  it('treats a short secret registered without a place as found everywhere, and ignores values under 4 characters', () => {
+    const redactor = new Redactor();
+    redactor.add('s3cr', undefined);
+    redactor.add('abc');
+    assert.equal(redactor.size, 1);
+    assert.equal(redactor.redact('key: s3cr and abc', 'x'), `key: ${redactSecret('s3cr')} and abc`);
+  });
+});
