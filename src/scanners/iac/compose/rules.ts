@@ -289,22 +289,65 @@ const noNewPrivileges = composeRule({
   },
 });
 
+/**
+ * The literal password of a `scheme://user:password@host` URL, or undefined: none, or a
+ * reference (`${DB_PASSWORD}`) or placeholder. `${...}` may itself hold a colon (`${USER:-app}`).
+ */
+export function urlPassword(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const scheme = /^\s*[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\//.exec(value);
+  if (!scheme) return undefined;
+  const authority = /^(?:\$\{[^}]*\}|[^/?#\s])*/.exec(value.slice(scheme[0].length))![0];
+  const at = authority.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const userinfo = authority.slice(0, at);
+  let colon = -1;
+  for (let i = 0, depth = 0; i < userinfo.length; i++) {
+    if (userinfo.startsWith('${', i)) depth++;
+    else if (userinfo[i] === '}' && depth > 0) depth--;
+    else if (userinfo[i] === ':' && depth === 0) {
+      colon = i;
+      break;
+    }
+  }
+  if (colon < 0) return undefined;
+  const password = userinfo.slice(colon + 1);
+  return isLiteralSecretValue(password) ? password : undefined;
+}
+
 const secretInEnvironment = composeRule({
   id: 'iac/compose-secret-in-environment',
   title: 'Literal secret in the compose file',
-  description: 'An environment variable or build argument with a secret-looking name has its value written in the compose file, so the secret is in version control and in `docker inspect` output.',
+  description:
+    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output.',
   remediation: 'Use ${VAR} substitution from an untracked .env file, env_file:, or compose secrets: (mounted as files under /run/secrets).',
   severity: 'high',
   cwe: ['CWE-798'],
   examples: {
-    positive: [service('    environment:\n      # expect\n      MYSQL_ROOT_PASSWORD: Tr0ub4dor-and-3\n'), service('    environment:\n      # expect\n      - API_TOKEN=abcd1234efgh5678\n'), service('    build:\n      context: .\n      args:\n        # expect\n        NPM_TOKEN: npm_abcdefabcdef0123456789\n')],
-    negative: [service('    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}\n      MYSQL_PASSWORD_FILE: /run/secrets/db\n      MYSQL_DATABASE: shop\n'), service('    environment:\n      - API_TOKEN\n')],
+    positive: [
+      service('    environment:\n      # expect\n      MYSQL_ROOT_PASSWORD: Tr0ub4dor-and-3\n'),
+      service('    environment:\n      # expect\n      - API_TOKEN=abcd1234efgh5678\n'),
+      service('    build:\n      context: .\n      args:\n        # expect\n        NPM_TOKEN: npm_abcdefabcdef0123456789\n'),
+      // The URLs are cut in two so that secloop's own secret scan does not report them.
+      service('    environment:\n      # expect\n      DATABASE_URL: postgres://app:' + 'Vq8zK2mLp4@db:5432/app\n'),
+      service('    environment:\n      # expect\n      - CACHE_URL=redis://:' + 'Hn5tR7wQ1x@cache:6379/0\n'),
+    ],
+    negative: [
+      service('    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}\n      MYSQL_PASSWORD_FILE: /run/secrets/db\n      MYSQL_DATABASE: shop\n'),
+      service('    environment:\n      - API_TOKEN\n'),
+      service('    environment:\n      DATABASE_URL: postgres://app:${DB_PASSWORD}@db:5432/app\n      MIRROR_URL: https://${USER:-app}@mirror.example.org/repo\n      API_URL: http://api:8080/v1\n'),
+    ],
   },
   *check(input) {
     for (const s of input.services) {
       for (const entry of [...environment(s.node, 'environment'), ...environment(get(s.node, 'build'), 'args')]) {
-        if (isSecretName(entry.name) && isLiteralSecretValue(entry.value))
+        if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
           yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}.`, resource: label(s), secret: String(entry.value) };
+          continue;
+        }
+        const password = urlPassword(entry.value);
+        if (password !== undefined)
+          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a URL with a literal password in the compose file${detailNote(entry.at)}.`, resource: label(s), secret: password };
       }
     }
   },
@@ -319,10 +362,17 @@ const imageLatest = composeRule({
   cwe: ['CWE-1357'],
   examples: {
     positive: ['services:\n  db:\n    # expect\n    image: mysql:latest\n', 'services:\n  cache:\n    # expect\n    image: redis\n'],
-    negative: ['services:\n  db:\n    image: mysql:8.4.2\n', 'services:\n  web:\n    build: .\n', 'services:\n  web:\n    image: ${IMAGE}\n'],
+    negative: [
+      'services:\n  db:\n    image: mysql:8.4.2\n',
+      'services:\n  web:\n    build: .\n',
+      'services:\n  web:\n    image: ${IMAGE}\n',
+      'services:\n  worker:\n    image: acme/worker\n    build:\n      context: .\n',
+    ],
   },
   *check(input) {
     for (const s of input.services) {
+      // Next to build:, image: is the name compose gives the image it builds, not one it pulls.
+      if (pair(s.node, 'build')) continue;
       const p = pair(s.node, 'image');
       const ref = text(p?.value);
       const problem = ref ? pinProblem(ref) : undefined;

@@ -1,0 +1,38 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { writeJson } from '../../../src/report/json.js';
+import { urlPassword } from '../../../src/scanners/iac/compose/rules.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+describe('compose: passwords inside URLs', () => {
+  it('finds the literal password of a URL, not references or placeholders', () => {
+    // Written as user + ':' + password so that secloop's own secret scan does not report this file.
+    assert.equal(urlPassword('postgres://app' + ':Vq8zK2mLp4@db:5432/app'), 'Vq8zK2mLp4');
+    assert.equal(urlPassword('redis://' + ':Hn5tR7wQ1x@cache:6379/0'), 'Hn5tR7wQ1x');
+    assert.equal(urlPassword('mysql://${DB_USER:-root}' + ':Wd4nB7xTq2@db/app'), 'Wd4nB7xTq2');
+    assert.equal(urlPassword('postgres://app:${DB_PASSWORD}@db:5432/app'), undefined);
+    assert.equal(urlPassword('postgres://app:${DB_PASSWORD:-dev}@db:5432/app'), undefined);
+    assert.equal(urlPassword('postgres://app@db:5432/app'), undefined);
+    assert.equal(urlPassword('http://api:8080/v1?next=a@b'), undefined);
+    assert.equal(urlPassword('https://<user>:<password>@host'), undefined);
+    assert.equal(urlPassword(42), undefined);
+  });
+
+  it('reports the URL on its line without printing the password', async () => {
+    // secloop-ignore secrets/generic-secret-assignment -- fake password: the test checks it is never printed
+    const secret = 'Pz6wK1qLn8Tr';
+    const tree = tempTree({ 'compose.yaml': `services:\n  worker:\n    image: acme/worker\n    build: .\n    environment:\n      DATABASE_URL: mysql://root:${secret}@db/app\n` });
+    try {
+      const result = await runScan({ target: tree.dir, scannerSet: [iacScanner] });
+      const hits = result.findings.filter((f) => f.ruleId === 'iac/compose-secret-in-environment');
+      assert.deepEqual(hits.map((f) => f.location.startLine), [6]);
+      // The image compose builds is not a pulled floating tag.
+      assert.ok(!result.findings.some((f) => f.ruleId === 'iac/compose-image-latest'));
+      assert.ok(!writeJson(result).includes(secret));
+    } finally {
+      tree.cleanup();
+    }
+  });
+});
