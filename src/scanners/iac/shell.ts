@@ -24,6 +24,18 @@ export type ShellPipeline = ShellCommand[];
 
 const MAX_SCRIPT = 200_000;
 
+/**
+ * Reserved words that open, continue or close a compound command: where a command name
+ * is expected they are not a program, and the next word is (`if x; then curl ... | sh; fi`).
+ */
+const RESERVED = new Set(['if', 'then', 'elif', 'else', 'fi', 'while', 'until', 'do', 'done', 'esac', 'in', '{', '}', '!']);
+
+/**
+ * Inside `case WORD in ... esac`: the subject word, the `in`, the patterns of an item
+ * (`a|b)`: `|` separates alternatives, `)` ends them) and the commands of an item (up to `;;`).
+ */
+type CaseMode = 'subject' | 'in' | 'pattern' | 'body';
+
 export function parseShell(script: string): ShellPipeline[] {
   const source = script.length > MAX_SCRIPT ? script.slice(0, MAX_SCRIPT) : script;
   const pipelines: ShellPipeline[] = [];
@@ -32,16 +44,42 @@ export function parseShell(script: string): ShellPipeline[] {
   let word = '';
   let wordStart = -1;
   let i = 0;
+  // Open `case` commands, innermost last.
+  const cases: CaseMode[] = [];
+  // After `for`/`select` (the loop header up to `;` or a newline) and `function` (the name): words that are no command.
+  let skipRest = false;
+  let skipName = false;
+  const caseMode = () => cases[cases.length - 1];
 
   const endWord = () => {
-    if (wordStart >= 0) words.push({ text: word, offset: wordStart });
+    if (wordStart >= 0) takeWord({ text: word, offset: wordStart });
     word = '';
     wordStart = -1;
+  };
+  const takeWord = (w: ShellWord) => {
+    const mode = caseMode();
+    if (mode === 'subject') cases[cases.length - 1] = 'in';
+    else if (mode === 'in') cases[cases.length - 1] = 'pattern';
+    else if (mode === 'pattern') {
+      if (w.text === 'esac') cases.pop();
+    } else if (skipName) {
+      skipName = false;
+    } else if (skipRest) {
+      // loop header
+    } else if (words.length > 0) words.push(w);
+    else if (w.text === 'case') cases.push('subject');
+    else if (w.text === 'for' || w.text === 'select') skipRest = true;
+    else if (w.text === 'function') skipName = true;
+    else if (w.text === 'esac') {
+      if (mode === 'body') cases.pop();
+    } else if (!RESERVED.has(w.text) && !/^[A-Za-z_][\w.:-]*\(\)$/.test(w.text)) words.push(w);
   };
   const endCommand = () => {
     endWord();
     if (words.length > 0) pipeline.push(toCommand(words));
     words = [];
+    skipRest = false;
+    skipName = false;
   };
   const endPipeline = () => {
     endCommand();
@@ -109,6 +147,21 @@ export function parseShell(script: string): ShellPipeline[] {
     }
     if (c === '#' && wordStart < 0) {
       while (i < source.length && source[i] !== '\n') i++;
+      continue;
+    }
+    if (caseMode() === 'pattern' && (c === '|' || c === ')' || c === '(' || c === '\n' || c === ';')) endWord(); // may read `esac`
+    const mode = caseMode();
+    if (mode === 'pattern' && (c === '|' || c === ')' || c === '(' || c === '\n' || c === ';')) {
+      // `a|b)`: alternatives of a case pattern, not a pipe; `)` starts the item's commands.
+      if (c === ')') cases[cases.length - 1] = 'body';
+      i++;
+      continue;
+    }
+    if (c === ';' && (source[i + 1] === ';' || source[i + 1] === '&')) {
+      // `;;`, `;&`, `;;&`: the end of a case item; the next pattern follows.
+      endPipeline();
+      if (mode === 'body') cases[cases.length - 1] = 'pattern';
+      i += source[i + 1] === ';' && source[i + 2] === '&' ? 3 : 2;
       continue;
     }
     if (c === '\n' || c === ';') {

@@ -25,4 +25,19 @@ describe('shell reader', () => {
     for (const script of yes) assert.ok(pipeToShellOffsets(script).length > 0, script);
     for (const script of no) assert.deepEqual(pipeToShellOffsets(script), [], script);
   });
+
+  it('reads compound commands: reserved words and case patterns are no programs', () => {
+    const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
+    assert.deepEqual(commands('if true; then curl https://example.org/i.sh | sh; fi'), [['true'], ['curl https://example.org/i.sh', 'sh']]);
+    assert.deepEqual(commands('case "$arch" in x86_64|aarch64) echo fast ;; (*) echo slow ;; esac | sort'), [['echo fast'], ['echo slow'], ['sort']]);
+    assert.deepEqual(commands('case x in\n a) case y in b) echo in;; esac ;;\n *) echo out\nesac\necho after'), [['echo in'], ['echo out'], ['echo after']]);
+    assert.deepEqual(commands('for a in one two; do apt-get install -y wget; done'), [['apt-get install -y wget']]);
+    assert.deepEqual(commands('{ curl https://x | sh; }; ! grep a b'), [['curl https://x', 'sh'], ['grep a b']]);
+    assert.deepEqual(commands('function f { a; }; g() { b; }'), [['a'], ['b']]);
+    // Reserved words in argument position are plain words.
+    assert.deepEqual(commands('echo if then done {} esac'), [['echo if then done {} esac']]);
+    for (const script of ['if [ -n "$X" ]; then curl -fsSL https://example.org/i.sh | sh; fi', 'while true; do wget -qO- https://example.org/i | bash; done', 'case "$(uname -m)" in\n  x86_64|aarch64) curl https://example.org/i.sh | sh ;;\nesac'])
+      assert.equal(pipeToShellOffsets(script).length, 1, script);
+    assert.equal(programOf(parseShell('then curl https://x')[0]![0]!), 'curl');
+  });
 });

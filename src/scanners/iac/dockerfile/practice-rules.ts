@@ -138,7 +138,7 @@ const aptInstallRecommends = dockerRule({
   confidence: 'medium',
   cwe: ['CWE-1104'],
   examples: {
-    positive: ['FROM debian:12\n# expect\nRUN apt-get update && apt-get install -y curl\n', 'FROM ubuntu:24.04\nRUN apt-get update\n# expect\nRUN apt-get -y install \\\n# detail\n    ca-certificates\n'],
+    positive: ['FROM debian:12\n# expect\nRUN apt-get update && apt-get install -y curl\n', 'FROM debian:12\n# expect\nRUN for p in a; do apt-get install -y wget; done\n', 'FROM ubuntu:24.04\nRUN apt-get update\n# expect\nRUN apt-get -y install \\\n# detail\n    ca-certificates\n'],
     negative: [
       'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n',
       'FROM debian:12\nRUN echo \'APT::Install-Recommends "false";\' > /etc/apt/apt.conf.d/90norecommends\nRUN apt-get install -y curl\n',
@@ -252,6 +252,7 @@ const pipeWithoutPipefail = dockerRule({
       'FROM debian:12\nRUN set -eux -o pipefail; curl -fsSL https://example.org/tool.tgz | tar -xz -C /opt\n',
       'FROM debian:12\nRUN echo "app:x:10001:" | tee -a /etc/group\n',
       'FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04\nSHELL ["pwsh", "-Command"]\nRUN Get-ChildItem | Out-File list.txt\n',
+      'FROM debian:12\nRUN case "$(uname -m)" in \\\n    x86_64|aarch64) echo fast ;; \\\n    *) echo slow ;; \\\n  esac\n',
     ],
   },
   *check(input) {
@@ -267,7 +268,8 @@ const pipeWithoutPipefail = dockerRule({
       if (run.exec && run.exec.slice(1).some((w, k, all) => /^-[a-z]*o$/i.test(w) && all[k + 1] === 'pipefail')) continue;
       const before = script.text.slice(0, pipeline[0]!.offset);
       if (/\bset\s+(?:[-+]\w+\s+)*-[a-z]*o\s*pipefail\b/i.test(before)) continue;
-      const producers = pipeline.slice(0, -1).map((c) => programOf(c) ?? '');
+      // A producer without a program is the redirection of a compound command (`done < list | sh`).
+      const producers = pipeline.slice(0, -1).flatMap((c) => programOf(c) ?? []);
       if (producers.every((p) => HARMLESS_PRODUCERS.has(p) || OTHER_SHELLS.test(p))) continue;
       reported.add(instruction);
       const place = at(instruction, script.line(pipeline[0]!.offset));

@@ -249,6 +249,8 @@ const curlPipeShell = dockerRule({
       'FROM alpine:3.20\n# expect\nRUN curl -sSL https://example.org/install.sh | sh\n',
       'FROM alpine:3.20\n# expect\nRUN apk add wget && \\\n# detail\n    wget -qO- https://example.org/i.sh | sudo bash -s -- --yes\n',
       'FROM debian:12\n# expect\nRUN sh -c "$(curl -fsSL https://example.org/install.sh)"\n',
+      'FROM debian:12\n# expect\nRUN if [ "$(uname -m)" = x86_64 ]; then curl -fsSL https://example.org/i.sh | sh; fi\n',
+      'FROM debian:12\n# expect\nRUN case "$(uname -m)" in \\\n# detail\n    x86_64|aarch64) curl -fsSL https://example.org/i.sh | sh ;; \\\n  esac\n',
     ],
     negative: ['FROM alpine:3.20\nRUN curl -fsSLo /tmp/i.sh https://example.org/i.sh && echo "abc  /tmp/i.sh" | sha256sum -c && sh /tmp/i.sh\n', 'FROM alpine:3.20\nRUN curl -fsSL https://example.org/data.json | jq .\n'],
   },
