@@ -5,6 +5,10 @@ import { classify } from './detect.js';
 import { PLATFORM_RULES } from './platforms.js';
 import type { Hit, IacRule, ParseContext, Platform } from './rule.js';
 
+/** Platforms read as YAML, where `{{ }}` marks a template rather than a value. */
+const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit', 'cloudformation']);
+const TEMPLATE_SYNTAX = /(?<!\$)\{\{[^\n]*\}\}/;
+
 export interface FileAnalysis {
   platform: string | undefined;
   findings: ScannerFinding[];
@@ -27,8 +31,14 @@ export function analyseFile(
   const platform = PLATFORM_RULES.find((p) => p.platform === platformId);
   if (!platform) return { platform: platformId, findings: [], secrets: [] };
   let input: unknown;
+  const problems: Array<Omit<ScanWarning, 'scanner'>> = [];
   try {
-    input = platform.parse(text, (line, message) => warn({ path, line, message }), context);
+    input = platform.parse(text, (line, message) => problems.push({ path, line, message }), context);
+    // YAML with `{{ }}` that does not parse is a template of some tool (a Go template a
+    // program fills at run time, a chart's files/): one warning says so, not one per line.
+    const template = problems.length > 0 && TEMPLATED.has(platformId!) && TEMPLATE_SYNTAX.test(text);
+    if (template) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written, so it is checked only as far as it parses (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
+    else for (const problem of problems) warn(problem);
   } catch (error) {
     // Parsers report bad input as problems; an exception here is a bug, reported and contained.
     warn({ path, message: `could not analyse this ${platformId} file: ${(error as Error).message}` });

@@ -317,7 +317,8 @@ describe('Helm renderer: bounds', () => {
     const result = renderAll(templates, '', { ...small, maxRange: 10_000, maxChartOutput: 50_000 });
     assert.equal(result.templates.length, 6);
     assert.deepEqual(result.warnings.map((w) => `${w.path} ${w.message}`), [
-      'c/templates/t06.yaml Helm templates not rendered, a bound was exceeded: the chart\'s templates take more than 1000000 steps or 50000 characters of output (24 templates left, from this one)',
+      // Helm's order: reverse name order, so t29 to t24 are rendered.
+      'c/templates/t23.yaml Helm templates not rendered, a bound was exceeded: the chart\'s templates take more than 1000000 steps or 50000 characters of output (24 templates left, from this one)',
     ]);
   });
 

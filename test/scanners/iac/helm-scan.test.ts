@@ -140,6 +140,32 @@ describe('Helm chart analysis', () => {
     assert.match(warnings[0]!.message, /^invalid YAML: .* \(in the output of templates\/bad\.yaml, rendered by secloop with the chart's default values\)$/);
   });
 
+  it('renders templates in Helm\'s order with one top-level object per chart, so a template that sets $.Values changes what later ones see', () => {
+    const files = new Map([
+      ['c/Chart.yaml', CHART],
+      ['c/values.yaml', '_defaults:\n  pod:\n    privileged: true\n'],
+      // Named to sort first in Helm's order (reverse name order), as istio's zzz_profile.yaml.
+      ['c/templates/zzz_profile.yaml', '{{- $defaults := .Values._defaults }}\n{{- $_ := unset .Values "_defaults" }}\n{{- $b := set $ "Values" (mustMergeOverwrite $defaults .Values) }}\n'],
+      ['c/templates/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n    securityContext:\n      privileged: {{ .Values.pod.privileged }}\n'],
+    ]);
+    const warnings: unknown[] = [];
+    const { findings } = analyseChart({ dir: 'c', files, render: ['c/templates/pod.yaml', 'c/templates/zzz_profile.yaml'] }, (w) => warnings.push(w));
+    assert.deepEqual(warnings, []);
+    assert.ok(findings.some((f) => f.ruleId === 'iac/k8s-privileged-container'), findings.map((f) => f.ruleId).join('\n'));
+  });
+
+  it('splits at a --- that rendering glued to a comment, as Helm does', () => {
+    const files = new Map([
+      ['c/Chart.yaml', CHART],
+      ['c/values.yaml', 'reader: true\n'],
+      ['c/templates/rbac.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n\n---\n\n{{- if .Values.reader -}}\n\n# reads every Secret\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules:\n- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get"]\n{{- end }}\n'],
+    ]);
+    const warnings: unknown[] = [];
+    const { findings } = analyseChart({ dir: 'c', files, render: ['c/templates/rbac.yaml'] }, (w) => warnings.push(w));
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(findings.filter((f) => f.ruleId === 'iac/k8s-rbac-secrets-access').map((f) => f.location.path), ['c/templates/rbac.yaml']);
+  });
+
   it('does not report what other objects lack when a template of the chart was not rendered', () => {
     const policy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes: [Ingress]\n';
     const deployment = (extra: string) =>

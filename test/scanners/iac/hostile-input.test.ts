@@ -31,6 +31,18 @@ describe('iac on hostile input', () => {
     assert.ok(dashes.warnings.some((w) => /^4: nested more than 200 levels deep/.test(w)), dashes.warnings.join('\n'));
   });
 
+  it('says once that a YAML file with template syntax is a template, instead of one warning per broken line', () => {
+    const warnings: string[] = [];
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Name }}\nspec:\n  containers: [{{ range .C }}{name: {{ . }}},{{ end }}]\n  {{ if .Debug }}\n  hostPID: true\n  {{ end }}\n';
+    analyseFile('files/pod.yaml', text, (w) => warnings.push(`${w.line}: ${w.message}`), 'kubernetes');
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /holds template syntax \(\{\{ \.\.\. \}\}\) and is not valid YAML as written/);
+    // A workflow's ${{ }} is no template syntax: its YAML problems are reported as such.
+    const workflow: string[] = [];
+    analyseFile('.github/workflows/x.yml', 'on: push\njobs:\n  a:\n    runs-on: ${{ matrix.os }}\n    steps: [\n', (w) => workflow.push(w.message), 'github-actions');
+    assert.ok(workflow.length > 0 && workflow.every((m) => !/template syntax/.test(m)), workflow.join('\n'));
+  });
+
   it('gives up on Terraform values that double at each reference instead of expanding them', () => {
     const localOf = (text: string) => {
       const body = parseHcl(text).body;

@@ -55,8 +55,11 @@ function streams(templates: readonly RenderedTemplate[]): Stream[] {
     size = 0;
     current = { text: '', origins: [], templates: [], writers: [] };
   };
-  for (const { path, rendered } of templates) {
-    if (!/\S/.test(rendered.text)) continue;
+  for (const { path, rendered: output } of templates) {
+    if (!/\S/.test(output.text)) continue;
+    // `---` glued to a comment (`---`, blank, `{{- if -}}`, blank, `# ...` renders so) is
+    // still a separator to Helm, which splits on `---` at a line start whatever follows.
+    const rendered = { ...output, text: output.text.replace(/^---(?=#)/gm, '--- ') };
     if (size > 0 && size + rendered.text.length > MAX_STREAM) flush();
     if (parts.length > 0) {
       parts.push('---\n');

@@ -379,7 +379,11 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
   const caps = capabilities();
   const chartFiles = files();
   const templates: RenderedTemplate[] = [];
-  const queue = [...input.render].sort();
+  // Helm renders in its parse order, and every template of a chart gets the same top-level
+  // object: a template that sets `$.Values` (istio's zzz_profile.yaml merges its defaults
+  // that way, first in that order) changes what the chart's later templates see.
+  const queue = parseOrder(input.render);
+  const tops = new Map<ChartNode, Dict>();
   for (const [index, path] of queue.entries()) {
     const template = parsed.get(path);
     const node = nodeOf(path);
@@ -389,15 +393,18 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
       break;
     }
     const inChart = path.slice(node.dir === '' ? 0 : node.dir.length + 1);
-    const top: Dict = new Map<string, Value>([
-      ['Values', node.values],
-      ['Chart', node.metadata],
-      ['Release', release],
-      ['Capabilities', caps],
-      ['Template', new Map<string, Value>([['Name', `${node.fullPath}/${inChart}`], ['BasePath', `${node.fullPath}/templates`]])],
-      ['Files', chartFiles],
-      ['Subcharts', new Map()],
-    ]);
+    const top: Dict =
+      tops.get(node) ??
+      new Map<string, Value>([
+        ['Values', node.values],
+        ['Chart', node.metadata],
+        ['Release', release],
+        ['Capabilities', caps],
+        ['Files', chartFiles],
+        ['Subcharts', new Map()],
+      ]);
+    tops.set(node, top);
+    top.set('Template', new Map<string, Value>([['Name', `${node.fullPath}/${inChart}`], ['BasePath', `${node.fullPath}/templates`]]));
     try {
       templates.push({ path, rendered: engine.render(template.body, path, top) });
     } catch (error) {
@@ -406,6 +413,8 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
       else throw error;
     }
   }
+  // Reported in path order, whatever order they were rendered in.
+  templates.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { name: String(nodes[0]!.metadata.fields.get('Name')), templates, warnings };
 }
 
