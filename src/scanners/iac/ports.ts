@@ -14,6 +14,22 @@ export interface ServicePort {
   category: PortCategory;
   cleartext: boolean;
   severity: Severity;
+  /**
+   * The port means this service only in an image of it: 5000 is the registry's port and
+   * also the default of Flask and many other apps, so without a registry image it says nothing.
+   */
+  onlyInImages?: RegExp;
+  /** Images that are this service, published on purpose (a DNS server answers on 53). */
+  serviceImages?: RegExp;
+}
+
+/** An image reference without registry host, tag or digest: `ghcr.io/acme/pihole:1@sha256:...` -> `acme/pihole`. */
+function imageName(image: string): string {
+  let name = image.trim().toLowerCase().replace(/@.*$/, '');
+  const parts = name.split('/');
+  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
+  name = parts.join('/');
+  return name.replace(/:[^/]*$/, '');
 }
 
 const CATALOGUE: readonly ServicePort[] = [
@@ -22,7 +38,15 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 22, transport: 'tcp', service: 'SSH', category: 'remote-access', cleartext: false, severity: 'high' },
   { port: 23, transport: 'tcp', service: 'Telnet', category: 'remote-access', cleartext: true, severity: 'critical' },
   { port: 25, transport: 'tcp', service: 'SMTP', category: 'mail', cleartext: true, severity: 'medium' },
-  { port: 53, transport: 'both', service: 'DNS', category: 'directory', cleartext: true, severity: 'medium' },
+  {
+    port: 53,
+    transport: 'both',
+    service: 'DNS',
+    category: 'directory',
+    cleartext: true,
+    severity: 'medium',
+    serviceImages: /(?:^|[/_-])(?:pi-?hole|coredns|bind9?|unbound|dnsmasq|adguard(?:home)?|powerdns|pdns(?:-recursor)?|knot-resolver|knot|technitium|dnscrypt-proxy|blocky)(?:$|[/_-])/,
+  },
   { port: 69, transport: 'udp', service: 'TFTP', category: 'file-transfer', cleartext: true, severity: 'high' },
   { port: 110, transport: 'tcp', service: 'POP3', category: 'mail', cleartext: true, severity: 'medium' },
   { port: 111, transport: 'both', service: 'rpcbind/portmapper', category: 'windows', cleartext: true, severity: 'high' },
@@ -51,7 +75,15 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 3306, transport: 'tcp', service: 'MySQL/MariaDB', category: 'database', cleartext: false, severity: 'high' },
   { port: 3389, transport: 'both', service: 'Remote Desktop (RDP)', category: 'remote-access', cleartext: false, severity: 'high' },
   { port: 4333, transport: 'tcp', service: 'mSQL', category: 'database', cleartext: true, severity: 'high' },
-  { port: 5000, transport: 'tcp', service: 'Docker registry (plain HTTP)', category: 'container-api', cleartext: true, severity: 'medium' },
+  {
+    port: 5000,
+    transport: 'tcp',
+    service: 'Docker registry (plain HTTP)',
+    category: 'container-api',
+    cleartext: true,
+    severity: 'medium',
+    onlyInImages: /(?:^|\/)(?:registry|distribution|docker-registry|registry-photon)$/,
+  },
   { port: 5432, transport: 'tcp', service: 'PostgreSQL', category: 'database', cleartext: false, severity: 'high' },
   { port: 5500, transport: 'tcp', service: 'VNC', category: 'remote-access', cleartext: true, severity: 'high' },
   { port: 5601, transport: 'tcp', service: 'Kibana', category: 'monitoring', cleartext: true, severity: 'medium' },
@@ -84,19 +116,33 @@ export function sensitivePorts(): readonly ServicePort[] {
   return CATALOGUE;
 }
 
-/** The catalogue entry for a port and transport, if the port is sensitive. */
-export function sensitivePort(port: number, transport: 'tcp' | 'udp' = 'tcp'): ServicePort | undefined {
+/**
+ * Whether a catalogue entry applies to a workload running `image` (undefined when the image
+ * is not known): an entry tied to its service's images needs one, and the service's own
+ * image publishing its port is not a finding.
+ */
+function appliesTo(entry: ServicePort, image: string | undefined): boolean {
+  const name = image === undefined ? undefined : imageName(image);
+  if (entry.onlyInImages && (name === undefined || !entry.onlyInImages.test(name))) return false;
+  if (entry.serviceImages && name !== undefined && entry.serviceImages.test(name)) return false;
+  return true;
+}
+
+/** The catalogue entry for a port and transport, if the port is sensitive (for a workload of `image`, when known). */
+export function sensitivePort(port: number, transport: 'tcp' | 'udp' = 'tcp', image?: string): ServicePort | undefined {
   const entry = BY_PORT.get(port);
-  if (!entry) return undefined;
+  if (!entry || !appliesTo(entry, image)) return undefined;
   return entry.transport === 'both' || entry.transport === transport ? entry : undefined;
 }
 
-/** Sensitive ports inside an inclusive range, in port order (a range of 0-65535 yields the whole catalogue). */
-/** The catalogue services in a port range; with a transport, a service on both is given as the transport that is open. */
-export function sensitivePortsInRange(from: number, to: number, transport?: 'tcp' | 'udp'): ServicePort[] {
+/**
+ * The catalogue services in an inclusive port range, in port order; with a transport, a
+ * service on both is given as the transport that is open. With an image, as sensitivePort.
+ */
+export function sensitivePortsInRange(from: number, to: number, transport?: 'tcp' | 'udp', image?: string): ServicePort[] {
   const low = Math.min(from, to);
   const high = Math.max(from, to);
-  return CATALOGUE.filter((entry) => entry.port >= low && entry.port <= high && (!transport || entry.transport === 'both' || entry.transport === transport)).map((entry) =>
+  return CATALOGUE.filter((entry) => entry.port >= low && entry.port <= high && (!transport || entry.transport === 'both' || entry.transport === transport) && appliesTo(entry, image)).map((entry) =>
     transport && entry.transport === 'both' ? { ...entry, transport } : entry,
   );
 }

@@ -151,17 +151,20 @@ const portAllInterfaces = composeRule({
     for (const s of input.services) {
       for (const p of publishedPorts(s)) {
         // Sensitive services are reported, more severely, by iac/compose-sensitive-port.
-        if (isAllInterfaces(p.hostIp) && sensitiveServices(p).length === 0)
+        if (isAllInterfaces(p.hostIp) && sensitiveServices(s, p).length === 0)
           yield { ...p.at, message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}; bind it to 127.0.0.1 unless it must be public.`, resource: label(s) };
       }
     }
   },
 });
 
-function sensitiveServices(p: PublishedPort) {
+/** The catalogue services a published port exposes; the service's image decides a few (5000 is a registry only in a registry image). */
+function sensitiveServices(s: ComposeService, p: PublishedPort) {
   const [from, to] = p.containerPorts ?? [0, -1];
-  if (from === to) return [sensitivePort(from, p.protocol)].filter((e) => e !== undefined);
-  return to > from ? sensitivePortsInRange(from, to, p.protocol) : [];
+  // The image of a service that is built is not known (image: then names the build's result).
+  const image = pair(s.node, 'build') ? undefined : text(get(s.node, 'image'));
+  if (from === to) return [sensitivePort(from, p.protocol, image)].filter((e) => e !== undefined);
+  return to > from ? sensitivePortsInRange(from, to, p.protocol, image) : [];
 }
 
 const sensitivePortPublished = composeRule({
@@ -172,14 +175,27 @@ const sensitivePortPublished = composeRule({
   severity: 'high',
   cwe: ['CWE-200'],
   examples: {
-    positive: [service('    ports:\n      # expect\n      - "0.0.0.0:3306:3306"\n'), service('    ports:\n      # expect\n      - "6379"\n'), service('    ports:\n      # expect\n      - "2222:22"\n')],
-    negative: [service('    ports:\n      - "127.0.0.1:5432:5432"\n'), service('    ports:\n      - "8080:80"\n')],
+    positive: [
+      service('    ports:\n      # expect\n      - "0.0.0.0:3306:3306"\n'),
+      service('    ports:\n      # expect\n      - "6379"\n'),
+      service('    ports:\n      # expect\n      - "2222:22"\n'),
+      'services:\n  registry:\n    image: registry:2.8.3\n    ports:\n      # expect\n      - "5000:5000"\n',
+      'services:\n  dns:\n    image: alpine:3.20\n    ports:\n      # expect\n      - "53:53/udp"\n',
+    ],
+    negative: [
+      service('    ports:\n      - "127.0.0.1:5432:5432"\n'),
+      service('    ports:\n      - "8080:80"\n'),
+      // 5000 is also the default port of Flask and many other apps: a registry only in a registry image.
+      'services:\n  api:\n    build: .\n    ports:\n      - "127.0.0.1:8000:8000"\n      - "0.0.0.0:5000:5000"\n',
+      // A DNS server publishes 53 on purpose.
+      'services:\n  dns:\n    image: pihole/pihole:2024.07.0\n    ports:\n      - "53:53/udp"\n      - "53:53/tcp"\n',
+    ],
   },
   *check(input) {
     for (const s of input.services) {
       for (const p of publishedPorts(s)) {
         if (isLoopback(p.hostIp)) continue;
-        const entry = sensitiveServices(p)[0];
+        const entry = sensitiveServices(s, p)[0];
         if (entry)
           yield { ...p.at, message: `${label(s)} publishes ${describePort(entry)} as ${p.raw}${detailNote(p.at)}; keep it on the internal network.`, resource: label(s), severity: entry.severity };
       }
