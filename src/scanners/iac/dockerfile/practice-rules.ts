@@ -223,6 +223,19 @@ const copyChownRuntimeUser = dockerRule({
 const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes', 'true']);
 const OTHER_SHELLS = /^(?:pwsh|powershell|cmd)(?:\.exe)?$/i;
 
+/**
+ * A checksum or signature check reading its list from the pipe: with an empty or cut input
+ * it fails by itself (`grep app.tgz SUMS | sha256sum -c -`), so pipefail adds nothing.
+ */
+function failsOnEmptyInput(command: ShellCommand): boolean {
+  const words = effectiveWords(command).map((w) => w.text);
+  const program = words[0] ? basename(words[0]) : '';
+  if (program === 'gpgv') return true;
+  if (program === 'gpg' || program === 'gpg2') return words.includes('--verify');
+  if (/^(?:md5|sha\d*|b2)sum$|^shasum$/.test(program)) return words.slice(1).some((w) => w === '--check' || /^-[a-z]*c[a-z]*$/i.test(w));
+  return false;
+}
+
 function shellSetsPipefail(shell: DockerInstruction | undefined): boolean {
   const words = shell?.exec ?? [];
   return words.some((w, k) => /^-[a-z]*o$/i.test(w) && words[k + 1] === 'pipefail') || words.includes('-opipefail');
@@ -237,7 +250,7 @@ const pipeWithoutPipefail = dockerRule({
   id: 'iac/dockerfile-pipe-without-pipefail',
   title: 'Pipeline in RUN without pipefail',
   description:
-    'A RUN step pipes one command into another without `set -o pipefail`, so only the last command decides whether the step succeeds. A failed download in `curl URL | tar -xz` or `wget -O- URL | gpg --import` is ignored and the build goes on with a missing or truncated file, or without the signing key it was meant to check.',
+    'A RUN step pipes one command into another without `set -o pipefail`, so only the last command decides whether the step succeeds. A failed download in `curl URL | tar -xz` or `wget -O- URL | gpg --import` is ignored and the build goes on with a missing or truncated file, or without the signing key it was meant to check. A pipe into a checksum or signature check (sha256sum -c, gpg --verify, gpgv) is not reported: the check fails by itself when its input is empty.',
   remediation: 'Set the shell once, before the RUN steps: SHELL ["/bin/bash", "-o", "pipefail", "-c"], or start the script with set -o pipefail (in a shell that supports it).',
   severity: 'low',
   confidence: 'medium',
@@ -246,12 +259,15 @@ const pipeWithoutPipefail = dockerRule({
     positive: [
       'FROM debian:12\n# expect\nRUN curl -fsSL https://example.org/tool.tgz | tar -xz -C /opt\n',
       'FROM debian:12\n# expect\nRUN apt-get update && \\\n# detail\n    wget -qO- https://example.org/key.asc | gpg --dearmor -o /usr/share/keyrings/x.gpg\n',
+      'FROM debian:12\n# expect\nRUN curl -fsSL https://example.org/tool.tgz | sha256sum > /tmp/sum\n',
     ],
     negative: [
       'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.org/tool.tgz | tar -xz -C /opt\n',
       'FROM debian:12\nRUN set -eux -o pipefail; curl -fsSL https://example.org/tool.tgz | tar -xz -C /opt\n',
       'FROM debian:12\nRUN echo "app:x:10001:" | tee -a /etc/group\n',
       'FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04\nSHELL ["pwsh", "-Command"]\nRUN Get-ChildItem | Out-File list.txt\n',
+      'FROM debian:12\nRUN curl -fsSLO https://example.org/SHA256SUMS && grep " tool.tgz$" SHA256SUMS | sha256sum -c -\n',
+      'FROM debian:12\nRUN curl -fsSL https://example.org/tool.tgz.asc | gpg --batch --verify - tool.tgz\n',
       'FROM debian:12\nRUN case "$(uname -m)" in \\\n    x86_64|aarch64) echo fast ;; \\\n    *) echo slow ;; \\\n  esac\n',
     ],
   },
@@ -271,6 +287,7 @@ const pipeWithoutPipefail = dockerRule({
       // A producer without a program is the redirection of a compound command (`done < list | sh`).
       const producers = pipeline.slice(0, -1).flatMap((c) => programOf(c) ?? []);
       if (producers.every((p) => HARMLESS_PRODUCERS.has(p) || OTHER_SHELLS.test(p))) continue;
+      if (failsOnEmptyInput(pipeline[pipeline.length - 1]!)) continue;
       reported.add(instruction);
       const place = at(instruction, script.line(pipeline[0]!.offset));
       yield { ...place, message: `This RUN pipes ${producers[0]} into ${programOf(pipeline[pipeline.length - 1]!) ?? 'another command'} without pipefail${detailNote(place)}: a failure of ${producers[0]} does not fail the build.` };
