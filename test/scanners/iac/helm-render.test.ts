@@ -171,6 +171,8 @@ describe('Helm renderer: functions', () => {
     ['{{ hasKey .Values.m "k" }} {{ get .Values.m "k" }} {{ get .Values.m "nope" }}|', 'true v |'],
     ['{{ $d := dict "a" 1 "b" (list 1 "x") }}{{ toJson $d }} {{ set $d "c" true | toJson }}', '{"a":1,"b":[1,"x"]} {"a":1,"b":[1,"x"],"c":true}'],
     ['{{ merge (dict "a" 1 "c" "") (dict "a" 2 "b" 3 "c" "z") | toJson }} {{ mergeOverwrite (dict "a" 1) (dict "a" 2 "b" 3) | toJson }}', '{"a":1,"b":3,"c":"z"} {"a":2,"b":3}'],
+    // A missing key passed as a source is Go's nil map: nothing is merged.
+    ['{{ mergeOverwrite (dict "a" 1) (dict).missing (dict "b" 2) | toJson }}', '{"a":1,"b":2}'],
     ['{{ keys (dict "b" 1 "a" 2) | sortAlpha | join "," }} {{ .Values.l | join "-" }}', 'a,b b-a'],
     ['{{ list 1 2 3 | len }} {{ first .Values.l }} {{ last .Values.l }} {{ splitList "," "a,b" | last }} {{ index .Values.l 0 }} {{ index .Values.m "k" }}', '3 b a b b v'],
     ['{{ b64enc "hello" }} {{ b64dec "aGVsbG8=" }} {{ sha256sum "abc" }}', 'aGVsbG8= hello ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],

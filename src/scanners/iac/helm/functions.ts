@@ -1298,12 +1298,13 @@ const F: Record<string, Func> = {
   },
   merge: (a, ctx) => {
     const dst = dict(a[0] ?? null, 'merge');
-    for (const src of a.slice(1)) mergeInto(dst, dict(src, 'merge'), false, ctx);
+    // Go passes an untyped nil (a missing key) to a map parameter as a nil map: nothing to merge.
+    for (const src of a.slice(1)) if (src !== null) mergeInto(dst, dict(src, 'merge'), false, ctx);
     return dst;
   },
   mergeOverwrite: (a, ctx) => {
     const dst = dict(a[0] ?? null, 'mergeOverwrite');
-    for (const src of a.slice(1)) mergeInto(dst, dict(src, 'mergeOverwrite'), true, ctx);
+    for (const src of a.slice(1)) if (src !== null) mergeInto(dst, dict(src, 'mergeOverwrite'), true, ctx);
     return dst;
   },
   deepCopy: (a, ctx) => (arity('deepCopy', a, 1), deepCopy(a[0]!, ctx)),
