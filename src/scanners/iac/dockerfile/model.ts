@@ -109,6 +109,22 @@ export function isStageReference(file: Dockerfile, stage: DockerStage, image: st
   return file.stages.some((s) => s.index < stage.index && s.name === lower);
 }
 
+/**
+ * A stage and the earlier stages it is built FROM, nearest first: what the stage inherits
+ * (USER, HEALTHCHECK, CMD) comes from the first of them that sets it.
+ */
+export function stageChain(input: DockerfileInput, stage: DockerStage): DockerStage[] {
+  const chain = [stage];
+  for (let current = stage; ; ) {
+    const image = expandArgs(current.image, input.globalArgs).toLowerCase();
+    // Only earlier stages: the chain ends.
+    const parent = input.file.stages.find((s) => s.index < current.index && s.name === image);
+    if (!parent) return chain;
+    chain.push(parent);
+    current = parent;
+  }
+}
+
 /** The image a stage starts from, ARG defaults expanded; undefined for stage references. */
 export function baseImage(input: DockerfileInput, stage: DockerStage): string | undefined {
   const image = expandArgs(stage.image, input.globalArgs);

@@ -14,6 +14,7 @@ import {
   lastUser,
   readDockerfile,
   scriptsOf,
+  stageChain,
   type DockerfileInput,
 } from './model.js';
 import { at, dockerRule, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
@@ -62,12 +63,7 @@ const noUser = dockerRule({
     const image = baseImage(input, stage) ?? stage.image;
     if (image.toLowerCase() === 'scratch' || NONROOT_IMAGE.test(image)) return;
     // A stage built FROM an earlier stage inherits that stage's USER.
-    let parent = input.file.stages.find((s) => s.index < stage.index && s.name === stage.image.toLowerCase());
-    while (parent) {
-      if (lastUser(parent)) return;
-      const parentImage = parent.image.toLowerCase();
-      parent = input.file.stages.find((s) => s.index < parent!.index && s.name === parentImage);
-    }
+    if (stageChain(input, stage).some((s) => lastUser(s))) return;
     yield { line: stage.from.line, message: 'The final stage sets no USER, so the container runs as root.', resource: stageLabel(input, stage.from) };
   },
 });
@@ -485,21 +481,37 @@ const missingHealthcheck = dockerRule({
   id: 'iac/dockerfile-missing-healthcheck',
   title: 'No HEALTHCHECK',
   description:
-    'The final image declares no HEALTHCHECK, so Docker and Swarm cannot tell a hung or half-started service from a healthy one, and a service that stopped enforcing its controls keeps receiving traffic.',
+    'The final image declares no HEALTHCHECK (neither in its last stage nor in an earlier stage it is built FROM), so Docker and Swarm cannot tell a hung or half-started service from a healthy one, and a service that stopped enforcing its controls keeps receiving traffic. An image that sets neither CMD nor ENTRYPOINT (a base or CI toolchain image, or one that keeps the command of its base image, which the Dockerfile does not show) is reported at info only.',
   remediation: 'Add HEALTHCHECK CMD <a cheap probe of the service> to the final stage (or define liveness/readiness probes in the orchestrator).',
   severity: 'low',
   confidence: 'medium',
   cwe: ['CWE-754'],
   examples: {
-    positive: ['# expect\nFROM node:20.11-alpine\nCMD ["node", "app.js"]\n', 'FROM golang:1.22 AS build\nHEALTHCHECK CMD true\n# expect\nFROM alpine:3.20\n'],
-    negative: ['FROM node:20.11-alpine\nHEALTHCHECK --interval=30s CMD wget -qO- http://localhost:3000/health || exit 1\n', 'FROM node:20.11-alpine\nHEALTHCHECK NONE\n'],
+    positive: [
+      '# expect\nFROM node:20.11-alpine\nCMD ["node", "app.js"]\n',
+      'FROM golang:1.22 AS build\nHEALTHCHECK CMD true\n# expect\nFROM alpine:3.20\nENTRYPOINT ["/app"]\n',
+      'FROM python:3.12-slim AS runtime\nCMD ["python", "-m", "app"]\n# expect\nFROM runtime\nCOPY app.py /app/\n',
+    ],
+    negative: [
+      'FROM node:20.11-alpine\nHEALTHCHECK --interval=30s CMD wget -qO- http://localhost:3000/health || exit 1\n',
+      'FROM node:20.11-alpine\nHEALTHCHECK NONE\n',
+      'FROM python:3.12-slim AS runtime\nHEALTHCHECK CMD python -c "print(1)"\nCMD ["python", "-m", "app"]\nFROM runtime AS final\nCOPY app.py /app/\n',
+    ],
   },
   *check(input) {
     const stage = finalStage(input.file);
     if (!stage) return;
-    if (stage.instructions.some((i) => i.keyword === 'HEALTHCHECK')) return;
-    if (input.file.instructions.some((i) => i.keyword === 'HEALTHCHECK' && i.stage === stage.index)) return;
-    yield { line: stage.from.line, message: 'The final image has no HEALTHCHECK; add one so orchestrators can tell when the service is unhealthy.' };
+    const chain = stageChain(input, stage);
+    const sets = (keyword: string) => chain.some((s) => s.instructions.some((i) => i.keyword === keyword));
+    if (sets('HEALTHCHECK')) return;
+    if (sets('CMD') || sets('ENTRYPOINT'))
+      yield { line: stage.from.line, message: 'The final image has no HEALTHCHECK; add one so orchestrators can tell when the service is unhealthy.' };
+    else
+      yield {
+        line: stage.from.line,
+        severity: 'info',
+        message: 'The final image has no HEALTHCHECK and sets neither CMD nor ENTRYPOINT (a base or toolchain image?); if it runs a service, add a HEALTHCHECK.',
+      };
   },
 });
 
