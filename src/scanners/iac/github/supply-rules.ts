@@ -68,10 +68,32 @@ const PUBLISH_ACTIONS = [
 
 const PUBLISH_COMMAND = /\b(?:npm|pnpm|yarn|bun)\s+publish\b|\bcargo\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bnuget\s+push\b|\bdocker\s+(?:image\s+)?push\b|\bgh\s+release\s+(?:create|upload)\b|\b(?:poetry|uv|hatch|flit)\s+publish\b|\bgoreleaser\s+release\b/;
 
+/**
+ * GoReleaser arguments that publish nothing: `check`, `build`, `healthcheck`... and a
+ * `release` with --snapshot or with publishing skipped. Its default (no arguments) releases.
+ */
+const GORELEASER_NO_PUBLISH = /^\s*(?:check|build|healthcheck|init|completion|jsonschema|man|changelog)\b|--snapshot\b|--skip[= ][\w,-]*\bpublish\b|--skip-publish\b/;
+
 function publishes(step: Step): boolean {
+  if (isAction(step, 'goreleaser/goreleaser-action')) return !GORELEASER_NO_PUBLISH.test(withValue(step, 'args')?.value ?? '');
   if (PUBLISH_ACTIONS.some((a) => isAction(step, a))) return true;
   if (isAction(step, 'docker/build-push-action')) return withValue(step, 'push')?.value === 'true';
-  return step.run !== undefined && typeof step.run.value === 'string' && PUBLISH_COMMAND.test(step.run.value);
+  if (step.run === undefined || typeof step.run.value !== 'string') return false;
+  return step.run.value
+    .replace(/\\\r?\n/g, ' ')
+    .split('\n')
+    .some((line) => PUBLISH_COMMAND.test(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, ''))));
+}
+
+/** Whether a job's `if:` leaves it out of runs with these facts (`if: github.event_name == 'pull_request'` on a push). */
+function skippedFor(job: Job, facts: EventFacts): boolean {
+  const condition = text(get(job.node, 'if'));
+  if (condition === undefined) return false;
+  const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
+  const tree = inner.includes('${{') ? undefined : parseExpression(inner);
+  if (!tree) return false;
+  const value = evaluate(tree, facts);
+  return value === false || value === null || value === 0 || value === '';
 }
 
 /** Release branch names: `release`, `release/*`, `v2`, `1.x`, `stable`. */
@@ -158,20 +180,29 @@ export const cachePoisoning = workflowRule({
       workflow('      # expect\n      - uses: docker/setup-buildx-action@c47758b77c9736f4b2ef4073d4d51994fabfe349 # v3.7.1\n        with:\n          version: v0.18.0\n      - run: docker buildx build --push -t example.org/app:1 .\n', 'release'),
       // The toggle is off for tags but on for the release branch, which also publishes.
       'name: release\non:\n  push:\n    branches: [release]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          # expect\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - run: uv build\n',
+      // A push to a release branch in a job that publishes; the pull-request-only job is left out.
+      'name: ci\non:\n  push:\n    branches: ["release/*"]\n  pull_request:\npermissions: {}\njobs:\n  test:\n    if: ${{ github.event_name == \'pull_request\' }}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: check\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: release --clean\n',
     ],
     negative: [
       // Off on every tag push and release, the only events this workflow runs on.
       'name: release\non:\n  push:\n    tags: ["*"]\n  release:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cache\n          key: deps\n          lookup-only: true\n      - uses: docker/setup-buildx-action@c47758b77c9736f4b2ef4073d4d51994fabfe349 # v3.7.1\n      - run: uv build\n',
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: npm ci && npm test\n'),
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        with:\n          cache: false\n      - run: go build ./...\n', 'release'),
+      // Tests on a maintenance branch publish nothing; a push there is not a release by itself.
+      workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./...\n', '\n  push:\n    branches: [main, release-*]\n  pull_request:'),
+      // GoReleaser building a snapshot publishes nothing, and the job runs only for pull requests.
+      'name: ci\non:\n  push:\n    tags: ["v*"]\n  pull_request:\npermissions: {}\njobs:\n  check:\n    if: github.event_name == \'pull_request\'\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./...\n  snapshot:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: build --snapshot\n      - run: goreleaser release --snapshot --clean\n'.replace('push:\n    tags: ["v*"]', 'push:\n    branches: [release]'),
     ],
   },
   *check(wf) {
-    const triggers = releaseTriggers(wf);
+    const workflowTriggers = releaseTriggers(wf);
     for (const job of wf.jobs) {
       const publisher = job.steps.find(publishes);
-      if (triggers.length === 0 && !publisher) continue;
-      const why = triggers.length > 0 ? `runs on ${triggers.map((t) => t.label).join(', ')}` : `publishes (${stepLabel(publisher!)})`;
+      const triggers = workflowTriggers.filter((t) => !skippedFor(job, RELEASE_FACTS[t.kind]));
+      // A push to a release branch is not a release by itself (tests run there too): the job must publish.
+      const releases = triggers.some((t) => t.kind !== 'branch') || (publisher !== undefined && triggers.length > 0);
+      if (!releases && !publisher) continue;
+      const why = releases ? `runs on ${triggers.map((t) => t.label).join(', ')}` : `publishes (${stepLabel(publisher!)})`;
       for (const step of job.steps) {
         // A job that publishes on any event cannot rely on a toggle that tests the event.
         const cache = cacheUse(step, publisher ? [] : triggers);
