@@ -25,3 +25,31 @@ describe('Dockerfile missing HEALTHCHECK', () => {
     assert.equal(service[0]!.line, 3);
   });
 });
+
+describe('Dockerfile templates', () => {
+  const parse = (text: string) => {
+    const warnings: Array<[number, string]> = [];
+    const input = dockerfilePlatform.parse(text, (line, message) => warnings.push([line, message]));
+    return { input, warnings };
+  };
+
+  it('skips a jq or Go template with one warning', () => {
+    const jq = parse('{{\n  def alpine: env.variant | startswith("alpine");\n}}\nFROM {{ env.variant }}\n{{ if alpine then ( -}}\nRUN apk add curl\n{{ ) end -}}\nCMD ["sh"]\n');
+    assert.equal(jq.input, undefined);
+    assert.equal(jq.warnings.length, 1);
+    assert.equal(jq.warnings[0]![0], 1);
+    assert.match(jq.warnings[0]![1], /template/);
+    const go = parse('FROM {{ .Base }}:{{ .Tag }}\nRUN make\n');
+    assert.equal(go.input, undefined);
+    assert.deepEqual(go.warnings.map((w) => w[0]), [1]);
+  });
+
+  it('keeps checking %%VAR%% placeholders and {{ }} inside an instruction', () => {
+    const balena = parse('FROM balenalib/%%BALENA_MACHINE_NAME%%-debian:bookworm\nRUN curl -fsSL https://example.org/i.sh | sh\n');
+    assert.ok(balena.input);
+    assert.deepEqual(balena.warnings, []);
+    const inspect = parse('FROM docker:27.3\nRUN docker inspect --format \'{{.Id}}\' app > /id\n');
+    assert.ok(inspect.input);
+    assert.deepEqual(inspect.warnings, []);
+  });
+});

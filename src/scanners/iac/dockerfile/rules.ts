@@ -712,10 +712,29 @@ export const dockerfileRules: readonly DockerRule[] = [
   ...practiceRules,
 ];
 
+/**
+ * The first line that makes the text a template (docker-library's jq templates, Go
+ * templates): a line the parser cannot read that opens with `{{` or `{%`, or a FROM whose
+ * image holds `{{`. `{{` inside an instruction is left alone (`docker inspect --format
+ * '{{.Id}}'`), and so are balena's `%%VAR%%` placeholders.
+ */
+function templateLine(input: DockerfileInput, text: string): number | undefined {
+  const lines = text.split('\n');
+  const problem = input.file.problems.find((p) => /^\s*\{[{%]/.test(lines[p.line - 1] ?? ''));
+  const from = input.file.stages.find((s) => s.image.includes('{{'))?.from;
+  const found = [problem?.line, from?.line].filter((n) => n !== undefined);
+  return found.length > 0 ? Math.min(...found) : undefined;
+}
+
 export const dockerfilePlatform: PlatformRules<DockerfileInput> = {
   platform: 'dockerfile',
   parse(text, warn) {
     const input = readDockerfile(text);
+    const template = templateLine(input, text);
+    if (template !== undefined) {
+      warn(template, 'holds template syntax ({{ ... }} or {% ... %}): a template some tool fills in, not a Dockerfile as written, so it is not checked');
+      return undefined;
+    }
     for (const problem of input.file.problems) warn(problem.line, problem.message);
     if (input.file.instructions.length === 0) return undefined;
     return input;
