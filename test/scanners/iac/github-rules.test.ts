@@ -31,6 +31,8 @@ test('release cache poisoning: a publishing step makes a push-to-main job a rele
 });
 
 test('broad permissions: contents: write at the top is high when a job inherits it', () => {
-  const wf = 'name: ci\non: push\npermissions:\n  contents: write\n  issues: write\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
+  const wf = 'name: ci\non: push\npermissions:\n  contents: write\n  issues: write\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n';
   assert.deepEqual(findings(wf, 'iac/gha-broad-permissions').map((f) => [f.location.startLine, f.severity]), [[4, 'high'], [5, 'medium']]);
+  // With a single job, the top-level grant is that job's own grant.
+  assert.deepEqual(findings(wf.replace(/\n  lint:[\s\S]*$/, '\n'), 'iac/gha-broad-permissions'), []);
 });

@@ -378,25 +378,31 @@ const broadPermissions = workflowRule({
   cwe: ['CWE-250'],
   examples: {
     positive: [
-      'name: ci\non: push\npermissions:\n  # expect\n  contents: write\n  pull-requests: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+      'name: ci\non: push\npermissions:\n  # expect\n  contents: write\n  pull-requests: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n',
+      'name: ci\non: push\n# expect\npermissions: read-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
       'name: ci\non: push\npermissions: {}\njobs:\n  build:\n    # expect\n    permissions: read-all\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
     ],
     negative: [
       'name: ci\non: push\npermissions:\n  contents: write\njobs:\n  build:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
       'name: ci\non: push\npermissions: {}\njobs:\n  release:\n    permissions:\n      contents: write\n    runs-on: ubuntu-latest\n    steps:\n      - run: make release\n',
+      // Every job sets its own permissions: the read-all default never applies.
+      'name: ci\non: push\npermissions: read-all\njobs:\n  analysis:\n    runs-on: ubuntu-latest\n    permissions:\n      security-events: write\n    steps:\n      - run: make\n',
+      // With one job, a scope granted at the top is granted to that job only, as if written there.
+      'name: stale\non:\n  schedule:\n    - cron: "0 3 * * *"\npermissions:\n  issues: write\njobs:\n  stale:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
     ],
   },
   *check(wf) {
     if (wf.composite) return;
     const top = pair(wf.root, 'permissions');
-    if (top && permissionsText(top.value) === 'read-all') yield { line: top.keyLine, message: 'The workflow grants its token read access to every scope (read-all).' };
+    // Write scopes and read-all at the top reach only the jobs without their own permissions.
+    const inheriting = wf.jobs.filter((job) => !pair(job.node, 'permissions'));
+    if (top && permissionsText(top.value) === 'read-all' && inheriting.length > 0) yield { line: top.keyLine, message: 'The workflow grants its token read access to every scope (read-all).' };
     for (const job of wf.jobs) {
       const p = pair(job.node, 'permissions');
       if (p && permissionsText(p.value) === 'read-all') yield { line: p.keyLine, message: `${jobLabel(job)} grants its token read access to every scope (read-all).`, resource: jobLabel(job) };
     }
-    // Write scopes at the top reach only the jobs without their own permissions.
-    const inheriting = wf.jobs.filter((job) => !pair(job.node, 'permissions'));
-    if (!top || !isYMap(top.value) || inheriting.length === 0) return;
+    // In a workflow of one job, the top-level permissions are that job's own.
+    if (!top || !isYMap(top.value) || inheriting.length === 0 || wf.jobs.length === 1) return;
     for (const scope of top.value.pairs) {
       if (text(scope.value) === 'write')
         yield { line: scope.keyLine, message: `${scope.key}: write is granted to every job that declares no permissions (${inheriting.map((j) => j.id).join(', ')}); grant it on the job that needs it.`, severity: scope.key === 'id-token' || scope.key === 'contents' ? 'high' : 'medium' };
