@@ -59,11 +59,21 @@ export function isSecretName(name: string): boolean {
  * A value that is a literal, not a reference: not empty, not `$VAR`/`${VAR}`/`${{ secrets.X }}`,
  * not a boolean, and not a path to a mounted secret.
  */
-export function isLiteralSecretValue(value: unknown): value is string {
+/** Words that stand for a value to fill in: `INSERT_CLUSTER_TOKEN`, `your-api-key`, `DB_PASSWORD_HERE`. */
+const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:[-_ ][a-z0-9]+)*|[A-Z0-9]+(?:_[A-Z0-9]+)*_(?:VAL|VALUE|HERE|PLACEHOLDER))$/i;
+
+function normalisedName(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export function isLiteralSecretValue(value: unknown, name?: string): value is string {
   if (typeof value === 'number') return String(value).length >= 4;
   if (typeof value !== 'string') return false;
   const v = value.trim();
   if (v.length < 3) return false;
+  if (PLACEHOLDER.test(v)) return false;
+  // `SEARCH_API_KEY: SEARCH_API_KEY_VAL`: the variable's own name, to be replaced by a setup script.
+  if (name !== undefined && name.length >= 4 && normalisedName(v).includes(normalisedName(name))) return false;
   const withoutRefs = v.replace(/\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|%\{[^}]*\}/g, '');
   if (withoutRefs.replace(/[\s"':@/]/g, '').length < 3) return false;
   if (/^(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|changeit_not_set|\*+|x+|<[^>]*>|\.\.\.|-)$/i.test(v)) return false;

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { isSecretName } from '../../../src/scanners/iac/secret-names.js';
+import { isLiteralSecretValue, isSecretName } from '../../../src/scanners/iac/secret-names.js';
 
 it('tells names of secrets from names of commands, addresses and well-known settings', () => {
   for (const name of ['DB_PASSWORD', 'apiKey', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'client_secret', 'MYSQL_ROOT_PASSWORD']) assert.ok(isSecretName(name), name);
   // A command that prints the secret, the addresses allowed to use a key, a file that holds it.
   for (const name of ['AIRFLOW__API__SECRET_KEY_CMD', 'PARSE_MASTER_KEY_IPS', 'DB_PASSWORD_FILE', 'TOKEN_URL', 'ETCD_AUTH_TOKEN', 'ETCD_INITIAL_CLUSTER_TOKEN']) assert.ok(!isSecretName(name), name);
+});
+
+it('tells literal secrets from placeholders a setup script fills in', () => {
+  for (const value of ['hunter2-but-longer', 'changeme', 'S3cr3t!', 'mysql']) assert.ok(isLiteralSecretValue(value, 'DB_PASSWORD'), value);
+  for (const value of ['INSERT_CLUSTER_TOKEN', 'your-api-key', 'YOUR_DB_PASSWORD', 'DB_PASSWORD_HERE', 'SEARCH_API_KEY_VAL', '${DB_PASSWORD}']) assert.ok(!isLiteralSecretValue(value, 'DB_PASSWORD'), value);
+  assert.ok(!isLiteralSecretValue('search-api-key-val', 'SEARCH_API_KEY'), 'the variable name itself');
+  assert.ok(isLiteralSecretValue('search-api-key-val'), 'without the name, only the placeholder words count');
 });

@@ -120,6 +120,22 @@ function boundServiceAccounts(input: KubeInput, role: KubeObject): string[] {
   return [...out];
 }
 
+/**
+ * Service accounts (`namespace/name`, '' for a namespace set at deploy time) that a
+ * RoleBinding or ClusterRoleBinding of the input grants a role: their pods call the API.
+ */
+function serviceAccountsWithRoles(input: KubeInput): Set<string> {
+  const out = new Set<string>();
+  for (const object of input.objects) {
+    if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;
+    for (const subject of items(get(object.root, 'subjects'))) {
+      const name = text(get(subject, 'name'));
+      if (text(get(subject, 'kind')) === 'ServiceAccount' && name) out.add(`${text(get(subject, 'namespace')) ?? object.namespace ?? ''}/${name}`);
+    }
+  }
+  return out;
+}
+
 function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', namespace: string, roleKind: string, roleName: string, subjectKind: string): string {
   return `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: ${roleName}-binding\n  namespace: ${namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${roleKind}\n  name: ${roleName}\nsubjects:\n- kind: ${subjectKind}\n  name: worker\n  namespace: ${namespace}\n`;
 }
@@ -577,7 +593,12 @@ const secretInEnv = kubeRule({
   cwe: ['CWE-798'],
   examples: {
     positive: [pod('    env:\n    - name: DB_PASSWORD\n      # expect\n      value: "hunter2-but-longer"\n')],
-    negative: [pod('    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n'), pod('    env:\n    - name: PASSWORD_FILE\n      value: /run/secrets/db\n')],
+    negative: [
+      pod('    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n'),
+      pod('    env:\n    - name: PASSWORD_FILE\n      value: /run/secrets/db\n'),
+      // Placeholders a setup script replaces.
+      pod('    env:\n    - name: SEARCH_API_KEY\n      value: SEARCH_API_KEY_VAL\n    - name: CLUSTER_TOKEN\n      value: INSERT_CLUSTER_TOKEN\n    - name: DB_PASSWORD\n      value: your-db-password\n'),
+    ],
   },
   *check(input) {
     for (const c of input.containers) {
@@ -585,7 +606,7 @@ const secretInEnv = kubeRule({
         const name = text(get(variable, 'name'));
         const value = pair(variable, 'value');
         const literal = isYScalar(value?.value) ? value!.value.value : undefined;
-        if (name && value && isSecretName(name) && isLiteralSecretValue(literal))
+        if (name && value && isSecretName(name) && isLiteralSecretValue(literal, name))
           yield { line: value.keyLine, message: `${containerLabel(c)} sets ${name} to a literal secret in the manifest.`, resource: containerLabel(c), secret: String(literal) };
       }
     }
@@ -623,7 +644,7 @@ const tokenAutomount = kubeRule({
   id: 'iac/k8s-service-account-token-automount',
   title: 'Service account token mounted automatically',
   description:
-    'automountServiceAccountToken is not false, so every container gets a Kubernetes API token. Most applications never call the API; for them the token is only a gift to an attacker who gets code execution.',
+    'automountServiceAccountToken is not false, so every container gets a Kubernetes API token. Most applications never call the API; for them the token is only a gift to an attacker who gets code execution. A pod whose service account a RoleBinding or ClusterRoleBinding of the same input grants a role calls the API by design and is not reported.',
   remediation: 'Set automountServiceAccountToken: false in the pod spec (and on the ServiceAccount), and enable it only for workloads that call the Kubernetes API.',
   severity: 'low',
   cwe: ['CWE-1188'],
@@ -632,9 +653,13 @@ const tokenAutomount = kubeRule({
     negative: [
       pod('', '  automountServiceAccountToken: false\n'),
       'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: shop\nautomountServiceAccountToken: false\n---\n' + pod('', '  serviceAccountName: app\n'),
+      // A controller: its service account is bound to a role, so it needs the token.
+      `${binding('RoleBinding', 'shop', 'Role', 'reader', 'ServiceAccount')}---\n${pod('', '  serviceAccountName: worker\n')}`,
     ],
   },
   *check(input) {
+    const withRoles = serviceAccountsWithRoles(input);
+    const hasRole = (namespace: string | undefined, account: string) => withRoles.has(`${namespace ?? ''}/${account}`) || (namespace === undefined && [...withRoles].some((k) => k.endsWith(`/${account}`)));
     const accountsWithoutToken = new Set(
       input.objects
         .filter((o) => o.kind === 'ServiceAccount' && isFalse(get(o.root, 'automountServiceAccountToken')))
@@ -646,12 +671,13 @@ const tokenAutomount = kubeRule({
       // The pod inherits the setting of its service account when it sets none itself.
       const account = text(get(p.spec, 'serviceAccountName')) ?? text(get(p.spec, 'serviceAccount')) ?? 'default';
       if (!flag && accountsWithoutToken.has(`${p.object.namespace ?? ''}/${account}`)) continue;
+      if (account !== 'default' && hasRole(p.object.namespace, account)) continue;
       yield { line: flag ? flag.keyLine : p.specLine, message: `${objectLabel(p.object)} mounts a service account token; set automountServiceAccountToken: false unless it calls the API.`, resource: objectLabel(p.object) };
     }
     for (const object of input.objects) {
       if (object.kind !== 'ServiceAccount') continue;
       const flag = pair(object.root, 'automountServiceAccountToken');
-      if (flag && isTrue(flag.value)) yield { line: flag.keyLine, message: `ServiceAccount ${object.name} turns token automount on for every pod that uses it.`, resource: objectLabel(object) };
+      if (flag && isTrue(flag.value) && !hasRole(object.namespace, object.name)) yield { line: flag.keyLine, message: `ServiceAccount ${object.name} turns token automount on for every pod that uses it.`, resource: objectLabel(object) };
     }
   },
 });
@@ -855,6 +881,9 @@ const procMount = kubeRule({
   },
 });
 
+/** API groups of Kubernetes itself (and '*'): wildcards there reach workloads, RBAC, admission and Secrets. */
+const CORE_API_GROUPS = new Set(['', '*', 'apps', 'batch', 'extensions', 'policy', 'autoscaling', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'certificates.k8s.io', 'networking.k8s.io', 'storage.k8s.io', 'node.k8s.io', 'scheduling.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'resource.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io']);
+
 const noSecurityContext = kubeRule({
   id: 'iac/k8s-no-security-context',
   title: 'No security context',
@@ -865,11 +894,19 @@ const noSecurityContext = kubeRule({
   cwe: ['CWE-1188'],
   examples: {
     positive: [pod('').replace('spec:\n', '# expect\nspec:\n').replace('  - name: app', '  # expect\n  - name: app')],
-    negative: [pod(HARDENED, '  securityContext:\n    runAsNonRoot: true\n')],
+    negative: [
+      pod(HARDENED, '  securityContext:\n    runAsNonRoot: true\n'),
+      // Every container has its own securityContext: the pod needs none.
+      pod(HARDENED),
+    ],
   },
   *check(input) {
     for (const p of input.pods) {
-      if (!pair(p.spec, 'securityContext')) yield { line: p.specLine, message: `${objectLabel(p.object)} has no pod securityContext.`, resource: objectLabel(p.object) };
+      // Containers that all carry their own securityContext leave nothing for the pod's to add
+      // that the other rules (seccomp, run-as-root) would not name.
+      const containers = input.containers.filter((c) => c.pod === p);
+      const hardenedContainers = containers.length > 0 && containers.every((c) => pair(c.node, 'securityContext'));
+      if (!pair(p.spec, 'securityContext') && !hardenedContainers) yield { line: p.specLine, message: `${objectLabel(p.object)} has no pod securityContext.`, resource: objectLabel(p.object) };
     }
     for (const c of input.containers) {
       if (!pair(c.node, 'securityContext')) yield { line: c.line, message: `${containerLabel(c)} has no securityContext.`, resource: containerLabel(c) };
@@ -881,18 +918,26 @@ const rbacWildcard = kubeRule({
   id: 'iac/k8s-rbac-wildcard',
   title: 'RBAC rule with wildcards',
   description:
-    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin.',
+    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity.',
   remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
-    positive: [role('- apiGroups: [""]\n  resources: ["pods"]\n  # expect\n  verbs: ["*"]\n'), role('# expect\n- apiGroups: ["*"]\n  # expect\n  resources: ["*"]\n  verbs: ["get"]\n', 'ClusterRole')],
+    positive: [role('- apiGroups: [""]\n  resources: ["pods"]\n  # expect\n  verbs: ["*"]\n'), role('# expect\n- apiGroups: ["*"]\n  # expect\n  resources: ["*"]\n  verbs: ["get"]\n', 'ClusterRole'), role('- apiGroups:\n  - custom.metrics.k8s.io\n  # expect\n  resources:\n  - "*"\n  verbs: [get, list, watch]\n', 'ClusterRole')],
     negative: [role('- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["get", "list"]\n')],
   },
   *check(input) {
     for (const r of rbacRules(input)) {
+      // Wildcards inside one add-on's API group (custom.metrics.k8s.io) reach only that add-on's objects.
+      const scoped = r.apiGroups.length > 0 && r.apiGroups.every((g) => !CORE_API_GROUPS.has(g));
       for (const [key, values] of [['apiGroups', r.apiGroups], ['resources', r.resources], ['verbs', r.verbs]] as const) {
-        if (values.includes('*')) yield { line: r.line(key), message: `${objectLabel(r.object)} grants "*" in ${key}.`, resource: objectLabel(r.object) };
+        if (values.includes('*'))
+          yield {
+            line: r.line(key),
+            message: `${objectLabel(r.object)} grants "*" in ${key}${scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : ''}.`,
+            resource: objectLabel(r.object),
+            ...(scoped ? { severity: 'medium' as const } : {}),
+          };
       }
     }
   },
@@ -903,7 +948,7 @@ const rbacSecrets = kubeRule({
   title: 'RBAC role can read Secrets',
   description:
     'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster.',
-  remediation: 'Remove secrets from the rule, or limit it to named secrets with resourceNames and only the get verb.',
+  remediation: 'Remove secrets from the rule, or limit it to the secrets the workload needs with resourceNames.',
   severity: 'medium',
   cwe: ['CWE-269'],
   examples: {
@@ -911,14 +956,19 @@ const rbacSecrets = kubeRule({
       role('- apiGroups: [""]\n  resources: ["secrets"]\n  # expect\n  verbs: ["get", "list"]\n'),
       `${role('- apiGroups: [""]\n  resources: ["secrets"]\n  # expect\n  verbs: ["watch"]\n')}---\n${binding('RoleBinding', 'shop', 'Role', 'reader', 'ServiceAccount')}`,
     ],
-    negative: [role('- apiGroups: [""]\n  resources: ["configmaps"]\n  verbs: ["get", "list"]\n'), role('- apiGroups: [""]\n  resources: ["secrets"]\n  resourceNames: ["app-tls"]\n  verbs: ["get"]\n')],
+    negative: [
+      role('- apiGroups: [""]\n  resources: ["configmaps"]\n  verbs: ["get", "list"]\n'),
+      role('- apiGroups: [""]\n  resources: ["secrets"]\n  resourceNames: ["app-tls"]\n  verbs: ["get"]\n'),
+      role('- apiGroups: [""]\n  resources: ["secrets"]\n  resourceNames: ["webhook-ca"]\n  verbs: ["get", "list", "watch", "update"]\n'),
+    ],
   },
   *check(input) {
     for (const r of rbacRules(input)) {
       if (!r.resources.includes('secrets') && !r.resources.includes('*')) continue;
       if (r.resources.includes('*') && r.verbs.includes('*')) continue; // reported as a wildcard
       if (!r.verbs.some((v) => ['get', 'list', 'watch', '*'].includes(v))) continue;
-      if (strings(get(r.node, 'resourceNames')).length > 0 && !r.verbs.some((v) => v === 'list' || v === 'watch' || v === '*')) continue;
+      // resourceNames limits get, and list and watch too (to a field selector on those names).
+      if (strings(get(r.node, 'resourceNames')).length > 0) continue;
       if (!(r.apiGroups.length === 0 || r.apiGroups.some((g) => g === '' || g === '*'))) continue;
       // A service account bound to the role in this file hands the access to every pod that runs as it.
       const accounts = boundServiceAccounts(input, r.object);

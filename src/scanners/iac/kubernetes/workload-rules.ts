@@ -4,7 +4,7 @@
  */
 import { rule, type Hit, type IacRule } from '../rule.js';
 import { get, isYMap, isYScalar, pair, text } from '../yaml/tree.js';
-import { containerLabel, effectiveSetting, objectLabel, type KubeInput, type KubeObject } from './model.js';
+import { containerLabel, effectiveSetting, objectLabel, type Container, type KubeInput, type KubeObject } from './model.js';
 
 type KubeRule = IacRule<KubeInput>;
 
@@ -31,6 +31,8 @@ const lowUid = kubeRule({
       workload('        securityContext:\n          # expect\n          runAsUser: 1000\n'),
       workload('', '      securityContext:\n        # expect\n        runAsUser: 999\n'),
       workload('        securityContext:\n          # expect\n          runAsUser: 2500\n', '      securityContext:\n        runAsUser: 20000\n'),
+      // Two containers inherit the pod's UID: one finding on its line.
+      workload('      - name: sidecar\n        image: registry.example.org/billing/proxy:1.0\n', '      securityContext:\n        # expect\n        runAsUser: 1000\n'),
     ],
     negative: [
       workload('        securityContext:\n          runAsUser: 10001\n'),
@@ -41,14 +43,23 @@ const lowUid = kubeRule({
     ],
   },
   *check(input) {
+    // A pod-level runAsUser is one finding on its line, naming the containers that inherit it.
+    const inherited = new Map<number, { uid: number; containers: Container[] }>();
     for (const c of input.containers) {
       const user = effectiveSetting(c, 'runAsUser');
       if (!user) continue;
       const uid = isYScalar(user.node) ? Number(user.node.value) : Number.NaN;
       // UID 0 belongs to iac/k8s-run-as-root; an unreadable value (a template) says nothing.
       if (!Number.isInteger(uid) || uid === 0 || uid >= MIN_UID) continue;
-      const where = user.level === 'pod' ? 'the pod securityContext' : 'its securityContext';
-      yield { line: user.line, message: `${containerLabel(c)} runs as UID ${uid} (set in ${where}), which may match an account on the node.`, resource: containerLabel(c) };
+      if (user.level === 'pod') {
+        const entry = inherited.get(user.line) ?? { uid, containers: [] };
+        entry.containers.push(c);
+        inherited.set(user.line, entry);
+      } else yield { line: user.line, message: `${containerLabel(c)} runs as UID ${uid} (set in its securityContext), which may match an account on the node.`, resource: containerLabel(c) };
+    }
+    for (const [line, { uid, containers }] of inherited) {
+      const object = objectLabel(containers[0]!.pod.object);
+      yield { line, message: `${object} runs ${containers.length === 1 ? `container ${containers[0]!.name}` : `containers ${containers.map((c) => c.name).join(', ')}`} as UID ${uid} (set in the pod securityContext), which may match an account on the node.`, resource: object };
     }
   },
 });
@@ -63,7 +74,8 @@ function mentionsTiller(value: string | undefined): boolean {
 function tillerObject(object: KubeObject, input: KubeInput): boolean {
   if (mentionsTiller(text(get(object.root, 'metadata', 'name')))) return true;
   const labels = get(object.root, 'metadata', 'labels');
-  if (isYMap(labels) && labels.pairs.some((p) => mentionsTiller(text(p.value)))) return true;
+  // Helm 2 labelled every object it installed `heritage: Tiller`: that names the installer, not Tiller itself.
+  if (isYMap(labels) && labels.pairs.some((p) => p.key !== 'heritage' && mentionsTiller(text(p.value)))) return true;
   return input.containers.some((c) => c.pod.object === object && /(?:^|\/)tiller$/i.test(text(get(c.node, 'image'))?.replace(/@.*$/, '').replace(/:[^/]*$/, '') ?? ''));
 }
 
@@ -83,6 +95,7 @@ const tiller = kubeRule({
     negative: [
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: billing\nspec:\n  selector:\n    app: billing\n  ports:\n  - port: 80\n',
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tillerman-farm\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: registry.example.org/farm/distiller:1.0\n',
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.org\n  labels:\n    chart: widgets\n    heritage: Tiller\n',
     ],
   },
   *check(input) {
