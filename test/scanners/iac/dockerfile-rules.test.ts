@@ -53,3 +53,18 @@ describe('Dockerfile templates', () => {
     assert.deepEqual(inspect.warnings, []);
   });
 });
+
+describe('Dockerfile images pulled by COPY --from and RUN --mount', () => {
+  it('reports every floating image a RUN mounts, on its own line', () => {
+    const text = 'FROM alpine:3.20 AS base\nRUN --mount=type=bind,from=base,target=/b \\\n    --mount=type=bind,from=example/a:latest,target=/a \\\n    --mount=type=cache,target=/c \\\n    cp /a/x /x\n';
+    const found = hits('iac/dockerfile-image-latest', text);
+    assert.deepEqual(found.map((h) => [h.line, h.detailLine]), [[2, 3]]);
+    assert.match(found[0]!.message, /example\/a:latest/);
+  });
+
+  it('leaves stages, stage numbers, pinned and templated images alone', () => {
+    const text = 'ARG TOOLS\nFROM golang:1.22 AS build\nFROM alpine:3.20\nCOPY --from=build /a /a\nCOPY --from=0 /b /b\nCOPY --from=example/t:1.2 /t /t\nCOPY --from=${TOOLS} /u /u\nCOPY --from=example/d@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f /d /d\n';
+    assert.deepEqual(hits('iac/dockerfile-image-untagged', text), []);
+    assert.deepEqual(hits('iac/dockerfile-image-latest', text), []);
+  });
+});

@@ -1,7 +1,7 @@
 import { inside, rule, type Hit, type IacRule } from '../rule.js';
 import { parseShell, type ShellCommand, type ShellPipeline } from '../shell.js';
-import type { DockerInstruction } from './parser.js';
-import { instructionsOf, scriptsOf, type DockerfileInput, type Script } from './model.js';
+import { effective, lineAt, type DockerInstruction } from './parser.js';
+import { expandArgs, instructionsOf, scriptsOf, type DockerfileInput, type Script } from './model.js';
 
 export type DockerRule = IacRule<DockerfileInput>;
 
@@ -56,4 +56,32 @@ export function stageLabel(input: DockerfileInput, instruction: DockerInstructio
 export function copySources(instruction: DockerInstruction): string[] {
   const words = instruction.exec ?? instruction.rest.split(/\s+/).filter(Boolean);
   return words.slice(0, -1);
+}
+
+/**
+ * Images pulled by `COPY --from=<image>` and `RUN --mount=...,from=<image>`: a `from`
+ * that names no stage of the file (by name or number) is an image reference.
+ */
+export function* pulledImages(input: DockerfileInput): Generator<{ instruction: DockerInstruction; image: string; how: string; line: number }> {
+  const stageNames = new Set(input.file.stages.flatMap((s) => (s.name ? [s.name] : [])));
+  const isImage = (from: string) => from !== '' && !/^\d+$/.test(from) && !stageNames.has(from.toLowerCase());
+  for (const instruction of input.file.instructions) {
+    const own = effective(instruction);
+    if (own.keyword === 'COPY') {
+      const from = own.flags.get('from');
+      if (typeof from !== 'string') continue;
+      const image = expandArgs(from, input.globalArgs);
+      if (isImage(image)) yield { instruction, image, how: `COPY --from=${from}`, line: instruction.line };
+    } else if (own.keyword === 'RUN') {
+      // Every --mount, not only the last (the parsed flags keep one value per name).
+      const options = own.args.slice(0, own.restOffset);
+      for (const mount of options.matchAll(/--mount=(?:"([^"]*)"|'([^']*)'|(\S*))/g)) {
+        const spec = mount[1] ?? mount[2] ?? mount[3] ?? '';
+        const from = /(?:^|,)from=([^,]*)/.exec(spec)?.[1];
+        if (from === undefined) continue;
+        const image = expandArgs(from, input.globalArgs);
+        if (isImage(image)) yield { instruction, image, how: `RUN --mount from=${from}`, line: lineAt(own, mount.index) };
+      }
+    }
+  }
 }

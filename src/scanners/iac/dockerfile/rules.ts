@@ -17,7 +17,7 @@ import {
   stageChain,
   type DockerfileInput,
 } from './model.js';
-import { at, dockerRule, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
+import { at, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
 import { practiceRules } from './practice-rules.js';
 
 const USER_ROOT = /^(?:root|0)(?::.*)?$/i;
@@ -72,19 +72,35 @@ const imageLatest = dockerRule({
   id: 'iac/dockerfile-image-latest',
   title: "Base image uses the 'latest' tag",
   description:
-    "FROM image:latest builds on whatever the registry serves today. The build is not reproducible, a compromised or broken upstream release is pulled in silently, and nobody can say which image is in production.",
+    "FROM image:latest builds on whatever the registry serves today. The build is not reproducible, a compromised or broken upstream release is pulled in silently, and nobody can say which image is in production. The same holds for an image that COPY --from=<image> or RUN --mount=...,from=<image> pulls files from (a `from` that names no stage of the file is an image).",
   remediation: 'Pin the base image to a version tag and, better, a digest: FROM node:20.11.1-alpine@sha256:<digest>. Let Dependabot or Renovate propose updates.',
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
-    positive: ['# expect\nFROM node:latest\n', 'ARG BASE=ubuntu:latest\n# expect\nFROM ${BASE}\n'],
-    negative: ['FROM node:20.11-alpine\n', 'FROM node:latest@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n', 'FROM node\n'],
+    positive: [
+      '# expect\nFROM node:latest\n',
+      'ARG BASE=ubuntu:latest\n# expect\nFROM ${BASE}\n',
+      'FROM alpine:3.20\n# expect\nCOPY --from=ghcr.io/example/uv:latest /uv /usr/local/bin/\n',
+      'FROM alpine:3.20\n# expect\nRUN --mount=type=cache,target=/c --mount=type=bind,from=example/builder:latest,source=/out,target=/in \\\n    cp /in/app /usr/local/bin/app\n',
+    ],
+    negative: [
+      'FROM node:20.11-alpine\n',
+      'FROM node:latest@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n',
+      'FROM node\n',
+      'FROM golang:1.22 AS Build\nFROM alpine:3.20\nCOPY --from=build /out /out\nCOPY --from=0 /go /go\nRUN --mount=type=bind,from=build,target=/b cp /b/x /x\n',
+      'FROM alpine:3.20\nCOPY --from=example/tools:1.4.2 /tool /usr/local/bin/\n',
+    ],
   },
   *check(input) {
     for (const stage of input.file.stages) {
       const image = baseImage(input, stage);
       if (image && pinProblem(image) === 'latest')
         yield { line: stage.from.line, message: `Base image ${image} floats with the 'latest' tag; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
+    }
+    for (const pulled of pulledImages(input)) {
+      if (pinProblem(pulled.image) !== 'latest') continue;
+      const place = at(pulled.instruction, pulled.line);
+      yield { ...place, message: `${pulled.how}${detailNote(place)} pulls image ${pulled.image}, which floats with the 'latest' tag; pin a version (and a digest).`, resource: stageLabel(input, pulled.instruction) };
     }
   },
 });
@@ -93,12 +109,16 @@ const imageUntagged = dockerRule({
   id: 'iac/dockerfile-image-untagged',
   title: 'Base image has no tag or digest',
   description:
-    "FROM image without a tag means image:latest: the build takes whatever version the registry serves at build time, so builds are not reproducible and an upstream change or compromise flows straight in.",
+    "FROM image without a tag means image:latest: the build takes whatever version the registry serves at build time, so builds are not reproducible and an upstream change or compromise flows straight in. The same holds for an image that COPY --from=<image> or RUN --mount=...,from=<image> pulls files from (a `from` that names no stage of the file is an image).",
   remediation: 'Name an explicit version tag, ideally with a digest: FROM python:3.12.2-slim@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
-    positive: ['# expect\nFROM ubuntu\nRUN true\n', 'FROM golang:1.22 AS build\n# expect\nFROM alpine\nCOPY --from=build /a /a\n'],
+    positive: [
+      '# expect\nFROM ubuntu\nRUN true\n',
+      'FROM golang:1.22 AS build\n# expect\nFROM alpine\nCOPY --from=build /a /a\n',
+      'FROM alpine:3.20\n# expect\nCOPY --from=example/tools / /\n# expect\nRUN --mount=type=bind,from=example/builder,source=/out,target=/in cp /in/app /app\n',
+    ],
     negative: ['FROM ubuntu:24.04\n', 'FROM golang:1.22 AS build\nFROM build\n', 'FROM scratch\n', 'ARG IMAGE\nFROM ${IMAGE}\n', 'FROM registry.example.org:5000/app@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n'],
   },
   *check(input) {
@@ -106,6 +126,11 @@ const imageUntagged = dockerRule({
       const image = baseImage(input, stage);
       if (image && pinProblem(image) === 'untagged')
         yield { line: stage.from.line, message: `Base image ${image} has no tag, so it means '${image}:latest'; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
+    }
+    for (const pulled of pulledImages(input)) {
+      if (pinProblem(pulled.image) !== 'untagged') continue;
+      const place = at(pulled.instruction, pulled.line);
+      yield { ...place, message: `${pulled.how}${detailNote(place)} pulls image ${pulled.image}, which has no tag, so it means '${pulled.image}:latest'; pin a version (and a digest).`, resource: stageLabel(input, pulled.instruction) };
     }
   },
 });
