@@ -9,7 +9,7 @@ import { HelmCharts } from './helm/charts.js';
 import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
-import { inlinePatchFindings, isKustomization, kustomizePatches, patchFindings } from './kubernetes/kustomize.js';
+import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { partialServices, readCompose } from './compose/model.js';
 import { findingsOnWrittenValues } from './written-values.js';
 
@@ -49,7 +49,7 @@ export const iacScanner: Scanner = {
   rules: ruleDocs,
   async *scan(ctx) {
     const includedByGitlab = await gitlabIncludedFiles(ctx.files);
-    const patches = await kustomizePatches(ctx.files, ctx.git, (message) => ctx.warn({ message }));
+    const { patches, namespaces } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }));
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
     await modules.prepare();
     const charts = await HelmCharts.find(ctx.files, {
@@ -86,7 +86,9 @@ export const iacScanner: Scanner = {
         continue;
       }
       const hint = includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined;
-      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, terraform ? { terraform } : undefined);
+      const namespace = namespaces.get(file.path);
+      const context = terraform ? { terraform } : namespace ? { kubernetes: { kustomizeNamespace: namespace } } : undefined;
+      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, context);
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       yield* partialFileFindings(file.path, text, analysis);
       if (isKustomization(file.path)) {

@@ -76,6 +76,8 @@ export interface IacRule<Input> extends RuleDoc {
 export interface ParseContext {
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
   terraform?: TfDirectoryScope;
+  /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
+  kubernetes?: { kustomizeNamespace?: { namespace: string; from: string } };
 }
 
 /** A platform: how to read its files and which rules run on them. */

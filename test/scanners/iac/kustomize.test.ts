@@ -192,4 +192,22 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it('knows the namespace a kustomization sets on the files it lists, through its bases', async () => {
+    const bare = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
+    const t = tempTree({
+      'base/cm.yaml': bare,
+      'base/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'overlays/prod/kustomization.yaml': 'namespace: shop-prod\nresources:\n- ../../base\n- extra.yaml\n',
+      'overlays/prod/extra.yaml': bare,
+      // Listed by no kustomization with a namespace.
+      'loose/cm.yaml': bare,
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const flagged = result.findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => f.location.path);
+      assert.deepEqual(flagged, ['loose/cm.yaml']);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

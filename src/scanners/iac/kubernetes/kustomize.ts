@@ -26,12 +26,20 @@ export function isKustomization(filePath: string): boolean {
   return KUSTOMIZATION.test(filePath);
 }
 
+/** What the kustomizations of a scan say about its other files. */
+export interface Kustomizations {
+  /** Files named as patches (scan-relative paths), with the target each patch entry gives. */
+  patches: Map<string, PatchTarget | undefined>;
+  /** Files listed as resources, directly or through bases, by a kustomization that sets `namespace:`. */
+  namespaces: Map<string, { namespace: string; from: string }>;
+}
+
 /**
- * The files (scan-relative paths) that the kustomizations of the scan name as patches. In
- * a scan of staged files, the kustomizations of the index beside a staged YAML file are
- * read too, whether staged or not (a pre-commit hook that changes only a patch).
+ * Reads the kustomizations of the scan. In a scan of staged files, the kustomizations of
+ * the index beside a staged YAML file are read too, whether staged or not (a pre-commit
+ * hook that changes only a patch).
  */
-export async function kustomizePatches(files: readonly WorkspaceFile[], git: Git | null, warn: (message: string) => void): Promise<Map<string, PatchTarget | undefined>> {
+export async function readKustomizations(files: readonly WorkspaceFile[], git: Git | null, warn: (message: string) => void): Promise<Kustomizations> {
   const sources: Array<{ path: string; text: string }> = [];
   const seen = new Set<string>();
   for (const file of files) {
@@ -56,12 +64,51 @@ export async function kustomizePatches(files: readonly WorkspaceFile[], git: Git
       warn(`could not read the kustomizations of the index beside the staged files (staged patches are checked as whole manifests): ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  const out = new Map<string, PatchTarget | undefined>();
+  const patches = new Map<string, PatchTarget | undefined>();
   for (const { path: at, text: source } of sources) {
     for (const patch of patchEntries(source)) {
-      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(at), patch.path));
-      if (!resolved.startsWith('../') && resolved !== '..' && !path.posix.isAbsolute(resolved)) out.set(resolved, patch.target);
+      const resolved = inScan(at, patch.path);
+      if (resolved !== undefined) patches.set(resolved, patch.target);
     }
+  }
+  return { patches, namespaces: resourceNamespaces(sources) };
+}
+
+/** A path a kustomization names, relative to the scan root; undefined when it leaves the scan or is remote. */
+function inScan(kustomization: string, relative: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(relative) || relative.startsWith('github.com/')) return undefined;
+  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(kustomization), relative));
+  return resolved.startsWith('../') || resolved === '..' || path.posix.isAbsolute(resolved) ? undefined : resolved;
+}
+
+/** Bases followed from one kustomization, at most (a chain of overlays is short). */
+const MAX_BASE_DEPTH = 8;
+
+/**
+ * The files whose objects get a namespace from a kustomization: its `resources` (and the
+ * older `bases`), followed into the directories of other kustomizations of the scan, whose
+ * own `namespace:` the outer one overrides, as `kustomize build` does.
+ */
+function resourceNamespaces(sources: ReadonlyArray<{ path: string; text: string }>): Map<string, { namespace: string; from: string }> {
+  const byDir = new Map<string, { path: string; root: YNode | null }>();
+  for (const source of sources) byDir.set(path.posix.dirname(source.path), { path: source.path, root: loadYamlCached(source.text).documents[0]?.root ?? null });
+  const out = new Map<string, { namespace: string; from: string }>();
+  for (const { path: at, root } of byDir.values()) {
+    const namespace = text(get(root, 'namespace'));
+    if (!namespace) continue;
+    const visited = new Set<string>();
+    const walk = (kustomization: string, node: YNode | null, depth: number) => {
+      if (depth > MAX_BASE_DEPTH || visited.has(kustomization)) return;
+      visited.add(kustomization);
+      for (const entry of [...items(get(node, 'resources')), ...items(get(node, 'bases'))]) {
+        const resolved = text(entry) !== undefined ? inScan(kustomization, text(entry)!) : undefined;
+        if (resolved === undefined) continue;
+        const base = byDir.get(resolved);
+        if (base) walk(base.path, base.root, depth + 1);
+        else if (!out.has(resolved)) out.set(resolved, { namespace, from: at });
+      }
+    };
+    walk(at, root, 0);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { deepestKeyLine, get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { loadYamlCached } from '../yaml/cache.js';
+import type { ParseContext } from '../rule.js';
 
 /** One Kubernetes object of a manifest (a document, or an item of a `kind: List`). */
 export interface KubeObject {
@@ -32,6 +33,8 @@ export interface Container {
 
 export interface KubeInput {
   objects: KubeObject[];
+  /** The namespace a kustomization that lists this file sets on its objects, and that kustomization's path. */
+  kustomizeNamespace?: { namespace: string; from: string };
   pods: PodSpec[];
   containers: Container[];
   /** Documents that are CNI network configurations (a node's /etc/cni/net.d/*.conflist), not API objects. */
@@ -45,7 +48,8 @@ function isCniConfig(node: YMap): boolean {
 
 const MAX_LIST_DEPTH = 3;
 
-export function readKubernetes(source: string, warn: (line: number, message: string) => void): KubeInput | undefined {
+export function readKubernetes(source: string, warn: (line: number, message: string) => void, context?: ParseContext): KubeInput | undefined {
+  const kustomizeNamespace = context?.kubernetes?.kustomizeNamespace;
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   const objects: KubeObject[] = [];
@@ -58,7 +62,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
       for (const item of items(get(node, 'items'))) collect(item, depth + 1);
       return;
     }
-    const namespace = text(get(node, 'metadata', 'namespace'));
+    const namespace = text(get(node, 'metadata', 'namespace')) ?? kustomizeNamespace?.namespace;
     objects.push({
       kind,
       apiVersion,
@@ -73,7 +77,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   if (objects.length === 0 && cniConfigs.length === 0) return undefined;
   const pods = objects.flatMap(podSpecsOf);
   const containers = pods.flatMap(containersOf);
-  return { objects, pods, containers, cniConfigs };
+  return { objects, pods, containers, cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}) };
 }
 
 /** Pod specs of an object: its `spec` when it holds containers, and nested `template`/`jobTemplate` specs. */

@@ -1106,7 +1106,7 @@ const defaultNamespace = kubeRule({
   id: 'iac/k8s-default-namespace',
   title: 'Object in the default namespace',
   description:
-    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest.',
+    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest. An object of a file that a kustomization with `namespace:` lists as a resource (directly or through its bases) gets that namespace.',
   remediation: 'Deploy into a dedicated namespace (metadata.namespace) with its own RBAC, NetworkPolicies and resource quotas.',
   severity: 'low',
   confidence: 'low',
@@ -1121,6 +1121,8 @@ const defaultNamespace = kubeRule({
       const metadata = pair(object.root, 'metadata');
       if (!metadata) continue;
       const ns = pair(metadata.value, 'namespace');
+      // A kustomization that lists the file sets the namespace of its objects.
+      if (!ns && input.kustomizeNamespace) continue;
       if (!ns) yield { line: metadata.keyLine, message: `${objectLabel(object)} sets no namespace and lands in "default" unless deployed with -n.`, resource: objectLabel(object) };
       else if (text(ns.value) === 'default') yield { line: ns.keyLine, message: `${objectLabel(object)} is deployed to the default namespace.`, resource: objectLabel(object) };
     }
