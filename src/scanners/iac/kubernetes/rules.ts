@@ -578,7 +578,7 @@ const imageWithoutDigest = kubeRule({
       const image = pair(c.node, 'image');
       const ref = text(image?.value);
       if (image && ref && !ref.includes('@') && !/\$|\{\{/.test(ref))
-        yield { line: image.keyLine, message: `${containerLabel(c)} runs ${ref} by tag only; pin the digest.`, resource: containerLabel(c) };
+        yield { line: image.keyLine, message: `${containerLabel(c)} runs ${ref} ${/:[^/]+$/.test(ref) ? 'by tag only' : 'with no tag or digest (latest)'}; pin the digest.`, resource: containerLabel(c) };
     }
   },
 });
