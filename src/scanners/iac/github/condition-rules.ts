@@ -1,6 +1,7 @@
 import type { Hit } from '../rule.js';
-import { isYScalar, pair, type YPair } from '../yaml/tree.js';
-import { expressions, isAction, jobLabel, stepLabel, type Workflow } from './model.js';
+import { get, isYScalar, items, pair, text, type YPair } from '../yaml/tree.js';
+import { evaluate, parseExpression } from './expression.js';
+import { expressions, isAction, jobLabel, stepLabel, type Job, type Workflow } from './model.js';
 import { isPrivileged, workflow, workflowRule } from './rule-kit.js';
 
 /** Every `if:` of the workflow's jobs and steps, with a label for messages. */
@@ -21,19 +22,49 @@ const DANGEROUS_TRIGGERS = ['pull_request_target', 'workflow_run'];
 /** Actions made for pull_request_target that never run the pull request's code. */
 const TARGET_SAFE_ACTIONS = ['actions/labeler', 'actions/first-interaction'];
 
+/** Whether a job's `if:` keeps it out of runs for pull requests that were closed without being merged. */
+function onlyWhenMerged(job: Job): boolean {
+  const condition = text(get(job.node, 'if'));
+  if (condition === undefined) return false;
+  const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
+  const tree = inner.includes('${{') ? undefined : parseExpression(inner);
+  if (!tree) return false;
+  const value = evaluate(tree, { 'github.event.pull_request.merged': false, 'github.event.action': 'closed', 'github.event_name': 'pull_request_target' });
+  return value === false || value === null;
+}
+
+/**
+ * pull_request_target for `types: [closed]` only, with every job gated on the pull request
+ * being merged: such runs follow a maintainer's merge, the code is then the base branch's
+ * own, and a fork author cannot start one by opening or closing a pull request.
+ */
+function onlyAfterMerge(wf: Workflow): boolean {
+  const on = get(wf.root, 'on') ?? get(wf.root, 'true');
+  const types = get(on, 'pull_request_target', 'types');
+  const names = isYScalar(types) ? [text(types)] : items(types).map((t) => text(t));
+  return names.length > 0 && names.every((n) => n === 'closed') && wf.jobs.length > 0 && wf.jobs.every(onlyWhenMerged);
+}
+
 export const dangerousTrigger = workflowRule({
   id: 'iac/gha-dangerous-trigger',
   title: 'Workflow runs with privileges on events from forks',
   description:
-    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data.",
+    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data. A pull_request_target workflow for `types: [closed]` whose jobs all require `github.event.pull_request.merged` is not reported: it runs only after a maintainer merged the pull request, on code that is then the base branch's own (its title and branch name are still outsider-written, which iac/gha-template-injection checks).",
   remediation:
     'Use the pull_request trigger (no secrets, read-only token) for anything that builds, tests or reads pull request content; keep a privileged follow-up minimal, without checkout of PR code, and pass data to it as validated artifacts.',
   severity: 'medium',
   confidence: 'medium',
   cwe: ['CWE-829'],
   examples: {
-    positive: [workflow('      - run: echo "${{ github.event.pull_request.number }}"\n', 'pull_request_target').replace('on: pull_request_target', '# expect\non: pull_request_target'), 'name: ci\non:\n  # expect\n  workflow_run:\n    workflows: [build]\n    types: [completed]\npermissions: {}\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./report.sh\n'],
-    negative: [workflow('      - run: make\n', 'pull_request'), workflow('      - uses: actions/labeler@8558fd74291d67161a8a78ce36a881fa63b766a9 # v5.0.0\n', 'pull_request_target')],
+    positive: [
+      // Closed without a merge gate: the author closing their own pull request starts it.
+      'name: after-close\non:\n  # expect\n  pull_request_target:\n    types: [closed]\npermissions: {}\njobs:\n  gated:\n    if: ${{ github.event.pull_request.merged }}\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./after-merge.sh\n  cleanup:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./cleanup.sh\n',
+      workflow('      - run: echo "${{ github.event.pull_request.number }}"\n', 'pull_request_target').replace('on: pull_request_target', '# expect\non: pull_request_target'), 'name: ci\non:\n  # expect\n  workflow_run:\n    workflows: [build]\n    types: [completed]\npermissions: {}\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./report.sh\n'],
+    negative: [
+      workflow('      - run: make\n', 'pull_request'),
+      workflow('      - uses: actions/labeler@8558fd74291d67161a8a78ce36a881fa63b766a9 # v5.0.0\n', 'pull_request_target'),
+      'name: after-merge\non:\n  pull_request_target:\n    types: [closed]\npermissions: {}\njobs:\n  follow-up:\n    if: github.event.pull_request.merged == true\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./after-merge.sh\n',
+    ],
   },
   *check(wf) {
     const steps = wf.jobs.flatMap((j) => j.steps);
@@ -41,6 +72,7 @@ export const dangerousTrigger = workflowRule({
     if (steps.length > 0 && steps.every((s) => TARGET_SAFE_ACTIONS.some((a) => isAction(s, a)))) return;
     for (const trigger of DANGEROUS_TRIGGERS) {
       const line = wf.triggers.get(trigger);
+      if (trigger === 'pull_request_target' && onlyAfterMerge(wf)) continue;
       if (line !== undefined) yield { line, message: `The workflow runs on ${trigger}, with secrets and a write token, for events that fork authors cause.` } satisfies Hit;
     }
   },
