@@ -16,6 +16,24 @@ test('persist-credentials: high when a later step uploads the work tree with hid
   assert.deepEqual(findings(job(checkout + upload('')), 'iac/gha-checkout-persist-credentials').map((f) => f.severity), ['low']);
 });
 
+test('persist-credentials: from checkout v6 the token is outside the work tree, so an artifact of the tree does not carry it', () => {
+  const upload = '      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          path: .\n          include-hidden-files: true\n';
+  for (const checkout of ['      - uses: actions/checkout@v6\n', '      - uses: actions/checkout@1af3b93b6815bc44a9784bd300feb67ff0d1eeb3 # v6.0.0\n']) {
+    const got = findings(job(checkout + upload), 'iac/gha-checkout-persist-credentials');
+    assert.deepEqual(got.map((f) => f.severity), ['low']);
+    assert.match(got[0]!.message, /\$RUNNER_TEMP/);
+    assert.doesNotMatch(got[0]!.message, /\.git\/config/);
+  }
+});
+
+test('unpinned action: a docker:// image is pinned by digest, not by commit SHA', () => {
+  const [image] = findings(job('      - uses: docker://alpine:3.20\n'), 'iac/gha-unpinned-action');
+  assert.match(image!.message, /image digest/);
+  assert.doesNotMatch(image!.message, /commit SHA/);
+  const [action] = findings(job('      - uses: actions/setup-node@v4\n'), 'iac/gha-unpinned-action');
+  assert.match(action!.message, /commit SHA/);
+});
+
 test('template injection: a composite action input is medium, a pull request title in pull_request_target critical', () => {
   const action = 'name: a\ndescription: d\nruns:\n  using: composite\n  steps:\n    - run: echo "${{ inputs.title }}"\n      shell: bash\n';
   assert.deepEqual(findings(action, 'iac/gha-template-injection').map((f) => f.severity), ['medium']);

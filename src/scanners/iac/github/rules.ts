@@ -25,6 +25,7 @@ import {
   readWorkflow,
   stepLabel,
   withValue,
+  type Job,
   type Step,
   type Workflow,
 } from './model.js';
@@ -285,7 +286,7 @@ const unpinnedAction = workflowRule({
   title: 'Action not pinned to a commit SHA',
   description:
     'The step uses an action by tag or branch (`@v4`, `@main`). Tags and branches can be moved: if the action\'s repository is compromised (as tj-actions/changed-files was in 2025), every workflow using the tag runs the attacker\'s code with its secrets.',
-  remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2. Dependabot and Renovate update pinned SHAs.',
+  remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2 (a docker:// image to its digest: docker://alpine:3.20@sha256:...). Dependabot and Renovate update pinned SHAs.',
   severity: 'medium',
   cwe: ['CWE-829'],
   examples: {
@@ -307,7 +308,7 @@ const unpinnedAction = workflowRule({
       const owner = ref.action.split('/')[0]?.toLowerCase();
       yield {
         line,
-        message: `${label} uses ${uses}, a movable ${ref.docker ? 'image tag' : 'tag or branch'}; pin the full commit SHA.`,
+        message: ref.docker ? `${label} uses ${uses}, a movable image tag; pin the image digest (@sha256:...).` : `${label} uses ${uses}, a movable tag or branch; pin the full commit SHA.`,
         resource: label,
         severity: owner === 'actions' || owner === 'github' ? 'low' : 'medium',
       };
@@ -483,11 +484,19 @@ function uploadsWorkTree(step: Step): boolean {
   return root && hidden;
 }
 
+/** The major version of a step's action: from `@v6.0.1`, or from the `# v6.0.1` comment after a commit SHA. */
+function majorVersion(wf: Workflow, step: Step): number | undefined {
+  const ref = parseUses(step.uses ?? '').ref ?? '';
+  const comment = /#\s*v?(\d+)(?:\.\d+)*\b/.exec(wf.lines[(step.usesLine ?? 0) - 1] ?? '');
+  const match = /^v?(\d+)(?:\.\d+)*$/.exec(ref) ?? (FULL_SHA.test(ref) ? comment : null);
+  return match ? Number(match[1]) : undefined;
+}
+
 const persistCredentials = workflowRule({
   id: 'iac/gha-checkout-persist-credentials',
   title: 'Checkout keeps the token in .git/config',
   description:
-    'actions/checkout stores the GITHUB_TOKEN in .git/config unless persist-credentials is false. Any later step can read it, and an artifact that holds the work tree with its hidden files publishes it to everyone who can download the run\'s artifacts.',
+    'actions/checkout stores the GITHUB_TOKEN in .git/config unless persist-credentials is false. Any later step can read it, and an artifact that holds the work tree with its hidden files publishes it to everyone who can download the run\'s artifacts. From v6 the token is kept in a file under $RUNNER_TEMP that .git/config includes, so it no longer travels with the work tree, but every later step of the job still runs git with it.',
   remediation: 'Set `with: persist-credentials: false` on actions/checkout, and configure credentials explicitly in the one step that pushes.',
   severity: 'low',
   cwe: ['CWE-522'],
@@ -504,10 +513,14 @@ const persistCredentials = workflowRule({
         if (!isAction(step, 'actions/checkout')) continue;
         const persist = withValue(step, 'persist-credentials');
         if (persist && persist.value === 'false') continue;
-        const upload = job.steps.find((s) => s.index > step.index && uploadsWorkTree(s));
+        // v6 keeps the token outside the work tree (a file under $RUNNER_TEMP), so an artifact of the tree no longer carries it.
+        const outsideTree = (majorVersion(wf, step) ?? 0) >= 6;
+        const upload = outsideTree ? undefined : job.steps.find((s) => s.index > step.index && uploadsWorkTree(s));
         yield {
           line: persist ? persist.line : step.usesLine!,
-          message: upload
+          message: outsideTree
+            ? `${stepLabel(step)} keeps the GITHUB_TOKEN configured for git (in a file under $RUNNER_TEMP, v6 and later), so every later step of the job can use it; set persist-credentials: false unless a later step pushes.`
+            : upload
             ? `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config and ${stepLabel(upload)} uploads the work tree with it as an artifact; set persist-credentials: false.`
             : `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config; set persist-credentials: false.`,
           resource: stepLabel(step),
@@ -680,27 +693,42 @@ const hardcodedSecret = workflowRule({
       workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          username: ci\n          # expect\n          password: hunter2-hunter2\n'),
       'name: ci\non: push\npermissions: {}\nenv:\n  # expect\n  API_TOKEN: abcd1234abcd1234\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
     ],
-    negative: [workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n')],
+    negative: [
+      workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n'),
+      // The token of a throw-away server the job starts itself, set in that service's env.
+      'name: e2e\non: push\npermissions: {}\njobs:\n  kms:\n    runs-on: ubuntu-latest\n    services:\n      vault:\n        image: hashicorp/vault:1.18.1\n        env:\n          VAULT_DEV_ROOT_TOKEN_ID: ci-dev-root\n    env:\n      VAULT_TOKEN: ci-dev-root\n    steps:\n      - run: ./e2e.sh\n',
+    ],
   },
   *check(wf) {
-    const maps: YMap[] = [];
-    const push = (node: ReturnType<typeof get>) => {
-      if (isYMap(node)) maps.push(node);
+    /** Values set in the env of a job's service or job container: settings of containers the job starts itself. */
+    const containerValues = (job: Job): Set<string> => {
+      const out = new Set<string>();
+      const services = get(job.node, 'services');
+      const envs = [get(job.node, 'container', 'env'), ...(isYMap(services) ? services.pairs.map((service) => get(service.value, 'env')) : [])];
+      for (const env of envs) for (const p of isYMap(env) ? env.pairs : []) if (isYScalar(p.value) && p.value.value !== null) out.add(String(p.value.value));
+      return out;
     };
-    push(get(wf.root, 'env'));
+    const maps: Array<{ map: YMap; local: Set<string> }> = [];
+    const push = (node: ReturnType<typeof get>, local: Set<string>) => {
+      if (isYMap(node)) maps.push({ map: node, local });
+    };
+    const everyJob = new Set(wf.jobs.flatMap((job) => [...containerValues(job)]));
+    push(get(wf.root, 'env'), everyJob);
     for (const job of wf.jobs) {
-      push(get(job.node, 'env'));
-      push(get(job.node, 'container', 'credentials'));
-      for (const service of isYMap(get(job.node, 'services')) ? (get(job.node, 'services') as YMap).pairs : []) push(get(service.value, 'credentials'));
+      const local = containerValues(job);
+      push(get(job.node, 'env'), local);
+      push(get(job.node, 'container', 'credentials'), new Set());
+      for (const service of isYMap(get(job.node, 'services')) ? (get(job.node, 'services') as YMap).pairs : []) push(get(service.value, 'credentials'), new Set());
       for (const step of job.steps) {
-        push(get(step.node, 'env'));
-        push(step.with);
+        push(get(step.node, 'env'), local);
+        push(step.with, local);
       }
     }
-    for (const map of maps) {
+    for (const { map, local } of maps) {
       for (const p of map.pairs) {
         const value = isYScalar(p.value) ? p.value.value : undefined;
-        if (isSecretName(p.key) && isLiteralSecretValue(value))
+        // A value the job also gives a service container (a dev server's root token) opens only that throw-away container.
+        if (isSecretName(p.key) && isLiteralSecretValue(value) && !local.has(String(value)))
           yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file.`, secret: String(value) } satisfies Hit;
       }
     }
