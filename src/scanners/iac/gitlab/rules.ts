@@ -228,18 +228,27 @@ const tlsDisabled = gitlabRule({
 const remoteInclude = gitlabRule({
   id: 'iac/gitlab-unpinned-include',
   title: 'Pipeline includes configuration that can change under it',
-  description: 'include: remote fetches pipeline configuration from a URL at every run, and include: project without ref follows a moving branch. Whoever controls that URL or branch can add jobs that run with this project\'s CI/CD variables.',
-  remediation: 'Include project templates with a ref pinned to a tag or commit SHA (include: project/ref/file), or vendor the template into this repository.',
+  description:
+    "include: remote fetches pipeline configuration from a URL at every run, include: project without ref follows a moving branch, and include: component at a branch, `~latest` or a partial version (`1`, `1.2`) takes whatever is released or pushed next. Whoever controls that URL, branch or component project can add jobs that run with this project's CI/CD variables.",
+  remediation:
+    'Include project templates with a ref pinned to a tag or commit SHA (include: project/ref/file) and components at a full version or commit SHA (component: host/group/project/name@1.4.2), or vendor the template into this repository.',
   severity: 'medium',
   cwe: ['CWE-829'],
   examples: {
-    positive: [pipeline('include:\n  # expect\n  - remote: https://example.org/ci/template.yml\n'), pipeline('include:\n  - local: /ci/test.yml\n  # expect\n  - https://example.org/ci/template.yml\n'), pipeline('include:\n  # expect\n  - project: platform/ci-templates\n    file: /build.yml\n')],
-    negative: [pipeline('include:\n  - project: platform/ci-templates\n    ref: 3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    file: /build.yml\n  - local: /ci/test.yml\n')],
+    positive: [pipeline('include:\n  # expect\n  - remote: https://example.org/ci/template.yml\n'), pipeline('include:\n  - local: /ci/test.yml\n  # expect\n  - https://example.org/ci/template.yml\n'), pipeline('include:\n  # expect\n  - project: platform/ci-templates\n    file: /build.yml\n'),
+      pipeline('include:\n  # expect\n  - component: gitlab.example.org/platform/ci-components/release@main\n  # expect\n  - component: $CI_SERVER_FQDN/platform/ci-components/lint@~latest\n  # expect\n  - component: $CI_SERVER_FQDN/platform/ci-components/test@1.4\n'),
+    ],
+    negative: [
+      pipeline('include:\n  - project: platform/ci-templates\n    ref: 3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    file: /build.yml\n  - local: /ci/test.yml\n'),
+      pipeline('include:\n  - component: $CI_SERVER_FQDN/platform/ci-components/lint@1.4.2\n  - component: gitlab.example.org/platform/ci-components/release@3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    inputs:\n      stage: deploy\n'),
+    ],
   },
   *check(p) {
     const includeKey = pair(p.root, 'include');
     const include = includeKey?.value;
     const entries = isYSeq(include) ? include.items : include ? [include] : [];
+    // The same versions count as pinned for project refs and component versions: a commit SHA or a full x.y.z tag.
+    const pinned = (ref: string) => /^(?:[0-9a-f]{40}|v?\d+\.\d+\.\d+)$/.test(ref);
     for (const entry of entries) {
       const url = isYScalar(entry) ? text(entry) : text(get(entry, 'remote'));
       if (url && /^https?:\/\//.test(url)) {
@@ -250,8 +259,19 @@ const remoteInclude = gitlabRule({
       }
       const project = text(get(entry, 'project'));
       const ref = text(get(entry, 'ref'));
-      if (project && (!ref || !/^(?:[0-9a-f]{40}|v?\d+\.\d+\.\d+)$/.test(ref)))
+      if (project && (!ref || !pinned(ref)))
         yield { line: entry.line, message: `The pipeline includes ${project}${ref ? `@${ref}` : ''} from a moving ref; pin a tag or commit SHA.` };
+      // `host/group/project/name@version`: a branch, `~latest` or a partial version (1, 1.2) moves.
+      const component = text(get(entry, 'component'));
+      if (component) {
+        const at = component.lastIndexOf('@');
+        const version = at >= 0 ? component.slice(at + 1) : '';
+        if (!pinned(version))
+          yield {
+            line: pair(entry, 'component')!.keyLine,
+            message: `The pipeline includes the component ${at >= 0 ? component.slice(0, at) : component}${version ? ` at ${version}, a moving version` : ' with no version'}; pin a full version (x.y.z) or a commit SHA.`,
+          };
+      }
     }
   },
 });
