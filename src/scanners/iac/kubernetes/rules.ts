@@ -422,7 +422,7 @@ const hostPort = kubeRule({
         const hp = pair(port, 'hostPort');
         const value = Number(text(hp?.value));
         if (!hp || !Number.isFinite(value) || value <= 0) continue;
-        const service = sensitivePort(value, (text(get(port, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp');
+        const service = sensitivePort(value, (text(get(port, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp', text(get(c.node, 'image')));
         yield {
           line: hp.keyLine,
           message: `${containerLabel(c)} binds host port ${service ? describePort(service) : value} on the node.`,
