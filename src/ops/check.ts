@@ -78,7 +78,8 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
   for (const socket of inventory.sockets) {
     const declared = declarations.ports.filter((d) => matches(d, socket));
     const loopback = isLoopbackAddress(socket.address);
-    const service = sensitivePort(socket.port, socket.transport);
+    // The owning program stands for the image: 5000 is a registry only when the registry serves it.
+    const service = sensitivePort(socket.port, socket.transport, socket.process?.name);
 
     if (declared.length === 0) {
       // A UDP socket on an ephemeral port is a client waiting for replies, not a service.
