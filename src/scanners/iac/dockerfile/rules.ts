@@ -144,19 +144,27 @@ const sensitivePortExposed = dockerRule({
   severity: 'high',
   cwe: ['CWE-200'],
   examples: {
-    positive: ['FROM alpine:3.20\n# expect\nEXPOSE 3000 22\n', 'FROM alpine:3.20\n# expect\nEXPOSE 2375/tcp\n', 'FROM alpine:3.20\n# expect\nEXPOSE 3300-3310\n'],
-    negative: ['FROM alpine:3.20\nEXPOSE 8080 443\n', 'FROM alpine:3.20\nEXPOSE 53/tcp\nEXPOSE 22222\n', 'FROM alpine:3.20\nEXPOSE 161/tcp\n'],
+    positive: [
+      'FROM alpine:3.20\n# expect\nEXPOSE 3000 22\n',
+      'FROM alpine:3.20\n# expect\nEXPOSE 2375/tcp\n',
+      'FROM alpine:3.20\n# expect\nEXPOSE 3300-3310\n',
+      'FROM registry:2.8.3 AS base\nFROM base\n# expect\nEXPOSE 5000\n',
+    ],
+    negative: ['FROM alpine:3.20\nEXPOSE 8080 443\n', 'FROM alpine:3.20\nEXPOSE 53/tcp\nEXPOSE 22222\n', 'FROM alpine:3.20\nEXPOSE 161/tcp\n', 'FROM python:3.12-slim\nEXPOSE 5000\n'],
   },
   *check(input) {
     for (const instruction of instructionsOf(input.file, 'EXPOSE')) {
       const expose = effective(instruction);
+      // The image the stage builds on, through earlier stages (5000 is a registry's port in a registry image only).
+      const stage = input.file.stages[instruction.stage];
+      const image = stage ? expandArgs(stageChain(input, stage).at(-1)!.image, input.globalArgs) : undefined;
       for (const word of expandArgs(expose.rest, input.globalArgs).split(/\s+/)) {
         const match = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp))?$/i.exec(word);
         if (!match) continue;
         const transport = (match[3]?.toLowerCase() ?? 'tcp') as 'tcp' | 'udp';
         const from = Number(match[1]);
         const to = match[2] ? Number(match[2]) : from;
-        const entries = from === to ? [sensitivePort(from, transport)].filter((e) => e !== undefined) : sensitivePortsInRange(from, to, transport);
+        const entries = from === to ? [sensitivePort(from, transport, image)].filter((e) => e !== undefined) : sensitivePortsInRange(from, to, transport, image);
         // DNS on TCP is part of the protocol, not a remote-access service; skip it for EXPOSE.
         for (const entry of entries) {
           if (entry.port === 53) continue;
