@@ -61,6 +61,29 @@ describe('JSON 6902 patches', () => {
     assert.equal(warnings.length, 3, warnings.join('\n'));
   });
 
+  it('judges what an operation writes, not the settings it leaves to the base', () => {
+    const { findings } = check(
+      [
+        '- op: add',
+        '  path: /spec/template/spec/containers/0/securityContext',
+        '  value:',
+        '    readOnlyRootFilesystem: true',
+        '    allowPrivilegeEscalation: false',
+        '    capabilities: {drop: [ALL]}',
+        '- op: add',
+        '  path: /spec/template/spec/initContainers/0',
+        '  value:',
+        '    name: init',
+        '    image: registry.example.org/init:latest',
+        '',
+      ].join('\n'),
+      { kind: 'Deployment', name: 'web' },
+    );
+    // Nothing about runAsNonRoot (the pod may set it) or limits; the floating tag it writes is reported.
+    assert.deepEqual(findings.filter((f) => !/image-(latest|without-digest)/.test(f)), []);
+    assert.ok(findings.includes('9 iac/k8s-image-latest'), findings.join('\n'));
+  });
+
   it('is not a patch unless every entry has op and path', () => {
     assert.equal(asJsonPatch(loadYaml('- op: add\n  path: /a\n- name: x\n').documents[0]?.root), undefined);
     assert.equal(asJsonPatch(loadYaml('[]\n').documents[0]?.root), undefined);

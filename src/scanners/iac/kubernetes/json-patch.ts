@@ -2,6 +2,7 @@ import type { ScannerFinding } from '../../../core/finding.js';
 import { normaliseLine } from '../../../core/fingerprint.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
+import { findingsOnWrittenValues } from '../written-values.js';
 import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YNode, type YSeq } from '../yaml/tree.js';
 
 /**
@@ -144,6 +145,8 @@ function emit(doc: Json, written: Json): Emitted {
   let from = 0;
   let to = 0;
   const scalar = (value: Json): string => (value instanceof Written ? scalar(value.value) : JSON.stringify(value));
+  // Plain keys where YAML allows them, so that the text reads like a manifest (written-values.ts reads lines).
+  const key = (name: string): string => (/^[A-Za-z_][\w./-]*$/.test(name) ? name : JSON.stringify(name));
   const isEmpty = (value: Json) => (Array.isArray(value) ? value.length === 0 : value !== null && typeof value === 'object' && !(value instanceof Written) && Object.keys(value).length === 0);
   const isBlock = (value: Json): value is Json[] | { [key: string]: Json } => value !== null && typeof value === 'object' && !(value instanceof Written) && !isEmpty(value);
   const visit = (value: Json, indent: number, lead: string) => {
@@ -159,16 +162,16 @@ function emit(doc: Json, written: Json): Emitted {
         }
       });
     } else if (value !== null && typeof value === 'object' && !(value instanceof Written)) {
-      Object.entries(value).forEach(([key, item], i) => {
+      Object.entries(value).forEach(([name, item], i) => {
         const prefix = i === 0 ? lead : ' '.repeat(indent);
         if (isBlock(item)) {
           const keyLine = lines.length + 1;
-          lines.push(`${prefix}${scalar(key)}:`);
+          lines.push(`${prefix}${key(name)}:`);
           visit(item, indent + 2, ' '.repeat(indent + 2));
           if (item === written) from = keyLine;
         } else {
           if (item === written) from = to = lines.length + 1;
-          lines.push(`${prefix}${scalar(key)}: ${isEmpty(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item)}`);
+          lines.push(`${prefix}${key(name)}: ${isEmpty(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item)}`);
         }
       });
     }
@@ -218,7 +221,8 @@ export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget |
     const synthetic = lines.join('\n') + '\n';
     const analysis = analyseFile(path, synthetic, () => {}, 'kubernetes');
     secrets.push(...analysis.secrets);
-    for (const finding of analysis.findings) {
+    // As in a strategic-merge patch, what the operation writes is judged, not what it leaves to the base.
+    for (const finding of findingsOnWrittenValues(analysis.findings, synthetic)) {
       const at = finding.location.startLine;
       const detail = finding.location.endLine;
       const inside = (line: number | undefined) => line !== undefined && line >= from && line <= to;

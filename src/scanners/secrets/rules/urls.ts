@@ -100,7 +100,8 @@ export const urlDetectors: Detector[] = [
     confidence: 'medium',
     keywords: ['://'],
     anchor: 'name',
-    pattern: /(?<![A-Za-z0-9+.-])(?<scheme>[A-Za-z][A-Za-z0-9+.-]{1,30}):\/\/(?<user>[^:/?#@\s"'`<>]{1,128}):(?<secret>[^@/?#\s"'`<>]{1,256})@(?<host>[A-Za-z0-9._-]+)/g,
+    // `docker://alpine:3.20@sha256:...` is an image name, tag and digest, not user:password@host.
+    pattern: /(?<![A-Za-z0-9+.-])(?<scheme>[A-Za-z][A-Za-z0-9+.-]{1,30}):\/\/(?<user>[^:/?#@\s"'`<>]{1,128}):(?<secret>[^@/?#\s"'`<>]{1,256})@(?!sha(?:256|384|512):)(?<host>[A-Za-z0-9._-]+)/g,
     check: realPassword,
     priority: 5,
     examples: {
@@ -108,7 +109,12 @@ export const urlDetectors: Detector[] = [
         { path: '.git-credentials', text: 'https://deploy-bot:Wz8qLm3vTn6Kp2Xr@git.acme.example.org\n' },
         'HTTPS_PROXY=http://svc-proxy:Jq7mV2xLp9Rk@proxy.acme.internal:3128',
       ],
-      negative: ['git clone https://github.com/acme/api.git', 'PROXY=http://user:pass@proxy:3128', 'see https://username:password@host/path in the docs'],
+      negative: [
+        'git clone https://github.com/acme/api.git',
+        'PROXY=http://user:pass@proxy:3128',
+        'see https://username:password@host/path in the docs',
+        'uses: docker://registry.example.org/tools:1.4.2@sha256:8c3d9d5a6f2e4b1c0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a',
+      ],
     },
   },
   {
