@@ -49,7 +49,7 @@ export const iacScanner: Scanner = {
   rules: ruleDocs,
   async *scan(ctx) {
     const includedByGitlab = await gitlabIncludedFiles(ctx.files);
-    const { patches, namespaces } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }));
+    const { patches, namespaces, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }));
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
     await modules.prepare();
     const charts = await HelmCharts.find(ctx.files, {
@@ -80,7 +80,8 @@ export const iacScanner: Scanner = {
       if (text === null) continue; // binary: the workspace records the skip
       if (patches.has(file.path)) {
         // A kustomize patch holds only what it changes: only the values it writes are checked.
-        const analysis = patchFindings(file.path, text, patches.get(file.path), (warning) => ctx.warn(warning));
+        const patch = patches.get(file.path)!;
+        const analysis = patchFindings(file.path, text, patch.target, (warning) => ctx.warn(warning), baseContainers.get(patch.kustomization));
         for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
         yield* analysis.findings;
         continue;
@@ -92,7 +93,7 @@ export const iacScanner: Scanner = {
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       yield* partialFileFindings(file.path, text, analysis);
       if (isKustomization(file.path)) {
-        const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning));
+        const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path));
         for (const secret of inline.secrets) ctx.registerSecret(secret, file.path);
         yield* inline.findings;
       }

@@ -210,4 +210,40 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it('keeps every finding about a container the patch adds, which the base does not have', async () => {
+    const t = tempTree({
+      'base/deploy.yaml': BASE,
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+      'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- path: sidecar.yaml\n',
+      'overlays/prod/sidecar.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '      - name: web',
+        '        env:',
+        '        - name: MODE',
+        '          value: prod',
+        '      initContainers:',
+        '      - name: wait-db',
+        '        image: registry.example.org/tools/wait:1.2.0@sha256:' + '1'.repeat(64),
+        '',
+      ].join('\n'),
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const rules = (line: number) => result.findings.filter((f) => f.location.path === 'overlays/prod/sidecar.yaml' && f.location.startLine === line).map((f) => f.ruleId);
+      // The new init container: its missing limits and hardening are the patch's own.
+      assert.ok(rules(14).includes('iac/k8s-no-memory-limit'), rules(14).join('\n'));
+      assert.ok(rules(14).includes('iac/k8s-no-security-context'), rules(14).join('\n'));
+      // The base's container: what the patch leaves out comes from the base.
+      assert.deepEqual(rules(9), []);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

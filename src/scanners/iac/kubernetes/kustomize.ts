@@ -6,6 +6,7 @@ import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
 import { findingsOnWrittenValues } from '../written-values.js';
 import { get, isYMap, isYScalar, items, pair, text, type YNode } from '../yaml/tree.js';
+import { containerLabel, readKubernetes } from './model.js';
 import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
 
@@ -28,11 +29,21 @@ export function isKustomization(filePath: string): boolean {
 
 /** What the kustomizations of a scan say about its other files. */
 export interface Kustomizations {
-  /** Files named as patches (scan-relative paths), with the target each patch entry gives. */
-  patches: Map<string, PatchTarget | undefined>;
+  /** Files named as patches (scan-relative paths), with the target each patch entry gives and the kustomization that names it. */
+  patches: Map<string, { target?: PatchTarget; kustomization: string }>;
   /** Files listed as resources, directly or through bases, by a kustomization that sets `namespace:`. */
   namespaces: Map<string, { namespace: string; from: string }>;
+  /** The containers of the objects a kustomization's resources declare, by kustomization path (see BaseContainers). */
+  baseContainers: Map<string, BaseContainers>;
 }
+
+/**
+ * Container names (`containers/web`, `initContainers/wait`) of each object (`Deployment/web`)
+ * that a kustomization builds from its resources. A strategic-merge patch merges its
+ * containers into these by name: a container the base lacks is new, and everything about
+ * it is the patch's own.
+ */
+export type BaseContainers = ReadonlyMap<string, ReadonlySet<string>>;
 
 /**
  * Reads the kustomizations of the scan. In a scan of staged files, the kustomizations of
@@ -40,6 +51,7 @@ export interface Kustomizations {
  * hook that changes only a patch).
  */
 export async function readKustomizations(files: readonly WorkspaceFile[], git: Git | null, warn: (message: string) => void): Promise<Kustomizations> {
+  const byPath = new Map(files.map((file) => [file.path, file]));
   const sources: Array<{ path: string; text: string }> = [];
   const seen = new Set<string>();
   for (const file of files) {
@@ -64,14 +76,50 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
       warn(`could not read the kustomizations of the index beside the staged files (staged patches are checked as whole manifests): ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  const patches = new Map<string, PatchTarget | undefined>();
+  const patches = new Map<string, { target?: PatchTarget; kustomization: string }>();
   for (const { path: at, text: source } of sources) {
     for (const patch of patchEntries(source)) {
       const resolved = inScan(at, patch.path);
-      if (resolved !== undefined) patches.set(resolved, patch.target);
+      if (resolved !== undefined) patches.set(resolved, { ...(patch.target ? { target: patch.target } : {}), kustomization: at });
     }
   }
-  return { patches, namespaces: resourceNamespaces(sources) };
+  const baseContainers = new Map<string, BaseContainers>();
+  const withPatches = sources.filter((s) => patchEntries(s.text).length > 0 || inlinePatches(s.text).length > 0);
+  if (withPatches.length > 0) {
+    const reached = resourceFiles(sources);
+    const read = new Map<string, Map<string, Set<string>>>();
+    let budget = MAX_BASE_CHARS;
+    for (const kustomization of withPatches) {
+      const containers = new Map<string, Set<string>>();
+      for (const file of reached.get(kustomization.path) ?? []) {
+        let own = read.get(file);
+        if (!own) {
+          const text = budget > 0 ? await byPath.get(file)?.text() : undefined;
+          budget -= text?.length ?? 0;
+          own = text ? containersOfManifests(text) : new Map();
+          read.set(file, own);
+        }
+        for (const [object, names] of own) for (const name of names) (containers.get(object) ?? containers.set(object, new Set()).get(object)!).add(name);
+      }
+      // Without any base object the merge is unknown: patches are judged on the values they write alone.
+      if (containers.size > 0) baseContainers.set(kustomization.path, containers);
+    }
+  }
+  return { patches, namespaces: resourceNamespaces(sources), baseContainers };
+}
+
+/** Characters of base manifests read to learn their containers, over the whole scan. */
+const MAX_BASE_CHARS = 8 * 1024 * 1024;
+
+/** `Kind/name` -> `list/container` of the workloads of a manifest. */
+function containersOfManifests(text: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const input = readKubernetes(text, () => {});
+  for (const c of input?.containers ?? []) {
+    const object = `${c.pod.object.kind}/${c.pod.object.name}`;
+    (out.get(object) ?? out.set(object, new Set()).get(object)!).add(`${c.list}/${c.name}`);
+  }
+  return out;
 }
 
 /** A path a kustomization names, relative to the scan root; undefined when it leaves the scan or is remote. */
@@ -90,12 +138,22 @@ const MAX_BASE_DEPTH = 8;
  * own `namespace:` the outer one overrides, as `kustomize build` does.
  */
 function resourceNamespaces(sources: ReadonlyArray<{ path: string; text: string }>): Map<string, { namespace: string; from: string }> {
+  const out = new Map<string, { namespace: string; from: string }>();
+  for (const [at, files] of resourceFiles(sources)) {
+    const namespace = text(get(loadYamlCached(sources.find((s) => s.path === at)!.text).documents[0]?.root, 'namespace'));
+    if (!namespace) continue;
+    for (const file of files) if (!out.has(file)) out.set(file, { namespace, from: at });
+  }
+  return out;
+}
+
+/** The resource files each kustomization builds: its `resources` (and `bases`), followed into the kustomizations of the scan they name. */
+function resourceFiles(sources: ReadonlyArray<{ path: string; text: string }>): Map<string, string[]> {
   const byDir = new Map<string, { path: string; root: YNode | null }>();
   for (const source of sources) byDir.set(path.posix.dirname(source.path), { path: source.path, root: loadYamlCached(source.text).documents[0]?.root ?? null });
-  const out = new Map<string, { namespace: string; from: string }>();
+  const out = new Map<string, string[]>();
   for (const { path: at, root } of byDir.values()) {
-    const namespace = text(get(root, 'namespace'));
-    if (!namespace) continue;
+    const files: string[] = [];
     const visited = new Set<string>();
     const walk = (kustomization: string, node: YNode | null, depth: number) => {
       if (depth > MAX_BASE_DEPTH || visited.has(kustomization)) return;
@@ -105,10 +163,11 @@ function resourceNamespaces(sources: ReadonlyArray<{ path: string; text: string 
         if (resolved === undefined) continue;
         const base = byDir.get(resolved);
         if (base) walk(base.path, base.root, depth + 1);
-        else if (!out.has(resolved)) out.set(resolved, { namespace, from: at });
+        else files.push(resolved);
       }
     };
     walk(at, root, 0);
+    out.set(at, files);
   }
   return out;
 }
@@ -190,7 +249,7 @@ function firstLineOf(value: string, lines: readonly string[], scalarLine: number
  * text): a strategic-merge patch keeps the findings on the values it writes; a JSON 6902
  * patch is checked operation by operation (json-patch.ts).
  */
-export function patchFindings(filePath: string, source: string, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): PatchAnalysis {
+export function patchFindings(filePath: string, source: string, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers): PatchAnalysis {
   const loaded = loadYamlCached(source);
   const root = loaded.documents[0]?.root;
   const ops = asJsonPatch(root);
@@ -203,16 +262,28 @@ export function patchFindings(filePath: string, source: string, target: PatchTar
   const missing = [...(get(root, 'kind') || !kind ? [] : [`kind: ${JSON.stringify(kind)}`]), ...(get(root, 'apiVersion') || !kind ? [] : [`apiVersion: ${JSON.stringify(apiVersionOf(target ?? {}, kind))}`])];
   const completed = isYMap(root) && missing.length > 0 ? `${source.replace(/\n*$/, '\n')}${missing.join('\n')}\n` : source;
   const analysis = analyseFile(filePath, completed, warn, 'kubernetes');
-  return { findings: findingsOnWrittenValues(analysis.findings, completed), secrets: analysis.secrets };
+  const added = base ? newContainers(completed, base) : new Set<string>();
+  // A container the base does not have is the patch's own: every finding about it stays.
+  return { findings: findingsOnWrittenValues(analysis.findings, completed, (f) => !added.has(String(f.properties.resource))), secrets: analysis.secrets };
+}
+
+/** Labels (as findings name them) of the containers of a patch that its base does not declare. */
+function newContainers(source: string, base: BaseContainers): Set<string> {
+  const out = new Set<string>();
+  for (const c of readKubernetes(source, () => {})?.containers ?? []) {
+    const known = base.get(`${c.pod.object.kind}/${c.pod.object.name}`);
+    if (known && !known.has(`${c.list}/${c.name}`)) out.add(containerLabel(c));
+  }
+  return out;
 }
 
 /** The findings of the patches written inside a kustomization, on the kustomization's lines. */
-export function inlinePatchFindings(filePath: string, source: string, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): PatchAnalysis {
+export function inlinePatchFindings(filePath: string, source: string, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers): PatchAnalysis {
   const out: ScannerFinding[] = [];
   const secrets: string[] = [];
   for (const patch of inlinePatches(source)) {
     const move = (line: number | undefined) => (line === undefined ? undefined : patch.firstLine === undefined ? patch.keyLine : patch.firstLine + line - 1);
-    const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine }));
+    const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine }), base);
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
       const startLine = move(finding.location.startLine)!;
