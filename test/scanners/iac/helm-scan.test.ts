@@ -191,6 +191,26 @@ describe('Helm charts in a scan', () => {
   const at = (findings: Array<{ ruleId: string; location: { path: string; startLine: number } }>, rule: string) =>
     findings.filter((f) => f.ruleId === rule).map((f) => `${f.location.path}:${f.location.startLine}`);
 
+  it('offers a chart at the scan root its own files through .Files (Get, Lines, Glob, AsConfig)', async () => {
+    const t = tempTree({
+      'Chart.yaml': CHART,
+      'files/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\n  namespace: shop\nspec:\n  containers:\n  - name: debug\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n',
+      'files/conf/app.properties': 'mode=prod\nlevel=info\n',
+      'templates/from-files.yaml': '{{ .Files.Get "files/pod.yaml" }}\n',
+      'templates/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: conf\n  namespace: shop\n  annotations:\n    lines: "{{ .Files.Lines "files/conf/app.properties" | len }}"\ndata:\n{{ (.Files.Glob "files/conf/*").AsConfig | indent 2 }}\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      // The file is a manifest of its own too; rendered, it is reported on the template that reads it.
+      assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container').sort(), ['files/pod.yaml:11', 'templates/from-files.yaml:1']);
+      const config = result.findings.filter((f) => f.location.path === 'templates/config.yaml');
+      assert.ok(config.every((f) => f.ruleId !== 'iac/k8s-secret-in-env'));
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('renders the fixture chart and reports each problem where it is written', async () => {
     const dir = fixturePath('iac', 'helm-chart');
     const result = await runScan({ target: dir, scannerSet: [iacScanner] });

@@ -1,13 +1,14 @@
+import picomatch from 'picomatch';
 import { DEFAULT_LIMITS, Engine, RenderError, TPL_FILE, type Rendered, type RenderLimits, type Where } from './render.js';
 import { parseTemplate, TemplateSyntaxError, type Define, type ParsedTemplate } from './template.js';
-import { GoInt, GoObject, isDict, isString, loadValues, originsOf, setOrigins, str, TemplateError, type Dict, type Origin, type Value } from './values.js';
+import { GoInt, GoObject, isDict, isString, loadValues, originsOf, setOrigins, str, TemplateError, toYaml, type Dict, type Origin, type Value } from './values.js';
 
 /**
  * A Helm chart rendered as `helm template` renders it with the chart's default values:
  * Chart.yaml, values.yaml, the templates and the helpers of the chart and of its
  * unpacked subcharts. Release "release-name" in namespace "default"; the cluster is
- * unknown (no API version is reported as available, lookup finds nothing) and files
- * of the chart read as empty.
+ * unknown (no API version is reported as available, lookup finds nothing). .Files reads
+ * the chart's own files (not its subcharts').
  */
 
 export interface ChartInput {
@@ -15,6 +16,8 @@ export interface ChartInput {
   dir: string;
   /** Texts by path relative to the scan root: Chart.yaml, values.yaml and templates of the chart and of its unpacked subcharts (charts/<name>/). */
   files: ReadonlyMap<string, string>;
+  /** The chart's files outside templates/ and charts/ (paths relative to the scan root), which its templates read through .Files. */
+  otherFiles?: ReadonlyMap<string, string>;
   /** The templates to render (paths relative to the scan root), YAML files under the templates/ of the chart or a subchart. */
   render: readonly string[];
   /** Values files (their texts are in `files`) applied over the chart's values.yaml in this order, as `helm template -f` applies them. */
@@ -155,17 +158,44 @@ function capabilities(): GoObject {
   return new GoObject('*chartutil.Capabilities', new Map<string, Value>([['KubeVersion', kube], ['APIVersions', apis], ['HelmVersion', helm]]));
 }
 
-/** .Files: the chart's other files are not read; each reads as empty. */
-function files(): GoObject {
+/** Characters of YAML that AsConfig and AsSecrets may give (the render's output bound applies after). */
+const MAX_FILES_YAML = 4 * 1024 * 1024;
+
+/**
+ * .Files: the chart's other files (paths relative to the chart), as Helm's engine.files
+ * offers them: Get, GetBytes, Lines, Glob (`*` within a path segment, `**` across), and
+ * AsConfig / AsSecrets (a map of base name to content, the latter base64).
+ */
+function files(entries: ReadonlyMap<string, string> = new Map()): GoObject {
+  const text = (a: Value[]) => entries.get(isString(a[0]) ? str(a[0]) : '') ?? '';
+  const asMap = (encode: (content: string) => string) => {
+    if (entries.size === 0) return '{}';
+    const map: Dict = new Map([...entries].map(([name, content]) => [name.slice(name.lastIndexOf('/') + 1), encode(content)]));
+    const yaml = toYaml(map, MAX_FILES_YAML);
+    return typeof yaml === 'string' ? yaml : yaml.s;
+  };
   const methods = new Map<string, (args: Value[]) => Value>([
-    ['Get', () => ''],
-    ['GetBytes', () => ''],
-    ['Lines', () => []],
-    ['Glob', () => files()],
-    ['AsConfig', () => '{}'],
-    ['AsSecrets', () => '{}'],
+    ['Get', text],
+    ['GetBytes', text],
+    [
+      'Lines',
+      (a) => {
+        const content = text(a);
+        return content === '' ? [] : content.replace(/\n$/, '').split('\n');
+      },
+    ],
+    [
+      'Glob',
+      (a) => {
+        const match = picomatch(isString(a[0]) ? str(a[0]) : '', { dot: true });
+        return files(new Map([...entries].filter(([name]) => match(name))));
+      },
+    ],
+    ['AsConfig', () => asMap((content) => content)],
+    ['AsSecrets', () => asMap((content) => Buffer.from(content, 'utf8').toString('base64'))],
   ]);
-  return new GoObject('engine.files', new Map(), methods, 'map[]', []);
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return new GoObject('engine.files', new Map(), methods, `map[${sorted.map(([name]) => name).join(' ')}]`, sorted.map(([name, content]) => [name, content]));
 }
 
 /**
@@ -377,7 +407,9 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
     ['Service', 'Helm'],
   ]);
   const caps = capabilities();
-  const chartFiles = files();
+  // The chart's own other files (not those of its subcharts), by their path in the chart.
+  const prefix = input.dir === '' ? '' : `${input.dir}/`;
+  const chartFiles = files(new Map([...(input.otherFiles ?? [])].map(([file, content]) => [file.slice(prefix.length), content])));
   const templates: RenderedTemplate[] = [];
   // Helm renders in its parse order, and every template of a chart gets the same top-level
   // object: a template that sets `$.Values` (istio's zzz_profile.yaml merges its defaults
@@ -400,7 +432,7 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
         ['Chart', node.metadata],
         ['Release', release],
         ['Capabilities', caps],
-        ['Files', chartFiles],
+        ['Files', node.dir === input.dir ? chartFiles : files()],
         ['Subcharts', new Map()],
       ]);
     tops.set(node, top);

@@ -32,6 +32,9 @@ const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const MAX_CHART_FILES = 2000;
 const MAX_CHART_CHARS = 32 * 1024 * 1024;
 const MAX_LIST_DEPTH = 8;
+/** Bounds on the files .Files offers a chart's templates. */
+const MAX_OTHER_FILES = 500;
+const MAX_OTHER_CHARS = 4 * 1024 * 1024;
 /** Entries listed under a chart's templates/ and charts/ (beyond, the chart is not rendered). */
 const MAX_LISTED = 20_000;
 
@@ -53,6 +56,7 @@ class DiskSource implements ChartSource {
   private async confined(rel: string): Promise<string | undefined> {
     const root = await this.realRoot;
     if (!root || rel.includes('\0') || rel.split('/').includes('..')) return undefined;
+    if (rel === '') return root;
     const absolute = path.join(this.root, rel);
     try {
       const dir = await realpath(path.dirname(absolute));
@@ -87,7 +91,7 @@ class DiskSource implements ChartSource {
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const entry of entries) {
-        const child = `${rel}/${entry.name}`;
+        const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
         if (entry.isFile()) out.push(child);
         else if (entry.isDirectory()) await visit(path.join(absolute, entry.name), child, depth + 1);
       }
@@ -371,6 +375,7 @@ export class HelmCharts {
       if (files.length > MAX_CHART_FILES) continue;
       if (!(await readAll(files))) return undefined;
     }
+    const otherFiles = (await this.otherFiles(dir, texts)) ?? new Map<string, string>();
     // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
     const render = [
       ...tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file))),
@@ -384,7 +389,34 @@ export class HelmCharts {
       ...(packedFiles.size > 0 ? { packedFiles } : {}),
       ...(valueFiles.length > 0 ? { valueFiles } : {}),
       ...(libraries.size > 0 ? { libraries } : {}),
+      ...(otherFiles.size > 0 ? { otherFiles } : {}),
     };
+  }
+
+  /**
+   * The chart's files outside templates/ and charts/ that its templates may read through
+   * .Files, when a template of the chart mentions .Files (bounded; hidden directories such
+   * as .git are left out).
+   */
+  private async otherFiles(dir: string, texts: ReadonlyMap<string, string>): Promise<Map<string, string> | undefined> {
+    const templates = joinPath(dir, 'templates/');
+    if (![...texts].some(([file, text]) => file.startsWith(templates) && /\.Files\b/.test(text))) return undefined;
+    const rel = (file: string) => (dir === '' ? file : file.slice(dir.length + 1));
+    const out = new Map<string, string>();
+    let chars = 0;
+    for (const file of await this.source.list(dir)) {
+      const inChart = rel(file);
+      if (/^(?:templates|charts)\//.test(inChart) || inChart.split('/').some((part) => part.startsWith('.')) || /^(?:Chart\.ya?ml|Chart\.lock|requirements\.ya?ml|requirements\.lock)$/.test(inChart)) continue;
+      if (out.size >= MAX_OTHER_FILES || chars > MAX_OTHER_CHARS) {
+        this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart: more than ${MAX_OTHER_FILES} files or ${MAX_OTHER_CHARS} characters outside templates/; .Files reads only the first ones` });
+        break;
+      }
+      const text = await this.source.read(file);
+      if (text === undefined) continue;
+      chars += text.length;
+      out.set(file, text);
+    }
+    return out;
   }
 
   private libraryCharts(): Promise<Map<string, Array<{ dir: string; version: string }>>> {
