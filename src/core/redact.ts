@@ -21,6 +21,10 @@ export function secretHash(secret: string): string {
  */
 const SHORT = 8;
 
+/** Around a long secret: not inside a longer word or identifier (`ApiKeyValue` keeps its name when `KeyValue` is a secret). */
+const TOKEN_BEFORE = '(?<![A-Za-z0-9])';
+const TOKEN_AFTER = '(?![A-Za-z0-9])';
+
 /** Before and after a short secret that stands as a whole value: `PASSWORD: mysql`, `"mysql"`, `pass=mysql;`. */
 const VALUE_BEFORE = String.raw`(?<=^|[\s"'=:,(\[{` + '`' + `])`;
 const VALUE_AFTER = String.raw`(?=$|[\s"',;)\]}` + '`' + `])`;
@@ -61,7 +65,7 @@ export class Redactor {
     let out = text;
     if (this.everywhere.size > 0) {
       // Longest first, so that a secret containing another is replaced whole.
-      this.longPattern ??= alternation(this.everywhere, '', '');
+      this.longPattern ??= alternation(this.everywhere, TOKEN_BEFORE, TOKEN_AFTER);
       out = out.replace(this.longPattern, (secret) => redactSecret(secret));
     }
     if (this.short.size > 0) {

@@ -3,10 +3,16 @@ import { describe, it } from 'node:test';
 import { Redactor, redactSecret } from '../../src/core/redact.js';
 
 describe('redaction', () => {
-  it('replaces a long secret everywhere, inside other text too', () => {
+  it('replaces a long secret in every file, wherever it stands as a token of its own', () => {
     const redactor = new Redactor();
     redactor.add('hunter2hunter2', 'a.yaml');
-    assert.equal(redactor.redact('token=xhunter2hunter2x', 'b.yaml'), `token=x${redactSecret('hunter2hunter2')}x`);
+    const hidden = redactSecret('hunter2hunter2');
+    assert.equal(redactor.redact('token=hunter2hunter2;', 'b.yaml'), `token=${hidden};`);
+    assert.equal(redactor.redact('https://bot:hunter2hunter2@example.org', 'b.yaml'), `https://bot:${hidden}@example.org`);
+    assert.equal(redactor.redact('"hunter2hunter2-2"', 'b.yaml'), `"${hidden}-2"`);
+    // Not inside a longer identifier: a parameter named ApiKeyValue keeps its name when KeyValue is a secret.
+    redactor.add('KeyValue');
+    assert.equal(redactor.redact('Parameter ApiKeyValue holds KeyValue', 'c.yaml'), `Parameter ApiKeyValue holds ${redactSecret('KeyValue')}`);
   });
 
   it('replaces a short secret only where it stands as a whole value, in the file it was found in', () => {

@@ -6,7 +6,8 @@ import { PLATFORM_RULES } from './platforms.js';
 import type { Hit, IacRule, ParseContext, Platform } from './rule.js';
 
 /** Platforms read as YAML, where `{{ }}` marks a template rather than a value. */
-const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit', 'cloudformation']);
+const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit']);
+/** `{{ }}` of a template language; a workflow's `${{ }}` is an expression of the file's own format. */
 const TEMPLATE_SYNTAX = /(?<!\$)\{\{[^\n]*\}\}/;
 
 export interface FileAnalysis {
@@ -37,7 +38,7 @@ export function analyseFile(
     // YAML with `{{ }}` that does not parse is a template of some tool (a Go template a
     // program fills at run time, a chart's files/): one warning says so, not one per line.
     const template = problems.length > 0 && TEMPLATED.has(platformId!) && TEMPLATE_SYNTAX.test(text);
-    if (template) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written, so it is checked only as far as it parses (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
+    if (template) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written: its documents that do not parse are not checked (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
     else for (const problem of problems) warn(problem);
   } catch (error) {
     // Parsers report bad input as problems; an exception here is a bug, reported and contained.

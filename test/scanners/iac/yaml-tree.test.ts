@@ -30,4 +30,16 @@ describe('bounded YAML tree', () => {
     const big = loadYaml('a: 1\n', { maxChars: 3, maxNodes: 10 });
     assert.match(big.problems[0]!.message, /larger than/);
   });
+  it('reads a flow collection continued on lines no deeper than its key, as PyYAML does, with one warning', () => {
+    const source = ['Policy:', '  Statement:', '    - Action: "*"', '      Resource: [', '      "arn:aws:s3:::a]b",', '      "*"', '      ]', '  Other: [x, # a [ comment', '    y]', 'Next: 1', ''].join('\n');
+    const result = loadYaml(source);
+    assert.equal(result.problems.length, 1);
+    assert.equal(result.problems[0]!.line, 5);
+    assert.match(result.problems[0]!.message, /read as PyYAML and CloudFormation read it/);
+    const root = result.documents[0]!.root;
+    assert.deepEqual(plain(get(root, 'Policy', 'Statement')), [{ Action: '*', Resource: ['arn:aws:s3:::a]b', '*'] }]);
+    assert.equal(pair(root, 'Next')!.keyLine, 10);
+    // Anything else that YAML 1.2 refuses stays a problem.
+    assert.equal(loadYaml('a: [1,\nb: 2\n').documents.length, 0);
+  });
 });

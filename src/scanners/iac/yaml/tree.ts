@@ -97,15 +97,28 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
   }
   const tooDeep = yamlTooDeep(text);
   if (tooDeep) return { documents: [], problems: [tooDeep] };
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   let docs: Document[];
+  const problems: YamlProblem[] = [];
   try {
     docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false }) as unknown as Document[];
+    if (!Array.isArray(docs)) docs = [];
+    // PyYAML (and so CloudFormation and Ansible) reads a flow collection whose continuation
+    // lines are indented no deeper than its key; YAML 1.2 does not. Such a file is read
+    // again with those lines indented, which moves no line.
+    const flowIndent = docs.flatMap((d) => d.errors).find((e) => e.code === 'BAD_INDENT' && /^Flow (?:sequence|mapping) in block collection must be sufficiently indented/.test(e.message));
+    if (flowIndent) {
+      const retryCounter = new LineCounter();
+      const retry = parseAllDocuments(indentFlowContinuations(text), { lineCounter: retryCounter, merge: true, prettyErrors: false, uniqueKeys: false }) as unknown as Document[];
+      if (Array.isArray(retry) && retry.every((d) => d.errors.length === 0)) {
+        problems.push({ line: lineCounter.linePos(flowIndent.pos[0]).line, message: 'a flow collection ([...] or {...}) continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it' });
+        docs = retry;
+        lineCounter = retryCounter;
+      }
+    }
   } catch (error) {
     return { documents: [], problems: [{ line: 1, message: `YAML parser failed: ${(error as Error).message}` }] };
   }
-  if (!Array.isArray(docs)) docs = [];
-  const problems: YamlProblem[] = [];
   const documents: YamlDocument[] = [];
   const position = (offset: number) => lineCounter.linePos(offset);
   const budget = { nodes: 0, max: limits.maxNodes };
@@ -133,6 +146,40 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
 }
 
 const MAX_DEPTH = 200;
+
+/**
+ * Indents the lines inside an open flow collection (`[`/`{` not yet closed on an earlier
+ * line) one space deeper than the line that opened it, when they are not already.
+ * Brackets inside quotes and comments do not count.
+ */
+function indentFlowContinuations(text: string): string {
+  const lines = text.split('\n');
+  let depth = 0;
+  let openerIndent = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    const indent = line.length - line.trimStart().length;
+    if (depth > 0 && line.trim() !== '' && indent <= openerIndent) {
+      line = ' '.repeat(openerIndent + 1 - indent) + line;
+      lines[i] = line;
+    }
+    const startDepth = depth;
+    for (let j = 0; j < line.length; j++) {
+      const c = line[j]!;
+      if (quote) {
+        if (c === quote && !(quote === '"' && line[j - 1] === '\\')) quote = undefined;
+        continue;
+      }
+      if (c === '#' && (j === 0 || /\s/.test(line[j - 1]!))) break;
+      if ((c === '"' || c === "'") && depth > 0) quote = c;
+      else if (c === '[' || c === '{') depth++;
+      else if ((c === ']' || c === '}') && depth > 0) depth--;
+    }
+    if (startDepth === 0 && depth > 0) openerIndent = indent;
+  }
+  return lines.join('\n');
+}
 
 function convert(
   node: YamlNode,
