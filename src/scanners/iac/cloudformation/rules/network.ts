@@ -3,9 +3,9 @@ import type { Severity } from '../../../../core/finding.js';
 import { isWorld } from '../../cidr.js';
 import { describePort, sensitivePortsInRange } from '../../ports.js';
 import { type Hit } from '../../rule.js';
-import { isYMap, type YNode } from '../../yaml/tree.js';
+import { isYMap, isYScalar, type YNode } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, missingLine, prop, resourcesOf, type CfnRule } from '../model.js';
-import { text, UNKNOWN, value } from '../resolve.js';
+import { intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnTemplate } from '../template.js';
 
 /** Ingress entries of security groups: inline `SecurityGroupIngress` entries and `AWS::EC2::SecurityGroupIngress` resources. */
@@ -193,6 +193,24 @@ const cloudFrontHttp: CfnRule = cfnRule({
   },
 });
 
+/** The public SSM parameters of Amazon Linux 2023 AMIs, whose ImdsSupport is v2.0. */
+const AL2023_AMI_PARAMETER = /^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-/;
+
+/**
+ * An ImageId that names an Amazon Linux 2023 AMI: an SSM-typed parameter (`!Ref`) whose
+ * Default is one of its public parameters, or a `{{resolve:ssm:...}}` reference to one.
+ */
+function requiresImdsv2Image(t: CfnTemplate, node: YNode | null | undefined): boolean {
+  const ref = intrinsic(node);
+  if (ref?.name === 'Ref' && isYScalar(ref.arg)) {
+    const parameter = t.parameters.get(String(ref.arg.value));
+    if (!parameter || !/^AWS::SSM::Parameter::Value</.test(text(t, field(t, parameter.node, 'Type')?.value) ?? '')) return false;
+    return AL2023_AMI_PARAMETER.test(text(t, parameter.default) ?? '');
+  }
+  const resolved = /^\{\{resolve:ssm:([^:}]+)(?::\d+)?\}\}$/.exec((text(t, node) ?? '').trim());
+  return resolved !== null && AL2023_AMI_PARAMETER.test(resolved[1]!);
+}
+
 const imdsv1: CfnRule = cfnRule({
   id: 'iac/cfn-imdsv1',
   title: 'Instances allow IMDSv1',
@@ -206,6 +224,10 @@ const imdsv1: CfnRule = cfnRule({
       'Resources:\n  # expect\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateName: app\n',
       'Resources:\n  # expect\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      InstanceType: t3.micro\n',
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      MetadataOptions:\n        # expect\n        HttpTokens: optional\n',
+      // An explicit optional overrides the image's IMDSv2 requirement.
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}"\n      MetadataOptions:\n        # expect\n        HttpTokens: optional\n',
+      // A String parameter, or an Amazon Linux 2 image: the AMI does not require IMDSv2.
+      'Parameters:\n  Image:\n    Type: String\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\n  Al2:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2\nResources:\n  # expect\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Image\n  # expect\n  Old:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Al2\n',
     ],
     negative: [
       'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        MetadataOptions:\n          HttpTokens: required\n',
@@ -213,6 +235,9 @@ const imdsv1: CfnRule = cfnRule({
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      MetadataOptions:\n        HttpTokens: required\n',
       // The launch template the instance is launched from sets the metadata options.
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      LaunchTemplate:\n        LaunchTemplateId: !Ref Template\n        Version: "1"\n',
+      // Amazon Linux 2023 AMIs carry ImdsSupport v2.0: launches from them require IMDSv2.
+      'Parameters:\n  Image:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Image\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: !Ref Image\n        MetadataOptions:\n          HttpPutResponseHopLimit: 2\n',
+      'Resources:\n  Worker:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}"\n',
     ],
   },
   *check(t) {
@@ -228,6 +253,8 @@ const imdsv1: CfnRule = cfnRule({
         const tokens = prop(t, r, ...path, 'HttpTokens');
         const v = value(t, tokens?.value);
         if (v === UNKNOWN || v === 'required') continue;
+        // Without HttpTokens the AMI's ImdsSupport decides: Amazon Linux 2023 images require IMDSv2.
+        if (!tokens && requiresImdsv2Image(t, prop(t, r, ...path.slice(0, -1), 'ImageId')?.value)) continue;
         const at: Hit = tokens ? { line: tokens.keyLine, message: '' } : { line: missingLine(t, r, ...path, 'HttpTokens'), message: '' };
         yield { ...at, message: `${label(r)} allows IMDSv1: set MetadataOptions HttpTokens to required.`, resource: label(r) };
       }
