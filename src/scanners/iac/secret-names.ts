@@ -28,6 +28,8 @@ const NOT_A_SECRET_LAST = new Set([
   'interval', 'limit', 'retries', 'attempts', 'reset', 'complexity', 'strength', 'regex', 'pattern', 'validation',
   'manager', 'lookup', 'env', 'var', 'variable', 'cmd', 'command', 'ip', 'ips', 'addr', 'address', 'port',
 ]);
+/** Words right after a secret word that make the name a reference to the secret, wherever the name ends. */
+const REFERENCE_NEXT = new Set(['id', 'ids', 'arn', 'arns', 'alias', 'name', 'names']);
 const NOT_A_SECRET_FIRST = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'min', 'max']);
 
 /**
@@ -48,6 +50,8 @@ export function isSecretName(name: string): boolean {
     const secretWord = WHOLE_TOKENS.has(token) || SECRET_TOKEN_END.test(token);
     const qualifiedKey = (token === 'key' || token === 'keys') && i > 0 && KEY_QUALIFIERS.has(tokens[i - 1]!);
     if (!secretWord && !qualifiedKey) continue;
+    // `KmsMasterKeyIdParam`, `SigningKeyArnValue`: what follows the secret word names a reference to it.
+    if (!isLast && REFERENCE_NEXT.has(tokens[i + 1]!)) return false;
     // `PASSWORD_FILE`, `TOKEN_URL`: the secret word is followed by what says it is a reference.
     if (!isLast && NOT_A_SECRET_LAST.has(last)) return false;
     return true;
@@ -61,6 +65,16 @@ export function isSecretName(name: string): boolean {
  */
 /** Words that stand for a value to fill in: `INSERT_CLUSTER_TOKEN`, `your-api-key`, `DB_PASSWORD_HERE`. */
 const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:[-_ ][a-z0-9]+)*|[A-Z0-9]+(?:_[A-Z0-9]+)*_(?:VAL|VALUE|HERE|PLACEHOLDER))$/i;
+/**
+ * Fill-in text anywhere in a value: `xoxb-PUT YOUR BOT TOKEN HERE`, `Bearer <<Enter the key>>`,
+ * `dummy-value`, `example-password`. A weak default such as `changeme` is not one: it is
+ * deployed as it stands, and is reported.
+ */
+const PLACEHOLDER_PART = /<[A-Za-z][^<>]*>|\byour\b.*\bhere\b|\b(?:put|enter|insert|replace)[-_ ](?:your|the|an?)\b/i;
+/** Words of a value (split as names are) that make it a stand-in; AWS's documented `...EXAMPLEKEY` stays a key. */
+const PLACEHOLDER_WORDS = new Set(['dummy', 'example']);
+/** A KMS key alias (`alias/aws/sqs`): the name of a key, never key material. */
+const KMS_ALIAS = /^alias\/[\w/.-]+$/;
 
 function normalisedName(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -71,12 +85,12 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   if (typeof value !== 'string') return false;
   const v = value.trim();
   if (v.length < 3) return false;
-  if (PLACEHOLDER.test(v)) return false;
+  if (PLACEHOLDER.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
   // `SEARCH_API_KEY: SEARCH_API_KEY_VAL`: the variable's own name, to be replaced by a setup script.
   if (name !== undefined && name.length >= 4 && normalisedName(v).includes(normalisedName(name))) return false;
   const withoutRefs = v.replace(/\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|%\{[^}]*\}/g, '');
   if (withoutRefs.replace(/[\s"':@/]/g, '').length < 3) return false;
-  if (/^(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|changeit_not_set|\*+|x+|<[^>]*>|\.\.\.|-)$/i.test(v)) return false;
+  if (/^(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|changeit_not_set|seconds|minutes|hours|days|\*+|x+|<[^>]*>|\.\.\.|-)$/i.test(v)) return false;
   if (/^(?:\/|\.\/|~\/|file:)/.test(v)) return false;
   if (/^(?:vault|secretsmanager|ssm|arn|keyvault|azurekeyvault|awssecret|secret|ref\+[a-z]+):/i.test(v)) return false;
   return true;

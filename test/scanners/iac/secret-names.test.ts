@@ -14,3 +14,14 @@ it('tells literal secrets from placeholders a setup script fills in', () => {
   assert.ok(!isLiteralSecretValue('search-api-key-val', 'SEARCH_API_KEY'), 'the variable name itself');
   assert.ok(isLiteralSecretValue('search-api-key-val'), 'without the name, only the placeholder words count');
 });
+
+it('takes a name whose secret word is followed by id, arn, alias or name for a reference to the secret', () => {
+  for (const name of ['QueueMasterKeyIdParam', 'SigningKeyArnValue', 'DbPasswordNameParam', 'API_TOKEN_ALIAS_PREFIX']) assert.ok(!isSecretName(name), name);
+  for (const name of ['MasterKey', 'PartnerApiKeyValue', 'DbPasswordParam']) assert.ok(isSecretName(name), name);
+});
+
+it('tells fill-in placeholders anywhere in a value, KMS aliases and time units from secrets, but not a weak default', () => {
+  for (const value of ['xoxb-PUT YOUR BOT TOKEN HERE', 'Bearer <<Enter the partner key>>', '<api key>', 'dummy-value', 'MyDummyPass1', 'example-password', 'enter the token', 'alias/aws/sqs', 'hours', 'Days'])
+    assert.ok(!isLiteralSecretValue(value), value);
+  for (const value of ['changeme', 'ChangeMe123!', 'a<b', 'xoxb-1234-5678-abcdef', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']) assert.ok(isLiteralSecretValue(value), value);
+});

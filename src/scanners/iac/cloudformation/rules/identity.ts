@@ -1,7 +1,7 @@
 import { inside } from '../../rule.js';
 import { isFullAdmin, isPublicStatement } from '../../aws-policy.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
-import { isLiteralSecretValue, isSecretName } from '../../secret-names.js';
+import { isLiteralSecretValue, isSecretName, nameTokens } from '../../secret-names.js';
 import { isYMap, isYScalar, isYSeq, type YNode, type YPair, type YScalar } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
 import { statementsIn } from '../policy.js';
@@ -183,12 +183,20 @@ const hardcodedSecret: CfnRule = cfnRule({
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      # expect\n      MasterUserPassword: not-a-real-pass-1234\n',
       'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n    # expect\n    Default: not-a-real-pass-1234\n',
       'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          # expect\n          API_TOKEN: fake-token-for-tests-only\n',
+      // A weak default is deployed as it stands: not a placeholder.
+      'Parameters:\n  AdminPassword:\n    Type: String\n    # expect\n    Default: changeme\n',
     ],
     negative: [
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      MasterUserPassword: "{{resolve:secretsmanager:prod/db:SecretString:password}}"\n',
       'Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      MasterUserPassword: !Ref DbPassword\n',
       'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n  DbPasswordParameterName:\n    Type: String\n    Default: /prod/db/password\n  ApiKeyParam:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /prod/api/key\n',
       'Resources:\n  Secret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      GenerateSecretString:\n        SecretStringTemplate: \'{"username": "app"}\'\n        GenerateStringKey: password\n',
+      // Time units, a KMS key reference, OIDC condition keys, a JSONPath, fill-in placeholders.
+      'Resources:\n  Client:\n    Type: AWS::Cognito::UserPoolClient\n    Properties:\n      TokenValidityUnits:\n        AccessToken: hours\n        RefreshToken: days\n',
+      'Parameters:\n  QueueMasterKeyIdParam:\n    Type: String\n    Default: alias/aws/sqs\n  KmsMasterKey:\n    Type: String\n    Default: 1234abcd-12ab-34cd-56ef-1234567890ab\n',
+      'Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Federated: !Ref GithubOidc }\n            Action: sts:AssumeRoleWithWebIdentity\n            Condition:\n              StringLike:\n                "token.actions.githubusercontent.com:sub": repo:example-org/app:*\n',
+      'Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        States:\n          Wait:\n            Type: Task\n            Parameters:\n              token.$: $$.Task.Token\n              Payload:\n                secret: $.input.secret\n',
+      'Parameters:\n  ChatBotToken:\n    Type: String\n    Default: xoxb-PUT YOUR BOT TOKEN HERE\n  PartnerApiKeyValue:\n    Type: String\n    Default: Bearer <<Enter the partner key>>\nResources:\n  Hook:\n    Type: AWS::Events::Connection\n    Properties:\n      AuthParameters:\n        ApiKeyAuthParameters:\n          ApiKeyValue: dummy-value\n',
     ],
   },
   *check(t) {
@@ -198,7 +206,7 @@ const hardcodedSecret: CfnRule = cfnRule({
       if (!isSecretName(parameter.name)) continue;
       if (REFERENCE_TYPES.test(text(t, field(t, parameter.node, 'Type')?.value) ?? '')) continue;
       const d = field(t, parameter.node, 'Default');
-      if (!d || !isYScalar(d.value) || !isLiteralSecretValue(d.value.value) || !isSecretLiteral(String(d.value.value), new Set())) continue;
+      if (!d || !isYScalar(d.value) || !isLiteralSecretValue(d.value.value) || !isSecretLiteral(String(d.value.value), new Set(), parameter.name)) continue;
       yield { line: d.keyLine, message: `Parameter ${parameter.name} has a literal secret as its Default.`, resource: `Parameter ${parameter.name}`, secret: String(d.value.value) };
     }
     for (const r of t.resources) {
@@ -209,9 +217,12 @@ const hardcodedSecret: CfnRule = cfnRule({
         if (isYSeq(node)) for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
         if (!isYMap(node)) continue;
         for (const p of node.pairs) {
-          // Secrets Manager generates this one; its settings name the secret's fields.
-          if (p.key === 'GenerateSecretString') continue;
-          if (isYScalar(p.value) && typeof p.value.value === 'string' && isSecretName(p.key) && isSecretLiteral(p.value.value, names))
+          // Secrets Manager generates this one; its settings name the secret's fields. Cognito's
+          // TokenValidityUnits give time units, and the keys of a policy Condition are condition keys.
+          if (p.key === 'GenerateSecretString' || p.key === 'TokenValidityUnits' || p.key === 'Condition') continue;
+          // `token.actions.githubusercontent.com:sub`, `aws:SourceArn`: an AWS condition key; `token.$`: a Step Functions JSONPath.
+          if (CONDITION_KEY.test(p.key) || p.key.endsWith('.$')) continue;
+          if (isYScalar(p.value) && typeof p.value.value === 'string' && isSecretName(p.key) && isSecretLiteral(p.value.value, names, p.key))
             yield { line: p.keyLine, message: `${label(r)} has a literal secret in ${p.key}.`, resource: label(r), secret: p.value.value };
           else stack.push({ node: p.value, depth: depth + 1 });
         }
@@ -221,11 +232,20 @@ const hardcodedSecret: CfnRule = cfnRule({
 });
 
 /** A literal that is a secret: not a dynamic reference, a JSON template, a placeholder type name or the name of a parameter or resource. */
-function isSecretLiteral(v: string, names: ReadonlySet<string>): boolean {
+function isSecretLiteral(v: string, names: ReadonlySet<string>, name?: string): boolean {
   const trimmed = v.trim();
   if (!isLiteralSecretValue(trimmed) || names.has(trimmed)) return false;
+  // `$.input.token`, `$$.Task.Token`: a JSONPath into a state machine's input or context.
+  if (/^\$\$?\./.test(trimmed)) return false;
+  // A KMS key id is a UUID (elsewhere a UUID may well be an API key).
+  if (name !== undefined && nameTokens(name).includes('kms') && UUID.test(trimmed)) return false;
   return !/^\{\{resolve:/.test(trimmed) && !/^[[{]/.test(trimmed) && !/^(?:String|Number|CommaDelimitedList)$/.test(trimmed);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An IAM condition key: a service prefix or an OIDC provider host, a colon, the key. */
+const CONDITION_KEY = /^[a-z0-9][a-z0-9.-]*:[A-Za-z]/;
 
 /** Keys of an `AWS::CloudFormation::Authentication` entry that hold a credential. */
 const INIT_CREDENTIALS = ['accessKeyId', 'secretKey', 'password'];
