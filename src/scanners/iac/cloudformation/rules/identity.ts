@@ -1,4 +1,4 @@
-import { inside } from '../../rule.js';
+import { inside, listEntry } from '../../rule.js';
 import { isFullAdmin, isPublicStatement } from '../../aws-policy.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../../secret-names.js';
@@ -52,16 +52,59 @@ const fullAdmin: CfnRule = cfnRule({
     positive: [
       'Resources:\n  Admin:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      # expect\n      PolicyDocument:\n        Version: "2012-10-17"\n        Statement:\n          # detail\n          - Effect: Allow\n            Action: "*"\n            Resource: "*"\n',
       'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: ec2.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: all\n          # expect\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: arn:aws:s3:::bucket/*\n              # detail\n              - Effect: Allow\n                Action: ["*"]\n                Resource: ["*"]\n',
+      // The AWS managed policy, by ARN (literal or with the partition) or by its SAM name.
+      'Resources:\n  Worker:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        # expect\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess\n        - arn:aws:iam::aws:policy/ReadOnlyAccess\n  Builder:\n    Type: AWS::IAM::Role\n    Properties:\n      # expect\n      ManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"]\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Policies:\n        - AWSLambdaBasicExecutionRole\n        # expect\n        - AdministratorAccess\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      # expect\n      Policies:\n        - Statement:\n            # detail\n            - Effect: Allow\n              Action: "*"\n              Resource: "*"\n',
     ],
-    negative: ['Resources:\n  Read:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: read\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: "*"\n            Resource: !Sub "arn:aws:s3:::${Bucket}/*"\n'],
+    negative: [
+      'Resources:\n  Read:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: read\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: "*"\n            Resource: !Sub "arn:aws:s3:::${Bucket}/*"\n',
+      'Resources:\n  Worker:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess\n        - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/AdministratorAccess\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Policies: [AmazonS3ReadOnlyAccess, { Statement: [{ Effect: Allow, Action: s3:GetObject, Resource: "*" }] }]\n',
+    ],
   },
   *check(t) {
     for (const { resource, key } of identityPolicies(t)) {
       const admin = statementsIn(t, key.value, key.keyLine).find(isFullAdmin);
       if (admin) yield { ...inside(key.keyLine, admin.line), message: `${label(resource)} allows every action on every resource.`, resource: label(resource) };
     }
+    const attached: Array<[string, string]> = [
+      ['AWS::IAM::Role', 'ManagedPolicyArns'],
+      ['AWS::IAM::User', 'ManagedPolicyArns'],
+      ['AWS::IAM::Group', 'ManagedPolicyArns'],
+      ['AWS::Serverless::Function', 'Policies'],
+      ['AWS::Serverless::StateMachine', 'Policies'],
+    ];
+    for (const [type, property] of attached) {
+      for (const r of resourcesOf(t, type)) {
+        const key = prop(t, r, property);
+        const list = follow(t, key?.value);
+        if (!key || list === UNKNOWN || !list) continue;
+        const sam = property === 'Policies';
+        for (const entry of isYSeq(list) ? list.items : [list]) {
+          if (sam && isYMap(entry) && !intrinsic(entry)) {
+            // A SAM policy document written in place.
+            const admin = statementsIn(t, entry, entry.line).find(isFullAdmin);
+            if (admin) yield { ...inside(key.keyLine, admin.line), message: `${label(r)} allows every action on every resource.`, resource: label(r) };
+            continue;
+          }
+          if (isAdministratorAccess(t, entry, sam)) yield { ...listEntry(entry.line), message: `${label(r)} attaches the AWS managed AdministratorAccess policy.`, resource: label(r) };
+        }
+      }
+    }
   },
 });
+
+/**
+ * The AWS managed AdministratorAccess policy: its ARN in any partition (`!Sub` with
+ * `${AWS::Partition}` included), or, in SAM `Policies`, its bare name.
+ */
+function isAdministratorAccess(t: CfnTemplate, node: YNode, sam: boolean): boolean {
+  const call = intrinsic(node);
+  const sub = call?.name === 'Fn::Sub' && isYScalar(call.arg) && typeof call.arg.value === 'string' ? call.arg.value.replace(/\$\{AWS::Partition\}/g, 'aws') : undefined;
+  const arn = sub ?? text(t, node);
+  if (arn === undefined) return false;
+  return /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/.test(arn.trim()) || (sam && arn.trim() === 'AdministratorAccess');
+}
 
 const publicPrincipal: CfnRule = cfnRule({
   id: 'iac/cfn-policy-public-principal',
