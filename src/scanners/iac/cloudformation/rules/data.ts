@@ -73,6 +73,8 @@ const databaseNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  # expect\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t3.micro\n',
       'Resources:\n  Cluster:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-mysql\n      # expect\n      StorageEncrypted: false\n',
       '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "Docs": {\n      "Type": "AWS::DocDB::DBCluster",\n      "Properties": {"StorageEncrypted": "false"}\n    }\n  }\n}\n',
+      // A cluster's DBClusterIdentifier is its own name, not membership of an encrypted cluster.
+      'Resources:\n  # expect\n  Docs:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      DBClusterIdentifier: demo-docs\n  # expect\n  Orders:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      DBClusterIdentifier: demo-orders\n      Engine: aurora-postgresql\n',
     ],
     negative: [
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      StorageEncrypted: true\n',
@@ -86,7 +88,9 @@ const databaseNotEncrypted: CfnRule = cfnRule({
       // Members of a cluster, replicas and restores take their encryption from elsewhere; Aurora Serverless v1 is always encrypted.
       // An explicit false is reported everywhere.
       const key = r.type === 'AWS::Redshift::Cluster' ? 'Encrypted' : 'StorageEncrypted';
-      const inherits = ['DBClusterIdentifier', 'SourceDBInstanceIdentifier', 'DBSnapshotIdentifier', 'SnapshotIdentifier', 'SourceDBClusterIdentifier', 'SnapshotClusterIdentifier', 'RestoreType'].some((k) => prop(t, r, k));
+      // DBClusterIdentifier makes an instance a cluster member; on a cluster it is only the cluster's own name.
+      const membership = r.type === 'AWS::RDS::DBInstance' && prop(t, r, 'DBClusterIdentifier');
+      const inherits = membership || ['SourceDBInstanceIdentifier', 'DBSnapshotIdentifier', 'SnapshotIdentifier', 'SourceDBClusterIdentifier', 'SnapshotClusterIdentifier', 'RestoreType'].some((k) => prop(t, r, k));
       if (inherits || text(t, prop(t, r, 'EngineMode')?.value) === 'serverless') {
         const setting = prop(t, r, key);
         if (bool(t, setting?.value) === false) yield { line: setting!.keyLine, message: `${label(r)} sets ${key}: false.`, resource: label(r) };
