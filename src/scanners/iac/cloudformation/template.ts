@@ -1,6 +1,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { isYMap, isYScalar, isYSeq, pair, parseErrorText, type YMap, type YNode, type YPair } from '../yaml/tree.js';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
+import { condition } from './resolve.js';
 
 /**
  * An AWS CloudFormation (or SAM) template, YAML or JSON, read into the plain tree of
@@ -115,6 +116,12 @@ export function parseTemplate(text: string, warn: (line: number, message: string
     const properties = pair(p.value, 'Properties')?.value;
     template.resources.push({ id: p.key, type, line: p.keyLine, node: p.value, properties: isYMap(properties) ? properties : undefined });
   }
+  // A resource whose Condition is false with the parameter defaults is not created: rules do not
+  // see it. A condition that cannot be known (a pseudo parameter, a parameter without a default) keeps it.
+  template.resources = template.resources.filter((r) => {
+    const when = pair(r.node, 'Condition')?.value;
+    return !when || condition(template, when) !== false;
+  });
   return template;
 }
 
