@@ -42,3 +42,47 @@ describe('CloudFormation resource conditions', () => {
     assert.deepEqual(analyse(template('    Default: "no"', '!Equals [!Ref OpenDebugSsh, "yes"]').replace('WantDebugSsh\n', 'Undeclared\n')), expected);
   });
 });
+
+describe('CloudFormation all-traffic ingress on a load balancer group', () => {
+  const group = [
+    'AWSTemplateFormatVersion: "2010-09-09"',
+    'Resources:',
+    '  EdgeLbGroup:',
+    '    Type: AWS::EC2::SecurityGroup',
+    '    Properties:',
+    '      GroupDescription: public load balancer',
+    '      SecurityGroupIngress:',
+    '        - CidrIp: 0.0.0.0/0',
+    '          IpProtocol: "-1"',
+    '  EdgeV6:',
+    '    Type: AWS::EC2::SecurityGroupIngress',
+    '    Properties:',
+    '      GroupId: !GetAtt EdgeLbGroup.GroupId',
+    '      IpProtocol: tcp',
+    '      FromPort: 0',
+    '      ToPort: 65535',
+    '      CidrIpv6: ::/0',
+    '  EdgeLb:',
+    '    Type: AWS::ElasticLoadBalancingV2::LoadBalancer',
+    '    Properties:',
+    '      Scheme: internet-facing',
+    '      SecurityGroups: [!Ref EdgeLbGroup]',
+    '      Subnets: [subnet-0aaa, subnet-0bbb]',
+    '',
+  ].join('\n');
+
+  it('lowers it to medium when only ELBv2 load balancers use the group, and says why', () => {
+    assert.deepEqual(analyse(group), ['iac/cfn-sg-open-to-internet@17:medium', 'iac/cfn-sg-open-to-internet@8:medium']);
+    const finding = analyseFile('stack.yaml', group, () => undefined).findings[0]!;
+    assert.match(finding.message, /used only by the load balancer EdgeLb, which answers only on listener ports/);
+  });
+
+  it('keeps it critical when anything else uses the group, or other stacks may import it', () => {
+    const instance = `${group}  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      SecurityGroupIds: [!GetAtt EdgeLbGroup.GroupId]\n      MetadataOptions: { HttpTokens: required }\n`;
+    assert.deepEqual(analyse(instance), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
+    const exported = `${group}Outputs:\n  Group:\n    Value: !Ref EdgeLbGroup\n    Export: { Name: edge-group }\n`;
+    assert.deepEqual(analyse(exported), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
+    const unused = group.replace('SecurityGroups: [!Ref EdgeLbGroup]', 'SecurityGroups: [sg-0123]');
+    assert.deepEqual(analyse(unused), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
+  });
+});

@@ -3,15 +3,67 @@ import type { Severity } from '../../../../core/finding.js';
 import { isWorld } from '../../cidr.js';
 import { describePort, sensitivePortsInRange } from '../../ports.js';
 import { type Hit } from '../../rule.js';
-import { isYMap, isYScalar, type YNode } from '../../yaml/tree.js';
+import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, missingLine, prop, resourcesOf, type CfnRule } from '../model.js';
 import { intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnTemplate } from '../template.js';
 
-/** Ingress entries of security groups: inline `SecurityGroupIngress` entries and `AWS::EC2::SecurityGroupIngress` resources. */
-function* ingressRules(t: CfnTemplate): Generator<{ where: string; node: YNode }> {
-  for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroup')) for (const entry of entries(t, prop(t, r, 'SecurityGroupIngress')?.value)) if (isYMap(entry)) yield { where: label(r), node: entry };
-  for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroupIngress')) if (r.properties) yield { where: label(r), node: r.properties };
+/**
+ * Ingress entries of security groups: inline `SecurityGroupIngress` entries and
+ * `AWS::EC2::SecurityGroupIngress` resources, with the logical id of the template's group they open.
+ */
+function* ingressRules(t: CfnTemplate): Generator<{ where: string; node: YNode; group?: string }> {
+  for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroup')) for (const entry of entries(t, prop(t, r, 'SecurityGroupIngress')?.value)) if (isYMap(entry)) yield { where: label(r), node: entry, group: r.id };
+  for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroupIngress')) if (r.properties) yield { where: label(r), node: r.properties, group: referencedId(prop(t, r, 'GroupId')?.value) };
+}
+
+/** The logical id a node references: `!Ref X`, `!GetAtt X.GroupId`. */
+function referencedId(node: YNode | null | undefined): string | undefined {
+  const call = intrinsic(node);
+  if (call?.name === 'Ref' && isYScalar(call.arg)) return String(call.arg.value);
+  if (call?.name !== 'Fn::GetAtt') return undefined;
+  const first = isYSeq(call.arg) ? call.arg.items[0] : call.arg;
+  return isYScalar(first) ? String(first.value).split('.')[0] : undefined;
+}
+
+/** Does `node` mention the logical id `id` (Ref, GetAtt, `${id}` in Fn::Sub)? Bounded. */
+function mentions(node: YNode | null | undefined, id: string, depth = 0): boolean {
+  if (!node || depth > 40) return false;
+  if (referencedId(node) === id) return true;
+  if (isYScalar(node)) return typeof node.value === 'string' && (node.value.includes(`\${${id}}`) || node.value.includes(`\${${id}.`));
+  if (isYSeq(node)) return node.items.some((item) => mentions(item, id, depth + 1));
+  return node.pairs.some((p) => mentions(p.value, id, depth + 1));
+}
+
+/**
+ * The ELBv2 load balancers that use the security group `id`, when they are all that
+ * uses it: the group is in their SecurityGroups and nowhere else in the template
+ * (ingress and egress rules of the group itself aside) nor in its Outputs, which other
+ * stacks may import. Undefined otherwise.
+ */
+function onlyLoadBalancers(t: CfnTemplate, id: string): string[] | undefined {
+  if (!t.resources.some((r) => r.id === id && r.type === 'AWS::EC2::SecurityGroup') || mentions(t.outputs, id)) return undefined;
+  const balancers: string[] = [];
+  for (const r of t.resources) {
+    if (r.id === id) continue;
+    if (r.type === 'AWS::EC2::SecurityGroupIngress' || r.type === 'AWS::EC2::SecurityGroupEgress') {
+      if (referencedId(prop(t, r, 'GroupId')?.value) === id) {
+        if (r.properties && r.properties.pairs.some((p) => p.key !== 'GroupId' && mentions(p.value, id))) return undefined;
+        continue;
+      }
+    }
+    if (r.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
+      const groups = prop(t, r, 'SecurityGroups');
+      if (groups && mentions(groups.value, id)) {
+        if (r.node.pairs.some((p) => p.key !== 'Properties' && mentions(p.value, id))) return undefined;
+        if (r.properties!.pairs.some((p) => p.key !== 'SecurityGroups' && mentions(p.value, id))) return undefined;
+        balancers.push(r.id);
+        continue;
+      }
+    }
+    if (mentions(r.node, id)) return undefined;
+  }
+  return balancers.length > 0 ? balancers : undefined;
 }
 
 function portNumber(t: CfnTemplate, node: YNode | null | undefined): number | undefined {
@@ -43,14 +95,23 @@ const openToInternet: CfnRule = cfnRule({
     ],
   },
   *check(t) {
-    for (const { where, node } of ingressRules(t)) {
+    for (const { where, node, group } of ingressRules(t)) {
+      // A group used only by load balancers: they answer on their listener ports alone.
+      const balancers = group === undefined ? undefined : onlyLoadBalancers(t, group);
+      const everything = (what: string, cidr: string): Pick<Hit, 'message' | 'severity'> =>
+        balancers
+          ? {
+              message: `${where} accepts ${what} from ${cidr}; it is used only by the load balancer${balancers.length > 1 ? 's' : ''} ${balancers.join(', ')}, which answer${balancers.length > 1 ? '' : 's'} only on listener ports, so allow just those ports.`,
+              severity: 'medium',
+            }
+          : { message: `${where} accepts ${what} from ${cidr}.`, severity: 'critical' };
       const protocol = String(value(t, field(t, node, 'IpProtocol')?.value) ?? '').toLowerCase();
       for (const key of ['CidrIp', 'CidrIpv6']) {
         const source = field(t, node, key);
         const cidr = text(t, source?.value);
         if (!source || cidr === undefined || !isWorld(cidr)) continue;
         if (protocol === '-1' || protocol === 'all') {
-          yield { line: source.keyLine, message: `${where} accepts every protocol and port from ${cidr}.`, resource: where, severity: 'critical' };
+          yield { line: source.keyLine, ...everything('every protocol and port', cidr), resource: where };
           continue;
         }
         const transport = protocol === 'tcp' || protocol === '6' ? 'tcp' : protocol === 'udp' || protocol === '17' ? 'udp' : undefined;
@@ -59,7 +120,7 @@ const openToInternet: CfnRule = cfnRule({
         const to = portNumber(t, field(t, node, 'ToPort')?.value);
         if (from === undefined || to === undefined) continue;
         if ((from <= 1 && to >= 65535) || (from === -1 && to === -1)) {
-          yield { line: source.keyLine, message: `${where} accepts every ${transport} port from ${cidr}.`, resource: where, severity: 'critical' };
+          yield { line: source.keyLine, ...everything(`every ${transport} port`, cidr), resource: where };
           continue;
         }
         const services = sensitivePortsInRange(from, to, transport);
