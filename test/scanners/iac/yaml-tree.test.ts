@@ -39,6 +39,8 @@ describe('bounded YAML tree', () => {
     const root = result.documents[0]!.root;
     assert.deepEqual(plain(get(root, 'Policy', 'Statement')), [{ Action: '*', Resource: ['arn:aws:s3:::a]b', '*'] }]);
     assert.equal(pair(root, 'Next')!.keyLine, 10);
+    const map = loadYaml('Tags: {\nName: web,\nTeam: ops\n}\nNext: 1\n');
+    assert.deepEqual(plain(get(map.documents[0]!.root, 'Tags')), { Name: 'web', Team: 'ops' });
     // Anything else that YAML 1.2 refuses stays a problem.
     assert.equal(loadYaml('a: [1,\nb: 2\n').documents.length, 0);
   });

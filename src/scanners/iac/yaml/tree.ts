@@ -106,7 +106,7 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
     // PyYAML (and so CloudFormation and Ansible) reads a flow collection whose continuation
     // lines are indented no deeper than its key; YAML 1.2 does not. Such a file is read
     // again with those lines indented, which moves no line.
-    const flowIndent = docs.flatMap((d) => d.errors).find((e) => e.code === 'BAD_INDENT' && /^Flow (?:sequence|mapping) in block collection must be sufficiently indented/.test(e.message));
+    const flowIndent = docs.flatMap((d) => d.errors).find((e) => e.code === 'BAD_INDENT' && /^Flow (?:sequence|map|mapping) in block collection must be sufficiently indented/.test(e.message));
     if (flowIndent) {
       const retryCounter = new LineCounter();
       const retry = parseAllDocuments(indentFlowContinuations(text), { lineCounter: retryCounter, merge: true, prettyErrors: false, uniqueKeys: false }) as unknown as Document[];
