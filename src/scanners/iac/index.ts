@@ -12,6 +12,7 @@ import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js
 import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { partialServices, readCompose } from './compose/model.js';
 import { findingsOnWrittenValues } from './written-values.js';
+import { GithubCallers } from './github/callers.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
@@ -49,6 +50,8 @@ export const iacScanner: Scanner = {
   rules: ruleDocs,
   async *scan(ctx) {
     const includedByGitlab = await gitlabIncludedFiles(ctx.files);
+    // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
+    const githubCallers = await GithubCallers.find(ctx.files);
     const { patches, namespaces, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }));
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
     await modules.prepare();
@@ -88,7 +91,7 @@ export const iacScanner: Scanner = {
       }
       const hint = includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined;
       const namespace = namespaces.get(file.path);
-      const context = terraform ? { terraform } : namespace ? { kubernetes: { kustomizeNamespace: namespace } } : undefined;
+      const context = terraform ? { terraform } : namespace ? { kubernetes: { kustomizeNamespace: namespace } } : githubCallers.context(file.path, text);
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, context);
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       yield* partialFileFindings(file.path, text, analysis);

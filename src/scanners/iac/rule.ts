@@ -1,6 +1,8 @@
 import type { Confidence, Severity } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
 import type { TfDirectoryScope } from './terraform/directory.js';
+import type { InputCallers } from './github/model.js';
+import type { YamlLoadResult } from './yaml/tree.js';
 
 export const PLATFORMS = ['dockerfile', 'kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit', 'terraform', 'cloudformation'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -78,6 +80,8 @@ export interface ParseContext {
   terraform?: TfDirectoryScope;
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
   kubernetes?: { kustomizeNamespace?: { namespace: string; from: string } };
+  /** A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already. */
+  github?: { path: string; callers: InputCallers; loaded?: { text: string; result: YamlLoadResult } };
 }
 
 /** A platform: how to read its files and which rules run on them. */

@@ -1,3 +1,4 @@
+import type { ParseContext } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 
@@ -9,6 +10,25 @@ export interface Workflow {
   lines: string[];
   /** A composite action (action.yml with runs.using: composite) rather than a workflow. */
   composite: boolean;
+  /** The file's path in the scan, when the scan knows the callers of its inputs. */
+  path?: string;
+  /** Who fills the inputs of this action or reusable workflow, from the other files of the scan (callers.ts). */
+  callers?: InputCallers;
+}
+
+/**
+ * What the callers found in a scan pass to an input. `tainted`: one of them passes
+ * attacker-controlled text (`caller` says which, `via` what). `safe`: every caller found
+ * passes text an outsider cannot choose. `unknown`: none was found, or the chain of
+ * callers could not be followed to its end; `why` ends a sentence about the input.
+ */
+export type InputVerdict =
+  | { kind: 'tainted'; caller: string; via: string; origin: string; privileged: boolean }
+  | { kind: 'safe' }
+  | { kind: 'unknown'; severity: 'medium' | 'low'; why: string };
+
+export interface InputCallers {
+  verdict(callee: Workflow, input: string): InputVerdict;
 }
 
 export interface Job {
@@ -30,8 +50,10 @@ export interface Step {
   with?: YMap;
 }
 
-export function readWorkflow(source: string, warn: (line: number, message: string) => void): Workflow | undefined {
-  const loaded = loadYamlCached(source);
+export function readWorkflow(source: string, warn: (line: number, message: string) => void, context?: ParseContext): Workflow | undefined {
+  const github = context?.github;
+  // The scan's pre-pass (callers.ts) may have read this text already.
+  const loaded = github?.loaded?.text === source ? github.loaded.result : loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   const root = loaded.documents[0]?.root;
   if (!isYMap(root)) return undefined;
@@ -40,7 +62,7 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
   if (isYMap(runs) && text(get(runs, 'using')) === 'composite') {
     const job: Job = { id: 'composite', node: runs, line: pair(root, 'runs')!.keyLine, steps: [] };
     job.steps = stepsOf(job, get(runs, 'steps'));
-    return { root, triggers: new Map(), jobs: [job], lines, composite: true };
+    return { root, triggers: new Map(), jobs: [job], lines, composite: true, ...scanFacts(github) };
   }
   const jobsNode = get(root, 'jobs');
   if (!isYMap(jobsNode)) return undefined;
@@ -51,7 +73,11 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
     job.steps = stepsOf(job, get(p.value, 'steps'));
     jobs.push(job);
   }
-  return { root, triggers: triggersOf(root), jobs, lines, composite: false };
+  return { root, triggers: triggersOf(root), jobs, lines, composite: false, ...scanFacts(github) };
+}
+
+function scanFacts(github: ParseContext['github']): Pick<Workflow, 'path' | 'callers'> {
+  return github ? { path: github.path, callers: github.callers } : {};
 }
 
 function stepsOf(job: Job, node: YNode | undefined): Step[] {

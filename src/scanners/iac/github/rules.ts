@@ -3,7 +3,7 @@ import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-check
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
-import { attackerContext } from './contexts.js';
+import { taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
 import { broadAppToken } from './app-token-rules.js';
 import { cachePoisoning, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
@@ -14,9 +14,7 @@ import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRul
 import { obfuscatedUses, typosquattedAction } from './uses-rules.js';
 import {
   PUBLIC_TRIGGERS,
-  envScopes,
   expressions,
-  inputDeclarations,
   isAction,
   jobLabel,
   lineOfOffset,
@@ -29,110 +27,6 @@ import {
   type Step,
   type Workflow,
 } from './model.js';
-
-/** What carries attacker-controlled text into a step besides the contexts themselves. */
-interface Taint {
-  /** Env names whose values come from attacker-controlled contexts. */
-  env: Set<string>;
-  /** `stepid.output` (lower case) of earlier steps of the job that wrote attacker-controlled text, with how. */
-  outputs: Map<string, string>;
-}
-
-/**
- * Env names whose values come from attacker-controlled contexts. An inner scope (step,
- * then job) overrides an outer one: `env: { X: safe }` on the step hides a tainted
- * workflow-level X.
- */
-function taintedEnv(wf: Workflow, step: Step, outputs: Map<string, string>): Set<string> {
-  const taint: Taint = { env: new Set<string>(), outputs };
-  for (const scope of envScopes(wf, step)) {
-    for (const p of scope.pairs) {
-      const value = text(p.value);
-      if (value && expressions(value).some((e) => untrusted(e.inner, taint, wf))) taint.env.add(p.key);
-      else taint.env.delete(p.key);
-    }
-  }
-  return taint.env;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** `$NAME` or `${NAME}` of a tainted env variable in a line of shell, if any. */
-function taintedVariable(line: string, env: Set<string>): string | undefined {
-  return [...env].find((name) => new RegExp(`\\$\\{?${escapeRegExp(name)}\\b`).test(line));
-}
-
-/**
- * Outputs that earlier `run:` steps of the job (those with an `id`) write from
- * attacker-controlled text: `echo "title=$TITLE" >> "$GITHUB_OUTPUT"` with TITLE set from
- * an issue title. Passing the title through env: keeps that step safe, but
- * `${{ steps.<id>.outputs.title }}` in a later script brings the same text back in.
- */
-function taintedOutputs(wf: Workflow, step: Step): Map<string, string> {
-  const outputs = new Map<string, string>();
-  for (const earlier of step.job.steps) {
-    if (earlier.index >= step.index) break;
-    const id = text(get(earlier.node, 'id'));
-    const action = id && earlier.uses ? parseUses(earlier.uses).action.toLowerCase() : undefined;
-    for (const [name, what] of Object.entries((action && ACTION_TEXT_OUTPUTS[action]) || {}))
-      outputs.set(`${id}.${name}`, `steps.${id}.outputs.${name} (${what}, from ${action})`);
-    if (!id || !earlier.run || typeof earlier.run.value !== 'string' || !/GITHUB_OUTPUT|::set-output/.test(earlier.run.value)) continue;
-    const taint: Taint = { env: taintedEnv(wf, earlier, outputs), outputs };
-    for (const line of earlier.run.value.split('\n')) {
-      const name = /\$\{?GITHUB_OUTPUT\b/.test(line)
-        ? /(?:^|[\s"'])([A-Za-z_][\w-]*)=/.exec(line.split('>>')[0]!)?.[1]
-        : /::set-output\s+name=([\w-]+)::/.exec(line)?.[1];
-      if (!name) continue;
-      const from = expressions(line).map((e) => untrusted(e.inner, taint, wf)).find((c) => c !== undefined) ?? (taintedVariable(line, taint.env) ? `env.${taintedVariable(line, taint.env)}` : undefined);
-      if (from) outputs.set(`${id}.${name}`.toLowerCase(), `steps.${id}.outputs.${name} (written by step ${id} from ${from.replace(/ \(.*$/, '')})`);
-    }
-  }
-  return outputs;
-}
-
-/**
- * Outputs of popular actions that hand back text an outsider wrote: the pull request a
- * comment belongs to, the current or merged pull request, a found comment. Keys are lower
- * case, as GitHub compares action and output names.
- */
-const ACTION_TEXT_OUTPUTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'xt0rted/pull-request-comment-branch': { head_ref: "the pull request's branch name", ref: "the pull request's branch name" },
-  'peter-evans/find-comment': { 'comment-body': "a comment's text" },
-  '8bitjonny/gh-get-current-pr': { pr_title: "the pull request's title", pr_body: "the pull request's body", pr: 'the whole pull request, title and body included' },
-  'jwalton/gh-find-current-pr': { title: "the pull request's title", body: "the pull request's body" },
-  'actions-ecosystem/action-get-merged-pull-request': { title: "the pull request's title", body: "the pull request's body" },
-};
-
-function taintOf(wf: Workflow, step: Step): Taint {
-  const outputs = taintedOutputs(wf, step);
-  return { env: taintedEnv(wf, step, outputs), outputs };
-}
-
-/**
- * The attacker-controlled context an expression reads directly, through `env.X` or
- * through the output of an earlier step. In a composite action, `inputs.X` is whatever
- * the calling workflow passes, often a title or branch name; so is a string input of a
- * reusable workflow (workflow_call). Inputs of workflow_dispatch come from someone
- * allowed to run the workflow, and boolean, number or choice inputs cannot carry code.
- */
-function untrusted(expression: string, taint: Taint, wf: Workflow): string | undefined {
-  const direct = attackerContext(expression);
-  if (direct) return direct;
-  const viaEnv = /\benv\.([A-Za-z_][A-Za-z0-9_]*)/.exec(expression);
-  if (viaEnv && taint.env.has(viaEnv[1]!)) return `env.${viaEnv[1]} (set from an attacker-controlled context)`;
-  for (const output of expression.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/gi)) {
-    const from = taint.outputs.get(`${output[1]}.${output[2]}`.toLowerCase());
-    if (from) return from;
-  }
-  for (const input of expression.matchAll(/(?<![\w.])inputs\.([\w-]+)/g)) {
-    if (wf.composite) return `inputs.${input[1]} (an action input the caller may fill with attacker-controlled text)`;
-    if (inputDeclarations(wf, input[1]!).some((d) => d.source === 'workflow_call' && d.type === 'string'))
-      return `inputs.${input[1]} (a string input of a reusable workflow, which the calling workflow may fill with attacker-controlled text)`;
-  }
-  return undefined;
-}
 
 /**
  * Action inputs that are run as code: a script, an inline command run by a shell, a
@@ -230,14 +124,14 @@ const templateInjection = workflowRule({
     for (const { step, scalar, keyLine, what } of scriptsOf(wf)) {
       const taint = taintOf(wf, step);
       for (const expression of expressions(scalar.value as string)) {
-        const context = untrusted(expression.inner, taint, wf);
-        if (!context) continue;
+        const source = untrustedSource(expression.inner, taint, wf);
+        if (!source) continue;
         const at = inside(keyLine, lineOfText(wf, scalar, expression.raw, keyLine));
         yield {
           ...at,
-          message: `${stepLabel(step)} expands ${context} into ${what}${detailNote(at)}; pass it through env: and quote it.`,
+          message: `${stepLabel(step)} expands ${source.text} into ${what}${detailNote(at)}; pass it through env: and quote it.`,
           resource: stepLabel(step),
-          severity: context.startsWith('inputs.') ? 'medium' : isPrivileged(wf) ? 'critical' : 'high',
+          severity: source.severity ?? ((source.privileged ?? isPrivileged(wf)) ? 'critical' : 'high'),
         };
       }
     }
@@ -584,12 +478,16 @@ const githubEnvInjection = workflowRule({
       const downloaded = wf.triggers.has('workflow_run') || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || isAction(s, 'dawidd6/action-download-artifact'));
       for (const [offset, lineText] of linesWithOffsets(script)) {
         if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText)) continue;
-        const fromExpression = expressions(lineText).some((e) => untrusted(e.inner, taint, wf));
-        const fromEnv = taintedVariable(lineText, taint.env) !== undefined;
         const fromFile = downloaded && isPrivileged(wf) && /\$\(\s*(?:cat|head|tail|jq)\b|<\s*[\w./-]+/.test(lineText);
-        if (fromExpression || fromEnv || fromFile) {
+        const variable = taintedVariable(lineText, taint.env);
+        const viaVariable = variable && { ...variable.source, text: `$${variable.name} (set from ${variable.source.text.replace(/ \(.*$/, '')})` };
+        const source = worst([...expressions(lineText).map((e) => untrustedSource(e.inner, taint, wf)), viaVariable]);
+        if (source || fromFile) {
           const at = inside(keyLine, lineOfOffset(wf, scalar, offset, keyLine));
-          yield { ...at, message: `${stepLabel(step)} writes ${fromFile ? 'downloaded artifact content' : 'attacker-controlled text'} to ${/GITHUB_PATH/.test(lineText) ? 'GITHUB_PATH' : 'GITHUB_ENV'}${detailNote(at)}.`, resource: stepLabel(step) };
+          // An input whose callers are unknown is only possibly attacker-controlled: no higher than iac/gha-template-injection rates it.
+          const capped = !fromFile && source?.severity !== undefined;
+          const what = fromFile ? 'downloaded artifact content' : capped ? source!.text : 'attacker-controlled text';
+          yield { ...at, message: `${stepLabel(step)} writes ${what} to ${/GITHUB_PATH/.test(lineText) ? 'GITHUB_PATH' : 'GITHUB_ENV'}${detailNote(at)}.`, resource: stepLabel(step), ...(capped ? { severity: source!.severity } : {}) };
         }
       }
     }

@@ -1,0 +1,212 @@
+import type { WorkspaceFile } from '../../../workspace/files.js';
+import type { ParseContext } from '../rule.js';
+import { get, isYMap, loadYaml, text, type YamlLoadResult, type YMap } from '../yaml/tree.js';
+import { expressions, jobLabel, readWorkflow, stepLabel, type InputCallers, type InputVerdict, type Step, type Workflow } from './model.js';
+import { isPrivileged } from './rule-kit.js';
+import { NO_TAINT, originOf, taintOf, untrustedSource, worst } from './taint.js';
+
+/** A step that uses a local action (`uses: ./path`), or a job that calls a local reusable workflow. */
+interface CallSite {
+  /** The calling file, read by the pre-pass. */
+  caller: Workflow;
+  /** `.github/workflows/ci.yml job test step "setup"`. */
+  label: string;
+  with?: YMap;
+  /** The calling step; absent for a job (whose `with:` sees no env and no step outputs). */
+  step?: Step;
+  line: number;
+}
+
+/** How many callers deep a forwarded input is followed (`inputs.x` passed on as `inputs.y`). */
+const MAX_DEPTH = 4;
+/** Call sites visited to judge one input, forwarding included. */
+const MAX_SITES = 512;
+const LOCAL_USES = /^\s*(?:-\s*)?uses\s*:\s*["']?(?:\.\/|\$\/)/m;
+const CANDIDATE = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(?:^|\/)action\.ya?ml$/i;
+
+/**
+ * The in-repository callers of local composite actions and reusable workflows, found in
+ * one pass over the scan's workflow and action files before they are analysed: only the
+ * files with a local `uses:` are read as YAML here, and that reading is handed on to
+ * their own analysis (`context`). The inputs of a callee are then judged on demand, with
+ * the taint rules of each caller, memoised per input.
+ */
+export class GithubCallers implements InputCallers {
+  private readonly sites = new Map<string, CallSite[]>();
+  private readonly loaded = new Map<string, { text: string; result: YamlLoadResult }>();
+  private readonly memo = new Map<string, InputVerdict>();
+  private inner = new Map<string, InputVerdict>();
+  private readonly stack: Array<{ key: string; shaped: boolean }> = [];
+  private budget = 0;
+
+  private constructor(private readonly paths: ReadonlySet<string>) {}
+
+  static async find(files: readonly WorkspaceFile[]): Promise<GithubCallers> {
+    const index = new GithubCallers(new Set(files.map((f) => f.path)));
+    for (const file of files) {
+      if (!CANDIDATE.test(file.path)) continue;
+      const source = await file.text();
+      if (source !== null && LOCAL_USES.test(source)) index.add(file.path, source);
+    }
+    for (const list of index.sites.values()) list.sort((a, b) => (a.caller.path! < b.caller.path! ? -1 : a.caller.path! > b.caller.path! ? 1 : a.line - b.line));
+    return index;
+  }
+
+  /** The parse context of a file of the scan. */
+  context(path: string, source: string): ParseContext {
+    const loaded = this.loaded.get(path);
+    return { github: { path, callers: this, ...(loaded && loaded.text === source ? { loaded } : {}) } };
+  }
+
+  private add(path: string, source: string): void {
+    const loaded = { text: source, result: loadYaml(source) };
+    const wf = readWorkflow(source, () => {}, { github: { path, callers: this, loaded } });
+    if (!wf) return;
+    this.loaded.set(path, loaded);
+    const root = repositoryRoot(path);
+    const record = (target: string | undefined, site: CallSite) => {
+      if (target === undefined) return;
+      const list = this.sites.get(target) ?? [];
+      list.push(site);
+      this.sites.set(target, list);
+    };
+    for (const job of wf.jobs) {
+      const uses = text(get(job.node, 'uses'));
+      const jobWith = get(job.node, 'with');
+      if (uses && isLocal(uses)) {
+        const target = localPath(root, uses.replace(/@.*$/, ''));
+        record(target !== undefined && this.paths.has(target) ? target : undefined, { caller: wf, label: `${path} ${jobLabel(job)}`, ...(isYMap(jobWith) ? { with: jobWith } : {}), line: job.line });
+      }
+      for (const step of job.steps) {
+        if (!step.uses || !isLocal(step.uses)) continue;
+        const target = this.actionFile(localPath(root, step.uses)) ?? this.actionFile(underGithub(root, step.uses));
+        record(target, { caller: wf, label: `${path} ${stepLabel(step)}`, ...(step.with ? { with: step.with } : {}), step, line: step.line });
+      }
+    }
+  }
+
+  private actionFile(dir: string | undefined): string | undefined {
+    if (dir === undefined) return undefined;
+    const prefix = dir === '' ? '' : `${dir}/`;
+    return [`${prefix}action.yml`, `${prefix}action.yaml`].find((p) => this.paths.has(p));
+  }
+
+  /**
+   * Top-level verdicts are memoised; inside one, the verdicts of forwarded inputs are
+   * memoised for that query only, and only when a cycle, the depth limit or the budget did
+   * not shape them. So each answer depends on the files alone, never on the order in which
+   * the files are analysed.
+   */
+  verdict(callee: Workflow, input: string): InputVerdict {
+    const path = callee.path ?? '';
+    const key = `${path}\0${input.toLowerCase()}`;
+    const top = this.stack.length === 0;
+    if (top) {
+      const known = this.memo.get(key);
+      if (known) return known;
+      this.budget = MAX_SITES;
+      this.inner = new Map();
+    } else {
+      const known = this.inner.get(key);
+      if (known) return known;
+      if (this.stack.some((frame) => frame.key === key)) {
+        // A cycle brings in nothing the other callers do not.
+        this.stack[this.stack.length - 1]!.shaped = true;
+        return { kind: 'safe' };
+      }
+      if (this.stack.length >= MAX_DEPTH) {
+        this.stack[this.stack.length - 1]!.shaped = true;
+        return { kind: 'unknown', severity: 'medium', why: `passed on through more than ${MAX_DEPTH} callers, more than secloop follows` };
+      }
+    }
+    this.stack.push({ key, shaped: false });
+    let verdict: InputVerdict;
+    let frame: { key: string; shaped: boolean };
+    try {
+      verdict = this.judge(callee, path, input);
+    } finally {
+      frame = this.stack.pop()!;
+    }
+    if (top) this.memo.set(key, verdict);
+    else if (!frame.shaped) this.inner.set(key, verdict);
+    else this.stack[this.stack.length - 1]!.shaped = true;
+    return verdict;
+  }
+
+  private judge(callee: Workflow, path: string, input: string): InputVerdict {
+    const sites = this.sites.get(path) ?? [];
+    // An action outside .github/ is there for other repositories too, whose callers the scan cannot see.
+    const published = callee.composite && !/(?:^|\/)\.github\//.test(path);
+    if (sites.length === 0) {
+      if (!callee.composite) return { kind: 'unknown', severity: 'medium', why: 'with no caller in the scanned files; other repositories may call it with attacker-controlled text' };
+      return published
+        ? { kind: 'unknown', severity: 'medium', why: 'of an action other repositories may use, which may fill it with attacker-controlled text' }
+        : { kind: 'unknown', severity: 'low', why: 'of an internal action with no caller found in the scan' };
+    }
+    const fallback = declaredDefault(callee, input);
+    let weakest: Extract<InputVerdict, { kind: 'unknown' }> | undefined;
+    for (const site of sites) {
+      if (--this.budget < 0) {
+        this.stack[this.stack.length - 1]!.shaped = true;
+        return { kind: 'unknown', severity: 'medium', why: 'with more callers than secloop follows' };
+      }
+      const passed = site.with?.pairs.find((p) => p.key.toLowerCase() === input.toLowerCase());
+      const value = passed ? text(passed.value) : fallback;
+      const found = value === undefined ? [] : expressions(value);
+      if (found.length === 0) continue;
+      const taint = site.step ? taintOf(site.caller, site.step) : NO_TAINT;
+      const source = worst(found.map((e) => untrustedSource(e.inner, taint, site.caller)));
+      if (!source) continue;
+      const short = source.text.replace(/ \([\s\S]*$/, '');
+      if (!source.severity) {
+        const origin = originOf(source);
+        return { kind: 'tainted', caller: site.label, via: short === origin ? short : `${short}, from ${origin}`, origin, privileged: source.privileged ?? isPrivileged(site.caller) };
+      }
+      if (!weakest || (source.severity === 'medium' && weakest.severity === 'low'))
+        weakest = { kind: 'unknown', severity: source.severity, why: `that ${site.label} fills with ${short}, which may be attacker-controlled` };
+    }
+    if (published && weakest?.severity !== 'medium')
+      return { kind: 'unknown', severity: 'medium', why: 'of an action other repositories may use (the callers in this repository pass values an outsider does not choose)' };
+    return weakest ?? { kind: 'safe' };
+  }
+}
+
+function isLocal(uses: string): boolean {
+  return uses.startsWith('./') || uses.startsWith('$/');
+}
+
+/** The directory holding `.github/` for a file under it (the repository a local `uses:` is relative to); the scan root otherwise. */
+function repositoryRoot(path: string): string {
+  const at = path.lastIndexOf('.github/');
+  return at === 0 || (at > 0 && path[at - 1] === '/') ? path.slice(0, at) : '';
+}
+
+/** `./.github/actions/x/` under `root` -> `<root>.github/actions/x`; undefined when it leaves the repository. */
+function localPath(root: string, uses: string): string | undefined {
+  const kept: string[] = [];
+  for (const segment of uses.slice(2).split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (kept.length === 0) return undefined;
+      kept.pop();
+    } else kept.push(segment);
+  }
+  return root + kept.join('/');
+}
+
+/**
+ * A workflow that checks its repository out below the workspace (`path: src/app`) names
+ * its own actions `./src/app/.github/actions/x`: the part from `.github/` on, in the same
+ * repository.
+ */
+function underGithub(root: string, uses: string): string | undefined {
+  const at = uses.lastIndexOf('/.github/');
+  return at > 1 ? localPath(root, `./${uses.slice(at + 1)}`) : undefined;
+}
+
+/** The default text of an input, which applies when a caller does not pass it. */
+function declaredDefault(callee: Workflow, input: string): string | undefined {
+  const declared = callee.composite ? get(callee.root, 'inputs') : get(get(callee.root, 'on') ?? get(callee.root, 'true'), 'workflow_call', 'inputs');
+  const entry = isYMap(declared) ? declared.pairs.find((p) => p.key.toLowerCase() === input.toLowerCase())?.value : undefined;
+  return text(get(entry, 'default'));
+}

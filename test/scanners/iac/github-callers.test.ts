@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+const INJECTION = /^iac\/gha-(?:template|github-env)-injection$/;
+
+/** `rule path:line severity` of the injection findings of a scanned tree. */
+async function injections(files: Record<string, string>): Promise<string[]> {
+  const t = tempTree(files);
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    return result.findings
+      .filter((f) => INJECTION.test(f.ruleId))
+      .map((f) => `${f.ruleId.replace('iac/gha-', '')} ${f.location.path}:${f.location.startLine} ${f.severity}`)
+      .sort();
+  } finally {
+    t.cleanup();
+  }
+}
+
+async function messages(files: Record<string, string>): Promise<string[]> {
+  const t = tempTree(files);
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    return result.findings.filter((f) => INJECTION.test(f.ruleId)).map((f) => f.message);
+  } finally {
+    t.cleanup();
+  }
+}
+
+const action = (run: string) => `name: pack\ndescription: pack it\ninputs:\n  label:\n    required: true\n  flavour:\n    default: plain\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: ${run}\n`;
+const workflow = (on: string, steps: string, extra = '') => `name: ci\non: ${on}\npermissions:\n  contents: read\n${extra}jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+const reusable = (inputs: string[], run: string) =>
+  `name: part\non:\n  workflow_call:\n    inputs:\n${inputs.map((i) => `      ${i}:\n        type: string\n`).join('')}permissions:\n  contents: read\njobs:\n  part:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
+
+test('a local composite action whose callers pass only constants, runner.* and env constants has no injection', async () => {
+  const got = await injections({
+    '.github/actions/pack/action.yml': action('./pack.sh "${{ inputs.label }}-${{ inputs.flavour }}"'),
+    '.github/workflows/ci.yml': workflow('[push, pull_request]', '      - uses: ./.github/actions/pack\n        with:\n          label: ${{ runner.os }}-${{ env.LEVEL }}\n', 'env:\n  LEVEL: 3\n'),
+  });
+  assert.deepEqual(got, []);
+});
+
+test('a caller that passes an issue title makes the action input attacker-controlled, rated for the caller', async () => {
+  const files = {
+    '.github/actions/pack/action.yml': action('./pack.sh "${{ inputs.label }}"'),
+    '.github/workflows/ci.yml': workflow('push', '      - uses: ./.github/actions/pack\n        with:\n          label: fixed\n'),
+    '.github/workflows/triage.yml': workflow('issues', '      - uses: ./.github/actions/pack/\n        with:\n          label: ${{ github.event.issue.title }}\n'),
+  };
+  assert.deepEqual(await injections(files), ['template-injection .github/actions/pack/action.yml:12 critical']);
+  assert.match((await messages(files))[0]!, /inputs\.label \(an action input that \.github\/workflows\/triage\.yml job build step "\.\/\.github\/actions\/pack\/" fills with github\.event\.issue\.title\)/);
+  // Through a tainted env of the calling step, on an unprivileged trigger: high.
+  const viaEnv = await injections({
+    ...files,
+    '.github/workflows/triage.yml': workflow('pull_request', '      - uses: ./.github/actions/pack\n        env:\n          BRANCH: ${{ github.head_ref }}\n        with:\n          label: x-${{ env.BRANCH }}\n'),
+  });
+  assert.deepEqual(viaEnv, ['template-injection .github/actions/pack/action.yml:12 high']);
+});
+
+test('reusable workflow inputs: literal callers are safe; a forwarded input is followed to its own callers', async () => {
+  const part = reusable(['arch'], './configure --cpu ${{ inputs.arch }}');
+  const literal = 'name: ci\non: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  x64:\n    uses: ./.github/workflows/part.yml\n    with:\n      arch: x64\n  arm:\n    uses: ./.github/workflows/part.yml\n    with:\n      arch: arm64\n';
+  assert.deepEqual(await injections({ '.github/workflows/part.yml': part, '.github/workflows/ci.yml': literal }), []);
+  // middle.yml forwards its own input; its only caller passes the pull request's branch name.
+  const middle = 'name: middle\non:\n  workflow_call:\n    inputs:\n      target:\n        type: string\npermissions:\n  contents: read\njobs:\n  go:\n    uses: ./.github/workflows/part.yml\n    with:\n      arch: ${{ inputs.target }}\n';
+  const outer = (value: string, on = 'pull_request') => `name: outer\non: ${on}\npermissions:\n  contents: read\njobs:\n  call:\n    uses: ./.github/workflows/middle.yml\n    with:\n      target: ${value}\n`;
+  const files = { '.github/workflows/part.yml': part, '.github/workflows/ci.yml': literal, '.github/workflows/middle.yml': middle };
+  assert.deepEqual(await injections({ ...files, '.github/workflows/outer.yml': outer('${{ github.head_ref }}') }), ['template-injection .github/workflows/part.yml:13 high']);
+  assert.deepEqual(await injections({ ...files, '.github/workflows/outer.yml': outer("${{ format('{0}-x', github.ref_name) }}") }), []);
+  // A workflow_dispatch input comes from someone allowed to run the workflow.
+  const dispatched = 'name: outer\non:\n  workflow_dispatch:\n    inputs:\n      target:\n        type: string\npermissions:\n  contents: read\njobs:\n  call:\n    uses: ./.github/workflows/middle.yml\n    with:\n      target: ${{ inputs.target }}\n';
+  assert.deepEqual(await injections({ ...files, '.github/workflows/outer.yml': dispatched }), []);
+  // With no caller of middle.yml in the scan, the chain ends in an unknown: reported, at medium.
+  assert.deepEqual(await injections(files), ['template-injection .github/workflows/part.yml:13 medium']);
+});
+
+test('no caller found: an internal action is low, an action other repositories use stays medium even with safe local callers', async () => {
+  assert.deepEqual(await injections({ '.github/actions/pack/action.yml': action('./pack.sh "${{ inputs.label }}"') }), ['template-injection .github/actions/pack/action.yml:12 low']);
+  const published = await injections({
+    'action.yml': action('./pack.sh "${{ inputs.label }}"'),
+    '.github/workflows/self-test.yml': workflow('push', '      - uses: ./\n        with:\n          label: smoke\n'),
+  });
+  assert.deepEqual(published, ['template-injection action.yml:12 medium']);
+});
+
+test('github-env-injection never rates an input above template-injection: an input with unknown callers, directly or through env', async () => {
+  const wf =
+    'name: notes\non:\n  workflow_call:\n    inputs:\n      plan:\n        type: string\n      arch:\n        type: string\npermissions: {}\njobs:\n  note:\n    runs-on: ubuntu-latest\n    env:\n      TAG: ${{ fromJson(inputs.plan).tag }}\n    steps:\n      - run: echo "ARTIFACT=build_${{ inputs.arch }}" >> "$GITHUB_ENV"\n      - run: echo "BRANCH=notes-$TAG" >> "$GITHUB_ENV"\n';
+  assert.deepEqual(await injections({ '.github/workflows/notes.yml': wf }), [
+    'github-env-injection .github/workflows/notes.yml:16 medium',
+    'github-env-injection .github/workflows/notes.yml:17 medium',
+    'template-injection .github/workflows/notes.yml:16 medium',
+  ]);
+  const caller = 'name: ci\non: push\npermissions: {}\njobs:\n  notes:\n    uses: ./.github/workflows/notes.yml\n    with:\n      plan: ${{ needs.plan.outputs.json }}\n      arch: x64\n';
+  assert.deepEqual(await injections({ '.github/workflows/notes.yml': wf, '.github/workflows/ci.yml': caller }), []);
+});
+
+test('callers: a checkout below the workspace (./src/app/.github/actions/x) and cycles between actions', async () => {
+  const got = await injections({
+    '.github/actions/pack/action.yml': action('./pack.sh "${{ inputs.label }}"'),
+    '.github/workflows/ci.yml': workflow('push', '      - uses: ./src/app/.github/actions/pack\n        with:\n          label: fixed\n'),
+  });
+  assert.deepEqual(got, []);
+  // a forwards its input to b and b to a: nothing from outside ever enters.
+  const forward = (to: string) => `name: ${to}\ndescription: d\ninputs:\n  v:\n    required: true\nruns:\n  using: composite\n  steps:\n    - uses: ./.github/actions/${to}\n      with:\n        v: \${{ inputs.v }}\n    - shell: bash\n      run: echo \${{ inputs.v }}\n`;
+  const cycle = await injections({ '.github/actions/a/action.yml': forward('b'), '.github/actions/b/action.yml': forward('a') });
+  assert.deepEqual(cycle, []);
+});
