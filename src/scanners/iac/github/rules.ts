@@ -468,7 +468,12 @@ const githubEnvInjection = workflowRule({
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        # expect\n        run: |\n          # detail\n          echo "TITLE=$TITLE" >> $GITHUB_ENV\n', 'issues'),
       workflow('      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      # expect\n      - run: |\n          # detail\n          echo "PR=$(cat pr.txt)" >> "$GITHUB_ENV"\n', 'workflow_run'),
     ],
-    negative: [workflow('      - run: echo "SHA=${{ github.sha }}" >> $GITHUB_ENV\n', 'issues'), workflow('      - run: echo "$HOME/bin" >> $GITHUB_PATH\n', 'push')],
+    negative: [
+      workflow('      - run: echo "SHA=${{ github.sha }}" >> $GITHUB_ENV\n', 'issues'),
+      workflow('      - run: echo "$HOME/bin" >> $GITHUB_PATH\n', 'push'),
+      // A commented-out line writes nothing.
+      workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: |\n          ./triage.sh\n          # echo "TITLE=$TITLE" >> "$GITHUB_ENV"\n', 'issues'),
+    ],
   },
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
@@ -477,7 +482,8 @@ const githubEnvInjection = workflowRule({
       const script = scalar.value as string;
       const downloaded = wf.triggers.has('workflow_run') || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || isAction(s, 'dawidd6/action-download-artifact'));
       for (const [offset, lineText] of linesWithOffsets(script)) {
-        if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText)) continue;
+        // A shell comment writes nothing.
+        if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText) || /^\s*#/.test(lineText)) continue;
         const fromFile = downloaded && isPrivileged(wf) && /\$\(\s*(?:cat|head|tail|jq)\b|<\s*[\w./-]+/.test(lineText);
         const variable = taintedVariable(lineText, taint.env);
         const viaVariable = variable && { ...variable.source, text: `$${variable.name} (set from ${variable.source.text.replace(/ \(.*$/, '')})` };
