@@ -54,3 +54,26 @@ test('broad permissions: contents: write at the top is high when a job inherits 
   // With a single job, the top-level grant is that job's own grant.
   assert.deepEqual(findings(wf.replace(/\n  lint:[\s\S]*$/, '\n'), 'iac/gha-broad-permissions'), []);
 });
+
+test('persist-credentials: a commit SHA without a comment takes the version of another use of that commit, else says it is unknown and is not escalated', () => {
+  const sha = '3d3c42e5aac5ba805825da76410c181273ba90b1';
+  const twoJobs = (first: string) => `name: ci\non: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@${sha}${first}\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@${sha}\n      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n`;
+  const inferred = findings(twoJobs(' # v7.0.1'), 'iac/gha-checkout-persist-credentials');
+  assert.deepEqual(inferred.map((f) => [f.location.startLine, f.severity]), [[8, 'low'], [12, 'low']]);
+  assert.match(inferred[1]!.message, /\$RUNNER_TEMP, v6 and later/);
+  const unknown = findings(twoJobs(''), 'iac/gha-checkout-persist-credentials');
+  assert.deepEqual(unknown.map((f) => [f.location.startLine, f.severity]), [[8, 'low'], [12, 'low']]);
+  assert.match(unknown[1]!.message, /no comment names the version/);
+});
+
+test('persist-credentials: kept explicitly for a later step that pushes is not reported, unless the work tree is also uploaded', () => {
+  const checkout = '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: true\n';
+  const push = '      - run: |\n          # git push is below\n          git -C repo push origin HEAD\n';
+  assert.deepEqual(findings(job(checkout + push), 'iac/gha-checkout-persist-credentials'), []);
+  assert.deepEqual(findings(job(checkout + '      - uses: stefanzweifel/git-auto-commit-action@778341af668090896ca464160c2def5d1d1a3eb0 # v6.0.1\n'), 'iac/gha-checkout-persist-credentials'), []);
+  // Without an explicit true, or with only a commented-out push, it stays.
+  assert.equal(findings(job(checkout.replace(/        with:\n.*\n/, '') + push), 'iac/gha-checkout-persist-credentials').length, 1);
+  assert.equal(findings(job(checkout + '      - run: |\n          # git push origin HEAD\n          make\n'), 'iac/gha-checkout-persist-credentials').length, 1);
+  const upload = '      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n';
+  assert.deepEqual(findings(job(checkout + push + upload), 'iac/gha-checkout-persist-credentials').map((f) => f.severity), ['high']);
+});

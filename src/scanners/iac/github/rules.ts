@@ -378,12 +378,30 @@ function uploadsWorkTree(step: Step): boolean {
   return root && hidden;
 }
 
-/** The major version of a step's action: from `@v6.0.1`, or from the `# v6.0.1` comment after a commit SHA. */
-function majorVersion(wf: Workflow, step: Step): number | undefined {
+const VERSION_COMMENT = /#\s*v?(\d+)(?:\.\d+)*\b/;
+
+/**
+ * The major version of a step's action: from `@v6.0.1`, or from the `# v6.0.1` comment
+ * after a commit SHA, or else from such a comment on another use of the same commit in
+ * the file. `unknown` for a commit no comment names.
+ */
+function majorVersion(wf: Workflow, step: Step): number | 'unknown' | undefined {
   const ref = parseUses(step.uses ?? '').ref ?? '';
-  const comment = /#\s*v?(\d+)(?:\.\d+)*\b/.exec(wf.lines[(step.usesLine ?? 0) - 1] ?? '');
-  const match = /^v?(\d+)(?:\.\d+)*$/.exec(ref) ?? (FULL_SHA.test(ref) ? comment : null);
-  return match ? Number(match[1]) : undefined;
+  const tag = /^v?(\d+)(?:\.\d+)*$/.exec(ref);
+  if (tag) return Number(tag[1]);
+  if (!FULL_SHA.test(ref)) return undefined;
+  const own = VERSION_COMMENT.exec(wf.lines[(step.usesLine ?? 0) - 1] ?? '');
+  const other = own ?? wf.lines.map((line) => (line.includes(`@${ref}`) ? VERSION_COMMENT.exec(line) : null)).find((m) => m !== null);
+  return other ? Number(other[1]) : 'unknown';
+}
+
+/** A step that pushes with the credentials checkout left: git push, gh pr create, or an action that commits and pushes. */
+const PUSH_ACTIONS = ['peter-evans/create-pull-request', 'stefanzweifel/git-auto-commit-action', 'ad-m/github-push-action', 'endbug/add-and-commit'];
+const PUSH_COMMAND = /\bgit\s+(?:-[cC]\s+\S+\s+)*push\b|\bgh\s+pr\s+create\b/;
+
+function pushes(step: Step): boolean {
+  if (PUSH_ACTIONS.some((a) => isAction(step, a))) return true;
+  return typeof step.run?.value === 'string' && step.run.value.split('\n').some((line) => !/^\s*#/.test(line) && PUSH_COMMAND.test(line));
 }
 
 const persistCredentials = workflowRule({
@@ -399,7 +417,13 @@ const persistCredentials = workflowRule({
       workflow('      # expect\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n'),
       workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # expect\n          persist-credentials: true\n      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n'),
     ],
-    negative: [workflow(PINNED_CHECKOUT), workflow(`${PINNED_CHECKOUT}      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n`)],
+    negative: [
+      workflow(PINNED_CHECKOUT),
+      workflow(`${PINNED_CHECKOUT}      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n`),
+      // Kept for the step that pushes.
+      workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: true\n      - run: ./update.sh\n      - run: |\n          git commit -am "Update"\n          git push origin HEAD:update\n'),
+      workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: true\n      - uses: peter-evans/create-pull-request@271a8d0340265f705b14b6d32b9829c1cb33d45e # v7.0.8\n'),
+    ],
   },
   *check(wf) {
     for (const job of wf.jobs) {
@@ -407,13 +431,19 @@ const persistCredentials = workflowRule({
         if (!isAction(step, 'actions/checkout')) continue;
         const persist = withValue(step, 'persist-credentials');
         if (persist && persist.value === 'false') continue;
+        const version = majorVersion(wf, step);
         // v6 keeps the token outside the work tree (a file under $RUNNER_TEMP), so an artifact of the tree no longer carries it.
-        const outsideTree = (majorVersion(wf, step) ?? 0) >= 6;
-        const upload = outsideTree ? undefined : job.steps.find((s) => s.index > step.index && uploadsWorkTree(s));
+        const outsideTree = typeof version === 'number' && version >= 6;
+        // Of a commit whose version nothing names, it is not known where the token goes: not escalated.
+        const upload = outsideTree || version === 'unknown' ? undefined : job.steps.find((s) => s.index > step.index && uploadsWorkTree(s));
+        // Kept on purpose (persist-credentials: true) for a later step that pushes: that is what it is for.
+        if (persist && !upload && job.steps.some((s) => s.index > step.index && pushes(s))) continue;
         yield {
           line: persist ? persist.line : step.usesLine!,
           message: outsideTree
             ? `${stepLabel(step)} keeps the GITHUB_TOKEN configured for git (in a file under $RUNNER_TEMP, v6 and later), so every later step of the job can use it; set persist-credentials: false unless a later step pushes.`
+            : version === 'unknown'
+            ? `${stepLabel(step)} keeps the GITHUB_TOKEN configured for git (in .git/config before v6, in a file under $RUNNER_TEMP from v6; no comment names the version of this commit), so every later step of the job can use it; set persist-credentials: false unless a later step pushes.`
             : upload
             ? `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config and ${stepLabel(upload)} uploads the work tree with it as an artifact; set persist-credentials: false.`
             : `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config; set persist-credentials: false.`,
