@@ -74,6 +74,9 @@ const PUBLISH_COMMAND = /\b(?:npm|pnpm|yarn|bun)\s+publish\b|\bcargo\s+publish\b
  */
 const GORELEASER_NO_PUBLISH = /^\s*(?:check|build|healthcheck|init|completion|jsonschema|man|changelog)\b|--snapshot\b|--skip[= ][\w,-]*\bpublish\b|--skip-publish\b/;
 
+/** `cargo publish --dry-run`, `npm publish --dry-run`, `uv publish --dry-run`: a rehearsal that uploads nothing. */
+const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
+
 function publishes(step: Step): boolean {
   if (isAction(step, 'goreleaser/goreleaser-action')) return !GORELEASER_NO_PUBLISH.test(withValue(step, 'args')?.value ?? '');
   if (PUBLISH_ACTIONS.some((a) => isAction(step, a))) return true;
@@ -82,7 +85,29 @@ function publishes(step: Step): boolean {
   return step.run.value
     .replace(/\\\r?\n/g, ' ')
     .split('\n')
-    .some((line) => PUBLISH_COMMAND.test(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, ''))));
+    .some((line) => PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, ''))));
+}
+
+/** Job ids and names of checks: lint, test, vet, fmt... */
+const CHECK_JOB = /(?:^|[-_\s(])(?:lint|linters?|tests?|unit-tests?|checks?|vet|fmt|format|style|typecheck|clippy)(?:$|[-_\s)])/i;
+/** Commands that only check the code. */
+const CHECK_COMMAND =
+  /^(?:go\s+(?:vet|test)\b|golangci-lint\b|staticcheck\b|cargo\s+(?:test|clippy|fmt|check|nextest|deny|audit)\b|(?:npm|pnpm|yarn|bun)\s+(?:test|lint|run\s+(?:lint|test|check|typecheck|format:check)[\w:-]*)\b|npx\s+(?:eslint|prettier\s+--check|tsc\s+--noEmit)\b|pytest\b|python\s+-m\s+pytest\b|tox\b|nox\b|ruff\b|flake8\b|mypy\b|black\s+--check\b|make\s+(?:test|lint|check|vet)\b|\.\/gradlew\s+(?:test|check|lint)\b|mvn\s+(?:-\S+\s+)*(?:test|verify)\b|shellcheck\b|pre-commit\s+run\b)/;
+/** Steps that hand something on from the job: artifacts, attestations, signatures. */
+const HANDS_ON = /^(?:actions\/upload-artifact|actions\/attest|actions\/attest-build-provenance|sigstore\/cosign-installer|actions\/upload-pages-artifact)$/;
+
+/**
+ * A job that only lints or tests (by its id or name, or by every command it runs), and
+ * publishes, uploads, signs and outputs nothing: its cache does not reach a release, even
+ * in a workflow that runs on tags.
+ */
+function checksOnly(job: Job): boolean {
+  if (pair(job.node, 'outputs')) return false;
+  if (job.steps.some((step) => publishes(step) || (step.uses !== undefined && HANDS_ON.test(parseUses(step.uses).action.toLowerCase())))) return false;
+  if (job.steps.some((step) => /\bcosign\s+sign\b|\bgpg\b.*--(?:detach-)?sign\b/.test(typeof step.run?.value === 'string' ? step.run.value : ''))) return false;
+  if (CHECK_JOB.test(job.id) || CHECK_JOB.test(text(get(job.node, 'name')) ?? '')) return true;
+  const lines = job.steps.flatMap((step) => (typeof step.run?.value === 'string' ? step.run.value.split('\n') : [])).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return lines.length > 0 && lines.every((line) => CHECK_COMMAND.test(line));
 }
 
 /** Whether a job's `if:` leaves it out of runs with these facts (`if: github.event_name == 'pull_request'` on a push). */
@@ -188,6 +213,9 @@ export const cachePoisoning = workflowRule({
       'name: release\non:\n  push:\n    tags: ["*"]\n  release:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cache\n          key: deps\n          lookup-only: true\n      - uses: docker/setup-buildx-action@c47758b77c9736f4b2ef4073d4d51994fabfe349 # v3.7.1\n      - run: uv build\n',
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: npm ci && npm test\n'),
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        with:\n          cache: false\n      - run: go build ./...\n', 'release'),
+      // A lint job of a tag workflow, and a rehearsal of a publication, ship nothing.
+      'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go vet ./...\n  checks:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: |\n          cargo fmt --check\n          cargo clippy -- -D warnings\n',
+      workflow('      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo publish --workspace --dry-run\n', 'pull_request'),
       // Tests on a maintenance branch publish nothing; a push there is not a release by itself.
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./...\n', '\n  push:\n    branches: [main, release-*]\n  pull_request:'),
       // GoReleaser building a snapshot publishes nothing, and the job runs only for pull requests.
@@ -200,7 +228,8 @@ export const cachePoisoning = workflowRule({
       const publisher = job.steps.find(publishes);
       const triggers = workflowTriggers.filter((t) => !skippedFor(job, RELEASE_FACTS[t.kind]));
       // A push to a release branch is not a release by itself (tests run there too): the job must publish.
-      const releases = triggers.some((t) => t.kind !== 'branch') || (publisher !== undefined && triggers.length > 0);
+      // Nor is a tag or a release for a job that only lints or tests.
+      const releases = (triggers.some((t) => t.kind !== 'branch') && !checksOnly(job)) || (publisher !== undefined && triggers.length > 0);
       if (!releases && !publisher) continue;
       const why = releases ? `runs on ${triggers.map((t) => t.label).join(', ')}` : `publishes (${stepLabel(publisher!)})`;
       for (const step of job.steps) {
