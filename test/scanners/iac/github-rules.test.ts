@@ -77,3 +77,11 @@ test('persist-credentials: kept explicitly for a later step that pushes is not r
   const upload = '      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n';
   assert.deepEqual(findings(job(checkout + push + upload), 'iac/gha-checkout-persist-credentials').map((f) => f.severity), ['high']);
 });
+
+test('unpinned action: the SLSA generator reusable workflow called by a release tag is info, with the reason; by a branch it stays medium', () => {
+  const call = (ref: string) => `name: release\non: push\npermissions: {}\njobs:\n  provenance:\n    uses: slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@${ref}\n`;
+  const [tag] = findings(call('v2.1.0'), 'iac/gha-unpinned-action');
+  assert.equal(tag!.severity, 'info');
+  assert.match(tag!.message, /by tag, as it must/);
+  assert.deepEqual(findings(call('main'), 'iac/gha-unpinned-action').map((f) => f.severity), ['medium']);
+});

@@ -175,16 +175,25 @@ const untrustedCheckout = workflowRule({
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
+/** The reusable workflows of the SLSA generator, which verify their own ref and must be called by a `vX.Y.Z` tag. */
+const SLSA_GENERATOR = /^slsa-framework\/slsa-github-generator\/\.github\/workflows\//i;
+
 const unpinnedAction = workflowRule({
   id: 'iac/gha-unpinned-action',
   title: 'Action not pinned to a commit SHA',
   description:
     'The step uses an action by tag or branch (`@v4`, `@main`). Tags and branches can be moved: if the action\'s repository is compromised (as tj-actions/changed-files was in 2025), every workflow using the tag runs the attacker\'s code with its secrets.',
-  remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2 (a docker:// image to its digest: docker://alpine:3.20@sha256:...). Dependabot and Renovate update pinned SHAs.',
+  remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2 (a docker:// image to its digest: docker://alpine:3.20@sha256:...). Dependabot and Renovate update pinned SHAs. The reusable workflows of slsa-framework/slsa-github-generator are the exception: they must be called by their release tag.',
   severity: 'medium',
   cwe: ['CWE-829'],
   examples: {
-    positive: [workflow('      # expect\n      - uses: actions/setup-node@main\n'), workflow('      # expect\n      - uses: tj-actions/changed-files@v45\n'), workflow('      # expect\n      - uses: docker://alpine:3.20\n')],
+    positive: [
+      workflow('      # expect\n      - uses: actions/setup-node@main\n'),
+      workflow('      # expect\n      - uses: tj-actions/changed-files@v45\n'),
+      workflow('      # expect\n      - uses: docker://alpine:3.20\n'),
+      // Info only: the SLSA generator must be called by tag.
+      'name: release\non: push\npermissions: {}\njobs:\n  provenance:\n    permissions:\n      id-token: write\n    # expect\n    uses: slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0\n    with:\n      base64-subjects: abc\n',
+    ],
     negative: [workflow(PINNED_CHECKOUT), workflow('      - uses: ./.github/actions/setup\n'), workflow('      - uses: docker://alpine@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n')],
   },
   *check(wf) {
@@ -200,6 +209,15 @@ const unpinnedAction = workflowRule({
       if (ref.local) continue;
       if (ref.docker ? ref.ref?.startsWith('sha256:') : ref.ref !== undefined && FULL_SHA.test(ref.ref)) continue;
       const owner = ref.action.split('/')[0]?.toLowerCase();
+      if (SLSA_GENERATOR.test(ref.action) && /^v\d+\.\d+\.\d+$/.test(ref.ref ?? '')) {
+        yield {
+          line,
+          message: `${label} uses ${uses} by tag, as it must: the SLSA generator's builder checks that it was called by a release tag to vouch for its own code, and a commit SHA makes it fail; this is the exception to pinning.`,
+          resource: label,
+          severity: 'info',
+        };
+        continue;
+      }
       yield {
         line,
         message: ref.docker ? `${label} uses ${uses}, a movable image tag; pin the image digest (@sha256:...).` : `${label} uses ${uses}, a movable tag or branch; pin the full commit SHA.`,
