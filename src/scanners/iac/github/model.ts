@@ -144,12 +144,26 @@ export function expressions(value: string): Expression[] {
 export function lineOfText(workflow: Workflow, scalar: YScalar, needle: string, fallback: number): number {
   const start = scalar.line - 1;
   const body = typeof scalar.value === 'string' ? scalar.value : '';
-  const span = body.split('\n').length + 2;
+  // A literal block (`|`) keeps its lines; a folded block (`>`) or a plain scalar joins them with spaces, each of which may stand for a line break.
+  const literal = /(?:^|[:-])\s*\|[-+]?\d*\s*(?:#.*)?$/.test(workflow.lines[start] ?? '');
+  const span = body.split(literal ? '\n' : /[\n ]/).length + 2;
   const probe = needle.split('\n')[0]!.trim();
-  for (let i = start; i < Math.min(workflow.lines.length, start + span); i++) {
+  const end = Math.min(workflow.lines.length, start + span);
+  for (let i = start; i < end; i++) {
     if (workflow.lines[i]!.includes(probe)) return i + 1;
   }
-  return fallback;
+  // Text broken across the lines of a folded block (`--cpu ${{` then `inputs.cpu }}`): compared without whitespace, the line where it starts.
+  const compact = needle.replace(/\s+/g, '');
+  if (compact === '') return fallback;
+  let joined = '';
+  const owners: number[] = [];
+  for (let i = start; i < end; i++) {
+    const part = workflow.lines[i]!.replace(/\s+/g, '');
+    joined += part;
+    for (let k = 0; k < part.length; k++) owners.push(i);
+  }
+  const at = joined.indexOf(compact);
+  return at >= 0 ? owners[at]! + 1 : fallback;
 }
 
 /** The line of a given offset inside a scalar's value (the line that holds that part of the text). */

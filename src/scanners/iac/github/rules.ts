@@ -103,6 +103,8 @@ const templateInjection = workflowRule({
       // The title reaches the second script through the first step's output.
       workflow('      - id: meta\n        env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "title=$TITLE" >> "$GITHUB_OUTPUT"\n      # expect\n      - run: ./label.sh "${{ steps.meta.outputs.title }}"\n', 'issues'),
       'name: notify\non:\n  workflow_call:\n    inputs:\n      title:\n        type: string\n        required: true\npermissions: {}\njobs:\n  post:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - run: ./notify.sh "${{ inputs.title }}"\n',
+      // An expression broken across the lines of a folded block: the detail is the line where it starts.
+      workflow('      # expect\n      - run: >\n          ./tool init --out=Default\n          # detail\n          --title ${{\n          github.event.issue.title }} --remote\n', 'issues'),
     ],
     negative: [
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "$TITLE"\n', 'issues'),
