@@ -85,3 +85,17 @@ test('unpinned action: the SLSA generator reusable workflow called by a release 
   assert.match(tag!.message, /by tag, as it must/);
   assert.deepEqual(findings(call('main'), 'iac/gha-unpinned-action').map((f) => f.severity), ['medium']);
 });
+
+test('untrusted checkout: a step output holding the pull request head is critical, high when an author_association check gates the job', () => {
+  const steps = "      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });\n            core.setOutput('head', data.head.sha);\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ steps.pr.outputs.head }}\n      - run: make compare\n";
+  const wf = (condition: string) => `name: compare\non:\n  issue_comment:\n    types: [created]\npermissions: read-all\njobs:\n  compare:\n${condition}    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+  assert.deepEqual(findings(wf(''), 'iac/gha-untrusted-checkout').map((f) => [f.location.startLine, f.severity]), [[18, 'critical']]);
+  const gated = findings(wf("    if: contains(fromJSON('[\"OWNER\", \"MEMBER\"]'), github.event.comment.author_association)\n"), 'iac/gha-untrusted-checkout');
+  assert.deepEqual(gated.map((f) => f.severity), ['high']);
+  assert.match(gated[0]!.message, /author_association/);
+});
+
+test('untrusted checkout: an earlier step that stops the job for untrusted author_association also gates it', () => {
+  const wf = "name: compare\non: issue_comment\npermissions: read-all\njobs:\n  compare:\n    runs-on: ubuntu-latest\n    steps:\n      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            if (!['OWNER', 'MEMBER'].includes(context.payload.comment.author_association)) { core.setFailed('no'); return; }\n            const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });\n            core.setOutput('head_commit', data.head.sha);\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ steps.pr.outputs.head_commit }}\n      - run: make\n";
+  assert.deepEqual(findings(wf, 'iac/gha-untrusted-checkout').map((f) => [f.location.startLine, f.severity]), [[17, 'high']]);
+});

@@ -142,6 +142,25 @@ const templateInjection = workflowRule({
 
 const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_commit\.id|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|steps\.[\w-]+\.outputs\.(?:head_?)?(?:sha|ref)/i;
 
+/** What an earlier step reads when it looks up the pull request's head: the API, the gh CLI, the payload. */
+const PULL_REQUEST_LOOKUP = /\bhead\.(?:sha|ref)\b|pulls\.get\b|\/pulls\/|gh\s+pr\s+view\b|headRef(?:Name|Oid)\b|refs\/pull\//i;
+
+/**
+ * `${{ steps.pr.outputs.X }}` where X names the head (`head`, `pr_head`), or names a sha or
+ * ref that an earlier step of the job wrote after looking the pull request up.
+ */
+function pullRequestOutput(step: Step, value: string): boolean {
+  for (const m of value.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/gi)) {
+    const [, id, name] = m as unknown as [string, string, string];
+    if (/head/i.test(name)) return true;
+    if (!/sha|ref/i.test(name)) continue;
+    const source = step.job.steps.find((s) => s.index < step.index && text(get(s.node, 'id')) === id);
+    const script = source ? [source.run, get(source.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n') : '';
+    if (PULL_REQUEST_LOOKUP.test(script)) return true;
+  }
+  return false;
+}
+
 const untrustedCheckout = workflowRule({
   id: 'iac/gha-untrusted-checkout',
   title: 'Privileged workflow checks out pull request code',
@@ -154,10 +173,15 @@ const untrustedCheckout = workflowRule({
     positive: [
       workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # expect\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test\n', 'pull_request_target'),
       workflow('      - uses: actions/checkout@v4\n        with:\n          repository: ${{ github.event.workflow_run.head_repository.full_name }}\n          # expect\n          ref: ${{ github.event.workflow_run.head_branch }}\n', 'workflow_run'),
+      // The head of the pull request a comment is on, looked up by an earlier step.
+      workflow("      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });\n            core.setOutput('head', data.head.sha);\n            core.setOutput('commit', data.head.sha);\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # expect\n          ref: ${{ steps.pr.outputs.head }}\n      - run: make test\n", 'issue_comment'),
+      workflow('      - id: pr\n        run: echo "pr_sha=$(gh pr view ${{ github.event.issue.number }} --json headRefOid -q .headRefOid)" >> "$GITHUB_OUTPUT"\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # expect\n          ref: ${{ steps.pr.outputs.pr_sha }}\n', 'issue_comment'),
     ],
     negative: [
       workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n', 'pull_request'),
       workflow(PINNED_CHECKOUT, 'pull_request_target'),
+      // A ref an earlier step computed from the repository's own tags.
+      workflow('      - id: meta\n        run: echo "release_ref=$(git describe --tags --abbrev=0)" >> "$GITHUB_OUTPUT"\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ steps.meta.outputs.release_ref }}\n', 'issue_comment'),
     ],
   },
   *check(wf) {
@@ -167,9 +191,17 @@ const untrustedCheckout = workflowRule({
         if (!isAction(step, 'actions/checkout')) continue;
         const ref = withValue(step, 'ref');
         const repository = withValue(step, 'repository');
-        const risky = ref && UNTRUSTED_REF.test(ref.value) ? ref : repository && /head\.repo|head_repository/.test(repository.value) ? repository : undefined;
-        if (risky)
-          yield { line: risky.line, message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets and a write token.`, resource: stepLabel(step) };
+        const risky = ref && (UNTRUSTED_REF.test(ref.value) || pullRequestOutput(step, ref.value)) ? ref : repository && /head\.repo|head_repository/.test(repository.value) ? repository : undefined;
+        if (!risky) continue;
+        // Only for authors the repository trusts (author_association, tested by the job's or step's if:, or by an earlier step that fails otherwise): fewer people can trigger it.
+        const earlier = job.steps.filter((s) => s.index < step.index).flatMap((s) => [get(s.node, 'if'), s.run, get(s.with, 'script')]);
+        const gated = [get(job.node, 'if'), get(step.node, 'if'), ...earlier].some((c) => /author_association/i.test(text(c) ?? ''));
+        yield {
+          line: risky.line,
+          message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets and a write token${gated ? ', for pull requests of the authors its author_association check admits' : ''}.`,
+          resource: stepLabel(step),
+          ...(gated ? { severity: 'high' as const } : {}),
+        };
       }
     }
   },
