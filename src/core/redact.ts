@@ -22,8 +22,8 @@ export function secretHash(secret: string): string {
 const SHORT = 8;
 
 /** Around a long secret: not inside a longer word or identifier (`ApiKeyValue` keeps its name when `KeyValue` is a secret). */
-const TOKEN_BEFORE = '(?<![A-Za-z0-9])';
-const TOKEN_AFTER = '(?![A-Za-z0-9])';
+const WORD_START = '(?<![A-Za-z0-9])';
+const WORD_END = '(?![A-Za-z0-9])';
 
 /** Before and after a short secret that stands as a whole value: `PASSWORD: mysql`, `"mysql"`, `pass=mysql;`. */
 const VALUE_BEFORE = String.raw`(?<=^|[\s"'=:,(\[{` + '`' + `])`;
@@ -65,7 +65,7 @@ export class Redactor {
     let out = text;
     if (this.everywhere.size > 0) {
       // Longest first, so that a secret containing another is replaced whole.
-      this.longPattern ??= alternation(this.everywhere, TOKEN_BEFORE, TOKEN_AFTER);
+      this.longPattern ??= alternation(this.everywhere, WORD_START, WORD_END);
       out = out.replace(this.longPattern, (secret) => redactSecret(secret));
     }
     if (this.short.size > 0) {
