@@ -59,10 +59,6 @@ export function isSecretName(name: string): boolean {
   return false;
 }
 
-/**
- * A value that is a literal, not a reference: not empty, not `$VAR`/`${VAR}`/`${{ secrets.X }}`,
- * not a boolean, and not a path to a mounted secret.
- */
 /** Words that stand for a value to fill in: `INSERT_CLUSTER_TOKEN`, `your-api-key`, `DB_PASSWORD_HERE`. */
 const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:[-_ ][a-z0-9]+)*|[A-Z0-9]+(?:_[A-Z0-9]+)*_(?:VAL|VALUE|HERE|PLACEHOLDER))$/i;
 /**
@@ -80,6 +76,11 @@ function normalisedName(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+/**
+ * A value that is a literal, not a reference: not empty, not `$VAR`/`${VAR}`/`${{ secrets.X }}`,
+ * not a boolean, not a path to a mounted secret, and not a placeholder (a fill-in text, or
+ * the variable's own `name`).
+ */
 export function isLiteralSecretValue(value: unknown, name?: string): value is string {
   if (typeof value === 'number') return String(value).length >= 4;
   if (typeof value !== 'string') return false;

@@ -1,7 +1,7 @@
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { ParseContext } from '../rule.js';
 import { get, isYMap, loadYaml, text, type YamlLoadResult, type YMap } from '../yaml/tree.js';
-import { expressions, jobLabel, readWorkflow, stepLabel, type InputCallers, type InputVerdict, type Step, type Workflow } from './model.js';
+import { expressions, inputDeclarations, jobLabel, parseUses, readWorkflow, stepLabel, type InputCallers, type InputVerdict, type Step, type Workflow } from './model.js';
 import { isPrivileged } from './rule-kit.js';
 import { NO_TAINT, originOf, taintOf, untrustedSource, worst } from './taint.js';
 
@@ -73,12 +73,12 @@ export class GithubCallers implements InputCallers {
     for (const job of wf.jobs) {
       const uses = text(get(job.node, 'uses'));
       const jobWith = get(job.node, 'with');
-      if (uses && isLocal(uses)) {
+      if (uses && parseUses(uses).local) {
         const target = localPath(root, uses.replace(/@.*$/, ''));
         record(target !== undefined && this.paths.has(target) ? target : undefined, { caller: wf, label: `${path} ${jobLabel(job)}`, ...(isYMap(jobWith) ? { with: jobWith } : {}), line: job.line });
       }
       for (const step of job.steps) {
-        if (!step.uses || !isLocal(step.uses)) continue;
+        if (!step.uses || !parseUses(step.uses).local) continue;
         const target = this.actionFile(localPath(root, step.uses)) ?? this.actionFile(underGithub(root, step.uses));
         record(target, { caller: wf, label: `${path} ${stepLabel(step)}`, ...(step.with ? { with: step.with } : {}), step, line: step.line });
       }
@@ -143,7 +143,8 @@ export class GithubCallers implements InputCallers {
         ? { kind: 'unknown', severity: 'medium', why: 'of an action other repositories may use, which may fill it with attacker-controlled text' }
         : { kind: 'unknown', severity: 'low', why: 'of an internal action with no caller found in the scan' };
     }
-    const fallback = declaredDefault(callee, input);
+    // The default applies when a caller does not pass the input (a workflow's workflow_call declaration).
+    const fallback = inputDeclarations(callee, input).find((d) => d.source !== 'workflow_dispatch')?.default;
     let weakest: Extract<InputVerdict, { kind: 'unknown' }> | undefined;
     for (const site of sites) {
       if (--this.budget < 0) {
@@ -169,10 +170,6 @@ export class GithubCallers implements InputCallers {
       return { kind: 'unknown', severity: 'medium', why: 'of an action other repositories may use (the callers in this repository pass values an outsider does not choose)' };
     return weakest ?? { kind: 'safe' };
   }
-}
-
-function isLocal(uses: string): boolean {
-  return uses.startsWith('./') || uses.startsWith('$/');
 }
 
 /** The directory holding `.github/` for a file under it (the repository a local `uses:` is relative to); the scan root otherwise. */
@@ -202,11 +199,4 @@ function localPath(root: string, uses: string): string | undefined {
 function underGithub(root: string, uses: string): string | undefined {
   const at = uses.lastIndexOf('/.github/');
   return at > 1 ? localPath(root, `./${uses.slice(at + 1)}`) : undefined;
-}
-
-/** The default text of an input, which applies when a caller does not pass it. */
-function declaredDefault(callee: Workflow, input: string): string | undefined {
-  const declared = callee.composite ? get(callee.root, 'inputs') : get(get(callee.root, 'on') ?? get(callee.root, 'true'), 'workflow_call', 'inputs');
-  const entry = isYMap(declared) ? declared.pairs.find((p) => p.key.toLowerCase() === input.toLowerCase())?.value : undefined;
-  return text(get(entry, 'default'));
 }

@@ -147,8 +147,9 @@ function emit(doc: Json, written: Json): Emitted {
   const scalar = (value: Json): string => (value instanceof Written ? scalar(value.value) : JSON.stringify(value));
   // Plain keys where YAML allows them, so that the text reads like a manifest (written-values.ts reads lines).
   const key = (name: string): string => (/^[A-Za-z_][\w./-]*$/.test(name) ? name : JSON.stringify(name));
-  const isEmpty = (value: Json) => (Array.isArray(value) ? value.length === 0 : value !== null && typeof value === 'object' && !(value instanceof Written) && Object.keys(value).length === 0);
-  const isBlock = (value: Json): value is Json[] | { [key: string]: Json } => value !== null && typeof value === 'object' && !(value instanceof Written) && !isEmpty(value);
+  const isBlock = (value: Json): value is Json[] | { [key: string]: Json } => value !== null && typeof value === 'object' && !(value instanceof Written) && !isEmptyCollection(value);
+  /** A scalar, or an empty list or map, on the line of its key or dash. */
+  const inline = (value: Json): string => (isEmptyCollection(value) ? (Array.isArray(value) ? '[]' : '{}') : scalar(value));
   const visit = (value: Json, indent: number, lead: string) => {
     const mark = value === written && typeof value === 'object' && value !== null;
     const start = lines.length + 1;
@@ -158,7 +159,7 @@ function emit(doc: Json, written: Json): Emitted {
         if (isBlock(item)) visit(item, indent + 2, `${prefix}- `);
         else {
           if (item === written) from = to = lines.length + 1;
-          lines.push(`${prefix}- ${isEmpty(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item)}`);
+          lines.push(`${prefix}- ${inline(item)}`);
         }
       });
     } else if (value !== null && typeof value === 'object' && !(value instanceof Written)) {
@@ -171,7 +172,7 @@ function emit(doc: Json, written: Json): Emitted {
           if (item === written) from = keyLine;
         } else {
           if (item === written) from = to = lines.length + 1;
-          lines.push(`${prefix}${key(name)}: ${isEmpty(item) ? (Array.isArray(item) ? '[]' : '{}') : scalar(item)}`);
+          lines.push(`${prefix}${key(name)}: ${inline(item)}`);
         }
       });
     }
@@ -211,7 +212,7 @@ export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget |
     if (annotated) containersOf(doc)?.push({ name: annotated });
     // A fresh copy: the emitter finds the written node by identity.
     const value = structuredClone(plain(write.value.value)) as Json;
-    const written: Json = value !== null && typeof value === 'object' && !isEmptyValue(value) ? value : new Written(value);
+    const written: Json = value !== null && typeof value === 'object' && !isEmptyCollection(value) ? value : new Written(value);
     if (!segments || segments.length === 0 || segments.length > MAX_DEPTH || !setAt(doc, segments, written)) {
       warn({ path, line: write.line, message: `could not follow the patch path ${write.where.length > 120 ? `${write.where.slice(0, 120)}...` : write.where}: its value is not checked` });
       continue;
@@ -240,8 +241,8 @@ export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget |
   return { findings: out, secrets };
 }
 
-function isEmptyValue(value: Json): boolean {
-  return Array.isArray(value) ? value.length === 0 : value !== null && typeof value === 'object' && Object.keys(value).length === 0;
+function isEmptyCollection(value: Json): boolean {
+  return Array.isArray(value) ? value.length === 0 : value !== null && typeof value === 'object' && !(value instanceof Written) && Object.keys(value).length === 0;
 }
 
 /** A YAML or JSON text that is a JSON 6902 patch: a list of maps with `op` and `path`. */

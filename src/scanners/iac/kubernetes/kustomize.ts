@@ -77,21 +77,23 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
     }
   }
   const patches = new Map<string, { target?: PatchTarget; kustomization: string }>();
+  const withPatches: Array<{ path: string }> = [];
   for (const { path: at, text: source } of sources) {
-    for (const patch of patchEntries(source)) {
+    const entries = patchEntries(source);
+    if (entries.length > 0 || inlinePatches(source).length > 0) withPatches.push({ path: at });
+    for (const patch of entries) {
       const resolved = inScan(at, patch.path);
       if (resolved !== undefined) patches.set(resolved, { ...(patch.target ? { target: patch.target } : {}), kustomization: at });
     }
   }
+  const built = buildsOf(sources);
   const baseContainers = new Map<string, BaseContainers>();
-  const withPatches = sources.filter((s) => patchEntries(s.text).length > 0 || inlinePatches(s.text).length > 0);
   if (withPatches.length > 0) {
-    const reached = resourceFiles(sources);
     const read = new Map<string, Map<string, Set<string>>>();
     let budget = MAX_BASE_CHARS;
     for (const kustomization of withPatches) {
       const containers = new Map<string, Set<string>>();
-      for (const file of reached.get(kustomization.path) ?? []) {
+      for (const file of built.get(kustomization.path)?.files ?? []) {
         let own = read.get(file);
         if (!own) {
           const text = budget > 0 ? await byPath.get(file)?.text() : undefined;
@@ -105,7 +107,7 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
       if (containers.size > 0) baseContainers.set(kustomization.path, containers);
     }
   }
-  return { patches, namespaces: resourceNamespaces(sources), baseContainers };
+  return { patches, namespaces: resourceNamespaces(built), baseContainers };
 }
 
 /** Characters of base manifests read to learn their containers, over the whole scan. */
@@ -137,21 +139,26 @@ const MAX_BASE_DEPTH = 8;
  * older `bases`), followed into the directories of other kustomizations of the scan, whose
  * own `namespace:` the outer one overrides, as `kustomize build` does.
  */
-function resourceNamespaces(sources: ReadonlyArray<{ path: string; text: string }>): Map<string, { namespace: string; from: string }> {
+function resourceNamespaces(built: ReadonlyMap<string, Build>): Map<string, { namespace: string; from: string }> {
   const out = new Map<string, { namespace: string; from: string }>();
-  for (const [at, files] of resourceFiles(sources)) {
-    const namespace = text(get(loadYamlCached(sources.find((s) => s.path === at)!.text).documents[0]?.root, 'namespace'));
+  for (const [at, { namespace, files }] of built) {
     if (!namespace) continue;
     for (const file of files) if (!out.has(file)) out.set(file, { namespace, from: at });
   }
   return out;
 }
 
+/** What a kustomization builds: its own `namespace:`, and the resource files it reaches. */
+interface Build {
+  namespace?: string;
+  files: string[];
+}
+
 /** The resource files each kustomization builds: its `resources` (and `bases`), followed into the kustomizations of the scan they name. */
-function resourceFiles(sources: ReadonlyArray<{ path: string; text: string }>): Map<string, string[]> {
+function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<string, Build> {
   const byDir = new Map<string, { path: string; root: YNode | null }>();
   for (const source of sources) byDir.set(path.posix.dirname(source.path), { path: source.path, root: loadYamlCached(source.text).documents[0]?.root ?? null });
-  const out = new Map<string, string[]>();
+  const out = new Map<string, Build>();
   for (const { path: at, root } of byDir.values()) {
     const files: string[] = [];
     const visited = new Set<string>();
@@ -167,7 +174,8 @@ function resourceFiles(sources: ReadonlyArray<{ path: string; text: string }>): 
       }
     };
     walk(at, root, 0);
-    out.set(at, files);
+    const namespace = text(get(root, 'namespace'));
+    out.set(at, { files, ...(namespace ? { namespace } : {}) });
   }
   return out;
 }

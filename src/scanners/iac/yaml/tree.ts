@@ -87,6 +87,11 @@ export function parseErrorText(message: string, syntax: 'YAML' | 'JSON' = 'YAML'
   return `invalid ${syntax}: ${message.split('\n')[0]}`;
 }
 
+function parseStream(text: string, lineCounter: LineCounter): Document[] {
+  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false }) as unknown as Document[];
+  return Array.isArray(docs) ? docs : [];
+}
+
 /** Parses a YAML stream. Syntax errors, oversize input and alias bombs are problems with a line, never exceptions. */
 export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlLoadResult {
   if (text.length > limits.maxChars) {
@@ -101,16 +106,15 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
   let docs: Document[];
   const problems: YamlProblem[] = [];
   try {
-    docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false }) as unknown as Document[];
-    if (!Array.isArray(docs)) docs = [];
+    docs = parseStream(text, lineCounter);
     // PyYAML (and so CloudFormation and Ansible) reads a flow collection whose continuation
     // lines are indented no deeper than its key; YAML 1.2 does not. Such a file is read
     // again with those lines indented, which moves no line.
     const flowIndent = docs.flatMap((d) => d.errors).find((e) => e.code === 'BAD_INDENT' && /^Flow (?:sequence|map|mapping) in block collection must be sufficiently indented/.test(e.message));
     if (flowIndent) {
       const retryCounter = new LineCounter();
-      const retry = parseAllDocuments(indentFlowContinuations(text), { lineCounter: retryCounter, merge: true, prettyErrors: false, uniqueKeys: false }) as unknown as Document[];
-      if (Array.isArray(retry) && retry.every((d) => d.errors.length === 0)) {
+      const retry = parseStream(indentFlowContinuations(text), retryCounter);
+      if (retry.every((d) => d.errors.length === 0)) {
         problems.push({ line: lineCounter.linePos(flowIndent.pos[0]).line, message: 'a flow collection ([...] or {...}) continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it' });
         docs = retry;
         lineCounter = retryCounter;
