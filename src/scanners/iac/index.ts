@@ -11,10 +11,13 @@ import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
 import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { partialServices, readCompose } from './compose/model.js';
+import { dockerfilesWithComposeHealthcheck } from './compose/built-dockerfiles.js';
 import { findingsOnWrittenValues } from './written-values.js';
 import { GithubCallers } from './github/callers.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
+
+const MISSING_HEALTHCHECK = 'iac/dockerfile-missing-healthcheck';
 
 /** YAML files that a `.gitlab-ci.yml` of the tree includes (paths relative to the scan root). */
 async function gitlabIncludedFiles(files: readonly WorkspaceFile[]): Promise<Set<string>> {
@@ -52,6 +55,8 @@ export const iacScanner: Scanner = {
     const includedByGitlab = await gitlabIncludedFiles(ctx.files);
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
     const githubCallers = await GithubCallers.find(ctx.files);
+    // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
+    const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files);
     const { patches, namespaces, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }));
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
     await modules.prepare();
@@ -94,7 +99,8 @@ export const iacScanner: Scanner = {
       const context = terraform ? { terraform } : namespace ? { kubernetes: { kustomizeNamespace: namespace } } : githubCallers.context(file.path, text);
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, context);
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
-      yield* partialFileFindings(file.path, text, analysis);
+      const findings = partialFileFindings(file.path, text, analysis);
+      yield* composeHealthchecked.has(file.path) ? findings.filter((f) => f.ruleId !== MISSING_HEALTHCHECK) : findings;
       if (isKustomization(file.path)) {
         const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path));
         for (const secret of inline.secrets) ctx.registerSecret(secret, file.path);

@@ -514,7 +514,7 @@ const missingHealthcheck = dockerRule({
   id: 'iac/dockerfile-missing-healthcheck',
   title: 'No HEALTHCHECK',
   description:
-    'The final image declares no HEALTHCHECK (neither in its last stage nor in an earlier stage it is built FROM), so Docker and Swarm cannot tell a hung or half-started service from a healthy one, and a service that stopped enforcing its controls keeps receiving traffic. An image that sets neither CMD nor ENTRYPOINT (a base or CI toolchain image, or one that keeps the command of its base image, which the Dockerfile does not show) is reported at info only.',
+    'The final image declares no HEALTHCHECK (neither in its last stage nor in an earlier stage it is built FROM), so Docker and Swarm cannot tell a hung or half-started service from a healthy one, and a service that stopped enforcing its controls keeps receiving traffic. An image that sets neither CMD nor ENTRYPOINT (a base or CI toolchain image, or one that keeps the command of its base image, which the Dockerfile does not show) is reported at info only. A Dockerfile that a compose file of the scanned tree builds for a service with a `healthcheck:` of its own is not reported: the check is supplied where the image runs.',
   remediation: 'Add HEALTHCHECK CMD <a cheap probe of the service> to the final stage (or define liveness/readiness probes in the orchestrator).',
   severity: 'low',
   confidence: 'medium',

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type { WorkspaceFile } from '../../../workspace/files.js';
+import { classify } from '../detect.js';
+import { get, isTrue, isYMap, isYScalar, isYSeq, items, text } from '../yaml/tree.js';
+import { readCompose, type ComposeService } from './model.js';
+
+/**
+ * The Dockerfile a compose service builds, relative to the scan root: `build: DIR` or
+ * `build: { context: DIR, dockerfile: FILE }` resolved against the compose file's folder.
+ * Undefined for a remote context (a git or HTTP address), an inline Dockerfile, or a path
+ * outside the scan root: those Dockerfiles are not among the files scanned.
+ */
+export function builtDockerfile(composePath: string, service: ComposeService): string | undefined {
+  const build = get(service.node, 'build');
+  const context = isYScalar(build) ? text(build) : text(get(build, 'context')) ?? '.';
+  const dockerfile = isYMap(build) ? text(get(build, 'dockerfile')) ?? 'Dockerfile' : 'Dockerfile';
+  if (build === undefined || context === undefined || /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context) || path.posix.isAbsolute(context)) return undefined;
+  if (path.posix.isAbsolute(dockerfile)) return undefined;
+  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(composePath), context, dockerfile));
+  return resolved.startsWith('../') || resolved === '..' ? undefined : resolved;
+}
+
+/**
+ * True when the service defines a health check that runs: compose's `healthcheck` takes
+ * the place of the image's HEALTHCHECK, unless it is switched off (`disable: true`,
+ * `test: NONE` or `test: ["NONE"]`) or only tunes the image's own check (no `test`).
+ */
+export function hasOwnHealthcheck(service: ComposeService): boolean {
+  const check = get(service.node, 'healthcheck');
+  if (!isYMap(check) || isTrue(get(check, 'disable'))) return false;
+  const test = get(check, 'test');
+  const first = isYSeq(test) ? text(items(test)[0]) : text(test);
+  return first !== undefined && first.toUpperCase() !== 'NONE';
+}
+
+/**
+ * The Dockerfiles of the tree that a compose file builds for a service with a health check
+ * of its own: the image's missing HEALTHCHECK is then supplied where the image runs.
+ */
+export async function dockerfilesWithComposeHealthcheck(files: readonly WorkspaceFile[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const file of files) {
+    if (classify(file.path, '') !== 'compose') continue;
+    const source = await file.text();
+    const input = source === null ? undefined : readCompose(source, () => {});
+    for (const service of input?.services ?? []) {
+      const dockerfile = hasOwnHealthcheck(service) ? builtDockerfile(file.path, service) : undefined;
+      if (dockerfile !== undefined) found.add(dockerfile);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,71 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { builtDockerfile, hasOwnHealthcheck } from '../../../src/scanners/iac/compose/built-dockerfiles.js';
+import { readCompose } from '../../../src/scanners/iac/compose/model.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+function services(yaml: string) {
+  return readCompose(yaml, () => {})!.services;
+}
+
+describe('Dockerfiles built by compose services', () => {
+  it('resolves the built Dockerfile against the compose file folder', () => {
+    const [a, b, c, d, e] = services(
+      [
+        'services:',
+        '  a: { build: ./api }',
+        '  b: { build: { context: ., dockerfile: docker/web.dockerfile } }',
+        '  c: { build: "https://example.org/repo.git#main" }',
+        '  d: { build: ../../outside }',
+        '  e: { image: example.org/e:1 }',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(builtDockerfile('deploy/docker-compose.yml', a!), 'deploy/api/Dockerfile');
+    assert.equal(builtDockerfile('docker-compose.yml', b!), 'docker/web.dockerfile');
+    assert.equal(builtDockerfile('docker-compose.yml', c!), undefined);
+    assert.equal(builtDockerfile('deploy/docker-compose.yml', d!), undefined);
+    assert.equal(builtDockerfile('docker-compose.yml', e!), undefined);
+  });
+
+  it('counts only a health check that runs a test', () => {
+    const [on, off, none, tuned] = services(
+      [
+        'services:',
+        '  on: { healthcheck: { test: ["CMD", "curl", "-f", "http://localhost/"] } }',
+        '  off: { healthcheck: { test: ["CMD", "true"], disable: true } }',
+        '  none: { healthcheck: { test: ["NONE"] } }',
+        '  tuned: { healthcheck: { interval: 10s } }',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual([on, off, none, tuned].map((s) => hasOwnHealthcheck(s!)), [true, false, false, false]);
+  });
+
+  it('does not report a missing HEALTHCHECK when the compose service that runs the image has one', async () => {
+    const dockerfile = 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n';
+    const t = tempTree({
+      'api/Dockerfile': dockerfile,
+      'worker/Dockerfile': dockerfile,
+      'docker-compose.yml': [
+        'services:',
+        '  api:',
+        '    build: ./api',
+        '    healthcheck:',
+        '      test: ["CMD", "wget", "-qO-", "http://localhost:3000/health"]',
+        '  worker:',
+        '    build: ./worker',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const missing = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-missing-healthcheck').map((f) => f.location.path);
+      assert.deepEqual(missing, ['worker/Dockerfile']);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
