@@ -1,0 +1,112 @@
+import type { InlineSuppression } from '../../../core/suppression.js';
+
+/**
+ * zizmor's audits and the secloop rules that report the same problems. It is the mapping
+ * the zizmor benchmark scores with (bench/zizmor-map.json, which a test keeps equal to it),
+ * and the one `# zizmor: ignore[audit]` comments are honoured through.
+ */
+export const ZIZMOR_AUDIT_RULES: Readonly<Record<string, readonly string[]>> = {
+  'template-injection': ['iac/gha-template-injection'],
+  'unpinned-uses': ['iac/gha-unpinned-action'],
+  'excessive-permissions': ['iac/gha-missing-permissions', 'iac/gha-write-all-permissions', 'iac/gha-broad-permissions'],
+  artipacked: ['iac/gha-checkout-persist-credentials'],
+  'github-env': ['iac/gha-github-env-injection'],
+  'self-hosted-runner': ['iac/gha-self-hosted-public-trigger'],
+  'insecure-commands': ['iac/gha-unsecure-commands'],
+  'secrets-inherit': ['iac/gha-all-secrets-exposed'],
+  'overprovisioned-secrets': ['iac/gha-all-secrets-exposed'],
+  'hardcoded-container-credentials': ['iac/gha-hardcoded-secret'],
+  'dangerous-triggers': ['iac/gha-dangerous-trigger'],
+  'bot-conditions': ['iac/gha-spoofable-bot-check'],
+  'unsound-condition': ['iac/gha-always-true-condition'],
+  'cache-poisoning': ['iac/gha-release-cache-poisoning'],
+  'unpinned-images': ['iac/gha-unpinned-container-image'],
+  'use-trusted-publishing': ['iac/gha-publish-with-long-lived-token'],
+  'unsound-contains': ['iac/gha-substring-condition'],
+  'unredacted-secrets': ['iac/gha-unredacted-secret'],
+  'archived-uses': ['iac/gha-archived-action', 'iac/precommit-archived-hook-repo'],
+  'unpinned-tools': ['iac/gha-unpinned-tool'],
+  misfeature: ['iac/gha-cmd-shell', 'iac/gha-setup-python-pip-install'],
+  'typosquat-uses': ['iac/gha-typosquatted-action'],
+  obfuscation: ['iac/gha-obfuscated-uses', 'iac/gha-constant-expression'],
+  'unsound-ternary': ['iac/gha-unsound-ternary'],
+  'github-app': ['iac/gha-broad-app-token'],
+  'adhoc-packages': ['iac/gha-unpinned-package-install'],
+  'dependabot-cooldown': ['posture/dependabot-no-cooldown'],
+  'dependabot-execution': ['posture/dependabot-external-code-execution'],
+  'insecure-url-scheme': ['iac/precommit-insecure-repo-url'],
+};
+
+/** zizmor's own pattern (crates/zizmor/src/finding/location.rs): exactly `# zizmor: ignore[a,b]`, then nothing or white space and anything. */
+const IGNORE = /# zizmor: ignore\[(.+)\](?:\s+.*)?$/;
+
+/** A zizmor comment as a suppression, with the last line it covers. */
+export interface ZizmorSuppression extends InlineSuppression {
+  lastLine: number;
+}
+
+/** `  key:  # comment`: a line that opens a block mapping or list. */
+const BLOCK_OPENER = /^(\s*)(?:-\s+)?(?:[\w.-]+|"[^"]*"|'[^']*'):\s*#/;
+
+/**
+ * The `# zizmor: ignore[audit, ...]` comments of a file, as suppressions of the secloop
+ * rules mapped to each audit, with `zizmor: ignore[audit]` as the reason (the comment is
+ * the author's decision, as a `secloop-ignore` with a reason is). Audits secloop has no
+ * rule for are skipped.
+ *
+ * zizmor honours a comment on any line of a finding's span. A comment on a line that
+ * opens a block (`on: # zizmor: ignore[dangerous-triggers]`) is inside the span of a
+ * finding zizmor reports on that key, where secloop reports on a line within the block
+ * (the trigger itself), so such a comment covers its block; any other covers its own
+ * line. Match them with `findZizmorSuppression`, not `findSuppression`: a comment at the
+ * end of a line must not reach the next one, as a `secloop-ignore` on the line above does.
+ */
+export function zizmorSuppressions(text: string): ZizmorSuppression[] {
+  if (!text.includes('zizmor: ignore[')) return [];
+  const result: ZizmorSuppression[] = [];
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  lines.forEach((line, i) => {
+    const audits = IGNORE.exec(line)?.[1];
+    if (!audits) return;
+    const lastLine = blockEnd(lines, i);
+    const seen = new Set<string>();
+    for (const audit of audits.split(',').map((a) => a.trim())) {
+      for (const ruleId of ZIZMOR_AUDIT_RULES[audit] ?? []) {
+        if (seen.has(ruleId)) continue;
+        seen.add(ruleId);
+        result.push({ line: i + 1, lastLine, pattern: ruleId, reason: `zizmor: ignore[${audit}]` });
+      }
+    }
+  });
+  return result;
+}
+
+/** The last line (1-based) of the block opened at index `i`, or line i+1 itself when the line opens none. */
+function blockEnd(lines: readonly string[], i: number): number {
+  const opener = BLOCK_OPENER.exec(lines[i]!);
+  if (!opener) return i + 1;
+  const indent = opener[1]!.length;
+  let last = i + 1;
+  for (let k = i + 1; k < lines.length; k++) {
+    const line = lines[k]!;
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    const own = line.length - line.trimStart().length;
+    // A list under a key may sit at the key's own indentation (`steps:` then `- run:`).
+    if (own < indent || (own === indent && !line.trimStart().startsWith('- ')) || (own === indent && opener[0]!.trimStart().startsWith('- '))) break;
+    last = k + 1;
+  }
+  return last;
+}
+
+/**
+ * The zizmor comment that silences a finding of `ruleId` spanning `startLine` to `endLine`
+ * (its detail line), if any: one whose covered lines meet the finding's.
+ */
+export function findZizmorSuppression(
+  suppressions: readonly ZizmorSuppression[],
+  ruleId: string,
+  startLine: number,
+  endLine = startLine,
+): ZizmorSuppression | undefined {
+  return suppressions.find((s) => s.pattern === ruleId && s.line <= Math.max(startLine, endLine) && s.lastLine >= startLine);
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { ZIZMOR_AUDIT_RULES, findZizmorSuppression, zizmorSuppressions } from '../../../src/scanners/iac/github/zizmor-ignore.js';
+
+const root = new URL('../../../', import.meta.url);
+
+test('the audit mapping is the one the zizmor benchmark scores with', () => {
+  const bench = JSON.parse(readFileSync(new URL('bench/zizmor-map.json', root), 'utf8')) as Record<string, string | string[]>;
+  const normalised = Object.fromEntries(Object.entries(bench).map(([a, r]) => [a, Array.isArray(r) ? r : [r]]));
+  assert.deepEqual(normalised, ZIZMOR_AUDIT_RULES);
+});
+
+test('reads comments as zizmor does', () => {
+  const cases: Array<[string, string[]]> = [
+    ['on: push # zizmor: ignore[dangerous-triggers]', ['iac/gha-dangerous-trigger']],
+    ['x # zizmor: ignore[unpinned-uses,excessive-permissions]', ['iac/gha-unpinned-action', 'iac/gha-missing-permissions', 'iac/gha-write-all-permissions', 'iac/gha-broad-permissions']],
+    ['x # zizmor: ignore[ template-injection,  ,template-injection,]', ['iac/gha-template-injection']],
+    ['x # zizmor: ignore[template-injection] reviewed in #123', ['iac/gha-template-injection']],
+    // Not zizmor's syntax: zizmor would not honour these either.
+    ['x # zizmor: ignore[template-injection]reviewed', []],
+    ['x #zizmor: ignore[template-injection]', []],
+    ['x # zizmor:ignore[template-injection]', []],
+    ['x # zizmor: ignore[template-injection', []],
+    ['x # zizmor: ignore[]', []],
+    // An audit secloop has no rule for.
+    ['x # zizmor: ignore[impostor-commit]', []],
+  ];
+  for (const [line, rules] of cases) assert.deepEqual(zizmorSuppressions(line).map((s) => s.pattern), rules, line);
+  assert.deepEqual(zizmorSuppressions('a\r\nb # zizmor: ignore[artipacked]\r\n'), [{ line: 2, lastLine: 2, pattern: 'iac/gha-checkout-persist-credentials', reason: 'zizmor: ignore[artipacked]' }]);
+});
+
+test('a zizmor ignore comment suppresses the mapped rules on its line, and nothing else', () => {
+  const text = readFileSync(new URL('test/fixtures/iac/gha-zizmor-ignore/ci.yml', root), 'utf8');
+  const suppressions = zizmorSuppressions(text);
+  const findings = analyseFile('.github/workflows/ci.yml', text, () => {}, 'github-actions').findings;
+  const verdict = (ruleId: string, line: number) => {
+    const f = findings.find((x) => x.ruleId === ruleId && x.location.startLine === line);
+    assert.ok(f, `${ruleId} fires on line ${line}`);
+    return findZizmorSuppression(suppressions, f.ruleId, f.location.startLine, f.location.endLine)?.reason;
+  };
+  assert.equal(verdict('iac/gha-dangerous-trigger', 2), 'zizmor: ignore[dangerous-triggers]');
+  assert.equal(verdict('iac/gha-template-injection', 8), 'zizmor: ignore[template-injection]');
+  // The next step's injection has no comment of its own: a comment at the end of a line does not reach the next one.
+  assert.equal(verdict('iac/gha-template-injection', 9), undefined);
+  assert.equal(verdict('iac/gha-checkout-persist-credentials', 10), 'zizmor: ignore[artipacked]');
+  // unpinned-uses is ignored on line 8, not on the checkout of line 10.
+  assert.equal(verdict('iac/gha-unpinned-action', 10), undefined);
+});
+
+test('a comment on a line that opens a block covers the block; one on a run: line covers its script', () => {
+  const text = readFileSync(new URL('test/fixtures/iac/gha-zizmor-ignore/blocks.yml', root), 'utf8');
+  const suppressions = zizmorSuppressions(text);
+  const findings = analyseFile('.github/workflows/after-build.yml', text, () => {}, 'github-actions').findings;
+  const reasons = (ruleId: string) =>
+    findings.filter((f) => f.ruleId === ruleId).map((f) => [f.location.startLine, findZizmorSuppression(suppressions, f.ruleId, f.location.startLine, f.location.endLine)?.reason]);
+  // zizmor reports the trigger on `on:`, secloop on the trigger inside it.
+  assert.deepEqual(reasons('iac/gha-dangerous-trigger'), [[4, 'zizmor: ignore[dangerous-triggers]']]);
+  assert.deepEqual(reasons('iac/gha-template-injection'), [[12, 'zizmor: ignore[template-injection]'], [14, undefined]]);
+  // The block of `on:` ends at the next top-level key.
+  assert.equal(findZizmorSuppression(suppressions, 'iac/gha-dangerous-trigger', 7), undefined);
+});
