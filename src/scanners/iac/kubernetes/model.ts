@@ -1,6 +1,7 @@
 import { deepestKeyLine, get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import type { ParseContext } from '../rule.js';
+import { isCustomResource, podCarrierPaths } from './pod-carriers.js';
 
 /** One Kubernetes object of a manifest (a document, or an item of a `kind: List`). */
 export interface KubeObject {
@@ -80,17 +81,34 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   return { objects, pods, containers, cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}) };
 }
 
-/** Pod specs of an object: its `spec` when it holds containers, and nested `template`/`jobTemplate` specs. */
+/**
+ * Pod specs of an object (pod-carriers.ts): a built-in object's `spec` when it holds
+ * containers, and nested `template`/`jobTemplate` specs; a known custom resource's pod
+ * templates where it keeps them; another custom resource's nested templates only.
+ */
 function podSpecsOf(object: KubeObject): PodSpec[] {
   const out: PodSpec[] = [];
+  const custom = isCustomResource(object);
+  const take = (owner: YMap): boolean => {
+    const spec = get(owner, 'spec');
+    if (!isYMap(spec) || !(pair(spec, 'containers') || pair(spec, 'initContainers'))) return false;
+    const metadata = get(owner, 'metadata');
+    out.push({ object, spec, specLine: pair(owner, 'spec')?.keyLine ?? spec.line, ...(isYMap(metadata) ? { metadata } : {}) });
+    return true;
+  };
+  const carried = podCarrierPaths(object);
+  if (carried) {
+    for (const path of carried) {
+      const owner = path.length === 0 ? object.root : get(object.root, ...path);
+      if (isYMap(owner)) take(owner);
+    }
+    return out;
+  }
   const visit = (owner: YMap, depth: number) => {
     const spec = get(owner, 'spec');
     if (!isYMap(spec) || depth > 4) return;
-    if (pair(spec, 'containers') || pair(spec, 'initContainers')) {
-      const metadata = get(owner, 'metadata');
-      out.push({ object, spec, specLine: pair(owner, 'spec')?.keyLine ?? spec.line, ...(isYMap(metadata) ? { metadata } : {}) });
-      return;
-    }
+    // A custom resource's own spec is no pod: containers there are what its operator merges into the pods it builds.
+    if ((depth > 0 || !custom) && take(owner)) return;
     for (const key of ['template', 'jobTemplate']) {
       const inner = get(spec, key);
       if (isYMap(inner)) visit(inner, depth + 1);
@@ -153,4 +171,4 @@ export function annotation(pod: PodSpec, key: string): { value: string; line: nu
   return undefined;
 }
 
-export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'PodTemplate']);
+export { WORKLOAD_KINDS } from './pod-carriers.js';

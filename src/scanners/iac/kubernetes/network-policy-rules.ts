@@ -13,7 +13,8 @@
  */
 import { rule, type IacRule } from '../rule.js';
 import { get, isYMap, isYSeq, items, pair, text, type YNode } from '../yaml/tree.js';
-import { objectLabel, WORKLOAD_KINDS, type KubeInput, type KubeObject, type PodSpec } from './model.js';
+import { objectLabel, type KubeInput, type KubeObject, type PodSpec } from './model.js';
+import { isCustomResource } from './pod-carriers.js';
 
 type KubeRule = IacRule<KubeInput>;
 
@@ -50,25 +51,6 @@ function policies(input: KubeInput): Policy[] {
     });
   }
   return out;
-}
-
-/**
- * API groups served by Kubernetes itself, and those of its configuration files: objects of
- * any other group are custom resources, which an operator may turn into pods. Groups such as
- * gateway.networking.k8s.io are CRDs (a Gateway's controller may run pods for it) and are not listed.
- */
-const BUILT_IN_GROUPS = new Set([
-  '', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'apps', 'authentication.k8s.io', 'authorization.k8s.io',
-  'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'extensions', 'flowcontrol.apiserver.k8s.io',
-  'internal.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io',
-  'storage.k8s.io', 'storagemigration.k8s.io', 'audit.k8s.io', 'apiserver.k8s.io', 'client.authentication.k8s.io', 'kubeadm.k8s.io',
-]);
-
-function isCustomResource(object: KubeObject): boolean {
-  if (WORKLOAD_KINDS.has(object.kind)) return false;
-  const slash = object.apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : object.apiVersion.slice(0, slash);
-  return !BUILT_IN_GROUPS.has(group) && !group.endsWith('.config.k8s.io');
 }
 
 /** A pod spec whose labels the file does not show: containers at the top of a custom resource's spec. */

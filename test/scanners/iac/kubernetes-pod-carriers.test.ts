@@ -1,0 +1,40 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyseFile } from '../../../src/scanners/iac/analyse.js';
+import { readKubernetes } from '../../../src/scanners/iac/kubernetes/model.js';
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/iac/k8s-pod-carriers');
+const read = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
+
+/** `Kind/name container` of every container the model finds, with the line of the pod spec. */
+function containers(name: string): string[] {
+  const input = readKubernetes(read(name), () => {});
+  return (input?.containers ?? []).map((c) => `${c.pod.object.kind}/${c.pod.object.name} ${c.name} spec:${c.pod.specLine}`);
+}
+
+function ruleLines(name: string, ruleId: string): number[] {
+  return analyseFile(name, read(name), () => {}, 'kubernetes')
+    .findings.filter((f) => f.ruleId === ruleId)
+    .map((f) => f.location.startLine);
+}
+
+describe('pods of custom resources', () => {
+  it('reads the pod template of well-known pod carriers where they keep it', () => {
+    assert.deepEqual(containers('rollout.yaml'), ['Rollout/web app spec:16']);
+    assert.deepEqual(containers('knative-service.yaml'), ['Service/hello (unnamed) spec:8']);
+    assert.deepEqual(containers('scaled-job.yaml'), ['ScaledJob/worker worker spec:9']);
+    assert.deepEqual(ruleLines('rollout.yaml', 'iac/k8s-privileged-container'), [21]);
+    assert.deepEqual(ruleLines('knative-service.yaml', 'iac/k8s-privileged-container'), [12]);
+    assert.deepEqual(ruleLines('scaled-job.yaml', 'iac/k8s-privileged-container'), [14]);
+  });
+
+  it("does not read an unknown custom resource's own spec.containers as a pod, but keeps a real pod template", () => {
+    assert.deepEqual(containers('unknown-crd.yaml'), ['QueueJob/drain drain spec:28']);
+    const findings = analyseFile('unknown-crd.yaml', read('unknown-crd.yaml'), () => {}, 'kubernetes').findings;
+    assert.deepEqual(findings.filter((f) => String(f.properties.resource).startsWith('Collector/')), []);
+    assert.deepEqual(ruleLines('unknown-crd.yaml', 'iac/k8s-privileged-container'), [33]);
+  });
+});
