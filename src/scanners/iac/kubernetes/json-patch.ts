@@ -3,6 +3,7 @@ import { normaliseLine } from '../../../core/fingerprint.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
 import { findingsOnWrittenValues } from '../written-values.js';
+import type { BaseContainers } from './kustomize.js';
 import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YNode, type YSeq } from '../yaml/tree.js';
 
 /**
@@ -189,7 +190,7 @@ function emit(doc: Json, written: Json): Emitted {
  * The findings of the `add` and `replace` operations of a JSON 6902 patch, on the lines of
  * the text the operations were read from.
  */
-export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): PatchAnalysis {
+export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers): PatchAnalysis {
   const writes = ops.items.flatMap((op) => {
     const kind = text(get(op, 'op'));
     const where = text(get(op, 'path'));
@@ -210,6 +211,7 @@ export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget |
     // An AppArmor annotation names its container, which the base declares: the rule needs one by that name.
     const annotated = segments?.at(-1)?.match(/^container\.apparmor\.security\.beta\.kubernetes\.io\/(.+)$/)?.[1];
     if (annotated) containersOf(doc)?.push({ name: annotated });
+    if (segments) withBaseEnv(doc, segments, base, kind, target);
     // A fresh copy: the emitter finds the written node by identity.
     const value = structuredClone(plain(write.value.value)) as Json;
     const written: Json = value !== null && typeof value === 'object' && !isEmptyCollection(value) ? value : new Written(value);
@@ -239,6 +241,27 @@ export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget |
     }
   }
   return { findings: out, secrets };
+}
+
+/** `.../containers/0/env/...`: the pod spec's path, the container list and index of a write into a container's env. */
+const ENV_WRITE = /^((?:spec\/)?(?:template\/spec\/|jobTemplate\/spec\/template\/spec\/)?)(containers|initContainers|ephemeralContainers)\/(\d+)\/env\//;
+
+/**
+ * A write into the env of a container the base declares (`/spec/template/spec/containers/0/env/1/value`)
+ * names the variable only by index: the skeleton gets that container with the names of its
+ * variables from the base, so that the rules know which variable the value is for.
+ */
+function withBaseEnv(doc: { [key: string]: Json }, segments: readonly string[], base: BaseContainers | undefined, kind: string, target: PatchTarget | undefined): void {
+  const match = ENV_WRITE.exec(`${segments.join('/')}/`);
+  if (!base || !match) return;
+  const candidates = target?.name !== undefined ? [base.get(`${kind}/${target.name}`)] : [...base].filter(([object]) => object.startsWith(`${kind}/`)).map(([, list]) => list);
+  // Without a name, the patch may apply to several objects of the kind: only one in the base is unambiguous.
+  if (candidates.length !== 1 || !candidates[0]) return;
+  const [, prefix, list, index] = match;
+  const container = candidates[0].filter((c) => c.list === list)[Number(index)];
+  if (!container || Number(index) > MAX_INDEX) return;
+  const env: Json = container.env.map((name) => (name ? { name } : {}));
+  setAt(doc, [...prefix!.split('/').filter(Boolean), list!, index!], { name: container.name, env });
 }
 
 function isEmptyCollection(value: Json): boolean {

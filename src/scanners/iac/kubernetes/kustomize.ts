@@ -6,7 +6,7 @@ import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
 import { findingsOnWrittenValues } from '../written-values.js';
 import { get, isYMap, isYScalar, items, pair, text, type YNode } from '../yaml/tree.js';
-import { containerLabel, readKubernetes } from './model.js';
+import { containerLabel, readKubernetes, type Container } from './model.js';
 import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
 
@@ -38,12 +38,20 @@ export interface Kustomizations {
 }
 
 /**
- * Container names (`containers/web`, `initContainers/wait`) of each object (`Deployment/web`)
- * that a kustomization builds from its resources. A strategic-merge patch merges its
- * containers into these by name: a container the base lacks is new, and everything about
- * it is the patch's own.
+ * The containers of each object (`Deployment/web`) that a kustomization builds from its
+ * resources, in the order of their lists. A strategic-merge patch merges its containers
+ * into these by name: a container the base lacks is new, and everything about it is the
+ * patch's own. A JSON 6902 patch names them by index (`/spec/template/spec/containers/0/env/1/value`):
+ * the names of their environment variables tell what such a path writes.
  */
-export type BaseContainers = ReadonlyMap<string, ReadonlySet<string>>;
+export type BaseContainers = ReadonlyMap<string, readonly BaseContainer[]>;
+
+export interface BaseContainer {
+  list: Container['list'];
+  name: string;
+  /** Names of the entries of its `env`, by index ('' for an entry without a name). */
+  env: readonly string[];
+}
 
 /**
  * Reads the kustomizations of the scan. In a scan of staged files, the kustomizations of
@@ -89,10 +97,10 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
   const built = buildsOf(sources);
   const baseContainers = new Map<string, BaseContainers>();
   if (withPatches.length > 0) {
-    const read = new Map<string, Map<string, Set<string>>>();
+    const read = new Map<string, Map<string, BaseContainer[]>>();
     let budget = MAX_BASE_CHARS;
     for (const kustomization of withPatches) {
-      const containers = new Map<string, Set<string>>();
+      const containers = new Map<string, BaseContainer[]>();
       for (const file of built.get(kustomization.path)?.files ?? []) {
         let own = read.get(file);
         if (!own) {
@@ -101,7 +109,8 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
           own = text ? containersOfManifests(text) : new Map();
           read.set(file, own);
         }
-        for (const [object, names] of own) for (const name of names) (containers.get(object) ?? containers.set(object, new Set()).get(object)!).add(name);
+        // An object declared twice is an error of kustomize build; the first declaration is kept.
+        for (const [object, list] of own) if (!containers.has(object)) containers.set(object, list);
       }
       // Without any base object the merge is unknown: patches are judged on the values they write alone.
       if (containers.size > 0) baseContainers.set(kustomization.path, containers);
@@ -113,13 +122,14 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
 /** Characters of base manifests read to learn their containers, over the whole scan. */
 const MAX_BASE_CHARS = 8 * 1024 * 1024;
 
-/** `Kind/name` -> `list/container` of the workloads of a manifest. */
-function containersOfManifests(text: string): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  const input = readKubernetes(text, () => {});
+/** `Kind/name` -> the containers of the workloads of a manifest. */
+function containersOfManifests(source: string): Map<string, BaseContainer[]> {
+  const out = new Map<string, BaseContainer[]>();
+  const input = readKubernetes(source, () => {});
   for (const c of input?.containers ?? []) {
     const object = `${c.pod.object.kind}/${c.pod.object.name}`;
-    (out.get(object) ?? out.set(object, new Set()).get(object)!).add(`${c.list}/${c.name}`);
+    const env = items(get(c.node, 'env')).map((entry) => text(get(entry, 'name')) ?? '');
+    (out.get(object) ?? out.set(object, []).get(object)!).push({ list: c.list, name: c.name, env });
   }
   return out;
 }
@@ -263,7 +273,7 @@ export function patchFindings(filePath: string, source: string, target: PatchTar
   const ops = asJsonPatch(root);
   if (ops) {
     for (const problem of loaded.problems) warn({ path: filePath, line: problem.line, message: problem.message });
-    return jsonPatchFindings(filePath, ops, target, warn);
+    return jsonPatchFindings(filePath, ops, target, warn, base);
   }
   // A strategic-merge patch may leave its kind and apiVersion to the target; added at the end, they move no line.
   const kind = text(get(root, 'kind')) ?? target?.kind;
@@ -272,15 +282,25 @@ export function patchFindings(filePath: string, source: string, target: PatchTar
   const analysis = analyseFile(filePath, completed, warn, 'kubernetes');
   const added = base ? newContainers(completed, base) : new Set<string>();
   // A container the base does not have is the patch's own: every finding about it stays.
-  return { findings: findingsOnWrittenValues(analysis.findings, completed, (f) => !added.has(String(f.properties.resource))), secrets: analysis.secrets };
+  return {
+    findings: findingsOnWrittenValues(analysis.findings, completed, (f) => !added.has(String(f.properties.resource)) && !WRITTEN_ONLY.has(f.ruleId)),
+    secrets: analysis.secrets,
+  };
 }
+
+/**
+ * Rules that only ever report a value written in the file (a literal secret): in a patch
+ * their findings are the patch's own in any YAML style, a flow entry
+ * `- {name: API_TOKEN, value: ...}` or a folded value included.
+ */
+const WRITTEN_ONLY = new Set(['iac/k8s-secret-in-env']);
 
 /** Labels (as findings name them) of the containers of a patch that its base does not declare. */
 function newContainers(source: string, base: BaseContainers): Set<string> {
   const out = new Set<string>();
   for (const c of readKubernetes(source, () => {})?.containers ?? []) {
     const known = base.get(`${c.pod.object.kind}/${c.pod.object.name}`);
-    if (known && !known.has(`${c.list}/${c.name}`)) out.add(containerLabel(c));
+    if (known && !known.some((k) => k.list === c.list && k.name === c.name)) out.add(containerLabel(c));
   }
   return out;
 }
