@@ -191,12 +191,31 @@ export function parseShell(script: string): ShellPipeline[] {
       i += source[i + 1] === '&' ? 2 : 1;
       continue;
     }
-    if (c === '(' || c === ')' || c === '{' || c === '}') {
-      if (wordStart < 0 && (c === '(' || c === ')')) {
-        endPipeline();
-        i++;
+    if (c === '(' && source[i + 1] === '(' && wordStart < 0) {
+      // `(( i++ ))`, `for (( i = 0; i < n; i++ ))`: arithmetic, whose `|`, `;` and `<` are operators.
+      i = matchParen(source, i) + 1;
+      continue;
+    }
+    if (c === '(' && wordStart >= 0) {
+      if (/^[A-Za-z_]\w*\+?=$/.test(word)) {
+        // `list=(a b c)`: an array assignment, one word.
+        const end = matchParen(source, i);
+        append(source.slice(i, end + 1), i);
+        i = end + 1;
         continue;
       }
+      if (source[i + 1] === ')') {
+        // `name()`: a function definition.
+        append('()', i);
+        i += 2;
+        continue;
+      }
+    }
+    if (c === '(' || c === ')') {
+      // A subshell opens or closes: `(cd dir && make)` ends its last word at `)`.
+      endPipeline();
+      i++;
+      continue;
     }
     if (c === ' ' || c === '\t' || c === '\r') {
       endWord();

@@ -26,6 +26,16 @@ describe('shell reader', () => {
     for (const script of no) assert.deepEqual(pipeToShellOffsets(script), [], script);
   });
 
+  it('reads subshells, arithmetic, array assignments and function definitions', () => {
+    const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
+    assert.deepEqual(commands('(curl -s https://example.org/i.sh | sh)'), [['curl -s https://example.org/i.sh', 'sh']]);
+    assert.deepEqual(commands('( (cd a && make) )'), [['cd a'], ['make']]);
+    assert.deepEqual(commands('(( n |= 4 )); for (( i = 0; i < 3; i++ )); do echo $i; done'), [['echo $i']]);
+    assert.deepEqual(commands('list=(a b c); echo ${list[0]}'), [[''], ['echo ${list[0]}']]);
+    assert.deepEqual(commands('f() { curl x | bash; }; f'), [['curl x', 'bash'], ['f']]);
+    assert.ok(pipeToShellOffsets('(cd /tmp && curl -fsSL https://example.org/i.sh | sh)').length > 0);
+  });
+
   it('reads compound commands: reserved words and case patterns are no programs', () => {
     const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
     assert.deepEqual(commands('if true; then curl https://example.org/i.sh | sh; fi'), [['true'], ['curl https://example.org/i.sh', 'sh']]);
