@@ -26,13 +26,41 @@ function matches(declared: DeclaredPort, socket: ListeningSocket): boolean {
   return declared.port === socket.port && (declared.transport === 'any' || declared.transport === socket.transport);
 }
 
-function socketText(socket: ListeningSocket): string {
-  const address = socket.family === 6 ? `[${socket.address}]` : socket.address;
-  const owner = socket.process ? ` (${socket.process.name}, pid ${socket.process.pid})` : '';
-  return `${socket.transport.toUpperCase()} ${address}:${socket.port}${owner}`;
+/**
+ * One service as the host shows it: the sockets one program (or one unknown owner) holds
+ * on one port in the same reach. A dual-stack service listens twice (0.0.0.0 and ::,
+ * 127.0.0.1 and ::1) and is one finding, not two.
+ */
+interface Listener {
+  socket: ListeningSocket;
+  addresses: string[];
 }
 
-function finding(ruleId: string, socket: ListeningSocket, at: { path: string; line: number }, message: string, severity?: Severity): ScannerFinding {
+function reach(address: string): string {
+  return isLoopbackAddress(address) ? 'loopback' : isAnyAddress(address) ? 'any' : address;
+}
+
+function groupListeners(sockets: readonly ListeningSocket[]): Listener[] {
+  const groups = new Map<string, Listener>();
+  for (const socket of sockets) {
+    const key = `${socket.transport}|${socket.port}|${socket.process?.pid ?? '?'}|${reach(socket.address)}`;
+    const group = groups.get(key);
+    if (group) group.addresses.push(addressText(socket));
+    else groups.set(key, { socket, addresses: [addressText(socket)] });
+  }
+  return [...groups.values()];
+}
+
+function addressText(socket: ListeningSocket): string {
+  return socket.family === 6 ? `[${socket.address}]` : socket.address;
+}
+
+function listenerText({ socket, addresses }: Listener): string {
+  const owner = socket.process ? ` (${socket.process.name}, pid ${socket.process.pid})` : '';
+  return `${socket.transport.toUpperCase()} ${addresses.map((a) => `${a}:${socket.port}`).join(' and ')}${owner}`;
+}
+
+function finding(ruleId: string, { socket, addresses }: Listener, at: { path: string; line: number }, message: string, severity?: Severity): ScannerFinding {
   const rule = ruleById.get(ruleId)!;
   return {
     ruleId,
@@ -44,10 +72,11 @@ function finding(ruleId: string, socket: ListeningSocket, at: { path: string; li
     cwe: rule.cwe,
     location: { path: at.path, startLine: at.line },
     fix: { summary: rule.remediation },
-    fingerprintKey: `${ruleId} ${socket.transport}/${socket.address}:${socket.port}`,
+    fingerprintKey: `${ruleId} ${socket.transport}/${reach(socket.address)}:${socket.port}`,
     properties: {
       transport: socket.transport,
       address: socket.address,
+      ...(addresses.length > 1 ? { addresses: addresses.map((a) => a.replace(/^\[|\]$/g, '')) } : {}),
       port: socket.port,
       ...(socket.process ? { process: socket.process.name, pid: socket.process.pid } : {}),
       source: `${socket.source.file}:${socket.source.line}`,
@@ -75,7 +104,8 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
   if (inventory.unreadableProcesses > 0)
     warnings.push({ scanner: 'ops', message: `${inventory.unreadableProcesses} processes could not be inspected (other users' processes need root), so some sockets have no owner` });
 
-  for (const socket of inventory.sockets) {
+  for (const listener of groupListeners(inventory.sockets)) {
+    const { socket } = listener;
     const declared = declarations.ports.filter((d) => matches(d, socket));
     const loopback = isLoopbackAddress(socket.address);
     // The owning program stands for the image: 5000 is a registry only when the registry serves it.
@@ -84,20 +114,20 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
     if (declared.length === 0) {
       // A UDP socket on an ephemeral port is a client waiting for replies, not a service.
       if (socket.transport === 'udp' && socket.port >= ephemeral[0] && socket.port <= ephemeral[1]) {
-        skippedClients++;
+        skippedClients += listener.addresses.length;
         continue;
       }
       findings.push(
-        finding('ops/undeclared-listener', socket, configAt, `${socketText(socket)} is listening but the project declares no such port.`, loopback ? 'low' : 'medium'),
+        finding('ops/undeclared-listener', listener, configAt, `${listenerText(listener)} is listening but the project declares no such port.`, loopback ? 'low' : 'medium'),
       );
     } else if (!loopback && declared.every((d) => d.address !== undefined && isLoopbackAddress(d.address))) {
       const first = declared[0]!;
       findings.push(
         finding(
           'ops/binding-broader-than-declared',
-          socket,
+          listener,
           { path: first.path, line: first.line },
-          `${socketText(socket)} listens on ${isAnyAddress(socket.address) ? 'all interfaces' : socket.address}, but ${first.what} declares it on ${first.address} only.`,
+          `${listenerText(listener)} listens on ${isAnyAddress(socket.address) ? 'all interfaces' : socket.address}, but ${first.what} declares it on ${first.address} only.`,
         ),
       );
     }
@@ -107,9 +137,9 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
       findings.push(
         finding(
           'ops/sensitive-service-listening',
-          socket,
+          listener,
           at,
-          `${socketText(socket)} is ${describePort(service)}${loopback ? ', reachable from this host only' : ', reachable from the network'}.`,
+          `${listenerText(listener)} is ${describePort(service)}${loopback ? ', reachable from this host only' : ', reachable from the network'}.`,
           loopback ? 'low' : service.severity,
         ),
       );

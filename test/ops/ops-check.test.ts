@@ -83,6 +83,32 @@ describe('ops decisions', () => {
   });
 });
 
+describe('ops grouping', () => {
+  it('reports a dual-stack service once per reach, naming both addresses', () => {
+    const redis = { pid: 41, name: 'redis-server' };
+    const sshd = { pid: 7, name: 'sshd' };
+    const inventory = {
+      sockets: [
+        { ...socket('127.0.0.1', 6379), process: redis },
+        { ...socket('::1', 6379), process: redis },
+        { ...socket('0.0.0.0', 22), process: sshd },
+        { ...socket('::', 22), process: sshd },
+        { ...socket('192.0.2.10', 22), process: sshd },
+      ],
+      missing: [],
+      unreadableProcesses: 0,
+    };
+    const { findings } = evaluate(declarations([]), inventory, [32768, 60999]);
+    const sensitive = findings.filter((f) => f.ruleId === 'ops/sensitive-service-listening').map((f) => f.message).sort();
+    assert.deepEqual(sensitive, [
+      'TCP 0.0.0.0:22 and [::]:22 (sshd, pid 7) is 22/tcp (SSH), reachable from the network.',
+      'TCP 127.0.0.1:6379 and [::1]:6379 (redis-server, pid 41) is 6379/tcp (Redis, cleartext), reachable from this host only.',
+      'TCP 192.0.2.10:22 (sshd, pid 7) is 22/tcp (SSH), reachable from the network.',
+    ]);
+    assert.equal(findings.filter((f) => f.ruleId === 'ops/undeclared-listener').length, 3);
+  });
+});
+
 /** Runs the built `secloop ops check` and returns its exit code and standard output. */
 async function runOpsCheck(args: string[]): Promise<{ code: number | undefined; stdout: string }> {
   const run = runCli(['ops', 'check', '--quiet', ...args]);
