@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
 
 function findings(text: string, ruleId: string) {
@@ -98,4 +99,24 @@ test('untrusted checkout: a step output holding the pull request head is critica
 test('untrusted checkout: an earlier step that stops the job for untrusted author_association also gates it', () => {
   const wf = "name: compare\non: issue_comment\npermissions: read-all\njobs:\n  compare:\n    runs-on: ubuntu-latest\n    steps:\n      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            if (!['OWNER', 'MEMBER'].includes(context.payload.comment.author_association)) { core.setFailed('no'); return; }\n            const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });\n            core.setOutput('head_commit', data.head.sha);\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ steps.pr.outputs.head_commit }}\n      - run: make\n";
   assert.deepEqual(findings(wf, 'iac/gha-untrusted-checkout').map((f) => [f.location.startLine, f.severity]), [[17, 'high']]);
+});
+
+test('dangerous-trigger: severity follows what the workflow does with the event, on the trigger line', () => {
+  const fixture = (name: string) => readFileSync(new URL(`../../fixtures/iac/gha-dangerous-trigger/${name}`, import.meta.url), 'utf8');
+  const got = (name: string) => findings(fixture(name), 'iac/gha-dangerous-trigger').map((f) => [f.location.startLine, f.severity]);
+  assert.deepEqual(got('label-only.yml'), [[3, 'low']]);
+  assert.deepEqual(got('base-checkout.yml'), [[2, 'medium']]);
+  assert.deepEqual(got('head-checkout.yml'), [[2, 'high']]);
+  assert.deepEqual(got('run-artifacts.yml'), [[3, 'high']]);
+  assert.deepEqual(got('gh-pr-checkout.yml'), [[2, 'high']]);
+  // A pull request title expanded into a script runs the event's text as code.
+  const injected = findings(job('      - run: echo "${{ github.event.pull_request.title }}"\n', 'pull_request_target'), 'iac/gha-dangerous-trigger');
+  assert.deepEqual(injected.map((f) => f.severity), ['high']);
+  assert.match(injected[0]!.message, /expands github\.event\.pull_request\.title into a script/);
+  // So does the title written to GITHUB_ENV through a variable: every later step runs with it.
+  const env = findings(job('      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n        run: |\n          name=$(echo "$TITLE" | cut -c1-20)\n          echo "NAME=$name" >> "$GITHUB_ENV"\n', 'pull_request_target'), 'iac/gha-dangerous-trigger');
+  assert.deepEqual(env.map((f) => f.severity), ['high']);
+  // A literal written to GITHUB_ENV, and the title only echoed: nothing runs the event's text.
+  const literal = findings(job('      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n        run: |\n          echo "$TITLE"\n          echo "MODE=fast" >> "$GITHUB_ENV"\n', 'pull_request_target'), 'iac/gha-dangerous-trigger');
+  assert.deepEqual(literal.map((f) => f.severity), ['low']);
 });

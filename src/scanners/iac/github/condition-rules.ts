@@ -3,6 +3,7 @@ import { get, isYScalar, items, pair, text, type YPair } from '../yaml/tree.js';
 import { evaluate, parseExpression } from './expression.js';
 import { expressions, isAction, jobLabel, stepLabel, type Job, type Workflow } from './model.js';
 import { isPrivileged, workflow, workflowRule } from './rule-kit.js';
+import { handlesNoCode, handlesUntrustedCode } from './untrusted-code.js';
 
 /** Every `if:` of the workflow's jobs and steps, with a label for messages. */
 export function* conditionsOf(wf: Workflow): Generator<{ condition: YPair; value: string; label: string }> {
@@ -49,7 +50,7 @@ export const dangerousTrigger = workflowRule({
   id: 'iac/gha-dangerous-trigger',
   title: 'Workflow runs with privileges on events from forks',
   description:
-    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data. A pull_request_target workflow for `types: [closed]` whose jobs all require `github.event.pull_request.merged` is not reported: it runs only after a maintainer merged the pull request, on code that is then the base branch's own (its title and branch name are still outsider-written, which iac/gha-template-injection checks).",
+    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data. A pull_request_target workflow for `types: [closed]` whose jobs all require `github.event.pull_request.merged` is not reported: it runs only after a maintainer merged the pull request, on code that is then the base branch's own (its title and branch name are still outsider-written, which iac/gha-template-injection checks). The severity says what the workflow does with the event: high when a job checks out or fetches the pull request's head, downloads artifacts of another run or expands attacker-written text into a script; low when no job checks out, clones or downloads any code, as in a workflow that only labels or comments; medium otherwise (it checks out the base repository, or calls a local action or reusable workflow).",
   remediation:
     'Use the pull_request trigger (no secrets, read-only token) for anything that builds, tests or reads pull request content; keep a privileged follow-up minimal, without checkout of PR code, and pass data to it as validated artifacts.',
   severity: 'medium',
@@ -70,10 +71,16 @@ export const dangerousTrigger = workflowRule({
     const steps = wf.jobs.flatMap((j) => j.steps);
     // A workflow that only labels or greets, through actions built for this trigger, runs nothing from the fork.
     if (steps.length > 0 && steps.every((s) => TARGET_SAFE_ACTIONS.some((a) => isAction(s, a)))) return;
+    const untrusted = handlesUntrustedCode(wf);
+    const noCode = !untrusted && handlesNoCode(wf);
     for (const trigger of DANGEROUS_TRIGGERS) {
       const line = wf.triggers.get(trigger);
       if (trigger === 'pull_request_target' && onlyAfterMerge(wf)) continue;
-      if (line !== undefined) yield { line, message: `The workflow runs on ${trigger}, with secrets and a write token, for events that fork authors cause.` } satisfies Hit;
+      if (line === undefined) continue;
+      const base = `The workflow runs on ${trigger}, with secrets and a write token, for events that fork authors cause`;
+      if (untrusted) yield { line, message: `${base}, and ${untrusted}.`, severity: 'high' } satisfies Hit;
+      else if (noCode) yield { line, message: `${base}; no job checks out or downloads code, so only what its steps do with the event's data is exposed.`, severity: 'low' } satisfies Hit;
+      else yield { line, message: `${base}.` } satisfies Hit;
     }
   },
 });

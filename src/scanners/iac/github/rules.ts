@@ -12,6 +12,7 @@ import { archivedAction, cmdShell, setupPythonPipInstall, unpinnedTool } from '.
 import { longLivedPublishToken } from './publish-rules.js';
 import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
 import { obfuscatedUses, typosquattedAction } from './uses-rules.js';
+import { untrustedCheckoutInput } from './untrusted-code.js';
 import {
   PUBLIC_TRIGGERS,
   expressions,
@@ -140,27 +141,6 @@ const templateInjection = workflowRule({
   },
 });
 
-const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_commit\.id|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|steps\.[\w-]+\.outputs\.(?:head_?)?(?:sha|ref)/i;
-
-/** What an earlier step reads when it looks up the pull request's head: the API, the gh CLI, the payload. */
-const PULL_REQUEST_LOOKUP = /\bhead\.(?:sha|ref)\b|pulls\.get\b|\/pulls\/|gh\s+pr\s+view\b|headRef(?:Name|Oid)\b|refs\/pull\//i;
-
-/**
- * `${{ steps.pr.outputs.X }}` where X names the head (`head`, `pr_head`), or names a sha or
- * ref that an earlier step of the job wrote after looking the pull request up.
- */
-function pullRequestOutput(step: Step, value: string): boolean {
-  for (const m of value.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/gi)) {
-    const [, id, name] = m as unknown as [string, string, string];
-    if (/head/i.test(name)) return true;
-    if (!/sha|ref/i.test(name)) continue;
-    const source = step.job.steps.find((s) => s.index < step.index && text(get(s.node, 'id')) === id);
-    const script = source ? [source.run, get(source.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n') : '';
-    if (PULL_REQUEST_LOOKUP.test(script)) return true;
-  }
-  return false;
-}
-
 const untrustedCheckout = workflowRule({
   id: 'iac/gha-untrusted-checkout',
   title: 'Privileged workflow checks out pull request code',
@@ -188,10 +168,7 @@ const untrustedCheckout = workflowRule({
     if (!isPrivileged(wf)) return;
     for (const job of wf.jobs) {
       for (const step of job.steps) {
-        if (!isAction(step, 'actions/checkout')) continue;
-        const ref = withValue(step, 'ref');
-        const repository = withValue(step, 'repository');
-        const risky = ref && (UNTRUSTED_REF.test(ref.value) || pullRequestOutput(step, ref.value)) ? ref : repository && /head\.repo|head_repository/.test(repository.value) ? repository : undefined;
+        const risky = untrustedCheckoutInput(step);
         if (!risky) continue;
         // Only for authors the repository trusts (author_association, tested by the job's or step's if:, or by an earlier step that fails otherwise): fewer people can trigger it.
         const earlier = job.steps.filter((s) => s.index < step.index).flatMap((s) => [get(s.node, 'if'), s.run, get(s.with, 'script')]);

@@ -1,0 +1,114 @@
+import { get, isYScalar, text } from '../yaml/tree.js';
+import { expressions, isAction, parseUses, stepLabel, withValue, type Step, type Workflow } from './model.js';
+import { taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
+
+/** A ref or sha that names the pull request's (or the triggering run's) head rather than the base repository's code. */
+export const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_commit\.id|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|steps\.[\w-]+\.outputs\.(?:head_?)?(?:sha|ref)/i;
+
+/** What an earlier step reads when it looks up the pull request's head: the API, the gh CLI, the payload. */
+const PULL_REQUEST_LOOKUP = /\bhead\.(?:sha|ref)\b|pulls\.get\b|\/pulls\/|gh\s+pr\s+view\b|headRef(?:Name|Oid)\b|refs\/pull\//i;
+
+/**
+ * `${{ steps.pr.outputs.X }}` where X names the head (`head`, `pr_head`), or names a sha or
+ * ref that an earlier step of the job wrote after looking the pull request up.
+ */
+export function pullRequestOutput(step: Step, value: string): boolean {
+  for (const m of value.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/gi)) {
+    const [, id, name] = m as unknown as [string, string, string];
+    if (/head/i.test(name)) return true;
+    if (!/sha|ref/i.test(name)) continue;
+    const source = step.job.steps.find((s) => s.index < step.index && text(get(s.node, 'id')) === id);
+    const script = source ? [source.run, get(source.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n') : '';
+    if (PULL_REQUEST_LOOKUP.test(script)) return true;
+  }
+  return false;
+}
+
+/** The `with:` input (ref or repository) by which an actions/checkout step fetches the pull request's code, if it does. */
+export function untrustedCheckoutInput(step: Step): ReturnType<typeof withValue> {
+  if (!isAction(step, 'actions/checkout')) return undefined;
+  const ref = withValue(step, 'ref');
+  if (ref && (UNTRUSTED_REF.test(ref.value) || pullRequestOutput(step, ref.value))) return ref;
+  const repository = withValue(step, 'repository');
+  return repository && /head\.repo|head_repository/.test(repository.value) ? repository : undefined;
+}
+
+const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|checkout|switch|clone|worktree)\b/;
+const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
+const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
+const SCRIPT_ARTIFACTS = /\b(?:downloadArtifact|listWorkflowRunArtifacts)\b/;
+
+function scriptOf(step: Step): string {
+  const script = get(step.with, 'script');
+  return [step.run, script].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n');
+}
+
+/** A step that fetches artifacts another run uploaded: in a workflow_run workflow, the triggering (fork) run's output. */
+function downloadsOtherRunArtifacts(step: Step): boolean {
+  if (isAction(step, 'actions/download-artifact')) return withValue(step, 'run-id') !== undefined || withValue(step, 'github-token') !== undefined;
+  if (isAction(step, 'dawidd6/action-download-artifact')) return true;
+  const script = scriptOf(step);
+  return GH_RUN_DOWNLOAD.test(script) || (isAction(step, 'actions/github-script') && SCRIPT_ARTIFACTS.test(script));
+}
+
+/**
+ * The line that writes the event's text to GITHUB_ENV or GITHUB_PATH: through a tainted
+ * env variable, or a shell variable assigned from one on an earlier line.
+ */
+function writesEventToEnv(script: string, env: Map<string, Source>): string | undefined {
+  const tainted = new Map([...env].filter(([, source]) => source.severity === undefined));
+  if (tainted.size === 0) return undefined;
+  for (const line of script.split('\n')) {
+    if (/^\s*#/.test(line) || !taintedVariable(line, tainted)) continue;
+    if (/\$\{?GITHUB_(?:ENV|PATH)\b/.test(line)) return line;
+    const assigned = /^\s*(?:export\s+|local\s+)?([A-Za-z_]\w*)=/.exec(line)?.[1];
+    if (assigned) tainted.set(assigned, { text: assigned });
+  }
+  return undefined;
+}
+
+/**
+ * What in a workflow runs, or hands a script, content from the event that started it:
+ * a checkout of the pull request's head, a shell fetch of it, artifacts of another run,
+ * attacker-written text expanded into a script or written to GITHUB_ENV / GITHUB_PATH.
+ * The first found, as a phrase; undefined when none.
+ */
+export function handlesUntrustedCode(wf: Workflow): string | undefined {
+  for (const job of wf.jobs) {
+    for (const step of job.steps) {
+      const checkout = untrustedCheckoutInput(step);
+      if (checkout) return `${stepLabel(step)} checks out the pull request's code (${checkout.value.trim()})`;
+      if (downloadsOtherRunArtifacts(step)) return `${stepLabel(step)} downloads artifacts of another run`;
+      const script = scriptOf(step);
+      const line = script.split('\n').find((l) => GH_PR_CHECKOUT.test(l) || (GIT_FETCH.test(l) && (UNTRUSTED_REF.test(l) || /\bpull\/\S+\/head\b/.test(l))));
+      if (line) return `${stepLabel(step)} fetches the pull request's code (${line.trim().slice(0, 80)})`;
+      if (!script.includes('${{') && !/GITHUB_(?:ENV|PATH)\b/.test(script)) continue;
+      const taint = taintOf(wf, step);
+      const source = expressions(script).map((e) => untrustedSource(e.inner, taint, wf)).find((s) => s && !s.severity);
+      if (source) return `${stepLabel(step)} expands ${source.text.replace(/ \([\s\S]*$/, '')} into a script`;
+      // The variables of every later step, PATH included, become the event's text: code execution as surely as a checkout.
+      const written = writesEventToEnv(script, taint.env);
+      if (written) return `${stepLabel(step)} writes the event's text to ${/GITHUB_PATH/.test(written) ? 'GITHUB_PATH' : 'GITHUB_ENV'}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a workflow handles no code at all, neither the base repository's nor the pull
+ * request's: no checkout, clone or fetch, no local action or reusable workflow (both run
+ * code of the repository), no artifact download. What is left labels, comments or calls
+ * the API through published actions and short scripts.
+ */
+export function handlesNoCode(wf: Workflow): boolean {
+  for (const job of wf.jobs) {
+    if (get(job.node, 'uses') !== undefined) return false;
+    for (const step of job.steps) {
+      if (isAction(step, 'actions/checkout') || isAction(step, 'actions/download-artifact') || downloadsOtherRunArtifacts(step)) return false;
+      if (step.uses && parseUses(step.uses).local) return false;
+      const script = scriptOf(step);
+      if (GIT_FETCH.test(script) || GH_PR_CHECKOUT.test(script) || /\bgh\s+repo\s+clone\b/.test(script)) return false;
+    }
+  }
+  return true;
+}
