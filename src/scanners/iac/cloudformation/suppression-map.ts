@@ -1,0 +1,212 @@
+/**
+ * Checks of other CloudFormation scanners that a template's resource Metadata may
+ * suppress (cfn_nag `rules_to_suppress`, cfn-guard `SuppressedRules`, checkov `skip`),
+ * and the secloop rules whose findings they cover. A foreign id is mapped only when its
+ * check reports (at least) everything the secloop rule reports on that kind of resource,
+ * so that a suppression the user wrote for it never hides a problem the user has not
+ * accepted. Where the secloop rule is wider (one rule for SSH and every database port,
+ * one for node-to-node encryption and HTTPS), `only` narrows the mapping to the hits
+ * whose message is about the foreign check's case. Ids not listed here suppress nothing.
+ */
+export interface Covered {
+  rule: string;
+  /** Only hits whose message matches: the part of a wider secloop rule the foreign check is about. */
+  only?: RegExp;
+}
+
+export type Tool = 'cfn_nag' | 'cfn-guard' | 'checkov';
+
+const SG = 'iac/cfn-sg-open-to-internet';
+const SECRET = 'iac/cfn-hardcoded-secret';
+const AT_REST = 'iac/cfn-service-data-not-encrypted';
+const TRANSIT = 'iac/cfn-transit-not-encrypted';
+const DATABASE = 'iac/cfn-database-not-encrypted';
+const PUBLIC = 'iac/cfn-publicly-accessible';
+const PRINCIPAL = 'iac/cfn-policy-public-principal';
+const ADMIN = 'iac/cfn-iam-full-admin';
+const TLS = 'iac/cfn-tls-outdated';
+const HTTP_LISTENER = 'iac/cfn-lb-http-listener';
+const ACL = 'iac/cfn-s3-public-acl';
+
+/** The hit of the security group rule that opens exactly this one port and nothing else. */
+const onePort = (port: number): RegExp => new RegExp(` opens ${port}/[a-z+]+ \\([^)]*\\) to `);
+const NODE_TO_NODE = /NodeToNodeEncryptionOptions/;
+const PLAIN_HTTP_ENDPOINT = /EnforceHTTPS/;
+const CACHE_AT_REST = /AtRestEncryptionEnabled/;
+const CACHE_TRANSIT = /TransitEncryptionEnabled/;
+const PUBLIC_READ_ACL = /canned ACL PublicRead\.$/;
+const PUBLIC_WRITE_ACL = /canned ACL PublicReadWrite\.$/;
+
+const one = (rule: string, only?: RegExp): Covered[] => [only ? { rule, only } : { rule }];
+
+/** cfn_nag rule ids (https://github.com/stelligent/cfn_nag, lib/cfn-nag/custom_rules). */
+const CFN_NAG: Record<string, Covered[]> = {
+  W1: one('iac/cfn-init-static-credentials'),
+  W2: one(SG),
+  F1: one('iac/cfn-ebs-not-encrypted'),
+  F3: one(ADMIN),
+  F4: one(ADMIN),
+  F5: one(ADMIN),
+  F13: one('iac/cfn-lambda-permission-public'),
+  F14: one(ACL, PUBLIC_WRITE_ACL),
+  W31: one(ACL, PUBLIC_READ_ACL),
+  F16: one(PRINCIPAL),
+  F18: one(PRINCIPAL),
+  F21: one(PRINCIPAL),
+  F76: one(PRINCIPAL),
+  F19: one('iac/cfn-kms-no-rotation'),
+  F22: one(PUBLIC),
+  W91: one(PUBLIC),
+  F25: one(AT_REST, CACHE_AT_REST),
+  F33: one(TRANSIT, CACHE_TRANSIT),
+  F26: one(DATABASE),
+  F27: one(DATABASE),
+  F28: one(DATABASE),
+  F30: one(DATABASE),
+  F29: one(AT_REST, /volume/),
+  F32: one(AT_REST, /is not encrypted: set Encrypted/),
+  W48: one(AT_REST, /SQS-managed encryption/),
+  W49: one(AT_REST, /StreamEncryption/),
+  W54: one('iac/cfn-search-not-encrypted'),
+  W85: one(TRANSIT, NODE_TO_NODE),
+  W55: one(TLS),
+  W56: one(HTTP_LISTENER),
+  W70: one(TLS),
+  W59: one('iac/cfn-apigw-method-no-auth'),
+  W79: one('iac/cfn-ecr-no-scan-on-push'),
+  // "... must not be a plaintext string": a literal password, token or key in the resource.
+  ...Object.fromEntries(
+    ['F23', 'F31', 'F34', 'F35', 'F36', 'F37', 'F41', 'F42', 'F43', 'F44', 'F45', 'F46', 'F47', 'F48', 'F49', 'F50', 'F51', 'F52', 'F53', 'F54', 'F55', 'F56', 'F57', 'F58', 'F60', 'F61', 'F62', 'F63', 'F64', 'F65', 'F66', 'F67', 'F68', 'F69', 'F70', 'F71', 'F74', 'F75'].map(
+      (id) => [id, one(SECRET)],
+    ),
+  ),
+};
+
+/** cfn-guard rule names of the AWS Guard Rules Registry. */
+const GUARD: Record<string, Covered[]> = {
+  CFN_AUTHENTICATION_RULE: one('iac/cfn-init-static-credentials'),
+  EC2_SECURITY_GROUP_INGRESS_OPEN_TO_WORLD_RULE: one(SG),
+  VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS: one(SG),
+  INCOMING_SSH_DISABLED: one(SG, onePort(22)),
+  ENCRYPTED_VOLUMES: one('iac/cfn-ebs-not-encrypted'),
+  CMK_BACKING_KEY_ROTATION_ENABLED: one('iac/cfn-kms-no-rotation'),
+  RDS_STORAGE_ENCRYPTED: one(DATABASE),
+  RDS_INSTANCE_PUBLIC_ACCESS_CHECK: one(PUBLIC),
+  REDSHIFT_CLUSTER_PUBLIC_ACCESS_CHECK: one(PUBLIC),
+  DMS_REPLICATION_NOT_PUBLIC: one(PUBLIC),
+  S3_BUCKET_PUBLIC_READ_PROHIBITED: one(ACL, PUBLIC_READ_ACL),
+  S3_BUCKET_PUBLIC_READ_ACL: one(ACL, PUBLIC_READ_ACL),
+  S3_BUCKET_PUBLIC_WRITE_PROHIBITED: one(ACL, PUBLIC_WRITE_ACL),
+  S3_BUCKET_NO_PUBLIC_RW_ACL: one(ACL, PUBLIC_WRITE_ACL),
+  S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED: one('iac/cfn-s3-public-access-block'),
+  S3_BUCKET_POLICY_NO_WILDCARD_PRINCIPAL: one(PRINCIPAL),
+  SNS_TOPICPOLICY_NO_WILDCARD_PRINCIPAL: one(PRINCIPAL),
+  SQS_QUEUEPOLICY_NO_WILDCARD_PRINCIPAL: one(PRINCIPAL),
+  KMS_NO_WILDCARD_PRINCIPAL: one(PRINCIPAL),
+  LAMBDA_NO_WILDCARD_PRINCIPALS: one('iac/cfn-lambda-permission-public'),
+  LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED: one('iac/cfn-lambda-permission-public'),
+  IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS: one(ADMIN),
+  IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS: one(ADMIN),
+  IAM_MANAGEDPOLICY_NO_STATEMENTS_WITH_FULL_ACCESS: one(ADMIN),
+  ECR_REPO_SCAN_ON_PUSH: one('iac/cfn-ecr-no-scan-on-push'),
+  ELASTICSEARCH_ENCRYPTED_AT_REST: one('iac/cfn-search-not-encrypted'),
+  OPENSEARCH_ENCRYPTED_AT_REST: one('iac/cfn-search-not-encrypted'),
+  ELASTICSEARCH_NODE_TO_NODE_ENCRYPTION_CHECK: one(TRANSIT, NODE_TO_NODE),
+  OPENSEARCH_NODE_TO_NODE_ENCRYPTION_CHECK: one(TRANSIT, NODE_TO_NODE),
+  ELASTICSEARCH_HTTPS_REQUIRED: one(TRANSIT, PLAIN_HTTP_ENDPOINT),
+  OPENSEARCH_HTTPS_REQUIRED: one(TRANSIT, PLAIN_HTTP_ENDPOINT),
+  ELASTICACHE_REPLICATION_GROUP_ENCRYPTION_AT_REST: one(AT_REST, CACHE_AT_REST),
+  ELASTICACHE_REPLICATION_GROUP_ENCRYPTION_IN_TRANSIT: one(TRANSIT, CACHE_TRANSIT),
+  EFS_ENCRYPTED_CHECK: one(AT_REST, /is not encrypted: set Encrypted/),
+  KINESIS_STREAM_ENCRYPTION_RULE: one(AT_REST, /StreamEncryption/),
+  WORKSPACE_ENCRYPTION_ENABLED: one(AT_REST, /volume/),
+  SQS_QUEUE_KMS_MASTER_KEY_ID_RULE: one(AT_REST, /SQS-managed encryption/),
+  CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED: one('iac/cfn-cloudtrail-no-log-validation'),
+  MULTI_REGION_CLOUD_TRAIL_ENABLED: one('iac/cfn-cloudtrail-single-region'),
+  CLOUD_TRAIL_ENCRYPTION_ENABLED: one('iac/cfn-cloudtrail-not-encrypted'),
+  CLOUD_TRAIL_ENABLED: one('iac/cfn-cloudtrail-logging-disabled'),
+  ELB_TLS_HTTPS_LISTENERS_ONLY: one(HTTP_LISTENER),
+  ELBV2_LISTENER_PROTOCOL_RULE: one(HTTP_LISTENER),
+  ELBV2_LISTENER_SSL_POLICY_RULE: one(TLS),
+  ELB_PREDEFINED_SECURITY_POLICY_SSL_CHECK: one(TLS),
+  CLOUDFRONT_MINIMUM_PROTOCOL_VERSION_RULE: one(TLS),
+  CLOUDFRONT_VIEWER_POLICY_HTTPS: one('iac/cfn-cloudfront-allows-http'),
+  EC2_IMDSV2_CHECK: one('iac/cfn-imdsv1'),
+  API_GW_METHOD_AUTHORIZATION_TYPE_RULE: one('iac/cfn-apigw-method-no-auth'),
+  SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS: one('iac/cfn-sagemaker-notebook-internet'),
+  ...Object.fromEntries(
+    [
+      'RDS_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD',
+      'RDS_CLUSTER_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD',
+      'REDSHIFT_CLUSTER_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD',
+      'AMAZON_MQ_BROKER_USERS_NO_PLAINTEXT_PASSWORD',
+      'DMS_NO_PLAINTEXT_PASSWORD',
+      'IAM_USER_LOGIN_PROFILE_NO_PLAINTEXT_PASSWORD',
+      'MICROSOFT_AD_NO_PLAINTEXT_PASSWORD',
+      'KINESIS_FIREHOSE_REDSHIFT_DESTINATION_CONFIGURATION_NO_PLAINTEXT_PASSWORD',
+      'KINESIS_FIREHOSE_SPLUNK_DESTINATION_CONFIGURATION_NO_PLAINTEXT_PASSWORD',
+    ].map((id) => [id, one(SECRET)]),
+  ),
+};
+
+/** checkov check ids for CloudFormation (docs "Policy Index: cloudformation"). */
+const CHECKOV: Record<string, Covered[]> = {
+  CKV_AWS_2: one(HTTP_LISTENER),
+  CKV_AWS_103: one(TLS),
+  CKV_AWS_174: one(TLS),
+  CKV_AWS_3: one('iac/cfn-ebs-not-encrypted'),
+  CKV_AWS_5: one('iac/cfn-search-not-encrypted'),
+  CKV_AWS_6: one(TRANSIT, NODE_TO_NODE),
+  CKV_AWS_83: one(TRANSIT, PLAIN_HTTP_ENDPOINT),
+  CKV_AWS_7: one('iac/cfn-kms-no-rotation'),
+  CKV_AWS_16: one(DATABASE),
+  CKV_AWS_44: one(DATABASE),
+  CKV_AWS_64: one(DATABASE),
+  CKV_AWS_74: one(DATABASE),
+  CKV_AWS_96: one(DATABASE),
+  CKV_AWS_17: one(PUBLIC),
+  CKV_AWS_69: one(PUBLIC),
+  CKV_AWS_87: one(PUBLIC),
+  CKV_AWS_89: one(PUBLIC),
+  CKV_AWS_20: one(ACL, PUBLIC_READ_ACL),
+  CKV_AWS_57: one(ACL, PUBLIC_WRITE_ACL),
+  CKV_AWS_53: one('iac/cfn-s3-public-access-block', /turns off BlockPublicAcls\./),
+  CKV_AWS_54: one('iac/cfn-s3-public-access-block', /turns off BlockPublicPolicy\./),
+  CKV_AWS_55: one('iac/cfn-s3-public-access-block', /turns off IgnorePublicAcls\./),
+  CKV_AWS_56: one('iac/cfn-s3-public-access-block', /turns off RestrictPublicBuckets\./),
+  CKV_AWS_24: one(SG, onePort(22)),
+  CKV_AWS_25: one(SG, onePort(3389)),
+  CKV_AWS_277: one(SG, /accepts every protocol and port from /),
+  CKV_AWS_27: one(AT_REST, /SQS-managed encryption/),
+  CKV_AWS_29: one(AT_REST, CACHE_AT_REST),
+  CKV_AWS_30: one(TRANSIT, CACHE_TRANSIT),
+  CKV_AWS_42: one(AT_REST, /is not encrypted: set Encrypted/),
+  CKV_AWS_43: one(AT_REST, /StreamEncryption/),
+  CKV_AWS_155: one(AT_REST, /user volume/),
+  CKV_AWS_156: one(AT_REST, /root volume/),
+  CKV_AWS_97: one(TRANSIT, /from EFS without TLS/),
+  CKV_AWS_32: one(PRINCIPAL),
+  CKV_AWS_33: one(PRINCIPAL),
+  CKV_AWS_34: one('iac/cfn-cloudfront-allows-http'),
+  CKV_AWS_35: one('iac/cfn-cloudtrail-not-encrypted'),
+  CKV_AWS_36: one('iac/cfn-cloudtrail-no-log-validation'),
+  CKV_AWS_67: one('iac/cfn-cloudtrail-single-region'),
+  CKV_AWS_45: one(SECRET),
+  CKV_AWS_46: [{ rule: SECRET }, { rule: 'iac/cfn-ec2-static-credentials' }],
+  CKV_AWS_51: one('iac/cfn-ecr-mutable-tags'),
+  CKV_AWS_163: one('iac/cfn-ecr-no-scan-on-push'),
+  CKV_AWS_59: one('iac/cfn-apigw-method-no-auth'),
+  CKV_AWS_62: one(ADMIN),
+  CKV_AWS_63: one(ADMIN),
+  CKV_AWS_79: one('iac/cfn-imdsv1'),
+  CKV_AWS_100: one('iac/cfn-eks-nodegroup-ssh-open'),
+  CKV_AWS_122: one('iac/cfn-sagemaker-notebook-internet'),
+  CKV_AWS_258: one('iac/cfn-lambda-url-no-auth'),
+};
+
+export const FOREIGN_CHECKS: Record<Tool, Record<string, Covered[]>> = { cfn_nag: CFN_NAG, 'cfn-guard': GUARD, checkov: CHECKOV };
+
+/** The secloop rules (and cases of them) a foreign check covers; none for an id secloop has no counterpart of. */
+export function coveredBy(tool: Tool, id: string): Covered[] {
+  return Object.hasOwn(FOREIGN_CHECKS[tool], id) ? FOREIGN_CHECKS[tool][id]! : [];
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { coveredBy, FOREIGN_CHECKS } from '../../../src/scanners/iac/cloudformation/suppression-map.js';
+import { cloudformationPlatform } from '../../../src/scanners/iac/cloudformation/rules/index.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+const text = readFileSync(fixturePath('iac', 'cfn-suppressions', 'template.yaml'), 'utf8');
+
+function analyse(source: string) {
+  const warnings: string[] = [];
+  const result = analyseFile('stack.yaml', source, (w) => warnings.push(`${w.line ?? '-'}: ${w.message}`));
+  return { warnings, hits: result.findings.map((f) => `${f.ruleId}@${f.location.startLine}`).sort() };
+}
+
+describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in resource Metadata', () => {
+  it('hides the findings a mapped suppression covers, in its resource only, and says how many', () => {
+    const { hits, warnings } = analyse(text);
+    // Bastion (W2) and Worker (guard EC2_IMDSV2_CHECK) are suppressed; Other is not.
+    assert.ok(!hits.includes('iac/cfn-sg-open-to-internet@18'), hits.join(' '));
+    assert.ok(!hits.includes('iac/cfn-imdsv1@38'), hits.join(' '));
+    assert.ok(hits.includes('iac/cfn-imdsv1@45'), hits.join(' '));
+    assert.ok(warnings.includes('8: cfn_nag suppression W2 on Bastion hides 1 finding of iac/cfn-sg-open-to-internet (reason: bastion host reached over SSH from anywhere)'), warnings.join('\n'));
+    assert.ok(warnings.includes('42: cfn-guard suppression EC2_IMDSV2_CHECK on Worker hides 1 finding of iac/cfn-imdsv1 (no reason given)'), warnings.join('\n'));
+    // W9 has no secloop counterpart: it neither hides anything nor warns.
+    assert.ok(!warnings.some((w) => w.includes('W9')), warnings.join('\n'));
+  });
+
+  it('a checkov id narrower than the secloop rule hides only its own case', () => {
+    const { hits, warnings } = analyse(text);
+    assert.ok(!hits.includes('iac/cfn-sg-open-to-internet@32'), 'port 22 of Database is suppressed by CKV_AWS_24');
+    assert.ok(hits.includes('iac/cfn-sg-open-to-internet@36'), 'port 5432 of Database stays');
+    assert.ok(warnings.some((w) => w.startsWith('24: checkov suppression CKV_AWS_24 on Database hides 1 finding')), warnings.join('\n'));
+  });
+
+  it('a malformed suppression list is a warning and suppresses nothing', () => {
+    const { hits, warnings } = analyse(text);
+    assert.ok(hits.includes('iac/cfn-kms-no-rotation@55'), hits.join(' '));
+    assert.ok(warnings.some((w) => w.startsWith('53: cfn_nag rules_to_suppress of Broken is not a list')), warnings.join('\n'));
+  });
+
+  it('without Metadata suppressions the same resources are reported', () => {
+    const plain = text.replace(/\n {4}Metadata:\n(?: {6,}.*\n)+/g, '\n');
+    const { hits, warnings } = analyse(plain);
+    assert.deepEqual(
+      hits.map((h) => h.replace(/@\d+$/, '')),
+      ['iac/cfn-imdsv1', 'iac/cfn-imdsv1', 'iac/cfn-kms-no-rotation', 'iac/cfn-sg-open-to-internet', 'iac/cfn-sg-open-to-internet', 'iac/cfn-sg-open-to-internet'],
+    );
+    assert.deepEqual(warnings, []);
+  });
+
+  it('maps only to rules that exist', () => {
+    const ids = new Set(cloudformationPlatform.rules.map((r) => r.id));
+    for (const [tool, table] of Object.entries(FOREIGN_CHECKS)) for (const [id, covered] of Object.entries(table)) for (const c of covered) assert.ok(ids.has(c.rule), `${tool} ${id} -> ${c.rule}`);
+    assert.deepEqual(coveredBy('checkov', 'toString'), []);
+  });
+});
