@@ -57,6 +57,13 @@ export type ScannerFinding = Omit<Finding, 'fingerprint' | 'owasp'> & {
    * the pipeline must not read the file at that path for excerpts or suppressions.
    */
   outsideWorkingTree?: boolean;
+  /**
+   * The author suppressed this finding in the source with another tool's syntax that the
+   * scanner reads (`# zizmor: ignore[audit]`, a CloudFormation resource's cfn_nag or
+   * checkov metadata): the justification, reported as an in-source suppression like a
+   * `secloop-ignore` with its reason.
+   */
+  inSourceSuppression?: string;
 };
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };

@@ -302,7 +302,7 @@ async function postProcess(
     );
     const occurrences = new Map<string, number>();
     list.forEach((scannerFinding, i) => {
-      const { fingerprintKey: _key, outsideWorkingTree: _outside, ...rest } = scannerFinding;
+      const { fingerprintKey: _key, outsideWorkingTree: _outside, inSourceSuppression: foreign, ...rest } = scannerFinding;
       const lines = linesOf(scannerFinding);
       const suppressions = scannerFinding.outsideWorkingTree ? [] : fileSuppressions;
       const finding: Finding = {
@@ -334,6 +334,7 @@ async function postProcess(
           ? findSuppression(suppressions, finding.ruleId, finding.location.endLine)
           : undefined);
       if (suppression?.reason) inlineByFingerprint.set(finding.fingerprint, suppression.reason);
+      else if (foreign) inlineByFingerprint.set(finding.fingerprint, foreign);
       else if (suppression) {
         finding.properties = { ...finding.properties, suppressionRejected: 'secloop-ignore without a reason' };
         suppressionWarnings.push({

@@ -64,6 +64,20 @@ test('a broken baseline is a usage error', async () => {
   }
 });
 
+test("a suppression the scanner read in another tool's syntax is an in-source suppression with its justification", async () => {
+  const t = tempTree({ 'a.js': 'MARKER-high FOREIGN-IGNORE(zizmor: ignore[template-injection])\nMARKER-high\n' });
+  try {
+    const result = await scan(t.dir);
+    assert.deepEqual(result.findings.map((f) => f.location.startLine), [2]);
+    assert.deepEqual(
+      result.suppressed.map((s) => [s.finding.location.startLine, s.kind, s.justification]),
+      [[1, 'inSource', 'zizmor: ignore[template-injection]']],
+    );
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('inline suppression with a reason suppresses; without a reason it is reported', async () => {
   const t = tempTree({
     'a.js': [

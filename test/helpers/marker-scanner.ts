@@ -43,6 +43,8 @@ export const markerScanner: Scanner = {
           { path: file.path, startLine: 1, message: 'source' },
           { path: file.path, startLine: i + 1, message: 'sink' },
         ];
+        const foreign = /FOREIGN-IGNORE\((.+?)\)/.exec(lines[i]!);
+        if (foreign) finding.inSourceSuppression = foreign[1]!;
         if (lines[i]!.includes('RELATED')) finding.related = [{ path: file.path, startLine: 1, message: 'the same flow writes here too' }];
         yield finding;
       }
