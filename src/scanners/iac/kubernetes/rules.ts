@@ -1106,25 +1106,42 @@ const defaultNamespace = kubeRule({
   id: 'iac/k8s-default-namespace',
   title: 'Object in the default namespace',
   description:
-    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest. An object of a file that a kustomization with `namespace:` lists as a resource (directly or through its bases) gets that namespace.',
-  remediation: 'Deploy into a dedicated namespace (metadata.namespace) with its own RBAC, NetworkPolicies and resource quotas.',
+    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest. A file none of whose objects sets a namespace is usually deployed into one chosen at install (kubectl apply -n, a deploy tool\'s target namespace): it gets one informational finding, on its first object. An object that sets none beside objects that do is reported each time, as is an explicit "default". An object of a file that a kustomization with `namespace:` lists as a resource (directly or through its bases) gets that namespace; the templates of a Helm chart get the release namespace.',
+  remediation: 'Deploy into a dedicated namespace (metadata.namespace, or the namespace of the kustomization or deploy tool) with its own RBAC, NetworkPolicies and resource quotas.',
   severity: 'low',
   confidence: 'low',
   cwe: ['CWE-1188'],
   examples: {
-    positive: ['apiVersion: v1\nkind: ConfigMap\n# expect\nmetadata:\n  name: settings\ndata:\n  a: b\n', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  # expect\n  namespace: default\n'],
+    positive: [
+      'apiVersion: v1\nkind: ConfigMap\n# expect\nmetadata:\n  name: settings\ndata:\n  a: b\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  # expect\n  namespace: default\n',
+      // No object sets a namespace: one finding for the file, on its first object.
+      'apiVersion: v1\nkind: ConfigMap\n# expect\nmetadata:\n  name: settings\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n',
+      // The object that sets none beside one that does lands elsewhere.
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n---\napiVersion: v1\nkind: ServiceAccount\n# expect\nmetadata:\n  name: web\n',
+    ],
     negative: ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n'],
   },
   *check(input) {
-    for (const object of input.objects) {
-      if (!NAMESPACED_KINDS.has(object.kind)) continue;
-      const metadata = pair(object.root, 'metadata');
-      if (!metadata) continue;
+    const namespaced = input.objects.filter((object) => NAMESPACED_KINDS.has(object.kind) && pair(object.root, 'metadata'));
+    const unset = namespaced.filter((object) => !pair(get(object.root, 'metadata'), 'namespace'));
+    // A kustomization that lists the file sets the namespace of its objects.
+    if (!input.kustomizeNamespace && unset.length > 0 && unset.length === namespaced.length) {
+      const first = unset[0]!;
+      const others = unset.length > 1 ? ` (and the ${unset.length - 1} other object${unset.length === 2 ? '' : 's'} of this file)` : '';
+      yield {
+        line: pair(first.root, 'metadata')!.keyLine,
+        message: `${objectLabel(first)}${others} sets no namespace and lands in "default" unless deployed with -n or a deploy tool's namespace.`,
+        resource: objectLabel(first),
+        severity: 'info',
+      };
+    }
+    for (const object of namespaced) {
+      const metadata = pair(object.root, 'metadata')!;
       const ns = pair(metadata.value, 'namespace');
-      // A kustomization that lists the file sets the namespace of its objects.
-      if (!ns && input.kustomizeNamespace) continue;
-      if (!ns) yield { line: metadata.keyLine, message: `${objectLabel(object)} sets no namespace and lands in "default" unless deployed with -n.`, resource: objectLabel(object) };
-      else if (text(ns.value) === 'default') yield { line: ns.keyLine, message: `${objectLabel(object)} is deployed to the default namespace.`, resource: objectLabel(object) };
+      if (!ns && !input.kustomizeNamespace && unset.length < namespaced.length)
+        yield { line: metadata.keyLine, message: `${objectLabel(object)} sets no namespace, unlike other objects of this file: it lands in "default" or in the namespace given at deploy time.`, resource: objectLabel(object) };
+      else if (ns && text(ns.value) === 'default') yield { line: ns.keyLine, message: `${objectLabel(object)} is deployed to the default namespace.`, resource: objectLabel(object) };
     }
   },
 });
