@@ -33,6 +33,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ScannerFinding } from '../../src/core/finding.js';
 import { analyseFile } from '../../src/scanners/iac/index.js';
+import { findZizmorSuppression, zizmorSuppressions } from '../../src/scanners/iac/github/zizmor-ignore.js';
 import { checkRepo } from '../../src/scanners/posture/index.js';
 import type { Bench, BenchArgs } from '../types.js';
 import { table } from '../util.js';
@@ -339,9 +340,11 @@ export function runZizmor(given: string, map: Record<string, string[]>, split: S
         dependabot
           ? checkRepo({ files: new Map([['.github/dependabot.yml', text]]) })
           : analyseFile(path.basename(base + rel), text, () => {}, /^\.pre-commit-config\.ya?ml$/.test(path.basename(base + rel)) ? 'pre-commit' : 'github-actions').findings
-      ).filter((f) => mappedRules.has(f.ruleId));
+        // A finding the file's own `# zizmor: ignore[...]` comment suppresses is reported as suppressed, not as a finding.
+      ).filter((f) => mappedRules.has(f.ruleId) && !('inSourceSuppression' in f && f.inSourceSuppression));
       ms += performance.now() - started;
       const here = expected.filter((e) => e.file === rel);
+      const ignored = zizmorSuppressions(text);
       const name = `${input}${rel}`;
       for (const e of here) if (!map[e.audit]) unmapped.set(e.audit, (unmapped.get(e.audit) ?? 0) + 1);
       for (const score of scores.values()) {
@@ -362,8 +365,8 @@ export function runZizmor(given: string, map: Record<string, string[]>, split: S
         const audits = Object.keys(map).filter((a) => map[a]!.includes(f.ruleId));
         const flagged = here.filter((e) => audits.includes(e.audit));
         if (flagged.some((e) => lines(f).some((x) => Math.abs(x - e.line) <= 2 || e.spans.includes(x)))) continue;
-        // `# zizmor: ignore[audit]` on the finding's lines silences zizmor there, by the author's choice.
-        if (lines(f).some((l) => audits.some((a) => ignores(text, l, a)))) continue;
+        // `# zizmor: ignore[audit]` within the finding's span (its lines, or the step or block they are in) silences zizmor there, by the author's choice.
+        if (findZizmorSuppression(ignored, f.ruleId, f.location.startLine, f.location.endLine)) continue;
         extraTotal++;
         for (const audit of audits) {
           const score = scores.get(audit)!;
@@ -374,11 +377,6 @@ export function runZizmor(given: string, map: Record<string, string[]>, split: S
     }
   }
   return { split, items: [...items].filter((k) => splitOf(k) === split).length, scored, audits: [...scores.values()], unmapped, knownAudits, extraTotal, ms };
-}
-
-function ignores(text: string, line: number, audit: string): boolean {
-  const comment = /#\s*zizmor:\s*ignore\[([^\]]*)\]/.exec(text.split('\n')[line - 1] ?? '');
-  return comment !== null && comment[1]!.split(',').some((a) => a.trim() === audit);
 }
 
 function pct(n: number, d: number): string {

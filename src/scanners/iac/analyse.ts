@@ -48,6 +48,7 @@ export function analyseFile(
   if (input === undefined) return { platform: platformId, findings: [], secrets: [] };
   const findings: ScannerFinding[] = [];
   const secrets: string[] = [];
+  const suppressedBy = platform.foreignSuppressions?.(text, input, (line, message) => warn({ path, line, message }));
   let lines: string[] | undefined;
   const lineText = (n: number) => (lines ??= text.split('\n'))[n - 1] ?? '';
   for (const rule of platform.rules) {
@@ -58,7 +59,9 @@ export function analyseFile(
         if (seen.has(key)) continue;
         seen.add(key);
         if (hit.secret) secrets.push(hit.secret);
-        findings.push(toFinding(rule, hit, path, lineText));
+        const finding = toFinding(rule, hit, path, lineText);
+        const justification = suppressedBy?.(rule.id, hit);
+        findings.push(justification ? { ...finding, inSourceSuppression: justification } : finding);
       }
     } catch (error) {
       // A rule bug must not hide the other rules' findings on this file.

@@ -1,6 +1,7 @@
 import { composePlatform } from './compose/rules.js';
 import { dockerfilePlatform } from './dockerfile/rules.js';
 import { githubPlatform } from './github/rules.js';
+import { findZizmorSuppression, zizmorSuppressions } from './github/zizmor-ignore.js';
 import { gitlabPlatform } from './gitlab/rules.js';
 import { kubernetesPlatform } from './kubernetes/rules.js';
 import { preCommitPlatform } from './precommit/rules.js';
@@ -21,7 +22,13 @@ export const PLATFORM_RULES: ReadonlyArray<PlatformRules<unknown>> = [
   erase(dockerfilePlatform),
   erase(kubernetesPlatform),
   erase(composePlatform),
-  erase(githubPlatform),
+  erase({
+    ...githubPlatform,
+    foreignSuppressions(text) {
+      const comments = zizmorSuppressions(text);
+      return comments.length === 0 ? undefined : (ruleId, hit) => findZizmorSuppression(comments, ruleId, hit.line, hit.detailLine)?.reason ?? undefined;
+    },
+  }),
   erase(gitlabPlatform),
   erase(preCommitPlatform),
   erase(terraformPlatform),

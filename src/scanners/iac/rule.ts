@@ -90,6 +90,13 @@ export interface PlatformRules<Input> {
   /** Parse a file's text; problems go to `warn` (line, message). Returns undefined when nothing can be analysed. */
   parse(text: string, warn: (line: number, message: string) => void, context?: ParseContext): Input | undefined;
   rules: readonly IacRule<Input>[];
+  /**
+   * Suppressions the file's authors wrote in another tool's syntax that covers the same
+   * checks (`# zizmor: ignore[audit]`, a CloudFormation resource's cfn_nag or checkov
+   * metadata): a function giving the justification for a hit of `ruleId`, or undefined
+   * when the file holds none. Such findings are reported as suppressed, never dropped.
+   */
+  foreignSuppressions?(text: string, input: Input, warn: (line: number, message: string) => void): ((ruleId: string, hit: Hit) => string | undefined) | undefined;
 }
 
 /**
