@@ -29,6 +29,9 @@ describe('pods of custom resources', () => {
     assert.deepEqual(ruleLines('rollout.yaml', 'iac/k8s-privileged-container'), [21]);
     assert.deepEqual(ruleLines('knative-service.yaml', 'iac/k8s-privileged-container'), [12]);
     assert.deepEqual(ruleLines('scaled-job.yaml', 'iac/k8s-privileged-container'), [14]);
+    // An Argo analysis metric that runs a Job: one entry of spec.metrics.
+    assert.deepEqual(containers('analysis-template.yaml'), ['AnalysisTemplate/smoke smoke spec:17']);
+    assert.deepEqual(ruleLines('analysis-template.yaml', 'iac/k8s-privileged-container'), [22]);
   });
 
   it("does not read an unknown custom resource's own spec.containers as a pod, but keeps a real pod template", () => {

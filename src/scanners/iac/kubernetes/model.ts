@@ -98,10 +98,7 @@ function podSpecsOf(object: KubeObject): PodSpec[] {
   };
   const carried = podCarrierPaths(object);
   if (carried) {
-    for (const path of carried) {
-      const owner = path.length === 0 ? object.root : get(object.root, ...path);
-      if (isYMap(owner)) take(owner);
-    }
+    for (const path of carried) for (const owner of at(object.root, path)) take(owner);
     return out;
   }
   const visit = (owner: YMap, depth: number) => {
@@ -119,6 +116,14 @@ function podSpecsOf(object: KubeObject): PodSpec[] {
   const template = get(object.root, 'template');
   if (object.kind === 'PodTemplate' && isYMap(template)) visit(template, 1);
   return out;
+}
+
+/** The maps at a path of keys, `*` standing for every entry of a list. */
+function at(node: YNode | null | undefined, path: readonly string[]): YMap[] {
+  if (path.length === 0) return isYMap(node) ? [node] : [];
+  const [key, ...rest] = path;
+  const next = key === '*' ? items(node) : [get(node, key!)];
+  return next.flatMap((child) => at(child, rest));
 }
 
 function containersOf(pod: PodSpec): Container[] {

@@ -38,11 +38,16 @@ export function isCustomResource(object: { kind: string; apiVersion: string }): 
 
 /**
  * Custom resources that carry whole pod specs, by `group/kind`: the paths of the maps that
- * hold the pod's `spec` (and `metadata`) beside each other; `[]` is the object itself.
+ * hold the pod's `spec` (and `metadata`) beside each other; `[]` is the object itself, and
+ * `*` stands for every entry of a list.
  */
 const POD_CARRIERS = new Map<string, ReadonlyArray<readonly string[]>>([
-  // Argo Rollouts: a Deployment with progressive delivery (a Rollout with workloadRef has no template).
+  // Argo Rollouts: a Deployment with progressive delivery (a Rollout with workloadRef has no template),
+  // the Jobs an analysis runs as a metric, and the ReplicaSets of an Experiment.
   ['argoproj.io/Rollout', [['spec', 'template']]],
+  ['argoproj.io/AnalysisTemplate', [['spec', 'metrics', '*', 'provider', 'job', 'spec', 'template']]],
+  ['argoproj.io/ClusterAnalysisTemplate', [['spec', 'metrics', '*', 'provider', 'job', 'spec', 'template']]],
+  ['argoproj.io/Experiment', [['spec', 'templates', '*', 'template']]],
   // OpenKruise workloads; a SidecarSet's containers are injected whole into matching pods.
   ['apps.kruise.io/CloneSet', [['spec', 'template']]],
   ['apps.kruise.io/StatefulSet', [['spec', 'template']]],
