@@ -61,3 +61,26 @@ test('a comment on a line that opens a block covers the block; one on a run: lin
   // The block of `on:` ends at the next top-level key.
   assert.equal(findZizmorSuppression(suppressions, 'iac/gha-dangerous-trigger', 7), undefined);
 });
+
+test('a comment on the first line of a step covers the step, and not the next one', () => {
+  const text = [
+    'name: release', //1
+    'on: release', //2
+    'permissions: {}', //3
+    'jobs:', //4
+    '  publish:', //5
+    '    runs-on: ubuntu-latest', //6
+    '    steps:', //7
+    '      - name: Publish # zizmor: ignore[use-trusted-publishing]', //8
+    '        run: cargo publish --token ${{ secrets.CRATES_TOKEN }}', //9
+    '      - name: Publish again', //10
+    '        run: cargo publish --token ${{ secrets.CRATES_TOKEN }}', //11
+    '',
+  ].join('\n');
+  const suppressions = zizmorSuppressions(text);
+  const found = analyseFile('.github/workflows/release.yml', text, () => {}, 'github-actions').findings.filter((f) => f.ruleId === 'iac/gha-publish-with-long-lived-token');
+  assert.deepEqual(
+    found.map((f) => [f.location.startLine, findZizmorSuppression(suppressions, f.ruleId, f.location.startLine, f.location.endLine)?.reason]),
+    [[9, 'zizmor: ignore[use-trusted-publishing]'], [11, undefined]],
+  );
+});

@@ -46,7 +46,9 @@ export interface ZizmorSuppression extends InlineSuppression {
 }
 
 /** `  key:  # comment`: a line that opens a block mapping or list. */
-const BLOCK_OPENER = /^(\s*)(?:-\s+)?(?:[\w.-]+|"[^"]*"|'[^']*'):\s*#/;
+const KEY_OPENER = /^(\s*)(?:[\w.-]+|"[^"]*"|'[^']*'):\s*#/;
+/** `  - key: value`: the first line of a list entry (a step). */
+const ENTRY_OPENER = /^(\s*)-(?:\s|$)/;
 
 /**
  * The `# zizmor: ignore[audit, ...]` comments of a file, as suppressions of the secloop
@@ -54,11 +56,12 @@ const BLOCK_OPENER = /^(\s*)(?:-\s+)?(?:[\w.-]+|"[^"]*"|'[^']*'):\s*#/;
  * the author's decision, as a `secloop-ignore` with a reason is). Audits secloop has no
  * rule for are skipped.
  *
- * zizmor honours a comment on any line of a finding's span. A comment on a line that
- * opens a block (`on: # zizmor: ignore[dangerous-triggers]`) is inside the span of a
- * finding zizmor reports on that key, where secloop reports on a line within the block
- * (the trigger itself), so such a comment covers its block; any other covers its own
- * line. Match them with `findZizmorSuppression`, not `findSuppression`: a comment at the
+ * zizmor honours a comment on any line of a finding's span, and its spans include the
+ * step or block the finding is in. So a comment on a line that opens a block
+ * (`on: # zizmor: ignore[dangerous-triggers]`, where secloop reports the trigger inside
+ * it) or a list entry (`- name: Publish # zizmor: ignore[use-trusted-publishing]`, where
+ * secloop reports the step's `run:`) covers that block or entry; any other covers its
+ * own line. Match them with `findZizmorSuppression`, not `findSuppression`: a comment at the
  * end of a line must not reach the next one, as a `secloop-ignore` on the line above does.
  */
 export function zizmorSuppressions(text: string): ZizmorSuppression[] {
@@ -81,18 +84,20 @@ export function zizmorSuppressions(text: string): ZizmorSuppression[] {
   return result;
 }
 
-/** The last line (1-based) of the block opened at index `i`, or line i+1 itself when the line opens none. */
+/** The last line (1-based) of the block or list entry opened at index `i`, or line i+1 itself when the line opens none. */
 function blockEnd(lines: readonly string[], i: number): number {
-  const opener = BLOCK_OPENER.exec(lines[i]!);
-  if (!opener) return i + 1;
-  const indent = opener[1]!.length;
+  const entry = ENTRY_OPENER.exec(lines[i]!);
+  const key = entry ? undefined : KEY_OPENER.exec(lines[i]!);
+  if (!entry && !key) return i + 1;
+  const indent = (entry ?? key)![1]!.length;
   let last = i + 1;
   for (let k = i + 1; k < lines.length; k++) {
     const line = lines[k]!;
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     const own = line.length - line.trimStart().length;
-    // A list under a key may sit at the key's own indentation (`steps:` then `- run:`).
-    if (own < indent || (own === indent && !line.trimStart().startsWith('- ')) || (own === indent && opener[0]!.trimStart().startsWith('- '))) break;
+    // An entry holds what is indented below its dash; a key also holds a list at its own indentation (`steps:` then `- run:`).
+    const inside = own > indent || (key !== undefined && own === indent && ENTRY_OPENER.test(line));
+    if (!inside) break;
     last = k + 1;
   }
   return last;
