@@ -211,6 +211,58 @@ const apiMethodNoAuth: CfnRule = cfnRule({
   },
 });
 
+/** The protocol of the AWS::ApiGatewayV2::Api a route's ApiId references in the template: HTTP, WEBSOCKET, or undefined. */
+function apiProtocol(t: CfnTemplate, route: CfnResource): string | undefined {
+  const ref = intrinsic(prop(t, route, 'ApiId')?.value);
+  if (ref?.name !== 'Ref' || !isYScalar(ref.arg)) return undefined;
+  const api = t.resources.find((r) => r.id === String(ref.arg!.value) && r.type === 'AWS::ApiGatewayV2::Api');
+  return api ? text(t, prop(t, api, 'ProtocolType')?.value)?.toUpperCase() : undefined;
+}
+
+const apiRouteNoAuth: CfnRule = cfnRule({
+  id: 'iac/cfn-apigw-v2-route-no-auth',
+  title: 'API Gateway HTTP or WebSocket route without authorization',
+  description:
+    'An API Gateway V2 route has AuthorizationType NONE (the default when unset): anyone who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet. For a WebSocket API only the $connect route is judged, as the connection is authorized there once. A quick-create HTTP API (Target on the API) gets such a $default route. That is right for public endpoints, but a route left open by mistake exposes whatever its integration does.',
+  remediation: 'Set AuthorizationType to JWT (with an AuthorizerId), CUSTOM (a Lambda authorizer) or AWS_IAM on the route; leave NONE only on routes meant to be public, and on CORS preflight routes.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n      # expect\n      AuthorizationType: NONE\n  # expect\n  Create:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: POST /orders\n',
+      'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: chat\n      ProtocolType: WEBSOCKET\n      RouteSelectionExpression: $request.body.action\n  # expect\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n',
+      'Resources:\n  Quick:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: quick\n      ProtocolType: HTTP\n      # expect\n      Target: !GetAtt Fn.Arn\n',
+    ],
+    negative: [
+      'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n      AuthorizationType: JWT\n      AuthorizerId: !Ref Jwt\n  Preflight:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: OPTIONS /orders\n',
+      // Messages of a WebSocket API travel on a connection authorized at $connect.
+      'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: WEBSOCKET\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n      AuthorizationType: CUSTOM\n      AuthorizerId: !Ref Auth\n  Send:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: sendmessage\n  Default:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $default\n',
+      // An API of another stack: a $default route may be a WebSocket one, which is not judged.
+      'Resources:\n  Default:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !ImportValue shared-api\n      RouteKey: $default\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::ApiGatewayV2::Route')) {
+      const key = text(t, prop(t, r, 'RouteKey')?.value);
+      if (key === undefined) continue;
+      const protocol = apiProtocol(t, r) ?? (/^[A-Z]+ \//i.test(key) || key === '$connect' ? (key === '$connect' ? 'WEBSOCKET' : 'HTTP') : undefined);
+      if (protocol === 'WEBSOCKET' ? key !== '$connect' : protocol !== 'HTTP') continue;
+      if (/^OPTIONS /i.test(key)) continue;
+      if (prop(t, r, 'ApiKeyRequired') && text(t, prop(t, r, 'ApiKeyRequired')?.value) !== 'false') continue;
+      const auth = prop(t, r, 'AuthorizationType');
+      const v = text(t, auth?.value);
+      if (auth ? v?.toUpperCase() !== 'NONE' : false) continue;
+      yield { line: auth ? auth.keyLine : r.line, message: `${label(r)} (${key}) can be called without authorization.`, resource: label(r) };
+    }
+    for (const r of resourcesOf(t, 'AWS::ApiGatewayV2::Api')) {
+      const target = prop(t, r, 'Target');
+      if (!target || text(t, prop(t, r, 'ProtocolType')?.value)?.toUpperCase() !== 'HTTP') continue;
+      yield { line: target.keyLine, message: `${label(r)} is a quick-create HTTP API: its $default route can be called without authorization.`, resource: label(r) };
+    }
+  },
+});
+
 /** Parameter types whose default names a value elsewhere, never a secret itself. */
 const REFERENCE_TYPES = /^AWS::SSM::Parameter::|^AWS::EC2::|^List</;
 
@@ -376,4 +428,4 @@ const userDataCredentials: CfnRule = cfnRule({
   },
 });
 
-export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, hardcodedSecret, initCredentials, userDataCredentials];
+export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, apiRouteNoAuth, hardcodedSecret, initCredentials, userDataCredentials];

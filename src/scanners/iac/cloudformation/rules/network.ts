@@ -4,7 +4,7 @@ import { isWorld } from '../../cidr.js';
 import { describePort, sensitivePortsInRange } from '../../ports.js';
 import { type Hit } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
-import { cfnRule, entries, field, label, missingLine, prop, resourcesOf, type CfnRule } from '../model.js';
+import { cfnRule, entries, field, label, missingLine, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
 import { intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnTemplate } from '../template.js';
 
@@ -254,8 +254,73 @@ const cloudFrontHttp: CfnRule = cfnRule({
   },
 });
 
-/** The public SSM parameters of Amazon Linux 2023 AMIs, whose ImdsSupport is v2.0. */
-const AL2023_AMI_PARAMETER = /^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-/;
+/** An origin domain that only speaks HTTP: an S3 static website endpoint. */
+const S3_WEBSITE = /\.s3-website[.-]/;
+
+const cloudFrontOriginHttp: CfnRule = cfnRule({
+  id: 'iac/cfn-cloudfront-origin-http',
+  title: 'CloudFront reaches its origin over plain HTTP',
+  description:
+    'A custom origin of a CloudFront distribution has OriginProtocolPolicy http-only: every request CloudFront forwards (with cookies, authorization headers and form data) and every response travel unencrypted between the edge and the origin, across the internet, where they can be read or altered, even when viewers connect with HTTPS.',
+  remediation:
+    'Set OriginProtocolPolicy: https-only with OriginSSLProtocols [TLSv1.2] and give the origin a certificate; for an S3 bucket use an S3 origin with origin access control instead of the website endpoint.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        Origins:\n          - Id: api\n            DomainName: api.example.org\n            CustomOriginConfig:\n              # expect\n              OriginProtocolPolicy: http-only\n        DefaultCacheBehavior:\n          TargetOriginId: api\n          ViewerProtocolPolicy: redirect-to-https\n',
+    ],
+    negative: [
+      'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        Origins:\n          - Id: api\n            DomainName: api.example.org\n            CustomOriginConfig:\n              OriginProtocolPolicy: https-only\n              OriginSSLProtocols: [TLSv1.2]\n          - Id: site\n            DomainName: site.s3.amazonaws.com\n            S3OriginConfig: {}\n',
+      // match-viewer forwards with the viewer\'s protocol, HTTPS when viewers are redirected to it.
+      'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Origins:\n          - Id: api\n            DomainName: api.example.org\n            CustomOriginConfig:\n              OriginProtocolPolicy: match-viewer\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::CloudFront::Distribution')) {
+      for (const origin of entries(t, prop(t, r, 'DistributionConfig', 'Origins')?.value)) {
+        const policy = pairAt(t, origin, 'CustomOriginConfig', 'OriginProtocolPolicy');
+        if (text(t, policy?.value)?.toLowerCase() !== 'http-only') continue;
+        const id = text(t, field(t, origin, 'Id')?.value) ?? 'an origin';
+        const domain = text(t, field(t, origin, 'DomainName')?.value) ?? '';
+        // A website endpoint of S3 serves only HTTP and holds public content: lower, and the fix differs.
+        const website = S3_WEBSITE.test(domain);
+        yield {
+          line: policy!.keyLine,
+          message: website
+            ? `${label(r)} fetches origin ${id} from an S3 website endpoint over plain HTTP; use an S3 origin with origin access control.`
+            : `${label(r)} forwards requests to origin ${id} over plain HTTP (OriginProtocolPolicy: http-only).`,
+          resource: label(r),
+          ...(website ? { severity: 'low' as const } : {}),
+        };
+      }
+    }
+  },
+});
+
+/**
+ * The public SSM parameters of Amazon Linux 2023 AMIs, whose ImdsSupport is v2.0: the
+ * plain images and the ECS- and EKS-optimized ones.
+ */
+const AL2023_AMI_PARAMETER = /^\/aws\/service\/(?:ami-amazon-linux-latest\/al2023-ami-|ecs\/optimized-ami\/amazon-linux-2023\/|eks\/optimized-ami\/[^/]+\/amazon-linux-2023\/)/;
+
+/**
+ * A launch template without an ImageId that only EKS managed node groups of an AL2023
+ * AmiType use: EKS launches their nodes from its Amazon Linux 2023 AMI, which requires
+ * IMDSv2 unless the template says otherwise.
+ */
+function onlyAl2023NodeGroups(t: CfnTemplate, template: string): boolean {
+  if (mentions(t.outputs, template)) return false;
+  let used = false;
+  for (const r of t.resources) {
+    if (r.id === template || !mentions(r.node, template)) continue;
+    if (r.type !== 'AWS::EKS::Nodegroup') return false;
+    const amiType = text(t, prop(t, r, 'AmiType')?.value);
+    if (!amiType || !/^AL2023_/i.test(amiType)) return false;
+    used = true;
+  }
+  return used;
+}
 
 /**
  * An ImageId that names an Amazon Linux 2023 AMI: an SSM-typed parameter (`!Ref`) whose
@@ -275,7 +340,7 @@ function requiresImdsv2Image(t: CfnTemplate, node: YNode | null | undefined): bo
 const imdsv1: CfnRule = cfnRule({
   id: 'iac/cfn-imdsv1',
   title: 'Instances allow IMDSv1',
-  description: 'An instance, launch template or launch configuration does not require session tokens for the instance metadata service (MetadataOptions HttpTokens is optional or unset; an instance without it gets the AMI\'s default, optional for most images). With IMDSv1 a server-side request forgery in any application on the instance can read the instance role credentials with a single GET, as in the Capital One breach.',
+  description: 'An instance, launch template or launch configuration does not require session tokens for the instance metadata service (MetadataOptions HttpTokens is optional or unset; an instance without it gets the AMI\'s default, optional for most images, required for Amazon Linux 2023 ones, which are recognised by their public SSM parameter and by the AmiType of the EKS node groups that use a template). With IMDSv1 a server-side request forgery in any application on the instance can read the instance role credentials with a single GET, as in the Capital One breach.',
   remediation: 'Set MetadataOptions: { HttpTokens: required } (and HttpPutResponseHopLimit: 1 unless containers need more).',
   severity: 'medium',
   cwe: ['CWE-918'],
@@ -287,6 +352,8 @@ const imdsv1: CfnRule = cfnRule({
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      MetadataOptions:\n        # expect\n        HttpTokens: optional\n',
       // An explicit optional overrides the image's IMDSv2 requirement.
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}"\n      MetadataOptions:\n        # expect\n        HttpTokens: optional\n',
+      // A node group of an Amazon Linux 2 AmiType launches from the template without IMDSv2.
+      'Resources:\n  NodeTemplate:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      # expect\n      LaunchTemplateData:\n        InstanceType: m6i.large\n  Workers:\n    Type: AWS::EKS::Nodegroup\n    Properties:\n      ClusterName: prod\n      AmiType: AL2_x86_64\n      LaunchTemplate:\n        Id: !Ref NodeTemplate\n',
       // A String parameter, or an Amazon Linux 2 image: the AMI does not require IMDSv2.
       'Parameters:\n  Image:\n    Type: String\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\n  Al2:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2\nResources:\n  # expect\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Image\n  # expect\n  Old:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Al2\n',
     ],
@@ -299,6 +366,10 @@ const imdsv1: CfnRule = cfnRule({
       // Amazon Linux 2023 AMIs carry ImdsSupport v2.0: launches from them require IMDSv2.
       'Parameters:\n  Image:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Image\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: !Ref Image\n        MetadataOptions:\n          HttpPutResponseHopLimit: 2\n',
       'Resources:\n  Worker:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}"\n',
+      // ECS- and EKS-optimized Amazon Linux 2023 images require IMDSv2 too.
+      'Parameters:\n  EcsImage:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id\nResources:\n  EcsHosts:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: !Ref EcsImage\n  EksNodes:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: "{{resolve:ssm:/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended/image_id}}"\n',
+      // A launch template without an image, used only by AL2023 node groups: EKS picks an AL2023 AMI.
+      'Resources:\n  NodeTemplate:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        InstanceType: m6i.large\n  Workers:\n    Type: AWS::EKS::Nodegroup\n    Properties:\n      ClusterName: prod\n      AmiType: AL2023_x86_64_STANDARD\n      LaunchTemplate:\n        Id: !Ref NodeTemplate\n',
     ],
   },
   *check(t) {
@@ -315,7 +386,11 @@ const imdsv1: CfnRule = cfnRule({
         const v = value(t, tokens?.value);
         if (v === UNKNOWN || v === 'required') continue;
         // Without HttpTokens the AMI's ImdsSupport decides: Amazon Linux 2023 images require IMDSv2.
-        if (!tokens && requiresImdsv2Image(t, prop(t, r, ...path.slice(0, -1), 'ImageId')?.value)) continue;
+        if (!tokens) {
+          const image = prop(t, r, ...path.slice(0, -1), 'ImageId');
+          if (requiresImdsv2Image(t, image?.value)) continue;
+          if (type === 'AWS::EC2::LaunchTemplate' && !image && onlyAl2023NodeGroups(t, r.id)) continue;
+        }
         const at: Hit = tokens ? { line: tokens.keyLine, message: '' } : { line: missingLine(t, r, ...path, 'HttpTokens'), message: '' };
         yield { ...at, message: `${label(r)} allows IMDSv1: set MetadataOptions HttpTokens to required.`, resource: label(r) };
       }
@@ -370,4 +445,4 @@ const notebookInternet: CfnRule = cfnRule({
   },
 });
 
-export const networkRules: readonly CfnRule[] = [openToInternet, httpListener, outdatedTls, cloudFrontHttp, imdsv1, nodeGroupSshOpen, notebookInternet];
+export const networkRules: readonly CfnRule[] = [openToInternet, httpListener, outdatedTls, cloudFrontHttp, cloudFrontOriginHttp, imdsv1, nodeGroupSshOpen, notebookInternet];
