@@ -84,14 +84,17 @@ export function readKubernetes(source: string, warn: (line: number, message: str
 /**
  * Pod specs of an object (pod-carriers.ts): a built-in object's `spec` when it holds
  * containers, and nested `template`/`jobTemplate` specs; a known custom resource's pod
- * templates where it keeps them; another custom resource's nested templates only.
+ * templates where it keeps them; another custom resource's nested templates only, when
+ * a container of theirs names an image.
  */
 function podSpecsOf(object: KubeObject): PodSpec[] {
   const out: PodSpec[] = [];
   const custom = isCustomResource(object);
-  const take = (owner: YMap): boolean => {
+  const take = (owner: YMap, needsImage = false): boolean => {
     const spec = get(owner, 'spec');
     if (!isYMap(spec) || !(pair(spec, 'containers') || pair(spec, 'initContainers'))) return false;
+    // Containers without an image are overrides that the operator merges into the pod it builds (a CloudNativePG Pooler's template).
+    if (needsImage && !['containers', 'initContainers'].some((list) => items(get(spec, list)).some((c) => get(c, 'image') !== undefined))) return false;
     const metadata = get(owner, 'metadata');
     out.push({ object, spec, specLine: pair(owner, 'spec')?.keyLine ?? spec.line, ...(isYMap(metadata) ? { metadata } : {}) });
     return true;
@@ -105,7 +108,7 @@ function podSpecsOf(object: KubeObject): PodSpec[] {
     const spec = get(owner, 'spec');
     if (!isYMap(spec) || depth > 4) return;
     // A custom resource's own spec is no pod: containers there are what its operator merges into the pods it builds.
-    if ((depth > 0 || !custom) && take(owner)) return;
+    if ((depth > 0 || !custom) && take(owner, custom)) return;
     for (const key of ['template', 'jobTemplate']) {
       const inner = get(spec, key);
       if (isYMap(inner)) visit(inner, depth + 1);
