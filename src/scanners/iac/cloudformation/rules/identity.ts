@@ -215,7 +215,8 @@ const apiMethodNoAuth: CfnRule = cfnRule({
 function apiProtocol(t: CfnTemplate, route: CfnResource): string | undefined {
   const ref = intrinsic(prop(t, route, 'ApiId')?.value);
   if (ref?.name !== 'Ref' || !isYScalar(ref.arg)) return undefined;
-  const api = t.resources.find((r) => r.id === String(ref.arg!.value) && r.type === 'AWS::ApiGatewayV2::Api');
+  const id = String(ref.arg.value);
+  const api = t.resources.find((r) => r.id === id && r.type === 'AWS::ApiGatewayV2::Api');
   return api ? text(t, prop(t, api, 'ProtocolType')?.value)?.toUpperCase() : undefined;
 }
 
