@@ -120,3 +120,11 @@ test('dangerous-trigger: severity follows what the workflow does with the event,
   const literal = findings(job('      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n        run: |\n          echo "$TITLE"\n          echo "MODE=fast" >> "$GITHUB_ENV"\n', 'pull_request_target'), 'iac/gha-dangerous-trigger');
   assert.deepEqual(literal.map((f) => f.severity), ['low']);
 });
+
+test('a step written as an alias (- *name) is reported on its own entry, not on its anchor', () => {
+  const text = readFileSync(new URL('../../fixtures/iac/gha-anchors/aliased-steps.yml', import.meta.url), 'utf8');
+  const lines = (ruleId: string) => findings(text, ruleId).map((f) => f.location.startLine).sort((a, b) => a - b);
+  assert.deepEqual(lines('iac/gha-unpinned-action'), [8, 10]);
+  assert.deepEqual(lines('iac/gha-checkout-persist-credentials'), [8, 10]);
+  assert.deepEqual(lines('iac/gha-template-injection'), [12, 13]);
+});

@@ -61,7 +61,7 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
   const runs = get(root, 'runs');
   if (isYMap(runs) && text(get(runs, 'using')) === 'composite') {
     const job: Job = { id: 'composite', node: runs, line: pair(root, 'runs')!.keyLine, steps: [] };
-    job.steps = stepsOf(job, get(runs, 'steps'));
+    job.steps = stepsOf(job, get(runs, 'steps'), lines);
     return { root, triggers: new Map(), jobs: [job], lines, composite: true, ...scanFacts(github) };
   }
   const jobsNode = get(root, 'jobs');
@@ -70,7 +70,7 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
   for (const p of jobsNode.pairs) {
     if (!isYMap(p.value)) continue;
     const job: Job = { id: p.key, node: p.value, line: p.keyLine, steps: [] };
-    job.steps = stepsOf(job, get(p.value, 'steps'));
+    job.steps = stepsOf(job, get(p.value, 'steps'), lines);
     jobs.push(job);
   }
   return { root, triggers: triggersOf(root), jobs, lines, composite: false, ...scanFacts(github) };
@@ -80,7 +80,8 @@ function scanFacts(github: ParseContext['github']): Pick<Workflow, 'path' | 'cal
   return github ? { path: github.path, callers: github.callers } : {};
 }
 
-function stepsOf(job: Job, node: YNode | undefined): Step[] {
+function stepsOf(job: Job, node: YNode | undefined, lines: readonly string[]): Step[] {
+  let after = 0;
   return items(node).flatMap((item, index) => {
     if (!isYMap(item)) return [];
     const uses = pair(item, 'uses');
@@ -97,8 +98,29 @@ function stepsOf(job: Job, node: YNode | undefined): Step[] {
       step.runLine = run.keyLine;
     }
     if (isYMap(withNode)) step.with = withNode;
+    // A step written as an alias (`- *checkout`) comes back with its anchor's lines: it is reported on its own entry instead.
+    const alias = item.line <= after ? aliasEntry(lines, after) : undefined;
+    if (alias !== undefined) {
+      step.line = alias;
+      if (step.usesLine !== undefined) step.usesLine = alias;
+      if (step.runLine !== undefined) step.runLine = alias;
+    }
+    after = Math.max(after, alias ?? lastLine(item));
     return [step];
   });
+}
+
+/** The first `- *name` list entry after line `after` (1-based), if any. */
+function aliasEntry(lines: readonly string[], after: number): number | undefined {
+  for (let i = after; i < lines.length; i++) if (/^\s*-\s+\*[^\s#]+\s*(?:#.*)?$/.test(lines[i]!)) return i + 1;
+  return undefined;
+}
+
+/** The last line a node's own keys and values start on. */
+function lastLine(node: YNode): number {
+  if (isYMap(node)) return Math.max(node.line, ...node.pairs.map((p) => (p.value ? Math.max(p.keyLine, lastLine(p.value)) : p.keyLine)));
+  if (isYSeq(node)) return Math.max(node.line, ...node.items.map(lastLine));
+  return node.line;
 }
 
 /** `on: push`, `on: [push, pull_request]` and `on: { push: ..., pull_request_target: ... }`. */
