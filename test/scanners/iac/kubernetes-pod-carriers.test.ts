@@ -32,6 +32,9 @@ describe('pods of custom resources', () => {
     // An Argo analysis metric that runs a Job: one entry of spec.metrics.
     assert.deepEqual(containers('analysis-template.yaml'), ['AnalysisTemplate/smoke smoke spec:17']);
     assert.deepEqual(ruleLines('analysis-template.yaml', 'iac/k8s-privileged-container'), [22]);
+    // An agent sandbox keeps its pod under spec.podTemplate.
+    assert.deepEqual(containers('sandbox-template.yaml'), ['SandboxTemplate/worker worker spec:11']);
+    assert.deepEqual(ruleLines('sandbox-template.yaml', 'iac/k8s-privileged-container'), [16]);
   });
 
   it("does not read an unknown custom resource's own spec.containers, or a template of containers without image, as a pod, but keeps a real pod template", () => {
