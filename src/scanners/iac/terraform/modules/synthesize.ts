@@ -65,6 +65,9 @@ export function moduleCalls(body: Body, scope: Scope): ModuleCall[] {
     const address = registryAddress(source);
     const spec = address && MODULES.find((m) => m.source === address.address);
     if (!spec || !address) continue;
+    // A submodule (`//modules/vpc-endpoints`) creates other resources than the module the table
+    // describes; only the security-group expansion knows its submodules (presets).
+    if (address.submodule && spec.expand !== 'security-group-rules') continue;
     const version = evaluate(attribute(block, 'version')?.expr, scope);
     const constraint = typeof version === 'string' ? version : versionFromRef(source);
     const versions = constraintRange(constraint);

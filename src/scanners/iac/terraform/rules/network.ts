@@ -453,12 +453,13 @@ function publicSubnets(input: TfInput): Map<string, string> {
   return out;
 }
 
-/** The registry address of a module called in this file, null when the file has no call of that name. */
+/** The registry address of a module called in this file (`<address>//<submodule>` for a submodule), null when the file has no call of that name. */
 function moduleAddress(input: TfInput, name: string): string | undefined | null {
   const call = input.body.blocks.find((b) => b.type === 'module' && b.labels[0] === name);
   if (!call) return null;
   const source = valueOf(input, call, 'source');
-  return typeof source === 'string' ? registryAddress(source)?.address : undefined;
+  const found = typeof source === 'string' ? registryAddress(source) : undefined;
+  return found && (found.submodule ? `${found.address}//${found.submodule}` : found.address);
 }
 
 const VPC_MODULE = 'terraform-aws-modules/vpc/aws';
