@@ -30,3 +30,82 @@ describe('terraform sweep: registry submodules', () => {
     assert.deepEqual(findings(source), ['vpc-no-flow-logs:1']);
   });
 });
+
+describe('terraform sweep: dynamic blocks over an empty list', () => {
+  const group = (rules: string) =>
+    [
+      'variable "ingress_rules" {',
+      '  type    = list(map(string))',
+      `  default = ${rules}`,
+      '}',
+      '',
+      'resource "aws_default_security_group" "this" {',
+      '  vpc_id = "vpc-0123"',
+      '  dynamic "ingress" {',
+      '    for_each = var.ingress_rules',
+      '    content {',
+      '      protocol  = lookup(ingress.value, "protocol", "-1")',
+      '      from_port = 0',
+      '      to_port   = 0',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+
+  it('reports no rules on a default security group whose dynamic rules iterate over an empty list', () => {
+    assert.deepEqual(findings(group('[]')).filter((f) => f.startsWith('default-sg')), []);
+  });
+
+  it('still reports dynamic rules that iterate over entries, or over a list it cannot read', () => {
+    assert.deepEqual(findings(group('[{ protocol = "tcp" }]')).filter((f) => f.startsWith('default-sg')), ['default-sg-allows-traffic:8']);
+    const unknown = group('[]').replace('for_each = var.ingress_rules', 'for_each = data.external.rules.result');
+    assert.deepEqual(findings(unknown).filter((f) => f.startsWith('default-sg')), ['default-sg-allows-traffic:8']);
+  });
+});
+
+describe('terraform sweep: routes that are not created', () => {
+  const network = (create: string) =>
+    [
+      'variable "database_igw_route" {',
+      '  type    = bool',
+      `  default = ${create}`,
+      '}',
+      '',
+      'resource "aws_subnet" "database" {',
+      '  vpc_id     = "vpc-0123"',
+      '  cidr_block = "10.0.21.0/24"',
+      '}',
+      '',
+      'resource "aws_route_table" "database" {',
+      '  vpc_id = "vpc-0123"',
+      '}',
+      '',
+      'resource "aws_route" "database_internet_gateway" {',
+      '  count                  = var.database_igw_route ? 1 : 0',
+      '  route_table_id         = aws_route_table.database.id',
+      '  destination_cidr_block = "0.0.0.0/0"',
+      '  gateway_id             = aws_internet_gateway.this.id',
+      '}',
+      '',
+      'resource "aws_route_table_association" "database" {',
+      '  subnet_id      = aws_subnet.database.id',
+      '  route_table_id = aws_route_table.database.id',
+      '}',
+      '',
+      'resource "aws_db_subnet_group" "database" {',
+      '  subnet_ids = [aws_subnet.database.id]',
+      '}',
+      '',
+    ].join('\n');
+
+  it('does not call a subnet public because of a route whose count is 0', () => {
+    assert.deepEqual(findings(network('false')).filter((f) => f.startsWith('db-public-subnet')), []);
+  });
+
+  it('still follows a route that is created, or whose count cannot be read', () => {
+    assert.deepEqual(findings(network('true')).filter((f) => f.startsWith('db-public-subnet')), ['db-public-subnet:28']);
+    const unknown = network('false').replace('count                  = var.database_igw_route ? 1 : 0', 'count                  = length(data.aws_availability_zones.all.names)');
+    assert.deepEqual(findings(unknown).filter((f) => f.startsWith('db-public-subnet')), ['db-public-subnet:28']);
+  });
+});

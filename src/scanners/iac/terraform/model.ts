@@ -109,6 +109,22 @@ export function attribute(block: Block, name: string): Attribute | undefined {
   return undefined;
 }
 
+/** A for_each value known to make nothing: an empty list, set or map. */
+export function isKnownEmpty(value: Value): boolean {
+  return Array.isArray(value) ? value.length === 0 : value !== null && value !== UNKNOWN && typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+/**
+ * Whether a resource (or module) block is known not to be created: its count is 0 or its
+ * for_each is empty, as `value` reads them. One whose count or for_each cannot be read may be.
+ */
+export function isNotCreated(block: Block, value: (expr: Expr) => Value): boolean {
+  const forEach = attribute(block, 'for_each');
+  if (forEach) return isKnownEmpty(value(forEach.expr));
+  const count = attribute(block, 'count');
+  return count !== undefined && value(count.expr) === 0;
+}
+
 /** Nested blocks of a type, including the `content` of `dynamic "type"` blocks. */
 export function blocksOf(block: Block, type: string): Block[] {
   const out: Block[] = [];

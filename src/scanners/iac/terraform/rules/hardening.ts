@@ -8,6 +8,7 @@ import { allowsAction, onAllResources, type Statement } from '../../aws-policy.j
 import { policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
+import { blocksMade, fileInstance } from './instances.js';
 
 // ---------------------------------------------------------------------------
 // Workloads that run with a privileged role
@@ -283,7 +284,7 @@ const userConsolePassword: TfRule = tfRule({
 // ---------------------------------------------------------------------------
 
 /** Whether a default security group managed in the file has no rules (and so blocks all traffic, CIS AWS 5.4). */
-const lockedDown = (group: TfResource) => ['ingress', 'egress'].every((k) => !attribute(group.block, k) && blocksOf(group.block, k).length === 0);
+const lockedDown = (input: TfInput, group: TfResource) => ['ingress', 'egress'].every((k) => !attribute(group.block, k) && blocksMade(group.block, k, fileInstance(input)).length === 0);
 
 /** A `data "aws_security_group"` looked up by the name "default". */
 function isDefaultLookup(input: TfInput, data: TfResource): boolean {
@@ -333,7 +334,7 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
   *check(input) {
     const defaults = moduleResourcesOf(input, 'aws_default_security_group');
     // A default group emptied in this file blocks all traffic: being in it isolates an instance rather than exposing it.
-    const emptied = defaults.length > 0 && defaults.every(lockedDown);
+    const emptied = defaults.length > 0 && defaults.every((group) => lockedDown(input, group));
     for (const instance of resourcesOf(input, 'aws_instance')) {
       const settings = settingsOf(input, instance);
       if (!settings) continue;
@@ -346,7 +347,7 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
       for (const a of groups) {
         const value = evaluate(a.expr, input.scope);
         const named = Array.isArray(value) && value.includes('default');
-        const managed = mentioned(input, a.expr).find((r) => (r.kind === 'resource' && r.type === 'aws_default_security_group' && !lockedDown(r)) || isDefaultLookup(input, r));
+        const managed = mentioned(input, a.expr).find((r) => (r.kind === 'resource' && r.type === 'aws_default_security_group' && !lockedDown(input, r)) || isDefaultLookup(input, r));
         if (Array.isArray(value) && value.length === 0 && !emptied) yield { line: a.line, message: `${label(instance)} sets ${a.name} to an empty list, so it is launched into the VPC's default security group.`, resource: label(instance) };
         else if (named || managed) yield { line: a.line, message: `${label(instance)} uses the VPC's default security group${managed ? ` (${label(managed)})` : ''}.`, resource: label(instance) };
       }

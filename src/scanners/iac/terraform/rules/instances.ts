@@ -1,6 +1,6 @@
 import { childExpressions, type Block, type Expr } from '../hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from '../hcl/evaluate.js';
-import { attribute, type TfInput } from '../model.js';
+import { attribute, isKnownEmpty, isNotCreated, type TfInput } from '../model.js';
 
 /**
  * Reading the instances of Terraform configuration: a resource with for_each or count is
@@ -168,6 +168,30 @@ export function instancesOf(block: Block, within: Instance): Instance[] {
     return Array.from({ length: n }, (_, index) => bind(within, 'count', { index }));
   }
   return [within];
+}
+
+/** Whether a resource (or module) block is known not to be created in an instance (model.ts `isNotCreated`). */
+export function notCreated(block: Block, within: Instance): boolean {
+  return isNotCreated(block, (expr) => valueIn(within, expr));
+}
+
+/**
+ * The `name` blocks of a block that may exist: each written `name { ... }`, and the
+ * content of each `dynamic "name"` (at the dynamic block's line, as `blocksOf` gives it)
+ * unless its for_each is known to be empty. For rules about a block's presence; rules
+ * about the values in the blocks read `sectionsIn`.
+ */
+export function blocksMade(owner: Block, name: string, instance: Instance): Block[] {
+  const out: Block[] = [];
+  for (const child of owner.body.blocks) {
+    if (child.type === name) out.push(child);
+    else if (child.type === 'dynamic' && child.labels[0] === name) {
+      const content = child.body.blocks.find((b) => b.type === 'content');
+      const forEach = attribute(child, 'for_each');
+      if (content && !(forEach && isKnownEmpty(valueIn(instance, forEach.expr)))) out.push({ ...content, type: name, line: child.line, column: child.column });
+    }
+  }
+  return out;
 }
 
 /**

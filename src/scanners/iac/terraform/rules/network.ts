@@ -6,7 +6,7 @@ import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineO
 import { registryAddress } from '../modules/synthesize.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
-import { fieldsOf, fileInstance, instancesOf, sectionsIn, valueIn } from './instances.js';
+import { blocksMade, fieldsOf, fileInstance, instancesOf, notCreated, sectionsIn, valueIn } from './instances.js';
 
 interface Ingress {
   resource: TfResource;
@@ -282,7 +282,8 @@ const defaultSecurityGroup: TfRule = tfRule({
   *check(input) {
     for (const resource of resourcesOf(input, 'aws_default_security_group')) {
       for (const direction of ['ingress', 'egress']) {
-        const blocks = blocksOf(resource.block, direction);
+        // A dynamic block over an empty list (a module's variable left at its default) adds no rule.
+        const blocks = blocksMade(resource.block, direction, fileInstance(input));
         const a = attribute(resource.block, direction);
         const nonEmpty = a && !(a.expr.kind === 'tuple' && a.expr.items.length === 0);
         if (blocks.length > 0) yield { line: blocks[0]!.line, message: `${label(resource)} (the VPC default security group) has ${direction} rules.`, resource: label(resource) };
@@ -437,13 +438,16 @@ function publicSubnets(input: TfInput): Map<string, string> {
     const a = attribute(subnet.block, 'map_public_ip_on_launch');
     if (!subnet.module && a && instancesOf(subnet.block, fileInstance(input)).some((instance) => isTrueValue(valueIn(instance, a.expr)))) out.set(subnet.address, 'it gives instances public IP addresses');
   }
-  const tables = new Set(moduleResourcesOf(input, 'aws_route_table').filter((t) => !t.module && routeGateways(t.block).some((g) => isInternetGateway(input, g))).map((t) => t.address));
+  // A route, table or association whose count is 0 (a module's option left off) is no evidence.
+  const exists = (r: TfResource) => !r.module && !notCreated(r.block, fileInstance(input));
+  const tables = new Set(moduleResourcesOf(input, 'aws_route_table').filter((t) => exists(t) && routeGateways(t.block).some((g) => isInternetGateway(input, g))).map((t) => t.address));
   for (const route of moduleResourcesOf(input, 'aws_route')) {
     const gateway = attribute(route.block, 'gateway_id');
-    if (route.module || !gateway || !isInternetGateway(input, gateway.expr)) continue;
+    if (!exists(route) || !gateway || !isInternetGateway(input, gateway.expr)) continue;
     for (const table of references(input, attribute(route.block, 'route_table_id')?.expr, 'aws_route_table')) tables.add(table);
   }
   for (const association of moduleResourcesOf(input, 'aws_route_table_association')) {
+    if (!exists(association)) continue;
     const table = references(input, attribute(association.block, 'route_table_id')?.expr, 'aws_route_table').find((t) => tables.has(t));
     if (!table) continue;
     // `subnet_id = each.value.id` with `for_each = aws_subnet.public`: the subnets are named by for_each or count.
