@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseFile } from '../../../src/scanners/iac/index.js';
+import type { ScannerFinding } from '../../../src/core/finding.js';
+import { analyseFile, iacScanner } from '../../../src/scanners/iac/index.js';
+import { memoryFiles } from '../../helpers/memory-files.js';
 
 /**
  * False positives found by scanning public Terraform modules and their examples: each
@@ -10,6 +12,24 @@ import { analyseFile } from '../../../src/scanners/iac/index.js';
 /** `rule:line` of every finding on one Terraform text. */
 function findings(source: string): string[] {
   return analyseFile('main.tf', source, () => {}).findings.map((f) => `${f.ruleId.replace('iac/tf-aws-', '')}:${f.location.startLine}`).sort();
+}
+
+/** Runs the IaC scanner on a tree held in memory (local module calls are followed). */
+async function scanTree(texts: Record<string, string>): Promise<ScannerFinding[]> {
+  const { files } = memoryFiles(texts);
+  const out: ScannerFinding[] = [];
+  const ctx = {
+    root: '/nowhere',
+    files,
+    options: {},
+    git: null,
+    progress: { tick: () => {} },
+    signal: new AbortController().signal,
+    warn: () => {},
+    registerSecret: () => {},
+  } as unknown as Parameters<typeof iacScanner.scan>[0];
+  for await (const f of iacScanner.scan(ctx)) out.push(f);
+  return out;
 }
 
 describe('terraform sweep: registry submodules', () => {
@@ -107,5 +127,61 @@ describe('terraform sweep: routes that are not created', () => {
     assert.deepEqual(findings(network('true')).filter((f) => f.startsWith('db-public-subnet')), ['db-public-subnet:28']);
     const unknown = network('false').replace('count                  = var.database_igw_route ? 1 : 0', 'count                  = length(data.aws_availability_zones.all.names)');
     assert.deepEqual(findings(unknown).filter((f) => f.startsWith('db-public-subnet')), ['db-public-subnet:28']);
+  });
+});
+
+describe('terraform sweep: resources a module call does not create', () => {
+  const tree = {
+    'modules/user/main.tf': [
+      'variable "name" {',
+      '  type = string',
+      '}',
+      '',
+      'variable "login_profile" {',
+      '  type    = bool',
+      '  default = true',
+      '}',
+      '',
+      'resource "aws_iam_user" "this" {',
+      '  name = var.name',
+      '}',
+      '',
+      'resource "aws_iam_user_login_profile" "this" {',
+      '  count = var.login_profile ? 1 : 0',
+      '  user  = aws_iam_user.this.name',
+      '}',
+      '',
+    ].join('\n'),
+    'main.tf': [
+      'module "robot" {',
+      '  source        = "./modules/user"',
+      '  name          = "robot"',
+      '  login_profile = false',
+      '}',
+      '',
+      'module "alice" {',
+      '  source = "./modules/user"',
+      '  name   = "alice"',
+      '}',
+      '',
+    ].join('\n'),
+  };
+
+  it('names only the calls that create the resource', async () => {
+    const found = (await scanTree(tree)).filter((f) => f.ruleId === 'iac/tf-aws-iam-user-console-password');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.location.path, 'modules/user/main.tf');
+    assert.match(found[0]!.message, /via module\.alice in main\.tf:7\)$/);
+  });
+
+  it('reports nothing when no call creates it', async () => {
+    const none = { ...tree, 'main.tf': tree['main.tf'].replace('  name   = "alice"\n', '  name   = "alice"\n  login_profile = false\n') };
+    assert.deepEqual((await scanTree(none)).filter((f) => f.ruleId === 'iac/tf-aws-iam-user-console-password'), []);
+  });
+
+  it('still checks the resource as written when the module is read on its own', async () => {
+    const alone = { 'modules/user/main.tf': tree['modules/user/main.tf'].replace('default = true', 'default = false') };
+    const found = (await scanTree(alone)).filter((f) => f.ruleId === 'iac/tf-aws-iam-user-console-password');
+    assert.equal(found.length, 1);
   });
 });

@@ -81,6 +81,8 @@ export interface TfDirectoryScope {
   sourceOf?(expr: Expr): string | undefined;
   /** The resource and data blocks of all the directory's files, indexed once for all of them. */
   blocks?(): ModuleBlocks;
+  /** Whether the directory is read as a module call makes it (with the call's arguments), not on its own. */
+  called?: boolean;
   /** The same object for every file of the directory read in one context (as the root module, or for one set of a module call's arguments): values read in it are the same for all of them. */
   context?: object;
 }
@@ -346,6 +348,7 @@ class ModuleDirectory {
   scopeFor(path: string, call?: CallArguments): TfDirectoryScope {
     return {
       context: call ?? this,
+      ...(call ? { called: true } : {}),
       assigned: call ? (name) => call.get(name) : (name) => this.values.get(name),
       // The file asks only for names it does not declare, so the first declaration is another file's.
       variable: (name) => this.variables.get(name)?.expr,

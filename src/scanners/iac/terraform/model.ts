@@ -60,9 +60,15 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   }
   if (body.blocks.length === 0 && body.attributes.length === 0) return undefined;
   const scope = fileScope(body, directory);
+  // In a module call's context, a resource whose count is 0 (or for_each empty) with the call's
+  // values does not exist for that call: neither a subject nor a companion. Read on its own,
+  // a module's resources are checked as written, whatever their count.
+  const exists = directory?.called ? (r: TfResource) => r.kind !== 'resource' || !isNotCreated(r.block, (expr) => evaluate(expr, scope)) : undefined;
+  if (exists) resources.splice(0, resources.length, ...resources.filter(exists));
   const modules = synthesizeModules(body, scope);
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
-  const others = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
+  const all = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
+  const others = exists ? all.filter(exists) : all;
   const input: TfInput = { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}) };
   // The shared index knows this file's blocks only when this parse is the directory's.
   const shared = others.length > 0 ? directory?.blocks?.() : undefined;
