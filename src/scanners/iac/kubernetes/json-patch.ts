@@ -260,7 +260,7 @@ function withBaseEnv(doc: { [key: string]: Json }, segments: readonly string[], 
   const [, prefix, list, index] = match;
   const container = candidates[0].filter((c) => c.list === list)[Number(index)];
   if (!container || Number(index) > MAX_INDEX) return;
-  const env: Json = container.env.map((name) => (name ? { name } : {}));
+  const env: Json = container.env.map((name): Json => (name ? { name } : {}));
   setAt(doc, [...prefix!.split('/').filter(Boolean), list!, index!], { name: container.name, env });
 }
 
