@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { constantParts, evaluate, falsyTernaryValues, inputIsOn, isConstant, parseExpression } from '../../../src/scanners/iac/github/expression.js';
+import { constantParts, evaluate, falsyTernaryValues, inputIsOn, isConstant, mayYield, parseExpression } from '../../../src/scanners/iac/github/expression.js';
 import { inputDeclarations, obfuscatedUsesPath, parseUses, readWorkflow } from '../../../src/scanners/iac/github/model.js';
 import { githubRules } from '../../../src/scanners/iac/github/rules.js';
 import { workflow } from '../../../src/scanners/iac/github/rule-kit.js';
@@ -144,5 +144,18 @@ describe('release cache toggles', () => {
     assert.equal(hits('iac/gha-release-cache-poisoning', release('  release:\n', "${{ !(github.event_name == 'push' && github.ref_type == 'tag') }}")).length, 1);
     assert.equal(hits('iac/gha-release-cache-poisoning', release('  push:\n    branches: [release/*]\n    tags: ["v*"]\n', "${{ !startsWith(github.ref, 'refs/tags/') }}")).length, 1);
     assert.equal(hits('iac/gha-release-cache-poisoning', release('  release:\n', '${{ inputs.cache }}')).length, 1);
+  });
+});
+
+describe('mayYield', () => {
+  it('follows what an expression can evaluate to', () => {
+    const yields = (source: string) => mayYield(tree(source), 'secrets');
+    assert.equal(yields('secrets.TOKEN'), true);
+    assert.equal(yields("secrets.TOKEN || 'none'"), true);
+    assert.equal(yields("format('Bearer {0}', secrets.TOKEN)"), true);
+    assert.equal(yields("secrets.TOKEN && 'true' || 'echo \"fallback\"'"), false);
+    assert.equal(yields("secrets.TOKEN != ''"), false);
+    assert.equal(yields("contains(secrets.TOKEN, 'x')"), false);
+    assert.equal(yields('!secrets.TOKEN'), false);
   });
 });

@@ -283,6 +283,32 @@ export function falsyTernaryValues(node: ExprNode): Array<{ value: ExprNode; fal
   return out;
 }
 
+/** Functions whose result is a boolean or a hash: no argument's text comes out of them. */
+const OPAQUE_CALLS = new Set(['contains', 'startswith', 'endswith', 'success', 'failure', 'always', 'cancelled', 'hashfiles']);
+
+/**
+ * Whether the value of an expression can hold the text of a context with head `head`:
+ * `secrets.X || 'none'` can, `secrets.X && 'yes' || 'no'` and `secrets.X != ''` cannot
+ * (`a && b` is `b` unless `a` is falsy, and a falsy string is empty). Anything
+ * unrecognised counts as able to.
+ */
+export function mayYield(node: ExprNode, head: string): boolean {
+  switch (node.kind) {
+    case 'literal':
+      return false;
+    case 'context':
+      return node.head === head || node.access.some((a) => 'index' in a && mayYield(a.index, head));
+    case 'not':
+      return false;
+    case 'call':
+      return !OPAQUE_CALLS.has(node.name.toLowerCase()) && node.args.some((a) => mayYield(a, head));
+    case 'binary':
+      if (node.op === '&&') return mayYield(node.right, head);
+      if (node.op === '||') return mayYield(node.left, head) || mayYield(node.right, head);
+      return false;
+  }
+}
+
 /** Every context an expression reads, by its head (`secrets`, `github`, ...). */
 export function contextHeads(node: ExprNode): string[] {
   switch (node.kind) {

@@ -4,6 +4,7 @@ import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
+import { mayYield, parseExpression } from './expression.js';
 import { alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
 import { broadAppToken } from './app-token-rules.js';
 import { cachePoisoning, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
@@ -343,14 +344,22 @@ const secretInRun = workflowRule({
   severity: 'medium',
   cwe: ['CWE-532'],
   examples: {
-    positive: [workflow('      # expect\n      - run: echo ${{ secrets.NPM_TOKEN }} > ~/.npmrc\n'), workflow('      # expect\n      - run: |\n          # detail\n          curl -H "Authorization: ${{ secrets.API_KEY }}" https://example.org\n')],
-    negative: [workflow('      - env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n        run: npm publish\n'), workflow('      - run: echo "${{ github.sha }}"\n')],
+    positive: [workflow('      # expect\n      - run: echo ${{ secrets.NPM_TOKEN }} > ~/.npmrc\n'), workflow('      # expect\n      - run: ./release.sh --token ${{ secrets.RELEASE_TOKEN || github.token }}\n'), workflow('      # expect\n      - run: |\n          # detail\n          curl -H "Authorization: ${{ secrets.API_KEY }}" https://example.org\n')],
+    negative: [
+      workflow('      - env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n        run: npm publish\n'),
+      workflow('      - run: echo "${{ github.sha }}"\n'),
+      // Only whether the secret is set reaches the script.
+      workflow("      - run: ${{ secrets.DEPLOY_KEY != '' && './deploy.sh' || 'echo no key' }}\n"),
+    ],
   },
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
       if (kind !== 'run') continue;
       for (const expression of expressions(scalar.value as string)) {
         if (!/\bsecrets\.[\w-]+|\bsecrets\[/.test(expression.inner)) continue;
+        // `secrets.X && 'yes' || 'no'` writes 'yes' or 'no', never the secret.
+        const tree = parseExpression(expression.inner);
+        if (tree && !mayYield(tree, 'secrets')) continue;
         const line = lineOfText(wf, scalar, expression.raw, keyLine);
         const lineText = wf.lines[line - 1] ?? '';
         const echoed = /\b(?:echo|printf|cat)\b/.test(lineText) && !/>>?\s*"?\$GITHUB_(?:ENV|OUTPUT)/.test(lineText);
