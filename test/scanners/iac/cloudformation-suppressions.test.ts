@@ -11,27 +11,32 @@ const text = readFileSync(fixturePath('iac', 'cfn-suppressions', 'template.yaml'
 function analyse(source: string) {
   const warnings: string[] = [];
   const result = analyseFile('stack.yaml', source, (w) => warnings.push(`${w.line ?? '-'}: ${w.message}`));
-  return { warnings, hits: result.findings.map((f) => `${f.ruleId}@${f.location.startLine}`).sort() };
+  const reported = result.findings.filter((f) => !f.inSourceSuppression);
+  return {
+    warnings,
+    hits: reported.map((f) => `${f.ruleId}@${f.location.startLine}`).sort(),
+    suppressed: result.findings.filter((f) => f.inSourceSuppression).map((f) => `${f.ruleId}@${f.location.startLine} ${f.inSourceSuppression}`).sort(),
+  };
 }
 
 describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in resource Metadata', () => {
-  it('hides the findings a mapped suppression covers, in its resource only, and says how many', () => {
-    const { hits, warnings } = analyse(text);
+  it('reports the findings a mapped suppression covers, in its resource only, as suppressed with the tool, id and reason', () => {
+    const { hits, warnings, suppressed } = analyse(text);
     // Bastion (W2) and Worker (guard EC2_IMDSV2_CHECK) are suppressed; Other is not.
     assert.ok(!hits.includes('iac/cfn-sg-open-to-internet@18'), hits.join(' '));
-    assert.ok(!hits.includes('iac/cfn-imdsv1@38'), hits.join(' '));
+    assert.ok(!hits.includes('iac/cfn-imdsv1@37'), hits.join(' '));
     assert.ok(hits.includes('iac/cfn-imdsv1@45'), hits.join(' '));
-    assert.ok(warnings.includes('8: cfn_nag suppression W2 on Bastion hides 1 finding of iac/cfn-sg-open-to-internet (reason: bastion host reached over SSH from anywhere)'), warnings.join('\n'));
-    assert.ok(warnings.includes('42: cfn-guard suppression EC2_IMDSV2_CHECK on Worker hides 1 finding of iac/cfn-imdsv1 (no reason given)'), warnings.join('\n'));
+    assert.ok(suppressed.includes('iac/cfn-sg-open-to-internet@18 cfn_nag W2 in the Metadata of Bastion: bastion host reached over SSH from anywhere'), suppressed.join('\n'));
+    assert.ok(suppressed.includes('iac/cfn-imdsv1@37 cfn-guard EC2_IMDSV2_CHECK in the Metadata of Worker: no reason given'), suppressed.join('\n'));
     // W9 has no secloop counterpart: it neither hides anything nor warns.
-    assert.ok(!warnings.some((w) => w.includes('W9')), warnings.join('\n'));
+    assert.ok(!warnings.some((w) => w.includes('W9')) && !suppressed.some((s) => s.includes('W9')), warnings.join('\n'));
   });
 
   it('a checkov id narrower than the secloop rule hides only its own case', () => {
-    const { hits, warnings } = analyse(text);
+    const { hits, suppressed } = analyse(text);
     assert.ok(!hits.includes('iac/cfn-sg-open-to-internet@32'), 'port 22 of Database is suppressed by CKV_AWS_24');
     assert.ok(hits.includes('iac/cfn-sg-open-to-internet@36'), 'port 5432 of Database stays');
-    assert.ok(warnings.some((w) => w.startsWith('24: checkov suppression CKV_AWS_24 on Database hides 1 finding')), warnings.join('\n'));
+    assert.ok(suppressed.some((s) => s.startsWith('iac/cfn-sg-open-to-internet@32 checkov CKV_AWS_24 in the Metadata of Database')), suppressed.join('\n'));
   });
 
   it('a malformed suppression list is a warning and suppresses nothing', () => {
@@ -42,7 +47,8 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
 
   it('without Metadata suppressions the same resources are reported', () => {
     const plain = text.replace(/\n {4}Metadata:\n(?: {6,}.*\n)+/g, '\n');
-    const { hits, warnings } = analyse(plain);
+    const { hits, warnings, suppressed } = analyse(plain);
+    assert.deepEqual(suppressed, []);
     assert.deepEqual(
       hits.map((h) => h.replace(/@\d+$/, '')),
       ['iac/cfn-imdsv1', 'iac/cfn-imdsv1', 'iac/cfn-kms-no-rotation', 'iac/cfn-sg-open-to-internet', 'iac/cfn-sg-open-to-internet', 'iac/cfn-sg-open-to-internet'],

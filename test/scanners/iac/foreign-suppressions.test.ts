@@ -31,4 +31,34 @@ describe("suppressions in another tool's syntax", () => {
       t.cleanup();
     }
   });
+
+  it('honours a cfn_nag suppression in a CloudFormation resource\'s Metadata, as an in-source suppression', async () => {
+    const t = tempTree({
+      'stack.yaml': [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        'Resources:',
+        '  Bastion:',
+        '    Type: AWS::EC2::SecurityGroup',
+        '    Metadata:',
+        '      cfn_nag:',
+        '        rules_to_suppress:',
+        '          - id: W2',
+        '            reason: bastion reached over SSH from anywhere',
+        '    Properties:',
+        '      GroupDescription: bastion',
+        '      SecurityGroupIngress:',
+        '        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.ok(!result.findings.some((f) => f.ruleId === 'iac/cfn-sg-open-to-internet'), result.findings.map((f) => f.ruleId).join('\n'));
+      const suppressed = result.suppressed.find((s) => s.finding.ruleId === 'iac/cfn-sg-open-to-internet');
+      assert.equal(suppressed?.kind, 'inSource');
+      assert.equal(suppressed?.justification, 'cfn_nag W2 in the Metadata of Bastion: bastion reached over SSH from anywhere');
+    } finally {
+      t.cleanup();
+    }
+  });
 });

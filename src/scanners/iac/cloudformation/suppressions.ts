@@ -88,8 +88,8 @@ export function suppressionOf(suppressions: readonly ForeignSuppression[], ruleI
 
 const MAX_REASON = 160;
 
-/** What a warning says about one suppression that hid findings. */
-export function describeSuppression(s: ForeignSuppression, ruleId: string, count: number): string {
-  const reason = s.reason ? (s.reason.length > MAX_REASON ? `${s.reason.slice(0, MAX_REASON)}...` : s.reason) : undefined;
-  return `${s.tool} suppression ${s.id} on ${s.resource.id} hides ${count} finding${count === 1 ? '' : 's'} of ${ruleId}${reason ? ` (reason: ${reason})` : ' (no reason given)'}`;
+/** The justification a suppressed finding carries: the tool, the id and the author's reason. */
+export function justificationOf(s: ForeignSuppression): string {
+  const reason = s.reason ? (s.reason.length > MAX_REASON ? `${s.reason.slice(0, MAX_REASON)}...` : s.reason) : 'no reason given';
+  return `${s.tool} ${s.id} in the Metadata of ${s.resource.id}: ${reason}`;
 }

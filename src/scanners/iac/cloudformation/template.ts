@@ -2,7 +2,6 @@ import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, ty
 import { isYMap, isYScalar, isYSeq, pair, parseErrorText, type YMap, type YNode, type YPair } from '../yaml/tree.js';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { condition } from './resolve.js';
-import type { ForeignSuppression } from './suppressions.js';
 
 /**
  * An AWS CloudFormation (or SAM) template, YAML or JSON, read into the plain tree of
@@ -37,8 +36,6 @@ export interface CfnTemplate {
   mappings: YNode | undefined;
   /** The `Outputs` section: what other stacks may import. */
   outputs: YNode | undefined;
-  /** Suppressions of other scanners in resource Metadata that secloop honours (suppressions.ts). */
-  suppressions?: ForeignSuppression[];
 }
 
 const MAX_CHARS = 4 * 1024 * 1024;
