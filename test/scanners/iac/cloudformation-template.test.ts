@@ -111,6 +111,8 @@ describe('CloudFormation parsing', () => {
     const jsonResult = analyse('bad.json', '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "B": { "Type": "AWS::S3::Bucket", }\n  \n');
     assert.equal(jsonResult.platform, 'cloudformation');
     assert.ok(jsonResult.warnings.some((w) => /^[2-9]: invalid JSON/.test(w)), jsonResult.warnings.join('\n'));
+    const twoDocuments = analyse('two.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n---\nResources: {}\n');
+    assert.deepEqual(twoDocuments.warnings, ['5: holds more than one YAML document; CloudFormation reads a template as one document, so this file is not analysed']);
   });
 
   it('stops on alias bombs and parameters that reference each other', () => {

@@ -93,6 +93,10 @@ export function parseTemplate(text: string, warn: (line: number, message: string
   }
   const position = (offset: number) => lineCounter.linePos(offset);
   const error = doc.errors[0];
+  if (error?.code === 'MULTIPLE_DOCS') {
+    warn(position(error.pos[0]).line, 'holds more than one YAML document; CloudFormation reads a template as one document, so this file is not analysed');
+    return undefined;
+  }
   if (error) {
     warn(position(error.pos[0]).line, parseErrorText(error.message, text.trimStart().startsWith('{') ? 'JSON' : 'YAML'));
     return undefined;
