@@ -57,7 +57,7 @@ export const iacScanner: Scanner = {
     const githubCallers = await GithubCallers.find(ctx.files);
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
     const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files);
-    const { patches, namespaces, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }));
+    const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }));
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
     await modules.prepare();
     const charts = await HelmCharts.find(ctx.files, {
@@ -96,7 +96,12 @@ export const iacScanner: Scanner = {
       }
       const hint = includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined;
       const namespace = namespaces.get(file.path);
-      const context = terraform ? { terraform } : namespace ? { kubernetes: { kustomizeNamespace: namespace } } : githubCallers.context(file.path, text);
+      const kustomizeImages = images.get(file.path);
+      const context = terraform
+        ? { terraform }
+        : namespace || kustomizeImages
+          ? { kubernetes: { ...(namespace ? { kustomizeNamespace: namespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}) } }
+          : githubCallers.context(file.path, text);
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, context);
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       const findings = partialFileFindings(file.path, text, analysis);

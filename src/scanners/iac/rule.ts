@@ -2,6 +2,7 @@ import type { Confidence, Severity } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
 import type { TfDirectoryScope } from './terraform/directory.js';
 import type { InputCallers } from './github/model.js';
+import type { KustomizeImages } from './kubernetes/kustomize.js';
 import type { YamlLoadResult } from './yaml/tree.js';
 
 export const PLATFORMS = ['dockerfile', 'kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit', 'terraform', 'cloudformation'] as const;
@@ -79,7 +80,7 @@ export interface ParseContext {
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
   terraform?: TfDirectoryScope;
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
-  kubernetes?: { kustomizeNamespace?: { namespace: string; from: string } };
+  kubernetes?: { kustomizeNamespace?: { namespace: string; from: string }; kustomizeImages?: KustomizeImages };
   /** A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already. */
   github?: { path: string; callers: InputCallers; loaded?: { text: string; result: YamlLoadResult } };
 }

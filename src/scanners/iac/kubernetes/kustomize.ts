@@ -33,6 +33,8 @@ export interface Kustomizations {
   patches: Map<string, { target?: PatchTarget; kustomization: string }>;
   /** Files listed as resources, directly or through bases, by a kustomization that sets `namespace:`. */
   namespaces: Map<string, { namespace: string; from: string }>;
+  /** Files listed as resources, directly or through bases, by a kustomization with `images:` overrides. */
+  images: Map<string, KustomizeImages>;
   /** The containers of the objects a kustomization's resources declare, by kustomization path (see BaseContainers). */
   baseContainers: Map<string, BaseContainers>;
 }
@@ -116,7 +118,7 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
       if (containers.size > 0) baseContainers.set(kustomization.path, containers);
     }
   }
-  return { patches, namespaces: resourceNamespaces(built), baseContainers };
+  return { patches, namespaces: resourceNamespaces(built), images: resourceImages(built), baseContainers };
 }
 
 /** Characters of base manifests read to learn their containers, over the whole scan. */
@@ -158,10 +160,53 @@ function resourceNamespaces(built: ReadonlyMap<string, Build>): Map<string, { na
   return out;
 }
 
-/** What a kustomization builds: its own `namespace:`, and the resource files it reaches. */
+/**
+ * The files whose images a kustomization's `images:` changes: its resources, through
+ * bases. A file several kustomizations build takes the overrides of the first of them
+ * (in path order) that sets any, as one deployment of the base.
+ */
+function resourceImages(built: ReadonlyMap<string, Build>): Map<string, KustomizeImages> {
+  const out = new Map<string, KustomizeImages>();
+  for (const [at, { images, files }] of [...built].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (images.length === 0) continue;
+    for (const file of files) if (!out.has(file)) out.set(file, { images, from: at });
+  }
+  return out;
+}
+
+/** What a kustomization builds: its own `namespace:`, the image overrides of it and its bases, and the resource files it reaches. */
 interface Build {
   namespace?: string;
+  images: KustomizeImage[];
   files: string[];
+}
+
+/** An `images:` entry of a kustomization: the image `name` runs as `newName`, `newTag` or `digest` instead. */
+export interface KustomizeImage {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+}
+
+export interface KustomizeImages {
+  images: readonly KustomizeImage[];
+  /** The kustomization that deploys the file with them. */
+  from: string;
+}
+
+function imageOverrides(node: YNode | null): KustomizeImage[] {
+  const out: KustomizeImage[] = [];
+  for (const entry of items(get(node, 'images'))) {
+    const name = text(get(entry, 'name'));
+    if (!name) continue;
+    const newName = text(get(entry, 'newName'));
+    const newTag = text(get(entry, 'newTag'));
+    const digest = text(get(entry, 'digest'));
+    if (!newName && !newTag && !digest) continue;
+    out.push({ name, ...(newName ? { newName } : {}), ...(newTag ? { newTag } : {}), ...(digest ? { digest } : {}) });
+  }
+  return out;
 }
 
 /** The resource files each kustomization builds: its `resources` (and `bases`), followed into the kustomizations of the scan they name. */
@@ -171,10 +216,13 @@ function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<s
   const out = new Map<string, Build>();
   for (const { path: at, root } of byDir.values()) {
     const files: string[] = [];
+    // The outer kustomization's entries come first: an overlay's `images:` wins over its base's for one name.
+    const images: KustomizeImage[] = [];
     const visited = new Set<string>();
     const walk = (kustomization: string, node: YNode | null, depth: number) => {
       if (depth > MAX_BASE_DEPTH || visited.has(kustomization)) return;
       visited.add(kustomization);
+      images.push(...imageOverrides(node));
       for (const entry of [...items(get(node, 'resources')), ...items(get(node, 'bases'))]) {
         const resolved = text(entry) !== undefined ? inScan(kustomization, text(entry)!) : undefined;
         if (resolved === undefined) continue;
@@ -185,7 +233,7 @@ function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<s
     };
     walk(at, root, 0);
     const namespace = text(get(root, 'namespace'));
-    out.set(at, { files, ...(namespace ? { namespace } : {}) });
+    out.set(at, { files, images, ...(namespace ? { namespace } : {}) });
   }
   return out;
 }

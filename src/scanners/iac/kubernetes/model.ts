@@ -2,6 +2,8 @@ import { deepestKeyLine, get, isYMap, items, pair, text, type YMap, type YNode }
 import { loadYamlCached } from '../yaml/cache.js';
 import type { ParseContext } from '../rule.js';
 import { isCustomResource, podCarrierPaths } from './pod-carriers.js';
+import { parseImage } from '../image.js';
+import type { KustomizeImages } from './kustomize.js';
 
 /** One Kubernetes object of a manifest (a document, or an item of a `kind: List`). */
 export interface KubeObject {
@@ -36,6 +38,8 @@ export interface KubeInput {
   objects: KubeObject[];
   /** The namespace a kustomization that lists this file sets on its objects, and that kustomization's path. */
   kustomizeNamespace?: { namespace: string; from: string };
+  /** The `images:` overrides of a kustomization that deploys this file. */
+  kustomizeImages?: KustomizeImages;
   pods: PodSpec[];
   containers: Container[];
   /** Documents that are CNI network configurations (a node's /etc/cni/net.d/*.conflist), not API objects. */
@@ -51,6 +55,7 @@ const MAX_LIST_DEPTH = 3;
 
 export function readKubernetes(source: string, warn: (line: number, message: string) => void, context?: ParseContext): KubeInput | undefined {
   const kustomizeNamespace = context?.kubernetes?.kustomizeNamespace;
+  const kustomizeImages = context?.kubernetes?.kustomizeImages;
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   const objects: KubeObject[] = [];
@@ -78,7 +83,29 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   if (objects.length === 0 && cniConfigs.length === 0) return undefined;
   const pods = objects.flatMap(podSpecsOf);
   const containers = pods.flatMap(containersOf);
-  return { objects, pods, containers, cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}) };
+  return { objects, pods, containers, cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}) };
+}
+
+/** The image a container runs: as written, or as a kustomization's `images:` entry changes it. */
+export interface DeployedImage {
+  ref: string;
+  /** The line of the container's `image:` key. */
+  line: number;
+  /** The kustomization whose `images:` changed the written reference. */
+  via?: string;
+}
+
+export function deployedImage(c: Container, input: Pick<KubeInput, 'kustomizeImages'>): DeployedImage | undefined {
+  const image = pair(c.node, 'image');
+  const written = text(image?.value);
+  if (!image || written === undefined) return undefined;
+  const ref = parseImage(written);
+  const override = ref.templated ? undefined : input.kustomizeImages?.images.find((entry) => entry.name === ref.name);
+  if (!override || !input.kustomizeImages) return { ref: written, line: image.keyLine };
+  const name = override.newName ?? ref.name;
+  // kustomize: a digest replaces tag and digest; a new tag replaces the tag and keeps no old digest.
+  const rest = override.digest ? `@${override.digest}` : override.newTag ? `:${override.newTag}` : `${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+  return { ref: `${name}${rest}`, line: image.keyLine, via: input.kustomizeImages.from };
 }
 
 /**

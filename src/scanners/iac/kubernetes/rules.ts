@@ -6,6 +6,8 @@ import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap, 
 import { clusterConfigRules } from './cluster-config-rules.js';
 import { controlPlaneRules } from './control-plane-rules.js';
 import {
+  deployedImage,
+  type DeployedImage,
   annotation,
   containerLabel,
   effectiveSetting,
@@ -538,6 +540,11 @@ function limitRule(resource: 'memory' | 'cpu'): KubeRule {
   });
 }
 
+/** ` (set by kustomize images in overlays/prod/kustomization.yaml)` when a kustomization changed the written image. */
+function viaNote(image: DeployedImage): string {
+  return image.via ? ` (set by the images of ${image.via})` : '';
+}
+
 const imageLatest = kubeRule({
   id: 'iac/k8s-image-latest',
   title: "Image uses 'latest' or no tag",
@@ -552,11 +559,10 @@ const imageLatest = kubeRule({
   },
   *check(input) {
     for (const c of input.containers) {
-      const image = pair(c.node, 'image');
-      const ref = text(image?.value);
-      const problem = ref ? pinProblem(ref) : undefined;
+      const image = deployedImage(c, input);
+      const problem = image ? pinProblem(image.ref) : undefined;
       if (image && problem)
-        yield { line: image.keyLine, message: `${containerLabel(c)} runs ${ref}, ${problem === 'latest' ? "the floating 'latest' tag" : 'which has no tag (latest)'}; pin a version and digest.`, resource: containerLabel(c) };
+        yield { line: image.line, message: `${containerLabel(c)} runs ${image.ref}${viaNote(image)}, ${problem === 'latest' ? "the floating 'latest' tag" : 'which has no tag (latest)'}; pin a version and digest.`, resource: containerLabel(c) };
     }
   },
 });
@@ -575,10 +581,10 @@ const imageWithoutDigest = kubeRule({
   },
   *check(input) {
     for (const c of input.containers) {
-      const image = pair(c.node, 'image');
-      const ref = text(image?.value);
+      const image = deployedImage(c, input);
+      const ref = image?.ref;
       if (image && ref && !ref.includes('@') && !/\$|\{\{/.test(ref))
-        yield { line: image.keyLine, message: `${containerLabel(c)} runs ${ref} ${/:[^/]+$/.test(ref) ? 'by tag only' : 'with no tag or digest (latest)'}; pin the digest.`, resource: containerLabel(c) };
+        yield { line: image.line, message: `${containerLabel(c)} runs ${ref}${viaNote(image)} ${/:[^/]+$/.test(ref) ? 'by tag only' : 'with no tag or digest (latest)'}; pin the digest.`, resource: containerLabel(c) };
     }
   },
 });
@@ -1194,7 +1200,7 @@ const imagePullPolicy = kubeRule({
   },
   *check(input) {
     for (const c of input.containers) {
-      const ref = text(get(c.node, 'image'));
+      const ref = deployedImage(c, input)?.ref;
       if (!ref || ref.includes('@') || /\{\{/.test(ref)) continue;
       // Untagged and :latest images default to Always (and are reported by iac/k8s-image-latest).
       if (pinProblem(ref) !== undefined || !/:[^/]+$/.test(ref)) continue;
