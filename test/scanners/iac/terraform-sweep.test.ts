@@ -185,3 +185,51 @@ describe('terraform sweep: resources a module call does not create', () => {
     assert.equal(found.length, 1);
   });
 });
+
+describe('terraform sweep: companions that name their resource through a local', () => {
+  const bucket = (extra = '') =>
+    [
+      'locals {',
+      '  bucket_id = join("", aws_s3_bucket.default[*].id)',
+      '}',
+      '',
+      'resource "aws_s3_bucket" "default" {',
+      '  bucket = "reports"',
+      '}',
+      '',
+      'resource "aws_s3_bucket_public_access_block" "default" {',
+      '  bucket                  = local.bucket_id',
+      '  block_public_acls       = true',
+      '  block_public_policy     = true',
+      '  ignore_public_acls      = true',
+      '  restrict_public_buckets = true',
+      '}',
+      '',
+      'resource "aws_s3_bucket_server_side_encryption_configuration" "default" {',
+      '  bucket = local.bucket_id',
+      '  rule {',
+      '    apply_server_side_encryption_by_default {',
+      '      sse_algorithm = "aws:kms"',
+      '    }',
+      '  }',
+      '}',
+      extra,
+    ].join('\n');
+  const s3 = (list: string[]) => list.filter((f) => /^s3-(public-access-block|no-encryption-config)/.test(f));
+
+  it('follows `bucket = local.x` to the bucket the local names, in one file', () => {
+    assert.deepEqual(s3(findings(bucket())), []);
+  });
+
+  it('follows a local of another file of the module directory', async () => {
+    const text = bucket();
+    const locals = text.slice(0, text.indexOf('resource'));
+    const found = await scanTree({ 'mod/locals.tf': locals, 'mod/main.tf': text.slice(text.indexOf('resource')), 'mod/outputs.tf': 'output "id" {\n  value = local.bucket_id\n}\n' });
+    assert.deepEqual(found.filter((f) => /s3-(public-access-block|no-encryption-config)/.test(f.ruleId)), []);
+  });
+
+  it('still reports a bucket that the local does not name', () => {
+    const other = bucket().replace('aws_s3_bucket.default[*].id', 'aws_s3_bucket.other[*].id');
+    assert.deepEqual(s3(findings(other)), ['s3-no-encryption-config:5', 's3-public-access-block:5']);
+  });
+});

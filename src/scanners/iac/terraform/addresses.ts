@@ -67,3 +67,35 @@ export function mentionsAddress(text: string, address: string): boolean {
   const before = text[at - 1];
   return (after === undefined || !/[\w-]/.test(after)) && (before === undefined || !/[\w.-]/.test(before));
 }
+
+/** Locals followed from one expression, and characters of their text added, at most. */
+const MAX_LOCALS = 16;
+const MAX_LOCAL_CHARS = 64 * 1024;
+
+/**
+ * The text of an expression followed by the text of each local it names as a whole value
+ * (`bucket = local.bucket_id`, not `local.ids["a"]` nor `local.bucket.id`, which pick a
+ * part), and of the locals those name in turn: what an address index needs to see that
+ * the expression refers to the resources a local is made of. Bounded, for hostile input.
+ */
+export function withLocals(text: string, localText: (name: string) => string | undefined): string {
+  const seen = new Set<string>();
+  let out = text;
+  let next = text;
+  let budget = MAX_LOCAL_CHARS;
+  while (next) {
+    let added = '';
+    for (const m of next.matchAll(/(?<![\w.-])local\.([A-Za-z_][\w-]*)(?![\w.[-])/g)) {
+      const name = m[1]!;
+      if (seen.has(name) || seen.size >= MAX_LOCALS) continue;
+      seen.add(name);
+      const own = localText(name);
+      if (own === undefined || own.length > budget) continue;
+      budget -= own.length;
+      added += `\n${own}`;
+    }
+    out += added;
+    next = added;
+  }
+  return out;
+}

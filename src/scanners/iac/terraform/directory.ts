@@ -1,4 +1,4 @@
-import { AddressIndex, mentionsAddress } from './addresses.js';
+import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { childExpressions, type Attribute, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { parseHcl } from './hcl/parser.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
@@ -79,6 +79,8 @@ export interface TfDirectoryScope {
   others?(): readonly OtherFile[];
   /** The text of the file an expression of `others` comes from. */
   sourceOf?(expr: Expr): string | undefined;
+  /** The source text of `local.name` as another file of the directory defines it. */
+  localText?(name: string): string | undefined;
   /** The resource and data blocks of all the directory's files, indexed once for all of them. */
   blocks?(): ModuleBlocks;
   /** Whether the directory is read as a module call makes it (with the call's arguments), not on its own. */
@@ -102,7 +104,11 @@ export class ModuleBlocks {
   private readonly referrers = new Map<(block: Block) => readonly Attribute[], Map<Block, Set<string>>>();
   private readonly references = new Map<string, Map<Block, Block[]>>();
 
-  constructor(files: Iterable<OtherFile>) {
+  /** @param localText the source text of a local of the directory, for references through locals (addresses.ts `withLocals`). */
+  constructor(
+    files: Iterable<OtherFile>,
+    private readonly localText: (name: string) => string | undefined = () => undefined,
+  ) {
     this.files = [...files];
     for (const file of this.files) for (const block of file.blocks) this.fileOf.set(block, file);
     this.known = new Set(this.fileOf.keys());
@@ -159,7 +165,10 @@ export class ModuleBlocks {
   /** The blocks an expression of the directory mentions; `text` is the expression's source text. */
   mentionedBy(expr: Expr, text: string): readonly Block[] {
     let found = this.mentioned.get(expr);
-    if (!found) this.mentioned.set(expr, (found = [...this.index.candidates(text)].filter((b) => mentionsAddress(text, blockAddress(b)))));
+    if (!found) {
+      const full = withLocals(text, this.localText);
+      this.mentioned.set(expr, (found = [...this.index.candidates(full)].filter((b) => mentionsAddress(full, blockAddress(b)))));
+    }
     return found;
   }
 }
@@ -239,6 +248,8 @@ export function moduleDirectoryFiles(paths: readonly string[], warn: Warn, also?
 interface Declared {
   /** The default, or the local's expression; undefined for a variable declared without a default. */
   expr: Expr | undefined;
+  /** A local's source text. */
+  text?: string;
 }
 
 /** A file of a module directory; `parsed`, when given, is its parse (or a part of it holding at least its `variable` and `locals` blocks), used instead of parsing its text again. */
@@ -340,7 +351,7 @@ class ModuleDirectory {
         const attributes = block.body.attributes.filter((a) => a.name === 'default');
         this.variables.set(name, { expr: attributes[attributes.length - 1]?.expr });
       } else if (block.type === 'locals') {
-        for (const a of block.body.attributes) if (!this.locals.has(a.name)) this.locals.set(a.name, { expr: a.expr });
+        for (const a of block.body.attributes) if (!this.locals.has(a.name)) this.locals.set(a.name, { expr: a.expr, text: file.text.slice(a.expr.start, a.expr.end) });
       }
     }
   }
@@ -353,6 +364,7 @@ class ModuleDirectory {
       // The file asks only for names it does not declare, so the first declaration is another file's.
       variable: (name) => this.variables.get(name)?.expr,
       local: (name) => this.locals.get(name)?.expr,
+      localText: (name) => this.locals.get(name)?.text,
       takeParse: (source) => {
         const cached = this.parses.get(path);
         if (!cached) return undefined;
@@ -360,7 +372,7 @@ class ModuleDirectory {
         return cached.text === source ? cached.parsed : undefined;
       },
       others: () => [...this.blocks.values()].filter((file) => file.path !== path),
-      blocks: () => (this.indexed ??= new ModuleBlocks(this.blocks.values())),
+      blocks: () => (this.indexed ??= new ModuleBlocks(this.blocks.values(), (name) => this.locals.get(name)?.text)),
       sourceOf: (expr) => {
         if (!this.sources) {
           this.sources = new WeakMap();

@@ -1,6 +1,6 @@
 import type { Attribute, Block, Body, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
-import { AddressIndex, mentionsAddress } from './addresses.js';
+import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { blockAddress, parseTerraformText, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
 
@@ -33,6 +33,8 @@ export interface TfInput {
   others: TfResource[];
   /** The text of the other file an expression of `others` is in. */
   otherText?: (expr: Expr) => string | undefined;
+  /** The source text of a local another file of the module directory defines. */
+  otherLocalText?: (name: string) => string | undefined;
   /** The module directory's index of all its files' blocks, when this file's blocks are among them (model.ts `mentioned`). */
   shared?: ModuleBlocks;
   /** The directory's context token (TfDirectoryScope.context): what is read of the shared blocks in it may be kept for the other files. */
@@ -69,7 +71,7 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
   const all = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
   const others = exists ? all.filter(exists) : all;
-  const input: TfInput = { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}) };
+  const input: TfInput = { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
   // The shared index knows this file's blocks only when this parse is the directory's.
   const shared = others.length > 0 ? directory?.blocks?.() : undefined;
   if (shared && [...resources, ...data].every((r) => r.module !== undefined || shared.has(r.block))) {
@@ -190,11 +192,23 @@ export function textOf(input: TfInput, expr: Expr): string {
  * that module (`module.logs.s3_bucket_id`): outputs are how other code refers to it.
  */
 export function mentions(input: TfInput, expr: Expr | undefined, address: string): boolean {
-  if (!expr) return false;
-  const text = textOf(input, expr);
+  return expr !== undefined && mentionsIn(textOf(input, expr), address);
+}
+
+function mentionsIn(text: string, address: string): boolean {
   const viaModule = /^module\.([\w-]+)\./.exec(address);
   if (viaModule && new RegExp(`(?<![\\w.-])module\\.${viaModule[1]}\\.[A-Za-z_]`).test(text)) return true;
   return mentionsAddress(text, address);
+}
+
+/** The source text of a local as this file sees it: its own, else another file's when that text is known. */
+function localText(input: TfInput, name: string): string | undefined {
+  for (const block of input.body.blocks) {
+    if (block.type !== 'locals') continue;
+    const own = attribute(block, name);
+    if (own) return input.source.slice(own.expr.start, own.expr.end);
+  }
+  return input.otherLocalText?.(name);
 }
 
 /** Resources of the given types whose attribute `name` refers to `target`. */
@@ -253,8 +267,9 @@ export function mentioned(input: TfInput, expr: Expr | undefined): readonly TfRe
   const cached = state.mentioned.get(expr);
   if (cached) return cached;
   const text = textOf(input, expr);
+  const full = withLocals(text, (name) => localText(input, name));
   const found = new Set<TfResource>();
-  for (const r of state.local.candidates(text)) if (mentions(input, expr, r.address)) found.add(r);
+  for (const r of state.local.candidates(full)) if (mentionsIn(full, r.address)) found.add(r);
   if (state.byBlock && input.shared) {
     for (const block of input.shared.mentionedBy(expr, text)) {
       const r = state.byBlock.get(block);
