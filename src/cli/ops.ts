@@ -47,7 +47,7 @@ export async function opsCheckCommand(flags: OpsCheckFlags): Promise<number> {
   }
   if (!isDirectory) throw new UsageError(`--declared ${flags.declared}: not a directory`);
   const started = performance.now();
-  const check = opsCheck({ declaredRoot: root, ...(flags.config ? { configFile: flags.config } : {}) });
+  const check = await opsCheck({ declaredRoot: root, ...(flags.config ? { configFile: flags.config } : {}) });
   const result = toScanResult(check, performance.now() - started);
 
   if (flags.output) writeOutputFile(flags.output, await renderReport(result, flags.format, { color: false }));

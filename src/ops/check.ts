@@ -85,8 +85,8 @@ function finding(ruleId: string, { socket, addresses }: Listener, at: { path: st
 }
 
 /** Compares what listens on this host with what the project declares. */
-export function opsCheck(options: OpsCheckOptions): OpsCheckResult {
-  const declarations = collectDeclarations(options.declaredRoot, options.configFile);
+export async function opsCheck(options: OpsCheckOptions): Promise<OpsCheckResult> {
+  const declarations = await collectDeclarations(options.declaredRoot, options.configFile);
   const inventory = listListeningSockets(options.procRoot);
   return { declarations, inventory, ...evaluate(declarations, inventory, ephemeralRange(options.procRoot)) };
 }

@@ -8,6 +8,7 @@ import { effective } from '../scanners/iac/dockerfile/parser.js';
 import { readKubernetes } from '../scanners/iac/kubernetes/model.js';
 import { get, items, pair, text } from '../scanners/iac/yaml/tree.js';
 import { walk } from '../workspace/walk.js';
+import { renderCharts, type RenderedManifest } from './helm.js';
 
 /** A port the project says should be open, and where it says so. */
 export interface DeclaredPort {
@@ -37,8 +38,10 @@ function protocolOf(value: string | undefined): 'tcp' | 'udp' | 'any' {
  * Reads what a project declares about listening ports: compose `ports`, Kubernetes
  * container ports, host ports and Services, Dockerfile EXPOSE and `ops.allowedPorts`
  * in secloop.yaml. Files are found with the same walker (and ignore rules) as `scan`.
+ * Helm charts are rendered (helm.ts) and their manifests read like the others, each port
+ * placed on the template or values.yaml line that wrote it.
  */
-export function collectDeclarations(root: string, configFile?: string): Declarations {
+export async function collectDeclarations(root: string, configFile?: string): Promise<Declarations> {
   const config = loadConfig(root, configFile);
   const ports: DeclaredPort[] = [];
   const problems: Declarations['problems'] = [];
@@ -46,9 +49,13 @@ export function collectDeclarations(root: string, configFile?: string): Declarat
   for (const port of config.ops.allowedPorts) ports.push({ port, transport: 'any', path: configPath, line: allowedPortLine(config.file, port), what: 'ops.allowedPorts' });
 
   const walked = walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs });
-  let filesRead = 0;
-  for (const entry of walked.files) {
-    if (!wantsPath(entry.path)) continue;
+  const wanted = walked.files.filter((entry) => wantsPath(entry.path));
+  const charts = await renderCharts(root, wanted, config.iac.helmValues, (w) => problems.push({ path: w.path ?? '', ...(w.line ? { line: w.line } : {}), message: w.message }));
+  for (const manifest of charts.manifests) ports.push(...chartPorts(manifest, problems));
+  let filesRead = charts.owned.size;
+  for (const entry of wanted) {
+    // A chart's templates are not YAML until rendered; its ports came from the rendering above.
+    if (charts.owned.has(entry.path)) continue;
     let source: string;
     try {
       source = readFileSync(entry.absPath, 'utf8');
@@ -128,6 +135,19 @@ function kubernetesPorts(file: string, source: string, warn: (line: number, mess
     }
   }
   return out;
+}
+
+/** The ports of a rendered chart manifest, each at the template or values.yaml line that wrote it. */
+function chartPorts(manifest: RenderedManifest, problems: Declarations['problems']): DeclaredPort[] {
+  const at = (line: number) => manifest.origins[line - 1] ?? manifest.origins.at(-1) ?? { path: manifest.template, line: 1 };
+  const chart = manifest.chart === '' ? '.' : manifest.chart;
+  const template = manifest.template.slice(manifest.chart === '' ? 0 : manifest.chart.length + 1);
+  const warn = (line: number, message: string) => problems.push({ ...at(line), message: `${message} (in the output of ${template}, rendered by secloop with the chart's default values)` });
+  return kubernetesPorts(manifest.template, manifest.text, warn).map((port) => ({
+    ...port,
+    ...at(port.line),
+    what: `${port.what} (Helm chart ${chart}, ${template})`,
+  }));
 }
 
 function dockerfilePorts(file: string, source: string, warn: (line: number, message: string) => void): DeclaredPort[] {

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import type { ScanWarning } from '../scanners/scanner.js';
+import { renderChart, type ChartInput } from '../scanners/iac/helm/chart.js';
+import { HelmCharts } from '../scanners/iac/helm/charts.js';
+import type { Origin } from '../scanners/iac/helm/values.js';
+import { looksBinary, type WorkspaceFile } from '../workspace/files.js';
+import type { WalkEntry } from '../workspace/walk.js';
+import { decodeUtf8 } from '../workspace/workspace.js';
+
+/**
+ * The Helm charts of a project rendered into manifests, with secloop's own engine (as
+ * `helm template` renders them with the chart's default values, or the files
+ * iac.helmValues names): no Helm binary, no project code. Every line of a manifest keeps
+ * the place that wrote it, a template's line or the values.yaml line that `toYaml` or a
+ * `{{ .Values.x }}` put there.
+ */
+
+export interface RenderedManifest {
+  /** The chart's directory from the root ('' for a chart at the root). */
+  chart: string;
+  /** The template that rendered it, from the root. */
+  template: string;
+  text: string;
+  /** Per line of `text`, where that line was written (a file of a packaged subchart is its archive, line 1). */
+  origins: Origin[];
+}
+
+export interface RenderedCharts {
+  /** Files the charts own (templates, values.yaml, Chart.yaml): not manifests of their own. */
+  owned: Set<string>;
+  manifests: RenderedManifest[];
+}
+
+type Warn = (warning: Omit<ScanWarning, 'scanner'>) => void;
+
+function diskFile(entry: WalkEntry): WorkspaceFile {
+  return {
+    path: entry.path,
+    absPath: entry.absPath,
+    read: () => readFile(entry.absPath),
+    text: async () => {
+      const bytes = await readFile(entry.absPath);
+      return looksBinary(bytes) ? null : decodeUtf8(bytes);
+    },
+  };
+}
+
+/** The chart's files as HelmCharts reads them for the iac scanner (subcharts, packaged subcharts, libraries, values files, bounds). */
+async function chartInput(charts: HelmCharts, dir: string): Promise<ChartInput | undefined> {
+  // HelmCharts keeps `read` private; the scanner only needs analyse(). See the report for making it public.
+  return charts['read'](dir);
+}
+
+export async function renderCharts(root: string, entries: readonly WalkEntry[], helmValues: Readonly<Record<string, readonly string[]>>, warn: Warn): Promise<RenderedCharts> {
+  const files = entries.map(diskFile);
+  const charts = await HelmCharts.find(files, { root, git: null, warn, helmValues });
+  const owned = new Set<string>();
+  const dirs = new Set<string>();
+  for (const file of files) {
+    const chart = charts.chartOf(file.path);
+    if (chart === undefined) continue;
+    owned.add(file.path);
+    dirs.add(chart);
+  }
+  const manifests: RenderedManifest[] = [];
+  for (const dir of [...dirs].sort()) {
+    const chartYaml = dir === '' ? 'Chart.yaml' : `${dir}/Chart.yaml`;
+    try {
+      const input = await chartInput(charts, dir);
+      if (!input) continue;
+      const onDisk = (origin: Origin): Origin => {
+        const packed = input.packedFiles?.get(origin.path);
+        return packed ? { path: packed.archive, line: 1 } : origin;
+      };
+      const rendered = renderChart(input);
+      for (const w of rendered.warnings) {
+        const packed = input.packedFiles?.get(w.path);
+        warn(packed ? { path: packed.archive, message: `${w.message} (in ${packed.inner}${w.line ? `:${w.line}` : ''})` } : w);
+      }
+      for (const { path, rendered: output } of rendered.templates) {
+        if (!/\S/.test(output.text)) continue;
+        manifests.push({ chart: dir, template: onDisk({ path, line: 1 }).path, text: output.text, origins: output.origins.map(onDisk) });
+      }
+    } catch (error) {
+      // A renderer bug must not stop the check; the chart then declares nothing, and says so.
+      warn({ path: chartYaml, message: `could not render this Helm chart, its ports are not declared: ${(error as Error).message}` });
+    }
+  }
+  return { owned, manifests };
+}
