@@ -233,3 +233,43 @@ describe('terraform sweep: companions that name their resource through a local',
     assert.deepEqual(s3(findings(other)), ['s3-no-encryption-config:5', 's3-public-access-block:5']);
   });
 });
+
+describe('terraform sweep: settings passed a null variable', () => {
+  const replica = (encrypted: string) =>
+    [
+      'variable "storage_encrypted" {',
+      '  type    = bool',
+      `  default = ${encrypted}`,
+      '}',
+      '',
+      'variable "snapshot_identifier" {',
+      '  type    = string',
+      '  default = "before-upgrade"',
+      '}',
+      '',
+      'resource "aws_db_instance" "this" {',
+      '  engine              = "postgres"',
+      '  snapshot_identifier = var.snapshot_identifier',
+      '  storage_encrypted   = var.storage_encrypted',
+      '  iam_database_authentication_enabled = var.iam_auth',
+      '}',
+      '',
+      'variable "iam_auth" {',
+      '  type    = bool',
+      '  default = null',
+      '}',
+      '',
+    ].join('\n');
+  const messages = (source: string, rule: string) => analyseFile('main.tf', source, () => {}).findings.filter((f) => f.ruleId === `iac/tf-aws-${rule}`).map((f) => `${f.location.startLine}: ${f.message}`);
+
+  it('reads a null flag as the provider default: a database restored from an encrypted snapshot', () => {
+    assert.deepEqual(messages(replica('null'), 'database-not-encrypted'), []);
+    assert.deepEqual(messages(replica('false'), 'database-not-encrypted'), ['14: aws_db_instance.this sets storage_encrypted = false: the database is stored unencrypted.']);
+  });
+
+  it('says that a null setting is left unset, on its line', () => {
+    assert.deepEqual(messages(replica('true'), 'db-no-iam-auth'), ['15: aws_db_instance.this leaves iam_database_authentication_enabled unset (null): clients can only log in with database passwords.']);
+    const plain = replica('null').replace('default = "before-upgrade"', 'default = null');
+    assert.deepEqual(messages(plain, 'database-not-encrypted'), ['14: aws_db_instance.this leaves storage_encrypted unset (null): the database is stored unencrypted.']);
+  });
+});

@@ -13,7 +13,8 @@ function mustBeTrue(input: TfInput, resource: TfResource, owner: Block, name: st
   const a = attribute(owner, name);
   const value = valueOf(input, owner, name);
   if (isTrueValue(value) || (a && !known(value))) return undefined;
-  return { line: a ? a.line : owner.line, message: `${label(resource)} ${a ? `sets ${name} = ${String(value)}` : `does not set ${name} = true`}: ${what}.`, resource: label(resource) };
+  const set = !a ? `does not set ${name} = true` : value === null ? `leaves ${name} unset (null)` : `sets ${name} = ${String(value)}`;
+  return { line: a ? a.line : owner.line, message: `${label(resource)} ${set}: ${what}.`, resource: label(resource) };
 }
 
 const engineOf = (input: TfInput, resource: TfResource): string | undefined => {

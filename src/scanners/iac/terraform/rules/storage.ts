@@ -1,3 +1,4 @@
+import type { Block } from '../hcl/ast.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf } from './instances.js';
@@ -127,21 +128,31 @@ const s3Logging: TfRule = tfRule({
   },
 });
 
-/** Whether a resource's encryption flag is off: false, or missing where the default is off. Unknown values count as on. */
+/**
+ * Whether a resource's encryption flag is off: false, or missing (or null, which leaves the
+ * provider's default, as a module's `encrypted = var.encrypted` does) where the default is
+ * off. Unknown values count as on.
+ */
 function flagOff(input: TfInput, resource: TfResource, name: string, defaultsOn: (r: TfResource) => boolean = () => false): boolean {
   const a = attribute(resource.block, name);
   const value = valueOf(input, resource.block, name);
   if (a && !known(value)) return false;
   if (isTrueValue(value)) return false;
-  return a !== undefined || !defaultsOn(resource);
+  return (a !== undefined && value !== null) || !defaultsOn(resource);
 }
 
 function* encryptedFlag(input: TfInput, types: string[], name: string, what: string, defaultsOn: (r: TfResource) => boolean = () => false) {
   for (const resource of resourcesOf(input, ...types)) {
     if (!flagOff(input, resource, name, defaultsOn)) continue;
     const a = attribute(resource.block, name);
-    yield { line: a ? a.line : resource.block.line, message: `${label(resource)} ${a ? `sets ${name} = false` : `does not set ${name} = true`}: ${what} is stored unencrypted.`, resource: label(resource) };
+    const set = !a ? `does not set ${name} = true` : valueOf(input, resource.block, name) === null ? `leaves ${name} unset (null)` : `sets ${name} = false`;
+    yield { line: a ? a.line : resource.block.line, message: `${label(resource)} ${set}: ${what} is stored unencrypted.`, resource: label(resource) };
   }
+}
+
+/** Whether a setting is given a value: written, and not null (a module's variable left at a null default omits it). */
+function given(input: TfInput, block: Block, name: string): boolean {
+  return attribute(block, name) !== undefined && valueOf(input, block, name) !== null;
 }
 
 /**
@@ -235,9 +246,9 @@ const databaseNotEncrypted: TfRule = tfRule({
     negative: ['resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\n', 'resource "aws_rds_cluster" "aurora" {\n  engine      = "aurora-mysql"\n  engine_mode = "serverless"\n}\n', 'resource "aws_db_instance" "replica" {\n  replicate_source_db = aws_db_instance.db.identifier\n}\n', 'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\nresource "aws_db_snapshot" "s" {\n  db_instance_identifier = aws_db_instance.db.identifier\n  db_snapshot_identifier = "s"\n}\n'],
   },
   *check(input) {
-    const instanceDefault = (r: TfResource) => attribute(r.block, 'replicate_source_db') !== undefined || attribute(r.block, 'snapshot_identifier') !== undefined;
+    const instanceDefault = (r: TfResource) => given(input, r.block, 'replicate_source_db') || given(input, r.block, 'snapshot_identifier');
     // Aurora Serverless v1 clusters are always encrypted.
-    const clusterDefault = (r: TfResource) => valueOf(input, r.block, 'engine_mode') === 'serverless' || attribute(r.block, 'snapshot_identifier') !== undefined || attribute(r.block, 'replication_source_identifier') !== undefined;
+    const clusterDefault = (r: TfResource) => valueOf(input, r.block, 'engine_mode') === 'serverless' || given(input, r.block, 'snapshot_identifier') || given(input, r.block, 'replication_source_identifier');
     yield* encryptedFlag(input, ['aws_db_instance'], 'storage_encrypted', 'the database', instanceDefault);
     yield* encryptedFlag(input, ['aws_rds_cluster'], 'storage_encrypted', 'the cluster', clusterDefault);
     const plainInstances = moduleResourcesOf(input, 'aws_db_instance').filter((r) => flagOff(input, r, 'storage_encrypted', instanceDefault));
