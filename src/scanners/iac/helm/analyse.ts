@@ -102,7 +102,7 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
   const split = new Map<string, string[]>();
   const lineText = (path: string, line: number) => {
     let lines = split.get(path);
-    if (!lines) split.set(path, (lines = input.files.get(path)?.split('\n') ?? []));
+    if (!lines) split.set(path, (lines = (input.files.get(path) ?? input.otherFiles?.get(path))?.split('\n') ?? []));
     return lines[line - 1] ?? '';
   };
   const merged = new Map<string, { finding: ScannerFinding; templates: string[]; writers: Location[] }>();

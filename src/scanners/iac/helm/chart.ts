@@ -1,14 +1,14 @@
 import picomatch from 'picomatch';
 import { DEFAULT_LIMITS, Engine, RenderError, TPL_FILE, type Rendered, type RenderLimits, type Where } from './render.js';
 import { parseTemplate, TemplateSyntaxError, type Define, type ParsedTemplate } from './template.js';
-import { GoInt, GoObject, isDict, isString, loadValues, originsOf, setOrigins, str, TemplateError, toYaml, type Dict, type Origin, type Value } from './values.js';
+import { GoInt, GoObject, isDict, Mapped, isString, loadValues, originsOf, setOrigins, str, TemplateError, toYaml, type Dict, type Origin, type Value } from './values.js';
 
 /**
  * A Helm chart rendered as `helm template` renders it with the chart's default values:
  * Chart.yaml, values.yaml, the templates and the helpers of the chart and of its
  * unpacked subcharts. Release "release-name" in namespace "default"; the cluster is
  * unknown (no API version is reported as available, lookup finds nothing). .Files reads
- * the chart's own files (not its subcharts').
+ * each chart's own files: a subchart's templates read the subchart's.
  */
 
 export interface ChartInput {
@@ -16,7 +16,10 @@ export interface ChartInput {
   dir: string;
   /** Texts by path relative to the scan root: Chart.yaml, values.yaml and templates of the chart and of its unpacked subcharts (charts/<name>/). */
   files: ReadonlyMap<string, string>;
-  /** The chart's files outside templates/ and charts/ (paths relative to the scan root), which its templates read through .Files. */
+  /**
+   * The files of the chart and of its subcharts outside their templates/ and charts/
+   * (paths relative to the scan root), which their templates read through .Files.
+   */
   otherFiles?: ReadonlyMap<string, string>;
   /** The templates to render (paths relative to the scan root), YAML files under the templates/ of the chart or a subchart. */
   render: readonly string[];
@@ -164,10 +167,19 @@ const MAX_FILES_YAML = 4 * 1024 * 1024;
 /**
  * .Files: the chart's other files (paths relative to the chart), as Helm's engine.files
  * offers them: Get, GetBytes, Lines, Glob (`*` within a path segment, `**` across), and
- * AsConfig / AsSecrets (a map of base name to content, the latter base64).
+ * AsConfig / AsSecrets (a map of base name to content, the latter base64). What Get and
+ * Lines give knows the file's lines (`dir` is the chart's directory from the scan root),
+ * so that a manifest a template prints from a file is reported on the file's own line.
  */
-function files(entries: ReadonlyMap<string, string> = new Map()): GoObject {
-  const text = (a: Value[]) => entries.get(isString(a[0]) ? str(a[0]) : '') ?? '';
+function files(entries: ReadonlyMap<string, string> = new Map(), dir = ''): GoObject {
+  const name = (a: Value[]) => (isString(a[0]) ? str(a[0]) : '');
+  const text = (a: Value[]): string | Mapped => {
+    const file = name(a);
+    const content = entries.get(file);
+    if (content === undefined || content === '') return '';
+    const path = joinPath(dir, file);
+    return new Mapped(content, content.split('\n').map((_line, i) => ({ path, line: i + 1 })));
+  };
   const asMap = (encode: (content: string) => string) => {
     if (entries.size === 0) return '{}';
     const map: Dict = new Map([...entries].map(([name, content]) => [name.slice(name.lastIndexOf('/') + 1), encode(content)]));
@@ -180,15 +192,16 @@ function files(entries: ReadonlyMap<string, string> = new Map()): GoObject {
     [
       'Lines',
       (a) => {
-        const content = text(a);
-        return content === '' ? [] : content.replace(/\n$/, '').split('\n');
+        const content = entries.get(name(a)) ?? '';
+        const path = joinPath(dir, name(a));
+        return content === '' ? [] : content.replace(/\n$/, '').split('\n').map((line, i) => new Mapped(line, [{ path, line: i + 1 }]));
       },
     ],
     [
       'Glob',
       (a) => {
-        const match = picomatch(isString(a[0]) ? str(a[0]) : '', { dot: true });
-        return files(new Map([...entries].filter(([name]) => match(name))));
+        const match = picomatch(name(a), { dot: true });
+        return files(new Map([...entries].filter(([file]) => match(file))), dir);
       },
     ],
     ['AsConfig', () => asMap((content) => content)],
@@ -196,6 +209,18 @@ function files(entries: ReadonlyMap<string, string> = new Map()): GoObject {
   ]);
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return new GoObject('engine.files', new Map(), methods, `map[${sorted.map(([name]) => name).join(' ')}]`, sorted.map(([name, content]) => [name, content]));
+}
+
+/** The files .Files offers the chart in `dir`: those of `otherFiles` in it, outside its templates/ and charts/. */
+function filesOf(dir: string, otherFiles: ReadonlyMap<string, string> | undefined): GoObject {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const own = new Map<string, string>();
+  for (const [file, content] of otherFiles ?? []) {
+    if (!file.startsWith(prefix)) continue;
+    const rel = file.slice(prefix.length);
+    if (!/^(?:templates|charts)\//.test(rel)) own.set(rel, content);
+  }
+  return files(own, dir);
 }
 
 /**
@@ -407,9 +432,9 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
     ['Service', 'Helm'],
   ]);
   const caps = capabilities();
-  // The chart's own other files (not those of its subcharts), by their path in the chart.
-  const prefix = input.dir === '' ? '' : `${input.dir}/`;
-  const chartFiles = files(new Map([...(input.otherFiles ?? [])].map(([file, content]) => [file.slice(prefix.length), content])));
+  // Each chart of the tree reads its own other files (not its parent's nor its subcharts').
+  const chartFiles = new Map<string, GoObject>();
+  const filesFor = (dir: string) => chartFiles.get(dir) ?? chartFiles.set(dir, filesOf(dir, input.otherFiles)).get(dir)!;
   const templates: RenderedTemplate[] = [];
   // Helm renders in its parse order, and every template of a chart gets the same top-level
   // object: a template that sets `$.Values` (istio's zzz_profile.yaml merges its defaults
@@ -432,7 +457,7 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
         ['Chart', node.metadata],
         ['Release', release],
         ['Capabilities', caps],
-        ['Files', node.dir === input.dir ? chartFiles : files()],
+        ['Files', filesFor(node.dir)],
         ['Subcharts', new Map()],
       ]);
     tops.set(node, top);

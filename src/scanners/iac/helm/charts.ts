@@ -4,9 +4,10 @@ import type { ScanWarning } from '../../scanner.js';
 import { looksBinary, OPEN_SCANNED_FILE, type WorkspaceFile } from '../../../workspace/files.js';
 import type { Git } from '../../../workspace/git.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
+import { analyseFile } from '../analyse.js';
 import { analyseChart, type ChartAnalysis } from './analyse.js';
 import { joinPath, type PackedFile } from './chart.js';
-import { unpackChart } from './packaged.js';
+import { chartOtherFile, MAX_OTHER_CHARS, MAX_OTHER_FILES, unpackChart } from './packaged.js';
 import { satisfiesConstraint } from './functions.js';
 import { isDict, loadValues, type Value } from './values.js';
 
@@ -32,9 +33,6 @@ const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const MAX_CHART_FILES = 2000;
 const MAX_CHART_CHARS = 32 * 1024 * 1024;
 const MAX_LIST_DEPTH = 8;
-/** Bounds on the files .Files offers a chart's templates. */
-const MAX_OTHER_FILES = 500;
-const MAX_OTHER_CHARS = 4 * 1024 * 1024;
 /** Entries listed under a chart's templates/ and charts/ (beyond, the chart is not rendered). */
 const MAX_LISTED = 20_000;
 
@@ -306,12 +304,37 @@ export class HelmCharts {
     this.done.add(dir);
     try {
       const input = await this.read(dir);
-      return input ? analyseChart(input, this.warn) : undefined;
+      return input ? this.withoutStandalone(analyseChart(input, this.warn), input.otherFiles) : undefined;
     } catch (error) {
       // A renderer bug must not stop the scan; it is reported with the chart.
       this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `could not render this Helm chart: ${(error as Error).message}` });
       return undefined;
     }
+  }
+
+  /**
+   * A file the chart prints through .Files that the scan also analyses on its own (a
+   * complete manifest under files/ that one could kubectl apply): what the rules find on
+   * its lines there is reported once, by the file's own analysis; the chart keeps only
+   * what the file alone does not show.
+   */
+  private withoutStandalone(analysis: ChartAnalysis, otherFiles: ReadonlyMap<string, string> | undefined): ChartAnalysis {
+    if (!otherFiles) return analysis;
+    const alone = new Map<string, Set<string>>();
+    const reported = (file: string) => {
+      let keys = alone.get(file);
+      if (!keys) {
+        keys = new Set(analyseFile(file, otherFiles.get(file)!, () => {}).findings.map((f) => `${f.ruleId}\0${f.location.startLine}`));
+        alone.set(file, keys);
+      }
+      return keys;
+    };
+    const findings = analysis.findings.filter((f) => {
+      const file = f.location.path;
+      if (!otherFiles.has(file) || !this.scanned.has(file) || this.owner.has(file)) return true;
+      return !reported(file).has(`${f.ruleId}\0${f.location.startLine}`);
+    });
+    return { ...analysis, findings };
   }
 
   private async read(dir: string) {
@@ -342,6 +365,7 @@ export class HelmCharts {
     if (!(await readAll(tree))) return undefined;
     // Packaged subcharts, unpacked in memory beside the unpacked ones (which win, as Helm loads them).
     const packedFiles = new Map<string, PackedFile>();
+    const packedOther = new Map<string, string>();
     const packaged: string[] = [];
     for (const archive of archives) {
       const bytes = await this.source.readBytes(archive);
@@ -362,6 +386,11 @@ export class HelmCharts {
         texts.set(`${base}/${file}`, text);
         packedFiles.set(`${base}/${file}`, { archive, inner: `${unpacked.chart.name}/${file}` });
       }
+      for (const [file, text] of unpacked.chart.other) {
+        packedOther.set(`${base}/${file}`, text);
+        packedFiles.set(`${base}/${file}`, { archive, inner: `${unpacked.chart.name}/${file}` });
+      }
+      if (unpacked.chart.otherTruncated) this.warn({ path: archive, message: `packaged Helm subchart: a chart in it holds more than ${MAX_OTHER_FILES} files or ${MAX_OTHER_CHARS} characters outside templates/; .Files reads only the first ones` });
     }
     const valueFiles: string[] = [];
     for (const file of this.valueFiles.get(dir) ?? []) {
@@ -375,7 +404,7 @@ export class HelmCharts {
       if (files.length > MAX_CHART_FILES) continue;
       if (!(await readAll(files))) return undefined;
     }
-    const otherFiles = (await this.otherFiles(dir, texts)) ?? new Map<string, string>();
+    const otherFiles = await this.otherFiles(dir, texts, packedFiles, packedOther);
     // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
     const render = [
       ...tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file))),
@@ -394,27 +423,51 @@ export class HelmCharts {
   }
 
   /**
-   * The chart's files outside templates/ and charts/ that its templates may read through
-   * .Files, when a template of the chart mentions .Files (bounded; hidden directories such
-   * as .git are left out).
+   * The files of the chart and of its subcharts outside their templates/ and charts/ that
+   * their templates may read through .Files: for each chart of the tree whose templates
+   * mention .Files (or when a helper of the tree does), its files on disk, or in the
+   * archive it was unpacked from, bounded per chart; hidden directories such as .git are
+   * left out.
    */
-  private async otherFiles(dir: string, texts: ReadonlyMap<string, string>): Promise<Map<string, string> | undefined> {
-    const templates = joinPath(dir, 'templates/');
-    if (![...texts].some(([file, text]) => file.startsWith(templates) && /\.Files\b/.test(text))) return undefined;
-    const rel = (file: string) => (dir === '' ? file : file.slice(dir.length + 1));
+  private async otherFiles(dir: string, texts: ReadonlyMap<string, string>, packedFiles: ReadonlyMap<string, PackedFile>, packedOther: ReadonlyMap<string, string>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    let chars = 0;
-    for (const file of await this.source.list(dir)) {
-      const inChart = rel(file);
-      if (/^(?:templates|charts)\//.test(inChart) || inChart.split('/').some((part) => part.startsWith('.')) || /^(?:Chart\.ya?ml|Chart\.lock|requirements\.ya?ml|requirements\.lock)$/.test(inChart)) continue;
-      if (out.size >= MAX_OTHER_FILES || chars > MAX_OTHER_CHARS) {
-        this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart: more than ${MAX_OTHER_FILES} files or ${MAX_OTHER_CHARS} characters outside templates/; .Files reads only the first ones` });
-        break;
+    const inTree = (file: string) => (dir === '' ? file : file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : undefined);
+    // The charts of the tree: the top one and its subcharts, unpacked or packaged (not the libraries found elsewhere).
+    const charts = [...texts.keys()].flatMap((file) => {
+      const rel = inTree(file);
+      const m = rel === undefined ? null : /^((?:charts\/[^/]+\/)*)Chart\.yaml$/.exec(rel);
+      return m ? [joinPath(dir, m[1]!.replace(/\/$/, ''))] : [];
+    });
+    const mentions = (file: string, text: string) => /\.Files\b/.test(text) && /(?:^|\/)templates\//.test(file);
+    const helperMentions = [...texts].some(([file, text]) => mentions(file, text) && /(?:^|\/)_[^/]*$|\.tpl$/i.test(file));
+    let total = 0;
+    for (const chart of charts.sort()) {
+      const templates = joinPath(chart, 'templates/');
+      if (!helperMentions && ![...texts].some(([file, text]) => file.startsWith(templates) && mentions(file, text))) continue;
+      const ownFile = (file: string) => {
+        const rel = inTree(file);
+        const other = rel === undefined ? undefined : chartOtherFile(rel);
+        return other !== undefined && joinPath(dir, other.chart) === chart;
+      };
+      if (packedFiles.has(joinPath(chart, 'Chart.yaml'))) {
+        for (const [file, text] of packedOther) if (ownFile(file)) out.set(file, text);
+        continue;
       }
-      const text = await this.source.read(file);
-      if (text === undefined) continue;
-      chars += text.length;
-      out.set(file, text);
+      let count = 0;
+      let chars = 0;
+      for (const file of await this.source.list(chart)) {
+        if (!ownFile(file)) continue;
+        if (count >= MAX_OTHER_FILES || chars > MAX_OTHER_CHARS || total > MAX_CHART_CHARS) {
+          this.warn({ path: joinPath(chart, 'Chart.yaml'), message: `Helm chart: more than ${MAX_OTHER_FILES} files or ${MAX_OTHER_CHARS} characters outside templates/; .Files reads only the first ones` });
+          break;
+        }
+        const text = await this.source.read(file);
+        if (text === undefined) continue;
+        count++;
+        chars += text.length;
+        total += text.length;
+        out.set(file, text);
+      }
     }
     return out;
   }
