@@ -99,7 +99,7 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
   const configAt = { path: configPath.startsWith('/') ? relativeTo(declarations.root, configPath) : configPath, line: 1 };
   let skippedClients = 0;
 
-  for (const problem of declarations.problems) warnings.push({ scanner: 'ops', path: problem.path, ...(problem.line ? { line: problem.line } : {}), message: problem.message });
+  for (const problem of declarations.problems) warnings.push({ scanner: 'ops', ...(problem.path ? { path: problem.path } : {}), ...(problem.line ? { line: problem.line } : {}), message: problem.message });
   for (const file of inventory.missing) warnings.push({ scanner: 'ops', message: `${file} is not readable: sockets it lists were not checked (ops check reads Linux /proc)` });
   if (inventory.unreadableProcesses > 0)
     warnings.push({ scanner: 'ops', message: `${inventory.unreadableProcesses} processes could not be inspected (other users' processes need root), so some sockets have no owner` });

@@ -5,9 +5,10 @@ import { readCompose, publishedPorts } from '../scanners/iac/compose/model.js';
 import { classify, wantsPath } from '../scanners/iac/detect.js';
 import { readDockerfile, expandArgs } from '../scanners/iac/dockerfile/model.js';
 import { effective } from '../scanners/iac/dockerfile/parser.js';
-import { readKubernetes } from '../scanners/iac/kubernetes/model.js';
-import { get, items, pair, text } from '../scanners/iac/yaml/tree.js';
 import { walk } from '../workspace/walk.js';
+import { kubernetesPorts, protocolOf } from './kubernetes-ports.js';
+import { diskFile } from './files.js';
+import { kustomizePorts } from './kustomize.js';
 import { renderCharts, type RenderedManifest } from './helm.js';
 
 /** A port the project says should be open, and where it says so. */
@@ -29,11 +30,6 @@ export interface Declarations {
   filesRead: number;
 }
 
-function protocolOf(value: string | undefined): 'tcp' | 'udp' | 'any' {
-  const p = (value ?? 'tcp').toLowerCase();
-  return p === 'udp' ? 'udp' : p === 'tcp' ? 'tcp' : 'any';
-}
-
 /**
  * Reads what a project declares about listening ports: compose `ports`, Kubernetes
  * container ports, host ports and Services, Dockerfile EXPOSE and `ops.allowedPorts`
@@ -50,12 +46,20 @@ export async function collectDeclarations(root: string, configFile?: string): Pr
 
   const walked = walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs });
   const wanted = walked.files.filter((entry) => wantsPath(entry.path));
-  const charts = await renderCharts(root, wanted, config.iac.helmValues, (w) => problems.push({ path: w.path ?? '', ...(w.line ? { line: w.line } : {}), message: w.message }));
+  const files = wanted.map(diskFile);
+  const charts = await renderCharts(root, files, config.iac.helmValues, (w) => problems.push({ path: w.path ?? '', ...(w.line ? { line: w.line } : {}), message: w.message }));
   for (const manifest of charts.manifests) ports.push(...chartPorts(manifest, problems));
+  const kustomize = await kustomizePorts(files, (file, line, message) => problems.push({ path: file, ...(line ? { line } : {}), message }));
+  ports.push(...kustomize.ports);
   let filesRead = charts.owned.size;
   for (const entry of wanted) {
-    // A chart's templates are not YAML until rendered; its ports came from the rendering above.
+    // A chart's templates are not YAML until rendered, and a kustomize patch is a partial
+    // object: their ports came from the rendering and the patch reading above.
     if (charts.owned.has(entry.path)) continue;
+    if (kustomize.patchFiles.has(entry.path)) {
+      filesRead++;
+      continue;
+    }
     let source: string;
     try {
       source = readFileSync(entry.absPath, 'utf8');
@@ -101,36 +105,6 @@ function composePorts(file: string, source: string, warn: (line: number, message
           line: published.line,
           what: `compose service ${service.name} (ports: ${published.raw})`,
         });
-      }
-    }
-  }
-  return out;
-}
-
-function kubernetesPorts(file: string, source: string, warn: (line: number, message: string) => void): DeclaredPort[] {
-  const input = readKubernetes(source, warn);
-  const out: DeclaredPort[] = [];
-  for (const container of input?.containers ?? []) {
-    for (const port of items(get(container.node, 'ports'))) {
-      const protocol = protocolOf(text(get(port, 'protocol')));
-      for (const key of ['containerPort', 'hostPort']) {
-        const p = pair(port, key);
-        const value = Number(text(p?.value));
-        if (p && Number.isInteger(value) && value > 0) {
-          const hostIp = text(get(port, 'hostIP'));
-          out.push({ port: value, transport: protocol, ...(key === 'hostPort' && hostIp ? { address: hostIp } : {}), path: file, line: p.keyLine, what: `${container.pod.object.kind}/${container.pod.object.name} ${key}` });
-        }
-      }
-    }
-  }
-  for (const object of input?.objects ?? []) {
-    if (object.kind !== 'Service') continue;
-    for (const port of items(get(object.root, 'spec', 'ports'))) {
-      const protocol = protocolOf(text(get(port, 'protocol')));
-      for (const key of ['port', 'nodePort', 'targetPort']) {
-        const p = pair(port, key);
-        const value = Number(text(p?.value));
-        if (p && Number.isInteger(value) && value > 0) out.push({ port: value, transport: protocol, path: file, line: p.keyLine, what: `Service/${object.name} ${key}` });
       }
     }
   }

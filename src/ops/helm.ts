@@ -1,11 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { ScanWarning } from '../scanners/scanner.js';
 import { renderChart, type ChartInput } from '../scanners/iac/helm/chart.js';
 import { HelmCharts } from '../scanners/iac/helm/charts.js';
 import type { Origin } from '../scanners/iac/helm/values.js';
-import { looksBinary, type WorkspaceFile } from '../workspace/files.js';
-import type { WalkEntry } from '../workspace/walk.js';
-import { decodeUtf8 } from '../workspace/workspace.js';
+import type { WorkspaceFile } from '../workspace/files.js';
 
 /**
  * The Helm charts of a project rendered into manifests, with secloop's own engine (as
@@ -33,26 +30,13 @@ export interface RenderedCharts {
 
 type Warn = (warning: Omit<ScanWarning, 'scanner'>) => void;
 
-function diskFile(entry: WalkEntry): WorkspaceFile {
-  return {
-    path: entry.path,
-    absPath: entry.absPath,
-    read: () => readFile(entry.absPath),
-    text: async () => {
-      const bytes = await readFile(entry.absPath);
-      return looksBinary(bytes) ? null : decodeUtf8(bytes);
-    },
-  };
-}
-
 /** The chart's files as HelmCharts reads them for the iac scanner (subcharts, packaged subcharts, libraries, values files, bounds). */
 async function chartInput(charts: HelmCharts, dir: string): Promise<ChartInput | undefined> {
   // HelmCharts keeps `read` private; the scanner only needs analyse(). See the report for making it public.
   return charts['read'](dir);
 }
 
-export async function renderCharts(root: string, entries: readonly WalkEntry[], helmValues: Readonly<Record<string, readonly string[]>>, warn: Warn): Promise<RenderedCharts> {
-  const files = entries.map(diskFile);
+export async function renderCharts(root: string, files: readonly WorkspaceFile[], helmValues: Readonly<Record<string, readonly string[]>>, warn: Warn): Promise<RenderedCharts> {
   const charts = await HelmCharts.find(files, { root, git: null, warn, helmValues });
   const owned = new Set<string>();
   const dirs = new Set<string>();

@@ -30,3 +30,36 @@ describe('declared ports of a Helm chart', () => {
     assert.deepEqual(declared.problems, []);
   });
 });
+
+describe('declared ports of kustomize overlays', () => {
+  it('counts the ports patches add, not those they delete, and reports what it cannot read', async () => {
+    const declared = await collectDeclarations(fixture('ops-kustomize'));
+    assert.deepEqual(places(declared), [
+      '6060/tcp base/deployment.yaml:13',
+      // An inline strategic-merge patch, on the kustomization's line.
+      '7070/tcp overlays/prod/kustomization.yaml:21',
+      '8080/tcp base/deployment.yaml:12',
+      // JSON 6902: a replaced containerPort (its protocol is the entry's), an added Service port and container port.
+      '8081/any overlays/prod/tls-port.json.yaml:7',
+      '8443/tcp overlays/odd/service-ops.yaml:4',
+      '8443/tcp overlays/prod/tls-port.json.yaml:4',
+      '9090/tcp overlays/prod/metrics-port.yaml:11',
+      // A patch without kind, completed with its target's.
+      '9443/tcp overlays/odd/kindless.yaml:15',
+      // A container added by a JSON 6902 patch.
+      '15090/udp overlays/odd/odd-ops.yaml:12',
+    ]);
+    // `$patch: delete` entries (6060 in drop-pprof.yaml, the debug container's 2345) declare nothing.
+    assert.ok(!declared.ports.some((p) => p.path === 'overlays/prod/drop-pprof.yaml' || p.port === 2345));
+    assert.deepEqual(
+      declared.problems.map((p) => `${p.path}:${p.line ?? ''} ${p.message.replace(/ \(kustomize patch [^)]*\)/, '')}`),
+      [
+        'overlays/odd/kustomization.yaml: the patch overlays/odd/missing.yaml is not in the project (or is ignored): the ports it adds are not declared',
+        'overlays/odd/broken.yaml:3 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+        'overlays/odd/kindless.yaml:13 Deployment/api containerPort "notanumber" is not a port number (1-65535): not declared',
+        'overlays/odd/kindless.yaml:14 Deployment/api containerPort "70000" is not a port number (1-65535): not declared',
+        'overlays/odd/odd-ops.yaml:3 Deployment/api containerPort "abc" is not a port number (1-65535): not declared',
+      ],
+    );
+  });
+});
