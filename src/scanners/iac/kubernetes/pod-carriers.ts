@@ -67,6 +67,18 @@ const POD_CARRIERS = new Map<string, ReadonlyArray<readonly string[]>>([
   ['extensions.agents.x-k8s.io/SandboxTemplate', [['spec', 'podTemplate']]],
 ]);
 
+/** Custom resources of POD_CARRIERS that are cluster-scoped; every other one lives in a namespace. */
+const CLUSTER_SCOPED_CARRIERS = new Set(['argoproj.io/ClusterAnalysisTemplate', 'apps.kruise.io/SidecarSet']);
+
+/**
+ * Whether a custom resource is known to live in a namespace: the pod carriers above,
+ * whose CRDs declare `scope: Namespaced`. Any other custom resource's scope is unknown.
+ */
+export function isNamespacedCarrier(object: { kind: string; apiVersion: string }): boolean {
+  const key = `${apiGroup(object.apiVersion)}/${object.kind}`;
+  return POD_CARRIERS.has(key) && !CLUSTER_SCOPED_CARRIERS.has(key);
+}
+
 /** Where a known custom resource keeps its pod specs (see POD_CARRIERS); undefined for any other object. */
 export function podCarrierPaths(object: { kind: string; apiVersion: string }): ReadonlyArray<readonly string[]> | undefined {
   return POD_CARRIERS.get(`${apiGroup(object.apiVersion)}/${object.kind}`);

@@ -19,6 +19,7 @@ import {
   type KubeObject,
 } from './model.js';
 import { networkPolicyRules } from './network-policy-rules.js';
+import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
 import { workloadRules } from './workload-rules.js';
 
 type KubeRule = IacRule<KubeInput>;
@@ -178,11 +179,21 @@ function normaliseCapability(cap: string): string {
   return cap.toUpperCase().replace(/^CAP_/, '');
 }
 
+/** Kinds of the built-in API groups whose objects live in a namespace. */
 const NAMESPACED_KINDS = new Set([
   'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Service',
   'ConfigMap', 'Secret', 'ServiceAccount', 'Role', 'RoleBinding', 'Ingress', 'NetworkPolicy', 'PersistentVolumeClaim',
   'HorizontalPodAutoscaler', 'PodDisruptionBudget',
 ]);
+
+/**
+ * An object that lives in a namespace: a namespaced kind of the built-in groups, or a
+ * custom resource known to be namespaced (an Argo Rollout, a Knative Service). Any other
+ * custom resource's scope is unknown without its CRD, and it is not counted.
+ */
+function isNamespaced(object: KubeObject): boolean {
+  return isCustomResource(object) ? isNamespacedCarrier(object) : NAMESPACED_KINDS.has(object.kind);
+}
 
 // ---- Rules ----
 
@@ -1112,7 +1123,7 @@ const defaultNamespace = kubeRule({
   id: 'iac/k8s-default-namespace',
   title: 'Object in the default namespace',
   description:
-    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest. A file none of whose objects sets a namespace is usually deployed into one chosen at install (kubectl apply -n, a deploy tool\'s target namespace): it gets one informational finding, on its first object. An object that sets none beside objects that do is reported each time, as is an explicit "default". An object of a file that a kustomization with `namespace:` lists as a resource (directly or through its bases) gets that namespace; the templates of a Helm chart get the release namespace.',
+    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest. A file none of whose objects sets a namespace is usually deployed into one chosen at install (kubectl apply -n, a deploy tool\'s target namespace): it gets one informational finding, on its first object. An object that sets none beside objects that do is reported each time, as is an explicit "default". A custom resource counts when it is known to be namespaced (an Argo Rollout, a Knative Service, the other workloads secloop reads pods from); the scope of any other is unknown without its CRD. An object of a file that a kustomization with `namespace:` lists as a resource (directly or through its bases) gets that namespace; the templates of a Helm chart get the release namespace.',
   remediation: 'Deploy into a dedicated namespace (metadata.namespace, or the namespace of the kustomization or deploy tool) with its own RBAC, NetworkPolicies and resource quotas.',
   severity: 'low',
   confidence: 'low',
@@ -1125,11 +1136,19 @@ const defaultNamespace = kubeRule({
       'apiVersion: v1\nkind: ConfigMap\n# expect\nmetadata:\n  name: settings\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n',
       // The object that sets none beside one that does lands elsewhere.
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n---\napiVersion: v1\nkind: ServiceAccount\n# expect\nmetadata:\n  name: web\n',
+      // A namespaced custom resource beside an object that sets a namespace.
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\n# expect\nmetadata:\n  name: web\nspec: {}\n',
     ],
-    negative: ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n'],
+    negative: [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n',
+      // A custom resource of unknown scope (it may be cluster-scoped), and a known cluster-scoped one.
+      'apiVersion: widgets.example.org/v1\nkind: Widget\nmetadata:\n  name: w\n',
+      'apiVersion: argoproj.io/v1alpha1\nkind: ClusterAnalysisTemplate\nmetadata:\n  name: success-rate\nspec: {}\n',
+    ],
   },
   *check(input) {
-    const namespaced = input.objects.filter((object) => NAMESPACED_KINDS.has(object.kind) && pair(object.root, 'metadata'));
+    const namespaced = input.objects.filter((object) => isNamespaced(object) && pair(object.root, 'metadata'));
     const unset = namespaced.filter((object) => !pair(get(object.root, 'metadata'), 'namespace'));
     // A kustomization that lists the file sets the namespace of its objects.
     if (!input.kustomizeNamespace && unset.length > 0 && unset.length === namespaced.length) {
