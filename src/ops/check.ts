@@ -48,6 +48,8 @@ function groupListeners(sockets: readonly ListeningSocket[]): Listener[] {
     if (group) group.addresses.push(addressText(socket));
     else groups.set(key, { socket, addresses: [addressText(socket)] });
   }
+  // IPv4 first: "127.0.0.1:6379 and [::1]:6379".
+  for (const group of groups.values()) group.addresses.sort((a, b) => Number(a.startsWith('[')) - Number(b.startsWith('[')));
   return [...groups.values()];
 }
 
@@ -95,8 +97,10 @@ export async function opsCheck(options: OpsCheckOptions): Promise<OpsCheckResult
 export function evaluate(declarations: Declarations, inventory: SocketInventory, ephemeral: [number, number]): { findings: ScannerFinding[]; warnings: ScanWarning[] } {
   const findings: ScannerFinding[] = [];
   const warnings: ScanWarning[] = [];
-  const configPath = declarations.config.file ? declarations.config.file : 'secloop.yaml';
-  const configAt = { path: configPath.startsWith('/') ? relativeTo(declarations.root, configPath) : configPath, line: 1 };
+  const place = declarations.configPlace;
+  const configAt = { path: place.path, line: place.line };
+  // The config file is where a port nobody declares would be allowed; when it does not exist yet, the message says so.
+  const toAllow = place.exists ? `allow it in ops.allowedPorts of ${place.path}` : `allow it in ops.allowedPorts of ${place.path} (not created yet: \`secloop init\` writes one)`;
   let skippedClients = 0;
 
   for (const problem of declarations.problems) warnings.push({ scanner: 'ops', ...(problem.path ? { path: problem.path } : {}), ...(problem.line ? { line: problem.line } : {}), message: problem.message });
@@ -118,7 +122,7 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
         continue;
       }
       findings.push(
-        finding('ops/undeclared-listener', listener, configAt, `${listenerText(listener)} is listening but the project declares no such port.`, loopback ? 'low' : 'medium'),
+        finding('ops/undeclared-listener', listener, configAt, `${listenerText(listener)} is listening but the project declares no such port: declare it where the project describes its services, or ${toAllow}.`, loopback ? 'low' : 'medium'),
       );
     } else if (!loopback && declared.every((d) => d.address !== undefined && isLoopbackAddress(d.address))) {
       const first = declared[0]!;
@@ -147,9 +151,4 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
   }
   if (skippedClients > 0) warnings.push({ scanner: 'ops', message: `${skippedClients} UDP sockets on ephemeral ports (${ephemeral[0]}-${ephemeral[1]}) were treated as clients and not reported` });
   return { findings, warnings };
-}
-
-function relativeTo(root: string, file: string): string {
-  const rel = file.startsWith(root + '/') ? file.slice(root.length + 1) : file;
-  return rel.replace(/\\/g, '/');
 }

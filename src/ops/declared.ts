@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../core/config.js';
 import { readCompose, publishedPorts } from '../scanners/iac/compose/model.js';
 import { classify, wantsPath } from '../scanners/iac/detect.js';
@@ -7,6 +6,7 @@ import { readDockerfile, expandArgs } from '../scanners/iac/dockerfile/model.js'
 import { effective } from '../scanners/iac/dockerfile/parser.js';
 import { walk } from '../workspace/walk.js';
 import { kubernetesPorts, protocolOf } from './kubernetes-ports.js';
+import { allowedPorts, type ConfigPlace } from './allowed.js';
 import { diskFile } from './files.js';
 import { kustomizePorts } from './kustomize.js';
 import { renderCharts, type RenderedManifest } from './helm.js';
@@ -28,6 +28,8 @@ export interface Declarations {
   ports: DeclaredPort[];
   problems: Array<{ path: string; line?: number; message: string }>;
   filesRead: number;
+  /** Where ops.allowedPorts is, or would be, written: findings about a port nobody declares go there. */
+  configPlace: ConfigPlace;
 }
 
 /**
@@ -41,8 +43,8 @@ export async function collectDeclarations(root: string, configFile?: string): Pr
   const config = loadConfig(root, configFile);
   const ports: DeclaredPort[] = [];
   const problems: Declarations['problems'] = [];
-  const configPath = configFile ? path.relative(root, path.resolve(configFile)) || path.basename(configFile) : 'secloop.yaml';
-  for (const port of config.ops.allowedPorts) ports.push({ port, transport: 'any', path: configPath, line: allowedPortLine(config.file, port), what: 'ops.allowedPorts' });
+  const allowed = allowedPorts(root, config, (at, message) => problems.push({ path: at.path, line: at.line, message }));
+  ports.push(...allowed.ports);
 
   const walked = walk(root, { ignore: config.ignore, maxFileSize: config.maxFileSize, skipDirs: config.skipDirs });
   const wanted = walked.files.filter((entry) => wantsPath(entry.path));
@@ -76,18 +78,7 @@ export async function collectDeclarations(root: string, configFile?: string): Pr
     else if (platform === 'dockerfile') ports.push(...dockerfilePorts(entry.path, source, warn));
   }
   ports.sort((a, b) => a.port - b.port || a.path.localeCompare(b.path) || a.line - b.line);
-  return { root, config, ports, problems, filesRead };
-}
-
-function allowedPortLine(file: string | undefined, port: number): number {
-  if (!file) return 1;
-  try {
-    const lines = readFileSync(file, 'utf8').split('\n');
-    const at = lines.findIndex((l) => new RegExp(`(?:^|[\\s\\[,-])${port}(?:$|[\\s\\],])`).test(l) && !/^\s*#/.test(l));
-    return at >= 0 ? at + 1 : 1;
-  } catch {
-    return 1;
-  }
+  return { root, config, ports, problems, filesRead, configPlace: allowed.place };
 }
 
 function composePorts(file: string, source: string, warn: (line: number, message: string) => void): DeclaredPort[] {

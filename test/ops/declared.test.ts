@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { collectDeclarations, type Declarations } from '../../src/ops/declared.js';
+import { tempTree } from '../helpers/tmp.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -61,5 +62,30 @@ describe('declared ports of kustomize overlays', () => {
         'overlays/odd/odd-ops.yaml:3 Deployment/api containerPort "abc" is not a port number (1-65535): not declared',
       ],
     );
+  });
+});
+
+describe('ops.allowedPorts', () => {
+  it('declares each allowed port on its own line and says where unknown ports would be allowed', async () => {
+    const tree = tempTree({ 'secloop.yaml': ['# ports', 'failOn: high', 'ops:', '  allowedPorts:', '    - 8080', '    - 0', '    - 80', ''].join('\n') });
+    try {
+      const declared = await collectDeclarations(tree.dir);
+      assert.deepEqual(places(declared), ['80/any secloop.yaml:7', '8080/any secloop.yaml:5']);
+      assert.deepEqual(declared.configPlace, { path: 'secloop.yaml', line: 4, exists: true });
+      assert.deepEqual(declared.problems.map((p) => `${p.path}:${p.line} ${p.message}`), ['secloop.yaml:6 ops.allowedPorts: port 0 is no port a service listens on; it allows nothing']);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
+  it('without a config file, the place is secloop.yaml at the root, marked as not existing', async () => {
+    const tree = tempTree({ 'Dockerfile': 'FROM scratch\nEXPOSE 8080/tcp\n' });
+    try {
+      const declared = await collectDeclarations(tree.dir);
+      assert.deepEqual(declared.configPlace, { path: 'secloop.yaml', line: 1, exists: false });
+      assert.deepEqual(places(declared), ['8080/tcp Dockerfile:2']);
+    } finally {
+      tree.cleanup();
+    }
   });
 });

@@ -56,7 +56,7 @@ function socket(address: string, port: number, transport: 'tcp' | 'udp' = 'tcp')
 }
 
 function declarations(ports: Declarations['ports']): Declarations {
-  return { root: '/project', config: defaultConfig(), ports, problems: [], filesRead: 1 };
+  return { root: '/project', config: defaultConfig(), ports, problems: [], filesRead: 1, configPlace: { path: 'secloop.yaml', line: 1, exists: false } };
 }
 
 describe('ops decisions', () => {
@@ -81,6 +81,16 @@ describe('ops decisions', () => {
     ]);
     assert.ok(warnings.some((w) => /UDP sockets on ephemeral ports/.test(w.message)));
   });
+
+  it('places a port nobody declares where ops.allowedPorts would allow it, and says when that file does not exist yet', () => {
+    const inventory = { sockets: [socket('127.0.0.1', 9000)], missing: [], unreadableProcesses: 0 };
+    const absent = evaluate(declarations([]), inventory, [32768, 60999]).findings[0]!;
+    assert.deepEqual([absent.location.path, absent.location.startLine], ['secloop.yaml', 1]);
+    assert.match(absent.message, /allow it in ops\.allowedPorts of secloop\.yaml \(not created yet: `secloop init` writes one\)/);
+    const present = evaluate({ ...declarations([]), configPlace: { path: 'ci/secloop.yaml', line: 7, exists: true } }, inventory, [32768, 60999]).findings[0]!;
+    assert.deepEqual([present.location.path, present.location.startLine], ['ci/secloop.yaml', 7]);
+    assert.doesNotMatch(present.message, /not created/);
+  });
 });
 
 describe('ops grouping', () => {
@@ -89,8 +99,8 @@ describe('ops grouping', () => {
     const sshd = { pid: 7, name: 'sshd' };
     const inventory = {
       sockets: [
-        { ...socket('127.0.0.1', 6379), process: redis },
         { ...socket('::1', 6379), process: redis },
+        { ...socket('127.0.0.1', 6379), process: redis },
         { ...socket('0.0.0.0', 22), process: sshd },
         { ...socket('::', 22), process: sshd },
         { ...socket('192.0.2.10', 22), process: sshd },
