@@ -9,6 +9,7 @@ import { get, isYMap, isYScalar, items, pair, text, type YNode } from '../yaml/t
 import { containerLabel, readKubernetes, type Container } from './model.js';
 import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
+import { gitopsNamespaces, gitopsTargets, type GitopsTarget } from './gitops.js';
 
 /**
  * Kustomize patches. An overlay's `kustomization.yaml` names files that patch the
@@ -31,7 +32,11 @@ export function isKustomization(filePath: string): boolean {
 export interface Kustomizations {
   /** Files named as patches (scan-relative paths), with the target each patch entry gives and the kustomization that names it. */
   patches: Map<string, { target?: PatchTarget; kustomization: string }>;
-  /** Files listed as resources, directly or through bases, by a kustomization that sets `namespace:`. */
+  /**
+   * Files listed as resources, directly or through bases, by a kustomization that sets
+   * `namespace:`, and files a Flux Kustomization or Argo CD Application of the scan deploys
+   * into a namespace (gitops.ts).
+   */
   namespaces: Map<string, { namespace: string; from: string }>;
   /** Files listed as resources, directly or through bases, by a kustomization with `images:` overrides. */
   images: Map<string, KustomizeImages>;
@@ -118,7 +123,36 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
       if (containers.size > 0) baseContainers.set(kustomization.path, containers);
     }
   }
-  return { patches, namespaces: resourceNamespaces(built), images: resourceImages(built), baseContainers };
+  const namespaces = resourceNamespaces(built);
+  // Flux Kustomizations and Argo CD Applications give the manifests they deploy a namespace too; a kustomization's own wins.
+  const targets = await readGitopsTargets(files, warn);
+  if (targets.length > 0) {
+    const builtByDir = new Map([...built].map(([at, build]) => [path.posix.dirname(at) === '.' ? '' : path.posix.dirname(at), build.files]));
+    for (const [file, namespace] of gitopsNamespaces(targets, files.map((f) => f.path), (dir) => builtByDir.get(dir))) if (!namespaces.has(file)) namespaces.set(file, namespace);
+  }
+  return { patches, namespaces, images: resourceImages(built), baseContainers };
+}
+
+/** Characters of YAML files read to find GitOps deployments, over the whole scan, and of one file. */
+const MAX_GITOPS_CHARS = 64 * 1024 * 1024;
+const MAX_GITOPS_FILE = 1024 * 1024;
+
+/** The Flux Kustomizations and Argo CD Applications of the scan's YAML files (gitops.ts). */
+async function readGitopsTargets(files: readonly WorkspaceFile[], warn: (message: string) => void): Promise<GitopsTarget[]> {
+  const out: GitopsTarget[] = [];
+  let budget = MAX_GITOPS_CHARS;
+  for (const file of files) {
+    if (budget <= 0) {
+      warn(`the scan's YAML files hold more than ${MAX_GITOPS_CHARS / 1024 / 1024} MB: Flux Kustomizations and Argo CD Applications were looked for only in the first ones (from ${file.path} on, they give no namespace)`);
+      break;
+    }
+    if (!/\.ya?ml$/i.test(file.path) || isKustomization(file.path) || (file.size !== undefined && file.size > MAX_GITOPS_FILE)) continue;
+    const source = await file.text();
+    if (source === null || source.length > MAX_GITOPS_FILE) continue;
+    budget -= source.length;
+    out.push(...gitopsTargets(file.path, source));
+  }
+  return out;
 }
 
 /** Characters of base manifests read to learn their containers, over the whole scan. */

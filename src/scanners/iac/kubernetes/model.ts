@@ -36,7 +36,7 @@ export interface Container {
 
 export interface KubeInput {
   objects: KubeObject[];
-  /** The namespace a kustomization that lists this file sets on its objects, and that kustomization's path. */
+  /** The namespace a kustomization that lists this file (or a Flux Kustomization or Argo CD Application that deploys it) sets on its objects, and where that is said. */
   kustomizeNamespace?: { namespace: string; from: string };
   /** The `images:` overrides of a kustomization that deploys this file. */
   kustomizeImages?: KustomizeImages;

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { get, isTrue, isYMap, items, text, type YNode } from '../yaml/tree.js';
+import { loadYamlCached } from '../yaml/cache.js';
+
+/**
+ * GitOps deployments of the repository's own manifests. A Flux `Kustomization`
+ * (kustomize.toolkit.fluxcd.io) applies the manifests under its `spec.path` into
+ * `spec.targetNamespace`; an Argo CD `Application` (argoproj.io) applies those under
+ * `spec.source.path` (or each `spec.sources[].path`) into `spec.destination.namespace`.
+ * Both paths are relative to the repository's root; the repository itself (Flux's
+ * sourceRef, Argo's repoURL) cannot be checked, so a path that names a directory of the
+ * scan is taken to be this repository's. The objects of the manifests there get that
+ * namespace when they set none, as a kustomization's `namespace:` gives its resources.
+ */
+
+export interface GitopsTarget {
+  /** The directory, relative to the scan root ('' for the root). */
+  dir: string;
+  namespace: string;
+  /** Whether the manifests of subdirectories are applied too (Flux always; Argo CD with directory.recurse). */
+  recurse: boolean;
+  /** The file that declares the deployment, and the object: `clusters/prod/apps.yaml (Kustomization/apps)`. */
+  from: string;
+}
+
+/** Texts that may hold such objects (a cheap test before parsing). */
+const MAY_HOLD = /kustomize\.toolkit\.fluxcd\.io|argoproj\.io/;
+
+/** A repository path as written (`./apps/prod/`, `apps/prod`, `.`) as a directory of the scan; undefined for a template, a URL or a path that climbs out. */
+function directory(written: string | undefined): string | undefined {
+  if (written === undefined || /\{\{|\$\{|:\/\/|\0/.test(written)) return undefined;
+  const normal = path.posix.normalize(`./${written.trim().replace(/\\/g, '/')}`).replace(/\/+$/, '');
+  if (normal === '..' || normal.startsWith('../')) return undefined;
+  return normal === '.' ? '' : normal.replace(/^\//, '');
+}
+
+/** The GitOps deployments a YAML file declares. */
+export function gitopsTargets(file: string, source: string): GitopsTarget[] {
+  if (!MAY_HOLD.test(source)) return [];
+  const out: GitopsTarget[] = [];
+  for (const document of loadYamlCached(source).documents) {
+    const root = document.root;
+    if (!isYMap(root)) continue;
+    const apiVersion = text(get(root, 'apiVersion')) ?? '';
+    const kind = text(get(root, 'kind'));
+    const from = `${file} (${kind}/${text(get(root, 'metadata', 'name')) ?? '(unnamed)'})`;
+    if (kind === 'Kustomization' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
+      const namespace = text(get(root, 'spec', 'targetNamespace'));
+      const dir = directory(text(get(root, 'spec', 'path')) ?? './');
+      if (namespace && dir !== undefined) out.push({ dir, namespace, recurse: true, from });
+    } else if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) {
+      const namespace = text(get(root, 'spec', 'destination', 'namespace'));
+      if (!namespace) continue;
+      const sources: Array<YNode | undefined> = [get(root, 'spec', 'source'), ...items(get(root, 'spec', 'sources'))];
+      for (const source of sources) {
+        // A Helm chart of a registry names no path; a chart of the repository is rendered with its release namespace anyway.
+        const dir = isYMap(source) ? directory(text(get(source, 'path'))) : undefined;
+        if (dir !== undefined) out.push({ dir, namespace, recurse: isTrue(get(source, 'directory', 'recurse')), from });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The files of the scan each deployment applies: the resources the kustomization in its
+ * directory builds (`builtAt`, through its bases), or without one the YAML files in the
+ * directory (and below, when it recurses). The first deployment (in path order of its file) wins for a file.
+ */
+export function gitopsNamespaces(
+  targets: readonly GitopsTarget[],
+  files: readonly string[],
+  builtAt: (dir: string) => readonly string[] | undefined,
+): Map<string, { namespace: string; from: string }> {
+  const out = new Map<string, { namespace: string; from: string }>();
+  const yaml = files.filter((file) => /\.ya?ml$/i.test(file));
+  for (const target of [...targets].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+    const set = (file: string) => {
+      if (!out.has(file)) out.set(file, { namespace: target.namespace, from: target.from });
+    };
+    // A kustomization in the directory is what both tools build there.
+    const built = builtAt(target.dir);
+    if (built) {
+      for (const file of built) set(file);
+      continue;
+    }
+    const prefix = target.dir === '' ? '' : `${target.dir}/`;
+    for (const file of yaml) {
+      if (!file.startsWith(prefix)) continue;
+      const rest = file.slice(prefix.length);
+      if (target.recurse || !rest.includes('/')) set(file);
+    }
+  }
+  return out;
+}

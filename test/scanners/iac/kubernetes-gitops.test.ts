@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { gitopsTargets } from '../../../src/scanners/iac/kubernetes/gitops.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+describe('namespaces given by GitOps deployments of the repository', () => {
+  it('a Flux Kustomization (recursively) and an Argo CD Application (its directory, or the kustomization there) set the namespace of what they deploy', async () => {
+    const result = await runScan({ target: fixturePath('iac', 'k8s-gitops'), scannerSet: [iacScanner] });
+    assert.deepEqual(result.warnings, []);
+    const found = result.findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => `${f.location.path}:${f.location.startLine}`);
+    assert.deepEqual(found.sort(), [
+      // Argo CD applies a directory without recursing into it unless told to.
+      'deploy/api/nested/extra.yaml:3',
+      // Deployed by nothing of the scan.
+      'other/settings.yaml:3',
+    ]);
+  });
+
+  it('ignores templated paths, paths that climb out, and deployments without a namespace', () => {
+    const app = (path: string, namespace = 'ns') =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  source:\n    path: ${path}\n  destination:\n    namespace: ${namespace}\n`;
+    assert.deepEqual(gitopsTargets('a.yaml', app("'{{path.basename}}'")), []);
+    assert.deepEqual(gitopsTargets('a.yaml', app('../x')), []);
+    assert.deepEqual(gitopsTargets('a.yaml', app('x', '""')), []);
+    assert.deepEqual(gitopsTargets('a.yaml', app('./x/y/')).map((t) => t.dir), ['x/y']);
+    assert.deepEqual(gitopsTargets('a.yaml', app('.')).map((t) => t.dir), ['']);
+    const flux = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: k\nspec:\n  path: ./apps\n';
+    assert.deepEqual(gitopsTargets('k.yaml', flux), []);
+    assert.deepEqual(gitopsTargets('k.yaml', `${flux}  targetNamespace: apps\n`), [{ dir: 'apps', namespace: 'apps', recurse: true, from: 'k.yaml (Kustomization/k)' }]);
+  });
+});
