@@ -58,7 +58,8 @@ function addressText(socket: ListeningSocket): string {
 }
 
 function listenerText({ socket, addresses }: Listener): string {
-  const owner = socket.process ? ` (${socket.process.name}, pid ${socket.process.pid})` : '';
+  // No owner: a process of another user (without root) or of another PID namespace (a container).
+  const owner = socket.process ? ` (${socket.process.name}, pid ${socket.process.pid})` : ' (owner unknown)';
   return `${socket.transport.toUpperCase()} ${addresses.map((a) => `${a}:${socket.port}`).join(' and ')}${owner}`;
 }
 

@@ -90,6 +90,7 @@ describe('ops decisions', () => {
     const present = evaluate({ ...declarations([]), configPlace: { path: 'ci/secloop.yaml', line: 7, exists: true } }, inventory, [32768, 60999]).findings[0]!;
     assert.deepEqual([present.location.path, present.location.startLine], ['ci/secloop.yaml', 7]);
     assert.doesNotMatch(present.message, /not created/);
+    assert.match(present.message, /^TCP 127\.0\.0\.1:9000 \(owner unknown\) is listening/);
   });
 });
 
