@@ -1,77 +1,12 @@
-import { pinProblem } from '../image.js';
-import { detailNote, inside, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
+import { parseImage, pinProblem } from '../image.js';
+import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../rule.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
-import { loadYamlCached } from '../yaml/cache.js';
-import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
+import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YNode } from '../yaml/tree.js';
+import { extendsChain, gitlabRule, lineOf, pipeline, pipelineScripts, readPipeline, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
 
-/** A GitLab CI pipeline: global settings and jobs (hidden `.template` jobs included). */
-export interface Pipeline {
-  root: YMap;
-  jobs: Array<{ name: string; node: YMap; line: number }>;
-  lines: string[];
-}
-
-const RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'before_script', 'after_script', 'cache', 'types', 'spec']);
-
-export function readPipeline(source: string, warn: (line: number, message: string) => void): Pipeline | undefined {
-  const loaded = loadYamlCached(source);
-  for (const problem of loaded.problems) warn(problem.line, problem.message);
-  // A file with a `spec:` header document keeps the pipeline in the second document.
-  const root = loaded.documents.map((d) => d.root).find((r) => isYMap(r) && !(r.pairs.length === 1 && r.pairs[0]!.key === 'spec'));
-  if (!isYMap(root)) return undefined;
-  const jobs = root.pairs.filter((p) => !RESERVED.has(p.key) && isYMap(p.value)).map((p) => ({ name: p.key, node: p.value as YMap, line: p.keyLine }));
-  return { root, jobs, lines: source.split('\n') };
-}
-
-type PipelineRule = IacRule<Pipeline>;
-const gitlabRule = (definition: Omit<PipelineRule, 'platform' | 'tags'>): PipelineRule => rule({ ...definition, platform: 'gitlab-ci' });
-
-/** Every script entry of the pipeline (global and per job), with the line of its `script:` key. */
-export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; scalar: YScalar; text: string; keyLine: number }> {
-  const owners: Array<{ owner: string; node: YNode }> = [
-    { owner: 'global', node: pipeline.root },
-    ...(isYMap(get(pipeline.root, 'default')) ? [{ owner: 'default', node: get(pipeline.root, 'default')! }] : []),
-    ...pipeline.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
-  ];
-  for (const { owner, node } of owners) {
-    for (const key of ['before_script', 'script', 'after_script']) {
-      const entry = pair(node, key);
-      const value = entry?.value;
-      const list = isYSeq(value) ? value.items.flatMap((i) => (isYSeq(i) ? i.items : [i])) : value ? [value] : [];
-      for (const item of list) if (isYScalar(item) && typeof item.value === 'string') yield { owner, scalar: item, text: item.value, keyLine: entry!.keyLine };
-    }
-  }
-}
-
-function lineOf(pipeline: Pipeline, scalar: YScalar, offset: number): number {
-  const body = String(scalar.value);
-  const lineText = body.slice(body.lastIndexOf('\n', offset - 1) + 1).split('\n')[0]!.trim();
-  if (!body.includes('\n')) return scalar.line;
-  for (let i = scalar.line - 1; i < Math.min(pipeline.lines.length, scalar.line + body.split('\n').length + 1); i++) if (pipeline.lines[i]!.includes(lineText)) return i + 1;
-  return scalar.line;
-}
-
-function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: YMap }> {
-  const out: Array<{ owner: string; map: YMap }> = [];
-  const top = get(pipeline.root, 'variables');
-  if (isYMap(top)) out.push({ owner: 'global', map: top });
-  for (const job of pipeline.jobs) {
-    const vars = get(job.node, 'variables');
-    if (isYMap(vars)) out.push({ owner: `job ${job.name}`, map: vars });
-  }
-  return out;
-}
-
-/** A variable's value: `KEY: value` or `KEY: { value: ..., description: ... }`. */
-function variableValue(node: YNode | null): { value: unknown; scalar?: YScalar } {
-  if (isYScalar(node)) return { value: node.value, scalar: node };
-  const inner = get(node, 'value');
-  return isYScalar(inner) ? { value: inner.value, scalar: inner } : { value: undefined };
-}
-
-const pipeline = (body: string) => `stages: [build]\n${body}`;
+export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 
 const curlPipeShell = gitlabRule({
   id: 'iac/gitlab-curl-pipe-shell',
@@ -124,8 +59,12 @@ const imageLatest = gitlabRule({
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
-    positive: [pipeline('build:\n  # expect\n  image: node:latest\n  script:\n    - npm ci\n'), pipeline('build:\n  image:\n    # expect\n    name: alpine\n  script:\n    - make\n'), pipeline('test:\n  image: node:20.11.1\n  services:\n    - redis:7.2.4\n    # expect\n    - postgres:latest\n  script:\n    - npm test\n')],
-    negative: [pipeline('build:\n  image: node:20.11.1\n  script:\n    - npm ci\n')],
+    positive: [
+      pipeline('build:\n  # expect\n  image: node:latest\n  script:\n    - npm ci\n'),
+      pipeline('build:\n  image:\n    # expect\n    name: alpine\n  script:\n    - make\n'), pipeline('test:\n  image: node:20.11.1\n  services:\n    - redis:7.2.4\n    # expect\n    - postgres:latest\n  script:\n    - npm test\n'),
+      pipeline('notify:\n  # expect\n  image: "${CI_REGISTRY}/tools/notifier:latest"\n  script:\n    - notify\n'),
+    ],
+    negative: [pipeline('build:\n  image: node:20.11.1\n  script:\n    - npm ci\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n')],
   },
   *check(p) {
     const owners: Array<{ owner: string; node: YNode }> = [{ owner: 'global', node: p.root }, ...p.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode }))];
@@ -134,27 +73,42 @@ const imageLatest = gitlabRule({
     for (const { owner, node } of owners) {
       const images: Array<{ ref: string | undefined; at: Pick<Hit, 'line' | 'detailLine'> }> = [];
       const image = pair(node, 'image');
-      if (image) images.push(isYMap(image.value) ? { ref: text(get(image.value, 'name')), at: { line: pair(image.value, 'name')?.keyLine ?? image.keyLine } } : { ref: text(image.value), at: { line: image.keyLine } });
+      if (image) images.push(isYMap(image.value) ? { ref: stringValue(get(image.value, 'name')), at: { line: pair(image.value, 'name')?.keyLine ?? image.keyLine } } : { ref: stringValue(image.value), at: { line: image.keyLine } });
       const services = pair(node, 'services');
       for (const service of items(services?.value))
-        images.push(isYMap(service) ? { ref: text(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: text(service), at: listEntry(service.line) });
+        images.push(isYMap(service) ? { ref: stringValue(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: stringValue(service), at: listEntry(service.line) });
       for (const { ref, at } of images) {
-        const problem = ref ? pinProblem(ref) : undefined;
+        const problem = ref ? pinProblem(ref) ?? literalLatest(ref) : undefined;
         if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${problem === 'untagged' ? ' (no tag: latest)' : ''}; pin a version and digest.`, resource: owner };
       }
     }
   },
 });
 
+/** An image reference is a string; a number or boolean there is a broken file, not an image named `12`. */
+function stringValue(node: YNode | null | undefined): string | undefined {
+  return isYScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/**
+ * `${CI_REGISTRY}/group/tool:latest`: a variable names the registry, but the tag is
+ * written out and is `latest` (pinProblem leaves every templated reference alone).
+ */
+function literalLatest(ref: string): 'latest' | undefined {
+  const image = parseImage(ref);
+  return image.templated && !image.digest && image.tag?.toLowerCase() === 'latest' ? 'latest' : undefined;
+}
+
 const debugTrace = gitlabRule({
   id: 'iac/gitlab-debug-trace',
   title: 'CI debug trace enabled',
-  description: 'CI_DEBUG_TRACE (or CI_DEBUG_SERVICES) set to "true" makes the runner print every command with every variable expanded, including masked secrets, into the job log that every project member can read.',
+  description:
+    'CI_DEBUG_TRACE set to "true" makes the runner print every command with every variable expanded, including masked secrets, into the job log that every project member can read. CI_DEBUG_SERVICES streams the service containers\' logs into the job log alongside the job output, which can defeat variable masking.',
   remediation: 'Remove the variable from the pipeline file; enable it temporarily from the UI for one run when debugging, and rotate any secret that was logged.',
   severity: 'high',
   cwe: ['CWE-532'],
   examples: {
-    positive: [pipeline('variables:\n  # expect\n  CI_DEBUG_TRACE: "true"\n')],
+    positive: [pipeline('variables:\n  # expect\n  CI_DEBUG_TRACE: "true"\n'), pipeline('test:\n  variables:\n    # expect\n    CI_DEBUG_SERVICES: "true"\n  services:\n    - postgres:16.2\n  script:\n    - make test\n')],
     negative: [pipeline('variables:\n  CI_DEBUG_TRACE: "false"\n')],
   },
   *check(p) {
@@ -162,34 +116,57 @@ const debugTrace = gitlabRule({
       for (const key of ['CI_DEBUG_TRACE', 'CI_DEBUG_SERVICES']) {
         const entry = pair(map, key);
         const { value } = variableValue(entry?.value ?? null);
-        if (entry && String(value).toLowerCase() === 'true') yield { line: entry.keyLine, message: `${owner} sets ${key}: every variable, secrets included, is printed to the job log.`, resource: owner };
+        if (!entry || String(value).toLowerCase() !== 'true') continue;
+        if (key === 'CI_DEBUG_TRACE') yield { line: entry.keyLine, message: `${owner} sets ${key}: every variable, secrets included, is printed to the job log.`, resource: owner };
+        else yield { line: entry.keyLine, message: `${owner} sets ${key}: service container logs are streamed into the job log, where variable masking can fail.`, resource: owner, severity: 'medium' };
       }
     }
   },
 });
 
-function isDind(node: YNode): boolean {
-  return items(get(node, 'services')).some((s) => /(?:^|\/)docker:[\w.-]*dind/.test(text(s) ?? text(get(s, 'name')) ?? ''));
+/**
+ * A Docker-in-Docker service: a docker:*dind image, an image whose name (often a
+ * variable such as `${DOCKER_DIND_IMAGE}`) says dind, or a service aliased `docker`.
+ */
+function isDindService(service: YNode): boolean {
+  const name = text(service) ?? text(get(service, 'name')) ?? '';
+  return /(?:^|\/)docker:[\w.-]*dind/.test(name) || /dind/i.test(name) || text(get(service, 'alias'))?.split(/[,\s]+/).includes('docker') === true;
+}
+
+function hasDind(node: YNode | undefined): boolean {
+  const services = get(node, 'services');
+  // `services: docker:dind` (one string) is invalid for GitLab but says what the author meant.
+  return (isYScalar(services) ? [services] : items(services)).some(isDindService);
 }
 
 const dindWithoutTls = gitlabRule({
   id: 'iac/gitlab-dind-without-tls',
-  title: 'Docker-in-Docker without TLS',
-  description: 'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: "" or DOCKER_HOST on tcp port 2375). The Docker API, which is root on the build host, then listens without authentication to anything on the job network.',
+  title: 'Docker daemon without TLS in CI',
+  description:
+    'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: ""), or a job talks to a Docker daemon on tcp port 2375, which is plain TCP without TLS or authentication. The Docker API is root on the host that runs the daemon, and anything that can reach the port (other containers on the job network, other pods of a Kubernetes runner) can drive it.',
   remediation: 'Keep DOCKER_TLS_CERTDIR: "/certs" and DOCKER_HOST: tcp://docker:2376 with DOCKER_TLS_VERIFY, or build images without a daemon (kaniko, buildah, BuildKit rootless).',
   severity: 'medium',
   cwe: ['CWE-319'],
   examples: {
-    positive: [pipeline('build:\n  image: docker:27.1\n  services:\n    - docker:27.1-dind\n  variables:\n    # expect\n    DOCKER_TLS_CERTDIR: ""\n  script:\n    - docker build .\n')],
-    negative: [pipeline('build:\n  image: docker:27.1\n  services:\n    - docker:27.1-dind\n  variables:\n    DOCKER_TLS_CERTDIR: "/certs"\n  script:\n    - docker build .\n')],
+    positive: [
+      pipeline('build:\n  image: docker:27.1\n  services:\n    - docker:27.1-dind\n  variables:\n    # expect\n    DOCKER_TLS_CERTDIR: ""\n  script:\n    - docker build .\n'),
+      pipeline('.dind:\n  services:\n    - name: ${DOCKER_DIND_IMAGE}\n      alias: docker\nbuild:\n  extends: .dind\n  variables:\n    # expect\n    DOCKER_TLS_CERTDIR: ""\n    # expect\n    DOCKER_HOST: tcp://docker:2375\n  script:\n    - docker build .\n'),
+      pipeline('variables:\n  # expect\n  DOCKER_HOST: tcp://builder.example.org:2375\nbuild:\n  script:\n    - docker build .\n'),
+    ],
+    negative: [
+      pipeline('build:\n  image: docker:27.1\n  services:\n    - docker:27.1-dind\n  variables:\n    DOCKER_TLS_CERTDIR: "/certs"\n  script:\n    - docker build .\n'),
+      // No daemon in the pipeline: an empty DOCKER_TLS_CERTDIR changes nothing.
+      pipeline('variables:\n  DOCKER_TLS_CERTDIR: ""\nlint:\n  image: node:20.11.1\n  script:\n    - npm run lint\n'),
+    ],
   },
   *check(p) {
-    const globalDind = isDind(p.root);
+    const globalDind = hasDind(p.root) || hasDind(get(p.root, 'default'));
     for (const { owner, map } of variableScopes(p)) {
       const job = p.jobs.find((j) => `job ${j.name}` === owner);
-      if (!(globalDind || (job && isDind(job.node)) || owner === 'global' && p.jobs.some((j) => isDind(j.node)))) continue;
+      const dind = globalDind || (job ? extendsChain(p, job.node).some(hasDind) : p.jobs.some((j) => hasDind(j.node)));
       const certdir = pair(map, 'DOCKER_TLS_CERTDIR');
-      if (certdir && variableValue(certdir.value).value === '') yield { line: certdir.keyLine, message: `${owner} turns TLS off for the Docker-in-Docker daemon.`, resource: owner };
+      if (dind && certdir && variableValue(certdir.value).value === '') yield { line: certdir.keyLine, message: `${owner} turns TLS off for the Docker-in-Docker daemon.`, resource: owner };
+      // Port 2375 is the daemon's plain-TCP port whichever daemon it is: dind, or a remote build host.
       const host = pair(map, 'DOCKER_HOST');
       if (host && /^tcp:\/\/[^/]+:2375\/?$/.test(String(variableValue(host.value).value ?? ''))) yield { line: host.keyLine, message: `${owner} talks to the Docker daemon on the unencrypted, unauthenticated port 2375.`, resource: owner };
     }
@@ -229,38 +206,43 @@ const remoteInclude = gitlabRule({
   id: 'iac/gitlab-unpinned-include',
   title: 'Pipeline includes configuration that can change under it',
   description:
-    "include: remote fetches pipeline configuration from a URL at every run, include: project without ref follows a moving branch, and include: component at a branch, `~latest` or a partial version (`1`, `1.2`) takes whatever is released or pushed next. Whoever controls that URL, branch or component project can add jobs that run with this project's CI/CD variables.",
+    "include: remote fetches pipeline configuration from a URL at every run (unless an integrity: hash or a commit SHA in the URL fixes its content), include: project without ref follows a moving branch (and a short commit SHA loses to a branch or tag of the same name), and include: component at a branch, `~latest` or a partial version (`1`, `1.2`) takes whatever is released or pushed next. Whoever controls that URL, branch or component project can add jobs that run with this project's CI/CD variables.",
   remediation:
-    'Include project templates with a ref pinned to a tag or commit SHA (include: project/ref/file) and components at a full version or commit SHA (component: host/group/project/name@1.4.2), or vendor the template into this repository.',
+    'Include project templates with a ref pinned to a tag or full commit SHA (include: project/ref/file), components at a full version or commit SHA (component: host/group/project/name@1.4.2), and remote files with integrity: sha256-... or a commit SHA in the URL; or vendor the template into this repository.',
   severity: 'medium',
   cwe: ['CWE-829'],
   examples: {
     positive: [pipeline('include:\n  # expect\n  - remote: https://example.org/ci/template.yml\n'), pipeline('include:\n  - local: /ci/test.yml\n  # expect\n  - https://example.org/ci/template.yml\n'), pipeline('include:\n  # expect\n  - project: platform/ci-templates\n    file: /build.yml\n'),
       pipeline('include:\n  # expect\n  - component: gitlab.example.org/platform/ci-components/release@main\n  # expect\n  - component: $CI_SERVER_FQDN/platform/ci-components/lint@~latest\n  # expect\n  - component: $CI_SERVER_FQDN/platform/ci-components/test@1.4\n'),
+      pipeline("include:\n  # expect\n  - project: platform/ci-templates\n    ref: '3f7c2a9d'\n    file: /build.yml\n"),
     ],
     negative: [
       pipeline('include:\n  - project: platform/ci-templates\n    ref: 3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    file: /build.yml\n  - local: /ci/test.yml\n'),
       pipeline('include:\n  - component: $CI_SERVER_FQDN/platform/ci-components/lint@1.4.2\n  - component: gitlab.example.org/platform/ci-components/release@3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    inputs:\n      stage: deploy\n'),
+      pipeline(
+        'include:\n  - remote: https://gitlab.example.org/platform/ci-templates/-/raw/3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a/build.yml\n  - remote: https://ci.example.org/templates/test.yml\n    integrity: sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n',
+      ),
     ],
   },
   *check(p) {
-    const includeKey = pair(p.root, 'include');
-    const include = includeKey?.value;
-    const entries = isYSeq(include) ? include.items : include ? [include] : [];
-    // The same versions count as pinned for project refs and component versions: a commit SHA or a full x.y.z tag.
-    const pinned = (ref: string) => /^(?:[0-9a-f]{40}|v?\d+\.\d+\.\d+)$/.test(ref);
-    for (const entry of entries) {
-      const url = isYScalar(entry) ? text(entry) : text(get(entry, 'remote'));
-      if (url && /^https?:\/\//.test(url)) {
-        // A plain URL entry is part of the include list; a `remote:` entry is a setting of its own.
-        const at = isYScalar(entry) ? listEntry(entry.line) : { line: pair(entry, 'remote')!.keyLine };
-        yield { ...at, message: `The pipeline includes remote configuration from ${url}${detailNote(at)} at every run.` };
-        continue;
-      }
+    for (const { entry, url, at } of remoteIncludes(p)) {
+      if (pinnedUrl(url) || get(entry, 'integrity')) continue;
+      yield { ...at, message: `The pipeline includes remote configuration from ${url}${detailNote(at)} at every run; pin it with integrity: or a commit SHA in the URL.` };
+    }
+    for (const entry of includeEntries(p)) {
+      if (!isYMap(entry)) continue;
       const project = text(get(entry, 'project'));
       const ref = text(get(entry, 'ref'));
-      if (project && (!ref || !pinned(ref)))
-        yield { line: entry.line, message: `The pipeline includes ${project}${ref ? `@${ref}` : ''} from a moving ref; pin a tag or commit SHA.` };
+      if (project && (!ref || !pinned(ref))) {
+        const short = ref !== undefined && SHORT_SHA.test(ref);
+        yield {
+          line: entry.line,
+          message: short
+            ? `The pipeline includes ${project} at the short commit SHA ${ref}; a branch or tag of that name in ${project} takes precedence over it, so pin the full 40-character SHA.`
+            : `The pipeline includes ${project}${ref ? `@${ref}` : ''} from a moving ref; pin a tag or commit SHA.`,
+          ...(short ? { severity: 'low' as const } : {}),
+        };
+      }
       // `host/group/project/name@version`: a branch, `~latest` or a partial version (1, 1.2) moves.
       const component = text(get(entry, 'component'));
       if (component) {
@@ -276,7 +258,60 @@ const remoteInclude = gitlabRule({
   },
 });
 
-export const gitlabRules: readonly PipelineRule[] = [curlPipeShell, secretInVariables, imageLatest, debugTrace, dindWithoutTls, tlsDisabled, remoteInclude];
+const includeOverHttp = gitlabRule({
+  id: 'iac/gitlab-include-over-http',
+  title: 'Pipeline configuration included over plain HTTP',
+  description:
+    'include: remote (or a bare URL in include:) fetches pipeline configuration over http://. Anyone on the network path between the GitLab server and that host can change the jobs it defines, and those jobs run with this project\'s CI/CD variables and deploy credentials.',
+  remediation: 'Fetch the file over https:// and pin it (integrity: sha256-..., or a commit SHA in the URL), or vendor it into this repository and include it with include: local.',
+  severity: 'high',
+  cwe: ['CWE-319', 'CWE-829'],
+  examples: {
+    positive: [pipeline('include:\n  # expect\n  - remote: http://ci.example.org/templates/build.yml\n'), pipeline('include:\n  # expect\n  - http://ci.example.org/templates/build.yml\n  - local: /ci/test.yml\n')],
+    negative: [
+      pipeline('include:\n  - remote: https://ci.example.org/templates/build.yml\n  - local: /ci/http.yml\n'),
+      // The content is checked against the hash whatever the transport.
+      pipeline('include:\n  - remote: http://ci.example.org/templates/build.yml\n    integrity: sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n'),
+    ],
+  },
+  *check(p) {
+    for (const { entry, url, at } of remoteIncludes(p)) {
+      if (/^http:\/\//i.test(url) && !get(entry, 'integrity')) yield { ...at, message: `The pipeline includes configuration from ${url}${detailNote(at)} over plain HTTP.` };
+    }
+  },
+});
+
+/** The entries of the top-level `include:` (one entry or a list). */
+function includeEntries(p: Pipeline): YNode[] {
+  const include = get(p.root, 'include');
+  return isYSeq(include) ? include.items : include ? [include] : [];
+}
+
+/** `include:` entries that fetch a URL: `- https://...` or `- remote: https://...`, with the line to report. */
+function* remoteIncludes(p: Pipeline): Generator<{ entry: YNode; url: string; at: Pick<Hit, 'line' | 'detailLine'> }> {
+  for (const entry of includeEntries(p)) {
+    const url = isYScalar(entry) ? text(entry) : text(get(entry, 'remote'));
+    if (!url || !/^https?:\/\//i.test(url)) continue;
+    // A plain URL entry is part of the include list; a `remote:` entry is a setting of its own.
+    yield { entry, url, at: isYScalar(entry) ? listEntry(entry.line) : { line: pair(entry, 'remote')!.keyLine } };
+  }
+}
+
+// The same versions count as pinned for project refs and component versions: a commit SHA or a full x.y.z tag.
+const pinned = (ref: string) => /^(?:[0-9a-f]{40}|v?\d+\.\d+\.\d+)$/.test(ref);
+const SHORT_SHA = /^[0-9a-f]{7,39}$/;
+
+/**
+ * A URL that names one commit: a 40-hex path segment (`/-/raw/<sha>/file.yml` on GitLab,
+ * `raw.githubusercontent.com/owner/repo/<sha>/file.yml`). What it serves cannot change
+ * unless the host itself is compromised.
+ */
+function pinnedUrl(url: string): boolean {
+  const path = url.replace(/^https?:\/\/[^/]+/i, '').split(/[?#]/)[0]!;
+  return path.split('/').some((segment) => /^[0-9a-f]{40}$/i.test(segment));
+}
+
+export const gitlabRules: readonly PipelineRule[] = [curlPipeShell, secretInVariables, imageLatest, debugTrace, dindWithoutTls, tlsDisabled, remoteInclude, includeOverHttp];
 
 export const gitlabPlatform: PlatformRules<Pipeline> = {
   platform: 'gitlab-ci',

@@ -1,0 +1,96 @@
+import { rule, type IacRule } from '../rule.js';
+import { loadYamlCached } from '../yaml/cache.js';
+import { get, isYMap, isYScalar, isYSeq, pair, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
+
+/** A GitLab CI pipeline: global settings and jobs (hidden `.template` jobs included). */
+export interface Pipeline {
+  root: YMap;
+  jobs: Array<{ name: string; node: YMap; line: number }>;
+  lines: string[];
+}
+
+const RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'before_script', 'after_script', 'cache', 'types', 'spec']);
+
+export function readPipeline(source: string, warn: (line: number, message: string) => void): Pipeline | undefined {
+  const loaded = loadYamlCached(source);
+  for (const problem of loaded.problems) warn(problem.line, problem.message);
+  // A file with a `spec:` header document keeps the pipeline in the second document.
+  const root = loaded.documents.map((d) => d.root).find((r) => isYMap(r) && !(r.pairs.length === 1 && r.pairs[0]!.key === 'spec'));
+  if (!isYMap(root)) return undefined;
+  const jobs = root.pairs.filter((p) => !RESERVED.has(p.key) && isYMap(p.value)).map((p) => ({ name: p.key, node: p.value as YMap, line: p.keyLine }));
+  return { root, jobs, lines: source.split('\n') };
+}
+
+export type PipelineRule = IacRule<Pipeline>;
+export const gitlabRule = (definition: Omit<PipelineRule, 'platform' | 'tags'>): PipelineRule => rule({ ...definition, platform: 'gitlab-ci' });
+
+/** Every script entry of the pipeline (global and per job), with the line of its `script:` key. */
+export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; scalar: YScalar; text: string; keyLine: number }> {
+  const owners: Array<{ owner: string; node: YNode }> = [
+    { owner: 'global', node: pipeline.root },
+    ...(isYMap(get(pipeline.root, 'default')) ? [{ owner: 'default', node: get(pipeline.root, 'default')! }] : []),
+    ...pipeline.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
+  ];
+  for (const { owner, node } of owners) {
+    for (const key of ['before_script', 'script', 'after_script']) {
+      const entry = pair(node, key);
+      const value = entry?.value;
+      const list = isYSeq(value) ? value.items.flatMap((i) => (isYSeq(i) ? i.items : [i])) : value ? [value] : [];
+      for (const item of list) if (isYScalar(item) && typeof item.value === 'string') yield { owner, scalar: item, text: item.value, keyLine: entry!.keyLine };
+    }
+  }
+}
+
+/** The source line of `offset` inside a script scalar (block scalars span several lines). */
+export function lineOf(pipeline: Pipeline, scalar: YScalar, offset: number): number {
+  const body = String(scalar.value);
+  const lineText = body.slice(body.lastIndexOf('\n', offset - 1) + 1).split('\n')[0]!.trim();
+  if (!body.includes('\n')) return scalar.line;
+  for (let i = scalar.line - 1; i < Math.min(pipeline.lines.length, scalar.line + body.split('\n').length + 1); i++) if (pipeline.lines[i]!.includes(lineText)) return i + 1;
+  return scalar.line;
+}
+
+/** The `variables:` maps of the pipeline: global, then each job's. */
+export function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: YMap }> {
+  const out: Array<{ owner: string; map: YMap }> = [];
+  const top = get(pipeline.root, 'variables');
+  if (isYMap(top)) out.push({ owner: 'global', map: top });
+  for (const job of pipeline.jobs) {
+    const vars = get(job.node, 'variables');
+    if (isYMap(vars)) out.push({ owner: `job ${job.name}`, map: vars });
+  }
+  return out;
+}
+
+/** A variable's value: `KEY: value` or `KEY: { value: ..., description: ... }`. */
+export function variableValue(node: YNode | null): { value: unknown; scalar?: YScalar } {
+  if (isYScalar(node)) return { value: node.value, scalar: node };
+  const inner = get(node, 'value');
+  return isYScalar(inner) ? { value: inner.value, scalar: inner } : { value: undefined };
+}
+
+/** A minimal pipeline for rule examples. */
+export const pipeline = (body: string) => `stages: [build]\n${body}`;
+
+/**
+ * A job and the jobs of this file it `extends` (a name or a list, templates first
+ * searched in the job's own order), cycle-safe and bounded: a setting the job does not
+ * write itself may come from one of them.
+ */
+export function extendsChain(pipeline: Pipeline, job: YMap): YMap[] {
+  const out: YMap[] = [];
+  const seen = new Set<YMap>();
+  const visit = (node: YMap, depth: number) => {
+    if (seen.has(node) || depth > 10) return;
+    seen.add(node);
+    out.push(node);
+    const parents = get(node, 'extends');
+    for (const parent of isYSeq(parents) ? parents.items : parents ? [parents] : []) {
+      const name = isYScalar(parent) && typeof parent.value === 'string' ? parent.value : undefined;
+      const found = name === undefined ? undefined : pipeline.jobs.find((j) => j.name === name);
+      if (found) visit(found.node, depth + 1);
+    }
+  };
+  visit(job, 0);
+  return out;
+}

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+
+const FIXTURE = fileURLToPath(new URL('../../fixtures/iac/gitlab-sweep/', import.meta.url));
+
+test('patterns from public GitLab pipelines: pinned remote URL, short SHA ref, templated latest, dind through extends, CI_DEBUG_SERVICES', async () => {
+  const result = await runScan({ target: FIXTURE, scannerSet: [iacScanner] });
+  assert.deepEqual(result.warnings, []);
+  const got = result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.severity}`).sort();
+  assert.deepEqual(got, [
+    'iac/gitlab-debug-trace .gitlab-ci.yml:22 medium',
+    'iac/gitlab-dind-without-tls ci/docker.yml:14 medium',
+    'iac/gitlab-dind-without-tls ci/docker.yml:4 medium',
+    'iac/gitlab-image-latest .gitlab-ci.yml:26 medium',
+    // The ref is a short SHA: reported, at low severity, as such (not as a branch).
+    'iac/gitlab-unpinned-include .gitlab-ci.yml:14 low',
+  ]);
+  const shortSha = result.findings.find((f) => f.ruleId === 'iac/gitlab-unpinned-include')!;
+  assert.match(shortSha.message, /short commit SHA a1b2c3d4/);
+  // The raw URL pinned by a commit SHA (line 12) is not reported.
+  assert.ok(!result.findings.some((f) => f.location.startLine === 12));
+});
