@@ -69,6 +69,35 @@ const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:
 const PLACEHOLDER_PART = /<[A-Za-z][^<>]*>|\byour\b.*\bhere\b|\b(?:put|enter|insert|replace)[-_ ](?:your|the|an?)\b/i;
 /** Words of a value (split as names are) that make it a stand-in; AWS's documented `...EXAMPLEKEY` stays a key. */
 const PLACEHOLDER_WORDS = new Set(['dummy', 'example']);
+/**
+ * Prefixes vendors put before their keys (NVIDIA, OpenAI, Anthropic, Stripe, GitHub,
+ * GitLab, Slack, Hugging Face, npm, PyPI, DigitalOcean, Shopify, SendGrid), with the
+ * separator that follows them.
+ */
+const VENDOR_PREFIX = /^(?:nvapi-|sk-(?:proj-|ant-(?:api\d\d-)?)?|[spr]k_(?:live|test)_|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|xapp-|hf_|npm_|pypi-|dop_v1_|shp(?:at|ss|ca)_|SG\.)/;
+/** Words a fill-in after a vendor prefix is made of: `YOUR_KEY`, `api-token-here`. */
+const FILL_IN_WORDS = new Set(['your', 'my', 'the', 'api', 'key', 'token', 'secret', 'here', 'placeholder', 'redacted', 'value', 'replace', 'me', 'fake', 'test', 'xxx']);
+
+/**
+ * A vendor's key prefix followed by an obvious stand-in rather than key material:
+ * `nvapi-NVKEY`, `sk-YOUR_KEY`, `ghp_xxxxxxxx`, `hf_token_here`. A real key's part after
+ * the prefix is long and random (digits, mixed case); a stand-in is a few words in one
+ * case, without digits, or one character repeated.
+ */
+function isVendorPlaceholder(value: string): boolean {
+  const prefix = VENDOR_PREFIX.exec(value);
+  if (!prefix) return false;
+  const rest = value.slice(prefix[0].length);
+  if (rest.length < 2 || rest.length > 40) return false;
+  if (/^(.)\1+$/.test(rest)) return true;
+  if (!/^[A-Za-z]+(?:[-_][A-Za-z]+)*$/.test(rest)) return false;
+  const words = rest.split(/[-_]/);
+  // NVKEY, YOUR_API_KEY: short upper-case words.
+  if (rest === rest.toUpperCase() && words.every((w) => w.length <= 12)) return true;
+  // your-api-key, xxxx-xxxx: lower-case words of fill-in text.
+  return rest === rest.toLowerCase() && words.every((w) => FILL_IN_WORDS.has(w) || /^x+$/.test(w));
+}
+
 /** A KMS key alias (`alias/aws/sqs`): the name of a key, never key material. */
 const KMS_ALIAS = /^alias\/[\w/.-]+$/;
 
@@ -78,15 +107,15 @@ function normalisedName(text: string): string {
 
 /**
  * A value that is a literal, not a reference: not empty, not `$VAR`/`${VAR}`/`${{ secrets.X }}`,
- * not a boolean, not a path to a mounted secret, and not a placeholder (a fill-in text, or
- * the variable's own `name`).
+ * not a boolean, not a path to a mounted secret, and not a placeholder (a fill-in text, a
+ * vendor's key prefix before a stand-in word, or the variable's own `name`).
  */
 export function isLiteralSecretValue(value: unknown, name?: string): value is string {
   if (typeof value === 'number') return String(value).length >= 4;
   if (typeof value !== 'string') return false;
   const v = value.trim();
   if (v.length < 3) return false;
-  if (PLACEHOLDER.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
+  if (PLACEHOLDER.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || isVendorPlaceholder(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
   // `SEARCH_API_KEY: SEARCH_API_KEY_VAL`: the variable's own name, to be replaced by a setup script.
   if (name !== undefined && name.length >= 4 && normalisedName(v).includes(normalisedName(name))) return false;
   const withoutRefs = v.replace(/\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|%\{[^}]*\}/g, '');

@@ -25,3 +25,12 @@ it('tells fill-in placeholders anywhere in a value, KMS aliases and time units f
     assert.ok(!isLiteralSecretValue(value), value);
   for (const value of ['changeme', 'ChangeMe123!', 'a<b', 'xoxb-1234-5678-abcdef', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']) assert.ok(isLiteralSecretValue(value), value);
 });
+
+it('takes a vendor key prefix followed by a stand-in word for a placeholder, and a long random key after it for a secret', () => {
+  for (const value of ['nvapi-NVKEY', 'nvapi-key', 'sk-YOUR_KEY', 'sk-proj-KEY', 'sk_live_XXXXXXXX', 'ghp_TOKEN', 'ghp_xxxxxxxx', 'glpat-XXXXXXXXXXXXXXXXXXXX', 'hf_your_token_here', 'xoxb-TOKEN'])
+    assert.ok(!isLiteralSecretValue(value, 'NVIDIA_API_KEY'), value);
+  // Built here so that no key-shaped literal sits in the source.
+  const random = 'aB3dE5fG7hJ9kL1mN3pQ'.repeat(3);
+  for (const value of [`nvapi-${random}`, `sk-proj-${random}`, `ghp_${random.slice(0, 36)}`, `hf_${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.repeat(2).slice(0, 34)}`, `sk_live_${'abcdefghijklmnopqrstuvwx'}`, 'nvapi-ProdKey'])
+    assert.ok(isLiteralSecretValue(value, 'NVIDIA_API_KEY'), value);
+});
