@@ -6,6 +6,7 @@ export type SchemaNode =
   | { kind: 'string' }
   | { kind: 'integer'; min?: number; max?: number }
   | { kind: 'size' }
+  | { kind: 'port' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'array'; items: SchemaNode }
   | { kind: 'object'; properties: Record<string, SchemaNode & { doc?: string }>; additional?: SchemaNode }
@@ -59,7 +60,7 @@ export const CONFIG_SCHEMA: SchemaNode = {
     },
     ops: {
       kind: 'object',
-      properties: { allowedPorts: { kind: 'array', items: { kind: 'integer', min: 0, max: 65535 } } },
+      properties: { allowedPorts: { kind: 'array', items: { kind: 'port' } } },
     },
     iac: {
       kind: 'object',

@@ -6,6 +6,7 @@ import { CONFIG_SCHEMA, type SchemaNode } from './config-schema.js';
 import { UsageError } from './errors.js';
 import type { ScannerId, Severity } from './finding.js';
 import { yamlTooDeep } from './yaml-depth.js';
+import { parsePortSpec } from './port-spec.js';
 
 export type FailOn = Severity | 'none';
 
@@ -30,7 +31,8 @@ export interface ResolvedConfig {
   secrets: { history?: boolean; allowlist: string[] };
   sca: { prodOnly?: boolean; db?: string; offline?: boolean };
   sast: { libraryInputs?: boolean };
-  ops: { allowedPorts: number[] };
+  /** Ports, ranges and transports as written (see parsePortSpec). */
+  ops: { allowedPorts: Array<number | string> };
   /** Values files applied over a Helm chart's values.yaml, by chart directory (paths from the scan root). */
   iac: { helmValues: Record<string, string[]> };
 }
@@ -159,6 +161,10 @@ function validate(input: YamlNode, schema: SchemaNode, key: string, v: Validatio
         fail(node, key, `must be between ${schema.min} and ${schema.max}`);
       return;
     }
+    case 'port':
+      if (!isScalar(node) || parsePortSpec(node.value) === undefined)
+        fail(node, key, 'must be a port from 1 to 65535, a range like "8000-8010", or either with /tcp or /udp ("53/udp")');
+      return;
     case 'size':
       if (!isScalar(node) || parseSize(node.value) === undefined)
         fail(node, key, "must be a size in bytes or with a unit, like 5MB or 512KB");

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../core/config.js';
+import { parsePortSpec } from '../core/port-spec.js';
 import { get, items, keyLine, loadYaml } from '../scanners/iac/yaml/tree.js';
 import type { DeclaredPort } from './declared.js';
 
@@ -35,10 +36,12 @@ export function allowedPorts(root: string, config: ResolvedConfig, warn: (place:
     }
   }
   const ports: DeclaredPort[] = [];
-  config.ops.allowedPorts.forEach((port, i) => {
+  config.ops.allowedPorts.forEach((written, i) => {
     const at = { ...place, line: lines[i] ?? place.line };
-    if (port === 0) warn(at, 'ops.allowedPorts: port 0 is no port a service listens on; it allows nothing');
-    else ports.push({ port, transport: 'any', path: at.path, line: at.line, what: 'ops.allowedPorts' });
+    // loadConfig has validated every entry; one that still does not read is skipped with a warning, not a crash.
+    const spec = parsePortSpec(written);
+    if (!spec) warn(at, `ops.allowedPorts: ${JSON.stringify(written)} is not a port or a range of ports; it allows nothing`);
+    else ports.push({ port: spec.from, ...(spec.to !== spec.from ? { toPort: spec.to } : {}), transport: spec.transport, path: at.path, line: at.line, what: `ops.allowedPorts (${written})` });
   });
   return { ports, place };
 }

@@ -23,7 +23,8 @@ export interface OpsCheckResult {
 }
 
 function matches(declared: DeclaredPort, socket: ListeningSocket): boolean {
-  return declared.port === socket.port && (declared.transport === 'any' || declared.transport === socket.transport);
+  const inRange = declared.toPort === undefined ? declared.port === socket.port : socket.port >= declared.port && socket.port <= declared.toPort;
+  return inRange && (declared.transport === 'any' || declared.transport === socket.transport);
 }
 
 /**

@@ -14,6 +14,8 @@ import { renderCharts, type RenderedManifest } from './helm.js';
 /** A port the project says should be open, and where it says so. */
 export interface DeclaredPort {
   port: number;
+  /** The last port of a declared range (`ops.allowedPorts: ["8000-8010"]`); undefined: `port` alone. */
+  toPort?: number;
   transport: 'tcp' | 'udp' | 'any';
   /** The address it is bound to when the declaration says (127.0.0.1 for "127.0.0.1:6379:6379"); undefined: any. */
   address?: string;

@@ -47,6 +47,9 @@ test('wrong types name the key and line', () => {
   assert.equal(errorOf('scanners:\n  sast: yes please'), "secloop.yaml:2: 'scanners.sast' must be true or false");
   assert.equal(errorOf('rules:\n  x/y: { severity: huge }'), "secloop.yaml:2: 'rules.x/y.severity' must be one of critical, high, medium, low, info");
   assert.equal(errorOf('maxFileSize: lots'), "secloop.yaml:1: 'maxFileSize' must be a size in bytes or with a unit, like 5MB or 512KB");
+  const portProblem = 'must be a port from 1 to 65535, a range like "8000-8010", or either with /tcp or /udp ("53/udp")';
+  for (const bad of ['0', '70000', '"9000-8000"', '"53/sctp"', '"http"']) assert.equal(errorOf(`ops:\n  allowedPorts:\n    - ${bad}`), `secloop.yaml:3: 'ops.allowedPorts[0]' ${portProblem}`, bad);
+  assert.deepEqual(parseConfig('ops: { allowedPorts: [8080, "8000-8010", "53/udp", "60000-61000/UDP"] }').ops.allowedPorts, [8080, '8000-8010', '53/udp', '60000-61000/UDP']);
 });
 
 test('invalid YAML and alias bombs are errors, not crashes', () => {

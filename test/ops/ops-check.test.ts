@@ -64,9 +64,10 @@ describe('ops decisions', () => {
     const declared = declarations([
       { port: 6379, transport: 'tcp', address: '127.0.0.1', path: 'docker-compose.yml', line: 7, what: 'compose service cache (ports: 127.0.0.1:6379:6379)' },
       { port: 8080, transport: 'any', path: 'secloop.yaml', line: 3, what: 'ops.allowedPorts' },
+      { port: 9100, toPort: 9110, transport: 'udp', path: 'secloop.yaml', line: 4, what: 'ops.allowedPorts (9100-9110/udp)' },
     ]);
     const inventory = {
-      sockets: [socket('0.0.0.0', 6379), socket('0.0.0.0', 8080), socket('0.0.0.0', 23), socket('127.0.0.1', 9000), socket('0.0.0.0', 40000, 'udp')],
+      sockets: [socket('0.0.0.0', 6379), socket('0.0.0.0', 8080), socket('0.0.0.0', 23), socket('127.0.0.1', 9000), socket('0.0.0.0', 40000, 'udp'), socket('127.0.0.1', 9105, 'udp'), socket('127.0.0.1', 9105)],
       missing: [],
       unreadableProcesses: 0,
     };
@@ -78,6 +79,8 @@ describe('ops decisions', () => {
       'ops/sensitive-service-listening 6379 high docker-compose.yml:7',
       'ops/undeclared-listener 23 medium secloop.yaml:1',
       'ops/undeclared-listener 9000 low secloop.yaml:1',
+      // 9100-9110/udp allows the UDP socket on 9105, not a TCP listener on the same port.
+      'ops/undeclared-listener 9105 low secloop.yaml:1',
     ]);
     assert.ok(warnings.some((w) => /UDP sockets on ephemeral ports/.test(w.message)));
   });
