@@ -32,8 +32,7 @@ type Warn = (warning: Omit<ScanWarning, 'scanner'>) => void;
 
 /** The chart's files as HelmCharts reads them for the iac scanner (subcharts, packaged subcharts, libraries, values files, bounds). */
 async function chartInput(charts: HelmCharts, dir: string): Promise<ChartInput | undefined> {
-  // HelmCharts keeps `read` private; the scanner only needs analyse(). See the report for making it public.
-  return charts['read'](dir);
+  return charts.input(dir);
 }
 
 export async function renderCharts(root: string, files: readonly WorkspaceFile[], helmValues: Readonly<Record<string, readonly string[]>>, warn: Warn): Promise<RenderedCharts> {

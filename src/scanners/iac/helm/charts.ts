@@ -303,7 +303,7 @@ export class HelmCharts {
     if (this.done.has(dir)) return undefined;
     this.done.add(dir);
     try {
-      const input = await this.read(dir);
+      const input = await this.input(dir);
       return input ? this.withoutStandalone(analyseChart(input, this.warn), input.otherFiles) : undefined;
     } catch (error) {
       // A renderer bug must not stop the scan; it is reported with the chart.
@@ -337,7 +337,12 @@ export class HelmCharts {
     return { ...analysis, findings };
   }
 
-  private async read(dir: string) {
+  /**
+   * The chart at `dir` as the renderer takes it: templates, values (with the configured
+   * values files), subcharts unpacked or packaged, library charts and its other files,
+   * within the scan's bounds. Used by analyse() and by `ops check` for declared ports.
+   */
+  async input(dir: string) {
     const rel = (file: string) => (dir === '' ? file : file.slice(dir.length + 1));
     const listed = [...(await this.source.list(joinPath(dir, 'templates'))), ...(await this.source.list(joinPath(dir, 'charts')))];
     const tree = [joinPath(dir, 'Chart.yaml'), joinPath(dir, 'values.yaml'), joinPath(dir, 'requirements.yaml'), ...listed.filter((file) => TREE_FILE.test(rel(file)))];
