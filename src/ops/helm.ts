@@ -1,5 +1,5 @@
 import type { ScanWarning } from '../scanners/scanner.js';
-import { renderChart, type ChartInput } from '../scanners/iac/helm/chart.js';
+import { renderChart } from '../scanners/iac/helm/chart.js';
 import { HelmCharts } from '../scanners/iac/helm/charts.js';
 import type { Origin } from '../scanners/iac/helm/values.js';
 import type { WorkspaceFile } from '../workspace/files.js';
@@ -30,11 +30,6 @@ export interface RenderedCharts {
 
 type Warn = (warning: Omit<ScanWarning, 'scanner'>) => void;
 
-/** The chart's files as HelmCharts reads them for the iac scanner (subcharts, packaged subcharts, libraries, values files, bounds). */
-async function chartInput(charts: HelmCharts, dir: string): Promise<ChartInput | undefined> {
-  return charts.input(dir);
-}
-
 export async function renderCharts(root: string, files: readonly WorkspaceFile[], helmValues: Readonly<Record<string, readonly string[]>>, warn: Warn): Promise<RenderedCharts> {
   const charts = await HelmCharts.find(files, { root, git: null, warn, helmValues });
   const owned = new Set<string>();
@@ -49,7 +44,8 @@ export async function renderCharts(root: string, files: readonly WorkspaceFile[]
   for (const dir of [...dirs].sort()) {
     const chartYaml = dir === '' ? 'Chart.yaml' : `${dir}/Chart.yaml`;
     try {
-      const input = await chartInput(charts, dir);
+      // The chart's files as the iac scanner reads them (subcharts, packaged subcharts, libraries, values files, bounds).
+      const input = await charts.input(dir);
       if (!input) continue;
       const onDisk = (origin: Origin): Origin => {
         const packed = input.packedFiles?.get(origin.path);
