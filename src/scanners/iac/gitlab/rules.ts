@@ -4,6 +4,7 @@ import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-check
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YNode } from '../yaml/tree.js';
+import { exposureRules } from './exposure-rules.js';
 import { extendsChain, gitlabRule, lineOf, pipeline, pipelineScripts, readPipeline, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
@@ -311,7 +312,7 @@ function pinnedUrl(url: string): boolean {
   return path.split('/').some((segment) => /^[0-9a-f]{40}$/i.test(segment));
 }
 
-export const gitlabRules: readonly PipelineRule[] = [curlPipeShell, secretInVariables, imageLatest, debugTrace, dindWithoutTls, tlsDisabled, remoteInclude, includeOverHttp];
+export const gitlabRules: readonly PipelineRule[] = [curlPipeShell, secretInVariables, imageLatest, debugTrace, dindWithoutTls, tlsDisabled, remoteInclude, includeOverHttp, ...exposureRules];
 
 export const gitlabPlatform: PlatformRules<Pipeline> = {
   platform: 'gitlab-ci',
