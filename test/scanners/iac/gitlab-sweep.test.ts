@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { gitlabPlatform } from '../../../src/scanners/iac/gitlab/rules.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/iac/gitlab-sweep/', import.meta.url));
 
@@ -22,4 +23,33 @@ test('patterns from public GitLab pipelines: pinned remote URL, short SHA ref, t
   assert.match(shortSha.message, /short commit SHA a1b2c3d4/);
   // The raw URL pinned by a commit SHA (line 12) is not reported.
   assert.ok(!result.findings.some((f) => f.location.startLine === 12));
+});
+
+test('a broken include or a services string is said in a warning with its line; !reference tags and extends read without one', () => {
+  const warnings: string[] = [];
+  const source = [
+    'include:',
+    '  - 42',
+    '  - project: group/templates',
+    '    ref: v1.2.3',
+    '    file: /a.yml',
+    '  - files: /b.yml',
+    '.base:',
+    '  script: !reference [.setup, script]',
+    'build:',
+    '  extends: [.base]',
+    '  services: docker:27.1-dind',
+    '  variables:',
+    '    DOCKER_TLS_CERTDIR: ""',
+    '  rules: !reference [.if-merged]',
+  ].join('\n');
+  const input = gitlabPlatform.parse(source, (line, message) => warnings.push(`${line}: ${message.split(';')[0]}`));
+  assert.deepEqual(warnings, [
+    '2: include entry is neither a file path nor a map with local, remote, project, template, component',
+    '6: include entry is neither a file path nor a map with local, remote, project, template, component',
+    '11: job build: services must be a list',
+  ]);
+  // The string is still read as the service it names.
+  const dind = gitlabPlatform.rules.find((r) => r.id === 'iac/gitlab-dind-without-tls')!;
+  assert.deepEqual([...dind.check(input!)].map((h) => h.line), [13]);
 });

@@ -18,7 +18,29 @@ export function readPipeline(source: string, warn: (line: number, message: strin
   const root = loaded.documents.map((d) => d.root).find((r) => isYMap(r) && !(r.pairs.length === 1 && r.pairs[0]!.key === 'spec'));
   if (!isYMap(root)) return undefined;
   const jobs = root.pairs.filter((p) => !RESERVED.has(p.key) && isYMap(p.value)).map((p) => ({ name: p.key, node: p.value as YMap, line: p.keyLine }));
+  checkShape(root, jobs, warn);
   return { root, jobs, lines: source.split('\n') };
+}
+
+const INCLUDE_KINDS = ['local', 'remote', 'project', 'template', 'component'];
+
+/**
+ * Settings the rules read whose shape GitLab would reject: said as warnings, since a
+ * rule that skips them would otherwise stay silent about what it did not check.
+ */
+function checkShape(root: YMap, jobs: Pipeline['jobs'], warn: (line: number, message: string) => void): void {
+  const include = pair(root, 'include');
+  if (include?.value) {
+    const entries = isYSeq(include.value) ? include.value.items : [include.value];
+    for (const entry of entries) {
+      const ok = isYScalar(entry) ? typeof entry.value === 'string' : isYMap(entry) ? INCLUDE_KINDS.some((k) => pair(entry, k)) : true; // a nested list is a !reference
+      if (!ok) warn(entry.line, `include entry is neither a file path nor a map with ${INCLUDE_KINDS.join(', ')}; GitLab rejects it and it was not checked.`);
+    }
+  }
+  for (const { owner, node } of [{ owner: 'global', node: root }, ...jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node }))]) {
+    const services = pair(node, 'services');
+    if (isYScalar(services?.value) && services!.value.value !== null) warn(services!.keyLine, `${owner}: services must be a list; it was read as one service.`);
+  }
 }
 
 export type PipelineRule = IacRule<Pipeline>;
