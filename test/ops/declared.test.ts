@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { collectDeclarations, type Declarations } from '../../src/ops/declared.js';
 import { tempTree } from '../helpers/tmp.js';
+import { fixturePath } from '../helpers/paths.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => fixturePath(name);
 
 /** `port/transport path:line` of every declaration, in order. */
 function places(declarations: Declarations): string[] {

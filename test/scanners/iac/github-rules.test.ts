@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { fixturePath } from '../../helpers/paths.js';
 
 function findings(text: string, ruleId: string) {
   return analyseFile('.github/workflows/ci.yml', text, () => {}, 'github-actions').findings.filter((f) => f.ruleId === ruleId);
@@ -102,7 +103,7 @@ test('untrusted checkout: an earlier step that stops the job for untrusted autho
 });
 
 test('dangerous-trigger: severity follows what the workflow does with the event, on the trigger line', () => {
-  const fixture = (name: string) => readFileSync(new URL(`../../fixtures/iac/gha-dangerous-trigger/${name}`, import.meta.url), 'utf8');
+  const fixture = (name: string) => readFileSync(fixturePath('iac', 'gha-dangerous-trigger', name), 'utf8');
   const got = (name: string) => findings(fixture(name), 'iac/gha-dangerous-trigger').map((f) => [f.location.startLine, f.severity]);
   assert.deepEqual(got('label-only.yml'), [[3, 'low']]);
   assert.deepEqual(got('base-checkout.yml'), [[2, 'medium']]);
@@ -122,7 +123,7 @@ test('dangerous-trigger: severity follows what the workflow does with the event,
 });
 
 test('a step written as an alias (- *name) is reported on its own entry, not on its anchor', () => {
-  const text = readFileSync(new URL('../../fixtures/iac/gha-anchors/aliased-steps.yml', import.meta.url), 'utf8');
+  const text = readFileSync(fixturePath('iac', 'gha-anchors', 'aliased-steps.yml'), 'utf8');
   const lines = (ruleId: string) => findings(text, ruleId).map((f) => f.location.startLine).sort((a, b) => a - b);
   assert.deepEqual(lines('iac/gha-unpinned-action'), [8, 10]);
   assert.deepEqual(lines('iac/gha-checkout-persist-credentials'), [8, 10]);

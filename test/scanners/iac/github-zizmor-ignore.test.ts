@@ -1,13 +1,14 @@
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
 import { ZIZMOR_AUDIT_RULES, findZizmorSuppression, zizmorSuppressions } from '../../../src/scanners/iac/github/zizmor-ignore.js';
+import { fixturePath, projectRoot } from '../../helpers/paths.js';
 
-const root = new URL('../../../', import.meta.url);
 
 test('the audit mapping is the one the zizmor benchmark scores with', () => {
-  const bench = JSON.parse(readFileSync(new URL('bench/zizmor-map.json', root), 'utf8')) as Record<string, string | string[]>;
+  const bench = JSON.parse(readFileSync(path.join(projectRoot, 'bench', 'zizmor-map.json'), 'utf8')) as Record<string, string | string[]>;
   const normalised = Object.fromEntries(Object.entries(bench).map(([a, r]) => [a, Array.isArray(r) ? r : [r]]));
   assert.deepEqual(normalised, ZIZMOR_AUDIT_RULES);
 });
@@ -32,7 +33,7 @@ test('reads comments as zizmor does', () => {
 });
 
 test('a zizmor ignore comment suppresses the mapped rules on its line, and nothing else', () => {
-  const text = readFileSync(new URL('test/fixtures/iac/gha-zizmor-ignore/ci.yml', root), 'utf8');
+  const text = readFileSync(fixturePath('iac', 'gha-zizmor-ignore', 'ci.yml'), 'utf8');
   const suppressions = zizmorSuppressions(text);
   const findings = analyseFile('.github/workflows/ci.yml', text, () => {}, 'github-actions').findings;
   const verdict = (ruleId: string, line: number) => {
@@ -50,7 +51,7 @@ test('a zizmor ignore comment suppresses the mapped rules on its line, and nothi
 });
 
 test('a comment on a line that opens a block covers the block; one on a run: line covers its script', () => {
-  const text = readFileSync(new URL('test/fixtures/iac/gha-zizmor-ignore/blocks.yml', root), 'utf8');
+  const text = readFileSync(fixturePath('iac', 'gha-zizmor-ignore', 'blocks.yml'), 'utf8');
   const suppressions = zizmorSuppressions(text);
   const findings = analyseFile('.github/workflows/after-build.yml', text, () => {}, 'github-actions').findings;
   const reasons = (ruleId: string) =>

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { gitlabPlatform } from '../../../src/scanners/iac/gitlab/rules.js';
+import { fixturePath } from '../../helpers/paths.js';
 
-const FIXTURE = fileURLToPath(new URL('../../fixtures/iac/gitlab-sweep/', import.meta.url));
+const FIXTURE = fixturePath('iac', 'gitlab-sweep') + '/';
 
 test('patterns from public GitLab pipelines: pinned remote URL, short SHA ref, templated latest, dind through extends, CI_DEBUG_SERVICES', async () => {
   const result = await runScan({ target: FIXTURE, scannerSet: [iacScanner] });

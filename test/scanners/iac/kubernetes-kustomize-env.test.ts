@@ -1,11 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { fixturePath } from '../../helpers/paths.js';
 
-const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/iac/k8s-kustomize-env');
+const fixture = fixturePath('iac', 'k8s-kustomize-env');
 
 describe('literal secrets that kustomize patches add to a container environment', () => {
   it('reports them in every YAML style, and by index in a JSON 6902 patch through the names of the base', async () => {

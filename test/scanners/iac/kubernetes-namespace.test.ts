@@ -1,11 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { fixturePath } from '../../helpers/paths.js';
 
-const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/iac/k8s-namespace');
+const fixture = fixturePath('iac', 'k8s-namespace');
 
 describe('iac/k8s-default-namespace reports what a user acts on', () => {
   it('once per file when no object sets a namespace, per object when others do or when it says default, never in a Helm chart', async () => {

@@ -2,11 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { analyseFile } from '../../../src/scanners/iac/analyse.js';
 import { readKubernetes } from '../../../src/scanners/iac/kubernetes/model.js';
+import { fixturePath } from '../../helpers/paths.js';
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/iac/k8s-pod-carriers');
+const fixtures = fixturePath('iac', 'k8s-pod-carriers');
 const read = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
 
 /** `Kind/name container` of every container the model finds, with the line of the pod spec. */
