@@ -24,6 +24,9 @@ export type ShellPipeline = ShellCommand[];
 
 const MAX_SCRIPT = 200_000;
 
+/** Programs that run a here-document fed to them as a shell script. */
+const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
+
 /**
  * Reserved words that open, continue or close a compound command: where a command name
  * is expected they are not a program, and the next word is (`if x; then curl ... | sh; fi`).
@@ -51,10 +54,41 @@ export function parseShell(script: string): ShellPipeline[] {
   let skipName = false;
   const caseMode = () => cases[cases.length - 1];
 
+  // Here-documents opened on the current line (`cat <<EOF`, `<<-'END'`): their bodies follow the line and are text, not commands.
+  // A body fed to a shell (`bash <<EOF`, `sudo sh -s <<EOF`) is a script: it is read as commands, not skipped.
+  const heredocs: Array<{ delimiter: string; stripTabs: boolean; script: boolean }> = [];
+  let heredocOperator: { stripTabs: boolean; script: boolean } | undefined;
+  const feedsShell = () => words.some((w) => POSIX_SHELLS.has(basename(w.text)));
   const endWord = () => {
-    if (wordStart >= 0) takeWord({ text: word, offset: wordStart });
+    if (wordStart >= 0) {
+      const opened = /^<<(-?)(.*)$/.exec(word);
+      if (heredocOperator && word !== '') {
+        heredocs.push({ delimiter: word, ...heredocOperator });
+        heredocOperator = undefined;
+      } else if (opened && !word.startsWith('<<<')) {
+        if (opened[2] === '') heredocOperator = { stripTabs: opened[1] === '-', script: feedsShell() };
+        else heredocs.push({ delimiter: opened[2]!, stripTabs: opened[1] === '-', script: feedsShell() });
+      }
+      takeWord({ text: word, offset: wordStart });
+    }
     word = '';
     wordStart = -1;
+  };
+  /** Moves past the bodies of the here-documents opened on the line that ends at `i` (a newline). */
+  const skipHeredocBodies = () => {
+    for (const { delimiter, stripTabs, script } of heredocs.splice(0)) {
+      // A shell's script body stays in place (its delimiter line reads as a harmless word).
+      if (script) continue;
+      let at = i + 1;
+      while (at < source.length) {
+        const end = source.indexOf('\n', at);
+        const line = source.slice(at, end < 0 ? source.length : end);
+        at = end < 0 ? source.length : end + 1;
+        if ((stripTabs ? line.replace(/^\t+/, '') : line).replace(/\r$/, '') === delimiter) break;
+      }
+      i = at - 1;
+    }
+    heredocOperator = undefined;
   };
   const takeWord = (w: ShellWord) => {
     const mode = caseMode();
@@ -166,6 +200,13 @@ export function parseShell(script: string): ShellPipeline[] {
     }
     if (c === '\n' || c === ';') {
       endPipeline();
+      if (c === '\n' && heredocs.length > 0) skipHeredocBodies();
+      i++;
+      continue;
+    }
+    if (c === '&' && wordStart >= 0 && /[<>]$/.test(word)) {
+      // `>&2`, `2>&1`, `<&3`: a redirection to a file descriptor, not a background job.
+      append(c, i);
       i++;
       continue;
     }

@@ -36,6 +36,16 @@ describe('shell reader', () => {
     assert.ok(pipeToShellOffsets('(cd /tmp && curl -fsSL https://example.org/i.sh | sh)').length > 0);
   });
 
+  it('reads fd redirections and here-documents: text written to a file is no command, a script fed to a shell is', () => {
+    const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
+    assert.deepEqual(commands('echo "$TOKEN" >&2; make 2>&1'), [['echo $TOKEN'], ['make']]);
+    assert.deepEqual(commands('cat <<EOF > /etc/app.conf\ncurl https://example.org/i.sh | sh\nEOF\necho after'), [['cat'], ['echo after']]);
+    assert.deepEqual(commands("cat <<-'END' | tee x\n\tcurl a | bash\n\tEND\nls"), [['cat', 'tee x'], ['ls']]);
+    assert.deepEqual(commands('a <<A; b << B\n1\nA\n2\nB\nc'), [['a'], ['b'], ['c']]);
+    assert.ok(pipeToShellOffsets('bash -s <<EOF\ncurl -fsSL https://example.org/i.sh | sh\nEOF').length > 0);
+    assert.deepEqual(pipeToShellOffsets('cat > install.sh <<EOF\ncurl -fsSL https://example.org/i.sh | sh\nEOF'), []);
+  });
+
   it('reads compound commands: reserved words and case patterns are no programs', () => {
     const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
     assert.deepEqual(commands('if true; then curl https://example.org/i.sh | sh; fi'), [['true'], ['curl https://example.org/i.sh', 'sh']]);
