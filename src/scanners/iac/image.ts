@@ -33,10 +33,13 @@ export type PinProblem = 'latest' | 'untagged';
 /**
  * Why an image reference does not say which image runs: the `latest` tag or no tag at
  * all (which Docker reads as `latest`). A digest pins the image whatever the tag says.
+ * A reference with a variable is judged only on a tag written out: `${REGISTRY}/app:latest`
+ * is `latest`, while `$IMAGE` or `app:${TAG}` may say anything.
  */
 export function pinProblem(raw: string): PinProblem | undefined {
   const ref = parseImage(raw);
-  if (ref.templated || ref.raw === '' || ref.name.toLowerCase() === 'scratch') return undefined;
+  if (ref.templated) return !ref.digest && ref.tag?.toLowerCase() === 'latest' ? 'latest' : undefined;
+  if (ref.raw === '' || ref.name.toLowerCase() === 'scratch') return undefined;
   if (ref.digest) return undefined;
   if (ref.tag === undefined || ref.tag === '') return 'untagged';
   if (ref.tag.toLowerCase() === 'latest') return 'latest';

@@ -1,4 +1,4 @@
-import { parseImage, pinProblem } from '../image.js';
+import { pinProblem } from '../image.js';
 import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../rule.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
@@ -79,7 +79,7 @@ const imageLatest = gitlabRule({
       for (const service of items(services?.value))
         images.push(isYMap(service) ? { ref: stringValue(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: stringValue(service), at: listEntry(service.line) });
       for (const { ref, at } of images) {
-        const problem = ref ? pinProblem(ref) ?? literalLatest(ref) : undefined;
+        const problem = ref ? pinProblem(ref) : undefined;
         if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${problem === 'untagged' ? ' (no tag: latest)' : ''}; pin a version and digest.`, resource: owner };
       }
     }
@@ -89,15 +89,6 @@ const imageLatest = gitlabRule({
 /** An image reference is a string; a number or boolean there is a broken file, not an image named `12`. */
 function stringValue(node: YNode | null | undefined): string | undefined {
   return isYScalar(node) && typeof node.value === 'string' ? node.value : undefined;
-}
-
-/**
- * `${CI_REGISTRY}/group/tool:latest`: a variable names the registry, but the tag is
- * written out and is `latest` (pinProblem leaves every templated reference alone).
- */
-function literalLatest(ref: string): 'latest' | undefined {
-  const image = parseImage(ref);
-  return image.templated && !image.digest && image.tag?.toLowerCase() === 'latest' ? 'latest' : undefined;
 }
 
 const debugTrace = gitlabRule({

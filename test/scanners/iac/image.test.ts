@@ -1,0 +1,34 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseImage, pinProblem } from '../../../src/scanners/iac/image.js';
+
+describe('image references', () => {
+  it('splits registry, name, tag and digest', () => {
+    assert.deepEqual(parseImage('registry.example.org:5000/team/app:1.2@sha256:abc'), {
+      raw: 'registry.example.org:5000/team/app:1.2@sha256:abc',
+      name: 'registry.example.org:5000/team/app',
+      tag: '1.2',
+      digest: 'sha256:abc',
+      templated: false,
+    });
+    assert.equal(parseImage('registry.example.org:5000/app').tag, undefined);
+  });
+
+  it('says when the reference does not tell which image runs, judging a variable only where the tag is written out', () => {
+    const cases: Array<[string, ReturnType<typeof pinProblem>]> = [
+      ['nginx', 'untagged'],
+      ['nginx:latest', 'latest'],
+      ['nginx:LATEST', 'latest'],
+      ['nginx:1.27', undefined],
+      ['nginx:latest@sha256:' + 'a'.repeat(64), undefined],
+      ['scratch', undefined],
+      ['${REGISTRY}/app:latest', 'latest'],
+      ['$CI_REGISTRY_IMAGE/tool:latest', 'latest'],
+      ['${REGISTRY}/app', undefined],
+      ['app:${TAG}', undefined],
+      ['app:${TAG:-latest}', undefined],
+      ['$IMAGE', undefined],
+    ];
+    for (const [ref, problem] of cases) assert.equal(pinProblem(ref), problem, ref);
+  });
+});
