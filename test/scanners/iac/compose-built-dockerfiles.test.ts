@@ -1,10 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScan } from '../../../src/engine/scan.js';
-import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { builtDockerfile, hasOwnHealthcheck } from '../../../src/scanners/iac/compose/built-dockerfiles.js';
 import { readCompose } from '../../../src/scanners/iac/compose/model.js';
-import { tempTree } from '../../helpers/tmp.js';
+import { scanIacTree } from '../../helpers/iac-scan.js';
 
 function services(yaml: string) {
   return readCompose(yaml, () => {})!.services;
@@ -46,7 +44,7 @@ describe('Dockerfiles built by compose services', () => {
 
   it('does not report a missing HEALTHCHECK when the compose service that runs the image has one', async () => {
     const dockerfile = 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n';
-    const t = tempTree({
+    const result = await scanIacTree({
       'api/Dockerfile': dockerfile,
       'worker/Dockerfile': dockerfile,
       'docker-compose.yml': [
@@ -60,12 +58,7 @@ describe('Dockerfiles built by compose services', () => {
         '',
       ].join('\n'),
     });
-    try {
-      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-      const missing = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-missing-healthcheck').map((f) => f.location.path);
-      assert.deepEqual(missing, ['worker/Dockerfile']);
-    } finally {
-      t.cleanup();
-    }
+    const missing = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-missing-healthcheck').map((f) => f.location.path);
+    assert.deepEqual(missing, ['worker/Dockerfile']);
   });
 });

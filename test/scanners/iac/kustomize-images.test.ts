@@ -1,8 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScan } from '../../../src/engine/scan.js';
-import { iacScanner } from '../../../src/scanners/iac/index.js';
-import { tempTree } from '../../helpers/tmp.js';
+import { scanIacTree } from '../../helpers/iac-scan.js';
 
 const deployment = (image: string) =>
   [
@@ -21,16 +19,10 @@ const deployment = (image: string) =>
 const DIGEST = 'sha256:' + 'ab'.repeat(32);
 
 async function imageFindings(files: Record<string, string>): Promise<string[]> {
-  const t = tempTree(files);
-  try {
-    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-    return result.findings
-      .filter((f) => f.ruleId === 'iac/k8s-image-latest' || f.ruleId === 'iac/k8s-image-without-digest')
-      .map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`)
-      .sort();
-  } finally {
-    t.cleanup();
-  }
+  return (await scanIacTree(files)).findings
+    .filter((f) => f.ruleId === 'iac/k8s-image-latest' || f.ruleId === 'iac/k8s-image-without-digest')
+    .map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`)
+    .sort();
 }
 
 describe('kustomize images', () => {
