@@ -1,4 +1,4 @@
-import { inside, listEntry } from '../../rule.js';
+import { inside, listEntry, type Hit } from '../../rule.js';
 import { isFullAdmin, isPublicStatement } from '../../aws-policy.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../../secret-names.js';
@@ -7,6 +7,7 @@ import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule
 import { statementsIn } from '../policy.js';
 import { follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
+import { eventAuth, samApiEvents } from '../sam-events.js';
 
 interface PolicyPlace {
   resource: CfnResource;
@@ -188,15 +189,27 @@ const functionUrlPublic: CfnRule = cfnRule({
 const apiMethodNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-apigw-method-no-auth',
   title: 'API Gateway method without authorization',
-  description: 'A REST API method has AuthorizationType NONE and requires no API key, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does.',
+  description:
+    "A REST API method has AuthorizationType NONE and requires no API key, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does. A SAM function's `Api` event is such a method when neither the event (Auth.Authorizer, Auth.ApiKeyRequired), nor its AWS::Serverless::Api, nor the template's Globals set an authorizer or an API key; APIs defined by an OpenAPI document and private APIs are not judged.",
   remediation: 'Use AuthorizationType AWS_IAM, COGNITO_USER_POOLS or CUSTOM with an authorizer, or require an API key; leave NONE only on methods meant to be public.',
   severity: 'low',
   confidence: 'medium',
   cwe: ['CWE-306'],
   examples: {
-    positive: ['Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !Ref Items\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n'],
+    positive: [
+      'Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !Ref Items\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        # expect\n        ListItems:\n          Type: Api\n          Properties: { Path: /items, Method: get }\n',
+      // The API has a default authorizer, but this event opts out of it.
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { DefaultAuthorizer: Cognito }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Health:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /health\n            Method: get\n            Auth:\n              # expect\n              Authorizer: NONE\n',
+    ],
     negative: [
       'Resources:\n  Preflight:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: OPTIONS\n      AuthorizationType: NONE\n',
+      // A default authorizer in Globals, an event authorizer, an API key, an OpenAPI definition, a private API.
+      'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Api:\n    Auth: { DefaultAuthorizer: AWS_IAM }\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        List: { Type: Api, Properties: { Path: /items, Method: get } }\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Mine: { Type: Api, Properties: { Path: /me, Method: get, Auth: { Authorizer: AWS_IAM } } }\n        Keyed: { Type: Api, Properties: { Path: /k, Method: get, Auth: { ApiKeyRequired: true } } }\n        Queue: { Type: SQS, Properties: { Queue: !GetAtt Q.Arn } }\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionUri: openapi.yaml\n  Inner:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      EndpointConfiguration: { Type: PRIVATE }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        A: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: get } }\n        B: { Type: Api, Properties: { RestApiId: !Ref Inner, Path: /b, Method: get } }\n        C: { Type: Api, Properties: { RestApiId: !ImportValue shared-api, Path: /c, Method: get } }\n',
+      // A resource policy that admits only the office network.
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth:\n        ResourcePolicy:\n          IpRangeWhitelist: [203.0.113.0/24]\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        A: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: get } }\n',
       'Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: GET\n      AuthorizationType: COGNITO_USER_POOLS\n      AuthorizerId: !Ref Authorizer\n',
     ],
   },
@@ -208,8 +221,18 @@ const apiMethodNoAuth: CfnRule = cfnRule({
       if (prop(t, r, 'ApiKeyRequired') && text(t, prop(t, r, 'ApiKeyRequired')?.value) !== 'false') continue;
       yield { line: auth!.keyLine, message: `${label(r)} can be called without authorization.`, resource: label(r) };
     }
+    yield* openSamEvents(t, 'Api');
   },
 });
+
+/** The SAM API events (sam-events.ts) of one kind that anyone can call. */
+function* openSamEvents(t: CfnTemplate, kind: 'Api' | 'HttpApi'): Generator<Hit> {
+  for (const event of samApiEvents(t)) {
+    if (event.kind !== kind) continue;
+    const auth = eventAuth(t, event);
+    if (auth?.open) yield { line: auth.line, message: `${label(event.fn)} event ${event.name} (${event.route}) can be called without authorization.`, resource: label(event.fn) };
+  }
+}
 
 /** The protocol of the AWS::ApiGatewayV2::Api a route's ApiId references in the template: HTTP, WEBSOCKET, or undefined. */
 function apiProtocol(t: CfnTemplate, route: CfnResource): string | undefined {
@@ -224,7 +247,7 @@ const apiRouteNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-apigw-v2-route-no-auth',
   title: 'API Gateway HTTP or WebSocket route without authorization',
   description:
-    'An API Gateway V2 route has AuthorizationType NONE (the default when unset): anyone who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet. For a WebSocket API only the $connect route is judged, as the connection is authorized there once. A quick-create HTTP API (Target on the API) gets such a $default route. That is right for public endpoints, but a route left open by mistake exposes whatever its integration does.',
+    "An API Gateway V2 route has AuthorizationType NONE (the default when unset): anyone who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet. For a WebSocket API only the $connect route is judged, as the connection is authorized there once. A quick-create HTTP API (Target on the API) gets such a $default route, and so does a SAM function's `HttpApi` event when neither the event (Auth.Authorizer), nor its AWS::Serverless::HttpApi, nor the template's Globals set an authorizer. That is right for public endpoints, but a route left open by mistake exposes whatever its integration does.",
   remediation: 'Set AuthorizationType to JWT (with an AuthorizerId), CUSTOM (a Lambda authorizer) or AWS_IAM on the route; leave NONE only on routes meant to be public, and on CORS preflight routes.',
   severity: 'low',
   confidence: 'medium',
@@ -234,6 +257,7 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n      # expect\n      AuthorizationType: NONE\n  # expect\n  Create:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: POST /orders\n',
       'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: chat\n      ProtocolType: WEBSOCKET\n      RouteSelectionExpression: $request.body.action\n  # expect\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n',
       'Resources:\n  Quick:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: quick\n      ProtocolType: HTTP\n      # expect\n      Target: !GetAtt Fn.Arn\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        # expect\n        Orders:\n          Type: HttpApi\n          Properties: { Path: /orders, Method: POST }\n',
     ],
     negative: [
       'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n      AuthorizationType: JWT\n      AuthorizerId: !Ref Jwt\n  Preflight:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: OPTIONS /orders\n',
@@ -241,6 +265,7 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: WEBSOCKET\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n      AuthorizationType: CUSTOM\n      AuthorizerId: !Ref Auth\n  Send:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: sendmessage\n  Default:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $default\n',
       // An API of another stack: a $default route may be a WebSocket one, which is not judged.
       'Resources:\n  Default:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !ImportValue shared-api\n      RouteKey: $default\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Http:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        DefaultAuthorizer: Jwt\n        Authorizers: { Jwt: { IdentitySource: $request.header.Authorization } }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Orders: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /orders, Method: POST } }\n',
     ],
   },
   *check(t) {
@@ -261,6 +286,7 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       if (!target || text(t, prop(t, r, 'ProtocolType')?.value)?.toUpperCase() !== 'HTTP') continue;
       yield { line: target.keyLine, message: `${label(r)} is a quick-create HTTP API: its $default route can be called without authorization.`, resource: label(r) };
     }
+    yield* openSamEvents(t, 'HttpApi');
   },
 });
 

@@ -1,0 +1,100 @@
+import { isYMap, type YNode, type YPair } from '../yaml/tree.js';
+import { pairAt, resourcesOf } from './model.js';
+import { bool, intrinsic, plainValue, text } from './resolve.js';
+import type { CfnResource, CfnTemplate } from './template.js';
+
+/**
+ * The API events of SAM functions (`Events: X: Type: Api | HttpApi`): each becomes a
+ * method of a REST API or a route of an HTTP API when SAM transforms the template, with
+ * the authorization the event, its API resource and the template's Globals give it.
+ */
+export interface SamApiEvent {
+  fn: CfnResource;
+  name: string;
+  /** The event's key line. */
+  line: number;
+  kind: 'Api' | 'HttpApi';
+  /** `GET /items`, or `$default` for an HTTP API event without path and method. */
+  route: string;
+}
+
+export function* samApiEvents(t: CfnTemplate): Generator<SamApiEvent & { properties: YNode | null | undefined }> {
+  for (const fn of resourcesOf(t, 'AWS::Serverless::Function')) {
+    const events = pairAt(t, fn.properties, 'Events')?.value;
+    if (!isYMap(events)) continue;
+    for (const event of events.pairs) {
+      const kind = text(t, pairAt(t, event.value, 'Type')?.value);
+      if (kind !== 'Api' && kind !== 'HttpApi') continue;
+      const properties = pairAt(t, event.value, 'Properties')?.value;
+      const method = text(t, pairAt(t, properties, 'Method')?.value);
+      const path = text(t, pairAt(t, properties, 'Path')?.value);
+      const route = method && path ? `${method.toUpperCase()} ${path}` : '$default';
+      yield { fn, name: event.key, line: event.keyLine, kind, route, properties };
+    }
+  }
+}
+
+/** What decides who may call an event's route, if anything: authorized, open (with the line that opens it), or unknown. */
+export type EventAuth = { open: false } | { open: true; line: number };
+
+/**
+ * Whether anyone can call the route an API event creates. It is authorized by an
+ * `Auth.Authorizer` on the event (other than NONE), an API key it requires, or a default
+ * authorizer or required API key of its API (the `AWS::Serverless::Api`/`HttpApi` it
+ * references, else the implicit API) or of the template's Globals. An API defined by an
+ * OpenAPI document, a private REST API, one whose resource policy admits only some
+ * networks or accounts, an API of another stack and CORS preflight routes are not judged
+ * (undefined).
+ */
+export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNode | null | undefined }): EventAuth | undefined {
+  if (/^OPTIONS /i.test(event.route)) return undefined;
+  const own = pairAt(t, event.properties, 'Auth', 'Authorizer');
+  if (own) {
+    const name = text(t, own.value);
+    if (name === undefined) return undefined;
+    return name.toUpperCase() === 'NONE' ? { open: true, line: own.keyLine } : { open: false };
+  }
+  if (bool(t, pairAt(t, event.properties, 'Auth', 'ApiKeyRequired')?.value) === true) return { open: false };
+  const api = apiOf(t, event);
+  if (api === undefined) return undefined;
+  const sources = [...(api === 'implicit' ? [] : [api.properties]), pairAt(t, t.globals, event.kind)?.value];
+  for (const props of sources) {
+    if (!props) continue;
+    if (pairAt(t, props, 'DefinitionBody') || pairAt(t, props, 'DefinitionUri')) return undefined;
+    if (isPrivate(t, pairAt(t, props, 'EndpointConfiguration'))) return undefined;
+    if (restrictsCallers(t, pairAt(t, props, 'Auth', 'ResourcePolicy')?.value)) return undefined;
+    const defaultAuthorizer = text(t, pairAt(t, props, 'Auth', 'DefaultAuthorizer')?.value);
+    if (defaultAuthorizer !== undefined && defaultAuthorizer.toUpperCase() !== 'NONE') return { open: false };
+    if (bool(t, pairAt(t, props, 'Auth', 'ApiKeyRequired')?.value) === true) return { open: false };
+  }
+  return { open: true, line: event.line };
+}
+
+/** The API resource of the template an event attaches to, 'implicit' for SAM's implicit API, undefined when it cannot be told. */
+function apiOf(t: CfnTemplate, event: SamApiEvent & { properties: YNode | null | undefined }): CfnResource | 'implicit' | undefined {
+  const reference = pairAt(t, event.properties, event.kind === 'Api' ? 'RestApiId' : 'ApiId');
+  if (!reference) return 'implicit';
+  const ref = intrinsic(reference.value);
+  const id = ref?.name === 'Ref' ? text(t, ref.arg) : undefined;
+  const type = event.kind === 'Api' ? 'AWS::Serverless::Api' : 'AWS::Serverless::HttpApi';
+  return t.resources.find((r) => r.id === id && r.type === type);
+}
+
+/** SAM resource policy settings that limit who can reach the API: networks, VPCs, endpoints, accounts. */
+const CALLER_LISTS = ['IpRangeWhitelist', 'SourceVpcWhitelist', 'IntrinsicVpcWhitelist', 'IntrinsicVpceWhitelist', 'AwsAccountWhitelist'];
+/** Condition keys of a custom statement that limit the callers the same way. */
+const CALLER_CONDITION = /aws:(?:SourceIp|SourceVpce?|PrincipalOrgID|PrincipalAccount|SourceAccount)\b/i;
+
+/** Whether an API's `Auth.ResourcePolicy` limits who can call it, so that no authorizer is needed to keep the public out. */
+function restrictsCallers(t: CfnTemplate, policy: YNode | null | undefined): boolean {
+  if (!policy) return false;
+  if (CALLER_LISTS.some((key) => pairAt(t, policy, key) !== undefined)) return true;
+  const custom = pairAt(t, policy, 'CustomStatements')?.value;
+  return custom !== undefined && CALLER_CONDITION.test(JSON.stringify(plainValue(t, custom)) ?? '');
+}
+
+function isPrivate(t: CfnTemplate, endpoint: YPair | undefined): boolean {
+  if (!endpoint) return false;
+  const type = text(t, endpoint.value) ?? text(t, pairAt(t, endpoint.value, 'Type')?.value);
+  return type?.toUpperCase() === 'PRIVATE';
+}
