@@ -115,6 +115,27 @@ describe('CloudFormation parsing', () => {
     assert.deepEqual(twoDocuments.warnings, ['5: holds more than one YAML document; CloudFormation reads a template as one document, so this file is not analysed']);
   });
 
+  it('reads a flow collection continued at its key\'s indentation, as CloudFormation (PyYAML) does', () => {
+    const result = analyse(
+      'under.yaml',
+      [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        'Resources:',
+        '  Open:',
+        '    Type: AWS::EC2::SecurityGroup',
+        '    Properties:',
+        '      GroupDescription: open',
+        '      SecurityGroupIngress: [{',
+        '      IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0',
+        '      }]',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(result.warnings.length, 1, result.warnings.join('\n'));
+    assert.match(result.warnings[0]!, /^8: a flow collection .* read as PyYAML and CloudFormation read it$/);
+    assert.ok(result.hits.some((h) => h.startsWith('iac/cfn-sg-open-to-internet@')), result.hits.join(' '));
+  });
+
   it('stops on alias bombs and parameters that reference each other', () => {
     const bomb = ['AWSTemplateFormatVersion: "2010-09-09"', 'Metadata:', '  a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) bomb.push(`  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);

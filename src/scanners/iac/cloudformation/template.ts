@@ -1,5 +1,5 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { isYMap, isYScalar, isYSeq, pair, parseErrorText, type YMap, type YNode, type YPair } from '../yaml/tree.js';
+import { indentFlowContinuations, isUnderIndentedFlow, isYMap, isYScalar, isYSeq, pair, parseErrorText, UNDER_INDENTED_FLOW, type YMap, type YNode, type YPair } from '../yaml/tree.js';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { condition } from './resolve.js';
 
@@ -85,15 +85,28 @@ export function parseTemplate(text: string, warn: (line: number, message: string
     warn(tooDeep.line, tooDeep.message);
     return undefined;
   }
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   let doc: Document;
+  const parse = (source: string, counter: LineCounter) => parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: false, merge: true }) as unknown as Document;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true }) as unknown as Document;
+    doc = parse(text, lineCounter);
+    // CloudFormation parses YAML as PyYAML does: a flow collection continued at its key's indentation is accepted.
+    const flowIndent = doc.errors.find(isUnderIndentedFlow);
+    if (flowIndent) {
+      const retryCounter = new LineCounter();
+      const retry = parse(indentFlowContinuations(text), retryCounter);
+      if (retry.errors.length === 0) {
+        warn(lineCounter.linePos(flowIndent.pos[0]).line, UNDER_INDENTED_FLOW);
+        doc = retry;
+        lineCounter = retryCounter;
+      }
+    }
   } catch (error) {
     warn(1, `YAML parser failed: ${(error as Error).message}`);
     return undefined;
   }
-  const position = (offset: number) => lineCounter.linePos(offset);
+  const counter = lineCounter;
+  const position = (offset: number) => counter.linePos(offset);
   const error = doc.errors[0];
   if (error?.code === 'MULTIPLE_DOCS') {
     warn(position(error.pos[0]).line, 'holds more than one YAML document; CloudFormation reads a template as one document, so this file is not analysed');

@@ -110,12 +110,12 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
     // PyYAML (and so CloudFormation and Ansible) reads a flow collection whose continuation
     // lines are indented no deeper than its key; YAML 1.2 does not. Such a file is read
     // again with those lines indented, which moves no line.
-    const flowIndent = docs.flatMap((d) => d.errors).find((e) => e.code === 'BAD_INDENT' && /^Flow (?:sequence|map|mapping) in block collection must be sufficiently indented/.test(e.message));
+    const flowIndent = docs.flatMap((d) => d.errors).find(isUnderIndentedFlow);
     if (flowIndent) {
       const retryCounter = new LineCounter();
       const retry = parseStream(indentFlowContinuations(text), retryCounter);
       if (retry.every((d) => d.errors.length === 0)) {
-        problems.push({ line: lineCounter.linePos(flowIndent.pos[0]).line, message: 'a flow collection ([...] or {...}) continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it' });
+        problems.push({ line: lineCounter.linePos(flowIndent.pos[0]).line, message: UNDER_INDENTED_FLOW });
         docs = retry;
         lineCounter = retryCounter;
       }
@@ -151,12 +151,20 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
 
 const MAX_DEPTH = 200;
 
+/** The warning for a file read again the PyYAML way (indentFlowContinuations). */
+export const UNDER_INDENTED_FLOW = 'a flow collection ([...] or {...}) continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it';
+
+/** The YAML 1.2 error that PyYAML, and so CloudFormation and Ansible, would not raise: see indentFlowContinuations. */
+export function isUnderIndentedFlow(error: { code: string; message: string }): boolean {
+  return error.code === 'BAD_INDENT' && /^Flow (?:sequence|map|mapping) in block collection must be sufficiently indented/.test(error.message);
+}
+
 /**
  * Indents the lines inside an open flow collection (`[`/`{` not yet closed on an earlier
  * line) one space deeper than the line that opened it, when they are not already.
  * Brackets inside quotes and comments do not count.
  */
-function indentFlowContinuations(text: string): string {
+export function indentFlowContinuations(text: string): string {
   const lines = text.split('\n');
   let depth = 0;
   let openerIndent = 0;
