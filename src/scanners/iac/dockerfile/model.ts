@@ -99,8 +99,39 @@ export function expandArgs(text: string, args: Map<string, string>): string {
   });
 }
 
+/** Stage names that mark a target for local development or tests, not the image that ships. */
+const DEV_STAGE = /^(?:dev|devel|develop|development|debug|xdebug|test|tests|testing|ci|e2e|local|devcontainer)$|^(?:dev|debug|test)[-_.]|[-_.](?:dev|devel|development|debug|test|tests|testing)$/;
+
+export function isDevStage(stage: DockerStage): boolean {
+  return stage.name !== undefined && DEV_STAGE.test(stage.name);
+}
+
+/**
+ * The stage whose image ships: the last stage, unless that one is a development or test
+ * target (`FROM base AS development` after `FROM base AS production`, built with
+ * `--target`). Then it is the last other stage that is not a helper: not copied from
+ * (`COPY --from=`, `RUN --mount=from=`) and not built FROM by a later non-development
+ * stage. A stage the development target builds FROM is what it extends, the shipped image.
+ */
 export function finalStage(file: Dockerfile): DockerStage | undefined {
-  return file.stages[file.stages.length - 1];
+  const last = file.stages[file.stages.length - 1];
+  if (!last || !isDevStage(last)) return last;
+  const refersTo = (value: string, stage: DockerStage) => value.toLowerCase() === stage.name || value === String(stage.index);
+  const helper = (stage: DockerStage) =>
+    file.stages.some(
+      (later) =>
+        later.index > stage.index &&
+        ((!isDevStage(later) && refersTo(later.image, stage)) ||
+          later.instructions.some((i) => {
+            const own = effective(i);
+            const from = own.flags.get('from');
+            if (own.keyword === 'COPY' && typeof from === 'string') return refersTo(from, stage);
+            if (own.keyword !== 'RUN') return false;
+            return [...own.args.slice(0, own.restOffset).matchAll(/(?:^|[\s,=])from=([^,\s"']*)/g)].some((m) => refersTo(m[1]!, stage));
+          })),
+    );
+  const shipped = file.stages.filter((s) => s !== last && !isDevStage(s) && !helper(s));
+  return shipped[shipped.length - 1] ?? last;
 }
 
 /** Whether a stage's FROM names an earlier stage rather than an image. */

@@ -130,6 +130,17 @@ const imageUntagged = dockerRule({
     for (const pulled of pulledImages(input)) {
       if (pinProblem(pulled.image) !== 'untagged') continue;
       const place = at(pulled.instruction, pulled.line);
+      // A bare name (`--from=templates`) is as often a named build context (--build-context,
+      // bake `contexts`) or a stage of a file concatenated at build time as an official image.
+      if (!/[/:@.]/.test(pulled.image)) {
+        yield {
+          ...place,
+          severity: 'low',
+          message: `${pulled.how}${detailNote(place)} names no stage of this file: unless the build passes a context of that name (--build-context), it pulls image ${pulled.image} with no tag ('${pulled.image}:latest'); pin a version (and a digest).`,
+          resource: stageLabel(input, pulled.instruction),
+        };
+        continue;
+      }
       yield { ...place, message: `${pulled.how}${detailNote(place)} pulls image ${pulled.image}, which has no tag, so it means '${pulled.image}:latest'; pin a version (and a digest).`, resource: stageLabel(input, pulled.instruction) };
     }
   },
@@ -549,7 +560,8 @@ const missingHealthcheck = dockerRule({
 });
 
 const SECRET_FILE = /(?:^|\/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519|\.env(?:\.[\w-]+)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.dockercfg|credentials(?:\.json)?|\.htpasswd|[\w.-]+\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk)|\.aws(?:\/credentials)?|\.ssh(?:\/.*)?|\.docker\/config\.json|service-account(?:-key)?\.json|terraform\.tfstate|kubeconfig|\.kube\/config)$/i;
-const NOT_SECRET_FILE = /(?:\.env\.(?:example|sample|template|dist)|\.pub|public[\w.-]*\.(?:pem|key)|ca-certificates?\.pem|cacert\.pem|\.key\.pub)$/i;
+// Public keys: `.pub`, `public*.pem`, and the signing keys of package repositories (`nodesource-repo.gpg.key`, `yarn-pubkey.gpg.key`).
+const NOT_SECRET_FILE = /(?:\.env\.(?:example|sample|template|dist)|\.pub|public[\w.-]*\.(?:pem|key)|pubkey[\w.-]*\.(?:pem|key)|\.gpg\.key|ca-certificates?\.pem|cacert\.pem|\.key\.pub)$/i;
 
 const secretFileCopied = dockerRule({
   id: 'iac/dockerfile-secret-file-copied',
@@ -658,7 +670,9 @@ const unpinnedPackageInstall = dockerRule({
       const program = words[0] ? words[0].replace(/^.*\//, '') : '';
       let tool: 'npm' | 'pip' | undefined;
       let args: string[] = [];
-      if ((program === 'npm' || program === 'pnpm' || program === 'yarn') && /^(?:install|i|add)$/.test(words[1] ?? '')) {
+      // `yarn install` takes no package names (only `yarn add` does): its arguments are options and their values.
+      const npmInstall = program === 'yarn' ? /^add$/ : /^(?:install|i|add)$/;
+      if ((program === 'npm' || program === 'pnpm' || program === 'yarn') && npmInstall.test(words[1] ?? '')) {
         tool = 'npm';
         args = words.slice(2);
       } else if (/^pip[\d.]*$/.test(program) && words[1] === 'install') {
