@@ -1,4 +1,4 @@
-import { listEntry, type Hit } from '../rule.js';
+import { listEntry, type Hit, type ParseContext } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { deepestKeyLine, get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 
@@ -12,9 +12,28 @@ export interface ComposeService {
 
 export interface ComposeInput {
   services: ComposeService[];
+  /** Why the file is for local development, tests or CI only (its name or folder), when it is. */
+  devOnly?: string;
 }
 
-export function readCompose(source: string, warn: (line: number, message: string) => void): ComposeInput | undefined {
+/** Name parts and folders of compose files meant for development, tests or CI (`docker-compose.dev.yml`, `compose.ci.yaml`, `.devcontainer/`). */
+const DEV_WORD = /^(?:dev|devel|develop|development|local|debug|test|tests|testing|e2e|ci|devcontainer)$/i;
+
+/**
+ * Why a compose file at `filePath` is for development, tests or CI only, or undefined.
+ * `docker-compose.override.yml` is not taken for one: it is as often where a self-hosted
+ * installation keeps its production changes.
+ */
+export function devOnlyReason(filePath: string): string | undefined {
+  const parts = filePath.split('/');
+  const name = parts.pop() ?? '';
+  const word = name.replace(/\.ya?ml$/i, '').split(/[._-]+/).find((w) => DEV_WORD.test(w));
+  if (word !== undefined) return `its name says ${word.toLowerCase()}`;
+  const folder = parts.find((p) => DEV_WORD.test(p.replace(/^\./, '')));
+  return folder !== undefined ? `it is in the folder ${folder}/` : undefined;
+}
+
+export function readCompose(source: string, warn: (line: number, message: string) => void, context?: ParseContext): ComposeInput | undefined {
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   const services: ComposeService[] = [];
@@ -25,7 +44,10 @@ export function readCompose(source: string, warn: (line: number, message: string
       if (isYMap(p.value)) services.push({ name: p.key, node: p.value, line: p.keyLine });
     }
   }
-  return services.length > 0 ? { services } : undefined;
+  if (services.length === 0) return undefined;
+  // The scanner gives every file it has no other context for the GitHub context, which holds the path.
+  const devOnly = context?.github?.path !== undefined ? devOnlyReason(context.github.path) : undefined;
+  return devOnly !== undefined ? { services, devOnly } : { services };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { pinProblem } from '../image.js';
 import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
-import { detailNote, listEntry, rule, type IacRule, type PlatformRules } from '../rule.js';
+import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
 import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, publishedPorts, readCompose, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
@@ -139,7 +139,8 @@ const sensitiveMount = composeRule({
 const portAllInterfaces = composeRule({
   id: 'iac/compose-port-all-interfaces',
   title: 'Port published on all interfaces',
-  description: 'A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker\'s iptables rules bypass host firewalls such as ufw.',
+  description:
+    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, local, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity.",
   remediation: 'Bind ports that only local clients need to loopback ("127.0.0.1:8080:8080"); expose public services through a reverse proxy that terminates TLS.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -151,8 +152,15 @@ const portAllInterfaces = composeRule({
     for (const s of input.services) {
       for (const p of publishedPorts(s)) {
         // Sensitive services are reported, more severely, by iac/compose-sensitive-port.
-        if (isAllInterfaces(p.hostIp) && sensitiveServices(s, p).length === 0)
-          yield { ...p.at, message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}; bind it to 127.0.0.1 unless it must be public.`, resource: label(s) };
+        if (!isAllInterfaces(p.hostIp) || sensitiveServices(s, p).length > 0) continue;
+        if (input.devOnly)
+          yield {
+            ...p.at,
+            severity: 'low',
+            message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}, so every machine on the developer's or runner's network reaches it; bind it to 127.0.0.1 (low: a development or test file, as ${input.devOnly}).`,
+            resource: label(s),
+          };
+        else yield { ...p.at, message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}; bind it to 127.0.0.1 unless it must be public.`, resource: label(s) };
       }
     }
   },
@@ -536,6 +544,49 @@ const writableRoot = composeRule({
   },
 });
 
+/**
+ * A hardening setting a service leaves out (limits, dropped capabilities, read-only root):
+ * in a compose file for development, tests or CI only, where nothing runs for long or
+ * faces users, reported at info.
+ */
+function hardening(rule: ComposeRule): ComposeRule {
+  return {
+    ...rule,
+    description: `${rule.description} In a compose file for development, tests or CI (a name part or folder dev, local, test, e2e, ci, devcontainer) it is reported at info.`,
+    *check(input) {
+      for (const hit of rule.check(input)) yield input.devOnly ? { ...hit, severity: 'info' } : hit;
+    },
+  };
+}
+
+/**
+ * One finding for a line that several services share through a YAML anchor (`<<: *env`):
+ * the fix is made once, on that line. The first service's message names the others.
+ */
+function onceForSharedLines(rule: ComposeRule): ComposeRule {
+  return {
+    ...rule,
+    *check(input) {
+      const groups = new Map<string, { hit: Hit; others: string[] }>();
+      const out: Array<{ hit: Hit; others: string[] }> = [];
+      for (const hit of rule.check(input)) {
+        const resource = hit.resource;
+        const key = `${hit.line}\0${hit.detailLine ?? ''}\0${hit.severity ?? ''}\0${resource ? hit.message.split(resource).join('\0') : hit.message}`;
+        const group = groups.get(key);
+        if (group && resource && group.hit.resource !== resource && !group.others.includes(resource)) {
+          group.others.push(resource);
+          continue;
+        }
+        const entry = { hit, others: [] as string[] };
+        if (!group) groups.set(key, entry);
+        out.push(entry);
+      }
+      for (const { hit, others } of out)
+        yield others.length === 0 ? hit : { ...hit, message: `${hit.message} The line is shared (a YAML anchor) with ${others.join(', ')}.` };
+    },
+  };
+}
+
 export const composeRules: readonly ComposeRule[] = [
   privileged,
   hostNetwork,
@@ -547,19 +598,19 @@ export const composeRules: readonly ComposeRule[] = [
   portAllInterfaces,
   sensitivePortPublished,
   dangerousCapabilities,
-  capabilitiesNotDropped,
+  hardening(capabilitiesNotDropped),
   securityProfileDisabled,
-  noNewPrivileges,
+  hardening(noNewPrivileges),
   secretInEnvironment,
   imageLatest,
-  limitRule('memory'),
-  limitRule('cpus'),
-  pidsLimit,
+  hardening(limitRule('memory')),
+  hardening(limitRule('cpus')),
+  hardening(pidsLimit),
   cgroupParent,
   mountPropagation,
   hostDevices,
-  writableRoot,
-];
+  hardening(writableRoot),
+].map(onceForSharedLines);
 
 export const composePlatform: PlatformRules<ComposeInput> = {
   platform: 'compose',

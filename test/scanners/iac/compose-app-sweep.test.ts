@@ -1,0 +1,54 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan, type ScanResult } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { devOnlyReason } from '../../../src/scanners/iac/compose/model.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+/** Patterns of application repositories' compose files: anchors shared by services, files for development, tests and CI. */
+describe('compose files of application repositories', () => {
+  let result: ScanResult;
+  before(async () => {
+    result = await runScan({ target: fixturePath('iac', 'compose-app-sweep'), scannerSet: [iacScanner] });
+  });
+  const hits = (path: string, ruleId: string) =>
+    result.findings
+      .filter((f) => f.location.path === path && f.ruleId === ruleId)
+      .map((f) => `${f.location.startLine} ${f.severity}`)
+      .sort();
+
+  it('reads no warnings', () => {
+    assert.deepEqual(result.warnings, []);
+  });
+
+  it('reports a line shared by several services through a YAML anchor once, naming the other services', () => {
+    assert.deepEqual(hits('compose.yaml', 'iac/compose-secret-in-environment'), ['3 high']);
+    const secret = result.findings.find((f) => f.ruleId === 'iac/compose-secret-in-environment')!;
+    assert.match(secret.message, /shared \(a YAML anchor\) with service worker/);
+    // Findings on each service's own lines stay one per service.
+    assert.deepEqual(hits('compose.yaml', 'iac/compose-no-memory-limit'), ['12 medium', '5 medium']);
+  });
+
+  it('lowers ports on all interfaces to low and missing hardening to info in files for development, tests or CI', () => {
+    assert.deepEqual(hits('docker-compose.dev.yml', 'iac/compose-port-all-interfaces'), ['5 low']);
+    assert.deepEqual(hits('.ci/compose.yaml', 'iac/compose-port-all-interfaces'), ['5 low']);
+    assert.deepEqual(hits('docker-compose.dev.yml', 'iac/compose-no-memory-limit'), ['2 info', '6 info']);
+    assert.deepEqual(hits('docker-compose.dev.yml', 'iac/compose-writable-root-filesystem'), ['2 info', '6 info']);
+    // A database published to the network stays high, whatever the file is for.
+    assert.deepEqual(hits('docker-compose.dev.yml', 'iac/compose-sensitive-port'), ['9 high']);
+    // The main file and an override (often where a self-hosted installation keeps production changes) keep their severity.
+    assert.deepEqual(hits('compose.yaml', 'iac/compose-port-all-interfaces'), ['8 medium']);
+    assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-port-all-interfaces'), ['5 medium']);
+    assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-no-memory-limit'), ['2 medium']);
+  });
+
+  it('recognises files for development, tests or CI by a name part or a folder', () => {
+    assert.equal(devOnlyReason('docker-compose.dev.yml'), 'its name says dev');
+    assert.equal(devOnlyReason('docker/compose/docker-compose.ci-test.yml'), 'its name says ci');
+    assert.equal(devOnlyReason('.devcontainer/docker-compose.yml'), 'it is in the folder .devcontainer/');
+    assert.equal(devOnlyReason('tests/resources/docker/docker-compose.yml'), 'it is in the folder tests/');
+    assert.equal(devOnlyReason('docker-compose.override.yml'), undefined);
+    assert.equal(devOnlyReason('deploy/production/compose.yaml'), undefined);
+    assert.equal(devOnlyReason('docker-compose.devtools-proxy.yml'), undefined);
+  });
+});
