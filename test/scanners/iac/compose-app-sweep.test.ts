@@ -38,8 +38,12 @@ describe('compose files of application repositories', () => {
     assert.deepEqual(hits('docker-compose.dev.yml', 'iac/compose-sensitive-port'), ['9 high']);
     // The main file and an override (often where a self-hosted installation keeps production changes) keep their severity.
     assert.deepEqual(hits('compose.yaml', 'iac/compose-port-all-interfaces'), ['8 medium']);
-    assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-port-all-interfaces'), ['5 medium']);
-    assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-no-memory-limit'), ['2 medium']);
+    assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-port-all-interfaces').filter((h) => h.startsWith('5 ')), ['5 medium']);
+    assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-no-memory-limit'), ['12 medium', '2 medium', '6 medium']);
+  });
+
+  it('reports the web ports of a public entry point (443, 80 beside 443) at info; other ports of the same service and plain HTTP alone stay medium', () => {
+    assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-port-all-interfaces'), ['10 info', '11 medium', '15 medium', '5 medium', '9 info']);
   });
 
   it('recognises files for development, tests or CI by a name part or a folder', () => {

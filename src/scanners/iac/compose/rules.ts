@@ -140,7 +140,7 @@ const portAllInterfaces = composeRule({
   id: 'iac/compose-port-all-interfaces',
   title: 'Port published on all interfaces',
   description:
-    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, local, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity.",
+    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, local, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info.",
   remediation: 'Bind ports that only local clients need to loopback ("127.0.0.1:8080:8080"); expose public services through a reverse proxy that terminates TLS.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -153,7 +153,14 @@ const portAllInterfaces = composeRule({
       for (const p of publishedPorts(s)) {
         // Sensitive services are reported, more severely, by iac/compose-sensitive-port.
         if (!isAllInterfaces(p.hostIp) || sensitiveServices(s, p).length > 0) continue;
-        if (input.devOnly)
+        if (webEntryPoint(s, p))
+          yield {
+            ...p.at,
+            severity: 'info',
+            message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}: a web entry point (HTTPS, or HTTP beside it), public on purpose; check that it is the reverse proxy terminating TLS, or bind it to 127.0.0.1.`,
+            resource: label(s),
+          };
+        else if (input.devOnly)
           yield {
             ...p.at,
             severity: 'low',
@@ -165,6 +172,14 @@ const portAllInterfaces = composeRule({
     }
   },
 });
+
+const isPort = (range: [number, number] | undefined, port: number) => range !== undefined && range[0] === port && range[1] === port;
+const publishesPort = (p: PublishedPort, port: number) => isPort(p.hostPorts, port) || isPort(p.containerPorts, port);
+
+/** HTTPS on 443, or HTTP on 80 beside it (the redirect to HTTPS and ACME challenges): a reverse proxy, public by design. */
+function webEntryPoint(s: ComposeService, p: PublishedPort): boolean {
+  return publishesPort(p, 443) || (publishesPort(p, 80) && publishedPorts(s).some((q) => publishesPort(q, 443)));
+}
 
 /** The catalogue services a published port exposes; the service's image decides a few (5000 is a registry only in a registry image). */
 function sensitiveServices(s: ComposeService, p: PublishedPort) {
