@@ -1,8 +1,9 @@
 import type { Hit } from '../rule.js';
-import { get, isYScalar, items, pair, text, type YPair } from '../yaml/tree.js';
+import { get, isYScalar, pair, text, type YPair } from '../yaml/tree.js';
 import { evaluate, parseExpression } from './expression.js';
 import { expressions, isAction, jobLabel, stepLabel, type Job, type Workflow } from './model.js';
 import { isPrivileged, workflow, workflowRule } from './rule-kit.js';
+import { MAINTAINER_TYPES, gatingJobs, maintainerOnlyTrigger, triggerTypes } from './gates.js';
 import { handlesNoCode, handlesUntrustedCode } from './untrusted-code.js';
 
 /** Every `if:` of the workflow's jobs and steps, with a label for messages. */
@@ -30,27 +31,34 @@ function onlyWhenMerged(job: Job): boolean {
   const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
   const tree = inner.includes('${{') ? undefined : parseExpression(inner);
   if (!tree) return false;
-  const value = evaluate(tree, { 'github.event.pull_request.merged': false, 'github.event.action': 'closed', 'github.event_name': 'pull_request_target' });
+  const value = evaluate(tree, { 'github.event.pull_request.merged': false, 'github.event_name': 'pull_request_target' });
   return value === false || value === null;
 }
 
 /**
- * pull_request_target for `types: [closed]` only, with every job gated on the pull request
- * being merged: such runs follow a maintainer's merge, the code is then the base branch's
- * own, and a fork author cannot start one by opening or closing a pull request.
+ * pull_request_target for `types: [closed]` (and maintainer actions such as labelling)
+ * only, with every job gated on the pull request being merged, itself or through a job it
+ * needs: such runs follow a maintainer's merge, the code is then the base branch's own,
+ * and a fork author cannot start one by opening or closing a pull request.
  */
 function onlyAfterMerge(wf: Workflow): boolean {
-  const on = get(wf.root, 'on') ?? get(wf.root, 'true');
-  const types = get(on, 'pull_request_target', 'types');
-  const names = isYScalar(types) ? [text(types)] : items(types).map((t) => text(t));
-  return names.length > 0 && names.every((n) => n === 'closed') && wf.jobs.length > 0 && wf.jobs.every(onlyWhenMerged);
+  const names = triggerTypes(wf, 'pull_request_target');
+  return (
+    names.length > 0 &&
+    names.every((n) => n === 'closed' || MAINTAINER_TYPES.has(n)) &&
+    wf.jobs.length > 0 &&
+    wf.jobs.every((job) => gatingJobs(wf, job).some(onlyWhenMerged))
+  );
 }
+
+/** What a gate leaves of the risk, for messages. */
+export const GATED = { 'fork-blocked': 'only branches of the repository itself reach it', maintainer: "a fork's code reaches it only after a maintainer acts" } as const;
 
 export const dangerousTrigger = workflowRule({
   id: 'iac/gha-dangerous-trigger',
   title: 'Workflow runs with privileges on events from forks',
   description:
-    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data. A pull_request_target workflow for `types: [closed]` whose jobs all require `github.event.pull_request.merged` is not reported: it runs only after a maintainer merged the pull request, on code that is then the base branch's own (its title and branch name are still outsider-written, which iac/gha-template-injection checks). The severity says what the workflow does with the event: high when a job checks out or fetches the pull request's head, downloads artifacts of another run or expands attacker-written text into a script; low when no job checks out, clones or downloads any code, as in a workflow that only labels or comments; medium otherwise (it checks out the base repository, or calls a local action or reusable workflow).",
+    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data. A pull_request_target workflow for `types: [closed]` whose jobs all require `github.event.pull_request.merged` is not reported: it runs only after a maintainer merged the pull request, on code that is then the base branch's own (its title and branch name are still outsider-written, which iac/gha-template-injection checks). The severity says what the workflow does with the event: high when a job checks out or fetches the pull request's head, downloads artifacts of another run or expands attacker-written text into a script; low when no job checks out, clones or downloads any code, as in a workflow that only labels or comments; medium otherwise (it checks out the base repository, or calls a local action or reusable workflow). Each trigger is judged by the steps that can run for it (an `if:` on github.event_name can rule a step out), and high becomes medium when every such step sits behind a gate: an `if:` (of the job, the step or a job it needs) that excludes forks' pull requests or requires a label only maintainers can add, an author_association or permission check, a deployment environment. pull_request_target only for maintainer actions (`types: [labeled]`) is low when it handles no pull request code.",
   remediation:
     'Use the pull_request trigger (no secrets, read-only token) for anything that builds, tests or reads pull request content; keep a privileged follow-up minimal, without checkout of PR code, and pass data to it as validated artifacts.',
   severity: 'medium',
@@ -71,15 +79,16 @@ export const dangerousTrigger = workflowRule({
     const steps = wf.jobs.flatMap((j) => j.steps);
     // A workflow that only labels or greets, through actions built for this trigger, runs nothing from the fork.
     if (steps.length > 0 && steps.every((s) => TARGET_SAFE_ACTIONS.some((a) => isAction(s, a)))) return;
-    const untrusted = handlesUntrustedCode(wf);
-    const noCode = !untrusted && handlesNoCode(wf);
     for (const trigger of DANGEROUS_TRIGGERS) {
       const line = wf.triggers.get(trigger);
       if (trigger === 'pull_request_target' && onlyAfterMerge(wf)) continue;
       if (line === undefined) continue;
+      const untrusted = handlesUntrustedCode(wf, trigger);
       const base = `The workflow runs on ${trigger}, with secrets and a write token, for events that fork authors cause`;
-      if (untrusted) yield { line, message: `${base}, and ${untrusted}.`, severity: 'high' } satisfies Hit;
-      else if (noCode) yield { line, message: `${base}; no job checks out or downloads code, so only what its steps do with the event's data is exposed.`, severity: 'low' } satisfies Hit;
+      if (untrusted && !untrusted.gate) yield { line, message: `${base}, and ${untrusted.phrase}.`, severity: 'high' } satisfies Hit;
+      else if (untrusted) yield { line, message: `${base}, and ${untrusted.phrase}, but ${untrusted.gate!.why}, so ${GATED[untrusted.gate!.kind]}.` } satisfies Hit;
+      else if (handlesNoCode(wf)) yield { line, message: `${base}; no job checks out or downloads code, so only what its steps do with the event's data is exposed.`, severity: 'low' } satisfies Hit;
+      else if (maintainerOnlyTrigger(wf, trigger)) yield { line, message: `${base}, but only a maintainer's ${triggerTypes(wf, trigger).join('/')} starts it and no job handles the pull request's code.`, severity: 'low' } satisfies Hit;
       else yield { line, message: `${base}.` } satisfies Hit;
     }
   },

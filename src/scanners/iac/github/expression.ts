@@ -401,7 +401,8 @@ export function evaluate(node: ExprNode, facts: EventFacts): Value {
       if (node.name !== 'startswith' && node.name !== 'endswith' && node.name !== 'contains') return UNKNOWN;
       if (node.args.length !== 2) return UNKNOWN;
       const [subject, search] = node.args.map((a) => evaluate(a, facts)) as [Value, Value];
-      if (typeof search !== 'string') return UNKNOWN;
+      // UNKNOWN is itself a string: without this, startsWith(<unknown>, 'x') would read 'unknown'.
+      if (typeof search !== 'string' || search === UNKNOWN || subject === UNKNOWN) return UNKNOWN;
       const needle = search.toLowerCase();
       if (typeof subject === 'string') {
         const hay = subject.toLowerCase();

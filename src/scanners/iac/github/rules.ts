@@ -5,7 +5,8 @@ import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { mayYield, parseExpression } from './expression.js';
-import { alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
+import { GATED, alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
+import { gateOf, runsFor } from './gates.js';
 import { broadAppToken } from './app-token-rules.js';
 import { cachePoisoning, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
 import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTernary } from './expression-rules.js';
@@ -15,6 +16,7 @@ import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRul
 import { obfuscatedUses, typosquattedAction } from './uses-rules.js';
 import { untrustedCheckoutInput } from './untrusted-code.js';
 import {
+  PRIVILEGED_TRIGGERS,
   PUBLIC_TRIGGERS,
   expressions,
   isAction,
@@ -146,7 +148,7 @@ const untrustedCheckout = workflowRule({
   id: 'iac/gha-untrusted-checkout',
   title: 'Privileged workflow checks out pull request code',
   description:
-    'A workflow triggered by pull_request_target, workflow_run or a comment runs with a write token and the repository secrets, and then checks out the code of the pull request. Any build, test or install step that follows runs the attacker\'s code with those privileges ("pwn request").',
+    'A workflow triggered by pull_request_target, workflow_run or a comment runs with a write token and the repository secrets, and then checks out the code of the pull request. Any build, test or install step that follows runs the attacker\'s code with those privileges ("pwn request"). Critical when any outsider can start it; high when a maintainer has to act first (a label only maintainers add, an author_association or permission check, a deployment environment that can require approval, in the `if:` of the job, the step or a job it needs, or in an earlier step); low when an `if:` or an earlier failing step keeps forks\' pull requests out.',
   remediation: 'Use the pull_request trigger for anything that builds or tests PR code; if a privileged follow-up is needed, pass data through artifacts and never execute checked-out PR code in the privileged workflow.',
   severity: 'critical',
   cwe: ['CWE-829'],
@@ -167,18 +169,21 @@ const untrustedCheckout = workflowRule({
   },
   *check(wf) {
     if (!isPrivileged(wf)) return;
+    const triggers = [...wf.triggers.keys()].filter((t) => PRIVILEGED_TRIGGERS.has(t));
     for (const job of wf.jobs) {
       for (const step of job.steps) {
         const risky = untrustedCheckoutInput(step);
         if (!risky) continue;
-        // Only for authors the repository trusts (author_association, tested by the job's or step's if:, or by an earlier step that fails otherwise): fewer people can trigger it.
-        const earlier = job.steps.filter((s) => s.index < step.index).flatMap((s) => [get(s.node, 'if'), s.run, get(s.with, 'script')]);
-        const gated = [get(job.node, 'if'), get(step.node, 'if'), ...earlier].some((c) => /author_association/i.test(text(c) ?? ''));
+        const reached = triggers.filter((t) => runsFor(t, job, step));
+        if (reached.length === 0) continue;
+        // The weakest gate over the privileged triggers that reach the step: none, a maintainer's action, or no forks at all.
+        const gates = reached.map((t) => gateOf(wf, job, step, t));
+        const gate = gates.some((g) => !g) ? undefined : gates.find((g) => g!.kind === 'maintainer') ?? gates[0];
         yield {
           line: risky.line,
-          message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets and a write token${gated ? ', for pull requests of the authors its author_association check admits' : ''}.`,
+          message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets and a write token${gate ? `, but ${gate.why}, so ${GATED[gate.kind]}` : ''}.`,
           resource: stepLabel(step),
-          ...(gated ? { severity: 'high' as const } : {}),
+          ...(gate ? { severity: gate.kind === 'maintainer' ? ('high' as const) : ('low' as const) } : {}),
         };
       }
     }

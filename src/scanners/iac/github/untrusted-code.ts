@@ -1,5 +1,6 @@
 import { get, isYScalar, text } from '../yaml/tree.js';
 import { expressions, isAction, parseUses, stepLabel, withValue, type Step, type Workflow } from './model.js';
+import { gateOf, runsFor, type Gate } from './gates.js';
 import { taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
 
 /** A ref or sha that names the pull request's (or the triggering run's) head rather than the base repository's code. */
@@ -67,31 +68,50 @@ function writesEventToEnv(script: string, env: Map<string, Source>): string | un
   return undefined;
 }
 
+/** What {@link handlesUntrustedCode} found: the phrase, and the gate in front of it when every such step is gated. */
+export interface UntrustedHandling {
+  phrase: string;
+  gate?: Gate;
+}
+
+/** The first step of the job that runs, or hands a script, content from the event, as a phrase. */
+function untrustedStep(wf: Workflow, step: Step): string | undefined {
+  const checkout = untrustedCheckoutInput(step);
+  if (checkout) return `${stepLabel(step)} checks out the pull request's code (${checkout.value.trim()})`;
+  if (downloadsOtherRunArtifacts(step)) return `${stepLabel(step)} downloads artifacts of another run`;
+  const script = scriptOf(step);
+  const line = script.split('\n').find((l) => GH_PR_CHECKOUT.test(l) || (GIT_FETCH.test(l) && (UNTRUSTED_REF.test(l) || /\bpull\/\S+\/head\b/.test(l))));
+  if (line) return `${stepLabel(step)} fetches the pull request's code (${line.trim().slice(0, 80)})`;
+  if (!script.includes('${{') && !/GITHUB_(?:ENV|PATH)\b/.test(script)) return undefined;
+  const taint = taintOf(wf, step);
+  const source = expressions(script).map((e) => untrustedSource(e.inner, taint, wf)).find((s) => s && !s.severity);
+  if (source) return `${stepLabel(step)} expands ${source.text.replace(/ \([\s\S]*$/, '')} into a script`;
+  // The variables of every later step, PATH included, become the event's text: code execution as surely as a checkout.
+  const written = writesEventToEnv(script, taint.env);
+  if (written) return `${stepLabel(step)} writes the event's text to ${/GITHUB_PATH/.test(written) ? 'GITHUB_PATH' : 'GITHUB_ENV'}`;
+  return undefined;
+}
+
 /**
  * What in a workflow runs, or hands a script, content from the event that started it:
  * a checkout of the pull request's head, a shell fetch of it, artifacts of another run,
  * attacker-written text expanded into a script or written to GITHUB_ENV / GITHUB_PATH.
- * The first found, as a phrase; undefined when none.
+ * For `trigger`, steps and jobs whose `if:` rules that event out are skipped. The first
+ * step no gate guards; else the first gated one with its gate; undefined when none.
  */
-export function handlesUntrustedCode(wf: Workflow): string | undefined {
+export function handlesUntrustedCode(wf: Workflow, trigger?: string): UntrustedHandling | undefined {
+  let gated: UntrustedHandling | undefined;
   for (const job of wf.jobs) {
     for (const step of job.steps) {
-      const checkout = untrustedCheckoutInput(step);
-      if (checkout) return `${stepLabel(step)} checks out the pull request's code (${checkout.value.trim()})`;
-      if (downloadsOtherRunArtifacts(step)) return `${stepLabel(step)} downloads artifacts of another run`;
-      const script = scriptOf(step);
-      const line = script.split('\n').find((l) => GH_PR_CHECKOUT.test(l) || (GIT_FETCH.test(l) && (UNTRUSTED_REF.test(l) || /\bpull\/\S+\/head\b/.test(l))));
-      if (line) return `${stepLabel(step)} fetches the pull request's code (${line.trim().slice(0, 80)})`;
-      if (!script.includes('${{') && !/GITHUB_(?:ENV|PATH)\b/.test(script)) continue;
-      const taint = taintOf(wf, step);
-      const source = expressions(script).map((e) => untrustedSource(e.inner, taint, wf)).find((s) => s && !s.severity);
-      if (source) return `${stepLabel(step)} expands ${source.text.replace(/ \([\s\S]*$/, '')} into a script`;
-      // The variables of every later step, PATH included, become the event's text: code execution as surely as a checkout.
-      const written = writesEventToEnv(script, taint.env);
-      if (written) return `${stepLabel(step)} writes the event's text to ${/GITHUB_PATH/.test(written) ? 'GITHUB_PATH' : 'GITHUB_ENV'}`;
+      if (trigger && !runsFor(trigger, job, step)) continue;
+      const phrase = untrustedStep(wf, step);
+      if (!phrase) continue;
+      const gate = gateOf(wf, job, step, trigger);
+      if (!gate) return { phrase };
+      gated ??= { phrase, gate };
     }
   }
-  return undefined;
+  return gated;
 }
 
 /**

@@ -1,0 +1,145 @@
+import { get, isYScalar, items, text } from '../yaml/tree.js';
+import { evaluate, parseExpression, type EventFacts } from './expression.js';
+import type { Job, Step, Workflow } from './model.js';
+
+/**
+ * What keeps an outsider's pull request (or comment) from reaching a job or step of a
+ * privileged workflow. `fork-blocked`: it never runs for a fork's pull request (a test of
+ * the head repository, in an `if:` or in an earlier step that fails). `maintainer`: it
+ * runs for one only after someone with write access acts: adds a given label, is the
+ * author or commenter an author_association or permission check admits, approves a
+ * deployment environment. `why` says which, for messages.
+ */
+export interface Gate {
+  kind: 'fork-blocked' | 'maintainer';
+  why: string;
+}
+
+/** pull_request_target activity types only someone with triage or write access can cause. */
+export const MAINTAINER_TYPES = new Set(['labeled', 'unlabeled', 'assigned', 'unassigned', 'milestoned', 'demilestoned', 'locked', 'unlocked']);
+
+/** The activity types a trigger is limited to (empty: all). */
+export function triggerTypes(wf: Workflow, trigger: string): string[] {
+  const on = get(wf.root, 'on') ?? get(wf.root, 'true');
+  const types = get(on, trigger, 'types');
+  return isYScalar(types) ? [text(types) ?? ''] : items(types).map((t) => text(t) ?? '');
+}
+
+/** Whether only a maintainer's action (labelling, assigning) starts the trigger. */
+export function maintainerOnlyTrigger(wf: Workflow, trigger: string): boolean {
+  const types = triggerTypes(wf, trigger);
+  return trigger === 'pull_request_target' && types.length > 0 && types.every((t) => MAINTAINER_TYPES.has(t));
+}
+
+const HEAD_REPO = String.raw`github\.event\.(?:pull_request\.head\.repo\.full_name|workflow_run\.head_repository\.full_name)`;
+const HEAD_OWNER = String.raw`github\.event\.(?:pull_request\.head\.repo\.owner\.login|workflow_run\.head_repository\.owner\.login)`;
+
+/**
+ * The condition as it reads for a fork: the head repository compared with the base
+ * repository (or a written-out name, which is the base's: a fork never has it) is unequal.
+ */
+function forFork(condition: string): string {
+  const pairs: Array<[string, string]> = [
+    [HEAD_REPO, String.raw`(?:github\.repository|'[^']*')`],
+    [HEAD_OWNER, String.raw`(?:github\.repository_owner|'[^']*')`],
+  ];
+  let out = condition;
+  for (const [head, base] of pairs) {
+    out = out
+      .replace(new RegExp(`${head}\\s*(==|!=)\\s*${base}`, 'gi'), (_m, op: string) => (op === '==' ? 'false' : 'true'))
+      .replace(new RegExp(`${base}\\s*(==|!=)\\s*${head}`, 'gi'), (_m, op: string) => (op === '==' ? 'false' : 'true'));
+  }
+  return out;
+}
+
+const FORK_FACTS: EventFacts = {
+  'github.event.pull_request.head.repo.fork': true,
+  'github.event.workflow_run.head_repository.fork': true,
+};
+
+/** Whether the condition is false for a fork's event of `trigger`: always (`fork-blocked`), or unless a maintainer set a label (`maintainer`). */
+function conditionGate(condition: string, trigger: string | undefined): Gate['kind'] | undefined {
+  const bare = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
+  if (bare.includes('${{')) return undefined;
+  const tree = parseExpression(forFork(bare));
+  if (!tree) return undefined;
+  const facts: EventFacts = { ...FORK_FACTS, ...(trigger ? { 'github.event_name': trigger } : {}) };
+  if (evaluate(tree, facts) === false) return 'fork-blocked';
+  // A label no outsider can add: with no label of the event's, the condition fails.
+  if (evaluate(tree, { ...facts, 'github.event.label.name': '\u0000' }) === false) return 'maintainer';
+  return undefined;
+}
+
+/** An `if:` that runs the job even when a job it needs was skipped. */
+const STATUS_OVERRIDE = /\b(?:always|failure|cancelled)\s*\(/i;
+
+/** The job and the jobs it needs, transitively, as far as a skipped one skips it. */
+export function gatingJobs(wf: Workflow, job: Job, seen = new Set<string>()): Job[] {
+  if (seen.has(job.id)) return [];
+  seen.add(job.id);
+  const out = [job];
+  if (STATUS_OVERRIDE.test(text(get(job.node, 'if')) ?? '')) return out;
+  const needs = get(job.node, 'needs');
+  const names = isYScalar(needs) ? [text(needs) ?? ''] : items(needs).map((n) => text(n) ?? '');
+  for (const name of names) {
+    const needed = wf.jobs.find((j) => j.id === name);
+    if (needed) out.push(...gatingJobs(wf, needed, seen));
+  }
+  return out;
+}
+
+const PERMISSION_CHECK = /author_association|\/collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|checkCollaborator|\bcollaborators\.check\b/i;
+const FORK_CHECK = /head\.repo\.(?:full_name|fork)\b|head_repository\.(?:full_name|fork)\b|isCrossRepository|headRepository(?:Owner)?\b/;
+const FAILS = /setFailed|\bexit\s+1\b|\bthrow\b/;
+
+function checked(text: string): string {
+  return /author_association/i.test(text) ? 'author_association' : "the user's permission on the repository";
+}
+
+function stepText(step: Step): string {
+  return [step.run, get(step.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n');
+}
+
+/**
+ * The strongest gate in front of `step` (or the job, when no step is given) for events of
+ * `trigger`: fork-blocked before maintainer. Undefined when an outsider reaches it.
+ */
+export function gateOf(wf: Workflow, job: Job, step?: Step, trigger?: string): Gate | undefined {
+  const jobs = gatingJobs(wf, job);
+  const conditions = [...(step ? [{ label: 'the step', node: get(step.node, 'if') }] : []), ...jobs.map((j) => ({ label: `job ${j.id}`, node: get(j.node, 'if') }))];
+  // Steps that run before: the earlier ones of the job, and all of the jobs it needs.
+  const before = [...job.steps.filter((s) => !step || s.index < step.index), ...jobs.slice(1).flatMap((j) => j.steps)];
+  let maintainer: Gate | undefined;
+  for (const { label, node } of conditions) {
+    const condition = text(node);
+    if (condition === undefined) continue;
+    const kind = conditionGate(condition, trigger);
+    if (kind === 'fork-blocked') return { kind, why: `the if: of ${label} excludes pull requests from forks` };
+    if (kind === 'maintainer') maintainer ??= { kind, why: `the if: of ${label} requires a label that only maintainers can add` };
+    if (PERMISSION_CHECK.test(condition)) maintainer ??= { kind: 'maintainer', why: `the if: of ${label} checks ${checked(condition)}` };
+  }
+  for (const s of before) {
+    const script = stepText(s);
+    if (get(s.node, 'continue-on-error') !== undefined) continue;
+    if (FORK_CHECK.test(script) && FAILS.test(script)) return { kind: 'fork-blocked', why: `an earlier step (job ${s.job.id}) fails for pull requests from forks` };
+    const guard = [script, text(get(s.node, 'if')) ?? ''].find((t) => PERMISSION_CHECK.test(t));
+    if (guard) maintainer ??= { kind: 'maintainer', why: `an earlier step (job ${s.job.id}) checks ${checked(guard)}` };
+  }
+  if (trigger && maintainerOnlyTrigger(wf, trigger)) maintainer ??= { kind: 'maintainer', why: `only a maintainer's ${triggerTypes(wf, trigger).join('/')} starts it` };
+  const environment = jobs.map((j) => get(j.node, 'environment')).find((e) => e !== undefined);
+  const name = text(environment) ?? text(get(environment, 'name'));
+  if (environment !== undefined) maintainer ??= { kind: 'maintainer', why: `it deploys to the environment ${name ?? '(computed)'}, which can require a reviewer's approval` };
+  return maintainer;
+}
+
+/** Whether the step or its job can run at all for events of `trigger` (an `if:` on github.event_name can rule it out). */
+export function runsFor(trigger: string, job: Job, step?: Step): boolean {
+  for (const node of [get(job.node, 'if'), step ? get(step.node, 'if') : undefined]) {
+    const condition = text(node);
+    if (condition === undefined) continue;
+    const bare = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
+    const tree = bare.includes('${{') ? undefined : parseExpression(bare);
+    if (tree && evaluate(tree, { 'github.event_name': trigger }) === false) return false;
+  }
+  return true;
+}

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { evaluate, parseExpression } from '../../../src/scanners/iac/github/expression.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+/** [rule, line, severity] of the trigger and checkout findings of a fixture. */
+function scan(name: string): Array<[string, number, string]> {
+  const text = readFileSync(fixturePath('iac', 'gha-gates', name), 'utf8');
+  return analyseFile(`.github/workflows/${name}`, text, () => {}, 'github-actions')
+    .findings.filter((f) => f.ruleId === 'iac/gha-dangerous-trigger' || f.ruleId === 'iac/gha-untrusted-checkout')
+    .map((f) => [f.ruleId.replace('iac/gha-', ''), f.location.startLine, f.severity] as [string, number, string])
+    .sort();
+}
+
+test('gates: a job a fork reaches only through a maintainer-set label (itself or a job it needs) is high, not critical; the trigger medium', () => {
+  assert.deepEqual(scan('label-gated-build.yml'), [
+    ['dangerous-trigger', 3, 'medium'],
+    ['untrusted-checkout', 22, 'high'],
+  ]);
+});
+
+test('gates: an if: that admits only the repository\'s own branches makes the artifact download medium', () => {
+  assert.deepEqual(scan('same-repo-only.yml'), [['dangerous-trigger', 3, 'medium']]);
+});
+
+test('gates: an earlier step that fails for a fork\'s pull request leaves the checkout low', () => {
+  assert.deepEqual(scan('comment-fork-check.yml'), [['untrusted-checkout', 22, 'low']]);
+});
+
+test('gates: a comment prefix anyone can write is no gate (startsWith of an unknown value is unknown)', () => {
+  assert.deepEqual(scan('comment-prefix-only.yml'), [['untrusted-checkout', 20, 'critical']]);
+});
+
+test('gates: a step that runs only for workflow_run does not raise the pull_request_target trigger', () => {
+  assert.deepEqual(scan('two-triggers.yml'), [
+    ['dangerous-trigger', 3, 'medium'],
+    ['dangerous-trigger', 5, 'high'],
+  ]);
+});
+
+test('gates: labeled/closed runs whose jobs all need a merged pull request, through needs: too, are not reported', () => {
+  assert.deepEqual(scan('merged-cherry-pick.yml'), []);
+});
+
+test('gates: pull_request_target only for labeled, with no pull request code, is low', () => {
+  assert.deepEqual(scan('label-trigger-only.yml'), [['dangerous-trigger', 3, 'low']]);
+});
+
+test('expression: startsWith/contains of a context the facts do not fix is unknown, not a test of the word "unknown"', () => {
+  for (const source of ["startsWith(github.event.comment.body, '/run')", "contains(github.event.comment.body, 'kno')"]) {
+    assert.equal(evaluate(parseExpression(source)!, { 'github.event_name': 'issue_comment' }), 'unknown', source);
+  }
+});
