@@ -31,6 +31,11 @@ describe('Dockerfiles of application repositories', () => {
     assert.match(bare.message, /--build-context/);
   });
 
+  it('does not report sudo -u <user> in a step that runs as root: it drops privileges for one command', () => {
+    // Reported: plain sudo (line 4), sudo to root (line 5), and sudo after USER app (line 10), which needs sudoers rights.
+    assert.deepEqual(hits('sudo/Dockerfile', 'iac/dockerfile-sudo'), ['10 medium', '4 medium', '5 medium']);
+  });
+
   it('judges the shipped stage, not a development target built last with --target', () => {
     // production (line 4) ships; development (line 9) is the last stage but a dev target.
     assert.deepEqual(hits('targets/Dockerfile', 'iac/dockerfile-no-user'), ['4 medium']);

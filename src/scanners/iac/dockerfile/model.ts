@@ -168,6 +168,23 @@ export function* instructionsOf(file: Dockerfile, keyword: string): Generator<Do
   for (const instruction of file.instructions) if (effective(instruction).keyword === keyword) yield instruction;
 }
 
+/**
+ * The user an instruction runs as: the last USER before it in its stage, else the one its
+ * stage inherits from the earlier stages it is built FROM; undefined when none sets one
+ * (the base image's user, root for almost every image).
+ */
+export function userAt(input: DockerfileInput, instruction: DockerInstruction): string | undefined {
+  const stage = input.file.stages[instruction.stage];
+  if (!stage) return undefined;
+  let user: DockerInstruction | undefined;
+  for (const i of stage.instructions) {
+    if (i === instruction) break;
+    if (i.keyword === 'USER') user = i;
+  }
+  user ??= stageChain(input, stage).slice(1).map(lastUser).find((u) => u !== undefined);
+  return user ? expandArgs(user.rest, input.globalArgs).trim() : undefined;
+}
+
 /** Where a stage's last `USER` leaves the user (undefined when it never sets one). */
 export function lastUser(stage: DockerStage): DockerInstruction | undefined {
   let user: DockerInstruction | undefined;

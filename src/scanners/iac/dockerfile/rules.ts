@@ -15,6 +15,7 @@ import {
   readDockerfile,
   scriptsOf,
   stageChain,
+  userAt,
   type DockerfileInput,
 } from './model.js';
 import { at, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
@@ -447,22 +448,42 @@ const chmodWorldWritable = dockerRule({
   },
 });
 
+/** The user of `sudo -u NAME`, `-uNAME`, `-Eu NAME`, `--user=NAME` (undefined: root, sudo's default). */
+function sudoTargetUser(words: string[]): string | undefined {
+  for (let k = 0; k < words.length; k++) {
+    const word = words[k]!;
+    if (word === '--') return undefined;
+    if (!word.startsWith('-')) return undefined;
+    const long = /^--user(?:=(.*))?$/.exec(word);
+    if (long) return long[1] ?? words[k + 1];
+    const short = /^-[A-Za-z]*?u(.*)$/.exec(word);
+    if (short && !word.startsWith('--')) return short[1] !== '' ? short[1] : words[k + 1];
+    // Other options that take a value: group, close-from, chdir, host, prompt, role, type, timeout, other user.
+    if (/^-[A-Za-z]*[gCDhprtTU]$/.test(word)) k++;
+  }
+  return undefined;
+}
+
 const runWithSudo = dockerRule({
   id: 'iac/dockerfile-sudo',
   title: 'RUN uses sudo',
   description:
-    'sudo in a Dockerfile is either useless (RUN already runs as root) or a sign that the image keeps sudo for later, which lets an unprivileged container user become root. sudo also behaves unpredictably without a TTY.',
+    'sudo in a Dockerfile is either useless (RUN already runs as root) or a sign that the image keeps sudo for later, which lets an unprivileged container user become root. sudo also behaves unpredictably without a TTY. `sudo -u <user>` in a step that runs as root is not reported: it drops privileges for one command, as gosu does (iac/dockerfile-sudo-installed still reports sudo left in the image).',
   remediation: 'Run the privileged steps before USER switches away from root, and do not install or use sudo; use gosu/su-exec for entrypoints that must drop privileges.',
   severity: 'medium',
   cwe: ['CWE-250'],
   examples: {
     positive: ['FROM ubuntu:24.04\n# expect\nRUN sudo apt-get update\n', 'FROM ubuntu:24.04\n# expect\nRUN apt-get update && \\\n# detail\n    sudo apt-get install -y curl\n'],
-    negative: ['FROM ubuntu:24.04\nRUN apt-get update\n', 'FROM ubuntu:24.04\nRUN echo "sudo is not used" > /notes\n'],
+    negative: ['FROM ubuntu:24.04\nRUN apt-get update\n', 'FROM ubuntu:24.04\nRUN echo "sudo is not used" > /notes\n', 'FROM ubuntu:24.04\nRUN sudo -E -u app -H bundle install\n'],
   },
   *check(input) {
     for (const { command, script } of runCommands(input)) {
       const first = command.words[0];
       if (first && (first.text === 'sudo' || first.text.endsWith('/sudo'))) {
+        // `sudo -u app cmd` in a step that runs as root drops privileges for one command (like gosu).
+        const target = sudoTargetUser(command.words.slice(1).map((w) => w.text));
+        const runAs = userAt(input, script.instruction);
+        if (target !== undefined && !USER_ROOT.test(target.replace(/^#/, '')) && (runAs === undefined || USER_ROOT.test(runAs))) continue;
         const place = at(script.instruction, script.line(first.offset));
         yield { ...place, message: `sudo in a build step${detailNote(place)}: RUN already runs as root; do the work before USER and keep sudo out of the image.` };
       }
