@@ -42,6 +42,8 @@ const IGNORE = /# zizmor: ignore\[(.+)\](?:\s+.*)?$/;
 
 /** A zizmor comment as a suppression, with the last line it covers. */
 export interface ZizmorSuppression extends InlineSuppression {
+  /** The first line it covers, when above the comment's own (a comment inside the `on:` block covers all of it). */
+  firstLine?: number;
   lastLine: number;
 }
 
@@ -71,17 +73,43 @@ export function zizmorSuppressions(text: string): ZizmorSuppression[] {
   lines.forEach((line, i) => {
     const audits = IGNORE.exec(line)?.[1];
     if (!audits) return;
-    const lastLine = blockEnd(lines, i);
+    const on = onBlockAround(lines, i);
+    const lastLine = on ? on.last : blockEnd(lines, i);
+    const firstLine = on ? on.first : i + 1;
     const seen = new Set<string>();
     for (const audit of audits.split(',').map((a) => a.trim())) {
       for (const ruleId of ZIZMOR_AUDIT_RULES[audit] ?? []) {
         if (seen.has(ruleId)) continue;
         seen.add(ruleId);
-        result.push({ line: i + 1, lastLine, pattern: ruleId, reason: `zizmor: ignore[${audit}]` });
+        result.push({ line: i + 1, ...(firstLine !== i + 1 ? { firstLine } : {}), lastLine, pattern: ruleId, reason: `zizmor: ignore[${audit}]` });
       }
     }
   });
   return result;
+}
+
+const SIGNIFICANT = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
+const indentOf = (line: string) => line.length - line.trimStart().length;
+
+/**
+ * For a comment on a line of its own inside the top-level `on:` block (zizmor reports
+ * dangerous-triggers on that whole block, and honours a comment on any of its lines): the
+ * block's first and last lines (1-based). Undefined for any other line.
+ */
+function onBlockAround(lines: readonly string[], i: number): { first: number; last: number } | undefined {
+  if (SIGNIFICANT(lines[i]!)) return undefined;
+  const next = lines.findIndex((l, k) => k > i && SIGNIFICANT(l));
+  if (next < 0 || indentOf(lines[next]!) === 0) return undefined;
+  let top = i - 1;
+  while (top >= 0 && !(SIGNIFICANT(lines[top]!) && indentOf(lines[top]!) === 0)) top--;
+  if (top < 0 || !/^(?:on|"on"|'on'):\s*(?:#.*)?$/.test(lines[top]!)) return undefined;
+  let last = top + 1;
+  for (let k = top + 1; k < lines.length; k++) {
+    if (!SIGNIFICANT(lines[k]!)) continue;
+    if (indentOf(lines[k]!) === 0) break;
+    last = k + 1;
+  }
+  return { first: top + 1, last };
 }
 
 /** The last line (1-based) of the block or list entry opened at index `i`, or line i+1 itself when the line opens none. */
@@ -113,5 +141,5 @@ export function findZizmorSuppression(
   startLine: number,
   endLine = startLine,
 ): ZizmorSuppression | undefined {
-  return suppressions.find((s) => s.pattern === ruleId && s.line <= Math.max(startLine, endLine) && s.lastLine >= startLine);
+  return suppressions.find((s) => s.pattern === ruleId && (s.firstLine ?? s.line) <= Math.max(startLine, endLine) && s.lastLine >= startLine);
 }
