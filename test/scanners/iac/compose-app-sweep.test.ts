@@ -26,7 +26,7 @@ describe('compose files of application repositories', () => {
     const secret = result.findings.find((f) => f.ruleId === 'iac/compose-secret-in-environment')!;
     assert.match(secret.message, /shared \(a YAML anchor\) with service worker/);
     // Findings on each service's own lines stay one per service.
-    assert.deepEqual(hits('compose.yaml', 'iac/compose-no-memory-limit'), ['12 medium', '5 medium']);
+    assert.deepEqual(hits('compose.yaml', 'iac/compose-no-memory-limit'), ['12 medium', '17 medium', '21 medium', '5 medium']);
   });
 
   it('lowers ports on all interfaces to low and missing hardening to info in files for development, tests or CI', () => {
@@ -37,13 +37,20 @@ describe('compose files of application repositories', () => {
     // A database published to the network stays high, whatever the file is for.
     assert.deepEqual(hits('docker-compose.dev.yml', 'iac/compose-sensitive-port'), ['9 high']);
     // The main file and an override (often where a self-hosted installation keeps production changes) keep their severity.
-    assert.deepEqual(hits('compose.yaml', 'iac/compose-port-all-interfaces'), ['8 medium']);
+    assert.deepEqual(hits('compose.yaml', 'iac/compose-port-all-interfaces').filter((h) => h.startsWith('8 ')), ['8 medium']);
     assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-port-all-interfaces').filter((h) => h.startsWith('5 ')), ['5 medium']);
     assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-no-memory-limit'), ['12 medium', '2 medium', '6 medium']);
   });
 
   it('reports the web ports of a public entry point (443, 80 beside 443) at info; other ports of the same service and plain HTTP alone stay medium', () => {
     assert.deepEqual(hits('docker-compose.override.yml', 'iac/compose-port-all-interfaces'), ['10 info', '11 medium', '15 medium', '5 medium', '9 info']);
+  });
+
+  it('reads ${VAR:-default} in a published port as compose does when the variable is unset', () => {
+    // The host address defaults to loopback: neither on all interfaces nor a sensitive port published.
+    assert.deepEqual(hits('compose.yaml', 'iac/compose-sensitive-port'), []);
+    // The host port is a variable with a default, the address is not given: all interfaces.
+    assert.deepEqual(hits('compose.yaml', 'iac/compose-port-all-interfaces'), ['24 medium', '8 medium']);
   });
 
   it('recognises files for development, tests or CI by a name part or a folder', () => {

@@ -78,7 +78,34 @@ export interface PublishedPort {
   raw: string;
 }
 
+/**
+ * A port setting as compose reads it when its variables have no value: `${VAR:-default}`
+ * and `${VAR-default}` give their default, `${VAR}` and `$VAR` nothing (an unset host
+ * address means all interfaces).
+ */
+function withDefaults(text: string): string {
+  return text.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}|\$[A-Za-z_][A-Za-z0-9_]*/g, (_, fallback: string | undefined) => fallback ?? '');
+}
+
+/** `a:b:c` split on the colons outside `${...}` (`${BIND:-127.0.0.1}:5432:5432` has three parts). */
+function splitColons(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.startsWith('${', i)) depth++;
+    else if (text[i] === '}' && depth > 0) depth--;
+    else if (text[i] === ':' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
 function range(text: string | undefined): [number, number] | undefined {
+  if (text !== undefined) text = withDefaults(text);
   if (text === undefined || text === '') return undefined;
   const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
   if (!match) return undefined;
@@ -109,19 +136,19 @@ export function publishedPorts(service: ComposeService): PublishedPort[] {
         hostIp = v6[1]!;
         rest = v6[2]!;
       }
-      const parts = rest.split(':');
-      if (!v6 && parts.length === 3) hostIp = parts.shift()!;
+      const parts = splitColons(rest);
+      if (!v6 && parts.length === 3) hostIp = withDefaults(parts.shift()!);
       const containerPart = parts.pop();
       const hostPart = parts.pop();
       out.push({ hostIp, hostPorts: range(hostPart), containerPorts: range(containerPart), protocol, line: item.line, at: listEntry(item.line), raw });
     } else if (isYMap(item)) {
       const published = text(get(item, 'published')) ?? '';
-      let hostIp = text(get(item, 'host_ip')) ?? '';
+      let hostIp = withDefaults(text(get(item, 'host_ip')) ?? '');
       let hostPort = published;
       // Some files write the address into `published` ("127.0.0.1:8080").
       const withIp = /^(.*):(\d+(?:-\d+)?)$/.exec(published);
       if (withIp && /[.:]/.test(withIp[1]!)) {
-        hostIp ||= withIp[1]!;
+        hostIp ||= withDefaults(withIp[1]!);
         hostPort = withIp[2]!;
       } else if (/^[\d.]+$/.test(published) && published.includes('.')) {
         hostIp ||= published;
