@@ -2,7 +2,7 @@ import { isWorld } from '../../cidr.js';
 import type { Block } from '../hcl/ast.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { upper } from './gcp-shared.js';
+import { outcomes, upper } from './gcp-shared.js';
 import { fileInstance, sectionsIn } from './instances.js';
 
 interface SqlInstance {
@@ -294,12 +294,15 @@ const subnetFlowLogs: TfRule = tfRule({
     negative: [
       'resource "google_compute_subnetwork" "app" {\n  name          = "app"\n  ip_cidr_range = "10.10.0.0/24"\n  network       = google_compute_network.main.id\n  log_config {\n    aggregation_interval = "INTERVAL_5_SEC"\n    flow_sampling        = 0.5\n  }\n}\n',
       'resource "google_compute_subnetwork" "proxy" {\n  name          = "proxy"\n  ip_cidr_range = "10.20.0.0/23"\n  network       = google_compute_network.main.id\n  purpose       = "REGIONAL_MANAGED_PROXY"\n  role          = "ACTIVE"\n}\n',
+      'variable "global" {\n  type = bool\n}\n\nresource "google_compute_subnetwork" "proxy" {\n  name          = "proxy"\n  ip_cidr_range = "10.20.0.0/23"\n  network       = google_compute_network.main.id\n  purpose       = var.global ? "GLOBAL_MANAGED_PROXY" : "REGIONAL_MANAGED_PROXY"\n  role          = "ACTIVE"\n}\n',
     ],
   },
   *check(input) {
     for (const subnet of resourcesOf(input, 'google_compute_subnetwork')) {
-      const purpose = upper(valueOf(input, subnet.block, 'purpose'));
-      if ((purpose && NO_FLOW_LOG_PURPOSES.has(purpose)) || blocksOf(subnet.block, 'log_config').length > 0) continue;
+      // Every purpose the subnet may have (both branches of `var.global ? "GLOBAL_MANAGED_PROXY" : ...`) must take flow logs.
+      const purpose = attribute(subnet.block, 'purpose');
+      const purposes = purpose ? outcomes(purpose.expr, fileInstance(input)).map(upper) : [];
+      if ((purposes.length > 0 && purposes.every((p) => p !== undefined && NO_FLOW_LOG_PURPOSES.has(p))) || blocksOf(subnet.block, 'log_config').length > 0) continue;
       const legacy = attribute(subnet.block, 'enable_flow_logs');
       const value = valueOf(input, subnet.block, 'enable_flow_logs');
       if (legacy && (isTrueValue(value) || !known(value))) continue;

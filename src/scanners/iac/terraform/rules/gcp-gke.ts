@@ -3,6 +3,7 @@ import type { Hit } from '../../rule.js';
 import { attribute, attributeAt, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { nodeConfigs } from './gcp-compute.js';
+import { blocksMade, fileInstance } from './instances.js';
 import { isOff, metadataOf, upper } from './gcp-shared.js';
 
 const clusters = (input: TfInput) => resourcesOf(input, 'google_container_cluster');
@@ -72,6 +73,7 @@ const publicControlPlane: TfRule = tfRule({
     positive: [
       '# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n',
       'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  master_authorized_networks_config {\n    cidr_blocks {\n      # expect\n      cidr_block   = "0.0.0.0/0"\n      display_name = "anywhere"\n    }\n  }\n}\n',
+      'variable "master_authorized_networks" {\n  type    = list(object({ cidr_block = string, display_name = string }))\n  default = []\n}\n\n# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "master_authorized_networks_config" {\n    for_each = length(var.master_authorized_networks) > 0 ? [true] : []\n    content {\n      dynamic "cidr_blocks" {\n        for_each = var.master_authorized_networks\n        content {\n          cidr_block   = cidr_blocks.value.cidr_block\n          display_name = cidr_blocks.value.display_name\n        }\n      }\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  master_authorized_networks_config {\n    cidr_blocks {\n      cidr_block   = "203.0.113.0/24"\n      display_name = "office"\n    }\n  }\n}\n',
@@ -83,7 +85,8 @@ const publicControlPlane: TfRule = tfRule({
       const privateEndpoint = valueAt(input, cluster.block, ['private_cluster_config', 'enable_private_endpoint']);
       const ipEndpoint = valueAt(input, cluster.block, ['control_plane_endpoints_config', 'ip_endpoints_config', 'enabled']);
       if (isTrueValue(privateEndpoint) || isFalseValue(ipEndpoint) || (privateEndpoint !== undefined && !known(privateEndpoint)) || (ipEndpoint !== undefined && !known(ipEndpoint))) continue;
-      const config = blocksOf(cluster.block, 'master_authorized_networks_config')[0];
+      // A `dynamic` config whose for_each is known to be empty (no networks given) leaves authorized networks off.
+      const config = blocksMade(cluster.block, 'master_authorized_networks_config', fileInstance(input))[0];
       if (!config) {
         yield { line: cluster.block.line, message: `${label(cluster)} has a public control plane endpoint without master_authorized_networks_config: any address can reach the cluster API.`, resource: label(cluster) };
         continue;

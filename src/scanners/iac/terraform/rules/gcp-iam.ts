@@ -210,9 +210,11 @@ const isServiceAccount = (member: Entry) => /^serviceAccount:/i.test(entryText(m
 /**
  * Google-managed service agents (service-PROJECT_NUMBER@gcp-sa-....iam.gserviceaccount.com,
  * the Google APIs agent ...@cloudservices.gserviceaccount.com): no one holds their keys or
- * can impersonate them, and some features need them to hold administrator roles.
+ * can impersonate them, and some features need them to hold administrator roles. The
+ * project number is often computed (`service-${...project_number}@gcp-sa-...`): the
+ * member's shape is enough.
  */
-const isServiceAgent = (member: Entry) => /^serviceAccount:(?:service-[^@]*@|[^@]*@cloudservices\.gserviceaccount\.com$)/i.test(entryText(member)?.trim() ?? '');
+const isServiceAgent = (member: Entry) => /^serviceAccount:(?:service-[^@]*@|[^@]*@cloudservices\.gserviceaccount\.com$)/i.test((typeof member.value === 'string' ? member.value : member.shape)?.trim() ?? '');
 /** roles/owner, roles/editor, and predefined or custom roles named as administrator roles (roles/container.admin, roles/iam.securityAdmin). */
 const isAdminRole = (role: string) => isBasic(role) || /(?:\.|\/)[a-z]*admin(?:\.v\d+)?$/i.test(role);
 
@@ -268,6 +270,7 @@ const serviceAccountAdmin: TfRule = tfRule({
     negative: [
       'resource "google_project_iam_member" "ci" {\n  project = "app-123456"\n  role    = "roles/storage.objectViewer"\n  member  = "serviceAccount:ci@app-123456.iam.gserviceaccount.com"\n}\n',
       'resource "google_storage_bucket_iam_member" "ci" {\n  bucket = google_storage_bucket.artifacts.name\n  role   = "roles/storage.admin"\n  member = "serviceAccount:ci@app-123456.iam.gserviceaccount.com"\n}\n',
+      'resource "google_project_iam_member" "kms_agent" {\n  project = google_project.app.project_id\n  role    = "roles/cloudkms.admin"\n  member  = "serviceAccount:service-${google_project.app.number}@gcp-sa-cloudkms.iam.gserviceaccount.com"\n}\n',
     ],
   },
   *check(input) {

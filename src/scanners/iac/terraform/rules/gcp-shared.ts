@@ -25,10 +25,21 @@ export interface Entry {
   prefix?: string;
   /** The expression as written, when its value cannot be read. */
   source?: string;
+  /**
+   * A template whose value cannot be read, with each interpolation as `x`
+   * (`serviceAccount:service-x@gcp-sa-cloudkms.iam.gserviceaccount.com`): enough to tell
+   * the form of a member whose project number or name is computed.
+   */
+  shape?: string;
 }
 
 /** The value of an entry as a string, or the literal start of a template whose value cannot be read. */
 export const entryText = (entry: Entry): string | undefined => (typeof entry.value === 'string' ? entry.value : entry.prefix);
+
+function shapeOf(expr: Expr): string | undefined {
+  if (expr.kind !== 'template' || expr.heredoc) return undefined;
+  return expr.parts.map((part) => (part.kind === 'text' ? part.value : 'x')).join('');
+}
 
 function prefixOf(expr: Expr): string | undefined {
   if (expr.kind !== 'template') return undefined;
@@ -43,7 +54,7 @@ function prefixOf(expr: Expr): string | undefined {
  */
 export function entriesOf(input: TfInput, a: Attribute | undefined, instance: Instance): Entry[] | typeof UNKNOWN | undefined {
   if (!a) return undefined;
-  const unread = (expr: Expr) => ({ prefix: prefixOf(expr), source: textOf(input, expr) });
+  const unread = (expr: Expr) => ({ prefix: prefixOf(expr), source: textOf(input, expr), shape: shapeOf(expr) });
   if (a.expr.kind === 'tuple') return a.expr.items.map((item: Expr) => {
     const value = valueIn(instance, item);
     return value === UNKNOWN ? { value, line: item.line, ...unread(item) } : { value, line: item.line };
@@ -51,6 +62,22 @@ export function entriesOf(input: TfInput, a: Attribute | undefined, instance: In
   const value = valueIn(instance, a.expr);
   if (value === UNKNOWN) return prefixOf(a.expr) === undefined ? UNKNOWN : [{ value, line: a.line, ...unread(a.expr) }];
   return (Array.isArray(value) ? value : [value]).map((v) => ({ value: v, line: a.line }));
+}
+
+/**
+ * The values an expression may take: both branches of a conditional whose condition
+ * cannot be read (`var.global ? "GLOBAL_MANAGED_PROXY" : "REGIONAL_MANAGED_PROXY"`),
+ * else its one value (UNKNOWN included).
+ */
+export function outcomes(expr: Expr, instance: Instance): Value[] {
+  if (expr.kind === 'paren') return outcomes(expr.expr, instance);
+  if (expr.kind === 'conditional') {
+    const condition = valueIn(instance, expr.condition);
+    if (condition === true) return outcomes(expr.then, instance);
+    if (condition === false) return outcomes(expr.else, instance);
+    return [...outcomes(expr.then, instance), ...outcomes(expr.else, instance)];
+  }
+  return [valueIn(instance, expr)];
 }
 
 /** A key of a metadata or labels map: its value and the line of its entry (the map's line when the map is not written out). */
