@@ -1,11 +1,11 @@
 import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseAddress, publicAddressCount } from '../../cidr.js';
 import { sensitivePortsInRange } from '../../ports.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, label, resourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, label, resourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { finding, text } from './azure-common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
-import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields } from './instances.js';
+import { blocksMade, fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields } from './instances.js';
 
 /** Azure's names for every address: `*`, `Any` and the `Internet` service tag. */
 const ANY_SOURCE = /^(?:\*|any|internet)$/i;
@@ -300,6 +300,7 @@ const nicPublicIp: TfRule = tfRule({
     negative: [
       'resource "azurerm_network_interface" "vm" {\n  name                = "vm-nic"\n  location            = "westeurope"\n  resource_group_name = "app"\n\n  ip_configuration {\n    name                          = "primary"\n    subnet_id                     = azurerm_subnet.app.id\n    private_ip_address_allocation = "Dynamic"\n  }\n}\n',
       'variable "public_ip_address_id" {\n  description = "An optional public IP address, given by the caller."\n  type        = string\n}\n\nresource "azurerm_network_interface" "vm" {\n  name                = "vm-nic"\n  location            = "westeurope"\n  resource_group_name = "app"\n\n  ip_configuration {\n    name                          = "primary"\n    subnet_id                     = azurerm_subnet.app.id\n    private_ip_address_allocation = "Dynamic"\n    public_ip_address_id          = var.public_ip_address_id\n  }\n}\n',
+      'variable "public_instances" {\n  type    = bool\n  default = false\n}\n\nresource "azurerm_linux_virtual_machine_scale_set" "web" {\n  name = "web"\n  network_interface {\n    name    = "nic"\n    primary = true\n    ip_configuration {\n      name      = "internal"\n      subnet_id = azurerm_subnet.app.id\n      dynamic "public_ip_address" {\n        for_each = var.public_instances ? [1] : []\n        content {\n          name = "web"\n        }\n      }\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -317,11 +318,14 @@ const nicPublicIp: TfRule = tfRule({
     }
     const scaleSets = ['azurerm_linux_virtual_machine_scale_set', 'azurerm_windows_virtual_machine_scale_set', 'azurerm_orchestrated_virtual_machine_scale_set'];
     for (const resource of resourcesOf(input, ...scaleSets)) {
-      for (const nic of blocksOf(resource.block, 'network_interface')) {
-        for (const ip of blocksOf(nic, 'ip_configuration')) {
-          for (const address of blocksOf(ip, 'public_ip_address')) yield finding(resource, address.line, `${label(resource)} gives each instance a public IP address.`);
+      // A `dynamic "public_ip_address"` whose for_each is known to be empty (a flag left at its default) makes no address.
+      const lines = new Set<number>();
+      for (const instance of instancesOf(resource.block, fileInstance(input))) {
+        for (const nic of blocksMade(resource.block, 'network_interface', instance)) {
+          for (const ip of blocksMade(nic, 'ip_configuration', instance)) for (const address of blocksMade(ip, 'public_ip_address', instance)) lines.add(address.line);
         }
       }
+      for (const line of [...lines].sort((a, b) => a - b)) yield finding(resource, line, `${label(resource)} gives each instance a public IP address.`);
     }
   },
 });
