@@ -21,6 +21,17 @@ export function secretHash(secret: string): string {
  */
 const SHORT = 8;
 
+/**
+ * A longer secret made of letters only (`paperless`, `changeme`, `postgres-admin`) is a
+ * word too, the project's or image's name as often as not: it is treated as a short one.
+ */
+const WORD_LIKE = /^[A-Za-z]+(?:[-_.][A-Za-z]+)*$/;
+const MAX_WORD_LIKE = 20;
+
+function isWordLike(secret: string): boolean {
+  return secret.length < SHORT || (secret.length <= MAX_WORD_LIKE && WORD_LIKE.test(secret));
+}
+
 /** Around a long secret: not inside a longer word or identifier (`ApiKeyValue` keeps its name when `KeyValue` is a secret). */
 const WORD_START = '(?<![A-Za-z0-9])';
 const WORD_END = '(?![A-Za-z0-9])';
@@ -32,7 +43,7 @@ const VALUE_AFTER = String.raw`(?=$|[\s"',;)\]}` + '`' + `])`;
 /** Replaces every registered secret in text with its redacted form. */
 export class Redactor {
   private readonly everywhere = new Set<string>();
-  /** Short secrets, by the path (a file, or a directory ending in `/`) where they were found; '' for anywhere. */
+  /** Short and word-like secrets, by the path (a file, or a directory ending in `/`) where they were found; '' for anywhere. */
   private readonly short = new Map<string, Set<string>>();
   private longPattern: RegExp | null = null;
   private readonly shortPatterns = new Map<string, RegExp | null>();
@@ -41,7 +52,7 @@ export class Redactor {
   /** `scope`: the file (or directory, ending in `/`) the secret was found in; short secrets are redacted only there. */
   add(secret: string, scope = ''): void {
     if (secret.length < 4) return;
-    if (secret.length >= SHORT) {
+    if (!isWordLike(secret)) {
       if (this.everywhere.has(secret)) return;
       this.everywhere.add(secret);
       this.longPattern = null;

@@ -29,6 +29,18 @@ describe('redaction', () => {
     assert.equal(redactor.redact('        value: mysql', 'k8s/other.yaml'), '        value: mysql');
   });
 
+  it('treats a longer secret made of letters only as a word: whole values, in its own file', () => {
+    const redactor = new Redactor();
+    redactor.add('paperless', 'docker-compose.yml');
+    const hidden = redactSecret('paperless');
+    assert.equal(redactor.redact('POSTGRES_PASSWORD: paperless', 'docker-compose.yml'), `POSTGRES_PASSWORD: ${hidden}`);
+    assert.equal(redactor.redact('service webserver runs ghcr.io/paperless-ngx/paperless-ngx:2.14', 'docker-compose.yml'), 'service webserver runs ghcr.io/paperless-ngx/paperless-ngx:2.14');
+    assert.equal(redactor.redact('password: paperless', 'other/compose.yml'), 'password: paperless');
+    // Letters with digits or symbols are no word: replaced everywhere.
+    redactor.add('paperless2024', 'docker-compose.yml');
+    assert.equal(redactor.redact('db paperless2024', 'other/compose.yml'), `db ${redactSecret('paperless2024')}`);
+  });
+
   it('scopes a short secret found in a chart to the chart directory', () => {
     const redactor = new Redactor();
     redactor.add('admin', 'charts/app/');
