@@ -53,3 +53,10 @@ test('expression: startsWith/contains of a context the facts do not fix is unkno
     assert.equal(evaluate(parseExpression(source)!, { 'github.event_name': 'issue_comment' }), 'unknown', source);
   }
 });
+
+test('gates: an author_association test that lets outsiders through is no gate', () => {
+  assert.deepEqual(scan('outsiders-only.yml'), [
+    ['dangerous-trigger', 3, 'high'],
+    ['untrusted-checkout', 13, 'critical'],
+  ]);
+});

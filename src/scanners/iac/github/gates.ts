@@ -57,8 +57,14 @@ const FORK_FACTS: EventFacts = {
   'github.event.workflow_run.head_repository.fork': true,
 };
 
-/** Whether the condition is false for a fork's event of `trigger`: always (`fork-blocked`), or unless a maintainer set a label (`maintainer`). */
-function conditionGate(condition: string, trigger: string | undefined): Gate['kind'] | undefined {
+const OUTSIDER: EventFacts = Object.fromEntries(['pull_request', 'comment', 'issue', 'review', 'review_comment'].map((o) => [`github.event.${o}.author_association`, 'NONE']));
+
+/**
+ * Whether the condition is false for a fork's event of `trigger`: always (`fork-blocked`),
+ * or unless a maintainer set a label or an insider wrote it (`maintainer`); `open` when it
+ * tests author_association and still admits an outsider.
+ */
+function conditionGate(condition: string, trigger: string | undefined): Gate['kind'] | 'open' | undefined {
   const bare = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
   if (bare.includes('${{')) return undefined;
   const tree = parseExpression(forFork(bare));
@@ -67,6 +73,10 @@ function conditionGate(condition: string, trigger: string | undefined): Gate['ki
   if (evaluate(tree, facts) === false) return 'fork-blocked';
   // A label no outsider can add: with no label of the event's, the condition fails.
   if (evaluate(tree, { ...facts, 'github.event.label.name': '\u0000' }) === false) return 'maintainer';
+  // An outsider's author_association; a test that lets it through (`!= 'MEMBER'`) is no gate.
+  const outsider = evaluate(tree, { ...facts, ...OUTSIDER });
+  if (outsider === false) return 'maintainer';
+  if (outsider !== 'unknown' && /author_association/i.test(bare)) return 'open';
   return undefined;
 }
 
@@ -115,8 +125,9 @@ export function gateOf(wf: Workflow, job: Job, step?: Step, trigger?: string): G
     if (condition === undefined) continue;
     const kind = conditionGate(condition, trigger);
     if (kind === 'fork-blocked') return { kind, why: `the if: of ${label} excludes pull requests from forks` };
-    if (kind === 'maintainer') maintainer ??= { kind, why: `the if: of ${label} requires a label that only maintainers can add` };
-    if (PERMISSION_CHECK.test(condition)) maintainer ??= { kind: 'maintainer', why: `the if: of ${label} checks ${checked(condition)}` };
+    if (kind === 'open') continue;
+    if (kind === 'maintainer' && !PERMISSION_CHECK.test(condition)) maintainer ??= { kind, why: `the if: of ${label} requires a label that only maintainers can add` };
+    else if (kind === 'maintainer' || PERMISSION_CHECK.test(condition)) maintainer ??= { kind: 'maintainer', why: `the if: of ${label} checks ${checked(condition)}` };
   }
   for (const s of before) {
     const script = stepText(s);
