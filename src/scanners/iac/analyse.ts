@@ -34,7 +34,7 @@ export function analyseFile(
   let input: unknown;
   const problems: Array<Omit<ScanWarning, 'scanner'>> = [];
   try {
-    input = platform.parse(text, (line, message) => problems.push({ path, line, message }), context);
+    input = platform.parse(text, (line, message) => problems.push({ path, line, message }), { ...context, path });
     // YAML with `{{ }}` that does not parse is a template of some tool (a Go template a
     // program fills at run time, a chart's files/): one warning says so, not one per line.
     const template = problems.length > 0 && TEMPLATED.has(platformId!) && TEMPLATE_SYNTAX.test(text);

@@ -77,6 +77,8 @@ export interface IacRule<Input> extends RuleDoc {
 
 /** What a file's parse may know beyond its own text. */
 export interface ParseContext {
+  /** The file's path from the scan root (analyseFile always sets it). */
+  path?: string;
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
   terraform?: TfDirectoryScope;
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */

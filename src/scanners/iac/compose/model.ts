@@ -45,8 +45,7 @@ export function readCompose(source: string, warn: (line: number, message: string
     }
   }
   if (services.length === 0) return undefined;
-  // The scanner gives every file it has no other context for the GitHub context, which holds the path.
-  const devOnly = context?.github?.path !== undefined ? devOnlyReason(context.github.path) : undefined;
+  const devOnly = context?.path !== undefined ? devOnlyReason(context.path) : undefined;
   return devOnly !== undefined ? { services, devOnly } : { services };
 }
 
