@@ -81,6 +81,8 @@ export interface TraversalExpr extends Pos {
   path: string[];
   /** Set when the root is an expression rather than a name: `(expr).attr`, `func()[0]`. */
   source?: Expr;
+  /** The index expressions of the steps written '[?]' (computed: `var.rules[count.index]`), in order. */
+  indexes?: Expr[];
 }
 
 export interface CallExpr extends Pos {
@@ -138,7 +140,7 @@ export interface ParenExpr extends Pos {
 export function childExpressions(e: Expr): Expr[] {
   switch (e.kind) {
     case 'traversal':
-      return e.source ? [e.source] : [];
+      return [...(e.source ? [e.source] : []), ...(e.indexes ?? [])];
     case 'template':
       return e.parts.flatMap((part) => (part.kind === 'interpolation' && part.expr ? [part.expr] : []));
     case 'tuple':

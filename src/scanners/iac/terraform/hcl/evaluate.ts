@@ -59,12 +59,17 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
     case 'paren':
       return next(expr.expr);
     case 'traversal': {
-      if (expr.source) return traverse(next(expr.source), expr.path);
+      // Computed index steps ('[?]') take their expressions in order.
+      const indexes = expr.indexes ?? [];
+      let taken = 0;
+      const index = () => next(indexes[taken++]);
+      if (expr.source) return traverse(next(expr.source), expr.path, index);
       const [root, name, ...rest] = expr.path;
-      if (root === 'var' && name) return traverse(next(scope.variable(name)), rest);
-      if (root === 'local' && name) return traverse(next(scope.local(name)), rest);
+      if (root === '[?]' || name === '[?]') return UNKNOWN;
+      if (root === 'var' && name) return traverse(next(scope.variable(name)), rest, index);
+      if (root === 'local' && name) return traverse(next(scope.local(name)), rest, index);
       const bound = root === undefined ? undefined : scope.bound?.(root);
-      if (bound !== undefined) return traverse(bound, expr.path.slice(1));
+      if (bound !== undefined) return traverse(bound, expr.path.slice(1), index);
       return UNKNOWN;
     }
     case 'conditional': {
@@ -104,12 +109,13 @@ function evaluateTemplate(expr: TemplateExpr, next: (e: Expr | undefined) => Val
   return out;
 }
 
-function traverse(value: Value, path: readonly string[]): Value {
+/** Steps into a value; `computed` gives the value of each '[?]' step's index, in order. */
+function traverse(value: Value, path: readonly string[], computed: () => Value = () => UNKNOWN): Value {
   let current = value;
   for (const step of path) {
     if (current === UNKNOWN || current === null || typeof current !== 'object') return UNKNOWN;
     const index = /^\[(.*)\]$/.exec(step);
-    const key = index ? safeJson(index[1]!) : step;
+    const key = step === '[?]' ? computed() : index ? safeJson(index[1]!) : step;
     if (Array.isArray(current)) {
       if (typeof key !== 'number') return UNKNOWN;
       current = current[key] ?? UNKNOWN;
@@ -242,6 +248,11 @@ function call(name: string, args: Value[]): Value {
       return typeof first === 'string' && Array.isArray(second) && second.every((s) => typeof s === 'string') && first.length * second.length + textSize(second, MAX_TEXT) <= MAX_TEXT
         ? (second as string[]).join(first)
         : UNKNOWN;
+    case 'split':
+      // The security-group module's "0.0.0.0/0,10.0.0.0/8" lists: compact(split(",", ...)).
+      return typeof first === 'string' && first !== '' && typeof second === 'string' ? second.split(first) : UNKNOWN;
+    case 'compact':
+      return Array.isArray(first) && first.every((s) => typeof s === 'string' || s === null) ? first.filter((s) => s !== '' && s !== null) : UNKNOWN;
     default:
       return UNKNOWN;
   }

@@ -286,7 +286,7 @@ class Parser {
         const close = this.expectPunct(']');
         this.nesting--;
         const key = index.kind === 'literal' ? JSON.stringify(index.value) : index.kind === 'template' && index.parts.every((p) => p.kind === 'text') ? JSON.stringify(index.text) : '?';
-        expr = this.extend(expr, `[${key}]`, close.end);
+        expr = this.extend(expr, `[${key}]`, close.end, key === '?' ? index : undefined);
         continue;
       }
       return expr;
@@ -309,9 +309,12 @@ class Parser {
     return { kind: 'splat', source, path, ...this.pos3(startOf(source), last) };
   }
 
-  private extend(expr: Expr, step: string, end: number): Expr {
-    if (expr.kind === 'traversal') return { ...expr, path: [...expr.path, step], ...this.pos3(startOf(expr), end) };
-    return { kind: 'traversal', path: [step], source: expr, ...this.pos3(startOf(expr), end) };
+  /** `expr` followed by one more step; `index` is the expression of a computed index step ('[?]'). */
+  private extend(expr: Expr, step: string, end: number, index?: Expr): Expr {
+    const before = expr.kind === 'traversal' ? (expr.indexes ?? []) : [];
+    const indexes = index ? { indexes: [...before, index] } : {};
+    if (expr.kind === 'traversal') return { ...expr, path: [...expr.path, step], ...indexes, ...this.pos3(startOf(expr), end) };
+    return { kind: 'traversal', path: [step], source: expr, ...indexes, ...this.pos3(startOf(expr), end) };
   }
 
   private parsePrimary(): Expr {

@@ -1,0 +1,40 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+
+/**
+ * Gaps found by scanning the repositories of registry modules (terraform-aws-modules):
+ * each case is a minimal configuration of the pattern, written for this test.
+ */
+
+const SG_OPEN = 'iac/tf-aws-sg-open-to-internet';
+
+/** `rule:line` of every finding of these rules on one Terraform text. */
+function findings(source: string, ...rules: string[]): string[] {
+  return analyseFile('main.tf', source, () => {})
+    .findings.filter((f) => rules.includes(f.ruleId))
+    .map((f) => `${f.ruleId.replace('iac/tf-aws-', '')}:${f.location.startLine}`)
+    .sort();
+}
+
+describe('terraform: computed index steps', () => {
+  it('reads var.rules[count.index] per instance, and compact(split(...)) lists, as the security-group module writes its rules', () => {
+    const source = [
+      'variable "rules" {',
+      '  default = [{ cidr_blocks = "10.1.0.0/16,0.0.0.0/0", port = 22 }, { cidr_blocks = "10.0.0.0/16", port = 5432 }]',
+      '}',
+      'resource "aws_security_group_rule" "ingress" {',
+      '  count             = length(var.rules)',
+      '  security_group_id = "sg-0a1b2c3d"',
+      '  type              = "ingress"',
+      '  cidr_blocks       = compact(split(",", lookup(var.rules[count.index], "cidr_blocks", "")))',
+      '  from_port         = var.rules[count.index]["port"]',
+      '  to_port           = var.rules[count.index].port',
+      '  protocol          = "tcp"',
+      '}',
+      '',
+    ].join('\n');
+    const open = analyseFile('main.tf', source, () => {}).findings.filter((f) => f.ruleId === SG_OPEN);
+    assert.deepEqual(open.map((f) => f.message), ['aws_security_group_rule.ingress opens 22/tcp (SSH) to 0.0.0.0/0.']);
+  });
+});
