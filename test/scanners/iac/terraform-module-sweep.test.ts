@@ -38,3 +38,18 @@ describe('terraform: computed index steps', () => {
     assert.deepEqual(open.map((f) => f.message), ['aws_security_group_rule.ingress opens 22/tcp (SSH) to 0.0.0.0/0.']);
   });
 });
+
+describe('terraform: a null pgp_key is no key', () => {
+  const profile = (pgp: string) =>
+    ['variable "pgp_key" {', '  type    = string', `  default = ${pgp}`, '}', 'resource "aws_iam_user_login_profile" "this" {', '  user    = "alice"', '  pgp_key = var.pgp_key', '}', ''].join('\n');
+  const severity = (pgp: string) => analyseFile('main.tf', profile(pgp), () => {}).findings.filter((f) => f.ruleId === 'iac/tf-aws-iam-user-console-password').map((f) => [f.severity, /plain text/.test(f.message)]);
+
+  it('reports the plain-text password when pgp_key is a variable left at null', () => {
+    assert.deepEqual(severity('null'), [['medium', true]]);
+  });
+
+  it('does not when the variable gives a key, or cannot be read', () => {
+    assert.deepEqual(severity('"keybase:alice"'), [['low', false]]);
+    assert.deepEqual(analyseFile('main.tf', profile('null').replace('  default = null\n', ''), () => {}).findings.filter((f) => f.ruleId === 'iac/tf-aws-iam-user-console-password').map((f) => f.severity), ['low']);
+  });
+});

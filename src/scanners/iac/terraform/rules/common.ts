@@ -1,7 +1,7 @@
 import { rule, type IacRule } from '../../rule.js';
 import type { Block } from '../hcl/ast.js';
 import { UNKNOWN, type Value } from '../hcl/evaluate.js';
-import type { TfInput } from '../model.js';
+import { attribute, valueOf, type TfInput } from '../model.js';
 import { fileInstance, sectionsIn, type Instance, type Section } from './instances.js';
 
 export type { Instance, Section } from './instances.js';
@@ -25,4 +25,9 @@ export function sections(input: TfInput, owner: Block, name: string, instance: I
 
 export function known(value: Value | undefined): value is Exclude<Value, typeof UNKNOWN> {
   return value !== undefined && value !== UNKNOWN;
+}
+
+/** Whether a setting is given a value: written, and not null (a module's variable left at a null default omits it). */
+export function given(input: TfInput, block: Block, name: string): boolean {
+  return attribute(block, name) !== undefined && valueOf(input, block, name) !== null;
 }

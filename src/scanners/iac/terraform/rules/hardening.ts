@@ -7,7 +7,7 @@ import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
 import { allowsAction, onAllResources, type Statement } from '../../aws-policy.js';
 import { policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
-import { known, sections, tfRule, type TfRule } from './common.js';
+import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
 // ---------------------------------------------------------------------------
@@ -263,7 +263,8 @@ const userConsolePassword: TfRule = tfRule({
       const named = valueOf(input, profile.block, 'user');
       const written = userExpr ? textOf(input, userExpr).trim() : '';
       const who = user ? label(user) : typeof named === 'string' ? `IAM user "${named}"` : written && written.length <= 80 ? `the IAM user ${written}` : 'an IAM user';
-      const plain = !attribute(profile.block, 'pgp_key');
+      // `pgp_key = var.pgp_key` with a null default sets no key.
+      const plain = !given(input, profile.block, 'pgp_key');
       const kept = isFalseValue(valueOf(input, profile.block, 'password_reset_required'));
       const notes = [
         ...(plain ? ['without pgp_key the generated password is stored in plain text in the Terraform state'] : []),

@@ -1,6 +1,5 @@
-import type { Block } from '../hcl/ast.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
-import { known, sections, tfRule, type TfRule } from './common.js';
+import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf } from './instances.js';
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read', 'website']);
@@ -148,11 +147,6 @@ function* encryptedFlag(input: TfInput, types: string[], name: string, what: str
     const set = !a ? `does not set ${name} = true` : valueOf(input, resource.block, name) === null ? `leaves ${name} unset (null)` : `sets ${name} = false`;
     yield { line: a ? a.line : resource.block.line, message: `${label(resource)} ${set}: ${what} is stored unencrypted.`, resource: label(resource) };
   }
-}
-
-/** Whether a setting is given a value: written, and not null (a module's variable left at a null default omits it). */
-function given(input: TfInput, block: Block, name: string): boolean {
-  return attribute(block, name) !== undefined && valueOf(input, block, name) !== null;
 }
 
 /**
