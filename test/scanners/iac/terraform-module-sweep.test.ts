@@ -53,3 +53,24 @@ describe('terraform: a null pgp_key is no key', () => {
     assert.deepEqual(analyseFile('main.tf', profile('null').replace('  default = null\n', ''), () => {}).findings.filter((f) => f.ruleId === 'iac/tf-aws-iam-user-console-password').map((f) => f.severity), ['low']);
   });
 });
+
+describe('terraform registry modules: the rds db_instance submodule', () => {
+  const call = (version: string, extra: string[]) =>
+    ['module "db" {', '  source  = "terraform-aws-modules/rds/aws//modules/db_instance"', `  version = "${version}"`, '  engine  = "postgres"', ...extra, '}', ''].join('\n');
+  const RULES = ['iac/tf-aws-database-not-encrypted', 'iac/tf-aws-publicly-accessible'];
+
+  it('reads it as the instance it creates, with its inputs', () => {
+    assert.deepEqual(findings(call('~> 6.0', ['  storage_encrypted   = false', '  publicly_accessible = true']), ...RULES), ['database-not-encrypted:5', 'publicly-accessible:6']);
+  });
+
+  it('with its defaults: encrypted from 4.0.0, not before', () => {
+    assert.deepEqual(findings(call('~> 6.0', []), ...RULES), []);
+    assert.deepEqual(findings(call('3.5.0', []), ...RULES), ['database-not-encrypted:1']);
+  });
+
+  it('creates nothing with create = false, and other submodules are still left alone', () => {
+    assert.deepEqual(findings(call('~> 6.0', ['  create            = false', '  storage_encrypted = false']), ...RULES), []);
+    const group = call('~> 6.0', ['  storage_encrypted = false']).replace('//modules/db_instance', '//modules/db_parameter_group');
+    assert.deepEqual(findings(group, ...RULES), []);
+  });
+});

@@ -86,6 +86,8 @@ export interface ResourceSpec {
 export interface ModuleSpec {
   /** Registry address `namespace/name/provider`; the git form github.com/<namespace>/terraform-<provider>-<name> is recognised too. */
   source: string;
+  /** A submodule of it, `db_instance` for `//modules/db_instance`: other submodules are not this entry. */
+  submodule?: string;
   resources: ResourceSpec[];
   /** Modules that need more than a mapping of inputs (security group rules by name). */
   expand?: 'security-group-rules';
@@ -203,6 +205,21 @@ export const MODULES: readonly ModuleSpec[] = [
         type: 'aws_db_instance',
         name: 'this',
         when: [{ input: 'create_db_instance', is: 'true', otherwise: true }],
+        attributes: ['engine', 'storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier', 'enabled_cloudwatch_logs_exports', 'iam_database_authentication_enabled', 'backup_retention_period'],
+        defaults: { storage_encrypted: [{ versions: '>=4.0.0', value: true }] },
+      },
+    ],
+  },
+  {
+    // The instance alone, which the module above calls with create = create_db_instance (same
+    // inputs and defaults; releases before 4.0.0 made MSSQL instances as aws_db_instance.this_mssql).
+    source: 'terraform-aws-modules/rds/aws',
+    submodule: 'db_instance',
+    resources: [
+      {
+        type: 'aws_db_instance',
+        name: 'this',
+        when: [{ input: 'create', is: 'true', otherwise: true }],
         attributes: ['engine', 'storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier', 'enabled_cloudwatch_logs_exports', 'iam_database_authentication_enabled', 'backup_retention_period'],
         defaults: { storage_encrypted: [{ versions: '>=4.0.0', value: true }] },
       },

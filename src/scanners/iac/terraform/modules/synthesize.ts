@@ -63,11 +63,13 @@ export function moduleCalls(body: Body, scope: Scope): ModuleCall[] {
     const source = evaluate(attribute(block, 'source')?.expr, scope);
     if (typeof source !== 'string') continue;
     const address = registryAddress(source);
-    const spec = address && MODULES.find((m) => m.source === address.address);
-    if (!spec || !address) continue;
-    // A submodule (`//modules/vpc-endpoints`) creates other resources than the module the table
-    // describes; only the security-group expansion knows its submodules (presets).
-    if (address.submodule && spec.expand !== 'security-group-rules') continue;
+    if (!address) continue;
+    // A submodule (`//modules/vpc-endpoints`) creates other resources than the module: it is
+    // read only when the table describes it, or when the security-group expansion knows it (presets).
+    const spec =
+      MODULES.find((m) => m.source === address.address && m.submodule === address.submodule) ??
+      (address.submodule ? MODULES.find((m) => m.source === address.address && m.expand === 'security-group-rules') : undefined);
+    if (!spec) continue;
     const version = evaluate(attribute(block, 'version')?.expr, scope);
     const constraint = typeof version === 'string' ? version : versionFromRef(source);
     const versions = constraintRange(constraint);
