@@ -74,3 +74,18 @@ describe('terraform registry modules: the rds db_instance submodule', () => {
     assert.deepEqual(findings(group, ...RULES), []);
   });
 });
+
+describe('terraform registry modules: the EKS endpoint', () => {
+  const EKS = 'iac/tf-aws-eks-public-endpoint';
+  it('reports a public endpoint on the input that opens it, not on the module header', () => {
+    const source = ['module "eks" {', '  source  = "terraform-aws-modules/eks/aws"', '  version = "~> 20.0"', '  cluster_name = "main"', '', '  cluster_endpoint_public_access = true', '}', ''].join('\n');
+    assert.deepEqual(findings(source, EKS), ['eks-public-endpoint:6']);
+    const cidrs = source.replace('}\n', '  cluster_endpoint_public_access_cidrs = ["0.0.0.0/0"]\n}\n');
+    assert.deepEqual(findings(cidrs, EKS), ['eks-public-endpoint:7']);
+  });
+
+  it('keeps the vpc_config line of a resource that sets no ranges', () => {
+    const source = ['resource "aws_eks_cluster" "c" {', '  name = "c"', '  vpc_config {', '    subnet_ids             = ["subnet-1"]', '    endpoint_public_access = true', '  }', '}', ''].join('\n');
+    assert.deepEqual(findings(source, EKS), ['eks-public-endpoint:3']);
+  });
+});

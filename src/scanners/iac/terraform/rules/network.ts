@@ -558,7 +558,9 @@ const eksPublicEndpoint: TfRule = tfRule({
       const cidrs = attribute(vpc, 'public_access_cidrs');
       const values = asStrings(valueOf(input, vpc, 'public_access_cidrs'));
       if (cidrs && (!values || !values.some(isWorld))) continue;
-      yield { line: cidrs?.line ?? vpc.line, message: `${label(resource)} exposes its API endpoint to the whole internet.`, resource: label(resource) };
+      // A module's vpc_config is made on its header: `cluster_endpoint_public_access = true` is the input to change.
+      const publicLine = resource.module ? attribute(vpc, 'endpoint_public_access')?.line : undefined;
+      yield { line: cidrs?.line ?? publicLine ?? vpc.line, message: `${label(resource)} exposes its API endpoint to the whole internet.`, resource: label(resource) };
     }
   },
 });
