@@ -175,14 +175,13 @@ describe('terraform local modules: instances, chains and limits', () => {
   });
 
   it(`reads a module called with more than ${MAX_CONTEXTS} different values once with its defaults, and says so`, async () => {
-    const entries = Array.from({ length: MAX_CONTEXTS + 4 }, (_, i) => `    n${i} = ["10.${i}.0.0/16"]`).join('\n');
-    const root = `module "sg" {\n  for_each = {\n${entries}\n  }\n  source = "./modules/sg"\n  cidrs  = each.value\n}\n`;
+    const root = Array.from({ length: MAX_CONTEXTS + 4 }, (_, i) => `module "sg${i}" {\n  source = "./modules/sg"\n  cidrs  = ["10.${i % 256}.${i >> 8}.0/24"]\n}\n`).join('');
     const { findings, warnings } = await scan(tree(OPEN, root));
     assert.deepEqual(at(findings, SG_OPEN), ['modules/sg/main.tf:6']);
     assert.doesNotMatch(findings.find((f) => f.ruleId === SG_OPEN)!.message, /via/);
     assert.equal(warnings.length, 1);
     assert.equal(warnings[0]!.path, 'modules/sg');
-    assert.match(warnings[0]!.message, /more than 16 different sets of argument values/);
+    assert.match(warnings[0]!.message, new RegExp(`more than ${MAX_CONTEXTS} different sets of argument values`));
   });
 
   it('follows a chain of four calls, and reads the caller five calls up as a root', async () => {

@@ -3,7 +3,7 @@ import type { Location, ScannerFinding } from '../../../core/finding.js';
 import { childExpressions, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { EMPTY_SCOPE, UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
 import type { CallArguments, TfDirectoryScope } from './directory.js';
-import { attribute, fileScope } from './model.js';
+import { attribute, fileScope, isNotCreated } from './model.js';
 import { instancesOf, type Instance } from './rules/instances.js';
 
 /**
@@ -16,14 +16,25 @@ import { instancesOf, type Instance } from './rules/instances.js';
  *
  * Bounds, so that hostile or generated trees stay cheap: a chain of calls is followed
  * MAX_CHAIN calls up (a caller further up, or one met again in a cycle, is read as a
- * root module); a directory read in more than MAX_CONTEXTS contexts is read once with
- * its defaults, with a warning; past MAX_CALLS calls, MAX_EVALUATIONS evaluations of a
- * call or MAX_STEPS evaluation steps in all, the remaining modules are read with their
- * defaults, with one warning.
+ * root module). A directory is analysed once per context, so the work is its size times
+ * its contexts: one read in more contexts than MAX_CONTEXTS, or than fit in
+ * MAX_DIRECTORY_WORK characters analysed, or whose contexts would take the scan past
+ * MAX_TOTAL_WORK characters analysed in contexts, is read once with its defaults, with
+ * a warning. (A module repository's examples call its root module dozens of times.)
+ * Past MAX_CALLS calls, MAX_EVALUATIONS evaluations of a call or MAX_STEPS evaluation
+ * steps in all, the remaining modules are read with their defaults, with one warning.
  */
 
 export const MAX_CHAIN = 4;
-export const MAX_CONTEXTS = 16;
+export const MAX_CONTEXTS = 256;
+/**
+ * Characters of a directory's configuration files times its contexts: 16 contexts of the
+ * largest directory read as one module (1 MB). Analysis reads some 2 to 4 MB a second;
+ * the module repositories of terraform-aws-modules need at most 4.3 million in all.
+ */
+export const MAX_DIRECTORY_WORK = 16_000_000;
+/** The same, summed over the called directories of the scan. */
+export const MAX_TOTAL_WORK = 32_000_000;
 export const MAX_CALLS = 10_000;
 const MAX_EVALUATIONS = 20_000;
 const MAX_STEPS = 2_000_000;
@@ -131,16 +142,20 @@ export class LocalModuleCalls {
   private evaluations = 0;
   private steps = MAX_STEPS;
   private exhausted = false;
+  /** Characters analysed in contexts so far (contextsOf). */
+  private work = 0;
 
   /**
    * @param calls the local calls of the scan (at most MAX_CALLS are read; the caller of this class warns about more).
    * @param declarations each caller file's `variable` and `locals` blocks (declarationsOf).
+   * @param sizeOf the characters of a directory's configuration files, analysed once per context.
    */
   constructor(
     calls: readonly LocalCall[],
     private readonly declarations: ReadonlyMap<string, Body>,
     private readonly callerDirectory: CallerDirectory,
     private readonly warn: Warn,
+    private readonly sizeOf: (dir: string) => number = () => 0,
   ) {
     for (const call of calls) {
       const list = this.incoming.get(call.target);
@@ -155,9 +170,32 @@ export class LocalModuleCalls {
     return [...this.incoming.keys()].sort(compare);
   }
 
-  /** The contexts a directory is analysed in: one per distinct set of values its calls give; undefined to analyse it with its defaults (no calls, or too many contexts). */
+  /**
+   * The contexts a directory is analysed in: one per distinct set of values its calls
+   * give; undefined to analyse it with its defaults (no calls, or too many contexts).
+   * Asked once per directory: the contexts given count against MAX_TOTAL_WORK.
+   */
   contextsOf(dir: string): CallContext[] | undefined {
-    return this.contexts(dir, 0, new Set()).result ?? undefined;
+    const result = this.contexts(dir, 0, new Set()).result ?? undefined;
+    if (!result) return undefined;
+    const work = result.length * Math.max(this.sizeOf(dir), 1);
+    if (this.work + work > MAX_TOTAL_WORK) {
+      this.tooMany(dir, `this module is called with ${result.length} different set${result.length === 1 ? '' : 's'} of argument values, which would take the analysis of called modules past ${MAX_TOTAL_WORK / 1e6} million characters`);
+      return undefined;
+    }
+    this.work += work;
+    return result;
+  }
+
+  /** How many contexts a directory can be analysed in: MAX_CONTEXTS, fewer for a large directory (MAX_DIRECTORY_WORK). */
+  private limitOf(dir: string): number {
+    return Math.max(1, Math.min(MAX_CONTEXTS, Math.floor(MAX_DIRECTORY_WORK / Math.max(this.sizeOf(dir), 1))));
+  }
+
+  private tooMany(dir: string, why: string): void {
+    if (this.warned.has(dir)) return;
+    this.warned.add(dir);
+    this.warn({ path: dir === '' ? '.' : dir, message: `${why}; its files are analysed once, with the defaults of its variables` });
   }
 
   /**
@@ -178,6 +216,7 @@ export class LocalModuleCalls {
     let cut = false;
     const found = new Map<string, CallContext>();
     let overflow = false;
+    const limit = this.limitOf(dir);
     calls: for (const call of incoming) {
       const parents = this.contexts(call.dir, depth + 1, stack);
       cut ||= parents.cut;
@@ -196,7 +235,7 @@ export class LocalModuleCalls {
             continue;
           }
           found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers });
-          if (found.size > MAX_CONTEXTS) {
+          if (found.size > limit) {
             overflow = true;
             break calls;
           }
@@ -206,13 +245,8 @@ export class LocalModuleCalls {
     stack.delete(dir);
     if (this.exhausted) return this.remember(memo, null);
     if (overflow) {
-      if (!this.warned.has(dir)) {
-        this.warned.add(dir);
-        this.warn({
-          path: dir === '' ? '.' : dir,
-          message: `this module is called with more than ${MAX_CONTEXTS} different sets of argument values; its files are analysed once, with the defaults of its variables`,
-        });
-      }
+      const large = limit < MAX_CONTEXTS ? ` (at most ${limit} are analysed for its ${this.sizeOf(dir)} characters of configuration)` : '';
+      this.tooMany(dir, `this module is called with more than ${limit} different sets of argument values${large}`);
       return this.remember(memo, null);
     }
     const result = [...found.values()];
@@ -240,6 +274,8 @@ export class LocalModuleCalls {
       const expr = attribute(call.block, name)?.expr;
       if (expr) root.values.set(expr, this.evaluate(expr, scope));
     }
+    // `for_each = var.items` left at {} (a wrapper read as a root) or `count = 0`: no instance, no values.
+    if (isNotCreated(call.block, (expr) => root.values.get(expr) ?? UNKNOWN)) return [];
     const prefix = parent?.origins[0] ? `${parent.origins[0].address}.` : '';
     const out: Array<{ key: string; values: Map<string, Value>; origin: CallOrigin }> = [];
     for (const instance of instancesOf(call.block, root)) {

@@ -191,7 +191,14 @@ export class TerraformModules {
       // Its problems are reported when the scan loop reads the directory.
       callers.set(dir, new ModuleDirectories(sources, () => {}, { keepParses: false }));
     }
-    const graph = new LocalModuleCalls(calls, declarations, (path, call) => callers.get(directoryOf(path))?.scopeFor(path, call), this.warn);
+    // What a context costs: each configuration file of the directory is analysed once more.
+    const sizes = new Map<string, number>();
+    for (const target of new Set(calls.map((call) => call.target))) {
+      let size = 0;
+      for (const member of selected.get(target) ?? []) if (terraformRole(member.path) === 'configuration') size += (await this.early.peek(member))?.length ?? 0;
+      sizes.set(target, size);
+    }
+    const graph = new LocalModuleCalls(calls, declarations, (path, call) => callers.get(directoryOf(path))?.scopeFor(path, call), this.warn, (dir) => sizes.get(dir) ?? 0);
     for (const target of graph.targets()) {
       const contexts = graph.contextsOf(target);
       if (contexts && contexts.length > 0 && selected.has(target)) this.contexts.set(target, contexts);
