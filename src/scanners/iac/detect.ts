@@ -38,8 +38,17 @@ export function wantsPath(path: string): boolean {
     lower.endsWith('.conflist') ||
     // CloudFormation's own extension for templates (YAML or JSON).
     lower.endsWith('.template') ||
-    isDockerfileName(path)
+    isDockerfileName(path) ||
+    // Read as context only: what a Dockerfile that copies one would ship (dockerfile/build-context.ts).
+    isBuildConfigFile(path)
   );
+}
+
+const BUILD_CONFIG_FILE = /^(?:\.npmrc|\.pypirc|\.yarnrc(?:\.yml)?|\.env(?:\.(?!(?:ya?ml|json)$)[\w-]+)?)$/i;
+
+/** `.npmrc`, `.pypirc`, `.yarnrc`, `.env`: configuration that may or may not hold a credential. */
+export function isBuildConfigFile(path: string): boolean {
+  return BUILD_CONFIG_FILE.test(basenameOf(path));
 }
 
 /** Top-level keys of a YAML text, cheaply (no parse): `key:` at column 0, or `"key":` in JSON. */

@@ -3,7 +3,7 @@ import type { RuleDoc } from '../../core/rule.js';
 import type { Scanner } from '../scanner.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { analyseFile, type FileAnalysis } from './analyse.js';
-import { classify, wantsPath } from './detect.js';
+import { classify, isBuildConfigFile, isDockerfileName, wantsPath } from './detect.js';
 import { includedPaths, localIncludes } from './gitlab/includes.js';
 import { HelmCharts } from './helm/charts.js';
 import { PLATFORM_RULES } from './platforms.js';
@@ -12,6 +12,7 @@ import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js
 import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { partialServices, readCompose } from './compose/model.js';
 import { dockerfilesWithComposeHealthcheck } from './compose/built-dockerfiles.js';
+import { readConfigFiles } from './dockerfile/build-context.js';
 import { findingsOnWrittenValues } from './written-values.js';
 import { GithubCallers } from './github/callers.js';
 
@@ -57,6 +58,8 @@ export const iacScanner: Scanner = {
     const githubCallers = await GithubCallers.find(ctx.files);
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
     const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files);
+    // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
+    const configFiles = ctx.files.some((file) => isDockerfileName(file.path)) ? await readConfigFiles(ctx.files) : new Map<string, string>();
     const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }));
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
     await modules.prepare();
@@ -69,8 +72,8 @@ export const iacScanner: Scanner = {
     });
     for (const file of ctx.files) {
       if (ctx.signal.aborted) return;
-      if (isVariableValuesFile(file.path)) {
-        // Context for the .tf files of its directory (read with them), never analysed alone.
+      if (isVariableValuesFile(file.path) || isBuildConfigFile(file.path)) {
+        // Context, never analysed alone: variable values for the .tf files of its directory, or a file a Dockerfile may copy.
         ctx.progress.tick();
         continue;
       }
@@ -101,7 +104,9 @@ export const iacScanner: Scanner = {
         ? { terraform }
         : namespace || kustomizeImages
           ? { kubernetes: { ...(namespace ? { kustomizeNamespace: namespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}) } }
-          : githubCallers.context(file.path, text);
+          : isDockerfileName(file.path)
+            ? { dockerfile: { configFiles } }
+            : githubCallers.context(file.path, text);
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, context);
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       const findings = partialFileFindings(file.path, text, analysis);

@@ -3,6 +3,7 @@ import type { RuleDoc } from '../../core/rule.js';
 import type { TfDirectoryScope } from './terraform/directory.js';
 import type { InputCallers } from './github/model.js';
 import type { KustomizeImages } from './kubernetes/kustomize.js';
+import type { ConfigFileTexts } from './dockerfile/build-context.js';
 import type { YamlLoadResult } from './yaml/tree.js';
 
 export const PLATFORMS = ['dockerfile', 'kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit', 'terraform', 'cloudformation'] as const;
@@ -79,6 +80,8 @@ export interface IacRule<Input> extends RuleDoc {
 export interface ParseContext {
   /** The file's path from the scan root (analyseFile always sets it). */
   path?: string;
+  /** A Dockerfile: the configuration files of the scan it may copy (dockerfile/build-context.ts). */
+  dockerfile?: { configFiles: ConfigFileTexts };
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
   terraform?: TfDirectoryScope;
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */

@@ -1,4 +1,5 @@
 import { effective, lineAt, parseDockerfile, type DockerInstruction, type DockerStage, type Dockerfile } from './parser.js';
+import type { ConfigFileTexts } from './build-context.js';
 
 /** A shell script inside an instruction, with a way back to its source lines. */
 export interface Script {
@@ -42,6 +43,9 @@ export interface DockerfileInput {
   file: Dockerfile;
   /** Defaults of ARGs declared before the first FROM, used to resolve `FROM image:${TAG}`. */
   globalArgs: Map<string, string>;
+  /** The Dockerfile's path and the configuration files of the scan it may copy, when the scanner knows them. */
+  path?: string;
+  configFiles?: ConfigFileTexts;
 }
 
 export function readDockerfile(text: string): DockerfileInput {

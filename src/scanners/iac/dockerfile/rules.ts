@@ -19,6 +19,7 @@ import {
   type DockerfileInput,
 } from './model.js';
 import { at, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
+import { copiedFileContent } from './build-context.js';
 import { practiceRules } from './practice-rules.js';
 
 const USER_ROOT = /^(?:root|0)(?::.*)?$/i;
@@ -588,7 +589,7 @@ const secretFileCopied = dockerRule({
   id: 'iac/dockerfile-secret-file-copied',
   title: 'Credential file copied into the image',
   description:
-    'COPY or ADD puts a file that normally holds credentials (private keys, .env, .npmrc, .netrc, cloud credentials, kubeconfig) into an image layer. Deleting it in a later step does not help: every layer ships with the image.',
+    'COPY or ADD puts a file that normally holds credentials (private keys, .env, .npmrc, .netrc, cloud credentials, kubeconfig) into an image layer. Deleting it in a later step does not help: every layer ships with the image. A .npmrc, .pypirc, .yarnrc or .env that the repository holds and that writes no credential (registry settings, `${NPM_TOKEN}` references) is reported at info only; one the repository does not hold (ignored by git, written at build time) is where real tokens live.',
   remediation: 'Keep credentials out of the build context (.dockerignore) and mount them only where needed: RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci.',
   severity: 'high',
   cwe: ['CWE-538'],
@@ -605,7 +606,11 @@ const secretFileCopied = dockerRule({
         if (copy.heredocs.length > 0) continue;
         const sources = copy.exec ? copy.exec.slice(0, -1) : copy.rest.split(/\s+/).filter(Boolean).slice(0, -1);
         const secret = sources.find((s) => SECRET_FILE.test(s.replace(/\/+$/, '')) && !NOT_SECRET_FILE.test(s) && !/^https?:/.test(s));
-        if (secret) yield { line: instruction.line, message: `${keyword} ${secret} puts a credential file into an image layer; mount it as a build secret instead.` };
+        if (!secret) continue;
+        // A committed .npmrc or .env that writes only settings ships none: the risk is a token added to it later.
+        if (input.path !== undefined && input.configFiles && copiedFileContent(input.path, secret, input.configFiles) === 'no-credential')
+          yield { line: instruction.line, severity: 'info', message: `${keyword} ${secret} puts a file that holds no credential in this repository (settings only) into an image layer; a token added to it later would ship with the image, so prefer a build secret mount.` };
+        else yield { line: instruction.line, message: `${keyword} ${secret} puts a credential file into an image layer; mount it as a build secret instead.` };
       }
     }
   },
@@ -796,8 +801,12 @@ function templateLine(input: DockerfileInput, text: string): number | undefined 
 
 export const dockerfilePlatform: PlatformRules<DockerfileInput> = {
   platform: 'dockerfile',
-  parse(text, warn) {
-    const input = readDockerfile(text);
+  parse(text, warn, context) {
+    const input: DockerfileInput = {
+      ...readDockerfile(text),
+      ...(context?.path !== undefined ? { path: context.path } : {}),
+      ...(context?.dockerfile ? { configFiles: context.dockerfile.configFiles } : {}),
+    };
     const template = templateLine(input, text);
     if (template !== undefined) {
       warn(template, 'holds template syntax ({{ ... }} or {% ... %}): a template some tool fills in, not a Dockerfile as written, so it is not checked');
