@@ -172,7 +172,7 @@ const untrustedCheckout = workflowRule({
     const triggers = [...wf.triggers.keys()].filter((t) => PRIVILEGED_TRIGGERS.has(t));
     for (const job of wf.jobs) {
       for (const step of job.steps) {
-        const risky = untrustedCheckoutInput(step);
+        const risky = untrustedCheckoutInput(step, wf);
         if (!risky) continue;
         const reached = triggers.filter((t) => runsFor(t, job, step));
         if (reached.length === 0) continue;

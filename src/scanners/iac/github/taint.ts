@@ -1,7 +1,9 @@
 import type { Severity } from '../../../core/finding.js';
-import { get, text } from '../yaml/tree.js';
+import { get, isYMap, text } from '../yaml/tree.js';
 import { attackerContext } from './contexts.js';
-import { envScopes, expressions, inputDeclarations, parseUses, type Step, type Workflow } from './model.js';
+import { artifactFolders, inFolders } from './artifacts.js';
+import { endOfJob, matrixLeaves, matrixReferences, neededJobs } from './flow.js';
+import { envScopes, expressions, inputDeclarations, parseUses, withValue, type Job, type Step, type Workflow } from './model.js';
 
 /**
  * Where attacker-controlled text in an expression comes from. `text` names it for a
@@ -27,8 +29,12 @@ export function originOf(source: Source): string {
 export interface Taint {
   /** Env names whose values come from attacker-controlled contexts. */
   env: Map<string, Source>;
-  /** `stepid.output` (lower case) of earlier steps of the job that wrote attacker-controlled text, with how. */
+  /** `stepid.output` (lower case) of earlier steps of the job that wrote attacker-controlled text, with how; `stepid.*` for every output of a step. */
   outputs: Map<string, Source>;
+  /** `job.output` (lower case) of the jobs this one needs whose outputs carry attacker-controlled text. */
+  needs?: Map<string, Source>;
+  /** Matrix paths (`settings.ref`, '' for a computed matrix) whose values carry attacker-controlled text. */
+  matrix?: Map<string, Source>;
 }
 
 function weight(source: Source): number {
@@ -47,8 +53,8 @@ export function worst(sources: Iterable<Source | undefined>): Source | undefined
  * then job) overrides an outer one: `env: { X: safe }` on the step hides a tainted
  * workflow-level X.
  */
-function taintedEnv(wf: Workflow, step: Step, outputs: Map<string, Source>): Map<string, Source> {
-  const taint: Taint = { env: new Map(), outputs };
+function taintedEnv(wf: Workflow, step: Step, base: Taint): Map<string, Source> {
+  const taint: Taint = { ...base, env: new Map() };
   for (const scope of envScopes(wf, step)) {
     for (const p of scope.pairs) {
       const value = text(p.value);
@@ -77,7 +83,7 @@ export function taintedVariable(line: string, env: Map<string, Source>): { name:
  * an issue title. Passing the title through env: keeps that step safe, but
  * `${{ steps.<id>.outputs.title }}` in a later script brings the same text back in.
  */
-function taintedOutputs(wf: Workflow, step: Step): Map<string, Source> {
+function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'outputs'>): Map<string, Source> {
   const outputs = new Map<string, Source>();
   for (const earlier of step.job.steps) {
     if (earlier.index >= step.index) break;
@@ -85,15 +91,37 @@ function taintedOutputs(wf: Workflow, step: Step): Map<string, Source> {
     const action = id && earlier.uses ? parseUses(earlier.uses).action.toLowerCase() : undefined;
     for (const [name, what] of Object.entries((action && ACTION_TEXT_OUTPUTS[action]) || {}))
       outputs.set(`${id}.${name}`, { text: `steps.${id}.outputs.${name} (${what}, from ${action})` });
+    const folders = id ? artifactFolders(wf.triggers, earlier) : undefined;
+    const fileInput = action && FILE_OUTPUT_ACTIONS[action];
+    const file = fileInput ? withValue(earlier, fileInput)?.value : undefined;
+    if (folders && file !== undefined && inFolders(file, folders))
+      outputs.set(`${id}.*`, { text: `steps.${id}.outputs (read by ${action} from ${file}, downloaded from an artifact of the triggering run)` });
     if (!id || !earlier.run || typeof earlier.run.value !== 'string' || !/GITHUB_OUTPUT|::set-output/.test(earlier.run.value)) continue;
-    const taint: Taint = { env: taintedEnv(wf, earlier, outputs), outputs };
+    const taint: Taint = { ...base, env: taintedEnv(wf, earlier, { ...base, env: new Map(), outputs }), outputs };
+    const read = (line: string): string | undefined => (folders ? artifactRead(line, folders) : undefined);
     for (const line of earlier.run.value.split('\n')) {
+      if (/^\s*#/.test(line)) continue;
+      // A shell variable assigned from a downloaded file carries its text to the lines below.
+      const assigned = /^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=/.exec(line)?.[1] ?? /^\s*read\s+(?:-r\s+)?([A-Za-z_]\w*)\s*</.exec(line)?.[1];
+      const readFile = read(line);
+      if (assigned && readFile !== undefined && !/\$\{?GITHUB_OUTPUT\b/.test(line)) {
+        taint.env.set(assigned, { text: `${readFile}, downloaded from an artifact of the triggering run` });
+        continue;
+      }
       const name = /\$\{?GITHUB_OUTPUT\b/.test(line)
         ? /(?:^|[\s"'])([A-Za-z_][\w-]*)=/.exec(line.split('>>')[0]!)?.[1]
         : /::set-output\s+name=([\w-]+)::/.exec(line)?.[1];
+      // `cat pr/outputs.txt >> "$GITHUB_OUTPUT"`: the file names the outputs and gives their values.
+      if (!name && readFile !== undefined && /\$\{?GITHUB_OUTPUT\b/.test(line)) {
+        outputs.set(`${id}.*`.toLowerCase(), { text: `steps.${id}.outputs (written by step ${id} from ${readFile}, downloaded from an artifact of the triggering run)` });
+        continue;
+      }
       if (!name) continue;
       const variable = taintedVariable(line, taint.env);
-      const from = worst(expressions(line).map((e) => untrustedSource(e.inner, taint, wf))) ?? (variable ? { ...variable.source, text: `env.${variable.name}` } : undefined);
+      const from =
+        worst(expressions(line).map((e) => untrustedSource(e.inner, taint, wf))) ??
+        (variable ? { ...variable.source, text: `env.${variable.name}` } : undefined) ??
+        (readFile !== undefined ? { text: `${readFile}, downloaded from an artifact of the triggering run` } : undefined);
       if (from) outputs.set(`${id}.${name}`.toLowerCase(), { ...from, text: `steps.${id}.outputs.${name} (written by step ${id} from ${from.text.replace(/ \(.*$/, '')})` });
     }
   }
@@ -106,6 +134,8 @@ function taintedOutputs(wf: Workflow, step: Step): Map<string, Source> {
  * case, as GitHub compares action and output names.
  */
 const ACTION_TEXT_OUTPUTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // Looks up the pull request of a workflow_run: a fork's branch name and its repository's name.
+  'gradio-app/github/actions/find-pr': { source_branch: "the pull request's branch name", source_repo: "the pull request's head repository" },
   'xt0rted/pull-request-comment-branch': { head_ref: "the pull request's branch name", ref: "the pull request's branch name" },
   'peter-evans/find-comment': { 'comment-body': "a comment's text" },
   '8bitjonny/gh-get-current-pr': { pr_title: "the pull request's title", pr_body: "the pull request's body", pr: 'the whole pull request, title and body included' },
@@ -113,9 +143,107 @@ const ACTION_TEXT_OUTPUTS: Readonly<Record<string, Readonly<Record<string, strin
   'actions-ecosystem/action-get-merged-pull-request': { title: "the pull request's title", body: "the pull request's body" },
 };
 
+/**
+ * Actions that turn a file into outputs (a JSON file's keys, a file's content), by the
+ * input naming the file. After a download of the triggering run's artifacts, every output
+ * is whatever that run wrote.
+ */
+const FILE_OUTPUT_ACTIONS: Readonly<Record<string, string>> = {
+  'gradio-app/github/actions/json-to-output': 'path',
+  'juliangruber/read-file-action': 'path',
+};
+
+/** The start of a command that reads a file given as an argument, not a pipe's output. */
+const FILE_READER = /(?:^|\$\(|[;{(]|&&|\|\|)\s*(cat|head|tail|jq)\s([^|)<>;&]*)|\$\(\s*<\s*([^\s)]+)|(?<!<)<\s*("[^"]+"|'[^']+'|[\w./${}-]+)/g;
+
+/** Options of head, tail and jq that take a value. */
+const OPTION_ARGS: Readonly<Record<string, ReadonlySet<string>>> = {
+  head: new Set(['-n', '-c', '--lines', '--bytes']),
+  tail: new Set(['-n', '-c', '--lines', '--bytes']),
+  jq: new Set(['--arg:2', '--argjson:2', '--slurpfile:2', '--rawfile:2', '--indent', '-f', '--from-file']),
+  cat: new Set(),
+};
+
+/** The files a command reads, from its words: what is left after options (and, for jq, the filter). */
+function filesOf(command: string, words: string[]): string[] {
+  const takes = OPTION_ARGS[command]!;
+  const rest: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (takes.has(`${word}:2`)) i += 2;
+    else if (takes.has(word)) i += 1;
+    else if (!word.startsWith('-')) rest.push(word);
+  }
+  return command === 'jq' ? rest.slice(1) : rest;
+}
+
+/** A file of the downloaded artifacts that a line of shell reads (`$(cat pr/sha.txt)`, `jq -r .sha pr.json`, `< pr/number`), if any. */
+function artifactRead(line: string, folders: readonly string[]): string | undefined {
+  if (/<<</.test(line)) return undefined;
+  for (const m of line.matchAll(FILE_READER)) {
+    const files = m[1] ? filesOf(m[1], m[2]!.match(/'[^']*'|"[^"]*"|\S+/g) ?? []) : [m[3] ?? m[4]!];
+    const found = files.find((f) => !/\$\{?GITHUB_(?:OUTPUT|ENV|PATH|STEP_SUMMARY)\b/.test(f) && !f.startsWith('&') && inFolders(f, folders));
+    if (found) return found.replace(/^["']|["']$/g, '');
+  }
+  return undefined;
+}
+
+/** How deep secloop follows needs: from job to job. */
+const MAX_NEEDS_DEPTH = 6;
+
+const jobOutputsCache = new WeakMap<Workflow, Map<string, Map<string, Source>>>();
+
+/**
+ * The outputs of `job` that carry attacker-controlled text: `outputs: { x: ${{ steps.s.outputs.y }} }`
+ * where step s wrote such text, or where the job passes on what a job it needs handed it.
+ */
+function jobOutputs(wf: Workflow, job: Job, depth: number): Map<string, Source> {
+  let cache = jobOutputsCache.get(wf);
+  if (!cache) jobOutputsCache.set(wf, (cache = new Map()));
+  const cached = cache.get(job.id);
+  if (cached) return cached;
+  const out = new Map<string, Source>();
+  const declared = get(job.node, 'outputs');
+  if (isYMap(declared) && depth < MAX_NEEDS_DEPTH) {
+    // A cycle of needs (invalid, but hostile input) ends here: the job in progress has no tainted outputs.
+    cache.set(job.id, out);
+    const taint = taintAt(wf, endOfJob(job), depth + 1);
+    for (const p of declared.pairs) {
+      const value = text(p.value);
+      const source = value ? worst(expressions(value).map((e) => untrustedSource(e.inner, taint, wf))) : undefined;
+      if (source) out.set(p.key.toLowerCase(), { ...source, text: `needs.${job.id}.outputs.${p.key} (set by job ${job.id} from ${source.text})` });
+    }
+    return out;
+  }
+  return out;
+}
+
+function needsTaint(wf: Workflow, job: Job, depth: number): Map<string, Source> {
+  const out = new Map<string, Source>();
+  for (const needed of neededJobs(wf, job)) for (const [name, source] of jobOutputs(wf, needed, depth)) out.set(`${needed.id}.${name}`.toLowerCase(), source);
+  return out;
+}
+
+/** Matrix paths whose values (written out, or computed from needs or inputs) carry attacker-controlled text. */
+function matrixTaint(wf: Workflow, job: Job, needs: Map<string, Source>): Map<string, Source> {
+  const out = new Map<string, Source>();
+  const taint: Taint = { env: new Map(), outputs: new Map(), needs };
+  for (const { path, value } of matrixLeaves(job)) {
+    const source = worst(expressions(value).map((e) => untrustedSource(e.inner, taint, wf)));
+    if (source) out.set(path.toLowerCase(), worst([out.get(path.toLowerCase()), { ...source, text: `matrix${path ? `.${path}` : ''} (set from ${source.text})` }])!);
+  }
+  return out;
+}
+
+function taintAt(wf: Workflow, step: Step, depth: number): Taint {
+  const needs = needsTaint(wf, step.job, depth);
+  const base = { needs, matrix: matrixTaint(wf, step.job, needs) };
+  const outputs = taintedOutputs(wf, step, base);
+  return { ...base, env: taintedEnv(wf, step, { ...base, env: new Map(), outputs }), outputs };
+}
+
 export function taintOf(wf: Workflow, step: Step): Taint {
-  const outputs = taintedOutputs(wf, step);
-  return { env: taintedEnv(wf, step, outputs), outputs };
+  return taintAt(wf, step, 0);
 }
 
 /** A taint with nothing in it: where no env or step output exists (the `with:` of a job that calls a reusable workflow). */
@@ -139,8 +267,16 @@ export function untrustedSource(expression: string, taint: Taint, wf: Workflow):
   const env = viaEnv ? taint.env.get(viaEnv[1]!) : undefined;
   if (env) found.push({ ...env, text: env.severity ? `env.${viaEnv![1]} (set from ${env.text.replace(/ \(.*$/, '')})` : `env.${viaEnv![1]} (set from an attacker-controlled context)` });
   for (const output of expression.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/gi)) {
-    const from = taint.outputs.get(`${output[1]}.${output[2]}`.toLowerCase());
+    const from = taint.outputs.get(`${output[1]}.${output[2]}`.toLowerCase()) ?? taint.outputs.get(`${output[1]}.*`.toLowerCase());
+    if (from) found.push(from.text.startsWith(`steps.${output[1]}.outputs `) ? { ...from, text: from.text.replace(/^(steps\.[\w-]+\.outputs)/, `$1.${output[2]}`) } : from);
+  }
+  for (const output of expression.matchAll(/(?<![\w.])needs\.([\w-]+)\.outputs\.([\w-]+)/gi)) {
+    const from = taint.needs?.get(`${output[1]}.${output[2]}`.toLowerCase());
     if (from) found.push(from);
+  }
+  for (const path of matrixReferences(expression)) {
+    const wanted = path.toLowerCase();
+    for (const [at, source] of taint.matrix ?? []) if (at === wanted || at === '' || wanted.startsWith(`${at}.`) || at.startsWith(`${wanted}.`)) found.push(source);
   }
   for (const input of expression.matchAll(/(?<![\w.])inputs\.([\w-]+)/g)) found.push(...inputSource(wf, input[1]!));
   return worst(found);

@@ -1,6 +1,8 @@
 import { get, isYScalar, text } from '../yaml/tree.js';
 import { expressions, isAction, parseUses, stepLabel, withValue, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
+import { downloadsOtherRunArtifacts, scriptOf } from './artifacts.js';
+import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences } from './flow.js';
 import { taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
 
 /** A ref or sha that names the pull request's (or the triggering run's) head rather than the base repository's code. */
@@ -9,49 +11,75 @@ export const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|git
 /** What an earlier step reads when it looks up the pull request's head: the API, the gh CLI, the payload. */
 const PULL_REQUEST_LOOKUP = /\bhead\.(?:sha|ref)\b|pulls\.get\b|\/pulls\/|gh\s+pr\s+view\b|headRef(?:Name|Oid)\b|refs\/pull\//i;
 
+/** A pull request's head as the API or the payload gives it: its sha, branch or repository. */
+const HEAD_FIELD = /\bhead\.(?:sha|ref|repo\.(?:full_name|clone_url|name))\b|\bheadRef(?:Name|Oid)\b|\bheadRepository(?:Owner)?\b|\bhead_(?:sha|branch|repository)\b/;
+
+/**
+ * The lines of a script that set output `name` (`name=...` to GITHUB_OUTPUT,
+ * `setOutput('name', ...)`), with the lines that assign a shell variable they read.
+ */
+function outputLines(script: string, name: string): string[] {
+  const quoted = name.replace(/-/g, '\\-');
+  const sets = new RegExp(`(?:^|[\\s"'])${quoted}=|setOutput\\(\\s*['"\`]${quoted}['"\`]|::set-output\\s+name=${quoted}::`, 'i');
+  const lines = script.split('\n');
+  const found = lines.filter((l) => sets.test(l));
+  const variables = new Set(found.flatMap((l) => [...l.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]!)));
+  const assigns = lines.filter((l) => [...variables].some((v) => new RegExp(`^\\s*(?:export\\s+|local\\s+|const\\s+|let\\s+)?${v}\\s*=`).test(l)));
+  return [...found, ...assigns];
+}
+
 /**
  * `${{ steps.pr.outputs.X }}` where X names the head (`head`, `pr_head`), or names a sha or
- * ref that an earlier step of the job wrote after looking the pull request up.
+ * ref that an earlier step of the job wrote after looking the pull request up, or whatever
+ * X is called, the step wrote it from the head's sha or ref.
  */
 export function pullRequestOutput(step: Step, value: string): boolean {
   for (const m of value.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/gi)) {
     const [, id, name] = m as unknown as [string, string, string];
     if (/head/i.test(name)) return true;
-    if (!/sha|ref/i.test(name)) continue;
     const source = step.job.steps.find((s) => s.index < step.index && text(get(s.node, 'id')) === id);
     const script = source ? [source.run, get(source.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n') : '';
-    if (PULL_REQUEST_LOOKUP.test(script)) return true;
+    if (/sha|ref/i.test(name) && PULL_REQUEST_LOOKUP.test(script)) return true;
+    if (outputLines(script, name).some((l) => UNTRUSTED_REF.test(l) || HEAD_FIELD.test(l))) return true;
   }
   return false;
 }
 
+/** How deep a checkout's ref is followed through job outputs and matrix values. */
+const MAX_REF_DEPTH = 6;
+
+/**
+ * Whether a checkout's `ref` (or `repository`, with `head`) names the pull request's code:
+ * directly, through an output of an earlier step, as text an outsider wrote (a branch name,
+ * a file of the triggering run's artifacts), or through an output of a job it needs or a
+ * matrix value that does.
+ */
+function namesPullRequest(wf: Workflow | undefined, step: Step, value: string, head: (value: string) => boolean, depth = 0): boolean {
+  // Behind a job output or a matrix value, an output is judged by what wrote it, not by its name (`sha` may be the base's).
+  if (head(depth === 0 ? value : value.replace(/\bsteps\.[\w-]+\.outputs\.[\w-]+/gi, (m) => m.replace(/\.outputs\./i, '.outputs.$'))) || pullRequestOutput(step, value)) return true;
+  if (!wf || !value.includes('${{')) return false;
+  const taint = taintOf(wf, step);
+  if (expressions(value).some((e) => { const source = untrustedSource(e.inner, taint, wf); return source !== undefined && source.severity === undefined; })) return true;
+  if (depth >= MAX_REF_DEPTH) return false;
+  for (const { job, name } of needsReferences(value)) {
+    const output = neededOutput(wf, step.job, job, name);
+    if (output && namesPullRequest(wf, endOfJob(output.job), output.value, head, depth + 1)) return true;
+  }
+  for (const path of matrixReferences(value)) if (matrixValues(step.job, path).some((v) => namesPullRequest(wf, step, v, head, depth + 1))) return true;
+  return false;
+}
+
 /** The `with:` input (ref or repository) by which an actions/checkout step fetches the pull request's code, if it does. */
-export function untrustedCheckoutInput(step: Step): ReturnType<typeof withValue> {
+export function untrustedCheckoutInput(step: Step, wf?: Workflow): ReturnType<typeof withValue> {
   if (!isAction(step, 'actions/checkout')) return undefined;
   const ref = withValue(step, 'ref');
-  if (ref && (UNTRUSTED_REF.test(ref.value) || pullRequestOutput(step, ref.value))) return ref;
+  if (ref && namesPullRequest(wf, step, ref.value, (v) => UNTRUSTED_REF.test(v))) return ref;
   const repository = withValue(step, 'repository');
-  return repository && /head\.repo|head_repository/.test(repository.value) ? repository : undefined;
+  return repository && namesPullRequest(wf, step, repository.value, (v) => /head\.repo|head_repository/.test(v)) ? repository : undefined;
 }
 
 const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|checkout|switch|clone|worktree)\b/;
 const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
-const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
-const SCRIPT_ARTIFACTS = /\b(?:downloadArtifact|listWorkflowRunArtifacts)\b/;
-
-function scriptOf(step: Step): string {
-  const script = get(step.with, 'script');
-  return [step.run, script].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n');
-}
-
-/** A step that fetches artifacts another run uploaded: in a workflow_run workflow, the triggering (fork) run's output. */
-function downloadsOtherRunArtifacts(step: Step): boolean {
-  if (isAction(step, 'actions/download-artifact')) return withValue(step, 'run-id') !== undefined || withValue(step, 'github-token') !== undefined;
-  if (isAction(step, 'dawidd6/action-download-artifact')) return true;
-  const script = scriptOf(step);
-  return GH_RUN_DOWNLOAD.test(script) || (isAction(step, 'actions/github-script') && SCRIPT_ARTIFACTS.test(script));
-}
-
 /**
  * The line that writes the event's text to GITHUB_ENV or GITHUB_PATH: through a tainted
  * env variable, or a shell variable assigned from one on an earlier line.
@@ -76,7 +104,7 @@ export interface UntrustedHandling {
 
 /** The first step of the job that runs, or hands a script, content from the event, as a phrase. */
 function untrustedStep(wf: Workflow, step: Step): string | undefined {
-  const checkout = untrustedCheckoutInput(step);
+  const checkout = untrustedCheckoutInput(step, wf);
   if (checkout) return `${stepLabel(step)} checks out the pull request's code (${checkout.value.trim()})`;
   if (downloadsOtherRunArtifacts(step)) return `${stepLabel(step)} downloads artifacts of another run`;
   const script = scriptOf(step);

@@ -1,0 +1,42 @@
+import { get, isYScalar } from '../yaml/tree.js';
+import { isAction, withValue, type Step } from './model.js';
+
+const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
+const SCRIPT_ARTIFACTS = /\b(?:downloadArtifact|listWorkflowRunArtifacts)\b/;
+
+/** The shell script and the github-script script of a step, one after the other. */
+export function scriptOf(step: Step): string {
+  const script = get(step.with, 'script');
+  return [step.run, script].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n');
+}
+
+/** A step that fetches artifacts another run uploaded: in a workflow_run workflow, the triggering (fork) run's output. */
+export function downloadsOtherRunArtifacts(step: Step): boolean {
+  if (isAction(step, 'actions/download-artifact')) return withValue(step, 'run-id') !== undefined || withValue(step, 'github-token') !== undefined;
+  if (isAction(step, 'dawidd6/action-download-artifact')) return true;
+  const script = scriptOf(step);
+  return GH_RUN_DOWNLOAD.test(script) || (isAction(step, 'actions/github-script') && SCRIPT_ARTIFACTS.test(script));
+}
+
+/**
+ * The folders an earlier step of the job downloaded another run's artifacts into
+ * (normalised, without `./` or a trailing slash; '' for the workspace itself), when the
+ * workflow runs for workflow_run: the triggering run may be a fork's pull request, whose
+ * code wrote those files. Undefined when no such download precedes `step`.
+ */
+export function artifactFolders(triggers: ReadonlyMap<string, number>, step: Step): string[] | undefined {
+  if (!triggers.has('workflow_run')) return undefined;
+  const downloads = step.job.steps.filter((s) => s.index < step.index && downloadsOtherRunArtifacts(s));
+  if (downloads.length === 0) return undefined;
+  return downloads.map((s) => {
+    const path = s.uses ? withValue(s, 'path')?.value : /\s-D\s+(\S+)/.exec(scriptOf(s))?.[1];
+    return path === undefined || path.includes('${{') ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '').replace(/^\.$/, '');
+  });
+}
+
+/** Whether a file path a script reads lies in one of the folders (relative paths only; '' takes any). */
+export function inFolders(file: string, folders: readonly string[]): boolean {
+  const path = file.replace(/^["']|["']$/g, '').replace(/^\.\//, '');
+  if (path.startsWith('/') || path.startsWith('$') || path.startsWith('~')) return folders.includes('') && /^\$\{?GITHUB_WORKSPACE\b/.test(path);
+  return folders.some((folder) => folder === '' || path === folder || path.startsWith(`${folder}/`));
+}
