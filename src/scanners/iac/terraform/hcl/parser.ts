@@ -94,6 +94,12 @@ class Parser {
   private pos = 0;
   /** Inside (), [] or an object's {}: newlines are not significant there. */
   private nesting = 0;
+  /**
+   * Whether the innermost bracket is an object constructor's `{`, where a new line may end
+   * an item (`{ a = var.x` NEWLINE `b = 1 }`); inside `(` or `[` it never does, so a traversal
+   * may go on on the next line (`(var.a` NEWLINE `.b)`).
+   */
+  private inObject = false;
   private depth = 0;
 
   constructor(
@@ -164,7 +170,9 @@ class Parser {
 
   private parseBodyInto(body: Body, inBlock: boolean): void {
     const savedNesting = this.nesting;
+    const savedObject = this.inObject;
     this.nesting = 0;
+    this.inObject = false;
     try {
       for (;;) {
         this.skipNewlines();
@@ -204,6 +212,18 @@ class Parser {
       }
     } finally {
       this.nesting = savedNesting;
+      this.inObject = savedObject;
+    }
+  }
+
+  /** Reads inside a bracket: `object` for an object constructor's items, where a new line may end an item. */
+  private bracketed<T>(object: boolean, read: () => T): T {
+    const saved = this.inObject;
+    this.inObject = object;
+    try {
+      return read();
+    } finally {
+      this.inObject = saved;
     }
   }
 
@@ -259,10 +279,10 @@ class Parser {
   private parsePostfix(base: Expr): Expr {
     let expr = base;
     for (;;) {
-      const token = this.tokens[this.pos];
+      const token = this.tokens[this.continuation()];
       if (!token || token.kind !== 'punct') return expr;
       if (token.value === '.') {
-        this.pos++;
+        this.pos = this.continuation() + 1;
         const name = this.next();
         if (name.kind === 'punct' && name.value === '*') {
           expr = this.parseSplatRest(expr, name.end);
@@ -273,7 +293,7 @@ class Parser {
         continue;
       }
       if (token.value === '[') {
-        this.pos++;
+        this.pos = this.continuation() + 1;
         this.nesting++;
         if (this.isPunct('*')) {
           this.next();
@@ -282,7 +302,7 @@ class Parser {
           expr = this.parseSplatRest(expr, close.end);
           continue;
         }
-        const index = this.parseExpression();
+        const index = this.bracketed(false, () => this.parseExpression());
         const close = this.expectPunct(']');
         this.nesting--;
         const key = index.kind === 'literal' ? JSON.stringify(index.value) : index.kind === 'template' && index.parts.every((p) => p.kind === 'text') ? JSON.stringify(index.text) : '?';
@@ -293,15 +313,23 @@ class Parser {
     }
   }
 
+  /** Where a traversal may go on: the next token, or past new lines inside `(` or `[`. */
+  private continuation(): number {
+    let at = this.pos;
+    if (this.nesting > 0 && !this.inObject) while (this.tokens[at]?.kind === 'newline') at++;
+    return at;
+  }
+
   private parseSplatRest(source: Expr, end: number): Expr {
     const path: string[] = [];
     let last = end;
     for (;;) {
-      const token = this.tokens[this.pos];
-      if (token?.kind === 'punct' && token.value === '.' && this.tokens[this.pos + 1]?.kind === 'ident') {
-        path.push(this.tokens[this.pos + 1]!.value);
-        last = this.tokens[this.pos + 1]!.end;
-        this.pos += 2;
+      const at = this.continuation();
+      const token = this.tokens[at];
+      if (token?.kind === 'punct' && token.value === '.' && this.tokens[at + 1]?.kind === 'ident') {
+        path.push(this.tokens[at + 1]!.value);
+        last = this.tokens[at + 1]!.end;
+        this.pos = at + 2;
         continue;
       }
       break;
@@ -336,7 +364,7 @@ class Parser {
       case 'punct':
         if (token.value === '(') {
           this.nesting++;
-          const inner = this.parseExpression();
+          const inner = this.bracketed(false, () => this.parseExpression());
           const close = this.expectPunct(')');
           this.nesting--;
           return { kind: 'paren', expr: inner, ...this.pos3(token.start, close.end) };
@@ -356,7 +384,7 @@ class Parser {
     const args: Expr[] = [];
     let expandFinal = false;
     while (!this.isPunct(')')) {
-      args.push(this.parseExpression());
+      args.push(this.bracketed(false, () => this.parseExpression()));
       if (this.isPunct('...')) {
         this.next();
         expandFinal = true;
@@ -380,10 +408,10 @@ class Parser {
 
   private parseTuple(open: Token): Expr {
     this.nesting++;
-    if (this.isForKeyword()) return this.parseFor(open, false);
+    if (this.isForKeyword()) return this.bracketed(false, () => this.parseFor(open, false));
     const items: Expr[] = [];
     while (!this.isPunct(']')) {
-      items.push(this.parseExpression());
+      items.push(this.bracketed(false, () => this.parseExpression()));
       if (this.isPunct(',')) this.next();
       else break;
     }
@@ -394,14 +422,14 @@ class Parser {
 
   private parseObject(open: Token): Expr {
     this.nesting++;
-    if (this.isForKeyword()) return this.parseFor(open, true);
+    if (this.isForKeyword()) return this.bracketed(false, () => this.parseFor(open, true));
     const items: ObjectItem[] = [];
     while (!this.isPunct('}')) {
-      const key = this.parseExpression();
+      const key = this.bracketed(true, () => this.parseExpression());
       const separator = this.next();
       if (separator.kind !== 'punct' || (separator.value !== '=' && separator.value !== ':'))
         throw this.error(separator, `expected '=' or ':' after an object key but found ${describe(separator)}`);
-      const value = this.parseExpression();
+      const value = this.bracketed(true, () => this.parseExpression());
       const keyName = objectKeyName(key);
       items.push({ key, value, ...(keyName !== undefined ? { keyName } : {}), ...this.pos3(startOf(key), endOf(value)) });
       if (this.isPunct(',')) this.next();
