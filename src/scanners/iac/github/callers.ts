@@ -1,7 +1,8 @@
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { ParseContext } from '../rule.js';
 import { get, isYMap, loadYaml, text, type YamlLoadResult, type YMap } from '../yaml/tree.js';
-import { expressions, inputDeclarations, jobLabel, parseUses, readWorkflow, stepLabel, type InputCallers, type InputVerdict, type Step, type Workflow } from './model.js';
+import { expressions, inputDeclarations, jobLabel, parseUses, readWorkflow, stepLabel, type InputCallers, type InputVerdict, type Job, type Step, type Workflow } from './model.js';
+import { startOfJob } from './flow.js';
 import { isPrivileged } from './rule-kit.js';
 import { NO_TAINT, originOf, taintOf, untrustedSource, worst } from './taint.js';
 
@@ -14,6 +15,8 @@ interface CallSite {
   with?: YMap;
   /** The calling step; absent for a job (whose `with:` sees no env and no step outputs). */
   step?: Step;
+  /** The calling job, for a job's `with:`: it reads the outputs of the jobs it needs and its matrix. */
+  job?: Job;
   line: number;
 }
 
@@ -75,7 +78,7 @@ export class GithubCallers implements InputCallers {
       const jobWith = get(job.node, 'with');
       if (uses && parseUses(uses).local) {
         const target = localPath(root, uses.replace(/@.*$/, ''));
-        record(target !== undefined && this.paths.has(target) ? target : undefined, { caller: wf, label: `${path} ${jobLabel(job)}`, ...(isYMap(jobWith) ? { with: jobWith } : {}), line: job.line });
+        record(target !== undefined && this.paths.has(target) ? target : undefined, { caller: wf, label: `${path} ${jobLabel(job)}`, ...(isYMap(jobWith) ? { with: jobWith } : {}), job, line: job.line });
       }
       for (const step of job.steps) {
         if (!step.uses || !parseUses(step.uses).local) continue;
@@ -155,7 +158,7 @@ export class GithubCallers implements InputCallers {
       const value = passed ? text(passed.value) : fallback;
       const found = value === undefined ? [] : expressions(value);
       if (found.length === 0) continue;
-      const taint = site.step ? taintOf(site.caller, site.step) : NO_TAINT;
+      const taint = site.step ? taintOf(site.caller, site.step) : site.job ? taintOf(site.caller, startOfJob(site.job)) : NO_TAINT;
       const source = worst(found.map((e) => untrustedSource(e.inner, taint, site.caller)));
       if (!source) continue;
       const short = source.text.replace(/ \([\s\S]*$/, '');
