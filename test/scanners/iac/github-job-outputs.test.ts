@@ -32,14 +32,18 @@ test('job outputs: a title written to an output, passed on by a job and expanded
   assert.match(messages[1]!, /needs\.relay\.outputs\.title .*needs\.meta\.outputs\.title/);
 });
 
-test('artifact outputs: files of the triggering run\'s artifacts read into outputs are attacker-controlled; a file of the checkout is not', () => {
+test('artifact outputs: files of the triggering run\'s artifacts read into outputs are attacker-controlled; a file of the checkout, markup or a listing is not', () => {
   const { hits, messages } = scan('artifact-output.yml');
   assert.deepEqual(hits, [
     ['template-injection', 39, 'critical'],
     ['template-injection', 39, 'critical'],
+    ['template-injection', 58, 'critical'],
     ['untrusted-checkout', 45, 'critical'],
   ]);
   assert.ok(messages.some((m) => /outputs\.sha .*pr\/sha\.txt/.test(m)));
+  // Markup in an echo is no redirection from a file; `$(< pr.txt)` is.
+  assert.ok(messages.some((m) => /outputs\.number .*pr\.txt/.test(m)));
+  assert.ok(messages.every((m) => !/outputs\.(?:note|count)\b/.test(m)));
   assert.ok(messages.some((m) => /outputs\.version .*pr\/vars\.txt/.test(m)));
   assert.ok(messages.every((m) => !/outputs\.node/.test(m)));
 });

@@ -99,6 +99,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
     if (!id || !earlier.run || typeof earlier.run.value !== 'string' || !/GITHUB_OUTPUT|::set-output/.test(earlier.run.value)) continue;
     const taint: Taint = { ...base, env: taintedEnv(wf, earlier, { ...base, env: new Map(), outputs }), outputs };
     const read = (line: string): string | undefined => (folders ? artifactRead(line, folders) : undefined);
+    const shell = new Set<string>();
     for (const line of earlier.run.value.split('\n')) {
       if (/^\s*#/.test(line)) continue;
       // A shell variable assigned from a downloaded file carries its text to the lines below.
@@ -106,6 +107,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
       const readFile = read(line);
       if (assigned && readFile !== undefined && !/\$\{?GITHUB_OUTPUT\b/.test(line)) {
         taint.env.set(assigned, { text: `${readFile}, downloaded from an artifact of the triggering run` });
+        shell.add(assigned);
         continue;
       }
       const name = /\$\{?GITHUB_OUTPUT\b/.test(line)
@@ -120,7 +122,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
       const variable = taintedVariable(line, taint.env);
       const from =
         worst(expressions(line).map((e) => untrustedSource(e.inner, taint, wf))) ??
-        (variable ? { ...variable.source, text: `env.${variable.name}` } : undefined) ??
+        (variable ? { ...variable.source, text: shell.has(variable.name) ? variable.source.text : `env.${variable.name}` } : undefined) ??
         (readFile !== undefined ? { text: `${readFile}, downloaded from an artifact of the triggering run` } : undefined);
       if (from) outputs.set(`${id}.${name}`.toLowerCase(), { ...from, text: `steps.${id}.outputs.${name} (written by step ${id} from ${from.text.replace(/ \(.*$/, '')})` });
     }
@@ -153,8 +155,8 @@ const FILE_OUTPUT_ACTIONS: Readonly<Record<string, string>> = {
   'juliangruber/read-file-action': 'path',
 };
 
-/** The start of a command that reads a file given as an argument, not a pipe's output. */
-const FILE_READER = /(?:^|\$\(|[;{(]|&&|\|\|)\s*(cat|head|tail|jq)\s([^|)<>;&]*)|\$\(\s*<\s*([^\s)]+)|(?<!<)<\s*("[^"]+"|'[^']+'|[\w./${}-]+)/g;
+/** The start of a command that reads a file given as an argument, not a pipe's output; or a redirection from a file path (`< pr/number`, not `<b>`). */
+const FILE_READER = /(?:^|\$\(|[;{(]|&&|\|\|)\s*(cat|head|tail|jq)\s([^|)<>;&]*)|\$\(\s*<\s*([^\s)]+)|(?:^|\s)<\s*("[^"]*[./][^"]*"|'[^']*[./][^']*'|[\w${}-]*[./][\w./${}-]*)/g;
 
 /** Options of head, tail and jq that take a value. */
 const OPTION_ARGS: Readonly<Record<string, ReadonlySet<string>>> = {
