@@ -71,6 +71,8 @@ export interface TfDirectoryScope {
   assigned(name: string): Expr | undefined;
   /** The default of `var.name` as another file of the directory declares it. */
   variable(name: string): Expr | undefined;
+  /** The type constraint of `var.name` as another file of the directory declares it. */
+  variableType?(name: string): Expr | undefined;
   /** `local.name` as another file of the directory defines it. */
   local(name: string): Expr | undefined;
   /** The parse of this file made while the directory was read, when the file still has this text. Given once. */
@@ -248,6 +250,8 @@ export function moduleDirectoryFiles(paths: readonly string[], warn: Warn, also?
 interface Declared {
   /** The default, or the local's expression; undefined for a variable declared without a default. */
   expr: Expr | undefined;
+  /** A variable's type constraint. */
+  type?: Expr;
   /** A local's source text. */
   text?: string;
 }
@@ -348,8 +352,8 @@ class ModuleDirectory {
     for (const block of parsed.body.blocks) {
       const name = block.labels[0];
       if (block.type === 'variable' && name && !this.variables.has(name)) {
-        const attributes = block.body.attributes.filter((a) => a.name === 'default');
-        this.variables.set(name, { expr: attributes[attributes.length - 1]?.expr });
+        const type = block.body.attributes.findLast((a) => a.name === 'type')?.expr;
+        this.variables.set(name, { expr: block.body.attributes.findLast((a) => a.name === 'default')?.expr, ...(type ? { type } : {}) });
       } else if (block.type === 'locals') {
         for (const a of block.body.attributes) if (!this.locals.has(a.name)) this.locals.set(a.name, { expr: a.expr, text: file.text.slice(a.expr.start, a.expr.end) });
       }
@@ -363,6 +367,7 @@ class ModuleDirectory {
       assigned: call ? (name) => call.get(name) : (name) => this.values.get(name),
       // The file asks only for names it does not declare, so the first declaration is another file's.
       variable: (name) => this.variables.get(name)?.expr,
+      variableType: (name) => this.variables.get(name)?.type,
       local: (name) => this.locals.get(name)?.expr,
       localText: (name) => this.locals.get(name)?.text,
       takeParse: (source) => {

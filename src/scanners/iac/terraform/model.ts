@@ -96,20 +96,24 @@ export function fileScope(body: Body, directory?: TfDirectoryScope): Scope {
   /** Declared here, with or without a default: such a name is this file's, not another file's. */
   const declared = new Set<string>();
   const locals = new Map<string, Expr>();
+  const types = new Map<string, Expr>();
   for (const block of body.blocks) {
     if (block.type === 'variable') {
       const name = block.labels[0] ?? '';
       declared.add(name);
       const fallback = attribute(block, 'default');
       if (fallback) variables.set(name, fallback.expr);
+      const type = attribute(block, 'type');
+      if (type) types.set(name, type.expr);
     } else if (block.type === 'locals') for (const a of block.body.attributes) locals.set(a.name, a.expr);
   }
   return directory
     ? {
         variable: (n) => directory.assigned(n) ?? (declared.has(n) ? variables.get(n) : directory.variable(n)),
         local: (n) => (locals.has(n) ? locals.get(n) : directory.local(n)),
+        variableType: (n) => (declared.has(n) ? types.get(n) : directory.variableType?.(n)),
       }
-    : { variable: (n) => variables.get(n), local: (n) => locals.get(n) };
+    : { variable: (n) => variables.get(n), local: (n) => locals.get(n), variableType: (n) => types.get(n) };
 }
 
 export function attribute(block: Block, name: string): Attribute | undefined {

@@ -16,6 +16,8 @@ export interface Scope {
   local(name: string): Expr | undefined;
   /** A name bound to a value while one instance of a block is read: the iterator of a `dynamic` block (`ingress.value`). */
   bound?(name: string): Value | undefined;
+  /** The type constraint of `var.name` (its `type` argument), whose `optional(type, default)` attributes fill what a value leaves out. */
+  variableType?(name: string): Expr | undefined;
 }
 
 export const EMPTY_SCOPE: Scope = { variable: () => undefined, local: () => undefined };
@@ -66,7 +68,7 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
       if (expr.source) return traverse(next(expr.source), expr.path, index);
       const [root, name, ...rest] = expr.path;
       if (root === '[?]' || name === '[?]') return UNKNOWN;
-      if (root === 'var' && name) return traverse(next(scope.variable(name)), rest, index);
+      if (root === 'var' && name) return traverse(converted(next(scope.variable(name)), scope.variableType?.(name), next, budget), rest, index);
       if (root === 'local' && name) return traverse(next(scope.local(name)), rest, index);
       const bound = root === undefined ? undefined : scope.bound?.(root);
       if (bound !== undefined) return traverse(bound, expr.path.slice(1), index);
@@ -90,6 +92,48 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
       return call(expr.name, expr.args.map(next));
     default:
       return UNKNOWN;
+  }
+}
+
+/**
+ * A variable's value converted to its type constraint as Terraform does it: an object
+ * attribute declared `optional(type, default)` that the value leaves out or sets to null
+ * takes the default (itself converted), in objects at any depth of lists, sets, maps and
+ * tuples. A value that does not fit the type is left as it is (Terraform would refuse it).
+ */
+function converted(value: Value, type: Expr | undefined, evaluateDefault: (e: Expr) => Value, budget: { steps: number }, depth = 0): Value {
+  if (!type || value === UNKNOWN || value === null || typeof value !== 'object' || depth > MAX_DEPTH || --budget.steps < 0) return value;
+  if (type.kind === 'paren') return converted(value, type.expr, evaluateDefault, budget, depth + 1);
+  if (type.kind !== 'call') return value;
+  const inner = type.args[0];
+  const convert = (v: Value, t: Expr | undefined) => converted(v, t, evaluateDefault, budget, depth + 1);
+  switch (type.name) {
+    case 'optional':
+      return convert(value, inner);
+    case 'list':
+    case 'set':
+      return Array.isArray(value) ? value.map((v) => convert(v, inner)) : value;
+    case 'map':
+      return Array.isArray(value) ? value : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v, inner)]));
+    case 'tuple':
+      return Array.isArray(value) && inner?.kind === 'tuple' ? value.map((v, i) => convert(v, inner.items[i])) : value;
+    case 'object': {
+      if (Array.isArray(value) || inner?.kind !== 'object') return value;
+      const out: { [key: string]: Value } = { ...value };
+      for (const item of inner.items) {
+        const key = item.keyName;
+        if (key === undefined) continue;
+        const attributeType = item.value.kind === 'paren' ? item.value.expr : item.value;
+        const missing = !Object.hasOwn(out, key) || out[key] === null;
+        if (missing && attributeType.kind === 'call' && attributeType.name === 'optional') {
+          const declared = attributeType.args[1];
+          out[key] = declared ? convert(evaluateDefault(declared), attributeType.args[0]) : null;
+        } else if (Object.hasOwn(out, key)) out[key] = convert(out[key]!, attributeType);
+      }
+      return out;
+    }
+    default:
+      return value;
   }
 }
 

@@ -287,10 +287,15 @@ const instancePublicIp: TfRule = tfRule({
   *check(input) {
     const file = fileInstance(input);
     for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) {
-      for (const nic of blocksMade(vm.block, 'network_interface', file)) {
+      // Each interface a `dynamic "network_interface"` makes, with its iterator bound: its access_config may depend on it (`config.value.nat`).
+      const reported = new Set<string>();
+      for (const nic of sectionsIn(vm.block, 'network_interface', file)) {
+        if (!nic.block) continue;
         for (const kind of ['access_config', 'ipv6_access_config']) {
-          const config = blocksMade(nic, kind, file)[0];
-          if (config) yield { line: config.line, message: `${label(vm)} has ${kind === 'access_config' ? 'an external IPv4 address' : 'an external IPv6 address'} (${kind}).`, resource: label(vm) };
+          const config = blocksMade(nic.block, kind, nic.instance)[0];
+          if (!config || reported.has(`${kind}:${config.line}`)) continue;
+          reported.add(`${kind}:${config.line}`);
+          yield { line: config.line, message: `${label(vm)} has ${kind === 'access_config' ? 'an external IPv4 address' : 'an external IPv6 address'} (${kind}).`, resource: label(vm) };
         }
       }
     }

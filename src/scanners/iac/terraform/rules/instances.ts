@@ -81,7 +81,7 @@ export function fileInstance(input: TfInput): Instance {
 
 function bind(within: Instance, name: string, value: Value): Instance {
   const outer = within.scope;
-  const scope: Scope = { variable: (n) => outer.variable(n), local: (n) => outer.local(n), bound: (n) => (n === name ? value : outer.bound?.(n)) };
+  const scope: Scope = { variable: (n) => outer.variable(n), local: (n) => outer.local(n), bound: (n) => (n === name ? value : outer.bound?.(n)), variableType: (n) => outer.variableType?.(n) };
   return { scope, names: [name], parent: within, values: new Map(), budget: within.budget };
 }
 
