@@ -2,6 +2,7 @@ import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { childExpressions, type Attribute, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { parseHcl } from './hcl/parser.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
+import { isOverrideFile, mergeOverrides, overrideSourceOf } from './overrides.js';
 
 /**
  * A Terraform module is a directory: every `.tf` and `.tf.json` file in it shares one
@@ -50,7 +51,8 @@ import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
  * thing (a resource address, a variable, a local, an output, a module call, a provider's
  * default configuration) is not one module (Terraform would refuse it): it is read as a
  * folder of separate examples, and each file sees only its own blocks. Override files
- * (`override.tf`, `*_override.tf`) merge into other files' blocks and are left out.
+ * (`override.tf`, `*_override.tf`) are merged into the other files' blocks
+ * (overrides.ts), and never analysed on their own.
  *
  * In a scan of staged files (the pre-commit hook), the Terraform files of the index
  * beside a staged .tf file that are not staged themselves are read, from the index, for
@@ -133,7 +135,7 @@ export class ModuleBlocks {
           if (referrer.type !== 'resource' || (wanted && !wanted.has(referrer.labels[0] ?? ''))) continue;
           const a = referrer.body.attributes.findLast((x) => x.name === name);
           if (!a) continue;
-          for (const target of this.mentionedBy(a.expr, file.text.slice(a.expr.start, a.expr.end))) {
+          for (const target of this.mentionedBy(a.expr, textIn(file.text, a.expr))) {
             const list = built.get(target);
             if (list) list.push(referrer);
             else built.set(target, [referrer]);
@@ -153,7 +155,7 @@ export class ModuleBlocks {
       for (const file of this.files)
         for (const referrer of file.blocks)
           for (const a of pick(referrer))
-            for (const target of this.mentionedBy(a.expr, file.text.slice(a.expr.start, a.expr.end))) {
+            for (const target of this.mentionedBy(a.expr, textIn(file.text, a.expr))) {
               const set = from.get(target);
               if (set) set.add(file.path);
               else from.set(target, new Set([file.path]));
@@ -315,14 +317,22 @@ class ModuleDirectory {
     this.readsResources = keepParses && configurations.length > 1 && chars <= MAX_MODULE_CHARS;
     if (keepParses && configurations.length > 1 && !this.readsResources)
       warn({ path: directoryOf(configurations[0]!.path) || '.', message: `this directory holds ${Math.round(chars / 1024)} KB of Terraform configuration (more than ${MAX_MODULE_CHARS / 1024} KB): each file is checked without the resources of the others, so a companion in another file (a bucket's public access block, a policy document) is not seen` });
-    for (const file of sorted) {
-      if (terraformRole(file.path) !== 'configuration') continue;
+    // With override files, every file is read: any block may be the one an override merges into.
+    const overridden = configurations.some((f) => isOverrideFile(f.path));
+    const read: Array<{ file: DirectorySource; parsed: ParsedTerraform }> = [];
+    for (const file of configurations) {
       try {
-        this.declare(file);
+        const parsed = this.parse(file, overridden);
+        if (parsed) read.push({ file, parsed });
       } catch (error) {
         // Parsers report bad input as problems; an exception is a bug, contained here.
         warn({ path: file.path, message: `could not read this file's variables and locals: ${(error as Error).message}` });
       }
+    }
+    if (overridden) this.mergeOverrides(read, warn);
+    for (const { file, parsed } of read) {
+      if (this.keepParses && !file.parsed) this.parses.set(file.path, { text: file.text, parsed });
+      if (!isOverrideFile(file.path)) this.declare(file, parsed);
     }
     if (!isOneModule(this.declared)) this.blocks.clear();
     // Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name; a later value replaces an earlier one.
@@ -339,12 +349,32 @@ class ModuleDirectory {
     }
   }
 
-  private declare(file: DirectorySource): void {
+  /** The file's parse, when the directory needs it read. */
+  private parse(file: DirectorySource, all: boolean): ParsedTerraform | undefined {
     // The scan loop's directories also read every file's resources for the other files.
-    if (file.text.length > MAX_CHARS || !(this.readsResources || DECLARES.test(file.text))) return;
-    const parsed = file.parsed ?? parseTerraformText(file.text);
-    if (this.keepParses && !file.parsed) this.parses.set(file.path, { text: file.text, parsed });
-    if (this.readsResources && !isOverrideFile(file.path)) {
+    if (file.text.length > MAX_CHARS || !(this.readsResources || all || DECLARES.test(file.text))) return undefined;
+    return file.parsed ?? parseTerraformText(file.text);
+  }
+
+  /** The override files merged into the blocks of the other files (overrides.ts), when those read as one module. */
+  private mergeOverrides(read: Array<{ file: DirectorySource; parsed: ParsedTerraform }>, warn: Warn): void {
+    const bases = read.filter((r) => !isOverrideFile(r.file.path));
+    // A folder of separate examples has no one block an override merges into: each file is read alone.
+    if (!isOneModule(new Map(bases.map((r) => [r.file.path, declarationsIn(r.parsed.body)])))) return;
+    const source = (r: (typeof read)[number]) => ({ path: r.file.path, text: r.file.text, body: r.parsed.body });
+    try {
+      const bodies = mergeOverrides(bases.map(source), read.filter((r) => isOverrideFile(r.file.path)).map(source), warn);
+      for (const r of bases) {
+        const body = bodies.get(r.file.path);
+        if (body && body !== r.parsed.body) r.parsed = { body, problems: r.parsed.problems };
+      }
+    } catch (error) {
+      warn({ path: read.find((r) => isOverrideFile(r.file.path))?.file.path ?? '.', message: `could not merge this override file into the other files' blocks: ${(error as Error).message}` });
+    }
+  }
+
+  private declare(file: DirectorySource, parsed: ParsedTerraform): void {
+    if (this.readsResources) {
       const blocks = parsed.body.blocks.filter((b) => b.type === 'resource' || b.type === 'data');
       if (blocks.length > 0) this.blocks.set(file.path, { path: file.path, text: file.text, blocks });
       this.declared.set(file.path, declarationsIn(parsed.body));
@@ -355,7 +385,7 @@ class ModuleDirectory {
         const type = block.body.attributes.findLast((a) => a.name === 'type')?.expr;
         this.variables.set(name, { expr: block.body.attributes.findLast((a) => a.name === 'default')?.expr, ...(type ? { type } : {}) });
       } else if (block.type === 'locals') {
-        for (const a of block.body.attributes) if (!this.locals.has(a.name)) this.locals.set(a.name, { expr: a.expr, text: file.text.slice(a.expr.start, a.expr.end) });
+        for (const a of block.body.attributes) if (!this.locals.has(a.name)) this.locals.set(a.name, { expr: a.expr, text: textIn(file.text, a.expr) });
       }
     }
   }
@@ -383,7 +413,7 @@ class ModuleDirectory {
           this.sources = new WeakMap();
           for (const file of this.blocks.values()) indexExpressions(file, this.sources);
         }
-        return this.sources.get(expr);
+        return overrideSourceOf(expr) ?? this.sources.get(expr);
       },
     };
   }
@@ -428,9 +458,9 @@ export function blockAddress(block: Block): string {
   return `${block.type === 'data' ? 'data.' : ''}${block.labels[0] ?? ''}.${block.labels[1] ?? ''}`;
 }
 
-/** `override.tf`, `x_override.tf` (and .tf.json): merged into the blocks of other files, not blocks of their own. */
-function isOverrideFile(path: string): boolean {
-  return /(?:^|_)override\.tf(?:\.json)?$/i.test(basename(path));
+/** An expression's source text: in the file's text, or in the override file it was merged from. */
+function textIn(fileText: string, expr: Expr): string {
+  return (overrideSourceOf(expr) ?? fileText).slice(expr.start, expr.end);
 }
 
 /** Every expression inside the blocks, each mapped to the text its offsets point into. */

@@ -3,6 +3,7 @@ import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
 import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { blockAddress, parseTerraformText, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
+import { isOverrideFile, overrideSourceOf } from './overrides.js';
 
 /** A Terraform resource or data source block. */
 export interface TfResource {
@@ -48,9 +49,11 @@ export interface TfInput {
  * With the scope of its module directory (directory.ts), `var.x` takes the value of a
  * terraform.tfvars first, and names the file does not define resolve in its other files.
  */
-export function readTerraform(source: string, warn: (line: number, message: string) => void, directory?: TfDirectoryScope): TfInput | undefined {
+export function readTerraform(source: string, warn: (line: number, message: string) => void, directory?: TfDirectoryScope, path?: string): TfInput | undefined {
   const parsed = directory?.takeParse(source) ?? parseTerraformText(source);
   for (const problem of parsed.problems) warn(problem.line, problem.message);
+  // An override file is merged into the blocks of the directory's other files (overrides.ts), checked there.
+  if (path !== undefined && isOverrideFile(path)) return undefined;
   const body = parsed.body;
   const resources: TfResource[] = [];
   const data: TfResource[] = [];
@@ -187,7 +190,7 @@ export function valueAt(input: TfInput, block: Block, path: readonly string[]): 
 }
 
 export function textOf(input: TfInput, expr: Expr): string {
-  return input.texts.get(expr) ?? (input.otherText?.(expr) ?? input.source).slice(expr.start, expr.end);
+  return input.texts.get(expr) ?? (overrideSourceOf(expr) ?? input.otherText?.(expr) ?? input.source).slice(expr.start, expr.end);
 }
 
 /**
@@ -210,7 +213,7 @@ function localText(input: TfInput, name: string): string | undefined {
   for (const block of input.body.blocks) {
     if (block.type !== 'locals') continue;
     const own = attribute(block, name);
-    if (own) return input.source.slice(own.expr.start, own.expr.end);
+    if (own) return textOf(input, own.expr);
   }
   return input.otherLocalText?.(name);
 }

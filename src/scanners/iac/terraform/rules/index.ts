@@ -20,6 +20,6 @@ export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRul
 
 export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',
-  parse: (text, warn, context) => readTerraform(text, warn, context?.terraform),
+  parse: (text, warn, context) => readTerraform(text, warn, context?.terraform, context?.path),
   rules: terraformRules,
 };

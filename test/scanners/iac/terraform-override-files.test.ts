@@ -1,0 +1,43 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan, type ScanResult } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+/** Override files merge into the blocks of the module's other files: what is checked is what Terraform deploys. */
+describe('Terraform override files', () => {
+  let result: ScanResult;
+  before(async () => {
+    result = await runScan({ target: fixturePath('iac', 'tf-override'), scannerSet: [iacScanner] });
+  });
+  const places = (prefix: string) =>
+    result.findings
+      .filter((f) => f.ruleId.startsWith(prefix))
+      .map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`)
+      .sort();
+
+  it('checks the cluster with the override settings merged in: nested blocks replaced, blocks added', () => {
+    assert.deepEqual(places('iac/tf-gcp-gke-'), []);
+  });
+
+  it('never analyses an override file on its own, in a module or alone in its directory', () => {
+    assert.deepEqual(
+      result.findings.filter((f) => /override/.test(f.location.path)).map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`),
+      [],
+    );
+  });
+
+  it("applies an override's variable default and local, and reports a setting the override adds on the header of the block it changes", () => {
+    assert.deepEqual(places('iac/tf-gcp-storage-uniform'), ['cluster.tf:18 iac/tf-gcp-storage-uniform-access-off']);
+    assert.deepEqual(places('iac/tf-gcp-sql-public-ip'), ['cluster.tf:29 iac/tf-gcp-sql-public-ip']);
+    // network_override.tf.json replaces the network_interface block with one that has an access_config.
+    assert.deepEqual(places('iac/tf-gcp-instance-public-ip'), ['cluster.tf:38 iac/tf-gcp-instance-public-ip']);
+  });
+
+  it('warns about an override block that has nothing to merge into', () => {
+    assert.deepEqual(
+      result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
+      ['override.tf:18 override of resource "google_storage_bucket" "orphan", which no other file of the directory declares (Terraform refuses it): not checked'],
+    );
+  });
+});
