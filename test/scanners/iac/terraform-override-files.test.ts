@@ -20,10 +20,13 @@ describe('Terraform override files', () => {
     assert.deepEqual(places('iac/tf-gcp-gke-'), []);
   });
 
-  it('never analyses an override file on its own, in a module or alone in its directory', () => {
+  it('never analyses an override file on its own, in a module or alone in its directory, but for a provider configuration with no base', () => {
     assert.deepEqual(
-      result.findings.filter((f) => /override/.test(f.location.path)).map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`),
-      [],
+      result.findings
+        .filter((f) => /override/.test(f.location.path))
+        .map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`)
+        .sort(),
+      ['providers_override.tf:3 iac/tf-aws-hardcoded-credentials', 'providers_override.tf:4 iac/tf-aws-hardcoded-credentials'],
     );
   });
 
@@ -37,7 +40,10 @@ describe('Terraform override files', () => {
   it('warns about an override block that has nothing to merge into', () => {
     assert.deepEqual(
       result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
-      ['override.tf:18 override of resource "google_storage_bucket" "orphan", which no other file of the directory declares (Terraform refuses it): not checked'],
+      [
+        'override.tf:18 override of resource "google_storage_bucket" "orphan", which no other file of the directory declares (Terraform refuses it): not checked',
+        'providers_override.tf:7 override of provider "aws", which no other file of the directory declares (Terraform refuses it): not checked',
+      ],
     );
   });
 });

@@ -75,6 +75,8 @@ export interface TfDirectoryScope {
   variable(name: string): Expr | undefined;
   /** The type constraint of `var.name` as another file of the directory declares it. */
   variableType?(name: string): Expr | undefined;
+  /** For an override file: its blocks that are configuration of their own, not merged into another file's (a provider's default configuration). */
+  overrideBlocks?: readonly Block[];
   /** `local.name` as another file of the directory defines it. */
   local(name: string): Expr | undefined;
   /** The parse of this file made while the directory was read, when the file still has this text. Given once. */
@@ -304,6 +306,8 @@ class ModuleDirectory {
   /** What each file declares (declarationsIn), to tell a module from a folder of examples. */
   private readonly declared = new Map<string, string[]>();
   private indexed?: ModuleBlocks;
+  /** The blocks of override files that are configuration of their own (overrides.ts). */
+  private readonly standalone = new Map<string, Block[]>();
   private readonly readsResources: boolean;
 
   constructor(
@@ -363,7 +367,8 @@ class ModuleDirectory {
     if (!isOneModule(new Map(bases.map((r) => [r.file.path, declarationsIn(r.parsed.body)])))) return;
     const source = (r: (typeof read)[number]) => ({ path: r.file.path, text: r.file.text, body: r.parsed.body });
     try {
-      const bodies = mergeOverrides(bases.map(source), read.filter((r) => isOverrideFile(r.file.path)).map(source), warn);
+      const { bodies, standalone } = mergeOverrides(bases.map(source), read.filter((r) => isOverrideFile(r.file.path)).map(source), warn);
+      for (const [path, blocks] of standalone) this.standalone.set(path, blocks);
       for (const r of bases) {
         const body = bodies.get(r.file.path);
         if (body && body !== r.parsed.body) r.parsed = { body, problems: r.parsed.problems };
@@ -398,6 +403,7 @@ class ModuleDirectory {
       // The file asks only for names it does not declare, so the first declaration is another file's.
       variable: (name) => this.variables.get(name)?.expr,
       variableType: (name) => this.variables.get(name)?.type,
+      overrideBlocks: this.standalone.get(path) ?? [],
       local: (name) => this.locals.get(name)?.expr,
       localText: (name) => this.locals.get(name)?.text,
       takeParse: (source) => {

@@ -53,8 +53,9 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   const parsed = directory?.takeParse(source) ?? parseTerraformText(source);
   for (const problem of parsed.problems) warn(problem.line, problem.message);
   // An override file is merged into the blocks of the directory's other files (overrides.ts), checked there.
-  if (path !== undefined && isOverrideFile(path)) return undefined;
-  const body = parsed.body;
+  const override = path !== undefined && isOverrideFile(path);
+  if (override && !directory?.overrideBlocks?.length) return undefined;
+  const body = override ? { attributes: [], blocks: [...directory!.overrideBlocks!] } : parsed.body;
   const resources: TfResource[] = [];
   const data: TfResource[] = [];
   const providers: Block[] = [];

@@ -9,7 +9,9 @@ import type { Attribute, Block, Body, Expr, Pos } from './hcl/ast.js';
  * blocks of that type included) replaces every nested block of that type, except
  * `lifecycle`, merged argument by argument; a `locals` entry replaces the local of that
  * name. Override files are applied in file name order, a later one over an earlier one.
- * `terraform` blocks are left alone (they set no resource).
+ * `terraform` blocks are left alone (they set no resource). A provider's default (not
+ * aliased) configuration needs no base: without one, the override's block is the
+ * configuration, and stays in the override file (`standalone`).
  *
  * What the merge takes from an override file is read in the file of the block it merges
  * into: its nodes are copies placed at that block's first line (a setting the override
@@ -43,8 +45,9 @@ type Warn = (warning: { path: string; line: number; message: string }) => void;
  * in: a file whose blocks change gets a new body (its blocks array and the merged blocks
  * are new objects); the others keep theirs.
  */
-export function mergeOverrides(files: readonly OverrideSource[], overrides: readonly OverrideSource[], warn: Warn): Map<string, Body> {
+export function mergeOverrides(files: readonly OverrideSource[], overrides: readonly OverrideSource[], warn: Warn): { bodies: Map<string, Body>; standalone: Map<string, Block[]> } {
   const bodies = new Map<string, Body>(files.map((f) => [f.path, f.body]));
+  const standalone = new Map<string, Block[]>();
   const copied = new Set<string>();
   const own = (path: string): Body => {
     if (!copied.has(path)) {
@@ -71,7 +74,17 @@ export function mergeOverrides(files: readonly OverrideSource[], overrides: read
         }
         continue;
       }
-      const base = findBlock(bodies, block);
+      const base = findBlock(bodies, block) ?? findBlock(new Map([...standalone].map(([path, blocks]) => [path, { attributes: [], blocks }])), block);
+      if (!base && block.type === 'provider' && !block.body.attributes.some((a) => a.name === 'alias')) {
+        standalone.set(override.path, [...(standalone.get(override.path) ?? []), block]);
+        continue;
+      }
+      if (base && standalone.has(base.path)) {
+        // A later override of a provider an override file declares: merged there, in that file's own positions.
+        const list = standalone.get(base.path)!;
+        list[list.indexOf(base.block)] = merged(base.block, block, base.block, override.text);
+        continue;
+      }
       if (!base) {
         warn({ path: override.path, line: block.line, message: `override of ${describe(block)}, which no other file of the directory declares (Terraform refuses it): not checked` });
         continue;
@@ -80,7 +93,7 @@ export function mergeOverrides(files: readonly OverrideSource[], overrides: read
       body.blocks[body.blocks.indexOf(base.block)] = merged(base.block, block, base.block, override.text);
     }
   }
-  return bodies;
+  return { bodies, standalone };
 }
 
 /** `base` with the arguments and nested block types of `over`; copies are placed at `at`. */
