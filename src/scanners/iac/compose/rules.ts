@@ -358,8 +358,8 @@ const secretInEnvironment = composeRule({
   id: 'iac/compose-secret-in-environment',
   title: 'Literal secret in the compose file',
   description:
-    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output.',
-  remediation: 'Use ${VAR} substitution from an untracked .env file, env_file:, or compose secrets: (mounted as files under /run/secrets).',
+    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output. A literal fallback (`${DB_PASSWORD:-secret}`) is reported at medium: it is what runs wherever the variable is not set.',
+  remediation: 'Use ${VAR} substitution from an untracked .env file (`${VAR:?message}` to refuse to start without it), env_file:, or compose secrets: (mounted as files under /run/secrets).',
   severity: 'high',
   cwe: ['CWE-798'],
   examples: {
@@ -370,11 +370,14 @@ const secretInEnvironment = composeRule({
       // The URLs are cut in two so that secloop's own secret scan does not report them.
       service('    environment:\n      # expect\n      DATABASE_URL: postgres://app:' + 'Vq8zK2mLp4@db:5432/app\n'),
       service('    environment:\n      # expect\n      - CACHE_URL=redis://:' + 'Hn5tR7wQ1x@cache:6379/0\n'),
+      // Medium: the written fallback is used wherever the variable is not set.
+      service('    environment:\n      # expect\n      DB_PASSWORD: ${DB_PASSWORD:-Tr0ub4dor-and-3}\n'),
     ],
     negative: [
       service('    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}\n      MYSQL_PASSWORD_FILE: /run/secrets/db\n      MYSQL_DATABASE: shop\n'),
       service('    environment:\n      - API_TOKEN\n'),
       service('    environment:\n      DATABASE_URL: postgres://app:${DB_PASSWORD}@db:5432/app\n      MIRROR_URL: https://${USER:-app}@mirror.example.org/repo\n      API_URL: http://api:8080/v1\n'),
+      service('    environment:\n      DB_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD in .env}\n      API_TOKEN: ${API_TOKEN:-}\n'),
     ],
   },
   *check(input) {
@@ -382,6 +385,11 @@ const secretInEnvironment = composeRule({
       for (const entry of [...environment(s.node, 'environment'), ...environment(get(s.node, 'build'), 'args')]) {
         if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
           yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}.`, resource: label(s), secret: String(entry.value) };
+          continue;
+        }
+        const fallback = typeof entry.value === 'string' ? /^\$\{\w+:?-([^}]*)\}$/.exec(entry.value.trim())?.[1] : undefined;
+        if (fallback && isSecretName(entry.name) && isLiteralSecretValue(fallback)) {
+          yield { ...entry.at, severity: 'medium', message: `${label(s)} falls back to a literal secret for ${entry.name} when the variable is not set${detailNote(entry.at)}.`, resource: label(s), secret: fallback };
           continue;
         }
         const password = urlPassword(entry.value);
