@@ -9,7 +9,7 @@ import { UNKNOWN, evaluate } from '../../../src/scanners/iac/terraform/hcl/evalu
 import { readTerraform } from '../../../src/scanners/iac/terraform/model.js';
 import { projectRoot } from '../../helpers/paths.js';
 import { tempTree } from '../../helpers/tmp.js';
-import { memoryFiles } from '../../helpers/memory-files.js';
+import { scanMemory } from '../../helpers/memory-files.js';
 
 type Warning = { path: string; line?: number; message: string };
 
@@ -200,23 +200,12 @@ describe('terraform module directories in a scan', () => {
       'net/terraform.tfvars': 'cidrs = ["0.0.0.0/0"]\n',
       'net/x.tf': 'locals {}\n',
     };
-    const { files, reads } = memoryFiles(texts);
-    const found: string[] = [];
-    let ticks = 0;
-    const ctx = {
-      root: '/nowhere',
-      files,
-      options: {},
-      git: null,
-      progress: { tick: () => void ticks++ },
-      signal: new AbortController().signal,
-      warn: (w: unknown) => assert.fail(JSON.stringify(w)),
-      registerSecret: () => {},
-    } as unknown as Parameters<typeof iacScanner.scan>[0];
-    for await (const f of iacScanner.scan(ctx)) found.push(`${f.location.path}:${f.location.startLine}`);
+    const { findings, warnings, reads, ticks, files } = await scanMemory(texts);
+    assert.deepEqual(warnings, []);
+    const found = findings.map((f) => `${f.location.path}:${f.location.startLine}`);
     assert.deepEqual(found.sort(), ['net/main.tf:6', 'net/sub/main.tf:6']);
     assert.deepEqual([...reads.values()], Array(Object.keys(texts).length).fill(1));
-    assert.equal(ticks, files.length);
+    assert.equal(ticks, files);
   });
 
   it('warns once about a broken terraform.tfvars, without its values, and never analyses it alone', async () => {

@@ -10,32 +10,13 @@ import { MAX_CONTEXTS, mayCallLocalModule, resolveLocalSource, variablesOnLines 
 import { fileScope } from '../../../src/scanners/iac/terraform/model.js';
 import { projectRoot } from '../../helpers/paths.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
-import { memoryFiles } from '../../helpers/memory-files.js';
+import { scanMemory } from '../../helpers/memory-files.js';
 
 const SG_OPEN = 'iac/tf-aws-sg-open-to-internet';
 const DB_PLAIN = 'iac/tf-aws-database-not-encrypted';
 
-type Warning = { path?: string; line?: number; message: string };
-
 /** Runs the IaC scanner on files held in memory, as the scan pipeline calls it, counting the reads of each file. */
-async function scan(texts: Record<string, string>): Promise<{ findings: ScannerFinding[]; warnings: Warning[]; reads: Map<string, number>; ms: number }> {
-  const { files, reads } = memoryFiles(texts);
-  const findings: ScannerFinding[] = [];
-  const warnings: Warning[] = [];
-  const ctx = {
-    root: '/nowhere',
-    files,
-    options: {},
-    git: null,
-    progress: { tick: () => {} },
-    signal: new AbortController().signal,
-    warn: (w: Warning) => warnings.push(w),
-    registerSecret: () => {},
-  } as unknown as Parameters<typeof iacScanner.scan>[0];
-  const started = performance.now();
-  for await (const f of iacScanner.scan(ctx)) findings.push(f);
-  return { findings, warnings, reads, ms: performance.now() - started };
-}
+const scan = scanMemory;
 
 const at = (findings: readonly ScannerFinding[], rule: string) =>
   findings

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScannerFinding } from '../../../src/core/finding.js';
-import { analyseFile, iacScanner } from '../../../src/scanners/iac/index.js';
-import { memoryFiles } from '../../helpers/memory-files.js';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { scanMemory } from '../../helpers/memory-files.js';
 
 /**
  * False positives found by scanning public Terraform modules and their examples: each
@@ -16,20 +16,7 @@ function findings(source: string): string[] {
 
 /** Runs the IaC scanner on a tree held in memory (local module calls are followed). */
 async function scanTree(texts: Record<string, string>): Promise<ScannerFinding[]> {
-  const { files } = memoryFiles(texts);
-  const out: ScannerFinding[] = [];
-  const ctx = {
-    root: '/nowhere',
-    files,
-    options: {},
-    git: null,
-    progress: { tick: () => {} },
-    signal: new AbortController().signal,
-    warn: () => {},
-    registerSecret: () => {},
-  } as unknown as Parameters<typeof iacScanner.scan>[0];
-  for await (const f of iacScanner.scan(ctx)) out.push(f);
-  return out;
+  return (await scanMemory(texts)).findings;
 }
 
 describe('terraform sweep: registry submodules', () => {
