@@ -17,6 +17,7 @@ import {
   num,
   originsOf,
   setOrigins,
+  sliceItems,
   sortedKeys,
   str,
   strval,
@@ -76,6 +77,8 @@ function int(v: Value): number {
 function list(v: Value, fn: string): Value[] {
   if (Array.isArray(v)) return v;
   if (v === null) return [];
+  const items = sliceItems(v);
+  if (items) return items;
   throw new TemplateError(`cannot ${fn} on type ${typeName(v)}`);
 }
 
@@ -937,6 +940,8 @@ const F: Record<string, Func> = {
     if (isString(v)) return new GoInt(Buffer.byteLength(str(v)));
     if (Array.isArray(v)) return new GoInt(v.length);
     if (isDict(v)) return new GoInt(v.size);
+    const items = sliceItems(v);
+    if (items) return new GoInt(items.length);
     throw new TemplateError(v === null ? 'len of nil pointer' : `len of type ${typeName(v)}`);
   },
   index: (a) => {
@@ -944,6 +949,7 @@ const F: Record<string, Func> = {
     let v: Value = a[0]!;
     for (const key of a.slice(1)) {
       if (v === null) throw new TemplateError('index of untyped nil');
+      v = sliceItems(v) ?? v;
       if (isDict(v)) {
         if (!isString(key)) throw new TemplateError(`value has type ${typeName(key)}; should be string`);
         v = v.get(str(key)) ?? null;

@@ -46,6 +46,15 @@ export class GoObject {
   ) {}
 }
 
+/**
+ * The items of a named Go slice type (chartutil.VersionSet), which Sprig's list functions
+ * and `len`/`index` read as the slice it is: a GoObject whose entries are indexed by int.
+ */
+export function sliceItems(v: Value | undefined): Value[] | undefined {
+  if (!(v instanceof GoObject) || v.entries === undefined || !v.entries.every(([k]) => k instanceof GoInt)) return undefined;
+  return v.entries.map(([, item]) => item);
+}
+
 /** An error of the template's execution, as Go would report it. */
 export class TemplateError extends Error {}
 

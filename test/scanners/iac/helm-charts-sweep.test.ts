@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { renderChart } from '../../../src/scanners/iac/helm/chart.js';
+
+const CHART = 'apiVersion: v2\nname: demo\nversion: 0.1.0\n';
+
+/** The output of one template of a chart in `c/`; fails on any warning. */
+function render(template: string, values = ''): string {
+  const files = new Map<string, string>([['c/Chart.yaml', CHART], ['c/values.yaml', values], ['c/templates/t.yaml', template]]);
+  const result = renderChart({ dir: 'c', files, render: ['c/templates/t.yaml'] });
+  assert.deepEqual(result.warnings, []);
+  return result.templates[0]!.rendered.text;
+}
+
+describe('Helm renderer: constructs of third-party charts', () => {
+  it('.Capabilities.APIVersions is a list of strings to the list functions (has, len, index, first)', () => {
+    assert.equal(
+      render('{{ has "policy/v1" .Capabilities.APIVersions }} {{ has "monitoring.coreos.com/v1/ServiceMonitor" .Capabilities.APIVersions }} {{ gt (len .Capabilities.APIVersions) 10 }} {{ index .Capabilities.APIVersions 0 }} {{ first .Capabilities.APIVersions }}'),
+      'true false true v1 v1',
+    );
+  });
+});
