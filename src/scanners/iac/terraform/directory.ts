@@ -256,6 +256,8 @@ interface Declared {
   expr: Expr | undefined;
   /** A variable's type constraint. */
   type?: Expr;
+  /** A variable declared `nullable = false`: a null value given to it is its default instead (Terraform 1.1+). */
+  notNullable?: boolean;
   /** A local's source text. */
   text?: string;
 }
@@ -388,7 +390,9 @@ class ModuleDirectory {
       const name = block.labels[0];
       if (block.type === 'variable' && name && !this.variables.has(name)) {
         const type = block.body.attributes.findLast((a) => a.name === 'type')?.expr;
-        this.variables.set(name, { expr: block.body.attributes.findLast((a) => a.name === 'default')?.expr, ...(type ? { type } : {}) });
+        const nullable = block.body.attributes.findLast((a) => a.name === 'nullable')?.expr;
+        const notNullable = nullable?.kind === 'literal' && nullable.value === false;
+        this.variables.set(name, { expr: block.body.attributes.findLast((a) => a.name === 'default')?.expr, ...(type ? { type } : {}), ...(notNullable ? { notNullable } : {}) });
       } else if (block.type === 'locals') {
         for (const a of block.body.attributes) if (!this.locals.has(a.name)) this.locals.set(a.name, { expr: a.expr, text: textIn(file.text, a.expr) });
       }
@@ -399,7 +403,12 @@ class ModuleDirectory {
     return {
       context: call ?? this,
       ...(call ? { called: true } : {}),
-      assigned: call ? (name) => call.get(name) : (name) => this.values.get(name),
+      assigned: (name) => {
+        const given = call ? call.get(name) : this.values.get(name);
+        // `nullable = false`: a null the caller (or a definitions file) gives is the default.
+        if (given?.kind === 'literal' && given.value === null && this.variables.get(name)?.notNullable) return this.variables.get(name)!.expr ?? given;
+        return given;
+      },
       // The file asks only for names it does not declare, so the first declaration is another file's.
       variable: (name) => this.variables.get(name)?.expr,
       variableType: (name) => this.variables.get(name)?.type,
