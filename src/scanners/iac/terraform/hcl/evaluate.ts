@@ -1,16 +1,16 @@
-import type { Expr, TemplateExpr } from './ast.js';
+import type { Expr, ForExpr, SplatExpr, TemplateExpr } from './ast.js';
+import { callFunction } from './functions.js';
+import { MAX_TEXT, UNKNOWN, compareText, equalValues, isSet, markSet, setKey, type Unknown, type Value } from './value.js';
+
+export { UNKNOWN, type Unknown, type Value } from './value.js';
 
 /**
  * Static evaluation of HCL expressions, as far as the file alone allows: literals,
- * collections, `var.x` defaults, `local.x`, templates whose parts are known, and a few
- * pure functions (jsonencode, tolist, concat, lower...). Anything that depends on
- * state, other modules or the provider is UNKNOWN, and rules treat UNKNOWN as "cannot
- * tell", never as a finding.
+ * collections, `var.x` defaults, `local.x`, templates whose parts are known, `for`
+ * expressions and splats over known collections, and Terraform's pure functions
+ * (functions.ts). Anything that depends on state, other modules or the provider is
+ * UNKNOWN, and rules treat UNKNOWN as "cannot tell", never as a finding.
  */
-export const UNKNOWN: unique symbol = Symbol('unknown');
-export type Unknown = typeof UNKNOWN;
-export type Value = string | number | boolean | null | Value[] | { [key: string]: Value } | Unknown;
-
 export interface Scope {
   variable(name: string): Expr | undefined;
   local(name: string): Expr | undefined;
@@ -29,7 +29,8 @@ const MAX_DEPTH = 64;
  * Past either limit the value is UNKNOWN, which rules read as "cannot tell".
  */
 const MAX_STEPS = 20_000;
-const MAX_TEXT = 1 << 20;
+/** Elements a `for` expression reads; each also costs a step of the budget, which bounds nested ones. */
+const MAX_FOR_ELEMENTS = 10_000;
 
 /**
  * The value of an expression. A caller that evaluates many times (once per element of a
@@ -54,7 +55,7 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
       for (const item of expr.items) {
         const key = item.keyName ?? next(item.key);
         if (typeof key !== 'string') return UNKNOWN;
-        out[key] = next(item.value);
+        setKey(out, key, next(item.value));
       }
       return out;
     }
@@ -89,10 +90,151 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
     case 'binary':
       return binary(expr.op, next(expr.left), next(expr.right));
     case 'call':
-      return call(expr.name, expr.args.map(next));
+      return evaluateCall(expr, next);
+    case 'for':
+      return evaluateFor(expr, scope, depth, budget);
+    case 'splat':
+      return evaluateSplat(expr, next);
     default:
       return UNKNOWN;
   }
+}
+
+/** What `try` and `can` tell apart from an unknown value: an expression Terraform cannot evaluate (an attribute of null, a key a known map lacks). */
+const FAILED: unique symbol = Symbol('failed');
+
+function evaluateCall(expr: Extract<Expr, { kind: 'call' }>, next: (e: Expr | undefined) => Value): Value {
+  if (expr.name === 'try' || expr.name === 'can') {
+    for (const arg of expr.args) {
+      const value = attempt(arg, next);
+      if (expr.name === 'can') return value === FAILED ? false : value === UNKNOWN ? UNKNOWN : true;
+      if (value !== FAILED) return value;
+    }
+    return UNKNOWN;
+  }
+  const args = expr.args.map(next);
+  if (expr.expandFinal) {
+    // `merge(local.maps...)`: the last argument's elements are the arguments.
+    const last = args.pop();
+    if (!Array.isArray(last)) return UNKNOWN;
+    args.push(...last);
+  }
+  return callFunction(expr.name, args);
+}
+
+/**
+ * The value of an argument of `try` or `can`, or FAILED where Terraform would fail: a
+ * step of a reference that a known value does not have (an attribute of null or of a
+ * string, a key a known object lacks, an index past a list's end). Other expressions
+ * are evaluated as usual: a failure within them is only UNKNOWN.
+ */
+function attempt(expr: Expr, next: (e: Expr | undefined) => Value): Value | typeof FAILED {
+  if (expr.kind === 'paren') return attempt(expr.expr, next);
+  if (expr.kind !== 'traversal') return next(expr);
+  const indexes = expr.indexes ?? [];
+  let taken = 0;
+  const index = () => {
+    const e = indexes[taken++];
+    return e ? attempt(e, next) : UNKNOWN;
+  };
+  if (expr.source) {
+    const base = attempt(expr.source, next);
+    return base === FAILED ? FAILED : strictly(base, expr.path, index);
+  }
+  // A reference by name: its root (`var.x`, `local.x`, a bound name) read as usual, the steps after it strictly.
+  const rootLength = expr.path[0] === 'var' || expr.path[0] === 'local' ? 2 : 1;
+  const root = expr.path.slice(0, rootLength);
+  if (root.length < rootLength || root.includes('[?]')) return next(expr);
+  const { indexes: _unused, ...rest } = expr;
+  return strictly(next({ ...rest, path: root }), expr.path.slice(rootLength), index);
+}
+
+/** Steps into a value as Terraform does, failing where a known value lacks the step; `computed` gives each '[?]' step's key. */
+function strictly(value: Value, path: readonly string[], computed: () => Value | typeof FAILED): Value | typeof FAILED {
+  let current = value;
+  for (const step of path) {
+    if (current === UNKNOWN) return UNKNOWN;
+    const index = /^\[(.*)\]$/.exec(step);
+    const key = step === '[?]' ? computed() : index ? (safeJson(index[1]!) as Value | undefined) : step;
+    if (key === FAILED) return FAILED;
+    if (key === UNKNOWN || key === undefined) return UNKNOWN;
+    if (current === null || typeof current !== 'object') return FAILED;
+    if (Array.isArray(current)) {
+      if (typeof key !== 'number' || !Number.isInteger(key) || key < 0 || key >= current.length) return FAILED;
+      current = current[key]!;
+    } else {
+      const name = typeof key === 'number' ? String(key) : key;
+      if (typeof name !== 'string' || !Object.hasOwn(current, name)) return FAILED;
+      current = current[name]!;
+    }
+  }
+  return current;
+}
+
+/**
+ * `[for k, v in coll : value if cond]` and `{for k, v in coll : key => value...}` over a
+ * known list, set or map (map keys in lexical order, as Terraform iterates them). A
+ * condition that cannot be told, or a key that cannot, leaves the whole result unknown
+ * (which elements it holds cannot be told); an unknown element stays unknown.
+ */
+function evaluateFor(expr: ForExpr, scope: Scope, depth: number, budget: { steps: number }): Value {
+  const collection = evaluateWithin(expr.collection, scope, depth + 1, budget);
+  let entries: Array<[Value, Value]>;
+  if (Array.isArray(collection)) entries = collection.map((v, i) => [isSet(collection) ? v : i, v]);
+  else if (collection !== null && collection !== UNKNOWN && typeof collection === 'object')
+    entries = Object.keys(collection)
+      .sort(compareText)
+      .map((k) => [k, collection[k]!]);
+  else return UNKNOWN;
+  if (entries.length > MAX_FOR_ELEMENTS) return UNKNOWN;
+  const list: Value[] = [];
+  const map: { [key: string]: Value } = {};
+  const groups = new Map<string, Value[]>();
+  for (const [key, value] of entries) {
+    if (budget.steps <= 0) return UNKNOWN;
+    const inner = bindNames(scope, expr.keyVar, key, expr.valueVar, value);
+    const at = (e: Expr | undefined) => evaluateWithin(e, inner, depth + 1, budget);
+    if (expr.condition) {
+      const keep = at(expr.condition);
+      if (keep === false) continue;
+      if (keep !== true) return UNKNOWN;
+    }
+    if (!expr.object) {
+      list.push(at(expr.valueExpr));
+      continue;
+    }
+    const name = at(expr.keyExpr);
+    const text = typeof name === 'string' ? name : typeof name === 'number' || typeof name === 'boolean' ? String(name) : undefined;
+    if (text === undefined) return UNKNOWN;
+    const item = at(expr.valueExpr);
+    if (expr.grouping) {
+      const group = groups.get(text);
+      if (group) group.push(item);
+      else groups.set(text, [item]);
+    } else if (Object.hasOwn(map, text)) return UNKNOWN; // Terraform refuses a duplicate key without `...`
+    else setKey(map, text, item);
+  }
+  if (!expr.object) return list;
+  if (expr.grouping) for (const [key, items] of groups) setKey(map, key, items);
+  return map;
+}
+
+/** The scope of one element of a `for` expression: its names bound, the rest as outside. */
+function bindNames(outer: Scope, keyName: string | undefined, key: Value, valueName: string, value: Value): Scope {
+  return {
+    variable: (n) => outer.variable(n),
+    local: (n) => outer.local(n),
+    variableType: (n) => outer.variableType?.(n),
+    bound: (n) => (n === valueName ? value : keyName !== undefined && n === keyName ? key : outer.bound?.(n)),
+  };
+}
+
+/** `list[*].attr`: the attribute of each element; a value that is not a list is a list of itself, null an empty list. */
+function evaluateSplat(expr: SplatExpr, next: (e: Expr | undefined) => Value): Value {
+  const source = next(expr.source);
+  if (source === UNKNOWN) return UNKNOWN;
+  if (source === null) return [];
+  return (Array.isArray(source) ? source : [source]).map((item) => traverse(item, expr.path));
 }
 
 /**
@@ -111,8 +253,9 @@ function converted(value: Value, type: Expr | undefined, evaluateDefault: (e: Ex
     case 'optional':
       return convert(value, inner);
     case 'list':
-    case 'set':
       return Array.isArray(value) ? value.map((v) => convert(v, inner)) : value;
+    case 'set':
+      return Array.isArray(value) ? markSet(value.map((v) => convert(v, inner))) : value;
     case 'map':
       return Array.isArray(value) ? value : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v, inner)]));
     case 'tuple':
@@ -186,12 +329,11 @@ function binary(op: string, left: Value, right: Value): Value {
     if (op === '||' && (left === true || right === true)) return true;
     return UNKNOWN;
   }
-  if ((op === '==' || op === '!=') && textSize([left, right], MAX_TEXT) > MAX_TEXT) return UNKNOWN;
+  if (op === '==' || op === '!=') {
+    const same = equalValues(left, right);
+    return same === undefined ? UNKNOWN : op === '==' ? same : !same;
+  }
   switch (op) {
-    case '==':
-      return JSON.stringify(left) === JSON.stringify(right);
-    case '!=':
-      return JSON.stringify(left) !== JSON.stringify(right);
     case '&&':
       return typeof left === 'boolean' && typeof right === 'boolean' ? left && right : UNKNOWN;
     case '||':
@@ -219,87 +361,6 @@ function binary(op: string, left: Value, right: Value): Value {
       return left >= right;
   }
   return UNKNOWN;
-}
-
-/** About how many characters a value takes as text, counted only up to just past `limit`. */
-function textSize(value: Value, limit: number): number {
-  let size = 0;
-  const stack: Value[] = [value];
-  while (stack.length > 0 && size <= limit) {
-    const item = stack.pop()!;
-    if (typeof item === 'string') size += item.length + 2;
-    else if (Array.isArray(item)) (size += 2), stack.push(...item);
-    else if (item !== null && typeof item === 'object') for (const [key, inner] of Object.entries(item)) (size += key.length + 4), stack.push(inner);
-    else size += 8;
-  }
-  return size;
-}
-
-function isKnown(value: Value): boolean {
-  if (value === UNKNOWN) return false;
-  if (Array.isArray(value)) return value.every(isKnown);
-  if (value !== null && typeof value === 'object') return Object.values(value).every(isKnown);
-  return true;
-}
-
-function call(name: string, args: Value[]): Value {
-  const [first, second] = args;
-  switch (name) {
-    case 'jsonencode':
-      return isKnown(first ?? UNKNOWN) && textSize(first!, MAX_TEXT) <= MAX_TEXT ? JSON.stringify(first) : UNKNOWN;
-    case 'jsondecode':
-      if (typeof first !== 'string') return UNKNOWN;
-      return (safeJson(first) as Value | undefined) ?? UNKNOWN;
-    case 'tolist':
-    case 'toset':
-      return Array.isArray(first) ? first : UNKNOWN;
-    case 'tostring':
-      return typeof first === 'string' || typeof first === 'number' || typeof first === 'boolean' ? String(first) : UNKNOWN;
-    case 'tonumber':
-      return typeof first === 'number' ? first : typeof first === 'string' && first.trim() !== '' && Number.isFinite(Number(first)) ? Number(first) : UNKNOWN;
-    case 'tobool':
-      return typeof first === 'boolean' ? first : first === 'true' ? true : first === 'false' ? false : UNKNOWN;
-    case 'lower':
-      return typeof first === 'string' ? first.toLowerCase() : UNKNOWN;
-    case 'upper':
-      return typeof first === 'string' ? first.toUpperCase() : UNKNOWN;
-    case 'length':
-      if (Array.isArray(first)) return first.length;
-      if (typeof first === 'string') return [...first].length;
-      return first !== null && typeof first === 'object' ? Object.keys(first).length : UNKNOWN;
-    case 'concat':
-      return args.every(Array.isArray) ? (args as Value[][]).flat() : UNKNOWN;
-    case 'merge': {
-      if (!args.every((a) => a !== null && typeof a === 'object' && !Array.isArray(a))) return UNKNOWN;
-      return Object.assign({}, ...(args as object[])) as Value;
-    }
-    case 'element': {
-      // Terraform wraps an index past the end around to the start.
-      if (!Array.isArray(first) || first.length === 0 || typeof second !== 'number' || !Number.isInteger(second) || second < 0) return UNKNOWN;
-      return first[second % first.length]!;
-    }
-    case 'lookup': {
-      const fallback = args[2];
-      if (first === null || typeof first !== 'object' || Array.isArray(first) || typeof second !== 'string') return UNKNOWN;
-      if (!isKnown(first)) return Object.hasOwn(first, second) ? (first as Record<string, Value>)[second]! : UNKNOWN;
-      return Object.hasOwn(first, second) ? (first as Record<string, Value>)[second]! : fallback ?? UNKNOWN;
-    }
-    case 'coalesce':
-      return args.find((a) => a !== null && a !== '' && a !== UNKNOWN) ?? UNKNOWN;
-    case 'format':
-      return UNKNOWN;
-    case 'join':
-      return typeof first === 'string' && Array.isArray(second) && second.every((s) => typeof s === 'string') && first.length * second.length + textSize(second, MAX_TEXT) <= MAX_TEXT
-        ? (second as string[]).join(first)
-        : UNKNOWN;
-    case 'split':
-      // The security-group module's "0.0.0.0/0,10.0.0.0/8" lists: compact(split(",", ...)).
-      return typeof first === 'string' && first !== '' && typeof second === 'string' ? second.split(first) : UNKNOWN;
-    case 'compact':
-      return Array.isArray(first) && first.every((s) => typeof s === 'string' || s === null) ? first.filter((s) => s !== '' && s !== null) : UNKNOWN;
-    default:
-      return UNKNOWN;
-  }
 }
 
 export function isUnknown(value: Value | undefined): value is Unknown {

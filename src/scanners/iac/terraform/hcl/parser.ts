@@ -527,7 +527,7 @@ function objectKeyName(key: Expr): string | undefined {
   if (key.kind === 'traversal' && !key.source && key.path.length === 1) return key.path[0];
   if (key.kind === 'template' && key.parts.every((p) => p.kind === 'text')) return key.text;
   if (key.kind === 'literal' && key.value !== null) return String(key.value);
-  if (key.kind === 'paren') return objectKeyName(key.expr);
+  // `(k) = v` is the value of k, never the name "k".
   return undefined;
 }
 

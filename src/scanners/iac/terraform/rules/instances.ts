@@ -1,5 +1,6 @@
 import { childExpressions, type Block, type Expr } from '../hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from '../hcl/evaluate.js';
+import { isSet } from '../hcl/value.js';
 import { attribute, isKnownEmpty, isNotCreated, type TfInput } from '../model.js';
 
 /**
@@ -129,7 +130,7 @@ export function valueIn(instance: Instance, expr: Expr): Value {
 /** Keys and values of a for_each, or undefined when it cannot be read or is empty. */
 function elements(value: Value, keys: 'index' | 'value'): Array<[Value, Value]> | undefined {
   const entries: Array<[Value, Value]> | undefined = Array.isArray(value)
-    ? value.map((v, index) => [keys === 'index' ? index : v, v])
+    ? value.map((v, index) => [keys === 'index' && !isSet(value) ? index : v, v])
     : value !== null && value !== UNKNOWN && typeof value === 'object'
       ? Object.entries(value)
       : undefined;
