@@ -53,8 +53,9 @@ const fullAdmin: CfnRule = cfnRule({
     positive: [
       'Resources:\n  Admin:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      # expect\n      PolicyDocument:\n        Version: "2012-10-17"\n        Statement:\n          # detail\n          - Effect: Allow\n            Action: "*"\n            Resource: "*"\n',
       'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: ec2.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: all\n          # expect\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: arn:aws:s3:::bucket/*\n              # detail\n              - Effect: Allow\n                Action: ["*"]\n                Resource: ["*"]\n',
-      // The AWS managed policy, by ARN (literal or with the partition) or by its SAM name.
+      // The AWS managed policy, by ARN (literal, with the partition, or joined as CDK writes it) or by its SAM name.
       'Resources:\n  Worker:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        # expect\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess\n        - arn:aws:iam::aws:policy/ReadOnlyAccess\n  Builder:\n    Type: AWS::IAM::Role\n    Properties:\n      # expect\n      ManagedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"]\n',
+      'Resources:\n  Cdk:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        # expect\n        - !Join ["", ["arn:", !Ref AWS::Partition, ":iam::aws:policy/AdministratorAccess"]]\n        - !Join ["", ["arn:", !Ref AWS::Partition, ":iam::aws:policy/ReadOnlyAccess"]]\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Policies:\n        - AWSLambdaBasicExecutionRole\n        # expect\n        - AdministratorAccess\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      # expect\n      Policies:\n        - Statement:\n            # detail\n            - Effect: Allow\n              Action: "*"\n              Resource: "*"\n',
     ],
@@ -95,6 +96,21 @@ const fullAdmin: CfnRule = cfnRule({
   },
 });
 
+/** `Fn::Join` of literal parts and `Ref AWS::Partition` (as CDK writes managed policy ARNs), with the partition `aws`. */
+function joinedWithPartition(call: ReturnType<typeof intrinsic>): string | undefined {
+  if (call?.name !== 'Fn::Join' || !isYSeq(call.arg) || call.arg.items.length !== 2) return undefined;
+  const [delimiter, parts] = call.arg.items;
+  if (!isYScalar(delimiter) || typeof delimiter.value !== 'string' || !isYSeq(parts)) return undefined;
+  const texts: string[] = [];
+  for (const part of parts.items) {
+    const ref = intrinsic(part);
+    if (ref?.name === 'Ref' && isYScalar(ref.arg) && ref.arg.value === 'AWS::Partition') texts.push('aws');
+    else if (isYScalar(part) && part.value !== null && !ref) texts.push(String(part.value));
+    else return undefined;
+  }
+  return texts.join(delimiter.value);
+}
+
 /**
  * The AWS managed AdministratorAccess policy: its ARN in any partition (`!Sub` with
  * `${AWS::Partition}` included), or, in SAM `Policies`, its bare name.
@@ -102,7 +118,7 @@ const fullAdmin: CfnRule = cfnRule({
 function isAdministratorAccess(t: CfnTemplate, node: YNode, sam: boolean): boolean {
   const call = intrinsic(node);
   const sub = call?.name === 'Fn::Sub' && isYScalar(call.arg) && typeof call.arg.value === 'string' ? call.arg.value.replace(/\$\{AWS::Partition\}/g, 'aws') : undefined;
-  const arn = sub ?? text(t, node);
+  const arn = sub ?? joinedWithPartition(call) ?? text(t, node);
   if (arn === undefined) return false;
   return /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/.test(arn.trim()) || (sam && arn.trim() === 'AdministratorAccess');
 }
