@@ -1,6 +1,6 @@
 /**
  * Checks of other CloudFormation scanners that a template's resource Metadata may
- * suppress (cfn_nag `rules_to_suppress`, cfn-guard `SuppressedRules`, checkov `skip`),
+ * suppress (cfn_nag and cdk_nag `rules_to_suppress`, cfn-guard `SuppressedRules`, checkov `skip`),
  * and the secloop rules whose findings they cover. A foreign id is mapped only when its
  * check reports (at least) everything the secloop rule reports on that kind of resource,
  * so that a suppression the user wrote for it never hides a problem the user has not
@@ -12,9 +12,18 @@ export interface Covered {
   rule: string;
   /** Only hits whose message matches: the part of a wider secloop rule the foreign check is about. */
   only?: RegExp;
+  /** Only hits in resources of these types: the ones the foreign check looks at. */
+  types?: readonly string[];
+  /**
+   * cdk_nag granular rules: the finding ids cdk-nag reports for the hit's case. A
+   * suppression with `applies_to` covers the hit only when every group has an id it
+   * names (ids in one group are spellings of the same finding). Without `findings`, a
+   * suppression with `applies_to` covers nothing, as in cdk-nag.
+   */
+  findings?: ReadonlyArray<readonly string[]>;
 }
 
-export type Tool = 'cfn_nag' | 'cfn-guard' | 'checkov';
+export type Tool = 'cfn_nag' | 'cfn-guard' | 'checkov' | 'cdk_nag';
 
 const SG = 'iac/cfn-sg-open-to-internet';
 const SECRET = 'iac/cfn-hardcoded-secret';
@@ -36,6 +45,7 @@ const CACHE_AT_REST = /AtRestEncryptionEnabled/;
 const CACHE_TRANSIT = /TransitEncryptionEnabled/;
 const PUBLIC_READ_ACL = /canned ACL PublicRead\.$/;
 const PUBLIC_WRITE_ACL = /canned ACL PublicReadWrite\.$/;
+const EVERY_ACTION = /allows every action on every resource/;
 
 const one = (rule: string, only?: RegExp): Covered[] => [only ? { rule, only } : { rule }];
 
@@ -204,7 +214,94 @@ const CHECKOV: Record<string, Covered[]> = {
   CKV_AWS_258: one('iac/cfn-lambda-url-no-auth'),
 };
 
-export const FOREIGN_CHECKS: Record<Tool, Record<string, Covered[]>> = { cfn_nag: CFN_NAG, 'cfn-guard': GUARD, checkov: CHECKOV };
+/**
+ * cdk-nag rules (https://github.com/cdklabs/cdk-nag, src/rules), with the AwsSolutions
+ * id where that pack names the rule by a short suffix; the HIPAA.Security,
+ * NIST.800.53.R4, NIST.800.53.R5 and PCI.DSS.321 packs name it `<pack>-<rule>`. A
+ * rule reported by another rule of the same pack for the same case (CognitoUserPoolAPIGWAuthorizer
+ * beside APIGWAuthorization, IAMPolicyNoStatementsWithFullAccess beside ...AdminAccess)
+ * is left out: suppressing it does not accept that case in cdk-nag. Left out because
+ * cdk-nag passes a case secloop reports: EFSEncrypted (an unset Encrypted), ELB5 (plain
+ * HTTP listeners), the S3 public read/write rules (a public ACL under BlockPublicAcls).
+ */
+const HIPAA = 'HIPAA.Security';
+const NIST4 = 'NIST.800.53.R4';
+const NIST5 = 'NIST.800.53.R5';
+const PCI = 'PCI.DSS.321';
+const ALL = [HIPAA, NIST4, NIST5, PCI];
+const EC2_GROUPS = ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress'];
+
+const CDK_NAG_RULES: Array<{ rule: string; solutions?: string; packs?: string[]; covers: Covered[] }> = [
+  { rule: 'EC2RestrictedInbound', solutions: 'EC23', covers: [{ rule: SG, types: EC2_GROUPS }] },
+  { rule: 'RDSRestrictedInbound', solutions: 'RDS8', covers: [{ rule: SG, types: ['AWS::RDS::DBSecurityGroup', 'AWS::RDS::DBSecurityGroupIngress'] }] },
+  { rule: 'EC2RestrictedSSH', packs: ALL, covers: [{ rule: SG, only: onePort(22), types: EC2_GROUPS }] },
+  { rule: 'EC2EBSVolumeEncrypted', solutions: 'EC26', covers: one('iac/cfn-ebs-not-encrypted') },
+  { rule: 'RDSStorageEncrypted', solutions: 'RDS2', packs: ALL, covers: [{ rule: DATABASE, types: ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'] }] },
+  { rule: 'RedshiftClusterEncryptionAtRest', solutions: 'RS6', covers: [{ rule: DATABASE, types: ['AWS::Redshift::Cluster'] }] },
+  { rule: 'DocumentDBClusterEncryptionAtRest', solutions: 'DOC1', covers: [{ rule: DATABASE, types: ['AWS::DocDB::DBCluster'] }] },
+  { rule: 'NeptuneClusterEncryptionAtRest', solutions: 'N4', covers: [{ rule: DATABASE, types: ['AWS::Neptune::DBCluster'] }] },
+  { rule: 'RDSInstancePublicAccess', packs: ALL, covers: [{ rule: PUBLIC, types: ['AWS::RDS::DBInstance'] }] },
+  { rule: 'RedshiftClusterPublicAccess', solutions: 'RS8', packs: ALL, covers: [{ rule: PUBLIC, types: ['AWS::Redshift::Cluster'] }] },
+  { rule: 'DMSReplicationNotPublic', packs: ALL, covers: [{ rule: PUBLIC, types: ['AWS::DMS::ReplicationInstance'] }] },
+  { rule: 'KinesisDataStreamSSE', solutions: 'KDS1', covers: one(AT_REST, /StreamEncryption/) },
+  { rule: 'SQSQueueSSE', solutions: 'SQS2', covers: one(AT_REST, /SQS-managed encryption/) },
+  { rule: 'ElastiCacheRedisClusterEncryption', solutions: 'AEC3', covers: [{ rule: AT_REST, only: CACHE_AT_REST }, { rule: TRANSIT, only: CACHE_TRANSIT }] },
+  { rule: 'MSKClientToBrokerTLS', solutions: 'MSK2', covers: one(TRANSIT, /lets clients connect in clear text/) },
+  { rule: 'MSKBrokerToBrokerTLS', solutions: 'MSK3', covers: one(TRANSIT, /between brokers unencrypted/) },
+  { rule: 'KMSBackingKeyRotationEnabled', solutions: 'KMS5', packs: [NIST4, NIST5, PCI], covers: one('iac/cfn-kms-no-rotation') },
+  { rule: 'OpenSearchNodeToNodeEncryption', solutions: 'OS2', packs: ALL, covers: one(TRANSIT, NODE_TO_NODE) },
+  { rule: 'OpenSearchEncryptedAtRest', solutions: 'OS8', packs: ALL, covers: one('iac/cfn-search-not-encrypted') },
+  { rule: 'OpenSearchNoUnsignedOrAnonymousAccess', solutions: 'OS5', covers: [{ rule: PRINCIPAL, types: ['AWS::OpenSearchService::Domain', 'AWS::Elasticsearch::Domain'] }] },
+  { rule: 'ECROpenAccess', solutions: 'ECR1', covers: [{ rule: PRINCIPAL, types: ['AWS::ECR::Repository'] }] },
+  { rule: 'SageMakerNotebookNoDirectInternetAccess', solutions: 'SM3', packs: ALL, covers: one('iac/cfn-sagemaker-notebook-internet') },
+  { rule: 'S3BucketLevelPublicAccessProhibited', solutions: 'S2', packs: [HIPAA, NIST5, PCI], covers: one('iac/cfn-s3-public-access-block') },
+  {
+    rule: 'CloudFrontDistributionHttpsViewerNoOutdatedSSL',
+    solutions: 'CFR4',
+    covers: [{ rule: TLS, only: /accepts (?:SSLv3|TLSv1|TLSv1_2016) from viewers\.$/, types: ['AWS::CloudFront::Distribution'] }],
+  },
+  { rule: 'ALBHttpToHttpsRedirection', packs: ALL, covers: [{ rule: HTTP_LISTENER, types: ['AWS::ElasticLoadBalancingV2::Listener'] }] },
+  {
+    rule: 'APIGWAuthorization',
+    solutions: 'APIG4',
+    covers: [
+      { rule: 'iac/cfn-apigw-method-no-auth', types: ['AWS::ApiGateway::Method'] },
+      { rule: 'iac/cfn-apigw-v2-route-no-auth', types: ['AWS::ApiGatewayV2::Route'] },
+    ],
+  },
+  { rule: 'LambdaFunctionPublicAccessProhibited', packs: ALL, covers: one('iac/cfn-lambda-permission-public') },
+  { rule: 'EC2IMDSv2Enabled', packs: [HIPAA, NIST4, NIST5], covers: [{ rule: 'iac/cfn-imdsv1', types: ['AWS::EC2::Instance'] }] },
+  { rule: 'CloudTrailLogFileValidationEnabled', packs: ALL, covers: one('iac/cfn-cloudtrail-no-log-validation') },
+  { rule: 'CloudTrailEncryptionEnabled', packs: ALL, covers: one('iac/cfn-cloudtrail-not-encrypted') },
+  { rule: 'IAMPolicyNoStatementsWithAdminAccess', packs: ALL, covers: [{ rule: ADMIN, only: EVERY_ACTION, types: ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::IAM::Group'] }] },
+  // Granular: one finding per wildcard action or resource, one per AWS managed policy.
+  {
+    rule: 'IAMNoWildcardPermissions',
+    solutions: 'IAM5',
+    covers: [{ rule: ADMIN, only: EVERY_ACTION, types: ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::IAM::Group', 'AWS::IAM::User'], findings: [['Action::*', 'Action::*:*'], ['Resource::*']] }],
+  },
+  {
+    rule: 'IAMNoManagedPolicies',
+    solutions: 'IAM4',
+    covers: [
+      {
+        rule: ADMIN,
+        only: /attaches the AWS managed AdministratorAccess policy/,
+        types: ['AWS::IAM::Role', 'AWS::IAM::Group', 'AWS::IAM::User'],
+        findings: [['aws', '<AWS::Partition>', 'aws-cn', 'aws-us-gov'].map((partition) => `Policy::arn:${partition}:iam::aws:policy/AdministratorAccess`)],
+      },
+    ],
+  },
+];
+
+const CDK_NAG: Record<string, Covered[]> = Object.fromEntries(
+  CDK_NAG_RULES.flatMap(({ rule, solutions, packs, covers }) => [
+    ...(solutions ? [[`AwsSolutions-${solutions}`, covers] as const] : []),
+    ...(packs ?? []).map((pack) => [`${pack}-${rule}`, covers] as const),
+  ]),
+);
+
+export const FOREIGN_CHECKS: Record<Tool, Record<string, Covered[]>> = { cfn_nag: CFN_NAG, 'cfn-guard': GUARD, checkov: CHECKOV, cdk_nag: CDK_NAG };
 
 /** The secloop rules (and cases of them) a foreign check covers; none for an id secloop has no counterpart of. */
 export function coveredBy(tool: Tool, id: string): Covered[] {

@@ -38,6 +38,8 @@ export interface CfnTemplate {
   outputs: YNode | undefined;
   /** SAM's `Globals` section: properties every function, API or HTTP API of the template inherits. */
   globals: YNode | undefined;
+  /** The template's own `Metadata` section (cdk_nag stack suppressions live there). */
+  metadata: YNode | undefined;
 }
 
 const MAX_CHARS = 4 * 1024 * 1024;
@@ -125,7 +127,7 @@ export function parseTemplate(text: string, warn: (line: number, message: string
     return undefined;
   }
   if (!isYMap(root)) return undefined;
-  const template: CfnTemplate = { resources: [], parameters: new Map(), conditions: new Map(), mappings: pair(root, 'Mappings')?.value ?? undefined, outputs: pair(root, 'Outputs')?.value ?? undefined, globals: pair(root, 'Globals')?.value ?? undefined };
+  const template: CfnTemplate = { resources: [], parameters: new Map(), conditions: new Map(), mappings: pair(root, 'Mappings')?.value ?? undefined, outputs: pair(root, 'Outputs')?.value ?? undefined, globals: pair(root, 'Globals')?.value ?? undefined, metadata: pair(root, 'Metadata')?.value ?? undefined };
   for (const p of entries(pair(root, 'Parameters')?.value)) {
     if (isYMap(p.value)) template.parameters.set(p.key, { name: p.key, line: p.keyLine, node: p.value, default: pair(p.value, 'Default')?.value ?? undefined });
   }
