@@ -20,3 +20,9 @@ describe('Helm renderer: constructs of third-party charts', () => {
     );
   });
 });
+
+describe('Helm renderer: number literals', () => {
+  it('reads hexadecimal floating-point literals as floats (0x1p20 is 2^20), as Go does', () => {
+    assert.equal(render('{{ 0x1p20 }} {{ mulf 3 0x1p10 }} {{ 0x1.8p1 }} {{ 0X.8p0 }} {{ -0x1p-2 }} {{ divf 2097152 0x1p20 | floor | int64 }} {{ 0x10 }}'), '1.048576e+06 3072 3 0.5 -0.25 2 16');
+  });
+});

@@ -110,12 +110,25 @@ function unquote(raw: string, line: number): string {
   return out;
 }
 
-const NUMBER = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?|\d[\d_]*\.)/;
+const NUMBER = /^[+-]?(?:0[xX](?:[0-9a-fA-F_]*\.[0-9a-fA-F_]*|[0-9a-fA-F_]+)(?:[pP][+-]?\d[\d_]*)?|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?|\d[\d_]*\.)/;
+
+/** A hexadecimal floating-point literal (`0x1p20`, `0x1.8p-2`), a float64 to Go (a `p` exponent is required with a point). */
+function hexFloat(body: string): number | undefined {
+  const m = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(body);
+  if (!m || (m[1] === '' && !m[2])) return undefined;
+  const fraction = m[2] ?? '';
+  return parseInt(`${m[1]}${fraction}` || '0', 16) * 2 ** (Number(m[3]) - 4 * fraction.length);
+}
 
 function numberValue(text: string, line: number): Value {
   const clean = text.replace(/_/g, '');
   const sign = clean.startsWith('-') ? -1 : 1;
   const body = clean.replace(/^[+-]/, '');
+  if (/^0[xX].*[.pP]/.test(body)) {
+    const n = hexFloat(body);
+    if (n === undefined) throw new TemplateSyntaxError(`bad number syntax: ${JSON.stringify(text)}`, line);
+    return sign * n;
+  }
   if (/^0[xXoObB]/.test(body)) return new GoInt(sign * Number(body.replace(/^0[oO]/, '0o')));
   if (/^\d+$/.test(body)) return new GoInt(sign * (body.length > 1 && body.startsWith('0') ? parseInt(body, 8) : Number(body)));
   const n = Number(body);
