@@ -2,7 +2,7 @@ import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { childExpressions, type Attribute, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { parseHcl } from './hcl/parser.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
-import { isOverrideFile, mergeOverrides, overrideSourceOf } from './overrides.js';
+import { isOverrideFile, mergeOverrides, overrideSourceOf, type OverrideSource } from './overrides.js';
 
 /**
  * A Terraform module is a directory: every `.tf` and `.tf.json` file in it shares one
@@ -364,19 +364,14 @@ class ModuleDirectory {
 
   /** The override files merged into the blocks of the other files (overrides.ts), when those read as one module. */
   private mergeOverrides(read: Array<{ file: DirectorySource; parsed: ParsedTerraform }>, warn: Warn): void {
-    const bases = read.filter((r) => !isOverrideFile(r.file.path));
-    // A folder of separate examples has no one block an override merges into: each file is read alone.
-    if (!isOneModule(new Map(bases.map((r) => [r.file.path, declarationsIn(r.parsed.body)])))) return;
-    const source = (r: (typeof read)[number]) => ({ path: r.file.path, text: r.file.text, body: r.parsed.body });
-    try {
-      const { bodies, standalone } = mergeOverrides(bases.map(source), read.filter((r) => isOverrideFile(r.file.path)).map(source), warn);
-      for (const [path, blocks] of standalone) this.standalone.set(path, blocks);
-      for (const r of bases) {
-        const body = bodies.get(r.file.path);
-        if (body && body !== r.parsed.body) r.parsed = { body, problems: r.parsed.problems };
-      }
-    } catch (error) {
-      warn({ path: read.find((r) => isOverrideFile(r.file.path))?.file.path ?? '.', message: `could not merge this override file into the other files' blocks: ${(error as Error).message}` });
+    const { bodies, standalone } = withOverrides(
+      read.map((r) => ({ path: r.file.path, text: r.file.text, body: r.parsed.body })),
+      warn,
+    );
+    for (const [path, blocks] of standalone) this.standalone.set(path, blocks);
+    for (const r of read) {
+      const body = bodies.get(r.file.path);
+      if (body && body !== r.parsed.body) r.parsed = { body, problems: r.parsed.problems };
     }
   }
 
@@ -431,6 +426,23 @@ class ModuleDirectory {
         return overrideSourceOf(expr) ?? this.sources.get(expr);
       },
     };
+  }
+}
+
+/**
+ * The bodies of a directory's files other than override files, with the override files
+ * merged in (overrides.ts) when the files read as one module; else as they are (a folder
+ * of separate examples has no one block an override merges into).
+ */
+export function withOverrides(files: readonly OverrideSource[], warn: Warn): { bodies: Map<string, Body>; standalone: Map<string, Block[]> } {
+  const bases = files.filter((f) => !isOverrideFile(f.path));
+  const unchanged = { bodies: new Map(bases.map((f) => [f.path, f.body])), standalone: new Map<string, Block[]>() };
+  if (!isOneModule(new Map(bases.map((f) => [f.path, declarationsIn(f.body)])))) return unchanged;
+  try {
+    return mergeOverrides(bases, files.filter((f) => isOverrideFile(f.path)), warn);
+  } catch (error) {
+    warn({ path: files.find((f) => isOverrideFile(f.path))?.path ?? '.', message: `could not merge this override file into the other files' blocks: ${(error as Error).message}` });
+    return unchanged;
   }
 }
 

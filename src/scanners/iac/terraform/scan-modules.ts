@@ -4,7 +4,8 @@ import type { Git } from '../../../workspace/git.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { analyseFile, type FileAnalysis } from '../analyse.js';
 import type { Platform } from '../rule.js';
-import { directoryOf, ModuleDirectories, moduleDirectoryFiles, parseTerraformText, terraformRole, type DirectorySource, type ParsedTerraform, type TfDirectoryScope } from './directory.js';
+import { directoryOf, ModuleDirectories, moduleDirectoryFiles, parseTerraformText, terraformRole, withOverrides, type DirectorySource, type ParsedTerraform, type TfDirectoryScope } from './directory.js';
+import { isOverrideFile, type OverrideSource } from './overrides.js';
 import type { Body } from './hcl/ast.js';
 import { fileScope } from './model.js';
 import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall } from './module-calls.js';
@@ -146,33 +147,70 @@ export class TerraformModules {
     }
   }
 
-  /** The local module calls of the tree's .tf files, and each caller's variables and locals. */
+  /**
+   * The local module calls of the tree's .tf files, and each caller's variables and
+   * locals. In a directory with override files, the calls are read from the blocks as
+   * the override files change them (a module call's arguments, or its source).
+   */
   private async findCalls(all: readonly WorkspaceFile[]): Promise<{ calls: LocalCall[]; declarations: Map<string, Body> } | undefined> {
     const configurations = all.filter((file) => terraformRole(file.path) === 'configuration');
-    const directories = new Set(configurations.map((file) => directoryOf(file.path)));
-    if (directories.size < 2) return undefined;
+    const byDirectory = new Map<string, WorkspaceFile[]>();
+    for (const file of configurations) {
+      const dir = directoryOf(file.path);
+      const list = byDirectory.get(dir);
+      if (list) list.push(file);
+      else byDirectory.set(dir, [file]);
+    }
+    if (byDirectory.size < 2) return undefined;
     const calls: LocalCall[] = [];
     const declarations = new Map<string, Body>();
-    for (const file of configurations) {
+    for (const [dir, files] of byDirectory) {
       if (this.options.signal?.aborted) return undefined;
+      const bodies = await this.callerBodies(files);
+      for (const [path, body] of bodies) {
+        const made = localCalls(path, dir, body, (target) => byDirectory.has(target));
+        if (made.length === 0) continue;
+        if (calls.length + made.length > MAX_CALLS) {
+          this.warn({ message: `more than ${MAX_CALLS} local module calls: they are not followed, and every module is analysed with the defaults of its variables` });
+          return undefined;
+        }
+        calls.push(...made);
+        declarations.set(path, declarationsOf(body));
+      }
+    }
+    return calls.length > 0 ? { calls, declarations } : undefined;
+  }
+
+  /**
+   * The parsed bodies of a directory's files that may call a local module. With override
+   * files, every file of the directory is parsed and the overrides merged in, when any of
+   * them may call one; override files give no body of their own.
+   */
+  private async callerBodies(files: readonly WorkspaceFile[]): Promise<Map<string, Body>> {
+    const out = new Map<string, Body>();
+    const texts = new Map<string, string>();
+    let calling = false;
+    for (const file of files) {
       const text = await this.early.peek(file);
-      if (text === null || !mayCallLocalModule(text)) continue;
-      let parsed: ParsedTerraform;
+      if (text === null) continue;
+      texts.set(file.path, text);
+      calling ||= mayCallLocalModule(text);
+    }
+    if (!calling) return out;
+    const overridden = files.some((file) => isOverrideFile(file.path));
+    const parsed: OverrideSource[] = [];
+    for (const [path, text] of texts) {
+      if (!overridden && !mayCallLocalModule(text)) continue;
       try {
-        parsed = parseTerraformText(text);
+        parsed.push({ path, text, body: parseTerraformText(text).body });
       } catch {
         continue; // a parser bug: the scan loop meets it again and reports it
       }
-      const made = localCalls(file.path, directoryOf(file.path), parsed.body, (dir) => directories.has(dir));
-      if (made.length === 0) continue;
-      if (calls.length + made.length > MAX_CALLS) {
-        this.warn({ message: `more than ${MAX_CALLS} local module calls: they are not followed, and every module is analysed with the defaults of its variables` });
-        return undefined;
-      }
-      calls.push(...made);
-      declarations.set(file.path, declarationsOf(parsed.body));
     }
-    return calls.length > 0 ? { calls, declarations } : undefined;
+    // Merge problems are reported when the scan loop reads the directory.
+    if (overridden) return withOverrides(parsed, () => {}).bodies;
+    for (const file of parsed) out.set(file.path, file.body);
+    return out;
   }
 
   /** The contexts of the called directories, read with the scopes of the callers' directories (let go once read). */
