@@ -26,3 +26,15 @@ describe('Helm renderer: number literals', () => {
     assert.equal(render('{{ 0x1p20 }} {{ mulf 3 0x1p10 }} {{ 0x1.8p1 }} {{ 0X.8p0 }} {{ -0x1p-2 }} {{ divf 2097152 0x1p20 | floor | int64 }} {{ 0x10 }}'), '1.048576e+06 3072 3 0.5 -0.25 2 16');
   });
 });
+
+describe('Helm renderer: semantic versions as Masterminds/semver reads them', () => {
+  it('takes a version of one or two numbers (3.5 is 3.5.0), as semverCompare and semver do', () => {
+    assert.equal(render('{{ semverCompare ">= 3.5" "3.5" }} {{ semverCompare "< 2.9.0" "3.5" }} {{ semverCompare "~1.6" "1.6" }} {{ semverCompare ">=2" "v2" }} {{ (semver "3.5").String }} {{ (semver "1.6-rc.1").Prerelease }}'), 'true false true true 3.5.0 rc.1');
+  });
+
+  it('still refuses what is not a version', () => {
+    const files = new Map([['c/Chart.yaml', CHART], ['c/values.yaml', ''], ['c/templates/t.yaml', '{{ semverCompare ">=1" "1.2.3.4" }}']]);
+    const { warnings } = renderChart({ dir: 'c', files, render: ['c/templates/t.yaml'] });
+    assert.match(warnings[0]!.message, /invalid semantic version: 1\.2\.3\.4/);
+  });
+});

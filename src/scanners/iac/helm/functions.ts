@@ -410,10 +410,22 @@ function semverRange(constraint: string): string {
   return normalised;
 }
 
+const MASTERMINDS_VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+
+/**
+ * A version as Masterminds/semver's NewVersion reads it: a leading `v`, and the minor and
+ * patch numbers optional (`3.5` is 3.5.0), which npm's semver does not take even loosely.
+ */
+function parseVersion(version: string): semver.SemVer {
+  const m = MASTERMINDS_VERSION.exec(version.trim());
+  const parsed = m ? semver.parse(`${BigInt(m[1]!)}.${BigInt(m[2] ?? 0)}.${BigInt(m[3] ?? 0)}${m[4] ?? ''}${m[5] ?? ''}`) : null;
+  if (!parsed) throw new TemplateError(`invalid semantic version: ${version}`);
+  return parsed;
+}
+
 /** Sprig's semver: a Masterminds *semver.Version, read through its methods. */
 function semverObject(version: string): GoObject {
-  const parsed = semver.parse(version.trim().replace(/^v/, ''), { loose: true }) ?? semver.parse(semver.coerce(version, { includePrerelease: true })?.version ?? '');
-  if (!parsed || !/^v?\d+(?:\.\d+){0,2}(?:[-+].*)?$/.test(version.trim())) throw new TemplateError(`invalid semantic version: ${version}`);
+  const parsed = parseVersion(version);
   const other = (v: Value) => {
     if (v instanceof GoObject && v.type === '*semver.Version') return String(v.text);
     throw wrongType('*semver.Version', v);
@@ -436,8 +448,7 @@ function semverObject(version: string): GoObject {
 }
 
 function semverCompare(constraint: string, version: string): boolean {
-  const parsed = semver.parse(version.trim().replace(/^v/, ''), { loose: true });
-  if (!parsed) throw new TemplateError(`invalid semantic version: ${version}`);
+  const parsed = parseVersion(version);
   return semver.satisfies(parsed, semverRange(constraint), { includePrerelease: parsed.prerelease.length > 0 });
 }
 
