@@ -38,3 +38,14 @@ describe('Helm renderer: semantic versions as Masterminds/semver reads them', ()
     assert.match(warnings[0]!.message, /invalid semantic version: 1\.2\.3\.4/);
   });
 });
+
+describe('Helm renderer: pipelines as Go parses them', () => {
+  it('takes a pipeline that ends with | before the delimiter or )', () => {
+    assert.equal(render('a:\n{{- toYaml .Values.x | nindent 2 | }}\nb: {{ ("b" | upper |) }}\n', 'x:\n  k: v\n'), 'a:\n  k: v\nb: B\n');
+  });
+
+  it('still refuses two pipes in a row', () => {
+    const files = new Map([['c/Chart.yaml', CHART], ['c/values.yaml', ''], ['c/templates/t.yaml', '{{ "a" | | upper }}']]);
+    assert.match(renderChart({ dir: 'c', files, render: ['c/templates/t.yaml'] }).warnings[0]!.message, /missing command after \|/);
+  });
+});

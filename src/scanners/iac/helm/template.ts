@@ -439,7 +439,9 @@ function pipeline(tokens: Token[], start: number, line: number, depth: number): 
     cmds.push({ args, line });
     if (tokens[pos]?.k !== '|') break;
     pos++;
-    if (pos >= tokens.length || tokens[pos]!.k === ')' || tokens[pos]!.k === '|') throw new TemplateSyntaxError('missing command after |', line);
+    // Go's parser ends a pipeline at the delimiter or `)` even right after a `|`
+    // (`{{ toYaml . | nindent 4 | }}` runs); only a second `|` is an error.
+    if (tokens[pos]?.k === '|') throw new TemplateSyntaxError('missing command after |', line);
   }
   return [{ decl: [], assign: false, cmds, line }, pos];
 }
