@@ -1,6 +1,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { indentFlowContinuations, isUnderIndentedFlow, isYMap, isYScalar, isYSeq, pair, parseErrorText, UNDER_INDENTED_FLOW, type YMap, type YNode, type YPair } from '../yaml/tree.js';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
+import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from './quoted-continuations.js';
 import { condition } from './resolve.js';
 
 /**
@@ -99,6 +100,17 @@ export function parseTemplate(text: string, warn: (line: number, message: string
       const retry = parse(indentFlowContinuations(text), retryCounter);
       if (retry.errors.length === 0) {
         warn(lineCounter.linePos(flowIndent.pos[0]).line, UNDER_INDENTED_FLOW);
+        doc = retry;
+        lineCounter = retryCounter;
+      }
+    }
+    // The same for a quoted string whose continuation lines are not indented past its key.
+    const quoteIndent = doc.errors.find(isUnclosedQuote);
+    if (quoteIndent) {
+      const retryCounter = new LineCounter();
+      const retry = parse(indentQuotedContinuations(flowIndent ? indentFlowContinuations(text) : text), retryCounter);
+      if (retry.errors.length === 0) {
+        warn(lineCounter.linePos(quoteIndent.pos[0]).line, UNDER_INDENTED_QUOTE);
         doc = retry;
         lineCounter = retryCounter;
       }

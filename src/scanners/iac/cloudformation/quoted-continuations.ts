@@ -1,0 +1,56 @@
+/** The warning for a template read again the PyYAML way (indentQuotedContinuations). */
+export const UNDER_INDENTED_QUOTE = 'a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it';
+
+/** The YAML 1.2 error an under-indented quoted string raises (PyYAML, and so CloudFormation, accept it). */
+export function isUnclosedQuote(error: { code: string; message: string }): boolean {
+  return error.code === 'MISSING_CHAR' && /^Missing closing ["']quote/.test(error.message);
+}
+
+/** Whether the quote at `j` opens a quoted scalar: first on the line, or after `key:`, `- `, a tag or a flow indicator. */
+function opensScalar(line: string, j: number): boolean {
+  const before = line.slice(0, j);
+  if (before.trim() === '') return true;
+  if (!/[\s[{,]$/.test(before)) return false;
+  return /(?:^|\s)-\s+$|:\s+$|[[{,]\s*$|(?:^|\s)!\S*\s+$/.test(before);
+}
+
+/**
+ * Indents the continuation lines of a multi-line quoted string one space deeper than
+ * the line that opened it, when they are not already: a policy written as
+ * `PolicyDocument: !Sub '{` whose closing `}'` sits at the key's indentation. Folding
+ * drops leading spaces of continuation lines, so the string's value is unchanged.
+ */
+export function indentQuotedContinuations(text: string): string {
+  const lines = text.split('\n');
+  let quote: string | undefined;
+  let openerIndent = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    const indent = line.length - line.trimStart().length;
+    if (quote && line.trim() !== '' && indent <= openerIndent) {
+      line = ' '.repeat(openerIndent + 1 - indent) + line;
+      lines[i] = line;
+    }
+    for (let j = 0; j < line.length; j++) {
+      const c = line[j]!;
+      if (quote === "'") {
+        if (c === "'") {
+          if (line[j + 1] === "'") j++;
+          else quote = undefined;
+        }
+        continue;
+      }
+      if (quote === '"') {
+        if (c === '\\') j++;
+        else if (c === '"') quote = undefined;
+        continue;
+      }
+      if (c === '#' && (j === 0 || /\s/.test(line[j - 1]!))) break;
+      if ((c === '"' || c === "'") && opensScalar(line, j)) {
+        quote = c;
+        openerIndent = indent;
+      }
+    }
+  }
+  return lines.join('\n');
+}
