@@ -66,6 +66,50 @@ function onlyLoadBalancers(t: CfnTemplate, id: string): string[] | undefined {
   return balancers.length > 0 ? balancers : undefined;
 }
 
+/** Like `mentions`, but not under keys in `skip`. */
+function mentionsBesides(node: YNode | null | undefined, id: string, skip: ReadonlySet<string>, depth = 0): boolean {
+  if (!node || depth > 40) return false;
+  if (isYMap(node) && !intrinsic(node)) return node.pairs.some((p) => !skip.has(p.key) && mentionsBesides(p.value, id, skip, depth + 1));
+  if (isYSeq(node)) return node.items.some((item) => mentionsBesides(item, id, skip, depth + 1));
+  return mentions(node, id, depth);
+}
+
+const PEER_KEYS = new Set(['SourceSecurityGroupId', 'DestinationSecurityGroupId', 'SourceSecurityGroupName']);
+const FUNCTION_TYPES = new Set(['AWS::Lambda::Function', 'AWS::Serverless::Function']);
+const SECURITY_GROUP_TYPES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']);
+
+/**
+ * Whether the security group `id` is attached only to Lambda functions (their VpcConfig
+ * SecurityGroupIds, or SAM Globals'), which accept no inbound connections, so its
+ * ingress rules open nothing. Other groups may name it as a peer
+ * (SourceSecurityGroupId); any other use, or an Output other stacks may import, and it
+ * is not.
+ */
+function onlyLambdaFunctions(t: CfnTemplate, id: string): boolean {
+  if (!t.resources.some((r) => r.id === id && r.type === 'AWS::EC2::SecurityGroup') || mentions(t.outputs, id)) return false;
+  const globalVpc = pairAt(t, t.globals, 'Function', 'VpcConfig')?.value;
+  if (mentionsBesides(t.globals, id, new Set(['SecurityGroupIds']))) return false;
+  let attached = mentions(pairAt(t, globalVpc, 'SecurityGroupIds')?.value, id);
+  for (const r of t.resources) {
+    if (r.id === id) continue;
+    if (SECURITY_GROUP_TYPES.has(r.type)) {
+      if (mentionsBesides(r.node, id, PEER_KEYS)) {
+        // An ingress or egress rule of the group itself.
+        if (r.type !== 'AWS::EC2::SecurityGroup' && referencedId(prop(t, r, 'GroupId')?.value) === id && !mentionsBesides(r.properties, id, new Set([...PEER_KEYS, 'GroupId']))) continue;
+        return false;
+      }
+      continue;
+    }
+    if (FUNCTION_TYPES.has(r.type)) {
+      if (mentionsBesides(r.node, id, new Set(['SecurityGroupIds']))) return false;
+      attached ||= mentions(pairAt(t, r.properties, 'VpcConfig', 'SecurityGroupIds')?.value, id);
+      continue;
+    }
+    if (mentions(r.node, id)) return false;
+  }
+  return attached;
+}
+
 function portNumber(t: CfnTemplate, node: YNode | null | undefined): number | undefined {
   const v = value(t, node);
   if (typeof v === 'number') return v;
@@ -77,7 +121,7 @@ const openToInternet: CfnRule = cfnRule({
   id: 'iac/cfn-sg-open-to-internet',
   title: 'Sensitive port open to the internet',
   description:
-    'A security group ingress rule (or an EC2-Classic DB security group) accepts connections from anywhere (0.0.0.0/0 or ::/0) on every port or protocol, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; this is how many cloud breaches start.',
+    'A security group ingress rule (or an EC2-Classic DB security group) accepts connections from anywhere (0.0.0.0/0 or ::/0) on every port or protocol, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; this is how many cloud breaches start. A group attached only to Lambda functions, which accept no inbound connections, is not reported.',
   remediation: 'Restrict CidrIp/CidrIpv6 to known networks or use SourceSecurityGroupId (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -92,11 +136,15 @@ const openToInternet: CfnRule = cfnRule({
     negative: [
       'Resources:\n  Web:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 443\n          ToPort: 443\n          CidrIp: 0.0.0.0/0\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 10.1.0.0/16\n',
       'Parameters:\n  Source:\n    Type: String\nResources:\n  Ssh:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: sg-1\n      IpProtocol: tcp\n      FromPort: 22\n      ToPort: 22\n      CidrIp: !Ref Source\n',
+      // A group attached only to a Lambda function: nothing listens behind it.
+      'Resources:\n  FnGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: fn\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 27017\n          ToPort: 27017\n          CidrIp: 0.0.0.0/0\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      VpcConfig:\n        SecurityGroupIds: [!Ref FnGroup]\n        SubnetIds: [subnet-1]\n',
     ],
   },
   *check(t) {
     for (const { where, node, group } of ingressRules(t)) {
       // A group used only by load balancers: they answer on their listener ports alone.
+      // A group attached only to Lambda functions: nothing listens behind it.
+      if (group !== undefined && onlyLambdaFunctions(t, group)) continue;
       const balancers = group === undefined ? undefined : onlyLoadBalancers(t, group);
       const everything = (what: string, cidr: string): Pick<Hit, 'message' | 'severity'> =>
         balancers
