@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { runScan } from '../../../src/engine/scan.js';
 import { renderChart } from '../../../src/scanners/iac/helm/chart.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { fixturePath } from '../../helpers/paths.js';
 
 const CHART = 'apiVersion: v2\nname: demo\nversion: 0.1.0\n';
 
@@ -47,5 +50,15 @@ describe('Helm renderer: pipelines as Go parses them', () => {
   it('still refuses two pipes in a row', () => {
     const files = new Map([['c/Chart.yaml', CHART], ['c/values.yaml', ''], ['c/templates/t.yaml', '{{ "a" | | upper }}']]);
     assert.match(renderChart({ dir: 'c', files, render: ['c/templates/t.yaml'] }).warnings[0]!.message, /missing command after \|/);
+  });
+});
+
+describe('Helm .Files of a chart below the scan root', () => {
+  it('reads the chart\'s own files, from a template or from a helper', async () => {
+    const result = await runScan({ target: fixturePath('iac', 'helm-nested-files'), scannerSet: [iacScanner] });
+    assert.deepEqual(result.warnings, []);
+    const at = (rule: string) => result.findings.filter((f) => f.ruleId === rule).map((f) => `${f.location.path}:${f.location.startLine}`);
+    assert.deepEqual(at('iac/k8s-privileged-container'), ['deploy/web/files/security.yaml:1']);
+    assert.deepEqual(at('iac/k8s-host-pid'), ['deploy/api/config/pod.yaml:1']);
   });
 });

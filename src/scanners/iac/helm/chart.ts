@@ -97,8 +97,9 @@ export const DEFAULT_API_VERSIONS: readonly string[] = [
   ...['v1', 'v1beta1'].map((v) => `apiextensions.k8s.io/${v}`),
 ];
 
+/** A path under a directory; the directory itself for '' (a chart's own files sit in '' of its tree). */
 export function joinPath(dir: string, rel: string): string {
-  return dir === '' ? rel : `${dir}/${rel}`;
+  return dir === '' ? rel : rel === '' ? dir : `${dir}/${rel}`;
 }
 
 /** Chart.yaml's keys as Helm's chart.Metadata fields. */
