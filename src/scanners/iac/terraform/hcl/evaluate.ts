@@ -69,8 +69,8 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
       if (expr.source) return traverse(next(expr.source), expr.path, index);
       const [root, name, ...rest] = expr.path;
       if (root === '[?]' || name === '[?]') return UNKNOWN;
-      if (root === 'var' && name) return traverse(converted(next(scope.variable(name)), scope.variableType?.(name), next, budget), rest, index);
-      if (root === 'local' && name) return traverse(next(scope.local(name)), rest, index);
+      if (root === 'var' && name) return traverse(remembered(scope, budget, `var.${name}`, () => converted(next(scope.variable(name)), scope.variableType?.(name), next, budget)), rest, index);
+      if (root === 'local' && name) return traverse(remembered(scope, budget, `local.${name}`, () => next(scope.local(name))), rest, index);
       const bound = root === undefined ? undefined : scope.bound?.(root);
       if (bound !== undefined) return traverse(bound, expr.path.slice(1), index);
       return UNKNOWN;
@@ -192,7 +192,7 @@ function evaluateFor(expr: ForExpr, scope: Scope, depth: number, budget: { steps
   const groups = new Map<string, Value[]>();
   for (const [key, value] of entries) {
     if (budget.steps <= 0) return UNKNOWN;
-    const inner = bindNames(scope, expr.keyVar, key, expr.valueVar, value);
+    const inner = new ForScope(scope, expr.keyVar, key, expr.valueVar, value);
     const at = (e: Expr | undefined) => evaluateWithin(e, inner, depth + 1, budget);
     if (expr.condition) {
       const keep = at(expr.condition);
@@ -220,13 +220,51 @@ function evaluateFor(expr: ForExpr, scope: Scope, depth: number, budget: { steps
 }
 
 /** The scope of one element of a `for` expression: its names bound, the rest as outside. */
-function bindNames(outer: Scope, keyName: string | undefined, key: Value, valueName: string, value: Value): Scope {
-  return {
-    variable: (n) => outer.variable(n),
-    local: (n) => outer.local(n),
-    variableType: (n) => outer.variableType?.(n),
-    bound: (n) => (n === valueName ? value : keyName !== undefined && n === keyName ? key : outer.bound?.(n)),
-  };
+class ForScope implements Scope {
+  constructor(
+    readonly outer: Scope,
+    private readonly keyName: string | undefined,
+    private readonly key: Value,
+    private readonly valueName: string,
+    private readonly value: Value,
+  ) {}
+
+  variable(n: string): Expr | undefined {
+    return this.outer.variable(n);
+  }
+
+  local(n: string): Expr | undefined {
+    return this.outer.local(n);
+  }
+
+  variableType(n: string): Expr | undefined {
+    return this.outer.variableType?.(n);
+  }
+
+  bound(n: string): Value | undefined {
+    return n === this.valueName ? this.value : this.keyName !== undefined && n === this.keyName ? this.key : this.outer.bound?.(n);
+  }
+}
+
+/**
+ * The values of `var.x` and `local.x` read in one evaluation (one budget) of one scope: a
+ * reference met again, in each element of a for expression for instance, costs one step
+ * instead of the local's whole evaluation. Neither can read the names a for expression binds.
+ */
+const READ = new WeakMap<object, WeakMap<Scope, Map<string, Value>>>();
+
+function remembered(scope: Scope, budget: { steps: number }, key: string, read: () => Value): Value {
+  let root = scope;
+  while (root instanceof ForScope) root = root.outer;
+  let byScope = READ.get(budget);
+  if (!byScope) READ.set(budget, (byScope = new WeakMap()));
+  let values = byScope.get(root);
+  if (!values) byScope.set(root, (values = new Map()));
+  const known = values.get(key);
+  if (known !== undefined) return known;
+  const value = read();
+  values.set(key, value);
+  return value;
 }
 
 /** `list[*].attr`: the attribute of each element; a value that is not a list is a list of itself, null an empty list. */
