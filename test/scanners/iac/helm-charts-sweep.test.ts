@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runScan } from '../../../src/engine/scan.js';
 import { renderChart } from '../../../src/scanners/iac/helm/chart.js';
+import { parseHelmIgnore } from '../../../src/scanners/iac/helm/ignore.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { fixturePath } from '../../helpers/paths.js';
 
@@ -60,5 +61,33 @@ describe('Helm .Files of a chart below the scan root', () => {
     const at = (rule: string) => result.findings.filter((f) => f.ruleId === rule).map((f) => `${f.location.path}:${f.location.startLine}`);
     assert.deepEqual(at('iac/k8s-privileged-container'), ['deploy/web/files/security.yaml:1']);
     assert.deepEqual(at('iac/k8s-host-pid'), ['deploy/api/config/pod.yaml:1']);
+  });
+});
+
+describe('Helm .helmignore', () => {
+  it('leaves the files it names out of .Files, as Helm\'s loader does', async () => {
+    const result = await runScan({ target: fixturePath('iac', 'helm-ignore'), scannerSet: [iacScanner] });
+    assert.deepEqual(result.warnings, []);
+    const at = (rule: string) => result.findings.filter((f) => f.ruleId === rule).map((f) => `${f.location.path}:${f.location.startLine}`);
+    // security/ and *.bak are ignored: neither privileged: true is read.
+    assert.deepEqual(at('iac/k8s-privileged-container'), []);
+    // files/side.yaml is read: its runAsUser: 0 is reported on its line (the other container sets no user).
+    assert.deepEqual(at('iac/k8s-run-as-root').sort(), ['deploy/web/files/side.yaml:1', 'deploy/web/templates/pod.yaml:10']);
+  });
+
+  it('reads rules as Helm does: base names, paths, directories, negation, classes', () => {
+    const rules = parseHelmIgnore('# comment\n\n*.tmp\nci/\n/top.txt\ndocs/*.md\n[abc].txt\nx\\*y\n');
+    const ignored = ['a.tmp', 'sub/b.tmp', 'ci/values.yaml', 'sub/ci/x.yaml', 'top.txt', 'docs/a.md', 'a.txt', 'x*y'];
+    const kept = ['tmp', 'ci', 'sub/top.txt', 'docs/sub/a.md', 'd.txt', 'xzy', 'values.yaml'];
+    for (const path of ignored) assert.equal(rules.ignores(path), true, path);
+    for (const path of kept) assert.equal(rules.ignores(path), false, path);
+    // A negative rule ignores whatever it does not match (Helm's Rules.Ignore).
+    const negated = parseHelmIgnore('!keep.yaml\n');
+    assert.equal(negated.ignores('keep.yaml'), false);
+    assert.equal(negated.ignores('other.yaml'), true);
+    assert.deepEqual(parseHelmIgnore('a/**/b\n[x\n').problems, [
+      { line: 1, message: 'double-star (**) syntax is not supported' },
+      { line: 2, message: 'syntax error in pattern' },
+    ]);
   });
 });

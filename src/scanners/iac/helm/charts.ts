@@ -7,6 +7,7 @@ import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { analyseFile } from '../analyse.js';
 import { analyseChart, type ChartAnalysis } from './analyse.js';
 import { joinPath, type PackedFile } from './chart.js';
+import { parseHelmIgnore, type HelmIgnore } from './ignore.js';
 import { chartOtherFile, MAX_OTHER_CHARS, MAX_OTHER_FILES, unpackChart } from './packaged.js';
 import { satisfiesConstraint } from './functions.js';
 import { isDict, loadValues, type Value } from './values.js';
@@ -443,6 +444,15 @@ export class HelmCharts {
       const m = rel === undefined ? null : /^((?:charts\/[^/]+\/)*)Chart\.yaml$/.exec(rel);
       return m ? [joinPath(dir, m[1]!.replace(/\/$/, ''))] : [];
     });
+    // The top chart's .helmignore (Helm's loader applies no other), read when a chart of the tree needs its files.
+    let ignore: HelmIgnore | undefined;
+    const helmIgnore = async (): Promise<HelmIgnore> => {
+      if (ignore) return ignore;
+      const ignoreFile = joinPath(dir, '.helmignore');
+      ignore = parseHelmIgnore((await this.source.read(ignoreFile)) ?? '');
+      for (const problem of ignore.problems) this.warn({ path: ignoreFile, line: problem.line, message: `.helmignore rule not applied (Helm refuses it: ${problem.message})` });
+      return ignore;
+    };
     const mentions = (file: string, text: string) => /\.Files\b/.test(text) && /(?:^|\/)templates\//.test(file);
     const helperMentions = [...texts].some(([file, text]) => mentions(file, text) && /(?:^|\/)_[^/]*$|\.tpl$/i.test(file));
     let total = 0;
@@ -460,8 +470,9 @@ export class HelmCharts {
       }
       let count = 0;
       let chars = 0;
+      const ignored = await helmIgnore();
       for (const file of await this.source.list(chart)) {
-        if (!ownFile(file)) continue;
+        if (!ownFile(file) || ignored.ignores(inTree(file)!)) continue;
         if (count >= MAX_OTHER_FILES || chars > MAX_OTHER_CHARS || total > MAX_CHART_CHARS) {
           this.warn({ path: joinPath(chart, 'Chart.yaml'), message: `Helm chart: more than ${MAX_OTHER_FILES} files or ${MAX_OTHER_CHARS} characters outside templates/; .Files reads only the first ones` });
           break;
