@@ -65,10 +65,12 @@ describe('Helm .Files of a chart below the scan root', () => {
 });
 
 describe('Helm .helmignore', () => {
-  it('leaves the files it names out of .Files, as Helm\'s loader does', async () => {
+  it('leaves the templates and files it names out of the chart, as Helm\'s loader does', async () => {
     const result = await runScan({ target: fixturePath('iac', 'helm-ignore'), scannerSet: [iacScanner] });
     assert.deepEqual(result.warnings, []);
     const at = (rule: string) => result.findings.filter((f) => f.ruleId === rule).map((f) => `${f.location.path}:${f.location.startLine}`);
+    // tests/ is ignored: templates/tests/probe.yaml is not part of the chart, and not rendered.
+    assert.deepEqual(at('iac/k8s-host-network'), []);
     // security/ and *.bak are ignored: neither privileged: true is read.
     assert.deepEqual(at('iac/k8s-privileged-container'), []);
     // files/side.yaml is read: its runAsUser: 0 is reported on its line (the other container sets no user).

@@ -345,7 +345,11 @@ export class HelmCharts {
    */
   async input(dir: string) {
     const rel = (file: string) => (dir === '' ? file : file.slice(dir.length + 1));
-    const listed = [...(await this.source.list(joinPath(dir, 'templates'))), ...(await this.source.list(joinPath(dir, 'charts')))];
+    // The chart's .helmignore: what it names is not part of the chart Helm loads (templates, subcharts, files).
+    const ignoreFile = joinPath(dir, '.helmignore');
+    const ignore = parseHelmIgnore((await this.source.read(ignoreFile)) ?? '');
+    for (const problem of ignore.problems) this.warn({ path: ignoreFile, line: problem.line, message: `.helmignore rule not applied (Helm refuses it: ${problem.message})` });
+    const listed = [...(await this.source.list(joinPath(dir, 'templates'))), ...(await this.source.list(joinPath(dir, 'charts')))].filter((file) => !ignore.ignores(rel(file)));
     const tree = [joinPath(dir, 'Chart.yaml'), joinPath(dir, 'values.yaml'), joinPath(dir, 'requirements.yaml'), ...listed.filter((file) => TREE_FILE.test(rel(file)))];
     const archives = listed.filter((file) => /^(?:charts\/[^/]+\/)*charts\/[^/]+\.tgz$/i.test(rel(file)));
     if (tree.length > MAX_CHART_FILES || listed.length > MAX_LISTED) {
@@ -410,7 +414,7 @@ export class HelmCharts {
       if (files.length > MAX_CHART_FILES) continue;
       if (!(await readAll(files))) return undefined;
     }
-    const otherFiles = await this.otherFiles(dir, texts, packedFiles, packedOther);
+    const otherFiles = await this.otherFiles(dir, texts, packedFiles, packedOther, ignore);
     // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
     const render = [
       ...tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file))),
@@ -432,10 +436,10 @@ export class HelmCharts {
    * The files of the chart and of its subcharts outside their templates/ and charts/ that
    * their templates may read through .Files: for each chart of the tree whose templates
    * mention .Files (or when a helper of the tree does), its files on disk, or in the
-   * archive it was unpacked from, bounded per chart; hidden directories such as .git are
-   * left out.
+   * archive it was unpacked from, bounded per chart; hidden directories such as .git, and
+   * what the chart's .helmignore names, are left out.
    */
-  private async otherFiles(dir: string, texts: ReadonlyMap<string, string>, packedFiles: ReadonlyMap<string, PackedFile>, packedOther: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  private async otherFiles(dir: string, texts: ReadonlyMap<string, string>, packedFiles: ReadonlyMap<string, PackedFile>, packedOther: ReadonlyMap<string, string>, ignore: HelmIgnore): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const inTree = (file: string) => (dir === '' ? file : file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : undefined);
     // The charts of the tree: the top one and its subcharts, unpacked or packaged (not the libraries found elsewhere).
@@ -444,15 +448,6 @@ export class HelmCharts {
       const m = rel === undefined ? null : /^((?:charts\/[^/]+\/)*)Chart\.yaml$/.exec(rel);
       return m ? [joinPath(dir, m[1]!.replace(/\/$/, ''))] : [];
     });
-    // The top chart's .helmignore (Helm's loader applies no other), read when a chart of the tree needs its files.
-    let ignore: HelmIgnore | undefined;
-    const helmIgnore = async (): Promise<HelmIgnore> => {
-      if (ignore) return ignore;
-      const ignoreFile = joinPath(dir, '.helmignore');
-      ignore = parseHelmIgnore((await this.source.read(ignoreFile)) ?? '');
-      for (const problem of ignore.problems) this.warn({ path: ignoreFile, line: problem.line, message: `.helmignore rule not applied (Helm refuses it: ${problem.message})` });
-      return ignore;
-    };
     const mentions = (file: string, text: string) => /\.Files\b/.test(text) && /(?:^|\/)templates\//.test(file);
     const helperMentions = [...texts].some(([file, text]) => mentions(file, text) && /(?:^|\/)_[^/]*$|\.tpl$/i.test(file));
     let total = 0;
@@ -470,9 +465,8 @@ export class HelmCharts {
       }
       let count = 0;
       let chars = 0;
-      const ignored = await helmIgnore();
       for (const file of await this.source.list(chart)) {
-        if (!ownFile(file) || ignored.ignores(inTree(file)!)) continue;
+        if (!ownFile(file) || ignore.ignores(inTree(file)!)) continue;
         if (count >= MAX_OTHER_FILES || chars > MAX_OTHER_CHARS || total > MAX_CHART_CHARS) {
           this.warn({ path: joinPath(chart, 'Chart.yaml'), message: `Helm chart: more than ${MAX_OTHER_FILES} files or ${MAX_OTHER_CHARS} characters outside templates/; .Files reads only the first ones` });
           break;

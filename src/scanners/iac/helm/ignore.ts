@@ -1,6 +1,7 @@
 /**
  * A chart's .helmignore, as Helm's loader applies it when it reads a chart directory: the
- * files it names are not part of the chart, so .Files never offers them. Only the top
+ * files it names are not part of the chart (templates are not rendered, .Files never
+ * offers them). Only the top
  * chart's file counts (it applies to the paths of its subcharts under charts/ too), as in
  * Helm. Rules: `#` comments, `!` negation, a trailing `/` for directories, a leading `/`
  * or an inner `/` matches the whole path, else the base name, each with Go's
