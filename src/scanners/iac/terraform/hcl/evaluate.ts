@@ -41,7 +41,11 @@ export function evaluate(expr: Expr | undefined, scope: Scope = EMPTY_SCOPE, bud
 }
 
 function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, budget: { steps: number }): Value {
-  if (!expr || depth > MAX_DEPTH || --budget.steps < 0) return UNKNOWN;
+  if (!expr) return UNKNOWN;
+  if (depth > MAX_DEPTH || --budget.steps < 0) {
+    cuts++;
+    return UNKNOWN;
+  }
   const next = (e: Expr | undefined) => evaluateWithin(e, scope, depth + 1, budget);
   switch (expr.kind) {
     case 'literal':
@@ -69,8 +73,8 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
       if (expr.source) return traverse(next(expr.source), expr.path, index);
       const [root, name, ...rest] = expr.path;
       if (root === '[?]' || name === '[?]') return UNKNOWN;
-      if (root === 'var' && name) return traverse(remembered(scope, budget, `var.${name}`, () => converted(next(scope.variable(name)), scope.variableType?.(name), next, budget)), rest, index);
-      if (root === 'local' && name) return traverse(remembered(scope, budget, `local.${name}`, () => next(scope.local(name))), rest, index);
+      if (root === 'var' && name) return traverse(remembered(scope, `var.${name}`, depth, budget, () => converted(next(scope.variable(name)), scope.variableType?.(name), next, budget)), rest, index);
+      if (root === 'local' && name) return traverse(remembered(scope, `local.${name}`, depth, budget, () => next(scope.local(name))), rest, index);
       const bound = root === undefined ? undefined : scope.bound?.(root);
       if (bound !== undefined) return traverse(bound, expr.path.slice(1), index);
       return UNKNOWN;
@@ -191,7 +195,10 @@ function evaluateFor(expr: ForExpr, scope: Scope, depth: number, budget: { steps
   const map: { [key: string]: Value } = {};
   const groups = new Map<string, Value[]>();
   for (const [key, value] of entries) {
-    if (budget.steps <= 0) return UNKNOWN;
+    if (budget.steps <= 0) {
+      cuts++;
+      return UNKNOWN;
+    }
     const inner = new ForScope(scope, expr.keyVar, key, expr.valueVar, value);
     const at = (e: Expr | undefined) => evaluateWithin(e, inner, depth + 1, budget);
     if (expr.condition) {
@@ -247,23 +254,28 @@ class ForScope implements Scope {
 }
 
 /**
- * The values of `var.x` and `local.x` read in one evaluation (one budget) of one scope: a
- * reference met again, in each element of a for expression for instance, costs one step
- * instead of the local's whole evaluation. Neither can read the names a for expression binds.
+ * The values of `var.x` and `local.x` read in a scope (a file's, or one instance's): a
+ * reference met again, in each element of a for expression or by the next resource of
+ * the file, costs one step instead of the whole evaluation. Neither can read the names a
+ * for expression binds. A value whose evaluation was cut short (by the step budget or
+ * the depth limit) is kept with the budget and depth it was read with: an evaluation
+ * with no more budget, no shallower, would be cut as short, and one with more reads it again.
  */
-const READ = new WeakMap<object, WeakMap<Scope, Map<string, Value>>>();
+const READ = new WeakMap<Scope, Map<string, { value: Value; cut?: { steps: number; depth: number } }>>();
+/** How many evaluations were cut short so far (past MAX_DEPTH or the step budget). */
+let cuts = 0;
 
-function remembered(scope: Scope, budget: { steps: number }, key: string, read: () => Value): Value {
+function remembered(scope: Scope, key: string, depth: number, budget: { steps: number }, read: () => Value): Value {
   let root = scope;
   while (root instanceof ForScope) root = root.outer;
-  let byScope = READ.get(budget);
-  if (!byScope) READ.set(budget, (byScope = new WeakMap()));
-  let values = byScope.get(root);
-  if (!values) byScope.set(root, (values = new Map()));
+  let values = READ.get(root);
+  if (!values) READ.set(root, (values = new Map()));
   const known = values.get(key);
-  if (known !== undefined) return known;
+  if (known && (!known.cut || (budget.steps <= known.cut.steps && depth >= known.cut.depth))) return known.value;
+  const before = cuts;
+  const steps = budget.steps;
   const value = read();
-  values.set(key, value);
+  values.set(key, cuts === before ? { value } : { value, cut: { steps, depth } });
   return value;
 }
 
@@ -282,7 +294,11 @@ function evaluateSplat(expr: SplatExpr, next: (e: Expr | undefined) => Value): V
  * tuples. A value that does not fit the type is left as it is (Terraform would refuse it).
  */
 function converted(value: Value, type: Expr | undefined, evaluateDefault: (e: Expr) => Value, budget: { steps: number }, depth = 0): Value {
-  if (!type || value === UNKNOWN || value === null || typeof value !== 'object' || depth > MAX_DEPTH || --budget.steps < 0) return value;
+  if (!type || value === UNKNOWN || value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH || --budget.steps < 0) {
+    cuts++;
+    return value;
+  }
   if (type.kind === 'paren') return converted(value, type.expr, evaluateDefault, budget, depth + 1);
   if (type.kind !== 'call') return value;
   const inner = type.args[0];
