@@ -261,7 +261,7 @@ class ForScope implements Scope {
  * the depth limit) is kept with the budget and depth it was read with: an evaluation
  * with no more budget, no shallower, would be cut as short, and one with more reads it again.
  */
-const READ = new WeakMap<Scope, Map<string, { value: Value; cut?: { steps: number; depth: number } }>>();
+const READ = new WeakMap<Scope, Map<string, { value: Value; size: number; cut?: { steps: number; depth: number } }>>();
 /** How many evaluations were cut short so far (past MAX_DEPTH or the step budget). */
 let cuts = 0;
 
@@ -271,12 +271,36 @@ function remembered(scope: Scope, key: string, depth: number, budget: { steps: n
   let values = READ.get(root);
   if (!values) READ.set(root, (values = new Map()));
   const known = values.get(key);
-  if (known && (!known.cut || (budget.steps <= known.cut.steps && depth >= known.cut.depth))) return known.value;
+  if (known && (!known.cut || (budget.steps <= known.cut.steps && depth >= known.cut.depth))) {
+    // A value read again costs what it holds: shared, it is cheap to keep, but whoever walks it
+    // walks every copy (`l2 = [local.l1, local.l1]` doubles at each level), as the budget assumes.
+    budget.steps -= known.size;
+    if (budget.steps < 0) {
+      cuts++;
+      return UNKNOWN;
+    }
+    return known.value;
+  }
   const before = cuts;
   const steps = budget.steps;
   const value = read();
-  values.set(key, cuts === before ? { value } : { value, cut: { steps, depth } });
+  const size = sizeUpTo(value, MAX_STEPS);
+  values.set(key, cuts === before ? { value, size } : { value, size, cut: { steps, depth } });
   return value;
+}
+
+/** The elements and attributes a value holds, counting each shared part every time it appears, up to `cap` + 1. */
+function sizeUpTo(value: Value, cap: number): number {
+  let count = 0;
+  const walk = (v: Value): void => {
+    if (++count > cap || v === null || typeof v !== 'object') return;
+    for (const item of Array.isArray(v) ? v : Object.values(v)) {
+      walk(item);
+      if (count > cap) return;
+    }
+  };
+  walk(value);
+  return Math.min(count, cap + 1);
 }
 
 /** `list[*].attr`: the attribute of each element; a value that is not a list is a list of itself, null an empty list. */
