@@ -11,6 +11,12 @@
  */
 import type { Value } from '../hcl/evaluate.js';
 
+/** What the rds module's instance and its db_instance submodule read: the same aws_db_instance, the same defaults. */
+const RDS_INSTANCE = {
+  attributes: ['engine', 'storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier', 'enabled_cloudwatch_logs_exports', 'iam_database_authentication_enabled', 'backup_retention_period'],
+  defaults: { storage_encrypted: [{ versions: '>=4.0.0', value: true }] },
+};
+
 /** When a resource is created, from module inputs (a missing input counts as its module default). */
 export type Condition =
   /** The input is given and is not null, "", [] or {} (e.g. `logging = { ... }`). */
@@ -205,8 +211,7 @@ export const MODULES: readonly ModuleSpec[] = [
         type: 'aws_db_instance',
         name: 'this',
         when: [{ input: 'create_db_instance', is: 'true', otherwise: true }],
-        attributes: ['engine', 'storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier', 'enabled_cloudwatch_logs_exports', 'iam_database_authentication_enabled', 'backup_retention_period'],
-        defaults: { storage_encrypted: [{ versions: '>=4.0.0', value: true }] },
+        ...RDS_INSTANCE,
       },
     ],
   },
@@ -220,8 +225,7 @@ export const MODULES: readonly ModuleSpec[] = [
         type: 'aws_db_instance',
         name: 'this',
         when: [{ input: 'create', is: 'true', otherwise: true }],
-        attributes: ['engine', 'storage_encrypted', 'publicly_accessible', 'kms_key_id', 'replicate_source_db', 'snapshot_identifier', 'enabled_cloudwatch_logs_exports', 'iam_database_authentication_enabled', 'backup_retention_period'],
-        defaults: { storage_encrypted: [{ versions: '>=4.0.0', value: true }] },
+        ...RDS_INSTANCE,
       },
     ],
   },
