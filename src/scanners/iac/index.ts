@@ -15,6 +15,7 @@ import { dockerfilesWithComposeHealthcheck } from './compose/built-dockerfiles.j
 import { readConfigFiles } from './dockerfile/build-context.js';
 import { findingsOnWrittenValues } from './written-values.js';
 import { GithubCallers } from './github/callers.js';
+import { findZizmorConfig } from './github/zizmor-config.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
@@ -56,6 +57,8 @@ export const iacScanner: Scanner = {
     const includedByGitlab = await gitlabIncludedFiles(ctx.files);
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
     const githubCallers = await GithubCallers.find(ctx.files);
+    // A zizmor.yml at the root or in .github/: its ignore rules and policies suppress the findings they cover.
+    const zizmorConfig = await findZizmorConfig(ctx.files, (warning) => ctx.warn(warning));
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
     const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files);
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
@@ -106,7 +109,7 @@ export const iacScanner: Scanner = {
           ? { kubernetes: { ...(namespace ? { kustomizeNamespace: namespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}) } }
           : isDockerfileName(file.path)
             ? { dockerfile: { configFiles } }
-            : githubCallers.context(file.path, text);
+            : githubCallers.context(file.path, text, zizmorConfig);
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, context);
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       const findings = partialFileFindings(file.path, text, analysis);

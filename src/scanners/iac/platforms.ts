@@ -2,6 +2,7 @@ import { composePlatform } from './compose/rules.js';
 import { dockerfilePlatform } from './dockerfile/rules.js';
 import { githubPlatform } from './github/rules.js';
 import { findZizmorSuppression, zizmorSuppressions } from './github/zizmor-ignore.js';
+import { zizmorConfigJustification } from './github/zizmor-config.js';
 import { gitlabPlatform } from './gitlab/rules.js';
 import { kubernetesPlatform } from './kubernetes/rules.js';
 import { preCommitPlatform } from './precommit/rules.js';
@@ -24,9 +25,12 @@ export const PLATFORM_RULES: ReadonlyArray<PlatformRules<unknown>> = [
   erase(composePlatform),
   erase({
     ...githubPlatform,
-    foreignSuppressions(text) {
+    foreignSuppressions(text, wf) {
       const comments = zizmorSuppressions(text);
-      return comments.length === 0 ? undefined : (ruleId, hit) => findZizmorSuppression(comments, ruleId, hit.line, hit.detailLine)?.reason ?? undefined;
+      const config = wf.zizmor;
+      if (comments.length === 0 && !config) return undefined;
+      // A comment in the file first, then the scan's zizmor.yml (ignore entries, disabled audits, unpinned-uses policies).
+      return (ruleId, hit) => findZizmorSuppression(comments, ruleId, hit.line, hit.detailLine)?.reason ?? (config ? zizmorConfigJustification(config, wf, ruleId, hit) : undefined);
     },
   }),
   erase(gitlabPlatform),

@@ -2,6 +2,7 @@ import type { Confidence, Severity } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
 import type { TfDirectoryScope } from './terraform/directory.js';
 import type { InputCallers } from './github/model.js';
+import type { ZizmorConfig } from './github/zizmor-config.js';
 import type { KustomizeImages } from './kubernetes/kustomize.js';
 import type { ConfigFileTexts } from './dockerfile/build-context.js';
 import type { YamlLoadResult } from './yaml/tree.js';
@@ -87,7 +88,7 @@ export interface ParseContext {
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
   kubernetes?: { kustomizeNamespace?: { namespace: string; from: string }; kustomizeImages?: KustomizeImages };
   /** A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already. */
-  github?: { path: string; callers: InputCallers; loaded?: { text: string; result: YamlLoadResult } };
+  github?: { path: string; callers: InputCallers; loaded?: { text: string; result: YamlLoadResult }; zizmor?: ZizmorConfig };
 }
 
 /** A platform: how to read its files and which rules run on them. */

@@ -5,6 +5,7 @@ import { expressions, inputDeclarations, jobLabel, parseUses, readWorkflow, step
 import { startOfJob } from './flow.js';
 import { isPrivileged } from './rule-kit.js';
 import { NO_TAINT, originOf, taintOf, untrustedSource, worst } from './taint.js';
+import type { ZizmorConfig } from './zizmor-config.js';
 
 /** A step that uses a local action (`uses: ./path`), or a job that calls a local reusable workflow. */
 interface CallSite {
@@ -55,10 +56,10 @@ export class GithubCallers implements InputCallers {
     return index;
   }
 
-  /** The parse context of a file of the scan. */
-  context(path: string, source: string): ParseContext {
+  /** The parse context of a file of the scan, with the scan's zizmor configuration when it has one. */
+  context(path: string, source: string, zizmor?: ZizmorConfig): ParseContext {
     const loaded = this.loaded.get(path);
-    return { github: { path, callers: this, ...(loaded && loaded.text === source ? { loaded } : {}) } };
+    return { github: { path, callers: this, ...(loaded && loaded.text === source ? { loaded } : {}), ...(zizmor ? { zizmor } : {}) } };
   }
 
   private add(path: string, source: string): void {

@@ -1,5 +1,6 @@
 import type { ParseContext } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
+import type { ZizmorConfig } from './zizmor-config.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 
 /** A GitHub Actions workflow (or composite action) with source lines kept for exact locations. */
@@ -14,6 +15,8 @@ export interface Workflow {
   path?: string;
   /** Who fills the inputs of this action or reusable workflow, from the other files of the scan (callers.ts). */
   callers?: InputCallers;
+  /** The scan's zizmor configuration, whose ignore rules and policies suppress findings (zizmor-config.ts). */
+  zizmor?: ZizmorConfig;
 }
 
 /**
@@ -76,8 +79,8 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
   return { root, triggers: triggersOf(root), jobs, lines, composite: false, ...scanFacts(github) };
 }
 
-function scanFacts(github: ParseContext['github']): Pick<Workflow, 'path' | 'callers'> {
-  return github ? { path: github.path, callers: github.callers } : {};
+function scanFacts(github: ParseContext['github']): Pick<Workflow, 'path' | 'callers' | 'zizmor'> {
+  return github ? { path: github.path, callers: github.callers, ...(github.zizmor ? { zizmor: github.zizmor } : {}) } : {};
 }
 
 function stepsOf(job: Job, node: YNode | undefined, lines: readonly string[]): Step[] {

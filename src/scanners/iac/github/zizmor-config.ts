@@ -1,0 +1,248 @@
+import type { WorkspaceFile } from '../../../workspace/files.js';
+import type { Hit } from '../rule.js';
+import { isYMap, isYScalar, isYSeq, loadYaml, type YNode } from '../yaml/tree.js';
+import { parseUses, type Workflow } from './model.js';
+import { ZIZMOR_AUDIT_RULES } from './zizmor-ignore.js';
+
+/**
+ * A zizmor configuration file (`zizmor.yml`), read for what it says about findings secloop
+ * also reports: `rules.<audit>.ignore`, `rules.<audit>.disable` and the `unpinned-uses`
+ * policies. Every finding they cover stays in the report, suppressed, with the config
+ * entry as the reason.
+ */
+export interface ZizmorConfig {
+  /** The file's path from the scan root, named in every justification. */
+  path: string;
+  ignores: ZizmorIgnore[];
+  /** Audits with `disable: true`. */
+  disabled: Set<string>;
+  /** `rules.unpinned-uses.config.policies`, most specific first; `*` is `fallback`. */
+  policies: UsesPolicyRule[];
+  fallback?: UsesPolicyRule;
+}
+
+/** One `rules.<audit>.ignore` entry: `file.yml[:line[:column]]`. */
+export interface ZizmorIgnore {
+  audit: string;
+  index: number;
+  entry: string;
+  filename: string;
+  line?: number;
+  column?: number;
+}
+
+type UsesPolicy = 'any' | 'ref-pin' | 'hash-pin';
+
+/** A repository pattern of zizmor (docs/configuration.md, "Repository patterns") with its policy. */
+interface UsesPolicyRule {
+  pattern: string;
+  /** In zizmor's order of specificity. */
+  kind: 'exact-path' | 'exact-repo' | 'in-repo' | 'in-owner' | 'any';
+  owner: string;
+  repo: string;
+  subpath: string;
+  policy: UsesPolicy;
+}
+
+/** Where zizmor looks in a repository's root, in its order; the first one found is the config. */
+export const ZIZMOR_CONFIG_CANDIDATES = ['.github/zizmor.yml', '.github/zizmor.yaml', 'zizmor.yml', 'zizmor.yaml'] as const;
+
+type Warn = (warning: { path: string; line?: number; message: string }) => void;
+
+/** The zizmor config at the scan's root (or its .github/), read once per scan; problems go to `warn` with the config's line. */
+export async function findZizmorConfig(files: readonly WorkspaceFile[], warn: Warn): Promise<ZizmorConfig | undefined> {
+  for (const candidate of ZIZMOR_CONFIG_CANDIDATES) {
+    const file = files.find((f) => f.path === candidate);
+    if (!file) continue;
+    let text: string | null;
+    try {
+      text = await file.text();
+    } catch (error) {
+      warn({ path: file.path, message: `zizmor configuration could not be read, so its ignore rules are not honoured: ${(error as Error).message}` });
+      return undefined;
+    }
+    if (text === null) return undefined; // binary: the workspace records the skip
+    return readZizmorConfig(file.path, text, warn);
+  }
+  return undefined;
+}
+
+/** `key:` with nothing after it, or `~`. */
+const empty = (node: YNode | null | undefined) => node === null || node === undefined || (isYScalar(node) && node.value === null);
+
+const SECTION_KEYS = new Set(['disable', 'ignore', 'config', 'remap']);
+const POLICIES = new Set<string>(['any', 'ref-pin', 'hash-pin']);
+
+/** A zizmor config's text; undefined when it holds nothing secloop can honour. Bad entries are warnings and are skipped. */
+export function readZizmorConfig(path: string, source: string, warn: Warn): ZizmorConfig | undefined {
+  const loaded = loadYaml(source);
+  const problem = (line: number | undefined, message: string) => warn({ path, ...(line ? { line } : {}), message: `zizmor configuration: ${message}` });
+  if (loaded.problems.length > 0) {
+    const first = loaded.problems[0]!;
+    problem(first.line, `not valid YAML (${first.message}), so none of its rules are honoured`);
+    return undefined;
+  }
+  const root = loaded.documents[0]?.root;
+  if (root === null || root === undefined || empty(root)) return undefined;
+  if (!isYMap(root)) {
+    problem(root.line, 'expected a mapping with `rules:`; nothing in it is honoured');
+    return undefined;
+  }
+  const config: ZizmorConfig = { path, ignores: [], disabled: new Set(), policies: [] };
+  for (const top of root.pairs) {
+    if (top.key !== 'rules') {
+      problem(top.keyLine, `unknown key \`${top.key}\` (zizmor knows only \`rules\`), ignored`);
+      continue;
+    }
+    if (empty(top.value)) continue;
+    if (!isYMap(top.value)) {
+      problem(top.keyLine, '`rules` should map audit names to their settings; nothing in it is honoured');
+      continue;
+    }
+    for (const section of top.value.pairs) readSection(config, section.key, section.keyLine, section.value, problem);
+  }
+  return config;
+}
+
+function readSection(config: ZizmorConfig, audit: string, line: number, node: YNode | null, problem: (line: number | undefined, message: string) => void): void {
+  if (empty(node)) return;
+  if (!isYMap(node)) {
+    problem(line, `rules.${audit} should be a mapping (disable, ignore, config, remap); ignored`);
+    return;
+  }
+  for (const setting of node.pairs) {
+    const at = `rules.${audit}.${setting.key}`;
+    if (!SECTION_KEYS.has(setting.key)) problem(setting.keyLine, `unknown setting ${at}, ignored`);
+    else if (setting.key === 'disable') {
+      if (isYScalar(setting.value) && typeof setting.value.value === 'boolean') {
+        if (setting.value.value) config.disabled.add(audit);
+      } else problem(setting.keyLine, `${at} should be true or false; ignored`);
+    } else if (setting.key === 'ignore') {
+      if (empty(setting.value)) continue;
+      if (!isYSeq(setting.value)) {
+        problem(setting.keyLine, `${at} should be a list of file.yml[:line[:column]] entries; ignored`);
+        continue;
+      }
+      setting.value.items.forEach((item, index) => {
+        const entry = isYScalar(item) && typeof item.value === 'string' ? item.value : undefined;
+        const parsed = entry === undefined ? undefined : parseIgnore(entry);
+        if (entry === undefined || typeof parsed === 'string') problem(item.line, `${at}[${index}] ${parsed ?? 'should be a string file.yml[:line[:column]]'}; ignored`);
+        else config.ignores.push({ audit, index, entry, ...parsed! });
+      });
+    } else if (setting.key === 'config' && audit === 'unpinned-uses') readPolicies(config, setting.value, setting.keyLine, problem);
+  }
+}
+
+/** zizmor's `WorkflowRule::from_str`: up to three `:`-separated parts from the right; line and column 1-based. A string is the problem. */
+function parseIgnore(entry: string): Pick<ZizmorIgnore, 'filename' | 'line' | 'column'> | string {
+  const parts: string[] = [];
+  let rest = entry;
+  while (parts.length < 2 && rest.includes(':')) {
+    parts.unshift(rest.slice(rest.lastIndexOf(':') + 1));
+    rest = rest.slice(0, rest.lastIndexOf(':'));
+  }
+  const filename = rest;
+  if (!/\.ya?ml$/.test(filename)) return `(${JSON.stringify(entry)}) does not name a .yml or .yaml file`;
+  const [line, column] = parts.map((p) => (/^\+?\d+$/.test(p) && Number(p) > 0 ? Number(p) : NaN));
+  if (line !== undefined && Number.isNaN(line)) return `(${JSON.stringify(entry)}) has a line that is not a number from 1`;
+  if (column !== undefined && Number.isNaN(column)) return `(${JSON.stringify(entry)}) has a column that is not a number from 1`;
+  return { filename, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
+}
+
+/** zizmor's `REPOSITORY_USES_PATTERN`: owner/repo[/subpath][@ref]. */
+const USES_PATTERN = /^([\w-]+)\/([\w.-]+|\*)(?:\/([^\s@*]+|\*))?(?:@([^\s*]+))?$/;
+const SPECIFICITY: ReadonlyArray<UsesPolicyRule['kind']> = ['exact-path', 'exact-repo', 'in-repo', 'in-owner', 'any'];
+
+function readPolicies(config: ZizmorConfig, node: YNode | null, line: number, problem: (line: number | undefined, message: string) => void): void {
+  if (empty(node)) return;
+  const policies = isYMap(node) ? node.pairs.find((p) => p.key === 'policies') : undefined;
+  if (!isYMap(node) || (policies && !empty(policies.value) && !isYMap(policies.value))) {
+    problem(line, 'rules.unpinned-uses.config should hold `policies:`, a mapping of patterns to any, ref-pin or hash-pin; ignored');
+    return;
+  }
+  for (const other of node.pairs) if (other.key !== 'policies') problem(other.keyLine, `unknown setting rules.unpinned-uses.config.${other.key}, ignored`);
+  for (const p of isYMap(policies?.value) ? policies.value.pairs : []) {
+    const policy = isYScalar(p.value) && typeof p.value.value === 'string' ? p.value.value : '';
+    const rule = policyRule(p.key, policy);
+    if (typeof rule === 'string') problem(p.keyLine, `rules.unpinned-uses.config.policies[${JSON.stringify(p.key)}] ${rule}; ignored`);
+    else if (rule.kind === 'any') config.fallback = rule;
+    else config.policies.push(rule);
+  }
+  config.policies.sort((a, b) => SPECIFICITY.indexOf(a.kind) - SPECIFICITY.indexOf(b.kind));
+}
+
+function policyRule(pattern: string, policy: string): UsesPolicyRule | string {
+  if (!POLICIES.has(policy)) return 'should be any, ref-pin or hash-pin';
+  const base = { pattern, policy: policy as UsesPolicy, owner: '', repo: '', subpath: '' };
+  if (pattern === '*') return { ...base, kind: 'any' };
+  const m = USES_PATTERN.exec(pattern);
+  if (!m) return 'is not a repository pattern (owner/*, owner/repo, owner/repo/*, owner/repo/path or *)';
+  const [, owner, repo, subpath, ref] = m as unknown as [string, string, string, string | undefined, string | undefined];
+  if (ref !== undefined) return 'names a ref, which a pinning policy cannot use';
+  if (repo === '*') return subpath === undefined ? { ...base, kind: 'in-owner', owner } : 'is not a repository pattern';
+  if (subpath === undefined) return { ...base, kind: 'exact-repo', owner, repo };
+  return subpath === '*' ? { ...base, kind: 'in-repo', owner, repo } : { ...base, kind: 'exact-path', owner, repo, subpath };
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** zizmor's `get_policy`: the most specific pattern that matches the action, else `*`, else hash-pin. */
+function policyFor(config: ZizmorConfig, action: string): UsesPolicyRule | undefined {
+  const [owner = '', repo = '', ...rest] = action.split('/');
+  const subpath = rest.length > 0 ? rest.join('/') : undefined;
+  const match = config.policies.find((p) => {
+    if (!same(p.owner, owner)) return false;
+    if (p.kind === 'in-owner') return true;
+    if (!same(p.repo, repo)) return false;
+    return p.kind === 'in-repo' || (p.kind === 'exact-repo' ? subpath === undefined : subpath === p.subpath);
+  });
+  return match ?? config.fallback;
+}
+
+const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * The justification the config gives for a hit of `ruleId` in the workflow `wf`, if any: an
+ * ignore entry naming the file's name (and the line the finding starts on or points at,
+ * as zizmor matches any location of a finding), a disabled audit, or an `unpinned-uses`
+ * policy that accepts the action's ref. secloop's findings carry no column, so an entry's
+ * column is only compared when the hit has one.
+ */
+export function zizmorConfigJustification(config: ZizmorConfig, wf: Workflow, ruleId: string, hit: Hit): string | undefined {
+  const name = wf.path === undefined ? undefined : basename(wf.path);
+  for (const [audit, rules] of Object.entries(ZIZMOR_AUDIT_RULES)) {
+    if (!rules.includes(ruleId)) continue;
+    if (config.disabled.has(audit)) return `${config.path}: rules.${audit}.disable`;
+    if (name === undefined) continue;
+    const entry = config.ignores.find(
+      (i) =>
+        i.audit === audit &&
+        i.filename === name &&
+        (i.line === undefined || ((i.line === hit.line || i.line === hit.detailLine) && (i.column === undefined || hit.column === undefined || i.column === hit.column))),
+    );
+    if (entry) return `${config.path}: rules.${audit}.ignore[${entry.index}] (${entry.entry})`;
+  }
+  if (ruleId === 'iac/gha-unpinned-action' && (config.policies.length > 0 || config.fallback)) return policyJustification(config, wf, hit);
+  return undefined;
+}
+
+function policyJustification(config: ZizmorConfig, wf: Workflow, hit: Hit): string | undefined {
+  const uses = usesAt(wf, hit.line);
+  if (uses === undefined) return undefined;
+  const ref = parseUses(uses);
+  // zizmor's unpinned-uses judges repository actions only; an image is the unpinned-images audit's.
+  if (ref.local || ref.docker) return undefined;
+  const rule = policyFor(config, ref.action);
+  if (!rule || rule.policy === 'hash-pin' || (rule.policy === 'ref-pin' && !ref.ref)) return undefined;
+  return `${config.path}: rules.unpinned-uses.config.policies[${JSON.stringify(rule.pattern)}] is ${rule.policy}`;
+}
+
+/** The `uses:` of a step or reusable-workflow job whose key is on `line`. */
+function usesAt(wf: Workflow, line: number): string | undefined {
+  for (const job of wf.jobs) {
+    for (const step of job.steps) if (step.usesLine === line && step.uses !== undefined) return step.uses;
+    const own = job.node.pairs.find((p) => p.key === 'uses');
+    if (own && own.keyLine === line && isYScalar(own.value) && typeof own.value.value === 'string') return own.value.value;
+  }
+  return undefined;
+}
