@@ -16,18 +16,21 @@ import { readConfigFiles } from './dockerfile/build-context.js';
 import { findingsOnWrittenValues } from './written-values.js';
 import { GithubCallers } from './github/callers.js';
 import { findZizmorConfig } from './github/zizmor-config.js';
+import { IacTexts, type ReadText } from './texts.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
 const MISSING_HEALTHCHECK = 'iac/dockerfile-missing-healthcheck';
+/** Files whose texts the scan loop reads ahead of the one it analyses. */
+const READ_AHEAD = 8;
 
 /** YAML files that a `.gitlab-ci.yml` of the tree includes (paths relative to the scan root). */
-async function gitlabIncludedFiles(files: readonly WorkspaceFile[]): Promise<Set<string>> {
+async function gitlabIncludedFiles(files: readonly WorkspaceFile[], read: ReadText): Promise<Set<string>> {
   const pipelines = files.filter((file) => classify(file.path, '') === 'gitlab-ci');
   if (pipelines.length === 0) return new Set();
   const includes: string[] = [];
   for (const file of pipelines) {
-    const text = await file.text();
+    const text = await read(file);
     if (text !== null) includes.push(...localIncludes(text));
   }
   return includedPaths(includes, files.map((file) => file.path).filter((p) => /\.ya?ml$/i.test(p)));
@@ -54,18 +57,7 @@ export const iacScanner: Scanner = {
   wants: wantsPath,
   rules: ruleDocs,
   async *scan(ctx) {
-    const includedByGitlab = await gitlabIncludedFiles(ctx.files);
-    // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
-    const githubCallers = await GithubCallers.find(ctx.files);
-    // A zizmor.yml at the root or in .github/: its ignore rules and policies suppress the findings they cover.
-    const zizmorConfig = await findZizmorConfig(ctx.files, (warning) => ctx.warn(warning));
-    // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
-    const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files);
-    // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
-    const configFiles = ctx.files.some((file) => isDockerfileName(file.path)) ? await readConfigFiles(ctx.files) : new Map<string, string>();
-    const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }));
-    const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal });
-    await modules.prepare();
+    // The charts first: the texts of their files are read by the charts alone, so the shared store holds none of them.
     const charts = await HelmCharts.find(ctx.files, {
       root: ctx.root,
       git: ctx.git,
@@ -73,10 +65,30 @@ export const iacScanner: Scanner = {
       warn: (warning) => ctx.warn(warning),
       ...(ctx.config?.iac?.helmValues ? { helmValues: ctx.config.iac.helmValues } : {}),
     });
-    for (const file of ctx.files) {
+    // The texts the pre-passes read are held (bounded) for the loop below, so that a file is read once.
+    const texts = new IacTexts(ctx.files);
+    texts.keepOnly((path) => !isBuildConfigFile(path) && charts.chartOf(path) === undefined);
+    const read: ReadText = (file) => texts.text(file);
+    const includedByGitlab = await gitlabIncludedFiles(ctx.files, read);
+    // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
+    const githubCallers = await GithubCallers.find(ctx.files, read);
+    // A zizmor.yml at the root or in .github/: its ignore rules and policies suppress the findings they cover.
+    const zizmorConfig = await findZizmorConfig(ctx.files, (warning) => ctx.warn(warning));
+    // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
+    const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files, read);
+    // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
+    const configFiles = ctx.files.some((file) => isDockerfileName(file.path)) ? await readConfigFiles(ctx.files, read) : new Map<string, string>();
+    const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);
+    const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts });
+    await modules.prepare();
+    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path);
+    const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined;
+    for (const [i, file] of ctx.files.entries()) {
       if (ctx.signal.aborted) return;
-      if (isVariableValuesFile(file.path) || isBuildConfigFile(file.path)) {
+      texts.readAhead(ctx.files, i + 1 + READ_AHEAD, loopReads);
+      if (contextOnly(file.path)) {
         // Context, never analysed alone: variable values for the .tf files of its directory, or a file a Dockerfile may copy.
+        // Variable values stay held: a directory whose .tf files come later in the order takes them then.
         ctx.progress.tick();
         continue;
       }

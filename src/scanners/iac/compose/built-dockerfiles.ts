@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import { classify } from '../detect.js';
+import { readDirectly, type ReadText } from '../texts.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, text } from '../yaml/tree.js';
 import { readCompose, type ComposeService } from './model.js';
 
@@ -37,11 +38,11 @@ export function hasOwnHealthcheck(service: ComposeService): boolean {
  * The Dockerfiles of the tree that a compose file builds for a service with a health check
  * of its own: the image's missing HEALTHCHECK is then supplied where the image runs.
  */
-export async function dockerfilesWithComposeHealthcheck(files: readonly WorkspaceFile[]): Promise<Set<string>> {
+export async function dockerfilesWithComposeHealthcheck(files: readonly WorkspaceFile[], read: ReadText = readDirectly): Promise<Set<string>> {
   const found = new Set<string>();
   for (const file of files) {
     if (classify(file.path, '') !== 'compose') continue;
-    const source = await file.text();
+    const source = await read(file);
     const input = source === null ? undefined : readCompose(source, () => {});
     for (const service of input?.services ?? []) {
       const dockerfile = hasOwnHealthcheck(service) ? builtDockerfile(file.path, service) : undefined;

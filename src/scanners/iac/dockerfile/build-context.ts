@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import { isBuildConfigFile } from '../detect.js';
+import { readDirectly, type ReadText } from '../texts.js';
 
 /**
  * Configuration files that may or may not hold a credential (`.npmrc` with a registry
@@ -12,12 +13,12 @@ export type ConfigFileTexts = ReadonlyMap<string, string>;
 const MAX_FILE = 64 * 1024;
 const MAX_FILES = 500;
 
-export async function readConfigFiles(files: readonly WorkspaceFile[]): Promise<ConfigFileTexts> {
+export async function readConfigFiles(files: readonly WorkspaceFile[], read: ReadText = readDirectly): Promise<ConfigFileTexts> {
   const texts = new Map<string, string>();
   for (const file of files) {
     if (texts.size >= MAX_FILES) break;
     if (!isBuildConfigFile(file.path) || (file.size !== undefined && file.size > MAX_FILE)) continue;
-    const text = await file.text();
+    const text = await read(file);
     if (text !== null && text.length <= MAX_FILE) texts.set(file.path, text);
   }
   return texts;

@@ -1,5 +1,6 @@
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { ParseContext } from '../rule.js';
+import { readDirectly, type ReadText } from '../texts.js';
 import { get, isYMap, loadYaml, text, type YamlLoadResult, type YMap } from '../yaml/tree.js';
 import { expressions, inputDeclarations, jobLabel, parseUses, readWorkflow, stepLabel, type InputCallers, type InputVerdict, type Job, type Step, type Workflow } from './model.js';
 import { startOfJob } from './flow.js';
@@ -45,11 +46,11 @@ export class GithubCallers implements InputCallers {
 
   private constructor(private readonly paths: ReadonlySet<string>) {}
 
-  static async find(files: readonly WorkspaceFile[]): Promise<GithubCallers> {
+  static async find(files: readonly WorkspaceFile[], read: ReadText = readDirectly): Promise<GithubCallers> {
     const index = new GithubCallers(new Set(files.map((f) => f.path)));
     for (const file of files) {
       if (!CANDIDATE.test(file.path)) continue;
-      const source = await file.text();
+      const source = await read(file);
       if (source !== null && LOCAL_USES.test(source)) index.add(file.path, source);
     }
     for (const list of index.sites.values()) list.sort((a, b) => (a.caller.path! < b.caller.path! ? -1 : a.caller.path! > b.caller.path! ? 1 : a.line - b.line));

@@ -10,6 +10,7 @@ import { containerLabel, readKubernetes, type Container } from './model.js';
 import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { gitopsNamespaces, gitopsTargets, type GitopsTarget } from './gitops.js';
+import { readDirectly, type ReadText } from '../texts.js';
 
 /**
  * Kustomize patches. An overlay's `kustomization.yaml` names files that patch the
@@ -65,13 +66,13 @@ export interface BaseContainer {
  * the index beside a staged YAML file are read too, whether staged or not (a pre-commit
  * hook that changes only a patch).
  */
-export async function readKustomizations(files: readonly WorkspaceFile[], git: Git | null, warn: (message: string) => void): Promise<Kustomizations> {
+export async function readKustomizations(files: readonly WorkspaceFile[], git: Git | null, warn: (message: string) => void, readText: ReadText = readDirectly): Promise<Kustomizations> {
   const byPath = new Map(files.map((file) => [file.path, file]));
   const sources: Array<{ path: string; text: string }> = [];
   const seen = new Set<string>();
   for (const file of files) {
     if (!isKustomization(file.path)) continue;
-    const source = await file.text();
+    const source = await readText(file);
     seen.add(file.path);
     if (source !== null) sources.push({ path: file.path, text: source });
   }
@@ -111,7 +112,8 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
       for (const file of built.get(kustomization.path)?.files ?? []) {
         let own = read.get(file);
         if (!own) {
-          const text = budget > 0 ? await byPath.get(file)?.text() : undefined;
+          const base = budget > 0 ? byPath.get(file) : undefined;
+          const text = base ? await readText(base) : undefined;
           budget -= text?.length ?? 0;
           own = text ? containersOfManifests(text) : new Map();
           read.set(file, own);
@@ -125,7 +127,7 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
   }
   const namespaces = resourceNamespaces(built);
   // Flux Kustomizations and Argo CD Applications give the manifests they deploy a namespace too; a kustomization's own wins.
-  const targets = await readGitopsTargets(files, warn);
+  const targets = await readGitopsTargets(files, warn, readText);
   if (targets.length > 0) {
     const builtByDir = new Map([...built].map(([at, build]) => [path.posix.dirname(at) === '.' ? '' : path.posix.dirname(at), build.files]));
     for (const [file, namespace] of gitopsNamespaces(targets, files.map((f) => f.path), (dir) => builtByDir.get(dir))) if (!namespaces.has(file)) namespaces.set(file, namespace);
@@ -138,7 +140,7 @@ const MAX_GITOPS_CHARS = 64 * 1024 * 1024;
 const MAX_GITOPS_FILE = 1024 * 1024;
 
 /** The Flux Kustomizations and Argo CD Applications of the scan's YAML files (gitops.ts). */
-async function readGitopsTargets(files: readonly WorkspaceFile[], warn: (message: string) => void): Promise<GitopsTarget[]> {
+async function readGitopsTargets(files: readonly WorkspaceFile[], warn: (message: string) => void, read: ReadText): Promise<GitopsTarget[]> {
   const out: GitopsTarget[] = [];
   let budget = MAX_GITOPS_CHARS;
   for (const file of files) {
@@ -147,7 +149,7 @@ async function readGitopsTargets(files: readonly WorkspaceFile[], warn: (message
       break;
     }
     if (!/\.ya?ml$/i.test(file.path) || isKustomization(file.path) || (file.size !== undefined && file.size > MAX_GITOPS_FILE)) continue;
-    const source = await file.text();
+    const source = await read(file);
     if (source === null || source.length > MAX_GITOPS_FILE) continue;
     budget -= source.length;
     out.push(...gitopsTargets(file.path, source));

@@ -2,6 +2,7 @@ import type { ScanWarning } from '../../scanner.js';
 import { looksBinary, type WorkspaceFile } from '../../../workspace/files.js';
 import type { Git } from '../../../workspace/git.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
+import { IacTexts } from '../texts.js';
 import { analyseFile, type FileAnalysis } from '../analyse.js';
 import type { Platform } from '../rule.js';
 import { directoryOf, ModuleDirectories, moduleDirectoryFiles, parseTerraformText, terraformRole, withOverrides, type DirectorySource, type ParsedTerraform, type TfDirectoryScope } from './directory.js';
@@ -66,39 +67,6 @@ export interface CalledAs {
   terraform: TfDirectoryScope;
 }
 
-/** Characters of text read before the scan loop (to find module calls) that are kept for it, so that they are not read again. */
-const MAX_TEXT_AHEAD = 32 * 1024 * 1024;
-
-/**
- * Texts read before the scan loop reaches their file, each given back once: what fits
- * in MAX_TEXT_AHEAD characters is kept, the rest is read again when needed.
- */
-class TextsAhead {
-  private readonly texts = new Map<string, string | null>();
-  private chars = 0;
-
-  /** The text, kept for a later `take` if it fits. */
-  async peek(file: WorkspaceFile): Promise<string | null> {
-    if (this.texts.has(file.path)) return this.texts.get(file.path)!;
-    const text = await file.text();
-    const size = text?.length ?? 0;
-    if (this.chars + size <= MAX_TEXT_AHEAD) {
-      this.texts.set(file.path, text);
-      this.chars += size;
-    }
-    return text;
-  }
-
-  /** The text, given up by this store. */
-  async take(file: WorkspaceFile): Promise<string | null> {
-    if (!this.texts.has(file.path)) return file.text();
-    const text = this.texts.get(file.path)!;
-    this.texts.delete(file.path);
-    this.chars -= text?.length ?? 0;
-    return text;
-  }
-}
-
 /**
  * The Terraform module directories of the tree (terraform/directory.ts). A directory is
  * read when the scan reaches its first file: the texts read then are kept until the scan
@@ -108,7 +76,7 @@ class TextsAhead {
  *
  * Before that, `prepare` finds the local module calls of the tree and the contexts each
  * called directory is analysed in (terraform/module-calls.ts): that reads every .tf file
- * once, keeps the texts that fit in MAX_TEXT_AHEAD for the scan loop, and parses only the
+ * once, keeps the texts that fit in the scan's IacTexts for the scan loop, and parses only the
  * files whose text may call a local module. A tree whose .tf files are all in one
  * directory has no calls to find. In a scan of staged files, the other Terraform files
  * of a staged file's directory are read from the index for its scope, never analysed.
@@ -117,15 +85,18 @@ export class TerraformModules {
   /** Configuration files of each directory that has a scope, and the files read for it. */
   private readonly directories = new Map<string, { read: WorkspaceFile[]; left: number; scopes?: ModuleDirectories }>();
   private readonly ahead = new Map<string, string | null>();
-  private readonly early = new TextsAhead();
+  /** Texts read before the scan loop reaches their file (`text`), and the loop's own reads (`take`). */
+  private readonly early: Pick<IacTexts, 'text' | 'take'>;
   /** The contexts of each called directory not analysed yet. */
   private readonly contexts = new Map<string, CallContext[]>();
 
   constructor(
     private readonly files: readonly WorkspaceFile[],
     private readonly warn: (warning: Omit<ScanWarning, 'scanner'>) => void,
-    private readonly options: { git?: Git | null; maxFileSize?: number; signal?: AbortSignal } = {},
-  ) {}
+    private readonly options: { git?: Git | null; maxFileSize?: number; signal?: AbortSignal; texts?: IacTexts } = {},
+  ) {
+    this.early = options.texts ?? new IacTexts(files);
+  }
 
   async prepare(): Promise<void> {
     const context = await this.stagedContext();
@@ -191,7 +162,7 @@ export class TerraformModules {
     const texts = new Map<string, string>();
     let calling = false;
     for (const file of files) {
-      const text = await this.early.peek(file);
+      const text = await this.early.text(file);
       if (text === null) continue;
       texts.set(file.path, text);
       calling ||= mayCallLocalModule(text);
@@ -221,7 +192,7 @@ export class TerraformModules {
       if (!members) continue;
       const sources: DirectorySource[] = [];
       for (const member of members) {
-        const text = await this.early.peek(member);
+        const text = await this.early.text(member);
         if (text === null) continue;
         const own = declarations.get(member.path);
         sources.push(own ? { path: member.path, text, parsed: { body: own, problems: [] } } : { path: member.path, text });
@@ -233,7 +204,7 @@ export class TerraformModules {
     const sizes = new Map<string, number>();
     for (const target of new Set(calls.map((call) => call.target))) {
       let size = 0;
-      for (const member of selected.get(target) ?? []) if (terraformRole(member.path) === 'configuration') size += (await this.early.peek(member))?.length ?? 0;
+      for (const member of selected.get(target) ?? []) if (terraformRole(member.path) === 'configuration') size += (await this.early.text(member))?.length ?? 0;
       sizes.set(target, size);
     }
     const graph = new LocalModuleCalls(calls, declarations, (path, call) => callers.get(directoryOf(path))?.scopeFor(path, call), this.warn, (dir) => sizes.get(dir) ?? 0);
@@ -290,7 +261,7 @@ export class TerraformModules {
     for (const path of paths) {
       let file = scanned.get(path);
       if (!file) read.set(path, (file = indexedFile(git, prefix, path, this.options.maxFileSize)));
-      const text = await file.text();
+      const text = await this.early.text(file);
       if (text === null || !mayCallLocalModule(text)) continue;
       let body: Body;
       try {
