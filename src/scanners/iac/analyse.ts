@@ -38,8 +38,9 @@ export function analyseFile(
     // YAML with `{{ }}` that does not parse is a template of some tool (a Go template a
     // program fills at run time, a chart's files/): one warning says so, not one per line.
     const template = problems.length > 0 && TEMPLATED.has(platformId!) && TEMPLATE_SYNTAX.test(text);
-    if (template) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written: its documents that do not parse are not checked (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
-    else for (const problem of problems) warn(problem);
+    // In a Helm chart's directory, such a file is the chart's data (read with .Files, rendered with tpl): a template by design.
+    if (template && !context?.inHelmChart) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written: its documents that do not parse are not checked (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
+    else if (!template) for (const problem of problems) warn(problem);
   } catch (error) {
     // Parsers report bad input as problems; an exception here is a bug, reported and contained.
     warn({ path, message: `could not analyse this ${platformId} file: ${(error as Error).message}` });

@@ -122,7 +122,8 @@ export const iacScanner: Scanner = {
           : isDockerfileName(file.path)
             ? { dockerfile: { configFiles } }
             : githubCallers.context(file.path, text, zizmorConfig);
-      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, context);
+      const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
+      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       const findings = partialFileFindings(file.path, text, analysis);
       yield* composeHealthchecked.has(file.path) ? findings.filter((f) => f.ruleId !== MISSING_HEALTHCHECK) : findings;

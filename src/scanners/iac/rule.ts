@@ -81,6 +81,8 @@ export interface IacRule<Input> extends RuleDoc {
 export interface ParseContext {
   /** The file's path from the scan root (analyseFile always sets it). */
   path?: string;
+  /** The file lies in a Helm chart's directory: `{{ }}` in it is for the chart's `tpl`, not a broken file. */
+  inHelmChart?: boolean;
   /** A Dockerfile: the configuration files of the scan it may copy (dockerfile/build-context.ts). */
   dockerfile?: { configFiles: ConfigFileTexts };
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */

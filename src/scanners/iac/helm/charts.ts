@@ -299,6 +299,13 @@ export class HelmCharts {
     return this.owner.get(file);
   }
 
+  /** The directory of the chart a file lies in (its own files outside templates/ included), or undefined. */
+  chartContaining(file: string): string | undefined {
+    let found: string | undefined;
+    for (const dir of this.charts) if ((dir === '' || dir === '.' || file.startsWith(`${dir}/`)) && (found === undefined || dir.length > found.length)) found = dir;
+    return found;
+  }
+
   /** The chart's findings, the first time it is asked for; undefined afterwards. */
   async analyse(dir: string): Promise<ChartAnalysis | undefined> {
     if (this.done.has(dir)) return undefined;
