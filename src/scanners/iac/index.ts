@@ -75,7 +75,7 @@ export const iacScanner: Scanner = {
     // A zizmor.yml at the root or in .github/: its ignore rules and policies suppress the findings they cover.
     const zizmorConfig = await findZizmorConfig(ctx.files, (warning) => ctx.warn(warning));
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
-    const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files, read);
+    const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files, read, ctx.git ? { git: ctx.git, warn: (message) => ctx.warn({ message }) } : undefined);
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
     const configFiles = ctx.files.some((file) => isDockerfileName(file.path)) ? await readConfigFiles(ctx.files, read) : new Map<string, string>();
     const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);

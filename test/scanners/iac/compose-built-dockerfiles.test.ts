@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { builtDockerfile, hasOwnHealthcheck } from '../../../src/scanners/iac/compose/built-dockerfiles.js';
 import { readCompose } from '../../../src/scanners/iac/compose/model.js';
 import { scanIacTree } from '../../helpers/iac-scan.js';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
 
 function services(yaml: string) {
   return readCompose(yaml, () => {})!.services;
@@ -60,5 +63,26 @@ describe('Dockerfiles built by compose services', () => {
     });
     const missing = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-missing-healthcheck').map((f) => f.location.path);
     assert.deepEqual(missing, ['worker/Dockerfile']);
+  });
+
+  it('in a scan of staged files, reads the healthcheck of a compose file of the index that is not staged', async () => {
+    const t = tempTree({
+      'api/Dockerfile': 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n',
+      'worker/Dockerfile': 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "worker.js"]\n',
+      'docker-compose.yml': 'services:\n  api:\n    build: ./api\n    healthcheck:\n      test: ["CMD", "true"]\n  worker:\n    build: ./worker\n',
+    });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('api/Dockerfile', 'FROM node:20.12-alpine\nUSER node\nCMD ["node", "server.js"]\n');
+      t.write('worker/Dockerfile', 'FROM node:20.12-alpine\nUSER node\nCMD ["node", "worker.js"]\n');
+      git(t.dir, 'add', 'api/Dockerfile', 'worker/Dockerfile');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      const missing = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-missing-healthcheck').map((f) => f.location.path);
+      assert.deepEqual(missing, ['worker/Dockerfile']);
+      assert.deepEqual(result.warnings, []);
+    } finally {
+      t.cleanup();
+    }
   });
 });
