@@ -75,9 +75,11 @@ export const iacScanner: Scanner = {
     // A zizmor.yml at the root or in .github/: its ignore rules and policies suppress the findings they cover.
     const zizmorConfig = await findZizmorConfig(ctx.files, (warning) => ctx.warn(warning));
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
-    const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files, read, ctx.git ? { git: ctx.git, warn: (message) => ctx.warn({ message }) } : undefined);
+    // In a scan of staged files, the index beside them: what will be committed with them.
+    const staged = ctx.git ? { git: ctx.git, warn: (message: string) => ctx.warn({ message }) } : undefined;
+    const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files, read, staged);
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
-    const configFiles = ctx.files.some((file) => isDockerfileName(file.path)) ? await readConfigFiles(ctx.files, read) : new Map<string, string>();
+    const configFiles = ctx.files.some((file) => isDockerfileName(file.path)) ? await readConfigFiles(ctx.files, read, staged) : new Map<string, string>();
     const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts });
     await modules.prepare();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import { classify, isDockerfileName } from '../detect.js';
-import type { Git } from '../../../workspace/git.js';
+import { unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import { readDirectly, type ReadText } from '../texts.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, text } from '../yaml/tree.js';
 import { readCompose, type ComposeService } from './model.js';
@@ -35,6 +35,9 @@ export function hasOwnHealthcheck(service: ComposeService): boolean {
   return first !== undefined && first.toUpperCase() !== 'NONE';
 }
 
+/** Compose files of the index read beside staged Dockerfiles, at most. */
+const MAX_STAGED_COMPOSE = 200;
+
 /**
  * The Dockerfiles of the tree that a compose file builds for a service with a health check
  * of its own: the image's missing HEALTHCHECK is then supplied where the image runs.
@@ -49,36 +52,15 @@ export async function dockerfilesWithComposeHealthcheck(files: readonly Workspac
     }
   };
   for (const file of files) if (classify(file.path, '') === 'compose') note(file.path, await read(file));
+  // A commit that stages only a Dockerfile is judged with the compose files that will be committed beside it.
   if (staged && files.some((file) => file.fromIndex && isDockerfileName(file.path))) {
-    for (const other of await stagedComposeFiles(files, staged)) note(other.path, other.text);
+    const others = await unstagedIndexFiles(files, staged, {
+      pathspecs: [':(glob)**/*compose*.yml', ':(glob)**/*compose*.yaml'],
+      wanted: (p) => classify(p, '') === 'compose',
+      max: MAX_STAGED_COMPOSE,
+      what: 'compose healthchecks of the staged Dockerfiles are not seen',
+    });
+    for (const other of others) note(other.path, other.text);
   }
   return found;
-}
-
-/** The git index of a scan of staged files, and where its warnings go. */
-export interface StagedIndex {
-  git: Git;
-  warn: (message: string) => void;
-}
-
-const MAX_STAGED_COMPOSE = 200;
-
-/**
- * In a scan of staged files (the pre-commit hook), the compose files of the index that
- * the scan does not hold: a commit that stages only a Dockerfile is judged with the
- * compose files that will be committed beside it, as a scan of the tree would judge it.
- */
-async function stagedComposeFiles(files: readonly WorkspaceFile[], { git, warn }: StagedIndex): Promise<Array<{ path: string; text: string }>> {
-  const held = new Set(files.map((file) => file.path));
-  try {
-    const prefix = await git.prefix();
-    const listed = (await git.run(['ls-files', '-z', '--', ':(glob)**/*compose*.yml', ':(glob)**/*compose*.yaml'])).split('\0');
-    const wanted = listed.filter((p) => p !== '' && !held.has(p) && classify(p, '') === 'compose').slice(0, MAX_STAGED_COMPOSE);
-    const out: Array<{ path: string; text: string }> = [];
-    for (const p of wanted) out.push({ path: p, text: (await git.readStaged(prefix + p)).toString('utf8') });
-    return out;
-  } catch (error) {
-    warn(`could not read the compose files of the index beside the staged Dockerfiles (their healthchecks are not seen): ${(error as Error).message.split('\n')[0]}`);
-    return [];
-  }
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
-import { isBuildConfigFile } from '../detect.js';
+import { isBuildConfigFile, isDockerfileName } from '../detect.js';
+import { unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import { readDirectly, type ReadText } from '../texts.js';
 
 /**
@@ -13,13 +14,23 @@ export type ConfigFileTexts = ReadonlyMap<string, string>;
 const MAX_FILE = 64 * 1024;
 const MAX_FILES = 500;
 
-export async function readConfigFiles(files: readonly WorkspaceFile[], read: ReadText = readDirectly): Promise<ConfigFileTexts> {
+export async function readConfigFiles(files: readonly WorkspaceFile[], read: ReadText = readDirectly, staged?: StagedIndex): Promise<ConfigFileTexts> {
   const texts = new Map<string, string>();
   for (const file of files) {
     if (texts.size >= MAX_FILES) break;
     if (!isBuildConfigFile(file.path) || (file.size !== undefined && file.size > MAX_FILE)) continue;
     const text = await read(file);
     if (text !== null && text.length <= MAX_FILE) texts.set(file.path, text);
+  }
+  // A staged Dockerfile copies what will be committed beside it, staged or not.
+  if (staged && texts.size < MAX_FILES && files.some((file) => file.fromIndex && isDockerfileName(file.path))) {
+    const others = await unstagedIndexFiles(files, staged, {
+      pathspecs: ['.npmrc', '.pypirc', '.yarnrc', '.yarnrc.yml', '.env', '.env.*'].flatMap((name) => [`:(glob)${name}`, `:(glob)**/${name}`]),
+      wanted: isBuildConfigFile,
+      max: MAX_FILES - texts.size,
+      what: 'configuration files the staged Dockerfiles copy are judged as unknown',
+    });
+    for (const other of others) if (other.text.length <= MAX_FILE) texts.set(other.path, other.text);
   }
   return texts;
 }

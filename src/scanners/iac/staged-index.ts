@@ -1,0 +1,33 @@
+import type { WorkspaceFile } from '../../workspace/files.js';
+import type { Git } from '../../workspace/git.js';
+
+/** The git index of a scan of staged files (the pre-commit hook), and where its warnings go. */
+export interface StagedIndex {
+  git: Git;
+  warn: (message: string) => void;
+}
+
+/**
+ * Files of the index that a scan of staged files does not hold, matching `pathspecs`
+ * (git pathspecs) and `wanted`, up to `max` of them: what will be committed beside the
+ * staged files, read as a scan of the tree would read it. A failure is one warning that
+ * says what is not seen (`what`), and no files.
+ */
+export async function unstagedIndexFiles(
+  files: readonly WorkspaceFile[],
+  { git, warn }: StagedIndex,
+  options: { pathspecs: readonly string[]; wanted: (path: string) => boolean; max: number; what: string },
+): Promise<Array<{ path: string; text: string }>> {
+  const held = new Set(files.map((file) => file.path));
+  try {
+    const prefix = await git.prefix();
+    const listed = (await git.run(['ls-files', '-z', '--', ...options.pathspecs])).split('\0');
+    const paths = listed.filter((p) => p !== '' && !held.has(p) && options.wanted(p)).slice(0, options.max);
+    const out: Array<{ path: string; text: string }> = [];
+    for (const p of paths) out.push({ path: p, text: (await git.readStaged(prefix + p)).toString('utf8') });
+    return out;
+  } catch (error) {
+    warn(`could not read the index beside the staged files (${options.what}): ${(error as Error).message.split('\n')[0]}`);
+    return [];
+  }
+}
