@@ -78,6 +78,16 @@ function scalarAt(node: YNode, key: string): unknown {
   return isYScalar(value) ? value.value : undefined;
 }
 
+/**
+ * What PyYAML (and so CloudFormation) accepts and YAML 1.2 refuses: the error each case
+ * raises, how the text is rewritten to read as PyYAML reads it (no line moves), and the
+ * warning. Applied in order, each rewrite on top of the ones before.
+ */
+const PYYAML_READINGS = [
+  { raised: isUnderIndentedFlow, rewrite: indentFlowContinuations, warning: UNDER_INDENTED_FLOW },
+  { raised: isUnclosedQuote, rewrite: indentQuotedContinuations, warning: UNDER_INDENTED_QUOTE },
+];
+
 export function parseTemplate(text: string, warn: (line: number, message: string) => void): CfnTemplate | undefined {
   if (text.length > MAX_CHARS) {
     warn(1, `CloudFormation template is larger than ${MAX_CHARS / 1024} KiB; not parsed`);
@@ -93,24 +103,16 @@ export function parseTemplate(text: string, warn: (line: number, message: string
   const parse = (source: string, counter: LineCounter) => parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: false, merge: true }) as unknown as Document;
   try {
     doc = parse(text, lineCounter);
-    // CloudFormation parses YAML as PyYAML does: a flow collection continued at its key's indentation is accepted.
-    const flowIndent = doc.errors.find(isUnderIndentedFlow);
-    if (flowIndent) {
+    // CloudFormation parses YAML as PyYAML does: what only YAML 1.2 refuses is read again, with a warning.
+    let source = text;
+    for (const reading of PYYAML_READINGS) {
+      const refused = doc.errors.find(reading.raised);
+      if (!refused) continue;
+      source = reading.rewrite(source);
       const retryCounter = new LineCounter();
-      const retry = parse(indentFlowContinuations(text), retryCounter);
+      const retry = parse(source, retryCounter);
       if (retry.errors.length === 0) {
-        warn(lineCounter.linePos(flowIndent.pos[0]).line, UNDER_INDENTED_FLOW);
-        doc = retry;
-        lineCounter = retryCounter;
-      }
-    }
-    // The same for a quoted string whose continuation lines are not indented past its key.
-    const quoteIndent = doc.errors.find(isUnclosedQuote);
-    if (quoteIndent) {
-      const retryCounter = new LineCounter();
-      const retry = parse(indentQuotedContinuations(flowIndent ? indentFlowContinuations(text) : text), retryCounter);
-      if (retry.errors.length === 0) {
-        warn(lineCounter.linePos(quoteIndent.pos[0]).line, UNDER_INDENTED_QUOTE);
+        warn(lineCounter.linePos(refused.pos[0]).line, reading.warning);
         doc = retry;
         lineCounter = retryCounter;
       }
