@@ -1,6 +1,6 @@
 import type { Expr, ForExpr, SplatExpr, TemplateExpr } from './ast.js';
 import { callFunction } from './functions.js';
-import { MAX_TEXT, UNKNOWN, compareText, equalValues, isSet, markSet, setKey, type Unknown, type Value } from './value.js';
+import { MAX_TEXT, UNKNOWN, compareText, equalValues, isSet, markSet, setKey, valueCount, type Unknown, type Value } from './value.js';
 
 export { UNKNOWN, type Unknown, type Value } from './value.js';
 
@@ -284,24 +284,11 @@ function remembered(scope: Scope, key: string, depth: number, budget: { steps: n
   const before = cuts;
   const steps = budget.steps;
   const value = read();
-  const size = sizeUpTo(value, MAX_STEPS);
+  const size = valueCount(value, MAX_STEPS);
   values.set(key, cuts === before ? { value, size } : { value, size, cut: { steps, depth } });
   return value;
 }
 
-/** The elements and attributes a value holds, counting each shared part every time it appears, up to `cap` + 1. */
-function sizeUpTo(value: Value, cap: number): number {
-  let count = 0;
-  const walk = (v: Value): void => {
-    if (++count > cap || v === null || typeof v !== 'object') return;
-    for (const item of Array.isArray(v) ? v : Object.values(v)) {
-      walk(item);
-      if (count > cap) return;
-    }
-  };
-  walk(value);
-  return Math.min(count, cap + 1);
-}
 
 /** `list[*].attr`: the attribute of each element; a value that is not a list is a list of itself, null an empty list. */
 function evaluateSplat(expr: SplatExpr, next: (e: Expr | undefined) => Value): Value {

@@ -62,6 +62,20 @@ export function textSize(value: Value, limit: number): number {
   return size;
 }
 
+/** How many values a value holds (itself, its elements and attributes, a shared part once per place), counted only up to just past `limit`. */
+export function valueCount(value: Value, limit: number): number {
+  let count = 0;
+  const stack: Value[] = [value];
+  while (stack.length > 0 && count <= limit) {
+    const item = stack.pop()!;
+    count++;
+    // One push at a time: spreading a list of a million values into push() would throw.
+    if (Array.isArray(item)) for (const inner of item) stack.push(inner);
+    else if (item !== null && typeof item === 'object') for (const inner of Object.values(item)) stack.push(inner);
+  }
+  return Math.min(count, limit + 1);
+}
+
 /** Whether two known values are equal (Terraform's `==`); undefined when either holds an unknown part. */
 export function equalValues(left: Value, right: Value): boolean | undefined {
   if (!isKnown(left) || !isKnown(right)) return undefined;
