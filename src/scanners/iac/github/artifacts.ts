@@ -1,14 +1,7 @@
-import { get, isYScalar } from '../yaml/tree.js';
-import { isAction, withValue, type Step } from './model.js';
+import { isAction, scriptOf, withValue, type Step } from './model.js';
 
 const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
 const SCRIPT_ARTIFACTS = /\b(?:downloadArtifact|listWorkflowRunArtifacts)\b/;
-
-/** The shell script and the github-script script of a step, one after the other. */
-export function scriptOf(step: Step): string {
-  const script = get(step.with, 'script');
-  return [step.run, script].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n');
-}
 
 /** A step that fetches artifacts another run uploaded: in a workflow_run workflow, the triggering (fork) run's output. */
 export function downloadsOtherRunArtifacts(step: Step): boolean {

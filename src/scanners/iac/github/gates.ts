@@ -1,6 +1,6 @@
 import { get, isYScalar, items, text } from '../yaml/tree.js';
 import { evaluate, parseExpression, type EventFacts } from './expression.js';
-import type { Job, Step, Workflow } from './model.js';
+import { scriptOf, type Job, type Step, type Workflow } from './model.js';
 
 /**
  * What keeps an outsider's pull request (or comment) from reaching a job or step of a
@@ -106,10 +106,6 @@ function checked(text: string): string {
   return /author_association/i.test(text) ? 'author_association' : "the user's permission on the repository";
 }
 
-function stepText(step: Step): string {
-  return [step.run, get(step.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n');
-}
-
 /**
  * The strongest gate in front of `step` (or the job, when no step is given) for events of
  * `trigger`: fork-blocked before maintainer. Undefined when an outsider reaches it.
@@ -130,7 +126,7 @@ export function gateOf(wf: Workflow, job: Job, step?: Step, trigger?: string): G
     else if (kind === 'maintainer' || PERMISSION_CHECK.test(condition)) maintainer ??= { kind: 'maintainer', why: `the if: of ${label} checks ${checked(condition)}` };
   }
   for (const s of before) {
-    const script = stepText(s);
+    const script = scriptOf(s);
     if (get(s.node, 'continue-on-error') !== undefined) continue;
     if (FORK_CHECK.test(script) && FAILS.test(script)) return { kind: 'fork-blocked', why: `an earlier step (job ${s.job.id}) fails for pull requests from forks` };
     const guard = [script, text(get(s.node, 'if')) ?? ''].find((t) => PERMISSION_CHECK.test(t));

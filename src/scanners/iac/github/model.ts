@@ -312,3 +312,8 @@ export function stepLabel(step: Step): string {
   const name = text(get(step.node, 'name')) ?? text(get(step.node, 'id')) ?? step.uses ?? `step ${step.index + 1}`;
   return `job ${step.job.id} step "${name}"`;
 }
+
+/** The shell script and the github-script script of a step, one after the other. */
+export function scriptOf(step: Step): string {
+  return [step.run, get(step.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n');
+}

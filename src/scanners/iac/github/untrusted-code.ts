@@ -1,7 +1,7 @@
-import { get, isYScalar, text } from '../yaml/tree.js';
-import { expressions, isAction, parseUses, stepLabel, withValue, type Step, type Workflow } from './model.js';
+import { get, text } from '../yaml/tree.js';
+import { expressions, isAction, parseUses, scriptOf, stepLabel, withValue, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
-import { downloadsOtherRunArtifacts, scriptOf } from './artifacts.js';
+import { downloadsOtherRunArtifacts } from './artifacts.js';
 import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences } from './flow.js';
 import { taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
 
@@ -38,7 +38,7 @@ export function pullRequestOutput(step: Step, value: string): boolean {
     const [, id, name] = m as unknown as [string, string, string];
     if (/head/i.test(name)) return true;
     const source = step.job.steps.find((s) => s.index < step.index && text(get(s.node, 'id')) === id);
-    const script = source ? [source.run, get(source.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n') : '';
+    const script = source ? scriptOf(source) : '';
     if (/sha|ref/i.test(name) && PULL_REQUEST_LOOKUP.test(script)) return true;
     if (outputLines(script, name).some((l) => UNTRUSTED_REF.test(l) || HEAD_FIELD.test(l))) return true;
   }
