@@ -1,6 +1,8 @@
 import type { WorkspaceFile } from '../../workspace/files.js';
 import type { Git } from '../../workspace/git.js';
 
+const PATHSPECS_PER_CALL = 96;
+
 /** The git index of a scan of staged files (the pre-commit hook), and where its warnings go. */
 export interface StagedIndex {
   git: Git;
@@ -16,13 +18,17 @@ export interface StagedIndex {
 export async function unstagedIndexFiles(
   files: readonly WorkspaceFile[],
   { git, warn }: StagedIndex,
-  options: { pathspecs: readonly string[]; wanted: (path: string) => boolean; max: number; what: string },
+  options: { pathspecs: readonly string[]; wanted?: (path: string) => boolean; max?: number; what: string },
 ): Promise<Array<{ path: string; text: string }>> {
   const held = new Set(files.map((file) => file.path));
   try {
     const prefix = await git.prefix();
-    const listed = (await git.run(['ls-files', '-z', '--', ...options.pathspecs])).split('\0');
-    const paths = listed.filter((p) => p !== '' && !held.has(p) && options.wanted(p)).slice(0, options.max);
+    const listed: string[] = [];
+    // A bounded number of pathspecs per call keeps the command line short.
+    for (let i = 0; i < options.pathspecs.length; i += PATHSPECS_PER_CALL) {
+      listed.push(...(await git.run(['ls-files', '-z', '--', ...options.pathspecs.slice(i, i + PATHSPECS_PER_CALL)])).split('\0'));
+    }
+    const paths = [...new Set(listed)].filter((p) => p !== '' && !held.has(p) && (options.wanted?.(p) ?? true)).slice(0, options.max ?? Infinity);
     const out: Array<{ path: string; text: string }> = [];
     for (const p of paths) out.push({ path: p, text: (await git.readStaged(prefix + p)).toString('utf8') });
     return out;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { Git } from '../../../workspace/git.js';
+import { unstagedIndexFiles } from '../staged-index.js';
 import type { ScannerFinding } from '../../../core/finding.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
@@ -78,18 +79,11 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
   }
   const stagedDirs = [...new Set(files.filter((f) => f.fromIndex && /\.ya?ml$/i.test(f.path)).map((f) => path.posix.dirname(f.path)))];
   if (git && stagedDirs.length > 0) {
-    try {
-      const prefix = await git.prefix();
-      const specs = stagedDirs.flatMap((dir) => ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((name) => `:(literal)${dir === '.' ? '' : `${dir}/`}${name}`));
-      for (let i = 0; i < specs.length; i += 96) {
-        for (const listed of (await git.run(['ls-files', '-z', '--', ...specs.slice(i, i + 96)])).split('\0')) {
-          if (listed === '' || seen.has(listed)) continue;
-          seen.add(listed);
-          sources.push({ path: listed, text: (await git.readStaged(prefix + listed)).toString('utf8') });
-        }
-      }
-    } catch (error) {
-      warn(`could not read the kustomizations of the index beside the staged files (staged patches are checked as whole manifests): ${(error as Error).message.split('\n')[0]}`);
+    const specs = stagedDirs.flatMap((dir) => ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((name) => `:(literal)${dir === '.' ? '' : `${dir}/`}${name}`));
+    const others = await unstagedIndexFiles(files, { git, warn }, { pathspecs: specs, wanted: (p) => !seen.has(p), what: 'staged patches are checked as whole manifests' });
+    for (const other of others) {
+      seen.add(other.path);
+      sources.push(other);
     }
   }
   const patches = new Map<string, { target?: PatchTarget; kustomization: string }>();
