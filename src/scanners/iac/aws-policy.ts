@@ -169,3 +169,124 @@ export function openTo(statement: Statement): 'any' | 'all-but' | undefined {
 export function isPublicStatement(statement: Statement): boolean {
   return openTo(statement) !== undefined && !statement.conditions.some(restricts);
 }
+
+/** Privilege escalation paths in AWS IAM (Rhino Security Labs' catalogue): any one set of actions is enough. */
+export const ESCALATION_PATHS: string[][] = [
+  ['iam:CreatePolicyVersion'],
+  ['iam:SetDefaultPolicyVersion'],
+  ['iam:CreateAccessKey'],
+  ['iam:CreateLoginProfile'],
+  ['iam:UpdateLoginProfile'],
+  ['iam:AttachUserPolicy'],
+  ['iam:AttachGroupPolicy'],
+  ['iam:AttachRolePolicy'],
+  ['iam:PutUserPolicy'],
+  ['iam:PutGroupPolicy'],
+  ['iam:PutRolePolicy'],
+  ['iam:AddUserToGroup'],
+  ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
+  ['lambda:UpdateFunctionCode'],
+  ['glue:UpdateDevEndpoint'],
+  ['iam:PassRole', 'ec2:RunInstances'],
+  ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'],
+  ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'],
+  ['iam:PassRole', 'glue:CreateDevEndpoint'],
+  ['iam:PassRole', 'cloudformation:CreateStack'],
+  ['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition'],
+];
+
+const ESCALATION_ACTIONS = [...new Set(ESCALATION_PATHS.flat())];
+
+/** The actions of the escalation paths that statements allow on every resource (full administrators are another rule's). */
+export function escalationActions(statements: readonly Statement[]): Set<string> {
+  const relevant = statements.filter((s) => onAllResources(s) && !isFullAdmin(s));
+  return new Set(ESCALATION_ACTIONS.filter((action) => relevant.some((s) => allowsAction(s, action))));
+}
+
+export function escalationPaths(actions: ReadonlySet<string>): string[][] {
+  return ESCALATION_PATHS.filter((path) => path.every((action) => actions.has(action)));
+}
+
+/** Escalation paths as text: up to three, joined. */
+export function describePaths(paths: string[][]): string {
+  return paths.slice(0, 3).map((p) => p.join(' + ')).join('; ') + (paths.length > 3 ? `; and ${paths.length - 3} more` : '');
+}
+
+/** The actions an Allow statement grants as a whole service or more: "*", "sqs:*", or everything but its NotAction. */
+export function broadActions(statement: Statement): string | undefined {
+  if (statement.effect !== 'Allow') return undefined;
+  if (statement.notActions.length > 0) return `every action except ${statement.notActions.slice(0, 3).join(', ')}`;
+  const broad = statement.actions.filter((a) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a));
+  return broad.length > 0 ? broad.join(', ') : undefined;
+}
+
+/** The default key policy: the account root gets kms:* so that IAM policies can delegate use of the key. */
+export const isRootKeyGrant = (s: Statement) =>
+  s.actions.length > 0 && s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:aws[\w-]*:iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p));
+
+/** IAM actions that grant permissions to some identity: whoever holds one on every role or user can make itself administrator. */
+const IAM_GRANTING_ACTIONS = [
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:AttachUserPolicy',
+  'iam:PutUserPolicy',
+  'iam:AttachGroupPolicy',
+  'iam:PutGroupPolicy',
+  'iam:AddUserToGroup',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:DeleteRolePermissionsBoundary',
+];
+
+/** `*`, or an IAM ARN with a wildcard over the roles, users, groups or policies of an account. */
+function onAnyIamIdentity(statement: Statement): boolean {
+  if (onAllResources(statement)) return true;
+  return statement.resources.some((r) => /^arn:aws[\w-]*:iam::[^:]*:(?:\*|(?:role|user|group|policy)\/(?:[^*]*\/)?\*)$/.test(r));
+}
+
+/** What a set of statements allows that makes its holder privileged, or undefined. */
+export function privilegeOf(statements: readonly Statement[]): string | undefined {
+  if (statements.some(isFullAdmin)) return 'administrator access (every action on every resource)';
+  const allBut = statements.find((s) => s.effect === 'Allow' && s.notActions.length > 0 && onAllResources(s));
+  if (allBut) return `every action except ${allBut.notActions.slice(0, 3).join(', ')}`;
+  const granting = IAM_GRANTING_ACTIONS.filter((action) => statements.some((s) => onAnyIamIdentity(s) && allowsAction(s, action)));
+  if (granting.length > 0) return `IAM permissions it can use to make itself administrator (${granting.slice(0, 3).join(', ')}${granting.length > 3 ? ', ...' : ''})`;
+  return undefined;
+}
+
+/** AWS managed policies that make a role an administrator, or able to make itself one. */
+const PRIVILEGED_MANAGED = /^arn:aws[\w-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+
+/** What the AWS managed policy with this ARN grants that makes its holder privileged, or undefined. */
+export function privilegedManagedPolicy(arn: string): string | undefined {
+  const name = PRIVILEGED_MANAGED.exec(arn.trim())?.[1];
+  return name === 'AdministratorAccess' ? 'administrator access (AdministratorAccess)' : name === 'PowerUserAccess' ? 'every action outside IAM and Organizations (PowerUserAccess)' : name ? 'full control of IAM (IAMFullAccess)' : undefined;
+}
+
+/** Whether an ARN pattern lets in resources of any account (`*`, a wildcard account, or an S3 ARN with a wildcard bucket). */
+export function anyAccountArn(arn: string): boolean {
+  const wild = (text: string) => /[*?]/.test(text);
+  if (!arn.startsWith('arn:')) return wild(arn);
+  const parts = arn.split(':');
+  const account = parts[4] ?? '';
+  if (account !== '') return wild(account);
+  return wild((parts.slice(5).join(':').split('/')[0] ?? '') || '*');
+}
+
+const NETWORK_KEY = /^aws:(?:SourceIp|VpcSourceIp|SourceVpc|SourceVpce)$/i;
+
+/**
+ * A statement that admits Principal "*" and limits it by network only: a positive IP,
+ * VPC or endpoint test, and no test on who signs the request. (Without any limiting
+ * condition the statement is open to everyone, which the public-principal rules report.)
+ */
+export function anonymousFromNetwork(statement: Statement): string[] | undefined {
+  if (statement.effect !== 'Allow' || !statement.principals.includes('*') || statement.conditions.length === 0) return undefined;
+  if (!statement.conditions.every((c) => NETWORK_KEY.test(c.key))) return undefined;
+  const limiting = statement.conditions.filter((c) => !/Not|^Null$|IfExists$|^ForAllValues:/i.test(c.operator) && !(/IpAddress$/i.test(c.operator) && c.values.some(isWorld)));
+  return limiting.length > 0 ? limiting.flatMap((c) => c.values) : undefined;
+}

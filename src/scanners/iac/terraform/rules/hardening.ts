@@ -1,10 +1,9 @@
-import { isWorld } from '../../cidr.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
-import { allowsAction, onAllResources, type Statement } from '../../aws-policy.js';
+import { anonymousFromNetwork, anyAccountArn, privilegedManagedPolicy, privilegeOf } from '../../aws-policy.js';
 import { policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
@@ -13,45 +12,6 @@ import { blocksMade, fileInstance } from './instances.js';
 // ---------------------------------------------------------------------------
 // Workloads that run with a privileged role
 // ---------------------------------------------------------------------------
-
-/** AWS managed policies that make a role an administrator, or able to make itself one. */
-const PRIVILEGED_MANAGED = /^arn:aws[\w-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
-
-/** IAM actions that grant permissions to some identity: whoever holds one on every role or user can make itself administrator. */
-const IAM_GRANTING_ACTIONS = [
-  'iam:AttachRolePolicy',
-  'iam:PutRolePolicy',
-  'iam:CreatePolicyVersion',
-  'iam:SetDefaultPolicyVersion',
-  'iam:AttachUserPolicy',
-  'iam:PutUserPolicy',
-  'iam:AttachGroupPolicy',
-  'iam:PutGroupPolicy',
-  'iam:AddUserToGroup',
-  'iam:CreateAccessKey',
-  'iam:CreateLoginProfile',
-  'iam:UpdateLoginProfile',
-  'iam:UpdateAssumeRolePolicy',
-  'iam:DeleteRolePermissionsBoundary',
-];
-
-/** `*`, or an IAM ARN with a wildcard over the roles, users, groups or policies of an account. */
-function onAnyIamIdentity(statement: Statement): boolean {
-  if (onAllResources(statement)) return true;
-  return statement.resources.some((r) => /^arn:aws[\w-]*:iam::[^:]*:(?:\*|(?:role|user|group|policy)\/(?:[^*]*\/)?\*)$/.test(r));
-}
-
-const isAdministrator = (s: Statement) => s.effect === 'Allow' && s.notActions.length === 0 && s.actions.some((a) => a === '*' || a === '*:*') && onAllResources(s);
-
-/** What a set of statements allows that makes its holder privileged, or undefined. */
-function privilegeOf(statements: readonly Statement[]): string | undefined {
-  if (statements.some(isAdministrator)) return 'administrator access (every action on every resource)';
-  const allBut = statements.find((s) => s.effect === 'Allow' && s.notActions.length > 0 && onAllResources(s));
-  if (allBut) return `every action except ${allBut.notActions.slice(0, 3).join(', ')}`;
-  const granting = IAM_GRANTING_ACTIONS.filter((action) => statements.some((s) => onAnyIamIdentity(s) && allowsAction(s, action)));
-  if (granting.length > 0) return `IAM permissions it can use to make itself administrator (${granting.slice(0, 3).join(', ')}${granting.length > 3 ? ', ...' : ''})`;
-  return undefined;
-}
 
 interface Grant {
   /** What makes the role privileged. */
@@ -111,10 +71,7 @@ function privilegedRoles(input: TfInput): Map<TfResource, Grant[]> {
       for (const role of managedLists.get(policy.resource) ?? []) add(role, { what, via });
     }
   }
-  const managed = (expr: Expr): string | undefined => {
-    const name = PRIVILEGED_MANAGED.exec(managedPolicyArn(input, expr) ?? '')?.[1];
-    return name === 'AdministratorAccess' ? 'administrator access (AdministratorAccess)' : name === 'PowerUserAccess' ? 'every action outside IAM and Organizations (PowerUserAccess)' : name ? 'full control of IAM (IAMFullAccess)' : undefined;
-  };
+  const managed = (expr: Expr): string | undefined => privilegedManagedPolicy(managedPolicyArn(input, expr) ?? '');
   for (const attachment of moduleResourcesOf(input, 'aws_iam_role_policy_attachment', 'aws_iam_policy_attachment')) {
     const arn = attribute(attachment.block, 'policy_arn');
     const what = arn && managed(arn.expr);
@@ -188,16 +145,6 @@ const workloadPrivilegedRole: TfRule = tfRule({
 // ---------------------------------------------------------------------------
 // Lambda permissions for an AWS service with no source
 // ---------------------------------------------------------------------------
-
-/** Whether an ARN pattern lets in resources of any account (`*`, a wildcard account, or an S3 ARN with a wildcard bucket). */
-function anyAccountArn(arn: string): boolean {
-  const wild = (text: string) => /[*?]/.test(text);
-  if (!arn.startsWith('arn:')) return wild(arn);
-  const parts = arn.split(':');
-  const account = parts[4] ?? '';
-  if (account !== '') return wild(account);
-  return wild((parts.slice(5).join(':').split('/')[0] ?? '') || '*');
-}
 
 const lambdaServiceUnscoped: TfRule = tfRule({
   id: 'iac/tf-aws-lambda-service-permission-unscoped',
@@ -362,20 +309,6 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
 
 const SEARCH_DOMAINS = ['aws_elasticsearch_domain', 'aws_opensearch_domain'];
 const SEARCH_POLICY_TYPES = new Set([...SEARCH_DOMAINS, 'aws_elasticsearch_domain_policy', 'aws_opensearch_domain_policy']);
-const NETWORK_KEY = /^aws:(?:SourceIp|VpcSourceIp|SourceVpc|SourceVpce)$/i;
-
-/**
- * A statement that admits Principal "*" and limits it by network only: a positive IP,
- * VPC or endpoint test, and no test on who signs the request. (Without any limiting
- * condition the statement is open to everyone, which iac/tf-aws-policy-public-principal reports.)
- */
-function anonymousFromNetwork(statement: Statement): string[] | undefined {
-  if (statement.effect !== 'Allow' || !statement.principals.includes('*') || statement.conditions.length === 0) return undefined;
-  if (!statement.conditions.every((c) => NETWORK_KEY.test(c.key))) return undefined;
-  const limiting = statement.conditions.filter((c) => !/Not|^Null$|IfExists$|^ForAllValues:/i.test(c.operator) && !(/IpAddress$/i.test(c.operator) && c.values.some(isWorld)));
-  return limiting.length > 0 ? limiting.flatMap((c) => c.values) : undefined;
-}
-
 const searchAnonymousAccess: TfRule = tfRule({
   id: 'iac/tf-aws-search-anonymous-access',
   title: 'OpenSearch domain accepts unsigned requests from a network',

@@ -1,4 +1,4 @@
-import { allowsAction, isFullAdmin, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
+import { allowsAction, broadActions, describePaths, escalationActions, escalationPaths, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
 import type { Block } from '../hcl/ast.js';
 import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, policies, type Policy } from '../policy.js';
@@ -40,43 +40,6 @@ const fullAdmin: TfRule = tfRule({
     }
   },
 });
-
-/** Privilege escalation paths in AWS IAM (Rhino Security Labs' catalogue): any one set of actions is enough. */
-const ESCALATION_PATHS: string[][] = [
-  ['iam:CreatePolicyVersion'],
-  ['iam:SetDefaultPolicyVersion'],
-  ['iam:CreateAccessKey'],
-  ['iam:CreateLoginProfile'],
-  ['iam:UpdateLoginProfile'],
-  ['iam:AttachUserPolicy'],
-  ['iam:AttachGroupPolicy'],
-  ['iam:AttachRolePolicy'],
-  ['iam:PutUserPolicy'],
-  ['iam:PutGroupPolicy'],
-  ['iam:PutRolePolicy'],
-  ['iam:AddUserToGroup'],
-  ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
-  ['lambda:UpdateFunctionCode'],
-  ['glue:UpdateDevEndpoint'],
-  ['iam:PassRole', 'ec2:RunInstances'],
-  ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'],
-  ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'],
-  ['iam:PassRole', 'glue:CreateDevEndpoint'],
-  ['iam:PassRole', 'cloudformation:CreateStack'],
-  ['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition'],
-];
-
-const ESCALATION_ACTIONS = [...new Set(ESCALATION_PATHS.flat())];
-
-/** The actions of the escalation paths that statements allow on every resource (full administrators are another rule's). */
-function escalationActions(statements: readonly Statement[]): Set<string> {
-  const relevant = statements.filter((s) => onAllResources(s) && !isFullAdmin(s));
-  return new Set(ESCALATION_ACTIONS.filter((action) => relevant.some((s) => allowsAction(s, action))));
-}
-
-function escalationPaths(actions: ReadonlySet<string>): string[][] {
-  return ESCALATION_PATHS.filter((path) => path.every((action) => actions.has(action)));
-}
 
 const IDENTITY_TYPES = ['aws_iam_user', 'aws_iam_group', 'aws_iam_role'];
 const ATTACHMENTS: Record<string, { identity: string; field: string }> = {
@@ -214,10 +177,6 @@ function unheldDocuments(input: TfInput): EscalationPool['unheld'] {
   return out;
 }
 
-function describePaths(paths: string[][]): string {
-  return paths.slice(0, 3).map((p) => p.join(' + ')).join('; ') + (paths.length > 3 ? `; and ${paths.length - 3} more` : '');
-}
-
 const passRoleWildcard: TfRule = tfRule({
   id: 'iac/tf-aws-iam-passrole-wildcard',
   title: 'iam:PassRole on every role',
@@ -297,18 +256,6 @@ const publicPrincipal: TfRule = tfRule({
     }
   },
 });
-
-/** The actions an Allow statement grants as a whole service or more: "*", "sqs:*", or everything but its NotAction. */
-function broadActions(statement: Statement): string | undefined {
-  if (statement.effect !== 'Allow') return undefined;
-  if (statement.notActions.length > 0) return `every action except ${statement.notActions.slice(0, 3).join(', ')}`;
-  const broad = statement.actions.filter((a) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a));
-  return broad.length > 0 ? broad.join(', ') : undefined;
-}
-
-/** The default key policy: the account root gets kms:* so that IAM policies can delegate use of the key. */
-const isRootKeyGrant = (s: Statement) =>
-  s.actions.length > 0 && s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:aws[\w-]*:iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p));
 
 const resourcePolicyAllActions: TfRule = tfRule({
   id: 'iac/tf-aws-resource-policy-all-actions',
