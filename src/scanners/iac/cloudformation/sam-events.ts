@@ -1,6 +1,7 @@
 import { isYMap, type YNode, type YPair } from '../yaml/tree.js';
 import { pairAt, resourcesOf } from './model.js';
 import { bool, intrinsic, plainValue, text } from './resolve.js';
+import { mutualTlsOnlyDomains } from './api-domains.js';
 import type { CfnResource, CfnTemplate } from './template.js';
 
 /**
@@ -44,7 +45,8 @@ export type EventAuth = { open: false } | { open: true; line: number };
  * references, else the implicit API) or of the template's Globals. An API defined by an
  * OpenAPI document, a private REST API, one whose resource policy admits only some
  * networks or accounts, an API of another stack and CORS preflight routes are not judged
- * (undefined).
+ * (undefined). An API reached only through custom domain names with mutual TLS
+ * (api-domains.ts) is not open: its callers need a client certificate.
  */
 export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNode | null | undefined }): EventAuth | undefined {
   if (/^OPTIONS /i.test(event.route)) return undefined;
@@ -57,6 +59,7 @@ export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNo
   if (bool(t, pairAt(t, event.properties, 'Auth', 'ApiKeyRequired')?.value) === true) return { open: false };
   const api = apiOf(t, event);
   if (api === undefined) return undefined;
+  if (api !== 'implicit' && mutualTlsOnlyDomains(t, api)) return { open: false };
   const sources = [...(api === 'implicit' ? [] : [api.properties]), pairAt(t, t.globals, event.kind)?.value];
   for (const props of sources) {
     if (!props) continue;

@@ -8,6 +8,7 @@ import { statementsIn } from '../policy.js';
 import { follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { eventAuth, samApiEvents } from '../sam-events.js';
+import { apiOfReference, mutualTlsOnlyDomains } from '../api-domains.js';
 
 interface PolicyPlace {
   resource: CfnResource;
@@ -206,7 +207,7 @@ const apiMethodNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-apigw-method-no-auth',
   title: 'API Gateway method without authorization',
   description:
-    "A REST API method has AuthorizationType NONE and requires no API key, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does. A SAM function's `Api` event is such a method when neither the event (Auth.Authorizer, Auth.ApiKeyRequired), nor its AWS::Serverless::Api, nor the template's Globals set an authorizer or an API key; APIs defined by an OpenAPI document and private APIs are not judged.",
+    "A REST API method has AuthorizationType NONE and requires no API key, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does. A SAM function's `Api` event is such a method when neither the event (Auth.Authorizer, Auth.ApiKeyRequired), nor its AWS::Serverless::Api, nor the template's Globals set an authorizer or an API key; APIs defined by an OpenAPI document and private APIs are not judged. Nor is a method of an API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGateway::BasePathMapping, AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain): only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
   remediation: 'Use AuthorizationType AWS_IAM, COGNITO_USER_POOLS or CUSTOM with an authorizer, or require an API key; leave NONE only on methods meant to be public.',
   severity: 'low',
   confidence: 'medium',
@@ -217,6 +218,10 @@ const apiMethodNoAuth: CfnRule = cfnRule({
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        # expect\n        ListItems:\n          Type: Api\n          Properties: { Path: /items, Method: get }\n',
       // The API has a default authorizer, but this event opts out of it.
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { DefaultAuthorizer: Cognito }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Health:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /health\n            Method: get\n            Auth:\n              # expect\n              Authorizer: NONE\n',
+      // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
+      'Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: orders\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !GetAtt Api.RootResourceId\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n  Domain:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: api.example.org\n      RegionalCertificateArn: !Ref Certificate\n      EndpointConfiguration: { Types: [REGIONAL] }\n      MutualTlsAuthentication:\n        TruststoreUri: s3://example-truststore/clients.pem\n  Mapping:\n    Type: AWS::ApiGateway::BasePathMapping\n    Properties:\n      DomainName: api.example.org\n      RestApiId: !Ref Api\n      Stage: prod\n',
+      // Nor does it when another domain name without mutual TLS maps the API.
+      'Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: orders\n      DisableExecuteApiEndpoint: true\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !GetAtt Api.RootResourceId\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n  Domain:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: api.example.org\n      RegionalCertificateArn: !Ref Certificate\n      EndpointConfiguration: { Types: [REGIONAL] }\n      MutualTlsAuthentication:\n        TruststoreUri: s3://example-truststore/clients.pem\n  Mapping:\n    Type: AWS::ApiGateway::BasePathMapping\n    Properties:\n      DomainName: api.example.org\n      RestApiId: !Ref Api\n      Stage: prod\n  Plain:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: open.example.org\n      RegionalCertificateArn: !Ref Certificate\n  PlainMapping:\n    Type: AWS::ApiGateway::BasePathMapping\n    Properties:\n      DomainName: !Ref Plain\n      RestApiId: !Ref Api\n',
     ],
     negative: [
       'Resources:\n  Preflight:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: OPTIONS\n      AuthorizationType: NONE\n',
@@ -227,6 +232,8 @@ const apiMethodNoAuth: CfnRule = cfnRule({
       // A resource policy that admits only the office network.
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth:\n        ResourcePolicy:\n          IpRangeWhitelist: [203.0.113.0/24]\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        A: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: get } }\n',
       'Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: GET\n      AuthorizationType: COGNITO_USER_POOLS\n      AuthorizerId: !Ref Authorizer\n',
+      // The default execute-api endpoint is off and the only way in is a domain name with mutual TLS: callers need a client certificate.
+      'Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: orders\n      DisableExecuteApiEndpoint: true\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !GetAtt Api.RootResourceId\n      HttpMethod: GET\n      AuthorizationType: NONE\n  Domain:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: api.example.org\n      RegionalCertificateArn: !Ref Certificate\n      EndpointConfiguration: { Types: [REGIONAL] }\n      MutualTlsAuthentication:\n        TruststoreUri: s3://example-truststore/clients.pem\n  Mapping:\n    Type: AWS::ApiGateway::BasePathMapping\n    Properties:\n      DomainName: api.example.org\n      RestApiId: !Ref Api\n      Stage: prod\n',
     ],
   },
   *check(t) {
@@ -235,11 +242,21 @@ const apiMethodNoAuth: CfnRule = cfnRule({
       if (text(t, auth?.value)?.toUpperCase() !== 'NONE') continue;
       if (text(t, prop(t, r, 'HttpMethod')?.value)?.toUpperCase() === 'OPTIONS') continue;
       if (prop(t, r, 'ApiKeyRequired') && text(t, prop(t, r, 'ApiKeyRequired')?.value) !== 'false') continue;
+      if (reachedOnlyWithClientCertificate(t, prop(t, r, 'RestApiId')?.value)) continue;
       yield { line: auth!.keyLine, message: `${label(r)} can be called without authorization.`, resource: label(r) };
     }
     yield* openSamEvents(t, 'Api');
   },
 });
+
+/**
+ * Whether the API a method or route belongs to is reached only through custom domain
+ * names with mutual TLS (api-domains.ts): its callers then need a client certificate.
+ */
+function reachedOnlyWithClientCertificate(t: CfnTemplate, reference: YNode | null | undefined): boolean {
+  const api = apiOfReference(t, reference);
+  return api !== undefined && mutualTlsOnlyDomains(t, api) !== undefined;
+}
 
 /** The SAM API events (sam-events.ts) of one kind that anyone can call. */
 function* openSamEvents(t: CfnTemplate, kind: 'Api' | 'HttpApi'): Generator<Hit> {
@@ -263,7 +280,7 @@ const apiRouteNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-apigw-v2-route-no-auth',
   title: 'API Gateway HTTP or WebSocket route without authorization',
   description:
-    "An API Gateway V2 route has AuthorizationType NONE (the default when unset): anyone who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet. For a WebSocket API only the $connect route is judged, as the connection is authorized there once. A quick-create HTTP API (Target on the API) gets such a $default route, and so does a SAM function's `HttpApi` event when neither the event (Auth.Authorizer), nor its AWS::Serverless::HttpApi, nor the template's Globals set an authorizer. That is right for public endpoints, but a route left open by mistake exposes whatever its integration does.",
+    "An API Gateway V2 route has AuthorizationType NONE (the default when unset): anyone who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet. For a WebSocket API only the $connect route is judged, as the connection is authorized there once. A quick-create HTTP API (Target on the API) gets such a $default route, and so does a SAM function's `HttpApi` event when neither the event (Auth.Authorizer), nor its AWS::Serverless::HttpApi, nor the template's Globals set an authorizer. That is right for public endpoints, but a route left open by mistake exposes whatever its integration does. An HTTP API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
   remediation: 'Set AuthorizationType to JWT (with an AuthorizerId), CUSTOM (a Lambda authorizer) or AWS_IAM on the route; leave NONE only on routes meant to be public, and on CORS preflight routes.',
   severity: 'low',
   confidence: 'medium',
@@ -274,6 +291,8 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: chat\n      ProtocolType: WEBSOCKET\n      RouteSelectionExpression: $request.body.action\n  # expect\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n',
       'Resources:\n  Quick:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: quick\n      ProtocolType: HTTP\n      # expect\n      Target: !GetAtt Fn.Arn\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        # expect\n        Orders:\n          Type: HttpApi\n          Properties: { Path: /orders, Method: POST }\n',
+      // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
+      'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  # expect\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n  Domain:\n    Type: AWS::ApiGatewayV2::DomainName\n    Properties:\n      DomainName: api.example.org\n      DomainNameConfigurations:\n        - CertificateArn: !Ref Certificate\n      MutualTlsAuthentication:\n        TruststoreUri: s3://example-truststore/clients.pem\n  Mapping:\n    Type: AWS::ApiGatewayV2::ApiMapping\n    Properties:\n      ApiId: !Ref Api\n      DomainName: !Ref Domain\n      Stage: prod\n',
     ],
     negative: [
       'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n      AuthorizationType: JWT\n      AuthorizerId: !Ref Jwt\n  Preflight:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: OPTIONS /orders\n',
@@ -282,6 +301,9 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       // An API of another stack: a $default route may be a WebSocket one, which is not judged.
       'Resources:\n  Default:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !ImportValue shared-api\n      RouteKey: $default\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Http:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        DefaultAuthorizer: Jwt\n        Authorizers: { Jwt: { IdentitySource: $request.header.Authorization } }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Orders: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /orders, Method: POST } }\n',
+      // The default execute-api endpoint is off and the only way in is a domain name with mutual TLS: callers need a client certificate.
+      'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n      DisableExecuteApiEndpoint: true\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n  Domain:\n    Type: AWS::ApiGatewayV2::DomainName\n    Properties:\n      DomainName: api.example.org\n      DomainNameConfigurations:\n        - CertificateArn: !Ref Certificate\n      MutualTlsAuthentication:\n        TruststoreUri: s3://example-truststore/clients.pem\n  Mapping:\n    Type: AWS::ApiGatewayV2::ApiMapping\n    Properties:\n      ApiId: !Ref Api\n      DomainName: !Ref Domain\n      Stage: prod\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Http:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      DisableExecuteApiEndpoint: true\n      Domain:\n        DomainName: api.example.org\n        CertificateArn: !Ref Certificate\n        MutualTlsAuthentication:\n          TruststoreUri: s3://example-truststore/clients.pem\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Orders: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /orders, Method: POST } }\n',
     ],
   },
   *check(t) {
@@ -295,11 +317,13 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       const auth = prop(t, r, 'AuthorizationType');
       const v = text(t, auth?.value);
       if (auth ? v?.toUpperCase() !== 'NONE' : false) continue;
+      if (reachedOnlyWithClientCertificate(t, prop(t, r, 'ApiId')?.value)) continue;
       yield { line: auth ? auth.keyLine : r.line, message: `${label(r)} (${key}) can be called without authorization.`, resource: label(r) };
     }
     for (const r of resourcesOf(t, 'AWS::ApiGatewayV2::Api')) {
       const target = prop(t, r, 'Target');
       if (!target || text(t, prop(t, r, 'ProtocolType')?.value)?.toUpperCase() !== 'HTTP') continue;
+      if (mutualTlsOnlyDomains(t, r)) continue;
       yield { line: target.keyLine, message: `${label(r)} is a quick-create HTTP API: its $default route can be called without authorization.`, resource: label(r) };
     }
     yield* openSamEvents(t, 'HttpApi');

@@ -1,14 +1,42 @@
 import { isWorld } from '../../cidr.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, valueOf } from '../model.js';
+import { asStrings, attribute, blocksOf, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { documentOf } from '../policy.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
+
+const DOMAIN_TYPES = ['aws_api_gateway_domain_name', 'aws_apigatewayv2_domain_name'];
+
+/**
+ * The custom domain names with mutual TLS that are the only way to a REST API, or undefined
+ * when a caller without a client certificate may reach it (or that cannot be told): the API
+ * sets disable_execute_api_endpoint = true, and every mapping of the module that maps it
+ * (aws_api_gateway_base_path_mapping, aws_apigatewayv2_api_mapping) goes to a domain name
+ * of the module whose mutual_tls_authentication names a truststore. No mapping in the
+ * module (the domain is elsewhere) is unknown.
+ */
+function mutualTlsOnlyDomains(input: TfInput, api: TfResource): string[] | undefined {
+  if (!isTrueValue(valueOf(input, api.block, 'disable_execute_api_endpoint'))) return undefined;
+  const mappings = referrers(input, api, ['aws_api_gateway_base_path_mapping', 'aws_apigatewayv2_api_mapping'], 'api_id');
+  if (mappings.length === 0) return undefined;
+  const domains: string[] = [];
+  for (const mapping of mappings) {
+    const expr = attribute(mapping.block, 'domain_name')?.expr;
+    const written = valueOf(input, mapping.block, 'domain_name');
+    const domain =
+      mentioned(input, expr).find((r) => r.kind === 'resource' && DOMAIN_TYPES.includes(r.type)) ??
+      (typeof written === 'string' ? moduleResourcesOf(input, ...DOMAIN_TYPES).find((d) => valueOf(input, d.block, 'domain_name') === written) : undefined);
+    const truststore = domain ? valueAt(input, domain.block, ['mutual_tls_authentication', 'truststore_uri']) : undefined;
+    if (!domain || typeof truststore !== 'string' || truststore.trim() === '') return undefined;
+    domains.push(label(domain));
+  }
+  return [...new Set(domains)];
+}
 
 const apiMethodWithoutAuth: TfRule = tfRule({
   id: 'iac/tf-aws-apigw-method-no-auth',
   title: 'API Gateway method open without authorization',
   description:
-    'An API Gateway REST method has authorization = "NONE": anyone on the internet who knows the URL can call it, and the back end (a Lambda function, a service behind a VPC link) must defend itself. CORS preflight (OPTIONS) methods are not reported. An API key (api_key_required) identifies a client for throttling and quotas but is not authentication.',
+    'An API Gateway REST method has authorization = "NONE": anyone on the internet who knows the URL can call it, and the back end (a Lambda function, a service behind a VPC link) must defend itself. CORS preflight (OPTIONS) methods are not reported. An API key (api_key_required) identifies a client for throttling and quotas but is not authentication. A method of an API whose default execute-api endpoint is switched off (disable_execute_api_endpoint = true) and that the module maps only to custom domain names with mutual TLS (mutual_tls_authentication with a truststore, by aws_api_gateway_base_path_mapping or aws_apigatewayv2_api_mapping) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.',
   remediation: 'Use authorization = "AWS_IAM", "COGNITO_USER_POOLS" or "CUSTOM" with an authorizer_id; if the method is meant to be public, say so with a secloop-ignore comment and protect it with a usage plan and AWS WAF.',
   severity: 'medium',
   confidence: 'medium',
@@ -16,10 +44,14 @@ const apiMethodWithoutAuth: TfRule = tfRule({
   examples: {
     positive: [
       'resource "aws_api_gateway_method" "orders" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "POST"\n  # expect\n  authorization = "NONE"\n}\n',
+      // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
+      'resource "aws_api_gateway_rest_api" "shop" {\n  name = "shop"\n}\n\nresource "aws_api_gateway_method" "orders" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "POST"\n  # expect\n  authorization = "NONE"\n}\n\nresource "aws_api_gateway_domain_name" "shop" {\n  domain_name              = "api.example.org"\n  regional_certificate_arn = aws_acm_certificate.shop.arn\n  endpoint_configuration {\n    types = ["REGIONAL"]\n  }\n  mutual_tls_authentication {\n    truststore_uri = "s3://example-truststore/clients.pem"\n  }\n}\n\nresource "aws_api_gateway_base_path_mapping" "shop" {\n  api_id      = aws_api_gateway_rest_api.shop.id\n  stage_name  = aws_api_gateway_stage.prod.stage_name\n  domain_name = aws_api_gateway_domain_name.shop.domain_name\n}\n',
     ],
     negative: [
       'resource "aws_api_gateway_method" "orders" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "POST"\n  authorization = "COGNITO_USER_POOLS"\n  authorizer_id = aws_api_gateway_authorizer.users.id\n}\n',
       'resource "aws_api_gateway_method" "preflight" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "OPTIONS"\n  authorization = "NONE"\n}\n',
+      // The default execute-api endpoint is off and the only way in is a domain name with mutual TLS: callers need a client certificate.
+      'resource "aws_api_gateway_rest_api" "shop" {\n  name = "shop"\n  disable_execute_api_endpoint = true\n}\n\nresource "aws_api_gateway_method" "orders" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "POST"\n  authorization = "NONE"\n}\n\nresource "aws_api_gateway_domain_name" "shop" {\n  domain_name              = "api.example.org"\n  regional_certificate_arn = aws_acm_certificate.shop.arn\n  endpoint_configuration {\n    types = ["REGIONAL"]\n  }\n  mutual_tls_authentication {\n    truststore_uri = "s3://example-truststore/clients.pem"\n  }\n}\n\nresource "aws_api_gateway_base_path_mapping" "shop" {\n  api_id      = aws_api_gateway_rest_api.shop.id\n  stage_name  = aws_api_gateway_stage.prod.stage_name\n  domain_name = aws_api_gateway_domain_name.shop.domain_name\n}\n',
     ],
   },
   *check(input) {
@@ -29,6 +61,9 @@ const apiMethodWithoutAuth: TfRule = tfRule({
       if (!a || typeof value !== 'string' || value.toUpperCase() !== 'NONE') continue;
       const verb = valueOf(input, method.block, 'http_method');
       if (typeof verb !== 'string' || verb.toUpperCase() === 'OPTIONS') continue;
+      // Reached only through domain names with mutual TLS: callers need a client certificate.
+      const api = mentioned(input, attribute(method.block, 'rest_api_id')?.expr).find((r) => r.kind === 'resource' && r.type === 'aws_api_gateway_rest_api');
+      if (api && mutualTlsOnlyDomains(input, api)) continue;
       const keyed = isTrueValue(valueOf(input, method.block, 'api_key_required'));
       yield {
         line: a.line,

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { scanIacTree } from '../../helpers/iac-scan.js';
+
+function hits(path: string, source: string, prefix: string): string[] {
+  return analyseFile(path, source, () => {})
+    .findings.filter((f) => f.ruleId.startsWith(prefix))
+    .map((f) => `${f.ruleId}@${f.location.startLine}`);
+}
+
+const lines = (...l: string[]) => l.join('\n') + '\n';
+
+/** An HTTP API (GetAtt references, a domain mapped by its name written out), with the default endpoint on or off. */
+function httpApi(disabled: boolean, mtls: boolean): string {
+  return lines(
+    'Resources:',
+    '  Api:',
+    '    Type: AWS::ApiGatewayV2::Api',
+    '    Properties:',
+    '      Name: orders',
+    '      ProtocolType: HTTP',
+    `      DisableExecuteApiEndpoint: ${disabled}`,
+    '  List:',
+    '    Type: AWS::ApiGatewayV2::Route',
+    '    Properties:',
+    '      ApiId: !GetAtt Api.ApiId',
+    '      RouteKey: GET /orders',
+    '  Domain:',
+    '    Type: AWS::ApiGatewayV2::DomainName',
+    '    Properties:',
+    '      DomainName: api.example.org',
+    '      DomainNameConfigurations:',
+    '        - CertificateArn: !Ref Certificate',
+    ...(mtls ? ['      MutualTlsAuthentication:', '        TruststoreUri: s3://example-truststore/clients.pem'] : []),
+    '  Mapping:',
+    '    Type: AWS::ApiGatewayV2::ApiMapping',
+    '    DependsOn: Domain',
+    '    Properties:',
+    '      ApiId: !Ref Api',
+    '      DomainName: api.example.org',
+    '      Stage: prod',
+  );
+}
+
+describe('API Gateway reached only through custom domain names with mutual TLS', () => {
+  it('CloudFormation: an HTTP API route is open unless the default endpoint is off and every domain asks for a client certificate', () => {
+    assert.deepEqual(hits('stack.yaml', httpApi(true, true), 'iac/cfn-apigw-v2-route-no-auth'), []);
+    assert.deepEqual(hits('stack.yaml', httpApi(false, true), 'iac/cfn-apigw-v2-route-no-auth'), ['iac/cfn-apigw-v2-route-no-auth@8']);
+    assert.deepEqual(hits('stack.yaml', httpApi(true, false), 'iac/cfn-apigw-v2-route-no-auth'), ['iac/cfn-apigw-v2-route-no-auth@8']);
+  });
+
+  it('CloudFormation: a disabled endpoint whose domain the template does not show is still judged open', () => {
+    const elsewhere = lines(
+      'Resources:',
+      '  Api:',
+      '    Type: AWS::ApiGatewayV2::Api',
+      '    Properties:',
+      '      ProtocolType: HTTP',
+      '      DisableExecuteApiEndpoint: true',
+      '  Mapping:',
+      '    Type: AWS::ApiGatewayV2::ApiMapping',
+      '    Properties:',
+      '      ApiId: !Ref Api',
+      '      DomainName: !ImportValue shared-domain',
+      '      Stage: prod',
+      '  List:',
+      '    Type: AWS::ApiGatewayV2::Route',
+      '    Properties:',
+      '      ApiId: !Ref Api',
+      '      RouteKey: GET /orders',
+    );
+    assert.deepEqual(hits('stack.yaml', elsewhere, 'iac/cfn-apigw-v2-route-no-auth'), ['iac/cfn-apigw-v2-route-no-auth@13']);
+  });
+
+  it('CloudFormation: a SAM REST API with a mutual TLS Domain and the endpoint off in Globals', () => {
+    const sam = (disabled: boolean) =>
+      lines(
+        'Transform: AWS::Serverless-2016-10-31',
+        'Globals:',
+        '  Api:',
+        `    DisableExecuteApiEndpoint: ${disabled}`,
+        'Resources:',
+        '  Api:',
+        '    Type: AWS::Serverless::Api',
+        '    Properties:',
+        '      StageName: prod',
+        '      Domain:',
+        '        DomainName: api.example.org',
+        '        CertificateArn: !Ref Certificate',
+        '        EndpointConfiguration: REGIONAL',
+        '        MutualTlsAuthentication:',
+        '          TruststoreUri: s3://example-truststore/clients.pem',
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      Events:',
+        '        List:',
+        '          Type: Api',
+        '          Properties: { RestApiId: !Ref Api, Path: /items, Method: get }',
+      );
+    assert.deepEqual(hits('stack.yaml', sam(true), 'iac/cfn-apigw-method-no-auth'), []);
+    assert.deepEqual(hits('stack.yaml', sam(false), 'iac/cfn-apigw-method-no-auth'), ['iac/cfn-apigw-method-no-auth@20']);
+  });
+
+  it('Terraform: the domain name and its mapping may be in another file of the module', async () => {
+    const api = (disabled: boolean) =>
+      lines(
+        'resource "aws_api_gateway_rest_api" "shop" {',
+        '  name                         = "shop"',
+        `  disable_execute_api_endpoint = ${disabled}`,
+        '}',
+        '',
+        'resource "aws_api_gateway_method" "orders" {',
+        '  rest_api_id   = aws_api_gateway_rest_api.shop.id',
+        '  resource_id   = aws_api_gateway_resource.orders.id',
+        '  http_method   = "POST"',
+        '  authorization = "NONE"',
+        '}',
+      );
+    const domain = lines(
+      'resource "aws_apigatewayv2_domain_name" "shop" {',
+      '  domain_name = "api.example.org"',
+      '  domain_name_configuration {',
+      '    certificate_arn = aws_acm_certificate.shop.arn',
+      '    endpoint_type   = "REGIONAL"',
+      '    security_policy = "TLS_1_2"',
+      '  }',
+      '  mutual_tls_authentication {',
+      '    truststore_uri = "s3://example-truststore/clients.pem"',
+      '  }',
+      '}',
+      '',
+      'resource "aws_apigatewayv2_api_mapping" "shop" {',
+      '  api_id      = aws_api_gateway_rest_api.shop.id',
+      '  domain_name = "api.example.org"',
+      '  stage       = "prod"',
+      '}',
+    );
+    const found = async (disabled: boolean) =>
+      (await scanIacTree({ 'infra/api.tf': api(disabled), 'infra/domain.tf': domain })).findings
+        .filter((f) => f.ruleId === 'iac/tf-aws-apigw-method-no-auth')
+        .map((f) => `${f.location.path}:${f.location.startLine}`);
+    assert.deepEqual(await found(true), []);
+    assert.deepEqual(await found(false), ['infra/api.tf:10']);
+  });
+});
