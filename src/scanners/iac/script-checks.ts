@@ -1,6 +1,9 @@
+import { basename, effectiveWords, parseShell } from './shell.js';
+
 /**
  * Patterns over shell scripts shared by the Dockerfile, GitHub Actions and GitLab CI
- * rules: switches that turn off TLS certificate or package signature checks.
+ * rules: switches that turn off TLS certificate or package signature checks, and
+ * registry logins given their password as an argument.
  */
 export interface ScriptPattern {
   pattern: RegExp;
@@ -41,4 +44,59 @@ export function scriptMatches(script: string, patterns: readonly ScriptPattern[]
     for (const match of script.matchAll(global)) out.push({ offset: match.index, what });
   }
   return out.sort((a, b) => a.offset - b.offset);
+}
+
+/** Tools whose `login` subcommand takes `-p`/`--password` and also reads the password from stdin. */
+const LOGIN_TOOLS: Record<string, readonly string[]> = {
+  docker: ['login'],
+  podman: ['login'],
+  nerdctl: ['login'],
+  buildah: ['login'],
+  skopeo: ['login'],
+  oras: ['login'],
+  helm: ['registry', 'login'],
+  crane: ['auth', 'login'],
+};
+
+export interface PasswordArgument {
+  /** Offset of the password option in the script. */
+  offset: number;
+  /** `docker login`, `helm registry login`... */
+  tool: string;
+  /** The option as written: `-p`, `--password`. */
+  option: string;
+  /** The password word, quotes removed (`$REGISTRY_PASSWORD`, or a literal). */
+  value: string;
+}
+
+/**
+ * Registry logins that take the password as an argument (`docker login -p "$PASS"`,
+ * `--password=$PASS`) instead of on stdin (`--password-stdin`): the expanded password
+ * is in the command line, which every process of the machine can read (`ps`,
+ * /proc/PID/cmdline) and which shell tracing prints.
+ */
+export function passwordArguments(script: string): PasswordArgument[] {
+  const out: PasswordArgument[] = [];
+  for (const command of parseShell(script).flat()) {
+    const words = effectiveWords(command);
+    const program = words[0] ? basename(words[0].text) : undefined;
+    const subcommand = program === undefined ? undefined : LOGIN_TOOLS[program];
+    if (!subcommand) continue;
+    // Global options may come before the subcommand (`docker --config dir login`).
+    const start = words.findIndex((w, k) => k > 0 && subcommand.every((part, j) => words[k + j]?.text === part));
+    if (start < 0 || start > 3) continue;
+    const args = words.slice(start + subcommand.length);
+    for (let k = 0; k < args.length; k++) {
+      const word = args[k]!.text;
+      if (word === '--') break;
+      const inline = /^(?:--password=|-p(?=.))(.*)$/s.exec(word);
+      const separate = word === '-p' || word === '--password';
+      if (!inline && !separate) continue;
+      const value = inline ? inline[1]! : args[k + 1]?.text;
+      if (value === undefined || value === '') continue;
+      out.push({ offset: args[k]!.offset, tool: `${program} ${subcommand.join(' ')}`, option: separate ? word : word.startsWith('--') ? '--password' : '-p', value });
+      break;
+    }
+  }
+  return out;
 }

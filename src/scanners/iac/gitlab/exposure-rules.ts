@@ -1,6 +1,7 @@
 import { detailNote, inside, listEntry, type Hit } from '../rule.js';
-import { isSecretName } from '../secret-names.js';
-import { parseShell, type ShellCommand } from '../shell.js';
+import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
+import { passwordArguments } from '../script-checks.js';
+import { basename, effectiveWords, isDownloader, parseShell, type ShellCommand } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, pair, text, type YNode } from '../yaml/tree.js';
 import { gitlabRule, lineOf, pipeline, pipelineScripts } from './pipeline.js';
 
@@ -117,6 +118,197 @@ const secretPrinted = gitlabRule({
   },
 });
 
+/** Programs put before a command that leave its output alone (`sudo env`, `command -p set`). `env` is not one here: alone it is the dump. */
+const PREFIXES = new Set(['sudo', 'doas', 'command', 'builtin', 'exec', 'time', 'nohup', 'nice']);
+
+/** The words of a command that prints the whole environment, said as written (`env`, `export -p`); undefined for any other command. */
+function environmentDump(command: ShellCommand): string | undefined {
+  let words = command.words.map((w) => w.text);
+  for (let guard = 0; guard < 4 && words.length > 0 && PREFIXES.has(basename(words[0]!)); guard++) {
+    words = words.slice(1);
+    while (words[0]?.startsWith('-')) words = words.slice(1);
+  }
+  const [first, ...args] = words;
+  if (first === undefined) return undefined;
+  const program = basename(first);
+  const said = [program, ...args].join(' ');
+  switch (program) {
+    case 'env': {
+      // `env` with only output and unset options, or assignments: no command to run, so it prints the environment.
+      for (let k = 0; k < args.length; k++) {
+        const arg = args[k]!;
+        if (arg === '-u' || arg === '--unset') k++;
+        else if (/^(?:-0|--null|-u.+|--unset=.*)$/.test(arg) || /^[A-Za-z_]\w*=/.test(arg)) continue;
+        else return undefined; // a command to run, `-i`, `--help`...
+      }
+      return said;
+    }
+    case 'printenv':
+      return args.every((a) => a === '-0' || a === '--null') ? said : undefined;
+    case 'export':
+      return args.every((a) => a === '-p') ? said : undefined;
+    case 'declare':
+    case 'typeset':
+      return args.every((a) => /^-[px]+$/.test(a)) ? said : undefined;
+    case 'set':
+      return args.length === 0 ? said : undefined;
+    case 'Get-ChildItem':
+    case 'gci':
+    case 'dir':
+    case 'ls': {
+      // PowerShell's environment drive.
+      const paths = args.filter((a) => !/^-Path$/i.test(a));
+      return paths.length === 1 && /^env:[\\/]?$/i.test(paths[0]!) ? said : undefined;
+    }
+    case 'cat':
+    case 'strings':
+      return args.some((a) => /^\/proc\/(?:self|\d+|\$\$|1)\/environ$/.test(a)) ? said : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Commands that pass what they read on to their output whole (reordered or re-encoded, which masking does not follow either). */
+const PASS_THROUGH = new Set(['sort', 'uniq', 'tee', 'cat', 'column', 'nl', 'tr', 'base64', 'xxd', 'od', 'hexdump', 'fold', 'less', 'more']);
+
+const environmentPrinted = gitlabRule({
+  id: 'iac/gitlab-environment-printed',
+  title: 'Whole environment printed to the job log',
+  description:
+    'A job script prints every environment variable (`env`, `printenv`, `export -p`, `set`, `declare -x`, PowerShell `Get-ChildItem env:`), often to debug a job, alone or through `sort`. Every CI/CD variable of the project, group and instance is in the environment of the job: those that are masked show as [MASKED], but those that are not masked (or cannot be, such as multi-line keys) appear in clear in the job log, which every member of the project (everyone, for a public project) can read and which is kept with the job.',
+  remediation: 'Print only the variables you need, by name and without secrets (`echo "$CI_COMMIT_REF_NAME"`, `env | grep ^CI_COMMIT_`), or none; mark secret variables masked and protected.',
+  severity: 'medium',
+  cwe: ['CWE-532'],
+  examples: {
+    positive: [
+      pipeline('debug:\n  # expect\n  script:\n    # detail\n    - env\n    - ./build.sh\n'),
+      pipeline('build:\n  # expect\n  before_script:\n    - |\n      echo "Environment:"\n      # detail\n      printenv | sort\n  # expect\n  script:\n    # detail\n    - export -p | tee env.txt\n'),
+    ],
+    negative: [
+      pipeline(
+        'build:\n  script:\n    - env | grep ^CI_COMMIT_\n    - printenv HOME\n    - env > build.env\n    - env NODE_ENV=production npm run build\n    - export PATH="$PATH:$HOME/bin"\n    - set -euo pipefail\n    - declare -x BUILD_ID=1\n    - echo "run env to see the variables"\n',
+      ),
+      pipeline("setup:\n  script:\n    - |\n      cat > debug.sh <<'EOF'\n      env\n      EOF\n"),
+    ],
+  },
+  *check(p) {
+    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
+      const pipelines = parseShell(script);
+      const starts = pipelines.flat().map((c) => c.offset);
+      for (const commands of pipelines) {
+        const index = commands.findIndex((c) => environmentDump(c) !== undefined);
+        if (index < 0) continue;
+        const rest = commands.slice(index + 1);
+        if (!rest.every((c) => PASS_THROUGH.has(basename(effectiveWords(c)[0]?.text ?? '')))) continue; // filtered (grep, cut, awk...)
+        const last = commands.length - 1;
+        const next = starts.find((s) => s > commands[last]!.offset) ?? script.length;
+        if (!printsToLog(script, commands, last, next)) continue;
+        // A redirection of the dump itself (`env > file | sort`) sends nothing down the pipe.
+        const dumpNext = starts.find((s) => s > commands[index]!.offset) ?? script.length;
+        if (index < last && !printsToLog(script, [commands[index]!], 0, dumpNext)) continue;
+        const at = inside(keyLine, lineOf(p, scalar, commands[index]!.offset));
+        yield { ...at, message: `${owner} prints the whole environment (${environmentDump(commands[index]!)})${detailNote(at)} to the job log; every CI/CD variable that is not masked appears there in clear.`, resource: owner };
+      }
+    }
+  },
+});
+
+const passwordArgument = gitlabRule({
+  id: 'iac/gitlab-password-argument',
+  title: 'Registry password passed on the command line',
+  description:
+    "A job logs in to a registry with the password as an argument (`docker login -p \"$PASS\"`, `--password=$PASS`; podman, buildah, skopeo, oras, helm registry and crane alike). The expanded password is part of the command line: any process on the runner's machine can read it (`ps`, /proc/PID/cmdline; with the shell executor that includes other jobs), shell tracing (`set -x`) prints it, and a password written literally is in the repository.",
+  remediation: 'Pass it on standard input: `echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"` (printf for a value that may start with a dash); keep it in a masked, protected CI/CD variable.',
+  severity: 'low',
+  cwe: ['CWE-214'],
+  examples: {
+    positive: [
+      pipeline('build:\n  # expect\n  script:\n    # detail\n    - docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY"\n    - docker build -t "$CI_REGISTRY_IMAGE" .\n'),
+      pipeline('publish:\n  # expect\n  script:\n    - |\n      # detail\n      helm registry login registry.example.org --username ci --password=${HELM_PASSWORD}\n'),
+    ],
+    negative: [
+      pipeline('build:\n  script:\n    - echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"\n    - docker run -p 8080:80 "$CI_REGISTRY_IMAGE"\n    - podman login --username ci --password-stdin registry.example.org < "$REGISTRY_PASSWORD_FILE"\n'),
+    ],
+  },
+  *check(p) {
+    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
+      for (const found of passwordArguments(script)) {
+        const at = inside(keyLine, lineOf(p, scalar, found.offset));
+        const literal = !/[$`]/.test(found.value) && isLiteralSecretValue(found.value);
+        const hit: Hit = {
+          ...at,
+          message: `${owner} gives ${found.tool} its password with ${found.option}${detailNote(at)}${literal ? ', written in the pipeline file' : ''}; it shows in the process list: pipe it to --password-stdin.`,
+          resource: owner,
+        };
+        yield literal ? { ...hit, severity: 'high', secret: found.value } : hit;
+      }
+    }
+  },
+});
+
+/** `$CI_JOB_TOKEN`, `${CI_JOB_TOKEN}`. */
+const JOB_TOKEN = /\$\{?CI_JOB_TOKEN\b\}?/;
+/** URLs in a word: `https://host/path`, with the user part when there is one. */
+const URL = /\b(?:https?|git\+https?):\/\/(?:([^\s/@?#"']*)@)?([^\s/:?#"']*)(?::\d+)?([^\s?#"']*)/gi;
+/** Hosts that are never a GitLab instance: other forges. */
+const OTHER_FORGE = /(?:^|\.)(?:github\.com|githubusercontent\.com|bitbucket\.org|dev\.azure\.com|visualstudio\.com|codeberg\.org|gitea\.com)$/i;
+/** Paths only a GitLab instance serves: the API, `/-/` pages (raw files, job artifacts, packages), Git over HTTPS, the registry's API. */
+const GITLAB_PATH = /^\/(?:api\/v4\/|api\/graphql|v2\/|jwt\/auth)|\/-\/|\.git(?:\/|$)/;
+
+/**
+ * The host of a URL the job token is sent to, when that host is written literally and is
+ * not the GitLab instance: a name that says GitLab, or a path only GitLab serves, counts as
+ * the instance; a host from a variable ($CI_SERVER_HOST, $CI_API_V4_URL...) is not known.
+ */
+function foreignHost(host: string, path: string): string | undefined {
+  if (host === '' || /[${}%]/.test(host) || /gitlab/i.test(host)) return undefined;
+  if (OTHER_FORGE.test(host)) return host;
+  if (!/\.[a-z]{2,}$/i.test(host)) return undefined; // an IP address or a bare name: may be the instance
+  return GITLAB_PATH.test(path) ? undefined : host;
+}
+
+const jobTokenSent = gitlabRule({
+  id: 'iac/gitlab-job-token-sent-elsewhere',
+  title: 'CI_JOB_TOKEN sent to a host that is not GitLab',
+  description:
+    "A job sends $CI_JOB_TOKEN to a host named in the pipeline that is not the GitLab instance: in a request header, form field or query of curl or wget (`-H \"JOB-TOKEN: $CI_JOB_TOKEN\" https://hooks.example.org`), or in the user part of a URL. The token acts as the job's user on GitLab while the job runs (read the project's repository, packages and registry, and those of every project that allows it): whoever runs the other host, or can read its logs, can use it. A host written in a variable ($CI_SERVER_HOST, $CI_API_V4_URL) is not reported, nor one whose name or path says GitLab.",
+  remediation: 'Send the job token only to the GitLab instance (`$CI_API_V4_URL`, `$CI_SERVER_HOST`); for another service use a credential of its own, or an ID token (`id_tokens:`) whose audience is that service.',
+  severity: 'medium',
+  cwe: ['CWE-201'],
+  confidence: 'medium',
+  examples: {
+    positive: [
+      pipeline('notify:\n  # expect\n  script:\n    # detail\n    - \'curl -fsS -H "JOB-TOKEN: $CI_JOB_TOKEN" https://hooks.example.org/build-finished\'\n'),
+      pipeline('mirror:\n  # expect\n  script:\n    - ./prepare.sh\n    # detail\n    - git push "https://gitlab-ci-token:${CI_JOB_TOKEN}@github.com/example/mirror.git" HEAD:main\n'),
+    ],
+    negative: [
+      pipeline(
+        'release:\n  script:\n    - \'curl --header "JOB-TOKEN: $CI_JOB_TOKEN" --upload-file app.tgz "${CI_API_V4_URL}/projects/${CI_PROJECT_ID}/packages/generic/app/1.0/app.tgz"\'\n    - git clone "https://gitlab-ci-token:${CI_JOB_TOKEN}@${CI_SERVER_HOST}/group/lib.git"\n    - \'curl -H "JOB-TOKEN: $CI_JOB_TOKEN" https://gitlab.example.org/api/v4/projects/7/releases\'\n    - curl -F token=$CI_JOB_TOKEN -F ref=main https://code.example.org/api/v4/projects/9/trigger/pipeline\n    - curl -fsS https://hooks.example.org/build-finished\n',
+      ),
+    ],
+  },
+  *check(p) {
+    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
+      for (const command of parseShell(script).flat()) {
+        const words = effectiveWords(command);
+        if (!words.some((w) => JOB_TOKEN.test(w.text))) continue;
+        const sends = isDownloader(basename(words[0]?.text ?? '')) || /^(?:http|https|Invoke-RestMethod|irm)$/.test(basename(words[0]?.text ?? ''));
+        let host: string | undefined;
+        for (const word of words) {
+          for (const url of word.text.matchAll(URL)) {
+            // The token goes to the URL's host when it is in the URL's user part, or anywhere in a request a downloader makes.
+            if (!sends && !JOB_TOKEN.test(url[1] ?? '')) continue;
+            host ??= foreignHost(url[2]!, url[3] ?? '');
+          }
+        }
+        if (host === undefined) continue;
+        const at = inside(keyLine, lineOf(p, scalar, command.offset));
+        yield { ...at, message: `${owner} sends $CI_JOB_TOKEN to ${host}${detailNote(at)}, which is not the GitLab instance; whoever runs it can act as the job on GitLab.`, resource: owner };
+      }
+    }
+  },
+});
+
 /** File names that hold credentials: an artifact with one of them hands the credential to whoever can download it. */
 const CREDENTIAL_FILE =
   /^(?:\.env(?:\.(?!example$|sample$|template$|dist$|defaults?$|tpl$)[\w-]+)?|\.npmrc|\.pypirc|\.netrc|_netrc|\.git-credentials|\.dockercfg|\.vault-token|\.pgpass|\.htpasswd|id_(?:rsa|dsa|ecdsa|ed25519)|kubeconfig|credentials\.json|[^/]*\.(?:key|p12|pfx|jks|keystore|ppk|tfstate))$/i;
@@ -179,4 +371,4 @@ function stringItems(node: YNode | null | undefined): Array<{ value: string; lin
   return list.flatMap((item) => (isYScalar(item) && typeof item.value === 'string' ? [{ value: item.value, line: item.line }] : []));
 }
 
-export const exposureRules = [secretPrinted, credentialArtifact];
+export const exposureRules = [secretPrinted, environmentPrinted, passwordArgument, jobTokenSent, credentialArtifact];
