@@ -144,8 +144,28 @@ function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', namespace: string, 
 }
 
 const RUNTIME_SOCKET = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/(?:docker|containerd|crio)\/?$|^\/var\/lib\/docker\/?$/;
-/** System directories: the root, configuration, kernel interfaces, devices, home directories and /var (runtime and kubelet state, logs, services' data). */
-const SENSITIVE_HOST_PATH = /^\/(?:$|(?:etc|proc|sys|boot|dev|root|home|usr|bin|sbin|lib|lib64|run|var)(?:\/|$))/;
+/**
+ * Host paths that give a pod the node or its other workloads, with what each holds. Under
+ * /var only the directories of the node's system and of Kubernetes count: an application's
+ * own data folder (/var/lib/myapp, /var/data, /var/log/myapp) is a plain hostPath.
+ */
+const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: string }> = [
+  { path: /^\/$/, what: "the node's whole file system" },
+  { path: /^\/etc\/kubernetes(?:\/|$)/, what: "the node's Kubernetes configuration, with the kubelet's credentials" },
+  { path: /^\/etc(?:\/|$)/, what: "the node's configuration" },
+  { path: /^\/(?:proc|sys)(?:\/|$)/, what: "the node's kernel interfaces" },
+  { path: /^\/dev(?:\/|$)/, what: "the node's devices" },
+  { path: /^\/(?:root|home)(?:\/|$)/, what: "home directories of the node's users, with their keys and credentials" },
+  { path: /^\/(?:boot|usr|bin|sbin|lib|lib64|opt\/cni)(?:\/|$)/, what: 'programs the node runs as root' },
+  { path: /^\/(?:var\/)?run(?:\/|$)/, what: "the node's runtime directory, with the sockets of its services and runtime" },
+  { path: /^\/var\/lib\/kubelet(?:\/|$)/, what: "the kubelet's state, with the Secrets and volumes of every pod on the node" },
+  { path: /^\/var\/lib\/(?:docker|containerd|containers|rancher|k0s|dockershim|cri-dockerd)(?:\/|$)/, what: 'the container runtime\'s data, with the files and logs of every container on the node' },
+  { path: /^\/var\/lib\/etcd(?:\/|$)/, what: "etcd's data, with every Secret of the cluster" },
+  { path: /^\/var\/lib\/(?:cni|calico|cilium|kube-proxy|kubernetes|minikube|sss|systemd|dpkg|rpm|lxc|lxd|libvirt)(?:\/|$)/, what: "the node's system state" },
+  { path: /^\/var\/log(?:\/(?:pods|containers|journal|audit|kubernetes)(?:\/|$)|$)/, what: 'the logs of every pod and service on the node' },
+  { path: /^\/var\/spool(?:\/|$)/, what: "the node's spools, crontabs among them" },
+  { path: /^\/var(?:\/lib)?$/, what: "the node's variable data, with the runtime's and the kubelet's state and the logs of every pod" },
+];
 
 interface HostPathMount {
   object: KubeObject;
@@ -169,8 +189,10 @@ function* hostPathVolumes(input: KubeInput): Generator<HostPathMount> {
   }
 }
 
-function isSensitiveHostPath(path: string): boolean {
-  return SENSITIVE_HOST_PATH.test(path.replace(/\/+$/, '') || '/');
+/** What a sensitive host path gives the pod, or undefined for a path that is not one. */
+function sensitiveHostPath(path: string): string | undefined {
+  const normal = path.replace(/\/+$/, '').replace(/\/{2,}/g, '/') || '/';
+  return SENSITIVE_HOST_PATHS.find((entry) => entry.path.test(normal))?.what;
 }
 
 const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_BOOT', 'BPF', 'PERFMON', 'SYS_CHROOT', 'SETFCAP', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYSLOG', 'SYS_TIME']);
@@ -365,7 +387,7 @@ const hostPathSensitive = kubeRule({
   id: 'iac/k8s-hostpath-sensitive',
   title: 'System directory of the node mounted',
   description:
-    "A hostPath volume mounts a system directory of the node (/, /etc, /proc, /sys, /dev, /root, /var/log, /var/lib/kubelet...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration: a direct path from one compromised pod to the node.",
+    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home, /usr, /run and /var/run, /var/log, /var/lib/kubelet, the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
   remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -374,13 +396,20 @@ const hostPathSensitive = kubeRule({
       pod('', '  volumes:\n  - name: etc\n    hostPath:\n      # expect\n      path: /etc\n'),
       deployment('', '      volumes:\n      - name: logs\n        hostPath:\n          # expect\n          path: /var/log\n'),
       'apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: root\nspec:\n  hostPath:\n    # expect\n    path: "/"\n',
+      pod('', '  volumes:\n  - name: pods\n    hostPath:\n      # expect\n      path: /var/lib/kubelet/pods\n  - name: images\n    hostPath:\n      # expect\n      path: /var/lib/containerd/\n  - name: run\n    hostPath:\n      # expect\n      path: /run\n'),
     ],
-    negative: [pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n'), pod('', '  volumes:\n  - name: tmp\n    hostPath:\n      path: /tmp/cache\n')],
+    negative: [
+      pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n'),
+      pod('', '  volumes:\n  - name: tmp\n    hostPath:\n      path: /tmp/cache\n'),
+      pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /var/lib/myapp\n  - name: cache\n    hostPath:\n      path: /var/data/cache\n  - name: logs\n    hostPath:\n      path: /var/log/myapp\n'),
+    ],
   },
   *check(input) {
     for (const v of hostPathVolumes(input)) {
-      if (RUNTIME_SOCKET.test(v.path) || !isSensitiveHostPath(v.path)) continue;
-      yield { line: v.line, message: `${objectLabel(v.object)} mounts the node's system directory ${v.path}.`, resource: objectLabel(v.object) };
+      if (RUNTIME_SOCKET.test(v.path)) continue;
+      const what = sensitiveHostPath(v.path);
+      if (what === undefined) continue;
+      yield { line: v.line, message: `${objectLabel(v.object)} mounts ${v.path} from the node: ${what}.`, resource: objectLabel(v.object) };
     }
   },
 });

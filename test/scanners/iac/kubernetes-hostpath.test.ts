@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/analyse.js';
+
+/** A pod in namespace shop that mounts each path, one volume per line; returns `path rule` for the hostPath rules. */
+function hostPathFindings(paths: string[]): Array<{ path: string; rule: string; message: string }> {
+  const lines = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: app', '  namespace: shop', 'spec:', '  containers:', '  - name: app', '    image: app:1.0.0', '  volumes:'];
+  const lineOfPath = new Map<number, string>();
+  paths.forEach((path, i) => {
+    lines.push(`  - name: v${i}`, '    hostPath:', `      path: ${path}`);
+    lineOfPath.set(lines.length, path);
+  });
+  const result = analyseFile('pod.yaml', lines.join('\n') + '\n', () => {}, 'kubernetes');
+  return result.findings
+    .filter((f) => /^iac\/k8s-(?:hostpath-|docker-socket)/.test(f.ruleId))
+    .map((f) => ({ path: lineOfPath.get(f.location.startLine) ?? `line ${f.location.startLine}`, rule: f.ruleId.replace('iac/k8s-', ''), message: f.message }));
+}
+
+test('hostpath-sensitive: paths into the node or other workloads are sensitive; an application data folder under /var is a plain hostPath', () => {
+  const sensitive = ['/', '/etc', '/etc/kubernetes/', '/proc', '/sys/fs/cgroup', '/dev/tty1', '/root/.ssh', '/home', '/boot', '/usr/bin', '/lib/modules', '/run', '/var/run', '/var/run/secrets',
+    '/var/lib/kubelet', '/var/lib/kubelet/pods', '/var/lib/docker/containers', '/var/lib/containerd', '/var/lib/etcd', '/var/log', '/var/log/pods', '/var/log/containers/', '/var', '/var/lib', '/opt/cni/bin', '/var/spool/cron'];
+  const plain = ['/var/lib/myapp', '/var/data', '/var/redis/data', '/var/local/static', '/var/log/myapp', '/var/lib/mysql', '/var/cache/app', '/srv/data', '/opt', '/tmp/cache', '/data'];
+  const found = hostPathFindings([...sensitive, ...plain]);
+  const sensitiveFound = found.filter((f) => f.rule === 'hostpath-sensitive').map((f) => f.path);
+  assert.deepEqual(sensitiveFound, sensitive);
+  // Every hostPath keeps its plain finding (the namespace is not kube-system).
+  const plainFound = found.filter((f) => f.rule === 'hostpath-volume').map((f) => f.path);
+  assert.deepEqual(plainFound, [...sensitive, ...plain]);
+  const message = (path: string) => found.find((f) => f.rule === 'hostpath-sensitive' && f.path === path)!.message;
+  assert.equal(message('/var/log'), 'Pod/app mounts /var/log from the node: the logs of every pod and service on the node.');
+  assert.match(message('/var/lib/kubelet/pods'), /the kubelet's state, with the Secrets and volumes of every pod on the node/);
+  assert.match(message('/etc/kubernetes/'), /the kubelet's credentials/);
+});
+
+test('hostpath-sensitive: runtime sockets and Docker\'s data directory stay with docker-socket, once', () => {
+  const found = hostPathFindings(['/var/run/docker.sock', '/run/containerd/containerd.sock', '/var/lib/docker', '/var/run/crio/crio.sock']);
+  assert.deepEqual(
+    found.filter((f) => f.rule !== 'hostpath-volume').map((f) => `${f.path} ${f.rule}`),
+    ['/var/run/docker.sock docker-socket', '/run/containerd/containerd.sock docker-socket', '/var/lib/docker docker-socket', '/var/run/crio/crio.sock docker-socket'],
+  );
+});
