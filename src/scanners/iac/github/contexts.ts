@@ -96,6 +96,19 @@ function normalise(expression: string): string {
   return expression.replace(/\[\s*(?:(\d+|\*)|'([^']*)'|"([^"]*)")\s*\]/g, (_m, index: string | undefined, single: string | undefined, double: string | undefined) => `.${index ?? single ?? double ?? ''}`);
 }
 
+/**
+ * Whether the object at `path` (`github.event.pull_request`, `github.event.commits.0`)
+ * holds attacker-controlled text somewhere below it: written out whole (as JSON), it
+ * carries that text.
+ */
+export function holdsAttackerContext(path: string): boolean {
+  const wanted = normalise(path).toLowerCase().split('.');
+  return ATTACKER_CONTROLLED.some((entry) => {
+    const parts = entry.split('.');
+    return parts.length > wanted.length && wanted.every((part, i) => parts[i] === part || (parts[i] === '*' && /^(?:\d+|\*)$/.test(part)));
+  });
+}
+
 /** `toJSON(github.event)` and friends dump the whole (attacker-written) payload. */
 const WHOLE_EVENT = /\btoJSON\s*\(\s*github\.event(?:\.(?:issue|pull_request|comment|review|discussion|head_commit|commits|workflow_run))?\s*\)/i;
 

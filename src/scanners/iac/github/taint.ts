@@ -4,6 +4,7 @@ import { attackerContext } from './contexts.js';
 import { artifactFolders, inFolders } from './artifacts.js';
 import { endOfJob, matrixLeaves, matrixReferences, neededJobs } from './flow.js';
 import { envScopes, expressions, inputDeclarations, parseUses, withValue, type Job, type Step, type Workflow } from './model.js';
+import { githubScriptWrites, type ScriptWrite } from './script-writes.js';
 
 /**
  * Where attacker-controlled text in an expression comes from. `text` names it for a
@@ -81,7 +82,9 @@ export function taintedVariable(line: string, env: Map<string, Source>): { name:
  * Outputs that earlier `run:` steps of the job (those with an `id`) write from
  * attacker-controlled text: `echo "title=$TITLE" >> "$GITHUB_OUTPUT"` with TITLE set from
  * an issue title. Passing the title through env: keeps that step safe, but
- * `${{ steps.<id>.outputs.title }}` in a later script brings the same text back in.
+ * `${{ steps.<id>.outputs.title }}` in a later script brings the same text back in. So do
+ * actions/github-script steps (`core.setOutput('title', context.payload.issue.title)`, or
+ * a `return` that becomes output `result`), and actions known to hand back such text.
  */
 function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'outputs'>): Map<string, Source> {
   const outputs = new Map<string, Source>();
@@ -96,8 +99,13 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
     const file = fileInput ? withValue(earlier, fileInput)?.value : undefined;
     if (folders && file !== undefined && inFolders(file, folders))
       outputs.set(`${id}.*`, { text: `steps.${id}.outputs (read by ${action} from ${file}, downloaded from an artifact of the triggering run)` });
-    if (!id || !earlier.run || typeof earlier.run.value !== 'string' || !/GITHUB_OUTPUT|::set-output/.test(earlier.run.value)) continue;
-    const taint: Taint = { ...base, env: taintedEnv(wf, earlier, { ...base, env: new Map(), outputs }), outputs };
+    if (!id) continue;
+    const taintHere = (): Taint => ({ ...base, env: taintedEnv(wf, earlier, { ...base, env: new Map(), outputs }), outputs });
+    // `core.setOutput('pr', pr)` or `return pr` in a github-script step, with pr read from the event or a downloaded file.
+    if (action === 'actions/github-script')
+      for (const write of githubScriptTaint(wf, earlier, taintHere())) if (write.kind === 'output') setWritten(outputs, id, write.name, write.source);
+    if (!earlier.run || typeof earlier.run.value !== 'string' || !/GITHUB_OUTPUT|::set-output/.test(earlier.run.value)) continue;
+    const taint = taintHere();
     const read = (line: string): string | undefined => (folders ? artifactRead(line, folders) : undefined);
     const shell = new Set<string>();
     for (const line of earlier.run.value.split('\n')) {
@@ -115,7 +123,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
         : /::set-output\s+name=([\w-]+)::/.exec(line)?.[1];
       // `cat pr/outputs.txt >> "$GITHUB_OUTPUT"`: the file names the outputs and gives their values.
       if (!name && readFile !== undefined && /\$\{?GITHUB_OUTPUT\b/.test(line)) {
-        outputs.set(`${id}.*`.toLowerCase(), { text: `steps.${id}.outputs (written by step ${id} from ${readFile}, downloaded from an artifact of the triggering run)` });
+        setWritten(outputs, id, undefined, { text: `${readFile}, downloaded from an artifact of the triggering run` });
         continue;
       }
       if (!name) continue;
@@ -124,10 +132,26 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
         worst(expressions(line).map((e) => untrustedSource(e.inner, taint, wf))) ??
         (variable ? { ...variable.source, text: shell.has(variable.name) ? variable.source.text : `env.${variable.name}` } : undefined) ??
         (readFile !== undefined ? { text: `${readFile}, downloaded from an artifact of the triggering run` } : undefined);
-      if (from) outputs.set(`${id}.${name}`.toLowerCase(), { ...from, text: `steps.${id}.outputs.${name} (written by step ${id} from ${from.text.replace(/ \(.*$/, '')})` });
+      if (from) setWritten(outputs, id, name, from);
     }
   }
   return outputs;
+}
+
+/** Output `name` of step `id` (every output when undefined) holds text from `from`. */
+function setWritten(outputs: Map<string, Source>, id: string, name: string | undefined, from: Source): void {
+  const what = name === undefined ? `steps.${id}.outputs` : `steps.${id}.outputs.${name}`;
+  outputs.set(`${id}.${name ?? '*'}`.toLowerCase(), { ...from, text: `${what} (written by step ${id} from ${from.text.replace(/ \(.*$/, '')})` });
+}
+
+/** What the JavaScript of an actions/github-script step writes from attacker-controlled text (script-writes.ts), with the taint at that step. */
+export function githubScriptTaint(wf: Workflow, step: Step, taint: Taint): ScriptWrite[] {
+  const folders = artifactFolders(wf.triggers, step);
+  return githubScriptWrites(step, {
+    expression: (inner) => untrustedSource(inner, taint, wf),
+    env: (name) => taint.env.get(name),
+    ...(folders ? { folders } : {}),
+  });
 }
 
 /**

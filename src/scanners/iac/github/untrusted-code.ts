@@ -3,7 +3,7 @@ import { expressions, isAction, parseUses, scriptOf, stepLabel, withValue, type 
 import { gateOf, runsFor, type Gate } from './gates.js';
 import { downloadsOtherRunArtifacts } from './artifacts.js';
 import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences } from './flow.js';
-import { taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
+import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
 
 /** A ref or sha that names the pull request's (or the triggering run's) head rather than the base repository's code. */
 export const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_commit\.id|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|steps\.[\w-]+\.outputs\.(?:head_?)?(?:sha|ref)/i;
@@ -110,13 +110,15 @@ function untrustedStep(wf: Workflow, step: Step): string | undefined {
   const script = scriptOf(step);
   const line = script.split('\n').find((l) => GH_PR_CHECKOUT.test(l) || (GIT_FETCH.test(l) && (UNTRUSTED_REF.test(l) || /\bpull\/\S+\/head\b/.test(l))));
   if (line) return `${stepLabel(step)} fetches the pull request's code (${line.trim().slice(0, 80)})`;
-  if (!script.includes('${{') && !/GITHUB_(?:ENV|PATH)\b/.test(script)) return undefined;
+  if (!script.includes('${{') && !/GITHUB_(?:ENV|PATH)\b|\b(?:exportVariable|addPath)\b/.test(script)) return undefined;
   const taint = taintOf(wf, step);
   const source = expressions(script).map((e) => untrustedSource(e.inner, taint, wf)).find((s) => s && !s.severity);
   if (source) return `${stepLabel(step)} expands ${source.text.replace(/ \([\s\S]*$/, '')} into a script`;
   // The variables of every later step, PATH included, become the event's text: code execution as surely as a checkout.
   const written = writesEventToEnv(script, taint.env);
   if (written) return `${stepLabel(step)} writes the event's text to ${/GITHUB_PATH/.test(written) ? 'GITHUB_PATH' : 'GITHUB_ENV'}`;
+  const exported = githubScriptTaint(wf, step, taint).find((w) => w.kind !== 'output' && w.source.severity === undefined);
+  if (exported) return `${stepLabel(step)} writes the event's text to ${exported.kind === 'path' ? 'GITHUB_PATH' : 'GITHUB_ENV'}`;
   return undefined;
 }
 
