@@ -1,5 +1,4 @@
-import type { Severity } from '../core/finding.js';
-import type { ScannerFinding } from '../core/finding.js';
+import { severityRank, type ScannerFinding, type Severity } from '../core/finding.js';
 import type { ScanWarning } from '../scanners/scanner.js';
 import { describePort, sensitivePort } from '../scanners/iac/ports.js';
 import { OPS_RULES } from './rules.js';
@@ -117,15 +116,17 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
     // The owning program stands for the image: 5000 is a registry only when the registry serves it.
     const service = sensitivePort(socket.port, socket.transport, socket.process?.name);
 
-    if (declared.length === 0) {
+    const undeclared = declared.length === 0;
+    const undeclaredSeverity: Severity = loopback ? 'low' : 'medium';
+    const declareIt = `declare it where the project describes its services, or ${toAllow}`;
+    if (undeclared) {
       // A UDP socket on an ephemeral port is a client waiting for replies, not a service.
       if (socket.transport === 'udp' && socket.port >= ephemeral[0] && socket.port <= ephemeral[1]) {
         skippedClients += listener.addresses.length;
         continue;
       }
-      findings.push(
-        finding('ops/undeclared-listener', listener, configAt, `${listenerText(listener)} is listening but the project declares no such port: declare it where the project describes its services, or ${toAllow}.`, loopback ? 'low' : 'medium'),
-      );
+      // A sensitive service nobody declares is one finding, below, that says both.
+      if (!service) findings.push(finding('ops/undeclared-listener', listener, configAt, `${listenerText(listener)} is listening but the project declares no such port: ${declareIt}.`, undeclaredSeverity));
     } else if (!loopback && declared.every((d) => d.address !== undefined && isLoopbackAddress(d.address))) {
       const first = declared[0]!;
       findings.push(
@@ -140,15 +141,18 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
 
     if (service) {
       const at = declared[0] ? { path: declared[0].path, line: declared[0].line } : configAt;
-      findings.push(
-        finding(
-          'ops/sensitive-service-listening',
-          listener,
-          at,
-          `${listenerText(listener)} is ${describePort(service)}${loopback ? ', reachable from this host only' : ', reachable from the network'}.`,
-          loopback ? 'low' : service.severity,
-        ),
+      const sensitiveSeverity: Severity = loopback ? 'low' : service.severity;
+      const severity = undeclared && severityRank(undeclaredSeverity) > severityRank(sensitiveSeverity) ? undeclaredSeverity : sensitiveSeverity;
+      const sensitive = finding(
+        'ops/sensitive-service-listening',
+        listener,
+        at,
+        `${listenerText(listener)} is ${describePort(service)}${loopback ? ', reachable from this host only' : ', reachable from the network'}${
+          undeclared ? `, and the project declares no such port: turn it off if nobody meant it to run; otherwise ${declareIt}` : ''
+        }.`,
+        severity,
       );
+      findings.push(undeclared ? { ...sensitive, properties: { ...sensitive.properties, undeclared: true } } : sensitive);
     }
   }
   if (skippedClients > 0) warnings.push({ scanner: 'ops', message: `${skippedClients} UDP sockets on ephemeral ports (${ephemeral[0]}-${ephemeral[1]}) were treated as clients and not reported` });

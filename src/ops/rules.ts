@@ -6,7 +6,7 @@ export const OPS_RULES: readonly RuleDoc[] = [
     id: 'ops/undeclared-listener',
     title: 'Listening port not declared by the project',
     description:
-      'A process on this host accepts connections on a port that no compose file, Kubernetes manifest, Dockerfile EXPOSE or ops.allowedPorts declares. Either the declarations are out of date, or something runs that nobody intended: a debug server, a forgotten service, or an attacker\'s listener.',
+      'A process on this host accepts connections on a port that no compose file, Kubernetes manifest, Dockerfile EXPOSE or ops.allowedPorts declares. Either the declarations are out of date, or something runs that nobody intended: a debug server, a forgotten service, or an attacker\'s listener. A sensitive service nobody declares is reported once, as ops/sensitive-service-listening, whose message says both.',
     remediation: 'Stop the service if it is not needed; otherwise declare the port where the project describes its services (or in secloop.yaml ops.allowedPorts) so that the next check knows it is expected.',
     severity: 'medium',
     cwe: ['CWE-1188'],
@@ -26,7 +26,7 @@ export const OPS_RULES: readonly RuleDoc[] = [
     id: 'ops/sensitive-service-listening',
     title: 'Sensitive or cleartext service listening',
     description:
-      'A service that should never face untrusted networks is listening: remote shells (Telnet, rlogin), FTP, the Docker API without TLS, Redis, memcached, databases, etcd, the kubelet... Cleartext protocols leak credentials to anyone on the path; the others are prime targets of scanners and worms.',
+      'A service that should never face untrusted networks is listening: remote shells (Telnet, rlogin), FTP, the Docker API without TLS, Redis, memcached, databases, etcd, the kubelet... Cleartext protocols leak credentials to anyone on the path; the others are prime targets of scanners and worms. When the project does not declare the port either, this one finding says so too, at the higher of the two severities, in place of an ops/undeclared-listener.',
     remediation: 'Turn the service off, bind it to loopback or a private interface behind a firewall, require authentication and TLS, or replace cleartext protocols (Telnet, FTP) with SSH/SFTP.',
     severity: 'high',
     cwe: ['CWE-319', 'CWE-668'],

@@ -75,14 +75,37 @@ describe('ops decisions', () => {
     const got = findings.map((f) => `${f.ruleId} ${f.properties['port']} ${f.severity} ${f.location.path}:${f.location.startLine}`).sort();
     assert.deepEqual(got, [
       'ops/binding-broader-than-declared 6379 high docker-compose.yml:7',
+      // Telnet nobody declares: one finding, the sensitive one, which says both.
       'ops/sensitive-service-listening 23 critical secloop.yaml:1',
       'ops/sensitive-service-listening 6379 high docker-compose.yml:7',
-      'ops/undeclared-listener 23 medium secloop.yaml:1',
       'ops/undeclared-listener 9000 low secloop.yaml:1',
       // 9100-9110/udp allows the UDP socket on 9105, not a TCP listener on the same port.
       'ops/undeclared-listener 9105 low secloop.yaml:1',
     ]);
     assert.ok(warnings.some((w) => /UDP sockets on ephemeral ports/.test(w.message)));
+  });
+
+  it('reports a sensitive service nobody declares once, saying both, at the higher severity; a declared one says only that it is sensitive', () => {
+    const ftp = { pid: 12, name: 'vsftpd' };
+    const redis = { pid: 41, name: 'redis-server' };
+    const inventory = {
+      sockets: [{ ...socket('0.0.0.0', 21), process: ftp }, { ...socket('127.0.0.1', 6379), process: redis }, { ...socket('0.0.0.0', 23) }, socket('0.0.0.0', 8443)],
+      missing: [],
+      unreadableProcesses: 0,
+    };
+    const declared = declarations([{ port: 23, transport: 'tcp', path: 'docker-compose.yml', line: 9, what: 'compose service legacy (ports: 23:23)' }]);
+    const { findings } = evaluate({ ...declared, configPlace: { path: 'secloop.yaml', line: 2, exists: true } }, inventory, [32768, 60999]);
+    const got = findings.map((f) => `${f.ruleId} ${f.properties['port']} ${f.severity} ${f.location.path}:${f.location.startLine}${f.properties['undeclared'] ? ' undeclared' : ''}`).sort();
+    assert.deepEqual(got, [
+      'ops/sensitive-service-listening 21 high secloop.yaml:2 undeclared',
+      'ops/sensitive-service-listening 23 critical docker-compose.yml:9',
+      'ops/sensitive-service-listening 6379 low secloop.yaml:2 undeclared',
+      'ops/undeclared-listener 8443 medium secloop.yaml:2',
+    ]);
+    const message = (port: number) => findings.find((f) => f.properties['port'] === port)!.message;
+    assert.match(message(21), /^TCP 0\.0\.0\.0:21 \(vsftpd, pid 12\) is 21\/tcp \(FTP[^)]*\), reachable from the network, and the project declares no such port: turn it off if nobody meant it to run; otherwise declare it where the project describes its services, or allow it in ops\.allowedPorts of secloop\.yaml\.$/);
+    assert.match(message(6379), /reachable from this host only, and the project declares no such port/);
+    assert.doesNotMatch(message(23), /declares no such port/);
   });
 
   it('places a port nobody declares where ops.allowedPorts would allow it, and says when that file does not exist yet', () => {
@@ -113,13 +136,14 @@ describe('ops grouping', () => {
       unreadableProcesses: 0,
     };
     const { findings } = evaluate(declarations([]), inventory, [32768, 60999]);
-    const sensitive = findings.filter((f) => f.ruleId === 'ops/sensitive-service-listening').map((f) => f.message).sort();
+    const sensitive = findings.filter((f) => f.ruleId === 'ops/sensitive-service-listening').map((f) => f.message.replace(/, and the project declares no such port.*$/, ' (undeclared).')).sort();
     assert.deepEqual(sensitive, [
-      'TCP 0.0.0.0:22 and [::]:22 (sshd, pid 7) is 22/tcp (SSH), reachable from the network.',
-      'TCP 127.0.0.1:6379 and [::1]:6379 (redis-server, pid 41) is 6379/tcp (Redis, cleartext), reachable from this host only.',
-      'TCP 192.0.2.10:22 (sshd, pid 7) is 22/tcp (SSH), reachable from the network.',
+      'TCP 0.0.0.0:22 and [::]:22 (sshd, pid 7) is 22/tcp (SSH), reachable from the network (undeclared).',
+      'TCP 127.0.0.1:6379 and [::1]:6379 (redis-server, pid 41) is 6379/tcp (Redis, cleartext), reachable from this host only (undeclared).',
+      'TCP 192.0.2.10:22 (sshd, pid 7) is 22/tcp (SSH), reachable from the network (undeclared).',
     ]);
-    assert.equal(findings.filter((f) => f.ruleId === 'ops/undeclared-listener').length, 3);
+    // All three are sensitive services: none is reported a second time as undeclared.
+    assert.equal(findings.filter((f) => f.ruleId === 'ops/undeclared-listener').length, 0);
   });
 });
 
