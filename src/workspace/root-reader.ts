@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Reads a file by its path relative to the scan root; undefined when absent or not allowed. */
@@ -29,6 +29,27 @@ export function createRootReader(root: string, maxBytes: number): RootReader {
       return readFileSync(real, 'utf8');
     } catch {
       return undefined;
+    }
+  };
+}
+
+/** Lists the names in a folder by its path relative to the scan root, with the same confinement as createRootReader; [] when absent or not allowed. */
+export function createRootLister(root: string, maxEntries: number): (relative: string) => string[] {
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    return () => [];
+  }
+  return (relative: string) => {
+    if (relative.includes('\0') || path.isAbsolute(relative)) return [];
+    try {
+      const real = realpathSync(path.resolve(realRoot, relative));
+      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return [];
+      if (!statSync(real).isDirectory()) return [];
+      return readdirSync(real).slice(0, maxEntries);
+    } catch {
+      return [];
     }
   };
 }

@@ -11,8 +11,10 @@ import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
 import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { partialServices, readCompose } from './compose/model.js';
-import { dockerfilesWithComposeHealthcheck } from './compose/built-dockerfiles.js';
+import { composeDockerfiles } from './compose/built-dockerfiles.js';
 import { readConfigFiles } from './dockerfile/build-context.js';
+import { readDockerfileTree } from './dockerfile/tree.js';
+import { createRootLister, createRootReader } from '../../workspace/root-reader.js';
 import { findingsOnWrittenValues } from './written-values.js';
 import { GithubCallers } from './github/callers.js';
 import { findZizmorConfig } from './github/zizmor-config.js';
@@ -21,6 +23,8 @@ import { IacTexts, type ReadText } from './texts.js';
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
 const MISSING_HEALTHCHECK = 'iac/dockerfile-missing-healthcheck';
+/** Bytes of an entrypoint script of a build context that the Dockerfile rules read, at most. */
+const MAX_CONTEXT_SCRIPT = 64 * 1024;
 /** Files whose texts the scan loop reads ahead of the one it analyses. */
 const READ_AHEAD = 8;
 
@@ -77,9 +81,12 @@ export const iacScanner: Scanner = {
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
     // In a scan of staged files, the index beside them: what will be committed with them.
     const staged = ctx.git ? { git: ctx.git, warn: (message: string) => ctx.warn({ message }) } : undefined;
-    const composeHealthchecked = await dockerfilesWithComposeHealthcheck(ctx.files, read, staged);
+    const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged);
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
-    const configFiles = ctx.files.some((file) => isDockerfileName(file.path)) ? await readConfigFiles(ctx.files, read, staged) : new Map<string, string>();
+    const hasDockerfiles = ctx.files.some((file) => isDockerfileName(file.path));
+    const configFiles = hasDockerfiles ? await readConfigFiles(ctx.files, read, staged) : new Map<string, string>();
+    // Dockerfiles that others build upon, and the entrypoint scripts they copy (read from the working tree, bounded).
+    const dockerfileScopes = hasDockerfiles ? await readDockerfileTree(ctx.files, { read, builds, readContext: createRootReader(ctx.root, MAX_CONTEXT_SCRIPT), listContext: createRootLister(ctx.root, 100) }) : new Map();
     const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts });
     await modules.prepare();
@@ -122,7 +129,7 @@ export const iacScanner: Scanner = {
         : namespace || kustomizeImages
           ? { kubernetes: { ...(namespace ? { kustomizeNamespace: namespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}) } }
           : isDockerfileName(file.path)
-            ? { dockerfile: { configFiles } }
+            ? { dockerfile: { configFiles, scope: dockerfileScopes.get(file.path) } }
             : githubCallers.context(file.path, text, zizmorConfig);
       const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart });

@@ -5,6 +5,7 @@ import type { InputCallers } from './github/model.js';
 import type { ZizmorConfig } from './github/zizmor-config.js';
 import type { KustomizeImages } from './kubernetes/kustomize.js';
 import type { ConfigFileTexts } from './dockerfile/build-context.js';
+import type { DockerfileScope } from './dockerfile/tree.js';
 import type { YamlLoadResult } from './yaml/tree.js';
 
 export const PLATFORMS = ['dockerfile', 'kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit', 'terraform', 'cloudformation'] as const;
@@ -83,8 +84,8 @@ export interface ParseContext {
   path?: string;
   /** The file lies in a Helm chart's directory: `{{ }}` in it is for the chart's `tpl`, not a broken file. */
   inHelmChart?: boolean;
-  /** A Dockerfile: the configuration files of the scan it may copy (dockerfile/build-context.ts). */
-  dockerfile?: { configFiles: ConfigFileTexts };
+  /** A Dockerfile: the configuration files of the scan it may copy (dockerfile/build-context.ts), and what the rest of the scan says of it (dockerfile/tree.ts). */
+  dockerfile?: { configFiles: ConfigFileTexts; scope?: DockerfileScope };
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
   terraform?: TfDirectoryScope;
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */

@@ -35,21 +35,80 @@ export function hasOwnHealthcheck(service: ComposeService): boolean {
   return first !== undefined && first.toUpperCase() !== 'NONE';
 }
 
+/**
+ * The build context folder of a service's `build`, relative to the scan root, under the
+ * same conditions as builtDockerfile.
+ */
+export function buildContext(composePath: string, service: ComposeService): string | undefined {
+  const build = get(service.node, 'build');
+  const context = isYScalar(build) ? text(build) : text(get(build, 'context')) ?? '.';
+  if (build === undefined || context === undefined || /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context) || path.posix.isAbsolute(context)) return undefined;
+  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(composePath), context));
+  return resolved.startsWith('../') || resolved === '..' ? undefined : resolved;
+}
+
+/** `${VAR:-default}` and `${VAR-default}` as their defaults; undefined when a variable without one is left. */
+function interpolated(value: string): string | undefined {
+  const out = value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}/g, '$1');
+  return /\$\{?[A-Za-z_]/.test(out) ? undefined : out;
+}
+
+/** What a compose service builds: the Dockerfile, its context folder and the names the image gets. */
+export interface ComposeBuild {
+  /** The compose file and service that build it. */
+  compose: string;
+  service: string;
+  dockerfile: string;
+  context: string;
+  /** `image:` and `build.tags` (variables with defaults filled in). */
+  images: string[];
+  /** Another service of the file builds with this one's image as an additional context (`service:NAME`). */
+  contextOfAnother: boolean;
+}
+
+/** The builds of a compose file's services whose Dockerfile is in the scan root. */
+export function composeBuildsOf(composePath: string, services: readonly ComposeService[]): ComposeBuild[] {
+  const usedAsContext = new Set<string>();
+  for (const service of services) {
+    const extra = get(service.node, 'build', 'additional_contexts');
+    const values = isYMap(extra) ? extra.pairs.map((p) => text(p.value)) : items(extra).map((item) => text(item)?.replace(/^[^=]*=/, ''));
+    for (const value of values) if (value?.startsWith('service:')) usedAsContext.add(value.slice('service:'.length));
+  }
+  const builds: ComposeBuild[] = [];
+  for (const service of services) {
+    const dockerfile = builtDockerfile(composePath, service);
+    const context = buildContext(composePath, service);
+    if (dockerfile === undefined || context === undefined) continue;
+    const names = [text(get(service.node, 'image')), ...items(get(service.node, 'build', 'tags')).map((tag) => text(tag))];
+    const images = names.flatMap((name) => (name === undefined ? [] : [interpolated(name)].filter((n): n is string => n !== undefined && n !== '')));
+    builds.push({ compose: composePath, service: service.name, dockerfile, context, images, contextOfAnother: usedAsContext.has(service.name) });
+  }
+  return builds;
+}
+
 /** Compose files of the index read beside staged Dockerfiles, at most. */
 const MAX_STAGED_COMPOSE = 200;
 
-/**
- * The Dockerfiles of the tree that a compose file builds for a service with a health check
- * of its own: the image's missing HEALTHCHECK is then supplied where the image runs.
- */
-export async function dockerfilesWithComposeHealthcheck(files: readonly WorkspaceFile[], read: ReadText = readDirectly, staged?: StagedIndex): Promise<Set<string>> {
+/** What the compose files of the scan say about the Dockerfiles they build. */
+export interface ComposeDockerfiles {
+  /**
+   * The Dockerfiles a compose file builds for a service with a health check of its own:
+   * the image's missing HEALTHCHECK is then supplied where the image runs.
+   */
+  healthchecked: Set<string>;
+  builds: ComposeBuild[];
+}
+
+export async function composeDockerfiles(files: readonly WorkspaceFile[], read: ReadText = readDirectly, staged?: StagedIndex): Promise<ComposeDockerfiles> {
   const found = new Set<string>();
+  const builds: ComposeBuild[] = [];
   const note = (composePath: string, source: string | null) => {
     const input = source === null ? undefined : readCompose(source, () => {});
     for (const service of input?.services ?? []) {
       const dockerfile = hasOwnHealthcheck(service) ? builtDockerfile(composePath, service) : undefined;
       if (dockerfile !== undefined) found.add(dockerfile);
     }
+    builds.push(...composeBuildsOf(composePath, input?.services ?? []));
   };
   for (const file of files) if (classify(file.path, '') === 'compose') note(file.path, await read(file));
   // A commit that stages only a Dockerfile is judged with the compose files that will be committed beside it.
@@ -62,5 +121,5 @@ export async function dockerfilesWithComposeHealthcheck(files: readonly Workspac
     });
     for (const other of others) note(other.path, other.text);
   }
-  return found;
+  return { healthchecked: found, builds };
 }

@@ -46,6 +46,12 @@ export interface DockerfileInput {
   /** The Dockerfile's path and the configuration files of the scan it may copy, when the scanner knows them. */
   path?: string;
   configFiles?: ConfigFileTexts;
+  /** Build context folders (from the scan root) that compose files give this Dockerfile, besides its own folder. */
+  buildContexts?: readonly string[];
+  /** Files of the build context the scan read for the entrypoint (dockerfile/tree.ts), by path from the scan root. */
+  contextFiles?: ReadonlyMap<string, string>;
+  /** Why the image is a base that another Dockerfile of the scan builds FROM (dockerfile/tree.ts), when it is one. */
+  builtUpon?: string;
 }
 
 export function readDockerfile(text: string): DockerfileInput {

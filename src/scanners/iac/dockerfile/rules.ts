@@ -20,6 +20,7 @@ import {
 } from './model.js';
 import { at, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
 import { copiedFileContent } from './build-context.js';
+import { entrypointDrop, hasOwnStartCommand } from './entrypoint.js';
 import { practiceRules } from './practice-rules.js';
 
 const USER_ROOT = /^(?:root|0)(?::.*)?$/i;
@@ -29,19 +30,23 @@ const rootUser = dockerRule({
   id: 'iac/dockerfile-root-user',
   title: 'Container runs as root',
   description:
-    'The final stage switches to the root user (USER root or USER 0) and never switches away. A process running as root inside the container is root on the host if it escapes the container, and can modify everything in the image.',
+    'The final stage switches to the root user (USER root or USER 0) and never switches away. A process running as root inside the container is root on the host if it escapes the container, and can modify everything in the image. An image whose entrypoint drops root before the process that does the work (gosu, su-exec, setpriv --reuid and the like, as for iac/dockerfile-no-user) is not reported.',
   remediation: 'Create an unprivileged user (RUN useradd -r app) and end the Dockerfile with USER app (or a numeric UID above 0).',
   severity: 'high',
   cwe: ['CWE-250'],
   examples: {
     positive: ['FROM alpine:3.20\nRUN adduser -D app\n# expect\nUSER root\nCMD ["sh"]\n', 'FROM alpine:3.20\n# expect\nUSER 0:0\n'],
-    negative: ['FROM alpine:3.20\nUSER root\nRUN apk add curl\nUSER app\n', 'FROM alpine:3.20\nUSER 1000\n'],
+    negative: [
+      'FROM alpine:3.20\nUSER root\nRUN apk add curl\nUSER app\n',
+      'FROM alpine:3.20\nUSER 1000\n',
+      'FROM alpine:3.20\nRUN apk add --no-cache su-exec && adduser -D app\nUSER root\nENTRYPOINT ["su-exec", "app", "/app/server"]\n',
+    ],
   },
   *check(input) {
     const stage = finalStage(input.file);
     if (!stage) return;
     const user = lastUser(stage);
-    if (user && USER_ROOT.test(expandArgs(user.rest, input.globalArgs).trim()))
+    if (user && USER_ROOT.test(expandArgs(user.rest, input.globalArgs).trim()) && !entrypointDrop(input))
       yield { line: user.line, message: 'The image ends with USER root: the container process runs as root.', resource: stageLabel(input, user) };
   },
 });
@@ -50,14 +55,32 @@ const noUser = dockerRule({
   id: 'iac/dockerfile-no-user',
   title: 'No USER instruction: container runs as root by default',
   description:
-    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape.",
+    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape. Not reported: an image whose entrypoint drops root before the process that does the work, as docker-library's postgres, redis and mysql images do (gosu, su-exec, setpriv --reuid, chroot --userspec, runuser -u, s6-setuidgid, s6-applyuidgid -u or chpst -u to a user other than root, in the ENTRYPOINT or CMD itself or in the script it runs: a heredoc COPY, or a script COPYed from the build context, which the scan reads, bounded and inside the scan root, never runs; when that script is not in the scan, gosu or su-exec installed by the Dockerfile is taken for the drop), or an s6-overlay image (ENTRYPOINT /init with S6_ settings, or built FROM a linuxserver.io base image) every service run script of which, copied from the build context, drops root (s6-setuidgid abc). Nor a base image, which the image that runs must give its USER: a Dockerfile with no ENTRYPOINT or CMD of its own that has ONBUILD triggers, or that another Dockerfile of the scan builds FROM, by the image name its compose service gives it (image:, build.tags, or additional_contexts service:) or by its own file name (base.Dockerfile, Dockerfile.base, images/base/Dockerfile for FROM example.org/acme/base); the Dockerfiles built on it are judged themselves. A Dockerfile that only inherits its CMD from the image it is built FROM (FROM node:20 with no USER and no CMD) runs as root and is reported.",
   remediation: 'Add a non-root user and a USER instruction to the final stage, e.g. RUN useradd -r -u 10001 app followed by USER 10001.',
   severity: 'medium',
   confidence: 'medium',
   cwe: ['CWE-250'],
   examples: {
-    positive: ['# expect\nFROM node:20.11-alpine\nCOPY . .\nCMD ["node", "app.js"]\n', 'FROM golang:1.22 AS build\nUSER 1000\n# expect\nFROM alpine:3.20\nCOPY --from=build /out /out\n'],
-    negative: ['FROM node:20.11-alpine\nUSER node\n', 'FROM gcr.io/distroless/static:nonroot\nCOPY app /app\n', 'FROM scratch\nCOPY app /app\n'],
+    positive: [
+      '# expect\nFROM node:20.11-alpine\nCOPY . .\nCMD ["node", "app.js"]\n',
+      'FROM golang:1.22 AS build\nUSER 1000\n# expect\nFROM alpine:3.20\nCOPY --from=build /out /out\n',
+      // No CMD of its own: it runs the CMD of node:20, as root.
+      '# expect\nFROM node:20.11-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\n',
+      // The entrypoint script drops nothing; `su-exec root` is no drop.
+      '# expect\nFROM debian:12-slim\nCOPY --chmod=755 <<EOF /usr/local/bin/docker-entrypoint.sh\n#!/bin/sh\nchown -R app /data\nexec "$@"\nEOF\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["app-server"]\n',
+      '# expect\nFROM alpine:3.20\nRUN apk add --no-cache su-exec\nENTRYPOINT ["su-exec", "root", "/app/server"]\n',
+    ],
+    negative: [
+      'FROM node:20.11-alpine\nUSER node\n',
+      'FROM gcr.io/distroless/static:nonroot\nCOPY app /app\n',
+      'FROM scratch\nCOPY app /app\n',
+      // The entrypoint drops root: in the script it runs (docker-library style), or in the command itself.
+      'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gosu && rm -rf /var/lib/apt/lists/*\nCOPY --chmod=755 <<EOF /usr/local/bin/docker-entrypoint.sh\n#!/bin/sh\nset -e\nif [ "$(id -u)" = 0 ]; then\n  chown -R app /data\n  exec gosu app "$0" "$@"\nfi\nexec "$@"\nEOF\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["app-server"]\n',
+      'FROM alpine:3.20\nRUN apk add --no-cache su-exec && adduser -D app\nENTRYPOINT ["su-exec", "app", "/app/server"]\n',
+      'FROM debian:12-slim\nCMD exec setpriv --reuid=1000 --regid=1000 --init-groups /app/server\n',
+      // A base image: ONBUILD triggers run only in the images built FROM it, which are judged themselves.
+      'FROM node:20.11-alpine\nWORKDIR /app\nONBUILD COPY package*.json ./\nONBUILD RUN npm ci\n',
+    ],
   },
   *check(input) {
     const stage = finalStage(input.file);
@@ -66,6 +89,11 @@ const noUser = dockerRule({
     if (image.toLowerCase() === 'scratch' || NONROOT_IMAGE.test(image)) return;
     // A stage built FROM an earlier stage inherits that stage's USER.
     if (stageChain(input, stage).some((s) => lastUser(s))) return;
+    // A base image: the Dockerfiles built FROM it are judged themselves (dockerfile/tree.ts).
+    if (input.builtUpon !== undefined) return;
+    if (!hasOwnStartCommand(input) && input.file.instructions.some((i) => i.keyword === 'ONBUILD')) return;
+    // The entrypoint drops root before the process that does the work (gosu, su-exec, setpriv...).
+    if (entrypointDrop(input)) return;
     yield { line: stage.from.line, message: 'The final stage sets no USER, so the container runs as root.', resource: stageLabel(input, stage.from) };
   },
 });
@@ -805,7 +833,7 @@ export const dockerfilePlatform: PlatformRules<DockerfileInput> = {
     const input: DockerfileInput = {
       ...readDockerfile(text),
       ...(context?.path !== undefined ? { path: context.path } : {}),
-      ...(context?.dockerfile ? { configFiles: context.dockerfile.configFiles } : {}),
+      ...(context?.dockerfile ? { configFiles: context.dockerfile.configFiles, ...context.dockerfile.scope } : {}),
     };
     const template = templateLine(input, text);
     if (template !== undefined) {

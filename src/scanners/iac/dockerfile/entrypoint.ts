@@ -1,0 +1,309 @@
+import path from 'node:path';
+import { basename, commandsOf } from '../shell.js';
+import { effective, type DockerInstruction, type DockerStage } from './parser.js';
+import { expandArgs, finalStage, scriptsOf, stageChain, type DockerfileInput } from './model.js';
+
+/**
+ * Entrypoints that start as root and drop to another user before the real process runs
+ * (docker-library's postgres, redis, mysql: `exec gosu postgres "$@"`): what the image
+ * runs and how it gets there, read from the Dockerfile and, for a script copied from the
+ * build context, from that script (read by the scan, bounded and inside the scan root;
+ * never run).
+ */
+
+/** How a script drops privileges: the program and the user it switches to. */
+export interface PrivilegeDrop {
+  how: string;
+  user: string;
+  /** Where it was seen: `ENTRYPOINT`, `CMD`, or the script's path. */
+  where: string;
+}
+
+const ROOT = /^(?:root|0)(?::.*)?$/i;
+
+/** Init programs that only start the command after them (`tini -- /entrypoint.sh`). */
+const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init']);
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+
+/** The user an option names: `--reuid=999`, `--reuid 999`, `-u app`, `-uapp`. */
+function optionValue(words: string[], from: number, names: readonly string[]): string | undefined {
+  for (let i = from; i < words.length; i++) {
+    const word = words[i]!;
+    for (const name of names) {
+      if (word === name) return words[i + 1];
+      if (name.startsWith('--') && word.startsWith(name + '=')) return word.slice(name.length + 1);
+      if (!name.startsWith('--') && word.startsWith(name) && word.length > name.length) return word.slice(name.length);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first privilege drop in a shell script: gosu, su-exec, s6-setuidgid, `setpriv
+ * --reuid`, `chroot --userspec`, `runuser -u`, `s6-applyuidgid -u`, `chpst -u`, to a user
+ * other than root. A user given by a variable ("$USER") counts: the script chooses one.
+ */
+export function privilegeDropIn(script: string, where: string): PrivilegeDrop | undefined {
+  for (const command of commandsOf(script)) {
+    const words = command.words.map((w) => w.text);
+    for (let i = 0; i < words.length; i++) {
+      const program = basename(words[i]!);
+      let user: string | undefined;
+      if (program === 'gosu' || program === 'su-exec' || program === 's6-setuidgid') user = words[i + 1];
+      else if (program === 'setpriv') user = optionValue(words, i + 1, ['--reuid']);
+      else if (program === 'chroot') user = optionValue(words, i + 1, ['--userspec']);
+      else if (program === 'runuser') user = optionValue(words, i + 1, ['--user', '-u']);
+      else if (program === 's6-applyuidgid' || program === 'chpst') user = optionValue(words, i + 1, ['-u']);
+      else continue;
+      if (user === undefined || user === '' || user.startsWith('-') || ROOT.test(user)) continue;
+      return { how: program, user, where };
+    }
+  }
+  return undefined;
+}
+
+/** The last instruction of a keyword in the final stage, else in the earlier stages it is built FROM. */
+function ownInstruction(chain: DockerStage[], keyword: string): DockerInstruction | undefined {
+  for (const stage of chain) {
+    const found = stage.instructions.filter((i) => i.keyword === keyword).pop();
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The words an ENTRYPOINT or CMD runs: its exec form, or `sh -c` with its shell form. */
+function commandWords(instruction: DockerInstruction): { words: string[]; shell?: string } {
+  if (instruction.exec) return { words: instruction.exec };
+  return { words: ['/bin/sh', '-c', instruction.rest], shell: instruction.rest };
+}
+
+/** The script an entrypoint runs: the program, past init wrappers and a shell given a file (`bash /entrypoint.sh`). */
+function scriptOf(words: string[]): string | undefined {
+  let i = 0;
+  while (i < words.length && (INITS.has(basename(words[i]!)) || words[i] === '--' || (i > 0 && /^-/.test(words[i]!)))) i++;
+  const program = words[i];
+  if (program === undefined) return undefined;
+  if (SHELLS.has(basename(program))) {
+    const next = words[i + 1];
+    if (next === undefined || next.startsWith('-')) return undefined;
+    return next;
+  }
+  return program;
+}
+
+/** What the image runs on start: the own ENTRYPOINT, else the own CMD, of the final stage (with the earlier stages it builds FROM). */
+export function startCommand(input: DockerfileInput): { instruction: DockerInstruction; words: string[]; shell?: string; cmd?: DockerInstruction } | undefined {
+  const stage = finalStage(input.file);
+  if (!stage) return undefined;
+  const chain = stageChain(input, stage);
+  const entrypoint = ownInstruction(chain, 'ENTRYPOINT');
+  const cmd = ownInstruction(chain, 'CMD');
+  const instruction = entrypoint ?? cmd;
+  if (!instruction) return undefined;
+  return { instruction, ...commandWords(instruction), ...(entrypoint && cmd ? { cmd } : {}) };
+}
+
+/** Whether the final stage sets an ENTRYPOINT or CMD of its own (or gets one from an earlier stage of the file). */
+export function hasOwnStartCommand(input: DockerfileInput): boolean {
+  return startCommand(input) !== undefined;
+}
+
+/** A COPY or ADD from the build context: its sources and destination (heredoc sources are `<<NAME`). */
+interface ContextCopy {
+  sources: string[];
+  destination: string;
+  instruction: DockerInstruction;
+}
+
+function contextCopies(input: DockerfileInput, chain: DockerStage[]): ContextCopy[] {
+  const copies: ContextCopy[] = [];
+  // Nearest stage last, so that a later COPY wins when read from the end.
+  for (const stage of [...chain].reverse()) {
+    let workdir = '/';
+    for (const instruction of stage.instructions) {
+      const own = effective(instruction);
+      if (own !== instruction) continue; // ONBUILD runs in the images built on this one
+      if (own.keyword === 'WORKDIR') workdir = path.posix.resolve(workdir, expandArgs(own.rest.trim(), input.globalArgs));
+      if ((own.keyword !== 'COPY' && own.keyword !== 'ADD') || own.flags.has('from')) continue;
+      const words = (own.exec ?? own.rest.split(/\s+/).filter(Boolean)).map((w) => expandArgs(w, input.globalArgs));
+      if (words.length < 2) continue;
+      const destination = words[words.length - 1]!;
+      const absolute = path.posix.resolve(workdir, destination) + (destination.endsWith('/') ? '/' : '');
+      copies.push({ sources: words.slice(0, -1), destination: absolute, instruction: own });
+    }
+  }
+  return copies;
+}
+
+const globToRegExp = (glob: string) => new RegExp('^' + glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+
+/**
+ * Where in the build context a file of the image at `target` may come from, by the
+ * COPY and ADD instructions (paths relative to the build context), with the text of a
+ * heredoc COPY that writes it.
+ */
+function contextSources(copies: ContextCopy[], target: string): { paths: string[]; heredoc?: string } {
+  const paths: string[] = [];
+  const bare = !target.includes('/');
+  for (const copy of copies) {
+    const destination = copy.destination.replace(/\/$/, '') || '/';
+    const intoFolder = copy.destination.endsWith('/') || copy.sources.length > 1;
+    for (const source of copy.sources) {
+      if (/^[a-z]+:\/\//i.test(source)) continue;
+      const heredoc = /^<<-?["']?(\w+)/.exec(source)?.[1];
+      if (heredoc !== undefined) {
+        const name = intoFolder ? path.posix.join(destination, heredoc) : destination;
+        const body = copy.instruction.heredocs.find((h) => h.delimiter === heredoc)?.body;
+        if (body !== undefined && (name === target || (bare && path.posix.basename(name) === target))) return { paths, heredoc: body };
+        continue;
+      }
+      const clean = source.replace(/\/+$/, '') || '.';
+      const name = path.posix.basename(clean);
+      // A file copied to a file, or into a folder under its own name (globs matched on the name).
+      const fileTarget = intoFolder ? path.posix.join(destination, name) : destination;
+      if (bare ? path.posix.basename(fileTarget) === target : fileTarget === target) paths.push(clean);
+      else if (/[*?]/.test(name) && (bare || path.posix.dirname(target) === destination) && globToRegExp(name).test(path.posix.basename(target)))
+        paths.push(path.posix.join(path.posix.dirname(clean), path.posix.basename(target)));
+      // A folder copied: the file under it.
+      if (!bare && (target.startsWith(destination === '/' ? '/' : destination + '/')) && !/[*?]/.test(clean)) {
+        const inner = target.slice(destination === '/' ? 1 : destination.length + 1);
+        paths.push(path.posix.join(clean, inner));
+      }
+    }
+  }
+  return { paths: [...new Set(paths)] };
+}
+
+/** Folders of the scan a build context may be: the Dockerfile's, the compose files' contexts for it, the root. */
+function contextFolders(input: DockerfileInput): string[] {
+  const own = input.path !== undefined ? path.posix.dirname(input.path) : '.';
+  return [...new Set([own, ...(input.buildContexts ?? []), '.'])];
+}
+
+/** Paths from the scan root to read for the entrypoint: the script it runs, where it may come from in the build context. */
+export function entrypointFiles(input: DockerfileInput): string[] {
+  const start = startCommand(input);
+  if (!start) return [];
+  const script = scriptOf(start.words);
+  const stage = finalStage(input.file);
+  if (!script || !stage || script.startsWith('$')) return [];
+  const sources = contextSources(contextCopies(input, stageChain(input, stage)), script);
+  const out: string[] = [];
+  for (const folder of contextFolders(input)) {
+    for (const source of sources.paths) {
+      const joined = path.posix.normalize(path.posix.join(folder, source));
+      if (!joined.startsWith('../') && joined !== '..' && !path.posix.isAbsolute(joined)) out.push(joined);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** s6-overlay's service folders under a folder copied into the image (v3 s6-rc.d, and v2 services.d). */
+const S6_SERVICE_FOLDERS = ['etc/s6-overlay/s6-rc.d', 'etc/services.d'];
+/** Base images that start s6-overlay's /init (linuxserver.io's, just-containers'). */
+const S6_BASE = /(?:^|\/)(?:linuxserver\/baseimage-|just-containers\/|[^/]*s6-overlay)/i;
+
+/**
+ * Whether the image starts s6-overlay's /init: its own ENTRYPOINT is /init in an image that
+ * shows s6-overlay (S6_ variables, s6-overlay installed or named), or it has no ENTRYPOINT
+ * or CMD of its own and is built FROM an s6-overlay base image.
+ */
+function startsS6(input: DockerfileInput, chain: DockerStage[]): boolean {
+  const start = startCommand(input);
+  const mentions = chain.some((stage) => stage.instructions.some((i) => /\bS6_[A-Z_]+|s6-overlay/.test(i.args)));
+  const base = chain[chain.length - 1];
+  const image = base ? expandArgs(base.image, input.globalArgs) : '';
+  if (!start) return S6_BASE.test(image);
+  return start.instruction.keyword === 'ENTRYPOINT' && start.words.length === 1 && start.words[0] === '/init' && (mentions || S6_BASE.test(image));
+}
+
+/** The folders of the scan that hold the s6 services an s6-overlay image copies from its build context. */
+export function s6ServiceFolders(input: DockerfileInput): string[] {
+  const stage = finalStage(input.file);
+  if (!stage) return [];
+  const chain = stageChain(input, stage);
+  if (!startsS6(input, chain)) return [];
+  const out: string[] = [];
+  for (const copy of contextCopies(input, chain)) {
+    for (const source of copy.sources) {
+      if (/^<<|^[a-z]+:\/\/|[*?]/i.test(source)) continue;
+      const clean = source.replace(/\/+$/, '') || '.';
+      for (const services of S6_SERVICE_FOLDERS) {
+        const inImage = '/' + services;
+        const destination = copy.destination.replace(/\/$/, '') || '/';
+        // `COPY root/ /`: root/etc/services.d; `COPY services.d /etc/services.d`.
+        const inner = destination === '/' ? inImage.slice(1) : inImage.startsWith(destination + '/') ? inImage.slice(destination.length + 1) : destination === inImage ? '' : undefined;
+        if (inner === undefined) continue;
+        for (const folder of contextFolders(input)) {
+          const joined = path.posix.normalize(path.posix.join(folder, clean, inner));
+          if (!joined.startsWith('../') && joined !== '..' && !path.posix.isAbsolute(joined)) out.push(joined);
+        }
+      }
+    }
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * How the services of an s6-overlay image drop root: every `run` script of its services
+ * that the scan read (at least one) drops privileges (s6-setuidgid abc, as linuxserver.io's
+ * images do); /init itself stays root to supervise them.
+ */
+function s6Drop(input: DockerfileInput): PrivilegeDrop | undefined {
+  const folders = s6ServiceFolders(input);
+  const runs = [...(input.contextFiles ?? [])].filter(([file]) => file.endsWith('/run') && folders.some((f) => file.startsWith(f + '/')));
+  if (runs.length === 0) return undefined;
+  const drops = runs.map(([file, text]) => privilegeDropIn(text, file));
+  return drops.every((d) => d !== undefined) ? { ...drops[0]!, where: `the s6 services (${runs.length} run script${runs.length === 1 ? '' : 's'})` } : undefined;
+}
+
+/** gosu or su-exec installed or copied into the image (apt-get install gosu, apk add su-exec, a download, COPY --from=tianon/gosu). */
+function installsDropTool(input: DockerfileInput, chain: DockerStage[]): string | undefined {
+  for (const stage of chain) {
+    for (const instruction of stage.instructions) {
+      const own = effective(instruction);
+      if (own !== instruction) continue;
+      const text = own.keyword === 'RUN' ? scriptsOf(own).map((s) => s.text).join('\n') : own.keyword === 'COPY' || own.keyword === 'ADD' ? own.args : '';
+      const found = /\b(gosu|su-exec)\b/.exec(text);
+      if (found) return found[1];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * How the image's entrypoint drops root, if it visibly does: a drop written in the
+ * ENTRYPOINT or CMD itself, or in the script it runs (a heredoc COPY, or a file of the
+ * build context the scan read: `input.contextFiles`). When the script comes from the
+ * build context but the scan could not read it, gosu or su-exec installed by the
+ * Dockerfile is taken for the drop (they are installed for nothing else); a script that
+ * was read and drops nothing is no drop, whatever is installed.
+ */
+export function entrypointDrop(input: DockerfileInput): PrivilegeDrop | undefined {
+  const s6 = s6Drop(input);
+  if (s6) return s6;
+  const start = startCommand(input);
+  const stage = finalStage(input.file);
+  if (!start || !stage) return undefined;
+  const chain = stageChain(input, stage);
+  const inline =
+    privilegeDropIn(start.shell ?? start.words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' '), start.instruction.keyword) ??
+    (start.cmd ? privilegeDropIn(start.cmd.exec ? start.cmd.exec.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ') : start.cmd.rest, 'CMD') : undefined);
+  if (inline) return inline;
+  const script = scriptOf(start.words);
+  if (!script || script.startsWith('$')) return undefined;
+  const sources = contextSources(contextCopies(input, chain), script);
+  if (sources.heredoc !== undefined) return privilegeDropIn(sources.heredoc, script);
+  const files = entrypointFiles(input);
+  const read = files.filter((f) => input.contextFiles?.has(f));
+  if (read.length > 0) {
+    for (const file of read) {
+      const drop = privilegeDropIn(input.contextFiles!.get(file)!, file);
+      if (drop) return drop;
+    }
+    return undefined;
+  }
+  if (files.length === 0) return undefined;
+  const tool = installsDropTool(input, chain);
+  return tool ? { how: tool, user: 'a user it chooses', where: `${script} (not read; the Dockerfile installs ${tool})` } : undefined;
+}

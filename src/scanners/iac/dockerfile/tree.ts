@@ -1,0 +1,154 @@
+import path from 'node:path';
+import type { WorkspaceFile } from '../../../workspace/files.js';
+import type { RootReader } from '../../../workspace/root-reader.js';
+import type { ComposeBuild } from '../compose/built-dockerfiles.js';
+import { isDockerfileName } from '../detect.js';
+import { readDirectly, type ReadText } from '../texts.js';
+import { entrypointFiles, hasOwnStartCommand, s6ServiceFolders } from './entrypoint.js';
+import { baseImage, readDockerfile, type DockerfileInput } from './model.js';
+
+/** What a Dockerfile's rules know from the rest of the scan. */
+export interface DockerfileScope {
+  buildContexts?: readonly string[];
+  contextFiles?: ReadonlyMap<string, string>;
+  builtUpon?: string;
+}
+
+const MAX_DOCKERFILES = 2000;
+const MAX_CONTEXT_FILES = 500;
+
+/**
+ * The repository of an image reference, for matching the name a build gives an image
+ * with the FROM of another Dockerfile: lower case, without tag, digest, `docker.io/` and
+ * `library/`. Undefined while a variable is left in it.
+ */
+export function imageRepository(reference: string): string | undefined {
+  let ref = reference.trim().toLowerCase().replace(/@.*$/, '');
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  if (colon > slash) ref = ref.slice(0, colon);
+  ref = ref.replace(/^(?:index\.)?docker\.io\//, '').replace(/^library\//, '');
+  return ref === '' || ref.includes('$') ? undefined : ref;
+}
+
+/** Folder names too generic to name the image of the Dockerfile in them. */
+const GENERIC_FOLDER = /^(?:\.?docker|dockerfiles?|\.?build|builds|\.?ci|deploy(?:ment)?s?|images?|containers?|src|\.devcontainer|\.github|\.gitlab)$/i;
+
+/**
+ * The name a Dockerfile's file name or folder gives its image: `base` for
+ * `base.Dockerfile`, `Dockerfile.base`, `Dockerfile-base` and `images/base/Dockerfile`.
+ */
+export function dockerfileStem(dockerfile: string): string | undefined {
+  const name = path.posix.basename(dockerfile);
+  const suffixed = /^(.+)\.(?:dockerfile|containerfile)$/i.exec(name)?.[1] ?? /^(?:dockerfile|containerfile)[._-](.+)$/i.exec(name)?.[1];
+  if (suffixed !== undefined) return suffixed.toLowerCase();
+  const folder = path.posix.basename(path.posix.dirname(dockerfile));
+  return folder === '.' || folder === '' || GENERIC_FOLDER.test(folder) ? undefined : folder.toLowerCase();
+}
+
+/**
+ * Whether an image repository is named after a Dockerfile's stem: its last part is the
+ * stem or ends with `-stem` / `_stem` (`acme/base`, `acme-base` for `base.Dockerfile`).
+ * A bare one-word name equal to the stem (`alpine` for `Dockerfile.alpine`) is an image of
+ * Docker Hub more often than the tree's own, so it counts only for a stem that says base.
+ */
+function namedAfter(repository: string, stem: string): boolean {
+  const last = repository.slice(repository.lastIndexOf('/') + 1);
+  if (last.endsWith(`-${stem}`) || last.endsWith(`_${stem}`)) return true;
+  return last === stem && (repository.includes('/') || /base/.test(stem));
+}
+
+/**
+ * Why a Dockerfile is a base image that another Dockerfile of the scan builds upon, or
+ * undefined. Only a Dockerfile whose final stage has no ENTRYPOINT or CMD of its own is
+ * one (a Dockerfile that sets one is meant to run, whoever else builds on it), and then
+ * only with evidence (ONBUILD triggers are the rule's own, dockerfile/rules.ts): a compose
+ * service that builds it and whose image another service takes as an additional build
+ * context (`service:NAME`); or another Dockerfile of the scan whose FROM names its image,
+ * by the `image:`/`build.tags` of the compose service that builds it or by its own file
+ * name (imageRepository, namedAfter), never by the image it is itself built FROM.
+ */
+function builtUpon(
+  input: DockerfileInput & { path: string },
+  builds: readonly ComposeBuild[],
+  fromRefs: ReadonlyMap<string, string[]>,
+): string | undefined {
+  if (hasOwnStartCommand(input)) return undefined;
+  const own = builds.filter((b) => b.dockerfile === input.path);
+  const context = own.find((b) => b.contextOfAnother);
+  if (context) return `${context.compose} builds another service on the image of service ${context.service} (additional_contexts service:${context.service})`;
+  const others = (repository: string) => (fromRefs.get(repository) ?? []).filter((p) => p !== input.path);
+  for (const build of own) {
+    for (const image of build.images) {
+      const repository = imageRepository(image);
+      const user = repository === undefined ? undefined : others(repository)[0];
+      if (user) return `${user} builds FROM ${image}, the image service ${build.service} of ${build.compose} builds from it`;
+    }
+  }
+  const stem = dockerfileStem(input.path);
+  if (stem === undefined) return undefined;
+  const ownBases = new Set(input.file.stages.map((s) => baseImage(input, s)).flatMap((i) => (i === undefined ? [] : [imageRepository(i)])));
+  for (const [repository, users] of fromRefs) {
+    if (ownBases.has(repository) || !namedAfter(repository, stem)) continue;
+    const user = users.find((p) => p !== input.path);
+    if (user) return `${user} builds FROM ${repository}, named like this file`;
+  }
+  return undefined;
+}
+
+/**
+ * What each Dockerfile of the scan needs from the others and from its build context:
+ * whether another builds upon its image (builtUpon), the build contexts compose files give
+ * it, and the entrypoint scripts it copies from the build context (read through
+ * `readContext`, confined to the scan root and bounded; never run).
+ */
+export async function readDockerfileTree(
+  files: readonly WorkspaceFile[],
+  options: { read?: ReadText; builds?: readonly ComposeBuild[]; readContext?: RootReader; listContext?: (folder: string) => string[] },
+): Promise<Map<string, DockerfileScope>> {
+  const read = options.read ?? readDirectly;
+  const builds = options.builds ?? [];
+  const inputs: Array<DockerfileInput & { path: string }> = [];
+  for (const file of files) {
+    if (inputs.length >= MAX_DOCKERFILES) break;
+    if (!isDockerfileName(file.path)) continue;
+    const text = await read(file);
+    if (text === null) continue;
+    const contexts = [...new Set(builds.filter((b) => b.dockerfile === file.path).map((b) => b.context))];
+    inputs.push({ ...readDockerfile(text), path: file.path, ...(contexts.length > 0 ? { buildContexts: contexts } : {}) });
+  }
+  // Image repositories named in FROM, and the Dockerfiles that name them.
+  const fromRefs = new Map<string, string[]>();
+  for (const input of inputs) {
+    for (const stage of input.file.stages) {
+      const image = baseImage(input, stage);
+      const repository = image === undefined ? undefined : imageRepository(image);
+      if (repository === undefined || repository === 'scratch') continue;
+      const users = fromRefs.get(repository) ?? [];
+      if (!users.includes(input.path)) users.push(input.path);
+      fromRefs.set(repository, users);
+    }
+  }
+  const scopes = new Map<string, DockerfileScope>();
+  let contextReads = 0;
+  for (const input of inputs) {
+    const scope: { -readonly [K in keyof DockerfileScope]: DockerfileScope[K] } = {};
+    if (input.buildContexts) scope.buildContexts = input.buildContexts;
+    const why = builtUpon(input, builds, fromRefs);
+    if (why !== undefined) scope.builtUpon = why;
+    if (options.readContext) {
+      const texts = new Map<string, string>();
+      // The run scripts of the s6 services an s6-overlay image copies.
+      const services = options.listContext ? s6ServiceFolders(input).flatMap((folder) => options.listContext!(folder).map((service) => `${folder}/${service}/run`)) : [];
+      for (const wanted of [...entrypointFiles(input), ...services]) {
+        if (contextReads >= MAX_CONTEXT_FILES) break;
+        contextReads++;
+        const text = options.readContext(wanted);
+        if (text !== undefined) texts.set(wanted, text);
+      }
+      if (texts.size > 0) scope.contextFiles = texts;
+    }
+    if (Object.keys(scope).length > 0) scopes.set(input.path, scope);
+  }
+  return scopes;
+}

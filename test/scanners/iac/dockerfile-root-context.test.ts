@@ -1,0 +1,153 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { dockerfileStem, imageRepository } from '../../../src/scanners/iac/dockerfile/tree.js';
+import { privilegeDropIn } from '../../../src/scanners/iac/dockerfile/entrypoint.js';
+import { scanIacTree } from '../../helpers/iac-scan.js';
+
+const lines = (...l: string[]) => l.join('\n') + '\n';
+
+async function rootFindings(files: Record<string, string>): Promise<string[]> {
+  const result = await scanIacTree(files);
+  return result.findings
+    .filter((f) => f.ruleId === 'iac/dockerfile-no-user' || f.ruleId === 'iac/dockerfile-root-user')
+    .map((f) => `${f.location.path} ${f.ruleId.replace('iac/dockerfile-', '')}`)
+    .sort();
+}
+
+describe('Dockerfile running as root: base images and entrypoints that drop root', () => {
+  it('names images and Dockerfiles', () => {
+    assert.equal(imageRepository('docker.io/library/node:20-alpine@sha256:abc'), 'node');
+    assert.equal(imageRepository('example.org:5000/acme/base:1.2'), 'example.org:5000/acme/base');
+    assert.equal(imageRepository('acme/base:${TAG}'), 'acme/base');
+    assert.equal(imageRepository('${REGISTRY}/acme/base'), undefined);
+    assert.deepEqual(
+      ['base.Dockerfile', 'docker/Dockerfile.base', 'images/runtime-base/Dockerfile', 'docker/Dockerfile', 'Dockerfile'].map(dockerfileStem),
+      ['base', 'base', 'runtime-base', undefined, undefined],
+    );
+  });
+
+  it('finds the drops of docker-library entrypoints and leaves root and options alone', () => {
+    const drop = (script: string) => {
+      const found = privilegeDropIn(script, 'entrypoint.sh');
+      return found ? `${found.how} ${found.user}` : undefined;
+    };
+    assert.equal(drop('if [ "$(id -u)" = "0" ]; then\n  exec gosu postgres "$BASH_SOURCE" "$@"\nfi\n'), 'gosu postgres');
+    assert.equal(drop('set -- su-exec redis:redis "$@"\nexec "$@"\n'), 'su-exec redis:redis');
+    assert.equal(drop('exec setpriv --reuid 999 --regid 999 --init-groups "$@"\n'), 'setpriv 999');
+    assert.equal(drop('exec chroot --userspec=app:app / "$@"\n'), 'chroot app:app');
+    assert.equal(drop('exec runuser -u "$APP_USER" -- "$@"\n'), 'runuser $APP_USER');
+    assert.equal(drop('exec s6-setuidgid abc /app/server\n'), 's6-setuidgid abc');
+    assert.equal(drop('exec gosu root "$@"\n'), undefined);
+    assert.equal(drop('# exec gosu app "$@"\necho "gosu app is not used"\ncommand -v gosu\nexec "$@"\n'), undefined);
+  });
+
+  it('does not report a base image that another Dockerfile of the scan builds FROM by its file name', async () => {
+    const found = await rootFindings({
+      'docker/base.Dockerfile': lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates'),
+      'docker/app.Dockerfile': lines('FROM example.org/acme/base:1.4', 'COPY app /app', 'CMD ["/app/server"]'),
+      'images/runtime-base/Dockerfile': lines('FROM debian:12-slim', 'RUN useradd -r app'),
+      'worker/Dockerfile': lines('FROM acme-runtime-base:1.0', 'USER app', 'CMD ["/worker"]'),
+    });
+    assert.deepEqual(found, ['docker/app.Dockerfile no-user']);
+  });
+
+  it('does not report a base image that a compose file builds for another service', async () => {
+    const found = await rootFindings({
+      'toolchain/Dockerfile': lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install -y --no-install-recommends build-essential'),
+      'shared/Dockerfile': lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install -y --no-install-recommends curl'),
+      'app/Dockerfile': lines('FROM acme-toolchain:${TAG:-latest}', 'USER 1000', 'CMD ["/app/server"]'),
+      'api/Dockerfile': lines('FROM shared', 'USER 1000', 'CMD ["/api/server"]'),
+      'docker-compose.yml': lines(
+        'services:',
+        '  toolchain:',
+        '    build: ./toolchain',
+        '    image: acme-toolchain',
+        '  shared:',
+        '    build: ./shared',
+        '  app:',
+        '    build: ./app',
+        '  api:',
+        '    build:',
+        '      context: ./api',
+        '      additional_contexts:',
+        '        shared: service:shared',
+      ),
+    });
+    assert.deepEqual(found, []);
+  });
+
+  it('still reports images that run: one with a CMD, one that inherits its CMD, one named like an image of Docker Hub', async () => {
+    const found = await rootFindings({
+      // Built upon, but runs too.
+      'base.Dockerfile': lines('FROM debian:12-slim', 'CMD ["/usr/bin/serve"]'),
+      'app.Dockerfile': lines('FROM acme/base:1', 'USER 1000', 'CMD ["/app"]'),
+      // FROM node:20 with no CMD of its own runs node's, as root; the other FROM node is Docker Hub's node.
+      'node.Dockerfile': lines('FROM node:20-alpine', 'COPY . /app'),
+      'web/Dockerfile': lines('FROM node:20-alpine', 'USER node', 'CMD ["node", "web.js"]'),
+      // `alpine` is Docker Hub's alpine, not the image of Dockerfile.alpine.
+      'py/Dockerfile.alpine': lines('FROM python:3.12-alpine', 'COPY . /app'),
+      'tools/Dockerfile': lines('FROM alpine:3.20', 'USER 1000', 'CMD ["sh"]'),
+    });
+    assert.deepEqual(found, ['base.Dockerfile no-user', 'node.Dockerfile no-user', 'py/Dockerfile.alpine no-user']);
+  });
+
+  it('reads the entrypoint script the Dockerfile copies from its build context', async () => {
+    const postgresLike = lines(
+      '#!/usr/bin/env bash',
+      'set -Eeo pipefail',
+      'if [ "$(id -u)" = "0" ]; then',
+      '  find "$PGDATA" \\! -user postgres -exec chown postgres "{}" +',
+      '  exec gosu postgres "$BASH_SOURCE" "$@"',
+      'fi',
+      'exec "$@"',
+    );
+    const found = await rootFindings({
+      'db/Dockerfile': lines(
+        'FROM debian:12-slim',
+        'RUN apt-get update && apt-get install -y --no-install-recommends gosu',
+        'COPY docker-entrypoint.sh /usr/local/bin/',
+        'ENTRYPOINT ["docker-entrypoint.sh"]',
+        'CMD ["postgres"]',
+      ),
+      'db/docker-entrypoint.sh': postgresLike,
+      // A folder copied to the root, the script run by tini.
+      'cache/Dockerfile': lines('FROM alpine:3.20', 'RUN apk add --no-cache tini su-exec', 'COPY rootfs/ /', 'USER root', 'ENTRYPOINT ["/sbin/tini", "--", "/entrypoint.sh"]'),
+      'cache/rootfs/entrypoint.sh': lines('#!/bin/sh', 'chown -R cache /data', 'exec su-exec cache "$@"'),
+      // The script was read and drops nothing, whatever is installed.
+      'web/Dockerfile': lines('FROM alpine:3.20', 'RUN apk add --no-cache su-exec', 'COPY entrypoint.sh /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]'),
+      'web/entrypoint.sh': lines('#!/bin/sh', 'exec "$@"'),
+      // Not in the scan (made by the build, or ignored): gosu installed is taken for the drop.
+      'queue/Dockerfile': lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install -y gosu', 'COPY build/entrypoint.sh /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]'),
+      // Not in the scan and nothing installed to drop root with.
+      'jobs/Dockerfile': lines('FROM debian:12-slim', 'COPY build/entrypoint.sh /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]'),
+    });
+    assert.deepEqual(found, ['jobs/Dockerfile no-user', 'web/Dockerfile no-user']);
+  });
+
+  it('reads the run scripts of the s6 services an s6-overlay image copies', async () => {
+    const found = await rootFindings({
+      // linuxserver.io style: /init comes with the base image, the service drops to abc.
+      'media/Dockerfile': lines('FROM ghcr.io/linuxserver/baseimage-alpine:3.20', 'COPY root/ /'),
+      'media/root/etc/s6-overlay/s6-rc.d/svc-media/run': lines('#!/usr/bin/with-contenv bash', 'exec s6-setuidgid abc /app/media-server'),
+      'media/root/etc/s6-overlay/s6-rc.d/svc-media/type': 'longrun\n',
+      // s6-overlay installed, /init as ENTRYPOINT, one of two services still runs as root.
+      'proxy/Dockerfile': lines('FROM alpine:3.20', 'ENV S6_KEEP_ENV=1', 'COPY services.d /etc/services.d', 'ENTRYPOINT ["/init"]'),
+      'proxy/services.d/app/run': lines('#!/bin/sh', 'exec s6-setuidgid app /app/server'),
+      'proxy/services.d/sidecar/run': lines('#!/bin/sh', 'exec /usr/bin/sidecar'),
+      // /init of an image that shows no s6-overlay: not known to be its /init.
+      'plain/Dockerfile': lines('FROM alpine:3.20', 'COPY root/ /', 'ENTRYPOINT ["/init"]'),
+      'plain/root/etc/services.d/app/run': lines('#!/bin/sh', 'exec s6-setuidgid app /app/server'),
+    });
+    assert.deepEqual(found, ['plain/Dockerfile no-user', 'proxy/Dockerfile no-user']);
+  });
+
+  it('reads the script from the build context a compose file gives, never outside the scan root', async () => {
+    const found = await rootFindings({
+      'deploy/app.Dockerfile': lines('FROM alpine:3.20', 'COPY scripts/start.sh /usr/local/bin/start', 'ENTRYPOINT ["start"]'),
+      'scripts/start.sh': lines('#!/bin/sh', 'exec su-exec app /app/server'),
+      'compose.yaml': lines('services:', '  app:', '    build:', '      context: .', '      dockerfile: deploy/app.Dockerfile'),
+      'escape/Dockerfile': lines('FROM alpine:3.20', 'COPY ../../../../etc/passwd /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]'),
+    });
+    assert.deepEqual(found, ['escape/Dockerfile no-user']);
+  });
+});
