@@ -161,6 +161,7 @@ test('job-token-sent-elsewhere: the job token in a request to, or the user part 
     "    - 'curl --header \"JOB-TOKEN: $CI_JOB_TOKEN\" https://gitlab.example.edu/group/app/-/jobs/artifacts/main/download?job=build'",
     "    - 'curl --request DELETE --header \"JOB-TOKEN: $CI_JOB_TOKEN\" https://git.example.edu/api/v4/projects/$CI_PROJECT_ID/releases/v1'",
     '    - git clone https://gitlab-ci-token:${CI_JOB_TOKEN}@scm.example.edu/group/lib.git',
+    '    - git config --global url."https://gitlab-ci-token:${CI_JOB_TOKEN}@code.example.edu/".insteadOf "https://code.example.edu/"',
     "    - 'curl -H \"JOB-TOKEN: $CI_JOB_TOKEN\" https://10.0.0.5/api/v4/projects/1/packages'",
     "    - 'curl -H \"JOB-TOKEN: $CI_JOB_TOKEN\" \"$ARTIFACT_URL\"'",
     '    - curl -fsS https://hooks.example.org/done',
@@ -168,7 +169,7 @@ test('job-token-sent-elsewhere: the job token in a request to, or the user part 
     '    - ./upload.sh "$CI_JOB_TOKEN" https://artifacts.example.org/upload',
   ].join('\n');
   const input = gitlabPlatform.parse(source, () => {})!;
-  assert.equal([...pipelineScripts(input)].length, 15, 'every entry is a script line');
+  assert.equal([...pipelineScripts(input)].length, 16, 'every entry is a script line');
   const got = messages('iac/gitlab-job-token-sent-elsewhere', source);
   assert.deepEqual(
     got.map((h) => h.at),

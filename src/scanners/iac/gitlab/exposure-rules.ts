@@ -271,7 +271,7 @@ const jobTokenSent = gitlabRule({
   id: 'iac/gitlab-job-token-sent-elsewhere',
   title: 'CI_JOB_TOKEN sent to a host that is not GitLab',
   description:
-    "A job sends $CI_JOB_TOKEN to a host named in the pipeline that is not the GitLab instance: in a request header, form field or query of curl or wget (`-H \"JOB-TOKEN: $CI_JOB_TOKEN\" https://hooks.example.org`), or in the user part of a URL. The token acts as the job's user on GitLab while the job runs (read the project's repository, packages and registry, and those of every project that allows it): whoever runs the other host, or can read its logs, can use it. A host written in a variable ($CI_SERVER_HOST, $CI_API_V4_URL) is not reported, nor one whose name or path says GitLab.",
+    "A job sends $CI_JOB_TOKEN to a host named in the pipeline that is not the GitLab instance: in a request header, form field or query of curl or wget (`-H \"JOB-TOKEN: $CI_JOB_TOKEN\" https://hooks.example.org`), or in the user part of a URL. The token acts as the job's user on GitLab while the job runs (read the project's repository, packages and registry, and those of every project that allows it): whoever runs the other host, or can read its logs, can use it. A host written in a variable ($CI_SERVER_HOST, $CI_API_V4_URL) is not reported, nor one whose name or path says GitLab, nor the host of a `gitlab-ci-token:$CI_JOB_TOKEN@` URL (the way GitLab takes the token over Git) unless it is another forge (GitHub, Bitbucket, Azure DevOps...).",
   remediation: 'Send the job token only to the GitLab instance (`$CI_API_V4_URL`, `$CI_SERVER_HOST`); for another service use a credential of its own, or an ID token (`id_tokens:`) whose audience is that service.',
   severity: 'medium',
   cwe: ['CWE-201'],
@@ -297,7 +297,10 @@ const jobTokenSent = gitlabRule({
         for (const word of words) {
           for (const url of word.text.matchAll(URL)) {
             // The token goes to the URL's host when it is in the URL's user part, or anywhere in a request a downloader makes.
-            if (!sends && !JOB_TOKEN.test(url[1] ?? '')) continue;
+            const user = url[1] ?? '';
+            if (!sends && !JOB_TOKEN.test(user)) continue;
+            // `gitlab-ci-token:$CI_JOB_TOKEN@host` is how GitLab takes the token over Git: the host is meant as the instance unless it is another forge.
+            if (/^gitlab-ci-token:/.test(user) && !OTHER_FORGE.test(url[2]!)) continue;
             host ??= foreignHost(url[2]!, url[3] ?? '');
           }
         }
