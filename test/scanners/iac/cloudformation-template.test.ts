@@ -159,7 +159,8 @@ describe('CloudFormation rules on whole templates', () => {
   it('reports the lines of bad values, through parameters and conditions', () => {
     const result = analyse('stack.yaml', fixture('stack.yaml'));
     assert.deepEqual(result.warnings, []);
-    assert.deepEqual(result.hits, ['iac/cfn-database-not-encrypted@30', 'iac/cfn-lambda-url-no-auth@37', 'iac/cfn-sg-open-to-internet@21']);
+    // The database also accepts only passwords and exports no logs (the Terraform rules' judgments too).
+    assert.deepEqual(result.hits, ['iac/cfn-database-not-encrypted@30', 'iac/cfn-db-no-iam-auth@26', 'iac/cfn-lambda-url-no-auth@37', 'iac/cfn-service-logs-not-exported@26', 'iac/cfn-sg-open-to-internet@21']);
   });
 
   it('reads JSON templates with their lines', () => {
@@ -206,7 +207,7 @@ describe('CloudFormation service encryption and exposure rules', () => {
     ].join('\n');
     const result = analyse('services.yaml', text);
     assert.deepEqual(result.warnings, []);
-    assert.deepEqual(result.hits, ['iac/cfn-service-data-not-encrypted@3', 'iac/cfn-service-data-not-encrypted@7', 'iac/cfn-service-data-not-encrypted@9', 'iac/cfn-transit-not-encrypted@9']);
+    assert.deepEqual(result.hits, ['iac/cfn-backups-disabled@9', 'iac/cfn-service-data-not-encrypted@3', 'iac/cfn-service-data-not-encrypted@7', 'iac/cfn-service-data-not-encrypted@9', 'iac/cfn-transit-not-encrypted@9']);
   });
 
   it('follows parameters to the bad value and stays quiet on values it cannot know', () => {
@@ -234,7 +235,8 @@ describe('CloudFormation service encryption and exposure rules', () => {
       '      Encrypted: !Ref Encrypt',
       '',
     ].join('\n');
-    assert.deepEqual(analyse('search.yaml', text).hits, ['iac/cfn-transit-not-encrypted@17']);
+    // The domain's key, fine-grained access control and logs are other rules' findings, on lines that are known.
+    assert.deepEqual(analyse('search.yaml', text).hits, ['iac/cfn-no-customer-managed-key@13', 'iac/cfn-search-no-fine-grained-access@10', 'iac/cfn-service-logs-not-exported@10', 'iac/cfn-transit-not-encrypted@17']);
   });
 
   it('gives the lower severity to WorkSpaces root volumes and API caches', () => {

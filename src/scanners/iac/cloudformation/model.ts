@@ -1,5 +1,5 @@
 import { rule, type IacRule } from '../rule.js';
-import { isYMap, isYSeq, pair, type YNode, type YPair } from '../yaml/tree.js';
+import { isYMap, isYScalar, isYSeq, pair, type YNode, type YPair } from '../yaml/tree.js';
 import { follow, UNKNOWN } from './resolve.js';
 import type { CfnResource, CfnTemplate } from './template.js';
 
@@ -64,4 +64,32 @@ export function entries(t: CfnTemplate, node: YNode | null | undefined): YNode[]
 /** A resource-like view of a mapping inside a resource (a list entry), for `prop`-style reads. */
 export function field(t: CfnTemplate, node: YNode | null | undefined, key: string): YPair | undefined {
   return pairAt(t, node, key);
+}
+
+/** The logical id a node references: `!Ref X`, `!GetAtt X.Arn` or `!GetAtt [X, Arn]`. */
+export function referencedId(node: YNode | null | undefined): string | undefined {
+  if (!isYMap(node) || node.pairs.length !== 1) return undefined;
+  const { key, value: arg } = node.pairs[0]!;
+  if (key === 'Ref') return isYScalar(arg) ? String(arg.value) : undefined;
+  if (key !== 'Fn::GetAtt') return undefined;
+  const first = isYSeq(arg) ? arg.items[0] : arg;
+  return isYScalar(first) ? String(first.value).split('.')[0] : undefined;
+}
+
+/** The logical ids a property references: each entry of a list, or the value itself. */
+export function referencedIds(t: CfnTemplate, node: YNode | null | undefined): string[] {
+  // A Ref to a resource is not followed (`follow` knows parameters only); a list or an Fn::If around one is.
+  const direct = referencedId(node);
+  if (direct !== undefined) return [direct];
+  const target = follow(t, node);
+  if (target === UNKNOWN || !target) return [];
+  const items = isYSeq(target) ? target.items : [target];
+  return items.map((item) => referencedId(item) ?? referencedId(nodeOf(follow(t, item)))).filter((id): id is string => id !== undefined);
+}
+
+const nodeOf = (v: YNode | null | typeof UNKNOWN): YNode | undefined => (v === UNKNOWN || v === null ? undefined : v);
+
+/** The resource of the template with this logical id, if its type is one of `types`. */
+export function resourceById(t: CfnTemplate, id: string | undefined, ...types: string[]): CfnResource | undefined {
+  return id === undefined ? undefined : t.resources.find((r) => r.id === id && (types.length === 0 || types.includes(r.type)));
 }

@@ -2,12 +2,14 @@ import type { PlatformRules } from '../../rule.js';
 import { justificationOf, readSuppressions, suppressionOf } from '../suppressions.js';
 import { parseTemplate, type CfnTemplate } from '../template.js';
 import type { CfnRule } from '../model.js';
+import { accessRules } from './access.js';
 import { dataRules } from './data.js';
+import { databaseRules } from './databases.js';
 import { identityRules } from './identity.js';
 import { networkRules } from './network.js';
 import { serviceRules } from './services.js';
 
-export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules, ...serviceRules];
+export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules, ...serviceRules, ...databaseRules, ...accessRules];
 
 export const cloudformationPlatform: PlatformRules<CfnTemplate> = {
   platform: 'cloudformation',
