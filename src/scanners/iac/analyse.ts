@@ -50,6 +50,7 @@ export function analyseFile(
   const findings: ScannerFinding[] = [];
   const secrets: string[] = [];
   const suppressedBy = platform.foreignSuppressions?.(text, input, (line, message) => warn({ path, line, message }));
+  const regradedBy = platform.foreignSeverities?.(input);
   let lines: string[] | undefined;
   const lineText = (n: number) => (lines ??= text.split('\n'))[n - 1] ?? '';
   for (const rule of platform.rules) {
@@ -60,7 +61,9 @@ export function analyseFile(
         if (seen.has(key)) continue;
         seen.add(key);
         if (hit.secret) secrets.push(hit.secret);
-        const finding = toFinding(rule, hit, path, lineText);
+        const regraded = regradedBy?.(rule.id, hit);
+        const finding = toFinding(rule, regraded ? { ...hit, severity: regraded.severity } : hit, path, lineText);
+        if (regraded) finding.properties.severitySetBy = `${regraded.setBy} (secloop's own: ${hit.severity ?? rule.severity})`;
         const justification = suppressedBy?.(rule.id, hit);
         findings.push(justification ? { ...finding, inSourceSuppression: justification } : finding);
       }

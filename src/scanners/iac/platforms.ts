@@ -2,7 +2,7 @@ import { composePlatform } from './compose/rules.js';
 import { dockerfilePlatform } from './dockerfile/rules.js';
 import { githubPlatform } from './github/rules.js';
 import { findZizmorSuppression, zizmorSuppressions } from './github/zizmor-ignore.js';
-import { zizmorConfigJustification } from './github/zizmor-config.js';
+import { zizmorConfigJustification, zizmorSeverity } from './github/zizmor-config.js';
 import { gitlabPlatform } from './gitlab/rules.js';
 import { kubernetesPlatform } from './kubernetes/rules.js';
 import { preCommitPlatform } from './precommit/rules.js';
@@ -31,6 +31,11 @@ export const PLATFORM_RULES: ReadonlyArray<PlatformRules<unknown>> = [
       if (comments.length === 0 && !config) return undefined;
       // A comment in the file first, then the scan's zizmor.yml (ignore entries, disabled audits, unpinned-uses policies).
       return (ruleId, hit) => findZizmorSuppression(comments, ruleId, hit.line, hit.detailLine)?.reason ?? (config ? zizmorConfigJustification(config, wf, ruleId, hit) : undefined);
+    },
+    foreignSeverities(wf) {
+      // The scan's zizmor.yml regrades the audits it remaps, as zizmor would.
+      const config = wf.zizmor;
+      return config && config.remaps.size > 0 ? (ruleId) => zizmorSeverity(config, ruleId) : undefined;
     },
   }),
   erase(gitlabPlatform),

@@ -107,6 +107,14 @@ export interface PlatformRules<Input> {
    * when the file holds none. Such findings are reported as suppressed, never dropped.
    */
   foreignSuppressions?(text: string, input: Input, warn: (line: number, message: string) => void): ((ruleId: string, hit: Hit) => string | undefined) | undefined;
+  /**
+   * Severities the file's project set in another tool's configuration that covers the
+   * same checks (zizmor.yml's `rules.<audit>.remap.severity`): a function giving the
+   * severity of a hit of `ruleId` and the setting that gave it (`setBy`, kept in the
+   * finding's properties), or undefined when nothing is regraded. secloop's own
+   * configuration (`rules.<id>.severity`) still comes after.
+   */
+  foreignSeverities?(input: Input): ((ruleId: string, hit: Hit) => { severity: Severity; setBy: string } | undefined) | undefined;
 }
 
 /**

@@ -147,3 +147,43 @@ describe('rules.<audit>.ignore', () => {
     assert.deepEqual(warnings, ['1 zizmor configuration: expected a mapping with `rules:`; nothing in it is honoured']);
   });
 });
+
+describe('rules.<audit>.remap.severity', () => {
+  it('regrades every finding of the audit\'s rules, up or down, says which entry did it, and leaves other rules alone', async () => {
+    const result = await scan('remap');
+    const graded = result.findings.map((f) => `${where(f)} ${f.severity} ${f.properties.severitySetBy ?? '-'}`).sort();
+    assert.deepEqual(graded, [
+      "checkout-persist-credentials ci.yml:9 high zizmor.yml: rules.artipacked.remap.severity (secloop's own: low)",
+      "template-injection ci.yml:10 info zizmor.yml: rules.template-injection.remap.severity (secloop's own: critical)",
+      'unpinned-action ci.yml:11 low -',
+    ]);
+    assert.deepEqual(result.warnings, []);
+  });
+
+  /** The severities of the github findings of `text` under the config `yaml`. */
+  const severities = (yaml: string, text: string) => {
+    const config = readZizmorConfig('zizmor.yml', yaml, () => assert.fail('no warning'))!;
+    const { findings } = analyseFile('.github/workflows/ci.yml', text, () => {}, 'github-actions', noCallers.context('.github/workflows/ci.yml', text, config));
+    return findings.map((f) => `${f.ruleId.replace('iac/gha-', '')} ${f.severity}`).sort();
+  };
+
+  it('regrades a rule that reports for several audits only when all of them are remapped alike', () => {
+    const inherit = ['name: ci', 'on: push', 'permissions: {}', 'jobs:', '  call:', '    uses: example-org/workflows/.github/workflows/build.yml@0123456789abcdef0123456789abcdef01234567', '    secrets: inherit', ''].join('\n');
+    const remap = (audit: string, severity: string) => `  ${audit}:\n    remap:\n      severity: ${severity}\n`;
+    assert.deepEqual(severities(`rules:\n${remap('secrets-inherit', 'low')}`, inherit), ['all-secrets-exposed medium']);
+    assert.deepEqual(severities(`rules:\n${remap('secrets-inherit', 'low')}${remap('overprovisioned-secrets', 'low')}`, inherit), ['all-secrets-exposed low']);
+    assert.deepEqual(severities(`rules:\n${remap('secrets-inherit', 'low')}${remap('overprovisioned-secrets', 'high')}`, inherit), ['all-secrets-exposed medium']);
+  });
+
+  it('warns about a severity zizmor does not know, a setting other than severity, and a remap that is no mapping', () => {
+    const warnings: string[] = [];
+    const yaml = ['rules:', '  artipacked:', '    remap:', '      severity: critical', '  template-injection:', '    remap:', '      level: high', '  unpinned-uses:', '    remap: high', '  github-env:', '    remap:', '      severity: low', ''].join('\n');
+    const config = readZizmorConfig('zizmor.yml', yaml, (w) => warnings.push(`${w.line} ${w.message}`));
+    assert.deepEqual([...config!.remaps], [['github-env', 'low']]);
+    assert.deepEqual(warnings, [
+      '4 zizmor configuration: rules.artipacked.remap.severity should be informational, low, medium or high; ignored',
+      '7 zizmor configuration: unknown setting rules.template-injection.remap.level (zizmor remaps only severity), ignored',
+      '9 zizmor configuration: rules.unpinned-uses.remap should be a mapping with `severity:`; ignored',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import type { Severity } from '../../../core/finding.js';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { Hit } from '../rule.js';
 import { isYMap, isYScalar, isYSeq, loadYaml, type YNode } from '../yaml/tree.js';
@@ -8,7 +9,8 @@ import { ZIZMOR_AUDIT_RULES } from './zizmor-ignore.js';
  * A zizmor configuration file (`zizmor.yml`), read for what it says about findings secloop
  * also reports: `rules.<audit>.ignore`, `rules.<audit>.disable` and the `unpinned-uses`
  * policies. Every finding they cover stays in the report, suppressed, with the config
- * entry as the reason.
+ * entry as the reason. `rules.<audit>.remap.severity` regrades the findings of the audit's
+ * rules, as zizmor does with its own (whatever severity they had).
  */
 export interface ZizmorConfig {
   /** The file's path from the scan root, named in every justification. */
@@ -16,6 +18,8 @@ export interface ZizmorConfig {
   ignores: ZizmorIgnore[];
   /** Audits with `disable: true`. */
   disabled: Set<string>;
+  /** `rules.<audit>.remap.severity`, as secloop's severity. */
+  remaps: Map<string, Severity>;
   /** `rules.unpinned-uses.config.policies`, most specific first; `*` is `fallback`. */
   policies: UsesPolicyRule[];
   fallback?: UsesPolicyRule;
@@ -88,7 +92,7 @@ export function readZizmorConfig(path: string, source: string, warn: Warn): Zizm
     problem(root.line, 'expected a mapping with `rules:`; nothing in it is honoured');
     return undefined;
   }
-  const config: ZizmorConfig = { path, ignores: [], disabled: new Set(), policies: [] };
+  const config: ZizmorConfig = { path, ignores: [], disabled: new Set(), remaps: new Map(), policies: [] };
   for (const top of root.pairs) {
     if (top.key !== 'rules') {
       problem(top.keyLine, `unknown key \`${top.key}\` (zizmor knows only \`rules\`), ignored`);
@@ -130,6 +134,28 @@ function readSection(config: ZizmorConfig, audit: string, line: number, node: YN
         else config.ignores.push({ audit, index, entry, ...parsed! });
       });
     } else if (setting.key === 'config' && audit === 'unpinned-uses') readPolicies(config, setting.value, setting.keyLine, problem);
+    else if (setting.key === 'remap') readRemap(config, audit, setting.value, setting.keyLine, problem);
+  }
+}
+
+/** zizmor's `RemapSeverity` (docs/configuration.md, `rules.<id>.remap.severity`, zizmor 1.25.0) and secloop's severity for each. */
+const REMAP_SEVERITIES: Readonly<Record<string, Severity>> = { informational: 'info', low: 'low', medium: 'medium', high: 'high' };
+
+function readRemap(config: ZizmorConfig, audit: string, node: YNode | null, line: number, problem: (line: number | undefined, message: string) => void): void {
+  if (empty(node)) return;
+  if (!isYMap(node)) {
+    problem(line, `rules.${audit}.remap should be a mapping with \`severity:\`; ignored`);
+    return;
+  }
+  for (const p of node.pairs) {
+    if (p.key !== 'severity') {
+      problem(p.keyLine, `unknown setting rules.${audit}.remap.${p.key} (zizmor remaps only severity), ignored`);
+      continue;
+    }
+    const value = isYScalar(p.value) && typeof p.value.value === 'string' ? p.value.value : undefined;
+    const severity = value === undefined ? undefined : REMAP_SEVERITIES[value];
+    if (severity) config.remaps.set(audit, severity);
+    else problem(p.keyLine, `rules.${audit}.remap.severity should be informational, low, medium or high; ignored`);
   }
 }
 
@@ -224,6 +250,20 @@ export function zizmorConfigJustification(config: ZizmorConfig, wf: Workflow, ru
   }
   if (ruleId === 'iac/gha-unpinned-action' && (config.policies.length > 0 || config.fallback)) return policyJustification(config, wf, hit);
   return undefined;
+}
+
+/**
+ * The severity the config's `rules.<audit>.remap.severity` gives findings of `ruleId`, with
+ * the entry that says so. A rule that reports the problems of several audits
+ * (iac/gha-all-secrets-exposed: secrets-inherit and overprovisioned-secrets) is regraded
+ * only when every one of them is remapped to the same severity, since its finding does
+ * not say which audit's it is.
+ */
+export function zizmorSeverity(config: ZizmorConfig, ruleId: string): { severity: Severity; setBy: string } | undefined {
+  const audits = Object.entries(ZIZMOR_AUDIT_RULES).flatMap(([audit, rules]) => (rules.includes(ruleId) ? [audit] : []));
+  const severity = audits.length > 0 ? config.remaps.get(audits[0]!) : undefined;
+  if (severity === undefined || audits.some((audit) => config.remaps.get(audit) !== severity)) return undefined;
+  return { severity, setBy: audits.map((audit) => `${config.path}: rules.${audit}.remap.severity`).join(', ') };
 }
 
 function policyJustification(config: ZizmorConfig, wf: Workflow, hit: Hit): string | undefined {
