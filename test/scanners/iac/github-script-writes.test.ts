@@ -94,7 +94,7 @@ test('github-script in workflow_run: files of the triggering run\'s artifacts ar
   const outputs = ['ref', 'first', 'number', 'version', 'host', 'result'];
   const text = job(download + steps + echo(outputs), 'workflow_run');
   assert.deepEqual(injectedOutputs(text), ['first', 'ref']);
-  assert.ok(found(text, 'iac/gha-template-injection').some((f) => /from pr\/event\.json, downloaded from an artifact of the triggering run/.test(f.message)));
+  assert.ok(found(text, 'iac/gha-template-injection').some((f) => /from pr\/event\.json, downloaded from an artifact of a pull request's run/.test(f.message)));
   // Without the download, the same files are the base repository's own.
   assert.deepEqual(injectedOutputs(job(steps + echo(outputs), 'workflow_run')), []);
 });
@@ -133,4 +133,18 @@ test('github-script: a pull_request_target workflow that exports the title to GI
   assert.match(trigger!.message, /writes the event's text to GITHUB_ENV/);
   const [safe] = found(job(script(["core.exportVariable('NUMBER', String(context.payload.pull_request.number));"]), 'pull_request_target'), 'iac/gha-dangerous-trigger');
   assert.equal(safe?.severity, 'low');
+});
+
+test('pull_request_target: artifacts of the pull request\'s run (picked by its number) are the fork\'s text, in github-script and shell alike; those of the base branch\'s run are not', () => {
+  const download = (with_: string, path: string) => `      - uses: dawidd6/action-download-artifact@ac66b43f0e6a346234dd65d4d0c8fbb31cb316e5 # v11\n        with:\n          workflow: build.yml\n${with_}          path: ${path}\n`;
+  const steps =
+    download('          pr: ${{ github.event.pull_request.number }}\n', 'meta') +
+    download('          branch: main\n', 'base') +
+    script(["const fs = require('fs');", "core.setOutput('title', fs.readFileSync('meta/title.txt', 'utf8'));", "core.setOutput('size', fs.readFileSync('base/size.txt', 'utf8'));"]) +
+    '      - id: sh\n        run: |\n          echo "name=$(cat meta/name.txt)" >> "$GITHUB_OUTPUT"\n          echo "base=$(cat base/name.txt)" >> "$GITHUB_OUTPUT"\n' +
+    '      - run: echo ${{ steps.s.outputs.title }} ${{ steps.s.outputs.size }} ${{ steps.sh.outputs.name }} ${{ steps.sh.outputs.base }}\n';
+  const messages = found(job(steps, 'pull_request_target'), 'iac/gha-template-injection').map((f) => /expands (steps\.\w+\.outputs\.\w+)/.exec(f.message)?.[1]);
+  assert.deepEqual(messages.sort(), ['steps.s.outputs.title', 'steps.sh.outputs.name']);
+  // The same downloads in a pull_request workflow run without secrets: nothing privileged to inject into.
+  assert.deepEqual(found(job(steps, 'pull_request'), 'iac/gha-template-injection'), []);
 });

@@ -1,4 +1,4 @@
-import { isAction, scriptOf, withValue, type Step } from './model.js';
+import { PRIVILEGED_TRIGGERS, isAction, scriptOf, withValue, type Step } from './model.js';
 
 const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
 const SCRIPT_ARTIFACTS = /\b(?:downloadArtifact|listWorkflowRunArtifacts)\b/;
@@ -12,14 +12,27 @@ export function downloadsOtherRunArtifacts(step: Step): boolean {
 }
 
 /**
+ * A download that picks the run by the pull request the event is about (`pr:`, `commit:`
+ * or `run-id:` computed from its number, head sha or branch): that run built the fork's code.
+ */
+const PULL_REQUEST_RUN = /github\.event\.(?:pull_request\.(?:number|head\.(?:sha|ref))|issue\.number|number)\b|github\.head_ref\b/;
+
+function downloadsPullRequestRun(step: Step): boolean {
+  return (step.with?.pairs ?? []).some((p) => PULL_REQUEST_RUN.test(withValue(step, p.key)?.value ?? ''));
+}
+
+/**
  * The folders an earlier step of the job downloaded another run's artifacts into
  * (normalised, without `./` or a trailing slash; '' for the workspace itself), when the
  * workflow runs for workflow_run: the triggering run may be a fork's pull request, whose
- * code wrote those files. Undefined when no such download precedes `step`.
+ * code wrote those files. In another privileged workflow (pull_request_target, a comment)
+ * a download counts when it picks the run of the event's pull request. Undefined when no
+ * such download precedes `step`.
  */
 export function artifactFolders(triggers: ReadonlyMap<string, number>, step: Step): string[] | undefined {
-  if (!triggers.has('workflow_run')) return undefined;
-  const downloads = step.job.steps.filter((s) => s.index < step.index && downloadsOtherRunArtifacts(s));
+  const fromRun = triggers.has('workflow_run');
+  if (!fromRun && ![...triggers.keys()].some((t) => PRIVILEGED_TRIGGERS.has(t))) return undefined;
+  const downloads = step.job.steps.filter((s) => s.index < step.index && downloadsOtherRunArtifacts(s) && (fromRun || downloadsPullRequestRun(s)));
   if (downloads.length === 0) return undefined;
   return downloads.map((s) => {
     const path = s.uses ? withValue(s, 'path')?.value : /\s-D\s+(\S+)/.exec(scriptOf(s))?.[1];
@@ -32,4 +45,9 @@ export function inFolders(file: string, folders: readonly string[]): boolean {
   const path = file.replace(/^["']|["']$/g, '').replace(/^\.\//, '');
   if (path.startsWith('/') || path.startsWith('$') || path.startsWith('~')) return folders.includes('') && /^\$\{?GITHUB_WORKSPACE\b/.test(path);
   return folders.some((folder) => folder === '' || path === folder || path.startsWith(`${folder}/`));
+}
+
+/** How a message names a file of the downloaded artifacts: the fork's code may have written it. */
+export function downloadedFile(file: string): string {
+  return `${file}, downloaded from an artifact of a pull request's run`;
 }

@@ -1,7 +1,7 @@
 import { parseSync } from 'oxc-parser';
 import { exceedsSafeNesting } from '../../shared/js-nesting.js';
 import { get, isYScalar, type YScalar } from '../yaml/tree.js';
-import { inFolders } from './artifacts.js';
+import { downloadedFile, inFolders } from './artifacts.js';
 import { attackerContext, holdsAttackerContext } from './contexts.js';
 import { expressions, isAction, type Step } from './model.js';
 import { worst, type Source } from './taint.js';
@@ -12,7 +12,7 @@ import { worst, type Source } from './taint.js';
  * `steps.<id>.outputs.result`), `core.exportVariable` and `core.addPath`, and appends to
  * the files $GITHUB_OUTPUT, $GITHUB_ENV and $GITHUB_PATH name. The attacker's text comes
  * from the event payload (`context.payload.pull_request.title`), a pull request or issue
- * the API returns (`github.rest.pulls.get`), a file of the triggering run's downloaded
+ * the API returns (`github.rest.pulls.get`), a file a pull request's run left in the downloaded
  * artifacts (`fs.readFileSync('./pr_number')`), a tainted env variable
  * (`process.env.TITLE`) or a `${{ }}` expression written into the script.
  *
@@ -340,7 +340,7 @@ class ScriptFlow {
     if (method && READS.has(method)) {
       const file = args[0] ? this.pathText(args[0], depth) : undefined;
       const folders = this.reads.folders;
-      return file !== undefined && file !== '' && folders && inFolders(file, folders) ? { source: { text: `${file}, downloaded from an artifact of the triggering run` } } : undefined;
+      return file !== undefined && file !== '' && folders && inFolders(file, folders) ? { source: { text: downloadedFile(file) } } : undefined;
     }
     if (name) {
       const api = API_OBJECTS.find(([pattern]) => pattern.test(name));

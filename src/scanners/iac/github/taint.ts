@@ -1,7 +1,7 @@
 import type { Severity } from '../../../core/finding.js';
 import { get, isYMap, text } from '../yaml/tree.js';
 import { attackerContext } from './contexts.js';
-import { artifactFolders, inFolders } from './artifacts.js';
+import { artifactFolders, downloadedFile, inFolders } from './artifacts.js';
 import { endOfJob, matrixLeaves, matrixReferences, neededJobs } from './flow.js';
 import { envScopes, expressions, inputDeclarations, parseUses, withValue, type Job, type Step, type Workflow } from './model.js';
 import { githubScriptWrites, type ScriptWrite } from './script-writes.js';
@@ -98,7 +98,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
     const fileInput = action && FILE_OUTPUT_ACTIONS[action];
     const file = fileInput ? withValue(earlier, fileInput)?.value : undefined;
     if (folders && file !== undefined && inFolders(file, folders))
-      outputs.set(`${id}.*`, { text: `steps.${id}.outputs (read by ${action} from ${file}, downloaded from an artifact of the triggering run)` });
+      outputs.set(`${id}.*`, { text: `steps.${id}.outputs (read by ${action} from ${downloadedFile(file)})` });
     if (!id) continue;
     const taintHere = (): Taint => ({ ...base, env: taintedEnv(wf, earlier, { ...base, env: new Map(), outputs }), outputs });
     // `core.setOutput('pr', pr)` or `return pr` in a github-script step, with pr read from the event or a downloaded file.
@@ -114,7 +114,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
       const assigned = /^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=/.exec(line)?.[1] ?? /^\s*read\s+(?:-r\s+)?([A-Za-z_]\w*)\s*</.exec(line)?.[1];
       const readFile = read(line);
       if (assigned && readFile !== undefined && !/\$\{?GITHUB_OUTPUT\b/.test(line)) {
-        taint.env.set(assigned, { text: `${readFile}, downloaded from an artifact of the triggering run` });
+        taint.env.set(assigned, { text: downloadedFile(readFile) });
         shell.add(assigned);
         continue;
       }
@@ -123,7 +123,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
         : /::set-output\s+name=([\w-]+)::/.exec(line)?.[1];
       // `cat pr/outputs.txt >> "$GITHUB_OUTPUT"`: the file names the outputs and gives their values.
       if (!name && readFile !== undefined && /\$\{?GITHUB_OUTPUT\b/.test(line)) {
-        setWritten(outputs, id, undefined, { text: `${readFile}, downloaded from an artifact of the triggering run` });
+        setWritten(outputs, id, undefined, { text: downloadedFile(readFile) });
         continue;
       }
       if (!name) continue;
@@ -131,7 +131,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
       const from =
         worst(expressions(line).map((e) => untrustedSource(e.inner, taint, wf))) ??
         (variable ? { ...variable.source, text: shell.has(variable.name) ? variable.source.text : `env.${variable.name}` } : undefined) ??
-        (readFile !== undefined ? { text: `${readFile}, downloaded from an artifact of the triggering run` } : undefined);
+        (readFile !== undefined ? { text: downloadedFile(readFile) } : undefined);
       if (from) setWritten(outputs, id, name, from);
     }
   }
