@@ -99,9 +99,19 @@ test('github-script in workflow_run: files of the triggering run\'s artifacts ar
   assert.deepEqual(injectedOutputs(job(steps + echo(outputs), 'workflow_run')), []);
 });
 
-test('github-script: a script that does not parse sets nothing secloop can follow', () => {
+test('github-script: a script that does not parse sets nothing secloop can follow, and the scan warns on its script line', () => {
   const text = job(script(['const title = context.payload.issue.title', "core.setOutput('title', title"]) + echo(['title']), 'issues');
   assert.deepEqual(injectedOutputs(text), []);
+  const warnings: Array<{ line?: number; message: string }> = [];
+  analyseFile('.github/workflows/ci.yml', text, (w) => warnings.push(w), 'github-actions');
+  const scriptLine = text.split('\n').findIndex((l) => l.includes('script: |')) + 1;
+  assert.deepEqual(warnings.filter((w) => w.message.includes('github-script')).map((w) => w.line), [scriptLine]);
+});
+
+test('github-script: a script that parses gives no warning', () => {
+  const warnings: string[] = [];
+  analyseFile('.github/workflows/ci.yml', job(script(["core.setOutput('n', context.payload.issue.number);"]), 'issues'), (w) => warnings.push(w.message), 'github-actions');
+  assert.deepEqual(warnings, []);
 });
 
 test('github-script: core.exportVariable and core.addPath of the outsider\'s text are GITHUB_ENV / GITHUB_PATH injection, on the script with the call as detail', () => {

@@ -1,3 +1,4 @@
+import { unreadableGithubScripts } from './script-writes.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
@@ -772,6 +773,10 @@ export const githubRules: readonly WorkflowRule[] = [
 
 export const githubPlatform: PlatformRules<Workflow> = {
   platform: 'github-actions',
-  parse: readWorkflow,
+  parse(text, warn, context) {
+    const workflow = readWorkflow(text, warn, context);
+    for (const problem of unreadableGithubScripts((workflow?.jobs ?? []).flatMap((job) => job.steps))) warn(problem.line, problem.message);
+    return workflow;
+  },
   rules: githubRules,
 };

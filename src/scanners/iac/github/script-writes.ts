@@ -91,6 +91,21 @@ function parse(script: string): Parsed | undefined {
   }
 }
 
+/**
+ * The github-script steps of a workflow whose script cannot be read as JavaScript, so what
+ * they write is not followed: the scan says so instead of skipping them silently.
+ */
+export function unreadableGithubScripts(steps: Iterable<Step>): Array<{ line: number; message: string }> {
+  const problems: Array<{ line: number; message: string }> = [];
+  for (const step of steps) {
+    if (!isAction(step, 'actions/github-script')) continue;
+    const node = get(step.with, 'script');
+    if (!isYScalar(node) || typeof node.value !== 'string' || parsedScript(node)) continue;
+    problems.push({ line: node.line, message: 'actions/github-script: the script could not be read as JavaScript (a syntax error, or a ${{ }} where code cannot take a placeholder), so what it writes to outputs and GITHUB_ENV is not followed' });
+  }
+  return problems;
+}
+
 /** What the script writes from attacker-controlled text; empty for a step that is not actions/github-script. */
 export function githubScriptWrites(step: Step, reads: ScriptReads): ScriptWrite[] {
   if (!isAction(step, 'actions/github-script')) return [];
