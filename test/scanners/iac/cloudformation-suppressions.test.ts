@@ -51,7 +51,8 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
     assert.deepEqual(suppressed, []);
     assert.deepEqual(
       hits.map((h) => h.replace(/@\d+$/, '')),
-      ['iac/cfn-imdsv1', 'iac/cfn-imdsv1', 'iac/cfn-kms-no-rotation', 'iac/cfn-sg-open-to-internet', 'iac/cfn-sg-open-to-internet', 'iac/cfn-sg-open-to-internet'],
+      // The two instances name no subnet nor security group: the default VPC's public subnets and default group.
+      ['iac/cfn-ec2-default-security-group', 'iac/cfn-ec2-default-security-group', 'iac/cfn-ec2-public-ip', 'iac/cfn-ec2-public-ip', 'iac/cfn-imdsv1', 'iac/cfn-imdsv1', 'iac/cfn-kms-no-rotation', 'iac/cfn-sg-open-to-internet', 'iac/cfn-sg-open-to-internet', 'iac/cfn-sg-open-to-internet'],
     );
     assert.deepEqual(warnings, []);
   });

@@ -44,6 +44,8 @@ describe('CloudFormation resource conditions', () => {
 });
 
 describe('CloudFormation all-traffic ingress on a load balancer group', () => {
+  // The load balancer's headers and the instance's address are other rules' findings.
+  const ingressHits = (text: string) => analyse(text).filter((h) => h.startsWith('iac/cfn-sg-open-to-internet@'));
   const group = [
     'AWSTemplateFormatVersion: "2010-09-09"',
     'Resources:',
@@ -72,17 +74,17 @@ describe('CloudFormation all-traffic ingress on a load balancer group', () => {
   ].join('\n');
 
   it('lowers it to medium when only ELBv2 load balancers use the group, and says why', () => {
-    assert.deepEqual(analyse(group), ['iac/cfn-sg-open-to-internet@17:medium', 'iac/cfn-sg-open-to-internet@8:medium']);
+    assert.deepEqual(ingressHits(group), ['iac/cfn-sg-open-to-internet@17:medium', 'iac/cfn-sg-open-to-internet@8:medium']);
     const finding = analyseFile('stack.yaml', group, () => undefined).findings[0]!;
     assert.match(finding.message, /used only by the load balancer EdgeLb, which answers only on listener ports/);
   });
 
   it('keeps it critical when anything else uses the group, or other stacks may import it', () => {
     const instance = `${group}  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      SecurityGroupIds: [!GetAtt EdgeLbGroup.GroupId]\n      MetadataOptions: { HttpTokens: required }\n`;
-    assert.deepEqual(analyse(instance), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
+    assert.deepEqual(ingressHits(instance), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
     const exported = `${group}Outputs:\n  Group:\n    Value: !Ref EdgeLbGroup\n    Export: { Name: edge-group }\n`;
-    assert.deepEqual(analyse(exported), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
+    assert.deepEqual(ingressHits(exported), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
     const unused = group.replace('SecurityGroups: [!Ref EdgeLbGroup]', 'SecurityGroups: [sg-0123]');
-    assert.deepEqual(analyse(unused), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
+    assert.deepEqual(ingressHits(unused), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
   });
 });

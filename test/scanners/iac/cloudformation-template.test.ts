@@ -159,8 +159,8 @@ describe('CloudFormation rules on whole templates', () => {
   it('reports the lines of bad values, through parameters and conditions', () => {
     const result = analyse('stack.yaml', fixture('stack.yaml'));
     assert.deepEqual(result.warnings, []);
-    // The database also accepts only passwords and exports no logs (the Terraform rules' judgments too).
-    assert.deepEqual(result.hits, ['iac/cfn-database-not-encrypted@30', 'iac/cfn-db-no-iam-auth@26', 'iac/cfn-lambda-url-no-auth@37', 'iac/cfn-service-logs-not-exported@26', 'iac/cfn-sg-open-to-internet@21']);
+    // The database also accepts only passwords and exports no logs, and the bucket keeps no access log (the Terraform rules' judgments too).
+    assert.deepEqual(result.hits, ['iac/cfn-database-not-encrypted@30', 'iac/cfn-db-no-iam-auth@26', 'iac/cfn-lambda-url-no-auth@37', 'iac/cfn-s3-no-access-logging@22', 'iac/cfn-service-logs-not-exported@26', 'iac/cfn-sg-open-to-internet@21']);
   });
 
   it('reads JSON templates with their lines', () => {
@@ -249,7 +249,8 @@ describe('CloudFormation service encryption and exposure rules', () => {
   it('reports cfn-init credentials on their keys without printing a literal one', () => {
     const text = 'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Metadata:\n      AWS::CloudFormation::Authentication:\n        Artifacts:\n          type: S3\n          accessKeyId: not-a-real-key-id-0000\n    Properties:\n      ImageId: ami-12345678\n      MetadataOptions:\n        HttpTokens: required\n';
     const result = analyse('init.yaml', text);
-    assert.deepEqual(result.hits, ['iac/cfn-init-static-credentials@8']);
+    // The instance names no subnet nor security group: the default VPC's public subnets and default group (other rules).
+    assert.deepEqual(result.hits, ['iac/cfn-ec2-default-security-group@2', 'iac/cfn-ec2-public-ip@2', 'iac/cfn-init-static-credentials@8']);
     assert.ok(!JSON.stringify(result.findings).includes('not-a-real-key-id-0000'));
   });
 });

@@ -3,13 +3,15 @@ import { justificationOf, readSuppressions, suppressionOf } from '../suppression
 import { parseTemplate, type CfnTemplate } from '../template.js';
 import type { CfnRule } from '../model.js';
 import { accessRules } from './access.js';
+import { bucketRules } from './buckets.js';
 import { dataRules } from './data.js';
 import { databaseRules } from './databases.js';
 import { identityRules } from './identity.js';
 import { networkRules } from './network.js';
 import { serviceRules } from './services.js';
+import { vpcRules } from './vpc.js';
 
-export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules, ...serviceRules, ...databaseRules, ...accessRules];
+export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules, ...serviceRules, ...databaseRules, ...accessRules, ...vpcRules, ...bucketRules];
 
 export const cloudformationPlatform: PlatformRules<CfnTemplate> = {
   platform: 'cloudformation',

@@ -1,0 +1,75 @@
+import { cfnRule, entries, field, label, prop, referencedIds, resourcesOf, type CfnRule } from '../model.js';
+import { text } from '../resolve.js';
+import type { CfnTemplate } from '../template.js';
+
+/** The strings of a list property that can be read (unknown entries left out). */
+function known(t: CfnTemplate, node: Parameters<typeof entries>[1]): string[] {
+  return entries(t, node)
+    .map((item) => text(t, item))
+    .filter((v): v is string => v !== undefined);
+}
+
+const s3Logging: CfnRule = cfnRule({
+  id: 'iac/cfn-s3-no-access-logging',
+  title: 'S3 bucket access logging disabled',
+  description: 'The bucket has no LoggingConfiguration, so reads and writes of its objects leave no server access log: after a leak nobody can tell what was taken, by whom, or when. A bucket that receives other buckets\' logs (named as their DestinationBucketName, or with the LogDeliveryWrite ACL) is not reported, as logging it to itself would loop.',
+  remediation: 'Add LoggingConfiguration with DestinationBucketName (a dedicated log bucket) and a LogFilePrefix, or record S3 data events with CloudTrail.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: ['Resources:\n  # expect\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: reports\n'],
+    negative: [
+      'Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      LoggingConfiguration:\n        DestinationBucketName: !Ref Logs\n        LogFilePrefix: reports/\n  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n      OwnershipControls:\n        Rules: [{ ObjectOwnership: BucketOwnerPreferred }]\n',
+      'Resources:\n  Legacy:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: LogDeliveryWrite\n',
+    ],
+  },
+  *check(t) {
+    const buckets = resourcesOf(t, 'AWS::S3::Bucket');
+    const logTargets = new Set(buckets.flatMap((b) => referencedIds(t, prop(t, b, 'LoggingConfiguration', 'DestinationBucketName')?.value)));
+    for (const r of buckets) {
+      const logging = prop(t, r, 'LoggingConfiguration');
+      if (logging && logging.value !== null) continue;
+      if (logTargets.has(r.id) || text(t, prop(t, r, 'AccessControl')?.value) === 'LogDeliveryWrite') continue;
+      yield { line: logging ? logging.keyLine : r.line, message: `${label(r)} has no access logging: add LoggingConfiguration.`, resource: label(r) };
+    }
+  },
+});
+
+const WRITE_METHODS = new Set(['PUT', 'POST', 'DELETE']);
+const anyOrigin = (origin: string) => /^(?:https?:\/\/)?\*$/.test(origin.trim());
+
+const s3CorsAnyOriginWrite: CfnRule = cfnRule({
+  id: 'iac/cfn-s3-cors-any-origin-write',
+  title: 'S3 CORS rule lets any website write',
+  description:
+    "A CORS rule of an S3 bucket allows PUT, POST or DELETE from any origin (\"*\"). Scripts on any website can then send those requests from a visitor's browser and read the answers: uploads and deletions are no longer tied to your own web application, and a bucket that trusts a network (aws:SourceIp, a VPC endpoint) can be written through the browsers of people inside it. Allowing GET from any origin, for public assets, is not reported.",
+  remediation: 'List the origins of your own web applications in AllowedOrigins (https://app.example.org) for rules that allow PUT, POST or DELETE; keep "*" for read-only rules on public content.',
+  severity: 'low',
+  cwe: ['CWE-942'],
+  examples: {
+    positive: [
+      'Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedMethods: [GET, PUT, POST]\n            # expect\n            AllowedOrigins: ["*"]\n',
+      'Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedHeaders: ["*"]\n            AllowedMethods: [DELETE]\n            # expect\n            AllowedOrigins:\n              - https://app.example.org\n              - "*"\n',
+    ],
+    negative: [
+      'Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedHeaders: ["*"]\n            AllowedMethods: [PUT, POST]\n            AllowedOrigins: [https://app.example.org]\n',
+      'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedMethods: [GET, HEAD]\n            AllowedOrigins: ["*"]\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::S3::Bucket')) {
+      for (const rule of entries(t, prop(t, r, 'CorsConfiguration', 'CorsRules')?.value)) {
+        const origins = field(t, rule, 'AllowedOrigins');
+        if (!origins || !known(t, origins.value).some(anyOrigin)) continue;
+        const writes = known(t, field(t, rule, 'AllowedMethods')?.value)
+          .map((m) => m.toUpperCase())
+          .filter((m) => WRITE_METHODS.has(m));
+        if (writes.length > 0) yield { line: origins.keyLine, message: `${label(r)} has a CORS rule that allows ${writes.join(', ')} from any origin.`, resource: label(r) };
+      }
+    }
+  },
+});
+
+/** Rules about S3 buckets beyond their ACLs and policies: access logs and cross-origin writes. */
+export const bucketRules: readonly CfnRule[] = [s3Logging, s3CorsAnyOriginWrite];
