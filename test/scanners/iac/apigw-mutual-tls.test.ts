@@ -144,4 +144,45 @@ describe('API Gateway reached only through custom domain names with mutual TLS',
     assert.deepEqual(await found(true), []);
     assert.deepEqual(await found(false), ['infra/api.tf:10']);
   });
+
+  it('Terraform: an HTTP API route, with the domain name and its mapping in another file of the module', async () => {
+    const api = (disabled: boolean) =>
+      lines(
+        'resource "aws_apigatewayv2_api" "shop" {',
+        '  name                         = "shop"',
+        '  protocol_type                = "HTTP"',
+        `  disable_execute_api_endpoint = ${disabled}`,
+        '}',
+        '',
+        'resource "aws_apigatewayv2_route" "orders" {',
+        '  api_id    = aws_apigatewayv2_api.shop.id',
+        '  route_key = "POST /orders"',
+        '}',
+      );
+    const domain = (mtls: boolean) =>
+      lines(
+        'resource "aws_apigatewayv2_domain_name" "shop" {',
+        '  domain_name = "api.example.org"',
+        '  domain_name_configuration {',
+        '    certificate_arn = aws_acm_certificate.shop.arn',
+        '    endpoint_type   = "REGIONAL"',
+        '    security_policy = "TLS_1_2"',
+        '  }',
+        ...(mtls ? ['  mutual_tls_authentication {', '    truststore_uri = "s3://example-truststore/clients.pem"', '  }'] : []),
+        '}',
+        '',
+        'resource "aws_apigatewayv2_api_mapping" "shop" {',
+        '  api_id      = aws_apigatewayv2_api.shop.id',
+        '  domain_name = "api.example.org"',
+        '  stage       = "prod"',
+        '}',
+      );
+    const found = async (disabled: boolean, mtls: boolean) =>
+      (await scanIacTree({ 'infra/api.tf': api(disabled), 'infra/domain.tf': domain(mtls) })).findings
+        .filter((f) => f.ruleId === 'iac/tf-aws-apigw-v2-route-no-auth')
+        .map((f) => `${f.location.path}:${f.location.startLine}`);
+    assert.deepEqual(await found(true, true), []);
+    assert.deepEqual(await found(false, true), ['infra/api.tf:7']);
+    assert.deepEqual(await found(true, false), ['infra/api.tf:7']);
+  });
 });

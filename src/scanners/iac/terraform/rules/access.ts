@@ -1,14 +1,15 @@
 import { isWorld } from '../../cidr.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { documentOf } from '../policy.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 
 const DOMAIN_TYPES = ['aws_api_gateway_domain_name', 'aws_apigatewayv2_domain_name'];
 
 /**
- * The custom domain names with mutual TLS that are the only way to a REST API, or undefined
- * when a caller without a client certificate may reach it (or that cannot be told): the API
+ * The custom domain names with mutual TLS that are the only way to an API (a REST API, or an
+ * HTTP or WebSocket API of API Gateway V2), or undefined when a caller without a client
+ * certificate may reach it (or that cannot be told): the API
  * sets disable_execute_api_endpoint = true, and every mapping of the module that maps it
  * (aws_api_gateway_base_path_mapping, aws_apigatewayv2_api_mapping) goes to a domain name
  * of the module whose mutual_tls_authentication names a truststore. No mapping in the
@@ -71,6 +72,117 @@ const apiMethodWithoutAuth: TfRule = tfRule({
         resource: label(method),
         ...(keyed ? { severity: 'low' as const } : {}),
       };
+    }
+  },
+});
+
+/** The API Gateway V2 API (HTTP or WebSocket) that a route's api_id names in the module, if any. */
+function v2ApiOf(input: TfInput, route: TfResource): TfResource | undefined {
+  return mentioned(input, attribute(route.block, 'api_id')?.expr).find((r) => r.kind === 'resource' && r.type === 'aws_apigatewayv2_api');
+}
+
+/**
+ * The protocol of a route's API: its protocol_type when the module shows it, else what the
+ * route key says (`GET /orders` is an HTTP route, `$connect` a WebSocket one); undefined
+ * when neither tells (`$default` of an API defined elsewhere).
+ */
+function routeProtocol(input: TfInput, api: TfResource | undefined, key: string): string | undefined {
+  const written = api ? valueOf(input, api.block, 'protocol_type') : undefined;
+  if (typeof written === 'string') return written.toUpperCase();
+  if (key === '$connect') return 'WEBSOCKET';
+  return /^[A-Z]+ \//i.test(key) ? 'HTTP' : undefined;
+}
+
+const hclLines = (...l: string[]) => l.join('\n') + '\n';
+
+/** An HTTP API, a route of it, and a custom domain name with mutual TLS that maps it (examples). */
+const mutualTlsHttpApi = (disabled: boolean) =>
+  hclLines(
+    'resource "aws_apigatewayv2_api" "orders" {',
+    '  name                         = "orders"',
+    '  protocol_type                = "HTTP"',
+    `  disable_execute_api_endpoint = ${disabled}`,
+    '}',
+    '',
+    ...(disabled ? [] : ['# expect']),
+    'resource "aws_apigatewayv2_route" "list" {',
+    '  api_id    = aws_apigatewayv2_api.orders.id',
+    '  route_key = "GET /orders"',
+    '}',
+    '',
+    'resource "aws_apigatewayv2_domain_name" "orders" {',
+    '  domain_name = "api.example.org"',
+    '  domain_name_configuration {',
+    '    certificate_arn = aws_acm_certificate.orders.arn',
+    '    endpoint_type   = "REGIONAL"',
+    '    security_policy = "TLS_1_2"',
+    '  }',
+    '  mutual_tls_authentication {',
+    '    truststore_uri = "s3://example-truststore/clients.pem"',
+    '  }',
+    '}',
+    '',
+    'resource "aws_apigatewayv2_api_mapping" "orders" {',
+    '  api_id      = aws_apigatewayv2_api.orders.id',
+    '  domain_name = aws_apigatewayv2_domain_name.orders.id',
+    '  stage       = "prod"',
+    '}',
+  );
+
+const apiRouteWithoutAuth: TfRule = tfRule({
+  id: 'iac/tf-aws-apigw-v2-route-no-auth',
+  title: 'API Gateway HTTP or WebSocket route open without authorization',
+  description:
+    'An API Gateway V2 route has authorization_type = "NONE" (the default when unset): anyone on the internet who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet, and the back end must defend itself. For a WebSocket API only the $connect route is judged, as the connection is authorized there once; a route that requires an API key (api_key_required, WebSocket APIs) is not reported. A quick-create HTTP API (target on aws_apigatewayv2_api) gets such a $default route. CORS preflight (OPTIONS) routes, and $default routes of an API the module does not show (it may be a WebSocket one), are not reported. An API whose default execute-api endpoint is switched off (disable_execute_api_endpoint = true) and that the module maps only to custom domain names with mutual TLS (mutual_tls_authentication with a truststore, by aws_apigatewayv2_api_mapping) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.',
+  remediation: 'Set authorization_type to "JWT" (with an authorizer_id), "CUSTOM" (a Lambda authorizer) or "AWS_IAM" on the route; if the route is meant to be public, say so with a secloop-ignore comment and protect it with throttling and AWS WAF.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      'resource "aws_apigatewayv2_api" "orders" {\n  name          = "orders"\n  protocol_type = "HTTP"\n}\n\nresource "aws_apigatewayv2_route" "list" {\n  api_id             = aws_apigatewayv2_api.orders.id\n  route_key          = "GET /orders"\n  # expect\n  authorization_type = "NONE"\n}\n\n# expect\nresource "aws_apigatewayv2_route" "create" {\n  api_id    = aws_apigatewayv2_api.orders.id\n  route_key = "POST /orders"\n}\n',
+      'resource "aws_apigatewayv2_api" "chat" {\n  name                       = "chat"\n  protocol_type              = "WEBSOCKET"\n  route_selection_expression = "$request.body.action"\n}\n\n# expect\nresource "aws_apigatewayv2_route" "connect" {\n  api_id    = aws_apigatewayv2_api.chat.id\n  route_key = "$connect"\n}\n',
+      'resource "aws_apigatewayv2_api" "quick" {\n  name          = "quick"\n  protocol_type = "HTTP"\n  # expect\n  target        = aws_lambda_function.handler.arn\n}\n',
+      // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
+      mutualTlsHttpApi(false),
+    ],
+    negative: [
+      'resource "aws_apigatewayv2_api" "orders" {\n  name          = "orders"\n  protocol_type = "HTTP"\n}\n\nresource "aws_apigatewayv2_route" "list" {\n  api_id             = aws_apigatewayv2_api.orders.id\n  route_key          = "GET /orders"\n  authorization_type = "JWT"\n  authorizer_id      = aws_apigatewayv2_authorizer.users.id\n}\n\nresource "aws_apigatewayv2_route" "preflight" {\n  api_id    = aws_apigatewayv2_api.orders.id\n  route_key = "OPTIONS /orders"\n}\n',
+      // Messages of a WebSocket API travel on a connection authorized at $connect.
+      'resource "aws_apigatewayv2_api" "chat" {\n  name          = "chat"\n  protocol_type = "WEBSOCKET"\n}\n\nresource "aws_apigatewayv2_route" "connect" {\n  api_id             = aws_apigatewayv2_api.chat.id\n  route_key          = "$connect"\n  authorization_type = "CUSTOM"\n  authorizer_id      = aws_apigatewayv2_authorizer.token.id\n}\n\nresource "aws_apigatewayv2_route" "send" {\n  api_id    = aws_apigatewayv2_api.chat.id\n  route_key = "sendmessage"\n}\n\nresource "aws_apigatewayv2_route" "fallback" {\n  api_id    = aws_apigatewayv2_api.chat.id\n  route_key = "$default"\n}\n',
+      // An API of another configuration: its $default route may be a WebSocket one.
+      'resource "aws_apigatewayv2_route" "fallback" {\n  api_id    = var.api_id\n  route_key = "$default"\n}\n',
+      // The default execute-api endpoint is off and the only way in is a domain name with mutual TLS: callers need a client certificate.
+      mutualTlsHttpApi(true),
+    ],
+  },
+  *check(input) {
+    for (const route of resourcesOf(input, 'aws_apigatewayv2_route')) {
+      const key = valueOf(input, route.block, 'route_key');
+      if (typeof key !== 'string') continue;
+      const api = v2ApiOf(input, route);
+      const protocol = routeProtocol(input, api, key);
+      if (protocol === 'WEBSOCKET' ? key !== '$connect' : protocol !== 'HTTP') continue;
+      if (/^OPTIONS /i.test(key)) continue;
+      if (attribute(route.block, 'api_key_required') && !isFalseValue(valueOf(input, route.block, 'api_key_required'))) continue;
+      const a = attribute(route.block, 'authorization_type');
+      const value = valueOf(input, route.block, 'authorization_type');
+      const written = a !== undefined && value !== null;
+      if (written && (typeof value !== 'string' || value.toUpperCase() !== 'NONE')) continue;
+      // Reached only through domain names with mutual TLS: callers need a client certificate.
+      if (api && mutualTlsOnlyDomains(input, api)) continue;
+      yield {
+        line: written ? a.line : route.block.line,
+        message: `${label(route)} (${key}) can be called without authorization${written ? '' : ' (authorization_type defaults to "NONE")'}.`,
+        resource: label(route),
+      };
+    }
+    for (const api of resourcesOf(input, 'aws_apigatewayv2_api')) {
+      const target = attribute(api.block, 'target');
+      const protocol = valueOf(input, api.block, 'protocol_type');
+      if (!target || valueOf(input, api.block, 'target') === null || typeof protocol !== 'string' || protocol.toUpperCase() !== 'HTTP') continue;
+      if (mutualTlsOnlyDomains(input, api)) continue;
+      yield { line: target.line, message: `${label(api)} is a quick-create HTTP API: its $default route can be called without authorization.`, resource: label(api) };
     }
   },
 });
@@ -226,4 +338,4 @@ const peeringDefaultRoute: TfRule = tfRule({
 });
 
 /** Rules about who may reach or run what: API authorization, image provenance, user MFA, session and route scope. */
-export const accessRules: readonly TfRule[] = [apiMethodWithoutAuth, amiOwnerUnpinned, cognitoWithoutMfa, ssmSessionNotEncrypted, peeringDefaultRoute];
+export const accessRules: readonly TfRule[] = [apiMethodWithoutAuth, apiRouteWithoutAuth, amiOwnerUnpinned, cognitoWithoutMfa, ssmSessionNotEncrypted, peeringDefaultRoute];
