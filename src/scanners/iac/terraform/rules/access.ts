@@ -187,6 +187,30 @@ const apiRouteWithoutAuth: TfRule = tfRule({
   },
 });
 
+const functionUrlWithoutAuth: TfRule = tfRule({
+  id: 'iac/tf-aws-lambda-url-no-auth',
+  title: 'Lambda function URL without authentication',
+  description:
+    'An aws_lambda_function_url has authorization_type = "NONE": anyone on the internet can call the function directly, bypassing any API gateway, WAF, throttling or authorizer in front of the application. The aws_lambda_permission with function_url_auth_type = "NONE" that such a URL needs is this finding too, not a public-principal one.',
+  remediation: 'Use authorization_type = "AWS_IAM" and sign requests, or put the function behind API Gateway or CloudFront with authentication; keep "NONE" only for functions that check callers themselves, and say so with a secloop-ignore comment.',
+  severity: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: ['resource "aws_lambda_function_url" "webhook" {\n  function_name      = aws_lambda_function.webhook.function_name\n  # expect\n  authorization_type = "NONE"\n}\n'],
+    negative: [
+      'resource "aws_lambda_function_url" "internal" {\n  function_name      = aws_lambda_function.internal.function_name\n  authorization_type = "AWS_IAM"\n}\n',
+      'resource "aws_lambda_function_url" "webhook" {\n  function_name      = aws_lambda_function.webhook.function_name\n  authorization_type = var.url_auth\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const url of resourcesOf(input, 'aws_lambda_function_url')) {
+      const a = attribute(url.block, 'authorization_type');
+      const value = valueOf(input, url.block, 'authorization_type');
+      if (a && typeof value === 'string' && value.toUpperCase() === 'NONE') yield { line: a.line, message: `${label(url)} lets anyone call the function (authorization_type = "NONE").`, resource: label(url) };
+    }
+  },
+});
+
 /** AMI filters that pin the publisher of the image. */
 const OWNER_FILTERS = new Set(['owner-id', 'owner-alias', 'image-id']);
 
@@ -337,5 +361,5 @@ const peeringDefaultRoute: TfRule = tfRule({
   },
 });
 
-/** Rules about who may reach or run what: API authorization, image provenance, user MFA, session and route scope. */
-export const accessRules: readonly TfRule[] = [apiMethodWithoutAuth, apiRouteWithoutAuth, amiOwnerUnpinned, cognitoWithoutMfa, ssmSessionNotEncrypted, peeringDefaultRoute];
+/** Rules about who may reach or run what: API and function URL authorization, image provenance, user MFA, session and route scope. */
+export const accessRules: readonly TfRule[] = [apiMethodWithoutAuth, apiRouteWithoutAuth, functionUrlWithoutAuth, amiOwnerUnpinned, cognitoWithoutMfa, ssmSessionNotEncrypted, peeringDefaultRoute];

@@ -203,7 +203,7 @@ const passRoleWildcard: TfRule = tfRule({
 const publicPrincipal: TfRule = tfRule({
   id: 'iac/tf-aws-policy-public-principal',
   title: 'Resource policy open to everyone',
-  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, Lambda permission or layer permission, the trust policy of an IAM role...) allows Principal "*", or allows everyone but a few principals with NotPrincipal, with no condition that limits who can use it. Anyone with an AWS account, or anyone at all for S3, can use the granted actions. A condition with a wildcard where the account, organisation or endpoint should be (aws:SourceArn "arn:aws:sns:*:*:topic", aws:SourceVpce "vpce-*") limits nothing.',
+  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, Lambda permission or layer permission, the trust policy of an IAM role...) allows Principal "*", or allows everyone but a few principals with NotPrincipal, with no condition that limits who can use it. Anyone with an AWS account, or anyone at all for S3, can use the granted actions. A condition with a wildcard where the account, organisation or endpoint should be (aws:SourceArn "arn:aws:sns:*:*:topic", aws:SourceVpce "vpce-*") limits nothing. The Lambda permission of a function URL without authentication (function_url_auth_type = "NONE") is reported by iac/tf-aws-lambda-url-no-auth instead.',
   remediation: 'Name the principals (account or role ARNs), or add a condition such as aws:PrincipalOrgID, aws:SourceArn or aws:SourceVpce.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -228,6 +228,8 @@ const publicPrincipal: TfRule = tfRule({
       'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "s3:GetObject", Resource = "*" }]\n  })\n}\n',
       'resource "aws_iam_role" "deploy" {\n  assume_role_policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" }, Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-abcdef1234" } } }]\n  })\n}\n',
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*", Condition = { IpAddress = { "aws:SourceIp" = "203.0.113.0/24" } } }]\n  })\n}\n',
+      // The permission of a function URL without authentication is the function URL rule's finding.
+      'resource "aws_lambda_permission" "url" {\n  action                 = "lambda:InvokeFunctionUrl"\n  function_name          = aws_lambda_function.webhook.function_name\n  principal              = "*"\n  function_url_auth_type = "NONE"\n}\n',
       'resource "aws_lambda_layer_version_permission" "org" {\n  layer_name      = aws_lambda_layer_version.deps.layer_arn\n  version_number  = aws_lambda_layer_version.deps.version\n  statement_id    = "org"\n  action          = "lambda:GetLayerVersion"\n  principal       = "*"\n  organization_id = "o-abcdef1234"\n}\n',
       // Deny with NotPrincipal is the usual way to lock a bucket to a few roles.
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", NotPrincipal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
@@ -246,6 +248,8 @@ const publicPrincipal: TfRule = tfRule({
     }
     for (const permission of resourcesOf(input, 'aws_lambda_permission')) {
       const principal = attribute(permission.block, 'principal');
+      // The permission a function URL without authentication needs: the URL rule's finding (tf-aws-lambda-url-no-auth).
+      if (valueOf(input, permission.block, 'function_url_auth_type') === 'NONE') continue;
       if (principal && valueOf(input, permission.block, 'principal') === '*' && !attribute(permission.block, 'source_arn') && !attribute(permission.block, 'source_account') && !attribute(permission.block, 'principal_org_id'))
         yield { line: principal.line, message: `${label(permission)} lets any principal invoke the function.`, resource: label(permission) };
     }
