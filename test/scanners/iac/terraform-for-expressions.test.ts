@@ -138,7 +138,7 @@ locals {
     assert.equal(v.verb, '?');
     assert.equal(v.join, 'a,b');
     assert.equal(v.replace, '0.0.0.0/8');
-    assert.equal(v.regex, '?');
+    assert.equal(v.regex, 'axc');
     assert.equal(v.upper, 'TCP');
     assert.deepEqual(v.merged, { a: 2, b: 3 });
     assert.equal(v.length, 2);

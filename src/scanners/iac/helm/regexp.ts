@@ -120,10 +120,10 @@ export class Matcher {
   }
 
   /** Go's allMatches: at most n (all when n < 0); an empty match right after a match does not count. */
-  private all(n: number): number[][] {
+  private all(n: number, groups = false): number[][] {
     const out: number[][] = [];
     for (let pos = 0, prevEnd = -1; (n < 0 || out.length < n) && pos <= this.s.length; ) {
-      const match = this.search(pos, false);
+      const match = this.search(pos, groups);
       if (!match) break;
       const [from, to] = match as [number, number];
       const accept = !(to === pos && from === prevEnd);
@@ -141,6 +141,16 @@ export class Matcher {
 
   findAll(n: number): string[] {
     return this.all(n).map(([from, to]) => this.s.slice(from, to));
+  }
+
+  /** FindStringSubmatchIndex: the first match's start and end, then each group's (-1 for a group left out). */
+  findSubmatchIndex(): number[] | undefined {
+    return this.search(0, true);
+  }
+
+  /** FindAllStringSubmatchIndex: each match as findSubmatchIndex gives it. */
+  findAllSubmatchIndex(n: number): number[][] {
+    return this.all(n, true);
   }
 
   /** ReplaceAllString (`$1`, `${name}`, `$$` expanded as Go's Expand does) or ReplaceAllLiteralString. */

@@ -1,5 +1,6 @@
 import type { Expr, ForExpr, SplatExpr, TemplateExpr } from './ast.js';
 import { callFunction } from './functions.js';
+import { OutOfWork } from './regex-functions.js';
 import { MAX_TEXT, UNKNOWN, compareText, equalValues, isSet, markSet, setKey, valueCount, type Unknown, type Value } from './value.js';
 
 export { UNKNOWN, type Unknown, type Value } from './value.js';
@@ -94,7 +95,7 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
     case 'binary':
       return binary(expr.op, next(expr.left), next(expr.right));
     case 'call':
-      return evaluateCall(expr, next);
+      return evaluateCall(expr, next, budget);
     case 'for':
       return evaluateFor(expr, scope, depth, budget);
     case 'splat':
@@ -107,7 +108,10 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
 /** What `try` and `can` tell apart from an unknown value: an expression Terraform cannot evaluate (an attribute of null, a key a known map lacks). */
 const FAILED: unique symbol = Symbol('failed');
 
-function evaluateCall(expr: Extract<Expr, { kind: 'call' }>, next: (e: Expr | undefined) => Value): Value {
+/** Units of a function's own work (a regular expression's characters read times instructions) that cost one step of the budget. */
+const WORK_PER_STEP = 256;
+
+function evaluateCall(expr: Extract<Expr, { kind: 'call' }>, next: (e: Expr | undefined) => Value, budget: { steps: number }): Value {
   if (expr.name === 'try' || expr.name === 'can') {
     for (const arg of expr.args) {
       const value = attempt(arg, next);
@@ -123,7 +127,13 @@ function evaluateCall(expr: Extract<Expr, { kind: 'call' }>, next: (e: Expr | un
     if (!Array.isArray(last)) return UNKNOWN;
     args.push(...last);
   }
-  return callFunction(expr.name, args);
+  return callFunction(expr.name, args, (work) => {
+    budget.steps -= Math.ceil(work / WORK_PER_STEP);
+    if (budget.steps < 0) {
+      cuts++;
+      throw new OutOfWork();
+    }
+  });
 }
 
 /**

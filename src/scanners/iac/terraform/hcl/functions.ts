@@ -1,3 +1,6 @@
+import { parse as parseYaml } from 'yaml';
+import { cidrhost, cidrnetmask, cidrsubnet, cidrsubnets } from './cidr-functions.js';
+import { OutOfWork, regex, regexall, replaceRegex, type Spend } from './regex-functions.js';
 import { MAX_TEXT, UNKNOWN, canonical, compareText, equalValues, isKnown, isObject, markSet, setKey, textSize, type Value } from './value.js';
 
 /**
@@ -12,7 +15,7 @@ import { MAX_TEXT, UNKNOWN, canonical, compareText, equalValues, isKnown, isObje
 /** Longest list `range` makes (Terraform refuses more than 1024 elements). */
 const MAX_RANGE = 1024;
 
-type Fn = (args: Value[]) => Value;
+type Fn = (args: Value[], spend: Spend) => Value;
 
 const isList = (v: Value | undefined): v is Value[] => Array.isArray(v);
 const isText = (v: Value | undefined): v is string => typeof v === 'string';
@@ -195,9 +198,10 @@ const FUNCTIONS: Record<string, Fn> = {
   // The security-group module's "0.0.0.0/0,10.0.0.0/8" lists: compact(split(",", ...)).
   split: ([separator, text]) => (isText(separator) && separator !== '' && isText(text) ? text.split(separator) : UNKNOWN),
   compact: ([v]) => (isList(v) && v.every((s) => isText(s) || s === null) ? v.filter((s) => s !== '' && s !== null) : UNKNOWN),
-  replace: ([text, search, replacement]) => {
-    // A /regular expression/ is left unknown (RE2 is not JavaScript's engine).
-    if (!isText(text) || !isText(search) || !isText(replacement) || search === '' || (search.length > 1 && search.startsWith('/') && search.endsWith('/'))) return UNKNOWN;
+  replace: ([text, search, replacement], spend) => {
+    if (!isText(text) || !isText(search) || !isText(replacement) || search === '') return UNKNOWN;
+    // A /regular expression/ (RE2, on a linear-time engine).
+    if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) return replaceRegex(text, search, replacement, spend);
     const parts = text.split(search);
     return text.length + (parts.length - 1) * replacement.length > MAX_TEXT ? UNKNOWN : parts.join(replacement);
   },
@@ -232,15 +236,209 @@ const FUNCTIONS: Record<string, Fn> = {
     return out;
   },
   setunion: (args) => (args.length > 0 && args.every(isList) && args.every(isKnown) ? bounded(asSet(args.flat())) : UNKNOWN),
+  setintersection: (args) => {
+    if (args.length === 0 || !args.every(isList) || !args.every(isKnown)) return UNKNOWN;
+    const [first, ...rest] = args as Value[][];
+    const others = rest.map((list) => new Set(list.map(canonical)));
+    return asSet(first!.filter((item) => others.every((set) => set.has(canonical(item)))));
+  },
   setsubtract: ([a, b]) => {
     if (!isList(a) || !isList(b) || !isKnown(a) || !isKnown(b)) return UNKNOWN;
     const removed = new Set(b.map(canonical));
     return asSet(a.filter((item) => !removed.has(canonical(item))));
   },
+  // Marks that change nothing in the value.
+  sensitive: ([v]) => v ?? UNKNOWN,
+  nonsensitive: ([v]) => v ?? UNKNOWN,
+  cidrsubnet: (args) => cidrsubnet(args),
+  cidrsubnets: (args) => cidrsubnets(args),
+  cidrhost: (args) => cidrhost(args),
+  cidrnetmask: (args) => cidrnetmask(args),
+  regex: (args, spend) => regex(args, spend),
+  regexall: (args, spend) => regexall(args, spend),
+  strcontains: ([v, s]) => (isText(v) && isText(s) ? v.includes(s) : UNKNOWN),
+  // Trailing newlines (\n, \r\n or \r), all of them.
+  chomp: ([v]) => (isText(v) ? v.replace(/(?:\r\n?|\n)+$/, '') : UNKNOWN),
+  trim: ([v, cutset]) => {
+    if (!isText(v) || !isText(cutset)) return UNKNOWN;
+    const cut = new Set(cutset);
+    const chars = [...v];
+    let start = 0;
+    let end = chars.length;
+    while (start < end && cut.has(chars[start]!)) start++;
+    while (end > start && cut.has(chars[end - 1]!)) end--;
+    return chars.slice(start, end).join('');
+  },
+  // `pad` after each newline (Terraform leaves the first line as it is).
+  indent: ([spaces, v]) => (typeof spaces === 'number' && Number.isInteger(spaces) && spaces >= 0 && spaces <= 1024 && isText(v) ? bounded(v.replaceAll('\n', `\n${' '.repeat(spaces)}`)) : UNKNOWN),
+  // Terraform counts grapheme clusters: ASCII only here, where each character is one.
+  strrev: ([v]) => (isText(v) && ASCII.test(v) ? [...v].reverse().join('') : UNKNOWN),
+  substr: ([v, offset, length]) => substr(v, offset, length),
+  title: ([v]) => (isText(v) && ASCII.test(v) ? v.replace(/(^|[^A-Za-z0-9_])([a-z])/g, (_m, before: string, letter: string) => before + letter.toUpperCase()) : UNKNOWN),
+  formatlist: ([spec, ...rest]) => formatlist(spec, rest),
+  abs: ([n]) => (typeof n === 'number' ? Math.abs(n) : UNKNOWN),
+  ceil: ([n]) => (typeof n === 'number' ? Math.ceil(n) : UNKNOWN),
+  floor: ([n]) => (typeof n === 'number' ? Math.floor(n) : UNKNOWN),
+  signum: ([n]) => (typeof n === 'number' ? Math.sign(n) : UNKNOWN),
+  pow: ([a, b]) => (typeof a === 'number' && typeof b === 'number' && Number.isFinite(a ** b) ? a ** b : UNKNOWN),
+  parseint: ([v, base]) => parseInteger(v, base),
+  sum: ([v]) => (isList(v) && v.length > 0 && v.every((n) => typeof n === 'number') ? (v as number[]).reduce((a, b) => a + b, 0) : UNKNOWN),
+  slice: ([list, start, end]) => {
+    if (!isList(list) || typeof start !== 'number' || typeof end !== 'number' || !Number.isInteger(start) || !Number.isInteger(end)) return UNKNOWN;
+    return start < 0 || end > list.length || start > end ? UNKNOWN : list.slice(start, end);
+  },
+  chunklist: ([list, size]) => {
+    if (!isList(list) || typeof size !== 'number' || !Number.isInteger(size) || size < 0) return UNKNOWN;
+    if (size === 0) return [list];
+    const out: Value[] = [];
+    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+    return out;
+  },
+  matchkeys: ([values, keys, search]) => {
+    if (!isList(values) || !isList(keys) || !isList(search) || values.length !== keys.length || !isKnown(keys) || !isKnown(search)) return UNKNOWN;
+    const wanted = new Set(search.map(canonical));
+    return values.filter((_v, i) => wanted.has(canonical(keys[i]!)));
+  },
+  transpose: ([map]) => {
+    if (!isObject(map) || !isKnown(map)) return UNKNOWN;
+    const out: { [key: string]: Value } = {};
+    for (const key of Object.keys(map).sort(compareText)) {
+      const list = map[key]!;
+      if (!isList(list) || !list.every(isText)) return UNKNOWN;
+      for (const item of list as string[]) {
+        const into = Object.hasOwn(out, item) ? (out[item] as string[]) : [];
+        if (into.length === 0) setKey(out, item, into);
+        into.push(key);
+      }
+    }
+    return out;
+  },
+  base64encode: ([v]) => (isText(v) ? bounded(Buffer.from(v, 'utf8').toString('base64')) : UNKNOWN),
+  base64decode: ([v]) => base64decode(v),
+  urlencode: ([v]) => (isText(v) ? urlencode(v) : UNKNOWN),
+  yamldecode: ([v]) => yamldecode(v),
 };
 
-/** The value of a call of a Terraform function on evaluated arguments; UNKNOWN for a function not known here. */
-export function callFunction(name: string, args: Value[]): Value {
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** `substr` on ASCII text: a negative offset counts from the end, a length of -1 takes the rest. */
+function substr(v: Value | undefined, offset: Value | undefined, length: Value | undefined): Value {
+  if (!isText(v) || !ASCII.test(v) || typeof offset !== 'number' || typeof length !== 'number' || !Number.isInteger(offset) || !Number.isInteger(length)) return UNKNOWN;
+  const start = offset < 0 ? v.length + offset : offset;
+  // Out of range, or cases where Terraform's own reading is not plain (a length 0 from the end).
+  if (start < 0 || start > v.length || length < -1 || (offset < 0 && length === 0)) return UNKNOWN;
+  return length === -1 ? v.slice(start) : v.slice(start, start + length);
+}
+
+/** `formatlist`: lists give one element per result (all of one length), other values repeat. */
+function formatlist(spec: Value | undefined, args: readonly Value[]): Value {
+  if (!isText(spec) || args.some((a) => a === UNKNOWN)) return UNKNOWN;
+  const lengths = new Set(args.filter(isList).map((a) => a.length));
+  if (lengths.size > 1) return UNKNOWN;
+  const count = lengths.size === 0 ? 1 : [...lengths][0]!;
+  const out: Value[] = [];
+  for (let i = 0; i < count; i++) {
+    const item = format(
+      spec,
+      args.map((a) => (isList(a) ? a[i]! : a)),
+    );
+    if (item === UNKNOWN) return UNKNOWN;
+    out.push(item);
+  }
+  return bounded(out);
+}
+
+/** `parseint(text, base)`: bases 2 to 62 as Go's big.Int reads them (digits, then a-z, then A-Z past base 36). */
+function parseInteger(v: Value | undefined, base: Value | undefined): Value {
+  if (!isText(v) || typeof base !== 'number' || !Number.isInteger(base) || base < 2 || base > 62) return UNKNOWN;
+  const m = /^([+-]?)([0-9A-Za-z]+)$/.exec(v);
+  if (!m) return UNKNOWN;
+  let n = 0n;
+  for (const c of m[2]!) {
+    const code = c.charCodeAt(0);
+    const digit = code <= 57 ? code - 48 : code >= 97 ? code - 87 : base <= 36 ? code - 55 : code - 29;
+    if (digit >= base) return UNKNOWN;
+    n = n * BigInt(base) + BigInt(digit);
+  }
+  const out = Number(m[1] === '-' ? -n : n);
+  return Number.isSafeInteger(out) ? out : UNKNOWN;
+}
+
+/** Strict base64 whose bytes are UTF-8 text (Terraform refuses anything else). */
+function base64decode(v: Value | undefined): Value {
+  if (!isText(v) || v.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length > MAX_TEXT) return UNKNOWN;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(v, 'base64'));
+  } catch {
+    return UNKNOWN;
+  }
+}
+
+/** Go's url.QueryEscape: every byte but letters, digits and `-_.~` escaped, a space as `+`. */
+function urlencode(v: string): Value {
+  let out = '';
+  for (const byte of Buffer.from(v, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.~]/.test(c) ? c : c === ' ' ? '+' : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return bounded(out);
+}
+
+/**
+ * `yamldecode`: one YAML document, read with the YAML 1.2 core schema (`yes` is text) and
+ * merge keys, as Terraform's YAML reader does; aliases are bounded. A text that is not one
+ * document, or that reads to more than the text limit, gives UNKNOWN.
+ */
+function yamldecode(v: Value | undefined): Value {
+  if (!isText(v) || v.length > MAX_TEXT) return UNKNOWN;
+  try {
+    const value = parseYaml(v, { schema: 'core', merge: true, maxAliasCount: 100, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' }) as unknown;
+    const out = fromYaml(value, 0);
+    return out === undefined ? UNKNOWN : bounded(out);
+  } catch {
+    return UNKNOWN;
+  }
+}
+
+/** A decoded YAML value as a value; undefined for what Terraform would not take (non-finite numbers) or nests too deep. */
+function fromYaml(value: unknown, depth: number): Value | undefined {
+  if (depth > 64) return undefined;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (Array.isArray(value)) {
+    const out: Value[] = [];
+    for (const item of value) {
+      const v = fromYaml(item, depth + 1);
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return out;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: { [key: string]: Value } = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      const v = fromYaml(item, depth + 1);
+      if (v === undefined) return undefined;
+      setKey(out, key, v);
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/**
+ * The value of a call of a Terraform function on evaluated arguments; UNKNOWN for a
+ * function not known here. `spend` is charged the work of the functions whose work does
+ * not follow from their arguments' size (regular expressions), and throws OutOfWork past
+ * the caller's budget: the value is then UNKNOWN.
+ */
+export function callFunction(name: string, args: Value[], spend: Spend = () => {}): Value {
   const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
-  return fn ? fn(args) : UNKNOWN;
+  if (!fn) return UNKNOWN;
+  try {
+    return fn(args, spend);
+  } catch (error) {
+    if (error instanceof OutOfWork) return UNKNOWN;
+    throw error;
+  }
 }
