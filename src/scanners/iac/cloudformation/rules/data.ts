@@ -1,5 +1,5 @@
 import type { YPair } from '../../yaml/tree.js';
-import { cfnRule, label, missingLine, prop, resourcesOf, type CfnRule } from '../model.js';
+import { cfnRule, entries, field, label, missingLine, prop, resourcesOf, type CfnRule } from '../model.js';
 import { bool, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 
@@ -64,8 +64,8 @@ const s3PublicAccessBlock: CfnRule = cfnRule({
 const databaseNotEncrypted: CfnRule = cfnRule({
   id: 'iac/cfn-database-not-encrypted',
   title: 'Database storage not encrypted',
-  description: 'An RDS instance, Aurora, DocumentDB or Neptune cluster, or a Redshift cluster is created without storage encryption (StorageEncrypted or Encrypted false or unset; the default is unencrypted). Its data files, automated backups, snapshots and read replicas are then unencrypted, and encryption cannot be turned on later without a snapshot copy and a restore.',
-  remediation: 'Set StorageEncrypted: true (Encrypted: true for Redshift), ideally with a customer managed KmsKeyId.',
+  description: 'An RDS instance, Aurora, DocumentDB or Neptune cluster, a Redshift cluster or a DAX cluster is created without storage encryption (StorageEncrypted, Encrypted or SSESpecification SSEEnabled false or unset; the default is unencrypted). Its data files, automated backups, snapshots and read replicas are then unencrypted, and encryption cannot be turned on later without a snapshot copy and a restore.',
+  remediation: 'Set StorageEncrypted: true (Encrypted: true for Redshift, SSESpecification: { SSEEnabled: true } for DAX), ideally with a customer managed KmsKeyId.',
   severity: 'high',
   cwe: ['CWE-311'],
   examples: {
@@ -74,6 +74,7 @@ const databaseNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  Cluster:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-mysql\n      # expect\n      StorageEncrypted: false\n',
       '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "Docs": {\n      "Type": "AWS::DocDB::DBCluster",\n      "Properties": {"StorageEncrypted": "false"}\n    }\n  }\n}\n',
       // A cluster's DBClusterIdentifier is its own name, not membership of an encrypted cluster.
+      'Resources:\n  # expect\n  Cache:\n    Type: AWS::DAX::Cluster\n    Properties:\n      IAMRoleARN: !GetAtt DaxRole.Arn\n      NodeType: dax.r5.large\n      ReplicationFactor: 3\n',
       'Resources:\n  # expect\n  Docs:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      DBClusterIdentifier: demo-docs\n  # expect\n  Orders:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      DBClusterIdentifier: demo-orders\n      Engine: aurora-postgresql\n',
     ],
     negative: [
@@ -84,6 +85,7 @@ const databaseNotEncrypted: CfnRule = cfnRule({
     ],
   },
   *check(t) {
+    for (const r of resourcesOf(t, 'AWS::DAX::Cluster')) yield* requireTrue(t, r, ['SSESpecification', 'SSEEnabled'], 'stores its cache unencrypted: set SSESpecification SSEEnabled: true.');
     for (const r of resourcesOf(t, 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DocDB::DBCluster', 'AWS::Neptune::DBCluster', 'AWS::Redshift::Cluster')) {
       // Members of a cluster, replicas and restores take their encryption from elsewhere; Aurora Serverless v1 is always encrypted.
       // An explicit false is reported everywhere.
@@ -138,18 +140,47 @@ const publiclyAccessible: CfnRule = cfnRule({
 const ebsNotEncrypted: CfnRule = cfnRule({
   id: 'iac/cfn-ebs-not-encrypted',
   title: 'EBS volume not encrypted',
-  description: 'An EBS volume is created with Encrypted false or unset (then only an account-wide encryption default protects it). Its data and every snapshot made from it are unencrypted, and a snapshot shared by mistake exposes them.',
+  description: 'An EBS volume, or a block device of an instance, launch template or launch configuration, is created with Encrypted false or unset (then only an account-wide encryption default protects it). Its data and every snapshot made from it are unencrypted, and a snapshot shared by mistake exposes them.',
   remediation: 'Set Encrypted: true (optionally with KmsKeyId), and turn on EBS encryption by default for the account.',
   severity: 'medium',
   cwe: ['CWE-311'],
   examples: {
-    positive: ['Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n      AvailabilityZone: eu-west-1a\n      # expect\n      Encrypted: false\n', 'Resources:\n  # expect\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n'],
-    negative: ['Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n      Encrypted: true\n', 'Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      SnapshotId: snap-0123456789abcdef0\n'],
+    positive: [
+      'Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n      AvailabilityZone: eu-west-1a\n      # expect\n      Encrypted: false\n',
+      'Resources:\n  # expect\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n',
+      'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        BlockDeviceMappings:\n          - DeviceName: /dev/xvda\n            # expect\n            Ebs:\n              VolumeSize: 20\n          - DeviceName: /dev/xvdb\n            Ebs:\n              VolumeSize: 100\n              # expect\n              Encrypted: false\n',
+    ],
+    negative: [
+      'Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 100\n      Encrypted: true\n',
+      'Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      SnapshotId: snap-0123456789abcdef0\n',
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      BlockDeviceMappings:\n        - DeviceName: /dev/sda1\n          Ebs:\n            VolumeSize: 20\n            Encrypted: true\n        - DeviceName: /dev/sdf\n          Ebs:\n            SnapshotId: snap-0123456789abcdef0\n        - DeviceName: /dev/sdk\n          NoDevice: {}\n',
+    ],
   },
   *check(t) {
     for (const r of resourcesOf(t, 'AWS::EC2::Volume')) {
       if (prop(t, r, 'SnapshotId')) continue;
       yield* requireTrue(t, r, ['Encrypted'], 'is not encrypted: set Encrypted: true.');
+    }
+    // Block devices of instances, launch templates and launch configurations; an instance's
+    // device restored from a snapshot takes the snapshot's encryption.
+    const devices: Array<[string, string[]]> = [
+      ['AWS::EC2::Instance', ['BlockDeviceMappings']],
+      ['AWS::EC2::LaunchTemplate', ['LaunchTemplateData', 'BlockDeviceMappings']],
+      ['AWS::AutoScaling::LaunchConfiguration', ['BlockDeviceMappings']],
+    ];
+    for (const [type, path] of devices) {
+      for (const r of resourcesOf(t, type)) {
+        for (const mapping of entries(t, prop(t, r, ...path)?.value)) {
+          const ebs = field(t, mapping, 'Ebs');
+          if (!ebs || ebs.value === null) continue;
+          const setting = field(t, ebs.value, 'Encrypted');
+          const v = bool(t, setting?.value);
+          if (v === true || v === UNKNOWN || (setting && v === undefined && setting.value !== null)) continue;
+          if (!setting && type === 'AWS::EC2::Instance' && field(t, ebs.value, 'SnapshotId')) continue;
+          const device = text(t, field(t, mapping, 'DeviceName')?.value) ?? 'a block device';
+          yield { line: setting ? setting.keyLine : ebs.keyLine, message: `${label(r)} ${device} is not encrypted: set Ebs Encrypted: true.`, resource: label(r) };
+        }
+      }
     }
   },
 });

@@ -1,7 +1,7 @@
 import { OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_SSL_NEGOTIATION_PROTOCOL } from '../../aws-tls.js';
 import type { Severity } from '../../../../core/finding.js';
-import { isWorld } from '../../cidr.js';
-import { describePort, sensitivePortsInRange } from '../../ports.js';
+import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.js';
+import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import { type Hit } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, missingLine, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
@@ -235,8 +235,8 @@ const httpListener: CfnRule = cfnRule({
 const outdatedTls: CfnRule = cfnRule({
   id: 'iac/cfn-tls-outdated',
   title: 'TLS policy allows versions before 1.2',
-  description: 'A load balancer listener or SSL negotiation policy, or a CloudFront distribution, accepts TLS 1.0 or 1.1 (or SSLv3). These versions have known weaknesses (BEAST, POODLE, weak ciphers and MACs) and are deprecated by RFC 8996; clients can be downgraded to them.',
-  remediation: 'Use a policy that requires TLS 1.2 or later: SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06, MinimumProtocolVersion: TLSv1.2_2021.',
+  description: 'A load balancer listener or SSL negotiation policy, a CloudFront distribution (towards viewers, or towards a custom origin), an API Gateway custom domain or a search domain accepts TLS 1.0 or 1.1 (or SSLv3). A distribution with its own certificate and no MinimumProtocolVersion gets CloudFront\'s default, TLSv1; the default *.cloudfront.net certificate, whose policy cannot be changed, is not reported. These versions have known weaknesses (BEAST, POODLE, weak ciphers and MACs) and are deprecated by RFC 8996; clients can be downgraded to them.',
+  remediation: 'Use a policy that requires TLS 1.2 or later: SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06, MinimumProtocolVersion: TLSv1.2_2021, OriginSSLProtocols: [TLSv1.2], SecurityPolicy: TLS_1_2, TLSSecurityPolicy: Policy-Min-TLS-1-2-2019-07.',
   severity: 'medium',
   cwe: ['CWE-326'],
   examples: {
@@ -244,6 +244,8 @@ const outdatedTls: CfnRule = cfnRule({
       'Resources:\n  Https:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      Port: 443\n      Protocol: HTTPS\n      # expect\n      SslPolicy: ELBSecurityPolicy-2016-08\n',
       'Resources:\n  Classic:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      Policies:\n        - PolicyName: tls\n          PolicyType: SSLNegotiationPolicyType\n          Attributes:\n            # expect\n            - Name: Protocol-TLSv1\n              Value: "true"\n            - Name: Protocol-TLSv1.2\n              Value: "true"\n',
       'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        ViewerCertificate:\n          AcmCertificateArn: arn:aws:acm:us-east-1:111122223333:certificate/abc\n          # expect\n          MinimumProtocolVersion: TLSv1\n',
+      'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        # expect\n        ViewerCertificate:\n          AcmCertificateArn: !Ref Certificate\n          SslSupportMethod: sni-only\n        Origins:\n          - Id: api\n            DomainName: api.example.org\n            CustomOriginConfig:\n              OriginProtocolPolicy: https-only\n              # expect\n              OriginSSLProtocols: [TLSv1, TLSv1.2]\n',
+      'Resources:\n  Api:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: api.example.org\n      # expect\n      SecurityPolicy: TLS_1_0\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      DomainEndpointOptions:\n        EnforceHTTPS: true\n        # expect\n        TLSSecurityPolicy: Policy-Min-TLS-1-0-2019-07\n',
     ],
     negative: [
       'Resources:\n  Https:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      Port: 443\n      Protocol: HTTPS\n      SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06\n',
@@ -269,9 +271,34 @@ const outdatedTls: CfnRule = cfnRule({
       }
     }
     for (const r of resourcesOf(t, 'AWS::CloudFront::Distribution')) {
+      const viewer = prop(t, r, 'DistributionConfig', 'ViewerCertificate');
       const version = prop(t, r, 'DistributionConfig', 'ViewerCertificate', 'MinimumProtocolVersion');
       const v = text(t, version?.value);
       if (v && OLD_CLOUDFRONT_PROTOCOLS.has(v)) yield { line: version!.keyLine, message: `${label(r)} accepts ${v} from viewers.`, resource: label(r) };
+      // A custom certificate without a minimum gets CloudFront's default, TLSv1. (The default
+      // *.cloudfront.net certificate always has the TLSv1 policy and nothing in this block changes that: not reported.)
+      else if (viewer && !version && ['AcmCertificateArn', 'IamCertificateId'].some((k) => prop(t, r, 'DistributionConfig', 'ViewerCertificate', k)))
+        yield { line: viewer.keyLine, message: `${label(r)} sets no MinimumProtocolVersion for its certificate, so viewers may use TLS 1.0 (CloudFront's default is TLSv1).`, resource: label(r) };
+      for (const origin of entries(t, prop(t, r, 'DistributionConfig', 'Origins')?.value)) {
+        const protocols = pairAt(t, origin, 'CustomOriginConfig', 'OriginSSLProtocols');
+        const old = entries(t, protocols?.value).map((p) => text(t, p)).filter((p) => p === 'SSLv3' || p === 'TLSv1' || p === 'TLSv1.1');
+        const id = text(t, field(t, origin, 'Id')?.value);
+        if (old.length > 0) yield { line: protocols!.keyLine, message: `${label(r)} talks to ${id ? `origin ${id}` : 'an origin'} with outdated protocols (${old.join(', ')}).`, resource: label(r) };
+      }
+    }
+    for (const r of resourcesOf(t, 'AWS::ApiGateway::DomainName')) {
+      const policy = prop(t, r, 'SecurityPolicy');
+      if (text(t, policy?.value)?.toUpperCase() === 'TLS_1_0') yield { line: policy!.keyLine, message: `${label(r)} accepts TLS 1.0 (SecurityPolicy: TLS_1_0).`, resource: label(r) };
+    }
+    for (const r of resourcesOf(t, 'AWS::ApiGatewayV2::DomainName')) {
+      for (const configuration of entries(t, prop(t, r, 'DomainNameConfigurations')?.value)) {
+        const policy = field(t, configuration, 'SecurityPolicy');
+        if (text(t, policy?.value)?.toUpperCase() === 'TLS_1_0') yield { line: policy!.keyLine, message: `${label(r)} accepts TLS 1.0 (SecurityPolicy: TLS_1_0).`, resource: label(r) };
+      }
+    }
+    for (const r of resourcesOf(t, 'AWS::OpenSearchService::Domain', 'AWS::Elasticsearch::Domain')) {
+      const policy = prop(t, r, 'DomainEndpointOptions', 'TLSSecurityPolicy');
+      if (text(t, policy?.value) === 'Policy-Min-TLS-1-0-2019-07') yield { line: policy!.keyLine, message: `${label(r)} accepts TLS 1.0 (Policy-Min-TLS-1-0-2019-07).`, resource: label(r) };
     }
   },
 });
@@ -493,4 +520,100 @@ const notebookInternet: CfnRule = cfnRule({
   },
 });
 
-export const networkRules: readonly CfnRule[] = [openToInternet, httpListener, outdatedTls, cloudFrontHttp, cloudFrontOriginHttp, imdsv1, nodeGroupSshOpen, notebookInternet];
+interface RangeExposure {
+  where: string;
+  line: number;
+  cidr: string;
+  /** Every port (all protocols, or a whole TCP/UDP range); else the catalogue ports opened. */
+  all: boolean;
+  services: ServicePort[];
+}
+
+/**
+ * Ingress entries (and EC2-Classic DB security group sources) that open every port or a
+ * catalogue port to a source `accept` picks, leaving out an entry whose other source is
+ * `wider` (reported by the rule for that wider source) and groups attached only to
+ * Lambda functions.
+ */
+function* rangeExposures(t: CfnTemplate, accept: (cidr: string) => boolean, wider: (cidr: string) => boolean): Generator<RangeExposure> {
+  for (const { where, node, group } of ingressRules(t)) {
+    if (group !== undefined && onlyLambdaFunctions(t, group)) continue;
+    const sources = ['CidrIp', 'CidrIpv6'].map((key) => ({ source: field(t, node, key), cidr: text(t, field(t, node, key)?.value) }));
+    if (sources.some(({ cidr }) => cidr !== undefined && wider(cidr))) continue;
+    const protocol = String(value(t, field(t, node, 'IpProtocol')?.value) ?? '').toLowerCase();
+    const transport = protocol === 'tcp' || protocol === '6' ? 'tcp' : protocol === 'udp' || protocol === '17' ? 'udp' : protocol === '-1' || protocol === 'all' ? 'all' : undefined;
+    if (!transport) continue;
+    let all = transport === 'all';
+    let services: ServicePort[] = [];
+    if (!all) {
+      const from = portNumber(t, field(t, node, 'FromPort')?.value);
+      const to = portNumber(t, field(t, node, 'ToPort')?.value);
+      if (from === undefined || to === undefined) continue;
+      all = (from <= 1 && to >= 65535) || (from === -1 && to === -1);
+      if (!all) services = sensitivePortsInRange(from, to, transport as 'tcp' | 'udp');
+    }
+    if (!all && services.length === 0) continue;
+    for (const { source, cidr } of sources) if (source && cidr !== undefined && accept(cidr)) yield { where, line: source.keyLine, cidr, all, services };
+  }
+  for (const { where, node } of dbSecurityGroupSources(t)) {
+    const source = field(t, node, 'CIDRIP');
+    const cidr = text(t, source?.value);
+    if (source && cidr !== undefined && accept(cidr) && !wider(cidr)) yield { where, line: source.keyLine, cidr, all: true, services: [] };
+  }
+}
+
+const listPorts = (services: ServicePort[]) => `${services.slice(0, 4).map(describePort).join(', ')}${services.length > 4 ? ', ...' : ''}`;
+
+const widePrivateNetwork: CfnRule = cfnRule({
+  id: 'iac/cfn-sg-sensitive-port-wide-private',
+  title: 'Sensitive port open to a whole private network',
+  description:
+    'A security group ingress rule (or an EC2-Classic DB security group) opens every port, or the port of a service that should only be reached by the hosts that need it (SSH, RDP, a database, a cache, the Docker API: see the port catalogue), to a private range larger than any one VPC (10.0.0.0/8, 172.16.0.0/12, any RFC 1918 or 100.64.0.0/10 range wider than /16, or IPv6 unique local space wider than /48). Such a range takes in every peered VPC, transit gateway attachment, VPN and office network numbered inside it, so one compromised laptop or container anywhere on the corporate network can reach the service, and an attacker moves laterally without touching the internet. Sources that are the internet or broad public ranges are left to the rules for those.',
+  remediation: "Allow the VPC's or the subnet's own CIDR (or better, the security group of the clients: SourceSecurityGroupId), and reach administrative ports through SSM Session Manager or a bastion.",
+  severity: 'low',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'Resources:\n  Admin:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: admin\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          # expect\n          CidrIp: 10.0.0.0/8\n',
+      'Resources:\n  Db:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !Ref DbGroup\n      IpProtocol: "-1"\n      # expect\n      CidrIp: 172.16.0.0/12\n',
+    ],
+    negative: [
+      'Resources:\n  Vpc:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: vpc\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 10.0.0.0/16\n        - IpProtocol: tcp\n          FromPort: 443\n          ToPort: 443\n          CidrIp: 10.0.0.0/8\n',
+      // Reported as open to the internet instead.
+      'Resources:\n  Both:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: both\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 10.0.0.0/8\n          CidrIpv6: ::/0\n',
+    ],
+  },
+  *check(t) {
+    for (const { where, line, cidr, all, services } of rangeExposures(t, isWidePrivate, (c) => isWorld(c) || isBroadPublic(c))) {
+      const what = all ? `accepts every port from` : `opens ${listPorts(services)} to`;
+      yield { line, message: `${where} ${what} ${cidr}, a private range larger than any one VPC: every host of the networks numbered in it can connect.`, resource: where };
+    }
+  },
+});
+
+const broadPublicNetwork: CfnRule = cfnRule({
+  id: 'iac/cfn-sg-sensitive-port-broad-public',
+  title: 'Sensitive port open to a broad public range',
+  description:
+    "A security group ingress rule (or an EC2-Classic DB security group) opens every port, or the port of a service that must not be public (SSH, RDP, a database, a cache, the Docker API: see the port catalogue), to a public address range that is not the whole internet but is wider than /16 (/32 in IPv6): a cloud provider's or a region's space, an ISP's, or a split of the internet such as 0.0.0.0/1 and 128.0.0.0/1. Anyone can rent an address in such a range, so the service is as reachable as if it were open to 0.0.0.0/0, and checks for 0.0.0.0/0 do not see it.",
+  remediation: 'Allow only the addresses that need the service (your office or VPN egress addresses, a /32 per host), or the security group of the clients, and reach administrative ports through SSM Session Manager or a private network.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'Resources:\n  Split:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: split\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 3306\n          ToPort: 3306\n          # expect\n          CidrIp: 0.0.0.0/1\n        - IpProtocol: tcp\n          FromPort: 3306\n          ToPort: 3306\n          # expect\n          CidrIp: 128.0.0.0/1\n',
+      'Resources:\n  Legacy:\n    Type: AWS::RDS::DBSecurityGroup\n    Properties:\n      GroupDescription: db\n      DBSecurityGroupIngress:\n        # expect\n        - CIDRIP: 52.0.0.0/11\n',
+    ],
+    negative: [
+      'Resources:\n  Office:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: office\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 203.0.113.0/24\n        - IpProtocol: tcp\n          FromPort: 443\n          ToPort: 443\n          CidrIp: 52.0.0.0/8\n',
+    ],
+  },
+  *check(t) {
+    for (const { where, line, cidr, all, services } of rangeExposures(t, isBroadPublic, isWorld)) {
+      const what = all ? `accepts every port from` : `opens ${listPorts(services)} to`;
+      yield { line, message: `${where} ${what} ${cidr}: public address space wider than /16 (/32 in IPv6), in which anyone can rent an address.`, resource: where, severity: isVeryBroad(cidr) ? ('high' as const) : ('medium' as const) };
+    }
+  },
+});
+
+export const networkRules: readonly CfnRule[] = [openToInternet, widePrivateNetwork, broadPublicNetwork, httpListener, outdatedTls, cloudFrontHttp, cloudFrontOriginHttp, imdsv1, nodeGroupSshOpen, notebookInternet];

@@ -12,6 +12,9 @@ function redisGroups(t: CfnTemplate): CfnResource[] {
   });
 }
 
+/** DMS engines that speak SSL to their database; the others (S3, Kinesis, DynamoDB...) have no SslMode to set. */
+const DMS_SSL_ENGINES = new Set(['mysql', 'mariadb', 'aurora', 'aurora-serverless', 'aurora-postgresql', 'aurora-postgresql-serverless', 'postgres', 'oracle', 'sqlserver', 'sybase', 'db2', 'db2-zos', 'mongodb', 'docdb', 'redshift', 'redshift-serverless', 'babelfish', 'azuredb', 'azure-sql-managed-instance']);
+
 /** MSK settings that let clients or brokers talk in clear text. */
 const MSK_PLAINTEXT = new Set(['PLAINTEXT', 'TLS_PLAINTEXT']);
 
@@ -19,9 +22,9 @@ const transitNotEncrypted: CfnRule = cfnRule({
   id: 'iac/cfn-transit-not-encrypted',
   title: 'Traffic to or inside a managed service not encrypted',
   description:
-    'Data travels in clear text to or inside a managed service: an ElastiCache Redis/Valkey replication group without in-transit encryption (the default), an OpenSearch/Elasticsearch domain without node-to-node encryption or that accepts plain HTTP, an MSK cluster that allows PLAINTEXT between clients and brokers or turns off encryption between brokers, or an ECS task that mounts EFS without TLS (the default). Anyone who can capture traffic in the VPC reads the records and the credentials or tokens sent with them.',
+    'Data travels in clear text to or inside a managed service: an ElastiCache Redis/Valkey replication group without in-transit encryption (the default), an OpenSearch/Elasticsearch domain without node-to-node encryption or that accepts plain HTTP, an MSK cluster that allows PLAINTEXT between clients and brokers or turns off encryption between brokers, an ECS task that mounts EFS without TLS (the default), or a DMS endpoint that reaches its database with SslMode none (the default). Anyone who can capture traffic in the VPC reads the records and the credentials or tokens sent with them.',
   remediation:
-    'ElastiCache: TransitEncryptionEnabled: true. OpenSearch/Elasticsearch: NodeToNodeEncryptionOptions Enabled: true and DomainEndpointOptions EnforceHTTPS: true. MSK: EncryptionInTransit ClientBroker: TLS and InCluster: true. ECS: EFSVolumeConfiguration TransitEncryption: ENABLED.',
+    'ElastiCache: TransitEncryptionEnabled: true. OpenSearch/Elasticsearch: NodeToNodeEncryptionOptions Enabled: true and DomainEndpointOptions EnforceHTTPS: true. MSK: EncryptionInTransit ClientBroker: TLS and InCluster: true. ECS: EFSVolumeConfiguration TransitEncryption: ENABLED. DMS: SslMode: require or verify-full.',
   severity: 'medium',
   cwe: ['CWE-319'],
   examples: {
@@ -29,6 +32,7 @@ const transitNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  # expect\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      Engine: redis\n      AtRestEncryptionEnabled: true\n',
       'Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      NodeToNodeEncryptionOptions:\n        # expect\n        Enabled: false\n      DomainEndpointOptions:\n        # expect\n        EnforceHTTPS: false\n',
       'Resources:\n  Events:\n    Type: AWS::MSK::Cluster\n    Properties:\n      ClusterName: events\n      KafkaVersion: 3.6.0\n      NumberOfBrokerNodes: 3\n      EncryptionInfo:\n        EncryptionInTransit:\n          # expect\n          ClientBroker: TLS_PLAINTEXT\n          # expect\n          InCluster: "false"\n',
+      'Resources:\n  Source:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      EndpointType: source\n      EngineName: postgres\n      # expect\n      SslMode: none\n  # expect\n  Target:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      EndpointType: target\n      EngineName: mysql\n  Lake:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      EndpointType: target\n      EngineName: s3\n',
       'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Volumes:\n        - Name: shared\n          # expect\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n        - Name: other\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n            # expect\n            TransitEncryption: DISABLED\n',
     ],
     negative: [
@@ -50,6 +54,14 @@ const transitNotEncrypted: CfnRule = cfnRule({
       if (mode && MSK_PLAINTEXT.has(mode)) yield { line: clientBroker!.keyLine, message: `${label(r)} lets clients connect in clear text (ClientBroker: ${mode}).`, resource: label(r) };
       const inCluster = prop(t, r, 'EncryptionInfo', 'EncryptionInTransit', 'InCluster');
       if (bool(t, inCluster?.value) === false) yield { line: inCluster!.keyLine, message: `${label(r)} sends data between brokers unencrypted (InCluster: false).`, resource: label(r) };
+    }
+    for (const r of resourcesOf(t, 'AWS::DMS::Endpoint')) {
+      const engine = text(t, prop(t, r, 'EngineName')?.value)?.toLowerCase();
+      if (!engine || !DMS_SSL_ENGINES.has(engine)) continue;
+      const mode = prop(t, r, 'SslMode');
+      const v = text(t, mode?.value)?.toLowerCase();
+      if (mode && v !== 'none') continue;
+      yield { line: mode ? mode.keyLine : r.line, message: `${label(r)} connects to its ${engine} database without SSL (SslMode ${mode ? 'is none' : 'defaults to none'}).`, resource: label(r) };
     }
     for (const r of resourcesOf(t, 'AWS::ECS::TaskDefinition')) {
       for (const volume of entries(t, prop(t, r, 'Volumes')?.value)) {
@@ -74,9 +86,9 @@ const serviceDataNotEncrypted: CfnRule = cfnRule({
   id: 'iac/cfn-service-data-not-encrypted',
   title: 'Service data stored unencrypted',
   description:
-    'A service that does not encrypt by default stores data at rest unencrypted: an ElastiCache Redis/Valkey replication group without AtRestEncryptionEnabled (its snapshots and swap too), an EFS file system without Encrypted, a Kinesis stream without StreamEncryption, a WorkSpace whose root or user volume is unencrypted, an SQS queue whose default SSE-SQS encryption is turned off with no KMS key instead, or an API Gateway stage that caches responses without encrypting the cache. None of these can be encrypted in place later: the data has to be copied to a new resource.',
+    'A service that does not encrypt by default stores data at rest unencrypted: an ElastiCache Redis/Valkey replication group without AtRestEncryptionEnabled (its snapshots and swap too), an EFS file system without Encrypted, a Kinesis stream without StreamEncryption, a WorkSpace whose root or user volume is unencrypted, an SQS queue whose default SSE-SQS encryption is turned off with no KMS key instead, an SNS topic without KmsMasterKeyId or a Firehose delivery stream without server-side encryption (both at low severity, messages being kept for a short time), or an API Gateway stage that caches responses without encrypting the cache. None of these can be encrypted in place later: the data has to be copied to a new resource.',
   remediation:
-    'ElastiCache: AtRestEncryptionEnabled: true. EFS: Encrypted: true (with KmsKeyId). Kinesis: StreamEncryption { EncryptionType: KMS, KeyId: alias/aws/kinesis or a customer key }. WorkSpaces: RootVolumeEncryptionEnabled and UserVolumeEncryptionEnabled true with VolumeEncryptionKey. SQS: remove SqsManagedSseEnabled: false or set KmsMasterKeyId. API Gateway: CacheDataEncrypted: true wherever CachingEnabled is true.',
+    'ElastiCache: AtRestEncryptionEnabled: true. EFS: Encrypted: true (with KmsKeyId). Kinesis: StreamEncryption { EncryptionType: KMS, KeyId: alias/aws/kinesis or a customer key }. WorkSpaces: RootVolumeEncryptionEnabled and UserVolumeEncryptionEnabled true with VolumeEncryptionKey. SQS: remove SqsManagedSseEnabled: false or set KmsMasterKeyId. SNS: KmsMasterKeyId (alias/aws/sns or a customer key). Firehose: DeliveryStreamEncryptionConfigurationInput { KeyType: AWS_OWNED_CMK or CUSTOMER_MANAGED_CMK }. API Gateway: CacheDataEncrypted: true wherever CachingEnabled is true.',
   severity: 'medium',
   cwe: ['CWE-311'],
   examples: {
@@ -86,6 +98,7 @@ const serviceDataNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  # expect\n  Clicks:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      ShardCount: 1\n',
       'Resources:\n  Desk:\n    Type: AWS::WorkSpaces::Workspace\n    Properties:\n      BundleId: wsb-12345678\n      DirectoryId: d-12345678\n      UserName: dev\n      RootVolumeEncryptionEnabled: true\n      # expect\n      UserVolumeEncryptionEnabled: false\n      VolumeEncryptionKey: alias/aws/workspaces\n',
       'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      # expect\n      SqsManagedSseEnabled: false\n',
+      'Resources:\n  # expect\n  Events:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: events\n  # expect\n  Audit:\n    Type: AWS::KinesisFirehose::DeliveryStream\n    Properties:\n      DeliveryStreamType: DirectPut\n',
       'Resources:\n  Prod:\n    Type: AWS::ApiGateway::Stage\n    Properties:\n      RestApiId: !Ref Api\n      MethodSettings:\n        # expect\n        - ResourcePath: /*\n          HttpMethod: "*"\n          CachingEnabled: true\n',
     ],
     negative: [
@@ -94,6 +107,7 @@ const serviceDataNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  Clicks:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      ShardCount: 1\n      StreamEncryption:\n        EncryptionType: KMS\n        KeyId: alias/aws/kinesis\n',
       'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 60\n',
       'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      SqsManagedSseEnabled: false\n      KmsMasterKeyId: alias/jobs\n',
+      'Resources:\n  Events:\n    Type: AWS::SNS::Topic\n    Properties:\n      KmsMasterKeyId: alias/aws/sns\n  Audit:\n    Type: AWS::KinesisFirehose::DeliveryStream\n    Properties:\n      DeliveryStreamType: KinesisStreamAsSource\n      KinesisStreamSourceConfiguration:\n        KinesisStreamARN: !GetAtt Clicks.Arn\n        RoleARN: !GetAtt FirehoseRole.Arn\n',
       'Resources:\n  Prod:\n    Type: AWS::ApiGateway::Deployment\n    Properties:\n      RestApiId: !Ref Api\n      StageDescription:\n        CachingEnabled: true\n        CacheDataEncrypted: true\n',
     ],
   },
@@ -107,6 +121,16 @@ const serviceDataNotEncrypted: CfnRule = cfnRule({
       // The user volume holds the user's files; the root volume mostly the system and caches.
       for (const hit of requireTrue(t, r, ['RootVolumeEncryptionEnabled'], 'has an unencrypted root volume: set RootVolumeEncryptionEnabled: true.')) yield { ...hit, severity: 'low' as const };
       yield* requireTrue(t, r, ['UserVolumeEncryptionEnabled'], 'has an unencrypted user volume: set UserVolumeEncryptionEnabled: true.');
+    }
+    for (const r of resourcesOf(t, 'AWS::SNS::Topic')) {
+      const key = prop(t, r, 'KmsMasterKeyId');
+      if (!key || key.value === null || text(t, key.value) === '') yield { line: key ? key.keyLine : r.line, message: `${label(r)} has no KmsMasterKeyId: its messages are stored unencrypted.`, resource: label(r), severity: 'low' as const };
+    }
+    for (const r of resourcesOf(t, 'AWS::KinesisFirehose::DeliveryStream')) {
+      // A stream fed by a Kinesis data stream keeps that stream's encryption.
+      if (prop(t, r, 'KinesisStreamSourceConfiguration') || text(t, prop(t, r, 'DeliveryStreamType')?.value) === 'KinesisStreamAsSource') continue;
+      const sse = prop(t, r, 'DeliveryStreamEncryptionConfigurationInput');
+      if (!sse || sse.value === null) yield { line: sse ? sse.keyLine : r.line, message: `${label(r)} buffers records unencrypted: add DeliveryStreamEncryptionConfigurationInput.`, resource: label(r), severity: 'low' as const };
     }
     for (const r of resourcesOf(t, 'AWS::SQS::Queue')) {
       // SQS encrypts new queues with SSE-SQS unless told not to.
