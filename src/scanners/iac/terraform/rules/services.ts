@@ -4,7 +4,7 @@ import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, ment
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
-import { OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_SSL_NEGOTIATION_PROTOCOL } from '../../aws-tls.js';
+import { OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 
 const cloudtrailDisabled: TfRule = tfRule({
@@ -60,6 +60,34 @@ const cloudtrailNotEncrypted: TfRule = tfRule({
   *check(input) {
     for (const trail of resourcesOf(input, 'aws_cloudtrail')) {
       if (!attribute(trail.block, 'kms_key_id')) yield { line: trail.block.line, message: `${label(trail)} does not encrypt its logs with a customer managed key.`, resource: label(trail) };
+    }
+  },
+});
+
+const cloudtrailSingleRegion: TfRule = tfRule({
+  id: 'iac/tf-aws-cloudtrail-single-region',
+  title: 'CloudTrail records one region only',
+  description: 'The trail is not multi-region (is_multi_region_trail = false, the default), so activity in other regions, a favourite place to run crypto miners or hide resources, is not recorded by it (CIS AWS 3.1).',
+  remediation: 'Set is_multi_region_trail = true (and keep include_global_service_events = true).',
+  severity: 'low',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n}\n',
+      'resource "aws_cloudtrail" "main" {\n  name                  = "main"\n  s3_bucket_name        = "trail-logs"\n  # expect\n  is_multi_region_trail = false\n}\n',
+    ],
+    negative: [
+      'resource "aws_cloudtrail" "main" {\n  name                  = "main"\n  s3_bucket_name        = "trail-logs"\n  is_multi_region_trail = true\n}\n',
+      'resource "aws_cloudtrail" "main" {\n  name                  = "main"\n  s3_bucket_name        = "trail-logs"\n  is_multi_region_trail = var.all_regions\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const trail of resourcesOf(input, 'aws_cloudtrail')) {
+      const a = attribute(trail.block, 'is_multi_region_trail');
+      const value = valueOf(input, trail.block, 'is_multi_region_trail');
+      if (isTrueValue(value) || (a && value !== null && !isFalseValue(value))) continue;
+      const written = a !== undefined && value !== null;
+      yield { line: written ? a.line : trail.block.line, message: `${label(trail)} records only its own region${written ? '' : ' (is_multi_region_trail defaults to false)'}.`, resource: label(trail) };
     }
   },
 });
@@ -348,6 +376,59 @@ const cloudfrontHttp: TfRule = tfRule({
   },
 });
 
+const cloudfrontOriginHttp: TfRule = tfRule({
+  id: 'iac/tf-aws-cloudfront-origin-http',
+  title: 'CloudFront reaches its origin over plain HTTP',
+  description:
+    'A custom origin of a CloudFront distribution has origin_protocol_policy = "http-only": every request CloudFront forwards (with cookies, authorization headers and form data) and every response travel unencrypted between the edge and the origin, across the internet, where they can be read or altered, even when viewers connect with HTTPS. An S3 website endpoint, which serves only HTTP and public content, is reported at low severity. "match-viewer" forwards with the viewer\'s protocol and is left to iac/tf-aws-cloudfront-allows-http, which reports viewers allowed on HTTP.',
+  remediation:
+    'Set origin_protocol_policy = "https-only" with origin_ssl_protocols = ["TLSv1.2"] and give the origin a certificate; for an S3 bucket use an S3 origin (s3_origin_config or origin_access_control_id) instead of the website endpoint.',
+  severity: 'medium',
+  cwe: ['CWE-319'],
+  examples: {
+    positive: [
+      'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n  origin {\n    origin_id   = "api"\n    domain_name = "api.example.org"\n    custom_origin_config {\n      http_port              = 80\n      https_port             = 443\n      # expect\n      origin_protocol_policy = "http-only"\n      origin_ssl_protocols   = ["TLSv1.2"]\n    }\n  }\n  default_cache_behavior {\n    target_origin_id       = "api"\n    viewer_protocol_policy = "redirect-to-https"\n  }\n}\n',
+      // Origins written as a dynamic block, one per element.
+      'variable "origins" {\n  default = {\n    api  = { domain = "api.example.org", policy = "https-only" }\n    site = { domain = "site.s3-website-eu-west-1.amazonaws.com", policy = "http-only" }\n  }\n}\n\nresource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n  dynamic "origin" {\n    for_each = var.origins\n    content {\n      origin_id   = origin.key\n      domain_name = origin.value.domain\n      custom_origin_config {\n        http_port              = 80\n        https_port             = 443\n        # expect\n        origin_protocol_policy = origin.value.policy\n        origin_ssl_protocols   = ["TLSv1.2"]\n      }\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n  origin {\n    origin_id   = "api"\n    domain_name = "api.example.org"\n    custom_origin_config {\n      http_port              = 80\n      https_port             = 443\n      origin_protocol_policy = "https-only"\n      origin_ssl_protocols   = ["TLSv1.2"]\n    }\n  }\n  origin {\n    origin_id                = "assets"\n    domain_name              = aws_s3_bucket.assets.bucket_regional_domain_name\n    origin_access_control_id = aws_cloudfront_origin_access_control.assets.id\n  }\n}\n',
+      // match-viewer forwards with the viewer\'s protocol, HTTPS when viewers are redirected to it.
+      'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n  origin {\n    origin_id   = "api"\n    domain_name = "api.example.org"\n    custom_origin_config {\n      http_port              = 80\n      https_port             = 443\n      origin_protocol_policy = "match-viewer"\n      origin_ssl_protocols   = ["TLSv1.2"]\n    }\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const cdn of resourcesOf(input, 'aws_cloudfront_distribution')) {
+      // The elements of a dynamic "origin" block share their lines: one finding per line, the first plain-HTTP origin named.
+      const reported = new Set<number>();
+      for (const instance of instancesOf(cdn.block, fileInstance(input))) {
+        for (const origin of sections(input, cdn.block, 'origin', instance)) {
+          if (!origin.block) continue;
+          for (const custom of sections(input, origin.block, 'custom_origin_config', origin.instance)) {
+            const policy = custom.get('origin_protocol_policy');
+            const line = custom.lineOf('origin_protocol_policy');
+            if (typeof policy !== 'string' || policy.toLowerCase() !== 'http-only' || reported.has(line)) continue;
+            reported.add(line);
+            const id = origin.get('origin_id');
+            const name = typeof id === 'string' ? id : 'an origin';
+            const domain = origin.get('domain_name');
+            // A website endpoint of S3 serves only HTTP and holds public content: lower, and the fix differs.
+            const website = typeof domain === 'string' && S3_WEBSITE_ENDPOINT.test(domain);
+            yield {
+              line,
+              message: website
+                ? `${label(cdn)} fetches origin ${name} from an S3 website endpoint over plain HTTP; use an S3 origin with origin access control.`
+                : `${label(cdn)} forwards requests to origin ${name} over plain HTTP (origin_protocol_policy = "http-only").`,
+              resource: label(cdn),
+              ...(website ? { severity: 'low' as const } : {}),
+            };
+          }
+        }
+      }
+    }
+  },
+});
+
 const mskPlaintext: TfRule = tfRule({
   id: 'iac/tf-aws-msk-plaintext',
   title: 'MSK cluster accepts plaintext traffic',
@@ -512,6 +593,7 @@ export const serviceRules: readonly TfRule[] = [
   cloudtrailDisabled,
   cloudtrailValidation,
   cloudtrailNotEncrypted,
+  cloudtrailSingleRegion,
   vpcFlowLogs,
   guardDuty,
   imdsv1,
@@ -522,6 +604,7 @@ export const serviceRules: readonly TfRule[] = [
   httpListener,
   outdatedTls,
   cloudfrontHttp,
+  cloudfrontOriginHttp,
   mskPlaintext,
   hardcodedCredentials,
 ];

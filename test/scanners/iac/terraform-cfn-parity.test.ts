@@ -1,0 +1,36 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+
+/** Line, severity and message of the findings of one rule on a Terraform text. */
+function found(ruleId: string, source: string): Array<{ line: number; severity: string; message: string }> {
+  return analyseFile('main.tf', source, () => {})
+    .findings.filter((f) => f.ruleId === ruleId)
+    .map((f) => ({ line: f.location.startLine, severity: f.severity, message: f.message }));
+}
+
+const lines = (...l: string[]) => l.join('\n') + '\n';
+
+describe('Terraform counterparts of CloudFormation rules', () => {
+  it('CloudFront origin over HTTP: an S3 website endpoint is low and names the origin, another custom origin medium', () => {
+    const cdn = (domain: string) =>
+      lines(
+        'resource "aws_cloudfront_distribution" "cdn" {',
+        '  origin {',
+        '    origin_id   = "web"',
+        `    domain_name = "${domain}"`,
+        '    custom_origin_config {',
+        '      http_port              = 80',
+        '      https_port             = 443',
+        '      origin_protocol_policy = "http-only"',
+        '      origin_ssl_protocols   = ["TLSv1.2"]',
+        '    }',
+        '  }',
+        '}',
+      );
+    const website = found('iac/tf-aws-cloudfront-origin-http', cdn('site.s3-website.eu-west-1.amazonaws.com'));
+    assert.deepEqual(website.map((f) => [f.line, f.severity]), [[8, 'low']]);
+    assert.match(website[0]!.message, /origin web from an S3 website endpoint/);
+    assert.deepEqual(found('iac/tf-aws-cloudfront-origin-http', cdn('app.example.org')).map((f) => [f.line, f.severity]), [[8, 'medium']]);
+  });
+});
