@@ -274,6 +274,34 @@ const efsNotEncrypted: TfRule = tfRule({
   check: (input) => encryptedFlag(input, ['aws_efs_file_system'], 'encrypted', 'the file system'),
 });
 
+const searchNotEncrypted: TfRule = tfRule({
+  id: 'iac/tf-aws-search-not-encrypted',
+  title: 'OpenSearch/Elasticsearch domain not encrypted at rest',
+  description: 'An OpenSearch or Elasticsearch domain is created without encryption at rest (encrypt_at_rest { enabled = false }, or no encrypt_at_rest block, which the provider reads as false): its indices, logs and automated snapshots are stored unencrypted, and encryption cannot be added to an existing domain of older engine versions.',
+  remediation: 'Add encrypt_at_rest { enabled = true } (with kms_key_id for a customer managed key) and node_to_node_encryption { enabled = true }.',
+  severity: 'medium',
+  cwe: ['CWE-311'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_opensearch_domain" "logs" {\n  domain_name    = "logs"\n  engine_version = "OpenSearch_2.11"\n}\n',
+      'resource "aws_elasticsearch_domain" "logs" {\n  domain_name           = "logs"\n  elasticsearch_version = "7.10"\n  encrypt_at_rest {\n    # expect\n    enabled = false\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  encrypt_at_rest {\n    enabled    = true\n    kms_key_id = aws_kms_key.logs.arn\n  }\n}\n',
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  encrypt_at_rest {\n    enabled = var.encrypt\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const domain of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
+      const path = ['encrypt_at_rest', 'enabled'];
+      const value = valueAt(input, domain.block, path);
+      if (isTrueValue(value) || (value !== undefined && value !== null && !isFalseValue(value))) continue;
+      const block = blocksOf(domain.block, 'encrypt_at_rest')[0];
+      yield { line: lineOfPath(domain.block, path), message: `${label(domain)} stores its indices unencrypted${block ? '' : ' (no encrypt_at_rest block)'}: set encrypt_at_rest { enabled = true }.`, resource: label(domain) };
+    }
+  },
+});
+
 const messagingNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-messaging-not-encrypted',
   title: 'Queue, topic or stream not encrypted',
@@ -342,4 +370,4 @@ const messagingNotEncrypted: TfRule = tfRule({
   },
 });
 
-export const storageRules: readonly TfRule[] = [s3PublicAcl, s3PublicAccessBlock, s3NotEncrypted, s3Logging, ebsNotEncrypted, databaseNotEncrypted, efsNotEncrypted, messagingNotEncrypted];
+export const storageRules: readonly TfRule[] = [s3PublicAcl, s3PublicAccessBlock, s3NotEncrypted, s3Logging, ebsNotEncrypted, databaseNotEncrypted, efsNotEncrypted, searchNotEncrypted, messagingNotEncrypted];
