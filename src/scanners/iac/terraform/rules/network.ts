@@ -565,6 +565,38 @@ const eksPublicEndpoint: TfRule = tfRule({
   },
 });
 
+const notebookInternet: TfRule = tfRule({
+  id: 'iac/tf-aws-sagemaker-notebook-internet',
+  title: 'SageMaker notebook has direct internet access',
+  description: 'A SageMaker notebook instance keeps direct_internet_access = "Enabled" (the default): its Jupyter environment, which holds the notebook role credentials and often training data, reaches the internet outside the VPC and its controls, so code or packages run in it can send data anywhere.',
+  remediation: 'Set direct_internet_access = "Disabled" with subnet_id and security_groups, and give the VPC the endpoints (or a controlled NAT) the notebook needs.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_sagemaker_notebook_instance" "lab" {\n  name          = "lab"\n  role_arn      = aws_iam_role.lab.arn\n  instance_type = "ml.t3.medium"\n}\n',
+      'resource "aws_sagemaker_notebook_instance" "lab" {\n  name                   = "lab"\n  role_arn               = aws_iam_role.lab.arn\n  instance_type          = "ml.t3.medium"\n  subnet_id              = aws_subnet.private.id\n  security_groups        = [aws_security_group.lab.id]\n  # expect\n  direct_internet_access = "Enabled"\n}\n',
+    ],
+    negative: [
+      'resource "aws_sagemaker_notebook_instance" "lab" {\n  name                   = "lab"\n  role_arn               = aws_iam_role.lab.arn\n  instance_type          = "ml.t3.medium"\n  subnet_id              = aws_subnet.private.id\n  security_groups        = [aws_security_group.lab.id]\n  direct_internet_access = "Disabled"\n}\n',
+      'resource "aws_sagemaker_notebook_instance" "lab" {\n  name                   = "lab"\n  role_arn               = aws_iam_role.lab.arn\n  instance_type          = "ml.t3.medium"\n  direct_internet_access = var.internet\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const notebook of resourcesOf(input, 'aws_sagemaker_notebook_instance')) {
+      const a = attribute(notebook.block, 'direct_internet_access');
+      const value = valueOf(input, notebook.block, 'direct_internet_access');
+      const written = a !== undefined && value !== null;
+      if (written && value !== 'Enabled') continue;
+      yield {
+        line: written ? a.line : notebook.block.line,
+        message: `${label(notebook)} has direct internet access${written ? '' : ' (direct_internet_access defaults to "Enabled")'}: set direct_internet_access = "Disabled" and place it in a subnet.`,
+        resource: label(notebook),
+      };
+    }
+  },
+});
+
 export const networkRules: readonly TfRule[] = [
   openToInternet,
   widePrivateNetwork,
@@ -575,4 +607,5 @@ export const networkRules: readonly TfRule[] = [
   publiclyAccessible,
   dbPublicSubnet,
   eksPublicEndpoint,
+  notebookInternet,
 ];
