@@ -1,7 +1,7 @@
 import type { Hit } from '../../rule.js';
 import type { Block } from '../hcl/ast.js';
-import { attribute, blocksOf, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { known, tfRule, type TfRule } from './common.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { known, sections, tfRule, type TfRule } from './common.js';
 
 /**
  * A boolean setting that must be true: nothing when it is true or cannot be read, a
@@ -22,8 +22,9 @@ const transitNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-transit-not-encrypted',
   title: 'Traffic between service nodes or endpoints not encrypted',
   description:
-    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption, an ElastiCache replication group without in-transit encryption, or a DMS endpoint with ssl_mode "none" (the default) for a database engine. Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
-  remediation: 'Set node_to_node_encryption { enabled = true } (OpenSearch/Elasticsearch), transit_encryption_enabled = true (ElastiCache), and ssl_mode = "require" or "verify-full" on DMS endpoints.',
+    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption or that accepts plain HTTP (domain_endpoint_options { enforce_https = false }), an ElastiCache replication group without in-transit encryption, a DMS endpoint with ssl_mode "none" (the default) for a database engine, or an ECS task definition that mounts an EFS volume without TLS (transit_encryption defaults to "DISABLED"). Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
+  remediation:
+    'Set node_to_node_encryption { enabled = true } and keep enforce_https = true (OpenSearch/Elasticsearch), transit_encryption_enabled = true (ElastiCache), ssl_mode = "require" or "verify-full" on DMS endpoints, and transit_encryption = "ENABLED" in efs_volume_configuration (ECS).',
   severity: 'medium',
   cwe: ['CWE-319'],
   examples: {
@@ -32,12 +33,15 @@ const transitNotEncrypted: TfRule = tfRule({
       'resource "aws_elasticsearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    # expect\n    enabled = false\n  }\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "postgres"\n  # expect\n  ssl_mode      = "none"\n}\n',
       '# expect\nresource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id = "sessions"\n  description          = "sessions"\n  engine               = "redis"\n}\n',
+      'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n  domain_endpoint_options {\n    # expect\n    enforce_https       = false\n    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"\n  }\n}\n',
+      'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = file("app.json")\n  volume {\n    name = "shared"\n    # expect\n    efs_volume_configuration {\n      file_system_id = aws_efs_file_system.shared.id\n    }\n  }\n  volume {\n    name = "other"\n    efs_volume_configuration {\n      file_system_id     = aws_efs_file_system.shared.id\n      # expect\n      transit_encryption = "DISABLED"\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n}\n',
       'resource "aws_dms_endpoint" "archive" {\n  endpoint_id   = "archive"\n  endpoint_type = "target"\n  engine_name   = "s3"\n  ssl_mode      = "none"\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "mysql"\n  ssl_mode      = "verify-full"\n}\n',
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n}\n',
+      'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = file("app.json")\n  volume {\n    name = "shared"\n    efs_volume_configuration {\n      file_system_id     = aws_efs_file_system.shared.id\n      transit_encryption = "ENABLED"\n    }\n  }\n  volume {\n    name      = "scratch"\n    host_path = "/ecs/scratch"\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -45,11 +49,32 @@ const transitNotEncrypted: TfRule = tfRule({
       const block = blocksOf(domain.block, 'node_to_node_encryption')[0];
       const hit = requireTrue(input, domain, block ?? domain.block, 'enabled', 'nodes of the domain exchange data unencrypted');
       if (hit) yield block ? hit : { ...hit, message: `${label(domain)} has no node_to_node_encryption block: nodes of the domain exchange data unencrypted.` };
+      // enforce_https defaults to true in the provider: only an explicit false is reported.
+      const endpoint = blocksOf(domain.block, 'domain_endpoint_options')[0];
+      const https = endpoint ? attribute(endpoint, 'enforce_https') : undefined;
+      if (endpoint && https && isFalseValue(valueOf(input, endpoint, 'enforce_https'))) yield { line: https.line, message: `${label(domain)} accepts plain HTTP requests (enforce_https = false).`, resource: label(domain) };
     }
     for (const group of resourcesOf(input, 'aws_elasticache_replication_group')) {
       if (typeof valueOf(input, group.block, 'engine') === 'string' && valueOf(input, group.block, 'engine') !== 'redis' && valueOf(input, group.block, 'engine') !== 'valkey') continue;
       const hit = requireTrue(input, group, group.block, 'transit_encryption_enabled', 'clients and replicas talk to the cache in clear text');
       if (hit) yield hit;
+    }
+    for (const task of resourcesOf(input, 'aws_ecs_task_definition')) {
+      // The elements of a dynamic "volume" block share their lines: one finding per line.
+      const reported = new Set<number>();
+      for (const volume of sections(input, task.block, 'volume')) {
+        if (!volume.block) continue;
+        for (const efs of sections(input, volume.block, 'efs_volume_configuration', volume.instance)) {
+          const mode = efs.get('transit_encryption');
+          const written = mode !== undefined && mode !== null;
+          if (written && !(typeof mode === 'string' && mode.toUpperCase() === 'DISABLED')) continue;
+          const line = written ? efs.lineOf('transit_encryption') : efs.line;
+          if (reported.has(line)) continue;
+          reported.add(line);
+          const name = volume.get('name');
+          yield { line, message: `${label(task)} mounts ${typeof name === 'string' ? `volume ${name}` : 'an EFS volume'} from EFS without TLS (transit_encryption ${written ? '= "DISABLED"' : 'defaults to "DISABLED"'}).`, resource: label(task) };
+        }
+      }
     }
     for (const endpoint of resourcesOf(input, 'aws_dms_endpoint')) {
       const engine = valueOf(input, endpoint.block, 'engine_name');
