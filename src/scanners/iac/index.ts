@@ -9,6 +9,7 @@ import { HelmCharts } from './helm/charts.js';
 import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
+import { placeOverrideFindings } from './terraform/overrides.js';
 import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { partialServices, readCompose } from './compose/model.js';
 import { composeDockerfiles } from './compose/built-dockerfiles.js';
@@ -134,7 +135,9 @@ export const iacScanner: Scanner = {
       const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
-      const findings = partialFileFindings(file.path, text, analysis);
+      // A setting an override file gives is reported where it is written (terraform/overrides.ts).
+      const overrides = (terraform ?? calls?.[0]?.terraform)?.overrides;
+      const findings = overrides?.length ? placeOverrideFindings(analysis.findings, overrides) : partialFileFindings(file.path, text, analysis);
       yield* composeHealthchecked.has(file.path) ? findings.filter((f) => f.ruleId !== MISSING_HEALTHCHECK) : findings;
       if (isKustomization(file.path)) {
         const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path));

@@ -2,7 +2,7 @@ import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { childExpressions, type Attribute, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { parseHcl } from './hcl/parser.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
-import { isOverrideFile, mergeOverrides, overrideSourceOf, type OverrideSource } from './overrides.js';
+import { isOverrideFile, mergeOverrides, overrideSourceOf, type MergedOverrides, type OverrideFile, type OverrideSource } from './overrides.js';
 
 /**
  * A Terraform module is a directory: every `.tf` and `.tf.json` file in it shares one
@@ -77,6 +77,8 @@ export interface TfDirectoryScope {
   variableType?(name: string): Expr | undefined;
   /** For an override file: its blocks that are configuration of their own, not merged into another file's (a provider's default configuration). */
   overrideBlocks?: readonly Block[];
+  /** The override files merged into the directory's blocks, in name order: findings on lines of their copies move to them (overrides.ts placeOverrideFindings). */
+  overrides?: readonly OverrideFile[];
   /** `local.name` as another file of the directory defines it. */
   local(name: string): Expr | undefined;
   /** The parse of this file made while the directory was read, when the file still has this text. Given once. */
@@ -310,6 +312,8 @@ class ModuleDirectory {
   private indexed?: ModuleBlocks;
   /** The blocks of override files that are configuration of their own (overrides.ts). */
   private readonly standalone = new Map<string, Block[]>();
+  /** The override files merged in, in name order. */
+  private overrides: readonly OverrideFile[] = [];
   private readonly readsResources: boolean;
 
   constructor(
@@ -364,11 +368,12 @@ class ModuleDirectory {
 
   /** The override files merged into the blocks of the other files (overrides.ts), when those read as one module. */
   private mergeOverrides(read: Array<{ file: DirectorySource; parsed: ParsedTerraform }>, warn: Warn): void {
-    const { bodies, standalone } = withOverrides(
+    const { bodies, standalone, overrides } = withOverrides(
       read.map((r) => ({ path: r.file.path, text: r.file.text, body: r.parsed.body })),
       warn,
     );
     for (const [path, blocks] of standalone) this.standalone.set(path, blocks);
+    this.overrides = overrides;
     for (const r of read) {
       const body = bodies.get(r.file.path);
       if (body && body !== r.parsed.body) r.parsed = { body, problems: r.parsed.problems };
@@ -408,6 +413,7 @@ class ModuleDirectory {
       variable: (name) => this.variables.get(name)?.expr,
       variableType: (name) => this.variables.get(name)?.type,
       overrideBlocks: this.standalone.get(path) ?? [],
+      overrides: this.overrides,
       local: (name) => this.locals.get(name)?.expr,
       localText: (name) => this.locals.get(name)?.text,
       takeParse: (source) => {
@@ -434,9 +440,9 @@ class ModuleDirectory {
  * merged in (overrides.ts) when the files read as one module; else as they are (a folder
  * of separate examples has no one block an override merges into).
  */
-export function withOverrides(files: readonly OverrideSource[], warn: Warn): { bodies: Map<string, Body>; standalone: Map<string, Block[]> } {
+export function withOverrides(files: readonly OverrideSource[], warn: Warn): MergedOverrides {
   const bases = files.filter((f) => !isOverrideFile(f.path));
-  const unchanged = { bodies: new Map(bases.map((f) => [f.path, f.body])), standalone: new Map<string, Block[]>() };
+  const unchanged: MergedOverrides = { bodies: new Map(bases.map((f) => [f.path, f.body])), standalone: new Map<string, Block[]>(), overrides: [] };
   if (!isOneModule(new Map(bases.map((f) => [f.path, declarationsIn(f.body)])))) return unchanged;
   try {
     return mergeOverrides(bases, files.filter((f) => isOverrideFile(f.path)), warn);

@@ -5,6 +5,7 @@ import { EMPTY_SCOPE, UNKNOWN, evaluate, type Scope, type Value } from './hcl/ev
 import type { CallArguments, TfDirectoryScope } from './directory.js';
 import { attribute, fileScope, isNotCreated } from './model.js';
 import { instancesOf, type Instance } from './rules/instances.js';
+import { OVERRIDE_BAND } from './overrides.js';
 
 /**
  * Calls of local modules (`module "db" { source = "./modules/db" ... }`) and the values
@@ -474,7 +475,8 @@ function relatedOf(origin: CallOrigin, read: readonly string[]): Location[] {
 function argumentsUp(origin: CallOrigin, read: readonly string[], depth: number): Location[] {
   const argument = read.map((name) => attribute(origin.call.block, name)).find((a) => a !== undefined && !META_ARGUMENTS.has(a.name));
   if (!argument) return [];
-  const here: Location = { path: origin.call.path, startLine: argument.line, message: `${origin.address} sets ${argument.name}` };
+  // An argument an override file gives is on a line of that file (overrides.ts): the module block stands for it.
+  const here: Location = { path: origin.call.path, startLine: argument.line >= OVERRIDE_BAND ? origin.call.line : argument.line, message: `${origin.address} sets ${argument.name}` };
   const passed = origin.parent && depth < MAX_CHAIN ? variablesIn(argument.expr) : [];
   return [here, ...(passed.length > 0 ? argumentsUp(origin.parent!, passed, depth + 1) : [])];
 }

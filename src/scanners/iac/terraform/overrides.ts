@@ -1,4 +1,6 @@
-import type { Attribute, Block, Body, Expr, Pos } from './hcl/ast.js';
+import type { ScannerFinding } from '../../../core/finding.js';
+import { normaliseLine } from '../../../core/fingerprint.js';
+import type { Attribute, Block, Body, Expr } from './hcl/ast.js';
 
 /**
  * Override files (`override.tf`, `*_override.tf`, and their `.tf.json` forms) hold no
@@ -14,10 +16,16 @@ import type { Attribute, Block, Body, Expr, Pos } from './hcl/ast.js';
  * configuration, and stays in the override file (`standalone`).
  *
  * What the merge takes from an override file is read in the file of the block it merges
- * into: its nodes are copies placed at that block's first line (a setting the override
- * gives is reported on the header of the block it changes), whose source text is the
- * override file's (overrideSourceOf).
+ * into: its nodes are copies whose source text is the override file's (overrideSourceOf),
+ * and whose lines are the override file's lines moved into a band of their own (the
+ * override file's place in name order times OVERRIDE_BAND, plus the line): a rule reports
+ * a setting the override gives on its line as the rules see any other, and the finding is
+ * then moved to the override file, on the line where the setting is written
+ * (placeOverrideFindings). A finding on a line of the block's own file stays there.
  */
+
+/** Lines of override file k (1, 2... in name order) are k * OVERRIDE_BAND + line: no file of the 4 MiB the parsers read has that many lines. */
+export const OVERRIDE_BAND = 1 << 24;
 
 /** `override.tf`, `x_override.tf` (and .tf.json). */
 export function isOverrideFile(path: string): boolean {
@@ -45,7 +53,7 @@ type Warn = (warning: { path: string; line: number; message: string }) => void;
  * in: a file whose blocks change gets a new body (its blocks array and the merged blocks
  * are new objects); the others keep theirs.
  */
-export function mergeOverrides(files: readonly OverrideSource[], overrides: readonly OverrideSource[], warn: Warn): { bodies: Map<string, Body>; standalone: Map<string, Block[]> } {
+export function mergeOverrides(files: readonly OverrideSource[], overrides: readonly OverrideSource[], warn: Warn): MergedOverrides {
   const bodies = new Map<string, Body>(files.map((f) => [f.path, f.body]));
   const standalone = new Map<string, Block[]>();
   const copied = new Set<string>();
@@ -57,7 +65,9 @@ export function mergeOverrides(files: readonly OverrideSource[], overrides: read
     }
     return bodies.get(path)!;
   };
-  for (const override of [...overrides].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  const sorted = [...overrides].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const [i, override] of sorted.entries()) {
+    const band = (i + 1) * OVERRIDE_BAND;
     for (const block of override.body.blocks) {
       if (block.type === 'terraform') continue;
       if (block.type === 'locals') {
@@ -69,7 +79,7 @@ export function mergeOverrides(files: readonly OverrideSource[], overrides: read
           }
           const body = own(base.path);
           const at = body.blocks.indexOf(base.block);
-          const attributes = base.block.body.attributes.map((a) => (a.name === entry.name ? copy(entry, a, override.text) : a));
+          const attributes = base.block.body.attributes.map((a) => (a.name === entry.name ? copy(entry, band, override.text) : a));
           body.blocks[at] = { ...base.block, body: { attributes, blocks: base.block.body.blocks } };
         }
         continue;
@@ -82,7 +92,7 @@ export function mergeOverrides(files: readonly OverrideSource[], overrides: read
       if (base && standalone.has(base.path)) {
         // A later override of a provider an override file declares: merged there, in that file's own positions.
         const list = standalone.get(base.path)!;
-        list[list.indexOf(base.block)] = merged(base.block, block, base.block, override.text);
+        list[list.indexOf(base.block)] = merged(base.block, block, band, override.text);
         continue;
       }
       if (!base) {
@@ -90,23 +100,35 @@ export function mergeOverrides(files: readonly OverrideSource[], overrides: read
         continue;
       }
       const body = own(base.path);
-      body.blocks[body.blocks.indexOf(base.block)] = merged(base.block, block, base.block, override.text);
+      body.blocks[body.blocks.indexOf(base.block)] = merged(base.block, block, band, override.text);
     }
   }
-  return { bodies, standalone };
+  return { bodies, standalone, overrides: sorted.map((o) => ({ path: o.path, text: o.text })) };
 }
 
-/** `base` with the arguments and nested block types of `over`; copies are placed at `at`. */
-function merged(base: Block, over: Block, at: Pos, text: string): Block {
+export interface MergedOverrides {
+  bodies: Map<string, Body>;
+  standalone: Map<string, Block[]>;
+  /** The override files in name order: the lines of the k-th one's copies are in band k (OVERRIDE_BAND). */
+  overrides: readonly OverrideFile[];
+}
+
+export interface OverrideFile {
+  path: string;
+  text: string;
+}
+
+/** `base` with the arguments and nested block types of `over`; the copies' lines are moved by `band`. */
+function merged(base: Block, over: Block, band: number, text: string): Block {
   const replaced = new Set(over.body.attributes.map((a) => a.name));
   const attributes: Attribute[] = base.body.attributes.filter((a) => !replaced.has(a.name));
-  for (const a of over.body.attributes) attributes.push(copy(a, at, text));
+  for (const a of over.body.attributes) attributes.push(copy(a, band, text));
   const madeType = (b: Block) => (b.type === 'dynamic' ? (b.labels[0] ?? '') : b.type);
   const overTypes = new Set(over.body.blocks.map(madeType));
   const blocks = base.body.blocks.filter((b) => !overTypes.has(madeType(b)));
   for (const b of over.body.blocks) {
     const lifecycle = b.type === 'lifecycle' ? base.body.blocks.find((x) => x.type === 'lifecycle') : undefined;
-    blocks.push(lifecycle ? merged(lifecycle, b, at, text) : copy(b, at, text));
+    blocks.push(lifecycle ? merged(lifecycle, b, band, text) : copy(b, band, text));
   }
   return { ...base, body: { attributes, blocks } };
 }
@@ -136,17 +158,55 @@ function describe(block: Block): string {
   return `${block.type}${block.labels.map((l) => ` "${l}"`).join('')}`;
 }
 
-/** A deep copy of a node of an override file, placed at `at`, whose expressions read their text in `text`. */
-function copy<T>(node: T, at: Pos, text: string): T {
-  if (Array.isArray(node)) return node.map((item) => copy(item, at, text)) as T;
+/** A deep copy of a node of an override file, its lines moved by `band`, whose expressions read their text in `text`. */
+function copy<T>(node: T, band: number, text: string): T {
+  if (Array.isArray(node)) return node.map((item) => copy(item, band, text)) as T;
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) out[key] = copy(value, at, text);
+  for (const [key, value] of Object.entries(node)) out[key] = copy(value, band, text);
   if (typeof out.line === 'number' && typeof out.start === 'number') {
-    out.line = at.line;
-    out.endLine = at.line;
-    out.column = at.column;
+    out.line = (out.line % OVERRIDE_BAND) + band;
+    if (typeof out.endLine === 'number') out.endLine = (out.endLine % OVERRIDE_BAND) + band;
     COPIED.set(out, text);
   }
   return out as T;
+}
+
+/** The override file and line a line of a copy stands for; undefined for a line of the file's own. */
+export function overridePlace(line: number, overrides: readonly OverrideFile[]): { file: OverrideFile; line: number } | undefined {
+  const file = line >= OVERRIDE_BAND ? overrides[Math.floor(line / OVERRIDE_BAND) - 1] : undefined;
+  return file ? { file, line: line % OVERRIDE_BAND } : undefined;
+}
+
+/**
+ * The findings of a file of a directory with override files, those on a line of a copy
+ * moved to the override file and line it stands for, with the `line N` their messages
+ * quote (a line of the analysed file is then named with its file) and their detail line
+ * when it is in the same override file (else the detail is dropped).
+ */
+export function placeOverrideFindings(findings: readonly ScannerFinding[], overrides: readonly OverrideFile[]): ScannerFinding[] {
+  // A line the message quotes in the file analysed (not a copy's) is named with its file once the finding moves.
+  if (overrides.length === 0) return [...findings];
+  return findings.map((finding) => {
+    const place = overridePlace(finding.location.startLine, overrides);
+    if (!place) return finding;
+    const end = finding.location.endLine === undefined ? undefined : overridePlace(finding.location.endLine, overrides);
+    const detail = end && end.file === place.file && end.line > place.line ? end.line : undefined;
+    const { endLine: _end, ...location } = finding.location;
+    const { detailLine: _detail, ...properties } = finding.properties;
+    const { fingerprintKey: _key, ...rest } = finding;
+    const lines = place.file.text.split('\n');
+    const lineText = (n: number) => normaliseLine(lines[n - 1] ?? '');
+    return {
+      ...rest,
+      message: finding.message.replace(/\bline (\d+)/g, (whole, n: string) => {
+        const quoted = overridePlace(Number(n), overrides);
+        if (!quoted) return `${whole} of ${finding.location.path}`;
+        return `line ${quoted.line}${quoted.file === place.file ? '' : ` of ${quoted.file.path}`}`;
+      }),
+      location: { ...location, path: place.file.path, startLine: place.line, ...(detail ? { endLine: detail } : {}) },
+      properties: { ...properties, ...(detail ? { detailLine: detail } : {}) },
+      ...(detail ? { fingerprintKey: `${lineText(place.line)}\n${lineText(detail)}` } : {}),
+    };
+  });
 }
