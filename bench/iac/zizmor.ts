@@ -35,6 +35,7 @@ import type { ScannerFinding } from '../../src/core/finding.js';
 import { analyseFile } from '../../src/scanners/iac/index.js';
 import { findZizmorSuppression, zizmorSuppressions } from '../../src/scanners/iac/github/zizmor-ignore.js';
 import { checkRepo } from '../../src/scanners/posture/index.js';
+import { applyZizmor } from '../../src/scanners/posture/zizmor.js';
 import type { Bench, BenchArgs } from '../types.js';
 import { table } from '../util.js';
 
@@ -338,7 +339,7 @@ export function runZizmor(given: string, map: Record<string, string[]>, split: S
       const dependabot = /^version:\s*2\b/m.test(text) && /^updates:/m.test(text);
       const findings = (
         dependabot
-          ? checkRepo({ files: new Map([['.github/dependabot.yml', text]]) })
+          ? applyZizmor(checkRepo({ files: new Map([['.github/dependabot.yml', text]]) }), new Map([['.github/dependabot.yml', text]]))
           : analyseFile(path.basename(base + rel), text, () => {}, /^\.pre-commit-config\.ya?ml$/.test(path.basename(base + rel)) ? 'pre-commit' : 'github-actions').findings
         // A finding the file's own `# zizmor: ignore[...]` comment suppresses is reported as suppressed, not as a finding.
       ).filter((f) => mappedRules.has(f.ruleId) && !('inSourceSuppression' in f && f.inSourceSuppression));

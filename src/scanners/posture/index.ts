@@ -2,6 +2,7 @@ import type { ScannerFinding } from '../../core/finding.js';
 import type { Scanner } from '../scanner.js';
 import type { PostureHit, PostureRule, Repo } from './rule.js';
 import { isPostureFile, postureRules } from './rules.js';
+import { applyZizmor, isZizmorConfig } from './zizmor.js';
 
 /** Runs the posture rules on a repository view; exposed for tests. */
 export function checkRepo(
@@ -46,7 +47,7 @@ export function checkRepo(
 export const postureScanner: Scanner = {
   id: 'posture',
   description: 'Repository posture (OpenSSF Scorecard style): security policy, dependency updates, lockfiles, CI scans, binaries, CODEOWNERS, pinning, token permissions',
-  wants: isPostureFile,
+  wants: (path) => isPostureFile(path) || isZizmorConfig(path),
   rules: () =>
     postureRules.map((rule) => ({
       id: rule.id,
@@ -80,7 +81,7 @@ export const postureScanner: Scanner = {
     const rules = atRepoRoot ? postureRules : postureRules.filter((r) => REPO_INDEPENDENT.has(r.id));
     if (!atRepoRoot && ctx.git)
       ctx.warn({ message: 'the scan root is not the top of the git repository: repository-wide posture checks (security policy, CODEOWNERS, dependency updates, CI scans) were not run' });
-    yield* checkRepo(repo, rules, (message) => ctx.warn({ message }));
+    yield* applyZizmor(checkRepo(repo, rules, (message) => ctx.warn({ message })), files);
   },
 };
 

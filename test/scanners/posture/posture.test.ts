@@ -79,3 +79,43 @@ test('a posture rule that throws is a warning; the other rules still report', ()
   assert.deepEqual(warnings, ['rule posture/broken failed: boom']);
   assert.ok(findings.some((f) => f.ruleId === 'posture/no-dependency-update-tool'));
 });
+
+describe('zizmor\'s word on the Dependabot findings is honoured, as for workflows', () => {
+  const dependabot = (cooldownComment: string) =>
+    `version: 2\nupdates:\n  - package-ecosystem: npm${cooldownComment}\n    directory: /\n    schedule:\n      interval: weekly\n  - package-ecosystem: pip\n    directory: /\n    schedule:\n      interval: weekly\n    insecure-external-code-execution: allow\n`;
+  const scan = async (files: Record<string, string>) => {
+    const tree = tempTree({ 'README.md': '# app\n', ...files });
+    try {
+      initRepo(tree.dir);
+      commitAll(tree.dir, 'initial');
+      const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
+      const line = (f: { ruleId: string; location: { startLine?: number } }) => `${f.ruleId}:${f.location.startLine}`;
+      return {
+        findings: result.findings.filter((f) => f.ruleId.startsWith('posture/dependabot')).map((f) => `${line(f)} ${f.severity}`).sort(),
+        suppressed: result.suppressed.filter((s) => s.finding.ruleId.startsWith('posture/dependabot')).map((s) => `${line(s.finding)} ${s.justification}`).sort(),
+      };
+    } finally {
+      tree.cleanup();
+    }
+  };
+
+  it('without comment or config both are reported', async () => {
+    const got = await scan({ '.github/dependabot.yml': dependabot('') });
+    assert.deepEqual(got.findings, ['posture/dependabot-external-code-execution:11 low', 'posture/dependabot-no-cooldown:3 info', 'posture/dependabot-no-cooldown:7 info']);
+  });
+
+  it('a # zizmor: ignore[dependabot-cooldown] comment suppresses the finding of its update entry only', async () => {
+    const got = await scan({ '.github/dependabot.yml': dependabot(' # zizmor: ignore[dependabot-cooldown]') });
+    assert.deepEqual(got.suppressed, ['posture/dependabot-no-cooldown:3 zizmor: ignore[dependabot-cooldown]']);
+    assert.deepEqual(got.findings, ['posture/dependabot-external-code-execution:11 low', 'posture/dependabot-no-cooldown:7 info']);
+  });
+
+  it('zizmor.yml: disable, ignore by file and line, and remap.severity', async () => {
+    const config = 'rules:\n  dependabot-cooldown:\n    ignore:\n      - dependabot.yml:7\n  dependabot-execution:\n    config: {}\n    remap:\n      severity: high\n';
+    const got = await scan({ '.github/dependabot.yml': dependabot(''), '.github/zizmor.yml': config });
+    assert.deepEqual(got.suppressed, ['posture/dependabot-no-cooldown:7 .github/zizmor.yml: rules.dependabot-cooldown.ignore[0] (dependabot.yml:7)']);
+    assert.deepEqual(got.findings, ['posture/dependabot-external-code-execution:11 high', 'posture/dependabot-no-cooldown:3 info']);
+    const disabled = await scan({ '.github/dependabot.yml': dependabot(''), 'zizmor.yml': 'rules:\n  dependabot-cooldown:\n    disable: true\n' });
+    assert.deepEqual(disabled.findings, ['posture/dependabot-external-code-execution:11 low']);
+  });
+});

@@ -235,7 +235,23 @@ const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
  * column is only compared when the hit has one.
  */
 export function zizmorConfigJustification(config: ZizmorConfig, wf: Workflow, ruleId: string, hit: Hit): string | undefined {
-  const name = wf.path === undefined ? undefined : basename(wf.path);
+  const justification = zizmorIgnoreJustification(config, wf.path, ruleId, hit);
+  if (justification) return justification;
+  if (ruleId === 'iac/gha-unpinned-action' && (config.policies.length > 0 || config.fallback)) return policyJustification(config, wf, hit);
+  return undefined;
+}
+
+/**
+ * The `disable` or `ignore` entry of the config that silences a finding of `ruleId` in the
+ * file at `path` (any file zizmor audits: a workflow, an action, dependabot.yml).
+ */
+export function zizmorIgnoreJustification(
+  config: ZizmorConfig,
+  path: string | undefined,
+  ruleId: string,
+  hit: { line: number; detailLine?: number; column?: number },
+): string | undefined {
+  const name = path === undefined ? undefined : basename(path);
   for (const [audit, rules] of Object.entries(ZIZMOR_AUDIT_RULES)) {
     if (!rules.includes(ruleId)) continue;
     if (config.disabled.has(audit)) return `${config.path}: rules.${audit}.disable`;
@@ -248,7 +264,6 @@ export function zizmorConfigJustification(config: ZizmorConfig, wf: Workflow, ru
     );
     if (entry) return `${config.path}: rules.${audit}.ignore[${entry.index}] (${entry.entry})`;
   }
-  if (ruleId === 'iac/gha-unpinned-action' && (config.policies.length > 0 || config.fallback)) return policyJustification(config, wf, hit);
   return undefined;
 }
 
