@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { yamlPackage } from '../../../../core/packages.js';
 import { cidrhost, cidrnetmask, cidrsubnet, cidrsubnets } from './cidr-functions.js';
 import { OutOfWork, regex, regexall, replaceRegex, type Spend } from './regex-functions.js';
 import { MAX_TEXT, UNKNOWN, canonical, compareText, equalValues, isKnown, isObject, markSet, setKey, textSize, type Value } from './value.js';
@@ -392,7 +392,7 @@ function urlencode(v: string): Value {
 function yamldecode(v: Value | undefined): Value {
   if (!isText(v) || v.length > MAX_TEXT) return UNKNOWN;
   try {
-    const value = parseYaml(v, { schema: 'core', merge: true, maxAliasCount: 100, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' }) as unknown;
+    const value = yamlPackage().parse(v, { schema: 'core', merge: true, maxAliasCount: 100, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' }) as unknown;
     const out = fromYaml(value, 0);
     return out === undefined ? UNKNOWN : bounded(out);
   } catch {
