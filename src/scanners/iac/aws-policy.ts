@@ -267,6 +267,11 @@ export function privilegedManagedPolicy(arn: string): string | undefined {
   return name === 'AdministratorAccess' ? 'administrator access (AdministratorAccess)' : name === 'PowerUserAccess' ? 'every action outside IAM and Organizations (PowerUserAccess)' : name ? 'full control of IAM (IAMFullAccess)' : undefined;
 }
 
+/** Whether an ARN is that of the AWS managed AdministratorAccess policy, in any partition. */
+export function isAdministratorAccessArn(arn: string): boolean {
+  return PRIVILEGED_MANAGED.exec(arn.trim())?.[1] === 'AdministratorAccess';
+}
+
 /** Whether an ARN pattern lets in resources of any account (`*`, a wildcard account, or an S3 ARN with a wildcard bucket). */
 export function anyAccountArn(arn: string): boolean {
   const wild = (text: string) => /[*?]/.test(text);

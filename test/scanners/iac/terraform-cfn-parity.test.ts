@@ -33,4 +33,31 @@ describe('Terraform counterparts of CloudFormation rules', () => {
     assert.match(website[0]!.message, /origin web from an S3 website endpoint/);
     assert.deepEqual(found('iac/tf-aws-cloudfront-origin-http', cdn('app.example.org')).map((f) => [f.line, f.severity]), [[8, 'medium']]);
   });
+
+  it('AdministratorAccess: a one-line managed_policy_arns is reported on its line, and an interpolated partition counts for workload roles too', () => {
+    const role = lines(
+      'resource "aws_iam_role" "fn" {',
+      '  name                = "fn"',
+      '  assume_role_policy  = data.aws_iam_policy_document.trust.json',
+      '  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]',
+      '}',
+    );
+    assert.deepEqual(found('iac/tf-aws-iam-full-admin', role).map((f) => f.line), [4]);
+    const workload = lines(
+      'resource "aws_lambda_function" "fn" {',
+      '  function_name = "fn"',
+      '  role          = aws_iam_role.fn.arn',
+      '}',
+      'resource "aws_iam_role" "fn" {',
+      '  name               = "fn"',
+      '  assume_role_policy = data.aws_iam_policy_document.trust.json',
+      '}',
+      'resource "aws_iam_role_policy_attachment" "fn" {',
+      '  role       = aws_iam_role.fn.name',
+      '  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"',
+      '}',
+    );
+    assert.deepEqual(found('iac/tf-aws-workload-privileged-role', workload).map((f) => f.line), [3]);
+    assert.deepEqual(found('iac/tf-aws-iam-full-admin', workload).map((f) => f.line), [11]);
+  });
 });

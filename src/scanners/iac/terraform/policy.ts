@@ -299,3 +299,26 @@ function documentStatements(input: TfInput, data: TfResource): Statement[] {
     };
   });
 }
+
+/**
+ * The AWS managed policy ARN a policy ARN expression names: a literal ARN, one whose
+ * partition is interpolated (`arn:${data.aws_partition.current.partition}:iam::aws:policy/...`,
+ * read as `aws`), or a `data "aws_iam_policy"` lookup by ARN or name.
+ */
+export function managedPolicyArn(input: TfInput, expr: Expr): string | undefined {
+  const value = evaluate(expr, input.scope);
+  if (typeof value === 'string') return value;
+  if (expr.kind === 'template' && !expr.heredoc) {
+    const partitioned = /^arn:\$\{[^}]*partition[^}]*\}(:iam::aws:policy\/[\w+=,.@/-]+)$/.exec(expr.text);
+    if (partitioned) return `arn:aws${partitioned[1]}`;
+  }
+  const lookup = mentioned(input, expr).find((d) => d.kind === 'data' && d.type === 'aws_iam_policy');
+  if (!lookup) return undefined;
+  const arn = valueOf(input, lookup.block, 'arn');
+  if (typeof arn === 'string') return arn;
+  const name = valueOf(input, lookup.block, 'name');
+  return typeof name === 'string' ? `arn:aws:iam::aws:policy/${name}` : undefined;
+}
+
+/** Items of a list expression written out (`[a, b]`), or the expression itself. */
+export const itemsOf = (expr: Expr): Expr[] => (expr.kind === 'tuple' ? expr.items : [expr]);

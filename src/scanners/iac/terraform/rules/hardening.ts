@@ -4,7 +4,7 @@ import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, menti
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
 import { anonymousFromNetwork, anyAccountArn, privilegedManagedPolicy, privilegeOf } from '../../aws-policy.js';
-import { policies } from '../policy.js';
+import { itemsOf, managedPolicyArn, policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance } from './instances.js';
@@ -21,21 +21,6 @@ interface Grant {
 }
 
 const privilegedByRole = new WeakMap<TfInput, Map<TfResource, Grant[]>>();
-
-/** The AWS managed policy named by a policy ARN expression: a literal ARN or a `data "aws_iam_policy"` lookup. */
-function managedPolicyArn(input: TfInput, expr: Expr): string | undefined {
-  const value = evaluate(expr, input.scope);
-  if (typeof value === 'string') return value;
-  const lookup = mentioned(input, expr).find((d) => d.kind === 'data' && d.type === 'aws_iam_policy');
-  if (!lookup) return undefined;
-  const arn = valueOf(input, lookup.block, 'arn');
-  if (typeof arn === 'string') return arn;
-  const name = valueOf(input, lookup.block, 'name');
-  return typeof name === 'string' ? `arn:aws:iam::aws:policy/${name}` : undefined;
-}
-
-/** Items of a list expression written out (`[a, b]`), or the expression itself. */
-const itemsOf = (expr: Expr): Expr[] => (expr.kind === 'tuple' ? expr.items : [expr]);
 
 const rolesIn = (input: TfInput, block: Block, field: string) => mentioned(input, attribute(block, field)?.expr).filter((r) => r.kind === 'resource' && r.type === 'aws_iam_role');
 

@@ -1,9 +1,9 @@
-import { allowsAction, broadActions, describePaths, escalationActions, escalationPaths, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
-import type { Block } from '../hcl/ast.js';
+import { allowsAction, broadActions, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
+import type { Block, Expr } from '../hcl/ast.js';
 import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, policies, type Policy } from '../policy.js';
+import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
-import { detailNote, inside, type Hit } from '../../rule.js';
+import { detailNote, inside, listEntry, type Hit } from '../../rule.js';
 
 /** A statement's place: where the policy is written (its attribute or data block), with the statement's own line as detail. */
 function placeOf(policy: Policy, statement: Statement): Pick<Hit, 'line' | 'detailLine'> {
@@ -17,7 +17,7 @@ const isIdentityPolicy = (policy: Policy) => IDENTITY_POLICY_TYPES.has(policy.re
 const fullAdmin: TfRule = tfRule({
   id: 'iac/tf-aws-iam-full-admin',
   title: 'IAM policy grants full administrator access',
-  description: 'A policy allows every action ("*") on every resource ("*"). Whoever holds it (a user, a role assumed by an application or CI job) controls the whole account, including IAM itself, so any compromise of that identity is a full account takeover.',
+  description: 'A policy allows every action ("*") on every resource ("*"), or a user, group or role is given the AWS managed AdministratorAccess policy (an aws_iam_*_policy_attachment, or an entry of managed_policy_arns or policy_arns). Whoever holds it (a user, a role assumed by an application or CI job) controls the whole account, including IAM itself, so any compromise of that identity is a full account takeover.',
   remediation: 'Grant the specific actions and resources the identity needs; keep administrator access to a few break-glass roles protected by MFA.',
   severity: 'critical',
   cwe: ['CWE-269'],
@@ -26,9 +26,17 @@ const fullAdmin: TfRule = tfRule({
       'resource "aws_iam_policy" "admin" {\n  name   = "admin"\n  # expect\n  policy = jsonencode({\n    Version = "2012-10-17"\n    # detail\n    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]\n  })\n}\n',
       'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n  policy = <<EOF\n{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]\n}\nEOF\n}\n',
       '# expect\ndata "aws_iam_policy_document" "admin" {\n  # detail\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n  }\n}\n',
+      // The AWS managed policy, by ARN (literal, with the partition interpolated, or looked up by name).
+      'resource "aws_iam_role_policy_attachment" "ci_admin" {\n  role       = aws_iam_role.ci.name\n  # expect\n  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"\n}\n\ndata "aws_iam_policy" "admin" {\n  name = "AdministratorAccess"\n}\n\nresource "aws_iam_user_policy_attachment" "ops_admin" {\n  user       = aws_iam_user.ops.name\n  # expect\n  policy_arn = data.aws_iam_policy.admin.arn\n}\n',
+      'resource "aws_iam_role" "deploy" {\n  name               = "deploy"\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n  managed_policy_arns = [\n    "arn:aws:iam::aws:policy/ReadOnlyAccess",\n    # expect\n    "arn:aws:iam::aws:policy/AdministratorAccess",\n  ]\n}\n',
       'resource "aws_ssoadmin_permission_set_inline_policy" "admins" {\n  instance_arn       = "arn:aws:sso:::instance/ssoins-0123456789abcdef"\n  permission_set_arn = aws_ssoadmin_permission_set.admins.arn\n  # expect\n  inline_policy = jsonencode({\n    Version = "2012-10-17"\n    # detail\n    Statement = [{ Effect = "Allow", Action = ["*"], Resource = ["*"] }]\n  })\n}\n',
     ],
-    negative: ['resource "aws_iam_policy" "read" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::reports/*" }]\n  })\n}\n', 'resource "aws_iam_policy" "deny" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", Action = "*", Resource = "*" }]\n  })\n}\n'],
+    negative: [
+      'resource "aws_iam_policy" "read" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::reports/*" }]\n  })\n}\n',
+      'resource "aws_iam_policy" "deny" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", Action = "*", Resource = "*" }]\n  })\n}\n',
+      // A customer managed policy that happens to be named AdministratorAccess is judged by its document, not its name.
+      'resource "aws_iam_role_policy_attachment" "ci" {\n  role       = aws_iam_role.ci.name\n  policy_arn = "arn:aws:iam::123456789012:policy/AdministratorAccess"\n}\n\nresource "aws_iam_role" "deploy" {\n  name                = "deploy"\n  assume_role_policy  = data.aws_iam_policy_document.trust.json\n  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]\n}\n',
+    ],
   },
   *check(input) {
     for (const policy of policies(input)) {
@@ -38,8 +46,31 @@ const fullAdmin: TfRule = tfRule({
         yield { ...at, message: `${label(policy.resource)} allows every action on every resource${detailNote(at)}.`, resource: label(policy.resource) };
       }
     }
+    // The AWS managed AdministratorAccess policy given to a user, group or role.
+    const administrator = (expr: Expr) => isAdministratorAccessArn(managedPolicyArn(input, expr) ?? '');
+    for (const attachment of resourcesOf(input, ...ADMIN_ATTACHMENT_TYPES)) {
+      const arn = attribute(attachment.block, 'policy_arn');
+      if (arn && administrator(arn.expr)) yield { line: arn.line, message: `${label(attachment)} attaches the AWS managed AdministratorAccess policy.`, resource: label(attachment) };
+    }
+    for (const [type, field] of ADMIN_POLICY_LISTS) {
+      for (const holder of resourcesOf(input, type)) {
+        const list = attribute(holder.block, field);
+        // Convention 5: an entry of the list is reported on its own line.
+        const entry = list && itemsOf(list.expr).find(administrator);
+        if (entry) yield { ...listEntry(entry === list.expr ? list.line : entry.line), message: `${label(holder)} attaches the AWS managed AdministratorAccess policy (${field}).`, resource: label(holder) };
+      }
+    }
   },
 });
+
+/** Resources that attach one managed policy by policy_arn. */
+const ADMIN_ATTACHMENT_TYPES = ['aws_iam_role_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_policy_attachment'];
+
+/** Resources that attach a list of managed policies, and the list. */
+const ADMIN_POLICY_LISTS: ReadonlyArray<[string, string]> = [
+  ['aws_iam_role', 'managed_policy_arns'],
+  ['aws_iam_role_policy_attachments_exclusive', 'policy_arns'],
+];
 
 const IDENTITY_TYPES = ['aws_iam_user', 'aws_iam_group', 'aws_iam_role'];
 const ATTACHMENTS: Record<string, { identity: string; field: string }> = {

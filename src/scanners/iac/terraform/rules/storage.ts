@@ -277,7 +277,7 @@ const efsNotEncrypted: TfRule = tfRule({
 const searchNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-search-not-encrypted',
   title: 'OpenSearch/Elasticsearch domain not encrypted at rest',
-  description: 'An OpenSearch or Elasticsearch domain is created without encryption at rest (encrypt_at_rest { enabled = false }, or no encrypt_at_rest block, which the provider reads as false): its indices, logs and automated snapshots are stored unencrypted, and encryption cannot be added to an existing domain of older engine versions.',
+  description: 'An OpenSearch or Elasticsearch domain is created without encryption at rest (encrypt_at_rest { enabled = false }, or no encrypt_at_rest block, which leaves it off): its indices, logs and automated snapshots are stored unencrypted, and encryption cannot be added to an existing domain of older engine versions.',
   remediation: 'Add encrypt_at_rest { enabled = true } (with kms_key_id for a customer managed key) and node_to_node_encryption { enabled = true }.',
   severity: 'medium',
   cwe: ['CWE-311'],
