@@ -130,6 +130,14 @@ describe('Dockerfile running as root: base images and entrypoints that drop root
       'media/Dockerfile': lines('FROM ghcr.io/linuxserver/baseimage-alpine:3.20', 'COPY root/ /'),
       'media/root/etc/s6-overlay/s6-rc.d/svc-media/run': lines('#!/usr/bin/with-contenv bash', 'exec s6-setuidgid abc /app/media-server'),
       'media/root/etc/s6-overlay/s6-rc.d/svc-media/type': 'longrun\n',
+      // Its oneshot setup runs as root and ends before the service starts (linuxserver.io's init-* services).
+      'media/root/etc/s6-overlay/s6-rc.d/init-media/run': lines('#!/usr/bin/with-contenv bash', 'mkdir -p /config/data', 'lsiown -R abc:abc /config'),
+      'media/root/etc/s6-overlay/s6-rc.d/init-media/type': 'oneshot\n',
+      'media/root/etc/s6-overlay/s6-rc.d/init-media/up': '/etc/s6-overlay/s6-rc.d/init-media/run\n',
+      // A long-running service without a type file still counts: this one stays root.
+      'radio/Dockerfile': lines('FROM ghcr.io/linuxserver/baseimage-alpine:3.20', 'COPY root/ /'),
+      'radio/root/etc/s6-overlay/s6-rc.d/svc-radio/run': lines('#!/usr/bin/with-contenv bash', 'exec s6-setuidgid abc /app/radio'),
+      'radio/root/etc/s6-overlay/s6-rc.d/svc-relay/run': lines('#!/usr/bin/with-contenv bash', 'exec /app/relay'),
       // s6-overlay installed, /init as ENTRYPOINT, one of two services still runs as root.
       'proxy/Dockerfile': lines('FROM alpine:3.20', 'ENV S6_KEEP_ENV=1', 'COPY services.d /etc/services.d', 'ENTRYPOINT ["/init"]'),
       'proxy/services.d/app/run': lines('#!/bin/sh', 'exec s6-setuidgid app /app/server'),
@@ -138,7 +146,7 @@ describe('Dockerfile running as root: base images and entrypoints that drop root
       'plain/Dockerfile': lines('FROM alpine:3.20', 'COPY root/ /', 'ENTRYPOINT ["/init"]'),
       'plain/root/etc/services.d/app/run': lines('#!/bin/sh', 'exec s6-setuidgid app /app/server'),
     });
-    assert.deepEqual(found, ['plain/Dockerfile no-user', 'proxy/Dockerfile no-user']);
+    assert.deepEqual(found, ['plain/Dockerfile no-user', 'proxy/Dockerfile no-user', 'radio/Dockerfile no-user']);
   });
 
   it('reads the script from the build context a compose file gives, never outside the scan root', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { basename, commandsOf } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
-import { expandArgs, finalStage, scriptsOf, stageChain, type DockerfileInput } from './model.js';
+import { expandArgs, finalStage, imageRepository, scriptsOf, stageChain, type DockerfileInput } from './model.js';
 
 /**
  * Entrypoints that start as root and drop to another user before the real process runs
@@ -245,13 +245,17 @@ export function s6ServiceFolders(input: DockerfileInput): string[] {
 }
 
 /**
- * How the services of an s6-overlay image drop root: every `run` script of its services
- * that the scan read (at least one) drops privileges (s6-setuidgid abc, as linuxserver.io's
- * images do); /init itself stays root to supervise them.
+ * How the services of an s6-overlay image drop root: every `run` script of its long-running
+ * services that the scan read (at least one) drops privileges (s6-setuidgid abc, as
+ * linuxserver.io's images do); /init itself stays root to supervise them. The services
+ * whose s6-rc `type` is oneshot are setup steps that end before the work starts (chown of
+ * /config, as a docker-library entrypoint does before gosu): they do not count.
  */
 function s6Drop(input: DockerfileInput): PrivilegeDrop | undefined {
   const folders = s6ServiceFolders(input);
-  const runs = [...(input.contextFiles ?? [])].filter(([file]) => file.endsWith('/run') && folders.some((f) => file.startsWith(f + '/')));
+  const files = input.contextFiles ?? new Map<string, string>();
+  const oneshot = (run: string) => files.get(run.replace(/\/run$/, '/type'))?.trim() === 'oneshot';
+  const runs = [...files].filter(([file]) => file.endsWith('/run') && folders.some((f) => file.startsWith(f + '/')) && !oneshot(file));
   if (runs.length === 0) return undefined;
   const drops = runs.map(([file, text]) => privilegeDropIn(text, file));
   return drops.every((d) => d !== undefined) ? { ...drops[0]!, where: `the s6 services (${runs.length} run script${runs.length === 1 ? '' : 's'})` } : undefined;
@@ -272,6 +276,50 @@ function installsDropTool(input: DockerfileInput, chain: DockerStage[]): string 
 }
 
 /**
+ * Docker Official Images whose docker-entrypoint.sh starts as root, sets up the data
+ * folder and drops to the service's user with gosu when the command is the service (its
+ * CMD, or options for it): the user, and the commands for which the script drops.
+ */
+const OFFICIAL_DROPPING: ReadonlyMap<string, { user: string; command: RegExp }> = new Map([
+  ['postgres', { user: 'postgres', command: /^(?:postgres|-.*)$/ }],
+  ['redis', { user: 'redis', command: /^(?:redis-server|-.*|.*\.conf)$/ }],
+  ['mysql', { user: 'mysql', command: /^(?:mysqld|-.*)$/ }],
+  ['mariadb', { user: 'mysql', command: /^(?:mariadbd|mysqld|-.*)$/ }],
+  ['mongo', { user: 'mongodb', command: /^(?:mongod|-.*)$/ }],
+  ['rabbitmq', { user: 'rabbitmq', command: /^rabbitmq/ }],
+  ['cassandra', { user: 'cassandra', command: /^(?:cassandra|-.*)$/ }],
+  ['zookeeper', { user: 'zookeeper', command: /^zkServer\.sh$/ }],
+]);
+
+/**
+ * The drop of the entrypoint an image inherits from a Docker Official Image of
+ * OFFICIAL_DROPPING (FROM postgres:16 with init scripts added, FROM rabbitmq:4 with plugins
+ * enabled): the Dockerfile sets no ENTRYPOINT of its own (or names the base's
+ * docker-entrypoint.sh again without copying one), and its CMD, if it sets one, is the
+ * service the script drops root for, in exec form. A Windows variant (mongo's windowsservercore) has no
+ * such script.
+ */
+function inheritedDrop(input: DockerfileInput, chain: DockerStage[]): PrivilegeDrop | undefined {
+  const root = chain[chain.length - 1];
+  if (!root) return undefined;
+  const image = expandArgs(root.image, input.globalArgs);
+  const repository = imageRepository(image)?.replace(/^.*\/library\//, '');
+  const official = repository === undefined ? undefined : OFFICIAL_DROPPING.get(repository);
+  if (!official || /windows|nanoserver/i.test(image)) return undefined;
+  const entrypoint = ownInstruction(chain, 'ENTRYPOINT');
+  if (entrypoint) {
+    const script = scriptOf(commandWords(entrypoint).words);
+    if (script === undefined || basename(script) !== 'docker-entrypoint.sh') return undefined;
+    const copied = contextSources(contextCopies(input, chain), script);
+    if (copied.paths.length > 0 || copied.heredoc !== undefined) return undefined;
+  }
+  // A shell-form CMD reaches the script as `/bin/sh -c ...`, which it runs as root.
+  const cmd = ownInstruction(chain, 'CMD');
+  if (cmd && (!cmd.exec || cmd.exec[0] === undefined || !official.command.test(basename(cmd.exec[0])))) return undefined;
+  return { how: 'gosu', user: official.user, where: `the docker-entrypoint.sh of ${repository}` };
+}
+
+/**
  * How the image's entrypoint drops root, if it visibly does: a drop written in the
  * ENTRYPOINT or CMD itself, or in the script it runs (a heredoc COPY, or a file of the
  * build context the scan read: `input.contextFiles`). When the script comes from the
@@ -282,10 +330,13 @@ function installsDropTool(input: DockerfileInput, chain: DockerStage[]): string 
 export function entrypointDrop(input: DockerfileInput): PrivilegeDrop | undefined {
   const s6 = s6Drop(input);
   if (s6) return s6;
-  const start = startCommand(input);
   const stage = finalStage(input.file);
-  if (!start || !stage) return undefined;
+  if (!stage) return undefined;
   const chain = stageChain(input, stage);
+  const inherited = inheritedDrop(input, chain);
+  if (inherited) return inherited;
+  const start = startCommand(input);
+  if (!start) return undefined;
   const inline =
     privilegeDropIn(start.shell ?? start.words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' '), start.instruction.keyword) ??
     (start.cmd ? privilegeDropIn(start.cmd.exec ? start.cmd.exec.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ') : start.cmd.rest, 'CMD') : undefined);

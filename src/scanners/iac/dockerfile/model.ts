@@ -166,6 +166,20 @@ export function stageChain(input: DockerfileInput, stage: DockerStage): DockerSt
   }
 }
 
+/**
+ * The repository of an image reference, for matching the name a build gives an image
+ * with the FROM of another Dockerfile: lower case, without tag, digest, `docker.io/` and
+ * `library/`. Undefined while a variable is left in it.
+ */
+export function imageRepository(reference: string): string | undefined {
+  let ref = reference.trim().toLowerCase().replace(/@.*$/, '');
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  if (colon > slash) ref = ref.slice(0, colon);
+  ref = ref.replace(/^(?:index\.)?docker\.io\//, '').replace(/^library\//, '');
+  return ref === '' || ref.includes('$') ? undefined : ref;
+}
+
 /** The image a stage starts from, ARG defaults expanded; undefined for stage references. */
 export function baseImage(input: DockerfileInput, stage: DockerStage): string | undefined {
   const image = expandArgs(stage.image, input.globalArgs);

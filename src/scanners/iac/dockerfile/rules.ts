@@ -55,7 +55,7 @@ const noUser = dockerRule({
   id: 'iac/dockerfile-no-user',
   title: 'No USER instruction: container runs as root by default',
   description:
-    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape. Not reported: an image whose entrypoint drops root before the process that does the work, as docker-library's postgres, redis and mysql images do (gosu, su-exec, setpriv --reuid, chroot --userspec, runuser -u, s6-setuidgid, s6-applyuidgid -u or chpst -u to a user other than root, in the ENTRYPOINT or CMD itself or in the script it runs: a heredoc COPY, or a script COPYed from the build context, which the scan reads, bounded and inside the scan root, never runs; when that script is not in the scan, gosu or su-exec installed by the Dockerfile is taken for the drop), or an s6-overlay image (ENTRYPOINT /init with S6_ settings, or built FROM a linuxserver.io base image) every service run script of which, copied from the build context, drops root (s6-setuidgid abc). Nor a base image, which the image that runs must give its USER: a Dockerfile with no ENTRYPOINT or CMD of its own that has ONBUILD triggers, or that another Dockerfile of the scan builds FROM, by the image name its compose service gives it (image:, build.tags, or additional_contexts service:) or by its own file name (base.Dockerfile, Dockerfile.base, images/base/Dockerfile for FROM example.org/acme/base); the Dockerfiles built on it are judged themselves. A Dockerfile that only inherits its CMD from the image it is built FROM (FROM node:20 with no USER and no CMD) runs as root and is reported.",
+    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape. Not reported: an image whose entrypoint drops root before the process that does the work, as docker-library's postgres, redis and mysql images do (gosu, su-exec, setpriv --reuid, chroot --userspec, runuser -u, s6-setuidgid, s6-applyuidgid -u or chpst -u to a user other than root, in the ENTRYPOINT or CMD itself or in the script it runs: a heredoc COPY, or a script COPYed from the build context, which the scan reads, bounded and inside the scan root, never runs; when that script is not in the scan, gosu or su-exec installed by the Dockerfile is taken for the drop), an image built FROM a Docker Official Image whose docker-entrypoint.sh drops root for its service (postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra, zookeeper) that keeps that entrypoint and sets no CMD or an exec-form CMD of that service, or an s6-overlay image (ENTRYPOINT /init with S6_ settings, or built FROM a linuxserver.io base image) every long-running service run script of which, copied from the build context, drops root (s6-setuidgid abc; oneshot setup services, which end before the work starts, aside). Nor a base image, which the image that runs must give its USER: a Dockerfile with no ENTRYPOINT or CMD of its own that has ONBUILD triggers, or that another Dockerfile of the scan builds FROM, by the image name its compose service gives it (image:, build.tags, or additional_contexts service:) or by its own file name (base.Dockerfile, Dockerfile.base, images/base/Dockerfile for FROM example.org/acme/base); the Dockerfiles built on it are judged themselves. A Dockerfile that only inherits its CMD from the image it is built FROM (FROM node:20 with no USER and no CMD) runs as root and is reported.",
   remediation: 'Add a non-root user and a USER instruction to the final stage, e.g. RUN useradd -r -u 10001 app followed by USER 10001.',
   severity: 'medium',
   confidence: 'medium',
@@ -69,6 +69,9 @@ const noUser = dockerRule({
       // The entrypoint script drops nothing; `su-exec root` is no drop.
       '# expect\nFROM debian:12-slim\nCOPY --chmod=755 <<EOF /usr/local/bin/docker-entrypoint.sh\n#!/bin/sh\nchown -R app /data\nexec "$@"\nEOF\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["app-server"]\n',
       '# expect\nFROM alpine:3.20\nRUN apk add --no-cache su-exec\nENTRYPOINT ["su-exec", "root", "/app/server"]\n',
+      // postgres's entrypoint drops root only for postgres: a shell-form CMD reaches it as /bin/sh, another command runs as root.
+      '# expect\nFROM postgres:16-alpine\nCMD postgres -c shared_buffers=256MB\n',
+      '# expect\nFROM redis:7.4\nCOPY worker.sh /worker.sh\nCMD ["/worker.sh"]\n',
     ],
     negative: [
       'FROM node:20.11-alpine\nUSER node\n',
@@ -80,6 +83,9 @@ const noUser = dockerRule({
       'FROM debian:12-slim\nCMD exec setpriv --reuid=1000 --regid=1000 --init-groups /app/server\n',
       // A base image: ONBUILD triggers run only in the images built FROM it, which are judged themselves.
       'FROM node:20.11-alpine\nWORKDIR /app\nONBUILD COPY package*.json ./\nONBUILD RUN npm ci\n',
+      // Built FROM a Docker Official Image whose docker-entrypoint.sh drops root with gosu, which it inherits.
+      'FROM postgres:16-alpine\nCOPY init.sql /docker-entrypoint-initdb.d/\n',
+      'FROM docker.io/library/rabbitmq:4.1\nRUN rabbitmq-plugins enable --offline rabbitmq_management\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["rabbitmq-server"]\n',
     ],
   },
   *check(input) {

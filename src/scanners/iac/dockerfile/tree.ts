@@ -5,7 +5,9 @@ import type { ComposeBuild } from '../compose/built-dockerfiles.js';
 import { isDockerfileName } from '../detect.js';
 import { readDirectly, type ReadText } from '../texts.js';
 import { entrypointFiles, hasOwnStartCommand, s6ServiceFolders } from './entrypoint.js';
-import { baseImage, readDockerfile, type DockerfileInput } from './model.js';
+import { baseImage, imageRepository, readDockerfile, type DockerfileInput } from './model.js';
+
+export { imageRepository };
 
 /** What a Dockerfile's rules know from the rest of the scan. */
 export interface DockerfileScope {
@@ -16,20 +18,6 @@ export interface DockerfileScope {
 
 const MAX_DOCKERFILES = 2000;
 const MAX_CONTEXT_FILES = 500;
-
-/**
- * The repository of an image reference, for matching the name a build gives an image
- * with the FROM of another Dockerfile: lower case, without tag, digest, `docker.io/` and
- * `library/`. Undefined while a variable is left in it.
- */
-export function imageRepository(reference: string): string | undefined {
-  let ref = reference.trim().toLowerCase().replace(/@.*$/, '');
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  if (colon > slash) ref = ref.slice(0, colon);
-  ref = ref.replace(/^(?:index\.)?docker\.io\//, '').replace(/^library\//, '');
-  return ref === '' || ref.includes('$') ? undefined : ref;
-}
 
 /** Folder names too generic to name the image of the Dockerfile in them. */
 const GENERIC_FOLDER = /^(?:\.?docker|dockerfiles?|\.?build|builds|\.?ci|deploy(?:ment)?s?|images?|containers?|src|\.devcontainer|\.github|\.gitlab)$/i;
@@ -138,8 +126,10 @@ export async function readDockerfileTree(
     if (why !== undefined) scope.builtUpon = why;
     if (options.readContext) {
       const texts = new Map<string, string>();
-      // The run scripts of the s6 services an s6-overlay image copies.
-      const services = options.listContext ? s6ServiceFolders(input).flatMap((folder) => options.listContext!(folder).map((service) => `${folder}/${service}/run`)) : [];
+      // The run scripts of the s6 services an s6-overlay image copies, with their s6-rc type (a oneshot's run is its setup, as root).
+      const services = options.listContext
+        ? s6ServiceFolders(input).flatMap((folder) => options.listContext!(folder).flatMap((service) => [`${folder}/${service}/run`, `${folder}/${service}/type`]))
+        : [];
       for (const wanted of [...entrypointFiles(input), ...services]) {
         if (contextReads >= MAX_CONTEXT_FILES) break;
         contextReads++;
