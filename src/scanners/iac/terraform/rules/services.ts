@@ -1,6 +1,7 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
@@ -132,16 +133,51 @@ const guardDuty: TfRule = tfRule({
   },
 });
 
+/**
+ * Whether an image id expression names an Amazon Linux 2023 AMI, whose ImdsSupport v2.0
+ * makes its instances require IMDSv2: a `resolve:ssm:` reference to one of its public
+ * parameters, a data "aws_ssm_parameter" that reads one, or a data "aws_ami" lookup of
+ * al2023-ami-* images published by Amazon (a lookup open to other owners may pick anyone's).
+ */
+function requiresImdsv2Image(input: TfInput, expr: Expr): boolean {
+  const value = evaluate(expr, input.scope);
+  if (typeof value === 'string') return AL2023_AMI_PARAMETER.test(resolvedSsmParameter(value) ?? '');
+  const source = mentioned(input, expr).find((d) => d.kind === 'data' && (d.type === 'aws_ssm_parameter' || d.type === 'aws_ami'));
+  if (!source) return false;
+  if (source.type === 'aws_ssm_parameter') {
+    const name = valueOf(input, source.block, 'name');
+    return typeof name === 'string' && AL2023_AMI_PARAMETER.test(name);
+  }
+  const owners = asStrings(valueOf(input, source.block, 'owners'));
+  if (!owners || owners.length === 0 || !owners.every((o) => AMAZON_IMAGE_OWNERS.has(o))) return false;
+  const names = blocksOf(source.block, 'filter').filter((f) => valueOf(input, f, 'name') === 'name').map((f) => asStrings(valueOf(input, f, 'values')));
+  return names.length > 0 && names.every((values) => values !== undefined && values.length > 0 && values.every((v) => AL2023_IMAGE_NAME.test(v)));
+}
+
 const imdsv1: TfRule = tfRule({
   id: 'iac/tf-aws-imdsv1',
   title: 'Instance metadata service v1 allowed',
-  description: 'metadata_options.http_tokens is not "required", so the instance metadata service answers plain GET requests (IMDSv1). A server-side request forgery in any application on the instance can then read the instance role\'s credentials, as in the Capital One breach.',
+  description:
+    'metadata_options.http_tokens is not "required", so the instance metadata service answers plain GET requests (IMDSv1). A server-side request forgery in any application on the instance can then read the instance role\'s credentials, as in the Capital One breach. Without http_tokens an instance gets its image\'s default: optional for most images, required for Amazon Linux 2023 ones, which are recognised by their public SSM parameter (a data "aws_ssm_parameter" or a resolve:ssm: image id) or by a data "aws_ami" lookup of Amazon\'s al2023-ami-* images, and are not reported. Nor is an instance launched from a launch template that it does not override (the template is judged).',
   remediation: 'Add metadata_options { http_tokens = "required" } (and http_put_response_hop_limit = 1 unless containers need 2).',
   severity: 'medium',
   cwe: ['CWE-918'],
   examples: {
-    positive: ['# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n', 'resource "aws_launch_template" "web" {\n  metadata_options {\n    # expect\n    http_tokens = "optional"\n  }\n}\n'],
-    negative: ['resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n', 'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  metadata_options {\n    http_endpoint = "disabled"\n  }\n}\n'],
+    positive: [
+      '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n',
+      'resource "aws_launch_template" "web" {\n  metadata_options {\n    # expect\n    http_tokens = "optional"\n  }\n}\n',
+      // An explicit optional overrides the image's IMDSv2 requirement; an Amazon Linux 2 image or a lookup of anyone's al2023 images does not require IMDSv2.
+      'data "aws_ssm_parameter" "al2023" {\n  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n}\n\ndata "aws_ssm_parameter" "al2" {\n  name = "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2"\n}\n\ndata "aws_ami" "lookalike" {\n  most_recent = true\n  owners      = ["123456789012"]\n  filter {\n    name   = "name"\n    values = ["al2023-ami-*"]\n  }\n}\n\nresource "aws_instance" "new" {\n  ami = data.aws_ssm_parameter.al2023.value\n  metadata_options {\n    # expect\n    http_tokens = "optional"\n  }\n}\n\n# expect\nresource "aws_instance" "old" {\n  ami = data.aws_ssm_parameter.al2.value\n}\n\n# expect\nresource "aws_instance" "copy" {\n  ami = data.aws_ami.lookalike.id\n}\n',
+    ],
+    negative: [
+      'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n',
+      'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  metadata_options {\n    http_endpoint = "disabled"\n  }\n}\n',
+      // The launch template the instance is launched from sets the metadata options.
+      'resource "aws_instance" "web" {\n  launch_template {\n    id      = aws_launch_template.web.id\n    version = "$Latest"\n  }\n}\n',
+      // Amazon Linux 2023 AMIs carry ImdsSupport v2.0: launches from them require IMDSv2.
+      'data "aws_ssm_parameter" "al2023" {\n  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n}\n\nresource "aws_instance" "web" {\n  ami           = data.aws_ssm_parameter.al2023.value\n  instance_type = "t3.micro"\n}\n\nresource "aws_launch_template" "workers" {\n  image_id = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"\n}\n',
+      'data "aws_ami" "al2023" {\n  most_recent = true\n  owners      = ["amazon"]\n  filter {\n    name   = "name"\n    values = ["al2023-ami-2023.*-x86_64"]\n  }\n}\n\nresource "aws_instance" "web" {\n  ami           = data.aws_ami.al2023.id\n  instance_type = "t3.micro"\n}\n',
+    ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_template', 'aws_launch_configuration')) {
@@ -149,6 +185,13 @@ const imdsv1: TfRule = tfRule({
       if (endpoint === 'disabled') continue;
       const tokens = valueAt(input, resource.block, ['metadata_options', 'http_tokens']);
       if (tokens === 'required' || (tokens !== undefined && !known(tokens))) continue;
+      if (tokens === undefined) {
+        // Launched from a launch template it does not override: the template's options apply, and the template is judged.
+        if (resource.type === 'aws_instance' && blocksOf(resource.block, 'launch_template').length > 0 && blocksOf(resource.block, 'metadata_options').length === 0) continue;
+        // Without http_tokens the image's ImdsSupport decides: Amazon Linux 2023 images require IMDSv2.
+        const image = attribute(resource.block, resource.type === 'aws_instance' ? 'ami' : 'image_id');
+        if (image && requiresImdsv2Image(input, image.expr)) continue;
+      }
       yield { line: lineOfPath(resource.block, ['metadata_options', 'http_tokens']), message: `${label(resource)} allows IMDSv1 (http_tokens is ${typeof tokens === 'string' ? `"${tokens}"` : 'not set'}).`, resource: label(resource) };
     }
   },
