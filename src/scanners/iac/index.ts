@@ -89,7 +89,7 @@ export const iacScanner: Scanner = {
     // Dockerfiles that others build upon, and the entrypoint scripts they copy (read from the working tree, bounded).
     const dockerfileScopes = hasDockerfiles ? await readDockerfileTree(ctx.files, { read, builds, readContext: createRootReader(ctx.root, MAX_CONTEXT_SCRIPT), listContext: createRootLister(ctx.root, 100) }) : new Map();
     const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);
-    const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts });
+    const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts, root: ctx.root });
     await modules.prepare();
     const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path);
     const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined;

@@ -1,5 +1,6 @@
 import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { childExpressions, type Attribute, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
+import type { ModuleFiles } from './hcl/evaluate.js';
 import { parseHcl } from './hcl/parser.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
 import { isOverrideFile, mergeOverrides, overrideSourceOf, type MergedOverrides, type OverrideFile, type OverrideSource } from './overrides.js';
@@ -77,6 +78,8 @@ export interface TfDirectoryScope {
   variableType?(name: string): Expr | undefined;
   /** For an override file: its blocks that are configuration of their own, not merged into another file's (a provider's default configuration). */
   overrideBlocks?: readonly Block[];
+  /** The files of the scan its expressions may read with file functions (files.ts), read before the analysis. */
+  files?: ModuleFiles;
   /** The override files merged into the directory's blocks, in name order: findings on lines of their copies move to them (overrides.ts placeOverrideFindings). */
   overrides?: readonly OverrideFile[];
   /** `local.name` as another file of the directory defines it. */
@@ -274,8 +277,11 @@ export type CallArguments = ReadonlyMap<string, Expr>;
 export class ModuleDirectories {
   private readonly directories = new Map<string, ModuleDirectory>();
 
-  /** With `keepParses: false` the parses made to read declarations are not kept for the analysis (`takeParse` gives none). */
-  constructor(sources: Iterable<DirectorySource>, warn: Warn, options: { keepParses?: boolean } = {}) {
+  /**
+   * With `keepParses: false` the parses made to read declarations are not kept for the
+   * analysis (`takeParse` gives none); `files` are the files each directory's file functions read (files.ts).
+   */
+  constructor(sources: Iterable<DirectorySource>, warn: Warn, options: { keepParses?: boolean; files?: ReadonlyMap<string, ModuleFiles> } = {}) {
     const byDirectory = new Map<string, DirectorySource[]>();
     for (const source of sources) {
       if (!terraformRole(source.path)) continue;
@@ -284,7 +290,7 @@ export class ModuleDirectories {
       if (list) list.push(source);
       else byDirectory.set(dir, [source]);
     }
-    for (const [dir, files] of byDirectory) this.directories.set(dir, new ModuleDirectory(files, warn, options.keepParses ?? true));
+    for (const [dir, files] of byDirectory) this.directories.set(dir, new ModuleDirectory(files, warn, options.keepParses ?? true, options.files?.get(dir)));
   }
 
   /**
@@ -320,6 +326,7 @@ class ModuleDirectory {
     files: DirectorySource[],
     warn: Warn,
     private readonly keepParses: boolean,
+    private readonly moduleFiles?: ModuleFiles,
   ) {
     const sorted = [...files].sort((a, b) => byName(a.path, b.path));
     const configurations = sorted.filter((f) => terraformRole(f.path) === 'configuration');
@@ -414,6 +421,8 @@ class ModuleDirectory {
       variableType: (name) => this.variables.get(name)?.type,
       overrideBlocks: this.standalone.get(path) ?? [],
       overrides: this.overrides,
+      // Called by a module call, the root module (where relative paths start) is not this directory.
+      ...(this.moduleFiles ? { files: call ? { module: this.moduleFiles.module, text: this.moduleFiles.text, list: this.moduleFiles.list } : this.moduleFiles } : {}),
       local: (name) => this.locals.get(name)?.expr,
       localText: (name) => this.locals.get(name)?.text,
       takeParse: (source) => {

@@ -116,6 +116,7 @@ export function fileScope(body: Body, directory?: TfDirectoryScope): Scope {
         variable: (n) => directory.assigned(n) ?? (declared.has(n) ? variables.get(n) : directory.variable(n)),
         local: (n) => (locals.has(n) ? locals.get(n) : directory.local(n)),
         variableType: (n) => (declared.has(n) ? types.get(n) : directory.variableType?.(n)),
+        ...(directory.files ? { files: directory.files } : {}),
       }
     : { variable: (n) => variables.get(n), local: (n) => locals.get(n), variableType: (n) => types.get(n) };
 }

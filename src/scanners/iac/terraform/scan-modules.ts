@@ -9,6 +9,8 @@ import { directoryOf, ModuleDirectories, moduleDirectoryFiles, parseTerraformTex
 import { isOverrideFile, type OverrideSource } from './overrides.js';
 import type { Body } from './hcl/ast.js';
 import { fileScope } from './model.js';
+import { mayReadFiles, TerraformFiles } from './files.js';
+import type { ModuleFiles } from './hcl/evaluate.js';
 import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall } from './module-calls.js';
 
 /**
@@ -93,9 +95,31 @@ export class TerraformModules {
   constructor(
     private readonly files: readonly WorkspaceFile[],
     private readonly warn: (warning: Omit<ScanWarning, 'scanner'>) => void,
-    private readonly options: { git?: Git | null; maxFileSize?: number; signal?: AbortSignal; texts?: IacTexts } = {},
+    private readonly options: { git?: Git | null; maxFileSize?: number; signal?: AbortSignal; texts?: IacTexts; root?: string } = {},
   ) {
     this.early = options.texts ?? new IacTexts(files);
+    // A scan of staged files reads the index: the working tree's files are not what will be committed.
+    const staged = files.some((file) => file.fromIndex);
+    this.fileReads = new TerraformFiles(staged ? undefined : options.root, files, (file) => this.early.text(file), options.maxFileSize);
+  }
+
+  /** The files of the scan that file functions read (files.ts). */
+  private readonly fileReads: TerraformFiles;
+
+  /** What each directory's file functions read, for the directories of these sources. */
+  private async filesOf(sources: ReadonlyArray<{ path: string; text: string }>): Promise<Map<string, ModuleFiles>> {
+    const byDirectory = new Map<string, string[]>();
+    for (const source of sources) {
+      if (terraformRole(source.path) !== 'configuration') continue;
+      const dir = directoryOf(source.path);
+      byDirectory.set(dir, [...(byDirectory.get(dir) ?? []), source.text]);
+    }
+    const out = new Map<string, ModuleFiles>();
+    for (const [dir, texts] of byDirectory) {
+      const files = await this.fileReads.forDirectory(dir, texts);
+      if (files) out.set(dir, files);
+    }
+    return out;
   }
 
   async prepare(): Promise<void> {
@@ -198,7 +222,7 @@ export class TerraformModules {
         sources.push(own ? { path: member.path, text, parsed: { body: own, problems: [] } } : { path: member.path, text });
       }
       // Its problems are reported when the scan loop reads the directory.
-      callers.set(dir, new ModuleDirectories(sources, () => {}, { keepParses: false }));
+      callers.set(dir, new ModuleDirectories(sources, () => {}, { keepParses: false, files: await this.filesOf(sources) }));
     }
     // What a context costs: each configuration file of the directory is analysed once more.
     const sizes = new Map<string, number>();
@@ -320,7 +344,12 @@ export class TerraformModules {
   async read(file: WorkspaceFile): Promise<{ text: string | null; terraform?: TfDirectoryScope; calls?: CalledAs[] }> {
     const dir = terraformRole(file.path) === 'configuration' ? directoryOf(file.path) : undefined;
     const entry = dir === undefined ? undefined : this.directories.get(dir);
-    if (!entry) return { text: await this.early.take(file) };
+    if (!entry) {
+      const text = await this.early.take(file);
+      // A file alone in its directory that reads files: a scope of its own, for them.
+      const files = dir !== undefined && text !== null && mayReadFiles(text) ? await this.fileReads.forDirectory(dir, [text]) : undefined;
+      return files ? { text, terraform: loneFileScope(files) } : { text };
+    }
     if (!entry.scopes) {
       const sources: Array<{ path: string; text: string }> = [];
       for (const member of entry.read) {
@@ -328,7 +357,7 @@ export class TerraformModules {
         if (terraformRole(member.path) === 'configuration') this.ahead.set(member.path, text);
         if (text !== null) sources.push({ path: member.path, text });
       }
-      entry.scopes = new ModuleDirectories(sources, this.warn);
+      entry.scopes = new ModuleDirectories(sources, this.warn, { files: await this.filesOf(sources) });
     }
     const text = this.ahead.has(file.path) ? this.ahead.get(file.path)! : await this.early.take(file);
     this.ahead.delete(file.path);
@@ -344,6 +373,11 @@ export class TerraformModules {
     const terraform = entry.scopes.scopeFor(file.path);
     return terraform ? { text, terraform } : { text };
   }
+}
+
+/** The scope of a configuration file alone in its directory: nothing but the files its file functions read. */
+function loneFileScope(files: ModuleFiles): TfDirectoryScope {
+  return { assigned: () => undefined, variable: () => undefined, local: () => undefined, takeParse: () => undefined, files };
 }
 
 /** Files of the index that name a local module source, looked through for the callers of a staged module. */

@@ -1,9 +1,12 @@
 import type { Expr, ForExpr, SplatExpr, TemplateExpr } from './ast.js';
+import { parseHcl } from './parser.js';
 import { callFunction } from './functions.js';
 import { OutOfWork } from './regex-functions.js';
+import { callFileFunction, isFileFunction, PATH_VALUES, type ModuleFiles } from './file-functions.js';
 import { MAX_TEXT, UNKNOWN, compareText, equalValues, isSet, markSet, setKey, valueCount, type Unknown, type Value } from './value.js';
 
 export { UNKNOWN, type Unknown, type Value } from './value.js';
+export type { ModuleFiles } from './file-functions.js';
 
 /**
  * Static evaluation of HCL expressions, as far as the file alone allows: literals,
@@ -19,6 +22,8 @@ export interface Scope {
   bound?(name: string): Value | undefined;
   /** The type constraint of `var.name` (its `type` argument), whose `optional(type, default)` attributes fill what a value leaves out. */
   variableType?(name: string): Expr | undefined;
+  /** The files of the scan that file(), fileexists(), fileset() and templatefile() read (file-functions.ts); without it they are unknown. */
+  files?: ModuleFiles;
 }
 
 export const EMPTY_SCOPE: Scope = { variable: () => undefined, local: () => undefined };
@@ -95,7 +100,7 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
     case 'binary':
       return binary(expr.op, next(expr.left), next(expr.right));
     case 'call':
-      return evaluateCall(expr, next, budget);
+      return evaluateCall(expr, next, scope, depth, budget);
     case 'for':
       return evaluateFor(expr, scope, depth, budget);
     case 'splat':
@@ -111,7 +116,7 @@ const FAILED: unique symbol = Symbol('failed');
 /** Units of a function's own work (a regular expression's characters read times instructions) that cost one step of the budget. */
 const WORK_PER_STEP = 256;
 
-function evaluateCall(expr: Extract<Expr, { kind: 'call' }>, next: (e: Expr | undefined) => Value, budget: { steps: number }): Value {
+function evaluateCall(expr: Extract<Expr, { kind: 'call' }>, next: (e: Expr | undefined) => Value, scope: Scope, depth: number, budget: { steps: number }): Value {
   if (expr.name === 'try' || expr.name === 'can') {
     for (const arg of expr.args) {
       const value = attempt(arg, next);
@@ -119,6 +124,12 @@ function evaluateCall(expr: Extract<Expr, { kind: 'call' }>, next: (e: Expr | un
       if (value !== FAILED) return value;
     }
     return UNKNOWN;
+  }
+  if (isFileFunction(expr.name)) {
+    if (!scope.files || expr.expandFinal) return UNKNOWN;
+    // The path is read where path.module and path.root have values of their own (PathScope), which only the file functions take.
+    const path = evaluateWithin(expr.args[0], pathScopeOf(scope), depth + 1, budget);
+    return callFileFunction(expr.name, path, expr.args.slice(1).map(next), scope.files, (text, vars) => evaluateTemplateFile(text, vars, budget));
   }
   const args = expr.args.map(next);
   if (expr.expandFinal) {
@@ -258,9 +269,68 @@ class ForScope implements Scope {
     return this.outer.variableType?.(n);
   }
 
+  get files(): ModuleFiles | undefined {
+    return this.outer.files;
+  }
+
   bound(n: string): Value | undefined {
     return n === this.valueName ? this.value : this.keyName !== undefined && n === this.keyName ? this.key : this.outer.bound?.(n);
   }
+}
+
+/**
+ * The scope a file function's path is read in: as the scope it wraps, but `path.module`
+ * and `path.root` have values (PATH_VALUES) that the file function resolves to the
+ * module's directory and the root module's. Anywhere else they stay unknown.
+ */
+class PathScope implements Scope {
+  constructor(readonly outer: Scope) {}
+
+  variable(n: string): Expr | undefined {
+    return this.outer.variable(n);
+  }
+
+  local(n: string): Expr | undefined {
+    return this.outer.local(n);
+  }
+
+  variableType(n: string): Expr | undefined {
+    return this.outer.variableType?.(n);
+  }
+
+  get files(): ModuleFiles | undefined {
+    return this.outer.files;
+  }
+
+  bound(n: string): Value | undefined {
+    return n === 'path' ? PATH_VALUES : this.outer.bound?.(n);
+  }
+}
+
+const PATH_SCOPES = new WeakMap<Scope, PathScope>();
+
+function pathScopeOf(scope: Scope): Scope {
+  if (scope instanceof PathScope) return scope;
+  let made = PATH_SCOPES.get(scope);
+  if (!made) PATH_SCOPES.set(scope, (made = new PathScope(scope)));
+  return made;
+}
+
+/**
+ * A template file's value (templatefile) with `vars` as its names: read as the heredoc it
+ * would be in a .tf file. Template directives (%{ }) and anything unknown give UNKNOWN.
+ */
+function evaluateTemplateFile(text: string, vars: { [key: string]: Value }, budget: { steps: number }): Value {
+  let marker = 'TEMPLATE';
+  while (text.includes(marker)) marker += '_';
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const parsed = parseHcl(`value = <<${marker}\n${body}\n${marker}\n`);
+  const expr = parsed.body.attributes[0]?.expr;
+  if (parsed.problems.length > 0 || parsed.body.attributes.length !== 1 || !expr) return UNKNOWN;
+  // Only the template's variables: no var., local. or files.
+  const scope: Scope = { variable: () => undefined, local: () => undefined, bound: (n) => (Object.hasOwn(vars, n) ? vars[n] : undefined) };
+  const value = evaluateWithin(expr, scope, 0, budget);
+  return typeof value === 'string' && !text.endsWith('\n') ? value.slice(0, -1) : value;
 }
 
 /**
@@ -277,7 +347,13 @@ let cuts = 0;
 
 function remembered(scope: Scope, key: string, depth: number, budget: { steps: number }, read: () => Value): Value {
   let root = scope;
-  while (root instanceof ForScope) root = root.outer;
+  let paths = false;
+  while (root instanceof ForScope || root instanceof PathScope) {
+    paths ||= root instanceof PathScope;
+    root = root.outer;
+  }
+  // Read where path.module has a value (PathScope), a value is kept apart from the same name's elsewhere.
+  if (paths) key = `path\0${key}`;
   let values = READ.get(root);
   if (!values) READ.set(root, (values = new Map()));
   const known = values.get(key);

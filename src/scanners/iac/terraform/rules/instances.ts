@@ -82,7 +82,7 @@ export function fileInstance(input: TfInput): Instance {
 
 function bind(within: Instance, name: string, value: Value): Instance {
   const outer = within.scope;
-  const scope: Scope = { variable: (n) => outer.variable(n), local: (n) => outer.local(n), bound: (n) => (n === name ? value : outer.bound?.(n)), variableType: (n) => outer.variableType?.(n) };
+  const scope: Scope = { variable: (n) => outer.variable(n), local: (n) => outer.local(n), bound: (n) => (n === name ? value : outer.bound?.(n)), variableType: (n) => outer.variableType?.(n), ...(outer.files ? { files: outer.files } : {}) };
   return { scope, names: [name], parent: within, values: new Map(), budget: within.budget };
 }
 
