@@ -38,6 +38,12 @@ describe('Dockerfile running as root: base images and entrypoints that drop root
     assert.equal(drop('exec runuser -u "$APP_USER" -- "$@"\n'), 'runuser $APP_USER');
     assert.equal(drop('exec s6-setuidgid abc /app/server\n'), 's6-setuidgid abc');
     assert.equal(drop('exec gosu root "$@"\n'), undefined);
+    // sudo and su: as the command the script ends with (past `set +e`) or execs, not as a setup step.
+    assert.equal(drop('chown -R 10000:10000 /var/log/app\nsudo -u \\#10000 -E rsyslogd -n\nset +e\n'), 'sudo 10000');
+    assert.equal(drop('exec su app -s /bin/sh -c "/app/server"\n'), 'su app');
+    assert.equal(drop('sudo -u www-data php artisan migrate --force\nexec apache2-foreground\n'), undefined);
+    assert.equal(drop('run_as() { su -p www-data -s /bin/sh -c "$1"; }\nrun_as "php occ upgrade"\nexec "$@"\n'), undefined);
+    assert.equal(drop('exec sudo -u "#0" /app/server\n'), undefined);
     assert.equal(drop('# exec gosu app "$@"\necho "gosu app is not used"\ncommand -v gosu\nexec "$@"\n'), undefined);
   });
 
@@ -49,6 +55,17 @@ describe('Dockerfile running as root: base images and entrypoints that drop root
       'worker/Dockerfile': lines('FROM acme-runtime-base:1.0', 'USER app', 'CMD ["/worker"]'),
     });
     assert.deepEqual(found, ['docker/app.Dockerfile no-user']);
+  });
+
+  it('matches a base image by its name when the registry or namespace is a build argument, for a Dockerfile beside it', async () => {
+    const found = await rootFindings({
+      'make/core/Dockerfile.base': lines('FROM example.org/photon:5.0', 'RUN useradd -r -u 10000 harbor'),
+      'make/core/Dockerfile': lines('ARG base_version', 'ARG base_namespace', 'FROM ${base_namespace}/harbor-core-base:${base_version}', 'USER harbor', 'ENTRYPOINT ["/harbor/entrypoint.sh"]'),
+      // Another folder's image of the same kind does not make this Dockerfile.base a base.
+      'make/jobs/Dockerfile.base': lines('FROM example.org/photon:5.0', 'RUN tdnf install -y curl'),
+      'make/jobs/Dockerfile': lines('FROM example.org/photon:5.0', 'USER 1000', 'CMD ["/jobs"]'),
+    });
+    assert.deepEqual(found, ['make/jobs/Dockerfile.base no-user']);
   });
 
   it('does not report a base image that a compose file builds for another service', async () => {
@@ -118,6 +135,9 @@ describe('Dockerfile running as root: base images and entrypoints that drop root
       'web/entrypoint.sh': lines('#!/bin/sh', 'exec "$@"'),
       // Not in the scan (made by the build, or ignored): gosu installed is taken for the drop.
       'queue/Dockerfile': lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install -y gosu', 'COPY build/entrypoint.sh /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]'),
+      // A shell-form CMD runs the script too.
+      'logs/Dockerfile': lines('FROM alpine:3.20', 'RUN apk add --no-cache rsyslog sudo', 'COPY start.sh /usr/local/bin/', 'CMD /usr/local/bin/start.sh'),
+      'logs/start.sh': lines('#!/bin/sh', 'chown -R 10000 /var/log/app', 'sudo -u \\#10000 -E rsyslogd -n'),
       // Not in the scan and nothing installed to drop root with.
       'jobs/Dockerfile': lines('FROM debian:12-slim', 'COPY build/entrypoint.sh /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]'),
     });

@@ -38,22 +38,67 @@ function optionValue(words: string[], from: number, names: readonly string[]): s
   return undefined;
 }
 
+/** The user of `sudo -u USER COMMAND`, from sudo's own options (before the command); `#UID` as the UID. */
+function sudoUser(words: string[], from: number): string | undefined {
+  for (let i = from; i < words.length; i++) {
+    const word = words[i]!;
+    let user: string | undefined;
+    if (word === '-u' || word === '--user') user = words[i + 1];
+    else if (word.startsWith('--user=')) user = word.slice('--user='.length);
+    else if (/^-[^-]*u./.test(word) && !/^-[^-]*u$/.test(word)) user = word.slice(word.indexOf('u') + 1);
+    else if (/^-[^-]*u$/.test(word)) user = words[i + 1];
+    if (user !== undefined) return user.replace(/^\\?#/, '');
+    if (word === '--') return undefined;
+    if (/^-[gCDhprtTU]$/.test(word)) i++;
+    else if (!word.startsWith('-')) return undefined;
+  }
+  return undefined;
+}
+
+/** The user of `su [options] USER -c COMMAND` (or `su -c COMMAND USER`): a su that runs a command, not a login shell. */
+function suUser(words: string[], from: number): string | undefined {
+  let user: string | undefined;
+  let command = false;
+  for (let i = from; i < words.length; i++) {
+    const word = words[i]!;
+    if (word === '-c' || word === '--command') {
+      command = true;
+      i++;
+    } else if (word.startsWith('--command=')) command = true;
+    else if (word === '-s' || word === '--shell' || word === '-g' || word === '--group') i++;
+    else if (word.startsWith('-')) continue;
+    else if (user === undefined) user = word;
+    else break;
+  }
+  return command ? user : undefined;
+}
+
 /**
  * The first privilege drop in a shell script: gosu, su-exec, s6-setuidgid, `setpriv
- * --reuid`, `chroot --userspec`, `runuser -u`, `s6-applyuidgid -u`, `chpst -u`, to a user
- * other than root. A user given by a variable ("$USER") counts: the script chooses one.
+ * --reuid`, `chroot --userspec`, `runuser -u`, `s6-applyuidgid -u`, `chpst -u`, `sudo -u`,
+ * `su USER -c`, to a user other than root. A user given by a variable ("$USER") counts: the script chooses one.
  */
 export function privilegeDropIn(script: string, where: string): PrivilegeDrop | undefined {
-  for (const command of commandsOf(script)) {
+  const commands = commandsOf(script);
+  // The command the script ends with, past `set +e`, `exit` and the like.
+  let last = commands.length - 1;
+  while (last > 0 && /^(?:set|exit|wait|true|:)$/.test(commands[last]!.words[0]?.text ?? '')) last--;
+  for (const [c, command] of commands.entries()) {
     const words = command.words.map((w) => w.text);
+    // sudo and su run many a setup step as another user (`sudo -u www-data php artisan migrate`):
+    // they drop root for the work only as the command the script ends with, or execs.
+    const main = c === last || words.includes('exec');
     for (let i = 0; i < words.length; i++) {
       const program = basename(words[i]!);
+      if ((program === 'sudo' || program === 'su') && !main) continue;
       let user: string | undefined;
       if (program === 'gosu' || program === 'su-exec' || program === 's6-setuidgid') user = words[i + 1];
       else if (program === 'setpriv') user = optionValue(words, i + 1, ['--reuid']);
       else if (program === 'chroot') user = optionValue(words, i + 1, ['--userspec']);
       else if (program === 'runuser') user = optionValue(words, i + 1, ['--user', '-u']);
       else if (program === 's6-applyuidgid' || program === 'chpst') user = optionValue(words, i + 1, ['-u']);
+      else if (program === 'sudo') user = sudoUser(words, i + 1);
+      else if (program === 'su') user = suUser(words, i + 1);
       else continue;
       if (user === undefined || user === '' || user.startsWith('-') || ROOT.test(user)) continue;
       return { how: program, user, where };
@@ -85,6 +130,11 @@ function scriptOf(words: string[]): string | undefined {
   if (program === undefined) return undefined;
   if (SHELLS.has(basename(program))) {
     const next = words[i + 1];
+    // The shell form (`CMD /usr/local/bin/start.sh`, `sh -c "exec /entrypoint.sh"`): the first command of the text.
+    if (next === '-c' && words[i + 2] !== undefined) {
+      const first = commandsOf(words[i + 2]!)[0]?.words.map((w) => w.text) ?? [];
+      return first.length > 0 && !SHELLS.has(basename(first[0] === 'exec' ? (first[1] ?? '') : first[0]!)) ? scriptOf(first[0] === 'exec' ? first.slice(1) : first) : undefined;
+    }
     if (next === undefined || next.startsWith('-')) return undefined;
     return next;
   }

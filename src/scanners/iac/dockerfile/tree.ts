@@ -60,6 +60,7 @@ function builtUpon(
   input: DockerfileInput & { path: string },
   builds: readonly ComposeBuild[],
   fromRefs: ReadonlyMap<string, string[]>,
+  fromNames: ReadonlyMap<string, string[]>,
 ): string | undefined {
   if (hasOwnStartCommand(input)) return undefined;
   const own = builds.filter((b) => b.dockerfile === input.path);
@@ -81,7 +82,24 @@ function builtUpon(
     const user = users.find((p) => p !== input.path);
     if (user) return `${user} builds FROM ${repository}, named like this file`;
   }
+  // A registry or namespace left to a build argument (FROM ${namespace}/harbor-core-base:${version}):
+  // the image's own name still says this file, for a Dockerfile beside it.
+  const folder = path.posix.dirname(input.path);
+  for (const [name, users] of fromNames) {
+    if (!namedAfter(name, stem)) continue;
+    const user = users.find((p) => p !== input.path && path.posix.dirname(p) === folder);
+    if (user) return `${user} builds FROM .../${name}, named like this file`;
+  }
   return undefined;
+}
+
+/** The literal last part of an image reference whose registry or namespace is a variable (`${ns}/app-base:${tag}`). */
+function imageNameAfterVariable(reference: string): string | undefined {
+  const ref = reference.trim().toLowerCase().replace(/@.*$/, '');
+  const slash = ref.lastIndexOf('/');
+  if (slash < 0 || !ref.slice(0, slash).includes('$')) return undefined;
+  const name = ref.slice(slash + 1).replace(/:.*$/, '');
+  return name === '' || name.includes('$') ? undefined : name;
 }
 
 /**
@@ -105,16 +123,21 @@ export async function readDockerfileTree(
     const contexts = [...new Set(builds.filter((b) => b.dockerfile === file.path).map((b) => b.context))];
     inputs.push({ ...readDockerfile(text), path: file.path, ...(contexts.length > 0 ? { buildContexts: contexts } : {}) });
   }
-  // Image repositories named in FROM, and the Dockerfiles that name them.
+  // Image repositories named in FROM, and the Dockerfiles that name them; the names of those whose namespace is a variable.
   const fromRefs = new Map<string, string[]>();
+  const fromNames = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, key: string, user: string) => {
+    const users = map.get(key) ?? [];
+    if (!users.includes(user)) users.push(user);
+    map.set(key, users);
+  };
   for (const input of inputs) {
     for (const stage of input.file.stages) {
       const image = baseImage(input, stage);
       const repository = image === undefined ? undefined : imageRepository(image);
-      if (repository === undefined || repository === 'scratch') continue;
-      const users = fromRefs.get(repository) ?? [];
-      if (!users.includes(input.path)) users.push(input.path);
-      fromRefs.set(repository, users);
+      if (repository !== undefined && repository !== 'scratch') add(fromRefs, repository, input.path);
+      const name = image === undefined || repository !== undefined ? undefined : imageNameAfterVariable(image);
+      if (name !== undefined) add(fromNames, name, input.path);
     }
   }
   const scopes = new Map<string, DockerfileScope>();
@@ -122,7 +145,7 @@ export async function readDockerfileTree(
   for (const input of inputs) {
     const scope: { -readonly [K in keyof DockerfileScope]: DockerfileScope[K] } = {};
     if (input.buildContexts) scope.buildContexts = input.buildContexts;
-    const why = builtUpon(input, builds, fromRefs);
+    const why = builtUpon(input, builds, fromRefs, fromNames);
     if (why !== undefined) scope.builtUpon = why;
     if (options.readContext) {
       const texts = new Map<string, string>();
