@@ -89,6 +89,7 @@ test('environment-printed: a whole-environment dump to the log is reported; a fi
     '    - cat /proc/self/environ | tr "\\0" "\\n"',
     "    - 'Get-ChildItem env:'",
     '    - if [ -n "$DEBUG" ]; then env; fi',
+    "    - 'Get-ChildItem env: | Sort-Object Name | Format-Table -AutoSize'",
     'quiet:',
     '  script:',
     '    - env | grep -E "^CI_COMMIT_"',
@@ -104,14 +105,15 @@ test('environment-printed: a whole-environment dump to the log is reported; a fi
     '    - declare -A seen',
     '    - echo env',
     '    - ls env',
+    "    - 'Get-ChildItem env: | Where-Object Name -like CI_*'",
   ].join('\n');
   const input = gitlabPlatform.parse(source, () => {})!;
   const read = [...pipelineScripts(input)].length;
-  assert.equal(read, 22, 'every entry is a script line');
+  assert.equal(read, 24, 'every entry is a script line');
   const got = messages('iac/gitlab-environment-printed', source);
   assert.deepEqual(
     got.map((h) => h.at),
-    ['3>4', '3>5', '3>6', '3>7', '3>8', '3>9', '3>10', '3>11', '3>12'],
+    ['3>4', '3>5', '3>6', '3>7', '3>8', '3>9', '3>10', '3>11', '3>12', '3>13'],
   );
   assert.match(got[2]!.message, /^job debug prints the whole environment \(env -u HOME\) \(line 6\) to the job log; every CI\/CD variable that is not masked/);
   assert.ok(got.every((h) => h.severity === 'medium'));
@@ -163,13 +165,14 @@ test('job-token-sent-elsewhere: the job token in a request to, or the user part 
     '    - git clone https://gitlab-ci-token:${CI_JOB_TOKEN}@scm.example.edu/group/lib.git',
     '    - git config --global url."https://gitlab-ci-token:${CI_JOB_TOKEN}@code.example.edu/".insteadOf "https://code.example.edu/"',
     "    - 'curl -H \"JOB-TOKEN: $CI_JOB_TOKEN\" https://10.0.0.5/api/v4/projects/1/packages'",
+    "    - 'curl -H \"JOB-TOKEN: $CI_JOB_TOKEN\" https://www.example.edu/gitlab/api/v4/projects/1/packages'",
     "    - 'curl -H \"JOB-TOKEN: $CI_JOB_TOKEN\" \"$ARTIFACT_URL\"'",
     '    - curl -fsS https://hooks.example.org/done',
     '    - git clone https://github.com/example/tool.git',
     '    - ./upload.sh "$CI_JOB_TOKEN" https://artifacts.example.org/upload',
   ].join('\n');
   const input = gitlabPlatform.parse(source, () => {})!;
-  assert.equal([...pipelineScripts(input)].length, 16, 'every entry is a script line');
+  assert.equal([...pipelineScripts(input)].length, 17, 'every entry is a script line');
   const got = messages('iac/gitlab-job-token-sent-elsewhere', source);
   assert.deepEqual(
     got.map((h) => h.at),

@@ -169,7 +169,9 @@ function environmentDump(command: ShellCommand): string | undefined {
 }
 
 /** Commands that pass what they read on to their output whole (reordered or re-encoded, which masking does not follow either). */
-const PASS_THROUGH = new Set(['sort', 'uniq', 'tee', 'cat', 'column', 'nl', 'tr', 'base64', 'xxd', 'od', 'hexdump', 'fold', 'less', 'more']);
+const PASS_THROUGH = new Set(['sort', 'uniq', 'tee', 'cat', 'column', 'nl', 'tr', 'base64', 'xxd', 'od', 'hexdump', 'fold', 'less', 'more',
+  // PowerShell's formatters: `Get-ChildItem env: | Format-Table -AutoSize`.
+  'Format-Table', 'Format-List', 'Format-Wide', 'ft', 'fl', 'fw', 'Sort-Object', 'Out-String', 'Out-Host', 'Write-Output']);
 
 const environmentPrinted = gitlabRule({
   id: 'iac/gitlab-environment-printed',
@@ -252,8 +254,12 @@ const JOB_TOKEN = /\$\{?CI_JOB_TOKEN\b\}?/;
 const URL = /\b(?:https?|git\+https?):\/\/(?:([^\s/@?#"']*)@)?([^\s/:?#"']*)(?::\d+)?([^\s?#"']*)/gi;
 /** Hosts that are never a GitLab instance: other forges. */
 const OTHER_FORGE = /(?:^|\.)(?:github\.com|githubusercontent\.com|bitbucket\.org|dev\.azure\.com|visualstudio\.com|codeberg\.org|gitea\.com)$/i;
-/** Paths only a GitLab instance serves: the API, `/-/` pages (raw files, job artifacts, packages), Git over HTTPS, the registry's API. */
-const GITLAB_PATH = /^\/(?:api\/v4\/|api\/graphql|v2\/|jwt\/auth)|\/-\/|\.git(?:\/|$)/;
+/**
+ * Paths only a GitLab instance serves: the API, `/-/` pages (raw files, job artifacts,
+ * packages), Git over HTTPS, the registry's API; under a relative URL root that says
+ * GitLab (https://www.example.edu/gitlab/api/v4/...), any path.
+ */
+const GITLAB_PATH = /^\/(?:api\/v4\/|api\/graphql|v2\/|jwt\/auth)|^\/gitlab(?:\/|$)|\/-\/|\.git(?:\/|$)/i;
 
 /**
  * The host of a URL the job token is sent to, when that host is written literally and is
