@@ -18,8 +18,9 @@ function hostPathFindings(paths: string[]): Array<{ path: string; rule: string; 
 
 test('hostpath-sensitive: paths into the node or other workloads are sensitive; an application data folder under /var is a plain hostPath', () => {
   const sensitive = ['/', '/etc', '/etc/kubernetes/', '/proc', '/sys/fs/cgroup', '/dev/tty1', '/root/.ssh', '/home', '/boot', '/usr/bin', '/lib/modules', '/run', '/var/run', '/var/run/secrets',
-    '/var/lib/kubelet', '/var/lib/kubelet/pods', '/var/lib/docker/containers', '/var/lib/containerd', '/var/lib/etcd', '/var/log', '/var/log/pods', '/var/log/containers/', '/var', '/var/lib', '/opt/cni/bin', '/var/spool/cron'];
-  const plain = ['/var/lib/myapp', '/var/data', '/var/redis/data', '/var/local/static', '/var/log/myapp', '/var/lib/mysql', '/var/cache/app', '/srv/data', '/opt', '/tmp/cache', '/data'];
+    '/var/lib/kubelet', '/var/lib/kubelet/pods', '/var/lib/docker/containers', '/var/lib/containerd', '/var/lib/etcd', '/var/log', '/var/log/pods', '/var/log/containers/', '/var', '/var/lib', '/opt/cni/bin', '/var/spool/cron',
+    '/var/log/auth.log', '/var/log/syslog', '/var/log/messages', '/var/log/secure-20240101', '/var/log/kubelet.log', '/var/log/kern.log.1'];
+  const plain = ['/var/lib/myapp', '/var/data', '/var/redis/data', '/var/local/static', '/var/log/myapp', '/var/log/nginx', '/var/log/messages-app', '/var/lib/mysql', '/var/cache/app', '/srv/data', '/opt', '/tmp/cache', '/data'];
   const found = hostPathFindings([...sensitive, ...plain]);
   const sensitiveFound = found.filter((f) => f.rule === 'hostpath-sensitive').map((f) => f.path);
   assert.deepEqual(sensitiveFound, sensitive);
@@ -30,6 +31,7 @@ test('hostpath-sensitive: paths into the node or other workloads are sensitive; 
   assert.equal(message('/var/log'), 'Pod/app mounts /var/log from the node: the logs of every pod and service on the node.');
   assert.match(message('/var/lib/kubelet/pods'), /the kubelet's state, with the Secrets and volumes of every pod on the node/);
   assert.match(message('/etc/kubernetes/'), /the kubelet's credentials/);
+  assert.match(message('/var/log/auth.log'), /the node's own logs, with its logins/);
 });
 
 test('hostpath-sensitive: runtime sockets and Docker\'s data directory stay with docker-socket, once', () => {

@@ -163,6 +163,11 @@ const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: string }> = [
   { path: /^\/var\/lib\/etcd(?:\/|$)/, what: "etcd's data, with every Secret of the cluster" },
   { path: /^\/var\/lib\/(?:cni|calico|cilium|kube-proxy|kubernetes|minikube|sss|systemd|dpkg|rpm|lxc|lxd|libvirt)(?:\/|$)/, what: "the node's system state" },
   { path: /^\/var\/log(?:\/(?:pods|containers|journal|audit|kubernetes)(?:\/|$)|$)/, what: 'the logs of every pod and service on the node' },
+  // The node's own log files: logins, sudo, the kernel, the kubelet and the runtime (rotated ones too).
+  {
+    path: /^\/var\/log\/(?:syslog|messages|secure|auth\.log|kern\.log|daemon\.log|user\.log|dmesg|wtmp|btmp|lastlog|faillog|cron|sudo\.log|kubelet[\w.-]*\.log|kube-[\w.-]+\.log|containerd[\w.-]*\.log|cloud-init[\w.-]*\.log)(?:[.-]\d+)?(?:\.gz)?$/,
+    what: "the node's own logs, with its logins, sudo and kernel messages",
+  },
   { path: /^\/var\/spool(?:\/|$)/, what: "the node's spools, crontabs among them" },
   { path: /^\/var(?:\/lib)?$/, what: "the node's variable data, with the runtime's and the kubelet's state and the logs of every pod" },
 ];
@@ -387,7 +392,7 @@ const hostPathSensitive = kubeRule({
   id: 'iac/k8s-hostpath-sensitive',
   title: 'System directory of the node mounted',
   description:
-    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home, /usr, /run and /var/run, /var/log, /var/lib/kubelet, the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
+    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home, /usr, /run and /var/run, /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet, the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
   remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
