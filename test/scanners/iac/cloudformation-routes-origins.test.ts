@@ -21,6 +21,12 @@ describe('CloudFormation: API Gateway V2 routes, CloudFront origins, IMDSv2 of A
     assert.deepEqual(found, ['iac/cfn-cloudfront-origin-http@34']);
   });
 
+  it('names an origin whose Id cannot be read as "an origin"', () => {
+    const source = 'Parameters:\n  OriginId:\n    Type: String\nResources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        Origins:\n          - Id: !Ref OriginId\n            DomainName: app.example.org\n            CustomOriginConfig:\n              OriginProtocolPolicy: http-only\n';
+    const messages = analyseFile('stack.yaml', source, () => {}).findings.filter((f) => f.ruleId === 'iac/cfn-cloudfront-origin-http').map((f) => f.message);
+    assert.deepEqual(messages, ['AWS::CloudFront::Distribution Cdn forwards requests to an origin over plain HTTP (OriginProtocolPolicy: http-only).']);
+  });
+
   it('does not ask for IMDSv2 on launch templates of ECS- or EKS-optimized Amazon Linux 2023 nodes', () => {
     assert.deepEqual(hits(text).filter((h) => h.startsWith('iac/cfn-imdsv1')), []);
   });

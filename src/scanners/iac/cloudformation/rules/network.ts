@@ -250,6 +250,8 @@ const outdatedTls: CfnRule = cfnRule({
     negative: [
       'Resources:\n  Https:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      Port: 443\n      Protocol: HTTPS\n      SslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06\n',
       'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        ViewerCertificate:\n          CloudFrontDefaultCertificate: true\n',
+      // CloudFront reaches an http-only origin without TLS, so its OriginSSLProtocols are never used.
+      'Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n        Origins:\n          - Id: site\n            DomainName: site.example.org\n            CustomOriginConfig:\n              OriginProtocolPolicy: http-only\n              OriginSSLProtocols: [TLSv1, TLSv1.1, TLSv1.2]\n',
     ],
   },
   *check(t) {
@@ -280,6 +282,8 @@ const outdatedTls: CfnRule = cfnRule({
       else if (viewer && !version && ['AcmCertificateArn', 'IamCertificateId'].some((k) => prop(t, r, 'DistributionConfig', 'ViewerCertificate', k)))
         yield { line: viewer.keyLine, message: `${label(r)} sets no MinimumProtocolVersion for its certificate, so viewers may use TLS 1.0 (CloudFront's default is TLSv1).`, resource: label(r) };
       for (const origin of entries(t, prop(t, r, 'DistributionConfig', 'Origins')?.value)) {
+        // An http-only origin is never reached over TLS: its protocol list is unused (iac/cfn-cloudfront-origin-http reports the origin).
+        if (text(t, pairAt(t, origin, 'CustomOriginConfig', 'OriginProtocolPolicy')?.value) === 'http-only') continue;
         const protocols = pairAt(t, origin, 'CustomOriginConfig', 'OriginSSLProtocols');
         const old = entries(t, protocols?.value).map((p) => text(t, p)).filter((p) => p === 'SSLv3' || p === 'TLSv1' || p === 'TLSv1.1');
         const id = text(t, field(t, origin, 'Id')?.value);
@@ -356,15 +360,16 @@ const cloudFrontOriginHttp: CfnRule = cfnRule({
       for (const origin of entries(t, prop(t, r, 'DistributionConfig', 'Origins')?.value)) {
         const policy = pairAt(t, origin, 'CustomOriginConfig', 'OriginProtocolPolicy');
         if (text(t, policy?.value)?.toLowerCase() !== 'http-only') continue;
-        const id = text(t, field(t, origin, 'Id')?.value) ?? 'an origin';
+        const id = text(t, field(t, origin, 'Id')?.value);
+        const which = id ? `origin ${id}` : 'an origin';
         const domain = text(t, field(t, origin, 'DomainName')?.value) ?? '';
         // A website endpoint of S3 serves only HTTP and holds public content: lower, and the fix differs.
         const website = S3_WEBSITE.test(domain);
         yield {
           line: policy!.keyLine,
           message: website
-            ? `${label(r)} fetches origin ${id} from an S3 website endpoint over plain HTTP; use an S3 origin with origin access control.`
-            : `${label(r)} forwards requests to origin ${id} over plain HTTP (OriginProtocolPolicy: http-only).`,
+            ? `${label(r)} fetches ${which} from an S3 website endpoint over plain HTTP; use an S3 origin with origin access control.`
+            : `${label(r)} forwards requests to ${which} over plain HTTP (OriginProtocolPolicy: http-only).`,
           resource: label(r),
           ...(website ? { severity: 'low' as const } : {}),
         };
