@@ -108,6 +108,8 @@ const serviceDataNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 60\n',
       'Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      SqsManagedSseEnabled: false\n      KmsMasterKeyId: alias/jobs\n',
       'Resources:\n  Events:\n    Type: AWS::SNS::Topic\n    Properties:\n      KmsMasterKeyId: alias/aws/sns\n  Audit:\n    Type: AWS::KinesisFirehose::DeliveryStream\n    Properties:\n      DeliveryStreamType: KinesisStreamAsSource\n      KinesisStreamSourceConfiguration:\n        KinesisStreamARN: !GetAtt Clicks.Arn\n        RoleARN: !GetAtt FirehoseRole.Arn\n',
+      // SSE is for DirectPut streams only; a type from a parameter without a default cannot be read.
+      'Parameters:\n  Source:\n    Type: String\nResources:\n  FromKafka:\n    Type: AWS::KinesisFirehose::DeliveryStream\n    Properties:\n      DeliveryStreamType: MSKAsSource\n      MSKSourceConfiguration:\n        MSKClusterARN: !Ref Cluster\n        TopicName: events\n  Chosen:\n    Type: AWS::KinesisFirehose::DeliveryStream\n    Properties:\n      DeliveryStreamType: !Ref Source\n',
       'Resources:\n  Prod:\n    Type: AWS::ApiGateway::Deployment\n    Properties:\n      RestApiId: !Ref Api\n      StageDescription:\n        CachingEnabled: true\n        CacheDataEncrypted: true\n',
     ],
   },
@@ -127,8 +129,11 @@ const serviceDataNotEncrypted: CfnRule = cfnRule({
       if (!key || key.value === null || text(t, key.value) === '') yield { line: key ? key.keyLine : r.line, message: `${label(r)} has no KmsMasterKeyId: its messages are stored unencrypted.`, resource: label(r), severity: 'low' as const };
     }
     for (const r of resourcesOf(t, 'AWS::KinesisFirehose::DeliveryStream')) {
-      // A stream fed by a Kinesis data stream keeps that stream's encryption.
-      if (prop(t, r, 'KinesisStreamSourceConfiguration') || text(t, prop(t, r, 'DeliveryStreamType')?.value) === 'KinesisStreamAsSource') continue;
+      // Firehose encrypts only DirectPut streams (a stream fed by Kinesis keeps that stream's encryption; MSK and
+      // database sources cannot take SSE). A type that cannot be read is not reported.
+      const type = prop(t, r, 'DeliveryStreamType');
+      if (type && text(t, type.value) !== 'DirectPut') continue;
+      if (['KinesisStreamSourceConfiguration', 'MSKSourceConfiguration', 'DatabaseSourceConfiguration'].some((k) => prop(t, r, k))) continue;
       const sse = prop(t, r, 'DeliveryStreamEncryptionConfigurationInput');
       if (!sse || sse.value === null) yield { line: sse ? sse.keyLine : r.line, message: `${label(r)} buffers records unencrypted: add DeliveryStreamEncryptionConfigurationInput.`, resource: label(r), severity: 'low' as const };
     }
