@@ -73,6 +73,43 @@ describe('API Gateway reached only through custom domain names with mutual TLS',
     assert.deepEqual(hits('stack.yaml', elsewhere, 'iac/cfn-apigw-v2-route-no-auth'), ['iac/cfn-apigw-v2-route-no-auth@13']);
   });
 
+  it('CloudFormation: the domain name and the mapping take the name from one parameter, the truststore from another', () => {
+    const quickCreate = (mappedName: string) =>
+      lines(
+        'Parameters:',
+        '  DomainNameParam:',
+        '    Type: String',
+        '  OtherName:',
+        '    Type: String',
+        '  Truststore:',
+        '    Type: String',
+        'Resources:',
+        '  Api:',
+        '    Type: AWS::ApiGatewayV2::Api',
+        '    Properties:',
+        '      ProtocolType: HTTP',
+        '      DisableExecuteApiEndpoint: true',
+        '      Target: !GetAtt Fn.Arn',
+        '  Domain:',
+        '    Type: AWS::ApiGatewayV2::DomainName',
+        '    Properties:',
+        '      DomainName: !Ref DomainNameParam',
+        '      DomainNameConfigurations:',
+        '        - CertificateArn: !Ref Certificate',
+        '      MutualTlsAuthentication:',
+        '        TruststoreUri: !Ref Truststore',
+        '  Mapping:',
+        '    Type: AWS::ApiGatewayV2::ApiMapping',
+        '    Properties:',
+        '      ApiId: !Ref Api',
+        `      DomainName: !Ref ${mappedName}`,
+        '      Stage: $default',
+      );
+    assert.deepEqual(hits('stack.yaml', quickCreate('DomainNameParam'), 'iac/cfn-apigw-v2-route-no-auth'), []);
+    // A mapping to a name the template's domain names do not take is a domain the template does not show.
+    assert.deepEqual(hits('stack.yaml', quickCreate('OtherName'), 'iac/cfn-apigw-v2-route-no-auth'), ['iac/cfn-apigw-v2-route-no-auth@14']);
+  });
+
   it('CloudFormation: a SAM REST API with a mutual TLS Domain and the endpoint off in Globals', () => {
     const sam = (disabled: boolean) =>
       lines(

@@ -1,6 +1,6 @@
 import { isYScalar, isYSeq, type YNode } from '../yaml/tree.js';
 import { label, pairAt, prop, resourcesOf } from './model.js';
-import { bool, intrinsic, text } from './resolve.js';
+import { bool, intrinsic, text, UNKNOWN, value } from './resolve.js';
 import type { CfnResource, CfnTemplate } from './template.js';
 
 const API_TYPES = ['AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api', 'AWS::Serverless::Api', 'AWS::Serverless::HttpApi'];
@@ -21,19 +21,32 @@ export function apiOfReference(t: CfnTemplate, node: YNode | null | undefined): 
   return id === undefined ? undefined : t.resources.find((r) => r.id === id && API_TYPES.includes(r.type));
 }
 
-/** Whether a MutualTlsAuthentication block names a truststore: clients must then present a certificate it trusts. */
+/**
+ * Whether a MutualTlsAuthentication block names a truststore: clients must then present a
+ * certificate it trusts. A URI from a parameter or a Sub that cannot be read is a
+ * truststore still (API Gateway refuses the domain without one); only a known empty one is not.
+ */
 function requiresClientCertificate(t: CfnTemplate, mtls: YNode | null | undefined): boolean {
-  const uri = text(t, pairAt(t, mtls, 'TruststoreUri')?.value);
-  return uri !== undefined && uri.trim() !== '';
+  const setting = pairAt(t, mtls, 'TruststoreUri');
+  if (!setting || setting.value === null) return false;
+  const uri = value(t, setting.value);
+  if (uri === UNKNOWN) return true;
+  return typeof uri === 'string' && uri.trim() !== '';
 }
 
-/** The custom domain name resource of the template a mapping's DomainName names: by Ref, or by the name written out. */
+/**
+ * The custom domain name resource of the template a mapping's DomainName names: by Ref, by
+ * the name written out, or by the parameter that both take the name from.
+ */
 function domainOf(t: CfnTemplate, node: YNode | null | undefined): CfnResource | undefined {
   const id = referencedId(t, node);
-  if (id !== undefined) return t.resources.find((r) => r.id === id && DOMAIN_TYPES.includes(r.type));
+  if (id !== undefined && !t.parameters.has(id)) return t.resources.find((r) => r.id === id && DOMAIN_TYPES.includes(r.type));
   const name = text(t, node);
-  if (name === undefined) return undefined;
-  return resourcesOf(t, ...DOMAIN_TYPES).find((d) => text(t, prop(t, d, 'DomainName')?.value)?.toLowerCase() === name.toLowerCase());
+  return resourcesOf(t, ...DOMAIN_TYPES).find((d) => {
+    const own = prop(t, d, 'DomainName')?.value;
+    if (id !== undefined && intrinsic(own)?.name === 'Ref' && referencedId(t, own) === id) return true;
+    return name !== undefined && text(t, own)?.toLowerCase() === name.toLowerCase();
+  });
 }
 
 /**
