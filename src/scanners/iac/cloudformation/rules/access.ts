@@ -187,6 +187,8 @@ const resourcePolicyAllActions: CfnRule = cfnRule({
     negative: [
       'Resources:\n  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Data\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { AWS: arn:aws:iam::123456789012:role/app }\n            Action: [s3:GetObject]\n            Resource: !Sub "arn:aws:s3:::${Data}/*"\n',
       'Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n      KeyPolicy:\n        Statement:\n          - Effect: Allow\n            Principal: { AWS: arn:aws:iam::123456789012:root }\n            Action: kms:*\n            Resource: "*"\n',
+      // Access control delegated to the account's access points, as the S3 documentation shows it.
+      'Resources:\n  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Data\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { AWS: "*" }\n            Action: "*"\n            Resource: [!GetAtt Data.Arn, !Sub "${Data.Arn}/*"]\n            Condition:\n              StringEquals:\n                s3:DataAccessPointAccount: !Ref AWS::AccountId\n',
       // The default key policy, as templates write it for their own account.
       'Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy:\n        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root\n            Action: kms:*\n            Resource: "*"\n',
     ],
@@ -197,7 +199,9 @@ const resourcePolicyAllActions: CfnRule = cfnRule({
         const key = prop(t, r, property);
         if (!key) continue;
         const rootLines = type === 'AWS::KMS::Key' ? accountRootStatements(t, key.value) : new Set<number>();
-        const broad = policyStatements(t, key).find((s) => broadActions(s) !== undefined && !isRootKeyGrant(s) && !(rootLines.has(s.line) && s.actions.every((a) => /^kms:\*$/i.test(a))));
+        const broad = policyStatements(t, key).find(
+          (s) => broadActions(s) !== undefined && !isRootKeyGrant(s) && !(rootLines.has(s.line) && s.actions.every((a) => /^kms:\*$/i.test(a))) && !(type === 'AWS::S3::BucketPolicy' && delegatesToAccessPoints(s)),
+        );
         if (!broad) continue;
         const to = openTo(broad) === 'all-but' ? 'every principal but those in NotPrincipal' : broad.principals.slice(0, 2).join(', ') || 'its principals';
         yield { ...inside(key.keyLine, broad.line), message: `${label(r)} allows ${broadActions(broad)} to ${to}.`, resource: label(r) };
@@ -210,6 +214,14 @@ const resourcePolicyAllActions: CfnRule = cfnRule({
     }
   },
 });
+
+/**
+ * A bucket policy statement that hands access control to the account's access points, as
+ * the S3 documentation writes it (Action "*" for Principal "*" on the condition
+ * s3:DataAccessPointAccount or s3:DataAccessPointArn): requests must come through an
+ * access point, whose own policy grants the actions.
+ */
+const delegatesToAccessPoints = (s: Statement) => s.conditions.some((c) => /^s3:DataAccessPoint(?:Account|Arn)$/i.test(c.key) && /^(?:StringEquals|StringLike|ArnEquals|ArnLike)$/i.test(c.operator));
 
 /**
  * The lines of the statements of a key policy whose principals are all the template's own
