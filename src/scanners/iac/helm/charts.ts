@@ -1,8 +1,8 @@
-import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanWarning } from '../../scanner.js';
-import { looksBinary, OPEN_SCANNED_FILE, type WorkspaceFile } from '../../../workspace/files.js';
+import { looksBinary, type WorkspaceFile } from '../../../workspace/files.js';
 import type { Git } from '../../../workspace/git.js';
+import { ConfinedDisk } from '../../../workspace/confined-disk.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { analyseFile } from '../analyse.js';
 import { analyseChart, type ChartAnalysis } from './analyse.js';
@@ -43,82 +43,26 @@ function decode(bytes: Buffer): string | undefined {
 
 /** The working tree under the scan root: regular files only, never through a symbolic link. */
 class DiskSource implements ChartSource {
-  private realRoot: Promise<string | undefined>;
-  constructor(
-    private readonly root: string,
-    private readonly maxBytes: number,
-  ) {
-    this.realRoot = realpath(root).catch(() => undefined);
+  private readonly disk: ConfinedDisk;
+  constructor(root: string, maxBytes: number) {
+    this.disk = new ConfinedDisk(root, maxBytes);
   }
 
-  /** The absolute path, when the directory holding it resolves inside the root. */
-  private async confined(rel: string): Promise<string | undefined> {
-    const root = await this.realRoot;
-    if (!root || rel.includes('\0') || rel.split('/').includes('..')) return undefined;
-    if (rel === '') return root;
-    const absolute = path.join(this.root, rel);
-    try {
-      const dir = await realpath(path.dirname(absolute));
-      return dir === root || dir.startsWith(root + path.sep) ? path.join(dir, path.basename(absolute)) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async exists(file: string): Promise<boolean> {
-    const absolute = await this.confined(file);
-    if (!absolute) return false;
-    try {
-      return (await lstat(absolute)).isFile();
-    } catch {
-      return false;
-    }
+  exists(file: string): Promise<boolean> {
+    return this.disk.isFile(file);
   }
 
   async list(dir: string): Promise<string[]> {
-    const out: string[] = [];
-    const start = await this.confined(dir);
-    if (!start) return out;
-    const visit = async (absolute: string, rel: string, depth: number): Promise<void> => {
-      if (depth > MAX_LIST_DEPTH || out.length > MAX_LISTED) return;
-      let entries;
-      try {
-        if (!(await lstat(absolute)).isDirectory()) return;
-        entries = await readdir(absolute, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const entry of entries) {
-        const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-        if (entry.isFile()) out.push(child);
-        else if (entry.isDirectory()) await visit(path.join(absolute, entry.name), child, depth + 1);
-      }
-    };
-    await visit(start, dir, 0);
-    return out;
+    // Past the bounds the list is cut; the caller refuses a chart whose list is too long.
+    return (await this.disk.list(dir, { maxDepth: MAX_LIST_DEPTH, maxFiles: MAX_LISTED })).files;
   }
 
-  async read(file: string): Promise<string | undefined> {
-    const bytes = await this.readBytes(file);
-    return bytes === undefined ? undefined : decode(bytes);
+  read(file: string): Promise<string | undefined> {
+    return this.disk.readText(file);
   }
 
-  async readBytes(file: string): Promise<Buffer | undefined> {
-    const absolute = await this.confined(file);
-    if (!absolute) return undefined;
-    try {
-      const handle = await open(absolute, OPEN_SCANNED_FILE);
-      try {
-        const stat = await handle.stat();
-        if (!stat.isFile() || stat.size > this.maxBytes) return undefined;
-        return await handle.readFile();
-      } finally {
-        await handle.close();
-      }
-    } catch {
-      return undefined;
-    }
+  readBytes(file: string): Promise<Buffer | undefined> {
+    return this.disk.readBytes(file);
   }
 }
 

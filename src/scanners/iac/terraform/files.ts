@@ -1,7 +1,6 @@
-import { lstat, open, readdir, realpath } from 'node:fs/promises';
-import path from 'node:path';
-import { looksBinary, OPEN_SCANNED_FILE, type WorkspaceFile } from '../../../workspace/files.js';
-import { decodeUtf8 } from '../../../workspace/workspace.js';
+import { ConfinedDisk } from '../../../workspace/confined-disk.js';
+import type { WorkspaceFile } from '../../../workspace/files.js';
+import { resolveWithinRoot } from '../../../workspace/relative-path.js';
 import type { ModuleFiles } from './hcl/evaluate.js';
 
 /**
@@ -58,15 +57,7 @@ export function fileCandidates(dir: string, texts: readonly string[]): { files: 
 /** `rest` (`/a/b`) from `dir`, normalised; undefined when it leaves the scan root or is not a plain relative path. */
 function within(dir: string, rest: string): string | undefined {
   if (rest.includes('\\') || rest.includes('\0') || (rest !== '' && !rest.startsWith('/'))) return undefined;
-  const parts = dir === '' ? [] : dir.split('/');
-  for (const part of rest.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
+  return resolveWithinRoot(dir, rest);
 }
 
 /** The files read for one directory, as the evaluation sees them. */
@@ -87,7 +78,7 @@ class ReadFiles {
  * files come from the index), nothing is read.
  */
 export class TerraformFiles {
-  private readonly realRoot: Promise<string | undefined>;
+  private readonly disk: ConfinedDisk | undefined;
   private readonly scanned: Map<string, WorkspaceFile>;
 
   constructor(
@@ -96,7 +87,7 @@ export class TerraformFiles {
     private readonly read: (file: WorkspaceFile) => Promise<string | null>,
     private readonly maxFileSize = MAX_FILE_CHARS,
   ) {
-    this.realRoot = root === undefined ? Promise.resolve(undefined) : realpath(root).catch(() => undefined);
+    this.disk = root === undefined ? undefined : new ConfinedDisk(root, maxFileSize);
     this.scanned = new Map(scanned.map((file) => [file.path, file]));
   }
 
@@ -128,60 +119,13 @@ export class TerraformFiles {
       const text = await this.read(own).catch(() => null);
       return text !== null && text.length <= this.maxFileSize ? text : undefined;
     }
-    const absolute = await this.confined(file);
-    if (!absolute) return undefined;
-    try {
-      const handle = await open(absolute, OPEN_SCANNED_FILE);
-      try {
-        const stat = await handle.stat();
-        if (!stat.isFile() || stat.size > this.maxFileSize) return undefined;
-        const bytes = await handle.readFile();
-        return looksBinary(bytes) ? undefined : decodeUtf8(bytes);
-      } finally {
-        await handle.close();
-      }
-    } catch {
-      return undefined;
-    }
+    return this.disk?.readText(file);
   }
 
   /** Every regular file under a directory (paths from it), or undefined when it is no directory or holds more than the bounds allow. */
   private async list(dir: string): Promise<string[] | undefined> {
-    const start = await this.confined(dir);
-    if (!start) return undefined;
-    const out: string[] = [];
-    const visit = async (absolute: string, rel: string, depth: number): Promise<boolean> => {
-      if (depth > MAX_DEPTH) return false;
-      let entries;
-      try {
-        if (!(await lstat(absolute)).isDirectory()) return depth > 0;
-        entries = await readdir(absolute, { withFileTypes: true });
-      } catch {
-        return false;
-      }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const entry of entries) {
-        const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-        if (entry.isFile()) {
-          if (out.push(child) > MAX_LISTED) return false;
-        } else if (entry.isDirectory() && !(await visit(path.join(absolute, entry.name), child, depth + 1))) return false;
-      }
-      return true;
-    };
-    return (await visit(start, '', 0)) ? out : undefined;
-  }
-
-  /** The absolute path of a scan-relative one, when the directory holding it resolves inside the root (no link leads out). */
-  private async confined(rel: string): Promise<string | undefined> {
-    const root = await this.realRoot;
-    if (!root || this.root === undefined || rel.includes('\0') || rel.split('/').includes('..')) return undefined;
-    if (rel === '') return root;
-    const absolute = path.join(this.root, rel);
-    try {
-      const dir = await realpath(path.dirname(absolute));
-      return dir === root || dir.startsWith(root + path.sep) ? path.join(dir, path.basename(absolute)) : undefined;
-    } catch {
-      return undefined;
-    }
+    if (!this.disk) return undefined;
+    const { files, complete } = await this.disk.list(dir, { maxDepth: MAX_DEPTH, maxFiles: MAX_LISTED });
+    return complete ? files.map((file) => (dir === '' ? file : file.slice(dir.length + 1))) : undefined;
   }
 }

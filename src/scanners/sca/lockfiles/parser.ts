@@ -5,6 +5,7 @@
  * warnings (with the line where known) and every package that could be read.
  */
 import type { Ecosystem, LockfileResult, Package } from '../model.js';
+import { resolveWithinRoot } from '../../../workspace/relative-path.js';
 
 /**
  * Reads another file of the project, by path relative to the scan root with forward
@@ -94,15 +95,7 @@ export function dirname(path: string): string {
 export function joinPath(dir: string, relative: string): string | undefined {
   const rel = relative.replace(/\\/g, '/');
   if (rel.startsWith('/') || /^[a-zA-Z]:\//.test(rel)) return undefined;
-  const parts: string[] = [];
-  for (const part of [...dir.split('/'), ...rel.split('/')]) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
+  return resolveWithinRoot(dir, rel);
 }
 
 /** The sibling file in the same directory as `path`. */

@@ -1,4 +1,5 @@
 import { picomatchPackage } from '../../../../core/packages.js';
+import { resolveWithinRoot } from '../../../../workspace/relative-path.js';
 import { UNKNOWN, compareText, isObject, markSet, type Value } from './value.js';
 
 /**
@@ -44,15 +45,7 @@ export function resolvePath(path: Value, files: ModuleFiles): string | undefined
   else (base = files.root), (rest = `/${path}`);
   // A mark inside the path, an absolute path (or one from the home directory), a path glued to path.module.
   if (base === undefined || rest.includes('\u0000') || /^\/*(?:~|[A-Za-z]:)/.test(rest) || path.startsWith('/') || (rest !== '' && !rest.startsWith('/'))) return undefined;
-  const parts: string[] = base === '' ? [] : base.split('/');
-  for (const part of rest.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
+  return resolveWithinRoot(base, rest);
 }
 
 const parent = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
