@@ -22,6 +22,24 @@ import { bool, follow, intrinsic, plainValue, text, UNKNOWN, value } from '../re
 import type { CfnResource, CfnTemplate } from '../template.js';
 
 const IDENTITY_TYPES = ['AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Role'];
+/** SAM resources whose Policies become the role SAM creates for them. */
+const SAM_TYPES = ['AWS::Serverless::Function', 'AWS::Serverless::StateMachine'];
+
+/**
+ * The Policies of a SAM function or state machine, from which SAM builds the role it
+ * creates for the resource: policy documents, policy templates and managed policy names
+ * or ARNs. None when the resource names its own Role (SAM then ignores Policies).
+ */
+function samPolicies(t: CfnTemplate, r: CfnResource): { key: YPair; items: YNode[] } | undefined {
+  if (prop(t, r, 'Role')) return undefined;
+  const key = prop(t, r, 'Policies');
+  const list = follow(t, key?.value);
+  if (!key || list === UNKNOWN || !list) return undefined;
+  return { key, items: isYSeq(list) ? list.items : [list] };
+}
+
+/** A policy document written in SAM Policies (not a policy template, not a name). */
+const isSamDocument = (node: YNode): boolean => isYMap(node) && !intrinsic(node) && pair(node, 'Statement') !== undefined;
 
 /** An identity policy of the template: where its document is, and the users, groups and roles of the template that hold it. */
 interface HeldPolicy {
@@ -72,6 +90,10 @@ function heldPolicies(t: CfnTemplate): HeldPolicy[] {
     }
     out.push({ resource: r, key, statements: statementsIn(t, key.value, key.keyLine), holders });
   }
+  for (const r of resourcesOf(t, ...SAM_TYPES)) {
+    const sam = samPolicies(t, r);
+    for (const item of sam?.items ?? []) if (isSamDocument(item)) out.push({ resource: r, key: sam!.key, statements: statementsIn(t, item, item.line), holders: [r] });
+  }
   return out;
 }
 
@@ -79,7 +101,7 @@ const privilegeEscalation: CfnRule = cfnRule({
   id: 'iac/cfn-iam-privilege-escalation',
   title: 'IAM permissions allow privilege escalation',
   description:
-    'The permissions granted to a user, group or role include actions that let it give itself more permissions (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PutRolePolicy, iam:AddUserToGroup, iam:PassRole with a service that runs code...). Whoever controls the identity can become administrator. The actions of all the policies of one identity in the template are taken together.',
+    'The permissions granted to a user, group or role (or to the role SAM creates for a function or state machine from its Policies) include actions that let it give itself more permissions (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PutRolePolicy, iam:AddUserToGroup, iam:PassRole with a service that runs code...). Whoever controls the identity can become administrator. The actions of all the policies of one identity in the template are taken together.',
   remediation: 'Remove the escalation actions, scope them to specific resources, or add a PermissionsBoundary that denies them; grant IAM administration only to a few MFA-protected roles.',
   severity: 'high',
   cwe: ['CWE-269'],
@@ -89,10 +111,14 @@ const privilegeEscalation: CfnRule = cfnRule({
       // Two policies of one user make the path together.
       'Resources:\n  # expect\n  Ci:\n    Type: AWS::IAM::User\n    Properties:\n      Policies:\n        - PolicyName: stacks\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: cloudformation:CreateStack\n                Resource: "*"\n  Pass:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: pass\n      Users: [!Ref Ci]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: iam:PassRole\n            Resource: "*"\n',
       'Resources:\n  Deployer:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      # expect\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: [iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction]\n            Resource: "*"\n',
+      // The role SAM creates for a function from the documents in its Policies.
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  # expect\n  Deploy:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Policies:\n        - AWSLambdaBasicExecutionRole\n        - Statement:\n            - Effect: Allow\n              Action: iam:PutRolePolicy\n              Resource: "*"\n',
     ],
     negative: [
       'Resources:\n  Reader:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: ["iam:Get*", "iam:List*"]\n            Resource: "*"\n',
       'Resources:\n  One:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: one\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: iam:CreateAccessKey\n            Resource: arn:aws:iam::123456789012:user/ci\n',
+      // SAM ignores Policies when the function names its own Role.
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Deploy:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Role: !GetAtt DeployRole.Arn\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: iam:PutRolePolicy\n              Resource: "*"\n',
     ],
   },
   *check(t) {
@@ -112,7 +138,7 @@ const privilegeEscalation: CfnRule = cfnRule({
         byIdentity.set(identity, entry);
       }
     }
-    for (const r of resourcesOf(t, ...IDENTITY_TYPES)) {
+    for (const r of resourcesOf(t, ...IDENTITY_TYPES, ...SAM_TYPES)) {
       const entry = byIdentity.get(r);
       const paths = entry ? escalationPaths(entry.actions) : [];
       if (paths.length === 0) continue;
@@ -129,7 +155,10 @@ const passRoleWildcard: CfnRule = cfnRule({
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
-    positive: ['Resources:\n  Ci:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: pass\n          # expect\n          PolicyDocument:\n            Statement:\n              # detail\n              - Effect: Allow\n                Action: iam:PassRole\n                Resource: "*"\n'],
+    positive: [
+      'Resources:\n  Ci:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: pass\n          # expect\n          PolicyDocument:\n            Statement:\n              # detail\n              - Effect: Allow\n                Action: iam:PassRole\n                Resource: "*"\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Launcher:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      # expect\n      Policies:\n        - Statement:\n            # detail\n            - Effect: Allow\n              Action: [ec2:RunInstances, iam:PassRole]\n              Resource: "*"\n',
+    ],
     negative: [
       'Resources:\n  Ci:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: pass\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: iam:PassRole\n                Resource: !GetAtt AppRole.Arn\n',
       'Resources:\n  Ci:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: pass\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: iam:PassRole\n            Resource: "*"\n            Condition:\n              StringEquals:\n                iam:PassedToService: lambda.amazonaws.com\n',
@@ -379,7 +408,7 @@ const workloadPrivilegedRole: CfnRule = cfnRule({
   id: 'iac/cfn-workload-privileged-role',
   title: 'Function, task or instance runs with an administrator-level role',
   description:
-    'A Lambda function, an ECS task or an EC2 instance runs with a role of the template that has administrator access (Action "*", AdministratorAccess, PowerUserAccess, Allow with NotAction), or that can change IAM permissions on any role or user (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, IAMFullAccess...) and so make itself administrator. Any flaw in the code (an injection, a vulnerable dependency, a server-side request forgery that reads the credentials) then hands over the whole account.',
+    'A Lambda function, an ECS task or an EC2 instance runs with a role of the template (or, for a SAM function, the role SAM creates from its Policies) that has administrator access (Action "*", AdministratorAccess, PowerUserAccess, Allow with NotAction), or that can change IAM permissions on any role or user (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, IAMFullAccess...) and so make itself administrator. Any flaw in the code (an injection, a vulnerable dependency, a server-side request forgery that reads the credentials) then hands over the whole account.',
   remediation: 'Give each function, task and instance its own role with only the actions and resources it uses; keep IAM administration out of workload roles, or bound them with a PermissionsBoundary that denies it.',
   severity: 'high',
   cwe: ['CWE-250'],
@@ -388,12 +417,33 @@ const workloadPrivilegedRole: CfnRule = cfnRule({
       'Resources:\n  Resize:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs20.x\n      # expect\n      Role: !GetAtt ResizeRole.Arn\n  ResizeRole:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess\n',
       'Resources:\n  Worker:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      # expect\n      TaskRoleArn: !Ref WorkerRole\n  WorkerRole:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyName: iam\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [iam:PutRolePolicy, s3:GetObject]\n                Resource: "*"\n',
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      # expect\n      IamInstanceProfile: !Ref WebProfile\n  WebProfile:\n    Type: AWS::IAM::InstanceProfile\n    Properties:\n      Roles: [!Ref WebRole]\n  WebRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n  Everything:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: everything\n      Roles: [!Ref WebRole]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            NotAction: iam:*\n            Resource: "*"\n',
+      // SAM builds the function's role from its Policies: a managed policy name, or a document.
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Admin:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      # expect\n      Policies:\n        - AWSLambdaBasicExecutionRole\n        - IAMFullAccess\n  Grants:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      # expect\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: iam:AttachRolePolicy\n              Resource: "*"\n',
     ],
     negative: [
       'Resources:\n  Resize:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs20.x\n      Role: !GetAtt ResizeRole.Arn\n  ResizeRole:\n    Type: AWS::IAM::Role\n    Properties:\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n      Policies:\n        - PolicyName: images\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: [s3:GetObject, s3:PutObject]\n                Resource: arn:aws:s3:::images/*\n',
+      // Policy templates and ordinary managed policies; a Role of its own, with which SAM ignores Policies.
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Reader:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Policies:\n        - AmazonS3ReadOnlyAccess\n        - DynamoDBCrudPolicy:\n            TableName: !Ref Table\n  Owned:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Role: !GetAtt OwnedRole.Arn\n      Policies: [IAMFullAccess]\n',
     ],
   },
   *check(t) {
+    // A SAM function without a Role runs with the role SAM builds from its Policies.
+    for (const r of resourcesOf(t, 'AWS::Serverless::Function')) {
+      const sam = samPolicies(t, r);
+      if (!sam) continue;
+      const grants: string[] = [];
+      const documents = sam.items.filter(isSamDocument).flatMap((item) => statementsIn(t, item, item.line));
+      const fromDocuments = privilegeOf(documents);
+      if (fromDocuments) grants.push(fromDocuments);
+      for (const item of sam.items) {
+        if (isYMap(item) && !intrinsic(item)) continue;
+        const arn = managedPolicyArn(t, item)?.trim();
+        const what = arn === undefined ? undefined : privilegedManagedPolicy(/^arn:/.test(arn) ? arn : `arn:aws:iam::aws:policy/${arn}`);
+        if (what) grants.push(what);
+      }
+      if (grants.length === 0) continue;
+      yield { line: sam.key.keyLine, message: `${label(r)} runs its code with the role SAM creates from its Policies, which has ${grants[0]}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}.`, resource: label(r) };
+    }
     if (WORKLOAD_ROLES.every(({ type }) => resourcesOf(t, type).length === 0)) return;
     const privileged = privilegedRoles(t);
     if (privileged.size === 0) return;
