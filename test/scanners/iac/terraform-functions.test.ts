@@ -194,3 +194,16 @@ locals {
     for (const [name, value] of Object.entries(v)) assert.equal(value, '?', name);
   });
 });
+
+describe('Terraform functions: yamldecode of a text read again', () => {
+  it('parses a text once: a module read in many contexts decodes its YAML file once (values are shared, never changed)', async () => {
+    const { callFunction } = await import('../../../src/scanners/iac/terraform/hcl/functions.js');
+    const text = 'agents:\n  - name: compute\n    role: roles/compute.serviceAgent\n';
+    const first = callFunction('yamldecode', [text]);
+    assert.deepEqual(first, { agents: [{ name: 'compute', role: 'roles/compute.serviceAgent' }] });
+    assert.equal(callFunction('yamldecode', [text]), first);
+    // A text that is not YAML stays unknown when read again.
+    assert.equal(callFunction('yamldecode', ['a: [1']), UNKNOWN);
+    assert.equal(callFunction('yamldecode', ['a: [1']), UNKNOWN);
+  });
+});

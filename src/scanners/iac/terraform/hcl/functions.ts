@@ -391,14 +391,35 @@ function urlencode(v: string): Value {
  */
 function yamldecode(v: Value | undefined): Value {
   if (!isText(v) || v.length > MAX_TEXT) return UNKNOWN;
+  const cached = DECODED.get(v);
+  if (cached !== undefined) return cached;
+  let decoded: Value;
   try {
     const value = yamlPackage().parse(v, { schema: 'core', merge: true, maxAliasCount: 100, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' }) as unknown;
     const out = fromYaml(value, 0);
-    return out === undefined ? UNKNOWN : bounded(out);
+    decoded = out === undefined ? UNKNOWN : bounded(out);
   } catch {
-    return UNKNOWN;
+    decoded = UNKNOWN;
   }
+  if (DECODED.size >= MAX_DECODED || decodedChars + v.length > MAX_DECODED_CHARS) {
+    DECODED.clear();
+    decodedChars = 0;
+  }
+  DECODED.set(v, decoded);
+  decodedChars += v.length;
+  return decoded;
 }
+
+/**
+ * Texts yamldecode has read, and their values (never changed in place, as all values):
+ * a module's `yamldecode(file("${path.module}/data.yaml"))` is read again in each context
+ * the module is analysed in, and parsing is most of its cost. Bounded in entries and in
+ * characters kept; emptied when full.
+ */
+const DECODED = new Map<string, Value>();
+const MAX_DECODED = 256;
+const MAX_DECODED_CHARS = 16 * 1024 * 1024;
+let decodedChars = 0;
 
 /** A decoded YAML value as a value; undefined for what Terraform would not take (non-finite numbers) or nests too deep. */
 function fromYaml(value: unknown, depth: number): Value | undefined {
