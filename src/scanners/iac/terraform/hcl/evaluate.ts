@@ -247,43 +247,8 @@ function evaluateFor(expr: ForExpr, scope: Scope, depth: number, budget: { steps
   return map;
 }
 
-/** The scope of one element of a `for` expression: its names bound, the rest as outside. */
-class ForScope implements Scope {
-  constructor(
-    readonly outer: Scope,
-    private readonly keyName: string | undefined,
-    private readonly key: Value,
-    private readonly valueName: string,
-    private readonly value: Value,
-  ) {}
-
-  variable(n: string): Expr | undefined {
-    return this.outer.variable(n);
-  }
-
-  local(n: string): Expr | undefined {
-    return this.outer.local(n);
-  }
-
-  variableType(n: string): Expr | undefined {
-    return this.outer.variableType?.(n);
-  }
-
-  get files(): ModuleFiles | undefined {
-    return this.outer.files;
-  }
-
-  bound(n: string): Value | undefined {
-    return n === this.valueName ? this.value : this.keyName !== undefined && n === this.keyName ? this.key : this.outer.bound?.(n);
-  }
-}
-
-/**
- * The scope a file function's path is read in: as the scope it wraps, but `path.module`
- * and `path.root` have values (PATH_VALUES) that the file function resolves to the
- * module's directory and the root module's. Anywhere else they stay unknown.
- */
-class PathScope implements Scope {
+/** A scope inside another that binds names of its own (`bound`) and takes everything else from the outer one. */
+abstract class InnerScope implements Scope {
   constructor(readonly outer: Scope) {}
 
   variable(n: string): Expr | undefined {
@@ -302,6 +267,32 @@ class PathScope implements Scope {
     return this.outer.files;
   }
 
+  abstract bound(n: string): Value | undefined;
+}
+
+/** The scope of one element of a `for` expression: its names bound, the rest as outside. */
+class ForScope extends InnerScope {
+  constructor(
+    outer: Scope,
+    private readonly keyName: string | undefined,
+    private readonly key: Value,
+    private readonly valueName: string,
+    private readonly value: Value,
+  ) {
+    super(outer);
+  }
+
+  bound(n: string): Value | undefined {
+    return n === this.valueName ? this.value : this.keyName !== undefined && n === this.keyName ? this.key : this.outer.bound?.(n);
+  }
+}
+
+/**
+ * The scope a file function's path is read in: as the scope it wraps, but `path.module`
+ * and `path.root` have values (PATH_VALUES) that the file function resolves to the
+ * module's directory and the root module's. Anywhere else they stay unknown.
+ */
+class PathScope extends InnerScope {
   bound(n: string): Value | undefined {
     return n === 'path' ? PATH_VALUES : this.outer.bound?.(n);
   }
