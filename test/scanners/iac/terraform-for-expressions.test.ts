@@ -2,20 +2,9 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScan, type ScanResult } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
-import { UNKNOWN, evaluate, type Value } from '../../../src/scanners/iac/terraform/hcl/evaluate.js';
-import { parseHcl } from '../../../src/scanners/iac/terraform/hcl/parser.js';
-import { fileScope } from '../../../src/scanners/iac/terraform/model.js';
+import { locals } from '../../helpers/hcl-locals.js';
 import { fixturePath } from '../../helpers/paths.js';
 
-/** The locals of `source` as evaluated, unknown parts written '?'. */
-function locals(source: string): Record<string, unknown> {
-  const body = parseHcl(source).body;
-  const scope = fileScope(body);
-  const out: Record<string, unknown> = {};
-  const shown = (v: Value): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x === UNKNOWN ? '?' : x)) ?? '"?"');
-  for (const block of body.blocks) if (block.type === 'locals') for (const a of block.body.attributes) out[a.name] = shown(evaluate(a.expr, scope));
-  return out;
-}
 
 describe('Terraform evaluation: for expressions, functions, nullable variables', () => {
   let result: ScanResult;
