@@ -3,6 +3,7 @@ import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { documentOf } from '../policy.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
+import { fieldsOf, fileInstance, instancesOf } from './instances.js';
 
 const DOMAIN_TYPES = ['aws_api_gateway_domain_name', 'aws_apigatewayv2_domain_name'];
 
@@ -143,6 +144,8 @@ const apiRouteWithoutAuth: TfRule = tfRule({
       'resource "aws_apigatewayv2_api" "orders" {\n  name          = "orders"\n  protocol_type = "HTTP"\n}\n\nresource "aws_apigatewayv2_route" "list" {\n  api_id             = aws_apigatewayv2_api.orders.id\n  route_key          = "GET /orders"\n  # expect\n  authorization_type = "NONE"\n}\n\n# expect\nresource "aws_apigatewayv2_route" "create" {\n  api_id    = aws_apigatewayv2_api.orders.id\n  route_key = "POST /orders"\n}\n',
       'resource "aws_apigatewayv2_api" "chat" {\n  name                       = "chat"\n  protocol_type              = "WEBSOCKET"\n  route_selection_expression = "$request.body.action"\n}\n\n# expect\nresource "aws_apigatewayv2_route" "connect" {\n  api_id    = aws_apigatewayv2_api.chat.id\n  route_key = "$connect"\n}\n',
       'resource "aws_apigatewayv2_api" "quick" {\n  name          = "quick"\n  protocol_type = "HTTP"\n  # expect\n  target        = aws_lambda_function.handler.arn\n}\n',
+      // A module's map of routes: each route read with its own each.key and each.value (api_key_required null on an HTTP API).
+      'resource "aws_apigatewayv2_api" "orders" {\n  name          = "orders"\n  protocol_type = "HTTP"\n}\n\nresource "aws_apigatewayv2_route" "this" {\n  for_each           = { "GET /orders" = "JWT", "POST /orders" = "NONE" }\n  api_id             = aws_apigatewayv2_api.orders.id\n  route_key          = each.key\n  api_key_required   = null\n  # expect\n  authorization_type = each.value\n}\n',
       // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
       mutualTlsHttpApi(false),
     ],
@@ -152,30 +155,46 @@ const apiRouteWithoutAuth: TfRule = tfRule({
       'resource "aws_apigatewayv2_api" "chat" {\n  name          = "chat"\n  protocol_type = "WEBSOCKET"\n}\n\nresource "aws_apigatewayv2_route" "connect" {\n  api_id             = aws_apigatewayv2_api.chat.id\n  route_key          = "$connect"\n  authorization_type = "CUSTOM"\n  authorizer_id      = aws_apigatewayv2_authorizer.token.id\n}\n\nresource "aws_apigatewayv2_route" "send" {\n  api_id    = aws_apigatewayv2_api.chat.id\n  route_key = "sendmessage"\n}\n\nresource "aws_apigatewayv2_route" "fallback" {\n  api_id    = aws_apigatewayv2_api.chat.id\n  route_key = "$default"\n}\n',
       // An API of another configuration: its $default route may be a WebSocket one.
       'resource "aws_apigatewayv2_route" "fallback" {\n  api_id    = var.api_id\n  route_key = "$default"\n}\n',
+      'resource "aws_apigatewayv2_api" "orders" {\n  name          = "orders"\n  protocol_type = "HTTP"\n}\n\nresource "aws_apigatewayv2_route" "this" {\n  for_each           = { "GET /orders" = "JWT", "POST /orders" = "AWS_IAM" }\n  api_id             = aws_apigatewayv2_api.orders.id\n  route_key          = each.key\n  authorization_type = each.value\n}\n',
       // The default execute-api endpoint is off and the only way in is a domain name with mutual TLS: callers need a client certificate.
       mutualTlsHttpApi(true),
     ],
   },
   *check(input) {
     for (const route of resourcesOf(input, 'aws_apigatewayv2_route')) {
-      const key = valueOf(input, route.block, 'route_key');
-      if (typeof key !== 'string') continue;
       const api = v2ApiOf(input, route);
-      const protocol = routeProtocol(input, api, key);
-      if (protocol === 'WEBSOCKET' ? key !== '$connect' : protocol !== 'HTTP') continue;
-      if (/^OPTIONS /i.test(key)) continue;
-      if (attribute(route.block, 'api_key_required') && !isFalseValue(valueOf(input, route.block, 'api_key_required'))) continue;
-      const a = attribute(route.block, 'authorization_type');
-      const value = valueOf(input, route.block, 'authorization_type');
-      const written = a !== undefined && value !== null;
-      if (written && (typeof value !== 'string' || value.toUpperCase() !== 'NONE')) continue;
+      // Each route of a for_each (a module's map of routes) read with its own each.key and each.value;
+      // they share their lines: one finding per line, naming the routes.
+      const open = new Map<number, { written: boolean; keys: string[] }>();
+      for (const instance of instancesOf(route.block, fileInstance(input))) {
+        const fields = fieldsOf(route.block, instance);
+        const key = fields.get('route_key');
+        if (typeof key !== 'string') continue;
+        const protocol = routeProtocol(input, api, key);
+        if (protocol === 'WEBSOCKET' ? key !== '$connect' : protocol !== 'HTTP') continue;
+        if (/^OPTIONS /i.test(key)) continue;
+        // null (a module's `is_websocket ? ... : null`) leaves the default, false.
+        const keyed = fields.get('api_key_required');
+        if (keyed !== undefined && keyed !== null && !isFalseValue(keyed)) continue;
+        const a = attribute(route.block, 'authorization_type');
+        const value = fields.get('authorization_type');
+        const written = a !== undefined && value !== undefined && value !== null;
+        if (written && (typeof value !== 'string' || value.toUpperCase() !== 'NONE')) continue;
+        const line = written ? a.line : route.block.line;
+        const seen = open.get(line) ?? { written, keys: [] };
+        if (!seen.keys.includes(key)) seen.keys.push(key);
+        open.set(line, seen);
+      }
       // Reached only through domain names with mutual TLS: callers need a client certificate.
-      if (api && mutualTlsOnlyDomains(input, api)) continue;
-      yield {
-        line: written ? a.line : route.block.line,
-        message: `${label(route)} (${key}) can be called without authorization${written ? '' : ' (authorization_type defaults to "NONE")'}.`,
-        resource: label(route),
-      };
+      if (open.size === 0 || (api && mutualTlsOnlyDomains(input, api))) continue;
+      for (const [line, { written, keys }] of open) {
+        const shown = keys.length > 3 ? `${keys.slice(0, 3).join(', ')} and ${keys.length - 3} more` : keys.join(', ');
+        yield {
+          line,
+          message: `${label(route)} (${shown}) can be called without authorization${written ? '' : ' (authorization_type defaults to "NONE")'}.`,
+          resource: label(route),
+        };
+      }
     }
     for (const api of resourcesOf(input, 'aws_apigatewayv2_api')) {
       const target = attribute(api.block, 'target');
