@@ -3,6 +3,7 @@ import type { Attribute, Block, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { readJson } from './json-syntax.js';
 import { asStrings, attribute, blocksOf, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
+import { fileInstance, instancesOf, valueIn } from './rules/instances.js';
 
 /**
  * AWS policy documents wherever Terraform writes them: jsonencode({...}), heredoc or
@@ -318,6 +319,24 @@ export function managedPolicyArn(input: TfInput, expr: Expr): string | undefined
   if (typeof arn === 'string') return arn;
   const name = valueOf(input, lookup.block, 'name');
   return typeof name === 'string' ? `arn:aws:iam::aws:policy/${name}` : undefined;
+}
+
+/**
+ * The AWS managed policy ARNs an attachment's `name` (policy_arn) gives: managedPolicyArn's,
+ * or, when that cannot be told, the ARN of each instance of a for_each or count
+ * (`policy_arn = each.value` over a module's map of policies).
+ */
+export function managedPolicyArnsOf(input: TfInput, block: Block, name: string): string[] {
+  const a = attribute(block, name);
+  if (!a) return [];
+  const direct = managedPolicyArn(input, a.expr);
+  if (direct !== undefined) return [direct];
+  const out = new Set<string>();
+  for (const instance of instancesOf(block, fileInstance(input))) {
+    const value = valueIn(instance, a.expr);
+    if (typeof value === 'string') out.add(value);
+  }
+  return [...out];
 }
 
 /** Items of a list expression written out (`[a, b]`), or the expression itself. */

@@ -4,7 +4,7 @@ import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, menti
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
 import { anonymousFromNetwork, anyAccountArn, privilegedManagedPolicy, privilegeOf } from '../../aws-policy.js';
-import { itemsOf, managedPolicyArn, policies } from '../policy.js';
+import { itemsOf, managedPolicyArn, managedPolicyArnsOf, policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance } from './instances.js';
@@ -58,8 +58,7 @@ function privilegedRoles(input: TfInput): Map<TfResource, Grant[]> {
   }
   const managed = (expr: Expr): string | undefined => privilegedManagedPolicy(managedPolicyArn(input, expr) ?? '');
   for (const attachment of moduleResourcesOf(input, 'aws_iam_role_policy_attachment', 'aws_iam_policy_attachment')) {
-    const arn = attribute(attachment.block, 'policy_arn');
-    const what = arn && managed(arn.expr);
+    const what = managedPolicyArnsOf(input, attachment.block, 'policy_arn').map(privilegedManagedPolicy).find((w) => w !== undefined);
     if (what) for (const role of rolesIn(input, attachment.block, attachment.type === 'aws_iam_policy_attachment' ? 'roles' : 'role')) add(role, { what, via: label(attachment) });
   }
   for (const role of moduleResourcesOf(input, 'aws_iam_role')) {
@@ -91,6 +90,8 @@ const workloadPrivilegedRole: TfRule = tfRule({
   examples: {
     positive: [
       'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "resize.zip"\n  # expect\n  role          = aws_iam_role.resize.arn\n}\nresource "aws_iam_role" "resize" {\n  name               = "resize"\n  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json\n}\nresource "aws_iam_role_policy_attachment" "resize_admin" {\n  role       = aws_iam_role.resize.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n',
+      // The managed policies of a for_each attachment (a module's map of policies), each instance's policy_arn.
+      'resource "aws_instance" "app" {\n  ami                  = "ami-0abcdef1234567890"\n  instance_type        = "t3.micro"\n  # expect\n  iam_instance_profile = aws_iam_instance_profile.app.name\n}\nresource "aws_iam_instance_profile" "app" {\n  role = aws_iam_role.app.name\n}\nresource "aws_iam_role" "app" {\n  name               = "app"\n  assume_role_policy = data.aws_iam_policy_document.ec2_trust.json\n}\nresource "aws_iam_role_policy_attachment" "this" {\n  for_each   = { admin = "arn:aws:iam::aws:policy/AdministratorAccess" }\n  role       = aws_iam_role.app.name\n  policy_arn = each.value\n}\n',
       'resource "aws_ecs_task_definition" "worker" {\n  family                = "worker"\n  container_definitions = file("worker.json")\n  # expect\n  task_role_arn         = aws_iam_role.worker.arn\n}\nresource "aws_iam_role" "worker" {\n  name               = "worker"\n  assume_role_policy = data.aws_iam_policy_document.ecs_trust.json\n  inline_policy {\n    name = "iam"\n    policy = jsonencode({\n      Statement = [{ Effect = "Allow", Action = ["iam:PutRolePolicy", "s3:GetObject"], Resource = "*" }]\n    })\n  }\n}\n',
     ],
     negative: [

@@ -1,7 +1,7 @@
 import { allowsAction, broadActions, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
+import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, managedPolicyArnsOf, policies, type Policy } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
 import { detailNote, inside, listEntry, type Hit } from '../../rule.js';
 
@@ -28,12 +28,15 @@ const fullAdmin: TfRule = tfRule({
       '# expect\ndata "aws_iam_policy_document" "admin" {\n  # detail\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n  }\n}\n',
       // The AWS managed policy, by ARN (literal, with the partition interpolated, or looked up by name).
       'resource "aws_iam_role_policy_attachment" "ci_admin" {\n  role       = aws_iam_role.ci.name\n  # expect\n  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"\n}\n\ndata "aws_iam_policy" "admin" {\n  name = "AdministratorAccess"\n}\n\nresource "aws_iam_user_policy_attachment" "ops_admin" {\n  user       = aws_iam_user.ops.name\n  # expect\n  policy_arn = data.aws_iam_policy.admin.arn\n}\n',
+      // A module's map of policies: each instance's policy_arn.
+      'resource "aws_iam_role_policy_attachment" "this" {\n  for_each   = { admin = "arn:aws:iam::aws:policy/AdministratorAccess", read = "arn:aws:iam::aws:policy/ReadOnlyAccess" }\n  role       = aws_iam_role.ci.name\n  # expect\n  policy_arn = each.value\n}\n',
       'resource "aws_iam_role" "deploy" {\n  name               = "deploy"\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n  managed_policy_arns = [\n    "arn:aws:iam::aws:policy/ReadOnlyAccess",\n    # expect\n    "arn:aws:iam::aws:policy/AdministratorAccess",\n  ]\n}\n',
       'resource "aws_ssoadmin_permission_set_inline_policy" "admins" {\n  instance_arn       = "arn:aws:sso:::instance/ssoins-0123456789abcdef"\n  permission_set_arn = aws_ssoadmin_permission_set.admins.arn\n  # expect\n  inline_policy = jsonencode({\n    Version = "2012-10-17"\n    # detail\n    Statement = [{ Effect = "Allow", Action = ["*"], Resource = ["*"] }]\n  })\n}\n',
     ],
     negative: [
       'resource "aws_iam_policy" "read" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::reports/*" }]\n  })\n}\n',
       'resource "aws_iam_policy" "deny" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", Action = "*", Resource = "*" }]\n  })\n}\n',
+      'resource "aws_iam_role_policy_attachment" "this" {\n  for_each   = { read = "arn:aws:iam::aws:policy/ReadOnlyAccess", ssm = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }\n  role       = aws_iam_role.ci.name\n  policy_arn = each.value\n}\n',
       // A customer managed policy that happens to be named AdministratorAccess is judged by its document, not its name.
       'resource "aws_iam_role_policy_attachment" "ci" {\n  role       = aws_iam_role.ci.name\n  policy_arn = "arn:aws:iam::123456789012:policy/AdministratorAccess"\n}\n\nresource "aws_iam_role" "deploy" {\n  name                = "deploy"\n  assume_role_policy  = data.aws_iam_policy_document.trust.json\n  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]\n}\n',
     ],
@@ -50,7 +53,7 @@ const fullAdmin: TfRule = tfRule({
     const administrator = (expr: Expr) => isAdministratorAccessArn(managedPolicyArn(input, expr) ?? '');
     for (const attachment of resourcesOf(input, ...ADMIN_ATTACHMENT_TYPES)) {
       const arn = attribute(attachment.block, 'policy_arn');
-      if (arn && administrator(arn.expr)) yield { line: arn.line, message: `${label(attachment)} attaches the AWS managed AdministratorAccess policy.`, resource: label(attachment) };
+      if (arn && managedPolicyArnsOf(input, attachment.block, 'policy_arn').some(isAdministratorAccessArn)) yield { line: arn.line, message: `${label(attachment)} attaches the AWS managed AdministratorAccess policy.`, resource: label(attachment) };
     }
     for (const [type, field] of ADMIN_POLICY_LISTS) {
       for (const holder of resourcesOf(input, type)) {
