@@ -157,7 +157,13 @@ const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: string }> = [
   { path: /^\/dev(?:\/|$)/, what: "the node's devices" },
   { path: /^\/(?:root|home)(?:\/|$)/, what: "home directories of the node's users, with their keys and credentials" },
   { path: /^\/(?:boot|usr|bin|sbin|lib|lib64|opt\/cni)(?:\/|$)/, what: 'programs the node runs as root' },
-  { path: /^\/(?:var\/)?run(?:\/|$)/, what: "the node's runtime directory, with the sockets of its services and runtime" },
+  // Under /run only the node's services and runtime count: a tool's own folder (/run/promtail, /run/fluent-bit) is a plain hostPath.
+  { path: /^\/(?:var\/)?run$/, what: "the node's runtime directory, with the sockets of its services and runtime" },
+  {
+    path: /^\/(?:var\/)?run\/(?:systemd|dbus|udev|user|netns|mount|utmp|secrets|kubernetes|k3s|k0s|rke2|containers|runc|podman|docker|containerd|crio|cri-dockerd|flannel|calico|cilium|openvswitch|ovn|multus|libvirt|snapd?|sshd?)(?:[/.]|$)/,
+    what: "the node's runtime state, with the sockets of its services and runtime",
+  },
+  { path: /^\/(?:var\/)?run\/[^/]+\.sock$/, what: 'the socket of a service of the node' },
   { path: /^\/var\/lib\/kubelet(?:\/|$)/, what: "the kubelet's state, with the Secrets and volumes of every pod on the node" },
   { path: /^\/var\/lib\/(?:docker|containerd|containers|rancher|k0s|dockershim|cri-dockerd)(?:\/|$)/, what: 'the container runtime\'s data, with the files and logs of every container on the node' },
   { path: /^\/var\/lib\/etcd(?:\/|$)/, what: "etcd's data, with every Secret of the cluster" },
@@ -392,7 +398,7 @@ const hostPathSensitive = kubeRule({
   id: 'iac/k8s-hostpath-sensitive',
   title: 'System directory of the node mounted',
   description:
-    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home, /usr, /run and /var/run, /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet, the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
+    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home, /usr, /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet, the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
   remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -402,11 +408,13 @@ const hostPathSensitive = kubeRule({
       deployment('', '      volumes:\n      - name: logs\n        hostPath:\n          # expect\n          path: /var/log\n'),
       'apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: root\nspec:\n  hostPath:\n    # expect\n    path: "/"\n',
       pod('', '  volumes:\n  - name: pods\n    hostPath:\n      # expect\n      path: /var/lib/kubelet/pods\n  - name: images\n    hostPath:\n      # expect\n      path: /var/lib/containerd/\n  - name: run\n    hostPath:\n      # expect\n      path: /run\n'),
+      pod('', '  volumes:\n  - name: dbus\n    hostPath:\n      # expect\n      path: /var/run/dbus\n  - name: netns\n    hostPath:\n      # expect\n      path: /run/netns\n  - name: agent\n    hostPath:\n      # expect\n      path: /run/node-agent.sock\n'),
     ],
     negative: [
       pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n'),
       pod('', '  volumes:\n  - name: tmp\n    hostPath:\n      path: /tmp/cache\n'),
       pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /var/lib/myapp\n  - name: cache\n    hostPath:\n      path: /var/data/cache\n  - name: logs\n    hostPath:\n      path: /var/log/myapp\n'),
+      pod('', '  volumes:\n  - name: positions\n    hostPath:\n      path: /run/promtail\n  - name: state\n    hostPath:\n      path: /var/run/fluent-bit\n  - name: lock\n    hostPath:\n      path: /run/xtables.lock\n'),
     ],
   },
   *check(input) {
