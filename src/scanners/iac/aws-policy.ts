@@ -112,7 +112,7 @@ export function isFullAdmin(statement: Statement): boolean {
 }
 
 /** Conditions that pin a public-principal statement to a specific source account, organisation, network or resource. */
-const RESTRICTING_CONDITION = /^aws:(?:SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|SourceIp|VpcSourceIp|userid|username)$|^kms:(?:CallerAccount|ViaService)$|^s3:DataAccessPointAccount$|^elasticfilesystem:AccessPointArn$/i;
+const RESTRICTING_CONDITION = /^aws:(?:SourceArn|SourceAccount|SourceOwner|PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|SourceVpc|SourceVpce|SourceIp|VpcSourceIp|userid|username)$|^kms:(?:CallerAccount|ViaService)$|^s3:DataAccessPoint(?:Account|Arn)$|^elasticfilesystem:AccessPointArn$/i;
 
 /**
  * Whether a condition test limits a public-principal statement to a source account,
@@ -155,6 +155,18 @@ function wildcardOpens(key: string, value: string): boolean {
   if (/^aws:userid$/i.test(key)) return wild(value.split(':')[0]!);
   if (/^kms:ViaService$/i.test(key)) return wild(value.split('.')[0]!);
   return true;
+}
+
+/**
+ * A statement that hands access control to the account's S3 access points, as the S3
+ * documentation writes it (Principal "*", Action "*" or s3:*, on the condition
+ * s3:DataAccessPointAccount = the account, or s3:DataAccessPointArn): it applies only to
+ * requests made through an access point it names, whose own policy grants the actions.
+ * The test must pin the account or access point as `restricts` judges it (a wildcard
+ * account would admit the access points of every account).
+ */
+export function delegatesToAccessPoints(statement: Statement): boolean {
+  return statement.conditions.some((c) => /^s3:DataAccessPoint(?:Account|Arn)$/i.test(c.key) && restricts(c));
 }
 
 /** A statement that allows any principal: Principal "*", or an Allow with NotPrincipal (everyone but the principals it names). */

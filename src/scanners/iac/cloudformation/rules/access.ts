@@ -2,6 +2,7 @@ import {
   allowsAction,
   anyAccountArn,
   broadActions,
+  delegatesToAccessPoints,
   describePaths,
   escalationActions,
   escalationPaths,
@@ -243,14 +244,6 @@ const resourcePolicyAllActions: CfnRule = cfnRule({
     }
   },
 });
-
-/**
- * A bucket policy statement that hands access control to the account's access points, as
- * the S3 documentation writes it (Action "*" for Principal "*" on the condition
- * s3:DataAccessPointAccount or s3:DataAccessPointArn): requests must come through an
- * access point, whose own policy grants the actions.
- */
-const delegatesToAccessPoints = (s: Statement) => s.conditions.some((c) => /^s3:DataAccessPoint(?:Account|Arn)$/i.test(c.key) && /^(?:StringEquals|StringLike|ArnEquals|ArnLike)$/i.test(c.operator));
 
 /**
  * The lines of the statements of a key policy whose principals are all the template's own

@@ -1,4 +1,4 @@
-import { allowsAction, broadActions, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
+import { allowsAction, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, managedPolicyArnsOf, policies, type Policy } from '../policy.js';
@@ -311,13 +311,16 @@ const resourcePolicyAllActions: TfRule = tfRule({
     negative: [
       'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = ["s3:GetObject"], Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
       'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "kms:*", Resource = "*" }]\n  })\n}\n',
+      // Access control delegated to the account's access points, as the S3 documentation shows it.
+      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = { AWS = "*" }\n      Action    = "*"\n      Resource  = [aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*"]\n      Condition = { StringEquals = { "s3:DataAccessPointAccount" = data.aws_caller_identity.current.account_id } }\n    }]\n  })\n}\n',
     ],
   },
   *check(input) {
     for (const policy of policies(input)) {
       const type = policy.resource.type;
       if (!RESOURCE_POLICY_TYPES.has(type) && !(type === 'aws_iam_policy_document' && policy.statements.some((s) => s.hasPrincipal))) continue;
-      const broad = policy.statements.find((s) => broadActions(s) !== undefined && !isRootKeyGrant(s));
+      // A statement that delegates to the account's access points applies only to requests made through them (their policies grant the actions).
+      const broad = policy.statements.find((s) => broadActions(s) !== undefined && !isRootKeyGrant(s) && !delegatesToAccessPoints(s));
       if (broad) {
         const at = placeOf(policy, broad);
         const to = openTo(broad) === 'all-but' ? 'every principal but those in NotPrincipal' : broad.principals.slice(0, 2).join(', ') || 'its principals';

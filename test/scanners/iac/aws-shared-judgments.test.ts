@@ -1,0 +1,81 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+
+/** The lines where a rule fires on a text (Terraform or CloudFormation, by the file name). */
+function linesOf(ruleId: string, path: string, source: string): number[] {
+  return analyseFile(path, source, () => {})
+    .findings.filter((f) => f.ruleId === ruleId)
+    .map((f) => f.location.startLine);
+}
+
+const lines = (...l: string[]) => l.join('\n') + '\n';
+
+describe('AWS judgments shared by the Terraform and CloudFormation rules', () => {
+  describe('a bucket policy that delegates access control to S3 access points', () => {
+    const tfDocument = (test: string, variable: string, value: string) =>
+      lines(
+        'resource "aws_s3_bucket_policy" "data" {',
+        '  bucket = aws_s3_bucket.data.id',
+        '  policy = data.aws_iam_policy_document.delegate.json',
+        '}',
+        '',
+        'data "aws_iam_policy_document" "delegate" {',
+        '  statement {',
+        '    actions   = ["s3:*"]',
+        '    resources = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]',
+        '    principals {',
+        '      type        = "AWS"',
+        '      identifiers = ["*"]',
+        '    }',
+        '    condition {',
+        `      test     = "${test}"`,
+        `      variable = "${variable}"`,
+        `      values   = [${value}]`,
+        '    }',
+        '  }',
+        '}',
+      );
+    const cfn = (operator: string, key: string, value: string) =>
+      lines(
+        'Resources:',
+        '  Policy:',
+        '    Type: AWS::S3::BucketPolicy',
+        '    Properties:',
+        '      Bucket: !Ref Data',
+        '      PolicyDocument:',
+        '        Statement:',
+        '          - Effect: Allow',
+        '            Principal: "*"',
+        '            Action: "*"',
+        '            Resource: [!GetAtt Data.Arn, !Sub "${Data.Arn}/*"]',
+        '            Condition:',
+        `              ${operator}:`,
+        `                ${key}: ${value}`,
+      );
+
+    it('Terraform: not all actions, nor public, when it names the account or an access point', () => {
+      const account = tfDocument('StringEquals', 's3:DataAccessPointAccount', 'data.aws_caller_identity.current.account_id');
+      const arn = tfDocument('ArnEquals', 's3:DataAccessPointArn', '"arn:aws:s3:eu-west-1:123456789012:accesspoint/reports"');
+      for (const text of [account, arn]) {
+        assert.deepEqual(linesOf('iac/tf-aws-resource-policy-all-actions', 'main.tf', text), []);
+        assert.deepEqual(linesOf('iac/tf-aws-policy-public-principal', 'main.tf', text), []);
+      }
+    });
+
+    it('Terraform: a wildcard account admits the access points of every account (reported where the bucket policy applies the document)', () => {
+      const any = tfDocument('StringLike', 's3:DataAccessPointAccount', '"*"');
+      assert.deepEqual(linesOf('iac/tf-aws-resource-policy-all-actions', 'main.tf', any), [3]);
+      assert.deepEqual(linesOf('iac/tf-aws-policy-public-principal', 'main.tf', any), [3]);
+    });
+
+    it('CloudFormation: the same judgments', () => {
+      assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', 'stack.yaml', cfn('StringEquals', 's3:DataAccessPointAccount', '!Ref AWS::AccountId')), []);
+      const arn = cfn('ArnLike', 's3:DataAccessPointArn', 'arn:aws:s3:eu-west-1:123456789012:accesspoint/*');
+      assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', 'stack.yaml', arn), []);
+      assert.deepEqual(linesOf('iac/cfn-policy-public-principal', 'stack.yaml', arn), []);
+      const any = cfn('StringLike', 's3:DataAccessPointAccount', '"*"');
+      assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', 'stack.yaml', any), [6]);
+    });
+  });
+});
