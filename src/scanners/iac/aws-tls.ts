@@ -6,6 +6,16 @@ export const OLD_ELB_POLICIES = /^ELBSecurityPolicy-(?:2015-05|2016-08|TLS-1-0-2
 /** CloudFront minimum protocol versions before TLS 1.2. */
 export const OLD_CLOUDFRONT_PROTOCOLS: ReadonlySet<string> = new Set(['SSLv3', 'TLSv1', 'TLSv1_2016', 'TLSv1.1_2016']);
 
+/** Protocols before TLS 1.2 that CloudFront may use towards a custom origin (OriginSSLProtocols, origin_ssl_protocols). */
+export const OLD_ORIGIN_PROTOCOLS: ReadonlySet<string> = new Set(['SSLv3', 'TLSv1', 'TLSv1.1']);
+
+/**
+ * Whether a custom origin's protocol policy (OriginProtocolPolicy, origin_protocol_policy)
+ * is http-only: CloudFront then never reaches the origin over TLS, so the origin's TLS
+ * protocol list is unused (the plain-HTTP origin is the finding of the origin-http rules).
+ */
+export const isHttpOnlyOrigin = (policy: unknown): boolean => typeof policy === 'string' && policy.toLowerCase() === 'http-only';
+
 /** Attributes of a classic load balancer's SSL negotiation policy that turn on a protocol before TLS 1.2. */
 export const OLD_SSL_NEGOTIATION_PROTOCOL = /^Protocol-(?:SSLv2|SSLv3|TLSv1|TLSv1\.1)$/;
 

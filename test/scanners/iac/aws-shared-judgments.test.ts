@@ -78,4 +78,30 @@ describe('AWS judgments shared by the Terraform and CloudFormation rules', () =>
       assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', 'stack.yaml', any), [6]);
     });
   });
+
+  describe('the TLS protocols of a CloudFront origin reached over HTTP only', () => {
+    const tf = (policy: string) =>
+      lines(
+        'resource "aws_cloudfront_distribution" "cdn" {',
+        '  enabled = true',
+        '  origin {',
+        '    origin_id   = "site"',
+        '    domain_name = "site.example.org"',
+        '    custom_origin_config {',
+        '      http_port              = 80',
+        '      https_port             = 443',
+        `      origin_protocol_policy = "${policy}"`,
+        '      origin_ssl_protocols   = ["TLSv1", "TLSv1.1", "TLSv1.2"]',
+        '    }',
+        '  }',
+        '}',
+      );
+
+    it('Terraform: an http-only origin is the origin-http finding, not an outdated-TLS one', () => {
+      assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', 'main.tf', tf('http-only')), []);
+      assert.deepEqual(linesOf('iac/tf-aws-cloudfront-origin-http', 'main.tf', tf('http-only')), [9]);
+      assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', 'main.tf', tf('match-viewer')), [10]);
+      assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', 'main.tf', tf('https-only')), [10]);
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_SSL_NEGOTIATION_PROTOCOL } from '../../aws-tls.js';
+import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import type { Severity } from '../../../../core/finding.js';
 import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.js';
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
@@ -283,9 +283,9 @@ const outdatedTls: CfnRule = cfnRule({
         yield { line: viewer.keyLine, message: `${label(r)} sets no MinimumProtocolVersion for its certificate, so viewers may use TLS 1.0 (CloudFront's default is TLSv1).`, resource: label(r) };
       for (const origin of entries(t, prop(t, r, 'DistributionConfig', 'Origins')?.value)) {
         // An http-only origin is never reached over TLS: its protocol list is unused (iac/cfn-cloudfront-origin-http reports the origin).
-        if (text(t, pairAt(t, origin, 'CustomOriginConfig', 'OriginProtocolPolicy')?.value) === 'http-only') continue;
+        if (isHttpOnlyOrigin(text(t, pairAt(t, origin, 'CustomOriginConfig', 'OriginProtocolPolicy')?.value))) continue;
         const protocols = pairAt(t, origin, 'CustomOriginConfig', 'OriginSSLProtocols');
-        const old = entries(t, protocols?.value).map((p) => text(t, p)).filter((p) => p === 'SSLv3' || p === 'TLSv1' || p === 'TLSv1.1');
+        const old = entries(t, protocols?.value).map((p) => text(t, p)).filter((p) => p !== undefined && OLD_ORIGIN_PROTOCOLS.has(p));
         const id = text(t, field(t, origin, 'Id')?.value);
         if (old.length > 0) yield { line: protocols!.keyLine, message: `${label(r)} talks to ${id ? `origin ${id}` : 'an origin'} with outdated protocols (${old.join(', ')}).`, resource: label(r) };
       }
@@ -333,9 +333,6 @@ const cloudFrontHttp: CfnRule = cfnRule({
   },
 });
 
-/** An origin domain that only speaks HTTP: an S3 static website endpoint. */
-const S3_WEBSITE = /\.s3-website[.-]/;
-
 const cloudFrontOriginHttp: CfnRule = cfnRule({
   id: 'iac/cfn-cloudfront-origin-http',
   title: 'CloudFront reaches its origin over plain HTTP',
@@ -359,12 +356,12 @@ const cloudFrontOriginHttp: CfnRule = cfnRule({
     for (const r of resourcesOf(t, 'AWS::CloudFront::Distribution')) {
       for (const origin of entries(t, prop(t, r, 'DistributionConfig', 'Origins')?.value)) {
         const policy = pairAt(t, origin, 'CustomOriginConfig', 'OriginProtocolPolicy');
-        if (text(t, policy?.value)?.toLowerCase() !== 'http-only') continue;
+        if (!isHttpOnlyOrigin(text(t, policy?.value))) continue;
         const id = text(t, field(t, origin, 'Id')?.value);
         const which = id ? `origin ${id}` : 'an origin';
         const domain = text(t, field(t, origin, 'DomainName')?.value) ?? '';
         // A website endpoint of S3 serves only HTTP and holds public content: lower, and the fix differs.
-        const website = S3_WEBSITE.test(domain);
+        const website = S3_WEBSITE_ENDPOINT.test(domain);
         yield {
           line: policy!.keyLine,
           message: website

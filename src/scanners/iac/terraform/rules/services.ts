@@ -5,7 +5,7 @@ import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AMAZON_IMAGE_OWNERS, resolvedS
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
-import { OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
+import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 
 const cloudtrailDisabled: TfRule = tfRule({
@@ -349,11 +349,14 @@ const outdatedTls: TfRule = tfRule({
       'resource "aws_lb_listener" "web" {\n  port       = 443\n  protocol   = "HTTPS"\n  # expect\n  ssl_policy = "ELBSecurityPolicy-2016-08"\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    # expect\n    minimum_protocol_version = "TLSv1"\n  }\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  # expect\n  viewer_certificate {\n    acm_certificate_arn = aws_acm_certificate.cdn.arn\n    ssl_support_method  = "sni-only"\n  }\n}\n',
+      'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n  origin {\n    origin_id   = "api"\n    domain_name = "api.example.org"\n    custom_origin_config {\n      http_port              = 80\n      https_port             = 443\n      origin_protocol_policy = "https-only"\n      # expect\n      origin_ssl_protocols   = ["TLSv1", "TLSv1.2"]\n    }\n  }\n}\n',
       'resource "aws_load_balancer_policy" "p" {\n  policy_type_name = "SSLNegotiationPolicyType"\n  policy_attribute {\n    # expect\n    name  = "Protocol-TLSv1"\n    value = "true"\n  }\n}\n',
     ],
     negative: [
       'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    minimum_protocol_version = "TLSv1.2_2021"\n  }\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    cloudfront_default_certificate = true\n  }\n}\n',
+      // CloudFront reaches an http-only origin without TLS, so its origin_ssl_protocols are never used.
+      'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n  origin {\n    origin_id   = "site"\n    domain_name = "site.example.org"\n    custom_origin_config {\n      http_port              = 80\n      https_port             = 443\n      origin_protocol_policy = "http-only"\n      origin_ssl_protocols   = ["TLSv1", "TLSv1.1", "TLSv1.2"]\n    }\n  }\n}\n',
       'resource "aws_lb_listener" "web" {\n  port       = 443\n  protocol   = "HTTPS"\n  ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n}\n', 'resource "aws_load_balancer_policy" "p" {\n  policy_attribute {\n    name  = "Protocol-TLSv1.2"\n    value = "true"\n  }\n  policy_attribute {\n    name  = "Protocol-TLSv1"\n    value = "false"\n  }\n}\n'],
   },
   *check(input) {
@@ -372,8 +375,10 @@ const outdatedTls: TfRule = tfRule({
       else if (viewer && value === undefined && (attribute(viewer, 'acm_certificate_arn') || attribute(viewer, 'iam_certificate_id')))
         yield { line: viewer.line, message: `${label(cdn)} sets no minimum_protocol_version, so viewers may use TLS 1.0 (the provider's default is TLSv1).`, resource: label(cdn) };
       for (const origin of blocksOf(cdn.block, 'origin')) {
+        // An http-only origin is never reached over TLS: its protocol list is unused (iac/tf-aws-cloudfront-origin-http reports the origin).
+        if (isHttpOnlyOrigin(valueAt(input, origin, ['custom_origin_config', 'origin_protocol_policy']))) continue;
         const protocols = valueAt(input, origin, ['custom_origin_config', 'origin_ssl_protocols']);
-        if (Array.isArray(protocols) && protocols.some((p) => p === 'SSLv3' || p === 'TLSv1' || p === 'TLSv1.1'))
+        if (Array.isArray(protocols) && protocols.some((p) => typeof p === 'string' && OLD_ORIGIN_PROTOCOLS.has(p)))
           yield { line: lineOfPath(origin, ['custom_origin_config', 'origin_ssl_protocols']), message: `${label(cdn)} talks to its origin with outdated protocols (${protocols.join(', ')}).`, resource: label(cdn) };
       }
     }
@@ -450,7 +455,7 @@ const cloudfrontOriginHttp: TfRule = tfRule({
           for (const custom of sections(input, origin.block, 'custom_origin_config', origin.instance)) {
             const policy = custom.get('origin_protocol_policy');
             const line = custom.lineOf('origin_protocol_policy');
-            if (typeof policy !== 'string' || policy.toLowerCase() !== 'http-only' || reported.has(line)) continue;
+            if (!isHttpOnlyOrigin(policy) || reported.has(line)) continue;
             reported.add(line);
             const id = origin.get('origin_id');
             const name = typeof id === 'string' ? id : 'an origin';
