@@ -104,4 +104,17 @@ describe('AWS judgments shared by the Terraform and CloudFormation rules', () =>
       assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', 'main.tf', tf('https-only')), [10]);
     });
   });
+
+  describe('Firehose server-side encryption, for Direct PUT streams only', () => {
+    const stream = (source: string[]) =>
+      lines('resource "aws_kinesis_firehose_delivery_stream" "events" {', '  name        = "events"', '  destination = "extended_s3"', ...source, '}');
+
+    it('Terraform: a stream fed by MSK or Kinesis is not asked for it; a Direct PUT one is', () => {
+      const msk = ['  msk_source_configuration {', '    msk_cluster_arn = aws_msk_cluster.events.arn', '    topic_name      = "events"', '  }'];
+      const kinesis = ['  kinesis_source_configuration {', '    kinesis_stream_arn = aws_kinesis_stream.events.arn', '    role_arn           = aws_iam_role.firehose.arn', '  }'];
+      assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', 'main.tf', stream(msk)), []);
+      assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', 'main.tf', stream(kinesis)), []);
+      assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', 'main.tf', stream([])), [1]);
+    });
+  });
 });

@@ -94,6 +94,12 @@ export interface TfDirectoryScope {
   localText?(name: string): string | undefined;
   /** The resource and data blocks of all the directory's files, indexed once for all of them. */
   blocks?(): ModuleBlocks;
+  /**
+   * The source texts of the output and module blocks of all the directory's files (through
+   * which a resource may be used beyond what its files show), or undefined when the
+   * directory's files are not all read as one module.
+   */
+  exported?(): readonly string[] | undefined;
   /** Whether the directory is read as a module call makes it (with the call's arguments), not on its own. */
   called?: boolean;
   /** The same object for every file of the directory read in one context (as the root module, or for one set of a module call's arguments): values read in it are the same for all of them. */
@@ -321,6 +327,9 @@ class ModuleDirectory {
   /** The override files merged in, in name order. */
   private overrides: readonly OverrideFile[] = [];
   private readonly readsResources: boolean;
+  /** The texts of the output and module blocks of every file (TfDirectoryScope.exported), and whether they are all of them. */
+  private readonly exports: string[] = [];
+  private exportsComplete: boolean;
 
   constructor(
     files: DirectorySource[],
@@ -336,6 +345,7 @@ class ModuleDirectory {
       warn({ path: directoryOf(configurations[0]!.path) || '.', message: `this directory holds ${Math.round(chars / 1024)} KB of Terraform configuration (more than ${MAX_MODULE_CHARS / 1024} KB): each file is checked without the resources of the others, so a companion in another file (a bucket's public access block, a policy document) is not seen` });
     // With override files, every file is read: any block may be the one an override merges into.
     const overridden = configurations.some((f) => isOverrideFile(f.path));
+    this.exportsComplete = keepParses && !overridden && (configurations.length === 1 || this.readsResources);
     const read: Array<{ file: DirectorySource; parsed: ParsedTerraform }> = [];
     for (const file of configurations) {
       try {
@@ -351,7 +361,10 @@ class ModuleDirectory {
       if (this.keepParses && !file.parsed) this.parses.set(file.path, { text: file.text, parsed });
       if (!isOverrideFile(file.path)) this.declare(file, parsed);
     }
-    if (!isOneModule(this.declared)) this.blocks.clear();
+    if (!isOneModule(this.declared)) {
+      this.blocks.clear();
+      this.exportsComplete = false;
+    }
     // Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name; a later value replaces an earlier one.
     const rank = (path: string) => (basename(path).toLowerCase() === 'terraform.tfvars' ? 0 : basename(path).toLowerCase() === 'terraform.tfvars.json' ? 1 : 2);
     const definitions = sorted.filter((f) => isVariableValuesFile(f.path)).sort((a, b) => rank(a.path) - rank(b.path) || byName(a.path, b.path));
@@ -388,6 +401,7 @@ class ModuleDirectory {
   }
 
   private declare(file: DirectorySource, parsed: ParsedTerraform): void {
+    if (this.exportsComplete) for (const block of parsed.body.blocks) if (block.type === 'output' || block.type === 'module') this.exports.push(file.text.slice(block.start, block.end));
     if (this.readsResources) {
       const blocks = parsed.body.blocks.filter((b) => b.type === 'resource' || b.type === 'data');
       if (blocks.length > 0) this.blocks.set(file.path, { path: file.path, text: file.text, blocks });
@@ -433,6 +447,7 @@ class ModuleDirectory {
       },
       others: () => [...this.blocks.values()].filter((file) => file.path !== path),
       blocks: () => (this.indexed ??= new ModuleBlocks(this.blocks.values(), (name) => this.locals.get(name)?.text)),
+      exported: () => (this.exportsComplete ? this.exports : undefined),
       sourceOf: (expr) => {
         if (!this.sources) {
           this.sources = new WeakMap();

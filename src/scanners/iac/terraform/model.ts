@@ -40,6 +40,11 @@ export interface TfInput {
   shared?: ModuleBlocks;
   /** The directory's context token (TfDirectoryScope.context): what is read of the shared blocks in it may be kept for the other files. */
   context?: object;
+  /**
+   * The source texts of the module's output and module blocks, in all its files (TfDirectoryScope.exported),
+   * or undefined when they cannot all be read: how a resource may be used beyond the module's own resources.
+   */
+  exported?: readonly string[];
 }
 
 /**
@@ -76,6 +81,8 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   const all = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
   const others = exists ? all.filter(exists) : all;
   const input: TfInput = { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
+  const exported = directory ? directory.exported?.() : body.blocks.filter((b) => b.type === 'output' || b.type === 'module').map((b) => source.slice(b.start, b.end));
+  if (exported) input.exported = exported;
   // The shared index knows this file's blocks only when this parse is the directory's.
   const shared = others.length > 0 ? directory?.blocks?.() : undefined;
   if (shared && [...resources, ...data].every((r) => r.module !== undefined || shared.has(r.block))) {
@@ -208,6 +215,49 @@ function mentionsIn(text: string, address: string): boolean {
   const viaModule = /^module\.([\w-]+)\./.exec(address);
   if (viaModule && new RegExp(`(?<![\\w.-])module\\.${viaModule[1]}\\.[A-Za-z_]`).test(text)) return true;
   return mentionsAddress(text, address);
+}
+
+/**
+ * Whether an output or a module call of the module mentions the address (through locals
+ * too): the resource may then be used by the module's callers or by the module called.
+ * Undefined when the module's outputs and module calls cannot all be read.
+ */
+export function exportedElsewhere(input: TfInput, address: string): boolean | undefined {
+  if (!input.exported) return undefined;
+  return input.exported.some((text) => mentionsIn(withLocals(text, (name) => localText(input, name)), address));
+}
+
+/** The paths of the attributes of a block (`vpc_config.security_group_ids`, dynamic blocks by their name) that mention `target`. */
+export function mentionPaths(input: TfInput, block: Block, target: TfResource, prefix = '', depth = 0): string[] {
+  if (depth > 8) return [`${prefix}...`];
+  const out: string[] = [];
+  for (const a of block.body.attributes) if (mentioned(input, a.expr).includes(target)) out.push(prefix + a.name);
+  for (const child of block.body.blocks) {
+    if (child.type === 'dynamic') {
+      const content = child.body.blocks.find((b) => b.type === 'content');
+      const name = `${prefix}${child.labels[0] ?? ''}`;
+      for (const a of child.body.attributes) if (mentioned(input, a.expr).includes(target)) out.push(`${name}.${a.name}`);
+      if (content) out.push(...mentionPaths(input, content, target, `${name}.`, depth + 1));
+    } else out.push(...mentionPaths(input, child, target, `${prefix}${child.type}.`, depth + 1));
+  }
+  return out;
+}
+
+/**
+ * The resources and data sources of the module that mention `target`, each with the paths
+ * of its attributes that do (mentionPaths), or undefined when an output or a module call
+ * may hand it on (exportedElsewhere), or that cannot be told: who uses a resource, when the
+ * module shows all of them.
+ */
+export function usersOf(input: TfInput, target: TfResource): Array<{ resource: TfResource; paths: string[] }> | undefined {
+  if (exportedElsewhere(input, target.address) !== false) return undefined;
+  const out: Array<{ resource: TfResource; paths: string[] }> = [];
+  for (const r of [...moduleResourcesOf(input), ...input.data, ...input.others.filter((o) => o.kind === 'data')]) {
+    if (r.block === target.block) continue;
+    const paths = mentionPaths(input, r.block, target);
+    if (paths.length > 0) out.push({ resource: r, paths });
+  }
+  return out;
 }
 
 /** The source text of a local as this file sees it: its own, else another file's when that text is known. */

@@ -2,7 +2,7 @@ import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.j
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, textOf, usersOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { registryAddress } from '../modules/synthesize.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
@@ -148,11 +148,66 @@ function exposures(input: TfInput, accept: (cidr: string) => boolean, skip: (ing
 const everyPort = (resource: TfResource) => (resource.type === 'aws_db_security_group' ? 'admits the database port to connections' : 'accepts every port');
 
 
+/** Where a security group may be named without attaching it: its own rules, peers in other groups' rules, depends_on. */
+const GROUP_RULE_TYPES = new Set(['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule']);
+const RULE_MENTIONS = new Set(['security_group_id', 'source_security_group_id', 'referenced_security_group_id']);
+const PEER_MENTIONS = new Set(['ingress.security_groups', 'egress.security_groups']);
+const LOAD_BALANCER_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb']);
+
+type GroupUsers = { kind: 'lambda' } | { kind: 'load-balancers'; names: string[] };
+const USERS = new WeakMap<TfInput, Map<TfResource, GroupUsers | undefined>>();
+
+/**
+ * Who a security group of the module is attached to, when they are all Lambda functions
+ * (vpc_config security_group_ids: a function accepts no inbound connections) or all load
+ * balancers (security_groups: they answer only on their listener ports), as
+ * cfn-sg-open-to-internet judges. Its own rules, other groups' rules naming it as a peer
+ * and depends_on do not attach it. Undefined for any other user (an instance, a launch
+ * template, a database...), a group no resource uses, and one an output or a module call
+ * of the module names (its callers or the module called may attach it anywhere), or when
+ * the module's outputs cannot all be read.
+ */
+function groupUsers(input: TfInput, group: TfResource): GroupUsers | undefined {
+  let cache = USERS.get(input);
+  if (!cache) USERS.set(input, (cache = new Map()));
+  if (cache.has(group)) return cache.get(group);
+  const found = ((): GroupUsers | undefined => {
+    const users = group.module ? undefined : usersOf(input, group);
+    if (!users) return undefined;
+    let lambda = false;
+    const balancers: string[] = [];
+    for (const { resource: r, paths } of users) {
+      for (const path of paths) {
+        if (path === 'depends_on') continue;
+        if (GROUP_RULE_TYPES.has(r.type) && RULE_MENTIONS.has(path)) continue;
+        if (r.kind === 'resource' && r.type === 'aws_security_group' && PEER_MENTIONS.has(path)) continue;
+        if (r.kind === 'resource' && r.type === 'aws_lambda_function' && path === 'vpc_config.security_group_ids') lambda = true;
+        else if (r.kind === 'resource' && LOAD_BALANCER_TYPES.has(r.type) && path === 'security_groups') {
+          if (!balancers.includes(label(r))) balancers.push(label(r));
+        } else return undefined;
+      }
+    }
+    if (lambda && balancers.length === 0) return { kind: 'lambda' };
+    return balancers.length > 0 && !lambda ? { kind: 'load-balancers', names: balancers } : undefined;
+  })();
+  cache.set(group, found);
+  return found;
+}
+
+/** The security group of the module whose ingress a resource writes: the group itself, or the one a rule resource's security_group_id names. */
+function groupOfIngress(input: TfInput, resource: TfResource): TfResource | undefined {
+  if (resource.module) return undefined;
+  if (resource.type === 'aws_security_group') return resource;
+  if (!GROUP_RULE_TYPES.has(resource.type)) return undefined;
+  const named = mentioned(input, attribute(resource.block, 'security_group_id')?.expr).filter((r) => r.kind === 'resource' && r.type === 'aws_security_group');
+  return named.length === 1 ? named[0] : undefined;
+}
+
 const openToInternet: TfRule = tfRule({
   id: 'iac/tf-aws-sg-open-to-internet',
   title: 'Sensitive port open to the internet',
   description:
-    'A security group (or an EKS node group with an SSH key and no source security groups) accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure. Rules written as `dynamic "ingress"` blocks or as rule resources with for_each or count are read once per element when the list or map can be read.',
+    'A security group (or an EKS node group with an SSH key and no source security groups) accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure. Rules written as `dynamic "ingress"` blocks or as rule resources with for_each or count are read once per element when the list or map can be read. A group of the module attached only to Lambda functions (vpc_config security_group_ids), which accept no inbound connections, is not reported, and one used only by load balancers (security_groups), which answer only on their listener ports, is medium when it opens every port; a group that an output or a module call names, or that anything else uses, is judged as usual.',
   remediation: 'Restrict the source to known CIDRs or a security group (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager or a private network.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -167,6 +222,8 @@ const openToInternet: TfRule = tfRule({
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  subnet_ids    = var.subnet_ids\n  # expect\n  remote_access {\n    ec2_ssh_key = "ops"\n  }\n}\n',
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  # expect\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = []\n  }\n}\n',
       'variable "public_ports" {\n  default = [443, 22]\n}\n\nresource "aws_security_group" "edge" {\n  dynamic "ingress" {\n    for_each = var.public_ports\n    content {\n      from_port   = ingress.value\n      to_port     = ingress.value\n      protocol    = "tcp"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  }\n}\n',
+      // A group a Lambda function uses, but that an output gives the module's callers: they may attach it anywhere.
+      'resource "aws_security_group" "fn" {\n  name = "fn"\n  ingress {\n    from_port   = 27017\n    to_port     = 27017\n    protocol    = "tcp"\n    # expect\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  role          = aws_iam_role.fn.arn\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.fn.id]\n  }\n}\n\noutput "fn_security_group_id" {\n  value = aws_security_group.fn.id\n}\n',
       'resource "aws_vpc_security_group_ingress_rule" "admin" {\n  for_each          = { ssh = 22, rdp = 3389 }\n  security_group_id = aws_security_group.admin.id\n  # expect\n  cidr_ipv4         = "0.0.0.0/0"\n  from_port         = each.value\n  to_port           = each.value\n  ip_protocol       = "tcp"\n}\n',
     ],
     negative: [
@@ -175,6 +232,8 @@ const openToInternet: TfRule = tfRule({
       'resource "aws_security_group_rule" "out" {\n  type        = "egress"\n  from_port   = 0\n  to_port     = 0\n  protocol    = "-1"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'module "web" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_rules       = ["https-443-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = [aws_security_group.bastion.id]\n  }\n}\n',
+      // A group attached only to a Lambda function: nothing listens behind it.
+      'resource "aws_security_group" "fn" {\n  name = "fn"\n  ingress {\n    from_port   = 27017\n    to_port     = 27017\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  role          = aws_iam_role.fn.arn\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.fn.id]\n  }\n}\n',
       'resource "aws_security_group" "web" {\n  dynamic "ingress" {\n    for_each = [\n      { port = 443, cidrs = ["0.0.0.0/0"] },\n      { port = 22, cidrs = ["10.0.0.0/8"] },\n    ]\n    iterator = rule\n    content {\n      from_port   = rule.value.port\n      to_port     = rule.value.port\n      protocol    = "tcp"\n      cidr_blocks = rule.value.cidrs\n    }\n  }\n}\n',
     ],
   },
@@ -182,7 +241,17 @@ const openToInternet: TfRule = tfRule({
     for (const { resource, line, all, sources, services } of exposures(input, isWorld)) {
       const where = label(resource);
       const source = sources.join(', ');
+      const group = groupOfIngress(input, resource);
+      const users = group && groupUsers(input, group);
+      // A group attached only to Lambda functions: nothing listens behind it.
+      if (users?.kind === 'lambda') continue;
       if (all) {
+        // A group used only by load balancers: they answer on their listener ports alone.
+        if (users?.kind === 'load-balancers') {
+          const many = users.names.length > 1;
+          yield { line, message: `${where} ${everyPort(resource)} from ${source}; it is used only by the load balancer${many ? 's' : ''} ${users.names.join(', ')}, which answer${many ? '' : 's'} only on listener ports, so allow just those ports.`, resource: where, severity: 'medium' };
+          continue;
+        }
         yield { line, message: `${where} ${everyPort(resource)} from ${source}.`, resource: where, severity: 'critical' };
         continue;
       }

@@ -305,7 +305,7 @@ const searchNotEncrypted: TfRule = tfRule({
 const messagingNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-messaging-not-encrypted',
   title: 'Queue, topic or stream not encrypted',
-  description: 'An SNS topic, SQS queue, Kinesis stream or Firehose delivery stream stores messages without server-side encryption (for SQS: with it explicitly turned off, since SSE-SQS is the default). A Kinesis or Firehose stream that asks for a KMS or customer managed key without naming the key counts too: the provider creates the stream, then cannot start encryption. Messages often carry personal data or tokens, kept for days.',
+  description: 'An SNS topic, SQS queue, Kinesis stream or Firehose delivery stream stores messages without server-side encryption (for SQS: with it explicitly turned off, since SSE-SQS is the default; for Firehose: Direct PUT streams only, as a stream fed by Kinesis Data Streams keeps that stream\'s encryption and one fed by MSK cannot take it). A Kinesis or Firehose stream that asks for a KMS or customer managed key without naming the key counts too: the provider creates the stream, then cannot start encryption. Messages often carry personal data or tokens, kept for days.',
   remediation: 'SNS: set kms_master_key_id. SQS: keep sqs_managed_sse_enabled = true or set kms_master_key_id. Kinesis: set encryption_type = "KMS" and kms_key_id. Firehose: server_side_encryption { enabled = true }, with key_arn when key_type = "CUSTOMER_MANAGED_CMK".',
   severity: 'low',
   cwe: ['CWE-311'],
@@ -322,6 +322,8 @@ const messagingNotEncrypted: TfRule = tfRule({
       'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n',
       'resource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  encryption_type = "KMS"\n  kms_key_id      = "alias/aws/kinesis"\n}\n',
       'resource "aws_kinesis_firehose_delivery_stream" "f" {\n  name        = "audit"\n  destination = "extended_s3"\n  server_side_encryption {\n    enabled  = true\n    key_type = "CUSTOMER_MANAGED_CMK"\n    key_arn  = aws_kms_key.audit.arn\n  }\n}\n',
+      // Server-side encryption is for Direct PUT streams only: a stream fed by an MSK cluster cannot take it.
+      'resource "aws_kinesis_firehose_delivery_stream" "events" {\n  name        = "events"\n  destination = "extended_s3"\n  msk_source_configuration {\n    msk_cluster_arn = aws_msk_cluster.events.arn\n    topic_name      = "events"\n    authentication_configuration {\n      connectivity = "PRIVATE"\n      role_arn     = aws_iam_role.firehose.arn\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -338,8 +340,9 @@ const messagingNotEncrypted: TfRule = tfRule({
         yield { line: sse.line, message: `${label(resource)} turns server-side encryption off.`, resource: label(resource) };
     }
     for (const resource of resourcesOf(input, 'aws_kinesis_firehose_delivery_stream')) {
-      // A stream fed by Kinesis Data Streams inherits that stream's encryption.
-      if (blocksOf(resource.block, 'kinesis_source_configuration').length > 0) continue;
+      // Firehose takes server-side encryption on Direct PUT streams only: a stream fed by Kinesis Data Streams keeps that
+      // stream's encryption, and one fed by an MSK cluster cannot have it.
+      if (blocksOf(resource.block, 'kinesis_source_configuration').length > 0 || blocksOf(resource.block, 'msk_source_configuration').length > 0) continue;
       const value = valueAt(input, resource.block, ['server_side_encryption', 'enabled']);
       if (value !== undefined && !known(value)) continue;
       if (!isTrueValue(value)) {
