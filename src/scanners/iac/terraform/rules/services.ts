@@ -1,6 +1,6 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
@@ -154,11 +154,27 @@ function requiresImdsv2Image(input: TfInput, expr: Expr): boolean {
   return names.length > 0 && names.every((values) => values !== undefined && values.length > 0 && values.every((v) => AL2023_IMAGE_NAME.test(v)));
 }
 
+/**
+ * Whether a launch template is used only by EKS managed node groups whose ami_type is an
+ * Amazon Linux 2023 one (AL2023_*): EKS launches their nodes from its AL2023 AMI, which
+ * requires IMDSv2 unless the template says otherwise (cfn-imdsv1's onlyAl2023NodeGroups).
+ * Any other user, an output or a module call that names the template, and it is not.
+ */
+function onlyAl2023NodeGroups(input: TfInput, template: TfResource): boolean {
+  const users = usersOf(input, template);
+  if (!users || users.length === 0) return false;
+  return users.every(({ resource, paths }) => {
+    if (resource.kind !== 'resource' || resource.type !== 'aws_eks_node_group' || !paths.every((p) => p === 'depends_on' || p.startsWith('launch_template.'))) return false;
+    const amiType = valueOf(input, resource.block, 'ami_type');
+    return typeof amiType === 'string' && /^AL2023_/i.test(amiType);
+  });
+}
+
 const imdsv1: TfRule = tfRule({
   id: 'iac/tf-aws-imdsv1',
   title: 'Instance metadata service v1 allowed',
   description:
-    'metadata_options.http_tokens is not "required", so the instance metadata service answers plain GET requests (IMDSv1). A server-side request forgery in any application on the instance can then read the instance role\'s credentials, as in the Capital One breach. Without http_tokens an instance gets its image\'s default: optional for most images, required for Amazon Linux 2023 ones, which are recognised by their public SSM parameter (a data "aws_ssm_parameter" or a resolve:ssm: image id) or by a data "aws_ami" lookup of Amazon\'s al2023-ami-* images, and are not reported. Nor is an instance launched from a launch template that it does not override (the template is judged).',
+    'metadata_options.http_tokens is not "required", so the instance metadata service answers plain GET requests (IMDSv1). A server-side request forgery in any application on the instance can then read the instance role\'s credentials, as in the Capital One breach. Without http_tokens an instance gets its image\'s default: optional for most images, required for Amazon Linux 2023 ones, which are recognised by their public SSM parameter (a data "aws_ssm_parameter" or a resolve:ssm: image id) or by a data "aws_ami" lookup of Amazon\'s al2023-ami-* images, and are not reported. Nor is an instance launched from a launch template that it does not override (the template is judged), or a launch template without an image used only by EKS node groups whose ami_type is an Amazon Linux 2023 one (AL2023_*).',
   remediation: 'Add metadata_options { http_tokens = "required" } (and http_put_response_hop_limit = 1 unless containers need 2).',
   severity: 'medium',
   cwe: ['CWE-918'],
@@ -166,6 +182,9 @@ const imdsv1: TfRule = tfRule({
     positive: [
       '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n',
       'resource "aws_launch_template" "web" {\n  metadata_options {\n    # expect\n    http_tokens = "optional"\n  }\n}\n',
+      // An Amazon Linux 2 node group, or a template an output hands on: the template's settings decide.
+      '# expect\nresource "aws_launch_template" "nodes" {\n  name_prefix = "nodes-"\n}\n\nresource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.nodes.arn\n  subnet_ids    = var.subnet_ids\n  ami_type      = "AL2_x86_64"\n  launch_template {\n    id      = aws_launch_template.nodes.id\n    version = aws_launch_template.nodes.latest_version\n  }\n}\n',
+      '# expect\nresource "aws_launch_template" "nodes" {\n  name_prefix = "nodes-"\n}\n\nresource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.nodes.arn\n  subnet_ids    = var.subnet_ids\n  ami_type      = "AL2023_ARM_64_STANDARD"\n  launch_template {\n    id      = aws_launch_template.nodes.id\n    version = aws_launch_template.nodes.latest_version\n  }\n}\n\noutput "launch_template_id" {\n  value = aws_launch_template.nodes.id\n}\n',
       // An explicit optional overrides the image's IMDSv2 requirement; an Amazon Linux 2 image or a lookup of anyone's al2023 images does not require IMDSv2.
       'data "aws_ssm_parameter" "al2023" {\n  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n}\n\ndata "aws_ssm_parameter" "al2" {\n  name = "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2"\n}\n\ndata "aws_ami" "lookalike" {\n  most_recent = true\n  owners      = ["123456789012"]\n  filter {\n    name   = "name"\n    values = ["al2023-ami-*"]\n  }\n}\n\nresource "aws_instance" "new" {\n  ami = data.aws_ssm_parameter.al2023.value\n  metadata_options {\n    # expect\n    http_tokens = "optional"\n  }\n}\n\n# expect\nresource "aws_instance" "old" {\n  ami = data.aws_ssm_parameter.al2.value\n}\n\n# expect\nresource "aws_instance" "copy" {\n  ami = data.aws_ami.lookalike.id\n}\n',
     ],
@@ -176,6 +195,8 @@ const imdsv1: TfRule = tfRule({
       'resource "aws_instance" "web" {\n  launch_template {\n    id      = aws_launch_template.web.id\n    version = "$Latest"\n  }\n}\n',
       // Amazon Linux 2023 AMIs carry ImdsSupport v2.0: launches from them require IMDSv2.
       'data "aws_ssm_parameter" "al2023" {\n  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n}\n\nresource "aws_instance" "web" {\n  ami           = data.aws_ssm_parameter.al2023.value\n  instance_type = "t3.micro"\n}\n\nresource "aws_launch_template" "workers" {\n  image_id = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"\n}\n',
+      // EKS launches the nodes of an AL2023_* node group from its Amazon Linux 2023 AMI.
+      'resource "aws_launch_template" "nodes" {\n  name_prefix = "nodes-"\n}\n\nresource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.nodes.arn\n  subnet_ids    = var.subnet_ids\n  ami_type      = "AL2023_x86_64_STANDARD"\n  launch_template {\n    id      = aws_launch_template.nodes.id\n    version = aws_launch_template.nodes.latest_version\n  }\n  scaling_config {\n    desired_size = 2\n    max_size     = 3\n    min_size     = 1\n  }\n}\n',
       'data "aws_ami" "al2023" {\n  most_recent = true\n  owners      = ["amazon"]\n  filter {\n    name   = "name"\n    values = ["al2023-ami-2023.*-x86_64"]\n  }\n}\n\nresource "aws_instance" "web" {\n  ami           = data.aws_ami.al2023.id\n  instance_type = "t3.micro"\n}\n',
     ],
   },
@@ -191,6 +212,8 @@ const imdsv1: TfRule = tfRule({
         // Without http_tokens the image's ImdsSupport decides: Amazon Linux 2023 images require IMDSv2.
         const image = attribute(resource.block, resource.type === 'aws_instance' ? 'ami' : 'image_id');
         if (image && requiresImdsv2Image(input, image.expr)) continue;
+        // A template without an image, used only by node groups EKS launches from its Amazon Linux 2023 AMI.
+        if (resource.type === 'aws_launch_template' && !image && onlyAl2023NodeGroups(input, resource)) continue;
       }
       yield { line: lineOfPath(resource.block, ['metadata_options', 'http_tokens']), message: `${label(resource)} allows IMDSv1 (http_tokens is ${typeof tokens === 'string' ? `"${tokens}"` : 'not set'}).`, resource: label(resource) };
     }
