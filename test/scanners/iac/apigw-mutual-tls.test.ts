@@ -222,4 +222,44 @@ describe('API Gateway reached only through custom domain names with mutual TLS',
     assert.deepEqual(await found(false, true), ['infra/api.tf:7']);
     assert.deepEqual(await found(true, false), ['infra/api.tf:7']);
   });
+
+  it('Terraform: the domain name and the mapping take the name from one variable, the truststore from another', () => {
+    const quickCreate = (mappedName: string, truststore: string) =>
+      lines(
+        'variable "domain_name" {}',
+        'variable "other_name" {}',
+        'variable "truststore_uri" {}',
+        '',
+        'resource "aws_apigatewayv2_api" "api" {',
+        '  name                         = "api"',
+        '  protocol_type                = "HTTP"',
+        '  target                       = aws_lambda_function.fn.arn',
+        '  disable_execute_api_endpoint = true',
+        '}',
+        '',
+        'resource "aws_apigatewayv2_domain_name" "api" {',
+        '  domain_name = var.domain_name',
+        '  domain_name_configuration {',
+        '    certificate_arn = aws_acm_certificate.api.arn',
+        '    endpoint_type   = "REGIONAL"',
+        '    security_policy = "TLS_1_2"',
+        '  }',
+        '  mutual_tls_authentication {',
+        `    truststore_uri = ${truststore}`,
+        '  }',
+        '}',
+        '',
+        'resource "aws_apigatewayv2_api_mapping" "api" {',
+        '  api_id      = aws_apigatewayv2_api.api.id',
+        `  domain_name = ${mappedName}`,
+        '  stage       = "$default"',
+        '}',
+      );
+    const rule = 'iac/tf-aws-apigw-v2-route-no-auth';
+    assert.deepEqual(hits('main.tf', quickCreate('var.domain_name', 'var.truststore_uri'), rule), []);
+    // A mapping to a name the module's domain names do not take is a domain the module does not show.
+    assert.deepEqual(hits('main.tf', quickCreate('var.other_name', 'var.truststore_uri'), rule), [`${rule}@8`]);
+    // A known empty truststore asks for no certificate.
+    assert.deepEqual(hits('main.tf', quickCreate('var.domain_name', '""'), rule), [`${rule}@8`]);
+  });
 });

@@ -1,6 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { documentOf } from '../policy.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fieldsOf, fileInstance, instancesOf } from './instances.js';
@@ -22,16 +22,49 @@ function mutualTlsOnlyDomains(input: TfInput, api: TfResource): string[] | undef
   if (mappings.length === 0) return undefined;
   const domains: string[] = [];
   for (const mapping of mappings) {
-    const expr = attribute(mapping.block, 'domain_name')?.expr;
-    const written = valueOf(input, mapping.block, 'domain_name');
-    const domain =
-      mentioned(input, expr).find((r) => r.kind === 'resource' && DOMAIN_TYPES.includes(r.type)) ??
-      (typeof written === 'string' ? moduleResourcesOf(input, ...DOMAIN_TYPES).find((d) => valueOf(input, d.block, 'domain_name') === written) : undefined);
-    const truststore = domain ? valueAt(input, domain.block, ['mutual_tls_authentication', 'truststore_uri']) : undefined;
-    if (!domain || typeof truststore !== 'string' || truststore.trim() === '') return undefined;
+    const domain = domainOf(input, mapping);
+    if (!domain || !requiresClientCertificate(input, domain)) return undefined;
     domains.push(label(domain));
   }
   return [...new Set(domains)];
+}
+
+/**
+ * The custom domain name of the module that a mapping's domain_name names: by reference, by
+ * the name written out, or by the variable or local that both take the name from
+ * (`domain_name = var.domain_name` on each, as modules write it).
+ */
+function domainOf(input: TfInput, mapping: TfResource): TfResource | undefined {
+  const expr = attribute(mapping.block, 'domain_name')?.expr;
+  if (!expr) return undefined;
+  const referenced = mentioned(input, expr).find((r) => r.kind === 'resource' && DOMAIN_TYPES.includes(r.type));
+  if (referenced) return referenced;
+  const written = valueOf(input, mapping.block, 'domain_name');
+  const source = namedValue(textOf(input, expr));
+  return moduleResourcesOf(input, ...DOMAIN_TYPES).find((d) => {
+    if (typeof written === 'string' && valueOf(input, d.block, 'domain_name') === written) return true;
+    const own = attribute(d.block, 'domain_name')?.expr;
+    return source !== undefined && own !== undefined && namedValue(textOf(input, own)) === source;
+  });
+}
+
+/** A variable or local written alone (`var.domain_name`, `local.api_domain`), else undefined. */
+function namedValue(text: string): string | undefined {
+  const trimmed = text.trim();
+  return /^(?:var|local)\.[A-Za-z_][\w-]*$/.test(trimmed) ? trimmed : undefined;
+}
+
+/**
+ * Whether a domain name's mutual_tls_authentication names a truststore: clients must then
+ * present a certificate it trusts. A truststore_uri that cannot be read (a variable without
+ * a default) is a truststore still, as API Gateway refuses mutual TLS without one; a null or
+ * empty one is not, nor one in a dynamic block that may make no block at all.
+ */
+function requiresClientCertificate(input: TfInput, domain: TfResource): boolean {
+  const uri = valueAt(input, domain.block, ['mutual_tls_authentication', 'truststore_uri']);
+  if (uri === undefined || uri === null) return false;
+  if (!known(uri)) return domain.block.body.blocks.some((b) => b.type === 'mutual_tls_authentication');
+  return typeof uri === 'string' && uri.trim() !== '';
 }
 
 const apiMethodWithoutAuth: TfRule = tfRule({
