@@ -17,3 +17,6 @@ export const AMAZON_IMAGE_OWNERS: ReadonlySet<string> = new Set(['amazon', '1371
 
 /** Names of Amazon Linux 2023 images (`al2023-ami-2023.6.20241010.0-kernel-6.1-x86_64`, `al2023-ami-minimal-*`, `al2023-ami-ecs-*`). */
 export const AL2023_IMAGE_NAME = /^al2023-ami-/;
+
+/** The AMI types of EKS managed node groups that EKS launches from its Amazon Linux 2023 AMIs (`AL2023_x86_64_STANDARD`, `AL2023_ARM_64_NVIDIA`...). */
+export const AL2023_NODE_AMI_TYPE = /^AL2023_/i;

@@ -1,5 +1,6 @@
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import type { Severity } from '../../../../core/finding.js';
+import { AL2023_AMI_PARAMETER, AL2023_NODE_AMI_TYPE, resolvedSsmParameter } from '../../aws-images.js';
 import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.js';
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import { type Hit } from '../../rule.js';
@@ -376,12 +377,6 @@ const cloudFrontOriginHttp: CfnRule = cfnRule({
 });
 
 /**
- * The public SSM parameters of Amazon Linux 2023 AMIs, whose ImdsSupport is v2.0: the
- * plain images and the ECS- and EKS-optimized ones.
- */
-const AL2023_AMI_PARAMETER = /^\/aws\/service\/(?:ami-amazon-linux-latest\/al2023-ami-|ecs\/optimized-ami\/amazon-linux-2023\/|eks\/optimized-ami\/[^/]+\/amazon-linux-2023\/)/;
-
-/**
  * A launch template without an ImageId that only EKS managed node groups of an AL2023
  * AmiType use: EKS launches their nodes from its Amazon Linux 2023 AMI, which requires
  * IMDSv2 unless the template says otherwise.
@@ -393,7 +388,7 @@ function onlyAl2023NodeGroups(t: CfnTemplate, template: string): boolean {
     if (r.id === template || !mentions(r.node, template)) continue;
     if (r.type !== 'AWS::EKS::Nodegroup') return false;
     const amiType = text(t, prop(t, r, 'AmiType')?.value);
-    if (!amiType || !/^AL2023_/i.test(amiType)) return false;
+    if (!amiType || !AL2023_NODE_AMI_TYPE.test(amiType)) return false;
     used = true;
   }
   return used;
@@ -401,7 +396,7 @@ function onlyAl2023NodeGroups(t: CfnTemplate, template: string): boolean {
 
 /**
  * An ImageId that names an Amazon Linux 2023 AMI: an SSM-typed parameter (`!Ref`) whose
- * Default is one of its public parameters, or a `{{resolve:ssm:...}}` reference to one.
+ * Default is one of its public parameters, or a `{{resolve:ssm:...}}` (or `resolve:ssm:...`) reference to one.
  */
 function requiresImdsv2Image(t: CfnTemplate, node: YNode | null | undefined): boolean {
   const ref = intrinsic(node);
@@ -410,8 +405,7 @@ function requiresImdsv2Image(t: CfnTemplate, node: YNode | null | undefined): bo
     if (!parameter || !/^AWS::SSM::Parameter::Value</.test(text(t, field(t, parameter.node, 'Type')?.value) ?? '')) return false;
     return AL2023_AMI_PARAMETER.test(text(t, parameter.default) ?? '');
   }
-  const resolved = /^\{\{resolve:ssm:([^:}]+)(?::\d+)?\}\}$/.exec((text(t, node) ?? '').trim());
-  return resolved !== null && AL2023_AMI_PARAMETER.test(resolved[1]!);
+  return AL2023_AMI_PARAMETER.test(resolvedSsmParameter(text(t, node) ?? '') ?? '');
 }
 
 const imdsv1: CfnRule = cfnRule({
@@ -443,6 +437,8 @@ const imdsv1: CfnRule = cfnRule({
       // Amazon Linux 2023 AMIs carry ImdsSupport v2.0: launches from them require IMDSv2.
       'Parameters:\n  Image:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Image\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: !Ref Image\n        MetadataOptions:\n          HttpPutResponseHopLimit: 2\n',
       'Resources:\n  Worker:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}"\n',
+      // A launch template's ImageId may name the parameter EC2 resolves at launch without the dynamic reference braces.
+      'Resources:\n  Workers:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id\n',
       // ECS- and EKS-optimized Amazon Linux 2023 images require IMDSv2 too.
       'Parameters:\n  EcsImage:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id\nResources:\n  EcsHosts:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: !Ref EcsImage\n  EksNodes:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: "{{resolve:ssm:/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/x86_64/standard/recommended/image_id}}"\n',
       // A launch template without an image, used only by AL2023 node groups: EKS picks an AL2023 AMI.

@@ -1,7 +1,7 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
-import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
+import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
@@ -166,7 +166,7 @@ function onlyAl2023NodeGroups(input: TfInput, template: TfResource): boolean {
   return users.every(({ resource, paths }) => {
     if (resource.kind !== 'resource' || resource.type !== 'aws_eks_node_group' || !paths.every((p) => p === 'depends_on' || p.startsWith('launch_template.'))) return false;
     const amiType = valueOf(input, resource.block, 'ami_type');
-    return typeof amiType === 'string' && /^AL2023_/i.test(amiType);
+    return typeof amiType === 'string' && AL2023_NODE_AMI_TYPE.test(amiType);
   });
 }
 
