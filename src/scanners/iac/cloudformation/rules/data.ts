@@ -188,12 +188,12 @@ const ebsNotEncrypted: CfnRule = cfnRule({
 const kmsNoRotation: CfnRule = cfnRule({
   id: 'iac/cfn-kms-no-rotation',
   title: 'KMS key rotation turned off',
-  description: 'A symmetric customer managed KMS key does not rotate its key material (EnableKeyRotation false or unset). Without rotation one key protects all data for its whole life, which widens the impact of a leaked or broken key and fails most compliance baselines.',
+  description: 'A symmetric customer managed KMS key does not rotate its key material (EnableKeyRotation false or unset). Without rotation one key protects all data for its whole life, which widens the impact of a leaked or broken key and fails most compliance baselines. A multi-Region primary key (MultiRegion: true) is reported too: its rotation setting applies to its replicas (AWS::KMS::ReplicaKey, which have none of their own).',
   remediation: 'Set EnableKeyRotation: true on symmetric encryption keys.',
   severity: 'low',
   cwe: ['CWE-320'],
   examples: {
-    positive: ['Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      # expect\n      EnableKeyRotation: false\n', 'Resources:\n  # expect\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: data key\n'],
+    positive: ['Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      # expect\n      EnableKeyRotation: false\n', 'Resources:\n  # expect\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: data key\n', 'Resources:\n  # expect\n  Global:\n    Type: AWS::KMS::Key\n    Properties:\n      MultiRegion: true\n'],
     negative: ['Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n', 'Resources:\n  Signing:\n    Type: AWS::KMS::Key\n    Properties:\n      KeySpec: ECC_NIST_P256\n      KeyUsage: SIGN_VERIFY\n'],
   },
   *check(t) {
@@ -201,7 +201,6 @@ const kmsNoRotation: CfnRule = cfnRule({
       const spec = text(t, prop(t, r, 'KeySpec')?.value);
       const usage = text(t, prop(t, r, 'KeyUsage')?.value);
       if ((spec && spec !== 'SYMMETRIC_DEFAULT') || (usage && usage !== 'ENCRYPT_DECRYPT') || prop(t, r, 'KeySpec')?.value && !spec) continue;
-      if (bool(t, prop(t, r, 'MultiRegion')?.value) === true) continue;
       yield* requireTrue(t, r, ['EnableKeyRotation'], 'does not rotate its key material: set EnableKeyRotation: true.');
     }
   },
