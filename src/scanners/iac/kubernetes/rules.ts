@@ -2,7 +2,7 @@ import { pinProblem } from '../image.js';
 import { describePort, sensitivePort } from '../ports.js';
 import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap } from '../yaml/tree.js';
 import { clusterConfigRules } from './cluster-config-rules.js';
 import { controlPlaneRules } from './control-plane-rules.js';
 import {
@@ -19,6 +19,8 @@ import {
   type KubeObject,
 } from './model.js';
 import { networkPolicyRules } from './network-policy-rules.js';
+import { rbacEscalationRules } from './rbac-escalation-rules.js';
+import { boundServiceAccounts, exampleRole as role, rbacRules, strings } from './rbac.js';
 import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
 import { workloadRules } from './workload-rules.js';
 
@@ -39,10 +41,6 @@ function deployment(container: string, spec = ''): string {
 
 const HARDENED = '    securityContext:\n      runAsNonRoot: true\n      allowPrivilegeEscalation: false\n      readOnlyRootFilesystem: true\n      capabilities:\n        drop: ["ALL"]\n';
 
-function role(rules: string, kind = 'Role'): string {
-  return `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: reader\n  namespace: shop\nrules:\n${rules}`;
-}
-
 // ---- Helpers ----
 
 function podSecurityPolicies(input: KubeInput): Array<{ object: KubeObject; spec: YMap; specLine: number }> {
@@ -53,13 +51,6 @@ function podSecurityPolicies(input: KubeInput): Array<{ object: KubeObject; spec
     if (isYMap(spec)) out.push({ object, spec, specLine: pair(object.root, 'spec')!.keyLine });
   }
   return out;
-}
-
-function strings(node: YNode | null | undefined): string[] {
-  return items(node).flatMap((item) => {
-    const value = text(item);
-    return value === undefined ? [] : [value];
-  });
 }
 
 function containerSecurity(container: Container): YMap | undefined {
@@ -78,49 +69,6 @@ function* podFlag(input: KubeInput, key: string, message: (label: string) => str
     if (flag && isTrue(flag.value))
       yield { line: flag.keyLine, message: `PodSecurityPolicy ${psp.object.name} allows pods with ${key}: true.`, resource: objectLabel(psp.object) };
   }
-}
-
-interface RbacRule {
-  object: KubeObject;
-  node: YMap;
-  verbs: string[];
-  resources: string[];
-  apiGroups: string[];
-  line(key: string): number;
-}
-
-function* rbacRules(input: KubeInput): Generator<RbacRule> {
-  for (const object of input.objects) {
-    if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
-    for (const item of items(get(object.root, 'rules'))) {
-      if (!isYMap(item)) continue;
-      yield {
-        object,
-        node: item,
-        verbs: strings(get(item, 'verbs')),
-        resources: strings(get(item, 'resources')),
-        apiGroups: strings(get(item, 'apiGroups')),
-        line: (key) => pair(item, key)?.keyLine ?? item.line,
-      };
-    }
-  }
-}
-
-/** Service accounts (`namespace/name`) that the bindings of this file bind to a Role or ClusterRole of this file. */
-function boundServiceAccounts(input: KubeInput, role: KubeObject): string[] {
-  const out = new Set<string>();
-  for (const object of input.objects) {
-    if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;
-    const ref = get(object.root, 'roleRef');
-    if (text(get(ref, 'kind')) !== role.kind || text(get(ref, 'name')) !== role.name) continue;
-    // A RoleBinding refers to a Role of its own namespace; a namespace left out is set at deploy time.
-    if (role.kind === 'Role' && object.namespace !== undefined && role.namespace !== undefined && object.namespace !== role.namespace) continue;
-    for (const subject of items(get(object.root, 'subjects'))) {
-      const name = text(get(subject, 'name'));
-      if (text(get(subject, 'kind')) === 'ServiceAccount' && name) out.add(`${text(get(subject, 'namespace')) ?? object.namespace ?? '(namespace of the binding)'}/${name}`);
-    }
-  }
-  return [...out];
 }
 
 /**
@@ -1310,6 +1258,7 @@ export const kubernetesRules: readonly KubeRule[] = [
   rbacImpersonate,
   rbacExec,
   rbacPortForward,
+  ...rbacEscalationRules,
   clusterAdminBinding,
   defaultServiceAccountBinding,
   defaultNamespace,

@@ -1,0 +1,94 @@
+/**
+ * What the Roles and ClusterRoles of a manifest grant, read rule by rule, and who the
+ * bindings of the same manifest grant them to: shared by the RBAC rules of rules.ts
+ * and rbac-escalation-rules.ts.
+ */
+import { get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { objectLabel, type KubeInput, type KubeObject } from './model.js';
+
+/** The scalar entries of a YAML list (`["get", "list"]`), skipping anything else. */
+export function strings(node: YNode | null | undefined): string[] {
+  return items(node).flatMap((item) => {
+    const value = text(item);
+    return value === undefined ? [] : [value];
+  });
+}
+
+/** One entry of a Role's or ClusterRole's `rules:`. */
+export interface RbacRule {
+  object: KubeObject;
+  node: YMap;
+  verbs: string[];
+  resources: string[];
+  apiGroups: string[];
+  line(key: string): number;
+}
+
+export function* rbacRules(input: KubeInput): Generator<RbacRule> {
+  for (const object of input.objects) {
+    if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
+    for (const item of items(get(object.root, 'rules'))) {
+      if (!isYMap(item)) continue;
+      yield {
+        object,
+        node: item,
+        verbs: strings(get(item, 'verbs')),
+        resources: strings(get(item, 'resources')),
+        apiGroups: strings(get(item, 'apiGroups')),
+        line: (key) => pair(item, key)?.keyLine ?? item.line,
+      };
+    }
+  }
+}
+
+/** RoleBindings and ClusterRoleBindings of the input that refer to this Role or ClusterRole. */
+export function bindingsOf(input: KubeInput, role: KubeObject): KubeObject[] {
+  return input.objects.filter((object) => {
+    if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') return false;
+    const ref = get(object.root, 'roleRef');
+    if (text(get(ref, 'kind')) !== role.kind || text(get(ref, 'name')) !== role.name) return false;
+    // A RoleBinding refers to a Role of its own namespace; a namespace left out is set at deploy time.
+    return !(role.kind === 'Role' && object.namespace !== undefined && role.namespace !== undefined && object.namespace !== role.namespace);
+  });
+}
+
+/** Service accounts (`namespace/name`) that the bindings of this file bind to a Role or ClusterRole of this file. */
+export function boundServiceAccounts(input: KubeInput, role: KubeObject): string[] {
+  const out = new Set<string>();
+  for (const object of bindingsOf(input, role)) {
+    for (const subject of items(get(object.root, 'subjects'))) {
+      const name = text(get(subject, 'name'));
+      if (text(get(subject, 'kind')) === 'ServiceAccount' && name) out.add(`${text(get(subject, 'namespace')) ?? object.namespace ?? '(namespace of the binding)'}/${name}`);
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Where a role's grants apply. A Role grants in its namespace; a ClusterRole that the
+ * bindings of the input bind only with RoleBindings grants in their namespaces (and
+ * nothing on cluster-scoped resources); a ClusterRole bound by a ClusterRoleBinding, or
+ * bound by nothing in the input (a ClusterRole is made to be bound cluster-wide), in
+ * every namespace and on cluster-scoped resources.
+ */
+export interface RoleScope {
+  scope: 'cluster' | 'namespace';
+  /** `, bound cluster-wide by ClusterRoleBinding/x to service account ns/sa`: what the bindings of the input say, for a message. */
+  boundNote: string;
+}
+
+export function scopeOf(input: KubeInput, role: KubeObject): RoleScope {
+  const bindings = bindingsOf(input, role);
+  const accounts = boundServiceAccounts(input, role);
+  const clusterWide = bindings.filter((b) => b.kind === 'ClusterRoleBinding');
+  const scope = role.kind === 'Role' || (bindings.length > 0 && clusterWide.length === 0) ? 'namespace' : 'cluster';
+  const named = (clusterWide.length > 0 ? clusterWide : bindings).map(objectLabel);
+  const how = bindings.length === 0 ? '' : `, bound ${scope === 'cluster' ? 'cluster-wide' : 'in a namespace'} by ${named.join(', ')}`;
+  const to = accounts.length > 0 ? ` to service account ${accounts.join(', ')}` : '';
+  return { scope, boundNote: `${how}${how ? to : ''}` };
+}
+
+/** A Role in namespace shop named reader with these `rules:` (an example builder). */
+export function exampleRole(rules: string, kind = 'Role'): string {
+  return `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: reader\n  namespace: shop\nrules:\n${rules}`;
+}

@@ -1,0 +1,112 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { kubernetesPlatform } from '../../../src/scanners/iac/kubernetes/rules.js';
+import type { Hit } from '../../../src/scanners/iac/rule.js';
+
+function hits(ruleId: string, manifest: string): Hit[] {
+  const rule = kubernetesPlatform.rules.find((r) => r.id === ruleId);
+  assert.ok(rule, ruleId);
+  const input = kubernetesPlatform.parse(manifest, () => {});
+  return input ? [...rule.check(input)] : [];
+}
+
+const roleOf = (kind: 'Role' | 'ClusterRole', rules: string, metadata = '') =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: runner\n${kind === 'Role' ? '  namespace: ci\n' : ''}${metadata}rules:\n${rules}`;
+
+const bindingOf = (kind: 'RoleBinding' | 'ClusterRoleBinding', roleKind: 'Role' | 'ClusterRole') =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: runner\n${kind === 'RoleBinding' ? '  namespace: ci\n' : ''}roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${roleKind}\n  name: runner\nsubjects:\n- kind: ServiceAccount\n  name: runner\n  namespace: ci\n`;
+
+const PODS = '- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["create"]\n';
+const NAMESPACES = '- apiGroups: [""]\n  resources: ["namespaces"]\n  verbs: ["patch"]\n';
+const TOKENS = '- apiGroups: [""]\n  resources: ["serviceaccounts/token"]\n  verbs: ["create"]\n';
+const WEBHOOKS = '- apiGroups: ["admissionregistration.k8s.io"]\n  resources: ["validatingwebhookconfigurations"]\n  verbs: ["get", "update"]\n';
+const NODES_PROXY = (verbs: string) => `- apiGroups: [""]\n  resources: ["nodes/proxy"]\n  verbs: [${verbs}]\n`;
+
+describe('RBAC escalation paths weighed by where the role applies', () => {
+  it('workload creation: medium for a ClusterRole bound cluster-wide or unbound, low for a Role or a RoleBinding to a ClusterRole', () => {
+    const severity = (manifest: string) => hits('iac/k8s-rbac-workload-create', manifest).map((h) => h.severity);
+    assert.deepEqual(severity(roleOf('ClusterRole', PODS)), ['medium']);
+    assert.deepEqual(severity(`${roleOf('ClusterRole', PODS)}---\n${bindingOf('ClusterRoleBinding', 'ClusterRole')}`), ['medium']);
+    assert.deepEqual(severity(roleOf('Role', PODS)), ['low']);
+    assert.deepEqual(severity(`${roleOf('ClusterRole', PODS)}---\n${bindingOf('RoleBinding', 'ClusterRole')}`), ['low']);
+  });
+
+  it('names the binding and the service account it grants the path to', () => {
+    const [hit] = hits('iac/k8s-rbac-workload-create', `${roleOf('ClusterRole', PODS)}---\n${bindingOf('ClusterRoleBinding', 'ClusterRole')}`);
+    assert.match(hit!.message, /can create pods: a pod it makes can run as any service account and mount any Secret in every namespace/);
+    assert.match(hit!.message, /bound cluster-wide by ClusterRoleBinding\/runner to service account ci\/runner/);
+  });
+
+  it('update or patch of pods alone: the image of a running pod', () => {
+    const [hit] = hits('iac/k8s-rbac-workload-create', roleOf('Role', '- apiGroups: [""]\n  resources: ["pods", "pods/status"]\n  verbs: ["get", "update"]\n'));
+    assert.match(hit!.message, /can update pods: it can change the image of any pod of its namespace and so run code as that pod's service account/);
+  });
+
+  it('service account tokens: high cluster-wide, medium in a namespace', () => {
+    assert.deepEqual(hits('iac/k8s-rbac-token-request', roleOf('ClusterRole', TOKENS)).map((h) => h.severity), ['high']);
+    assert.deepEqual(hits('iac/k8s-rbac-token-request', roleOf('Role', TOKENS)).map((h) => h.severity), ['medium']);
+  });
+
+  it('namespace labels: a Role changes its own namespace (low), a ClusterRole every one (medium)', () => {
+    assert.deepEqual(hits('iac/k8s-rbac-namespace-modify', roleOf('Role', NAMESPACES)).map((h) => [h.severity, /its namespace/.test(h.message)]), [['low', true]]);
+    assert.deepEqual(hits('iac/k8s-rbac-namespace-modify', roleOf('ClusterRole', NAMESPACES)).map((h) => [h.severity, /every namespace/.test(h.message)]), [['medium', true]]);
+  });
+
+  it('cluster-scoped resources: nothing through a Role or a ClusterRole bound only by RoleBindings', () => {
+    for (const [rule, rules] of [['iac/k8s-rbac-admission-webhooks', WEBHOOKS], ['iac/k8s-rbac-nodes-proxy', NODES_PROXY('"create"')]] as const) {
+      assert.equal(hits(rule, roleOf('ClusterRole', rules)).length, 1, rule);
+      assert.equal(hits(rule, roleOf('Role', rules)).length, 0, rule);
+      assert.equal(hits(rule, `${roleOf('ClusterRole', rules)}---\n${bindingOf('RoleBinding', 'ClusterRole')}`).length, 0, rule);
+      // A RoleBinding beside a ClusterRoleBinding: the latter grants it cluster-wide.
+      assert.equal(hits(rule, `${roleOf('ClusterRole', rules)}---\n${bindingOf('RoleBinding', 'ClusterRole')}---\n${bindingOf('ClusterRoleBinding', 'ClusterRole')}`).length, 1, rule);
+    }
+  });
+
+  it('nodes/proxy: high with create or "*", medium with get only', () => {
+    assert.deepEqual(hits('iac/k8s-rbac-nodes-proxy', roleOf('ClusterRole', NODES_PROXY('"get", "create"'))).map((h) => h.severity), ['high']);
+    assert.deepEqual(hits('iac/k8s-rbac-nodes-proxy', roleOf('ClusterRole', NODES_PROXY('"*"'))).map((h) => h.severity), ['high']);
+    assert.deepEqual(hits('iac/k8s-rbac-nodes-proxy', roleOf('ClusterRole', NODES_PROXY('"get", "list"'))).map((h) => h.severity), ['medium']);
+    assert.deepEqual(hits('iac/k8s-rbac-nodes-proxy', roleOf('ClusterRole', '- apiGroups: [""]\n  resources: ["*/proxy"]\n  verbs: ["get"]\n')).length, 1);
+  });
+
+  it('a Helm hook RBAC deleted once the hook succeeds is one severity lower, and says so', () => {
+    const hook = '  annotations:\n    "helm.sh/hook": pre-install,post-upgrade\n    "helm.sh/hook-delete-policy": before-hook-creation,hook-succeeded\n';
+    const [hit] = hits('iac/k8s-rbac-admission-webhooks', roleOf('ClusterRole', WEBHOOKS, hook));
+    assert.equal(hit!.severity, 'low');
+    assert.match(hit!.message, /a Helm hook object, deleted once its hook succeeds\)\.$/);
+    // A hook kept after it ran (before-hook-creation only) grants as long as any other object.
+    const kept = hook.replace(',hook-succeeded', '');
+    assert.deepEqual(hits('iac/k8s-rbac-admission-webhooks', roleOf('ClusterRole', WEBHOOKS, kept)).map((h) => h.severity), ['medium']);
+  });
+
+  it("leaves Kubernetes's own roles alone, and admin/edit aggregation for what admin and edit grant", () => {
+    const bootstrap = '  labels:\n    kubernetes.io/bootstrapping: rbac-defaults\n';
+    assert.equal(hits('iac/k8s-rbac-workload-create', roleOf('ClusterRole', PODS, bootstrap)).length, 0);
+    const toEdit = '  labels:\n    rbac.authorization.k8s.io/aggregate-to-edit: "true"\n';
+    assert.equal(hits('iac/k8s-rbac-workload-create', roleOf('ClusterRole', PODS, toEdit)).length, 0);
+    assert.equal(hits('iac/k8s-rbac-token-request', roleOf('ClusterRole', TOKENS, toEdit)).length, 0);
+    // admin and edit do not change namespaces: aggregating that into them is reported.
+    assert.equal(hits('iac/k8s-rbac-namespace-modify', roleOf('ClusterRole', NAMESPACES, toEdit)).length, 1);
+  });
+
+  it('leaves grants through resources: ["*"] to iac/k8s-rbac-wildcard', () => {
+    const everything = '- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["get", "patch", "create"]\n';
+    for (const rule of ['iac/k8s-rbac-workload-create', 'iac/k8s-rbac-nodes-proxy', 'iac/k8s-rbac-admission-webhooks', 'iac/k8s-rbac-namespace-modify', 'iac/k8s-rbac-persistentvolume-create', 'iac/k8s-rbac-token-request'])
+      assert.equal(hits(rule, roleOf('ClusterRole', everything)).length, 0, rule);
+    assert.equal(hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', everything)).length, 2);
+  });
+
+  it('client certificates: reports the approve grant only when the role also creates and approves requests', () => {
+    const create = '- apiGroups: ["certificates.k8s.io"]\n  resources: ["certificatesigningrequests"]\n  verbs: ["create"]\n';
+    const approval = '- apiGroups: ["certificates.k8s.io"]\n  resources: ["certificatesigningrequests/approval"]\n  verbs: ["patch"]\n';
+    const signers = (names: string) => `- apiGroups: ["certificates.k8s.io"]\n  resources: ["signers"]\n${names}  verbs: ["approve"]\n`;
+    const csr = (rules: string) => hits('iac/k8s-rbac-csr-approval', roleOf('ClusterRole', rules));
+    assert.deepEqual(csr(create + approval + signers('')).map((h) => [h.line, h.severity]), [[14, 'high']]);
+    assert.match(csr(create + approval + signers('  resourceNames: ["kubernetes.io/*", "example.org/x"]\n'))[0]!.message, /approve them for kubernetes\.io\/\*: it can issue itself a client certificate/);
+    assert.equal(csr(create + approval + signers('  resourceNames: ["kubernetes.io/kubelet-serving"]\n')).length, 0);
+    assert.equal(csr(approval + signers('')).length, 0);
+    assert.equal(csr(create + signers('')).length, 0);
+    // create limited by resourceNames grants no create at all.
+    assert.equal(csr(create.replace('  verbs', '  resourceNames: ["x"]\n  verbs') + approval + signers('')).length, 0);
+  });
+});
