@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { RETIRED_RULES } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { owaspFor } from '../core/taxonomy.js';
 import { allRuleGroups } from '../docs/rule-groups.js';
@@ -16,6 +17,11 @@ export function registerExplain(program: Command): void {
         return;
       }
       const rule = rules.find((r) => r.id === ruleId);
+      const retired = RETIRED_RULES.get(ruleId);
+      if (!rule && retired) {
+        process.stdout.write(`${ruleId}: retired. ${retired}\n`);
+        return;
+      }
       if (!rule) throw new UsageError(`unknown rule '${ruleId}' (secloop explain lists them all)`);
       const owasp = owaspFor(rule.cwe);
       process.stdout.write(

@@ -109,8 +109,20 @@ export function parseConfig(text: string, file = CONFIG_FILE_NAME): ResolvedConf
 }
 
 /**
+ * Rule ids secloop no longer has, each with what became of its findings: a config that
+ * still names one (most often to turn it off) is not refused for it, and `secloop
+ * explain` says why it is gone.
+ */
+export const RETIRED_RULES: ReadonlyMap<string, string> = new Map([
+  [
+    'iac/tf-aws-s3-no-encryption-config',
+    'S3 encrypts every new object by default (SSE-S3) since January 2023, so a bucket without an encryption configuration is not a finding (as for CloudFormation); a bucket that asks for SSE-KMS without a key of its own is reported by iac/tf-aws-no-customer-managed-key.',
+  ],
+]);
+
+/**
  * Rule ids under `rules:` that no rule of the loaded scanners has: a typo there would
- * otherwise be ignored without a word. Ids of scanners not run this time are not checked;
+ * otherwise be ignored without a word. Ids of scanners not run this time, and retired ids, are not checked;
  * an id whose prefix names no scanner at all is. Throws a UsageError (exit 2).
  */
 export function checkRuleIds(config: ResolvedConfig, known: { scanners: readonly string[]; loaded: readonly string[]; ids: readonly string[] }): void {
@@ -120,7 +132,7 @@ export function checkRuleIds(config: ResolvedConfig, known: { scanners: readonly
     if (!known.scanners.includes(prefix)) {
       throw new UsageError(`${where}: 'rules.${id}' names no scanner (rule ids start with one of ${known.scanners.join(', ')}, e.g. secrets/github-pat)`);
     }
-    if (!known.loaded.includes(prefix) || known.ids.includes(id)) continue;
+    if (!known.loaded.includes(prefix) || known.ids.includes(id) || RETIRED_RULES.has(id)) continue;
     const hint = closest(id, known.ids.filter((candidate) => candidate.startsWith(`${prefix}/`)));
     throw new UsageError(`${where}: 'rules.${id}' is not a known rule${hint ? ` (did you mean '${hint}'?)` : ''}; \`secloop explain\` lists them`);
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig, parseSize } from '../../src/core/config.js';
+import { checkRuleIds, parseConfig, parseSize, RETIRED_RULES } from '../../src/core/config.js';
 import { UsageError } from '../../src/core/errors.js';
 
 test('a full config resolves', () => {
@@ -73,4 +73,11 @@ test('sizes', () => {
   assert.equal(parseSize(100), 100);
   assert.equal(parseSize('1.5mb'), 1572864);
   assert.equal(parseSize('-1'), undefined);
+});
+
+test('a retired rule id under rules: is accepted, a misspelt one still refused', () => {
+  const known = { scanners: ['iac'], loaded: ['iac'], ids: ['iac/tf-aws-no-customer-managed-key'] };
+  assert.ok(RETIRED_RULES.has('iac/tf-aws-s3-no-encryption-config'));
+  checkRuleIds(parseConfig('rules:\n  iac/tf-aws-s3-no-encryption-config: off\n'), known);
+  assert.throws(() => checkRuleIds(parseConfig('rules:\n  iac/tf-aws-s3-no-encryption-confg: off\n'), known), /secloop\.yaml:2: 'rules\.iac\/tf-aws-s3-no-encryption-confg' is not a known rule/);
 });

@@ -117,4 +117,53 @@ describe('AWS judgments shared by the Terraform and CloudFormation rules', () =>
       assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', 'main.tf', stream([])), [1]);
     });
   });
+
+  describe('S3 default encryption and the key of a bucket', () => {
+    const tf = (defaults: string[]) =>
+      lines(
+        'resource "aws_s3_bucket" "reports" {',
+        '  bucket = "reports"',
+        '}',
+        '',
+        'resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {',
+        '  bucket = aws_s3_bucket.reports.id',
+        '  rule {',
+        '    apply_server_side_encryption_by_default {',
+        ...defaults,
+        '    }',
+        '  }',
+        '}',
+      );
+    const cfn = (defaults: string[]) =>
+      lines(
+        'Resources:',
+        '  Reports:',
+        '    Type: AWS::S3::Bucket',
+        '    Properties:',
+        '      BucketEncryption:',
+        '        ServerSideEncryptionConfiguration:',
+        '          - ServerSideEncryptionByDefault:',
+        ...defaults,
+      );
+    const s3Findings = (path: string, source: string) =>
+      analyseFile(path, source, () => {})
+        .findings.filter((f) => /encrypt|customer-managed-key/.test(f.ruleId))
+        .map((f) => `${f.ruleId}@${f.location.startLine}`);
+
+    it('a bucket on S3-managed keys is reported by neither platform: S3 encrypts every new object by default', () => {
+      assert.deepEqual(s3Findings('main.tf', 'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\n'), []);
+      assert.deepEqual(s3Findings('main.tf', tf(['      sse_algorithm = "AES256"'])), []);
+      assert.deepEqual(s3Findings('stack.yaml', 'Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n'), []);
+      assert.deepEqual(s3Findings('stack.yaml', cfn(['              SSEAlgorithm: AES256'])), []);
+    });
+
+    it('a bucket that asks for SSE-KMS without a key of its own is a customer-managed-key finding on both', () => {
+      assert.deepEqual(s3Findings('main.tf', tf(['      sse_algorithm = "aws:kms"'])), ['iac/tf-aws-no-customer-managed-key@8']);
+      assert.deepEqual(s3Findings('stack.yaml', cfn(['              SSEAlgorithm: aws:kms'])), ['iac/cfn-no-customer-managed-key@7']);
+      assert.deepEqual(s3Findings('main.tf', tf(['      sse_algorithm     = "aws:kms:dsse"', '      kms_master_key_id = "alias/aws/s3"'])), ['iac/tf-aws-no-customer-managed-key@10']);
+      assert.deepEqual(s3Findings('stack.yaml', cfn(['              SSEAlgorithm: aws:kms', '              KMSMasterKeyID: alias/aws/s3'])), ['iac/cfn-no-customer-managed-key@9']);
+      assert.deepEqual(s3Findings('main.tf', tf(['      sse_algorithm     = "aws:kms"', '      kms_master_key_id = aws_kms_key.reports.arn'])), []);
+      assert.deepEqual(s3Findings('stack.yaml', cfn(['              SSEAlgorithm: aws:kms', '              KMSMasterKeyID: !GetAtt ReportsKey.Arn'])), []);
+    });
+  });
 });

@@ -202,7 +202,7 @@ describe('terraform sweep: companions that name their resource through a local',
       '}',
       extra,
     ].join('\n');
-  const s3 = (list: string[]) => list.filter((f) => /^s3-(public-access-block|no-encryption-config)/.test(f));
+  const s3 = (list: string[]) => list.filter((f) => /^s3-public-access-block/.test(f));
 
   it('follows `bucket = local.x` to the bucket the local names, in one file', () => {
     assert.deepEqual(s3(findings(bucket())), []);
@@ -212,12 +212,12 @@ describe('terraform sweep: companions that name their resource through a local',
     const text = bucket();
     const locals = text.slice(0, text.indexOf('resource'));
     const found = await scanTree({ 'mod/locals.tf': locals, 'mod/main.tf': text.slice(text.indexOf('resource')), 'mod/outputs.tf': 'output "id" {\n  value = local.bucket_id\n}\n' });
-    assert.deepEqual(found.filter((f) => /s3-(public-access-block|no-encryption-config)/.test(f.ruleId)), []);
+    assert.deepEqual(found.filter((f) => /s3-public-access-block/.test(f.ruleId)), []);
   });
 
   it('still reports a bucket that the local does not name', () => {
     const other = bucket().replace('aws_s3_bucket.default[*].id', 'aws_s3_bucket.other[*].id');
-    assert.deepEqual(s3(findings(other)), ['s3-no-encryption-config:5', 's3-public-access-block:5']);
+    assert.deepEqual(s3(findings(other)), ['s3-public-access-block:5']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { AWS_MANAGED_ALIAS, S3_KMS_ALGORITHM } from '../../aws-keys.js';
 import { anonymousFromNetwork } from '../../aws-policy.js';
 import { inside } from '../../rule.js';
 import type { YNode, YPair } from '../../yaml/tree.js';
@@ -234,8 +235,6 @@ const searchAnonymousAccess: CfnRule = cfnRule({
   },
 });
 
-const AWS_MANAGED_ALIAS = /(?:^|:)alias\/aws\//;
-
 interface KeyedResource {
   type: string;
   /** Path to the key property; the blocks before it must exist for the resource to be checked. */
@@ -262,8 +261,8 @@ const noCustomerManagedKey: CfnRule = cfnRule({
   id: 'iac/cfn-no-customer-managed-key',
   title: 'Data encrypted with an AWS managed key instead of a customer managed key',
   description:
-    'A log group, CodeBuild project, secret, SageMaker endpoint configuration, DocumentDB cluster, EFS file system or OpenSearch domain is encrypted with the service default or an AWS managed key (alias/aws/...). The key policy of such a key cannot be changed: anyone in the account with read access to the service can decrypt, key use cannot be limited to specific roles, and the key cannot be disabled or scheduled for deletion to cut access in an incident.',
-  remediation: 'Create an AWS::KMS::Key with rotation enabled and a key policy that allows only the service and the roles that need the data, and reference it (KmsKeyId, EncryptionKey).',
+    'A log group, CodeBuild project, secret, SageMaker endpoint configuration, DocumentDB cluster, EFS file system or OpenSearch domain is encrypted with the service default or an AWS managed key (alias/aws/...), or an S3 bucket asks for SSE-KMS (SSEAlgorithm aws:kms or aws:kms:dsse) without a KMSMasterKeyID of its own, which gives it the AWS managed key aws/s3. A bucket without BucketEncryption, or with AES256, is not reported: S3 encrypts every new object with its own keys (SSE-S3) by default since January 2023, and asking for KMS is the choice this rule judges. The key policy of such a key cannot be changed: anyone in the account with read access to the service can decrypt, key use cannot be limited to specific roles, and the key cannot be disabled or scheduled for deletion to cut access in an incident.',
+  remediation: 'Create an AWS::KMS::Key with rotation enabled and a key policy that allows only the service and the roles that need the data, and reference it (KmsKeyId, EncryptionKey, KMSMasterKeyID).',
   severity: 'low',
   cwe: ['CWE-732'],
   examples: {
@@ -271,11 +270,15 @@ const noCustomerManagedKey: CfnRule = cfnRule({
       'Resources:\n  # expect\n  App:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: /app/api\n      RetentionInDays: 90\n',
       'Resources:\n  Db:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      Name: db-password\n      # expect\n      KmsKeyId: alias/aws/secretsmanager\n',
       'Resources:\n  Logs:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      # expect\n      EncryptionAtRestOptions:\n        Enabled: true\n',
+      // SSE-KMS without a key of the bucket's own: S3 uses the AWS managed key aws/s3.
+      'Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          # expect\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n            BucketKeyEnabled: true\n  Archive:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n              # expect\n              KMSMasterKeyID: alias/aws/s3\n',
     ],
     negative: [
       'Resources:\n  App:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: /app/api\n      KmsKeyId: !GetAtt LogsKey.Arn\n',
       // Not encrypted at all: iac/cfn-service-data-not-encrypted reports it.
       'Resources:\n  Shared:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      PerformanceMode: generalPurpose\n',
+      // S3 encrypts every new object with S3-managed keys by default (SSE-S3): no KMS key is asked for.
+      'Resources:\n  Plain:\n    Type: AWS::S3::Bucket\n  Aes:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: AES256\n  Own:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n              KMSMasterKeyID: !GetAtt ReportsKey.Arn\n',
     ],
   },
   *check(t) {
@@ -288,6 +291,18 @@ const noCustomerManagedKey: CfnRule = cfnRule({
         const name = keyed.path.join(' ');
         if (!key || key.value === null) yield { line: key ? key.keyLine : missingLine(t, r, ...keyed.path), message: `${label(r)} encrypts ${keyed.what} with an AWS owned or managed key: no ${name} is set.`, resource: label(r) };
         else if (AWS_MANAGED_ALIAS.test(text(t, key.value) ?? '')) yield { line: key.keyLine, message: `${label(r)} encrypts ${keyed.what} with an AWS managed key, whose policy cannot be restricted.`, resource: label(r) };
+      }
+    }
+    // A bucket that asks for SSE-KMS without its own key gets the AWS managed aws/s3; SSE-S3 (S3's default) asks for no KMS key.
+    for (const r of resourcesOf(t, 'AWS::S3::Bucket')) {
+      for (const rule of entries(t, prop(t, r, 'BucketEncryption', 'ServerSideEncryptionConfiguration')?.value)) {
+        const defaults = field(t, rule, 'ServerSideEncryptionByDefault');
+        const algorithm = field(t, defaults?.value, 'SSEAlgorithm');
+        if (!defaults || !algorithm || !S3_KMS_ALGORITHM.test(text(t, algorithm.value) ?? '')) continue;
+        const key = field(t, defaults.value, 'KMSMasterKeyID');
+        // Missing: on the block it belongs in, as missingLine places a missing property.
+        if (!key || key.value === null) yield { line: key ? key.keyLine : defaults.keyLine, message: `${label(r)} encrypts the bucket objects with the AWS managed key aws/s3: SSEAlgorithm ${text(t, algorithm.value)} names no KMSMasterKeyID.`, resource: label(r) };
+        else if (AWS_MANAGED_ALIAS.test(text(t, key.value) ?? '')) yield { line: key.keyLine, message: `${label(r)} encrypts the bucket objects with an AWS managed key, whose policy cannot be restricted.`, resource: label(r) };
       }
     }
   },

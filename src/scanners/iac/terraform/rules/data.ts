@@ -1,3 +1,4 @@
+import { AWS_MANAGED_ALIAS, S3_KMS_ALGORITHM } from '../../aws-keys.js';
 import type { Hit } from '../../rule.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
@@ -195,8 +196,6 @@ const searchNoFineGrainedAccess: TfRule = tfRule({
   },
 });
 
-const AWS_MANAGED_ALIAS = /(?:^|:)alias\/aws\//;
-
 /** Whether a key reference names an AWS managed key: `alias/aws/...` written out, or a `data "aws_kms_key"` looking one up. */
 function isAwsManagedKey(input: TfInput, expr: Expr): boolean {
   const value = evaluate(expr, input.scope);
@@ -217,6 +216,14 @@ interface KeyedResource {
   what: string;
 }
 
+const S3_DEFAULT_ENCRYPTION = ['rule', 'apply_server_side_encryption_by_default'];
+
+/** Whether the default encryption written at `path` asks for a KMS key (aws:kms, aws:kms:dsse). */
+function s3Kms(input: TfInput, resource: TfResource, path: readonly string[]): boolean {
+  const algorithm = valueAt(input, resource.block, [...path, 'sse_algorithm']);
+  return typeof algorithm === 'string' && S3_KMS_ALGORITHM.test(algorithm);
+}
+
 const KEYED: readonly KeyedResource[] = [
   { type: 'aws_cloudwatch_log_group', path: ['kms_key_id'], what: 'log events' },
   { type: 'aws_codebuild_project', path: ['encryption_key'], what: 'build artifacts' },
@@ -226,14 +233,17 @@ const KEYED: readonly KeyedResource[] = [
   { type: 'aws_efs_file_system', path: ['kms_key_id'], encrypts: (i, r) => isTrueValue(valueOf(i, r.block, 'encrypted')), what: 'the file system' },
   { type: 'aws_elasticsearch_domain', path: ['encrypt_at_rest', 'kms_key_id'], encrypts: (i, r) => isTrueValue(valueAt(i, r.block, ['encrypt_at_rest', 'enabled'])), what: 'the domain data' },
   { type: 'aws_opensearch_domain', path: ['encrypt_at_rest', 'kms_key_id'], encrypts: (i, r) => isTrueValue(valueAt(i, r.block, ['encrypt_at_rest', 'enabled'])), what: 'the domain data' },
+  // A bucket that asks for SSE-KMS without its own key gets the AWS managed aws/s3; SSE-S3 (S3's default) asks for no KMS key.
+  { type: 'aws_s3_bucket_server_side_encryption_configuration', path: [...S3_DEFAULT_ENCRYPTION, 'kms_master_key_id'], encrypts: (i, r) => s3Kms(i, r, S3_DEFAULT_ENCRYPTION), what: 'the bucket objects' },
+  { type: 'aws_s3_bucket', path: ['server_side_encryption_configuration', ...S3_DEFAULT_ENCRYPTION, 'kms_master_key_id'], encrypts: (i, r) => s3Kms(i, r, ['server_side_encryption_configuration', ...S3_DEFAULT_ENCRYPTION]), what: 'the bucket objects' },
 ];
 
 const noCustomerManagedKey: TfRule = tfRule({
   id: 'iac/tf-aws-no-customer-managed-key',
   title: 'Data encrypted with an AWS managed key instead of a customer managed key',
   description:
-    'A log group, CodeBuild project, secret, SageMaker endpoint, DocumentDB cluster, EFS file system or OpenSearch domain is encrypted with the service default or an AWS managed key (alias/aws/...). The key policy of such a key cannot be changed: anyone in the account with read access to the service can decrypt, key use cannot be limited to specific roles, and the key cannot be disabled or scheduled for deletion to cut access in an incident.',
-  remediation: 'Create an aws_kms_key with rotation enabled and a key policy that allows only the service and the roles that need the data, and reference it (kms_key_id, encryption_key, kms_key_arn).',
+    'A log group, CodeBuild project, secret, SageMaker endpoint, DocumentDB cluster, EFS file system or OpenSearch domain is encrypted with the service default or an AWS managed key (alias/aws/...), or an S3 bucket asks for SSE-KMS (sse_algorithm = "aws:kms" or "aws:kms:dsse") without a kms_master_key_id of its own, which gives it the AWS managed key aws/s3. A bucket without an encryption configuration, or with AES256, is not reported: S3 encrypts every new object with its own keys (SSE-S3) by default since January 2023, and asking for KMS is the choice this rule judges. The key policy of such a key cannot be changed: anyone in the account with read access to the service can decrypt, key use cannot be limited to specific roles, and the key cannot be disabled or scheduled for deletion to cut access in an incident.',
+  remediation: 'Create an aws_kms_key with rotation enabled and a key policy that allows only the service and the roles that need the data, and reference it (kms_key_id, encryption_key, kms_key_arn, kms_master_key_id).',
   severity: 'low',
   cwe: ['CWE-732'],
   examples: {
@@ -242,12 +252,18 @@ const noCustomerManagedKey: TfRule = tfRule({
       'resource "aws_secretsmanager_secret" "db" {\n  name       = "db-password"\n  # expect\n  kms_key_id = "alias/aws/secretsmanager"\n}\n',
       'data "aws_kms_key" "builds" {\n  key_id = "alias/aws/s3"\n}\nresource "aws_codebuild_project" "app" {\n  name           = "app"\n  service_role   = aws_iam_role.build.arn\n  # expect\n  encryption_key = data.aws_kms_key.builds.arn\n}\n',
       'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  # expect\n  encrypt_at_rest {\n    enabled = true\n  }\n}\n',
+      // SSE-KMS without a key of the bucket's own: S3 uses the AWS managed key aws/s3.
+      'resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  rule {\n    # expect\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "aws:kms"\n    }\n    bucket_key_enabled = true\n  }\n}\n',
+      'resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = "aws:kms"\n      # expect\n      kms_master_key_id = "alias/aws/s3"\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_cloudwatch_log_group" "app" {\n  name       = "/app/api"\n  kms_key_id = aws_kms_key.logs.arn\n}\n',
       'data "aws_kms_key" "team" {\n  key_id = "alias/team-secrets"\n}\nresource "aws_secretsmanager_secret" "db" {\n  name       = "db-password"\n  kms_key_id = data.aws_kms_key.team.arn\n}\n',
       // Not encrypted at all: iac/tf-aws-efs-not-encrypted reports it.
       'resource "aws_efs_file_system" "shared" {\n  creation_token = "shared"\n}\n',
+      // S3 encrypts every new object with S3-managed keys by default (SSE-S3): no KMS key is asked for.
+      'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\n\nresource "aws_s3_bucket_server_side_encryption_configuration" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "AES256"\n    }\n  }\n}\n',
+      'resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.reports.arn\n    }\n  }\n}\n',
     ],
   },
   *check(input) {

@@ -76,30 +76,6 @@ const s3PublicAccessBlock: TfRule = tfRule({
   },
 });
 
-const s3NotEncrypted: TfRule = tfRule({
-  id: 'iac/tf-aws-s3-no-encryption-config',
-  title: 'S3 bucket without an encryption configuration',
-  description: 'The bucket declares no server-side encryption configuration. Since 2023 S3 encrypts new objects with S3-managed keys by default, but without a KMS key you cannot control, audit or revoke access to the key, and the intent is not written down.',
-  remediation: 'Add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "aws:kms" and a customer managed key (bucket_key_enabled = true keeps costs down).',
-  severity: 'low',
-  confidence: 'medium',
-  cwe: ['CWE-311'],
-  examples: {
-    positive: ['# expect\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n'],
-    negative: [
-      'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_server_side_encryption_configuration" "b" {\n  bucket = aws_s3_bucket.b.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "aws:kms"\n    }\n  }\n}\n',
-      'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  server_side_encryption_configuration {\n    rule {\n      apply_server_side_encryption_by_default {\n        sse_algorithm = "AES256"\n      }\n    }\n  }\n}\n',
-    ],
-  },
-  *check(input) {
-    for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
-      if (blocksOf(bucket.block, 'server_side_encryption_configuration').length > 0) continue;
-      if (referrers(input, bucket, ['aws_s3_bucket_server_side_encryption_configuration'], 'bucket').length > 0) continue;
-      yield { line: bucket.block.line, message: `${label(bucket)} declares no server-side encryption configuration.`, resource: label(bucket) };
-    }
-  },
-});
-
 const s3Logging: TfRule = tfRule({
   id: 'iac/tf-aws-s3-no-access-logging',
   title: 'S3 bucket access logging disabled',
@@ -373,4 +349,4 @@ const messagingNotEncrypted: TfRule = tfRule({
   },
 });
 
-export const storageRules: readonly TfRule[] = [s3PublicAcl, s3PublicAccessBlock, s3NotEncrypted, s3Logging, ebsNotEncrypted, databaseNotEncrypted, efsNotEncrypted, searchNotEncrypted, messagingNotEncrypted];
+export const storageRules: readonly TfRule[] = [s3PublicAcl, s3PublicAccessBlock, s3Logging, ebsNotEncrypted, databaseNotEncrypted, efsNotEncrypted, searchNotEncrypted, messagingNotEncrypted];
