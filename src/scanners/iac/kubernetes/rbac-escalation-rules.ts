@@ -19,7 +19,7 @@ import type { Severity } from '../../../core/finding.js';
 import { rule, type Hit, type IacRule } from '../rule.js';
 import { get, text } from '../yaml/tree.js';
 import { objectLabel, type KubeInput, type KubeObject } from './model.js';
-import { exampleRole as role, rbacRules, scopeOf, strings, type RbacRule, type RoleScope } from './rbac.js';
+import { aggregatedIntoAdminOrEdit, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings, type RbacRule, type RoleScope } from './rbac.js';
 
 type KubeRule = IacRule<KubeInput>;
 
@@ -30,22 +30,7 @@ function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', roleKind: 'Role' | 
   return `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: reader\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${roleKind}\n  name: reader\nsubjects:\n- kind: ServiceAccount\n  name: worker\n  namespace: shop\n`;
 }
 
-/** The example role under another name and labels (metadata lines indented by 2). */
-function renamed(manifest: string, name: string, labels = ''): string {
-  return manifest.replace('  name: reader\n  namespace: shop\n', `  name: ${name}\n${labels ? `  labels:\n${labels}` : ''}`);
-}
 
-/** Kubernetes's own roles: system:* (its components and controllers) and the bootstrap user-facing ones (admin, edit, view). */
-function isBuiltIn(role: KubeObject): boolean {
-  if (role.name.startsWith('system:')) return true;
-  return text(get(role.root, 'metadata', 'labels', 'kubernetes.io/bootstrapping')) === 'rbac-defaults';
-}
-
-/** A ClusterRole whose rules the controller adds to admin or edit, which grant workloads and tokens in the namespaces they are bound in. */
-function aggregatedIntoAdminOrEdit(role: KubeObject): boolean {
-  const labels = get(role.root, 'metadata', 'labels');
-  return ['admin', 'edit'].some((to) => text(get(labels, `rbac.authorization.k8s.io/aggregate-to-${to}`)) === 'true');
-}
 
 function narrowedByName(r: RbacRule): boolean {
   return strings(get(r.node, 'resourceNames')).length > 0;

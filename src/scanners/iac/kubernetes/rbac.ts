@@ -92,3 +92,24 @@ export function scopeOf(input: KubeInput, role: KubeObject): RoleScope {
 export function exampleRole(rules: string, kind = 'Role'): string {
   return `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: reader\n  namespace: shop\nrules:\n${rules}`;
 }
+
+/** Kubernetes's own roles: system:* (its components and controllers) and the bootstrap user-facing ones (admin, edit, view). */
+export function isBuiltIn(role: KubeObject): boolean {
+  if (role.name.startsWith('system:')) return true;
+  return text(get(role.root, 'metadata', 'labels', 'kubernetes.io/bootstrapping')) === 'rbac-defaults';
+}
+
+/**
+ * A ClusterRole whose rules the controller adds to admin or edit: what those grant in the
+ * namespaces they are bound in (workloads, tokens, exec, port-forward, reading Secrets,
+ * impersonating service accounts) it grants nothing more by.
+ */
+export function aggregatedIntoAdminOrEdit(role: KubeObject): boolean {
+  const labels = get(role.root, 'metadata', 'labels');
+  return ['admin', 'edit'].some((to) => text(get(labels, `rbac.authorization.k8s.io/aggregate-to-${to}`)) === 'true');
+}
+
+/** The example role under another name and labels (metadata lines indented by 2). */
+export function renamed(manifest: string, name: string, labels = ''): string {
+  return manifest.replace('  name: reader\n  namespace: shop\n', `  name: ${name}\n${labels ? `  labels:\n${labels}` : ''}`);
+}

@@ -20,7 +20,7 @@ import {
 } from './model.js';
 import { networkPolicyRules } from './network-policy-rules.js';
 import { rbacEscalationRules } from './rbac-escalation-rules.js';
-import { boundServiceAccounts, exampleRole as role, rbacRules, strings } from './rbac.js';
+import { aggregatedIntoAdminOrEdit, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, strings } from './rbac.js';
 import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
 import { workloadRules } from './workload-rules.js';
 
@@ -954,7 +954,7 @@ const rbacSecrets = kubeRule({
   id: 'iac/k8s-rbac-secrets-access',
   title: 'RBAC role can read Secrets',
   description:
-    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster.',
+    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in.',
   remediation: 'Remove secrets from the rule, or limit it to the secrets the workload needs with resourceNames.',
   severity: 'medium',
   cwe: ['CWE-269'],
@@ -967,10 +967,13 @@ const rbacSecrets = kubeRule({
       role('- apiGroups: [""]\n  resources: ["configmaps"]\n  verbs: ["get", "list"]\n'),
       role('- apiGroups: [""]\n  resources: ["secrets"]\n  resourceNames: ["app-tls"]\n  verbs: ["get"]\n'),
       role('- apiGroups: [""]\n  resources: ["secrets"]\n  resourceNames: ["webhook-ca"]\n  verbs: ["get", "list", "watch", "update"]\n'),
+      renamed(role('- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get", "list", "watch"]\n', 'ClusterRole'), 'system:controller:namespace-controller'),
+      renamed(role('- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get", "list"]\n', 'ClusterRole'), 'widget-edit', '    rbac.authorization.k8s.io/aggregate-to-edit: "true"\n'),
     ],
   },
   *check(input) {
     for (const r of rbacRules(input)) {
+      if (isBuiltIn(r.object) || aggregatedIntoAdminOrEdit(r.object)) continue;
       if (!r.resources.includes('secrets') && !r.resources.includes('*')) continue;
       if (r.resources.includes('*') && r.verbs.includes('*')) continue; // reported as a wildcard
       if (!r.verbs.some((v) => ['get', 'list', 'watch', '*'].includes(v))) continue;
@@ -993,16 +996,20 @@ const rbacEscalate = kubeRule({
   id: 'iac/k8s-rbac-bind-escalate',
   title: 'RBAC role can bind or escalate roles',
   description:
-    'The bind and escalate verbs on roles let a subject grant itself (or others) permissions it does not have, bypassing RBAC\'s own escalation prevention.',
+    'The bind and escalate verbs on roles let a subject grant itself (or others) permissions it does not have, bypassing RBAC\'s own escalation prevention. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported.',
   remediation: 'Remove bind and escalate; reserve them for cluster administrators.',
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
     positive: [role('- apiGroups: ["rbac.authorization.k8s.io"]\n  resources: ["clusterroles"]\n  # expect\n  verbs: ["bind"]\n')],
-    negative: [role('- apiGroups: ["rbac.authorization.k8s.io"]\n  resources: ["roles"]\n  verbs: ["get"]\n')],
+    negative: [
+      role('- apiGroups: ["rbac.authorization.k8s.io"]\n  resources: ["roles"]\n  verbs: ["get"]\n'),
+      renamed(role('- apiGroups: ["rbac.authorization.k8s.io"]\n  resources: ["clusterroles"]\n  verbs: ["bind", "escalate"]\n', 'ClusterRole'), 'system:controller:clusterrole-aggregation-controller'),
+    ],
   },
   *check(input) {
     for (const r of rbacRules(input)) {
+      if (isBuiltIn(r.object)) continue;
       const verbs = r.verbs.filter((v) => v === 'bind' || v === 'escalate');
       if (verbs.length > 0) yield { line: r.line('verbs'), message: `${objectLabel(r.object)} can ${verbs.join(' and ')} roles, granting permissions it does not hold.`, resource: objectLabel(r.object) };
     }
@@ -1012,16 +1019,21 @@ const rbacEscalate = kubeRule({
 const rbacImpersonate = kubeRule({
   id: 'iac/k8s-rbac-impersonate',
   title: 'RBAC role can impersonate',
-  description: 'The impersonate verb lets a subject act as other users, groups or service accounts, and so obtain their permissions, up to cluster-admin.',
+  description:
+    "The impersonate verb lets a subject act as other users, groups or service accounts, and so obtain their permissions, up to cluster-admin. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor is a ClusterRole aggregated into admin or edit that impersonates only service accounts (edit grants that in the namespaces it is bound in).",
   remediation: 'Remove impersonate, or restrict it with resourceNames to specific identities that hold fewer permissions.',
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
     positive: [role('- apiGroups: [""]\n  resources: ["users", "groups", "serviceaccounts"]\n  # expect\n  verbs: ["impersonate"]\n', 'ClusterRole')],
-    negative: [role('- apiGroups: [""]\n  resources: ["serviceaccounts"]\n  verbs: ["get"]\n')],
+    negative: [
+      role('- apiGroups: [""]\n  resources: ["serviceaccounts"]\n  verbs: ["get"]\n'),
+      renamed(role('- apiGroups: [""]\n  resources: ["serviceaccounts"]\n  verbs: ["impersonate"]\n', 'ClusterRole'), 'widget-edit', '    rbac.authorization.k8s.io/aggregate-to-edit: "true"\n'),
+    ],
   },
   *check(input) {
     for (const r of rbacRules(input)) {
+      if (isBuiltIn(r.object) || (aggregatedIntoAdminOrEdit(r.object) && r.resources.length > 0 && r.resources.every((res) => res === 'serviceaccounts'))) continue;
       if (r.verbs.includes('impersonate')) yield { line: r.line('verbs'), message: `${objectLabel(r.object)} can impersonate other identities.`, resource: objectLabel(r.object) };
     }
   },
@@ -1030,16 +1042,21 @@ const rbacImpersonate = kubeRule({
 const rbacExec = kubeRule({
   id: 'iac/k8s-rbac-exec-attach',
   title: 'RBAC role can exec into or attach to pods',
-  description: 'Access to pods/exec or pods/attach lets a subject run commands in any pod in scope, with that pod\'s service account, secrets and network position.',
+  description:
+    "Access to pods/exec or pods/attach lets a subject run commands in any pod in scope, with that pod's service account, secrets and network position. Kubernetes's own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in.",
   remediation: 'Remove pods/exec and pods/attach from application roles; grant them temporarily to people who debug, not to workloads.',
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
     positive: [role('- apiGroups: [""]\n  # expect\n  resources: ["pods", "pods/attach"]\n  verbs: ["get", "create"]\n'), role('- apiGroups: [""]\n  # expect\n  resources: ["pods/exec"]\n  verbs: ["create"]\n')],
-    negative: [role('- apiGroups: [""]\n  resources: ["pods", "pods/log"]\n  verbs: ["get"]\n')],
+    negative: [
+      role('- apiGroups: [""]\n  resources: ["pods", "pods/log"]\n  verbs: ["get"]\n'),
+      renamed(role('- apiGroups: [""]\n  resources: ["pods/exec"]\n  verbs: ["create"]\n', 'ClusterRole'), 'widget-admin', '    rbac.authorization.k8s.io/aggregate-to-admin: "true"\n'),
+    ],
   },
   *check(input) {
     for (const r of rbacRules(input)) {
+      if (isBuiltIn(r.object) || aggregatedIntoAdminOrEdit(r.object)) continue;
       const sub = r.resources.filter((res) => res === 'pods/exec' || res === 'pods/attach');
       if (sub.length > 0 && r.verbs.some((v) => v === 'create' || v === 'get' || v === '*'))
         yield { line: r.line('resources'), message: `${objectLabel(r.object)} grants ${sub.join(' and ')}: commands in other pods.`, resource: objectLabel(r.object) };
@@ -1050,16 +1067,21 @@ const rbacExec = kubeRule({
 const rbacPortForward = kubeRule({
   id: 'iac/k8s-rbac-port-forward',
   title: 'RBAC role can port-forward to pods',
-  description: 'Access to pods/portforward opens a tunnel to any port of any pod in scope, bypassing Services, NetworkPolicies and ingress authentication.',
+  description:
+    'Access to pods/portforward opens a tunnel to any port of any pod in scope, bypassing Services, NetworkPolicies and ingress authentication. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in.',
   remediation: 'Remove pods/portforward from the role.',
   severity: 'medium',
   cwe: ['CWE-269'],
   examples: {
     positive: [role('- apiGroups: [""]\n  # expect\n  resources: ["pods", "pods/portforward"]\n  verbs: ["get", "create"]\n')],
-    negative: [role('- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["get"]\n')],
+    negative: [
+      role('- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["get"]\n'),
+      renamed(role('- apiGroups: [""]\n  resources: ["pods/portforward"]\n  verbs: ["create"]\n', 'ClusterRole'), 'system:kube-scheduler'),
+    ],
   },
   *check(input) {
     for (const r of rbacRules(input)) {
+      if (isBuiltIn(r.object) || aggregatedIntoAdminOrEdit(r.object)) continue;
       if (r.resources.includes('pods/portforward') && r.verbs.some((v) => v === 'create' || v === 'get' || v === '*'))
         yield { line: r.line('resources'), message: `${objectLabel(r.object)} grants pods/portforward.`, resource: objectLabel(r.object) };
     }
