@@ -3,7 +3,7 @@ import { normaliseLine } from '../../core/fingerprint.js';
 import type { ScanWarning } from '../scanner.js';
 import { classify } from './detect.js';
 import { PLATFORM_RULES } from './platforms.js';
-import type { Hit, IacRule, ParseContext, Platform } from './rule.js';
+import type { Hit, IacRule, ParseContext, Platform, ScriptRunSite } from './rule.js';
 
 /** Platforms read as YAML, where `{{ }}` marks a template rather than a value. */
 const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit']);
@@ -14,6 +14,8 @@ export interface FileAnalysis {
   platform: string | undefined;
   findings: ScannerFinding[];
   secrets: string[];
+  /** The local scripts the file's jobs run (GitLab CI, GitHub Actions), judged by the scan after the loop (ci-scripts.ts). */
+  scriptRuns?: ScriptRunSite[];
 }
 
 /**
@@ -72,7 +74,13 @@ export function analyseFile(
       warn({ path, message: `rule ${rule.id} failed on this file: ${(error as Error).message}` });
     }
   }
-  return { platform: platformId, findings, secrets };
+  let scriptRuns: ScriptRunSite[] | undefined;
+  try {
+    scriptRuns = platform.localScripts?.(input);
+  } catch (error) {
+    warn({ path, message: `could not read which local scripts this ${platformId} file runs: ${(error as Error).message}` });
+  }
+  return { platform: platformId, findings, secrets, ...(scriptRuns?.length ? { scriptRuns } : {}) };
 }
 
 function toFinding(rule: IacRule<unknown>, hit: Hit, path: string, lineText: (line: number) => string): ScannerFinding {

@@ -20,6 +20,7 @@ import { findingsOnWrittenValues } from './written-values.js';
 import { GithubCallers } from './github/callers.js';
 import { findZizmorConfig } from './github/zizmor-config.js';
 import { IacTexts, type ReadText } from './texts.js';
+import { CiScripts } from './ci-scripts.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
@@ -91,6 +92,8 @@ export const iacScanner: Scanner = {
     const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts, root: ctx.root });
     await modules.prepare();
+    // The local scripts CI jobs run (`- ./ci/build.sh`): read and judged after the loop, from the index in a scan of staged files.
+    const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(staged && ctx.files.some((file) => file.fromIndex) ? { staged } : {}), warn: (warning) => ctx.warn(warning) });
     const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path);
     const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined;
     for (const [i, file] of ctx.files.entries()) {
@@ -135,6 +138,7 @@ export const iacScanner: Scanner = {
       const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
+      ciScripts.add(file.path, analysis.platform, analysis.scriptRuns);
       // A setting an override file gives is reported where it is written (terraform/overrides.ts).
       const overrides = (terraform ?? calls?.[0]?.terraform)?.overrides;
       const findings = overrides?.length ? placeOverrideFindings(analysis.findings, overrides) : partialFileFindings(file.path, text, analysis);
@@ -145,6 +149,8 @@ export const iacScanner: Scanner = {
         yield* inline.findings;
       }
     }
+    if (ctx.signal.aborted) return;
+    yield* ciScripts.findings((value, scope) => ctx.registerSecret(value, scope));
   },
 };
 

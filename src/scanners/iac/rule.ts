@@ -76,6 +76,45 @@ export interface IacRule<Input> extends RuleDoc {
   confidence?: Confidence;
   examples: RuleExamples;
   check(input: Input): Iterable<Hit>;
+  /** How the rule judges the shell scripts of the repository that its platform's jobs run (ci-scripts.ts), when it judges shell text that needs nothing else of the job. */
+  scripts?: ScriptJudgement;
+}
+
+/** A shell script of the repository that CI jobs run (`- ./ci/build.sh`, `run: bash scripts/release.sh`), as a rule judges it. */
+export interface LocalScript {
+  /** The script's path from the scan root. */
+  path: string;
+  text: string;
+  /** Who runs it, for messages: `job "release" of .gitlab-ci.yml`, `job "release" of .gitlab-ci.yml and 2 other jobs`. */
+  runBy: string;
+}
+
+/** A problem on a line of a local script. `key` tells two problems of one line apart (default: the message). */
+export type ScriptHit = Pick<Hit, 'line' | 'message' | 'severity' | 'secret'> & { key?: string };
+
+/**
+ * A rule's judgement of a local script. Rules of several platforms that judge the same
+ * thing (a download piped to a shell) share `problem`: a script that jobs of both run gets
+ * one finding per line and problem. The examples are shell scripts; `# expect` marks the
+ * lines that must carry a finding.
+ */
+export interface ScriptJudgement {
+  problem: string;
+  check(script: LocalScript): Iterable<ScriptHit>;
+  examples: RuleExamples;
+}
+
+/** A local script a job runs, as a platform reads it from its file (ci-scripts.ts resolves and reads it). */
+export interface ScriptRunSite {
+  /** The script's path from the repository root of the CI file. */
+  path: string;
+  /** The folder the job's shell was in, from that root (a script called by the script runs from there too). */
+  cwd: string;
+  how: 'program' | 'shell' | 'source';
+  /** Who runs it: `job "release"`, `job build step "Publish"`. */
+  who: string;
+  /** The line of the CI file that runs it. */
+  line: number;
 }
 
 /** What a file's parse may know beyond its own text. */
@@ -115,6 +154,8 @@ export interface PlatformRules<Input> {
    * configuration (`rules.<id>.severity`) still comes after.
    */
   foreignSeverities?(input: Input): ((ruleId: string, hit: Hit) => { severity: Severity; setBy: string } | undefined) | undefined;
+  /** The local scripts the file's jobs run, for the rules' `scripts` judgements (ci-scripts.ts). */
+  localScripts?(input: Input): ScriptRunSite[];
 }
 
 /**

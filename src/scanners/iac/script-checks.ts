@@ -1,4 +1,5 @@
-import { basename, effectiveWords, parseShell } from './shell.js';
+import type { LocalScript, ScriptJudgement } from './rule.js';
+import { basename, effectiveWords, parseShell, pipeToShellOffsets } from './shell.js';
 
 /**
  * Patterns over shell scripts shared by the Dockerfile, GitHub Actions and GitLab CI
@@ -100,3 +101,47 @@ export function passwordArguments(script: string): PasswordArgument[] {
   }
   return out;
 }
+
+/** The 1-based line of `offset` in a text. */
+export function lineAtOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** ` in ci/build.sh, run by job "release" of .gitlab-ci.yml`: where a problem of a local script is, and who runs it. */
+export function inScript(script: LocalScript): string {
+  return ` in ${script.path}, run by ${script.runBy}`;
+}
+
+/** A script with its comment lines blanked (offsets kept): the patterns above read text, and a comment that says `curl -k` runs nothing. */
+function withoutCommentLines(text: string): string {
+  return text.replace(/^([ \t]*)#.*$/gm, (line, indent: string) => indent + ' '.repeat(line.length - indent.length));
+}
+
+/** A download piped into a shell, in a local script (the GitLab CI and GitHub Actions rules judge it alike). */
+export const PIPED_DOWNLOAD_IN_SCRIPT: ScriptJudgement = {
+  problem: 'download-piped-to-shell',
+  examples: {
+    positive: ['#!/bin/sh\nset -eu\n# expect\ncurl -sSL https://example.org/install.sh | bash\n', '#!/usr/bin/env bash\nif ! command -v tool; then\n  # expect\n  sh -c "$(wget -qO- https://example.org/get-tool)"\nfi\n'],
+    negative: ['#!/bin/sh\n# never: curl https://example.org/install.sh | sh\ncurl -fsSLo install.sh https://example.org/install.sh\nsha256sum -c install.sh.sha256\nbash install.sh\n'],
+  },
+  *check(script) {
+    for (const offset of pipeToShellOffsets(script.text)) yield { line: lineAtOffset(script.text, offset), message: `A downloaded script is piped into a shell${inScript(script)}.` };
+  },
+};
+
+/** Certificate or signature verification turned off, in a local script. */
+export const VERIFICATION_OFF_IN_SCRIPT: ScriptJudgement = {
+  problem: 'verification-disabled',
+  examples: {
+    positive: ['#!/bin/bash\nset -euo pipefail\n# expect\ncurl -k -o tool https://example.org/tool\n# expect\napt-get install -y --allow-unauthenticated tool\n'],
+    negative: ['#!/bin/sh\n# curl -k is not needed any more\ncurl -fsSL -o tool https://example.org/tool\n'],
+  },
+  *check(script) {
+    for (const hit of scriptMatches(withoutCommentLines(script.text), [...TLS_DISABLED, ...SIGNATURE_DISABLED])) {
+      const line = lineAtOffset(script.text, hit.offset);
+      yield { line, message: `${hit.what} turns off verification${inScript(script)}.`, key: `${line}\0${hit.what}` };
+    }
+  },
+};

@@ -17,6 +17,8 @@ export interface ShellCommand {
   /** Leading `NAME=value` assignments. */
   assignments: ShellWord[];
   offset: number;
+  /** The subshells `( ... )` the command runs in, outermost first, each by a number of its own; absent outside any. */
+  subshells?: number[];
 }
 
 /** Commands joined by `|`; a pipeline ends at `;`, `&&`, `||`, `&` or a newline. */
@@ -53,6 +55,9 @@ export function parseShell(script: string): ShellPipeline[] {
   let skipRest = false;
   let skipName = false;
   const caseMode = () => cases[cases.length - 1];
+  // Open subshells, innermost last, each numbered.
+  const subshells: number[] = [];
+  let subshellCount = 0;
 
   // Here-documents opened on the current line (`cat <<EOF`, `<<-'END'`): their bodies follow the line and are text, not commands.
   // A body fed to a shell (`bash <<EOF`, `sudo sh -s <<EOF`) is a script: it is read as commands, not skipped.
@@ -110,7 +115,7 @@ export function parseShell(script: string): ShellPipeline[] {
   };
   const endCommand = () => {
     endWord();
-    if (words.length > 0) pipeline.push(toCommand(words));
+    if (words.length > 0) pipeline.push(subshells.length > 0 ? { ...toCommand(words), subshells: [...subshells] } : toCommand(words));
     words = [];
     skipRest = false;
     skipName = false;
@@ -255,6 +260,8 @@ export function parseShell(script: string): ShellPipeline[] {
     if (c === '(' || c === ')') {
       // A subshell opens or closes: `(cd dir && make)` ends its last word at `)`.
       endPipeline();
+      if (c === '(') subshells.push(++subshellCount);
+      else subshells.pop();
       i++;
       continue;
     }

@@ -37,3 +37,25 @@ export async function unstagedIndexFiles(
     return [];
   }
 }
+
+/** One file of the index, read for a scan of staged files: its text, the target of a symbolic link, or why it is not read. */
+export type IndexEntry = { kind: 'text'; text: string } | { kind: 'link'; target: string } | { kind: 'too-large'; bytes: number } | { kind: 'binary' } | { kind: 'absent' } | { kind: 'other' };
+
+/**
+ * The file of the index at `path` (from the scan root), whether staged or not: what will
+ * be committed. A regular file larger than `maxBytes` is not read; a symbolic link gives
+ * its target (never followed here); a submodule or anything else is `other`. Git's
+ * failures are thrown for the caller to say.
+ */
+export async function indexEntry({ git }: StagedIndex, path: string, maxBytes: number): Promise<IndexEntry> {
+  const listed = (await git.run(['ls-files', '-s', '-z', '--', `:(literal)${path}`])).split('\0').find((line) => line.endsWith(`\t${path}`));
+  if (listed === undefined) return { kind: 'absent' };
+  const [mode, object] = listed.split(/[ \t]/);
+  if (mode === '120000') return { kind: 'link', target: (await git.run(['cat-file', 'blob', object!])).replace(/\n$/, '') };
+  if (mode !== '100644' && mode !== '100755') return { kind: 'other' };
+  const bytes = Number((await git.run(['cat-file', '-s', object!])).trim());
+  if (!(bytes <= maxBytes)) return { kind: 'too-large', bytes };
+  const text = await git.run(['cat-file', 'blob', object!]);
+  // A NUL in the first 8,000 bytes is how git decides a blob is binary.
+  return text.slice(0, 8000).includes('\0') ? { kind: 'binary' } : { kind: 'text', text };
+}

@@ -52,6 +52,25 @@ describe('every IaC rule fires on its positive examples and stays quiet on its n
     }
   }
 
+  it('each judgement of local scripts fires on its positive scripts, on the marked lines, and stays quiet on its negative ones', () => {
+    const judging = PLATFORM_RULES.flatMap((platform) => platform.rules.filter((rule) => rule.scripts));
+    assert.ok(judging.length >= 9);
+    for (const rule of judging) {
+      const judgement = rule.scripts!;
+      const script = (text: string) => ({ path: 'ci/build.sh', text, runBy: 'job "release" of .gitlab-ci.yml' });
+      assert.ok(judgement.examples.positive.length >= 1 && judgement.examples.negative.length >= 1, `${rule.id}: needs script examples`);
+      judgement.examples.positive.forEach((example, k) => {
+        const hits = [...judgement.check(script(example))];
+        assert.ok(hits.length > 0, `${rule.id}: positive script ${k + 1} did not fire:\n${example}`);
+        assert.deepEqual([...new Set(hits.map((h) => h.line))].sort((a, b) => a - b), markedLines(example, 'expect'), `${rule.id}: positive script ${k + 1} fired on other lines:\n${example}`);
+        for (const hit of hits) assert.match(hit.message, / in ci\/build\.sh, run by job "release" of \.gitlab-ci\.yml/, `${rule.id}: the message names the script and who runs it`);
+      });
+      judgement.examples.negative.forEach((example, k) => {
+        assert.deepEqual([...judgement.check(script(example))].map((h) => `${h.line}: ${h.message}`), [], `${rule.id}: negative script ${k + 1} fired:\n${example}`);
+      });
+    }
+  });
+
   it('rule ids are unique', () => {
     const ids = PLATFORM_RULES.flatMap((p) => p.rules.map((r) => r.id));
     assert.equal(new Set(ids).size, ids.length);

@@ -1,4 +1,6 @@
-import type { ParseContext } from '../rule.js';
+import { resolveWithinRoot } from '../../../workspace/relative-path.js';
+import { localScriptCalls } from '../local-scripts.js';
+import type { ParseContext, ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import type { ZizmorConfig } from './zizmor-config.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
@@ -316,4 +318,58 @@ export function stepLabel(step: Step): string {
 /** The shell script and the github-script script of a step, one after the other. */
 export function scriptOf(step: Step): string {
   return [step.run, get(step.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n');
+}
+
+/** A `defaults.run` setting of the workflow or a job, or the step's own. */
+function runSetting(wf: Workflow, step: Step, key: 'working-directory' | 'shell'): string | undefined {
+  for (const node of [step.node, get(step.job.node, 'defaults', 'run'), wf.composite ? undefined : get(wf.root, 'defaults', 'run')]) {
+    const value = text(get(node, key));
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The local scripts the steps of a workflow (or of a local composite action) run:
+ * `run: ./scripts/release.sh`, `bash ./.github/scripts/publish.sh`, from the repository
+ * root ($GITHUB_WORKSPACE) or the step's working-directory (its own, or a defaults.run
+ * one). A step whose folder or shell is not known as written (an expression, a shell
+ * other than a POSIX one, a Windows runner's default PowerShell) gives none.
+ */
+export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
+  const out: ScriptRunSite[] = [];
+  for (const job of wf.jobs) {
+    const runsOn = get(job.node, 'runs-on');
+    const labels = isYScalar(runsOn) ? [text(runsOn)] : isYMap(runsOn) ? [text(get(runsOn, 'labels')), ...items(get(runsOn, 'labels')).map(text)] : items(runsOn).map(text);
+    const windows = labels.some((label) => label !== undefined && /windows/i.test(label));
+    for (const step of job.steps) {
+      if (!step.run || typeof step.run.value !== 'string') continue;
+      const shell = runSetting(wf, step, 'shell');
+      if (shell === undefined ? windows : !/^(?:bash|sh|zsh)\b/.test(shell)) continue;
+      const workdir = runSetting(wf, step, 'working-directory');
+      const dir = workdir === undefined ? '' : workingDirectory(workdir);
+      if (dir === undefined) continue;
+      for (const call of localScriptCalls(workspaceAsVariable(step.run.value), { dir }))
+        out.push({ path: call.path, cwd: call.cwd, how: call.how, who: stepLabel(step), line: lineOfOffset(wf, step.run, call.offset, step.runLine!) });
+    }
+  }
+  return out;
+}
+
+/** A working-directory from the repository root: relative, or under `${{ github.workspace }}`; undefined otherwise. */
+function workingDirectory(value: string): string | undefined {
+  const rest = value.replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?:\/|$)/, '');
+  return /[$`*?~\\]/.test(rest) || rest.startsWith('/') ? undefined : resolveWithinRoot('', rest);
+}
+
+/**
+ * `${{ github.workspace }}` written as the variable that holds the same folder, padded with
+ * empty quotes to the same length so that offsets stay those of the text: GitHub puts its
+ * value in before the shell splits words, and the shell reader would split the expression.
+ */
+function workspaceAsVariable(script: string): string {
+  return script.replace(/\$\{\{\s*github\.workspace\s*\}\}/g, (match) => {
+    const variable = (match.length - 20) % 2 === 0 ? '${GITHUB_WORKSPACE}' : '$GITHUB_WORKSPACE';
+    return "''".repeat((match.length - variable.length) / 2) + variable;
+  });
 }

@@ -1,6 +1,6 @@
 import { unreadableGithubScripts } from './script-writes.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
-import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
+import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
@@ -17,6 +17,7 @@ import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRul
 import { obfuscatedUses, typosquattedAction } from './uses-rules.js';
 import { untrustedCheckoutInput } from './untrusted-code.js';
 import {
+  githubScriptRuns,
   PRIVILEGED_TRIGGERS,
   PUBLIC_TRIGGERS,
   expressions,
@@ -656,7 +657,7 @@ const curlPipeShell = workflowRule({
         yield { ...at, message: `${stepLabel(step)} pipes a downloaded script into a shell${detailNote(at)}.`, resource: stepLabel(step) };
       }
     }
-  },
+  },  scripts: PIPED_DOWNLOAD_IN_SCRIPT,
 });
 
 const tlsDisabled = workflowRule({
@@ -678,7 +679,7 @@ const tlsDisabled = workflowRule({
         yield { ...at, message: `${stepLabel(step)}: ${hit.what}${detailNote(at)} turns off verification.`, resource: stepLabel(step) };
       }
     }
-  },
+  },  scripts: VERIFICATION_OFF_IN_SCRIPT,
 });
 
 const hardcodedSecret = workflowRule({
@@ -778,5 +779,5 @@ export const githubPlatform: PlatformRules<Workflow> = {
     for (const problem of unreadableGithubScripts((workflow?.jobs ?? []).flatMap((job) => job.steps))) warn(problem.line, problem.message);
     return workflow;
   },
-  rules: githubRules,
+  rules: githubRules,  localScripts: githubScriptRuns,
 };

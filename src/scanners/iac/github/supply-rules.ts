@@ -1,6 +1,7 @@
 import { pinProblem } from '../image.js';
 import { detailNote, inside, type Hit } from '../rule.js';
 import { commandsOf, effectiveWords } from '../shell.js';
+import { inScript, lineAtOffset } from '../script-checks.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { isAction, jobLabel, lineOfOffset, parseUses, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
 import { evaluate, inputIsOn, parseExpression, type EventFacts } from './expression.js';
@@ -370,5 +371,19 @@ export const unpinnedPackageInstall = workflowRule({
         }
       }
     }
+  },  scripts: {
+    problem: 'package-installed-by-name',
+    examples: {
+      positive: ['#!/bin/sh\nset -e\nnpm ci\n# expect\nnpm install -g @example/cli\n'],
+      negative: ['#!/bin/sh\nnpm ci\nnpm install -g @example/cli@2.4.1\ngem install rake -v 13.2.1\n'],
+    },
+    *check(script) {
+      for (const command of commandsOf(script.text)) {
+        const found = unpinnedInstall(effectiveWords(command).map((w) => w.text));
+        if (!found) continue;
+        const names = found.packages.slice(0, 3).join(', ') + (found.packages.length > 3 ? ', ...' : '');
+        yield { line: lineAtOffset(script.text, command.offset), message: `${found.tool} installs ${names} without an exact version${inScript(script)}; install from a lock file or pin the version.` };
+      }
+    },
   },
 });

@@ -1,6 +1,6 @@
 import { detailNote, inside, listEntry, type Hit } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { passwordArguments } from '../script-checks.js';
+import { inScript, lineAtOffset, passwordArguments } from '../script-checks.js';
 import { basename, effectiveWords, isDownloader, parseShell, type ShellCommand } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, pair, text, type YNode } from '../yaml/tree.js';
 import { gitlabRule, lineOf, pipeline, pipelineScripts } from './pipeline.js';
@@ -91,32 +91,48 @@ const secretPrinted = gitlabRule({
   },
   *check(p) {
     for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      const bodies = heredocBodies(script);
-      const inBody = (offset: number) => bodies.some(([from, to]) => offset >= from && offset < to);
-      const pipelines = parseShell(script);
-      const starts = pipelines.flat().map((c) => c.offset);
-      for (const commands of pipelines) {
-        for (let index = 0; index < commands.length; index++) {
-          const command = commands[index]!;
-          const program = command.words[0]?.text;
-          if ((program !== 'echo' && program !== 'printf') || inBody(command.offset)) continue;
-          if (program === 'printf' && command.words[1]?.text === '-v') continue; // assigns a variable
-          const next = starts.find((s) => s > command.offset) ?? script.length;
-          if (!printsToLog(script, commands, index, next)) continue;
-          const names = command.words
-            .slice(1)
-            .filter((w) => script[w.offset] !== "'") // '$X' is not expanded
-            .flatMap((w) => [...withoutSubstitutions(w.text).matchAll(EXPANSION)].map((m) => m[1] ?? m[2]!))
-            .filter((name) => isSecretName(name) && !PREDEFINED.test(name));
-          for (const name of new Set(names)) {
-            const at = inside(keyLine, lineOf(p, scalar, command.offset));
-            yield { ...at, message: `${owner} prints $${name}${detailNote(at)} to the job log; a secret that is not masked appears there in clear.`, resource: owner };
-          }
-        }
+      for (const { offset, name } of printedSecrets(script)) {
+        const at = inside(keyLine, lineOf(p, scalar, offset));
+        yield { ...at, message: `${owner} prints $${name}${detailNote(at)} to the job log; a secret that is not masked appears there in clear.`, resource: owner };
       }
     }
   },
+  scripts: {
+    problem: 'secret-printed',
+    examples: {
+      positive: ['#!/bin/sh\nset -e\n# expect\necho "Deploying with $DEPLOY_TOKEN"\n./deploy.sh\n'],
+      negative: ['#!/bin/sh\necho "$REGISTRY_PASSWORD" | docker login -u ci --password-stdin registry.example.org\necho "$CI_JOB_TOKEN is masked by GitLab"\n# echo "$DEPLOY_TOKEN"\n'],
+    },
+    *check(script) {
+      for (const { offset, name } of printedSecrets(script.text))
+        yield { line: lineAtOffset(script.text, offset), message: `$${name} is printed to the job log${inScript(script)}; a secret that is not masked appears there in clear.` };
+    },
+  },
 });
+
+/** `echo`/`printf` commands of a script that print a secret-named variable to standard output, one entry per variable. */
+function* printedSecrets(script: string): Generator<{ offset: number; name: string }> {
+  const bodies = heredocBodies(script);
+  const inBody = (offset: number) => bodies.some(([from, to]) => offset >= from && offset < to);
+  const pipelines = parseShell(script);
+  const starts = pipelines.flat().map((c) => c.offset);
+  for (const commands of pipelines) {
+    for (let index = 0; index < commands.length; index++) {
+      const command = commands[index]!;
+      const program = command.words[0]?.text;
+      if ((program !== 'echo' && program !== 'printf') || inBody(command.offset)) continue;
+      if (program === 'printf' && command.words[1]?.text === '-v') continue; // assigns a variable
+      const next = starts.find((s) => s > command.offset) ?? script.length;
+      if (!printsToLog(script, commands, index, next)) continue;
+      const names = command.words
+        .slice(1)
+        .filter((w) => script[w.offset] !== "'") // '$X' is not expanded
+        .flatMap((w) => [...withoutSubstitutions(w.text).matchAll(EXPANSION)].map((m) => m[1] ?? m[2]!))
+        .filter((name) => isSecretName(name) && !PREDEFINED.test(name));
+      for (const name of new Set(names)) yield { offset: command.offset, name };
+    }
+  }
+}
 
 /** Programs put before a command that leave its output alone (`sudo env`, `command -p set`). `env` is not one here: alone it is the dump. */
 const PREFIXES = new Set(['sudo', 'doas', 'command', 'builtin', 'exec', 'time', 'nohup', 'nice']);
@@ -195,25 +211,43 @@ const environmentPrinted = gitlabRule({
   },
   *check(p) {
     for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      const pipelines = parseShell(script);
-      const starts = pipelines.flat().map((c) => c.offset);
-      for (const commands of pipelines) {
-        const index = commands.findIndex((c) => environmentDump(c) !== undefined);
-        if (index < 0) continue;
-        const rest = commands.slice(index + 1);
-        if (!rest.every((c) => PASS_THROUGH.has(basename(effectiveWords(c)[0]?.text ?? '')))) continue; // filtered (grep, cut, awk...)
-        const last = commands.length - 1;
-        const next = starts.find((s) => s > commands[last]!.offset) ?? script.length;
-        if (!printsToLog(script, commands, last, next)) continue;
-        // A redirection of the dump itself (`env > file | sort`) sends nothing down the pipe.
-        const dumpNext = starts.find((s) => s > commands[index]!.offset) ?? script.length;
-        if (index < last && !printsToLog(script, [commands[index]!], 0, dumpNext)) continue;
-        const at = inside(keyLine, lineOf(p, scalar, commands[index]!.offset));
-        yield { ...at, message: `${owner} prints the whole environment (${environmentDump(commands[index]!)})${detailNote(at)} to the job log; every CI/CD variable that is not masked appears there in clear.`, resource: owner };
+      for (const { offset, what } of environmentDumps(script)) {
+        const at = inside(keyLine, lineOf(p, scalar, offset));
+        yield { ...at, message: `${owner} prints the whole environment (${what})${detailNote(at)} to the job log; every CI/CD variable that is not masked appears there in clear.`, resource: owner };
       }
     }
   },
+  scripts: {
+    problem: 'environment-printed',
+    examples: {
+      positive: ['#!/bin/bash\nset -euo pipefail\necho "Environment:"\n# expect\nprintenv | sort\nmake release\n'],
+      negative: ['#!/bin/sh\nenv | grep ^CI_COMMIT_\nenv > build.env\nenv NODE_ENV=production npm run build\nset -eu\n'],
+    },
+    *check(script) {
+      for (const { offset, what } of environmentDumps(script.text))
+        yield { line: lineAtOffset(script.text, offset), message: `The whole environment (${what}) is printed to the job log${inScript(script)}; every CI/CD variable that is not masked appears there in clear.` };
+    },
+  },
 });
+
+/** Commands of a script that print the whole environment to standard output, alone or through a formatter. */
+function* environmentDumps(script: string): Generator<{ offset: number; what: string }> {
+  const pipelines = parseShell(script);
+  const starts = pipelines.flat().map((c) => c.offset);
+  for (const commands of pipelines) {
+    const index = commands.findIndex((c) => environmentDump(c) !== undefined);
+    if (index < 0) continue;
+    const rest = commands.slice(index + 1);
+    if (!rest.every((c) => PASS_THROUGH.has(basename(effectiveWords(c)[0]?.text ?? '')))) continue; // filtered (grep, cut, awk...)
+    const last = commands.length - 1;
+    const next = starts.find((s) => s > commands[last]!.offset) ?? script.length;
+    if (!printsToLog(script, commands, last, next)) continue;
+    // A redirection of the dump itself (`env > file | sort`) sends nothing down the pipe.
+    const dumpNext = starts.find((s) => s > commands[index]!.offset) ?? script.length;
+    if (index < last && !printsToLog(script, [commands[index]!], 0, dumpNext)) continue;
+    yield { offset: commands[index]!.offset, what: environmentDump(commands[index]!)! };
+  }
+}
 
 const passwordArgument = gitlabRule({
   id: 'iac/gitlab-password-argument',
@@ -245,6 +279,23 @@ const passwordArgument = gitlabRule({
         yield literal ? { ...hit, severity: 'high', secret: found.value } : hit;
       }
     }
+  },
+  scripts: {
+    problem: 'password-argument',
+    examples: {
+      positive: ['#!/bin/bash\nset -e\n# expect\npodman login -u "$REGISTRY_USER" -p "$REGISTRY_PASSWORD" registry.example.org\npodman push image\n'],
+      negative: ['#!/bin/sh\necho "$REGISTRY_PASSWORD" | podman login -u "$REGISTRY_USER" --password-stdin registry.example.org\ndocker run -p 8080:80 image\n'],
+    },
+    *check(script) {
+      for (const found of passwordArguments(script.text)) {
+        const literal = !/[$`]/.test(found.value) && isLiteralSecretValue(found.value);
+        const hit = {
+          line: lineAtOffset(script.text, found.offset),
+          message: `${found.tool} is given its password with ${found.option}${literal ? ', written in the script,' : ''}${inScript(script)}; it shows in the process list: pipe it to --password-stdin.`,
+        };
+        yield literal ? { ...hit, severity: 'high' as const, secret: found.value } : hit;
+      }
+    },
   },
 });
 
@@ -295,28 +346,45 @@ const jobTokenSent = gitlabRule({
   },
   *check(p) {
     for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      for (const command of parseShell(script).flat()) {
-        const words = effectiveWords(command);
-        if (!words.some((w) => JOB_TOKEN.test(w.text))) continue;
-        const sends = isDownloader(basename(words[0]?.text ?? '')) || /^(?:http|https|Invoke-RestMethod|irm)$/.test(basename(words[0]?.text ?? ''));
-        let host: string | undefined;
-        for (const word of words) {
-          for (const url of word.text.matchAll(URL)) {
-            // The token goes to the URL's host when it is in the URL's user part, or anywhere in a request a downloader makes.
-            const user = url[1] ?? '';
-            if (!sends && !JOB_TOKEN.test(user)) continue;
-            // `gitlab-ci-token:$CI_JOB_TOKEN@host` is how GitLab takes the token over Git: the host is meant as the instance unless it is another forge.
-            if (/^gitlab-ci-token:/.test(user) && !OTHER_FORGE.test(url[2]!)) continue;
-            host ??= foreignHost(url[2]!, url[3] ?? '');
-          }
-        }
-        if (host === undefined) continue;
-        const at = inside(keyLine, lineOf(p, scalar, command.offset));
+      for (const { offset, host } of jobTokenSends(script)) {
+        const at = inside(keyLine, lineOf(p, scalar, offset));
         yield { ...at, message: `${owner} sends $CI_JOB_TOKEN to ${host}${detailNote(at)}, which is not the GitLab instance; whoever runs it can act as the job on GitLab.`, resource: owner };
       }
     }
   },
+  scripts: {
+    problem: 'job-token-sent-elsewhere',
+    examples: {
+      positive: ['#!/bin/sh\nset -e\n# expect\ncurl -fsS -H "JOB-TOKEN: $CI_JOB_TOKEN" https://hooks.example.org/build-finished\n'],
+      negative: ['#!/bin/sh\ncurl --header "JOB-TOKEN: $CI_JOB_TOKEN" --upload-file app.tgz "${CI_API_V4_URL}/projects/${CI_PROJECT_ID}/packages/generic/app/1.0/app.tgz"\n'],
+    },
+    *check(script) {
+      for (const { offset, host } of jobTokenSends(script.text))
+        yield { line: lineAtOffset(script.text, offset), message: `$CI_JOB_TOKEN is sent to ${host}${inScript(script)}, which is not the GitLab instance; whoever runs it can act as the job on GitLab.` };
+    },
+  },
 });
+
+/** Commands of a script that send $CI_JOB_TOKEN to a host written in them that is not the GitLab instance. */
+function* jobTokenSends(script: string): Generator<{ offset: number; host: string }> {
+  for (const command of parseShell(script).flat()) {
+    const words = effectiveWords(command);
+    if (!words.some((w) => JOB_TOKEN.test(w.text))) continue;
+    const sends = isDownloader(basename(words[0]?.text ?? '')) || /^(?:http|https|Invoke-RestMethod|irm)$/.test(basename(words[0]?.text ?? ''));
+    let host: string | undefined;
+    for (const word of words) {
+      for (const url of word.text.matchAll(URL)) {
+        // The token goes to the URL's host when it is in the URL's user part, or anywhere in a request a downloader makes.
+        const user = url[1] ?? '';
+        if (!sends && !JOB_TOKEN.test(user)) continue;
+        // `gitlab-ci-token:$CI_JOB_TOKEN@host` is how GitLab takes the token over Git: the host is meant as the instance unless it is another forge.
+        if (/^gitlab-ci-token:/.test(user) && !OTHER_FORGE.test(url[2]!)) continue;
+        host ??= foreignHost(url[2]!, url[3] ?? '');
+      }
+    }
+    if (host !== undefined) yield { offset: command.offset, host };
+  }
+}
 
 /** File names that hold credentials: an artifact with one of them hands the credential to whoever can download it. */
 const CREDENTIAL_FILE =

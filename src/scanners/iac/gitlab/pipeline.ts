@@ -1,4 +1,5 @@
-import { rule, type IacRule } from '../rule.js';
+import { localScriptCalls, type ShellDir } from '../local-scripts.js';
+import { rule, type IacRule, type ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, isYMap, isYScalar, isYSeq, pair, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 
@@ -47,7 +48,7 @@ export type PipelineRule = IacRule<Pipeline>;
 export const gitlabRule = (definition: Omit<PipelineRule, 'platform' | 'tags'>): PipelineRule => rule({ ...definition, platform: 'gitlab-ci' });
 
 /** Every script entry of the pipeline (global and per job), with the line of its `script:` key. */
-export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; scalar: YScalar; text: string; keyLine: number }> {
+export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; scalar: YScalar; text: string; keyLine: number; key: string }> {
   const owners: Array<{ owner: string; node: YNode }> = [
     { owner: 'global', node: pipeline.root },
     ...(isYMap(get(pipeline.root, 'default')) ? [{ owner: 'default', node: get(pipeline.root, 'default')! }] : []),
@@ -58,9 +59,28 @@ export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string;
       const entry = pair(node, key);
       const value = entry?.value;
       const list = isYSeq(value) ? value.items.flatMap((i) => (isYSeq(i) ? i.items : [i])) : value ? [value] : [];
-      for (const item of list) if (isYScalar(item) && typeof item.value === 'string') yield { owner, scalar: item, text: item.value, keyLine: entry!.keyLine };
+      for (const item of list) if (isYScalar(item) && typeof item.value === 'string') yield { owner, scalar: item, text: item.value, keyLine: entry!.keyLine, key };
     }
   }
+}
+
+/**
+ * The local scripts the pipeline's jobs run (`- ./ci/build.sh`, `- bash .gitlab-ci/release.sh`),
+ * from the repository root where GitLab starts every job ($CI_PROJECT_DIR): before_script
+ * and script share one shell, so a `cd` in the first moves the second; after_script starts
+ * at the root again.
+ */
+export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
+  const out: ScriptRunSite[] = [];
+  let state: ShellDir = { dir: '' };
+  let owner: string | undefined;
+  for (const { owner: current, scalar, text, key } of pipelineScripts(pipeline)) {
+    if (current !== owner || key === 'after_script') state = { dir: '' };
+    owner = current;
+    const who = current.startsWith('job ') ? `job "${current.slice(4)}"` : `the ${current === 'default' ? 'default:' : 'top-level'} ${key} of every job`;
+    for (const call of localScriptCalls(text, state)) out.push({ path: call.path, cwd: call.cwd, how: call.how, who, line: lineOf(pipeline, scalar, call.offset) });
+  }
+  return out;
 }
 
 /** The source line of `offset` inside a script scalar (block scalars span several lines). */

@@ -1,11 +1,11 @@
 import { pinProblem } from '../image.js';
 import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../rule.js';
-import { SIGNATURE_DISABLED, TLS_DISABLED, scriptMatches } from '../script-checks.js';
+import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YNode } from '../yaml/tree.js';
 import { exposureRules } from './exposure-rules.js';
-import { extendsChain, gitlabRule, lineOf, pipeline, pipelineScripts, readPipeline, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
+import { extendsChain, gitlabRule, gitlabScriptRuns, lineOf, pipeline, pipelineScripts, readPipeline, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 
@@ -27,7 +27,7 @@ const curlPipeShell = gitlabRule({
         yield { ...at, message: `${owner} pipes a downloaded script into a shell${detailNote(at)}.`, resource: owner };
       }
     }
-  },
+  },  scripts: PIPED_DOWNLOAD_IN_SCRIPT,
 });
 
 const secretInVariables = gitlabRule({
@@ -191,7 +191,7 @@ const tlsDisabled = gitlabRule({
         if (entry && off) yield { line: entry.keyLine, message: `${owner} sets ${key}, turning off certificate verification.`, resource: owner };
       }
     }
-  },
+  },  scripts: VERIFICATION_OFF_IN_SCRIPT,
 });
 
 const remoteInclude = gitlabRule({
@@ -309,4 +309,5 @@ export const gitlabPlatform: PlatformRules<Pipeline> = {
   platform: 'gitlab-ci',
   parse: readPipeline,
   rules: gitlabRules,
+  localScripts: gitlabScriptRuns,
 };

@@ -1,0 +1,176 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runScan, type ScanResult } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { localScriptCalls } from '../../../src/scanners/iac/local-scripts.js';
+import { MAX_SCRIPTS } from '../../../src/scanners/iac/ci-scripts.js';
+import { fixturePath } from '../../helpers/paths.js';
+import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
+
+const calls = (script: string, dir: string | undefined = '', scriptDir?: string) => localScriptCalls(script, { dir }, scriptDir).map((c) => `${c.how} ${c.path}`);
+
+describe('local scripts a job runs: which commands name one', () => {
+  it('takes a path written as the command or as the script of a shell, source or .', () => {
+    assert.deepEqual(calls('./ci/build.sh\nci/test.sh arg\nbash -euo pipefail .gitlab-ci/release.sh "$TAG"\nsh -e scripts/deploy.sh\nsource ci/env.sh\n. ./ci/lib.sh\nsudo -E ./ci/root.sh'), [
+      'program ci/build.sh',
+      'program ci/test.sh',
+      'shell .gitlab-ci/release.sh',
+      'shell scripts/deploy.sh',
+      'source ci/env.sh',
+      'source ci/lib.sh',
+      'program ci/root.sh',
+    ]);
+  });
+
+  it('resolves against the folder the shell is in, as literal `cd` commands move it, and from the root after $CI_PROJECT_DIR', () => {
+    assert.deepEqual(calls('cd ci && ./build.sh\ncd ../tools\nbash ./x.sh\ncd "$CI_PROJECT_DIR"\n./y.sh'), ['program ci/build.sh', 'shell tools/x.sh', 'program y.sh']);
+    assert.deepEqual(calls('./publish.sh', 'tools'), ['program tools/publish.sh']);
+    assert.deepEqual(calls('"$CI_PROJECT_DIR/ci/build.sh"\n${GITHUB_WORKSPACE}/scripts/x.sh', undefined), ['program ci/build.sh', 'program scripts/x.sh']);
+    assert.deepEqual(calls('sh -c "./ci/inner.sh --fast"'), ['program ci/inner.sh']);
+    // A `cd` in a subshell ends with it (gitlab-runner: `(cd scripts/pusher && ./pusher ...)`, item after item).
+    const state = { dir: '' };
+    assert.deepEqual(localScriptCalls('(cd scripts/pusher && go build)\n(cd scripts/pusher && ./pusher a)', state).map((c) => c.path), ['scripts/pusher/pusher']);
+    assert.equal(state.dir, '');
+    assert.deepEqual(localScriptCalls('(cd tools; (cd sub && ./a.sh); ./b.sh); ./c.sh', state).map((c) => c.path), ['tools/sub/a.sh', 'tools/b.sh', 'c.sh']);
+  });
+
+  it('takes `$(dirname "$0")/x.sh` beside the script being read', () => {
+    assert.deepEqual(calls('. "$(dirname "$0")/common.sh"\nsource "${BASH_SOURCE%/*}/lib.sh"', '', 'ci'), ['source ci/common.sh', 'source ci/lib.sh']);
+    assert.deepEqual(calls('. "$(dirname "$0")/common.sh"'), []);
+  });
+
+  it('leaves what it cannot know as written: a PATH lookup, a variable, a glob, an absolute path, a folder after an unknown cd, a climb above the root, stdin and -c of a variable', () => {
+    assert.deepEqual(
+      calls('build.sh\n"$DIR/build.sh"\n./ci/*.sh\n/usr/local/bin/tool.sh\n../outside.sh\nbash -s < ci/x.sh\ncurl https://example.org/i.sh | bash\nbash -c "$CMD"\necho ./ci/x.sh\nbash -n ci/check.sh\ncd "$WORK" && ./run.sh\npushd ci; ./x.sh'),
+      [],
+    );
+  });
+});
+
+describe('local scripts a job runs: a scan', () => {
+  let result: ScanResult;
+  before(async () => {
+    result = await runScan({ target: fixturePath('iac', 'ci-scripts'), scannerSet: [iacScanner] });
+  });
+  const places = () => result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort();
+  const finding = (ruleId: string, at: string) => result.findings.find((f) => f.ruleId === ruleId && `${f.location.path}:${f.location.startLine}` === at);
+
+  it('reports the shell-level problems on the script lines, once each, for the scripts jobs run directly and one level down', () => {
+    assert.deepEqual(places(), [
+      'iac/gha-curl-pipe-shell tools/publish.sh:3',
+      'iac/gha-tls-verification-disabled scripts/release.sh:2',
+      'iac/gha-unpinned-package-install tools/publish.sh:2',
+      'iac/gitlab-curl-pipe-shell ci/common.sh:2',
+      'iac/gitlab-environment-printed ci/build.sh:5',
+      'iac/gitlab-environment-printed sub/run.sh:2',
+      'iac/gitlab-job-token-sent-elsewhere .gitlab-ci/release.sh:4',
+      'iac/gitlab-password-argument ci/build.sh:4',
+      'iac/gitlab-secret-printed ci/env.sh:2',
+      'iac/gitlab-tls-verification-disabled .gitlab-ci/publish.sh:2',
+    ]);
+  });
+
+  it('names the first job that runs the script and counts the others; each job line is a related location', () => {
+    const login = finding('iac/gitlab-password-argument', 'ci/build.sh:4')!;
+    assert.equal(login.message, 'podman login is given its password with -p in ci/build.sh, run by job "build" of .gitlab-ci.yml and 2 other jobs; it shows in the process list: pipe it to --password-stdin.');
+    assert.deepEqual(login.related?.map((r) => `${r.path}:${r.startLine}`), ['.gitlab-ci.yml:8', '.gitlab-ci.yml:12', '.gitlab-ci.yml:16']);
+    assert.match(finding('iac/gitlab-curl-pipe-shell', 'ci/common.sh:2')!.message, /run by job "build" of \.gitlab-ci\.yml \(through ci\/build\.sh\) and 2 other jobs/);
+    assert.match(finding('iac/gitlab-tls-verification-disabled', '.gitlab-ci/publish.sh:2')!.message, /run by job "publish" of \.gitlab-ci\/jobs\.yml\.$/);
+  });
+
+  it('gives a script that GitHub Actions and GitLab CI jobs both run one finding per problem', () => {
+    const tls = result.findings.filter((f) => f.location.path === 'scripts/release.sh');
+    assert.equal(tls.length, 1);
+    assert.match(tls[0]!.message, /run by job publish step "step 2" of \.github\/workflows\/release\.yml and 3 other jobs\.$/);
+    assert.deepEqual(tls[0]!.related?.map((r) => `${r.path}:${r.startLine}`), ['.github/workflows/release.yml:13', '.github/workflows/release.yml:15', '.github/workflows/release.yml:19', '.gitlab-ci.yml:29']);
+  });
+
+  it('reads no script two levels down, none a job only names, no program in another language, none of a Windows job or an unknown folder, and says nothing of absent ones', () => {
+    const paths = new Set(result.findings.map((f) => f.location.path));
+    for (const unread of ['ci/deeper.sh', 'ci/not-run.sh', 'ci/report.py', 'scripts/windows.sh']) assert.ok(!paths.has(unread), unread);
+    assert.deepEqual(result.warnings, []);
+  });
+});
+
+describe('local scripts a job runs: what the scan reads', () => {
+  let dir: string;
+  let outside: string;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'secloop-ci-scripts-'));
+    outside = mkdtempSync(path.join(tmpdir(), 'secloop-ci-outside-'));
+    writeFileSync(path.join(outside, 'evil.sh'), '#!/bin/sh\ncurl -k https://example.org/outside\n');
+    const write = (rel: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    };
+    write('.gitlab-ci.yml', 'stages: [build]\nbuild:\n  script:\n    - ./ci/linked-out.sh\n    - ./ci/linked-in.sh\n    - ./ci/huge.sh\n');
+    write('ci/real.sh', '#!/bin/sh\ncurl -k https://example.org/inside\n');
+    write('ci/huge.sh', '#!/bin/sh\n' + '# filler\n'.repeat(40_000) + 'curl -k https://example.org/huge\n');
+    symlinkSync(path.join(outside, 'evil.sh'), path.join(dir, 'ci', 'linked-out.sh'));
+    symlinkSync('real.sh', path.join(dir, 'ci', 'linked-in.sh'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('follows no symbolic link out of the root and reads no script over the size bound, and says so; a link inside the root is read at its target', async () => {
+    const result = await runScan({ target: dir, scannerSet: [iacScanner] });
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['iac/gitlab-tls-verification-disabled ci/real.sh:2']);
+    assert.deepEqual(result.warnings.map((w) => `${w.path}: ${w.message}`).sort(), [
+      'ci/huge.sh: ci/huge.sh, run by job "build" of .gitlab-ci.yml, is larger than 256 KiB; its commands were not checked.',
+      'ci/linked-out.sh: ci/linked-out.sh, run by job "build" of .gitlab-ci.yml, is reached through a symbolic link that leads out of the scan root; its commands were not checked.',
+    ]);
+  });
+
+  it(`reads ${MAX_SCRIPTS} scripts at most, and says how many it left`, async () => {
+    const files: Record<string, string> = { '.gitlab-ci.yml': `stages: [build]\nbuild:\n  script:\n${Array.from({ length: MAX_SCRIPTS + 2 }, (_, i) => `    - ./ci/s${String(i).padStart(3, '0')}.sh\n`).join('')}` };
+    for (let i = 0; i < MAX_SCRIPTS + 2; i++) files[`ci/s${String(i).padStart(3, '0')}.sh`] = '#!/bin/sh\nenv\n';
+    const t = tempTree(files);
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.equal(result.findings.length, MAX_SCRIPTS);
+      assert.deepEqual(result.warnings.map((w) => w.message), [`CI jobs run 2 more local scripts than the ${MAX_SCRIPTS} a scan reads (ci/s064.sh, ci/s065.sh); they were not checked.`]);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('local scripts a job runs: a scan of staged files', () => {
+  it('reads the script from the index, not the working tree, and reports it for a staged change of the job that runs it', async () => {
+    const t = tempTree({ '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - make\n', 'ci/build.sh': '#!/bin/sh\ncurl -k https://example.org/tool\n' });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('.gitlab-ci.yml', 'stages: [build]\nbuild:\n  script:\n    - make\n    - ./ci/build.sh\n');
+      git(t.dir, 'add', '.gitlab-ci.yml');
+      // The working tree's script no longer has the problem, but the commit will keep the index's.
+      t.write('ci/build.sh', '#!/bin/sh\ncurl -fsS https://example.org/tool\n');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['iac/gitlab-tls-verification-disabled ci/build.sh:2']);
+      assert.deepEqual(result.warnings, []);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('follows no symbolic link of the index out of the root, and says so', async () => {
+    const t = tempTree({ '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - make\n' });
+    try {
+      initRepo(t.dir);
+      symlinkSync('../../outside.sh', path.join(t.dir, 'ci-link.sh'));
+      commitAll(t.dir, 'init');
+      t.write('.gitlab-ci.yml', 'stages: [build]\nbuild:\n  script:\n    - ./ci-link.sh\n');
+      git(t.dir, 'add', '.gitlab-ci.yml');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(result.findings, []);
+      assert.deepEqual(result.warnings.map((w) => w.message), ['ci-link.sh, run by job "build" of .gitlab-ci.yml, is a symbolic link that leads out of the scan root; its commands were not checked.']);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
