@@ -81,16 +81,16 @@ describe('local scripts a job runs: a scan', () => {
     assert.match(finding('iac/gitlab-tls-verification-disabled', '.gitlab-ci/publish.sh:2')!.message, /run by job "publish" of \.gitlab-ci\/jobs\.yml\.$/);
   });
 
-  it('gives a script that GitHub Actions and GitLab CI jobs both run one finding per problem', () => {
+  it('gives a script that GitHub Actions and GitLab CI jobs both run one finding per problem; a workflow that checks this repository out in a folder runs it from there', () => {
     const tls = result.findings.filter((f) => f.location.path === 'scripts/release.sh');
     assert.equal(tls.length, 1);
-    assert.match(tls[0]!.message, /run by job publish step "step 2" of \.github\/workflows\/release\.yml and 3 other jobs\.$/);
-    assert.deepEqual(tls[0]!.related?.map((r) => `${r.path}:${r.startLine}`), ['.github/workflows/release.yml:13', '.github/workflows/release.yml:15', '.github/workflows/release.yml:19', '.gitlab-ci.yml:29']);
+    assert.match(tls[0]!.message, /run by job publish step "step 2" of \.github\/workflows\/release\.yml and 4 other jobs\.$/);
+    assert.deepEqual(tls[0]!.related?.map((r) => `${r.path}:${r.startLine}`), ['.github/workflows/release.yml:13', '.github/workflows/release.yml:15', '.github/workflows/release.yml:19', '.github/workflows/release.yml:27', '.gitlab-ci.yml:29']);
   });
 
-  it('reads no script two levels down, none a job only names, no program in another language, none of a Windows job or an unknown folder, and says nothing of absent ones', () => {
+  it('reads no script two levels down, none a job only names, no program in another language, none of a Windows job, an unknown folder or another repository checked out, and says nothing of absent ones', () => {
     const paths = new Set(result.findings.map((f) => f.location.path));
-    for (const unread of ['ci/deeper.sh', 'ci/not-run.sh', 'ci/report.py', 'scripts/windows.sh']) assert.ok(!paths.has(unread), unread);
+    for (const unread of ['ci/deeper.sh', 'ci/not-run.sh', 'ci/report.py', 'scripts/windows.sh', 'scripts/other.sh']) assert.ok(!paths.has(unread), unread);
     assert.deepEqual(result.warnings, []);
   });
 });

@@ -349,8 +349,12 @@ export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
       const workdir = runSetting(wf, step, 'working-directory');
       const dir = workdir === undefined ? '' : workingDirectory(workdir);
       if (dir === undefined) continue;
-      for (const call of localScriptCalls(workspaceAsVariable(step.run.value), { dir }))
-        out.push({ path: call.path, cwd: call.cwd, how: call.how, who: stepLabel(step), line: lineOfOffset(wf, step.run, call.offset, step.runLine!) });
+      const checkouts = checkoutsBefore(step);
+      for (const call of localScriptCalls(workspaceAsVariable(step.run.value), { dir })) {
+        const path = inRepository(call.path, checkouts);
+        const cwd = inRepository(call.cwd, checkouts) ?? '';
+        if (path !== undefined) out.push({ path, cwd, how: call.how, who: stepLabel(step), line: lineOfOffset(wf, step.run, call.offset, step.runLine!) });
+      }
     }
   }
   return out;
@@ -372,4 +376,42 @@ function workspaceAsVariable(script: string): string {
     const variable = (match.length - 20) % 2 === 0 ? '${GITHUB_WORKSPACE}' : '$GITHUB_WORKSPACE';
     return "''".repeat((match.length - variable.length) / 2) + variable;
   });
+}
+
+/**
+ * Where the job's earlier actions/checkout steps put repositories in the workspace: this
+ * repository's folder (`path:` of a checkout without another `repository:`; '' at the
+ * root) and the folders of other repositories. Undefined without any checkout (a
+ * composite action runs in its caller's workspace, which holds this repository).
+ */
+function checkoutsBefore(step: Step): { own: string | undefined; others: string[] } | undefined {
+  let found: { own: string | undefined; others: string[] } | undefined;
+  for (const earlier of step.job.steps.slice(0, step.index)) {
+    if (!isAction(earlier, 'actions/checkout')) continue;
+    found ??= { own: undefined, others: [] };
+    const repository = withValue(earlier, 'repository')?.value;
+    const written = withValue(earlier, 'path')?.value;
+    const folder = written === undefined ? '' : workingDirectory(written);
+    if (folder === undefined) continue;
+    const own = repository === undefined || /^\$\{\{\s*github\.repository\s*\}\}$/.test(repository);
+    if (own) {
+      found.own = folder;
+      found.others = found.others.filter((other) => other !== folder);
+    } else {
+      found.others.push(folder);
+      if (found.own === folder) found.own = undefined;
+    }
+  }
+  return found;
+}
+
+/** A path of the workspace as a path of this repository, when this repository's checkout holds it. */
+function inRepository(workspacePath: string, checkouts: ReturnType<typeof checkoutsBefore>): string | undefined {
+  if (!checkouts) return workspacePath;
+  const under = (folder: string) => folder === '' || workspacePath === folder || workspacePath.startsWith(`${folder}/`);
+  const own = checkouts.own;
+  if (own === undefined || !under(own)) return undefined;
+  // A checkout of another repository inside this one's folder holds what lies below it.
+  if (checkouts.others.some((other) => other.length > own.length && under(other))) return undefined;
+  return own === '' ? workspacePath : workspacePath === own ? '' : workspacePath.slice(own.length + 1);
 }
