@@ -22,3 +22,15 @@ export function statementsIn(t: CfnTemplate, document: YNode | null | undefined,
   }
   return out;
 }
+
+/** Resource types and the property that holds their resource policy (who may do what to the resource). */
+export const RESOURCE_POLICIES: ReadonlyArray<readonly [string, string]> = [
+  ['AWS::S3::BucketPolicy', 'PolicyDocument'],
+  ['AWS::SQS::QueuePolicy', 'PolicyDocument'],
+  ['AWS::SNS::TopicPolicy', 'PolicyDocument'],
+  ['AWS::KMS::Key', 'KeyPolicy'],
+  ['AWS::ECR::Repository', 'RepositoryPolicyText'],
+  ['AWS::SecretsManager::ResourcePolicy', 'ResourcePolicy'],
+  ['AWS::Elasticsearch::Domain', 'AccessPolicies'],
+  ['AWS::OpenSearchService::Domain', 'AccessPolicies'],
+];

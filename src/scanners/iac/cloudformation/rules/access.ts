@@ -18,7 +18,7 @@ import {
 import { inside } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, pair, type YNode, type YPair } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
-import { statementsIn } from '../policy.js';
+import { RESOURCE_POLICIES, statementsIn } from '../policy.js';
 import { bool, follow, intrinsic, plainValue, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 
@@ -173,16 +173,9 @@ const passRoleWildcard: CfnRule = cfnRule({
   },
 });
 
-/** Resource policies by resource type and property (trust policies of roles are left out: they name who may assume, not what). */
-const RESOURCE_POLICIES: ReadonlyArray<[string, string]> = [
-  ['AWS::S3::BucketPolicy', 'PolicyDocument'],
-  ['AWS::SQS::QueuePolicy', 'PolicyDocument'],
-  ['AWS::SNS::TopicPolicy', 'PolicyDocument'],
-  ['AWS::KMS::Key', 'KeyPolicy'],
-  ['AWS::ECR::Repository', 'RepositoryPolicyText'],
-  ['AWS::SecretsManager::ResourcePolicy', 'ResourcePolicy'],
-  ['AWS::Elasticsearch::Domain', 'AccessPolicies'],
-  ['AWS::OpenSearchService::Domain', 'AccessPolicies'],
+/** Resource policies by resource type and property, CloudWatch Logs' (JSON strings) too; trust policies of roles are left out: they name who may assume, not what. */
+const ALL_ACTION_POLICIES: ReadonlyArray<readonly [string, string]> = [
+  ...RESOURCE_POLICIES,
   ['AWS::Logs::Destination', 'DestinationPolicy'],
   ['AWS::Logs::ResourcePolicy', 'PolicyDocument'],
 ];
@@ -224,7 +217,7 @@ const resourcePolicyAllActions: CfnRule = cfnRule({
     ],
   },
   *check(t) {
-    for (const [type, property] of RESOURCE_POLICIES) {
+    for (const [type, property] of ALL_ACTION_POLICIES) {
       for (const r of resourcesOf(t, type)) {
         const key = prop(t, r, property);
         if (!key) continue;

@@ -7,6 +7,7 @@ import { statementsIn } from '../policy.js';
 import { bool, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { requireTrue } from './data.js';
+import { redisWithoutEncryption } from '../../aws-engines.js';
 
 /** The engine of a database or cache, lower case, or undefined when it cannot be read. */
 const engineOf = (t: CfnTemplate, r: CfnResource, key = 'Engine'): string | undefined => text(t, prop(t, r, key)?.value)?.toLowerCase();
@@ -115,21 +116,6 @@ const noBackups: CfnRule = cfnRule({
     for (const r of resourcesOf(t, 'AWS::DynamoDB::Table')) yield* requireTrue(t, r, ['PointInTimeRecoverySpecification', 'PointInTimeRecoveryEnabled'], 'has no point-in-time recovery: set PointInTimeRecoverySpecification PointInTimeRecoveryEnabled: true.');
   },
 });
-
-/**
- * Whether ElastiCache runs a Redis version that supports neither in-transit nor at-rest
- * encryption, and so no AUTH token: everything before 4.0.10 except 3.2.6. A version
- * that cannot be told apart (`3.2`) is not reported.
- */
-function redisWithoutEncryption(version: string): boolean {
-  const m = /^(\d+)(?:\.(\d+|x)(?:\.(\d+))?)?$/i.exec(version.trim());
-  if (!m) return false;
-  const [major, minor, patch] = [Number(m[1]), m[2] === undefined || /x/i.test(m[2]) ? undefined : Number(m[2]), m[3] === undefined ? undefined : Number(m[3])];
-  if (major <= 2) return true;
-  if (minor === undefined || patch === undefined) return false;
-  if (major === 3) return !(minor === 2 && patch === 6);
-  return major === 4 && minor === 0 && patch < 10;
-}
 
 const redisOutdated: CfnRule = cfnRule({
   id: 'iac/cfn-elasticache-redis-outdated',

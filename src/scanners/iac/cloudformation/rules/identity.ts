@@ -4,7 +4,7 @@ import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../../secret-names.js';
 import { isYMap, isYScalar, isYSeq, type YNode, type YPair, type YScalar } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
-import { statementsIn } from '../policy.js';
+import { RESOURCE_POLICIES, statementsIn } from '../policy.js';
 import { follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { eventAuth, samApiEvents } from '../sam-events.js';
@@ -30,18 +30,8 @@ function* identityPolicies(t: CfnTemplate): Generator<PolicyPlace> {
   }
 }
 
-/** Resource types and the property that holds their resource (or trust) policy. */
-const RESOURCE_POLICIES: Array<[string, string]> = [
-  ['AWS::S3::BucketPolicy', 'PolicyDocument'],
-  ['AWS::SQS::QueuePolicy', 'PolicyDocument'],
-  ['AWS::SNS::TopicPolicy', 'PolicyDocument'],
-  ['AWS::KMS::Key', 'KeyPolicy'],
-  ['AWS::ECR::Repository', 'RepositoryPolicyText'],
-  ['AWS::SecretsManager::ResourcePolicy', 'ResourcePolicy'],
-  ['AWS::IAM::Role', 'AssumeRolePolicyDocument'],
-  ['AWS::Elasticsearch::Domain', 'AccessPolicies'],
-  ['AWS::OpenSearchService::Domain', 'AccessPolicies'],
-];
+/** Resource types and the property that holds their resource policy, or a role's trust policy (who may assume it). */
+const PRINCIPAL_POLICIES: ReadonlyArray<readonly [string, string]> = [...RESOURCE_POLICIES, ['AWS::IAM::Role', 'AssumeRolePolicyDocument']];
 
 const fullAdmin: CfnRule = cfnRule({
   id: 'iac/cfn-iam-full-admin',
@@ -143,7 +133,7 @@ const publicPrincipal: CfnRule = cfnRule({
     ],
   },
   *check(t) {
-    for (const [type, property] of RESOURCE_POLICIES) {
+    for (const [type, property] of PRINCIPAL_POLICIES) {
       for (const r of resourcesOf(t, type)) {
         // A domain inside a VPC is reached only from the VPC: its security groups decide.
         if (type.endsWith('::Domain') && prop(t, r, 'VPCOptions')) continue;

@@ -4,6 +4,7 @@ import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
+import { redisWithoutEncryption } from '../../aws-engines.js';
 
 /**
  * A boolean setting that must be true: nothing when it is true or cannot be read, a
@@ -111,21 +112,6 @@ const noBackups: TfRule = tfRule({
     }
   },
 });
-
-/**
- * Whether ElastiCache runs a Redis version that supports neither in-transit nor at-rest
- * encryption, and so no AUTH token (which needs in-transit encryption): everything
- * before 4.0.10 except 3.2.6. A version that cannot be told apart (`3.2`) is not reported.
- */
-function redisWithoutEncryption(version: string): boolean {
-  const m = /^(\d+)(?:\.(\d+|x)(?:\.(\d+))?)?$/i.exec(version.trim());
-  if (!m) return false;
-  const [major, minor, patch] = [Number(m[1]), m[2] === undefined || /x/i.test(m[2]) ? undefined : Number(m[2]), m[3] === undefined ? undefined : Number(m[3])];
-  if (major <= 2) return true;
-  if (minor === undefined || patch === undefined) return false;
-  if (major === 3) return !(minor === 2 && patch === 6);
-  return major === 4 && minor === 0 && patch < 10;
-}
 
 const redisOutdated: TfRule = tfRule({
   id: 'iac/tf-aws-elasticache-redis-outdated',

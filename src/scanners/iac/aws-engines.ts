@@ -1,0 +1,16 @@
+/** Judgments on the engine versions AWS's managed services run, shared by the Terraform and CloudFormation rules. */
+
+/**
+ * Whether ElastiCache runs a Redis version that supports neither in-transit nor at-rest
+ * encryption, and so no AUTH token (which needs in-transit encryption): everything
+ * before 4.0.10 except 3.2.6. A version that cannot be told apart (`3.2`) is not reported.
+ */
+export function redisWithoutEncryption(version: string): boolean {
+  const m = /^(\d+)(?:\.(\d+|x)(?:\.(\d+))?)?$/i.exec(version.trim());
+  if (!m) return false;
+  const [major, minor, patch] = [Number(m[1]), m[2] === undefined || /x/i.test(m[2]) ? undefined : Number(m[2]), m[3] === undefined ? undefined : Number(m[3])];
+  if (major <= 2) return true;
+  if (minor === undefined || patch === undefined) return false;
+  if (major === 3) return !(minor === 2 && patch === 6);
+  return major === 4 && minor === 0 && patch < 10;
+}
