@@ -641,7 +641,7 @@ const selfHostedPublic = workflowRule({
 const curlPipeShell = workflowRule({
   id: 'iac/gha-curl-pipe-shell',
   title: 'Remote script piped into a shell in CI',
-  description: '`curl ... | sh` in a workflow runs whatever the server returns, with the job\'s token and secrets, with no integrity check.',
+  description: '`curl ... | sh` in a workflow runs whatever the server returns, with the job\'s token and secrets, with no integrity check. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
   remediation: 'Use a pinned action or download the script, verify a pinned checksum, then run it.',
   severity: 'medium',
   cwe: ['CWE-494'],
@@ -663,7 +663,7 @@ const curlPipeShell = workflowRule({
 const tlsDisabled = workflowRule({
   id: 'iac/gha-tls-verification-disabled',
   title: 'TLS or signature verification disabled in CI',
-  description: 'A workflow script turns off certificate or package signature verification (curl -k, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the build, which holds secrets and a token, whatever they like.',
+  description: 'A workflow script turns off certificate or package signature verification (curl -k, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the build, which holds secrets and a token, whatever they like. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
   remediation: 'Keep verification on; trust a private CA explicitly if one is involved.',
   severity: 'high',
   cwe: ['CWE-295'],

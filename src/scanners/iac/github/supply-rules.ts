@@ -345,7 +345,7 @@ export const unpinnedPackageInstall = workflowRule({
   id: 'iac/gha-unpinned-package-install',
   title: 'Package installed by name without a version in a workflow',
   description:
-    "A run step installs a package by name outside any lock file (`npm install -g tool`, `yarn add x`, `gem install x`) and without an exact version, so the job takes whatever the registry serves that minute. A compromised release of that package, like the npm worms of 2025, runs at once inside the job, with its token and secrets; and each run may build with something different.",
+    "A run step installs a package by name outside any lock file (`npm install -g tool`, `yarn add x`, `gem install x`) and without an exact version, so the job takes whatever the registry serves that minute. A compromised release of that package, like the npm worms of 2025, runs at once inside the job, with its token and secrets; and each run may build with something different. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.",
   remediation: 'Declare the package in the project manifest and install from the lock file (`npm ci`, `bundle install`), or pin an exact version (`npm install -g tool@1.2.3`, `gem install x -v 1.2.3`).',
   severity: 'low',
   confidence: 'medium',

@@ -73,7 +73,7 @@ const secretPrinted = gitlabRule({
   id: 'iac/gitlab-secret-printed',
   title: 'Secret variable printed to the job log',
   description:
-    'A job script echoes or printfs a secret-named CI/CD variable to standard output. GitLab masks only variables marked masked, and only when the value can be masked (one line, long enough); other secrets, SSH keys among them, appear in clear in the job log, which every member of the project (everyone, for a public project) can read and which is kept with the job.',
+    'A job script echoes or printfs a secret-named CI/CD variable to standard output. GitLab masks only variables marked masked, and only when the value can be masked (one line, long enough); other secrets, SSH keys among them, appear in clear in the job log, which every member of the project (everyone, for a public project) can read and which is kept with the job. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Do not print secrets: pass them to the tool on stdin or in a file (`echo "$TOKEN" | tool login --password-stdin`), mark the variable masked and protected, and print only whether it is set (`test -n "$TOKEN" && echo "token set"`).',
   severity: 'medium',
   cwe: ['CWE-532'],
@@ -193,7 +193,7 @@ const environmentPrinted = gitlabRule({
   id: 'iac/gitlab-environment-printed',
   title: 'Whole environment printed to the job log',
   description:
-    'A job script prints every environment variable (`env`, `printenv`, `export -p`, `set`, `declare -x`, PowerShell `Get-ChildItem env:`), often to debug a job, alone or through `sort`. Every CI/CD variable of the project, group and instance is in the environment of the job: those that are masked show as [MASKED], but those that are not masked (or cannot be, such as multi-line keys) appear in clear in the job log, which every member of the project (everyone, for a public project) can read and which is kept with the job.',
+    'A job script prints every environment variable (`env`, `printenv`, `export -p`, `set`, `declare -x`, PowerShell `Get-ChildItem env:`), often to debug a job, alone or through `sort`. Every CI/CD variable of the project, group and instance is in the environment of the job: those that are masked show as [MASKED], but those that are not masked (or cannot be, such as multi-line keys) appear in clear in the job log, which every member of the project (everyone, for a public project) can read and which is kept with the job. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Print only the variables you need, by name and without secrets (`echo "$CI_COMMIT_REF_NAME"`, `env | grep ^CI_COMMIT_`), or none; mark secret variables masked and protected.',
   severity: 'medium',
   cwe: ['CWE-532'],
@@ -253,7 +253,7 @@ const passwordArgument = gitlabRule({
   id: 'iac/gitlab-password-argument',
   title: 'Registry password passed on the command line',
   description:
-    "A job logs in to a registry with the password as an argument (`docker login -p \"$PASS\"`, `--password=$PASS`; podman, buildah, skopeo, oras, helm registry and crane alike). The expanded password is part of the command line: any process on the runner's machine can read it (`ps`, /proc/PID/cmdline; with the shell executor that includes other jobs), shell tracing (`set -x`) prints it, and a password written literally is in the repository.",
+    "A job logs in to a registry with the password as an argument (`docker login -p \"$PASS\"`, `--password=$PASS`; podman, buildah, skopeo, oras, helm registry and crane alike). The expanded password is part of the command line: any process on the runner's machine can read it (`ps`, /proc/PID/cmdline; with the shell executor that includes other jobs), shell tracing (`set -x`) prints it, and a password written literally is in the repository. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.",
   remediation: 'Pass it on standard input: `echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"` (printf for a value that may start with a dash); keep it in a masked, protected CI/CD variable.',
   severity: 'low',
   cwe: ['CWE-214'],
@@ -328,7 +328,7 @@ const jobTokenSent = gitlabRule({
   id: 'iac/gitlab-job-token-sent-elsewhere',
   title: 'CI_JOB_TOKEN sent to a host that is not GitLab',
   description:
-    "A job sends $CI_JOB_TOKEN to a host named in the pipeline that is not the GitLab instance: in a request header, form field or query of curl or wget (`-H \"JOB-TOKEN: $CI_JOB_TOKEN\" https://hooks.example.org`), or in the user part of a URL. The token acts as the job's user on GitLab while the job runs (read the project's repository, packages and registry, and those of every project that allows it): whoever runs the other host, or can read its logs, can use it. A host written in a variable ($CI_SERVER_HOST, $CI_API_V4_URL) is not reported, nor one whose name or path says GitLab, nor the host of a `gitlab-ci-token:$CI_JOB_TOKEN@` URL (the way GitLab takes the token over Git) unless it is another forge (GitHub, Bitbucket, Azure DevOps...).",
+    "A job sends $CI_JOB_TOKEN to a host named in the pipeline that is not the GitLab instance: in a request header, form field or query of curl or wget (`-H \"JOB-TOKEN: $CI_JOB_TOKEN\" https://hooks.example.org`), or in the user part of a URL. The token acts as the job's user on GitLab while the job runs (read the project's repository, packages and registry, and those of every project that allows it): whoever runs the other host, or can read its logs, can use it. A host written in a variable ($CI_SERVER_HOST, $CI_API_V4_URL) is not reported, nor one whose name or path says GitLab, nor the host of a `gitlab-ci-token:$CI_JOB_TOKEN@` URL (the way GitLab takes the token over Git) unless it is another forge (GitHub, Bitbucket, Azure DevOps...). The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.",
   remediation: 'Send the job token only to the GitLab instance (`$CI_API_V4_URL`, `$CI_SERVER_HOST`); for another service use a credential of its own, or an ID token (`id_tokens:`) whose audience is that service.',
   severity: 'medium',
   cwe: ['CWE-201'],

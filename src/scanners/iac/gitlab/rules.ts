@@ -12,7 +12,7 @@ export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 const curlPipeShell = gitlabRule({
   id: 'iac/gitlab-curl-pipe-shell',
   title: 'Remote script piped into a shell in CI',
-  description: '`curl ... | sh` in a job script runs whatever the server returns, with the job\'s CI/CD variables (deploy keys, tokens) and no integrity check.',
+  description: '`curl ... | sh` in a job script runs whatever the server returns, with the job\'s CI/CD variables (deploy keys, tokens) and no integrity check. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Download the script, verify a pinned checksum or signature, then run it; or use an image that already contains the tool.',
   severity: 'high',
   cwe: ['CWE-494'],
@@ -168,7 +168,7 @@ const dindWithoutTls = gitlabRule({
 const tlsDisabled = gitlabRule({
   id: 'iac/gitlab-tls-verification-disabled',
   title: 'TLS or signature verification disabled in CI',
-  description: 'A job turns off certificate or package signature verification (curl -k, GIT_SSL_NO_VERIFY, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the pipeline, which holds deploy credentials, whatever they like.',
+  description: 'A job turns off certificate or package signature verification (curl -k, GIT_SSL_NO_VERIFY, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the pipeline, which holds deploy credentials, whatever they like. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Keep verification on; add a private CA to the image trust store (or CI_SERVER_TLS_CA_FILE) instead.',
   severity: 'high',
   cwe: ['CWE-295'],
