@@ -91,6 +91,7 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     offline: request.options?.offline ?? config.sca.offline ?? false,
     verify: request.options?.verify ?? false,
     prodOnly: request.options?.prodOnly ?? config.sca.prodOnly ?? false,
+    ...(request.staged ? { staged: true } : {}),
     ...(request.options?.db ?? config.sca.db ? { db: request.options?.db ?? config.sca.db } : {}),
     // Explicitly false (--no-library-inputs) must reach the scanner too, not only true.
     ...((request.options?.libraryInputs ?? config.sast.libraryInputs) !== undefined

@@ -24,6 +24,8 @@ export interface ScanOptions {
   db?: string;
   verify: boolean;
   prodOnly: boolean;
+  /** A scan of the files staged for commit (the pre-commit hook): what the index holds, not the working tree. */
+  staged?: boolean;
   libraryInputs?: boolean;
 }
 

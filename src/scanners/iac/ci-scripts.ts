@@ -6,11 +6,11 @@ import type { ScanWarning } from '../scanner.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { ConfinedDisk } from '../../workspace/confined-disk.js';
 import { resolveWithinRoot } from '../../workspace/relative-path.js';
-import { basenameOf } from './detect.js';
+import { basenameOf, classify } from './detect.js';
 import { localScriptCalls } from './local-scripts.js';
 import { PLATFORM_RULES } from './platforms.js';
 import type { IacRule, Platform, ScriptRunSite } from './rule.js';
-import { indexEntry, type StagedIndex } from './staged-index.js';
+import { indexEntry, unstagedIndexFiles, type StagedIndex } from './staged-index.js';
 import type { IacTexts } from './texts.js';
 
 /**
@@ -60,7 +60,7 @@ type Warn = (warning: Omit<ScanWarning, 'scanner'>) => void;
 export class CiScripts {
   private readonly runs = new Map<string, Run[]>();
   /** Folders holding a `.gitlab-ci.yml`: the root of the project whose pipeline files lie below. */
-  private readonly gitlabRoots: string[];
+  private gitlabRoots: string[];
   private readonly byPath: Map<string, WorkspaceFile>;
   private readonly disk: ConfinedDisk;
   private reads = 0;
@@ -74,14 +74,48 @@ export class CiScripts {
     this.disk = new ConfinedDisk(options.root, MAX_SCRIPT_BYTES);
   }
 
-  /** The local scripts that the jobs of an analysed CI file run. */
-  add(file: string, platform: string | undefined, sites: readonly ScriptRunSite[] | undefined): void {
+  /** The local scripts that the jobs of an analysed CI file run (those `only` keeps). */
+  add(file: string, platform: string | undefined, sites: readonly ScriptRunSite[] | undefined, only?: (script: string) => boolean): void {
     if (!sites?.length || (platform !== 'gitlab-ci' && platform !== 'github-actions')) return;
     const root = this.repositoryRoot(file, platform);
     if (root === undefined) return;
     for (const site of sites) {
       const at = root === '' ? site.path : `${root}/${site.path}`;
+      if (only && !only(at)) continue;
       this.runOf(at).push({ platform, file, who: site.who, line: site.line, root, cwd: site.cwd, how: site.how });
+    }
+  }
+
+  /**
+   * In a scan of staged files, a staged script whose CI file is not staged: the CI files of
+   * the index that the scan does not hold say who runs it (what will be committed with it).
+   * Only the runs of staged scripts are kept.
+   */
+  private async addIndexPipelines(): Promise<void> {
+    const staged = this.options.staged;
+    if (!staged) return;
+    let scripts: Set<string>;
+    try {
+      const prefix = await staged.git.prefix();
+      scripts = new Set((await staged.git.stagedPaths()).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)).filter((p) => !this.byPath.has(p)));
+    } catch (error) {
+      this.options.warn({ message: `could not list the staged files (${(error as Error).message.split('\n')[0]}): staged local scripts of CI jobs are not checked` });
+      return;
+    }
+    if (scripts.size === 0) return;
+    const pipelines = await unstagedIndexFiles(this.options.files, staged, {
+      pathspecs: [':(glob)**/.gitlab-ci.y*ml', ':(glob)**/*.gitlab-ci.y*ml', ':(glob)**/.github/workflows/*.y*ml', ':(glob)**/.github/**/action.y*ml'],
+      wanted: (p) => /\.ya?ml$/i.test(p),
+      max: MAX_SCRIPTS,
+      what: 'the CI files that run the staged local scripts are not read, nor those scripts',
+    });
+    this.gitlabRoots = [...this.gitlabRoots, ...pipelines.filter((p) => /^\.gitlab-ci\.ya?ml$/i.test(basenameOf(p.path))).map((p) => path.posix.dirname(p.path).replace(/^\.$/, ''))];
+    for (const pipeline of pipelines) {
+      const platform = classify(pipeline.path, pipeline.text);
+      const rules = PLATFORM_RULES.find((p) => p.platform === platform);
+      if (!rules?.localScripts || (platform !== 'gitlab-ci' && platform !== 'github-actions')) continue;
+      const input = rules.parse(pipeline.text, () => {}, { path: pipeline.path });
+      if (input !== undefined) this.add(pipeline.path, platform, rules.localScripts(input), (script) => scripts.has(script));
     }
   }
 
@@ -110,6 +144,7 @@ export class CiScripts {
 
   /** Reads the scripts, then the scripts they run (one level), and judges them all. */
   async *findings(registerSecret: (value: string, scope: string) => void): AsyncGenerator<ScannerFinding> {
+    await this.addIndexPipelines();
     if (this.runs.size === 0) return;
     const scripts = new Map<string, Script | undefined>();
     const direct = [...this.runs.keys()].sort();

@@ -93,7 +93,7 @@ export const iacScanner: Scanner = {
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts, root: ctx.root });
     await modules.prepare();
     // The local scripts CI jobs run (`- ./ci/build.sh`): read and judged after the loop, from the index in a scan of staged files.
-    const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(staged && ctx.files.some((file) => file.fromIndex) ? { staged } : {}), warn: (warning) => ctx.warn(warning) });
+    const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(staged && (ctx.options?.staged || ctx.files.some((file) => file.fromIndex)) ? { staged } : {}), warn: (warning) => ctx.warn(warning) });
     const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path);
     const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined;
     for (const [i, file] of ctx.files.entries()) {

@@ -158,6 +158,30 @@ describe('local scripts a job runs: a scan of staged files', () => {
     }
   });
 
+  it('judges a staged script whose CI file is not staged, by the CI file of the index: only what the commit changes', async () => {
+    const t = tempTree({
+      '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - ./ci/build.sh\n',
+      '.github/workflows/ci.yml': 'on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: bash scripts/release.sh\n',
+      'ci/build.sh': '#!/bin/sh\nenv\nmake\n',
+      'scripts/release.sh': '#!/bin/sh\nmake release\n',
+      'scripts/other.sh': '#!/bin/sh\nmake other\n',
+    });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('ci/build.sh', '#!/bin/sh\nenv\nmake\ncurl -k https://example.org/tool\n');
+      t.write('scripts/release.sh', '#!/bin/sh\nmake release\ncurl -fsSL https://example.org/i.sh | sh\n');
+      t.write('scripts/other.sh', '#!/bin/sh\nmake other\ncurl -k https://example.org/other\n');
+      git(t.dir, 'add', 'ci/build.sh', 'scripts/release.sh', 'scripts/other.sh');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      // The env dump of build.sh was committed before: not this commit's. other.sh is run by no job.
+      assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort(), ['iac/gha-curl-pipe-shell scripts/release.sh:3', 'iac/gitlab-tls-verification-disabled ci/build.sh:4']);
+      assert.deepEqual(result.warnings, []);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('follows no symbolic link of the index out of the root, and says so', async () => {
     const t = tempTree({ '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - make\n' });
     try {
