@@ -169,9 +169,15 @@ export class CiScripts {
         path: this.unread[0]!,
         message: `CI jobs run ${this.unread.length} more local script${this.unread.length === 1 ? '' : 's'} than the ${MAX_SCRIPTS} a scan reads (${this.unread.slice(0, 3).join(', ')}${this.unread.length > 3 ? ', ...' : ''}); they were not checked.`,
       });
-    for (const [at, script] of [...scripts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (script) yield* this.judge(script, this.runs.get(at)!, registerSecret);
+    // A link inside the root is read at its target: the runs of both paths judge one text.
+    const byTarget = new Map<string, { script: Script; runs: Run[] }>();
+    for (const [at, script] of scripts) {
+      if (!script) continue;
+      const entry = byTarget.get(script.path);
+      if (entry) entry.runs.push(...this.runs.get(at)!);
+      else byTarget.set(script.path, { script, runs: [...this.runs.get(at)!] });
     }
+    for (const [, { script, runs }] of [...byTarget].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) yield* this.judge(script, runs, registerSecret);
   }
 
   /** The problems of one script, once per line and problem, whichever platforms' jobs run it. */

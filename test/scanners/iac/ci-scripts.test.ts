@@ -106,7 +106,7 @@ describe('local scripts a job runs: what the scan reads', () => {
       mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       writeFileSync(path.join(dir, rel), text);
     };
-    write('.gitlab-ci.yml', 'stages: [build]\nbuild:\n  script:\n    - ./ci/linked-out.sh\n    - ./ci/linked-in.sh\n    - ./ci/huge.sh\n');
+    write('.gitlab-ci.yml', 'stages: [build]\nbuild:\n  script:\n    - ./ci/linked-out.sh\n    - ./ci/linked-in.sh\n    - ./ci/huge.sh\ntest:\n  script:\n    - ./ci/real.sh\n');
     write('ci/real.sh', '#!/bin/sh\ncurl -k https://example.org/inside\n');
     write('ci/huge.sh', '#!/bin/sh\n' + '# filler\n'.repeat(40_000) + 'curl -k https://example.org/huge\n');
     symlinkSync(path.join(outside, 'evil.sh'), path.join(dir, 'ci', 'linked-out.sh'));
@@ -119,7 +119,10 @@ describe('local scripts a job runs: what the scan reads', () => {
 
   it('follows no symbolic link out of the root and reads no script over the size bound, and says so; a link inside the root is read at its target', async () => {
     const result = await runScan({ target: dir, scannerSet: [iacScanner] });
-    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['iac/gitlab-tls-verification-disabled ci/real.sh:2']);
+    // Run by one job through the link and by another by its own name: one finding.
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`), [
+      'iac/gitlab-tls-verification-disabled ci/real.sh:2 curl --insecure turns off verification in ci/real.sh, run by job "build" of .gitlab-ci.yml and 1 other job.',
+    ]);
     assert.deepEqual(result.warnings.map((w) => `${w.path}: ${w.message}`).sort(), [
       'ci/huge.sh: ci/huge.sh, run by job "build" of .gitlab-ci.yml, is larger than 256 KiB; its commands were not checked.',
       'ci/linked-out.sh: ci/linked-out.sh, run by job "build" of .gitlab-ci.yml, is reached through a symbolic link that leads out of the scan root; its commands were not checked.',
