@@ -153,10 +153,13 @@ export class CiScripts {
     for (const at of direct) {
       const script = scripts.get(at);
       if (!script) continue;
+      const parsed = new Map<string, ReturnType<typeof localScriptCalls>>();
       for (const run of this.runs.get(at)!.filter((r) => r.via === undefined)) {
         const own = run.root === '' ? at : at.slice(run.root.length + 1);
         const dir = path.posix.dirname(own).replace(/^\.$/, '');
-        for (const call of localScriptCalls(script.text, { dir: run.cwd }, dir)) {
+        const key = `${run.root}\0${run.cwd}`;
+        if (!parsed.has(key)) parsed.set(key, localScriptCalls(script.text, { dir: run.cwd }, dir));
+        for (const call of parsed.get(key)!) {
           const inner = run.root === '' ? call.path : `${run.root}/${call.path}`;
           if (inner === at) continue;
           this.runOf(inner).push({ ...run, cwd: call.cwd, how: call.how, via: at });
