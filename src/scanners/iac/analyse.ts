@@ -3,7 +3,7 @@ import { normaliseLine } from '../../core/fingerprint.js';
 import type { ScanWarning } from '../scanner.js';
 import { classify } from './detect.js';
 import { PLATFORM_RULES } from './platforms.js';
-import type { Hit, IacRule, ParseContext, Platform, ScriptRunSite } from './rule.js';
+import type { CarriedInput, Hit, IacRule, ParseContext, Platform, ScriptRunSite } from './rule.js';
 
 /** Platforms read as YAML, where `{{ }}` marks a template rather than a value. */
 const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit']);
@@ -55,25 +55,39 @@ export function analyseFile(
   const regradedBy = platform.foreignSeverities?.(input);
   let lines: string[] | undefined;
   const lineText = (n: number) => (lines ??= text.split('\n'))[n - 1] ?? '';
-  for (const rule of platform.rules) {
-    const seen = new Set<string>();
-    try {
-      for (const hit of rule.check(input)) {
-        const key = `${hit.line}\0${hit.detailLine ?? ''}\0${hit.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (hit.secret) secrets.push(hit.secret);
-        const regraded = regradedBy?.(rule.id, hit);
-        const finding = toFinding(rule, regraded ? { ...hit, severity: regraded.severity } : hit, path, lineText);
-        if (regraded) finding.properties.severitySetBy = `${regraded.setBy} (secloop's own: ${hit.severity ?? rule.severity})`;
-        const justification = suppressedBy?.(rule.id, hit);
-        findings.push(justification ? { ...finding, inSourceSuppression: justification } : finding);
+  // The file's own rules, with the suppressions and severities its platform reads from other tools; or those of a carried input (keep: which of their hits stand).
+  const run = (rules: readonly IacRule<unknown>[], ruleInput: unknown, keep?: (hit: Hit) => boolean) => {
+    const own = keep === undefined;
+    for (const rule of rules) {
+      const seen = new Set<string>();
+      try {
+        for (const hit of rule.check(ruleInput)) {
+          if (keep && !keep(hit)) continue;
+          const key = `${hit.line}\0${hit.detailLine ?? ''}\0${hit.message}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          if (hit.secret) secrets.push(hit.secret);
+          const regraded = own ? regradedBy?.(rule.id, hit) : undefined;
+          const finding = toFinding(rule, regraded ? { ...hit, severity: regraded.severity } : hit, path, lineText);
+          if (regraded) finding.properties.severitySetBy = `${regraded.setBy} (secloop's own: ${hit.severity ?? rule.severity})`;
+          const justification = own ? suppressedBy?.(rule.id, hit) : undefined;
+          findings.push(justification ? { ...finding, inSourceSuppression: justification } : finding);
+        }
+      } catch (error) {
+        // A rule bug must not hide the other rules' findings on this file.
+        warn({ path, message: `rule ${rule.id} failed on this file: ${(error as Error).message}` });
       }
-    } catch (error) {
-      // A rule bug must not hide the other rules' findings on this file.
-      warn({ path, message: `rule ${rule.id} failed on this file: ${(error as Error).message}` });
     }
+  };
+  run(platform.rules, input);
+  let carried: CarriedInput[] = [];
+  try {
+    carried = platform.carried?.(input) ?? [];
+  } catch (error) {
+    warn({ path, message: `could not read what this ${platformId} file deploys for other rules: ${(error as Error).message}` });
   }
+  // What the file deploys for another platform (Terraform's Kubernetes objects) is judged by that platform's rules, in this file.
+  for (const other of carried) run(PLATFORM_RULES.find((p) => p.platform === other.platform)?.rules ?? [], other.input, other.keep ?? (() => true));
   let scriptRuns: ScriptRunSite[] | undefined;
   try {
     scriptRuns = platform.localScripts?.(input);

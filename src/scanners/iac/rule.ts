@@ -156,6 +156,19 @@ export interface PlatformRules<Input> {
   foreignSeverities?(input: Input): ((ruleId: string, hit: Hit) => { severity: Severity; setBy: string } | undefined) | undefined;
   /** The local scripts the file's jobs run, for the rules' `scripts` judgements (ci-scripts.ts). */
   localScripts?(input: Input): ScriptRunSite[];
+  /**
+   * What the file deploys that another platform's rules judge, in this file: the objects
+   * of Terraform's kubernetes provider resources, as the Kubernetes manifests they make.
+   * `keep` drops the hits the conversion cannot stand behind (on a value unknown before apply).
+   */
+  carried?(input: Input): CarriedInput[];
+}
+
+/** Input of another platform's rules made from a file (PlatformRules.carried). */
+export interface CarriedInput {
+  platform: Platform;
+  input: unknown;
+  keep?(hit: Hit): boolean;
 }
 
 /**

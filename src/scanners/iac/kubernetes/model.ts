@@ -13,6 +13,8 @@ export interface KubeObject {
   namespace?: string;
   root: YMap;
   line: number;
+  /** How findings name the object when it is not written as a manifest: the Terraform resource that deploys it (`kubernetes_deployment.web`). */
+  label?: string;
 }
 
 /** A pod spec wherever it sits: Pod.spec, <workload>.spec.template.spec, CronJob.spec.jobTemplate.spec.template.spec... */
@@ -81,9 +83,13 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   for (const doc of loaded.documents) collect(doc.root, 0);
   const cniConfigs = loaded.documents.flatMap((doc) => (isYMap(doc.root) && isCniConfig(doc.root) ? [doc.root] : []));
   if (objects.length === 0 && cniConfigs.length === 0) return undefined;
+  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}) };
+}
+
+/** The input of the rules for objects read from elsewhere than a manifest (Terraform's kubernetes provider): their pods and containers found. */
+export function kubeInputOf(objects: KubeObject[]): KubeInput {
   const pods = objects.flatMap(podSpecsOf);
-  const containers = pods.flatMap(containersOf);
-  return { objects, pods, containers, cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}) };
+  return { objects, pods, containers: pods.flatMap(containersOf), cniConfigs: [] };
 }
 
 /** The image a container runs: as written, or as a kustomization's `images:` entry changes it. */
@@ -168,7 +174,12 @@ function containersOf(pod: PodSpec): Container[] {
 }
 
 export function objectLabel(object: KubeObject): string {
-  return `${object.kind}/${object.name}`;
+  return object.label ?? `${object.kind}/${object.name}`;
+}
+
+/** The object as a message names it in words: `Service web`, or the resource that deploys it (`kubernetes_service.web`). */
+export function objectTitle(object: KubeObject): string {
+  return object.label ?? `${object.kind} ${object.name}`;
 }
 
 export function containerLabel(container: Container): string {

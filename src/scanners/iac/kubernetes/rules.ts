@@ -13,6 +13,7 @@ import {
   effectiveSetting,
   lineOfPath,
   objectLabel,
+  objectTitle,
   readKubernetes,
   type Container,
   type KubeInput,
@@ -67,7 +68,7 @@ function* podFlag(input: KubeInput, key: string, message: (label: string) => str
   for (const psp of podSecurityPolicies(input)) {
     const flag = pair(psp.spec, key);
     if (flag && isTrue(flag.value))
-      yield { line: flag.keyLine, message: `PodSecurityPolicy ${psp.object.name} allows pods with ${key}: true.`, resource: objectLabel(psp.object) };
+      yield { line: flag.keyLine, message: `${objectTitle(psp.object)} allows pods with ${key}: true.`, resource: objectLabel(psp.object) };
   }
 }
 
@@ -197,7 +198,7 @@ const privileged = kubeRule({
     }
     for (const psp of podSecurityPolicies(input)) {
       const flag = pair(psp.spec, 'privileged');
-      if (flag && isTrue(flag.value)) yield { line: flag.keyLine, message: `PodSecurityPolicy ${psp.object.name} allows privileged containers.`, resource: objectLabel(psp.object) };
+      if (flag && isTrue(flag.value)) yield { line: flag.keyLine, message: `${objectTitle(psp.object)} allows privileged containers.`, resource: objectLabel(psp.object) };
     }
   },
 });
@@ -233,7 +234,7 @@ const privilegeEscalation = kubeRule({
     for (const psp of podSecurityPolicies(input)) {
       const flag = pair(psp.spec, 'allowPrivilegeEscalation');
       if (flag && isFalse(flag.value)) continue;
-      yield { line: flag ? flag.keyLine : psp.specLine, message: `PodSecurityPolicy ${psp.object.name} allows privilege escalation.`, resource: objectLabel(psp.object) };
+      yield { line: flag ? flag.keyLine : psp.specLine, message: `${objectTitle(psp.object)} allows privilege escalation.`, resource: objectLabel(psp.object) };
     }
   },
 });
@@ -458,7 +459,7 @@ const capabilitiesNotDropped = kubeRule({
     for (const psp of podSecurityPolicies(input)) {
       const required = strings(get(psp.spec, 'requiredDropCapabilities')).map(normaliseCapability);
       if (required.includes('ALL') || required.includes('NET_RAW')) continue;
-      yield { line: pair(psp.spec, 'requiredDropCapabilities')?.keyLine ?? psp.specLine, message: `PodSecurityPolicy ${psp.object.name} does not require dropping ALL (or at least NET_RAW).`, resource: objectLabel(psp.object) };
+      yield { line: pair(psp.spec, 'requiredDropCapabilities')?.keyLine ?? psp.specLine, message: `${objectTitle(psp.object)} does not require dropping ALL (or at least NET_RAW).`, resource: objectLabel(psp.object) };
     }
   },
 });
@@ -486,7 +487,7 @@ const dangerousCapabilities = kubeRule({
       for (const key of ['allowedCapabilities', 'defaultAddCapabilities']) {
         const list = pair(psp.spec, key);
         const dangerous = strings(list?.value).map(normaliseCapability).filter((cap) => DANGEROUS_CAPABILITIES.has(cap) || cap === '*');
-        if (list && dangerous.length > 0) yield { line: list.keyLine, message: `PodSecurityPolicy ${psp.object.name} allows ${dangerous.join(', ')}.`, resource: objectLabel(psp.object) };
+        if (list && dangerous.length > 0) yield { line: list.keyLine, message: `${objectTitle(psp.object)} allows ${dangerous.join(', ')}.`, resource: objectLabel(psp.object) };
       }
     }
   },
@@ -684,7 +685,7 @@ const tokenAutomount = kubeRule({
     for (const object of input.objects) {
       if (object.kind !== 'ServiceAccount') continue;
       const flag = pair(object.root, 'automountServiceAccountToken');
-      if (flag && isTrue(flag.value) && !hasRole(object.namespace, object.name)) yield { line: flag.keyLine, message: `ServiceAccount ${object.name} turns token automount on for every pod that uses it.`, resource: objectLabel(object) };
+      if (flag && isTrue(flag.value) && !hasRole(object.namespace, object.name)) yield { line: flag.keyLine, message: `${objectTitle(object)} turns token automount on for every pod that uses it.`, resource: objectLabel(object) };
     }
   },
 });
@@ -711,7 +712,7 @@ const nodePort = kubeRule({
   *check(input) {
     for (const object of input.objects) {
       const type = serviceType(object);
-      if (type?.type === 'NodePort') yield { line: type.line, message: `Service ${object.name} is exposed on a port of every node.`, resource: objectLabel(object) };
+      if (type?.type === 'NodePort') yield { line: type.line, message: `${objectTitle(object)} is exposed on a port of every node.`, resource: objectLabel(object) };
     }
   },
 });
@@ -768,7 +769,7 @@ const loadBalancer = kubeRule({
         .filter((e) => e !== undefined);
       yield {
         line,
-        message: `Service ${object.name} gets a public load balancer${exposed.length > 0 ? ` for ${exposed.map(describePort).join(', ')}` : ''}; mark it internal or restrict its source ranges.`,
+        message: `${objectTitle(object)} gets a public load balancer${exposed.length > 0 ? ` for ${exposed.map(describePort).join(', ')}` : ''}; mark it internal or restrict its source ranges.`,
         resource: objectLabel(object),
         ...(exposed.length > 0 ? { severity: 'high' as const } : {}),
       };
@@ -883,7 +884,7 @@ const procMount = kubeRule({
     }
     for (const psp of podSecurityPolicies(input)) {
       const p = pair(psp.spec, 'allowedProcMountTypes');
-      if (p && strings(p.value).includes('Unmasked')) yield { line: p.keyLine, message: `PodSecurityPolicy ${psp.object.name} allows unmasked /proc.`, resource: objectLabel(psp.object) };
+      if (p && strings(p.value).includes('Unmasked')) yield { line: p.keyLine, message: `${objectTitle(psp.object)} allows unmasked /proc.`, resource: objectLabel(psp.object) };
     }
   },
 });

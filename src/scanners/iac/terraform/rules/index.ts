@@ -1,6 +1,7 @@
 import type { PlatformRules } from '../../rule.js';
 import { readTerraform, type TfInput } from '../model.js';
 import type { TfRule } from './common.js';
+import { kubernetesFromTerraform } from '../kubernetes/convert.js';
 import { accessRules } from './access.js';
 import { accountRules } from './accounts.js';
 import { azureRules } from './azure.js';
@@ -22,4 +23,11 @@ export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',
   parse: (text, warn, context) => readTerraform(text, warn, context?.terraform, context?.path),
   rules: terraformRules,
+  carried(input) {
+    // The objects of the kubernetes provider's resources, for the Kubernetes rules; nothing is kept on a value unknown before apply.
+    const kubernetes = kubernetesFromTerraform(input);
+    if (!kubernetes) return [];
+    const unknown = kubernetes.unknownLines;
+    return [{ platform: 'kubernetes', input: kubernetes.input, keep: (hit) => !unknown.has(hit.line) && (hit.detailLine === undefined || !unknown.has(hit.detailLine)) }];
+  },
 };

@@ -1,0 +1,205 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { analyseFile } from '../../../src/scanners/iac/analyse.js';
+import { readTerraform } from '../../../src/scanners/iac/terraform/model.js';
+import { kubernetesFromTerraform } from '../../../src/scanners/iac/terraform/kubernetes/convert.js';
+import { camelCase, fieldOf, kindOf } from '../../../src/scanners/iac/terraform/kubernetes/schema.js';
+import { get, items, plain, text } from '../../../src/scanners/iac/yaml/tree.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+const fixtures = fixturePath('iac', 'tf-kubernetes');
+const read = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
+
+/** `line ruleId` of the Kubernetes rules' findings on a Terraform fixture, sorted. */
+function findings(name: string, ...ruleIds: string[]): string[] {
+  return analyseFile(name, read(name), () => {}, 'terraform')
+    .findings.filter((f) => f.ruleId.startsWith('iac/k8s-') && (ruleIds.length === 0 || ruleIds.includes(f.ruleId)))
+    .map((f) => `${f.location.startLine} ${f.ruleId}`)
+    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b));
+}
+
+function messages(name: string, ruleId: string): string[] {
+  return analyseFile(name, read(name), () => {}, 'terraform').findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
+}
+
+function converted(source: string) {
+  const tf = readTerraform(source, () => {});
+  assert.ok(tf);
+  return kubernetesFromTerraform(tf);
+}
+
+describe('the provider schema table', () => {
+  it('maps resource types, with and without _v1, to the kinds they make', () => {
+    assert.deepEqual(kindOf('kubernetes_deployment_v1'), { kind: 'Deployment', apiVersion: 'apps/v1' });
+    assert.deepEqual(kindOf('kubernetes_deployment'), { kind: 'Deployment', apiVersion: 'apps/v1' });
+    assert.deepEqual(kindOf('kubernetes_cluster_role_binding_v1'), { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1' });
+    assert.deepEqual(kindOf('kubernetes_ingress_v1'), { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1' });
+    assert.equal(kindOf('kubernetes_config_map_v1'), undefined);
+    assert.equal(kindOf('aws_instance'), undefined);
+  });
+
+  it('renames fields, turns repeated blocks into lists and keeps maps of data as written', () => {
+    assert.equal(camelCase('read_only_root_filesystem'), 'readOnlyRootFilesystem');
+    assert.deepEqual(fieldOf('security_context', 'container'), { key: 'securityContext', list: false, data: false, flatten: false });
+    assert.deepEqual(fieldOf('container', 'spec'), { key: 'containers', list: true, data: false, flatten: false });
+    assert.deepEqual(fieldOf('volume_mount', 'container'), { key: 'volumeMounts', list: true, data: false, flatten: false });
+    assert.equal(fieldOf('host_pid', 'spec').key, 'hostPID');
+    assert.equal(fieldOf('non_resource_urls', 'rule').key, 'nonResourceURLs');
+    assert.deepEqual(fieldOf('rule', ''), { key: 'rules', list: true, data: false, flatten: false });
+    assert.deepEqual(fieldOf('subject', ''), { key: 'subjects', list: true, data: false, flatten: false });
+    assert.deepEqual(fieldOf('role_ref', ''), { key: 'roleRef', list: false, data: false, flatten: false });
+    // A container's and a Service's ports are lists; the port of an Ingress backend's service is one object.
+    assert.deepEqual(fieldOf('port', 'container'), { key: 'ports', list: true, data: false, flatten: false });
+    assert.deepEqual(fieldOf('port', 'service'), { key: 'port', list: false, data: false, flatten: false });
+    // Ingress paths are blocks under http; a path elsewhere (host_path.path) is a plain field.
+    assert.deepEqual(fieldOf('path', 'http'), { key: 'paths', list: true, data: false, flatten: false });
+    assert.deepEqual(fieldOf('path', 'host_path'), { key: 'path', list: false, data: false, flatten: false });
+    assert.equal(fieldOf('labels', 'metadata').data, true);
+    assert.equal(fieldOf('limits', 'resources').data, true);
+    assert.equal(fieldOf('persistent_volume_source', 'spec').flatten, true);
+    // A ServiceAccount's secrets are a list at the top of the resource; a volume's secret is one object.
+    assert.deepEqual(fieldOf('secret', ''), { key: 'secrets', list: true, data: false, flatten: false });
+    assert.deepEqual(fieldOf('secret', 'volume'), { key: 'secret', list: false, data: false, flatten: false });
+  });
+});
+
+describe('Kubernetes objects of Terraform files', () => {
+  it('builds the API object of a deployment, every node on the line it comes from', () => {
+    const k8s = converted(read('deployment.tf'));
+    assert.ok(k8s);
+    const [web] = k8s.input.objects;
+    assert.ok(web);
+    assert.equal(web.kind, 'Deployment');
+    assert.equal(web.label, 'kubernetes_deployment_v1.web');
+    assert.equal(web.name, 'web');
+    // The name of the kubernetes_namespace_v1 it refers to is known.
+    assert.equal(web.namespace, 'shop');
+    const spec = get(web.root, 'spec', 'template', 'spec');
+    assert.deepEqual(
+      items(get(spec, 'containers')).map((c) => text(get(c, 'name'))),
+      ['app', 'sidecar'],
+    );
+    const app = items(get(spec, 'containers'))[0];
+    assert.equal(app?.line, 39);
+    assert.deepEqual(plain(get(app, 'securityContext', 'capabilities')), { add: ['NET_ADMIN', 'SYS_ADMIN'] });
+    assert.equal(get(app, 'securityContext', 'capabilities', 'add')?.line, 46);
+    assert.deepEqual(plain(get(items(get(spec, 'containers'))[1], 'resources', 'limits')), { cpu: '250m', memory: '128Mi' });
+    assert.equal(text(get(items(get(spec, 'volumes'))[0], 'hostPath', 'path')), '/var/run/docker.sock');
+    // var.escalate and the sidecar's image cannot be told: their lines keep no finding.
+    assert.deepEqual([...k8s.unknownLines].sort((a, b) => a - b), [44, 56]);
+  });
+
+  it('reports a deployment on the lines of its HCL attributes and blocks, naming the resource', () => {
+    assert.deepEqual(
+      findings('deployment.tf', 'iac/k8s-privileged-container', 'iac/k8s-privilege-escalation', 'iac/k8s-host-pid', 'iac/k8s-docker-socket', 'iac/k8s-dangerous-capabilities', 'iac/k8s-image-latest', 'iac/k8s-no-memory-limit', 'iac/k8s-default-namespace'),
+      [
+        // hostPID = true, the first container's header (no memory limit), privileged = true, add = [...].
+        '38 iac/k8s-host-pid',
+        '39 iac/k8s-no-memory-limit',
+        '41 iac/k8s-image-latest',
+        '43 iac/k8s-privileged-container',
+        '46 iac/k8s-dangerous-capabilities',
+        // The sidecar does not set allow_privilege_escalation; the app sets it to a variable without value: nothing said.
+        '54 iac/k8s-privilege-escalation',
+        '67 iac/k8s-docker-socket',
+      ],
+    );
+    assert.deepEqual(messages('deployment.tf', 'iac/k8s-privileged-container'), ['kubernetes_deployment_v1.web container app runs privileged: it has full access to the node.']);
+    // The sidecar's image has an interpolation of a variable without value: neither latest nor untagged can be told.
+    assert.deepEqual(messages('deployment.tf', 'iac/k8s-image-without-digest').length, 1);
+  });
+
+  it('reports a pod and a Service, with dynamic blocks read per element', () => {
+    assert.deepEqual(findings('pod.tf', 'iac/k8s-host-network', 'iac/k8s-hostpath-sensitive', 'iac/k8s-secret-as-env-var', 'iac/k8s-service-loadbalancer', 'iac/k8s-run-as-root', 'iac/k8s-privilege-escalation', 'iac/k8s-writable-root-filesystem', 'iac/k8s-capabilities-not-dropped', 'iac/k8s-service-account-token-automount', 'iac/k8s-seccomp-missing'), [
+      '15 iac/k8s-host-network',
+      '50 iac/k8s-secret-as-env-var',
+      '74 iac/k8s-hostpath-sensitive',
+      '90 iac/k8s-service-loadbalancer',
+    ]);
+    const k8s = converted(read('pod.tf'));
+    const env = get(k8s?.input.containers[0]?.node, 'env');
+    assert.deepEqual(
+      items(env).map((e) => plain(e)),
+      [
+        { name: 'LOG_LEVEL', value: 'info' },
+        { name: 'MODE', value: 'batch' },
+        { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'agent', key: 'token' } } },
+      ],
+    );
+    assert.deepEqual(messages('pod.tf', 'iac/k8s-service-loadbalancer'), ['kubernetes_service_v1.agent gets a public load balancer; mark it internal or restrict its source ranges.']);
+  });
+
+  it('judges RBAC roles and bindings together, a role_ref to a role of the file by its name', () => {
+    assert.deepEqual(findings('rbac.tf'), [
+      '15 iac/k8s-rbac-secrets-access',
+      '46 iac/k8s-cluster-admin-binding',
+      '57 iac/k8s-default-service-account-binding',
+      '69 iac/k8s-rbac-wildcard',
+      '70 iac/k8s-rbac-wildcard',
+      '71 iac/k8s-rbac-wildcard',
+    ]);
+    assert.deepEqual(messages('rbac.tf', 'iac/k8s-rbac-secrets-access'), ['kubernetes_cluster_role_v1.reader can read Secrets (get, list, watch), and service account tools/reporter is bound to it.']);
+  });
+
+  it('reads a kubernetes_manifest written as an HCL object or as a YAML heredoc, and leaves one read from a file to that file', () => {
+    assert.deepEqual(findings('manifest.tf', 'iac/k8s-privileged-container', 'iac/k8s-host-ipc', 'iac/k8s-image-without-digest', 'iac/k8s-rbac-secrets-access', 'iac/k8s-rbac-exec-attach'), [
+      '31 iac/k8s-host-ipc',
+      '35 iac/k8s-image-without-digest',
+      '37 iac/k8s-privileged-container',
+      '65 iac/k8s-rbac-secrets-access',
+      '67 iac/k8s-rbac-exec-attach',
+    ]);
+    const k8s = converted(read('manifest.tf'));
+    assert.deepEqual(
+      k8s?.input.objects.map((o) => o.label),
+      ['kubernetes_manifest.worker', 'kubernetes_manifest.reader'],
+    );
+  });
+
+  it('reads a cron job through job_template, and containers of a dynamic block whose for_each cannot be read once', () => {
+    assert.deepEqual(findings('dynamic.tf', 'iac/k8s-privileged-container', 'iac/k8s-image-latest', 'iac/k8s-host-network'), [
+      '37 iac/k8s-image-latest',
+      '48 iac/k8s-privileged-container',
+      '71 iac/k8s-host-network',
+    ]);
+  });
+
+  it('reads blocks written as attributes holding objects', () => {
+    const source = [
+      'resource "kubernetes_pod" "legacy" {', // 1
+      '  metadata {',
+      '    name = "legacy"',
+      '  }',
+      '  spec {', // 5
+      '    container = [',
+      '      {',
+      '        name  = "app"',
+      '        image = "registry.example.org/app:1.0.0"',
+      '        security_context = {', // 10
+      '          privileged = true',
+      '        }',
+      '        env = {',
+      '          name = "TOKEN"',
+      '          value_from = {', // 15
+      '            secret_key_ref = { name = "app", key = "token" }',
+      '          }',
+      '        }',
+      '      },',
+      '    ]', // 20
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const lines = analyseFile('legacy.tf', source, () => {}, 'terraform')
+      .findings.filter((f) => f.ruleId === 'iac/k8s-privileged-container' || f.ruleId === 'iac/k8s-secret-as-env-var')
+      .map((f) => `${f.location.startLine} ${f.ruleId}`);
+    assert.deepEqual(lines, ['11 iac/k8s-privileged-container', '16 iac/k8s-secret-as-env-var']);
+  });
+
+  it('leaves a file without kubernetes provider resources alone', () => {
+    assert.equal(converted('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'), undefined);
+    assert.equal(converted('resource "kubernetes_config_map_v1" "settings" {\n  metadata {\n    name = "settings"\n  }\n}\n'), undefined);
+  });
+});
