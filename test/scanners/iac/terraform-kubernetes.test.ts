@@ -198,6 +198,34 @@ describe('Kubernetes objects of Terraform files', () => {
     assert.deepEqual(lines, ['11 iac/k8s-privileged-container', '16 iac/k8s-secret-as-env-var']);
   });
 
+  it("reads the pod spec the provider's first ReplicationController wrote right in template", () => {
+    const source = [
+      'resource "kubernetes_replication_controller" "db" {', // 1
+      '  metadata {',
+      '    name = "db"',
+      '  }',
+      '  spec {', // 5
+      '    selector = { app = "db" }',
+      '    template {',
+      '      host_ipc = true',
+      '      container {',
+      '        name  = "db"', // 10
+      '        image = "registry.example.org/db:5.6"',
+      '      }',
+      '    }',
+      '  }',
+      '}', // 15
+      '',
+    ].join('\n');
+    const k8s = converted(source);
+    assert.equal(k8s?.input.containers[0]?.name, 'db');
+    assert.deepEqual(plain(get(k8s?.input.objects[0]?.root, 'spec', 'selector')), { app: 'db' });
+    const lines = analyseFile('rc.tf', source, () => {}, 'terraform')
+      .findings.filter((f) => f.ruleId === 'iac/k8s-host-ipc')
+      .map((f) => f.location.startLine);
+    assert.deepEqual(lines, [8]);
+  });
+
   it('leaves a file without kubernetes provider resources alone', () => {
     assert.equal(converted('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'), undefined);
     assert.equal(converted('resource "kubernetes_config_map_v1" "settings" {\n  metadata {\n    name = "settings"\n  }\n}\n'), undefined);

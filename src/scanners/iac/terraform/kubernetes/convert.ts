@@ -193,6 +193,12 @@ function blockMap(block: Block, instance: Instance, name: string, context: Conte
     else for (const m of maps) put(field.key, m.line, m.column, m, false);
   }
   pairs.sort((a, b) => a.keyLine - b.keyLine || a.keyColumn - b.keyColumn);
+  // The provider's first ReplicationController wrote the pod spec right in `template` (`template { container { } }`): it is the template's spec.
+  if (name === 'template' && !pairs.some((p) => p.key === 'spec') && pairs.some((p) => p.key === 'containers')) {
+    const metadata = pairs.filter((p) => p.key === 'metadata');
+    const spec: YMap = { kind: 'map', pairs: pairs.filter((p) => p.key !== 'metadata'), line: block.line, column: block.column };
+    return { kind: 'map', pairs: [...metadata, { key: 'spec', keyLine: block.line, keyColumn: block.column, value: spec }], line: block.line, column: block.column };
+  }
   return { kind: 'map', pairs, line: block.line, column: block.column };
 }
 
