@@ -47,6 +47,8 @@ const PLATFORMS: KicsPlatform[] = [
   { label: 'Terraform GCP', dir: 'terraform/gcp', platform: 'terraform', extra: true },
   { label: 'Terraform Azure', dir: 'terraform/azure', platform: 'terraform', extra: true },
   { label: 'CloudFormation AWS', dir: 'cloudFormation/aws', platform: 'cloudformation', extra: true },
+  // Kubernetes objects deployed by Terraform's kubernetes provider, judged by the Kubernetes rules (terraform/kubernetes/convert.ts).
+  { label: 'Terraform Kubernetes', dir: 'terraform/kubernetes', platform: 'terraform', extra: true },
 ];
 
 export type Split = 'dev' | 'held-out';
