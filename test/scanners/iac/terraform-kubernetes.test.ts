@@ -53,6 +53,9 @@ describe('the provider schema table', () => {
     // A container's and a Service's ports are lists; the port of an Ingress backend's service is one object.
     assert.deepEqual(fieldOf('port', 'container'), { key: 'ports', list: true, data: false, flatten: false });
     assert.deepEqual(fieldOf('port', 'service'), { key: 'port', list: false, data: false, flatten: false });
+    // A field holding a plain value is only renamed: `port = 80` in a port block, a PodSecurityPolicy's `rule = "MustRunAsNonRoot"`.
+    assert.deepEqual(fieldOf('port', 'port', true), { key: 'port', list: false, data: false, flatten: false });
+    assert.deepEqual(fieldOf('rule', 'run_as_user', true), { key: 'rule', list: false, data: false, flatten: false });
     // Ingress paths are blocks under http; a path elsewhere (host_path.path) is a plain field.
     assert.deepEqual(fieldOf('path', 'http'), { key: 'paths', list: true, data: false, flatten: false });
     assert.deepEqual(fieldOf('path', 'host_path'), { key: 'path', list: false, data: false, flatten: false });
@@ -128,6 +131,8 @@ describe('Kubernetes objects of Terraform files', () => {
         { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'agent', key: 'token' } } },
       ],
     );
+    // A Service's port blocks are its ports; the port number in each stays `port`.
+    assert.deepEqual(plain(get(k8s?.input.objects[1]?.root, 'spec', 'ports')), [{ port: 443, targetPort: 8443 }]);
     assert.deepEqual(messages('pod.tf', 'iac/k8s-service-loadbalancer'), ['kubernetes_service_v1.agent gets a public load balancer; mark it internal or restrict its source ranges.']);
   });
 

@@ -174,7 +174,7 @@ function blockMap(block: Block, instance: Instance, name: string, context: Conte
     const value = valueIn(instance, a.expr);
     // `= null` leaves an argument unset.
     if (value === null) continue;
-    const field = fieldOf(a.name, name);
+    const field = fieldOf(a.name, name, isPlain(value) && !fieldOf(a.name, name).data);
     const node = field.data ? raw(a.expr, value, a.line, a.column, context) : schemaValue(a.expr, value, a.line, a.column, a.name, field.list, context);
     put(field.key, a.line, a.column, node, field.list);
   }
@@ -220,7 +220,7 @@ function schemaValue(expr: Expr | undefined, value: Value, line: number, column:
   for (const [key, inner] of Object.entries(value)) {
     if (inner === null) continue;
     const at = keyAt(expr, key);
-    const field = fieldOf(key, name);
+    const field = fieldOf(key, name, isPlain(inner) && !fieldOf(key, name).data);
     const keyLine = at?.line ?? line;
     const keyColumn = at?.column ?? column;
     const node = field.data ? raw(at?.expr, inner, keyLine, keyColumn, context) : schemaValue(at?.expr, inner, keyLine, keyColumn, key, field.list, context);
@@ -250,6 +250,12 @@ function raw(expr: Expr | undefined, value: Value, line: number, column: number,
     pairs.push({ key, keyLine: at?.line ?? line, keyColumn: at?.column ?? column, value: raw(at?.expr, inner, at?.line ?? line, at?.column ?? column, context) });
   }
   return { kind: 'map', pairs, line, column };
+}
+
+/** A value that is no object and holds none (a scalar, a list of scalars, unknown): a field holding it is only renamed. */
+function isPlain(value: Value): boolean {
+  if (Array.isArray(value)) return value.every((item) => item === UNKNOWN || item === null || typeof item !== 'object');
+  return value === UNKNOWN || value === null || typeof value !== 'object';
 }
 
 function leaf(value: Value, line: number, column: number, context: Context): YNode {

@@ -185,9 +185,14 @@ export function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** What a field of the provider's schema is in the API, inside a block (or object) named `parent` (`''` for the resource itself). */
-export function fieldOf(name: string, parent: string): { key: string; list: boolean; data: boolean; flatten: boolean } {
-  const entry = FIELDS.get(name)?.find((f) => !f.under || f.under.includes(parent));
+/**
+ * What a field of the provider's schema is in the API, inside a block (or object) named
+ * `parent` (`''` for the resource itself). The entries of FIELDS are for blocks and
+ * objects: a field that holds a plain value (`port = 80` of a Service's port, `rule =
+ * "MustRunAsNonRoot"`) is only renamed (`plain`).
+ */
+export function fieldOf(name: string, parent: string, plain = false): { key: string; list: boolean; data: boolean; flatten: boolean } {
+  const entry = plain ? undefined : FIELDS.get(name)?.find((f) => !f.under || f.under.includes(parent));
   return {
     key: entry?.key ?? NAMES.get(name) ?? camelCase(name),
     list: entry?.list === true,
