@@ -56,13 +56,13 @@ export function analyseFile(
   let lines: string[] | undefined;
   const lineText = (n: number) => (lines ??= text.split('\n'))[n - 1] ?? '';
   // The file's own rules, with the suppressions and severities its platform reads from other tools; or those of a carried input (keep: which of their hits stand).
-  const run = (rules: readonly IacRule<unknown>[], ruleInput: unknown, keep?: (hit: Hit) => boolean) => {
+  const run = (rules: readonly IacRule<unknown>[], ruleInput: unknown, keep?: (hit: Hit, ruleId: string) => boolean) => {
     const own = keep === undefined;
     for (const rule of rules) {
       const seen = new Set<string>();
       try {
         for (const hit of rule.check(ruleInput)) {
-          if (keep && !keep(hit)) continue;
+          if (keep && !keep(hit, rule.id)) continue;
           const key = `${hit.line}\0${hit.detailLine ?? ''}\0${hit.message}`;
           if (seen.has(key)) continue;
           seen.add(key);

@@ -168,7 +168,7 @@ export interface PlatformRules<Input> {
 export interface CarriedInput {
   platform: Platform;
   input: unknown;
-  keep?(hit: Hit): boolean;
+  keep?(hit: Hit, ruleId: string): boolean;
 }
 
 /**

@@ -231,6 +231,23 @@ describe('Kubernetes objects of Terraform files', () => {
     assert.deepEqual(lines, [8]);
   });
 
+  it('keeps no finding that rests on a map of data known only at apply', () => {
+    const service = (annotations: string) =>
+      ['resource "kubernetes_service_v1" "api" {', '  metadata {', '    name = "api"', `    annotations = ${annotations}`, '  }', '  spec {', '    type = "LoadBalancer"', '  }', '}', ''].join('\n');
+    const lines = (source: string) =>
+      analyseFile('service.tf', source, () => {}, 'terraform')
+        .findings.filter((f) => f.ruleId === 'iac/k8s-service-loadbalancer')
+        .map((f) => f.location.startLine);
+    // The annotations may make the load balancer internal.
+    assert.deepEqual(lines(service('var.service_annotations')), []);
+    assert.deepEqual(lines(service('{ team = "api" }')), [7]);
+    // In a kubernetes_manifest too.
+    const manifest = (annotations: string) =>
+      ['resource "kubernetes_manifest" "api" {', '  manifest = {', '    apiVersion = "v1"', '    kind = "Service"', `    metadata = { name = "api", annotations = ${annotations} }`, '    spec = { type = "LoadBalancer" }', '  }', '}', ''].join('\n');
+    assert.deepEqual(lines(manifest('var.service_annotations')), []);
+    assert.deepEqual(lines(manifest('{}')), [6]);
+  });
+
   it('leaves a file without kubernetes provider resources alone', () => {
     assert.equal(converted('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'), undefined);
     assert.equal(converted('resource "kubernetes_config_map_v1" "settings" {\n  metadata {\n    name = "settings"\n  }\n}\n'), undefined);

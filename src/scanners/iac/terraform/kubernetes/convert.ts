@@ -17,31 +17,52 @@ import { attribute, attributeAt, type TfInput, type TfResource } from '../model.
 import { fileInstance, sectionsIn, valueIn, type Instance } from '../rules/instances.js';
 import { get, isYMap, loadYaml, text, type YMap, type YNode, type YPair } from '../../yaml/tree.js';
 import { kubeInputOf, type KubeInput, type KubeObject } from '../../kubernetes/model.js';
-import { fieldOf, kindOf, MANIFEST_RESOURCE, NOT_OF_THE_OBJECT } from './schema.js';
+import { fieldOf, kindOf, MANIFEST_RESOURCE, NOT_OF_THE_OBJECT, RULES_ON_DATA } from './schema.js';
+import type { Hit } from '../../rule.js';
 
 export interface TerraformKubernetes {
   input: KubeInput;
   /** Lines holding a value that cannot be told before apply: no finding is kept there. */
   unknownLines: ReadonlySet<number>;
+  /** Whether a finding of a rule stands: on no unknown line, and not resting on a map of data that cannot be told (RULES_ON_DATA). */
+  keep(hit: Hit, ruleId: string): boolean;
 }
 
 interface Context {
   unknownLines: Set<number>;
+  /** The maps of data (by their provider name: annotations, labels) whose value cannot be told, in the object being read. */
+  unknownData: Set<string>;
 }
 
 /** The Kubernetes objects of a Terraform file's kubernetes provider resources, or undefined when it has none. */
 export function kubernetesFromTerraform(tf: TfInput): TerraformKubernetes | undefined {
   const candidates = tf.resources.filter((r) => r.kind === 'resource' && (r.type === MANIFEST_RESOURCE || kindOf(r.type) !== undefined));
   if (candidates.length === 0) return undefined;
-  const context: Context = { unknownLines: new Set() };
+  const context: Context = { unknownLines: new Set(), unknownData: new Set() };
   const instance = withKubernetesNames(tf, fileInstance(tf));
   const objects: KubeObject[] = [];
+  /** The maps of data that cannot be told, by object (its address), and in any object of the file. */
+  const unknownData = new Map<string, Set<string>>();
+  const inFile = new Set<string>();
   for (const resource of candidates) {
+    context.unknownData = new Set();
     const object = resource.type === MANIFEST_RESOURCE ? fromManifest(resource, instance, context) : fromSchema(resource, instance, context);
-    if (object) objects.push(object);
+    if (!object) continue;
+    objects.push(object);
+    unknownData.set(resource.address, context.unknownData);
+    for (const field of context.unknownData) inFile.add(field);
   }
   if (objects.length === 0) return undefined;
-  return { input: kubeInputOf(objects), unknownLines: context.unknownLines };
+  const unknownLines = context.unknownLines;
+  const keep = (hit: Hit, ruleId: string): boolean => {
+    if (unknownLines.has(hit.line) || (hit.detailLine !== undefined && unknownLines.has(hit.detailLine))) return false;
+    const rests = RULES_ON_DATA.get(ruleId);
+    if (!rests) return true;
+    const address = hit.resource?.split(' ')[0];
+    const unknown = rests.scope === 'file' ? inFile : address !== undefined ? unknownData.get(address) : undefined;
+    return !rests.fields.some((field) => unknown?.has(field));
+  };
+  return { input: kubeInputOf(objects), unknownLines, keep };
 }
 
 /**
@@ -175,6 +196,7 @@ function blockMap(block: Block, instance: Instance, name: string, context: Conte
     // `= null` leaves an argument unset.
     if (value === null) continue;
     const field = fieldOf(a.name, name, isPlain(value) && !fieldOf(a.name, name).data);
+    if (field.data && value === UNKNOWN) context.unknownData.add(a.name);
     const node = field.data ? raw(a.expr, value, a.line, a.column, context) : schemaValue(a.expr, value, a.line, a.column, a.name, field.list, context);
     put(field.key, a.line, a.column, node, field.list);
   }
@@ -223,6 +245,7 @@ function schemaValue(expr: Expr | undefined, value: Value, line: number, column:
     const field = fieldOf(key, name, isPlain(inner) && !fieldOf(key, name).data);
     const keyLine = at?.line ?? line;
     const keyColumn = at?.column ?? column;
+    if (field.data && inner === UNKNOWN) context.unknownData.add(key);
     const node = field.data ? raw(at?.expr, inner, keyLine, keyColumn, context) : schemaValue(at?.expr, inner, keyLine, keyColumn, key, field.list, context);
     pairs.push({ key: field.key, keyLine, keyColumn, value: node });
   }
@@ -247,6 +270,8 @@ function raw(expr: Expr | undefined, value: Value, line: number, column: number,
   const pairs: YPair[] = [];
   for (const [key, inner] of Object.entries(value)) {
     const at = keyAt(expr, key);
+    // A map of data in the API's shape (matchLabels) is named as the provider names it (match_labels) in RULES_ON_DATA.
+    if (inner === UNKNOWN) context.unknownData.add(key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
     pairs.push({ key, keyLine: at?.line ?? line, keyColumn: at?.column ?? column, value: raw(at?.expr, inner, at?.line ?? line, at?.column ?? column, context) });
   }
   return { kind: 'map', pairs, line, column };

@@ -200,3 +200,23 @@ export function fieldOf(name: string, parent: string, plain = false): { key: str
     flatten: entry?.flatten === true,
   };
 }
+
+/**
+ * Kubernetes rules whose verdict rests on a map of data that a resource may take from a
+ * value unknown before apply (`annotations = var.service_annotations`): a finding of such a
+ * rule is not kept when that map is unknown, in the object the finding is about (`object`)
+ * or in any object of the file (`file`: a NetworkPolicy is judged against every pod's labels).
+ */
+export const RULES_ON_DATA: ReadonlyMap<string, { fields: readonly string[]; scope: 'object' | 'file' }> = new Map([
+  // An annotation may make the load balancer internal, or set the seccomp or AppArmor profile.
+  ['iac/k8s-service-loadbalancer', { fields: ['annotations'], scope: 'object' }],
+  ['iac/k8s-seccomp-missing', { fields: ['annotations'], scope: 'object' }],
+  ['iac/k8s-seccomp-unconfined', { fields: ['annotations'], scope: 'object' }],
+  ['iac/k8s-apparmor-unconfined', { fields: ['annotations'], scope: 'object' }],
+  // Resource limits given whole.
+  ['iac/k8s-no-memory-limit', { fields: ['limits'], scope: 'object' }],
+  ['iac/k8s-no-cpu-limit', { fields: ['limits'], scope: 'object' }],
+  // What a NetworkPolicy selects, and which pods carry which labels.
+  ['iac/k8s-pod-not-isolated', { fields: ['labels', 'match_labels'], scope: 'file' }],
+  ['iac/k8s-network-policy-selects-nothing', { fields: ['labels', 'match_labels'], scope: 'file' }],
+]);

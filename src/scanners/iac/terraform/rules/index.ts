@@ -27,7 +27,6 @@ export const terraformPlatform: PlatformRules<TfInput> = {
     // The objects of the kubernetes provider's resources, for the Kubernetes rules; nothing is kept on a value unknown before apply.
     const kubernetes = kubernetesFromTerraform(input);
     if (!kubernetes) return [];
-    const unknown = kubernetes.unknownLines;
-    return [{ platform: 'kubernetes', input: kubernetes.input, keep: (hit) => !unknown.has(hit.line) && (hit.detailLine === undefined || !unknown.has(hit.detailLine)) }];
+    return [{ platform: 'kubernetes', input: kubernetes.input, keep: kubernetes.keep }];
   },
 };
