@@ -119,7 +119,7 @@ describe('Terraform file functions: a scan', () => {
       .sort();
 
   it('judges firewall rules built from YAML files (fileset, yamldecode, named ranges): only the one open to the internet', () => {
-    assert.deepEqual(places('iac/tf-gcp-firewall-open-to-internet'), ['main.tf:15 google_compute_firewall.ingress opens 22/tcp (SSH) to 0.0.0.0/0.']);
+    assert.deepEqual(places('iac/tf-gcp-firewall-open-to-internet'), ['main.tf:15 google_compute_firewall.ingress["allow-admin-ssh"] opens 22/tcp (SSH) to 0.0.0.0/0.']);
     assert.deepEqual(places('iac/tf-gcp-firewall-sensitive-port-broad-public'), []);
   });
 

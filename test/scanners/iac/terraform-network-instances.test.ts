@@ -107,11 +107,11 @@ describe('Terraform network rules: rule resources with for_each and count', () =
     assert.match(found[0]!.message, /22\/tcp \(SSH\), 3389/);
   });
 
-  it('reads a count, and a count of 0 or an unreadable one as the resource written', () => {
+  it('reads a count; a count of 0 makes nothing, an unreadable one is read as the resource written', () => {
     const counted = (count: string) =>
       `variable "n" {}\nresource "aws_security_group_rule" "r" {\n  count             = ${count}\n  type              = "ingress"\n  from_port         = 22\n  to_port           = 22\n  protocol          = "tcp"\n  cidr_blocks       = ["0.0.0.0/0"]\n  security_group_id = "sg-0123456789abcdef0"\n}\n`;
     assert.deepEqual(linesOf(RULE, counted('2')), [8], 'two identical instances, one finding');
-    assert.deepEqual(linesOf(RULE, counted('0')), [8]);
+    assert.deepEqual(linesOf(RULE, counted('0')), []);
     assert.deepEqual(linesOf(RULE, counted('var.n')), [8]);
     assert.deepEqual(linesOf(RULE, counted('length(["a", "b"])')), [8]);
   });

@@ -1,9 +1,10 @@
-import type { Attribute, Block, Body, Expr } from './hcl/ast.js';
+import { childExpressions, type Attribute, type Block, type Body, type Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
 import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { blockAddress, parseTerraformText, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
 import { isOverrideFile, overrideSourceOf } from './overrides.js';
+import { MAX_INSTANCES_PER_FILE, MAX_RESOURCE_INSTANCES, blockMentionsBound, instanceBlock, instanceSuffix, planInstances, writtenExpr, type InstancePlan } from './resource-instances.js';
 
 /** A Terraform resource or data source block. */
 export interface TfResource {
@@ -15,6 +16,17 @@ export interface TfResource {
   address: string;
   /** The module call that creates this resource, for resources read from a registry module's inputs. */
   module?: string;
+  /**
+   * One instance of a resource with for_each or count (resource-instances.ts): its key
+   * (each.key, count.index) and the resource as written. Its block is read with the
+   * instance's values; `address` stays the resource's, `label` names the instance.
+   */
+  instance?: { key: string | number; of: TfResource };
+}
+
+/** The resource as written, for one instance of it (the resource itself otherwise). */
+export function written(resource: TfResource): TfResource {
+  return resource.instance?.of ?? resource;
 }
 
 export interface TfInput {
@@ -45,6 +57,8 @@ export interface TfInput {
    * or undefined when they cannot all be read: how a resource may be used beyond the module's own resources.
    */
   exported?: readonly string[];
+  /** How the resources of this file with for_each or count are judged (resourcesOf): one by one, not at all, or as written (the default). */
+  plans?: Map<TfResource, InstancePlan>;
 }
 
 /**
@@ -83,6 +97,10 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   const input: TfInput = { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
   const exported = directory ? directory.exported?.() : body.blocks.filter((b) => b.type === 'output' || b.type === 'module').map((b) => source.slice(b.start, b.end));
   if (exported) input.exported = exported;
+  // What a variable definitions file or a module call gives, without the variables' defaults.
+  const given: Scope = { ...scope, variable: (n) => directory?.assigned(n) };
+  const plans = instancePlans(resources, scope, given, warn);
+  if (plans.size > 0) input.plans = plans;
   // The shared index knows this file's blocks only when this parse is the directory's.
   const shared = others.length > 0 ? directory?.blocks?.() : undefined;
   if (shared && [...resources, ...data].every((r) => r.module !== undefined || shared.has(r.block))) {
@@ -90,6 +108,42 @@ export function readTerraform(source: string, warn: (line: number, message: stri
     if (directory?.context) input.context = directory.context;
   }
   return input;
+}
+
+/**
+ * How each resource of the file with for_each or count is judged (resource-instances.ts):
+ * one by one when its for_each or count can be read and the block reads `each` or
+ * `count`, not at all when it makes nothing. Past the caps, as written, with a warning.
+ * Making nothing only by a variable's default (`count = var.create_x ? 1 : 0`, x off by
+ * default) is a choice the module leaves to its callers: the resource as written is
+ * judged (a module call that makes nothing of it drops it: readTerraform).
+ */
+function instancePlans(resources: readonly TfResource[], scope: Scope, given: Scope, warn: (line: number, message: string) => void): Map<TfResource, InstancePlan> {
+  const plans = new Map<TfResource, InstancePlan>();
+  const overBudget: TfResource[] = [];
+  let left = MAX_INSTANCES_PER_FILE;
+  for (const r of resources) {
+    if (r.module !== undefined || (!attribute(r.block, 'for_each') && !attribute(r.block, 'count'))) continue;
+    const plan = planInstances(r.block, scope);
+    if (plan.kind === 'none' && planInstances(r.block, given).kind !== 'none') continue;
+    // Every instance reads the same: the resource as written stands for all of them.
+    if (plan.kind === 'instances' && !blockMentionsBound(r.block)) continue;
+    if (plan.kind === 'too-many') {
+      const what = attribute(r.block, 'for_each') ? 'for_each' : 'count';
+      warn(r.block.line, `${r.address}: its ${what} makes ${plan.count} instances, more than secloop judges one by one (${MAX_RESOURCE_INSTANCES}); it is judged once as written, with ${what === 'count' ? 'count.index' : 'each.key and each.value'} unknown`);
+      continue;
+    }
+    if (plan.kind === 'instances' && plan.instances.length > left) {
+      overBudget.push(r);
+      continue;
+    }
+    if (plan.kind === 'instances') left -= plan.instances.length;
+    if (plan.kind !== 'as-written') plans.set(r, plan);
+  }
+  // One warning for the file, not one per resource.
+  if (overBudget.length > 0)
+    warn(overBudget[0]!.block.line, `${overBudget.length} resource${overBudget.length === 1 ? '' : 's'} with for_each or count (the first: ${overBudget[0]!.address}) ${overBudget.length === 1 ? 'is' : 'are'} judged once as written, with each and count unknown: the file makes more than ${MAX_INSTANCES_PER_FILE} instances, the most secloop judges one by one in a file`);
+  return plans;
 }
 
 function asResource(block: Block): TfResource {
@@ -198,7 +252,8 @@ export function valueAt(input: TfInput, block: Block, path: readonly string[]): 
   return a ? evaluate(a.expr, input.scope) : undefined;
 }
 
-export function textOf(input: TfInput, expr: Expr): string {
+export function textOf(input: TfInput, read: Expr): string {
+  const expr = writtenExpr(read);
   return input.texts.get(expr) ?? (overrideSourceOf(expr) ?? input.otherText?.(expr) ?? input.source).slice(expr.start, expr.end);
 }
 
@@ -228,8 +283,9 @@ export function exportedElsewhere(input: TfInput, address: string): boolean | un
 }
 
 /** The paths of the attributes of a block (`vpc_config.security_group_ids`, dynamic blocks by their name) that mention `target`. */
-export function mentionPaths(input: TfInput, block: Block, target: TfResource, prefix = '', depth = 0): string[] {
+export function mentionPaths(input: TfInput, block: Block, instance: TfResource, prefix = '', depth = 0): string[] {
   if (depth > 8) return [`${prefix}...`];
+  const target = written(instance);
   const out: string[] = [];
   for (const a of block.body.attributes) if (mentioned(input, a.expr).includes(target)) out.push(prefix + a.name);
   for (const child of block.body.blocks) {
@@ -249,16 +305,24 @@ export function mentionPaths(input: TfInput, block: Block, target: TfResource, p
  * may hand it on (exportedElsewhere), or that cannot be told: who uses a resource, when the
  * module shows all of them.
  */
-export function usersOf(input: TfInput, target: TfResource): Array<{ resource: TfResource; paths: string[] }> | undefined {
+export function usersOf(input: TfInput, instance: TfResource): Array<{ resource: TfResource; paths: string[] }> | undefined {
+  const target = written(instance);
   if (exportedElsewhere(input, target.address) !== false) return undefined;
+  // Asked once per instance of a resource: the users of the resource as written are found once.
+  let cache = USERS.get(input);
+  if (!cache) USERS.set(input, (cache = new Map()));
+  if (cache.has(target)) return cache.get(target);
   const out: Array<{ resource: TfResource; paths: string[] }> = [];
   for (const r of [...moduleResourcesOf(input), ...input.data, ...input.others.filter((o) => o.kind === 'data')]) {
     if (r.block === target.block) continue;
     const paths = mentionPaths(input, r.block, target);
     if (paths.length > 0) out.push({ resource: r, paths });
   }
+  cache.set(target, out);
   return out;
 }
+
+const USERS = new WeakMap<TfInput, Map<TfResource, Array<{ resource: TfResource; paths: string[] }>>>();
 
 /** The source text of a local as this file sees it: its own, else another file's when that text is known. */
 function localText(input: TfInput, name: string): string | undefined {
@@ -282,6 +346,59 @@ export function referrers(input: TfInput, target: TfResource, types: readonly st
  * resources quadratic.
  */
 export function referencesBy(input: TfInput, types: readonly string[] | undefined, name: string): References {
+  const all = referencesByResource(input, types, name);
+  if (!input.plans) return all;
+  return {
+    get: (target) => {
+      const found = all.get(written(target));
+      if (!found || !target.instance) return found;
+      // Of one instance: the referrers (one by one when they have instances) that may name it.
+      const key = target.instance.key;
+      const out = found.flatMap((r) => instancesOfResource(input, r)).filter((r) => {
+        const expr = attribute(r.block, name)?.expr;
+        return expr === undefined || instanceKeysNamed(input, expr, target.address).every((k) => k === undefined || k === key);
+      });
+      return out.length > 0 ? out : undefined;
+    },
+  };
+}
+
+/**
+ * The instance keys by which an expression names a resource's instances: `aws_s3_bucket.this["a"].id`
+ * gives "a", `aws_s3_bucket.this[each.key]` in one instance its key; undefined for a
+ * reference that does not name one instance (`aws_s3_bucket.this[*].id`, `values(aws_s3_bucket.this)`,
+ * an index that cannot be read) or that is not written out (through a local). Empty when the
+ * expression names the resource in none of these ways.
+ */
+function instanceKeysNamed(input: TfInput, expr: Expr, address: string): Array<string | number | undefined> {
+  const parts = address.split('.');
+  const out: Array<string | number | undefined> = [];
+  let direct = false;
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    stack.push(...childExpressions(e));
+    if (e.kind !== 'traversal' || e.source || e.path.length < parts.length || parts.some((p, i) => e.path[i] !== p)) continue;
+    direct = true;
+    const step = e.path[parts.length];
+    let key: Value | undefined;
+    if (step === '[?]') {
+      const computed = e.path.slice(0, parts.length).filter((p) => p === '[?]').length;
+      key = evaluate(e.indexes?.[computed], input.scope);
+    } else if (step !== undefined && /^\[.*\]$/.test(step)) {
+      try {
+        key = JSON.parse(step.slice(1, -1)) as Value;
+      } catch {
+        key = undefined;
+      }
+    }
+    out.push(typeof key === 'string' || typeof key === 'number' ? key : undefined);
+  }
+  // Named only through a local or another way the text shows: any instance.
+  return direct ? out : [undefined];
+}
+
+function referencesByResource(input: TfInput, types: readonly string[] | undefined, name: string): References {
   const state = lookups(input);
   const shared = input.shared;
   // Without resources of its own making (registry modules), a file asks the directory, which found the references once for all its files.
@@ -320,8 +437,10 @@ export function referencesBy(input: TfInput, types: readonly string[] | undefine
  * all its files; what only this file has (resources made by registry modules) in one
  * of its own.
  */
-export function mentioned(input: TfInput, expr: Expr | undefined): readonly TfResource[] {
-  if (!expr) return [];
+export function mentioned(input: TfInput, read: Expr | undefined): readonly TfResource[] {
+  if (!read) return [];
+  // An expression of one instance of a resource is looked up as written.
+  const expr = writtenExpr(read);
   const state = lookups(input);
   const cached = state.mentioned.get(expr);
   if (cached) return cached;
@@ -343,7 +462,7 @@ export function mentioned(input: TfInput, expr: Expr | undefined): readonly TfRe
 /** Resources and data sources of this input in file order (resources first, then the other files'). */
 export function inFileOrder(input: TfInput, resources: Iterable<TfResource>): TfResource[] {
   const { position } = lookups(input);
-  return [...resources].sort((a, b) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity));
+  return [...resources].sort((a, b) => (position.get(written(a)) ?? Infinity) - (position.get(written(b)) ?? Infinity));
 }
 
 /** The resources that refer to a resource (referencesBy). */
@@ -424,11 +543,44 @@ function byType(input: TfInput): ByType {
   return cached;
 }
 
+/**
+ * The resources of the given types in this file, the subjects of the rules' findings: a
+ * resource with for_each or count whose value can be read, once per instance
+ * (instancesOfResource); one known to make nothing, not at all.
+ */
 export function resourcesOf(input: TfInput, ...types: string[]): TfResource[] {
   const { own, position } = byType(input);
   const picked = [...new Set(types)].flatMap((t) => own.get(t) ?? []);
   // In file order, as a filter over all resources gives them.
-  return types.length > 1 ? picked.sort((a, b) => position.get(a)! - position.get(b)!) : picked;
+  const ordered = types.length > 1 ? picked.sort((a, b) => position.get(a)! - position.get(b)!) : picked;
+  return input.plans ? ordered.flatMap((r) => instancesOfResource(input, r)) : ordered;
+}
+
+const INSTANCES = new WeakMap<TfInput, Map<TfResource, readonly TfResource[]>>();
+
+/**
+ * The instances of a resource of this file as the rules judge them (resource-instances.ts):
+ * one per instance of a for_each or count that can be read, each read with its
+ * `each.key`, `each.value` or `count.index`; none when it is known to make nothing; else
+ * the resource as written. Made once per input: the same objects each time.
+ */
+export function instancesOfResource(input: TfInput, resource: TfResource): readonly TfResource[] {
+  const plan = input.plans?.get(resource);
+  if (!plan || plan.kind === 'as-written' || plan.kind === 'too-many') return [resource];
+  if (plan.kind === 'none') return [];
+  let made = INSTANCES.get(input);
+  if (!made) INSTANCES.set(input, (made = new Map()));
+  let views = made.get(resource);
+  if (!views) {
+    views = plan.instances.map(({ key, bound }) => ({ ...resource, block: instanceBlock(resource.block, bound), instance: { key, of: resource } }));
+    made.set(resource, views);
+  }
+  return views;
+}
+
+/** The instances made so far of this file's resources (for naming them in findings: rules/common.ts). */
+export function instancesMade(input: TfInput): ReadonlyMap<TfResource, readonly TfResource[]> | undefined {
+  return INSTANCES.get(input);
 }
 
 /**
@@ -464,6 +616,7 @@ export function asStrings(value: Value | undefined): string[] | undefined {
   return undefined;
 }
 
+/** How findings name a resource: its address, and for one instance of a resource with for_each or count its key (`aws_apigatewayv2_route.this["POST /start"]`). */
 export function label(resource: TfResource): string {
-  return resource.address;
+  return resource.instance ? `${resource.address}${instanceSuffix(resource.instance.key)}` : resource.address;
 }

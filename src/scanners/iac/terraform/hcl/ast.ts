@@ -3,6 +3,8 @@
  * expressions. Every node knows its first and last line. Templates keep their
  * interpolations as text (`"${var.name}-logs"`), nothing is evaluated here.
  */
+import type { Value } from './value.js';
+
 export interface Pos {
   line: number;
   column: number;
@@ -40,7 +42,8 @@ export type Expr =
   | ConditionalExpr
   | ForExpr
   | SplatExpr
-  | ParenExpr;
+  | ParenExpr
+  | ValueExpr;
 
 export interface LiteralExpr extends Pos {
   kind: 'literal';
@@ -129,6 +132,15 @@ export interface SplatExpr extends Pos {
   source: Expr;
   /** Steps after the splat: ['id'] for `aws_instance.web[*].id`. */
   path: string[];
+}
+
+/**
+ * A value already known, standing where a reference to it was written: `each.value` of
+ * one instance of a resource with for_each (resource-instances.ts). Never parsed.
+ */
+export interface ValueExpr extends Pos {
+  kind: 'value';
+  value: Value;
 }
 
 export interface ParenExpr extends Pos {

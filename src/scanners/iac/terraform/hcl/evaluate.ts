@@ -55,6 +55,7 @@ function evaluateWithin(expr: Expr | undefined, scope: Scope, depth: number, bud
   const next = (e: Expr | undefined) => evaluateWithin(e, scope, depth + 1, budget);
   switch (expr.kind) {
     case 'literal':
+    case 'value':
       return expr.value;
     case 'template':
       return evaluateTemplate(expr, next);

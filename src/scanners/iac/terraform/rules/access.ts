@@ -3,7 +3,6 @@ import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { documentOf } from '../policy.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
-import { fieldsOf, fileInstance, instancesOf } from './instances.js';
 
 const DOMAIN_TYPES = ['aws_api_gateway_domain_name', 'aws_apigatewayv2_domain_name'];
 
@@ -195,39 +194,29 @@ const apiRouteWithoutAuth: TfRule = tfRule({
   },
   *check(input) {
     for (const route of resourcesOf(input, 'aws_apigatewayv2_route')) {
+      // A module's map of routes: each route (resourcesOf gives each instance) with its own each.key and each.value.
+      const key = valueOf(input, route.block, 'route_key');
+      if (typeof key !== 'string') continue;
       const api = v2ApiOf(input, route);
-      // Each route of a for_each (a module's map of routes) read with its own each.key and each.value;
-      // they share their lines: one finding per line, naming the routes.
-      const open = new Map<number, { written: boolean; keys: string[] }>();
-      for (const instance of instancesOf(route.block, fileInstance(input))) {
-        const fields = fieldsOf(route.block, instance);
-        const key = fields.get('route_key');
-        if (typeof key !== 'string') continue;
-        const protocol = routeProtocol(input, api, key);
-        if (protocol === 'WEBSOCKET' ? key !== '$connect' : protocol !== 'HTTP') continue;
-        if (/^OPTIONS /i.test(key)) continue;
-        // null (a module's `is_websocket ? ... : null`) leaves the default, false.
-        const keyed = fields.get('api_key_required');
-        if (keyed !== undefined && keyed !== null && !isFalseValue(keyed)) continue;
-        const a = attribute(route.block, 'authorization_type');
-        const value = fields.get('authorization_type');
-        const written = a !== undefined && value !== undefined && value !== null;
-        if (written && (typeof value !== 'string' || value.toUpperCase() !== 'NONE')) continue;
-        const line = written ? a.line : route.block.line;
-        const seen = open.get(line) ?? { written, keys: [] };
-        if (!seen.keys.includes(key)) seen.keys.push(key);
-        open.set(line, seen);
-      }
+      const protocol = routeProtocol(input, api, key);
+      if (protocol === 'WEBSOCKET' ? key !== '$connect' : protocol !== 'HTTP') continue;
+      if (/^OPTIONS /i.test(key)) continue;
+      // null (a module's `is_websocket ? ... : null`) leaves the default, false.
+      const keyed = valueOf(input, route.block, 'api_key_required');
+      if (keyed !== undefined && keyed !== null && !isFalseValue(keyed)) continue;
+      const a = attribute(route.block, 'authorization_type');
+      const value = valueOf(input, route.block, 'authorization_type');
+      const written = a !== undefined && value !== null;
+      if (written && (typeof value !== 'string' || value.toUpperCase() !== 'NONE')) continue;
       // Reached only through domain names with mutual TLS: callers need a client certificate.
-      if (open.size === 0 || (api && mutualTlsOnlyDomains(input, api))) continue;
-      for (const [line, { written, keys }] of open) {
-        const shown = keys.length > 3 ? `${keys.slice(0, 3).join(', ')} and ${keys.length - 3} more` : keys.join(', ');
-        yield {
-          line,
-          message: `${label(route)} (${shown}) can be called without authorization${written ? '' : ' (authorization_type defaults to "NONE")'}.`,
-          resource: label(route),
-        };
-      }
+      if (api && mutualTlsOnlyDomains(input, api)) continue;
+      // An instance keyed by its route key is named by it already: aws_apigatewayv2_route.this["POST /start"].
+      const named = route.instance?.key === key ? label(route) : `${label(route)} (${key})`;
+      yield {
+        line: written ? a.line : route.block.line,
+        message: `${named} can be called without authorization${written ? '' : ' (authorization_type defaults to "NONE")'}.`,
+        resource: label(route),
+      };
     }
     for (const api of resourcesOf(input, 'aws_apigatewayv2_api')) {
       const target = attribute(api.block, 'target');

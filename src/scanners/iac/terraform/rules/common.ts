@@ -3,12 +3,17 @@ import type { Block } from '../hcl/ast.js';
 import { UNKNOWN, type Value } from '../hcl/evaluate.js';
 import { attribute, valueOf, type TfInput } from '../model.js';
 import { fileInstance, sectionsIn, type Instance, type Section } from './instances.js';
+import { namingInstances } from './instance-findings.js';
 
 export type { Instance, Section } from './instances.js';
 
 export type TfRule = IacRule<TfInput>;
 
-export const tfRule = (definition: Omit<TfRule, 'platform' | 'tags'>): TfRule => rule({ ...definition, platform: 'terraform' });
+/**
+ * A Terraform rule. Its subjects (resourcesOf) include each instance of a resource with
+ * for_each or count; the findings that instances share are one (namingInstances).
+ */
+export const tfRule = (definition: Omit<TfRule, 'platform' | 'tags'>): TfRule => rule({ ...definition, check: (input) => namingInstances(input, definition.check(input)), platform: 'terraform' });
 
 /**
  * The settings of nested configuration written as blocks (`ingress { ... }`), as

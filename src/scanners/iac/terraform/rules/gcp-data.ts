@@ -1,6 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Block } from '../hcl/ast.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { outcomes, upper } from './gcp-shared.js';
 import { fileInstance, sectionsIn } from './instances.js';
@@ -193,7 +193,7 @@ const storageLogging: TfRule = tfRule({
     if (audited) return;
     const targets = new Set(moduleResourcesOf(input, 'google_storage_bucket').flatMap((b) => blocksOf(b.block, 'logging').flatMap((l) => mentioned(input, attribute(l, 'log_bucket')?.expr))));
     for (const bucket of buckets) {
-      if (blocksOf(bucket.block, 'logging').length > 0 || targets.has(bucket)) continue;
+      if (blocksOf(bucket.block, 'logging').length > 0 || targets.has(written(bucket))) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
     }
   },

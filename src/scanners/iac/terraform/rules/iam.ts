@@ -1,7 +1,7 @@
 import { allowsAction, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, managedPolicyArnsOf, policies, type Policy } from '../policy.js';
+import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
 import { detailNote, inside, listEntry, type Hit } from '../../rule.js';
 
@@ -53,7 +53,8 @@ const fullAdmin: TfRule = tfRule({
     const administrator = (expr: Expr) => isAdministratorAccessArn(managedPolicyArn(input, expr) ?? '');
     for (const attachment of resourcesOf(input, ...ADMIN_ATTACHMENT_TYPES)) {
       const arn = attribute(attachment.block, 'policy_arn');
-      if (arn && managedPolicyArnsOf(input, attachment.block, 'policy_arn').some(isAdministratorAccessArn)) yield { line: arn.line, message: `${label(attachment)} attaches the AWS managed AdministratorAccess policy.`, resource: label(attachment) };
+      // A module's map of policies: each instance of the attachment (resourcesOf) with its own policy_arn.
+      if (arn && administrator(arn.expr)) yield { line: arn.line, message: `${label(attachment)} attaches the AWS managed AdministratorAccess policy.`, resource: label(attachment) };
     }
     for (const [type, field] of ADMIN_POLICY_LISTS) {
       for (const holder of resourcesOf(input, type)) {

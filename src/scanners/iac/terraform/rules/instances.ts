@@ -2,6 +2,7 @@ import { childExpressions, type Block, type Expr } from '../hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from '../hcl/evaluate.js';
 import { isSet } from '../hcl/value.js';
 import { attribute, isKnownEmpty, isNotCreated, type TfInput } from '../model.js';
+import { isInstanceBlock } from '../resource-instances.js';
 
 /**
  * Reading the instances of Terraform configuration: a resource with for_each or count is
@@ -155,6 +156,8 @@ export function fieldsOf(block: Block, instance: Instance): Fields {
  * an unknown one (the resource as written is still checked), as in `sectionsIn`.
  */
 export function instancesOf(block: Block, within: Instance): Instance[] {
+  // One instance of a resource already (resourcesOf): its each and count are in place.
+  if (isInstanceBlock(block)) return [within];
   const forEach = attribute(block, 'for_each');
   if (forEach) {
     // A resource's for_each is a map or a set; of a set (toset), each.key is the element itself.

@@ -1,6 +1,6 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf, valueIn } from './instances.js';
@@ -108,7 +108,7 @@ const vpcFlowLogs: TfRule = tfRule({
   *check(input) {
     const logged = new Set(moduleResourcesOf(input, 'aws_flow_log').flatMap((f) => mentioned(input, attribute(f.block, 'vpc_id')?.expr)));
     for (const vpc of resourcesOf(input, 'aws_vpc')) {
-      if (logged.has(vpc)) continue;
+      if (logged.has(written(vpc))) continue;
       yield { line: vpc.block.line, message: `${label(vpc)} has no flow log in this configuration.`, resource: label(vpc) };
     }
   },

@@ -1,4 +1,4 @@
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, instancesOf } from './instances.js';
 
@@ -97,7 +97,7 @@ const s3Logging: TfRule = tfRule({
       if (blocksOf(bucket.block, 'logging').length > 0) continue;
       if (referrers(input, bucket, ['aws_s3_bucket_logging'], 'bucket').length > 0) continue;
       // A bucket that receives other buckets' logs is not itself logged to avoid loops.
-      if (logBuckets.has(bucket)) continue;
+      if (logBuckets.has(written(bucket))) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
     }
   },

@@ -1,0 +1,110 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { analyseFile } from '../../../src/scanners/iac/analyse.js';
+import { label, readTerraform, resourcesOf, valueOf } from '../../../src/scanners/iac/terraform/model.js';
+import { MAX_INSTANCES_PER_FILE, MAX_RESOURCE_INSTANCES } from '../../../src/scanners/iac/terraform/resource-instances.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+/** `line message` of a fixture folder's findings of one rule. */
+async function found(folder: string, ruleId: string): Promise<string[]> {
+  const result = await runScan({ target: fixturePath('iac', 'tf-resource-instances', folder), scannerSet: [iacScanner] });
+  return result.findings
+    .filter((f) => f.ruleId === ruleId)
+    .map((f) => `${f.location.startLine} ${f.message}`)
+    .sort();
+}
+
+const SG_OPEN = 'iac/tf-aws-sg-open-to-internet';
+
+describe('Terraform: resources with for_each or count judged per instance', () => {
+  it('names the one instance of a for_each that opens a port, and reports a finding every instance has once, as the resource', async () => {
+    assert.deepEqual(await found('sg-rules', SG_OPEN), [
+      '18 aws_security_group_rule.ingress["ssh"] opens 22/tcp (SSH) to 0.0.0.0/0.',
+      '30 aws_security_group_rule.rdp opens 3389/tcp (Remote Desktop (RDP)) to 0.0.0.0/0.',
+    ]);
+  });
+
+  it('judges nothing of a resource whose count is 0 or for_each empty; one off only by a variable default is judged as written', async () => {
+    assert.deepEqual(await found('count-zero', SG_OPEN), ['35 aws_security_group_rule.debug opens 22/tcp (SSH) to 0.0.0.0/0.']);
+  });
+
+  it('judges a resource whose for_each cannot be read once, as written, with each unknown', async () => {
+    assert.deepEqual(await found('unknown', SG_OPEN), ['14 aws_security_group_rule.ingress opens 22/tcp (SSH) to 0.0.0.0/0.']);
+  });
+
+  it("finds each bucket's own public access block (aws_s3_bucket.this[each.key]) and judges each block's values", async () => {
+    assert.deepEqual(await found('buckets', 'iac/tf-aws-s3-public-access-block'), [
+      '19 aws_s3_bucket_public_access_block.this["reports"] sets block_public_policy = false.',
+      '9 aws_s3_bucket.this["exports"] has no public access block.',
+    ]);
+  });
+
+  it('reads each instance with its each.key, each.value and count.index, as resourcesOf gives them', () => {
+    const input = readTerraform(
+      [
+        'resource "aws_s3_bucket" "named" {',
+        '  for_each = toset(["a", "b"])',
+        '  bucket   = "example-${each.key}"',
+        '}',
+        'resource "aws_s3_bucket" "counted" {',
+        '  count  = 2',
+        '  bucket = "example-${count.index}"',
+        '}',
+        'resource "aws_s3_bucket" "same" {',
+        '  count  = 3',
+        '  bucket = "example"',
+        '}',
+        '',
+      ].join('\n'),
+      () => {},
+    );
+    assert.ok(input);
+    const buckets = resourcesOf(input, 'aws_s3_bucket');
+    assert.deepEqual(
+      buckets.map((b) => [label(b), valueOf(input, b.block, 'bucket')]),
+      [
+        ['aws_s3_bucket.named["a"]', 'example-a'],
+        ['aws_s3_bucket.named["b"]', 'example-b'],
+        ['aws_s3_bucket.counted[0]', 'example-0'],
+        ['aws_s3_bucket.counted[1]', 'example-1'],
+        // Instances that all read the same: the resource as written stands for them.
+        ['aws_s3_bucket.same', 'example'],
+      ],
+    );
+    assert.equal(buckets[0]!.address, 'aws_s3_bucket.named');
+    assert.equal(resourcesOf(input, 'aws_s3_bucket')[0], buckets[0], 'the same instance objects each time');
+  });
+
+  it('judges a for_each past the cap once as written, and says so', () => {
+    const keys = Array.from({ length: MAX_RESOURCE_INSTANCES + 1 }, (_, i) => `"k${i}"`).join(', ');
+    const source = `resource "aws_security_group_rule" "many" {\n  for_each          = toset([${keys}])\n  type              = "ingress"\n  security_group_id = "sg-0123456789abcdef0"\n  description       = each.key\n  from_port         = 22\n  to_port           = 22\n  protocol          = "tcp"\n  cidr_blocks       = ["0.0.0.0/0"]\n}\n`;
+    const warnings: string[] = [];
+    const result = analyseFile('main.tf', source, (w) => warnings.push(w.message));
+    assert.deepEqual(result.findings.filter((f) => f.ruleId === SG_OPEN).map((f) => f.message), ['aws_security_group_rule.many opens 22/tcp (SSH) to 0.0.0.0/0.']);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /aws_security_group_rule\.many: its for_each makes 257 instances.*judged once as written, with each\.key and each\.value unknown/);
+  });
+
+  it("judges the resources past the file's budget of instances as written, with one warning for the file", () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `"k${i}"`).join(', ');
+    const rule = (n: number) => `resource "aws_security_group_rule" "r${n}" {\n  for_each          = toset([${keys}])\n  type              = "ingress"\n  security_group_id = "sg-0123456789abcdef0"\n  description       = each.key\n  from_port         = 22\n  to_port           = 22\n  protocol          = "tcp"\n  cidr_blocks       = ["0.0.0.0/0"]\n}\n`;
+    const count = Math.floor(MAX_INSTANCES_PER_FILE / 200) + 2;
+    const warnings: string[] = [];
+    const result = analyseFile('main.tf', Array.from({ length: count }, (_, i) => rule(i)).join('\n'), (w) => warnings.push(w.message));
+    assert.equal(result.findings.filter((f) => f.ruleId === SG_OPEN).length, count, 'one finding per resource, shared by its instances');
+    assert.deepEqual(warnings.length, 1);
+    assert.match(warnings[0]!, /^2 resources with for_each or count \(the first: aws_security_group_rule\.r20\) are judged once as written/);
+  });
+
+  it('names the instances that share a finding when not all of them do', () => {
+    const source = 'resource "aws_security_group_rule" "x" {\n  for_each          = { a = "0.0.0.0/0", b = "0.0.0.0/0", c = "10.0.0.0/8" }\n  type              = "ingress"\n  security_group_id = "sg-0123456789abcdef0"\n  from_port         = 22\n  to_port           = 22\n  protocol          = "tcp"\n  cidr_blocks       = [each.value]\n}\n';
+    const result = analyseFile('main.tf', source, () => {});
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId === SG_OPEN).map((f) => [f.location.startLine, f.message, f.properties.resource]),
+      [[8, 'aws_security_group_rule.x["a"] (also ["b"]) opens 22/tcp (SSH) to 0.0.0.0/0.', 'aws_security_group_rule.x["a"] (also ["b"])']],
+    );
+  });
+});
+
