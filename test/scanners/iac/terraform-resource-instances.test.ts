@@ -106,5 +106,23 @@ describe('Terraform: resources with for_each or count judged per instance', () =
       [[8, 'aws_security_group_rule.x["a"] (also ["b"]) opens 22/tcp (SSH) to 0.0.0.0/0.', 'aws_security_group_rule.x["a"] (also ["b"])']],
     );
   });
+
+  it("reads each instance's policy document", () => {
+    const source = [
+      'resource "aws_iam_policy" "this" {',
+      '  for_each = { read = ["s3:GetObject"], admin = ["*"] }',
+      '  name     = each.key',
+      '  policy = jsonencode({',
+      '    Statement = [{ Effect = "Allow", Action = each.value, Resource = "*" }]',
+      '  })',
+      '}',
+      '',
+    ].join('\n');
+    const result = analyseFile('main.tf', source, () => {});
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId === 'iac/tf-aws-iam-full-admin').map((f) => `${f.location.startLine} ${f.message}`),
+      ['4 aws_iam_policy.this["admin"] allows every action on every resource (line 5).'],
+    );
+  });
 });
 

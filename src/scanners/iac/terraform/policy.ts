@@ -2,7 +2,7 @@ import { statementsOf, type Condition, type Statement } from '../aws-policy.js';
 import type { Attribute, Block, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { readJson } from './json-syntax.js';
-import { asStrings, attribute, blocksOf, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
+import { asStrings, attribute, blocksOf, instancesOfResource, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
 import { fileInstance, instancesOf, valueIn } from './rules/instances.js';
 
 /**
@@ -95,7 +95,9 @@ export function* policies(input: TfInput, options: { module?: boolean } = {}): G
     }
     return statements ? { resource, attribute: a, line: a.line, statements } : undefined;
   };
-  for (const resource of options.module ? [...input.resources, ...input.others.filter((r) => r.kind === 'resource')] : input.resources) {
+  // The file's own policies, the subjects of findings, once per instance of a resource with for_each or count (resourcesOf);
+  // a module's policies pooled for what they grant (options.module), as written.
+  for (const resource of options.module ? [...input.resources, ...input.others.filter((r) => r.kind === 'resource')] : input.resources.flatMap((r) => instancesOfResource(input, r))) {
     for (const a of policyAttributes(resource.block)) {
       const policy = read(resource, a);
       if (policy) yield policy;
