@@ -52,8 +52,10 @@ export function isBuildConfigFile(path: string): boolean {
 }
 
 /** Top-level keys of a YAML text, cheaply (no parse): `key:` at column 0, or `"key":` in JSON. */
+/** A key of the top-level mapping: at the indentation of the document's first key (YAML lets a document start indented). */
 function hasTopLevelKey(text: string, key: string): boolean {
-  return new RegExp(`^(?:${key}|"${key}"|'${key}')\\s*:`, 'm').test(text);
+  const indent = /^(?:[ \t]*(?:#.*)?\r?\n|---[^\n]*\n)*( *)\S/.exec(text)?.[1] ?? '';
+  return new RegExp(`^${indent}(?:${key}|"${key}"|'${key}')\\s*:`, 'm').test(text);
 }
 
 function isCniConfig(text: string): boolean {

@@ -34,6 +34,13 @@ describe('CloudFormation detection', () => {
     assert.equal(classify('notes.template', 'Hello {{ name }}\n'), undefined);
   });
 
+  it('recognises a template whose top-level mapping is indented (valid YAML), after comments and a document marker', () => {
+    assert.equal(classify('stack.yaml', ' Resources:\n  Web:\n      Type: AWS::EC2::Instance\n'), 'cloudformation');
+    assert.equal(classify('stack.yaml', '# stack\n---\n  AWSTemplateFormatVersion: "2010-09-09"\n  Resources: {}\n'), 'cloudformation');
+    // A Resources key nested under another key is not the top level.
+    assert.equal(classify('values.yaml', 'app:\n  Resources:\n    Web:\n      Type: AWS::EC2::Instance\n'), undefined);
+  });
+
   it('holds a Kubernetes manifest inside a template without becoming Kubernetes', () => {
     const text = '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n    "M": {\n      "Type": "AWS::EKS::Cluster",\n      "Properties": {"Manifest": {"apiVersion": "v1", "kind": "ConfigMap"}}\n    }\n  }\n}\n';
     assert.equal(classify('eks.json', text), 'cloudformation');
