@@ -5,12 +5,11 @@ import { normaliseLine } from '../../core/fingerprint.js';
 import type { ScanWarning } from '../scanner.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { ConfinedDisk } from '../../workspace/confined-disk.js';
-import { resolveWithinRoot } from '../../workspace/relative-path.js';
 import { basenameOf, classify } from './detect.js';
 import { localScriptCalls } from './local-scripts.js';
 import { PLATFORM_RULES } from './platforms.js';
 import type { IacRule, Platform, ScriptRunSite } from './rule.js';
-import { indexEntry, unstagedIndexFiles, type StagedIndex } from './staged-index.js';
+import { readIndexText, unstagedIndexFiles, type StagedIndex } from './staged-index.js';
 import type { IacTexts } from './texts.js';
 
 /**
@@ -252,23 +251,8 @@ export class CiScripts {
     return undefined; // binary, or no regular file
   }
 
-  private async fromIndex(at: string, warn: (why: string) => void): Promise<Script | undefined> {
-    try {
-      let entry = await indexEntry(this.options.staged!, at, MAX_SCRIPT_BYTES);
-      let where = at;
-      if (entry.kind === 'link') {
-        // A link of the index is followed only to a file of the index inside the root.
-        const target = entry.target.startsWith('/') ? undefined : resolveWithinRoot(path.posix.dirname(at).replace(/^\.$/, ''), entry.target);
-        if (target === undefined) return warn('is a symbolic link that leads out of the scan root'), undefined;
-        where = target;
-        entry = await indexEntry(this.options.staged!, target, MAX_SCRIPT_BYTES);
-        if (entry.kind === 'link') return warn('is a symbolic link to another link'), undefined;
-      }
-      if (entry.kind === 'too-large') return warn(`is larger than ${MAX_SCRIPT_BYTES / 1024} KiB`), undefined;
-      return entry.kind === 'text' ? { path: where, text: entry.text } : undefined;
-    } catch (error) {
-      return warn(`could not be read from the index (${(error as Error).message.split('\n')[0]})`), undefined;
-    }
+  private fromIndex(at: string, warn: (why: string) => void): Promise<Script | undefined> {
+    return readIndexText(this.options.staged!, at, MAX_SCRIPT_BYTES, warn);
   }
 }
 

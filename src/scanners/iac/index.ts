@@ -14,7 +14,7 @@ import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations
 import { partialServices, readCompose } from './compose/model.js';
 import { composeDockerfiles } from './compose/built-dockerfiles.js';
 import { readConfigFiles } from './dockerfile/build-context.js';
-import { readDockerfileTree } from './dockerfile/tree.js';
+import { MAX_CONTEXT_LISTING, MAX_CONTEXT_SCRIPT, readDockerfileTree } from './dockerfile/tree.js';
 import { createRootLister, createRootReader } from '../../workspace/root-reader.js';
 import { findingsOnWrittenValues } from './written-values.js';
 import { GithubCallers } from './github/callers.js';
@@ -25,8 +25,6 @@ import { CiScripts } from './ci-scripts.js';
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
 const MISSING_HEALTHCHECK = 'iac/dockerfile-missing-healthcheck';
-/** Bytes of an entrypoint script of a build context that the Dockerfile rules read, at most. */
-const MAX_CONTEXT_SCRIPT = 64 * 1024;
 /** Files whose texts the scan loop reads ahead of the one it analyses. */
 const READ_AHEAD = 8;
 
@@ -82,18 +80,26 @@ export const iacScanner: Scanner = {
     const zizmorConfig = await findZizmorConfig(ctx.files, (warning) => ctx.warn(warning));
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
     // In a scan of staged files, the index beside them: what will be committed with them.
-    const staged = ctx.git ? { git: ctx.git, warn: (message: string) => ctx.warn({ message }) } : undefined;
+    const staged = ctx.git ? { git: ctx.git, warn: (message: string, path?: string) => ctx.warn({ message, ...(path !== undefined ? { path } : {}) }) } : undefined;
+    // A scan of staged files, even when none of the iac files is staged (a script alone): readers of other files read the index.
+    const stagedScan = staged && (ctx.options?.staged || ctx.files.some((file) => file.fromIndex)) ? staged : undefined;
     const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged);
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
     const hasDockerfiles = ctx.files.some((file) => isDockerfileName(file.path));
     const configFiles = hasDockerfiles ? await readConfigFiles(ctx.files, read, staged) : new Map<string, string>();
-    // Dockerfiles that others build upon, and the entrypoint scripts they copy (read from the working tree, bounded).
-    const dockerfileScopes = hasDockerfiles ? await readDockerfileTree(ctx.files, { read, builds, readContext: createRootReader(ctx.root, MAX_CONTEXT_SCRIPT), listContext: createRootLister(ctx.root, 100) }) : new Map();
+    // Dockerfiles that others build upon, and the entrypoint scripts they copy (read bounded from the working tree, or the index in a scan of staged files).
+    const dockerfileScopes = hasDockerfiles
+      ? await readDockerfileTree(ctx.files, {
+          read,
+          builds,
+          ...(stagedScan ? { staged: stagedScan } : { readContext: createRootReader(ctx.root, MAX_CONTEXT_SCRIPT), listContext: createRootLister(ctx.root, MAX_CONTEXT_LISTING) }),
+        })
+      : new Map();
     const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts, root: ctx.root });
     await modules.prepare();
     // The local scripts CI jobs run (`- ./ci/build.sh`): read and judged after the loop, from the index in a scan of staged files.
-    const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(staged && (ctx.options?.staged || ctx.files.some((file) => file.fromIndex)) ? { staged } : {}), warn: (warning) => ctx.warn(warning) });
+    const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(stagedScan ? { staged: stagedScan } : {}), warn: (warning) => ctx.warn(warning) });
     const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path);
     const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined;
     for (const [i, file] of ctx.files.entries()) {

@@ -1,12 +1,15 @@
+import path from 'node:path';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import type { Git } from '../../workspace/git.js';
+import { resolveWithinRoot } from '../../workspace/relative-path.js';
 
 const PATHSPECS_PER_CALL = 96;
 
 /** The git index of a scan of staged files (the pre-commit hook), and where its warnings go. */
 export interface StagedIndex {
   git: Git;
-  warn: (message: string) => void;
+  /** A warning of the scan, about the file at `path` when one is named. */
+  warn: (message: string, path?: string) => void;
 }
 
 /**
@@ -58,4 +61,52 @@ export async function indexEntry({ git }: StagedIndex, path: string, maxBytes: n
   const text = await git.run(['cat-file', 'blob', object!]);
   // A NUL in the first 8,000 bytes is how git decides a blob is binary.
   return text.slice(0, 8000).includes('\0') ? { kind: 'binary' } : { kind: 'text', text };
+}
+
+/**
+ * A text file of the index at `at` (from the scan root), as a reader of the scan root would
+ * read it from the working tree: a symbolic link of the index is followed once, to a file
+ * of the index inside the root, whose path is given with its text. What is there but not
+ * read is said through `warn` (`why`, to finish a sentence naming the file): a link out of
+ * the root or to another link, a file larger than `maxBytes`, a failure of git (`gitFailed`).
+ * An absent file, a binary one or a submodule is undefined without a word.
+ */
+export async function readIndexText(
+  staged: StagedIndex,
+  at: string,
+  maxBytes: number,
+  warn: (why: string, gitFailed?: boolean) => void,
+): Promise<{ path: string; text: string } | undefined> {
+  try {
+    let entry = await indexEntry(staged, at, maxBytes);
+    let where = at;
+    if (entry.kind === 'link') {
+      // A link of the index is followed only to a file of the index inside the root.
+      const target = entry.target.startsWith('/') ? undefined : resolveWithinRoot(path.posix.dirname(at).replace(/^\.$/, ''), entry.target);
+      if (target === undefined) return warn('is a symbolic link that leads out of the scan root'), undefined;
+      where = target;
+      entry = await indexEntry(staged, target, maxBytes);
+      if (entry.kind === 'link') return warn('is a symbolic link to another link'), undefined;
+    }
+    if (entry.kind === 'too-large') return warn(`is larger than ${maxBytes / 1024} KiB`), undefined;
+    return entry.kind === 'text' ? { path: where, text: entry.text } : undefined;
+  } catch (error) {
+    return warn(`could not be read from the index (${(error as Error).message.split('\n')[0]})`, true), undefined;
+  }
+}
+
+/**
+ * The names in a folder of the index (from the scan root): its files and the folders that
+ * hold files, in git's order, `max` at most. Git's failures are thrown for the caller to say.
+ */
+export async function indexFolderNames({ git }: StagedIndex, folder: string, max: number): Promise<string[]> {
+  const under = folder.replace(/\/+$/, '');
+  const listed = (await git.run(['ls-files', '-z', '--', `:(literal)${under}/`])).split('\0');
+  const names = new Set<string>();
+  for (const p of listed) {
+    if (!p.startsWith(under + '/')) continue;
+    names.add(p.slice(under.length + 1).split('/')[0]!);
+    if (names.size >= max) break;
+  }
+  return [...names];
 }

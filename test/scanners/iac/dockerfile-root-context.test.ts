@@ -1,13 +1,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { runScan, type ScanResult } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { dockerfileStem, imageRepository } from '../../../src/scanners/iac/dockerfile/tree.js';
 import { privilegeDropIn } from '../../../src/scanners/iac/dockerfile/entrypoint.js';
 import { scanIacTree } from '../../helpers/iac-scan.js';
+import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
 async function rootFindings(files: Record<string, string>): Promise<string[]> {
-  const result = await scanIacTree(files);
+  return rootOf(await scanIacTree(files));
+}
+
+function rootOf(result: ScanResult): string[] {
   return result.findings
     .filter((f) => f.ruleId === 'iac/dockerfile-no-user' || f.ruleId === 'iac/dockerfile-root-user')
     .map((f) => `${f.location.path} ${f.ruleId.replace('iac/dockerfile-', '')}`)
@@ -177,5 +185,96 @@ describe('Dockerfile running as root: base images and entrypoints that drop root
       'escape/Dockerfile': lines('FROM alpine:3.20', 'COPY ../../../../etc/passwd /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]'),
     });
     assert.deepEqual(found, ['escape/Dockerfile no-user']);
+  });
+});
+
+describe('Dockerfile running as root: a scan of staged files judges what the index holds', () => {
+  const dropping = lines('#!/bin/sh', 'chown -R app /data', 'exec gosu app "$@"');
+  const keeping = lines('#!/bin/sh', 'chown -R app /data', 'exec "$@"');
+  const withEntrypoint = lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates', 'COPY entrypoint.sh /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]', 'CMD ["/app/server"]');
+
+  it('reads the entrypoint script from the index, not the working tree', async () => {
+    const t = tempTree({ 'README.md': 'app\n' });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      // db: the index's script drops root, the working tree's no longer does. web: the other way round.
+      t.write('db/Dockerfile', withEntrypoint);
+      t.write('db/entrypoint.sh', dropping);
+      t.write('web/Dockerfile', withEntrypoint);
+      t.write('web/entrypoint.sh', keeping);
+      git(t.dir, 'add', 'db', 'web');
+      t.write('db/entrypoint.sh', keeping);
+      t.write('web/entrypoint.sh', dropping);
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(rootOf(result), ['web/Dockerfile no-user']);
+      assert.deepEqual(result.warnings, []);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('lists the s6 services of the index, not those only in the working tree', async () => {
+    const t = tempTree({ 'README.md': 'app\n' });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('media/Dockerfile', lines('FROM ghcr.io/linuxserver/baseimage-alpine:3.20', 'COPY root/ /'));
+      t.write('media/root/etc/s6-overlay/s6-rc.d/svc-media/run', lines('#!/usr/bin/with-contenv bash', 'exec s6-setuidgid abc /app/media-server'));
+      git(t.dir, 'add', 'media');
+      // Not staged: not in the image the commit builds.
+      t.write('media/root/etc/s6-overlay/s6-rc.d/svc-debug/run', lines('#!/usr/bin/with-contenv bash', 'exec /app/debug-shell'));
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(rootOf(result), []);
+      assert.deepEqual(result.warnings, []);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('takes a staged Dockerfile for a base image when a Dockerfile of the index builds upon it, staged or not', async () => {
+    const t = tempTree({
+      'docker/app.Dockerfile': lines('FROM example.org/acme/base:1.4', 'USER 1000', 'CMD ["/app/server"]'),
+      'README.md': 'app\n',
+    });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('docker/base.Dockerfile', lines('FROM debian:12-slim', 'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates'));
+      t.write('images/runtime-base/Dockerfile', lines('FROM debian:12-slim', 'RUN useradd -r app'));
+      git(t.dir, 'add', 'docker/base.Dockerfile', 'images/runtime-base/Dockerfile');
+      // Only in the working tree: the commit holds no Dockerfile built upon runtime-base.
+      t.write('worker/Dockerfile', lines('FROM acme-runtime-base:1.0', 'USER app', 'CMD ["/worker"]'));
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(rootOf(result), ['images/runtime-base/Dockerfile no-user']);
+      assert.deepEqual(result.warnings, []);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('follows a link of the index inside the root, and warns of a script it does not read: a link out of the root, a script too large', async () => {
+    const t = tempTree({ 'README.md': 'app\n' });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('api/Dockerfile', withEntrypoint);
+      t.write('scripts/api-entrypoint.sh', dropping);
+      symlinkSync('../scripts/api-entrypoint.sh', path.join(t.dir, 'api/entrypoint.sh'));
+      t.write('out/Dockerfile', withEntrypoint);
+      symlinkSync('../../../elsewhere/entrypoint.sh', path.join(t.dir, 'out/entrypoint.sh'));
+      t.write('big/Dockerfile', withEntrypoint);
+      t.write('big/entrypoint.sh', dropping + `# ${'x'.repeat(70 * 1024)}\n`);
+      git(t.dir, 'add', 'api', 'scripts', 'out', 'big');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      // Not read, and gosu not installed: nothing shows the drop.
+      assert.deepEqual(rootOf(result), ['big/Dockerfile no-user', 'out/Dockerfile no-user']);
+      assert.deepEqual(result.warnings.map((w) => `${w.path}: ${w.message}`).sort(), [
+        'big/entrypoint.sh: big/entrypoint.sh, which big/Dockerfile copies from its build context, is larger than 64 KiB; it was not read from the index, so whether the image drops root there is not known.',
+        'out/entrypoint.sh: out/entrypoint.sh, which out/Dockerfile copies from its build context, is a symbolic link that leads out of the scan root; it was not read from the index, so whether the image drops root there is not known.',
+      ]);
+    } finally {
+      t.cleanup();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
-import type { RootReader } from '../../../workspace/root-reader.js';
 import type { ComposeBuild } from '../compose/built-dockerfiles.js';
 import { isDockerfileName } from '../detect.js';
+import { indexFolderNames, readIndexText, unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import { readDirectly, type ReadText } from '../texts.js';
 import { entrypointFiles, hasOwnStartCommand, s6ServiceFolders } from './entrypoint.js';
 import { baseImage, imageRepository, readDockerfile, type DockerfileInput } from './model.js';
@@ -18,6 +18,15 @@ export interface DockerfileScope {
 
 const MAX_DOCKERFILES = 2000;
 const MAX_CONTEXT_FILES = 500;
+/** Bytes of an entrypoint script of a build context that the Dockerfile rules read, at most. */
+export const MAX_CONTEXT_SCRIPT = 64 * 1024;
+/** Names of a folder of the build context listed for its s6 services, at most. */
+export const MAX_CONTEXT_LISTING = 100;
+
+/** Reads a file of the build context by its path from the scan root; undefined when absent or not read. */
+export type ContextReader = (relative: string) => string | undefined | Promise<string | undefined>;
+/** The names in a folder of the build context, by its path from the scan root. */
+export type ContextLister = (folder: string) => string[] | Promise<string[]>;
 
 /** Folder names too generic to name the image of the Dockerfile in them. */
 const GENERIC_FOLDER = /^(?:\.?docker|dockerfiles?|\.?build|builds|\.?ci|deploy(?:ment)?s?|images?|containers?|src|\.devcontainer|\.github|\.gitlab)$/i;
@@ -107,10 +116,15 @@ function imageNameAfterVariable(reference: string): string | undefined {
  * whether another builds upon its image (builtUpon), the build contexts compose files give
  * it, and the entrypoint scripts it copies from the build context (read through
  * `readContext`, confined to the scan root and bounded; never run).
+ *
+ * In a scan of staged files (`staged`), what will be committed: the scripts are read from
+ * the index (a script there but not read, through a link out of the root or larger than
+ * MAX_CONTEXT_SCRIPT, is a warning), and a staged Dockerfile is a base image when a
+ * Dockerfile of the index, staged or not, builds upon it.
  */
 export async function readDockerfileTree(
   files: readonly WorkspaceFile[],
-  options: { read?: ReadText; builds?: readonly ComposeBuild[]; readContext?: RootReader; listContext?: (folder: string) => string[] },
+  options: { read?: ReadText; builds?: readonly ComposeBuild[]; readContext?: ContextReader; listContext?: ContextLister; staged?: StagedIndex },
 ): Promise<Map<string, DockerfileScope>> {
   const read = options.read ?? readDirectly;
   const builds = options.builds ?? [];
@@ -123,6 +137,17 @@ export async function readDockerfileTree(
     const contexts = [...new Set(builds.filter((b) => b.dockerfile === file.path).map((b) => b.context))];
     inputs.push({ ...readDockerfile(text), path: file.path, ...(contexts.length > 0 ? { buildContexts: contexts } : {}) });
   }
+  // The Dockerfiles of the index beside the staged ones, for the staged ones that may be a base (no ENTRYPOINT or CMD of their own).
+  const beside: Array<DockerfileInput & { path: string }> = [];
+  if (options.staged && inputs.length < MAX_DOCKERFILES && inputs.some((input) => !hasOwnStartCommand(input))) {
+    const others = await unstagedIndexFiles(files, options.staged, {
+      pathspecs: [':(glob,icase)**/*dockerfile*', ':(glob,icase)**/*containerfile*'],
+      wanted: isDockerfileName,
+      max: MAX_DOCKERFILES - inputs.length,
+      what: 'the Dockerfiles that build upon the staged ones are not seen, and a staged base image may be reported',
+    });
+    for (const other of others) beside.push({ ...readDockerfile(other.text), path: other.path });
+  }
   // Image repositories named in FROM, and the Dockerfiles that name them; the names of those whose namespace is a variable.
   const fromRefs = new Map<string, string[]>();
   const fromNames = new Map<string, string[]>();
@@ -131,7 +156,7 @@ export async function readDockerfileTree(
     if (!users.includes(user)) users.push(user);
     map.set(key, users);
   };
-  for (const input of inputs) {
+  for (const input of [...inputs, ...beside]) {
     for (const stage of input.file.stages) {
       const image = baseImage(input, stage);
       const repository = image === undefined ? undefined : imageRepository(image);
@@ -142,21 +167,25 @@ export async function readDockerfileTree(
   }
   const scopes = new Map<string, DockerfileScope>();
   let contextReads = 0;
+  const context = options.staged ? indexContext(options.staged) : { read: options.readContext, list: options.listContext };
   for (const input of inputs) {
     const scope: { -readonly [K in keyof DockerfileScope]: DockerfileScope[K] } = {};
     if (input.buildContexts) scope.buildContexts = input.buildContexts;
     const why = builtUpon(input, builds, fromRefs, fromNames);
     if (why !== undefined) scope.builtUpon = why;
-    if (options.readContext) {
+    if (context.read) {
       const texts = new Map<string, string>();
       // The run scripts of the s6 services an s6-overlay image copies, with their s6-rc type (a oneshot's run is its setup, as root).
-      const services = options.listContext
-        ? s6ServiceFolders(input).flatMap((folder) => options.listContext!(folder).flatMap((service) => [`${folder}/${service}/run`, `${folder}/${service}/type`]))
-        : [];
+      const services: string[] = [];
+      if (context.list) {
+        for (const folder of s6ServiceFolders(input)) {
+          for (const service of await context.list(folder)) services.push(`${folder}/${service}/run`, `${folder}/${service}/type`);
+        }
+      }
       for (const wanted of [...entrypointFiles(input), ...services]) {
         if (contextReads >= MAX_CONTEXT_FILES) break;
         contextReads++;
-        const text = options.readContext(wanted);
+        const text = await context.read(wanted, input.path);
         if (text !== undefined) texts.set(wanted, text);
       }
       if (texts.size > 0) scope.contextFiles = texts;
@@ -164,4 +193,36 @@ export async function readDockerfileTree(
     if (Object.keys(scope).length > 0) scopes.set(input.path, scope);
   }
   return scopes;
+}
+
+/**
+ * The build context as the index holds it, for a scan of staged files: files read by
+ * readIndexText (bounded by MAX_CONTEXT_SCRIPT; what is there but not read is said once
+ * per file), folders listed by indexFolderNames. After a failure of git, nothing more is read.
+ */
+function indexContext(staged: StagedIndex): { read: (wanted: string, dockerfile: string) => Promise<string | undefined>; list: ContextLister } {
+  let failed = false;
+  const warned = new Set<string>();
+  return {
+    read: async (wanted, dockerfile) => {
+      if (failed) return undefined;
+      const found = await readIndexText(staged, wanted, MAX_CONTEXT_SCRIPT, (why, gitFailed) => {
+        if (gitFailed) failed = true;
+        if (warned.has(wanted)) return;
+        warned.add(wanted);
+        staged.warn(`${wanted}, which ${dockerfile} copies from its build context, ${why}; it was not read from the index, so whether the image drops root there is not known.`, wanted);
+      });
+      return found?.text;
+    },
+    list: async (folder) => {
+      if (failed) return [];
+      try {
+        return await indexFolderNames(staged, folder, MAX_CONTEXT_LISTING);
+      } catch (error) {
+        failed = true;
+        staged.warn(`could not list ${folder} in the index (${(error as Error).message.split('\n')[0]}): the s6 services an image copies from it are not read.`, folder);
+        return [];
+      }
+    },
+  };
 }
