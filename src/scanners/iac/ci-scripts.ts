@@ -276,7 +276,13 @@ function describeRuns(runs: readonly Run[]): string {
 }
 
 function toFinding(rule: IacRule<unknown>, hit: { line: number; message: string; severity?: ScannerFinding['severity']; path: string; lineText: string }, runs: readonly Run[]): ScannerFinding {
-  const related = [...new Map(runs.map((r) => [`${r.file}:${r.line}`, r])).values()].slice(0, MAX_RELATED);
+  // One related location per line that runs the script; a template's line run by several jobs names the first and counts the others.
+  const byLine = new Map<string, Run[]>();
+  for (const run of runs) byLine.set(`${run.file}:${run.line}`, [...(byLine.get(`${run.file}:${run.line}`) ?? []), run]);
+  const related = [...byLine.values()].slice(0, MAX_RELATED).map((same) => {
+    const others = new Set(same.map((r) => r.who)).size - 1;
+    return { ...same[0]!, who: others > 0 ? `${same[0]!.who} and ${others} other job${others === 1 ? '' : 's'}` : same[0]!.who, plural: others > 0 };
+  });
   return {
     ruleId: rule.id,
     scanner: 'iac',
@@ -286,7 +292,7 @@ function toFinding(rule: IacRule<unknown>, hit: { line: number; message: string;
     message: hit.message,
     cwe: rule.cwe,
     location: { path: hit.path, startLine: Math.max(1, hit.line) },
-    related: related.map((r) => ({ path: r.file, startLine: r.line, message: `${r.who} runs ${r.via ?? hit.path}` })),
+    related: related.map((r) => ({ path: r.file, startLine: r.line, message: `${r.who} ${r.plural ? 'run' : 'runs'} ${r.via ?? hit.path}` })),
     fix: { summary: rule.remediation },
     properties: { platform: rule.platform, resource: runs[0]!.who, localScript: true },
     // The script may lie outside the files the walk gave (ignored): its line keeps the finding's identity.

@@ -7,6 +7,7 @@ import { runScan, type ScanResult } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { localScriptCalls } from '../../../src/scanners/iac/local-scripts.js';
 import { MAX_SCRIPTS } from '../../../src/scanners/iac/ci-scripts.js';
+import { gitlabScriptRuns, readPipeline } from '../../../src/scanners/iac/gitlab/pipeline.js';
 import { fixturePath } from '../../helpers/paths.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
 
@@ -196,6 +197,68 @@ describe('local scripts a job runs: a scan of staged files', () => {
       const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
       assert.deepEqual(result.findings, []);
       assert.deepEqual(result.warnings.map((w) => w.message), ['ci-link.sh, run by job "build" of .gitlab-ci.yml, is a symbolic link that leads out of the scan root; its commands were not checked.']);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('local scripts a job runs: GitLab templates taken through extends', () => {
+  const templates = [
+    'stages: [build]',
+    '.build-toolbox:',
+    '  before_script:',
+    '    - cd tools',
+    '  script:',
+    '    - ./toolbox.sh "$TARGET"',
+    'build-amd64:',
+    '  extends: .build-toolbox',
+    'build-arm64:',
+    '  extends: .arm',
+    '.arm:',
+    '  extends: .build-toolbox',
+    '  variables:',
+    '    TARGET: arm64',
+    // The last member of extends wins: .quiet's script, .build-toolbox's before_script.
+    'lint:',
+    '  extends: [.build-toolbox, .quiet]',
+    '.quiet:',
+    '  script:',
+    '    - ./lint.sh',
+    // Taken by no job of this file: a template for another file of the pipeline.
+    '.release:',
+    '  script:',
+    '    - ./ci/release.sh',
+    '',
+  ].join('\n');
+
+  it('credits a template\'s script to the jobs that take it, each in its own shell', () => {
+    const runs = gitlabScriptRuns(readPipeline(templates, () => {})!).map((r) => `${r.who} ${r.path}:${r.line}`);
+    assert.deepEqual(runs, [
+      'job "build-amd64" tools/toolbox.sh:6',
+      'job "build-arm64" tools/toolbox.sh:6',
+      'job "lint" tools/lint.sh:19',
+      'hidden job ".release" ci/release.sh:22',
+    ]);
+  });
+
+  it('in a scan of staged files, reports the template\'s script as run by those jobs', async () => {
+    const t = tempTree({ '.gitlab-ci.yml': templates, 'tools/toolbox.sh': '#!/bin/sh\nmake\n', 'tools/lint.sh': '#!/bin/sh\nmake lint\n' });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('tools/toolbox.sh', '#!/bin/sh\nmake\ncurl -k https://example.org/tool\n');
+      git(t.dir, 'add', 'tools/toolbox.sh');
+      // The working tree's lint.sh has the problem too, but it is not staged.
+      t.write('tools/lint.sh', '#!/bin/sh\nmake lint\ncurl -k https://example.org/lint\n');
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(
+        result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.properties.resource}`),
+        ['iac/gitlab-tls-verification-disabled tools/toolbox.sh:3 job "build-amd64"'],
+      );
+      assert.match(result.findings[0]!.message, /run by job "build-amd64" of \.gitlab-ci\.yml and 1 other job\./);
+      assert.deepEqual(result.findings[0]!.related?.map((r) => `${r.path}:${r.startLine} ${r.message}`), ['.gitlab-ci.yml:6 job "build-amd64" and 1 other job run tools/toolbox.sh']);
+      assert.deepEqual(result.warnings, []);
     } finally {
       t.cleanup();
     }

@@ -47,6 +47,17 @@ function checkShape(root: YMap, jobs: Pipeline['jobs'], warn: (line: number, mes
 export type PipelineRule = IacRule<Pipeline>;
 export const gitlabRule = (definition: Omit<PipelineRule, 'platform' | 'tags'>): PipelineRule => rule({ ...definition, platform: 'gitlab-ci' });
 
+const SCRIPT_KEYS = ['before_script', 'script', 'after_script'] as const;
+
+/** The script lines a node writes under `key` (a string or a list; a nested list, from a YAML anchor, flattened). */
+function scriptItems(node: YNode, key: string): { scalars: YScalar[]; keyLine: number } | undefined {
+  const entry = pair(node, key);
+  if (!entry) return undefined;
+  const value = entry.value;
+  const list = isYSeq(value) ? value.items.flatMap((i) => (isYSeq(i) ? i.items : [i])) : value ? [value] : [];
+  return { scalars: list.filter((item): item is YScalar => isYScalar(item) && typeof item.value === 'string'), keyLine: entry.keyLine };
+}
+
 /** Every script entry of the pipeline (global and per job), with the line of its `script:` key. */
 export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; scalar: YScalar; text: string; keyLine: number; key: string }> {
   const owners: Array<{ owner: string; node: YNode }> = [
@@ -55,11 +66,9 @@ export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string;
     ...pipeline.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
   ];
   for (const { owner, node } of owners) {
-    for (const key of ['before_script', 'script', 'after_script']) {
-      const entry = pair(node, key);
-      const value = entry?.value;
-      const list = isYSeq(value) ? value.items.flatMap((i) => (isYSeq(i) ? i.items : [i])) : value ? [value] : [];
-      for (const item of list) if (isYScalar(item) && typeof item.value === 'string') yield { owner, scalar: item, text: item.value, keyLine: entry!.keyLine, key };
+    for (const key of SCRIPT_KEYS) {
+      const items = scriptItems(node, key);
+      for (const scalar of items?.scalars ?? []) yield { owner, scalar, text: scalar.value as string, keyLine: items!.keyLine, key };
     }
   }
 }
@@ -69,16 +78,43 @@ export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string;
  * from the repository root where GitLab starts every job ($CI_PROJECT_DIR): before_script
  * and script share one shell, so a `cd` in the first moves the second; after_script starts
  * at the root again.
+ *
+ * A job runs the before_script, script and after_script it writes or takes through
+ * `extends` (extendedSetting): a template's script is run by the jobs of the file that
+ * take it, and reported as theirs. A hidden job (`.name`) does not run by itself; what it
+ * writes that no job of the file takes (a template for the jobs of another file of the
+ * pipeline) is credited to it as a hidden job.
  */
 export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
   const out: ScriptRunSite[] = [];
-  let state: ShellDir = { dir: '' };
-  let owner: string | undefined;
-  for (const { owner: current, scalar, text, key } of pipelineScripts(pipeline)) {
-    if (current !== owner || key === 'after_script') state = { dir: '' };
-    owner = current;
-    const who = current.startsWith('job ') ? `job "${current.slice(4)}"` : `the ${current === 'default' ? 'default:' : 'top-level'} ${key} of every job`;
-    for (const call of localScriptCalls(text, state)) out.push({ path: call.path, cwd: call.cwd, how: call.how, who, line: lineOf(pipeline, scalar, call.offset) });
+  const add = (who: string, sections: ReadonlyArray<{ key: string; node: YNode }>) => {
+    let state: ShellDir = { dir: '' };
+    for (const { key, node } of sections) {
+      if (key === 'after_script') state = { dir: '' };
+      for (const scalar of scriptItems(node, key)?.scalars ?? []) {
+        for (const call of localScriptCalls(scalar.value as string, state)) out.push({ path: call.path, cwd: call.cwd, how: call.how, who, line: lineOf(pipeline, scalar, call.offset) });
+      }
+    }
+  };
+  const defaults = get(pipeline.root, 'default');
+  for (const key of SCRIPT_KEYS) add(`the top-level ${key} of every job`, [{ key, node: pipeline.root }]);
+  if (isYMap(defaults)) for (const key of SCRIPT_KEYS) add(`the default: ${key} of every job`, [{ key, node: defaults }]);
+  // What each job runs, and the sections of the templates that the jobs of the file take.
+  const hidden = (name: string) => name.startsWith('.');
+  const taken = new Map<YMap, Set<string>>();
+  const runs = new Map<YMap, Array<{ key: string; node: YMap }>>();
+  for (const job of pipeline.jobs) {
+    if (hidden(job.name)) continue;
+    const sections = SCRIPT_KEYS.flatMap((key) => {
+      const node = extendedSetting(pipeline, job.node, key);
+      return node ? [{ key, node }] : [];
+    });
+    runs.set(job.node, sections);
+    for (const { key, node } of sections) taken.set(node, (taken.get(node) ?? new Set<string>()).add(key));
+  }
+  for (const job of pipeline.jobs) {
+    if (!hidden(job.name)) add(`job "${job.name}"`, runs.get(job.node) ?? []);
+    else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })));
   }
   return out;
 }
@@ -135,4 +171,28 @@ export function extendsChain(pipeline: Pipeline, job: YMap): YMap[] {
   };
   visit(job, 0);
   return out;
+}
+
+/**
+ * The job of this file that gives `job` its `key` (before_script, script...): the job
+ * itself when it writes it, else the jobs it `extends`, the last of the list first (the
+ * last member of extends wins), each with its own parents; cycle-safe and bounded.
+ * Undefined when none writes it (it may come from a file this one includes, or default:).
+ */
+export function extendedSetting(pipeline: Pipeline, job: YMap, key: string): YMap | undefined {
+  const seen = new Set<YMap>();
+  const visit = (node: YMap, depth: number): YMap | undefined => {
+    if (seen.has(node) || depth > 10) return undefined;
+    seen.add(node);
+    if (pair(node, key)) return node;
+    const parents = get(node, 'extends');
+    const names = (isYSeq(parents) ? parents.items : parents ? [parents] : []).flatMap((p) => (isYScalar(p) && typeof p.value === 'string' ? [p.value] : []));
+    for (const name of names.reverse()) {
+      const found = pipeline.jobs.find((j) => j.name === name);
+      const from = found ? visit(found.node, depth + 1) : undefined;
+      if (from) return from;
+    }
+    return undefined;
+  };
+  return visit(job, 0);
 }
