@@ -124,5 +124,27 @@ describe('Terraform: resources with for_each or count judged per instance', () =
       ['4 aws_iam_policy.this["admin"] allows every action on every resource (line 5).'],
     );
   });
-});
 
+  it('judges the GCP IAM grants one instance at a time: the instance granting to allUsers named, one of count 0 not judged', () => {
+    const source = [
+      'resource "google_project_iam_member" "viewers" {',
+      '  for_each = { public = "allUsers", team = "group:team@example.org" }',
+      '  project  = "app-123456"',
+      '  role     = "roles/viewer"',
+      '  member   = each.value',
+      '}',
+      'resource "google_project_iam_member" "off" {',
+      '  count   = 0',
+      '  project = "app-123456"',
+      '  role    = "roles/viewer"',
+      '  member  = "allUsers"',
+      '}',
+      '',
+    ].join('\n');
+    const result = analyseFile('main.tf', source, () => {});
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId === 'iac/tf-gcp-public-access').map((f) => `${f.location.startLine} ${f.message}`),
+      ['5 google_project_iam_member.viewers["public"] grants roles/viewer to allUsers on the whole project.'],
+    );
+  });
+});

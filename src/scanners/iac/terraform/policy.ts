@@ -334,6 +334,9 @@ export function managedPolicyArnsOf(input: TfInput, block: Block, name: string):
   const direct = managedPolicyArn(input, a.expr);
   if (direct !== undefined) return [direct];
   const out = new Set<string>();
+  // The attachments are companions of a role (tf-aws-workload-privileged-role, moduleResourcesOf):
+  // this file's come one instance at a time, but those of the module's other files as written,
+  // and each of their instances is read here.
   for (const instance of instancesOf(block, fileInstance(input))) {
     const value = valueIn(instance, a.expr);
     if (typeof value === 'string') out.add(value);

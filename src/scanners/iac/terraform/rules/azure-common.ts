@@ -24,6 +24,9 @@ export interface Setting {
 export function setting(input: TfInput, resource: TfResource, owner: Block, names: readonly string[]): Setting | undefined {
   for (const name of names) {
     const a = attribute(owner, name);
+    // A subject is one instance already (resourcesOf: instancesOf gives it alone); a companion
+    // found by reference (publicAccessOff of the storage account a network rule names) is the
+    // resource as written, read here in each of its instances.
     if (a) return { name, line: a.line, values: instancesOf(resource.block, fileInstance(input)).map((instance) => valueIn(instance, a.expr)) };
   }
   return undefined;

@@ -3,7 +3,7 @@ import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentions, resourcesOf, moduleResourcesOf, type TfInput, type TfResource } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
 import { finding, holds, isOff, serverParameters, setting, text } from './azure-common.js';
-import { fileInstance, instancesOf, valueIn } from './instances.js';
+import { fileInstance, valueIn } from './instances.js';
 
 /** The actions with which a principal can give itself (or anyone) any role, Owner included. */
 const ESCALATION = ['Microsoft.Authorization/roleAssignments/write', 'Microsoft.Authorization/roleDefinitions/write'];
@@ -44,14 +44,12 @@ const customRoleEscalation: TfRule = tfRule({
         const entries: Array<{ expr: Expr; line: number }> = actions.expr.kind === 'tuple' ? actions.expr.items.map((item) => ({ expr: item, line: item.line })) : [{ expr: actions.expr, line: actions.line }];
         const reported = new Set<number>();
         for (const entry of entries) {
-          for (const instance of instancesOf(resource.block, fileInstance(input))) {
-            const value = valueIn(instance, entry.expr);
-            const patterns = (Array.isArray(value) ? value : [value]).filter((p): p is string => typeof p === 'string');
-            const granted = ESCALATION.filter((action) => patterns.some((p) => covers(p, action)) && !removed(action));
-            if (granted.length === 0 || reported.has(entry.line)) continue;
-            reported.add(entry.line);
-            yield finding(resource, entry.line, `${label(resource)} grants ${patterns.join(', ')}, which includes ${granted.join(' and ')}: its holders can give themselves any role.`);
-          }
+          const value = valueIn(fileInstance(input), entry.expr);
+          const patterns = (Array.isArray(value) ? value : [value]).filter((p): p is string => typeof p === 'string');
+          const granted = ESCALATION.filter((action) => patterns.some((p) => covers(p, action)) && !removed(action));
+          if (granted.length === 0 || reported.has(entry.line)) continue;
+          reported.add(entry.line);
+          yield finding(resource, entry.line, `${label(resource)} grants ${patterns.join(', ')}, which includes ${granted.join(' and ')}: its holders can give themselves any role.`);
         }
       }
     }

@@ -5,7 +5,7 @@ import { asStrings, attribute, label, resourcesOf, textOf, type TfInput, type Tf
 import { known, tfRule, type TfRule } from './common.js';
 import { finding, text } from './azure-common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
-import { blocksMade, fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields } from './instances.js';
+import { blocksMade, fieldsOf, fileInstance, sectionsIn, type Fields } from './instances.js';
 
 /** Azure's names for every address: `*`, `Any` and the `Internet` service tag. */
 const ANY_SOURCE = /^(?:\*|any|internet)$/i;
@@ -85,18 +85,15 @@ function* inboundRules(input: TfInput, accept: (source: string) => boolean): Gen
     return { resource, line, matched, sources, ports, transport };
   };
   const file = fileInstance(input);
+  // Each instance of a resource with for_each or count comes from resourcesOf.
   for (const resource of resourcesOf(input, 'azurerm_network_security_rule')) {
-    for (const instance of instancesOf(resource.block, file)) {
-      const rule = read(resource, fieldsOf(resource.block, instance));
-      if (rule) yield rule;
-    }
+    const rule = read(resource, fieldsOf(resource.block, file));
+    if (rule) yield rule;
   }
   for (const resource of resourcesOf(input, 'azurerm_network_security_group')) {
-    for (const instance of instancesOf(resource.block, file)) {
-      for (const section of sectionsIn(resource.block, 'security_rule', instance)) {
-        const rule = read(resource, section);
-        if (rule) yield rule;
-      }
+    for (const section of sectionsIn(resource.block, 'security_rule', file)) {
+      const rule = read(resource, section);
+      if (rule) yield rule;
     }
   }
 }
@@ -248,34 +245,29 @@ const firewallRange: TfRule = tfRule({
       for (const resource of resourcesOf(input, type)) {
         const start = attribute(resource.block, startName);
         if (!start) continue;
-        const reported = new Set<string>();
-        for (const instance of instancesOf(resource.block, fileInstance(input))) {
-          const fields = fieldsOf(resource.block, instance);
-          const [first, last] = [fields.get(startName), fields.get(endName)];
-          if (typeof first !== 'string' || typeof last !== 'string') continue;
-          const [from, to] = [parseAddress(first), parseAddress(last)];
-          // The data services' firewalls take IPv4 addresses only.
-          if (!from || !to || from.v6 || to.v6) continue;
-          const [low, high] = from.value <= to.value ? [from.value, to.value] : [to.value, from.value];
-          const shown = `${first} to ${last}`;
-          let message: string | undefined;
-          let severity: 'critical' | 'high' | 'medium' | 'low' = 'high';
-          if (low === 0n && high === 0n) {
-            message = `${label(resource)} admits ${shown}, which Azure reads as "allow all Azure services": resources of every Azure customer can connect.`;
-            severity = 'low';
-          } else if (low === 0n && high === 2n ** 32n - 1n) {
-            message = `${label(resource)} admits every address (${shown}).`;
-            severity = 'critical';
-          } else {
-            const open = publicAddressCount(from, to)!;
-            if (open <= BROAD) continue;
-            message = `${label(resource)} admits ${shown}: ${open.toLocaleString('en-US')} public addresses, more than a /16.`;
-            severity = open >= 2n ** 24n ? 'high' : 'medium';
-          }
-          if (reported.has(message)) continue;
-          reported.add(message);
-          yield finding(resource, start.line, message, severity);
+        const fields = fieldsOf(resource.block, fileInstance(input));
+        const [first, last] = [fields.get(startName), fields.get(endName)];
+        if (typeof first !== 'string' || typeof last !== 'string') continue;
+        const [from, to] = [parseAddress(first), parseAddress(last)];
+        // The data services' firewalls take IPv4 addresses only.
+        if (!from || !to || from.v6 || to.v6) continue;
+        const [low, high] = from.value <= to.value ? [from.value, to.value] : [to.value, from.value];
+        const shown = `${first} to ${last}`;
+        let message: string | undefined;
+        let severity: 'critical' | 'high' | 'medium' | 'low' = 'high';
+        if (low === 0n && high === 0n) {
+          message = `${label(resource)} admits ${shown}, which Azure reads as "allow all Azure services": resources of every Azure customer can connect.`;
+          severity = 'low';
+        } else if (low === 0n && high === 2n ** 32n - 1n) {
+          message = `${label(resource)} admits every address (${shown}).`;
+          severity = 'critical';
+        } else {
+          const open = publicAddressCount(from, to)!;
+          if (open <= BROAD) continue;
+          message = `${label(resource)} admits ${shown}: ${open.toLocaleString('en-US')} public addresses, more than a /16.`;
+          severity = open >= 2n ** 24n ? 'high' : 'medium';
         }
+        yield finding(resource, start.line, message, severity);
       }
     }
   },
@@ -305,25 +297,22 @@ const nicPublicIp: TfRule = tfRule({
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'azurerm_network_interface')) {
-      for (const instance of instancesOf(resource.block, fileInstance(input))) {
-        for (const ip of sectionsIn(resource.block, 'ip_configuration', instance)) {
-          const id = ip.get('public_ip_address_id');
-          if (id === undefined || id === null) continue;
-          // An id that cannot be read is one only when the expression names a public IP resource: an optional
-          // input (`var.public_ip_id`, a lookup in a settings map) is often left null.
-          const attached = known(id) ? typeof id === 'string' && id.trim() !== '' : !!ip.block && PUBLIC_IP_REFERENCE.test(textOf(input, attribute(ip.block, 'public_ip_address_id')!.expr));
-          if (attached) yield finding(resource, ip.lineOf('public_ip_address_id'), `${label(resource)} attaches a public IP address: the machine is reachable from the internet.`);
-        }
+      for (const ip of sectionsIn(resource.block, 'ip_configuration', fileInstance(input))) {
+        const id = ip.get('public_ip_address_id');
+        if (id === undefined || id === null) continue;
+        // An id that cannot be read is one only when the expression names a public IP resource: an optional
+        // input (`var.public_ip_id`, a lookup in a settings map) is often left null.
+        const attached = known(id) ? typeof id === 'string' && id.trim() !== '' : !!ip.block && PUBLIC_IP_REFERENCE.test(textOf(input, attribute(ip.block, 'public_ip_address_id')!.expr));
+        if (attached) yield finding(resource, ip.lineOf('public_ip_address_id'), `${label(resource)} attaches a public IP address: the machine is reachable from the internet.`);
       }
     }
     const scaleSets = ['azurerm_linux_virtual_machine_scale_set', 'azurerm_windows_virtual_machine_scale_set', 'azurerm_orchestrated_virtual_machine_scale_set'];
     for (const resource of resourcesOf(input, ...scaleSets)) {
       // A `dynamic "public_ip_address"` whose for_each is known to be empty (a flag left at its default) makes no address.
       const lines = new Set<number>();
-      for (const instance of instancesOf(resource.block, fileInstance(input))) {
-        for (const nic of blocksMade(resource.block, 'network_interface', instance)) {
-          for (const ip of blocksMade(nic, 'ip_configuration', instance)) for (const address of blocksMade(ip, 'public_ip_address', instance)) lines.add(address.line);
-        }
+      const file = fileInstance(input);
+      for (const nic of blocksMade(resource.block, 'network_interface', file)) {
+        for (const ip of blocksMade(nic, 'ip_configuration', file)) for (const address of blocksMade(ip, 'public_ip_address', file)) lines.add(address.line);
       }
       for (const line of [...lines].sort((a, b) => a - b)) yield finding(resource, line, `${label(resource)} gives each instance a public IP address.`);
     }

@@ -6,7 +6,7 @@ import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, module
 import { known, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
-import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Fields, type Instance } from './instances.js';
+import { fieldsOf, fileInstance, sectionsIn, type Fields, type Instance } from './instances.js';
 
 /** A port setting of an allow block: "22", "1000-2000" or 22. Undefined when it cannot be read. */
 function portRange(value: Value): [number, number] | undefined {
@@ -63,29 +63,26 @@ interface Ingress {
  */
 function* ingressFrom(input: TfInput, accept: (cidr: string) => boolean): Generator<Ingress> {
   const file = fileInstance(input);
+  // Each instance of a resource with for_each or count comes from resourcesOf.
   for (const resource of resourcesOf(input, 'google_compute_firewall')) {
-    for (const instance of instancesOf(resource.block, file)) {
-      const fields = fieldsOf(resource.block, instance);
-      const direction = upper(fields.get('direction'));
-      if ((direction !== undefined && direction !== 'INGRESS') || isTrueValue(fields.get('disabled'))) continue;
-      const sources = asStrings(fields.get('source_ranges')) ?? [];
-      const matched = sources.filter(accept);
-      if (matched.length === 0) continue;
-      const layer4 = sectionsIn(resource.block, 'allow', instance).map((s): Layer4 => ({ protocol: s.get('protocol'), ports: s.get('ports') }));
-      yield { resource, line: fields.lineOf('source_ranges'), sources, matched, layer4 };
-    }
+    const fields = fieldsOf(resource.block, file);
+    const direction = upper(fields.get('direction'));
+    if ((direction !== undefined && direction !== 'INGRESS') || isTrueValue(fields.get('disabled'))) continue;
+    const sources = asStrings(fields.get('source_ranges')) ?? [];
+    const matched = sources.filter(accept);
+    if (matched.length === 0) continue;
+    const layer4 = sectionsIn(resource.block, 'allow', file).map((s): Layer4 => ({ protocol: s.get('protocol'), ports: s.get('ports') }));
+    yield { resource, line: fields.lineOf('source_ranges'), sources, matched, layer4 };
   }
   for (const resource of resourcesOf(input, 'google_compute_firewall_policy_rule', 'google_compute_network_firewall_policy_rule', 'google_compute_region_network_firewall_policy_rule')) {
-    for (const instance of instancesOf(resource.block, file)) {
-      const fields = fieldsOf(resource.block, instance);
-      if (upper(fields.get('action')) !== 'ALLOW' || upper(fields.get('direction')) !== 'INGRESS' || isTrueValue(fields.get('disabled'))) continue;
-      for (const match of sectionsIn(resource.block, 'match', instance)) {
-        const sources = asStrings(match.get('src_ip_ranges')) ?? [];
-        const matched = sources.filter(accept);
-        if (matched.length === 0 || !match.block) continue;
-        const layer4 = sectionsIn(match.block, 'layer4_configs', match.instance).map((s): Layer4 => ({ protocol: s.get('ip_protocol'), ports: s.get('ports') }));
-        yield { resource, line: match.lineOf('src_ip_ranges'), sources, matched, layer4 };
-      }
+    const fields = fieldsOf(resource.block, file);
+    if (upper(fields.get('action')) !== 'ALLOW' || upper(fields.get('direction')) !== 'INGRESS' || isTrueValue(fields.get('disabled'))) continue;
+    for (const match of sectionsIn(resource.block, 'match', file)) {
+      const sources = asStrings(match.get('src_ip_ranges')) ?? [];
+      const matched = sources.filter(accept);
+      if (matched.length === 0 || !match.block) continue;
+      const layer4 = sectionsIn(match.block, 'layer4_configs', match.instance).map((s): Layer4 => ({ protocol: s.get('ip_protocol'), ports: s.get('ports') }));
+      yield { resource, line: match.lineOf('src_ip_ranges'), sources, matched, layer4 };
     }
   }
 }
@@ -318,10 +315,10 @@ function projectMetadata(input: TfInput, key: string, module = false): Array<Map
   return out;
 }
 
-/** Instances and templates, each instance of a for_each or count read on its own, with its metadata. */
+/** Instances and templates (each instance of a for_each or count on its own, from resourcesOf), with their metadata. */
 function* vms(input: TfInput): Generator<{ vm: TfResource; instance: Instance; fields: Fields }> {
   const file = fileInstance(input);
-  for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) for (const instance of instancesOf(vm.block, file)) yield { vm, instance, fields: fieldsOf(vm.block, instance) };
+  for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) yield { vm, instance: file, fields: fieldsOf(vm.block, file) };
 }
 
 /** Reports a metadata key set to a bad value on instances, templates and project metadata, once per line. */

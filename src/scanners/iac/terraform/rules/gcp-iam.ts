@@ -1,9 +1,9 @@
 import type { Block } from '../hcl/ast.js';
 import { UNKNOWN, type Value } from '../hcl/evaluate.js';
-import { attribute, label, referencesBy, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, instancesOfResource, label, referencesBy, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { entriesOf, entryText, type Entry } from './gcp-shared.js';
-import { fieldsOf, fileInstance, instancesOf, sectionsIn, type Instance } from './instances.js';
+import { fieldsOf, fileInstance, sectionsIn, type Instance } from './instances.js';
 
 /** Where a role is granted: the organisation, a folder or a project (every resource in it), one resource, or not known (a policy document not applied in this file). */
 type GrantScope = 'organization' | 'folder' | 'project' | 'resource' | 'unknown';
@@ -50,11 +50,12 @@ function grants(input: TfInput): Grant[] {
     }
     out.push({ resource, scopes, role: fields.get('role'), roleLine: fields.lineOf('role'), members });
   };
-  for (const resource of input.resources) {
-    const kind = IAM_TYPE.exec(resource.type)?.[2];
+  for (const written of input.resources) {
+    const kind = IAM_TYPE.exec(written.type)?.[2];
     if (kind !== 'member' && kind !== 'binding') continue;
-    const scopes = new Set([scopeOfType(resource.type)]);
-    for (const instance of instancesOf(resource.block, file)) read(resource, resource.block, instance, scopes);
+    const scopes = new Set([scopeOfType(written.type)]);
+    // One instance at a time, as resourcesOf gives them.
+    for (const resource of instancesOfResource(input, written)) read(resource, resource.block, file, scopes);
   }
   const appliedBy = referencesBy(input, [...new Set(moduleResourcesOf(input).filter((r) => IAM_TYPE.exec(r.type)?.[2] === 'policy').map((r) => r.type))], 'policy_data');
   for (const policy of input.data) {
@@ -343,7 +344,7 @@ const auditExemptions: TfRule = tfRule({
       }
     };
     for (const resource of resourcesOf(input, 'google_project_iam_audit_config', 'google_folder_iam_audit_config', 'google_organization_iam_audit_config')) {
-      for (const instance of instancesOf(resource.block, file)) for (const config of sectionsIn(resource.block, 'audit_log_config', instance)) if (config.block) yield* report(resource, config.block, config.instance);
+      for (const config of sectionsIn(resource.block, 'audit_log_config', file)) if (config.block) yield* report(resource, config.block, config.instance);
     }
     for (const policy of input.data) {
       if (policy.type !== 'google_iam_policy') continue;

@@ -154,6 +154,12 @@ export function fieldsOf(block: Block, instance: Instance): Fields {
  * (`each.key`, `each.value`) or count (`count.index`), and otherwise `within` itself, in
  * which `each` and `count` are unknown. An empty for_each or a count of 0 is read like
  * an unknown one (the resource as written is still checked), as in `sectionsIn`.
+ *
+ * Not for the subjects of findings: resourcesOf gives those one instance at a time
+ * (model.ts), and of such an instance this gives `within` alone. It is for what is found
+ * as written: module calls (module-calls.ts), and companions from the module's other files
+ * or named by reference (the subnets publicSubnets reads, azure-common's `setting` of a
+ * referenced account, the attachments of managedPolicyArnsOf).
  */
 export function instancesOf(block: Block, within: Instance): Instance[] {
   // One instance of a resource already (resourcesOf): its each and count are in place.

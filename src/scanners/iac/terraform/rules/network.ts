@@ -78,30 +78,24 @@ function* ingressFrom(input: TfInput, accept: (cidr: string) => boolean): Genera
     const description = typeof fields.get('description') === 'string' ? (fields.get('description') as string) : '';
     return { resource, line, cidrLine, matched, sources, from: Math.min(from, to), to: Math.max(from, to), transport, description };
   };
-  // Every instance of a resource with for_each or count, read with its own each/count;
-  // every element of a `dynamic "ingress"` block with its own iterator.
+  // Every instance of a resource with for_each or count comes from resourcesOf, read with its
+  // own each/count; every element of a `dynamic "ingress"` block with its own iterator.
   const file = fileInstance(input);
   for (const resource of resourcesOf(input, 'aws_security_group')) {
-    for (const instance of instancesOf(resource.block, file)) {
-      for (const section of sectionsIn(resource.block, 'ingress', instance)) {
-        const ingress = make(resource, section.line, section, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
-        if (ingress) yield ingress;
-      }
+    for (const section of sectionsIn(resource.block, 'ingress', file)) {
+      const ingress = make(resource, section.line, section, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
+      if (ingress) yield ingress;
     }
   }
   for (const resource of resourcesOf(input, 'aws_security_group_rule')) {
-    for (const instance of instancesOf(resource.block, file)) {
-      const fields = fieldsOf(resource.block, instance);
-      if (fields.get('type') !== 'ingress') continue;
-      const ingress = make(resource, resource.block.line, fields, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
-      if (ingress) yield ingress;
-    }
+    const fields = fieldsOf(resource.block, file);
+    if (fields.get('type') !== 'ingress') continue;
+    const ingress = make(resource, resource.block.line, fields, ['cidr_blocks', 'ipv6_cidr_blocks'], 'protocol');
+    if (ingress) yield ingress;
   }
   for (const resource of resourcesOf(input, 'aws_vpc_security_group_ingress_rule')) {
-    for (const instance of instancesOf(resource.block, file)) {
-      const ingress = make(resource, resource.block.line, fieldsOf(resource.block, instance), ['cidr_ipv4', 'cidr_ipv6'], 'ip_protocol');
-      if (ingress) yield ingress;
-    }
+    const ingress = make(resource, resource.block.line, fieldsOf(resource.block, file), ['cidr_ipv4', 'cidr_ipv6'], 'ip_protocol');
+    if (ingress) yield ingress;
   }
   // EKS opens SSH to 0.0.0.0/0 on the nodes of a group with an SSH key and no source security groups.
   for (const resource of resourcesOf(input, 'aws_eks_node_group')) {
@@ -406,10 +400,8 @@ const instancePublicIp: TfRule = tfRule({
         yield { line: resource.block.line, message: `${label(resource)} names no subnet, so it starts in the default VPC, whose subnets give every instance a public IP address; associate_public_ip_address is not set to false.`, resource: label(resource), severity: 'low' };
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {
-      for (const instance of instancesOf(resource.block, fileInstance(input))) {
-        for (const nic of sections(input, resource.block, 'network_interfaces', instance)) {
-          if (isTrueValue(nic.get('associate_public_ip_address'))) yield { line: nic.lineOf('associate_public_ip_address'), message: `${label(resource)} gives instances a public IP address.`, resource: label(resource) };
-        }
+      for (const nic of sections(input, resource.block, 'network_interfaces', fileInstance(input))) {
+        if (isTrueValue(nic.get('associate_public_ip_address'))) yield { line: nic.lineOf('associate_public_ip_address'), message: `${label(resource)} gives instances a public IP address.`, resource: label(resource) };
       }
     }
   },
@@ -430,10 +422,10 @@ const subnetPublicIp: TfRule = tfRule({
     negative: ['resource "aws_subnet" "private" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.2.0/24"\n}\n'],
   },
   *check(input) {
-    // Subnets are often made with for_each over a map of them, some public (`each.value.public`): each instance is read.
+    // Subnets are often made with for_each over a map of them, some public (`each.value.public`): resourcesOf gives each instance.
     for (const resource of resourcesOf(input, 'aws_subnet', 'aws_default_subnet')) {
       const a = attribute(resource.block, 'map_public_ip_on_launch');
-      if (a && instancesOf(resource.block, fileInstance(input)).some((instance) => isTrueValue(valueIn(instance, a.expr))))
+      if (a && isTrueValue(valueOf(input, resource.block, 'map_public_ip_on_launch')))
         yield { line: a.line, message: `${label(resource)} gives every instance a public IP.`, resource: label(resource) };
     }
   },
@@ -505,6 +497,8 @@ function publicSubnets(input: TfInput): Map<string, string> {
   const out = new Map<string, string>();
   for (const subnet of moduleResourcesOf(input, 'aws_subnet')) {
     const a = attribute(subnet.block, 'map_public_ip_on_launch');
+    // This file's subnets come one per instance (resourcesOf); the module's other files' as written:
+    // instancesOf reads those per instance, for a subnet public in some of them (`each.value.public`).
     if (!subnet.module && a && instancesOf(subnet.block, fileInstance(input)).some((instance) => isTrueValue(valueIn(instance, a.expr)))) out.set(subnet.address, 'it gives instances public IP addresses');
   }
   // A route, table or association whose count is 0 (a module's option left off) is no evidence.

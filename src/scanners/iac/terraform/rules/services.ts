@@ -3,7 +3,7 @@ import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
-import { fileInstance, instancesOf, valueIn } from './instances.js';
+import { fileInstance, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
@@ -337,17 +337,15 @@ const httpListener: TfRule = tfRule({
     for (const listener of resourcesOf(input, 'aws_lb_listener', 'aws_alb_listener')) {
       const protocol = attribute(listener.block, 'protocol');
       if (!protocol) continue;
-      // Listeners are often made with for_each (`protocol = each.value.protocol`) and their actions
-      // as dynamic blocks: each instance, and each element of its actions, is read.
-      const plain = instancesOf(listener.block, fileInstance(input)).some((instance) => {
-        if (valueIn(instance, protocol.expr) !== 'HTTP') return false;
-        const redirects = sections(input, listener.block, 'default_action', instance).some((action) => {
-          const redirect = action.block ? sections(input, action.block, 'redirect', action.instance)[0] : undefined;
-          return action.get('type') === 'redirect' && redirect?.get('protocol') !== 'HTTP';
-        });
-        return !redirects;
+      // Listeners are often made with for_each (`protocol = each.value.protocol`, one instance at a
+      // time from resourcesOf) and their actions as dynamic blocks: each element of its actions is read.
+      const file = fileInstance(input);
+      if (valueIn(file, protocol.expr) !== 'HTTP') continue;
+      const redirects = sections(input, listener.block, 'default_action', file).some((action) => {
+        const redirect = action.block ? sections(input, action.block, 'redirect', action.instance)[0] : undefined;
+        return action.get('type') === 'redirect' && redirect?.get('protocol') !== 'HTTP';
       });
-      if (plain) yield { line: protocol.line, message: `${label(listener)} serves plain HTTP without redirecting to HTTPS.`, resource: label(listener) };
+      if (!redirects) yield { line: protocol.line, message: `${label(listener)} serves plain HTTP without redirecting to HTTPS.`, resource: label(listener) };
     }
     for (const elb of resourcesOf(input, 'aws_elb')) {
       for (const listener of sections(input, elb.block, 'listener')) {
@@ -472,28 +470,26 @@ const cloudfrontOriginHttp: TfRule = tfRule({
     for (const cdn of resourcesOf(input, 'aws_cloudfront_distribution')) {
       // The elements of a dynamic "origin" block share their lines: one finding per line, the first plain-HTTP origin named.
       const reported = new Set<number>();
-      for (const instance of instancesOf(cdn.block, fileInstance(input))) {
-        for (const origin of sections(input, cdn.block, 'origin', instance)) {
-          if (!origin.block) continue;
-          for (const custom of sections(input, origin.block, 'custom_origin_config', origin.instance)) {
-            const policy = custom.get('origin_protocol_policy');
-            const line = custom.lineOf('origin_protocol_policy');
-            if (!isHttpOnlyOrigin(policy) || reported.has(line)) continue;
-            reported.add(line);
-            const id = origin.get('origin_id');
-            const name = typeof id === 'string' ? id : 'an origin';
-            const domain = origin.get('domain_name');
-            // A website endpoint of S3 serves only HTTP and holds public content: lower, and the fix differs.
-            const website = typeof domain === 'string' && S3_WEBSITE_ENDPOINT.test(domain);
-            yield {
-              line,
-              message: website
-                ? `${label(cdn)} fetches origin ${name} from an S3 website endpoint over plain HTTP; use an S3 origin with origin access control.`
-                : `${label(cdn)} forwards requests to origin ${name} over plain HTTP (origin_protocol_policy = "http-only").`,
-              resource: label(cdn),
-              ...(website ? { severity: 'low' as const } : {}),
-            };
-          }
+      for (const origin of sections(input, cdn.block, 'origin', fileInstance(input))) {
+        if (!origin.block) continue;
+        for (const custom of sections(input, origin.block, 'custom_origin_config', origin.instance)) {
+          const policy = custom.get('origin_protocol_policy');
+          const line = custom.lineOf('origin_protocol_policy');
+          if (!isHttpOnlyOrigin(policy) || reported.has(line)) continue;
+          reported.add(line);
+          const id = origin.get('origin_id');
+          const name = typeof id === 'string' ? id : 'an origin';
+          const domain = origin.get('domain_name');
+          // A website endpoint of S3 serves only HTTP and holds public content: lower, and the fix differs.
+          const website = typeof domain === 'string' && S3_WEBSITE_ENDPOINT.test(domain);
+          yield {
+            line,
+            message: website
+              ? `${label(cdn)} fetches origin ${name} from an S3 website endpoint over plain HTTP; use an S3 origin with origin access control.`
+              : `${label(cdn)} forwards requests to origin ${name} over plain HTTP (origin_protocol_policy = "http-only").`,
+            resource: label(cdn),
+            ...(website ? { severity: 'low' as const } : {}),
+          };
         }
       }
     }

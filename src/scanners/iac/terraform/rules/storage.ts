@@ -1,6 +1,6 @@
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
-import { fileInstance, instancesOf } from './instances.js';
+import { fileInstance } from './instances.js';
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read', 'website']);
 const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(?:AllUsers|AuthenticatedUsers)/;
@@ -172,11 +172,10 @@ const ebsNotEncrypted: TfRule = tfRule({
       if (!isTrueValue(valueOf(input, resource.block, 'encrypted')) && !byDefault) yield { line: a ? a.line : resource.block.line, message: `${label(resource)} is not encrypted.`, resource: label(resource) };
     }
     // Devices are often dynamic blocks over a list of volumes, and instances made with for_each or
-    // count: each instance and each device is read (their findings share the device's lines).
+    // count (one by one from resourcesOf): each device is read (the elements share the device's lines).
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_configuration')) {
-      const instances = instancesOf(resource.block, fileInstance(input));
       for (const kind of ['root_block_device', 'ebs_block_device']) {
-        for (const device of instances.flatMap((instance) => sections(input, resource.block, kind, instance))) {
+        for (const device of sections(input, resource.block, kind, fileInstance(input))) {
           const value = device.get('encrypted');
           if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
           // Instances inherit account-level default encryption; launch configurations do too.
@@ -186,7 +185,7 @@ const ebsNotEncrypted: TfRule = tfRule({
       }
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {
-      const mappings = instancesOf(resource.block, fileInstance(input)).flatMap((instance) => sections(input, resource.block, 'block_device_mappings', instance));
+      const mappings = sections(input, resource.block, 'block_device_mappings', fileInstance(input));
       for (const mapping of mappings) {
         if (!mapping.block) continue;
         for (const ebs of sections(input, mapping.block, 'ebs', mapping.instance)) {
