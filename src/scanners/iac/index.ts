@@ -92,7 +92,9 @@ export const iacScanner: Scanner = {
       ? await readDockerfileTree(ctx.files, {
           read,
           builds,
-          ...(stagedScan ? { staged: stagedScan } : { readContext: createRootReader(ctx.root, MAX_CONTEXT_SCRIPT), listContext: createRootLister(ctx.root, MAX_CONTEXT_LISTING) }),
+          ...(stagedScan
+            ? { staged: stagedScan }
+            : { readContext: createRootReader(ctx.root, MAX_CONTEXT_SCRIPT), listContext: createRootLister(ctx.root, MAX_CONTEXT_LISTING), warn: (message: string, path: string) => ctx.warn({ path, message }) }),
         })
       : new Map();
     const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);

@@ -188,6 +188,31 @@ describe('Dockerfile running as root: base images and entrypoints that drop root
   });
 });
 
+describe('Dockerfile running as root: a script of the working tree that is there but not read is a warning', () => {
+  it('warns of a link out of the scan root and of a script too large, and reports the images as running as root', async () => {
+    const outside = tempTree({ 'entrypoint.sh': lines('#!/bin/sh', 'exec gosu app "$@"') });
+    const t = tempTree({ 'README.md': 'app\n' });
+    try {
+      const withEntrypoint = lines('FROM debian:12-slim', 'COPY entrypoint.sh /entrypoint.sh', 'ENTRYPOINT ["/entrypoint.sh"]', 'CMD ["/app/server"]');
+      t.write('out/Dockerfile', withEntrypoint);
+      symlinkSync(path.join(outside.dir, 'entrypoint.sh'), path.join(t.dir, 'out/entrypoint.sh'));
+      t.write('big/Dockerfile', withEntrypoint);
+      t.write('big/entrypoint.sh', lines('#!/bin/sh', 'exec gosu app "$@"') + `# ${'x'.repeat(70 * 1024)}\n`);
+      t.write('ok/Dockerfile', withEntrypoint);
+      t.write('ok/entrypoint.sh', lines('#!/bin/sh', 'exec gosu app "$@"'));
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(rootOf(result), ['big/Dockerfile no-user', 'out/Dockerfile no-user']);
+      assert.deepEqual(result.warnings.map((w) => `${w.path}: ${w.message}`).sort(), [
+        'big/entrypoint.sh: big/entrypoint.sh, which big/Dockerfile copies from its build context, is larger than 64 KiB; it was not read, so whether the image drops root there is not known.',
+        'out/entrypoint.sh: out/entrypoint.sh, which out/Dockerfile copies from its build context, is a symbolic link that leads out of the scan root; it was not read, so whether the image drops root there is not known.',
+      ]);
+    } finally {
+      t.cleanup();
+      outside.cleanup();
+    }
+  });
+});
+
 describe('Dockerfile running as root: a scan of staged files judges what the index holds', () => {
   const dropping = lines('#!/bin/sh', 'chown -R app /data', 'exec gosu app "$@"');
   const keeping = lines('#!/bin/sh', 'chown -R app /data', 'exec "$@"');

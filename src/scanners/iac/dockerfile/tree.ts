@@ -24,7 +24,8 @@ export const MAX_CONTEXT_SCRIPT = 64 * 1024;
 export const MAX_CONTEXT_LISTING = 100;
 
 /** Reads a file of the build context by its path from the scan root; undefined when absent or not read. */
-export type ContextReader = (relative: string) => string | undefined | Promise<string | undefined>;
+/** A file of the build context by its path from the scan root; `refused` hears why a file that is there was not read. */
+export type ContextReader = (relative: string, refused?: (why: string) => void) => string | undefined | Promise<string | undefined>;
 /** The names in a folder of the build context, by its path from the scan root. */
 export type ContextLister = (folder: string) => string[] | Promise<string[]>;
 
@@ -124,7 +125,7 @@ function imageNameAfterVariable(reference: string): string | undefined {
  */
 export async function readDockerfileTree(
   files: readonly WorkspaceFile[],
-  options: { read?: ReadText; builds?: readonly ComposeBuild[]; readContext?: ContextReader; listContext?: ContextLister; staged?: StagedIndex },
+  options: { read?: ReadText; builds?: readonly ComposeBuild[]; readContext?: ContextReader; listContext?: ContextLister; staged?: StagedIndex; warn?: (message: string, path: string) => void },
 ): Promise<Map<string, DockerfileScope>> {
   const read = options.read ?? readDirectly;
   const builds = options.builds ?? [];
@@ -167,7 +168,7 @@ export async function readDockerfileTree(
   }
   const scopes = new Map<string, DockerfileScope>();
   let contextReads = 0;
-  const context = options.staged ? indexContext(options.staged) : { read: options.readContext, list: options.listContext };
+  const context = options.staged ? indexContext(options.staged) : treeContext(options.readContext, options.listContext, options.warn);
   for (const input of inputs) {
     const scope: { -readonly [K in keyof DockerfileScope]: DockerfileScope[K] } = {};
     if (input.buildContexts) scope.buildContexts = input.buildContexts;
@@ -193,6 +194,28 @@ export async function readDockerfileTree(
     if (Object.keys(scope).length > 0) scopes.set(input.path, scope);
   }
   return scopes;
+}
+
+/** The build context in the working tree: a file that is there but not read (a link out of the root, too large) is said once per file. */
+function treeContext(
+  read: ContextReader | undefined,
+  list: ContextLister | undefined,
+  warn: ((message: string, path: string) => void) | undefined,
+): { read?: (wanted: string, dockerfile: string) => Promise<string | undefined>; list?: ContextLister } {
+  const warned = new Set<string>();
+  return {
+    ...(read
+      ? {
+          read: async (wanted: string, dockerfile: string) =>
+            read(wanted, (why) => {
+              if (warned.has(wanted)) return;
+              warned.add(wanted);
+              warn?.(`${wanted}, which ${dockerfile} copies from its build context, ${why}; it was not read, so whether the image drops root there is not known.`, wanted);
+            }),
+        }
+      : {}),
+    ...(list ? { list } : {}),
+  };
 }
 
 /**
