@@ -114,6 +114,37 @@ const aksNetworkPolicy: TfRule = tfRule({
   },
 });
 
+const aksLocalAccounts: TfRule = tfRule({
+  id: 'iac/tf-azure-aks-local-accounts',
+  title: 'AKS cluster keeps its local admin account',
+  description:
+    'local_account_disabled is false, or left unset (the default keeps local accounts). Anyone allowed the listClusterAdminCredential action on the cluster (every Contributor of its resource group or subscription) can then download a kubeconfig with a static client certificate of the cluster-admin group: it bypasses Microsoft Entra ID and Azure RBAC for Kubernetes, conditional access and MFA do not apply, the audit log names no person, and it stays valid until the cluster certificates are rotated. Left at the default it is reported at low severity.',
+  remediation:
+    'Enable Entra ID integration (azure_active_directory_role_based_access_control { azure_rbac_enabled = true, admin_group_object_ids = [...] }) and set local_account_disabled = true; users and pipelines then sign in with kubelogin.',
+  severity: 'medium',
+  cwe: ['CWE-287'],
+  examples: {
+    positive: [
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name                   = "aks"\n  dns_prefix             = "aks"\n  # expect\n  local_account_disabled = false\n  azure_active_directory_role_based_access_control {\n    azure_rbac_enabled = true\n  }\n}\n',
+      '# expect\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  default_node_pool {\n    name       = "default"\n    node_count = 2\n    vm_size    = "Standard_D2_v2"\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name                   = "aks"\n  dns_prefix             = "aks"\n  local_account_disabled = true\n  azure_active_directory_role_based_access_control {\n    azure_rbac_enabled     = true\n    admin_group_object_ids = [var.admin_group_id]\n  }\n}\n',
+      'variable "local_account_disabled" {\n  type = bool\n}\n\nresource "azurerm_kubernetes_cluster" "aks" {\n  name                   = "aks"\n  dns_prefix             = "aks"\n  local_account_disabled = var.local_account_disabled\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
+      const flag = setting(input, resource, resource.block, ['local_account_disabled']);
+      // Entra ID integration: azure_active_directory_role_based_access_control, or role_based_access_control { azure_active_directory } before azurerm 3.
+      const entra = blocksOf(resource.block, 'azure_active_directory_role_based_access_control').length > 0 || blocksOf(resource.block, 'role_based_access_control').some((rbac) => blocksOf(rbac, 'azure_active_directory').length > 0);
+      const why = entra ? 'a static cluster-admin certificate that bypasses Entra ID' : 'a static cluster-admin certificate, and the cluster has no Entra ID integration';
+      if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} sets local_account_disabled = false: its admin kubeconfig holds ${why}.`);
+      else if (defaulted(flag)) yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set local_account_disabled = true: its admin kubeconfig holds ${why}.`, 'low');
+    }
+  },
+});
+
 const appHttpsOnly: TfRule = tfRule({
   id: 'iac/tf-azure-app-service-http-allowed',
   title: 'Web or function app accepts plain HTTP',
@@ -166,6 +197,34 @@ const appFtp: TfRule = tfRule({
       if (holds(state, (v) => text(v) === 'allallowed')) yield finding(resource, state.line, `${label(resource)} sets ftps_state = "AllAllowed": deployment credentials can be sent over plain FTP.`);
       else if (defaulted(state) && FTP_BY_DEFAULT.has(resource.type))
         yield finding(resource, state?.line ?? config?.line ?? resource.block.line, `${label(resource)} does not set site_config.ftps_state (the default is "AllAllowed"): deployment credentials can be sent over plain FTP.`);
+    }
+  },
+});
+
+const appRemoteDebugging: TfRule = tfRule({
+  id: 'iac/tf-azure-app-service-remote-debugging',
+  title: 'Web or function app with remote debugging on',
+  description:
+    'site_config.remote_debugging_enabled = true (the default is false) opens additional inbound ports of the app to the remote debugger. Access to them is authenticated (publishing credentials or an Entra ID sign-in), but whoever can attach a debugger reads the app\'s memory (connection strings, tokens, user data) and runs code in it, and the feature, meant for one debugging session, stays on for as long as the configuration says so.',
+  remediation: 'Remove remote_debugging_enabled (or set it to false) in site_config of the app and each slot; debug in a development slot, and turn it on only for the session, from the portal or the CLI.',
+  severity: 'low',
+  cwe: ['CWE-489'],
+  examples: {
+    positive: [
+      'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  https_only      = true\n  site_config {\n    # expect\n    remote_debugging_enabled = true\n    remote_debugging_version = "VS2022"\n  }\n}\n',
+      'resource "azurerm_app_service" "web" {\n  name                = "web"\n  app_service_plan_id = azurerm_app_service_plan.web.id\n  site_config {\n    # expect\n    remote_debugging_enabled = true\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_windows_function_app" "fn" {\n  name            = "fn"\n  service_plan_id = azurerm_service_plan.fn.id\n  site_config {\n    remote_debugging_enabled = false\n  }\n}\n',
+      'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {}\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, ...APP_TYPES)) {
+      for (const config of blocksOf(resource.block, 'site_config')) {
+        const flag = setting(input, resource, config, ['remote_debugging_enabled']);
+        if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} turns remote debugging on: the debugger's ports are open, and whoever signs in to them can read the app's memory and run code in it.`);
+      }
     }
   },
 });
@@ -226,4 +285,4 @@ const registryAccess: TfRule = tfRule({
   },
 });
 
-export const azureComputeRules: readonly TfRule[] = [aksPublicApi, aksRbacDisabled, aksNetworkPolicy, appHttpsOnly, appFtp, vmPasswordAuth, registryAccess];
+export const azureComputeRules: readonly TfRule[] = [aksPublicApi, aksRbacDisabled, aksNetworkPolicy, aksLocalAccounts, appHttpsOnly, appFtp, appRemoteDebugging, vmPasswordAuth, registryAccess];

@@ -1,8 +1,9 @@
 import type { TfRule } from './common.js';
+import { azureAuthRules } from './azure-auth.js';
 import { azureComputeRules } from './azure-compute.js';
 import { azureDataRules } from './azure-data.js';
 import { azureGovernanceRules } from './azure-governance.js';
 import { azureNetworkRules } from './azure-network.js';
 
 /** Terraform rules for the Azure (azurerm provider). */
-export const azureRules: readonly TfRule[] = [...azureNetworkRules, ...azureDataRules, ...azureComputeRules, ...azureGovernanceRules];
+export const azureRules: readonly TfRule[] = [...azureNetworkRules, ...azureDataRules, ...azureComputeRules, ...azureAuthRules, ...azureGovernanceRules];

@@ -1,0 +1,135 @@
+import type { Value } from '../hcl/evaluate.js';
+import { label, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { known, tfRule, type TfRule } from './common.js';
+import { blocksMade, fileInstance, instancesOf, sectionsIn } from './instances.js';
+import { defaulted, finding, holds, isOff, isOn, setting, text, unreadable, type Setting } from './azure-common.js';
+
+/**
+ * Key-based (local) authentication of the azurerm data and messaging services. Each
+ * service has shared keys (account keys, SAS keys, API keys) that work beside Microsoft
+ * Entra ID unless the file turns them off, and every one of them defaults to on. A key
+ * is a static secret with the rights of the whole account or namespace: it is not tied
+ * to a person or workload, Entra ID conditional access and MFA do not apply to it, and
+ * it stays valid until rotated.
+ */
+
+/** A service with keys: the setting that turns them on (`true` keeps them), the one that turns them off (azurerm 3's Cosmos DB), and what the keys are. */
+interface KeyedService {
+  types: readonly string[];
+  enabled: readonly string[];
+  disabled?: readonly string[];
+  keys: string;
+}
+
+const KEYED: readonly KeyedService[] = [
+  { types: ['azurerm_cosmosdb_account'], enabled: ['local_authentication_enabled'], disabled: ['local_authentication_disabled'], keys: 'account keys (read and write of every database)' },
+  { types: ['azurerm_servicebus_namespace'], enabled: ['local_auth_enabled'], keys: 'SAS keys' },
+  { types: ['azurerm_eventhub_namespace'], enabled: ['local_authentication_enabled'], keys: 'SAS keys' },
+  { types: ['azurerm_eventgrid_topic', 'azurerm_eventgrid_domain'], enabled: ['local_auth_enabled'], keys: 'access keys' },
+  { types: ['azurerm_cognitive_account'], enabled: ['local_auth_enabled'], keys: 'API keys' },
+  { types: ['azurerm_search_service'], enabled: ['local_authentication_enabled'], keys: 'admin and query API keys' },
+  { types: ['azurerm_app_configuration'], enabled: ['local_auth_enabled'], keys: 'access keys' },
+  { types: ['azurerm_signalr_service', 'azurerm_web_pubsub'], enabled: ['local_auth_enabled'], keys: 'access keys' },
+  { types: ['azurerm_iothub'], enabled: ['local_authentication_enabled'], keys: 'hub-level shared access keys' },
+];
+
+/** Cosmos DB capabilities of the APIs whose keys cannot be turned off (only the NoSQL API takes Entra ID alone). */
+const COSMOS_KEY_ONLY_APIS = ['enablemongo', 'enablecassandra', 'enabletable', 'enablegremlin'];
+
+/** Whether keys are the only way into the Cosmos DB account (not the NoSQL API) in some instance, or its API cannot be read. */
+function cosmosKeysRequired(input: TfInput, resource: TfResource): boolean {
+  const kind = setting(input, resource, resource.block, ['kind']);
+  if (unreadable(kind) || holds(kind, (v) => text(v) !== 'globaldocumentdb')) return true;
+  return instancesOf(resource.block, fileInstance(input)).some((instance) => {
+    // A dynamic block known to make no capability (an empty list by default) makes none.
+    if (blocksMade(resource.block, 'capabilities', instance).length === 0) return false;
+    return sectionsIn(resource.block, 'capabilities', instance).some((capability) => {
+      const name = capability.get('name');
+      return !known(name) || COSMOS_KEY_ONLY_APIS.includes(text(name) ?? '');
+    });
+  });
+}
+
+/** The local authentication of a resource: a setting that keeps it on, one left at the default (on), or nothing to report. */
+function keysOn(input: TfInput, resource: TfResource, service: KeyedService): { explicit?: Setting; defaulted?: Setting | undefined } | undefined {
+  const on = setting(input, resource, resource.block, service.enabled);
+  const off = service.disabled ? setting(input, resource, resource.block, service.disabled) : undefined;
+  const found = on ?? off;
+  const bad = (v: Value) => (found === on ? isOn(v) : isOff(v));
+  if (holds(found, bad)) return { explicit: found };
+  if (defaulted(found)) return { defaulted: found };
+  return undefined;
+}
+
+const localAuth: TfRule = tfRule({
+  id: 'iac/tf-azure-local-auth-enabled',
+  title: 'Service accepts shared keys besides Entra ID',
+  description:
+    'A Cosmos DB account (NoSQL API), Service Bus or Event Hubs namespace, Event Grid topic or domain, Cognitive Services / Azure OpenAI account, AI Search service, App Configuration store, SignalR or Web PubSub service, or IoT hub keeps key-based (local) authentication: local_auth_enabled / local_authentication_enabled is true (the default of every one of them), or local_authentication_disabled = false on Cosmos DB before azurerm 5. Its keys are static secrets with the rights of the whole resource (a Cosmos DB key reads and writes every database; a RootManageSharedAccessKey sends, receives and manages every queue): they are not tied to an identity, conditional access and MFA do not apply, the logs do not say who used them, and they stay valid until rotated, so one copy in a connection string, a pipeline variable or an app setting is enough. Left at the default it is reported at low severity; Cosmos DB accounts of the MongoDB, Cassandra, Table and Gremlin APIs, which cannot turn keys off, are left out.',
+  remediation:
+    'Set local_auth_enabled = false (local_authentication_enabled = false, or local_authentication_disabled = true for Cosmos DB on azurerm 3), give applications managed identities with data-plane roles (Cosmos DB SQL role assignments, Azure Service Bus Data Sender/Receiver, Cognitive Services OpenAI User...), and rotate the keys that were handed out.',
+  severity: 'medium',
+  cwe: ['CWE-522'],
+  examples: {
+    positive: [
+      'resource "azurerm_servicebus_namespace" "bus" {\n  name                = "orders-bus"\n  location            = "westeurope"\n  resource_group_name = "app"\n  sku                 = "Standard"\n  # expect\n  local_auth_enabled  = true\n}\n',
+      '# expect\nresource "azurerm_cosmosdb_account" "db" {\n  name                = "orders"\n  location            = "westeurope"\n  resource_group_name = "data"\n  offer_type          = "Standard"\n  consistency_policy {\n    consistency_level = "Session"\n  }\n  geo_location {\n    location          = "westeurope"\n    failover_priority = 0\n  }\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name                          = "orders"\n  offer_type                    = "Standard"\n  # expect\n  local_authentication_disabled = false\n}\n',
+      'resource "azurerm_cognitive_account" "openai" {\n  name                = "chat"\n  kind                = "OpenAI"\n  sku_name            = "S0"\n  # expect\n  local_auth_enabled  = var.local_auth_enabled\n}\n\nvariable "local_auth_enabled" {\n  type    = bool\n  default = null\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_servicebus_namespace" "bus" {\n  name                = "orders-bus"\n  location            = "westeurope"\n  resource_group_name = "app"\n  sku                 = "Standard"\n  local_auth_enabled  = false\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name                         = "orders"\n  offer_type                   = "Standard"\n  local_authentication_enabled = false\n}\n',
+      'resource "azurerm_cosmosdb_account" "mongo" {\n  name       = "catalog"\n  offer_type = "Standard"\n  kind       = "MongoDB"\n  capabilities {\n    name = "EnableMongo"\n  }\n}\n',
+      'resource "azurerm_cosmosdb_account" "graph" {\n  name                          = "graph"\n  offer_type                    = "Standard"\n  local_authentication_disabled = false\n  dynamic "capabilities" {\n    for_each = ["EnableGremlin"]\n    content {\n      name = capabilities.value\n    }\n  }\n}\n',
+      'resource "azurerm_eventhub_namespace" "events" {\n  name                         = "events"\n  sku                          = "Standard"\n  local_authentication_enabled = var.local_authentication_enabled\n}\n\nvariable "local_authentication_enabled" {\n  type = bool\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const service of KEYED) {
+      for (const resource of resourcesOf(input, ...service.types)) {
+        const on = keysOn(input, resource, service);
+        // Only the NoSQL API of Cosmos DB can turn keys off: other APIs keep them, whatever the file says.
+        if (!on || (resource.type === 'azurerm_cosmosdb_account' && cosmosKeysRequired(input, resource))) continue;
+        if (on.explicit) {
+          const shown = on.explicit.values.find((v) => isOn(v) || isOff(v));
+          yield finding(resource, on.explicit.line, `${label(resource)} sets ${on.explicit.name} = ${String(shown)}: its ${service.keys} work beside Entra ID, for anyone who holds one.`);
+        } else {
+          const name = on.defaulted?.name ?? service.enabled[0]!;
+          yield finding(resource, on.defaulted?.line ?? resource.block.line, `${label(resource)} does not set ${name} = ${name.endsWith('_disabled') ? 'true' : 'false'} (keys are on by default): its ${service.keys} work beside Entra ID, for anyone who holds one.`, 'low');
+        }
+      }
+    }
+  },
+});
+
+const storageSharedKey: TfRule = tfRule({
+  id: 'iac/tf-azure-storage-shared-key',
+  title: 'Storage account accepts account keys and SAS tokens',
+  description:
+    'shared_access_key_enabled is true, or left unset (its default is true): the storage account accepts requests signed with its account keys (Shared Key) and with SAS tokens made from them, besides Microsoft Entra ID. An account key gives full control of every blob, file, queue and table of the account; it is a static secret that is not tied to an identity, that conditional access and MFA do not cover, that the logs do not attribute, and that stays valid until rotated, as do the SAS tokens signed with it. Keys copied into connection strings, pipelines and app settings are a common way in. Left at the default it is reported at low severity.',
+  remediation:
+    'Set shared_access_key_enabled = false and give clients Entra ID identities with data roles (Storage Blob Data Reader/Contributor), using user delegation SAS where a SAS is needed. The azurerm provider then needs storage_use_azuread = true to manage containers and shares; function apps need storage_uses_managed_identity = true.',
+  severity: 'medium',
+  cwe: ['CWE-522'],
+  examples: {
+    positive: [
+      'resource "azurerm_storage_account" "data" {\n  name                      = "exampledata"\n  account_tier              = "Standard"\n  account_replication_type  = "GRS"\n  # expect\n  shared_access_key_enabled = true\n}\n',
+      '# expect\nresource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_storage_account" "data" {\n  name                      = "exampledata"\n  account_tier              = "Standard"\n  account_replication_type  = "GRS"\n  shared_access_key_enabled = false\n}\n',
+      'variable "shared_access_key_enabled" {\n  type = bool\n}\n\nresource "azurerm_storage_account" "data" {\n  name                      = "exampledata"\n  account_tier              = "Standard"\n  account_replication_type  = "GRS"\n  shared_access_key_enabled = var.shared_access_key_enabled\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_storage_account')) {
+      const flag = setting(input, resource, resource.block, ['shared_access_key_enabled']);
+      if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets shared_access_key_enabled = true: its account keys, and SAS tokens signed with them, give full access to its data outside Entra ID.`);
+      else if (defaulted(flag))
+        yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set shared_access_key_enabled = false (the default is true): its account keys, and SAS tokens signed with them, give full access to its data outside Entra ID.`, 'low');
+    }
+  },
+});
+
+export const azureAuthRules: readonly TfRule[] = [storageSharedKey, localAuth];
