@@ -127,32 +127,49 @@ const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: string }> = [
   { path: /^\/var(?:\/lib)?$/, what: "the node's variable data, with the runtime's and the kubelet's state and the logs of every pod" },
 ];
 
+/**
+ * System paths that hold only what every program may read (CA certificates, the time zone,
+ * the OS release): mounted read-only they give the pod nothing of the node's. Written to,
+ * they change what the node trusts, so a writable mount stays sensitive.
+ */
+const READABLE_SYSTEM_PATHS = /^\/(?:etc\/(?:ssl|pki|ca-certificates)(?:\/|$)|usr\/share\/(?:ca-certificates|zoneinfo)(?:\/|$)|etc\/(?:localtime|timezone|os-release|machine-id)$|usr\/lib\/os-release$)/;
+
 interface HostPathMount {
   object: KubeObject;
   path: string;
   line: number;
+  /** Every container of the pod that mounts the volume mounts it readOnly (false for a PersistentVolume, whose users are not known). */
+  readOnly: boolean;
 }
 
 /** hostPath volumes of pods and hostPath PersistentVolumes. */
 function* hostPathVolumes(input: KubeInput): Generator<HostPathMount> {
   for (const p of input.pods) {
+    const containers = input.containers.filter((c) => c.pod === p);
     for (const volume of items(get(p.spec, 'volumes'))) {
       const hostPath = get(volume, 'hostPath');
       if (!isYMap(hostPath)) continue;
-      yield { object: p.object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path') };
+      const name = text(get(volume, 'name'));
+      const mounts = containers.flatMap((c) => items(get(c.node, 'volumeMounts')).filter((m) => name !== undefined && text(get(m, 'name')) === name));
+      const readOnly = mounts.every((m) => isTrue(get(m, 'readOnly')));
+      yield { object: p.object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly };
     }
   }
   for (const object of input.objects) {
     if (object.kind !== 'PersistentVolume') continue;
     const hostPath = get(object.root, 'spec', 'hostPath');
-    if (isYMap(hostPath)) yield { object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path') };
+    if (isYMap(hostPath)) yield { object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly: false };
   }
 }
 
 /** What a sensitive host path gives the pod, or undefined for a path that is not one. */
 function sensitiveHostPath(path: string): string | undefined {
-  const normal = path.replace(/\/+$/, '').replace(/\/{2,}/g, '/') || '/';
+  const normal = normalHostPath(path);
   return SENSITIVE_HOST_PATHS.find((entry) => entry.path.test(normal))?.what;
+}
+
+function normalHostPath(path: string): string {
+  return path.replace(/\/+$/, '').replace(/\/{2,}/g, '/') || '/';
 }
 
 const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_BOOT', 'BPF', 'PERFMON', 'SYS_CHROOT', 'SETFCAP', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYSLOG', 'SYS_TIME']);
@@ -347,7 +364,7 @@ const hostPathSensitive = kubeRule({
   id: 'iac/k8s-hostpath-sensitive',
   title: 'System directory of the node mounted',
   description:
-    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home, /usr, /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet, the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
+    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home, /usr (the CA certificates, time zone and OS release under them are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet, the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
   remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -358,19 +375,21 @@ const hostPathSensitive = kubeRule({
       'apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: root\nspec:\n  hostPath:\n    # expect\n    path: "/"\n',
       pod('', '  volumes:\n  - name: pods\n    hostPath:\n      # expect\n      path: /var/lib/kubelet/pods\n  - name: images\n    hostPath:\n      # expect\n      path: /var/lib/containerd/\n  - name: run\n    hostPath:\n      # expect\n      path: /run\n'),
       pod('', '  volumes:\n  - name: dbus\n    hostPath:\n      # expect\n      path: /var/run/dbus\n  - name: netns\n    hostPath:\n      # expect\n      path: /run/netns\n  - name: agent\n    hostPath:\n      # expect\n      path: /run/node-agent.sock\n'),
+      pod('    volumeMounts:\n    - name: certs\n      mountPath: /etc/ssl/certs\n', '  volumes:\n  - name: certs\n    hostPath:\n      # expect\n      path: /etc/ssl/certs\n'),
     ],
     negative: [
       pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n'),
       pod('', '  volumes:\n  - name: tmp\n    hostPath:\n      path: /tmp/cache\n'),
       pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /var/lib/myapp\n  - name: cache\n    hostPath:\n      path: /var/data/cache\n  - name: logs\n    hostPath:\n      path: /var/log/myapp\n'),
       pod('', '  volumes:\n  - name: positions\n    hostPath:\n      path: /run/promtail\n  - name: state\n    hostPath:\n      path: /var/run/fluent-bit\n  - name: lock\n    hostPath:\n      path: /run/xtables.lock\n'),
+      pod('    volumeMounts:\n    - name: certs\n      mountPath: /etc/ssl/certs\n      readOnly: true\n    - name: tz\n      mountPath: /etc/localtime\n      readOnly: true\n', '  volumes:\n  - name: certs\n    hostPath:\n      path: /etc/ssl/certs\n  - name: tz\n    hostPath:\n      path: /etc/localtime\n'),
     ],
   },
   *check(input) {
     for (const v of hostPathVolumes(input)) {
       if (RUNTIME_SOCKET.test(v.path)) continue;
       const what = sensitiveHostPath(v.path);
-      if (what === undefined) continue;
+      if (what === undefined || (v.readOnly && READABLE_SYSTEM_PATHS.test(normalHostPath(v.path)))) continue;
       yield { line: v.line, message: `${objectLabel(v.object)} mounts ${v.path} from the node: ${what}.`, resource: objectLabel(v.object) };
     }
   },
