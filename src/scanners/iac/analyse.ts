@@ -56,13 +56,13 @@ export function analyseFile(
   let lines: string[] | undefined;
   const lineText = (n: number) => (lines ??= text.split('\n'))[n - 1] ?? '';
   // The file's own rules, with the suppressions and severities its platform reads from other tools; or those of a carried input (keep: which of their hits stand).
-  const run = (rules: readonly IacRule<unknown>[], ruleInput: unknown, keep?: (hit: Hit, ruleId: string) => boolean) => {
+  const run = (rules: readonly IacRule<unknown>[], ruleInput: unknown, keep?: (hit: Hit, ruleId: string) => boolean, group?: (hits: Iterable<Hit>) => Iterable<Hit>) => {
     const own = keep === undefined;
     for (const rule of rules) {
       const seen = new Set<string>();
       try {
-        for (const hit of rule.check(ruleInput)) {
-          if (keep && !keep(hit, rule.id)) continue;
+        const kept = keep ? filtered(rule.check(ruleInput), (hit) => keep(hit, rule.id)) : rule.check(ruleInput);
+        for (const hit of group ? group(kept) : kept) {
           const key = `${hit.line}\0${hit.detailLine ?? ''}\0${hit.message}`;
           if (seen.has(key)) continue;
           seen.add(key);
@@ -87,7 +87,7 @@ export function analyseFile(
     warn({ path, message: `could not read what this ${platformId} file deploys for other rules: ${(error as Error).message}` });
   }
   // What the file deploys for another platform (Terraform's Kubernetes objects) is judged by that platform's rules, in this file.
-  for (const other of carried) run(PLATFORM_RULES.find((p) => p.platform === other.platform)?.rules ?? [], other.input, other.keep ?? (() => true));
+  for (const other of carried) run(PLATFORM_RULES.find((p) => p.platform === other.platform)?.rules ?? [], other.input, other.keep ?? (() => true), other.group);
   let scriptRuns: ScriptRunSite[] | undefined;
   try {
     scriptRuns = platform.localScripts?.(input);
@@ -95,6 +95,10 @@ export function analyseFile(
     warn({ path, message: `could not read which local scripts this ${platformId} file runs: ${(error as Error).message}` });
   }
   return { platform: platformId, findings, secrets, ...(scriptRuns?.length ? { scriptRuns } : {}) };
+}
+
+function* filtered(hits: Iterable<Hit>, keep: (hit: Hit) => boolean): Iterable<Hit> {
+  for (const hit of hits) if (keep(hit)) yield hit;
 }
 
 function toFinding(rule: IacRule<unknown>, hit: Hit, path: string, lineText: (line: number) => string): ScannerFinding {

@@ -169,6 +169,8 @@ export interface CarriedInput {
   platform: Platform;
   input: unknown;
   keep?(hit: Hit, ruleId: string): boolean;
+  /** The kept hits of one rule as the carrying platform names them (Terraform: the instances of a resource with for_each or count that share a finding are one). */
+  group?(hits: Iterable<Hit>): Iterable<Hit>;
 }
 
 /**

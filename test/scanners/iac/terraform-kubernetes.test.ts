@@ -248,6 +248,29 @@ describe('Kubernetes objects of Terraform files', () => {
     assert.deepEqual(lines(manifest('{}')), [6]);
   });
 
+  it('judges each instance of a resource with for_each or count, naming it as the Terraform rules do', () => {
+    assert.deepEqual(findings('instances.tf', 'iac/k8s-privileged-container', 'iac/k8s-host-pid', 'iac/k8s-host-network', 'iac/k8s-host-ipc'), [
+      '27 iac/k8s-host-pid',
+      '32 iac/k8s-privileged-container',
+      '48 iac/k8s-host-network',
+    ]);
+    // A finding of one instance names it; one every instance has, the resource as written.
+    assert.deepEqual(messages('instances.tf', 'iac/k8s-privileged-container'), ['kubernetes_deployment_v1.app["api"] container main runs privileged: it has full access to the node.']);
+    assert.deepEqual(messages('instances.tf', 'iac/k8s-host-pid'), ["kubernetes_deployment_v1.app shares the node's process namespace (hostPID: true)."]);
+    assert.deepEqual(messages('instances.tf', 'iac/k8s-host-network'), ["kubernetes_pod_v1.probe[1] shares the node's network namespace (hostNetwork: true)."]);
+    // each.key and count.index in place; a namespace of the file named by instance; nothing of count = 0.
+    const k8s = converted(read('instances.tf'));
+    assert.deepEqual(
+      k8s?.input.objects.map((o) => [o.label, o.name, o.namespace]),
+      [
+        ['kubernetes_deployment_v1.app["api"]', 'api', 'team-api'],
+        ['kubernetes_deployment_v1.app["worker"]', 'worker', 'team-worker'],
+        ['kubernetes_pod_v1.probe[0]', 'probe-0', 'ops'],
+        ['kubernetes_pod_v1.probe[1]', 'probe-1', 'ops'],
+      ],
+    );
+  });
+
   it('leaves a file without kubernetes provider resources alone', () => {
     assert.equal(converted('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'), undefined);
     assert.equal(converted('resource "kubernetes_config_map_v1" "settings" {\n  metadata {\n    name = "settings"\n  }\n}\n'), undefined);

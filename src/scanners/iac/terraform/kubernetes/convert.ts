@@ -13,7 +13,7 @@
  */
 import { childExpressions, type Block, type Expr } from '../hcl/ast.js';
 import { UNKNOWN, type Scope, type Value } from '../hcl/evaluate.js';
-import { attribute, attributeAt, type TfInput, type TfResource } from '../model.js';
+import { attribute, attributeAt, instancesOfResource, label, type TfInput, type TfResource } from '../model.js';
 import { fileInstance, sectionsIn, valueIn, type Instance } from '../rules/instances.js';
 import { get, isYMap, loadYaml, text, type YMap, type YNode, type YPair } from '../../yaml/tree.js';
 import { kubeInputOf, type KubeInput, type KubeObject } from '../../kubernetes/model.js';
@@ -36,7 +36,8 @@ interface Context {
 
 /** The Kubernetes objects of a Terraform file's kubernetes provider resources, or undefined when it has none. */
 export function kubernetesFromTerraform(tf: TfInput): TerraformKubernetes | undefined {
-  const candidates = tf.resources.filter((r) => r.kind === 'resource' && (r.type === MANIFEST_RESOURCE || kindOf(r.type) !== undefined));
+  // A resource with for_each or count, one object per instance, each read with its each.key, each.value or count.index (model.ts resourcesOf).
+  const candidates = tf.resources.filter((r) => r.kind === 'resource' && (r.type === MANIFEST_RESOURCE || kindOf(r.type) !== undefined)).flatMap((r) => instancesOfResource(tf, r));
   if (candidates.length === 0) return undefined;
   const context: Context = { unknownLines: new Set(), unknownData: new Set() };
   const instance = withKubernetesNames(tf, fileInstance(tf));
@@ -49,7 +50,7 @@ export function kubernetesFromTerraform(tf: TfInput): TerraformKubernetes | unde
     const object = resource.type === MANIFEST_RESOURCE ? fromManifest(resource, instance, context) : fromSchema(resource, instance, context);
     if (!object) continue;
     objects.push(object);
-    unknownData.set(resource.address, context.unknownData);
+    unknownData.set(label(resource), context.unknownData);
     for (const field of context.unknownData) inFile.add(field);
   }
   if (objects.length === 0) return undefined;
@@ -58,7 +59,9 @@ export function kubernetesFromTerraform(tf: TfInput): TerraformKubernetes | unde
     if (unknownLines.has(hit.line) || (hit.detailLine !== undefined && unknownLines.has(hit.detailLine))) return false;
     const rests = RULES_ON_DATA.get(ruleId);
     if (!rests) return true;
-    const address = hit.resource?.split(' ')[0];
+    // The object a finding names: its label (`kubernetes_deployment_v1.app["api"]`, whose key may hold spaces), then maybe a container.
+    const resource = hit.resource;
+    const address = resource === undefined ? undefined : [...unknownData.keys()].find((l) => resource === l || resource.startsWith(`${l} `));
     const unknown = rests.scope === 'file' ? inFile : address !== undefined ? unknownData.get(address) : undefined;
     return !rests.fields.some((field) => unknown?.has(field));
   };
@@ -74,19 +77,31 @@ export function kubernetesFromTerraform(tf: TfInput): TerraformKubernetes | unde
  */
 function withKubernetesNames(tf: TfInput, file: Instance): Instance {
   const byType = new Map<string, { [name: string]: Value }>();
-  for (const r of [...tf.resources, ...tf.others]) {
-    if (r.kind !== 'resource' || !r.type.startsWith('kubernetes_') || r.module !== undefined) continue;
+  /** The name, namespace and id of a resource (or of one instance), or undefined when its name cannot be told. */
+  const named = (block: Block): Value | undefined => {
     const metadata: { [key: string]: Value } = {};
     for (const key of ['name', 'namespace']) {
-      const a = attributeAt(r.block, ['metadata', key]);
+      const a = attributeAt(block, ['metadata', key]);
       const value = a ? valueIn(file, a.expr) : undefined;
       if (typeof value === 'string') metadata[key] = value;
     }
-    if (typeof metadata.name !== 'string') continue;
+    if (typeof metadata.name !== 'string') return undefined;
     const id = typeof metadata.namespace === 'string' ? `${metadata.namespace}/${metadata.name}` : metadata.name;
+    return { metadata: [metadata], id };
+  };
+  for (const r of [...tf.resources, ...tf.others]) {
+    if (r.kind !== 'resource' || !r.type.startsWith('kubernetes_') || r.module !== undefined) continue;
+    // A resource of this file with for_each or count is known by instance: `kubernetes_namespace_v1.team["a"].metadata[0].name`, `...[each.key]...`.
+    const views = tf.resources.includes(r) ? instancesOfResource(tf, r) : [r];
+    let value: Value | undefined;
+    if (views[0]?.instance) {
+      const entries = views.map((v): [string | number, Value] => [v.instance!.key, named(v.block) ?? UNKNOWN]);
+      value = typeof entries[0]![0] === 'number' ? entries.map(([, v]) => v) : Object.fromEntries(entries);
+    } else value = views.length > 0 ? named(r.block) : undefined;
+    if (value === undefined) continue;
     let resources = byType.get(r.type);
     if (!resources) byType.set(r.type, (resources = Object.create(null) as { [name: string]: Value }));
-    resources[r.name] = { metadata: [metadata], id };
+    resources[r.name] = value;
   }
   if (byType.size === 0) return file;
   const outer = file.scope;
@@ -178,7 +193,8 @@ function objectOf(resource: TfResource, kind: string, apiVersion: string, root: 
     ...(namespace ? { namespace } : {}),
     root,
     line: resource.block.line,
-    label: resource.address,
+    // The instance of a resource with for_each or count (`kubernetes_deployment.app["api"]`); findings all its instances share name the resource (instance-findings.ts).
+    label: label(resource),
   };
 }
 

@@ -2,6 +2,7 @@ import type { PlatformRules } from '../../rule.js';
 import { readTerraform, type TfInput } from '../model.js';
 import type { TfRule } from './common.js';
 import { kubernetesFromTerraform } from '../kubernetes/convert.js';
+import { namingInstances } from './instance-findings.js';
 import { accessRules } from './access.js';
 import { accountRules } from './accounts.js';
 import { azureRules } from './azure.js';
@@ -27,6 +28,6 @@ export const terraformPlatform: PlatformRules<TfInput> = {
     // The objects of the kubernetes provider's resources, for the Kubernetes rules; nothing is kept on a value unknown before apply.
     const kubernetes = kubernetesFromTerraform(input);
     if (!kubernetes) return [];
-    return [{ platform: 'kubernetes', input: kubernetes.input, keep: kubernetes.keep }];
+    return [{ platform: 'kubernetes', input: kubernetes.input, keep: kubernetes.keep, group: (hits) => namingInstances(input, hits) }];
   },
 };
