@@ -1,7 +1,7 @@
 import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { attribute, blocksOf, label, mentions, resourcesOf, moduleResourcesOf, type TfInput, type TfResource } from '../model.js';
-import { tfRule, type TfRule } from './common.js';
+import { attribute, blocksOf, label, mentions, resourcesOf, moduleResourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
+import { known, tfRule, type TfRule } from './common.js';
 import { finding, holds, isOff, serverParameters, setting, text } from './azure-common.js';
 import { fileInstance, valueIn } from './instances.js';
 
@@ -52,6 +52,70 @@ const customRoleEscalation: TfRule = tfRule({
           yield finding(resource, entry.line, `${label(resource)} grants ${patterns.join(', ')}, which includes ${granted.join(' and ')}: its holders can give themselves any role.`);
         }
       }
+    }
+  },
+});
+
+/** Built-in roles that control a whole scope, by name and by role definition id: those that can grant any role, and Contributor. */
+const PRIVILEGED_ROLES: ReadonlyArray<{ name: string; id: string; grants: boolean }> = [
+  { name: 'owner', id: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', grants: true },
+  { name: 'user access administrator', id: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', grants: true },
+  { name: 'role based access control administrator', id: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168', grants: true },
+  { name: 'contributor', id: 'b24988ac-6180-42a0-ab88-20f7382dd24c', grants: false },
+];
+
+/** A scope that takes in whole subscriptions: a subscription, a management group, or the root (`/`). */
+const BROAD_SCOPE = /^\/(?:subscriptions\/[^/]+|providers\/microsoft\.management\/managementgroups\/[^/]+)?\/?$/i;
+/** The same, written as a reference that cannot be read: a subscription or management group's id, or "/subscriptions/${...}". */
+const BROAD_SCOPE_REFERENCE = /(?:^|[^\w.])(?:data\.azurerm_subscription\.[\w-]+(?:\[[^\]]*\])?\.id|(?:data\.)?azurerm_management_group\.[\w-]+(?:\[[^\]]*\])?\.id)\s*$|^"\/subscriptions\/\$\{[^}]+\}\/?"$/;
+/** A principal id that belongs to a workload: a managed identity (user-assigned, or the identity block of a resource) or a service principal. */
+const WORKLOAD_PRINCIPAL = /azurerm_user_assigned_identity\.|\.identity\s*(?:\[\s*0\s*\]|\.0)\.principal_id|\bidentity\[0\]\.principal_id|azuread_service_principal\./;
+
+const workloadPrivilegedRole: TfRule = tfRule({
+  id: 'iac/tf-azure-workload-privileged-role',
+  title: 'Workload identity made Owner or Contributor of a subscription',
+  description:
+    'A role assignment gives a service principal or managed identity (principal_type = "ServicePrincipal", or a principal_id read from a user-assigned identity, the identity block of a resource or an azuread_service_principal) Owner, User Access Administrator or Role Based Access Control Administrator, without a condition, or Contributor, at the scope of a subscription, a management group or the tenant root. The workload (a pipeline, a function, a virtual machine) then controls every resource of that scope: any flaw in it, a leaked client secret or a compromised pipeline run hands over the subscription, and with the first three roles it can also grant itself or anyone any role. Contributor is reported at medium severity.',
+  remediation: 'Assign the workload only the roles it needs (a built-in data or resource role, or a custom role) at the narrowest scope (its resource group or resources); to let a pipeline assign roles, use Role Based Access Control Administrator with a condition that limits the roles and principals it may assign.',
+  severity: 'high',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [
+      'resource "azurerm_role_assignment" "deployer" {\n  scope                = data.azurerm_subscription.current.id\n  # expect\n  role_definition_name = "Owner"\n  principal_id         = azuread_service_principal.deployer.object_id\n}\n',
+      'resource "azurerm_role_assignment" "app" {\n  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000"\n  # expect\n  role_definition_name = "Contributor"\n  principal_id         = azurerm_user_assigned_identity.app.principal_id\n}\n',
+      'resource "azurerm_role_assignment" "ci" {\n  scope              = data.azurerm_management_group.platform.id\n  # expect\n  role_definition_id = "/providers/Microsoft.Authorization/roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"\n  principal_id       = var.ci_object_id\n  principal_type     = "ServicePrincipal"\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_role_assignment" "admins" {\n  scope                = data.azurerm_subscription.current.id\n  role_definition_name = "Owner"\n  principal_id         = var.platform_admins_group_id\n  principal_type       = "Group"\n}\n',
+      'resource "azurerm_role_assignment" "app" {\n  scope                = azurerm_resource_group.app.id\n  role_definition_name = "Contributor"\n  principal_id         = azurerm_user_assigned_identity.app.principal_id\n}\n',
+      'resource "azurerm_role_assignment" "reader" {\n  scope                = data.azurerm_subscription.current.id\n  role_definition_name = "Reader"\n  principal_id         = azurerm_linux_function_app.app.identity[0].principal_id\n}\n',
+      'resource "azurerm_role_assignment" "delegate" {\n  scope                = data.azurerm_subscription.current.id\n  role_definition_name = "Role Based Access Control Administrator"\n  principal_id         = azuread_service_principal.deployer.object_id\n  condition_version    = "2.0"\n  condition            = local.only_reader_assignments\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_role_assignment')) {
+      const name = setting(input, resource, resource.block, ['role_definition_name']);
+      const id = setting(input, resource, resource.block, ['role_definition_id']);
+      const roleSetting = name ?? id;
+      const role = roleSetting?.values
+        .map((v) => text(v))
+        .map((t) => t && PRIVILEGED_ROLES.find((r) => (roleSetting === name ? t === r.name : t.endsWith(`/${r.id}`) || t === r.id)))
+        .find((r) => r !== undefined);
+      if (!roleSetting || !role) continue;
+      // A condition on an assignment of the role administrators limits what they may assign.
+      if (role.grants && role.name !== 'owner' && attribute(resource.block, 'condition') && !holds(setting(input, resource, resource.block, ['condition']), (v) => v === null || text(v) === '')) continue;
+      const scope = attribute(resource.block, 'scope');
+      if (!scope) continue;
+      const scopes = setting(input, resource, resource.block, ['scope'])!.values;
+      const broad = scopes.some((v) => (typeof v === 'string' ? BROAD_SCOPE.test(v.trim()) : !known(v) && BROAD_SCOPE_REFERENCE.test(textOf(input, scope.expr).trim())));
+      if (!broad) continue;
+      const type = setting(input, resource, resource.block, ['principal_type']);
+      const principal = attribute(resource.block, 'principal_id');
+      const workload = holds(type, (v) => text(v) === 'serviceprincipal') || (!holds(type, (v) => text(v) === 'user' || text(v) === 'group') && !!principal && WORKLOAD_PRINCIPAL.test(textOf(input, principal.expr)));
+      if (!workload) continue;
+      const shown = PRIVILEGED_ROLES.find((r) => r === role)!.name.replace(/\b\w/g, (c) => c.toUpperCase());
+      const what = role.grants ? 'controls every resource of it and can grant any role' : 'controls every resource of it';
+      yield finding(resource, roleSetting.line, `${label(resource)} makes a workload identity ${shown} of a whole subscription or management group: it ${what}.`, role.grants ? undefined : 'medium');
     }
   },
 });
@@ -224,4 +288,4 @@ const postgresLogging: TfRule = tfRule({
   },
 });
 
-export const azureGovernanceRules: readonly TfRule[] = [customRoleEscalation, sqlAuditing, threatDetection, logRetention, postgresLogging];
+export const azureGovernanceRules: readonly TfRule[] = [customRoleEscalation, workloadPrivilegedRole, sqlAuditing, threatDetection, logRetention, postgresLogging];
