@@ -147,4 +147,64 @@ describe('Terraform: resources with for_each or count judged per instance', () =
       ['5 google_project_iam_member.viewers["public"] grants roles/viewer to allUsers on the whole project.'],
     );
   });
+
+  it('reads a policy document data source with for_each or count once per instance: where it is applied, the instance named; on its own, each instance', () => {
+    const source = [
+      'data "aws_iam_policy_document" "this" {',
+      '  for_each = { reader = ["s3:GetObject"], admin = ["*"] }',
+      '  statement {',
+      '    actions   = each.value',
+      '    resources = ["*"]',
+      '  }',
+      '}',
+      'resource "aws_iam_policy" "this" {',
+      '  for_each = toset(["reader", "admin"])',
+      '  name     = each.key',
+      '  policy   = data.aws_iam_policy_document.this[each.key].json',
+      '}',
+      'data "aws_iam_policy_document" "loose" {',
+      '  count = 2',
+      '  statement {',
+      '    actions   = count.index == 1 ? ["*"] : ["s3:ListBucket"]',
+      '    resources = ["*"]',
+      '  }',
+      '}',
+      'data "aws_iam_policy_document" "off" {',
+      '  count = 0',
+      '  statement {',
+      '    actions   = ["*"]',
+      '    resources = ["*"]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const result = analyseFile('main.tf', source, () => {});
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId === 'iac/tf-aws-iam-full-admin').map((f) => `${f.location.startLine} ${f.message}`),
+      ['11 aws_iam_policy.this["admin"] allows every action on every resource.', '13 data.aws_iam_policy_document.loose[1] allows every action on every resource (line 15).'],
+    );
+  });
+
+  it('reads a google_iam_policy with for_each once per instance, its scope from the policies that apply that instance', () => {
+    const source = [
+      'data "google_iam_policy" "bucket" {',
+      '  for_each = { public = "allUsers", team = "group:team@example.org" }',
+      '  binding {',
+      '    role    = "roles/storage.objectViewer"',
+      '    members = [each.value]',
+      '  }',
+      '}',
+      'resource "google_storage_bucket_iam_policy" "bucket" {',
+      '  for_each    = toset(["public", "team"])',
+      '  bucket      = "example-${each.key}"',
+      '  policy_data = data.google_iam_policy.bucket[each.key].policy_data',
+      '}',
+      '',
+    ].join('\n');
+    const result = analyseFile('main.tf', source, () => {});
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId === 'iac/tf-gcp-public-access').map((f) => `${f.location.startLine} ${f.message}`),
+      ['5 data.google_iam_policy.bucket["public"] grants roles/storage.objectViewer to allUsers.'],
+    );
+  });
 });

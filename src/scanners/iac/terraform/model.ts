@@ -99,7 +99,8 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   if (exported) input.exported = exported;
   // What a variable definitions file or a module call gives, without the variables' defaults.
   const given: Scope = { ...scope, variable: (n) => directory?.assigned(n) };
-  const plans = instancePlans(resources, scope, given, warn);
+  // Data sources too: a policy document with for_each is read once per instance where it is applied (policy.ts).
+  const plans = instancePlans([...resources, ...data], scope, given, warn);
   if (plans.size > 0) input.plans = plans;
   // The shared index knows this file's blocks only when this parse is the directory's.
   const shared = others.length > 0 ? directory?.blocks?.() : undefined;
@@ -576,6 +577,22 @@ export function instancesOfResource(input: TfInput, resource: TfResource): reado
     made.set(resource, views);
   }
   return views;
+}
+
+/**
+ * The instance of `target` (a resource or data source of this file as written) that an
+ * expression names, read in an instance of its own resource: `data.aws_iam_policy_document.this[each.key].json`
+ * in the instance "a" names data.aws_iam_policy_document.this["a"]. The target as written
+ * when the expression names no one instance of it (`[*]`, `values(...)`, an index that cannot be
+ * read) or the target is not judged one instance at a time.
+ */
+export function instanceNamed(input: TfInput, expr: Expr, target: TfResource): TfResource {
+  const views = instancesOfResource(input, target);
+  if (views.length === 0 || !views[0]!.instance) return target;
+  const keys = new Set(instanceKeysNamed(input, expr, target.address));
+  if (keys.size !== 1) return target;
+  const [key] = keys;
+  return views.find((v) => v.instance!.key === key) ?? target;
 }
 
 /** The instances made so far of this file's resources (for naming them in findings: rules/common.ts). */

@@ -2,7 +2,7 @@ import { statementsOf, type Condition, type Statement } from '../aws-policy.js';
 import type { Attribute, Block, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { readJson } from './json-syntax.js';
-import { asStrings, attribute, blocksOf, instancesOfResource, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
+import { asStrings, attribute, blocksOf, instanceNamed, instancesOfResource, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
 import { fileInstance, instancesOf, valueIn } from './rules/instances.js';
 
 /**
@@ -84,7 +84,9 @@ export function* policies(input: TfInput, options: { module?: boolean } = {}): G
     const source = mentioned(input, a.expr).find((d) => isDocument.has(d));
     if (source) {
       used.add(source);
-      return { resource, attribute: a, line: a.line, statements: cachedDocument(input, cache, source).map((s) => ({ ...s, line: a.line })) };
+      // A document with for_each or count: the instance the attribute names (`data.aws_iam_policy_document.this[each.key].json`).
+      const document = instanceNamed(input, a.expr, source);
+      return { resource, attribute: a, line: a.line, statements: cachedDocument(input, cache, document).map((s) => ({ ...s, line: a.line })) };
     }
     let statements = cache.get(a);
     if (statements === undefined) {
@@ -105,7 +107,8 @@ export function* policies(input: TfInput, options: { module?: boolean } = {}): G
   }
   for (const data of input.data) {
     if (used.has(data) || !isDocument.has(data)) continue;
-    yield { resource: data, line: data.block.line, statements: cachedDocument(input, cache, data) };
+    // Once per instance of a document with for_each or count, as resources are.
+    for (const document of instancesOfResource(input, data)) yield { resource: document, line: document.block.line, statements: cachedDocument(input, cache, document) };
   }
 }
 

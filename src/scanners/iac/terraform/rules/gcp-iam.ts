@@ -58,8 +58,8 @@ function grants(input: TfInput): Grant[] {
     for (const resource of instancesOfResource(input, written)) read(resource, resource.block, file, scopes);
   }
   const appliedBy = referencesBy(input, [...new Set(moduleResourcesOf(input).filter((r) => IAM_TYPE.exec(r.type)?.[2] === 'policy').map((r) => r.type))], 'policy_data');
-  for (const policy of input.data) {
-    if (policy.type !== 'google_iam_policy') continue;
+  // A policy document with for_each or count, once per instance (its users: the policies naming that instance).
+  for (const policy of input.data.flatMap((d) => (d.type === 'google_iam_policy' ? instancesOfResource(input, d) : []))) {
     const users = appliedBy.get(policy) ?? [];
     const scopes = new Set<GrantScope>(users.length > 0 ? users.map((u) => scopeOfType(u.type)) : ['unknown']);
     for (const binding of sectionsIn(policy.block, 'binding', file)) if (binding.block) read(policy, binding.block, binding.instance, scopes);
@@ -346,8 +346,7 @@ const auditExemptions: TfRule = tfRule({
     for (const resource of resourcesOf(input, 'google_project_iam_audit_config', 'google_folder_iam_audit_config', 'google_organization_iam_audit_config')) {
       for (const config of sectionsIn(resource.block, 'audit_log_config', file)) if (config.block) yield* report(resource, config.block, config.instance);
     }
-    for (const policy of input.data) {
-      if (policy.type !== 'google_iam_policy') continue;
+    for (const policy of input.data.flatMap((d) => (d.type === 'google_iam_policy' ? instancesOfResource(input, d) : []))) {
       for (const audit of sectionsIn(policy.block, 'audit_config', file)) {
         if (!audit.block) continue;
         for (const config of sectionsIn(audit.block, 'audit_log_configs', audit.instance)) if (config.block) yield* report(policy, config.block, config.instance);
