@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { analyseFile } from '../../../src/scanners/iac/analyse.js';
 import { readTerraform } from '../../../src/scanners/iac/terraform/model.js';
 import { kubernetesFromTerraform } from '../../../src/scanners/iac/terraform/kubernetes/convert.js';
@@ -267,6 +269,35 @@ describe('Kubernetes objects of Terraform files', () => {
         ['kubernetes_deployment_v1.app["worker"]', 'worker', 'team-worker'],
         ['kubernetes_pod_v1.probe[0]', 'probe-0', 'ops'],
         ['kubernetes_pod_v1.probe[1]', 'probe-1', 'ops'],
+      ],
+    );
+  });
+
+  it("judges kubectl_manifest's yaml_body: a heredoc on its lines, a template of another name on yaml_body's line, a YAML file in its own scan", async () => {
+    const result = await runScan({ target: fixturePath('iac', 'tf-kubectl'), scannerSet: [iacScanner] });
+    const picked = ['iac/k8s-privileged-container', 'iac/k8s-host-pid', 'iac/k8s-host-network', 'iac/k8s-host-ipc', 'iac/k8s-rbac-secrets-access', 'iac/k8s-default-namespace'];
+    assert.deepEqual(
+      result.findings
+        .filter((f) => picked.includes(f.ruleId))
+        .map((f) => `${f.location.path}:${f.location.startLine} ${f.message}`)
+        .sort(),
+      [
+        "app.yaml:7 Pod/app shares the node's network namespace (hostNetwork: true).",
+        "main.tf:26 kubectl_manifest.agent shares the node's process namespace (hostPID: true).",
+        'main.tf:31 kubectl_manifest.agent container agent runs privileged: it has full access to the node.',
+        'main.tf:47 kubectl_manifest.reader["blue"] can read Secrets (get).',
+        'main.tf:47 kubectl_manifest.reader["green"] can read Secrets (list).',
+        "main.tf:58 kubectl_manifest.job shares the node's IPC namespace (hostIPC: true).",
+      ],
+    );
+    // override_namespace is the object's namespace; one instance per key of for_each.
+    const k8s = converted(readFileSync(fixturePath('iac', 'tf-kubectl', 'main.tf'), 'utf8'));
+    assert.deepEqual(
+      k8s?.input.objects.map((o) => [o.label, o.kind, o.namespace]),
+      [
+        ['kubectl_manifest.agent', 'DaemonSet', 'monitoring'],
+        ['kubectl_manifest.reader["blue"]', 'Role', 'team-blue'],
+        ['kubectl_manifest.reader["green"]', 'Role', 'team-green'],
       ],
     );
   });

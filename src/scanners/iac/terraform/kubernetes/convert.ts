@@ -17,7 +17,7 @@ import { attribute, attributeAt, instancesOfResource, label, type TfInput, type 
 import { fileInstance, sectionsIn, valueIn, type Instance } from '../rules/instances.js';
 import { get, isYMap, loadYaml, text, type YMap, type YNode, type YPair } from '../../yaml/tree.js';
 import { kubeInputOf, type KubeInput, type KubeObject } from '../../kubernetes/model.js';
-import { fieldOf, kindOf, MANIFEST_RESOURCE, NOT_OF_THE_OBJECT, RULES_ON_DATA } from './schema.js';
+import { fieldOf, kindOf, KUBECTL_MANIFEST, MANIFEST_RESOURCE, NOT_OF_THE_OBJECT, RULES_ON_DATA } from './schema.js';
 import type { Hit } from '../../rule.js';
 
 export interface TerraformKubernetes {
@@ -37,7 +37,7 @@ interface Context {
 /** The Kubernetes objects of a Terraform file's kubernetes provider resources, or undefined when it has none. */
 export function kubernetesFromTerraform(tf: TfInput): TerraformKubernetes | undefined {
   // A resource with for_each or count, one object per instance, each read with its each.key, each.value or count.index (model.ts resourcesOf).
-  const candidates = tf.resources.filter((r) => r.kind === 'resource' && (r.type === MANIFEST_RESOURCE || kindOf(r.type) !== undefined)).flatMap((r) => instancesOfResource(tf, r));
+  const candidates = tf.resources.filter((r) => r.kind === 'resource' && (r.type === MANIFEST_RESOURCE || r.type === KUBECTL_MANIFEST || kindOf(r.type) !== undefined)).flatMap((r) => instancesOfResource(tf, r));
   if (candidates.length === 0) return undefined;
   const context: Context = { unknownLines: new Set(), unknownData: new Set() };
   const instance = withKubernetesNames(tf, fileInstance(tf));
@@ -47,7 +47,7 @@ export function kubernetesFromTerraform(tf: TfInput): TerraformKubernetes | unde
   const inFile = new Set<string>();
   for (const resource of candidates) {
     context.unknownData = new Set();
-    const object = resource.type === MANIFEST_RESOURCE ? fromManifest(resource, instance, context) : fromSchema(resource, instance, context);
+    const object = resource.type === MANIFEST_RESOURCE ? fromManifest(resource, instance, context) : resource.type === KUBECTL_MANIFEST ? fromKubectl(resource, instance) : fromSchema(resource, instance, context);
     if (!object) continue;
     objects.push(object);
     unknownData.set(label(resource), context.unknownData);
@@ -151,6 +151,51 @@ function fromManifest(resource: TfResource, instance: Instance, context: Context
   const apiVersion = text(get(root, 'apiVersion'));
   if (!kind || !apiVersion) return undefined;
   return objectOf(resource, kind, apiVersion, root);
+}
+
+/**
+ * A kubectl_manifest (the kubectl providers): `yaml_body` holds one YAML document, written
+ * in a heredoc or string (the heredoc's lines), or read by `file(...)` or `templatefile(...)`.
+ * A document read from a file the scan reads itself (.yaml, .yml, .json) is left to the scan
+ * of that file, as kubernetes_manifest's are; one read from a template of another name
+ * (`deployment.yaml.tpl`) is judged here, every node on the line of `yaml_body`.
+ * `override_namespace` gives the namespace.
+ */
+function fromKubectl(resource: TfResource, instance: Instance): KubeObject | undefined {
+  const body = attribute(resource.block, 'yaml_body');
+  if (!body) return undefined;
+  let expr = body.expr;
+  while (expr.kind === 'paren') expr = expr.expr;
+  const path = expr.kind === 'call' && (expr.name === 'file' || expr.name === 'templatefile') ? expr.args[0] : undefined;
+  if (path ? scannedItself(path) : expr.kind !== 'template' && expr.kind !== 'literal') return undefined;
+  const value = valueIn(instance, expr);
+  if (typeof value !== 'string') return undefined;
+  let root = yamlAt(value, expr, body.line);
+  if (!isYMap(root)) return undefined;
+  const override = attribute(resource.block, 'override_namespace');
+  const namespace = override ? valueIn(instance, override.expr) : undefined;
+  if (override && typeof namespace === 'string') {
+    const metadata = get(root, 'metadata');
+    const at = { keyLine: override.line, keyColumn: override.column };
+    const pair: YPair = { key: 'namespace', ...at, value: scalar(namespace, override.line, override.column, true) };
+    const merged: YMap = isYMap(metadata) ? { ...metadata, pairs: [...metadata.pairs.filter((p) => p.key !== 'namespace'), pair] } : { kind: 'map', pairs: [pair], line: override.line, column: override.column };
+    root = { ...root, pairs: [...root.pairs.filter((p) => p.key !== 'metadata'), { key: 'metadata', ...(isYMap(metadata) ? { keyLine: metadata.line, keyColumn: metadata.column } : at), value: merged }] };
+  }
+  if (!isYMap(root)) return undefined;
+  const kind = text(get(root, 'kind'));
+  const apiVersion = text(get(root, 'apiVersion'));
+  if (!kind || !apiVersion) return undefined;
+  return objectOf(resource, kind, apiVersion, root);
+}
+
+/** Whether a file function's path names a file the scan reads on its own as Kubernetes YAML or JSON (by its name as written: `"${path.module}/app.yaml"`). */
+function scannedItself(path: Expr): boolean {
+  let e = path;
+  while (e.kind === 'paren') e = e.expr;
+  const last = e.kind === 'literal' ? e.value : e.kind === 'template' ? e.parts.at(-1) : undefined;
+  const tail = typeof last === 'string' ? last : last && typeof last === 'object' && last.kind === 'text' ? last.value : undefined;
+  // A path whose name cannot be read may be such a file: left to it.
+  return tail === undefined || /\.(?:ya?ml|json)$/i.test(tail);
 }
 
 /** The document of a YAML text written in an HCL string or heredoc, its lines placed in the .tf file (all on `line` when they cannot be). */

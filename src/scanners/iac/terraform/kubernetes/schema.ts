@@ -60,6 +60,9 @@ export const RESOURCE_KINDS: ReadonlyMap<string, ProviderKind> = kinds([
 /** The resource type that holds a whole object in the API's shape, in its `manifest` argument. */
 export const MANIFEST_RESOURCE = 'kubernetes_manifest';
 
+/** The resource type of the kubectl providers (gavinbunney/kubectl, alekc/kubectl) that applies one YAML document, its `yaml_body`. */
+export const KUBECTL_MANIFEST = 'kubectl_manifest';
+
 /** The kind a resource type makes (`kubernetes_deployment_v1` as `kubernetes_deployment`), or undefined. */
 export function kindOf(type: string): ProviderKind | undefined {
   return RESOURCE_KINDS.get(type) ?? RESOURCE_KINDS.get(type.replace(/_v1(?:beta1)?$/, ''));
