@@ -1,4 +1,4 @@
-import type { Confidence, Severity } from './finding.js';
+import type { Confidence, ScannerFinding, ScannerId, Severity } from './finding.js';
 
 /**
  * What a user reads about a rule: what it detects, why it matters, an example that
@@ -34,4 +34,25 @@ export class RuleCatalog {
   all(): RuleDoc[] {
     return [...this.byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
+}
+
+/**
+ * The parts of a finding its rule gives (id, title, CWE, remediation, and the severity
+ * and confidence unless the hit says otherwise), for a scanner whose rules are RuleDocs.
+ */
+export function findingOfRule(
+  rule: Pick<RuleDoc, 'id' | 'title' | 'severity' | 'confidence' | 'cwe' | 'remediation'>,
+  scanner: ScannerId,
+  hit: { message: string; severity?: Severity },
+): Pick<ScannerFinding, 'ruleId' | 'scanner' | 'severity' | 'confidence' | 'title' | 'message' | 'cwe' | 'fix'> {
+  return {
+    ruleId: rule.id,
+    scanner,
+    severity: hit.severity ?? rule.severity,
+    confidence: rule.confidence ?? 'high',
+    title: rule.title,
+    message: hit.message,
+    cwe: rule.cwe,
+    fix: { summary: rule.remediation },
+  };
 }

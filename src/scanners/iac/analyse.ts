@@ -4,6 +4,7 @@ import type { ScanWarning } from '../scanner.js';
 import { classify } from './detect.js';
 import { PLATFORM_RULES } from './platforms.js';
 import type { CarriedInput, Hit, IacRule, ParseContext, Platform, ScriptRunSite } from './rule.js';
+import { findingOfRule } from '../../core/rule.js';
 
 /** Platforms read as YAML, where `{{ }}` marks a template rather than a value. */
 const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit']);
@@ -105,15 +106,8 @@ function toFinding(rule: IacRule<unknown>, hit: Hit, path: string, lineText: (li
   const line = Math.max(1, hit.line);
   const detail = hit.detailLine !== undefined && hit.detailLine > line ? hit.detailLine : undefined;
   return {
-    ruleId: rule.id,
-    scanner: 'iac',
-    severity: hit.severity ?? rule.severity,
-    confidence: rule.confidence ?? 'high',
-    title: rule.title,
-    message: hit.message,
-    cwe: rule.cwe,
+    ...findingOfRule(rule, 'iac', hit),
     location: { path, startLine: line, ...(hit.column ? { startColumn: hit.column } : {}), ...(detail ? { endLine: detail } : {}) },
-    fix: { summary: rule.remediation },
     properties: { platform: rule.platform, ...(hit.resource ? { resource: hit.resource } : {}), ...(detail ? { detailLine: detail } : {}) },
     // Several findings can share a key line (one per bad entry of a list): the inner line
     // keeps each one's identity when unrelated lines move.

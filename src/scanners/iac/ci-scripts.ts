@@ -11,6 +11,7 @@ import { PLATFORM_RULES } from './platforms.js';
 import type { IacRule, Platform, ScriptRunSite } from './rule.js';
 import { readIndexText, unstagedIndexFiles, type StagedIndex } from './staged-index.js';
 import type { IacTexts } from './texts.js';
+import { findingOfRule } from '../../core/rule.js';
 
 /**
  * The shell scripts of the repository that CI jobs run (`- ./ci/build.sh`,
@@ -284,16 +285,9 @@ function toFinding(rule: IacRule<unknown>, hit: { line: number; message: string;
     return { ...same[0]!, who: others > 0 ? `${same[0]!.who} and ${others} other job${others === 1 ? '' : 's'}` : same[0]!.who, plural: others > 0 };
   });
   return {
-    ruleId: rule.id,
-    scanner: 'iac',
-    severity: hit.severity ?? rule.severity,
-    confidence: rule.confidence ?? 'high',
-    title: rule.title,
-    message: hit.message,
-    cwe: rule.cwe,
+    ...findingOfRule(rule, 'iac', hit),
     location: { path: hit.path, startLine: Math.max(1, hit.line) },
     related: related.map((r) => ({ path: r.file, startLine: r.line, message: `${r.who} ${r.plural ? 'run' : 'runs'} ${r.via ?? hit.path}` })),
-    fix: { summary: rule.remediation },
     properties: { platform: rule.platform, resource: runs[0]!.who, localScript: true },
     // The script may lie outside the files the walk gave (ignored): its line keeps the finding's identity.
     fingerprintKey: normaliseLine(hit.lineText),

@@ -3,6 +3,7 @@ import type { Scanner } from '../scanner.js';
 import type { PostureHit, PostureRule, Repo } from './rule.js';
 import { isPostureFile, postureRules } from './rules.js';
 import { applyZizmor, isZizmorConfig } from './zizmor.js';
+import { findingOfRule } from '../../core/rule.js';
 
 /** Runs the posture rules on a repository view; exposed for tests. */
 export function checkRepo(
@@ -22,15 +23,8 @@ export function checkRepo(
     }
     for (const hit of hits) {
       findings.push({
-        ruleId: rule.id,
-        scanner: 'posture',
-        severity: hit.severity ?? rule.severity,
-        confidence: rule.confidence ?? 'high',
-        title: rule.title,
-        message: hit.message,
-        cwe: rule.cwe,
+        ...findingOfRule(rule, 'posture', hit),
         location: { path: hit.path, startLine: hit.line },
-        fix: { summary: rule.remediation },
         properties: { check: rule.tags?.find((t) => t.startsWith('scorecard:'))?.slice('scorecard:'.length) ?? rule.id.slice('posture/'.length) },
       });
     }
