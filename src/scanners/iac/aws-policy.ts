@@ -294,6 +294,22 @@ export function anyAccountArn(arn: string): boolean {
   return wild((parts.slice(5).join(':').split('/')[0] ?? '') || '*');
 }
 
+/**
+ * Whether a Lambda permission lets an AWS service invoke the function on behalf of
+ * resources of any account: a service principal with no source account or organisation,
+ * and no source ARN ('no-source') or one that lets in any account ('any-account'). A
+ * source ARN that cannot be read is taken as scoped.
+ */
+export function unscopedServicePermission(
+  service: string | undefined,
+  scoping: { sourceAccount: boolean; organisation: boolean; sourceArn: boolean; arn: string | undefined },
+): 'no-source' | 'any-account' | undefined {
+  if (!service || !/\.amazonaws\.com(?:\.cn)?$/i.test(service.trim())) return undefined;
+  if (scoping.sourceAccount || scoping.organisation) return undefined;
+  if (!scoping.sourceArn) return 'no-source';
+  return scoping.arn !== undefined && anyAccountArn(scoping.arn.trim()) ? 'any-account' : undefined;
+}
+
 const NETWORK_KEY = /^aws:(?:SourceIp|VpcSourceIp|SourceVpc|SourceVpce)$/i;
 
 /**

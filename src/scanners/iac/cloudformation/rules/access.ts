@@ -1,6 +1,6 @@
 import {
   allowsAction,
-  anyAccountArn,
+  unscopedServicePermission,
   broadActions,
   delegatesToAccessPoints,
   describePaths,
@@ -477,14 +477,12 @@ const lambdaServiceUnscoped: CfnRule = cfnRule({
     for (const r of resourcesOf(t, 'AWS::Lambda::Permission')) {
       const principal = prop(t, r, 'Principal');
       const service = text(t, principal?.value)?.trim();
-      if (!service || !/\.amazonaws\.com(?:\.cn)?$/i.test(service)) continue;
-      if (prop(t, r, 'SourceAccount') || prop(t, r, 'PrincipalOrgID')) continue;
-      const source = prop(t, r, 'SourceArn');
-      const arn = text(t, source?.value);
-      if (source && !(arn !== undefined && anyAccountArn(arn.trim()))) continue;
+      const arn = text(t, prop(t, r, 'SourceArn')?.value);
+      const open = unscopedServicePermission(service, { sourceAccount: !!prop(t, r, 'SourceAccount'), organisation: !!prop(t, r, 'PrincipalOrgID'), sourceArn: !!prop(t, r, 'SourceArn'), arn });
+      if (!open) continue;
       yield {
         line: principal!.keyLine,
-        message: source
+        message: open === 'any-account'
           ? `${label(r)} lets ${service} invoke the function for matching resources of any AWS account (SourceArn "${arn}").`
           : `${label(r)} lets ${service} invoke the function for resources of any AWS account (no SourceArn or SourceAccount).`,
         resource: label(r),

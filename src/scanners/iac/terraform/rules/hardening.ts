@@ -3,7 +3,7 @@ import { evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
-import { anonymousFromNetwork, anyAccountArn, privilegedManagedPolicy, privilegeOf } from '../../aws-policy.js';
+import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, unscopedServicePermission } from '../../aws-policy.js';
 import { itemsOf, managedPolicyArn, managedPolicyArnsOf, policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
@@ -154,16 +154,19 @@ const lambdaServiceUnscoped: TfRule = tfRule({
     for (const permission of resourcesOf(input, 'aws_lambda_permission')) {
       const principal = attribute(permission.block, 'principal');
       const service = valueOf(input, permission.block, 'principal');
-      if (!principal || typeof service !== 'string' || !/\.amazonaws\.com(?:\.cn)?$/i.test(service.trim())) continue;
-      if (attribute(permission.block, 'source_account') || attribute(permission.block, 'principal_org_id')) continue;
-      const source = attribute(permission.block, 'source_arn');
       const arn = valueOf(input, permission.block, 'source_arn');
-      if (source && !(typeof arn === 'string' && anyAccountArn(arn.trim()))) continue;
+      const open = unscopedServicePermission(typeof service === 'string' ? service : undefined, {
+        sourceAccount: !!attribute(permission.block, 'source_account'),
+        organisation: !!attribute(permission.block, 'principal_org_id'),
+        sourceArn: !!attribute(permission.block, 'source_arn'),
+        arn: typeof arn === 'string' ? arn : undefined,
+      });
+      if (!principal || !open) continue;
       yield {
         line: principal.line,
-        message: source
-          ? `${label(permission)} lets ${service} invoke the function for matching resources of any AWS account (source_arn "${String(arn)}").`
-          : `${label(permission)} lets ${service} invoke the function for resources of any AWS account (no source_arn or source_account).`,
+        message: open === 'any-account'
+          ? `${label(permission)} lets ${String(service)} invoke the function for matching resources of any AWS account (source_arn "${String(arn)}").`
+          : `${label(permission)} lets ${String(service)} invoke the function for resources of any AWS account (no source_arn or source_account).`,
         resource: label(permission),
       };
     }
