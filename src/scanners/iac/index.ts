@@ -73,6 +73,8 @@ export const iacScanner: Scanner = {
     const texts = new IacTexts(ctx.files);
     texts.keepOnly((path) => !isBuildConfigFile(path) && charts.chartOf(path) === undefined);
     const read: ReadText = (file) => texts.text(file);
+    // Argo CD Applications, Flux HelmReleases, helmfiles and kustomizations that deploy the scan's charts: each chart is also rendered with their values.
+    await charts.findDeployments(ctx.files, read);
     const includedByGitlab = await gitlabIncludedFiles(ctx.files, read);
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
     const githubCallers = await GithubCallers.find(ctx.files, read);

@@ -113,7 +113,7 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
     const analysis = analyseFile(`${input.dir || '.'}/(rendered chart)`, all.text, (warning) => {
       const line = warning.line ?? 1;
       const origin = at(line);
-      warn({ path: origin.path, line: origin.line, message: `${warning.message} (in the output of ${inChart(input.dir, templateAt(line))}, rendered by secloop with the chart's default values)` });
+      warn({ path: origin.path, line: origin.line, message: `${warning.message} (in the output of ${inChart(input.dir, templateAt(line))}, rendered by secloop with ${input.valuesOf ?? "the chart's default values"})` });
     }, 'kubernetes');
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
@@ -199,6 +199,6 @@ function relocate(finding: ScannerFinding, origin: Origin, all: Stream, lineText
 }
 
 /** A note before the final full stop of a message. */
-function withNote(message: string, note: string): string {
+export function withNote(message: string, note: string): string {
   return message.endsWith('.') ? `${message.slice(0, -1)}${note}.` : `${message}${note}`;
 }

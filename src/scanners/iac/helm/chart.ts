@@ -25,6 +25,10 @@ export interface ChartInput {
   render: readonly string[];
   /** Values files (their texts are in `files`) applied over the chart's values.yaml in this order, as `helm template -f` applies them. */
   valueFiles?: readonly string[];
+  /** Values applied after the values files, in this order (those a deployment of the chart gives, with their origins). */
+  values?: readonly Dict[];
+  /** Whose values those are, for messages (`the values of Application argocd/web, deploy/web.yaml`). */
+  valuesOf?: string;
   /** Packaged subcharts (charts/*.tgz) that could not be read. */
   packaged?: readonly string[];
   /** Files of `files` unpacked from packaged subcharts, by their path in the chart's tree: the archive they came from and their path in it. */
@@ -351,6 +355,7 @@ function chartTree(input: ChartInput, warnings: ChartWarning[]): { nodes: ChartN
     }
     root.values = coalesce(loaded.value, root.values);
   }
+  for (const values of input.values ?? []) root.values = coalesce(values, root.values);
   const nodes: ChartNode[] = [];
   const missing: string[] = [];
   const visit = (dir: string, loaded: Loaded, fullPath: string, depth: number) => {

@@ -5,12 +5,14 @@ import type { Git } from '../../../workspace/git.js';
 import { ConfinedDisk } from '../../../workspace/confined-disk.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { analyseFile } from '../analyse.js';
-import { analyseChart, type ChartAnalysis } from './analyse.js';
+import { analyseChart, withNote, type ChartAnalysis } from './analyse.js';
+import { helmDeployments, mayDeclareDeployments, setPath, setValue, setValues, type HelmDeployment } from './deployments.js';
 import { joinPath, type PackedFile } from './chart.js';
 import { parseHelmIgnore, type HelmIgnore } from './ignore.js';
 import { chartOtherFile, MAX_OTHER_CHARS, MAX_OTHER_FILES, unpackChart } from './packaged.js';
 import { satisfiesConstraint } from './functions.js';
-import { isDict, loadValues, type Value } from './values.js';
+import { isDict, loadValues, type Dict, type Value } from './values.js';
+import type { ScannerFinding } from '../../../core/finding.js';
 
 /**
  * The Helm charts of a scan: directories with a Chart.yaml whose templates/ the scan
@@ -26,6 +28,8 @@ interface ChartSource {
   /** Files under a directory, recursively (bounded), without following links. */
   list(dir: string): Promise<string[]>;
   read(file: string): Promise<string | undefined>;
+  /** Files of the scan that the scan does not hold and whose text matches `pattern` (a staged scan: the rest of the index); undefined where not supported. */
+  grep?(pattern: string): Promise<string[]>;
   /** The bytes of a file (a packaged subchart), up to the size limit. */
   readBytes(file: string): Promise<Buffer | undefined>;
 }
@@ -92,6 +96,18 @@ class IndexSource implements ChartSource {
       this.listed.set(dir, files);
     }
     return files;
+  }
+
+  /** Paths of the index under the scan root whose text matches the extended regular expression (git grep --cached). */
+  async grep(pattern: string): Promise<string[]> {
+    try {
+      const out = await this.git.run(['grep', '--cached', '-l', '-z', '-I', '--full-name', '-E', '-e', pattern, '--', this.prefix === '' ? ':(top)' : `:(top,literal)${this.prefix}`]);
+      return out.split('\0').filter((p) => p.startsWith(this.prefix) && p !== '').map((p) => p.slice(this.prefix.length));
+    } catch (error) {
+      // git grep exits with 1 when nothing matches.
+      if ((error as { code?: unknown }).code === 1) return [];
+      throw error;
+    }
   }
 
   async exists(file: string): Promise<boolean> {
@@ -185,8 +201,23 @@ function shared(a: string, b: string): number {
   return n;
 }
 
+/** Renders of a chart with the values of its deployments, beside the one with its default values. */
+export const MAX_DEPLOYMENT_RENDERS = 4;
+/** Characters of the files read to find the deployments of the scan's charts, and of one such file. */
+const MAX_DEPLOYMENT_SCAN_CHARS = 64 * 1024 * 1024;
+const MAX_DEPLOYMENT_FILE = 1024 * 1024;
+/** What a file declaring a deployment may hold (a cheap filter of the index in a staged scan). */
+const DEPLOYMENT_PATTERN = 'argoproj\\.io|helm\\.toolkit\\.fluxcd\\.io|helmCharts:|releases:';
+
+/** A deployment, for messages: `Application argocd/web, deploy/web.yaml`. */
+function deploymentName(d: HelmDeployment): string {
+  return `${d.what}, ${d.file}`;
+}
+
 export class HelmCharts {
   private readonly done = new Set<string>();
+  /** The deployments of each chart that give it values (those of charts iac.helmValues configures are left out). */
+  private readonly deployments = new Map<string, HelmDeployment[]>();
   /** The library charts of the scan by name (directory and version), read when a dependency first needs one. */
   private libraryIndex: Promise<Map<string, Array<{ dir: string; version: string }>>> | undefined;
 
@@ -238,6 +269,55 @@ export class HelmCharts {
     return new HelmCharts(charts, owner, scanned, source, staged, options.warn, valueFiles);
   }
 
+  /**
+   * The deployments of the scan's charts that give them values (deployments.ts), from the
+   * scan's YAML files (`read`, bounded) and, in a scan of staged files, from the rest of
+   * the index; a chart iac.helmValues configures keeps those values alone.
+   */
+  async findDeployments(files: readonly WorkspaceFile[], read: (file: WorkspaceFile) => Promise<string | null>): Promise<void> {
+    if (this.charts.length === 0) return;
+    const found: HelmDeployment[] = [];
+    let budget = MAX_DEPLOYMENT_SCAN_CHARS;
+    const take = (file: string, text: string | null | undefined) => {
+      if (text === null || text === undefined || text.length > MAX_DEPLOYMENT_FILE) return;
+      budget -= text.length;
+      try {
+        found.push(...helmDeployments(file, text));
+      } catch (error) {
+        this.warn({ path: file, message: `Helm chart deployments in this file not read: ${(error as Error).message}` });
+      }
+    };
+    for (const file of files) {
+      if (this.owner.has(file.path) || !mayDeclareDeployments(file.path) || (file.size !== undefined && file.size > MAX_DEPLOYMENT_FILE)) continue;
+      if (budget <= 0) {
+        this.warn({ message: `the scan's YAML files hold more than ${MAX_DEPLOYMENT_SCAN_CHARS / 1024 / 1024} MB: deployments of its Helm charts were looked for only in the first ones (from ${file.path} on, their values are not applied)` });
+        break;
+      }
+      take(file.path, await read(file));
+    }
+    if (this.staged && this.source.grep) {
+      // What will be committed beside the staged files: the index's files that may declare deployments.
+      try {
+        for (const file of await this.source.grep(DEPLOYMENT_PATTERN)) {
+          if (this.scanned.has(file) || !mayDeclareDeployments(file) || budget <= 0) continue;
+          take(file, await this.source.read(file));
+        }
+      } catch (error) {
+        this.warn({ message: `could not read the index beside the staged files: the values deployments of the Helm charts give are applied only from the staged files (${(error as Error).message.split('\n')[0]})` });
+      }
+    }
+    const charts = new Set(this.charts);
+    for (const deployment of found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line))) {
+      if (!charts.has(deployment.chart) || this.valueFiles.has(deployment.chart)) continue;
+      for (const note of deployment.notes) this.warn({ path: deployment.file, line: deployment.line, message: `${deployment.what} deploys the Helm chart ${deployment.chart || '.'}: ${note}` });
+      // A deployment that gives no values renders as the default does.
+      if (deployment.layers.length === 0) continue;
+      const list = this.deployments.get(deployment.chart) ?? [];
+      list.push(deployment);
+      this.deployments.set(deployment.chart, list);
+    }
+  }
+
   /** The directory of the chart that owns a scanned file, or undefined for a file of no chart. */
   chartOf(file: string): string | undefined {
     return this.owner.get(file);
@@ -256,12 +336,100 @@ export class HelmCharts {
     this.done.add(dir);
     try {
       const input = await this.input(dir);
-      return input ? this.withoutStandalone(analyseChart(input, this.warn), input.otherFiles) : undefined;
+      if (!input) return undefined;
+      const deployments = this.deployments.get(dir) ?? [];
+      if (deployments.length === 0) return this.withoutStandalone(analyseChart(input, this.warn), input.otherFiles);
+      return this.withoutStandalone(await this.withDeployments(dir, input, deployments), input.otherFiles);
     } catch (error) {
       // A renderer bug must not stop the scan; it is reported with the chart.
       this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `could not render this Helm chart: ${(error as Error).message}` });
       return undefined;
     }
+  }
+
+  /**
+   * The chart rendered with its default values, then with the values of each of its
+   * first deployments (MAX_DEPLOYMENT_RENDERS; a warning names the others). A finding of
+   * the same rule, place and message is reported once; one that only a deployment's
+   * values give names the deployments whose values give it. Warnings the default render
+   * gave are not repeated.
+   */
+  private async withDeployments(dir: string, input: NonNullable<Awaited<ReturnType<HelmCharts['input']>>>, deployments: readonly HelmDeployment[]): Promise<ChartAnalysis> {
+    const DEFAULT = "the chart's default values";
+    const warned = new Set<string>();
+    const warningKey = (w: Omit<ScanWarning, 'scanner'>, label: string) => `${w.path ?? ''}\0${w.line ?? 0}\0${w.message.split(label).join('\0')}`;
+    const base = analyseChart(input, (w) => {
+      warned.add(warningKey(w, DEFAULT));
+      this.warn(w);
+    });
+    const key = (f: ScannerFinding) => `${f.ruleId}\0${f.location.path}\0${f.location.startLine}\0${f.message}`;
+    const known = new Set(base.findings.map(key));
+    const extra = new Map<string, { finding: ScannerFinding; by: string[] }>();
+    const secrets = new Set(base.secrets);
+    const rendered = deployments.slice(0, MAX_DEPLOYMENT_RENDERS);
+    const skipped = deployments.slice(MAX_DEPLOYMENT_RENDERS);
+    if (skipped.length > 0) {
+      this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart rendered with the values of its first ${MAX_DEPLOYMENT_RENDERS} deployments only; not with those of ${skipped.map(deploymentName).join('; ')}` });
+    }
+    for (const deployment of rendered) {
+      const values = await this.deploymentValues(deployment);
+      // Nothing of its values could be read (warned): it renders as the default does.
+      if (values.length === 0) continue;
+      const label = `the values of ${deploymentName(deployment)}`;
+      const analysis = analyseChart({ ...input, values, valuesOf: label }, (w) => {
+        const k = warningKey(w, label);
+        if (warned.has(k)) return;
+        warned.add(k);
+        this.warn(w.message.includes(label) ? w : { ...w, message: `${w.message} (with ${label})` });
+      });
+      for (const secret of analysis.secrets) secrets.add(secret);
+      for (const finding of analysis.findings) {
+        const k = key(finding);
+        if (known.has(k)) continue;
+        const seen = extra.get(k);
+        if (seen) {
+          if (!seen.by.includes(deploymentName(deployment))) seen.by.push(deploymentName(deployment));
+        } else extra.set(k, { finding, by: [deploymentName(deployment)] });
+      }
+    }
+    const findings = [
+      ...base.findings,
+      ...[...extra.values()].map(({ finding, by }) => ({
+        ...finding,
+        message: withNote(finding.message, ` (with the values of ${by.join('; ')})`),
+        properties: { ...finding.properties, helm: { ...(finding.properties.helm as object), deployments: by } },
+      })),
+    ];
+    return { findings, secrets: [...secrets] };
+  }
+
+  /** The values a deployment gives its chart, layer by layer; a values file that cannot be read, or a value that cannot, is a warning. */
+  private async deploymentValues(deployment: HelmDeployment): Promise<Dict[]> {
+    const out: Dict[] = [];
+    const at = { path: deployment.file, line: deployment.line };
+    for (const layer of deployment.layers) {
+      if (layer.kind === 'values') out.push(layer.value);
+      else if (layer.kind === 'set') {
+        const parts = setPath(layer.name);
+        if (parts) out.push(setValues(parts, setValue(layer.value, layer.string), layer.origin));
+        else this.warn({ path: layer.origin.path, line: layer.origin.line, message: `Helm parameter ${layer.name} of ${deployment.what} not applied: not a path Helm's --set reads` });
+      } else {
+        const loaded = layer.kind === 'text' ? loadValues(layer.text, deployment.file, layer.lineAt) : undefined;
+        const text = layer.kind === 'file' ? await this.source.read(layer.path) : undefined;
+        if (layer.kind === 'file' && text === undefined) {
+          this.warn({ ...at, message: `Helm values file ${layer.written} (${layer.path}) of ${deployment.what} was not found, or could not be read inside the scan root: the chart ${deployment.chart || '.'} is rendered with this deployment's other values only${deployment.optionalFiles ? ' (ignoreMissingValueFiles: Argo CD skips it too)' : ''}` });
+          continue;
+        }
+        const result = loaded ?? loadValues(text!, layer.kind === 'file' ? layer.path : deployment.file);
+        if (result.error || !isDict(result.value)) {
+          const where = layer.kind === 'file' ? { path: layer.path, ...(result.error ? { line: result.error.line } : {}) } : at;
+          this.warn({ ...where, message: `Helm values of ${deployment.what} not used: not valid YAML or not a mapping${result.error ? ` (${result.error.message})` : ''}` });
+          continue;
+        }
+        out.push(result.value);
+      }
+    }
+    return out;
   }
 
   /**

@@ -213,9 +213,10 @@ const MAX_DEPTH = 200;
 /**
  * A YAML text as Helm reads values.yaml (YAML 1.1 through JSON: numbers are float64,
  * yes/no/on/off are booleans, timestamps stay strings, keys are strings), with the
- * line of every key and list item recorded for `path`.
+ * line of every key and list item recorded for `path`; `lineAt` maps a line of the text
+ * to the line of `path` it sits on (a YAML string inside another file).
  */
-export function loadValues(text: string, path: string | undefined): LoadedValues {
+export function loadValues(text: string, path: string | undefined, lineAt?: (line: number) => number): LoadedValues {
   const tooDeep = yamlTooDeep(text);
   if (tooDeep) return { value: null, error: tooDeep };
   const lineCounter = new LineCounter();
@@ -234,7 +235,10 @@ export function loadValues(text: string, path: string | undefined): LoadedValues
   }
   const first = doc.errors[0];
   if (first) return { value: null, error: { line: lineCounter.linePos(first.pos[0]).line, message: first.message.split('\n')[0]! } };
-  const lineOf = (node: YamlNode | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+  const lineOf = (node: YamlNode | null | undefined) => {
+    const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+    return lineAt ? lineAt(line) : line;
+  };
   let count = 0;
   const convert = (node: YamlNode | null | undefined, depth: number): Value => {
     if (++count > MAX_NODES || depth > MAX_DEPTH) throw new TemplateError(`more than ${MAX_NODES} values (alias bomb or huge file)`);

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runScan } from '../../../src/engine/scan.js';
+import type { ScannerFinding } from '../../../src/core/finding.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { MAX_DEPLOYMENT_RENDERS } from '../../../src/scanners/iac/helm/charts.js';
+import { helmDeployments, setPath, setValue } from '../../../src/scanners/iac/helm/deployments.js';
+import { GoInt } from '../../../src/scanners/iac/helm/values.js';
+import { fixturePath } from '../../helpers/paths.js';
+import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
+
+function at(findings: readonly ScannerFinding[], ruleId: string): string[] {
+  return findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.location.path}:${f.location.startLine}`);
+}
+
+function messages(findings: readonly ScannerFinding[], ruleId: string): string[] {
+  return findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
+}
+
+const CHART = 'apiVersion: v2\nname: web\nversion: 0.1.0\n';
+const VALUES = 'hostNetwork: false\nsecurityContext:\n  privileged: false\n';
+const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: {{ .Values.hostNetwork }}\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      {{- toYaml .Values.securityContext | nindent 6 }}\n';
+
+function application(name: string, helm: string): string {
+  return `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  source:\n    repoURL: https://example.org/r.git\n    path: chart\n    helm:\n${helm}  destination:\n    namespace: web\n`;
+}
+
+describe('Helm charts rendered with the values of their deployments', () => {
+  it('renders a chart with the values its Argo CD Application, Flux HelmRelease, helmfile and kustomize helmCharts give, naming them', async () => {
+    const result = await runScan({ target: fixturePath('iac', 'helm-deployments'), scannerSet: [iacScanner] });
+    // The chart's default values are safe: what is found comes from the deployments, reported where their values are written.
+    assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container'), ['deploy/argocd/web.yaml:13']);
+    assert.match(messages(result.findings, 'iac/k8s-privileged-container')[0]!, /\(with the values of Application argocd\/web, deploy\/argocd\/web\.yaml\)\.$/);
+    // A value a template writes inline keeps the template line.
+    assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['charts/web/templates/deployment.yaml:14']);
+    assert.match(messages(result.findings, 'iac/k8s-host-network')[0]!, /with the values of HelmRelease apps\/web, deploy\/flux\/web\.yaml/);
+    assert.deepEqual(at(result.findings, 'iac/k8s-service-loadbalancer'), ['charts/web/templates/service.yaml:6']);
+    assert.match(messages(result.findings, 'iac/k8s-service-loadbalancer')[0]!, /with the values of helmfile release web, helmfile\.yaml/);
+    assert.deepEqual(at(result.findings, 'iac/k8s-privilege-escalation'), ['deploy/kustomize/kustomization.yaml:8']);
+    assert.match(messages(result.findings, 'iac/k8s-privilege-escalation')[0]!, /with the values of helmCharts worker, deploy\/kustomize\/kustomization\.yaml/);
+    // What every render finds is reported once, without a deployment's name.
+    assert.deepEqual(at(result.findings, 'iac/k8s-no-memory-limit').sort(), ['charts/api/templates/deployment.yaml:16', 'charts/web/templates/deployment.yaml:16', 'charts/worker/templates/deployment.yaml:16']);
+    assert.ok(messages(result.findings, 'iac/k8s-no-memory-limit').every((m) => !m.includes('with the values of')));
+    // charts/api has values configured in secloop.yaml (iac.helmValues): those win, its Application's hostNetwork: true is not applied.
+    assert.ok(!result.findings.some((f) => f.location.path.startsWith('charts/api/') && f.ruleId === 'iac/k8s-host-network'));
+    const warnings = result.warnings.map((w) => `${w.path}:${w.line ?? ''} ${w.message}`);
+    assert.deepEqual(warnings.sort(), [
+      'deploy/argocd/web.yaml:26 Application argocd/worker deploys the Helm chart charts/worker: values file $values/env/web.yaml comes from another source of the Application ($ref), which secloop does not resolve',
+      "deploy/argocd/web.yaml:26 Helm values file values-missing.yaml (charts/worker/values-missing.yaml) of Application argocd/worker was not found, or could not be read inside the scan root: the chart charts/worker is rendered with this deployment's other values only",
+      'deploy/flux/web.yaml:1 HelmRelease apps/web deploys the Helm chart charts/web: spec.valuesFrom (ConfigMap/web-values) is read by Flux from the cluster: not applied',
+    ]);
+  });
+
+  it(`renders a chart with the values of at most ${MAX_DEPLOYMENT_RENDERS} deployments, and names the others in a warning`, async () => {
+    const apps = Array.from({ length: MAX_DEPLOYMENT_RENDERS + 2 }, (_, i) => application(`web-${i}`, '      parameters:\n        - name: hostNetwork\n          value: "true"\n'));
+    const t = tempTree({ 'chart/Chart.yaml': CHART, 'chart/values.yaml': VALUES, 'chart/templates/pod.yaml': POD, 'apps.yaml': apps.join('---\n') });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const found = messages(result.findings, 'iac/k8s-host-network');
+      assert.equal(found.length, 1);
+      assert.match(found[0]!, /with the values of Application argocd\/web-0, apps\.yaml; Application argocd\/web-1, apps\.yaml; Application argocd\/web-2, apps\.yaml; Application argocd\/web-3, apps\.yaml\)/);
+      assert.deepEqual(
+        result.warnings.map((w) => `${w.path} ${w.message}`),
+        [`chart/Chart.yaml Helm chart rendered with the values of its first ${MAX_DEPLOYMENT_RENDERS} deployments only; not with those of Application argocd/web-4, apps.yaml; Application argocd/web-5, apps.yaml`],
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('reads helm.values (a YAML string) on the lines of the Application, and helm.valueFiles relative to the chart', async () => {
+    const t = tempTree({
+      'chart/Chart.yaml': CHART,
+      'chart/values.yaml': VALUES,
+      'chart/values-prod.yaml': '# prod\nhostNetwork: true\n',
+      'chart/templates/pod.yaml': POD,
+      'app.yaml': application('web', '      valueFiles: [values-prod.yaml]\n      values: |\n        securityContext:\n          privileged: true\n'),
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container'), ['app.yaml:14']);
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['chart/templates/pod.yaml:6']);
+      assert.deepEqual(result.warnings, []);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('with --staged, finds the deployments of the index beside the staged chart', async () => {
+    const t = tempTree({ 'chart/Chart.yaml': CHART, 'chart/values.yaml': VALUES, 'chart/templates/pod.yaml': POD, 'deploy/app.yaml': application('web', '      valuesObject:\n        hostNetwork: true\n') });
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      // A staged scan reports what the staged lines hold.
+      t.write('chart/templates/pod.yaml', POD.replace('{{ .Values.hostNetwork }}', '{{ .Values.hostNetwork }} # staged'));
+      git(t.dir, 'add', 'chart/templates/pod.yaml');
+      // The working tree's Application is not what will be committed.
+      t.write('deploy/app.yaml', application('web', '      valuesObject:\n        hostNetwork: false\n'));
+      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['chart/templates/pod.yaml:6']);
+      assert.match(messages(result.findings, 'iac/k8s-host-network')[0]!, /with the values of Application argocd\/web, deploy\/app\.yaml/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('reads --set paths and types their values as Helm does', () => {
+    assert.deepEqual(setPath('a.b[1].c'), ['a', 'b', 1, 'c']);
+    assert.deepEqual(setPath('annotations.example\\.org/x'), ['annotations', 'example.org/x']);
+    assert.equal(setPath('.a'), undefined);
+    assert.equal(setValue('true', false), true);
+    assert.equal(setValue('true', true), 'true');
+    assert.deepEqual(setValue('8080', false), new GoInt(8080, 'int64'));
+    assert.equal(setValue('0123', false), '0123');
+  });
+
+  it('takes only local charts: a HelmRelease of a Helm repository and a helmfile release of a repository chart deploy none', () => {
+    const release = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\nspec:\n  chart:\n    spec:\n      chart: web\n      sourceRef:\n        kind: HelmRepository\n        name: charts\n  values:\n    hostNetwork: true\n';
+    assert.deepEqual(helmDeployments('release.yaml', release), []);
+    assert.deepEqual(helmDeployments('helmfile.yaml', 'releases:\n  - name: web\n    chart: bitnami/nginx\n    values: [v.yaml]\n'), []);
+    assert.deepEqual(helmDeployments('helmfile.yaml', 'releases:\n  - name: web\n    chart: ../charts/web\n    values: [v.yaml]\n').map((d) => d.chart), []);
+    assert.deepEqual(helmDeployments('ops/helmfile.yaml', 'releases:\n  - name: web\n    chart: ../charts/web\n    values: [v.yaml]\n').map((d) => [d.chart, d.layers]), [['charts/web', [{ kind: 'file', path: 'ops/v.yaml', written: 'v.yaml' }]]]);
+  });
+});
