@@ -23,7 +23,7 @@ const nsgRule = (fields: Record<string, string>) =>
 describe('Terraform Azure: the rule set', () => {
   it('has ids under iac/tf-azure- and stays within the planned size', () => {
     assert.ok(azureRules.every((r) => r.id.startsWith('iac/tf-azure-')));
-    assert.ok(azureRules.length >= 15 && azureRules.length <= 30, `${azureRules.length} rules`);
+    assert.ok(azureRules.length >= 15 && azureRules.length <= 40, `${azureRules.length} rules`);
   });
 });
 
@@ -240,5 +240,57 @@ describe('Terraform Azure: settings of real-world modules', () => {
     const dynamic = `variable "nics" {\n  default = [{ name = "a", pip = null }]\n}\nresource "azurerm_network_interface" "n" {\n  name = "n"\n  dynamic "ip_configuration" {\n    for_each = var.nics\n    content {\n      name                          = ip_configuration.value.name\n      private_ip_address_allocation = "Dynamic"\n      public_ip_address_id          = ip_configuration.value.pip\n    }\n  }\n}\n`;
     assert.deepEqual(linesOf(RULE, dynamic), []);
     assert.deepEqual(linesOf(RULE, dynamic.replace('pip = null', 'pip = "/subscriptions/x/publicIPAddresses/a"')), [lineOf(dynamic, 'public_ip_address_id')]);
+  });
+});
+
+describe('Terraform Azure: open by default', () => {
+  it('reports a key vault or storage account without network rules at low severity, and at medium when public access is written out', () => {
+    const RULE = 'iac/tf-azure-network-default-allow';
+    const vault = (extra: string) => `resource "azurerm_key_vault" "v" {\n  name      = "v"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n${extra}}\n`;
+    assert.deepEqual(hits(RULE, vault('')).map((h) => [h.line, h.severity]), [[1, 'low']]);
+    const explicit = vault('  public_network_access_enabled = true\n');
+    assert.deepEqual(hits(RULE, explicit).map((h) => [h.line, h.severity]), [[lineOf(explicit, 'public_network_access_enabled'), 'medium']]);
+    assert.deepEqual(linesOf(RULE, vault('  network_acls {\n    bypass         = "None"\n    default_action = "Deny"\n  }\n')), []);
+    // azurerm 3's network rules resource names the account by name.
+    const account = `resource "azurerm_storage_account" "s" {\n  name                     = "s"\n  account_tier             = "Standard"\n  account_replication_type = "LRS"\n}\n`;
+    const byName = `${account}resource "azurerm_storage_account_network_rules" "r" {\n  resource_group_name  = "data"\n  storage_account_name = azurerm_storage_account.s.name\n  default_action       = "Deny"\n}\n`;
+    assert.deepEqual(linesOf(RULE, byName), []);
+    assert.match(hits(RULE, account)[0]!.message, /no network rules \(no network_rules block, no azurerm_storage_account_network_rules\)/);
+  });
+
+  it('reports a Cosmos DB account without an IP or virtual network filter, in both provider generations', () => {
+    const RULE = 'iac/tf-azure-db-public-network-access';
+    const cosmos = (extra: string) => `resource "azurerm_cosmosdb_account" "c" {\n  name       = "c"\n  offer_type = "Standard"\n${extra}}\n`;
+    assert.deepEqual(hits(RULE, cosmos('')).map((h) => [h.line, h.severity]), [[1, 'low']]);
+    // azurerm 3: a comma-separated string; empty, it filters nothing.
+    assert.deepEqual(linesOf(RULE, cosmos('  ip_range_filter = ""\n')), [1]);
+    assert.deepEqual(linesOf(RULE, cosmos('  ip_range_filter = "203.0.113.10"\n')), []);
+    const explicit = hits(RULE, cosmos('  public_network_access_enabled = true\n'));
+    assert.deepEqual(explicit.map((h) => [h.line, h.severity]), [[4, 'medium']]);
+    assert.match(explicit[0]!.message, /any address on the internet can connect/);
+    // Public access written out is reported as before, filter or not.
+    assert.deepEqual(linesOf(RULE, cosmos('  public_network_access_enabled     = true\n  is_virtual_network_filter_enabled = true\n')), [4]);
+  });
+
+  it('reports basic-auth publishing once per line, and leaves an FTP endpoint to the FTP rule when it accepts plain FTP', () => {
+    const RULE = 'iac/tf-azure-app-service-basic-auth-publishing';
+    const app = (config: string) => `resource "azurerm_linux_web_app" "w" {\n  name            = "w"\n  service_plan_id = var.plan\n  site_config {\n${config}  }\n}\n`;
+    assert.deepEqual(hits(RULE, app('')).map((h) => [h.line, h.severity]), [[1, 'low']]);
+    const ftps = hits(RULE, app('    ftps_state = "FtpsOnly"\n'));
+    assert.equal(ftps.length, 1);
+    assert.match(ftps[0]!.message, /webdeploy_publish_basic_authentication_enabled = false or ftp_publish_basic_authentication_enabled = false/);
+    const plain = app('    ftps_state = "AllAllowed"\n');
+    assert.doesNotMatch(hits(RULE, plain)[0]!.message, /ftp_publish/);
+    assert.deepEqual(linesOf('iac/tf-azure-app-service-ftp-allowed', plain), [lineOf(plain, 'ftps_state')]);
+    // A Standard logic app's FTP endpoint accepts everything by default.
+    const logic = `resource "azurerm_logic_app_standard" "l" {\n  name                = "l"\n  app_service_plan_id = var.plan\n}\n`;
+    assert.match(hits(RULE, logic)[0]!.message, /scm_publish_basic_authentication_enabled = false or ftp_publish_basic_authentication_enabled = false/);
+  });
+
+  it('reports a flow log turned off, and not its retention', () => {
+    const log = `resource "azurerm_network_watcher_flow_log" "f" {\n  network_watcher_name      = "w"\n  resource_group_name       = "net"\n  network_security_group_id = var.nsg\n  storage_account_id        = var.logs\n  enabled                   = false\n  retention_policy {\n    enabled = true\n    days    = 7\n  }\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-flow-log-disabled', log), [lineOf(log, '  enabled                   = false')]);
+    assert.deepEqual(linesOf('iac/tf-azure-log-retention-short', log), []);
+    assert.deepEqual(linesOf('iac/tf-azure-log-retention-short', log.replace('= false', '= true')), [lineOf(log, 'days')]);
   });
 });

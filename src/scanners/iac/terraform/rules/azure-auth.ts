@@ -2,7 +2,7 @@ import type { Value } from '../hcl/evaluate.js';
 import { label, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, instancesOf, sectionsIn } from './instances.js';
-import { defaulted, finding, holds, isOff, isOn, setting, text, unreadable, type Setting } from './azure-common.js';
+import { blockAt, defaulted, finding, holds, isOff, isOn, setting, text, unreadable, type Setting } from './azure-common.js';
 
 /**
  * Key-based (local) authentication of the azurerm data and messaging services. Each
@@ -132,4 +132,88 @@ const storageSharedKey: TfRule = tfRule({
   },
 });
 
-export const azureAuthRules: readonly TfRule[] = [storageSharedKey, localAuth];
+/** The web, function and logic apps whose basic-auth publishing credentials the provider can turn off (azurerm 3.88 and later), with the settings by endpoint. */
+const PUBLISHING: ReadonlyArray<{ types: readonly string[]; scm: string; ftp?: string }> = [
+  {
+    types: [
+      'azurerm_linux_web_app',
+      'azurerm_linux_web_app_slot',
+      'azurerm_windows_web_app',
+      'azurerm_windows_web_app_slot',
+      'azurerm_linux_function_app',
+      'azurerm_linux_function_app_slot',
+      'azurerm_windows_function_app',
+      'azurerm_windows_function_app_slot',
+    ],
+    scm: 'webdeploy_publish_basic_authentication_enabled',
+    ftp: 'ftp_publish_basic_authentication_enabled',
+  },
+  { types: ['azurerm_function_app_flex_consumption'], scm: 'webdeploy_publish_basic_authentication_enabled' },
+  { types: ['azurerm_logic_app_standard'], scm: 'scm_publish_basic_authentication_enabled', ftp: 'ftp_publish_basic_authentication_enabled' },
+];
+
+/**
+ * Whether the app's FTP endpoint is on and no other rule reports it: ftps_state =
+ * "FtpsOnly", or "AllAllowed" (the default of a logic app) on a logic app, which
+ * tf-azure-app-service-ftp-allowed does not read. "AllAllowed" on a web or function app
+ * is that rule's finding (plain FTP sends the same credentials); "Disabled" (their
+ * default) turns the endpoint off, credentials or not.
+ */
+function ftpReported(input: TfInput, resource: TfResource): boolean {
+  const config = blockAt(resource.block, 'site_config');
+  const state = config ? setting(input, resource, config, ['ftps_state']) : undefined;
+  const logicApp = resource.type === 'azurerm_logic_app_standard';
+  if (holds(state, (v) => text(v) === 'ftpsonly' || (logicApp && text(v) === 'allallowed'))) return true;
+  return logicApp && defaulted(state);
+}
+
+const appBasicAuth: TfRule = tfRule({
+  id: 'iac/tf-azure-app-service-basic-auth-publishing',
+  title: 'Web or function app accepts deployment with a user name and password',
+  description:
+    'webdeploy_publish_basic_authentication_enabled (scm_publish_basic_authentication_enabled on a Standard logic app) is true, or left unset (the default is true), on a Linux or Windows web or function app, a deployment slot, a Flex Consumption function app or a Standard logic app; or ftp_publish_basic_authentication_enabled is true or unset while the FTP endpoint is on (ftps_state = "FtpsOnly", or a logic app\'s default "AllAllowed"). The SCM (Kudu) and WebDeploy endpoints, or FTP, then accept the app\'s publishing profile: a static user name and password that whoever downloads the profile (any Contributor or Website Contributor of the app) or finds it where it was saved (a pipeline secret, a developer\'s machine) can use to deploy code and read the app\'s files and settings, outside Entra ID, conditional access and MFA, until it is reset. Left at the default it is reported at low severity. An FTP endpoint that accepts plain FTP is tf-azure-app-service-ftp-allowed\'s finding; apps of the azurerm_app_service / azurerm_function_app generation cannot turn basic authentication off and are left out.',
+  remediation:
+    'Set webdeploy_publish_basic_authentication_enabled = false and ftp_publish_basic_authentication_enabled = false (scm_ and ftp_publish_basic_authentication_enabled = false on a logic app) on the app and each slot (azurerm 3.88 or later), and deploy with Entra ID: the azure/webapps-deploy or azure/functions-action GitHub actions after azure/login with OpenID Connect, az webapp deploy, or an Azure DevOps service connection with workload identity federation.',
+  severity: 'medium',
+  cwe: ['CWE-522'],
+  examples: {
+    positive: [
+      'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  https_only      = true\n  # expect\n  webdeploy_publish_basic_authentication_enabled = true\n  ftp_publish_basic_authentication_enabled       = false\n  site_config {}\n}\n',
+      '# expect\nresource "azurerm_windows_function_app" "fn" {\n  name                 = "fn"\n  service_plan_id      = azurerm_service_plan.fn.id\n  storage_account_name = azurerm_storage_account.fn.name\n  site_config {}\n}\n',
+      '# expect\nresource "azurerm_linux_web_app_slot" "staging" {\n  name                                           = "staging"\n  app_service_id                                 = azurerm_linux_web_app.web.id\n  webdeploy_publish_basic_authentication_enabled = false\n  site_config {\n    ftps_state = "FtpsOnly"\n  }\n}\n',
+      'resource "azurerm_logic_app_standard" "flows" {\n  name                                     = "flows"\n  app_service_plan_id                      = azurerm_service_plan.flows.id\n  storage_account_name                     = azurerm_storage_account.flows.name\n  storage_account_access_key               = azurerm_storage_account.flows.primary_access_key\n  scm_publish_basic_authentication_enabled = false\n  # expect\n  ftp_publish_basic_authentication_enabled = true\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_linux_web_app" "web" {\n  name                                           = "web"\n  service_plan_id                                = azurerm_service_plan.web.id\n  webdeploy_publish_basic_authentication_enabled = false\n  site_config {}\n}\n',
+      'resource "azurerm_windows_web_app" "web" {\n  name                                           = "web"\n  service_plan_id                                = azurerm_service_plan.web.id\n  webdeploy_publish_basic_authentication_enabled = false\n  ftp_publish_basic_authentication_enabled       = true\n  site_config {\n    ftps_state = "Disabled"\n  }\n}\n',
+      'variable "basic_auth" {\n  type = bool\n}\n\nresource "azurerm_linux_function_app" "fn" {\n  name                                           = "fn"\n  service_plan_id                                = azurerm_service_plan.fn.id\n  webdeploy_publish_basic_authentication_enabled = var.basic_auth\n  site_config {}\n}\n',
+      'resource "azurerm_app_service" "legacy" {\n  name                = "legacy"\n  app_service_plan_id = azurerm_app_service_plan.legacy.id\n  site_config {}\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const { types, scm, ftp } of PUBLISHING) {
+      for (const resource of resourcesOf(input, ...types)) {
+        const on: Array<{ setting: Setting | undefined; name: string; endpoint: string }> = [{ setting: setting(input, resource, resource.block, [scm]), name: scm, endpoint: 'SCM (Kudu) and WebDeploy endpoints' }];
+        if (ftp && ftpReported(input, resource)) on.push({ setting: setting(input, resource, resource.block, [ftp]), name: ftp, endpoint: 'FTP endpoint' });
+        const accept = (items: typeof on) => `its ${items.map((i) => i.endpoint).join(' and its ')} ${items.length === 1 && !items[0]!.endpoint.endsWith('s') ? 'accepts' : 'accept'} the publishing profile's static user name and password, outside Entra ID, to deploy code.`;
+        const defaults: typeof on = [];
+        for (const item of on) {
+          if (holds(item.setting, isOn)) yield finding(resource, item.setting.line, `${label(resource)} sets ${item.name} = true: ${accept([item])}`);
+          else if (defaulted(item.setting)) defaults.push(item);
+        }
+        // Settings left at the default are one finding, on the line they would go to.
+        const byLine = new Map<number, typeof on>();
+        for (const item of defaults) {
+          const line = item.setting?.line ?? resource.block.line;
+          byLine.set(line, [...(byLine.get(line) ?? []), item]);
+        }
+        for (const [line, items] of byLine) {
+          const names = items.map((i) => `${i.name} = false`).join(' or ');
+          yield finding(resource, line, `${label(resource)} does not set ${names} (the default is true): ${accept(items)}`, 'low');
+        }
+      }
+    }
+  },
+});
+
+export const azureAuthRules: readonly TfRule[] = [storageSharedKey, localAuth, appBasicAuth];

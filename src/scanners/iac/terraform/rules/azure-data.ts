@@ -1,19 +1,36 @@
 import type { Value } from '../hcl/evaluate.js';
-import { attribute, blocksOf, label, mentioned, resourcesOf } from '../model.js';
+import { attribute, blocksOf, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
-import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, publicAccessOff, serverParameters, setting, text } from './azure-common.js';
+import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, publicAccessOff, serverParameters, setting, text, unreadable } from './azure-common.js';
+import { blocksMade, fileInstance } from './instances.js';
 
 /** Single servers, where public network access is on unless set to false. */
 const PUBLIC_BY_DEFAULT = ['azurerm_mysql_server', 'azurerm_mariadb_server', 'azurerm_postgresql_server', 'azurerm_mssql_server'];
 /** Services with the same setting, reported only when the file turns it on. */
 const PUBLIC_WHEN_SET = ['azurerm_mysql_flexible_server', 'azurerm_postgresql_flexible_server', 'azurerm_cosmosdb_account', 'azurerm_redis_cache', 'azurerm_synapse_workspace', 'azurerm_search_service'];
 
+/**
+ * Whether a Cosmos DB account filters the networks that reach its public endpoint: an
+ * ip_range_filter that lists something (a comma-separated string before azurerm 4, a set
+ * since) or is_virtual_network_filter_enabled = true. 'open' when neither does in some
+ * instance, 'unknown' when one of them cannot be read.
+ */
+function cosmosFilter(input: TfInput, resource: TfResource): 'filtered' | 'open' | 'unknown' {
+  const vnet = setting(input, resource, resource.block, ['is_virtual_network_filter_enabled']);
+  const ips = setting(input, resource, resource.block, ['ip_range_filter']);
+  if (unreadable(vnet) || unreadable(ips)) return 'unknown';
+  const listsNone = (v: Value) => v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+  const open = (vnet?.values ?? [null]).some((v, i) => !isOn(v) && listsNone(ips?.values[i] ?? null));
+  return open ? 'open' : 'filtered';
+}
+
 const dbPublicAccess: TfRule = tfRule({
   id: 'iac/tf-azure-db-public-network-access',
   title: 'Database reachable from public networks',
   description:
-    'public_network_access_enabled is true, or left unset on an Azure SQL, PostgreSQL, MySQL or MariaDB server, where it defaults to true. The server then has an endpoint on the internet, guarded only by its firewall rules and its passwords: one broad firewall rule (or the "Allow Azure services" rule) away from being reachable by anyone, and a target for credential stuffing. Cosmos DB accounts, Redis caches, flexible servers, Synapse workspaces and search services are reported when the file turns public access on.',
-  remediation: 'Set public_network_access_enabled = false and connect through a private endpoint (or, for flexible servers, virtual network integration with delegated_subnet_id).',
+    'public_network_access_enabled is true, or left unset on an Azure SQL, PostgreSQL, MySQL or MariaDB server, where it defaults to true. The server then has an endpoint on the internet, guarded only by its firewall rules and its passwords: one broad firewall rule (or the "Allow Azure services" rule) away from being reachable by anyone, and a target for credential stuffing. Redis caches, flexible servers, Synapse workspaces and search services are reported when the file turns public access on. A Cosmos DB account is reported when the file turns public access on, and at low severity when public access is left at its default (true) with no ip_range_filter and is_virtual_network_filter_enabled not true: every network, the whole internet included, then reaches its endpoint, guarded only by its keys or tokens.',
+  remediation:
+    'Set public_network_access_enabled = false and connect through a private endpoint (or, for flexible servers, virtual network integration with delegated_subnet_id). For a Cosmos DB account that must stay public, list its clients in ip_range_filter, or set is_virtual_network_filter_enabled = true with virtual_network_rule blocks for their subnets.',
   severity: 'medium',
   confidence: 'medium',
   cwe: ['CWE-668'],
@@ -22,15 +39,35 @@ const dbPublicAccess: TfRule = tfRule({
       'resource "azurerm_postgresql_server" "db" {\n  name                          = "orders"\n  location                      = "westeurope"\n  resource_group_name           = "data"\n  sku_name                      = "GP_Gen5_2"\n  version                       = "11"\n  ssl_enforcement_enabled       = true\n  # expect\n  public_network_access_enabled = true\n}\n',
       '# expect\nresource "azurerm_mssql_server" "db" {\n  name                = "orders"\n  resource_group_name = "data"\n  location            = "westeurope"\n  version             = "12.0"\n}\n',
       'resource "azurerm_cosmosdb_account" "db" {\n  name                          = "orders"\n  offer_type                    = "Standard"\n  # expect\n  public_network_access_enabled = true\n}\n',
+      '# expect\nresource "azurerm_cosmosdb_account" "db" {\n  name       = "orders"\n  offer_type = "Standard"\n  consistency_policy {\n    consistency_level = "Session"\n  }\n}\n',
+      '# expect\nresource "azurerm_cosmosdb_account" "db" {\n  name                              = "orders"\n  offer_type                        = "Standard"\n  ip_range_filter                   = []\n  is_virtual_network_filter_enabled = false\n}\n',
     ],
     negative: [
       'resource "azurerm_mysql_server" "db" {\n  name                          = "orders"\n  sku_name                      = "GP_Gen5_2"\n  version                       = "8.0"\n  ssl_enforcement_enabled       = true\n  public_network_access_enabled = false\n}\n',
-      'resource "azurerm_cosmosdb_account" "db" {\n  name       = "orders"\n  offer_type = "Standard"\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name                          = "orders"\n  offer_type                    = "Standard"\n  public_network_access_enabled = false\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name            = "orders"\n  offer_type      = "Standard"\n  ip_range_filter = ["203.0.113.0/24"]\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name            = "orders"\n  offer_type      = "Standard"\n  ip_range_filter = "203.0.113.10,198.51.100.0/24"\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name                              = "orders"\n  offer_type                        = "Standard"\n  is_virtual_network_filter_enabled = true\n  virtual_network_rule {\n    id = azurerm_subnet.app.id\n  }\n}\n',
+      'variable "allowed_ips" {\n  type = list(string)\n}\n\nresource "azurerm_cosmosdb_account" "db" {\n  name            = "orders"\n  offer_type      = "Standard"\n  ip_range_filter = var.allowed_ips\n}\n',
     ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, ...PUBLIC_BY_DEFAULT, ...PUBLIC_WHEN_SET)) {
       const flag = setting(input, resource, resource.block, ['public_network_access_enabled']);
+      if (resource.type === 'azurerm_cosmosdb_account') {
+        const filter = cosmosFilter(input, resource);
+        if (holds(flag, isOn)) {
+          const open = filter === 'open' ? ', and no ip_range_filter or virtual network filter: any address on the internet can connect' : '';
+          yield finding(resource, flag.line, `${label(resource)} sets public_network_access_enabled = true: it has an endpoint on the internet${open}.`);
+        } else if (defaulted(flag) && filter === 'open')
+          yield finding(
+            resource,
+            flag?.line ?? resource.block.line,
+            `${label(resource)} does not set public_network_access_enabled = false (the default is true) and has no ip_range_filter or virtual network filter: any address on the internet can connect to it.`,
+            'low',
+          );
+        continue;
+      }
       if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets public_network_access_enabled = true: it has an endpoint on the internet.`);
       else if (defaulted(flag) && PUBLIC_BY_DEFAULT.includes(resource.type))
         yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set public_network_access_enabled = false (the default is true): it has an endpoint on the internet.`);
@@ -202,22 +239,49 @@ const DEFAULT_ACTIONS: ReadonlyArray<[string, string | undefined, string]> = [
   ['azurerm_servicebus_namespace', 'network_rule_set', 'Service Bus namespace'],
 ];
 
+/**
+ * Resources that admit every network when they have no network rules at all (Azure's
+ * default), by type: the block that holds the rules, and the separate resources that may
+ * hold them instead, with the attributes by which those name the resource.
+ */
+const OPEN_WITHOUT_RULES: ReadonlyArray<{ type: string; block: string; what: string; companions: ReadonlyArray<[string, string]> }> = [
+  {
+    type: 'azurerm_storage_account',
+    block: 'network_rules',
+    what: 'storage account',
+    companions: [
+      ['azurerm_storage_account_network_rules', 'storage_account_id'],
+      ['azurerm_storage_account_network_rules', 'storage_account_name'],
+    ],
+  },
+  { type: 'azurerm_key_vault', block: 'network_acls', what: 'key vault', companions: [] },
+];
+
 const networkDefaultAllow: TfRule = tfRule({
   id: 'iac/tf-azure-network-default-allow',
   title: 'Network rules admit every network by default',
   description:
-    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A resource with public_network_access_enabled = false is left out: only its private endpoints reach it.',
-  remediation: 'Set default_action = "Deny" and list the virtual network subnets and IP ranges that need access (bypass = ["AzureServices"] for trusted Microsoft services), or use private endpoints.',
+    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A storage account or key vault with no network rules at all (no network_rules / network_acls block, and for a storage account no azurerm_storage_account_network_rules in the module) admits every network too: reported at medium when the file sets public_network_access_enabled = true, at low when it leaves it at its default (true). A resource with public_network_access_enabled = false is left out: only its private endpoints reach it.',
+  remediation:
+    'Set default_action = "Deny" and list the virtual network subnets and IP ranges that need access (bypass = ["AzureServices"] for trusted Microsoft services), or use private endpoints and set public_network_access_enabled = false.',
   severity: 'medium',
   cwe: ['CWE-284'],
   examples: {
     positive: [
       'resource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  network_acls {\n    bypass         = "AzureServices"\n    # expect\n    default_action = "Allow"\n  }\n}\n',
       'resource "azurerm_storage_account_network_rules" "data" {\n  storage_account_id = azurerm_storage_account.data.id\n  # expect\n  default_action     = "Allow"\n  ip_rules           = ["203.0.113.10"]\n}\n',
+      '# expect\nresource "azurerm_key_vault" "kv" {\n  name                     = "kv"\n  sku_name                 = "standard"\n  tenant_id                = var.tenant_id\n  purge_protection_enabled = true\n}\n',
+      'resource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  # expect\n  public_network_access_enabled = true\n}\n',
+      '# expect\nresource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n',
+      'variable "network_acls" {\n  type    = object({ default_action = string, ip_rules = list(string) })\n  default = null\n}\n\n# expect\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  dynamic "network_acls" {\n    for_each = var.network_acls == null ? [] : [var.network_acls]\n    content {\n      bypass         = "AzureServices"\n      default_action = network_acls.value.default_action\n      ip_rules       = network_acls.value.ip_rules\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  network_rules {\n    default_action = "Deny"\n    ip_rules       = ["203.0.113.10"]\n  }\n}\n',
       'resource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = false\n  network_acls {\n    bypass         = "AzureServices"\n    default_action = "Allow"\n  }\n}\n',
+      'resource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = false\n}\n',
+      'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n\nresource "azurerm_storage_account_network_rules" "data" {\n  storage_account_id = azurerm_storage_account.data.id\n  default_action     = "Deny"\n  ip_rules           = ["203.0.113.10"]\n}\n',
+      'variable "public_network_access_enabled" {\n  type = bool\n}\n\nresource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = var.public_network_access_enabled\n}\n',
+      'variable "network_acls" {\n  type = object({ default_action = string, ip_rules = list(string) })\n  default = {\n    default_action = "Deny"\n    ip_rules       = []\n  }\n}\n\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  dynamic "network_acls" {\n    for_each = var.network_acls == null ? [] : [var.network_acls]\n    content {\n      bypass         = "AzureServices"\n      default_action = network_acls.value.default_action\n      ip_rules       = network_acls.value.ip_rules\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -231,6 +295,18 @@ const networkDefaultAllow: TfRule = tfRule({
           const action = setting(input, resource, owner, ['default_action']);
           if (holds(action, (v) => text(v) === 'allow')) yield finding(resource, action.line, `${label(resource)} (a ${what}) accepts traffic from every network: default_action = "Allow".`);
         }
+      }
+    }
+    for (const { type, block, what, companions } of OPEN_WITHOUT_RULES) {
+      for (const resource of resourcesOf(input, type)) {
+        // A dynamic block known to make nothing (its variable left at null) makes no rules.
+        if (blocksMade(resource.block, block, fileInstance(input)).length > 0) continue;
+        if (companions.some(([companion, key]) => referrers(input, resource, [companion], key).length > 0)) continue;
+        const flag = setting(input, resource, resource.block, ['public_network_access_enabled']);
+        const rules = companions.length > 0 ? `no network rules (no ${block} block, no ${companions[0]![0]})` : `no ${block} block`;
+        if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} (a ${what}) sets public_network_access_enabled = true and has ${rules}: it accepts traffic from every network.`);
+        else if (defaulted(flag))
+          yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} (a ${what}) has ${rules} and does not set public_network_access_enabled = false (the default is true): it accepts traffic from every network.`, 'low');
       }
     }
   },

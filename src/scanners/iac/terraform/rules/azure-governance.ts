@@ -2,7 +2,7 @@ import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentions, resourcesOf, moduleResourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { finding, holds, isOff, serverParameters, setting, text } from './azure-common.js';
+import { always, finding, holds, isOff, serverParameters, setting, text } from './azure-common.js';
 import { fileInstance, valueIn } from './instances.js';
 
 /** The actions with which a principal can give itself (or anyone) any role, Owner included. */
@@ -229,6 +229,7 @@ const logRetention: TfRule = tfRule({
     negative: [
       'resource "azurerm_network_watcher_flow_log" "nsg" {\n  network_watcher_name      = azurerm_network_watcher.main.name\n  resource_group_name       = "net"\n  network_security_group_id = azurerm_network_security_group.app.id\n  storage_account_id        = azurerm_storage_account.logs.id\n  enabled                   = true\n  retention_policy {\n    enabled = true\n    days    = 90\n  }\n}\n',
       'resource "azurerm_mssql_server_extended_auditing_policy" "db" {\n  server_id         = azurerm_mssql_server.db.id\n  retention_in_days = 0\n}\n',
+      'resource "azurerm_network_watcher_flow_log" "off" {\n  network_watcher_name      = azurerm_network_watcher.main.name\n  resource_group_name       = "net"\n  network_security_group_id = azurerm_network_security_group.app.id\n  storage_account_id        = azurerm_storage_account.logs.id\n  enabled                   = false\n  retention_policy {\n    enabled = true\n    days    = 7\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -238,6 +239,8 @@ const logRetention: TfRule = tfRule({
     };
     for (const resource of resourcesOf(input, 'azurerm_network_watcher_flow_log', 'azurerm_monitor_log_profile')) {
       const min = resource.type === 'azurerm_monitor_log_profile' ? MIN_ACTIVITY_DAYS : MIN_DAYS;
+      // A flow log that is turned off records nothing to keep (tf-azure-flow-log-disabled).
+      if (resource.type === 'azurerm_network_watcher_flow_log' && always(setting(input, resource, resource.block, ['enabled']), isOff)) continue;
       for (const policy of blocksOf(resource.block, 'retention_policy')) {
         const enabled = setting(input, resource, policy, ['enabled']);
         const days = setting(input, resource, policy, ['days']);
@@ -259,6 +262,31 @@ const logRetention: TfRule = tfRule({
     }
     for (const { resource, value } of serverParameters(input, ['azurerm_postgresql_configuration'], ['log_retention_days'])) {
       if (holds(value, short(MIN_POSTGRES_DAYS))) yield finding(resource, value.line, `${label(resource)} keeps the server's logs ${value.values.map(text).find(Boolean)} days (fewer than ${MIN_POSTGRES_DAYS}).`);
+    }
+  },
+});
+
+const flowLogDisabled: TfRule = tfRule({
+  id: 'iac/tf-azure-flow-log-disabled',
+  title: 'Network flow log turned off',
+  description:
+    'An azurerm_network_watcher_flow_log sets enabled = false (the setting is required: nothing turns it on by default). The network security group, virtual network, subnet or network interface it is for then records no flow log: which addresses connected to which ports, what was allowed and what was denied. An intrusion, a scan from a compromised machine or data sent out to an unknown address leaves no network trace, and traffic analytics has nothing to read.',
+  remediation: 'Set enabled = true, keep the logs at least 90 days (retention_policy) and send them to traffic analytics; for a virtual network, a flow log on the virtual network itself (target_resource_id) covers every subnet and interface in it.',
+  severity: 'low',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: [
+      'resource "azurerm_network_watcher_flow_log" "vnet" {\n  name                 = "vnet"\n  network_watcher_name = azurerm_network_watcher.main.name\n  resource_group_name  = "net"\n  target_resource_id   = azurerm_virtual_network.main.id\n  storage_account_id   = azurerm_storage_account.logs.id\n  # expect\n  enabled              = false\n  retention_policy {\n    enabled = true\n    days    = 7\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_network_watcher_flow_log" "nsg" {\n  network_watcher_name      = azurerm_network_watcher.main.name\n  resource_group_name       = "net"\n  network_security_group_id = azurerm_network_security_group.app.id\n  storage_account_id        = azurerm_storage_account.logs.id\n  enabled                   = true\n  retention_policy {\n    enabled = true\n    days    = 90\n  }\n}\n',
+      'variable "flow_logs_enabled" {\n  type = bool\n}\n\nresource "azurerm_network_watcher_flow_log" "nsg" {\n  network_watcher_name      = azurerm_network_watcher.main.name\n  resource_group_name       = "net"\n  network_security_group_id = azurerm_network_security_group.app.id\n  storage_account_id        = azurerm_storage_account.logs.id\n  enabled                   = var.flow_logs_enabled\n  retention_policy {\n    enabled = true\n    days    = 90\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_network_watcher_flow_log')) {
+      const enabled = setting(input, resource, resource.block, ['enabled']);
+      if (holds(enabled, isOff)) yield finding(resource, enabled.line, `${label(resource)} sets enabled = false: the traffic it is for leaves no flow log.`);
     }
   },
 });
@@ -288,4 +316,4 @@ const postgresLogging: TfRule = tfRule({
   },
 });
 
-export const azureGovernanceRules: readonly TfRule[] = [customRoleEscalation, workloadPrivilegedRole, sqlAuditing, threatDetection, logRetention, postgresLogging];
+export const azureGovernanceRules: readonly TfRule[] = [customRoleEscalation, workloadPrivilegedRole, sqlAuditing, threatDetection, logRetention, flowLogDisabled, postgresLogging];
