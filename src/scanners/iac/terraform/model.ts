@@ -88,7 +88,7 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   // In a module call's context, a resource whose count is 0 (or for_each empty) with the call's
   // values does not exist for that call: neither a subject nor a companion. Read on its own,
   // a module's resources are checked as written, whatever their count.
-  const exists = directory?.called ? (r: TfResource) => r.kind !== 'resource' || !isNotCreated(r.block, (expr) => evaluate(expr, scope)) : undefined;
+  const exists = directory?.called ? existsInCall(directory, scope) : undefined;
   if (exists) resources.splice(0, resources.length, ...resources.filter(exists));
   const modules = synthesizeModules(body, scope);
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
@@ -186,6 +186,26 @@ export function fileScope(body: Body, directory?: TfDirectoryScope): Scope {
 export function attribute(block: Block, name: string): Attribute | undefined {
   for (let i = block.body.attributes.length - 1; i >= 0; i--) if (block.body.attributes[i]!.name === name) return block.body.attributes[i];
   return undefined;
+}
+
+/**
+ * Whether a resource exists in a module call's context: every file of the directory asks
+ * this of every resource of the directory, so the answer is kept per context (the
+ * directory's variables and locals are the same for all its files).
+ */
+const createdInContext = new WeakMap<object, WeakMap<Block, boolean>>();
+
+function existsInCall(directory: TfDirectoryScope, scope: Scope): (r: TfResource) => boolean {
+  let known = directory.context ? createdInContext.get(directory.context) : undefined;
+  if (directory.context && !known) createdInContext.set(directory.context, (known = new WeakMap()));
+  return (r) => {
+    if (r.kind !== 'resource') return true;
+    const cached = known?.get(r.block);
+    if (cached !== undefined) return cached;
+    const exists = !isNotCreated(r.block, (expr) => evaluate(expr, scope));
+    known?.set(r.block, exists);
+    return exists;
+  };
 }
 
 /** A for_each value known to make nothing: an empty list, set or map. */
