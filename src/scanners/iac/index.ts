@@ -6,6 +6,8 @@ import { analyseFile, type FileAnalysis } from './analyse.js';
 import { classify, isBuildConfigFile, isDockerfileName, wantsPath } from './detect.js';
 import { includedPaths, localIncludes } from './gitlab/includes.js';
 import { HelmCharts } from './helm/charts.js';
+import { helmReleaseDeployments, mayDeclareHelmRelease } from './helm/terraform-releases.js';
+import type { HelmDeployment } from './helm/deployments.js';
 import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
@@ -73,8 +75,6 @@ export const iacScanner: Scanner = {
     const texts = new IacTexts(ctx.files);
     texts.keepOnly((path) => !isBuildConfigFile(path) && charts.chartOf(path) === undefined);
     const read: ReadText = (file) => texts.text(file);
-    // Argo CD Applications, Flux HelmReleases, helmfiles and kustomizations that deploy the scan's charts: each chart is also rendered with their values.
-    await charts.findDeployments(ctx.files, read);
     const includedByGitlab = await gitlabIncludedFiles(ctx.files, read);
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
     const githubCallers = await GithubCallers.find(ctx.files, read);
@@ -102,6 +102,8 @@ export const iacScanner: Scanner = {
     const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts, root: ctx.root });
     await modules.prepare();
+    // Argo CD Applications, Flux HelmReleases, helmfiles, kustomizations and Terraform helm_releases that deploy the scan's charts: each chart is also rendered with their values.
+    await charts.findDeployments(ctx.files, read, charts.hasCharts ? await terraformHelmReleases(modules, (warning) => ctx.warn(warning)) : []);
     // The local scripts CI jobs run (`- ./ci/build.sh`): read and judged after the loop, from the index in a scan of staged files.
     const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(stagedScan ? { staged: stagedScan } : {}), warn: (warning) => ctx.warn(warning) });
     const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path);
@@ -163,6 +165,19 @@ export const iacScanner: Scanner = {
     yield* ciScripts.findings((value, scope) => ctx.registerSecret(value, scope));
   },
 };
+
+/** The helm_release resources of the scan's Terraform files that deploy a local chart (helm/terraform-releases.ts). */
+export async function terraformHelmReleases(modules: TerraformModules, warn: (warning: { path?: string; message: string }) => void): Promise<HelmDeployment[]> {
+  const out: HelmDeployment[] = [];
+  for (const { path, input, module, root } of await modules.inputsOf(mayDeclareHelmRelease)) {
+    try {
+      out.push(...helmReleaseDeployments(path, input, module, root));
+    } catch (error) {
+      warn({ path, message: `Helm chart deployments in this file (helm_release) not read: ${(error as Error).message}` });
+    }
+  }
+  return out;
+}
 
 /**
  * The findings of a compose file's services that have no image or build (an override)

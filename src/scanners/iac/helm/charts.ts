@@ -274,9 +274,10 @@ export class HelmCharts {
    * scan's YAML files (`read`, bounded) and, in a scan of staged files, from the rest of
    * the index; a chart iac.helmValues configures keeps those values alone.
    */
-  async findDeployments(files: readonly WorkspaceFile[], read: (file: WorkspaceFile) => Promise<string | null>): Promise<void> {
+  async findDeployments(files: readonly WorkspaceFile[], read: (file: WorkspaceFile) => Promise<string | null>, more: readonly HelmDeployment[] = []): Promise<void> {
     if (this.charts.length === 0) return;
-    const found: HelmDeployment[] = [];
+    // Deployments found elsewhere (Terraform helm_release: terraform-releases.ts).
+    const found: HelmDeployment[] = [...more];
     let budget = MAX_DEPLOYMENT_SCAN_CHARS;
     const take = (file: string, text: string | null | undefined) => {
       if (text === null || text === undefined || text.length > MAX_DEPLOYMENT_FILE) return;
@@ -316,6 +317,11 @@ export class HelmCharts {
       list.push(deployment);
       this.deployments.set(deployment.chart, list);
     }
+  }
+
+  /** Whether the scan has Helm charts of its own. */
+  get hasCharts(): boolean {
+    return this.charts.length > 0;
   }
 
   /** The directory of the chart that owns a scanned file, or undefined for a file of no chart. */

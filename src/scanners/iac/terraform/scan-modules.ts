@@ -8,7 +8,7 @@ import type { Platform } from '../rule.js';
 import { directoryOf, ModuleDirectories, moduleDirectoryFiles, parseTerraformText, terraformRole, withOverrides, type DirectorySource, type ParsedTerraform, type TfDirectoryScope } from './directory.js';
 import { isOverrideFile, type OverrideSource } from './overrides.js';
 import type { Body } from './hcl/ast.js';
-import { fileScope } from './model.js';
+import { fileScope, readTerraform, type TfInput } from './model.js';
 import { mayReadFiles, TerraformFiles } from './files.js';
 import type { ModuleFiles } from './hcl/evaluate.js';
 import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall } from './module-calls.js';
@@ -335,6 +335,43 @@ export class TerraformModules {
       }
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * The scan's configuration files whose text `wanted` accepts, each read with its
+   * directory's scope as a root module's (its variables' definitions files and defaults,
+   * its locals, the files its file functions read), before the scan loop reaches them: for
+   * the pre-passes that need a few blocks evaluated (helm_release). Problems are reported by
+   * the loop. `root` is the directory relative paths start from, undefined for a directory
+   * other directories call as a module (its root module is not known here).
+   */
+  async inputsOf(wanted: (text: string) => boolean): Promise<Array<{ path: string; input: TfInput; module: string; root: string | undefined }>> {
+    const byDirectory = new Map<string, Array<{ file: WorkspaceFile; text: string }>>();
+    for (const file of this.files) {
+      if (terraformRole(file.path) !== 'configuration') continue;
+      const text = await this.early.text(file);
+      if (text === null || !wanted(text)) continue;
+      const dir = directoryOf(file.path);
+      byDirectory.set(dir, [...(byDirectory.get(dir) ?? []), { file, text }]);
+    }
+    const out: Array<{ path: string; input: TfInput; module: string; root: string | undefined }> = [];
+    for (const [dir, matched] of byDirectory) {
+      const sources: Array<{ path: string; text: string }> = [];
+      for (const member of this.directories.get(dir)?.read ?? matched.map((m) => m.file)) {
+        const text = await this.early.text(member);
+        if (text !== null) sources.push({ path: member.path, text });
+      }
+      const scopes = new ModuleDirectories(sources, () => {}, { keepParses: false, files: await this.filesOf(sources) });
+      for (const { file, text } of matched) {
+        try {
+          const input = readTerraform(text, () => {}, scopes.scopeFor(file.path), file.path);
+          if (input) out.push({ path: file.path, input, module: dir, root: this.contexts.has(dir) ? undefined : dir });
+        } catch {
+          continue; // a parser bug: the scan loop meets it again and reports it
+        }
+      }
+    }
+    return out;
   }
 
   /**
