@@ -270,6 +270,18 @@ export function privilegeOf(statements: readonly Statement[]): string | undefine
   return undefined;
 }
 
+/** What privilegeOf and privilegedManagedPolicy say, strongest first. */
+const PRIVILEGE_ORDER = ['administrator access', 'every action except', 'every action outside IAM', 'full control of IAM', 'IAM permissions'];
+
+/** The grants of a role, the strongest first (a message names the first): administrator access before IAMFullAccess before one iam: action. */
+export function strongestFirst<T>(grants: readonly T[], what: (grant: T) => string): T[] {
+  const rank = (text: string) => {
+    const i = PRIVILEGE_ORDER.findIndex((prefix) => text.startsWith(prefix));
+    return i < 0 ? PRIVILEGE_ORDER.length : i;
+  };
+  return [...grants].sort((a, b) => rank(what(a)) - rank(what(b)));
+}
+
 /** AWS managed policies that make a role an administrator, or able to make itself one. */
 const PRIVILEGED_MANAGED = /^arn:aws[\w-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 

@@ -167,3 +167,60 @@ describe('AWS judgments shared by the Terraform and CloudFormation rules', () =>
     });
   });
 });
+
+describe('a workload role with several privileged grants is named by the strongest', () => {
+  const messages = (ruleId: string, path: string, source: string) =>
+    analyseFile(path, source, () => {})
+      .findings.filter((f) => f.ruleId === ruleId)
+      .map((f) => f.message);
+
+  it('CloudFormation: IAMFullAccess before one iam: action of an inline policy', () => {
+    const template = lines(
+      'Resources:',
+      '  Web:',
+      '    Type: AWS::EC2::Instance',
+      '    Properties:',
+      '      ImageId: ami-12345678',
+      '      IamInstanceProfile: !Ref WebProfile',
+      '  WebProfile:',
+      '    Type: AWS::IAM::InstanceProfile',
+      '    Properties:',
+      '      Roles: [!Ref WebRole]',
+      '  WebRole:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      Policies:',
+      '        - PolicyName: attach',
+      '          PolicyDocument:',
+      '            Statement:',
+      '              - Effect: Allow',
+      '                Action: iam:AttachRolePolicy',
+      '                Resource: "*"',
+      '      ManagedPolicyArns:',
+      '        - arn:aws:iam::aws:policy/IAMFullAccess',
+    );
+    assert.deepEqual(messages('iac/cfn-workload-privileged-role', 'stack.yaml', template), [
+      'AWS::EC2::Instance Web gives the software on the instance AWS::IAM::Role WebRole, which has full control of IAM (IAMFullAccess) through ManagedPolicyArns and 1 more.',
+    ]);
+  });
+
+  it('Terraform: AdministratorAccess before an inline iam: action', () => {
+    const source = lines(
+      'resource "aws_lambda_function" "fn" {',
+      '  function_name = "fn"',
+      '  role          = aws_iam_role.fn.arn',
+      '}',
+      'resource "aws_iam_role" "fn" {',
+      '  name = "fn"',
+      '  inline_policy {',
+      '    name   = "attach"',
+      '    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:AttachRolePolicy", Resource = "*" }] })',
+      '  }',
+      '  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]',
+      '}',
+    );
+    const found = messages('iac/tf-aws-workload-privileged-role', 'main.tf', source);
+    assert.equal(found.length, 1);
+    assert.match(found[0]!, /which has administrator access \(AdministratorAccess\) through aws_iam_role\.fn managed_policy_arns and 1 more\.$/);
+  });
+});

@@ -1,5 +1,6 @@
 import {
   allowsAction,
+  strongestFirst,
   unscopedServicePermission,
   broadActions,
   delegatesToAccessPoints,
@@ -428,7 +429,7 @@ const workloadPrivilegedRole: CfnRule = cfnRule({
         if (what) grants.push(what);
       }
       if (grants.length === 0) continue;
-      yield { line: sam.key.keyLine, message: `${label(r)} runs its code with the role SAM creates from its Policies, which has ${grants[0]}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}.`, resource: label(r) };
+      yield { line: sam.key.keyLine, message: `${label(r)} runs its code with the role SAM creates from its Policies, which has ${strongestFirst(grants, (g) => g)[0]}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}.`, resource: label(r) };
     }
     if (WORKLOAD_ROLES.every(({ type }) => resourcesOf(t, type).length === 0)) return;
     const privileged = privilegedRoles(t);
@@ -447,7 +448,7 @@ const workloadPrivilegedRole: CfnRule = cfnRule({
         for (const role of roles) {
           const grants = privileged.get(role);
           if (!grants) continue;
-          const first = grants[0]!;
+          const first = strongestFirst(grants, (g) => g.what)[0]!;
           yield { line: setting.keyLine, message: `${label(r)} ${what} ${label(role)}, which has ${first.what} through ${first.via}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}.`, resource: label(r) };
         }
       }

@@ -3,7 +3,7 @@ import { evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
-import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, unscopedServicePermission } from '../../aws-policy.js';
+import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, strongestFirst, unscopedServicePermission } from '../../aws-policy.js';
 import { itemsOf, managedPolicyArn, managedPolicyArnsOf, policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
@@ -116,7 +116,7 @@ const workloadPrivilegedRole: TfRule = tfRule({
         for (const role of roles) {
           const grants = privileged.get(role);
           if (!grants) continue;
-          const first = grants[0]!;
+          const first = strongestFirst(grants, (g) => g.what)[0]!;
           yield {
             line: a.line,
             message: `${label(workload)} ${what} ${label(role)}, which has ${first.what} through ${first.via}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}.`,
