@@ -105,6 +105,32 @@ describe('Helm charts rendered with the values of their deployments', () => {
     }
   });
 
+  it("keeps the fingerprint of a finding a deployment's values give when another deployment is added before it", async () => {
+    const IMAGE_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: {{ .Values.image }}\n';
+    const digest = `example.org/web@sha256:${'0f1e2d3c'.repeat(8)}`;
+    const t = tempTree({ 'chart/Chart.yaml': CHART, 'chart/values.yaml': `image: ${digest}\n`, 'chart/templates/pod.yaml': IMAGE_POD, 'deploy/b.yaml': application('web', '      valuesObject:\n        image: example.org/nginx:latest\n') });
+    const latest = async () => {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      return result.findings.filter((f) => f.ruleId === 'iac/k8s-image-latest').map((f) => ({ at: `${f.location.path}:${f.location.startLine}`, image: /nginx|redis/.exec(f.message)?.[0], fingerprint: f.fingerprint }));
+    };
+    try {
+      const [first, ...none] = await latest();
+      assert.deepEqual([first?.at, first?.image, none], ['chart/templates/pod.yaml:8', 'nginx', []]);
+      // A second Application, first in path order, gives another finding on the same template line.
+      t.write('deploy/a.yaml', application('cache', '      valuesObject:\n        image: example.org/redis:latest\n'));
+      const two = await latest();
+      assert.deepEqual(two.map((f) => [f.at, f.image]).sort(), [['chart/templates/pod.yaml:8', 'nginx'], ['chart/templates/pod.yaml:8', 'redis']]);
+      assert.equal(two.find((f) => f.image === 'nginx')!.fingerprint, first!.fingerprint);
+      // A third that gives the same finding as the first: still the same finding, the same fingerprint.
+      t.write('deploy/0.yaml', application('web-copy', '      valuesObject:\n        image: example.org/nginx:latest\n'));
+      const three = await latest();
+      assert.equal(three.length, 2);
+      assert.equal(three.find((f) => f.image === 'nginx')!.fingerprint, first!.fingerprint);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('reads --set paths and types their values as Helm does', () => {
     assert.deepEqual(setPath('a.b[1].c'), ['a', 'b', 1, 'c']);
     assert.deepEqual(setPath('annotations.example\\.org/x'), ['annotations', 'example.org/x']);

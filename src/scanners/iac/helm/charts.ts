@@ -13,6 +13,7 @@ import { chartOtherFile, MAX_OTHER_CHARS, MAX_OTHER_FILES, unpackChart } from '.
 import { satisfiesConstraint } from './functions.js';
 import { isDict, loadValues, type Dict, type Value } from './values.js';
 import type { ScannerFinding } from '../../../core/finding.js';
+import { normaliseLine } from '../../../core/fingerprint.js';
 
 /**
  * The Helm charts of a scan: directories with a Chart.yaml whose templates/ the scan
@@ -398,14 +399,25 @@ export class HelmCharts {
         } else extra.set(k, { finding, by: [deploymentName(deployment)] });
       }
     }
-    const findings = [
-      ...base.findings,
-      ...[...extra.values()].map(({ finding, by }) => ({
+    // A finding only deployments' values give is told apart from the others of its rule and line by its message
+    // (before the deployments are named), not by its place in the order of the deployments: a deployment added,
+    // or the deployments reordered, leave the fingerprints of the other findings as they were.
+    const texts = new Map<string, string[]>();
+    const lineText = async (file: string, line: number) => {
+      let lines = texts.get(file);
+      if (!lines) texts.set(file, (lines = (input.files.get(file) ?? (await this.source.read(file).catch(() => undefined)))?.split('\n') ?? []));
+      return lines[line - 1] ?? '';
+    };
+    const findings = [...base.findings];
+    for (const { finding, by } of extra.values()) {
+      const place = finding.fingerprintKey ?? normaliseLine(await lineText(finding.location.path, finding.location.startLine));
+      findings.push({
         ...finding,
         message: withNote(finding.message, ` (with the values of ${by.join('; ')})`),
         properties: { ...finding.properties, helm: { ...(finding.properties.helm as object), deployments: by } },
-      })),
-    ];
+        fingerprintKey: `${place}\nwith deployment values: ${finding.message}`,
+      });
+    }
     return { findings, secrets: [...secrets] };
   }
 
