@@ -38,8 +38,9 @@ export interface Declarations {
  * Reads what a project declares about listening ports: compose `ports`, Kubernetes
  * container ports, host ports and Services, Dockerfile EXPOSE and `ops.allowedPorts`
  * in secloop.yaml. Files are found with the same walker (and ignore rules) as `scan`.
- * Helm charts are rendered (helm.ts) and their manifests read like the others, each port
- * placed on the template or values.yaml line that wrote it.
+ * Helm charts are rendered (helm.ts), with their default values and with those of each
+ * of their deployments, and their manifests read like the others, each port placed on
+ * the template, values file or deployment line that wrote it.
  */
 export async function collectDeclarations(root: string, configFile?: string): Promise<Declarations> {
   const config = loadConfig(root, configFile);
@@ -52,7 +53,17 @@ export async function collectDeclarations(root: string, configFile?: string): Pr
   const wanted = walked.files.filter((entry) => wantsPath(entry.path));
   const files = wanted.map(diskFile);
   const charts = await renderCharts(root, files, config.iac.helmValues, (w) => problems.push({ path: w.path ?? '', ...(w.line ? { line: w.line } : {}), message: w.message }));
-  for (const manifest of charts.manifests) ports.push(...chartPorts(manifest, problems));
+  // A chart rendered with its default values and with each deployment's: a port two renders write at the same place is declared once.
+  const chartPlaces = new Set<string>();
+  const chartProblems = new Set<string>();
+  for (const manifest of charts.manifests) {
+    for (const port of chartPorts(manifest, problems, chartProblems)) {
+      const key = `${port.port}\0${port.toPort ?? ''}\0${port.transport}\0${port.address ?? ''}\0${port.path}\0${port.line}`;
+      if (chartPlaces.has(key)) continue;
+      chartPlaces.add(key);
+      ports.push(port);
+    }
+  }
   const kustomize = await kustomizePorts(files, (file, line, message) => problems.push({ path: file, ...(line ? { line } : {}), message }));
   ports.push(...kustomize.ports);
   let filesRead = charts.owned.size;
@@ -105,15 +116,21 @@ function composePorts(file: string, source: string, warn: (line: number, message
 }
 
 /** The ports of a rendered chart manifest, each at the template or values.yaml line that wrote it. */
-function chartPorts(manifest: RenderedManifest, problems: Declarations['problems']): DeclaredPort[] {
+function chartPorts(manifest: RenderedManifest, problems: Declarations['problems'], said: Set<string>): DeclaredPort[] {
   const at = (line: number) => manifest.origins[line - 1] ?? manifest.origins.at(-1) ?? { path: manifest.template, line: 1 };
   const chart = manifest.chart === '' ? '.' : manifest.chart;
   const template = manifest.template.slice(manifest.chart === '' ? 0 : manifest.chart.length + 1);
-  const warn = (line: number, message: string) => problems.push({ ...at(line), message: `${message} (in the output of ${template}, rendered by secloop with the chart's default values)` });
+  const warn = (line: number, message: string) => {
+    // A problem another render of the chart gave at the same place is said once.
+    const key = `${at(line).path}\0${at(line).line}\0${template}\0${message}`;
+    if (said.has(key)) return;
+    said.add(key);
+    problems.push({ ...at(line), message: `${message} (in the output of ${template}, rendered by secloop with ${manifest.valuesOf ?? "the chart's default values"})` });
+  };
   return kubernetesPorts(manifest.template, manifest.text, warn).map((port) => ({
     ...port,
     ...at(port.line),
-    what: `${port.what} (Helm chart ${chart}, ${template})`,
+    what: `${port.what} (Helm chart ${chart}, ${template}${manifest.valuesOf ? `, with ${manifest.valuesOf}` : ''})`,
   }));
 }
 

@@ -3,13 +3,17 @@ import { renderChart } from '../scanners/iac/helm/chart.js';
 import { HelmCharts } from '../scanners/iac/helm/charts.js';
 import type { Origin } from '../scanners/iac/helm/values.js';
 import type { WorkspaceFile } from '../workspace/files.js';
+import { terraformHelmReleases } from '../scanners/iac/helm/terraform-releases.js';
+import { TerraformModules } from '../scanners/iac/terraform/scan-modules.js';
 
 /**
  * The Helm charts of a project rendered into manifests, with secloop's own engine (as
  * `helm template` renders them with the chart's default values, or the files
- * iac.helmValues names): no Helm binary, no project code. Every line of a manifest keeps
- * the place that wrote it, a template's line or the values.yaml line that `toYaml` or a
- * `{{ .Values.x }}` put there.
+ * iac.helmValues names), and again with the values each of its deployments in the project
+ * gives (Argo CD Applications, Flux HelmReleases, helmfile, kustomize helmCharts,
+ * Terraform helm_release: as `scan` applies them): no Helm binary, no project code. Every
+ * line of a manifest keeps the place that wrote it, a template's line, the values.yaml
+ * line, or the deployment's line that `toYaml` or a `{{ .Values.x }}` put there.
  */
 
 export interface RenderedManifest {
@@ -20,6 +24,8 @@ export interface RenderedManifest {
   text: string;
   /** Per line of `text`, where that line was written (a file of a packaged subchart is its archive, line 1). */
   origins: Origin[];
+  /** Rendered with the values of a deployment (`the values of Application argocd/web, deploy/web.yaml`); undefined: the chart's default values. */
+  valuesOf?: string;
 }
 
 export interface RenderedCharts {
@@ -32,6 +38,13 @@ type Warn = (warning: Omit<ScanWarning, 'scanner'>) => void;
 
 export async function renderCharts(root: string, files: readonly WorkspaceFile[], helmValues: Readonly<Record<string, readonly string[]>>, warn: Warn): Promise<RenderedCharts> {
   const charts = await HelmCharts.find(files, { root, git: null, warn, helmValues });
+  if (charts.hasCharts) {
+    // The deployments of the charts, found as `scan` finds them (Terraform helm_release with the Terraform evaluator).
+    // What concerns the Terraform scan (module calls, directory bounds) is not said here.
+    const modules = new TerraformModules(files, () => {}, { root });
+    await modules.prepare();
+    await charts.findDeployments(files, (file) => file.text(), await terraformHelmReleases(modules, warn));
+  }
   const owned = new Set<string>();
   const dirs = new Set<string>();
   for (const file of files) {
@@ -51,14 +64,24 @@ export async function renderCharts(root: string, files: readonly WorkspaceFile[]
         const packed = input.packedFiles?.get(origin.path);
         return packed ? { path: packed.archive, line: 1 } : origin;
       };
-      const rendered = renderChart(input);
-      for (const w of rendered.warnings) {
-        const packed = input.packedFiles?.get(w.path);
-        warn(packed ? { path: packed.archive, message: `${w.message} (in ${packed.inner}${w.line ? `:${w.line}` : ''})` } : w);
-      }
-      for (const { path, rendered: output } of rendered.templates) {
-        if (!/\S/.test(output.text)) continue;
-        manifests.push({ chart: dir, template: onDisk({ path, line: 1 }).path, text: output.text, origins: output.origins.map(onDisk) });
+      // The default render, then one per deployment that gives values: a port any of them declares is declared.
+      const renders: Array<{ values?: Parameters<typeof renderChart>[0]['values']; label?: string }> = [{}, ...(await charts.deploymentValuesOf(dir))];
+      const warned = new Set<string>();
+      for (const { values, label } of renders) {
+        const rendered = renderChart(values ? { ...input, values, valuesOf: label! } : input);
+        for (const w of rendered.warnings) {
+          // What the default render already said is not said again for each deployment.
+          const key = `${w.path}\0${w.line ?? 0}\0${w.message}`;
+          if (warned.has(key)) continue;
+          warned.add(key);
+          const packed = input.packedFiles?.get(w.path);
+          const message = label ? `${w.message} (with ${label})` : w.message;
+          warn(packed ? { path: packed.archive, message: `${message} (in ${packed.inner}${w.line ? `:${w.line}` : ''})` } : { ...w, message });
+        }
+        for (const { path, rendered: output } of rendered.templates) {
+          if (!/\S/.test(output.text)) continue;
+          manifests.push({ chart: dir, template: onDisk({ path, line: 1 }).path, text: output.text, origins: output.origins.map(onDisk), ...(label ? { valuesOf: label } : {}) });
+        }
       }
     } catch (error) {
       // A renderer bug must not stop the check; the chart then declares nothing, and says so.

@@ -32,6 +32,24 @@ describe('declared ports of a Helm chart', () => {
   });
 });
 
+describe('declared ports of a Helm chart with the values of its deployments', () => {
+  it('declares the ports the values of an Argo CD Application and a Terraform helm_release turn on, besides the default ones, once each', async () => {
+    const declared = await collectDeclarations(fixture('ops-helm-deployments'));
+    assert.deepEqual(places(declared), [
+      // set { name = "debug.enabled" value = "true" } of helm_release.web: the template line that writes the port.
+      '5005/tcp deploy/web/templates/deployment.yaml:14',
+      // Every render writes 8080: declared once, as the chart's default values give it.
+      '8080/tcp deploy/web/templates/deployment.yaml:12',
+      // toYaml of the Application's valuesObject: its line.
+      '9100/tcp deploy/apps/web.yaml:13',
+    ]);
+    assert.match(declared.ports[0]!.what, /with the values of helm_release\.web, infra\/main\.tf\)$/);
+    assert.doesNotMatch(declared.ports[1]!.what, /with the values of/);
+    assert.match(declared.ports[2]!.what, /with the values of Application argocd\/web, deploy\/apps\/web\.yaml\)$/);
+    assert.deepEqual(declared.problems, []);
+  });
+});
+
 describe('declared ports of kustomize overlays', () => {
   it('counts the ports patches add, not those they delete, and reports what it cannot read', async () => {
     const declared = await collectDeclarations(fixture('ops-kustomize'));

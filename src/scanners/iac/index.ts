@@ -6,8 +6,7 @@ import { analyseFile, type FileAnalysis } from './analyse.js';
 import { classify, isBuildConfigFile, isDockerfileName, wantsPath } from './detect.js';
 import { includedPaths, localIncludes } from './gitlab/includes.js';
 import { HelmCharts } from './helm/charts.js';
-import { helmReleaseDeployments, mayDeclareHelmRelease } from './helm/terraform-releases.js';
-import type { HelmDeployment } from './helm/deployments.js';
+import { terraformHelmReleases } from './helm/terraform-releases.js';
 import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
@@ -165,19 +164,6 @@ export const iacScanner: Scanner = {
     yield* ciScripts.findings((value, scope) => ctx.registerSecret(value, scope));
   },
 };
-
-/** The helm_release resources of the scan's Terraform files that deploy a local chart (helm/terraform-releases.ts). */
-export async function terraformHelmReleases(modules: TerraformModules, warn: (warning: { path?: string; message: string }) => void): Promise<HelmDeployment[]> {
-  const out: HelmDeployment[] = [];
-  for (const { path, input, module, root } of await modules.inputsOf(mayDeclareHelmRelease)) {
-    try {
-      out.push(...helmReleaseDeployments(path, input, module, root));
-    } catch (error) {
-      warn({ path, message: `Helm chart deployments in this file (helm_release) not read: ${(error as Error).message}` });
-    }
-  }
-  return out;
-}
 
 /**
  * The findings of a compose file's services that have no image or build (an override)

@@ -373,16 +373,8 @@ export class HelmCharts {
     const known = new Set(base.findings.map(key));
     const extra = new Map<string, { finding: ScannerFinding; by: string[] }>();
     const secrets = new Set(base.secrets);
-    const rendered = deployments.slice(0, MAX_DEPLOYMENT_RENDERS);
-    const skipped = deployments.slice(MAX_DEPLOYMENT_RENDERS);
-    if (skipped.length > 0) {
-      this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart rendered with the values of its first ${MAX_DEPLOYMENT_RENDERS} deployments only; not with those of ${skipped.map(deploymentName).join('; ')}` });
-    }
-    for (const deployment of rendered) {
-      const values = await this.deploymentValues(deployment);
-      // Nothing of its values could be read (warned): it renders as the default does.
-      if (values.length === 0) continue;
-      const label = `the values of ${deploymentName(deployment)}`;
+    for (const { name, label, values } of await this.valuesToRender(dir, deployments)) {
+      const deployment = { name };
       const analysis = analyseChart({ ...input, values, valuesOf: label }, (w) => {
         const k = warningKey(w, label);
         if (warned.has(k)) return;
@@ -395,8 +387,8 @@ export class HelmCharts {
         if (known.has(k)) continue;
         const seen = extra.get(k);
         if (seen) {
-          if (!seen.by.includes(deploymentName(deployment))) seen.by.push(deploymentName(deployment));
-        } else extra.set(k, { finding, by: [deploymentName(deployment)] });
+          if (!seen.by.includes(deployment.name)) seen.by.push(deployment.name);
+        } else extra.set(k, { finding, by: [deployment.name] });
       }
     }
     // A finding only deployments' values give is told apart from the others of its rule and line by its message
@@ -419,6 +411,31 @@ export class HelmCharts {
       });
     }
     return { findings, secrets: [...secrets] };
+  }
+
+  /**
+   * The values to render a chart with beside its default ones (`ops check` too): those of
+   * each of its first deployments (MAX_DEPLOYMENT_RENDERS; a warning names the others)
+   * that give any it can read. `label` names them in messages (`the values of ...`).
+   */
+  async deploymentValuesOf(dir: string): Promise<Array<{ name: string; label: string; values: Dict[] }>> {
+    return this.valuesToRender(dir, this.deployments.get(dir) ?? []);
+  }
+
+  private async valuesToRender(dir: string, deployments: readonly HelmDeployment[]): Promise<Array<{ name: string; label: string; values: Dict[] }>> {
+    const skipped = deployments.slice(MAX_DEPLOYMENT_RENDERS);
+    if (skipped.length > 0) {
+      this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart rendered with the values of its first ${MAX_DEPLOYMENT_RENDERS} deployments only; not with those of ${skipped.map(deploymentName).join('; ')}` });
+    }
+    const out: Array<{ name: string; label: string; values: Dict[] }> = [];
+    for (const deployment of deployments.slice(0, MAX_DEPLOYMENT_RENDERS)) {
+      const values = await this.deploymentValues(deployment);
+      // Nothing of its values could be read (warned): it renders as the default does.
+      if (values.length === 0) continue;
+      const name = deploymentName(deployment);
+      out.push({ name, label: `the values of ${name}`, values });
+    }
+    return out;
   }
 
   /** The values a deployment gives its chart, layer by layer; a values file that cannot be read, or a value that cannot, is a warning. */

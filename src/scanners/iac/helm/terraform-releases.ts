@@ -4,6 +4,7 @@ import { PATH_VALUES, resolvePath } from '../terraform/hcl/file-functions.js';
 import { isObject, UNKNOWN, type Value as TfValue } from '../terraform/hcl/value.js';
 import { attribute, blocksOf, label, resourcesOf, textOf, type TfInput } from '../terraform/model.js';
 import { setOrigins, type Dict, type Origin, type Value as HelmValue } from './values.js';
+import type { TerraformModules } from '../terraform/scan-modules.js';
 import { setPath, setValue, setValues, type HelmDeployment, type ValuesLayer } from './deployments.js';
 
 /**
@@ -20,6 +21,19 @@ import { setPath, setValue, setValues, type HelmDeployment, type ValuesLayer } f
 /** Whether a Terraform text may declare a helm_release (a cheap test before reading it). */
 export function mayDeclareHelmRelease(text: string): boolean {
   return /\bhelm_release\b/.test(text);
+}
+
+/** The helm_release resources of the scan's Terraform files that deploy a local chart (helm/terraform-releases.ts). */
+export async function terraformHelmReleases(modules: TerraformModules, warn: (warning: { path?: string; message: string }) => void): Promise<HelmDeployment[]> {
+  const out: HelmDeployment[] = [];
+  for (const { path, input, module, root } of await modules.inputsOf(mayDeclareHelmRelease)) {
+    try {
+      out.push(...helmReleaseDeployments(path, input, module, root));
+    } catch (error) {
+      warn({ path, message: `Helm chart deployments in this file (helm_release) not read: ${(error as Error).message}` });
+    }
+  }
+  return out;
 }
 
 /**
