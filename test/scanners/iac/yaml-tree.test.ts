@@ -44,4 +44,16 @@ describe('bounded YAML tree', () => {
     // Anything else that YAML 1.2 refuses stays a problem.
     assert.equal(loadYaml('a: [1,\nb: 2\n').documents.length, 0);
   });
+
+  it('keeps the explicit tag of a node (!reference, !Ref, !!str) and gives none to untagged nodes', () => {
+    const root = loadYaml('a: !reference [.setup, script]\nb: !Ref Bucket\nc: !!str 12\nd: [x]\ne: &r !reference [.x, y]\nf: *r\n').documents[0]!.root;
+    assert.equal(get(root, 'a')!.tag, '!reference');
+    assert.deepEqual(plain(get(root, 'a')), ['.setup', 'script']);
+    assert.equal(get(root, 'b')!.tag, '!Ref');
+    assert.equal(text(get(root, 'b')), 'Bucket');
+    assert.equal(get(root, 'c')!.tag, 'tag:yaml.org,2002:str');
+    assert.equal('tag' in get(root, 'd')!, false);
+    // An alias is its anchor's node, tag included.
+    assert.equal(get(root, 'f')!.tag, '!reference');
+  });
 });

@@ -22,6 +22,8 @@ export type YNode = YMap | YSeq | YScalar;
 interface YBase {
   line: number;
   column: number;
+  /** The node's explicit tag as written (`!reference`, `!Ref`, `!!str`), absent when it has none. */
+  tag?: string;
 }
 
 export interface YMap extends YBase {
@@ -208,6 +210,7 @@ function convert(
     return convert(target, doc, position, budget, depth + 1);
   }
   const at = node.range ? position(node.range[0]) : { line: 1, col: 1 };
+  const tagged = typeof node.tag === 'string' && node.tag !== '' ? { tag: node.tag } : {};
   if (isMap(node)) {
     const pairs: YPair[] = [];
     const merged: YPair[] = [];
@@ -226,11 +229,11 @@ function convert(
       pairs.push({ key, keyLine: keyAt.line, keyColumn: keyAt.col, value });
     }
     for (const pair of merged) if (!pairs.some((p) => p.key === pair.key)) pairs.push(pair);
-    return { kind: 'map', pairs, line: at.line, column: at.col };
+    return { kind: 'map', pairs, line: at.line, column: at.col, ...tagged };
   }
   if (isSeq(node)) {
     const items = node.items.map((item) => convert(item as YamlNode, doc, position, budget, depth + 1));
-    return { kind: 'seq', items, line: at.line, column: at.col };
+    return { kind: 'seq', items, line: at.line, column: at.col, ...tagged };
   }
   if (isScalar(node)) {
     const value = node.value;
@@ -241,7 +244,7 @@ function convert(
           ? Number(value)
           : String(value);
     const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
-    return { kind: 'scalar', value: plain, quoted, line: at.line, column: at.col };
+    return { kind: 'scalar', value: plain, quoted, line: at.line, column: at.col, ...tagged };
   }
   return { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
 }
