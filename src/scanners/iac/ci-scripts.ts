@@ -41,6 +41,8 @@ interface Run {
   file: string;
   who: string;
   line: number;
+  /** The file of `line` when it is another file of the pipeline (a GitLab `!reference` tag took the line from there). */
+  lineFile?: string;
   /** The repository root the CI file's jobs start in, from the scan root. */
   root: string;
   /** The folder the job's shell was in, from that root. */
@@ -82,7 +84,7 @@ export class CiScripts {
     for (const site of sites) {
       const at = root === '' ? site.path : `${root}/${site.path}`;
       if (only && !only(at)) continue;
-      this.runOf(at).push({ platform, file, who: site.who, line: site.line, root, cwd: site.cwd, how: site.how });
+      this.runOf(at).push({ platform, file, ...(site.file ? { lineFile: site.file } : {}), who: site.who, line: site.line, root, cwd: site.cwd, how: site.how });
     }
   }
 
@@ -279,7 +281,10 @@ function describeRuns(runs: readonly Run[]): string {
 function toFinding(rule: IacRule<unknown>, hit: { line: number; message: string; severity?: ScannerFinding['severity']; path: string; lineText: string }, runs: readonly Run[]): ScannerFinding {
   // One related location per line that runs the script; a template's line run by several jobs names the first and counts the others.
   const byLine = new Map<string, Run[]>();
-  for (const run of runs) byLine.set(`${run.file}:${run.line}`, [...(byLine.get(`${run.file}:${run.line}`) ?? []), run]);
+  for (const run of runs) {
+    const at = `${run.lineFile ?? run.file}:${run.line}`;
+    byLine.set(at, [...(byLine.get(at) ?? []), run]);
+  }
   const related = [...byLine.values()].slice(0, MAX_RELATED).map((same) => {
     const others = new Set(same.map((r) => r.who)).size - 1;
     return { ...same[0]!, who: others > 0 ? `${same[0]!.who} and ${others} other job${others === 1 ? '' : 's'}` : same[0]!.who, plural: others > 0 };
@@ -287,7 +292,7 @@ function toFinding(rule: IacRule<unknown>, hit: { line: number; message: string;
   return {
     ...findingOfRule(rule, 'iac', hit),
     location: { path: hit.path, startLine: Math.max(1, hit.line) },
-    related: related.map((r) => ({ path: r.file, startLine: r.line, message: `${r.who} ${r.plural ? 'run' : 'runs'} ${r.via ?? hit.path}` })),
+    related: related.map((r) => ({ path: r.lineFile ?? r.file, startLine: r.line, message: `${r.who} ${r.plural ? 'run' : 'runs'} ${r.via ?? hit.path}` })),
     properties: { platform: rule.platform, resource: runs[0]!.who, localScript: true },
     // The script may lie outside the files the walk gave (ignored): its line keeps the finding's identity.
     fingerprintKey: normaliseLine(hit.lineText),

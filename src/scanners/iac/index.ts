@@ -29,16 +29,27 @@ const MISSING_HEALTHCHECK = 'iac/dockerfile-missing-healthcheck';
 /** Files whose texts the scan loop reads ahead of the one it analyses. */
 const READ_AHEAD = 8;
 
-/** YAML files that a `.gitlab-ci.yml` of the tree includes (paths relative to the scan root). */
-async function gitlabIncludedFiles(files: readonly WorkspaceFile[], read: ReadText): Promise<Set<string>> {
+/**
+ * YAML files that a `.gitlab-ci.yml` of the tree includes (paths relative to the scan
+ * root), and the files of each pipeline (the `.gitlab-ci.yml` and the files it includes)
+ * by file: a `!reference` tag of one may name a job of another.
+ */
+async function gitlabIncludedFiles(files: readonly WorkspaceFile[], read: ReadText): Promise<{ included: Set<string>; pipelineOf: Map<string, string[]> }> {
   const pipelines = files.filter((file) => classify(file.path, '') === 'gitlab-ci');
-  if (pipelines.length === 0) return new Set();
-  const includes: string[] = [];
+  const pipelineOf = new Map<string, string[]>();
+  if (pipelines.length === 0) return { included: new Set(), pipelineOf };
+  const yamlPaths = files.map((file) => file.path).filter((p) => /\.ya?ml$/i.test(p));
+  const included = new Set<string>();
   for (const file of pipelines) {
     const text = await read(file);
-    if (text !== null) includes.push(...localIncludes(text));
+    if (text === null) continue;
+    const own = includedPaths(localIncludes(text), yamlPaths);
+    for (const p of own) included.add(p);
+    if (own.size === 0) continue;
+    const members = [file.path, ...[...own].filter((p) => p !== file.path)];
+    for (const member of members) pipelineOf.set(member, [...new Set([...(pipelineOf.get(member) ?? []), ...members])]);
   }
-  return includedPaths(includes, files.map((file) => file.path).filter((p) => /\.ya?ml$/i.test(p)));
+  return { included, pipelineOf };
 }
 
 function ruleDocs(): RuleDoc[] {
@@ -74,7 +85,19 @@ export const iacScanner: Scanner = {
     const texts = new IacTexts(ctx.files);
     texts.keepOnly((path) => !isBuildConfigFile(path) && charts.chartOf(path) === undefined);
     const read: ReadText = (file) => texts.text(file);
-    const includedByGitlab = await gitlabIncludedFiles(ctx.files, read);
+    const { included: includedByGitlab, pipelineOf: gitlabPipelineOf } = await gitlabIncludedFiles(ctx.files, read);
+    const filesByPath = gitlabPipelineOf.size > 0 ? new Map(ctx.files.map((file) => [file.path, file])) : undefined;
+    // The other files of a GitLab file's pipeline, for its `!reference` tags.
+    const gitlabContext = async (path: string) => {
+      const members = gitlabPipelineOf.get(path)?.filter((p) => p !== path) ?? [];
+      const files: Array<{ path: string; text: string }> = [];
+      for (const member of members) {
+        const file = filesByPath?.get(member);
+        const text = file ? await read(file) : null;
+        if (text !== null) files.push({ path: member, text });
+      }
+      return files.length > 0 ? { gitlab: { files } } : {};
+    };
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
     const githubCallers = await GithubCallers.find(ctx.files, read);
     // A zizmor.yml at the root or in .github/: its ignore rules and policies suppress the findings they cover.
@@ -147,7 +170,8 @@ export const iacScanner: Scanner = {
             ? { dockerfile: { configFiles, scope: dockerfileScopes.get(file.path) } }
             : githubCallers.context(file.path, text, zizmorConfig);
       const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
-      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart });
+      const gitlab = gitlabPipelineOf.has(file.path) ? await gitlabContext(file.path) : {};
+      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       ciScripts.add(file.path, analysis.platform, analysis.scriptRuns);
       // A setting an override file gives is reported where it is written (terraform/overrides.ts).

@@ -115,6 +115,8 @@ export interface ScriptRunSite {
   who: string;
   /** The line of the CI file that runs it. */
   line: number;
+  /** The file of that line, from the scan root, when it is another file of the pipeline than the CI file read (a `!reference` tag took the line from there). */
+  file?: string;
 }
 
 /** What a file's parse may know beyond its own text. */
@@ -131,6 +133,8 @@ export interface ParseContext {
   kubernetes?: { kustomizeNamespace?: { namespace: string; from: string }; kustomizeImages?: KustomizeImages };
   /** A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already. */
   github?: { path: string; callers: InputCallers; loaded?: { text: string; result: YamlLoadResult }; zizmor?: ZizmorConfig };
+  /** A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point. */
+  gitlab?: { files: ReadonlyArray<{ path: string; text: string }> };
 }
 
 /** A platform: how to read its files and which rules run on them. */

@@ -1,26 +1,152 @@
 import { localScriptCalls, type ShellDir } from '../local-scripts.js';
-import { rule, type IacRule, type ScriptRunSite } from '../rule.js';
+import { rule, type IacRule, type ParseContext, type ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { get, isYMap, isYScalar, isYSeq, pair, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
+import { get, isYMap, isYScalar, isYSeq, loadYaml, pair, type YMap, type YNode, type YPair, type YScalar, type YSeq } from '../yaml/tree.js';
 
 /** A GitLab CI pipeline: global settings and jobs (hidden `.template` jobs included). */
 export interface Pipeline {
   root: YMap;
   jobs: Array<{ name: string; node: YMap; line: number }>;
   lines: string[];
+  /** The other files of the pipeline that `!reference` tags may name (ParseContext.gitlab), read when a tag needs them. */
+  others: () => PipelineFile[];
+  /** Whether the file includes configuration from outside the tree (remote, project, template, component): a tag may name a job of it. */
+  includesRemote: boolean;
+  /** The `!reference` tags met so far, resolved once. */
+  references: Map<YSeq, Reference>;
+  /** Tags that could not be resolved, by the line of this file that holds (or leads to) them: warned in readPipeline. */
+  unresolved: Map<string, { line: number; message: string }>;
 }
+
+/** Another file of the pipeline: a local include of it, or the file that includes it. */
+export interface PipelineFile {
+  path: string;
+  root: YMap;
+  lines: string[];
+}
+
+/**
+ * What a `!reference [job, key, ...]` tag names: the node, the file it is written in
+ * (undefined: this one), the line of its last key, and the job and key when the tag
+ * names a job's section (`[.setup, script]`).
+ */
+type Reference = { node: YNode; file?: PipelineFile; keyLine: number; section?: { job: YMap; key: string } } | { problem: string };
+
+/** GitLab resolves `!reference` tags nested up to 10 levels deep. */
+const MAX_REFERENCE_DEPTH = 10;
 
 const RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'before_script', 'after_script', 'cache', 'types', 'spec']);
 
-export function readPipeline(source: string, warn: (line: number, message: string) => void): Pipeline | undefined {
+/** The pipeline document of a file: a file with a `spec:` header document keeps it in the second document. */
+function pipelineRoot(documents: ReadonlyArray<{ root: YNode | null }>): YMap | undefined {
+  const root = documents.map((d) => d.root).find((r) => isYMap(r) && !(r.pairs.length === 1 && r.pairs[0]!.key === 'spec'));
+  return isYMap(root) ? root : undefined;
+}
+
+export function readPipeline(source: string, warn: (line: number, message: string) => void, context?: ParseContext): Pipeline | undefined {
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
-  // A file with a `spec:` header document keeps the pipeline in the second document.
-  const root = loaded.documents.map((d) => d.root).find((r) => isYMap(r) && !(r.pairs.length === 1 && r.pairs[0]!.key === 'spec'));
-  if (!isYMap(root)) return undefined;
+  const root = pipelineRoot(loaded.documents);
+  if (!root) return undefined;
   const jobs = root.pairs.filter((p) => !RESERVED.has(p.key) && isYMap(p.value)).map((p) => ({ name: p.key, node: p.value as YMap, line: p.keyLine }));
   checkShape(root, jobs, warn);
-  return { root, jobs, lines: source.split('\n') };
+  let others: PipelineFile[] | undefined;
+  const pipeline: Pipeline = {
+    root,
+    jobs,
+    lines: source.split('\n'),
+    others: () => (others ??= (context?.gitlab?.files ?? []).flatMap((file) => {
+      const other = pipelineFileOf(file.text);
+      return other ? [{ path: file.path, ...other }] : [];
+    })),
+    includesRemote: includesRemote(root),
+    references: new Map(),
+    unresolved: new Map(),
+  };
+  // The tags of the sections the rules read, resolved now so that those that cannot be are said.
+  for (const _ of pipelineScripts(pipeline));
+  variableScopes(pipeline);
+  for (const { line, message } of pipeline.unresolved.values()) warn(line, message);
+  return pipeline;
+}
+
+/** Whether a file includes configuration from outside the tree: a URL, or a remote, project, template or component entry. */
+function includesRemote(root: YMap): boolean {
+  const include = get(root, 'include');
+  return (isYSeq(include) ? include.items : include ? [include] : []).some((e) => (isYScalar(e) ? /^[a-z][a-z0-9+.-]*:\/\//i.test(String(e.value)) : isYMap(e) && !pair(e, 'local')));
+}
+
+/** The parsed files of other pipelines, by text: a file is read once for all the files of its pipeline. */
+const otherFiles = new Map<string, { root: YMap; lines: string[] } | undefined>();
+
+function pipelineFileOf(text: string): { root: YMap; lines: string[] } | undefined {
+  if (otherFiles.has(text)) return otherFiles.get(text);
+  const root = pipelineRoot(loadYaml(text).documents);
+  const file = root ? { root, lines: text.split('\n') } : undefined;
+  if (otherFiles.size >= 32) otherFiles.delete(otherFiles.keys().next().value!);
+  otherFiles.set(text, file);
+  return file;
+}
+
+const isReference = (node: YNode | null | undefined): node is YSeq & { tag: '!reference' } => isYSeq(node) && node.tag === '!reference';
+
+/** `!reference [.setup, script]` as written. */
+function referenceText(node: YSeq): string {
+  return `!reference [${node.items.map((i) => (isYScalar(i) ? String(i.value) : '...')).join(', ')}]`;
+}
+
+/**
+ * The node a `!reference` tag names, in this file or (when this file does not define
+ * it) the other files of the pipeline: GitLab reads the tags in the configuration that
+ * all the files make together. A section that is itself a tag is followed, to 10 levels.
+ */
+function resolveReference(p: Pipeline, tag: YSeq, depth: number): Reference {
+  if (depth >= MAX_REFERENCE_DEPTH) return { problem: `nests more than ${MAX_REFERENCE_DEPTH} !reference tags, GitLab's limit` };
+  const known = p.references.get(tag);
+  if (known) return known;
+  const found = lookUpReference(p, tag, depth);
+  // Too deep from here is not too deep from everywhere: only what the files say is kept.
+  if (!('problem' in found) || !found.problem.startsWith('nests')) p.references.set(tag, found);
+  return found;
+}
+
+function lookUpReference(p: Pipeline, tag: YSeq, depth: number): Reference {
+  const keys = tag.items.map((i) => (isYScalar(i) && i.value !== null && typeof i.value !== 'boolean' ? String(i.value) : undefined));
+  if (keys.length === 0 || keys.some((k) => k === undefined)) return { problem: 'is not a list of keys' };
+  const files = function* (): Generator<PipelineFile | undefined> {
+    yield undefined;
+    yield* p.others();
+  };
+  for (const file of files()) {
+    let node: YNode | null | undefined = file ? file.root : p.root;
+    let at = file;
+    let keyLine = 0;
+    for (const key of keys as string[]) {
+      if (isReference(node)) {
+        const inner = resolveReference(p, node, depth + 1);
+        if ('problem' in inner) return inner;
+        node = inner.node;
+        at = inner.file;
+      }
+      const entry = pair(node, key);
+      node = entry?.value;
+      if (!node) break;
+      keyLine = entry!.keyLine;
+    }
+    if (!node) continue;
+    if (isReference(node)) return resolveReference(p, node, depth + 1);
+    const job = keys.length === 2 && at === file ? pair(file ? file.root : p.root, keys[0]!)?.value : undefined;
+    return { node, ...(at ? { file: at } : {}), keyLine, ...(isYMap(job) ? { section: { job, key: keys[1]! } } : {}) };
+  }
+  const outside = p.includesRemote || p.others().some((file) => includesRemote(file.root)) ? ' (it may come from a remote, project, template or component include, which is not read)' : '';
+  return { problem: `names ${keys.join('.')}, which neither this file nor the files of its pipeline in the scan define${outside}` };
+}
+
+/** Remembers a tag that could not be resolved, for readPipeline's warning. */
+function unresolved(p: Pipeline, tag: YSeq, line: number, problem: string, what: string, outer: YSeq = tag): void {
+  const written = referenceText(outer) === referenceText(tag) ? referenceText(tag) : `${referenceText(outer)} (through ${referenceText(tag)})`;
+  const key = `${line}\0${written}`;
+  if (!p.unresolved.has(key)) p.unresolved.set(key, { line, message: `${written} ${problem}; ${what}` });
 }
 
 const INCLUDE_KINDS = ['local', 'remote', 'project', 'template', 'component'];
@@ -49,28 +175,86 @@ export const gitlabRule = (definition: Omit<PipelineRule, 'platform' | 'tags'>):
 
 const SCRIPT_KEYS = ['before_script', 'script', 'after_script'] as const;
 
-/** The script lines a node writes under `key` (a string or a list; a nested list, from a YAML anchor, flattened). */
-function scriptItems(node: YNode, key: string): { scalars: YScalar[]; keyLine: number } | undefined {
-  const entry = pair(node, key);
-  if (!entry) return undefined;
-  const value = entry.value;
-  const list = isYSeq(value) ? value.items.flatMap((i) => (isYSeq(i) ? i.items : [i])) : value ? [value] : [];
-  return { scalars: list.filter((item): item is YScalar => isYScalar(item) && typeof item.value === 'string'), keyLine: entry.keyLine };
+/**
+ * One line of a script. `file` is the other file of the pipeline it is written in, when a
+ * `!reference` tag took it from there; `keyLine` the line of the key above it (of the
+ * section a tag names, for a line a tag gave); `at` the line of this file that writes it
+ * or the tag that leads to it; `referenced` whether a tag gave it.
+ */
+interface ScriptItem {
+  scalar: YScalar;
+  file?: PipelineFile;
+  keyLine: number;
+  at: number;
+  referenced: boolean;
+  /** The tag of this file that led to it. */
+  via?: YSeq;
 }
 
-/** Every script entry of the pipeline (global and per job), with the line of its `script:` key. */
+/**
+ * The script lines a node writes under `key`: a string or a list, nested lists (a YAML
+ * anchor, a `!reference` tag) flattened as GitLab flattens them, each tag replaced by the
+ * lines it names. A tag that cannot be resolved gives nothing (readPipeline warns), so
+ * its job and key are never read as commands. `sections` are the job sections of this
+ * file that tags named.
+ */
+function scriptItems(p: Pipeline, node: YNode, key: string): { items: ScriptItem[]; keyLine: number; sections: Array<{ job: YMap; key: string }> } | undefined {
+  const entry = pair(node, key);
+  if (!entry) return undefined;
+  const items: ScriptItem[] = [];
+  const sections: Array<{ job: YMap; key: string }> = [];
+  // `depth` counts the tags followed (GitLab stops at 10), `nesting` the lists, bounded as deep as those tags may lead.
+  const walk = (value: YNode | null, from: Omit<ScriptItem, 'scalar'>, depth: number, nesting: number) => {
+    if (!value || nesting > 3 * MAX_REFERENCE_DEPTH) return;
+    if (isReference(value)) {
+      const at = from.file || from.referenced ? from.at : value.line;
+      const via = from.via ?? value;
+      const found = resolveReference(p, value, depth);
+      if ('problem' in found) return unresolved(p, value, at, found.problem, `it was left out of the ${key} it is part of, not read as commands.`, via);
+      if (found.section && !found.file) sections.push(found.section);
+      walk(found.node, { file: found.file, keyLine: found.keyLine, at, referenced: true, via }, depth + 1, nesting + 1);
+    } else if (isYSeq(value)) {
+      for (const item of value.items) walk(item, from.file || from.referenced ? from : { ...from, at: item.line }, depth, nesting + 1);
+    } else if (isYScalar(value) && typeof value.value === 'string') items.push({ scalar: value, ...from });
+  };
+  walk(entry.value, { keyLine: entry.keyLine, at: entry.value?.line ?? entry.keyLine, referenced: false }, 0, 0);
+  return { items, keyLine: entry.keyLine, sections };
+}
+
+/**
+ * Every script entry of the pipeline (global and per job), with the line of its `script:` key.
+ * A line a `!reference` tag gives a job is its own entry only when no entry reads it
+ * where it is written (a hidden job's script is read as the hidden job's): a section
+ * that is no script (`.snippets: { one: [...] }`) is read as the job's, on its own
+ * lines. A line of another file of the pipeline that is no job's script there is read
+ * on the line of the tag that takes it.
+ */
 export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; scalar: YScalar; text: string; keyLine: number; key: string }> {
   const owners: Array<{ owner: string; node: YNode }> = [
     { owner: 'global', node: pipeline.root },
     ...(isYMap(get(pipeline.root, 'default')) ? [{ owner: 'default', node: get(pipeline.root, 'default')! }] : []),
     ...pipeline.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
   ];
-  for (const { owner, node } of owners) {
-    for (const key of SCRIPT_KEYS) {
-      const items = scriptItems(node, key);
-      for (const scalar of items?.scalars ?? []) yield { owner, scalar, text: scalar.value as string, keyLine: items!.keyLine, key };
-    }
+  const read = owners.flatMap(({ owner, node }) => SCRIPT_KEYS.flatMap((key) => (scriptItems(pipeline, node, key)?.items ?? []).map((item) => ({ owner, key, item }))));
+  const seen = new Set<YScalar>();
+  for (const { owner, key, item } of read) {
+    if (item.referenced) continue;
+    seen.add(item.scalar);
+    yield { owner, scalar: item.scalar, text: item.scalar.value as string, keyLine: item.keyLine, key };
   }
+  for (const { owner, key, item } of read) {
+    if (!item.referenced || seen.has(item.scalar)) continue;
+    seen.add(item.scalar);
+    if (!item.file) yield { owner, scalar: item.scalar, text: item.scalar.value as string, keyLine: item.keyLine, key };
+    else if (!isJobScript(item.file, item.scalar)) yield { owner, scalar: { ...item.scalar, line: item.at }, text: item.scalar.value as string, keyLine: item.at, key };
+  }
+}
+
+/** Whether a line is written in a script section of the file (its own rules read it there). */
+function isJobScript(file: PipelineFile, scalar: YScalar): boolean {
+  const holds = (node: YNode | null | undefined): boolean => (isYSeq(node) ? node.items.some(holds) : node === scalar);
+  const owners = [file.root, get(file.root, 'default'), ...file.root.pairs.filter((p) => !RESERVED.has(p.key)).map((p) => p.value)];
+  return owners.some((owner) => isYMap(owner) && SCRIPT_KEYS.some((key) => holds(get(owner, key))));
 }
 
 /**
@@ -91,8 +275,9 @@ export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
     let state: ShellDir = { dir: '' };
     for (const { key, node } of sections) {
       if (key === 'after_script') state = { dir: '' };
-      for (const scalar of scriptItems(node, key)?.scalars ?? []) {
-        for (const call of localScriptCalls(scalar.value as string, state)) out.push({ path: call.path, cwd: call.cwd, how: call.how, who, line: lineOf(pipeline, scalar, call.offset) });
+      for (const { scalar, file } of scriptItems(pipeline, node, key)?.items ?? []) {
+        for (const call of localScriptCalls(scalar.value as string, state))
+          out.push({ path: call.path, cwd: call.cwd, how: call.how, who, line: lineIn(file ? file.lines : pipeline.lines, scalar, call.offset), ...(file ? { file: file.path } : {}) });
       }
     }
   };
@@ -110,7 +295,9 @@ export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
       return node ? [{ key, node }] : [];
     });
     runs.set(job.node, sections);
-    for (const { key, node } of sections) taken.set(node, (taken.get(node) ?? new Set<string>()).add(key));
+    // The sections it takes through `extends`, and those its `!reference` tags name.
+    const named = sections.flatMap(({ key, node }) => [{ job: node, key }, ...(scriptItems(pipeline, node, key)?.sections ?? [])]);
+    for (const { job: node, key } of named) taken.set(node, (taken.get(node) ?? new Set<string>()).add(key));
   }
   for (const job of pipeline.jobs) {
     if (!hidden(job.name)) add(`job "${job.name}"`, runs.get(job.node) ?? []);
@@ -121,23 +308,60 @@ export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
 
 /** The source line of `offset` inside a script scalar (block scalars span several lines). */
 export function lineOf(pipeline: Pipeline, scalar: YScalar, offset: number): number {
+  return lineIn(pipeline.lines, scalar, offset);
+}
+
+function lineIn(lines: readonly string[], scalar: YScalar, offset: number): number {
   const body = String(scalar.value);
   const lineText = body.slice(body.lastIndexOf('\n', offset - 1) + 1).split('\n')[0]!.trim();
   if (!body.includes('\n')) return scalar.line;
-  for (let i = scalar.line - 1; i < Math.min(pipeline.lines.length, scalar.line + body.split('\n').length + 1); i++) if (pipeline.lines[i]!.includes(lineText)) return i + 1;
+  for (let i = scalar.line - 1; i < Math.min(lines.length, scalar.line + body.split('\n').length + 1); i++) if (lines[i]!.includes(lineText)) return i + 1;
   return scalar.line;
 }
 
-/** The `variables:` maps of the pipeline: global, then each job's. */
+/**
+ * The `variables:` maps of the pipeline: global, then each job's, with what their
+ * `!reference` tags give (`variables: !reference [.vars, variables]`, or one variable's
+ * value `KEY: !reference [.vars, variables, KEY]`). A variable a tag takes from this file
+ * keeps its line there and is read once, as the first job's that takes it (that job's
+ * services and settings are those it works with), not as the template's; one taken from
+ * another file of the pipeline is read on the line of the tag. A tag that cannot be
+ * resolved gives nothing (readPipeline warns).
+ */
 export function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: YMap }> {
-  const out: Array<{ owner: string; map: YMap }> = [];
-  const top = get(pipeline.root, 'variables');
-  if (isYMap(top)) out.push({ owner: 'global', map: top });
-  for (const job of pipeline.jobs) {
-    const vars = get(job.node, 'variables');
-    if (isYMap(vars)) out.push({ owner: `job ${job.name}`, map: vars });
+  const owners = [{ owner: 'global', node: pipeline.root as YNode, job: false }, ...pipeline.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode, job: !j.name.startsWith('.') }))];
+  const scopes = owners.flatMap(({ owner, node, job }) => {
+    const entry = pair(node, 'variables');
+    if (!entry?.value) return [];
+    const pairs = variablePairs(pipeline, entry.value, 0, entry.value.line, false);
+    return pairs ? [{ owner, job, map: entry.value, pairs }] : [];
+  });
+  // What jobs take from the templates of this file is theirs.
+  const taken = new Set(scopes.filter((s) => s.job).flatMap((s) => s.pairs.filter((p) => p.referenced).map((p) => p.pair)));
+  const done = new Set<YPair>();
+  return scopes.map(({ owner, job, map, pairs }) => {
+    const kept = pairs.filter((p) => (job || p.referenced || !taken.has(p.pair)) && !done.has(p.pair)).map((p) => p.pair);
+    for (const p of kept) done.add(p);
+    return { owner, map: { kind: 'map' as const, pairs: kept, line: map.line, column: map.column } };
+  });
+}
+
+/** The variables a `variables:` value gives: its own pairs (values a tag names resolved), or the map a tag names. Undefined when it is no map. */
+function variablePairs(p: Pipeline, value: YNode, depth: number, at: number, referenced: boolean): Array<{ pair: YPair; referenced: boolean }> | undefined {
+  if (isReference(value)) {
+    const found = resolveReference(p, value, depth);
+    if ('problem' in found) return unresolved(p, value, referenced ? at : value.line, found.problem, 'its variables were not read.'), [];
+    const pairs = isYMap(found.node) ? found.node.pairs : [];
+    // From another file: read on the line of the tag.
+    return pairs.map((pair) => ({ pair: found.file ? { ...pair, keyLine: referenced ? at : value.line } : pair, referenced: true }));
   }
-  return out;
+  if (!isYMap(value)) return undefined;
+  return value.pairs.map((entry) => {
+    if (!isReference(entry.value)) return { pair: entry, referenced };
+    const found = resolveReference(p, entry.value, depth);
+    if ('problem' in found) unresolved(p, entry.value, referenced ? at : entry.value.line, found.problem, `the value of ${entry.key} was not read.`);
+    return { pair: { ...entry, value: 'problem' in found ? null : found.node }, referenced };
+  });
 }
 
 /** A variable's value: `KEY: value` or `KEY: { value: ..., description: ... }`. */

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { gitlabScriptRuns, pipelineScripts, readPipeline, variableScopes } from '../../../src/scanners/iac/gitlab/pipeline.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+const FIXTURE = fixturePath('iac', 'gitlab-references') + '/';
+
+test('!reference tags: the lines they name are read as the job\'s, on their own lines, in the file and the files the pipeline includes', async () => {
+  const result = await runScan({ target: FIXTURE, scannerSet: [iacScanner] });
+  const got = result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`).sort();
+  assert.deepEqual(got, [
+    // .snippets.fetch, through .snippets.prepare: a section that is no script, read as build's on its own lines.
+    'iac/gitlab-curl-pipe-shell .gitlab-ci.yml:14 job .setup pipes a downloaded script into a shell (line 15).',
+    'iac/gitlab-curl-pipe-shell ci/prepare.sh:3 A downloaded script is piped into a shell in ci/prepare.sh, run by job "build" of .gitlab-ci.yml.',
+    // The variables build takes from .dind-vars are read with build's dind service, once.
+    'iac/gitlab-dind-without-tls .gitlab-ci.yml:19 job build turns TLS off for the Docker-in-Docker daemon.',
+    'iac/gitlab-tls-verification-disabled .gitlab-ci.yml:30 job build: wget --no-check-certificate turns off verification.',
+    'iac/gitlab-tls-verification-disabled .gitlab-ci.yml:37 job deploy sets GIT_SSL_NO_VERIFY, turning off certificate verification.',
+    'iac/gitlab-tls-verification-disabled .gitlab-ci.yml:7 job build: curl --insecure (line 8) turns off verification.',
+    'iac/gitlab-tls-verification-disabled ci/shared.sh:3 curl --insecure turns off verification in ci/shared.sh, run by job "build" of .gitlab-ci.yml and 1 other job.',
+    'iac/gitlab-tls-verification-disabled ci/templates.yml:3 job .shared sets GIT_SSL_NO_VERIFY, turning off certificate verification.',
+  ]);
+  // A script a tag takes from an included file: the job's line is the template's, in that file.
+  const shared = result.findings.find((f) => f.location.path === 'ci/shared.sh')!;
+  assert.deepEqual(shared.related?.map((r) => `${r.path}:${r.startLine}`), ['ci/templates.yml:5']);
+  const prepare = result.findings.find((f) => f.location.path === 'ci/prepare.sh')!;
+  assert.deepEqual(prepare.related?.map((r) => `${r.path}:${r.startLine}`), ['.gitlab-ci.yml:11']);
+  // A tag naming a job no file of the scan defines: left out, with a warning naming it.
+  assert.deepEqual(
+    result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
+    ['.gitlab-ci.yml:31 !reference [.elsewhere, script] names .elsewhere.script, which neither this file nor the files of its pipeline in the scan define; it was left out of the script it is part of, not read as commands.'],
+  );
+});
+
+test('a !reference tag is never read as commands: resolved, nested, or dropped with a warning (a missing job, a loop past 10 levels)', () => {
+  const warnings: string[] = [];
+  const source = [
+    'stages: [test]',
+    '.a:',
+    '  script:',
+    '    - !reference [.b, script]',
+    '.b:',
+    '  script:',
+    '    - !reference [.a, script]',
+    '.steps:',
+    '  one: [echo one]',
+    '  two:',
+    '    - !reference [.steps, one]',
+    '    - echo two',
+    'test:',
+    '  before_script: !reference [.steps, two]',
+    '  script:',
+    '    - !reference [./ci/missing.sh, script]',
+    '    - !reference [.a, script]',
+    '    - ./ci/test.sh',
+    '  variables:',
+    '    A: !reference [.nowhere, variables, A]',
+    '    B: plain',
+  ].join('\n');
+  const p = readPipeline(source, (line, message) => warnings.push(`${line}: ${message}`))!;
+  assert.deepEqual(
+    [...pipelineScripts(p)].filter((s) => s.owner === 'job test').map((s) => `${s.key} ${s.text} ${s.scalar.line}`),
+    ['script ./ci/test.sh 18', 'before_script echo one 9', 'before_script echo two 12'],
+  );
+  assert.deepEqual(gitlabScriptRuns(p).map((r) => `${r.who} ${r.path}:${r.line}`), ['job "test" ci/test.sh:18']);
+  assert.deepEqual(warnings, [
+    "4: !reference [.b, script] nests more than 10 !reference tags, GitLab's limit; it was left out of the script it is part of, not read as commands.",
+    "7: !reference [.a, script] nests more than 10 !reference tags, GitLab's limit; it was left out of the script it is part of, not read as commands.",
+    "16: !reference [./ci/missing.sh, script] names ./ci/missing.sh.script, which neither this file nor the files of its pipeline in the scan define; it was left out of the script it is part of, not read as commands.",
+    "17: !reference [.a, script] nests more than 10 !reference tags, GitLab's limit; it was left out of the script it is part of, not read as commands.",
+    '20: !reference [.nowhere, variables, A] names .nowhere.variables.A, which neither this file nor the files of its pipeline in the scan define; the value of A was not read.',
+  ]);
+  const test = variableScopes(p).find((s) => s.owner === 'job test')!;
+  assert.deepEqual(test.map.pairs.map((v) => `${v.key}=${v.value && 'value' in v.value ? v.value.value : null}`), ['A=null', 'B=plain']);
+});
