@@ -50,6 +50,8 @@ interface Run {
   how: ScriptRunSite['how'];
   /** The script that runs this one, for a script one level down. */
   via?: string;
+  /** For a step of a composite action: who uses the action. */
+  usedBy?: string[];
 }
 
 interface Script {
@@ -84,7 +86,7 @@ export class CiScripts {
     for (const site of sites) {
       const at = root === '' ? site.path : `${root}/${site.path}`;
       if (only && !only(at)) continue;
-      this.runOf(at).push({ platform, file, ...(site.file ? { lineFile: site.file } : {}), who: site.who, line: site.line, root, cwd: site.cwd, how: site.how });
+      this.runOf(at).push({ platform, file, ...(site.file ? { lineFile: site.file } : {}), ...(site.usedBy?.length ? { usedBy: site.usedBy } : {}), who: site.who, line: site.line, root, cwd: site.cwd, how: site.how });
     }
   }
 
@@ -270,12 +272,17 @@ function isShellProgram(file: string, text: string): boolean {
   return /\.(?:sh|bash|zsh|ksh)$/i.test(name) || !/\.[A-Za-z0-9]+$/.test(name);
 }
 
-/** `job "release" of .gitlab-ci.yml`, `job "release" of .gitlab-ci.yml (through ci/build.sh) and 2 other jobs`. */
+/**
+ * `job "release" of .gitlab-ci.yml`, `job "release" of .gitlab-ci.yml (through ci/build.sh) and 2 other jobs`,
+ * `action step "Build" of .github/actions/build/action.yml (an action used by .github/workflows/ci.yml job test step "build")`.
+ */
 function describeRuns(runs: readonly Run[]): string {
   const jobs = [...new Map(runs.map((r) => [`${r.file}\0${r.who}`, r])).values()];
   const first = jobs[0]!;
   const others = jobs.length - 1;
-  return `${first.who} of ${first.file}${first.via ? ` (through ${first.via})` : ''}${others > 0 ? ` and ${others} other job${others === 1 ? '' : 's'}` : ''}`;
+  const users = first.usedBy ?? [];
+  const action = users.length > 0 ? ` (an action used by ${users[0]}${users.length > 1 ? ` and ${users.length - 1} other${users.length === 2 ? '' : 's'}` : ''})` : '';
+  return `${first.who} of ${first.file}${action}${first.via ? ` (through ${first.via})` : ''}${others > 0 ? ` and ${others} other job${others === 1 ? '' : 's'}` : ''}`;
 }
 
 function toFinding(rule: IacRule<unknown>, hit: { line: number; message: string; severity?: ScannerFinding['severity']; path: string; lineText: string }, runs: readonly Run[]): ScannerFinding {

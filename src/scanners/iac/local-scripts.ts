@@ -41,13 +41,20 @@ const VALUE_OPTIONS = /^[-+][a-zA-Z]*[oO]$/;
  * `$GITHUB_WORKSPACE/scripts/x.sh`): what follows them is from the root, whatever `cd` did.
  */
 const ROOT_PREFIX = /^\$\{?(?:CI_PROJECT_DIR|GITHUB_WORKSPACE)\}?(?:\/|$)/;
+/**
+ * The folder of the composite action being run (`$GITHUB_ACTION_PATH/build.sh`, written
+ * `${{ github.action_path }}` in the action): what follows is from that folder.
+ */
+const ACTION_PREFIX = /^\$\{?GITHUB_ACTION_PATH\}?(?:\/|$)/;
 /** What a literal path may not hold: expansions, globs, a home directory, a NUL, braces. */
 const NOT_LITERAL = /[$`*?[\]{}~\\\0]|^-/;
 
 /** A path as written, from the repository root: undefined when it is not literal, is absolute, or leaves the root. */
-function literalPath(word: string, dir: string | undefined, scriptDir?: string): string | undefined {
+function literalPath(word: string, dir: string | undefined, scriptDir?: string, actionDir?: string): string | undefined {
   const rooted = ROOT_PREFIX.exec(word);
   if (rooted) return afterPrefix(word.slice(rooted[0].length), '');
+  const inAction = ACTION_PREFIX.exec(word);
+  if (inAction) return actionDir === undefined ? undefined : afterPrefix(word.slice(inAction[0].length), actionDir);
   // `"$(dirname "$0")/common.sh"` in a script: beside the script itself.
   const beside = /^\$\((?:dirname|cd)\s+"?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)"?\s*\)\/|^\$\{BASH_SOURCE(?:\[0\])?%\/\*\}\//.exec(word);
   if (beside) return scriptDir === undefined ? undefined : afterPrefix(word.slice(beside[0].length), scriptDir);
@@ -62,14 +69,15 @@ function afterPrefix(rest: string, base: string): string | undefined {
 }
 
 /** The folder a literal `cd` argument leads to, or undefined when it is not known. */
-function cdTarget(args: readonly string[], dir: string | undefined): string | undefined {
+function cdTarget(args: readonly string[], dir: string | undefined, actionDir?: string): string | undefined {
   const operands = args[0] === '--' ? args.slice(1) : args;
   if (operands.length !== 1) return undefined; // `cd` alone goes home; `cd -P x` is rare enough to leave unknown
   const target = operands[0]!;
-  const rooted = ROOT_PREFIX.exec(target);
-  if (rooted) {
+  for (const [prefix, base] of [[ROOT_PREFIX, ''], [ACTION_PREFIX, actionDir]] as const) {
+    const rooted = prefix.exec(target);
+    if (!rooted) continue;
     const rest = target.slice(rooted[0].length).replace(/\/+$/, '');
-    return rest === '' ? '' : NOT_LITERAL.test(rest) ? undefined : resolveWithinRoot('', rest);
+    return base === undefined ? undefined : rest === '' ? base : NOT_LITERAL.test(rest) ? undefined : resolveWithinRoot(base, rest);
   }
   if (dir === undefined || target === '-' || target.startsWith('/') || NOT_LITERAL.test(target)) return undefined;
   return resolveWithinRoot(dir, target);
@@ -79,9 +87,10 @@ function cdTarget(args: readonly string[], dir: string | undefined): string | un
  * The local scripts a shell text runs, in order, with the folder each runs from; `state`
  * carries the folder from one part of a job's script to the next (GitLab runs
  * before_script and script in one shell). `scriptDir` is the folder of the script being
- * read, for `$(dirname "$0")/x.sh`.
+ * read, for `$(dirname "$0")/x.sh`; `actionDir` the folder of the composite action whose
+ * step runs the text, for `$GITHUB_ACTION_PATH/x.sh`.
  */
-export function localScriptCalls(script: string, state: ShellDir, scriptDir?: string): ScriptCall[] {
+export function localScriptCalls(script: string, state: ShellDir, scriptDir?: string, actionDir?: string): ScriptCall[] {
   const out: ScriptCall[] = [];
   // The subshells the last command ran in, each with the folder at its start: a `cd` inside one ends with it.
   let frames: Array<{ id: number; dir: string | undefined }> = [];
@@ -95,7 +104,7 @@ export function localScriptCalls(script: string, state: ShellDir, scriptDir?: st
     const program = words[0];
     if (program === undefined) continue;
     if (program === 'cd') {
-      state.dir = cdTarget(words.slice(1), state.dir);
+      state.dir = cdTarget(words.slice(1), state.dir, actionDir);
       continue;
     }
     if (program === 'pushd' || program === 'popd') {
@@ -106,10 +115,10 @@ export function localScriptCalls(script: string, state: ShellDir, scriptDir?: st
     if (!found) continue;
     if (found.inline !== undefined) {
       // `sh -c "./ci/build.sh"`: the text is read as a script of its own, from the same folder.
-      for (const inner of localScriptCalls(found.inline, { dir: state.dir }, scriptDir)) out.push({ ...inner, offset: command.offset });
+      for (const inner of localScriptCalls(found.inline, { dir: state.dir }, scriptDir, actionDir)) out.push({ ...inner, offset: command.offset });
       continue;
     }
-    const path = literalPath(found.word, state.dir, scriptDir);
+    const path = literalPath(found.word, state.dir, scriptDir, actionDir);
     if (path !== undefined) out.push({ path, cwd: state.dir ?? '', how: found.how, offset: command.offset });
   }
   if (frames.length > 0) state.dir = frames[0]!.dir; // the text ends inside a subshell (`(cd x && ./y.sh)`): its `cd` ends there

@@ -117,6 +117,8 @@ export interface ScriptRunSite {
   line: number;
   /** The file of that line, from the scan root, when it is another file of the pipeline than the CI file read (a `!reference` tag took the line from there). */
   file?: string;
+  /** For a step of a composite action: the steps and jobs of the scan that use the action. */
+  usedBy?: string[];
 }
 
 /** What a file's parse may know beyond its own text. */

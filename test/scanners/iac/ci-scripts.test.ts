@@ -264,3 +264,28 @@ describe('local scripts a job runs: GitLab templates taken through extends', () 
     }
   });
 });
+
+describe('local scripts of a composite action, from its own folder', () => {
+  it('resolves $GITHUB_ACTION_PATH (and `cd` to it) against the action folder only when it is known', () => {
+    const calls = (script: string, actionDir?: string) => localScriptCalls(script, { dir: '' }, undefined, actionDir).map((c) => `${c.how} ${c.path}`);
+    assert.deepEqual(calls('"$GITHUB_ACTION_PATH/build.sh"\nsource "${GITHUB_ACTION_PATH}/../common/lib.sh"\ncd "$GITHUB_ACTION_PATH" && ./x.sh', '.github/actions/build'), [
+      'program .github/actions/build/build.sh',
+      'source .github/actions/common/lib.sh',
+      'program .github/actions/build/x.sh',
+    ]);
+    assert.deepEqual(calls('"$GITHUB_ACTION_PATH/build.sh"\ncd "$GITHUB_ACTION_PATH" && ./x.sh'), []);
+  });
+
+  it('reads the scripts a composite action runs through ${{ github.action_path }}, $GITHUB_ACTION_PATH or its working-directory, naming the action and who uses it', async () => {
+    const result = await runScan({ target: fixturePath('iac', 'gha-action-scripts'), scannerSet: [iacScanner] });
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.related?.map((r) => `${r.path}:${r.startLine}`).join(' ')}`).sort(), [
+      'iac/gha-curl-pipe-shell .github/actions/build/scripts/build.sh:3 .github/actions/build/action.yml:8',
+      'iac/gha-tls-verification-disabled .github/actions/build/helper.sh:3 .github/actions/build/action.yml:17',
+      'iac/gha-tls-verification-disabled .github/actions/build/publish.sh:3 .github/actions/build/action.yml:13',
+      'iac/gha-tls-verification-disabled .github/actions/common/lib.sh:2 .github/actions/build/action.yml:20',
+    ]);
+    const build = result.findings.find((f) => f.location.path.endsWith('scripts/build.sh'))!;
+    assert.match(build.message, /run by action step "Build" of \.github\/actions\/build\/action\.yml \(an action used by \.github\/workflows\/ci\.yml job test step "Build it"\)\./);
+  });
+});

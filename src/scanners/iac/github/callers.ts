@@ -90,6 +90,10 @@ export class GithubCallers implements InputCallers {
     }
   }
 
+  usedBy(callee: Workflow): string[] {
+    return (this.sites.get(callee.path ?? '') ?? []).map((site) => site.label);
+  }
+
   private actionFile(dir: string | undefined): string | undefined {
     if (dir === undefined) return undefined;
     const prefix = dir === '' ? '' : `${dir}/`;

@@ -34,6 +34,8 @@ export type InputVerdict =
 
 export interface InputCallers {
   verdict(callee: Workflow, input: string): InputVerdict;
+  /** The steps and jobs of the scan's files that use this action or reusable workflow (`.github/workflows/ci.yml job test step "build"`). */
+  usedBy?(callee: Workflow): string[];
 }
 
 export interface Job {
@@ -338,6 +340,8 @@ function runSetting(wf: Workflow, step: Step, key: 'working-directory' | 'shell'
  */
 export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
   const out: ScriptRunSite[] = [];
+  const actionDir = wf.composite ? actionFolder(wf.path) : undefined;
+  const usedBy = wf.composite ? wf.callers?.usedBy?.(wf) : undefined;
   for (const job of wf.jobs) {
     const runsOn = get(job.node, 'runs-on');
     const labels = isYScalar(runsOn) ? [text(runsOn)] : isYMap(runsOn) ? [text(get(runsOn, 'labels')), ...items(get(runsOn, 'labels')).map(text)] : items(runsOn).map(text);
@@ -347,34 +351,54 @@ export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
       const shell = runSetting(wf, step, 'shell');
       if (shell === undefined ? windows : !/^(?:bash|sh|zsh)\b/.test(shell)) continue;
       const workdir = runSetting(wf, step, 'working-directory');
-      const dir = workdir === undefined ? '' : workingDirectory(workdir);
+      const dir = workdir === undefined ? '' : workingDirectory(workdir, actionDir);
       if (dir === undefined) continue;
       const checkouts = checkoutsBefore(step);
-      for (const call of localScriptCalls(workspaceAsVariable(step.run.value), { dir })) {
+      const who = wf.composite ? `action step "${text(get(step.node, 'name')) ?? text(get(step.node, 'id')) ?? `step ${step.index + 1}`}"` : stepLabel(step);
+      for (const call of localScriptCalls(expressionsAsVariables(step.run.value), { dir }, undefined, actionDir)) {
         const path = inRepository(call.path, checkouts);
         const cwd = inRepository(call.cwd, checkouts) ?? '';
-        if (path !== undefined) out.push({ path, cwd, how: call.how, who: stepLabel(step), line: lineOfOffset(wf, step.run, call.offset, step.runLine!) });
+        if (path !== undefined) out.push({ path, cwd, how: call.how, who, line: lineOfOffset(wf, step.run, call.offset, step.runLine!), ...(usedBy?.length ? { usedBy } : {}) });
       }
     }
   }
   return out;
 }
 
-/** A working-directory from the repository root: relative, or under `${{ github.workspace }}`; undefined otherwise. */
-function workingDirectory(value: string): string | undefined {
+/**
+ * The folder of a composite action from the root of the repository that holds it (the
+ * folder above `.github/`), where `${{ github.action_path }}` leads; undefined for an
+ * action outside `.github/`, whose repository root is not known.
+ */
+function actionFolder(path: string | undefined): string | undefined {
+  const found = path === undefined ? null : /^(?:(.*)\/)?(\.github\/.*)\/[^/]+$/.exec(path);
+  return found ? found[2] : undefined;
+}
+
+/**
+ * A working-directory from the repository root: relative, or under `${{ github.workspace }}`,
+ * or (in a composite action whose folder is known) under `${{ github.action_path }}`; undefined otherwise.
+ */
+function workingDirectory(value: string, actionDir?: string): string | undefined {
+  const inAction = /^\$\{\{\s*github\.action_path\s*\}\}(?:\/|$)/.exec(value);
+  if (inAction) {
+    const rest = value.slice(inAction[0].length);
+    return actionDir === undefined || /[$`*?~\\]/.test(rest) || rest.startsWith('/') ? undefined : resolveWithinRoot(actionDir, rest);
+  }
   const rest = value.replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?:\/|$)/, '');
   return /[$`*?~\\]/.test(rest) || rest.startsWith('/') ? undefined : resolveWithinRoot('', rest);
 }
 
 /**
- * `${{ github.workspace }}` written as the variable that holds the same folder, padded with
+ * `${{ github.workspace }}` and `${{ github.action_path }}` written as the variables that hold the same folders, padded with
  * empty quotes to the same length so that offsets stay those of the text: GitHub puts its
  * value in before the shell splits words, and the shell reader would split the expression.
  */
-function workspaceAsVariable(script: string): string {
-  return script.replace(/\$\{\{\s*github\.workspace\s*\}\}/g, (match) => {
-    const variable = (match.length - 20) % 2 === 0 ? '${GITHUB_WORKSPACE}' : '$GITHUB_WORKSPACE';
-    return "''".repeat((match.length - variable.length) / 2) + variable;
+function expressionsAsVariables(script: string): string {
+  return script.replace(/\$\{\{\s*github\.(workspace|action_path)\s*\}\}/g, (match, name: string) => {
+    const variable = name === 'workspace' ? '$GITHUB_WORKSPACE' : '$GITHUB_ACTION_PATH';
+    // An odd difference (`${{github.workspace }}`) leaves the text one character short: no line moves.
+    return "''".repeat(Math.floor((match.length - variable.length) / 2)) + variable;
   });
 }
 
