@@ -2,7 +2,7 @@ import type { Value } from '../hcl/evaluate.js';
 import { label, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, instancesOf, sectionsIn } from './instances.js';
-import { blockAt, defaulted, finding, holds, isOff, isOn, setting, text, unreadable, type Setting } from './azure-common.js';
+import { blockAt, defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, setting, text, unreadable, type Setting } from './azure-common.js';
 
 /**
  * Key-based (local) authentication of the azurerm data and messaging services. Each
@@ -135,16 +135,7 @@ const storageSharedKey: TfRule = tfRule({
 /** The web, function and logic apps whose basic-auth publishing credentials the provider can turn off (azurerm 3.88 and later), with the settings by endpoint. */
 const PUBLISHING: ReadonlyArray<{ types: readonly string[]; scm: string; ftp?: string }> = [
   {
-    types: [
-      'azurerm_linux_web_app',
-      'azurerm_linux_web_app_slot',
-      'azurerm_windows_web_app',
-      'azurerm_windows_web_app_slot',
-      'azurerm_linux_function_app',
-      'azurerm_linux_function_app_slot',
-      'azurerm_windows_function_app',
-      'azurerm_windows_function_app_slot',
-    ],
+    types: OS_APP_TYPES,
     scm: 'webdeploy_publish_basic_authentication_enabled',
     ftp: 'ftp_publish_basic_authentication_enabled',
   },

@@ -102,12 +102,8 @@ export function finding(resource: TfResource, line: number, message: string, sev
   return severity ? { line, message, resource: label(resource), severity } : { line, message, resource: label(resource) };
 }
 
-/** The web and function apps of both generations of the provider, with their deployment slots. */
-export const APP_TYPES = [
-  'azurerm_app_service',
-  'azurerm_app_service_slot',
-  'azurerm_function_app',
-  'azurerm_function_app_slot',
+/** The web and function apps of the current generation of the provider (azurerm 3.0 and later), by operating system, with their deployment slots. */
+export const OS_APP_TYPES = [
   'azurerm_linux_web_app',
   'azurerm_linux_web_app_slot',
   'azurerm_windows_web_app',
@@ -117,3 +113,6 @@ export const APP_TYPES = [
   'azurerm_windows_function_app',
   'azurerm_windows_function_app_slot',
 ] as const;
+
+/** The web and function apps of both generations of the provider, with their deployment slots. */
+export const APP_TYPES = ['azurerm_app_service', 'azurerm_app_service_slot', 'azurerm_function_app', 'azurerm_function_app_slot', ...OS_APP_TYPES] as const;
