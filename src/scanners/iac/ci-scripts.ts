@@ -43,10 +43,14 @@ interface Run {
   line: number;
   /** The file of `line` when it is another file of the pipeline (a GitLab `!reference` tag took the line from there). */
   lineFile?: string;
-  /** The repository root the CI file's jobs start in, from the scan root. */
+  /** The repository root the CI file's jobs start in, from the scan root (the scan root itself when `rootUnknown`). */
   root: string;
-  /** The folder the job's shell was in, from that root. */
-  cwd: string;
+  /** The folder the job's shell was in, from that root; undefined when not known. */
+  cwd: string | undefined;
+  /** For a step of a composite action: the action's folder, from that root. */
+  actionDir?: string;
+  /** The repository root is not known (a composite action outside `.github/`): only paths from the action's folder are. */
+  rootUnknown?: boolean;
   how: ScriptRunSite['how'];
   /** The script that runs this one, for a script one level down. */
   via?: string;
@@ -81,12 +85,26 @@ export class CiScripts {
   /** The local scripts that the jobs of an analysed CI file run (those `only` keeps). */
   add(file: string, platform: string | undefined, sites: readonly ScriptRunSite[] | undefined, only?: (script: string) => boolean): void {
     if (!sites?.length || (platform !== 'gitlab-ci' && platform !== 'github-actions')) return;
-    const root = this.repositoryRoot(file, platform);
-    if (root === undefined) return;
+    const repository = this.repositoryRoot(file, platform);
     for (const site of sites) {
+      // The sites of an action outside .github/ are from the scan root, where its own folder is known.
+      const root = site.rootUnknown ? '' : repository;
+      if (root === undefined) continue;
       const at = root === '' ? site.path : `${root}/${site.path}`;
       if (only && !only(at)) continue;
-      this.runOf(at).push({ platform, file, ...(site.file ? { lineFile: site.file } : {}), ...(site.usedBy?.length ? { usedBy: site.usedBy } : {}), who: site.who, line: site.line, root, cwd: site.cwd, how: site.how });
+      this.runOf(at).push({
+        platform,
+        file,
+        ...(site.file ? { lineFile: site.file } : {}),
+        ...(site.usedBy?.length ? { usedBy: site.usedBy } : {}),
+        ...(site.actionDir !== undefined ? { actionDir: site.actionDir } : {}),
+        ...(site.rootUnknown ? { rootUnknown: true } : {}),
+        who: site.who,
+        line: site.line,
+        root,
+        cwd: site.cwd,
+        how: site.how,
+      });
     }
   }
 
@@ -128,7 +146,8 @@ export class CiScripts {
    * folder of the `.gitlab-ci.yml` above the file (an included file lies anywhere in it);
    * GitHub at the root of the repository that holds `.github/`. A workflow or action
    * elsewhere (a composite action published from its own folder runs in its caller's
-   * repository) has none.
+   * repository) has none: only the paths from the action's own folder are known, from the
+   * scan root (ScriptRunSite.rootUnknown).
    */
   private repositoryRoot(file: string, platform: 'gitlab-ci' | 'github-actions'): string | undefined {
     if (platform === 'github-actions') {
@@ -153,7 +172,8 @@ export class CiScripts {
     const scripts = new Map<string, Script | undefined>();
     const direct = [...this.runs.keys()].sort();
     for (const at of direct) scripts.set(at, await this.read(at, this.runs.get(at)!));
-    // One level down: the local scripts the scripts run, from the folder their job ran them in.
+    // One level down: the local scripts the scripts run, from the folder their job ran them in
+    // ($GITHUB_ACTION_PATH still that of the composite action whose step ran them).
     for (const at of direct) {
       const script = scripts.get(at);
       if (!script) continue;
@@ -161,8 +181,9 @@ export class CiScripts {
       for (const run of this.runs.get(at)!.filter((r) => r.via === undefined)) {
         const own = run.root === '' ? at : at.slice(run.root.length + 1);
         const dir = path.posix.dirname(own).replace(/^\.$/, '');
-        const key = `${run.root}\0${run.cwd}`;
-        if (!parsed.has(key)) parsed.set(key, localScriptCalls(script.text, { dir: run.cwd }, dir));
+        const key = `${run.root}\0${run.cwd ?? '\0'}\0${run.actionDir ?? '\0'}\0${run.rootUnknown === true}`;
+        const bases = { scriptDir: dir, ...(run.actionDir !== undefined ? { actionDir: run.actionDir } : {}), ...(run.rootUnknown ? { rootUnknown: true } : {}) };
+        if (!parsed.has(key)) parsed.set(key, localScriptCalls(script.text, { dir: run.cwd }, bases));
         for (const call of parsed.get(key)!) {
           const inner = run.root === '' ? call.path : `${run.root}/${call.path}`;
           if (inner === at) continue;

@@ -16,8 +16,8 @@ export type ScriptHow = 'program' | 'shell' | 'source';
 export interface ScriptCall {
   /** The script's path from the repository root. */
   path: string;
-  /** The folder the command ran in, from the repository root: a script it calls runs there too. */
-  cwd: string;
+  /** The folder the command ran in, from the repository root: a script it calls runs there too; undefined when not known. */
+  cwd: string | undefined;
   how: ScriptHow;
   /** Offset of the command in the shell text. */
   offset: number;
@@ -49,17 +49,34 @@ const ACTION_PREFIX = /^\$\{?GITHUB_ACTION_PATH\}?(?:\/|$)/;
 /** What a literal path may not hold: expansions, globs, a home directory, a NUL, braces. */
 const NOT_LITERAL = /[$`*?[\]{}~\\\0]|^-/;
 
+/**
+ * The folders a shell text's paths may start from, besides the folder it runs in: the
+ * repository root ('', unless `rootUnknown` says it is not known, as for a composite
+ * action outside `.github/`, which runs in its callers' workspace), the folder of the
+ * script being read (`scriptDir`, for `$(dirname "$0")/x.sh`) and the folder of the
+ * composite action whose step runs the text (`actionDir`, for `$GITHUB_ACTION_PATH/x.sh`).
+ */
+export interface ScriptBases {
+  rootUnknown?: boolean;
+  scriptDir?: string;
+  actionDir?: string;
+}
+
 /** A path as written, from the repository root: undefined when it is not literal, is absolute, or leaves the root. */
-function literalPath(word: string, dir: string | undefined, scriptDir?: string, actionDir?: string): string | undefined {
-  const rooted = ROOT_PREFIX.exec(word);
-  if (rooted) return afterPrefix(word.slice(rooted[0].length), '');
-  const inAction = ACTION_PREFIX.exec(word);
-  if (inAction) return actionDir === undefined ? undefined : afterPrefix(word.slice(inAction[0].length), actionDir);
+function literalPath(word: string, dir: string | undefined, bases: ScriptBases): string | undefined {
+  for (const [prefix, base] of [[ROOT_PREFIX, workspaceOf(bases)], [ACTION_PREFIX, bases.actionDir]] as const) {
+    const found = prefix.exec(word);
+    if (found) return base === undefined ? undefined : afterPrefix(word.slice(found[0].length), base);
+  }
   // `"$(dirname "$0")/common.sh"` in a script: beside the script itself.
   const beside = /^\$\((?:dirname|cd)\s+"?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)"?\s*\)\/|^\$\{BASH_SOURCE(?:\[0\])?%\/\*\}\//.exec(word);
-  if (beside) return scriptDir === undefined ? undefined : afterPrefix(word.slice(beside[0].length), scriptDir);
+  if (beside) return bases.scriptDir === undefined ? undefined : afterPrefix(word.slice(beside[0].length), bases.scriptDir);
   if (dir === undefined || word.startsWith('/')) return undefined;
   return afterPrefix(word, dir);
+}
+
+function workspaceOf(bases: ScriptBases): string | undefined {
+  return bases.rootUnknown ? undefined : '';
 }
 
 function afterPrefix(rest: string, base: string): string | undefined {
@@ -69,11 +86,11 @@ function afterPrefix(rest: string, base: string): string | undefined {
 }
 
 /** The folder a literal `cd` argument leads to, or undefined when it is not known. */
-function cdTarget(args: readonly string[], dir: string | undefined, actionDir?: string): string | undefined {
+function cdTarget(args: readonly string[], dir: string | undefined, bases: ScriptBases): string | undefined {
   const operands = args[0] === '--' ? args.slice(1) : args;
   if (operands.length !== 1) return undefined; // `cd` alone goes home; `cd -P x` is rare enough to leave unknown
   const target = operands[0]!;
-  for (const [prefix, base] of [[ROOT_PREFIX, ''], [ACTION_PREFIX, actionDir]] as const) {
+  for (const [prefix, base] of [[ROOT_PREFIX, workspaceOf(bases)], [ACTION_PREFIX, bases.actionDir]] as const) {
     const rooted = prefix.exec(target);
     if (!rooted) continue;
     const rest = target.slice(rooted[0].length).replace(/\/+$/, '');
@@ -86,11 +103,10 @@ function cdTarget(args: readonly string[], dir: string | undefined, actionDir?: 
 /**
  * The local scripts a shell text runs, in order, with the folder each runs from; `state`
  * carries the folder from one part of a job's script to the next (GitLab runs
- * before_script and script in one shell). `scriptDir` is the folder of the script being
- * read, for `$(dirname "$0")/x.sh`; `actionDir` the folder of the composite action whose
- * step runs the text, for `$GITHUB_ACTION_PATH/x.sh`.
+ * before_script and script in one shell). `bases` are the other folders its paths may
+ * start from.
  */
-export function localScriptCalls(script: string, state: ShellDir, scriptDir?: string, actionDir?: string): ScriptCall[] {
+export function localScriptCalls(script: string, state: ShellDir, bases: ScriptBases = {}): ScriptCall[] {
   const out: ScriptCall[] = [];
   // The subshells the last command ran in, each with the folder at its start: a `cd` inside one ends with it.
   let frames: Array<{ id: number; dir: string | undefined }> = [];
@@ -104,7 +120,7 @@ export function localScriptCalls(script: string, state: ShellDir, scriptDir?: st
     const program = words[0];
     if (program === undefined) continue;
     if (program === 'cd') {
-      state.dir = cdTarget(words.slice(1), state.dir, actionDir);
+      state.dir = cdTarget(words.slice(1), state.dir, bases);
       continue;
     }
     if (program === 'pushd' || program === 'popd') {
@@ -115,11 +131,11 @@ export function localScriptCalls(script: string, state: ShellDir, scriptDir?: st
     if (!found) continue;
     if (found.inline !== undefined) {
       // `sh -c "./ci/build.sh"`: the text is read as a script of its own, from the same folder.
-      for (const inner of localScriptCalls(found.inline, { dir: state.dir }, scriptDir, actionDir)) out.push({ ...inner, offset: command.offset });
+      for (const inner of localScriptCalls(found.inline, { dir: state.dir }, bases)) out.push({ ...inner, offset: command.offset });
       continue;
     }
-    const path = literalPath(found.word, state.dir, scriptDir, actionDir);
-    if (path !== undefined) out.push({ path, cwd: state.dir ?? '', how: found.how, offset: command.offset });
+    const path = literalPath(found.word, state.dir, bases);
+    if (path !== undefined) out.push({ path, cwd: state.dir, how: found.how, offset: command.offset });
   }
   if (frames.length > 0) state.dir = frames[0]!.dir; // the text ends inside a subshell (`(cd x && ./y.sh)`): its `cd` ends there
   return out;

@@ -108,8 +108,8 @@ export interface ScriptJudgement {
 export interface ScriptRunSite {
   /** The script's path from the repository root of the CI file. */
   path: string;
-  /** The folder the job's shell was in, from that root (a script called by the script runs from there too). */
-  cwd: string;
+  /** The folder the job's shell was in, from that root (a script called by the script runs from there too); undefined when not known. */
+  cwd: string | undefined;
   how: 'program' | 'shell' | 'source';
   /** Who runs it: `job "release"`, `job build step "Publish"`. */
   who: string;
@@ -119,6 +119,14 @@ export interface ScriptRunSite {
   file?: string;
   /** For a step of a composite action: the steps and jobs of the scan that use the action. */
   usedBy?: string[];
+  /** For a step of a composite action: the action's folder, from the same root as `path` (`$GITHUB_ACTION_PATH` in the scripts it runs). */
+  actionDir?: string;
+  /**
+   * `path`, `cwd` and `actionDir` are from the scan root, not from a repository root: a
+   * composite action outside `.github/` runs in the workspace of its callers, not known,
+   * and only what lies from its own folder is.
+   */
+  rootUnknown?: boolean;
 }
 
 /** What a file's parse may know beyond its own text. */

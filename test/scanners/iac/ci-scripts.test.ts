@@ -11,7 +11,7 @@ import { gitlabScriptRuns, readPipeline } from '../../../src/scanners/iac/gitlab
 import { fixturePath } from '../../helpers/paths.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
 
-const calls = (script: string, dir: string | undefined = '', scriptDir?: string) => localScriptCalls(script, { dir }, scriptDir).map((c) => `${c.how} ${c.path}`);
+const calls = (script: string, dir: string | undefined = '', scriptDir?: string) => localScriptCalls(script, { dir }, { scriptDir }).map((c) => `${c.how} ${c.path}`);
 
 describe('local scripts a job runs: which commands name one', () => {
   it('takes a path written as the command or as the script of a shell, source or .', () => {
@@ -267,7 +267,7 @@ describe('local scripts a job runs: GitLab templates taken through extends', () 
 
 describe('local scripts of a composite action, from its own folder', () => {
   it('resolves $GITHUB_ACTION_PATH (and `cd` to it) against the action folder only when it is known', () => {
-    const calls = (script: string, actionDir?: string) => localScriptCalls(script, { dir: '' }, undefined, actionDir).map((c) => `${c.how} ${c.path}`);
+    const calls = (script: string, actionDir?: string) => localScriptCalls(script, { dir: '' }, { actionDir }).map((c) => `${c.how} ${c.path}`);
     assert.deepEqual(calls('"$GITHUB_ACTION_PATH/build.sh"\nsource "${GITHUB_ACTION_PATH}/../common/lib.sh"\ncd "$GITHUB_ACTION_PATH" && ./x.sh', '.github/actions/build'), [
       'program .github/actions/build/build.sh',
       'source .github/actions/common/lib.sh',
@@ -287,5 +287,29 @@ describe('local scripts of a composite action, from its own folder', () => {
     ]);
     const build = result.findings.find((f) => f.location.path.endsWith('scripts/build.sh'))!;
     assert.match(build.message, /run by action step "Build" of \.github\/actions\/build\/action\.yml \(an action used by \.github\/workflows\/ci\.yml job test step "Build it"\)\./);
+  });
+});
+
+describe('local scripts of a composite action outside .github/, from its own folder', () => {
+  it('resolves $GITHUB_ACTION_PATH and leaves the workspace unknown when the repository root is not known', () => {
+    const calls = (script: string, dir?: string) => localScriptCalls(script, { dir }, { actionDir: 'actions/deploy', rootUnknown: true }).map((c) => `${c.how} ${c.path} ${c.cwd ?? '?'}`);
+    assert.deepEqual(calls('"$GITHUB_ACTION_PATH/build.sh"\n./caller.sh\n"$GITHUB_WORKSPACE/caller.sh"\ncd "$GITHUB_ACTION_PATH" && bash ../shared/common.sh\ncd "$GITHUB_WORKSPACE" && ./x.sh'), [
+      'program actions/deploy/build.sh ?',
+      'shell actions/shared/common.sh actions/deploy',
+    ]);
+  });
+
+  it('reads the scripts an action at the root or in any folder runs from its folder, one level down included, and not those of its callers\' workspace', async () => {
+    const result = await runScan({ target: fixturePath('iac', 'gha-root-action'), scannerSet: [iacScanner] });
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.related?.map((r) => `${r.path}:${r.startLine}`).join(' ')}`).sort(), [
+      'iac/gha-curl-pipe-shell scripts/lib.sh:2 action.yml:8',
+      'iac/gha-tls-verification-disabled actions/shared/common.sh:2 actions/deploy/action.yaml:9',
+      'iac/gha-tls-verification-disabled tools/fetch.sh:3 action.yml:12',
+    ]);
+    const lib = result.findings.find((f) => f.location.path === 'scripts/lib.sh')!;
+    assert.match(lib.message, /run by action step "Setup" of action\.yml \(an action used by \.github\/workflows\/ci\.yml job test step "Set up"\) \(through scripts\/setup\.sh\)\./);
+    const common = result.findings.find((f) => f.location.path === 'actions/shared/common.sh')!;
+    assert.match(common.message, /run by action step "step 1" of actions\/deploy\/action\.yaml \(an action used by \.github\/workflows\/ci\.yml job test step "Deploy"\)\./);
   });
 });

@@ -340,7 +340,9 @@ function runSetting(wf: Workflow, step: Step, key: 'working-directory' | 'shell'
  */
 export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
   const out: ScriptRunSite[] = [];
-  const actionDir = wf.composite ? actionFolder(wf.path) : undefined;
+  const action = wf.composite ? actionFolder(wf.path) : undefined;
+  const actionDir = action?.dir;
+  const rootUnknown = action?.rootUnknown === true;
   const usedBy = wf.composite ? wf.callers?.usedBy?.(wf) : undefined;
   for (const job of wf.jobs) {
     const runsOn = get(job.node, 'runs-on');
@@ -351,14 +353,25 @@ export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
       const shell = runSetting(wf, step, 'shell');
       if (shell === undefined ? windows : !/^(?:bash|sh|zsh)\b/.test(shell)) continue;
       const workdir = runSetting(wf, step, 'working-directory');
-      const dir = workdir === undefined ? '' : workingDirectory(workdir, actionDir);
-      if (dir === undefined) continue;
-      const checkouts = checkoutsBefore(step);
+      // An action outside .github/ starts in its callers' workspace, not known; only its own folder is.
+      const dir = workdir === undefined ? (rootUnknown ? undefined : '') : workingDirectory(workdir, actionDir, rootUnknown);
+      if (dir === undefined && !rootUnknown) continue;
+      const checkouts = rootUnknown ? undefined : checkoutsBefore(step);
       const who = wf.composite ? `action step "${text(get(step.node, 'name')) ?? text(get(step.node, 'id')) ?? `step ${step.index + 1}`}"` : stepLabel(step);
-      for (const call of localScriptCalls(expressionsAsVariables(step.run.value), { dir }, undefined, actionDir)) {
+      for (const call of localScriptCalls(expressionsAsVariables(step.run.value), { dir }, { ...(actionDir !== undefined ? { actionDir } : {}), rootUnknown })) {
         const path = inRepository(call.path, checkouts);
-        const cwd = inRepository(call.cwd, checkouts) ?? '';
-        if (path !== undefined) out.push({ path, cwd, how: call.how, who, line: lineOfOffset(wf, step.run, call.offset, step.runLine!), ...(usedBy?.length ? { usedBy } : {}) });
+        const cwd = call.cwd === undefined ? undefined : inRepository(call.cwd, checkouts);
+        if (path !== undefined)
+          out.push({
+            path,
+            cwd,
+            how: call.how,
+            who,
+            line: lineOfOffset(wf, step.run, call.offset, step.runLine!),
+            ...(usedBy?.length ? { usedBy } : {}),
+            ...(actionDir !== undefined ? { actionDir } : {}),
+            ...(rootUnknown ? { rootUnknown } : {}),
+          });
       }
     }
   }
@@ -366,25 +379,32 @@ export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
 }
 
 /**
- * The folder of a composite action from the root of the repository that holds it (the
- * folder above `.github/`), where `${{ github.action_path }}` leads; undefined for an
- * action outside `.github/`, whose repository root is not known.
+ * The folder of a composite action, where `${{ github.action_path }}` leads: from the root
+ * of the repository that holds it (the folder above `.github/`); for an action outside
+ * `.github/` (at the root of a repository, `uses: ./`, or in any folder), whose repository
+ * root is not known, from the scan root (`rootUnknown`). Undefined when the scan did not
+ * say the file's path.
  */
-function actionFolder(path: string | undefined): string | undefined {
-  const found = path === undefined ? null : /^(?:(.*)\/)?(\.github\/.*)\/[^/]+$/.exec(path);
-  return found ? found[2] : undefined;
+function actionFolder(path: string | undefined): { dir: string; rootUnknown: boolean } | undefined {
+  if (path === undefined) return undefined;
+  const found = /^(?:(.*)\/)?(\.github\/.*)\/[^/]+$/.exec(path);
+  if (found) return { dir: found[2]!, rootUnknown: false };
+  const slash = path.lastIndexOf('/');
+  return { dir: slash < 0 ? '' : path.slice(0, slash), rootUnknown: true };
 }
 
 /**
  * A working-directory from the repository root: relative, or under `${{ github.workspace }}`,
- * or (in a composite action whose folder is known) under `${{ github.action_path }}`; undefined otherwise.
+ * or (in a composite action whose folder is known) under `${{ github.action_path }}`; undefined otherwise
+ * (and for all but the last when the repository root is not known).
  */
-function workingDirectory(value: string, actionDir?: string): string | undefined {
+function workingDirectory(value: string, actionDir?: string, rootUnknown = false): string | undefined {
   const inAction = /^\$\{\{\s*github\.action_path\s*\}\}(?:\/|$)/.exec(value);
   if (inAction) {
     const rest = value.slice(inAction[0].length);
     return actionDir === undefined || /[$`*?~\\]/.test(rest) || rest.startsWith('/') ? undefined : resolveWithinRoot(actionDir, rest);
   }
+  if (rootUnknown) return undefined;
   const rest = value.replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?:\/|$)/, '');
   return /[$`*?~\\]/.test(rest) || rest.startsWith('/') ? undefined : resolveWithinRoot('', rest);
 }
