@@ -224,3 +224,37 @@ describe('a workload role with several privileged grants is named by the stronge
     assert.match(found[0]!, /which has administrator access \(AdministratorAccess\) through aws_iam_role\.fn managed_policy_arns and 1 more\.$/);
   });
 });
+
+describe('CloudFormation: a managed policy ARN is read alike by the rules that judge it', () => {
+  // One reading (managedPolicyArn, cloudformation/policy.ts): a Fn::Join with a part other than
+  // literals and Ref AWS::Partition is read through the template's values (a parameter's default).
+  const template = (arn: string) =>
+    lines(
+      'Parameters:',
+      '  Policy:',
+      '    Type: String',
+      '    Default: AdministratorAccess',
+      'Resources:',
+      '  Fn:',
+      '    Type: AWS::Lambda::Function',
+      '    Properties:',
+      '      Handler: index.handler',
+      '      Runtime: nodejs20.x',
+      '      Role: !GetAtt FnRole.Arn',
+      '  FnRole:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      ManagedPolicyArns:',
+      `        - ${arn}`,
+    );
+  for (const arn of [
+    '!Sub arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess',
+    "!Join ['', ['arn:', !Ref AWS::Partition, ':iam::aws:policy/AdministratorAccess']]",
+    "!Join ['', ['arn:aws:iam::aws:policy/', !Ref Policy]]",
+  ]) {
+    it(arn, () => {
+      assert.deepEqual(linesOf('iac/cfn-iam-full-admin', 'stack.yaml', template(arn)), [16]);
+      assert.deepEqual(linesOf('iac/cfn-workload-privileged-role', 'stack.yaml', template(arn)), [11]);
+    });
+  }
+});

@@ -1,6 +1,6 @@
 import { statementsOf, type Statement } from '../aws-policy.js';
-import { isYMap, isYSeq, pair, type YNode } from '../yaml/tree.js';
-import { follow, plainValue, UNKNOWN, UNKNOWN_TEXT } from './resolve.js';
+import { isYMap, isYScalar, isYSeq, pair, type YNode } from '../yaml/tree.js';
+import { follow, intrinsic, plainValue, text, UNKNOWN, UNKNOWN_TEXT } from './resolve.js';
 import type { CfnTemplate } from './template.js';
 
 /**
@@ -34,3 +34,28 @@ export const RESOURCE_POLICIES: ReadonlyArray<readonly [string, string]> = [
   ['AWS::Elasticsearch::Domain', 'AccessPolicies'],
   ['AWS::OpenSearchService::Domain', 'AccessPolicies'],
 ];
+
+/**
+ * An AWS managed policy ARN as templates write it, read in the `aws` partition:
+ * `!Sub` with `${AWS::Partition}`, `Fn::Join` of literal parts and `Ref AWS::Partition`
+ * (as CDK writes them), or any value the template gives (a literal, a parameter's default).
+ */
+export function managedPolicyArn(t: CfnTemplate, node: YNode): string | undefined {
+  const call = intrinsic(node);
+  if (call?.name === 'Fn::Sub' && isYScalar(call.arg) && typeof call.arg.value === 'string') return call.arg.value.replace(/\$\{AWS::Partition\}/g, 'aws');
+  return joinedWithPartition(call) ?? text(t, node);
+}
+
+function joinedWithPartition(call: ReturnType<typeof intrinsic>): string | undefined {
+  if (call?.name !== 'Fn::Join' || !isYSeq(call.arg) || call.arg.items.length !== 2) return undefined;
+  const [delimiter, parts] = call.arg.items;
+  if (!isYScalar(delimiter) || typeof delimiter.value !== 'string' || !isYSeq(parts)) return undefined;
+  const texts: string[] = [];
+  for (const part of parts.items) {
+    const ref = intrinsic(part);
+    if (ref?.name === 'Ref' && isYScalar(ref.arg) && ref.arg.value === 'AWS::Partition') texts.push('aws');
+    else if (isYScalar(part) && part.value !== null && !ref) texts.push(String(part.value));
+    else return undefined;
+  }
+  return texts.join(delimiter.value);
+}

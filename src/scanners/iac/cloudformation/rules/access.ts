@@ -19,7 +19,7 @@ import {
 import { inside } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, pair, type YNode, type YPair } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
-import { RESOURCE_POLICIES, statementsIn } from '../policy.js';
+import { managedPolicyArn, RESOURCE_POLICIES, statementsIn } from '../policy.js';
 import { bool, follow, intrinsic, plainValue, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 
@@ -343,25 +343,6 @@ const userConsolePassword: CfnRule = cfnRule({
     }
   },
 });
-
-/** An AWS managed policy ARN written with `${AWS::Partition}` (Fn::Sub) or `Ref AWS::Partition` (Fn::Join), read in the `aws` partition. */
-function managedPolicyArn(t: CfnTemplate, node: YNode): string | undefined {
-  const call = intrinsic(node);
-  if (call?.name === 'Fn::Sub' && isYScalar(call.arg) && typeof call.arg.value === 'string') return call.arg.value.replace(/\$\{AWS::Partition\}/g, 'aws');
-  if (call?.name === 'Fn::Join' && isYSeq(call.arg) && call.arg.items.length === 2) {
-    const [delimiter, parts] = call.arg.items;
-    if (!isYScalar(delimiter) || !isYSeq(parts)) return undefined;
-    const texts: string[] = [];
-    for (const part of parts.items) {
-      const ref = intrinsic(part);
-      if (ref?.name === 'Ref' && isYScalar(ref.arg) && ref.arg.value === 'AWS::Partition') texts.push('aws');
-      else if (isYScalar(part) && part.value !== null && !ref) texts.push(String(part.value));
-      else return undefined;
-    }
-    return texts.join(String(delimiter.value ?? ''));
-  }
-  return text(t, node);
-}
 
 /** For each role of the template, what makes it privileged and where that comes from. */
 function privilegedRoles(t: CfnTemplate): Map<CfnResource, Array<{ what: string; via: string }>> {

@@ -4,7 +4,7 @@ import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../../secret-names.js';
 import { isYMap, isYScalar, isYSeq, type YNode, type YPair, type YScalar } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
-import { RESOURCE_POLICIES, statementsIn } from '../policy.js';
+import { managedPolicyArn, RESOURCE_POLICIES, statementsIn } from '../policy.js';
 import { follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { eventAuth, samApiEvents } from '../sam-events.js';
@@ -87,29 +87,12 @@ const fullAdmin: CfnRule = cfnRule({
   },
 });
 
-/** `Fn::Join` of literal parts and `Ref AWS::Partition` (as CDK writes managed policy ARNs), with the partition `aws`. */
-function joinedWithPartition(call: ReturnType<typeof intrinsic>): string | undefined {
-  if (call?.name !== 'Fn::Join' || !isYSeq(call.arg) || call.arg.items.length !== 2) return undefined;
-  const [delimiter, parts] = call.arg.items;
-  if (!isYScalar(delimiter) || typeof delimiter.value !== 'string' || !isYSeq(parts)) return undefined;
-  const texts: string[] = [];
-  for (const part of parts.items) {
-    const ref = intrinsic(part);
-    if (ref?.name === 'Ref' && isYScalar(ref.arg) && ref.arg.value === 'AWS::Partition') texts.push('aws');
-    else if (isYScalar(part) && part.value !== null && !ref) texts.push(String(part.value));
-    else return undefined;
-  }
-  return texts.join(delimiter.value);
-}
-
 /**
  * The AWS managed AdministratorAccess policy: its ARN in any partition (`!Sub` with
  * `${AWS::Partition}` included), or, in SAM `Policies`, its bare name.
  */
 function isAdministratorAccess(t: CfnTemplate, node: YNode, sam: boolean): boolean {
-  const call = intrinsic(node);
-  const sub = call?.name === 'Fn::Sub' && isYScalar(call.arg) && typeof call.arg.value === 'string' ? call.arg.value.replace(/\$\{AWS::Partition\}/g, 'aws') : undefined;
-  const arn = sub ?? joinedWithPartition(call) ?? text(t, node);
+  const arn = managedPolicyArn(t, node);
   if (arn === undefined) return false;
   return /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/.test(arn.trim()) || (sam && arn.trim() === 'AdministratorAccess');
 }
