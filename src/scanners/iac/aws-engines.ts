@@ -14,3 +14,13 @@ export function redisWithoutEncryption(version: string): boolean {
   if (major === 3) return !(minor === 2 && patch === 6);
   return major === 4 && minor === 0 && patch < 10;
 }
+
+/**
+ * Whether an RDS database instance of this engine (lower case) can take IAM database
+ * authentication: MySQL and PostgreSQL, not MariaDB, Oracle or SQL Server. An Aurora
+ * member takes it from its cluster (clusterTakesIamAuth).
+ */
+export const instanceTakesIamAuth = (engine: string): boolean => /^(?:mysql|postgres)/.test(engine);
+
+/** Whether an RDS cluster of this engine (lower case) and engine mode can take IAM database authentication: Aurora, except Serverless v1. */
+export const clusterTakesIamAuth = (engine: string, mode: unknown): boolean => engine.startsWith('aurora') && mode !== 'serverless';

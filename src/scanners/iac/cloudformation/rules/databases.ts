@@ -7,7 +7,7 @@ import { statementsIn } from '../policy.js';
 import { bool, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { requireTrue } from './data.js';
-import { redisWithoutEncryption } from '../../aws-engines.js';
+import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
 
 /** The engine of a database or cache, lower case, or undefined when it cannot be read. */
 const engineOf = (t: CfnTemplate, r: CfnResource, key = 'Engine'): string | undefined => text(t, prop(t, r, key)?.value)?.toLowerCase();
@@ -60,12 +60,12 @@ const dbNoIamAuth: CfnRule = cfnRule({
   *check(t) {
     for (const r of resourcesOf(t, 'AWS::RDS::DBInstance')) {
       const engine = engineOf(t, r);
-      if (!engine || !/^(?:mysql|postgres)/.test(engine) || inheritsFromSource(t, r)) continue;
+      if (!engine || !instanceTakesIamAuth(engine) || inheritsFromSource(t, r)) continue;
       yield* requireTrue(t, r, ['EnableIAMDatabaseAuthentication'], 'accepts only database passwords: set EnableIAMDatabaseAuthentication: true.');
     }
     for (const r of resourcesOf(t, 'AWS::RDS::DBCluster')) {
       const engine = engineOf(t, r);
-      if (!engine?.startsWith('aurora') || text(t, prop(t, r, 'EngineMode')?.value) === 'serverless') continue;
+      if (!engine || !clusterTakesIamAuth(engine, text(t, prop(t, r, 'EngineMode')?.value))) continue;
       yield* requireTrue(t, r, ['EnableIAMDatabaseAuthentication'], 'accepts only database passwords: set EnableIAMDatabaseAuthentication: true.');
     }
     for (const r of resourcesOf(t, 'AWS::Neptune::DBCluster')) yield* requireTrue(t, r, ['IamAuthEnabled'], 'lets any client that reaches the endpoint query the graph without signed requests: set IamAuthEnabled: true.');

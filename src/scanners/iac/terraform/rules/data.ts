@@ -4,7 +4,7 @@ import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { redisWithoutEncryption } from '../../aws-engines.js';
+import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
 
 /**
  * A boolean setting that must be true: nothing when it is true or cannot be read, a
@@ -49,14 +49,13 @@ const dbNoIamAuth: TfRule = tfRule({
   *check(input) {
     for (const db of resourcesOf(input, 'aws_db_instance')) {
       const engine = engineOf(input, db);
-      if (!engine || !/^(?:mysql|postgres)/.test(engine) || attribute(db.block, 'replicate_source_db')) continue;
+      if (!engine || !instanceTakesIamAuth(engine) || attribute(db.block, 'replicate_source_db')) continue;
       const hit = mustBeTrue(input, db, db.block, 'iam_database_authentication_enabled', 'clients can only log in with database passwords');
       if (hit) yield hit;
     }
     for (const cluster of resourcesOf(input, 'aws_rds_cluster')) {
       const engine = engineOf(input, cluster) ?? 'aurora-mysql';
-      // Aurora Serverless v1 does not support IAM authentication.
-      if (!engine.startsWith('aurora') || valueOf(input, cluster.block, 'engine_mode') === 'serverless') continue;
+      if (!clusterTakesIamAuth(engine, valueOf(input, cluster.block, 'engine_mode'))) continue;
       const hit = mustBeTrue(input, cluster, cluster.block, 'iam_database_authentication_enabled', 'clients can only log in with database passwords');
       if (hit) yield hit;
     }
