@@ -131,6 +131,22 @@ describe('Helm charts rendered with the values of their deployments', () => {
     }
   });
 
+  it('reports a finding once when a deployment only renames the objects (nameOverride), not once more per deployment', async () => {
+    const NAMED = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-{{ .Values.nameOverride | default .Chart.Name }}\nspec:\n  template:\n    spec:\n      hostNetwork: {{ .Values.hostNetwork }}\n      containers:\n      - name: c\n        image: nginx:1.27\n';
+    const helmfile = 'releases:\n  - name: dev\n    chart: ./chart\n    values:\n      - nameOverride: dev-web\n  - name: prod\n    chart: ./chart\n    values:\n      - nameOverride: prod-web\n        hostNetwork: true\n';
+    const t = tempTree({ 'chart/Chart.yaml': CHART, 'chart/values.yaml': VALUES, 'chart/templates/deployment.yaml': NAMED, 'helmfile.yaml': helmfile });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      // Every render finds no memory limit: once, with the default render's name.
+      assert.deepEqual(messages(result.findings, 'iac/k8s-no-memory-limit'), ['Deployment/release-name-web container c has no memory limit.']);
+      // What only a deployment gives is still reported, named with that deployment.
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['chart/templates/deployment.yaml:8']);
+      assert.match(messages(result.findings, 'iac/k8s-host-network')[0]!, /prod-web.*with the values of helmfile release prod, helmfile\.yaml\)/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('reads --set paths and types their values as Helm does', () => {
     assert.deepEqual(setPath('a.b[1].c'), ['a', 'b', 1, 'c']);
     assert.deepEqual(setPath('annotations.example\\.org/x'), ['annotations', 'example.org/x']);

@@ -210,6 +210,19 @@ const MAX_DEPLOYMENT_FILE = 1024 * 1024;
 /** What a file declaring a deployment may hold (a cheap filter of the index in a staged scan). */
 const DEPLOYMENT_PATTERN = 'argoproj\\.io|helm\\.toolkit\\.fluxcd\\.io|helmCharts:|releases:';
 
+/**
+ * A finding's message with the name of its own object left out (`Deployment/web`, `Service web`):
+ * a deployment's values that only rename the chart's objects (nameOverride, fullnameOverride)
+ * give the same finding as the default render, not one more per deployment.
+ */
+function withoutOwnName(finding: ScannerFinding): string {
+  const resource = finding.properties?.resource;
+  const own = typeof resource === 'string' ? /^([A-Za-z][\w.]*)\/([^\s/]+)(?:\s|$)/.exec(resource) : null;
+  if (!own) return finding.message;
+  const [, kind, name] = own;
+  return finding.message.split(`${kind}/${name}`).join(`${kind}/\0`).split(`${kind} ${name}`).join(`${kind} \0`);
+}
+
 /** A deployment, for messages: `Application argocd/web, deploy/web.yaml`. */
 function deploymentName(d: HelmDeployment): string {
   return `${d.what}, ${d.file}`;
@@ -369,7 +382,7 @@ export class HelmCharts {
       warned.add(warningKey(w, DEFAULT));
       this.warn(w);
     });
-    const key = (f: ScannerFinding) => `${f.ruleId}\0${f.location.path}\0${f.location.startLine}\0${f.message}`;
+    const key = (f: ScannerFinding) => `${f.ruleId}\0${f.location.path}\0${f.location.startLine}\0${withoutOwnName(f)}`;
     const known = new Set(base.findings.map(key));
     const extra = new Map<string, { finding: ScannerFinding; by: string[] }>();
     const secrets = new Set(base.secrets);
