@@ -282,6 +282,15 @@ export function strongestFirst<T>(grants: readonly T[], what: (grant: T) => stri
   return [...grants].sort((a, b) => rank(what(a)) - rank(what(b)));
 }
 
+/** A role's grants as the workload privileged role rules say them: the strongest, with where it comes from, and how many more. */
+export function strongestGrant(grants: ReadonlyArray<{ what: string; via?: string }>): string {
+  const first = strongestFirst(grants, (g) => g.what)[0]!;
+  return `${first.what}${first.via === undefined ? '' : ` through ${first.via}`}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}`;
+}
+
+/** What a workload does with the role it names, as the workload privileged role rules say it. */
+export const WORKLOAD_USES = { function: 'runs its code with', task: 'gives its containers', instance: 'gives the software on the instance' } as const;
+
 /** AWS managed policies that make a role an administrator, or able to make itself one. */
 const PRIVILEGED_MANAGED = /^arn:aws[\w-]*:iam::aws:policy\/(?:[\w+=,.@-]+\/)*(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 

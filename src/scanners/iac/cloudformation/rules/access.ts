@@ -1,7 +1,8 @@
 import {
   allowsAction,
-  strongestFirst,
+  strongestGrant,
   unscopedServicePermission,
+  WORKLOAD_USES,
   broadActions,
   delegatesToAccessPoints,
   describePaths,
@@ -366,10 +367,10 @@ function privilegedRoles(t: CfnTemplate): Map<CfnResource, Array<{ what: string;
 
 /** Where workloads name the role their code runs with, and how to reach the role from there. */
 const WORKLOAD_ROLES: ReadonlyArray<{ type: string; property: string; what: string }> = [
-  { type: 'AWS::Lambda::Function', property: 'Role', what: 'runs its code with' },
-  { type: 'AWS::Serverless::Function', property: 'Role', what: 'runs its code with' },
-  { type: 'AWS::ECS::TaskDefinition', property: 'TaskRoleArn', what: 'gives its containers' },
-  { type: 'AWS::EC2::Instance', property: 'IamInstanceProfile', what: 'gives the software on the instance' },
+  { type: 'AWS::Lambda::Function', property: 'Role', what: WORKLOAD_USES.function },
+  { type: 'AWS::Serverless::Function', property: 'Role', what: WORKLOAD_USES.function },
+  { type: 'AWS::ECS::TaskDefinition', property: 'TaskRoleArn', what: WORKLOAD_USES.task },
+  { type: 'AWS::EC2::Instance', property: 'IamInstanceProfile', what: WORKLOAD_USES.instance },
 ];
 
 const workloadPrivilegedRole: CfnRule = cfnRule({
@@ -410,7 +411,7 @@ const workloadPrivilegedRole: CfnRule = cfnRule({
         if (what) grants.push(what);
       }
       if (grants.length === 0) continue;
-      yield { line: sam.key.keyLine, message: `${label(r)} runs its code with the role SAM creates from its Policies, which has ${strongestFirst(grants, (g) => g)[0]}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}.`, resource: label(r) };
+      yield { line: sam.key.keyLine, message: `${label(r)} ${WORKLOAD_USES.function} the role SAM creates from its Policies, which has ${strongestGrant(grants.map((what) => ({ what })))}.`, resource: label(r) };
     }
     if (WORKLOAD_ROLES.every(({ type }) => resourcesOf(t, type).length === 0)) return;
     const privileged = privilegedRoles(t);
@@ -429,8 +430,7 @@ const workloadPrivilegedRole: CfnRule = cfnRule({
         for (const role of roles) {
           const grants = privileged.get(role);
           if (!grants) continue;
-          const first = strongestFirst(grants, (g) => g.what)[0]!;
-          yield { line: setting.keyLine, message: `${label(r)} ${what} ${label(role)}, which has ${first.what} through ${first.via}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}.`, resource: label(r) };
+          yield { line: setting.keyLine, message: `${label(r)} ${what} ${label(role)}, which has ${strongestGrant(grants)}.`, resource: label(r) };
         }
       }
     }

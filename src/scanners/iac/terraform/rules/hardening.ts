@@ -3,7 +3,7 @@ import { evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
-import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, strongestFirst, unscopedServicePermission } from '../../aws-policy.js';
+import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, strongestGrant, unscopedServicePermission, WORKLOAD_USES } from '../../aws-policy.js';
 import { itemsOf, managedPolicyArn, managedPolicyArnsOf, policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
@@ -74,9 +74,9 @@ function privilegedRoles(input: TfInput): Map<TfResource, Grant[]> {
 
 /** Where workloads name the role their code runs with. */
 const WORKLOAD_ROLES: ReadonlyArray<{ type: string; field: string; what: string }> = [
-  { type: 'aws_lambda_function', field: 'role', what: 'runs its code with' },
-  { type: 'aws_ecs_task_definition', field: 'task_role_arn', what: 'gives its containers' },
-  { type: 'aws_instance', field: 'iam_instance_profile', what: 'gives the software on the instance' },
+  { type: 'aws_lambda_function', field: 'role', what: WORKLOAD_USES.function },
+  { type: 'aws_ecs_task_definition', field: 'task_role_arn', what: WORKLOAD_USES.task },
+  { type: 'aws_instance', field: 'iam_instance_profile', what: WORKLOAD_USES.instance },
 ];
 
 const workloadPrivilegedRole: TfRule = tfRule({
@@ -116,12 +116,7 @@ const workloadPrivilegedRole: TfRule = tfRule({
         for (const role of roles) {
           const grants = privileged.get(role);
           if (!grants) continue;
-          const first = strongestFirst(grants, (g) => g.what)[0]!;
-          yield {
-            line: a.line,
-            message: `${label(workload)} ${what} ${label(role)}, which has ${first.what} through ${first.via}${grants.length > 1 ? ` and ${grants.length - 1} more` : ''}.`,
-            resource: label(workload),
-          };
+          yield { line: a.line, message: `${label(workload)} ${what} ${label(role)}, which has ${strongestGrant(grants)}.`, resource: label(workload) };
         }
       }
     }
