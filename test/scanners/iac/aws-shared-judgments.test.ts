@@ -1,15 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
-
-/** The lines where a rule fires on a text (Terraform or CloudFormation, by the file name). */
-function linesOf(ruleId: string, path: string, source: string): number[] {
-  return analyseFile(path, source, () => {})
-    .findings.filter((f) => f.ruleId === ruleId)
-    .map((f) => f.location.startLine);
-}
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
+import { lines, linesOf, messagesOf } from '../../helpers/iac-lines.js';
 
 describe('AWS judgments shared by the Terraform and CloudFormation rules', () => {
   describe('a bucket policy that delegates access control to S3 access points', () => {
@@ -58,24 +50,24 @@ describe('AWS judgments shared by the Terraform and CloudFormation rules', () =>
       const account = tfDocument('StringEquals', 's3:DataAccessPointAccount', 'data.aws_caller_identity.current.account_id');
       const arn = tfDocument('ArnEquals', 's3:DataAccessPointArn', '"arn:aws:s3:eu-west-1:123456789012:accesspoint/reports"');
       for (const text of [account, arn]) {
-        assert.deepEqual(linesOf('iac/tf-aws-resource-policy-all-actions', 'main.tf', text), []);
-        assert.deepEqual(linesOf('iac/tf-aws-policy-public-principal', 'main.tf', text), []);
+        assert.deepEqual(linesOf('iac/tf-aws-resource-policy-all-actions', text), []);
+        assert.deepEqual(linesOf('iac/tf-aws-policy-public-principal', text), []);
       }
     });
 
     it('Terraform: a wildcard account admits the access points of every account (reported where the bucket policy applies the document)', () => {
       const any = tfDocument('StringLike', 's3:DataAccessPointAccount', '"*"');
-      assert.deepEqual(linesOf('iac/tf-aws-resource-policy-all-actions', 'main.tf', any), [3]);
-      assert.deepEqual(linesOf('iac/tf-aws-policy-public-principal', 'main.tf', any), [3]);
+      assert.deepEqual(linesOf('iac/tf-aws-resource-policy-all-actions', any), [3]);
+      assert.deepEqual(linesOf('iac/tf-aws-policy-public-principal', any), [3]);
     });
 
     it('CloudFormation: the same judgments', () => {
-      assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', 'stack.yaml', cfn('StringEquals', 's3:DataAccessPointAccount', '!Ref AWS::AccountId')), []);
+      assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', cfn('StringEquals', 's3:DataAccessPointAccount', '!Ref AWS::AccountId'), 'stack.yaml'), []);
       const arn = cfn('ArnLike', 's3:DataAccessPointArn', 'arn:aws:s3:eu-west-1:123456789012:accesspoint/*');
-      assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', 'stack.yaml', arn), []);
-      assert.deepEqual(linesOf('iac/cfn-policy-public-principal', 'stack.yaml', arn), []);
+      assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', arn, 'stack.yaml'), []);
+      assert.deepEqual(linesOf('iac/cfn-policy-public-principal', arn, 'stack.yaml'), []);
       const any = cfn('StringLike', 's3:DataAccessPointAccount', '"*"');
-      assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', 'stack.yaml', any), [6]);
+      assert.deepEqual(linesOf('iac/cfn-resource-policy-all-actions', any, 'stack.yaml'), [6]);
     });
   });
 
@@ -98,10 +90,10 @@ describe('AWS judgments shared by the Terraform and CloudFormation rules', () =>
       );
 
     it('Terraform: an http-only origin is the origin-http finding, not an outdated-TLS one', () => {
-      assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', 'main.tf', tf('http-only')), []);
-      assert.deepEqual(linesOf('iac/tf-aws-cloudfront-origin-http', 'main.tf', tf('http-only')), [9]);
-      assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', 'main.tf', tf('match-viewer')), [10]);
-      assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', 'main.tf', tf('https-only')), [10]);
+      assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', tf('http-only')), []);
+      assert.deepEqual(linesOf('iac/tf-aws-cloudfront-origin-http', tf('http-only')), [9]);
+      assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', tf('match-viewer')), [10]);
+      assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', tf('https-only')), [10]);
     });
   });
 
@@ -112,9 +104,9 @@ describe('AWS judgments shared by the Terraform and CloudFormation rules', () =>
     it('Terraform: a stream fed by MSK or Kinesis is not asked for it; a Direct PUT one is', () => {
       const msk = ['  msk_source_configuration {', '    msk_cluster_arn = aws_msk_cluster.events.arn', '    topic_name      = "events"', '  }'];
       const kinesis = ['  kinesis_source_configuration {', '    kinesis_stream_arn = aws_kinesis_stream.events.arn', '    role_arn           = aws_iam_role.firehose.arn', '  }'];
-      assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', 'main.tf', stream(msk)), []);
-      assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', 'main.tf', stream(kinesis)), []);
-      assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', 'main.tf', stream([])), [1]);
+      assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', stream(msk)), []);
+      assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', stream(kinesis)), []);
+      assert.deepEqual(linesOf('iac/tf-aws-messaging-not-encrypted', stream([])), [1]);
     });
   });
 
@@ -169,11 +161,6 @@ describe('AWS judgments shared by the Terraform and CloudFormation rules', () =>
 });
 
 describe('a workload role with several privileged grants is named by the strongest', () => {
-  const messages = (ruleId: string, path: string, source: string) =>
-    analyseFile(path, source, () => {})
-      .findings.filter((f) => f.ruleId === ruleId)
-      .map((f) => f.message);
-
   it('CloudFormation: IAMFullAccess before one iam: action of an inline policy', () => {
     const template = lines(
       'Resources:',
@@ -199,7 +186,7 @@ describe('a workload role with several privileged grants is named by the stronge
       '      ManagedPolicyArns:',
       '        - arn:aws:iam::aws:policy/IAMFullAccess',
     );
-    assert.deepEqual(messages('iac/cfn-workload-privileged-role', 'stack.yaml', template), [
+    assert.deepEqual(messagesOf('iac/cfn-workload-privileged-role', template, 'stack.yaml'), [
       'AWS::EC2::Instance Web gives the software on the instance AWS::IAM::Role WebRole, which has full control of IAM (IAMFullAccess) through ManagedPolicyArns and 1 more.',
     ]);
   });
@@ -219,7 +206,7 @@ describe('a workload role with several privileged grants is named by the stronge
       '  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]',
       '}',
     );
-    const found = messages('iac/tf-aws-workload-privileged-role', 'main.tf', source);
+    const found = messagesOf('iac/tf-aws-workload-privileged-role', source);
     assert.equal(found.length, 1);
     assert.match(found[0]!, /which has administrator access \(AdministratorAccess\) through aws_iam_role\.fn managed_policy_arns and 1 more\.$/);
   });
@@ -253,8 +240,8 @@ describe('CloudFormation: a managed policy ARN is read alike by the rules that j
     "!Join ['', ['arn:aws:iam::aws:policy/', !Ref Policy]]",
   ]) {
     it(arn, () => {
-      assert.deepEqual(linesOf('iac/cfn-iam-full-admin', 'stack.yaml', template(arn)), [16]);
-      assert.deepEqual(linesOf('iac/cfn-workload-privileged-role', 'stack.yaml', template(arn)), [11]);
+      assert.deepEqual(linesOf('iac/cfn-iam-full-admin', template(arn), 'stack.yaml'), [16]);
+      assert.deepEqual(linesOf('iac/cfn-workload-privileged-role', template(arn), 'stack.yaml'), [11]);
     });
   }
 });

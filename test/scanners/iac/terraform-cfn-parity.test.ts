@@ -1,15 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseFile } from '../../../src/scanners/iac/index.js';
-
-/** Line, severity and message of the findings of one rule on a Terraform text. */
-function found(ruleId: string, source: string): Array<{ line: number; severity: string; message: string }> {
-  return analyseFile('main.tf', source, () => {})
-    .findings.filter((f) => f.ruleId === ruleId)
-    .map((f) => ({ line: f.location.startLine, severity: f.severity, message: f.message }));
-}
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
+import { findingsOf, lines, linesOf } from '../../helpers/iac-lines.js';
 
 describe('Terraform counterparts of CloudFormation rules', () => {
   it('CloudFront origin over HTTP: an S3 website endpoint is low and names the origin, another custom origin medium', () => {
@@ -28,10 +19,10 @@ describe('Terraform counterparts of CloudFormation rules', () => {
         '  }',
         '}',
       );
-    const website = found('iac/tf-aws-cloudfront-origin-http', cdn('site.s3-website.eu-west-1.amazonaws.com'));
-    assert.deepEqual(website.map((f) => [f.line, f.severity]), [[8, 'low']]);
+    const website = findingsOf('iac/tf-aws-cloudfront-origin-http', cdn('site.s3-website.eu-west-1.amazonaws.com'));
+    assert.deepEqual(website.map((f) => [f.location.startLine, f.severity]), [[8, 'low']]);
     assert.match(website[0]!.message, /origin web from an S3 website endpoint/);
-    assert.deepEqual(found('iac/tf-aws-cloudfront-origin-http', cdn('app.example.org')).map((f) => [f.line, f.severity]), [[8, 'medium']]);
+    assert.deepEqual(findingsOf('iac/tf-aws-cloudfront-origin-http', cdn('app.example.org')).map((f) => [f.location.startLine, f.severity]), [[8, 'medium']]);
   });
 
   it('AdministratorAccess: a one-line managed_policy_arns is reported on its line, and an interpolated partition counts for workload roles too', () => {
@@ -42,7 +33,7 @@ describe('Terraform counterparts of CloudFormation rules', () => {
       '  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]',
       '}',
     );
-    assert.deepEqual(found('iac/tf-aws-iam-full-admin', role).map((f) => f.line), [4]);
+    assert.deepEqual(linesOf('iac/tf-aws-iam-full-admin', role), [4]);
     const workload = lines(
       'resource "aws_lambda_function" "fn" {',
       '  function_name = "fn"',
@@ -57,7 +48,7 @@ describe('Terraform counterparts of CloudFormation rules', () => {
       '  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"',
       '}',
     );
-    assert.deepEqual(found('iac/tf-aws-workload-privileged-role', workload).map((f) => f.line), [3]);
-    assert.deepEqual(found('iac/tf-aws-iam-full-admin', workload).map((f) => f.line), [11]);
+    assert.deepEqual(linesOf('iac/tf-aws-workload-privileged-role', workload), [3]);
+    assert.deepEqual(linesOf('iac/tf-aws-iam-full-admin', workload), [11]);
   });
 });

@@ -5,6 +5,7 @@ import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { analyseFile } from '../../../src/scanners/iac/analyse.js';
 import { label, readTerraform, resourcesOf, valueOf } from '../../../src/scanners/iac/terraform/model.js';
 import { MAX_INSTANCES_PER_FILE, MAX_RESOURCE_INSTANCES } from '../../../src/scanners/iac/terraform/resource-instances.js';
+import { saidOf } from '../../helpers/iac-lines.js';
 import { fixturePath } from '../../helpers/paths.js';
 
 /** `line message` of a fixture folder's findings of one rule. */
@@ -118,11 +119,7 @@ describe('Terraform: resources with for_each or count judged per instance', () =
       '}',
       '',
     ].join('\n');
-    const result = analyseFile('main.tf', source, () => {});
-    assert.deepEqual(
-      result.findings.filter((f) => f.ruleId === 'iac/tf-aws-iam-full-admin').map((f) => `${f.location.startLine} ${f.message}`),
-      ['4 aws_iam_policy.this["admin"] allows every action on every resource (line 5).'],
-    );
+    assert.deepEqual(saidOf('iac/tf-aws-iam-full-admin', source), ['4 aws_iam_policy.this["admin"] allows every action on every resource (line 5).']);
   });
 
   it('judges the GCP IAM grants one instance at a time: the instance granting to allUsers named, one of count 0 not judged', () => {
@@ -141,11 +138,7 @@ describe('Terraform: resources with for_each or count judged per instance', () =
       '}',
       '',
     ].join('\n');
-    const result = analyseFile('main.tf', source, () => {});
-    assert.deepEqual(
-      result.findings.filter((f) => f.ruleId === 'iac/tf-gcp-public-access').map((f) => `${f.location.startLine} ${f.message}`),
-      ['5 google_project_iam_member.viewers["public"] grants roles/viewer to allUsers on the whole project.'],
-    );
+    assert.deepEqual(saidOf('iac/tf-gcp-public-access', source), ['5 google_project_iam_member.viewers["public"] grants roles/viewer to allUsers on the whole project.']);
   });
 
   it('reads a policy document data source with for_each or count once per instance: where it is applied, the instance named; on its own, each instance', () => {
@@ -178,11 +171,7 @@ describe('Terraform: resources with for_each or count judged per instance', () =
       '}',
       '',
     ].join('\n');
-    const result = analyseFile('main.tf', source, () => {});
-    assert.deepEqual(
-      result.findings.filter((f) => f.ruleId === 'iac/tf-aws-iam-full-admin').map((f) => `${f.location.startLine} ${f.message}`),
-      ['11 aws_iam_policy.this["admin"] allows every action on every resource.', '13 data.aws_iam_policy_document.loose[1] allows every action on every resource (line 15).'],
-    );
+    assert.deepEqual(saidOf('iac/tf-aws-iam-full-admin', source), ['11 aws_iam_policy.this["admin"] allows every action on every resource.', '13 data.aws_iam_policy_document.loose[1] allows every action on every resource (line 15).']);
   });
 
   it('reads a google_iam_policy with for_each once per instance, its scope from the policies that apply that instance', () => {
@@ -201,10 +190,6 @@ describe('Terraform: resources with for_each or count judged per instance', () =
       '}',
       '',
     ].join('\n');
-    const result = analyseFile('main.tf', source, () => {});
-    assert.deepEqual(
-      result.findings.filter((f) => f.ruleId === 'iac/tf-gcp-public-access').map((f) => `${f.location.startLine} ${f.message}`),
-      ['5 data.google_iam_policy.bucket["public"] grants roles/storage.objectViewer to allUsers.'],
-    );
+    assert.deepEqual(saidOf('iac/tf-gcp-public-access', source), ['5 data.google_iam_policy.bucket["public"] grants roles/storage.objectViewer to allUsers.']);
   });
 });
