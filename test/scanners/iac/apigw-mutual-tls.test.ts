@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { lines } from '../../helpers/iac-lines.js';
 import { scanIacTree } from '../../helpers/iac-scan.js';
 
 function hits(path: string, source: string, prefix: string): string[] {
@@ -9,7 +10,6 @@ function hits(path: string, source: string, prefix: string): string[] {
     .map((f) => `${f.ruleId}@${f.location.startLine}`);
 }
 
-const lines = (...l: string[]) => l.join('\n') + '\n';
 
 /** An HTTP API (GetAtt references, a domain mapped by its name written out), with the default endpoint on or off. */
 function httpApi(disabled: boolean, mtls: boolean): string {
@@ -41,6 +41,32 @@ function httpApi(disabled: boolean, mtls: boolean): string {
     '      DomainName: api.example.org',
     '      Stage: prod',
   );
+}
+
+/** A Terraform custom domain name, asking for a client certificate or not, mapped to the API `apiId` names. */
+function tfDomain(apiId: string, mtls: boolean): string {
+  return lines(
+    'resource "aws_apigatewayv2_domain_name" "shop" {',
+    '  domain_name = "api.example.org"',
+    '  domain_name_configuration {',
+    '    certificate_arn = aws_acm_certificate.shop.arn',
+    '    endpoint_type   = "REGIONAL"',
+    '    security_policy = "TLS_1_2"',
+    '  }',
+    ...(mtls ? ['  mutual_tls_authentication {', '    truststore_uri = "s3://example-truststore/clients.pem"', '  }'] : []),
+    '}',
+    '',
+    'resource "aws_apigatewayv2_api_mapping" "shop" {',
+    `  api_id      = ${apiId}`,
+    '  domain_name = "api.example.org"',
+    '  stage       = "prod"',
+    '}',
+  );
+}
+
+/** `path:line` of one rule's findings when a tree of files is scanned. */
+async function treeHits(files: Record<string, string>, ruleId: string): Promise<string[]> {
+  return (await scanIacTree(files)).findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.location.path}:${f.location.startLine}`);
 }
 
 describe('API Gateway reached only through custom domain names with mutual TLS', () => {
@@ -155,29 +181,7 @@ describe('API Gateway reached only through custom domain names with mutual TLS',
         '  authorization = "NONE"',
         '}',
       );
-    const domain = lines(
-      'resource "aws_apigatewayv2_domain_name" "shop" {',
-      '  domain_name = "api.example.org"',
-      '  domain_name_configuration {',
-      '    certificate_arn = aws_acm_certificate.shop.arn',
-      '    endpoint_type   = "REGIONAL"',
-      '    security_policy = "TLS_1_2"',
-      '  }',
-      '  mutual_tls_authentication {',
-      '    truststore_uri = "s3://example-truststore/clients.pem"',
-      '  }',
-      '}',
-      '',
-      'resource "aws_apigatewayv2_api_mapping" "shop" {',
-      '  api_id      = aws_api_gateway_rest_api.shop.id',
-      '  domain_name = "api.example.org"',
-      '  stage       = "prod"',
-      '}',
-    );
-    const found = async (disabled: boolean) =>
-      (await scanIacTree({ 'infra/api.tf': api(disabled), 'infra/domain.tf': domain })).findings
-        .filter((f) => f.ruleId === 'iac/tf-aws-apigw-method-no-auth')
-        .map((f) => `${f.location.path}:${f.location.startLine}`);
+    const found = (disabled: boolean) => treeHits({ 'infra/api.tf': api(disabled), 'infra/domain.tf': tfDomain('aws_api_gateway_rest_api.shop.id', true) }, 'iac/tf-aws-apigw-method-no-auth');
     assert.deepEqual(await found(true), []);
     assert.deepEqual(await found(false), ['infra/api.tf:10']);
   });
@@ -196,28 +200,7 @@ describe('API Gateway reached only through custom domain names with mutual TLS',
         '  route_key = "POST /orders"',
         '}',
       );
-    const domain = (mtls: boolean) =>
-      lines(
-        'resource "aws_apigatewayv2_domain_name" "shop" {',
-        '  domain_name = "api.example.org"',
-        '  domain_name_configuration {',
-        '    certificate_arn = aws_acm_certificate.shop.arn',
-        '    endpoint_type   = "REGIONAL"',
-        '    security_policy = "TLS_1_2"',
-        '  }',
-        ...(mtls ? ['  mutual_tls_authentication {', '    truststore_uri = "s3://example-truststore/clients.pem"', '  }'] : []),
-        '}',
-        '',
-        'resource "aws_apigatewayv2_api_mapping" "shop" {',
-        '  api_id      = aws_apigatewayv2_api.shop.id',
-        '  domain_name = "api.example.org"',
-        '  stage       = "prod"',
-        '}',
-      );
-    const found = async (disabled: boolean, mtls: boolean) =>
-      (await scanIacTree({ 'infra/api.tf': api(disabled), 'infra/domain.tf': domain(mtls) })).findings
-        .filter((f) => f.ruleId === 'iac/tf-aws-apigw-v2-route-no-auth')
-        .map((f) => `${f.location.path}:${f.location.startLine}`);
+    const found = (disabled: boolean, mtls: boolean) => treeHits({ 'infra/api.tf': api(disabled), 'infra/domain.tf': tfDomain('aws_apigatewayv2_api.shop.id', mtls) }, 'iac/tf-aws-apigw-v2-route-no-auth');
     assert.deepEqual(await found(true, true), []);
     assert.deepEqual(await found(false, true), ['infra/api.tf:7']);
     assert.deepEqual(await found(true, false), ['infra/api.tf:7']);
