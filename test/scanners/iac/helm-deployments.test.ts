@@ -147,6 +147,19 @@ describe('Helm charts rendered with the values of their deployments', () => {
     }
   });
 
+  it("does not report again what the default render reports on the same object, when a deployment's values move it to another line", async () => {
+    const SECCOMP = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n  {{- with .Values.podSecurityContext }}\n  securityContext:\n    {{- toYaml . | nindent 4 }}\n  {{- end }}\n';
+    const t = tempTree({ 'chart/Chart.yaml': CHART, 'chart/values.yaml': 'podSecurityContext: {}\n', 'chart/templates/pod.yaml': SECCOMP, 'app.yaml': application('web', '      valuesObject:\n        podSecurityContext:\n          runAsNonRoot: true\n') });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      // Without a pod securityContext the default render reports it on the pod; the Application's puts it on securityContext:, the same finding.
+      assert.deepEqual(at(result.findings, 'iac/k8s-seccomp-missing'), ['chart/templates/pod.yaml:5']);
+      assert.ok(result.findings.every((f) => !f.message.includes('with the values of')));
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('reads --set paths and types their values as Helm does', () => {
     assert.deepEqual(setPath('a.b[1].c'), ['a', 'b', 1, 'c']);
     assert.deepEqual(setPath('annotations.example\\.org/x'), ['annotations', 'example.org/x']);

@@ -370,7 +370,8 @@ export class HelmCharts {
   /**
    * The chart rendered with its default values, then with the values of each of its
    * first deployments (MAX_DEPLOYMENT_RENDERS; a warning names the others). A finding of
-   * the same rule, place and message is reported once; one that only a deployment's
+   * the same rule, place and message (its own object's name aside) is reported once, as is
+   * one the default render gives on the same object of the same file; one that only a deployment's
    * values give names the deployments whose values give it. Warnings the default render
    * gave are not repeated.
    */
@@ -384,6 +385,10 @@ export class HelmCharts {
     });
     const key = (f: ScannerFinding) => `${f.ruleId}\0${f.location.path}\0${f.location.startLine}\0${withoutOwnName(f)}`;
     const known = new Set(base.findings.map(key));
+    // The same message on the same object of the same file, moved to another line by the values (a pod securityContext
+    // a deployment adds puts "no seccomp profile" on its line): the default render's finding already says it.
+    const said = (f: ScannerFinding) => `${f.ruleId}\0${f.location.path}\0${f.message}`;
+    const saidByDefault = new Set(base.findings.map(said));
     const extra = new Map<string, { finding: ScannerFinding; by: string[] }>();
     const secrets = new Set(base.secrets);
     for (const { name, label, values } of await this.valuesToRender(dir, deployments)) {
@@ -397,7 +402,7 @@ export class HelmCharts {
       for (const secret of analysis.secrets) secrets.add(secret);
       for (const finding of analysis.findings) {
         const k = key(finding);
-        if (known.has(k)) continue;
+        if (known.has(k) || saidByDefault.has(said(finding))) continue;
         const seen = extra.get(k);
         if (seen) {
           if (!seen.by.includes(deployment.name)) seen.by.push(deployment.name);
