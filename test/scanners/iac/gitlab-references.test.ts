@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
-import { gitlabScriptRuns, pipelineScripts, readPipeline, variableScopes } from '../../../src/scanners/iac/gitlab/pipeline.js';
+import { gitlabScriptRuns, pipelineScripts, readPipeline, resolvedSetting, variableScopes } from '../../../src/scanners/iac/gitlab/pipeline.js';
+import { gitlabRules } from '../../../src/scanners/iac/gitlab/rules.js';
+import { isYMap, isYSeq, items, text } from '../../../src/scanners/iac/yaml/tree.js';
 import { fixturePath } from '../../helpers/paths.js';
 
 const FIXTURE = fixturePath('iac', 'gitlab-references') + '/';
@@ -74,4 +76,61 @@ test('a !reference tag is never read as commands: resolved, nested, or dropped w
   ]);
   const test = variableScopes(p).find((s) => s.owner === 'job test')!;
   assert.deepEqual(test.map.pairs.map((v) => `${v.key}=${v.value && 'value' in v.value ? v.value.value : null}`), ['A=null', 'B=plain']);
+});
+
+test('!reference tags in image, services, artifacts and a referenced variables map: the rules read what they name, a line of this file on its own line, one of another file on the tag\'s', async () => {
+  const result = await runScan({ target: fixturePath('iac', 'gitlab-reference-settings'), scannerSet: [iacScanner] });
+  assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`).sort(), [
+    // DOCKER_TLS_CERTDIR: !reference [.tls, certdir] inside the map build takes, with the dind service a tag gives build.
+    'iac/gitlab-credential-artifact .gitlab-ci.yml:19 job build keeps .env as an artifact; credentials in it can be downloaded with the job\'s artifacts.',
+    'iac/gitlab-credential-artifact .gitlab-ci.yml:36 job test keeps .npmrc as an artifact; credentials in it can be downloaded with the job\'s artifacts.',
+    'iac/gitlab-credential-artifact ci/templates.yml:7 job .shared-artifacts keeps .npmrc as an artifact; credentials in it can be downloaded with the job\'s artifacts.',
+    'iac/gitlab-dind-without-tls .gitlab-ci.yml:15 job build turns TLS off for the Docker-in-Docker daemon.',
+    'iac/gitlab-image-latest .gitlab-ci.yml:34 job test uses postgres:latest; pin a version and digest.',
+    'iac/gitlab-image-latest .gitlab-ci.yml:7 job build uses node:latest; pin a version and digest.',
+    'iac/gitlab-image-latest ci/templates.yml:3 job .shared-services uses postgres:latest; pin a version and digest.',
+  ]);
+  assert.deepEqual(result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`), [
+    '.gitlab-ci.yml:32 !reference [.remote-images, node] names .remote-images.node, which neither this file nor the files of its pipeline in the scan define; it was left out of the image it is part of, not read.',
+  ]);
+});
+
+test('resolvedSetting: tags in a setting resolved at any depth, a list a tag gives flattened, what a template writes judged once, an unresolvable tag left out with a warning', () => {
+  const warnings: string[] = [];
+  const source = [
+    'stages: [test]',
+    '.base:',
+    '  image: alpine',
+    '  services:',
+    '    - name: docker:dind',
+    '      alias: docker',
+    'test:',
+    '  image: !reference [.base, image]',
+    '  services:',
+    '    - !reference [.base, services]',
+    '    - !reference [.gone, services]',
+    '  artifacts:',
+    '    paths:',
+    '      - !reference [.gone, artifacts, paths]',
+    '      - out/',
+    '  script: [make]',
+  ].join('\n');
+  const p = readPipeline(source, (line, message) => warnings.push(`${line}: ${message}`))!;
+  const job = p.jobs.find((j) => j.name === 'test')!.node;
+  const image = resolvedSetting(p, job, 'image')!;
+  assert.deepEqual([image.keyLine, text(image.value), image.value?.line], [8, 'alpine', 3]);
+  const services = items(resolvedSetting(p, job, 'services')?.value);
+  assert.deepEqual(services.map((s) => `${s.line} ${isYMap(s) ? text(s.pairs[0]!.value) : text(s)}`), ['5 docker:dind']);
+  const artifacts = resolvedSetting(p, job, 'artifacts')?.value;
+  const paths = isYMap(artifacts) ? artifacts.pairs[0]!.value : undefined;
+  assert.deepEqual(isYSeq(paths) ? paths.items.map(text) : paths, ['out/']);
+  // Unchanged settings are the file's own nodes.
+  const base = p.jobs.find((j) => j.name === '.base')!.node;
+  assert.equal(resolvedSetting(p, base, 'services')?.value, base.pairs[1]!.value);
+  assert.deepEqual(warnings, [
+    '11: !reference [.gone, services] names .gone.services, which neither this file nor the files of its pipeline in the scan define; it was left out of the services it is part of, not read.',
+    '14: !reference [.gone, artifacts, paths] names .gone.artifacts.paths, which neither this file nor the files of its pipeline in the scan define; it was left out of the artifacts it is part of, not read.',
+  ]);
+  const imageLatest = gitlabRules.find((r) => r.id === 'iac/gitlab-image-latest')!;
+  assert.deepEqual([...imageLatest.check(p)].map((h) => `${h.line} ${h.message}`), ['3 job .base uses alpine (no tag: latest); pin a version and digest.']);
 });

@@ -3,7 +3,7 @@ import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { inScript, lineAtOffset, passwordArguments } from '../script-checks.js';
 import { basename, effectiveWords, isDownloader, parseShell, type ShellCommand } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, pair, text, type YNode } from '../yaml/tree.js';
-import { gitlabRule, lineOf, pipeline, pipelineScripts } from './pipeline.js';
+import { gitlabRule, lineOf, pipeline, pipelineScripts, resolvedSetting } from './pipeline.js';
 
 /**
  * Rules about secrets leaving the job: printed into the job log, or kept as a job
@@ -423,15 +423,18 @@ const credentialArtifact = gitlabRule({
       ...(isYMap(get(p.root, 'default')) ? [{ owner: 'default', node: get(p.root, 'default')! }] : []),
       ...p.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
     ];
+    // A path a `!reference` tag takes from a template of the file is reported once, as the first owner's.
+    const seen = new Set<string>();
     for (const { owner, node } of owners) {
-      const artifacts = get(node, 'artifacts');
+      const artifacts = resolvedSetting(p, node, 'artifacts')?.value;
       if (!isYMap(artifacts)) continue;
       const access = text(get(artifacts, 'access'))?.toLowerCase();
       if (access === 'none') continue;
       const restricted = access === 'developer' || access === 'maintainer' || text(get(artifacts, 'public')) === 'false';
       const excluded = new Set(stringItems(get(artifacts, 'exclude')).map((s) => s.value));
       for (const entry of stringItems(pair(artifacts, 'paths')?.value)) {
-        if (!credentialPath(entry.value) || excluded.has(entry.value)) continue;
+        if (!credentialPath(entry.value) || excluded.has(entry.value) || seen.has(`${entry.line}\0${entry.value}`)) continue;
+        seen.add(`${entry.line}\0${entry.value}`);
         const hit: Hit = {
           ...listEntry(entry.line),
           message: `${owner} keeps ${entry.value} as an artifact${restricted ? ' (downloadable by developers)' : ''}; credentials in it can be downloaded with the job's artifacts.`,

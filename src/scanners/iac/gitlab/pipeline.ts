@@ -16,6 +16,10 @@ export interface Pipeline {
   references: Map<YSeq, Reference>;
   /** Tags that could not be resolved, by the line of this file that holds (or leads to) them: warned in readPipeline. */
   unresolved: Map<string, { line: number; message: string }>;
+  /** The settings read through resolvedSetting, by owner node and key, resolved once. */
+  settings: Map<YNode, Map<string, YPair | undefined>>;
+  /** Variables of this file whose value is a tag, resolved once: whoever reads them reads the same pair. */
+  variables: Map<YPair, YPair>;
 }
 
 /** Another file of the pipeline: a local include of it, or the file that includes it. */
@@ -62,10 +66,13 @@ export function readPipeline(source: string, warn: (line: number, message: strin
     includesRemote: includesRemote(root),
     references: new Map(),
     unresolved: new Map(),
+    settings: new Map(),
+    variables: new Map(),
   };
   // The tags of the sections the rules read, resolved now so that those that cannot be are said.
   for (const _ of pipelineScripts(pipeline));
   variableScopes(pipeline);
+  for (const node of settingOwners(pipeline)) for (const key of RESOLVED_SETTINGS) resolvedSetting(pipeline, node, key);
   for (const { line, message } of pipeline.unresolved.values()) warn(line, message);
   return pipeline;
 }
@@ -346,22 +353,95 @@ export function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: 
   });
 }
 
-/** The variables a `variables:` value gives: its own pairs (values a tag names resolved), or the map a tag names. Undefined when it is no map. */
-function variablePairs(p: Pipeline, value: YNode, depth: number, at: number, referenced: boolean): Array<{ pair: YPair; referenced: boolean }> | undefined {
+/**
+ * The variables a `variables:` value gives: its own pairs (values a tag names resolved), or
+ * the map a tag names, its own values' tags resolved in turn. Undefined when it is no map.
+ * `at` is the line of this file that leads to them, for what another file gives.
+ */
+function variablePairs(p: Pipeline, value: YNode, depth: number, at: number, referenced: boolean, inOther = false): Array<{ pair: YPair; referenced: boolean }> | undefined {
   if (isReference(value)) {
+    const line = referenced ? at : value.line;
     const found = resolveReference(p, value, depth);
-    if ('problem' in found) return unresolved(p, value, referenced ? at : value.line, found.problem, 'its variables were not read.'), [];
-    const pairs = isYMap(found.node) ? found.node.pairs : [];
+    if ('problem' in found) return unresolved(p, value, line, found.problem, 'its variables were not read.'), [];
     // From another file: read on the line of the tag.
-    return pairs.map((pair) => ({ pair: found.file ? { ...pair, keyLine: referenced ? at : value.line } : pair, referenced: true }));
+    return isYMap(found.node) ? variablePairs(p, found.node, depth + 1, line, true, inOther || found.file !== undefined) : [];
   }
   if (!isYMap(value)) return undefined;
   return value.pairs.map((entry) => {
-    if (!isReference(entry.value)) return { pair: entry, referenced };
+    const own = inOther ? { ...entry, keyLine: at } : entry;
+    if (!isReference(entry.value)) return { pair: own, referenced };
+    const known = inOther ? undefined : p.variables.get(entry);
+    if (known) return { pair: known, referenced };
     const found = resolveReference(p, entry.value, depth);
     if ('problem' in found) unresolved(p, entry.value, referenced ? at : entry.value.line, found.problem, `the value of ${entry.key} was not read.`);
-    return { pair: { ...entry, value: 'problem' in found ? null : found.node }, referenced };
+    const resolved = { ...own, value: 'problem' in found ? null : found.node };
+    if (!inOther) p.variables.set(entry, resolved);
+    return { pair: resolved, referenced };
   });
+}
+
+/** The settings besides scripts and variables that rules read and `!reference` tags may give: resolvedSetting. */
+const RESOLVED_SETTINGS = ['image', 'services', 'artifacts'] as const;
+
+/** Where those settings are written: the top level (image, services), `default:` and each job. */
+function settingOwners(p: Pipeline): YNode[] {
+  const defaults = get(p.root, 'default');
+  return [p.root, ...(isYMap(defaults) ? [defaults] : []), ...p.jobs.map((j) => j.node)];
+}
+
+/**
+ * A setting of a job (or of `default:`, or the top level) with the `!reference` tags it
+ * holds resolved, at any depth (`image: !reference [.images, node]`, `services:
+ * !reference [.dind, services]`, a tag among the services, `artifacts: { paths:
+ * !reference [.keep, paths] }`): each tag is replaced by what it names, a list a tag
+ * gives inside a list flattened into it. What lies in this file keeps its lines; what
+ * another file of the pipeline gives is read on the line of the tag that takes it. A tag
+ * that cannot be resolved is left out (readPipeline warns). The pair is a copy only when
+ * a tag was resolved; undefined when the owner does not write the key.
+ */
+export function resolvedSetting(p: Pipeline, owner: YNode, key: string): YPair | undefined {
+  let byKey = p.settings.get(owner);
+  if (!byKey) p.settings.set(owner, (byKey = new Map()));
+  if (byKey.has(key)) return byKey.get(key);
+  const entry = pair(owner, key);
+  const value = entry?.value ? resolvedTree(p, entry.value, key, 0, 0, undefined) : undefined;
+  const resolved = entry && (value === entry.value || value === undefined && !entry.value ? entry : { ...entry, value: value ?? null });
+  byKey.set(key, resolved);
+  return resolved;
+}
+
+/**
+ * A node with its tags resolved (the same node when it holds none); `at`, once defined,
+ * the line of this file that every node is read on (a node of another file). Undefined for
+ * a tag that cannot be resolved.
+ */
+function resolvedTree(p: Pipeline, node: YNode, key: string, depth: number, nesting: number, at: number | undefined, outer?: YSeq): YNode | undefined {
+  // `depth` counts the tags followed (GitLab stops at 10), `nesting` the lists and maps, bounded as deep as those tags may lead.
+  if (nesting > 3 * MAX_REFERENCE_DEPTH) return undefined;
+  if (isReference(node)) {
+    const line = at ?? node.line;
+    const found = resolveReference(p, node, depth);
+    if ('problem' in found) return unresolved(p, node, line, found.problem, `it was left out of the ${key} it is part of, not read.`, outer ?? node), undefined;
+    return resolvedTree(p, found.node, key, depth + 1, nesting + 1, at ?? (found.file ? line : undefined), outer ?? node);
+  }
+  const moved = <T extends YNode>(n: T): T => (at === undefined || n.line === at ? n : { ...n, line: at });
+  if (isYSeq(node)) {
+    const items = node.items.flatMap((item) => {
+      const value = resolvedTree(p, item, key, depth, nesting + 1, at, outer);
+      // A list a tag gives inside a list is flattened into it.
+      return value === undefined ? [] : isReference(item) && isYSeq(value) ? value.items : [value];
+    });
+    return items.length === node.items.length && items.every((item, k) => item === node.items[k]) ? moved(node) : { ...moved(node), items };
+  }
+  if (isYMap(node)) {
+    const pairs = node.pairs.map((entry) => {
+      const value = entry.value ? resolvedTree(p, entry.value, key, depth, nesting + 1, at, outer) : entry.value;
+      const keyLine = at ?? entry.keyLine;
+      return value === entry.value && keyLine === entry.keyLine ? entry : { ...entry, keyLine, value: value ?? null };
+    });
+    return pairs.every((entry, k) => entry === node.pairs[k]) ? moved(node) : { ...moved(node), pairs };
+  }
+  return moved(node);
 }
 
 /** A variable's value: `KEY: value` or `KEY: { value: ..., description: ... }`. */

@@ -5,7 +5,7 @@ import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YNode } from '../yaml/tree.js';
 import { exposureRules } from './exposure-rules.js';
-import { extendsChain, gitlabRule, gitlabScriptRuns, lineOf, pipeline, pipelineScripts, readPipeline, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
+import { extendsChain, gitlabRule, gitlabScriptRuns, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 
@@ -71,15 +71,22 @@ const imageLatest = gitlabRule({
     const owners: Array<{ owner: string; node: YNode }> = [{ owner: 'global', node: p.root }, ...p.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode }))];
     const defaults = get(p.root, 'default');
     if (defaults) owners.push({ owner: 'default', node: defaults });
+    // An image a `!reference` tag takes from a template of the file is reported once, as the first owner's.
+    const seen = new Set<string>();
     for (const { owner, node } of owners) {
       const images: Array<{ ref: string | undefined; at: Pick<Hit, 'line' | 'detailLine'> }> = [];
-      const image = pair(node, 'image');
-      if (image) images.push(isYMap(image.value) ? { ref: stringValue(get(image.value, 'name')), at: { line: pair(image.value, 'name')?.keyLine ?? image.keyLine } } : { ref: stringValue(image.value), at: { line: image.keyLine } });
-      const services = pair(node, 'services');
+      const image = resolvedSetting(p, node, 'image');
+      // An image a tag names is reported where the tag takes it from (on the tag's line when that is another file).
+      const named = image && image.value !== pair(node, 'image')?.value ? image.value?.line : undefined;
+      if (image) images.push(isYMap(image.value) ? { ref: stringValue(get(image.value, 'name')), at: { line: pair(image.value, 'name')?.keyLine ?? named ?? image.keyLine } } : { ref: stringValue(image.value), at: { line: named ?? image.keyLine } });
+      const services = resolvedSetting(p, node, 'services');
       for (const service of items(services?.value))
         images.push(isYMap(service) ? { ref: stringValue(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: stringValue(service), at: listEntry(service.line) });
       for (const { ref, at } of images) {
         const problem = ref ? pinProblem(ref) : undefined;
+        const key = `${at.line}\0${ref}`;
+        if (problem && seen.has(key)) continue;
+        seen.add(key);
         if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${problem === 'untagged' ? ' (no tag: latest)' : ''}; pin a version and digest.`, resource: owner };
       }
     }
@@ -125,8 +132,8 @@ function isDindService(service: YNode): boolean {
   return /(?:^|\/)docker:[\w.-]*dind/.test(name) || /dind/i.test(name) || text(get(service, 'alias'))?.split(/[,\s]+/).includes('docker') === true;
 }
 
-function hasDind(node: YNode | undefined): boolean {
-  const services = get(node, 'services');
+function hasDind(p: Pipeline, node: YNode | undefined): boolean {
+  const services = node ? resolvedSetting(p, node, 'services')?.value : undefined;
   // `services: docker:dind` (one string) is invalid for GitLab but says what the author meant.
   return (isYScalar(services) ? [services] : items(services)).some(isDindService);
 }
@@ -152,10 +159,10 @@ const dindWithoutTls = gitlabRule({
     ],
   },
   *check(p) {
-    const globalDind = hasDind(p.root) || hasDind(get(p.root, 'default'));
+    const globalDind = hasDind(p, p.root) || hasDind(p, get(p.root, 'default'));
     for (const { owner, map } of variableScopes(p)) {
       const job = p.jobs.find((j) => `job ${j.name}` === owner);
-      const dind = globalDind || (job ? extendsChain(p, job.node).some(hasDind) : p.jobs.some((j) => hasDind(j.node)));
+      const dind = globalDind || (job ? extendsChain(p, job.node).some((node) => hasDind(p, node)) : p.jobs.some((j) => hasDind(p, j.node)));
       const certdir = pair(map, 'DOCKER_TLS_CERTDIR');
       if (dind && certdir && variableValue(certdir.value).value === '') yield { line: certdir.keyLine, message: `${owner} turns TLS off for the Docker-in-Docker daemon.`, resource: owner };
       // Port 2375 is the daemon's plain-TCP port whichever daemon it is: dind, or a remote build host.
