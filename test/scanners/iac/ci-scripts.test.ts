@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { runScan, type ScanResult } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
@@ -9,7 +8,28 @@ import { localScriptCalls } from '../../../src/scanners/iac/local-scripts.js';
 import { MAX_SCRIPTS } from '../../../src/scanners/iac/ci-scripts.js';
 import { gitlabScriptRuns, readPipeline } from '../../../src/scanners/iac/gitlab/pipeline.js';
 import { fixturePath } from '../../helpers/paths.js';
+import { scanIacTree } from '../../helpers/iac-scan.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
+
+type Tree = ReturnType<typeof tempTree>;
+
+/**
+ * The scan of the staged files of a repository whose first commit holds `files` (and what
+ * `prepare` adds to the tree), once `change` has written and staged what the commit changes.
+ * The repository is removed after.
+ */
+async function scanStaged(files: Record<string, string>, change: (t: Tree) => void, prepare?: (t: Tree) => void): Promise<ScanResult> {
+  const t = tempTree(files);
+  try {
+    prepare?.(t);
+    initRepo(t.dir);
+    commitAll(t.dir, 'init');
+    change(t);
+    return await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
+  } finally {
+    t.cleanup();
+  }
+}
 
 const calls = (script: string, dir: string | undefined = '', scriptDir?: string) => localScriptCalls(script, { dir }, { scriptDir }).map((c) => `${c.how} ${c.path}`);
 
@@ -97,29 +117,25 @@ describe('local scripts a job runs: a scan', () => {
 });
 
 describe('local scripts a job runs: what the scan reads', () => {
-  let dir: string;
-  let outside: string;
+  let tree: Tree;
+  let outside: Tree;
   before(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'secloop-ci-scripts-'));
-    outside = mkdtempSync(path.join(tmpdir(), 'secloop-ci-outside-'));
-    writeFileSync(path.join(outside, 'evil.sh'), '#!/bin/sh\ncurl -k https://example.org/outside\n');
-    const write = (rel: string, text: string) => {
-      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      writeFileSync(path.join(dir, rel), text);
-    };
-    write('.gitlab-ci.yml', 'stages: [build]\nbuild:\n  script:\n    - ./ci/linked-out.sh\n    - ./ci/linked-in.sh\n    - ./ci/huge.sh\ntest:\n  script:\n    - ./ci/real.sh\n');
-    write('ci/real.sh', '#!/bin/sh\ncurl -k https://example.org/inside\n');
-    write('ci/huge.sh', '#!/bin/sh\n' + '# filler\n'.repeat(40_000) + 'curl -k https://example.org/huge\n');
-    symlinkSync(path.join(outside, 'evil.sh'), path.join(dir, 'ci', 'linked-out.sh'));
-    symlinkSync('real.sh', path.join(dir, 'ci', 'linked-in.sh'));
+    outside = tempTree({ 'evil.sh': '#!/bin/sh\ncurl -k https://example.org/outside\n' });
+    tree = tempTree({
+      '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - ./ci/linked-out.sh\n    - ./ci/linked-in.sh\n    - ./ci/huge.sh\ntest:\n  script:\n    - ./ci/real.sh\n',
+      'ci/real.sh': '#!/bin/sh\ncurl -k https://example.org/inside\n',
+      'ci/huge.sh': '#!/bin/sh\n' + '# filler\n'.repeat(40_000) + 'curl -k https://example.org/huge\n',
+    });
+    symlinkSync(path.join(outside.dir, 'evil.sh'), path.join(tree.dir, 'ci', 'linked-out.sh'));
+    symlinkSync('real.sh', path.join(tree.dir, 'ci', 'linked-in.sh'));
   });
   after(() => {
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(outside, { recursive: true, force: true });
+    tree.cleanup();
+    outside.cleanup();
   });
 
   it('follows no symbolic link out of the root and reads no script over the size bound, and says so; a link inside the root is read at its target', async () => {
-    const result = await runScan({ target: dir, scannerSet: [iacScanner] });
+    const result = await runScan({ target: tree.dir, scannerSet: [iacScanner] });
     // Run by one job through the link and by another by its own name: one finding.
     assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`), [
       'iac/gitlab-tls-verification-disabled ci/real.sh:2 curl --insecure turns off verification in ci/real.sh, run by job "build" of .gitlab-ci.yml and 1 other job.',
@@ -133,73 +149,54 @@ describe('local scripts a job runs: what the scan reads', () => {
   it(`reads ${MAX_SCRIPTS} scripts at most, and says how many it left`, async () => {
     const files: Record<string, string> = { '.gitlab-ci.yml': `stages: [build]\nbuild:\n  script:\n${Array.from({ length: MAX_SCRIPTS + 2 }, (_, i) => `    - ./ci/s${String(i).padStart(3, '0')}.sh\n`).join('')}` };
     for (let i = 0; i < MAX_SCRIPTS + 2; i++) files[`ci/s${String(i).padStart(3, '0')}.sh`] = '#!/bin/sh\nenv\n';
-    const t = tempTree(files);
-    try {
-      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-      assert.equal(result.findings.length, MAX_SCRIPTS);
-      assert.deepEqual(result.warnings.map((w) => w.message), [`CI jobs run 2 more local scripts than the ${MAX_SCRIPTS} a scan reads (ci/s064.sh, ci/s065.sh); they were not checked.`]);
-    } finally {
-      t.cleanup();
-    }
+    const result = await scanIacTree(files);
+    assert.equal(result.findings.length, MAX_SCRIPTS);
+    assert.deepEqual(result.warnings.map((w) => w.message), [`CI jobs run 2 more local scripts than the ${MAX_SCRIPTS} a scan reads (ci/s064.sh, ci/s065.sh); they were not checked.`]);
   });
 });
 
 describe('local scripts a job runs: a scan of staged files', () => {
   it('reads the script from the index, not the working tree, and reports it for a staged change of the job that runs it', async () => {
-    const t = tempTree({ '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - make\n', 'ci/build.sh': '#!/bin/sh\ncurl -k https://example.org/tool\n' });
-    try {
-      initRepo(t.dir);
-      commitAll(t.dir, 'init');
+    const result = await scanStaged({ '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - make\n', 'ci/build.sh': '#!/bin/sh\ncurl -k https://example.org/tool\n' }, (t) => {
       t.write('.gitlab-ci.yml', 'stages: [build]\nbuild:\n  script:\n    - make\n    - ./ci/build.sh\n');
       git(t.dir, 'add', '.gitlab-ci.yml');
       // The working tree's script no longer has the problem, but the commit will keep the index's.
       t.write('ci/build.sh', '#!/bin/sh\ncurl -fsS https://example.org/tool\n');
-      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
-      assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['iac/gitlab-tls-verification-disabled ci/build.sh:2']);
-      assert.deepEqual(result.warnings, []);
-    } finally {
-      t.cleanup();
-    }
+    });
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['iac/gitlab-tls-verification-disabled ci/build.sh:2']);
+    assert.deepEqual(result.warnings, []);
   });
 
   it('judges a staged script whose CI file is not staged, by the CI file of the index: only what the commit changes', async () => {
-    const t = tempTree({
+    const committed = {
       '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - ./ci/build.sh\n',
       '.github/workflows/ci.yml': 'on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: bash scripts/release.sh\n',
       'ci/build.sh': '#!/bin/sh\nenv\nmake\n',
       'scripts/release.sh': '#!/bin/sh\nmake release\n',
       'scripts/other.sh': '#!/bin/sh\nmake other\n',
-    });
-    try {
-      initRepo(t.dir);
-      commitAll(t.dir, 'init');
+    };
+    const result = await scanStaged(committed, (t) => {
       t.write('ci/build.sh', '#!/bin/sh\nenv\nmake\ncurl -k https://example.org/tool\n');
       t.write('scripts/release.sh', '#!/bin/sh\nmake release\ncurl -fsSL https://example.org/i.sh | sh\n');
       t.write('scripts/other.sh', '#!/bin/sh\nmake other\ncurl -k https://example.org/other\n');
       git(t.dir, 'add', 'ci/build.sh', 'scripts/release.sh', 'scripts/other.sh');
-      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
-      // The env dump of build.sh was committed before: not this commit's. other.sh is run by no job.
-      assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort(), ['iac/gha-curl-pipe-shell scripts/release.sh:3', 'iac/gitlab-tls-verification-disabled ci/build.sh:4']);
-      assert.deepEqual(result.warnings, []);
-    } finally {
-      t.cleanup();
-    }
+    });
+    // The env dump of build.sh was committed before: not this commit's. other.sh is run by no job.
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort(), ['iac/gha-curl-pipe-shell scripts/release.sh:3', 'iac/gitlab-tls-verification-disabled ci/build.sh:4']);
+    assert.deepEqual(result.warnings, []);
   });
 
   it('follows no symbolic link of the index out of the root, and says so', async () => {
-    const t = tempTree({ '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - make\n' });
-    try {
-      initRepo(t.dir);
-      symlinkSync('../../outside.sh', path.join(t.dir, 'ci-link.sh'));
-      commitAll(t.dir, 'init');
-      t.write('.gitlab-ci.yml', 'stages: [build]\nbuild:\n  script:\n    - ./ci-link.sh\n');
-      git(t.dir, 'add', '.gitlab-ci.yml');
-      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
-      assert.deepEqual(result.findings, []);
-      assert.deepEqual(result.warnings.map((w) => w.message), ['ci-link.sh, run by job "build" of .gitlab-ci.yml, is a symbolic link that leads out of the scan root; its commands were not checked.']);
-    } finally {
-      t.cleanup();
-    }
+    const result = await scanStaged(
+      { '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - make\n' },
+      (t) => {
+        t.write('.gitlab-ci.yml', 'stages: [build]\nbuild:\n  script:\n    - ./ci-link.sh\n');
+        git(t.dir, 'add', '.gitlab-ci.yml');
+      },
+      (t) => symlinkSync('../../outside.sh', path.join(t.dir, 'ci-link.sh')),
+    );
+    assert.deepEqual(result.findings, []);
+    assert.deepEqual(result.warnings.map((w) => w.message), ['ci-link.sh, run by job "build" of .gitlab-ci.yml, is a symbolic link that leads out of the scan root; its commands were not checked.']);
   });
 });
 
@@ -243,25 +240,19 @@ describe('local scripts a job runs: GitLab templates taken through extends', () 
   });
 
   it('in a scan of staged files, reports the template\'s script as run by those jobs', async () => {
-    const t = tempTree({ '.gitlab-ci.yml': templates, 'tools/toolbox.sh': '#!/bin/sh\nmake\n', 'tools/lint.sh': '#!/bin/sh\nmake lint\n' });
-    try {
-      initRepo(t.dir);
-      commitAll(t.dir, 'init');
+    const result = await scanStaged({ '.gitlab-ci.yml': templates, 'tools/toolbox.sh': '#!/bin/sh\nmake\n', 'tools/lint.sh': '#!/bin/sh\nmake lint\n' }, (t) => {
       t.write('tools/toolbox.sh', '#!/bin/sh\nmake\ncurl -k https://example.org/tool\n');
       git(t.dir, 'add', 'tools/toolbox.sh');
       // The working tree's lint.sh has the problem too, but it is not staged.
       t.write('tools/lint.sh', '#!/bin/sh\nmake lint\ncurl -k https://example.org/lint\n');
-      const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
-      assert.deepEqual(
-        result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.properties.resource}`),
-        ['iac/gitlab-tls-verification-disabled tools/toolbox.sh:3 job "build-amd64"'],
-      );
-      assert.match(result.findings[0]!.message, /run by job "build-amd64" of \.gitlab-ci\.yml and 1 other job\./);
-      assert.deepEqual(result.findings[0]!.related?.map((r) => `${r.path}:${r.startLine} ${r.message}`), ['.gitlab-ci.yml:6 job "build-amd64" and 1 other job run tools/toolbox.sh']);
-      assert.deepEqual(result.warnings, []);
-    } finally {
-      t.cleanup();
-    }
+    });
+    assert.deepEqual(
+      result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.properties.resource}`),
+      ['iac/gitlab-tls-verification-disabled tools/toolbox.sh:3 job "build-amd64"'],
+    );
+    assert.match(result.findings[0]!.message, /run by job "build-amd64" of \.gitlab-ci\.yml and 1 other job\./);
+    assert.deepEqual(result.findings[0]!.related?.map((r) => `${r.path}:${r.startLine} ${r.message}`), ['.gitlab-ci.yml:6 job "build-amd64" and 1 other job run tools/toolbox.sh']);
+    assert.deepEqual(result.warnings, []);
   });
 });
 
