@@ -160,6 +160,18 @@ describe('Helm charts rendered with the values of their deployments', () => {
     }
   });
 
+  it('does not report again what the default render reports on a values file line, when a deployment applies that file again (limits: null drops the key)', async () => {
+    const LIMITS = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    resources:\n{{ toYaml .Values.resources | indent 6 }}\n';
+    const t = tempTree({ 'chart/Chart.yaml': CHART, 'chart/values.yaml': 'resources:\n  limits:\n  requests:\n    memory: 16Mi\n', 'chart/templates/pod.yaml': LIMITS, 'app.yaml': application('web', '      valueFiles: [values.yaml]\n') });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(at(result.findings, 'iac/k8s-no-memory-limit'), ['chart/values.yaml:2']);
+      assert.ok(result.findings.every((f) => !f.message.includes('with the values of')));
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('reads --set paths and types their values as Helm does', () => {
     assert.deepEqual(setPath('a.b[1].c'), ['a', 'b', 1, 'c']);
     assert.deepEqual(setPath('annotations.example\\.org/x'), ['annotations', 'example.org/x']);

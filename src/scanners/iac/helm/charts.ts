@@ -371,7 +371,7 @@ export class HelmCharts {
    * The chart rendered with its default values, then with the values of each of its
    * first deployments (MAX_DEPLOYMENT_RENDERS; a warning names the others). A finding of
    * the same rule, place and message (its own object's name aside) is reported once, as is
-   * one the default render gives on the same object of the same file; one that only a deployment's
+   * one the default render gives on the same object at another place; one that only a deployment's
    * values give names the deployments whose values give it. Warnings the default render
    * gave are not repeated.
    */
@@ -385,9 +385,13 @@ export class HelmCharts {
     });
     const key = (f: ScannerFinding) => `${f.ruleId}\0${f.location.path}\0${f.location.startLine}\0${withoutOwnName(f)}`;
     const known = new Set(base.findings.map(key));
-    // The same message on the same object of the same file, moved to another line by the values (a pod securityContext
-    // a deployment adds puts "no seccomp profile" on its line): the default render's finding already says it.
-    const said = (f: ScannerFinding) => `${f.ruleId}\0${f.location.path}\0${f.message}`;
+    // The same message on the same object, moved to another line by the values (a pod securityContext a deployment
+    // adds puts "no seccomp profile" on its line; a values file that sets limits: null again, as Helm drops the key,
+    // puts "no memory limit" on the template's line): the default render's finding already says it.
+    const said = (f: ScannerFinding) => {
+      const resource = f.properties?.resource;
+      return `${f.ruleId}\0${typeof resource === 'string' ? resource : f.location.path}\0${f.message.replace(/ \(rendered by [^()]*\)(?=\.?$)/, '')}`;
+    };
     const saidByDefault = new Set(base.findings.map(said));
     const extra = new Map<string, { finding: ScannerFinding; by: string[] }>();
     const secrets = new Set(base.secrets);
