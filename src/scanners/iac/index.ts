@@ -87,14 +87,20 @@ export const iacScanner: Scanner = {
     const read: ReadText = (file) => texts.text(file);
     const { included: includedByGitlab, pipelineOf: gitlabPipelineOf } = await gitlabIncludedFiles(ctx.files, read);
     const filesByPath = gitlabPipelineOf.size > 0 ? new Map(ctx.files.map((file) => [file.path, file])) : undefined;
-    // The other files of a GitLab file's pipeline, for its `!reference` tags.
-    const gitlabContext = async (path: string) => {
+    // The other files of a GitLab file's pipeline, for its `!reference` tags: kept as the loop reads them, so that each is read once.
+    const pipelineTexts = new Map<string, string | null>();
+    const gitlabContext = async (path: string, text: string) => {
+      if (gitlabPipelineOf.has(path)) pipelineTexts.set(path, text);
+      if (!text.includes('!reference')) return {};
       const members = gitlabPipelineOf.get(path)?.filter((p) => p !== path) ?? [];
       const files: Array<{ path: string; text: string }> = [];
       for (const member of members) {
-        const file = filesByPath?.get(member);
-        const text = file ? await read(file) : null;
-        if (text !== null) files.push({ path: member, text });
+        if (!pipelineTexts.has(member)) {
+          const file = filesByPath?.get(member);
+          pipelineTexts.set(member, file ? await read(file) : null);
+        }
+        const memberText = pipelineTexts.get(member);
+        if (memberText !== null && memberText !== undefined) files.push({ path: member, text: memberText });
       }
       return files.length > 0 ? { gitlab: { files } } : {};
     };
@@ -170,7 +176,7 @@ export const iacScanner: Scanner = {
             ? { dockerfile: { configFiles, scope: dockerfileScopes.get(file.path) } }
             : githubCallers.context(file.path, text, zizmorConfig);
       const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
-      const gitlab = gitlabPipelineOf.has(file.path) ? await gitlabContext(file.path) : {};
+      const gitlab = gitlabPipelineOf.has(file.path) ? await gitlabContext(file.path, text) : {};
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       ciScripts.add(file.path, analysis.platform, analysis.scriptRuns);
