@@ -65,10 +65,10 @@ export async function renderCharts(root: string, files: readonly WorkspaceFile[]
         return packed ? { path: packed.archive, line: 1 } : origin;
       };
       // The default render, then one per deployment that gives values: a port any of them declares is declared.
-      const renders: Array<{ values?: Parameters<typeof renderChart>[0]['values']; label?: string }> = [{}, ...(await charts.deploymentValuesOf(dir))];
+      const renders: Array<{ values?: Parameters<typeof renderChart>[0]['values']; label?: string; release?: Parameters<typeof renderChart>[0]['release'] }> = [{}, ...(await charts.deploymentValuesOf(dir))];
       const warned = new Set<string>();
-      for (const { values, label } of renders) {
-        const rendered = renderChart(values ? { ...input, values, valuesOf: label! } : input);
+      for (const { values, label, release } of renders) {
+        const rendered = renderChart(values ? { ...input, values, valuesOf: label!, ...(release ? { release } : {}) } : input);
         for (const w of rendered.warnings) {
           // What the default render already said is not said again for each deployment.
           const key = `${w.path}\0${w.line ?? 0}\0${w.message}`;

@@ -189,4 +189,56 @@ describe('Helm charts rendered with the values of their deployments', () => {
     assert.deepEqual(helmDeployments('helmfile.yaml', 'releases:\n  - name: web\n    chart: ../charts/web\n    values: [v.yaml]\n').map((d) => d.chart), []);
     assert.deepEqual(helmDeployments('ops/helmfile.yaml', 'releases:\n  - name: web\n    chart: ../charts/web\n    values: [v.yaml]\n').map((d) => [d.chart, d.layers]), [['charts/web', [{ kind: 'file', path: 'ops/v.yaml', written: 'v.yaml' }]]]);
   });
+  it('renders a chart under the release name and namespace each deployment installs it with (Argo CD, Flux, helmfile, kustomize)', async () => {
+    const result = await runScan({ target: fixturePath('iac', 'helm-release-names'), scannerSet: [iacScanner] });
+    // Argo CD: helm.releaseName in the destination namespace; Flux: <targetNamespace>-<name> (the chart's fullname is that
+    // name alone, as it holds the chart's); helmfile: the release's name; kustomize: releaseName. Never release-name.
+    assert.deepEqual(messages(result.findings, 'iac/k8s-host-network'), ["DaemonSet/logs-fluentd shares the node's network namespace (hostNetwork: true) (with the values of Application argocd/fluentd-prod, deploy/argocd.yaml)."]);
+    assert.match(messages(result.findings, 'iac/k8s-privileged-container')[0]!, /^DaemonSet\/logging-fluentd container fluentd runs privileged.*HelmRelease flux-system\/fluentd/);
+    assert.match(messages(result.findings, 'iac/k8s-host-pid')[0]!, /^DaemonSet\/edge-fluentd .*helmfile release edge/);
+    assert.match(messages(result.findings, 'iac/k8s-host-ipc')[0]!, /^DaemonSet\/collector-fluentd .*helmCharts fluentd/);
+    // What every render finds, its objects named after each release and in each release's namespace (the service account
+    // logging/logs-fluentd for default/release-name-fluentd), is one finding, the default render's.
+    assert.deepEqual(messages(result.findings, 'iac/k8s-rbac-secrets-access'), ['Role/release-name-fluentd can read Secrets (get), and service account default/release-name-fluentd is bound to it.']);
+    assert.deepEqual(messages(result.findings, 'iac/k8s-no-memory-limit'), ['DaemonSet/release-name-fluentd container fluentd has no memory limit.']);
+  });
+
+  it('reads the release name and namespace each deployment gives, leaving what it does not tell to Helm (release-name, default)', () => {
+    const flux = (spec: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: apps\nspec:\n${spec}  chart:\n    spec:\n      chart: ./chart\n      sourceRef:\n        kind: GitRepository\n        name: repo\n  values:\n    a: 1\n`;
+    assert.deepEqual(helmDeployments('r.yaml', flux('')).map((d) => d.release), [{ name: 'web', namespace: 'apps' }]);
+    assert.deepEqual(helmDeployments('r.yaml', flux('  targetNamespace: prod\n')).map((d) => d.release), [{ name: 'prod-web', namespace: 'prod' }]);
+    assert.deepEqual(helmDeployments('r.yaml', flux('  releaseName: site\n  targetNamespace: prod\n')).map((d) => d.release), [{ name: 'site', namespace: 'prod' }]);
+    // Argo CD: the Application's name when helm.releaseName is not set.
+    assert.deepEqual(helmDeployments('app.yaml', application('web', '      parameters:\n        - name: a\n          value: "1"\n')).map((d) => d.release), [{ name: 'web', namespace: 'web' }]);
+    // A helmfile template, or a name Helm refuses, is not a name: Helm's default stays.
+    assert.deepEqual(helmDeployments('helmfile.yaml', 'releases:\n  - name: "{{ .Values.name }}"\n    chart: ./chart\n    values: [{ a: 1 }]\n').map((d) => d.release), [undefined]);
+    assert.deepEqual(helmDeployments('helmfile.yaml', 'releases:\n  - name: Web_1\n    namespace: ops\n    chart: ./chart\n    values: [{ a: 1 }]\n').map((d) => d.release), [{ namespace: 'ops' }]);
+  });
+
+  it("gives a finding only deployments give the fingerprint it has under Helm's default release, whatever release installs it", async () => {
+    const NAMED = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  hostNetwork: {{ .Values.hostNetwork }}\n  containers:\n  - name: c\n    image: nginx:1.27\n';
+    const release = (name: string) => `releases:\n  - ${name}chart: ./chart\n    values:\n      - hostNetwork: true\n`;
+    const t = tempTree({ 'chart/Chart.yaml': CHART, 'chart/values.yaml': VALUES, 'chart/templates/pod.yaml': NAMED, 'helmfile.yaml': release('') });
+    const found = async () => (await runScan({ target: t.dir, scannerSet: [iacScanner] })).findings.filter((f) => f.ruleId === 'iac/k8s-host-network').map((f) => ({ message: f.message, fingerprint: f.fingerprint }));
+    try {
+      // A release without a name renders as release-name.
+      const [unnamed] = await found();
+      assert.match(unnamed!.message, /^Pod\/release-name-web /);
+      t.write('helmfile.yaml', release('name: prod\n    namespace: shop\n    '));
+      const [prod, ...none] = await found();
+      assert.deepEqual(none, []);
+      assert.match(prod!.message, /^Pod\/prod-web .*helmfile release prod/);
+      assert.equal(prod!.fingerprint, unnamed!.fingerprint);
+      // Two releases that give it under their own names: one finding naming both, with that fingerprint in either order.
+      t.write('helmfile.yaml', `${release('name: prod\n    ')}${release('name: dev\n    ').replace('releases:\n', '')}`);
+      const both = await found();
+      assert.equal(both.length, 1);
+      assert.match(both[0]!.message, /^Pod\/prod-web .*helmfile release prod, helmfile\.yaml; helmfile release dev, helmfile\.yaml\)/);
+      assert.equal(both[0]!.fingerprint, unnamed!.fingerprint);
+      t.write('helmfile.yaml', `${release('name: dev\n    ')}${release('name: prod\n    ').replace('releases:\n', '')}`);
+      assert.equal((await found())[0]!.fingerprint, unnamed!.fingerprint);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

@@ -30,6 +30,9 @@ describe('Helm charts rendered with the values of Terraform helm_release', () =>
     const worker = messages(result.findings, 'iac/k8s-service-loadbalancer').find((m) => m.includes('worker'))!;
     assert.match(worker, /with the values of helm_release\.worker\["blue"\], infra\/main\.tf\)/);
     assert.doesNotMatch(worker, /green/);
+    // Each render installs the release as the helm_release names it (name, namespace), not as release-name.
+    assert.match(worker, /^Service worker-blue-web /);
+    assert.match(messages(result.findings, 'iac/k8s-host-network')[0]!, /^Deployment\/web-web /);
     // helm_release.remote (a repository's chart) and helm_release.off (count = 0) deploy nothing of the scan.
     assert.ok(!result.findings.some((f) => /helm_release\.(?:remote|off)/.test(f.message)));
     // What the evaluator cannot tell is not applied, and said so.
@@ -59,6 +62,8 @@ describe('Helm charts rendered with the values of Terraform helm_release', () =>
     const input = readTerraform(source, () => {})!;
     const found = helmReleaseDeployments('ops/main.tf', input, 'ops', 'ops');
     assert.deepEqual(found.map((d) => [d.what, d.chart, d.line]), [['helm_release.a', 'ops/charts/web', 2]]);
+    // No name written: the render keeps Helm's default release.
+    assert.equal(found[0]!.release, undefined);
     assert.deepEqual(found[0]!.notes, ['values = var.extra is unknown to secloop (it depends on what the configuration alone does not tell): not applied']);
     const [layer] = found[0]!.layers;
     assert.equal(layer?.kind, 'values');

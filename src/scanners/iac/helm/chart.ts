@@ -6,7 +6,8 @@ import { GoInt, GoObject, isDict, Mapped, isString, loadValues, originsOf, setOr
 /**
  * A Helm chart rendered as `helm template` renders it with the chart's default values:
  * Chart.yaml, values.yaml, the templates and the helpers of the chart and of its
- * unpacked subcharts. Release "release-name" in namespace "default"; the cluster is
+ * unpacked subcharts. Release "release-name" in namespace "default" (or those a deployment
+ * of the chart gives, `release`); the cluster is
  * unknown (no API version is reported as available, lookup finds nothing). .Files reads
  * each chart's own files: a subchart's templates read the subchart's.
  */
@@ -29,6 +30,8 @@ export interface ChartInput {
   values?: readonly Dict[];
   /** Whose values those are, for messages (`the values of Application argocd/web, deploy/web.yaml`). */
   valuesOf?: string;
+  /** The release's name and namespace, as the deployment that gives the values installs the chart (else "release-name" in "default"). */
+  release?: ReleaseNames;
   /** Packaged subcharts (charts/*.tgz) that could not be read. */
   packaged?: readonly string[];
   /** Files of `files` unpacked from packaged subcharts, by their path in the chart's tree: the archive they came from and their path in it. */
@@ -39,6 +42,12 @@ export interface ChartInput {
    * a chart repository that keeps its shared library beside the charts that use it.
    */
   libraries?: ReadonlyMap<string, string>;
+}
+
+/** A release's name and namespace as a deployment installs it; what it does not tell stays Helm's default. */
+export interface ReleaseNames {
+  name?: string;
+  namespace?: string;
 }
 
 /** A file read from a packaged subchart: it has no place on disk, so what it holds is reported on the archive. */
@@ -430,8 +439,8 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
 
   const engine = new Engine(defines, limits);
   const release: Dict = new Map<string, Value>([
-    ['Name', 'release-name'],
-    ['Namespace', 'default'],
+    ['Name', input.release?.name ?? 'release-name'],
+    ['Namespace', input.release?.namespace ?? 'default'],
     ['IsUpgrade', false],
     ['IsInstall', true],
     ['Revision', new GoInt(1)],

@@ -7,7 +7,7 @@ import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { analyseFile } from '../analyse.js';
 import { analyseChart, withNote, type ChartAnalysis } from './analyse.js';
 import { helmDeployments, mayDeclareDeployments, setPath, setValue, setValues, type HelmDeployment } from './deployments.js';
-import { joinPath, type PackedFile } from './chart.js';
+import { joinPath, type PackedFile, type ReleaseNames } from './chart.js';
 import { parseHelmIgnore, type HelmIgnore } from './ignore.js';
 import { chartOtherFile, MAX_OTHER_CHARS, MAX_OTHER_FILES, unpackChart } from './packaged.js';
 import { satisfiesConstraint } from './functions.js';
@@ -223,6 +223,59 @@ function withoutOwnName(finding: ScannerFinding): string {
   return finding.message.split(`${kind}/${name}`).join(`${kind}/\0`).split(`${kind} ${name}`).join(`${kind} \0`);
 }
 
+/** A render of a chart with a deployment's values, under the release that deployment installs. */
+export interface DeploymentRender {
+  name: string;
+  label: string;
+  values: Dict[];
+  release?: ReleaseNames;
+}
+
+const DEFAULT_RELEASE = { name: 'release-name', namespace: 'default' };
+/** A name in a message: a Kubernetes name, with dots (`web-redis`, `redis.web.svc`). */
+const NAME_TOKEN = /[A-Za-z0-9_.-]+/g;
+
+/** `name` as a part of a name (between its start or end and a `-` or `.`). */
+function namePart(name: string): RegExp {
+  return new RegExp(`(^|[-.])${escapeRegExp(name)}(?=$|[-.])`, 'g');
+}
+
+/** `namespace` before a slash (`web/sa`), as a name is written in its namespace. */
+function namespacePart(namespace: string): RegExp {
+  return new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRegExp(namespace)}(?=/)`, 'g');
+}
+
+/**
+ * A message with the names its release gives left out: every name that holds the release
+ * name as a part (`web`, `web-redis`, `redis.web.svc`: the chart's fullname is the release
+ * name alone when it holds the chart's name), and the release namespace before a slash
+ * (`web/sa`). Two renders whose only difference is the release they install give the same text.
+ */
+function withoutRelease(message: string, release: ReleaseNames | undefined): string {
+  const part = namePart(release?.name ?? DEFAULT_RELEASE.name);
+  // The namespace first: a release may share its name with its namespace (edge/edge-fluentd).
+  return message
+    .replace(namespacePart(release?.namespace ?? DEFAULT_RELEASE.namespace), '$1\u0002')
+    .replace(NAME_TOKEN, (token) => (token.search(part) >= 0 ? '\u0001' : token));
+}
+
+/**
+ * A message said with Helm's default release ("release-name" in "default") in place of the
+ * deployment's: what the fingerprint of a finding only deployments give is made of, so that
+ * deployments that install the chart under other names give it the same fingerprint, in
+ * whatever order they come (the one it had when every render was "release-name").
+ */
+function withDefaultRelease(message: string, release: ReleaseNames | undefined): string {
+  let out = message;
+  if (release?.namespace !== undefined) out = out.replace(namespacePart(release.namespace), `$1${DEFAULT_RELEASE.namespace}`);
+  if (release?.name !== undefined) out = out.replace(NAME_TOKEN, (token) => token.replace(namePart(release.name!), `$1${DEFAULT_RELEASE.name}`));
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A deployment, for messages: `Application argocd/web, deploy/web.yaml`. */
 function deploymentName(d: HelmDeployment): string {
   return `${d.what}, ${d.file}`;
@@ -383,21 +436,25 @@ export class HelmCharts {
       warned.add(warningKey(w, DEFAULT));
       this.warn(w);
     });
-    const key = (f: ScannerFinding) => `${f.ruleId}\0${f.location.path}\0${f.location.startLine}\0${withoutOwnName(f)}`;
-    const known = new Set(base.findings.map(key));
+    // A finding is compared with its own object's name left out, and with the names the release gives (its
+    // name, its namespace) left out: a deployment that installs the chart under its own release name renames
+    // every object (web-fluentd for release-name-fluentd) and moves it to its namespace.
+    const key = (f: ScannerFinding, release?: ReleaseNames | null) => `${f.ruleId}\0${f.location.path}\0${f.location.startLine}\0${release === null ? withoutOwnName(f) : withoutRelease(withoutOwnName(f), release)}`;
+    const known = new Set(base.findings.flatMap((f) => [key(f, null), key(f)]));
     // The same message on the same object, moved to another line by the values (a pod securityContext a deployment
     // adds puts "no seccomp profile" on its line; a values file that sets limits: null again, as Helm drops the key,
     // puts "no memory limit" on the template's line): the default render's finding already says it.
-    const said = (f: ScannerFinding) => {
+    const said = (f: ScannerFinding, release?: ReleaseNames | null) => {
       const resource = f.properties?.resource;
-      return `${f.ruleId}\0${typeof resource === 'string' ? resource : f.location.path}\0${f.message.replace(/ \(rendered by [^()]*\)(?=\.?$)/, '')}`;
+      const text = `${typeof resource === 'string' ? resource : f.location.path}\0${f.message.replace(/ \(rendered by [^()]*\)(?=\.?$)/, '')}`;
+      return `${f.ruleId}\0${release === null ? text : withoutRelease(text, release)}`;
     };
-    const saidByDefault = new Set(base.findings.map(said));
-    const extra = new Map<string, { finding: ScannerFinding; by: string[] }>();
+    const saidByDefault = new Set(base.findings.flatMap((f) => [said(f, null), said(f)]));
+    const extra = new Map<string, { finding: ScannerFinding; by: string[]; plain: string }>();
     const secrets = new Set(base.secrets);
-    for (const { name, label, values } of await this.valuesToRender(dir, deployments)) {
+    for (const { name, label, values, release } of await this.valuesToRender(dir, deployments)) {
       const deployment = { name };
-      const analysis = analyseChart({ ...input, values, valuesOf: label }, (w) => {
+      const analysis = analyseChart({ ...input, values, valuesOf: label, ...(release ? { release } : {}) }, (w) => {
         const k = warningKey(w, label);
         if (warned.has(k)) return;
         warned.add(k);
@@ -405,12 +462,13 @@ export class HelmCharts {
       });
       for (const secret of analysis.secrets) secrets.add(secret);
       for (const finding of analysis.findings) {
-        const k = key(finding);
-        if (known.has(k) || saidByDefault.has(said(finding))) continue;
+        if (known.has(key(finding, null)) || saidByDefault.has(said(finding, null))) continue;
+        const k = key(finding, release);
+        if (known.has(k) || saidByDefault.has(said(finding, release))) continue;
         const seen = extra.get(k);
         if (seen) {
           if (!seen.by.includes(deployment.name)) seen.by.push(deployment.name);
-        } else extra.set(k, { finding, by: [deployment.name] });
+        } else extra.set(k, { finding, by: [deployment.name], plain: withDefaultRelease(finding.message, release) });
       }
     }
     // A finding only deployments' values give is told apart from the others of its rule and line by its message
@@ -423,13 +481,13 @@ export class HelmCharts {
       return lines[line - 1] ?? '';
     };
     const findings = [...base.findings];
-    for (const { finding, by } of extra.values()) {
+    for (const { finding, by, plain } of extra.values()) {
       const place = finding.fingerprintKey ?? normaliseLine(await lineText(finding.location.path, finding.location.startLine));
       findings.push({
         ...finding,
         message: withNote(finding.message, ` (with the values of ${by.join('; ')})`),
         properties: { ...finding.properties, helm: { ...(finding.properties.helm as object), deployments: by } },
-        fingerprintKey: `${place}\nwith deployment values: ${finding.message}`,
+        fingerprintKey: `${place}\nwith deployment values: ${plain}`,
       });
     }
     return { findings, secrets: [...secrets] };
@@ -438,24 +496,25 @@ export class HelmCharts {
   /**
    * The values to render a chart with beside its default ones (`ops check` too): those of
    * each of its first deployments (MAX_DEPLOYMENT_RENDERS; a warning names the others)
-   * that give any it can read. `label` names them in messages (`the values of ...`).
+   * that give any it can read. `label` names them in messages (`the values of ...`); `release`
+   * is the release name and namespace the deployment installs the chart with, when it tells them.
    */
-  async deploymentValuesOf(dir: string): Promise<Array<{ name: string; label: string; values: Dict[] }>> {
+  async deploymentValuesOf(dir: string): Promise<DeploymentRender[]> {
     return this.valuesToRender(dir, this.deployments.get(dir) ?? []);
   }
 
-  private async valuesToRender(dir: string, deployments: readonly HelmDeployment[]): Promise<Array<{ name: string; label: string; values: Dict[] }>> {
+  private async valuesToRender(dir: string, deployments: readonly HelmDeployment[]): Promise<DeploymentRender[]> {
     const skipped = deployments.slice(MAX_DEPLOYMENT_RENDERS);
     if (skipped.length > 0) {
       this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart rendered with the values of its first ${MAX_DEPLOYMENT_RENDERS} deployments only; not with those of ${skipped.map(deploymentName).join('; ')}` });
     }
-    const out: Array<{ name: string; label: string; values: Dict[] }> = [];
+    const out: DeploymentRender[] = [];
     for (const deployment of deployments.slice(0, MAX_DEPLOYMENT_RENDERS)) {
       const values = await this.deploymentValues(deployment);
       // Nothing of its values could be read (warned): it renders as the default does.
       if (values.length === 0) continue;
       const name = deploymentName(deployment);
-      out.push({ name, label: `the values of ${name}`, values });
+      out.push({ name, label: `the values of ${name}`, values, ...(deployment.release ? { release: deployment.release } : {}) });
     }
     return out;
   }

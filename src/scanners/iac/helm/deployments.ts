@@ -2,6 +2,7 @@ import path from 'node:path';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, text, type YNode } from '../yaml/tree.js';
 import { GoInt, isDict, setOrigins, type Dict, type Origin, type Value } from './values.js';
+import type { ReleaseNames } from './chart.js';
 
 /**
  * Deployments of the repository's own Helm charts that give the chart values: Argo CD
@@ -36,6 +37,29 @@ export interface HelmDeployment {
   notes: string[];
   /** Values files the tool itself skips when missing (Argo CD's ignoreMissingValueFiles). */
   optionalFiles?: boolean;
+  /** The release name and namespace the tool installs the chart with, as far as its file tells (releaseNames). */
+  release?: ReleaseNames;
+}
+
+/** A release name Helm accepts (a DNS subdomain of at most 53 characters), else undefined. */
+function releaseName(name: string | undefined): string | undefined {
+  return name !== undefined && name.length <= 53 && /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/.test(name) ? name : undefined;
+}
+
+/** A namespace Kubernetes accepts (a DNS label), else undefined. */
+function namespaceName(name: string | undefined): string | undefined {
+  return name !== undefined && name.length <= 63 && /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/.test(name) ? name : undefined;
+}
+
+/**
+ * The release a deployment installs, from the names its file writes: what is not written, or
+ * is not a name Helm and Kubernetes accept (a template, a variable), is left to Helm's default
+ * (release-name, namespace default).
+ */
+export function releaseNames(name: string | undefined, namespace: string | undefined): ReleaseNames | undefined {
+  const release = releaseName(name);
+  const ns = namespaceName(namespace);
+  return release === undefined && ns === undefined ? undefined : { ...(release !== undefined ? { name: release } : {}), ...(ns !== undefined ? { namespace: ns } : {}) };
 }
 
 /** Texts that may declare such deployments (a cheap test before parsing). */
@@ -155,7 +179,9 @@ function argoApplication(file: string, source: string, root: YNode): HelmDeploym
     }
     layers.push(...setLayers(get(helm, 'parameters'), file, (entry) => isTrue(get(entry, 'forceString'))));
     if (items(get(helm, 'fileParameters')).length > 0) notes.push('helm.fileParameters are not read');
-    out.push({ what, file, line: src.line, chart, layers, notes, ...(isTrue(get(helm, 'ignoreMissingValueFiles')) ? { optionalFiles: true } : {}) });
+    // Argo CD installs the release as helm.releaseName, else the Application's name, in the destination's namespace.
+    const release = releaseNames(text(get(helm, 'releaseName')) ?? text(get(root, 'metadata', 'name')), text(get(root, 'spec', 'destination', 'namespace')));
+    out.push({ what, file, line: src.line, chart, layers, notes, ...(isTrue(get(helm, 'ignoreMissingValueFiles')) ? { optionalFiles: true } : {}), ...(release ? { release } : {}) });
   }
   return out;
 }
@@ -179,7 +205,11 @@ function fluxRelease(file: string, root: YNode): HelmDeployment[] {
   if (from.length > 0) notes.push(`spec.valuesFrom (${from.map((f) => `${text(get(f, 'kind')) ?? '?'}/${text(get(f, 'name')) ?? '?'}`).join(', ')}) is read by Flux from the cluster: not applied`);
   const values = get(root, 'spec', 'values');
   if (isYMap(values)) layers.push({ kind: 'values', value: nodeValues(values, file) as Dict });
-  return [{ what: `HelmRelease ${named(root)}`, file, line: root.line, chart, layers, notes }];
+  // Flux names the release spec.releaseName, else [<targetNamespace>-]<name>, in the target namespace, else the HelmRelease's own.
+  const name = text(get(root, 'metadata', 'name'));
+  const target = text(get(root, 'spec', 'targetNamespace'));
+  const release = releaseNames(text(get(root, 'spec', 'releaseName')) ?? (name !== undefined && target ? `${target}-${name}` : name), target ?? text(get(root, 'metadata', 'namespace')));
+  return [{ what: `HelmRelease ${named(root)}`, file, line: root.line, chart, layers, notes, ...(release ? { release } : {}) }];
 }
 
 function helmfileReleases(file: string, dir: string, root: YNode): HelmDeployment[] {
@@ -210,7 +240,8 @@ function helmfileReleases(file: string, dir: string, root: YNode): HelmDeploymen
     layers.push(...setLayers(get(release, 'set'), file, () => false));
     layers.push(...setLayers(get(release, 'setString'), file, () => true));
     if (items(get(release, 'secrets')).length > 0) notes.push('secrets (helm-secrets files) are not read');
-    out.push({ what: `helmfile release ${text(get(release, 'name')) ?? '(unnamed)'}`, file, line: release.line, chart, layers, notes });
+    const names = releaseNames(text(get(release, 'name')), text(get(release, 'namespace')));
+    out.push({ what: `helmfile release ${text(get(release, 'name')) ?? '(unnamed)'}`, file, line: release.line, chart, layers, notes, ...(names ? { release: names } : {}) });
   }
   return out;
 }
@@ -238,7 +269,8 @@ function kustomizeCharts(file: string, dir: string, root: YNode): HelmDeployment
     if (isYMap(inline)) layers.push({ kind: 'values', value: nodeValues(inline, file) as Dict });
     const merge = text(get(entry, 'valuesMerge'));
     if (merge === 'replace' || merge === 'merge') notes.push(`valuesMerge: ${merge} is applied as override`);
-    for (const chart of charts) out.push({ what: `helmCharts ${name}`, file, line: entry.line, chart, layers, notes });
+    const release = releaseNames(text(get(entry, 'releaseName')), text(get(entry, 'namespace')));
+    for (const chart of charts) out.push({ what: `helmCharts ${name}`, file, line: entry.line, chart, layers, notes, ...(release ? { release } : {}) });
   }
   return out;
 }

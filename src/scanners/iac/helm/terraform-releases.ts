@@ -5,7 +5,7 @@ import { isObject, UNKNOWN, type Value as TfValue } from '../terraform/hcl/value
 import { attribute, blocksOf, label, resourcesOf, textOf, type TfInput } from '../terraform/model.js';
 import { setOrigins, type Dict, type Origin, type Value as HelmValue } from './values.js';
 import type { TerraformModules } from '../terraform/scan-modules.js';
-import { setPath, setValue, setValues, type HelmDeployment, type ValuesLayer } from './deployments.js';
+import { releaseNames, setPath, setValue, setValues, type HelmDeployment, type ValuesLayer } from './deployments.js';
 
 /**
  * Terraform `helm_release` resources of a local chart (`chart = "${path.module}/charts/web"`
@@ -66,7 +66,14 @@ export function helmReleaseDeployments(file: string, input: TfInput, module: str
     const values = attribute(block, 'values');
     if (values) readValues(input, values, file, scope, pathScope, files, layers, notes);
     for (const kind of ['set', 'set_list', 'set_sensitive'] as const) readSets(input, block, kind, file, scope, layers, notes);
-    out.push({ what, file, line: block.line, chart, layers, notes });
+    // The release as the provider installs it: `name`, in `namespace` (the provider's default: default), when the configuration tells them.
+    const known = (name: string) => {
+      const a = attribute(block, name);
+      const value = a ? evaluate(a.expr, scope) : undefined;
+      return typeof value === 'string' ? value : undefined;
+    };
+    const names = releaseNames(known('name'), known('namespace'));
+    out.push({ what, file, line: block.line, chart, layers, notes, ...(names ? { release: names } : {}) });
   }
   return out;
 }
