@@ -22,6 +22,8 @@ export type Platform = (typeof PLATFORMS)[number];
 export interface RuleExamples {
   positive: string[];
   negative: string[];
+  /** What the scan would know beside the file, for a rule that needs it (a policy in a config): every example is parsed with it. */
+  context?: ParseContext;
 }
 
 /**
@@ -142,7 +144,7 @@ export interface ParseContext {
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
   kubernetes?: { kustomizeNamespace?: { namespace: string; from: string }; kustomizeImages?: KustomizeImages };
   /** A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already. */
-  github?: { path: string; callers: InputCallers; loaded?: { text: string; result: YamlLoadResult }; zizmor?: ZizmorConfig };
+  github?: { path: string; callers?: InputCallers; loaded?: { text: string; result: YamlLoadResult }; zizmor?: ZizmorConfig };
   /** A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point. */
   gitlab?: { files: ReadonlyArray<{ path: string; text: string }> };
 }

@@ -15,7 +15,7 @@ function markedLines(text: string, mark: 'expect' | 'detail'): number[] {
 
 function run(platform: PlatformRules<unknown>, rule: IacRule<unknown>, text: string): Hit[] {
   const warnings: string[] = [];
-  const input = platform.parse(text, (line, message) => warnings.push(`${line}: ${message}`));
+  const input = platform.parse(text, (line, message) => warnings.push(`${line}: ${message}`), rule.examples.context);
   if (input === undefined) return [];
   return [...rule.check(input)];
 }

@@ -14,7 +14,7 @@ import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTerna
 import { archivedAction, cmdShell, setupPythonPipInstall, unpinnedTool } from './hygiene-rules.js';
 import { longLivedPublishToken } from './publish-rules.js';
 import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
-import { obfuscatedUses, typosquattedAction } from './uses-rules.js';
+import { forbiddenUses, obfuscatedUses, typosquattedAction } from './uses-rules.js';
 import { untrustedCheckoutInput } from './untrusted-code.js';
 import {
   githubScriptRuns,
@@ -766,6 +766,7 @@ export const githubRules: readonly WorkflowRule[] = [
   setupPythonPipInstall,
   typosquattedAction,
   obfuscatedUses,
+  forbiddenUses,
   constantExpression,
   unsoundTernary,
   broadAppToken,

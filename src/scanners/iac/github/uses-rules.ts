@@ -2,6 +2,7 @@ import type { Hit } from '../rule.js';
 import { pair, text } from '../yaml/tree.js';
 import { jobLabel, obfuscatedUsesPath, parseUses, stepLabel, type Workflow } from './model.js';
 import { workflow, workflowRule } from './rule-kit.js';
+import { forbiddenUsesEntry, readZizmorConfig } from './zizmor-config.js';
 
 /** Every `uses:` of the workflow (steps and reusable workflow calls), with its line and a label. */
 export function* usesOf(wf: Workflow): Generator<{ uses: string; line: number; label: string }> {
@@ -179,6 +180,46 @@ export const obfuscatedUses = workflowRule({
       const ref = parseUses(uses);
       const plain = ref.local ? '' : ` (GitHub reads ${ref.action})`;
       yield { line, message: `${label} uses ${uses}, whose path has ${found.join(' and ')}${plain}; write the plain path.`, resource: label } satisfies Hit;
+    }
+  },
+});
+
+/** The policy the examples of iac/gha-forbidden-uses are checked under, as a zizmor.yml at the scan's root. */
+const EXAMPLE_POLICY = readZizmorConfig(
+  'zizmor.yml',
+  'rules:\n  forbidden-uses:\n    config:\n      allow:\n        - actions/*\n        - github/codeql-action/init@v3\n        - example-org/workflows/*\n',
+  (warning) => {
+    throw new Error(`example policy: ${warning.message}`);
+  },
+);
+
+export const forbiddenUses = workflowRule({
+  id: 'iac/gha-forbidden-uses',
+  title: 'Action the project\'s policy forbids',
+  description:
+    "The project's zizmor configuration (`rules.forbidden-uses.config` in zizmor.yml) lists the actions a workflow may use (`allow:`) or may not (`deny:`), as repository patterns (`actions/*`, `github/codeql-action/*`, `example-org/tool`, `example-org/tool@v2`), and this `uses:` is one it forbids: an action nobody vetted runs with the job's token and secrets. The rule fires only when such a policy is configured; as in zizmor, `./` local actions and `docker://` images are not judged. Unlike zizmor, a job that calls a reusable workflow (`jobs.<id>.uses:`) is judged too, since that workflow's code runs as well.",
+  remediation: 'Replace the action with one the policy allows, or remove the step; if the action was vetted, add it to `allow:` (or take it out of `deny:`) in zizmor.yml.',
+  severity: 'high',
+  cwe: ['CWE-829'],
+  examples: {
+    context: { github: { path: '.github/workflows/ci.yml', ...(EXAMPLE_POLICY ? { zizmor: EXAMPLE_POLICY } : {}) } },
+    positive: [
+      workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      # expect\n      - uses: example-org/deploy-action@v1\n      # expect\n      - uses: github/codeql-action/init@v2\n'),
+      'name: ci\non: push\npermissions: {}\njobs:\n  release:\n    # expect\n    uses: other-org/pipelines/.github/workflows/release.yml@0cb9c9b65d5d1901c1f53e5e66eaf4afd303e70e\n',
+    ],
+    negative: [
+      workflow('      - uses: actions/setup-node@v4\n      - uses: Actions/Cache/restore@v4\n      - uses: github/codeql-action/init@v3\n      - uses: ./.github/actions/setup\n      - uses: docker://alpine:3.20\n'),
+      'name: ci\non: push\npermissions: {}\njobs:\n  release:\n    uses: example-org/workflows/.github/workflows/release.yml@v1\n',
+    ],
+  },
+  *check(wf) {
+    const config = wf.zizmor;
+    if (!config?.forbiddenUses) return;
+    for (const { uses, line, label } of usesOf(wf)) {
+      const ref = parseUses(uses);
+      if (ref.local || ref.docker) continue;
+      const why = forbiddenUsesEntry(config, ref.action, ref.ref);
+      if (why) yield { line, message: `${label} uses ${uses}, which ${why}: the project's policy forbids this action; use an allowed one or change the policy.`, resource: label } satisfies Hit;
     }
   },
 });

@@ -23,6 +23,14 @@ export interface ZizmorConfig {
   /** `rules.unpinned-uses.config.policies`, most specific first; `*` is `fallback`. */
   policies: UsesPolicyRule[];
   fallback?: UsesPolicyRule;
+  /** `rules.forbidden-uses.config`: the actions a `uses:` may name (`allow`) or may not (`deny`). */
+  forbiddenUses?: ForbiddenUses;
+}
+
+/** `rules.forbidden-uses.config.allow` or `.deny`: repository patterns, in the config's order. */
+export interface ForbiddenUses {
+  mode: 'allow' | 'deny';
+  patterns: UsesPattern[];
 }
 
 /** One `rules.<audit>.ignore` entry: `file.yml[:line[:column]]`. */
@@ -37,14 +45,21 @@ export interface ZizmorIgnore {
 
 type UsesPolicy = 'any' | 'ref-pin' | 'hash-pin';
 
-/** A repository pattern of zizmor (docs/configuration.md, "Repository patterns") with its policy. */
-interface UsesPolicyRule {
+/** A repository pattern of zizmor (docs/configuration.md, "Repository patterns"; its `RepositoryUsesPattern`). */
+export interface UsesPattern {
   pattern: string;
   /** In zizmor's order of specificity. */
-  kind: 'exact-path' | 'exact-repo' | 'in-repo' | 'in-owner' | 'any';
+  kind: 'exact-with-ref' | 'exact-path' | 'exact-repo' | 'in-repo' | 'in-owner' | 'any';
   owner: string;
   repo: string;
+  /** '' for none (`owner/repo@ref` has none). */
   subpath: string;
+  /** `exact-with-ref` only. */
+  ref?: string;
+}
+
+/** A repository pattern with its pinning policy. */
+interface UsesPolicyRule extends UsesPattern {
   policy: UsesPolicy;
 }
 
@@ -134,6 +149,7 @@ function readSection(config: ZizmorConfig, audit: string, line: number, node: YN
         else config.ignores.push({ audit, index, entry, ...parsed! });
       });
     } else if (setting.key === 'config' && audit === 'unpinned-uses') readPolicies(config, setting.value, setting.keyLine, problem);
+    else if (setting.key === 'config' && audit === 'forbidden-uses') readForbiddenUses(config, setting.value, setting.keyLine, problem);
     else if (setting.key === 'remap') readRemap(config, audit, setting.value, setting.keyLine, problem);
   }
 }
@@ -177,7 +193,8 @@ function parseIgnore(entry: string): Pick<ZizmorIgnore, 'filename' | 'line' | 'c
 
 /** zizmor's `REPOSITORY_USES_PATTERN`: owner/repo[/subpath][@ref]. */
 const USES_PATTERN = /^([\w-]+)\/([\w.-]+|\*)(?:\/([^\s@*]+|\*))?(?:@([^\s*]+))?$/;
-const SPECIFICITY: ReadonlyArray<UsesPolicyRule['kind']> = ['exact-path', 'exact-repo', 'in-repo', 'in-owner', 'any'];
+const SPECIFICITY: ReadonlyArray<UsesPattern['kind']> = ['exact-with-ref', 'exact-path', 'exact-repo', 'in-repo', 'in-owner', 'any'];
+const PATTERN_SHAPES = 'owner/*, owner/repo, owner/repo/*, owner/repo/path, owner/repo[/path]@ref or *';
 
 function readPolicies(config: ZizmorConfig, node: YNode | null, line: number, problem: (line: number | undefined, message: string) => void): void {
   if (empty(node)) return;
@@ -197,32 +214,98 @@ function readPolicies(config: ZizmorConfig, node: YNode | null, line: number, pr
   config.policies.sort((a, b) => SPECIFICITY.indexOf(a.kind) - SPECIFICITY.indexOf(b.kind));
 }
 
-function policyRule(pattern: string, policy: string): UsesPolicyRule | string {
-  if (!POLICIES.has(policy)) return 'should be any, ref-pin or hash-pin';
-  const base = { pattern, policy: policy as UsesPolicy, owner: '', repo: '', subpath: '' };
+/**
+ * zizmor's `ForbiddenUsesConfig`: a mapping with exactly one key, `allow` or `deny`, whose
+ * value is a list of repository patterns. zizmor refuses a config with a bad pattern or
+ * another key; here the bad entry is a warning and is skipped (in allow mode, that forbids
+ * what it would have allowed), and a config with both keys or neither is ignored.
+ */
+function readForbiddenUses(config: ZizmorConfig, node: YNode | null, line: number, problem: (line: number | undefined, message: string) => void): void {
+  if (empty(node)) return;
+  const modes = isYMap(node) ? node.pairs.filter((p) => p.key === 'allow' || p.key === 'deny') : [];
+  if (!isYMap(node) || modes.length !== 1) {
+    problem(line, 'rules.forbidden-uses.config should hold one of `allow:` or `deny:`, a list of repository patterns; ignored');
+    return;
+  }
+  for (const other of node.pairs) if (other !== modes[0]) problem(other.keyLine, `unknown setting rules.forbidden-uses.config.${other.key}, ignored`);
+  const mode = modes[0]!.key as ForbiddenUses['mode'];
+  const list = modes[0]!.value;
+  if (!empty(list) && !isYSeq(list)) {
+    problem(modes[0]!.keyLine, `rules.forbidden-uses.config.${mode} should be a list of repository patterns; ignored`);
+    return;
+  }
+  const patterns: UsesPattern[] = [];
+  (isYSeq(list) ? list.items : []).forEach((item, index) => {
+    const entry = isYScalar(item) && typeof item.value === 'string' ? item.value : undefined;
+    const pattern = entry === undefined ? 'should be a string' : usesPattern(entry);
+    if (typeof pattern === 'string') problem(item.line, `rules.forbidden-uses.config.${mode}[${index}] ${pattern}; ignored`);
+    else patterns.push(pattern);
+  });
+  config.forbiddenUses = { mode, patterns };
+}
+
+/** zizmor's `RepositoryUsesPattern::from_str`; a string is the problem. */
+function usesPattern(pattern: string): UsesPattern | string {
+  const base = { pattern, owner: '', repo: '', subpath: '' };
   if (pattern === '*') return { ...base, kind: 'any' };
   const m = USES_PATTERN.exec(pattern);
-  if (!m) return 'is not a repository pattern (owner/*, owner/repo, owner/repo/*, owner/repo/path or *)';
+  if (!m) return `is not a repository pattern (${PATTERN_SHAPES})`;
   const [, owner, repo, subpath, ref] = m as unknown as [string, string, string, string | undefined, string | undefined];
-  if (ref !== undefined) return 'names a ref, which a pinning policy cannot use';
-  if (repo === '*') return subpath === undefined ? { ...base, kind: 'in-owner', owner } : 'is not a repository pattern';
-  if (subpath === undefined) return { ...base, kind: 'exact-repo', owner, repo };
-  return subpath === '*' ? { ...base, kind: 'in-repo', owner, repo } : { ...base, kind: 'exact-path', owner, repo, subpath };
+  if (repo === '*') return subpath === undefined && ref === undefined ? { ...base, kind: 'in-owner', owner } : `is not a repository pattern (${PATTERN_SHAPES})`;
+  if (subpath === '*') return ref === undefined ? { ...base, kind: 'in-repo', owner, repo } : `is not a repository pattern (${PATTERN_SHAPES})`;
+  if (ref !== undefined) return { ...base, kind: 'exact-with-ref', owner, repo, subpath: subpath ?? '', ref };
+  return subpath === undefined ? { ...base, kind: 'exact-repo', owner, repo } : { ...base, kind: 'exact-path', owner, repo, subpath };
+}
+
+function policyRule(pattern: string, policy: string): UsesPolicyRule | string {
+  if (!POLICIES.has(policy)) return 'should be any, ref-pin or hash-pin';
+  const parsed = usesPattern(pattern);
+  if (typeof parsed === 'string') return parsed;
+  if (parsed.kind === 'exact-with-ref') return 'names a ref, which a pinning policy cannot use';
+  return { ...parsed, policy: policy as UsesPolicy };
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/**
+ * zizmor's `RepositoryUsesPattern::matches` for a repository `uses:` (`ref.action` of
+ * `parseUses`: owner/repo[/subpath], and its ref): owner and repository without regard to
+ * case, the subpath and the ref exactly.
+ */
+export function usesPatternMatches(p: UsesPattern, action: string, ref: string | undefined): boolean {
+  if (p.kind === 'any') return true;
+  const [owner = '', repo = '', ...rest] = action.split('/');
+  const subpath = rest.join('/');
+  if (!same(p.owner, owner)) return false;
+  if (p.kind === 'in-owner') return true;
+  if (!same(p.repo, repo)) return false;
+  if (p.kind === 'in-repo') return true;
+  if (p.kind === 'exact-with-ref') return subpath === p.subpath && ref === p.ref;
+  return subpath === p.subpath;
+}
+
 /** zizmor's `get_policy`: the most specific pattern that matches the action, else `*`, else hash-pin. */
 function policyFor(config: ZizmorConfig, action: string): UsesPolicyRule | undefined {
-  const [owner = '', repo = '', ...rest] = action.split('/');
-  const subpath = rest.length > 0 ? rest.join('/') : undefined;
-  const match = config.policies.find((p) => {
-    if (!same(p.owner, owner)) return false;
-    if (p.kind === 'in-owner') return true;
-    if (!same(p.repo, repo)) return false;
-    return p.kind === 'in-repo' || (p.kind === 'exact-repo' ? subpath === undefined : subpath === p.subpath);
-  });
-  return match ?? config.fallback;
+  return config.policies.find((p) => usesPatternMatches(p, action, undefined)) ?? config.fallback;
+}
+
+/**
+ * Why the config's `rules.forbidden-uses` forbids a repository `uses:` (`action`, `ref`
+ * as `parseUses` gives them), to end a sentence: the deny entry it matches, or the allow
+ * list it matches nothing of. Undefined when it is allowed or the config says nothing of it.
+ */
+export function forbiddenUsesEntry(config: ZizmorConfig, action: string, ref: string | undefined): string | undefined {
+  const policy = config.forbiddenUses;
+  if (!policy) return undefined;
+  const at = `${config.path}: rules.forbidden-uses.config.${policy.mode}`;
+  if (policy.mode === 'deny') {
+    const index = policy.patterns.findIndex((p) => usesPatternMatches(p, action, ref));
+    return index < 0 ? undefined : `matches ${at}[${index}] (${policy.patterns[index]!.pattern})`;
+  }
+  if (policy.patterns.some((p) => usesPatternMatches(p, action, ref))) return undefined;
+  const shown = policy.patterns.slice(0, 5).map((p) => p.pattern);
+  const more = policy.patterns.length - shown.length;
+  return shown.length === 0 ? `is not allowed by ${at}, which is empty` : `matches nothing in ${at} (${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
 }
 
 const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);

@@ -35,6 +35,7 @@ export const ZIZMOR_AUDIT_RULES: Readonly<Record<string, readonly string[]>> = {
   'dependabot-cooldown': ['posture/dependabot-no-cooldown'],
   'dependabot-execution': ['posture/dependabot-external-code-execution'],
   'insecure-url-scheme': ['iac/precommit-insecure-repo-url'],
+  'forbidden-uses': ['iac/gha-forbidden-uses'],
 };
 
 /** zizmor's own pattern (crates/zizmor/src/finding/location.rs): exactly `# zizmor: ignore[a,b]`, then nothing or white space and anything. */
