@@ -5,11 +5,14 @@
  * each finding as `level[audit-id]: ...` followed by `--> @@INPUT@@:line:col`.
  *
  * Only the default (regular) persona is scored: a snapshot is used when its zizmor call
- * has exactly one input and no `--persona`/`--pedantic`, `--config`, `--fix`, `--format`
- * or any other argument. The item key is the input name as the test writes it
- * (`template-injection/static-env.yml`); an item is in the development split when the
- * first hex digit of sha256(key) is 0-7. Held-out snapshots are skipped before their text
- * is decoded, and their inputs are never read.
+ * has exactly one input and no `--persona`/`--pedantic`, `--fix`, `--format` or any other
+ * argument, except one `--config` file of test-data/ (zizmor.yml settings, such as the
+ * policy of the opt-in `forbidden-uses` audit): secloop then reads that file as the scan's
+ * zizmor.yml. The item key is the input name as the test writes it
+ * (`template-injection/static-env.yml`), followed by ` --config <file>` for a call with a
+ * config; an item is in the development split when the first hex digit of sha256(input
+ * name) is 0-7, so that the calls of one input are all in one split. Held-out snapshots
+ * are skipped before their text is decoded, and their inputs are never read.
  *
  * For every zizmor audit that bench/zizmor-map.json maps to secloop rules (iac rules on
  * workflows, actions and .pre-commit-config.yaml; posture rules on dependabot.yml inputs), recall is the
@@ -33,6 +36,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ScannerFinding } from '../../src/core/finding.js';
 import { analyseFile } from '../../src/scanners/iac/index.js';
+import { readZizmorConfig } from '../../src/scanners/iac/github/zizmor-config.js';
 import { findZizmorSuppression, zizmorSuppressions } from '../../src/scanners/iac/github/zizmor-ignore.js';
 import { checkRepo } from '../../src/scanners/posture/index.js';
 import { applyZizmor } from '../../src/scanners/posture/zizmor.js';
@@ -218,9 +222,15 @@ export function parseSnapshot(literal: string): ZizmorFinding[] {
   return findings;
 }
 
-/** True when the call runs zizmor's default persona on one input with nothing that changes its findings. */
+/** True when the call runs zizmor's default persona on one input with nothing that changes its findings but, at most, one config file of test-data/. */
 export function isRegularCall(call: SnapshotCall): boolean {
-  return call.literal !== undefined && call.inputs.length === 1 && call.configs.length === 0 && call.args.length === 0 && call.others.every((o) => o === 'offline' || o === 'gh_token' || o === 'output');
+  const config = call.configs.length === 0 || (call.configs.length === 1 && /^[\w./-]+\.ya?ml$/.test(call.configs[0]!));
+  return call.literal !== undefined && call.inputs.length === 1 && config && call.args.length === 0 && call.others.every((o) => o === 'offline' || o === 'gh_token' || o === 'output');
+}
+
+/** The item key of a call: its input, and its config file when it has one. */
+export function itemKey(call: SnapshotCall): string {
+  return call.configs.length === 0 ? call.inputs[0]! : `${call.inputs[0]} --config ${call.configs[0]}`;
 }
 
 /** Reads the zizmor tests from an extracted checkout or from a bare git directory. */
@@ -308,17 +318,17 @@ export function runZizmor(given: string, map: Record<string, string[]>, split: S
   if (!source) throw new Error(`no ${TESTS} under ${given}`);
   const testFiles = source.list(TESTS).filter((f) => f.endsWith('.rs') && !f.endsWith('/common.rs'));
   const knownAudits = source.list(`${TESTS}/audit`).filter((f) => f.endsWith('.rs') && !f.endsWith('/mod.rs')).map((f) => path.basename(f, '.rs').replaceAll('_', '-'));
-  // Item key -> expected findings, from the first regular-persona snapshot of that input.
+  // Item key -> expected findings, from the first regular-persona snapshot of that input (and config).
   const items = new Set<string>();
-  const expectedOf = new Map<string, ZizmorFinding[]>();
+  const expectedOf = new Map<string, { input: string; config?: string; expected: ZizmorFinding[] }>();
   for (const file of testFiles) {
     const text = source.read(file);
     if (!text) continue;
     for (const call of parseTestFile(text)) {
       for (const input of call.inputs) items.add(input);
       // The split is decided from the input name before the snapshot is decoded.
-      if (!isRegularCall(call) || splitOf(call.inputs[0]!) !== split || expectedOf.has(call.inputs[0]!)) continue;
-      expectedOf.set(call.inputs[0]!, parseSnapshot(call.literal!));
+      if (!isRegularCall(call) || splitOf(call.inputs[0]!) !== split || expectedOf.has(itemKey(call))) continue;
+      expectedOf.set(itemKey(call), { input: call.inputs[0]!, ...(call.configs[0] ? { config: call.configs[0] } : {}), expected: parseSnapshot(call.literal!) });
     }
   }
   const mappedRules = new Set(Object.values(map).flat());
@@ -327,9 +337,12 @@ export function runZizmor(given: string, map: Record<string, string[]>, split: S
   let extraTotal = 0;
   let ms = 0;
   let scored = 0;
-  for (const [input, expected] of [...expectedOf].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, { input, config, expected }] of [...expectedOf].sort(([a], [b]) => a.localeCompare(b))) {
     const base = `${TESTS}/test-data/${input.replace(/\/$/, '')}`;
     const files = source.isDir(base) ? source.list(base).map((f) => f.slice(base.length)) : [''];
+    // A call's --config is read as the scan's zizmor.yml.
+    const configText = config === undefined ? undefined : source.read(`${TESTS}/test-data/${config}`);
+    const zizmor = configText === undefined ? undefined : readZizmorConfig('zizmor.yml', configText, () => {});
     scored++;
     for (const rel of files) {
       const text = source.read(base + rel);
@@ -337,16 +350,18 @@ export function runZizmor(given: string, map: Record<string, string[]>, split: S
       const started = performance.now();
       // zizmor's Dependabot audits read dependabot.yml, which secloop checks in its posture scanner.
       const dependabot = /^version:\s*2\b/m.test(text) && /^updates:/m.test(text);
+      const preCommit = /^\.pre-commit-config\.ya?ml$/.test(path.basename(base + rel));
+      const repoFiles = new Map([['.github/dependabot.yml', text], ...(configText !== undefined ? [['zizmor.yml', configText] as [string, string]] : [])]);
       const findings = (
         dependabot
-          ? applyZizmor(checkRepo({ files: new Map([['.github/dependabot.yml', text]]) }), new Map([['.github/dependabot.yml', text]]))
-          : analyseFile(path.basename(base + rel), text, () => {}, /^\.pre-commit-config\.ya?ml$/.test(path.basename(base + rel)) ? 'pre-commit' : 'github-actions').findings
+          ? applyZizmor(checkRepo({ files: repoFiles }), repoFiles)
+          : analyseFile(path.basename(base + rel), text, () => {}, preCommit ? 'pre-commit' : 'github-actions', zizmor && !preCommit ? { github: { path: path.basename(base + rel), zizmor } } : undefined).findings
         // A finding the file's own `# zizmor: ignore[...]` comment suppresses is reported as suppressed, not as a finding.
       ).filter((f) => mappedRules.has(f.ruleId) && !('inSourceSuppression' in f && f.inSourceSuppression));
       ms += performance.now() - started;
       const here = expected.filter((e) => e.file === rel);
       const ignored = zizmorSuppressions(text);
-      const name = `${input}${rel}`;
+      const name = `${key.replace(input, `${input}${rel}`)}`;
       for (const e of here) if (!map[e.audit]) unmapped.set(e.audit, (unmapped.get(e.audit) ?? 0) + 1);
       for (const score of scores.values()) {
         const mine = findings.filter((f) => score.rules.includes(f.ruleId));
@@ -386,7 +401,7 @@ function pct(n: number, d: number): string {
 
 export function report(run: ZizmorRun, map: Record<string, string[]>, verbose: boolean): void {
   console.log(`\n## GitHub Actions: zizmor integration snapshots (${run.split} split, regular persona)\n`);
-  console.log(`${run.items} inputs in the split, ${run.scored} with a regular-persona inline snapshot (scored); snapshots run with --persona, --pedantic, --config, --fix or another output format are not used.\n`);
+  console.log(`${run.items} inputs in the split, ${run.scored} with a regular-persona inline snapshot (scored); snapshots run with --persona, --pedantic, --fix, another output format or a config that is not one file are not used; a call's --config file is read as the scan's zizmor.yml.\n`);
   const rows = run.audits
     .filter((s) => s.expected > 0 || s.extra > 0)
     .map((s) => [s.audit, s.rules.map((r) => r.replace(/^iac\/gha-/, '')).join(', '), s.expected, `${s.exact} (${pct(s.exact, s.expected)})`, `${s.near} (${pct(s.near, s.expected)})`, `${s.inSpan} (${pct(s.inSpan, s.expected)})`, s.extra]);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRegularCall, parseSnapshot, parseTestFile, splitOf } from '../../bench/iac/zizmor.js';
+import { isRegularCall, itemKey, parseSnapshot, parseTestFile, splitOf } from '../../bench/iac/zizmor.js';
 
 // A made-up test file in the shape of zizmor's integration tests: a regular call with an
 // escaped snapshot, a pedantic one with a raw snapshot, and one whose snapshot is in a file.
@@ -73,4 +73,17 @@ test('zizmor split: by the input name', () => {
   // sha256('a.yml') starts with 4, sha256('d.yml') with c.
   assert.equal(splitOf('a.yml'), 'dev');
   assert.equal(splitOf('d.yml'), 'held-out');
+});
+
+test('zizmor calls with one --config file of test-data/ are scored, keyed by input and config', () => {
+  const calls = parseTestFile(
+    [
+      'fn test_deny() -> Result<()> {',
+      '    insta::assert_snapshot!(zizmor().config(input_under_test("demo/configs/deny.yml")).input(input_under_test("demo/menagerie.yml")).run()?, @"No findings to report.");',
+      '    insta::assert_snapshot!(zizmor().input(input_under_test("demo/menagerie.yml")).config(if cfg!(windows) { "NUL" } else { "/dev/null" }).run()?, @"");',
+      '}',
+    ].join('\n'),
+  );
+  assert.deepEqual(calls.map(isRegularCall), [true, false]);
+  assert.equal(itemKey(calls[0]!), 'demo/menagerie.yml --config demo/configs/deny.yml');
 });
