@@ -302,6 +302,24 @@ describe('Kubernetes objects of Terraform files', () => {
     );
   });
 
+  it('names a container whose name, and a subject whose namespace, are known only at apply by what is known (a manifest keeps its words)', () => {
+    // container { name = var.name }: its place in the list and what names it, never "(unnamed)".
+    assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-privileged-container'), ['kubernetes_deployment.web container #1 (named by var.name) runs privileged: it has full access to the node.']);
+    assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-no-memory-limit'), ['kubernetes_deployment.web container #1 (named by var.name) has no memory limit.', 'kubernetes_deployment.web container #2 (named by var.sidecar) has no memory limit.']);
+    assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-seccomp-missing'), ['kubernetes_deployment.web sets no seccomp profile for #1 (named by var.name), #2 (named by var.sidecar).']);
+    // A subject without namespace in a binding whose namespace is var.namespace, and one whose own namespace is var.namespace.
+    assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-rbac-secrets-access'), ['kubernetes_role.reader can read Secrets (get), and service account app (namespace known at apply), batch (namespace known at apply) is bound to it.']);
+    // The same objects as a manifest, a container without name and a binding without namespace: as before.
+    const manifest = [
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules:\n- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get"]\n',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: reader\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\nsubjects:\n- kind: ServiceAccount\n  name: app\n',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - image: example.org/web:1.0\n',
+    ].join('---\n');
+    const yaml = analyseFile('k8s.yaml', manifest, () => {}, 'kubernetes').findings;
+    assert.deepEqual(yaml.filter((f) => f.ruleId === 'iac/k8s-rbac-secrets-access').map((f) => f.message), ['Role/reader can read Secrets (get), and service account (namespace of the binding)/app is bound to it.']);
+    assert.deepEqual(yaml.filter((f) => f.ruleId === 'iac/k8s-no-memory-limit').map((f) => f.message), ['Pod/web container (unnamed) has no memory limit.']);
+  });
+
   it('leaves a file without kubernetes provider resources alone', () => {
     assert.equal(converted('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'), undefined);
     assert.equal(converted('resource "kubernetes_config_map_v1" "settings" {\n  metadata {\n    name = "settings"\n  }\n}\n'), undefined);

@@ -182,9 +182,40 @@ export function objectTitle(object: KubeObject): string {
   return object.label ?? `${object.kind} ${object.name}`;
 }
 
+/** The expression a Terraform file writes for a value known only at apply (`var.name`; '' when not written there), or undefined for a value that is known, or absent. */
+export function atApply(node: YNode | null | undefined): string | undefined {
+  return node?.kind === 'scalar' ? node.atApply : undefined;
+}
+
+/**
+ * A container as messages name it: its name; for an object a Terraform resource deploys whose
+ * container has no name known before apply, its place in its list and what names it
+ * (`#2 (named by var.sidecar)`), not "(unnamed)".
+ */
+export function containerName(container: Container): string {
+  if (container.pod.object.label === undefined || text(get(container.node, 'name')) !== undefined) return container.name;
+  const place = items(get(container.pod.spec, container.list)).indexOf(container.node) + 1;
+  const by = atApply(get(container.node, 'name'));
+  return `#${place}${by ? ` (named by ${by})` : ''}`;
+}
+
 export function containerLabel(container: Container): string {
   const kind = container.list === 'containers' ? 'container' : container.list === 'initContainers' ? 'init container' : 'ephemeral container';
-  return `${objectLabel(container.pod.object)} ${kind} ${container.name}`;
+  return `${objectLabel(container.pod.object)} ${kind} ${containerName(container)}`;
+}
+
+/**
+ * A service account a binding's subject names, for messages: `namespace/name`, its namespace the
+ * subject's, else the binding's; `name (namespace known at apply)` when a Terraform file gives
+ * that namespace only at apply; `(namespace of the binding)/name` when a manifest leaves it to deployment.
+ */
+export function subjectAccount(binding: KubeObject, subject: YNode): string | undefined {
+  const name = text(get(subject, 'name'));
+  if (text(get(subject, 'kind')) !== 'ServiceAccount' || !name) return undefined;
+  const namespace = text(get(subject, 'namespace')) ?? (atApply(get(subject, 'namespace')) === undefined ? binding.namespace : undefined);
+  if (namespace !== undefined) return `${namespace}/${name}`;
+  const unknown = atApply(get(subject, 'namespace')) ?? atApply(get(binding.root, 'metadata', 'namespace'));
+  return unknown !== undefined ? `${name} (namespace known at apply)` : `(namespace of the binding)/${name}`;
 }
 
 /**

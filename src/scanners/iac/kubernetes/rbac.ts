@@ -4,7 +4,7 @@
  * and rbac-escalation-rules.ts.
  */
 import { get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
-import { objectLabel, type KubeInput, type KubeObject } from './model.js';
+import { objectLabel, subjectAccount, type KubeInput, type KubeObject } from './model.js';
 
 /** The scalar entries of a YAML list (`["get", "list"]`), skipping anything else. */
 export function strings(node: YNode | null | undefined): string[] {
@@ -52,13 +52,13 @@ export function bindingsOf(input: KubeInput, role: KubeObject): KubeObject[] {
   });
 }
 
-/** Service accounts (`namespace/name`) that the bindings of this file bind to a Role or ClusterRole of this file. */
+/** Service accounts (`namespace/name`, as subjectAccount says them) that the bindings of this file bind to a Role or ClusterRole of this file. */
 export function boundServiceAccounts(input: KubeInput, role: KubeObject): string[] {
   const out = new Set<string>();
   for (const object of bindingsOf(input, role)) {
     for (const subject of items(get(object.root, 'subjects'))) {
-      const name = text(get(subject, 'name'));
-      if (text(get(subject, 'kind')) === 'ServiceAccount' && name) out.add(`${text(get(subject, 'namespace')) ?? object.namespace ?? '(namespace of the binding)'}/${name}`);
+      const account = subjectAccount(object, subject);
+      if (account !== undefined) out.add(account);
     }
   }
   return [...out];

@@ -10,6 +10,7 @@ import {
   type DeployedImage,
   annotation,
   containerLabel,
+  containerName,
   effectiveSetting,
   lineOfPath,
   objectLabel,
@@ -849,7 +850,7 @@ const seccompMissing = kubeRule({
       if (missing.length === 0) continue;
       yield {
         line: pair(p.spec, 'securityContext')?.keyLine ?? p.specLine,
-        message: `${objectLabel(p.object)} sets no seccomp profile for ${missing.map((c) => c.name).join(', ')}.`,
+        message: `${objectLabel(p.object)} sets no seccomp profile for ${missing.map(containerName).join(', ')}.`,
         resource: objectLabel(p.object),
       };
     }

@@ -4,7 +4,7 @@
  */
 import { rule, type Hit, type IacRule } from '../rule.js';
 import { get, isYMap, isYScalar, pair, text } from '../yaml/tree.js';
-import { containerLabel, effectiveSetting, objectLabel, type Container, type KubeInput, type KubeObject } from './model.js';
+import { containerLabel, containerName, effectiveSetting, objectLabel, type Container, type KubeInput, type KubeObject } from './model.js';
 
 type KubeRule = IacRule<KubeInput>;
 
@@ -59,7 +59,7 @@ const lowUid = kubeRule({
     }
     for (const [line, { uid, containers }] of inherited) {
       const object = objectLabel(containers[0]!.pod.object);
-      yield { line, message: `${object} runs ${containers.length === 1 ? `container ${containers[0]!.name}` : `containers ${containers.map((c) => c.name).join(', ')}`} as UID ${uid} (set in the pod securityContext), which may match an account on the node.`, resource: object };
+      yield { line, message: `${object} runs ${containers.length === 1 ? `container ${containerName(containers[0]!)}` : `containers ${containers.map(containerName).join(', ')}`} as UID ${uid} (set in the pod securityContext), which may match an account on the node.`, resource: object };
     }
   },
 });

@@ -41,6 +41,11 @@ export interface YScalar extends YBase {
   value: string | number | boolean | null;
   /** The source text of the scalar (a quoted "true" stays a string, its raw text says how it was written). */
   quoted: boolean;
+  /**
+   * A value a Terraform file writes that is known only at apply (a variable without a value, a
+   * resource's attribute): `value` is null, and this is the expression written for it, or ''.
+   */
+  atApply?: string;
 }
 
 export interface YPair {

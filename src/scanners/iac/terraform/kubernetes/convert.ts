@@ -13,7 +13,7 @@
  */
 import { childExpressions, type Block, type Expr } from '../hcl/ast.js';
 import { UNKNOWN, type Scope, type Value } from '../hcl/evaluate.js';
-import { attribute, attributeAt, instancesOfResource, label, type TfInput, type TfResource } from '../model.js';
+import { attribute, attributeAt, instancesOfResource, label, textOf, type TfInput, type TfResource } from '../model.js';
 import { fileInstance, sectionsIn, valueIn, type Instance } from '../rules/instances.js';
 import { get, isYMap, loadYaml, text, type YMap, type YNode, type YPair } from '../../yaml/tree.js';
 import { kubeInputOf, type KubeInput, type KubeObject } from '../../kubernetes/model.js';
@@ -32,6 +32,8 @@ interface Context {
   unknownLines: Set<number>;
   /** The maps of data (by their provider name: annotations, labels) whose value cannot be told, in the object being read. */
   unknownData: Set<string>;
+  /** The text of an expression of the file, for messages. */
+  textOf: (expr: Expr) => string;
 }
 
 /** The Kubernetes objects of a Terraform file's kubernetes provider resources, or undefined when it has none. */
@@ -39,7 +41,7 @@ export function kubernetesFromTerraform(tf: TfInput): TerraformKubernetes | unde
   // A resource with for_each or count, one object per instance, each read with its each.key, each.value or count.index (model.ts resourcesOf).
   const candidates = tf.resources.filter((r) => r.kind === 'resource' && (r.type === MANIFEST_RESOURCE || r.type === KUBECTL_MANIFEST || kindOf(r.type) !== undefined)).flatMap((r) => instancesOfResource(tf, r));
   if (candidates.length === 0) return undefined;
-  const context: Context = { unknownLines: new Set(), unknownData: new Set() };
+  const context: Context = { unknownLines: new Set(), unknownData: new Set(), textOf: (expr) => textOf(tf, expr) };
   const instance = withKubernetesNames(tf, fileInstance(tf));
   const objects: KubeObject[] = [];
   /** The maps of data that cannot be told, by object (its address), and in any object of the file. */
@@ -291,7 +293,7 @@ function blockMap(block: Block, instance: Instance, name: string, context: Conte
  * of the schema, renamed as blocks are, and an object where a list is due is a list of one.
  */
 function schemaValue(expr: Expr | undefined, value: Value, line: number, column: number, name: string, list: boolean, context: Context): YNode {
-  if (value === UNKNOWN || value === null || typeof value !== 'object') return leaf(value, line, column, context);
+  if (value === UNKNOWN || value === null || typeof value !== 'object') return leaf(value, line, column, context, expr);
   if (Array.isArray(value)) {
     const items = value.map((item, i) => {
       const at = itemAt(expr, i);
@@ -316,7 +318,7 @@ function schemaValue(expr: Expr | undefined, value: Value, line: number, column:
 
 /** A value in the API's shape (a kubernetes_manifest, a map of labels): keys as written. */
 function raw(expr: Expr | undefined, value: Value, line: number, column: number, context: Context): YNode {
-  if (value === UNKNOWN || value === null || typeof value !== 'object') return leaf(value, line, column, context);
+  if (value === UNKNOWN || value === null || typeof value !== 'object') return leaf(value, line, column, context, expr);
   if (Array.isArray(value)) {
     return {
       kind: 'seq',
@@ -344,10 +346,12 @@ function isPlain(value: Value): boolean {
   return value === UNKNOWN || value === null || typeof value !== 'object';
 }
 
-function leaf(value: Value, line: number, column: number, context: Context): YNode {
+function leaf(value: Value, line: number, column: number, context: Context, expr?: Expr): YNode {
   if (value === UNKNOWN) {
     context.unknownLines.add(line);
-    return { kind: 'scalar', value: null, quoted: false, line, column };
+    // What gives it, for a message that must name it (a container `name = var.name`).
+    const written = expr ? context.textOf(expr).replace(/\s+/g, ' ').trim() : '';
+    return { kind: 'scalar', value: null, quoted: false, line, column, atApply: written.length <= 60 ? written : '' };
   }
   if (value === null || typeof value !== 'object') return scalar(value, line, column, typeof value === 'string');
   return { kind: 'scalar', value: null, quoted: false, line, column };
