@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
 import { azureRules } from '../../../src/scanners/iac/terraform/rules/azure.js';
 import { linesOf } from '../../helpers/iac-lines.js';
+import { fixturePath } from '../../helpers/paths.js';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
 
 /** Line, message and severity of every finding of one rule. */
 function hits(ruleId: string, source: string, fileName = 'main.tf') {
@@ -292,5 +295,58 @@ describe('Terraform Azure: open by default', () => {
     assert.deepEqual(linesOf('iac/tf-azure-flow-log-disabled', log), [lineOf(log, '  enabled                   = false')]);
     assert.deepEqual(linesOf('iac/tf-azure-log-retention-short', log), []);
     assert.deepEqual(linesOf('iac/tf-azure-log-retention-short', log.replace('= false', '= true')), [lineOf(log, 'days')]);
+  });
+});
+
+describe('Terraform Azure: public endpoints left at the default and written out', () => {
+  const NETWORK = 'iac/tf-azure-network-default-allow';
+  const DB = 'iac/tf-azure-db-public-network-access';
+
+  it('reports a server left public by default at low severity, and public access written out at medium', () => {
+    const server = (extra: string) => `resource "azurerm_mssql_server" "s" {\n  name    = "s"\n  version = "12.0"\n${extra}}\n`;
+    const unset = hits(DB, server(''));
+    assert.deepEqual(unset.map((h) => [h.line, h.severity]), [[1, 'low']]);
+    assert.match(unset[0]!.message, /does not set public_network_access_enabled = false \(the default is true\)/);
+    const explicit = hits(DB, server('  public_network_access_enabled = true\n'));
+    assert.deepEqual(explicit.map((h) => [h.line, h.severity]), [[4, 'medium']]);
+    assert.match(explicit[0]!.message, /sets public_network_access_enabled = true/);
+    // null is Terraform's unset: the default, low; a value known only at apply is never reported.
+    assert.deepEqual(hits(DB, `variable "p" {\n  type    = bool\n  default = null\n}\n\n${server('  public_network_access_enabled = var.p\n')}`).map((h) => h.severity), ['low']);
+    assert.deepEqual(hits(DB, `variable "p" {\n  type = bool\n}\n\n${server('  public_network_access_enabled = var.p\n')}`), []);
+  });
+
+  it('reports registries and namespaces without network rules only on the SKUs that can have them', () => {
+    const resource = (type: string, sku: string, extra = '') => `resource "${type}" "r" {\n  name = "r"\n  sku  = "${sku}"\n${extra}}\n`;
+    const severities = (source: string) => hits(NETWORK, source).map((h) => `${h.line} ${h.severity}`);
+    assert.deepEqual(severities(resource('azurerm_container_registry', 'Premium')), ['1 low']);
+    assert.deepEqual(severities(resource('azurerm_container_registry', 'Premium', '  public_network_access_enabled = true\n')), ['4 medium']);
+    assert.deepEqual(severities(resource('azurerm_container_registry', 'Standard', '  public_network_access_enabled = true\n')), []);
+    assert.deepEqual(severities(resource('azurerm_eventhub_namespace', 'Standard')), ['1 low']);
+    assert.deepEqual(severities(resource('azurerm_eventhub_namespace', 'Basic')), []);
+    assert.deepEqual(severities(resource('azurerm_servicebus_namespace', 'Premium')), ['1 low']);
+    assert.deepEqual(severities(resource('azurerm_servicebus_namespace', 'Standard')), []);
+    assert.deepEqual(severities(resource('azurerm_servicebus_namespace', 'Premium', '  public_network_access_enabled = false\n')), []);
+    // A rule set block with its default action written out is the default-action check's, not this one's.
+    assert.deepEqual(severities(resource('azurerm_eventhub_namespace', 'Premium', '  network_rulesets {\n    default_action = "Deny"\n  }\n')), []);
+    const cognitive = `resource "azurerm_cognitive_account" "c" {\n  name     = "c"\n  kind     = "OpenAI"\n  sku_name = "S0"\n}\n`;
+    assert.deepEqual(severities(cognitive), ['1 low']);
+    assert.match(hits(NETWORK, resource('azurerm_eventhub_namespace', 'Standard'))[0]!.message, /\(a Standard Event Hubs namespace\) has no network_rulesets block and does not set public_network_access_enabled = false \(the default is true\)/);
+  });
+
+  it('reads a module of servers, registries and namespaces as Azure deploys them', async () => {
+    const result = await runScan({ target: fixturePath('iac', 'tf-azure-open-by-default'), scannerSet: [iacScanner] });
+    assert.deepEqual(result.warnings, []);
+    const said = result.findings
+      .filter((f) => f.ruleId === NETWORK || f.ruleId === DB)
+      .map((f) => `${f.location.startLine} ${f.severity} ${f.properties?.resource ?? f.message.split(' ')[0]}`)
+      .sort((a, b) => parseInt(a) - parseInt(b));
+    assert.deepEqual(said, [
+      '3 low azurerm_mssql_server.default',
+      '15 medium azurerm_postgresql_server.explicit',
+      '26 low azurerm_container_registry.premium',
+      '60 medium azurerm_cognitive_account.openai',
+      '70 low azurerm_eventhub_namespace.standard',
+      '84 low azurerm_servicebus_namespace.premium',
+    ]);
   });
 });

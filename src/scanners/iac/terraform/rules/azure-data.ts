@@ -4,7 +4,7 @@ import { tfRule, type TfRule } from './common.js';
 import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, publicAccessOff, serverParameters, setting, text, unreadable } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
-/** Single servers, where public network access is on unless set to false. */
+/** Servers whose public network access defaults to true in azurerm 3 and 4 (single servers, Azure SQL logical servers): on unless set to false. */
 const PUBLIC_BY_DEFAULT = ['azurerm_mysql_server', 'azurerm_mariadb_server', 'azurerm_postgresql_server', 'azurerm_mssql_server'];
 /** Services with the same setting, reported only when the file turns it on. */
 const PUBLIC_WHEN_SET = ['azurerm_mysql_flexible_server', 'azurerm_postgresql_flexible_server', 'azurerm_cosmosdb_account', 'azurerm_redis_cache', 'azurerm_synapse_workspace', 'azurerm_search_service'];
@@ -28,7 +28,7 @@ const dbPublicAccess: TfRule = tfRule({
   id: 'iac/tf-azure-db-public-network-access',
   title: 'Database reachable from public networks',
   description:
-    'public_network_access_enabled is true, or left unset on an Azure SQL, PostgreSQL, MySQL or MariaDB server, where it defaults to true. The server then has an endpoint on the internet, guarded only by its firewall rules and its passwords: one broad firewall rule (or the "Allow Azure services" rule) away from being reachable by anyone, and a target for credential stuffing. Redis caches, flexible servers, Synapse workspaces and search services are reported when the file turns public access on. A Cosmos DB account is reported when the file turns public access on, and at low severity when public access is left at its default (true) with no ip_range_filter and is_virtual_network_filter_enabled not true: every network, the whole internet included, then reaches its endpoint, guarded only by its keys or tokens.',
+    'public_network_access_enabled is true, or left unset on an Azure SQL, PostgreSQL, MySQL or MariaDB server, where it defaults to true (reported at low severity when left unset, at medium when the file sets it to true). The server then has an endpoint on the internet, guarded only by its firewall rules and its passwords: one broad firewall rule (or the "Allow Azure services" rule) away from being reachable by anyone, and a target for credential stuffing. Redis caches, flexible servers, Synapse workspaces and search services are reported when the file turns public access on. A Cosmos DB account is reported when the file turns public access on, and at low severity when public access is left at its default (true) with no ip_range_filter and is_virtual_network_filter_enabled not true: every network, the whole internet included, then reaches its endpoint, guarded only by its keys or tokens.',
   remediation:
     'Set public_network_access_enabled = false and connect through a private endpoint (or, for flexible servers, virtual network integration with delegated_subnet_id). For a Cosmos DB account that must stay public, list its clients in ip_range_filter, or set is_virtual_network_filter_enabled = true with virtual_network_rule blocks for their subnets.',
   severity: 'medium',
@@ -69,8 +69,9 @@ const dbPublicAccess: TfRule = tfRule({
         continue;
       }
       if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets public_network_access_enabled = true: it has an endpoint on the internet.`);
+      // Left at the provider's default (true), the endpoint is as open, but the file did not ask for it: low, as for every default of these rules.
       else if (defaulted(flag) && PUBLIC_BY_DEFAULT.includes(resource.type))
-        yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set public_network_access_enabled = false (the default is true): it has an endpoint on the internet.`);
+        yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set public_network_access_enabled = false (the default is true): it has an endpoint on the internet.`, 'low');
     }
   },
 });
@@ -241,10 +242,12 @@ const DEFAULT_ACTIONS: ReadonlyArray<[string, string | undefined, string]> = [
 
 /**
  * Resources that admit every network when they have no network rules at all (Azure's
- * default), by type: the block that holds the rules, and the separate resources that may
- * hold them instead, with the attributes by which those name the resource.
+ * default), by type: the block that holds the rules, the separate resources that may
+ * hold them instead, with the attributes by which those name the resource, and the SKUs
+ * on which network rules can be set at all (a resource of another SKU, or of a SKU the
+ * file does not say, is left out: nothing on it can be fixed but its SKU).
  */
-const OPEN_WITHOUT_RULES: ReadonlyArray<{ type: string; block: string; what: string; companions: ReadonlyArray<[string, string]> }> = [
+const OPEN_WITHOUT_RULES: ReadonlyArray<{ type: string; block: string; what: string; companions: ReadonlyArray<[string, string]>; skus?: readonly string[] }> = [
   {
     type: 'azurerm_storage_account',
     block: 'network_rules',
@@ -255,15 +258,34 @@ const OPEN_WITHOUT_RULES: ReadonlyArray<{ type: string; block: string; what: str
     ],
   },
   { type: 'azurerm_key_vault', block: 'network_acls', what: 'key vault', companions: [] },
+  // network_rule_set (and private endpoints) need the Premium SKU.
+  { type: 'azurerm_container_registry', block: 'network_rule_set', what: 'container registry', companions: [], skus: ['premium'] },
+  { type: 'azurerm_cognitive_account', block: 'network_acls', what: 'Cognitive Services account', companions: [] },
+  // IP and virtual network rules: Standard and Premium, not Basic.
+  { type: 'azurerm_eventhub_namespace', block: 'network_rulesets', what: 'Event Hubs namespace', companions: [], skus: ['standard', 'premium'] },
+  // IP and virtual network rules: Premium only. azurerm 3 also has a separate rule set resource.
+  {
+    type: 'azurerm_servicebus_namespace',
+    block: 'network_rule_set',
+    what: 'Service Bus namespace',
+    companions: [
+      ['azurerm_servicebus_namespace_network_rule_set', 'namespace_id'],
+      ['azurerm_servicebus_namespace_network_rule_set', 'namespace_name'],
+    ],
+    skus: ['premium'],
+  },
 ];
+
+/** A kind of resource with its indefinite article: "an Event Hubs namespace", "a key vault". */
+const article = (kind: string) => `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 
 const networkDefaultAllow: TfRule = tfRule({
   id: 'iac/tf-azure-network-default-allow',
   title: 'Network rules admit every network by default',
   description:
-    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A storage account or key vault with no network rules at all (no network_rules / network_acls block, and for a storage account no azurerm_storage_account_network_rules in the module) admits every network too: reported at medium when the file sets public_network_access_enabled = true, at low when it leaves it at its default (true). A resource with public_network_access_enabled = false is left out: only its private endpoints reach it.',
+    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A resource with no network rules at all admits every network too: a storage account (no network_rules block, no azurerm_storage_account_network_rules in the module), a key vault or Cognitive Services / Azure OpenAI account (no network_acls), a Premium container registry (no network_rule_set), a Standard or Premium Event Hubs namespace (no network_rulesets), a Premium Service Bus namespace (no network_rule_set, no azurerm_servicebus_namespace_network_rule_set); reported at medium when the file sets public_network_access_enabled = true, at low when it leaves it at its default (true). Registries and Service Bus namespaces below Premium, and Basic Event Hubs namespaces, cannot have network rules and are left out; so is a resource with public_network_access_enabled = false: only its private endpoints reach it.',
   remediation:
-    'Set default_action = "Deny" and list the virtual network subnets and IP ranges that need access (bypass = ["AzureServices"] for trusted Microsoft services), or use private endpoints and set public_network_access_enabled = false.',
+    'Set default_action = "Deny" and list the virtual network subnets and IP ranges that need access (bypass = ["AzureServices"] for trusted Microsoft services), or use private endpoints and set public_network_access_enabled = false. A Cognitive Services account needs custom_subdomain_name to take network_acls; a registry or Service Bus namespace below Premium (Event Hubs: Basic) must move to a SKU that takes network rules.',
   severity: 'medium',
   cwe: ['CWE-284'],
   examples: {
@@ -273,6 +295,8 @@ const networkDefaultAllow: TfRule = tfRule({
       '# expect\nresource "azurerm_key_vault" "kv" {\n  name                     = "kv"\n  sku_name                 = "standard"\n  tenant_id                = var.tenant_id\n  purge_protection_enabled = true\n}\n',
       'resource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  # expect\n  public_network_access_enabled = true\n}\n',
       '# expect\nresource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n',
+      '# expect\nresource "azurerm_container_registry" "acr" {\n  name                = "exampleacr"\n  resource_group_name = "build"\n  location            = "westeurope"\n  sku                 = "Premium"\n}\n',
+      'resource "azurerm_eventhub_namespace" "events" {\n  name                          = "events"\n  sku                           = "Standard"\n  # expect\n  public_network_access_enabled = true\n}\n',
       'variable "network_acls" {\n  type    = object({ default_action = string, ip_rules = list(string) })\n  default = null\n}\n\n# expect\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  dynamic "network_acls" {\n    for_each = var.network_acls == null ? [] : [var.network_acls]\n    content {\n      bypass         = "AzureServices"\n      default_action = network_acls.value.default_action\n      ip_rules       = network_acls.value.ip_rules\n    }\n  }\n}\n',
     ],
     negative: [
@@ -280,6 +304,10 @@ const networkDefaultAllow: TfRule = tfRule({
       'resource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = false\n  network_acls {\n    bypass         = "AzureServices"\n    default_action = "Allow"\n  }\n}\n',
       'resource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = false\n}\n',
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n\nresource "azurerm_storage_account_network_rules" "data" {\n  storage_account_id = azurerm_storage_account.data.id\n  default_action     = "Deny"\n  ip_rules           = ["203.0.113.10"]\n}\n',
+      'resource "azurerm_container_registry" "acr" {\n  name                = "exampleacr"\n  resource_group_name = "build"\n  location            = "westeurope"\n  sku                 = "Basic"\n}\n',
+      'resource "azurerm_servicebus_namespace" "bus" {\n  name     = "orders-bus"\n  sku      = "Premium"\n  capacity = 1\n  network_rule_set {\n    default_action = "Deny"\n    ip_rules       = ["203.0.113.10"]\n  }\n}\n',
+      'resource "azurerm_servicebus_namespace" "bus" {\n  name = "orders-bus"\n  sku  = "Standard"\n}\n',
+      'variable "sku" {\n  type = string\n}\n\nresource "azurerm_eventhub_namespace" "events" {\n  name = "events"\n  sku  = var.sku\n}\n',
       'variable "public_network_access_enabled" {\n  type = bool\n}\n\nresource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = var.public_network_access_enabled\n}\n',
       'variable "network_acls" {\n  type = object({ default_action = string, ip_rules = list(string) })\n  default = {\n    default_action = "Deny"\n    ip_rules       = []\n  }\n}\n\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  dynamic "network_acls" {\n    for_each = var.network_acls == null ? [] : [var.network_acls]\n    content {\n      bypass         = "AzureServices"\n      default_action = network_acls.value.default_action\n      ip_rules       = network_acls.value.ip_rules\n    }\n  }\n}\n',
     ],
@@ -293,20 +321,23 @@ const networkDefaultAllow: TfRule = tfRule({
         const owners = path ? blocksOf(resource.block, path) : [resource.block];
         for (const owner of owners) {
           const action = setting(input, resource, owner, ['default_action']);
-          if (holds(action, (v) => text(v) === 'allow')) yield finding(resource, action.line, `${label(resource)} (a ${what}) accepts traffic from every network: default_action = "Allow".`);
+          if (holds(action, (v) => text(v) === 'allow')) yield finding(resource, action.line, `${label(resource)} (${article(what)}) accepts traffic from every network: default_action = "Allow".`);
         }
       }
     }
-    for (const { type, block, what, companions } of OPEN_WITHOUT_RULES) {
+    for (const { type, block, what, companions, skus } of OPEN_WITHOUT_RULES) {
       for (const resource of resourcesOf(input, type)) {
+        const sku = skus ? setting(input, resource, resource.block, ['sku'])?.values.find((v) => skus.includes(text(v) ?? '')) : undefined;
+        if (skus && sku === undefined) continue;
+        const kind = typeof sku === 'string' ? `${sku} ${what}` : what;
         // A dynamic block known to make nothing (its variable left at null) makes no rules.
         if (blocksMade(resource.block, block, fileInstance(input)).length > 0) continue;
         if (companions.some(([companion, key]) => referrers(input, resource, [companion], key).length > 0)) continue;
         const flag = setting(input, resource, resource.block, ['public_network_access_enabled']);
         const rules = companions.length > 0 ? `no network rules (no ${block} block, no ${companions[0]![0]})` : `no ${block} block`;
-        if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} (a ${what}) sets public_network_access_enabled = true and has ${rules}: it accepts traffic from every network.`);
+        if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} (${article(kind)}) sets public_network_access_enabled = true and has ${rules}: it accepts traffic from every network.`);
         else if (defaulted(flag))
-          yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} (a ${what}) has ${rules} and does not set public_network_access_enabled = false (the default is true): it accepts traffic from every network.`, 'low');
+          yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} (${article(kind)}) has ${rules} and does not set public_network_access_enabled = false (the default is true): it accepts traffic from every network.`, 'low');
       }
     }
   },
