@@ -16,6 +16,7 @@ import { networkRules } from './network.js';
 import { serviceRules } from './services.js';
 import { sharingRules } from './sharing.js';
 import { storageRules } from './storage.js';
+import { readTfSuppressions, tfJustificationOf, tfSuppressionOf } from '../suppressions.js';
 
 /** Terraform rules: the AWS provider first, then Google Cloud and Azure. */
 export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, ...dataRules, ...accessRules, ...hardeningRules, ...gcpRules, ...azureRules];
@@ -24,6 +25,15 @@ export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',
   parse: (text, warn, context) => readTerraform(text, warn, context?.terraform, context?.path),
   rules: terraformRules,
+  foreignSuppressions(text, input, warn) {
+    // checkov, tfsec/Trivy and KICS inline comments, for the secloop rules that check the same thing (suppression-map.ts).
+    const suppressions = readTfSuppressions(text, input, warn);
+    if (suppressions.length === 0) return undefined;
+    return (ruleId, hit) => {
+      const by = tfSuppressionOf(suppressions, input, ruleId, hit);
+      return by ? tfJustificationOf(by) : undefined;
+    };
+  },
   carried(input) {
     // The objects of the kubernetes provider's resources, for the Kubernetes rules; nothing is kept on a value unknown before apply.
     const kubernetes = kubernetesFromTerraform(input);

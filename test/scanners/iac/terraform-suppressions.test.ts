@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { terraformPlatform } from '../../../src/scanners/iac/terraform/rules/index.js';
+import { TF_FOREIGN_CHECKS, TF_MAPPED_COUNTS, tfCoveredBy } from '../../../src/scanners/iac/terraform/suppression-map.js';
+import { readTfSuppressions } from '../../../src/scanners/iac/terraform/suppressions.js';
+import { writeJson } from '../../../src/report/json.js';
+import { writeSarif } from '../../../src/report/sarif.js';
+import { scanIacTree } from '../../helpers/iac-scan.js';
+import { fixturePath } from '../../helpers/paths.js';
+
+const text = readFileSync(fixturePath('iac', 'tf-suppressions', 'main.tf'), 'utf8');
+
+function analyse(source: string) {
+  const warnings: string[] = [];
+  const result = analyseFile('main.tf', source, (w) => warnings.push(`${w.line ?? '-'}: ${w.message}`));
+  return {
+    warnings,
+    hits: result.findings.filter((f) => !f.inSourceSuppression).map((f) => `${f.ruleId}@${f.location.startLine}`).sort(),
+    suppressed: result.findings.filter((f) => f.inSourceSuppression).map((f) => `${f.ruleId}@${f.location.startLine} ${f.inSourceSuppression}`).sort(),
+  };
+}
+
+describe('Terraform: inline suppressions of checkov, tfsec/Trivy and KICS', () => {
+  const { hits, suppressed, warnings } = analyse(text);
+
+  it('a checkov skip inside a resource covers its mapped case in that resource, with the comment as the reason', () => {
+    assert.ok(suppressed.includes('iac/tf-aws-sg-open-to-internet@8 checkov:skip=CKV_AWS_24: bastion reached over SSH from anywhere (line 2)'), suppressed.join('\n'));
+    // CKV_AWS_24 is about SSH: the database port of the same group stays.
+    assert.ok(hits.includes('iac/tf-aws-sg-open-to-internet@14'), hits.join('\n'));
+  });
+
+  it('a checkov skip on the line above a resource covers that resource only', () => {
+    assert.ok(suppressed.includes('iac/tf-aws-kms-no-rotation@19 checkov:skip=CKV_AWS_7: key material rotated by hand (line 18)'), suppressed.join('\n'));
+    assert.ok(hits.includes('iac/tf-aws-kms-no-rotation@23'), hits.join('\n'));
+  });
+
+  it('a tfsec ignore above a resource covers the findings of its check in the resource, not the other rules', () => {
+    assert.ok(suppressed.includes('iac/tf-aws-imdsv1@28 tfsec:ignore:aws-ec2-enforce-http-token-imds (line 27)'), suppressed.join('\n'));
+    assert.ok(hits.includes('iac/tf-aws-ec2-default-security-group@28'), hits.join('\n'));
+  });
+
+  it('a Trivy ignore at the end of an attribute line, or on the line above it, covers that attribute', () => {
+    assert.ok(suppressed.includes('iac/tf-aws-s3-public-access-block@37 trivy:ignore:AVD-AWS-0087 (line 37)'), suppressed.join('\n'));
+    assert.ok(suppressed.includes('iac/tf-aws-s3-public-access-block@40 trivy:ignore:aws-s3-no-public-buckets (line 39)'), suppressed.join('\n'));
+  });
+
+  it('an expired Trivy ignore suppresses nothing and says so; one expiring later suppresses', () => {
+    assert.ok(hits.includes('iac/tf-aws-kms-no-rotation@44'), hits.join('\n'));
+    assert.ok(warnings.includes('43: trivy:ignore:AVD-AWS-0065 expired on 2000-01-01; it suppresses nothing'), warnings.join('\n'));
+    assert.ok(suppressed.includes('iac/tf-aws-kms-no-rotation@49 trivy:ignore:AVD-AWS-0065:exp:2999-01-01 (line 48)'), suppressed.join('\n'));
+  });
+
+  it('kics-scan ignore-block covers every rule in the block below; ignore-line the line below', () => {
+    for (const rule of ['cloudtrail-no-log-validation', 'cloudtrail-not-encrypted', 'cloudtrail-single-region']) assert.ok(suppressed.includes(`iac/tf-aws-${rule}@54 kics-scan ignore-block (line 53)`), suppressed.join('\n'));
+    assert.ok(suppressed.includes('iac/tf-aws-ecr-mutable-tags@62 kics-scan ignore-line (line 61)'), suppressed.join('\n'));
+    assert.ok(hits.includes('iac/tf-aws-ecr-no-scan-on-push@64'), hits.join('\n'));
+  });
+
+  it('ids secloop does not map suppress nothing and say nothing', () => {
+    assert.ok(hits.includes('iac/tf-aws-kms-no-rotation@68'), hits.join('\n'));
+    assert.deepEqual(warnings, ['43: trivy:ignore:AVD-AWS-0065 expired on 2000-01-01; it suppresses nothing']);
+  });
+
+  it('without the comments the same findings are reported, none suppressed', () => {
+    const plain = text.replace(/\s*#(?:checkov|tfsec|trivy)[^\n]*|# kics-scan[^\n]*/g, '');
+    const bare = analyse(plain);
+    assert.deepEqual(bare.suppressed, []);
+    assert.equal(bare.hits.length, hits.length + suppressed.length);
+  });
+
+  it('Trivy: stacked comments all cover what follows them; a [selector] or a workspace is not evaluated and suppresses nothing', () => {
+    const source = [
+      '#trivy:ignore:AVD-AWS-0016',
+      '#trivy:ignore:AVD-AWS-0015',
+      'resource "aws_cloudtrail" "a" {',
+      '  name = "a"',
+      '}',
+      '',
+      '#trivy:ignore:AVD-AWS-0014[name=b]',
+      '#trivy:ignore:AVD-AWS-0016:ws:prod',
+      'resource "aws_cloudtrail" "b" {',
+      '  name = "b"',
+      '}',
+      '',
+    ].join('\n');
+    const r = analyse(source);
+    assert.ok(r.suppressed.some((s) => s.startsWith('iac/tf-aws-cloudtrail-no-log-validation@3 trivy:ignore:AVD-AWS-0016 (line 1)')), r.suppressed.join('\n'));
+    assert.ok(r.suppressed.some((s) => s.startsWith('iac/tf-aws-cloudtrail-not-encrypted@3 trivy:ignore:AVD-AWS-0015 (line 2)')), r.suppressed.join('\n'));
+    assert.ok(r.hits.includes('iac/tf-aws-cloudtrail-single-region@3'), r.hits.join('\n'));
+    assert.ok(!r.suppressed.some((s) => s.includes('@9 ')), r.suppressed.join('\n'));
+    assert.deepEqual(r.warnings, [
+      '7: trivy:ignore:AVD-AWS-0014 is limited by a [...] selector, which secloop cannot evaluate; it suppresses nothing',
+      '8: trivy:ignore:AVD-AWS-0016 is limited to a workspace, which secloop cannot tell; it suppresses nothing',
+    ]);
+  });
+
+  it('a Trivy comment on an attribute does not reach the attributes after the next line; one inside a heredoc is text', () => {
+    const source = [
+      'resource "aws_s3_bucket_public_access_block" "b" {',
+      '  bucket = "b" #trivy:ignore:AVD-AWS-0087',
+      '  ignore_public_acls = true',
+      '  block_public_policy = false',
+      '}',
+      'resource "aws_instance" "web" {',
+      '  ami = "ami-12345678"',
+      '  subnet_id = "subnet-1"',
+      '  user_data = <<-EOT',
+      '    #trivy:ignore:AVD-AWS-0028',
+      '    echo hello',
+      '  EOT',
+      '}',
+      '',
+    ].join('\n');
+    const r = analyse(source);
+    assert.ok(r.hits.includes('iac/tf-aws-s3-public-access-block@4'), r.hits.join('\n'));
+    assert.ok(r.hits.includes('iac/tf-aws-imdsv1@6'), r.hits.join('\n'));
+    assert.deepEqual(r.suppressed, []);
+  });
+
+  it('an unreadable Trivy expiry date is taken as expired, as Trivy does', () => {
+    const input = terraformPlatform.parse('#trivy:ignore:AVD-AWS-0065:exp:soon\nresource "aws_kms_key" "k" {\n}\n', () => {})!;
+    const warnings: string[] = [];
+    assert.deepEqual(readTfSuppressions('#trivy:ignore:AVD-AWS-0065:exp:soon\nresource "aws_kms_key" "k" {\n}\n', input, (l, m) => warnings.push(`${l}: ${m}`)), []);
+    assert.match(warnings[0] ?? '', /^1: trivy:ignore:AVD-AWS-0065 has an expiry date that is not yyyy-mm-dd \(soon\)/);
+  });
+
+  it('the expiry is read against the scan date', () => {
+    const source = '#trivy:ignore:AVD-AWS-0065:exp:2030-06-01\nresource "aws_kms_key" "k" {\n}\n';
+    const input = terraformPlatform.parse(source, () => {})!;
+    assert.equal(readTfSuppressions(source, input, () => {}, new Date('2030-05-31T23:00:00Z')).length, 1);
+    assert.equal(readTfSuppressions(source, input, () => {}, new Date('2030-06-01T00:00:00Z')).length, 0);
+  });
+
+  it('maps only to rules that exist, and at least the common checks of each tool', () => {
+    const ids = new Set(terraformPlatform.rules.map((r) => r.id));
+    for (const [tool, table] of Object.entries(TF_FOREIGN_CHECKS)) for (const [id, covered] of Object.entries(table)) for (const c of covered) assert.ok(ids.has(c.rule), `${tool} ${id} -> ${c.rule}`);
+    assert.deepEqual(tfCoveredBy('checkov', 'toString'), []);
+    assert.deepEqual(tfCoveredBy('trivy', 'avd-aws-0087'), tfCoveredBy('trivy', 'AVD-AWS-0087'));
+    assert.deepEqual(tfCoveredBy('trivy', 'aws-s3-block-public-policy'), tfCoveredBy('trivy', 'AVD-AWS-0087'));
+    // CKV_AWS_20 is the public-read ACL check on CloudFormation and Terraform alike.
+    assert.deepEqual(tfCoveredBy('checkov', 'CKV_AWS_20').map((c) => c.rule), ['iac/tf-aws-s3-public-acl']);
+    assert.ok(TF_MAPPED_COUNTS.checkov >= 60 && TF_MAPPED_COUNTS.trivy >= 60, JSON.stringify(TF_MAPPED_COUNTS));
+  });
+
+  it('through the scan, the suppressed findings are reported as suppressed with the reason in JSON and SARIF', async () => {
+    const result = await scanIacTree({
+      'infra/main.tf': ['resource "aws_kms_key" "k" {', '  #checkov:skip=CKV_AWS_7:rotated by the key custodian', '  description = "k"', '}', ''].join('\n'),
+    });
+    assert.ok(!result.findings.some((f) => f.ruleId === 'iac/tf-aws-kms-no-rotation'));
+    const json = JSON.parse(writeJson(result));
+    const entry = json.suppressed.find((s: any) => s.ruleId === 'iac/tf-aws-kms-no-rotation');
+    assert.equal(entry?.suppression.kind, 'inSource');
+    assert.equal(entry?.suppression.justification, 'checkov:skip=CKV_AWS_7: rotated by the key custodian (line 2)');
+    const sarif = JSON.parse(writeSarif(result));
+    const res = sarif.runs[0].results.find((r: any) => r.ruleId === 'iac/tf-aws-kms-no-rotation');
+    assert.deepEqual(res?.suppressions, [{ kind: 'inSource', status: 'accepted', justification: 'checkov:skip=CKV_AWS_7: rotated by the key custodian (line 2)' }]);
+  });
+});
