@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { writtenScanPath } from '../../../workspace/relative-path.js';
+import { argoSources } from '../kubernetes/gitops.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, text, type YNode } from '../yaml/tree.js';
 import { GoInt, isDict, setOrigins, type Dict, type Origin, type Value } from './values.js';
@@ -73,14 +75,7 @@ export function mayDeclareDeployments(file: string): boolean {
 }
 
 /** A path relative to `base` (a directory of the scan) as a path of the scan; undefined for a URL, a template or a path out of the root. */
-export function scanPath(base: string, written: string | undefined): string | undefined {
-  if (written === undefined || /\{\{|\$\{|:\/\/|\0/.test(written) || written.trim() === '') return undefined;
-  const cleaned = written.trim().replace(/\\/g, '/');
-  if (cleaned.startsWith('/')) return undefined;
-  const normal = path.posix.normalize(`${base === '' ? '.' : base}/${cleaned}`).replace(/\/+$/, '');
-  if (normal === '..' || normal.startsWith('../')) return undefined;
-  return normal === '.' ? '' : normal;
-}
+export const scanPath = writtenScanPath;
 
 /** A YAML node of a deployment's file as Helm values, each key and item with its line there. */
 export function nodeValues(node: YNode | null | undefined, file: string, depth = 0): Value {
@@ -150,8 +145,7 @@ export function helmDeployments(file: string, source: string): HelmDeployment[] 
 function argoApplication(file: string, source: string, root: YNode): HelmDeployment[] {
   const out: HelmDeployment[] = [];
   const what = `Application ${named(root)}`;
-  const sources: YNode[] = [get(root, 'spec', 'source'), ...items(get(root, 'spec', 'sources'))].filter((s): s is YNode => isYMap(s));
-  for (const src of sources) {
+  for (const src of argoSources(root)) {
     // Paths are from the repository's root, taken to be the scan's (gitops.ts); a chart of a registry names no path.
     const chart = scanPath('', text(get(src, 'path')));
     const helm = get(src, 'helm');

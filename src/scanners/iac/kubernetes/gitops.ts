@@ -1,5 +1,5 @@
-import path from 'node:path';
-import { get, isTrue, isYMap, items, text, type YNode } from '../yaml/tree.js';
+import { writtenScanPath } from '../../../workspace/relative-path.js';
+import { get, isTrue, isYMap, items, text, type YMap, type YNode } from '../yaml/tree.js';
 import { loadYamlCached } from '../yaml/cache.js';
 
 /**
@@ -28,10 +28,14 @@ const MAY_HOLD = /kustomize\.toolkit\.fluxcd\.io|argoproj\.io/;
 
 /** A repository path as written (`./apps/prod/`, `apps/prod`, `.`) as a directory of the scan; undefined for a template, a URL or a path that climbs out. */
 function directory(written: string | undefined): string | undefined {
-  if (written === undefined || /\{\{|\$\{|:\/\/|\0/.test(written)) return undefined;
-  const normal = path.posix.normalize(`./${written.trim().replace(/\\/g, '/')}`).replace(/\/+$/, '');
-  if (normal === '..' || normal.startsWith('../')) return undefined;
-  return normal === '.' ? '' : normal.replace(/^\//, '');
+  if (written === undefined) return undefined;
+  // Unlike other configuration paths, an empty one is the root, and a leading / is from the repository's root.
+  return written.trim() === '' ? '' : writtenScanPath('', written.trim().replace(/\\/g, '/').replace(/^\/+/, ''));
+}
+
+/** The sources of an Argo CD Application: `spec.source` and each of `spec.sources`. */
+export function argoSources(root: YNode): YMap[] {
+  return [get(root, 'spec', 'source'), ...items(get(root, 'spec', 'sources'))].filter((source): source is YMap => isYMap(source));
 }
 
 /** The GitOps deployments a YAML file declares. */
@@ -51,10 +55,9 @@ export function gitopsTargets(file: string, source: string): GitopsTarget[] {
     } else if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) {
       const namespace = text(get(root, 'spec', 'destination', 'namespace'));
       if (!namespace) continue;
-      const sources: Array<YNode | undefined> = [get(root, 'spec', 'source'), ...items(get(root, 'spec', 'sources'))];
-      for (const source of sources) {
+      for (const source of argoSources(root)) {
         // A Helm chart of a registry names no path; a chart of the repository is rendered with its release namespace anyway.
-        const dir = isYMap(source) ? directory(text(get(source, 'path'))) : undefined;
+        const dir = directory(text(get(source, 'path')));
         if (dir !== undefined) out.push({ dir, namespace, recurse: isTrue(get(source, 'directory', 'recurse')), from });
       }
     }
