@@ -455,11 +455,14 @@ export function variableValue(node: YNode | null): { value: unknown; scalar?: YS
 export const pipeline = (body: string) => `stages: [build]\n${body}`;
 
 /**
- * A job and the jobs of this file it `extends` (a name or a list, templates first
- * searched in the job's own order), cycle-safe and bounded: a setting the job does not
- * write itself may come from one of them.
+ * A job and the jobs of this file it `extends`, in the order their settings count for it:
+ * the job itself, then its parents, the last of the list first (the last member of extends
+ * wins), each followed by its own parents. GitLab merges them in reverse: a map (variables)
+ * key by key, the first of them that writes the key giving it; anything else (a list such
+ * as services or script) whole, from the first of them that writes it. Cycle-safe and
+ * bounded to 10 levels; a parent no job of this file is (of an included file) is not read.
  */
-export function extendsChain(pipeline: Pipeline, job: YMap): YMap[] {
+export function extendsOrder(pipeline: Pipeline, job: YMap): YMap[] {
   const out: YMap[] = [];
   const seen = new Set<YMap>();
   const visit = (node: YMap, depth: number) => {
@@ -467,9 +470,9 @@ export function extendsChain(pipeline: Pipeline, job: YMap): YMap[] {
     seen.add(node);
     out.push(node);
     const parents = get(node, 'extends');
-    for (const parent of isYSeq(parents) ? parents.items : parents ? [parents] : []) {
-      const name = isYScalar(parent) && typeof parent.value === 'string' ? parent.value : undefined;
-      const found = name === undefined ? undefined : pipeline.jobs.find((j) => j.name === name);
+    const names = (isYSeq(parents) ? parents.items : parents ? [parents] : []).flatMap((p) => (isYScalar(p) && typeof p.value === 'string' ? [p.value] : []));
+    for (const name of names.reverse()) {
+      const found = pipeline.jobs.find((j) => j.name === name);
       if (found) visit(found.node, depth + 1);
     }
   };
@@ -478,25 +481,41 @@ export function extendsChain(pipeline: Pipeline, job: YMap): YMap[] {
 }
 
 /**
- * The job of this file that gives `job` its `key` (before_script, script...): the job
- * itself when it writes it, else the jobs it `extends`, the last of the list first (the
- * last member of extends wins), each with its own parents; cycle-safe and bounded.
- * Undefined when none writes it (it may come from a file this one includes, or default:).
+ * The job of this file that gives `job` its `key` (before_script, script, services...):
+ * the job itself when it writes it, else the first of the jobs it `extends` that does
+ * (extendsOrder). Undefined when none writes it (it may come from a file this one
+ * includes, or default:).
  */
 export function extendedSetting(pipeline: Pipeline, job: YMap, key: string): YMap | undefined {
-  const seen = new Set<YMap>();
-  const visit = (node: YMap, depth: number): YMap | undefined => {
-    if (seen.has(node) || depth > 10) return undefined;
-    seen.add(node);
-    if (pair(node, key)) return node;
-    const parents = get(node, 'extends');
-    const names = (isYSeq(parents) ? parents.items : parents ? [parents] : []).flatMap((p) => (isYScalar(p) && typeof p.value === 'string' ? [p.value] : []));
-    for (const name of names.reverse()) {
-      const found = pipeline.jobs.find((j) => j.name === name);
-      const from = found ? visit(found.node, depth + 1) : undefined;
-      if (from) return from;
-    }
-    return undefined;
-  };
-  return visit(job, 0);
+  return extendsOrder(pipeline, job).find((node) => pair(node, key));
+}
+
+/**
+ * Whether a job takes `key` from `default:` (or the top-level setting of the same name):
+ * `inherit: default: false` says no, a list says yes only for the keywords it names. The
+ * job's `inherit:` may come through `extends`, merged key by key.
+ */
+export function inheritsDefault(pipeline: Pipeline, job: YMap, key: string): boolean {
+  for (const node of extendsOrder(pipeline, job)) {
+    const setting = get(get(node, 'inherit'), 'default');
+    if (!setting) continue;
+    if (isYScalar(setting)) return setting.value !== false;
+    if (isYSeq(setting)) return setting.items.some((item) => isYScalar(item) && item.value === key);
+    return true;
+  }
+  return true;
+}
+
+/**
+ * The variable `name` a job gets from its own `variables:` or those of the jobs it
+ * `extends` (merged key by key, extendsOrder), `!reference` tags resolved, with the job
+ * that writes it. Undefined when none of them sets it (it may come from the top level).
+ */
+export function extendedVariable(pipeline: Pipeline, job: YMap, name: string): { pair: YPair; from: YMap } | undefined {
+  for (const node of extendsOrder(pipeline, job)) {
+    const entry = pair(node, 'variables');
+    const found = entry?.value ? variablePairs(pipeline, entry.value, 0, entry.value.line, false)?.find((p) => p.pair.key === name) : undefined;
+    if (found) return { pair: found.pair, from: node };
+  }
+  return undefined;
 }

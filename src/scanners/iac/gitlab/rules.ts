@@ -3,9 +3,9 @@ import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
-import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YNode } from '../yaml/tree.js';
+import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { exposureRules } from './exposure-rules.js';
-import { extendsChain, gitlabRule, gitlabScriptRuns, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
+import { extendedSetting, extendedVariable, gitlabRule, inheritsDefault, gitlabScriptRuns, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 
@@ -142,7 +142,7 @@ const dindWithoutTls = gitlabRule({
   id: 'iac/gitlab-dind-without-tls',
   title: 'Docker daemon without TLS in CI',
   description:
-    'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: ""), or a job talks to a Docker daemon on tcp port 2375, which is plain TCP without TLS or authentication. The Docker API is root on the host that runs the daemon, and anything that can reach the port (other containers on the job network, other pods of a Kubernetes runner) can drive it.',
+    'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: ""), or a job talks to a Docker daemon on tcp port 2375, which is plain TCP without TLS or authentication. The Docker API is root on the host that runs the daemon, and anything that can reach the port (other containers on the job network, other pods of a Kubernetes runner) can drive it. The services and variables of a job are read as GitLab merges them: through `extends` variables key by key and services as a whole list (the services a job writes replace the list of its template), and default: services unless `inherit: default` leaves them out.',
   remediation: 'Keep DOCKER_TLS_CERTDIR: "/certs" and DOCKER_HOST: tcp://docker:2376 with DOCKER_TLS_VERIFY, or build images without a daemon (kaniko, buildah, BuildKit rootless).',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -151,23 +151,47 @@ const dindWithoutTls = gitlabRule({
       pipeline('build:\n  image: docker:27.1\n  services:\n    - docker:27.1-dind\n  variables:\n    # expect\n    DOCKER_TLS_CERTDIR: ""\n  script:\n    - docker build .\n'),
       pipeline('.dind:\n  services:\n    - name: ${DOCKER_DIND_IMAGE}\n      alias: docker\nbuild:\n  extends: .dind\n  variables:\n    # expect\n    DOCKER_TLS_CERTDIR: ""\n    # expect\n    DOCKER_HOST: tcp://docker:2375\n  script:\n    - docker build .\n'),
       pipeline('variables:\n  # expect\n  DOCKER_HOST: tcp://builder.example.org:2375\nbuild:\n  script:\n    - docker build .\n'),
+      // The template's variables are merged into the job that extends it, which runs dind.
+      pipeline('.docker-vars:\n  variables:\n    # expect\n    DOCKER_TLS_CERTDIR: ""\nbuild:\n  extends: .docker-vars\n  services:\n    - docker:27.1-dind\n  script:\n    - docker build .\n'),
     ],
     negative: [
       pipeline('build:\n  image: docker:27.1\n  services:\n    - docker:27.1-dind\n  variables:\n    DOCKER_TLS_CERTDIR: "/certs"\n  script:\n    - docker build .\n'),
       // No daemon in the pipeline: an empty DOCKER_TLS_CERTDIR changes nothing.
       pipeline('variables:\n  DOCKER_TLS_CERTDIR: ""\nlint:\n  image: node:20.11.1\n  script:\n    - npm run lint\n'),
+      // A job's services replace those of the template it extends (lists are not merged), and inherit: default keeps default: services out.
+      pipeline('.dind:\n  services:\n    - docker:27.1-dind\ntest:\n  extends: .dind\n  services:\n    - postgres:16.2\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n  script:\n    - make test\n'),
+      pipeline('default:\n  services:\n    - docker:27.1-dind\nlint:\n  inherit:\n    default: [image, before_script]\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n  script:\n    - make lint\n'),
     ],
   },
   *check(p) {
-    const globalDind = hasDind(p, p.root) || hasDind(p, get(p.root, 'default'));
+    const defaultDind = hasDind(p, p.root) || hasDind(p, get(p.root, 'default'));
+    // The services a job runs with, as GitLab merges them: its own, else those of the first job it extends that has some
+    // (a list is replaced whole, never merged), else default:'s unless `inherit: default` keeps them out.
+    const jobDind = (job: YMap) => {
+      const from = extendedSetting(p, job, 'services');
+      return from ? hasDind(p, from) : defaultDind && inheritsDefault(p, job, 'services');
+    };
+    const reported = new Set<number>();
     for (const { owner, map } of variableScopes(p)) {
       const job = p.jobs.find((j) => `job ${j.name}` === owner);
-      const dind = globalDind || (job ? extendsChain(p, job.node).some((node) => hasDind(p, node)) : p.jobs.some((j) => hasDind(p, j.node)));
+      const dind = job ? jobDind(job.node) : defaultDind || p.jobs.some((j) => jobDind(j.node));
       const certdir = pair(map, 'DOCKER_TLS_CERTDIR');
-      if (dind && certdir && variableValue(certdir.value).value === '') yield { line: certdir.keyLine, message: `${owner} turns TLS off for the Docker-in-Docker daemon.`, resource: owner };
+      if (dind && certdir && variableValue(certdir.value).value === '') {
+        reported.add(certdir.keyLine);
+        yield { line: certdir.keyLine, message: `${owner} turns TLS off for the Docker-in-Docker daemon.`, resource: owner };
+      }
       // Port 2375 is the daemon's plain-TCP port whichever daemon it is: dind, or a remote build host.
       const host = pair(map, 'DOCKER_HOST');
       if (host && /^tcp:\/\/[^/]+:2375\/?$/.test(String(variableValue(host.value).value ?? ''))) yield { line: host.keyLine, message: `${owner} talks to the Docker daemon on the unencrypted, unauthenticated port 2375.`, resource: owner };
+    }
+    // A template's variables are merged into the jobs that extend it: DOCKER_TLS_CERTDIR: "" written in a template
+    // without dind turns TLS off for a job that extends it and runs dind (reported once, on the template's line).
+    for (const job of p.jobs) {
+      const inherited = extendedVariable(p, job.node, 'DOCKER_TLS_CERTDIR');
+      if (!inherited || inherited.from === job.node || reported.has(inherited.pair.keyLine) || variableValue(inherited.pair.value).value !== '' || !jobDind(job.node)) continue;
+      reported.add(inherited.pair.keyLine);
+      const template = p.jobs.find((j) => j.node === inherited.from)?.name ?? 'a job it extends';
+      yield { line: inherited.pair.keyLine, message: `job ${job.name} turns TLS off for the Docker-in-Docker daemon (DOCKER_TLS_CERTDIR from ${template}, which it extends).`, resource: `job ${job.name}` };
     }
   },
 });
