@@ -350,3 +350,61 @@ describe('Terraform Azure: public endpoints left at the default and written out'
     ]);
   });
 });
+
+describe('Terraform Azure: flexible servers and the older SQL server', () => {
+  const DB = 'iac/tf-azure-db-public-network-access';
+  const FIREWALL = 'iac/tf-azure-db-firewall-open';
+  const severities = (source: string) => hits(DB, source).map((h) => `${h.line} ${h.severity}`);
+  const flexible = (engine: 'postgresql' | 'mysql', extra: string, before = '') =>
+    `${before}resource "azurerm_${engine}_flexible_server" "f" {\n  name                = "f"\n  resource_group_name = "data"\n  sku_name            = "GP_Standard_D2s_v3"\n${extra}}\n`;
+
+  it('reports a PostgreSQL flexible server without virtual network integration: low left at the default, medium turned on', () => {
+    const unset = flexible('postgresql', '');
+    assert.deepEqual(severities(unset), ['1 low']);
+    assert.match(hits(DB, unset)[0]!.message, /has no delegated_subnet_id \(virtual network integration\) and does not set public_network_access_enabled = false \(the default is true\)/);
+    const on = flexible('postgresql', '  public_network_access_enabled = true\n');
+    assert.deepEqual(severities(on), [`${lineOf(on, 'public_network_access_enabled')} medium`]);
+    assert.deepEqual(severities(flexible('postgresql', '  public_network_access_enabled = false\n')), []);
+    // null is the default; a value known only at apply is never reported.
+    const optional = flexible('postgresql', '  public_network_access_enabled = var.p\n', 'variable "p" {\n  default = null\n}\n');
+    assert.deepEqual(severities(optional), [`${lineOf(optional, 'public_network_access_enabled')} low`]);
+    assert.deepEqual(severities(flexible('postgresql', '  public_network_access_enabled = var.p\n', 'variable "p" {}\n')), []);
+  });
+
+  it('leaves a flexible server with virtual network integration, even when its subnet is known only at apply', () => {
+    const vnet = '  delegated_subnet_id = azurerm_subnet.db.id\n  private_dns_zone_id = azurerm_private_dns_zone.db.id\n';
+    assert.deepEqual(severities(flexible('postgresql', vnet)), []);
+    assert.deepEqual(severities(flexible('mysql', vnet)), []);
+    assert.deepEqual(severities(flexible('postgresql', '  delegated_subnet_id = var.subnet\n', 'variable "subnet" {}\n')), []);
+    // A subnet left null (an optional module input) is no integration: public by default.
+    assert.deepEqual(severities(flexible('postgresql', '  delegated_subnet_id = var.subnet\n', 'variable "subnet" {\n  default = null\n}\n')), ['4 low']);
+  });
+
+  it('reads a MySQL flexible server by its azurerm 4 setting, public_network_access', () => {
+    const unset = flexible('mysql', '');
+    assert.deepEqual(severities(unset), ['1 low']);
+    assert.match(hits(DB, unset)[0]!.message, /does not set public_network_access = "Disabled" \(the default is "Enabled"\)/);
+    const on = flexible('mysql', '  public_network_access = "Enabled"\n');
+    assert.deepEqual(severities(on), [`${lineOf(on, 'public_network_access')} medium`]);
+    assert.match(hits(DB, on)[0]!.message, /sets public_network_access = "Enabled" and has no delegated_subnet_id/);
+    assert.deepEqual(severities(flexible('mysql', '  public_network_access = "Disabled"\n')), []);
+  });
+
+  it('reports an azurerm_sql_server, which cannot turn public access off, at low', () => {
+    const server = `resource "azurerm_sql_server" "s" {\n  name    = "s"\n  version = "12.0"\n}\n`;
+    const found = hits(DB, server);
+    assert.deepEqual(found.map((h) => `${h.line} ${h.severity}`), ['1 low']);
+    assert.match(found[0]!.message, /cannot turn public network access off \(azurerm_mssql_server can/);
+  });
+
+  it('says once that a server has a public endpoint and once that a firewall rule admits everyone', () => {
+    const source = `${flexible('postgresql', '')}resource "azurerm_postgresql_flexible_server_firewall_rule" "all" {\n  name             = "all"\n  server_id        = azurerm_postgresql_flexible_server.f.id\n  start_ip_address = "0.0.0.0"\n  end_ip_address   = "255.255.255.255"\n}\n`;
+    const server = hits(DB, source);
+    const rule = hits(FIREWALL, source);
+    assert.deepEqual(server.map((h) => `${h.line} ${h.severity}`), ['1 low']);
+    assert.deepEqual(rule.map((h) => `${h.line} ${h.severity}`), [`${lineOf(source, 'start_ip_address')} critical`]);
+    // The server's finding is about the endpoint, the rule's about who may connect: neither repeats the other.
+    assert.doesNotMatch(server[0]!.message, /every address|any address|anyone/);
+    assert.doesNotMatch(rule[0]!.message, /endpoint|public_network_access/);
+  });
+});

@@ -1,13 +1,47 @@
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
-import { tfRule, type TfRule } from './common.js';
-import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, publicAccessOff, serverParameters, setting, text, unreadable } from './azure-common.js';
+import { known, tfRule, type TfRule } from './common.js';
+import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, publicAccessOff, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
 /** Servers whose public network access defaults to true in azurerm 3 and 4 (single servers, Azure SQL logical servers): on unless set to false. */
 const PUBLIC_BY_DEFAULT = ['azurerm_mysql_server', 'azurerm_mariadb_server', 'azurerm_postgresql_server', 'azurerm_mssql_server'];
+/**
+ * Flexible servers, with the names of their public access setting: public by default
+ * unless created with virtual network integration (delegated_subnet_id), which has no
+ * public endpoint. PostgreSQL: public_network_access_enabled, default true (older azurerm 3
+ * releases only read it: true without a delegated subnet). MySQL:
+ * public_network_access "Enabled" / "Disabled", default "Enabled" (azurerm 4; azurerm 3
+ * only reads public_network_access_enabled, which the file cannot set).
+ */
+const FLEXIBLE: Readonly<Record<string, readonly string[]>> = {
+  azurerm_postgresql_flexible_server: ['public_network_access_enabled'],
+  azurerm_mysql_flexible_server: ['public_network_access', 'public_network_access_enabled'],
+};
 /** Services with the same setting, reported only when the file turns it on. */
-const PUBLIC_WHEN_SET = ['azurerm_mysql_flexible_server', 'azurerm_postgresql_flexible_server', 'azurerm_cosmosdb_account', 'azurerm_redis_cache', 'azurerm_synapse_workspace', 'azurerm_search_service'];
+const PUBLIC_WHEN_SET = ['azurerm_cosmosdb_account', 'azurerm_redis_cache', 'azurerm_synapse_workspace', 'azurerm_search_service'];
+
+/** public_network_access_enabled = true, or public_network_access = "Enabled". */
+const accessOn = (value: Value): boolean => isOn(value) || text(value) === 'enabled';
+
+/**
+ * Whether a flexible server is public in some instance, and how: 'set' when the file turns
+ * public access on, 'default' when it leaves it unset (or null) without a delegated subnet.
+ * A delegated subnet, or one that cannot be read (it names a subnet known at apply), makes
+ * the server private; so does public access off, or a value that cannot be read.
+ */
+function flexiblePublic(flag: Setting | undefined, subnet: Setting | undefined): 'set' | 'default' | undefined {
+  const count = Math.max(flag?.values.length ?? 1, subnet?.values.length ?? 1);
+  let found: 'default' | undefined;
+  for (let i = 0; i < count; i++) {
+    const vnet = subnet?.values[i] ?? null;
+    if (vnet !== null && !(typeof vnet === 'string' && vnet.trim() === '')) continue;
+    const value = flag?.values[i] ?? null;
+    if (known(value) && accessOn(value)) return 'set';
+    if (value === null) found = 'default';
+  }
+  return found;
+}
 
 /**
  * Whether a Cosmos DB account filters the networks that reach its public endpoint: an
@@ -28,9 +62,9 @@ const dbPublicAccess: TfRule = tfRule({
   id: 'iac/tf-azure-db-public-network-access',
   title: 'Database reachable from public networks',
   description:
-    'public_network_access_enabled is true, or left unset on an Azure SQL, PostgreSQL, MySQL or MariaDB server, where it defaults to true (reported at low severity when left unset, at medium when the file sets it to true). The server then has an endpoint on the internet, guarded only by its firewall rules and its passwords: one broad firewall rule (or the "Allow Azure services" rule) away from being reachable by anyone, and a target for credential stuffing. Redis caches, flexible servers, Synapse workspaces and search services are reported when the file turns public access on. A Cosmos DB account is reported when the file turns public access on, and at low severity when public access is left at its default (true) with no ip_range_filter and is_virtual_network_filter_enabled not true: every network, the whole internet included, then reaches its endpoint, guarded only by its keys or tokens.',
+    'public_network_access_enabled is true, or left unset on an Azure SQL, PostgreSQL, MySQL or MariaDB server, where it defaults to true (reported at low severity when left unset, at medium when the file sets it to true). The server then has an endpoint on the internet, guarded only by its firewall rules and its passwords: one broad firewall rule (or the "Allow Azure services" rule) away from being reachable by anyone, and a target for credential stuffing. A PostgreSQL or MySQL flexible server is public unless it is created with virtual network integration (delegated_subnet_id) or turns public access off (public_network_access_enabled = false for PostgreSQL, public_network_access = "Disabled" for MySQL): low when left at the default, medium when the file turns it on. An azurerm_sql_server (the older resource) cannot turn public access off and is reported at low. Redis caches, Synapse workspaces and search services are reported when the file turns public access on. A Cosmos DB account is reported when the file turns public access on, and at low severity when public access is left at its default (true) with no ip_range_filter and is_virtual_network_filter_enabled not true: every network, the whole internet included, then reaches its endpoint, guarded only by its keys or tokens. Firewall rules that admit the internet are tf-azure-db-firewall-open\'s findings.',
   remediation:
-    'Set public_network_access_enabled = false and connect through a private endpoint (or, for flexible servers, virtual network integration with delegated_subnet_id). For a Cosmos DB account that must stay public, list its clients in ip_range_filter, or set is_virtual_network_filter_enabled = true with virtual_network_rule blocks for their subnets.',
+    'Set public_network_access_enabled = false (MySQL flexible server: public_network_access = "Disabled") and connect through a private endpoint, or create a flexible server with virtual network integration (delegated_subnet_id and private_dns_zone_id). Move an azurerm_sql_server to azurerm_mssql_server. For a Cosmos DB account that must stay public, list its clients in ip_range_filter, or set is_virtual_network_filter_enabled = true with virtual_network_rule blocks for their subnets.',
   severity: 'medium',
   confidence: 'medium',
   cwe: ['CWE-668'],
@@ -38,12 +72,17 @@ const dbPublicAccess: TfRule = tfRule({
     positive: [
       'resource "azurerm_postgresql_server" "db" {\n  name                          = "orders"\n  location                      = "westeurope"\n  resource_group_name           = "data"\n  sku_name                      = "GP_Gen5_2"\n  version                       = "11"\n  ssl_enforcement_enabled       = true\n  # expect\n  public_network_access_enabled = true\n}\n',
       '# expect\nresource "azurerm_mssql_server" "db" {\n  name                = "orders"\n  resource_group_name = "data"\n  location            = "westeurope"\n  version             = "12.0"\n}\n',
+      '# expect\nresource "azurerm_sql_server" "db" {\n  name                = "orders"\n  resource_group_name = "data"\n  location            = "westeurope"\n  version             = "12.0"\n}\n',
+      '# expect\nresource "azurerm_postgresql_flexible_server" "db" {\n  name                = "orders"\n  resource_group_name = "data"\n  location            = "westeurope"\n  version             = "16"\n  sku_name            = "GP_Standard_D2s_v3"\n}\n',
+      'resource "azurerm_mysql_flexible_server" "db" {\n  name                  = "orders"\n  resource_group_name   = "data"\n  location              = "westeurope"\n  sku_name              = "GP_Standard_D2ds_v4"\n  # expect\n  public_network_access = "Enabled"\n}\n',
       'resource "azurerm_cosmosdb_account" "db" {\n  name                          = "orders"\n  offer_type                    = "Standard"\n  # expect\n  public_network_access_enabled = true\n}\n',
       '# expect\nresource "azurerm_cosmosdb_account" "db" {\n  name       = "orders"\n  offer_type = "Standard"\n  consistency_policy {\n    consistency_level = "Session"\n  }\n}\n',
       '# expect\nresource "azurerm_cosmosdb_account" "db" {\n  name                              = "orders"\n  offer_type                        = "Standard"\n  ip_range_filter                   = []\n  is_virtual_network_filter_enabled = false\n}\n',
     ],
     negative: [
       'resource "azurerm_mysql_server" "db" {\n  name                          = "orders"\n  sku_name                      = "GP_Gen5_2"\n  version                       = "8.0"\n  ssl_enforcement_enabled       = true\n  public_network_access_enabled = false\n}\n',
+      'resource "azurerm_postgresql_flexible_server" "db" {\n  name                = "orders"\n  resource_group_name = "data"\n  location            = "westeurope"\n  version             = "16"\n  sku_name            = "GP_Standard_D2s_v3"\n  delegated_subnet_id = azurerm_subnet.db.id\n  private_dns_zone_id = azurerm_private_dns_zone.db.id\n}\n',
+      'resource "azurerm_mysql_flexible_server" "db" {\n  name                  = "orders"\n  resource_group_name   = "data"\n  location              = "westeurope"\n  sku_name              = "GP_Standard_D2ds_v4"\n  public_network_access = "Disabled"\n}\n',
       'resource "azurerm_cosmosdb_account" "db" {\n  name                          = "orders"\n  offer_type                    = "Standard"\n  public_network_access_enabled = false\n}\n',
       'resource "azurerm_cosmosdb_account" "db" {\n  name            = "orders"\n  offer_type      = "Standard"\n  ip_range_filter = ["203.0.113.0/24"]\n}\n',
       'resource "azurerm_cosmosdb_account" "db" {\n  name            = "orders"\n  offer_type      = "Standard"\n  ip_range_filter = "203.0.113.10,198.51.100.0/24"\n}\n',
@@ -52,7 +91,28 @@ const dbPublicAccess: TfRule = tfRule({
     ],
   },
   *check(input) {
-    for (const resource of resourcesOf(input, ...PUBLIC_BY_DEFAULT, ...PUBLIC_WHEN_SET)) {
+    for (const resource of resourcesOf(input, ...PUBLIC_BY_DEFAULT, ...Object.keys(FLEXIBLE), ...PUBLIC_WHEN_SET, 'azurerm_sql_server')) {
+      if (resource.type === 'azurerm_sql_server') {
+        // azurerm 2 and 3's older SQL server resource has no setting for it: Azure's default, enabled, always applies.
+        yield finding(resource, resource.block.line, `${label(resource)} has an endpoint on the internet: azurerm_sql_server cannot turn public network access off (azurerm_mssql_server can, with public_network_access_enabled = false).`, 'low');
+        continue;
+      }
+      const names = FLEXIBLE[resource.type];
+      if (names) {
+        const flag = setting(input, resource, resource.block, names);
+        const how = flexiblePublic(flag, setting(input, resource, resource.block, ['delegated_subnet_id']));
+        const name = flag?.name ?? names[0]!;
+        const [on, off] = name === 'public_network_access' ? ['"Enabled"', '"Disabled"'] : ['true', 'false'];
+        if (how === 'set') yield finding(resource, flag!.line, `${label(resource)} sets ${name} = ${on} and has no delegated_subnet_id: it has an endpoint on the internet.`);
+        else if (how === 'default')
+          yield finding(
+            resource,
+            flag?.line ?? resource.block.line,
+            `${label(resource)} has no delegated_subnet_id (virtual network integration) and does not set ${name} = ${off} (the default is ${on}): it has an endpoint on the internet.`,
+            'low',
+          );
+        continue;
+      }
       const flag = setting(input, resource, resource.block, ['public_network_access_enabled']);
       if (resource.type === 'azurerm_cosmosdb_account') {
         const filter = cosmosFilter(input, resource);
