@@ -52,6 +52,8 @@ export interface DockerfileInput {
   contextFiles?: ReadonlyMap<string, string>;
   /** Why the image is a base that another Dockerfile of the scan builds FROM (dockerfile/tree.ts), when it is one. */
   builtUpon?: string;
+  /** The Dockerfiles of the scan this one builds FROM (dockerfile/tree.ts), with the user each ends with. */
+  builtFrom?: ReadonlyArray<{ image: string; path: string; user?: { name: string; line: number } }>;
 }
 
 export function readDockerfile(text: string): DockerfileInput {

@@ -4,11 +4,12 @@ import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
 import { effectiveWords, pipeToShellOffsets, programOf } from '../shell.js';
-import { effective } from './parser.js';
+import { effective, type DockerStage } from './parser.js';
 import {
   baseImage,
   expandArgs,
   finalStage,
+  imageRepository,
   instructionsOf,
   keyValues,
   lastUser,
@@ -30,7 +31,7 @@ const rootUser = dockerRule({
   id: 'iac/dockerfile-root-user',
   title: 'Container runs as root',
   description:
-    'The final stage switches to the root user (USER root or USER 0) and never switches away. A process running as root inside the container is root on the host if it escapes the container, and can modify everything in the image. An image whose entrypoint drops root before the process that does the work (gosu, su-exec, setpriv --reuid and the like, as for iac/dockerfile-no-user) is not reported.',
+    'The final stage switches to the root user (USER root or USER 0) and never switches away. A process running as root inside the container is root on the host if it escapes the container, and can modify everything in the image. An image whose entrypoint drops root before the process that does the work (gosu, su-exec, setpriv --reuid and the like, as for iac/dockerfile-no-user) is not reported. Nor is a base image that another Dockerfile of the scan builds FROM (found as for iac/dockerfile-no-user: no ENTRYPOINT or CMD of its own, and a Dockerfile that names its image): the images built on it run as the USER they set, and one that sets none inherits root and is reported itself, by iac/dockerfile-no-user, naming the USER root of its base. A Dockerfile that no other Dockerfile of the scan builds on is reported whatever it is meant for.',
   remediation: 'Create an unprivileged user (RUN useradd -r app) and end the Dockerfile with USER app (or a numeric UID above 0).',
   severity: 'high',
   cwe: ['CWE-250'],
@@ -46,6 +47,8 @@ const rootUser = dockerRule({
     const stage = finalStage(input.file);
     if (!stage) return;
     const user = lastUser(stage);
+    // A base image that another Dockerfile of the scan builds FROM runs as the user that one sets; one that sets none is reported itself (iac/dockerfile-no-user).
+    if (input.builtUpon !== undefined) return;
     if (user && USER_ROOT.test(expandArgs(user.rest, input.globalArgs).trim()) && !entrypointDrop(input))
       yield { line: user.line, message: 'The image ends with USER root: the container process runs as root.', resource: stageLabel(input, user) };
   },
@@ -55,7 +58,7 @@ const noUser = dockerRule({
   id: 'iac/dockerfile-no-user',
   title: 'No USER instruction: container runs as root by default',
   description:
-    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape. Not reported: an image whose entrypoint drops root before the process that does the work, as docker-library's postgres, redis and mysql images do (gosu, su-exec, setpriv --reuid, chroot --userspec, runuser -u, s6-setuidgid, s6-applyuidgid -u or chpst -u to a user other than root, or sudo -u and su USER -c as the command the script ends with or execs, in the ENTRYPOINT or CMD itself or in the script it runs: a heredoc COPY, or a script COPYed from the build context, which the scan reads, bounded and inside the scan root, never runs; when that script is not in the scan, gosu or su-exec installed by the Dockerfile is taken for the drop), an image built FROM a Docker Official Image whose docker-entrypoint.sh drops root for its service (postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra, zookeeper) that keeps that entrypoint and sets no CMD or an exec-form CMD of that service, or an s6-overlay image (ENTRYPOINT /init with S6_ settings, or built FROM a linuxserver.io base image) every long-running service run script of which, copied from the build context, drops root (s6-setuidgid abc; oneshot setup services, which end before the work starts, aside). Nor a base image, which the image that runs must give its USER: a Dockerfile with no ENTRYPOINT or CMD of its own that has ONBUILD triggers, or that another Dockerfile of the scan builds FROM, by the image name its compose service gives it (image:, build.tags, or additional_contexts service:) or by its own file name (base.Dockerfile, Dockerfile.base, images/base/Dockerfile for FROM example.org/acme/base; a Dockerfile.base beside a Dockerfile built FROM ${namespace}/app-base, whose namespace is a build argument); the Dockerfiles built on it are judged themselves. A Dockerfile that only inherits its CMD from the image it is built FROM (FROM node:20 with no USER and no CMD) runs as root and is reported.",
+    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape. Not reported: an image whose entrypoint drops root before the process that does the work, as docker-library's postgres, redis and mysql images do (gosu, su-exec, setpriv --reuid, chroot --userspec, runuser -u, s6-setuidgid, s6-applyuidgid -u or chpst -u to a user other than root, or sudo -u and su USER -c as the command the script ends with or execs, in the ENTRYPOINT or CMD itself or in the script it runs: a heredoc COPY, or a script COPYed from the build context, which the scan reads, bounded and inside the scan root, never runs; when that script is not in the scan, gosu or su-exec installed by the Dockerfile is taken for the drop), an image built FROM a Docker Official Image whose docker-entrypoint.sh drops root for its service (postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra, zookeeper) that keeps that entrypoint and sets no CMD or an exec-form CMD of that service, or an s6-overlay image (ENTRYPOINT /init with S6_ settings, or built FROM a linuxserver.io base image) every long-running service run script of which, copied from the build context, drops root (s6-setuidgid abc; oneshot setup services, which end before the work starts, aside). Nor a base image, which the image that runs must give its USER: a Dockerfile with no ENTRYPOINT or CMD of its own that has ONBUILD triggers, or that another Dockerfile of the scan builds FROM, by the image name its compose service gives it (image:, build.tags, or additional_contexts service:) or by its own file name (base.Dockerfile, Dockerfile.base, images/base/Dockerfile for FROM example.org/acme/base; a Dockerfile.base beside a Dockerfile built FROM ${namespace}/app-base, whose namespace is a build argument; not when the image is named exactly after another Dockerfile of the scan, as base-notebook is after images/base-notebook/Dockerfile rather than notebook/Dockerfile); the Dockerfiles built on it are judged themselves: one that sets no USER runs as the user its base ends with, and is not reported when that is a user other than root (the finding names the base's USER root when it is root). A Dockerfile that only inherits its CMD from the image it is built FROM (FROM node:20 with no USER and no CMD) runs as root and is reported.",
   remediation: 'Add a non-root user and a USER instruction to the final stage, e.g. RUN useradd -r -u 10001 app followed by USER 10001.',
   severity: 'medium',
   confidence: 'medium',
@@ -100,9 +103,33 @@ const noUser = dockerRule({
     if (!hasOwnStartCommand(input) && input.file.instructions.some((i) => i.keyword === 'ONBUILD')) return;
     // The entrypoint drops root before the process that does the work (gosu, su-exec, setpriv...).
     if (entrypointDrop(input)) return;
-    yield { line: stage.from.line, message: 'The final stage sets no USER, so the container runs as root.', resource: stageLabel(input, stage.from) };
+    // Built FROM the image of another Dockerfile of the scan: it runs as the user that one ends with.
+    const base = baseDockerfile(input, stage);
+    const inherited = base?.user ? `${base.path} (line ${base.user.line})` : undefined;
+    if (base?.user && !USER_ROOT.test(base.user.name)) return;
+    const message = inherited
+      ? `The final stage sets no USER and is built FROM ${base!.image}, whose Dockerfile ${inherited} ends with USER ${base!.user!.name}, so the container runs as root.`
+      : base
+        ? `The final stage sets no USER, nor does ${base.path}, the Dockerfile of the image it is built FROM (${base.image}), so the container runs as root.`
+        : 'The final stage sets no USER, so the container runs as root.';
+    yield { line: stage.from.line, message, resource: stageLabel(input, stage.from) };
   },
 });
+
+/**
+ * The Dockerfile of the scan whose image a stage is built FROM (through the earlier stages
+ * of its chain), as dockerfile/tree.ts matched it: by repository, or by the literal last
+ * part of a name whose namespace is a build argument.
+ */
+function baseDockerfile(input: DockerfileInput, stage: DockerStage): NonNullable<DockerfileInput['builtFrom']>[number] | undefined {
+  if (!input.builtFrom?.length) return undefined;
+  const chain = stageChain(input, stage);
+  const image = baseImage(input, chain[chain.length - 1]!);
+  if (image === undefined) return undefined;
+  const repository = imageRepository(image);
+  const name = image.toLowerCase().replace(/@.*$/, '').split('/').pop()!.replace(/:.*$/, '');
+  return input.builtFrom.find((b) => b.image === repository || (repository === undefined && b.image === name));
+}
 
 const imageLatest = dockerRule({
   id: 'iac/dockerfile-image-latest',

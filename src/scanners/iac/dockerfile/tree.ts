@@ -5,7 +5,7 @@ import { isDockerfileName } from '../detect.js';
 import { indexFolderNames, readIndexText, unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import { readDirectly, type ReadText } from '../texts.js';
 import { entrypointFiles, hasOwnStartCommand, s6ServiceFolders } from './entrypoint.js';
-import { baseImage, imageRepository, readDockerfile, type DockerfileInput } from './model.js';
+import { baseImage, expandArgs, finalStage, imageRepository, lastUser, readDockerfile, stageChain, type DockerfileInput } from './model.js';
 
 export { imageRepository };
 
@@ -14,6 +14,19 @@ export interface DockerfileScope {
   buildContexts?: readonly string[];
   contextFiles?: ReadonlyMap<string, string>;
   builtUpon?: string;
+  builtFrom?: readonly BaseDockerfile[];
+}
+
+/**
+ * A Dockerfile of the scan that another builds FROM (builtUpon): the image name the other
+ * names it by (a repository, or the literal last part of a name whose namespace is a
+ * variable), its path, and the user its final stage ends with (expanded; its line), none
+ * when it sets no USER (the user of the image it is built FROM, root for almost every one).
+ */
+export interface BaseDockerfile {
+  image: string;
+  path: string;
+  user?: { name: string; line: number };
 }
 
 const MAX_DOCKERFILES = 2000;
@@ -71,36 +84,57 @@ function builtUpon(
   builds: readonly ComposeBuild[],
   fromRefs: ReadonlyMap<string, string[]>,
   fromNames: ReadonlyMap<string, string[]>,
-): string | undefined {
+  stems: ReadonlySet<string>,
+): { why: string; children: Array<{ path: string; image: string }> } | undefined {
   if (hasOwnStartCommand(input)) return undefined;
+  // Every Dockerfile that the evidence shows building on it, with the name it uses; the reason is the first.
+  let why: string | undefined;
+  const children: Array<{ path: string; image: string }> = [];
+  const found = (reason: string, users: readonly string[], image?: string) => {
+    why ??= reason;
+    if (image !== undefined) for (const user of users) if (!children.some((c) => c.path === user && c.image === image)) children.push({ path: user, image });
+  };
   const own = builds.filter((b) => b.dockerfile === input.path);
   const context = own.find((b) => b.contextOfAnother);
-  if (context) return `${context.compose} builds another service on the image of service ${context.service} (additional_contexts service:${context.service})`;
+  if (context) found(`${context.compose} builds another service on the image of service ${context.service} (additional_contexts service:${context.service})`, []);
   const others = (repository: string) => (fromRefs.get(repository) ?? []).filter((p) => p !== input.path);
   for (const build of own) {
     for (const image of build.images) {
       const repository = imageRepository(image);
-      const user = repository === undefined ? undefined : others(repository)[0];
-      if (user) return `${user} builds FROM ${image}, the image service ${build.service} of ${build.compose} builds from it`;
+      const users = repository === undefined ? [] : others(repository);
+      if (users.length > 0) found(`${users[0]} builds FROM ${image}, the image service ${build.service} of ${build.compose} builds from it`, users, repository);
     }
   }
   const stem = dockerfileStem(input.path);
-  if (stem === undefined) return undefined;
-  const ownBases = new Set(input.file.stages.map((s) => baseImage(input, s)).flatMap((i) => (i === undefined ? [] : [imageRepository(i)])));
-  for (const [repository, users] of fromRefs) {
-    if (ownBases.has(repository) || !namedAfter(repository, stem)) continue;
-    const user = users.find((p) => p !== input.path);
-    if (user) return `${user} builds FROM ${repository}, named like this file`;
+  if (stem !== undefined) {
+    const ownBases = new Set(input.file.stages.map((s) => baseImage(input, s)).flatMap((i) => (i === undefined ? [] : [imageRepository(i)])));
+    // An image named exactly after another Dockerfile of the scan (base-notebook for images/base-notebook/Dockerfile) is that one's, not this one's (notebook).
+    const another = (name: string) => {
+      const last = name.slice(name.lastIndexOf('/') + 1);
+      return last !== stem && stems.has(last);
+    };
+    for (const [repository, users] of fromRefs) {
+      if (ownBases.has(repository) || !namedAfter(repository, stem) || another(repository)) continue;
+      const children = users.filter((p) => p !== input.path);
+      if (children.length > 0) found(`${children[0]} builds FROM ${repository}, named like this file`, children, repository);
+    }
+    // A registry or namespace left to a build argument (FROM ${namespace}/harbor-core-base:${version}):
+    // the image's own name still says this file, for a Dockerfile beside it.
+    const folder = path.posix.dirname(input.path);
+    for (const [name, users] of fromNames) {
+      if (!namedAfter(name, stem) || another(name)) continue;
+      const children = users.filter((p) => p !== input.path && path.posix.dirname(p) === folder);
+      if (children.length > 0) found(`${children[0]} builds FROM .../${name}, named like this file`, children, name);
+    }
   }
-  // A registry or namespace left to a build argument (FROM ${namespace}/harbor-core-base:${version}):
-  // the image's own name still says this file, for a Dockerfile beside it.
-  const folder = path.posix.dirname(input.path);
-  for (const [name, users] of fromNames) {
-    if (!namedAfter(name, stem)) continue;
-    const user = users.find((p) => p !== input.path && path.posix.dirname(p) === folder);
-    if (user) return `${user} builds FROM .../${name}, named like this file`;
-  }
-  return undefined;
+  return why === undefined ? undefined : { why, children };
+}
+
+/** The user a Dockerfile's final stage ends with (its last USER, or the one of the stage it is built FROM), expanded. */
+function finalUser(input: DockerfileInput): BaseDockerfile['user'] {
+  const stage = finalStage(input.file);
+  const user = stage ? stageChain(input, stage).map(lastUser).find((u) => u !== undefined) : undefined;
+  return user ? { name: expandArgs(user.rest, input.globalArgs).trim(), line: user.line } : undefined;
 }
 
 /** The literal last part of an image reference whose registry or namespace is a variable (`${ns}/app-base:${tag}`). */
@@ -166,14 +200,28 @@ export async function readDockerfileTree(
       if (name !== undefined) add(fromNames, name, input.path);
     }
   }
+  // What builds upon what: a base's children learn its path and the user it ends with (a child that sets no USER runs as that user).
+  const stems = new Set([...inputs, ...beside].flatMap((input) => dockerfileStem(input.path) ?? []));
+  const bases = new Map(inputs.map((input) => [input.path, builtUpon(input, builds, fromRefs, fromNames, stems)] as const));
+  const builtFrom = new Map<string, BaseDockerfile[]>();
+  for (const input of inputs) {
+    const user = finalUser(input);
+    for (const child of bases.get(input.path)?.children ?? []) {
+      const list = builtFrom.get(child.path) ?? [];
+      list.push({ image: child.image, path: input.path, ...(user ? { user } : {}) });
+      builtFrom.set(child.path, list);
+    }
+  }
   const scopes = new Map<string, DockerfileScope>();
   let contextReads = 0;
   const context = options.staged ? indexContext(options.staged) : treeContext(options.readContext, options.listContext, options.warn);
   for (const input of inputs) {
     const scope: { -readonly [K in keyof DockerfileScope]: DockerfileScope[K] } = {};
     if (input.buildContexts) scope.buildContexts = input.buildContexts;
-    const why = builtUpon(input, builds, fromRefs, fromNames);
+    const why = bases.get(input.path)?.why;
     if (why !== undefined) scope.builtUpon = why;
+    const from = builtFrom.get(input.path);
+    if (from) scope.builtFrom = from;
     if (context.read) {
       const texts = new Map<string, string>();
       // The run scripts of the s6 services an s6-overlay image copies, with their s6-rc type (a oneshot's run is its setup, as root).

@@ -1,0 +1,72 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { scanIacTree } from '../../helpers/iac-scan.js';
+
+const lines = (...l: string[]) => l.join('\n') + '\n';
+
+/** The root findings of a tree: path:line rule, and the message. */
+async function rootFindings(files: Record<string, string>): Promise<string[]> {
+  const result = await scanIacTree(files);
+  return result.findings
+    .filter((f) => f.ruleId === 'iac/dockerfile-no-user' || f.ruleId === 'iac/dockerfile-root-user')
+    .map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId.replace('iac/dockerfile-', '')} ${f.message}`)
+    .sort();
+}
+
+describe('Dockerfile running as root: a base image of the scan and the images built on it', () => {
+  it('does not report a base image that ends with USER root; reports, on the child, an image built on it that sets no USER', async () => {
+    const found = await rootFindings({
+      'docker/base.Dockerfile': lines('FROM debian:12-slim', 'RUN useradd -r -u 10001 app', 'USER root', 'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates'),
+      // Sets its own USER: runs as app.
+      'docker/app.Dockerfile': lines('FROM example.org/acme/base:1.4', 'COPY app /app', 'USER 10001', 'CMD ["/app/server"]'),
+      // Sets none: inherits root from the base.
+      'docker/worker.Dockerfile': lines('FROM example.org/acme/base:1.4', 'COPY worker /worker', 'CMD ["/worker"]'),
+    });
+    assert.deepEqual(found, [
+      'docker/worker.Dockerfile:1 no-user The final stage sets no USER and is built FROM example.org/acme/base, whose Dockerfile docker/base.Dockerfile (line 3) ends with USER root, so the container runs as root.',
+    ]);
+  });
+
+  it('does not report a child that inherits a non-root USER from its base, through the stages it is built FROM', async () => {
+    const found = await rootFindings({
+      'images/runtime-base/Dockerfile': lines('ARG APP_UID=10001', 'FROM debian:12-slim', 'ARG APP_UID', 'RUN useradd -r -u 10001 app', 'USER root', 'RUN apt-get update', 'USER ${APP_UID}'),
+      'worker/Dockerfile': lines('FROM acme-runtime-base:1.0 AS runtime', 'FROM golang:1.22 AS build', 'RUN go build -o /out/worker ./cmd/worker', 'FROM runtime', 'COPY --from=build /out/worker /worker', 'CMD ["/worker"]'),
+    });
+    assert.deepEqual(found, []);
+  });
+
+  it('names the base that sets no USER either; a base of a base is judged by the image that runs', async () => {
+    const found = await rootFindings({
+      'make/core/Dockerfile.base': lines('FROM example.org/photon:5.0', 'RUN tdnf install -y shadow'),
+      'make/core/Dockerfile': lines('ARG base_namespace', 'FROM ${base_namespace}/harbor-core-base:2.11', 'COPY core /core', 'ENTRYPOINT ["/core"]'),
+      // toolchain <- builder <- app: only app runs, and it sets USER.
+      'images/toolchain/Dockerfile': lines('FROM debian:12-slim', 'USER root'),
+      'images/builder/Dockerfile': lines('FROM example.org/acme/toolchain:3', 'RUN make'),
+      'app/Dockerfile': lines('FROM example.org/acme/builder:3', 'USER 10001', 'CMD ["/app"]'),
+    });
+    assert.deepEqual(found, [
+      'make/core/Dockerfile:2 no-user The final stage sets no USER, nor does make/core/Dockerfile.base, the Dockerfile of the image it is built FROM (harbor-core-base), so the container runs as root.',
+    ]);
+  });
+
+  it('still reports USER root in a Dockerfile no other Dockerfile of the scan builds on, and in one that runs (its own CMD)', async () => {
+    assert.deepEqual(await rootFindings({ 'docker/base.Dockerfile': lines('FROM debian:12-slim', 'RUN useradd -r app', 'USER root') }), [
+      'docker/base.Dockerfile:3 root-user The image ends with USER root: the container process runs as root.',
+    ]);
+    const found = await rootFindings({
+      'base.Dockerfile': lines('FROM debian:12-slim', 'USER root', 'CMD ["/usr/bin/serve"]'),
+      'app.Dockerfile': lines('FROM example.org/acme/base:1', 'USER 1000', 'CMD ["/app"]'),
+    });
+    assert.deepEqual(found, ['base.Dockerfile:2 root-user The image ends with USER root: the container process runs as root.']);
+  });
+
+  it('takes an image named exactly after a Dockerfile of the scan for that one, not for another whose name it only ends with', async () => {
+    const found = await rootFindings({
+      'images/base-notebook/Dockerfile': lines('FROM debian:12-slim', 'RUN useradd -r -u 1000 jovyan', 'USER 1000', 'CMD ["start-notebook.py"]'),
+      // No CMD, named notebook: base-notebook is not its image, so it is no base and runs as root.
+      'examples/notebook/Dockerfile': lines('FROM debian:12-slim', 'RUN apt-get update'),
+      'recipes/spellcheck.dockerfile': lines('FROM example.org/jupyter/base-notebook:2025-01-01', 'RUN pip install --no-cache-dir jupyter-spellcheck==1.2.0', 'USER 1000'),
+    });
+    assert.deepEqual(found, ['examples/notebook/Dockerfile:1 no-user The final stage sets no USER, so the container runs as root.']);
+  });
+});
