@@ -69,4 +69,30 @@ describe('Dockerfile running as root: a base image of the scan and the images bu
     });
     assert.deepEqual(found, ['examples/notebook/Dockerfile:1 no-user The final stage sets no USER, so the container runs as root.']);
   });
+
+  it('reads a FROM whose ARG default names earlier ARGs (ARG BASE=$REGISTRY/$OWNER/name), and lets a child inherit the user of a base that has its own CMD', async () => {
+    const family = {
+      'images/base-notebook/Dockerfile': lines('FROM debian:12-slim', 'RUN useradd -r -u 1000 jovyan', 'USER 1000', 'CMD ["start-notebook.py"]'),
+      'images/scipy-notebook/Dockerfile': lines('ARG REGISTRY=example.org', 'ARG OWNER=jupyter', 'ARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook', 'FROM $BASE_IMAGE', 'RUN pip install --no-cache-dir scipy==1.14.1'),
+      'images/torch-notebook/Dockerfile': lines('ARG REGISTRY=example.org', 'ARG OWNER=jupyter', 'ARG BASE_IMAGE=$REGISTRY/$OWNER/scipy-notebook', 'FROM $BASE_IMAGE', 'USER root', 'RUN apt-get update'),
+    };
+    // base-notebook runs as 1000 and scipy-notebook inherits it; torch-notebook switches to root and stays there.
+    assert.deepEqual(await rootFindings(family), ['images/torch-notebook/Dockerfile:5 root-user The image ends with USER root: the container process runs as root.']);
+  });
+
+  it('does not ask to pin the tag of a base image that another Dockerfile of the scan builds; still does for images from elsewhere', async () => {
+    const result = await scanIacTree({
+      'images/base/Dockerfile': lines('FROM debian:12-slim', 'RUN useradd -r -u 1000 app', 'USER 1000'),
+      'images/app/Dockerfile': lines('ARG REGISTRY=example.org', 'FROM $REGISTRY/acme/base', 'COPY app /app', 'CMD ["/app"]'),
+      'images/tool/Dockerfile': lines('FROM example.org/acme/tool:latest', 'USER 1000', 'CMD ["/tool"]'),
+    });
+    const pins = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-image-untagged' || f.ruleId === 'iac/dockerfile-image-latest').map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`);
+    assert.deepEqual(pins, ['images/tool/Dockerfile:1 iac/dockerfile-image-latest']);
+  });
+
+  it('does not let an ARG default that doubles at every line grow without bound', async () => {
+    const doubling = ['ARG A=abcdefgh', ...Array.from({ length: 40 }, () => 'ARG A=$A$A'), 'FROM example.org/acme/${A}:1', 'USER 1000'];
+    const result = await scanIacTree({ 'Dockerfile': lines(...doubling) });
+    assert.ok(result.findings.every((f) => f.message.length < 10_000));
+  });
 });

@@ -56,12 +56,21 @@ export interface DockerfileInput {
   builtFrom?: ReadonlyArray<{ image: string; path: string; user?: { name: string; line: number } }>;
 }
 
+/** Characters of an expanded global ARG default, at most. */
+const MAX_EXPANDED_ARG = 4096;
+
 export function readDockerfile(text: string): DockerfileInput {
   const file = parseDockerfile(text);
   const globalArgs = new Map<string, string>();
   for (const instruction of file.instructions) {
     if (instruction.stage >= 0 || instruction.keyword !== 'ARG') continue;
-    for (const [name, value] of argDeclarations(instruction)) if (value !== undefined) globalArgs.set(name, value);
+    for (const [name, value] of argDeclarations(instruction)) {
+      if (value === undefined) continue;
+      // A default may name an ARG declared before it (ARG IMAGE=$REGISTRY/app), which Docker
+      // expands; ARG A=$A$A repeated would double at every line, so a long one stays as written.
+      const expanded = expandArgs(value, globalArgs);
+      globalArgs.set(name, expanded.length <= MAX_EXPANDED_ARG ? expanded : value);
+    }
   }
   return { file, globalArgs };
 }

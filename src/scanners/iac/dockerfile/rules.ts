@@ -125,17 +125,26 @@ function baseDockerfile(input: DockerfileInput, stage: DockerStage): NonNullable
   if (!input.builtFrom?.length) return undefined;
   const chain = stageChain(input, stage);
   const image = baseImage(input, chain[chain.length - 1]!);
-  if (image === undefined) return undefined;
+  return image === undefined ? undefined : builtInScan(input, image);
+}
+
+/** The Dockerfile of the scan that builds `image` (a repository's own family of images: FROM acme/base), if one does. */
+function builtInScan(input: DockerfileInput, image: string): NonNullable<DockerfileInput['builtFrom']>[number] | undefined {
+  if (!input.builtFrom?.length) return undefined;
   const repository = imageRepository(image);
   const name = image.toLowerCase().replace(/@.*$/, '').split('/').pop()!.replace(/:.*$/, '');
   return input.builtFrom.find((b) => b.image === repository || (repository === undefined && b.image === name));
 }
 
+/** What the pin rules say of an image the scan builds itself: nothing, it is made from this commit. */
+const OWN_IMAGES_NOTE =
+  " A base image that another Dockerfile of the scan builds (a repository's family of images, FROM acme/base on acme/base's own Dockerfile) is not reported: the build makes it from the same commit.";
+
 const imageLatest = dockerRule({
   id: 'iac/dockerfile-image-latest',
   title: "Base image uses the 'latest' tag",
   description:
-    "FROM image:latest builds on whatever the registry serves today. The build is not reproducible, a compromised or broken upstream release is pulled in silently, and nobody can say which image is in production. The same holds for an image that COPY --from=<image> or RUN --mount=...,from=<image> pulls files from (a `from` that names no stage of the file is an image).",
+    "FROM image:latest builds on whatever the registry serves today. The build is not reproducible, a compromised or broken upstream release is pulled in silently, and nobody can say which image is in production. The same holds for an image that COPY --from=<image> or RUN --mount=...,from=<image> pulls files from (a `from` that names no stage of the file is an image)." + OWN_IMAGES_NOTE,
   remediation: 'Pin the base image to a version tag and, better, a digest: FROM node:20.11.1-alpine@sha256:<digest>. Let Dependabot or Renovate propose updates.',
   severity: 'medium',
   cwe: ['CWE-1357'],
@@ -157,7 +166,7 @@ const imageLatest = dockerRule({
   *check(input) {
     for (const stage of input.file.stages) {
       const image = baseImage(input, stage);
-      if (image && pinProblem(image) === 'latest')
+      if (image && pinProblem(image) === 'latest' && !builtInScan(input, image))
         yield { line: stage.from.line, message: `Base image ${image} floats with the 'latest' tag; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
     }
     for (const pulled of pulledImages(input)) {
@@ -172,7 +181,7 @@ const imageUntagged = dockerRule({
   id: 'iac/dockerfile-image-untagged',
   title: 'Base image has no tag or digest',
   description:
-    "FROM image without a tag means image:latest: the build takes whatever version the registry serves at build time, so builds are not reproducible and an upstream change or compromise flows straight in. The same holds for an image that COPY --from=<image> or RUN --mount=...,from=<image> pulls files from (a `from` that names no stage of the file is an image).",
+    "FROM image without a tag means image:latest: the build takes whatever version the registry serves at build time, so builds are not reproducible and an upstream change or compromise flows straight in. The same holds for an image that COPY --from=<image> or RUN --mount=...,from=<image> pulls files from (a `from` that names no stage of the file is an image)." + OWN_IMAGES_NOTE,
   remediation: 'Name an explicit version tag, ideally with a digest: FROM python:3.12.2-slim@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
@@ -187,7 +196,7 @@ const imageUntagged = dockerRule({
   *check(input) {
     for (const stage of input.file.stages) {
       const image = baseImage(input, stage);
-      if (image && pinProblem(image) === 'untagged')
+      if (image && pinProblem(image) === 'untagged' && !builtInScan(input, image))
         yield { line: stage.from.line, message: `Base image ${image} has no tag, so it means '${image}:latest'; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
     }
     for (const pulled of pulledImages(input)) {

@@ -70,9 +70,10 @@ function namedAfter(repository: string, stem: string): boolean {
 }
 
 /**
- * Why a Dockerfile is a base image that another Dockerfile of the scan builds upon, or
- * undefined. Only a Dockerfile whose final stage has no ENTRYPOINT or CMD of its own is
- * one (a Dockerfile that sets one is meant to run, whoever else builds on it), and then
+ * The Dockerfiles of the scan built upon a Dockerfile's image (children) and why it is a
+ * base image, or undefined when none is. Only a Dockerfile whose final stage has no
+ * ENTRYPOINT or CMD of its own is a base (a Dockerfile that sets one is meant to run,
+ * whoever else builds on it: no why, but its children still inherit its user), and then
  * only with evidence (ONBUILD triggers are the rule's own, dockerfile/rules.ts): a compose
  * service that builds it and whose image another service takes as an additional build
  * context (`service:NAME`); or another Dockerfile of the scan whose FROM names its image,
@@ -85,8 +86,7 @@ function builtUpon(
   fromRefs: ReadonlyMap<string, string[]>,
   fromNames: ReadonlyMap<string, string[]>,
   stems: ReadonlySet<string>,
-): { why: string; children: Array<{ path: string; image: string }> } | undefined {
-  if (hasOwnStartCommand(input)) return undefined;
+): { why?: string; children: Array<{ path: string; image: string }> } | undefined {
   // Every Dockerfile that the evidence shows building on it, with the name it uses; the reason is the first.
   let why: string | undefined;
   const children: Array<{ path: string; image: string }> = [];
@@ -127,7 +127,9 @@ function builtUpon(
       if (children.length > 0) found(`${children[0]} builds FROM .../${name}, named like this file`, children, name);
     }
   }
-  return why === undefined ? undefined : { why, children };
+  if (why === undefined) return undefined;
+  // The images built on one that runs itself still inherit its user and are made from this commit.
+  return hasOwnStartCommand(input) ? { children } : { why, children };
 }
 
 /** The user a Dockerfile's final stage ends with (its last USER, or the one of the stage it is built FROM), expanded. */
