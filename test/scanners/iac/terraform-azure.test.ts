@@ -407,4 +407,20 @@ describe('Terraform Azure: flexible servers and the older SQL server', () => {
     assert.doesNotMatch(server[0]!.message, /every address|any address|anyone/);
     assert.doesNotMatch(rule[0]!.message, /endpoint|public_network_access/);
   });
+
+  it('reports at info a firewall rule of a server that has no public endpoint in any instance: it admits nobody until public access is turned on', () => {
+    const allRule = (type: string, server: string) =>
+      `resource "azurerm_${type}_firewall_rule" "all" {\n  name             = "all"\n  server_id        = azurerm_${server}.f.id\n  start_ip_address = "0.0.0.0"\n  end_ip_address   = "255.255.255.255"\n}\n`;
+    const severity = (source: string) => hits(FIREWALL, source).map((h) => h.severity);
+    const closed = `${flexible('postgresql', '  public_network_access_enabled = false\n')}${allRule('postgresql_flexible_server', 'postgresql_flexible_server')}`;
+    assert.deepEqual(severity(closed), ['info']);
+    assert.match(hits(FIREWALL, closed)[0]!.message, /admits nobody while azurerm_postgresql_flexible_server\.f has no public endpoint/);
+    assert.deepEqual(severity(`${flexible('mysql', '  public_network_access = "Disabled"\n')}${allRule('mysql_flexible_server', 'mysql_flexible_server').replace('server_id       ', 'server_name     ').replace('.f.id', '.f.name')}`), ['info']);
+    // Public in one instance of two, or left at the default: the rule admits the internet.
+    const oneOpen = `resource "azurerm_mssql_server" "f" {\n  for_each                      = { a = false, b = true }\n  name                          = each.key\n  public_network_access_enabled = each.value\n}\n${allRule('mssql', 'mssql_server').replace('.f.id', '.f["a"].id')}`;
+    assert.deepEqual(severity(oneOpen), ['critical']);
+    assert.deepEqual(severity(`${flexible('postgresql', '')}${allRule('postgresql_flexible_server', 'postgresql_flexible_server')}`), ['critical']);
+    // A server outside the module: its setting is unknown.
+    assert.deepEqual(severity(allRule('postgresql_flexible_server', 'postgresql_flexible_server')), ['critical']);
+  });
 });

@@ -68,6 +68,27 @@ export function publicAccessOff(input: TfInput, resource: TfResource): boolean {
   return always(setting(input, resource, resource.block, ['public_network_access_enabled']), isOff);
 }
 
+/**
+ * Whether no instance of a database, cache or workspace server has an endpoint on the
+ * internet: public access turned off (public_network_access_enabled = false, or MySQL
+ * flexible's public_network_access = "Disabled"), or a flexible server created with
+ * virtual network integration (delegated_subnet_id, read as given when it names a subnet
+ * known only at apply). Its firewall rules then admit nobody.
+ */
+export function noPublicEndpoint(input: TfInput, server: TfResource): boolean {
+  if (server.type === 'azurerm_sql_server') return false;
+  const flag = setting(input, server, server.block, ['public_network_access_enabled', 'public_network_access']);
+  const subnet = /_flexible_server$/.test(server.type) ? setting(input, server, server.block, ['delegated_subnet_id']) : undefined;
+  const count = Math.max(flag?.values.length ?? 1, subnet?.values.length ?? 1);
+  for (let i = 0; i < count; i++) {
+    const vnet = subnet?.values[i] ?? null;
+    if (vnet !== null && !(typeof vnet === 'string' && vnet.trim() === '')) continue;
+    const value = flag?.values[i] ?? null;
+    if (!known(value) || !(isOff(value) || text(value) === 'disabled')) return false;
+  }
+  return true;
+}
+
 /** A value as lower-case text: strings, numbers and booleans (`1.2` and `"1.2"` read alike). */
 export function text(value: Value): string | undefined {
   if (typeof value === 'string') return value.trim().toLowerCase();

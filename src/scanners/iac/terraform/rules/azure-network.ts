@@ -1,9 +1,9 @@
 import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseAddress, publicAddressCount } from '../../cidr.js';
 import { sensitivePortsInRange } from '../../ports.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, label, resourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, label, mentioned, resourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { finding, text } from './azure-common.js';
+import { finding, noPublicEndpoint, text } from './azure-common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, fieldsOf, fileInstance, sectionsIn, type Fields } from './instances.js';
 
@@ -205,18 +205,24 @@ const nsgBroadPublic: TfRule = tfRule({
   },
 });
 
-/** Firewall rules of the data services, with the names of their first and last address. */
-const FIREWALL_RULES: ReadonlyArray<[string, string, string]> = [
-  ['azurerm_sql_firewall_rule', 'start_ip_address', 'end_ip_address'],
-  ['azurerm_mssql_firewall_rule', 'start_ip_address', 'end_ip_address'],
-  ['azurerm_postgresql_firewall_rule', 'start_ip_address', 'end_ip_address'],
-  ['azurerm_postgresql_flexible_server_firewall_rule', 'start_ip_address', 'end_ip_address'],
-  ['azurerm_mysql_firewall_rule', 'start_ip_address', 'end_ip_address'],
-  ['azurerm_mysql_flexible_server_firewall_rule', 'start_ip_address', 'end_ip_address'],
-  ['azurerm_mariadb_firewall_rule', 'start_ip_address', 'end_ip_address'],
-  ['azurerm_synapse_firewall_rule', 'start_ip_address', 'end_ip_address'],
-  ['azurerm_redis_firewall_rule', 'start_ip', 'end_ip'],
+/** Firewall rules of the data services: the names of their first and last address, the attribute naming their server and its type. */
+const FIREWALL_RULES: ReadonlyArray<[string, string, string, string, string]> = [
+  ['azurerm_sql_firewall_rule', 'start_ip_address', 'end_ip_address', 'server_name', 'azurerm_sql_server'],
+  ['azurerm_mssql_firewall_rule', 'start_ip_address', 'end_ip_address', 'server_id', 'azurerm_mssql_server'],
+  ['azurerm_postgresql_firewall_rule', 'start_ip_address', 'end_ip_address', 'server_name', 'azurerm_postgresql_server'],
+  ['azurerm_postgresql_flexible_server_firewall_rule', 'start_ip_address', 'end_ip_address', 'server_id', 'azurerm_postgresql_flexible_server'],
+  ['azurerm_mysql_firewall_rule', 'start_ip_address', 'end_ip_address', 'server_name', 'azurerm_mysql_server'],
+  ['azurerm_mysql_flexible_server_firewall_rule', 'start_ip_address', 'end_ip_address', 'server_name', 'azurerm_mysql_flexible_server'],
+  ['azurerm_mariadb_firewall_rule', 'start_ip_address', 'end_ip_address', 'server_name', 'azurerm_mariadb_server'],
+  ['azurerm_synapse_firewall_rule', 'start_ip_address', 'end_ip_address', 'synapse_workspace_id', 'azurerm_synapse_workspace'],
+  ['azurerm_redis_firewall_rule', 'start_ip', 'end_ip', 'redis_cache_name', 'azurerm_redis_cache'],
 ];
+
+/** The server a firewall rule belongs to, when the rule names one of the module's and no instance of it has a public endpoint. */
+function closedServer(input: TfInput, rule: TfResource, serverAttribute: string, serverType: string): TfResource | undefined {
+  const servers = mentioned(input, attribute(rule.block, serverAttribute)?.expr).filter((r) => r.type === serverType);
+  return servers.length > 0 && servers.every((server) => noPublicEndpoint(input, server)) ? servers[0] : undefined;
+}
 
 /** More public addresses than a /16 holds. */
 const BROAD = 2n ** 16n;
@@ -225,7 +231,7 @@ const firewallRange: TfRule = tfRule({
   id: 'iac/tf-azure-db-firewall-open',
   title: 'Database or cache firewall admits the internet or a broad range',
   description:
-    'A firewall rule of an Azure SQL, PostgreSQL, MySQL, MariaDB, Synapse or Redis server admits every address (0.0.0.0 to 255.255.255.255) or a public range larger than a /16, so anyone on the internet (or anyone who rents an address in that range) can reach the login endpoint and try stolen or guessed credentials. The special rule 0.0.0.0 to 0.0.0.0 ("Allow Azure services") is reported at low severity: it admits connections from every Azure customer\'s resources, not only your own.',
+    'A firewall rule of an Azure SQL, PostgreSQL, MySQL, MariaDB, Synapse or Redis server admits every address (0.0.0.0 to 255.255.255.255) or a public range larger than a /16, so anyone on the internet (or anyone who rents an address in that range) can reach the login endpoint and try stolen or guessed credentials. The special rule 0.0.0.0 to 0.0.0.0 ("Allow Azure services") is reported at low severity: it admits connections from every Azure customer\'s resources, not only your own. A rule of a server of the module that has no public endpoint in any instance (public access turned off, or a flexible server with virtual network integration) admits nobody until public access is turned on, and is reported at info.',
   remediation: 'Admit only the addresses of the clients that need the server (a /32 per host), connect through a private endpoint or virtual network rule, and remove the 0.0.0.0 "Azure services" rule.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -241,7 +247,7 @@ const firewallRange: TfRule = tfRule({
     ],
   },
   *check(input) {
-    for (const [type, startName, endName] of FIREWALL_RULES) {
+    for (const [type, startName, endName, serverAttribute, serverType] of FIREWALL_RULES) {
       for (const resource of resourcesOf(input, type)) {
         const start = attribute(resource.block, startName);
         if (!start) continue;
@@ -266,6 +272,12 @@ const firewallRange: TfRule = tfRule({
           if (open <= BROAD) continue;
           message = `${label(resource)} admits ${shown}: ${open.toLocaleString('en-US')} public addresses, more than a /16.`;
           severity = open >= 2n ** 24n ? 'high' : 'medium';
+        }
+        const closed = closedServer(input, resource, serverAttribute, serverType);
+        if (closed) {
+          // Azure applies no firewall rule while the server has no public endpoint; the rule waits for the day public access is turned on.
+          yield finding(resource, start.line, message.replace(/\.$/, `; it admits nobody while ${label(closed)} has no public endpoint (public access off or virtual network integration), and would the day public access is turned on.`), 'info');
+          continue;
         }
         yield finding(resource, start.line, message, severity);
       }
