@@ -6,7 +6,8 @@ import type { ScanWarning } from '../scanner.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { ConfinedDisk } from '../../workspace/confined-disk.js';
 import { basenameOf, classify } from './detect.js';
-import { localScriptCalls } from './local-scripts.js';
+import { localScriptCalls, type MakeGoals, type ScriptCall } from './local-scripts.js';
+import { loadMakefile, recipesOf, recipeShellLine, type MakeModel } from './makefiles.js';
 import { PLATFORM_RULES } from './platforms.js';
 import type { IacRule, Platform, ScriptRunSite } from './rule.js';
 import { readIndexText, unstagedIndexFiles, type StagedIndex } from './staged-index.js';
@@ -22,13 +23,20 @@ import { findingOfRule } from '../../core/rule.js';
  * out of it, from the scan's text store, the disk (ConfinedDisk) or, in a scan of staged
  * files, the index. A script is never run.
  *
- * A script a script runs is read too, one level down (a script of that one is not). A
- * problem is reported once, on the script's own line, naming who runs it (the first job
- * and how many others); each job's line that runs it is a related location.
+ * The scripts a script runs are read too, and theirs, two levels below the job (deeper
+ * ones are not; a script already on the chain is not read again). `make TARGET` (in a job
+ * or a script) reads the Makefile make would (inside the scan root, through the same
+ * reader; an absent one is made by the build) and judges the recipe lines of the target
+ * and of the targets it leads to (makefiles.ts), on the Makefile's own lines; what those
+ * recipes run is one more level. A problem is reported once, on the script's own line,
+ * naming who runs it (the first job, the chain that leads there, how many other jobs);
+ * each job's line that runs it is a related location.
  */
 
 export const MAX_SCRIPT_BYTES = 256 * 1024;
 export const MAX_SCRIPTS = 64;
+/** Levels of scripts read below a job: a script the job runs, one that script runs, and one that one runs. */
+export const MAX_SCRIPT_DEPTH = 2;
 /** Jobs named as related locations of one finding. */
 const MAX_RELATED = 5;
 
@@ -52,16 +60,29 @@ interface Run {
   /** The repository root is not known (a composite action outside `.github/`): only paths from the action's folder are. */
   rootUnknown?: boolean;
   how: ScriptRunSite['how'];
-  /** The script that runs this one, for a script one level down. */
-  via?: string;
+  /** For `make`: its targets and folder. */
+  make?: MakeGoals;
+  /** The job's variables that name paths (GitLab `variables:`, GitHub `env:`), seen by the scripts it runs. */
+  env?: ReadonlyMap<string, string>;
+  /** The scripts (and `make` runs) that lead from the job to this one, outermost first; empty when the job runs it. */
+  via: Link[];
   /** For a step of a composite action: who uses the action. */
   usedBy?: string[];
+}
+
+/** One script or Makefile on the chain from a job: its key in CiScripts.runs and how a message names it. */
+interface Link {
+  key: string;
+  label: string;
 }
 
 interface Script {
   path: string;
   text: string;
 }
+
+/** What a run leads to: a script's text, or a Makefile read with its includes (the folder make runs in, `dir`). */
+type Unit = { kind: 'script'; script: Script } | { kind: 'make'; model: MakeModel; dir: string };
 
 type Warn = (warning: Omit<ScanWarning, 'scanner'>) => void;
 
@@ -92,7 +113,8 @@ export class CiScripts {
       if (root === undefined) continue;
       const at = root === '' ? site.path : `${root}/${site.path}`;
       if (only && !only(at)) continue;
-      this.runOf(at).push({
+      const make = site.make ? { ...site.make, dir: root === '' ? site.make.dir : site.make.dir === '' ? root : `${root}/${site.make.dir}` } : undefined;
+      this.runOf(unitKey(at, make)).push({
         platform,
         file,
         ...(site.file ? { lineFile: site.file } : {}),
@@ -104,6 +126,9 @@ export class CiScripts {
         root,
         cwd: site.cwd,
         how: site.how,
+        ...(make ? { make } : {}),
+        ...(site.env?.size ? { env: site.env } : {}),
+        via: [],
       });
     }
   }
@@ -165,33 +190,40 @@ export class CiScripts {
     return list;
   }
 
-  /** Reads the scripts, then the scripts they run (one level), and judges them all. */
+  /** Reads the scripts, then the scripts they run (two levels), and judges them all. */
   async *findings(registerSecret: (value: string, scope: string) => void): AsyncGenerator<ScannerFinding> {
     await this.addIndexPipelines();
     if (this.runs.size === 0) return;
-    const scripts = new Map<string, Script | undefined>();
-    const direct = [...this.runs.keys()].sort();
-    for (const at of direct) scripts.set(at, await this.read(at, this.runs.get(at)!));
-    // One level down: the local scripts the scripts run, from the folder their job ran them in
-    // ($GITHUB_ACTION_PATH still that of the composite action whose step ran them).
-    for (const at of direct) {
-      const script = scripts.get(at);
-      if (!script) continue;
-      const parsed = new Map<string, ReturnType<typeof localScriptCalls>>();
-      for (const run of this.runs.get(at)!.filter((r) => r.via === undefined)) {
-        const own = run.root === '' ? at : at.slice(run.root.length + 1);
-        const dir = path.posix.dirname(own).replace(/^\.$/, '');
-        const key = `${run.root}\0${run.cwd ?? '\0'}\0${run.actionDir ?? '\0'}\0${run.rootUnknown === true}`;
-        const bases = { scriptDir: dir, ...(run.actionDir !== undefined ? { actionDir: run.actionDir } : {}), ...(run.rootUnknown ? { rootUnknown: true } : {}) };
-        if (!parsed.has(key)) parsed.set(key, localScriptCalls(script.text, { dir: run.cwd }, bases));
-        for (const call of parsed.get(key)!) {
-          const inner = run.root === '' ? call.path : `${run.root}/${call.path}`;
-          if (inner === at) continue;
-          this.runOf(inner).push({ ...run, cwd: call.cwd, how: call.how, via: at });
+    const units = new Map<string, Unit | undefined>();
+    let level = [...this.runs.keys()].sort();
+    for (let depth = 0; level.length > 0; depth++) {
+      for (const key of level) if (!units.has(key)) units.set(key, await this.readUnit(key, this.runs.get(key)!));
+      if (depth === MAX_SCRIPT_DEPTH) break;
+      // The local scripts the scripts of this level run, from the folder their job ran them in
+      // ($GITHUB_ACTION_PATH still that of the composite action whose step ran them).
+      const next = new Set<string>();
+      for (const key of level) {
+        const unit = units.get(key);
+        if (!unit) continue;
+        const parsed = new Map<string, ScriptCall[]>();
+        for (const run of this.runs.get(key)!.filter((r) => r.via.length === depth)) {
+          const link = { key, label: labelOf(key, run) };
+          for (const call of this.callsOf(unit, key, run, parsed)) {
+            const inner = run.root === '' ? call.path : `${run.root}/${call.path}`;
+            const make = call.make ? { ...call.make, dir: run.root === '' ? call.make.dir : call.make.dir === '' ? run.root : `${run.root}/${call.make.dir}` } : undefined;
+            const innerKey = unitKey(inner, make);
+            // No loop, and a job that reaches the script another way already is not counted again.
+            if (innerKey === key || run.via.some((v) => v.key === innerKey)) continue;
+            const list = this.runOf(innerKey);
+            if (list.some((r) => r.file === run.file && r.who === run.who && r.line === run.line && r.lineFile === run.lineFile && sameMake(r.make, make))) continue;
+            const { make: _outer, ...rest } = run;
+            list.push({ ...rest, cwd: call.cwd, how: call.how, ...(make ? { make } : {}), via: [...run.via, link] });
+            next.add(innerKey);
+          }
         }
       }
+      level = [...next].sort();
     }
-    for (const at of [...this.runs.keys()].sort()) if (!scripts.has(at)) scripts.set(at, await this.read(at, this.runs.get(at)!));
     if (this.unread.length > 0)
       this.options.warn({
         path: this.unread[0]!,
@@ -199,20 +231,89 @@ export class CiScripts {
       });
     // A link inside the root is read at its target: the runs of both paths judge one text.
     const byTarget = new Map<string, { script: Script; runs: Run[] }>();
-    for (const [at, script] of scripts) {
-      if (!script) continue;
-      const entry = byTarget.get(script.path);
-      if (entry) entry.runs.push(...this.runs.get(at)!);
-      else byTarget.set(script.path, { script, runs: [...this.runs.get(at)!] });
+    const makes: Array<{ key: string; model: MakeModel; dir: string; runs: Run[] }> = [];
+    for (const [key, unit] of units) {
+      if (!unit) continue;
+      if (unit.kind === 'make') {
+        makes.push({ key, model: unit.model, dir: unit.dir, runs: this.runs.get(key)! });
+        continue;
+      }
+      const entry = byTarget.get(unit.script.path);
+      if (entry) entry.runs.push(...this.runs.get(key)!);
+      else byTarget.set(unit.script.path, { script: unit.script, runs: [...this.runs.get(key)!] });
     }
-    for (const [, { script, runs }] of [...byTarget].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) yield* this.judge(script, runs, registerSecret);
+    const judged: Array<{ script: Script; runs: Run[] }> = [...byTarget.values()];
+    for (const make of makes) judged.push(...this.makeTexts(make.model, make.dir, make.runs));
+    judged.sort((a, b) => (a.script.path < b.script.path ? -1 : a.script.path > b.script.path ? 1 : 0));
+    const seen = new Set<string>();
+    for (const { script, runs } of judged) yield* this.judge(script, runs, registerSecret, seen);
+  }
+
+  /** The local scripts and `make` runs a script or the recipes of a Makefile run, for one run of it (cached by what the calls depend on). */
+  private callsOf(unit: Unit, key: string, run: Run, parsed: Map<string, ScriptCall[]>): ScriptCall[] {
+    const cacheKey = `${run.root}\0${run.cwd ?? '\0'}\0${run.actionDir ?? '\0'}\0${run.rootUnknown === true}\0${envId(run.env)}\0${run.make ? `${run.make.dir}\0${run.make.targets.join(' ')}` : ''}`;
+    const cached = parsed.get(cacheKey);
+    if (cached) return cached;
+    const bases = { ...(run.actionDir !== undefined ? { actionDir: run.actionDir } : {}), ...(run.rootUnknown ? { rootUnknown: true } : {}), ...(run.env ? { env: run.env } : {}) };
+    // Paths of the calls are from the run's repository root, as the run's own are.
+    const own = (p: string) => (run.root === '' ? p : p.slice(run.root.length + 1));
+    let calls: ScriptCall[];
+    if (unit.kind === 'script') {
+      const dir = path.posix.dirname(own(key)).replace(/^\.$/, '');
+      calls = localScriptCalls(unit.script.text, { dir: run.cwd }, { ...bases, scriptDir: dir });
+    } else {
+      const dir = own(unit.dir);
+      // `$(MAKE) other` of the same Makefile is part of what this run makes (reachedRecipes follows it).
+      calls = makeCommands(unit.model, run, dir).flatMap((text) => localScriptCalls(text, { dir }, { ...bases, makeDir: dir }).filter((call) => !sameMakefile(call, dir)));
+    }
+    parsed.set(cacheKey, calls);
+    return calls;
+  }
+
+  /**
+   * The texts to judge for a Makefile: per file of it, the recipe lines the runs reach (what
+   * make gives the shell, on their own lines; every other line blank), one text per set of
+   * runs that reach the same lines, so that a finding names the jobs that run its line.
+   */
+  private makeTexts(model: MakeModel, dir: string, runs: readonly Run[]): Array<{ script: Script; runs: Run[] }> {
+    const byFile = new Map<number, Map<number, { text: string; runs: Set<Run> }>>();
+    for (const run of runs) {
+      for (const { file, groups } of reachedRecipes(model, run, run.root === '' ? dir : dir.slice(run.root.length + 1))) {
+        let lines = byFile.get(file);
+        if (!lines) byFile.set(file, (lines = new Map()));
+        const source = model.files[file]!.lines;
+        for (const group of groups)
+          group.forEach((index, k) => {
+            const entry = lines!.get(index) ?? { text: recipeShellLine(source[index]!, k === 0, k === 0 && !source[index]!.startsWith('\t')), runs: new Set<Run>() };
+            entry.runs.add(run);
+            lines!.set(index, entry);
+          });
+      }
+    }
+    const out: Array<{ script: Script; runs: Run[] }> = [];
+    for (const [file, lines] of [...byFile].sort(([a], [b]) => a - b)) {
+      const source = model.files[file]!;
+      const bySet = new Map<string, { runs: Run[]; lines: number[] }>();
+      for (const [index, entry] of [...lines].sort(([a], [b]) => a - b)) {
+        const set = runs.filter((r) => entry.runs.has(r));
+        const id = set.map((r) => runs.indexOf(r)).join(',');
+        const group = bySet.get(id) ?? { runs: set, lines: [] };
+        group.lines.push(index);
+        bySet.set(id, group);
+      }
+      for (const { runs: set, lines: indexes } of bySet.values()) {
+        const text = source.lines.map(() => '');
+        for (const index of indexes) text[index] = lines.get(index)!.text;
+        out.push({ script: { path: source.path, text: text.join('\n') }, runs: set });
+      }
+    }
+    return out;
   }
 
   /** The problems of one script, once per line and problem, whichever platforms' jobs run it. */
-  private *judge(script: Script, runs: readonly Run[], registerSecret: (value: string, scope: string) => void): Generator<ScannerFinding> {
+  private *judge(script: Script, runs: readonly Run[], registerSecret: (value: string, scope: string) => void, seen: Set<string>): Generator<ScannerFinding> {
     const runBy = describeRuns(runs);
     const lines = script.text.split('\n');
-    const seen = new Set<string>();
     const platforms = [...new Set(runs.map((r) => r.platform))];
     for (const platform of platforms) {
       const rules = PLATFORM_RULES.find((p) => p.platform === platform)?.rules ?? [];
@@ -220,7 +321,7 @@ export class CiScripts {
         if (!rule.scripts) continue;
         try {
           for (const hit of rule.scripts.check({ path: script.path, text: script.text, runBy })) {
-            const key = `${rule.scripts.problem}\0${hit.line}\0${hit.key ?? hit.message}`;
+            const key = `${script.path}\0${rule.scripts.problem}\0${hit.line}\0${hit.key ?? hit.message}`;
             if (seen.has(key)) continue;
             seen.add(key);
             if (hit.secret) registerSecret(hit.secret, script.path);
@@ -233,6 +334,42 @@ export class CiScripts {
     }
   }
 
+  /** A script or a Makefile: its key says which (unitKey). */
+  private async readUnit(key: string, runs: readonly Run[]): Promise<Unit | undefined> {
+    const make = runs[0]!.make;
+    if (make === undefined) {
+      const script = await this.read(key, runs);
+      return script && { kind: 'script', script };
+    }
+    const at = key.slice(0, key.indexOf('\0'));
+    // Without -f, make reads the first of GNUmakefile, makefile and Makefile in its folder.
+    const folder = path.posix.dirname(at).replace(/^\.$/, '');
+    const names = make.file ? [at] : ['GNUmakefile', 'makefile', 'Makefile'].map((name) => (folder === '' ? name : `${folder}/${name}`));
+    if (this.reads >= MAX_SCRIPTS) {
+      this.unread.push(at);
+      return undefined;
+    }
+    this.reads++;
+    const who = describeRuns(runs);
+    const warn = (file: string) => (why: string) => this.options.warn({ path: file, message: `${file}, read by make run by ${who}, ${why}; its recipes were not checked.` });
+    let main: Script | undefined;
+    for (const name of names) if ((main = await this.readText(name, warn(name)))) break;
+    if (!main) return undefined; // absent: made by the build (`./configure`, cmake), or not in the scan
+    const model = await loadMakefile(
+      { path: main.path, lines: main.text.split('\n') },
+      make.dir,
+      async (include) => {
+        if (this.reads >= MAX_SCRIPTS) return void this.unread.push(include), undefined;
+        this.reads++;
+        const text = await this.readText(include, warn(include));
+        return text && { path: text.path, lines: text.text.split('\n') };
+      },
+      (include) => this.options.warn({ path: main!.path, message: `${main!.path} includes more files than a scan reads; ${include} and those after it were not checked.` }),
+    );
+    if (model.unreadable) return warn(main.path)(model.unreadable), undefined;
+    return { kind: 'make', model, dir: make.dir };
+  }
+
   /** A script's text, or undefined when it is not read: absent, not a shell script, or not safe to read (a warning says why). */
   private async read(at: string, runs: readonly Run[]): Promise<Script | undefined> {
     if (this.reads >= MAX_SCRIPTS) {
@@ -242,11 +379,16 @@ export class CiScripts {
     this.reads++;
     const who = describeRuns(runs);
     const warn = (why: string) => this.options.warn({ path: at, message: `${at}, run by ${who}, ${why}; its commands were not checked.` });
-    const found = this.options.staged ? await this.fromIndex(at, warn) : await this.fromTree(at, warn);
+    const found = await this.readText(at, warn);
     if (found === undefined) return undefined;
     // Run as a program, a file is shell when its `#!` line says so (or it has none and a shell's name).
     if (runs.every((r) => r.how === 'program') && !isShellProgram(found.path, found.text)) return undefined;
     return found;
+  }
+
+  /** A text file of the scan root (or of the index, in a scan of staged files); `warn` says why one that is there is not read. */
+  private readText(at: string, warn: (why: string) => void): Promise<Script | undefined> {
+    return this.options.staged ? this.fromIndex(at, warn) : this.fromTree(at, warn);
   }
 
   private async fromTree(at: string, warn: (why: string) => void): Promise<Script | undefined> {
@@ -282,6 +424,76 @@ export class CiScripts {
   }
 }
 
+/** Where a run leads in CiScripts.runs: a script's path, or a Makefile's with `\0make`. */
+function unitKey(at: string, make: MakeGoals | undefined): string {
+  return make ? `${at}\0make` : at;
+}
+
+function sameMake(a: MakeGoals | undefined, b: MakeGoals | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.dir === b.dir && a.targets.join(' ') === b.targets.join(' '));
+}
+
+/** How a chain names a script or a make run: `ci/build.sh`, `make test of tools/Makefile`. */
+function labelOf(key: string, run: Run): string {
+  if (!run.make) return key;
+  return `${makeCommand(run.make)} of ${key.slice(0, key.indexOf('\0'))}`;
+}
+
+function makeCommand(make: MakeGoals): string {
+  return ['make', ...make.targets].join(' ');
+}
+
+const envIds = new WeakMap<object, number>();
+let envCount = 0;
+/** A number per environment map, for the cache of a script's calls. */
+function envId(env: ReadonlyMap<string, string> | undefined): number {
+  if (!env) return 0;
+  let id = envIds.get(env);
+  if (id === undefined) envIds.set(env, (id = ++envCount));
+  return id;
+}
+
+/** `make x` or `$(MAKE) x` in a recipe, for the Makefile that holds it (no -f, same folder). */
+function sameMakefile(call: ScriptCall, dir: string): boolean {
+  return call.how === 'make' && call.make !== undefined && !call.make.file && call.make.dir === dir;
+}
+
+/**
+ * The recipes a make run reaches: its goals (the default one when it names none), their
+ * prerequisites, and the targets a recipe line asks of the same Makefile (`$(MAKE) lint`),
+ * a few rounds deep. `dir` is the folder make runs in, from the run's repository root.
+ */
+function reachedRecipes(model: MakeModel, run: Run, dir: string): Array<{ file: number; groups: number[][] }> {
+  const goals = run.make!.targets.length > 0 ? [...run.make!.targets] : model.defaultGoal !== undefined ? [model.defaultGoal] : [];
+  let reached = recipesOf(model, goals);
+  for (let round = 0; round < 4; round++) {
+    const more: string[] = [];
+    for (const text of recipeTexts(model, reached.recipes))
+      for (const call of localScriptCalls(text, { dir }, { makeDir: dir }))
+        if (sameMakefile(call, dir)) for (const target of call.make!.targets.length > 0 ? call.make!.targets : model.defaultGoal ? [model.defaultGoal] : []) if (!goals.includes(target)) more.push(target);
+    if (more.length === 0) break;
+    goals.push(...new Set(more));
+    reached = recipesOf(model, goals);
+  }
+  return reached.recipes;
+}
+
+/** The shell text of each recipe line (a line and its continuations), or of each recipe under `.ONESHELL`. */
+function recipeTexts(model: MakeModel, recipes: ReadonlyArray<{ file: number; groups: number[][] }>): string[] {
+  const out: string[] = [];
+  for (const { file, groups } of recipes) {
+    const source = model.files[file]!.lines;
+    const texts = groups.map((group) => group.map((index, k) => recipeShellLine(source[index]!, k === 0, k === 0 && !source[index]!.startsWith('\t'))).join('\n'));
+    if (model.oneShell) out.push(texts.join('\n'));
+    else out.push(...texts);
+  }
+  return out;
+}
+
+function makeCommands(model: MakeModel, run: Run, dir: string): string[] {
+  return recipeTexts(model, reachedRecipes(model, run, dir));
+}
+
 /** A file run as a program that the job's shell would run as shell: a `#!` line naming a POSIX shell, or none and no other language's extension. */
 function isShellProgram(file: string, text: string): boolean {
   const shebang = /^#!\s*(\S+)(?:[ \t]+(?:-S[ \t]+)?(\S+))?/.exec(text);
@@ -303,7 +515,9 @@ function describeRuns(runs: readonly Run[]): string {
   const others = jobs.length - 1;
   const users = first.usedBy ?? [];
   const action = users.length > 0 ? ` (an action used by ${users[0]}${users.length > 1 ? ` and ${users.length - 1} other${users.length === 2 ? '' : 's'}` : ''})` : '';
-  return `${first.who} of ${first.file}${action}${first.via ? ` (through ${first.via})` : ''}${others > 0 ? ` and ${others} other job${others === 1 ? '' : 's'}` : ''}`;
+  const chain = [...first.via.map((link) => link.label), ...(first.make ? [makeCommand(first.make)] : [])];
+  const through = chain.length === 0 ? '' : first.via.length === 0 ? ` (${chain[0]})` : ` (through ${chain.join(', then ')})`;
+  return `${first.who} of ${first.file}${action}${through}${others > 0 ? ` and ${others} other job${others === 1 ? '' : 's'}` : ''}`;
 }
 
 function toFinding(rule: IacRule<unknown>, hit: { line: number; message: string; severity?: ScannerFinding['severity']; path: string; lineText: string }, runs: readonly Run[]): ScannerFinding {
@@ -320,7 +534,7 @@ function toFinding(rule: IacRule<unknown>, hit: { line: number; message: string;
   return {
     ...findingOfRule(rule, 'iac', hit),
     location: { path: hit.path, startLine: Math.max(1, hit.line) },
-    related: related.map((r) => ({ path: r.lineFile ?? r.file, startLine: r.line, message: `${r.who} ${r.plural ? 'run' : 'runs'} ${r.via ?? hit.path}` })),
+    related: related.map((r) => ({ path: r.lineFile ?? r.file, startLine: r.line, message: `${r.who} ${r.plural ? 'run' : 'runs'} ${r.via[0]?.label ?? (r.make ? makeCommand(r.make) : hit.path)}` })),
     properties: { platform: rule.platform, resource: runs[0]!.who, localScript: true },
     // The script may lie outside the files the walk gave (ignored): its line keeps the finding's identity.
     fingerprintKey: normaliseLine(hit.lineText),

@@ -112,7 +112,11 @@ export interface ScriptRunSite {
   path: string;
   /** The folder the job's shell was in, from that root (a script called by the script runs from there too); undefined when not known. */
   cwd: string | undefined;
-  how: 'program' | 'shell' | 'source';
+  how: 'program' | 'shell' | 'source' | 'make';
+  /** For `make`: the targets, and the folder it runs in (local-scripts.ts MakeGoals). */
+  make?: { targets: string[]; file: boolean; dir: string };
+  /** The variables the CI file gives the job whose value is a path (`SCRIPTS: ci`): the scripts it runs see them too. */
+  env?: ReadonlyMap<string, string>;
   /** Who runs it: `job "release"`, `job build step "Publish"`. */
   who: string;
   /** The line of the CI file that runs it. */

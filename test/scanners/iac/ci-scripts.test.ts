@@ -63,6 +63,42 @@ describe('local scripts a job runs: which commands name one', () => {
     assert.deepEqual(calls('. "$(dirname "$0")/common.sh"'), []);
   });
 
+  it('replaces the variables the CI file gives the job and those the text sets to a path, and no others', () => {
+    const env = new Map([['SCRIPTS', 'ci'], ['TOOLS', '$CI_PROJECT_DIR/tools']]);
+    const withEnv = (script: string, scriptDir?: string) => localScriptCalls(script, { dir: '' }, { env, ...(scriptDir ? { scriptDir } : {}) }).map((c) => `${c.how} ${c.path}`);
+    assert.deepEqual(withEnv('./$SCRIPTS/build.sh\nbash "${TOOLS}/x.sh"\ncd tools && ./$SCRIPTS/y.sh'), ['program ci/build.sh', 'shell tools/x.sh', 'program tools/ci/y.sh']);
+    // Set in the text: alone, exported, in a subshell (which it does not outlive); before a command it is only that command's.
+    assert.deepEqual(calls('D=lib\n./$D/a.sh\nexport E=ci/sub\nsource "$E/b.sh"\n(F=x; ./$F/c.sh); ./$F/d.sh\nG=y ./$G/e.sh'), ['program lib/a.sh', 'source ci/sub/b.sh', 'program x/c.sh']);
+    // Two values (an if and its else), a value not known, a variable the runner sets: none is guessed.
+    assert.deepEqual(calls('if [ -n "$X" ]; then D=a; else D=b; fi\n./$D/x.sh\nW=$(mktemp -d)\n$W/y.sh\nCI_PROJECT_DIR=elsewhere\n$CI_PROJECT_DIR/z.sh'), ['program z.sh']);
+    assert.deepEqual(withEnv('SCRIPTS=$(pwd)/other\n./$SCRIPTS/build.sh'), []);
+  });
+
+  it('takes the script\'s own folder however a script writes it, kept in a variable or not', () => {
+    const own = (script: string) => calls(script, '', 'ci/sub');
+    assert.deepEqual(own('DIR="$(cd "$(dirname "$0")" && pwd)"\nsource "$DIR/lib.sh"\nbash "$DIR/../x.sh"'), ['source ci/sub/lib.sh', 'shell ci/x.sh']);
+    assert.deepEqual(own('ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)\n"${ROOT}/hack/lib.sh"\ncd "$ROOT"\n./y.sh'), ['program ci/hack/lib.sh', 'program ci/y.sh']);
+    assert.deepEqual(own('SCRIPT_DIR="$( cd -- "$( dirname -- "${BASH_SOURCE[0]}" )" &> /dev/null && pwd )"\n. $SCRIPT_DIR/common.sh'), ['source ci/sub/common.sh']);
+    assert.deepEqual(own('HERE=$(dirname "$(readlink -f "$0")")\n. "$HERE/a.sh"\n. "$(realpath "$(dirname "$0")")/b.sh"\n. "${0%/*}/c.sh"'), ['source ci/sub/a.sh', 'source ci/sub/b.sh', 'source ci/sub/c.sh']);
+    assert.deepEqual(calls('DIR="$(cd "$(dirname "$0")" && pwd)"\nsource "$DIR/lib.sh"'), []);
+  });
+
+  it('reads `make` commands: the folder (-C), the Makefile (-f), the targets; none for a dry run or targets written with variables', () => {
+    const makes = (script: string, dir = '') => localScriptCalls(script, { dir }).map((c) => `${c.how} ${c.path} ${c.make?.dir ?? '-'} [${c.make?.targets.join(' ') ?? ''}]${c.make?.file ? ' -f' : ''}`);
+    assert.deepEqual(makes('make\nmake -C sub test lint\nmake -f build/Makefile -j 4 all V=1\ncd docs && make html\nsudo make install\nmake -j$(nproc) -Otarget check\nmake --directory=.. up'), [
+      'make Makefile  []',
+      'make sub/Makefile sub [test lint]',
+      'make build/Makefile  [all] -f',
+      'make docs/Makefile docs [html]',
+      'make docs/Makefile docs [install]',
+      'make docs/Makefile docs [check]',
+      'make Makefile  [up]',
+    ]);
+    assert.deepEqual(makes('make -n x\nmake $(TARGET)\nmake --version\ncd "$WORK" && make\nmake -C /opt/src\nmake -C .. x'), []);
+    // In a recipe: $(MAKE), and $(CURDIR), the folder make runs in.
+    assert.deepEqual(localScriptCalls('$(MAKE) -C $(CURDIR)/sub x\n$(CURDIR)/hack/y.sh', { dir: 'tools' }, { makeDir: 'tools' }).map((c) => `${c.how} ${c.path}`), ['make tools/sub/Makefile', 'program tools/hack/y.sh']);
+  });
+
   it('leaves what it cannot know as written: a PATH lookup, a variable, a glob, an absolute path, a folder after an unknown cd, a climb above the root, stdin and -c of a variable', () => {
     assert.deepEqual(
       calls('build.sh\n"$DIR/build.sh"\n./ci/*.sh\n/usr/local/bin/tool.sh\n../outside.sh\nbash -s < ci/x.sh\ncurl https://example.org/i.sh | bash\nbash -c "$CMD"\necho ./ci/x.sh\nbash -n ci/check.sh\ncd "$WORK" && ./run.sh\npushd ci; ./x.sh'),
@@ -79,19 +115,48 @@ describe('local scripts a job runs: a scan', () => {
   const places = () => result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort();
   const finding = (ruleId: string, at: string) => result.findings.find((f) => f.ruleId === ruleId && `${f.location.path}:${f.location.startLine}` === at);
 
-  it('reports the shell-level problems on the script lines, once each, for the scripts jobs run directly and one level down', () => {
+  it('reports the shell-level problems on the script lines, once each, for the scripts jobs run directly and two levels down', () => {
     assert.deepEqual(places(), [
       'iac/gha-curl-pipe-shell tools/publish.sh:3',
+      'iac/gha-tls-verification-disabled scripts/helpers/notify.sh:2',
+      'iac/gha-tls-verification-disabled scripts/helpers/quoted.sh:2',
       'iac/gha-tls-verification-disabled scripts/release.sh:2',
       'iac/gha-unpinned-package-install tools/publish.sh:2',
+      'iac/gitlab-curl-pipe-shell build-tools/scripts/pack.sh:2',
       'iac/gitlab-curl-pipe-shell ci/common.sh:2',
+      'iac/gitlab-environment-printed build-tools/Makefile:11',
+      'iac/gitlab-environment-printed build-tools/common.mk:2',
       'iac/gitlab-environment-printed ci/build.sh:5',
       'iac/gitlab-environment-printed sub/run.sh:2',
       'iac/gitlab-job-token-sent-elsewhere .gitlab-ci/release.sh:4',
       'iac/gitlab-password-argument ci/build.sh:4',
       'iac/gitlab-secret-printed ci/env.sh:2',
       'iac/gitlab-tls-verification-disabled .gitlab-ci/publish.sh:2',
+      'iac/gitlab-tls-verification-disabled build-tools/Makefile:15',
+      'iac/gitlab-tls-verification-disabled build-tools/Makefile:7',
+      'iac/gitlab-tls-verification-disabled ci/deeper.sh:3',
+      'iac/gitlab-tls-verification-disabled ci/lib/helpers.sh:2',
+      'iac/gitlab-tls-verification-disabled tools/gitlab/run.sh:3',
     ]);
+  });
+
+  it('names the chain of scripts from the job to a script two levels down', () => {
+    assert.match(finding('iac/gitlab-tls-verification-disabled', 'ci/deeper.sh:3')!.message, /run by job "build" of \.gitlab-ci\.yml \(through ci\/build\.sh, then ci\/common\.sh\) and 2 other jobs\.$/);
+  });
+
+  it('takes paths through the variables the CI file sets (GitLab variables:, GitHub env:, ${{ env.X }}) and the script\'s own folder idiom', () => {
+    assert.match(finding('iac/gitlab-tls-verification-disabled', 'ci/lib/helpers.sh:2')!.message, /run by job "vars" of \.gitlab-ci\.yml \(through ci\/vars\.sh\)\.$/);
+    assert.deepEqual(finding('iac/gitlab-tls-verification-disabled', 'tools/gitlab/run.sh:3')!.related?.map((r) => `${r.path}:${r.startLine}`), ['.gitlab-ci.yml:36']);
+    assert.deepEqual(finding('iac/gha-tls-verification-disabled', 'scripts/helpers/notify.sh:2')!.related?.map((r) => `${r.path}:${r.startLine}`), ['.github/workflows/release.yml:47']);
+  });
+
+  it('judges the recipe lines `make TARGET` runs (its prerequisites, $(MAKE) of the same Makefile, an included file), on the Makefile\'s lines, and what they run', () => {
+    const curl = finding('iac/gitlab-tls-verification-disabled', 'build-tools/Makefile:7')!;
+    assert.equal(curl.message, 'curl --insecure turns off verification in build-tools/Makefile, run by job "package" of .gitlab-ci.yml (make release).');
+    assert.deepEqual(curl.related?.map((r) => `${r.path}:${r.startLine} ${r.message}`), ['.gitlab-ci.yml:40 job "package" runs make release']);
+    assert.match(finding('iac/gitlab-curl-pipe-shell', 'build-tools/scripts/pack.sh:2')!.message, /run by job "package" of \.gitlab-ci\.yml \(through make release of build-tools\/Makefile\)\.$/);
+    // A target no goal reaches and a define block are not recipes make runs.
+    assert.ok(!result.findings.some((f) => f.location.path === 'build-tools/Makefile' && f.location.startLine > 16));
   });
 
   it('names the first job that runs the script and counts the others; each job line is a related location', () => {
@@ -109,9 +174,9 @@ describe('local scripts a job runs: a scan', () => {
     assert.deepEqual(tls[0]!.related?.map((r) => `${r.path}:${r.startLine}`), ['.github/workflows/release.yml:13', '.github/workflows/release.yml:15', '.github/workflows/release.yml:19', '.github/workflows/release.yml:27', '.gitlab-ci.yml:29']);
   });
 
-  it('reads no script two levels down, none a job only names, no program in another language, none of a Windows job, an unknown folder or another repository checked out, and says nothing of absent ones', () => {
+  it('reads no script three levels down, none a job only names, no program in another language, none of a Windows job, an unknown folder or another repository checked out, and says nothing of absent ones', () => {
     const paths = new Set(result.findings.map((f) => f.location.path));
-    for (const unread of ['ci/deeper.sh', 'ci/not-run.sh', 'ci/report.py', 'scripts/windows.sh', 'scripts/other.sh']) assert.ok(!paths.has(unread), unread);
+    for (const unread of ['ci/deepest.sh', 'ci/not-run.sh', 'ci/report.py', 'scripts/windows.sh', 'scripts/other.sh']) assert.ok(!paths.has(unread), unread);
     assert.deepEqual(result.warnings, []);
   });
 });

@@ -1,5 +1,5 @@
 import { resolveWithinRoot } from '../../../workspace/relative-path.js';
-import { localScriptCalls } from '../local-scripts.js';
+import { localScriptCalls, pathEnvironment } from '../local-scripts.js';
 import type { ParseContext, ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import type { ZizmorConfig } from './zizmor-config.js';
@@ -358,7 +358,8 @@ export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
       if (dir === undefined && !rootUnknown) continue;
       const checkouts = rootUnknown ? undefined : checkoutsBefore(step);
       const who = wf.composite ? `action step "${text(get(step.node, 'name')) ?? text(get(step.node, 'id')) ?? `step ${step.index + 1}`}"` : stepLabel(step);
-      for (const call of localScriptCalls(expressionsAsVariables(step.run.value), { dir }, { ...(actionDir !== undefined ? { actionDir } : {}), rootUnknown })) {
+      const env = stepPathEnvironment(wf, step);
+      for (const call of localScriptCalls(expressionsAsVariables(step.run.value), { dir }, { ...(actionDir !== undefined ? { actionDir } : {}), rootUnknown, ...(env.size > 0 ? { env } : {}) })) {
         const path = inRepository(call.path, checkouts);
         const cwd = call.cwd === undefined ? undefined : inRepository(call.cwd, checkouts);
         if (path !== undefined)
@@ -366,6 +367,8 @@ export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
             path,
             cwd,
             how: call.how,
+            ...(call.make ? { make: { ...call.make, dir: inRepository(call.make.dir, checkouts) ?? call.make.dir } } : {}),
+            ...(env.size > 0 ? { env } : {}),
             who,
             line: lineOfOffset(wf, step.run, call.offset, step.runLine!),
             ...(usedBy?.length ? { usedBy } : {}),
@@ -410,16 +413,35 @@ function workingDirectory(value: string, actionDir?: string, rootUnknown = false
 }
 
 /**
- * `${{ github.workspace }}` and `${{ github.action_path }}` written as the variables that hold the same folders, padded with
- * empty quotes to the same length so that offsets stay those of the text: GitHub puts its
- * value in before the shell splits words, and the shell reader would split the expression.
+ * The `env:` of the workflow, job and step whose value is a path (`SCRIPTS: ci`,
+ * `TOOLS: ${{ github.workspace }}/tools`), as the step's shell sees them (pathEnvironment);
+ * a value holding another expression is not known.
+ */
+function stepPathEnvironment(wf: Workflow, step: Step): Map<string, string> {
+  const entries: Array<readonly [string, string | undefined]> = [];
+  for (const scope of envScopes(wf, step)) {
+    for (const entry of scope.pairs) {
+      const value = isYScalar(entry.value) && typeof entry.value.value === 'string' ? expressionsAsVariables(entry.value.value).replace(/""/g, '') : undefined;
+      entries.push([entry.key, value === undefined || value.includes('${{') ? undefined : value]);
+    }
+  }
+  return pathEnvironment(entries);
+}
+
+/**
+ * `${{ github.workspace }}`, `${{ github.action_path }}` and `${{ env.NAME }}` written as the
+ * variables that hold the same values, padded with empty quotes to the same length so that
+ * offsets stay those of the text: GitHub puts its value in before the shell splits words,
+ * and the shell reader would split the expression. The quotes are `""`, empty inside a
+ * double-quoted word as well as outside one (`"${{ github.workspace }}/x.sh"`). Any other
+ * expression is read as a variable of unknown value (`${____}`), one word, of the same length.
  */
 function expressionsAsVariables(script: string): string {
-  return script.replace(/\$\{\{\s*github\.(workspace|action_path)\s*\}\}/g, (match, name: string) => {
-    const variable = name === 'workspace' ? '$GITHUB_WORKSPACE' : '$GITHUB_ACTION_PATH';
+  return script.replace(/\$\{\{\s*(?:github\.(workspace|action_path)|env\.([A-Za-z_][A-Za-z0-9_]*))\s*\}\}/g, (match, name: string | undefined, env: string | undefined) => {
+    const variable = env !== undefined ? `\${${env}}` : name === 'workspace' ? '$GITHUB_WORKSPACE' : '$GITHUB_ACTION_PATH';
     // An odd difference (`${{github.workspace }}`) leaves the text one character short: no line moves.
-    return "''".repeat(Math.floor((match.length - variable.length) / 2)) + variable;
-  });
+    return '""'.repeat(Math.floor((match.length - variable.length) / 2)) + variable;
+  }).replace(/\$\{\{[\s\S]*?\}\}/g, (match) => `\${${'_'.repeat(match.length - 3)}}`); // any other: one word of unknown value
 }
 
 /**

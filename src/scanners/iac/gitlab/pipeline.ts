@@ -1,4 +1,4 @@
-import { localScriptCalls, type ShellDir } from '../local-scripts.js';
+import { localScriptCalls, pathEnvironment, type ShellDir } from '../local-scripts.js';
 import { rule, type IacRule, type ParseContext, type ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, isYMap, isYScalar, isYSeq, loadYaml, pair, type YMap, type YNode, type YPair, type YScalar, type YSeq } from '../yaml/tree.js';
@@ -278,13 +278,23 @@ function isJobScript(file: PipelineFile, scalar: YScalar): boolean {
  */
 export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
   const out: ScriptRunSite[] = [];
-  const add = (who: string, sections: ReadonlyArray<{ key: string; node: YNode }>) => {
+  const add = (who: string, sections: ReadonlyArray<{ key: string; node: YNode }>, job?: YMap) => {
+    const env = jobPathVariables(pipeline, job);
     let state: ShellDir = { dir: '' };
     for (const { key, node } of sections) {
       if (key === 'after_script') state = { dir: '' };
       for (const { scalar, file } of scriptItems(pipeline, node, key)?.items ?? []) {
-        for (const call of localScriptCalls(scalar.value as string, state))
-          out.push({ path: call.path, cwd: call.cwd, how: call.how, who, line: lineIn(file ? file.lines : pipeline.lines, scalar, call.offset), ...(file ? { file: file.path } : {}) });
+        for (const call of localScriptCalls(scalar.value as string, state, env.size > 0 ? { env } : {}))
+          out.push({
+            path: call.path,
+            cwd: call.cwd,
+            how: call.how,
+            ...(call.make ? { make: call.make } : {}),
+            ...(env.size > 0 ? { env } : {}),
+            who,
+            line: lineIn(file ? file.lines : pipeline.lines, scalar, call.offset),
+            ...(file ? { file: file.path } : {}),
+          });
       }
     }
   };
@@ -307,10 +317,28 @@ export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
     for (const { job: node, key } of named) taken.set(node, (taken.get(node) ?? new Set<string>()).add(key));
   }
   for (const job of pipeline.jobs) {
-    if (!hidden(job.name)) add(`job "${job.name}"`, runs.get(job.node) ?? []);
-    else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })));
+    if (!hidden(job.name)) add(`job "${job.name}"`, runs.get(job.node) ?? [], job.node);
+    else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })), job.node);
   }
   return out;
+}
+
+/**
+ * The variables a job's scripts see whose value is a path (`SCRIPTS: ci`): the file's
+ * global `variables:`, then those of the templates the job extends (the last of a list
+ * winning) and its own, as written in this file (pathEnvironment).
+ */
+function jobPathVariables(pipeline: Pipeline, job: YMap | undefined): Map<string, string> {
+  const maps = [pipeline.root as YNode, ...(job ? extendsOrder(pipeline, job).reverse() : [])].map((node) => get(node, 'variables'));
+  const entries: Array<readonly [string, string | undefined]> = [];
+  for (const map of maps) {
+    if (!isYMap(map)) continue;
+    for (const entry of map.pairs) {
+      const { value } = variableValue(entry.value);
+      entries.push([entry.key, typeof value === 'string' ? value : undefined]);
+    }
+  }
+  return pathEnvironment(entries);
 }
 
 /** The source line of `offset` inside a script scalar (block scalars span several lines). */
