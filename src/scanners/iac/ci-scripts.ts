@@ -150,18 +150,30 @@ export class CiScripts {
       return;
     }
     if (scripts.size === 0) return;
+    const what = 'the CI files that run the staged local scripts are not read, nor those scripts';
     const pipelines = await unstagedIndexFiles(this.options.files, staged, {
       pathspecs: [':(glob)**/.gitlab-ci.y*ml', ':(glob)**/*.gitlab-ci.y*ml', ':(glob)**/.github/workflows/*.y*ml', ':(glob)**/.github/**/action.y*ml'],
       wanted: (p) => /\.ya?ml$/i.test(p),
       max: MAX_SCRIPTS,
-      what: 'the CI files that run the staged local scripts are not read, nor those scripts',
+      what,
     });
+    // Composite actions outside .github/ (`uses: ./actions/setup`, an action.yml at the root), with what the budget leaves.
+    if (pipelines.length < MAX_SCRIPTS)
+      pipelines.push(
+        ...(await unstagedIndexFiles(this.options.files, staged, {
+          pathspecs: [':(glob)action.y*ml', ':(glob)**/action.y*ml'],
+          wanted: (p) => /\.ya?ml$/i.test(p) && !/(?:^|\/)\.github\//.test(p),
+          max: MAX_SCRIPTS - pipelines.length,
+          what,
+        })),
+      );
     this.gitlabRoots = [...this.gitlabRoots, ...pipelines.filter((p) => /^\.gitlab-ci\.ya?ml$/i.test(basenameOf(p.path))).map((p) => path.posix.dirname(p.path).replace(/^\.$/, ''))];
     for (const pipeline of pipelines) {
       const platform = classify(pipeline.path, pipeline.text);
       const rules = PLATFORM_RULES.find((p) => p.platform === platform);
       if (!rules?.localScripts || (platform !== 'gitlab-ci' && platform !== 'github-actions')) continue;
-      const input = rules.parse(pipeline.text, () => {}, { path: pipeline.path });
+      // A workflow or action knows its path through its own context (a composite action's folder).
+      const input = rules.parse(pipeline.text, () => {}, { path: pipeline.path, ...(platform === 'github-actions' ? { github: { path: pipeline.path } } : {}) });
       if (input !== undefined) this.add(pipeline.path, platform, rules.localScripts(input), (script) => scripts.has(script));
     }
   }

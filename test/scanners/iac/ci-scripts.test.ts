@@ -251,6 +251,16 @@ describe('local scripts a job runs: a scan of staged files', () => {
     assert.deepEqual(result.warnings, []);
   });
 
+  it('judges a staged script that a composite action outside .github/ runs, by the action file of the index', async () => {
+    const action = 'name: Setup\ndescription: x\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: \'"$GITHUB_ACTION_PATH/setup.sh"\'\n';
+    const result = await scanStaged({ 'actions/setup/action.yml': action, 'actions/setup/setup.sh': '#!/bin/sh\nmake\n' }, (t) => {
+      t.write('actions/setup/setup.sh', '#!/bin/sh\nmake\ncurl -k https://example.org/tool\n');
+      git(t.dir, 'add', 'actions/setup/setup.sh');
+    });
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['iac/gha-tls-verification-disabled actions/setup/setup.sh:3']);
+    assert.deepEqual(result.warnings, []);
+  });
+
   it('follows no symbolic link of the index out of the root, and says so', async () => {
     const result = await scanStaged(
       { '.gitlab-ci.yml': 'stages: [build]\nbuild:\n  script:\n    - make\n' },
