@@ -1,10 +1,12 @@
 import type { LocalScript, ScriptJudgement } from './rule.js';
-import { basename, effectiveWords, parseShell, pipeToShellOffsets } from './shell.js';
+import { isLiteralSecretValue } from './secret-names.js';
+import { basename, effectiveWords, parseShell, pipeToShellOffsets, type ShellCommand } from './shell.js';
 
 /**
  * Patterns over shell scripts shared by the Dockerfile, GitHub Actions and GitLab CI
- * rules: switches that turn off TLS certificate or package signature checks, and
- * registry logins given their password as an argument.
+ * rules: switches that turn off TLS certificate or package signature checks, registry
+ * logins given their password as an argument, and what a script prints to the job log
+ * (the whole environment, echoed values).
  */
 export interface ScriptPattern {
   pattern: RegExp;
@@ -100,6 +102,141 @@ export function passwordArguments(script: string): PasswordArgument[] {
     }
   }
   return out;
+}
+
+/** A password argument written out in the script (not a variable, a command's output or a `${{ }}` expression) that looks like a secret. */
+export function isLiteralPassword(found: PasswordArgument): boolean {
+  return !/[$`]/.test(found.value) && isLiteralSecretValue(found.value);
+}
+
+/** Offsets of here-document bodies (`cat <<EOF ... EOF`): text written to a file or a command, not commands. */
+function heredocBodies(script: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const opener = /<<(-?)\s*(['"]?)([A-Za-z_][\w.-]*)\2/g;
+  for (const match of script.matchAll(opener)) {
+    const start = script.indexOf('\n', match.index);
+    if (start < 0) continue;
+    const terminator = new RegExp(`^${match[1] ? '\\t*' : '\\s*'}${match[3]!.replace(/[.-]/g, '\\$&')}\\s*$`, 'm');
+    const rest = script.slice(start + 1);
+    const end = terminator.exec(rest);
+    out.push([start + 1, end ? start + 1 + end.index : script.length]);
+  }
+  return out;
+}
+
+/** Where the output of the command at `index` of its pipeline goes: the log, or elsewhere. */
+function printsToLog(script: string, pipelineCommands: ShellCommand[], index: number, next: number): boolean {
+  if (index < pipelineCommands.length - 1) return false; // piped into another command
+  // Redirections are dropped from the words; read the command's own source for them.
+  // parseShell ends a command at the `&` of `>&2` and reads `2` as the next command.
+  const start = pipelineCommands[index]!.offset;
+  const end = />&\s*$/.test(script.slice(start, next)) ? next + 1 : next;
+  const own = script
+    .slice(start, end)
+    .replace(/'[^']*'|"(?:\\.|[^"\\])*"/g, '""')
+    .replace(/#.*$/gm, '');
+  for (const match of own.matchAll(/(\d*)>>?\s*(&?[^\s;|&)]*)/g)) {
+    const target = match[2]!;
+    if (match[1] === '2' && target !== '&1') continue; // only stderr moves
+    if (!/^(?:&[12]|\/dev\/(?:stdout|stderr|tty))$/.test(target)) return false;
+  }
+  return true;
+}
+
+/** `echo` and `printf` commands of a script whose output goes to the job log: not piped, redirected to a file, assigned (`printf -v`), nor inside a here-document's text. */
+export function* loggedPrints(script: string): Generator<ShellCommand> {
+  const bodies = heredocBodies(script);
+  const inBody = (offset: number) => bodies.some(([from, to]) => offset >= from && offset < to);
+  const pipelines = parseShell(script);
+  const starts = pipelines.flat().map((c) => c.offset);
+  for (const commands of pipelines) {
+    for (let index = 0; index < commands.length; index++) {
+      const command = commands[index]!;
+      const program = command.words[0]?.text;
+      if ((program !== 'echo' && program !== 'printf') || inBody(command.offset)) continue;
+      if (program === 'printf' && command.words[1]?.text === '-v') continue; // assigns a variable
+      const next = starts.find((s) => s > command.offset) ?? script.length;
+      if (printsToLog(script, commands, index, next)) yield command;
+    }
+  }
+}
+
+/** Programs put before a command that leave its output alone (`sudo env`, `command -p set`). `env` is not one here: alone it is the dump. */
+const PREFIXES = new Set(['sudo', 'doas', 'command', 'builtin', 'exec', 'time', 'nohup', 'nice']);
+
+/** The words of a command that prints the whole environment, said as written (`env`, `export -p`); undefined for any other command. */
+function environmentDump(command: ShellCommand): string | undefined {
+  let words = command.words.map((w) => w.text);
+  for (let guard = 0; guard < 4 && words.length > 0 && PREFIXES.has(basename(words[0]!)); guard++) {
+    const prefix = basename(words[0]!);
+    words = words.slice(1);
+    while (words[0]?.startsWith('-')) {
+      if (prefix === 'command' && /^-[a-zA-Z]*[vV]/.test(words[0])) return undefined; // `command -v env` says where env is
+      words = words.slice(1);
+    }
+  }
+  const [first, ...args] = words;
+  if (first === undefined) return undefined;
+  const program = basename(first);
+  const said = [program, ...args].join(' ');
+  switch (program) {
+    case 'env': {
+      // `env` with only output and unset options, or assignments: no command to run, so it prints the environment.
+      for (let k = 0; k < args.length; k++) {
+        const arg = args[k]!;
+        if (arg === '-u' || arg === '--unset') k++;
+        else if (/^(?:-0|--null|-u.+|--unset=.*)$/.test(arg) || /^[A-Za-z_]\w*=/.test(arg)) continue;
+        else return undefined; // a command to run, `-i`, `--help`...
+      }
+      return said;
+    }
+    case 'printenv':
+      return args.every((a) => a === '-0' || a === '--null') ? said : undefined;
+    case 'export':
+      return args.every((a) => a === '-p') ? said : undefined;
+    case 'declare':
+    case 'typeset':
+      return args.every((a) => /^-[px]+$/.test(a)) ? said : undefined;
+    case 'set':
+      return args.length === 0 ? said : undefined;
+    case 'Get-ChildItem':
+    case 'gci':
+    case 'dir':
+    case 'ls': {
+      // PowerShell's environment drive.
+      const paths = args.filter((a) => !/^-Path$/i.test(a));
+      return paths.length === 1 && /^env:[\\/]?$/i.test(paths[0]!) ? said : undefined;
+    }
+    case 'cat':
+    case 'strings':
+      return args.some((a) => /^\/proc\/(?:self|\d+|\$\$|1)\/environ$/.test(a)) ? said : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Commands that pass what they read on to their output whole (reordered or re-encoded, which masking does not follow either). */
+const PASS_THROUGH = new Set(['sort', 'uniq', 'tee', 'cat', 'column', 'nl', 'tr', 'base64', 'xxd', 'od', 'hexdump', 'fold', 'less', 'more',
+  // PowerShell's formatters: `Get-ChildItem env: | Format-Table -AutoSize`.
+  'Format-Table', 'Format-List', 'Format-Wide', 'ft', 'fl', 'fw', 'Sort-Object', 'Out-String', 'Out-Host', 'Write-Output']);
+
+/** Commands of a script that print the whole environment to standard output, alone or through a formatter. */
+export function* environmentDumps(script: string): Generator<{ offset: number; what: string }> {
+  const pipelines = parseShell(script);
+  const starts = pipelines.flat().map((c) => c.offset);
+  for (const commands of pipelines) {
+    const index = commands.findIndex((c) => environmentDump(c) !== undefined);
+    if (index < 0) continue;
+    const rest = commands.slice(index + 1);
+    if (!rest.every((c) => PASS_THROUGH.has(basename(effectiveWords(c)[0]?.text ?? '')))) continue; // filtered (grep, cut, awk...)
+    const last = commands.length - 1;
+    const next = starts.find((s) => s > commands[last]!.offset) ?? script.length;
+    if (!printsToLog(script, commands, last, next)) continue;
+    // A redirection of the dump itself (`env > file | sort`) sends nothing down the pipe.
+    const dumpNext = starts.find((s) => s > commands[index]!.offset) ?? script.length;
+    if (index < last && !printsToLog(script, [commands[index]!], 0, dumpNext)) continue;
+    yield { offset: commands[index]!.offset, what: environmentDump(commands[index]!)! };
+  }
 }
 
 /** The 1-based line of `offset` in a text. */

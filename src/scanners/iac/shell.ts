@@ -120,10 +120,13 @@ export function parseShell(script: string): ShellPipeline[] {
     skipRest = false;
     skipName = false;
   };
+  // After a `|` that ends a command: a line break before the next command does not end the pipeline (`env |` then `  grep X`).
+  let pipeOpen = false;
   const endPipeline = () => {
     endCommand();
     if (pipeline.length > 0) pipelines.push(pipeline);
     pipeline = [];
+    pipeOpen = false;
   };
   const append = (text: string, at: number) => {
     if (wordStart < 0) wordStart = at;
@@ -203,6 +206,11 @@ export function parseShell(script: string): ShellPipeline[] {
       i += source[i + 1] === ';' && source[i + 2] === '&' ? 3 : 2;
       continue;
     }
+    if (c === '\n' && pipeOpen && words.length === 0 && wordStart < 0 && pipeline.length > 0) {
+      if (heredocs.length > 0) skipHeredocBodies();
+      i++;
+      continue;
+    }
     if (c === '\n' || c === ';') {
       endPipeline();
       if (c === '\n' && heredocs.length > 0) skipHeredocBodies();
@@ -234,6 +242,7 @@ export function parseShell(script: string): ShellPipeline[] {
         continue;
       }
       endCommand();
+      pipeOpen = true;
       i += source[i + 1] === '&' ? 2 : 1;
       continue;
     }

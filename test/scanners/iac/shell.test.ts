@@ -46,6 +46,13 @@ describe('shell reader', () => {
     assert.deepEqual(pipeToShellOffsets('cat > install.sh <<EOF\ncurl -fsSL https://example.org/i.sh | sh\nEOF'), []);
   });
 
+  it('reads a pipeline on to the next line after a `|` that ends a line', () => {
+    const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
+    assert.deepEqual(commands('env |\n  grep GITHUB_ | # keep these\n  sort > env.txt\nls'), [['env', 'grep GITHUB_', 'sort'], ['ls']]);
+    assert.deepEqual(commands('a | b\n\nc'), [['a', 'b'], ['c']]);
+    assert.equal(pipeToShellOffsets('curl -fsSL https://example.org/i.sh |\n  sudo bash').length, 1);
+  });
+
   it('reads compound commands: reserved words and case patterns are no programs', () => {
     const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
     assert.deepEqual(commands('if true; then curl https://example.org/i.sh | sh; fi'), [['true'], ['curl https://example.org/i.sh', 'sh']]);

@@ -1,7 +1,7 @@
 import { detailNote, inside, listEntry, type Hit } from '../rule.js';
-import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { inScript, lineAtOffset, passwordArguments } from '../script-checks.js';
-import { basename, effectiveWords, isDownloader, parseShell, type ShellCommand } from '../shell.js';
+import { isSecretName } from '../secret-names.js';
+import { environmentDumps, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArguments } from '../script-checks.js';
+import { basename, effectiveWords, isDownloader, parseShell } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, pair, text, type YNode } from '../yaml/tree.js';
 import { gitlabRule, lineOf, pipeline, pipelineScripts, resolvedSetting } from './pipeline.js';
 
@@ -33,40 +33,6 @@ function withoutSubstitutions(word: string): string {
     else if (depth === 0) out += word[i];
   }
   return out.replace(/`[^`]*`/g, '');
-}
-
-/** Offsets of here-document bodies (`cat <<EOF ... EOF`): text written to a file or a command, not commands. */
-function heredocBodies(script: string): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  const opener = /<<(-?)\s*(['"]?)([A-Za-z_][\w.-]*)\2/g;
-  for (const match of script.matchAll(opener)) {
-    const start = script.indexOf('\n', match.index);
-    if (start < 0) continue;
-    const terminator = new RegExp(`^${match[1] ? '\\t*' : '\\s*'}${match[3]!.replace(/[.-]/g, '\\$&')}\\s*$`, 'm');
-    const rest = script.slice(start + 1);
-    const end = terminator.exec(rest);
-    out.push([start + 1, end ? start + 1 + end.index : script.length]);
-  }
-  return out;
-}
-
-/** Where the output of the command at `index` of its pipeline goes: the log, or elsewhere. */
-function printsToLog(script: string, pipelineCommands: ShellCommand[], index: number, next: number): boolean {
-  if (index < pipelineCommands.length - 1) return false; // piped into another command
-  // Redirections are dropped from the words; read the command's own source for them.
-  // parseShell ends a command at the `&` of `>&2` and reads `2` as the next command.
-  const start = pipelineCommands[index]!.offset;
-  const end = />&\s*$/.test(script.slice(start, next)) ? next + 1 : next;
-  const own = script
-    .slice(start, end)
-    .replace(/'[^']*'|"(?:\\.|[^"\\])*"/g, '""')
-    .replace(/#.*$/gm, '');
-  for (const match of own.matchAll(/(\d*)>>?\s*(&?[^\s;|&)]*)/g)) {
-    const target = match[2]!;
-    if (match[1] === '2' && target !== '&1') continue; // only stderr moves
-    if (!/^(?:&[12]|\/dev\/(?:stdout|stderr|tty))$/.test(target)) return false;
-  }
-  return true;
 }
 
 const secretPrinted = gitlabRule({
@@ -112,82 +78,15 @@ const secretPrinted = gitlabRule({
 
 /** `echo`/`printf` commands of a script that print a secret-named variable to standard output, one entry per variable. */
 function* printedSecrets(script: string): Generator<{ offset: number; name: string }> {
-  const bodies = heredocBodies(script);
-  const inBody = (offset: number) => bodies.some(([from, to]) => offset >= from && offset < to);
-  const pipelines = parseShell(script);
-  const starts = pipelines.flat().map((c) => c.offset);
-  for (const commands of pipelines) {
-    for (let index = 0; index < commands.length; index++) {
-      const command = commands[index]!;
-      const program = command.words[0]?.text;
-      if ((program !== 'echo' && program !== 'printf') || inBody(command.offset)) continue;
-      if (program === 'printf' && command.words[1]?.text === '-v') continue; // assigns a variable
-      const next = starts.find((s) => s > command.offset) ?? script.length;
-      if (!printsToLog(script, commands, index, next)) continue;
-      const names = command.words
-        .slice(1)
-        .filter((w) => script[w.offset] !== "'") // '$X' is not expanded
-        .flatMap((w) => [...withoutSubstitutions(w.text).matchAll(EXPANSION)].map((m) => m[1] ?? m[2]!))
-        .filter((name) => isSecretName(name) && !PREDEFINED.test(name));
-      for (const name of new Set(names)) yield { offset: command.offset, name };
-    }
+  for (const command of loggedPrints(script)) {
+    const names = command.words
+      .slice(1)
+      .filter((w) => script[w.offset] !== "'") // '$X' is not expanded
+      .flatMap((w) => [...withoutSubstitutions(w.text).matchAll(EXPANSION)].map((m) => m[1] ?? m[2]!))
+      .filter((name) => isSecretName(name) && !PREDEFINED.test(name));
+    for (const name of new Set(names)) yield { offset: command.offset, name };
   }
 }
-
-/** Programs put before a command that leave its output alone (`sudo env`, `command -p set`). `env` is not one here: alone it is the dump. */
-const PREFIXES = new Set(['sudo', 'doas', 'command', 'builtin', 'exec', 'time', 'nohup', 'nice']);
-
-/** The words of a command that prints the whole environment, said as written (`env`, `export -p`); undefined for any other command. */
-function environmentDump(command: ShellCommand): string | undefined {
-  let words = command.words.map((w) => w.text);
-  for (let guard = 0; guard < 4 && words.length > 0 && PREFIXES.has(basename(words[0]!)); guard++) {
-    words = words.slice(1);
-    while (words[0]?.startsWith('-')) words = words.slice(1);
-  }
-  const [first, ...args] = words;
-  if (first === undefined) return undefined;
-  const program = basename(first);
-  const said = [program, ...args].join(' ');
-  switch (program) {
-    case 'env': {
-      // `env` with only output and unset options, or assignments: no command to run, so it prints the environment.
-      for (let k = 0; k < args.length; k++) {
-        const arg = args[k]!;
-        if (arg === '-u' || arg === '--unset') k++;
-        else if (/^(?:-0|--null|-u.+|--unset=.*)$/.test(arg) || /^[A-Za-z_]\w*=/.test(arg)) continue;
-        else return undefined; // a command to run, `-i`, `--help`...
-      }
-      return said;
-    }
-    case 'printenv':
-      return args.every((a) => a === '-0' || a === '--null') ? said : undefined;
-    case 'export':
-      return args.every((a) => a === '-p') ? said : undefined;
-    case 'declare':
-    case 'typeset':
-      return args.every((a) => /^-[px]+$/.test(a)) ? said : undefined;
-    case 'set':
-      return args.length === 0 ? said : undefined;
-    case 'Get-ChildItem':
-    case 'gci':
-    case 'dir':
-    case 'ls': {
-      // PowerShell's environment drive.
-      const paths = args.filter((a) => !/^-Path$/i.test(a));
-      return paths.length === 1 && /^env:[\\/]?$/i.test(paths[0]!) ? said : undefined;
-    }
-    case 'cat':
-    case 'strings':
-      return args.some((a) => /^\/proc\/(?:self|\d+|\$\$|1)\/environ$/.test(a)) ? said : undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** Commands that pass what they read on to their output whole (reordered or re-encoded, which masking does not follow either). */
-const PASS_THROUGH = new Set(['sort', 'uniq', 'tee', 'cat', 'column', 'nl', 'tr', 'base64', 'xxd', 'od', 'hexdump', 'fold', 'less', 'more',
-  // PowerShell's formatters: `Get-ChildItem env: | Format-Table -AutoSize`.
-  'Format-Table', 'Format-List', 'Format-Wide', 'ft', 'fl', 'fw', 'Sort-Object', 'Out-String', 'Out-Host', 'Write-Output']);
 
 const environmentPrinted = gitlabRule({
   id: 'iac/gitlab-environment-printed',
@@ -225,29 +124,10 @@ const environmentPrinted = gitlabRule({
     },
     *check(script) {
       for (const { offset, what } of environmentDumps(script.text))
-        yield { line: lineAtOffset(script.text, offset), message: `The whole environment (${what}) is printed to the job log${inScript(script)}; every CI/CD variable that is not masked appears there in clear.` };
+        yield { line: lineAtOffset(script.text, offset), message: `The whole environment (${what}) is printed to the job log${inScript(script)}; every CI/CD variable that is not masked appears there in clear.`, key: what };
     },
   },
 });
-
-/** Commands of a script that print the whole environment to standard output, alone or through a formatter. */
-function* environmentDumps(script: string): Generator<{ offset: number; what: string }> {
-  const pipelines = parseShell(script);
-  const starts = pipelines.flat().map((c) => c.offset);
-  for (const commands of pipelines) {
-    const index = commands.findIndex((c) => environmentDump(c) !== undefined);
-    if (index < 0) continue;
-    const rest = commands.slice(index + 1);
-    if (!rest.every((c) => PASS_THROUGH.has(basename(effectiveWords(c)[0]?.text ?? '')))) continue; // filtered (grep, cut, awk...)
-    const last = commands.length - 1;
-    const next = starts.find((s) => s > commands[last]!.offset) ?? script.length;
-    if (!printsToLog(script, commands, last, next)) continue;
-    // A redirection of the dump itself (`env > file | sort`) sends nothing down the pipe.
-    const dumpNext = starts.find((s) => s > commands[index]!.offset) ?? script.length;
-    if (index < last && !printsToLog(script, [commands[index]!], 0, dumpNext)) continue;
-    yield { offset: commands[index]!.offset, what: environmentDump(commands[index]!)! };
-  }
-}
 
 const passwordArgument = gitlabRule({
   id: 'iac/gitlab-password-argument',
@@ -270,7 +150,7 @@ const passwordArgument = gitlabRule({
     for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
       for (const found of passwordArguments(script)) {
         const at = inside(keyLine, lineOf(p, scalar, found.offset));
-        const literal = !/[$`]/.test(found.value) && isLiteralSecretValue(found.value);
+        const literal = isLiteralPassword(found);
         const hit: Hit = {
           ...at,
           message: `${owner} gives ${found.tool} its password with ${found.option}${detailNote(at)}${literal ? ', written in the pipeline file' : ''}; it shows in the process list: pipe it to --password-stdin.`,
@@ -288,10 +168,12 @@ const passwordArgument = gitlabRule({
     },
     *check(script) {
       for (const found of passwordArguments(script.text)) {
-        const literal = !/[$`]/.test(found.value) && isLiteralSecretValue(found.value);
+        const literal = isLiteralPassword(found);
         const hit = {
           line: lineAtOffset(script.text, found.offset),
           message: `${found.tool} is given its password with ${found.option}${literal ? ', written in the script,' : ''}${inScript(script)}; it shows in the process list: pipe it to --password-stdin.`,
+          // The same problem as the GitHub Actions rule's: a script both platforms run gets one finding.
+          key: `${found.tool}\0${literal}`,
         };
         yield literal ? { ...hit, severity: 'high' as const, secret: found.value } : hit;
       }
