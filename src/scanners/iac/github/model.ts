@@ -170,7 +170,7 @@ export function expressions(value: string): Expression[] {
  * The line where `needle` is written, searching from the scalar's first line: a
  * literal or folded block keeps its text on the lines below its key.
  */
-export function lineOfText(workflow: Workflow, scalar: YScalar, needle: string, fallback: number): number {
+export function lineOfText(workflow: Workflow, scalar: YScalar, needle: string, fallback: number, occurrence = 0): number {
   const start = scalar.line - 1;
   const body = typeof scalar.value === 'string' ? scalar.value : '';
   // A literal block (`|`) keeps its lines; a folded block (`>`) or a plain scalar joins them with spaces, each of which may stand for a line break.
@@ -178,6 +178,11 @@ export function lineOfText(workflow: Workflow, scalar: YScalar, needle: string, 
   const span = body.split(literal ? '\n' : /[\n ]/).length + 2;
   const probe = needle.split('\n')[0]!.trim();
   const end = Math.min(workflow.lines.length, start + span);
+  // In a literal block each line of the text is a line of the file: the n-th line of the text holding the probe is the n-th such line below the key.
+  if (literal && occurrence > 0) {
+    let seen = 0;
+    for (let i = start + 1; i < end; i++) if (workflow.lines[i]!.includes(probe) && seen++ === occurrence) return i + 1;
+  }
   for (let i = start; i < end; i++) {
     if (workflow.lines[i]!.includes(probe)) return i + 1;
   }
@@ -201,7 +206,11 @@ export function lineOfOffset(workflow: Workflow, scalar: YScalar, offset: number
   const lineStart = body.lastIndexOf('\n', offset - 1) + 1;
   const lineEnd = body.indexOf('\n', offset);
   const line = body.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
-  return lineOfText(workflow, scalar, line.trim() === '' ? body.slice(offset, offset + 40) : line, fallback);
+  const needle = line.trim() === '' ? body.slice(offset, offset + 40) : line;
+  // The same text may stand on an earlier line too (`env` inside `cygpath $(command -v env)`): how many earlier lines hold it.
+  const probe = needle.split('\n')[0]!.trim();
+  const earlier = probe === '' ? 0 : body.slice(0, lineStart).split('\n').filter((l) => l.includes(probe)).length;
+  return lineOfText(workflow, scalar, needle, fallback, earlier);
 }
 
 /**
