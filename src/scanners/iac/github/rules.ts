@@ -12,6 +12,7 @@ import { broadAppToken } from './app-token-rules.js';
 import { cachePoisoning, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
 import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTernary } from './expression-rules.js';
 import { archivedAction, cmdShell, setupPythonPipInstall, unpinnedTool } from './hygiene-rules.js';
+import { environmentPrinted, passwordArgument } from './exposure-rules.js';
 import { longLivedPublishToken } from './publish-rules.js';
 import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
 import { forbiddenUses, obfuscatedUses, typosquattedAction } from './uses-rules.js';
@@ -771,6 +772,8 @@ export const githubRules: readonly WorkflowRule[] = [
   unsoundTernary,
   broadAppToken,
   unpinnedPackageInstall,
+  environmentPrinted,
+  passwordArgument,
 ];
 
 export const githubPlatform: PlatformRules<Workflow> = {
