@@ -404,7 +404,7 @@ const secretsToJson = workflowRule({
     for (let i = 0; i < wf.lines.length; i++) {
       if (!/\$\{\{[^}]*toJSON\s*\(\s*secrets\s*\)/i.test(wf.lines[i]!)) continue;
       // Inside a multi-line script the finding goes on the script's key.
-      const script = scripts.find((s) => i + 1 > s.keyLine && i + 1 < s.scalar.line + String(s.scalar.value).split('\n').length + 1);
+      const script = scripts.find((s) => i + 1 > s.keyLine && i + 1 <= lastScriptLine(wf, s.scalar));
       const at = script ? inside(script.keyLine, i + 1) : { line: i + 1 };
       yield { ...at, message: `toJSON(secrets) passes every secret to this step${detailNote(at)}.` };
     }
@@ -444,6 +444,13 @@ function majorVersion(wf: Workflow, step: Step): number | 'unknown' | undefined 
   const own = VERSION_COMMENT.exec(wf.lines[(step.usesLine ?? 0) - 1] ?? '');
   const other = own ?? wf.lines.map((line) => (line.includes(`@${ref}`) ? VERSION_COMMENT.exec(line) : null)).find((m) => m !== null);
   return other ? Number(other[1]) : 'unknown';
+}
+
+/** The last line of the file a script's text is written on: a block (`|`, `>`) starts below its key, a plain or quoted scalar on it. */
+function lastScriptLine(wf: Workflow, scalar: YScalar): number {
+  const count = String(scalar.value).replace(/\n$/, '').split('\n').length;
+  const block = /(?:^|[:-])\s*[|>][-+]?\d*\s*(?:#.*)?$/.test(wf.lines[scalar.line - 1] ?? '');
+  return scalar.line + (block ? count : count - 1);
 }
 
 /** A step that pushes with the credentials checkout left: git push, gh pr create, or an action that commits and pushes. */
