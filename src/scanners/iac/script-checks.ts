@@ -49,16 +49,32 @@ export function scriptMatches(script: string, patterns: readonly ScriptPattern[]
   return out.sort((a, b) => a.offset - b.offset);
 }
 
-/** Tools whose `login` subcommand takes `-p`/`--password` and also reads the password from stdin. */
-const LOGIN_TOOLS: Record<string, readonly string[]> = {
-  docker: ['login'],
-  podman: ['login'],
-  nerdctl: ['login'],
-  buildah: ['login'],
-  skopeo: ['login'],
-  oras: ['login'],
-  helm: ['registry', 'login'],
-  crane: ['auth', 'login'],
+/**
+ * Commands that take a registry password as an option and also have a safer way in
+ * (standard input or an environment variable): the program, its subcommand, and whether
+ * `-p` is the password's short option.
+ */
+interface LoginCommand {
+  words: readonly string[];
+  shortP: boolean;
+}
+const LOGIN_TOOLS: Record<string, readonly LoginCommand[]> = {
+  docker: [{ words: ['login'], shortP: true }],
+  podman: [{ words: ['login'], shortP: true }],
+  nerdctl: [{ words: ['login'], shortP: true }],
+  buildah: [{ words: ['login'], shortP: true }],
+  skopeo: [{ words: ['login'], shortP: true }],
+  oras: [{ words: ['login'], shortP: true }],
+  ko: [{ words: ['login'], shortP: true }],
+  cosign: [{ words: ['login'], shortP: true }],
+  regctl: [{ words: ['registry', 'login'], shortP: true }],
+  helm: [
+    { words: ['registry', 'login'], shortP: true },
+    { words: ['repo', 'add'], shortP: false },
+  ],
+  crane: [{ words: ['auth', 'login'], shortP: true }],
+  az: [{ words: ['acr', 'login'], shortP: true }],
+  twine: [{ words: ['upload'], shortP: true }],
 };
 
 export interface PasswordArgument {
@@ -83,17 +99,17 @@ export function passwordArguments(script: string): PasswordArgument[] {
   for (const command of parseShell(script).flat()) {
     const words = effectiveWords(command);
     const program = words[0] ? basename(words[0].text) : undefined;
-    const subcommand = program === undefined ? undefined : LOGIN_TOOLS[program];
-    if (!subcommand) continue;
     // Global options may come before the subcommand (`docker --config dir login`).
-    const start = words.findIndex((w, k) => k > 0 && subcommand.every((part, j) => words[k + j]?.text === part));
-    if (start < 0 || start > 3) continue;
-    const args = words.slice(start + subcommand.length);
+    const startOf = (login: LoginCommand) => words.findIndex((w, k) => k > 0 && login.words.every((part, j) => words[k + j]?.text === part));
+    const login = program === undefined ? undefined : LOGIN_TOOLS[program]?.find((l) => startOf(l) > 0 && startOf(l) <= 3);
+    if (!login) continue;
+    const subcommand = login.words;
+    const args = words.slice(startOf(login) + subcommand.length);
     for (let k = 0; k < args.length; k++) {
       const word = args[k]!.text;
       if (word === '--') break;
-      const inline = /^(?:--password=|-p(?=.))(.*)$/s.exec(word);
-      const separate = word === '-p' || word === '--password';
+      const inline = (login.shortP ? /^(?:--password=|-p(?=.))(.*)$/s : /^--password=(.*)$/s).exec(word);
+      const separate = (login.shortP && word === '-p') || word === '--password';
       if (!inline && !separate) continue;
       const value = inline ? inline[1]! : args[k + 1]?.text;
       if (value === undefined || value === '') continue;
