@@ -120,6 +120,41 @@ export function passwordArguments(script: string): PasswordArgument[] {
   return out;
 }
 
+/**
+ * How to give a tool its password without the command line: its stdin option, twine's
+ * environment variable, an Azure CLI session for az acr login, and on GitHub Actions
+ * docker/login-action for docker login.
+ */
+export function passwordFix(found: PasswordArgument, platform: 'github' | 'gitlab'): string {
+  if (found.tool === 'twine upload') return 'set TWINE_PASSWORD in the environment instead (or publish with trusted publishing)';
+  if (found.tool === 'az acr login') return 'sign in with az login (a service principal or workload identity) first, after which az acr login needs no password';
+  if (platform === 'github' && found.tool === 'docker login') return 'use docker/login-action, or pipe it to --password-stdin';
+  return 'pipe it to --password-stdin';
+}
+
+/**
+ * A registry password given as an argument in a local script that a job runs (the GitLab
+ * CI and GitHub Actions rules judge it alike, with the fixes of their platform; a script
+ * both platforms run gets one finding). A literal password is high and redacted.
+ */
+export function passwordArgumentInScript(platform: 'github' | 'gitlab', examples: ScriptJudgement['examples']): ScriptJudgement {
+  return {
+    problem: 'password-argument',
+    examples,
+    *check(script) {
+      for (const found of passwordArguments(script.text)) {
+        const literal = isLiteralPassword(found);
+        const hit = {
+          line: lineAtOffset(script.text, found.offset),
+          message: `${found.tool} is given its password with ${found.option}${literal ? ', written in the script,' : ''}${inScript(script)}; it shows in the process list: ${passwordFix(found, platform)}.`,
+          key: `${found.tool}\0${literal}`,
+        };
+        yield literal ? { ...hit, severity: 'high' as const, secret: found.value } : hit;
+      }
+    },
+  };
+}
+
 /** A password argument written out in the script (not a variable, a command's output or a `${{ }}` expression) that looks like a secret. */
 export function isLiteralPassword(found: PasswordArgument): boolean {
   return !/[$`]/.test(found.value) && isLiteralSecretValue(found.value);

@@ -1,5 +1,5 @@
 import { detailNote, inside, type Hit } from '../rule.js';
-import { environmentDumps, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArguments, type PasswordArgument } from '../script-checks.js';
+import { environmentDumps, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArgumentInScript, passwordArguments, passwordFix } from '../script-checks.js';
 import { isSecretName } from '../secret-names.js';
 import { get, text } from '../yaml/tree.js';
 import { envScopes, lineOfOffset, stepLabel, type Step, type Workflow } from './model.js';
@@ -162,9 +162,6 @@ export const environmentPrinted = workflowRule({
 });
 
 /** What to use instead of a password argument. */
-function stdinFix(found: PasswordArgument): string {
-  return found.tool.startsWith('docker ') ? 'use docker/login-action, or pipe it to --password-stdin' : 'pipe it to --password-stdin';
-}
 
 export const passwordArgument = workflowRule({
   id: 'iac/gha-password-argument',
@@ -195,29 +192,15 @@ export const passwordArgument = workflowRule({
         const where = literal ? ', written in the workflow' : found.value.includes('${{') ? ", written into the step's script file as an expression" : '';
         const hit: Hit = {
           ...at,
-          message: `${stepLabel(step)} gives ${found.tool} its password with ${found.option}${detailNote(at)}${where}; it shows in the process list: ${stdinFix(found)}.`,
+          message: `${stepLabel(step)} gives ${found.tool} its password with ${found.option}${detailNote(at)}${where}; it shows in the process list: ${passwordFix(found, 'github')}.`,
           resource: stepLabel(step),
         };
         yield literal ? { ...hit, severity: 'high', secret: found.value } : hit;
       }
     }
   },
-  scripts: {
-    problem: 'password-argument',
-    examples: {
-      positive: ['#!/bin/bash\nset -e\n# expect\ndocker login -u "$REGISTRY_USER" -p "$REGISTRY_PASSWORD" registry.example.org\ndocker push registry.example.org/app\n'],
-      negative: ['#!/bin/sh\nprintf \'%s\' "$REGISTRY_PASSWORD" | docker login -u "$REGISTRY_USER" --password-stdin registry.example.org\ndocker run -p 8080:80 image\n'],
-    },
-    *check(script) {
-      for (const found of passwordArguments(script.text)) {
-        const literal = isLiteralPassword(found);
-        const hit = {
-          line: lineAtOffset(script.text, found.offset),
-          message: `${found.tool} is given its password with ${found.option}${literal ? ', written in the script,' : ''}${inScript(script)}; it shows in the process list: ${stdinFix(found)}.`,
-          key: `${found.tool}\0${literal}`,
-        };
-        yield literal ? { ...hit, severity: 'high' as const, secret: found.value } : hit;
-      }
-    },
-  },
+  scripts: passwordArgumentInScript('github', {
+    positive: ['#!/bin/bash\nset -e\n# expect\ndocker login -u "$REGISTRY_USER" -p "$REGISTRY_PASSWORD" registry.example.org\ndocker push registry.example.org/app\n'],
+    negative: ['#!/bin/sh\nprintf \'%s\' "$REGISTRY_PASSWORD" | docker login -u "$REGISTRY_USER" --password-stdin registry.example.org\ndocker run -p 8080:80 image\n'],
+  }),
 });

@@ -1,6 +1,6 @@
 import { detailNote, inside, listEntry, type Hit } from '../rule.js';
 import { isSecretName } from '../secret-names.js';
-import { environmentDumps, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArguments } from '../script-checks.js';
+import { environmentDumps, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArgumentInScript, passwordArguments, passwordFix } from '../script-checks.js';
 import { basename, effectiveWords, isDownloader, parseShell } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, pair, text, type YNode } from '../yaml/tree.js';
 import { gitlabRule, lineOf, pipeline, pipelineScripts, resolvedSetting } from './pipeline.js';
@@ -153,32 +153,17 @@ const passwordArgument = gitlabRule({
         const literal = isLiteralPassword(found);
         const hit: Hit = {
           ...at,
-          message: `${owner} gives ${found.tool} its password with ${found.option}${detailNote(at)}${literal ? ', written in the pipeline file' : ''}; it shows in the process list: pipe it to --password-stdin.`,
+          message: `${owner} gives ${found.tool} its password with ${found.option}${detailNote(at)}${literal ? ', written in the pipeline file' : ''}; it shows in the process list: ${passwordFix(found, 'gitlab')}.`,
           resource: owner,
         };
         yield literal ? { ...hit, severity: 'high', secret: found.value } : hit;
       }
     }
   },
-  scripts: {
-    problem: 'password-argument',
-    examples: {
-      positive: ['#!/bin/bash\nset -e\n# expect\npodman login -u "$REGISTRY_USER" -p "$REGISTRY_PASSWORD" registry.example.org\npodman push image\n'],
-      negative: ['#!/bin/sh\necho "$REGISTRY_PASSWORD" | podman login -u "$REGISTRY_USER" --password-stdin registry.example.org\ndocker run -p 8080:80 image\n'],
-    },
-    *check(script) {
-      for (const found of passwordArguments(script.text)) {
-        const literal = isLiteralPassword(found);
-        const hit = {
-          line: lineAtOffset(script.text, found.offset),
-          message: `${found.tool} is given its password with ${found.option}${literal ? ', written in the script,' : ''}${inScript(script)}; it shows in the process list: pipe it to --password-stdin.`,
-          // The same problem as the GitHub Actions rule's: a script both platforms run gets one finding.
-          key: `${found.tool}\0${literal}`,
-        };
-        yield literal ? { ...hit, severity: 'high' as const, secret: found.value } : hit;
-      }
-    },
-  },
+  scripts: passwordArgumentInScript('gitlab', {
+    positive: ['#!/bin/bash\nset -e\n# expect\npodman login -u "$REGISTRY_USER" -p "$REGISTRY_PASSWORD" registry.example.org\npodman push image\n'],
+    negative: ['#!/bin/sh\necho "$REGISTRY_PASSWORD" | podman login -u "$REGISTRY_USER" --password-stdin registry.example.org\ndocker run -p 8080:80 image\n'],
+  }),
 });
 
 /** `$CI_JOB_TOKEN`, `${CI_JOB_TOKEN}`. */
