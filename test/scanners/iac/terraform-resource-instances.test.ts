@@ -5,7 +5,8 @@ import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { analyseFile } from '../../../src/scanners/iac/analyse.js';
 import { label, readTerraform, resourcesOf, valueOf } from '../../../src/scanners/iac/terraform/model.js';
 import { MAX_INSTANCES_PER_FILE, MAX_RESOURCE_INSTANCES } from '../../../src/scanners/iac/terraform/resource-instances.js';
-import { saidOf } from '../../helpers/iac-lines.js';
+import { lines, saidOf } from '../../helpers/iac-lines.js';
+import { scanIacTree } from '../../helpers/iac-scan.js';
 import { fixturePath } from '../../helpers/paths.js';
 
 /** `line message` of a fixture folder's findings of one rule. */
@@ -191,5 +192,124 @@ describe('Terraform: resources with for_each or count judged per instance', () =
       '',
     ].join('\n');
     assert.deepEqual(saidOf('iac/tf-gcp-public-access', source), ['5 data.google_iam_policy.bucket["public"] grants roles/storage.objectViewer to allUsers.']);
+  });
+});
+
+/** `file:line message` of one rule's findings over a module of several files. */
+async function inTree(files: Record<string, string>, ruleId: string): Promise<string[]> {
+  const result = await scanIacTree(files);
+  return result.findings
+    .filter((f) => f.ruleId === ruleId)
+    .map((f) => `${f.location.path.split('/').pop()}:${f.location.startLine} ${f.message}`)
+    .sort();
+}
+
+describe('Terraform: companions of a subject read per instance (roles, attachments, policies, lookups)', () => {
+  const ROLES = lines(
+    'locals {',
+    '  role_policies = {',
+    '    ci  = "arn:aws:iam::aws:policy/AdministratorAccess"',
+    '    app = "arn:aws:iam::aws:policy/ReadOnlyAccess"',
+    '  }',
+    '}',
+    'resource "aws_iam_role" "this" {',
+    '  for_each           = local.role_policies',
+    '  name               = each.key',
+    '  assume_role_policy = data.aws_iam_policy_document.trust.json',
+    '}',
+  );
+  const ATTACHMENTS = lines(
+    'resource "aws_iam_role_policy_attachment" "this" {',
+    '  for_each   = local.role_policies',
+    '  role       = aws_iam_role.this[each.key].name',
+    '  policy_arn = each.value',
+    '}',
+  );
+  const FUNCTIONS = lines(
+    'resource "aws_lambda_function" "f" {',
+    '  for_each      = local.role_policies',
+    '  function_name = each.key',
+    '  role          = aws_iam_role.this[each.key].arn',
+    '}',
+    'resource "aws_lambda_function" "app" {',
+    '  function_name = "app"',
+    '  role          = aws_iam_role.this["app"].arn',
+    '}',
+  );
+  const WORKLOAD = 'iac/tf-aws-workload-privileged-role';
+  const ESCALATION = 'iac/tf-aws-iam-privilege-escalation';
+
+  it('gives the AdministratorAccess an attachment instance attaches to the role instance it names, and to no other', () => {
+    assert.deepEqual(saidOf(WORKLOAD, ROLES + ATTACHMENTS + FUNCTIONS), [
+      '20 aws_lambda_function.f["ci"] runs its code with aws_iam_role.this["ci"], which has administrator access (AdministratorAccess) through aws_iam_role_policy_attachment.this["ci"].',
+    ]);
+  });
+
+  it('reads the roles, attachments and functions one instance at a time when they are in different files of the module', async () => {
+    assert.deepEqual(await inTree({ 'roles.tf': ROLES, 'attachments.tf': ATTACHMENTS, 'functions.tf': FUNCTIONS }, WORKLOAD), [
+      'functions.tf:4 aws_lambda_function.f["ci"] runs its code with aws_iam_role.this["ci"], which has administrator access (AdministratorAccess) through aws_iam_role_policy_attachment.this["ci"].',
+    ]);
+  });
+
+  it('gives a role the attachment names only as written (an index it cannot read) to every instance of it', () => {
+    const attachment = lines('variable "which" {}', 'resource "aws_iam_role_policy_attachment" "admin" {', '  role       = aws_iam_role.this[var.which].name', '  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"', '}');
+    assert.deepEqual(saidOf(WORKLOAD, ROLES + attachment + FUNCTIONS), [
+      '20 aws_lambda_function.f runs its code with aws_iam_role.this, which has administrator access (AdministratorAccess) through aws_iam_role_policy_attachment.admin.',
+      '24 aws_lambda_function.app runs its code with aws_iam_role.this["app"], which has administrator access (AdministratorAccess) through aws_iam_role_policy_attachment.admin.',
+    ]);
+  });
+
+  it('pools the escalation actions of each instance of a role from the policy documents its policies name per instance', async () => {
+    const policies = lines(
+      'data "aws_iam_policy_document" "role" {',
+      '  for_each = { ci = ["iam:PutRolePolicy"], app = ["s3:GetObject"] }',
+      '  statement {',
+      '    actions   = each.value',
+      '    resources = ["*"]',
+      '  }',
+      '}',
+      'resource "aws_iam_role_policy" "this" {',
+      '  for_each = local.role_policies',
+      '  role     = aws_iam_role.this[each.key].id',
+      '  policy   = data.aws_iam_policy_document.role[each.key].json',
+      '}',
+    );
+    const expected = 'aws_iam_role.this["ci"] can escalate its privileges through iam:PutRolePolicy (granted by aws_iam_role_policy.this["ci"]).';
+    assert.deepEqual(saidOf(ESCALATION, ROLES + policies), [`7 ${expected}`]);
+    assert.deepEqual(await inTree({ 'roles.tf': ROLES, 'policies.tf': policies }, ESCALATION), [`roles.tf:7 ${expected}`]);
+  });
+
+  it('pools a customer managed policy per instance: the policy instance an attachment instance names', () => {
+    const policies = lines(
+      'resource "aws_iam_policy" "this" {',
+      '  for_each = { ci = ["iam:AttachRolePolicy"], app = ["s3:GetObject"] }',
+      '  policy   = jsonencode({ Statement = [{ Effect = "Allow", Action = each.value, Resource = "*" }] })',
+      '}',
+      'resource "aws_iam_role_policy_attachment" "this" {',
+      '  for_each   = local.role_policies',
+      '  role       = aws_iam_role.this[each.key].name',
+      '  policy_arn = aws_iam_policy.this[each.key].arn',
+      '}',
+    );
+    assert.deepEqual(saidOf(ESCALATION, ROLES + policies), ['7 aws_iam_role.this["ci"] can escalate its privileges through iam:AttachRolePolicy (granted by aws_iam_policy.this["ci"]).']);
+  });
+
+  it('gives a policy an attachment attaches to a list of role instances to those instances alone', () => {
+    const source = lines(
+      'resource "aws_iam_role" "this" {',
+      '  for_each           = toset(["a", "b", "c"])',
+      '  name               = each.key',
+      '  assume_role_policy = data.aws_iam_policy_document.trust.json',
+      '}',
+      'resource "aws_iam_policy" "escalate" {',
+      '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PutRolePolicy", Resource = "*" }] })',
+      '}',
+      'resource "aws_iam_policy_attachment" "escalate" {',
+      '  name       = "escalate"',
+      '  roles      = [aws_iam_role.this["a"].name, aws_iam_role.this["b"].name]',
+      '  policy_arn = aws_iam_policy.escalate.arn',
+      '}',
+    );
+    assert.deepEqual(saidOf(ESCALATION, source), ['1 aws_iam_role.this["a"] (also ["b"]) can escalate its privileges through iam:PutRolePolicy (granted by aws_iam_policy.escalate).']);
   });
 });

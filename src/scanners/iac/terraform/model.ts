@@ -600,19 +600,116 @@ export function instancesOfResource(input: TfInput, resource: TfResource): reado
 }
 
 /**
- * The instance of `target` (a resource or data source of this file as written) that an
+ * The instance of `target` (a resource or data source of the module as written) that an
  * expression names, read in an instance of its own resource: `data.aws_iam_policy_document.this[each.key].json`
  * in the instance "a" names data.aws_iam_policy_document.this["a"]. The target as written
  * when the expression names no one instance of it (`[*]`, `values(...)`, an index that cannot be
- * read) or the target is not judged one instance at a time.
+ * read) or the target is not judged one instance at a time (companionInstances).
  */
 export function instanceNamed(input: TfInput, expr: Expr, target: TfResource): TfResource {
-  const views = instancesOfResource(input, target);
-  if (views.length === 0 || !views[0]!.instance) return target;
+  const named = instancesNamed(input, expr, target);
+  return named.length === 1 ? named[0]! : target;
+}
+
+/**
+ * The instances of `target` an expression names, as instanceNamed reads them, several at
+ * once (`[aws_iam_role.this["a"].name, aws_iam_role.this["b"].name]`); the target as
+ * written when one of its mentions names no one instance, or names one it does not make.
+ */
+export function instancesNamed(input: TfInput, expr: Expr, target: TfResource): TfResource[] {
+  const views = companionInstances(input, target);
+  if (views.length === 0 || !views[0]!.instance) return [target];
   const keys = new Set(instanceKeysNamed(input, expr, target.address));
-  if (keys.size !== 1) return target;
-  const [key] = keys;
-  return views.find((v) => v.instance!.key === key) ?? target;
+  if (keys.size === 0 || keys.has(undefined)) return [target];
+  const named = views.filter((v) => keys.has(v.instance!.key));
+  return named.length === keys.size ? named : [target];
+}
+
+const COMPANIONS = new WeakMap<TfInput, { left: number; views: Map<TfResource, readonly TfResource[]> }>();
+
+/**
+ * The instances of a resource or data source of the module, as a companion of a rule's
+ * subject reads them (the attachments and policies pooled per role, a policy document or
+ * a `data "aws_iam_policy"` an expression names): of this file's, its instances as the
+ * subjects are judged (instancesOfResource); of the module's other files', one per
+ * instance of a for_each or count that can be read in this file's scope (a module's
+ * variables and locals are the same in all its files) when the block reads `each` or
+ * `count`. Otherwise, past MAX_RESOURCE_INSTANCES, past the budget of
+ * MAX_INSTANCES_PER_FILE such instances a file may make, or known to make nothing (its
+ * file judges whether a variable's default is what makes it nothing), as written.
+ */
+export function companionInstances(input: TfInput, resource: TfResource): readonly TfResource[] {
+  const target = written(resource);
+  if (resource !== target) return [resource];
+  const { position } = lookups(input);
+  const at = position.get(target);
+  if (at === undefined || at < input.resources.length + input.data.length || target.module !== undefined) return instancesOfResource(input, target);
+  if (!attribute(target.block, 'for_each') && !attribute(target.block, 'count')) return [target];
+  let made = COMPANIONS.get(input);
+  if (!made) COMPANIONS.set(input, (made = { left: MAX_INSTANCES_PER_FILE, views: new Map() }));
+  let views = made.views.get(target);
+  if (!views) {
+    const plan = blockMentionsBound(target.block) ? planInstances(target.block, input.scope) : undefined;
+    if (plan?.kind === 'instances' && plan.instances.length <= made.left) {
+      made.left -= plan.instances.length;
+      views = plan.instances.map(({ key, bound }) => ({ ...target, block: instanceBlock(target.block, bound), instance: { key, of: target } }));
+    } else views = [target];
+    made.views.set(target, views);
+  }
+  return views;
+}
+
+/**
+ * The resources of the given types (all when undefined) whose attribute `name` refers to
+ * `target`, each instance of them on its own (companionInstances): of an instance of the
+ * target, those that name that instance or no one instance (instanceKeysNamed).
+ */
+export function referrerInstances(input: TfInput, target: TfResource, types: readonly string[] | undefined, name: string): TfResource[] {
+  const found = referencesBy(input, types, name).get(written(target)) ?? [];
+  const key = target.instance?.key;
+  const out: TfResource[] = [];
+  for (const r of found) {
+    for (const view of companionInstances(input, r)) {
+      const expr = attribute(view.block, name)?.expr;
+      if (key === undefined || expr === undefined || instanceKeysNamed(input, expr, target.address).every((k) => k === undefined || k === key)) out.push(view);
+    }
+  }
+  return out;
+}
+
+/**
+ * What rules gather per resource instance from companions (the grants of each role...):
+ * kept by the resource's block as written and the instance's key, so that a pool made
+ * once serves every file of a module. An item given to a resource as written (one its
+ * companion could not name one instance of) belongs to every instance; asked of a
+ * resource as written, the items of all its instances.
+ */
+export class InstancePool<T> {
+  private readonly byBlock = new Map<Block, Array<{ key: string | number | undefined; item: T }>>();
+
+  add(resource: TfResource, item: T): void {
+    const block = written(resource).block;
+    const entry = { key: resource.instance?.key, item };
+    const list = this.byBlock.get(block);
+    if (list) list.push(entry);
+    else this.byBlock.set(block, [entry]);
+  }
+
+  /** Whether anything was given to the resource or one of its instances. */
+  has(resource: TfResource): boolean {
+    return this.byBlock.has(written(resource).block);
+  }
+
+  get size(): number {
+    return this.byBlock.size;
+  }
+
+  /** The items of the resource (or instance): its own and those given to it as written, in the order given. */
+  get(resource: TfResource): T[] {
+    const list = this.byBlock.get(written(resource).block) ?? [];
+    const key = resource.instance?.key;
+    return list.filter((e) => key === undefined || e.key === undefined || e.key === key).map((e) => e.item);
+  }
 }
 
 /** The instances made so far of this file's resources (for naming them in findings: rules/common.ts). */

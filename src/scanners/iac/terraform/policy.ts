@@ -2,7 +2,7 @@ import { statementsOf, type Condition, type Statement } from '../aws-policy.js';
 import type { Attribute, Block, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { readJson } from './json-syntax.js';
-import { asStrings, attribute, blocksOf, instanceNamed, instancesOfResource, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
+import { asStrings, attribute, blocksOf, companionInstances, instanceNamed, instancesOfResource, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
 import { fileInstance, instancesOf, valueIn } from './rules/instances.js';
 
 /**
@@ -98,8 +98,9 @@ export function* policies(input: TfInput, options: { module?: boolean } = {}): G
     return statements ? { resource, attribute: a, line: a.line, statements } : undefined;
   };
   // The file's own policies, the subjects of findings, once per instance of a resource with for_each or count (resourcesOf);
-  // a module's policies pooled for what they grant (options.module), as written.
-  for (const resource of options.module ? [...input.resources, ...input.others.filter((r) => r.kind === 'resource')] : input.resources.flatMap((r) => instancesOfResource(input, r))) {
+  // a module's policies pooled for what they grant (options.module), those of its other files once per instance too (companionInstances).
+  const resources = options.module ? [...input.resources, ...input.others.filter((r) => r.kind === 'resource')].flatMap((r) => companionInstances(input, r)) : input.resources.flatMap((r) => instancesOfResource(input, r));
+  for (const resource of resources) {
     for (const a of policyAttributes(resource.block)) {
       const policy = read(resource, a);
       if (policy) yield policy;
@@ -337,9 +338,9 @@ export function managedPolicyArnsOf(input: TfInput, block: Block, name: string):
   const direct = managedPolicyArn(input, a.expr);
   if (direct !== undefined) return [direct];
   const out = new Set<string>();
-  // The attachments are companions of a role (tf-aws-workload-privileged-role, moduleResourcesOf):
-  // this file's come one instance at a time, but those of the module's other files as written,
-  // and each of their instances is read here.
+  // The attachments are companions of a role (tf-aws-workload-privileged-role), read one instance
+  // at a time (companionInstances); one read as written (its for_each or count past the caps)
+  // gives the ARN of each of its instances read here.
   for (const instance of instancesOf(block, fileInstance(input))) {
     const value = valueIn(instance, a.expr);
     if (typeof value === 'string') out.add(value);

@@ -1,6 +1,6 @@
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referencesBy, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, companionInstances, instancesNamed, InstancePool, isFalseValue, isTrueValue, label, mentioned, referrerInstances, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
 import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, strongestGrant, unscopedServicePermission, WORKLOAD_USES } from '../../aws-policy.js';
@@ -20,27 +20,36 @@ interface Grant {
   via: string;
 }
 
-const privilegedByRole = new WeakMap<TfInput, Map<TfResource, Grant[]>>();
-
-const rolesIn = (input: TfInput, block: Block, field: string) => mentioned(input, attribute(block, field)?.expr).filter((r) => r.kind === 'resource' && r.type === 'aws_iam_role');
+const privilegedByRole = new WeakMap<TfInput, InstancePool<Grant>>();
 
 /**
- * For each role of the file, the privileged permissions it holds: inline policies
- * (aws_iam_role_policy, inline_policy blocks), customer managed policies of the file
- * attached to it, and the AWS managed AdministratorAccess, PowerUserAccess and
- * IAMFullAccess. Built once per input.
+ * The roles (aws_iam_role) an attribute of a block mentions: of a role with for_each or
+ * count, the instances the attribute names (`aws_iam_role.this[each.key].arn` in an
+ * instance of the block), else the role as written.
  */
-function privilegedRoles(input: TfInput): Map<TfResource, Grant[]> {
+function rolesIn(input: TfInput, block: Block, field: string): TfResource[] {
+  const expr = attribute(block, field)?.expr;
+  if (!expr) return [];
+  return mentioned(input, expr)
+    .filter((r) => r.kind === 'resource' && r.type === 'aws_iam_role')
+    .flatMap((r) => instancesNamed(input, expr, r));
+}
+
+/**
+ * For each role of the module, the privileged permissions it holds: inline policies
+ * (aws_iam_role_policy, inline_policy blocks), customer managed policies of the module
+ * attached to it, and the AWS managed AdministratorAccess, PowerUserAccess and
+ * IAMFullAccess. A role, policy or attachment with for_each or count is read one instance
+ * at a time, so that what an attachment gives one instance of a role is that instance's
+ * alone. Built once per input.
+ */
+function privilegedRoles(input: TfInput): InstancePool<Grant> {
   const cached = privilegedByRole.get(input);
   if (cached) return cached;
-  const found = new Map<TfResource, Grant[]>();
-  const add = (role: TfResource, grant: Grant) => {
-    const list = found.get(role);
-    if (list) list.push(grant);
-    else found.set(role, [grant]);
-  };
-  const attachments = referencesBy(input, ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment'], 'policy_arn');
-  const managedLists = referencesBy(input, ['aws_iam_role'], 'managed_policy_arns');
+  const found = new InstancePool<Grant>();
+  const add = (role: TfResource, grant: Grant) => found.add(role, grant);
+  const attachmentTypes = ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment'];
+  const roleField = (attachment: TfResource) => (attachment.type === 'aws_iam_policy_attachment' ? 'roles' : 'role');
   for (const policy of policies(input, { module: true })) {
     const type = policy.resource.type;
     if (type === 'aws_iam_role' && policy.attribute?.name !== 'policy') continue;
@@ -51,17 +60,16 @@ function privilegedRoles(input: TfInput): Map<TfResource, Grant[]> {
     if (type === 'aws_iam_role') add(policy.resource, { what, via: `${via} inline_policy` });
     else if (type === 'aws_iam_role_policy') for (const role of rolesIn(input, policy.resource.block, 'role')) add(role, { what, via });
     else {
-      for (const attachment of attachments.get(policy.resource) ?? [])
-        for (const role of rolesIn(input, attachment.block, attachment.type === 'aws_iam_policy_attachment' ? 'roles' : 'role')) add(role, { what, via });
-      for (const role of managedLists.get(policy.resource) ?? []) add(role, { what, via });
+      for (const attachment of referrerInstances(input, policy.resource, attachmentTypes, 'policy_arn')) for (const role of rolesIn(input, attachment.block, roleField(attachment))) add(role, { what, via });
+      for (const role of referrerInstances(input, policy.resource, ['aws_iam_role'], 'managed_policy_arns')) add(role, { what, via });
     }
   }
   const managed = (expr: Expr): string | undefined => privilegedManagedPolicy(managedPolicyArn(input, expr) ?? '');
-  for (const attachment of moduleResourcesOf(input, 'aws_iam_role_policy_attachment', 'aws_iam_policy_attachment')) {
+  for (const attachment of moduleResourcesOf(input, ...attachmentTypes).flatMap((r) => companionInstances(input, r))) {
     const what = managedPolicyArnsOf(input, attachment.block, 'policy_arn').map(privilegedManagedPolicy).find((w) => w !== undefined);
-    if (what) for (const role of rolesIn(input, attachment.block, attachment.type === 'aws_iam_policy_attachment' ? 'roles' : 'role')) add(role, { what, via: label(attachment) });
+    if (what) for (const role of rolesIn(input, attachment.block, roleField(attachment))) add(role, { what, via: label(attachment) });
   }
-  for (const role of moduleResourcesOf(input, 'aws_iam_role')) {
+  for (const role of moduleResourcesOf(input, 'aws_iam_role').flatMap((r) => companionInstances(input, r))) {
     const list = attribute(role.block, 'managed_policy_arns');
     for (const item of list ? itemsOf(list.expr) : []) {
       const what = managed(item);
@@ -92,6 +100,8 @@ const workloadPrivilegedRole: TfRule = tfRule({
       'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "resize.zip"\n  # expect\n  role          = aws_iam_role.resize.arn\n}\nresource "aws_iam_role" "resize" {\n  name               = "resize"\n  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json\n}\nresource "aws_iam_role_policy_attachment" "resize_admin" {\n  role       = aws_iam_role.resize.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n',
       // The managed policies of a for_each attachment (a module's map of policies), each instance's policy_arn.
       'resource "aws_instance" "app" {\n  ami                  = "ami-0abcdef1234567890"\n  instance_type        = "t3.micro"\n  # expect\n  iam_instance_profile = aws_iam_instance_profile.app.name\n}\nresource "aws_iam_instance_profile" "app" {\n  role = aws_iam_role.app.name\n}\nresource "aws_iam_role" "app" {\n  name               = "app"\n  assume_role_policy = data.aws_iam_policy_document.ec2_trust.json\n}\nresource "aws_iam_role_policy_attachment" "this" {\n  for_each   = { admin = "arn:aws:iam::aws:policy/AdministratorAccess" }\n  role       = aws_iam_role.app.name\n  policy_arn = each.value\n}\n',
+      // Roles and attachments made per instance of a map: AdministratorAccess is given to the role instance "ci" alone.
+      'locals {\n  roles = { ci = "arn:aws:iam::aws:policy/AdministratorAccess", reports = "arn:aws:iam::aws:policy/ReadOnlyAccess" }\n}\nresource "aws_iam_role" "this" {\n  for_each           = local.roles\n  name               = each.key\n  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json\n}\nresource "aws_iam_role_policy_attachment" "this" {\n  for_each   = local.roles\n  role       = aws_iam_role.this[each.key].name\n  policy_arn = each.value\n}\nresource "aws_lambda_function" "deploy" {\n  function_name = "deploy"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "deploy.zip"\n  # expect\n  role          = aws_iam_role.this["ci"].arn\n}\nresource "aws_lambda_function" "reports" {\n  function_name = "reports"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "reports.zip"\n  role          = aws_iam_role.this["reports"].arn\n}\n',
       'resource "aws_ecs_task_definition" "worker" {\n  family                = "worker"\n  container_definitions = file("worker.json")\n  # expect\n  task_role_arn         = aws_iam_role.worker.arn\n}\nresource "aws_iam_role" "worker" {\n  name               = "worker"\n  assume_role_policy = data.aws_iam_policy_document.ecs_trust.json\n  inline_policy {\n    name = "iam"\n    policy = jsonencode({\n      Statement = [{ Effect = "Allow", Action = ["iam:PutRolePolicy", "s3:GetObject"], Resource = "*" }]\n    })\n  }\n}\n',
     ],
     negative: [
@@ -106,16 +116,16 @@ const workloadPrivilegedRole: TfRule = tfRule({
       for (const workload of resourcesOf(input, type)) {
         const a = attribute(workload.block, field);
         if (!a) continue;
-        // An instance names an instance profile, which names the role.
+        // An instance names an instance profile (the instances of one it names), which names the role.
         const roles =
           type === 'aws_instance'
             ? mentioned(input, a.expr)
                 .filter((r) => r.kind === 'resource' && r.type === 'aws_iam_instance_profile')
-                .flatMap((profile) => rolesIn(input, profile.block, 'role'))
+                .flatMap((profile) => instancesNamed(input, a.expr, profile).flatMap((named) => rolesIn(input, named.block, 'role')))
             : rolesIn(input, workload.block, field);
         for (const role of roles) {
           const grants = privileged.get(role);
-          if (!grants) continue;
+          if (grants.length === 0) continue;
           yield { line: a.line, message: `${label(workload)} ${what} ${label(role)}, which has ${strongestGrant(grants)}.`, resource: label(workload) };
         }
       }

@@ -1,6 +1,6 @@
 import { allowsAction, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
 import type { Block, Expr } from '../hcl/ast.js';
-import { attribute, inFileOrder, label, mentioned, referencesBy, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, inFileOrder, instancesNamed, instancesOfResource, InstancePool, label, mentioned, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
 import { tfRule, type TfRule } from './common.js';
 import { detailNote, inside, listEntry, type Hit } from '../../rule.js';
@@ -88,15 +88,24 @@ const MANAGED_ATTACHMENTS: Record<string, { identity: string; field: string }> =
   aws_iam_role_policy_attachment: { identity: 'aws_iam_role', field: 'role' },
 };
 
-/** The identities (users, groups, roles) of this file mentioned by an attribute, in file order. */
+/**
+ * The identities (users, groups, roles) of the module mentioned by an attribute, in file
+ * order: of one with for_each or count, the instances the attribute names
+ * (`aws_iam_role.this[each.key].name` in an instance of its companion), else the identity as written.
+ */
 function identitiesIn(input: TfInput, block: Block, field: string, types: readonly string[]): TfResource[] {
-  return mentioned(input, attribute(block, field)?.expr).filter((r) => r.kind === 'resource' && types.includes(r.type));
+  const expr = attribute(block, field)?.expr;
+  if (!expr) return [];
+  return mentioned(input, expr)
+    .filter((r) => r.kind === 'resource' && types.includes(r.type))
+    .flatMap((r) => instancesNamed(input, expr, r));
 }
 
 /**
- * The identities (users, groups, roles) of this file that a policy applies to. Links are
- * looked up in indexes of references (model.ts), not by pairing every policy with every
- * attachment and identity, which was quadratic in the number of resources.
+ * The identities (users, groups, roles) of the module that a policy applies to, each
+ * instance of a policy, attachment or identity with for_each or count on its own. Links
+ * are looked up in indexes of references (model.ts), not by pairing every policy with
+ * every attachment and identity, which was quadratic in the number of resources.
  */
 function holders(input: TfInput, policy: Policy): TfResource[] {
   const inline = Object.hasOwn(ATTACHMENTS, policy.resource.type) ? ATTACHMENTS[policy.resource.type] : undefined;
@@ -104,7 +113,7 @@ function holders(input: TfInput, policy: Policy): TfResource[] {
   if (policy.resource.type === 'aws_iam_role') return [policy.resource];
   if (policy.resource.type !== 'aws_iam_policy') return [];
   const out = new Set<TfResource>();
-  for (const attachment of referencesBy(input, undefined, 'policy_arn').get(policy.resource) ?? []) {
+  for (const attachment of referrerInstances(input, policy.resource, undefined, 'policy_arn')) {
     const managed = Object.hasOwn(MANAGED_ATTACHMENTS, attachment.type) ? MANAGED_ATTACHMENTS[attachment.type] : undefined;
     if (managed) for (const i of identitiesIn(input, attachment.block, managed.field, [managed.identity])) out.add(i);
     if (attachment.type === 'aws_iam_policy_attachment') {
@@ -112,7 +121,7 @@ function holders(input: TfInput, policy: Policy): TfResource[] {
       for (const i of inFileOrder(input, named)) out.add(i);
     }
   }
-  for (const role of referencesBy(input, ['aws_iam_role'], 'managed_policy_arns').get(policy.resource) ?? []) out.add(role);
+  for (const role of referrerInstances(input, policy.resource, ['aws_iam_role'], 'managed_policy_arns')) out.add(role);
   return [...out];
 }
 
@@ -128,6 +137,8 @@ const privilegeEscalation: TfRule = tfRule({
     positive: [
       '# expect\nresource "aws_iam_group" "devs" {\n  name = "devs"\n}\nresource "aws_iam_group_policy" "p" {\n  group  = aws_iam_group.devs.name\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:AddUserToGroup"], Resource = "*" }]\n  })\n}\n',
       '# expect\nresource "aws_iam_user" "ci" {\n  name = "ci"\n}\nresource "aws_iam_user_policy" "stacks" {\n  user   = aws_iam_user.ci.name\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "cloudformation:CreateStack", Resource = "*" }] })\n}\nresource "aws_iam_policy" "pass" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })\n}\nresource "aws_iam_user_policy_attachment" "pass" {\n  user       = aws_iam_user.ci.name\n  policy_arn = aws_iam_policy.pass.arn\n}\n',
+      // A role per key of a map, each with its own policy document: only the instance "ci" may rewrite its policies.
+      '# expect\nresource "aws_iam_role" "this" {\n  for_each           = toset(["ci", "app"])\n  name               = each.key\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\ndata "aws_iam_policy_document" "this" {\n  for_each = { ci = ["iam:PutRolePolicy"], app = ["s3:GetObject"] }\n  statement {\n    actions   = each.value\n    resources = ["*"]\n  }\n}\nresource "aws_iam_role_policy" "this" {\n  for_each = toset(["ci", "app"])\n  role     = aws_iam_role.this[each.key].id\n  policy   = data.aws_iam_policy_document.this[each.key].json\n}\n',
       'resource "aws_iam_policy" "deployer" {\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], Resource = "*" }]\n  })\n}\n',
     ],
     negative: ['resource "aws_iam_policy" "reader" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:Get*", "iam:List*"], Resource = "*" }]\n  })\n}\n', 'resource "aws_iam_policy" "one" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:CreateAccessKey"], Resource = "arn:aws:iam::123456789012:user/ci" }]\n  })\n}\n'],
@@ -147,13 +158,15 @@ const privilegeEscalation: TfRule = tfRule({
       const paths = escalationPaths(policy.actions);
       if (paths.length > 0) yield { line: policy.line, message: `${policy.label} allows privilege escalation through ${describePaths(paths)}.`, resource: policy.label };
     }
-    for (const identity of input.resources) {
-      const entry = pool.byIdentity.get(identity.block);
-      const paths = entry ? escalationPaths(entry.actions) : [];
+    // Each instance of an identity with for_each or count, with the policies of that instance.
+    for (const identity of input.resources.flatMap((r) => (pool.byIdentity.has(r) ? instancesOfResource(input, r) : []))) {
+      const grants = pool.byIdentity.get(identity);
+      const actions = new Set(grants.flatMap((g) => [...g.actions]));
+      const paths = escalationPaths(actions);
       if (paths.length === 0) continue;
       yield {
         line: identity.block.line,
-        message: `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${[...entry!.policies].join(', ')}).`,
+        message: `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${[...new Set(grants.map((g) => g.policy))].join(', ')}).`,
         resource: label(identity),
       };
     }
@@ -161,9 +174,9 @@ const privilegeEscalation: TfRule = tfRule({
 });
 
 interface EscalationPool {
-  /** The escalation actions each user, group and role holds, by its block, and the policies that grant them. */
-  byIdentity: Map<Block, { actions: Set<string>; policies: Set<string> }>;
-  /** Identity policies (resources) that no identity holds. */
+  /** The policies each user, group and role (each instance of one) holds, and the escalation actions each grants. */
+  byIdentity: InstancePool<{ policy: string; actions: ReadonlySet<string> }>;
+  /** Identity policies (resources, each instance on its own) that no identity holds, by their block as written. */
   unheld: Array<{ block: Block; line: number; label: string; actions: Set<string> }>;
 }
 
@@ -178,18 +191,13 @@ function escalationPool(input: TfInput): EscalationPool {
   const sharable = shared !== undefined && context !== undefined && !input.resources.some((r) => r.module !== undefined);
   const cached = sharable ? sharedPools.get(shared)?.get(context) : filePools.get(input);
   if (cached) return cached;
-  const pool: EscalationPool = { byIdentity: new Map(), unheld: [] };
+  const pool: EscalationPool = { byIdentity: new InstancePool(), unheld: [] };
   for (const policy of policies(input, { module: true })) {
     if (policy.resource.kind === 'data' || isTrustPolicy(policy) || !isIdentityPolicy(policy)) continue;
     const identities = holders(input, policy);
     const actions = escalationActions(policy.statements);
-    if (identities.length === 0) pool.unheld.push({ block: policy.resource.block, line: policy.line, label: label(policy.resource), actions });
-    for (const identity of identities) {
-      const entry = pool.byIdentity.get(identity.block) ?? { actions: new Set<string>(), policies: new Set<string>() };
-      for (const action of actions) entry.actions.add(action);
-      entry.policies.add(label(policy.resource));
-      pool.byIdentity.set(identity.block, entry);
-    }
+    if (identities.length === 0) pool.unheld.push({ block: written(policy.resource).block, line: policy.line, label: label(policy.resource), actions });
+    for (const identity of identities) pool.byIdentity.add(identity, { policy: label(policy.resource), actions });
   }
   if (sharable) {
     let byContext = sharedPools.get(shared);
