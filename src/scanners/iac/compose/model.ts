@@ -1,6 +1,6 @@
 import { listEntry, type Hit, type ParseContext } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { deepestKeyLine, get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { deepestKeyLine, get, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 
 /** A docker-compose service with where it is written. */
 export interface ComposeService {
@@ -176,6 +176,8 @@ export interface Mount {
   /** Where a problem with the mount's source is reported: a short-syntax entry's own line, the `source:` key of a long-syntax one. */
   at: Pick<Hit, 'line' | 'detailLine'>;
   bind: boolean;
+  /** Mounted read-only: `:ro` in the short syntax, `read_only: true` in the long one. */
+  readOnly: boolean;
   /** Bind propagation (`shared`, `rslave`, ...) and where it is set, when given. */
   propagation?: { mode: string; at: Pick<Hit, 'line' | 'detailLine'> };
 }
@@ -190,14 +192,15 @@ export function mounts(service: ComposeService): Mount[] {
       const parts = raw.split(':');
       // A lone path (`- /app/node_modules`) is an anonymous volume at that container path: no host path is mounted.
       if (parts.length === 1) {
-        out.push({ source: '', target: raw.trim(), at: listEntry(item.line), bind: false });
+        out.push({ source: '', target: raw.trim(), at: listEntry(item.line), bind: false, readOnly: false });
         continue;
       }
       const [source = '', target = '', options = ''] = parts;
       const bind = /^(?:\/|\.|~|\$)/.test(source);
       const at = listEntry(item.line);
       const mode = options.split(',').find((o) => /^r?(?:shared|slave|private)$/.test(o));
-      out.push({ source, target, at, bind, ...(mode ? { propagation: { mode, at } } : {}) });
+      const readOnly = options.split(',').some((o) => o.trim() === 'ro');
+      out.push({ source, target, at, bind, readOnly, ...(mode ? { propagation: { mode, at } } : {}) });
     } else if (isYMap(item)) {
       const source = text(get(item, 'source')) ?? '';
       const type = text(get(item, 'type')) ?? (source.startsWith('/') ? 'bind' : 'volume');
@@ -208,6 +211,7 @@ export function mounts(service: ComposeService): Mount[] {
         target: text(get(item, 'target')) ?? '',
         at: { line: pair(item, 'source')?.keyLine ?? item.line },
         bind: type === 'bind',
+        readOnly: isTrue(get(item, 'read_only')),
         ...(propagation && mode ? { propagation: { mode, at: { line: propagation.keyLine } } } : {}),
       });
     }

@@ -1,4 +1,5 @@
 import { pinProblem } from '../image.js';
+import { sensitiveHostPath } from '../host-paths.js';
 import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
 import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
@@ -91,7 +92,6 @@ const hostUserns = composeRule({
 });
 
 const RUNTIME_SOCKET = /(?:^|\/)(?:docker|containerd|crio|podman)\.sock$|^\/(?:var\/)?run\/?$/;
-const SENSITIVE_MOUNT = /^\/(?:$|(?:etc|proc|sys|boot|dev|root|home|var\/lib\/docker|var\/run|run|usr|lib|bin|sbin)(?:\/|$))/;
 
 const dockerSocket = composeRule({
   id: 'iac/compose-docker-socket',
@@ -117,20 +117,32 @@ const dockerSocket = composeRule({
 const sensitiveMount = composeRule({
   id: 'iac/compose-sensitive-host-mount',
   title: 'System directory of the host mounted',
-  description: "A bind mount exposes a system directory of the host (/, /etc, /proc, /sys, /dev, /root, /var/lib/docker...) to the container: a compromised container can read host credentials or change the host.",
+  description:
+    "A bind mount exposes a system directory of the host (/, /etc, /proc, /sys, /dev, /root, a home directory or its dot folders, /usr, /var/lib/docker, /var/log, the host's service and runtime state under /run...) to the container: a compromised container can read host credentials or change the host. The paths are those of iac/k8s-hostpath-sensitive: an application's own folder (/run/myapp, /var/lib/myapp, /home/pi/media) is not one, and the world-readable files a container commonly takes from the host (/etc/localtime, /etc/timezone, /usr/share/zoneinfo, /etc/ssl/certs, /etc/passwd, /etc/group...) are not reported when mounted read-only (:ro).",
   remediation: 'Mount only application directories, read-only where possible (:ro); never the host root or system directories.',
   severity: 'high',
   cwe: ['CWE-668'],
   examples: {
-    positive: [service('    volumes:\n      # expect\n      - /etc:/host/etc:ro\n'), service('    volumes:\n      # expect\n      - /:/host\n')],
-    negative: [service('    volumes:\n      - ./config:/etc/app:ro\n      - /srv/app/data:/data\n'), service('    volumes:\n      - ./src:/usr/src/app\n      - /usr/src/app/node_modules\n      - /etc/app\n')],
+    positive: [
+      service('    volumes:\n      # expect\n      - /etc:/host/etc:ro\n'),
+      service('    volumes:\n      # expect\n      - /:/host\n'),
+      // Written to, the host's time zone and trusted certificates are changed; the logs of every container; a user's keys.
+      service('    volumes:\n      # expect\n      - /etc/localtime:/etc/localtime\n      # expect\n      - /etc/ssl/certs:/etc/ssl/certs\n      # expect\n      - /var/lib/docker/containers:/logs:ro\n      # expect\n      - /home/pi/.ssh:/root/.ssh:ro\n'),
+    ],
+    negative: [
+      service('    volumes:\n      - ./config:/etc/app:ro\n      - /srv/app/data:/data\n'),
+      service('    volumes:\n      - ./src:/usr/src/app\n      - /usr/src/app/node_modules\n      - /etc/app\n'),
+      // World-readable files of the host, read-only; an application's own folders.
+      service('    volumes:\n      - /etc/localtime:/etc/localtime:ro\n      - /etc/timezone:/etc/timezone:ro\n      - type: bind\n        source: /etc/ssl/certs\n        target: /etc/ssl/certs\n        read_only: true\n      - /run/myapp:/run/myapp\n      - /home/pi/media:/media\n      - /var/log/myapp:/logs\n'),
+    ],
   },
   *check(input) {
     for (const s of input.services) {
       for (const m of mounts(s)) {
         const source = m.source.replace(/\/+$/, '') || '/';
-        if (m.bind && !RUNTIME_SOCKET.test(source) && SENSITIVE_MOUNT.test(source))
-          yield { ...m.at, message: `${label(s)} mounts the host's ${source} into the container${detailNote(m.at)}.`, resource: label(s) };
+        if (!m.bind || RUNTIME_SOCKET.test(source)) continue;
+        const what = sensitiveHostPath(source, 'host', m.readOnly);
+        if (what !== undefined) yield { ...m.at, message: `${label(s)} mounts the host's ${source} into the container${detailNote(m.at)}: ${what}.`, resource: label(s) };
       }
     }
   },

@@ -1,5 +1,6 @@
 import { pinProblem } from '../image.js';
 import { describePort, sensitivePort } from '../ports.js';
+import { sensitiveHostPath } from '../host-paths.js';
 import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap } from '../yaml/tree.js';
@@ -94,46 +95,6 @@ function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', namespace: string, 
 }
 
 const RUNTIME_SOCKET = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/(?:docker|containerd|crio)\/?$|^\/var\/lib\/docker\/?$/;
-/**
- * Host paths that give a pod the node or its other workloads, with what each holds. Under
- * /var only the directories of the node's system and of Kubernetes count: an application's
- * own data folder (/var/lib/myapp, /var/data, /var/log/myapp) is a plain hostPath.
- */
-const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: string }> = [
-  { path: /^\/$/, what: "the node's whole file system" },
-  { path: /^\/etc\/kubernetes(?:\/|$)/, what: "the node's Kubernetes configuration, with the kubelet's credentials" },
-  { path: /^\/etc(?:\/|$)/, what: "the node's configuration" },
-  { path: /^\/(?:proc|sys)(?:\/|$)/, what: "the node's kernel interfaces" },
-  { path: /^\/dev(?:\/|$)/, what: "the node's devices" },
-  { path: /^\/(?:root|home)(?:\/|$)/, what: "home directories of the node's users, with their keys and credentials" },
-  { path: /^\/(?:boot|usr|bin|sbin|lib|lib64|opt\/cni)(?:\/|$)/, what: 'programs the node runs as root' },
-  // Under /run only the node's services and runtime count: a tool's own folder (/run/promtail, /run/fluent-bit) is a plain hostPath.
-  { path: /^\/(?:var\/)?run$/, what: "the node's runtime directory, with the sockets of its services and runtime" },
-  {
-    path: /^\/(?:var\/)?run\/(?:systemd|dbus|udev|user|netns|mount|utmp|secrets|kubernetes|k3s|k0s|rke2|containers|runc|podman|docker|containerd|crio|cri-dockerd|flannel|calico|cilium|openvswitch|ovn|multus|libvirt|snapd?|sshd?)(?:[/.]|$)/,
-    what: "the node's runtime state, with the sockets of its services and runtime",
-  },
-  { path: /^\/(?:var\/)?run\/[^/]+\.sock$/, what: 'the socket of a service of the node' },
-  { path: /^\/var\/lib\/kubelet(?:\/|$)/, what: "the kubelet's state, with the Secrets and volumes of every pod on the node" },
-  { path: /^\/var\/lib\/(?:docker|containerd|containers|rancher|k0s|dockershim|cri-dockerd)(?:\/|$)/, what: 'the container runtime\'s data, with the files and logs of every container on the node' },
-  { path: /^\/var\/lib\/etcd(?:\/|$)/, what: "etcd's data, with every Secret of the cluster" },
-  { path: /^\/var\/lib\/(?:cni|calico|cilium|kube-proxy|kubernetes|minikube|sss|systemd|dpkg|rpm|lxc|lxd|libvirt)(?:\/|$)/, what: "the node's system state" },
-  { path: /^\/var\/log(?:\/(?:pods|containers|journal|audit|kubernetes)(?:\/|$)|$)/, what: 'the logs of every pod and service on the node' },
-  // The node's own log files: logins, sudo, the kernel, the kubelet and the runtime (rotated ones too).
-  {
-    path: /^\/var\/log\/(?:syslog|messages|secure|auth\.log|kern\.log|daemon\.log|user\.log|dmesg|wtmp|btmp|lastlog|faillog|cron|sudo\.log|kubelet[\w.-]*\.log|kube-[\w.-]+\.log|containerd[\w.-]*\.log|cloud-init[\w.-]*\.log)(?:[.-]\d+)?(?:\.gz)?$/,
-    what: "the node's own logs, with its logins, sudo and kernel messages",
-  },
-  { path: /^\/var\/spool(?:\/|$)/, what: "the node's spools, crontabs among them" },
-  { path: /^\/var(?:\/lib)?$/, what: "the node's variable data, with the runtime's and the kubelet's state and the logs of every pod" },
-];
-
-/**
- * System paths that hold only what every program may read (CA certificates, the time zone,
- * the OS release): mounted read-only they give the pod nothing of the node's. Written to,
- * they change what the node trusts, so a writable mount stays sensitive.
- */
-const READABLE_SYSTEM_PATHS = /^\/(?:etc\/(?:ssl|pki|ca-certificates)(?:\/|$)|usr\/share\/(?:ca-certificates|zoneinfo)(?:\/|$)|etc\/(?:localtime|timezone|os-release|machine-id)$|usr\/lib\/os-release$)/;
 
 interface HostPathMount {
   object: KubeObject;
@@ -163,15 +124,6 @@ function* hostPathVolumes(input: KubeInput): Generator<HostPathMount> {
   }
 }
 
-/** What a sensitive host path gives the pod, or undefined for a path that is not one. */
-function sensitiveHostPath(path: string): string | undefined {
-  const normal = normalHostPath(path);
-  return SENSITIVE_HOST_PATHS.find((entry) => entry.path.test(normal))?.what;
-}
-
-function normalHostPath(path: string): string {
-  return path.replace(/\/+$/, '').replace(/\/{2,}/g, '/') || '/';
-}
 
 const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_BOOT', 'BPF', 'PERFMON', 'SYS_CHROOT', 'SETFCAP', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYSLOG', 'SYS_TIME']);
 
@@ -365,7 +317,7 @@ const hostPathSensitive = kubeRule({
   id: 'iac/k8s-hostpath-sensitive',
   title: 'System directory of the node mounted',
   description:
-    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home, /usr (the CA certificates, time zone and OS release under them are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet, the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
+    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home and a home directory or dot folder in it (/home/ubuntu, /home/ubuntu/.ssh; not /home/ubuntu/data), /usr (the CA certificates, time zone, OS release, passwd and group files under /etc and /usr are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet, the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
   remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -377,6 +329,7 @@ const hostPathSensitive = kubeRule({
       pod('', '  volumes:\n  - name: pods\n    hostPath:\n      # expect\n      path: /var/lib/kubelet/pods\n  - name: images\n    hostPath:\n      # expect\n      path: /var/lib/containerd/\n  - name: run\n    hostPath:\n      # expect\n      path: /run\n'),
       pod('', '  volumes:\n  - name: dbus\n    hostPath:\n      # expect\n      path: /var/run/dbus\n  - name: netns\n    hostPath:\n      # expect\n      path: /run/netns\n  - name: agent\n    hostPath:\n      # expect\n      path: /run/node-agent.sock\n'),
       pod('    volumeMounts:\n    - name: certs\n      mountPath: /etc/ssl/certs\n', '  volumes:\n  - name: certs\n    hostPath:\n      # expect\n      path: /etc/ssl/certs\n'),
+      pod('', '  volumes:\n  - name: keys\n    hostPath:\n      # expect\n      path: /home/ubuntu/.ssh\n  - name: home\n    hostPath:\n      # expect\n      path: /home/ubuntu\n'),
     ],
     negative: [
       pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n'),
@@ -384,13 +337,15 @@ const hostPathSensitive = kubeRule({
       pod('', '  volumes:\n  - name: data\n    hostPath:\n      path: /var/lib/myapp\n  - name: cache\n    hostPath:\n      path: /var/data/cache\n  - name: logs\n    hostPath:\n      path: /var/log/myapp\n'),
       pod('', '  volumes:\n  - name: positions\n    hostPath:\n      path: /run/promtail\n  - name: state\n    hostPath:\n      path: /var/run/fluent-bit\n  - name: lock\n    hostPath:\n      path: /run/xtables.lock\n'),
       pod('    volumeMounts:\n    - name: certs\n      mountPath: /etc/ssl/certs\n      readOnly: true\n    - name: tz\n      mountPath: /etc/localtime\n      readOnly: true\n', '  volumes:\n  - name: certs\n    hostPath:\n      path: /etc/ssl/certs\n  - name: tz\n    hostPath:\n      path: /etc/localtime\n'),
+      // A user's data folder is no home directory; the names of the node's users are world-readable.
+      pod('    volumeMounts:\n    - name: users\n      mountPath: /etc/passwd\n      readOnly: true\n', '  volumes:\n  - name: data\n    hostPath:\n      path: /home/ubuntu/data\n  - name: users\n    hostPath:\n      path: /etc/passwd\n'),
     ],
   },
   *check(input) {
     for (const v of hostPathVolumes(input)) {
       if (RUNTIME_SOCKET.test(v.path)) continue;
-      const what = sensitiveHostPath(v.path);
-      if (what === undefined || (v.readOnly && READABLE_SYSTEM_PATHS.test(normalHostPath(v.path)))) continue;
+      const what = sensitiveHostPath(v.path, 'node', v.readOnly);
+      if (what === undefined) continue;
       yield { line: v.line, message: `${objectLabel(v.object)} mounts ${v.path} from the node: ${what}.`, resource: objectLabel(v.object) };
     }
   },

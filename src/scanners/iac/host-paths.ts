@@ -1,0 +1,60 @@
+/**
+ * Host paths that give a container the machine it runs on (a Kubernetes node, a Docker
+ * host) or its other workloads, shared by the Kubernetes hostPath rules and the compose
+ * bind-mount rule. Each says what the path holds, for the machine named `host` ('node' or
+ * 'host'). Under /var and /run only the directories of the machine's system, runtime and
+ * Kubernetes count: an application's own folder (/var/lib/myapp, /var/log/myapp,
+ * /run/promtail) is a plain host path. Under /home only a home directory itself and its
+ * dot folders (keys, credentials, shell start-up files) count: /home/pi/media is data.
+ */
+const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: (host: string) => string }> = [
+  { path: /^\/$/, what: (h) => `the ${h}'s whole file system` },
+  { path: /^\/etc\/kubernetes(?:\/|$)/, what: (h) => `the ${h}'s Kubernetes configuration, with the kubelet's credentials` },
+  { path: /^\/etc(?:\/|$)/, what: (h) => `the ${h}'s configuration` },
+  { path: /^\/(?:proc|sys)(?:\/|$)/, what: (h) => `the ${h}'s kernel interfaces` },
+  { path: /^\/dev(?:\/|$)/, what: (h) => `the ${h}'s devices` },
+  { path: /^\/root(?:\/|$)|^\/home(?:\/[^/]+)?$|^\/home\/[^/]+\/\./, what: (h) => `home directories of the ${h}'s users, with their keys and credentials` },
+  { path: /^\/(?:boot|usr|bin|sbin|lib|lib64|opt\/cni)(?:\/|$)/, what: (h) => `programs the ${h} runs as root` },
+  // Under /run only the machine's services and runtime count: a tool's own folder (/run/promtail, /run/fluent-bit) is a plain host path.
+  { path: /^\/(?:var\/)?run$/, what: (h) => `the ${h}'s runtime directory, with the sockets of its services and runtime` },
+  {
+    path: /^\/(?:var\/)?run\/(?:systemd|dbus|udev|user|netns|mount|utmp|secrets|kubernetes|k3s|k0s|rke2|containers|runc|podman|docker|containerd|crio|cri-dockerd|flannel|calico|cilium|openvswitch|ovn|multus|libvirt|snapd?|sshd?)(?:[/.]|$)/,
+    what: (h) => `the ${h}'s runtime state, with the sockets of its services and runtime`,
+  },
+  { path: /^\/(?:var\/)?run\/[^/]+\.sock$/, what: (h) => `the socket of a service of the ${h}` },
+  { path: /^\/var\/lib\/kubelet(?:\/|$)/, what: (h) => `the kubelet's state, with the Secrets and volumes of every pod on the ${h}` },
+  { path: /^\/var\/lib\/(?:docker|containerd|containers|rancher|k0s|dockershim|cri-dockerd)(?:\/|$)/, what: (h) => `the container runtime's data, with the files and logs of every container on the ${h}` },
+  { path: /^\/var\/lib\/etcd(?:\/|$)/, what: () => "etcd's data, with every Secret of the cluster" },
+  { path: /^\/var\/lib\/(?:cni|calico|cilium|kube-proxy|kubernetes|minikube|sss|systemd|dpkg|rpm|lxc|lxd|libvirt)(?:\/|$)/, what: (h) => `the ${h}'s system state` },
+  { path: /^\/var\/log(?:\/(?:pods|containers|journal|audit|kubernetes)(?:\/|$)|$)/, what: (h) => `the logs of every pod and service on the ${h}` },
+  // The machine's own log files: logins, sudo, the kernel, the kubelet and the runtime (rotated ones too).
+  {
+    path: /^\/var\/log\/(?:syslog|messages|secure|auth\.log|kern\.log|daemon\.log|user\.log|dmesg|wtmp|btmp|lastlog|faillog|cron|sudo\.log|kubelet[\w.-]*\.log|kube-[\w.-]+\.log|containerd[\w.-]*\.log|cloud-init[\w.-]*\.log)(?:[.-]\d+)?(?:\.gz)?$/,
+    what: (h) => `the ${h}'s own logs, with its logins, sudo and kernel messages`,
+  },
+  { path: /^\/var\/spool(?:\/|$)/, what: (h) => `the ${h}'s spools, crontabs among them` },
+  { path: /^\/var(?:\/lib)?$/, what: (h) => `the ${h}'s variable data, with the runtime's and the kubelet's state and the logs of every pod` },
+];
+
+/**
+ * System paths that hold only what every program may read (CA certificates, the time zone,
+ * the OS release, the names of users and groups): mounted read-only they give the container
+ * nothing of the machine's. Written to, they change what the machine trusts or who it
+ * knows, so a writable mount stays sensitive.
+ */
+const READABLE_SYSTEM_PATHS =
+  /^\/(?:etc\/(?:ssl|pki|ca-certificates)(?:\/|$)|usr\/share\/(?:ca-certificates|zoneinfo)(?:\/|$)|etc\/(?:localtime|timezone|os-release|machine-id|passwd|group|hostname|resolv\.conf|hosts)$|usr\/lib\/os-release$)/;
+
+export function normalHostPath(path: string): string {
+  return path.replace(/\/+$/, '').replace(/\/{2,}/g, '/') || '/';
+}
+
+/**
+ * What a sensitive host path gives a container, said of `host` (the node or the host), or
+ * undefined for a path that is not one, or for a world-readable system path mounted read-only.
+ */
+export function sensitiveHostPath(path: string, host: 'node' | 'host', readOnly = false): string | undefined {
+  const normal = normalHostPath(path);
+  if (readOnly && READABLE_SYSTEM_PATHS.test(normal)) return undefined;
+  return SENSITIVE_HOST_PATHS.find((entry) => entry.path.test(normal))?.what(host);
+}
