@@ -21,6 +21,13 @@ export interface ServicePort {
   onlyInImages?: RegExp;
   /** Images that are this service, published on purpose (a DNS server answers on 53). */
   serviceImages?: RegExp;
+  /**
+   * When the workload's image is known, the port means this service only in an image of it:
+   * 7000 is Cassandra's internode port and also a common default of web applications, so an
+   * application image that exposes it says nothing. A firewall rule, whose image is not known,
+   * still reports it.
+   */
+  knownImagesOnly?: RegExp;
 }
 
 /** An image reference without registry host, tag or digest: `ghcr.io/acme/pihole:1@sha256:...` -> `acme/pihole`. */
@@ -31,6 +38,9 @@ function imageName(image: string): string {
   name = parts.join('/');
   return name.replace(/:[^/]*$/, '');
 }
+
+/** Cassandra and the databases that speak its internode protocol; the program `java` is how Cassandra's process shows in `secloop ops check`. */
+const CASSANDRA_IMAGES = /(?:^|[/_-])(?:cassandra|scylla(?:db)?|dse(?:-server)?|elassandra)(?:$|[/_-])|^java$/;
 
 const CATALOGUE: readonly ServicePort[] = [
   { port: 20, transport: 'tcp', service: 'FTP data', category: 'file-transfer', cleartext: true, severity: 'high' },
@@ -92,8 +102,8 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 5984, transport: 'tcp', service: 'CouchDB', category: 'database', cleartext: true, severity: 'high' },
   { port: 6379, transport: 'tcp', service: 'Redis', category: 'cache', cleartext: true, severity: 'high' },
   { port: 6443, transport: 'tcp', service: 'Kubernetes API server', category: 'cluster', cleartext: false, severity: 'high' },
-  { port: 7000, transport: 'tcp', service: 'Cassandra internode', category: 'database', cleartext: true, severity: 'high' },
-  { port: 7001, transport: 'tcp', service: 'Cassandra internode (TLS)', category: 'database', cleartext: false, severity: 'high' },
+  { port: 7000, transport: 'tcp', service: 'Cassandra internode', category: 'database', cleartext: true, severity: 'high', knownImagesOnly: CASSANDRA_IMAGES },
+  { port: 7001, transport: 'tcp', service: 'Cassandra internode (TLS)', category: 'database', cleartext: false, severity: 'high', knownImagesOnly: CASSANDRA_IMAGES },
   { port: 8020, transport: 'tcp', service: 'HDFS NameNode', category: 'database', cleartext: true, severity: 'high' },
   { port: 8086, transport: 'tcp', service: 'InfluxDB', category: 'database', cleartext: true, severity: 'high' },
   { port: 8500, transport: 'tcp', service: 'Consul HTTP API', category: 'cluster', cleartext: true, severity: 'high' },
@@ -125,6 +135,7 @@ function appliesTo(entry: ServicePort, image: string | undefined): boolean {
   const name = image === undefined ? undefined : imageName(image);
   if (entry.onlyInImages && (name === undefined || !entry.onlyInImages.test(name))) return false;
   if (entry.serviceImages && name !== undefined && entry.serviceImages.test(name)) return false;
+  if (entry.knownImagesOnly && name !== undefined && !entry.knownImagesOnly.test(name)) return false;
   return true;
 }
 

@@ -20,4 +20,19 @@ describe('sensitive port catalogue', () => {
       assert.equal(sensitivePort(53, 'udp', image), undefined, image);
     assert.ok(!sensitivePortsInRange(1, 100, 'udp', 'coredns/coredns:1.11.3').some((e) => e.port === 53));
   });
+
+  it('reads 7000 and 7001 as Cassandra internode in a Cassandra image, or where no image is known', () => {
+    // A firewall rule: the workload is not known.
+    assert.equal(sensitivePort(7000)?.service, 'Cassandra internode');
+    assert.equal(sensitivePort(7001)?.service, 'Cassandra internode (TLS)');
+    assert.ok(sensitivePortsInRange(6000, 8000, 'tcp').some((e) => e.port === 7000));
+    for (const image of ['cassandra:5.0', 'docker.io/library/cassandra:4.1', 'scylladb/scylla:6.2', 'datastax/dse-server:6.9', 'bitnami/cassandra:5'])
+      assert.equal(sensitivePort(7000, 'tcp', image)?.service, 'Cassandra internode', image);
+    // An application (or WebLogic, whose default port is 7001) that listens there.
+    for (const image of ['node:22-alpine', 'alpine:3.20', 'registry.example.org/shop/currencyservice:1.4', 'container-registry.oracle.com/middleware/weblogic:14.1'])
+      assert.equal(sensitivePort(7000, 'tcp', image) ?? sensitivePort(7001, 'tcp', image), undefined, image);
+    assert.ok(!sensitivePortsInRange(6000, 8000, 'tcp', 'node:22').some((e) => e.port === 7000 || e.port === 7001));
+    // ops check passes the listening program, and Cassandra runs as java.
+    assert.equal(sensitivePort(7000, 'tcp', 'java')?.service, 'Cassandra internode');
+  });
 });

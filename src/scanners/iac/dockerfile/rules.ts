@@ -232,8 +232,9 @@ const sensitivePortExposed = dockerRule({
       'FROM alpine:3.20\n# expect\nEXPOSE 2375/tcp\n',
       'FROM alpine:3.20\n# expect\nEXPOSE 3300-3310\n',
       'FROM registry:2.8.3 AS base\nFROM base\n# expect\nEXPOSE 5000\n',
+      'FROM cassandra:5.0\n# expect\nEXPOSE 7000\n',
     ],
-    negative: ['FROM alpine:3.20\nEXPOSE 8080 443\n', 'FROM alpine:3.20\nEXPOSE 53/tcp\nEXPOSE 22222\n', 'FROM alpine:3.20\nEXPOSE 161/tcp\n', 'FROM python:3.12-slim\nEXPOSE 5000\n'],
+    negative: ['FROM alpine:3.20\nEXPOSE 8080 443\n', 'FROM alpine:3.20\nEXPOSE 53/tcp\nEXPOSE 22222\n', 'FROM alpine:3.20\nEXPOSE 161/tcp\n', 'FROM python:3.12-slim\nEXPOSE 5000\n', 'FROM node:22-alpine\nEXPOSE 7000\n'],
   },
   *check(input) {
     for (const instruction of instructionsOf(input.file, 'EXPOSE')) {
@@ -654,18 +655,37 @@ const missingHealthcheck = dockerRule({
 const SECRET_FILE = /(?:^|\/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519|\.env(?:\.[\w-]+)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.dockercfg|credentials(?:\.json)?|\.htpasswd|[\w.-]+\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk)|\.aws(?:\/credentials)?|\.ssh(?:\/.*)?|\.docker\/config\.json|service-account(?:-key)?\.json|terraform\.tfstate|kubeconfig|\.kube\/config)$/i;
 // Public keys: `.pub`, `public*.pem`, and the signing keys of package repositories (`nodesource-repo.gpg.key`, `yarn-pubkey.gpg.key`).
 const NOT_SECRET_FILE = /(?:\.env\.(?:example|sample|template|dist)|\.pub|public[\w.-]*\.(?:pem|key)|pubkey[\w.-]*\.(?:pem|key)|\.gpg\.key|ca-certificates?\.pem|cacert\.pem|\.key\.pub)$/i;
+/** A PEM file named for a certificate (ca.pem, root-ca.pem, server-cert.pem, fullchain.pem): public by nature, its key is kept apart (key.pem). */
+const CERTIFICATE_PEM = /(?:^|[/._-])(?:ca|cacert|ca-?bundle|root-?ca|chain|fullchain|certs?|certificate|crt)\.pem$/i;
+/** Trust stores of the system (update-ca-certificates, update-ca-trust): only certificates are copied there. */
+const TRUST_STORE = /^\/(?:usr\/local\/share\/ca-certificates|usr\/share\/ca-certificates|etc\/pki\/ca-trust\/source\/anchors|etc\/pki\/trust\/anchors|etc\/ssl\/certs|etc\/ca-certificates)(?:\/|$)/;
 
 const secretFileCopied = dockerRule({
   id: 'iac/dockerfile-secret-file-copied',
   title: 'Credential file copied into the image',
   description:
-    'COPY or ADD puts a file that normally holds credentials (private keys, .env, .npmrc, .netrc, cloud credentials, kubeconfig) into an image layer. Deleting it in a later step does not help: every layer ships with the image. A .npmrc, .pypirc, .yarnrc or .env that the repository holds and that writes no credential (registry settings, `${NPM_TOKEN}` references) is reported at info only; one the repository does not hold (ignored by git, written at build time) is where real tokens live.',
+    'COPY or ADD puts a file that normally holds credentials (private keys, .env, .npmrc, .netrc, cloud credentials, kubeconfig) into an image layer. Deleting it in a later step does not help: every layer ships with the image. Public keys and certificates are not reported: .pub files, a PEM file named for a certificate (ca.pem, root-ca.pem, server-cert.pem, fullchain.pem) and a PEM file copied into the system\'s trust store (/usr/local/share/ca-certificates, /etc/pki/ca-trust/source/anchors, /etc/ssl/certs). A .npmrc, .pypirc, .yarnrc or .env that the repository holds and that writes no credential (registry settings, `${NPM_TOKEN}` references) is reported at info only; one the repository does not hold (ignored by git, written at build time) is where real tokens live.',
   remediation: 'Keep credentials out of the build context (.dockerignore) and mount them only where needed: RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci.',
   severity: 'high',
   cwe: ['CWE-538'],
   examples: {
-    positive: ['FROM node:20-alpine\n# expect\nCOPY .npmrc /app/.npmrc\n', 'FROM alpine:3.20\n# expect\nCOPY id_rsa /root/.ssh/id_rsa\n', 'FROM alpine:3.20\n# expect\nADD ["certs/server.key", "/etc/ssl/private/"]\n'],
-    negative: ['FROM node:20-alpine\nCOPY package.json package-lock.json ./\n', 'FROM alpine:3.20\nCOPY .env.example /app/.env.example\n', 'FROM alpine:3.20\nCOPY id_rsa.pub /root/.ssh/authorized_keys\n', 'FROM alpine:3.20\nCOPY --from=build /src/.env /tmp/x\n'],
+    positive: [
+      'FROM node:20-alpine\n# expect\nCOPY .npmrc /app/.npmrc\n',
+      'FROM alpine:3.20\n# expect\nCOPY id_rsa /root/.ssh/id_rsa\n',
+      'FROM alpine:3.20\n# expect\nADD ["certs/server.key", "/etc/ssl/private/"]\n',
+      // A PEM file not named for a certificate may hold the key with it (server.pem for HAProxy).
+      'FROM haproxy:3.0\n# expect\nCOPY certs/server.pem /usr/local/etc/haproxy/certs/\n',
+      'FROM alpine:3.20\n# expect\nCOPY certs/ca-key.pem /etc/app/\n',
+    ],
+    negative: [
+      'FROM node:20-alpine\nCOPY package.json package-lock.json ./\n',
+      'FROM alpine:3.20\nCOPY .env.example /app/.env.example\n',
+      'FROM alpine:3.20\nCOPY id_rsa.pub /root/.ssh/authorized_keys\n',
+      'FROM alpine:3.20\nCOPY --from=build /src/.env /tmp/x\n',
+      // Certificates: by their name, or by the trust store they are copied into.
+      'FROM alpine:3.20\nCOPY ./.pki/ca.pem /usr/local/share/ca-certificates/ca.crt\nCOPY certs/server-cert.pem certs/fullchain.pem /etc/app/tls/\nRUN update-ca-certificates\n',
+      'FROM fedora:40\nCOPY corp-proxy.pem /etc/pki/ca-trust/source/anchors/\nRUN update-ca-trust\n',
+    ],
   },
   *check(input) {
     for (const keyword of ['COPY', 'ADD']) {
@@ -674,8 +694,12 @@ const secretFileCopied = dockerRule({
         // Files from another stage or image were never in the build context.
         if (copy.flags.has('from')) continue;
         if (copy.heredocs.length > 0) continue;
-        const sources = copy.exec ? copy.exec.slice(0, -1) : copy.rest.split(/\s+/).filter(Boolean).slice(0, -1);
-        const secret = sources.find((s) => SECRET_FILE.test(s.replace(/\/+$/, '')) && !NOT_SECRET_FILE.test(s) && !/^https?:/.test(s));
+        const words = copy.exec ?? copy.rest.split(/\s+/).filter(Boolean);
+        const sources = words.slice(0, -1);
+        // A .pem copied into the system's trust store is a CA certificate, whatever its name.
+        const intoTrustStore = TRUST_STORE.test(expandArgs(words.at(-1) ?? '', input.globalArgs));
+        const certificate = (s: string) => CERTIFICATE_PEM.test(s) || (intoTrustStore && /\.pem$/i.test(s));
+        const secret = sources.find((s) => SECRET_FILE.test(s.replace(/\/+$/, '')) && !NOT_SECRET_FILE.test(s) && !certificate(s) && !/^https?:/.test(s));
         if (!secret) continue;
         // A committed .npmrc or .env that writes only settings ships none: the risk is a token added to it later.
         if (input.path !== undefined && input.configFiles && copiedFileContent(input.path, secret, input.configFiles) === 'no-credential')
