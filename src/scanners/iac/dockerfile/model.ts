@@ -54,6 +54,8 @@ export interface DockerfileInput {
   builtUpon?: string;
   /** The Dockerfiles of the scan this one builds FROM (dockerfile/tree.ts), with the user each ends with. */
   builtFrom?: ReadonlyArray<{ image: string; path: string; user?: { name: string; line: number } }>;
+  /** The action.yml that runs this Dockerfile as a GitHub Docker container action (dockerfile/tree.ts), when one does. */
+  githubAction?: string;
 }
 
 /** Characters of an expanded global ARG default, at most. */

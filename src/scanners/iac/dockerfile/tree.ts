@@ -4,6 +4,8 @@ import type { ComposeBuild } from '../compose/built-dockerfiles.js';
 import { isDockerfileName } from '../detect.js';
 import { indexFolderNames, readIndexText, unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import { readDirectly, type ReadText } from '../texts.js';
+import { loadYamlCached } from '../yaml/cache.js';
+import { get, text as scalarText } from '../yaml/tree.js';
 import { entrypointFiles, hasOwnStartCommand, s6ServiceFolders } from './entrypoint.js';
 import { baseImage, expandArgs, finalStage, imageRepository, lastUser, readDockerfile, stageChain, type DockerfileInput } from './model.js';
 
@@ -15,6 +17,7 @@ export interface DockerfileScope {
   contextFiles?: ReadonlyMap<string, string>;
   builtUpon?: string;
   builtFrom?: readonly BaseDockerfile[];
+  githubAction?: string;
 }
 
 /**
@@ -214,6 +217,7 @@ export async function readDockerfileTree(
       builtFrom.set(child.path, list);
     }
   }
+  const actions = await actionDockerfiles(files, read);
   const scopes = new Map<string, DockerfileScope>();
   let contextReads = 0;
   const context = options.staged ? indexContext(options.staged) : treeContext(options.readContext, options.listContext, options.warn);
@@ -224,6 +228,8 @@ export async function readDockerfileTree(
     if (why !== undefined) scope.builtUpon = why;
     const from = builtFrom.get(input.path);
     if (from) scope.builtFrom = from;
+    const action = actions.get(input.path);
+    if (action !== undefined) scope.githubAction = action;
     if (context.read) {
       const texts = new Map<string, string>();
       // The run scripts of the s6 services an s6-overlay image copies, with their s6-rc type (a oneshot's run is its setup, as root).
@@ -244,6 +250,29 @@ export async function readDockerfileTree(
     if (Object.keys(scope).length > 0) scopes.set(input.path, scope);
   }
   return scopes;
+}
+
+const ACTION_FILE = /(?:^|\/)action\.ya?ml$/;
+
+/**
+ * The Dockerfiles that GitHub Actions builds and runs as Docker container actions, each with
+ * the action file that runs it: an action.yml (or action.yaml) of the scan whose runs.using is
+ * docker and whose runs.image names a Dockerfile, relative to the action's folder (an image
+ * of a registry, docker://..., is built elsewhere).
+ */
+async function actionDockerfiles(files: readonly WorkspaceFile[], read: ReadText): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const file of files) {
+    if (!ACTION_FILE.test(file.path)) continue;
+    const content = await read(file);
+    if (content === null || !/\bdocker\b/i.test(content)) continue;
+    const runs = get(loadYamlCached(content).documents[0]?.root, 'runs');
+    const image = scalarText(get(runs, 'image'));
+    if (scalarText(get(runs, 'using'))?.toLowerCase() !== 'docker' || image === undefined || /^docker:\/\//.test(image)) continue;
+    const dockerfile = path.posix.normalize(path.posix.join(path.posix.dirname(file.path), image.trim()));
+    if (!dockerfile.startsWith('../')) out.set(dockerfile, file.path);
+  }
+  return out;
 }
 
 /** The build context in the working tree: a file that is there but not read (a link out of the root, too large) is said once per file. */
