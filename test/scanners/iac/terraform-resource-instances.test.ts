@@ -312,4 +312,55 @@ describe('Terraform: companions of a subject read per instance (roles, attachmen
     );
     assert.deepEqual(saidOf(ESCALATION, source), ['1 aws_iam_role.this["a"] (also ["b"]) can escalate its privileges through iam:PutRolePolicy (granted by aws_iam_policy.escalate).']);
   });
+
+  it('reads a data "aws_iam_policy" with for_each as the instance the attachment names', () => {
+    const source = lines(
+      'data "aws_iam_policy" "managed" {',
+      '  for_each = toset(["AdministratorAccess", "ReadOnlyAccess"])',
+      '  name     = each.key',
+      '}',
+      'resource "aws_iam_role_policy_attachment" "this" {',
+      '  for_each   = toset(["AdministratorAccess", "ReadOnlyAccess"])',
+      '  role       = aws_iam_role.ci.name',
+      '  policy_arn = data.aws_iam_policy.managed[each.key].arn',
+      '}',
+      'resource "aws_iam_role_policy_attachment" "read" {',
+      '  role       = aws_iam_role.ci.name',
+      '  policy_arn = data.aws_iam_policy.managed["ReadOnlyAccess"].arn',
+      '}',
+    );
+    assert.deepEqual(saidOf('iac/tf-aws-iam-full-admin', source), ['8 aws_iam_role_policy_attachment.this["AdministratorAccess"] attaches the AWS managed AdministratorAccess policy.']);
+  });
+
+  it('judges each instance of a data "aws_ami" lookup, and reads the lookup instance an instance names', () => {
+    const source = lines(
+      'data "aws_ami" "base" {',
+      '  for_each    = { debian = ["136693071363"], custom = [] }',
+      '  most_recent = true',
+      '  owners      = each.value',
+      '  filter {',
+      '    name   = "name"',
+      '    values = ["${each.key}-*"]',
+      '  }',
+      '}',
+      'data "aws_ami" "al2023" {',
+      '  for_each    = { amazon = ["amazon"], other = ["123456789012"] }',
+      '  most_recent = true',
+      '  owners      = each.value',
+      '  filter {',
+      '    name   = "name"',
+      '    values = ["al2023-ami-*"]',
+      '  }',
+      '}',
+      'resource "aws_instance" "web" {',
+      '  for_each               = toset(["amazon", "other"])',
+      '  ami                    = data.aws_ami.al2023[each.key].id',
+      '  instance_type          = "t3.micro"',
+      '  subnet_id              = "subnet-0123456789abcdef0"',
+      '  vpc_security_group_ids = ["sg-0123456789abcdef0"]',
+      '}',
+    );
+    assert.deepEqual(saidOf('iac/tf-aws-ami-owner-unpinned', source), ['3 data.aws_ami.base["custom"] picks the most recent matching AMI from any publisher: pin owners.']);
+    assert.deepEqual(saidOf('iac/tf-aws-imdsv1', source), ['19 aws_instance.web["other"] allows IMDSv1 (http_tokens is not set).']);
+  });
 });

@@ -310,7 +310,8 @@ function documentStatements(input: TfInput, data: TfResource): Statement[] {
 /**
  * The AWS managed policy ARN a policy ARN expression names: a literal ARN, one whose
  * partition is interpolated (`arn:${data.aws_partition.current.partition}:iam::aws:policy/...`,
- * read as `aws`), or a `data "aws_iam_policy"` lookup by ARN or name.
+ * read as `aws`), or a `data "aws_iam_policy"` lookup by ARN or name (of a lookup with
+ * for_each or count, the instance the expression names).
  */
 export function managedPolicyArn(input: TfInput, expr: Expr): string | undefined {
   const value = evaluate(expr, input.scope);
@@ -319,8 +320,10 @@ export function managedPolicyArn(input: TfInput, expr: Expr): string | undefined
     const partitioned = /^arn:\$\{[^}]*partition[^}]*\}(:iam::aws:policy\/[\w+=,.@/-]+)$/.exec(expr.text);
     if (partitioned) return `arn:aws${partitioned[1]}`;
   }
-  const lookup = mentioned(input, expr).find((d) => d.kind === 'data' && d.type === 'aws_iam_policy');
-  if (!lookup) return undefined;
+  const found = mentioned(input, expr).find((d) => d.kind === 'data' && d.type === 'aws_iam_policy');
+  if (!found) return undefined;
+  // A lookup with for_each or count: the instance the expression names (`data.aws_iam_policy.this[each.key].arn`).
+  const lookup = instanceNamed(input, expr, found);
   const arn = valueOf(input, lookup.block, 'arn');
   if (typeof arn === 'string') return arn;
   const name = valueOf(input, lookup.block, 'name');

@@ -1,6 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, instancesOfResource, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { documentOf } from '../policy.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 
@@ -266,6 +266,8 @@ const amiOwnerUnpinned: TfRule = tfRule({
   examples: {
     positive: [
       'data "aws_ami" "base" {\n  # expect\n  most_recent = true\n  filter {\n    name   = "name"\n    values = ["debian-12-amd64-*"]\n  }\n}\n',
+      // One lookup per image: the instance "custom" lists no owner.
+      'data "aws_ami" "base" {\n  for_each    = { debian = ["136693071363"], custom = [] }\n  # expect\n  most_recent = true\n  owners      = each.value\n  filter {\n    name   = "name"\n    values = ["${each.key}-*"]\n  }\n}\n',
     ],
     negative: [
       'data "aws_ami" "base" {\n  most_recent = true\n  owners      = ["136693071363"]\n  filter {\n    name   = "name"\n    values = ["debian-12-amd64-*"]\n  }\n}\n',
@@ -275,7 +277,8 @@ const amiOwnerUnpinned: TfRule = tfRule({
     ],
   },
   *check(input) {
-    for (const ami of input.data.filter((d) => d.type === 'aws_ami')) {
+    // A lookup with for_each or count, once per instance (each with its own owners and filters).
+    for (const ami of input.data.filter((d) => d.type === 'aws_ami').flatMap((d) => instancesOfResource(input, d))) {
       const recent = attribute(ami.block, 'most_recent');
       if (!recent || !isTrueValue(valueOf(input, ami.block, 'most_recent'))) continue;
       const owners = attribute(ami.block, 'owners');

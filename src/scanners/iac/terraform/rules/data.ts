@@ -2,7 +2,7 @@ import { AWS_MANAGED_ALIAS, S3_KMS_ALGORITHM } from '../../aws-keys.js';
 import type { Hit } from '../../rule.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
 
@@ -185,8 +185,10 @@ const searchNoFineGrainedAccess: TfRule = tfRule({
 function isAwsManagedKey(input: TfInput, expr: Expr): boolean {
   const value = evaluate(expr, input.scope);
   if (typeof value === 'string') return AWS_MANAGED_ALIAS.test(value);
-  return mentioned(input, expr).some((d) => {
-    if (d.kind !== 'data' || (d.type !== 'aws_kms_key' && d.type !== 'aws_kms_alias')) return false;
+  return mentioned(input, expr).some((found) => {
+    if (found.kind !== 'data' || (found.type !== 'aws_kms_key' && found.type !== 'aws_kms_alias')) return false;
+    // A lookup with for_each or count: the instance the expression names.
+    const d = instanceNamed(input, expr, found);
     const id = valueOf(input, d.block, d.type === 'aws_kms_key' ? 'key_id' : 'name');
     return typeof id === 'string' && AWS_MANAGED_ALIAS.test(id);
   });

@@ -1,6 +1,6 @@
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, companionInstances, instancesNamed, InstancePool, isFalseValue, isTrueValue, label, mentioned, referrerInstances, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, companionInstances, instanceNamed, instancesNamed, InstancePool, isFalseValue, isTrueValue, label, mentioned, referrerInstances, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
 import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, strongestGrant, unscopedServicePermission, WORKLOAD_USES } from '../../aws-policy.js';
@@ -289,7 +289,10 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
       for (const a of groups) {
         const value = evaluate(a.expr, input.scope);
         const named = Array.isArray(value) && value.includes('default');
-        const managed = mentioned(input, a.expr).find((r) => (r.kind === 'resource' && r.type === 'aws_default_security_group' && !lockedDown(input, r)) || isDefaultLookup(input, r));
+        // A lookup with for_each or count: the instance the expression names.
+        const managed = mentioned(input, a.expr)
+          .map((r) => (r.kind === 'data' ? instanceNamed(input, a.expr, r) : r))
+          .find((r) => (r.kind === 'resource' && r.type === 'aws_default_security_group' && !lockedDown(input, r)) || isDefaultLookup(input, r));
         if (Array.isArray(value) && value.length === 0 && !emptied) yield { line: a.line, message: `${label(instance)} sets ${a.name} to an empty list, so it is launched into the VPC's default security group.`, resource: label(instance) };
         else if (named || managed) yield { line: a.line, message: `${label(instance)} uses the VPC's default security group${managed ? ` (${label(managed)})` : ''}.`, resource: label(instance) };
       }

@@ -1,6 +1,6 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 import { fileInstance, valueIn } from './instances.js';
@@ -142,8 +142,10 @@ const guardDuty: TfRule = tfRule({
 function requiresImdsv2Image(input: TfInput, expr: Expr): boolean {
   const value = evaluate(expr, input.scope);
   if (typeof value === 'string') return AL2023_AMI_PARAMETER.test(resolvedSsmParameter(value) ?? '');
-  const source = mentioned(input, expr).find((d) => d.kind === 'data' && (d.type === 'aws_ssm_parameter' || d.type === 'aws_ami'));
-  if (!source) return false;
+  const found = mentioned(input, expr).find((d) => d.kind === 'data' && (d.type === 'aws_ssm_parameter' || d.type === 'aws_ami'));
+  if (!found) return false;
+  // A lookup with for_each or count: the instance the expression names (`data.aws_ami.this[each.key].id`).
+  const source = instanceNamed(input, expr, found);
   if (source.type === 'aws_ssm_parameter') {
     const name = valueOf(input, source.block, 'name');
     return typeof name === 'string' && AL2023_AMI_PARAMETER.test(name);
