@@ -363,4 +363,34 @@ describe('Terraform: companions of a subject read per instance (roles, attachmen
     assert.deepEqual(saidOf('iac/tf-aws-ami-owner-unpinned', source), ['3 data.aws_ami.base["custom"] picks the most recent matching AMI from any publisher: pin owners.']);
     assert.deepEqual(saidOf('iac/tf-aws-imdsv1', source), ['19 aws_instance.web["other"] allows IMDSv1 (http_tokens is not set).']);
   });
+
+  it('reads the instance of a KMS key or security group lookup an expression names', () => {
+    const source = lines(
+      'data "aws_kms_key" "by_alias" {',
+      '  for_each = toset(["alias/aws/secretsmanager", "alias/team-secrets"])',
+      '  key_id   = each.key',
+      '}',
+      'resource "aws_secretsmanager_secret" "managed" {',
+      '  name       = "managed"',
+      '  kms_key_id = data.aws_kms_key.by_alias["alias/aws/secretsmanager"].arn',
+      '}',
+      'resource "aws_secretsmanager_secret" "team" {',
+      '  name       = "team"',
+      '  kms_key_id = data.aws_kms_key.by_alias["alias/team-secrets"].arn',
+      '}',
+      'data "aws_security_group" "named" {',
+      '  for_each = toset(["default", "web"])',
+      '  name     = each.key',
+      '}',
+      'resource "aws_instance" "web" {',
+      '  for_each               = toset(["default", "web"])',
+      '  ami                    = "ami-0123456789abcdef0"',
+      '  instance_type          = "t3.small"',
+      '  subnet_id              = "subnet-0123456789abcdef0"',
+      '  vpc_security_group_ids = [data.aws_security_group.named[each.key].id]',
+      '}',
+    );
+    assert.deepEqual(saidOf('iac/tf-aws-no-customer-managed-key', source), ['7 aws_secretsmanager_secret.managed encrypts the secret with an AWS managed key, whose policy cannot be restricted.']);
+    assert.deepEqual(saidOf('iac/tf-aws-ec2-default-security-group', source), ['22 aws_instance.web["default"] uses the VPC\'s default security group (data.aws_security_group.named["default"]).']);
+  });
 });
