@@ -135,7 +135,10 @@ describe('Kubernetes objects of Terraform files', () => {
     );
     // A Service's port blocks are its ports; the port number in each stays `port`.
     assert.deepEqual(plain(get(k8s?.input.objects[1]?.root, 'spec', 'ports')), [{ port: 443, targetPort: 8443 }]);
-    assert.deepEqual(messages('pod.tf', 'iac/k8s-service-loadbalancer'), ['kubernetes_service_v1.agent gets a public load balancer; mark it internal or restrict its source ranges.']);
+    // HTTPS only: a web entry point (reported at info).
+    assert.deepEqual(messages('pod.tf', 'iac/k8s-service-loadbalancer'), [
+      'kubernetes_service_v1.agent gets a public load balancer for HTTPS (443): a web entry point, public on purpose; check that it is the ingress controller or reverse proxy terminating TLS, or restrict its source ranges.',
+    ]);
   });
 
   it('judges RBAC roles and bindings together, a role_ref to a role of the file by its name', () => {

@@ -707,7 +707,7 @@ const loadBalancer = kubeRule({
   id: 'iac/k8s-service-loadbalancer',
   title: 'Service exposed through an external load balancer',
   description:
-    'A LoadBalancer Service without an "internal" annotation gets a public address from the cloud provider: the workload is reachable from the internet, usually with no authentication in front of it.',
+    'A LoadBalancer Service without an "internal" annotation gets a public address from the cloud provider: the workload is reachable from the internet, usually with no authentication in front of it. One that serves only HTTPS (443), or HTTP beside it (80 and 443), is a web entry point (an ingress controller\'s or reverse proxy\'s Service) and is reported at info, to check that it terminates TLS; a sensitive service port (a database, SSH...) behind the load balancer raises the finding to high.',
   remediation: 'Mark the load balancer internal (e.g. service.beta.kubernetes.io/aws-load-balancer-internal: "true"), restrict loadBalancerSourceRanges, or publish through an Ingress with authentication and TLS.',
   severity: 'medium',
   confidence: 'medium',
@@ -716,6 +716,8 @@ const loadBalancer = kubeRule({
     positive: [
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  # expect\n  type: LoadBalancer\n  ports:\n  - port: 80\n',
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    # expect\n    service.beta.kubernetes.io/aws-load-balancer-internal: "false"\nspec:\n  type: LoadBalancer\n',
+      // A web entry point, at info (test/scanners/iac/kubernetes-service-exposure.test.ts).
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress-controller\nspec:\n  # expect\n  type: LoadBalancer\n  ports:\n  - name: http\n    port: 80\n  - name: https\n    port: 443\n',
     ],
     negative: [
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-internal: "true"\nspec:\n  type: LoadBalancer\n',
@@ -739,9 +741,21 @@ const loadBalancer = kubeRule({
         else line = p.keyLine;
       }
       if (internal) continue;
-      const exposed = items(get(object.root, 'spec', 'ports'))
+      const ports = items(get(object.root, 'spec', 'ports'));
+      const exposed = ports
         .map((p) => sensitivePort(Number(text(get(p, 'port'))), (text(get(p, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp'))
         .filter((e) => e !== undefined);
+      // HTTPS, or HTTP beside it (the redirect to HTTPS and ACME challenges): an ingress controller or reverse proxy, public by design.
+      const numbers = ports.map((p) => Number(text(get(p, 'port'))));
+      if (numbers.includes(443) && numbers.every((n) => n === 80 || n === 443)) {
+        yield {
+          line,
+          severity: 'info',
+          message: `${objectTitle(object)} gets a public load balancer for ${numbers.includes(80) ? 'HTTP and HTTPS (80, 443)' : 'HTTPS (443)'}: a web entry point, public on purpose; check that it is the ingress controller or reverse proxy terminating TLS, or restrict its source ranges.`,
+          resource: objectLabel(object),
+        };
+        continue;
+      }
       yield {
         line,
         message: `${objectTitle(object)} gets a public load balancer${exposed.length > 0 ? ` for ${exposed.map(describePort).join(', ')}` : ''}; mark it internal or restrict its source ranges.`,
