@@ -137,6 +137,14 @@ export function publishedPorts(service: ComposeService): PublishedPort[] {
       }
       const parts = splitColons(rest);
       if (!v6 && parts.length === 3) hostIp = withDefaults(parts.shift()!);
+      else if (!v6 && parts.length === 2) {
+        // A variable whose default gives the address too: "${REDIS_PORT:-127.0.0.1:7654}:6379".
+        const withIp = /^(.*):(\d+(?:-\d+)?)$/.exec(withDefaults(parts[0]!));
+        if (withIp && /[.:]/.test(withIp[1]!) && parts[0]!.includes('${')) {
+          hostIp = withIp[1]!.replace(/^\[|\]$/g, '');
+          parts[0] = withIp[2]!;
+        }
+      }
       const containerPart = parts.pop();
       const hostPart = parts.pop();
       out.push({ hostIp, hostPorts: range(hostPart), containerPorts: range(containerPart), protocol, line: item.line, at: listEntry(item.line), raw });

@@ -214,6 +214,7 @@ const sensitivePortPublished = composeRule({
       service('    ports:\n      # expect\n      - "0.0.0.0:3306:3306"\n'),
       service('    ports:\n      # expect\n      - "6379"\n'),
       service('    ports:\n      # expect\n      - "2222:22"\n'),
+      service('    ports:\n      # expect\n      - "${REDIS_PORT:-7654}:6379"\n      # expect\n      - "${REDIS_BIND:-0.0.0.0:6380}:6379"\n'),
       'services:\n  registry:\n    image: registry:2.8.3\n    ports:\n      # expect\n      - "5000:5000"\n',
       'services:\n  dns:\n    image: alpine:3.20\n    ports:\n      # expect\n      - "53:53/udp"\n',
     ],
@@ -224,6 +225,8 @@ const sensitivePortPublished = composeRule({
       'services:\n  api:\n    build: .\n    ports:\n      - "127.0.0.1:8000:8000"\n      - "0.0.0.0:5000:5000"\n',
       // A DNS server publishes 53 on purpose.
       'services:\n  dns:\n    image: pihole/pihole:2024.07.0\n    ports:\n      - "53:53/udp"\n      - "53:53/tcp"\n',
+      // The variable's default gives a loopback address with the port.
+      service('    ports:\n      - "${REDIS_PORT:-127.0.0.1:7654}:6379"\n      - "${SQL_PORT:-[::1]:13306}:3306"\n'),
     ],
   },
   *check(input) {
