@@ -255,7 +255,7 @@ export class CiScripts {
       else byTarget.set(unit.script.path, { script: unit.script, runs: [...this.runs.get(key)!] });
     }
     const judged: Array<{ script: Script; runs: Run[] }> = [...byTarget.values()];
-    for (const make of makes) judged.push(...this.makeTexts(make.model, make.dir, make.runs));
+    judged.push(...this.makeTexts(makes));
     judged.sort((a, b) => (a.script.path < b.script.path ? -1 : a.script.path > b.script.path ? 1 : 0));
     const seen = new Set<string>();
     for (const { script, runs } of judged) yield* this.judge(script, runs, registerSecret, seen);
@@ -283,28 +283,34 @@ export class CiScripts {
   }
 
   /**
-   * The texts to judge for a Makefile: per file of it, the recipe lines the runs reach (what
-   * make gives the shell, on their own lines; every other line blank), one text per set of
-   * runs that reach the same lines, so that a finding names the jobs that run its line.
+   * The texts to judge for the Makefiles: per file (a file that several make runs read, an
+   * included one, once), the recipe lines the runs reach (what make gives the shell, on
+   * their own lines; every other line blank), one text per set of runs that reach the same
+   * lines, so that a finding names the jobs that run its line.
    */
-  private makeTexts(model: MakeModel, dir: string, runs: readonly Run[]): Array<{ script: Script; runs: Run[] }> {
-    const byFile = new Map<number, Map<number, { text: string; runs: Set<Run> }>>();
-    for (const run of runs) {
-      for (const { file, groups } of reachedRecipes(model, run, run.root === '' ? dir : dir.slice(run.root.length + 1))) {
-        let lines = byFile.get(file);
-        if (!lines) byFile.set(file, (lines = new Map()));
-        const source = model.files[file]!.lines;
-        for (const group of groups)
-          group.forEach((index, k) => {
-            const entry = lines!.get(index) ?? { text: recipeShellLine(source[index]!, k === 0, k === 0 && !source[index]!.startsWith('\t')), runs: new Set<Run>() };
-            entry.runs.add(run);
-            lines!.set(index, entry);
-          });
+  private makeTexts(makes: ReadonlyArray<{ model: MakeModel; dir: string; runs: Run[] }>): Array<{ script: Script; runs: Run[] }> {
+    const byFile = new Map<string, { source: string[]; lines: Map<number, { text: string; runs: Set<Run> }> }>();
+    const runs: Run[] = [];
+    for (const { model, dir, runs: unitRuns } of makes) {
+      for (const run of unitRuns) {
+        runs.push(run);
+        for (const { file, groups } of reachedRecipes(model, run, run.root === '' ? dir : dir.slice(run.root.length + 1))) {
+          const { path: at, lines: source } = model.files[file]!;
+          let entry = byFile.get(at);
+          if (!entry) byFile.set(at, (entry = { source, lines: new Map() }));
+          const lines = entry.lines;
+          for (const group of groups)
+            group.forEach((index, k) => {
+              const line = lines.get(index) ?? { text: recipeShellLine(source[index]!, k === 0, k === 0 && !source[index]!.startsWith('\t')), runs: new Set<Run>() };
+              line.runs.add(run);
+              lines.set(index, line);
+            });
+        }
       }
     }
     const out: Array<{ script: Script; runs: Run[] }> = [];
-    for (const [file, lines] of [...byFile].sort(([a], [b]) => a - b)) {
-      const source = model.files[file]!;
+    for (const [at, { source: sourceLines, lines }] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const source = { path: at, lines: sourceLines };
       const bySet = new Map<string, { runs: Run[]; lines: number[] }>();
       for (const [index, entry] of [...lines].sort(([a], [b]) => a - b)) {
         const set = runs.filter((r) => entry.runs.has(r));
@@ -377,6 +383,7 @@ export class CiScripts {
         return text && { path: text.path, lines: text.text.split('\n') };
       },
       (include) => this.options.warn({ path: main!.path, message: `${main!.path} includes more files than a scan reads; ${include} and those after it were not checked.` }),
+      new Map(make.variables ?? []),
     );
     if (model.unreadable) return warn(main.path)(model.unreadable), undefined;
     return { kind: 'make', model, dir: make.dir };
@@ -436,13 +443,22 @@ export class CiScripts {
   }
 }
 
-/** Where a run leads in CiScripts.runs: a script's path, or a Makefile's with `\0make`. */
+/**
+ * Where a run leads in CiScripts.runs: a script's path, or a Makefile's with `\0make`, whether
+ * `-f` named it (without, make reads the first of GNUmakefile, makefile and Makefile), the
+ * folder make runs in (where its includes are found) and the variables its command line sets.
+ */
 function unitKey(at: string, make: MakeGoals | undefined): string {
-  return make ? `${at}\0make` : at;
+  return make ? `${at}\0make${make.file ? ' -f' : ''}\0${make.dir}\0${variablesId(make)}` : at;
+}
+
+/** The command line's variables of a make run, as one text. */
+function variablesId(make: MakeGoals): string {
+  return (make.variables ?? []).map(([name, value]) => `${name}=${value ?? '\0'}`).join('\0');
 }
 
 function sameMake(a: MakeGoals | undefined, b: MakeGoals | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.dir === b.dir && a.targets.join(' ') === b.targets.join(' '));
+  return a === b || (a !== undefined && b !== undefined && a.dir === b.dir && a.targets.join(' ') === b.targets.join(' ') && variablesId(a) === variablesId(b));
 }
 
 /** How a chain names a script or a make run: `ci/build.sh`, `make test of tools/Makefile`. */

@@ -20,6 +20,8 @@ export interface MakeGoals {
   file: boolean;
   /** The folder make runs in (`-C`), from the repository root: where recipes run and includes are read. */
   dir: string;
+  /** The variables the command line sets (`make X=1`), by name, sorted; undefined: to a value not known. */
+  variables?: Array<[string, string | undefined]>;
 }
 
 export interface ScriptCall {
@@ -296,6 +298,7 @@ function makeCall(words: readonly string[], dir: string | undefined, bases: Scri
   let folder = dir;
   let file: string | undefined;
   const targets: string[] = [];
+  const variables = new Map<string, string | undefined>();
   let named = false;
   const cd = (value: string) => {
     folder = cdTarget([value], folder, bases);
@@ -331,14 +334,20 @@ function makeCall(words: readonly string[], dir: string | undefined, bases: Scri
     // Only print, check or touch: nothing runs; help and version: no target.
     if ((/^-[a-zA-Z]+$/.test(word) && !/^-[Ojl]/.test(word) && /[nqt]/.test(word)) || /^--(?:dry-run|just-print|recon|question|touch|help|version)$/.test(word) || word === '-v') return null;
     if (word.startsWith('-')) continue;
-    if (/^[A-Za-z_][A-Za-z0-9_.]*[:+?]?=/.test(word)) continue; // `make VAR=value`
+    const variable = /^([A-Za-z_][A-Za-z0-9_.-]*)(::?=|[+?!]?=)(.*)$/s.exec(word);
+    if (variable) {
+      // `make VAR=value`: make's files do not change it; a value the shell makes is not known.
+      const value = (variable[2] === '=' || variable[2] === ':=' || variable[2] === '::=') && !/[$`]/.test(variable[3]!) ? variable[3] : undefined;
+      variables.set(variable[1]!, value);
+      continue;
+    }
     named = true;
     if (!/[$%*?`]/.test(word)) targets.push(word);
   }
   if (named && targets.length === 0) return null;
   if (folder === undefined) return null;
   const path = file ?? (folder === '' ? 'Makefile' : `${folder}/Makefile`);
-  return { path, goals: { targets, file: file !== undefined, dir: folder } };
+  return { path, goals: { targets, file: file !== undefined, dir: folder, ...(variables.size > 0 ? { variables: [...variables].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) } : {}) } };
 }
 
 /** The word naming a script in a command, and how it is run; or the text of `sh -c TEXT`. */

@@ -95,6 +95,10 @@ describe('local scripts a job runs: which commands name one', () => {
       'make Makefile  [up]',
     ]);
     assert.deepEqual(makes('make -n x\nmake $(TARGET)\nmake --version\ncd "$WORK" && make\nmake -C /opt/src\nmake -C .. x'), []);
+    // The variables the command line sets: make's files do not change them; one the shell makes is not known.
+    assert.deepEqual(localScriptCalls('make lint SKIP_LINT=1 GO_ONLY:=1 TAG=$(git describe) OPTS+=-v test-flags=""', { dir: '' }).map((c) => c.make?.variables), [
+      [['GO_ONLY', '1'], ['OPTS', undefined], ['SKIP_LINT', '1'], ['TAG', undefined], ['test-flags', '']],
+    ]);
     // In a recipe: $(MAKE), and $(CURDIR), the folder make runs in.
     assert.deepEqual(localScriptCalls('$(MAKE) -C $(CURDIR)/sub x\n$(CURDIR)/hack/y.sh', { dir: 'tools' }, { makeDir: 'tools' }).map((c) => `${c.how} ${c.path}`), ['make tools/sub/Makefile', 'program tools/hack/y.sh']);
   });

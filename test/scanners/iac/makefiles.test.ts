@@ -72,6 +72,167 @@ describe('Makefiles: what `make TARGET` runs', () => {
     assert.deepEqual(recipesOf(model, ['a']).targets, ['a', 'b']);
   });
 
+  it('follows a pattern rule for a target with no recipe of its own, as GNU make: `%: common-%` leads `make lint` to common-lint and what that needs', async () => {
+    const common = [
+      'GOLANGCI_LINT :=',
+      'ifeq ($(GOHOSTOS),linux)',
+      '\tGOLANGCI_LINT := $(FIRST_GOPATH)/bin/golangci-lint',
+      'endif',
+      '%: common-% ;',
+      '.PHONY: common-lint',
+      'common-lint: $(GOLANGCI_LINT)',
+      '\t$(GOLANGCI_LINT) run',
+      '.PHONY: common-build',
+      'common-build:',
+      '\tpromu build',
+      'common-test:',
+      '\tgo test ./...',
+      '$(GOLANGCI_LINT):',
+      '\tcurl -sSfL https://example.org/install.sh | sh -s -- -b bin',
+    ];
+    const main = ['all:: build lint', 'include Makefile.common', 'test:', '\tgo test -short ./...', '.PHONY: vet', 'docs: ; mkdocs build'];
+    const includes = { 'Makefile.common': common };
+    // The default goal `all::` has no recipe: `%: common-%` leads it nowhere (common-all is no target); build and lint do.
+    assert.deepEqual(await reached(main, [], includes), ['Makefile.common common-build: 11', 'Makefile.common $(GOLANGCI_LINT): 15', 'Makefile.common common-lint: 8']);
+    assert.deepEqual(await reached(main, ['lint'], includes), ['Makefile.common $(GOLANGCI_LINT): 15', 'Makefile.common common-lint: 8']);
+    // A recipe of its own (test, docs, even an empty one), .PHONY, or a prerequisite that is no target of the files: no pattern rule.
+    assert.deepEqual(await reached(main, ['test', 'vet', 'docs', 'deploy'], includes), ['Makefile test: 4', 'Makefile docs: 6']);
+    // Without the pattern rule, lint is not known (as before).
+    assert.deepEqual(await reached(main, ['lint'], { 'Makefile.common': common.filter((line) => !line.startsWith('%')) }), []);
+  });
+
+  it('takes the pattern rule with the shortest stem, then the first; no match-anything rule for a name of a specific type; none when the first needs a file that may exist', async () => {
+    const rules = ['%: common-% ;', 'docker-%: build-%', '\tdocker build --platform $*', 'common-docker-push:', '\tdocker push', 'build-push:', '\tgo build', 'common-x.o:', '\tcurl -k https://example.org/o', '%.pb.go: %.proto', '\tprotoc $<', 'common-api.pb.go:', '\techo no'];
+    assert.deepEqual(await reached(rules, ['docker-push']), ['Makefile build-push: 7', 'Makefile docker-push: 3']);
+    // x.o (a built-in suffix) and api.pb.go (another pattern rule's target) are of a specific type: `%:` does not make them.
+    assert.deepEqual(await reached(rules, ['x.o', 'api.pb.go']), []);
+    // `%: %.in` comes first with the same stem; whether build.in exists is not known here: nothing is followed.
+    assert.deepEqual(await reached(['%: %.in', '\tcp $< $@', '%: common-%', 'common-build:', '\tcurl -k https://example.org/b'], ['build']), []);
+    assert.deepEqual(await reached(['%: %.in', '\tcp $< $@', '%: common-%', 'common-build:', '\tcurl -k https://example.org/b', 'build.in:', '\ttouch $@'], ['build']), ['Makefile build.in: 7', 'Makefile build: 2']);
+    // A pattern without a slash matches the name without its folder, which goes back before the prerequisites.
+    assert.deepEqual(await reached(['%.out: %.gen', '\t./render $<', 'sub/a.gen:', '\t./gen.sh'], ['sub/a.out']), ['Makefile sub/a.gen: 4', 'Makefile sub/a.out: 2']);
+    // A static pattern rule gives each of its targets the prerequisites its stem makes.
+    assert.deepEqual(await reached(['ARCHS = amd64 arm64', '$(addprefix image-,$(ARCHS)) push-amd64 push-arm64: push-%: bin-%', '\tdocker push $*', 'bin-arm64:', '\tgo build'], ['push-arm64']), ['Makefile bin-arm64: 5', 'Makefile push-arm64: 3']);
+  });
+
+  it('expands the variables the files set when it reads targets, prerequisites, include paths and .DEFAULT_GOAL; what is not known is matched by its text', async () => {
+    const makefile = [
+      'TOOLS := bin',
+      'LINTER = $(TOOLS)/$(LINT_NAME)',
+      'LINT_NAME ?= golangci-lint',
+      'LINT_NAME ?= other',
+      'CHECKS = vet',
+      'CHECKS += lint',
+      'MK_DIR := mk',
+      'include $(MK_DIR)/rules.mk $(shell echo mk)/x.mk',
+      'GOPATH_BIN := $(firstword $(subst :, ,$(shell go env GOPATH)))/bin',
+      '.DEFAULT_GOAL := $(DEFAULT)',
+      'DEFAULT = check',
+      'check: $(CHECKS)',
+      'lint: $(LINTER) $(GOPATH_BIN)/promu',
+      '\t$(LINTER) run',
+      'bin/golangci-lint:',
+      '\tcurl -sSfL https://example.org/install.sh | sh',
+      '$(GOPATH_BIN)/promu:',
+      '\tcurl -k https://example.org/promu',
+    ];
+    const asked: string[] = [];
+    const model = await loadMakefile(file('Makefile', makefile), '', async (p) => (asked.push(p), p === 'mk/rules.mk' ? file(p, ['vet:', '\tgo vet ./...']) : undefined));
+    assert.deepEqual(asked, ['mk/rules.mk']);
+    // `.DEFAULT_GOAL := $(DEFAULT)` read before DEFAULT is set: the default goal is not known (not the first target).
+    assert.equal(model.defaultGoal, undefined);
+    assert.deepEqual(
+      recipesOf(model, ['check']).recipes.map(({ file: f, target, groups }) => `${model.files[f]!.path} ${target}: ${groups.map((g) => g[0]! + 1).join(' ')}`),
+      ['mk/rules.mk vet: 2', 'Makefile bin/golangci-lint: 16', 'Makefile $(firstword $(subst :, ,$(shell go env GOPATH)))/bin/promu: 18', 'Makefile lint: 14'],
+    );
+    const goal = await loadMakefile(file('Makefile', ['NAME := release', '.DEFAULT_GOAL := $(NAME)', 'all:', '\techo all', 'release:', '\techo release']), '', async () => undefined);
+    assert.equal(goal.defaultGoal, 'release');
+  });
+
+  it('leaves unknown what make may set otherwise: a variable set in a conditional, by `!=`, `define` or what `$(eval)` runs', async () => {
+    const makefile = [
+      'OUT := safe',
+      'ifeq ($(OS),Windows_NT)',
+      '\tOUT := unsafe',
+      'endif',
+      'MODE := one',
+      'define pair',
+      'MODE = $(1)',
+      'endef',
+      '$(eval $(call pair,two))',
+      'HOST != hostname',
+      'all: $(OUT) target-$(MODE) on-$(HOST)',
+      'safe:',
+      '\tcurl -k https://example.org/safe',
+      'unsafe:',
+      '\tcurl -k https://example.org/unsafe',
+      'target-one:',
+      '\tcurl -k https://example.org/one',
+      '$(OUT) target-$(MODE) on-$(HOST):',
+      '\techo as written',
+    ];
+    assert.deepEqual(await reached(makefile, ['all']), ['Makefile $(OUT): 19', 'Makefile target-$(MODE): 19', 'Makefile on-$(HOST): 19']);
+  });
+
+  it('reads the branches of a conditional it can decide, from the variables the files and the command line set, and no other', async () => {
+    const common = [
+      'SKIP_LINT :=',
+      'LINT :=',
+      'ifeq ($(GOHOSTOS),$(filter $(GOHOSTOS),linux darwin))',
+      '\tifneq (,$(SKIP_LINT))',
+      '\t\tLINT :=',
+      '\telse ifeq (,$(CIRCLE_JOB))',
+      '\t\tLINT := bin/golangci-lint',
+      '\tendif',
+      'endif',
+      'lint: $(LINT)',
+      'ifdef LINT',
+      '\t$(LINT) run',
+      'endif',
+      'ifdef LINT',
+      '$(LINT):',
+      '\tcurl -sSfL https://example.org/install.sh | sh',
+      'endif',
+      'MODE ?= fast',
+      'ifeq ($(MODE),fast)',
+      'check:',
+      '\techo fast',
+      'else',
+      'check:',
+      '\techo slow',
+      'endif',
+      'ifneq "$(SKIP_LINT)" ""',
+      'skipped:',
+      '\techo skipped',
+      'endif',
+    ];
+    const load = (commandLine?: Map<string, string | undefined>) => loadMakefile(file('Makefile', common), '', async () => undefined, undefined, commandLine);
+    const lines = (model: Awaited<ReturnType<typeof load>>, goals: string[]) => recipesOf(model, goals).recipes.map(({ target, groups }) => `${target}: ${groups.map((g) => g[0]! + 1).join(' ')}`);
+    // Where CIRCLE_JOB (the environment's) may or may not be set, LINT may be either: matched by its text, both branches read.
+    assert.deepEqual(lines(await load(), ['lint', 'check', 'skipped']), ['$(LINT): 16', 'lint: 12', 'check: 21', 'check: 24']);
+    // `make lint SKIP_LINT=1`: LINT is empty whichever way the outer conditional goes; ifdef LINT is false.
+    assert.deepEqual(lines(await load(new Map([['SKIP_LINT', '1']])), ['lint', 'skipped']), ['skipped: 28']);
+    // MODE set on the command line decides `ifeq ($(MODE),fast)` (set by `?=`, the environment might have set it: not decided).
+    assert.deepEqual(lines(await load(new Map([['MODE', 'slow']])), ['check']), ['check: 24']);
+    // A value the command line gives but the reader does not know decides nothing.
+    assert.deepEqual(lines(await load(new Map([['SKIP_LINT', undefined]])), ['lint', 'skipped']), ['$(LINT): 16', 'lint: 12', 'skipped: 28']);
+  });
+
+  it('bounds expansion: a variable that refers to itself, doubling variables and deep nesting stay as written, quickly', async () => {
+    const doubling = Array.from({ length: 40 }, (_, i) => (i === 0 ? 'A0 := xx' : `A${i} := $(A${i - 1})$(A${i - 1})`));
+    const lazy = Array.from({ length: 60 }, (_, i) => (i === 0 ? 'B0 =' : `B${i} = $(B${i - 1})$(B${i - 1})`));
+    const nested = '$('.repeat(5000) + 'X' + ')'.repeat(5000);
+    const makefile = [...doubling, ...lazy, 'SELF = $(SELF) x', 'all: a b c d', 'a: $(A39)', 'b: $(B59)', 'c: $(SELF)', 'd: ' + nested, '$(A39):', '\techo a', '$(B59):', '\techo b', '$(SELF):', '\techo self', `${nested}:`, '\techo nested'];
+    const started = Date.now();
+    const model = await loadMakefile(file('Makefile', makefile), '', async () => undefined);
+    assert.deepEqual(
+      recipesOf(model, ['all']).recipes.map(({ groups }) => groups[0]![0]! + 1),
+      [108, 110, 112, 114],
+    );
+    assert.ok(model.rules.has('$(B59)') && model.rules.has('$(SELF)') && model.rules.has(nested));
+    assert.ok(Date.now() - started < 2000);
+  });
+
   it('gives the shell what make gives it: no tab, no @ - + prefixes, $$ as $, the recipe after `;` of a rule line', () => {
     assert.equal(recipeShellLine('\t@-echo "$$HOME" $(VAR)', true), '   echo "$HOME" $(VAR)');
     assert.equal(recipeShellLine('\t  --flag', false), '   --flag');
@@ -107,6 +268,68 @@ describe('Makefiles: what the scan reads', () => {
       'linked/Makefile: linked/Makefile, read by make run by job "out" of .gitlab-ci.yml (make), is reached through a symbolic link that leads out of the scan root; its recipes were not checked.',
       'prefix/Makefile: prefix/Makefile, read by make run by job "prefix" of .gitlab-ci.yml (make), sets .RECIPEPREFIX; its recipes were not checked.',
     ]);
+  });
+
+  it('reads the Makefile make reads: GNUmakefile, then makefile, then Makefile, or the one -f names', async () => {
+    const result = await scanIacTree({
+      '.gitlab-ci.yml': 'stages: [build]\ngnu:\n  script:\n    - make -C a check\nlower:\n  script:\n    - make -C b check\nnamed:\n  script:\n    - make -f b/Makefile check\n',
+      'a/GNUmakefile': 'check:\n\tcurl -k https://example.org/gnu\n',
+      'a/makefile': 'check:\n\tcurl -k https://example.org/a-lower\n',
+      'a/Makefile': 'check:\n\tcurl -k https://example.org/a-upper\n',
+      'b/makefile': 'check:\n\n\tcurl -k https://example.org/b-lower\n',
+      'b/Makefile': 'check:\n\n\n\tcurl -k https://example.org/b-upper\n',
+    });
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort(), [
+      'iac/gitlab-tls-verification-disabled a/GNUmakefile:2',
+      'iac/gitlab-tls-verification-disabled b/Makefile:4',
+      'iac/gitlab-tls-verification-disabled b/makefile:3',
+    ]);
+  });
+
+  it('follows `make lint` through an included file\'s `%: common-%` to the tool its recipe downloads and pipes into a shell', async () => {
+    const result = await scanIacTree({
+      '.github/workflows/ci.yml': 'on: push\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n',
+      'Makefile': 'include Makefile.common\n',
+      'Makefile.common': [
+        'FIRST_GOPATH := $(firstword $(subst :, ,$(shell go env GOPATH)))',
+        'GOLANGCI_LINT := $(FIRST_GOPATH)/bin/golangci-lint',
+        '%: common-% ;',
+        'common-lint: $(GOLANGCI_LINT)',
+        '\t$(GOLANGCI_LINT) run',
+        '$(FIRST_GOPATH)/bin/golangci-lint:',
+        '\tcurl -sSfL https://example.org/install.sh | sh -s -- -b $(FIRST_GOPATH)/bin',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['iac/gha-curl-pipe-shell Makefile.common:7']);
+    assert.match(result.findings[0]!.message, /\(make lint\)/);
+  });
+
+  it('does not follow what the command line turns off: `make lint SKIP_GOLANGCI_LINT=1` downloads nothing', async () => {
+    const common = [
+      'SKIP_GOLANGCI_LINT :=',
+      'GOLANGCI_LINT :=',
+      'ifneq (,$(SKIP_GOLANGCI_LINT))',
+      '\tGOLANGCI_LINT :=',
+      'else ifeq (,$(CIRCLE_JOB))',
+      '\tGOLANGCI_LINT := bin/golangci-lint',
+      'endif',
+      '%: common-% ;',
+      'common-lint: $(GOLANGCI_LINT)',
+      'ifdef GOLANGCI_LINT',
+      '\t$(GOLANGCI_LINT) run',
+      'endif',
+      'ifdef GOLANGCI_LINT',
+      '$(GOLANGCI_LINT):',
+      '\tcurl -sSfL https://example.org/install.sh | sh -s -- -b bin',
+      'endif',
+      '',
+    ].join('\n');
+    const workflow = (run: string) => `on: push\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
+    const skipped = await scanIacTree({ '.github/workflows/ci.yml': workflow('make lint SKIP_GOLANGCI_LINT=1'), 'Makefile': 'include Makefile.common\n', 'Makefile.common': common });
+    assert.deepEqual(skipped.findings, []);
+    const run = await scanIacTree({ '.github/workflows/ci.yml': workflow('make lint'), 'Makefile': 'include Makefile.common\n', 'Makefile.common': common });
+    assert.deepEqual(run.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`), ['iac/gha-curl-pipe-shell Makefile.common:15']);
   });
 
   it('judges the recipes a GitHub Actions step runs through make from its working-directory', async () => {
