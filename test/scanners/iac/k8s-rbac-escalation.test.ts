@@ -110,3 +110,10 @@ describe('RBAC escalation paths weighed by where the role applies', () => {
     assert.equal(csr(create.replace('  verbs', '  resourceNames: ["x"]\n  verbs') + approval + signers('')).length, 0);
   });
 });
+
+describe('k8s-rbac-secrets-access message', () => {
+  it('names only the verbs that read Secrets', () => {
+    const found = hits('iac/k8s-rbac-secrets-access', roleOf('Role', '- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get", "create", "update", "list"]\n'));
+    assert.deepEqual(found.map((h) => h.message), ['Role/runner can read Secrets (get, list).']);
+  });
+});

@@ -972,9 +972,10 @@ const rbacSecrets = kubeRule({
       if (!(r.apiGroups.length === 0 || r.apiGroups.some((g) => g === '' || g === '*'))) continue;
       // A service account bound to the role in this file hands the access to every pod that runs as it.
       const accounts = boundServiceAccounts(input, r.object);
+      const reading = r.verbs.filter((v) => ['get', 'list', 'watch', '*'].includes(v));
       yield {
         line: r.line('verbs'),
-        message: `${objectLabel(r.object)} can read Secrets (${r.verbs.join(', ')})${accounts.length > 0 ? `, and service account ${accounts.join(', ')} is bound to it` : ''}.`,
+        message: `${objectLabel(r.object)} can read Secrets (${reading.join(', ')})${accounts.length > 0 ? `, and service account ${accounts.join(', ')} is bound to it` : ''}.`,
         resource: objectLabel(r.object),
         ...(accounts.length > 0 ? { severity: 'high' as const } : {}),
       };
