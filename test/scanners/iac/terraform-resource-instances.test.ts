@@ -259,6 +259,25 @@ describe('Terraform: companions of a subject read per instance (roles, attachmen
     ]);
   });
 
+  it('names, of equally strong grants to a role, the first in the order its own file reads the module, however the pool is shared', async () => {
+    const file = (name: string) =>
+      lines(
+        `resource "aws_lambda_function" "${name}" {`,
+        `  function_name = "${name}"`,
+        '  role          = aws_iam_role.shared.arn',
+        '}',
+        `resource "aws_iam_role_policy_attachment" "${name}_admin" {`,
+        '  role       = aws_iam_role.shared.name',
+        '  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"',
+        '}',
+      );
+    const role = lines('resource "aws_iam_role" "shared" {', '  name               = "shared"', '  assume_role_policy = data.aws_iam_policy_document.trust.json', '}');
+    assert.deepEqual(await inTree({ 'a.tf': file('a'), 'b.tf': file('b'), 'role.tf': role }, WORKLOAD), [
+      'a.tf:3 aws_lambda_function.a runs its code with aws_iam_role.shared, which has administrator access (AdministratorAccess) through aws_iam_role_policy_attachment.a_admin and 1 more.',
+      'b.tf:3 aws_lambda_function.b runs its code with aws_iam_role.shared, which has administrator access (AdministratorAccess) through aws_iam_role_policy_attachment.b_admin and 1 more.',
+    ]);
+  });
+
   it('pools the escalation actions of each instance of a role from the policy documents its policies name per instance', async () => {
     const policies = lines(
       'data "aws_iam_policy_document" "role" {',

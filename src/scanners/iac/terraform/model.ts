@@ -625,7 +625,10 @@ export function instancesNamed(input: TfInput, expr: Expr, target: TfResource): 
   return named.length === keys.size ? named : [target];
 }
 
-const COMPANIONS = new WeakMap<TfInput, { left: number; views: Map<TfResource, readonly TfResource[]> }>();
+/** The instance blocks made of the module's other files' blocks: per directory context (its files' scopes give the same values), else per file. */
+const COMPANION_BLOCKS = new WeakMap<object, { left: number; blocks: WeakMap<Block, ReadonlyArray<{ key: string | number; block: Block }> | null> }>();
+/** The companions of a file made of those blocks (a file's own resource objects, for its indexes). */
+const COMPANIONS = new WeakMap<TfInput, Map<TfResource, readonly TfResource[]>>();
 
 /**
  * The instances of a resource or data source of the module, as a companion of a rule's
@@ -635,8 +638,11 @@ const COMPANIONS = new WeakMap<TfInput, { left: number; views: Map<TfResource, r
  * instance of a for_each or count that can be read in this file's scope (a module's
  * variables and locals are the same in all its files) when the block reads `each` or
  * `count`. Otherwise, past MAX_RESOURCE_INSTANCES, past the budget of
- * MAX_INSTANCES_PER_FILE such instances a file may make, or known to make nothing (its
- * file judges whether a variable's default is what makes it nothing), as written.
+ * MAX_INSTANCES_PER_FILE such instances a module directory (or a file read on its own)
+ * may make, or known to make nothing (its file judges whether a variable's default is
+ * what makes it nothing), as written. The instance blocks are made once for all the
+ * files of a directory read in one context, so that the module's pools cost each file
+ * no new substitution and share the policies read from them.
  */
 export function companionInstances(input: TfInput, resource: TfResource): readonly TfResource[] {
   const target = written(resource);
@@ -646,17 +652,30 @@ export function companionInstances(input: TfInput, resource: TfResource): readon
   if (at === undefined || at < input.resources.length + input.data.length || target.module !== undefined) return instancesOfResource(input, target);
   if (!attribute(target.block, 'for_each') && !attribute(target.block, 'count')) return [target];
   let made = COMPANIONS.get(input);
-  if (!made) COMPANIONS.set(input, (made = { left: MAX_INSTANCES_PER_FILE, views: new Map() }));
-  let views = made.views.get(target);
+  if (!made) COMPANIONS.set(input, (made = new Map()));
+  let views = made.get(target);
   if (!views) {
-    const plan = blockMentionsBound(target.block) ? planInstances(target.block, input.scope) : undefined;
-    if (plan?.kind === 'instances' && plan.instances.length <= made.left) {
-      made.left -= plan.instances.length;
-      views = plan.instances.map(({ key, bound }) => ({ ...target, block: instanceBlock(target.block, bound), instance: { key, of: target } }));
-    } else views = [target];
-    made.views.set(target, views);
+    const blocks = companionBlocks(input, target.block);
+    views = blocks ? blocks.map(({ key, block }) => ({ ...target, block, instance: { key, of: target } })) : [target];
+    made.set(target, views);
   }
   return views;
+}
+
+function companionBlocks(input: TfInput, block: Block): ReadonlyArray<{ key: string | number; block: Block }> | undefined {
+  const owner = input.context ?? input;
+  let state = COMPANION_BLOCKS.get(owner);
+  if (!state) COMPANION_BLOCKS.set(owner, (state = { left: MAX_INSTANCES_PER_FILE, blocks: new WeakMap() }));
+  const known = state.blocks.get(block);
+  if (known !== undefined) return known ?? undefined;
+  const plan = blockMentionsBound(block) ? planInstances(block, input.scope) : undefined;
+  let made: Array<{ key: string | number; block: Block }> | null = null;
+  if (plan?.kind === 'instances' && plan.instances.length <= state.left) {
+    state.left -= plan.instances.length;
+    made = plan.instances.map(({ key, bound }) => ({ key, block: instanceBlock(block, bound) }));
+  }
+  state.blocks.set(block, made);
+  return made ?? undefined;
 }
 
 /**

@@ -99,11 +99,15 @@ export function* policies(input: TfInput, options: { module?: boolean } = {}): G
   };
   // The file's own policies, the subjects of findings, once per instance of a resource with for_each or count (resourcesOf);
   // a module's policies pooled for what they grant (options.module), those of its other files once per instance too (companionInstances).
-  const resources = options.module ? [...input.resources, ...input.others.filter((r) => r.kind === 'resource')].flatMap((r) => companionInstances(input, r)) : input.resources.flatMap((r) => instancesOfResource(input, r));
-  for (const resource of resources) {
-    for (const a of policyAttributes(resource.block)) {
-      const policy = read(resource, a);
-      if (policy) yield policy;
+  // Only those that hold a policy are expanded, each when it is read (with the documents it names):
+  // the budget of companion instances is spent on what is read.
+  for (const written of options.module ? [...input.resources, ...input.others.filter((r) => r.kind === 'resource')] : input.resources) {
+    if (policyAttributes(written.block).length === 0) continue;
+    for (const resource of options.module ? companionInstances(input, written) : instancesOfResource(input, written)) {
+      for (const a of policyAttributes(resource.block)) {
+        const policy = read(resource, a);
+        if (policy) yield policy;
+      }
     }
   }
   for (const data of input.data) {

@@ -1,6 +1,6 @@
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, companionInstances, instanceNamed, instancesNamed, InstancePool, isFalseValue, isTrueValue, label, mentioned, referrerInstances, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, companionInstances, instanceNamed, instancesNamed, InstancePool, isFalseValue, isTrueValue, label, mentioned, referrerInstances, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
 import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, strongestGrant, unscopedServicePermission, WORKLOAD_USES } from '../../aws-policy.js';
@@ -18,9 +18,10 @@ interface Grant {
   what: string;
   /** The policy or attachment that grants it. */
   via: string;
+  /** How it was found (0: a policy, 1: a managed policy attachment, 2: the role's managed_policy_arns) and the block as written that grants it: the order a file reads them in. */
+  phase: number;
+  source: Block;
 }
-
-const privilegedByRole = new WeakMap<TfInput, InstancePool<Grant>>();
 
 /**
  * The roles (aws_iam_role) an attribute of a block mentions: of a role with for_each or
@@ -41,13 +42,18 @@ function rolesIn(input: TfInput, block: Block, field: string): TfResource[] {
  * attached to it, and the AWS managed AdministratorAccess, PowerUserAccess and
  * IAMFullAccess. A role, policy or attachment with for_each or count is read one instance
  * at a time, so that what an attachment gives one instance of a role is that instance's
- * alone. Built once per input.
+ * alone. The pool is the same for every file of a module directory read in one context,
+ * so it is made once for them (a file with resources of its own making, from registry
+ * modules, makes its own), as the escalation pool is (iam.ts); grantsOf gives each file
+ * a role's grants in its own order.
  */
 function privilegedRoles(input: TfInput): InstancePool<Grant> {
-  const cached = privilegedByRole.get(input);
+  const { shared, context } = input;
+  const sharable = shared !== undefined && context !== undefined && !input.resources.some((r) => r.module !== undefined);
+  const cached = sharable ? sharedPrivileged.get(shared)?.get(context) : filePrivileged.get(input);
   if (cached) return cached;
   const found = new InstancePool<Grant>();
-  const add = (role: TfResource, grant: Grant) => found.add(role, grant);
+  const grant = (role: TfResource, what: string, via: string, phase: number, by: TfResource) => found.add(role, { what, via, phase, source: written(by).block });
   const attachmentTypes = ['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment'];
   const roleField = (attachment: TfResource) => (attachment.type === 'aws_iam_policy_attachment' ? 'roles' : 'role');
   for (const policy of policies(input, { module: true })) {
@@ -57,27 +63,53 @@ function privilegedRoles(input: TfInput): InstancePool<Grant> {
     const what = privilegeOf(policy.statements);
     if (!what) continue;
     const via = label(policy.resource);
-    if (type === 'aws_iam_role') add(policy.resource, { what, via: `${via} inline_policy` });
-    else if (type === 'aws_iam_role_policy') for (const role of rolesIn(input, policy.resource.block, 'role')) add(role, { what, via });
+    const add = (role: TfResource, how = via) => grant(role, what, how, 0, policy.resource);
+    if (type === 'aws_iam_role') add(policy.resource, `${via} inline_policy`);
+    else if (type === 'aws_iam_role_policy') for (const role of rolesIn(input, policy.resource.block, 'role')) add(role);
     else {
-      for (const attachment of referrerInstances(input, policy.resource, attachmentTypes, 'policy_arn')) for (const role of rolesIn(input, attachment.block, roleField(attachment))) add(role, { what, via });
-      for (const role of referrerInstances(input, policy.resource, ['aws_iam_role'], 'managed_policy_arns')) add(role, { what, via });
+      for (const attachment of referrerInstances(input, policy.resource, attachmentTypes, 'policy_arn')) for (const role of rolesIn(input, attachment.block, roleField(attachment))) add(role);
+      for (const role of referrerInstances(input, policy.resource, ['aws_iam_role'], 'managed_policy_arns')) add(role);
     }
   }
   const managed = (expr: Expr): string | undefined => privilegedManagedPolicy(managedPolicyArn(input, expr) ?? '');
   for (const attachment of moduleResourcesOf(input, ...attachmentTypes).flatMap((r) => companionInstances(input, r))) {
     const what = managedPolicyArnsOf(input, attachment.block, 'policy_arn').map(privilegedManagedPolicy).find((w) => w !== undefined);
-    if (what) for (const role of rolesIn(input, attachment.block, roleField(attachment))) add(role, { what, via: label(attachment) });
+    if (what) for (const role of rolesIn(input, attachment.block, roleField(attachment))) grant(role, what, label(attachment), 1, attachment);
   }
   for (const role of moduleResourcesOf(input, 'aws_iam_role').flatMap((r) => companionInstances(input, r))) {
     const list = attribute(role.block, 'managed_policy_arns');
     for (const item of list ? itemsOf(list.expr) : []) {
       const what = managed(item);
-      if (what) add(role, { what, via: `${label(role)} managed_policy_arns` });
+      if (what) grant(role, what, `${label(role)} managed_policy_arns`, 2, role);
     }
   }
-  privilegedByRole.set(input, found);
+  if (sharable) {
+    let byContext = sharedPrivileged.get(shared);
+    if (!byContext) sharedPrivileged.set(shared, (byContext = new WeakMap()));
+    byContext.set(context, found);
+  } else filePrivileged.set(input, found);
   return found;
+}
+
+const sharedPrivileged = new WeakMap<object, WeakMap<object, InstancePool<Grant>>>();
+const filePrivileged = new WeakMap<TfInput, InstancePool<Grant>>();
+const blockOrders = new WeakMap<TfInput, Map<Block, number>>();
+
+/**
+ * The grants of a role (or role instance) in the order the file reads the module, its own
+ * resources first, as a pool made for the file alone would give them: of equally strong
+ * grants, the message names the first.
+ */
+function grantsOf(input: TfInput, pool: InstancePool<Grant>, role: TfResource): Grant[] {
+  const grants = pool.get(role);
+  if (grants.length < 2) return grants;
+  let order = blockOrders.get(input);
+  if (!order) blockOrders.set(input, (order = new Map([...input.resources, ...input.others].map((r, i) => [r.block, i]))));
+  const at = (g: Grant) => order.get(g.source) ?? Infinity;
+  return grants
+    .map((g, i) => ({ g, i }))
+    .sort((a, b) => a.g.phase - b.g.phase || at(a.g) - at(b.g) || a.i - b.i)
+    .map(({ g }) => g);
 }
 
 /** Where workloads name the role their code runs with. */
@@ -124,7 +156,7 @@ const workloadPrivilegedRole: TfRule = tfRule({
                 .flatMap((profile) => instancesNamed(input, a.expr, profile).flatMap((named) => rolesIn(input, named.block, 'role')))
             : rolesIn(input, workload.block, field);
         for (const role of roles) {
-          const grants = privileged.get(role);
+          const grants = grantsOf(input, privileged, role);
           if (grants.length === 0) continue;
           yield { line: a.line, message: `${label(workload)} ${what} ${label(role)}, which has ${strongestGrant(grants)}.`, resource: label(workload) };
         }
