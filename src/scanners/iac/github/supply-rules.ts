@@ -89,11 +89,11 @@ function publishes(step: Step): boolean {
     .some((line) => PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, ''))));
 }
 
-/** Job ids and names of checks: lint, test, vet, fmt... */
-const CHECK_JOB = /(?:^|[-_\s(])(?:lint|linters?|tests?|unit-tests?|checks?|vet|fmt|format|style|typecheck|clippy)(?:$|[-_\s)])/i;
+/** Job ids and names of checks: lint, test, vet, fmt, benchmarks... */
+const CHECK_JOB = /(?:^|[-_\s(])(?:lint|linters?|tests?|unit-tests?|checks?|vet|fmt|format|style|typecheck|clippy|bench(?:mark)?s?)(?:$|[-_\s)])/i;
 /** Commands that only check the code. */
 const CHECK_COMMAND =
-  /^(?:go\s+(?:vet|test)\b|golangci-lint\b|staticcheck\b|cargo\s+(?:test|clippy|fmt|check|nextest|deny|audit)\b|(?:npm|pnpm|yarn|bun)\s+(?:test|lint|run\s+(?:lint|test|check|typecheck|format:check)[\w:-]*)\b|npx\s+(?:eslint|prettier\s+--check|tsc\s+--noEmit)\b|pytest\b|python\s+-m\s+pytest\b|tox\b|nox\b|ruff\b|flake8\b|mypy\b|black\s+--check\b|make\s+(?:test|lint|check|vet)\b|\.\/gradlew\s+(?:test|check|lint)\b|mvn\s+(?:-\S+\s+)*(?:test|verify)\b|shellcheck\b|pre-commit\s+run\b)/;
+  /^(?:go\s+(?:vet|test)\b|golangci-lint\b|staticcheck\b|cargo\s+(?:test|bench|clippy|fmt|check|nextest|deny|audit)\b|(?:npm|pnpm|yarn|bun)\s+(?:test|lint|run\s+(?:lint|test|check|typecheck|format:check)[\w:-]*)\b|npx\s+(?:eslint|prettier\s+--check|tsc\s+--noEmit)\b|pytest\b|python\s+-m\s+pytest\b|tox\b|nox\b|ruff\b|flake8\b|mypy\b|black\s+--check\b|make\s+(?:test|lint|check|vet)\b|\.\/gradlew\s+(?:test|check|lint)\b|mvn\s+(?:-\S+\s+)*(?:test|verify)\b|shellcheck\b|pre-commit\s+run\b)/;
 /** Steps that hand something on from the job: artifacts, attestations, signatures. */
 const HANDS_ON = /^(?:actions\/upload-artifact|actions\/attest|actions\/attest-build-provenance|sigstore\/cosign-installer|actions\/upload-pages-artifact)$/;
 
@@ -111,9 +111,9 @@ function checksOnly(job: Job): boolean {
   return lines.length > 0 && lines.every((line) => CHECK_COMMAND.test(line));
 }
 
-/** Whether a job's `if:` leaves it out of runs with these facts (`if: github.event_name == 'pull_request'` on a push). */
-function skippedFor(job: Job, facts: EventFacts): boolean {
-  const condition = text(get(job.node, 'if'));
+/** Whether a job's or step's `if:` leaves it out of runs with these facts (`if: github.event_name == 'pull_request'` on a push). */
+function skippedFor(owner: Job | Step, facts: EventFacts): boolean {
+  const condition = text(get(owner.node, 'if'));
   if (condition === undefined) return false;
   const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
   const tree = inner.includes('${{') ? undefined : parseExpression(inner);
@@ -150,6 +150,24 @@ const RELEASE_FACTS: Record<ReleaseTrigger['kind'], EventFacts> = {
   tag: { 'github.event_name': 'push', 'github.ref': { prefix: 'refs/tags/' }, 'github.ref_type': 'tag' },
   branch: { 'github.event_name': 'push', 'github.ref': { prefix: 'refs/heads/' }, 'github.ref_type': 'branch' },
 };
+
+const TAG = { 'github.ref': { prefix: 'refs/tags/' }, 'github.ref_type': 'tag' } as const;
+const BRANCH = { 'github.ref': { prefix: 'refs/heads/' }, 'github.ref_type': 'branch' } as const;
+const PULL = { 'github.ref': { prefix: 'refs/pull/' } } as const;
+
+/**
+ * The runs a workflow has, as the `if:` of a step tests them: each trigger's event with the
+ * kinds of ref it runs for (a push is for a tag or a branch, a pull request for refs/pull/...).
+ * A reusable workflow's caller, and a composite action's, may run on any event.
+ */
+function runKinds(wf: Workflow): EventFacts[] {
+  const events = [...wf.triggers.keys()];
+  if (events.length === 0 || events.includes('workflow_call')) return [TAG, BRANCH, PULL];
+  return events.flatMap((event) => {
+    const refs = event === 'release' ? [TAG] : event === 'pull_request' ? [PULL] : event === 'push' || event === 'workflow_dispatch' || event === 'create' ? [TAG, BRANCH] : [BRANCH];
+    return refs.map((ref) => ({ ...ref, 'github.event_name': event }));
+  });
+}
 
 /**
  * Whether a toggle written as one `${{ }}` expression turns the cache on in the release
@@ -208,34 +226,47 @@ export const cachePoisoning = workflowRule({
       'name: release\non:\n  push:\n    branches: [release]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          # expect\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - run: uv build\n',
       // A push to a release branch in a job that publishes; the pull-request-only job is left out.
       'name: ci\non:\n  push:\n    branches: ["release/*"]\n  pull_request:\npermissions: {}\njobs:\n  test:\n    if: ${{ github.event_name == \'pull_request\' }}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: check\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: release --clean\n',
+      // Left out of tag pushes, the cache still shares the runs on main with a publication that has no condition.
+      'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
     negative: [
       // Off on every tag push and release, the only events this workflow runs on.
       'name: release\non:\n  push:\n    tags: ["*"]\n  release:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cache\n          key: deps\n          lookup-only: true\n      - uses: docker/setup-buildx-action@c47758b77c9736f4b2ef4073d4d51994fabfe349 # v3.7.1\n      - run: uv build\n',
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: npm ci && npm test\n'),
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        with:\n          cache: false\n      - run: go build ./...\n', 'release'),
+      // Benchmarks ship nothing either, known by the job's name or by the commands it runs.
+      'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  perf:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo bench\n  go-bench:\n    name: Run benchmarks\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make benchmark\n',
       // A lint job of a tag workflow, and a rehearsal of a publication, ship nothing.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go vet ./...\n  checks:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: |\n          cargo fmt --check\n          cargo clippy -- -D warnings\n',
       workflow('      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo publish --workspace --dry-run\n', 'pull_request'),
       // Tests on a maintenance branch publish nothing; a push there is not a release by itself.
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./...\n', '\n  push:\n    branches: [main, release-*]\n  pull_request:'),
+      // The cache steps of a CI workflow that also runs on tags are left out of tag pushes by their own `if:`,
+      // the only runs that publish.
+      'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\n  pull_request:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.cargo\n          key: cargo-home\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        if: github.event_name == \'pull_request\'\n      - run: cargo build --release\n      - uses: softprops/action-gh-release@c95fe1489396fe8a9eb87c0abf8aa5b2ef267fda # v2.2.1\n        if: startsWith(github.ref, \'refs/tags/\')\n',
       // GoReleaser building a snapshot publishes nothing, and the job runs only for pull requests.
       'name: ci\non:\n  push:\n    tags: ["v*"]\n  pull_request:\npermissions: {}\njobs:\n  check:\n    if: github.event_name == \'pull_request\'\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./...\n  snapshot:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: build --snapshot\n      - run: goreleaser release --snapshot --clean\n'.replace('push:\n    tags: ["v*"]', 'push:\n    branches: [release]'),
     ],
   },
   *check(wf) {
     const workflowTriggers = releaseTriggers(wf);
+    const runs = runKinds(wf);
     for (const job of wf.jobs) {
-      const publisher = job.steps.find(publishes);
+      const publishers = job.steps.filter(publishes);
       const triggers = workflowTriggers.filter((t) => !skippedFor(job, RELEASE_FACTS[t.kind]));
-      // A push to a release branch is not a release by itself (tests run there too): the job must publish.
-      // Nor is a tag or a release for a job that only lints or tests.
-      const releases = (triggers.some((t) => t.kind !== 'branch') && !checksOnly(job)) || (publisher !== undefined && triggers.length > 0);
-      if (!releases && !publisher) continue;
-      const why = releases ? `runs on ${triggers.map((t) => t.label).join(', ')}` : `publishes (${stepLabel(publisher!)})`;
+      const checks = checksOnly(job);
       for (const step of job.steps) {
+        // The release runs the cache step takes part in: its own `if:` may leave it out of them (`!startsWith(github.ref, 'refs/tags/')`).
+        const stepTriggers = triggers.filter((t) => !skippedFor(step, RELEASE_FACTS[t.kind]));
+        // A publishing step that runs in the same runs as the cache step: not one that runs on tags only beside a cache step that never does.
+        const publisher = publishers.find((p) => runs.some((facts) => !skippedFor(step, facts) && !skippedFor(p, facts)));
+        // A push to a release branch is not a release by itself (tests run there too): the job must publish.
+        // Nor is a tag or a release for a job that only lints or tests.
+        const releases = (stepTriggers.some((t) => t.kind !== 'branch') && !checks) || (publisher !== undefined && stepTriggers.length > 0);
+        if (!releases && !publisher) continue;
+        const why = releases ? `runs on ${stepTriggers.map((t) => t.label).join(', ')}` : `publishes (${stepLabel(publisher!)})`;
         // A job that publishes on any event cannot rely on a toggle that tests the event.
-        const cache = cacheUse(step, publisher ? [] : triggers);
+        const cache = cacheUse(step, publisher ? [] : stepTriggers);
         if (cache) yield { line: cache.line, message: `${stepLabel(step)} restores a cache (${cache.action}) in a job that ${why}; a poisoned cache entry would end up in the release.`, resource: jobLabel(job) } satisfies Hit;
       }
     }
