@@ -85,3 +85,35 @@ test('a comment on the first line of a step covers the step, and not the next on
     [[9, 'zizmor: ignore[use-trusted-publishing]'], [11, undefined]],
   );
 });
+
+test('for the audits whose findings hold their whole step, a comment on any line of the step covers it', () => {
+  const text = [
+    'name: ci', //1
+    'on:', //2
+    '  push:', //3
+    '    tags: ["*"]', //4
+    'permissions: {}', //5
+    'jobs:', //6
+    '  build:', //7
+    '    runs-on: ubuntu-latest', //8
+    '    steps:', //9
+    '      - name: Cache rust', //10
+    '        uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0', //11
+    '        with:', //12
+    '          lookup-only: false # zizmor: ignore[cache-poisoning] -- nothing is shipped from here', //13
+    '      - uses: actions/cache@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0', //14
+    '        with:', //15
+    '          path: ~/.cargo', //16
+    '          key: cargo # zizmor: ignore[artipacked]', //17
+    '      - run: cargo build --release', //18
+    '',
+  ].join('\n');
+  const suppressions = zizmorSuppressions(text);
+  const found = analyseFile('.github/workflows/ci.yml', text, () => {}, 'github-actions').findings.filter((f) => f.ruleId === 'iac/gha-release-cache-poisoning');
+  // artipacked's findings are on their own line: its comment does not cover the step.
+  assert.deepEqual(
+    found.map((f) => [f.location.startLine, findZizmorSuppression(suppressions, f.ruleId, f.location.startLine, f.location.endLine)?.reason]),
+    [[11, 'zizmor: ignore[cache-poisoning]'], [14, undefined]],
+  );
+  assert.equal(findZizmorSuppression(suppressions, 'iac/gha-checkout-persist-credentials', 14), undefined);
+});

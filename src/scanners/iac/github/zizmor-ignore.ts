@@ -75,10 +75,12 @@ export function zizmorSuppressions(text: string): ZizmorSuppression[] {
     const audits = IGNORE.exec(line)?.[1];
     if (!audits) return;
     const on = onBlockAround(lines, i);
-    const lastLine = on ? on.last : blockEnd(lines, i);
-    const firstLine = on ? on.first : i + 1;
+    const step = on ? undefined : stepAround(lines, i);
     const seen = new Set<string>();
     for (const audit of audits.split(',').map((a) => a.trim())) {
+      const whole = step && STEP_SPAN_AUDITS.has(audit) ? step : undefined;
+      const lastLine = on ? on.last : Math.max(blockEnd(lines, i), whole?.last ?? 0);
+      const firstLine = on ? on.first : Math.min(i + 1, whole?.first ?? i + 1);
       for (const ruleId of ZIZMOR_AUDIT_RULES[audit] ?? []) {
         if (seen.has(ruleId)) continue;
         seen.add(ruleId);
@@ -87,6 +89,37 @@ export function zizmorSuppressions(text: string): ZizmorSuppression[] {
     }
   });
   return result;
+}
+
+/**
+ * Audits whose findings also hold the whole step they are about (a hidden location in
+ * zizmor's crates/zizmor/src/audit/*.rs): zizmor honours a comment on any line of that step.
+ */
+const STEP_SPAN_AUDITS = new Set(['cache-poisoning', 'template-injection', 'unpinned-uses', 'adhoc-packages', 'use-trusted-publishing']);
+
+/**
+ * The first and last lines (1-based) of the step (an entry of a `steps:` list) that line
+ * index `i` is in, or undefined outside any step.
+ */
+function stepAround(lines: readonly string[], i: number): { first: number; last: number } | undefined {
+  // The comment's own line may open the step; otherwise the step opens above, less indented.
+  let limit = ENTRY_OPENER.test(lines[i]!) ? indentOf(lines[i]!) + 1 : SIGNIFICANT(lines[i]!) ? indentOf(lines[i]!) : Infinity;
+  for (let k = i; k >= 0; k--) {
+    const line = lines[k]!;
+    if (!SIGNIFICANT(line) || indentOf(line) >= limit) continue;
+    const entry = ENTRY_OPENER.exec(line);
+    if (!entry) {
+      limit = indentOf(line);
+      if (limit === 0) return undefined;
+      continue;
+    }
+    const indent = entry[1]!.length;
+    // The entry's list: the key above it, less indented or at its own indentation (`steps:` then `- run:`).
+    const parent = lines.slice(0, k).reverse().find((l) => SIGNIFICANT(l) && (indentOf(l) < indent || (indentOf(l) === indent && !ENTRY_OPENER.test(l))));
+    if (parent !== undefined && /^\s*steps:\s*(?:#.*)?$/.test(parent)) return { first: k + 1, last: blockEnd(lines, k) };
+    limit = indent;
+  }
+  return undefined;
 }
 
 const SIGNIFICANT = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
