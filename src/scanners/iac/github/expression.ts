@@ -309,6 +309,30 @@ export function mayYield(node: ExprNode, head: string): boolean {
   }
 }
 
+/**
+ * The contexts and calls whose text can come out as the value of an expression: both sides
+ * of `||`, the right side of `&&` (the left one only when falsy, that is empty), the
+ * calls to format(), join(), toJSON(), fromJSON() with such an argument; never a comparison, a `!` or a
+ * call that returns a boolean or a hash. `inputs.platform == 'mac' && 'darwin' || 'linux'`
+ * has none: whatever the input holds, the value is one of two literals.
+ */
+export function dataflowParts(node: ExprNode): ExprNode[] {
+  switch (node.kind) {
+    case 'literal':
+    case 'not':
+      return [];
+    case 'context':
+      return [node];
+    case 'call':
+      // Whole, as its text is read: toJSON(github.event) carries what github.event alone does not.
+      return OPAQUE_CALLS.has(node.name.toLowerCase()) || node.args.every((a) => dataflowParts(a).length === 0) ? [] : [node];
+    case 'binary':
+      if (node.op === '&&') return dataflowParts(node.right);
+      if (node.op === '||') return [...dataflowParts(node.left), ...dataflowParts(node.right)];
+      return [];
+  }
+}
+
 /** Every context an expression reads, by its head (`secrets`, `github`, ...). */
 export function contextHeads(node: ExprNode): string[] {
   switch (node.kind) {

@@ -124,6 +124,8 @@ const templateInjection = workflowRule({
       'name: ci\non: issues\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      NAME: ${{ github.event.issue.title }}\n    steps:\n      - env:\n          NAME: fixed\n        run: echo "${{ env.NAME }}"\n',
       // A workflow's inputs come from someone allowed to dispatch it.
       workflow('      - run: echo "${{ inputs.who }}"\n', 'workflow_dispatch'),
+      // The title is only compared: the value, here and in the matrix, is one of the literals.
+      'name: ci\non: issues\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        kind: ${{ startsWith(github.event.issue.title, \'[docs]\') && fromJSON(\'["docs"]\') || fromJSON(\'["code", "tests"]\') }}\n    steps:\n      - run: echo "${{ github.event.issue.title == \'help\' && \'question\' || \'bug\' }}" "${{ matrix.kind }}"\n',
       // An output written from the issue number carries no text.
       workflow('      - id: meta\n        env:\n          TITLE: ${{ github.event.issue.title }}\n        run: |\n          echo "number=${{ github.event.issue.number }}" >> "$GITHUB_OUTPUT"\n          ./check-title.sh "$TITLE"\n      - run: ./label.sh "${{ steps.meta.outputs.number }}"\n', 'issues'),
       // The head sha of the pull request is a hash.

@@ -2,6 +2,7 @@ import type { Severity } from '../../../core/finding.js';
 import { get, isYMap, text } from '../yaml/tree.js';
 import { attackerContext } from './contexts.js';
 import { artifactFolders, downloadedFile, inFolders } from './artifacts.js';
+import { dataflowParts, parseExpression } from './expression.js';
 import { endOfJob, matrixLeaves, matrixReferences, neededJobs } from './flow.js';
 import { envScopes, expressions, inputDeclarations, parseUses, withValue, type Job, type Step, type Workflow } from './model.js';
 import { githubScriptWrites, type ScriptWrite } from './script-writes.js';
@@ -286,6 +287,10 @@ export const NO_TAINT: Taint = { env: new Map(), outputs: new Map() };
  * or choice inputs cannot carry code.
  */
 export function untrustedSource(expression: string, taint: Taint, wf: Workflow): Source | undefined {
+  // Only what can come out as the value counts: not a context that is only compared or tested.
+  const tree = parseExpression(expression);
+  if (tree) expression = dataflowParts(tree).map((part) => expression.slice(part.start, part.end)).join(' ');
+  if (expression === '') return undefined;
   const direct = attackerContext(expression);
   if (direct) return { text: direct };
   const found: Source[] = [];
