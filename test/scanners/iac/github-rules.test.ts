@@ -129,3 +129,20 @@ test('a step written as an alias (- *name) is reported on its own entry, not on 
   assert.deepEqual(lines('iac/gha-checkout-persist-credentials'), [8, 10]);
   assert.deepEqual(lines('iac/gha-template-injection'), [12, 13]);
 });
+
+test('secrets: inherit is low for a reusable workflow of this repository, medium for one of another', () => {
+  const wf = [
+    'name: ci', //1
+    'on: push', //2
+    'permissions: {}', //3
+    'jobs:', //4
+    '  build:', //5
+    '    uses: ./.github/workflows/build.yml', //6
+    '    secrets: inherit', //7
+    '  deploy:', //8
+    '    uses: example/workflows/.github/workflows/deploy.yml@11bd71901bbe5b1630ceea73d27597364c9af683', //9
+    '    secrets: inherit', //10
+    '',
+  ].join('\n');
+  assert.deepEqual(findings(wf, 'iac/gha-all-secrets-exposed').map((f) => [f.location.startLine, f.severity]), [[7, 'low'], [10, 'medium']]);
+});
