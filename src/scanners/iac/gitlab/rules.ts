@@ -65,7 +65,10 @@ const imageLatest = gitlabRule({
       pipeline('build:\n  image:\n    # expect\n    name: alpine\n  script:\n    - make\n'), pipeline('test:\n  image: node:20.11.1\n  services:\n    - redis:7.2.4\n    # expect\n    - postgres:latest\n  script:\n    - npm test\n'),
       pipeline('notify:\n  # expect\n  image: "${CI_REGISTRY}/tools/notifier:latest"\n  script:\n    - notify\n'),
     ],
-    negative: [pipeline('build:\n  image: node:20.11.1\n  script:\n    - npm ci\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n')],
+    negative: [
+      pipeline('build:\n  image: node:20.11.1\n  script:\n    - npm ci\n'),
+      // The VM image of a hosted macOS runner, here through a template.
+      pipeline('.macos:\n  image: macos-15-xcode-16\n  tags:\n    - saas-macos-medium-m1\nbuild-mac:\n  extends: .macos\n  script:\n    - xcodebuild\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n')],
   },
   *check(p) {
     const owners: Array<{ owner: string; node: YNode }> = [{ owner: 'global', node: p.root }, ...p.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode }))];
@@ -75,7 +78,8 @@ const imageLatest = gitlabRule({
     const seen = new Set<string>();
     for (const { owner, node } of owners) {
       const images: Array<{ ref: string | undefined; at: Pick<Hit, 'line' | 'detailLine'> }> = [];
-      const image = resolvedSetting(p, node, 'image');
+      // On GitLab's hosted macOS runners `image:` names the VM image (macos-15-xcode-16), which has no tag or digest.
+      const image = macosRunner(p, node) ? undefined : resolvedSetting(p, node, 'image');
       // An image a tag names is reported where the tag takes it from (on the tag's line when that is another file).
       const named = image && image.value !== pair(node, 'image')?.value ? image.value?.line : undefined;
       if (image) images.push(isYMap(image.value) ? { ref: stringValue(get(image.value, 'name')), at: { line: pair(image.value, 'name')?.keyLine ?? named ?? image.keyLine } } : { ref: stringValue(image.value), at: { line: named ?? image.keyLine } });
@@ -92,6 +96,14 @@ const imageLatest = gitlabRule({
     }
   },
 });
+
+/** Whether a job runs on one of GitLab's hosted macOS runners (a `saas-macos-*` tag, its own or from a job it extends). */
+function macosRunner(p: Pipeline, node: YNode): boolean {
+  if (!isYMap(node)) return false;
+  const owner = extendedSetting(p, node, 'tags') ?? node;
+  const tags = resolvedSetting(p, owner, 'tags');
+  return items(tags?.value).some((tag) => /^saas-macos-/i.test(stringValue(tag) ?? ''));
+}
 
 /** An image reference is a string; a number or boolean there is a broken file, not an image named `12`. */
 function stringValue(node: YNode | null | undefined): string | undefined {
