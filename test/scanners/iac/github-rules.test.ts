@@ -146,3 +146,21 @@ test('secrets: inherit is low for a reusable workflow of this repository, medium
   ].join('\n');
   assert.deepEqual(findings(wf, 'iac/gha-all-secrets-exposed').map((f) => [f.location.startLine, f.severity]), [[7, 'low'], [10, 'medium']]);
 });
+
+test('hardcoded secret: low beside a host on the runner itself, high otherwise', () => {
+  const key = 'SECRET_' + 'ACCESS_KEY';
+  const wf = job(
+    [
+      '      - env:', //8
+      '          STORE_HOST: 127.0.0.1', //9
+      `          ${key}: store-dev-` + 'k3y9', //10
+      '        run: ./start-store.sh', //11
+      '      - env:', //12
+      '          DATABASE_URL: postgres://db.example.org:5432/app', //13
+      `          ${key}: store-prod-` + 'k3y9', //14
+      '        run: ./deploy.sh', //15
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(findings(wf, 'iac/gha-hardcoded-secret').map((f) => [f.location.startLine, f.severity]), [[10, 'low'], [14, 'high']]);
+});

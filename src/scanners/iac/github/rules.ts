@@ -698,10 +698,13 @@ const tlsDisabled = workflowRule({
   },  scripts: VERIFICATION_OFF_IN_SCRIPT,
 });
 
+/** An address on the runner itself, alone or as a URL's host: localhost, 127.x.x.x, ::1. */
+const LOOPBACK = /^(?:[a-z][\w+.-]*:\/\/)?(?:[^@/\s]*@)?(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)(?::\d+)?(?:\/\S*)?$/i;
+
 const hardcodedSecret = workflowRule({
   id: 'iac/gha-hardcoded-secret',
   title: 'Credential written in the workflow',
-  description: 'An env variable, action input or container credential with a secret-looking name has a literal value in the workflow file, so it is in version control and visible to everyone who can read the repository.',
+  description: 'An env variable, action input or container credential with a secret-looking name has a literal value in the workflow file, so it is in version control and visible to everyone who can read the repository. Low when the same env block points at a server on the runner itself (a host or URL on localhost or 127.0.0.1): most likely a test server the job starts, unless it is a tunnel to a real one.',
   remediation: 'Store it as an encrypted secret and reference it: `${{ secrets.NAME }}`.',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -742,11 +745,15 @@ const hardcodedSecret = workflowRule({
       }
     }
     for (const { map, local } of maps) {
+      // A host or URL on the runner itself beside the credential: a server the job starts (a MinIO, a database), or a tunnel.
+      const loopback = map.pairs.find((p) => isYScalar(p.value) && typeof p.value.value === 'string' && LOOPBACK.test(p.value.value.trim()));
       for (const p of map.pairs) {
         const value = isYScalar(p.value) ? p.value.value : undefined;
         // A value the job also gives a service container (a dev server's root token) opens only that throw-away container.
-        if (isSecretName(p.key) && isLiteralSecretValue(value) && !local.has(String(value)))
-          yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file.`, secret: String(value) } satisfies Hit;
+        if (!isSecretName(p.key) || !isLiteralSecretValue(value) || local.has(String(value))) continue;
+        if (loopback)
+          yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file, for a server on the runner itself (${loopback.key}: ${String((loopback.value as { value: string }).value).trim()}): most likely one the job starts for its tests; if it is a tunnel to a real one, store it as a secret.`, secret: String(value), severity: 'low' } satisfies Hit;
+        else yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file.`, secret: String(value) } satisfies Hit;
       }
     }
   },
