@@ -372,6 +372,15 @@ export function unpinnedInstall(words: string[]): { tool: string; packages: stri
   return packages.length > 0 ? { tool, packages } : undefined;
 }
 
+/**
+ * A script with the blanks inside each `${{ }}` made underscores (same length, so offsets
+ * hold): the runner puts the expression's value there before the shell splits words, so
+ * `npm install deno@${{ steps.meta.outputs.version }}` is one word, with a version.
+ */
+function oneWordExpressions(script: string): string {
+  return script.replace(/\$\{\{[^\n}]*\}\}/g, (expression) => expression.replace(/[ \t]/g, '_'));
+}
+
 export const unpinnedPackageInstall = workflowRule({
   id: 'iac/gha-unpinned-package-install',
   title: 'Package installed by name without a version in a workflow',
@@ -386,14 +395,14 @@ export const unpinnedPackageInstall = workflowRule({
       workflow('      # expect\n      - run: |\n          npm ci\n          # detail\n          sudo npm install -g @example/cli\n      # expect\n      - run: gem install rake && yarn global add left-pad@^1.3.0\n'),
     ],
     negative: [
-      workflow('      - run: |\n          npm ci\n          npm install -g @example/cli@2.4.1\n          gem install rake -v 13.2.1\n          pnpm install --frozen-lockfile\n          yarn add ./local-package\n          bundle install\n          npm install\n'),
+      workflow('      - run: |\n          npm ci\n          npm install -g @example/cli@2.4.1\n          npm install -g @example/cli@${{ steps.release.outputs.version }}\n          gem install rake -v 13.2.1\n          pnpm install --frozen-lockfile\n          yarn add ./local-package\n          bundle install\n          npm install\n'),
     ],
   },
   *check(wf) {
     for (const job of wf.jobs) {
       for (const step of job.steps) {
         if (!step.run || typeof step.run.value !== 'string') continue;
-        for (const command of commandsOf(step.run.value)) {
+        for (const command of commandsOf(oneWordExpressions(step.run.value))) {
           const found = unpinnedInstall(effectiveWords(command).map((w) => w.text));
           if (!found) continue;
           const at = inside(step.runLine!, lineOfOffset(wf, step.run, command.offset, step.runLine!));
