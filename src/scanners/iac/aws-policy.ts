@@ -232,9 +232,9 @@ export function broadActions(statement: Statement): string | undefined {
   return broad.length > 0 ? broad.join(', ') : undefined;
 }
 
-/** The default key policy: the account root gets kms:* so that IAM policies can delegate use of the key. */
+/** The default key policy: the account root gets kms:* so that IAM policies can delegate use of the key (its partition or account may be interpolated). */
 export const isRootKeyGrant = (s: Statement) =>
-  s.actions.length > 0 && s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:aws[\w-]*:iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p));
+  s.actions.length > 0 && s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:(?:aws[\w-]*|\$\{[^}]+\}|INTERPOLATED):iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p));
 
 /** IAM actions that grant permissions to some identity: whoever holds one on every role or user can make itself administrator. */
 const IAM_GRANTING_ACTIONS = [

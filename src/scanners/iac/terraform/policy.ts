@@ -239,6 +239,24 @@ function partialValue(expr: Expr, input: TfInput, depth: number): Value {
       const defined = expr.path.length === 2 && name ? (root === 'local' ? input.scope.local(name) : root === 'var' ? input.scope.variable(name) : undefined) : undefined;
       return defined ? next(defined) : evaluate(expr, input.scope);
     }
+    case 'call': {
+      // format("arn:%s:iam::%s:root", ...) with unknown arguments: its text, as a template's.
+      const value = evaluate(expr, input.scope);
+      if (value !== UNKNOWN || expr.name !== 'format' || !expr.args[0] || expr.expandFinal) return value;
+      const spec = next(expr.args[0]);
+      // Explicit argument indexes (%[2]s) are not followed.
+      if (typeof spec !== 'string' || spec.includes('%[')) return value;
+      let arg = 1;
+      let unread = false;
+      const text = spec.replace(/%(%|[-+# 0]*\d*(?:\.\d+)?[a-zA-Z])/g, (_, verb: string) => {
+        if (verb === '%') return '%';
+        const given = expr.args[arg++];
+        if (!given) unread = true;
+        const inner = given ? evaluate(given, input.scope) : UNKNOWN;
+        return typeof inner === 'string' || typeof inner === 'number' || typeof inner === 'boolean' ? String(inner) : 'INTERPOLATED';
+      });
+      return unread ? value : text;
+    }
     case 'template': {
       const value = evaluate(expr, input.scope);
       if (value !== UNKNOWN || !expr.parts.some((p) => p.kind === 'text') || expr.parts.some((p) => p.kind === 'directive')) return value;
@@ -283,10 +301,13 @@ function parseJson(text: string): Value | undefined {
 
 function documentStatements(input: TfInput, data: TfResource): Statement[] {
   return blocksOf(data.block, 'statement').map((statement) => {
+    // Identifiers that interpolate something unknown ("arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root")
+    // are read as their text with INTERPOLATED in place of each unknown part, as jsonencode policies are.
     const read = (kind: string): string[] =>
       blocksOf(statement, kind).flatMap((p) => {
         const type = valueOf(input, p, 'type');
-        return (asStrings(valueOf(input, p, 'identifiers')) ?? []).map((id) => (id === '*' ? '*' : `${typeof type === 'string' ? type : '?'}:${id}`));
+        const identifiers = attribute(p, 'identifiers');
+        return (asStrings(identifiers ? partialValue(identifiers.expr, input, 0) : undefined) ?? []).map((id) => (id === '*' ? '*' : `${typeof type === 'string' ? type : '?'}:${id}`));
       });
     const principals = read('principals');
     const notPrincipals = read('not_principals');

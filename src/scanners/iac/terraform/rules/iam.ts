@@ -318,10 +318,15 @@ const resourcePolicyAllActions: TfRule = tfRule({
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
       // Allow with NotAction grants everything the statement does not name.
       'resource "aws_sns_topic_policy" "t" {\n  arn = aws_sns_topic.t.arn\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, NotAction = "sns:DeleteTopic", Resource = "*" }]\n  })\n}\n',
+      // A role of an account the configuration does not know is not the account root.
+      '# expect\ndata "aws_iam_policy_document" "key" {\n  # detail\n  statement {\n    actions   = ["kms:*"]\n    resources = ["*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${var.account_id}:role/admin"]\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_s3_bucket_policy" "b" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = ["s3:GetObject"], Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
       'resource "aws_kms_key" "k" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:root" }, Action = "kms:*", Resource = "*" }]\n  })\n}\n',
+      // The default key policy with the partition and account interpolated, in a template or through format().
+      'data "aws_iam_policy_document" "key" {\n  statement {\n    actions   = ["kms:*"]\n    resources = ["*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]\n    }\n  }\n}\n',
+      'locals {\n  root = format("arn:%s:iam::%s:root", data.aws_partition.current.partition, data.aws_caller_identity.current.account_id)\n}\ndata "aws_iam_policy_document" "key" {\n  statement {\n    actions   = ["kms:*"]\n    resources = ["*"]\n    principals {\n      type        = "AWS"\n      identifiers = [local.root]\n    }\n  }\n}\n',
       // Access control delegated to the account's access points, as the S3 documentation shows it.
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = { AWS = "*" }\n      Action    = "*"\n      Resource  = [aws_s3_bucket.b.arn, "${aws_s3_bucket.b.arn}/*"]\n      Condition = { StringEquals = { "s3:DataAccessPointAccount" = data.aws_caller_identity.current.account_id } }\n    }]\n  })\n}\n',
     ],
@@ -334,7 +339,8 @@ const resourcePolicyAllActions: TfRule = tfRule({
       const broad = policy.statements.find((s) => broadActions(s) !== undefined && !isRootKeyGrant(s) && !delegatesToAccessPoints(s));
       if (broad) {
         const at = placeOf(policy, broad);
-        const to = openTo(broad) === 'all-but' ? 'every principal but those in NotPrincipal' : broad.principals.slice(0, 2).join(', ') || 'its principals';
+        // A principal that interpolates something unknown is shown with ${...} in its place.
+        const to = openTo(broad) === 'all-but' ? 'every principal but those in NotPrincipal' : broad.principals.slice(0, 2).join(', ').replace(/INTERPOLATED/g, '${...}') || 'its principals';
         yield { ...at, message: `${label(policy.resource)} allows ${broadActions(broad)} to ${to}${detailNote(at)}.`, resource: label(policy.resource) };
       }
     }
