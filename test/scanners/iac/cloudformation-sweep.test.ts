@@ -79,6 +79,15 @@ describe('CloudFormation all-traffic ingress on a load balancer group', () => {
     assert.match(finding.message, /used only by the load balancer EdgeLb, which answers only on listener ports/);
   });
 
+  it('lowers it too when other groups name it only as the source of their rules', () => {
+    // The containers admit traffic from the load balancer's group: that puts nothing else in it.
+    const peers = `${group}  AppGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: app\n      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 8080\n          ToPort: 8080\n          SourceSecurityGroupId: !Ref EdgeLbGroup\n  AppFromLb:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !Ref AppGroup\n      IpProtocol: "-1"\n      SourceSecurityGroupId: !GetAtt EdgeLbGroup.GroupId\n`;
+    assert.deepEqual(ingressHits(peers), ['iac/cfn-sg-open-to-internet@17:medium', 'iac/cfn-sg-open-to-internet@8:medium']);
+    // A rule of another group that opens it to the load balancer's group as its own GroupId is not a peer.
+    const member = `${group}  Other:\n    Type: AWS::EC2::SecurityGroupEgress\n    Properties:\n      GroupId: sg-0123\n      IpProtocol: "-1"\n      CidrIp: 10.0.0.0/8\n      Description: !Ref EdgeLbGroup\n`;
+    assert.deepEqual(ingressHits(member), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);
+  });
+
   it('keeps it critical when anything else uses the group, or other stacks may import it', () => {
     const instance = `${group}  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      SecurityGroupIds: [!GetAtt EdgeLbGroup.GroupId]\n      MetadataOptions: { HttpTokens: required }\n`;
     assert.deepEqual(ingressHits(instance), ['iac/cfn-sg-open-to-internet@17:critical', 'iac/cfn-sg-open-to-internet@8:critical']);

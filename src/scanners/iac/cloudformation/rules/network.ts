@@ -39,19 +39,22 @@ function mentions(node: YNode | null | undefined, id: string, depth = 0): boolea
 /**
  * The ELBv2 load balancers that use the security group `id`, when they are all that
  * uses it: the group is in their SecurityGroups and nowhere else in the template
- * (ingress and egress rules of the group itself aside) nor in its Outputs, which other
- * stacks may import. Undefined otherwise.
+ * (ingress and egress rules of the group itself, and other groups' rules that name it
+ * as a peer, aside) nor in its Outputs, which other stacks may import. Undefined otherwise.
  */
 function onlyLoadBalancers(t: CfnTemplate, id: string): string[] | undefined {
   if (!t.resources.some((r) => r.id === id && r.type === 'AWS::EC2::SecurityGroup') || mentions(t.outputs, id)) return undefined;
   const balancers: string[] = [];
   for (const r of t.resources) {
     if (r.id === id) continue;
-    if (r.type === 'AWS::EC2::SecurityGroupIngress' || r.type === 'AWS::EC2::SecurityGroupEgress') {
-      if (referencedId(prop(t, r, 'GroupId')?.value) === id) {
-        if (r.properties && r.properties.pairs.some((p) => p.key !== 'GroupId' && mentions(p.value, id))) return undefined;
-        continue;
+    if (SECURITY_GROUP_TYPES.has(r.type)) {
+      // Other groups' rules may name it as a peer (SourceSecurityGroupId), as onlyLambdaFunctions reads them.
+      if (mentionsBesides(r.node, id, PEER_KEYS)) {
+        // An ingress or egress rule of the group itself.
+        if (r.type !== 'AWS::EC2::SecurityGroup' && referencedId(prop(t, r, 'GroupId')?.value) === id && !mentionsBesides(r.properties, id, new Set([...PEER_KEYS, 'GroupId']))) continue;
+        return undefined;
       }
+      continue;
     }
     if (r.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
       const groups = prop(t, r, 'SecurityGroups');
@@ -122,7 +125,7 @@ const openToInternet: CfnRule = cfnRule({
   id: 'iac/cfn-sg-open-to-internet',
   title: 'Sensitive port open to the internet',
   description:
-    'A security group ingress rule (or an EC2-Classic DB security group) accepts connections from anywhere (0.0.0.0/0 or ::/0) on every port or protocol, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; this is how many cloud breaches start. A group attached only to Lambda functions, which accept no inbound connections, is not reported.',
+    'A security group ingress rule (or an EC2-Classic DB security group) accepts connections from anywhere (0.0.0.0/0 or ::/0) on every port or protocol, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; this is how many cloud breaches start. A group attached only to Lambda functions, which accept no inbound connections, is not reported, and one used only by ELBv2 load balancers, which answer only on their listener ports, is medium when it opens every port; rules of other groups that name a group as their source do not count as using it.',
   remediation: 'Restrict CidrIp/CidrIpv6 to known networks or use SourceSecurityGroupId (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager.',
   severity: 'high',
   cwe: ['CWE-284'],
