@@ -225,9 +225,9 @@ const imdsv1: TfRule = tfRule({
 const kmsRotation: TfRule = tfRule({
   id: 'iac/tf-aws-kms-no-rotation',
   title: 'KMS key rotation disabled',
-  description: 'enable_key_rotation is not true on a symmetric customer managed key, so the same key material protects data for years and a leaked key stays useful indefinitely (CIS AWS 3.8).',
+  description: 'enable_key_rotation is not true on a symmetric customer managed key, so the same key material protects data for years and a leaked key stays useful indefinitely (CIS AWS 3.8). Low, as iac/cfn-kms-no-rotation: KMS key material never leaves the service, so rotation limits the data under one key version more than it closes a path to the data.',
   remediation: 'Set enable_key_rotation = true (yearly rotation, or rotation_period_in_days).',
-  severity: 'medium',
+  severity: 'low',
   cwe: ['CWE-320'],
   examples: {
     positive: ['# expect\nresource "aws_kms_key" "k" {\n  description = "data"\n}\n', 'resource "aws_kms_key" "k" {\n  # expect\n  enable_key_rotation = false\n}\n'],
