@@ -71,7 +71,8 @@ describe('resources of registry modules', () => {
       const name = spec.source.split('/')[1]!.replace(/-/g, '_');
       const made = moduleResources(`module "${name}" {\n  source  = "${spec.source}"\n  version = "9.9.9"\n}\n`);
       const expected = spec.resources
-        .filter((r) => (r.when ?? []).every((c) => ('versions' in c ? false : c.is === 'true' ? c.otherwise : false)))
+        // With no inputs: a version range holds for 9.9.9 when it admits it, an input is unset, a flag takes its default.
+        .filter((r) => (r.when ?? []).every((c) => ('versions' in c ? applies('9.9.9', c.versions) === 'always' : c.is === 'unset' ? true : c.is === 'set' ? false : c.otherwise)))
         .map((r) => `module.${name}.${r.type}.${r.name}`)
         .sort();
       assert.deepEqual(made, expected, spec.source);

@@ -189,6 +189,25 @@ export const MODULES: readonly ModuleSpec[] = [
         defaults: { map_public_ip_on_launch: [{ versions: '<4.0.0', value: true }] },
       },
       { type: 'aws_flow_log', name: 'this', when: [{ input: 'create_vpc', is: 'true', otherwise: true }, { input: 'enable_flow_log', is: 'true', otherwise: false }], refs: { vpc_id: 'aws_vpc.this' } },
+      // The VPC's default security group, adopted with manage_default_security_group (true by
+      // default from 4.0.0) and given only the rules of default_security_group_ingress/egress
+      // (none by default): left at its defaults, the module empties it.
+      {
+        type: 'aws_default_security_group',
+        name: 'this',
+        when: [{ input: 'create_vpc', is: 'true', otherwise: true }, { input: 'manage_default_security_group', is: 'true', otherwise: false }],
+        blocks: [['ingress', 'default_security_group_ingress'], ['egress', 'default_security_group_egress']],
+        refs: { vpc_id: 'aws_vpc.this' },
+        optional: true,
+      },
+      {
+        type: 'aws_default_security_group',
+        name: 'this',
+        when: [{ input: 'create_vpc', is: 'true', otherwise: true }, { input: 'manage_default_security_group', is: 'unset' }, { versions: '>=4.0.0', otherwise: false }],
+        blocks: [['ingress', 'default_security_group_ingress'], ['egress', 'default_security_group_egress']],
+        refs: { vpc_id: 'aws_vpc.this' },
+        optional: true,
+      },
     ],
   },
   {

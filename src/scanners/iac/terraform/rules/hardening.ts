@@ -291,7 +291,7 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
   id: 'iac/tf-aws-ec2-default-security-group',
   title: 'EC2 instance in the default security group',
   description:
-    'An EC2 instance names no security group (no vpc_security_group_ids, security_groups, network interface or launch template), so AWS puts it in the VPC\'s default security group, or it names that group explicitly. Unless the default group has been emptied, it admits all traffic from every other member, and everything launched without thought lands in it: one compromised instance can reach all ports of the others (CIS AWS 5.4, AWS Foundational Security Best Practices EC2.2).',
+    'An EC2 instance names no security group (no vpc_security_group_ids, security_groups, network interface or launch template), so AWS puts it in the VPC\'s default security group, or it names that group explicitly. Unless the default group has been emptied, it admits all traffic from every other member, and everything launched without thought lands in it: one compromised instance can reach all ports of the others (CIS AWS 5.4, AWS Foundational Security Best Practices EC2.2). When the configuration manages the default group without rules (aws_default_security_group with no ingress or egress, or the terraform-aws-modules/vpc module from 4.0.0 left at its defaults), being in it isolates an instance and is not reported.',
   remediation: 'Create a security group for the instance\'s role that opens only the ports it serves, set vpc_security_group_ids to it, and manage aws_default_security_group with no ingress or egress rules.',
   severity: 'low',
   cwe: ['CWE-284'],
@@ -299,6 +299,9 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
     positive: [
       '# expect\nresource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  subnet_id     = aws_subnet.private.id\n}\n',
       'resource "aws_default_security_group" "main" {\n  vpc_id = aws_vpc.main.id\n  ingress {\n    protocol  = -1\n    self      = true\n    from_port = 0\n    to_port   = 0\n  }\n}\nresource "aws_instance" "api" {\n  ami                    = "ami-0123456789abcdef0"\n  instance_type          = "t3.small"\n  subnet_id              = aws_subnet.private.id\n  # expect\n  vpc_security_group_ids = [aws_default_security_group.main.id]\n}\n',
+      // Before 4.0.0 the vpc module leaves the default group alone; given rules, it keeps them.
+      'module "vpc" {\n  source          = "terraform-aws-modules/vpc/aws"\n  version         = "3.19.0"\n  cidr            = "10.0.0.0/16"\n  private_subnets = ["10.0.1.0/24"]\n}\n# expect\nresource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  subnet_id     = module.vpc.private_subnets[0]\n}\n',
+      'module "vpc" {\n  source                         = "terraform-aws-modules/vpc/aws"\n  version                        = "~> 5.0"\n  cidr                           = "10.0.0.0/16"\n  default_security_group_ingress = [{ self = true }]\n}\n# expect\nresource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  subnet_id     = module.vpc.private_subnets[0]\n}\n',
     ],
     negative: [
       'resource "aws_instance" "api" {\n  ami                    = "ami-0123456789abcdef0"\n  instance_type          = "t3.small"\n  subnet_id              = aws_subnet.private.id\n  vpc_security_group_ids = [aws_security_group.api.id]\n}\n',

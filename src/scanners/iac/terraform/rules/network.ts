@@ -339,8 +339,15 @@ const defaultSecurityGroup: TfRule = tfRule({
   severity: 'medium',
   cwe: ['CWE-284'],
   examples: {
-    positive: ['resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  ingress {\n    protocol  = -1\n    self      = true\n    from_port = 0\n    to_port   = 0\n  }\n}\n', 'resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  egress = [\n    {\n      from_port   = 0\n      to_port     = 0\n      protocol    = "-1"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  ]\n}\n'],
-    negative: ['resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n}\n'],
+    positive: ['resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  ingress {\n    protocol  = -1\n    self      = true\n    from_port = 0\n    to_port   = 0\n  }\n}\n', 'resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n  # expect\n  egress = [\n    {\n      from_port   = 0\n      to_port     = 0\n      protocol    = "-1"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  ]\n}\n',
+      // The rules the vpc module puts in the default group it adopts.
+      'module "vpc" {\n  source                         = "terraform-aws-modules/vpc/aws"\n  version                        = "~> 5.0"\n  cidr                           = "10.0.0.0/16"\n  default_security_group_ingress = [\n    # expect\n    {\n      protocol    = "-1"\n      # expect\n      cidr_blocks = "0.0.0.0/0"\n    }\n  ]\n}\n',
+    ],
+    negative: [
+      'resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n}\n',
+      // The vpc module from 4.0.0 adopts the default group and, given no rules for it, empties it.
+      'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "~> 5.0"\n  cidr    = "10.0.0.0/16"\n}\n',
+    ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'aws_default_security_group')) {
