@@ -1,6 +1,7 @@
 import type { ScanWarning } from '../scanners/scanner.js';
 import { renderChart } from '../scanners/iac/helm/chart.js';
 import { HelmCharts } from '../scanners/iac/helm/charts.js';
+import { readDeployers } from '../scanners/iac/deployers.js';
 import type { Origin } from '../scanners/iac/helm/values.js';
 import type { WorkspaceFile } from '../workspace/files.js';
 import { terraformHelmReleases } from '../scanners/iac/helm/terraform-releases.js';
@@ -43,7 +44,8 @@ export async function renderCharts(root: string, files: readonly WorkspaceFile[]
     // What concerns the Terraform scan (module calls, directory bounds) is not said here.
     const modules = new TerraformModules(files, () => {}, { root });
     await modules.prepare();
-    await charts.findDeployments(files, (file) => file.text(), await terraformHelmReleases(modules, warn));
+    const deployers = await readDeployers(files, (file) => file.text(), { gitops: false, helm: (path) => charts.wantsDeployments(path), warn });
+    await charts.findDeployments(deployers, await terraformHelmReleases(modules, warn));
   }
   const owned = new Set<string>();
   const dirs = new Set<string>();

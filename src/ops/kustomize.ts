@@ -23,7 +23,8 @@ export interface PatchPorts {
 }
 
 export async function kustomizePorts(files: readonly WorkspaceFile[], warn: Warn): Promise<PatchPorts> {
-  const { patches } = await readKustomizations(files, null, (message) => warn('', undefined, message));
+  // The ports a patch adds do not depend on the namespace GitOps deployments give: none are looked for.
+  const { patches } = await readKustomizations(files, null, (message) => warn('', undefined, message), []);
   const ports: DeclaredPort[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
   for (const [file, { target, kustomization }] of patches) {

@@ -6,6 +6,7 @@ import { analyseFile, type FileAnalysis } from './analyse.js';
 import { classify, isBuildConfigFile, isDockerfileName, wantsPath } from './detect.js';
 import { includedPaths, localIncludes } from './gitlab/includes.js';
 import { HelmCharts } from './helm/charts.js';
+import { readDeployers } from './deployers.js';
 import { terraformHelmReleases } from './helm/terraform-releases.js';
 import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
@@ -127,11 +128,14 @@ export const iacScanner: Scanner = {
             : { readContext: createRootReader(ctx.root, MAX_CONTEXT_SCRIPT), listContext: createRootLister(ctx.root, MAX_CONTEXT_LISTING), warn: (message: string, path: string) => ctx.warn({ path, message }) }),
         })
       : new Map();
-    const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), read);
+    // Flux Kustomizations and Argo CD Applications (the namespace of what they apply), and Argo CD Applications, Flux HelmReleases,
+    // helmfiles and kustomize helmCharts that deploy the scan's charts (each chart is also rendered with their values): one pass.
+    const deployers = await readDeployers(ctx.files, read, { gitops: true, ...(charts.hasCharts ? { helm: (path: string) => charts.wantsDeployments(path) } : {}), warn: (warning) => ctx.warn(warning) });
+    const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts, root: ctx.root });
     await modules.prepare();
-    // Argo CD Applications, Flux HelmReleases, helmfiles, kustomizations and Terraform helm_releases that deploy the scan's charts: each chart is also rendered with their values.
-    await charts.findDeployments(ctx.files, read, charts.hasCharts ? await terraformHelmReleases(modules, (warning) => ctx.warn(warning)) : []);
+    // With the Terraform helm_releases that deploy the scan's charts.
+    await charts.findDeployments(deployers, charts.hasCharts ? await terraformHelmReleases(modules, (warning) => ctx.warn(warning)) : []);
     // The local scripts CI jobs run (`- ./ci/build.sh`): read and judged after the loop, from the index in a scan of staged files.
     const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(stagedScan ? { staged: stagedScan } : {}), warn: (warning) => ctx.warn(warning) });
     const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path);

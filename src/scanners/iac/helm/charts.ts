@@ -6,7 +6,9 @@ import { ConfinedDisk } from '../../../workspace/confined-disk.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { analyseFile } from '../analyse.js';
 import { analyseChart, withNote, type ChartAnalysis } from './analyse.js';
-import { helmDeployments, mayDeclareDeployments, setPath, setValue, setValues, type HelmDeployment } from './deployments.js';
+import { helmDeployments, setPath, setValue, setValues, type HelmDeployment } from './deployments.js';
+import { mayHoldDeployers } from '../deployer-documents.js';
+import { MAX_DEPLOYER_FILE, type Deployers } from '../deployers.js';
 import { joinPath, type PackedFile, type ReleaseNames } from './chart.js';
 import { parseHelmIgnore, type HelmIgnore } from './ignore.js';
 import { chartOtherFile, MAX_OTHER_CHARS, MAX_OTHER_FILES, unpackChart } from './packaged.js';
@@ -204,9 +206,6 @@ function shared(a: string, b: string): number {
 
 /** Renders of a chart with the values of its deployments, beside the one with its default values. */
 export const MAX_DEPLOYMENT_RENDERS = 4;
-/** Characters of the files read to find the deployments of the scan's charts, and of one such file. */
-const MAX_DEPLOYMENT_SCAN_CHARS = 64 * 1024 * 1024;
-const MAX_DEPLOYMENT_FILE = 1024 * 1024;
 /** What a file declaring a deployment may hold (a cheap filter of the index in a staged scan). */
 const DEPLOYMENT_PATTERN = 'argoproj\\.io|helm\\.toolkit\\.fluxcd\\.io|helmCharts:|releases:';
 
@@ -336,18 +335,24 @@ export class HelmCharts {
     return new HelmCharts(charts, owner, scanned, source, staged, options.warn, valueFiles);
   }
 
+  /** Whether deployments of the scan's charts are looked for in a file (deployers.ts): any file of the scan but the charts' own, when it has charts. */
+  wantsDeployments(file: string): boolean {
+    return this.charts.length > 0 && !this.owner.has(file);
+  }
+
   /**
    * The deployments of the scan's charts that give them values (deployments.ts), from the
-   * scan's YAML files (`read`, bounded) and, in a scan of staged files, from the rest of
-   * the index; a chart iac.helmValues configures keeps those values alone.
+   * scan's files (`read`: deployers.ts, under its budget, whose remainder bounds the rest)
+   * and, in a scan of staged files, from the rest of the index; a chart iac.helmValues
+   * configures keeps those values alone.
    */
-  async findDeployments(files: readonly WorkspaceFile[], read: (file: WorkspaceFile) => Promise<string | null>, more: readonly HelmDeployment[] = []): Promise<void> {
+  async findDeployments(read: Pick<Deployers, 'deployments' | 'budget'>, more: readonly HelmDeployment[] = []): Promise<void> {
     if (this.charts.length === 0) return;
     // Deployments found elsewhere (Terraform helm_release: terraform-releases.ts).
-    const found: HelmDeployment[] = [...more];
-    let budget = MAX_DEPLOYMENT_SCAN_CHARS;
+    const found: HelmDeployment[] = [...more, ...read.deployments];
+    let budget = read.budget;
     const take = (file: string, text: string | null | undefined) => {
-      if (text === null || text === undefined || text.length > MAX_DEPLOYMENT_FILE) return;
+      if (text === null || text === undefined || text.length > MAX_DEPLOYER_FILE) return;
       budget -= text.length;
       try {
         found.push(...helmDeployments(file, text));
@@ -355,19 +360,11 @@ export class HelmCharts {
         this.warn({ path: file, message: `Helm chart deployments in this file not read: ${(error as Error).message}` });
       }
     };
-    for (const file of files) {
-      if (this.owner.has(file.path) || !mayDeclareDeployments(file.path) || (file.size !== undefined && file.size > MAX_DEPLOYMENT_FILE)) continue;
-      if (budget <= 0) {
-        this.warn({ message: `the scan's YAML files hold more than ${MAX_DEPLOYMENT_SCAN_CHARS / 1024 / 1024} MB: deployments of its Helm charts were looked for only in the first ones (from ${file.path} on, their values are not applied)` });
-        break;
-      }
-      take(file.path, await read(file));
-    }
     if (this.staged && this.source.grep) {
       // What will be committed beside the staged files: the index's files that may declare deployments.
       try {
         for (const file of await this.source.grep(DEPLOYMENT_PATTERN)) {
-          if (this.scanned.has(file) || !mayDeclareDeployments(file) || budget <= 0) continue;
+          if (this.scanned.has(file) || !mayHoldDeployers(file) || budget <= 0) continue;
           take(file, await this.source.read(file));
         }
       } catch (error) {

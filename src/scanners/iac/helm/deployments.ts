@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { writtenScanPath } from '../../../workspace/relative-path.js';
 import { argoSources } from '../kubernetes/gitops.js';
-import { loadYamlCached } from '../yaml/cache.js';
-import { get, isTrue, isYMap, isYScalar, isYSeq, items, text, type YNode } from '../yaml/tree.js';
+import { deployerDocuments, type DeployerKind } from '../deployer-documents.js';
+import { get, isTrue, isYMap, isYScalar, items, text, type YNode } from '../yaml/tree.js';
 import { GoInt, isDict, setOrigins, type Dict, type Origin, type Value } from './values.js';
 import type { ReleaseNames } from './chart.js';
 
@@ -64,16 +64,6 @@ export function releaseNames(name: string | undefined, namespace: string | undef
   return release === undefined && ns === undefined ? undefined : { ...(release !== undefined ? { name: release } : {}), ...(ns !== undefined ? { namespace: ns } : {}) };
 }
 
-/** Texts that may declare such deployments (a cheap test before parsing). */
-const MAY_HOLD = /argoproj\.io|helm\.toolkit\.fluxcd\.io|helmCharts|releases/;
-const HELMFILE = /(?:^|\/)helmfile(?:\.[^/]*)?\.ya?ml$/i;
-const KUSTOMIZATION = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/;
-
-/** Whether a file may declare a deployment of a chart (by its name or kind of content). */
-export function mayDeclareDeployments(file: string): boolean {
-  return /\.ya?ml$/i.test(file) || KUSTOMIZATION.test(file);
-}
-
 /** A path relative to `base` (a directory of the scan) as a path of the scan; undefined for a URL, a template or a path out of the root. */
 export const scanPath = writtenScanPath;
 
@@ -122,22 +112,18 @@ function named(root: YNode): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+/** The deployers (deployer-documents.ts) that may give values to a chart. */
+export const CHART_DEPLOYER_KINDS: readonly DeployerKind[] = ['argo-application', 'flux-helmrelease', 'helmfile', 'kustomize-helmcharts'];
+
 /** The deployments of charts a file declares (charts not checked here: any directory the paths name). */
 export function helmDeployments(file: string, source: string): HelmDeployment[] {
-  const helmfile = HELMFILE.test(file);
-  const kustomization = KUSTOMIZATION.test(file);
-  if (!helmfile && !kustomization && !MAY_HOLD.test(source)) return [];
   const out: HelmDeployment[] = [];
   const dir = path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file);
-  for (const document of loadYamlCached(source).documents) {
-    const root = document.root;
-    if (!isYMap(root)) continue;
-    const apiVersion = text(get(root, 'apiVersion')) ?? '';
-    const kind = text(get(root, 'kind'));
-    if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) out.push(...argoApplication(file, source, root));
-    else if (kind === 'HelmRelease' && apiVersion.startsWith('helm.toolkit.fluxcd.io/')) out.push(...fluxRelease(file, root));
-    else if (helmfile && isYSeq(get(root, 'releases'))) out.push(...helmfileReleases(file, dir, root));
-    else if (kustomization && isYSeq(get(root, 'helmCharts'))) out.push(...kustomizeCharts(file, dir, root));
+  for (const { kind, root } of deployerDocuments(file, source, CHART_DEPLOYER_KINDS)) {
+    if (kind === 'argo-application') out.push(...argoApplication(file, source, root));
+    else if (kind === 'flux-helmrelease') out.push(...fluxRelease(file, root));
+    else if (kind === 'helmfile') out.push(...helmfileReleases(file, dir, root));
+    else if (kind === 'kustomize-helmcharts') out.push(...kustomizeCharts(file, dir, root));
   }
   return out;
 }

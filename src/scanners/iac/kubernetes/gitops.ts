@@ -1,6 +1,6 @@
 import { writtenScanPath } from '../../../workspace/relative-path.js';
 import { get, isTrue, isYMap, items, text, type YMap, type YNode } from '../yaml/tree.js';
-import { loadYamlCached } from '../yaml/cache.js';
+import { deployerDocuments, type DeployerKind } from '../deployer-documents.js';
 
 /**
  * GitOps deployments of the repository's own manifests. A Flux `Kustomization`
@@ -23,9 +23,6 @@ export interface GitopsTarget {
   from: string;
 }
 
-/** Texts that may hold such objects (a cheap test before parsing). */
-const MAY_HOLD = /kustomize\.toolkit\.fluxcd\.io|argoproj\.io/;
-
 /** A repository path as written (`./apps/prod/`, `apps/prod`, `.`) as a directory of the scan; undefined for a template, a URL or a path that climbs out. */
 function directory(written: string | undefined): string | undefined {
   if (written === undefined) return undefined;
@@ -38,21 +35,19 @@ export function argoSources(root: YNode): YMap[] {
   return [get(root, 'spec', 'source'), ...items(get(root, 'spec', 'sources'))].filter((source): source is YMap => isYMap(source));
 }
 
+/** The deployers (deployer-documents.ts) that give a namespace to what they apply. */
+export const GITOPS_KINDS: readonly DeployerKind[] = ['argo-application', 'flux-kustomization'];
+
 /** The GitOps deployments a YAML file declares. */
 export function gitopsTargets(file: string, source: string): GitopsTarget[] {
-  if (!MAY_HOLD.test(source)) return [];
   const out: GitopsTarget[] = [];
-  for (const document of loadYamlCached(source).documents) {
-    const root = document.root;
-    if (!isYMap(root)) continue;
-    const apiVersion = text(get(root, 'apiVersion')) ?? '';
-    const kind = text(get(root, 'kind'));
-    const from = `${file} (${kind}/${text(get(root, 'metadata', 'name')) ?? '(unnamed)'})`;
-    if (kind === 'Kustomization' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
+  for (const { kind, root } of deployerDocuments(file, source, GITOPS_KINDS)) {
+    const from = `${file} (${text(get(root, 'kind'))}/${text(get(root, 'metadata', 'name')) ?? '(unnamed)'})`;
+    if (kind === 'flux-kustomization') {
       const namespace = text(get(root, 'spec', 'targetNamespace'));
       const dir = directory(text(get(root, 'spec', 'path')) ?? './');
       if (namespace && dir !== undefined) out.push({ dir, namespace, recurse: true, from });
-    } else if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) {
+    } else {
       const namespace = text(get(root, 'spec', 'destination', 'namespace'));
       if (!namespace) continue;
       for (const source of argoSources(root)) {

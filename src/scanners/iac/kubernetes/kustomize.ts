@@ -10,7 +10,7 @@ import { get, isYMap, isYScalar, items, pair, text, type YNode } from '../yaml/t
 import { containerLabel, readKubernetes, type Container } from './model.js';
 import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { gitopsNamespaces, gitopsTargets, type GitopsTarget } from './gitops.js';
+import { gitopsNamespaces, type GitopsTarget } from './gitops.js';
 import { readDirectly, type ReadText } from '../texts.js';
 
 /**
@@ -67,7 +67,14 @@ export interface BaseContainer {
  * the index beside a staged YAML file are read too, whether staged or not (a pre-commit
  * hook that changes only a patch).
  */
-export async function readKustomizations(files: readonly WorkspaceFile[], git: Git | null, warn: (message: string) => void, readText: ReadText = readDirectly): Promise<Kustomizations> {
+export async function readKustomizations(
+  files: readonly WorkspaceFile[],
+  git: Git | null,
+  warn: (message: string) => void,
+  /** The Flux Kustomizations and Argo CD Applications of the scan (deployers.ts). */
+  targets: readonly GitopsTarget[],
+  readText: ReadText = readDirectly,
+): Promise<Kustomizations> {
   const byPath = new Map(files.map((file) => [file.path, file]));
   const sources: Array<{ path: string; text: string }> = [];
   const seen = new Set<string>();
@@ -121,34 +128,11 @@ export async function readKustomizations(files: readonly WorkspaceFile[], git: G
   }
   const namespaces = resourceNamespaces(built);
   // Flux Kustomizations and Argo CD Applications give the manifests they deploy a namespace too; a kustomization's own wins.
-  const targets = await readGitopsTargets(files, warn, readText);
   if (targets.length > 0) {
     const builtByDir = new Map([...built].map(([at, build]) => [path.posix.dirname(at) === '.' ? '' : path.posix.dirname(at), build.files]));
     for (const [file, namespace] of gitopsNamespaces(targets, files.map((f) => f.path), (dir) => builtByDir.get(dir))) if (!namespaces.has(file)) namespaces.set(file, namespace);
   }
   return { patches, namespaces, images: resourceImages(built), baseContainers };
-}
-
-/** Characters of YAML files read to find GitOps deployments, over the whole scan, and of one file. */
-const MAX_GITOPS_CHARS = 64 * 1024 * 1024;
-const MAX_GITOPS_FILE = 1024 * 1024;
-
-/** The Flux Kustomizations and Argo CD Applications of the scan's YAML files (gitops.ts). */
-async function readGitopsTargets(files: readonly WorkspaceFile[], warn: (message: string) => void, read: ReadText): Promise<GitopsTarget[]> {
-  const out: GitopsTarget[] = [];
-  let budget = MAX_GITOPS_CHARS;
-  for (const file of files) {
-    if (budget <= 0) {
-      warn(`the scan's YAML files hold more than ${MAX_GITOPS_CHARS / 1024 / 1024} MB: Flux Kustomizations and Argo CD Applications were looked for only in the first ones (from ${file.path} on, they give no namespace)`);
-      break;
-    }
-    if (!/\.ya?ml$/i.test(file.path) || isKustomization(file.path) || (file.size !== undefined && file.size > MAX_GITOPS_FILE)) continue;
-    const source = await read(file);
-    if (source === null || source.length > MAX_GITOPS_FILE) continue;
-    budget -= source.length;
-    out.push(...gitopsTargets(file.path, source));
-  }
-  return out;
 }
 
 /** Characters of base manifests read to learn their containers, over the whole scan. */
