@@ -328,7 +328,7 @@ describe('Helm renderer: bounds', () => {
     const started = performance.now();
     assert.equal(render('{{ regexMatch "^(a+)+$" (printf "%s!" (repeat 3000 "a")) }}'), 'false');
     assert.equal(render('{{ regexMatch "\\\\d*\\\\d*\\\\d*\\\\d*\\\\d*x" (repeat 3000 "1") }}'), 'false');
-    assert.ok(performance.now() - started < 2000);
+    assert.ok(performance.now() - started < 10_000, 'a hang guard: backtracking would take minutes');
     assert.match(warnings('{{ range until 50 }}{{ regexMatch "(x+x+)+y" (repeat 5000 "x") }}{{ end }}', '', { ...small, maxRange: 10_000 })[0]!.message, /more than 50000 steps/);
   });
 
@@ -338,7 +338,7 @@ describe('Helm renderer: bounds', () => {
     assert.match(warnings('{{ regexFindAll "a(?:.*z)?" (repeat 100000 "a") -1 | len }}')[0]!.message, /more than 2000000 steps/);
     // A short pattern with thousands of instructions, over a long input.
     assert.match(warnings('{{ regexMatch "(?:(?:a|b|ab|ba)*){0,1000}[d-e]" (repeat 100000 "ab") }}')[0]!.message, /more than 2000000 steps/);
-    assert.ok(performance.now() - started < 2000);
+    assert.ok(performance.now() - started < 10_000, 'a hang guard: quadratic matching would take minutes');
   });
 
   it('survives deeply nested parentheses and alias bombs in values', () => {
