@@ -24,6 +24,21 @@ describe('the default security group of the terraform-aws-modules/vpc module', (
     assert.deepEqual(await hits(vpc('3.19.0', '  manage_default_security_group = true') + instance, INSTANCE_RULE), []);
   });
 
+  it('is read when the subnets are a for expression over zones that cannot be read', async () => {
+    const zones = lines(
+      'module "vpc" {',
+      '  source         = "terraform-aws-modules/vpc/aws"',
+      '  version        = "~> 6.0"',
+      '  cidr           = "10.0.0.0/16"',
+      '  azs            = local.azs',
+      '  public_subnets = [for k, v in local.azs : cidrsubnet("10.0.0.0/16", 8, k + 48)]',
+      '}',
+    );
+    assert.deepEqual(await hits(zones + instance, INSTANCE_RULE), []);
+    // The rest of the module is read too: its VPC has no flow log.
+    assert.deepEqual(await hits(zones, 'iac/tf-aws-vpc-no-flow-logs'), ['1:low']);
+  });
+
   it('is left alone before 4.0.0, or when the call does not manage it or gives it rules', async () => {
     assert.deepEqual(await hits(vpc('3.19.0') + instance, INSTANCE_RULE), ['7:low']);
     // A range that admits releases on both sides of 4.0.0: not known to be managed.

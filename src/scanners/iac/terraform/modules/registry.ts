@@ -187,6 +187,8 @@ export const MODULES: readonly ModuleSpec[] = [
         when: [{ input: 'create_vpc', is: 'true', otherwise: true }, { input: 'public_subnets', is: 'set' }],
         attributes: ['map_public_ip_on_launch'],
         defaults: { map_public_ip_on_launch: [{ versions: '<4.0.0', value: true }] },
+        // Subnets are often a for expression over the availability zones, which cannot be read.
+        optional: true,
       },
       { type: 'aws_flow_log', name: 'this', when: [{ input: 'create_vpc', is: 'true', otherwise: true }, { input: 'enable_flow_log', is: 'true', otherwise: false }], refs: { vpc_id: 'aws_vpc.this' } },
       // The VPC's default security group, adopted with manage_default_security_group (true by
