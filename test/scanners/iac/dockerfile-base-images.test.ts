@@ -95,4 +95,17 @@ describe('Dockerfile running as root: a base image of the scan and the images bu
     const result = await scanIacTree({ 'Dockerfile': lines(...doubling) });
     assert.ok(result.findings.every((f) => f.message.length < 10_000));
   });
+
+  it('does not take a public image whose name only ends with a Dockerfile\'s stem for that Dockerfile\'s image', async () => {
+    const found = await rootFindings({
+      // No CMD: a base, were anything built on it.
+      'dockerfiles/Dockerfile.lint': lines('FROM golang:1.22-alpine AS lint', 'RUN go install example.org/linter@v1.2.3'),
+      'vendor/example.org/otel/dependencies.Dockerfile': lines('FROM example/markdown-lint:v1@sha256:6aeedc2f49138ce7a1cd0adffc1b1c0321b841dc2102408967d9301c031949ee AS markdown'),
+    });
+    assert.deepEqual(found, [
+      'dockerfiles/Dockerfile.lint:1 no-user The final stage sets no USER, so the container runs as root.',
+      'vendor/example.org/otel/dependencies.Dockerfile:1 no-user The final stage sets no USER, so the container runs as root.',
+    ]);
+  });
 });
+

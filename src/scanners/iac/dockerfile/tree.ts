@@ -62,13 +62,16 @@ export function dockerfileStem(dockerfile: string): string | undefined {
 
 /**
  * Whether an image repository is named after a Dockerfile's stem: its last part is the
- * stem or ends with `-stem` / `_stem` (`acme/base`, `acme-base` for `base.Dockerfile`).
+ * stem or ends with `-stem` / `_stem` (`acme/base`, `acme-base` for `base.Dockerfile`;
+ * the suffix only in a local name or for a stem that says base, since a public image such
+ * as avtodev/markdown-lint ends with the stem of many a Dockerfile.lint).
  * A bare one-word name equal to the stem (`alpine` for `Dockerfile.alpine`) is an image of
  * Docker Hub more often than the tree's own, so it counts only for a stem that says base.
  */
 function namedAfter(repository: string, stem: string): boolean {
   const last = repository.slice(repository.lastIndexOf('/') + 1);
-  if (last.endsWith(`-${stem}`) || last.endsWith(`_${stem}`)) return true;
+  // A suffix (acme-base) says this file for a local name, or for a stem that says base: avtodev/markdown-lint is no image of Dockerfile.lint.
+  if (last.endsWith(`-${stem}`) || last.endsWith(`_${stem}`)) return !repository.includes('/') || /base/.test(stem);
   return last === stem && (repository.includes('/') || /base/.test(stem));
 }
 
