@@ -177,7 +177,7 @@ const privilegeEscalation = kubeRule({
   id: 'iac/k8s-privilege-escalation',
   title: 'Privilege escalation allowed',
   description:
-    'allowPrivilegeEscalation is true or not set (it defaults to true). A process in the container can then gain more privileges than its parent, e.g. through setuid binaries, which turns a foothold into root in the container.',
+    'allowPrivilegeEscalation is true or not set (it defaults to true). A process in the container can then gain more privileges than its parent, e.g. through setuid binaries, which turns a foothold into root in the container. A container that runs privileged or adds SYS_ADMIN always allows escalation (the API server rejects allowPrivilegeEscalation: false beside them): iac/k8s-privileged-container and iac/k8s-dangerous-capabilities report it, and this rule does not.',
   remediation: 'Set securityContext.allowPrivilegeEscalation: false on every container.',
   severity: 'medium',
   cwe: ['CWE-269'],
@@ -187,12 +187,22 @@ const privilegeEscalation = kubeRule({
       pod('    # expect\n    securityContext:\n      runAsNonRoot: true\n'),
       'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: open\nspec:\n  # expect\n  allowPrivilegeEscalation: true\n',
     ],
-    negative: [pod(HARDENED), 'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: closed\nspec:\n  allowPrivilegeEscalation: false\n'],
+    negative: [
+      pod(HARDENED),
+      'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: closed\nspec:\n  allowPrivilegeEscalation: false\n',
+      // Privileged, or with SYS_ADMIN, the container always allows escalation: the other rules report why.
+      pod('    securityContext:\n      privileged: true\n'),
+      pod('    securityContext:\n      capabilities:\n        add: ["CAP_SYS_ADMIN"]\n'),
+    ],
   },
   *check(input) {
     for (const c of input.containers) {
-      const flag = pair(containerSecurity(c), 'allowPrivilegeEscalation');
+      const security = containerSecurity(c);
+      const flag = pair(security, 'allowPrivilegeEscalation');
       if (flag && isFalse(flag.value)) continue;
+      // Kubernetes: "allowPrivilegeEscalation is always true when the container is run as privileged, or has CAP_SYS_ADMIN".
+      const forced = isTrue(get(security, 'privileged')) || strings(get(security, 'capabilities', 'add')).some((cap) => ['SYS_ADMIN', 'ALL'].includes(normaliseCapability(cap)));
+      if (forced) continue;
       yield {
         line: flag ? flag.keyLine : lineOfPath(c.node, 'securityContext'),
         message: flag
