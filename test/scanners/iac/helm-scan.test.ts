@@ -112,8 +112,8 @@ describe('Helm chart analysis', () => {
     // The template lines that write the value are related places (--since keeps the finding when one changes).
     assert.deepEqual(privileged[0]!.related?.map((r) => `${r.path}:${r.startLine}`), ['c/templates/deployment.yaml:13', 'c/templates/statefulset.yaml:13']);
     // A finding on a template line stays there, once per template.
-    const escalation = findings.filter((f) => f.ruleId === 'iac/k8s-privilege-escalation').map((f) => `${f.location.path}:${f.location.startLine}`);
-    assert.deepEqual(escalation.sort(), ['c/templates/deployment.yaml:12', 'c/templates/statefulset.yaml:12']);
+    const root = findings.filter((f) => f.ruleId === 'iac/k8s-run-as-root').map((f) => `${f.location.path}:${f.location.startLine}`);
+    assert.deepEqual(root.sort(), ['c/templates/deployment.yaml:12', 'c/templates/statefulset.yaml:12']);
     // The namespace is the release's, chosen at install: not a finding.
     assert.ok(!findings.some((f) => f.ruleId === 'iac/k8s-default-namespace'));
   });
