@@ -393,8 +393,10 @@ describe('Helm renderer: subcharts', () => {
     const result = renderChart({ dir: 'apps/web', files, render: ['apps/web/templates/t.yaml'], libraries: new Map([['common', 'lib/common']]) });
     assert.deepEqual(result.warnings, []);
     assert.equal(result.templates[0]!.rendered.text, 'a: web-lib\nb: from-web\nc: mine-x\n');
-    // Only a library chart stands for a dependency.
+    // An application chart handed over (the one a file:// repository names, charts.ts) stands for it too; one of another name does not.
     files.set('lib/common/Chart.yaml', 'apiVersion: v2\nname: common\nversion: 2.3.0\n');
+    assert.equal(renderChart({ dir: 'apps/web', files, render: ['apps/web/templates/t.yaml'], libraries: new Map([['common', 'lib/common']]) }).templates[0]!.rendered.text, 'a: web-lib\nb: from-web\nc: mine-x\n');
+    files.set('lib/common/Chart.yaml', 'apiVersion: v2\nname: shared\nversion: 2.3.0\n');
     assert.match(renderChart({ dir: 'apps/web', files, render: ['apps/web/templates/t.yaml'], libraries: new Map([['common', 'lib/common']]) }).warnings[0]!.message, /dependencies missing from charts\/: common/);
   });
 

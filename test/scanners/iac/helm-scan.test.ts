@@ -305,6 +305,34 @@ describe('Helm charts in a scan', () => {
     }
   });
 
+  it('uses the application chart a file:// dependency names (shared helpers without type: library), not one of that name elsewhere', async () => {
+    const helpers = (name: string, body: string) => ({
+      [`${name}/Chart.yaml`]: 'apiVersion: v1\nname: partials\nversion: 0.1.0\n',
+      [`${name}/templates/_helpers.tpl`]: `{{- define "partials.net" -}}\n${body}\n{{- end -}}\n`,
+    });
+    const app = (repository: string) => `apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n  - name: partials\n    version: 0.1.0\n    repository: ${repository}\n`;
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  {{- include "partials.net" . | nindent 2 }}\n  containers:\n  - name: c\n    image: nginx:1.27\n';
+    const t = tempTree({
+      ...helpers('charts/partials', 'hostNetwork: true'),
+      ...helpers('other/partials', 'hostNetwork: false'),
+      'charts/web/Chart.yaml': app('file://../partials'),
+      'charts/web/templates/pod.yaml': pod,
+      // An application chart of that name that no file:// repository names is not taken for the dependency.
+      'charts/api/Chart.yaml': app('https://charts.example.org'),
+      'charts/api/templates/pod.yaml': pod,
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['charts/web/templates/pod.yaml:6']);
+      assert.deepEqual(
+        result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
+        ['charts/api/templates/pod.yaml:6 Helm template not rendered: error calling include: template "partials.net" is not defined (dependencies missing from charts/: partials; secloop does not fetch dependencies)'],
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('with --staged, reads the chart\'s other files from the index', async () => {
     const pod = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n${spec}  containers:\n  - name: c\n    image: nginx:1.27\n`;
     const t = tempTree({

@@ -385,7 +385,8 @@ function chartTree(input: ChartInput, warnings: ChartWarning[]): { nodes: ChartN
       if (subcharts.some((s) => s.name === dep.name)) continue;
       const library = input.libraries?.get(dep.name);
       const sub = library === undefined || library === dir ? undefined : loadChart(library, input.files, warnings);
-      if (sub && sub.chart.get('type') === 'library' && String(sub.metadata.fields.get('Name')) === dep.name) subcharts.push({ subdir: library!, sub, name: dep.name });
+      // A library chart, or the chart a file:// repository names (charts.ts): what `helm dependency build` puts under charts/.
+      if (sub && String(sub.metadata.fields.get('Name')) === dep.name) subcharts.push({ subdir: library!, sub, name: dep.name });
       else missing.push(dep.key);
     }
     for (const { subdir, sub, name } of subcharts) {

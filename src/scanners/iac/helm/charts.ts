@@ -285,7 +285,7 @@ export class HelmCharts {
   /** The deployments of each chart that give it values (those of charts iac.helmValues configures are left out). */
   private readonly deployments = new Map<string, HelmDeployment[]>();
   /** The library charts of the scan by name (directory and version), read when a dependency first needs one. */
-  private libraryIndex: Promise<Map<string, Array<{ dir: string; version: string }>>> | undefined;
+  private libraryIndex: Promise<Map<string, Array<{ dir: string; version: string; library: boolean }>>> | undefined;
 
   private constructor(
     /** Every chart directory of the scan. */
@@ -714,9 +714,10 @@ export class HelmCharts {
     return out;
   }
 
-  private libraryCharts(): Promise<Map<string, Array<{ dir: string; version: string }>>> {
+  /** The charts of the scan by name (directory, version, and whether it is a library chart). */
+  private libraryCharts(): Promise<Map<string, Array<{ dir: string; version: string; library: boolean }>>> {
     this.libraryIndex ??= (async () => {
-      const index = new Map<string, Array<{ dir: string; version: string }>>();
+      const index = new Map<string, Array<{ dir: string; version: string; library: boolean }>>();
       for (const dir of this.charts) {
         const info = chartInfo(await this.source.read(joinPath(dir, 'Chart.yaml')), undefined);
         if (info?.library && info.name) index.set(info.name, [...(index.get(info.name) ?? []), { dir, version: info.version }]);
@@ -731,7 +732,10 @@ export class HelmCharts {
    * which the scan holds a library chart of that name and of a version the dependency
    * accepts (the nearest, or the one its file:// repository names): what `helm dependency
    * build` would have put under charts/ in a repository that keeps its library beside its
-   * charts. By name, the directory of that library.
+   * charts. An application chart counts only where a file:// repository names its directory
+   * (a chart of shared helpers that does not say type: library); its own manifests are not
+   * rendered into the parent's, they are judged where the scan renders that chart. By
+   * name, the directory of that library.
    */
   private async libraries(dir: string, texts: ReadonlyMap<string, string>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -761,4 +765,5 @@ export class HelmCharts {
     }
     return out;
   }
+        if (!candidate.library && candidate.dir !== named) continue;
 }
