@@ -96,6 +96,16 @@ describe('RBAC escalation paths weighed by where the role applies', () => {
     assert.equal(hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', everything)).length, 2);
   });
 
+  it('wildcard verbs: high on objects, medium on status, finalizers or scale subresources alone', () => {
+    const severity = (rules: string) => hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', rules)).map((h) => `${h.severity ?? 'high'} ${h.message}`);
+    assert.deepEqual(severity('- apiGroups: ["networking.k8s.io"]\n  resources: ["ingresses/status"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on ingresses/status only.']);
+    assert.deepEqual(severity('- apiGroups: ["apps"]\n  resources: ["deployments/scale", "deployments/finalizers"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on deployments/scale, deployments/finalizers only.']);
+    // Beside the object itself, or another subresource (pods/exec), the wildcard stays high.
+    assert.deepEqual(severity('- apiGroups: ["networking.k8s.io"]\n  resources: ["ingresses", "ingresses/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs.']);
+    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["pods/exec"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs.']);
+    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["*/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs.']);
+  });
+
   it('client certificates: reports the approve grant only when the role also creates and approves requests', () => {
     const create = '- apiGroups: ["certificates.k8s.io"]\n  resources: ["certificatesigningrequests"]\n  verbs: ["create"]\n';
     const approval = '- apiGroups: ["certificates.k8s.io"]\n  resources: ["certificatesigningrequests/approval"]\n  verbs: ["patch"]\n';

@@ -925,7 +925,7 @@ const rbacWildcard = kubeRule({
   id: 'iac/k8s-rbac-wildcard',
   title: 'RBAC rule with wildcards',
   description:
-    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity.',
+    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity, and so are wildcard verbs on status, finalizers or scale subresources alone (ingresses/status), which take only get, update and patch: they neither read nor create the objects themselves.',
   remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
   severity: 'high',
   cwe: ['CWE-269'],
@@ -937,13 +937,15 @@ const rbacWildcard = kubeRule({
     for (const r of rbacRules(input)) {
       // Wildcards inside one add-on's API group (custom.metrics.k8s.io) reach only that add-on's objects.
       const scoped = r.apiGroups.length > 0 && r.apiGroups.every((g) => !CORE_API_GROUPS.has(g));
+      // Only subresources that take get, update and patch: "*" there writes status, finalizers or replica counts, nothing more.
+      const minorSubresources = r.resources.length > 0 && r.resources.every((res) => /^[^*/]+\/(?:status|finalizers|scale)$/.test(res));
       for (const [key, values] of [['apiGroups', r.apiGroups], ['resources', r.resources], ['verbs', r.verbs]] as const) {
         if (values.includes('*'))
           yield {
             line: r.line(key),
-            message: `${objectLabel(r.object)} grants "*" in ${key}${scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : ''}.`,
+            message: `${objectLabel(r.object)} grants "*" in ${key}${scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : key === 'verbs' && minorSubresources ? ` on ${r.resources.join(', ')} only` : ''}.`,
             resource: objectLabel(r.object),
-            ...(scoped ? { severity: 'medium' as const } : {}),
+            ...(scoped || (key === 'verbs' && minorSubresources) ? { severity: 'medium' as const } : {}),
           };
       }
     }
