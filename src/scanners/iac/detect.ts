@@ -40,7 +40,9 @@ export function wantsPath(path: string): boolean {
     lower.endsWith('.template') ||
     isDockerfileName(path) ||
     // Read as context only: what a Dockerfile that copies one would ship (dockerfile/build-context.ts).
-    isBuildConfigFile(path)
+    isBuildConfigFile(path) ||
+    // Read as context only: the images Tilt builds and the manifests it deploys (kubernetes/built-images.ts).
+    /(?:^|\/)Tiltfile$/.test(path)
   );
 }
 

@@ -13,6 +13,7 @@ import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
 import { placeOverrideFindings } from './terraform/overrides.js';
 import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
+import { isTiltfile, readDevDeployments } from './kubernetes/built-images.js';
 import { partialServices, readCompose } from './compose/model.js';
 import { composeDockerfiles } from './compose/built-dockerfiles.js';
 import { readConfigFiles } from './dockerfile/build-context.js';
@@ -84,7 +85,7 @@ export const iacScanner: Scanner = {
     });
     // The texts the pre-passes read are held (bounded) for the loop below, so that a file is read once.
     const texts = new IacTexts(ctx.files);
-    texts.keepOnly((path) => !isBuildConfigFile(path) && charts.chartOf(path) === undefined);
+    texts.keepOnly((path) => !isBuildConfigFile(path) && !isTiltfile(path) && charts.chartOf(path) === undefined);
     const read: ReadText = (file) => texts.text(file);
     const { included: includedByGitlab, pipelineOf: gitlabPipelineOf } = await gitlabIncludedFiles(ctx.files, read);
     const filesByPath = gitlabPipelineOf.size > 0 ? new Map(ctx.files.map((file) => [file.path, file])) : undefined;
@@ -131,14 +132,17 @@ export const iacScanner: Scanner = {
     // Flux Kustomizations and Argo CD Applications (the namespace of what they apply), and Argo CD Applications, Flux HelmReleases,
     // helmfiles and kustomize helmCharts that deploy the scan's charts (each chart is also rendered with their values): one pass.
     const deployers = await readDeployers(ctx.files, read, { gitops: true, ...(charts.hasCharts ? { helm: (path: string) => charts.wantsDeployments(path) } : {}), warn: (warning) => ctx.warn(warning) });
-    const { patches, namespaces, images, baseContainers } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
+    const { patches, namespaces, images, baseContainers, builtAt } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
+    // The manifests skaffold and Tilt deploy, with the images they build and put in place of the written ones.
+    const devDeployments = await readDevDeployments(ctx.files, read, builtAt, { ...(stagedScan ? { staged: stagedScan } : {}), warn: (message, path) => ctx.warn({ message, ...(path !== undefined ? { path } : {}) }) });
+    charts.useBuiltImages(devDeployments.charts);
     const modules = new TerraformModules(ctx.files, (warning) => ctx.warn(warning), { git: ctx.git, maxFileSize: ctx.config?.maxFileSize, signal: ctx.signal, texts, root: ctx.root });
     await modules.prepare();
     // With the Terraform helm_releases that deploy the scan's charts.
     await charts.findDeployments(deployers, charts.hasCharts ? await terraformHelmReleases(modules, (warning) => ctx.warn(warning)) : []);
     // The local scripts CI jobs run (`- ./ci/build.sh`): read and judged after the loop, from the index in a scan of staged files.
     const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(stagedScan ? { staged: stagedScan } : {}), warn: (warning) => ctx.warn(warning) });
-    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path);
+    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
     const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined;
     for (const [i, file] of ctx.files.entries()) {
       if (ctx.signal.aborted) return;
@@ -172,10 +176,11 @@ export const iacScanner: Scanner = {
       const hint = includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined;
       const namespace = namespaces.get(file.path);
       const kustomizeImages = images.get(file.path);
+      const builtImages = devDeployments.files.get(file.path);
       const context = terraform
         ? { terraform }
-        : namespace || kustomizeImages
-          ? { kubernetes: { ...(namespace ? { kustomizeNamespace: namespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}) } }
+        : namespace || kustomizeImages || builtImages
+          ? { kubernetes: { ...(namespace ? { kustomizeNamespace: namespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}) } }
           : isDockerfileName(file.path)
             ? { dockerfile: { configFiles, scope: dockerfileScopes.get(file.path) } }
             : githubCallers.context(file.path, text, zizmorConfig);

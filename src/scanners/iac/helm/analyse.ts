@@ -114,7 +114,7 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
       const line = warning.line ?? 1;
       const origin = at(line);
       warn({ path: origin.path, line: origin.line, message: `${warning.message} (in the output of ${inChart(input.dir, templateAt(line))}, rendered by secloop with ${input.valuesOf ?? "the chart's default values"})` });
-    }, 'kubernetes');
+    }, 'kubernetes', input.builtImages ? { kubernetes: { builtImages: input.builtImages } } : undefined);
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
       const origin = at(finding.location.startLine);

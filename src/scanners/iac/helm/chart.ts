@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import type { BuiltImages } from '../kubernetes/built-images.js';
 import { DEFAULT_LIMITS, Engine, RenderError, TPL_FILE, type Rendered, type RenderLimits, type Where } from './render.js';
 import { parseTemplate, TemplateSyntaxError, type Define, type ParsedTemplate } from './template.js';
 import { GoInt, GoObject, isDict, Mapped, isString, loadValues, originsOf, setOrigins, str, TemplateError, toYaml, type Dict, type Origin, type Value } from './values.js';
@@ -42,6 +43,8 @@ export interface ChartInput {
    * a chart repository that keeps its shared library beside the charts that use it.
    */
   libraries?: ReadonlyMap<string, string>;
+  /** The images a development tool that deploys the chart (skaffold) builds, and puts in place of the rendered ones (kubernetes/built-images.ts). */
+  builtImages?: BuiltImages;
 }
 
 /** A release's name and namespace as a deployment installs it; what it does not tell stays Helm's default. */

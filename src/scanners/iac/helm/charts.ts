@@ -10,6 +10,7 @@ import { helmDeployments, setPath, setValue, setValues, type HelmDeployment } fr
 import { mayHoldDeployers } from '../deployer-documents.js';
 import { MAX_DEPLOYER_FILE, type Deployers } from '../deployers.js';
 import { joinPath, type PackedFile, type ReleaseNames } from './chart.js';
+import type { BuiltImages } from '../kubernetes/built-images.js';
 import { parseHelmIgnore, type HelmIgnore } from './ignore.js';
 import { chartOtherFile, MAX_OTHER_CHARS, MAX_OTHER_FILES, unpackChart } from './packaged.js';
 import { satisfiesConstraint } from './functions.js';
@@ -284,6 +285,8 @@ export class HelmCharts {
   private readonly done = new Set<string>();
   /** The deployments of each chart that give it values (those of charts iac.helmValues configures are left out). */
   private readonly deployments = new Map<string, HelmDeployment[]>();
+  /** The images skaffold builds for the charts it deploys, by chart directory (kubernetes/built-images.ts). */
+  private builtImages: ReadonlyMap<string, BuiltImages> = new Map();
   /** The library charts of the scan by name (directory and version), read when a dependency first needs one. */
   private libraryIndex: Promise<Map<string, Array<{ dir: string; version: string; library: boolean }>>> | undefined;
 
@@ -400,13 +403,20 @@ export class HelmCharts {
     return found;
   }
 
+  /** The images skaffold builds and puts into the charts it deploys, by chart directory: rendered containers that run them are judged on the build. */
+  useBuiltImages(byChart: ReadonlyMap<string, BuiltImages>): void {
+    this.builtImages = byChart;
+  }
+
   /** The chart's findings, the first time it is asked for; undefined afterwards. */
   async analyse(dir: string): Promise<ChartAnalysis | undefined> {
     if (this.done.has(dir)) return undefined;
     this.done.add(dir);
     try {
-      const input = await this.input(dir);
-      if (!input) return undefined;
+      const read = await this.input(dir);
+      if (!read) return undefined;
+      const builtImages = this.builtImages.get(dir);
+      const input = builtImages ? { ...read, builtImages } : read;
       const deployments = this.deployments.get(dir) ?? [];
       if (deployments.length === 0) return this.withoutStandalone(analyseChart(input, this.warn), input.otherFiles);
       return this.withoutStandalone(await this.withDeployments(dir, input, deployments), input.otherFiles);

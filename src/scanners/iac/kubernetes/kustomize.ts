@@ -44,6 +44,8 @@ export interface Kustomizations {
   images: Map<string, KustomizeImages>;
   /** The containers of the objects a kustomization's resources declare, by kustomization path (see BaseContainers). */
   baseContainers: Map<string, BaseContainers>;
+  /** The resource files the kustomization in a directory ('' for the root) builds, through its bases; undefined without one. */
+  builtAt(dir: string): readonly string[] | undefined;
 }
 
 /**
@@ -127,12 +129,13 @@ export async function readKustomizations(
     }
   }
   const namespaces = resourceNamespaces(built);
+  const builtByDir = new Map([...built].map(([at, build]) => [path.posix.dirname(at) === '.' ? '' : path.posix.dirname(at), build.files]));
+  const builtAt = (dir: string) => builtByDir.get(dir);
   // Flux Kustomizations and Argo CD Applications give the manifests they deploy a namespace too; a kustomization's own wins.
   if (targets.length > 0) {
-    const builtByDir = new Map([...built].map(([at, build]) => [path.posix.dirname(at) === '.' ? '' : path.posix.dirname(at), build.files]));
-    for (const [file, namespace] of gitopsNamespaces(targets, files.map((f) => f.path), (dir) => builtByDir.get(dir))) if (!namespaces.has(file)) namespaces.set(file, namespace);
+    for (const [file, namespace] of gitopsNamespaces(targets, files.map((f) => f.path), builtAt)) if (!namespaces.has(file)) namespaces.set(file, namespace);
   }
-  return { patches, namespaces, images: resourceImages(built), baseContainers };
+  return { patches, namespaces, images: resourceImages(built), baseContainers, builtAt };
 }
 
 /** Characters of base manifests read to learn their containers, over the whole scan. */

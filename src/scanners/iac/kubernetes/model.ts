@@ -4,6 +4,7 @@ import type { ParseContext } from '../rule.js';
 import { isCustomResource, podCarrierPaths } from './pod-carriers.js';
 import { parseImage } from '../image.js';
 import type { KustomizeImages } from './kustomize.js';
+import { isBuiltImage, type BuiltImages } from './built-images.js';
 
 /** One Kubernetes object of a manifest (a document, or an item of a `kind: List`). */
 export interface KubeObject {
@@ -42,6 +43,8 @@ export interface KubeInput {
   kustomizeNamespace?: { namespace: string; from: string };
   /** The `images:` overrides of a kustomization that deploys this file. */
   kustomizeImages?: KustomizeImages;
+  /** The images a development tool (skaffold, Tilt) that deploys this file builds, and puts in place of the written ones (built-images.ts). */
+  builtImages?: BuiltImages;
   pods: PodSpec[];
   containers: Container[];
   /** Documents that are CNI network configurations (a node's /etc/cni/net.d/*.conflist), not API objects. */
@@ -58,6 +61,7 @@ const MAX_LIST_DEPTH = 3;
 export function readKubernetes(source: string, warn: (line: number, message: string) => void, context?: ParseContext): KubeInput | undefined {
   const kustomizeNamespace = context?.kubernetes?.kustomizeNamespace;
   const kustomizeImages = context?.kubernetes?.kustomizeImages;
+  const builtImages = context?.kubernetes?.builtImages;
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   const objects: KubeObject[] = [];
@@ -83,7 +87,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   for (const doc of loaded.documents) collect(doc.root, 0);
   const cniConfigs = loaded.documents.flatMap((doc) => (isYMap(doc.root) && isCniConfig(doc.root) ? [doc.root] : []));
   if (objects.length === 0 && cniConfigs.length === 0) return undefined;
-  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}) };
+  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}) };
 }
 
 /** The input of the rules for objects read from elsewhere than a manifest (Terraform's kubernetes provider): their pods and containers found. */
@@ -99,19 +103,31 @@ export interface DeployedImage {
   line: number;
   /** The kustomization whose `images:` changed the written reference. */
   via?: string;
+  /**
+   * What builds the image and puts it in place of the reference when it deploys the
+   * manifest, pinned by digest: `skaffold.yaml` (skaffold), `Tiltfile` (Tilt), or `ko` for a
+   * `ko://` import path, which ko (and skaffold's ko builder) resolves to an image by digest.
+   */
+  builtBy?: string;
 }
 
-export function deployedImage(c: Container, input: Pick<KubeInput, 'kustomizeImages'>): DeployedImage | undefined {
+export function deployedImage(c: Container, input: Pick<KubeInput, 'kustomizeImages' | 'builtImages'>): DeployedImage | undefined {
   const image = pair(c.node, 'image');
   const written = text(image?.value);
   if (!image || written === undefined) return undefined;
   const ref = parseImage(written);
   const override = ref.templated ? undefined : input.kustomizeImages?.images.find((entry) => entry.name === ref.name);
-  if (!override || !input.kustomizeImages) return { ref: written, line: image.keyLine };
-  const name = override.newName ?? ref.name;
-  // kustomize: a digest replaces tag and digest; a new tag replaces the tag and keeps no old digest.
-  const rest = override.digest ? `@${override.digest}` : override.newTag ? `:${override.newTag}` : `${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-  return { ref: `${name}${rest}`, line: image.keyLine, via: input.kustomizeImages.from };
+  let out: DeployedImage = { ref: written, line: image.keyLine };
+  if (override && input.kustomizeImages) {
+    const name = override.newName ?? ref.name;
+    // kustomize: a digest replaces tag and digest; a new tag replaces the tag and keeps no old digest.
+    const rest = override.digest ? `@${override.digest}` : override.newTag ? `:${override.newTag}` : `${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+    out = { ref: `${name}${rest}`, line: image.keyLine, via: input.kustomizeImages.from };
+  }
+  // skaffold and Tilt replace images in what kustomize built.
+  if (/^ko:\/\//i.test(out.ref.trim())) return { ...out, builtBy: 'ko' };
+  if (input.builtImages && isBuiltImage(out.ref, input.builtImages)) return { ...out, builtBy: input.builtImages.from };
+  return out;
 }
 
 /**

@@ -527,6 +527,10 @@ function limitRule(resource: 'memory' | 'cpu'): KubeRule {
   });
 }
 
+/** What the image pin rules leave to the tools that build the image and pin it when they deploy it (model.ts deployedImage, built-images.ts). */
+const BUILT_IMAGES_NOTE =
+  "An image the repository builds and deploys with skaffold or Tilt is not reported: in a manifest that its skaffold.yaml (build.artifacts, and manifests.rawYaml, manifests.kustomize, the Helm charts of manifests.helm, deploy.kubectl.manifests or the default k8s/*.yaml) or its Tiltfile (docker_build or custom_build, and k8s_yaml with literal paths) deploys, a container image named as an artifact (tag aside) is replaced at deploy time with the image just built, pinned by digest. So is a ko:// import path, which ko resolves to an image by digest. A manifest the tool does not deploy is judged as written.";
+
 /** ` (set by kustomize images in overlays/prod/kustomization.yaml)` when a kustomization changed the written image. */
 function viaNote(image: DeployedImage): string {
   return image.via ? ` (set by the images of ${image.via})` : '';
@@ -536,18 +540,24 @@ const imageLatest = kubeRule({
   id: 'iac/k8s-image-latest',
   title: "Image uses 'latest' or no tag",
   description:
-    "The container image has the 'latest' tag or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart.",
+    "The container image has the 'latest' tag or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart. " +
+    BUILT_IMAGES_NOTE,
   remediation: 'Reference images by version tag and digest: registry.example.org/app:1.4.2@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
     positive: [pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx:latest'), pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx')],
-    negative: [pod(''), pod('').replace('app:1.4.2', 'app@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f')],
+    negative: [
+      pod(''),
+      pod('').replace('app:1.4.2', 'app@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f'),
+      // ko resolves an import path to the image it builds, by digest.
+      pod('').replace('registry.example.org/app:1.4.2', 'ko://example.org/shop/cmd/web'),
+    ],
   },
   *check(input) {
     for (const c of input.containers) {
       const image = deployedImage(c, input);
-      const problem = image ? pinProblem(image.ref) : undefined;
+      const problem = image && !image.builtBy ? pinProblem(image.ref) : undefined;
       if (image && problem)
         yield { line: image.line, message: `${containerLabel(c)} runs ${image.ref}${viaNote(image)}, ${problem === 'latest' ? "the floating 'latest' tag" : 'which has no tag (latest)'}; pin a version and digest.`, resource: containerLabel(c) };
     }
@@ -558,18 +568,22 @@ const imageWithoutDigest = kubeRule({
   id: 'iac/k8s-image-without-digest',
   title: 'Image not pinned by digest',
   description:
-    'The container image is referenced by tag only. Tags are mutable: whoever can push to the repository (or compromises it) can change what runs in the cluster without any change to the manifest.',
+    'The container image is referenced by tag only. Tags are mutable: whoever can push to the repository (or compromises it) can change what runs in the cluster without any change to the manifest. ' +
+    BUILT_IMAGES_NOTE,
   remediation: 'Pin images by digest (image: app:1.4.2@sha256:<digest>) and let Renovate or Dependabot update the digest.',
   severity: 'low',
   cwe: ['CWE-1357'],
   examples: {
     positive: [pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: registry.example.org/app:1.4.2')],
-    negative: [pod('').replace('app:1.4.2', 'app:1.4.2@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f')],
+    negative: [
+      pod('').replace('app:1.4.2', 'app:1.4.2@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f'),
+      pod('').replace('registry.example.org/app:1.4.2', 'ko://example.org/shop/cmd/web'),
+    ],
   },
   *check(input) {
     for (const c of input.containers) {
       const image = deployedImage(c, input);
-      const ref = image?.ref;
+      const ref = image?.builtBy ? undefined : image?.ref;
       if (image && ref && !ref.includes('@') && !/\$|\{\{/.test(ref))
         yield { line: image.line, message: `${containerLabel(c)} runs ${ref}${viaNote(image)} ${/:[^/]+$/.test(ref) ? 'by tag only' : 'with no tag or digest (latest)'}; pin the digest.`, resource: containerLabel(c) };
     }
@@ -1223,7 +1237,8 @@ const imagePullPolicy = kubeRule({
   id: 'iac/k8s-image-pull-policy-not-always',
   title: 'Tagged image not pulled on every start',
   description:
-    "A container runs an image by tag without imagePullPolicy: Always (the default for a tag other than latest is IfNotPresent). A node then reuses whatever image it cached under that tag: a re-pushed tag is not picked up, and a pod can start an image cached by another workload without the registry checking that it may pull it.",
+    "A container runs an image by tag without imagePullPolicy: Always (the default for a tag other than latest is IfNotPresent). A node then reuses whatever image it cached under that tag: a re-pushed tag is not picked up, and a pod can start an image cached by another workload without the registry checking that it may pull it. " +
+    BUILT_IMAGES_NOTE,
   remediation: 'Pin the image by digest (then IfNotPresent is safe), or set imagePullPolicy: Always for images referenced by tag.',
   severity: 'low',
   confidence: 'medium',
@@ -1234,7 +1249,8 @@ const imagePullPolicy = kubeRule({
   },
   *check(input) {
     for (const c of input.containers) {
-      const ref = deployedImage(c, input)?.ref;
+      const image = deployedImage(c, input);
+      const ref = image?.builtBy ? undefined : image?.ref;
       if (!ref || ref.includes('@') || /\{\{/.test(ref)) continue;
       // Untagged and :latest images default to Always (and are reported by iac/k8s-image-latest).
       if (pinProblem(ref) !== undefined || !/:[^/]+$/.test(ref)) continue;
