@@ -4,6 +4,11 @@ import type { PostureHit, PostureRule, Repo } from './rule.js';
 import { isPostureFile, postureRules } from './rules.js';
 import { applyZizmor, isZizmorConfig } from './zizmor.js';
 import { findingOfRule } from '../../core/rule.js';
+import { createRootLister, createRootReader } from '../../workspace/root-reader.js';
+import { addGitlabIncludes } from './ci.js';
+
+const MAX_INCLUDE_BYTES = 1024 * 1024;
+const MAX_LISTED = 1000;
 
 /** Runs the posture rules on a repository view; exposed for tests. */
 export function checkRepo(
@@ -61,8 +66,11 @@ export const postureScanner: Scanner = {
       if (text !== null) files.set(file.path, text);
     }
     let tracked: string[] | undefined;
-    // Repository-wide checks judge a repository; a plain directory gets only the file-level ones.
-    let atRepoRoot = false;
+    // Repository-wide checks judge a repository: at its top, or at the root of a tree that is
+    // not in one (an exported source tree, a CI workspace without .git), which is all there is.
+    let atRepoRoot = ctx.git === null;
+    if (!ctx.git)
+      ctx.warn({ message: 'not in a git repository: the scan root is taken as the top of the repository, and committed binaries (which git ls-files lists) were not checked' });
     if (ctx.git) {
       try {
         atRepoRoot = (await ctx.git.prefix()) === '';
@@ -71,6 +79,7 @@ export const postureScanner: Scanner = {
         ctx.warn({ message: `git ls-files failed, so committed binaries were not checked: ${(error as Error).message.split('\n')[0]}` });
       }
     }
+    if (atRepoRoot) addGitlabIncludes(files, createRootReader(ctx.root, MAX_INCLUDE_BYTES), createRootLister(ctx.root, MAX_LISTED), (message) => ctx.warn({ message }));
     const repo: Repo = { files, ...(tracked ? { tracked } : {}) };
     const rules = atRepoRoot ? postureRules : postureRules.filter((r) => REPO_INDEPENDENT.has(r.id));
     if (!atRepoRoot && ctx.git)

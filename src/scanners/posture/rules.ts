@@ -7,13 +7,12 @@ import { pipelineScripts, readPipeline } from '../iac/gitlab/rules.js';
 import { isYMap, isYScalar, pair } from '../iac/yaml/tree.js';
 import { anchorFile, lineOfMatch, yamlRoot, type PostureHit, type PostureRule, type Repo } from './rule.js';
 import { dependabotCooldown, dependabotExecution } from './dependabot-rules.js';
+import { externalCi, gitlabCiFiles, GITLAB_CI, isCiFile, LOCAL_ACTION, OTHER_CI, PRE_COMMIT, WORKFLOW } from './ci.js';
 
 const SECURITY_POLICY = /^(?:\.github\/|docs\/)?security\.(?:md|markdown|rst|txt|adoc)$/i;
 const CODEOWNERS = /^(?:\.github\/|docs\/|\.gitlab\/)?CODEOWNERS$/;
 const DEPENDABOT = /^\.github\/dependabot\.ya?ml$/;
 const RENOVATE = /^(?:\.github\/|\.gitlab\/)?(?:renovate\.json5?|\.renovaterc(?:\.json5?)?)$/;
-const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
-const GITLAB_CI = /^\.gitlab-ci\.ya?ml$/;
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
 
 /** Paths the posture rules read; the scanner's `wants` is built from this. */
@@ -24,8 +23,7 @@ export function isPostureFile(path: string): boolean {
     CODEOWNERS.test(path) ||
     DEPENDABOT.test(path) ||
     RENOVATE.test(path) ||
-    WORKFLOW.test(path) ||
-    GITLAB_CI.test(path) ||
+    isCiFile(path) ||
     /^readme(?:\.[a-z]+)?$/i.test(path) ||
     name === 'package.json' ||
     LOCKFILES.includes(name) ||
@@ -228,18 +226,36 @@ interface ScanCategory {
   tools: RegExp;
 }
 
-/** Tools that do each kind of scanning, as they appear in workflow or GitLab CI files. */
+/** Tools that do each kind of scanning, as they appear in CI files (actions, commands, GitLab templates and components, pre-commit hooks). */
 const SCAN_CATEGORIES: ScanCategory[] = [
-  { name: 'secret scanning', tools: /gitleaks|trufflehog|detect-secrets|ggshield|secretlint|git-secrets|Secret-Detection\.gitlab-ci|\bsecloop\b/i },
-  { name: 'static analysis (SAST)', tools: /codeql-action|semgrep|sonar(?:cloud|qube|-scanner)|bandit|gosec|brakeman|njsscan|horusec|checkmarx|snyk\/actions\/[\w-]*code|snyk code|SAST(?:-IaC)?\.gitlab-ci|\bsecloop\b/i },
-  { name: 'dependency scanning (SCA)', tools: /dependency-review-action|\b(?:npm|yarn|pnpm) audit|osv-scanner|snyk|trivy|grype|dependency-check|pip-audit|\bsafety check|govulncheck|cargo[- ]audit|Dependency-Scanning\.gitlab-ci|retire|audit-ci|\bsecloop\b/i },
+  {
+    name: 'secret scanning',
+    tools: /gitleaks|trufflehog|detect-secrets|ggshield|secretlint|git-secrets|kingfisher|noseyparker|nosey-parker|talisman|Secret-Detection\.gitlab-ci|components\/secret-detection|\bsecloop\b/i,
+  },
+  {
+    name: 'static analysis (SAST)',
+    tools: /codeql-action|\bcodeql (?:database|github)\b|semgrep|opengrep|sonar(?:cloud|qube|-scanner)|bandit|gosec|brakeman|njsscan|horusec|checkmarx|snyk\/actions\/[\w-]*code|snyk code|SAST(?:-IaC)?\.gitlab-ci|components\/sast\b|checkov|\bkics\b|tfsec|terrascan|\bpysa\b|qodana|\bsecloop\b/i,
+  },
+  {
+    name: 'dependency scanning (SCA)',
+    tools:
+      /dependency-review-action|\b(?:npm|yarn|pnpm|bun|composer) audit|osv-scanner|snyk|trivy|grype|dependency-check|pip-audit|uv[- ]audit|\bsafety check|govulncheck|cargo[- ](?:audit|deny)|bundler?[- ]audit|\bnancy\b|fossa|Dependency-Scanning\.gitlab-ci|components\/dependency-scanning|retire|audit-ci|\bsecloop\b/i,
+  },
 ];
+
+/** A CI run of pre-commit (the action, a command, an action named for it), which runs the hooks of .pre-commit-config.yaml. */
+const RUNS_PRE_COMMIT = /pre-commit\/action|\b(?:pre-commit|prek) run\b|uses:\s*["']?[\w.-]+\/[\w./-]*pre-commit[\w.-]*@/;
+
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, 3);
+  return names.length > 3 ? `${shown.join(', ')} and ${names.length - 3} more` : shown.join(names.length === 2 ? ' and ' : ', ');
+}
 
 const ciScanning: PostureRule = {
   id: 'posture/ci-missing-security-scans',
   title: 'CI does not run security scans',
   description:
-    'No CI workflow runs secret scanning, static analysis or dependency scanning (or there is no CI configuration at all). Leaked keys, injection bugs and vulnerable dependencies then reach the main branch unnoticed (Scorecard: SAST, and the practice behind Vulnerabilities).',
+    'No CI configuration runs secret scanning, static analysis or dependency scanning (or there is no CI configuration at all). Leaked keys, injection bugs and vulnerable dependencies then reach the main branch unnoticed (Scorecard: SAST, and the practice behind Vulnerabilities). Read: GitHub workflows and local actions, .gitlab-ci.yml and the local files it includes, other CI systems\' files (CircleCI, Cirrus, Travis, Azure Pipelines, Jenkinsfile...), and the pre-commit hooks when CI or pre-commit.ci runs them. What runs elsewhere (another repository\'s reusable workflow or template, a repository setting such as GitHub secret scanning) is not visible, and the message names it.',
   remediation: 'Run a scanner on every pull request, e.g. a `secloop scan --format sarif` step uploading to code scanning, or gitleaks, CodeQL/Semgrep and osv-scanner/dependency-review.',
   severity: 'low',
   cwe: ['CWE-1008'],
@@ -248,6 +264,15 @@ const ciScanning: PostureRule = {
     positive: [
       { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n' } },
       { files: { 'README.md': '# app\n' } },
+      // Removing CodeQL's tool cache to free disk space is not running CodeQL.
+      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sudo rm -rf /opt/hostedtoolcache/CodeQL\n      - run: gitleaks detect && npm audit\n' } },
+      // pre-commit hooks that CI does not run, and no pre-commit.ci settings.
+      {
+        files: {
+          '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n',
+          '.pre-commit-config.yaml': 'repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8.18.0\n    hooks:\n      - id: gitleaks\n',
+        },
+      },
     ],
     negative: [
       { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx secloop scan . --format sarif -o secloop.sarif\n' } },
@@ -256,17 +281,57 @@ const ciScanning: PostureRule = {
           '.gitlab-ci.yml': 'include:\n  - template: Jobs/SAST.gitlab-ci.yml\n  - template: Jobs/Secret-Detection.gitlab-ci.yml\n  - template: Jobs/Dependency-Scanning.gitlab-ci.yml\n',
         },
       },
+      // The scanning jobs in a file the pipeline includes, as GitLab components.
+      {
+        files: {
+          '.gitlab-ci.yml': 'include:\n  - local: /.gitlab/ci/test.gitlab-ci.yml\n',
+          '.gitlab/ci/test.gitlab-ci.yml':
+            'include:\n  - component: $CI_SERVER_FQDN/components/sast/sast@3.4.0\n  - component: $CI_SERVER_FQDN/components/dependency-scanning/main@1.1.1\n  - component: $CI_SERVER_FQDN/components/secret-detection/secret-detection@1.1.2\n',
+        },
+      },
+      // Hooks run by the pre-commit workflow; CodeQL in a local composite action.
+      {
+        files: {
+          '.github/workflows/lint.yml': 'on: pull_request\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: pre-commit/action@v3.0.1\n      - uses: ./.github/actions/analyse\n',
+          '.github/actions/analyse/action.yml': 'runs:\n  using: composite\n  steps:\n    - uses: github/codeql-action/analyze@v3\n',
+          '.pre-commit-config.yaml': 'repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8.18.0\n    hooks:\n      - id: gitleaks\n  - repo: https://github.com/pypa/pip-audit\n    rev: v2.7.3\n    hooks:\n      - id: pip-audit\n',
+        },
+      },
     ],
   },
   *check(repo) {
-    const ci = [...paths(repo, WORKFLOW), ...paths(repo, GITLAB_CI)];
+    const workflows = [...paths(repo, WORKFLOW), ...paths(repo, LOCAL_ACTION)];
+    const gitlab = gitlabCiFiles(repo);
+    const others = paths(repo, OTHER_CI);
+    const ci = [...workflows, ...gitlab, ...others];
     if (ci.length === 0) {
-      yield* atAnchor(repo, 'No CI configuration (GitHub workflows or .gitlab-ci.yml) runs security scans on changes.');
+      yield* atAnchor(repo, 'No CI configuration (GitHub workflows, .gitlab-ci.yml or another CI system\'s file) runs security scans on changes.');
       return;
     }
-    const all = ci.map((p) => repo.files.get(p) ?? '').join('\n');
+    let all = ci.map((p) => repo.files.get(p) ?? '').join('\n');
+    const read: string[] = [];
+    const workflowCount = paths(repo, WORKFLOW).length;
+    if (workflowCount > 0) read.push(`${workflowCount} GitHub workflow${workflowCount > 1 ? 's' : ''}`);
+    const gitlabRoots = gitlab.filter((p) => GITLAB_CI.test(p));
+    if (gitlabRoots.length > 0) read.push(gitlab.length > gitlabRoots.length ? `${gitlabRoots.join(', ')} and the ${gitlab.length - gitlabRoots.length} local files it includes` : gitlabRoots.join(', '));
+    read.push(...others);
+    const preCommit = paths(repo, PRE_COMMIT)[0];
+    if (preCommit) {
+      const config = repo.files.get(preCommit)!;
+      // pre-commit.ci is configured by a top-level ci: key in the same file.
+      if (RUNS_PRE_COMMIT.test(all) || /^ci:/m.test(config)) {
+        all += `\n${config}`;
+        read.push(`the hooks of ${preCommit}`);
+      }
+    }
     const missing = SCAN_CATEGORIES.filter((c) => !c.tools.test(all)).map((c) => c.name);
-    if (missing.length > 0) yield { path: ci[0]!, line: 1, message: `No CI configuration runs ${missing.join(', ')}.` };
+    if (missing.length === 0) return;
+    let message = `None of the CI configuration (${listed(read)}) runs ${missing.join(', ')}.`;
+    // Those whose name says which scanning they do were counted above.
+    const external = externalCi(repo, paths(repo, WORKFLOW), gitlab).filter((name) => !SCAN_CATEGORIES.some((c) => c.tools.test(name)));
+    if (external.length > 0) message += ` Not read: ${listed(external)}, defined in other repositories, which may.`;
+    if (missing.includes('secret scanning') && workflowCount > 0) message += ' GitHub\'s own secret scanning is a repository setting, not visible here.';
+    yield* atAnchor(repo, message);
   },
 };
 
@@ -304,7 +369,7 @@ function* ciScripts(repo: Repo): Generator<{ path: string; script: string; line:
       }
     }
   }
-  for (const path of paths(repo, GITLAB_CI)) {
+  for (const path of gitlabCiFiles(repo)) {
     const pipeline = readPipeline(repo.files.get(path)!, () => {});
     if (!pipeline) continue;
     for (const { scalar, text } of pipelineScripts(pipeline)) yield { path, script: text, line: scalar.line };

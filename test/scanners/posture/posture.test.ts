@@ -42,7 +42,7 @@ describe('posture scanner', () => {
       const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
       const got = result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort();
       assert.deepEqual(got, [
-        'posture/ci-missing-security-scans .github/workflows/ci.yml:1',
+        'posture/ci-missing-security-scans README.md:1',
         'posture/committed-binary tools/helper.exe:1',
         'posture/lockfile-out-of-sync package.json:4',
         'posture/no-codeowners README.md:1',
@@ -70,6 +70,51 @@ describe('posture scanner', () => {
       tree.cleanup();
     }
   });
+});
+
+describe('posture scanner outside a git repository', () => {
+  it('takes the scan root as the top of the repository and says that committed binaries were not checked', async () => {
+    const tree = tempTree({ 'README.md': '# app\n', 'tools/helper.exe': 'MZ\u0000\u0000binary' });
+    try {
+      const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
+      assert.deepEqual(result.findings.map((f) => f.ruleId).sort(), ['posture/ci-missing-security-scans', 'posture/no-codeowners', 'posture/no-dependency-update-tool', 'posture/no-security-policy']);
+      assert.ok(result.warnings.some((w) => /not in a git repository: the scan root is taken as the top of the repository, and committed binaries .* were not checked/.test(w.message)));
+    } finally {
+      tree.cleanup();
+    }
+  });
+});
+
+test('the CI scanning check reads the local files a GitLab pipeline includes, by path and by wildcard', async () => {
+  const tree = tempTree({
+    'README.md': '# app\n',
+    '.gitlab-ci.yml': 'include:\n  - local: /.gitlab/ci/test.gitlab-ci.yml\n  - local: ci/*.yml\n',
+    '.gitlab/ci/test.gitlab-ci.yml': 'include:\n  - template: Jobs/SAST.gitlab-ci.yml\n',
+    'ci/deps.yml': 'include:\n  - template: Jobs/Dependency-Scanning.gitlab-ci.yml\n',
+    'ci/secrets.yml': 'secrets:\n  script:\n    - gitleaks detect\n',
+  });
+  try {
+    initRepo(tree.dir);
+    commitAll(tree.dir, 'initial');
+    const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
+    assert.deepEqual(result.findings.filter((f) => f.ruleId === 'posture/ci-missing-security-scans').map((f) => f.message), []);
+    tree.write('ci/secrets.yml', 'test:\n  script:\n    - make test\n');
+    commitAll(tree.dir, 'no secret scanning');
+    const again = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
+    assert.deepEqual(again.findings.filter((f) => f.ruleId === 'posture/ci-missing-security-scans').map((f) => f.message), [
+      'None of the CI configuration (.gitlab-ci.yml and the 3 local files it includes) runs secret scanning.',
+    ]);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('the CI scanning message names reusable workflows of other repositories it could not read, and GitHub\'s own secret scanning', () => {
+  const workflow = 'on: push\njobs:\n  scan:\n    uses: example-org/shared/.github/workflows/scan.yml@v1\n  codeql:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: github/codeql-action/analyze@v3\n';
+  const findings = checkRepo(repoOf({ files: { 'README.md': '# app\n', '.github/workflows/ci.yml': workflow } }), postureRules.filter((r) => r.id === 'posture/ci-missing-security-scans'));
+  assert.deepEqual(findings.map((f) => `${f.location.path}:${f.location.startLine} ${f.message}`), [
+    "README.md:1 None of the CI configuration (1 GitHub workflow) runs secret scanning, dependency scanning (SCA). Not read: example-org/shared/.github/workflows/scan.yml, defined in other repositories, which may. GitHub's own secret scanning is a repository setting, not visible here.",
+  ]);
 });
 
 test('a posture rule that throws is a warning; the other rules still report', () => {
