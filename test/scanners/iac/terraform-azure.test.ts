@@ -153,6 +153,14 @@ describe('Terraform Azure: AKS', () => {
     assert.deepEqual(linesOf(RULE, cluster('  api_server_access_profile {\n    authorized_ip_ranges = ["198.51.100.0/24"]\n  }\n')), []);
   });
 
+  it('reports a public API server left at the default at low severity, one written out at medium', () => {
+    const severities = (body: string) => hits(RULE, cluster(body)).map((h) => [h.line, h.severity]);
+    assert.deepEqual(severities(''), [[1, 'low']]);
+    assert.deepEqual(severities('  private_cluster_enabled = null\n'), [[4, 'low']]);
+    assert.deepEqual(severities('  private_cluster_enabled = false\n'), [[4, 'medium']]);
+    assert.deepEqual(severities('  api_server_access_profile {\n    authorized_ip_ranges = ["0.0.0.0/0"]\n  }\n'), [[5, 'medium']]);
+  });
+
   it('accepts a Cilium data plane as a network policy engine', () => {
     const NETPOL = 'iac/tf-azure-aks-no-network-policy';
     assert.deepEqual(linesOf(NETPOL, cluster('  network_profile {\n    network_plugin = "azure"\n    network_policy = "none"\n  }\n')), [6]);
