@@ -462,3 +462,52 @@ describe('Terraform GCP: firewall rules open to wide private and broad public ra
     assert.match(found[0]!.message, /opens 22\/tcp \(SSH\) to 52\.0\.0\.0\/11/);
   });
 });
+
+describe('Terraform GCP: insecure defaults left unset are low, written out medium', () => {
+  /** [line, severity] of each hit, the rule's own severity where the hit sets none. */
+  const graded = (ruleId: string, source: string) => {
+    const rule = gcpRules.find((r) => r.id === ruleId)!;
+    return hits(ruleId, source).map((h) => [h.line, h.severity ?? rule.severity]);
+  };
+  const optional = 'variable "v" {\n  type    = bool\n  default = null\n}\n';
+
+  it('project-wide SSH keys', () => {
+    const vm = (metadata: string) => `resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  metadata = {\n${metadata}  }\n}\n`;
+    assert.deepEqual(graded('iac/tf-gcp-instance-project-ssh-keys', vm('    startup-script = "echo"\n')), [[4, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-instance-project-ssh-keys', vm('    block-project-ssh-keys = "FALSE"\n')), [[5, 'medium']]);
+  });
+
+  it('Cloud SQL public IP and TLS', () => {
+    const db = (ip: string) => `${optional}resource "google_sql_database_instance" "db" {\n  name = "db"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n${ip}    }\n  }\n}\n`;
+    assert.deepEqual(graded('iac/tf-gcp-sql-public-ip', db('')), [[9, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-sql-public-ip', db('      ipv4_enabled = var.v\n')), [[10, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-sql-public-ip', db('      ipv4_enabled = true\n')), [[10, 'medium']]);
+    assert.deepEqual(graded('iac/tf-gcp-sql-ssl-not-enforced', db('      ipv4_enabled = false\n')), [[9, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-sql-ssl-not-enforced', db('      ssl_mode = var.v\n')), [[10, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-sql-ssl-not-enforced', db('      ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED"\n')), [[10, 'medium']]);
+  });
+
+  it('bucket ACLs, KMS rotation and the default network', () => {
+    const bucket = (body: string) => `${optional}resource "google_storage_bucket" "b" {\n  name     = "b"\n  location = "EU"\n${body}}\n`;
+    assert.deepEqual(graded('iac/tf-gcp-storage-uniform-access-off', bucket('')), [[5, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-storage-uniform-access-off', bucket('  uniform_bucket_level_access = var.v\n')), [[8, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-storage-uniform-access-off', bucket('  uniform_bucket_level_access = false\n')), [[8, 'medium']]);
+    const key = (body: string) => `resource "google_kms_crypto_key" "k" {\n  name     = "k"\n  key_ring = "ring"\n${body}}\n`;
+    assert.deepEqual(graded('iac/tf-gcp-kms-rotation', key('')), [[1, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-kms-rotation', key('  rotation_period = "31536000s"\n')), [[4, 'medium']]);
+    const project = (body: string) => `resource "google_project" "p" {\n  name       = "p"\n  project_id = "p-123456"\n${body}}\n`;
+    assert.deepEqual(graded('iac/tf-gcp-project-default-network', project('')), [[1, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-project-default-network', project('  auto_create_network = true\n')), [[4, 'medium']]);
+  });
+
+  it('GKE control plane, network policy and Workload Identity', () => {
+    const cluster = (body: string) => `resource "google_container_cluster" "c" {\n  name     = "c"\n  location = "europe-west1"\n${body}}\n`;
+    assert.deepEqual(graded('iac/tf-gcp-gke-public-control-plane', cluster('')), [[1, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-gke-public-control-plane', cluster('  master_authorized_networks_config {\n    gcp_public_cidrs_access_enabled = true\n  }\n')), [[5, 'medium']]);
+    assert.deepEqual(graded('iac/tf-gcp-gke-network-policy-off', cluster('')), [[1, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-gke-network-policy-off', cluster('  network_policy {\n    enabled = false\n  }\n')), [[5, 'medium']]);
+    assert.deepEqual(graded('iac/tf-gcp-gke-workload-identity-off', cluster('')), [[1, 'low']]);
+    const pool = 'resource "google_container_node_pool" "p" {\n  name    = "p"\n  cluster = "c"\n  node_config {\n    workload_metadata_config {\n      mode = "GCE_METADATA"\n    }\n  }\n}\n';
+    assert.deepEqual(graded('iac/tf-gcp-gke-workload-identity-off', pool), [[6, 'medium']]);
+  });
+});

@@ -249,7 +249,7 @@ const projectDefaultNetwork: TfRule = tfRule({
   id: 'iac/tf-gcp-project-default-network',
   title: 'Project created with the default network',
   description:
-    'A google_project without auto_create_network = false gets the "default" VPC network, whose pre-made firewall rules let anyone on the internet reach SSH (22) and RDP (3389) on every instance placed in it, and allow all traffic between its subnets in every region (CIS GCP 3.1). Instances created later without an explicit network land there.',
+    'A google_project without auto_create_network = false gets the "default" VPC network, whose pre-made firewall rules let anyone on the internet reach SSH (22) and RDP (3389) on every instance placed in it, and allow all traffic between its subnets in every region (CIS GCP 3.1). Instances created later without an explicit network land there. Left at the default it is reported at low severity, written out at medium.',
   remediation: 'Set auto_create_network = false on the project (or enforce the compute.skipDefaultNetworkCreation organisation policy) and create custom-mode networks with only the firewall rules you need.',
   severity: 'medium',
   confidence: 'medium',
@@ -263,7 +263,8 @@ const projectDefaultNetwork: TfRule = tfRule({
       const a = attribute(project.block, 'auto_create_network');
       const value = valueOf(input, project.block, 'auto_create_network');
       if ((a && !known(value)) || isOff(value)) continue;
-      yield { line: a ? a.line : project.block.line, message: `${label(project)} ${a ? 'sets auto_create_network = true' : 'does not set auto_create_network = false'}: the project gets the default network, with SSH and RDP open to the internet.`, resource: label(project) };
+      const unset = value === undefined || value === null;
+      yield { line: a ? a.line : project.block.line, message: `${label(project)} ${unset ? 'does not set auto_create_network = false (the default is true)' : 'sets auto_create_network = true'}: the project gets the default network, with SSH and RDP open to the internet.`, resource: label(project), ...(unset ? { severity: 'low' as const } : {}) };
     }
   },
 });
@@ -379,7 +380,7 @@ const projectSshKeys: TfRule = tfRule({
   id: 'iac/tf-gcp-instance-project-ssh-keys',
   title: 'Instance accepts project-wide SSH keys',
   description:
-    'The instance does not set the metadata key block-project-ssh-keys to TRUE, so every SSH key in the project metadata can log in to it: one key leaked or left behind by a former team member opens every VM of the project (CIS GCP 4.3). Instances with OS Login on (in their metadata or in project metadata set in the same file) ignore metadata keys and are not reported.',
+    'The instance does not set the metadata key block-project-ssh-keys to TRUE, so every SSH key in the project metadata can log in to it: one key leaked or left behind by a former team member opens every VM of the project (CIS GCP 4.3). Instances with OS Login on (in their metadata or in project metadata set in the same file) ignore metadata keys and are not reported. Left at the default it is reported at low severity, block-project-ssh-keys set to false at medium.',
   remediation: 'Set block-project-ssh-keys = "TRUE" in the instance metadata and put the keys the instance needs in its own metadata, or better, turn OS Login on (enable-oslogin = "TRUE").',
   severity: 'medium',
   confidence: 'medium',
@@ -404,12 +405,14 @@ const projectSshKeys: TfRule = tfRule({
       if (metadata.unknown) continue;
       const oslogin = metadata.get('enable-oslogin');
       if (oslogin ? isOn(oslogin.value) || !known(oslogin.value) : projectOsLogin) continue;
-      const block = metadata.get('block-project-ssh-keys');
+      const found = metadata.get('block-project-ssh-keys');
+      // A key given null (an optional variable left unset) is not set.
+      const block = found && found.value !== null ? found : undefined;
       if (block && (isOn(block.value) || !known(block.value))) continue;
       const line = block ? block.line : (metadata.attribute?.line ?? vm.block.line);
       if (seen.has(line)) continue;
       seen.add(line);
-      yield { line, message: `${label(vm)} ${block ? 'sets block-project-ssh-keys to false' : 'does not set block-project-ssh-keys = "TRUE"'}: every project-wide SSH key can log in.`, resource: label(vm) };
+      yield { line, message: `${label(vm)} ${block ? 'sets block-project-ssh-keys to false' : 'does not set block-project-ssh-keys = "TRUE"'}: every project-wide SSH key can log in.`, resource: label(vm), ...(block ? {} : { severity: 'low' as const }) };
     }
   },
 });

@@ -56,7 +56,7 @@ const sqlOpenNetwork: TfRule = tfRule({
 const sqlPublicIp: TfRule = tfRule({
   id: 'iac/tf-gcp-sql-public-ip',
   title: 'Cloud SQL instance has a public IP address',
-  description: 'ip_configuration.ipv4_enabled is true, or unset (it defaults to true), so the instance gets a public IPv4 address. Connections then rely on the authorized networks list and the database passwords alone, and one wide entry added later exposes the database to the internet (CIS GCP 6.6). Instances with an authorized network of 0.0.0.0/0 are reported by iac/tf-gcp-sql-open-to-internet instead.',
+  description: 'ip_configuration.ipv4_enabled is true, or unset (it defaults to true), so the instance gets a public IPv4 address. Connections then rely on the authorized networks list and the database passwords alone, and one wide entry added later exposes the database to the internet (CIS GCP 6.6). Left at the default it is reported at low severity, written out at medium. Instances with an authorized network of 0.0.0.0/0 are reported by iac/tf-gcp-sql-open-to-internet instead.',
   remediation: 'Set ipv4_enabled = false and connect over a private IP (private_network, or Private Service Connect); use the Cloud SQL Auth Proxy for access from outside the VPC.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -73,7 +73,8 @@ const sqlPublicIp: TfRule = tfRule({
       const value = ip && valueOf(input, ip, 'ipv4_enabled');
       if ((a && !known(value)) || isFalseValue(value) || worldNetworks(input, ip).length > 0) continue;
       const line = a ? a.line : settings ? lineOfPath(settings, ['ip_configuration', 'ipv4_enabled']) : resource.block.line;
-      yield { line, message: `${label(resource)} ${a ? 'sets ipv4_enabled = true' : 'does not set ipv4_enabled = false'}: the database has a public IP address.`, resource: label(resource) };
+      const unset = value === undefined || value === null;
+      yield { line, message: `${label(resource)} ${unset ? 'does not set ipv4_enabled = false (the default is true)' : 'sets ipv4_enabled = true'}: the database has a public IP address.`, resource: label(resource), ...(unset ? { severity: 'low' as const } : {}) };
     }
   },
 });
@@ -83,7 +84,7 @@ const SSL_ENFORCED = new Set(['ENCRYPTED_ONLY', 'TRUSTED_CLIENT_CERTIFICATE_REQU
 const sqlNoSsl: TfRule = tfRule({
   id: 'iac/tf-gcp-sql-ssl-not-enforced',
   title: 'Cloud SQL instance accepts unencrypted connections',
-  description: 'ip_configuration.ssl_mode is ALLOW_UNENCRYPTED_AND_ENCRYPTED, or unset with require_ssl unset or false (the default): clients may connect without TLS, and their passwords and query results cross the network in clear text, readable by anyone on the path (CIS GCP 6.4).',
+  description: 'ip_configuration.ssl_mode is ALLOW_UNENCRYPTED_AND_ENCRYPTED, or unset with require_ssl unset or false (the default): clients may connect without TLS, and their passwords and query results cross the network in clear text, readable by anyone on the path (CIS GCP 6.4). Left at the default it is reported at low severity, written out at medium.',
   remediation: 'Set ssl_mode = "ENCRYPTED_ONLY" (or "TRUSTED_CLIENT_CERTIFICATE_REQUIRED" to also require client certificates) in ip_configuration; on provider versions before 5, require_ssl = true.',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -96,12 +97,14 @@ const sqlNoSsl: TfRule = tfRule({
   },
   *check(input) {
     for (const { resource, settings, ip } of sqlInstances(input)) {
-      const mode = ip && attribute(ip, 'ssl_mode');
+      // A setting given null (an optional variable left unset) is not set.
       const modeValue = ip && valueOf(input, ip, 'ssl_mode');
-      const require = ip && attribute(ip, 'require_ssl');
+      const mode = modeValue !== null ? ip && attribute(ip, 'ssl_mode') : undefined;
       const requireValue = ip && valueOf(input, ip, 'require_ssl');
+      const require = requireValue !== null ? ip && attribute(ip, 'require_ssl') : undefined;
       let line: number;
       let why: string;
+      let severity: 'low' | undefined;
       if (mode) {
         const value = upper(modeValue);
         if (value === undefined || SSL_ENFORCED.has(value)) continue;
@@ -113,9 +116,10 @@ const sqlNoSsl: TfRule = tfRule({
         why = 'sets require_ssl = false';
       } else {
         line = settings ? lineOfPath(settings, ['ip_configuration', 'ssl_mode']) : resource.block.line;
-        why = 'does not set ssl_mode = "ENCRYPTED_ONLY"';
+        why = 'does not set ssl_mode = "ENCRYPTED_ONLY" (the default accepts both)';
+        severity = 'low';
       }
-      yield { line, message: `${label(resource)} ${why}: clients may connect without TLS.`, resource: label(resource) };
+      yield { line, message: `${label(resource)} ${why}: clients may connect without TLS.`, resource: label(resource), ...(severity ? { severity } : {}) };
     }
   },
 });
@@ -153,7 +157,7 @@ const sqlNoBackup: TfRule = tfRule({
 const uniformAccess: TfRule = tfRule({
   id: 'iac/tf-gcp-storage-uniform-access-off',
   title: 'Cloud Storage bucket uses object ACLs',
-  description: 'uniform_bucket_level_access is false or unset, so every object can carry its own ACL besides the bucket IAM policy. One object uploaded with a public-read ACL is public while the bucket policy looks private, and access can only be reviewed object by object (CIS GCP 5.2).',
+  description: 'uniform_bucket_level_access is false or unset, so every object can carry its own ACL besides the bucket IAM policy. One object uploaded with a public-read ACL is public while the bucket policy looks private, and access can only be reviewed object by object (CIS GCP 5.2). Left at the default it is reported at low severity, written out at medium.',
   remediation: 'Set uniform_bucket_level_access = true (and public_access_prevention = "enforced" unless the bucket is meant to be public); grant access with IAM only.',
   severity: 'medium',
   cwe: ['CWE-732'],
@@ -166,7 +170,8 @@ const uniformAccess: TfRule = tfRule({
       const a = attribute(bucket.block, 'uniform_bucket_level_access');
       const value = valueOf(input, bucket.block, 'uniform_bucket_level_access');
       if (isTrueValue(value) || (a && !known(value))) continue;
-      yield { line: a ? a.line : bucket.block.line, message: `${label(bucket)} ${a ? 'sets uniform_bucket_level_access = false' : 'does not set uniform_bucket_level_access = true'}: objects can carry their own ACLs.`, resource: label(bucket) };
+      const unset = value === undefined || value === null;
+      yield { line: a ? a.line : bucket.block.line, message: `${label(bucket)} ${unset ? 'does not set uniform_bucket_level_access = true (the default is false)' : 'sets uniform_bucket_level_access = false'}: objects can carry their own ACLs.`, resource: label(bucket), ...(unset ? { severity: 'low' as const } : {}) };
     }
   },
 });
@@ -204,7 +209,7 @@ const NINETY_DAYS = 90 * 24 * 3600;
 const kmsRotation: TfRule = tfRule({
   id: 'iac/tf-gcp-kms-rotation',
   title: 'KMS key not rotated every 90 days',
-  description: 'A symmetric Cloud KMS key has no rotation_period, or one longer than 90 days. Without rotation one key version protects all the data ever encrypted with the key, so a leaked or broken version exposes all of it (CIS GCP 1.10). Asymmetric, MAC and import-only keys, which Cloud KMS cannot rotate automatically, are not reported.',
+  description: 'A symmetric Cloud KMS key has no rotation_period, or one longer than 90 days. Without rotation one key version protects all the data ever encrypted with the key, so a leaked or broken version exposes all of it (CIS GCP 1.10). Asymmetric, MAC and import-only keys, which Cloud KMS cannot rotate automatically, are not reported. A key without rotation_period is reported at low severity, one rotated less often than every 90 days at medium.',
   remediation: 'Set rotation_period = "7776000s" (90 days) or shorter.',
   severity: 'medium',
   cwe: ['CWE-320'],
@@ -218,8 +223,8 @@ const kmsRotation: TfRule = tfRule({
       if ((purpose !== undefined && upper(purpose) !== 'ENCRYPT_DECRYPT') || isTrueValue(valueOf(input, key.block, 'import_only'))) continue;
       const a = attribute(key.block, 'rotation_period');
       const value = valueOf(input, key.block, 'rotation_period');
-      if (!a) {
-        yield { line: key.block.line, message: `${label(key)} has no rotation_period: its key version is never rotated.`, resource: label(key) };
+      if (!a || value === null) {
+        yield { line: a ? a.line : key.block.line, message: `${label(key)} has no rotation_period: its key version is never rotated.`, resource: label(key), severity: 'low' };
         continue;
       }
       const seconds = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)s\s*$/.exec(value)?.[1] : undefined;
