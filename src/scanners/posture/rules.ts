@@ -4,7 +4,7 @@ import { parseImage } from '../iac/image.js';
 import { commandsOf, effectiveWords } from '../iac/shell.js';
 import { readWorkflow, lineOfOffset } from '../iac/github/model.js';
 import { pipelineScripts, readPipeline } from '../iac/gitlab/rules.js';
-import { isYMap, isYScalar, pair } from '../iac/yaml/tree.js';
+import { isYMap, isYScalar, pair, type YMap } from '../iac/yaml/tree.js';
 import { anchorFile, lineOfMatch, yamlRoot, type PostureHit, type PostureRule, type Repo } from './rule.js';
 import { dependabotCooldown, dependabotExecution } from './dependabot-rules.js';
 import { externalCi, gitlabCiFiles, GITLAB_CI, isCiFile, LOCAL_ACTION, OTHER_CI, PRE_COMMIT, WORKFLOW } from './ci.js';
@@ -429,33 +429,62 @@ const tokenPermissions: PostureRule = {
   id: 'posture/workflow-token-permissions',
   title: 'Workflow does not restrict its token at the top level',
   description:
-    'A GitHub workflow sets no top-level `permissions:`, or grants write access there. Every job then starts from the repository default (often read-write) or from write access, instead of read-only, and new jobs silently inherit it (Scorecard: Token-Permissions).',
+    'A GitHub workflow sets no top-level `permissions:` while some of its jobs set none of their own, or grants write access at the top level. Those jobs then start from the repository default (often read-write) or from write access, instead of read-only, and new jobs silently inherit it (Scorecard: Token-Permissions). A workflow whose every job sets its own permissions is not reported.',
   remediation: 'Start every workflow with `permissions: contents: read` (or `permissions: {}`) and grant write scopes only in the jobs that need them.',
   severity: 'low',
   cwe: ['CWE-250'],
   tags: ['posture', 'scorecard:Token-Permissions'],
   examples: {
     positive: [
-      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
+      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  u:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
       { files: { '.github/workflows/ci.yml': 'on: push\npermissions:\n  contents: write\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
     ],
-    negative: [{ files: { '.github/workflows/ci.yml': 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } }],
+    negative: [
+      { files: { '.github/workflows/ci.yml': 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
+      // Every job sets its own permissions: none starts from the default.
+      {
+        files: {
+          '.github/workflows/ci.yml':
+            'on: push\njobs:\n  t:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  lock:\n    permissions:\n      issues: write\n    uses: example-org/shared/.github/workflows/lock.yml@v1\n',
+        },
+      },
+    ],
   },
   *check(repo) {
     for (const path of paths(repo, WORKFLOW)) {
       const root = yamlRoot(repo.files.get(path)!);
       if (!isYMap(root)) continue;
+      const jobs = jobsOf(root);
       const permissions = pair(root, 'permissions');
       if (!permissions) {
-        yield { path, line: 1, message: `${path} has no top-level permissions: jobs start from the repository default token permissions.` };
+        // Jobs that set their own permissions do not start from the default (Scorecard judges them so too).
+        const open = jobs.filter((job) => !pair(job.node, 'permissions')).map((job) => job.id);
+        if (open.length === 0) continue;
+        const message =
+          open.length === jobs.length
+            ? `${path} has no top-level permissions and no job sets its own: every job starts from the repository default token permissions.`
+            : `${path} has no top-level permissions, and job${open.length > 1 ? 's' : ''} ${listed(open.map((id) => `'${id}'`))} set${open.length > 1 ? '' : 's'} none of ${open.length > 1 ? 'their' : 'its'} own: ${open.length > 1 ? 'they start' : 'it starts'} from the repository default token permissions.`;
+        yield { path, line: 1, message };
         continue;
       }
       const value = permissions.value;
       const writes = isYScalar(value) ? (value.value === 'write-all' ? ['write-all'] : []) : isYMap(value) ? value.pairs.filter((p) => isYScalar(p.value) && p.value.value === 'write').map((p) => p.key) : [];
-      if (writes.length > 0) yield { path, line: permissions.keyLine, message: `${path} grants ${writes.join(', ')} write access to every job.`, severity: 'low' };
+      if (writes.length === 0) continue;
+      const inheriting = jobs.filter((job) => !pair(job.node, 'permissions'));
+      const message =
+        jobs.length === 1 && inheriting.length === 1
+          ? `${path} grants ${writes.join(', ')} write access at the top level: its only job, '${jobs[0]!.id}', gets it, and so will any job added later; grant it in that job instead.`
+          : `${path} grants ${writes.join(', ')} write access to every job that sets no permissions of its own${inheriting.length > 0 ? ` (${listed(inheriting.map((job) => `'${job.id}'`))})` : ', and to any added later'}.`;
+      yield { path, line: permissions.keyLine, message };
     }
   },
 };
+
+/** The jobs of a workflow's root map, with their ids. */
+function jobsOf(root: YMap): Array<{ id: string; node: YMap }> {
+  const jobs = pair(root, 'jobs')?.value;
+  return isYMap(jobs) ? jobs.pairs.filter((p) => isYMap(p.value)).map((p) => ({ id: String(p.key), node: p.value as YMap })) : [];
+}
 
 export const postureRules: readonly PostureRule[] = [
   securityPolicy,

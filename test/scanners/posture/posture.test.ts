@@ -117,6 +117,19 @@ test('the CI scanning message names reusable workflows of other repositories it 
   ]);
 });
 
+test('workflow token permissions: the jobs that start from the default are named, and a single job\'s top-level grant is said as such', () => {
+  const rule = postureRules.filter((r) => r.id === 'posture/workflow-token-permissions');
+  const messages = (workflow: string) => checkRepo(repoOf({ files: { '.github/workflows/ci.yml': workflow } }), rule).map((f) => `${f.location.startLine} ${f.message}`);
+  const job = (id: string, permissions = '') => `  ${id}:\n${permissions}    runs-on: ubuntu-latest\n    steps:\n      - run: make\n`;
+  assert.deepEqual(messages(`on: push\njobs:\n${job('a', '    permissions: {}\n')}${job('b')}${job('c')}`), [
+    "1 .github/workflows/ci.yml has no top-level permissions, and jobs 'b' and 'c' set none of their own: they start from the repository default token permissions.",
+  ]);
+  assert.deepEqual(messages(`on: push\njobs:\n${job('a')}`), ['1 .github/workflows/ci.yml has no top-level permissions and no job sets its own: every job starts from the repository default token permissions.']);
+  assert.deepEqual(messages(`on: push\npermissions:\n  issues: write\njobs:\n${job('stale')}`), [
+    "2 .github/workflows/ci.yml grants issues write access at the top level: its only job, 'stale', gets it, and so will any job added later; grant it in that job instead.",
+  ]);
+});
+
 test('a posture rule that throws is a warning; the other rules still report', () => {
   const broken: PostureRule = { ...postureRules[0]!, id: 'posture/broken', check: () => { throw new Error('boom'); } };
   const warnings: string[] = [];
