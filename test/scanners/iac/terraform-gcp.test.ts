@@ -463,7 +463,7 @@ describe('Terraform GCP: firewall rules open to wide private and broad public ra
   });
 });
 
-describe('Terraform GCP: insecure defaults left unset are low, written out medium', () => {
+describe('Terraform GCP: insecure defaults left unset are low, written out medium, unless the default itself opens the control plane, the network or the node credentials', () => {
   /** [line, severity] of each hit, the rule's own severity where the hit sets none. */
   const graded = (ruleId: string, source: string) => {
     const rule = gcpRules.find((r) => r.id === ruleId)!;
@@ -496,17 +496,17 @@ describe('Terraform GCP: insecure defaults left unset are low, written out mediu
     assert.deepEqual(graded('iac/tf-gcp-kms-rotation', key('')), [[1, 'low']]);
     assert.deepEqual(graded('iac/tf-gcp-kms-rotation', key('  rotation_period = "31536000s"\n')), [[4, 'medium']]);
     const project = (body: string) => `resource "google_project" "p" {\n  name       = "p"\n  project_id = "p-123456"\n${body}}\n`;
-    assert.deepEqual(graded('iac/tf-gcp-project-default-network', project('')), [[1, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-project-default-network', project('')), [[1, 'medium']]);
     assert.deepEqual(graded('iac/tf-gcp-project-default-network', project('  auto_create_network = true\n')), [[4, 'medium']]);
   });
 
   it('GKE control plane, network policy and Workload Identity', () => {
     const cluster = (body: string) => `resource "google_container_cluster" "c" {\n  name     = "c"\n  location = "europe-west1"\n${body}}\n`;
-    assert.deepEqual(graded('iac/tf-gcp-gke-public-control-plane', cluster('')), [[1, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-gke-public-control-plane', cluster('')), [[1, 'medium']]);
     assert.deepEqual(graded('iac/tf-gcp-gke-public-control-plane', cluster('  master_authorized_networks_config {\n    gcp_public_cidrs_access_enabled = true\n  }\n')), [[5, 'medium']]);
     assert.deepEqual(graded('iac/tf-gcp-gke-network-policy-off', cluster('')), [[1, 'low']]);
     assert.deepEqual(graded('iac/tf-gcp-gke-network-policy-off', cluster('  network_policy {\n    enabled = false\n  }\n')), [[5, 'medium']]);
-    assert.deepEqual(graded('iac/tf-gcp-gke-workload-identity-off', cluster('')), [[1, 'low']]);
+    assert.deepEqual(graded('iac/tf-gcp-gke-workload-identity-off', cluster('')), [[1, 'medium']]);
     const pool = 'resource "google_container_node_pool" "p" {\n  name    = "p"\n  cluster = "c"\n  node_config {\n    workload_metadata_config {\n      mode = "GCE_METADATA"\n    }\n  }\n}\n';
     assert.deepEqual(graded('iac/tf-gcp-gke-workload-identity-off', pool), [[6, 'medium']]);
   });

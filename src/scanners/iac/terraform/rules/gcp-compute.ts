@@ -249,7 +249,7 @@ const projectDefaultNetwork: TfRule = tfRule({
   id: 'iac/tf-gcp-project-default-network',
   title: 'Project created with the default network',
   description:
-    'A google_project without auto_create_network = false gets the "default" VPC network, whose pre-made firewall rules let anyone on the internet reach SSH (22) and RDP (3389) on every instance placed in it, and allow all traffic between its subnets in every region (CIS GCP 3.1). Instances created later without an explicit network land there. Left at the default it is reported at low severity, written out at medium.',
+    'A google_project without auto_create_network = false gets the "default" VPC network, whose pre-made firewall rules let anyone on the internet reach SSH (22) and RDP (3389) on every instance placed in it, and allow all traffic between its subnets in every region (CIS GCP 3.1). Instances created later without an explicit network land there. The default is reported at medium like a written-out true: the network it makes opens SSH and RDP to the internet.',
   remediation: 'Set auto_create_network = false on the project (or enforce the compute.skipDefaultNetworkCreation organisation policy) and create custom-mode networks with only the firewall rules you need.',
   severity: 'medium',
   confidence: 'medium',
@@ -264,7 +264,7 @@ const projectDefaultNetwork: TfRule = tfRule({
       const value = valueOf(input, project.block, 'auto_create_network');
       if ((a && !known(value)) || isOff(value)) continue;
       const unset = value === undefined || value === null;
-      yield { line: a ? a.line : project.block.line, message: `${label(project)} ${unset ? 'does not set auto_create_network = false (the default is true)' : 'sets auto_create_network = true'}: the project gets the default network, with SSH and RDP open to the internet.`, resource: label(project), ...(unset ? { severity: 'low' as const } : {}) };
+      yield { line: a ? a.line : project.block.line, message: `${label(project)} ${unset ? 'does not set auto_create_network = false (the default is true)' : 'sets auto_create_network = true'}: the project gets the default network, with SSH and RDP open to the internet.`, resource: label(project) };
     }
   },
 });

@@ -65,7 +65,7 @@ const legacyAuth: TfRule = tfRule({
 const publicControlPlane: TfRule = tfRule({
   id: 'iac/tf-gcp-gke-public-control-plane',
   title: 'GKE control plane reachable from the whole internet',
-  description: 'The cluster API has a public endpoint and no master_authorized_networks_config, or an authorized network of 0.0.0.0/0, or lets every Google Cloud address in (gcp_public_cidrs_access_enabled). Stolen credentials work from anywhere, and API server vulnerabilities are exposed to every scanner (CIS GKE 5.6.3). A public endpoint left without authorized networks (the default) is reported at low severity; 0.0.0.0/0 or every Google Cloud address written out, at medium.',
+  description: 'The cluster API has a public endpoint and no master_authorized_networks_config, or an authorized network of 0.0.0.0/0, or lets every Google Cloud address in (gcp_public_cidrs_access_enabled). Stolen credentials work from anywhere, and API server vulnerabilities are exposed to every scanner (CIS GKE 5.6.3). Unlike settings whose default is only hygiene, the default here (a public endpoint without authorized networks) is reported at medium like a written-out 0.0.0.0/0: it is the control plane of the cluster.',
   remediation: 'Add master_authorized_networks_config with only your own ranges, or make the endpoint private (private_cluster_config { enable_private_endpoint = true }) or use the DNS-based endpoint with IAM.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -88,7 +88,7 @@ const publicControlPlane: TfRule = tfRule({
       // A `dynamic` config whose for_each is known to be empty (no networks given) leaves authorized networks off.
       const config = blocksMade(cluster.block, 'master_authorized_networks_config', fileInstance(input))[0];
       if (!config) {
-        yield { line: cluster.block.line, message: `${label(cluster)} has a public control plane endpoint without master_authorized_networks_config: any address can reach the cluster API.`, resource: label(cluster), severity: 'low' };
+        yield { line: cluster.block.line, message: `${label(cluster)} has a public control plane endpoint without master_authorized_networks_config: any address can reach the cluster API.`, resource: label(cluster) };
         continue;
       }
       for (const block of blocksOf(config, 'cidr_blocks')) {
@@ -160,7 +160,7 @@ const workloadIdentityOff: TfRule = tfRule({
   id: 'iac/tf-gcp-gke-workload-identity-off',
   title: 'Pods can use the credentials of the GKE node',
   description:
-    'The Standard cluster has no workload_identity_config, or a node pool sets workload_metadata_config mode = "GCE_METADATA" (or the older node_metadata = "EXPOSE"), or node metadata sets disable-legacy-endpoints = "false". Pods then reach the Compute Engine metadata server of their node and obtain the token of the node service account, often the default account with the Editor role, and the node bootstrap credentials; any pod, or any server-side request forgery in one, can act as the node (CIS GKE 5.2.2, 5.4.1). A cluster without workload_identity_config (the default) is reported at low severity; metadata exposed by a node pool setting, at medium.',
+    'The Standard cluster has no workload_identity_config, or a node pool sets workload_metadata_config mode = "GCE_METADATA" (or the older node_metadata = "EXPOSE"), or node metadata sets disable-legacy-endpoints = "false". Pods then reach the Compute Engine metadata server of their node and obtain the token of the node service account, often the default account with the Editor role, and the node bootstrap credentials; any pod, or any server-side request forgery in one, can act as the node (CIS GKE 5.2.2, 5.4.1). A cluster left without workload_identity_config (the default) is reported at medium like a node pool that exposes the metadata: every pod gets the credentials of the node either way.',
   remediation: 'Set workload_identity_config { workload_pool = "PROJECT_ID.svc.id.goog" } on the cluster and workload_metadata_config { mode = "GKE_METADATA" } on the node pools, keep disable-legacy-endpoints = "true", and give each workload its own Kubernetes service account bound to a Google service account.',
   severity: 'medium',
   confidence: 'medium',
@@ -179,7 +179,7 @@ const workloadIdentityOff: TfRule = tfRule({
   *check(input) {
     for (const cluster of clusters(input)) {
       if (isAutopilot(input, cluster) || blocksOf(cluster.block, 'workload_identity_config').length > 0) continue;
-      yield { line: cluster.block.line, message: `${label(cluster)} does not enable Workload Identity: pods can take the node service account's token from the metadata server.`, resource: label(cluster), severity: 'low' };
+      yield { line: cluster.block.line, message: `${label(cluster)} does not enable Workload Identity: pods can take the node service account's token from the metadata server.`, resource: label(cluster) };
     }
     for (const { owner, config } of nodeConfigs(input)) {
       for (const path of [['workload_metadata_config', 'mode'], ['workload_metadata_config', 'node_metadata']]) {
