@@ -153,12 +153,10 @@ describe('Terraform Azure: AKS', () => {
     assert.deepEqual(linesOf(RULE, cluster('  api_server_access_profile {\n    authorized_ip_ranges = ["198.51.100.0/24"]\n  }\n')), []);
   });
 
-  it('reports a public API server left at the default at low severity, one written out at medium', () => {
-    const severities = (body: string) => hits(RULE, cluster(body)).map((h) => [h.line, h.severity]);
-    assert.deepEqual(severities(''), [[1, 'low']]);
-    assert.deepEqual(severities('  private_cluster_enabled = null\n'), [[4, 'low']]);
-    assert.deepEqual(severities('  private_cluster_enabled = false\n'), [[4, 'medium']]);
-    assert.deepEqual(severities('  api_server_access_profile {\n    authorized_ip_ranges = ["0.0.0.0/0"]\n  }\n'), [[5, 'medium']]);
+  it('reports a public API server at medium whether left at the default or written out: it is the control plane of the cluster', () => {
+    const severities = (body: string) => hits(RULE, cluster(body)).map((h) => h.severity);
+    assert.deepEqual(severities(''), ['medium']);
+    assert.deepEqual(severities('  private_cluster_enabled = false\n'), ['medium']);
   });
 
   it('accepts a Cilium data plane as a network policy engine', () => {

@@ -10,7 +10,7 @@ const aksPublicApi: TfRule = tfRule({
   id: 'iac/tf-azure-aks-api-public',
   title: 'AKS API server open to the internet',
   description:
-    'The cluster is not private (private_cluster_enabled is unset or false) and its API server accepts connections from any address: no authorized IP ranges are set (api_server_access_profile.authorized_ip_ranges, or api_server_authorized_ip_ranges before azurerm 3.39), or they include 0.0.0.0/0. Kubeconfigs and tokens leaked from any laptop or pipeline can be used from anywhere, and API server vulnerabilities are exposed to every scanner. A cluster left public by default (private_cluster_enabled unset, no authorized ranges) is reported at low severity, one that sets private_cluster_enabled = false at medium.',
+    'The cluster is not private (private_cluster_enabled is unset or false) and its API server accepts connections from any address: no authorized IP ranges are set (api_server_access_profile.authorized_ip_ranges, or api_server_authorized_ip_ranges before azurerm 3.39), or they include 0.0.0.0/0. Kubeconfigs and tokens leaked from any laptop or pipeline can be used from anywhere, and API server vulnerabilities are exposed to every scanner.',
   remediation: 'Set private_cluster_enabled = true, or restrict api_server_access_profile { authorized_ip_ranges = [...] } to your egress addresses.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -43,9 +43,7 @@ const aksPublicApi: TfRule = tfRule({
         continue;
       }
       const line = privateLine ?? ranges?.line ?? resource.block.line;
-      // Left public by default (private_cluster_enabled unset or null, no ranges): low, as every default of the Azure rules; written out false: medium.
-      if (defaulted(privateCluster)) yield finding(resource, line, `${label(resource)} does not set private_cluster_enabled = true or authorized IP ranges (the default is a public API server): it accepts connections from any address.`, 'low');
-      else yield finding(resource, line, `${label(resource)} is not a private cluster and sets no authorized IP ranges: its API server accepts connections from any address.`);
+      yield finding(resource, line, `${label(resource)} is not a private cluster and sets no authorized IP ranges: its API server accepts connections from any address.`);
     }
   },
 });
