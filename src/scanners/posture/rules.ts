@@ -11,6 +11,12 @@ import { externalCi, gitlabCiFiles, GITLAB_CI, isCiFile, LOCAL_ACTION, OTHER_CI,
 
 const SECURITY_POLICY = /^(?:\.github\/|docs\/)?security\.(?:md|markdown|rst|txt|adoc)$/i;
 const CODEOWNERS = /^(?:\.github\/|docs\/|\.gitlab\/)?CODEOWNERS$/;
+/** A CODEOWNERS file where neither GitHub nor GitLab looks for it (deeper in .github/ or .gitlab/, or one folder down); not a vendored project's. */
+const MISPLACED_CODEOWNERS = /^(?:\.github\/.+|\.gitlab\/.+|[^/]+)\/CODEOWNERS$/;
+/** Kubernetes' Prow reads OWNERS files: approvers must approve a change (its /approve). */
+const PROW_OWNERS = /^OWNERS$/;
+/** Kubernetes projects name their security contacts and point to the project's policy. */
+const SECURITY_CONTACTS = /^SECURITY_CONTACTS$/;
 const DEPENDABOT = /^\.github\/dependabot\.ya?ml$/;
 const RENOVATE = /^(?:\.github\/|\.gitlab\/)?(?:renovate\.json5?|\.renovaterc(?:\.json5?)?)$/;
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
@@ -21,6 +27,9 @@ export function isPostureFile(path: string): boolean {
   return (
     SECURITY_POLICY.test(path) ||
     CODEOWNERS.test(path) ||
+    MISPLACED_CODEOWNERS.test(path) ||
+    PROW_OWNERS.test(path) ||
+    SECURITY_CONTACTS.test(path) ||
     DEPENDABOT.test(path) ||
     RENOVATE.test(path) ||
     isCiFile(path) ||
@@ -44,17 +53,25 @@ const securityPolicy: PostureRule = {
   id: 'posture/no-security-policy',
   title: 'No security policy',
   description:
-    'The repository has no SECURITY.md (at the root, in .github/ or docs/). People who find a vulnerability do not know how to report it privately, so reports end up in public issues, or nowhere (OpenSSF Scorecard: Security-Policy).',
+    'The repository has no SECURITY.md (at the root, in .github/ or docs/) and no SECURITY_CONTACTS file (Kubernetes projects\' pointer to their project\'s policy). People who find a vulnerability do not know how to report it privately, so reports end up in public issues, or nowhere (OpenSSF Scorecard: Security-Policy).',
   remediation: 'Add SECURITY.md saying how to report a vulnerability privately (an address or GitHub private vulnerability reporting), which versions are supported and what reporters can expect.',
   severity: 'low',
   cwe: ['CWE-1059'],
   tags: ['posture', 'scorecard:Security-Policy'],
   examples: {
     positive: [{ files: { 'README.md': '# app\n', 'package.json': '{}' } }],
-    negative: [{ files: { 'README.md': '# app\n', 'SECURITY.md': 'Report to security@example.org\n' } }, { files: { '.github/SECURITY.md': 'x' } }],
+    negative: [
+      { files: { 'README.md': '# app\n', 'SECURITY.md': 'Report to security@example.org\n' } },
+      { files: { '.github/SECURITY.md': 'x' } },
+      { files: { 'README.md': '# app\n', SECURITY_CONTACTS: '# DO NOT REPORT SECURITY VULNERABILITIES DIRECTLY TO THESE NAMES, FOLLOW THE\n# INSTRUCTIONS AT https://example.org/security/\n\nalice\n' } },
+    ],
   },
   *check(repo) {
-    if (paths(repo, SECURITY_POLICY).length === 0) yield* atAnchor(repo, 'No SECURITY.md tells people how to report a vulnerability privately.');
+    if (paths(repo, SECURITY_POLICY).length > 0 || paths(repo, SECURITY_CONTACTS).length > 0) return;
+    yield* atAnchor(
+      repo,
+      'No SECURITY.md tells people how to report a vulnerability privately (a SECURITY.md in the owner\'s .github repository, which GitHub shows for every repository of the organisation, is not visible here).',
+    );
   },
 };
 
@@ -87,17 +104,36 @@ const codeOwners: PostureRule = {
   id: 'posture/no-codeowners',
   title: 'No CODEOWNERS file',
   description:
-    'Without CODEOWNERS, changes to sensitive paths (CI workflows, deployment configuration, authentication code) do not automatically require review by the people responsible for them, and branch protection cannot enforce it.',
+    'Without CODEOWNERS (or the OWNERS files with approvers that Prow enforces), changes to sensitive paths (CI workflows, deployment configuration, authentication code) do not automatically require review by the people responsible for them, and branch protection cannot enforce it.',
   remediation: 'Add .github/CODEOWNERS (or CODEOWNERS at the root) assigning owners at least for .github/, infrastructure and security-sensitive code, and require code-owner review in branch protection.',
   severity: 'info',
   cwe: ['CWE-1068'],
   tags: ['posture', 'scorecard:Code-Review'],
   examples: {
-    positive: [{ files: { 'README.md': '# app\n' } }],
-    negative: [{ files: { 'README.md': '# app\n', '.github/CODEOWNERS': '* @team\n' } }],
+    positive: [
+      { files: { 'README.md': '# app\n' } },
+      // GitHub reads CODEOWNERS only at the root, in .github/ or docs/.
+      { files: { 'README.md': '# app\n', '.github/workflows/CODEOWNERS': '* @example-org/team\n' } },
+      // An OWNERS file that only lists maintainers, not Prow's approvers.
+      { files: { 'README.md': '# app\n', OWNERS: 'maintainers:\n  - alice\n' } },
+    ],
+    negative: [
+      { files: { 'README.md': '# app\n', '.github/CODEOWNERS': '* @team\n' } },
+      { files: { 'README.md': '# app\n', OWNERS: '# See the OWNERS docs at https://example.org/owners\napprovers:\n  - alice\nreviewers:\n  - bob\n' } },
+    ],
   },
   *check(repo) {
-    if (paths(repo, CODEOWNERS).length === 0) yield* atAnchor(repo, 'No CODEOWNERS file assigns reviewers to sensitive paths.');
+    if (paths(repo, CODEOWNERS).length > 0) return;
+    // Prow (Kubernetes and its neighbours) requires an approver from the OWNERS files for every change.
+    const owners = repo.files.get('OWNERS');
+    if (owners !== undefined && /^(?:approvers|filters):/m.test(owners)) return;
+    const misplaced = paths(repo, MISPLACED_CODEOWNERS);
+    if (misplaced.length > 0) {
+      const path = misplaced[0]!;
+      yield { path, line: 1, message: `${path} is not read: GitHub looks for CODEOWNERS only at the root, in .github/ or in docs/ (GitLab: the root, .gitlab/ or docs/), so no reviewers are assigned; move it there.` };
+      return;
+    }
+    yield* atAnchor(repo, 'No CODEOWNERS file assigns reviewers to sensitive paths.');
   },
 };
 

@@ -4,6 +4,7 @@ import { runScan } from '../../../src/engine/scan.js';
 import { checkRepo, postureScanner } from '../../../src/scanners/posture/index.js';
 import { repoOf, type PostureRule } from '../../../src/scanners/posture/rule.js';
 import { postureRules } from '../../../src/scanners/posture/rules.js';
+import { gitlabCiFiles } from '../../../src/scanners/posture/ci.js';
 import { commitAll, initRepo, tempTree } from '../../helpers/tmp.js';
 import { writeSarif } from '../../../src/report/sarif.js';
 import { sarifErrors } from '../../helpers/schemas.js';
@@ -23,6 +24,12 @@ describe('every posture rule fires on its positive examples and stays quiet on i
       rule.examples.negative.forEach((example, k) => {
         assert.deepEqual(checkRepo(repoOf(example), [rule]).map((h) => h.message), [], `negative example ${k + 1} fired`);
       });
+      // What the examples rely on must reach the rule in a scan: the walker hands over only wanted files
+      // (the scanner itself reads the local files a GitLab pipeline includes).
+      for (const example of [...rule.examples.positive, ...rule.examples.negative]) {
+        const included = new Set(gitlabCiFiles(repoOf(example)));
+        for (const path of Object.keys(example.files)) assert.ok(postureScanner.wants(path) || included.has(path), `${path} is not wanted by the scanner`);
+      }
     });
   }
 });
