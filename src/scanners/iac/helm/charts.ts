@@ -730,7 +730,7 @@ export class HelmCharts {
       const index = new Map<string, Array<{ dir: string; version: string; library: boolean }>>();
       for (const dir of this.charts) {
         const info = chartInfo(await this.source.read(joinPath(dir, 'Chart.yaml')), undefined);
-        if (info?.library && info.name) index.set(info.name, [...(index.get(info.name) ?? []), { dir, version: info.version }]);
+        if (info?.name) index.set(info.name, [...(index.get(info.name) ?? []), { dir, version: info.version, library: info.library }]);
       }
       return index;
     })();
@@ -765,6 +765,7 @@ export class HelmCharts {
       let best: string | undefined;
       for (const candidate of (await this.libraryCharts()).get(dep.name) ?? []) {
         if (inside(candidate.dir) || (dep.version && !satisfiesConstraint(dep.version, candidate.version))) continue;
+        if (!candidate.library && candidate.dir !== named) continue;
         if (candidate.dir === named) {
           best = candidate.dir;
           break;
@@ -775,5 +776,4 @@ export class HelmCharts {
     }
     return out;
   }
-        if (!candidate.library && candidate.dir !== named) continue;
 }
