@@ -1,3 +1,5 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
 import type { ScannerFinding } from '../../core/finding.js';
 import type { Scanner } from '../scanner.js';
 import type { PostureHit, PostureRule, Repo } from './rule.js';
@@ -5,6 +7,7 @@ import { isPostureFile, postureRules } from './rules.js';
 import { applyZizmor, isZizmorConfig } from './zizmor.js';
 import { findingOfRule } from '../../core/rule.js';
 import { createRootLister, createRootReader } from '../../workspace/root-reader.js';
+import { OPEN_SCANNED_FILE } from '../../workspace/files.js';
 import { addGitlabIncludes } from './ci.js';
 
 const MAX_INCLUDE_BYTES = 1024 * 1024;
@@ -80,13 +83,29 @@ export const postureScanner: Scanner = {
       }
     }
     if (atRepoRoot) addGitlabIncludes(files, createRootReader(ctx.root, MAX_INCLUDE_BYTES), createRootLister(ctx.root, MAX_LISTED), (message) => ctx.warn({ message }));
-    const repo: Repo = { files, ...(tracked ? { tracked } : {}) };
+    const repo: Repo = { files, ...(tracked ? { tracked } : {}), head: (path) => readHead(ctx.root, path) };
     const rules = atRepoRoot ? postureRules : postureRules.filter((r) => REPO_INDEPENDENT.has(r.id));
     if (!atRepoRoot && ctx.git)
       ctx.warn({ message: 'the scan root is not the top of the git repository: repository-wide posture checks (security policy, CODEOWNERS, dependency updates, CI scans) were not run' });
     yield* applyZizmor(checkRepo(repo, rules, (message) => ctx.warn({ message })), files);
   },
 };
+
+/** The first bytes of a file under the root, never through a symbolic link; undefined when it cannot be read. */
+function readHead(root: string, relative: string): Uint8Array | undefined {
+  if (relative.split('/').includes('..')) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path.join(root, relative), OPEN_SCANNED_FILE);
+    if (!fstatSync(fd).isFile()) return undefined;
+    const buffer = Buffer.alloc(8);
+    return buffer.subarray(0, readSync(fd, buffer, 0, 8, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 /** Rules that judge the files they see and need nothing from the rest of the repository. */
 const REPO_INDEPENDENT = new Set(['posture/lockfile-out-of-sync', 'posture/committed-binary', 'posture/unpinned-dependencies', 'posture/workflow-token-permissions']);

@@ -10,6 +10,8 @@ export interface Repo {
   files: ReadonlyMap<string, string>;
   /** Every file git tracks under the root, or undefined without git. */
   tracked?: readonly string[];
+  /** The first bytes of a tracked file whose name does not say what it holds (a .bin), when they could be read. */
+  head?: (path: string) => Uint8Array | undefined;
 }
 
 /** A small repository for a rule's examples: file texts, and tracked paths for git-only checks. */
@@ -31,7 +33,9 @@ export interface PostureRule extends RuleDoc {
 }
 
 export function repoOf(example: RepoExample): Repo {
-  return { files: new Map(Object.entries(example.files)), ...(example.tracked ? { tracked: example.tracked } : {}) };
+  const files = new Map(Object.entries(example.files));
+  const head = (path: string) => (files.has(path) ? Buffer.from(files.get(path)!, 'latin1') : undefined);
+  return { files, ...(example.tracked ? { tracked: example.tracked } : {}), head };
 }
 
 /** Where a repository-level finding is shown: the root README, package.json, or the first file. */

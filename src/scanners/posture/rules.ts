@@ -372,23 +372,90 @@ const ciScanning: PostureRule = {
 };
 
 const BINARY_ARTIFACT = /\.(?:exe|dll|so|dylib|jar|war|ear|class|pyc|pyo|o|a|lib|obj|bin|msi|apk|aab|dex|com|scr|elf|node|whl|nupkg|gem)$/i;
+/** Extensions that name raw data as often as programs: reported only when the content starts as an executable. */
+const AMBIGUOUS_BINARY = /\.bin$/i;
+const GRADLE_WRAPPER = /(?:^|\/)gradle\/wrapper\/gradle-wrapper\.jar$/;
+const MAVEN_WRAPPER = /(?:^|\/)\.mvn\/wrapper\/maven-wrapper\.jar$/;
+
+/** ELF, PE (MZ), Mach-O (both byte orders, 32 and 64 bits) and fat Mach-O / Java class (CAFEBABE). */
+function looksExecutable(head: Uint8Array): boolean {
+  const at = (i: number) => head[i] ?? -1;
+  const word = (at(0) << 24) | (at(1) << 16) | (at(2) << 8) | at(3);
+  return (
+    (at(0) === 0x7f && at(1) === 0x45 && at(2) === 0x4c && at(3) === 0x46) ||
+    (at(0) === 0x4d && at(1) === 0x5a) ||
+    [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].some((magic) => word === (magic | 0))
+  );
+}
+
+/**
+ * Whether CI checks the Gradle wrapper against Gradle's published checksums: the wrapper
+ * validation action, or setup-gradle from v4 on (validates by default) or told to.
+ */
+function gradleWrapperValidated(repo: Repo): boolean {
+  for (const path of paths(repo, WORKFLOW)) {
+    const text = repo.files.get(path)!;
+    if (/uses:\s*["']?gradle\/(?:wrapper-validation-action|actions\/wrapper-validation)@/.test(text)) return true;
+    if (/validate-wrappers:\s*["']?true/.test(text) && /gradle\/actions\/setup-gradle@/.test(text)) return true;
+    for (const match of text.matchAll(/uses:\s*["']?gradle\/actions\/setup-gradle@v?(\d+)?[^\s"'#]*["']?[ \t]*(?:#\s*v?(\d+))?/g)) {
+      const major = Number(match[1] ?? match[2] ?? 0);
+      if (major >= 4 && !/validate-wrappers:\s*["']?false/.test(text)) return true;
+    }
+  }
+  return false;
+}
 
 const committedBinaries: PostureRule = {
   id: 'posture/committed-binary',
   title: 'Binary artifact committed',
   description:
-    'A compiled binary (executable, library, .jar, .class, .pyc...) is tracked in the repository. Nobody can review what it contains or check that it was built from the source next to it, which makes it an easy place to hide malicious code (Scorecard: Binary-Artifacts).',
+    'A compiled binary (executable, library, .jar, .class, .pyc...) is tracked in the repository. Nobody can review what it contains or check that it was built from the source next to it, which makes it an easy place to hide malicious code (Scorecard: Binary-Artifacts). A .bin file counts only when it starts as an executable (ELF, PE, Mach-O), since the extension names raw data as often; a Gradle wrapper that CI validates against Gradle\'s checksums is not reported, as in Scorecard.',
   remediation: 'Remove the binary from the repository and build it in CI from source, or fetch it from a release with a verified checksum or signature.',
   severity: 'low',
   cwe: ['CWE-506'],
   tags: ['posture', 'scorecard:Binary-Artifacts'],
   examples: {
-    positive: [{ files: {}, tracked: ['README.md', 'tools/helper.exe', 'lib/vendor.jar'] }],
-    negative: [{ files: {}, tracked: ['README.md', 'src/index.ts', 'docs/logo.png'] }, { files: { 'README.md': '# app' } }],
+    positive: [
+      { files: {}, tracked: ['README.md', 'tools/helper.exe', 'lib/vendor.jar'] },
+      { files: { 'tools/loader.bin': '\u007fELF\u0002\u0001\u0001' }, tracked: ['tools/loader.bin'] },
+      { files: {}, tracked: ['gradle/wrapper/gradle-wrapper.jar'] },
+    ],
+    negative: [
+      { files: {}, tracked: ['README.md', 'src/index.ts', 'docs/logo.png'] },
+      { files: { 'README.md': '# app' } },
+      // A recorded gRPC request as test data, not a program.
+      { files: { 't/grpc-web/req.bin': '\u0000\u0000\u0000\u0000\u0007\nworld' }, tracked: ['t/grpc-web/req.bin'] },
+      {
+        files: { '.github/workflows/gradle.yml': 'on: push\njobs:\n  validate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: gradle/actions/wrapper-validation@v4\n' },
+        tracked: ['gradle/wrapper/gradle-wrapper.jar'],
+      },
+      {
+        files: { '.github/workflows/build.yml': 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: gradle/actions/setup-gradle@v4\n      - run: ./gradlew build\n' },
+        tracked: ['gradle/wrapper/gradle-wrapper.jar'],
+      },
+    ],
   },
   *check(repo) {
+    let gradleValidated: boolean | undefined;
     const binaries = (repo.tracked ?? []).filter((p) => BINARY_ARTIFACT.test(p) && !/(?:^|\/)(?:node_modules|test\/fixtures|testdata)\//.test(p));
-    for (const path of binaries.slice(0, 50)) yield { path, line: 1, message: `${path} is a binary artifact committed to the repository.` };
+    let reported = 0;
+    for (const path of binaries) {
+      if (reported >= 50) break;
+      if (AMBIGUOUS_BINARY.test(path)) {
+        const head = repo.head?.(path);
+        if (head && !looksExecutable(head)) continue;
+      }
+      let message = `${path} is a binary artifact committed to the repository.`;
+      if (GRADLE_WRAPPER.test(path)) {
+        gradleValidated ??= gradleWrapperValidated(repo);
+        if (gradleValidated) continue;
+        message = `${path} is the Gradle wrapper, a binary every build runs: have CI validate it against Gradle's published checksums (gradle/actions/wrapper-validation, or setup-gradle from v4, which does it by default).`;
+      } else if (MAVEN_WRAPPER.test(path)) {
+        message = `${path} is the Maven wrapper's jar, a binary every build runs: switch to the script-only wrapper (distributionType=only-script) or pin its checksum (wrapperSha256Sum in maven-wrapper.properties).`;
+      }
+      reported++;
+      yield { path, line: 1, message };
+    }
   },
 };
 

@@ -25,9 +25,9 @@ describe('every posture rule fires on its positive examples and stays quiet on i
         assert.deepEqual(checkRepo(repoOf(example), [rule]).map((h) => h.message), [], `negative example ${k + 1} fired`);
       });
       // What the examples rely on must reach the rule in a scan: the walker hands over only wanted files
-      // (the scanner itself reads the local files a GitLab pipeline includes).
+      // (the scanner itself reads the local files a GitLab pipeline includes, and the first bytes of tracked files).
       for (const example of [...rule.examples.positive, ...rule.examples.negative]) {
-        const included = new Set(gitlabCiFiles(repoOf(example)));
+        const included = new Set([...gitlabCiFiles(repoOf(example)), ...(example.tracked ?? [])]);
         for (const path of Object.keys(example.files)) assert.ok(postureScanner.wants(path) || included.has(path), `${path} is not wanted by the scanner`);
       }
     });
@@ -41,6 +41,8 @@ describe('posture scanner', () => {
       'package.json': '{\n  "name": "app",\n  "dependencies": {\n    "express": "^4.19.0"\n  }\n}\n',
       'package-lock.json': '{"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.18.2"}}}}\n',
       'tools/helper.exe': 'MZ\u0000\u0000binary',
+      'tools/loader.bin': '\u007fELF\u0002\u0001\u0001\u0000',
+      'tests/data/request.bin': '\u0000\u0000\u0000\u0007\nworld',
       '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          npm install\n          npm test\n',
     });
     try {
@@ -51,6 +53,7 @@ describe('posture scanner', () => {
       assert.deepEqual(got, [
         'posture/ci-missing-security-scans README.md:1',
         'posture/committed-binary tools/helper.exe:1',
+        'posture/committed-binary tools/loader.bin:1',
         'posture/lockfile-out-of-sync package.json:4',
         'posture/no-codeowners README.md:1',
         'posture/no-dependency-update-tool README.md:1',
