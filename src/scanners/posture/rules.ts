@@ -35,6 +35,7 @@ export function isPostureFile(path: string): boolean {
     isCiFile(path) ||
     /^readme(?:\.[a-z]+)?$/i.test(path) ||
     name === 'package.json' ||
+    path === '.yarnrc.yml' ||
     LOCKFILES.includes(name) ||
     isDockerfileName(path)
   );
@@ -479,25 +480,48 @@ function* ciScripts(repo: Repo): Generator<{ path: string; script: string; line:
   }
 }
 
-function unpinnedInstall(script: string): string | undefined {
+/**
+ * Whether `yarn install` is Yarn 2 or later (Berry), which installs with --immutable by default
+ * when CI is set, as GitHub Actions and GitLab CI set it: a .yarnrc.yml or packageManager yarn@2+.
+ */
+function yarnBerry(repo: Repo): boolean {
+  if (repo.files.has('.yarnrc.yml')) return true;
+  const manager = parseJson(repo.files.get('package.json'))?.['packageManager'];
+  return typeof manager === 'string' && /^yarn@(?:[2-9]|\d\d)/.test(manager);
+}
+
+function unpinnedInstall(script: string, berry: boolean): string | undefined {
   for (const command of commandsOf(script)) {
     const words = effectiveWords(command).map((w) => w.text);
     const [program, sub, ...rest] = words;
-    if ((program === 'npm' && (sub === 'install' || sub === 'i') && rest.every((w) => w.startsWith('-'))) || (program === 'yarn' && (sub === undefined || sub === 'install') && !words.some((w) => /--frozen-lockfile|--immutable/.test(w))) || (program === 'pnpm' && sub === 'install' && !words.includes('--frozen-lockfile')))
+    // pnpm installs with --frozen-lockfile by default when CI is set (GitHub Actions and GitLab CI set it); Yarn 2+ with --immutable.
+    if (
+      (program === 'npm' && (sub === 'install' || sub === 'i') && rest.every((w) => w.startsWith('-'))) ||
+      (program === 'yarn' && (sub === undefined || sub === 'install') && !words.some((w) => /--frozen-lockfile|--immutable/.test(w)) && (!berry || words.includes('--no-immutable'))) ||
+      (program === 'pnpm' && sub === 'install' && words.some((w) => w === '--no-frozen-lockfile' || w === '--frozen-lockfile=false'))
+    )
       return `${words.slice(0, 2).join(' ')} (not a frozen-lockfile install)`;
-    if (program && /^pip[\d.]*$/.test(program) && sub === 'install' && !words.includes('--require-hashes') && !words.some((w) => /==/.test(w)) && rest.some((w) => !w.startsWith('-')))
-      return `pip install without pinned versions or hashes`;
+    if (program && /^pip[\d.]*$/.test(program) && sub === 'install' && !words.includes('--require-hashes') && !words.some((w) => /==/.test(w)) && rest.some((w) => !w.startsWith('-'))) {
+      const at = rest.findIndex((w) => w === '-r' || w === '--requirement');
+      const file = at >= 0 ? rest[at + 1] : rest.find((w) => /^(?:-r|--requirement=)./.test(w))?.replace(/^(?:-r|--requirement=)/, '');
+      return file
+        ? `pip install -r ${file} without --require-hashes: what ${file} pulls in is not pinned, and nothing checks what is downloaded`
+        : 'pip install without pinned versions or hashes';
+    }
     if (program === 'go' && sub === 'install' && rest.some((w) => /@latest$/.test(w))) return 'go install ...@latest';
   }
   return undefined;
 }
 
+/** Third-party code kept in the tree: its Dockerfiles are not this repository's builds. */
+const VENDORED = /(?:^|\/)(?:vendor|node_modules)\//;
+
 const unpinnedDependencies: PostureRule = {
   id: 'posture/unpinned-dependencies',
   title: 'Build installs dependencies that are not pinned',
   description:
-    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies).',
-  remediation: 'Use npm ci / yarn install --frozen-lockfile / pnpm install --frozen-lockfile, pip install --require-hashes -r requirements.txt, and pin base images by digest (FROM node:20.11.1@sha256:...).',
+    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies). pnpm and Yarn 2+ install from the lockfile by default on CI (CI=true), so only an explicit --no-frozen-lockfile or --no-immutable is reported for them; Dockerfiles under vendor/ belong to vendored projects and are not judged.',
+  remediation: 'Use npm ci / yarn install --frozen-lockfile (Yarn 1) / pnpm install (frozen by default on CI), pip install --require-hashes -r requirements.txt, and pin base images by digest (FROM node:20.11.1@sha256:...).',
   severity: 'info',
   cwe: ['CWE-1357'],
   tags: ['posture', 'scorecard:Pinned-Dependencies'],
@@ -505,18 +529,30 @@ const unpinnedDependencies: PostureRule = {
     positive: [
       { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n' } },
       { files: { Dockerfile: 'FROM node:20.11.1\n' } },
+      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pnpm install --no-frozen-lockfile && yarn install\n' } },
     ],
     negative: [
       { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n' } },
       { files: { Dockerfile: 'FROM node:20.11.1@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f AS build\nFROM build\n' } },
+      // pnpm (and Yarn 2+) install from the lockfile by default on CI, which sets CI=true.
+      { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pnpm install\n' } },
+      {
+        files: {
+          'package.json': '{"packageManager": "yarn@4.5.0"}',
+          '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: yarn install\n',
+        },
+      },
+      // A vendored project's Dockerfile is not built here.
+      { files: { 'vendor/example.org/lib/Dockerfile': 'FROM golang:1.22\n' } },
     ],
   },
   *check(repo) {
+    const berry = yarnBerry(repo);
     for (const { path, script, line } of ciScripts(repo)) {
-      const problem = unpinnedInstall(script);
+      const problem = unpinnedInstall(script, berry);
       if (problem) yield { path, line, message: `${path} runs ${problem}.` };
     }
-    for (const path of [...repo.files.keys()].filter(isDockerfileName).sort()) {
+    for (const path of [...repo.files.keys()].filter((p) => isDockerfileName(p) && !VENDORED.test(p)).sort()) {
       const input = readDockerfile(repo.files.get(path)!);
       for (const stage of input.file.stages) {
         const image = baseImage(input, stage);

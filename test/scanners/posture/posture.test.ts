@@ -140,6 +140,15 @@ test('workflow token permissions: the jobs that start from the default are named
   ]);
 });
 
+test('unpinned installs: pip install -r names the file and what is missing', () => {
+  const rule = postureRules.filter((r) => r.id === 'posture/unpinned-dependencies');
+  const workflow = 'on: push\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install -r docs/requirements.txt\n      - run: pip install sphinx\n';
+  assert.deepEqual(checkRepo(repoOf({ files: { '.github/workflows/docs.yml': workflow } }), rule).map((f) => `${f.location.startLine} ${f.message}`), [
+    '6 .github/workflows/docs.yml runs pip install -r docs/requirements.txt without --require-hashes: what docs/requirements.txt pulls in is not pinned, and nothing checks what is downloaded.',
+    '7 .github/workflows/docs.yml runs pip install without pinned versions or hashes.',
+  ]);
+});
+
 test('a posture rule that throws is a warning; the other rules still report', () => {
   const broken: PostureRule = { ...postureRules[0]!, id: 'posture/broken', check: () => { throw new Error('boom'); } };
   const warnings: string[] = [];
