@@ -175,11 +175,14 @@ function lockfileFor(repo: Repo, manifestPath: string): string | undefined {
   }
 }
 
+/** Manifests that are test data (a sample app a test packages), not a project this repository installs. */
+const FIXTURE_DIR = /(?:^|\/)(?:fixtures?|__fixtures__|testdata|test-data)\//;
+
 const noLockfile: PostureRule = {
   id: 'posture/no-lockfile',
   title: 'Dependencies without a lockfile',
   description:
-    'package.json declares dependencies but no lockfile (package-lock.json, yarn.lock, pnpm-lock.yaml) pins them. Every install resolves versions anew, so builds differ between machines, and a malicious new release of any direct or transitive dependency is installed without review.',
+    'package.json declares dependencies but no lockfile (package-lock.json, yarn.lock, pnpm-lock.yaml) pins them. Every install resolves versions anew, so builds differ between machines, and a malicious new release of any direct or transitive dependency is installed without review. Manifests under fixtures/ or testdata/ are test data and not judged.',
   remediation: 'Commit the lockfile (npm install --package-lock-only) and install with npm ci / yarn install --frozen-lockfile / pnpm install --frozen-lockfile in CI.',
   severity: 'low',
   cwe: ['CWE-1357'],
@@ -190,6 +193,8 @@ const noLockfile: PostureRule = {
       { files: { 'package.json': '{"dependencies": {"express": "^4.19.0"}}', 'package-lock.json': '{}' } },
       { files: { 'package.json': '{"name": "tool"}' } },
       { files: { 'packages/a/package.json': '{"dependencies": {"x": "1"}}', 'pnpm-lock.yaml': 'lockfileVersion: 9.0\n' } },
+      // A sample app that a test packages.
+      { files: { 'examples/fixtures/node-app/package.json': '{"dependencies": {"requests": "^1.0.0"}}' } },
     ],
   },
   *check(repo) {
@@ -197,7 +202,7 @@ const noLockfile: PostureRule = {
       const text = repo.files.get(path)!;
       const manifest = parseJson(text);
       if (!manifest || manifestDependencies(manifest).size === 0) continue;
-      if (lockfileFor(repo, path)) continue;
+      if (lockfileFor(repo, path) || FIXTURE_DIR.test(path)) continue;
       yield { path, line: lineOfMatch(text, /"(?:dependencies|devDependencies|optionalDependencies)"\s*:/), message: `${path} declares dependencies but no lockfile pins their versions.` };
     }
   },
