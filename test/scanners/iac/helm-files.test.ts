@@ -21,8 +21,8 @@ describe('Helm .Files of subcharts', () => {
     assert.deepEqual(result.warnings, []);
     // The subchart's security context comes from its own files/; the parent's file of the same name is not it.
     assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container'), ['charts/db/files/security.yaml:1']);
-    // The parent reads its own file of that name, which allows no privilege escalation.
-    assert.deepEqual(at(result.findings, 'iac/k8s-privilege-escalation'), ['charts/db/files/security.yaml:2']);
+    // The parent reads its own file of that name, which keeps the root filesystem read-only.
+    assert.deepEqual(at(result.findings, 'iac/k8s-writable-root-filesystem'), ['charts/db/files/security.yaml:2']);
     const privileged = result.findings.find((f) => f.ruleId === 'iac/k8s-privileged-container')!;
     assert.deepEqual(privileged.properties.helm, { chart: '.', template: 'charts/db/templates/pod.yaml' });
   });

@@ -24,7 +24,7 @@ describe('Helm charts rendered with the values of Terraform helm_release', () =>
     assert.match(messages(result.findings, 'iac/k8s-host-network')[0]!, /\(with the values of helm_release\.web, infra\/main\.tf\)\.$/);
     // yamlencode({...}): on the line of its key; a heredoc: on its own line.
     assert.deepEqual(at(result.findings, 'iac/k8s-privileged-container'), ['infra/main.tf:12']);
-    assert.deepEqual(at(result.findings, 'iac/k8s-privilege-escalation'), ['infra/main.tf:17']);
+    assert.deepEqual(at(result.findings, 'iac/k8s-writable-root-filesystem'), ['infra/main.tf:17']);
     // set { name = "service.type" } on web; the 3.x `set = [...]` list of worker, whose "blue" instance alone asks for a load balancer.
     assert.deepEqual(at(result.findings, 'iac/k8s-service-loadbalancer').sort(), ['charts/web/templates/service.yaml:6', 'charts/worker/templates/service.yaml:6']);
     const worker = messages(result.findings, 'iac/k8s-service-loadbalancer').find((m) => m.includes('worker'))!;

@@ -157,7 +157,7 @@ describe('iac scanner', () => {
       '.github/workflows/pr.yml:14 iac/gha-unpinned-action',
       // The Helm chart: values.yaml lines that toYaml renders, and template lines.
       'deploy/chart/values.yaml:9 iac/k8s-privileged-container',
-      'deploy/chart/values.yaml:10 iac/k8s-privilege-escalation',
+      'deploy/chart/values.yaml:10 iac/k8s-writable-root-filesystem',
       'deploy/chart/templates/deployment.yaml:19 iac/k8s-image-latest',
       'deploy/chart/templates/service.yaml:6 iac/k8s-service-loadbalancer',
       'deploy/terraform/main.tf:14 iac/tf-aws-sg-open-to-internet',
