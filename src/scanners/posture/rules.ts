@@ -35,6 +35,7 @@ export function isPostureFile(path: string): boolean {
     isCiFile(path) ||
     /^readme(?:\.[a-z]+)?$/i.test(path) ||
     name === 'package.json' ||
+    name === '.npmrc' ||
     path === '.yarnrc.yml' ||
     LOCKFILES.includes(name) ||
     isDockerfileName(path)
@@ -175,6 +176,11 @@ function lockfileFor(repo: Repo, manifestPath: string): string | undefined {
   }
 }
 
+/** The .npmrc (next to the manifest, or at the root) that turns npm's lockfile off, if any. */
+function lockfileTurnedOff(repo: Repo, manifestPath: string): string | undefined {
+  return [`${dirOf(manifestPath)}.npmrc`, '.npmrc'].find((p) => /^\s*package-lock\s*=\s*false\s*$/m.test(repo.files.get(p) ?? ''));
+}
+
 /** Manifests that are test data (a sample app a test packages), not a project this repository installs. */
 const FIXTURE_DIR = /(?:^|\/)(?:fixtures?|__fixtures__|testdata|test-data)\//;
 
@@ -182,7 +188,7 @@ const noLockfile: PostureRule = {
   id: 'posture/no-lockfile',
   title: 'Dependencies without a lockfile',
   description:
-    'package.json declares dependencies but no lockfile (package-lock.json, yarn.lock, pnpm-lock.yaml) pins them. Every install resolves versions anew, so builds differ between machines, and a malicious new release of any direct or transitive dependency is installed without review. Manifests under fixtures/ or testdata/ are test data and not judged.',
+    'package.json declares dependencies but no lockfile (package-lock.json, yarn.lock, pnpm-lock.yaml) pins them. Every install resolves versions anew, so builds differ between machines, and a malicious new release of any direct or transitive dependency is installed without review. Manifests under fixtures/ or testdata/ are test data and not judged; a lockfile turned off on purpose (package-lock=false in .npmrc, common for libraries) is reported at info.',
   remediation: 'Commit the lockfile (npm install --package-lock-only) and install with npm ci / yarn install --frozen-lockfile / pnpm install --frozen-lockfile in CI.',
   severity: 'low',
   cwe: ['CWE-1357'],
@@ -203,7 +209,16 @@ const noLockfile: PostureRule = {
       const manifest = parseJson(text);
       if (!manifest || manifestDependencies(manifest).size === 0) continue;
       if (lockfileFor(repo, path) || FIXTURE_DIR.test(path)) continue;
-      yield { path, line: lineOfMatch(text, /"(?:dependencies|devDependencies|optionalDependencies)"\s*:/), message: `${path} declares dependencies but no lockfile pins their versions.` };
+      const line = lineOfMatch(text, /"(?:dependencies|devDependencies|optionalDependencies)"\s*:/);
+      const npmrc = lockfileTurnedOff(repo, path);
+      if (npmrc)
+        yield {
+          path,
+          line,
+          severity: 'info',
+          message: `${path} has no lockfile on purpose (package-lock=false in ${npmrc}), as many libraries do since their users never install from it; the project's own CI and releases then build with whatever versions are newest that day.`,
+        };
+      else yield { path, line, message: `${path} declares dependencies but no lockfile pins their versions.` };
     }
   },
 };

@@ -149,6 +149,14 @@ test('unpinned installs: pip install -r names the file and what is missing', () 
   ]);
 });
 
+test('no-lockfile: a lockfile turned off in .npmrc is said so, at info', () => {
+  const rule = postureRules.filter((r) => r.id === 'posture/no-lockfile');
+  const files = { 'package.json': '{\n  "name": "lib",\n  "dependencies": {\n    "x": "^1.0.0"\n  }\n}\n', '.npmrc': 'package-lock=false\n' };
+  assert.deepEqual(checkRepo(repoOf({ files }), rule).map((f) => `${f.severity} ${f.location.startLine} ${f.message}`), [
+    "info 3 package.json has no lockfile on purpose (package-lock=false in .npmrc), as many libraries do since their users never install from it; the project's own CI and releases then build with whatever versions are newest that day.",
+  ]);
+});
+
 test('a posture rule that throws is a warning; the other rules still report', () => {
   const broken: PostureRule = { ...postureRules[0]!, id: 'posture/broken', check: () => { throw new Error('boom'); } };
   const warnings: string[] = [];
