@@ -44,7 +44,8 @@ export function checkRepo(
  * Repository posture in the spirit of OpenSSF Scorecard: security policy, dependency
  * updates, lockfiles, CI scanning, committed binaries, code owners, pinning and token
  * permissions. Checks about the repository as a whole run only when the scan root is
- * the repository root (or there is no repository), since files above the root are not seen.
+ * the top of a git repository, since files above the root are not seen (outside git, a
+ * warning says they were not run).
  */
 export const postureScanner: Scanner = {
   id: 'posture',
@@ -69,11 +70,14 @@ export const postureScanner: Scanner = {
       if (text !== null) files.set(file.path, text);
     }
     let tracked: string[] | undefined;
-    // Repository-wide checks judge a repository: at its top, or at the root of a tree that is
-    // not in one (an exported source tree, a CI workspace without .git), which is all there is.
-    let atRepoRoot = ctx.git === null;
+    // Repository-wide checks judge a repository at its top; a plain directory (an exported source
+    // tree, a fetched snapshot) gets only the file-level ones, and is told so.
+    let atRepoRoot = false;
     if (!ctx.git)
-      ctx.warn({ message: 'not in a git repository: the scan root is taken as the top of the repository, and committed binaries (which git ls-files lists) were not checked' });
+      ctx.warn({
+        message:
+          'not in a git repository: the repository-wide posture checks (security policy, CODEOWNERS, dependency updates, CI scans) and committed binaries (git ls-files) were not checked; scan a git checkout for them',
+      });
     if (ctx.git) {
       try {
         atRepoRoot = (await ctx.git.prefix()) === '';

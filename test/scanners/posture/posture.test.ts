@@ -83,12 +83,12 @@ describe('posture scanner', () => {
 });
 
 describe('posture scanner outside a git repository', () => {
-  it('takes the scan root as the top of the repository and says that committed binaries were not checked', async () => {
-    const tree = tempTree({ 'README.md': '# app\n', 'tools/helper.exe': 'MZ\u0000\u0000binary' });
+  it('runs the file-level checks only and says which checks were not run', async () => {
+    const tree = tempTree({ 'README.md': '# app\n', 'tools/helper.exe': 'MZ\u0000\u0000binary', Dockerfile: 'FROM node:20\n' });
     try {
       const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
-      assert.deepEqual(result.findings.map((f) => f.ruleId).sort(), ['posture/ci-missing-security-scans', 'posture/no-codeowners', 'posture/no-dependency-update-tool', 'posture/no-security-policy']);
-      assert.ok(result.warnings.some((w) => /not in a git repository: the scan root is taken as the top of the repository, and committed binaries .* were not checked/.test(w.message)));
+      assert.deepEqual(result.findings.map((f) => f.ruleId), ['posture/unpinned-dependencies']);
+      assert.ok(result.warnings.some((w) => /not in a git repository: the repository-wide posture checks .* and committed binaries .* were not checked/.test(w.message)));
     } finally {
       tree.cleanup();
     }
