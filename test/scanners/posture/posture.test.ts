@@ -9,6 +9,20 @@ import { commitAll, initRepo, tempTree } from '../../helpers/tmp.js';
 import { writeSarif } from '../../../src/report/sarif.js';
 import { sarifErrors } from '../../helpers/schemas.js';
 
+/** A git repository of `files` with one commit, given to `body`, then removed. */
+async function withRepo<T>(files: Record<string, string>, body: (dir: string) => Promise<T>): Promise<T> {
+  const tree = tempTree(files);
+  try {
+    initRepo(tree.dir);
+    commitAll(tree.dir, 'initial');
+    return await body(tree.dir);
+  } finally {
+    tree.cleanup();
+  }
+}
+
+const scanPosture = (target: string) => runScan({ target, scannerSet: [postureScanner] });
+
 describe('every posture rule fires on its positive examples and stays quiet on its negative ones', () => {
   for (const rule of postureRules) {
     it(rule.id, () => {
@@ -36,7 +50,7 @@ describe('every posture rule fires on its positive examples and stays quiet on i
 
 describe('posture scanner', () => {
   it('checks a repository end to end, binaries from git included, on the right lines', async () => {
-    const tree = tempTree({
+    await withRepo({
       'README.md': '# app\n',
       'package.json': '{\n  "name": "app",\n  "dependencies": {\n    "express": "^4.19.0"\n  }\n}\n',
       'package-lock.json': '{"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.18.2"}}}}\n',
@@ -44,11 +58,8 @@ describe('posture scanner', () => {
       'tools/loader.bin': '\u007fELF\u0002\u0001\u0001\u0000',
       'tests/data/request.bin': '\u0000\u0000\u0000\u0007\nworld',
       '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          npm install\n          npm test\n',
-    });
-    try {
-      initRepo(tree.dir);
-      commitAll(tree.dir, 'initial');
-      const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
+    }, async (dir) => {
+      const result = await scanPosture(dir);
       const got = result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort();
       assert.deepEqual(got, [
         'posture/ci-missing-security-scans README.md:1',
@@ -63,22 +74,15 @@ describe('posture scanner', () => {
       ]);
       assert.ok(result.findings.every((f) => f.scanner === 'posture' && (f.severity === 'low' || f.severity === 'info')));
       assert.deepEqual(sarifErrors(JSON.parse(writeSarif(result))), []);
-    } finally {
-      tree.cleanup();
-    }
+    });
   });
 
   it('runs only the file-level checks when the scan root is below the repository top', async () => {
-    const tree = tempTree({ 'README.md': '# top\n', 'sub/package.json': '{"dependencies": {"a": "1.0.0"}}\n', 'sub/package-lock.json': '{"lockfileVersion": 3, "packages": {"": {}}}' });
-    try {
-      initRepo(tree.dir);
-      commitAll(tree.dir, 'initial');
-      const result = await runScan({ target: `${tree.dir}/sub`, scannerSet: [postureScanner] });
+    await withRepo({ 'README.md': '# top\n', 'sub/package.json': '{"dependencies": {"a": "1.0.0"}}\n', 'sub/package-lock.json': '{"lockfileVersion": 3, "packages": {"": {}}}' }, async (dir) => {
+      const result = await scanPosture(`${dir}/sub`);
       assert.deepEqual(result.findings.map((f) => f.ruleId), ['posture/lockfile-out-of-sync']);
       assert.ok(result.warnings.some((w) => /not the top of the git repository/.test(w.message)));
-    } finally {
-      tree.cleanup();
-    }
+    });
   });
 });
 
@@ -168,21 +172,15 @@ test('a posture rule that throws is a warning; the other rules still report', ()
 describe('zizmor\'s word on the Dependabot findings is honoured, as for workflows', () => {
   const dependabot = (cooldownComment: string) =>
     `version: 2\nupdates:\n  - package-ecosystem: npm${cooldownComment}\n    directory: /\n    schedule:\n      interval: weekly\n  - package-ecosystem: pip\n    directory: /\n    schedule:\n      interval: weekly\n    insecure-external-code-execution: allow\n`;
-  const scan = async (files: Record<string, string>) => {
-    const tree = tempTree({ 'README.md': '# app\n', ...files });
-    try {
-      initRepo(tree.dir);
-      commitAll(tree.dir, 'initial');
-      const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
+  const scan = (files: Record<string, string>) =>
+    withRepo({ 'README.md': '# app\n', ...files }, async (dir) => {
+      const result = await scanPosture(dir);
       const line = (f: { ruleId: string; location: { startLine?: number } }) => `${f.ruleId}:${f.location.startLine}`;
       return {
         findings: result.findings.filter((f) => f.ruleId.startsWith('posture/dependabot')).map((f) => `${line(f)} ${f.severity}`).sort(),
         suppressed: result.suppressed.filter((s) => s.finding.ruleId.startsWith('posture/dependabot')).map((s) => `${line(s.finding)} ${s.justification}`).sort(),
       };
-    } finally {
-      tree.cleanup();
-    }
-  };
+    });
 
   it('without comment or config both are reported', async () => {
     const got = await scan({ '.github/dependabot.yml': dependabot('') });
