@@ -42,7 +42,9 @@ export function wantsPath(path: string): boolean {
     // Read as context only: what a Dockerfile that copies one would ship (dockerfile/build-context.ts).
     isBuildConfigFile(path) ||
     // Read as context only: the images Tilt builds and the manifests it deploys (kubernetes/built-images.ts).
-    /(?:^|\/)Tiltfile$/.test(path)
+    /(?:^|\/)Tiltfile$/.test(path) ||
+    // kustomize's third file name, beside kustomization.yaml and kustomization.yml.
+    /(?:^|\/)Kustomization$/.test(path)
   );
 }
 

@@ -35,6 +35,15 @@ describe('kustomize images', () => {
     assert.deepEqual(found, []);
   });
 
+  it('reads a kustomization named Kustomization, kustomize\'s third file name', async () => {
+    const found = await imageFindings({
+      'base/deployment.yaml': deployment('registry.example.org/web'),
+      'base/Kustomization': 'resources: [deployment.yaml]\n',
+      'overlays/prod/Kustomization': `resources: [../../base]\nimages:\n- name: registry.example.org/web\n  newTag: 1.4.2\n  digest: ${DIGEST}\n`,
+    });
+    assert.deepEqual(found, []);
+  });
+
   it('reports the image the overlay sets, naming the overlay', async () => {
     const found = await imageFindings({
       'base/deployment.yaml': deployment('registry.example.org/web:1.0'),
