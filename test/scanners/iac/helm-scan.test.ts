@@ -107,8 +107,13 @@ describe('Helm chart analysis', () => {
     const privileged = findings.filter((f) => f.ruleId === 'iac/k8s-privileged-container');
     assert.equal(privileged.length, 1);
     assert.deepEqual(privileged[0]!.location, { path: 'c/values.yaml', startLine: 3 });
-    assert.deepEqual(privileged[0]!.properties.helm, { chart: 'c', template: 'templates/deployment.yaml', templates: ['templates/deployment.yaml', 'templates/statefulset.yaml'] });
-    assert.match(privileged[0]!.message, /\(rendered by templates\/deployment\.yaml, templates\/statefulset\.yaml\)\.$/);
+    assert.deepEqual(privileged[0]!.properties.helm, {
+      chart: 'c',
+      template: 'templates/deployment.yaml',
+      templates: ['templates/deployment.yaml', 'templates/statefulset.yaml'],
+      also: ['StatefulSet/release-name-statefulset container app'],
+    });
+    assert.match(privileged[0]!.message, /\(also: StatefulSet\/release-name-statefulset container app\) \(rendered by templates\/deployment\.yaml, templates\/statefulset\.yaml\)\.$/);
     // The template lines that write the value are related places (--since keeps the finding when one changes).
     assert.deepEqual(privileged[0]!.related?.map((r) => `${r.path}:${r.startLine}`), ['c/templates/deployment.yaml:13', 'c/templates/statefulset.yaml:13']);
     // A finding on a template line stays there, once per template.

@@ -11,7 +11,8 @@ import type { Origin } from './values.js';
  * stream of manifests, as `helm template` prints them, the rules run on that stream,
  * and every finding is moved to the line that wrote it: the template's line, or the
  * line of values.yaml that toYaml rendered. A finding that several templates (or
- * several objects) render from one line is reported once.
+ * several objects) render from one line is reported once, at the highest severity they
+ * give, and its message names the other objects or containers it stands for.
  */
 
 export interface ChartAnalysis {
@@ -105,7 +106,7 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
     if (!lines) split.set(path, (lines = (input.files.get(path) ?? input.otherFiles?.get(path))?.split('\n') ?? []));
     return lines[line - 1] ?? '';
   };
-  const merged = new Map<string, { finding: ScannerFinding; templates: string[]; writers: Location[] }>();
+  const merged = new Map<string, { finding: ScannerFinding; templates: string[]; writers: Location[]; also: string[] }>();
   const secrets: string[] = [];
   for (const all of streams(rendered.templates)) {
     const at = (line: number) => all.origins[line - 1] ?? all.origins.at(-1)!;
@@ -128,20 +129,23 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
         if (!seen.templates.includes(template)) seen.templates.push(template);
         for (const at of written) if (!seen.writers.some((w) => w.path === at.path && w.startLine === at.startLine)) seen.writers.push(at);
         if (severityRank(finding.severity) > severityRank(seen.finding.severity)) seen.finding = { ...seen.finding, severity: finding.severity };
+        const resource = finding.properties.resource;
+        if (typeof resource === 'string' && resource !== seen.finding.properties.resource && !seen.also.includes(resource)) seen.also.push(resource);
         continue;
       }
-      merged.set(key, { finding: relocate(finding, origin, all, lineText), templates: [template], writers: written });
+      merged.set(key, { finding: relocate(finding, origin, all, lineText), templates: [template], writers: written, also: [] });
     }
   }
   const onDisk = (at: Location) => !packed?.has(at.path);
-  const findings = [...merged.values()].map(({ finding, templates, writers: allWriters }) => {
+  const findings = [...merged.values()].map(({ finding, templates, writers: allWriters, also }) => {
     const writers = allWriters.filter(onDisk);
     const names = templates.map((t) => inChart(input.dir, t));
-    const helm = { chart: input.dir || '.', template: names[0]!, ...(names.length > 1 ? { templates: names } : {}) };
+    const helm = { chart: input.dir || '.', template: names[0]!, ...(names.length > 1 ? { templates: names } : {}), ...(also.length > 0 ? { also } : {}) };
     const intoValues = !templates.includes(finding.location.path);
+    const message = also.length > 0 ? withNote(finding.message, alsoNote(also)) : finding.message;
     return {
       ...finding,
-      message: intoValues ? withNote(finding.message, ` (rendered by ${names.join(', ')})`) : finding.message,
+      message: intoValues ? withNote(message, ` (rendered by ${names.join(', ')})`) : message,
       properties: { ...finding.properties, helm },
       // Where the template uses the value: --since keeps the finding when that line changed.
       ...(intoValues && writers.length > 0 ? { related: [...(finding.related ?? []), ...writers.slice(0, 8).map((w) => ({ ...w, message: 'the template line that writes this value' }))] } : {}),
@@ -196,6 +200,28 @@ function relocate(finding: ScannerFinding, origin: Origin, all: Stream, lineText
     properties: { ...properties, ...(keepDetail ? { detailLine: detail!.line } : {}) },
     ...(keepDetail ? { fingerprintKey: `${normaliseLine(lineText(origin.path, origin.line))}\n${normaliseLine(lineText(origin.path, detail!.line))}` } : {}),
   };
+}
+
+/** Objects named in the note on a merged finding before "and N more". */
+const MAX_ALSO = 3;
+
+/** The note on a finding that stands for other objects or containers too (their labels, `properties.helm.also`). */
+function alsoNote(also: readonly string[]): string {
+  const named = also.slice(0, MAX_ALSO).join(', ');
+  return ` (also: ${also.length > MAX_ALSO ? `${named} and ${also.length - MAX_ALSO} more` : named})`;
+}
+
+/**
+ * A chart finding's message without the note naming the other objects it stands for:
+ * what renders of the chart with other values are compared by, as the objects a values line
+ * reaches may differ between them while the finding is the same.
+ */
+export function withoutAlso(finding: ScannerFinding): string {
+  const also = (finding.properties.helm as { also?: unknown } | undefined)?.also;
+  if (!Array.isArray(also) || also.length === 0) return finding.message;
+  const note = alsoNote(also as string[]);
+  const at = finding.message.lastIndexOf(note);
+  return at < 0 ? finding.message : finding.message.slice(0, at) + finding.message.slice(at + note.length);
 }
 
 /** A note before the final full stop of a message. */

@@ -5,7 +5,7 @@ import type { Git } from '../../../workspace/git.js';
 import { ConfinedDisk } from '../../../workspace/confined-disk.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { analyseFile } from '../analyse.js';
-import { analyseChart, withNote, type ChartAnalysis } from './analyse.js';
+import { analyseChart, withNote, withoutAlso, type ChartAnalysis } from './analyse.js';
 import { helmDeployments, setPath, setValue, setValues, type HelmDeployment } from './deployments.js';
 import { mayHoldDeployers } from '../deployer-documents.js';
 import { MAX_DEPLOYER_FILE, type Deployers } from '../deployers.js';
@@ -213,14 +213,16 @@ const DEPLOYMENT_PATTERN = 'argoproj\\.io|helm\\.toolkit\\.fluxcd\\.io|helmChart
 /**
  * A finding's message with the name of its own object left out (`Deployment/web`, `Service web`):
  * a deployment's values that only rename the chart's objects (nameOverride, fullnameOverride)
- * give the same finding as the default render, not one more per deployment.
+ * give the same finding as the default render, not one more per deployment. The note naming
+ * the other objects a merged finding stands for is left out too (values may reach more or fewer).
  */
 function withoutOwnName(finding: ScannerFinding): string {
   const resource = finding.properties?.resource;
   const own = typeof resource === 'string' ? /^([A-Za-z][\w.]*)\/([^\s/]+)(?:\s|$)/.exec(resource) : null;
-  if (!own) return finding.message;
+  const message = withoutAlso(finding);
+  if (!own) return message;
   const [, kind, name] = own;
-  return finding.message.split(`${kind}/${name}`).join(`${kind}/\0`).split(`${kind} ${name}`).join(`${kind} \0`);
+  return message.split(`${kind}/${name}`).join(`${kind}/\0`).split(`${kind} ${name}`).join(`${kind} \0`);
 }
 
 /** A render of a chart with a deployment's values, under the release that deployment installs. */
@@ -453,7 +455,7 @@ export class HelmCharts {
     // puts "no memory limit" on the template's line): the default render's finding already says it.
     const said = (f: ScannerFinding, release?: ReleaseNames | null) => {
       const resource = f.properties?.resource;
-      const text = `${typeof resource === 'string' ? resource : f.location.path}\0${f.message.replace(/ \(rendered by [^()]*\)(?=\.?$)/, '')}`;
+      const text = `${typeof resource === 'string' ? resource : f.location.path}\0${withoutAlso(f).replace(/ \(rendered by [^()]*\)(?=\.?$)/, '')}`;
       return `${f.ruleId}\0${release === null ? text : withoutRelease(text, release)}`;
     };
     const saidByDefault = new Set(base.findings.flatMap((f) => [said(f, null), said(f)]));
@@ -475,7 +477,7 @@ export class HelmCharts {
         const seen = extra.get(k);
         if (seen) {
           if (!seen.by.includes(deployment.name)) seen.by.push(deployment.name);
-        } else extra.set(k, { finding, by: [deployment.name], plain: withDefaultRelease(finding.message, release) });
+        } else extra.set(k, { finding, by: [deployment.name], plain: withDefaultRelease(withoutAlso(finding), release) });
       }
     }
     // A finding only deployments' values give is told apart from the others of its rule and line by its message
