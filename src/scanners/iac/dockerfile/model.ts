@@ -193,6 +193,19 @@ export function imageRepository(reference: string): string | undefined {
   return ref === '' || ref.includes('$') ? undefined : ref;
 }
 
+/**
+ * The Dockerfile of the scan that builds `image` (a repository's own family of images: FROM
+ * acme/base), among the ones a Dockerfile is built FROM (DockerfileInput.builtFrom, from
+ * dockerfile/tree.ts): by repository, or by the literal last part of a name whose namespace
+ * is a build argument.
+ */
+export function builtInSet<T extends { image: string }>(builtFrom: readonly T[] | undefined, image: string): T | undefined {
+  if (!builtFrom?.length) return undefined;
+  const repository = imageRepository(image);
+  const name = image.toLowerCase().replace(/@.*$/, '').split('/').pop()!.replace(/:.*$/, '');
+  return builtFrom.find((b) => b.image === repository || (repository === undefined && b.image === name));
+}
+
 /** The image a stage starts from, ARG defaults expanded; undefined for stage references. */
 export function baseImage(input: DockerfileInput, stage: DockerStage): string | undefined {
   const image = expandArgs(stage.image, input.globalArgs);

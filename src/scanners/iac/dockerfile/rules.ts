@@ -7,9 +7,9 @@ import { effectiveWords, pipeToShellOffsets, programOf } from '../shell.js';
 import { effective, type DockerStage } from './parser.js';
 import {
   baseImage,
+  builtInSet,
   expandArgs,
   finalStage,
-  imageRepository,
   instructionsOf,
   keyValues,
   lastUser,
@@ -134,10 +134,7 @@ function baseDockerfile(input: DockerfileInput, stage: DockerStage): NonNullable
 
 /** The Dockerfile of the scan that builds `image` (a repository's own family of images: FROM acme/base), if one does. */
 function builtInScan(input: DockerfileInput, image: string): NonNullable<DockerfileInput['builtFrom']>[number] | undefined {
-  if (!input.builtFrom?.length) return undefined;
-  const repository = imageRepository(image);
-  const name = image.toLowerCase().replace(/@.*$/, '').split('/').pop()!.replace(/:.*$/, '');
-  return input.builtFrom.find((b) => b.image === repository || (repository === undefined && b.image === name));
+  return builtInSet(input.builtFrom, image);
 }
 
 /** What the pin rules say of an image the scan builds itself: nothing, it is made from this commit. */

@@ -191,35 +191,7 @@ export async function readDockerfileTree(
     });
     for (const other of others) beside.push({ ...readDockerfile(other.text), path: other.path });
   }
-  // Image repositories named in FROM, and the Dockerfiles that name them; the names of those whose namespace is a variable.
-  const fromRefs = new Map<string, string[]>();
-  const fromNames = new Map<string, string[]>();
-  const add = (map: Map<string, string[]>, key: string, user: string) => {
-    const users = map.get(key) ?? [];
-    if (!users.includes(user)) users.push(user);
-    map.set(key, users);
-  };
-  for (const input of [...inputs, ...beside]) {
-    for (const stage of input.file.stages) {
-      const image = baseImage(input, stage);
-      const repository = image === undefined ? undefined : imageRepository(image);
-      if (repository !== undefined && repository !== 'scratch') add(fromRefs, repository, input.path);
-      const name = image === undefined || repository !== undefined ? undefined : imageNameAfterVariable(image);
-      if (name !== undefined) add(fromNames, name, input.path);
-    }
-  }
-  // What builds upon what: a base's children learn its path and the user it ends with (a child that sets no USER runs as that user).
-  const stems = new Set([...inputs, ...beside].flatMap((input) => dockerfileStem(input.path) ?? []));
-  const bases = new Map(inputs.map((input) => [input.path, builtUpon(input, builds, fromRefs, fromNames, stems)] as const));
-  const builtFrom = new Map<string, BaseDockerfile[]>();
-  for (const input of inputs) {
-    const user = finalUser(input);
-    for (const child of bases.get(input.path)?.children ?? []) {
-      const list = builtFrom.get(child.path) ?? [];
-      list.push({ image: child.image, path: input.path, ...(user ? { user } : {}) });
-      builtFrom.set(child.path, list);
-    }
-  }
+  const { bases, builtFrom } = family(inputs, beside, builds);
   const actions = await actionDockerfiles(files, read);
   const scopes = new Map<string, DockerfileScope>();
   let contextReads = 0;
@@ -253,6 +225,59 @@ export async function readDockerfileTree(
     if (Object.keys(scope).length > 0) scopes.set(input.path, scope);
   }
   return scopes;
+}
+
+/**
+ * Which Dockerfile of `inputs` is built upon by another of `inputs` or `beside` (builtUpon),
+ * and for each Dockerfile of `inputs`, the ones of `inputs` whose images it builds FROM.
+ */
+function family(
+  inputs: ReadonlyArray<DockerfileInput & { path: string }>,
+  beside: ReadonlyArray<DockerfileInput & { path: string }>,
+  builds: readonly ComposeBuild[],
+): { bases: Map<string, ReturnType<typeof builtUpon>>; builtFrom: Map<string, BaseDockerfile[]> } {
+  // Image repositories named in FROM, and the Dockerfiles that name them; the names of those whose namespace is a variable.
+  const fromRefs = new Map<string, string[]>();
+  const fromNames = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, key: string, user: string) => {
+    const users = map.get(key) ?? [];
+    if (!users.includes(user)) users.push(user);
+    map.set(key, users);
+  };
+  for (const input of [...inputs, ...beside]) {
+    for (const stage of input.file.stages) {
+      const image = baseImage(input, stage);
+      const repository = image === undefined ? undefined : imageRepository(image);
+      if (repository !== undefined && repository !== 'scratch') add(fromRefs, repository, input.path);
+      const name = image === undefined || repository !== undefined ? undefined : imageNameAfterVariable(image);
+      if (name !== undefined) add(fromNames, name, input.path);
+    }
+  }
+  // What builds upon what: a base's children learn its path and the user it ends with (a child that sets no USER runs as that user).
+  const stems = new Set([...inputs, ...beside].flatMap((input) => dockerfileStem(input.path) ?? []));
+  const bases = new Map(inputs.map((input) => [input.path, builtUpon(input, builds, fromRefs, fromNames, stems)] as const));
+  const builtFrom = new Map<string, BaseDockerfile[]>();
+  for (const input of inputs) {
+    const user = finalUser(input);
+    for (const child of bases.get(input.path)?.children ?? []) {
+      const list = builtFrom.get(child.path) ?? [];
+      list.push({ image: child.image, path: input.path, ...(user ? { user } : {}) });
+      builtFrom.set(child.path, list);
+    }
+  }
+  return { bases, builtFrom };
+}
+
+/**
+ * For each Dockerfile of a set (texts by path, such as the files posture sees), the
+ * Dockerfiles of the same set whose images it builds FROM, matched as the scan's Dockerfile
+ * rules match them (readDockerfileTree, without compose files): FROM acme/base or
+ * `ARG BASE=$REGISTRY/$OWNER/base` + `FROM $BASE` on images/base/Dockerfile. Dockerfiles
+ * built from none are absent; ask of one image with builtInSet (model.ts).
+ */
+export function dockerfilesBuiltFrom(texts: ReadonlyMap<string, string>): Map<string, BaseDockerfile[]> {
+  const inputs = [...texts].filter(([file]) => isDockerfileName(file)).slice(0, MAX_DOCKERFILES).map(([file, text]) => ({ ...readDockerfile(text), path: file }));
+  return family(inputs, [], []).builtFrom;
 }
 
 const ACTION_FILE = /(?:^|\/)action\.ya?ml$/;
