@@ -1,5 +1,6 @@
 import { isDockerfileName } from '../iac/detect.js';
-import { baseImage, readDockerfile } from '../iac/dockerfile/model.js';
+import { baseImage, builtInSet, readDockerfile } from '../iac/dockerfile/model.js';
+import { dockerfilesBuiltFrom } from '../iac/dockerfile/tree.js';
 import { parseImage } from '../iac/image.js';
 import { commandsOf, effectiveWords } from '../iac/shell.js';
 import { readWorkflow, lineOfOffset } from '../iac/github/model.js';
@@ -540,7 +541,7 @@ const unpinnedDependencies: PostureRule = {
   id: 'posture/unpinned-dependencies',
   title: 'Build installs dependencies that are not pinned',
   description:
-    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies). pnpm and Yarn 2+ install from the lockfile by default on CI (CI=true), so only an explicit --no-frozen-lockfile or --no-immutable is reported for them; Dockerfiles under vendor/ belong to vendored projects and are not judged.',
+    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies). pnpm and Yarn 2+ install from the lockfile by default on CI (CI=true), so only an explicit --no-frozen-lockfile or --no-immutable is reported for them; Dockerfiles under vendor/ belong to vendored projects and are not judged, and a base image that another Dockerfile of the repository builds (an image family: FROM acme/base on images/base/Dockerfile) is made from the same commit and not reported.',
   remediation: 'Use npm ci / yarn install --frozen-lockfile (Yarn 1) / pnpm install (frozen by default on CI), pip install --require-hashes -r requirements.txt, and pin base images by digest (FROM node:20.11.1@sha256:...).',
   severity: 'info',
   cwe: ['CWE-1357'],
@@ -549,6 +550,8 @@ const unpinnedDependencies: PostureRule = {
     positive: [
       { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm install\n' } },
       { files: { Dockerfile: 'FROM node:20.11.1\n' } },
+      // The same FROM with no Dockerfile of the repository building base-notebook: a registry's image.
+      { files: { 'images/minimal-notebook/Dockerfile': 'ARG REGISTRY=registry.example.org\nARG OWNER=example\nARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook\nFROM $BASE_IMAGE\n' } },
       { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pnpm install --no-frozen-lockfile && yarn install\n' } },
     ],
     negative: [
@@ -564,6 +567,13 @@ const unpinnedDependencies: PostureRule = {
       },
       // A vendored project's Dockerfile is not built here.
       { files: { 'vendor/example.org/lib/Dockerfile': 'FROM golang:1.22\n' } },
+      // An image family: base-notebook is built by the repository's own images/base-notebook/Dockerfile, from the same commit.
+      {
+        files: {
+          'images/base-notebook/Dockerfile': 'FROM ubuntu:24.04@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n',
+          'images/minimal-notebook/Dockerfile': 'ARG REGISTRY=registry.example.org\nARG OWNER=example\nARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook\nFROM $BASE_IMAGE\n',
+        },
+      },
     ],
   },
   *check(repo) {
@@ -572,13 +582,16 @@ const unpinnedDependencies: PostureRule = {
       const problem = unpinnedInstall(script, berry);
       if (problem) yield { path, line, message: `${path} runs ${problem}.` };
     }
-    for (const path of [...repo.files.keys()].filter((p) => isDockerfileName(p) && !VENDORED.test(p)).sort()) {
+    const dockerfiles = [...repo.files.keys()].filter((p) => isDockerfileName(p) && !VENDORED.test(p)).sort();
+    // A base image another Dockerfile of the repository builds (an image family) is made from the same commit, as the iac pin rules judge it.
+    const family = dockerfilesBuiltFrom(new Map(dockerfiles.map((p) => [p, repo.files.get(p)!])));
+    for (const path of dockerfiles) {
       const input = readDockerfile(repo.files.get(path)!);
       for (const stage of input.file.stages) {
         const image = baseImage(input, stage);
         if (!image || image.toLowerCase() === 'scratch') continue;
         const ref = parseImage(image);
-        if (!ref.digest && !ref.templated) yield { path, line: stage.from.line, message: `${path} builds FROM ${image} without a digest.` };
+        if (!ref.digest && !ref.templated && !builtInSet(family.get(path), image)) yield { path, line: stage.from.line, message: `${path} builds FROM ${image} without a digest.` };
       }
     }
   },
