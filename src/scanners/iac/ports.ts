@@ -75,6 +75,8 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 1433, transport: 'tcp', service: 'Microsoft SQL Server', category: 'database', cleartext: false, severity: 'high' },
   { port: 1434, transport: 'udp', service: 'Microsoft SQL Server browser', category: 'database', cleartext: true, severity: 'high' },
   { port: 1521, transport: 'tcp', service: 'Oracle database listener', category: 'database', cleartext: false, severity: 'high' },
+  { port: 1883, transport: 'tcp', service: 'MQTT (cleartext)', category: 'messaging', cleartext: true, severity: 'medium' },
+  { port: 2181, transport: 'tcp', service: 'ZooKeeper client port', category: 'cluster', cleartext: true, severity: 'high' },
   { port: 2049, transport: 'both', service: 'NFS', category: 'file-transfer', cleartext: true, severity: 'high' },
   { port: 2375, transport: 'tcp', service: 'Docker API without TLS', category: 'container-api', cleartext: true, severity: 'critical' },
   { port: 2376, transport: 'tcp', service: 'Docker API', category: 'container-api', cleartext: false, severity: 'high' },
@@ -84,6 +86,7 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 2483, transport: 'tcp', service: 'Oracle database (cleartext)', category: 'database', cleartext: true, severity: 'high' },
   { port: 3306, transport: 'tcp', service: 'MySQL/MariaDB', category: 'database', cleartext: false, severity: 'high' },
   { port: 3389, transport: 'both', service: 'Remote Desktop (RDP)', category: 'remote-access', cleartext: false, severity: 'high' },
+  { port: 4222, transport: 'tcp', service: 'NATS client port', category: 'messaging', cleartext: true, severity: 'medium' },
   { port: 4333, transport: 'tcp', service: 'mSQL', category: 'database', cleartext: true, severity: 'high' },
   {
     port: 5000,
@@ -102,11 +105,13 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 5984, transport: 'tcp', service: 'CouchDB', category: 'database', cleartext: true, severity: 'high' },
   { port: 6379, transport: 'tcp', service: 'Redis', category: 'cache', cleartext: true, severity: 'high' },
   { port: 6443, transport: 'tcp', service: 'Kubernetes API server', category: 'cluster', cleartext: false, severity: 'high' },
+  { port: 7687, transport: 'tcp', service: 'Neo4j Bolt', category: 'database', cleartext: true, severity: 'high' },
   { port: 7000, transport: 'tcp', service: 'Cassandra internode', category: 'database', cleartext: true, severity: 'high', knownImagesOnly: CASSANDRA_IMAGES },
   { port: 7001, transport: 'tcp', service: 'Cassandra internode (TLS)', category: 'database', cleartext: false, severity: 'high', knownImagesOnly: CASSANDRA_IMAGES },
   { port: 8020, transport: 'tcp', service: 'HDFS NameNode', category: 'database', cleartext: true, severity: 'high' },
   { port: 8086, transport: 'tcp', service: 'InfluxDB', category: 'database', cleartext: true, severity: 'high' },
   { port: 8500, transport: 'tcp', service: 'Consul HTTP API', category: 'cluster', cleartext: true, severity: 'high' },
+  { port: 8983, transport: 'tcp', service: 'Apache Solr', category: 'database', cleartext: true, severity: 'high' },
   { port: 9042, transport: 'tcp', service: 'Cassandra CQL', category: 'database', cleartext: true, severity: 'high' },
   { port: 9092, transport: 'tcp', service: 'Kafka', category: 'messaging', cleartext: true, severity: 'high' },
   { port: 9200, transport: 'tcp', service: 'Elasticsearch HTTP', category: 'database', cleartext: true, severity: 'high' },
@@ -115,9 +120,11 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 10255, transport: 'tcp', service: 'Kubelet read-only API', category: 'cluster', cleartext: true, severity: 'high' },
   { port: 11211, transport: 'both', service: 'Memcached', category: 'cache', cleartext: true, severity: 'high' },
   { port: 15672, transport: 'tcp', service: 'RabbitMQ management', category: 'messaging', cleartext: true, severity: 'medium' },
+  { port: 26379, transport: 'tcp', service: 'Redis Sentinel', category: 'cache', cleartext: true, severity: 'high' },
   { port: 27017, transport: 'tcp', service: 'MongoDB', category: 'database', cleartext: true, severity: 'high' },
   { port: 27018, transport: 'tcp', service: 'MongoDB shard', category: 'database', cleartext: true, severity: 'high' },
   { port: 50070, transport: 'tcp', service: 'Hadoop NameNode web UI', category: 'database', cleartext: true, severity: 'high' },
+  { port: 61616, transport: 'tcp', service: 'ActiveMQ OpenWire', category: 'messaging', cleartext: true, severity: 'high' },
 ];
 
 const BY_PORT = new Map<number, ServicePort>(CATALOGUE.map((entry) => [entry.port, entry]));
