@@ -541,7 +541,7 @@ const unpinnedDependencies: PostureRule = {
   id: 'posture/unpinned-dependencies',
   title: 'Build installs dependencies that are not pinned',
   description:
-    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies). pnpm and Yarn 2+ install from the lockfile by default on CI (CI=true), so only an explicit --no-frozen-lockfile or --no-immutable is reported for them; Dockerfiles under vendor/ belong to vendored projects and are not judged, and a base image that another Dockerfile of the repository builds (an image family: FROM acme/base on images/base/Dockerfile) is made from the same commit and not reported.',
+    'A CI script installs packages without a frozen lockfile, version pins or hashes, or a Dockerfile builds FROM an image tag without a digest. Each build may then get different, unreviewed code, and a compromised release is picked up automatically (Scorecard: Pinned-Dependencies). pnpm and Yarn 2+ install from the lockfile by default on CI (CI=true), so only an explicit --no-frozen-lockfile or --no-immutable is reported for them; Dockerfiles under vendor/ belong to vendored projects and are not judged, and a base image that another Dockerfile of the repository builds (an image family: FROM acme/base on images/base/Dockerfile) is made from the same commit and not reported, unless it names a release tag of it (base-notebook:6.5.4, in the FROM or an ARG default: a published image).',
   remediation: 'Use npm ci / yarn install --frozen-lockfile (Yarn 1) / pnpm install (frozen by default on CI), pip install --require-hashes -r requirements.txt, and pin base images by digest (FROM node:20.11.1@sha256:...).',
   severity: 'info',
   cwe: ['CWE-1357'],
@@ -552,6 +552,13 @@ const unpinnedDependencies: PostureRule = {
       { files: { Dockerfile: 'FROM node:20.11.1\n' } },
       // The same FROM with no Dockerfile of the repository building base-notebook: a registry's image.
       { files: { 'images/minimal-notebook/Dockerfile': 'ARG REGISTRY=registry.example.org\nARG OWNER=example\nARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook\nFROM $BASE_IMAGE\n' } },
+      // A release of the family's image, tag written out: pulled from the registry, not built from this commit.
+      {
+        files: {
+          'images/base-notebook/Dockerfile': 'FROM ubuntu:24.04@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n',
+          'docs/recipes/spellcheck.dockerfile': 'FROM registry.example.org/example/base-notebook:notebook-6.5.4\n',
+        },
+      },
       { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pnpm install --no-frozen-lockfile && yarn install\n' } },
     ],
     negative: [
@@ -591,7 +598,9 @@ const unpinnedDependencies: PostureRule = {
         const image = baseImage(input, stage);
         if (!image || image.toLowerCase() === 'scratch') continue;
         const ref = parseImage(image);
-        if (!ref.digest && !ref.templated && !builtInSet(family.get(path), image)) yield { path, line: stage.from.line, message: `${path} builds FROM ${image} without a digest.` };
+        // A release tag (base-notebook:notebook-6.5.4, written out or an ARG's default) names a published image, not this commit's build.
+        const release = ref.tag !== undefined && ref.tag !== 'latest';
+        if (!ref.digest && !ref.templated && (release || !builtInSet(family.get(path), image))) yield { path, line: stage.from.line, message: `${path} builds FROM ${image} without a digest.` };
       }
     }
   },
