@@ -594,21 +594,9 @@ function stripComment(line: string): string {
 function ruleLine(
   line: string,
 ): { targets: string; prerequisites: string; staticPattern?: string; inline: boolean; inlineText: boolean; variable: boolean; double: boolean } | undefined {
-  let depth = 0;
-  let colon = -1;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === '$' && (line[i + 1] === '(' || line[i + 1] === '{')) {
-      depth++;
-      i++;
-    } else if ((c === ')' || c === '}') && depth > 0) depth--;
-    else if (depth === 0 && c === '=') return undefined;
-    else if (depth === 0 && c === ':') {
-      colon = i;
-      break;
-    }
-  }
-  if (colon <= 0) return undefined;
+  // The first `:` outside expansions makes a rule, unless an `=` (an assignment) comes first.
+  const colon = outsideExpansions(line, ':=');
+  if (colon <= 0 || line[colon] === '=') return undefined;
   const targets = line.slice(0, colon).replace(/\s*&$/, '');
   if (targets.trim() === '') return undefined;
   let rest = line.slice(colon + 1);
@@ -626,7 +614,8 @@ function ruleLine(
   return { targets, prerequisites: prereqPart, inline, inlineText, variable: false, double };
 }
 
-function outsideExpansions(text: string, char: string): number {
+/** The offset of the first of `chars` outside `$(...)` and `${...}`, or -1. */
+function outsideExpansions(text: string, chars: string): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -634,7 +623,7 @@ function outsideExpansions(text: string, char: string): number {
       depth++;
       i++;
     } else if ((c === ')' || c === '}') && depth > 0) depth--;
-    else if (depth === 0 && c === char) return i;
+    else if (depth === 0 && chars.includes(c)) return i;
   }
   return -1;
 }
