@@ -166,6 +166,12 @@ export function expressions(value: string): Expression[] {
   return out;
 }
 
+/** Whether a key's line opens a block scalar: `run: |` (literal) or `run: >` (folded), with chomping and indentation indicators. */
+export function blockScalarOn(line: string): 'literal' | 'folded' | undefined {
+  const indicator = /(?:^|[:-])\s*([|>])[-+]?\d*\s*(?:#.*)?$/.exec(line)?.[1];
+  return indicator === '|' ? 'literal' : indicator === '>' ? 'folded' : undefined;
+}
+
 /**
  * The line where `needle` is written, searching from the scalar's first line: a
  * literal or folded block keeps its text on the lines below its key.
@@ -174,7 +180,7 @@ export function lineOfText(workflow: Workflow, scalar: YScalar, needle: string, 
   const start = scalar.line - 1;
   const body = typeof scalar.value === 'string' ? scalar.value : '';
   // A literal block (`|`) keeps its lines; a folded block (`>`) or a plain scalar joins them with spaces, each of which may stand for a line break.
-  const literal = /(?:^|[:-])\s*\|[-+]?\d*\s*(?:#.*)?$/.test(workflow.lines[start] ?? '');
+  const literal = blockScalarOn(workflow.lines[start] ?? '') === 'literal';
   const span = body.split(literal ? '\n' : /[\n ]/).length + 2;
   const probe = needle.split('\n')[0]!.trim();
   const end = Math.min(workflow.lines.length, start + span);

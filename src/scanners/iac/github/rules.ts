@@ -18,6 +18,7 @@ import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRul
 import { forbiddenUses, obfuscatedUses, typosquattedAction } from './uses-rules.js';
 import { untrustedCheckoutInput } from './untrusted-code.js';
 import {
+  blockScalarOn,
   githubScriptRuns,
   PRIVILEGED_TRIGGERS,
   PUBLIC_TRIGGERS,
@@ -457,7 +458,7 @@ function majorVersion(wf: Workflow, step: Step): number | 'unknown' | undefined 
 /** The last line of the file a script's text is written on: a block (`|`, `>`) starts below its key, a plain or quoted scalar on it. */
 function lastScriptLine(wf: Workflow, scalar: YScalar): number {
   const count = String(scalar.value).replace(/\n$/, '').split('\n').length;
-  const block = /(?:^|[:-])\s*[|>][-+]?\d*\s*(?:#.*)?$/.test(wf.lines[scalar.line - 1] ?? '');
+  const block = blockScalarOn(wf.lines[scalar.line - 1] ?? '') !== undefined;
   return scalar.line + (block ? count : count - 1);
 }
 

@@ -68,6 +68,11 @@ export function publicAccessOff(input: TfInput, resource: TfResource): boolean {
   return always(setting(input, resource, resource.block, ['public_network_access_enabled']), isOff);
 }
 
+/** A flexible server's delegated_subnet_id that integrates it into a virtual network: set and not empty (one known only at apply counts). */
+export function delegatesSubnet(value: Value): boolean {
+  return value !== null && !(typeof value === 'string' && value.trim() === '');
+}
+
 /**
  * Whether no instance of a database, cache or workspace server has an endpoint on the
  * internet: public access turned off (public_network_access_enabled = false, or MySQL
@@ -81,8 +86,7 @@ export function noPublicEndpoint(input: TfInput, server: TfResource): boolean {
   const subnet = /_flexible_server$/.test(server.type) ? setting(input, server, server.block, ['delegated_subnet_id']) : undefined;
   const count = Math.max(flag?.values.length ?? 1, subnet?.values.length ?? 1);
   for (let i = 0; i < count; i++) {
-    const vnet = subnet?.values[i] ?? null;
-    if (vnet !== null && !(typeof vnet === 'string' && vnet.trim() === '')) continue;
+    if (delegatesSubnet(subnet?.values[i] ?? null)) continue;
     const value = flag?.values[i] ?? null;
     if (!known(value) || !(isOff(value) || text(value) === 'disabled')) return false;
   }

@@ -1,7 +1,7 @@
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, publicAccessOff, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
+import { APP_TYPES, blockAt, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
 /** Servers whose public network access defaults to true in azurerm 3 and 4 (single servers, Azure SQL logical servers): on unless set to false. */
@@ -34,8 +34,7 @@ function flexiblePublic(flag: Setting | undefined, subnet: Setting | undefined):
   const count = Math.max(flag?.values.length ?? 1, subnet?.values.length ?? 1);
   let found: 'default' | undefined;
   for (let i = 0; i < count; i++) {
-    const vnet = subnet?.values[i] ?? null;
-    if (vnet !== null && !(typeof vnet === 'string' && vnet.trim() === '')) continue;
+    if (delegatesSubnet(subnet?.values[i] ?? null)) continue;
     const value = flag?.values[i] ?? null;
     if (known(value) && accessOn(value)) return 'set';
     if (value === null) found = 'default';
