@@ -202,8 +202,17 @@ export function imageRepository(reference: string): string | undefined {
 export function builtInSet<T extends { image: string }>(builtFrom: readonly T[] | undefined, image: string): T | undefined {
   if (!builtFrom?.length) return undefined;
   const repository = imageRepository(image);
-  const name = image.toLowerCase().replace(/@.*$/, '').split('/').pop()!.replace(/:.*$/, '');
-  return builtFrom.find((b) => b.image === repository || (repository === undefined && b.image === name));
+  const name = repository === undefined ? imageNameAfterVariable(image) : undefined;
+  return builtFrom.find((b) => b.image === repository || (name !== undefined && b.image === name));
+}
+
+/** The literal last part of an image reference whose registry or namespace is a variable (`${ns}/app-base:${tag}`). */
+export function imageNameAfterVariable(reference: string): string | undefined {
+  const ref = reference.trim().toLowerCase().replace(/@.*$/, '');
+  const slash = ref.lastIndexOf('/');
+  if (slash < 0 || !ref.slice(0, slash).includes('$')) return undefined;
+  const name = ref.slice(slash + 1).replace(/:.*$/, '');
+  return name === '' || name.includes('$') ? undefined : name;
 }
 
 /** The image a stage starts from, ARG defaults expanded; undefined for stage references. */

@@ -7,7 +7,7 @@ import { readDirectly, type ReadText } from '../texts.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, text as scalarText } from '../yaml/tree.js';
 import { entrypointFiles, hasOwnStartCommand, s6ServiceFolders } from './entrypoint.js';
-import { baseImage, expandArgs, finalStage, imageRepository, lastUser, readDockerfile, stageChain, type DockerfileInput } from './model.js';
+import { baseImage, expandArgs, finalStage, imageNameAfterVariable, imageRepository, lastUser, readDockerfile, stageChain, type DockerfileInput } from './model.js';
 
 export { imageRepository };
 
@@ -143,15 +143,6 @@ function finalUser(input: DockerfileInput): BaseDockerfile['user'] {
   const stage = finalStage(input.file);
   const user = stage ? stageChain(input, stage).map(lastUser).find((u) => u !== undefined) : undefined;
   return user ? { name: expandArgs(user.rest, input.globalArgs).trim(), line: user.line } : undefined;
-}
-
-/** The literal last part of an image reference whose registry or namespace is a variable (`${ns}/app-base:${tag}`). */
-function imageNameAfterVariable(reference: string): string | undefined {
-  const ref = reference.trim().toLowerCase().replace(/@.*$/, '');
-  const slash = ref.lastIndexOf('/');
-  if (slash < 0 || !ref.slice(0, slash).includes('$')) return undefined;
-  const name = ref.slice(slash + 1).replace(/:.*$/, '');
-  return name === '' || name.includes('$') ? undefined : name;
 }
 
 /**
