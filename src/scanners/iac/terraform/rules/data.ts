@@ -3,7 +3,7 @@ import type { Hit } from '../../rule.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
 import { attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
-import { known, tfRule, type TfRule } from './common.js';
+import { given, known, tfRule, type TfRule } from './common.js';
 import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
 
 /**
@@ -38,6 +38,8 @@ const dbNoIamAuth: TfRule = tfRule({
       '# expect\nresource "aws_db_instance" "orders" {\n  engine         = "postgres"\n  instance_class = "db.t4g.small"\n}\n',
       'resource "aws_neptune_cluster" "graph" {\n  cluster_identifier                  = "graph"\n  # expect\n  iam_database_authentication_enabled = false\n}\n',
       '# expect\nmodule "db" {\n  source  = "terraform-aws-modules/rds/aws"\n  version = "~> 6.0"\n  engine  = "mysql"\n}\n',
+      // A module's replica input left at its null default: the instance is a primary.
+      'variable "replicate_source_db" {\n  type    = string\n  default = null\n}\nresource "aws_db_instance" "this" {\n  engine                              = "postgres"\n  replicate_source_db                 = var.replicate_source_db\n  # expect\n  iam_database_authentication_enabled = false\n}\n',
     ],
     negative: [
       'resource "aws_db_instance" "orders" {\n  engine                              = "mysql"\n  iam_database_authentication_enabled = true\n}\n',
@@ -49,7 +51,7 @@ const dbNoIamAuth: TfRule = tfRule({
   *check(input) {
     for (const db of resourcesOf(input, 'aws_db_instance')) {
       const engine = engineOf(input, db);
-      if (!engine || !instanceTakesIamAuth(engine) || attribute(db.block, 'replicate_source_db')) continue;
+      if (!engine || !instanceTakesIamAuth(engine) || given(input, db.block, 'replicate_source_db')) continue;
       const hit = mustBeTrue(input, db, db.block, 'iam_database_authentication_enabled', 'clients can only log in with database passwords');
       if (hit) yield hit;
     }
@@ -77,6 +79,8 @@ const noBackups: TfRule = tfRule({
   examples: {
     positive: [
       'resource "aws_db_instance" "orders" {\n  engine                  = "postgres"\n  # expect\n  backup_retention_period = 0\n}\n',
+      // A module's replica input left at its null default: the instance is a primary.
+      'variable "replicate_source_db" {\n  type    = string\n  default = null\n}\nresource "aws_db_instance" "this" {\n  engine                  = "postgres"\n  replicate_source_db     = var.replicate_source_db\n  # expect\n  backup_retention_period = 0\n}\n',
       '# expect\nresource "aws_elasticache_cluster" "sessions" {\n  cluster_id      = "sessions"\n  engine          = "redis"\n  node_type       = "cache.t4g.small"\n  num_cache_nodes = 1\n}\n',
       'resource "aws_dynamodb_table" "users" {\n  name     = "users"\n  hash_key = "id"\n  point_in_time_recovery {\n    # expect\n    enabled = false\n  }\n}\n',
       '# expect\nresource "aws_dynamodb_table" "users" {\n  name     = "users"\n  hash_key = "id"\n}\n',
@@ -92,7 +96,7 @@ const noBackups: TfRule = tfRule({
     for (const db of resourcesOf(input, 'aws_db_instance')) {
       const a = attribute(db.block, 'backup_retention_period');
       const value = valueOf(input, db.block, 'backup_retention_period');
-      if (a && (value === 0 || value === '0') && !attribute(db.block, 'replicate_source_db')) yield { line: a.line, message: `${label(db)} keeps no automated backups (backup_retention_period = 0).`, resource: label(db) };
+      if (a && (value === 0 || value === '0') && !given(input, db.block, 'replicate_source_db')) yield { line: a.line, message: `${label(db)} keeps no automated backups (backup_retention_period = 0).`, resource: label(db) };
     }
     for (const cache of resourcesOf(input, 'aws_elasticache_cluster', 'aws_elasticache_replication_group')) {
       // A cluster that joins a replication group takes its snapshot settings from the group.
