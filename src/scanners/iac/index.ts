@@ -14,6 +14,7 @@ import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js
 import { placeOverrideFindings } from './terraform/overrides.js';
 import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { isTiltfile, readDevDeployments } from './kubernetes/built-images.js';
+import { isTestAssertionFile, objectLabel, partialObjects, readKubernetes } from './kubernetes/model.js';
 import { partialServices, readCompose } from './compose/model.js';
 import { composeDockerfiles } from './compose/built-dockerfiles.js';
 import { readConfigFiles } from './dockerfile/build-context.js';
@@ -205,10 +206,19 @@ export const iacScanner: Scanner = {
 };
 
 /**
- * The findings of a compose file's services that have no image or build (an override)
- * keep to the values it writes (written-values.ts).
+ * The findings of a compose file's services that have no image or build (an override),
+ * and of a Kubernetes workload whose containers name no image (a patch, or a test's
+ * expected state), keep to the values it writes (written-values.ts).
  */
 function partialFileFindings(path: string, text: string, analysis: FileAnalysis): ScannerFinding[] {
+  if (analysis.platform === 'kubernetes') {
+    // Objects that cannot be created as written, or a test's expected state: a patch or an assertion (model.ts partialObjects).
+    const input = analysis.findings.length > 0 ? readKubernetes(text, () => {}) : undefined;
+    const partial = input ? (isTestAssertionFile(path) ? new Set(input.objects.map(objectLabel)) : partialObjects(input)) : new Set<string>();
+    if (partial.size === 0) return analysis.findings;
+    const of = (resource: string) => [...partial].some((label) => resource === label || resource.startsWith(`${label} `));
+    return findingsOnWrittenValues(analysis.findings, text, (f) => typeof f.properties.resource === 'string' && of(f.properties.resource));
+  }
   if (analysis.platform !== 'compose') return analysis.findings;
   const input = readCompose(text, () => {});
   const partial = input ? partialServices(input) : new Set<string>();

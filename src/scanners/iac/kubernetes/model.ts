@@ -1,7 +1,7 @@
 import { deepestKeyLine, get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import type { ParseContext } from '../rule.js';
-import { isCustomResource, podCarrierPaths } from './pod-carriers.js';
+import { isCustomResource, podCarrierPaths, WORKLOAD_KINDS } from './pod-carriers.js';
 import { parseImage } from '../image.js';
 import type { KustomizeImages } from './kustomize.js';
 import { isBuiltImage, type BuiltImages } from './built-images.js';
@@ -94,6 +94,37 @@ export function readKubernetes(source: string, warn: (line: number, message: str
 export function kubeInputOf(objects: KubeObject[]): KubeInput {
   const pods = objects.flatMap(podSpecsOf);
   return { objects, pods, containers: pods.flatMap(containersOf), cniConfigs: [] };
+}
+
+/**
+ * Objects that cannot be created as written: one without metadata.name or generateName,
+ * which the API server requires of every object, and a built-in workload that has
+ * containers none of which names an image, which it requires of a pod. Such an object is
+ * a patch that another tool merges into the real one (a kubeadm or kind patch directory,
+ * a Helm post-renderer's or an unlisted kustomize overlay's patch), or the expected state
+ * a test compares the cluster with (kuttl and chainsaw assert files): it holds only what
+ * it changes or checks, and only the findings on values it writes stand (written-values.ts).
+ * By objectLabel.
+ */
+export function partialObjects(input: KubeInput): Set<string> {
+  const out = new Set<string>();
+  for (const object of input.objects) {
+    if (object.label !== undefined) continue;
+    const named = text(get(object.root, 'metadata', 'name')) !== undefined || text(get(object.root, 'metadata', 'generateName')) !== undefined;
+    const containers = input.containers.filter((c) => c.pod.object === object);
+    const imageless = WORKLOAD_KINDS.has(object.kind) && containers.length > 0 && containers.every((c) => get(c.node, 'image') === undefined);
+    if (!named || imageless) out.add(objectLabel(object));
+  }
+  return out;
+}
+
+/**
+ * A kuttl or chainsaw test step's assert or errors file (`00-assert.yaml`, `01-errors-pods.yaml`):
+ * the state the test expects of the cluster (or expects not to find), compared with it, never
+ * applied, and holding only the fields it checks. Its objects are judged like partialObjects.
+ */
+export function isTestAssertionFile(path: string): boolean {
+  return /(?:^|\/)\d+-(?:assert|errors)(?:[-.][^/]*)?\.ya?ml$/.test(path);
 }
 
 /** The image a container runs: as written, or as a kustomization's `images:` entry changes it. */
