@@ -3,7 +3,7 @@ import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
-import { fileInstance, valueIn } from './instances.js';
+import { blocksMade, fileInstance, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
@@ -332,8 +332,12 @@ const httpListener: TfRule = tfRule({
       'resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.web.arn\n  port              = 80\n  # expect\n  protocol          = "HTTP"\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.web.arn\n  }\n}\n',
       'resource "aws_elb" "classic" {\n  listener {\n    instance_port     = 8000\n    instance_protocol = "http"\n    lb_port           = 80\n    # expect\n    lb_protocol       = "http"\n  }\n}\n',
       'resource "aws_lb_listener" "web" {\n  for_each          = { http = 80, https = 443 }\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value\n  # expect\n  protocol          = upper(each.key)\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.web.arn\n  }\n}\n',
+      // One dynamic default_action per action type, as listener modules write them: this listener is given a forward, no redirect.
+      'resource "aws_lb_listener" "this" {\n  for_each          = { plain = { port = 81, protocol = "HTTP", forward = { arn = "tg" }, redirect = null } }\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value.port\n  # expect\n  protocol          = each.value.protocol\n  dynamic "default_action" {\n    for_each = each.value.forward != null ? [each.value.forward] : []\n    content {\n      type             = "forward"\n      target_group_arn = default_action.value.arn\n    }\n  }\n  dynamic "default_action" {\n    for_each = each.value.redirect != null ? [each.value.redirect] : []\n    content {\n      type = "redirect"\n      redirect {\n        port        = default_action.value.port\n        protocol    = default_action.value.protocol\n        status_code = "HTTP_301"\n      }\n    }\n  }\n}\n',
     ],
-    negative: ['resource "aws_lb_listener" "web" {\n  port     = 80\n  protocol = "HTTP"\n  default_action {\n    type = "redirect"\n    redirect {\n      port        = "443"\n      protocol    = "HTTPS"\n      status_code = "HTTP_301"\n    }\n  }\n}\n', 'resource "aws_lb_listener" "web" {\n  port            = 443\n  protocol        = "HTTPS"\n  ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n  certificate_arn = aws_acm_certificate.web.arn\n}\n'],
+    negative: [
+      'resource "aws_lb_listener" "this" {\n  for_each          = { http = { port = 80, protocol = "HTTP", forward = null, redirect = { port = "443", protocol = "HTTPS" } } }\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value.port\n  protocol          = each.value.protocol\n  dynamic "default_action" {\n    for_each = each.value.forward != null ? [each.value.forward] : []\n    content {\n      type             = "forward"\n      target_group_arn = default_action.value.arn\n    }\n  }\n  dynamic "default_action" {\n    for_each = each.value.redirect != null ? [each.value.redirect] : []\n    content {\n      type = "redirect"\n      redirect {\n        port        = default_action.value.port\n        protocol    = default_action.value.protocol\n        status_code = "HTTP_301"\n      }\n    }\n  }\n}\n',
+      'resource "aws_lb_listener" "web" {\n  port     = 80\n  protocol = "HTTP"\n  default_action {\n    type = "redirect"\n    redirect {\n      port        = "443"\n      protocol    = "HTTPS"\n      status_code = "HTTP_301"\n    }\n  }\n}\n', 'resource "aws_lb_listener" "web" {\n  port            = 443\n  protocol        = "HTTPS"\n  ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n  certificate_arn = aws_acm_certificate.web.arn\n}\n'],
   },
   *check(input) {
     for (const listener of resourcesOf(input, 'aws_lb_listener', 'aws_alb_listener')) {
@@ -343,7 +347,11 @@ const httpListener: TfRule = tfRule({
       // time from resourcesOf) and their actions as dynamic blocks: each element of its actions is read.
       const file = fileInstance(input);
       if (valueIn(file, protocol.expr) !== 'HTTP') continue;
+      // An action whose dynamic block is known to make nothing (`for_each = each.value.redirect != null ? [...] : []`
+      // for a listener given no redirect) is no redirect: only the actions that may be made count.
+      const made = new Set(blocksMade(listener.block, 'default_action', file).map((b) => b.line));
       const redirects = sections(input, listener.block, 'default_action', file).some((action) => {
+        if (!made.has(action.line)) return false;
         const redirect = action.block ? sections(input, action.block, 'redirect', action.instance)[0] : undefined;
         return action.get('type') === 'redirect' && redirect?.get('protocol') !== 'HTTP';
       });
