@@ -1,7 +1,7 @@
 import { unreadableGithubScripts } from './script-writes.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
-import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
+import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
@@ -9,7 +9,7 @@ import { mayYield, parseExpression } from './expression.js';
 import { GATED, alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
 import { runsFor, weakestGate } from './gates.js';
 import { broadAppToken } from './app-token-rules.js';
-import { cachePoisoning, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
+import { cachePoisoning, isCacheAction, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
 import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTernary } from './expression-rules.js';
 import { archivedAction, cmdShell, setupPythonPipInstall, unpinnedTool } from './hygiene-rules.js';
 import { environmentPrinted, passwordArgument } from './exposure-rules.js';
@@ -712,10 +712,14 @@ const hardcodedSecret = workflowRule({
   examples: {
     positive: [
       workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          username: ci\n          # expect\n          password: hunter2-hunter2\n'),
+      // The same input name on an action that is no cache is a storage account's shared key.
+      workflow('      - uses: example/upload-to-storage@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v1.0.0\n        with:\n          # expect\n          shared-key: hunter2-hunter2\n'),
       'name: ci\non: push\npermissions: {}\nenv:\n  # expect\n  API_TOKEN: abcd1234abcd1234\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
     ],
     negative: [
       workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n'),
+      // The cache entry a cache action saves and restores, shared between jobs by its name.
+      workflow('      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n        with:\n          shared-key: linux-debug\n'),
       // The token of a throw-away server the job starts itself, set in that service's env.
       'name: e2e\non: push\npermissions: {}\njobs:\n  kms:\n    runs-on: ubuntu-latest\n    services:\n      vault:\n        image: hashicorp/vault:1.18.1\n        env:\n          VAULT_DEV_ROOT_TOKEN_ID: ci-dev-root\n    env:\n      VAULT_TOKEN: ci-dev-root\n    steps:\n      - run: ./e2e.sh\n',
     ],
@@ -729,9 +733,9 @@ const hardcodedSecret = workflowRule({
       for (const env of envs) for (const p of isYMap(env) ? env.pairs : []) if (isYScalar(p.value) && p.value.value !== null) out.add(String(p.value.value));
       return out;
     };
-    const maps: Array<{ map: YMap; local: Set<string> }> = [];
-    const push = (node: ReturnType<typeof get>, local: Set<string>) => {
-      if (isYMap(node)) maps.push({ map: node, local });
+    const maps: Array<{ map: YMap; local: Set<string>; cacheKeys?: boolean }> = [];
+    const push = (node: ReturnType<typeof get>, local: Set<string>, cacheKeys = false) => {
+      if (isYMap(node)) maps.push({ map: node, local, cacheKeys });
     };
     const everyJob = new Set(wf.jobs.flatMap((job) => [...containerValues(job)]));
     push(get(wf.root, 'env'), everyJob);
@@ -742,16 +746,18 @@ const hardcodedSecret = workflowRule({
       for (const service of isYMap(get(job.node, 'services')) ? (get(job.node, 'services') as YMap).pairs : []) push(get(service.value, 'credentials'), new Set());
       for (const step of job.steps) {
         push(get(step.node, 'env'), local);
-        push(step.with, local);
+        push(step.with, local, isCacheAction(step));
       }
     }
-    for (const { map, local } of maps) {
+    for (const { map, local, cacheKeys } of maps) {
       // A host or URL on the runner itself beside the credential: a server the job starts (a MinIO, a database), or a tunnel.
       const loopback = map.pairs.find((p) => isYScalar(p.value) && typeof p.value.value === 'string' && LOOPBACK.test(p.value.value.trim()));
       for (const p of map.pairs) {
         const value = isYScalar(p.value) ? p.value.value : undefined;
         // A value the job also gives a service container (a dev server's root token) opens only that throw-away container.
         if (!isSecretName(p.key) || !isLiteralSecretValue(value) || local.has(String(value))) continue;
+        // `shared-key: linux-debug` of a cache action names the cache entry that jobs share.
+        if (cacheKeys && /^keys?$/.test(nameTokens(p.key).at(-1) ?? '')) continue;
         if (loopback)
           yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file, for a server on the runner itself (${loopback.key}: ${String((loopback.value as { value: string }).value).trim()}): most likely one the job starts for its tests; if it is a tunnel to a real one, store it as a secret.`, secret: String(value), severity: 'low' } satisfies Hit;
         else yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file.`, secret: String(value) } satisfies Hit;

@@ -185,6 +185,17 @@ function onForReleases(value: string, kind: 'opt-in' | 'opt-out', triggers: Rele
 }
 
 /** The cache a step restores, if any: the line to change and the action. `triggers`: the release triggers the job runs on. */
+/**
+ * A step of an action that saves or restores a cache: one of {@link CACHE_ACTIONS}, or an
+ * action whose name says so (`actions/cache/save`, `hendrikmuhs/ccache-action`). Its
+ * `key`, `shared-key` or `prefix-key` input names the cache entry; it is no credential.
+ */
+export function isCacheAction(step: Step): boolean {
+  if (!step.uses) return false;
+  const action = parseUses(step.uses).action.toLowerCase();
+  return CACHE_ACTIONS.some((c) => c.action === action) || /(?:^|[/-])c?cache(?:$|[/-])/.test(action);
+}
+
 function cacheUse(step: Step, triggers: ReleaseTrigger[]): { line: number; action: string } | undefined {
   if (!step.uses) return undefined;
   const action = parseUses(step.uses).action.toLowerCase();
