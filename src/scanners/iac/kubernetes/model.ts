@@ -1,4 +1,4 @@
-import { deepestKeyLine, get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { deepestKeyLine, get, isTrue, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import type { ParseContext } from '../rule.js';
 import { isCustomResource, podCarrierPaths, WORKLOAD_KINDS } from './pod-carriers.js';
@@ -284,6 +284,34 @@ export function effectiveSetting(container: Container, key: string): { node: YNo
   const pod = pair(get(container.pod.spec, 'securityContext'), key);
   if (pod?.value) return { node: pod.value, line: pod.keyLine, level: 'pod' };
   return undefined;
+}
+
+/**
+ * A pod that runs on Windows nodes: spec.os.name: windows, a nodeSelector on
+ * kubernetes.io/os: windows, or a HostProcess container (Windows only). The Linux settings
+ * of a securityContext (allowPrivilegeEscalation, capabilities, readOnlyRootFilesystem,
+ * seccompProfile, runAsUser) do not apply there, and the API server rejects them in a pod
+ * whose os.name is windows.
+ */
+export function isWindowsPod(pod: PodSpec, containers: readonly Container[]): boolean {
+  if (text(get(pod.spec, 'os', 'name'))?.toLowerCase() === 'windows') return true;
+  const selector = get(pod.spec, 'nodeSelector');
+  if (['kubernetes.io/os', 'beta.kubernetes.io/os'].some((key) => text(get(selector, key))?.toLowerCase() === 'windows')) return true;
+  return hostProcess(pod, containers).length > 0;
+}
+
+/**
+ * Where a pod asks for Windows HostProcess containers (windowsOptions.hostProcess: true, in
+ * the pod securityContext or a container's): they run as processes of the node itself,
+ * outside any container, with the node's access. The pod's setting, else each container's.
+ */
+export function hostProcess(pod: PodSpec, containers: readonly Container[]): Array<{ line: number; container?: Container }> {
+  const own = pair(get(pod.spec, 'securityContext', 'windowsOptions'), 'hostProcess');
+  if (own && isTrue(own.value)) return [{ line: own.keyLine }];
+  return containers.flatMap((container) => {
+    const flag = pair(get(container.node, 'securityContext', 'windowsOptions'), 'hostProcess');
+    return flag && isTrue(flag.value) ? [{ line: flag.keyLine, container }] : [];
+  });
 }
 
 export function annotation(pod: PodSpec, key: string): { value: string; line: number } | undefined {

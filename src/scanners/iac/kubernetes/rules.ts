@@ -13,6 +13,8 @@ import {
   containerLabel,
   containerName,
   effectiveSetting,
+  hostProcess,
+  isWindowsPod,
   lineOfPath,
   objectLabel,
   objectTitle,
@@ -127,6 +129,13 @@ function* hostPathVolumes(input: KubeInput): Generator<HostPathMount> {
 
 const DANGEROUS_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'NET_RAW', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SYS_BOOT', 'BPF', 'PERFMON', 'SYS_CHROOT', 'SETFCAP', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYSLOG', 'SYS_TIME']);
 
+/** A container of a Windows pod (model.ts isWindowsPod): the Linux settings of a securityContext do not apply to it. */
+function onWindows(input: KubeInput, c: Container): boolean {
+  return isWindowsPod(c.pod, input.containers.filter((other) => other.pod === c.pod));
+}
+
+const WINDOWS = '  os:\n    name: windows\n';
+
 function normaliseCapability(cap: string): string {
   return cap.toUpperCase().replace(/^CAP_/, '');
 }
@@ -153,18 +162,30 @@ const privileged = kubeRule({
   id: 'iac/k8s-privileged-container',
   title: 'Privileged container',
   description:
-    'A container runs with securityContext.privileged: true. It gets every capability and all host devices, so code running in it can take over the node and every other pod on it.',
+    'A container runs with securityContext.privileged: true. It gets every capability and all host devices, so code running in it can take over the node and every other pod on it. A Windows HostProcess container (windowsOptions.hostProcess: true, in the pod or container securityContext) is reported too: it runs as a process of the node itself, outside any container, with the account it names (often NT AUTHORITY\\SYSTEM).',
   remediation: 'Remove privileged: true; grant only the specific capability the workload needs (capabilities.add) or move the task to a node-level agent.',
   severity: 'critical',
   cwe: ['CWE-250'],
   examples: {
-    positive: [pod('    securityContext:\n      # expect\n      privileged: true\n'), deployment('        securityContext:\n          # expect\n          privileged: true\n')],
-    negative: [pod('    securityContext:\n      privileged: false\n'), pod(HARDENED)],
+    positive: [
+      pod('    securityContext:\n      # expect\n      privileged: true\n'),
+      deployment('        securityContext:\n          # expect\n          privileged: true\n'),
+      pod('', '  securityContext:\n    windowsOptions:\n      # expect\n      hostProcess: true\n      runAsUserName: "NT AUTHORITY\\\\SYSTEM"\n  hostNetwork: true\n  nodeSelector:\n    kubernetes.io/os: windows\n'),
+      pod('    securityContext:\n      windowsOptions:\n        # expect\n        hostProcess: true\n', '  hostNetwork: true\n'),
+    ],
+    negative: [pod('    securityContext:\n      privileged: false\n'), pod(HARDENED), pod('    securityContext:\n      windowsOptions:\n        runAsUserName: ContainerUser\n', WINDOWS)],
   },
   *check(input) {
     for (const c of input.containers) {
       const flag = pair(containerSecurity(c), 'privileged');
       if (flag && isTrue(flag.value)) yield { line: flag.keyLine, message: `${containerLabel(c)} runs privileged: it has full access to the node.`, resource: containerLabel(c) };
+    }
+    for (const p of input.pods) {
+      for (const host of hostProcess(p, input.containers.filter((c) => c.pod === p))) {
+        const label = host.container ? containerLabel(host.container) : objectLabel(p.object);
+        const what = host.container ? 'runs as a Windows HostProcess container' : 'runs Windows HostProcess containers';
+        yield { line: host.line, message: `${label} ${what}: a process of the node itself, with full access to it.`, resource: label };
+      }
     }
     for (const psp of podSecurityPolicies(input)) {
       const flag = pair(psp.spec, 'privileged');
@@ -177,7 +198,7 @@ const privilegeEscalation = kubeRule({
   id: 'iac/k8s-privilege-escalation',
   title: 'Privilege escalation allowed',
   description:
-    'allowPrivilegeEscalation is true or not set (it defaults to true). A process in the container can then gain more privileges than its parent, e.g. through setuid binaries, which turns a foothold into root in the container. A container that runs privileged or adds SYS_ADMIN always allows escalation (the API server rejects allowPrivilegeEscalation: false beside them): iac/k8s-privileged-container and iac/k8s-dangerous-capabilities report it, and this rule does not.',
+    'allowPrivilegeEscalation is true or not set (it defaults to true). A process in the container can then gain more privileges than its parent, e.g. through setuid binaries, which turns a foothold into root in the container. A container that runs privileged or adds SYS_ADMIN always allows escalation (the API server rejects allowPrivilegeEscalation: false beside them): iac/k8s-privileged-container and iac/k8s-dangerous-capabilities report it, and this rule does not. Nor does it report a container of a Windows pod (os.name: windows, a kubernetes.io/os: windows nodeSelector, or HostProcess containers), where the setting does not exist.',
   remediation: 'Set securityContext.allowPrivilegeEscalation: false on every container.',
   severity: 'medium',
   cwe: ['CWE-269'],
@@ -193,10 +214,13 @@ const privilegeEscalation = kubeRule({
       // Privileged, or with SYS_ADMIN, the container always allows escalation: the other rules report why.
       pod('    securityContext:\n      privileged: true\n'),
       pod('    securityContext:\n      capabilities:\n        add: ["CAP_SYS_ADMIN"]\n'),
+      // A Windows pod: the setting is Linux's (the API server rejects it when os.name is windows).
+      pod('', WINDOWS),
     ],
   },
   *check(input) {
     for (const c of input.containers) {
+      if (onWindows(input, c)) continue;
       const security = containerSecurity(c);
       const flag = pair(security, 'allowPrivilegeEscalation');
       if (flag && isFalse(flag.value)) continue;
@@ -233,10 +257,17 @@ const runAsRoot = kubeRule({
       pod('    # expect\n    securityContext:\n      readOnlyRootFilesystem: true\n'),
       pod('    securityContext:\n      # expect\n      runAsUser: 0\n', '  securityContext:\n    runAsNonRoot: true\n'),
     ],
-    negative: [pod(HARDENED), pod('    securityContext:\n      runAsUser: 10001\n'), pod('', '  securityContext:\n    runAsUser: 10001\n    runAsNonRoot: true\n')],
+    negative: [
+      pod(HARDENED),
+      pod('    securityContext:\n      runAsUser: 10001\n'),
+      pod('', '  securityContext:\n    runAsUser: 10001\n    runAsNonRoot: true\n'),
+      // A Windows HostProcess container runs as the node's account it names: iac/k8s-privileged-container reports it.
+      pod('', '  securityContext:\n    windowsOptions:\n      hostProcess: true\n      runAsUserName: "NT AUTHORITY\\\\SYSTEM"\n  hostNetwork: true\n'),
+    ],
   },
   *check(input) {
     for (const c of input.containers) {
+      if (hostProcess(c.pod, input.containers.filter((other) => other.pod === c.pod)).length > 0) continue;
       const user = effectiveSetting(c, 'runAsUser');
       const nonRoot = effectiveSetting(c, 'runAsNonRoot');
       const uid = isYScalar(user?.node) ? Number(user!.node.value) : undefined;
@@ -433,10 +464,12 @@ const capabilitiesNotDropped = kubeRule({
   cwe: ['CWE-250'],
   examples: {
     positive: [pod('    securityContext:\n      capabilities:\n        # expect\n        drop: ["NET_RAW"]\n'), pod('    # expect\n    securityContext:\n      runAsNonRoot: true\n')],
-    negative: [pod(HARDENED), pod('    securityContext:\n      capabilities:\n        drop:\n        - all\n')],
+    negative: [pod(HARDENED), pod('    securityContext:\n      capabilities:\n        drop:\n        - all\n'), pod('', WINDOWS)],
   },
   *check(input) {
     for (const c of input.containers) {
+      // Windows has no Linux capabilities.
+      if (onWindows(input, c)) continue;
       const drops = strings(get(c.node, 'securityContext', 'capabilities', 'drop')).map(normaliseCapability);
       if (drops.includes('ALL')) continue;
       yield { line: lineOfPath(c.node, 'securityContext', 'capabilities', 'drop'), message: `${containerLabel(c)} does not drop ALL capabilities.`, resource: containerLabel(c) };
@@ -488,10 +521,12 @@ const writableRoot = kubeRule({
   cwe: ['CWE-732'],
   examples: {
     positive: [pod('    securityContext:\n      # expect\n      readOnlyRootFilesystem: false\n'), pod('    # expect\n    securityContext:\n      runAsNonRoot: true\n')],
-    negative: [pod(HARDENED)],
+    negative: [pod(HARDENED), pod('', WINDOWS)],
   },
   *check(input) {
     for (const c of input.containers) {
+      // Windows containers cannot have a read-only root file system (the API server rejects the setting when os.name is windows).
+      if (onWindows(input, c)) continue;
       const flag = pair(containerSecurity(c), 'readOnlyRootFilesystem');
       if (flag && isTrue(flag.value)) continue;
       yield { line: flag ? flag.keyLine : lineOfPath(c.node, 'securityContext'), message: `${containerLabel(c)} has a writable root file system.`, resource: containerLabel(c) };
@@ -834,11 +869,17 @@ const seccompMissing = kubeRule({
   cwe: ['CWE-693'],
   examples: {
     positive: [pod('').replace('spec:\n', '# expect\nspec:\n')],
-    negative: [pod('', '  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n'), pod('    securityContext:\n      seccompProfile:\n        type: Localhost\n        localhostProfile: profiles/app.json\n')],
+    negative: [
+      pod('', '  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n'),
+      pod('    securityContext:\n      seccompProfile:\n        type: Localhost\n        localhostProfile: profiles/app.json\n'),
+      // Seccomp is Linux's: a Windows pod has none.
+      pod('', '  nodeSelector:\n    kubernetes.io/os: windows\n'),
+    ],
   },
   *check(input) {
     for (const p of input.pods) {
       const containers = input.containers.filter((c) => c.pod === p);
+      if (isWindowsPod(p, containers)) continue;
       const missing = containers.filter((c) => seccompOf(c) === undefined);
       if (missing.length === 0) continue;
       yield {
