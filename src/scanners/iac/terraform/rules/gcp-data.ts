@@ -1,28 +1,40 @@
 import { isWorld } from '../../cidr.js';
 import type { Block } from '../hcl/ast.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
-import { known, tfRule, type TfRule } from './common.js';
+import { given, known, tfRule, type TfRule } from './common.js';
 import { outcomes, upper } from './gcp-shared.js';
-import { fileInstance, sectionsIn } from './instances.js';
+import { fileInstance, sectionsIn, type Section } from './instances.js';
 
 interface SqlInstance {
   resource: TfResource;
   settings?: Block;
-  ip?: Block;
+  /**
+   * The instance's ip_configuration, read with its iterator bound when it is a dynamic block
+   * whose for_each can be read (`for_each = [var.ip_configuration]` with
+   * `ipv4_enabled = lookup(ip_configuration.value, "ipv4_enabled", null)`, as modules write it).
+   */
+  ip?: Section;
+  backup?: Section;
 }
 
 function sqlInstances(input: TfInput): SqlInstance[] {
   return resourcesOf(input, 'google_sql_database_instance').map((resource) => {
-    const settings = blocksOf(resource.block, 'settings')[0];
-    return { resource, settings, ip: settings ? blocksOf(settings, 'ip_configuration')[0] : undefined };
+    const settings = sectionsIn(resource.block, 'settings', fileInstance(input)).find((s) => s.block);
+    const nested = (name: string) => (settings?.block ? sectionsIn(settings.block, name, settings.instance).find((s) => s.block) : undefined);
+    return { resource, settings: settings?.block, ip: nested('ip_configuration'), backup: nested('backup_configuration') };
   });
 }
 
+/** Whether a section sets `name` (written, and not null: a lookup's null default leaves it unset). */
+function sets(section: Section | undefined, name: string): boolean {
+  return section?.block !== undefined && attribute(section.block, name) !== undefined && section.get(name) !== null;
+}
+
 /** Authorized networks of a Cloud SQL instance open to the whole internet, with their lines. */
-function worldNetworks(input: TfInput, ip: Block | undefined): Array<{ line: number; cidr: string }> {
-  if (!ip) return [];
+function worldNetworks(ip: Section | undefined): Array<{ line: number; cidr: string }> {
+  if (!ip?.block) return [];
   const out: Array<{ line: number; cidr: string }> = [];
-  for (const network of sectionsIn(ip, 'authorized_networks', fileInstance(input))) {
+  for (const network of sectionsIn(ip.block, 'authorized_networks', ip.instance)) {
     const cidr = network.get('value');
     if (typeof cidr === 'string' && isWorld(cidr)) out.push({ line: network.lineOf('value'), cidr });
   }
@@ -37,14 +49,18 @@ const sqlOpenNetwork: TfRule = tfRule({
   severity: 'critical',
   cwe: ['CWE-284'],
   examples: {
-    positive: ['resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      authorized_networks {\n        name  = "anywhere"\n        # expect\n        value = "0.0.0.0/0"\n      }\n    }\n  }\n}\n'],
+    positive: [
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      authorized_networks {\n        name  = "anywhere"\n        # expect\n        value = "0.0.0.0/0"\n      }\n    }\n  }\n}\n',
+      // ip_configuration as modules write it: a dynamic block over a variable, read with its iterator bound.
+      'variable "ip_configuration" {\n  default = { authorized_networks = [{ name = "anywhere", value = "0.0.0.0/0" }] }\n}\nresource "google_sql_database_instance" "default" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    dynamic "ip_configuration" {\n      for_each = [var.ip_configuration]\n      content {\n        dynamic "authorized_networks" {\n          for_each = lookup(ip_configuration.value, "authorized_networks", [])\n          content {\n            name  = authorized_networks.value.name\n            # expect\n            value = authorized_networks.value.value\n          }\n        }\n      }\n    }\n  }\n}\n',
+    ],
     negative: ['resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      authorized_networks {\n        name  = "office"\n        value = "203.0.113.0/24"\n      }\n    }\n  }\n}\n'],
   },
   *check(input) {
     for (const { resource, ip } of sqlInstances(input)) {
-      if (ip && isFalseValue(valueOf(input, ip, 'ipv4_enabled'))) continue;
+      if (isFalseValue(ip?.get('ipv4_enabled'))) continue;
       const seen = new Set<number>();
-      for (const { line, cidr } of worldNetworks(input, ip)) {
+      for (const { line, cidr } of worldNetworks(ip)) {
         if (seen.has(line)) continue;
         seen.add(line);
         yield { line, message: `${label(resource)} accepts database connections from ${cidr}.`, resource: label(resource) };
@@ -62,6 +78,8 @@ const sqlPublicIp: TfRule = tfRule({
   cwe: ['CWE-668'],
   examples: {
     positive: [
+      // ip_configuration as modules write it: a dynamic block over a variable, read with its iterator bound.
+      'variable "ip_configuration" {\n  default = { ipv4_enabled = true }\n}\nresource "google_sql_database_instance" "default" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    dynamic "ip_configuration" {\n      for_each = [var.ip_configuration]\n      content {\n        # expect\n        ipv4_enabled = lookup(ip_configuration.value, "ipv4_enabled", null)\n      }\n    }\n  }\n}\n',
       'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "MYSQL_8_0"\n  # expect\n  settings {\n    tier = "db-n1-standard-1"\n  }\n}\n',
       'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "MYSQL_8_0"\n  settings {\n    tier = "db-n1-standard-1"\n    ip_configuration {\n      # expect\n      ipv4_enabled = true\n    }\n  }\n}\n',
     ],
@@ -69,9 +87,9 @@ const sqlPublicIp: TfRule = tfRule({
   },
   *check(input) {
     for (const { resource, settings, ip } of sqlInstances(input)) {
-      const a = ip && attribute(ip, 'ipv4_enabled');
-      const value = ip && valueOf(input, ip, 'ipv4_enabled');
-      if ((a && !known(value)) || isFalseValue(value) || worldNetworks(input, ip).length > 0) continue;
+      const a = ip?.block && attribute(ip.block, 'ipv4_enabled');
+      const value = ip?.get('ipv4_enabled');
+      if ((a && !known(value)) || isFalseValue(value) || worldNetworks(ip).length > 0) continue;
       const line = a ? a.line : settings ? lineOfPath(settings, ['ip_configuration', 'ipv4_enabled']) : resource.block.line;
       const unset = value === undefined || value === null;
       yield { line, message: `${label(resource)} ${unset ? 'does not set ipv4_enabled = false (the default is true)' : 'sets ipv4_enabled = true'}: the database has a public IP address.`, resource: label(resource), ...(unset ? { severity: 'low' as const } : {}) };
@@ -90,18 +108,22 @@ const sqlNoSsl: TfRule = tfRule({
   cwe: ['CWE-319'],
   examples: {
     positive: [
+      // ip_configuration as modules write it: a dynamic block over a variable, read with its iterator bound.
+      'variable "ip_configuration" {\n  default = { ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED" }\n}\nresource "google_sql_database_instance" "default" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    dynamic "ip_configuration" {\n      for_each = [var.ip_configuration]\n      content {\n        # expect\n        ssl_mode = lookup(ip_configuration.value, "ssl_mode", null)\n      }\n    }\n  }\n}\n',
       'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      # expect\n      ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED"\n    }\n  }\n}\n',
       'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  # expect\n  settings {\n    tier = "db-custom-2-7680"\n  }\n}\n',
     ],
-    negative: ['resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      ssl_mode = "ENCRYPTED_ONLY"\n    }\n  }\n}\n', 'resource "google_sql_database_instance" "db" {\n  settings {\n    ip_configuration {\n      require_ssl = true\n    }\n  }\n}\n'],
+    negative: [
+      'variable "ip_configuration" {\n  default = { ssl_mode = "ENCRYPTED_ONLY" }\n}\nresource "google_sql_database_instance" "default" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    dynamic "ip_configuration" {\n      for_each = [var.ip_configuration]\n      content {\n        ssl_mode = lookup(ip_configuration.value, "ssl_mode", null)\n      }\n    }\n  }\n}\n',
+      'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    ip_configuration {\n      ssl_mode = "ENCRYPTED_ONLY"\n    }\n  }\n}\n', 'resource "google_sql_database_instance" "db" {\n  settings {\n    ip_configuration {\n      require_ssl = true\n    }\n  }\n}\n'],
   },
   *check(input) {
     for (const { resource, settings, ip } of sqlInstances(input)) {
       // A setting given null (an optional variable left unset) is not set.
-      const modeValue = ip && valueOf(input, ip, 'ssl_mode');
-      const mode = modeValue !== null ? ip && attribute(ip, 'ssl_mode') : undefined;
-      const requireValue = ip && valueOf(input, ip, 'require_ssl');
-      const require = requireValue !== null ? ip && attribute(ip, 'require_ssl') : undefined;
+      const modeValue = ip?.get('ssl_mode');
+      const mode = sets(ip, 'ssl_mode') ? attribute(ip!.block!, 'ssl_mode') : undefined;
+      const requireValue = ip?.get('require_ssl');
+      const require = sets(ip, 'require_ssl') ? attribute(ip!.block!, 'require_ssl') : undefined;
       let line: number;
       let why: string;
       let severity: 'low' | undefined;
@@ -133,6 +155,8 @@ const sqlNoBackup: TfRule = tfRule({
   cwe: ['CWE-693'],
   examples: {
     positive: [
+      // A module's master_instance_name left at its null default: a primary, not a replica.
+      'variable "master_instance_name" {\n  type    = string\n  default = null\n}\nresource "google_sql_database_instance" "default" {\n  name                 = "db"\n  database_version     = "POSTGRES_15"\n  master_instance_name = var.master_instance_name\n  settings {\n    tier = "db-custom-2-7680"\n    backup_configuration {\n      # expect\n      enabled = false\n    }\n  }\n}\n',
       'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  # expect\n  settings {\n    tier = "db-custom-2-7680"\n  }\n}\n',
       'resource "google_sql_database_instance" "db" {\n  name             = "db"\n  database_version = "POSTGRES_15"\n  settings {\n    tier = "db-custom-2-7680"\n    backup_configuration {\n      # expect\n      enabled = false\n    }\n  }\n}\n',
     ],
@@ -142,11 +166,10 @@ const sqlNoBackup: TfRule = tfRule({
     ],
   },
   *check(input) {
-    for (const { resource, settings } of sqlInstances(input)) {
-      if (attribute(resource.block, 'master_instance_name') || /REPLICA/i.test(String(valueOf(input, resource.block, 'instance_type') ?? ''))) continue;
-      const backup = settings && blocksOf(settings, 'backup_configuration')[0];
-      const a = backup && attribute(backup, 'enabled');
-      const value = backup && valueOf(input, backup, 'enabled');
+    for (const { resource, settings, backup } of sqlInstances(input)) {
+      if (given(input, resource.block, 'master_instance_name') || /REPLICA/i.test(String(valueOf(input, resource.block, 'instance_type') ?? ''))) continue;
+      const a = backup?.block && attribute(backup.block, 'enabled');
+      const value = backup?.get('enabled');
       if (isTrueValue(value) || (a && !known(value))) continue;
       const line = a ? a.line : settings ? lineOfPath(settings, ['backup_configuration', 'enabled']) : resource.block.line;
       yield { line, message: `${label(resource)} ${a ? 'sets backup_configuration.enabled = false' : 'does not enable automated backups'}.`, resource: label(resource) };
