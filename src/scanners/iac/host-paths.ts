@@ -4,15 +4,19 @@
  * bind-mount rule. Each says what the path holds, for the machine named `host` ('node' or
  * 'host'). Under /var and /run only the directories of the machine's system, runtime and
  * Kubernetes count: an application's own folder (/var/lib/myapp, /var/log/myapp,
- * /run/promtail) is a plain host path. Under /home only a home directory itself and its
+ * /run/promtail) is a plain host path, and so is a CSI driver's own folder of sockets
+ * under the kubelet's (/var/lib/kubelet/plugins/ebs.csi.aws.com; not kubernetes.io, where
+ * the kubelet stages every pod's volumes). Under /home only a home directory itself and its
  * dot folders (keys, credentials, shell start-up files) count: /home/pi/media is data.
+ * Under /dev the syslog socket /dev/log is no device: writing to it adds lines to the
+ * machine's log, and it is a plain host path.
  */
 const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: (host: string) => string }> = [
   { path: /^\/$/, what: (h) => `the ${h}'s whole file system` },
   { path: /^\/etc\/kubernetes(?:\/|$)/, what: (h) => `the ${h}'s Kubernetes configuration, with the kubelet's credentials` },
   { path: /^\/etc(?:\/|$)/, what: (h) => `the ${h}'s configuration` },
   { path: /^\/(?:proc|sys)(?:\/|$)/, what: (h) => `the ${h}'s kernel interfaces` },
-  { path: /^\/dev(?:\/|$)/, what: (h) => `the ${h}'s devices` },
+  { path: /^\/dev(?!\/log$)(?:\/|$)/, what: (h) => `the ${h}'s devices` },
   { path: /^\/root(?:\/|$)|^\/home(?:\/[^/]+)?$|^\/home\/[^/]+\/\./, what: (h) => `home directories of the ${h}'s users, with their keys and credentials` },
   { path: /^\/(?:boot|usr|bin|sbin|lib|lib64|opt\/cni)(?:\/|$)/, what: (h) => `programs the ${h} runs as root` },
   // Under /run only the machine's services and runtime count: a tool's own folder (/run/promtail, /run/fluent-bit) is a plain host path.
@@ -22,7 +26,7 @@ const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: (host: string) =
     what: (h) => `the ${h}'s runtime state, with the sockets of its services and runtime`,
   },
   { path: /^\/(?:var\/)?run\/[^/]+\.sock$/, what: (h) => `the socket of a service of the ${h}` },
-  { path: /^\/var\/lib\/kubelet(?:\/|$)/, what: (h) => `the kubelet's state, with the Secrets and volumes of every pod on the ${h}` },
+  { path: /^\/var\/lib\/kubelet(?!\/plugins\/(?!kubernetes\.io(?:\/|$))[^/]+(?:\/|$))(?:\/|$)/, what: (h) => `the kubelet's state, with the Secrets and volumes of every pod on the ${h}` },
   { path: /^\/var\/lib\/(?:docker|containerd|containers|rancher|k0s|dockershim|cri-dockerd)(?:\/|$)/, what: (h) => `the container runtime's data, with the files and logs of every container on the ${h}` },
   { path: /^\/var\/lib\/etcd(?:\/|$)/, what: () => "etcd's data, with every Secret of the cluster" },
   { path: /^\/var\/lib\/(?:cni|calico|cilium|kube-proxy|kubernetes|minikube|sss|systemd|dpkg|rpm|lxc|lxd|libvirt)(?:\/|$)/, what: (h) => `the ${h}'s system state` },

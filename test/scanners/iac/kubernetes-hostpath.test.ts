@@ -21,6 +21,10 @@ test('hostpath-sensitive: paths into the node or other workloads are sensitive; 
     '/var/lib/kubelet', '/var/lib/kubelet/pods', '/var/lib/docker/containers', '/var/lib/containerd', '/var/lib/etcd', '/var/log', '/var/log/pods', '/var/log/containers/', '/var', '/var/lib', '/opt/cni/bin', '/var/spool/cron',
     '/var/log/auth.log', '/var/log/syslog', '/var/log/messages', '/var/log/secure-20240101', '/var/log/kubelet.log', '/var/log/kern.log.1'];
   const plain = ['/var/lib/myapp', '/var/data', '/var/redis/data', '/var/local/static', '/var/log/myapp', '/var/log/nginx', '/var/log/messages-app', '/var/lib/mysql', '/var/cache/app', '/srv/data', '/opt', '/tmp/cache', '/data'];
+  // A CSI driver's own folder of sockets under the kubelet's, and the syslog socket: plain host paths.
+  plain.push('/var/lib/kubelet/plugins/csi.example.com', '/var/lib/kubelet/plugins/csi.example.com/', '/dev/log');
+  // Where the kubelet stages every pod's volumes, and where plugins register with it, stay sensitive.
+  sensitive.push('/var/lib/kubelet/plugins', '/var/lib/kubelet/plugins/kubernetes.io/csi', '/var/lib/kubelet/plugins_registry', '/dev/logs');
   const found = hostPathFindings([...sensitive, ...plain]);
   const sensitiveFound = found.filter((f) => f.rule === 'hostpath-sensitive').map((f) => f.path);
   assert.deepEqual(sensitiveFound, sensitive);
