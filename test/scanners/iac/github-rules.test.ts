@@ -130,7 +130,7 @@ test('a step written as an alias (- *name) is reported on its own entry, not on 
   assert.deepEqual(lines('iac/gha-template-injection'), [12, 13]);
 });
 
-test('secrets: inherit is low for a reusable workflow of this repository, medium for one of another', () => {
+test('secrets: inherit is low for a reusable workflow of this repository (./ or the $/ self form), medium for one of another', () => {
   const wf = [
     'name: ci', //1
     'on: push', //2
@@ -142,9 +142,12 @@ test('secrets: inherit is low for a reusable workflow of this repository, medium
     '  deploy:', //8
     '    uses: example/workflows/.github/workflows/deploy.yml@11bd71901bbe5b1630ceea73d27597364c9af683', //9
     '    secrets: inherit', //10
+    '  docs:', //11
+    '    uses: $/.github/workflows/docs.yml', //12
+    '    secrets: inherit', //13
     '',
   ].join('\n');
-  assert.deepEqual(findings(wf, 'iac/gha-all-secrets-exposed').map((f) => [f.location.startLine, f.severity]), [[7, 'low'], [10, 'medium']]);
+  assert.deepEqual(findings(wf, 'iac/gha-all-secrets-exposed').map((f) => [f.location.startLine, f.severity]), [[7, 'low'], [10, 'medium'], [13, 'low']]);
 });
 
 test('hardcoded secret: low beside a host on the runner itself, high otherwise', () => {

@@ -394,7 +394,7 @@ const secretInRun = workflowRule({
 const secretsToJson = workflowRule({
   id: 'iac/gha-all-secrets-exposed',
   title: 'All secrets passed at once',
-  description: '`toJSON(secrets)` hands every secret of the repository and organisation to a step, and `secrets: inherit` passes all of them to a reusable workflow, when the step needs one or two. One compromised step then leaks everything. `secrets: inherit` is medium for a workflow of another repository, whose next version can read any secret, and low for one of this repository (`uses: ./.github/workflows/...`), which reads only the secrets its own text names.',
+  description: '`toJSON(secrets)` hands every secret of the repository and organisation to a step, and `secrets: inherit` passes all of them to a reusable workflow, when the step needs one or two. One compromised step then leaks everything. `secrets: inherit` is medium for a workflow of another repository, whose next version can read any secret, and low for one of this repository (`uses: ./.github/workflows/...`, or the self form `$/.github/workflows/...`), which reads only the secrets its own text names.',
   remediation: 'Pass only the secrets the step or reusable workflow needs, by name.',
   severity: 'high',
   cwe: ['CWE-200'],
@@ -417,7 +417,7 @@ const secretsToJson = workflowRule({
       // A workflow of this repository, at the same commit, can read only the secrets its own text names:
       // a least-privilege matter. One of another repository can read all of them, whatever it is changed to.
       const callee = text(get(job.node, 'uses')) ?? '';
-      if (callee.startsWith('./'))
+      if (parseUses(callee).local)
         yield { line: p.keyLine, message: `${jobLabel(job)} passes all secrets to ${callee}, a reusable workflow of this repository (secrets: inherit); pass those it uses by name.`, resource: jobLabel(job), severity: 'low' };
       else yield { line: p.keyLine, message: `${jobLabel(job)} passes all secrets to ${callee}, a reusable workflow of another repository (secrets: inherit).`, resource: jobLabel(job), severity: 'medium' };
     }
