@@ -341,7 +341,8 @@ export const unpinnedContainerImage = workflowRule({
 });
 
 /** Options of npm, pnpm, yarn and bun that take a value as the next word. */
-const JS_VALUE_OPTIONS = /^(?:--registry|--cache|--prefix|-C|--dir|--cwd|--workspace|-w|--filter|-F|--tag|--omit|--include|--userconfig|--location)$/;
+const JS_VALUE_OPTIONS =
+  /^(?:--registry|--cache|--prefix|-C|--dir|--cwd|--workspace|-w|--filter|-F|--tag|--omit|--include|--userconfig|--globalconfig|--location|--loglevel|--reporter|--otp|--before|--install-strategy|--store-dir|--virtual-store-dir|--lockfile-dir|--modules-dir|--modules-folder|--cache-folder|--network-timeout|--network-concurrency|--mutex|--node-linker)$/;
 /** Options of gem and bundle that take a value as the next word. */
 const GEM_VALUE_OPTIONS = /^(?:-i|--install-dir|-n|--bindir|-s|--source|--platform|-g|--group|--git|--branch|--ref|--path|--github|--glob)$/;
 /** A path, URL, tarball or expression rather than a name the registry resolves. */
@@ -406,7 +407,7 @@ export const unpinnedPackageInstall = workflowRule({
       workflow('      # expect\n      - run: |\n          npm ci\n          # detail\n          sudo npm install -g @example/cli\n      # expect\n      - run: gem install rake && yarn global add left-pad@^1.3.0\n'),
     ],
     negative: [
-      workflow('      - run: |\n          npm ci\n          npm install -g @example/cli@2.4.1\n          npm install -g @example/cli@${{ steps.release.outputs.version }}\n          gem install rake -v 13.2.1\n          pnpm install --frozen-lockfile\n          yarn add ./local-package\n          bundle install\n          npm install\n'),
+      workflow('      - run: |\n          npm ci\n          npm install -g @example/cli@2.4.1\n          npm install -g @example/cli@${{ steps.release.outputs.version }}\n          gem install rake -v 13.2.1\n          pnpm install --frozen-lockfile\n          yarn add ./local-package\n          bundle install\n          npm install\n          npm install --foreground-scripts --loglevel verbose "$TARBALL"\n          pnpm add --reporter append-only ./vendor/tool.tgz\n'),
     ],
   },
   *check(wf) {
