@@ -67,7 +67,7 @@ const PUBLISH_ACTIONS = [
   'google-github-actions/deploy-cloud-functions',
 ];
 
-const PUBLISH_COMMAND = /\b(?:npm|pnpm|yarn|bun)\s+publish\b|\bcargo\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bnuget\s+push\b|\bdocker\s+(?:image\s+)?push\b|\bgh\s+release\s+(?:create|upload)\b|\b(?:poetry|uv|hatch|flit)\s+publish\b|\bgoreleaser\s+release\b/;
+const PUBLISH_COMMAND = /\b(?:npm|pnpm|yarn|bun)\s+publish\b|\bchangeset\s+publish\b|\blerna\s+publish\b|\bcargo\s+publish\b|\btwine\s+upload\b|\bgem\s+push\b|\bnuget\s+push\b|\bdocker\s+(?:image\s+)?push\b|\bgh\s+release\s+(?:create|upload)\b|\b(?:poetry|uv|hatch|flit)\s+publish\b|\bgoreleaser\s+release\b/;
 
 /**
  * GoReleaser arguments that publish nothing: `check`, `build`, `healthcheck`... and a
@@ -81,6 +81,8 @@ const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
 function publishes(step: Step): boolean {
   if (isAction(step, 'goreleaser/goreleaser-action')) return !GORELEASER_NO_PUBLISH.test(withValue(step, 'args')?.value ?? '');
   if (PUBLISH_ACTIONS.some((a) => isAction(step, a))) return true;
+  // changesets/action opens the version pull request, and runs its `publish` command once no changeset is left.
+  if (isAction(step, 'changesets/action')) return (withValue(step, 'publish')?.value.trim() ?? '') !== '';
   if (isAction(step, 'docker/build-push-action')) return withValue(step, 'push')?.value === 'true';
   if (step.run === undefined || typeof step.run.value !== 'string') return false;
   return step.run.value
@@ -237,6 +239,9 @@ export const cachePoisoning = workflowRule({
       'name: release\non:\n  push:\n    branches: [release]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          # expect\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - run: uv build\n',
       // A push to a release branch in a job that publishes; the pull-request-only job is left out.
       'name: ci\non:\n  push:\n    branches: ["release/*"]\n  pull_request:\npermissions: {}\njobs:\n  test:\n    if: ${{ github.event_name == \'pull_request\' }}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: check\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: release --clean\n',
+      // changesets/action publishes on a push to main once the version pull request is merged.
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: npm\n      - run: npm ci\n      - uses: changesets/action@e0145edc7d9d8679003495b11f87bd8ef63c0cba # v1.5.3\n        with:\n          publish: npm run release\n', '\n  push:\n    branches: [main]'),
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: pnpm\n      - run: pnpm install --frozen-lockfile && pnpm changeset publish\n', '\n  push:\n    branches: [main]'),
       // Left out of tag pushes, the cache still shares the runs on main with a publication that has no condition.
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
@@ -244,6 +249,8 @@ export const cachePoisoning = workflowRule({
       // Off on every tag push and release, the only events this workflow runs on.
       'name: release\non:\n  push:\n    tags: ["*"]\n  release:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cache\n          key: deps\n          lookup-only: true\n      - uses: docker/setup-buildx-action@c47758b77c9736f4b2ef4073d4d51994fabfe349 # v3.7.1\n      - run: uv build\n',
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: npm ci && npm test\n'),
+      // Without a publish command changesets/action only opens the version pull request.
+      workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: npm ci\n      - uses: changesets/action@e0145edc7d9d8679003495b11f87bd8ef63c0cba # v1.5.3\n        with:\n          version: npm run version\n', '\n  push:\n    branches: [main]'),
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        with:\n          cache: false\n      - run: go build ./...\n', 'release'),
       // Benchmarks ship nothing either, known by the job's name or by the commands it runs.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  perf:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo bench\n  go-bench:\n    name: Run benchmarks\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make benchmark\n',
