@@ -82,6 +82,8 @@ const noBackups: TfRule = tfRule({
       // A module's replica input left at its null default: the instance is a primary.
       'variable "replicate_source_db" {\n  type    = string\n  default = null\n}\nresource "aws_db_instance" "this" {\n  engine                  = "postgres"\n  replicate_source_db     = var.replicate_source_db\n  # expect\n  backup_retention_period = 0\n}\n',
       '# expect\nresource "aws_elasticache_cluster" "sessions" {\n  cluster_id      = "sessions"\n  engine          = "redis"\n  node_type       = "cache.t4g.small"\n  num_cache_nodes = 1\n}\n',
+      // A module's group input left at its null default: a cluster of its own.
+      'variable "replication_group_id" {\n  type    = string\n  default = null\n}\n# expect\nresource "aws_elasticache_cluster" "this" {\n  cluster_id           = "sessions"\n  engine               = "redis"\n  node_type            = "cache.t4g.small"\n  num_cache_nodes      = 1\n  replication_group_id = var.replication_group_id\n}\n',
       'resource "aws_dynamodb_table" "users" {\n  name     = "users"\n  hash_key = "id"\n  point_in_time_recovery {\n    # expect\n    enabled = false\n  }\n}\n',
       '# expect\nresource "aws_dynamodb_table" "users" {\n  name     = "users"\n  hash_key = "id"\n}\n',
     ],
@@ -100,7 +102,7 @@ const noBackups: TfRule = tfRule({
     }
     for (const cache of resourcesOf(input, 'aws_elasticache_cluster', 'aws_elasticache_replication_group')) {
       // A cluster that joins a replication group takes its snapshot settings from the group.
-      if (cache.type === 'aws_elasticache_cluster' && attribute(cache.block, 'replication_group_id')) continue;
+      if (cache.type === 'aws_elasticache_cluster' && given(input, cache.block, 'replication_group_id')) continue;
       const engine = engineOf(input, cache) ?? (cache.type === 'aws_elasticache_replication_group' ? 'redis' : undefined);
       if (engine !== 'redis' && engine !== 'valkey') continue;
       const a = attribute(cache.block, 'snapshot_retention_limit');

@@ -181,6 +181,8 @@ const lambdaServiceUnscoped: TfRule = tfRule({
     positive: [
       'resource "aws_lambda_permission" "from_api" {\n  statement_id  = "AllowAPIGatewayInvoke"\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.orders.function_name\n  # expect\n  principal     = "apigateway.amazonaws.com"\n}\n',
       'resource "aws_lambda_permission" "from_rules" {\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.cleanup.function_name\n  # expect\n  principal     = "events.amazonaws.com"\n  source_arn    = "arn:aws:events:eu-west-1:*:rule/nightly"\n}\n',
+      // A module input left at its null default sets no source_arn.
+      'variable "source_arn" {\n  type    = string\n  default = null\n}\nresource "aws_lambda_permission" "this" {\n  action        = "lambda:InvokeFunction"\n  function_name = "orders"\n  # expect\n  principal     = "apigateway.amazonaws.com"\n  source_arn    = var.source_arn\n}\n',
     ],
     negative: [
       'resource "aws_lambda_permission" "from_api" {\n  statement_id  = "AllowAPIGatewayInvoke"\n  action        = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.orders.function_name\n  principal     = "apigateway.amazonaws.com"\n  source_arn    = "${aws_api_gateway_rest_api.shop.execution_arn}/*/*"\n}\n',
@@ -193,9 +195,10 @@ const lambdaServiceUnscoped: TfRule = tfRule({
       const service = valueOf(input, permission.block, 'principal');
       const arn = valueOf(input, permission.block, 'source_arn');
       const open = unscopedServicePermission(typeof service === 'string' ? service : undefined, {
-        sourceAccount: !!attribute(permission.block, 'source_account'),
-        organisation: !!attribute(permission.block, 'principal_org_id'),
-        sourceArn: !!attribute(permission.block, 'source_arn'),
+        // A scope a module leaves null (`source_arn = try(each.value.source_arn, null)`) is no scope.
+        sourceAccount: given(input, permission.block, 'source_account'),
+        organisation: given(input, permission.block, 'principal_org_id'),
+        sourceArn: given(input, permission.block, 'source_arn'),
         arn: typeof arn === 'string' ? arn : undefined,
       });
       if (!principal || !open) continue;

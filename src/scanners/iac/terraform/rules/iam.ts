@@ -2,7 +2,7 @@ import { allowsAction, broadActions, delegatesToAccessPoints, describePaths, esc
 import type { Block, Expr } from '../hcl/ast.js';
 import { attribute, inFileOrder, instancesNamed, instancesOfResource, InstancePool, label, mentioned, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
-import { tfRule, type TfRule } from './common.js';
+import { given, tfRule, type TfRule } from './common.js';
 import { detailNote, inside, listEntry, type Hit } from '../../rule.js';
 
 /** A statement's place: where the policy is written (its attribute or data block), with the statement's own line as detail. */
@@ -257,6 +257,8 @@ const publicPrincipal: TfRule = tfRule({
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
       'resource "aws_sqs_queue_policy" "q" {\n  queue_url = aws_sqs_queue.q.id\n  policy = <<POLICY\n{\n  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage", "Resource": "${aws_sqs_queue.q.arn}"}]\n}\nPOLICY\n}\n',
       'resource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = "f"\n  # expect\n  principal     = "*"\n}\n',
+      // A module input left at its null default limits nothing.
+      'variable "source_arn" {\n  type    = string\n  default = null\n}\nresource "aws_lambda_permission" "p" {\n  action        = "lambda:InvokeFunction"\n  function_name = "f"\n  # expect\n  principal     = "*"\n  source_arn    = var.source_arn\n}\n',
       'resource "aws_iam_role" "deploy" {\n  name = "deploy"\n  # expect\n  assume_role_policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" } }]\n  })\n}\n',
       // A negated test admits every organisation but one; an IfExists test passes for a direct call that carries no source account.
       'resource "aws_sns_topic_policy" "t" {\n  arn = aws_sns_topic.t.arn\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "sns:Publish", Resource = "*", Condition = { StringNotEquals = { "aws:PrincipalOrgID" = "o-abcdef1234" } } }]\n  })\n}\n',
@@ -295,12 +297,12 @@ const publicPrincipal: TfRule = tfRule({
       const principal = attribute(permission.block, 'principal');
       // The permission a function URL without authentication needs: the URL rule's finding (tf-aws-lambda-url-no-auth).
       if (valueOf(input, permission.block, 'function_url_auth_type') === 'NONE') continue;
-      if (principal && valueOf(input, permission.block, 'principal') === '*' && !attribute(permission.block, 'source_arn') && !attribute(permission.block, 'source_account') && !attribute(permission.block, 'principal_org_id'))
+      if (principal && valueOf(input, permission.block, 'principal') === '*' && !given(input, permission.block, 'source_arn') && !given(input, permission.block, 'source_account') && !given(input, permission.block, 'principal_org_id'))
         yield { line: principal.line, message: `${label(permission)} lets any principal invoke the function.`, resource: label(permission) };
     }
     for (const permission of resourcesOf(input, 'aws_lambda_layer_version_permission')) {
       const principal = attribute(permission.block, 'principal');
-      if (principal && valueOf(input, permission.block, 'principal') === '*' && !attribute(permission.block, 'organization_id'))
+      if (principal && valueOf(input, permission.block, 'principal') === '*' && !given(input, permission.block, 'organization_id'))
         yield { line: principal.line, message: `${label(permission)} lets every AWS account use the layer version.`, resource: label(permission) };
     }
   },

@@ -2,7 +2,7 @@ import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
-import { known, sections, tfRule, type TfRule } from './common.js';
+import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
@@ -55,12 +55,17 @@ const cloudtrailNotEncrypted: TfRule = tfRule({
   severity: 'low',
   cwe: ['CWE-311'],
   examples: {
-    positive: ['# expect\nresource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n}\n'],
+    positive: [
+      '# expect\nresource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n}\n',
+      // A module input left at its null default sets no key.
+      'variable "kms_key_id" {\n  type    = string\n  default = null\n}\nresource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n  # expect\n  kms_key_id     = var.kms_key_id\n}\n',
+    ],
     negative: ['resource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n  kms_key_id     = aws_kms_key.trail.arn\n}\n'],
   },
   *check(input) {
     for (const trail of resourcesOf(input, 'aws_cloudtrail')) {
-      if (!attribute(trail.block, 'kms_key_id')) yield { line: trail.block.line, message: `${label(trail)} does not encrypt its logs with a customer managed key.`, resource: label(trail) };
+      if (given(input, trail.block, 'kms_key_id')) continue;
+      yield { line: attribute(trail.block, 'kms_key_id')?.line ?? trail.block.line, message: `${label(trail)} does not encrypt its logs with a customer managed key.`, resource: label(trail) };
     }
   },
 });
