@@ -127,3 +127,13 @@ describe('k8s-rbac-secrets-access message', () => {
     assert.deepEqual(found.map((h) => h.message), ['Role/runner can read Secrets (get, list).']);
   });
 });
+
+describe('RBAC wildcards limited to minor subresources', () => {
+  it('"*" API groups on */scale only (an autoscaler) is medium; beside another resource it stays high', () => {
+    const severities = (rules: string) => hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', rules)).map((h) => h.severity ?? 'high');
+    assert.deepEqual(severities('- apiGroups: ["*"]\n  resources: ["*/scale"]\n  verbs: ["get", "update", "patch"]\n'), ['medium']);
+    assert.deepEqual(severities('- apiGroups: ["*"]\n  resources: ["*/scale"]\n  verbs: ["*"]\n'), ['medium', 'medium']);
+    assert.deepEqual(severities('- apiGroups: ["*"]\n  resources: ["*/scale", "secrets"]\n  verbs: ["get"]\n'), ['high']);
+    assert.deepEqual(severities('- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["get"]\n'), ['high', 'high']);
+  });
+});

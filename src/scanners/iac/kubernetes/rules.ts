@@ -980,12 +980,19 @@ const rbacWildcard = kubeRule({
   id: 'iac/k8s-rbac-wildcard',
   title: 'RBAC rule with wildcards',
   description:
-    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity, and so are wildcard verbs on status, finalizers or scale subresources alone (ingresses/status), which take only get, update and patch: they neither read nor create the objects themselves.',
+    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity, and so are wildcards (verbs, or the API groups) on status, finalizers or scale subresources alone (ingresses/status, and */scale of every group, as an autoscaler needs; not */status, which spans nodes/status), which take only get, update and patch: they neither read nor create the objects themselves.',
   remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
-    positive: [role('- apiGroups: [""]\n  resources: ["pods"]\n  # expect\n  verbs: ["*"]\n'), role('# expect\n- apiGroups: ["*"]\n  # expect\n  resources: ["*"]\n  verbs: ["get"]\n', 'ClusterRole'), role('- apiGroups:\n  - custom.metrics.k8s.io\n  # expect\n  resources:\n  - "*"\n  verbs: [get, list, watch]\n', 'ClusterRole')],
+    positive: [
+      role('- apiGroups: [""]\n  resources: ["pods"]\n  # expect\n  verbs: ["*"]\n'),
+      role('# expect\n- apiGroups: ["*"]\n  # expect\n  resources: ["*"]\n  verbs: ["get"]\n', 'ClusterRole'),
+      role('- apiGroups:\n  - custom.metrics.k8s.io\n  # expect\n  resources:\n  - "*"\n  verbs: [get, list, watch]\n', 'ClusterRole'),
+      // The scale subresource of every group: replica counts only (medium).
+      role('# expect\n- apiGroups: ["*"]\n  resources: ["*/scale"]\n  verbs: ["get", "update", "patch"]\n', 'ClusterRole'),
+      role('# expect\n- apiGroups: ["*"]\n  resources: ["*/scale", "secrets"]\n  verbs: ["get"]\n', 'ClusterRole'),
+    ],
     negative: [role('- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["get", "list"]\n')],
   },
   *check(input) {
@@ -993,14 +1000,15 @@ const rbacWildcard = kubeRule({
       // Wildcards inside one add-on's API group (custom.metrics.k8s.io) reach only that add-on's objects.
       const scoped = r.apiGroups.length > 0 && r.apiGroups.every((g) => !CORE_API_GROUPS.has(g));
       // Only subresources that take get, update and patch: "*" there writes status, finalizers or replica counts, nothing more.
-      const minorSubresources = r.resources.length > 0 && r.resources.every((res) => /^[^*/]+\/(?:status|finalizers|scale)$/.test(res));
+      // The scale subresource of every resource too (*/scale: replica counts, what an autoscaler needs); not */status, which spans nodes/status.
+      const minorSubresources = r.resources.length > 0 && r.resources.every((res) => /^(?:[^*/]+\/(?:status|finalizers|scale)|\*\/scale)$/.test(res));
       for (const [key, values] of [['apiGroups', r.apiGroups], ['resources', r.resources], ['verbs', r.verbs]] as const) {
         if (values.includes('*'))
           yield {
             line: r.line(key),
-            message: `${objectLabel(r.object)} grants "*" in ${key}${scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : key === 'verbs' && minorSubresources ? ` on ${r.resources.join(', ')} only` : ''}.`,
+            message: `${objectLabel(r.object)} grants "*" in ${key}${scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : key !== 'resources' && minorSubresources ? ` on ${r.resources.join(', ')} only` : ''}.`,
             resource: objectLabel(r.object),
-            ...(scoped || (key === 'verbs' && minorSubresources) ? { severity: 'medium' as const } : {}),
+            ...(scoped || (key !== 'resources' && minorSubresources) ? { severity: 'medium' as const } : {}),
           };
       }
     }
