@@ -5,9 +5,12 @@ import { classify } from './detect.js';
 import { PLATFORM_RULES } from './platforms.js';
 import type { CarriedInput, Hit, IacRule, ParseContext, Platform, ScriptRunSite } from './rule.js';
 import { findingOfRule } from '../../core/rule.js';
+import { loadYamlCached } from './yaml/cache.js';
 
 /** Platforms read as YAML, where `{{ }}` marks a template rather than a value. */
 const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit']);
+/** Kustomizations and helmfiles: YAML read by its name for what it says of other files (kustomize.ts, deployer-documents.ts). */
+const READ_BY_NAME = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization|helmfile(?:\.[^/]*)?\.ya?ml)$/i;
 /** `{{ }}` of a template language; a workflow's `${{ }}` is an expression of the file's own format. */
 const TEMPLATE_SYNTAX = /(?<!\$)\{\{[^\n]*\}\}/;
 
@@ -33,17 +36,16 @@ export function analyseFile(
 ): FileAnalysis {
   const platformId = platformHint ?? classify(path, text);
   const platform = PLATFORM_RULES.find((p) => p.platform === platformId);
-  if (!platform) return { platform: platformId, findings: [], secrets: [] };
+  if (!platform) {
+    // A kustomization or a helmfile is read for what it says of other files, and no platform analyses it: its YAML problems are said here.
+    if (platformId === undefined && READ_BY_NAME.test(path)) sayProblems(path, text, loadYamlCached(text).problems.map((p) => ({ path, ...p })), true, context, warn);
+    return { platform: platformId, findings: [], secrets: [] };
+  }
   let input: unknown;
   const problems: Array<Omit<ScanWarning, 'scanner'>> = [];
   try {
     input = platform.parse(text, (line, message) => problems.push({ path, line, message }), { ...context, path });
-    // YAML with `{{ }}` that does not parse is a template of some tool (a Go template a
-    // program fills at run time, a chart's files/): one warning says so, not one per line.
-    const template = problems.length > 0 && TEMPLATED.has(platformId!) && TEMPLATE_SYNTAX.test(text);
-    // In a Helm chart's directory, such a file is the chart's data (read with .Files, rendered with tpl): a template by design.
-    if (template && !context?.inHelmChart) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written: its documents that do not parse are not checked (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
-    else if (!template) for (const problem of problems) warn(problem);
+    sayProblems(path, text, problems, TEMPLATED.has(platformId!), context, warn);
   } catch (error) {
     // Parsers report bad input as problems; an exception here is a bug, reported and contained.
     warn({ path, message: `could not analyse this ${platformId} file: ${(error as Error).message}` });
@@ -96,6 +98,18 @@ export function analyseFile(
     warn({ path, message: `could not read which local scripts this ${platformId} file runs: ${(error as Error).message}` });
   }
   return { platform: platformId, findings, secrets, ...(scriptRuns?.length ? { scriptRuns } : {}) };
+}
+
+/**
+ * A file's parse problems, each with its line. YAML with `{{ }}` that does not parse is a
+ * template of some tool (a Go template a program fills at run time, a chart's files/):
+ * one warning says so, not one per line.
+ */
+function sayProblems(path: string, text: string, problems: ReadonlyArray<Omit<ScanWarning, 'scanner'>>, templated: boolean, context: ParseContext | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): void {
+  const template = problems.length > 0 && templated && TEMPLATE_SYNTAX.test(text);
+  // In a Helm chart's directory, such a file is the chart's data (read with .Files, rendered with tpl): a template by design.
+  if (template && !context?.inHelmChart) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written: its documents that do not parse are not checked (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
+  else if (!template) for (const problem of problems) warn(problem);
 }
 
 function* filtered(hits: Iterable<Hit>, keep: (hit: Hit) => boolean): Iterable<Hit> {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
 import { evaluate, UNKNOWN } from '../../../src/scanners/iac/terraform/hcl/evaluate.js';
 import { parseHcl } from '../../../src/scanners/iac/terraform/hcl/parser.js';
+import { scanIacTree } from '../../helpers/iac-scan.js';
 
 /** Shapes found by fuzzing secloop's own rule examples: each once made a rule throw, hang or run out of memory. */
 function analyse(path: string, text: string) {
@@ -29,6 +30,22 @@ describe('iac on hostile input', () => {
     assert.ok(stack.warnings.some((w) => /nested more than 200 levels deep/.test(w)), stack.warnings.join('\n'));
     const dashes = analyse('list.yaml', `apiVersion: v1\nkind: List\nitems:\n  ${'- '.repeat(5_000)}x\n`);
     assert.ok(dashes.warnings.some((w) => /^4: nested more than 200 levels deep/.test(w)), dashes.warnings.join('\n'));
+  });
+
+  it('says where a kustomization or a helmfile that no platform analyses does not parse, instead of dropping what it says of other files', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers: [{name: a, image: a:1}]\n';
+    const result = await scanIacTree({
+      'k/kustomization.yaml': 'resources:\n  - pod.yaml\nnamespace: [prod\n',
+      'k/pod.yaml': pod,
+      'other/Kustomization': 'resources: [pod.yaml\n',
+      'helmfile.yaml': 'releases:\n  - name: a\n    chart: ./c\n    values: {x\n',
+    });
+    const said = result.warnings.map((w) => `${w.path}:${w.line}: ${w.message}`);
+    for (const at of ['k/kustomization.yaml:4: invalid YAML', 'other/Kustomization:2: invalid YAML', 'helmfile.yaml:5: invalid YAML'])
+      assert.ok(said.some((w) => w.startsWith(at)), `${at}\n${said.join('\n')}`);
+    // A kustomization with apiVersion and kind is a Kubernetes file: its problems are said once.
+    const typed = await scanIacTree({ 'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: [prod\n' });
+    assert.equal(typed.warnings.filter((w) => w.path === 'kustomization.yaml').length, 1, typed.warnings.map((w) => w.message).join('\n'));
   });
 
   it('says once that a YAML file with template syntax is a template, instead of one warning per broken line', () => {
