@@ -108,3 +108,25 @@ test('callers: a checkout below the workspace (./src/app/.github/actions/x) and 
   const cycle = await injections({ '.github/actions/a/action.yml': forward('b'), '.github/actions/b/action.yml': forward('a') });
   assert.deepEqual(cycle, []);
 });
+
+test('an input of a local composite action that it only hands on as a cache action\'s key names a cache entry, not a credential', async () => {
+  const secrets = async (files: Record<string, string>): Promise<string[]> => {
+    const t = tempTree(files);
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      return result.findings.filter((f) => f.ruleId === 'iac/gha-hardcoded-secret').map((f) => `${f.location.path}:${f.location.startLine}`);
+    } finally {
+      t.cleanup();
+    }
+  };
+  const rustup = (extra = '') =>
+    `name: rustup\ndescription: install rust\ninputs:\n  shared-key:\n    default: warm\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: rustup set profile minimal\n    - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      with:\n        shared-key: \${{ inputs.shared-key }}\n${extra}`;
+  const ci = workflow('push', '      - uses: ./.github/actions/rustup\n        with:\n          shared-key: linux-debug\n');
+  assert.deepEqual(await secrets({ '.github/actions/rustup/action.yml': rustup(), '.github/workflows/ci.yml': ci }), []);
+  // Read somewhere else too (here a script's env), the value may be a credential after all.
+  const alsoUsed = rustup('    - shell: bash\n      env:\n        KEY: ${{ inputs.shared-key }}\n      run: ./upload.sh\n');
+  assert.deepEqual(await secrets({ '.github/actions/rustup/action.yml': alsoUsed, '.github/workflows/ci.yml': ci }), ['.github/workflows/ci.yml:11']);
+  // An action that hands it to something other than a cache key.
+  const storage = rustup().replace('Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0', 'example/upload-to-storage@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v1.0.0');
+  assert.deepEqual(await secrets({ '.github/actions/rustup/action.yml': storage, '.github/workflows/ci.yml': ci }), ['.github/workflows/ci.yml:11']);
+});

@@ -2,7 +2,7 @@ import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { ParseContext } from '../rule.js';
 import { readDirectly, type ReadText } from '../texts.js';
 import { get, isYMap, loadYaml, text, type YamlLoadResult, type YMap } from '../yaml/tree.js';
-import { expressions, inputDeclarations, jobLabel, parseUses, readWorkflow, stepLabel, type InputCallers, type InputVerdict, type Job, type Step, type Workflow } from './model.js';
+import { expressions, inputDeclarations, jobLabel, parseUses, readWorkflow, stepLabel, type InputCallers, type InputSinks, type InputVerdict, type Job, type Step, type Workflow } from './model.js';
 import { startOfJob } from './flow.js';
 import { isPrivileged } from './rule-kit.js';
 import { NO_TAINT, originOf, taintOf, untrustedSource, worst } from './taint.js';
@@ -40,6 +40,9 @@ export class GithubCallers implements InputCallers {
   private readonly sites = new Map<string, CallSite[]>();
   private readonly loaded = new Map<string, { text: string; result: YamlLoadResult }>();
   private readonly memo = new Map<string, InputVerdict>();
+  /** The text of each action file of the scan, read by the pre-pass; parsed when a caller's input is followed into it. */
+  private readonly actionSources = new Map<string, string>();
+  private readonly actions = new Map<string, Workflow | undefined>();
   private inner = new Map<string, InputVerdict>();
   private readonly stack: Array<{ key: string; shaped: boolean }> = [];
   private budget = 0;
@@ -51,6 +54,7 @@ export class GithubCallers implements InputCallers {
     for (const file of files) {
       if (!CANDIDATE.test(file.path)) continue;
       const source = await read(file);
+      if (source !== null && /(?:^|\/)action\.ya?ml$/i.test(file.path)) index.actionSources.set(file.path, source);
       if (source !== null && LOCAL_USES.test(source)) index.add(file.path, source);
     }
     for (const list of index.sites.values()) list.sort((a, b) => (a.caller.path! < b.caller.path! ? -1 : a.caller.path! > b.caller.path! ? 1 : a.line - b.line));
@@ -92,6 +96,33 @@ export class GithubCallers implements InputCallers {
 
   usedBy(callee: Workflow): string[] {
     return (this.sites.get(callee.path ?? '') ?? []).map((site) => site.label);
+  }
+
+  inputSinks(caller: Workflow, step: Step, input: string): InputSinks | undefined {
+    if (!step.uses || !parseUses(step.uses).local) return undefined;
+    const root = repositoryRoot(caller.path ?? '');
+    const target = this.actionFile(localPath(root, step.uses)) ?? this.actionFile(underGithub(root, step.uses));
+    if (target === undefined) return undefined;
+    if (!this.actions.has(target)) {
+      const source = this.actionSources.get(target);
+      this.actions.set(target, source === undefined ? undefined : readWorkflow(source, () => {}, { github: { path: target, callers: this } }));
+    }
+    const callee = this.actions.get(target);
+    if (!callee?.composite) return undefined;
+    const name = input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const reads = (value: string) => expressions(value).some((e) => new RegExp(`(?<![\\w.])inputs\\.${name}(?![\\w-])|inputs\\[\\s*'${name}'\\s*\\]`, 'i').test(e.inner));
+    const sinks: InputSinks['sinks'] = [];
+    const sinkLines = new Set<number>();
+    for (const s of callee.jobs.flatMap((job) => job.steps))
+      for (const p of s.with?.pairs ?? []) {
+        const value = text(p.value);
+        if (value !== undefined && reads(value)) {
+          sinks.push({ step: s, input: p.key });
+          sinkLines.add(p.keyLine);
+        }
+      }
+    const elsewhere = callee.lines.some((line, i) => !sinkLines.has(i + 1) && reads(line));
+    return { sinks, elsewhere };
   }
 
   private actionFile(dir: string | undefined): string | undefined {

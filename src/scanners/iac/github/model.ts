@@ -36,6 +36,18 @@ export interface InputCallers {
   verdict(callee: Workflow, input: string): InputVerdict;
   /** The steps and jobs of the scan's files that use this action or reusable workflow (`.github/workflows/ci.yml job test step "build"`). */
   usedBy?(callee: Workflow): string[];
+  /** Where the local composite action a step uses sends one of its inputs (callers.ts). */
+  inputSinks?(caller: Workflow, step: Step, input: string): InputSinks | undefined;
+}
+
+/**
+ * The inputs of the actions that a composite action's steps give `${{ inputs.X }}` to
+ * (`shared-key: ${{ inputs.shared-key }}`); `elsewhere` when the action also reads the
+ * input in another place (a script, an env, a condition).
+ */
+export interface InputSinks {
+  sinks: Array<{ step: Step; input: string }>;
+  elsewhere: boolean;
 }
 
 export interface Job {

@@ -733,9 +733,20 @@ const hardcodedSecret = workflowRule({
       for (const env of envs) for (const p of isYMap(env) ? env.pairs : []) if (isYScalar(p.value) && p.value.value !== null) out.add(String(p.value.value));
       return out;
     };
-    const maps: Array<{ map: YMap; local: Set<string>; cacheKeys?: boolean }> = [];
-    const push = (node: ReturnType<typeof get>, local: Set<string>, cacheKeys = false) => {
-      if (isYMap(node)) maps.push({ map: node, local, cacheKeys });
+    /** `shared-key`, `prefix-key`: an input of a cache action that names the cache entry. */
+    const cacheKeyInput = (step: Step, input: string) => isCacheAction(step) && /^keys?$/.test(nameTokens(input).at(-1) ?? '');
+    /**
+     * An input of an action that names a cache entry (`shared-key: linux-debug`): a cache
+     * action's, or a local composite action's that only hands it on to such an input.
+     */
+    const namesCacheEntry = (step: Step, input: string): boolean => {
+      if (cacheKeyInput(step, input)) return true;
+      const found = wf.callers?.inputSinks?.(wf, step, input);
+      return found !== undefined && !found.elsewhere && found.sinks.length > 0 && found.sinks.every((sink) => cacheKeyInput(sink.step, sink.input));
+    };
+    const maps: Array<{ map: YMap; local: Set<string>; step?: Step }> = [];
+    const push = (node: ReturnType<typeof get>, local: Set<string>, step?: Step) => {
+      if (isYMap(node)) maps.push({ map: node, local, ...(step ? { step } : {}) });
     };
     const everyJob = new Set(wf.jobs.flatMap((job) => [...containerValues(job)]));
     push(get(wf.root, 'env'), everyJob);
@@ -746,10 +757,10 @@ const hardcodedSecret = workflowRule({
       for (const service of isYMap(get(job.node, 'services')) ? (get(job.node, 'services') as YMap).pairs : []) push(get(service.value, 'credentials'), new Set());
       for (const step of job.steps) {
         push(get(step.node, 'env'), local);
-        push(step.with, local, isCacheAction(step));
+        push(step.with, local, step);
       }
     }
-    for (const { map, local, cacheKeys } of maps) {
+    for (const { map, local, step } of maps) {
       // A host or URL on the runner itself beside the credential: a server the job starts (a MinIO, a database), or a tunnel.
       const loopback = map.pairs.find((p) => isYScalar(p.value) && typeof p.value.value === 'string' && LOOPBACK.test(p.value.value.trim()));
       for (const p of map.pairs) {
@@ -757,7 +768,7 @@ const hardcodedSecret = workflowRule({
         // A value the job also gives a service container (a dev server's root token) opens only that throw-away container.
         if (!isSecretName(p.key) || !isLiteralSecretValue(value) || local.has(String(value))) continue;
         // `shared-key: linux-debug` of a cache action names the cache entry that jobs share.
-        if (cacheKeys && /^keys?$/.test(nameTokens(p.key).at(-1) ?? '')) continue;
+        if (step && namesCacheEntry(step, p.key)) continue;
         if (loopback)
           yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file, for a server on the runner itself (${loopback.key}: ${String((loopback.value as { value: string }).value).trim()}): most likely one the job starts for its tests; if it is a tunnel to a real one, store it as a secret.`, secret: String(value), severity: 'low' } satisfies Hit;
         else yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file.`, secret: String(value) } satisfies Hit;
