@@ -3,7 +3,7 @@ import type { Hit } from '../../rule.js';
 import { attribute, attributeAt, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { nodeConfigs } from './gcp-compute.js';
-import { blocksMade, fileInstance } from './instances.js';
+import { fileInstance, sectionsIn, settingAt } from './instances.js';
 import { isOff, metadataOf, upper } from './gcp-shared.js';
 
 const clusters = (input: TfInput) => resourcesOf(input, 'google_container_cluster');
@@ -71,32 +71,42 @@ const publicControlPlane: TfRule = tfRule({
   cwe: ['CWE-668'],
   examples: {
     positive: [
+      // private_cluster_config as modules write it: a dynamic block over their inputs, read with its iterator bound.
+      'variable "enable_private_nodes" {\n  default = true\n}\nvariable "enable_private_endpoint" {\n  default = false\n}\n# expect\nresource "google_container_cluster" "primary" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "private_cluster_config" {\n    for_each = var.enable_private_nodes ? [{ enable_private_nodes = var.enable_private_nodes, enable_private_endpoint = var.enable_private_endpoint }] : []\n    content {\n      enable_private_nodes    = private_cluster_config.value.enable_private_nodes\n      enable_private_endpoint = private_cluster_config.value.enable_private_endpoint\n      master_ipv4_cidr_block  = "172.16.0.0/28"\n    }\n  }\n}\n',
+      'variable "master_authorized_networks" {\n  default = [{ cidr_block = "0.0.0.0/0", display_name = "anywhere" }]\n}\nvariable "enable_private_nodes" {\n  default = true\n}\nvariable "enable_private_endpoint" {\n  default = false\n}\nresource "google_container_cluster" "primary" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "private_cluster_config" {\n    for_each = var.enable_private_nodes ? [{ enable_private_nodes = var.enable_private_nodes, enable_private_endpoint = var.enable_private_endpoint }] : []\n    content {\n      enable_private_nodes    = private_cluster_config.value.enable_private_nodes\n      enable_private_endpoint = private_cluster_config.value.enable_private_endpoint\n      master_ipv4_cidr_block  = "172.16.0.0/28"\n    }\n  }\n  master_authorized_networks_config {\n    dynamic "cidr_blocks" {\n      for_each = var.master_authorized_networks\n      content {\n        # expect\n        cidr_block   = cidr_blocks.value.cidr_block\n        display_name = cidr_blocks.value.display_name\n      }\n    }\n  }\n}\n',
       '# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n',
       'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  master_authorized_networks_config {\n    cidr_blocks {\n      # expect\n      cidr_block   = "0.0.0.0/0"\n      display_name = "anywhere"\n    }\n  }\n}\n',
       'variable "master_authorized_networks" {\n  type    = list(object({ cidr_block = string, display_name = string }))\n  default = []\n}\n\n# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "master_authorized_networks_config" {\n    for_each = length(var.master_authorized_networks) > 0 ? [true] : []\n    content {\n      dynamic "cidr_blocks" {\n        for_each = var.master_authorized_networks\n        content {\n          cidr_block   = cidr_blocks.value.cidr_block\n          display_name = cidr_blocks.value.display_name\n        }\n      }\n    }\n  }\n}\n',
     ],
     negative: [
+      'variable "enable_private_nodes" {\n  default = true\n}\nvariable "enable_private_endpoint" {\n  default = true\n}\nresource "google_container_cluster" "primary" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "private_cluster_config" {\n    for_each = var.enable_private_nodes ? [{ enable_private_nodes = var.enable_private_nodes, enable_private_endpoint = var.enable_private_endpoint }] : []\n    content {\n      enable_private_nodes    = private_cluster_config.value.enable_private_nodes\n      enable_private_endpoint = private_cluster_config.value.enable_private_endpoint\n      master_ipv4_cidr_block  = "172.16.0.0/28"\n    }\n  }\n}\n',
       'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  master_authorized_networks_config {\n    cidr_blocks {\n      cidr_block   = "203.0.113.0/24"\n      display_name = "office"\n    }\n  }\n}\n',
       'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  private_cluster_config {\n    enable_private_nodes    = true\n    enable_private_endpoint = true\n    master_ipv4_cidr_block  = "172.16.0.0/28"\n  }\n}\n',
     ],
   },
   *check(input) {
     for (const cluster of clusters(input)) {
-      const privateEndpoint = valueAt(input, cluster.block, ['private_cluster_config', 'enable_private_endpoint']);
-      const ipEndpoint = valueAt(input, cluster.block, ['control_plane_endpoints_config', 'ip_endpoints_config', 'enabled']);
+      // Modules write these blocks as dynamic blocks over their inputs: read with the iterator bound (settingAt).
+      const file = fileInstance(input);
+      const privateEndpoint = settingAt(cluster.block, ['private_cluster_config', 'enable_private_endpoint'], file).value;
+      const ipEndpoint = settingAt(cluster.block, ['control_plane_endpoints_config', 'ip_endpoints_config', 'enabled'], file).value;
       if (isTrueValue(privateEndpoint) || isFalseValue(ipEndpoint) || (privateEndpoint !== undefined && !known(privateEndpoint)) || (ipEndpoint !== undefined && !known(ipEndpoint))) continue;
       // A `dynamic` config whose for_each is known to be empty (no networks given) leaves authorized networks off.
-      const config = blocksMade(cluster.block, 'master_authorized_networks_config', fileInstance(input))[0];
-      if (!config) {
+      const config = sectionsIn(cluster.block, 'master_authorized_networks_config', file, { made: true }).find((c) => c.block);
+      if (!config?.block) {
         yield { line: cluster.block.line, message: `${label(cluster)} has a public control plane endpoint without master_authorized_networks_config: any address can reach the cluster API.`, resource: label(cluster) };
         continue;
       }
-      for (const block of blocksOf(config, 'cidr_blocks')) {
-        const cidr = valueOf(input, block, 'cidr_block');
-        if (typeof cidr === 'string' && isWorld(cidr)) yield { line: attribute(block, 'cidr_block')!.line, message: `${label(cluster)} authorizes ${cidr} to reach the cluster API.`, resource: label(cluster) };
+      const seen = new Set<number>();
+      for (const network of sectionsIn(config.block, 'cidr_blocks', config.instance)) {
+        const cidr = network.get('cidr_block');
+        const line = network.lineOf('cidr_block');
+        if (typeof cidr !== 'string' || !isWorld(cidr) || seen.has(line)) continue;
+        seen.add(line);
+        yield { line, message: `${label(cluster)} authorizes ${cidr} to reach the cluster API.`, resource: label(cluster) };
       }
-      const gcp = attribute(config, 'gcp_public_cidrs_access_enabled');
-      if (gcp && isTrueValue(valueOf(input, config, 'gcp_public_cidrs_access_enabled')))
+      const gcp = attribute(config.block, 'gcp_public_cidrs_access_enabled');
+      if (gcp && isTrueValue(config.get('gcp_public_cidrs_access_enabled')))
         yield { line: gcp.line, message: `${label(cluster)} lets every Google Cloud public address reach the cluster API (gcp_public_cidrs_access_enabled).`, resource: label(cluster) };
     }
   },
@@ -110,16 +120,17 @@ const publicNodes: TfRule = tfRule({
   severity: 'low',
   cwe: ['CWE-668'],
   examples: {
-    positive: ['# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n', 'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  private_cluster_config {\n    # expect\n    enable_private_nodes = false\n  }\n}\n'],
-    negative: ['resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  private_cluster_config {\n    enable_private_nodes   = true\n    master_ipv4_cidr_block = "172.16.0.0/28"\n  }\n}\n'],
+    positive: [
+      // A dynamic private_cluster_config that makes nothing (enable_private_nodes off) leaves the nodes public.
+      'variable "enable_private_nodes" {\n  default = false\n}\nvariable "enable_private_endpoint" {\n  default = false\n}\n# expect\nresource "google_container_cluster" "primary" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "private_cluster_config" {\n    for_each = var.enable_private_nodes ? [{ enable_private_nodes = var.enable_private_nodes, enable_private_endpoint = var.enable_private_endpoint }] : []\n    content {\n      enable_private_nodes    = private_cluster_config.value.enable_private_nodes\n      enable_private_endpoint = private_cluster_config.value.enable_private_endpoint\n      master_ipv4_cidr_block  = "172.16.0.0/28"\n    }\n  }\n}\n','# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n', 'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  private_cluster_config {\n    # expect\n    enable_private_nodes = false\n  }\n}\n'],
+    negative: [
+      'variable "enable_private_nodes" {\n  default = true\n}\nvariable "enable_private_endpoint" {\n  default = false\n}\nresource "google_container_cluster" "primary" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "private_cluster_config" {\n    for_each = var.enable_private_nodes ? [{ enable_private_nodes = var.enable_private_nodes, enable_private_endpoint = var.enable_private_endpoint }] : []\n    content {\n      enable_private_nodes    = private_cluster_config.value.enable_private_nodes\n      enable_private_endpoint = private_cluster_config.value.enable_private_endpoint\n      master_ipv4_cidr_block  = "172.16.0.0/28"\n    }\n  }\n}\n','resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  private_cluster_config {\n    enable_private_nodes   = true\n    master_ipv4_cidr_block = "172.16.0.0/28"\n  }\n}\n'],
   },
   *check(input) {
     for (const cluster of clusters(input)) {
-      const path = ['private_cluster_config', 'enable_private_nodes'];
-      const a = attributeAt(cluster.block, path);
-      const value = valueAt(input, cluster.block, path);
+      const { attribute: a, value, line } = settingAt(cluster.block, ['private_cluster_config', 'enable_private_nodes'], fileInstance(input));
       if (isTrueValue(value) || (a && !known(value))) continue;
-      yield { line: a ? a.line : lineOfPath(cluster.block, path), message: `${label(cluster)} ${a ? 'sets enable_private_nodes = false' : 'does not set enable_private_nodes = true'}: its nodes get public IP addresses.`, resource: label(cluster) };
+      yield { line, message: `${label(cluster)} ${a && value !== null ? 'sets enable_private_nodes = false' : 'does not set enable_private_nodes = true'}: its nodes get public IP addresses.`, resource: label(cluster) };
     }
   },
 });

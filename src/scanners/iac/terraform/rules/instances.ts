@@ -1,4 +1,4 @@
-import { childExpressions, type Block, type Expr } from '../hcl/ast.js';
+import { childExpressions, type Attribute, type Block, type Expr } from '../hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from '../hcl/evaluate.js';
 import { isSet } from '../hcl/value.js';
 import { attribute, isKnownEmpty, isNotCreated, type TfInput } from '../model.js';
@@ -209,9 +209,12 @@ export function blocksMade(owner: Block, name: string, instance: Instance): Bloc
  * element of a `dynamic "name"` block whose for_each can be read, with its iterator
  * bound (a for_each that cannot be read, or that is empty, often a variable's default
  * that a tfvars file may fill, gives one section in which the iterator is unknown); and
- * each object of the attribute form `name = [{ ... }]`.
+ * each object of the attribute form `name = [{ ... }]`. With `made`, a dynamic block
+ * whose for_each is known to be empty gives nothing (as `blocksMade`): for rules that
+ * ask what the block sets when it exists, where an unknown section would stand for a
+ * block that is not there.
  */
-export function sectionsIn(owner: Block, name: string, instance: Instance): Section[] {
+export function sectionsIn(owner: Block, name: string, instance: Instance, options: { made?: boolean } = {}): Section[] {
   const out: Section[] = [];
   const read = (block: Block, at: Instance): Section => ({ line: block.line, block, instance: at, ...fieldsOf(block, at) });
   for (const child of owner.body.blocks) {
@@ -227,7 +230,9 @@ export function sectionsIn(owner: Block, name: string, instance: Instance): Sect
     const iterator = attribute(child, 'iterator')?.expr;
     const iteratorName = iterator?.kind === 'traversal' && !iterator.source && iterator.path.length === 1 ? iterator.path[0]! : name;
     const forEach = attribute(child, 'for_each');
-    const entries = forEach ? elements(valueIn(instance, forEach.expr), 'index') : undefined;
+    const value = forEach ? valueIn(instance, forEach.expr) : undefined;
+    if (options.made && value !== undefined && isKnownEmpty(value)) continue;
+    const entries = value !== undefined ? elements(value, 'index') : undefined;
     if (!entries || !spend(instance, entries.length)) {
       out.push(read(made, instance));
       continue;
@@ -242,4 +247,35 @@ export function sectionsIn(owner: Block, name: string, instance: Instance): Sect
     out.push({ line: item.line, instance, get: (field) => (entry(field) ? valueIn(instance, entry(field)!.value) : undefined), lineOf: (field) => entry(field)?.line ?? item.line });
   }
   return out;
+}
+
+/** A setting at the end of a path of nested blocks, read where it is made (settingAt). */
+export interface Setting {
+  /** The attribute as written in the first section of the path, when it is. */
+  attribute?: Attribute;
+  /** Its value in that section's instance (undefined when it is not written). */
+  value?: Value;
+  /** The attribute's line, or that of the deepest section of the path that exists (the owner's when none does). */
+  line: number;
+}
+
+/**
+ * The setting at `path` (['private_cluster_config', 'enable_private_endpoint']) read
+ * through the first section of each block of the path that may be made: a `dynamic`
+ * block is read with its iterator bound when its for_each can be read
+ * (`enable_private_endpoint = private_cluster_config.value.enable_private_endpoint`),
+ * and is absent when its for_each is known to be empty. What `valueAt` and `lineOfPath`
+ * give for blocks written out.
+ */
+export function settingAt(owner: Block, path: readonly string[], instance: Instance): Setting {
+  let block = owner;
+  let at = instance;
+  for (const name of path.slice(0, -1)) {
+    const section = sectionsIn(block, name, at, { made: true }).find((s) => s.block);
+    if (!section?.block) return { line: block.line };
+    block = section.block;
+    at = section.instance;
+  }
+  const a = attribute(block, path[path.length - 1]!);
+  return a ? { attribute: a, value: valueIn(at, a.expr), line: a.line } : { line: block.line };
 }

@@ -3,7 +3,7 @@ import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
-import { blocksMade, fileInstance, valueIn } from './instances.js';
+import { fileInstance, sectionsIn, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
@@ -354,9 +354,7 @@ const httpListener: TfRule = tfRule({
       if (valueIn(file, protocol.expr) !== 'HTTP') continue;
       // An action whose dynamic block is known to make nothing (`for_each = each.value.redirect != null ? [...] : []`
       // for a listener given no redirect) is no redirect: only the actions that may be made count.
-      const made = new Set(blocksMade(listener.block, 'default_action', file).map((b) => b.line));
-      const redirects = sections(input, listener.block, 'default_action', file).some((action) => {
-        if (!made.has(action.line)) return false;
+      const redirects = sectionsIn(listener.block, 'default_action', file, { made: true }).some((action) => {
         const redirect = action.block ? sections(input, action.block, 'redirect', action.instance)[0] : undefined;
         return action.get('type') === 'redirect' && redirect?.get('protocol') !== 'HTTP';
       });
