@@ -35,6 +35,9 @@ describe('pods of custom resources', () => {
     // An agent sandbox keeps its pod under spec.podTemplate.
     assert.deepEqual(containers('sandbox-template.yaml'), ['SandboxTemplate/worker worker spec:11']);
     assert.deepEqual(ruleLines('sandbox-template.yaml', 'iac/k8s-privileged-container'), [16]);
+    // An OLM ClusterServiceVersion: the Deployments OLM creates from spec.install.
+    assert.deepEqual(containers('cluster-service-version.yaml'), ['ClusterServiceVersion/widget-operator.v1.2.0 manager spec:21']);
+    assert.deepEqual(ruleLines('cluster-service-version.yaml', 'iac/k8s-privileged-container'), [27]);
   });
 
   it("does not read an unknown custom resource's own spec.containers, or a template of containers without image, as a pod, but keeps a real pod template", () => {

@@ -62,6 +62,8 @@ const POD_CARRIERS = new Map<string, ReadonlyArray<readonly string[]>>([
   // OpenShift's DeploymentConfig, and KEDA's ScaledJob (a Job template under jobTargetRef).
   ['apps.openshift.io/DeploymentConfig', [['spec', 'template']]],
   ['keda.sh/ScaledJob', [['spec', 'jobTargetRef', 'template']]],
+  // An OLM bundle's ClusterServiceVersion: OLM creates each Deployment of spec.install as written.
+  ['operators.coreos.com/ClusterServiceVersion', [['spec', 'install', 'spec', 'deployments', '*', 'spec', 'template']]],
   // Kubernetes SIG Apps agent sandboxes: the pod an agent's code runs in.
   ['agents.x-k8s.io/Sandbox', [['spec', 'podTemplate']]],
   ['extensions.agents.x-k8s.io/SandboxTemplate', [['spec', 'podTemplate']]],
