@@ -130,3 +130,24 @@ test('an input of a local composite action that it only hands on as a cache acti
   const storage = rustup().replace('Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0', 'example/upload-to-storage@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v1.0.0');
   assert.deepEqual(await secrets({ '.github/actions/rustup/action.yml': storage, '.github/workflows/ci.yml': ci }), ['.github/workflows/ci.yml:11']);
 });
+
+test('a reusable workflow that a release workflow calls builds the release: its cache is reported with the caller\'s trigger', async () => {
+  const poisoning = async (files: Record<string, string>): Promise<string[]> => {
+    const t = tempTree(files);
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      return result.findings.filter((f) => f.ruleId === 'iac/gha-release-cache-poisoning').map((f) => `${f.location.path}:${f.location.startLine} ${f.message}`);
+    } finally {
+      t.cleanup();
+    }
+  };
+  const build = 'name: build\non:\n  workflow_call:\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go build -o dist/tool ./cmd/tool\n';
+  const caller = (on: string, condition = '') => `name: release\non:\n${on}\npermissions:\n  contents: read\njobs:\n  build:\n${condition}    uses: ./.github/workflows/build.yml\n`;
+  const tags = '  push:\n    tags: ["v*"]\n';
+  const got = await poisoning({ '.github/workflows/build.yml': build, '.github/workflows/release.yml': caller(tags) });
+  assert.equal(got.length, 1);
+  assert.match(got[0]!, /^\.github\/workflows\/build\.yml:10 .*runs on push of tags \(through \.github\/workflows\/release\.yml job build\)/);
+  // Called for pull requests only, or kept out of tag pushes by the calling job's if:, it builds no release.
+  assert.deepEqual(await poisoning({ '.github/workflows/build.yml': build, '.github/workflows/ci.yml': caller('  pull_request:\n') }), []);
+  assert.deepEqual(await poisoning({ '.github/workflows/build.yml': build, '.github/workflows/release.yml': caller(tags, "    if: \"!startsWith(github.ref, 'refs/tags/')\"\n") }), []);
+});

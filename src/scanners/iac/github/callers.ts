@@ -98,6 +98,10 @@ export class GithubCallers implements InputCallers {
     return (this.sites.get(callee.path ?? '') ?? []).map((site) => site.label);
   }
 
+  callingJobs(callee: Workflow): Array<{ caller: Workflow; job: Job; label: string }> {
+    return (this.sites.get(callee.path ?? '') ?? []).flatMap((site) => (site.job && !site.step ? [{ caller: site.caller, job: site.job, label: site.label }] : []));
+  }
+
   inputSinks(caller: Workflow, step: Step, input: string): InputSinks | undefined {
     if (!step.uses || !parseUses(step.uses).local) return undefined;
     const root = repositoryRoot(caller.path ?? '');

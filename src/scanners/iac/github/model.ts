@@ -36,6 +36,8 @@ export interface InputCallers {
   verdict(callee: Workflow, input: string): InputVerdict;
   /** The steps and jobs of the scan's files that use this action or reusable workflow (`.github/workflows/ci.yml job test step "build"`). */
   usedBy?(callee: Workflow): string[];
+  /** The jobs of the scan's workflows that call this reusable workflow (`uses: ./.github/workflows/build.yml`). */
+  callingJobs?(callee: Workflow): Array<{ caller: Workflow; job: Job; label: string }>;
   /** Where the local composite action a step uses sends one of its inputs (callers.ts). */
   inputSinks?(caller: Workflow, step: Step, input: string): InputSinks | undefined;
 }

@@ -133,8 +133,16 @@ interface ReleaseTrigger {
   label: string;
 }
 
-function releaseTriggers(wf: Workflow): ReleaseTrigger[] {
+function releaseTriggers(wf: Workflow, seen = new Set<Workflow>()): ReleaseTrigger[] {
   const out: ReleaseTrigger[] = [];
+  // A reusable workflow runs in the runs of the jobs that call it: a build a release workflow calls is part of that release.
+  if (wf.triggers.has('workflow_call') && !seen.has(wf)) {
+    seen.add(wf);
+    for (const { caller, job, label } of wf.callers?.callingJobs?.(wf) ?? [])
+      for (const trigger of releaseTriggers(caller, seen))
+        if (!skippedFor(job, RELEASE_FACTS[trigger.kind]) && !out.some((t) => t.kind === trigger.kind))
+          out.push({ kind: trigger.kind, label: `${trigger.label.replace(/ \(through .*\)$/, '')} (through ${label})` });
+  }
   if (wf.triggers.has('release')) out.push({ kind: 'release', label: 'release' });
   const push = get(wf.root, 'on', 'push') ?? get(wf.root, 'true', 'push');
   if (!isYMap(push)) return out;
@@ -224,7 +232,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
