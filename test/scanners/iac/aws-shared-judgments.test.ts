@@ -245,3 +245,27 @@ describe('CloudFormation: a managed policy ARN is read alike by the rules that j
     });
   }
 });
+
+describe('a judgment made on both platforms has one severity', () => {
+  // Pairs whose severities still differ, left for a decision: each says which platform rates it how.
+  const UNDECIDED: Record<string, string> = {
+    'cloudtrail-logging-disabled': 'Terraform high, CloudFormation medium',
+    'cloudtrail-no-log-validation': 'Terraform medium, CloudFormation low',
+    'apigw-method-no-auth': 'Terraform medium, CloudFormation low',
+    'apigw-v2-route-no-auth': 'Terraform medium, CloudFormation low',
+  };
+  it('tf-aws-<name> and cfn-<name> rate a finding alike (at-rest encryption medium, TLS below 1.2 medium)', async () => {
+    const { PLATFORM_RULES } = await import('../../../src/scanners/iac/platforms.js');
+    const severities = new Map<string, { tf?: string; cfn?: string }>();
+    for (const platform of PLATFORM_RULES)
+      for (const rule of platform.rules) {
+        const id = rule.id.replace(/^iac\//, '');
+        const [key, side] = id.startsWith('tf-aws-') ? [id.slice('tf-aws-'.length), 'tf' as const] : id.startsWith('cfn-') ? [id.slice('cfn-'.length), 'cfn' as const] : [undefined, undefined];
+        if (key && side) severities.set(key, { ...severities.get(key), [side]: rule.severity });
+      }
+    const differing = [...severities].filter(([key, s]) => s.tf && s.cfn && s.tf !== s.cfn && !(key in UNDECIDED)).map(([key, s]) => `${key}: Terraform ${s.tf}, CloudFormation ${s.cfn}`);
+    assert.deepEqual(differing, []);
+    assert.equal(severities.get('database-not-encrypted')?.cfn, 'medium');
+    assert.equal(severities.get('tls-outdated')?.tf, 'medium');
+  });
+});

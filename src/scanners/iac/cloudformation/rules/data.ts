@@ -66,7 +66,7 @@ const databaseNotEncrypted: CfnRule = cfnRule({
   title: 'Database storage not encrypted',
   description: 'An RDS instance, Aurora, DocumentDB or Neptune cluster, a Redshift cluster or a DAX cluster is created without storage encryption (StorageEncrypted, Encrypted or SSESpecification SSEEnabled false or unset; the default is unencrypted). Its data files, automated backups, snapshots and read replicas are then unencrypted, and encryption cannot be turned on later without a snapshot copy and a restore.',
   remediation: 'Set StorageEncrypted: true (Encrypted: true for Redshift, SSESpecification: { SSEEnabled: true } for DAX), ideally with a customer managed KmsKeyId.',
-  severity: 'high',
+  severity: 'medium',
   cwe: ['CWE-311'],
   examples: {
     positive: [

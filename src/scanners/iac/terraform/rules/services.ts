@@ -376,7 +376,7 @@ const outdatedTls: TfRule = tfRule({
   title: 'TLS below 1.2 accepted',
   description: 'A load balancer, CloudFront distribution, API Gateway domain or search domain accepts SSLv3, TLS 1.0 or TLS 1.1. These versions have known attacks (POODLE, BEAST) and are no longer allowed by PCI DSS; clients that still need them are rare.',
   remediation: 'Use a policy that requires TLS 1.2 or later: ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06", minimum_protocol_version = "TLSv1.2_2021", security_policy = "TLS_1_2", tls_security_policy = "Policy-Min-TLS-1-2-2019-07".',
-  severity: 'high',
+  severity: 'medium',
   cwe: ['CWE-326'],
   examples: {
     positive: [
