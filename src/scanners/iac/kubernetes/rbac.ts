@@ -1,7 +1,7 @@
 /**
- * What the Roles and ClusterRoles of a manifest grant, read rule by rule, and who the
- * bindings of the same manifest grant them to: shared by the RBAC rules of rules.ts
- * and rbac-escalation-rules.ts.
+ * What the Roles and ClusterRoles of a manifest (and the permissions of an OLM
+ * ClusterServiceVersion) grant, read rule by rule, and who the bindings of the same
+ * manifest grant them to: shared by the RBAC rules of rules.ts and rbac-escalation-rules.ts.
  */
 import { get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { objectLabel, subjectAccount, type KubeInput, type KubeObject } from './model.js';
@@ -24,8 +24,38 @@ export interface RbacRule {
   line(key: string): number;
 }
 
+/**
+ * The roles an OLM ClusterServiceVersion asks for (spec.install.spec.clusterPermissions and
+ * permissions): OLM creates a ClusterRole (or a Role in the operator's namespace) of each
+ * entry's rules and binds it to the entry's service account. Read as such roles, named by the
+ * ClusterServiceVersion; the service account OLM binds each to, by role.
+ */
+const OLM_ACCOUNTS = new WeakMap<KubeObject, string>();
+
+function olmRoles(csv: KubeObject): KubeObject[] {
+  if (csv.kind !== 'ClusterServiceVersion' || !/^operators\.coreos\.com\//.test(csv.apiVersion)) return [];
+  const install = get(csv.root, 'spec', 'install', 'spec');
+  return (['clusterPermissions', 'permissions'] as const).flatMap((key) =>
+    items(get(install, key)).flatMap((entry) => {
+      if (!isYMap(entry)) return [];
+      const account = text(get(entry, 'serviceAccountName')) ?? '(unnamed)';
+      const role: KubeObject = {
+        kind: key === 'clusterPermissions' ? 'ClusterRole' : 'Role',
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        name: `${csv.name}:${key}:${account}`,
+        ...(csv.namespace !== undefined ? { namespace: csv.namespace } : {}),
+        root: entry,
+        line: entry.line,
+        label: `ClusterServiceVersion/${csv.name} ${key} of service account ${account}`,
+      };
+      OLM_ACCOUNTS.set(role, `${csv.namespace ?? '(namespace of the operator)'}/${account}`);
+      return [role];
+    }),
+  );
+}
+
 export function* rbacRules(input: KubeInput): Generator<RbacRule> {
-  for (const object of input.objects) {
+  for (const object of input.objects.flatMap((o) => [o, ...olmRoles(o)])) {
     if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
     for (const item of items(get(object.root, 'rules'))) {
       if (!isYMap(item)) continue;
@@ -54,6 +84,8 @@ export function bindingsOf(input: KubeInput, role: KubeObject): KubeObject[] {
 
 /** Service accounts (`namespace/name`, as subjectAccount says them) that the bindings of this file bind to a Role or ClusterRole of this file. */
 export function boundServiceAccounts(input: KubeInput, role: KubeObject): string[] {
+  const olm = OLM_ACCOUNTS.get(role);
+  if (olm !== undefined) return [olm];
   const out = new Set<string>();
   for (const object of bindingsOf(input, role)) {
     for (const subject of items(get(object.root, 'subjects'))) {
@@ -78,6 +110,8 @@ export interface RoleScope {
 }
 
 export function scopeOf(input: KubeInput, role: KubeObject): RoleScope {
+  const olm = OLM_ACCOUNTS.get(role);
+  if (olm !== undefined) return role.kind === 'Role' ? { scope: 'namespace', boundNote: `, bound in the operator's namespace by OLM to service account ${olm}` } : { scope: 'cluster', boundNote: `, bound cluster-wide by OLM to service account ${olm}` };
   const bindings = bindingsOf(input, role);
   const accounts = boundServiceAccounts(input, role);
   const clusterWide = bindings.filter((b) => b.kind === 'ClusterRoleBinding');
