@@ -239,7 +239,17 @@ function partialValue(expr: Expr, input: TfInput, depth: number): Value {
       const defined = expr.path.length === 2 && name ? (root === 'local' ? input.scope.local(name) : root === 'var' ? input.scope.variable(name) : undefined) : undefined;
       return defined ? next(defined) : evaluate(expr, input.scope);
     }
+    case 'conditional': {
+      // `var.cmk ? [{ ... }] : []`: the branch taken, read the same way, when the condition is known.
+      const condition = evaluate(expr.condition, input.scope);
+      return typeof condition === 'boolean' ? next(condition ? expr.then : expr.else) : evaluate(expr, input.scope);
+    }
     case 'call': {
+      // Statement = concat([{ ... }], ...): the statements of each list, read the same way.
+      if (expr.name === 'concat' && !expr.expandFinal) {
+        const lists = expr.args.map(next);
+        if (lists.every((l) => Array.isArray(l))) return lists.flat();
+      }
       // format("arn:%s:iam::%s:root", ...) with unknown arguments: its text, as a template's.
       const value = evaluate(expr, input.scope);
       if (value !== UNKNOWN || expr.name !== 'format' || !expr.args[0] || expr.expandFinal) return value;
