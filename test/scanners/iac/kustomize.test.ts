@@ -63,7 +63,9 @@ describe('kustomize patches', () => {
     const t = tempTree({
       'base/deploy.yaml': BASE,
       'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
-      'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- path: replicas.yaml\npatchesStrategicMerge:\n- debug.yaml\n',
+      'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- path: replicas.yaml\n- path: flow.yaml\npatchesStrategicMerge:\n- debug.yaml\n',
+      // A patch that writes its lists in flow style: `add: [NET_ADMIN]` is a value it writes.
+      'overlays/prod/flow.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        securityContext:\n          capabilities:\n            add: [NET_ADMIN]\n            drop: []\n',
       'overlays/prod/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: web\n        resources:\n          limits: {memory: 256Mi}\n',
       'overlays/prod/debug.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostNetwork: true # debugging\n      containers:\n      - name: web\n        securityContext:\n          privileged: true\n          capabilities:\n            add:\n            - SYS_ADMIN\n',
       // Not named by any kustomization: a manifest like any other.
@@ -74,6 +76,7 @@ describe('kustomize patches', () => {
       const at = (file: string) => result.findings.filter((f) => f.location.path === file).map((f) => `${f.location.startLine} ${f.ruleId}`).sort();
       assert.deepEqual(at('base/deploy.yaml'), []);
       assert.deepEqual(at('overlays/prod/replicas.yaml'), []);
+      assert.deepEqual(at('overlays/prod/flow.yaml'), ['12 iac/k8s-dangerous-capabilities']);
       assert.deepEqual(at('overlays/prod/debug.yaml'), ['12 iac/k8s-privileged-container', '14 iac/k8s-dangerous-capabilities', '8 iac/k8s-host-network']);
       assert.ok(at('overlays/prod/extra.yaml').includes('8 iac/k8s-no-security-context'), at('overlays/prod/extra.yaml').join('\n'));
     } finally {
