@@ -702,6 +702,9 @@ const tlsDisabled = workflowRule({
 /** An address on the runner itself, alone or as a URL's host: localhost, 127.x.x.x, ::1. */
 const LOOPBACK = /^(?:[a-z][\w+.-]*:\/\/)?(?:[^@/\s]*@)?(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)(?::\d+)?(?:\/\S*)?$/i;
 
+/** The words of a cache action's input that names the cache entry: `key`, `shared-key`, `prefix-key`, `save-key`. */
+const CACHE_KEY_WORDS = new Set(['key', 'keys', 'shared', 'prefix', 'cache', 'save', 'restore', 'primary']);
+
 const hardcodedSecret = workflowRule({
   id: 'iac/gha-hardcoded-secret',
   title: 'Credential written in the workflow',
@@ -714,6 +717,8 @@ const hardcodedSecret = workflowRule({
       workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          username: ci\n          # expect\n          password: hunter2-hunter2\n'),
       // The same input name on an action that is no cache is a storage account's shared key.
       workflow('      - uses: example/upload-to-storage@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v1.0.0\n        with:\n          # expect\n          shared-key: hunter2-hunter2\n'),
+      // A cache action's credential for its own store is one.
+      workflow('      - uses: example/actions-cache-s3@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v1.0.0\n        with:\n          key: deps-linux\n          # expect\n          aws-secret-access-key: hunter2-hunter2\n'),
       'name: ci\non: push\npermissions: {}\nenv:\n  # expect\n  API_TOKEN: abcd1234abcd1234\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
     ],
     negative: [
@@ -733,8 +738,8 @@ const hardcodedSecret = workflowRule({
       for (const env of envs) for (const p of isYMap(env) ? env.pairs : []) if (isYScalar(p.value) && p.value.value !== null) out.add(String(p.value.value));
       return out;
     };
-    /** `shared-key`, `prefix-key`: an input of a cache action that names the cache entry. */
-    const cacheKeyInput = (step: Step, input: string) => isCacheAction(step) && /^keys?$/.test(nameTokens(input).at(-1) ?? '');
+    /** `shared-key`, `prefix-key`: an input of a cache action that names the cache entry (not its store's `aws-secret-access-key`). */
+    const cacheKeyInput = (step: Step, input: string) => isCacheAction(step) && /^keys?$/.test(nameTokens(input).at(-1) ?? '') && nameTokens(input).every((t) => CACHE_KEY_WORDS.has(t));
     /**
      * An input of an action that names a cache entry (`shared-key: linux-debug`): a cache
      * action's, or a local composite action's that only hands it on to such an input.
