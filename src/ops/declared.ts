@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig, type ResolvedConfig } from '../core/config.js';
 import { readCompose, publishedPorts } from '../scanners/iac/compose/model.js';
+import type { DotEnv } from '../scanners/iac/compose/dotenv.js';
+import { folderOf, readDotEnvs } from '../scanners/iac/compose/dotenv-files.js';
+import { readDirectly } from '../scanners/iac/texts.js';
 import { classify, wantsPath } from '../scanners/iac/detect.js';
 import { readDockerfile, expandArgs } from '../scanners/iac/dockerfile/model.js';
 import { effective } from '../scanners/iac/dockerfile/parser.js';
@@ -64,6 +67,8 @@ export async function collectDeclarations(root: string, configFile?: string): Pr
       ports.push(port);
     }
   }
+  // The .env file of a compose file's folder: Compose fills the file's ${VAR} (a port, a host address) from it.
+  const dotenvs = await readDotEnvs(files, readDirectly);
   const kustomize = await kustomizePorts(files, (file, line, message) => problems.push({ path: file, ...(line ? { line } : {}), message }));
   ports.push(...kustomize.ports);
   let filesRead = charts.owned.size;
@@ -86,7 +91,7 @@ export async function collectDeclarations(root: string, configFile?: string): Pr
     if (!platform) continue;
     filesRead++;
     const warn = (line: number, message: string) => problems.push({ path: entry.path, line, message });
-    if (platform === 'compose') ports.push(...composePorts(entry.path, source, warn));
+    if (platform === 'compose') ports.push(...composePorts(entry.path, source, warn, dotenvs.get(folderOf(entry.path))));
     else if (platform === 'kubernetes') ports.push(...kubernetesPorts(entry.path, source, warn));
     else if (platform === 'dockerfile') ports.push(...dockerfilePorts(entry.path, source, warn));
   }
@@ -94,8 +99,8 @@ export async function collectDeclarations(root: string, configFile?: string): Pr
   return { root, config, ports, problems, filesRead, configPlace: allowed.place };
 }
 
-function composePorts(file: string, source: string, warn: (line: number, message: string) => void): DeclaredPort[] {
-  const input = readCompose(source, warn);
+function composePorts(file: string, source: string, warn: (line: number, message: string) => void, dotenv: DotEnv | undefined): DeclaredPort[] {
+  const input = readCompose(source, warn, dotenv ? { path: file, compose: { dotenv } } : { path: file });
   const out: DeclaredPort[] = [];
   for (const service of input?.services ?? []) {
     for (const published of publishedPorts(service)) {

@@ -16,6 +16,7 @@ import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations
 import { isTiltfile, readDevDeployments } from './kubernetes/built-images.js';
 import { isTestAssertionFile, objectLabel, partialObjects, readKubernetes } from './kubernetes/model.js';
 import { partialServices, readCompose } from './compose/model.js';
+import { folderOf, readDotEnvs } from './compose/dotenv-files.js';
 import { composeDockerfiles } from './compose/built-dockerfiles.js';
 import { readConfigFiles } from './dockerfile/build-context.js';
 import { MAX_CONTEXT_LISTING, MAX_CONTEXT_SCRIPT, readDockerfileTree } from './dockerfile/tree.js';
@@ -117,6 +118,8 @@ export const iacScanner: Scanner = {
     // A scan of staged files, even when none of the iac files is staged (a script alone): readers of other files read the index.
     const stagedScan = staged && (ctx.options?.staged || ctx.files.some((file) => file.fromIndex)) ? staged : undefined;
     const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged);
+    // The .env file of a compose file's folder: Compose fills the file's ${VAR} from it.
+    const dotenvs = await readDotEnvs(ctx.files, read, stagedScan);
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
     const hasDockerfiles = ctx.files.some((file) => isDockerfileName(file.path));
     const configFiles = hasDockerfiles ? await readConfigFiles(ctx.files, read, staged) : new Map<string, string>();
@@ -187,7 +190,9 @@ export const iacScanner: Scanner = {
             : githubCallers.context(file.path, text, zizmorConfig);
       const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
       const gitlab = gitlabPipelineOf.has(file.path) ? await gitlabContext(file.path, text) : {};
-      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab });
+      const dotenv = dotenvs.get(folderOf(file.path));
+      const compose = dotenv && text.includes('$') ? { compose: { dotenv } } : {};
+      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab, ...compose });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       ciScripts.add(file.path, analysis.platform, analysis.scriptRuns);
       // A setting an override file gives is reported where it is written (terraform/overrides.ts).

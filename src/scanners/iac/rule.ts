@@ -1,5 +1,6 @@
 import type { Confidence, Severity } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
+import type { DotEnv } from './compose/dotenv.js';
 import type { TfDirectoryScope } from './terraform/directory.js';
 import type { InputCallers } from './github/model.js';
 import type { ZizmorConfig } from './github/zizmor-config.js';
@@ -150,6 +151,8 @@ export interface ParseContext {
   kubernetes?: { kustomizeNamespace?: { namespace: string; from: string }; kustomizeImages?: KustomizeImages; builtImages?: BuiltImages };
   /** A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already. */
   github?: { path: string; callers?: InputCallers; loaded?: { text: string; result: YamlLoadResult }; zizmor?: ZizmorConfig };
+  /** A compose file: the `.env` file of its directory, whose values Compose fills its `${VAR}` with (compose/dotenv.ts). */
+  compose?: { dotenv?: DotEnv };
   /** A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point. */
   gitlab?: { files: ReadonlyArray<{ path: string; text: string }> };
 }

@@ -1,6 +1,7 @@
 import { listEntry, type Hit, type ParseContext } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { deepestKeyLine, get, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { interpolate, type DotEnv } from './dotenv.js';
 
 /** A docker-compose service with where it is written. */
 export interface ComposeService {
@@ -8,6 +9,8 @@ export interface ComposeService {
   node: YMap;
   /** Line of the service's key (`web:`). */
   line: number;
+  /** The `.env` file beside the compose file, whose values Compose fills the file's `${VAR}` with. */
+  dotenv?: DotEnv;
 }
 
 export interface ComposeInput {
@@ -41,7 +44,7 @@ export function readCompose(source: string, warn: (line: number, message: string
     const map = get(doc.root, 'services');
     if (!isYMap(map)) continue;
     for (const p of map.pairs) {
-      if (isYMap(p.value)) services.push({ name: p.key, node: p.value, line: p.keyLine });
+      if (isYMap(p.value)) services.push({ name: p.key, node: p.value, line: p.keyLine, ...(context?.compose?.dotenv ? { dotenv: context.compose.dotenv } : {}) });
     }
   }
   if (services.length === 0) return undefined;
@@ -78,12 +81,26 @@ export interface PublishedPort {
 }
 
 /**
- * A port setting as compose reads it when its variables have no value: `${VAR:-default}`
- * and `${VAR-default}` give their default, `${VAR}` and `$VAR` nothing (an unset host
- * address means all interfaces).
+ * A value as Compose reads it: its variables filled in from the `.env` file beside it
+ * (interpolate), and the text to show for it: as written, with what the `.env` file made
+ * of it when it gave a variable.
  */
-function withDefaults(text: string): string {
-  return text.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}|\$[A-Za-z_][A-Za-z0-9_]*/g, (_, fallback: string | undefined) => fallback ?? '');
+function resolved(service: ComposeService, raw: string): { text: string; shown: string } {
+  const value = interpolate(raw, service.dotenv?.values);
+  return { text: value.text, shown: value.fromDotEnv ? `${raw} (${value.text} with the values of ${service.dotenv!.path})` : raw };
+}
+
+/**
+ * The image a service pulls, its variables filled in from the `.env` file beside it when
+ * that gives every one of them (`image: ${IMAGE}` alone is not known), with the text to
+ * show for it.
+ */
+export function serviceImage(service: ComposeService): { ref: string; shown: string } | undefined {
+  const raw = text(get(service.node, 'image'));
+  if (raw === undefined) return undefined;
+  const value = interpolate(raw, service.dotenv?.values);
+  if (!value.fromDotEnv || value.unresolved) return { ref: raw, shown: raw };
+  return { ref: value.text, shown: `${raw} (${value.text} with the values of ${service.dotenv!.path})` };
 }
 
 /** `a:b:c` split on the colons outside `${...}` (`${BIND:-127.0.0.1}:5432:5432` has three parts). */
@@ -104,7 +121,6 @@ function splitColons(text: string): string[] {
 }
 
 function range(text: string | undefined): [number, number] | undefined {
-  if (text !== undefined) text = withDefaults(text);
   if (text === undefined || text === '') return undefined;
   const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
   if (!match) return undefined;
@@ -121,8 +137,9 @@ export function publishedPorts(service: ComposeService): PublishedPort[] {
   const key = pair(service.node, 'ports');
   for (const item of items(key?.value)) {
     if (isYScalar(item)) {
-      const raw = String(item.value ?? '');
-      let rest = raw.trim();
+      // Compose fills in the variables first, then reads the entry ("${REDIS_PORT:-127.0.0.1:7654}:6379").
+      const { text: value, shown } = resolved(service, String(item.value ?? ''));
+      let rest = value.trim();
       let protocol: 'tcp' | 'udp' = 'tcp';
       const slash = rest.lastIndexOf('/');
       if (slash >= 0) {
@@ -136,33 +153,26 @@ export function publishedPorts(service: ComposeService): PublishedPort[] {
         rest = v6[2]!;
       }
       const parts = splitColons(rest);
-      if (!v6 && parts.length === 3) hostIp = withDefaults(parts.shift()!);
-      else if (!v6 && parts.length === 2) {
-        // A variable whose default gives the address too: "${REDIS_PORT:-127.0.0.1:7654}:6379".
-        const withIp = /^(.*):(\d+(?:-\d+)?)$/.exec(withDefaults(parts[0]!));
-        if (withIp && /[.:]/.test(withIp[1]!) && parts[0]!.includes('${')) {
-          hostIp = withIp[1]!.replace(/^\[|\]$/g, '');
-          parts[0] = withIp[2]!;
-        }
-      }
+      if (!v6 && parts.length === 3) hostIp = parts.shift()!;
       const containerPart = parts.pop();
       const hostPart = parts.pop();
-      out.push({ hostIp, hostPorts: range(hostPart), containerPorts: range(containerPart), protocol, line: item.line, at: listEntry(item.line), raw });
+      out.push({ hostIp, hostPorts: range(hostPart), containerPorts: range(containerPart), protocol, line: item.line, at: listEntry(item.line), raw: shown });
     } else if (isYMap(item)) {
-      const published = text(get(item, 'published')) ?? '';
-      let hostIp = withDefaults(text(get(item, 'host_ip')) ?? '');
-      let hostPort = published;
+      const published = resolved(service, text(get(item, 'published')) ?? '');
+      let hostIp = resolved(service, text(get(item, 'host_ip')) ?? '').text;
+      let hostPort = published.text;
       // Some files write the address into `published` ("127.0.0.1:8080").
-      const withIp = /^(.*):(\d+(?:-\d+)?)$/.exec(published);
+      const withIp = /^(.*):(\d+(?:-\d+)?)$/.exec(published.text);
       if (withIp && /[.:]/.test(withIp[1]!)) {
-        hostIp ||= withDefaults(withIp[1]!);
+        hostIp ||= withIp[1]!;
         hostPort = withIp[2]!;
-      } else if (/^[\d.]+$/.test(published) && published.includes('.')) {
-        hostIp ||= published;
+      } else if (/^[\d.]+$/.test(published.text) && published.text.includes('.')) {
+        hostIp ||= published.text;
         hostPort = '';
       }
       const protocol = (text(get(item, 'protocol')) ?? 'tcp').toLowerCase() === 'udp' ? 'udp' : 'tcp';
-      out.push({ hostIp, hostPorts: range(hostPort), containerPorts: range(text(get(item, 'target'))), protocol, line: item.line, at: { line: item.line }, raw: published || (text(get(item, 'target')) ?? '') });
+      const target = resolved(service, text(get(item, 'target')) ?? '');
+      out.push({ hostIp, hostPorts: range(hostPort), containerPorts: range(target.text), protocol, line: item.line, at: { line: item.line }, raw: published.text ? published.shown : target.shown });
     }
   }
   return out;

@@ -4,7 +4,7 @@ import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js'
 import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
-import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, publishedPorts, readCompose, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
+import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, publishedPorts, readCompose, serviceImage, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
 
 type ComposeRule = IacRule<ComposeInput>;
 
@@ -197,7 +197,7 @@ function webEntryPoint(s: ComposeService, p: PublishedPort): boolean {
 function sensitiveServices(s: ComposeService, p: PublishedPort) {
   const [from, to] = p.containerPorts ?? [0, -1];
   // The image of a service that is built is not known (image: then names the build's result).
-  const image = pair(s.node, 'build') ? undefined : text(get(s.node, 'image'));
+  const image = pair(s.node, 'build') ? undefined : serviceImage(s)?.ref;
   if (from === to) return [sensitivePort(from, p.protocol, image)].filter((e) => e !== undefined);
   return to > from ? sensitivePortsInRange(from, to, p.protocol, image) : [];
 }
@@ -436,9 +436,9 @@ const imageLatest = composeRule({
       // Next to build:, image: is the name compose gives the image it builds, not one it pulls.
       if (pair(s.node, 'build')) continue;
       const p = pair(s.node, 'image');
-      const ref = text(p?.value);
-      const problem = ref ? pinProblem(ref) : undefined;
-      if (p && problem) yield { line: p.keyLine, message: `${label(s)} uses ${ref}${problem === 'untagged' ? ' with no tag (latest)' : ''}; pin a version and digest.`, resource: label(s) };
+      const image = serviceImage(s);
+      const problem = image ? pinProblem(image.ref) : undefined;
+      if (p && image && problem) yield { line: p.keyLine, message: `${label(s)} uses ${image.shown}${problem === 'untagged' ? ' with no tag (latest)' : ''}; pin a version and digest.`, resource: label(s) };
     }
   },
 });
