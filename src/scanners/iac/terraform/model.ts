@@ -1,5 +1,6 @@
 import { childExpressions, type Attribute, type Block, type Body, type Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
+import { isSet } from './hcl/value.js';
 import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { blockAddress, parseTerraformText, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
@@ -268,9 +269,41 @@ export function valueOf(input: TfInput, block: Block, name: string): Value | und
   return a ? evaluate(a.expr, input.scope) : undefined;
 }
 
+/**
+ * The setting at `path` read as `attributeAt` finds it (the first block of each step),
+ * with the iterator of each `dynamic` block on the way bound to the first element of its
+ * for_each when that can be read: modules write `dynamic "encrypt_at_rest" { for_each =
+ * [var.encrypt_at_rest] content { enabled = try(encrypt_at_rest.value.enabled, true) } }`.
+ * A for_each that cannot be read, or is empty, leaves the iterator unknown, as before.
+ */
 export function valueAt(input: TfInput, block: Block, path: readonly string[]): Value | undefined {
-  const a = attributeAt(block, path);
-  return a ? evaluate(a.expr, input.scope) : undefined;
+  let current: Block | undefined = block;
+  let scope = input.scope;
+  for (let i = 0; i < path.length - 1 && current; i++) {
+    const name = path[i]!;
+    const child: Block | undefined = current.body.blocks.find((b) => b.type === name || (b.type === 'dynamic' && b.labels[0] === name && b.body.blocks.some((c) => c.type === 'content')));
+    if (child?.type === 'dynamic') scope = withFirstElement(child, name, scope);
+    current = child ? blocksOf(current, name)[0] : undefined;
+  }
+  const a = current ? attribute(current, path[path.length - 1]!) : undefined;
+  return a ? evaluate(a.expr, scope) : undefined;
+}
+
+/** `scope` with a dynamic block's iterator bound to the first element of its for_each, when that can be read. */
+function withFirstElement(dynamic: Block, name: string, scope: Scope): Scope {
+  const forEach = attribute(dynamic, 'for_each');
+  const value = forEach ? evaluate(forEach.expr, scope) : undefined;
+  let first: { key: Value; value: Value } | undefined;
+  if (Array.isArray(value) && value.length > 0) first = { key: isSet(value) ? value[0]! : 0, value: value[0]! };
+  else if (value !== undefined && value !== null && value !== UNKNOWN && typeof value === 'object' && !Array.isArray(value)) {
+    const entry = Object.entries(value)[0];
+    if (entry) first = { key: entry[0], value: entry[1] };
+  }
+  if (!first) return scope;
+  const iterator = attribute(dynamic, 'iterator')?.expr;
+  const bound = iterator?.kind === 'traversal' && !iterator.source && iterator.path.length === 1 ? iterator.path[0]! : name;
+  const element = first;
+  return { variable: (n) => scope.variable(n), local: (n) => scope.local(n), bound: (n) => (n === bound ? element : scope.bound?.(n)), variableType: (n) => scope.variableType?.(n), ...(scope.files ? { files: scope.files } : {}) };
 }
 
 export function textOf(input: TfInput, read: Expr): string {

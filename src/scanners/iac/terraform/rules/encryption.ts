@@ -1,6 +1,7 @@
 import type { Hit } from '../../rule.js';
 import type { Block } from '../hcl/ast.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import type { Value } from '../hcl/evaluate.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
 
 /**
@@ -8,9 +9,9 @@ import { known, sections, tfRule, type TfRule } from './common.js';
  * finding on the setting when it is false, on `owner` (the block to add it to) when it
  * is missing and its default is off.
  */
-function requireTrue(input: TfInput, resource: TfResource, owner: Block, name: string, what: string): Hit | undefined {
+function requireTrue(input: TfInput, resource: TfResource, owner: Block, name: string, what: string, read?: Value): Hit | undefined {
   const a = attribute(owner, name);
-  const value = valueOf(input, owner, name);
+  const value = read ?? valueOf(input, owner, name);
   if (isTrueValue(value) || (a && !known(value))) return undefined;
   return { line: a ? a.line : owner.line, message: `${label(resource)} ${a ? `sets ${name} = false` : `does not set ${name} = true`}: ${what}.`, resource: label(resource) };
 }
@@ -29,6 +30,8 @@ const transitNotEncrypted: TfRule = tfRule({
   cwe: ['CWE-319'],
   examples: {
     positive: [
+      // A dynamic block over a module input, read with its iterator bound to the element its for_each makes.
+      'variable "node_to_node_encryption" {\n  default = { enabled = false }\n}\nresource "aws_opensearch_domain" "this" {\n  domain_name = "logs"\n  dynamic "node_to_node_encryption" {\n    for_each = length(var.node_to_node_encryption) > 0 ? [var.node_to_node_encryption] : []\n    content {\n      # expect\n      enabled = try(node_to_node_encryption.value.enabled, true)\n    }\n  }\n}\n',
       '# expect\nresource "aws_opensearch_domain" "logs" {\n  domain_name    = "logs"\n  engine_version = "OpenSearch_2.11"\n}\n',
       'resource "aws_elasticsearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    # expect\n    enabled = false\n  }\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "postgres"\n  # expect\n  ssl_mode      = "none"\n}\n',
@@ -46,13 +49,14 @@ const transitNotEncrypted: TfRule = tfRule({
   },
   *check(input) {
     for (const domain of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
+      // Read with valueAt: a dynamic block's iterator is bound (`enabled = try(node_to_node_encryption.value.enabled, true)`).
       const block = blocksOf(domain.block, 'node_to_node_encryption')[0];
-      const hit = requireTrue(input, domain, block ?? domain.block, 'enabled', 'nodes of the domain exchange data unencrypted');
+      const hit = requireTrue(input, domain, block ?? domain.block, 'enabled', 'nodes of the domain exchange data unencrypted', block ? valueAt(input, domain.block, ['node_to_node_encryption', 'enabled']) : undefined);
       if (hit) yield block ? hit : { ...hit, message: `${label(domain)} has no node_to_node_encryption block: nodes of the domain exchange data unencrypted.` };
       // enforce_https defaults to true in the provider: only an explicit false is reported.
       const endpoint = blocksOf(domain.block, 'domain_endpoint_options')[0];
       const https = endpoint ? attribute(endpoint, 'enforce_https') : undefined;
-      if (endpoint && https && isFalseValue(valueOf(input, endpoint, 'enforce_https'))) yield { line: https.line, message: `${label(domain)} accepts plain HTTP requests (enforce_https = false).`, resource: label(domain) };
+      if (endpoint && https && isFalseValue(valueAt(input, domain.block, ['domain_endpoint_options', 'enforce_https']))) yield { line: https.line, message: `${label(domain)} accepts plain HTTP requests (enforce_https = false).`, resource: label(domain) };
     }
     for (const group of resourcesOf(input, 'aws_elasticache_replication_group')) {
       if (typeof valueOf(input, group.block, 'engine') === 'string' && valueOf(input, group.block, 'engine') !== 'redis' && valueOf(input, group.block, 'engine') !== 'valkey') continue;

@@ -187,6 +187,8 @@ const imdsv1: TfRule = tfRule({
   cwe: ['CWE-918'],
   examples: {
     positive: [
+      // A dynamic block over a module input, read with its iterator bound to the element its for_each makes.
+      'variable "metadata_options" {\n  default = { http_tokens = "optional" }\n}\nresource "aws_instance" "this" {\n  ami           = "ami-12345678"\n  instance_type = "t3.micro"\n  dynamic "metadata_options" {\n    for_each = length(var.metadata_options) > 0 ? [var.metadata_options] : []\n    content {\n      http_endpoint = try(metadata_options.value.http_endpoint, "enabled")\n      # expect\n      http_tokens   = try(metadata_options.value.http_tokens, "required")\n    }\n  }\n}\n',
       '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n',
       'resource "aws_launch_template" "web" {\n  metadata_options {\n    # expect\n    http_tokens = "optional"\n  }\n}\n',
       // An Amazon Linux 2 node group, or a template an output hands on: the template's settings decide.

@@ -258,6 +258,8 @@ const searchNotEncrypted: TfRule = tfRule({
   cwe: ['CWE-311'],
   examples: {
     positive: [
+      // A dynamic block over a module input, read with its iterator bound to the element its for_each makes.
+      'variable "encrypt_at_rest" {\n  default = { enabled = false }\n}\nresource "aws_opensearch_domain" "this" {\n  domain_name = "logs"\n  dynamic "encrypt_at_rest" {\n    for_each = length(var.encrypt_at_rest) > 0 ? [var.encrypt_at_rest] : []\n    content {\n      # expect\n      enabled = try(encrypt_at_rest.value.enabled, true)\n    }\n  }\n}\n',
       '# expect\nresource "aws_opensearch_domain" "logs" {\n  domain_name    = "logs"\n  engine_version = "OpenSearch_2.11"\n}\n',
       'resource "aws_elasticsearch_domain" "logs" {\n  domain_name           = "logs"\n  elasticsearch_version = "7.10"\n  encrypt_at_rest {\n    # expect\n    enabled = false\n  }\n}\n',
     ],
