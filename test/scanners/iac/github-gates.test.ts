@@ -60,3 +60,13 @@ test('gates: an author_association test that lets outsiders through is no gate',
     ['untrusted-checkout', 13, 'critical'],
   ]);
 });
+
+test('dangerous trigger: the message names a write token only when a job\'s token may write', () => {
+  const wf = (top: string, job = '') =>
+    `name: report\non:\n  workflow_run:\n    workflows: [build]\n    types: [completed]\n${top}jobs:\n  report:\n    runs-on: ubuntu-latest\n${job}    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - run: ./report.sh\n`;
+  const message = (text: string) => analyseFile('.github/workflows/report.yml', text, () => {}, 'github-actions').findings.find((f) => f.ruleId === 'iac/gha-dangerous-trigger')?.message ?? '';
+  assert.match(message(wf('permissions: {}\n')), /^The workflow runs on workflow_run, with secrets, for events/);
+  assert.match(message(wf('permissions:\n  contents: read\n')), /with secrets, for events/);
+  assert.match(message(wf('')), /with secrets and a write token/);
+  assert.match(message(wf('permissions: {}\n', '    permissions:\n      pull-requests: write\n')), /with secrets and a write token/);
+});

@@ -1,5 +1,5 @@
 import type { Hit } from '../rule.js';
-import { get, isYScalar, pair, text, type YPair } from '../yaml/tree.js';
+import { get, isYMap, isYScalar, pair, text, type YNode, type YPair } from '../yaml/tree.js';
 import { evaluate, parseExpression } from './expression.js';
 import { expressions, isAction, jobLabel, stepLabel, type Job, type Workflow } from './model.js';
 import { isPrivileged, workflow, workflowRule } from './rule-kit.js';
@@ -51,6 +51,20 @@ function onlyAfterMerge(wf: Workflow): boolean {
   );
 }
 
+/**
+ * Whether a job's token may write: the permissions the job sets, else the workflow's, else
+ * the repository's default, which may be write. `permissions: {}`, `read-all` or scopes
+ * that are all read or none give a token that cannot.
+ */
+function tokenMayWrite(wf: Workflow): boolean {
+  const top = pair(wf.root, 'permissions');
+  const grantsWrite = (node: YNode | null | undefined) => (isYScalar(node) ? text(node) === 'write-all' : isYMap(node) ? node.pairs.some((p) => text(p.value) === 'write') : true);
+  return wf.jobs.length === 0 || wf.jobs.some((job) => {
+    const own = pair(job.node, 'permissions') ?? top;
+    return own === undefined || grantsWrite(own.value);
+  });
+}
+
 /** What a gate leaves of the risk, for messages. */
 export const GATED = { 'fork-blocked': 'only branches of the repository itself reach it', maintainer: "a fork's code reaches it only after a maintainer acts" } as const;
 
@@ -58,7 +72,7 @@ export const dangerousTrigger = workflowRule({
   id: 'iac/gha-dangerous-trigger',
   title: 'Workflow runs with privileges on events from forks',
   description:
-    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data. A pull_request_target workflow for `types: [closed]` whose jobs all require `github.event.pull_request.merged` is not reported: it runs only after a maintainer merged the pull request, on code that is then the base branch's own (its title and branch name are still outsider-written, which iac/gha-template-injection checks). The severity says what the workflow does with the event: high when a job checks out or fetches the pull request's head, downloads artifacts of another run or expands attacker-written text into a script; low when no job checks out, clones or downloads any code, as in a workflow that only labels or comments; medium otherwise (it checks out the base repository, or calls a local action or reusable workflow). Each trigger is judged by the steps that can run for it (an `if:` on github.event_name can rule a step out), and high becomes medium when every such step sits behind a gate: an `if:` (of the job, the step or a job it needs) that excludes forks' pull requests or requires a label only maintainers can add, an author_association or permission check, a deployment environment. pull_request_target only for maintainer actions (`types: [labeled]`) is low when it handles no pull request code.",
+    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data. A pull_request_target workflow for `types: [closed]` whose jobs all require `github.event.pull_request.merged` is not reported: it runs only after a maintainer merged the pull request, on code that is then the base branch's own (its title and branch name are still outsider-written, which iac/gha-template-injection checks). The severity says what the workflow does with the event: high when a job checks out or fetches the pull request's head (a `git fetch` only followed by comparisons such as `git diff`, with no later command of the job putting those commits in the work tree, is not), downloads artifacts of another run or expands attacker-written text into a script; low when no job checks out, clones or downloads any code, as in a workflow that only labels or comments; medium otherwise (it checks out the base repository, or calls a local action or reusable workflow). Each trigger is judged by the steps that can run for it (an `if:` on github.event_name can rule a step out), and high becomes medium when every such step sits behind a gate: an `if:` (of the job, the step or a job it needs) that excludes forks' pull requests or requires a label only maintainers can add, an author_association or permission check, a deployment environment. pull_request_target only for maintainer actions (`types: [labeled]`) is low when it handles no pull request code.",
   remediation:
     'Use the pull_request trigger (no secrets, read-only token) for anything that builds, tests or reads pull request content; keep a privileged follow-up minimal, without checkout of PR code, and pass data to it as validated artifacts.',
   severity: 'medium',
@@ -84,7 +98,7 @@ export const dangerousTrigger = workflowRule({
       if (trigger === 'pull_request_target' && onlyAfterMerge(wf)) continue;
       if (line === undefined) continue;
       const untrusted = handlesUntrustedCode(wf, trigger);
-      const base = `The workflow runs on ${trigger}, with secrets and a write token, for events that fork authors cause`;
+      const base = `The workflow runs on ${trigger}, with secrets${tokenMayWrite(wf) ? ' and a write token' : ''}, for events that fork authors cause`;
       if (untrusted && !untrusted.gate) yield { line, message: `${base}, and ${untrusted.phrase}.`, severity: 'high' } satisfies Hit;
       else if (untrusted) yield { line, message: `${base}, and ${untrusted.phrase}, but ${untrusted.gate!.why}, so ${GATED[untrusted.gate!.kind]}.` } satisfies Hit;
       else if (handlesNoCode(wf)) yield { line, message: `${base}; no job checks out or downloads code, so only what its steps do with the event's data is exposed.`, severity: 'low' } satisfies Hit;
