@@ -110,6 +110,11 @@ test('dangerous-trigger: severity follows what the workflow does with the event,
   assert.deepEqual(got('head-checkout.yml'), [[2, 'high']]);
   assert.deepEqual(got('run-artifacts.yml'), [[3, 'high']]);
   assert.deepEqual(got('gh-pr-checkout.yml'), [[2, 'high']]);
+  // The pull request's commits fetched only to be compared with the base: the work tree stays the base's.
+  const fetch = (then: string) =>
+    findings(job(`      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n      - run: git fetch origin refs/pull/\${{ github.event.number }}/merge:pr-merge\n      - run: ${then}\n`, 'pull_request_target'), 'iac/gha-dangerous-trigger').map((f) => f.severity);
+  assert.deepEqual(fetch('git diff --quiet "origin/$BASE_REF"..pr-merge -- schema.json || echo changed'), ['medium']);
+  assert.deepEqual(fetch('git checkout pr-merge && make test'), ['high']);
   // A pull request title expanded into a script runs the event's text as code.
   const injected = findings(job('      - run: echo "${{ github.event.pull_request.title }}"\n', 'pull_request_target'), 'iac/gha-dangerous-trigger');
   assert.deepEqual(injected.map((f) => f.severity), ['high']);

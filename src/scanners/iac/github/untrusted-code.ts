@@ -80,6 +80,23 @@ export function untrustedCheckoutInput(step: Step, wf?: Workflow): ReturnType<ty
 
 const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|checkout|switch|clone|worktree)\b/;
 const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
+/** `git fetch` alone: it adds the commits to the object store, and leaves the work tree as it is. */
+const GIT_FETCH_ONLY = /\bgit\s+(?:-[cC]\s+\S+\s+)*fetch\b/;
+/** Commands that put a fetched commit's files in the work tree, or apply them there. */
+const TO_WORK_TREE =
+  /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:checkout|switch|reset|merge|rebase|cherry-pick|worktree|restore|read-tree|checkout-index|pull|am|apply|stash|archive)\b|\bgh\s+pr\s+checkout\b/;
+
+/**
+ * Whether a `git fetch` of the pull request on `line` of `step` only brings its commits in
+ * to be compared (`git diff base..pr`, `git log`): neither that line nor any later one of
+ * the job puts them in the work tree.
+ */
+function fetchedForComparison(step: Step, script: string, line: string): boolean {
+  if (!GIT_FETCH_ONLY.test(line) || TO_WORK_TREE.test(line)) return false;
+  const rest = script.slice(script.indexOf(line) + line.length);
+  const later = step.job.steps.filter((s) => s.index > step.index);
+  return !TO_WORK_TREE.test(rest) && later.every((s) => !TO_WORK_TREE.test(scriptOf(s)));
+}
 /**
  * The line that writes the event's text to GITHUB_ENV or GITHUB_PATH: through a tainted
  * env variable, or a shell variable assigned from one on an earlier line.
@@ -109,7 +126,7 @@ function untrustedStep(wf: Workflow, step: Step): string | undefined {
   if (downloadsOtherRunArtifacts(step)) return `${stepLabel(step)} downloads artifacts of another run`;
   const script = scriptOf(step);
   const line = script.split('\n').find((l) => GH_PR_CHECKOUT.test(l) || (GIT_FETCH.test(l) && (UNTRUSTED_REF.test(l) || /\bpull\/\S+\/head\b/.test(l))));
-  if (line) return `${stepLabel(step)} fetches the pull request's code (${line.trim().slice(0, 80)})`;
+  if (line && !fetchedForComparison(step, script, line)) return `${stepLabel(step)} fetches the pull request's code (${line.trim().slice(0, 80)})`;
   if (!script.includes('${{') && !/GITHUB_(?:ENV|PATH)\b|\b(?:exportVariable|addPath)\b/.test(script)) return undefined;
   const taint = taintOf(wf, step);
   const source = expressions(script).map((e) => untrustedSource(e.inner, taint, wf)).find((s) => s && !s.severity);
