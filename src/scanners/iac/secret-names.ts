@@ -98,6 +98,21 @@ function isVendorPlaceholder(value: string): boolean {
   return rest === rest.toLowerCase() && words.every((w) => FILL_IN_WORDS.has(w) || /^x+$/.test(w));
 }
 
+/** Runs people type for a number to fill in: counting up or down, round past 9 or 0 (`1234567890`, `0987`). */
+const COUNTING = ['0123456789', '9876543210'].map((run) => run.repeat(3));
+
+/**
+ * A key in the shape of a real one (a GUID, a licence key in groups) whose every group
+ * counts or repeats one character: `12345678-0987-1234-5678-123456789012`,
+ * `00000000-0000-0000-0000-000000000000`. Such a value stands for the key to enter. A
+ * value of one group (`12345678`) is not one: a weak password is deployed as it stands.
+ */
+function isCountingFillIn(value: string): boolean {
+  const groups = value.split(/[-_.: ]+/).filter((g) => g !== '');
+  if (groups.length < 2 || value.replace(/[^0-9A-Za-z]/g, '').length < 12) return false;
+  return groups.every((g) => /^(.)\1*$/.test(g) || (/^\d{2,}$/.test(g) && COUNTING.some((run) => run.includes(g))));
+}
+
 /** A KMS key alias (`alias/aws/sqs`): the name of a key, never key material. */
 const KMS_ALIAS = /^alias\/[\w/.-]+$/;
 
@@ -115,7 +130,7 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   if (typeof value !== 'string') return false;
   const v = value.trim();
   if (v.length < 3) return false;
-  if (PLACEHOLDER.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || isVendorPlaceholder(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
+  if (PLACEHOLDER.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || isVendorPlaceholder(v) || isCountingFillIn(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
   // `SEARCH_API_KEY: SEARCH_API_KEY_VAL`: the variable's own name, to be replaced by a setup script.
   if (name !== undefined && name.length >= 4 && normalisedName(v).includes(normalisedName(name))) return false;
   const withoutRefs = v.replace(/\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|%\{[^}]*\}/g, '');

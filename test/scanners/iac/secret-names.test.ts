@@ -26,6 +26,12 @@ it('tells fill-in placeholders anywhere in a value, KMS aliases and time units f
   for (const value of ['changeme', 'ChangeMe123!', 'a<b', 'xoxb-1234-5678-abcdef', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']) assert.ok(isLiteralSecretValue(value), value);
 });
 
+it('takes a key shaped like a real one whose every group counts or repeats for a fill-in, not a one-group weak password', () => {
+  for (const value of ['12345678-0987-1234-5678-123456789012', '00000000-0000-0000-0000-000000000000', '1234-5678-9012', 'xxxx-xxxx-xxxx'])
+    assert.ok(!isLiteralSecretValue(value, 'LicenseKey'), value);
+  for (const value of ['12345678', '123456789012', '12345678-0987-1234-5678-12345678901a', '1234-5678-9013', '4f1c-77d2-91a0']) assert.ok(isLiteralSecretValue(value, 'LicenseKey'), value);
+});
+
 it('takes a vendor key prefix followed by a stand-in word for a placeholder, and a long random key after it for a secret', () => {
   for (const value of ['nvapi-NVKEY', 'nvapi-key', 'sk-YOUR_KEY', 'sk-proj-KEY', 'sk_live_XXXXXXXX', 'ghp_TOKEN', 'ghp_xxxxxxxx', 'glpat-XXXXXXXXXXXXXXXXXXXX', 'hf_your_token_here', 'xoxb-TOKEN'])
     assert.ok(!isLiteralSecretValue(value, 'NVIDIA_API_KEY'), value);
