@@ -136,6 +136,16 @@ function onWindows(input: KubeInput, c: Container): boolean {
 
 const WINDOWS = '  os:\n    name: windows\n';
 
+/** The Windows user a container runs as (windowsOptions.runAsUserName; the container's overrides the pod's), with the line that sets it. */
+function effectiveWindowsUser(c: Container): { value: string; line: number } | undefined {
+  for (const owner of [get(c.node, 'securityContext'), get(c.pod.spec, 'securityContext')]) {
+    const p = pair(get(owner, 'windowsOptions'), 'runAsUserName');
+    const value = text(p?.value);
+    if (p && value !== undefined) return { value, line: p.keyLine };
+  }
+  return undefined;
+}
+
 function normaliseCapability(cap: string): string {
   return cap.toUpperCase().replace(/^CAP_/, '');
 }
@@ -247,7 +257,7 @@ const runAsRoot = kubeRule({
   id: 'iac/k8s-run-as-root',
   title: 'Container may run as root',
   description:
-    'The container runs as UID 0 (runAsUser: 0), or nothing stops it from running as root (no runAsUser and no runAsNonRoot: true), in which case the image decides, and most images run as root. Root in a container makes escapes and host-mount abuse far more damaging.',
+    'The container runs as UID 0 (runAsUser: 0), or nothing stops it from running as root (no runAsUser and no runAsNonRoot: true), in which case the image decides, and most images run as root. Root in a container makes escapes and host-mount abuse far more damaging. In a Windows pod, where runAsUser does not apply, the container\'s administrator (ContainerAdministrator) stands for root: windowsOptions.runAsUserName: ContainerUser (or runAsNonRoot: true) avoids it.',
   remediation: 'Set runAsNonRoot: true and a non-zero runAsUser in the pod or container securityContext, and build images with a non-root USER.',
   severity: 'medium',
   cwe: ['CWE-250'],
@@ -256,6 +266,9 @@ const runAsRoot = kubeRule({
       pod('    securityContext:\n      # expect\n      runAsUser: 0\n'),
       pod('    # expect\n    securityContext:\n      readOnlyRootFilesystem: true\n'),
       pod('    securityContext:\n      # expect\n      runAsUser: 0\n', '  securityContext:\n    runAsNonRoot: true\n'),
+      // Windows: its administrator, named or left to the image.
+      pod('    securityContext:\n      windowsOptions:\n        # expect\n        runAsUserName: ContainerAdministrator\n', WINDOWS),
+      pod('', WINDOWS).replace('  - name: app', '  # expect\n  - name: app'),
     ],
     negative: [
       pod(HARDENED),
@@ -263,6 +276,8 @@ const runAsRoot = kubeRule({
       pod('', '  securityContext:\n    runAsUser: 10001\n    runAsNonRoot: true\n'),
       // A Windows HostProcess container runs as the node's account it names: iac/k8s-privileged-container reports it.
       pod('', '  securityContext:\n    windowsOptions:\n      hostProcess: true\n      runAsUserName: "NT AUTHORITY\\\\SYSTEM"\n  hostNetwork: true\n'),
+      // A Windows container that runs as the unprivileged ContainerUser.
+      pod('', `${WINDOWS}  securityContext:\n    windowsOptions:\n      runAsUserName: ContainerUser\n`),
     ],
   },
   *check(input) {
@@ -277,6 +292,19 @@ const runAsRoot = kubeRule({
       }
       if (uid !== undefined && Number.isFinite(uid)) continue;
       if (nonRoot && isTrue(nonRoot.node)) continue;
+      if (onWindows(input, c)) {
+        // Windows: the user is a name (windowsOptions.runAsUserName), and ContainerAdministrator is its root.
+        const name = effectiveWindowsUser(c);
+        if (name !== undefined && !/^(?:ContainerAdministrator|Administrator|NT AUTHORITY\\SYSTEM)$/i.test(name.value)) continue;
+        yield {
+          line: name?.line ?? (nonRoot && isFalse(nonRoot.node) ? nonRoot.line : lineOfPath(c.node, 'securityContext')),
+          message: name
+            ? `${containerLabel(c)} runs as the administrator ${name.value} of its Windows container.`
+            : `${containerLabel(c)} sets neither runAsNonRoot: true nor windowsOptions.runAsUserName: ContainerUser, so it runs as ContainerAdministrator if the Windows image does.`,
+          resource: containerLabel(c),
+        };
+        continue;
+      }
       yield {
         line: nonRoot && isFalse(nonRoot.node) ? nonRoot.line : lineOfPath(c.node, 'securityContext'),
         message: `${containerLabel(c)} sets neither runAsNonRoot: true nor a non-zero runAsUser, so it runs as root if the image does.`,
