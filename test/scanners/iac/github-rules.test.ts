@@ -172,3 +172,22 @@ test('hardcoded secret: low beside a host on the runner itself, high otherwise',
   );
   assert.deepEqual(findings(wf, 'iac/gha-hardcoded-secret').map((f) => [f.location.startLine, f.severity]), [[10, 'low'], [14, 'high']]);
 });
+
+test('secret in run: high only when echo, printf or cat writes it to the job log, not into a file or a login reading standard input', () => {
+  const severity = (script: string) => findings(job(`      - run: |\n${script.split('\n').map((l) => `          ${l}`).join('\n')}\n`), 'iac/gha-secret-in-run').map((f) => f.severity);
+  assert.deepEqual(severity('echo "${{ secrets.TOKEN }}"'), ['high']);
+  assert.deepEqual(severity('echo "${{ secrets.TOKEN }}" | base64 -d'), ['high']);
+  assert.deepEqual(severity('echo "${{ secrets.TOKEN }}" >&2'), ['high']);
+  assert.deepEqual(severity('echo "${{ secrets.TOKEN }}" | \\\n  helm registry login ghcr.io -u bot --password-stdin'), ['medium']);
+  assert.deepEqual(severity('echo "${{ secrets.TOKEN }}" | gh auth login --with-token'), ['medium']);
+  assert.deepEqual(severity('echo "//registry.example.org/:_authToken=${{ secrets.TOKEN }}" > ~/.npmrc'), ['medium']);
+  assert.deepEqual(severity('./release.sh --token ${{ secrets.TOKEN }}'), ['medium']);
+});
+
+test('untrusted checkout: the message names a write token only when the job\'s token may write', () => {
+  const wf = (permissions: string) =>
+    `name: pr\non: pull_request_target\n${permissions}jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: make\n`;
+  const message = (text: string) => findings(text, 'iac/gha-untrusted-checkout')[0]?.message ?? '';
+  assert.match(message(wf('permissions:\n  contents: read\n')), /runs with secrets\.$/);
+  assert.match(message(wf('')), /runs with secrets and a write token\.$/);
+});

@@ -1,8 +1,8 @@
 import type { Hit } from '../rule.js';
-import { get, isYMap, isYScalar, pair, text, type YNode, type YPair } from '../yaml/tree.js';
+import { get, isYScalar, pair, text, type YPair } from '../yaml/tree.js';
 import { evaluate, parseExpression } from './expression.js';
 import { expressions, isAction, jobLabel, stepLabel, type Job, type Workflow } from './model.js';
-import { isPrivileged, workflow, workflowRule } from './rule-kit.js';
+import { isPrivileged, tokenMayWrite, workflow, workflowRule } from './rule-kit.js';
 import { MAINTAINER_TYPES, gatingJobs, maintainerOnlyTrigger, triggerTypes } from './gates.js';
 import { handlesNoCode, handlesUntrustedCode } from './untrusted-code.js';
 
@@ -49,20 +49,6 @@ function onlyAfterMerge(wf: Workflow): boolean {
     wf.jobs.length > 0 &&
     wf.jobs.every((job) => gatingJobs(wf, job).some(onlyWhenMerged))
   );
-}
-
-/**
- * Whether a job's token may write: the permissions the job sets, else the workflow's, else
- * the repository's default, which may be write. `permissions: {}`, `read-all` or scopes
- * that are all read or none give a token that cannot.
- */
-function tokenMayWrite(wf: Workflow): boolean {
-  const top = pair(wf.root, 'permissions');
-  const grantsWrite = (node: YNode | null | undefined) => (isYScalar(node) ? text(node) === 'write-all' : isYMap(node) ? node.pairs.some((p) => text(p.value) === 'write') : true);
-  return wf.jobs.length === 0 || wf.jobs.some((job) => {
-    const own = pair(job.node, 'permissions') ?? top;
-    return own === undefined || grantsWrite(own.value);
-  });
 }
 
 /** What a gate leaves of the risk, for messages. */

@@ -1,5 +1,6 @@
 import { rule, type IacRule } from '../rule.js';
-import { PRIVILEGED_TRIGGERS, type Workflow } from './model.js';
+import { isYMap, isYScalar, pair, text, type YNode } from '../yaml/tree.js';
+import { PRIVILEGED_TRIGGERS, type Job, type Workflow } from './model.js';
 
 export type WorkflowRule = IacRule<Workflow>;
 
@@ -14,4 +15,19 @@ export const PINNED_CHECKOUT = '      - uses: actions/checkout@11bd71901bbe5b163
 
 export function isPrivileged(wf: Workflow): boolean {
   return [...wf.triggers.keys()].some((t) => PRIVILEGED_TRIGGERS.has(t));
+}
+
+/**
+ * Whether a job's token (of `only`, else of any job) may write: the permissions the job sets, else the workflow's, else
+ * the repository's default, which may be write. `permissions: {}`, `read-all` or scopes
+ * that are all read or none give a token that cannot.
+ */
+export function tokenMayWrite(wf: Workflow, only?: Job): boolean {
+  const top = pair(wf.root, 'permissions');
+  const grantsWrite = (node: YNode | null | undefined) => (isYScalar(node) ? text(node) === 'write-all' : isYMap(node) ? node.pairs.some((p) => text(p.value) === 'write') : true);
+  const jobs = only ? [only] : wf.jobs;
+  return jobs.length === 0 || jobs.some((job) => {
+    const own = pair(job.node, 'permissions') ?? top;
+    return own === undefined || grantsWrite(own.value);
+  });
 }

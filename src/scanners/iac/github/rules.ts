@@ -14,7 +14,7 @@ import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTerna
 import { archivedAction, cmdShell, setupPythonPipInstall, unpinnedTool } from './hygiene-rules.js';
 import { environmentPrinted, passwordArgument } from './exposure-rules.js';
 import { longLivedPublishToken } from './publish-rules.js';
-import { PINNED_CHECKOUT, isPrivileged, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
+import { PINNED_CHECKOUT, isPrivileged, tokenMayWrite, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
 import { forbiddenUses, obfuscatedUses, typosquattedAction } from './uses-rules.js';
 import { untrustedCheckoutInput } from './untrusted-code.js';
 import {
@@ -192,7 +192,7 @@ const untrustedCheckout = workflowRule({
         const gate = weakestGate(wf, job, step, triggers);
         yield {
           line: risky.line,
-          message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets and a write token${gate ? `, but ${gate.why}, so ${GATED[gate.kind]}` : ''}.`,
+          message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets${tokenMayWrite(wf, job) ? ' and a write token' : ''}${gate ? `, but ${gate.why}, so ${GATED[gate.kind]}` : ''}.`,
           resource: stepLabel(step),
           ...(gate ? { severity: gate.kind === 'maintainer' ? ('high' as const) : ('low' as const) } : {}),
         };
@@ -351,6 +351,28 @@ const broadPermissions = workflowRule({
   },
 });
 
+/** The command that starts on `line` of a script, with the lines a trailing `\\` or `|` carries it on to (at most 5). */
+function commandAt(lines: readonly string[], line: number): string {
+  let command = lines[line - 1] ?? '';
+  for (let next = line; next < line + 5 && /(?:\\|\|)\s*$/.test(command) && next < lines.length; next++) command = `${command.replace(/\\\s*$/, '')} ${lines[next]!.trim()}`;
+  return command;
+}
+
+/**
+ * Whether echo, printf or cat on this command line writes to the job log: not when its
+ * output goes to a file (`> ~/.npmrc`, `>> "$GITHUB_ENV"`) or is piped into a login that
+ * reads it from standard input (`| docker login --password-stdin`, `| gh auth login
+ * --with-token`). Other pipes (`| base64 -d`, `| tee`) still print what they are given.
+ */
+function printsToLog(command: string): boolean {
+  const printing = /\b(?:echo|printf|cat)\b(.*)$/.exec(command);
+  if (!printing) return false;
+  const after = printing[1]!;
+  if (/(?:^|[^>&\d])>>?\s*[^&\s]/.test(after)) return false;
+  const pipe = after.indexOf('|');
+  return !(pipe >= 0 && /--password-stdin|--with-token|--stdin\b|\blogin\b/.test(after.slice(pipe)));
+}
+
 const secretInRun = workflowRule({
   id: 'iac/gha-secret-in-run',
   title: 'Secret expanded into a script',
@@ -377,8 +399,7 @@ const secretInRun = workflowRule({
         const tree = parseExpression(expression.inner);
         if (tree && !mayYield(tree, 'secrets')) continue;
         const line = lineOfText(wf, scalar, expression.raw, keyLine);
-        const lineText = wf.lines[line - 1] ?? '';
-        const echoed = /\b(?:echo|printf|cat)\b/.test(lineText) && !/>>?\s*"?\$GITHUB_(?:ENV|OUTPUT)/.test(lineText);
+        const echoed = printsToLog(commandAt(wf.lines, line));
         const at = inside(keyLine, line);
         yield {
           ...at,
