@@ -314,6 +314,15 @@ describe('Helm renderer: bounds', () => {
     assert.match(warnings('{{ repeat 100000 "x" }}', '', small)[0]!.message, /repeat of 100000 is too long/);
   });
 
+  it('caps each result of a pipeline, so that calls which double their input stop before the output (quote of quote of ...)', () => {
+    // Each quote doubles the backslashes: 60 of them once ran out of memory on a template of one line.
+    const started = performance.now();
+    const said = warnings(`{{ true${' | quote'.repeat(60)} }}`, '', small);
+    assert.match(said[0]!.message, /a bound was exceeded: quote gave a result longer than 10000 characters/);
+    assert.ok(performance.now() - started < 2_000);
+    assert.match(warnings(`{{ $x := "ab" }}{{ range until 40 }}{{ $x = cat $x $x }}{{ end }}{{ len $x }}`, '', { ...small, maxRange: 10_000 })[0]!.message, /cat gave a result longer than 10000 characters/);
+  });
+
   it('caps the work and output of a whole chart, with one warning for the templates left', () => {
     const templates = Object.fromEntries(Array.from({ length: 30 }, (_v, i) => [`t${String(i).padStart(2, '0')}.yaml`, '{{ range until 900 }}{{ "0123456789" }}{{ end }}']));
     const result = renderAll(templates, '', { ...small, maxRange: 10_000, maxChartOutput: 50_000 });

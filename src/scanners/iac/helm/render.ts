@@ -356,7 +356,11 @@ export class Engine {
     if (!fn) this.fail(`function "${name}" is not supported by secloop's Helm renderer`, line, frame);
     const args = rest.map((arg) => this.arg(arg, dot, frame, line));
     if (final !== NONE) args.push(final);
-    return this.invoke(`calling ${name}`, () => fn(args, this.ctx), line, frame);
+    const value = this.invoke(`calling ${name}`, () => fn(args, this.ctx), line, frame);
+    // Every result is bounded as the output is: calls that each double their input (quote of quote of ...) grow exponentially before anything is written.
+    const size = typeof value === 'string' ? value.length : value instanceof Mapped ? value.s.length : 0;
+    if (size > this.limits.maxOutput) throw new RenderError(`${name} gave a result longer than ${this.limits.maxOutput} characters`, [{ file: frame.file, line }], true);
+    return value;
   }
 
   /** Runs a call made at `line`: an error of an include or tpl inside gets this call added to its chain. */
