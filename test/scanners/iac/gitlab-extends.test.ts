@@ -125,3 +125,14 @@ test('dind without TLS: default: services reach a job unless inherit: default ke
     ['9 job build', '26 job package'],
   );
 });
+
+test('extends: a file of many templates that each extend many others is read in time near linear in its size, not in the square of it', async () => {
+  const { analyseFile } = await import('../../../src/scanners/iac/analyse.js');
+  const templates = (n: number) =>
+    Array.from({ length: n }, (_, i) => `.t${i}:\n  ${i ? `extends: [${Array.from({ length: Math.min(i, 20) }, (_, k) => `.t${i - 1 - k}`).join(', ')}]` : 'variables:\n    DOCKER_TLS_CERTDIR: ""\n  services: [docker:27.1-dind]'}\n`).join('') + `build:\n  extends: .t${n - 1}\n  script: [docker build .]\n`;
+  const started = performance.now();
+  const result = analyseFile('.gitlab-ci.yml', templates(600), () => {});
+  // Was about 10 s: each rule asked each job's ancestors anew, looking each parent up through the whole file.
+  assert.ok(performance.now() - started < 3_000, `took ${Math.round(performance.now() - started)} ms`);
+  assert.ok(result.findings.some((f) => f.ruleId === dind.id), result.findings.map((f) => `${f.ruleId} ${f.properties.resource}`).join('\n'));
+});

@@ -491,22 +491,36 @@ export const pipeline = (body: string) => `stages: [build]\n${body}`;
  * bounded to 10 levels; a parent no job of this file is (of an included file) is not read.
  */
 export function extendsOrder(pipeline: Pipeline, job: YMap): YMap[] {
+  // Read once per job: every rule asks, and a file of many templates that extend many others made each answer cost the whole file.
+  let known = extendsOrders.get(pipeline);
+  if (!known) extendsOrders.set(pipeline, (known = { byName: new Map([...pipeline.jobs].reverse().map((j) => [j.name, j.node])), parents: new Map(), orders: new Map() }));
+  const cached = known.orders.get(job);
+  if (cached) return [...cached];
+  const { byName, parents: parentsOf } = known;
+  const parentsOfNode = (node: YMap): YMap[] => {
+    let parents = parentsOf.get(node);
+    if (parents) return parents;
+    const written = get(node, 'extends');
+    const names = (isYSeq(written) ? written.items : written ? [written] : []).flatMap((p) => (isYScalar(p) && typeof p.value === 'string' ? [p.value] : []));
+    parents = names.reverse().flatMap((name) => byName.get(name) ?? []);
+    parentsOf.set(node, parents);
+    return parents;
+  };
   const out: YMap[] = [];
   const seen = new Set<YMap>();
   const visit = (node: YMap, depth: number) => {
     if (seen.has(node) || depth > 10) return;
     seen.add(node);
     out.push(node);
-    const parents = get(node, 'extends');
-    const names = (isYSeq(parents) ? parents.items : parents ? [parents] : []).flatMap((p) => (isYScalar(p) && typeof p.value === 'string' ? [p.value] : []));
-    for (const name of names.reverse()) {
-      const found = pipeline.jobs.find((j) => j.name === name);
-      if (found) visit(found.node, depth + 1);
-    }
+    for (const parent of parentsOfNode(node)) visit(parent, depth + 1);
   };
   visit(job, 0);
-  return out;
+  known.orders.set(job, out);
+  return [...out];
 }
+
+/** extendsOrder's index of a pipeline's jobs by name (the first of a name), the parents of each job, and its answers. */
+const extendsOrders = new WeakMap<Pipeline, { byName: Map<string, YMap>; parents: Map<YMap, YMap[]>; orders: Map<YMap, YMap[]> }>();
 
 /**
  * The job of this file that gives `job` its `key` (before_script, script, services...):
