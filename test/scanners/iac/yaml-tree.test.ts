@@ -23,6 +23,19 @@ describe('bounded YAML tree', () => {
     assert.match(result.problems[0]!.message, /alias bomb or huge document/);
   });
 
+  it('finds the node of each alias once per document: merge keys of merge keys stay fast (each alias read again walked the whole document)', () => {
+    const mergeChain = (levels: number) => 'x0: &x0 {a: 1}\n' + Array.from({ length: levels }, (_, i) => `x${i + 1}: &x${i + 1}\n  <<: [*x${i}, *x${i}]\n  k${i}: 1\n`).join('') + `top: *x${levels}\n`;
+    const started = performance.now();
+    const result = loadYaml(mergeChain(40));
+    assert.match(result.problems[0]!.message, /expands to more than 250000 nodes/);
+    // Was about 12 s.
+    assert.ok(performance.now() - started < 2_000, `took ${Math.round(performance.now() - started)} ms`);
+    assert.deepEqual(plain(get(loadYaml(mergeChain(3)).documents[0]!.root, 'top')), { k2: 1, k1: 1, k0: 1, a: 1 });
+    // An anchor written again names the node of its last writing before the alias.
+    const twice = loadYaml('a: &x 1\nb: *x\nc: &x 2\nd: *x\n').documents[0]!.root;
+    assert.deepEqual([text(get(twice, 'b')), text(get(twice, 'd'))], ['1', '2']);
+  });
+
   it('reports invalid YAML with its line and refuses oversize input', () => {
     const bad = loadYaml('a: 1\nb: [1, 2\nc: 3\n');
     assert.ok(bad.problems.length > 0);

@@ -1,6 +1,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { indentFlowContinuations, isUnderIndentedFlow, isYMap, isYScalar, isYSeq, pair, parseErrorText, UNDER_INDENTED_FLOW, type YMap, type YNode, type YPair } from '../yaml/tree.js';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
+import { aliasTarget } from '../yaml/anchors.js';
 import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from './quoted-continuations.js';
 import { condition } from './resolve.js';
 
@@ -170,7 +171,7 @@ function convert(node: YamlNode, doc: Document, position: (offset: number) => { 
   if (++budget.nodes > MAX_NODES || depth > MAX_DEPTH) throw new BudgetExceeded();
   const at = node.range ? position(node.range[0]) : { line: 1, col: 1 };
   if (isAlias(node)) {
-    const target = node.resolve(doc) as YamlNode | undefined;
+    const target = aliasTarget(doc, node);
     return target ? convert(target, doc, position, budget, depth + 1) : { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
   }
   const plainNode = convertPlain(node, doc, position, budget, depth, at);

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
+import { aliasTarget } from '../yaml/anchors.js';
 
 /**
  * Values of the Go template engine as Helm charts see them: nil, bool, float64 (every
@@ -243,7 +244,7 @@ export function loadValues(text: string, path: string | undefined, lineAt?: (lin
   const convert = (node: YamlNode | null | undefined, depth: number): Value => {
     if (++count > MAX_NODES || depth > MAX_DEPTH) throw new TemplateError(`more than ${MAX_NODES} values (alias bomb or huge file)`);
     if (!node) return null;
-    if (isAlias(node)) return convert(node.resolve(doc) as YamlNode | undefined, depth + 1);
+    if (isAlias(node)) return convert(aliasTarget(doc, node), depth + 1);
     if (isMap(node)) {
       const map: Dict = new Map();
       const keys = new Map<string, Origin>();

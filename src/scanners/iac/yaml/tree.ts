@@ -10,6 +10,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
+import { aliasTarget } from './anchors.js';
 
 /**
  * YAML documents as a small, plain tree that remembers where every node and key sits
@@ -209,7 +210,7 @@ function convert(
 ): YNode {
   if (++budget.nodes > budget.max || depth > MAX_DEPTH) throw new BudgetExceeded();
   if (isAlias(node)) {
-    const target = node.resolve(doc) as YamlNode | undefined;
+    const target = aliasTarget(doc, node);
     const at = node.range ? position(node.range[0]) : { line: 1, col: 1 };
     if (!target) return { kind: 'scalar', value: null, quoted: false, line: at.line, column: at.col };
     return convert(target, doc, position, budget, depth + 1);
