@@ -164,6 +164,13 @@ describe('HCL2 parser', () => {
   it('bounds nesting depth and input size', () => {
     const deep = parseHcl(`a = ${'['.repeat(400)}${']'.repeat(400)}\n`);
     assert.match(deep.problems[0]!.message, /nested deeper/);
+    // Unary operators nest too: 10,000 of them overflowed the stack (a contained exception with no line).
+    for (const op of ['!', '-']) {
+      const unary = parseHcl(`a = 1\nb = ${op.repeat(10_000)}1\n`);
+      assert.equal(unary.problems[0]?.line, 2);
+      assert.match(unary.problems[0]!.message, /nested deeper/);
+    }
+    assert.equal(parseHcl('a = !!true\nb = --1\n').problems.length, 0);
     const big = parseHcl('a = 1\n', { maxChars: 2, maxDepth: 10 });
     assert.match(big.problems[0]!.message, /larger than/);
   });

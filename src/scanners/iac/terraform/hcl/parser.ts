@@ -270,8 +270,14 @@ class Parser {
     const token = this.peek();
     if (token.kind === 'punct' && (token.value === '!' || token.value === '-')) {
       this.next();
-      const operand = this.parseUnary();
-      return { kind: 'unary', op: token.value, operand, ...this.pos3(token.start, endOf(operand)) };
+      // `!!!!...x` nests as deep as brackets do: bounded the same way, before the stack is.
+      if (++this.depth > this.limits.maxDepth) throw this.error(token, `expression nested deeper than ${this.limits.maxDepth}`);
+      try {
+        const operand = this.parseUnary();
+        return { kind: 'unary', op: token.value, operand, ...this.pos3(token.start, endOf(operand)) };
+      } finally {
+        this.depth--;
+      }
     }
     return this.parsePostfix(this.parsePrimary());
   }
