@@ -6,11 +6,27 @@
  * Kubernetes count: an application's own folder (/var/lib/myapp, /var/log/myapp,
  * /run/promtail) is a plain host path, and so is a CSI driver's own folder of sockets
  * under the kubelet's (/var/lib/kubelet/plugins/ebs.csi.aws.com; not kubernetes.io, where
- * the kubelet stages every pod's volumes). Under /home only a home directory itself and its
+ * the kubelet stages every pod's volumes). Under /etc of a Docker host only the machine's own
+ * configuration counts (ETC_SYSTEM): there an application's own folder (/etc/pihole,
+ * /etc/traefik) holds the configuration of the service the compose file runs; a Kubernetes
+ * node's /etc is the platform's, where no workload keeps its configuration (ConfigMaps do),
+ * so all of it counts. Under /home only a home directory itself and its
  * dot folders (keys, credentials, shell start-up files) count: /home/pi/media is data.
  * Under /dev the syslog socket /dev/log is no device: writing to it adds lines to the
- * machine's log, and it is a plain host path.
+ * machine's log, and it is a plain host path. A Windows path is read without its drive
+ * (C:\var\lib\kubelet as /var/lib/kubelet), with C:\Windows and the named pipes of the
+ * machine's services (\\.\pipe\...) sensitive too.
  */
+/**
+ * A Docker host's own configuration under /etc: who may log in and as whom, what runs at
+ * boot and on a schedule, what the loader, PAM, the shell, the package manager and the
+ * container runtime trust, the network's setup, and the daemons whose configuration runs
+ * commands as root (dnsmasq's dhcp-script, supervisord's programs, ppp and DHCP client
+ * hooks, acpid's events). Writing to any of it takes the machine.
+ */
+const ETC_SYSTEM =
+  /^\/etc\/(?:passwd|shadow|gshadow|group|sudoers(?:\.d)?|sudo\.conf|ssh|cron\.(?:d|daily|hourly|weekly|monthly|allow|deny)|crontab|anacrontab|at\.(?:allow|deny)|systemd|init\.d|init|rc\.local|rc\d\.d|profile(?:\.d)?|bash\.bashrc|bashrc|zsh|environment|ld\.so\.(?:preload|conf(?:\.d)?)|pam\.d|security|login\.defs|nsswitch\.conf|shells|docker|containerd|crio|containers|cni|kubernetes|rancher|apt|yum(?:\.repos\.d)?|dnf|zypp|apk|modprobe\.d|modules(?:-load\.d)?|sysctl\.(?:conf|d)|udev|fstab|hosts|resolv\.conf|hostname|machine-id|localtime|timezone|os-release|ssl|pki|ca-certificates|netplan|network|networks|NetworkManager|sysconfig|polkit-1|selinux|apparmor(?:\.d)?|audit|logrotate\.(?:conf|d)|rsyslog\.(?:conf|d)|default|grub\.d|exports|iptables|nftables\.conf|firewalld|alternatives|update-motd\.d|xinetd\.d|inetd\.conf|sssd|krb5\.(?:conf|keytab)|dnsmasq\.(?:conf|d)|supervisor|supervisord\.conf|ppp|dhcp|dhclient\.conf|acpi|monit|incron\.d)(?:[/.]|$)/;
+
 const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: (host: string) => string }> = [
   { path: /^\/$/, what: (h) => `the ${h}'s whole file system` },
   { path: /^\/etc\/kubernetes(?:\/|$)/, what: (h) => `the ${h}'s Kubernetes configuration, with the kubelet's credentials` },
@@ -58,7 +74,24 @@ export function normalHostPath(path: string): string {
  * undefined for a path that is not one, or for a world-readable system path mounted read-only.
  */
 export function sensitiveHostPath(path: string, host: 'node' | 'host', readOnly = false): string | undefined {
-  const normal = normalHostPath(path);
+  if (NAMED_PIPE.test(path)) return `a named pipe of a service of the ${host}, which takes its requests`;
+  const windows = windowsPath(path);
+  const normal = normalHostPath(windows ?? path);
   if (readOnly && READABLE_SYSTEM_PATHS.test(normal)) return undefined;
+  if (host === 'host' && /^\/etc\/./.test(normal) && !ETC_SYSTEM.test(normal) && !normal.startsWith('/etc/kubernetes')) return undefined;
+  if (windows !== undefined && /^\/windows(?:\/|$)/.test(normal)) return `the ${host}'s Windows system directory, with the programs it runs as SYSTEM`;
   return SENSITIVE_HOST_PATHS.find((entry) => entry.path.test(normal))?.what(host);
+}
+
+/** A Windows named pipe (`\\.\pipe\csi-proxy-disk-v1`): a service of the machine (csi-proxy, the container runtime) listens there. */
+const NAMED_PIPE = /^(?:\\\\|\/\/)\.[\\/]pipe[\\/]/i;
+
+/**
+ * A Windows path (`C:\var\lib\kubelet`, `c:/Windows`) as the paths above are written:
+ * without its drive, with slashes, in lower case (C:\var\lib\kubelet is the kubelet's
+ * directory of a Windows node); undefined for any other path.
+ */
+function windowsPath(path: string): string | undefined {
+  if (!/^[A-Za-z]:(?:[\\/]|$)/.test(path)) return undefined;
+  return `/${path.slice(2).replace(/\\/g, '/').replace(/^\/+/, '')}`.toLowerCase();
 }

@@ -23,6 +23,8 @@ test('hostpath-sensitive: paths into the node or other workloads are sensitive; 
   const plain = ['/var/lib/myapp', '/var/data', '/var/redis/data', '/var/local/static', '/var/log/myapp', '/var/log/nginx', '/var/log/messages-app', '/var/lib/mysql', '/var/cache/app', '/srv/data', '/opt', '/tmp/cache', '/data'];
   // A CSI driver's own folder of sockets under the kubelet's, and the syslog socket: plain host paths.
   plain.push('/var/lib/kubelet/plugins/csi.example.com', '/var/lib/kubelet/plugins/csi.example.com/', '/dev/log');
+  // A node's /etc is the platform's: an application's folder there is sensitive too (compose reads a Docker host's /etc differently).
+  sensitive.push('/etc/pihole', '/etc/nginx', '/etc/ssh');
   // Where the kubelet stages every pod's volumes, and where plugins register with it, stay sensitive.
   sensitive.push('/var/lib/kubelet/plugins', '/var/lib/kubelet/plugins/kubernetes.io/csi', '/var/lib/kubelet/plugins_registry', '/dev/logs');
   const found = hostPathFindings([...sensitive, ...plain]);
@@ -44,4 +46,15 @@ test('hostpath-sensitive: runtime sockets and Docker\'s data directory stay with
     found.filter((f) => f.rule !== 'hostpath-volume').map((f) => `${f.path} ${f.rule}`),
     ['/var/run/docker.sock docker-socket', '/run/containerd/containerd.sock docker-socket', '/var/lib/docker docker-socket', '/var/run/crio/crio.sock docker-socket'],
   );
+});
+
+test('hostpath-sensitive: Windows paths are read without their drive, and the named pipes of the node are its services', () => {
+  const sensitive = ['C:\\', 'C:\\var\\lib\\kubelet', 'c:/var/lib/kubelet/plugins_registry', 'C:\\Windows\\System32', 'C:\\etc\\kubernetes', '\\\\.\\pipe\\csi-proxy-disk-v1'];
+  const plain = ['C:\\var\\lib\\kubelet\\plugins\\ebs.csi.aws.com', 'C:\\data', 'D:\\logs\\app'];
+  const found = hostPathFindings([...sensitive, ...plain, '\\\\.\\pipe\\docker_engine', '\\\\.\\pipe\\containerd-containerd']);
+  assert.deepEqual(found.filter((f) => f.rule === 'hostpath-sensitive').map((f) => f.path), sensitive);
+  assert.deepEqual(found.filter((f) => f.rule === 'docker-socket').map((f) => f.path), ['\\\\.\\pipe\\docker_engine', '\\\\.\\pipe\\containerd-containerd']);
+  const message = (path: string) => found.find((f) => f.rule === 'hostpath-sensitive' && f.path === path)!.message;
+  assert.match(message('C:\\var\\lib\\kubelet'), /the kubelet's state/);
+  assert.match(message('\\\\.\\pipe\\csi-proxy-disk-v1'), /a named pipe of a service of the node/);
 });

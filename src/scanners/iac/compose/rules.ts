@@ -118,7 +118,7 @@ const sensitiveMount = composeRule({
   id: 'iac/compose-sensitive-host-mount',
   title: 'System directory of the host mounted',
   description:
-    "A bind mount exposes a system directory of the host (/, /etc, /proc, /sys, /dev, /root, a home directory or its dot folders, /usr, /var/lib/docker, /var/log, the host's service and runtime state under /run...) to the container: a compromised container can read host credentials or change the host. The paths are those of iac/k8s-hostpath-sensitive: an application's own folder (/run/myapp, /var/lib/myapp, /home/pi/media) is not one, and the world-readable files a container commonly takes from the host (/etc/localtime, /etc/timezone, /usr/share/zoneinfo, /etc/ssl/certs, /etc/passwd, /etc/group...) are not reported when mounted read-only (:ro).",
+    "A bind mount exposes a system directory of the host (/, /etc, /proc, /sys, /dev, /root, a home directory or its dot folders, /usr, /var/lib/docker, /var/log, the host's service and runtime state under /run...) to the container: a compromised container can read host credentials or change the host. The paths are those of iac/k8s-hostpath-sensitive, but for /etc: an application's own folder (/run/myapp, /var/lib/myapp, /home/pi/media, and on a Docker host /etc/pihole, where the service keeps its configuration) is not one, while the host's own configuration (/etc itself, /etc/ssh, /etc/sudoers.d, cron, systemd, the runtime's, and that of daemons whose configuration runs commands as root such as /etc/dnsmasq.d) is, and the world-readable files a container commonly takes from the host (/etc/localtime, /etc/timezone, /usr/share/zoneinfo, /etc/ssl/certs, /etc/passwd, /etc/group...) are not reported when mounted read-only (:ro).",
   remediation: 'Mount only application directories, read-only where possible (:ro); never the host root or system directories.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -126,6 +126,8 @@ const sensitiveMount = composeRule({
     positive: [
       service('    volumes:\n      # expect\n      - /etc:/host/etc:ro\n'),
       service('    volumes:\n      # expect\n      - /:/host\n'),
+      // The host's own configuration under /etc, and that of a daemon whose configuration runs commands as root.
+      service('    volumes:\n      # expect\n      - /etc/cron.d:/etc/cron.d\n      # expect\n      - /etc/dnsmasq.d:/etc/dnsmasq.d\n'),
       // Written to, the host's time zone and trusted certificates are changed; the logs of every container; a user's keys.
       service('    volumes:\n      # expect\n      - /etc/localtime:/etc/localtime\n      # expect\n      - /etc/ssl/certs:/etc/ssl/certs\n      # expect\n      - /var/lib/docker/containers:/logs:ro\n      # expect\n      - /home/pi/.ssh:/root/.ssh:ro\n'),
     ],
@@ -133,6 +135,8 @@ const sensitiveMount = composeRule({
       service('    volumes:\n      - ./config:/etc/app:ro\n      - /srv/app/data:/data\n'),
       service('    volumes:\n      - ./src:/usr/src/app\n      - /usr/src/app/node_modules\n      - /etc/app\n'),
       // World-readable files of the host, read-only; an application's own folders.
+      // The service's own configuration folder under the host's /etc.
+      service('    volumes:\n      - /etc/pihole:/etc/pihole\n      - /etc/traefik/traefik.yml:/traefik.yml:ro\n'),
       service('    volumes:\n      - /etc/localtime:/etc/localtime:ro\n      - /etc/timezone:/etc/timezone:ro\n      - type: bind\n        source: /etc/ssl/certs\n        target: /etc/ssl/certs\n        read_only: true\n      - /run/myapp:/run/myapp\n      - /home/pi/media:/media\n      - /var/log/myapp:/logs\n'),
     ],
   },
