@@ -8,10 +8,15 @@ import { applyZizmor, isZizmorConfig } from './zizmor.js';
 import { findingOfRule } from '../../core/rule.js';
 import { createRootLister, createRootReader } from '../../workspace/root-reader.js';
 import { OPEN_SCANNED_FILE } from '../../workspace/files.js';
-import { addGitlabIncludes } from './ci.js';
+import { addGitlabIncludes, GITLAB_CI, LOCAL_ACTION, WORKFLOW } from './ci.js';
+import { DEPENDABOT } from './rules.js';
+import { classify } from '../iac/detect.js';
+import { loadYaml } from '../iac/yaml/tree.js';
 
 const MAX_INCLUDE_BYTES = 1024 * 1024;
 const MAX_LISTED = 1000;
+/** The files the posture rules read as YAML. */
+const READ_AS_YAML = [DEPENDABOT, WORKFLOW, LOCAL_ACTION, GITLAB_CI];
 
 /** Runs the posture rules on a repository view; exposed for tests. */
 export function checkRepo(
@@ -68,6 +73,12 @@ export const postureScanner: Scanner = {
       const text = await file.text();
       ctx.progress.tick();
       if (text !== null) files.set(file.path, text);
+    }
+    // YAML the rules read that no IaC platform analyses (.github/dependabot.yml, an action that is not composite): where it does not parse, said here.
+    for (const [path, text] of files) {
+      if (!READ_AS_YAML.some((pattern) => pattern.test(path)) || classify(path, text) !== undefined) continue;
+      const problem = loadYaml(text).problems[0];
+      if (problem) ctx.warn({ path, line: problem.line, message: `${problem.message}; the posture checks that read this file skipped it` });
     }
     let tracked: string[] | undefined;
     // Repository-wide checks judge a repository at its top; a plain directory (an exported source

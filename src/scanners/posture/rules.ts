@@ -18,7 +18,7 @@ const MISPLACED_CODEOWNERS = /^(?:\.github\/.+|\.gitlab\/.+|[^/]+)\/CODEOWNERS$/
 const PROW_OWNERS = /^OWNERS$/;
 /** Kubernetes projects name their security contacts and point to the project's policy. */
 const SECURITY_CONTACTS = /^SECURITY_CONTACTS$/;
-const DEPENDABOT = /^\.github\/dependabot\.ya?ml$/;
+export const DEPENDABOT = /^\.github\/dependabot\.ya?ml$/;
 const RENOVATE = /^(?:\.github\/|\.gitlab\/)?(?:renovate\.json5?|\.renovaterc(?:\.json5?)?)$/;
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
 

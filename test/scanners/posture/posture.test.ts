@@ -99,6 +99,24 @@ describe('posture scanner outside a git repository', () => {
   });
 });
 
+test('YAML the posture rules read that no IaC platform analyses is warned with its file and line where it does not parse', async () => {
+  const tree = tempTree({
+    '.github/dependabot.yml': 'version: 2\nupdates: [\n  - package-ecosystem: npm\n',
+    '.github/actions/setup/action.yml': 'name: setup\nruns: {using: node20\n',
+    // A workflow is the IaC scanner's to warn about.
+    '.github/workflows/ci.yml': 'on: push\njobs: {a\n',
+  });
+  try {
+    const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
+    const said = result.warnings.filter((w) => w.path !== undefined).map((w) => `${w.path}:${w.line}: ${w.message}`);
+    assert.equal(said.length, 2, said.join('\n'));
+    assert.match(said[0]!, /^\.github\/actions\/setup\/action\.yml:3: invalid YAML: .*; the posture checks that read this file skipped it$/);
+    assert.match(said[1]!, /^\.github\/dependabot\.yml:3: invalid YAML: /);
+  } finally {
+    tree.cleanup();
+  }
+});
+
 test('the CI scanning check reads the local files a GitLab pipeline includes, by path and by wildcard', async () => {
   const tree = tempTree({
     'README.md': '# app\n',
