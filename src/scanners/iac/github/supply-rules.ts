@@ -218,8 +218,10 @@ function cacheUse(step: Step, triggers: ReleaseTrigger[]): { line: number; actio
     const value = set.value.trim();
     const expression = /\$\{\{/.test(value);
     if (toggle.values) {
-      // A list of cache sources: an expression may name any of them.
-      if (!expression && !toggle.values.test(value)) return undefined;
+      // A list of cache sources, one a line: an expression may name any of them, unless its line fixes the type (type=registry,ref=${{ env.IMAGE }}:cache).
+      const values = toggle.values;
+      const mayMatch = (entry: string) => values.test(entry) || (/\$\{\{/.test(entry) && !/(?:^|,)\s*type=[\w-]+\s*(?:,|$)/.test(entry));
+      if (!value.split('\n').some(mayMatch)) return undefined;
     } else if (expression) {
       if (!onForReleases(value, toggle.kind, triggers)) return undefined;
     } else if (toggle.kind === 'opt-in' ? value === '' || value.toLowerCase() === 'false' : /^(?:true|yes|1)$/i.test(value)) return undefined;
@@ -254,6 +256,8 @@ export const cachePoisoning = workflowRule({
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
     negative: [
+      // A registry cache (its type fixed, the image an expression) is written only with the registry's credentials, not through the GitHub Actions cache.
+      "name: release\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6.18.0\n        with:\n          push: true\n          tags: example.org/app:${{ github.ref_name }}\n          cache-from: type=registry,ref=${{ vars.IMAGE }}:buildcache\n          cache-to: type=registry,ref=${{ vars.IMAGE }}:buildcache,mode=max\n",
       // Off on every tag push and release, the only events this workflow runs on.
       'name: release\non:\n  push:\n    tags: ["*"]\n  release:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n        with:\n          enable-cache: ${{ !startsWith(github.ref, \'refs/tags/\') }}\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cache\n          key: deps\n          lookup-only: true\n      - uses: docker/setup-buildx-action@c47758b77c9736f4b2ef4073d4d51994fabfe349 # v3.7.1\n      - run: uv build\n',
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          cache: npm\n      - run: npm ci && npm test\n'),
