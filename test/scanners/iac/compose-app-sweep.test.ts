@@ -58,6 +58,7 @@ describe('compose files of application repositories', () => {
     assert.equal(devOnlyReason('docker/compose/docker-compose.ci-test.yml'), 'its name says ci');
     assert.equal(devOnlyReason('.devcontainer/docker-compose.yml'), 'it is in the folder .devcontainer/');
     assert.equal(devOnlyReason('tests/resources/docker/docker-compose.yml'), 'it is in the folder tests/');
+    assert.equal(devOnlyReason('docker/devenv/docker-compose.main.yml'), 'it is in the folder devenv/');
     assert.equal(devOnlyReason('docker-compose.override.yml'), undefined);
     assert.equal(devOnlyReason('deploy/production/compose.yaml'), undefined);
     assert.equal(devOnlyReason('docker-compose.devtools-proxy.yml'), undefined);

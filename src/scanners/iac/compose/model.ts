@@ -20,7 +20,7 @@ export interface ComposeInput {
 }
 
 /** Name parts and folders of compose files meant for development, tests or CI (`docker-compose.dev.yml`, `compose.ci.yaml`, `.devcontainer/`). */
-const DEV_WORD = /^(?:dev|devel|develop|development|local|debug|test|tests|testing|e2e|ci|devcontainer)$/i;
+const DEV_WORD = /^(?:dev|devel|develop|development|devenv|local|debug|test|tests|testing|e2e|ci|devcontainer)$/i;
 
 /**
  * Why a compose file at `filePath` is for development, tests or CI only, or undefined.
