@@ -68,3 +68,18 @@ describe('Dockerfile images pulled by COPY --from and RUN --mount', () => {
     assert.deepEqual(hits('iac/dockerfile-image-latest', text), []);
   });
 });
+
+describe('Dockerfile sensitive port', () => {
+  it('is medium for a way into the image (a remote shell or desktop, a container API) and low for a backend port, which EXPOSE only declares', () => {
+    const found = hits('iac/dockerfile-sensitive-port', 'FROM alpine:3.20\nEXPOSE 22 2375\nEXPOSE 5432 6379\n');
+    assert.deepEqual(
+      found.map((h) => [h.line, h.severity, h.message]),
+      [
+        [2, 'medium', 'EXPOSE 22 declares 22/tcp (SSH): the image runs a way in; keep it out of the image.'],
+        [2, 'medium', 'EXPOSE 2375 declares 2375/tcp (Docker API without TLS, cleartext): the image runs a way in; keep it out of the image.'],
+        [3, 'low', 'EXPOSE 5432 declares 5432/tcp (PostgreSQL): publish it only on a private network, and keep it out of application images.'],
+        [3, 'low', 'EXPOSE 6379 declares 6379/tcp (Redis, cleartext): publish it only on a private network, and keep it out of application images.'],
+      ],
+    );
+  });
+});

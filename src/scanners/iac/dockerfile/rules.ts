@@ -223,9 +223,9 @@ const sensitivePortExposed = dockerRule({
   id: 'iac/dockerfile-sensitive-port',
   title: 'Sensitive port exposed',
   description:
-    'EXPOSE declares a port of a service that should not be reachable from outside a container: remote shells (SSH 22, Telnet 23), FTP, the Docker API (2375) or a database. It documents, and with -P publishes, a way in for attackers.',
-  remediation: 'Remove the EXPOSE line; run SSH, databases and admin services outside the application image or reach them through a private network or `docker exec`.',
-  severity: 'high',
+    'EXPOSE declares a port of a service that should not be reachable from outside a container: remote shells (SSH 22, Telnet 23), FTP, the Docker API (2375) or a database. EXPOSE publishes nothing by itself (`docker run -P` does, and compose and Kubernetes decide where a port is published, which their own rules judge), so it says what the image runs: a remote shell, a remote desktop or a container API inside an image is a way in however the port is later published (medium); a database, cache, broker or other backend port is what its own image declares on purpose, and in an application image a sign that the image bundles a backend (low).',
+  remediation: 'Remove the EXPOSE line and the service behind it; run SSH, databases and admin services outside the application image, reach them through a private network or `docker exec`, and publish a backend image\'s port only on a private network.',
+  severity: 'medium',
   cwe: ['CWE-200'],
   examples: {
     positive: [
@@ -253,10 +253,13 @@ const sensitivePortExposed = dockerRule({
         // DNS on TCP is part of the protocol, not a remote-access service; skip it for EXPOSE.
         for (const entry of entries) {
           if (entry.port === 53) continue;
+          const wayIn = entry.category === 'remote-access' || entry.category === 'container-api';
           yield {
             line: instruction.line,
-            message: `EXPOSE ${word} declares ${describePort(entry)}; do not expose it from an application image.`,
-            severity: entry.severity,
+            message: wayIn
+              ? `EXPOSE ${word} declares ${describePort(entry)}: the image runs a way in; keep it out of the image.`
+              : `EXPOSE ${word} declares ${describePort(entry)}: publish it only on a private network, and keep it out of application images.`,
+            severity: wayIn ? 'medium' : 'low',
             resource: stageLabel(input, instruction),
           };
         }
