@@ -16,7 +16,11 @@ export function label(r: CfnResource): string {
   return `${r.type} ${r.id}`;
 }
 
-/** The pair at a path of keys under `node`, following parameter defaults and constant Fn::If in between. */
+/**
+ * The pair at a path of keys under `node`, following parameter defaults and constant Fn::If in between.
+ * A property whose value is `AWS::NoValue` (`!If [IsReplica, !Ref Source, !Ref AWS::NoValue]` with the
+ * condition false) is absent, as CloudFormation removes it.
+ */
 export function pairAt(t: CfnTemplate, node: YNode | null | undefined, ...keys: string[]): YPair | undefined {
   let current: YNode | null | undefined = node;
   let found: YPair | undefined;
@@ -27,6 +31,7 @@ export function pairAt(t: CfnTemplate, node: YNode | null | undefined, ...keys: 
     if (!found) return undefined;
     current = found.value;
   }
+  if (found && found.value !== null && follow(t, found.value) === null) return undefined;
   return found;
 }
 

@@ -76,6 +76,8 @@ const databaseNotEncrypted: CfnRule = cfnRule({
       // A cluster's DBClusterIdentifier is its own name, not membership of an encrypted cluster.
       'Resources:\n  # expect\n  Cache:\n    Type: AWS::DAX::Cluster\n    Properties:\n      IAMRoleARN: !GetAtt DaxRole.Arn\n      NodeType: dax.r5.large\n      ReplicationFactor: 3\n',
       'Resources:\n  # expect\n  Docs:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      DBClusterIdentifier: demo-docs\n  # expect\n  Orders:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      DBClusterIdentifier: demo-orders\n      Engine: aurora-postgresql\n',
+      // A replica source that resolves to AWS::NoValue is no source: CloudFormation removes the property.
+      "Parameters:\n  SourceDb:\n    Type: String\n    Default: ''\nConditions:\n  IsReplica: !Not [!Equals [!Ref SourceDb, '']]\nResources:\n  # expect\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t4g.small\n      SourceDBInstanceIdentifier: !If [IsReplica, !Ref SourceDb, !Ref AWS::NoValue]\n",
     ],
     negative: [
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      StorageEncrypted: true\n',
