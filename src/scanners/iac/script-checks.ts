@@ -27,11 +27,20 @@ export const TLS_DISABLED: readonly ScriptPattern[] = [
   { pattern: /\bgem\b[^|;&\n]*?-P\s+NoSecurity\b/, what: 'gem -P NoSecurity' },
 ];
 
+/**
+ * An apt repository on the machine itself marked [trusted=yes] (`deb [trusted=yes]
+ * file:///tmp/repo ./`): the usual way to install packages just built from source, which
+ * carry no signature. No network lies between, so no mirror can swap them; what they hold
+ * is as good as how they were made, which the download rules judge.
+ */
+export const LOCAL_TRUSTED_APT_SOURCE = /\[\s*(?:[^\]]*\s)?trusted=yes\b[^\]]*\]\s*(?:file|copy|cdrom):/;
+
 export const SIGNATURE_DISABLED: readonly ScriptPattern[] = [
   { pattern: /--allow-unauthenticated\b/, what: 'apt --allow-unauthenticated' },
   { pattern: /--allow-insecure-repositories\b/, what: 'apt --allow-insecure-repositories' },
   { pattern: /AllowUnauthenticated\s*[= ]\s*["']?(?:true|1|yes)\b/i, what: 'APT::Get::AllowUnauthenticated' },
-  { pattern: /\[\s*(?:[^\]]*\s)?trusted=yes\b[^\]]*\]/, what: 'an apt source marked [trusted=yes]' },
+  // A source on the machine itself (file:, copy:, cdrom:) is LOCAL_TRUSTED_APT_SOURCE.
+  { pattern: /\[\s*(?:[^\]]*\s)?trusted=yes\b[^\]]*\](?!\s*(?:file|copy|cdrom):)/, what: 'an apt source marked [trusted=yes]' },
   { pattern: /--nogpgcheck\b/, what: 'yum/dnf --nogpgcheck' },
   { pattern: /\bgpgcheck\s*=\s*0\b/, what: 'gpgcheck=0' },
   { pattern: /\bapk\b[^|;&\n]*?--allow-untrusted\b/, what: 'apk --allow-untrusted' },

@@ -83,3 +83,10 @@ describe('Dockerfile sensitive port', () => {
     );
   });
 });
+
+describe('Dockerfile package signature disabled', () => {
+  it('is low for an apt repository on the machine itself marked [trusted=yes], high for one over the network', () => {
+    const found = hits('iac/dockerfile-package-signature-disabled', 'FROM debian:12\nRUN echo "deb [ trusted=yes ] file:///tmp/repo ./" > /etc/apt/sources.list.d/local.list\nRUN echo "deb [trusted=yes] https://repo.example.org/ stable main" > /etc/apt/sources.list.d/x.list\n');
+    assert.deepEqual(found.map((h) => [h.line, h.severity ?? 'high']), [[3, 'high'], [2, 'low']]);
+  });
+});

@@ -2,7 +2,7 @@ import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js'
 import { pinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
+import { LOCAL_TRUSTED_APT_SOURCE, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
 import { effectiveWords, pipeToShellOffsets, programOf } from '../shell.js';
 import { effective, type DockerStage } from './parser.js';
 import {
@@ -424,7 +424,7 @@ const signatureDisabled = dockerRule({
   id: 'iac/dockerfile-package-signature-disabled',
   title: 'Package signature verification disabled',
   description:
-    'A package manager is told to accept unsigned or unverified packages (apt --allow-unauthenticated, [trusted=yes], yum --nogpgcheck, apk --allow-untrusted...). A mirror or network attacker can then install anything.',
+    'A package manager is told to accept unsigned or unverified packages (apt --allow-unauthenticated, [trusted=yes], yum --nogpgcheck, apk --allow-untrusted...). A mirror or network attacker can then install anything. An apt repository on the machine itself marked [trusted=yes] (file:), the usual way to install packages just built from source, is low: no network lies between.',
   remediation: 'Remove the option and import the repository signing key instead (signed-by= for apt, gpgkey= for yum).',
   severity: 'high',
   cwe: ['CWE-347'],
@@ -434,6 +434,8 @@ const signatureDisabled = dockerRule({
       'FROM rockylinux:9\n# expect\nRUN dnf install -y --nogpgcheck httpd\n',
       'FROM debian:12\n# expect\nRUN echo "deb [trusted=yes] http://repo.example.org/ stable main" > /etc/apt/sources.list.d/x.list\n',
       'FROM alpine:3.20\n# expect\nRUN apk add --allow-untrusted /tmp/pkg.apk\n',
+      // A repository of packages just built from source, on the machine itself: low.
+      'FROM debian:12\n# expect\nRUN apt-get source hello && echo "deb [ trusted=yes ] file:///tmp/repo ./" > /etc/apt/sources.list.d/local.list\n',
     ],
     negative: ['FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n', 'FROM rockylinux:9\nRUN dnf install -y httpd\n'],
   },
@@ -443,6 +445,14 @@ const signatureDisabled = dockerRule({
         const place = at(hit.instruction, hit.line);
         yield { ...place, message: `${what}${detailNote(place)} installs packages without verifying their signatures.` };
       }
+    }
+    for (const hit of runMatches(input, LOCAL_TRUSTED_APT_SOURCE)) {
+      const place = at(hit.instruction, hit.line);
+      yield {
+        ...place,
+        message: `a local apt repository marked [trusted=yes]${detailNote(place)} installs its packages unverified: safe when every package in it is built in this build from verified sources.`,
+        severity: 'low',
+      };
     }
   },
 });
