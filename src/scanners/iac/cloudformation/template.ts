@@ -1,5 +1,5 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { indentFlowContinuations, isUnderIndentedFlow, isYMap, isYScalar, isYSeq, pair, parseErrorText, UNDER_INDENTED_FLOW, type YMap, type YNode, type YPair } from '../yaml/tree.js';
+import { indentFlowContinuations, isUnderIndentedFlow, isYMap, isYScalar, isYSeq, pair, parseErrorText, UNDER_INDENTED_FLOW, withoutStacks, type YMap, type YNode, type YPair } from '../yaml/tree.js';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from '../yaml/anchors.js';
 import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from './quoted-continuations.js';
@@ -101,7 +101,7 @@ export function parseTemplate(text: string, warn: (line: number, message: string
   }
   let lineCounter = new LineCounter();
   let doc: Document;
-  const parse = (source: string, counter: LineCounter) => parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: false, merge: true }) as unknown as Document;
+  const parse = (source: string, counter: LineCounter) => withoutStacks(() => parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: false, merge: true }) as unknown as Document);
   try {
     doc = parse(text, lineCounter);
     // CloudFormation parses YAML as PyYAML does: what only YAML 1.2 refuses is read again, with a warning.

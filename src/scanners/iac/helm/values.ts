@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from '../yaml/anchors.js';
+import { withoutStacks } from '../yaml/tree.js';
 
 /**
  * Values of the Go template engine as Helm charts see them: nil, bool, float64 (every
@@ -223,14 +224,17 @@ export function loadValues(text: string, path: string | undefined, lineAt?: (lin
   const lineCounter = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, {
-      version: '1.1',
-      merge: true,
-      uniqueKeys: false,
-      lineCounter,
-      prettyErrors: false,
-      customTags: (tags) => tags.filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp'),
-    }) as unknown as Document;
+    doc = withoutStacks(
+      () =>
+        parseDocument(text, {
+          version: '1.1',
+          merge: true,
+          uniqueKeys: false,
+          lineCounter,
+          prettyErrors: false,
+          customTags: (tags) => tags.filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:timestamp'),
+        }) as unknown as Document,
+    );
   } catch (error) {
     return { value: null, error: { line: 1, message: (error as Error).message } };
   }

@@ -96,8 +96,24 @@ export function parseErrorText(message: string, syntax: 'YAML' | 'JSON' = 'YAML'
 }
 
 function parseStream(text: string, lineCounter: LineCounter): Document[] {
-  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false }) as unknown as Document[];
+  const docs = withoutStacks(() => parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false }) as unknown as Document[]);
   return Array.isArray(docs) ? docs : [];
+}
+
+/**
+ * Runs a parse without capturing a stack for each error it creates. The yaml library makes
+ * an Error for every problem of a document and keeps going: a broken file of a few MB
+ * made hundreds of thousands, and capturing their stacks took seconds and a GB of memory.
+ * Only their messages and offsets are read.
+ */
+export function withoutStacks<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** Parses a YAML stream. Syntax errors, oversize input and alias bombs are problems with a line, never exceptions. */
