@@ -96,7 +96,7 @@ function binding(kind: 'RoleBinding' | 'ClusterRoleBinding', namespace: string, 
   return `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: ${roleName}-binding\n  namespace: ${namespace}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${roleKind}\n  name: ${roleName}\nsubjects:\n- kind: ${subjectKind}\n  name: worker\n  namespace: ${namespace}\n`;
 }
 
-const RUNTIME_SOCKET = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/(?:docker|containerd|crio)\/?$|^\/var\/lib\/docker\/?$/;
+const RUNTIME_SOCKET = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/(?:docker|containerd|crio)\/?$|^\/var\/lib\/docker\/?$|^(?:\\\\|\/\/)\.[\\/]pipe[\\/](?:docker_engine|containerd-containerd)$/i;
 
 interface HostPathMount {
   object: KubeObject;
@@ -363,7 +363,7 @@ const dockerSocket = kubeRule({
   id: 'iac/k8s-docker-socket',
   title: 'Container runtime socket mounted',
   description:
-    'A hostPath volume mounts the Docker, containerd or CRI-O socket (or its directory), or Docker\'s data directory. Whoever can talk to the runtime socket can start a privileged container on the node, and whoever can write the data directory can change the files of every image and container: either is root on the node.',
+    'A hostPath volume mounts the Docker, containerd or CRI-O socket (or its directory; on Windows the named pipes docker_engine and containerd-containerd), or Docker\'s data directory. Whoever can talk to the runtime socket can start a privileged container on the node, and whoever can write the data directory can change the files of every image and container: either is root on the node.',
   remediation: 'Do not mount the runtime socket; build images with rootless tools (BuildKit rootless, kaniko) and query the cluster through the Kubernetes API.',
   severity: 'critical',
   cwe: ['CWE-250'],
@@ -386,7 +386,7 @@ const hostPathSensitive = kubeRule({
   id: 'iac/k8s-hostpath-sensitive',
   title: 'System directory of the node mounted',
   description:
-    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home and a home directory or dot folder in it (/home/ubuntu, /home/ubuntu/.ssh; not /home/ubuntu/data), /usr (the CA certificates, time zone, OS release, passwd and group files under /etc and /usr are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet (not a CSI driver's own folder of sockets, /var/lib/kubelet/plugins/<driver>), the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...; the syslog socket /dev/log is no device and not one of them). The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
+    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home and a home directory or dot folder in it (/home/ubuntu, /home/ubuntu/.ssh; not /home/ubuntu/data), /usr (the CA certificates, time zone, OS release, passwd and group files under /etc and /usr are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet (not a CSI driver's own folder of sockets, /var/lib/kubelet/plugins/<driver>), the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...; the syslog socket /dev/log is no device and not one of them). A Windows path is read without its drive (C:\\var\\lib\\kubelet as /var/lib/kubelet), and C:\\Windows and the node's named pipes (\\\\.\\pipe\\csi-proxy-disk-v1) count too. The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
   remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
