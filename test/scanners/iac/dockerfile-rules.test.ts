@@ -44,6 +44,13 @@ describe('Dockerfile templates', () => {
     assert.deepEqual(go.warnings.map((w) => w[0]), [1]);
   });
 
+  it('skips a file whose %%VAR%% placeholders leave it unparsable as written, with one warning at the first placeholder', () => {
+    const nginx = parse('FROM nginx:%%NGINX_VERSION%%-alpine\nRUN set -x \\\n    && pkgs="%%PACKAGES%%\n    " \\\n    && apk add $pkgs\n');
+    assert.equal(nginx.input, undefined);
+    assert.deepEqual(nginx.warnings.map((w) => w[0]), [1]);
+    assert.match(nginx.warnings[0]![1], /%%VAR%% placeholders where it does not parse/);
+  });
+
   it('keeps checking %%VAR%% placeholders and {{ }} inside an instruction', () => {
     const balena = parse('FROM balenalib/%%BALENA_MACHINE_NAME%%-debian:bookworm\nRUN curl -fsSL https://example.org/i.sh | sh\n');
     assert.ok(balena.input);
