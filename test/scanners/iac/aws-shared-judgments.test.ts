@@ -247,14 +247,7 @@ describe('CloudFormation: a managed policy ARN is read alike by the rules that j
 });
 
 describe('a judgment made on both platforms has one severity', () => {
-  // Pairs whose severities still differ, left for a decision: each says which platform rates it how.
-  const UNDECIDED: Record<string, string> = {
-    'cloudtrail-logging-disabled': 'Terraform high, CloudFormation medium',
-    'cloudtrail-no-log-validation': 'Terraform medium, CloudFormation low',
-    'apigw-method-no-auth': 'Terraform medium, CloudFormation low',
-    'apigw-v2-route-no-auth': 'Terraform medium, CloudFormation low',
-  };
-  it('tf-aws-<name> and cfn-<name> rate a finding alike (at-rest encryption medium, TLS below 1.2 medium)', async () => {
+  it('tf-aws-<name> and cfn-<name> rate a finding alike (at-rest encryption medium, TLS below 1.2 medium, CloudTrail off medium, API methods without authorization medium)', async () => {
     const { PLATFORM_RULES } = await import('../../../src/scanners/iac/platforms.js');
     const severities = new Map<string, { tf?: string; cfn?: string }>();
     for (const platform of PLATFORM_RULES)
@@ -263,9 +256,13 @@ describe('a judgment made on both platforms has one severity', () => {
         const [key, side] = id.startsWith('tf-aws-') ? [id.slice('tf-aws-'.length), 'tf' as const] : id.startsWith('cfn-') ? [id.slice('cfn-'.length), 'cfn' as const] : [undefined, undefined];
         if (key && side) severities.set(key, { ...severities.get(key), [side]: rule.severity });
       }
-    const differing = [...severities].filter(([key, s]) => s.tf && s.cfn && s.tf !== s.cfn && !(key in UNDECIDED)).map(([key, s]) => `${key}: Terraform ${s.tf}, CloudFormation ${s.cfn}`);
+    const differing = [...severities].filter(([key, s]) => s.tf && s.cfn && s.tf !== s.cfn).map(([key, s]) => `${key}: Terraform ${s.tf}, CloudFormation ${s.cfn}`);
     assert.deepEqual(differing, []);
     assert.equal(severities.get('database-not-encrypted')?.cfn, 'medium');
     assert.equal(severities.get('tls-outdated')?.tf, 'medium');
+    // Losing the audit trail is not itself a way in; its integrity is hygiene; an unauthenticated method is a real gap when not meant to be public.
+    assert.deepEqual(severities.get('cloudtrail-logging-disabled'), { tf: 'medium', cfn: 'medium' });
+    assert.deepEqual(severities.get('cloudtrail-no-log-validation'), { tf: 'low', cfn: 'low' });
+    assert.deepEqual(severities.get('apigw-method-no-auth'), { tf: 'medium', cfn: 'medium' });
   });
 });

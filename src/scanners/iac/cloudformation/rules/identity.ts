@@ -182,7 +182,7 @@ const apiMethodNoAuth: CfnRule = cfnRule({
   description:
     "A REST API method has AuthorizationType NONE and requires no API key, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does. A SAM function's `Api` event is such a method when neither the event (Auth.Authorizer, Auth.ApiKeyRequired), nor its AWS::Serverless::Api, nor the template's Globals set an authorizer or an API key; APIs defined by an OpenAPI document and private APIs are not judged. Nor is a method of an API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGateway::BasePathMapping, AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain): only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
   remediation: 'Use AuthorizationType AWS_IAM, COGNITO_USER_POOLS or CUSTOM with an authorizer, or require an API key; leave NONE only on methods meant to be public.',
-  severity: 'low',
+  severity: 'medium',
   confidence: 'medium',
   cwe: ['CWE-306'],
   examples: {
@@ -255,7 +255,7 @@ const apiRouteNoAuth: CfnRule = cfnRule({
   description:
     "An API Gateway V2 route has AuthorizationType NONE (the default when unset): anyone who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet. For a WebSocket API only the $connect route is judged, as the connection is authorized there once. A quick-create HTTP API (Target on the API) gets such a $default route, and so does a SAM function's `HttpApi` event when neither the event (Auth.Authorizer), nor its AWS::Serverless::HttpApi, nor the template's Globals set an authorizer. That is right for public endpoints, but a route left open by mistake exposes whatever its integration does. An HTTP API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
   remediation: 'Set AuthorizationType to JWT (with an AuthorizerId), CUSTOM (a Lambda authorizer) or AWS_IAM on the route; leave NONE only on routes meant to be public, and on CORS preflight routes.',
-  severity: 'low',
+  severity: 'medium',
   confidence: 'medium',
   cwe: ['CWE-306'],
   examples: {

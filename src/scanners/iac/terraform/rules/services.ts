@@ -13,7 +13,7 @@ const cloudtrailDisabled: TfRule = tfRule({
   title: 'CloudTrail logging turned off',
   description: 'enable_logging = false stops the trail: API calls in the account (who created keys, changed policies, deleted data) are no longer recorded, which is exactly what an intruder wants.',
   remediation: 'Remove enable_logging = false (it defaults to true) and protect the trail with an SCP that denies cloudtrail:StopLogging.',
-  severity: 'high',
+  severity: 'medium',
   cwe: ['CWE-778'],
   examples: {
     positive: ['resource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n  # expect\n  enable_logging = false\n}\n'],
@@ -32,7 +32,7 @@ const cloudtrailValidation: TfRule = tfRule({
   title: 'CloudTrail log file validation disabled',
   description: 'Without enable_log_file_validation, nobody can prove that CloudTrail log files were not modified or deleted after delivery, so an intruder with access to the log bucket can erase their tracks unnoticed (CIS AWS 3.2).',
   remediation: 'Set enable_log_file_validation = true.',
-  severity: 'medium',
+  severity: 'low',
   cwe: ['CWE-354'],
   examples: {
     positive: ['# expect\nresource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = "trail-logs"\n}\n'],
