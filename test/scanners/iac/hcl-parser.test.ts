@@ -171,6 +171,12 @@ describe('HCL2 parser', () => {
       assert.match(unary.problems[0]!.message, /nested deeper/);
     }
     assert.equal(parseHcl('a = !!true\nb = --1\n').problems.length, 0);
+    // A traversal of many steps is read in time linear in them: each step copied the path before (5 s for 20,000).
+    const started = performance.now();
+    const long = parseHcl(`a = local.x${'[0]'.repeat(20_000)}${'.b'.repeat(20_000)}[var.i]\n`);
+    assert.ok(performance.now() - started < 1_500, `took ${Math.round(performance.now() - started)} ms`);
+    const chain = long.body.attributes[0]!.expr;
+    assert.ok(chain.kind === 'traversal' && chain.path.length === 40_003 && chain.indexes?.length === 1);
     const big = parseHcl('a = 1\n', { maxChars: 2, maxDepth: 10 });
     assert.match(big.problems[0]!.message, /larger than/);
   });

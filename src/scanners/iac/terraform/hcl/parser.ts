@@ -345,10 +345,13 @@ class Parser {
 
   /** `expr` followed by one more step; `index` is the expression of a computed index step ('[?]'). */
   private extend(expr: Expr, step: string, end: number, index?: Expr): Expr {
-    const before = expr.kind === 'traversal' ? (expr.indexes ?? []) : [];
-    const indexes = index ? { indexes: [...before, index] } : {};
-    if (expr.kind === 'traversal') return { ...expr, path: [...expr.path, step], ...indexes, ...this.pos3(startOf(expr), end) };
-    return { kind: 'traversal', path: [step], source: expr, ...indexes, ...this.pos3(startOf(expr), end) };
+    if (expr.kind === 'traversal') {
+      // The traversal parsePostfix is building, which nothing else holds: its steps are added in place, not copied at each step (quadratic in a long chain).
+      expr.path.push(step);
+      if (index) (expr.indexes ??= []).push(index);
+      return { ...expr, ...this.pos3(startOf(expr), end) };
+    }
+    return { kind: 'traversal', path: [step], source: expr, ...(index ? { indexes: [index] } : {}), ...this.pos3(startOf(expr), end) };
   }
 
   private parsePrimary(): Expr {
