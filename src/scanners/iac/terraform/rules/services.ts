@@ -387,10 +387,14 @@ const outdatedTls: TfRule = tfRule({
       'resource "aws_cloudfront_distribution" "cdn" {\n  # expect\n  viewer_certificate {\n    acm_certificate_arn = aws_acm_certificate.cdn.arn\n    ssl_support_method  = "sni-only"\n  }\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n  origin {\n    origin_id   = "api"\n    domain_name = "api.example.org"\n    custom_origin_config {\n      http_port              = 80\n      https_port             = 443\n      origin_protocol_policy = "https-only"\n      # expect\n      origin_ssl_protocols   = ["TLSv1", "TLSv1.2"]\n    }\n  }\n}\n',
       'resource "aws_load_balancer_policy" "p" {\n  policy_type_name = "SSLNegotiationPolicyType"\n  policy_attribute {\n    # expect\n    name  = "Protocol-TLSv1"\n    value = "true"\n  }\n}\n',
+      // Origins as modules write them: dynamic origin and custom_origin_config blocks over a variable, read with their iterators bound.
+      'variable "origin" {\n  default = {\n    api = {\n      domain_name          = "api.example.org"\n      custom_origin_config = { origin_protocol_policy = "https-only", origin_ssl_protocols = ["TLSv1", "TLSv1.2"] }\n    }\n  }\n}\nresource "aws_cloudfront_distribution" "this" {\n  enabled = true\n  dynamic "origin" {\n    for_each = var.origin\n    content {\n      origin_id   = origin.key\n      domain_name = origin.value.domain_name\n      dynamic "custom_origin_config" {\n        for_each = try([origin.value.custom_origin_config], [])\n        content {\n          http_port              = 80\n          https_port             = 443\n          origin_protocol_policy = try(custom_origin_config.value.origin_protocol_policy, "https-only")\n          # expect\n          origin_ssl_protocols   = try(custom_origin_config.value.origin_ssl_protocols, ["TLSv1.2"])\n        }\n      }\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    minimum_protocol_version = "TLSv1.2_2021"\n  }\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    cloudfront_default_certificate = true\n  }\n}\n',
+      // The same module-style origin asking for TLS 1.2 only.
+      'variable "origin" {\n  default = {\n    api = {\n      domain_name          = "api.example.org"\n      custom_origin_config = { origin_protocol_policy = "https-only", origin_ssl_protocols = ["TLSv1.2"] }\n    }\n  }\n}\nresource "aws_cloudfront_distribution" "this" {\n  enabled = true\n  dynamic "origin" {\n    for_each = var.origin\n    content {\n      origin_id   = origin.key\n      domain_name = origin.value.domain_name\n      dynamic "custom_origin_config" {\n        for_each = try([origin.value.custom_origin_config], [])\n        content {\n          http_port              = 80\n          https_port             = 443\n          origin_protocol_policy = try(custom_origin_config.value.origin_protocol_policy, "https-only")\n          origin_ssl_protocols   = try(custom_origin_config.value.origin_ssl_protocols, ["TLSv1.2"])\n        }\n      }\n    }\n  }\n}\n',
       // CloudFront reaches an http-only origin without TLS, so its origin_ssl_protocols are never used.
       'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n  origin {\n    origin_id   = "site"\n    domain_name = "site.example.org"\n    custom_origin_config {\n      http_port              = 80\n      https_port             = 443\n      origin_protocol_policy = "http-only"\n      origin_ssl_protocols   = ["TLSv1", "TLSv1.1", "TLSv1.2"]\n    }\n  }\n}\n',
       'resource "aws_lb_listener" "web" {\n  port       = 443\n  protocol   = "HTTPS"\n  ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n}\n', 'resource "aws_load_balancer_policy" "p" {\n  policy_attribute {\n    name  = "Protocol-TLSv1.2"\n    value = "true"\n  }\n  policy_attribute {\n    name  = "Protocol-TLSv1"\n    value = "false"\n  }\n}\n'],
@@ -410,12 +414,21 @@ const outdatedTls: TfRule = tfRule({
       if (typeof value === 'string' && OLD_CLOUDFRONT_PROTOCOLS.has(value)) yield { line: lineOfPath(cdn.block, path), message: `${label(cdn)} accepts ${value} from viewers.`, resource: label(cdn) };
       else if (viewer && value === undefined && (attribute(viewer, 'acm_certificate_arn') || attribute(viewer, 'iam_certificate_id')))
         yield { line: viewer.line, message: `${label(cdn)} sets no minimum_protocol_version, so viewers may use TLS 1.0 (the provider's default is TLSv1).`, resource: label(cdn) };
-      for (const origin of blocksOf(cdn.block, 'origin')) {
-        // An http-only origin is never reached over TLS: its protocol list is unused (iac/tf-aws-cloudfront-origin-http reports the origin).
-        if (isHttpOnlyOrigin(valueAt(input, origin, ['custom_origin_config', 'origin_protocol_policy']))) continue;
-        const protocols = valueAt(input, origin, ['custom_origin_config', 'origin_ssl_protocols']);
-        if (Array.isArray(protocols) && protocols.some((p) => typeof p === 'string' && OLD_ORIGIN_PROTOCOLS.has(p)))
-          yield { line: lineOfPath(origin, ['custom_origin_config', 'origin_ssl_protocols']), message: `${label(cdn)} talks to its origin with outdated protocols (${protocols.join(', ')}).`, resource: label(cdn) };
+      // Origins and their custom_origin_config read where they are made: modules write both as dynamic blocks
+      // (`dynamic "origin" { for_each = var.origin ... dynamic "custom_origin_config" { for_each = [origin.value.custom_origin_config] ...`).
+      // The elements of a dynamic block share its lines: one finding per line.
+      const reported = new Set<number>();
+      for (const origin of sectionsIn(cdn.block, 'origin', fileInstance(input), { made: true })) {
+        if (!origin.block) continue;
+        for (const custom of sectionsIn(origin.block, 'custom_origin_config', origin.instance, { made: true })) {
+          // An http-only origin is never reached over TLS: its protocol list is unused (iac/tf-aws-cloudfront-origin-http reports the origin).
+          if (isHttpOnlyOrigin(custom.get('origin_protocol_policy'))) continue;
+          const protocols = custom.get('origin_ssl_protocols');
+          const line = custom.lineOf('origin_ssl_protocols');
+          if (!Array.isArray(protocols) || !protocols.some((p) => typeof p === 'string' && OLD_ORIGIN_PROTOCOLS.has(p)) || reported.has(line)) continue;
+          reported.add(line);
+          yield { line, message: `${label(cdn)} talks to its origin with outdated protocols (${protocols.join(', ')}).`, resource: label(cdn) };
+        }
       }
     }
     for (const policy of resourcesOf(input, 'aws_load_balancer_policy', 'aws_lb_ssl_negotiation_policy')) {
@@ -447,14 +460,30 @@ const cloudfrontHttp: TfRule = tfRule({
   severity: 'medium',
   cwe: ['CWE-319'],
   examples: {
-    positive: ['resource "aws_cloudfront_distribution" "cdn" {\n  default_cache_behavior {\n    target_origin_id       = "s3"\n    # expect\n    viewer_protocol_policy = "allow-all"\n  }\n}\n'],
-    negative: ['resource "aws_cloudfront_distribution" "cdn" {\n  default_cache_behavior {\n    target_origin_id       = "s3"\n    viewer_protocol_policy = "redirect-to-https"\n  }\n}\n'],
+    positive: [
+      'resource "aws_cloudfront_distribution" "cdn" {\n  default_cache_behavior {\n    target_origin_id       = "s3"\n    # expect\n    viewer_protocol_policy = "allow-all"\n  }\n}\n',
+      // A cache behavior as modules write it: a dynamic block over a variable, read with its iterator bound.
+      'variable "default_cache_behavior" {\n  default = { target_origin_id = "s3", viewer_protocol_policy = "allow-all" }\n}\nresource "aws_cloudfront_distribution" "this" {\n  enabled = true\n  dynamic "default_cache_behavior" {\n    for_each = [var.default_cache_behavior]\n    content {\n      target_origin_id       = default_cache_behavior.value.target_origin_id\n      # expect\n      viewer_protocol_policy = try(default_cache_behavior.value.viewer_protocol_policy, "redirect-to-https")\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_cloudfront_distribution" "cdn" {\n  default_cache_behavior {\n    target_origin_id       = "s3"\n    viewer_protocol_policy = "redirect-to-https"\n  }\n}\n',
+      'variable "default_cache_behavior" {\n  default = { target_origin_id = "s3" }\n}\nresource "aws_cloudfront_distribution" "this" {\n  enabled = true\n  dynamic "default_cache_behavior" {\n    for_each = [var.default_cache_behavior]\n    content {\n      target_origin_id       = default_cache_behavior.value.target_origin_id\n      viewer_protocol_policy = try(default_cache_behavior.value.viewer_protocol_policy, "redirect-to-https")\n    }\n  }\n}\n',
+      // A dynamic block whose for_each is empty makes no behavior.
+      'variable "ordered_cache_behavior" {\n  default = []\n}\nresource "aws_cloudfront_distribution" "this" {\n  enabled = true\n  default_cache_behavior {\n    target_origin_id       = "s3"\n    viewer_protocol_policy = "https-only"\n  }\n  dynamic "ordered_cache_behavior" {\n    for_each = var.ordered_cache_behavior\n    content {\n      path_pattern           = ordered_cache_behavior.value.path_pattern\n      target_origin_id       = "s3"\n      viewer_protocol_policy = try(ordered_cache_behavior.value.viewer_protocol_policy, "allow-all")\n    }\n  }\n}\n',
+    ],
   },
   *check(input) {
     for (const cdn of resourcesOf(input, 'aws_cloudfront_distribution')) {
-      for (const behavior of [...blocksOf(cdn.block, 'default_cache_behavior'), ...blocksOf(cdn.block, 'ordered_cache_behavior')]) {
-        const a = attribute(behavior, 'viewer_protocol_policy');
-        if (a && valueOf(input, behavior, 'viewer_protocol_policy') === 'allow-all') yield { line: a.line, message: `${label(cdn)} lets viewers use plain HTTP.`, resource: label(cdn) };
+      // Cache behaviors read where they are made: modules write them as dynamic blocks over their inputs
+      // (`dynamic "default_cache_behavior" { for_each = [var.default_cache_behavior] ... viewer_protocol_policy = default_cache_behavior.value.viewer_protocol_policy`).
+      // The elements of a dynamic block share its lines: one finding per line.
+      const reported = new Set<number>();
+      const file = fileInstance(input);
+      for (const behavior of [...sectionsIn(cdn.block, 'default_cache_behavior', file, { made: true }), ...sectionsIn(cdn.block, 'ordered_cache_behavior', file, { made: true })]) {
+        const a = behavior.block && attribute(behavior.block, 'viewer_protocol_policy');
+        if (!a || behavior.get('viewer_protocol_policy') !== 'allow-all' || reported.has(a.line)) continue;
+        reported.add(a.line);
+        yield { line: a.line, message: `${label(cdn)} lets viewers use plain HTTP.`, resource: label(cdn) };
       }
     }
   },
