@@ -70,8 +70,14 @@ export class Redactor {
     return this.count;
   }
 
-  /** `where`: the path the text belongs to (a finding's file), which selects the short secrets found there. */
-  redact(text: string, where = ''): string {
+  /**
+   * `where`: the path the text belongs to (a finding's file), which selects the short
+   * secrets found there. `name`: the name of what the text is about (a finding's resource,
+   * `service gitea`), where a short secret that is also that name stays: it is the name
+   * the file gives, not the value, and redacting it there would both garble the message
+   * and tell that the value equals the name.
+   */
+  redact(text: string, where = '', name?: string): string {
     if (this.count === 0) return text;
     let out = text;
     if (this.everywhere.size > 0) {
@@ -81,7 +87,8 @@ export class Redactor {
     }
     if (this.short.size > 0) {
       const pattern = this.shortPatternFor(where);
-      if (pattern) out = out.replace(pattern, (secret) => redactSecret(secret));
+      const kept = name ? occurrences(out, name) : [];
+      if (pattern) out = out.replace(pattern, (secret: string, offset: number) => (kept.some(([from, to]) => offset >= from && offset < to) ? secret : redactSecret(secret)));
     }
     return out;
   }
@@ -94,6 +101,14 @@ export class Redactor {
     this.shortPatterns.set(where, pattern);
     return pattern;
   }
+}
+
+/** Where `part` occurs in `text`, as [start, end) offsets. */
+function occurrences(text: string, part: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  if (part === '') return out;
+  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) out.push([at, at + part.length]);
+  return out;
 }
 
 function alternation(secrets: ReadonlySet<string>, before: string, after: string): RegExp {

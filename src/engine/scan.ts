@@ -310,7 +310,7 @@ async function postProcess(
         ...rest,
         owasp: scannerFinding.owasp ?? owaspFor(scannerFinding.cwe),
         fingerprint: fingerprints[i]!,
-        message: redactor.redact(scannerFinding.message, filePath),
+        message: redactor.redact(scannerFinding.message, filePath, typeof rest.properties?.resource === 'string' ? rest.properties.resource : undefined),
         properties: tagTestCode(rest.properties, filePath),
       };
       findings.push(finding);

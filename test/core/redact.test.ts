@@ -55,4 +55,12 @@ describe('redaction', () => {
     assert.equal(redactor.size, 1);
     assert.equal(redactor.redact('key: s3cr and abc', 'x'), `key: ${redactSecret('s3cr')} and abc`);
   });
+
+  it('keeps a short secret where it is the name of what the message is about, and redacts it elsewhere in the same message', () => {
+    const redactor = new Redactor();
+    redactor.add('gitea', 'compose.yaml');
+    assert.equal(redactor.redact('service gitea sets DB_PASSWD to a literal secret.', 'compose.yaml', 'service gitea'), 'service gitea sets DB_PASSWD to a literal secret.');
+    assert.equal(redactor.redact('service gitea runs mysql -p gitea', 'compose.yaml', 'service gitea'), `service gitea runs mysql -p ${redactSecret('gitea')}`);
+    assert.equal(redactor.redact('service gitea sets DB_PASSWD.', 'compose.yaml'), `service ${redactSecret('gitea')} sets DB_PASSWD.`);
+  });
 });
