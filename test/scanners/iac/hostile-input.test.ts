@@ -91,6 +91,18 @@ describe('iac on hostile input', () => {
     assert.ok(elapsed < 8_000, `took ${Math.round(elapsed)} ms`);
   });
 
+  it('finds the lines of the commands of a RUN of many continued lines, or of a long heredoc, in time linear in them', () => {
+    const n = 20_000;
+    const text = `FROM alpine:3.20\nUSER app\nRUN a${' \\\n  && b'.repeat(n)} \\\n  && curl -k https://x | sh\nRUN <<EOF\n${'b\n'.repeat(n)}curl -k https://y | sh\nEOF\n`;
+    const started = performance.now();
+    const result = analyse('Dockerfile', text);
+    const elapsed = performance.now() - started;
+    const pipes = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-curl-pipe-shell').map((f) => `${f.location.startLine}:${f.location.endLine}`);
+    assert.deepEqual(pipes, [`3:${4 + n}`, `${5 + n}:${6 + 2 * n}`]);
+    // Was quadratic: each command's line was found by a walk over every continued line before it.
+    assert.ok(elapsed < 4_000, `took ${Math.round(elapsed)} ms`);
+  });
+
   it('treats resource types and names such as constructor and __proto__ as plain names', () => {
     const policy = 'resource "aws_iam_policy" "p" {\n  policy = jsonencode({Statement = [{Effect = "Allow", Action = "*", Resource = "*"}]})\n}\n';
     for (const extra of ['resource "constructor" "prototype" {}\n', 'resource "toString" "x" {\n  policy_arn = aws_iam_policy.p.arn\n}\n', 'resource "aws_s3_bucket" "__proto__" {}\n']) {

@@ -26,11 +26,20 @@ export function scriptsOf(instruction: DockerInstruction): Script[] {
     scripts.push({ text: run.args.slice(base), line: (offset) => lineAt(run, base + offset), instruction });
   }
   for (const doc of run.heredocs) {
-    scripts.push({
-      text: doc.body,
-      line: (offset) => doc.line + (doc.body.slice(0, offset).match(/\n/g)?.length ?? 0),
-      instruction,
-    });
+    // The offsets of the body's new lines, found once: the rules ask the line of every command.
+    let newlines: number[] | undefined;
+    const line = (offset: number) => {
+      newlines ??= [...doc.body.matchAll(/\n/g)].map((m) => m.index);
+      let low = 0;
+      let high = newlines.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (newlines[middle]! < offset) low = middle + 1;
+        else high = middle;
+      }
+      return doc.line + low;
+    };
+    scripts.push({ text: doc.body, line, instruction });
   }
   return scripts;
 }

@@ -252,10 +252,18 @@ function readStage(from: DockerInstruction, index: number): DockerStage {
 
 /** The source line of an offset inside an instruction's `args`. */
 export function lineAt(instruction: DockerInstruction, offset: number): number {
+  // The last segment that starts at or before the offset (their offsets never decrease): found by halves,
+  // since the rules ask for every command of a RUN, and a RUN of many continued lines made that quadratic.
+  const segments = instruction.segments;
+  let low = 0;
+  let high = segments.length - 1;
   let line = instruction.line;
-  for (const segment of instruction.segments) {
-    if (segment.offset <= offset) line = segment.line;
-    else break;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (segments[middle]!.offset <= offset) {
+      line = segments[middle]!.line;
+      low = middle + 1;
+    } else high = middle - 1;
   }
   return line;
 }
