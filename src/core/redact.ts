@@ -40,9 +40,18 @@ const WORD_END = '(?![A-Za-z0-9])';
 const VALUE_BEFORE = String.raw`(?<=^|[\s"'=:,(\[{` + '`' + `])`;
 const VALUE_AFTER = String.raw`(?=$|[\s"',;)\]}` + '`' + `])`;
 
+/**
+ * A secret longer than this is replaced as plain text, not through the pattern: V8 refuses
+ * to compile a pattern of one very long literal ("Regular expression too large"), and a
+ * value of hundreds of KB (a long line read as a secret) made the whole scan fail.
+ */
+const MAX_PATTERN_SECRET = 4096;
+
 /** Replaces every registered secret in text with its redacted form. */
 export class Redactor {
   private readonly everywhere = new Set<string>();
+  /** Secrets longer than MAX_PATTERN_SECRET, replaced wherever they occur, longest first. */
+  private readonly huge = new Set<string>();
   /** Short and word-like secrets, by the path (a file, or a directory ending in `/`) where they were found; '' for anywhere. */
   private readonly short = new Map<string, Set<string>>();
   private longPattern: RegExp | null = null;
@@ -52,7 +61,10 @@ export class Redactor {
   /** `scope`: the file (or directory, ending in `/`) the secret was found in; short secrets are redacted only there. */
   add(secret: string, scope = ''): void {
     if (secret.length < 4) return;
-    if (!isWordLike(secret)) {
+    if (secret.length > MAX_PATTERN_SECRET) {
+      if (this.huge.has(secret)) return;
+      this.huge.add(secret);
+    } else if (!isWordLike(secret)) {
       if (this.everywhere.has(secret)) return;
       this.everywhere.add(secret);
       this.longPattern = null;
@@ -80,6 +92,7 @@ export class Redactor {
   redact(text: string, where = '', name?: string): string {
     if (this.count === 0) return text;
     let out = text;
+    for (const secret of [...this.huge].sort((a, b) => b.length - a.length)) if (out.includes(secret)) out = out.split(secret).join(redactSecret(secret));
     if (this.everywhere.size > 0) {
       // Longest first, so that a secret containing another is replaced whole.
       this.longPattern ??= alternation(this.everywhere, WORD_START, WORD_END);

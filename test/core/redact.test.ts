@@ -17,6 +17,15 @@ describe('redaction', () => {
     assert.equal(redactor.redact('Parameter ApiKeyValue holds KeyValue', 'c.yaml'), `Parameter ApiKeyValue holds ${redactSecret('KeyValue')}`);
   });
 
+  it('replaces a secret of hundreds of KB (a long line read as one) as plain text, where a pattern of it could not be compiled', () => {
+    const redactor = new Redactor();
+    const long = 'hunter2'.repeat(30_000);
+    redactor.add(long, 'docker-compose.yml');
+    redactor.add('hunter2hunter2');
+    // Compiling it into the pattern threw "Regular expression too large", and the whole scan failed.
+    assert.equal(redactor.redact(`A=${long}\nB=hunter2hunter2`, 'x.yml'), `A=${redactSecret(long)}\nB=${redactSecret('hunter2hunter2')}`);
+  });
+
   it('replaces a short secret only where it stands as a whole value, in the file it was found in', () => {
     const redactor = new Redactor();
     redactor.add('mysql', 'k8s/db.yaml');
