@@ -168,6 +168,19 @@ locals {
     assert.deepEqual(v.yaml, { a: 1, b: ['x', 'yes'], c: { d: null } });
   });
 
+  it('gives lookup\'s default for a missing key, a null default included', () => {
+    const v = locals(`
+variable "account" { default = { scopes = ["cloud-platform"] } }
+locals {
+  given     = lookup(var.account, "scopes", null)
+  defaulted = lookup(var.account, "email", "default")
+  null_one  = lookup(var.account, "email", null)
+  refused   = lookup(var.account, "email")
+  unknown   = lookup(aws_thing.x.tags, "email", null)
+}`);
+    assert.deepEqual(v, { given: ['cloud-platform'], defaulted: 'default', null_one: null, refused: '?', unknown: '?' });
+  });
+
   it('leaves unknown what Terraform refuses or what is not read exactly here', () => {
     const v = locals(`
 locals {

@@ -180,10 +180,13 @@ const FUNCTIONS: Record<string, Fn> = {
     if (!isList(list) || list.length === 0 || typeof i !== 'number' || !Number.isInteger(i) || i < 0) return UNKNOWN;
     return list[i % list.length]!;
   },
-  lookup: ([map, key, fallback]) => {
+  lookup: (args) => {
+    const [map, key, fallback] = args;
     if (!isObject(map) || !isText(key)) return UNKNOWN;
     if (Object.hasOwn(map, key)) return map[key]!;
-    return isKnown(map) ? (fallback ?? UNKNOWN) : UNKNOWN;
+    // A default of null is a value (modules write lookup(x.value, "email", null) for a setting left unset);
+    // without a default Terraform refuses a missing key.
+    return isKnown(map) && args.length >= 3 ? fallback! : UNKNOWN;
   },
   coalesce: (args) => firstGiven(args, (v) => v === null || v === ''),
   coalescelist: (args) => firstGiven(args, (v) => isList(v) && v.length === 0),
