@@ -448,23 +448,35 @@ const defaultServiceAccountFullAccess: TfRule = tfRule({
     positive: [
       'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    # expect\n    scopes = ["cloud-platform"]\n  }\n}\n',
       'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    service_account = "123456789012-compute@developer.gserviceaccount.com"\n    # expect\n    oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]\n  }\n}\n',
+      // service_account as modules write it: a dynamic block over a variable, read with its iterator bound (no email: the default account).
+      'variable "service_account" {\n  default = { scopes = ["cloud-platform"] }\n}\nresource "google_compute_instance_template" "tpl" {\n  name_prefix  = "app-"\n  machine_type = "e2-small"\n  dynamic "service_account" {\n    for_each = var.service_account == null ? [] : [var.service_account]\n    content {\n      email  = lookup(service_account.value, "email", null)\n      # expect\n      scopes = lookup(service_account.value, "scopes", null)\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    email  = google_service_account.vm.email\n    scopes = ["cloud-platform"]\n  }\n}\n',
       'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    scopes = ["userinfo-email", "compute-ro", "storage-ro"]\n  }\n}\n',
+      // The module-style block over a variable left null makes no service_account (the instance runs without one).
+      'variable "service_account" {\n  default = null\n}\nresource "google_compute_instance_template" "tpl" {\n  name_prefix  = "app-"\n  machine_type = "e2-small"\n  dynamic "service_account" {\n    for_each = var.service_account == null ? [] : [var.service_account]\n    content {\n      email  = lookup(service_account.value, "email", null)\n      scopes = lookup(service_account.value, "scopes", null)\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
-    const check = function* (owner: TfResource, block: Block, emailKey: string, scopesKey: string) {
+    // The elements of a dynamic block share its lines: one finding per resource and line.
+    const reported = new Set<string>();
+    const check = function* (owner: TfResource, block: Block, fields: Fields, emailKey: string, scopesKey: string) {
       const scopes = attribute(block, scopesKey);
       const email = attribute(block, emailKey);
-      const emailValue = valueOf(input, block, emailKey);
+      const emailValue = fields.get(emailKey);
       if (!scopes || (email && !known(emailValue)) || !isDefaultComputeAccount(emailValue)) return;
-      if (!(asStrings(valueOf(input, block, scopesKey)) ?? []).some((s) => CLOUD_PLATFORM.test(s))) return;
+      const key = `${label(owner)}:${scopes.line}`;
+      if (!(asStrings(fields.get(scopesKey)) ?? []).some((s) => CLOUD_PLATFORM.test(s)) || reported.has(key)) return;
+      reported.add(key);
       yield { line: scopes.line, message: `${label(owner)} runs as the Compute Engine default service account with the cloud-platform scope: whatever runs on it can use the project Editor role.`, resource: label(owner) };
     };
-    for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) for (const account of blocksOf(vm.block, 'service_account')) yield* check(vm, account, 'email', 'scopes');
-    for (const { owner, config } of nodeConfigs(input)) yield* check(owner, config, 'service_account', 'oauth_scopes');
+    const file = fileInstance(input);
+    // service_account read where it is made: modules write it as a dynamic block over their input
+    // (`dynamic "service_account" { for_each = [var.service_account] content { email = lookup(service_account.value, "email", null) ...`).
+    for (const vm of resourcesOf(input, ...INSTANCE_TYPES))
+      for (const account of sectionsIn(vm.block, 'service_account', file, { made: true })) if (account.block) yield* check(vm, account.block, account, 'email', 'scopes');
+    for (const { owner, config } of nodeConfigs(input)) yield* check(owner, config, fieldsOf(config, file), 'service_account', 'oauth_scopes');
   },
 });
 

@@ -3,7 +3,7 @@ import type { Block } from '../hcl/ast.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type TfRule } from './common.js';
 import { outcomes, upper } from './gcp-shared.js';
-import { fileInstance, sectionsIn, type Section } from './instances.js';
+import { fileInstance, sectionsIn, settingAt, type Section } from './instances.js';
 
 interface SqlInstance {
   resource: TfResource;
@@ -267,16 +267,26 @@ const dnssecOff: TfRule = tfRule({
   severity: 'low',
   cwe: ['CWE-345'],
   examples: {
-    positive: ['# expect\nresource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n}\n', 'resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    # expect\n    state = "off"\n  }\n}\n'],
-    negative: ['resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    state = "on"\n  }\n}\n', 'resource "google_dns_managed_zone" "internal" {\n  name       = "internal"\n  dns_name   = "internal.example.org."\n  visibility = "private"\n}\n'],
+    positive: [
+      '# expect\nresource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n}\n',
+      'resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    # expect\n    state = "off"\n  }\n}\n',
+      // dnssec_config as modules write it: a dynamic block over a variable, read with its iterator bound; left at its default, off.
+      'variable "dnssec_config" {\n  default = { kind = "dns#managedZoneDnsSecConfig" }\n}\nresource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dynamic "dnssec_config" {\n    for_each = length(var.dnssec_config) == 0 ? [] : [var.dnssec_config]\n    iterator = config\n    content {\n      kind          = "dns#managedZoneDnsSecConfig"\n      # expect\n      state         = lookup(config.value, "state", "off")\n    }\n  }\n}\n',
+      // The same block over an empty variable makes no dnssec_config.
+      'variable "dnssec_config" {\n  default = {}\n}\n# expect\nresource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dynamic "dnssec_config" {\n    for_each = length(var.dnssec_config) == 0 ? [] : [var.dnssec_config]\n    iterator = config\n    content {\n      kind          = "dns#managedZoneDnsSecConfig"\n      state         = lookup(config.value, "state", "off")\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'variable "dnssec_config" {\n  default = { state = "on" }\n}\nresource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dynamic "dnssec_config" {\n    for_each = length(var.dnssec_config) == 0 ? [] : [var.dnssec_config]\n    iterator = config\n    content {\n      kind          = "dns#managedZoneDnsSecConfig"\n      state         = lookup(config.value, "state", "off")\n    }\n  }\n}\n',
+      'resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    state = "on"\n  }\n}\n', 'resource "google_dns_managed_zone" "internal" {\n  name       = "internal"\n  dns_name   = "internal.example.org."\n  visibility = "private"\n}\n'],
   },
   *check(input) {
     for (const zone of publicZones(input)) {
-      const config = blocksOf(zone.block, 'dnssec_config')[0];
-      const state = config && attribute(config, 'state');
-      const value = config && valueOf(input, config, 'state');
+      // Read where it is made: modules write dnssec_config as a dynamic block over their input
+      // (`for_each = length(var.dnssec_config) == 0 ? [] : [var.dnssec_config]`, `state = lookup(config.value, "state", "off")`).
+      const { attribute: state, value, line } = settingAt(zone.block, ['dnssec_config', 'state'], fileInstance(input));
       if ((state && !known(value)) || upper(value) === 'ON' || upper(value) === 'TRANSFER') continue;
-      yield { line: state ? state.line : (config ?? zone.block).line, message: `${label(zone)} is a public zone without DNSSEC${state ? ` (state = "${String(value)}")` : ''}.`, resource: label(zone) };
+      const stated = state && value !== null;
+      yield { line, message: `${label(zone)} is a public zone without DNSSEC${stated ? ` (state = "${String(value)}")` : ''}.`, resource: label(zone) };
     }
   },
 });
@@ -289,15 +299,22 @@ const dnssecSha1: TfRule = tfRule({
   severity: 'medium',
   cwe: ['CWE-327'],
   examples: {
-    positive: ['resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    state = "on"\n    default_key_specs {\n      # expect\n      algorithm  = "rsasha1"\n      key_length = 2048\n      key_type   = "keySigning"\n    }\n  }\n}\n'],
-    negative: ['resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    state = "on"\n    default_key_specs {\n      algorithm  = "rsasha256"\n      key_length = 2048\n      key_type   = "keySigning"\n    }\n  }\n}\n'],
+    positive: [
+      'resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    state = "on"\n    default_key_specs {\n      # expect\n      algorithm  = "rsasha1"\n      key_length = 2048\n      key_type   = "keySigning"\n    }\n  }\n}\n',
+      // Keys given through a module-style dynamic dnssec_config, read with its iterator bound.
+      'variable "dnssec_config" {\n  default = {\n    state = "on"\n    keys  = [{ algorithm = "rsasha1", key_length = 2048, key_type = "keySigning" }]\n  }\n}\nresource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dynamic "dnssec_config" {\n    for_each = [var.dnssec_config]\n    content {\n      state = try(dnssec_config.value.state, "on")\n      dynamic "default_key_specs" {\n        for_each = try(dnssec_config.value.keys, [])\n        content {\n          # expect\n          algorithm  = default_key_specs.value.algorithm\n          key_length = default_key_specs.value.key_length\n          key_type   = default_key_specs.value.key_type\n        }\n      }\n    }\n  }\n}\n',
+    ],
+    negative: [
+      // The same keys in a zone whose DNSSEC is off sign nothing.
+      'variable "dnssec_config" {\n  default = {\n    state = "off"\n    keys  = [{ algorithm = "rsasha1", key_length = 2048, key_type = "keySigning" }]\n  }\n}\nresource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dynamic "dnssec_config" {\n    for_each = [var.dnssec_config]\n    content {\n      state = try(dnssec_config.value.state, "on")\n      dynamic "default_key_specs" {\n        for_each = try(dnssec_config.value.keys, [])\n        content {\n          algorithm  = default_key_specs.value.algorithm\n          key_length = default_key_specs.value.key_length\n          key_type   = default_key_specs.value.key_type\n        }\n      }\n    }\n  }\n}\n','resource "google_dns_managed_zone" "public" {\n  name     = "public"\n  dns_name = "example.org."\n  dnssec_config {\n    state = "on"\n    default_key_specs {\n      algorithm  = "rsasha256"\n      key_length = 2048\n      key_type   = "keySigning"\n    }\n  }\n}\n'],
   },
   *check(input) {
     for (const zone of resourcesOf(input, 'google_dns_managed_zone')) {
-      for (const config of blocksOf(zone.block, 'dnssec_config')) {
+      // dnssec_config and its keys read where they are made (a module's dynamic block over its input, with the iterator bound).
+      for (const config of sectionsIn(zone.block, 'dnssec_config', fileInstance(input), { made: true })) {
         // Keys of a zone with DNSSEC turned off sign nothing.
-        if (upper(valueOf(input, config, 'state')) === 'OFF') continue;
-        for (const spec of sectionsIn(config, 'default_key_specs', fileInstance(input))) {
+        if (!config.block || upper(config.get('state')) === 'OFF') continue;
+        for (const spec of sectionsIn(config.block, 'default_key_specs', config.instance)) {
           if (upper(spec.get('algorithm')) !== 'RSASHA1') continue;
           const type = spec.get('key_type');
           yield { line: spec.lineOf('algorithm'), message: `${label(zone)} signs with RSASHA1 (${typeof type === 'string' ? `its ${type} key` : 'a DNSSEC key'}).`, resource: label(zone) };
