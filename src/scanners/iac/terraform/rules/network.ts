@@ -4,7 +4,7 @@ import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, textOf, usersOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { registryAddress } from '../modules/synthesize.js';
-import { known, sections, tfRule, type TfRule } from './common.js';
+import { known, sections, tfRule, type Section, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, fieldsOf, fileInstance, instancesOf, notCreated, sectionsIn, valueIn } from './instances.js';
 
@@ -43,11 +43,12 @@ function port(value: Value | undefined, fallback: number): number {
  * argument (`source_security_groups_ids`) is read as meant: Terraform rejects the file,
  * so it opens nothing, and the fix is the spelling, not the exposure.
  */
-function limitsSshSources(input: TfInput, remote: Block): boolean {
-  const given = remote.body.attributes.filter((a) => /^source_security_groups?_ids?$/.test(a.name));
+function limitsSshSources(remote: Section): boolean {
+  const given = remote.block?.body.attributes.filter((a) => /^source_security_groups?_ids?$/.test(a.name)) ?? [];
   return given.some((a) => {
-    const value = evaluate(a.expr, input.scope);
-    return !(Array.isArray(value) && value.length === 0);
+    const value = remote.get(a.name);
+    // null (a module's optional input left unset) names none, as an empty list does.
+    return !(value === null || (Array.isArray(value) && value.length === 0));
   });
 }
 
@@ -99,8 +100,10 @@ function* ingressFrom(input: TfInput, accept: (cidr: string) => boolean): Genera
   }
   // EKS opens SSH to 0.0.0.0/0 on the nodes of a group with an SSH key and no source security groups.
   for (const resource of resourcesOf(input, 'aws_eks_node_group')) {
-    for (const remote of blocksOf(resource.block, 'remote_access')) {
-      if (!accept('0.0.0.0/0') || !attribute(remote, 'ec2_ssh_key') || limitsSshSources(input, remote)) continue;
+    // remote_access read where it is made: modules write it as a dynamic block over their input
+    // (`dynamic "remote_access" { for_each = var.remote_access != null ? [var.remote_access] : [] content { ec2_ssh_key = remote_access.value.ec2_ssh_key ...`).
+    for (const remote of sectionsIn(resource.block, 'remote_access', file, { made: true })) {
+      if (!accept('0.0.0.0/0') || !remote.block || !attribute(remote.block, 'ec2_ssh_key') || remote.get('ec2_ssh_key') === null || limitsSshSources(remote)) continue;
       const world = '0.0.0.0/0 (no source_security_group_ids)';
       yield { resource, line: remote.line, cidrLine: remote.line, matched: [world], sources: [world], from: 22, to: 22, transport: 'tcp', description: '' };
     }
@@ -215,6 +218,8 @@ const openToInternet: TfRule = tfRule({
       'module "bastion" {\n  source        = "terraform-aws-modules/security-group/aws"\n  version       = "5.1.0"\n  ingress_rules = ["ssh-tcp"]\n  # expect\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  subnet_ids    = var.subnet_ids\n  # expect\n  remote_access {\n    ec2_ssh_key = "ops"\n  }\n}\n',
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  # expect\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = []\n  }\n}\n',
+      // remote_access as modules write it: a dynamic block over a variable, read with its iterator bound (no source groups: SSH from anywhere).
+      'variable "remote_access" {\n  default = { ec2_ssh_key = "ops" }\n}\nresource "aws_eks_node_group" "this" {\n  cluster_name  = "main"\n  node_role_arn = "arn:aws:iam::123456789012:role/workers"\n  subnet_ids    = ["subnet-0123456789abcdef0"]\n  # expect\n  dynamic "remote_access" {\n    for_each = var.remote_access != null ? [var.remote_access] : []\n    content {\n      ec2_ssh_key               = try(remote_access.value.ec2_ssh_key, null)\n      source_security_group_ids = try(remote_access.value.source_security_group_ids, null)\n    }\n  }\n}\n',
       'variable "public_ports" {\n  default = [443, 22]\n}\n\nresource "aws_security_group" "edge" {\n  dynamic "ingress" {\n    for_each = var.public_ports\n    content {\n      from_port   = ingress.value\n      to_port     = ingress.value\n      protocol    = "tcp"\n      # expect\n      cidr_blocks = ["0.0.0.0/0"]\n    }\n  }\n}\n',
       // A group a Lambda function uses, but that an output gives the module's callers: they may attach it anywhere.
       'resource "aws_security_group" "fn" {\n  name = "fn"\n  ingress {\n    from_port   = 27017\n    to_port     = 27017\n    protocol    = "tcp"\n    # expect\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  role          = aws_iam_role.fn.arn\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.fn.id]\n  }\n}\n\noutput "fn_security_group_id" {\n  value = aws_security_group.fn.id\n}\n',
@@ -226,6 +231,9 @@ const openToInternet: TfRule = tfRule({
       'resource "aws_security_group_rule" "out" {\n  type        = "egress"\n  from_port   = 0\n  to_port     = 0\n  protocol    = "-1"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'module "web" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_rules       = ["https-443-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n',
       'resource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.workers.arn\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = [aws_security_group.bastion.id]\n  }\n}\n',
+      // The same block over a variable left null makes no remote_access; given source groups, SSH is limited to them.
+      'variable "remote_access" {\n  default = null\n}\nresource "aws_eks_node_group" "this" {\n  cluster_name  = "main"\n  node_role_arn = "arn:aws:iam::123456789012:role/workers"\n  subnet_ids    = ["subnet-0123456789abcdef0"]\n  dynamic "remote_access" {\n    for_each = var.remote_access != null ? [var.remote_access] : []\n    content {\n      ec2_ssh_key               = try(remote_access.value.ec2_ssh_key, null)\n      source_security_group_ids = try(remote_access.value.source_security_group_ids, null)\n    }\n  }\n}\n',
+      'variable "remote_access" {\n  default = { ec2_ssh_key = "ops", source_security_group_ids = ["sg-0123456789abcdef0"] }\n}\nresource "aws_eks_node_group" "this" {\n  cluster_name  = "main"\n  node_role_arn = "arn:aws:iam::123456789012:role/workers"\n  subnet_ids    = ["subnet-0123456789abcdef0"]\n  dynamic "remote_access" {\n    for_each = var.remote_access != null ? [var.remote_access] : []\n    content {\n      ec2_ssh_key               = try(remote_access.value.ec2_ssh_key, null)\n      source_security_group_ids = try(remote_access.value.source_security_group_ids, null)\n    }\n  }\n}\n',
       // A group attached only to a Lambda function: nothing listens behind it.
       'resource "aws_security_group" "fn" {\n  name = "fn"\n  ingress {\n    from_port   = 27017\n    to_port     = 27017\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  role          = aws_iam_role.fn.arn\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.fn.id]\n  }\n}\n',
       'resource "aws_security_group" "web" {\n  dynamic "ingress" {\n    for_each = [\n      { port = 443, cidrs = ["0.0.0.0/0"] },\n      { port = 22, cidrs = ["10.0.0.0/8"] },\n    ]\n    iterator = rule\n    content {\n      from_port   = rule.value.port\n      to_port     = rule.value.port\n      protocol    = "tcp"\n      cidr_blocks = rule.value.cidrs\n    }\n  }\n}\n',
