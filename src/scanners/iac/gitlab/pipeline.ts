@@ -205,7 +205,21 @@ interface ScriptItem {
  * its job and key are never read as commands. `sections` are the job sections of this
  * file that tags named.
  */
-function scriptItems(p: Pipeline, node: YNode, key: string): { items: ScriptItem[]; keyLine: number; sections: Array<{ job: YMap; key: string }> } | undefined {
+function scriptItems(p: Pipeline, node: YNode, key: string): ScriptItems | undefined {
+  // Read once per node and key: every rule that reads scripts asks, and `!reference` tags that each name two others
+  // expand to 2^10 lines at GitLab's nesting limit, for every job of such a file.
+  let byNode = scriptItemsRead.get(p);
+  if (!byNode) scriptItemsRead.set(p, (byNode = new Map()));
+  let byKey = byNode.get(node);
+  if (!byKey) byNode.set(node, (byKey = new Map()));
+  if (!byKey.has(key)) byKey.set(key, readScriptItems(p, node, key));
+  return byKey.get(key);
+}
+
+type ScriptItems = { items: ScriptItem[]; keyLine: number; sections: Array<{ job: YMap; key: string }> };
+const scriptItemsRead = new WeakMap<Pipeline, Map<YNode, Map<string, ScriptItems | undefined>>>();
+
+function readScriptItems(p: Pipeline, node: YNode, key: string): ScriptItems | undefined {
   const entry = pair(node, key);
   if (!entry) return undefined;
   const items: ScriptItem[] = [];
