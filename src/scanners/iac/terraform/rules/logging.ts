@@ -1,7 +1,8 @@
 import type { Hit } from '../../rule.js';
 import { UNKNOWN } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, referrers, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, isFalseValue, isTrueValue, label, referrers, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
+import { fileInstance, sectionsIn, settingAt } from './instances.js';
 
 /**
  * A list of log types to export: a finding when it is missing, empty, or lacks the
@@ -34,6 +35,9 @@ const logsNotExported: TfRule = tfRule({
       '# expect\nresource "aws_mq_broker" "events" {\n  broker_name = "events"\n  engine_type = var.engine\n}\n',
       '# expect\nresource "aws_eks_cluster" "main" {\n  name     = "main"\n  role_arn = aws_iam_role.eks.arn\n}\n',
       'resource "aws_opensearch_domain" "search" {\n  domain_name = "search"\n  log_publishing_options {\n    cloudwatch_log_group_arn = aws_cloudwatch_log_group.search.arn\n    log_type                 = "AUDIT_LOGS"\n    # expect\n    enabled                  = false\n  }\n}\n',
+      // Options as modules write them: a dynamic block over a list, read with its iterator bound; an empty list publishes nothing.
+      'variable "log_publishing_options" {\n  default = []\n}\n# expect\nresource "aws_opensearch_domain" "this" {\n  domain_name = "search"\n  dynamic "log_publishing_options" {\n    for_each = { for opt in var.log_publishing_options : opt.log_type => opt }\n    content {\n      cloudwatch_log_group_arn = "arn:aws:logs:eu-west-1:123456789012:log-group:search"\n      enabled                  = try(log_publishing_options.value.enabled, true)\n      log_type                 = log_publishing_options.value.log_type\n    }\n  }\n}\n',
+      'variable "log_publishing_options" {\n  default = [{ log_type = "AUDIT_LOGS", enabled = false }]\n}\nresource "aws_opensearch_domain" "this" {\n  domain_name = "search"\n  dynamic "log_publishing_options" {\n    for_each = { for opt in var.log_publishing_options : opt.log_type => opt }\n    content {\n      cloudwatch_log_group_arn = "arn:aws:logs:eu-west-1:123456789012:log-group:search"\n      # expect\n      enabled                  = try(log_publishing_options.value.enabled, true)\n      log_type                 = log_publishing_options.value.log_type\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_db_instance" "orders" {\n  engine                          = "postgres"\n  enabled_cloudwatch_logs_exports = ["postgresql"]\n}\n',
@@ -41,6 +45,7 @@ const logsNotExported: TfRule = tfRule({
       'resource "aws_mq_broker" "events" {\n  broker_name = "events"\n  engine_type = "RabbitMQ"\n  logs {\n    general = true\n  }\n}\n',
       'resource "aws_mq_broker" "events" {\n  broker_name = "events"\n  engine_type = var.engine\n  logs {\n    general = true\n  }\n}\n',
       'resource "aws_eks_cluster" "main" {\n  name                      = "main"\n  enabled_cluster_log_types = ["api", "audit", "authenticator"]\n}\n',
+      'variable "log_publishing_options" {\n  default = [{ log_type = "INDEX_SLOW_LOGS" }, { log_type = "AUDIT_LOGS" }]\n}\nresource "aws_opensearch_domain" "this" {\n  domain_name = "search"\n  dynamic "log_publishing_options" {\n    for_each = { for opt in var.log_publishing_options : opt.log_type => opt }\n    content {\n      cloudwatch_log_group_arn = "arn:aws:logs:eu-west-1:123456789012:log-group:search"\n      enabled                  = try(log_publishing_options.value.enabled, true)\n      log_type                 = log_publishing_options.value.log_type\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -62,34 +67,37 @@ const logsNotExported: TfRule = tfRule({
       const hit = exportsList(input, cluster, 'enabled_cluster_log_types', 'audit');
       if (hit) yield hit;
     }
+    const file = fileInstance(input);
     for (const cluster of resourcesOf(input, 'aws_redshift_cluster')) {
       if (referrers(input, cluster, ['aws_redshift_logging'], 'cluster_identifier').length > 0) continue;
-      const logging = blocksOf(cluster.block, 'logging')[0];
-      const enable = logging ? attribute(logging, 'enable') : undefined;
-      const value = logging ? valueOf(input, logging, 'enable') : undefined;
+      // Nested settings are read where they are made (a module's dynamic block over its input, with the iterator bound).
+      const { attribute: enable, value, line } = settingAt(cluster.block, ['logging', 'enable'], file);
       if (isTrueValue(value) || (enable && !isFalseValue(value))) continue;
-      yield { line: enable?.line ?? logging?.line ?? cluster.block.line, message: `${label(cluster)} has audit logging ${enable ? 'disabled' : 'not enabled'}.`, resource: label(cluster) };
+      yield { line, message: `${label(cluster)} has audit logging ${enable ? 'disabled' : 'not enabled'}.`, resource: label(cluster) };
     }
     for (const broker of resourcesOf(input, 'aws_mq_broker')) {
       const engine = valueOf(input, broker.block, 'engine_type');
-      const logs = blocksOf(broker.block, 'logs')[0];
+      const section = sectionsIn(broker.block, 'logs', file, { made: true }).find((l) => l.block);
+      const logs = section?.block;
       if (typeof engine !== 'string') {
         // Engine not known, so neither is the log that matters; but a broker that publishes neither log keeps none.
-        const on = (name: string) => logs !== undefined && attribute(logs, name) !== undefined && !isFalseValue(valueOf(input, logs, name));
+        const on = (name: string) => logs !== undefined && attribute(logs, name) !== undefined && !isFalseValue(section!.get(name));
         const off = logs ? (attribute(logs, 'general') ?? attribute(logs, 'audit')) : undefined;
         if (!on('general') && !on('audit')) yield { line: off?.line ?? logs?.line ?? broker.block.line, message: `${label(broker)} publishes no logs (neither general nor audit).`, resource: label(broker) };
         continue;
       }
       const needed = engine.toLowerCase() === 'rabbitmq' ? 'general' : 'audit';
       const flag = logs ? attribute(logs, needed) : undefined;
-      const value = logs ? valueOf(input, logs, needed) : undefined;
+      const value = section?.get(needed);
       if (isTrueValue(value) || (flag && !isFalseValue(value))) continue;
       yield { line: flag?.line ?? logs?.line ?? broker.block.line, message: `${label(broker)} does not publish its ${needed} log.`, resource: label(broker) };
     }
     for (const domain of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
-      const options = blocksOf(domain.block, 'log_publishing_options');
-      if (options.some((o) => !isFalseValue(valueOf(input, o, 'enabled')))) continue;
-      const off = options.map((o) => attribute(o, 'enabled')).find((a) => a !== undefined);
+      // Modules write one dynamic block over a list of options (`for_each = { for opt in var.log_publishing_options : opt.log_type => opt }`,
+      // `enabled = try(log_publishing_options.value.enabled, true)`): each element is read, and an empty list publishes nothing.
+      const options = sectionsIn(domain.block, 'log_publishing_options', file, { made: true });
+      if (options.some((o) => !isFalseValue(o.get('enabled')))) continue;
+      const off = options.map((o) => o.block && attribute(o.block, 'enabled')).find((a) => a !== undefined);
       yield { line: off?.line ?? domain.block.line, message: `${label(domain)} publishes no logs.`, resource: label(domain) };
     }
   },
