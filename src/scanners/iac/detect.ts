@@ -103,7 +103,8 @@ export function classify(path: string, text: string): Platform | undefined {
   if (PRE_COMMIT_NAME.test(name)) return 'pre-commit';
   if (/(?:^|\/)\.github\/workflows\/[^/]+$/i.test(path)) return 'github-actions';
   // A composite action's steps run like a workflow's.
-  if (/^action\.ya?ml$/i.test(name) && hasTopLevelKey(text, 'runs') && /^\s+using\s*:\s*["']?composite/m.test(text)) return 'github-actions';
+  // `using:` in a block, quoted, or in a flow mapping (`runs: {using: composite, steps: [...]}`).
+  if (/^action\.ya?ml$/i.test(name) && hasTopLevelKey(text, 'runs') && /(?:^\s+|[{,]\s*)["']?using["']?\s*:\s*["']?composite/m.test(text)) return 'github-actions';
   if (COMPOSE_NAME.test(name)) return 'compose';
   // Before the manifest test: a template can hold a Kubernetes manifest, never at its top level.
   if (hasTopLevelKey(text, 'AWSTemplateFormatVersion')) return 'cloudformation';

@@ -39,6 +39,10 @@ describe('iac file detection', () => {
     assert.equal(classify('.pre-commit-hooks.yaml', '- id: lint\n'), undefined);
     assert.equal(classify('.github/actions/setup/action.yml', 'name: setup\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n'), 'github-actions');
     assert.equal(classify('action.yml', 'name: js\nruns:\n  using: node20\n  main: index.js\n'), undefined);
+    // A composite action written with a flow mapping or a quoted key is one too: it was not analysed at all.
+    assert.equal(classify('act/action.yml', 'name: x\nruns: {using: composite, steps: [{run: echo, shell: bash}]}\n'), 'github-actions');
+    assert.equal(classify('act/action.yaml', 'name: x\nruns:\n  "using": "composite"\n  steps: []\n'), 'github-actions');
+    assert.equal(classify('act/action.yml', 'name: x\nruns: {using: node20, main: composite.js}\n'), undefined);
     assert.equal(classify('config/app.yaml', 'server:\n  port: 8080\n'), undefined);
     assert.equal(classify('package.json', '{"name": "x"}'), undefined);
     assert.equal(classify('net.d/10-net.conflist', '{"cniVersion": "1.0.0", "name": "n", "plugins": [{"type": "bridge"}]}'), 'kubernetes');
