@@ -430,3 +430,20 @@ describe('Terraform Azure: flexible servers and the older SQL server', () => {
     assert.deepEqual(severity(allRule('postgresql_flexible_server', 'postgresql_flexible_server')), ['critical']);
   });
 });
+
+describe('Terraform Azure: nested blocks read where they are made (sectionsAt)', () => {
+  const app = (forEach: string) =>
+    `variable "site_configs" {\n  default = [{ minimum_tls_version = "1.2" }, { minimum_tls_version = "1.0" }]\n}\nresource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = "plan"\n  dynamic "site_config" {\n    for_each = ${forEach}\n    content {\n      minimum_tls_version = try(site_config.value.minimum_tls_version, "1.2")\n    }\n  }\n}\n`;
+
+  it('reads the first block a dynamic block makes with its iterator bound, and none for an empty for_each', () => {
+    assert.deepEqual(linesOf('iac/tf-azure-tls-below-1-2', app('[var.site_configs[1]]')), [10]);
+    assert.deepEqual(linesOf('iac/tf-azure-tls-below-1-2', app('[var.site_configs[0]]')), []);
+    // An empty for_each makes no site_config: nothing to read (the block as written would be read with its iterator unknown).
+    assert.deepEqual(linesOf('iac/tf-azure-tls-below-1-2', app('[]')), []);
+  });
+
+  it('reads every block a dynamic block makes where a rule asks for all of them', () => {
+    const source = `variable "threat_detection" {\n  default = [{ state = "Enabled" }, { state = "Disabled" }]\n}\nresource "azurerm_mssql_database" "db" {\n  name      = "orders"\n  server_id = "server"\n  dynamic "threat_detection_policy" {\n    for_each = var.threat_detection\n    content {\n      state = threat_detection_policy.value.state\n    }\n  }\n}\n`;
+    assert.deepEqual(hits('iac/tf-azure-threat-detection-disabled', source).map((h) => h.line), [10]);
+  });
+});

@@ -2,7 +2,7 @@ import type { Value } from '../hcl/evaluate.js';
 import { label, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, instancesOf, sectionsIn } from './instances.js';
-import { blockAt, defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, setting, text, unreadable, type Setting } from './azure-common.js';
+import { defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, sectionAt, setting, text, unreadable, type Setting } from './azure-common.js';
 
 /**
  * Key-based (local) authentication of the azurerm data and messaging services. Each
@@ -151,7 +151,7 @@ const PUBLISHING: ReadonlyArray<{ types: readonly string[]; scm: string; ftp?: s
  * default) turns the endpoint off, credentials or not.
  */
 function ftpReported(input: TfInput, resource: TfResource): boolean {
-  const config = blockAt(resource.block, 'site_config');
+  const config = sectionAt(input, resource.block, 'site_config');
   const state = config ? setting(input, resource, config, ['ftps_state']) : undefined;
   const logicApp = resource.type === 'azurerm_logic_app_standard';
   if (holds(state, (v) => text(v) === 'ftpsonly' || (logicApp && text(v) === 'allallowed'))) return true;

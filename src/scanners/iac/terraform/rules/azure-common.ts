@@ -4,7 +4,7 @@ import type { Block } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known } from './common.js';
-import { fileInstance, instancesOf, valueIn } from './instances.js';
+import { fileInstance, instancesOf, sectionsIn, valueIn, type Instance } from './instances.js';
 
 /**
  * Reading azurerm settings. The provider renamed many of them between major versions
@@ -21,15 +21,49 @@ export interface Setting {
   values: Value[];
 }
 
-export function setting(input: TfInput, resource: TfResource, owner: Block, names: readonly string[]): Setting | undefined {
+/**
+ * `names` in `owner`: a block of the resource (read in each of its instances), or a nested
+ * section that `sectionAt` found (read in the instance it is made in, with the iterators
+ * of the dynamic blocks on its path bound).
+ */
+export function setting(input: TfInput, resource: TfResource, owner: Block | Nested, names: readonly string[]): Setting | undefined {
+  const nested = 'instance' in owner ? owner : undefined;
+  const block = nested ? nested.block : (owner as Block);
   for (const name of names) {
-    const a = attribute(owner, name);
+    const a = attribute(block, name);
+    if (a && nested) return { name, line: a.line, values: [valueIn(nested.instance, a.expr)] };
     // A subject is one instance already (resourcesOf: instancesOf gives it alone); a companion
     // found by reference (publicAccessOff of the storage account a network rule names) is the
     // resource as written, read here in each of its instances.
     if (a) return { name, line: a.line, values: instancesOf(resource.block, fileInstance(input)).map((instance) => valueIn(instance, a.expr)) };
   }
   return undefined;
+}
+
+/** A nested block of a subject found by `sectionAt` or `sectionsAt`, with the instance its settings are read in. */
+export interface Nested {
+  block: Block;
+  line: number;
+  instance: Instance;
+}
+
+/**
+ * The nested blocks on a path (`site_config`, `threat_detection_policy`) of a subject, read
+ * where they are made: a `dynamic` block gives one block per element of a for_each that can
+ * be read, with its iterator bound (`for_each = [var.site_config]`, `minimum_tls_version =
+ * site_config.value.minimum_tls_version`, as modules write them), and none when its
+ * for_each is known to be empty (sectionsIn with made).
+ */
+export function sectionsAt(input: TfInput, block: Block, ...path: string[]): Nested[] {
+  let current: Nested[] = [{ block, line: block.line, instance: fileInstance(input) }];
+  for (const name of path)
+    current = current.flatMap((owner) => sectionsIn(owner.block, name, owner.instance, { made: true }).flatMap((s) => (s.block ? [{ block: s.block, line: s.line, instance: s.instance }] : [])));
+  return current;
+}
+
+/** The first nested block on a path as `sectionsAt` reads it, or undefined. */
+export function sectionAt(input: TfInput, block: Block, ...path: string[]): Nested | undefined {
+  return sectionsAt(input, block, ...path)[0];
 }
 
 /**

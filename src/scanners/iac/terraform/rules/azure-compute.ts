@@ -1,7 +1,7 @@
 import { isWorld } from '../../cidr.js';
 import { asStrings, blocksOf, label, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
-import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, setting, text, unreadable } from './azure-common.js';
+import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
 
 /** An authorized range that admits every address: 0.0.0.0/0, ::/0, or `*`. */
 const isWorldRange = (cidr: string) => cidr.trim() === '*' || isWorld(cidr);
@@ -182,17 +182,21 @@ const appFtp: TfRule = tfRule({
   cwe: ['CWE-319'],
   examples: {
     positive: [
+      // site_config as modules write it: a dynamic block over a variable, read with its iterator bound.
+      'variable "site_config" {\n  default = { ftps_state = "AllAllowed" }\n}\nresource "azurerm_linux_web_app" "this" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/web/providers/Microsoft.Web/serverFarms/web"\n  https_only          = true\n  dynamic "site_config" {\n    for_each = [var.site_config]\n    content {\n      # expect\n      ftps_state = try(site_config.value.ftps_state, "Disabled")\n    }\n  }\n}\n',
       'resource "azurerm_app_service" "web" {\n  name                = "web"\n  app_service_plan_id = azurerm_app_service_plan.web.id\n  site_config {\n    # expect\n    ftps_state = "AllAllowed"\n  }\n}\n',
       'resource "azurerm_function_app" "fn" {\n  name                = "fn"\n  app_service_plan_id = azurerm_app_service_plan.fn.id\n  # expect\n  site_config {\n    http2_enabled = true\n  }\n}\n',
     ],
     negative: [
+      'variable "site_config" {\n  default = {}\n}\nresource "azurerm_linux_web_app" "this" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/web/providers/Microsoft.Web/serverFarms/web"\n  https_only          = true\n  dynamic "site_config" {\n    for_each = [var.site_config]\n    content {\n      ftps_state = try(site_config.value.ftps_state, "Disabled")\n    }\n  }\n}\n',
       'resource "azurerm_function_app" "fn" {\n  name                = "fn"\n  app_service_plan_id = azurerm_app_service_plan.fn.id\n  site_config {\n    ftps_state = "FtpsOnly"\n  }\n}\n',
       'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {}\n}\n',
     ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, ...APP_TYPES)) {
-      const config = blockAt(resource.block, 'site_config');
+      // site_config read where it is made (a module's dynamic block over its input, with the iterator bound).
+      const config = sectionAt(input, resource.block, 'site_config');
       const state = config ? setting(input, resource, config, ['ftps_state']) : undefined;
       if (holds(state, (v) => text(v) === 'allallowed')) yield finding(resource, state.line, `${label(resource)} sets ftps_state = "AllAllowed": deployment credentials can be sent over plain FTP.`);
       else if (defaulted(state) && FTP_BY_DEFAULT.has(resource.type))
@@ -211,17 +215,20 @@ const appRemoteDebugging: TfRule = tfRule({
   cwe: ['CWE-489'],
   examples: {
     positive: [
+      // site_config as modules write it: a dynamic block over a variable, read with its iterator bound.
+      'variable "site_config" {\n  default = { remote_debugging_enabled = true }\n}\nresource "azurerm_linux_web_app" "this" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/web/providers/Microsoft.Web/serverFarms/web"\n  https_only          = true\n  dynamic "site_config" {\n    for_each = [var.site_config]\n    content {\n      # expect\n      remote_debugging_enabled = try(site_config.value.remote_debugging_enabled, false)\n    }\n  }\n}\n',
       'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  https_only      = true\n  site_config {\n    # expect\n    remote_debugging_enabled = true\n    remote_debugging_version = "VS2022"\n  }\n}\n',
       'resource "azurerm_app_service" "web" {\n  name                = "web"\n  app_service_plan_id = azurerm_app_service_plan.web.id\n  site_config {\n    # expect\n    remote_debugging_enabled = true\n  }\n}\n',
     ],
     negative: [
+      'variable "site_config" {\n  default = {}\n}\nresource "azurerm_linux_web_app" "this" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/web/providers/Microsoft.Web/serverFarms/web"\n  https_only          = true\n  dynamic "site_config" {\n    for_each = [var.site_config]\n    content {\n      remote_debugging_enabled = try(site_config.value.remote_debugging_enabled, false)\n    }\n  }\n}\n',
       'resource "azurerm_windows_function_app" "fn" {\n  name            = "fn"\n  service_plan_id = azurerm_service_plan.fn.id\n  site_config {\n    remote_debugging_enabled = false\n  }\n}\n',
       'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {}\n}\n',
     ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, ...APP_TYPES)) {
-      for (const config of blocksOf(resource.block, 'site_config')) {
+      for (const config of sectionsAt(input, resource.block, 'site_config')) {
         const flag = setting(input, resource, config, ['remote_debugging_enabled']);
         if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} turns remote debugging on: the debugger's ports are open, and whoever signs in to them can read the app's memory and run code in it.`);
       }

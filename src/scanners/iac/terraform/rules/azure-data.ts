@@ -1,7 +1,7 @@
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { APP_TYPES, blockAt, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
+import { APP_TYPES, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
 /** Servers whose public network access defaults to true in azurerm 3 and 4 (single servers, Azure SQL logical servers): on unless set to false. */
@@ -261,12 +261,15 @@ const tlsBelow12: TfRule = tfRule({
   cwe: ['CWE-326'],
   examples: {
     positive: [
+      // site_config as modules write it: a dynamic block over a variable, read with its iterator bound.
+      'variable "site_config" {\n  default = { minimum_tls_version = "1.0" }\n}\nresource "azurerm_linux_web_app" "this" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/web/providers/Microsoft.Web/serverFarms/web"\n  https_only          = true\n  dynamic "site_config" {\n    for_each = [var.site_config]\n    content {\n      # expect\n      minimum_tls_version = try(site_config.value.minimum_tls_version, "1.2")\n    }\n  }\n}\n',
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  # expect\n  min_tls_version          = "TLS1_0"\n}\n',
       'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {\n    # expect\n    minimum_tls_version = "1.1"\n  }\n}\n',
       'resource "azurerm_app_service" "web" {\n  name                = "web"\n  app_service_plan_id = azurerm_app_service_plan.web.id\n  site_config {\n    # expect\n    min_tls_version = 1.0\n  }\n}\n',
       'resource "azurerm_postgresql_server" "db" {\n  name                             = "orders"\n  ssl_enforcement_enabled          = true\n  # expect\n  ssl_minimal_tls_version_enforced = "TLSEnforcementDisabled"\n}\n',
     ],
     negative: [
+      'variable "site_config" {\n  default = {}\n}\nresource "azurerm_linux_web_app" "this" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/web/providers/Microsoft.Web/serverFarms/web"\n  https_only          = true\n  dynamic "site_config" {\n    for_each = [var.site_config]\n    content {\n      minimum_tls_version = try(site_config.value.minimum_tls_version, "1.2")\n    }\n  }\n}\n',
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  min_tls_version          = "TLS1_2"\n}\n',
       'resource "azurerm_windows_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {\n    minimum_tls_version = "1.3"\n  }\n}\n',
       'resource "azurerm_redis_cache" "sessions" {\n  name                = "sessions"\n  capacity            = 1\n  family              = "C"\n  sku_name            = "Standard"\n  minimum_tls_version = "1.2"\n}\n',
@@ -275,7 +278,8 @@ const tlsBelow12: TfRule = tfRule({
   *check(input) {
     for (const [types, path, names] of TLS_SETTINGS) {
       for (const resource of resourcesOf(input, ...types)) {
-        const owner = path.length > 0 ? blockAt(resource.block, ...path) : resource.block;
+        // A nested block read where it is made (a module's dynamic "site_config" over its input, with the iterator bound).
+        const owner = path.length > 0 ? sectionAt(input, resource.block, ...path) : resource.block;
         if (!owner) continue;
         for (const name of names) {
           const found = setting(input, resource, owner, [name]);

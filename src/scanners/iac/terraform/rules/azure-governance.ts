@@ -2,7 +2,7 @@ import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentions, resourcesOf, moduleResourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { always, finding, holds, isOff, serverParameters, setting, text } from './azure-common.js';
+import { always, finding, holds, isOff, sectionsAt, serverParameters, setting, text } from './azure-common.js';
 import { fileInstance, valueIn } from './instances.js';
 
 /** The actions with which a principal can give itself (or anyone) any role, Owner included. */
@@ -176,11 +176,15 @@ const threatDetection: TfRule = tfRule({
   cwe: ['CWE-778'],
   examples: {
     positive: [
+      // threat_detection_policy as modules write it: a dynamic block over a variable, read with its iterator bound.
+      'variable "threat_detection_policy" {\n  default = { state = "Disabled" }\n}\nresource "azurerm_mssql_database" "this" {\n  name      = "orders"\n  server_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/data/providers/Microsoft.Sql/servers/data"\n  dynamic "threat_detection_policy" {\n    for_each = var.threat_detection_policy != null ? [var.threat_detection_policy] : []\n    content {\n      # expect\n      state           = try(threat_detection_policy.value.state, "Enabled")\n      email_addresses = try(threat_detection_policy.value.email_addresses, [])\n    }\n  }\n}\n',
       'resource "azurerm_postgresql_server" "db" {\n  name = "orders"\n  threat_detection_policy {\n    # expect\n    enabled = false\n  }\n}\n',
       'resource "azurerm_mssql_server_security_alert_policy" "db" {\n  resource_group_name = "data"\n  server_name         = azurerm_mssql_server.db.name\n  # expect\n  state               = "Disabled"\n}\n',
       'resource "azurerm_security_center_subscription_pricing" "sql" {\n  # expect\n  tier          = "Free"\n  resource_type = "SqlServers"\n}\n',
     ],
     negative: [
+      'variable "threat_detection_policy" {\n  default = { state = "Enabled", email_addresses = ["security@example.org"] }\n}\nresource "azurerm_mssql_database" "this" {\n  name      = "orders"\n  server_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/data/providers/Microsoft.Sql/servers/data"\n  dynamic "threat_detection_policy" {\n    for_each = var.threat_detection_policy != null ? [var.threat_detection_policy] : []\n    content {\n      state           = try(threat_detection_policy.value.state, "Enabled")\n      email_addresses = try(threat_detection_policy.value.email_addresses, [])\n    }\n  }\n}\n',
+      'variable "threat_detection_policy" {\n  default = null\n}\nresource "azurerm_mssql_database" "this" {\n  name      = "orders"\n  server_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/data/providers/Microsoft.Sql/servers/data"\n  dynamic "threat_detection_policy" {\n    for_each = var.threat_detection_policy != null ? [var.threat_detection_policy] : []\n    content {\n      state           = try(threat_detection_policy.value.state, "Enabled")\n      email_addresses = try(threat_detection_policy.value.email_addresses, [])\n    }\n  }\n}\n',
       'resource "azurerm_mssql_database" "db" {\n  name      = "orders"\n  server_id = azurerm_mssql_server.db.id\n  threat_detection_policy {\n    state           = "Enabled"\n    email_addresses = ["security@example.org"]\n  }\n}\n',
       'resource "azurerm_security_center_subscription_pricing" "vms" {\n  tier          = "Standard"\n  resource_type = "VirtualMachines"\n}\n',
     ],
@@ -188,7 +192,8 @@ const threatDetection: TfRule = tfRule({
   *check(input) {
     const disabled = (v: Value) => isOff(v) || text(v) === 'disabled';
     for (const resource of resourcesOf(input, 'azurerm_postgresql_server', 'azurerm_mysql_server', 'azurerm_mariadb_server', 'azurerm_sql_database', 'azurerm_mssql_database', 'azurerm_sql_server')) {
-      for (const policy of blocksOf(resource.block, 'threat_detection_policy')) {
+      // Read where it is made: modules write dynamic "threat_detection_policy" { for_each = var.threat_detection_policy != null ? [var.threat_detection_policy] : [] ... }.
+      for (const policy of sectionsAt(input, resource.block, 'threat_detection_policy')) {
         const state = setting(input, resource, policy, ['state', 'enabled']);
         if (holds(state, disabled)) yield finding(resource, state.line, `${label(resource)} turns threat detection off: attacks on the database raise no alert.`);
       }
