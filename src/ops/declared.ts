@@ -1,8 +1,9 @@
+import { posix } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadConfig, type ResolvedConfig } from '../core/config.js';
 import { readCompose, publishedPorts } from '../scanners/iac/compose/model.js';
 import type { DotEnv } from '../scanners/iac/compose/dotenv.js';
-import { folderOf, readDotEnvs } from '../scanners/iac/compose/dotenv-files.js';
+import { readDotEnvs } from '../scanners/iac/compose/dotenv-files.js';
 import { readDirectly } from '../scanners/iac/texts.js';
 import { classify, wantsPath } from '../scanners/iac/detect.js';
 import { readDockerfile, expandArgs } from '../scanners/iac/dockerfile/model.js';
@@ -91,7 +92,7 @@ export async function collectDeclarations(root: string, configFile?: string): Pr
     if (!platform) continue;
     filesRead++;
     const warn = (line: number, message: string) => problems.push({ path: entry.path, line, message });
-    if (platform === 'compose') ports.push(...composePorts(entry.path, source, warn, dotenvs.get(folderOf(entry.path))));
+    if (platform === 'compose') ports.push(...composePorts(entry.path, source, warn, dotenvs.get(posix.dirname(entry.path))));
     else if (platform === 'kubernetes') ports.push(...kubernetesPorts(entry.path, source, warn));
     else if (platform === 'dockerfile') ports.push(...dockerfilePorts(entry.path, source, warn));
   }

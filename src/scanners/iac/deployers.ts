@@ -32,6 +32,8 @@ export interface DeployerOptions {
   gitops: boolean;
   /** The files deployments of Helm charts are looked for in (YAML files and kustomizations among them); undefined: none. */
   helm?: (path: string) => boolean;
+  /** Called with every YAML file this pass reads, for other readers of the same files (RBAC bindings) to share the read and the parse. */
+  visit?: (path: string, source: string) => void;
   warn: (warning: Omit<ScanWarning, 'scanner'>) => void;
 }
 
@@ -51,6 +53,7 @@ export async function readDeployers(files: readonly WorkspaceFile[], read: ReadT
     out.budget -= source.length;
     // Both read the file's deployer documents (deployer-documents.ts) of one parse: the YAML cache holds the last text parsed.
     if (gitops) out.targets.push(...gitopsTargets(file.path, source));
+    options.visit?.(file.path, source);
     if (!helm) continue;
     try {
       out.deployments.push(...helmDeployments(file.path, source));

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { ScannerFinding } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
 import type { Scanner } from '../scanner.js';
@@ -14,9 +15,10 @@ import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js
 import { placeOverrideFindings } from './terraform/overrides.js';
 import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { isTiltfile, readDevDeployments } from './kubernetes/built-images.js';
+import { RbacBindings } from './kubernetes/rbac-bindings.js';
 import { isTestAssertionFile, objectLabel, partialObjects, readKubernetes } from './kubernetes/model.js';
 import { partialServices, readCompose } from './compose/model.js';
-import { folderOf, readDotEnvs } from './compose/dotenv-files.js';
+import { readDotEnvs } from './compose/dotenv-files.js';
 import { composeDockerfiles } from './compose/built-dockerfiles.js';
 import { readConfigFiles } from './dockerfile/build-context.js';
 import { MAX_CONTEXT_LISTING, MAX_CONTEXT_SCRIPT, readDockerfileTree } from './dockerfile/tree.js';
@@ -135,7 +137,14 @@ export const iacScanner: Scanner = {
       : new Map();
     // Flux Kustomizations and Argo CD Applications (the namespace of what they apply), and Argo CD Applications, Flux HelmReleases,
     // helmfiles and kustomize helmCharts that deploy the scan's charts (each chart is also rendered with their values): one pass.
-    const deployers = await readDeployers(ctx.files, read, { gitops: true, ...(charts.hasCharts ? { helm: (path: string) => charts.wantsDeployments(path) } : {}), warn: (warning) => ctx.warn(warning) });
+    // The same pass collects the RBAC bindings of each directory's manifests, for the roles and pods of the other files there.
+    const rbacBindings = new RbacBindings();
+    const deployers = await readDeployers(ctx.files, read, {
+      gitops: true,
+      ...(charts.hasCharts ? { helm: (path: string) => charts.wantsDeployments(path) } : {}),
+      visit: (path, source) => rbacBindings.add(path, source),
+      warn: (warning) => ctx.warn(warning),
+    });
     const { patches, namespaces, images, baseContainers, builtAt } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
     // The manifests skaffold and Tilt deploy, with the images they build and put in place of the written ones.
     const devDeployments = await readDevDeployments(ctx.files, read, builtAt, { ...(stagedScan ? { staged: stagedScan } : {}), warn: (message, path) => ctx.warn({ message, ...(path !== undefined ? { path } : {}) }) });
@@ -181,16 +190,17 @@ export const iacScanner: Scanner = {
       const namespace = namespaces.get(file.path);
       const kustomizeImages = images.get(file.path);
       const builtImages = devDeployments.files.get(file.path);
+      const scanBindings = terraform ? [] : rbacBindings.besides(file.path);
       const context = terraform
         ? { terraform }
-        : namespace || kustomizeImages || builtImages
-          ? { kubernetes: { ...(namespace ? { kustomizeNamespace: namespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}) } }
+        : namespace || kustomizeImages || builtImages || scanBindings.length > 0
+          ? { kubernetes: { ...(namespace ? { kustomizeNamespace: namespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scanBindings.length > 0 ? { scanBindings } : {}) } }
           : isDockerfileName(file.path)
             ? { dockerfile: { configFiles, scope: dockerfileScopes.get(file.path) } }
             : githubCallers.context(file.path, text, zizmorConfig);
       const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
       const gitlab = gitlabPipelineOf.has(file.path) ? await gitlabContext(file.path, text) : {};
-      const dotenv = dotenvs.get(folderOf(file.path));
+      const dotenv = dotenvs.get(posix.dirname(file.path));
       const compose = dotenv && text.includes('$') ? { compose: { dotenv } } : {};
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab, ...compose });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);

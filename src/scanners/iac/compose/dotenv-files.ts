@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import { unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import type { ReadText } from '../texts.js';
@@ -6,21 +7,15 @@ import { MAX_DOTENV_CHARS, parseDotEnv, type DotEnv } from './dotenv.js';
 /** More `.env` files than this in one scan are not read; their compose files keep their variables unknown. */
 const MAX_FILES = 64;
 
-/** The folder of a path from the scan root ('' at the root). */
-export function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
-
 /**
  * The `.env` files of the scan by folder: Compose reads the one in the compose file's
- * folder (its project directory). In a scan of staged files, the `.env` files of the
+ * folder (its project directory), by that folder (posix.dirname of the compose file). In a scan of staged files, the `.env` files of the
  * index count too, staged or not: what a staged compose file will run with.
  */
 export async function readDotEnvs(files: readonly WorkspaceFile[], read: ReadText, staged?: StagedIndex): Promise<Map<string, DotEnv>> {
   const out = new Map<string, DotEnv>();
   const add = (path: string, text: string) => {
-    if (text.length <= MAX_DOTENV_CHARS && out.size < MAX_FILES) out.set(folderOf(path), { path, values: parseDotEnv(text) });
+    if (text.length <= MAX_DOTENV_CHARS && out.size < MAX_FILES) out.set(posix.dirname(path), { path, values: parseDotEnv(text) });
   };
   for (const file of files) {
     if (!isDotEnv(file.path) || (file.size !== undefined && file.size > MAX_DOTENV_CHARS)) continue;

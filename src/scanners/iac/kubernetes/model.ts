@@ -49,6 +49,8 @@ export interface KubeInput {
   containers: Container[];
   /** Documents that are CNI network configurations (a node's /etc/cni/net.d/*.conflist), not API objects. */
   cniConfigs: YMap[];
+  /** The RoleBindings and ClusterRoleBindings of the other manifests of the file's directory (rbac-bindings.ts), named with their file. */
+  scanBindings?: readonly KubeObject[];
 }
 
 /** A CNI network configuration: `cniVersion` with a plugin chain (`plugins`) or a single plugin (`type`). */
@@ -62,6 +64,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   const kustomizeNamespace = context?.kubernetes?.kustomizeNamespace;
   const kustomizeImages = context?.kubernetes?.kustomizeImages;
   const builtImages = context?.kubernetes?.builtImages;
+  const scanBindings = context?.kubernetes?.scanBindings;
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   const objects: KubeObject[] = [];
@@ -87,7 +90,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   for (const doc of loaded.documents) collect(doc.root, 0);
   const cniConfigs = loaded.documents.flatMap((doc) => (isYMap(doc.root) && isCniConfig(doc.root) ? [doc.root] : []));
   if (objects.length === 0 && cniConfigs.length === 0) return undefined;
-  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}) };
+  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scanBindings?.length ? { scanBindings } : {}) };
 }
 
 /** The input of the rules for objects read from elsewhere than a manifest (Terraform's kubernetes provider): their pods and containers found. */

@@ -1,7 +1,8 @@
 /**
  * What the Roles and ClusterRoles of a manifest (and the permissions of an OLM
  * ClusterServiceVersion) grant, read rule by rule, and who the bindings of the same
- * manifest grant them to: shared by the RBAC rules of rules.ts and rbac-escalation-rules.ts.
+ * manifest, or of the other manifests of its directory (rbac-bindings.ts), grant them to:
+ * shared by the RBAC rules of rules.ts and rbac-escalation-rules.ts.
  */
 import { get, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { objectLabel, subjectAccount, type KubeInput, type KubeObject } from './model.js';
@@ -73,7 +74,7 @@ export function* rbacRules(input: KubeInput): Generator<RbacRule> {
 
 /** RoleBindings and ClusterRoleBindings of the input that refer to this Role or ClusterRole. */
 export function bindingsOf(input: KubeInput, role: KubeObject): KubeObject[] {
-  return input.objects.filter((object) => {
+  return [...input.objects, ...(input.scanBindings ?? [])].filter((object) => {
     if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') return false;
     const ref = get(object.root, 'roleRef');
     if (text(get(ref, 'kind')) !== role.kind || text(get(ref, 'name')) !== role.name) return false;

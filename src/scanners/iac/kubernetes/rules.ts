@@ -78,11 +78,12 @@ function* podFlag(input: KubeInput, key: string, message: (label: string) => str
 
 /**
  * Service accounts (`namespace/name`, '' for a namespace set at deploy time) that a
- * RoleBinding or ClusterRoleBinding of the input grants a role: their pods call the API.
+ * RoleBinding or ClusterRoleBinding of the input, or of another manifest of its directory,
+ * grants a role: their pods call the API.
  */
 function serviceAccountsWithRoles(input: KubeInput): Set<string> {
   const out = new Set<string>();
-  for (const object of input.objects) {
+  for (const object of [...input.objects, ...(input.scanBindings ?? [])]) {
     if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;
     for (const subject of items(get(object.root, 'subjects'))) {
       const name = text(get(subject, 'name'));
@@ -714,7 +715,7 @@ const tokenAutomount = kubeRule({
   id: 'iac/k8s-service-account-token-automount',
   title: 'Service account token mounted automatically',
   description:
-    'automountServiceAccountToken is not false, so every container gets a Kubernetes API token. Most applications never call the API; for them the token is only a gift to an attacker who gets code execution. A pod whose service account a RoleBinding or ClusterRoleBinding of the same input grants a role calls the API by design and is not reported.',
+    'automountServiceAccountToken is not false, so every container gets a Kubernetes API token. Most applications never call the API; for them the token is only a gift to an attacker who gets code execution. A pod whose service account a RoleBinding or ClusterRoleBinding grants a role, in the same file or in another manifest of its directory, calls the API by design and is not reported.',
   remediation: 'Set automountServiceAccountToken: false in the pod spec (and on the ServiceAccount), and enable it only for workloads that call the Kubernetes API.',
   severity: 'low',
   cwe: ['CWE-1188'],
@@ -1047,7 +1048,7 @@ const rbacSecrets = kubeRule({
   id: 'iac/k8s-rbac-secrets-access',
   title: 'RBAC role can read Secrets',
   description:
-    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in.',
+    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A role bound to a service account, by a binding in the same file or in another manifest of its directory, is high: every pod that runs as that account holds the access.',
   remediation: 'Remove secrets from the rule, or limit it to the secrets the workload needs with resourceNames.',
   severity: 'medium',
   cwe: ['CWE-269'],
