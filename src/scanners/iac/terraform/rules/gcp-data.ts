@@ -3,7 +3,7 @@ import type { Block } from '../hcl/ast.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type TfRule } from './common.js';
 import { outcomes, upper } from './gcp-shared.js';
-import { fileInstance, sectionsIn, settingAt, type Section } from './instances.js';
+import { blocksMade, fileInstance, sectionsIn, settingAt, type Section } from './instances.js';
 
 interface SqlInstance {
   resource: TfResource;
@@ -335,8 +335,13 @@ const subnetFlowLogs: TfRule = tfRule({
   severity: 'low',
   cwe: ['CWE-778'],
   examples: {
-    positive: ['# expect\nresource "google_compute_subnetwork" "app" {\n  name          = "app"\n  ip_cidr_range = "10.10.0.0/24"\n  network       = google_compute_network.main.id\n}\n'],
+    positive: [
+      '# expect\nresource "google_compute_subnetwork" "app" {\n  name          = "app"\n  ip_cidr_range = "10.10.0.0/24"\n  network       = google_compute_network.main.id\n}\n',
+      // A module's subnet whose dynamic log_config makes nothing (subnet_flow_logs off).
+      'variable "subnets" {\n  default = [{ subnet_name = "app", subnet_ip = "10.10.0.0/24", subnet_flow_logs = false }]\n}\n# expect\nresource "google_compute_subnetwork" "subnetwork" {\n  for_each      = { for s in var.subnets : s.subnet_name => s }\n  name          = each.value.subnet_name\n  ip_cidr_range = each.value.subnet_ip\n  network       = "main"\n  dynamic "log_config" {\n    for_each = coalesce(lookup(each.value, "subnet_flow_logs", null), false) ? [{ aggregation_interval = "INTERVAL_5_SEC" }] : []\n    content {\n      aggregation_interval = log_config.value.aggregation_interval\n    }\n  }\n}\n',
+    ],
     negative: [
+      'variable "subnets" {\n  default = [{ subnet_name = "app", subnet_ip = "10.10.0.0/24", subnet_flow_logs = true }]\n}\nresource "google_compute_subnetwork" "subnetwork" {\n  for_each      = { for s in var.subnets : s.subnet_name => s }\n  name          = each.value.subnet_name\n  ip_cidr_range = each.value.subnet_ip\n  network       = "main"\n  dynamic "log_config" {\n    for_each = coalesce(lookup(each.value, "subnet_flow_logs", null), false) ? [{ aggregation_interval = "INTERVAL_5_SEC" }] : []\n    content {\n      aggregation_interval = log_config.value.aggregation_interval\n    }\n  }\n}\n',
       'resource "google_compute_subnetwork" "app" {\n  name          = "app"\n  ip_cidr_range = "10.10.0.0/24"\n  network       = google_compute_network.main.id\n  log_config {\n    aggregation_interval = "INTERVAL_5_SEC"\n    flow_sampling        = 0.5\n  }\n}\n',
       'resource "google_compute_subnetwork" "proxy" {\n  name          = "proxy"\n  ip_cidr_range = "10.20.0.0/23"\n  network       = google_compute_network.main.id\n  purpose       = "REGIONAL_MANAGED_PROXY"\n  role          = "ACTIVE"\n}\n',
       'variable "global" {\n  type = bool\n}\n\nresource "google_compute_subnetwork" "proxy" {\n  name          = "proxy"\n  ip_cidr_range = "10.20.0.0/23"\n  network       = google_compute_network.main.id\n  purpose       = var.global ? "GLOBAL_MANAGED_PROXY" : "REGIONAL_MANAGED_PROXY"\n  role          = "ACTIVE"\n}\n',
@@ -347,7 +352,9 @@ const subnetFlowLogs: TfRule = tfRule({
       // Every purpose the subnet may have (both branches of `var.global ? "GLOBAL_MANAGED_PROXY" : ...`) must take flow logs.
       const purpose = attribute(subnet.block, 'purpose');
       const purposes = purpose ? outcomes(purpose.expr, fileInstance(input)).map(upper) : [];
-      if ((purposes.length > 0 && purposes.every((p) => p !== undefined && NO_FLOW_LOG_PURPOSES.has(p))) || blocksOf(subnet.block, 'log_config').length > 0) continue;
+      // A dynamic log_config whose for_each is known empty makes none: terraform-google-network's subnets module writes
+      // `dynamic "log_config" { for_each = coalesce(lookup(each.value, "subnet_flow_logs", null), false) ? [{ ... }] : [] ...`.
+      if ((purposes.length > 0 && purposes.every((p) => p !== undefined && NO_FLOW_LOG_PURPOSES.has(p))) || blocksMade(subnet.block, 'log_config', fileInstance(input)).length > 0) continue;
       const legacy = attribute(subnet.block, 'enable_flow_logs');
       const value = valueOf(input, subnet.block, 'enable_flow_logs');
       if (legacy && (isTrueValue(value) || !known(value))) continue;
