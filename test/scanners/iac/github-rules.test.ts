@@ -191,3 +191,17 @@ test('untrusted checkout: the message names a write token only when the job\'s t
   assert.match(message(wf('permissions:\n  contents: read\n')), /runs with secrets\.$/);
   assert.match(message(wf('')), /runs with secrets and a write token\.$/);
 });
+
+test('a file of .github/workflows that parses but is no workflow GitHub accepts is warned about, not skipped quietly', () => {
+  const warnings = (path: string, text: string) => {
+    const said: string[] = [];
+    analyseFile(path, text, (w) => said.push(`${w.line ?? ''} ${w.message}`), 'github-actions');
+    return said;
+  };
+  assert.deepEqual(warnings('.github/workflows/ci.yml', 'name: ci\non: push\n'), ['1 the file has no jobs: GitHub rejects it as a workflow, so it is not checked']);
+  assert.deepEqual(warnings('.github/workflows/ci.yml', 'name: ci\non: push\njobs:\n  - build\n'), ['3 its jobs are not a mapping of job ids: GitHub rejects it as a workflow, so it is not checked']);
+  assert.deepEqual(warnings('.github/workflows/ci.yml', '- a\n- b\n'), ['1 the file is not a mapping of workflow keys: GitHub rejects it as a workflow, so it is not checked']);
+  // Broken YAML is said once, by the parser; a file outside .github/workflows is not judged a workflow.
+  assert.equal(warnings('.github/workflows/ci.yml', 'jobs: [\n').length, 1);
+  assert.deepEqual(warnings('ci/pipeline.yml', 'name: ci\non: push\n'), []);
+});

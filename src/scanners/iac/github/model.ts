@@ -77,7 +77,13 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
   const loaded = github?.loaded?.text === source ? github.loaded.result : loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   const root = loaded.documents[0]?.root;
-  if (!isYMap(root)) return undefined;
+  // A file of .github/workflows that parses but holds no jobs is one GitHub rejects: said, not skipped quietly.
+  const inWorkflows = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(context?.path ?? '');
+  const notAWorkflow = (line: number, why: string) => {
+    if (inWorkflows && loaded.problems.length === 0) warn(line, `${why}: GitHub rejects it as a workflow, so it is not checked`);
+    return undefined;
+  };
+  if (!isYMap(root)) return notAWorkflow(1, root === null || root === undefined ? 'the file is empty' : 'the file is not a mapping of workflow keys');
   const lines = source.split('\n');
   const runs = get(root, 'runs');
   if (isYMap(runs) && text(get(runs, 'using')) === 'composite') {
@@ -86,7 +92,7 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
     return { root, triggers: new Map(), jobs: [job], lines, composite: true, ...scanFacts(github) };
   }
   const jobsNode = get(root, 'jobs');
-  if (!isYMap(jobsNode)) return undefined;
+  if (!isYMap(jobsNode)) return notAWorkflow(pair(root, 'jobs')?.keyLine ?? 1, pair(root, 'jobs') ? 'its jobs are not a mapping of job ids' : 'the file has no jobs');
   const jobs: Job[] = [];
   for (const p of jobsNode.pairs) {
     if (!isYMap(p.value)) continue;
