@@ -3,7 +3,7 @@ import type { Hit } from '../../rule.js';
 import { attribute, attributeAt, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { nodeConfigs } from './gcp-compute.js';
-import { fileInstance, sectionsIn, settingAt } from './instances.js';
+import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
 import { isOff, metadataOf, upper } from './gcp-shared.js';
 
 const clusters = (input: TfInput) => resourcesOf(input, 'google_container_cluster');
@@ -178,18 +178,23 @@ const workloadIdentityOff: TfRule = tfRule({
   cwe: ['CWE-668'],
   examples: {
     positive: [
+      // A module's dynamic workload_identity_config that makes nothing (identity_namespace = null).
+      'variable "identity_namespace" {\n  default = null\n}\nlocals {\n  workload_identity = var.identity_namespace == null ? [] : [{ workload_pool = var.identity_namespace }]\n}\n# expect\nresource "google_container_cluster" "primary" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "workload_identity_config" {\n    for_each = local.workload_identity\n    content {\n      workload_pool = workload_identity_config.value.workload_pool\n    }\n  }\n}\n',
       '# expect\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n',
       'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    workload_metadata_config {\n      # expect\n      mode = "GCE_METADATA"\n    }\n  }\n}\n',
       'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    metadata = {\n      # expect\n      disable-legacy-endpoints = "false"\n    }\n  }\n}\n',
     ],
     negative: [
+      'variable "identity_namespace" {\n  default = "app-123456.svc.id.goog"\n}\nlocals {\n  workload_identity = var.identity_namespace == null ? [] : [{ workload_pool = var.identity_namespace }]\n}\nresource "google_container_cluster" "primary" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "workload_identity_config" {\n    for_each = local.workload_identity\n    content {\n      workload_pool = workload_identity_config.value.workload_pool\n    }\n  }\n}\n',
       'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  workload_identity_config {\n    workload_pool = "app-123456.svc.id.goog"\n  }\n}\n\nresource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    workload_metadata_config {\n      mode = "GKE_METADATA"\n    }\n  }\n}\n',
       'resource "google_container_cluster" "auto" {\n  name             = "auto"\n  location         = "europe-west1"\n  enable_autopilot = true\n}\n',
     ],
   },
   *check(input) {
     for (const cluster of clusters(input)) {
-      if (isAutopilot(input, cluster) || blocksOf(cluster.block, 'workload_identity_config').length > 0) continue;
+      // A dynamic workload_identity_config whose for_each is known empty makes none: terraform-google-kubernetes-engine writes
+      // `dynamic "workload_identity_config" { for_each = local.cluster_workload_identity_config ...`, [] for identity_namespace = null.
+      if (isAutopilot(input, cluster) || blocksMade(cluster.block, 'workload_identity_config', fileInstance(input)).length > 0) continue;
       yield { line: cluster.block.line, message: `${label(cluster)} does not enable Workload Identity: pods can take the node service account's token from the metadata server.`, resource: label(cluster) };
     }
     for (const { owner, config } of nodeConfigs(input)) {
