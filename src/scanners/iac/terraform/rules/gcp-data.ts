@@ -208,8 +208,15 @@ const storageLogging: TfRule = tfRule({
   confidence: 'medium',
   cwe: ['CWE-778'],
   examples: {
-    positive: ['# expect\nresource "google_storage_bucket" "data" {\n  name     = "app-data-123456"\n  location = "EU"\n}\n'],
-    negative: ['resource "google_storage_bucket" "logs" {\n  name     = "app-logs-123456"\n  location = "EU"\n}\n\nresource "google_storage_bucket" "data" {\n  name     = "app-data-123456"\n  location = "EU"\n  logging {\n    log_bucket = google_storage_bucket.logs.name\n  }\n}\n'],
+    positive: [
+      '# expect\nresource "google_storage_bucket" "data" {\n  name     = "app-data-123456"\n  location = "EU"\n}\n',
+      // A module's bucket whose dynamic logging block makes nothing (no logging given for it).
+      'variable "names" {\n  default = ["data"]\n}\nvariable "logging" {\n  default = {}\n}\n# expect\nresource "google_storage_bucket" "buckets" {\n  for_each = toset(var.names)\n  name     = "app-${each.value}-123456"\n  location = "EU"\n  dynamic "logging" {\n    for_each = lookup(var.logging, each.value, {}) != {} ? { v = lookup(var.logging, each.value) } : {}\n    content {\n      log_bucket = lookup(logging.value, "log_bucket", null)\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'variable "names" {\n  default = ["data"]\n}\nvariable "logging" {\n  default = { data = { log_bucket = "app-logs-123456" } }\n}\nresource "google_storage_bucket" "buckets" {\n  for_each = toset(var.names)\n  name     = "app-${each.value}-123456"\n  location = "EU"\n  dynamic "logging" {\n    for_each = lookup(var.logging, each.value, {}) != {} ? { v = lookup(var.logging, each.value) } : {}\n    content {\n      log_bucket = lookup(logging.value, "log_bucket", null)\n    }\n  }\n}\n',
+      'resource "google_storage_bucket" "logs" {\n  name     = "app-logs-123456"\n  location = "EU"\n}\n\nresource "google_storage_bucket" "data" {\n  name     = "app-data-123456"\n  location = "EU"\n  logging {\n    log_bucket = google_storage_bucket.logs.name\n  }\n}\n',
+    ],
   },
   *check(input) {
     const buckets = resourcesOf(input, 'google_storage_bucket');
@@ -221,7 +228,9 @@ const storageLogging: TfRule = tfRule({
     if (audited) return;
     const targets = new Set(moduleResourcesOf(input, 'google_storage_bucket').flatMap((b) => blocksOf(b.block, 'logging').flatMap((l) => mentioned(input, attribute(l, 'log_bucket')?.expr))));
     for (const bucket of buckets) {
-      if (blocksOf(bucket.block, 'logging').length > 0 || targets.has(written(bucket))) continue;
+      // A dynamic logging block whose for_each is known empty makes none: terraform-google-cloud-storage writes
+      // `dynamic "logging" { for_each = lookup(var.logging, each.value, {}) != {} ? { v = lookup(var.logging, each.value) } : {} ...`.
+      if (blocksMade(bucket.block, 'logging', fileInstance(input)).length > 0 || targets.has(written(bucket))) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
     }
   },
