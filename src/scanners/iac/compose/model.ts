@@ -47,7 +47,13 @@ export function readCompose(source: string, warn: (line: number, message: string
       if (isYMap(p.value)) services.push({ name: p.key, node: p.value, line: p.keyLine, ...(context?.compose?.dotenv ? { dotenv: context.compose.dotenv } : {}) });
     }
   }
-  if (services.length === 0) return undefined;
+  if (services.length === 0) {
+    // Valid YAML that holds no service (a list, a scalar, a mapping without services or include): said, not skipped quietly.
+    const root = loaded.documents[0]?.root;
+    if (context?.path !== undefined && loaded.problems.length === 0 && !(isYMap(root) && (pair(root, 'services') || pair(root, 'include'))))
+      warn(1, isYMap(root) ? 'the file holds no services: (and no include:): nothing in it is checked' : 'the file is not a mapping of compose keys: Compose rejects it, so it is not checked');
+    return undefined;
+  }
   const devOnly = context?.path !== undefined ? devOnlyReason(context.path) : undefined;
   return devOnly !== undefined ? { services, devOnly } : { services };
 }

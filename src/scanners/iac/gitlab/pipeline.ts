@@ -51,7 +51,11 @@ export function readPipeline(source: string, warn: (line: number, message: strin
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   const root = pipelineRoot(loaded.documents);
-  if (!root) return undefined;
+  if (!root) {
+    // Valid YAML that is no pipeline (a list, a scalar, an empty file): said, not skipped quietly.
+    if (loaded.problems.length === 0) warn(1, loaded.documents.length === 0 || loaded.documents.every((d) => d.root === null) ? 'the file is empty: GitLab rejects it as a pipeline, so it is not checked' : 'the file is not a mapping of jobs and keywords: GitLab rejects it as a pipeline, so it is not checked');
+    return undefined;
+  }
   const jobs = root.pairs.filter((p) => !RESERVED.has(p.key) && isYMap(p.value)).map((p) => ({ name: p.key, node: p.value as YMap, line: p.keyLine }));
   checkShape(root, jobs, warn);
   let others: PipelineFile[] | undefined;
