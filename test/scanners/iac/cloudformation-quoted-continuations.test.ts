@@ -29,3 +29,24 @@ describe('CloudFormation: a quoted string continued at its key\'s indentation (P
     assert.equal(fixed[22], '           }\'');
   });
 });
+
+describe('CloudFormation: quotes inside a plain scalar open no string', () => {
+  const plainText = readFileSync(fixturePath('iac', 'cfn-quoted-plain', 'template.yaml'), 'utf8');
+
+  it('reads a template whose plain descriptions hold quotes after commas (set to "bursting," the ...)', () => {
+    const warnings: string[] = [];
+    const result = analyseFile('stack.yaml', plainText, (w) => warnings.push(`${w.line ?? '-'}: ${w.message}`));
+    assert.deepEqual(warnings, ['5: a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it']);
+    assert.deepEqual(
+      result.findings.map((f) => `${f.ruleId}@${f.location.startLine}`),
+      ['iac/cfn-sg-open-to-internet@23'],
+    );
+  });
+
+  it('indents only the continuation of the quoted description', () => {
+    const fixed = indentQuotedContinuations(plainText).split('\n');
+    const original = plainText.split('\n');
+    const changed = fixed.map((line, i) => (line === original[i] ? undefined : i + 1)).filter((n) => n !== undefined);
+    assert.deepEqual(changed, [6]);
+  });
+});

@@ -24,6 +24,7 @@ export function indentQuotedContinuations(text: string): string {
   const lines = text.split('\n');
   let quote: string | undefined;
   let openerIndent = 0;
+  let flowDepth = 0;
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
     const indent = line.length - line.trimStart().length;
@@ -31,8 +32,16 @@ export function indentQuotedContinuations(text: string): string {
       line = ' '.repeat(openerIndent + 1 - indent) + line;
       lines[i] = line;
     }
+    // Inside a plain (unquoted) scalar a quote is text: `set to "bursting," this` opens nothing.
+    let plain = false;
     for (let j = 0; j < line.length; j++) {
       const c = line[j]!;
+      if (plain && quote === undefined) {
+        if (c === '#' && /\s/.test(line[j - 1]!)) break;
+        const ends = (c === ':' && (j + 1 === line.length || /\s/.test(line[j + 1]!))) || (flowDepth > 0 && /[,\]}]/.test(c));
+        if (!ends) continue;
+        plain = false;
+      }
       if (quote === "'") {
         if (c === "'") {
           if (line[j + 1] === "'") j++;
@@ -49,7 +58,12 @@ export function indentQuotedContinuations(text: string): string {
       if ((c === '"' || c === "'") && opensScalar(line, j)) {
         quote = c;
         openerIndent = indent;
-      }
+      } else if (c === '[' || c === '{') flowDepth++;
+      else if (c === ']' || c === '}') flowDepth = Math.max(0, flowDepth - 1);
+      else if (c === '!' || c === '&' || c === '*') {
+        while (j + 1 < line.length && !/[\s,\[\]{}]/.test(line[j + 1]!)) j++;
+      } else if (c === '|' || c === '>') break;
+      else if (!/[\s,:?-]/.test(c) || (c === '-' && j + 1 < line.length && !/\s/.test(line[j + 1]!))) plain = true;
     }
   }
   return lines.join('\n');
