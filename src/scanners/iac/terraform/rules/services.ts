@@ -3,7 +3,7 @@ import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
-import { fileInstance, sectionsIn, valueIn } from './instances.js';
+import { blocksMade, fileInstance, sectionsIn, settingAt, valueIn } from './instances.js';
 import { detailNote, inside } from '../../rule.js';
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
@@ -189,6 +189,11 @@ const imdsv1: TfRule = tfRule({
     positive: [
       // A dynamic block over a module input, read with its iterator bound to the element its for_each makes.
       'variable "metadata_options" {\n  default = { http_tokens = "optional" }\n}\nresource "aws_instance" "this" {\n  ami           = "ami-12345678"\n  instance_type = "t3.micro"\n  dynamic "metadata_options" {\n    for_each = length(var.metadata_options) > 0 ? [var.metadata_options] : []\n    content {\n      http_endpoint = try(metadata_options.value.http_endpoint, "enabled")\n      # expect\n      http_tokens   = try(metadata_options.value.http_tokens, "required")\n    }\n  }\n}\n',
+      // A dynamic metadata_options whose for_each is known empty makes no block: the image's default (optional) applies, whatever its content would set.
+      'variable "metadata_options" {\n  default = null\n}\n# expect\nresource "aws_instance" "this" {\n  ami           = "ami-12345678"\n  instance_type = "t3.micro"\n  dynamic "metadata_options" {\n    for_each = var.metadata_options != null ? [var.metadata_options] : []\n    content {\n      http_endpoint = metadata_options.value.http_endpoint\n      http_tokens   = metadata_options.value.http_tokens\n    }\n  }\n}\n',
+      'variable "metadata_options" {\n  default = {}\n}\n# expect\nresource "aws_launch_template" "this" {\n  image_id = "ami-12345678"\n  dynamic "metadata_options" {\n    for_each = length(var.metadata_options) > 0 ? [var.metadata_options] : []\n    content {\n      http_tokens = try(metadata_options.value.http_tokens, "required")\n    }\n  }\n}\n',
+      // A dynamic launch_template that makes nothing: the instance is not launched from a template.
+      'variable "launch_template" {\n  default = null\n}\n# expect\nresource "aws_instance" "this" {\n  ami           = "ami-12345678"\n  instance_type = "t3.micro"\n  dynamic "launch_template" {\n    for_each = var.launch_template != null ? [var.launch_template] : []\n    content {\n      id      = launch_template.value.id\n      version = launch_template.value.version\n    }\n  }\n}\n',
       '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n',
       'resource "aws_launch_template" "web" {\n  metadata_options {\n    # expect\n    http_tokens = "optional"\n  }\n}\n',
       // An Amazon Linux 2 node group, or a template an output hands on: the template's settings decide.
@@ -202,6 +207,9 @@ const imdsv1: TfRule = tfRule({
       'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  metadata_options {\n    http_endpoint = "disabled"\n  }\n}\n',
       // The launch template the instance is launched from sets the metadata options.
       'resource "aws_instance" "web" {\n  launch_template {\n    id      = aws_launch_template.web.id\n    version = "$Latest"\n  }\n}\n',
+      'variable "launch_template" {\n  default = { id = "lt-0123456789abcdef0", version = "$Latest" }\n}\nvariable "metadata_options" {\n  default = null\n}\nresource "aws_instance" "this" {\n  ami           = "ami-12345678"\n  instance_type = "t3.micro"\n  dynamic "launch_template" {\n    for_each = var.launch_template != null ? [var.launch_template] : []\n    content {\n      id      = launch_template.value.id\n      version = launch_template.value.version\n    }\n  }\n  dynamic "metadata_options" {\n    for_each = var.metadata_options != null ? [var.metadata_options] : []\n    content {\n      http_tokens = metadata_options.value.http_tokens\n    }\n  }\n}\n',
+      // A module's metadata_options left at a default that requires tokens.
+      'variable "metadata_options" {\n  default = { http_endpoint = "enabled", http_tokens = "required" }\n}\nresource "aws_instance" "this" {\n  ami           = "ami-12345678"\n  instance_type = "t3.micro"\n  dynamic "metadata_options" {\n    for_each = var.metadata_options != null ? [var.metadata_options] : []\n    content {\n      http_endpoint = metadata_options.value.http_endpoint\n      http_tokens   = metadata_options.value.http_tokens\n    }\n  }\n}\n',
       // Amazon Linux 2023 AMIs carry ImdsSupport v2.0: launches from them require IMDSv2.
       'data "aws_ssm_parameter" "al2023" {\n  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n}\n\nresource "aws_instance" "web" {\n  ami           = data.aws_ssm_parameter.al2023.value\n  instance_type = "t3.micro"\n}\n\nresource "aws_launch_template" "workers" {\n  image_id = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"\n}\n',
       // EKS launches the nodes of an AL2023_* node group from its Amazon Linux 2023 AMI.
@@ -210,21 +218,25 @@ const imdsv1: TfRule = tfRule({
     ],
   },
   *check(input) {
+    const file = fileInstance(input);
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_launch_template', 'aws_launch_configuration')) {
-      const endpoint = valueAt(input, resource.block, ['metadata_options', 'http_endpoint']);
+      // metadata_options read where it is made: modules write `dynamic "metadata_options" { for_each = var.metadata_options != null
+      // ? [var.metadata_options] : [] ... }`, and one whose for_each is known empty makes no block (the image's default applies).
+      const endpoint = settingAt(resource.block, ['metadata_options', 'http_endpoint'], file).value;
       if (endpoint === 'disabled') continue;
-      const tokens = valueAt(input, resource.block, ['metadata_options', 'http_tokens']);
+      const { value: tokens, line } = settingAt(resource.block, ['metadata_options', 'http_tokens'], file);
       if (tokens === 'required' || (tokens !== undefined && !known(tokens))) continue;
       if (tokens === undefined) {
         // Launched from a launch template it does not override: the template's options apply, and the template is judged.
-        if (resource.type === 'aws_instance' && blocksOf(resource.block, 'launch_template').length > 0 && blocksOf(resource.block, 'metadata_options').length === 0) continue;
+        // Only blocks that may be made count (`dynamic "launch_template" { for_each = var.launch_template != null ? [...] : [] ...`).
+        if (resource.type === 'aws_instance' && blocksMade(resource.block, 'launch_template', file).length > 0 && blocksMade(resource.block, 'metadata_options', file).length === 0) continue;
         // Without http_tokens the image's ImdsSupport decides: Amazon Linux 2023 images require IMDSv2.
         const image = attribute(resource.block, resource.type === 'aws_instance' ? 'ami' : 'image_id');
         if (image && requiresImdsv2Image(input, image.expr)) continue;
         // A template without an image, used only by node groups EKS launches from its Amazon Linux 2023 AMI.
         if (resource.type === 'aws_launch_template' && !image && onlyAl2023NodeGroups(input, resource)) continue;
       }
-      yield { line: lineOfPath(resource.block, ['metadata_options', 'http_tokens']), message: `${label(resource)} allows IMDSv1 (http_tokens is ${typeof tokens === 'string' ? `"${tokens}"` : 'not set'}).`, resource: label(resource) };
+      yield { line, message: `${label(resource)} allows IMDSv1 (http_tokens is ${typeof tokens === 'string' ? `"${tokens}"` : 'not set'}).`, resource: label(resource) };
     }
   },
 });
