@@ -386,10 +386,12 @@ const defaultSecurityGroup: TfRule = tfRule({
 
 /**
  * An instance with no subnet, network interface or launch template starts in a default
- * subnet of the default VPC, and default subnets map public IPs on launch.
+ * subnet of the default VPC, and default subnets map public IPs on launch. Only blocks
+ * that may be made count: the ec2-instance module writes `dynamic "network_interface"
+ * { for_each = var.network_interface != null ? var.network_interface : {} ... }`.
  */
-function inDefaultVpc(resource: TfResource): boolean {
-  return !['subnet_id', 'launch_template', 'network_interface'].some((name) => attribute(resource.block, name) !== undefined || blocksOf(resource.block, name).length > 0);
+function inDefaultVpc(input: TfInput, resource: TfResource): boolean {
+  return !['subnet_id', 'launch_template', 'network_interface'].some((name) => attribute(resource.block, name) !== undefined || blocksMade(resource.block, name, fileInstance(input)).length > 0);
 }
 
 const instancePublicIp: TfRule = tfRule({
@@ -400,8 +402,12 @@ const instancePublicIp: TfRule = tfRule({
   severity: 'medium',
   cwe: ['CWE-668'],
   examples: {
-    positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n', '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n', 'module "web" {\n  source = "terraform-aws-modules/ec2-instance/aws"\n  # expect\n  associate_public_ip_address = true\n}\n'],
+    positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n', '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n', 'module "web" {\n  source = "terraform-aws-modules/ec2-instance/aws"\n  # expect\n  associate_public_ip_address = true\n}\n',
+      // Dynamic network_interface and launch_template blocks that make nothing: the instance still starts in the default VPC.
+      'variable "network_interface" {\n  default = null\n}\nvariable "launch_template" {\n  default = null\n}\n# expect\nresource "aws_instance" "this" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  dynamic "network_interface" {\n    for_each = var.network_interface != null ? var.network_interface : {}\n    content {\n      device_index         = network_interface.key\n      network_interface_id = network_interface.value.network_interface_id\n    }\n  }\n  dynamic "launch_template" {\n    for_each = var.launch_template != null ? [var.launch_template] : []\n    content {\n      id = launch_template.value.id\n    }\n  }\n}\n',
+    ],
     negative: [
+      'variable "network_interface" {\n  default = { 0 = { network_interface_id = "eni-0123456789abcdef0" } }\n}\nresource "aws_instance" "this" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  dynamic "network_interface" {\n    for_each = var.network_interface != null ? var.network_interface : {}\n    content {\n      device_index         = network_interface.key\n      network_interface_id = network_interface.value.network_interface_id\n    }\n  }\n}\n',
       'resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  associate_public_ip_address = false\n}\n',
       'resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  subnet_id     = aws_subnet.private.id\n}\n',
       'module "web" {\n  source    = "terraform-aws-modules/ec2-instance/aws"\n  version   = "~> 5.0"\n  subnet_id = "subnet-0123456789abcdef0"\n}\n',
@@ -411,7 +417,7 @@ const instancePublicIp: TfRule = tfRule({
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_spot_instance_request', 'aws_launch_configuration')) {
       const a = attribute(resource.block, 'associate_public_ip_address');
       if (a && isTrueValue(valueOf(input, resource.block, 'associate_public_ip_address'))) yield { line: a.line, message: `${label(resource)} gets a public IP address.`, resource: label(resource) };
-      if (!a && resource.type !== 'aws_launch_configuration' && inDefaultVpc(resource))
+      if (!a && resource.type !== 'aws_launch_configuration' && inDefaultVpc(input, resource))
         yield { line: resource.block.line, message: `${label(resource)} names no subnet, so it starts in the default VPC, whose subnets give every instance a public IP address; associate_public_ip_address is not set to false.`, resource: label(resource), severity: 'low' };
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {
