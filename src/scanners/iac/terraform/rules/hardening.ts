@@ -301,6 +301,8 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
   examples: {
     positive: [
       '# expect\nresource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  subnet_id     = aws_subnet.private.id\n}\n',
+      // Dynamic network_interface and launch_template blocks that make nothing name no group either.
+      'variable "network_interface" {\n  default = null\n}\nvariable "launch_template" {\n  default = null\n}\n# expect\nresource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  subnet_id     = aws_subnet.private.id\n  dynamic "network_interface" {\n    for_each = var.network_interface != null ? var.network_interface : {}\n    content {\n      device_index         = network_interface.key\n      network_interface_id = network_interface.value.network_interface_id\n    }\n  }\n  dynamic "launch_template" {\n    for_each = var.launch_template != null ? [var.launch_template] : []\n    content {\n      id = launch_template.value.id\n    }\n  }\n}\n',
       'resource "aws_default_security_group" "main" {\n  vpc_id = aws_vpc.main.id\n  ingress {\n    protocol  = -1\n    self      = true\n    from_port = 0\n    to_port   = 0\n  }\n}\nresource "aws_instance" "api" {\n  ami                    = "ami-0123456789abcdef0"\n  instance_type          = "t3.small"\n  subnet_id              = aws_subnet.private.id\n  # expect\n  vpc_security_group_ids = [aws_default_security_group.main.id]\n}\n',
       // Before 4.0.0 the vpc module leaves the default group alone; given rules, it keeps them.
       'module "vpc" {\n  source          = "terraform-aws-modules/vpc/aws"\n  version         = "3.19.0"\n  cidr            = "10.0.0.0/16"\n  private_subnets = ["10.0.1.0/24"]\n}\n# expect\nresource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  subnet_id     = module.vpc.private_subnets[0]\n}\n',
@@ -309,6 +311,7 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
     negative: [
       'resource "aws_instance" "api" {\n  ami                    = "ami-0123456789abcdef0"\n  instance_type          = "t3.small"\n  subnet_id              = aws_subnet.private.id\n  vpc_security_group_ids = [aws_security_group.api.id]\n}\n',
       'resource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  launch_template {\n    id = aws_launch_template.api.id\n  }\n}\n',
+      'variable "launch_template" {\n  default = { id = "lt-0123456789abcdef0" }\n}\nresource "aws_instance" "api" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.small"\n  dynamic "launch_template" {\n    for_each = var.launch_template != null ? [var.launch_template] : []\n    content {\n      id = launch_template.value.id\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -318,7 +321,9 @@ const instanceDefaultSecurityGroup: TfRule = tfRule({
     for (const instance of resourcesOf(input, 'aws_instance')) {
       const settings = settingsOf(input, instance);
       if (!settings) continue;
-      if (['network_interface', 'launch_template'].some((k) => attribute(settings, k) || blocksOf(settings, k).length > 0)) continue;
+      // Only blocks that may be made count: the ec2-instance module writes `dynamic "network_interface" { for_each =
+      // var.network_interface != null ? var.network_interface : {} ... }` and a launch_template the same way.
+      if (['network_interface', 'launch_template'].some((k) => attribute(settings, k) || blocksMade(settings, k, fileInstance(input)).length > 0)) continue;
       const groups = ['vpc_security_group_ids', 'security_groups'].map((k) => attribute(settings, k)).filter((a) => a !== undefined);
       if (groups.length === 0) {
         if (!emptied) yield { line: settings.line, message: `${label(instance)} names no security group, so it is launched into the VPC's default security group.`, resource: label(instance) };
