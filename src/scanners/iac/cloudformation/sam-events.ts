@@ -56,7 +56,8 @@ export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNo
     if (name === undefined) return undefined;
     return name.toUpperCase() === 'NONE' ? { open: true, line: own.keyLine } : { open: false };
   }
-  if (bool(t, pairAt(t, event.properties, 'Auth', 'ApiKeyRequired')?.value) === true) return { open: false };
+  const ownKey = bool(t, pairAt(t, event.properties, 'Auth', 'ApiKeyRequired')?.value);
+  if (ownKey === true) return { open: false };
   const api = apiOf(t, event);
   if (api === undefined) return undefined;
   if (api !== 'implicit' && mutualTlsOnlyDomains(t, api)) return { open: false };
@@ -68,7 +69,8 @@ export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNo
     if (restrictsCallers(t, pairAt(t, props, 'Auth', 'ResourcePolicy')?.value)) return undefined;
     const defaultAuthorizer = text(t, pairAt(t, props, 'Auth', 'DefaultAuthorizer')?.value);
     if (defaultAuthorizer !== undefined && defaultAuthorizer.toUpperCase() !== 'NONE') return { open: false };
-    if (bool(t, pairAt(t, props, 'Auth', 'ApiKeyRequired')?.value) === true) return { open: false };
+    // An event's `ApiKeyRequired: false` takes its method out of the API's required key.
+    if (ownKey !== false && bool(t, pairAt(t, props, 'Auth', 'ApiKeyRequired')?.value) === true) return { open: false };
   }
   return { open: true, line: event.line };
 }

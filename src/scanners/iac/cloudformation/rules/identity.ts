@@ -157,7 +157,7 @@ const lambdaPublic: CfnRule = cfnRule({
 const functionUrlPublic: CfnRule = cfnRule({
   id: 'iac/cfn-lambda-url-no-auth',
   title: 'Lambda function URL without authentication',
-  description: 'A Lambda function URL (AWS::Lambda::Url, or FunctionUrlConfig of a SAM function) has AuthType NONE: anyone on the internet can call the function directly, bypassing any API gateway, WAF, throttling or authorizer in front of the application.',
+  description: 'A Lambda function URL (AWS::Lambda::Url, or FunctionUrlConfig of a SAM function or of the SAM Globals section, which gives every function of the template a URL) has AuthType NONE: anyone on the internet can call the function directly, bypassing any API gateway, WAF, throttling or authorizer in front of the application.',
   remediation: 'Use AuthType: AWS_IAM and sign requests, or put the function behind API Gateway or CloudFront with authentication; keep NONE only for functions that check callers themselves.',
   severity: 'medium',
   cwe: ['CWE-306'],
@@ -165,13 +165,21 @@ const functionUrlPublic: CfnRule = cfnRule({
     positive: [
       'Resources:\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: !GetAtt Fn.Arn\n      # expect\n      AuthType: NONE\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      FunctionUrlConfig:\n        # expect\n        AuthType: NONE\n',
+      // SAM gives every function the FunctionUrlConfig of Globals, merged with the function's own.
+      'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.12\n    FunctionUrlConfig:\n      # expect\n      AuthType: NONE\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n  Other:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: other.handler\n      FunctionUrlConfig:\n        Cors: { AllowOrigins: ["https://example.org"] }\n',
     ],
-    negative: ['Resources:\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: !GetAtt Fn.Arn\n      AuthType: AWS_IAM\n'],
+    negative: [
+      'Resources:\n  Url:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: !GetAtt Fn.Arn\n      AuthType: AWS_IAM\n',
+      'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    FunctionUrlConfig:\n      AuthType: NONE\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      FunctionUrlConfig:\n        AuthType: AWS_IAM\n',
+    ],
   },
   *check(t) {
+    // SAM merges Globals.Function into every function: a FunctionUrlConfig there gives each one a URL.
+    const globalAuth = pairAt(t, t.globals, 'Function', 'FunctionUrlConfig', 'AuthType');
     for (const r of resourcesOf(t, 'AWS::Lambda::Url', 'AWS::Serverless::Function')) {
-      const auth = r.type === 'AWS::Lambda::Url' ? prop(t, r, 'AuthType') : prop(t, r, 'FunctionUrlConfig', 'AuthType');
-      if (text(t, auth?.value) === 'NONE') yield { line: auth!.keyLine, message: `${label(r)} has a function URL that anyone can call (AuthType: NONE).`, resource: label(r) };
+      const own = r.type === 'AWS::Lambda::Url' ? prop(t, r, 'AuthType') : prop(t, r, 'FunctionUrlConfig', 'AuthType');
+      const auth = own ?? (r.type === 'AWS::Serverless::Function' ? globalAuth : undefined);
+      if (text(t, auth?.value) === 'NONE') yield { line: auth!.keyLine, message: `${label(r)} has a function URL that anyone can call (AuthType: NONE${own ? '' : ' in Globals'}).`, resource: label(r) };
     }
   },
 });
@@ -191,6 +199,8 @@ const apiMethodNoAuth: CfnRule = cfnRule({
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        # expect\n        ListItems:\n          Type: Api\n          Properties: { Path: /items, Method: get }\n',
       // The API has a default authorizer, but this event opts out of it.
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { DefaultAuthorizer: Cognito }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Health:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /health\n            Method: get\n            Auth:\n              # expect\n              Authorizer: NONE\n',
+      // The API requires a key, but this event takes its method out of it (SAM: ApiKeyRequired false on the event wins).
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { ApiKeyRequired: true }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        Keyed: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /items, Method: get } }\n        # expect\n        Health:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /health, Method: get, Auth: { ApiKeyRequired: false } }\n',
       // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
       'Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: orders\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !GetAtt Api.RootResourceId\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n  Domain:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: api.example.org\n      RegionalCertificateArn: !Ref Certificate\n      EndpointConfiguration: { Types: [REGIONAL] }\n      MutualTlsAuthentication:\n        TruststoreUri: s3://example-truststore/clients.pem\n  Mapping:\n    Type: AWS::ApiGateway::BasePathMapping\n    Properties:\n      DomainName: api.example.org\n      RestApiId: !Ref Api\n      Stage: prod\n',
       // Nor does it when another domain name without mutual TLS maps the API.
@@ -309,7 +319,7 @@ const REFERENCE_TYPES = /^AWS::SSM::Parameter::|^AWS::EC2::|^List</;
 const hardcodedSecret: CfnRule = cfnRule({
   id: 'iac/cfn-hardcoded-secret',
   title: 'Secret written in the template',
-  description: 'A resource property named like a secret (MasterUserPassword, a password in an environment variable, an auth token), or the Default of a parameter named like one, holds a literal value. The secret is then in the template, its repository and every copy of it, stacks deployed without overriding it all share it, and it cannot be rotated without changing code. NoEcho only hides a parameter in the console; it does not take the default out of the template.',
+  description: 'A resource property named like a secret (MasterUserPassword, a password in an environment variable, an auth token, also in the SAM Globals section, which SAM copies into its resources), or the Default of a parameter named like one, holds a literal value. The secret is then in the template, its repository and every copy of it, stacks deployed without overriding it all share it, and it cannot be rotated without changing code. NoEcho only hides a parameter in the console; it does not take the default out of the template.',
   remediation: 'Use a dynamic reference ({{resolve:secretsmanager:name:SecretString:password}}), ManageMasterUserPassword for RDS, or a NoEcho parameter without a Default.',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -318,6 +328,8 @@ const hardcodedSecret: CfnRule = cfnRule({
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      # expect\n      MasterUserPassword: not-a-real-pass-1234\n',
       'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n    # expect\n    Default: not-a-real-pass-1234\n',
       'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          # expect\n          API_TOKEN: fake-token-for-tests-only\n',
+      // SAM merges Globals into every function.
+      'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.12\n    Environment:\n      Variables:\n        # expect\n        API_TOKEN: fake-token-for-tests-only\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n',
       // A weak default is deployed as it stands: not a placeholder.
       'Parameters:\n  AdminPassword:\n    Type: String\n    # expect\n    Default: changeme\n',
     ],
@@ -344,8 +356,10 @@ const hardcodedSecret: CfnRule = cfnRule({
       if (!d || !isYScalar(d.value) || !isLiteralSecretValue(d.value.value) || !isSecretLiteral(String(d.value.value), new Set(), parameter.name)) continue;
       yield { line: d.keyLine, message: `Parameter ${parameter.name} has a literal secret as its Default.`, resource: `Parameter ${parameter.name}`, secret: String(d.value.value) };
     }
-    for (const r of t.resources) {
-      const stack: Array<{ node: YNode | null; depth: number }> = [{ node: r.properties ?? null, depth: 0 }];
+    // SAM's Globals (Function Environment, Api Variables...) are merged into the resources of the template.
+    const scopes = [...t.resources.map((r) => ({ node: r.properties ?? null, label: label(r) })), ...(t.globals ? [{ node: t.globals, label: 'Globals' }] : [])];
+    for (const scope of scopes) {
+      const stack: Array<{ node: YNode | null; depth: number }> = [{ node: scope.node, depth: 0 }];
       while (stack.length > 0) {
         const { node, depth } = stack.pop()!;
         if (!node || depth > 12 || intrinsic(node)) continue;
@@ -358,7 +372,7 @@ const hardcodedSecret: CfnRule = cfnRule({
           // `token.actions.githubusercontent.com:sub`, `aws:SourceArn`: an AWS condition key; `token.$`: a Step Functions JSONPath.
           if (CONDITION_KEY.test(p.key) || p.key.endsWith('.$')) continue;
           if (isYScalar(p.value) && typeof p.value.value === 'string' && isSecretName(p.key) && isSecretLiteral(p.value.value, names, p.key))
-            yield { line: p.keyLine, message: `${label(r)} has a literal secret in ${p.key}.`, resource: label(r), secret: p.value.value };
+            yield { line: p.keyLine, message: `${scope.label} has a literal secret in ${p.key}.`, resource: scope.label, secret: p.value.value };
           else stack.push({ node: p.value, depth: depth + 1 });
         }
       }
