@@ -3,6 +3,7 @@ import type { Block } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
+import { blocksMade, fileInstance, settingAt } from './instances.js';
 
 /**
  * A boolean setting that must be true: nothing when it is true or cannot be read, a
@@ -32,6 +33,8 @@ const transitNotEncrypted: TfRule = tfRule({
     positive: [
       // A dynamic block over a module input, read with its iterator bound to the element its for_each makes.
       'variable "node_to_node_encryption" {\n  default = { enabled = false }\n}\nresource "aws_opensearch_domain" "this" {\n  domain_name = "logs"\n  dynamic "node_to_node_encryption" {\n    for_each = length(var.node_to_node_encryption) > 0 ? [var.node_to_node_encryption] : []\n    content {\n      # expect\n      enabled = try(node_to_node_encryption.value.enabled, true)\n    }\n  }\n}\n',
+      // The same dynamic block given {}: it makes no block, and node-to-node encryption stays off.
+      'variable "node_to_node_encryption" {\n  default = {}\n}\n# expect\nresource "aws_opensearch_domain" "this" {\n  domain_name = "logs"\n  dynamic "node_to_node_encryption" {\n    for_each = length(var.node_to_node_encryption) > 0 ? [var.node_to_node_encryption] : []\n    content {\n      enabled = try(node_to_node_encryption.value.enabled, true)\n    }\n  }\n}\n',
       '# expect\nresource "aws_opensearch_domain" "logs" {\n  domain_name    = "logs"\n  engine_version = "OpenSearch_2.11"\n}\n',
       'resource "aws_elasticsearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    # expect\n    enabled = false\n  }\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "postgres"\n  # expect\n  ssl_mode      = "none"\n}\n',
@@ -49,9 +52,11 @@ const transitNotEncrypted: TfRule = tfRule({
   },
   *check(input) {
     for (const domain of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
-      // Read with valueAt: a dynamic block's iterator is bound (`enabled = try(node_to_node_encryption.value.enabled, true)`).
-      const block = blocksOf(domain.block, 'node_to_node_encryption')[0];
-      const hit = requireTrue(input, domain, block ?? domain.block, 'enabled', 'nodes of the domain exchange data unencrypted', block ? valueAt(input, domain.block, ['node_to_node_encryption', 'enabled']) : undefined);
+      // Read where it is made: a dynamic block's iterator is bound (`enabled = try(node_to_node_encryption.value.enabled, true)`),
+      // and one whose for_each is known empty (a module's node_to_node_encryption = {}) makes no block.
+      const file = fileInstance(input);
+      const block = blocksMade(domain.block, 'node_to_node_encryption', file)[0];
+      const hit = requireTrue(input, domain, block ?? domain.block, 'enabled', 'nodes of the domain exchange data unencrypted', block ? settingAt(domain.block, ['node_to_node_encryption', 'enabled'], file).value : undefined);
       if (hit) yield block ? hit : { ...hit, message: `${label(domain)} has no node_to_node_encryption block: nodes of the domain exchange data unencrypted.` };
       // enforce_https defaults to true in the provider: only an explicit false is reported.
       const endpoint = blocksOf(domain.block, 'domain_endpoint_options')[0];

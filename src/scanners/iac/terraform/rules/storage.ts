@@ -1,6 +1,6 @@
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
-import { fileInstance } from './instances.js';
+import { blocksMade, fileInstance, settingAt } from './instances.js';
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read', 'website']);
 const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(?:AllUsers|AuthenticatedUsers)/;
@@ -262,19 +262,23 @@ const searchNotEncrypted: TfRule = tfRule({
       'variable "encrypt_at_rest" {\n  default = { enabled = false }\n}\nresource "aws_opensearch_domain" "this" {\n  domain_name = "logs"\n  dynamic "encrypt_at_rest" {\n    for_each = length(var.encrypt_at_rest) > 0 ? [var.encrypt_at_rest] : []\n    content {\n      # expect\n      enabled = try(encrypt_at_rest.value.enabled, true)\n    }\n  }\n}\n',
       '# expect\nresource "aws_opensearch_domain" "logs" {\n  domain_name    = "logs"\n  engine_version = "OpenSearch_2.11"\n}\n',
       'resource "aws_elasticsearch_domain" "logs" {\n  domain_name           = "logs"\n  elasticsearch_version = "7.10"\n  encrypt_at_rest {\n    # expect\n    enabled = false\n  }\n}\n',
+      // The same dynamic block given {}: it makes no block, and encryption at rest stays off whatever its content would set.
+      'variable "encrypt_at_rest" {\n  default = {}\n}\n# expect\nresource "aws_opensearch_domain" "this" {\n  domain_name = "logs"\n  dynamic "encrypt_at_rest" {\n    for_each = length(var.encrypt_at_rest) > 0 ? [var.encrypt_at_rest] : []\n    content {\n      enabled = try(encrypt_at_rest.value.enabled, true)\n    }\n  }\n}\n',
     ],
     negative: [
+      'variable "encrypt_at_rest" {\n  default = { enabled = true }\n}\nresource "aws_opensearch_domain" "this" {\n  domain_name = "logs"\n  dynamic "encrypt_at_rest" {\n    for_each = length(var.encrypt_at_rest) > 0 ? [var.encrypt_at_rest] : []\n    content {\n      enabled = try(encrypt_at_rest.value.enabled, true)\n    }\n  }\n}\n',
       'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  encrypt_at_rest {\n    enabled    = true\n    kms_key_id = aws_kms_key.logs.arn\n  }\n}\n',
       'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  encrypt_at_rest {\n    enabled = var.encrypt\n  }\n}\n',
     ],
   },
   *check(input) {
     for (const domain of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
-      const path = ['encrypt_at_rest', 'enabled'];
-      const value = valueAt(input, domain.block, path);
+      // Read where it is made: a dynamic encrypt_at_rest whose for_each is known empty (a module's encrypt_at_rest = {}) makes no block.
+      const file = fileInstance(input);
+      const { value, line } = settingAt(domain.block, ['encrypt_at_rest', 'enabled'], file);
       if (isTrueValue(value) || (value !== undefined && value !== null && !isFalseValue(value))) continue;
-      const block = blocksOf(domain.block, 'encrypt_at_rest')[0];
-      yield { line: lineOfPath(domain.block, path), message: `${label(domain)} stores its indices unencrypted${block ? '' : ' (no encrypt_at_rest block)'}: set encrypt_at_rest { enabled = true }.`, resource: label(domain) };
+      const block = blocksMade(domain.block, 'encrypt_at_rest', file)[0];
+      yield { line, message: `${label(domain)} stores its indices unencrypted${block ? '' : ' (no encrypt_at_rest block)'}: set encrypt_at_rest { enabled = true }.`, resource: label(domain) };
     }
   },
 });
