@@ -1,6 +1,6 @@
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
-import { blocksMade, fileInstance, settingAt } from './instances.js';
+import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read', 'website']);
 const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(?:AllUsers|AuthenticatedUsers)/;
@@ -297,12 +297,15 @@ const messagingNotEncrypted: TfRule = tfRule({
       '# expect\nresource "aws_kinesis_stream" "s" {\n  name        = "clicks"\n  shard_count = 1\n}\n',
       '# expect\nresource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  shard_count     = 1\n  encryption_type = "KMS"\n}\n',
       'resource "aws_kinesis_firehose_delivery_stream" "f" {\n  name        = "audit"\n  destination = "extended_s3"\n  # expect\n  server_side_encryption {\n    enabled  = true\n    key_type = "CUSTOMER_MANAGED_CMK"\n  }\n}\n',
+      // A Direct PUT stream of a module: its dynamic kinesis_source_configuration and server_side_encryption make nothing.
+      'variable "kinesis_source_configuration" {\n  default = null\n}\nvariable "enable_sse" {\n  default = false\n}\n# expect\nresource "aws_kinesis_firehose_delivery_stream" "this" {\n  name        = "audit"\n  destination = "extended_s3"\n  dynamic "kinesis_source_configuration" {\n    for_each = var.kinesis_source_configuration != null ? [var.kinesis_source_configuration] : []\n    content {\n      kinesis_stream_arn = kinesis_source_configuration.value.kinesis_stream_arn\n      role_arn           = kinesis_source_configuration.value.role_arn\n    }\n  }\n  dynamic "server_side_encryption" {\n    for_each = var.enable_sse ? [1] : []\n    content {\n      enabled  = var.enable_sse\n      key_type = "AWS_OWNED_CMK"\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_sns_topic" "t" {\n  name              = "events"\n  kms_master_key_id = "alias/aws/sns"\n}\n',
       'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n',
       'resource "aws_kinesis_stream" "s" {\n  name            = "clicks"\n  encryption_type = "KMS"\n  kms_key_id      = "alias/aws/kinesis"\n}\n',
       'resource "aws_kinesis_firehose_delivery_stream" "f" {\n  name        = "audit"\n  destination = "extended_s3"\n  server_side_encryption {\n    enabled  = true\n    key_type = "CUSTOMER_MANAGED_CMK"\n    key_arn  = aws_kms_key.audit.arn\n  }\n}\n',
+      'variable "kinesis_source_configuration" {\n  default = { kinesis_stream_arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks", role_arn = "arn:aws:iam::123456789012:role/firehose" }\n}\nresource "aws_kinesis_firehose_delivery_stream" "this" {\n  name        = "audit"\n  destination = "extended_s3"\n  dynamic "kinesis_source_configuration" {\n    for_each = var.kinesis_source_configuration != null ? [var.kinesis_source_configuration] : []\n    content {\n      kinesis_stream_arn = kinesis_source_configuration.value.kinesis_stream_arn\n      role_arn           = kinesis_source_configuration.value.role_arn\n    }\n  }\n}\n',
       // Server-side encryption is for Direct PUT streams only: a stream fed by an MSK cluster cannot take it.
       'resource "aws_kinesis_firehose_delivery_stream" "events" {\n  name        = "events"\n  destination = "extended_s3"\n  msk_source_configuration {\n    msk_cluster_arn = aws_msk_cluster.events.arn\n    topic_name      = "events"\n    authentication_configuration {\n      connectivity = "PRIVATE"\n      role_arn     = aws_iam_role.firehose.arn\n    }\n  }\n}\n',
     ],
@@ -323,18 +326,21 @@ const messagingNotEncrypted: TfRule = tfRule({
     for (const resource of resourcesOf(input, 'aws_kinesis_firehose_delivery_stream')) {
       // Firehose takes server-side encryption on Direct PUT streams only: a stream fed by Kinesis Data Streams keeps that
       // stream's encryption, and one fed by an MSK cluster cannot have it.
-      if (blocksOf(resource.block, 'kinesis_source_configuration').length > 0 || blocksOf(resource.block, 'msk_source_configuration').length > 0) continue;
-      const value = valueAt(input, resource.block, ['server_side_encryption', 'enabled']);
+      // Only sources and settings that may be made count: modules write `dynamic "kinesis_source_configuration" { for_each =
+      // var.kinesis_source_configuration != null ? [...] : [] ... }` and server_side_encryption the same way.
+      const file = fileInstance(input);
+      if (blocksMade(resource.block, 'kinesis_source_configuration', file).length > 0 || blocksMade(resource.block, 'msk_source_configuration', file).length > 0) continue;
+      const { value, line } = settingAt(resource.block, ['server_side_encryption', 'enabled'], file);
       if (value !== undefined && !known(value)) continue;
       if (!isTrueValue(value)) {
-        yield { line: lineOfPath(resource.block, ['server_side_encryption', 'enabled']), message: `${label(resource)} does not enable server-side encryption.`, resource: label(resource) };
+        yield { line, message: `${label(resource)} does not enable server-side encryption.`, resource: label(resource) };
         continue;
       }
       // A customer managed key type without the key: the provider creates the stream, then fails to start encryption, leaving it unencrypted.
-      const sse = blocksOf(resource.block, 'server_side_encryption')[0]!;
-      const keyType = valueOf(input, sse, 'key_type');
-      const keyArn = attribute(sse, 'key_arn');
-      const keyArnValue = valueOf(input, sse, 'key_arn');
+      const sse = sectionsIn(resource.block, 'server_side_encryption', file, { made: true }).find((s) => s.block)!;
+      const keyType = sse.get('key_type');
+      const keyArn = attribute(sse.block!, 'key_arn');
+      const keyArnValue = sse.get('key_arn');
       if (typeof keyType === 'string' && keyType.toUpperCase() === 'CUSTOMER_MANAGED_CMK' && (!keyArn || keyArnValue === '' || keyArnValue === null))
         yield { line: sse.line, message: `${label(resource)} sets key_type = "CUSTOMER_MANAGED_CMK" without key_arn: the stream is created but encryption cannot start, so records stay unencrypted.`, resource: label(resource) };
     }
