@@ -42,14 +42,24 @@ export function prop(t: CfnTemplate, r: CfnResource, ...keys: string[]): YPair |
 
 /**
  * Where a missing property is reported: the key of the deepest block on its path that
- * exists under `Properties`, or the logical id when none does.
+ * exists under `Properties`, or the logical id when none does; a key written whose value
+ * is AWS::NoValue as deployed is where it goes missing.
  */
 export function missingLine(t: CfnTemplate, r: CfnResource, ...keys: string[]): number {
   let line = r.line;
-  for (let i = 1; i < keys.length; i++) {
+  let parent: YNode | null | undefined = r.properties;
+  for (let i = 1; i <= keys.length; i++) {
     const p = prop(t, r, ...keys.slice(0, i));
-    if (!p) break;
+    if (!p) {
+      // Written but removed as deployed (`!If [HasKey, {...}, !Ref AWS::NoValue]`): its key is where to change it.
+      const target = follow(t, parent);
+      const written = target !== UNKNOWN && isYMap(target) ? pair(target, keys[i - 1]!) : undefined;
+      if (written && written.value !== null && follow(t, written.value) === null) line = written.keyLine;
+      break;
+    }
+    if (i === keys.length) break;
     line = p.keyLine;
+    parent = p.value;
   }
   return line;
 }

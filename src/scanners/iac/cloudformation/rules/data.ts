@@ -253,7 +253,7 @@ const searchNotEncrypted: CfnRule = cfnRule({
   severity: 'medium',
   cwe: ['CWE-311'],
   examples: {
-    positive: ['Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      EncryptionAtRestOptions:\n        # expect\n        Enabled: false\n', 'Resources:\n  # expect\n  Search:\n    Type: AWS::Elasticsearch::Domain\n    Properties:\n      ElasticsearchVersion: "7.10"\n'],
+    positive: ['Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      EncryptionAtRestOptions:\n        # expect\n        Enabled: false\n', 'Resources:\n  # expect\n  Search:\n    Type: AWS::Elasticsearch::Domain\n    Properties:\n      ElasticsearchVersion: "7.10"\n', 'Parameters:\n  KeyStack:\n    Type: String\n    Default: ""\nConditions:\n  HasKey: !Not [!Equals [!Ref KeyStack, ""]]\nResources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      # expect\n      EncryptionAtRestOptions: !If [HasKey, { Enabled: true, KmsKeyId: !ImportValue key }, !Ref AWS::NoValue]\n'],
     negative: ['Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      EncryptionAtRestOptions:\n        Enabled: true\n'],
   },
   *check(t) {
