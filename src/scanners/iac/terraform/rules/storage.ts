@@ -85,8 +85,14 @@ const s3Logging: TfRule = tfRule({
   confidence: 'medium',
   cwe: ['CWE-778'],
   examples: {
-    positive: ['# expect\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n'],
-    negative: ['resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  logging {\n    target_bucket = "logs"\n  }\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = aws_s3_bucket.b.id\n  target_bucket = "logs"\n  target_prefix = "reports/"\n}\n'],
+    positive: [
+      '# expect\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n',
+      // A module's dynamic logging block left at logging = {}: it makes no block.
+      'variable "logging" {\n  default = {}\n}\n# expect\nresource "aws_s3_bucket" "this" {\n  bucket = "reports"\n  dynamic "logging" {\n    for_each = length(keys(var.logging)) == 0 ? [] : [var.logging]\n    content {\n      target_bucket = logging.value.target_bucket\n      target_prefix = lookup(logging.value, "target_prefix", null)\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'variable "logging" {\n  default = { target_bucket = "logs", target_prefix = "reports/" }\n}\nresource "aws_s3_bucket" "this" {\n  bucket = "reports"\n  dynamic "logging" {\n    for_each = length(keys(var.logging)) == 0 ? [] : [var.logging]\n    content {\n      target_bucket = logging.value.target_bucket\n      target_prefix = lookup(logging.value, "target_prefix", null)\n    }\n  }\n}\n',
+      'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  logging {\n    target_bucket = "logs"\n  }\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = aws_s3_bucket.b.id\n  target_bucket = "logs"\n  target_prefix = "reports/"\n}\n'],
   },
   *check(input) {
     const logTargets = moduleResourcesOf(input, 'aws_s3_bucket_logging', 'aws_s3_bucket')
@@ -94,7 +100,9 @@ const s3Logging: TfRule = tfRule({
       .filter((expr) => expr !== undefined);
     const logBuckets = new Set(logTargets.flatMap((expr) => mentioned(input, expr)));
     for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
-      if (blocksOf(bucket.block, 'logging').length > 0) continue;
+      // Only a logging block that may be made counts: terraform-aws-s3-bucket before 3.0 writes
+      // `dynamic "logging" { for_each = length(keys(var.logging)) == 0 ? [] : [var.logging] ... }`.
+      if (blocksMade(bucket.block, 'logging', fileInstance(input)).length > 0) continue;
       if (referrers(input, bucket, ['aws_s3_bucket_logging'], 'bucket').length > 0) continue;
       // A bucket that receives other buckets' logs is not itself logged to avoid loops.
       if (logBuckets.has(written(bucket))) continue;
