@@ -122,12 +122,14 @@ const serviceDataNotEncrypted: TfRule = tfRule({
       'resource "aws_api_gateway_method_settings" "all" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = "prod"\n  method_path = "*/*"\n  # expect\n  settings {\n    caching_enabled = true\n  }\n}\n',
       'resource "aws_workspaces_workspace" "dev" {\n  directory_id                   = aws_workspaces_directory.corp.id\n  bundle_id                      = "wsb-0123456789"\n  user_name                      = "dev"\n  # expect\n  root_volume_encryption_enabled = false\n  user_volume_encryption_enabled = true\n  volume_encryption_key          = "alias/aws/workspaces"\n}\n',
       '# expect\nresource "aws_athena_database" "events" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n}\n',
+      'variable "encryption_configuration" {\n  default = null\n}\n# expect\nresource "aws_athena_database" "this" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n  dynamic "encryption_configuration" {\n    for_each = var.encryption_configuration != null ? [var.encryption_configuration] : []\n    content {\n      encryption_option = encryption_configuration.value.encryption_option\n      kms_key           = try(encryption_configuration.value.kms_key, null)\n    }\n  }\n}\n',
       'resource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    # expect\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n    }\n    job_bookmarks_encryption {\n      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = aws_kms_key.glue.arn\n    }\n    s3_encryption {\n      s3_encryption_mode = "SSE-KMS"\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n      kms_key_arn                = aws_kms_key.glue.arn\n    }\n    job_bookmarks_encryption {\n      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = aws_kms_key.glue.arn\n    }\n    s3_encryption {\n      s3_encryption_mode = "SSE-S3"\n    }\n  }\n}\n',
       'resource "aws_api_gateway_method_settings" "all" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = "prod"\n  method_path = "*/*"\n  settings {\n    metrics_enabled = true\n  }\n}\n',
       'resource "aws_athena_database" "events" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n  encryption_configuration {\n    encryption_option = "SSE_KMS"\n    kms_key           = aws_kms_key.athena.arn\n  }\n}\n',
+      'variable "encryption_configuration" {\n  default = { encryption_option = "SSE_S3" }\n}\nresource "aws_athena_database" "this" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n  dynamic "encryption_configuration" {\n    for_each = var.encryption_configuration != null ? [var.encryption_configuration] : []\n    content {\n      encryption_option = encryption_configuration.value.encryption_option\n      kms_key           = try(encryption_configuration.value.kms_key, null)\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -163,7 +165,8 @@ const serviceDataNotEncrypted: TfRule = tfRule({
       }
     }
     for (const database of resourcesOf(input, 'aws_athena_database')) {
-      if (blocksOf(database.block, 'encryption_configuration').length > 0) continue;
+      // Only an encryption_configuration that may be made counts (a dynamic one whose for_each is known empty makes none).
+      if (blocksMade(database.block, 'encryption_configuration', fileInstance(input)).length > 0) continue;
       yield { line: database.block.line, message: `${label(database)} has no encryption_configuration: query results are written without Athena encryption.`, resource: label(database), severity: 'low' };
     }
   },
