@@ -3,6 +3,7 @@ import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, instancesOfResource, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { documentOf } from '../policy.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
+import { blocksMade, fileInstance } from './instances.js';
 
 const DOMAIN_TYPES = ['aws_api_gateway_domain_name', 'aws_apigatewayv2_domain_name'];
 
@@ -304,10 +305,12 @@ const cognitoWithoutMfa: TfRule = tfRule({
     positive: [
       '# expect\nresource "aws_cognito_user_pool" "customers" {\n  name = "customers"\n}\n',
       'resource "aws_cognito_user_pool" "customers" {\n  name              = "customers"\n  # expect\n  mfa_configuration = "OFF"\n}\n',
+      'variable "software_token_mfa_configuration" {\n  default = {}\n}\n# expect\nresource "aws_cognito_user_pool" "pool" {\n  name              = "customers"\n  mfa_configuration = "ON"\n  dynamic "software_token_mfa_configuration" {\n    for_each = length(var.software_token_mfa_configuration) > 0 ? [var.software_token_mfa_configuration] : []\n    content {\n      enabled = lookup(software_token_mfa_configuration.value, "enabled", true)\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "aws_cognito_user_pool" "customers" {\n  name              = "customers"\n  mfa_configuration = "ON"\n  software_token_mfa_configuration {\n    enabled = true\n  }\n}\n',
       'resource "aws_cognito_user_pool" "customers" {\n  name              = "customers"\n  mfa_configuration = var.mfa\n}\n',
+      'variable "software_token_mfa_configuration" {\n  default = { enabled = true }\n}\nresource "aws_cognito_user_pool" "pool" {\n  name              = "customers"\n  mfa_configuration = "ON"\n  dynamic "software_token_mfa_configuration" {\n    for_each = length(var.software_token_mfa_configuration) > 0 ? [var.software_token_mfa_configuration] : []\n    content {\n      enabled = lookup(software_token_mfa_configuration.value, "enabled", true)\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
@@ -319,7 +322,8 @@ const cognitoWithoutMfa: TfRule = tfRule({
         yield { line: a?.line ?? pool.block.line, message: `${label(pool)} does not require or offer MFA (mfa_configuration ${a ? '= "OFF"' : 'is not set'}).`, resource: label(pool) };
         continue;
       }
-      if (MFA_METHODS.some((m) => blocksOf(pool.block, m).length > 0)) continue;
+      // Only methods that may be made count: a dynamic software_token_mfa_configuration whose for_each is known empty makes none.
+      if (MFA_METHODS.some((m) => blocksMade(pool.block, m, fileInstance(input)).length > 0)) continue;
       yield { line: pool.block.line, message: `${label(pool)} turns MFA on but configures no MFA method (software token, SMS or email).`, resource: label(pool) };
     }
   },
