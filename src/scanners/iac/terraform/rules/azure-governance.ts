@@ -3,7 +3,7 @@ import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentions, resourcesOf, moduleResourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { always, finding, holds, isOff, sectionsAt, serverParameters, setting, text } from './azure-common.js';
-import { fileInstance, valueIn } from './instances.js';
+import { blocksMade, fileInstance, valueIn } from './instances.js';
 
 /** The actions with which a principal can give itself (or anyone) any role, Owner included. */
 const ESCALATION = ['Microsoft.Authorization/roleAssignments/write', 'Microsoft.Authorization/roleDefinitions/write'];
@@ -139,9 +139,11 @@ const sqlAuditing: TfRule = tfRule({
     positive: [
       '# expect\nresource "azurerm_mssql_server" "db" {\n  name                = "orders"\n  resource_group_name = "data"\n  location            = "westeurope"\n  version             = "12.0"\n}\n',
       'resource "azurerm_mssql_server_extended_auditing_policy" "db" {\n  server_id              = azurerm_mssql_server.db.id\n  log_monitoring_enabled = true\n  # expect\n  enabled                = false\n}\n',
+      'variable "extended_auditing_policy" {\n  default = null\n}\n# expect\nresource "azurerm_sql_server" "this" {\n  name    = "orders"\n  version = "12.0"\n  dynamic "extended_auditing_policy" {\n    for_each = var.extended_auditing_policy != null ? [var.extended_auditing_policy] : []\n    content {\n      storage_endpoint  = extended_auditing_policy.value.storage_endpoint\n      retention_in_days = extended_auditing_policy.value.retention_in_days\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "azurerm_mssql_server" "db" {\n  name                = "orders"\n  resource_group_name = "data"\n  location            = "westeurope"\n  version             = "12.0"\n}\n\nresource "azurerm_mssql_server_extended_auditing_policy" "db" {\n  server_id              = azurerm_mssql_server.db.id\n  log_monitoring_enabled = true\n}\n',
+      'variable "extended_auditing_policy" {\n  default = { storage_endpoint = "https://audit.blob.core.windows.net/", retention_in_days = 180 }\n}\nresource "azurerm_sql_server" "this" {\n  name    = "orders"\n  version = "12.0"\n  dynamic "extended_auditing_policy" {\n    for_each = var.extended_auditing_policy != null ? [var.extended_auditing_policy] : []\n    content {\n      storage_endpoint  = extended_auditing_policy.value.storage_endpoint\n      retention_in_days = extended_auditing_policy.value.retention_in_days\n    }\n  }\n}\n',
       'resource "azurerm_sql_server" "db" {\n  name    = "orders"\n  version = "12.0"\n  extended_auditing_policy {\n    storage_endpoint  = azurerm_storage_account.audit.primary_blob_endpoint\n    retention_in_days = 180\n  }\n}\n',
     ],
   },
@@ -160,7 +162,8 @@ const sqlAuditing: TfRule = tfRule({
       for (const database of refersTo(input, policy, ['database_id'], databases)) for (const server of refersTo(input, database, ['server_id', 'server_name'], servers)) audited.add(server);
     }
     for (const server of servers) {
-      if (audited.has(server) || blocksOf(server.block, 'extended_auditing_policy').length > 0) continue;
+      // Only a policy block that may be made counts (a dynamic extended_auditing_policy whose for_each is known empty makes none).
+      if (audited.has(server) || blocksMade(server.block, 'extended_auditing_policy', fileInstance(input)).length > 0) continue;
       yield finding(server, server.block.line, `${label(server)} has no auditing policy: logins, permission changes and queries leave no record.`);
     }
   },
