@@ -41,7 +41,8 @@ export type EventAuth = { open: false } | { open: true; line: number };
 /**
  * Whether anyone can call the route an API event creates. It is authorized by an
  * `Auth.Authorizer` on the event (other than NONE), an API key it requires, or a default
- * authorizer or required API key of its API (the `AWS::Serverless::Api`/`HttpApi` it
+ * authorizer (unless the event's Authorizer is NONE) or required API key (unless the event's
+ * ApiKeyRequired is false) of its API (the `AWS::Serverless::Api`/`HttpApi` it
  * references, else the implicit API) or of the template's Globals. An API defined by an
  * OpenAPI document, a private REST API, one whose resource policy admits only some
  * networks or accounts, an API of another stack and CORS preflight routes are not judged
@@ -54,8 +55,11 @@ export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNo
   if (own) {
     const name = text(t, own.value);
     if (name === undefined) return undefined;
-    return name.toUpperCase() === 'NONE' ? { open: true, line: own.keyLine } : { open: false };
+    if (name.toUpperCase() !== 'NONE') return { open: false };
   }
+  // `Authorizer: NONE` takes the method out of the API's default authorizer, not out of a private
+  // API, a resource policy or a required API key.
+  const line = own ? own.keyLine : event.line;
   const ownKey = bool(t, pairAt(t, event.properties, 'Auth', 'ApiKeyRequired')?.value);
   if (ownKey === true) return { open: false };
   const api = apiOf(t, event);
@@ -67,12 +71,12 @@ export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNo
     if (pairAt(t, props, 'DefinitionBody') || pairAt(t, props, 'DefinitionUri')) return undefined;
     if (isPrivate(t, pairAt(t, props, 'EndpointConfiguration'))) return undefined;
     if (restrictsCallers(t, pairAt(t, props, 'Auth', 'ResourcePolicy')?.value)) return undefined;
-    const defaultAuthorizer = text(t, pairAt(t, props, 'Auth', 'DefaultAuthorizer')?.value);
+    const defaultAuthorizer = own ? undefined : text(t, pairAt(t, props, 'Auth', 'DefaultAuthorizer')?.value);
     if (defaultAuthorizer !== undefined && defaultAuthorizer.toUpperCase() !== 'NONE') return { open: false };
     // An event's `ApiKeyRequired: false` takes its method out of the API's required key.
     if (ownKey !== false && bool(t, pairAt(t, props, 'Auth', 'ApiKeyRequired')?.value) === true) return { open: false };
   }
-  return { open: true, line: event.line };
+  return { open: true, line };
 }
 
 /** The API resource of the template an event attaches to, 'implicit' for SAM's implicit API, undefined when it cannot be told. */
