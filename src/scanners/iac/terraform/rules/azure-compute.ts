@@ -1,6 +1,7 @@
 import { isWorld } from '../../cidr.js';
 import { asStrings, blocksOf, label, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
+import { blocksMade, fileInstance } from './instances.js';
 import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
 
 /** An authorized range that admits every address: 0.0.0.0/0, ::/0, or `*`. */
@@ -19,10 +20,13 @@ const aksPublicApi: TfRule = tfRule({
       '# expect\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  default_node_pool {\n    name       = "default"\n    node_count = 2\n    vm_size    = "Standard_D2_v2"\n  }\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name                    = "aks"\n  dns_prefix              = "aks"\n  # expect\n  private_cluster_enabled = false\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  api_server_access_profile {\n    # expect\n    authorized_ip_ranges = ["0.0.0.0/0"]\n  }\n}\n',
+      // A dynamic profile that makes nothing (no ranges given): the finding is on the cluster, not inside a block that does not exist.
+      'variable "api_server_authorized_ip_ranges" {\n  default = null\n}\n# expect\nresource "azurerm_kubernetes_cluster" "main" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "api_server_access_profile" {\n    for_each = var.api_server_authorized_ip_ranges != null ? ["api_server_access_profile"] : []\n    content {\n      authorized_ip_ranges = var.api_server_authorized_ip_ranges\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name                    = "aks"\n  dns_prefix              = "aks"\n  private_cluster_enabled = true\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n}\n',
+      'variable "api_server_authorized_ip_ranges" {\n  default = ["203.0.113.0/24"]\n}\nresource "azurerm_kubernetes_cluster" "main" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "api_server_access_profile" {\n    for_each = var.api_server_authorized_ip_ranges != null ? ["api_server_access_profile"] : []\n    content {\n      authorized_ip_ranges = var.api_server_authorized_ip_ranges\n    }\n  }\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name                            = "aks"\n  dns_prefix                      = "aks"\n  api_server_authorized_ip_ranges = var.admin_ranges\n}\n',
     ],
   },
@@ -31,7 +35,9 @@ const aksPublicApi: TfRule = tfRule({
       const privateCluster = setting(input, resource, resource.block, ['private_cluster_enabled']);
       const privateLine = privateCluster?.line;
       if (holds(privateCluster, isOn) || unreadable(privateCluster)) continue;
-      const profile = blockAt(resource.block, 'api_server_access_profile');
+      // Only a profile that may be made counts: Azure/terraform-azurerm-aks writes `dynamic "api_server_access_profile" { for_each =
+      // var.api_server_authorized_ip_ranges != null || ... ? [...] : [] ...`, which makes none when no ranges are given.
+      const profile = blocksMade(resource.block, 'api_server_access_profile', fileInstance(input))[0];
       const ranges = (profile && setting(input, resource, profile, ['authorized_ip_ranges'])) ?? setting(input, resource, resource.block, ['api_server_authorized_ip_ranges']);
       // Ranges given as null (an optional variable left unset) are no ranges at all.
       if (ranges && !ranges.values.every((v) => v === null)) {
