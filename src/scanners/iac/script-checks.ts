@@ -1,6 +1,6 @@
 import type { LocalScript, ScriptJudgement } from './rule.js';
 import { isLiteralSecretValue } from './secret-names.js';
-import { basename, effectiveWords, parseShell, pipeToShellOffsets, type ShellCommand } from './shell.js';
+import { basename, effectiveWords, parseShell, pipeToShellOffsets, programOf, type ShellCommand } from './shell.js';
 
 /**
  * Patterns over shell scripts shared by the Dockerfile, GitHub Actions and GitLab CI
@@ -201,6 +201,33 @@ function printsToLog(script: string, pipelineCommands: ShellCommand[], index: nu
     if (!/^(?:&[12]|\/dev\/(?:stdout|stderr|tty))$/.test(target)) return false;
   }
   return true;
+}
+
+/** A word that makes a command read a password from standard input: what is piped into it does not reach the log. */
+const STDIN_LOGIN = /^(?:--password-stdin|--with-token|--stdin|login)$/;
+
+/**
+ * Whether the text at `offset` of a script reaches the job log: an argument of echo,
+ * printf or cat whose pipeline hands it on to the log. Not when the output goes to a
+ * file (`> ~/.npmrc`) or into a login that reads it from standard input (`| docker login
+ * --password-stdin`, `| gh auth login --with-token`), nor text of a here-document;
+ * formatters in between (`| base64 -d`, `| tee`) still print what they are given.
+ */
+export function printedAt(script: string, offset: number): boolean {
+  if (heredocBodies(script).some(([from, to]) => offset >= from && offset < to)) return false;
+  const pipelines = parseShell(script);
+  let found: { commands: ShellCommand[]; index: number } | undefined;
+  for (const commands of pipelines)
+    commands.forEach((command, index) => {
+      if (command.offset <= offset && (!found || command.offset >= found.commands[found.index]!.offset)) found = { commands, index };
+    });
+  if (!found) return false;
+  const { commands, index } = found;
+  if (!['echo', 'printf', 'cat'].includes(programOf(commands[index]!) ?? '')) return false;
+  if (commands.slice(index + 1).some((command) => command.words.some((word) => STDIN_LOGIN.test(word.text)))) return false;
+  const last = commands.length - 1;
+  const next = pipelines.flat().find((command) => command.offset > commands[last]!.offset)?.offset ?? script.length;
+  return printsToLog(script, commands, last, next);
 }
 
 /** `echo` and `printf` commands of a script whose output goes to the job log: not piped, redirected to a file, assigned (`printf -v`), nor inside a here-document's text. */

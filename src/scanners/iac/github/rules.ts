@@ -1,6 +1,6 @@
 import { unreadableGithubScripts } from './script-writes.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
-import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
+import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, printedAt, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
@@ -351,28 +351,6 @@ const broadPermissions = workflowRule({
   },
 });
 
-/** The command that starts on `line` of a script, with the lines a trailing `\\` or `|` carries it on to (at most 5). */
-function commandAt(lines: readonly string[], line: number): string {
-  let command = lines[line - 1] ?? '';
-  for (let next = line; next < line + 5 && /(?:\\|\|)\s*$/.test(command) && next < lines.length; next++) command = `${command.replace(/\\\s*$/, '')} ${lines[next]!.trim()}`;
-  return command;
-}
-
-/**
- * Whether echo, printf or cat on this command line writes to the job log: not when its
- * output goes to a file (`> ~/.npmrc`, `>> "$GITHUB_ENV"`) or is piped into a login that
- * reads it from standard input (`| docker login --password-stdin`, `| gh auth login
- * --with-token`). Other pipes (`| base64 -d`, `| tee`) still print what they are given.
- */
-function printsToLog(command: string): boolean {
-  const printing = /\b(?:echo|printf|cat)\b(.*)$/.exec(command);
-  if (!printing) return false;
-  const after = printing[1]!;
-  if (/(?:^|[^>&\d])>>?\s*[^&\s]/.test(after)) return false;
-  const pipe = after.indexOf('|');
-  return !(pipe >= 0 && /--password-stdin|--with-token|--stdin\b|\blogin\b/.test(after.slice(pipe)));
-}
-
 const secretInRun = workflowRule({
   id: 'iac/gha-secret-in-run',
   title: 'Secret expanded into a script',
@@ -399,7 +377,7 @@ const secretInRun = workflowRule({
         const tree = parseExpression(expression.inner);
         if (tree && !mayYield(tree, 'secrets')) continue;
         const line = lineOfText(wf, scalar, expression.raw, keyLine);
-        const echoed = printsToLog(commandAt(wf.lines, line));
+        const echoed = printedAt(scalar.value as string, expression.offset);
         const at = inside(keyLine, line);
         yield {
           ...at,
