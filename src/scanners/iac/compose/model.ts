@@ -89,11 +89,11 @@ export interface PublishedPort {
 /**
  * A value as Compose reads it: its variables filled in from the `.env` file beside it
  * (interpolate), and the text to show for it: as written, with what the `.env` file made
- * of it when it gave a variable.
+ * of it when it gave a variable. `unresolved`: a variable had no value at all.
  */
-function resolved(service: ComposeService, raw: string): { text: string; shown: string } {
+function resolved(service: ComposeService, raw: string): { text: string; shown: string; unresolved: boolean } {
   const value = interpolate(raw, service.dotenv?.values);
-  return { text: value.text, shown: value.fromDotEnv ? `${raw} (${value.text} with the values of ${service.dotenv!.path})` : raw };
+  return { text: value.text, shown: value.fromDotEnv ? `${raw} (${value.text} with the values of ${service.dotenv!.path})` : raw, unresolved: value.unresolved };
 }
 
 /**
@@ -104,9 +104,8 @@ function resolved(service: ComposeService, raw: string): { text: string; shown: 
 export function serviceImage(service: ComposeService): { ref: string; shown: string } | undefined {
   const raw = text(get(service.node, 'image'));
   if (raw === undefined) return undefined;
-  const value = interpolate(raw, service.dotenv?.values);
-  if (!value.fromDotEnv || value.unresolved) return { ref: raw, shown: raw };
-  return { ref: value.text, shown: `${raw} (${value.text} with the values of ${service.dotenv!.path})` };
+  const value = resolved(service, raw);
+  return value.shown === raw || value.unresolved ? { ref: raw, shown: raw } : { ref: value.text, shown: value.shown };
 }
 
 /** `a:b:c` split on the colons outside `${...}` (`${BIND:-127.0.0.1}:5432:5432` has three parts). */
