@@ -43,7 +43,9 @@ export const SIGNATURE_DISABLED: readonly ScriptPattern[] = [
   { pattern: /\[\s*(?:[^\]]*\s)?trusted=yes\b[^\]]*\](?!\s*(?:file|copy|cdrom):)/, what: 'an apt source marked [trusted=yes]' },
   { pattern: /--nogpgcheck\b/, what: 'yum/dnf --nogpgcheck' },
   { pattern: /\bgpgcheck\s*=\s*0\b/, what: 'gpgcheck=0' },
-  { pattern: /\bapk\b[^|;&\n]*?--allow-untrusted\b/, what: 'apk --allow-untrusted' },
+  // `apk index --allow-untrusted` only reads unsigned packages to write an index (signed
+  // next with abuild-sign, as nginx's Alpine images do); it installs nothing.
+  { pattern: /\bapk\b(?![^|;&\n]*?\sindex\b)[^|;&\n]*?--allow-untrusted\b/, what: 'apk --allow-untrusted' },
   { pattern: /\brpm\b[^|;&\n]*?--no(?:signature|digest)\b/, what: 'rpm --nosignature' },
   { pattern: /\bzypper\b[^|;&\n]*?--no-gpg-checks\b/, what: 'zypper --no-gpg-checks' },
 ];

@@ -437,7 +437,12 @@ const signatureDisabled = dockerRule({
       // A repository of packages just built from source, on the machine itself: low.
       'FROM debian:12\n# expect\nRUN apt-get source hello && echo "deb [ trusted=yes ] file:///tmp/repo ./" > /etc/apt/sources.list.d/local.list\n',
     ],
-    negative: ['FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n', 'FROM rockylinux:9\nRUN dnf install -y httpd\n'],
+    negative: [
+      'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n',
+      'FROM rockylinux:9\nRUN dnf install -y httpd\n',
+      // Indexing packages just built, then signing the index: nothing is installed.
+      'FROM alpine:3.20\nRUN abuild -r && apk index --allow-untrusted -o /home/b/packages/APKINDEX.tar.gz /home/b/packages/*.apk && abuild-sign /home/b/packages/APKINDEX.tar.gz\n',
+    ],
   },
   *check(input) {
     for (const { pattern, what } of SIGNATURE_DISABLED) {
