@@ -1,4 +1,5 @@
 import type { ScanWarning } from '../scanner.js';
+import { onlyCustomResourceDefinitions } from './kubernetes/crd-only.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { mayHoldDeployers } from './deployer-documents.js';
 import { gitopsTargets, type GitopsTarget } from './kubernetes/gitops.js';
@@ -49,7 +50,8 @@ export async function readDeployers(files: readonly WorkspaceFile[], read: ReadT
       break;
     }
     const source = await read(file);
-    if (source === null || source.length > MAX_DEPLOYER_FILE) continue;
+    // A file of CustomResourceDefinitions deploys nothing and binds no role.
+    if (source === null || source.length > MAX_DEPLOYER_FILE || onlyCustomResourceDefinitions(source)) continue;
     out.budget -= source.length;
     // Both read the file's deployer documents (deployer-documents.ts) of one parse: the YAML cache holds the last text parsed.
     if (gitops) out.targets.push(...gitopsTargets(file.path, source));

@@ -5,6 +5,7 @@ import { isCustomResource, podCarrierPaths, WORKLOAD_KINDS } from './pod-carrier
 import { parseImage } from '../image.js';
 import type { KustomizeImages } from './kustomize.js';
 import { isBuiltImage, type BuiltImages } from './built-images.js';
+import { onlyCustomResourceDefinitions } from './crd-only.js';
 
 /** One Kubernetes object of a manifest (a document, or an item of a `kind: List`). */
 export interface KubeObject {
@@ -65,6 +66,8 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   const kustomizeImages = context?.kubernetes?.kustomizeImages;
   const builtImages = context?.kubernetes?.builtImages;
   const scanBindings = context?.kubernetes?.scanBindings;
+  // Schemas only: nothing to check, and the largest files of many charts (crd-only.ts).
+  if (onlyCustomResourceDefinitions(source)) return undefined;
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   const objects: KubeObject[] = [];

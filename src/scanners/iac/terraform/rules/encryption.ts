@@ -1,9 +1,9 @@
 import type { Hit } from '../../rule.js';
 import type { Block } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
-import { blocksMade, fileInstance, settingAt } from './instances.js';
+import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
 
 /**
  * A boolean setting that must be true: nothing when it is true or cannot be read, a
@@ -44,6 +44,8 @@ const transitNotEncrypted: TfRule = tfRule({
     ],
     negative: [
       'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n}\n',
+      // A domain_endpoint_options that turns HTTPS off, in a dynamic block that makes nothing: enforce_https stays at its default (true).
+      'variable "allow_http" {\n  default = false\n}\nresource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n  dynamic "domain_endpoint_options" {\n    for_each = var.allow_http ? [1] : []\n    content {\n      enforce_https = false\n    }\n  }\n}\n',
       'resource "aws_dms_endpoint" "archive" {\n  endpoint_id   = "archive"\n  endpoint_type = "target"\n  engine_name   = "s3"\n  ssl_mode      = "none"\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "mysql"\n  ssl_mode      = "verify-full"\n}\n',
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n}\n',
@@ -58,10 +60,10 @@ const transitNotEncrypted: TfRule = tfRule({
       const block = blocksMade(domain.block, 'node_to_node_encryption', file)[0];
       const hit = requireTrue(input, domain, block ?? domain.block, 'enabled', 'nodes of the domain exchange data unencrypted', block ? settingAt(domain.block, ['node_to_node_encryption', 'enabled'], file).value : undefined);
       if (hit) yield block ? hit : { ...hit, message: `${label(domain)} has no node_to_node_encryption block: nodes of the domain exchange data unencrypted.` };
-      // enforce_https defaults to true in the provider: only an explicit false is reported.
-      const endpoint = blocksOf(domain.block, 'domain_endpoint_options')[0];
-      const https = endpoint ? attribute(endpoint, 'enforce_https') : undefined;
-      if (endpoint && https && isFalseValue(valueAt(input, domain.block, ['domain_endpoint_options', 'enforce_https']))) yield { line: https.line, message: `${label(domain)} accepts plain HTTP requests (enforce_https = false).`, resource: label(domain) };
+      // enforce_https defaults to true in the provider: only an explicit false is reported, in a
+      // domain_endpoint_options that is made (a dynamic one whose for_each is known empty makes none).
+      const https = settingAt(domain.block, ['domain_endpoint_options', 'enforce_https'], file);
+      if (https.attribute && isFalseValue(https.value)) yield { line: https.line, message: `${label(domain)} accepts plain HTTP requests (enforce_https = false).`, resource: label(domain) };
     }
     for (const group of resourcesOf(input, 'aws_elasticache_replication_group')) {
       if (typeof valueOf(input, group.block, 'engine') === 'string' && valueOf(input, group.block, 'engine') !== 'redis' && valueOf(input, group.block, 'engine') !== 'valkey') continue;
@@ -119,6 +121,8 @@ const serviceDataNotEncrypted: TfRule = tfRule({
   examples: {
     positive: [
       'resource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n      kms_key_arn                = aws_kms_key.glue.arn\n    }\n    job_bookmarks_encryption {\n      # expect\n      job_bookmarks_encryption_mode = "DISABLED"\n    }\n    s3_encryption {\n      s3_encryption_mode = "SSE-KMS"\n      kms_key_arn        = aws_kms_key.glue.arn\n    }\n  }\n}\n',
+      // Modules write the parts as dynamic blocks over an input: read with the iterator bound, and a mode left at null is not set (its default is "DISABLED").
+      'variable "s3_encryption" {\n  default = { mode = "DISABLED" }\n}\nvariable "bookmarks_mode" {\n  default = null\n}\nresource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n      kms_key_arn                = aws_kms_key.glue.arn\n    }\n    job_bookmarks_encryption {\n      # expect\n      job_bookmarks_encryption_mode = var.bookmarks_mode\n    }\n    dynamic "s3_encryption" {\n      for_each = [var.s3_encryption]\n      content {\n        # expect\n        s3_encryption_mode = s3_encryption.value.mode\n      }\n    }\n  }\n}\n',
       'resource "aws_api_gateway_method_settings" "all" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = "prod"\n  method_path = "*/*"\n  # expect\n  settings {\n    caching_enabled = true\n  }\n}\n',
       'resource "aws_workspaces_workspace" "dev" {\n  directory_id                   = aws_workspaces_directory.corp.id\n  bundle_id                      = "wsb-0123456789"\n  user_name                      = "dev"\n  # expect\n  root_volume_encryption_enabled = false\n  user_volume_encryption_enabled = true\n  volume_encryption_key          = "alias/aws/workspaces"\n}\n',
       '# expect\nresource "aws_athena_database" "events" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n}\n',
@@ -127,6 +131,7 @@ const serviceDataNotEncrypted: TfRule = tfRule({
     ],
     negative: [
       'resource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n      kms_key_arn                = aws_kms_key.glue.arn\n    }\n    job_bookmarks_encryption {\n      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = aws_kms_key.glue.arn\n    }\n    s3_encryption {\n      s3_encryption_mode = "SSE-S3"\n    }\n  }\n}\n',
+      'variable "s3_encryption" {\n  default = { mode = "SSE-KMS" }\n}\nresource "aws_glue_security_configuration" "etl" {\n  name = "etl"\n  encryption_configuration {\n    cloudwatch_encryption {\n      cloudwatch_encryption_mode = "SSE-KMS"\n      kms_key_arn                = aws_kms_key.glue.arn\n    }\n    job_bookmarks_encryption {\n      job_bookmarks_encryption_mode = "CSE-KMS"\n      kms_key_arn                   = aws_kms_key.glue.arn\n    }\n    dynamic "s3_encryption" {\n      for_each = [var.s3_encryption]\n      content {\n        s3_encryption_mode = s3_encryption.value.mode\n      }\n    }\n  }\n}\n',
       'resource "aws_api_gateway_method_settings" "all" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = "prod"\n  method_path = "*/*"\n  settings {\n    metrics_enabled = true\n  }\n}\n',
       'resource "aws_athena_database" "events" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n  encryption_configuration {\n    encryption_option = "SSE_KMS"\n    kms_key           = aws_kms_key.athena.arn\n  }\n}\n',
       'variable "encryption_configuration" {\n  default = { encryption_option = "SSE_S3" }\n}\nresource "aws_athena_database" "this" {\n  name   = "events"\n  bucket = aws_s3_bucket.results.id\n  dynamic "encryption_configuration" {\n    for_each = var.encryption_configuration != null ? [var.encryption_configuration] : []\n    content {\n      encryption_option = encryption_configuration.value.encryption_option\n      kms_key           = try(encryption_configuration.value.kms_key, null)\n    }\n  }\n}\n',
@@ -134,21 +139,33 @@ const serviceDataNotEncrypted: TfRule = tfRule({
   },
   *check(input) {
     for (const config of resourcesOf(input, 'aws_glue_security_configuration')) {
-      const encryption = blocksOf(config.block, 'encryption_configuration')[0];
-      if (!encryption) continue;
-      for (const [part, modeName, needsKey] of GLUE_PARTS) {
-        const block = blocksOf(encryption, part)[0];
-        const mode = block ? attribute(block, modeName) : undefined;
-        const value = block ? valueOf(input, block, modeName) : undefined;
-        const what = part.replace(/_encryption$/, '').replace('_', ' ');
-        if (block && mode && needsKey && typeof value === 'string' && value.toUpperCase() === needsKey) {
-          const key = valueOf(input, block, 'kms_key_arn');
-          if (attribute(block, 'kms_key_arn') && key !== '' && key !== null) continue;
-          yield { line: block.line, message: `${label(config)} asks for ${needsKey} encryption of ${what} data without kms_key_arn: there is no key to encrypt with.`, resource: label(config) };
-          continue;
+      // Every block read where it is made, dynamic ones with their iterators bound (one section per element), and a
+      // mode given null (a module variable left at null) read as not set: its default is "DISABLED".
+      // The elements of a dynamic block share its lines: one finding per part and line.
+      const reported = new Set<string>();
+      const said = (part: string, line: number, message: string): Hit | undefined => (reported.has(`${part} ${line}`) ? undefined : (reported.add(`${part} ${line}`), { line, message, resource: label(config) }));
+      for (const encryption of sectionsIn(config.block, 'encryption_configuration', fileInstance(input), { made: true })) {
+        if (!encryption.block) continue;
+        for (const [part, modeName, needsKey] of GLUE_PARTS) {
+          const what = part.replace(/_encryption$/, '').replace('_', ' ');
+          const blocks = sectionsIn(encryption.block, part, encryption.instance, { made: true }).filter((b) => b.block);
+          if (blocks.length === 0) {
+            const found = said(part, encryption.line, `${label(config)} leaves ${what} data unencrypted (${modeName} is not set).`);
+            if (found) yield found;
+          }
+          for (const block of blocks) {
+            const value = block.get(modeName);
+            const written = value !== undefined && value !== null;
+            let found: Hit | undefined;
+            if (needsKey && typeof value === 'string' && value.toUpperCase() === needsKey) {
+              const key = block.get('kms_key_arn');
+              if (key !== undefined && key !== '' && key !== null) continue;
+              found = said(part, block.line, `${label(config)} asks for ${needsKey} encryption of ${what} data without kms_key_arn: there is no key to encrypt with.`);
+            } else if (written && (!known(value) || String(value).toUpperCase() !== 'DISABLED')) continue;
+            else found = said(part, block.lineOf(modeName), `${label(config)} leaves ${what} data unencrypted (${modeName} is ${written ? '"DISABLED"' : 'not set'}).`);
+            if (found) yield found;
+          }
         }
-        if (mode && (!known(value) || String(value).toUpperCase() !== 'DISABLED')) continue;
-        yield { line: mode?.line ?? block?.line ?? encryption.line, message: `${label(config)} leaves ${what} data unencrypted (${modeName} is ${mode ? '"DISABLED"' : 'not set'}).`, resource: label(config) };
       }
     }
     for (const settings of resourcesOf(input, 'aws_api_gateway_method_settings')) {

@@ -294,15 +294,25 @@ const ecrScan: TfRule = tfRule({
   severity: 'low',
   cwe: ['CWE-1104'],
   examples: {
-    positive: ['# expect\nresource "aws_ecr_repository" "app" {\n  name = "app"\n}\n', 'resource "aws_ecr_repository" "app" {\n  image_scanning_configuration {\n    # expect\n    scan_on_push = false\n  }\n}\n'],
-    negative: ['resource "aws_ecr_repository" "app" {\n  image_scanning_configuration {\n    scan_on_push = true\n  }\n}\n'],
+    positive: [
+      '# expect\nresource "aws_ecr_repository" "app" {\n  name = "app"\n}\n',
+      'resource "aws_ecr_repository" "app" {\n  image_scanning_configuration {\n    # expect\n    scan_on_push = false\n  }\n}\n',
+      // A dynamic block whose for_each is known empty makes no image_scanning_configuration: scan_on_push stays false.
+      'variable "scan_images" {\n  default = false\n}\n# expect\nresource "aws_ecr_repository" "app" {\n  name = "app"\n  dynamic "image_scanning_configuration" {\n    for_each = var.scan_images ? [1] : []\n    content {\n      scan_on_push = true\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_ecr_repository" "app" {\n  image_scanning_configuration {\n    scan_on_push = true\n  }\n}\n',
+      'variable "scanning" {\n  default = { scan_on_push = true }\n}\nresource "aws_ecr_repository" "app" {\n  name = "app"\n  dynamic "image_scanning_configuration" {\n    for_each = [var.scanning]\n    content {\n      scan_on_push = image_scanning_configuration.value.scan_on_push\n    }\n  }\n}\n',
+    ],
   },
   *check(input) {
     if (moduleResourcesOf(input, 'aws_ecr_registry_scanning_configuration').length > 0) return;
     for (const repo of resourcesOf(input, 'aws_ecr_repository')) {
-      const value = valueAt(input, repo.block, ['image_scanning_configuration', 'scan_on_push']);
+      // Read where it is made: a dynamic image_scanning_configuration whose for_each is known empty makes no block (scan_on_push
+      // then defaults to false), and its iterator is bound when it can be read. A null value (a module variable left at null) is the default.
+      const { value, line } = settingAt(repo.block, ['image_scanning_configuration', 'scan_on_push'], fileInstance(input));
       if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
-      yield { line: lineOfPath(repo.block, ['image_scanning_configuration', 'scan_on_push']), message: `${label(repo)} does not scan images on push.`, resource: label(repo) };
+      yield { line, message: `${label(repo)} does not scan images on push.`, resource: label(repo) };
     }
   },
 });
@@ -397,6 +407,8 @@ const outdatedTls: TfRule = tfRule({
       'resource "aws_lb_listener" "web" {\n  port       = 443\n  protocol   = "HTTPS"\n  # expect\n  ssl_policy = "ELBSecurityPolicy-2016-08"\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    # expect\n    minimum_protocol_version = "TLSv1"\n  }\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  # expect\n  viewer_certificate {\n    acm_certificate_arn = aws_acm_certificate.cdn.arn\n    ssl_support_method  = "sni-only"\n  }\n}\n',
+      // A module's minimum_protocol_version left at null is not set: the provider's TLSv1 applies.
+      'variable "minimum_protocol_version" {\n  default = null\n}\nresource "aws_cloudfront_distribution" "cdn" {\n  # expect\n  viewer_certificate {\n    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    ssl_support_method       = "sni-only"\n    minimum_protocol_version = var.minimum_protocol_version\n  }\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  enabled = true\n  origin {\n    origin_id   = "api"\n    domain_name = "api.example.org"\n    custom_origin_config {\n      http_port              = 80\n      https_port             = 443\n      origin_protocol_policy = "https-only"\n      # expect\n      origin_ssl_protocols   = ["TLSv1", "TLSv1.2"]\n    }\n  }\n}\n',
       'resource "aws_load_balancer_policy" "p" {\n  policy_type_name = "SSLNegotiationPolicyType"\n  policy_attribute {\n    # expect\n    name  = "Protocol-TLSv1"\n    value = "true"\n  }\n}\n',
       // Origins as modules write them: dynamic origin and custom_origin_config blocks over a variable, read with their iterators bound.
@@ -405,6 +417,8 @@ const outdatedTls: TfRule = tfRule({
     negative: [
       'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    minimum_protocol_version = "TLSv1.2_2021"\n  }\n}\n',
       'resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    cloudfront_default_certificate = true\n  }\n}\n',
+      // The default certificate, with the module's custom certificate left at null: nothing to set a minimum on.
+      'variable "acm_certificate_arn" {\n  default = null\n}\nresource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n    acm_certificate_arn            = var.acm_certificate_arn\n    cloudfront_default_certificate = var.acm_certificate_arn == null\n  }\n}\n',
       // The same module-style origin asking for TLS 1.2 only.
       'variable "origin" {\n  default = {\n    api = {\n      domain_name          = "api.example.org"\n      custom_origin_config = { origin_protocol_policy = "https-only", origin_ssl_protocols = ["TLSv1.2"] }\n    }\n  }\n}\nresource "aws_cloudfront_distribution" "this" {\n  enabled = true\n  dynamic "origin" {\n    for_each = var.origin\n    content {\n      origin_id   = origin.key\n      domain_name = origin.value.domain_name\n      dynamic "custom_origin_config" {\n        for_each = try([origin.value.custom_origin_config], [])\n        content {\n          http_port              = 80\n          https_port             = 443\n          origin_protocol_policy = try(custom_origin_config.value.origin_protocol_policy, "https-only")\n          origin_ssl_protocols   = try(custom_origin_config.value.origin_ssl_protocols, ["TLSv1.2"])\n        }\n      }\n    }\n  }\n}\n',
       // CloudFront reaches an http-only origin without TLS, so its origin_ssl_protocols are never used.
@@ -418,13 +432,15 @@ const outdatedTls: TfRule = tfRule({
       if (policy && typeof value === 'string' && OLD_ELB_POLICIES.test(value)) yield { line: policy.line, message: `${label(listener)} uses ${value}, which accepts TLS 1.0/1.1.`, resource: label(listener) };
     }
     for (const cdn of resourcesOf(input, 'aws_cloudfront_distribution')) {
-      const viewer = blocksOf(cdn.block, 'viewer_certificate')[0];
-      const path = ['viewer_certificate', 'minimum_protocol_version'];
-      const value = valueAt(input, cdn.block, path);
+      // Read where it is made (modules write `dynamic "viewer_certificate" { for_each = [var.viewer_certificate] ... }`),
+      // with null settings (a module variable left at null) read as not set.
+      const viewer = sectionsIn(cdn.block, 'viewer_certificate', fileInstance(input), { made: true }).find((s) => s.block);
+      const value = viewer?.get('minimum_protocol_version');
+      const custom = viewer !== undefined && ['acm_certificate_arn', 'iam_certificate_id'].some((name) => { const v = viewer.get(name); return v !== undefined && v !== null && v !== ''; });
       // The default *.cloudfront.net certificate always has the TLSv1 policy and cannot be
       // changed short of a custom domain: not reported, as nothing in this block fixes it.
-      if (typeof value === 'string' && OLD_CLOUDFRONT_PROTOCOLS.has(value)) yield { line: lineOfPath(cdn.block, path), message: `${label(cdn)} accepts ${value} from viewers.`, resource: label(cdn) };
-      else if (viewer && value === undefined && (attribute(viewer, 'acm_certificate_arn') || attribute(viewer, 'iam_certificate_id')))
+      if (viewer && typeof value === 'string' && OLD_CLOUDFRONT_PROTOCOLS.has(value)) yield { line: viewer.lineOf('minimum_protocol_version'), message: `${label(cdn)} accepts ${value} from viewers.`, resource: label(cdn) };
+      else if (viewer && custom && (value === undefined || value === null))
         yield { line: viewer.line, message: `${label(cdn)} sets no minimum_protocol_version, so viewers may use TLS 1.0 (the provider's default is TLSv1).`, resource: label(cdn) };
       // Origins and their custom_origin_config read where they are made: modules write both as dynamic blocks
       // (`dynamic "origin" { for_each = var.origin ... dynamic "custom_origin_config" { for_each = [origin.value.custom_origin_config] ...`).

@@ -218,9 +218,13 @@ const databaseNotEncrypted: TfRule = tfRule({
       'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  instance_class    = "db.t3.micro"\n  # expect\n  storage_encrypted = false\n}\n',
       '# expect\nresource "aws_rds_cluster" "aurora" {\n  engine = "aurora-postgresql"\n}\n',
       '# expect\nresource "aws_dax_cluster" "d" {\n  cluster_name = "d"\n}\n',
+      // A dynamic server_side_encryption whose for_each is known empty makes no block: the cluster is not encrypted.
+      'variable "encrypt" {\n  default = false\n}\n# expect\nresource "aws_dax_cluster" "d" {\n  cluster_name = "d"\n  dynamic "server_side_encryption" {\n    for_each = var.encrypt ? [1] : []\n    content {\n      enabled = true\n    }\n  }\n}\n',
       '# expect\nresource "aws_rds_cluster" "main" {\n  engine = "aurora-mysql"\n}\n# expect\nresource "aws_db_cluster_snapshot" "before_upgrade" {\n  db_cluster_identifier          = aws_rds_cluster.main.id\n  db_cluster_snapshot_identifier = "before-upgrade"\n}\n',
     ],
-    negative: ['resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\n', 'resource "aws_rds_cluster" "aurora" {\n  engine      = "aurora-mysql"\n  engine_mode = "serverless"\n}\n', 'resource "aws_db_instance" "replica" {\n  replicate_source_db = aws_db_instance.db.identifier\n}\n', 'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\nresource "aws_db_snapshot" "s" {\n  db_instance_identifier = aws_db_instance.db.identifier\n  db_snapshot_identifier = "s"\n}\n'],
+    negative: ['resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\n', 'resource "aws_rds_cluster" "aurora" {\n  engine      = "aurora-mysql"\n  engine_mode = "serverless"\n}\n', 'resource "aws_db_instance" "replica" {\n  replicate_source_db = aws_db_instance.db.identifier\n}\n', 'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\nresource "aws_db_snapshot" "s" {\n  db_instance_identifier = aws_db_instance.db.identifier\n  db_snapshot_identifier = "s"\n}\n',
+      'variable "server_side_encryption" {\n  default = { enabled = true }\n}\nresource "aws_dax_cluster" "d" {\n  cluster_name = "d"\n  dynamic "server_side_encryption" {\n    for_each = var.server_side_encryption != null ? [var.server_side_encryption] : []\n    content {\n      enabled = server_side_encryption.value.enabled\n    }\n  }\n}\n',
+    ],
   },
   *check(input) {
     const instanceDefault = (r: TfResource) => given(input, r.block, 'replicate_source_db') || given(input, r.block, 'snapshot_identifier');
@@ -236,9 +240,10 @@ const databaseNotEncrypted: TfRule = tfRule({
     yield* encryptedFlag(input, ['aws_redshift_cluster'], 'encrypted', 'the data warehouse');
     yield* encryptedFlag(input, ['aws_elasticache_replication_group'], 'at_rest_encryption_enabled', 'the cache');
     for (const resource of resourcesOf(input, 'aws_dax_cluster')) {
-      const value = valueAt(input, resource.block, ['server_side_encryption', 'enabled']);
+      // Read where it is made: a dynamic server_side_encryption whose for_each is known empty makes no block (encryption stays off).
+      const { value, line } = settingAt(resource.block, ['server_side_encryption', 'enabled'], fileInstance(input));
       if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
-      yield { line: lineOfPath(resource.block, ['server_side_encryption', 'enabled']), message: `${label(resource)} does not enable server-side encryption.`, resource: label(resource) };
+      yield { line, message: `${label(resource)} does not enable server-side encryption.`, resource: label(resource) };
     }
   },
 });
