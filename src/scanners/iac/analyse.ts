@@ -6,6 +6,7 @@ import { PLATFORM_RULES } from './platforms.js';
 import type { CarriedInput, Hit, IacRule, ParseContext, Platform, ScriptRunSite } from './rule.js';
 import { findingOfRule } from '../../core/rule.js';
 import { loadYamlCached } from './yaml/cache.js';
+import { duplicateKeyMessage, isDuplicateKeyWarning } from './yaml/tree.js';
 
 /** Platforms read as YAML, where `{{ }}` marks a template rather than a value. */
 const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit']);
@@ -38,7 +39,10 @@ export function analyseFile(
   const platform = PLATFORM_RULES.find((p) => p.platform === platformId);
   if (!platform) {
     // A kustomization or a helmfile is read for what it says of other files, and no platform analyses it: its YAML problems are said here.
-    if (platformId === undefined && READ_BY_NAME.test(path)) sayProblems(path, text, loadYamlCached(text).problems.map((p) => ({ path, ...p })), true, context, warn);
+    if (platformId === undefined && READ_BY_NAME.test(path)) {
+      const loaded = loadYamlCached(text);
+      sayProblems(path, text, [...loaded.problems.map((p) => ({ path, ...p })), ...loaded.duplicates.map((d) => ({ path, line: d.line, message: duplicateKeyMessage(d) }))], true, context, warn);
+    }
     return { platform: platformId, findings: [], secrets: [] };
   }
   let input: unknown;
@@ -105,11 +109,17 @@ export function analyseFile(
  * template of some tool (a Go template a program fills at run time, a chart's files/):
  * one warning says so, not one per line.
  */
-function sayProblems(path: string, text: string, problems: ReadonlyArray<Omit<ScanWarning, 'scanner'>>, templated: boolean, context: ParseContext | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): void {
+function sayProblems(path: string, text: string, said: ReadonlyArray<Omit<ScanWarning, 'scanner'>>, templated: boolean, context: ParseContext | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): void {
+  // A key written twice is no parse problem: the file is read, and each is said on its line.
+  const problems = said.filter((p) => !isDuplicateKeyWarning(p.message));
   const template = problems.length > 0 && templated && TEMPLATE_SYNTAX.test(text);
+  if (!template) {
+    for (const problem of said) warn(problem);
+    return;
+  }
+  for (const duplicate of said) if (isDuplicateKeyWarning(duplicate.message)) warn(duplicate);
   // In a Helm chart's directory, such a file is the chart's data (read with .Files, rendered with tpl): a template by design.
-  if (template && !context?.inHelmChart) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written: its documents that do not parse are not checked (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
-  else if (!template) for (const problem of problems) warn(problem);
+  if (!context?.inHelmChart) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written: its documents that do not parse are not checked (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
 }
 
 function* filtered(hits: Iterable<Hit>, keep: (hit: Hit) => boolean): Iterable<Hit> {

@@ -1,5 +1,5 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { indentFlowContinuations, isUnderIndentedFlow, isYMap, isYScalar, isYSeq, pair, parseErrorText, UNDER_INDENTED_FLOW, withoutStacks, type YMap, type YNode, type YPair } from '../yaml/tree.js';
+import { duplicateKeyMessage, duplicatesInOrder, indentFlowContinuations, isUnderIndentedFlow, isYMap, isYScalar, isYSeq, lastPairs, pair, parseErrorText, UNDER_INDENTED_FLOW, withoutStacks, type YamlDuplicate, type YMap, type YNode, type YPair } from '../yaml/tree.js';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from '../yaml/anchors.js';
 import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from './quoted-continuations.js';
@@ -134,13 +134,15 @@ export function parseTemplate(text: string, warn: (line: number, message: string
     return undefined;
   }
   let root: YNode | null;
+  const budget: Budget = { nodes: 0, duplicates: new Map() };
   try {
-    root = doc.contents ? convert(doc.contents as YamlNode, doc, position, { nodes: 0 }, 0) : null;
+    root = doc.contents ? convert(doc.contents as YamlNode, doc, position, budget, 0) : null;
   } catch (failure) {
     if (!(failure instanceof BudgetExceeded)) throw failure;
     warn(1, `template expands to more than ${MAX_NODES} nodes (alias bomb or huge document); not analysed`);
     return undefined;
   }
+  for (const duplicate of duplicatesInOrder(budget.duplicates)) warn(duplicate.line, duplicateKeyMessage(duplicate, 'cloudformation'));
   if (!isYMap(root)) return undefined;
   const template: CfnTemplate = { resources: [], parameters: new Map(), conditions: new Map(), mappings: pair(root, 'Mappings')?.value ?? undefined, outputs: pair(root, 'Outputs')?.value ?? undefined, globals: pair(root, 'Globals')?.value ?? undefined, metadata: pair(root, 'Metadata')?.value ?? undefined };
   for (const p of entries(pair(root, 'Parameters')?.value)) {
@@ -167,7 +169,13 @@ function entries(node: YNode | null | undefined): YPair[] {
   return isYMap(node) ? node.pairs : [];
 }
 
-function convert(node: YamlNode, doc: Document, position: (offset: number) => { line: number; col: number }, budget: { nodes: number }, depth: number): YNode {
+interface Budget {
+  nodes: number;
+  /** Keys written twice (yaml/tree.ts lastPairs). */
+  duplicates: Map<string, YamlDuplicate>;
+}
+
+function convert(node: YamlNode, doc: Document, position: (offset: number) => { line: number; col: number }, budget: Budget, depth: number): YNode {
   if (++budget.nodes > MAX_NODES || depth > MAX_DEPTH) throw new BudgetExceeded();
   const at = node.range ? position(node.range[0]) : { line: 1, col: 1 };
   if (isAlias(node)) {
@@ -191,7 +199,7 @@ function convertPlain(
   node: YamlNode,
   doc: Document,
   position: (offset: number) => { line: number; col: number },
-  budget: { nodes: number },
+  budget: Budget,
   depth: number,
   at: { line: number; col: number },
 ): YNode {
@@ -210,8 +218,8 @@ function convertPlain(
       }
       pairs.push({ key, keyLine: keyAt.line, keyColumn: keyAt.col, value });
     }
-    for (const p of merged) if (!pairs.some((q) => q.key === p.key)) pairs.push(p);
-    return { kind: 'map', pairs, line: at.line, column: at.col };
+    // One pair per key, the last written: no rule can read a value a later pair replaces.
+    return { kind: 'map', pairs: lastPairs(pairs, merged, budget.duplicates), line: at.line, column: at.col };
   }
   if (isSeq(node)) return { kind: 'seq', items: node.items.map((item) => convert(item as YamlNode, doc, position, budget, depth + 1)), line: at.line, column: at.col };
   if (isScalar(node)) {

@@ -1,6 +1,6 @@
 import { listEntry, type Hit, type ParseContext } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { deepestKeyLine, get, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { duplicateKeyMessage, deepestKeyLine, get, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { interpolate, type DotEnv } from './dotenv.js';
 
 /** A docker-compose service with where it is written. */
@@ -39,6 +39,7 @@ export function devOnlyReason(filePath: string): string | undefined {
 export function readCompose(source: string, warn: (line: number, message: string) => void, context?: ParseContext): ComposeInput | undefined {
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
+  for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'compose'));
   const services: ComposeService[] = [];
   for (const doc of loaded.documents) {
     const map = get(doc.root, 'services');

@@ -3,7 +3,7 @@ import { localScriptCalls, pathEnvironment } from '../local-scripts.js';
 import type { ParseContext, ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import type { ZizmorConfig } from './zizmor-config.js';
-import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
+import { duplicateKeyMessage, get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 
 /** A GitHub Actions workflow (or composite action) with source lines kept for exact locations. */
 export interface Workflow {
@@ -76,6 +76,7 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
   // The scan's pre-pass (callers.ts) may have read this text already.
   const loaded = github?.loaded?.text === source ? github.loaded.result : loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
+  for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'github-actions'));
   const root = loaded.documents[0]?.root;
   // A file of .github/workflows that parses but holds no jobs is one GitHub rejects: said, not skipped quietly.
   const inWorkflows = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(context?.path ?? '');

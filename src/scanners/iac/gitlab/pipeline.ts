@@ -1,7 +1,7 @@
 import { localScriptCalls, pathEnvironment, type ShellDir } from '../local-scripts.js';
 import { rule, type IacRule, type ParseContext, type ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { get, isYMap, isYScalar, isYSeq, loadYaml, pair, type YMap, type YNode, type YPair, type YScalar, type YSeq } from '../yaml/tree.js';
+import { duplicateKeyMessage, get, isYMap, isYScalar, isYSeq, loadYaml, pair, type YMap, type YNode, type YPair, type YScalar, type YSeq } from '../yaml/tree.js';
 
 /** A GitLab CI pipeline: global settings and jobs (hidden `.template` jobs included). */
 export interface Pipeline {
@@ -50,6 +50,7 @@ function pipelineRoot(documents: ReadonlyArray<{ root: YNode | null }>): YMap | 
 export function readPipeline(source: string, warn: (line: number, message: string) => void, context?: ParseContext): Pipeline | undefined {
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
+  for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'gitlab-ci'));
   const root = pipelineRoot(loaded.documents);
   if (!root) {
     // Valid YAML that is no pipeline (a list, a scalar, an empty file): said, not skipped quietly.

@@ -5,6 +5,7 @@ import { analyseFile } from '../analyse.js';
 import { renderChart, type ChartInput, type PackedFile, type RenderedTemplate } from './chart.js';
 import type { RenderLimits } from './render.js';
 import type { Origin } from './values.js';
+import { isDuplicateKeyWarning } from '../yaml/tree.js';
 
 /**
  * The Kubernetes rules on a Helm chart: its templates are rendered (chart.ts) into one
@@ -114,7 +115,14 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
     const analysis = analyseFile(`${input.dir || '.'}/(rendered chart)`, all.text, (warning) => {
       const line = warning.line ?? 1;
       const origin = at(line);
-      warn({ path: origin.path, line: origin.line, message: `${warning.message} (in the output of ${inChart(input.dir, templateAt(line))}, rendered by secloop with ${input.valuesOf ?? "the chart's default values"})` });
+      // A key written twice names the line of the other pair in the rendered stream: said where that line comes from.
+      const message = isDuplicateKeyWarning(warning.message)
+        ? warning.message.replace(/\(also on line (\d+)\)/, (_, other: string) => {
+            const from = at(Number(other));
+            return from.path === origin.path ? `(also on line ${from.line})` : `(also at ${from.path}:${from.line})`;
+          })
+        : warning.message;
+      warn({ path: origin.path, line: origin.line, message: `${message} (in the output of ${inChart(input.dir, templateAt(line))}, rendered by secloop with ${input.valuesOf ?? "the chart's default values"})` });
     }, 'kubernetes', input.builtImages ? { kubernetes: { builtImages: input.builtImages } } : undefined);
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {

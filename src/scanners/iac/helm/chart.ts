@@ -2,7 +2,8 @@ import picomatch from 'picomatch';
 import type { BuiltImages } from '../kubernetes/built-images.js';
 import { DEFAULT_LIMITS, Engine, RenderError, TPL_FILE, type Rendered, type RenderLimits, type Where } from './render.js';
 import { parseTemplate, TemplateSyntaxError, type Define, type ParsedTemplate } from './template.js';
-import { GoInt, GoObject, isDict, Mapped, isString, loadValues, originsOf, setOrigins, str, TemplateError, toYaml, type Dict, type Origin, type Value } from './values.js';
+import { GoInt, GoObject, isDict, Mapped, isString, loadValues, originsOf, setOrigins, str, TemplateError, toYaml, type Dict, type LoadedValues, type Origin, type Value } from './values.js';
+import { duplicateKeyMessage } from '../yaml/tree.js';
 
 /**
  * A Helm chart rendered as `helm template` renders it with the chart's default values:
@@ -352,7 +353,13 @@ function loadChart(dir: string, files: ReadonlyMap<string, string>, warnings: Ch
     warnings.push({ path: valuesPath, ...(values.error ? { line: values.error.line } : {}), message: `Helm chart not rendered: values.yaml is not valid (${values.error?.message ?? 'not a mapping'})` });
     return undefined;
   }
+  sayDuplicates(valuesPath, values, warnings);
   return { metadata: metadata(chartYaml.value, dir.split('/').at(-1) || 'chart'), chart: chartYaml.value, values: values.value };
+}
+
+/** The keys a values file writes twice: Helm reads the last value, and so does secloop. */
+function sayDuplicates(path: string, loaded: LoadedValues, warnings: ChartWarning[]): void {
+  for (const duplicate of loaded.duplicates ?? []) warnings.push({ path, line: duplicate.line, message: duplicateKeyMessage(duplicate, 'helm-values') });
 }
 
 /** The chart and its enabled unpacked subcharts, each with the values it renders with. */
@@ -365,6 +372,7 @@ function chartTree(input: ChartInput, warnings: ChartWarning[]): { nodes: ChartN
       warnings.push({ path: file, ...(loaded.error ? { line: loaded.error.line } : {}), message: `Helm values file not used: not valid YAML or not a mapping${loaded.error ? ` (${loaded.error.message})` : ''}` });
       continue;
     }
+    sayDuplicates(file, loaded, warnings);
     root.values = coalesce(loaded.value, root.values);
   }
   for (const values of input.values ?? []) root.values = coalesce(values, root.values);

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from '../yaml/anchors.js';
-import { withoutStacks } from '../yaml/tree.js';
+import { withoutStacks, type YamlDuplicate } from '../yaml/tree.js';
 
 /**
  * Values of the Go template engine as Helm charts see them: nil, bool, float64 (every
@@ -207,6 +207,8 @@ export function goQuote(s: string): string {
 export interface LoadedValues {
   value: Value;
   error?: { line: number; message: string };
+  /** Keys written twice in a mapping: the value is the last one's, as Helm reads it. */
+  duplicates?: YamlDuplicate[];
 }
 
 const MAX_NODES = 250_000;
@@ -245,6 +247,7 @@ export function loadValues(text: string, path: string | undefined, lineAt?: (lin
     return lineAt ? lineAt(line) : line;
   };
   let count = 0;
+  const duplicates = new Map<number, YamlDuplicate>();
   const convert = (node: YamlNode | null | undefined, depth: number): Value => {
     if (++count > MAX_NODES || depth > MAX_DEPTH) throw new TemplateError(`more than ${MAX_NODES} values (alias bomb or huge file)`);
     if (!node) return null;
@@ -253,10 +256,18 @@ export function loadValues(text: string, path: string | undefined, lineAt?: (lin
       const map: Dict = new Map();
       const keys = new Map<string, Origin>();
       const merged: Array<[string, Value, Origin | undefined]> = [];
+      const written = new Map<string, number>();
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as YamlNode | null;
         const key = keyText(keyNode);
+        if (key !== '<<') {
+          const line = lineOf(keyNode);
+          const earlier = written.get(key);
+          // Keyed by line: an anchored mapping expanded by several aliases is seen again.
+          if (earlier !== undefined && !duplicates.has(line)) duplicates.set(line, { key, line, otherLine: earlier });
+          written.set(key, line);
+        }
         const value = convert(pair.value as YamlNode | null, depth + 1);
         if (key === '<<') {
           for (const source of Array.isArray(value) ? value : [value]) {
@@ -287,7 +298,7 @@ export function loadValues(text: string, path: string | undefined, lineAt?: (lin
   };
   try {
     const value = convert(doc.contents as YamlNode | null, 0);
-    return { value: value === null ? new Map() : value };
+    return { value: value === null ? new Map() : value, ...(duplicates.size > 0 ? { duplicates: [...duplicates.values()].sort((a, b) => a.line - b.line) } : {}) };
   } catch (error) {
     return { value: null, error: { line: 1, message: (error as Error).message } };
   }

@@ -1,4 +1,4 @@
-import { deepestKeyLine, get, isTrue, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { duplicateKeyMessage, deepestKeyLine, get, isTrue, isYMap, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import type { ParseContext } from '../rule.js';
 import { isCustomResource, podCarrierPaths, WORKLOAD_KINDS } from './pod-carriers.js';
@@ -70,6 +70,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   if (onlyCustomResourceDefinitions(source)) return undefined;
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
+  for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'kubernetes'));
   const objects: KubeObject[] = [];
   const collect = (node: YNode | null | undefined, depth: number) => {
     if (!isYMap(node)) return;

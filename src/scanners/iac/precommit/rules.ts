@@ -1,6 +1,6 @@
 import { rule, type IacRule, type PlatformRules } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { get, isYMap, items, pair, text } from '../yaml/tree.js';
+import { duplicateKeyMessage, get, isYMap, items, pair, text } from '../yaml/tree.js';
 
 /**
  * `.pre-commit-config.yaml`: the hook repositories pre-commit clones and runs on every
@@ -23,6 +23,7 @@ export interface PreCommitConfig {
 export function readPreCommit(source: string, warn: (line: number, message: string) => void): PreCommitConfig | undefined {
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
+  for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'pre-commit'));
   const root = loaded.documents[0]?.root;
   if (!isYMap(root)) return undefined;
   const lines = source.split('\n');

@@ -70,9 +70,77 @@ export interface YamlProblem {
   message: string;
 }
 
+/**
+ * A key written twice in one mapping: the tree keeps only the last pair (`line`), as
+ * lenient loaders do, and `otherLine` is the line of the pair it replaced. Not a parse
+ * problem: the file is read, but tools disagree on it (duplicateKeyMessage).
+ */
+export interface YamlDuplicate {
+  key: string;
+  line: number;
+  otherLine: number;
+}
+
 export interface YamlLoadResult {
   documents: YamlDocument[];
   problems: YamlProblem[];
+  /** Keys written twice in a mapping, in the order of their lines. */
+  duplicates: YamlDuplicate[];
+}
+
+/** What each tool does with a key written twice in a mapping, by the platform that reads the file. */
+const DUPLICATE_KEY_READERS: Record<string, string> = {
+  'github-actions': 'GitHub Actions rejects this file; secloop checks the last value',
+  compose: 'docker compose rejects this file; secloop checks the last value',
+  cloudformation: 'CloudFormation rejects this template; secloop checks the last value',
+  kubernetes: 'Kubernetes reads the last value, which secloop checks (strict field validation rejects the file)',
+  'gitlab-ci': 'GitLab reads the last value, which secloop checks',
+  'pre-commit': 'pre-commit reads the last value, which secloop checks',
+  'helm-values': 'Helm reads the last value, which secloop renders with',
+};
+
+/** The warning for a key written twice (the start, `duplicate key '`, is what isDuplicateKeyWarning knows it by). */
+export function duplicateKeyMessage(duplicate: YamlDuplicate, platform?: string): string {
+  const readers = (platform !== undefined ? DUPLICATE_KEY_READERS[platform] : undefined) ?? 'some tools reject this file, others read the last value, which secloop checks';
+  return `duplicate key '${duplicate.key.length > 60 ? `${duplicate.key.slice(0, 60)}...` : duplicate.key}' (also on line ${duplicate.otherLine}): ${readers}`;
+}
+
+/** A warning made by duplicateKeyMessage: said on its own, never taken for a parse problem of the file. */
+export function isDuplicateKeyWarning(message: string): boolean {
+  return message.startsWith("duplicate key '");
+}
+
+/**
+ * Keeps the last pair of each key of a mapping's explicit pairs (in their order) and
+ * records each earlier one replaced; pairs without a scalar key (key '') are all kept.
+ * `merged` pairs (from `<<`) come after, for the keys not written.
+ */
+export function lastPairs(pairs: YPair[], merged: YPair[], duplicates: Map<string, YamlDuplicate>): YPair[] {
+  const last = new Map<string, YPair>();
+  let replaced = false;
+  for (const p of pairs) {
+    if (p.key === '') continue;
+    const earlier = last.get(p.key);
+    if (earlier) {
+      replaced = true;
+      // An anchored mapping expanded by several aliases is seen again: one record for it.
+      const id = `${p.keyLine}:${p.keyColumn}`;
+      if (!duplicates.has(id)) duplicates.set(id, { key: p.key, line: p.keyLine, otherLine: earlier.keyLine });
+    }
+    last.set(p.key, p);
+  }
+  const kept = replaced ? pairs.filter((p) => p.key === '' || last.get(p.key) === p) : pairs;
+  for (const p of merged) {
+    if (last.has(p.key)) continue;
+    last.set(p.key, p);
+    kept.push(p);
+  }
+  return kept;
+}
+
+/** The duplicates recorded, by line. */
+export function duplicatesInOrder(duplicates: Map<string, YamlDuplicate>): YamlDuplicate[] {
+  return [...duplicates.values()].sort((a, b) => a.line - b.line);
 }
 
 export interface YamlLimits {
@@ -122,10 +190,11 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
     return {
       documents: [],
       problems: [{ line: 1, message: `YAML file is larger than ${Math.round(limits.maxChars / 1024)} KiB; not parsed` }],
+      duplicates: [],
     };
   }
   const tooDeep = yamlTooDeep(text);
-  if (tooDeep) return { documents: [], problems: [tooDeep] };
+  if (tooDeep) return { documents: [], problems: [tooDeep], duplicates: [] };
   let lineCounter = new LineCounter();
   let docs: Document[];
   const problems: YamlProblem[] = [];
@@ -145,11 +214,11 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
       }
     }
   } catch (error) {
-    return { documents: [], problems: [{ line: 1, message: `YAML parser failed: ${(error as Error).message}` }] };
+    return { documents: [], problems: [{ line: 1, message: `YAML parser failed: ${(error as Error).message}` }], duplicates: [] };
   }
   const documents: YamlDocument[] = [];
   const position = (offset: number) => lineCounter.linePos(offset);
-  const budget = { nodes: 0, max: limits.maxNodes };
+  const budget: Budget = { nodes: 0, max: limits.maxNodes, duplicates: new Map() };
 
   docs.forEach((doc, index) => {
     const error = doc.errors[0];
@@ -170,7 +239,14 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
       });
     }
   });
-  return { documents, problems };
+  return { documents, problems, duplicates: duplicatesInOrder(budget.duplicates) };
+}
+
+interface Budget {
+  nodes: number;
+  max: number;
+  /** Keys written twice, by the position of the pair kept (lastPairs). */
+  duplicates: Map<string, YamlDuplicate>;
 }
 
 const MAX_DEPTH = 200;
@@ -221,7 +297,7 @@ function convert(
   node: YamlNode,
   doc: Document,
   position: (offset: number) => { line: number; col: number },
-  budget: { nodes: number; max: number },
+  budget: Budget,
   depth: number,
 ): YNode {
   if (++budget.nodes > budget.max || depth > MAX_DEPTH) throw new BudgetExceeded();
@@ -250,8 +326,8 @@ function convert(
       }
       pairs.push({ key, keyLine: keyAt.line, keyColumn: keyAt.col, value });
     }
-    for (const pair of merged) if (!pairs.some((p) => p.key === pair.key)) pairs.push(pair);
-    return { kind: 'map', pairs, line: at.line, column: at.col, ...tagged };
+    // One pair per key, the last written (then the merged ones for keys not written): no rule can read a value a later pair replaces.
+    return { kind: 'map', pairs: lastPairs(pairs, merged, budget.duplicates), line: at.line, column: at.col, ...tagged };
   }
   if (isSeq(node)) {
     const items = node.items.map((item) => convert(item as YamlNode, doc, position, budget, depth + 1));
@@ -292,7 +368,6 @@ export function isYScalar(node: YNode | null | undefined): node is YScalar {
   return node?.kind === 'scalar';
 }
 
-/** The pair for `key` in a mapping (the last one wins, as in most YAML loaders). */
 /**
  * The line of the key path `keys` under `node`, or of the deepest part of it that exists
  * (`fallback` when not even the first key does): where a missing setting has to be added.
@@ -309,6 +384,7 @@ export function deepestKeyLine(node: YNode | null | undefined, fallback: number,
   return line;
 }
 
+/** The pair for `key` in a mapping (loadYaml keeps one per key, the last written, as most YAML loaders read it). */
 export function pair(node: YNode | null | undefined, key: string): YPair | undefined {
   if (!isYMap(node)) return undefined;
   for (let i = node.pairs.length - 1; i >= 0; i--) if (node.pairs[i]!.key === key) return node.pairs[i];
