@@ -1,9 +1,9 @@
 import { isWorld } from '../../cidr.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, instancesOfResource, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, instancesOfResource, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { documentOf } from '../policy.js';
 import { known, sections, tfRule, type TfRule } from './common.js';
-import { blocksMade, fileInstance } from './instances.js';
+import { blocksMade, fileInstance, settingAt } from './instances.js';
 
 const DOMAIN_TYPES = ['aws_api_gateway_domain_name', 'aws_apigatewayv2_domain_name'];
 
@@ -61,7 +61,7 @@ function namedValue(text: string): string | undefined {
  * empty one is not, nor one in a dynamic block that may make no block at all.
  */
 function requiresClientCertificate(input: TfInput, domain: TfResource): boolean {
-  const uri = valueAt(input, domain.block, ['mutual_tls_authentication', 'truststore_uri']);
+  const uri = settingAt(domain.block, ['mutual_tls_authentication', 'truststore_uri'], fileInstance(input)).value;
   if (uri === undefined || uri === null) return false;
   if (!known(uri)) return domain.block.body.blocks.some((b) => b.type === 'mutual_tls_authentication');
   return typeof uri === 'string' && uri.trim() !== '';

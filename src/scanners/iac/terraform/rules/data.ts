@@ -2,8 +2,9 @@ import { AWS_MANAGED_ALIAS, S3_KMS_ALGORITHM } from '../../aws-keys.js';
 import type { Hit } from '../../rule.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
-import { given, known, tfRule, type TfRule } from './common.js';
+import { attribute, instanceNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { given, known, tfRule, type Section, type TfRule } from './common.js';
+import { fileInstance, sectionsIn, settingAt, valueIn } from './instances.js';
 import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
 
 /**
@@ -111,9 +112,10 @@ const noBackups: TfRule = tfRule({
       yield { line: a ? a.line : cache.block.line, message: `${label(cache)} keeps no automatic snapshots (snapshot_retention_limit ${a ? '= 0' : 'is not set'}).`, resource: label(cache) };
     }
     for (const table of resourcesOf(input, 'aws_dynamodb_table')) {
-      const value = valueAt(input, table.block, ['point_in_time_recovery', 'enabled']);
+      // Read where it is made: a dynamic point_in_time_recovery whose for_each is known empty makes no block (recovery stays off).
+      const { value, line } = settingAt(table.block, ['point_in_time_recovery', 'enabled'], fileInstance(input));
       if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
-      yield { line: lineOfPath(table.block, ['point_in_time_recovery', 'enabled']), message: `${label(table)} has point-in-time recovery ${isFalseValue(value) ? 'disabled' : 'not enabled'}.`, resource: label(table) };
+      yield { line, message: `${label(table)} has point-in-time recovery ${isFalseValue(value) ? 'disabled' : 'not enabled'}.`, resource: label(table) };
     }
   },
 });
@@ -180,9 +182,10 @@ const searchNoFineGrainedAccess: TfRule = tfRule({
   *check(input) {
     for (const domain of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
       if (!supportsFineGrainedAccess(input, domain)) continue;
-      const value = valueAt(input, domain.block, ['advanced_security_options', 'enabled']);
+      // Read where it is made: modules write `dynamic "advanced_security_options" { for_each = length(var.advanced_security_options) > 0 ? [...] : [] ... }`.
+      const { value, line } = settingAt(domain.block, ['advanced_security_options', 'enabled'], fileInstance(input));
       if (isTrueValue(value) || (value !== undefined && !known(value))) continue;
-      yield { line: lineOfPath(domain.block, ['advanced_security_options', 'enabled']), message: `${label(domain)} has fine-grained access control ${isFalseValue(value) ? 'disabled' : 'not enabled'}.`, resource: label(domain) };
+      yield { line, message: `${label(domain)} has fine-grained access control ${isFalseValue(value) ? 'disabled' : 'not enabled'}.`, resource: label(domain) };
     }
   },
 });
@@ -213,7 +216,7 @@ const S3_DEFAULT_ENCRYPTION = ['rule', 'apply_server_side_encryption_by_default'
 
 /** Whether the default encryption written at `path` asks for a KMS key (aws:kms, aws:kms:dsse). */
 function s3Kms(input: TfInput, resource: TfResource, path: readonly string[]): boolean {
-  const algorithm = valueAt(input, resource.block, [...path, 'sse_algorithm']);
+  const algorithm = settingAt(resource.block, [...path, 'sse_algorithm'], fileInstance(input)).value;
   return typeof algorithm === 'string' && S3_KMS_ALGORITHM.test(algorithm);
 }
 
@@ -224,8 +227,8 @@ const KEYED: readonly KeyedResource[] = [
   { type: 'aws_sagemaker_endpoint_configuration', path: ['kms_key_arn'], what: 'the endpoint storage volumes' },
   { type: 'aws_docdb_cluster', path: ['kms_key_id'], encrypts: (i, r) => isTrueValue(valueOf(i, r.block, 'storage_encrypted')), what: 'the cluster storage' },
   { type: 'aws_efs_file_system', path: ['kms_key_id'], encrypts: (i, r) => isTrueValue(valueOf(i, r.block, 'encrypted')), what: 'the file system' },
-  { type: 'aws_elasticsearch_domain', path: ['encrypt_at_rest', 'kms_key_id'], encrypts: (i, r) => isTrueValue(valueAt(i, r.block, ['encrypt_at_rest', 'enabled'])), what: 'the domain data' },
-  { type: 'aws_opensearch_domain', path: ['encrypt_at_rest', 'kms_key_id'], encrypts: (i, r) => isTrueValue(valueAt(i, r.block, ['encrypt_at_rest', 'enabled'])), what: 'the domain data' },
+  { type: 'aws_elasticsearch_domain', path: ['encrypt_at_rest', 'kms_key_id'], encrypts: (i, r) => isTrueValue(settingAt(r.block, ['encrypt_at_rest', 'enabled'], fileInstance(i)).value), what: 'the domain data' },
+  { type: 'aws_opensearch_domain', path: ['encrypt_at_rest', 'kms_key_id'], encrypts: (i, r) => isTrueValue(settingAt(r.block, ['encrypt_at_rest', 'enabled'], fileInstance(i)).value), what: 'the domain data' },
   // A bucket that asks for SSE-KMS without its own key gets the AWS managed aws/s3; SSE-S3 (S3's default) asks for no KMS key.
   { type: 'aws_s3_bucket_server_side_encryption_configuration', path: [...S3_DEFAULT_ENCRYPTION, 'kms_master_key_id'], encrypts: (i, r) => s3Kms(i, r, S3_DEFAULT_ENCRYPTION), what: 'the bucket objects' },
   { type: 'aws_s3_bucket', path: ['server_side_encryption_configuration', ...S3_DEFAULT_ENCRYPTION, 'kms_master_key_id'], encrypts: (i, r) => s3Kms(i, r, ['server_side_encryption_configuration', ...S3_DEFAULT_ENCRYPTION]), what: 'the bucket objects' },
@@ -263,11 +266,19 @@ const noCustomerManagedKey: TfRule = tfRule({
     for (const keyed of KEYED) {
       for (const resource of resourcesOf(input, keyed.type)) {
         if (keyed.encrypts && !keyed.encrypts(input, resource)) continue;
+        // The blocks of the path read where they are made (a dynamic one whose for_each is known empty makes none, and
+        // its iterator is bound), and a key given null or "" (a module variable left at null) is not set.
         let owner: Block | undefined = resource.block;
-        for (const name of keyed.path.slice(0, -1)) owner = owner ? blocksOf(owner, name)[0] : undefined;
+        let at = fileInstance(input);
+        for (const name of keyed.path.slice(0, -1)) {
+          const section: Section | undefined = owner ? sectionsIn(owner, name, at, { made: true }).find((s) => s.block) : undefined;
+          owner = section?.block;
+          if (section) at = section.instance;
+        }
         if (!owner) continue;
         const key = attribute(owner, keyed.path[keyed.path.length - 1]!);
-        if (!key) yield { line: owner.line, message: `${label(resource)} encrypts ${keyed.what} with an AWS owned or managed key: no ${keyed.path.join('.')} is set.`, resource: label(resource) };
+        const value = key ? valueIn(at, key.expr) : undefined;
+        if (!key || value === null || value === '') yield { line: key ? key.line : owner.line, message: `${label(resource)} encrypts ${keyed.what} with an AWS owned or managed key: no ${keyed.path.join('.')} is set.`, resource: label(resource) };
         else if (isAwsManagedKey(input, key.expr)) yield { line: key.line, message: `${label(resource)} encrypts ${keyed.what} with an AWS managed key, whose policy cannot be restricted.`, resource: label(resource) };
       }
     }

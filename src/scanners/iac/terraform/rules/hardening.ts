@@ -1,13 +1,13 @@
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, companionInstances, instanceNamed, instancesNamed, InstancePool, isFalseValue, isTrueValue, label, mentioned, referrerInstances, resourcesOf, moduleResourcesOf, textOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, companionInstances, instanceNamed, instancesNamed, InstancePool, isFalseValue, isTrueValue, label, mentioned, referrerInstances, resourcesOf, moduleResourcesOf, textOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { applies } from '../modules/versions.js';
 import { moduleCalls, type ModuleCall } from '../modules/synthesize.js';
 import { anonymousFromNetwork, privilegedManagedPolicy, privilegeOf, strongestGrant, unscopedServicePermission, WORKLOAD_USES } from '../../aws-policy.js';
 import { itemsOf, managedPolicyArn, managedPolicyArnsOf, policies } from '../policy.js';
 import { detailNote, inside } from '../../rule.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
-import { blocksMade, fileInstance } from './instances.js';
+import { blocksMade, fileInstance, settingAt } from './instances.js';
 
 // ---------------------------------------------------------------------------
 // Workloads that run with a privileged role
@@ -375,7 +375,8 @@ const searchAnonymousAccess: TfRule = tfRule({
       const domain = SEARCH_DOMAINS.includes(type) ? policy.resource : mentioned(input, attribute(policy.resource.block, 'domain_name')?.expr).find((r) => r.kind === 'resource' && SEARCH_DOMAINS.includes(r.type));
       // A domain outside this file: whether it authenticates requests itself is unknown.
       if (!domain) continue;
-      const fineGrained = valueAt(input, domain.block, ['advanced_security_options', 'enabled']);
+      // Read where it is made: a dynamic advanced_security_options whose for_each is known empty makes none.
+      const fineGrained = settingAt(domain.block, ['advanced_security_options', 'enabled'], fileInstance(input)).value;
       if (isTrueValue(fineGrained) || (fineGrained !== undefined && !known(fineGrained))) continue;
       for (const statement of policy.statements) {
         const from = anonymousFromNetwork(statement);

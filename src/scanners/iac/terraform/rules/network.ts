@@ -2,11 +2,11 @@ import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.j
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, textOf, usersOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, textOf, usersOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { registryAddress } from '../modules/synthesize.js';
 import { known, sections, tfRule, type Section, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
-import { blocksMade, fieldsOf, fileInstance, instancesOf, notCreated, sectionsIn, valueIn } from './instances.js';
+import { blocksMade, fieldsOf, fileInstance, instancesOf, notCreated, sectionsIn, settingAt, valueIn } from './instances.js';
 
 interface Ingress {
   resource: TfResource;
@@ -473,7 +473,9 @@ const publiclyAccessible: TfRule = tfRule({
     }
     for (const resource of resourcesOf(input, 'aws_msk_cluster')) {
       const path = ['broker_node_group_info', 'connectivity_info', 'public_access', 'type'];
-      if (valueAt(input, resource.block, path) === 'SERVICE_PROVIDED_EIPS') yield { line: lineOfPath(resource.block, path), message: `${label(resource)} gives its brokers public IP addresses.`, resource: label(resource) };
+      // Read where it is made: a dynamic public_access whose for_each is known empty makes none.
+      const { value, line } = settingAt(resource.block, path, fileInstance(input));
+      if (value === 'SERVICE_PROVIDED_EIPS') yield { line, message: `${label(resource)} gives its brokers public IP addresses.`, resource: label(resource) };
     }
   },
 });

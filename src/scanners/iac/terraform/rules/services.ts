@@ -1,6 +1,6 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt, valueIn } from './instances.js';
@@ -469,13 +469,13 @@ const outdatedTls: TfRule = tfRule({
     }
     for (const domain of resourcesOf(input, 'aws_api_gateway_domain_name', 'aws_apigatewayv2_domain_name')) {
       const path = domain.type === 'aws_api_gateway_domain_name' ? ['security_policy'] : ['domain_name_configuration', 'security_policy'];
-      const value = valueAt(input, domain.block, path);
-      if (value === 'TLS_1_0') yield { line: lineOfPath(domain.block, path), message: `${label(domain)} accepts TLS 1.0.`, resource: label(domain) };
+      const { value, line } = settingAt(domain.block, path, fileInstance(input));
+      if (value === 'TLS_1_0') yield { line, message: `${label(domain)} accepts TLS 1.0.`, resource: label(domain) };
     }
     for (const search of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
       const path = ['domain_endpoint_options', 'tls_security_policy'];
-      const value = valueAt(input, search.block, path);
-      if (value === 'Policy-Min-TLS-1-0-2019-07') yield { line: lineOfPath(search.block, path), message: `${label(search)} accepts TLS 1.0.`, resource: label(search) };
+      const { value, line } = settingAt(search.block, path, fileInstance(input));
+      if (value === 'Policy-Min-TLS-1-0-2019-07') yield { line, message: `${label(search)} accepts TLS 1.0.`, resource: label(search) };
     }
   },
 });
@@ -585,11 +585,13 @@ const mskPlaintext: TfRule = tfRule({
   *check(input) {
     for (const cluster of resourcesOf(input, 'aws_msk_cluster')) {
       const path = ['encryption_info', 'encryption_in_transit'];
-      const clientBroker = valueAt(input, cluster.block, [...path, 'client_broker']);
+      // Read where they are made: a dynamic encryption_in_transit whose for_each is known empty makes none (the defaults apply).
+      const { value: clientBroker, line } = settingAt(cluster.block, [...path, 'client_broker'], fileInstance(input));
+      const inCluster = settingAt(cluster.block, [...path, 'in_cluster'], fileInstance(input));
       if (clientBroker === 'PLAINTEXT' || clientBroker === 'TLS_PLAINTEXT')
-        yield { line: lineOfPath(cluster.block, [...path, 'client_broker']), message: `${label(cluster)} accepts ${clientBroker === 'PLAINTEXT' ? 'only plaintext' : 'plaintext as well as TLS'} connections from clients.`, resource: label(cluster) };
-      if (isFalseValue(valueAt(input, cluster.block, [...path, 'in_cluster'])))
-        yield { line: lineOfPath(cluster.block, [...path, 'in_cluster']), message: `${label(cluster)} sends data between brokers unencrypted (in_cluster = false).`, resource: label(cluster) };
+        yield { line, message: `${label(cluster)} accepts ${clientBroker === 'PLAINTEXT' ? 'only plaintext' : 'plaintext as well as TLS'} connections from clients.`, resource: label(cluster) };
+      if (isFalseValue(inCluster.value))
+        yield { line: inCluster.line, message: `${label(cluster)} sends data between brokers unencrypted (in_cluster = false).`, resource: label(cluster) };
     }
   },
 });
