@@ -680,6 +680,12 @@ const NOT_SECRET_FILE = /(?:\.env\.(?:example|sample|template|dist)|\.pub|public
 const CERTIFICATE_PEM = /(?:^|[/._-])(?:ca|cacert|ca-?bundle|root-?ca|chain|fullchain|certs?|certificate|crt)\.pem$/i;
 /** Trust stores of the system (update-ca-certificates, update-ca-trust): only certificates are copied there. */
 const TRUST_STORE = /^\/(?:usr\/local\/share\/ca-certificates|usr\/share\/ca-certificates|etc\/pki\/ca-trust\/source\/anchors|etc\/pki\/trust\/anchors|etc\/ssl\/certs|etc\/ca-certificates)(?:\/|$)/;
+/**
+ * Where only public keys go: a file named .pub (`COPY jenkins.io-2026.key /war/jenkins-key.pub`,
+ * imported next with gpg --import to check a download), or the keyrings a package manager
+ * checks signatures with (apt's signed-by keyrings, rpm's and apk's keys).
+ */
+const PUBLIC_KEY_DESTINATION = /(?:\.pub|^\/(?:etc\/apt\/(?:trusted\.gpg\.d|keyrings)|usr\/share\/keyrings|etc\/pki\/rpm-gpg|etc\/apk\/keys)(?:\/.*)?)$/;
 
 const secretFileCopied = dockerRule({
   id: 'iac/dockerfile-secret-file-copied',
@@ -706,6 +712,9 @@ const secretFileCopied = dockerRule({
       // Certificates: by their name, or by the trust store they are copied into.
       'FROM alpine:3.20\nCOPY ./.pki/ca.pem /usr/local/share/ca-certificates/ca.crt\nCOPY certs/server-cert.pem certs/fullchain.pem /etc/app/tls/\nRUN update-ca-certificates\n',
       'FROM fedora:40\nCOPY corp-proxy.pem /etc/pki/ca-trust/source/anchors/\nRUN update-ca-trust\n',
+      // Public signing keys: copied to a .pub name to check a download with, or into a package manager's keyring.
+      'FROM debian:12\nCOPY release-2026.key /tmp/release-key.pub\nRUN gpg --import /tmp/release-key.pub\n',
+      'FROM debian:12\nCOPY vendor-repo.key /usr/share/keyrings/vendor.asc\nCOPY vendor.key /etc/apt/keyrings/\n',
     ],
   },
   *check(input) {
@@ -718,10 +727,13 @@ const secretFileCopied = dockerRule({
         const words = copy.exec ?? copy.rest.split(/\s+/).filter(Boolean);
         const sources = words.slice(0, -1);
         // A .pem copied into the system's trust store is a CA certificate, whatever its name.
-        const intoTrustStore = TRUST_STORE.test(expandArgs(words.at(-1) ?? '', input.globalArgs));
+        const destination = expandArgs(words.at(-1) ?? '', input.globalArgs);
+        const intoTrustStore = TRUST_STORE.test(destination);
         const certificate = (s: string) => CERTIFICATE_PEM.test(s) || (intoTrustStore && /\.pem$/i.test(s));
         const secret = sources.find((s) => SECRET_FILE.test(s.replace(/\/+$/, '')) && !NOT_SECRET_FILE.test(s) && !certificate(s) && !/^https?:/.test(s));
         if (!secret) continue;
+        // Copied to a name or a place that only holds public keys: a signing key to verify with.
+        if (PUBLIC_KEY_DESTINATION.test(destination)) continue;
         // A committed .npmrc or .env that writes only settings ships none: the risk is a token added to it later.
         if (input.path !== undefined && input.configFiles && copiedFileContent(input.path, secret, input.configFiles) === 'no-credential')
           yield { line: instruction.line, severity: 'info', message: `${keyword} ${secret} puts a file that holds no credential in this repository (settings only) into an image layer; a token added to it later would ship with the image, so prefer a build secret mount.` };
