@@ -58,12 +58,13 @@ const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: (host: string) =
 
 /**
  * System paths that hold only what every program may read (CA certificates, the time zone,
- * the OS release, the names of users and groups): mounted read-only they give the container
- * nothing of the machine's. Written to, they change what the machine trusts or who it
- * knows, so a writable mount stays sensitive.
+ * the OS release, the names of users and groups, the kernel's modules and headers that
+ * kube-proxy, a VPN or an eBPF agent load or build against): mounted read-only they give the
+ * container nothing of the machine's. Written to, they change what the machine trusts, who
+ * it knows or the code its kernel loads, so a writable mount stays sensitive.
  */
 const READABLE_SYSTEM_PATHS =
-  /^\/(?:etc\/(?:ssl|pki|ca-certificates)(?:\/|$)|usr\/share\/(?:ca-certificates|zoneinfo)(?:\/|$)|etc\/(?:localtime|timezone|os-release|machine-id|passwd|group|hostname|resolv\.conf|hosts)$|usr\/lib\/os-release$)/;
+  /^\/(?:etc\/(?:ssl|pki|ca-certificates)(?:\/|$)|usr\/share\/(?:ca-certificates|zoneinfo)(?:\/|$)|(?:usr\/)?lib\/modules(?:\/|$)|usr\/src(?:\/|$)|etc\/(?:localtime|timezone|os-release|machine-id|passwd|group|hostname|resolv\.conf|hosts)$|usr\/lib\/os-release$)/;
 
 export function normalHostPath(path: string): string {
   return path.replace(/\/+$/, '').replace(/\/{2,}/g, '/') || '/';

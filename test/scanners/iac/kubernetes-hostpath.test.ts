@@ -17,7 +17,7 @@ function hostPathFindings(paths: string[]): Array<{ path: string; rule: string; 
 }
 
 test('hostpath-sensitive: paths into the node or other workloads are sensitive; an application data folder under /var is a plain hostPath', () => {
-  const sensitive = ['/', '/etc', '/etc/kubernetes/', '/proc', '/sys/fs/cgroup', '/dev/tty1', '/root/.ssh', '/home', '/boot', '/usr/bin', '/lib/modules', '/run', '/var/run', '/var/run/secrets',
+  const sensitive = ['/', '/etc', '/etc/kubernetes/', '/proc', '/sys/fs/cgroup', '/dev/tty1', '/root/.ssh', '/home', '/boot', '/usr/bin', '/lib', '/run', '/var/run', '/var/run/secrets',
     '/var/lib/kubelet', '/var/lib/kubelet/pods', '/var/lib/docker/containers', '/var/lib/containerd', '/var/lib/etcd', '/var/log', '/var/log/pods', '/var/log/containers/', '/var', '/var/lib', '/opt/cni/bin', '/var/spool/cron',
     '/var/log/auth.log', '/var/log/syslog', '/var/log/messages', '/var/log/secure-20240101', '/var/log/kubelet.log', '/var/log/kern.log.1'];
   const plain = ['/var/lib/myapp', '/var/data', '/var/redis/data', '/var/local/static', '/var/log/myapp', '/var/log/nginx', '/var/log/messages-app', '/var/lib/mysql', '/var/cache/app', '/srv/data', '/opt', '/tmp/cache', '/data'];
@@ -27,6 +27,8 @@ test('hostpath-sensitive: paths into the node or other workloads are sensitive; 
   sensitive.push('/etc/pihole', '/etc/nginx', '/etc/ssh');
   // Where the kubelet stages every pod's volumes, and where plugins register with it, stay sensitive.
   sensitive.push('/var/lib/kubelet/plugins', '/var/lib/kubelet/plugins/kubernetes.io/csi', '/var/lib/kubelet/plugins_registry', '/dev/logs');
+  // These volumes have no mounts, so none is written to: the kernel's modules and headers, read-only, are no finding (a written one is: the rule's examples).
+  plain.push('/lib/modules', '/usr/src');
   const found = hostPathFindings([...sensitive, ...plain]);
   const sensitiveFound = found.filter((f) => f.rule === 'hostpath-sensitive').map((f) => f.path);
   assert.deepEqual(sensitiveFound, sensitive);

@@ -118,7 +118,7 @@ const sensitiveMount = composeRule({
   id: 'iac/compose-sensitive-host-mount',
   title: 'System directory of the host mounted',
   description:
-    "A bind mount exposes a system directory of the host (/, /etc, /proc, /sys, /dev, /root, a home directory or its dot folders, /usr, /var/lib/docker, /var/log, the host's service and runtime state under /run...) to the container: a compromised container can read host credentials or change the host. The paths are those of iac/k8s-hostpath-sensitive, but for /etc: an application's own folder (/run/myapp, /var/lib/myapp, /home/pi/media, and on a Docker host /etc/pihole, where the service keeps its configuration) is not one, while the host's own configuration (/etc itself, /etc/ssh, /etc/sudoers.d, cron, systemd, the runtime's, and that of daemons whose configuration runs commands as root such as /etc/dnsmasq.d) is, and the world-readable files a container commonly takes from the host (/etc/localtime, /etc/timezone, /usr/share/zoneinfo, /etc/ssl/certs, /etc/passwd, /etc/group...) are not reported when mounted read-only (:ro).",
+    "A bind mount exposes a system directory of the host (/, /etc, /proc, /sys, /dev, /root, a home directory or its dot folders, /usr, /var/lib/docker, /var/log, the host's service and runtime state under /run...) to the container: a compromised container can read host credentials or change the host. The paths are those of iac/k8s-hostpath-sensitive, but for /etc: an application's own folder (/run/myapp, /var/lib/myapp, /home/pi/media, and on a Docker host /etc/pihole, where the service keeps its configuration) is not one, while the host's own configuration (/etc itself, /etc/ssh, /etc/sudoers.d, cron, systemd, the runtime's, and that of daemons whose configuration runs commands as root such as /etc/dnsmasq.d) is, and the world-readable files a container commonly takes from the host (/etc/localtime, /etc/timezone, /usr/share/zoneinfo, /etc/ssl/certs, /etc/passwd, /etc/group...) and the kernel's modules and headers (/lib/modules, /usr/src) are not reported when mounted read-only (:ro).",
   remediation: 'Mount only application directories, read-only where possible (:ro); never the host root or system directories.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -129,6 +129,8 @@ const sensitiveMount = composeRule({
       // The host's own configuration under /etc, and that of a daemon whose configuration runs commands as root.
       service('    volumes:\n      # expect\n      - /etc/cron.d:/etc/cron.d\n      # expect\n      - /etc/dnsmasq.d:/etc/dnsmasq.d\n'),
       // Written to, the host's time zone and trusted certificates are changed; the logs of every container; a user's keys.
+      // Written to, the kernel's modules are code the host loads.
+      service('    volumes:\n      # expect\n      - /lib/modules:/lib/modules\n      # expect\n      - /usr/src:/usr/src\n'),
       service('    volumes:\n      # expect\n      - /etc/localtime:/etc/localtime\n      # expect\n      - /etc/ssl/certs:/etc/ssl/certs\n      # expect\n      - /var/lib/docker/containers:/logs:ro\n      # expect\n      - /home/pi/.ssh:/root/.ssh:ro\n'),
     ],
     negative: [
@@ -138,6 +140,8 @@ const sensitiveMount = composeRule({
       // The service's own configuration folder under the host's /etc.
       service('    volumes:\n      - /etc/pihole:/etc/pihole\n      - /etc/traefik/traefik.yml:/traefik.yml:ro\n'),
       service('    volumes:\n      - /etc/localtime:/etc/localtime:ro\n      - /etc/timezone:/etc/timezone:ro\n      - type: bind\n        source: /etc/ssl/certs\n        target: /etc/ssl/certs\n        read_only: true\n      - /run/myapp:/run/myapp\n      - /home/pi/media:/media\n      - /var/log/myapp:/logs\n'),
+      // The kernel's modules and headers, read-only, for a service that loads or builds a module (a VPN, a firewall).
+      service('    volumes:\n      - /lib/modules:/lib/modules:ro\n      - /usr/src:/usr/src:ro\n'),
     ],
   },
   *check(input) {

@@ -387,7 +387,7 @@ const hostPathSensitive = kubeRule({
   id: 'iac/k8s-hostpath-sensitive',
   title: 'System directory of the node mounted',
   description:
-    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home and a home directory or dot folder in it (/home/ubuntu, /home/ubuntu/.ssh; not /home/ubuntu/data), /usr (the CA certificates, time zone, OS release, passwd and group files under /etc and /usr are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet (not a CSI driver's own folder of sockets, /var/lib/kubelet/plugins/<driver>), the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...; the syslog socket /dev/log is no device and not one of them). A Windows path is read without its drive (C:\\var\\lib\\kubelet as /var/lib/kubelet), and C:\\Windows and the node's named pipes (\\\\.\\pipe\\csi-proxy-disk-v1) count too. The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
+    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home and a home directory or dot folder in it (/home/ubuntu, /home/ubuntu/.ssh; not /home/ubuntu/data), /usr (the CA certificates, time zone, OS release, passwd and group files under /etc and /usr, and the kernel's modules and headers in /lib/modules and /usr/src, are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet (not a CSI driver's own folder of sockets, /var/lib/kubelet/plugins/<driver>), the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...; the syslog socket /dev/log is no device and not one of them). A Windows path is read without its drive (C:\\var\\lib\\kubelet as /var/lib/kubelet), and C:\\Windows and the node's named pipes (\\\\.\\pipe\\csi-proxy-disk-v1) count too. The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
   remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -399,6 +399,8 @@ const hostPathSensitive = kubeRule({
       pod('', '  volumes:\n  - name: pods\n    hostPath:\n      # expect\n      path: /var/lib/kubelet/pods\n  - name: images\n    hostPath:\n      # expect\n      path: /var/lib/containerd/\n  - name: run\n    hostPath:\n      # expect\n      path: /run\n'),
       pod('', '  volumes:\n  - name: dbus\n    hostPath:\n      # expect\n      path: /var/run/dbus\n  - name: netns\n    hostPath:\n      # expect\n      path: /run/netns\n  - name: agent\n    hostPath:\n      # expect\n      path: /run/node-agent.sock\n'),
       pod('    volumeMounts:\n    - name: certs\n      mountPath: /etc/ssl/certs\n', '  volumes:\n  - name: certs\n    hostPath:\n      # expect\n      path: /etc/ssl/certs\n'),
+      // Written to, the kernel's modules are code the node loads.
+      pod('    volumeMounts:\n    - name: lib-modules\n      mountPath: /lib/modules\n', '  volumes:\n  - name: lib-modules\n    hostPath:\n      # expect\n      path: /lib/modules\n'),
       pod('', '  volumes:\n  - name: keys\n    hostPath:\n      # expect\n      path: /home/ubuntu/.ssh\n  - name: home\n    hostPath:\n      # expect\n      path: /home/ubuntu\n'),
     ],
     negative: [
@@ -409,6 +411,8 @@ const hostPathSensitive = kubeRule({
       pod('    volumeMounts:\n    - name: certs\n      mountPath: /etc/ssl/certs\n      readOnly: true\n    - name: tz\n      mountPath: /etc/localtime\n      readOnly: true\n', '  volumes:\n  - name: certs\n    hostPath:\n      path: /etc/ssl/certs\n  - name: tz\n    hostPath:\n      path: /etc/localtime\n'),
       // A user's data folder is no home directory; the names of the node's users are world-readable.
       pod('    volumeMounts:\n    - name: users\n      mountPath: /etc/passwd\n      readOnly: true\n', '  volumes:\n  - name: data\n    hostPath:\n      path: /home/ubuntu/data\n  - name: users\n    hostPath:\n      path: /etc/passwd\n'),
+      // The kernel's modules, read-only, as kube-proxy mounts them to load its netfilter modules.
+      pod('    volumeMounts:\n    - name: lib-modules\n      mountPath: /lib/modules\n      readOnly: true\n', '  volumes:\n  - name: lib-modules\n    hostPath:\n      path: /lib/modules\n'),
     ],
   },
   *check(input) {
