@@ -137,12 +137,15 @@ export const iacScanner: Scanner = {
       : new Map();
     // Flux Kustomizations and Argo CD Applications (the namespace of what they apply), and Argo CD Applications, Flux HelmReleases,
     // helmfiles and kustomize helmCharts that deploy the scan's charts (each chart is also rendered with their values): one pass.
-    // The same pass collects the RBAC bindings of each directory's manifests, for the roles and pods of the other files there.
+    // The same pass collects the RBAC bindings of each directory's manifests, for the roles and pods of the other files there
+    // (a chart's templates are rendered together, with their own bindings).
     const rbacBindings = new RbacBindings();
     const deployers = await readDeployers(ctx.files, read, {
       gitops: true,
       ...(charts.hasCharts ? { helm: (path: string) => charts.wantsDeployments(path) } : {}),
-      visit: (path, source) => rbacBindings.add(path, source),
+      visit: (path, source) => {
+        if (charts.chartOf(path) === undefined) rbacBindings.add(path, source);
+      },
       warn: (warning) => ctx.warn(warning),
     });
     const { patches, namespaces, images, baseContainers, builtAt } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);

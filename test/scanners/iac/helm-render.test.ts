@@ -189,6 +189,8 @@ describe('Helm renderer: functions', () => {
     ['{{ regexSplit "a" "banana" 2 | toJson }} {{ regexSplit "a" "banana" 0 | len }} {{ regexSplit "" "" -1 | len }} {{ regexSplit "x*" "😀😀" -1 | toJson }} {{ regexFindAll "a" "banana" 0 | len }}', '["b","nana"] 0 0 ["😀","😀"] 0'],
     ['{{ randAlphaNum 5 }} {{ lookup "v1" "Secret" "ns" "name" }} {{ lookup "v1" "Secret" "ns" "name" | len }}', 'xxxxx map[] 0'],
     ['{{ fromYaml "a: 1\\nb: [x]" | toJson }} {{ toYaml (fromYaml "b: 2\\na: 1") }}', '{"a":1,"b":["x"]} a: 1\nb: 2'],
+    // Each call gets its own maps, though a text is parsed once: a change to one result is not seen by the next.
+    ['{{ $a := fromYaml "k: [1]" }}{{ $_ := set $a "k" 2 }}{{ $b := fromYaml "k: [1]" }}{{ $_ := set $b "n" 3 }}{{ toJson $a }} {{ toJson $b }} {{ fromYaml "k: [1]" | toJson }} {{ fromYamlArray "- {k: 1}" | first | toJson }}', '{"k":2} {"k":[1],"n":3} {"k":[1]} {"k":1}'],
     ['{{ tpl "{{ .Values.name }}-{{ .Release.Name }}" . }} {{ tpl .Values.name . }}', 'web-release-name web'],
     // A template defined in a tpl string is seen inside that tpl only.
     ['{{ tpl "{{ define \\"x\\" }}in-tpl{{ end }}{{ include \\"x\\" . }}" . }}|{{ include "x" . }}', 'in-tpl|a\nb'],
