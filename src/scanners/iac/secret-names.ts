@@ -27,6 +27,8 @@ const NOT_A_SECRET_LAST = new Set([
   'lifetime', 'duration', 'hash', 'sha', 'digest', 'prefix', 'suffix', 'secs', 'seconds', 'minutes', 'hours', 'days',
   'interval', 'limit', 'retries', 'attempts', 'reset', 'complexity', 'strength', 'regex', 'pattern', 'validation',
   'manager', 'lookup', 'env', 'var', 'variable', 'cmd', 'command', 'ip', 'ips', 'addr', 'address', 'port',
+  // `MAILCOW_PASS_SCHEME=BLF-CRYPT`, Dovecot's default_pass_scheme: how passwords are hashed.
+  'scheme', 'schemes',
 ]);
 /** Words right after a secret word that make the name a reference to the secret, wherever the name ends. */
 const REFERENCE_NEXT = new Set(['id', 'ids', 'arn', 'arns', 'alias', 'name', 'names']);

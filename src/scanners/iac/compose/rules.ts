@@ -401,6 +401,8 @@ const secretInEnvironment = composeRule({
       service('    environment:\n      - API_TOKEN\n'),
       service('    environment:\n      DATABASE_URL: postgres://app:${DB_PASSWORD}@db:5432/app\n      MIRROR_URL: https://${USER:-app}@mirror.example.org/repo\n      API_URL: http://api:8080/v1\n'),
       service('    environment:\n      DB_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD in .env}\n      API_TOKEN: ${API_TOKEN:-}\n'),
+      // How passwords are hashed, not a password.
+      service('    environment:\n      - MAILCOW_PASS_SCHEME=${MAILCOW_PASS_SCHEME:-BLF-CRYPT}\n'),
     ],
   },
   *check(input) {
