@@ -403,6 +403,8 @@ const secretInEnvironment = composeRule({
       service('    environment:\n      DB_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD in .env}\n      API_TOKEN: ${API_TOKEN:-}\n'),
       // How passwords are hashed, not a password.
       service('    environment:\n      - MAILCOW_PASS_SCHEME=${MAILCOW_PASS_SCHEME:-BLF-CRYPT}\n'),
+      // A fallback that says there is no key: the API stays off until one is set.
+      service('    environment:\n      - API_KEY=${API_KEY:-invalid}\n'),
     ],
   },
   *check(input) {
