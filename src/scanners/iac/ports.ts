@@ -28,6 +28,51 @@ export interface ServicePort {
    * still reports it.
    */
   knownImagesOnly?: RegExp;
+  /**
+   * The protocol families of NAMED_PROTOCOLS the service speaks on this port (Consul's 8500
+   * is HTTP, etcd's 2379 is gRPC and HTTP): a port named for another one is not this service.
+   */
+  speaks?: readonly ProtocolFamily[];
+}
+
+type ProtocolFamily = 'http' | 'grpc' | 'metrics';
+
+/**
+ * Words that name a protocol in a port's name (IANA service names, Istio's
+ * `<protocol>-<suffix>`), a Kubernetes appProtocol or a named targetPort, by family.
+ * Transport words (tcp, udp, tls) name none.
+ */
+const NAMED_PROTOCOLS = new Map<string, ProtocolFamily>([
+  ...['http', 'https', 'http2', 'h2', 'h2c', 'web', 'ws', 'wss', 'websocket', 'health', 'healthz'].map((w) => [w, 'http'] as const),
+  ...['grpc', 'grpcs'].map((w) => [w, 'grpc'] as const),
+  ...['metrics', 'prometheus'].map((w) => [w, 'metrics'] as const),
+]);
+
+/** Words of a catalogue service's name that do not identify it (identityWords). */
+const NOT_IDENTITY = new Set(['api', 'client', 'port', 'server', 'service', 'without', 'tls', 'plain', 'cleartext', 'read', 'only', 'peer', 'data', 'name', 'node', 'browser', 'management', 'transport', 'internode', 'listener', 'database', 'daemon', 'session', 'datagram', 'shard', 'web', 'ui', 'microsoft', 'apache', 'remote']);
+
+const words = (name: string) => name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+
+/** The words that name the service itself (redis, consul, mysql): a port so named is the service, whatever other word it has. */
+function identityWords(entry: ServicePort): Set<string> {
+  return new Set(words(entry.service).filter((w) => w.length > 2 && !NAMED_PROTOCOLS.has(w) && !NOT_IDENTITY.has(w) && !/^\d+$/.test(w)));
+}
+
+/**
+ * Whether the names a port is given (its name, appProtocol, a named targetPort) say it
+ * speaks a protocol `entry`'s service does not: a port 8500 named grpc is no Consul, a
+ * port 6379 named metrics is no Redis. A name that says the service (redis, tcp-redis)
+ * keeps it, and so does a port without names or with names of no known protocol.
+ */
+export function namedOtherwise(entry: ServicePort, names: ReadonlyArray<string | undefined>): boolean {
+  const said = names.flatMap((name) => (name === undefined ? [] : words(name)));
+  if (said.length === 0) return false;
+  const identity = identityWords(entry);
+  if (said.some((w) => identity.has(w))) return false;
+  return said.some((w) => {
+    const family = NAMED_PROTOCOLS.get(w);
+    return family !== undefined && !(entry.speaks ?? []).includes(family);
+  });
 }
 
 /** An image reference without registry host, tag or digest: `ghcr.io/acme/pihole:1@sha256:...` -> `acme/pihole`. */
@@ -78,10 +123,10 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 1883, transport: 'tcp', service: 'MQTT (cleartext)', category: 'messaging', cleartext: true, severity: 'medium' },
   { port: 2181, transport: 'tcp', service: 'ZooKeeper client port', category: 'cluster', cleartext: true, severity: 'high' },
   { port: 2049, transport: 'both', service: 'NFS', category: 'file-transfer', cleartext: true, severity: 'high' },
-  { port: 2375, transport: 'tcp', service: 'Docker API without TLS', category: 'container-api', cleartext: true, severity: 'critical' },
-  { port: 2376, transport: 'tcp', service: 'Docker API', category: 'container-api', cleartext: false, severity: 'high' },
-  { port: 2379, transport: 'tcp', service: 'etcd client API', category: 'cluster', cleartext: false, severity: 'critical' },
-  { port: 2380, transport: 'tcp', service: 'etcd peer API', category: 'cluster', cleartext: false, severity: 'high' },
+  { port: 2375, transport: 'tcp', service: 'Docker API without TLS', category: 'container-api', cleartext: true, severity: 'critical', speaks: ['http'] },
+  { port: 2376, transport: 'tcp', service: 'Docker API', category: 'container-api', cleartext: false, severity: 'high', speaks: ['http'] },
+  { port: 2379, transport: 'tcp', service: 'etcd client API', category: 'cluster', cleartext: false, severity: 'critical', speaks: ['grpc', 'http', 'metrics'] },
+  { port: 2380, transport: 'tcp', service: 'etcd peer API', category: 'cluster', cleartext: false, severity: 'high', speaks: ['http'] },
   { port: 2383, transport: 'tcp', service: 'SQL Server Analysis Services', category: 'database', cleartext: false, severity: 'high' },
   { port: 2483, transport: 'tcp', service: 'Oracle database (cleartext)', category: 'database', cleartext: true, severity: 'high' },
   { port: 3306, transport: 'tcp', service: 'MySQL/MariaDB', category: 'database', cleartext: false, severity: 'high' },
@@ -96,34 +141,35 @@ const CATALOGUE: readonly ServicePort[] = [
     cleartext: true,
     severity: 'medium',
     onlyInImages: /(?:^|\/)(?:registry|distribution|docker-registry|registry-photon)$/,
+    speaks: ['http'],
   },
   { port: 5432, transport: 'tcp', service: 'PostgreSQL', category: 'database', cleartext: false, severity: 'high' },
   { port: 5500, transport: 'tcp', service: 'VNC', category: 'remote-access', cleartext: true, severity: 'high' },
-  { port: 5601, transport: 'tcp', service: 'Kibana', category: 'monitoring', cleartext: true, severity: 'medium' },
+  { port: 5601, transport: 'tcp', service: 'Kibana', category: 'monitoring', cleartext: true, severity: 'medium', speaks: ['http'] },
   { port: 5672, transport: 'tcp', service: 'AMQP (RabbitMQ)', category: 'messaging', cleartext: true, severity: 'medium' },
   { port: 5900, transport: 'tcp', service: 'VNC', category: 'remote-access', cleartext: true, severity: 'high' },
-  { port: 5984, transport: 'tcp', service: 'CouchDB', category: 'database', cleartext: true, severity: 'high' },
+  { port: 5984, transport: 'tcp', service: 'CouchDB', category: 'database', cleartext: true, severity: 'high', speaks: ['http'] },
   { port: 6379, transport: 'tcp', service: 'Redis', category: 'cache', cleartext: true, severity: 'high' },
-  { port: 6443, transport: 'tcp', service: 'Kubernetes API server', category: 'cluster', cleartext: false, severity: 'high' },
+  { port: 6443, transport: 'tcp', service: 'Kubernetes API server', category: 'cluster', cleartext: false, severity: 'high', speaks: ['http', 'metrics'] },
   { port: 7687, transport: 'tcp', service: 'Neo4j Bolt', category: 'database', cleartext: true, severity: 'high' },
   { port: 7000, transport: 'tcp', service: 'Cassandra internode', category: 'database', cleartext: true, severity: 'high', knownImagesOnly: CASSANDRA_IMAGES },
   { port: 7001, transport: 'tcp', service: 'Cassandra internode (TLS)', category: 'database', cleartext: false, severity: 'high', knownImagesOnly: CASSANDRA_IMAGES },
   { port: 8020, transport: 'tcp', service: 'HDFS NameNode', category: 'database', cleartext: true, severity: 'high' },
-  { port: 8086, transport: 'tcp', service: 'InfluxDB', category: 'database', cleartext: true, severity: 'high' },
-  { port: 8500, transport: 'tcp', service: 'Consul HTTP API', category: 'cluster', cleartext: true, severity: 'high' },
-  { port: 8983, transport: 'tcp', service: 'Apache Solr', category: 'database', cleartext: true, severity: 'high' },
+  { port: 8086, transport: 'tcp', service: 'InfluxDB', category: 'database', cleartext: true, severity: 'high', speaks: ['http', 'metrics'] },
+  { port: 8500, transport: 'tcp', service: 'Consul HTTP API', category: 'cluster', cleartext: true, severity: 'high', speaks: ['http'] },
+  { port: 8983, transport: 'tcp', service: 'Apache Solr', category: 'database', cleartext: true, severity: 'high', speaks: ['http'] },
   { port: 9042, transport: 'tcp', service: 'Cassandra CQL', category: 'database', cleartext: true, severity: 'high' },
   { port: 9092, transport: 'tcp', service: 'Kafka', category: 'messaging', cleartext: true, severity: 'high' },
-  { port: 9200, transport: 'tcp', service: 'Elasticsearch HTTP', category: 'database', cleartext: true, severity: 'high' },
+  { port: 9200, transport: 'tcp', service: 'Elasticsearch HTTP', category: 'database', cleartext: true, severity: 'high', speaks: ['http'] },
   { port: 9300, transport: 'tcp', service: 'Elasticsearch transport', category: 'database', cleartext: true, severity: 'high' },
-  { port: 10250, transport: 'tcp', service: 'Kubelet API', category: 'cluster', cleartext: false, severity: 'critical' },
-  { port: 10255, transport: 'tcp', service: 'Kubelet read-only API', category: 'cluster', cleartext: true, severity: 'high' },
+  { port: 10250, transport: 'tcp', service: 'Kubelet API', category: 'cluster', cleartext: false, severity: 'critical', speaks: ['http', 'metrics'] },
+  { port: 10255, transport: 'tcp', service: 'Kubelet read-only API', category: 'cluster', cleartext: true, severity: 'high', speaks: ['http', 'metrics'] },
   { port: 11211, transport: 'both', service: 'Memcached', category: 'cache', cleartext: true, severity: 'high' },
-  { port: 15672, transport: 'tcp', service: 'RabbitMQ management', category: 'messaging', cleartext: true, severity: 'medium' },
+  { port: 15672, transport: 'tcp', service: 'RabbitMQ management', category: 'messaging', cleartext: true, severity: 'medium', speaks: ['http'] },
   { port: 26379, transport: 'tcp', service: 'Redis Sentinel', category: 'cache', cleartext: true, severity: 'high' },
   { port: 27017, transport: 'tcp', service: 'MongoDB', category: 'database', cleartext: true, severity: 'high' },
   { port: 27018, transport: 'tcp', service: 'MongoDB shard', category: 'database', cleartext: true, severity: 'high' },
-  { port: 50070, transport: 'tcp', service: 'Hadoop NameNode web UI', category: 'database', cleartext: true, severity: 'high' },
+  { port: 50070, transport: 'tcp', service: 'Hadoop NameNode web UI', category: 'database', cleartext: true, severity: 'high', speaks: ['http'] },
   { port: 61616, transport: 'tcp', service: 'ActiveMQ OpenWire', category: 'messaging', cleartext: true, severity: 'high' },
 ];
 
@@ -146,10 +192,13 @@ function appliesTo(entry: ServicePort, image: string | undefined): boolean {
   return true;
 }
 
-/** The catalogue entry for a port and transport, if the port is sensitive (for a workload of `image`, when known). */
-export function sensitivePort(port: number, transport: 'tcp' | 'udp' = 'tcp', image?: string): ServicePort | undefined {
+/**
+ * The catalogue entry for a port and transport, if the port is sensitive (for a workload of
+ * `image`, when known, and unless the port's `names` say another protocol: namedOtherwise).
+ */
+export function sensitivePort(port: number, transport: 'tcp' | 'udp' = 'tcp', image?: string, names: ReadonlyArray<string | undefined> = []): ServicePort | undefined {
   const entry = BY_PORT.get(port);
-  if (!entry || !appliesTo(entry, image)) return undefined;
+  if (!entry || !appliesTo(entry, image) || namedOtherwise(entry, names)) return undefined;
   return entry.transport === 'both' || entry.transport === transport ? entry : undefined;
 }
 

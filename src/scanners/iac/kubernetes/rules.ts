@@ -3,7 +3,7 @@ import { describePort, sensitivePort } from '../ports.js';
 import { sensitiveHostPath } from '../host-paths.js';
 import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap } from '../yaml/tree.js';
+import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { clusterConfigRules } from './cluster-config-rules.js';
 import { controlPlaneRules } from './control-plane-rules.js';
 import {
@@ -466,7 +466,11 @@ const hostPort = kubeRule({
   severity: 'medium',
   cwe: ['CWE-668'],
   examples: {
-    positive: [pod('    ports:\n    - containerPort: 8080\n      # expect\n      hostPort: 8080\n')],
+    positive: [
+      pod('    ports:\n    - containerPort: 8080\n      # expect\n      hostPort: 8080\n'),
+      // At the rule severity: a port 8500 named grpc is no Consul (test/scanners/iac/kubernetes-named-ports.test.ts).
+      pod('    ports:\n    - name: grpc\n      containerPort: 8500\n      # expect\n      hostPort: 8500\n'),
+    ],
     negative: [pod('    ports:\n    - containerPort: 8080\n')],
   },
   *check(input) {
@@ -475,7 +479,8 @@ const hostPort = kubeRule({
         const hp = pair(port, 'hostPort');
         const value = Number(text(hp?.value));
         if (!hp || !Number.isFinite(value) || value <= 0) continue;
-        const service = sensitivePort(value, (text(get(port, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp', text(get(c.node, 'image')));
+        // A port named for another protocol (grpc, http, metrics) is not the catalogue's service of its number.
+        const service = sensitivePort(value, (text(get(port, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp', text(get(c.node, 'image')), [text(get(port, 'name'))]);
         yield {
           line: hp.keyLine,
           message: `${containerLabel(c)} binds host port ${service ? describePort(service) : value} on the node.`,
@@ -810,6 +815,8 @@ const loadBalancer = kubeRule({
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    # expect\n    service.beta.kubernetes.io/aws-load-balancer-internal: "false"\nspec:\n  type: LoadBalancer\n',
       // A web entry point, at info (test/scanners/iac/kubernetes-service-exposure.test.ts).
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress-controller\nspec:\n  # expect\n  type: LoadBalancer\n  ports:\n  - name: http\n    port: 80\n  - name: https\n    port: 443\n',
+      // At the rule severity, not high: a port named grpc is no Consul, whatever its number (test/scanners/iac/kubernetes-named-ports.test.ts).
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: orders\nspec:\n  # expect\n  type: LoadBalancer\n  ports:\n  - name: grpc\n    port: 8500\n    targetPort: grpc\n',
     ],
     negative: [
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-internal: "true"\nspec:\n  type: LoadBalancer\n',
@@ -835,7 +842,7 @@ const loadBalancer = kubeRule({
       if (internal) continue;
       const ports = items(get(object.root, 'spec', 'ports'));
       const exposed = ports
-        .map((p) => sensitivePort(Number(text(get(p, 'port'))), (text(get(p, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp'))
+        .map((p) => sensitivePort(Number(text(get(p, 'port'))), (text(get(p, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp', undefined, servicePortNames(p)))
         .filter((e) => e !== undefined);
       // HTTPS, or HTTP beside it (the redirect to HTTPS and ACME challenges): an ingress controller or reverse proxy, public by design.
       const numbers = ports.map((p) => Number(text(get(p, 'port'))));
@@ -857,6 +864,15 @@ const loadBalancer = kubeRule({
     }
   },
 });
+
+/**
+ * What a Service port says of its protocol: its name, its appProtocol, and a targetPort that
+ * names a container port (a number says nothing). A port 8500 named grpc is no Consul.
+ */
+function servicePortNames(port: YNode): Array<string | undefined> {
+  const target = text(get(port, 'targetPort'));
+  return [text(get(port, 'name')), text(get(port, 'appProtocol')), target !== undefined && !/^\d+$/.test(target) ? target : undefined];
+}
 
 const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 
