@@ -4,7 +4,7 @@ import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, textOf, usersOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { registryAddress } from '../modules/synthesize.js';
-import { known, sections, tfRule, type Section, type TfRule } from './common.js';
+import { given, known, sections, tfRule, type Section, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, fieldsOf, fileInstance, instancesOf, notCreated, sectionsIn, settingAt, valueIn } from './instances.js';
 
@@ -386,12 +386,14 @@ const defaultSecurityGroup: TfRule = tfRule({
 
 /**
  * An instance with no subnet, network interface or launch template starts in a default
- * subnet of the default VPC, and default subnets map public IPs on launch. Only blocks
- * that may be made count: the ec2-instance module writes `dynamic "network_interface"
- * { for_each = var.network_interface != null ? var.network_interface : {} ... }`.
+ * subnet of the default VPC, and default subnets map public IPs on launch. Only settings
+ * that are given count (the ec2-instance module writes `subnet_id = var.subnet_id`, null
+ * by default; its calls pass network_interface as an input), and only blocks that may be made: the same module
+ * writes `dynamic "network_interface" { for_each = var.network_interface != null ?
+ * var.network_interface : {} ... }`.
  */
 function inDefaultVpc(input: TfInput, resource: TfResource): boolean {
-  return !['subnet_id', 'launch_template', 'network_interface'].some((name) => attribute(resource.block, name) !== undefined || blocksMade(resource.block, name, fileInstance(input)).length > 0);
+  return !['subnet_id', 'launch_template', 'network_interface'].some((name) => given(input, resource.block, name) || blocksMade(resource.block, name, fileInstance(input)).length > 0);
 }
 
 const instancePublicIp: TfRule = tfRule({
@@ -403,6 +405,8 @@ const instancePublicIp: TfRule = tfRule({
   cwe: ['CWE-668'],
   examples: {
     positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n', '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n', 'module "web" {\n  source = "terraform-aws-modules/ec2-instance/aws"\n  # expect\n  associate_public_ip_address = true\n}\n',
+      // The ec2-instance module's subnet_id and associate_public_ip_address left at null: no subnet is named and nothing says no public IP.
+      'variable "subnet_id" {\n  default = null\n}\nvariable "associate_public_ip_address" {\n  default = null\n}\n# expect\nresource "aws_instance" "this" {\n  ami                         = "ami-0123456789abcdef0"\n  instance_type               = "t3.micro"\n  subnet_id                   = var.subnet_id\n  associate_public_ip_address = var.associate_public_ip_address\n}\n',
       // Dynamic network_interface and launch_template blocks that make nothing: the instance still starts in the default VPC.
       'variable "network_interface" {\n  default = null\n}\nvariable "launch_template" {\n  default = null\n}\n# expect\nresource "aws_instance" "this" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  dynamic "network_interface" {\n    for_each = var.network_interface != null ? var.network_interface : {}\n    content {\n      device_index         = network_interface.key\n      network_interface_id = network_interface.value.network_interface_id\n    }\n  }\n  dynamic "launch_template" {\n    for_each = var.launch_template != null ? [var.launch_template] : []\n    content {\n      id = launch_template.value.id\n    }\n  }\n}\n',
     ],
@@ -417,7 +421,8 @@ const instancePublicIp: TfRule = tfRule({
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_spot_instance_request', 'aws_launch_configuration')) {
       const a = attribute(resource.block, 'associate_public_ip_address');
       if (a && isTrueValue(valueOf(input, resource.block, 'associate_public_ip_address'))) yield { line: a.line, message: `${label(resource)} gets a public IP address.`, resource: label(resource) };
-      if (!a && resource.type !== 'aws_launch_configuration' && inDefaultVpc(input, resource))
+      // associate_public_ip_address given null (a module variable left at null) is not set: the subnet decides.
+      if (!given(input, resource.block, 'associate_public_ip_address') && resource.type !== 'aws_launch_configuration' && inDefaultVpc(input, resource))
         yield { line: resource.block.line, message: `${label(resource)} names no subnet, so it starts in the default VPC, whose subnets give every instance a public IP address; associate_public_ip_address is not set to false.`, resource: label(resource), severity: 'low' };
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {
