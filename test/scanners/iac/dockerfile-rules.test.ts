@@ -97,3 +97,25 @@ describe('Dockerfile package signature disabled', () => {
     assert.deepEqual(found.map((h) => [h.line, h.severity ?? 'high']), [[3, 'high'], [2, 'low']]);
   });
 });
+
+describe('Dockerfile package signature checks turned off', () => {
+  const severities = (text: string) => hits('iac/dockerfile-package-signature-disabled', text).map((h) => `${h.line}/${h.detailLine ?? '-'} ${h.severity ?? 'high'}`);
+
+  it('reports apk add --allow-untrusted of packages an earlier stage built at low, bound from it or copied from it', () => {
+    const builder = 'FROM alpine:3.20 AS builder\nRUN abuild -r\nFROM alpine:3.20\n';
+    // nginx's modules image: the packages are bound from the builder stage, installed in a loop.
+    assert.deepEqual(
+      severities(`${builder}RUN --mount=type=bind,target=/tmp/packages/,source=/tmp/packages/,from=builder \\\n    for m in a b; do \\\n        apk add --no-cache --allow-untrusted /tmp/packages/app-module-$m-*.apk; \\\n    done\n`),
+      ['4/6 low'],
+    );
+    assert.deepEqual(severities(`${builder}COPY --from=0 /home/b/packages /tmp/pkgs\nRUN apk add --allow-untrusted /tmp/pkgs/app.apk\n`), ['5/- low']);
+  });
+
+  it('keeps apk add --allow-untrusted high for a package from anywhere else', () => {
+    const builder = 'FROM alpine:3.20 AS builder\nRUN abuild -r\nFROM alpine:3.20\n';
+    // One package not from the stage, a package from an image rather than a stage, and no stage at all.
+    assert.deepEqual(severities(`${builder}COPY --from=builder /out/ /tmp/pkgs/\nRUN apk add --allow-untrusted /tmp/pkgs/app.apk /tmp/other.apk\n`), ['5/- high']);
+    assert.deepEqual(severities(`${builder}COPY --from=example.org/pkgs:1.0 /out/ /tmp/pkgs/\nRUN apk add --allow-untrusted /tmp/pkgs/app.apk\n`), ['5/- high']);
+    assert.deepEqual(severities('FROM alpine:3.20\nRUN wget -O /tmp/app.apk https://example.org/app.apk && apk add --allow-untrusted /tmp/app.apk\n'), ['2/- high']);
+  });
+});

@@ -3,8 +3,8 @@ import { pinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { LOCAL_TRUSTED_APT_SOURCE, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
-import { effectiveWords, pipeToShellOffsets, programOf } from '../shell.js';
-import { effective, type DockerStage } from './parser.js';
+import { effectiveWords, parseShell, pipeToShellOffsets, programOf } from '../shell.js';
+import { effective, type DockerInstruction, type DockerStage } from './parser.js';
 import {
   baseImage,
   builtInSet,
@@ -424,7 +424,7 @@ const signatureDisabled = dockerRule({
   id: 'iac/dockerfile-package-signature-disabled',
   title: 'Package signature verification disabled',
   description:
-    'A package manager is told to accept unsigned or unverified packages (apt --allow-unauthenticated, [trusted=yes], yum --nogpgcheck, apk --allow-untrusted...). A mirror or network attacker can then install anything. An apt repository on the machine itself marked [trusted=yes] (file:), the usual way to install packages just built from source, is low: no network lies between.',
+    'A package manager is told to accept unsigned or unverified packages (apt --allow-unauthenticated, [trusted=yes], yum --nogpgcheck, apk --allow-untrusted...). A mirror or network attacker can then install anything. An apt repository on the machine itself marked [trusted=yes] (file:), the usual way to install packages just built from source, is low: no network lies between. So is apk add --allow-untrusted of package files an earlier stage of the Dockerfile built, bound with RUN --mount=type=bind,from=<stage> or copied with COPY --from=<stage> (the nginx modules image): they are as good as the stage that made them.',
   remediation: 'Remove the option and import the repository signing key instead (signed-by= for apt, gpgkey= for yum).',
   severity: 'high',
   cwe: ['CWE-347'],
@@ -436,6 +436,9 @@ const signatureDisabled = dockerRule({
       'FROM alpine:3.20\n# expect\nRUN apk add --allow-untrusted /tmp/pkg.apk\n',
       // A repository of packages just built from source, on the machine itself: low.
       'FROM debian:12\n# expect\nRUN apt-get source hello && echo "deb [ trusted=yes ] file:///tmp/repo ./" > /etc/apt/sources.list.d/local.list\n',
+      // Low: packages an earlier stage of the build made, bound or copied from it.
+      'FROM alpine:3.20 AS builder\nRUN abuild -r\nFROM alpine:3.20\n# expect\nRUN --mount=type=bind,target=/tmp/packages/,source=/home/b/packages/,from=builder \\\n# detail\n    apk add --no-cache --allow-untrusted /tmp/packages/app-module-*.apk\n',
+      'FROM alpine:3.20 AS builder\nRUN abuild -r\nFROM alpine:3.20\nCOPY --from=builder /home/b/packages/ /tmp/packages/\n# expect\nRUN apk add --allow-untrusted /tmp/packages/app-1.0-r0.apk\n',
     ],
     negative: [
       'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n',
@@ -445,10 +448,18 @@ const signatureDisabled = dockerRule({
     ],
   },
   *check(input) {
+    const builtHere = apkAddsOfBuiltPackages(input);
     for (const { pattern, what } of SIGNATURE_DISABLED) {
       for (const hit of runMatches(input, pattern)) {
         const place = at(hit.instruction, hit.line);
-        yield { ...place, message: `${what}${detailNote(place)} installs packages without verifying their signatures.` };
+        const stage = what === 'apk --allow-untrusted' ? builtHere.get(hit.instruction)?.get(hit.line) : undefined;
+        if (stage !== undefined)
+          yield {
+            ...place,
+            message: `apk --allow-untrusted${detailNote(place)} installs unsigned packages built in stage ${stage} of this build: safe when that stage builds them from verified sources.`,
+            severity: 'low',
+          };
+        else yield { ...place, message: `${what}${detailNote(place)} installs packages without verifying their signatures.` };
       }
     }
     for (const hit of runMatches(input, LOCAL_TRUSTED_APT_SOURCE)) {
@@ -461,6 +472,62 @@ const signatureDisabled = dockerRule({
     }
   },
 });
+
+/**
+ * `apk add --allow-untrusted` of package files that an earlier stage of the file built, by
+ * RUN and line, with the stage's name: every package path lies under the target of a
+ * `RUN --mount=type=bind,from=<stage>` of that RUN (nginx's modules image) or under the
+ * destination of a `COPY --from=<stage>` earlier in its stage. Such packages never crossed a
+ * network; they are as good as the stage that built them.
+ */
+function apkAddsOfBuiltPackages(input: DockerfileInput): Map<DockerInstruction, Map<number, string>> {
+  const out = new Map<DockerInstruction, Map<number, string>>();
+  const stageOf = (from: string): string | undefined => {
+    const name = from.toLowerCase();
+    const stage = /^\d+$/.test(name) ? input.file.stages[Number(name)] : input.file.stages.find((s) => s.name === name);
+    return stage ? (stage.name ?? String(stage.index)) : undefined;
+  };
+  const copied = new Map<number, Array<{ dir: string; stage: string }>>();
+  for (const instruction of input.file.instructions) {
+    const own = effective(instruction);
+    if (own.keyword === 'COPY') {
+      const from = own.flags.get('from');
+      const stage = typeof from === 'string' ? stageOf(from) : undefined;
+      const words = own.exec ?? own.rest.split(/\s+/).filter(Boolean);
+      if (stage !== undefined && words.length >= 2) {
+        const list = copied.get(instruction.stage) ?? [];
+        list.push({ dir: words.at(-1)!, stage });
+        copied.set(instruction.stage, list);
+      }
+      continue;
+    }
+    if (own.keyword !== 'RUN') continue;
+    const dirs = [...(copied.get(instruction.stage) ?? [])];
+    for (const mount of own.args.slice(0, own.restOffset).matchAll(/--mount=(?:"([^"]*)"|'([^']*)'|(\S*))/g)) {
+      const spec = new Map((mount[1] ?? mount[2] ?? mount[3] ?? '').split(',').map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)] as [string, string]));
+      const stage = spec.has('from') ? stageOf(spec.get('from')!) : undefined;
+      const target = spec.get('target') ?? spec.get('dst') ?? spec.get('destination');
+      if (stage !== undefined && target !== undefined && (spec.get('type') ?? 'bind') === 'bind') dirs.push({ dir: target, stage });
+    }
+    if (dirs.length === 0) continue;
+    for (const script of scriptsOf(instruction)) {
+      for (const pipeline of parseShell(script.text)) {
+        for (const command of pipeline) {
+          const words = effectiveWords(command).map((w) => w.text);
+          if (programOf(command) !== 'apk' || !words.includes('add') || !words.includes('--allow-untrusted')) continue;
+          const packages = words.slice(words.indexOf('add') + 1).filter((w) => !w.startsWith('-'));
+          const under = (path: string, dir: string) => path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+          const stages = packages.map((p) => dirs.find((d) => under(p, d.dir))?.stage);
+          if (packages.length === 0 || stages.some((st) => st === undefined)) continue;
+          const lines = out.get(instruction) ?? new Map<number, string>();
+          lines.set(script.line(command.offset), stages[0]!);
+          out.set(instruction, lines);
+        }
+      }
+    }
+  }
+  return out;
+}
 
 const HTTP_URL = /\bhttp:\/\/(?!(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(?:[:/]|$))[^\s"'|;&)]+/g;
 
