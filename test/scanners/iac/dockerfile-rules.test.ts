@@ -119,3 +119,23 @@ describe('Dockerfile package signature checks turned off', () => {
     assert.deepEqual(severities('FROM alpine:3.20\nRUN wget -O /tmp/app.apk https://example.org/app.apk && apk add --allow-untrusted /tmp/app.apk\n'), ['2/- high']);
   });
 });
+
+describe('Dockerfile download used without a check', () => {
+  const found = (text: string) => hits('iac/dockerfile-download-unverified', text).map((h) => h.message.replace(/ and no step.*/, ''));
+
+  it('reads where curl and wget write: -o, -O, -P, clusters such as -fsSLo and -qO-, and a URL held in a variable', () => {
+    assert.deepEqual(found('FROM debian:12\nRUN wget -nv -O /tmp/driver.zip $DRIVER_URL && unzip /tmp/driver.zip -d /opt\n'), ['wget downloads /tmp/driver.zip']);
+    assert.deepEqual(found('FROM debian:12\nRUN wget -qO- https://example.org/tool-1.0.tar.gz | tar -xz -C /opt\n'), ['wget downloads tool-1.0.tar.gz']);
+    assert.deepEqual(found('FROM debian:12\nRUN wget -P /src https://example.org/dist/app-2.1.tar.gz && tar -xzf /src/app-2.1.tar.gz\n'), ['wget downloads /src/app-2.1.tar.gz']);
+    assert.deepEqual(found('FROM debian:12\nRUN curl -H "Accept: application/octet-stream" -fsSLO https://example.org/dist/app_1.0_amd64.deb && dpkg -i app_1.0_amd64.deb\n'), ['curl downloads app_1.0_amd64.deb']);
+    assert.deepEqual(found('FROM debian:12\nRUN curl -sX GET https://example.org/releases/latest -o /tmp/release.json\n'), []);
+  });
+
+  it('takes a check in a later RUN of the same stage, but not of another stage', () => {
+    const download = 'RUN curl -fsSLo /tmp/app.tgz https://example.org/app-1.0.tgz\n';
+    assert.deepEqual(found(`FROM debian:12\n${download}RUN echo "abc  /tmp/app.tgz" | sha256sum -c -\n`), []);
+    assert.deepEqual(found(`FROM debian:12 AS fetch\n${download}FROM debian:12\nRUN echo "abc  /tmp/app.tgz" | sha256sum -c -\n`), ['curl downloads /tmp/app.tgz']);
+    // A check before the download does not cover it.
+    assert.deepEqual(found(`FROM debian:12\nRUN sha256sum --version\n${download}`), ['curl downloads /tmp/app.tgz']);
+  });
+});

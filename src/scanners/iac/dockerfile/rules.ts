@@ -23,6 +23,7 @@ import { at, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type
 import { copiedFileContent } from './build-context.js';
 import { entrypointDrop, hasOwnStartCommand } from './entrypoint.js';
 import { practiceRules } from './practice-rules.js';
+import { unverifiedDownload } from './downloads.js';
 
 const USER_ROOT = /^(?:root|0)(?::.*)?$/i;
 const NONROOT_IMAGE = /(?:nonroot|rootless|non-root)/i;
@@ -962,6 +963,7 @@ export const dockerfileRules: readonly DockerRule[] = [
   secretInEnv,
   secretBuildArg,
   addFromUrl,
+  unverifiedDownload,
   curlPipeShell,
   tlsVerificationDisabled,
   signatureDisabled,
