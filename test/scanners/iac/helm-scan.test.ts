@@ -34,8 +34,9 @@ describe('Helm line mapping', () => {
       'c/templates/d.yaml:1 kind: Pod',
       'c/templates/d.yaml:2 metadata:',
       'c/templates/d.yaml:3   labels:',
-      'c/templates/d.yaml:4     app: web',
-      'c/templates/d.yaml:4     tier: web',
+      // A helper's own text, to its line in the define.
+      'c/templates/_helpers.tpl:2     app: web',
+      'c/templates/_helpers.tpl:3     tier: web',
       'c/templates/d.yaml:5 spec:',
       'c/templates/d.yaml:6   image: nginx',
       'c/templates/d.yaml:7   securityContext:',
@@ -78,11 +79,11 @@ describe('Helm line mapping', () => {
       'c/templates/d.yaml:1 securityContext:',
       'c/values.yaml:2   runAsUser: 0',
       'c/values.yaml:3   readOnlyRootFilesystem: "false"',
-      // The helper's default and a value built from one stay on the template line that includes the helper.
-      'c/templates/d.yaml:2   name: web',
-      'c/templates/d.yaml:2   port: 80-x',
+      // The helper's default and a value built from one stay on the helper's line that prints them.
+      'c/templates/_helpers.tpl:4   name: web',
+      'c/templates/_helpers.tpl:5   port: 80-x',
       // So does a line made of several values.
-      'c/templates/d.yaml:2   image: r/0:80',
+      'c/templates/_helpers.tpl:6   image: r/0:80',
       'c/values.yaml:2   uid: 0',
       // In the template itself, the line stays where the key is written.
       'c/templates/d.yaml:3 port: 80',
@@ -328,7 +329,8 @@ describe('Helm charts in a scan', () => {
     });
     try {
       const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['charts/web/templates/pod.yaml:6']);
+      // On the line of the dependency's helper that writes it.
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['charts/partials/templates/_helpers.tpl:2']);
       assert.deepEqual(
         result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
         ['charts/api/templates/pod.yaml:6 Helm template not rendered: error calling include: template "partials.net" is not defined (dependencies missing from charts/: partials; secloop does not fetch dependencies)'],
@@ -355,7 +357,8 @@ describe('Helm charts in a scan', () => {
       t.write('chart/templates/_helpers.tpl', '{{- define "web.net" -}}\nhostNetwork: false\n{{- end }}\n');
       const result = await runScan({ target: t.dir, staged: true, scannerSet: [iacScanner] });
       assert.deepEqual(result.warnings, []);
-      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['chart/templates/pod.yaml:6']);
+      // On the line of the helper as staged (the working tree's says false).
+      assert.deepEqual(at(result.findings, 'iac/k8s-host-network'), ['chart/templates/_helpers.tpl:2']);
     } finally {
       t.cleanup();
     }

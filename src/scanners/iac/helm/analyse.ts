@@ -107,7 +107,7 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
     if (!lines) split.set(path, (lines = (input.files.get(path) ?? input.otherFiles?.get(path))?.split('\n') ?? []));
     return lines[line - 1] ?? '';
   };
-  const merged = new Map<string, { finding: ScannerFinding; templates: string[]; writers: Location[]; also: string[] }>();
+  const merged = new Map<string, { finding: ScannerFinding; templates: string[]; writers: Location[]; also: string[]; define: boolean }>();
   const secrets: string[] = [];
   for (const all of streams(rendered.templates)) {
     const at = (line: number) => all.origins[line - 1] ?? all.origins.at(-1)!;
@@ -141,11 +141,11 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
         if (typeof resource === 'string' && resource !== seen.finding.properties.resource && !seen.also.includes(resource)) seen.also.push(resource);
         continue;
       }
-      merged.set(key, { finding: relocate(finding, origin, all, lineText), templates: [template], writers: written, also: [] });
+      merged.set(key, { finding: relocate(finding, origin, all, lineText), templates: [template], writers: written, also: [], define: origin.define === true });
     }
   }
   const onDisk = (at: Location) => !packed?.has(at.path);
-  const findings = [...merged.values()].map(({ finding, templates, writers: allWriters, also }) => {
+  const findings = [...merged.values()].map(({ finding, templates, writers: allWriters, also, define }) => {
     const writers = allWriters.filter(onDisk);
     const names = templates.map((t) => inChart(input.dir, t));
     const helm = { chart: input.dir || '.', template: names[0]!, ...(names.length > 1 ? { templates: names } : {}), ...(also.length > 0 ? { also } : {}) };
@@ -155,8 +155,8 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
       ...finding,
       message: intoValues ? withNote(message, ` (rendered by ${names.join(', ')})`) : message,
       properties: { ...finding.properties, helm },
-      // Where the template uses the value: --since keeps the finding when that line changed.
-      ...(intoValues && writers.length > 0 ? { related: [...(finding.related ?? []), ...writers.slice(0, 8).map((w) => ({ ...w, message: 'the template line that writes this value' }))] } : {}),
+      // Where the template uses the value, or includes the helper: --since keeps the finding when that line changed.
+      ...(intoValues && writers.length > 0 ? { related: [...(finding.related ?? []), ...writers.slice(0, 8).map((w) => ({ ...w, message: define ? 'the template line that includes this helper' : 'the template line that writes this value' }))] } : {}),
     };
   });
   return { findings: packed ? findings.map((f) => inArchive(f, packed, lineText)) : findings, secrets };

@@ -67,9 +67,10 @@ const NO_ORIGIN: LineOrigin = () => undefined;
 
 /**
  * Output with the origin of each line: that of its first non-blank character, or, on a
- * line of a helper (whose own text has no origin), that of the one value on the line
- * that has an origin (`runAsUser: {{ .Values.uid }}`); a line made of several such
- * values (`image: {{ .Values.registry }}/{{ .Values.repository }}`) keeps none.
+ * line of a helper (whose own text is a define's: Origin.define), that of the one value
+ * on the line that has an origin (`runAsUser: {{ .Values.uid }}`); a line made of several
+ * such values (`image: {{ .Values.registry }}/{{ .Values.repository }}`) keeps the
+ * define's line, or none when the helper wrote no text on it.
  */
 class Sink {
   private readonly parts: string[] = [];
@@ -85,7 +86,7 @@ class Sink {
   private hasFirst = false;
   private nonBlank: Origin | undefined;
   private hasNonBlank = false;
-  /** On a line whose first non-blank text has no origin: the origin of a later value, and whether values of different origins follow. */
+  /** On a line whose first non-blank text has no origin or a define's: the origin of a later value, and whether values of different origins follow. */
   private later: Origin | undefined;
   private mixed = false;
   private last: Origin | undefined;
@@ -114,7 +115,7 @@ class Sink {
           this.nonBlank = origin;
           this.nonBlankWriter = writer;
           this.hasNonBlank = true;
-        } else if (this.nonBlank === undefined && origin !== undefined) {
+        } else if ((this.nonBlank === undefined || this.nonBlank.define) && origin !== undefined && !origin.define) {
           if (this.later === undefined) {
             this.later = origin;
             this.laterWriter = writer;
@@ -129,8 +130,10 @@ class Sink {
   }
 
   private endLine(newline: Origin | undefined): void {
-    this.origins.push(this.hasNonBlank ? (this.nonBlank ?? (this.mixed ? undefined : this.later)) : this.hasFirst ? this.first : newline);
-    this.writers.push(this.hasNonBlank ? (this.nonBlank !== undefined ? this.nonBlankWriter : this.mixed ? undefined : this.laterWriter) : this.hasFirst ? this.firstWriter : this.writer);
+    // A define's text gives way to the one value printed after it on the line.
+    const byValue = this.hasNonBlank && (this.nonBlank === undefined || this.nonBlank.define === true) && !this.mixed && this.later !== undefined;
+    this.origins.push(this.hasNonBlank ? (byValue ? this.later : this.nonBlank) : this.hasFirst ? this.first : newline);
+    this.writers.push(this.hasNonBlank ? (byValue ? this.laterWriter : this.nonBlank !== undefined ? this.nonBlankWriter : undefined) : this.hasFirst ? this.firstWriter : this.writer);
     this.hasFirst = this.hasNonBlank = this.mixed = false;
     this.later = undefined;
   }
@@ -236,7 +239,8 @@ export class Engine {
         case 'action': {
           // In a helper, a value of values.yaml printed as it is (or quoted) keeps the line of its key.
           const outer = this.lookups;
-          this.lookups = frame.origin(node.line) === undefined && node.pipe.decl.length === 0 ? [] : undefined;
+          const own = frame.origin(node.line);
+          this.lookups = (own === undefined || own.define) && node.pipe.decl.length === 0 ? [] : undefined;
           let value: Value;
           let found: Array<{ value: Value; origin: Origin }> | undefined;
           try {
@@ -276,7 +280,9 @@ export class Engine {
   }
 
   private emit(value: string | Mapped, line: number, frame: Frame, valueOrigin?: Origin): void {
-    const fallback = frame.origin(line) ?? valueOrigin;
+    // What a define's action prints is not the define's text: without a value's origin, the line of the include that prints it.
+    const own = frame.origin(line);
+    const fallback = (own?.define ? undefined : own) ?? valueOrigin;
     // Only the template file's own frames name a line of it; a helper's output is written by the include's line.
     const writer = frame.file === this.file ? () => line : undefined;
     if (typeof value === 'string') frame.sink.write(value, undefined, fallback, writer);
@@ -451,9 +457,11 @@ export class Engine {
 
   /** include / template: a named template rendered with `data` as dot. */
   private call(name: string, data: Value): string | Mapped {
-    const define = this.tplDefines.findLast((defines) => defines.has(name))?.get(name) ?? this.defines.get(name);
+    const inTpl = this.tplDefines.findLast((defines) => defines.has(name))?.get(name);
+    const define = inTpl ?? this.defines.get(name);
     if (!define) throw new TemplateError(`template "${name}" is not defined`);
-    return this.nested(define.body, define.file, NO_ORIGIN, data);
+    // A file's define keeps the lines of its own text (a finding on a line it writes lands there, not on the include); one in a tpl string has no file.
+    return this.nested(define.body, define.file, inTpl ? NO_ORIGIN : (line) => ({ path: define.file, line, define: true }), data);
   }
 
   private nested(body: Node[], file: string, origin: LineOrigin, data: Value): string | Mapped {

@@ -15,6 +15,8 @@ import { withoutStacks, type YamlDuplicate } from '../yaml/tree.js';
 export interface Origin {
   path: string;
   line: number;
+  /** A line of a define's own text (render.ts): a value of values.yaml printed on the same line names its line instead. */
+  define?: true;
 }
 
 export type Value = null | boolean | number | GoInt | string | Mapped | Value[] | Dict | GoObject;
