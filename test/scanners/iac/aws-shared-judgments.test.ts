@@ -246,6 +246,27 @@ describe('CloudFormation: a managed policy ARN is read alike by the rules that j
   }
 });
 
+describe('a REST API method that requires only an API key', () => {
+  const tf = (key: string) => lines('resource "aws_api_gateway_method" "orders" {', '  rest_api_id   = aws_api_gateway_rest_api.shop.id', '  resource_id   = aws_api_gateway_resource.orders.id', '  http_method   = "GET"', '  authorization = "NONE"', ...(key ? [`  api_key_required = ${key}`] : []), '}');
+  const cfn = (key: string) => lines('Resources:', '  Orders:', '    Type: AWS::ApiGateway::Method', '    Properties:', '      RestApiId: !Ref Shop', '      ResourceId: !Ref OrdersResource', '      HttpMethod: GET', '      AuthorizationType: NONE', ...(key ? [`      ApiKeyRequired: ${key}`] : []));
+  const sam = (key: string) =>
+    lines('Transform: AWS::Serverless-2016-10-31', 'Resources:', '  Fn:', '    Type: AWS::Serverless::Function', '    Properties:', '      Handler: app.handler', '      Events:', '        Orders:', '          Type: Api', `          Properties: { Path: /orders, Method: get${key ? `, Auth: { ApiKeyRequired: ${key} }` : ''} }`);
+  const judged = (rule: string, text: string, file: string) => analyseFile(file, text, () => {}).findings.filter((f) => f.ruleId === rule).map((f) => `${f.location.startLine} ${f.severity}`);
+
+  it('is reported on both platforms at low severity, saying an API key does not authenticate; without one, at medium', () => {
+    assert.deepEqual(judged('iac/tf-aws-apigw-method-no-auth', tf('true'), 'main.tf'), ['5 low']);
+    assert.deepEqual(judged('iac/cfn-apigw-method-no-auth', cfn('true'), 'stack.yaml'), ['8 low']);
+    assert.deepEqual(judged('iac/cfn-apigw-method-no-auth', sam('true'), 'stack.yaml'), ['8 low']);
+    for (const message of [...messagesOf('iac/tf-aws-apigw-method-no-auth', tf('true')), ...messagesOf('iac/cfn-apigw-method-no-auth', cfn('true'), 'stack.yaml'), ...messagesOf('iac/cfn-apigw-method-no-auth', sam('true'), 'stack.yaml')])
+      assert.match(message, /requires only an API key: API keys identify callers .* but do not authenticate them/);
+    for (const key of ['', 'false']) {
+      assert.deepEqual(judged('iac/tf-aws-apigw-method-no-auth', tf(key), 'main.tf'), ['5 medium']);
+      assert.deepEqual(judged('iac/cfn-apigw-method-no-auth', cfn(key), 'stack.yaml'), ['8 medium']);
+      assert.deepEqual(judged('iac/cfn-apigw-method-no-auth', sam(key), 'stack.yaml'), ['8 medium']);
+    }
+  });
+});
+
 describe('a judgment made on both platforms has one severity', () => {
   it('tf-aws-<name> and cfn-<name> rate a finding alike (at-rest encryption medium, TLS below 1.2 medium, CloudTrail off medium, API methods without authorization medium)', async () => {
     const { PLATFORM_RULES } = await import('../../../src/scanners/iac/platforms.js');

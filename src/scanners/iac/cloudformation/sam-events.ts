@@ -35,15 +35,20 @@ export function* samApiEvents(t: CfnTemplate): Generator<SamApiEvent & { propert
   }
 }
 
-/** What decides who may call an event's route, if anything: authorized, open (with the line that opens it), or unknown. */
-export type EventAuth = { open: false } | { open: true; line: number };
+/**
+ * What decides who may call an event's route, if anything: authorized, open (with the line
+ * that opens it, and whether an API key is required: it identifies callers but does not
+ * authenticate them), or unknown.
+ */
+export type EventAuth = { open: false } | { open: true; line: number; keyed: boolean };
 
 /**
  * Whether anyone can call the route an API event creates. It is authorized by an
- * `Auth.Authorizer` on the event (other than NONE), an API key it requires, or a default
- * authorizer (unless the event's Authorizer is NONE) or required API key (unless the event's
- * ApiKeyRequired is false) of its API (the `AWS::Serverless::Api`/`HttpApi` it
- * references, else the implicit API) or of the template's Globals. An API defined by an
+ * `Auth.Authorizer` on the event (other than NONE), or a default authorizer (unless the
+ * event's Authorizer is NONE) of its API (the `AWS::Serverless::Api`/`HttpApi` it
+ * references, else the implicit API) or of the template's Globals. An API key the event
+ * requires, or its API requires (unless the event's ApiKeyRequired is false), does not
+ * authorize it: the route is open and `keyed`. An API defined by an
  * OpenAPI document, a private REST API, one whose resource policy admits only some
  * networks or accounts, an API of another stack and CORS preflight routes are not judged
  * (undefined). An API reached only through custom domain names with mutual TLS
@@ -61,7 +66,7 @@ export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNo
   // API, a resource policy or a required API key.
   const line = own ? own.keyLine : event.line;
   const ownKey = bool(t, pairAt(t, event.properties, 'Auth', 'ApiKeyRequired')?.value);
-  if (ownKey === true) return { open: false };
+  let keyed = ownKey === true;
   const api = apiOf(t, event);
   if (api === undefined) return undefined;
   if (api !== 'implicit' && mutualTlsOnlyDomains(t, api)) return { open: false };
@@ -74,9 +79,9 @@ export function eventAuth(t: CfnTemplate, event: SamApiEvent & { properties: YNo
     const defaultAuthorizer = own ? undefined : text(t, pairAt(t, props, 'Auth', 'DefaultAuthorizer')?.value);
     if (defaultAuthorizer !== undefined && defaultAuthorizer.toUpperCase() !== 'NONE') return { open: false };
     // An event's `ApiKeyRequired: false` takes its method out of the API's required key.
-    if (ownKey !== false && bool(t, pairAt(t, props, 'Auth', 'ApiKeyRequired')?.value) === true) return { open: false };
+    if (ownKey !== false && bool(t, pairAt(t, props, 'Auth', 'ApiKeyRequired')?.value) === true) keyed = true;
   }
-  return { open: true, line };
+  return { open: true, line, keyed };
 }
 
 /** The API resource of the template an event attaches to, 'implicit' for SAM's implicit API, undefined when it cannot be told. */

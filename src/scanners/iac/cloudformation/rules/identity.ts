@@ -5,7 +5,7 @@ import { isLiteralSecretValue, isSecretName, nameTokens } from '../../secret-nam
 import { isYMap, isYScalar, isYSeq, type YNode, type YPair, type YScalar } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
 import { managedPolicyArn, RESOURCE_POLICIES, statementsIn } from '../policy.js';
-import { follow, intrinsic, text, UNKNOWN } from '../resolve.js';
+import { bool, follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { eventAuth, samApiEvents } from '../sam-events.js';
 import { apiOfReference, mutualTlsOnlyDomains } from '../api-domains.js';
@@ -184,23 +184,29 @@ const functionUrlPublic: CfnRule = cfnRule({
   },
 });
 
+/** What a finding on a method that requires only an API key says (shared with the Terraform rule's wording). */
+const API_KEY_IS_NOT_AUTHENTICATION = 'API keys identify callers (for usage plans and throttling) but do not authenticate them, and anyone who obtains the key can call the method';
+
 const apiMethodNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-apigw-method-no-auth',
   title: 'API Gateway method without authorization',
   description:
-    "A REST API method has AuthorizationType NONE and requires no API key, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does. A SAM function's `Api` event is such a method when neither the event (Auth.Authorizer, Auth.ApiKeyRequired), nor its AWS::Serverless::Api, nor the template's Globals set an authorizer or an API key; APIs defined by an OpenAPI document and private APIs are not judged. Nor is a method of an API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGateway::BasePathMapping, AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain): only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
-  remediation: 'Use AuthorizationType AWS_IAM, COGNITO_USER_POOLS or CUSTOM with an authorizer, or require an API key; leave NONE only on methods meant to be public.',
+    "A REST API method has AuthorizationType NONE, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does. A method that requires an API key (ApiKeyRequired: true) is reported at low severity: API keys identify callers for usage plans and throttling, but AWS documents that they are not for authentication or authorization, and they are often shipped in client code. A SAM function's `Api` event is such a method when neither the event (Auth.Authorizer), nor its AWS::Serverless::Api, nor the template's Globals set an authorizer (with an API key required by the event or the API, at low severity); APIs defined by an OpenAPI document and private APIs are not judged. Nor is a method of an API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGateway::BasePathMapping, AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain): only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
+  remediation: 'Use AuthorizationType AWS_IAM, COGNITO_USER_POOLS or CUSTOM with an authorizer (an API key can stay for usage plans); leave NONE only on methods meant to be public.',
   severity: 'medium',
   confidence: 'medium',
   cwe: ['CWE-306'],
   examples: {
     positive: [
       'Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !Ref Items\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n',
+      // An API key only (reported at low severity): it identifies the caller, it does not authenticate.
+      'Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !Ref Items\n      HttpMethod: GET\n      ApiKeyRequired: true\n      # expect\n      AuthorizationType: NONE\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Keyed:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { DefaultAuthorizer: AWS_IAM, ApiKeyRequired: true }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        # expect\n        Own: { Type: Api, Properties: { Path: /k, Method: get, Auth: { ApiKeyRequired: true } } }\n        Status:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Keyed\n            Path: /status\n            Method: get\n            Auth:\n              # expect\n              Authorizer: NONE\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        # expect\n        ListItems:\n          Type: Api\n          Properties: { Path: /items, Method: get }\n',
       // The API has a default authorizer, but this event opts out of it.
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { DefaultAuthorizer: Cognito }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Health:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /health\n            Method: get\n            Auth:\n              # expect\n              Authorizer: NONE\n',
       // The API requires a key, but this event takes its method out of it (SAM: ApiKeyRequired false on the event wins).
-      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { ApiKeyRequired: true }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        Keyed: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /items, Method: get } }\n        # expect\n        Health:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /health, Method: get, Auth: { ApiKeyRequired: false } }\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { ApiKeyRequired: true }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        # expect\n        Keyed: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /items, Method: get } }\n        # expect\n        Health:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /health, Method: get, Auth: { ApiKeyRequired: false } }\n',
       // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
       'Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: orders\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !GetAtt Api.RootResourceId\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n  Domain:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: api.example.org\n      RegionalCertificateArn: !Ref Certificate\n      EndpointConfiguration: { Types: [REGIONAL] }\n      MutualTlsAuthentication:\n        TruststoreUri: s3://example-truststore/clients.pem\n  Mapping:\n    Type: AWS::ApiGateway::BasePathMapping\n    Properties:\n      DomainName: api.example.org\n      RestApiId: !Ref Api\n      Stage: prod\n',
       // Nor does it when another domain name without mutual TLS maps the API.
@@ -208,12 +214,12 @@ const apiMethodNoAuth: CfnRule = cfnRule({
     ],
     negative: [
       'Resources:\n  Preflight:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: OPTIONS\n      AuthorizationType: NONE\n',
-      // A default authorizer in Globals, an event authorizer, an API key, an OpenAPI definition, a private API.
+      // A default authorizer in Globals, an event authorizer, an OpenAPI definition, a private API.
       'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Api:\n    Auth: { DefaultAuthorizer: AWS_IAM }\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        List: { Type: Api, Properties: { Path: /items, Method: get } }\n',
-      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Mine: { Type: Api, Properties: { Path: /me, Method: get, Auth: { Authorizer: AWS_IAM } } }\n        Keyed: { Type: Api, Properties: { Path: /k, Method: get, Auth: { ApiKeyRequired: true } } }\n        Queue: { Type: SQS, Properties: { Queue: !GetAtt Q.Arn } }\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Mine: { Type: Api, Properties: { Path: /me, Method: get, Auth: { Authorizer: AWS_IAM } } }\n        Queue: { Type: SQS, Properties: { Queue: !GetAtt Q.Arn } }\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionUri: openapi.yaml\n  Inner:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      EndpointConfiguration: { Type: PRIVATE }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        A: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: get } }\n        B: { Type: Api, Properties: { RestApiId: !Ref Inner, Path: /b, Method: get } }\n        C: { Type: Api, Properties: { RestApiId: !ImportValue shared-api, Path: /c, Method: get } }\n',
-      // Authorizer NONE on an event leaves out the default authorizer only: the API stays private, and keyed.
-      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      EndpointConfiguration: { Type: PRIVATE }\n      Auth: { DefaultAuthorizer: AWS_IAM }\n  Keyed:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { DefaultAuthorizer: AWS_IAM, ApiKeyRequired: true }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        Health: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /health, Method: get, Auth: { Authorizer: NONE } } }\n        Status: { Type: Api, Properties: { RestApiId: !Ref Keyed, Path: /status, Method: get, Auth: { Authorizer: NONE } } }\n',
+      // Authorizer NONE on an event leaves out the default authorizer only: the API stays private.
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      EndpointConfiguration: { Type: PRIVATE }\n      Auth: { DefaultAuthorizer: AWS_IAM }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        Health: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /health, Method: get, Auth: { Authorizer: NONE } } }\n',
       // A resource policy that admits only the office network.
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth:\n        ResourcePolicy:\n          IpRangeWhitelist: [203.0.113.0/24]\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        A: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: get } }\n',
       'Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: GET\n      AuthorizationType: COGNITO_USER_POOLS\n      AuthorizerId: !Ref Authorizer\n',
@@ -226,9 +232,11 @@ const apiMethodNoAuth: CfnRule = cfnRule({
       const auth = prop(t, r, 'AuthorizationType');
       if (text(t, auth?.value)?.toUpperCase() !== 'NONE') continue;
       if (text(t, prop(t, r, 'HttpMethod')?.value)?.toUpperCase() === 'OPTIONS') continue;
-      if (prop(t, r, 'ApiKeyRequired') && text(t, prop(t, r, 'ApiKeyRequired')?.value) !== 'false') continue;
       if (reachedOnlyWithClientCertificate(t, prop(t, r, 'RestApiId')?.value)) continue;
-      yield { line: auth!.keyLine, message: `${label(r)} can be called without authorization.`, resource: label(r) };
+      // An API key identifies the caller for a usage plan; it does not authenticate (AWS says not to rely on it for access control).
+      if (bool(t, prop(t, r, 'ApiKeyRequired')?.value) === true)
+        yield { line: auth!.keyLine, message: `${label(r)} requires only an API key: ${API_KEY_IS_NOT_AUTHENTICATION}.`, resource: label(r), severity: 'low' };
+      else yield { line: auth!.keyLine, message: `${label(r)} can be called without authorization.`, resource: label(r) };
     }
     yield* openSamEvents(t, 'Api');
   },
@@ -248,7 +256,9 @@ function* openSamEvents(t: CfnTemplate, kind: 'Api' | 'HttpApi'): Generator<Hit>
   for (const event of samApiEvents(t)) {
     if (event.kind !== kind) continue;
     const auth = eventAuth(t, event);
-    if (auth?.open) yield { line: auth.line, message: `${label(event.fn)} event ${event.name} (${event.route}) can be called without authorization.`, resource: label(event.fn) };
+    if (!auth?.open) continue;
+    if (auth.keyed) yield { line: auth.line, message: `${label(event.fn)} event ${event.name} (${event.route}) requires only an API key: ${API_KEY_IS_NOT_AUTHENTICATION}.`, resource: label(event.fn), severity: 'low' };
+    else yield { line: auth.line, message: `${label(event.fn)} event ${event.name} (${event.route}) can be called without authorization.`, resource: label(event.fn) };
   }
 }
 

@@ -71,14 +71,16 @@ const apiMethodWithoutAuth: TfRule = tfRule({
   id: 'iac/tf-aws-apigw-method-no-auth',
   title: 'API Gateway method open without authorization',
   description:
-    'An API Gateway REST method has authorization = "NONE": anyone on the internet who knows the URL can call it, and the back end (a Lambda function, a service behind a VPC link) must defend itself. CORS preflight (OPTIONS) methods are not reported. An API key (api_key_required) identifies a client for throttling and quotas but is not authentication. A method of an API whose default execute-api endpoint is switched off (disable_execute_api_endpoint = true) and that the module maps only to custom domain names with mutual TLS (mutual_tls_authentication with a truststore, by aws_api_gateway_base_path_mapping or aws_apigatewayv2_api_mapping) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.',
-  remediation: 'Use authorization = "AWS_IAM", "COGNITO_USER_POOLS" or "CUSTOM" with an authorizer_id; if the method is meant to be public, say so with a secloop-ignore comment and protect it with a usage plan and AWS WAF.',
+    'An API Gateway REST method has authorization = "NONE": anyone on the internet who knows the URL can call it, and the back end (a Lambda function, a service behind a VPC link) must defend itself. CORS preflight (OPTIONS) methods are not reported. A method that requires an API key (api_key_required = true) is reported at low severity: API keys identify callers for usage plans and throttling, but AWS documents that they are not for authentication or authorization, and they are often shipped in client code. A method of an API whose default execute-api endpoint is switched off (disable_execute_api_endpoint = true) and that the module maps only to custom domain names with mutual TLS (mutual_tls_authentication with a truststore, by aws_api_gateway_base_path_mapping or aws_apigatewayv2_api_mapping) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.',
+  remediation: 'Use authorization = "AWS_IAM", "COGNITO_USER_POOLS" or "CUSTOM" with an authorizer_id (an API key can stay for usage plans); if the method is meant to be public, say so with a secloop-ignore comment and protect it with a usage plan and AWS WAF.',
   severity: 'medium',
   confidence: 'medium',
   cwe: ['CWE-306'],
   examples: {
     positive: [
       'resource "aws_api_gateway_method" "orders" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "POST"\n  # expect\n  authorization = "NONE"\n}\n',
+      // An API key only (reported at low severity): it identifies the caller, it does not authenticate.
+      'resource "aws_api_gateway_method" "orders" {\n  rest_api_id      = aws_api_gateway_rest_api.shop.id\n  resource_id      = aws_api_gateway_resource.orders.id\n  http_method      = "POST"\n  api_key_required = true\n  # expect\n  authorization    = "NONE"\n}\n',
       // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
       'resource "aws_api_gateway_rest_api" "shop" {\n  name = "shop"\n}\n\nresource "aws_api_gateway_method" "orders" {\n  rest_api_id   = aws_api_gateway_rest_api.shop.id\n  resource_id   = aws_api_gateway_resource.orders.id\n  http_method   = "POST"\n  # expect\n  authorization = "NONE"\n}\n\nresource "aws_api_gateway_domain_name" "shop" {\n  domain_name              = "api.example.org"\n  regional_certificate_arn = aws_acm_certificate.shop.arn\n  endpoint_configuration {\n    types = ["REGIONAL"]\n  }\n  mutual_tls_authentication {\n    truststore_uri = "s3://example-truststore/clients.pem"\n  }\n}\n\nresource "aws_api_gateway_base_path_mapping" "shop" {\n  api_id      = aws_api_gateway_rest_api.shop.id\n  stage_name  = aws_api_gateway_stage.prod.stage_name\n  domain_name = aws_api_gateway_domain_name.shop.domain_name\n}\n',
     ],
@@ -99,13 +101,10 @@ const apiMethodWithoutAuth: TfRule = tfRule({
       // Reached only through domain names with mutual TLS: callers need a client certificate.
       const api = mentioned(input, attribute(method.block, 'rest_api_id')?.expr).find((r) => r.kind === 'resource' && r.type === 'aws_api_gateway_rest_api');
       if (api && mutualTlsOnlyDomains(input, api)) continue;
-      const keyed = isTrueValue(valueOf(input, method.block, 'api_key_required'));
-      yield {
-        line: a.line,
-        message: `${label(method)} (${verb.toUpperCase()}) can be called without authorization${keyed ? ' (only an API key is required)' : ''}.`,
-        resource: label(method),
-        ...(keyed ? { severity: 'low' as const } : {}),
-      };
+      // An API key identifies the caller for a usage plan; it does not authenticate (AWS says not to rely on it for access control).
+      if (isTrueValue(valueOf(input, method.block, 'api_key_required')))
+        yield { line: a.line, message: `${label(method)} (${verb.toUpperCase()}) requires only an API key: API keys identify callers (for usage plans and throttling) but do not authenticate them, and anyone who obtains the key can call the method.`, resource: label(method), severity: 'low' };
+      else yield { line: a.line, message: `${label(method)} (${verb.toUpperCase()}) can be called without authorization.`, resource: label(method) };
     }
   },
 });
