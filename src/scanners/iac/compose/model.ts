@@ -212,21 +212,24 @@ export function mounts(service: ComposeService): Mount[] {
   const key = pair(service.node, 'volumes');
   for (const item of items(key?.value)) {
     if (isYScalar(item)) {
-      const raw = String(item.value ?? '');
-      const parts = raw.split(':');
+      // Compose fills in the variables first, then reads the entry (`${DOCKER_SOCK:-/var/run/docker.sock}:/var/run/docker.sock`).
+      const raw = resolved(service, String(item.value ?? '')).text;
+      const parts = splitColons(raw);
+      // A Windows drive (`C:\data:/data`): its colon is no separator.
+      if (parts.length > 2 && /^[A-Za-z]$/.test(parts[0]!) && /^[\\/]/.test(parts[1]!)) parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
       // A lone path (`- /app/node_modules`) is an anonymous volume at that container path: no host path is mounted.
       if (parts.length === 1) {
         out.push({ source: '', target: raw.trim(), at: listEntry(item.line), bind: false, readOnly: false });
         continue;
       }
       const [source = '', target = '', options = ''] = parts;
-      const bind = /^(?:\/|\.|~|\$)/.test(source);
+      const bind = /^(?:\/|\.|~|\$|[A-Za-z]:[\\/])/.test(source);
       const at = listEntry(item.line);
       const mode = options.split(',').find((o) => /^r?(?:shared|slave|private)$/.test(o));
       const readOnly = options.split(',').some((o) => o.trim() === 'ro');
       out.push({ source, target, at, bind, readOnly, ...(mode ? { propagation: { mode, at } } : {}) });
     } else if (isYMap(item)) {
-      const source = text(get(item, 'source')) ?? '';
+      const source = resolved(service, text(get(item, 'source')) ?? '').text;
       const type = text(get(item, 'type')) ?? (source.startsWith('/') ? 'bind' : 'volume');
       const propagation = pair(get(item, 'bind'), 'propagation');
       const mode = text(propagation?.value);

@@ -101,7 +101,12 @@ const dockerSocket = composeRule({
   severity: 'critical',
   cwe: ['CWE-250'],
   examples: {
-    positive: [service('    volumes:\n      # expect\n      - /var/run/docker.sock:/var/run/docker.sock\n'), service('    volumes:\n      - type: bind\n        # expect\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n')],
+    positive: [
+      service('    volumes:\n      # expect\n      - /var/run/docker.sock:/var/run/docker.sock\n'),
+      service('    volumes:\n      - type: bind\n        # expect\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n'),
+      // The variable's default is what is mounted wherever the variable is not set.
+      service('    volumes:\n      # expect\n      - ${DOCKER_SOCK:-/var/run/docker.sock}:/var/run/docker.sock:ro\n'),
+    ],
     negative: [service('    volumes:\n      - ./data:/data\n      - logs:/var/log/app\n'), service('    volumes:\n      - /var/run/docker.sock\n')],
   },
   *check(input) {
@@ -126,6 +131,9 @@ const sensitiveMount = composeRule({
     positive: [
       service('    volumes:\n      # expect\n      - /etc:/host/etc:ro\n'),
       service('    volumes:\n      # expect\n      - /:/host\n'),
+      service('    volumes:\n      # expect\n      - ${HOST_ETC:-/etc}:/host/etc\n'),
+      // A Windows host's system directory, its drive's colon no separator.
+      service('    volumes:\n      # expect\n      - C:\\Windows\\System32:/host/system32:ro\n'),
       // The host's own configuration under /etc, and that of a daemon whose configuration runs commands as root.
       service('    volumes:\n      # expect\n      - /etc/cron.d:/etc/cron.d\n      # expect\n      - /etc/dnsmasq.d:/etc/dnsmasq.d\n'),
       // Written to, the host's time zone and trusted certificates are changed; the logs of every container; a user's keys.
