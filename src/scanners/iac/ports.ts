@@ -90,9 +90,27 @@ const CASSANDRA_IMAGES = /(?:^|[/_-])(?:cassandra|scylla(?:db)?|dse(?:-server)?|
 const CATALOGUE: readonly ServicePort[] = [
   { port: 20, transport: 'tcp', service: 'FTP data', category: 'file-transfer', cleartext: true, severity: 'high' },
   { port: 21, transport: 'tcp', service: 'FTP', category: 'file-transfer', cleartext: true, severity: 'high' },
-  { port: 22, transport: 'tcp', service: 'SSH', category: 'remote-access', cleartext: false, severity: 'high' },
+  {
+    port: 22,
+    transport: 'tcp',
+    service: 'SSH',
+    category: 'remote-access',
+    cleartext: false,
+    severity: 'high',
+    // A git forge's SSH serves git over SSH, no shell: it publishes the port on purpose (gitea/gitea with 2222:22).
+    serviceImages: /(?:^|[/_-])(?:gitea|forgejo|gogs|gitlab(?:-ce|-ee)?|soft-serve|onedev)(?:$|[/_-])/,
+  },
   { port: 23, transport: 'tcp', service: 'Telnet', category: 'remote-access', cleartext: true, severity: 'critical' },
-  { port: 25, transport: 'tcp', service: 'SMTP', category: 'mail', cleartext: true, severity: 'medium' },
+  {
+    port: 25,
+    transport: 'tcp',
+    service: 'SMTP',
+    category: 'mail',
+    cleartext: true,
+    severity: 'medium',
+    // A mail server takes mail from the internet on 25: it publishes the port on purpose (mailcow's postfix, docker-mailserver).
+    serviceImages: /(?:^|[/_-])(?:postfix|exim4?|sendmail|opensmtpd|haraka|maddy|stalwart|mail-?server|mailu|poste\.io|mailcow-postfix)(?:$|[/_-])/,
+  },
   {
     port: 53,
     transport: 'both',

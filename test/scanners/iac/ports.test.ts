@@ -21,6 +21,15 @@ describe('sensitive port catalogue', () => {
     assert.equal(sensitivePort(1883, 'udp'), undefined);
   });
 
+  it('does not report SSH on a git forge, nor SMTP on a mail server: they publish those ports on purpose', () => {
+    for (const image of ['gitea/gitea:1.22', 'codeberg.org/forgejo/forgejo:9', 'gitlab/gitlab-ce:17.5.1-ce.0', 'gogs/gogs:0.13'])
+      assert.equal(sensitivePort(22, 'tcp', image), undefined, image);
+    for (const image of ['linuxserver/openssh-server:9.7', 'alpine:3.20', undefined]) assert.equal(sensitivePort(22, 'tcp', image)?.service, 'SSH', image);
+    for (const image of ['ghcr.io/mailcow/postfix:3.10.12-1', 'mailserver/docker-mailserver:14.0', 'boky/postfix:4.3', 'ghcr.io/mailu/postfix:2024.06', 'stalwartlabs/mail-server:v0.10'])
+      assert.equal(sensitivePort(25, 'tcp', image), undefined, image);
+    for (const image of ['nginx:1.27', undefined]) assert.equal(sensitivePort(25, 'tcp', image)?.service, 'SMTP', image);
+  });
+
   it('does not report DNS on an image that is a DNS server', () => {
     assert.equal(sensitivePort(53, 'udp')?.service, 'DNS');
     assert.equal(sensitivePort(53, 'udp', 'alpine:3.20')?.service, 'DNS');
