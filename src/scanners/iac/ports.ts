@@ -84,6 +84,9 @@ function imageName(image: string): string {
   return name.replace(/:[^/]*$/, '');
 }
 
+/** Elasticsearch and the search engines that keep its ports (OpenSearch, Open Distro, the ELK bundles). */
+const ELASTICSEARCH_IMAGES = /(?:^|[/_-])(?:elasticsearch|opensearch|opendistro(?:-for-elasticsearch)?|elk|elastic)(?:$|[/_-])|^java$/;
+
 /** Cassandra and the databases that speak its internode protocol; the program `java` is how Cassandra's process shows in `secloop ops check`. */
 const CASSANDRA_IMAGES = /(?:^|[/_-])(?:cassandra|scylla(?:db)?|dse(?:-server)?|elassandra)(?:$|[/_-])|^java$/;
 
@@ -178,8 +181,9 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 8983, transport: 'tcp', service: 'Apache Solr', category: 'database', cleartext: true, severity: 'high', speaks: ['http'] },
   { port: 9042, transport: 'tcp', service: 'Cassandra CQL', category: 'database', cleartext: true, severity: 'high' },
   { port: 9092, transport: 'tcp', service: 'Kafka', category: 'messaging', cleartext: true, severity: 'high' },
-  { port: 9200, transport: 'tcp', service: 'Elasticsearch HTTP', category: 'database', cleartext: true, severity: 'high', speaks: ['http'] },
-  { port: 9300, transport: 'tcp', service: 'Elasticsearch transport', category: 'database', cleartext: true, severity: 'high' },
+  // 9200 is also the proxy port of ownCloud Infinite Scale (owncloud/ocis): with the image known, only a search engine's image is Elasticsearch.
+  { port: 9200, transport: 'tcp', service: 'Elasticsearch HTTP', category: 'database', cleartext: true, severity: 'high', speaks: ['http'], knownImagesOnly: ELASTICSEARCH_IMAGES },
+  { port: 9300, transport: 'tcp', service: 'Elasticsearch transport', category: 'database', cleartext: true, severity: 'high', knownImagesOnly: ELASTICSEARCH_IMAGES },
   { port: 10250, transport: 'tcp', service: 'Kubelet API', category: 'cluster', cleartext: false, severity: 'critical', speaks: ['http', 'metrics'] },
   { port: 10255, transport: 'tcp', service: 'Kubelet read-only API', category: 'cluster', cleartext: true, severity: 'high', speaks: ['http', 'metrics'] },
   { port: 11211, transport: 'both', service: 'Memcached', category: 'cache', cleartext: true, severity: 'high' },

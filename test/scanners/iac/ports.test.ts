@@ -30,6 +30,13 @@ describe('sensitive port catalogue', () => {
     for (const image of ['nginx:1.27', undefined]) assert.equal(sensitivePort(25, 'tcp', image)?.service, 'SMTP', image);
   });
 
+  it('reads 9200 and 9300 as Elasticsearch only in a search engine image when the image is known', () => {
+    assert.equal(sensitivePort(9200, 'tcp', 'owncloud/ocis:7.0'), undefined);
+    for (const image of ['elasticsearch:8.15.0', 'docker.elastic.co/elasticsearch/elasticsearch:8.15.0', 'opensearchproject/opensearch:2.17.0', 'sebp/elk:8.15', undefined])
+      assert.equal(sensitivePort(9200, 'tcp', image)?.service, 'Elasticsearch HTTP', image);
+    assert.equal(sensitivePort(9300, 'tcp', 'bitnami/elasticsearch:8')?.service, 'Elasticsearch transport');
+  });
+
   it('does not report DNS on an image that is a DNS server', () => {
     assert.equal(sensitivePort(53, 'udp')?.service, 'DNS');
     assert.equal(sensitivePort(53, 'udp', 'alpine:3.20')?.service, 'DNS');

@@ -241,8 +241,8 @@ const sensitivePortPublished = composeRule({
       'services:\n  api:\n    build: .\n    ports:\n      - "127.0.0.1:8000:8000"\n      - "0.0.0.0:5000:5000"\n',
       // A DNS server publishes 53 on purpose.
       'services:\n  dns:\n    image: pihole/pihole:2024.07.0\n    ports:\n      - "53:53/udp"\n      - "53:53/tcp"\n',
-      // So do a git forge its SSH and a mail server SMTP.
-      'services:\n  git:\n    image: gitea/gitea:1.22\n    ports:\n      - "2222:22"\n  mx:\n    image: mailserver/docker-mailserver:14.0\n    ports:\n      - "25:25"\n',
+      // So do a git forge its SSH and a mail server SMTP; 9200 is Elasticsearch only in a search engine's image.
+      'services:\n  git:\n    image: gitea/gitea:1.22\n    ports:\n      - "2222:22"\n  mx:\n    image: mailserver/docker-mailserver:14.0\n    ports:\n      - "25:25"\n  ocis:\n    image: owncloud/ocis:7.0\n    ports:\n      - "9200:9200"\n',
       // The variable's default gives a loopback address with the port.
       service('    ports:\n      - "${REDIS_PORT:-127.0.0.1:7654}:6379"\n      - "${SQL_PORT:-[::1]:13306}:3306"\n'),
     ],
