@@ -29,6 +29,8 @@ const NOT_A_SECRET_LAST = new Set([
   'manager', 'lookup', 'env', 'var', 'variable', 'cmd', 'command', 'ip', 'ips', 'addr', 'address', 'port',
   // `MAILCOW_PASS_SCHEME=BLF-CRYPT`, Dovecot's default_pass_scheme: how passwords are hashed.
   'scheme', 'schemes',
+  // `SECRET_LOCAL_HOSTNAME=0.0.0.0`: an address.
+  'hostname', 'hostnames',
 ]);
 /** Words right after a secret word that make the name a reference to the secret, wherever the name ends. */
 const REFERENCE_NEXT = new Set(['id', 'ids', 'arn', 'arns', 'alias', 'name', 'names']);

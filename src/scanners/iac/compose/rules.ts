@@ -415,6 +415,7 @@ const secretInEnvironment = composeRule({
       service('    environment:\n      - MAILCOW_PASS_SCHEME=${MAILCOW_PASS_SCHEME:-BLF-CRYPT}\n'),
       // A fallback that says there is no key: the API stays off until one is set.
       service('    environment:\n      - API_KEY=${API_KEY:-invalid}\n'),
+      service('    environment:\n      - SECRET_LOCAL_HOSTNAME=0.0.0.0\n'),
     ],
   },
   *check(input) {
