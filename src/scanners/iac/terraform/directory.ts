@@ -63,9 +63,15 @@ import { isOverrideFile, mergeOverrides, overrideSourceOf, type MergedOverrides,
 
 export type ParsedTerraform = { body: Body; problems: Array<{ line: number; message: string }> };
 
-/** A file's text in the native syntax or, told apart by its first character (an HCL body never starts with `{`), the JSON syntax. */
-export function parseTerraformText(source: string): ParsedTerraform {
-  return /^\s*\{/.test(source.slice(0, 4096)) ? parseTerraformJson(source) : parseHcl(source);
+/**
+ * A file's text in the native syntax or the JSON syntax: a file named *.tf.json is JSON
+ * (one that is not valid JSON, a top-level array or a leading comment, says so, not an
+ * HCL error), and a text without a name whose first character is `{` is too (an HCL body
+ * never starts with `{`). An empty *.tf.json reads as an empty body.
+ */
+export function parseTerraformText(source: string, path?: string): ParsedTerraform {
+  const json = path !== undefined && path.toLowerCase().endsWith('.tf.json') ? source.trim() !== '' : /^\s*\{/.test(source.slice(0, 4096));
+  return json ? parseTerraformJson(source) : parseHcl(source);
 }
 
 /** What one file of a module directory sees of the rest of it. */
@@ -383,7 +389,7 @@ class ModuleDirectory {
   private parse(file: DirectorySource, all: boolean): ParsedTerraform | undefined {
     // The scan loop's directories also read every file's resources for the other files.
     if (file.text.length > MAX_CHARS || !(this.readsResources || all || DECLARES.test(file.text))) return undefined;
-    return file.parsed ?? parseTerraformText(file.text);
+    return file.parsed ?? parseTerraformText(file.text, file.path);
   }
 
   /** The override files merged into the blocks of the other files (overrides.ts), when those read as one module. */

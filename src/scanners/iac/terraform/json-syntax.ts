@@ -28,7 +28,7 @@ export function parseTerraformJson(source: string): JsonSyntaxFile {
     if (!(error instanceof JsonError)) throw error;
     return { body: empty(), problems: [{ line: error.line, message: `invalid JSON: ${error.message}` }] };
   }
-  if (root.kind !== 'object') return { body: empty(), problems: [{ line: root.line, message: 'a Terraform JSON file holds an object at the top level' }] };
+  if (root.kind !== 'object') return { body: empty(), problems: [{ line: root.line, message: `not Terraform JSON: the top level is ${root.kind === 'array' ? 'an array' : `a ${root.kind}`}, where Terraform expects an object` }] };
   if (isPlan(root)) return { body: planBody(source, root), problems: [] };
   const body = empty();
   for (const entry of members(root)) {

@@ -63,14 +63,14 @@ export interface TfInput {
 }
 
 /**
- * Reads a Terraform file in the native syntax (.tf) or the JSON syntax (.tf.json, told
- * apart by its first character: an HCL body never starts with `{`) into one model,
+ * Reads a Terraform file in the native syntax (.tf) or the JSON syntax (.tf.json, or
+ * a text without a name that starts with `{`: directory.ts parseTerraformText) into one model,
  * with the resources of well-known registry modules added (modules/registry.ts).
  * With the scope of its module directory (directory.ts), `var.x` takes the value of a
  * terraform.tfvars first, and names the file does not define resolve in its other files.
  */
 export function readTerraform(source: string, warn: (line: number, message: string) => void, directory?: TfDirectoryScope, path?: string): TfInput | undefined {
-  const parsed = directory?.takeParse(source) ?? parseTerraformText(source);
+  const parsed = directory?.takeParse(source) ?? parseTerraformText(source, path);
   for (const problem of parsed.problems) warn(problem.line, problem.message);
   // An override file is merged into the blocks of the directory's other files (overrides.ts), checked there.
   const override = path !== undefined && isOverrideFile(path);

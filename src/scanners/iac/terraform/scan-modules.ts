@@ -28,7 +28,7 @@ import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, may
 export function analyseInContexts(path: string, text: string, calls: readonly CalledAs[], warn: (warning: Omit<ScanWarning, 'scanner'>) => void, platformHint: Platform | undefined): FileAnalysis {
   let parsed: ParsedTerraform | undefined;
   try {
-    parsed = calls[0]?.terraform.takeParse(text) ?? parseTerraformText(text);
+    parsed = calls[0]?.terraform.takeParse(text) ?? parseTerraformText(text, path);
   } catch {
     parsed = undefined; // each analysis parses again and reports it
   }
@@ -197,7 +197,7 @@ export class TerraformModules {
     for (const [path, text] of texts) {
       if (!overridden && !mayCallLocalModule(text)) continue;
       try {
-        parsed.push({ path, text, body: parseTerraformText(text).body });
+        parsed.push({ path, text, body: parseTerraformText(text, path).body });
       } catch {
         continue; // a parser bug: the scan loop meets it again and reports it
       }
@@ -289,7 +289,7 @@ export class TerraformModules {
       if (text === null || !mayCallLocalModule(text)) continue;
       let body: Body;
       try {
-        body = parseTerraformText(text).body;
+        body = parseTerraformText(text, path).body;
       } catch {
         continue; // a parser bug: the scan reports it where it analyses the file
       }
