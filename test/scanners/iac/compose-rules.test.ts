@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runScan } from '../../../src/engine/scan.js';
 import { writeJson } from '../../../src/report/json.js';
 import { urlPassword } from '../../../src/scanners/iac/compose/rules.js';
-import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { analyseFile, iacScanner } from '../../../src/scanners/iac/index.js';
 import { tempTree } from '../../helpers/tmp.js';
 
 describe('compose: passwords inside URLs', () => {
@@ -34,5 +34,18 @@ describe('compose: passwords inside URLs', () => {
     } finally {
       tree.cleanup();
     }
+  });
+});
+
+describe('compose: the runtime socket held by a filtering proxy', () => {
+  const socket = (environment: string) =>
+    analyseFile('compose.yaml', `services:\n  socket-proxy:\n    image: tecnativa/docker-socket-proxy:0.3.0\n${environment}    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n`, () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-docker-socket')
+      .map((f) => `${f.location.startLine} ${f.severity}`);
+
+  it('is medium while the proxy lets its clients only read, critical once POST lets them start containers', () => {
+    assert.deepEqual(socket(''), ['5 medium']);
+    assert.deepEqual(socket('    environment:\n      CONTAINERS: 1\n      POST: 0\n'), ['8 medium']);
+    assert.deepEqual(socket('    environment:\n      - CONTAINERS=1\n      - POST=1\n'), ['8 critical']);
   });
 });

@@ -96,13 +96,15 @@ const RUNTIME_SOCKET = /(?:^|\/)(?:docker|containerd|crio|podman)\.sock$|^\/(?:v
 const dockerSocket = composeRule({
   id: 'iac/compose-docker-socket',
   title: 'Docker socket mounted into a container',
-  description: 'The container mounts the Docker (or containerd) socket. Whoever controls the container can ask the daemon to start a privileged container with the host file system mounted: it is root on the host.',
+  description: 'The container mounts the Docker (or containerd) socket. Whoever controls the container can ask the daemon to start a privileged container with the host file system mounted: it is root on the host. A Docker socket proxy configured by API section (tecnativa/docker-socket-proxy, linuxserver/socket-proxy) that lets its clients only read (POST not set) is medium: it is the filtering proxy this rule recommends, and what remains is to keep it unpublished and its sections few; with POST=1 its clients can start a privileged container, and it stays critical.',
   remediation: 'Do not mount the socket; if a tool must talk to Docker, put a filtering proxy (read-only API) in front of it or use rootless Docker.',
   severity: 'critical',
   cwe: ['CWE-250'],
   examples: {
     positive: [
       service('    volumes:\n      # expect\n      - /var/run/docker.sock:/var/run/docker.sock\n'),
+      // Medium: a filtering proxy that lets its clients read, not write (POST=0, the default).
+      'services:\n  socket-proxy:\n    image: lscr.io/linuxserver/socket-proxy:1.26.2\n    environment:\n      - CONTAINERS=1\n    volumes:\n      # expect\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n',
       service('    volumes:\n      - type: bind\n        # expect\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n'),
       // The variable's default is what is mounted wherever the variable is not set.
       service('    volumes:\n      # expect\n      - ${DOCKER_SOCK:-/var/run/docker.sock}:/var/run/docker.sock:ro\n'),
@@ -112,12 +114,36 @@ const dockerSocket = composeRule({
   *check(input) {
     for (const s of input.services) {
       for (const m of mounts(s)) {
-        if (m.bind && RUNTIME_SOCKET.test(m.source.replace(/\/+$/, '') || '/'))
-          yield { ...m.at, message: `${label(s)} mounts the container runtime socket ${m.source}${detailNote(m.at)}: that is root on the host.`, resource: label(s) };
+        if (!m.bind || !RUNTIME_SOCKET.test(m.source.replace(/\/+$/, '') || '/')) continue;
+        const proxy = socketProxy(s);
+        if (proxy !== undefined)
+          yield {
+            ...m.at,
+            message: `${label(s)} mounts the container runtime socket ${m.source}${detailNote(m.at)} as a filtering proxy (${proxy}) that lets its clients only read (POST is not set): keep it off published ports and allow only the API sections its clients need.`,
+            resource: label(s),
+            severity: 'medium',
+          };
+        else yield { ...m.at, message: `${label(s)} mounts the container runtime socket ${m.source}${detailNote(m.at)}: that is root on the host.`, resource: label(s) };
       }
     }
   },
 });
+
+/** The Docker socket proxies configured by API section (CONTAINERS=1, POST=0): Tecnativa's and linuxserver.io's. */
+const SOCKET_PROXY_IMAGE = /(?:^|\/)(?:tecnativa\/docker-socket-proxy|linuxserver\/socket-proxy)(?::[^/]*)?(?:@.*)?$/i;
+
+/**
+ * The image of a service that is a Docker socket proxy letting its clients only read: POST
+ * (every write method: creating, starting and exec'ing into containers) is not turned on.
+ * With POST=1 the clients can start a privileged container, root on the host as the socket is.
+ */
+function socketProxy(s: ComposeService): string | undefined {
+  const image = serviceImage(s)?.ref;
+  if (image === undefined || !SOCKET_PROXY_IMAGE.test(image)) return undefined;
+  const post = environment(s.node, 'environment').find((e) => e.name === 'POST');
+  const value = post?.value === undefined || post.value === null ? '' : String(post.value).trim().toLowerCase();
+  return value === '' || value === '0' || value === 'false' ? image : undefined;
+}
 
 const sensitiveMount = composeRule({
   id: 'iac/compose-sensitive-host-mount',
