@@ -199,7 +199,7 @@ describe('Helm charts rendered with the values of their deployments', () => {
     assert.match(messages(result.findings, 'iac/k8s-host-ipc')[0]!, /^DaemonSet\/collector-fluentd .*helmCharts fluentd/);
     // What every render finds, its objects named after each release and in each release's namespace (the service account
     // logging/logs-fluentd for default/release-name-fluentd), is one finding, the default render's.
-    assert.deepEqual(messages(result.findings, 'iac/k8s-rbac-secrets-access'), ['Role/release-name-fluentd can read Secrets (get), and service account default/release-name-fluentd is bound to it.']);
+    assert.deepEqual(messages(result.findings, 'iac/k8s-rbac-secrets-access'), ['Role/release-name-fluentd can read Secrets (get) of its namespace only, and service account default/release-name-fluentd is bound to it.']);
     assert.deepEqual(messages(result.findings, 'iac/k8s-no-memory-limit'), ['DaemonSet/release-name-fluentd container fluentd has no memory limit.']);
   });
 

@@ -19,10 +19,17 @@ const bindingTo = (kind: string, roleKind: string, subjectKind: string, namespac
 describe('iac/k8s-rbac-secrets-access and the bindings beside the role', () => {
   const rule = 'iac/k8s-rbac-secrets-access';
 
-  it('raises the severity when a service account of the same namespace is bound to the role', () => {
+  it('names a service account of the same namespace bound to a Role, whose access stays in that namespace (medium)', () => {
     const found = hits(rule, `${secretsRole('Role', 'shop')}---\n${bindingTo('RoleBinding', 'Role', 'ServiceAccount', 'shop')}`);
-    assert.deepEqual(found.map((h) => [h.line, h.severity]), [[9, 'high']]);
-    assert.match(found[0]!.message, /service account shop\/worker/);
+    assert.deepEqual(found.map((h) => [h.line, h.severity]), [[9, undefined]]);
+    assert.equal(found[0]!.message, 'Role/reader can read Secrets (get, list) of its namespace only, and service account shop/worker is bound to it.');
+  });
+
+  it('is high for a ClusterRole bound cluster-wide to a service account, medium for one bound only by RoleBindings', () => {
+    const cluster = hits(rule, `${secretsRole('ClusterRole')}---\n${bindingTo('ClusterRoleBinding', 'ClusterRole', 'ServiceAccount')}`.replace('  name: worker\n', '  name: worker\n  namespace: ops\n'));
+    assert.deepEqual(cluster.map((h) => [h.severity, h.message]), [['high', 'ClusterRole/reader can read Secrets (get, list) of every namespace, and service account ops/worker is bound to it.']]);
+    const namespaced = hits(rule, `${secretsRole('ClusterRole')}---\n${bindingTo('RoleBinding', 'ClusterRole', 'ServiceAccount', 'shop')}`);
+    assert.deepEqual(namespaced.map((h) => [h.severity, h.message]), [[undefined, 'ClusterRole/reader can read Secrets (get, list) of the namespaces of its RoleBindings only, and service account shop/worker is bound to it.']]);
   });
 
   it('keeps the rule severity for an unbound role, a user subject or a binding in another namespace', () => {

@@ -10,13 +10,13 @@ const deployment =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\n  namespace: shop\nspec:\n  selector:\n    matchLabels: { app: worker }\n  template:\n    metadata:\n      labels: { app: worker }\n    spec:\n      serviceAccountName: worker\n      containers:\n      - name: worker\n        image: registry.example.org/worker:1.0.0\n';
 
 describe('RBAC bindings in another manifest of the same directory', () => {
-  it('bind the role and the pods of the other files: a bound service account reading Secrets is high, and its pods call the API by design', async () => {
+  it('bind the role and the pods of the other files: a bound service account reading the Secrets of its namespace is named, and its pods call the API by design', async () => {
     const t = tempTree({ 'deploy/role.yaml': role, 'deploy/role-binding.yaml': binding, 'deploy/deployment.yaml': deployment, 'other/role.yaml': role, 'other/deployment.yaml': deployment });
     try {
       const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
       const secrets = result.findings.filter((f) => f.ruleId === 'iac/k8s-rbac-secrets-access').map((f) => `${f.location.path} ${f.severity} ${f.message}`);
       assert.deepEqual(secrets.sort(), [
-        'deploy/role.yaml high Role/reader can read Secrets (get, list), and service account shop/worker is bound to it.',
+        'deploy/role.yaml medium Role/reader can read Secrets (get, list) of its namespace only, and service account shop/worker is bound to it.',
         // The binding of deploy/ is not the role's of other/: a repository of separate examples reuses names.
         'other/role.yaml medium Role/reader can read Secrets (get, list).',
       ]);

@@ -169,7 +169,7 @@ describe('the permissions of an OLM ClusterServiceVersion', () => {
   it('are judged as the ClusterRole and Role OLM creates and binds to the service account', () => {
     const secrets = hits('iac/k8s-rbac-secrets-access', csv);
     assert.deepEqual(secrets.map((h) => [h.line, h.severity]), [[14, 'high']]);
-    assert.match(secrets[0]!.message, /^ClusterServiceVersion\/widget-operator\.v1\.2\.0 clusterPermissions of service account widget-operator can read Secrets \(get, list, watch\), and service account \(namespace of the operator\)\/widget-operator is bound to it\.$/);
+    assert.match(secrets[0]!.message, /^ClusterServiceVersion\/widget-operator\.v1\.2\.0 clusterPermissions of service account widget-operator can read Secrets \(get, list, watch\) of every namespace, and service account \(namespace of the operator\)\/widget-operator is bound to it\.$/);
     // Cluster-wide for clusterPermissions, in the operator's namespace for permissions.
     assert.deepEqual(hits('iac/k8s-rbac-workload-create', csv).map((h) => [h.line, h.severity]), [[17, 'medium'], [23, 'low']]);
   });

@@ -150,7 +150,7 @@ describe('Kubernetes objects of Terraform files', () => {
       '70 iac/k8s-rbac-wildcard',
       '71 iac/k8s-rbac-wildcard',
     ]);
-    assert.deepEqual(messages('rbac.tf', 'iac/k8s-rbac-secrets-access'), ['kubernetes_cluster_role_v1.reader can read Secrets (get, list, watch), and service account tools/reporter is bound to it.']);
+    assert.deepEqual(messages('rbac.tf', 'iac/k8s-rbac-secrets-access'), ['kubernetes_cluster_role_v1.reader can read Secrets (get, list, watch) of every namespace, and service account tools/reporter is bound to it.']);
   });
 
   it('reads a kubernetes_manifest written as an HCL object or as a YAML heredoc, and leaves one read from a file to that file', () => {
@@ -311,7 +311,7 @@ describe('Kubernetes objects of Terraform files', () => {
     assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-no-memory-limit'), ['kubernetes_deployment.web container #1 (named by var.name) has no memory limit.', 'kubernetes_deployment.web container #2 (named by var.sidecar) has no memory limit.']);
     assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-seccomp-missing'), ['kubernetes_deployment.web sets no seccomp profile for #1 (named by var.name), #2 (named by var.sidecar).']);
     // A subject without namespace in a binding whose namespace is var.namespace, and one whose own namespace is var.namespace.
-    assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-rbac-secrets-access'), ['kubernetes_role.reader can read Secrets (get), and service account app (namespace known at apply), batch (namespace known at apply) is bound to it.']);
+    assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-rbac-secrets-access'), ['kubernetes_role.reader can read Secrets (get) of its namespace only, and service account app (namespace known at apply), batch (namespace known at apply) is bound to it.']);
     // The same objects as a manifest, a container without name and a binding without namespace: as before.
     const manifest = [
       'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules:\n- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get"]\n',
@@ -319,7 +319,7 @@ describe('Kubernetes objects of Terraform files', () => {
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - image: example.org/web:1.0\n',
     ].join('---\n');
     const yaml = analyseFile('k8s.yaml', manifest, () => {}, 'kubernetes').findings;
-    assert.deepEqual(yaml.filter((f) => f.ruleId === 'iac/k8s-rbac-secrets-access').map((f) => f.message), ['Role/reader can read Secrets (get), and service account (namespace of the binding)/app is bound to it.']);
+    assert.deepEqual(yaml.filter((f) => f.ruleId === 'iac/k8s-rbac-secrets-access').map((f) => f.message), ['Role/reader can read Secrets (get) of its namespace only, and service account (namespace of the binding)/app is bound to it.']);
     assert.deepEqual(yaml.filter((f) => f.ruleId === 'iac/k8s-no-memory-limit').map((f) => f.message), ['Pod/web container (unnamed) has no memory limit.']);
   });
 

@@ -25,7 +25,7 @@ import {
 } from './model.js';
 import { networkPolicyRules } from './network-policy-rules.js';
 import { rbacEscalationRules } from './rbac-escalation-rules.js';
-import { aggregatedIntoAdminOrEdit, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, strings } from './rbac.js';
+import { aggregatedIntoAdminOrEdit, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings } from './rbac.js';
 import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
 import { workloadRules } from './workload-rules.js';
 
@@ -1068,7 +1068,7 @@ const rbacSecrets = kubeRule({
   id: 'iac/k8s-rbac-secrets-access',
   title: 'RBAC role can read Secrets',
   description:
-    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A role bound to a service account, by a binding in the same file or in another manifest of its directory, is high: every pod that runs as that account holds the access.',
+    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A ClusterRole bound cluster-wide to a service account, by a binding in the same file or in another manifest of its directory, is high: every pod that runs as that account reads the Secrets of every namespace. A Role, or a ClusterRole bound only by RoleBindings, bound to a service account stays medium, as an unbound role does, and the message says that the access is limited to a namespace (the Secrets of the controller\'s own namespace, such as a webhook\'s certificate or a member list key, are what ingress controllers, load balancers and operators read there).',
   remediation: 'Remove secrets from the rule, or limit it to the secrets the workload needs with resourceNames.',
   severity: 'medium',
   cwe: ['CWE-269'],
@@ -1097,11 +1097,14 @@ const rbacSecrets = kubeRule({
       // A service account bound to the role in this file hands the access to every pod that runs as it.
       const accounts = boundServiceAccounts(input, r.object);
       const reading = r.verbs.filter((v) => ['get', 'list', 'watch', '*'].includes(v));
+      // Bound cluster-wide, the access spans every namespace (high); a Role, or a ClusterRole bound only by RoleBindings, one namespace's Secrets.
+      const cluster = accounts.length > 0 && r.object.kind === 'ClusterRole' && scopeOf(input, r.object).scope === 'cluster';
+      const where = accounts.length === 0 ? '' : cluster ? ' of every namespace' : r.object.kind === 'Role' ? ' of its namespace only' : ' of the namespaces of its RoleBindings only';
       yield {
         line: r.line('verbs'),
-        message: `${objectLabel(r.object)} can read Secrets (${reading.join(', ')})${accounts.length > 0 ? `, and service account ${accounts.join(', ')} is bound to it` : ''}.`,
+        message: `${objectLabel(r.object)} can read Secrets (${reading.join(', ')})${where}${accounts.length > 0 ? `, and service account ${accounts.join(', ')} is bound to it` : ''}.`,
         resource: objectLabel(r.object),
-        ...(accounts.length > 0 ? { severity: 'high' as const } : {}),
+        ...(cluster ? { severity: 'high' as const } : {}),
       };
     }
   },
