@@ -284,6 +284,8 @@ const apiRouteNoAuth: CfnRule = cfnRule({
     positive: [
       'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n      # expect\n      AuthorizationType: NONE\n  # expect\n  Create:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: POST /orders\n',
       'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: chat\n      ProtocolType: WEBSOCKET\n      RouteSelectionExpression: $request.body.action\n  # expect\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n',
+      // ApiKeyRequired: false (a YAML boolean) requires no key.
+      'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: chat\n      ProtocolType: WEBSOCKET\n      RouteSelectionExpression: $request.body.action\n  # expect\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n      ApiKeyRequired: false\n',
       'Resources:\n  Quick:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: quick\n      ProtocolType: HTTP\n      # expect\n      Target: !GetAtt Fn.Arn\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        # expect\n        Orders:\n          Type: HttpApi\n          Properties: { Path: /orders, Method: POST }\n',
       // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
@@ -293,6 +295,8 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n      AuthorizationType: JWT\n      AuthorizerId: !Ref Jwt\n  Preflight:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: OPTIONS /orders\n',
       // Messages of a WebSocket API travel on a connection authorized at $connect.
       'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: WEBSOCKET\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n      AuthorizationType: CUSTOM\n      AuthorizerId: !Ref Auth\n  Send:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: sendmessage\n  Default:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $default\n',
+      // A $connect route that requires an API key is left alone, as tf-aws-apigw-v2-route-no-auth leaves it.
+      'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: WEBSOCKET\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n      ApiKeyRequired: true\n',
       // An API of another stack: a $default route may be a WebSocket one, which is not judged.
       'Resources:\n  Default:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !ImportValue shared-api\n      RouteKey: $default\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Http:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        DefaultAuthorizer: Jwt\n        Authorizers: { Jwt: { IdentitySource: $request.header.Authorization } }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Orders: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /orders, Method: POST } }\n',
@@ -308,7 +312,9 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       const protocol = apiProtocol(t, r) ?? (/^[A-Z]+ \//i.test(key) || key === '$connect' ? (key === '$connect' ? 'WEBSOCKET' : 'HTTP') : undefined);
       if (protocol === 'WEBSOCKET' ? key !== '$connect' : protocol !== 'HTTP') continue;
       if (/^OPTIONS /i.test(key)) continue;
-      if (prop(t, r, 'ApiKeyRequired') && text(t, prop(t, r, 'ApiKeyRequired')?.value) !== 'false') continue;
+      // A required API key (WebSocket APIs) is left alone, as the Terraform rule does; false (a YAML boolean or the string) is no key.
+      const keyed = bool(t, prop(t, r, 'ApiKeyRequired')?.value);
+      if (keyed === true || keyed === UNKNOWN) continue;
       const auth = prop(t, r, 'AuthorizationType');
       const v = text(t, auth?.value);
       if (auth ? v?.toUpperCase() !== 'NONE' : false) continue;
