@@ -1249,11 +1249,19 @@ const defaultServiceAccountBinding = kubeRule({
   },
 });
 
+/**
+ * Kinds whose namespace is what they act on, not where something runs: a Role and a
+ * RoleBinding grant access to the objects of their namespace, a NetworkPolicy guards its
+ * pods. Written into "default" on purpose (a monitoring stack's Role to discover the
+ * endpoints of default), they keep nothing there that the namespace would separate.
+ */
+const ABOUT_THEIR_NAMESPACE = new Set(['Role', 'RoleBinding', 'NetworkPolicy']);
+
 const defaultNamespace = kubeRule({
   id: 'iac/k8s-default-namespace',
   title: 'Object in the default namespace',
   description:
-    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest. A file none of whose objects sets a namespace is usually deployed into one chosen at install (kubectl apply -n, a deploy tool\'s target namespace): it gets one informational finding, on its first object. An object that sets none beside objects that do is reported each time, as is an explicit "default". A custom resource counts when it is known to be namespaced (an Argo Rollout, a Knative Service, the other workloads secloop reads pods from); the scope of any other is unknown without its CRD. An object of a file that a kustomization with `namespace:` lists as a resource (directly or through its bases), or that a Flux Kustomization (`targetNamespace`) or an Argo CD Application (`destination.namespace`) of the scan deploys from its path, gets that namespace; the templates of a Helm chart get the release namespace.',
+    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest. A file none of whose objects sets a namespace is usually deployed into one chosen at install (kubectl apply -n, a deploy tool\'s target namespace): it gets one informational finding, on its first object. An object that sets none beside objects that do is reported each time, as is an explicit "default", except on a Role, a RoleBinding or a NetworkPolicy, which name default as the namespace they grant access to or guard (a monitoring stack\'s Role and RoleBinding that let it discover the endpoints of default). A custom resource counts when it is known to be namespaced (an Argo Rollout, a Knative Service, the other workloads secloop reads pods from); the scope of any other is unknown without its CRD. An object of a file that a kustomization with `namespace:` lists as a resource (directly or through its bases), or that a Flux Kustomization (`targetNamespace`) or an Argo CD Application (`destination.namespace`) of the scan deploys from its path, gets that namespace; the templates of a Helm chart get the release namespace.',
   remediation: 'Deploy into a dedicated namespace (metadata.namespace, or the namespace of the kustomization or deploy tool) with its own RBAC, NetworkPolicies and resource quotas.',
   severity: 'low',
   confidence: 'low',
@@ -1275,6 +1283,10 @@ const defaultNamespace = kubeRule({
       // A custom resource of unknown scope (it may be cluster-scoped), and a known cluster-scoped one.
       'apiVersion: widgets.example.org/v1\nkind: Widget\nmetadata:\n  name: w\n',
       'apiVersion: argoproj.io/v1alpha1\nkind: ClusterAnalysisTemplate\nmetadata:\n  name: success-rate\nspec: {}\n',
+      // A Role and its RoleBinding that grant a service account of another namespace access to the endpoints of default.
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: discovery\n  namespace: default\nrules:\n- apiGroups: [""]\n  resources: ["endpoints", "pods"]\n  verbs: ["get", "list", "watch"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: discovery\n  namespace: default\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: discovery\nsubjects:\n- kind: ServiceAccount\n  name: prometheus\n  namespace: monitoring\n',
+      // A NetworkPolicy that guards the pods of default.
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-ingress\n  namespace: default\nspec:\n  podSelector: {}\n  policyTypes: ["Ingress"]\n',
     ],
   },
   *check(input) {
@@ -1296,7 +1308,8 @@ const defaultNamespace = kubeRule({
       const ns = pair(metadata.value, 'namespace');
       if (!ns && !input.kustomizeNamespace && unset.length < namespaced.length)
         yield { line: metadata.keyLine, message: `${objectLabel(object)} sets no namespace, unlike other objects of this file: it lands in "default" or in the namespace given at deploy time.`, resource: objectLabel(object) };
-      else if (ns && text(ns.value) === 'default') yield { line: ns.keyLine, message: `${objectLabel(object)} is deployed to the default namespace.`, resource: objectLabel(object) };
+      else if (ns && text(ns.value) === 'default' && !ABOUT_THEIR_NAMESPACE.has(object.kind))
+        yield { line: ns.keyLine, message: `${objectLabel(object)} is deployed to the default namespace.`, resource: objectLabel(object) };
     }
   },
 });
