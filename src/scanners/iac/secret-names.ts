@@ -140,7 +140,7 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   const withoutRefs = v.replace(/\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|%\{[^}]*\}/g, '');
   if (withoutRefs.replace(/[\s"':@/]/g, '').length < 3) return false;
   // `API_KEY=${API_KEY:-invalid}`: a word that says there is no key, which the application refuses (mailcow's API stays off).
-  if (/^(?:true|false|yes|no|on|off|null|none|nil|undefined|invalid|disabled|unset|required|optional|changeit_not_set|seconds|minutes|hours|days|\*+|x+|<[^>]*>|\.\.\.|-)$/i.test(v)) return false;
+  if (/^(?:true|false|yes|no|on|off|null|none|nil|undefined|invalid|disabled|unset|required|optional|changeit_not_set|seconds|minutes|hours|days|\*+|x+(?:[-_]x+)*|<[^>]*>|\.\.\.|-)$/i.test(v)) return false;
   if (/^(?:\/|\.\/|~\/|file:)/.test(v)) return false;
   if (/^(?:vault|secretsmanager|ssm|arn|keyvault|azurekeyvault|awssecret|secret|ref\+[a-z]+):/i.test(v)) return false;
   return true;
