@@ -14,6 +14,8 @@ it('tells literal secrets from placeholders a setup script fills in', () => {
   assert.ok(!isLiteralSecretValue('search-api-key-val', 'SEARCH_API_KEY'), 'the variable name itself');
   for (const value of ['invalid', 'DISABLED', 'unset']) assert.ok(!isLiteralSecretValue(value, 'API_KEY'), `${value}: a word that says there is no key`);
   for (const value of ['XXX-XXX', 'xxxx_xxxx']) assert.ok(!isLiteralSecretValue(value, 'CLIENT_SECRET'), `${value}: x's to fill in`);
+  for (const value of ['%kernel.project_dir%/config/jwt/private.pem', '${CONFIG_DIR}/jwt/private.pem']) assert.ok(!isLiteralSecretValue(value, 'JWT_SECRET_KEY'), `${value}: a path`);
+  for (const value of ['${PREFIX}-Tr0ub4dor-and-3', '%APP%Hn5tR7wQ1x']) assert.ok(isLiteralSecretValue(value, 'JWT_SECRET_KEY'), `${value}: a literal after a reference`);
   assert.ok(isLiteralSecretValue('search-api-key-val'), 'without the name, only the placeholder words count');
 });
 
