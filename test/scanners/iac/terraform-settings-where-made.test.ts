@@ -76,6 +76,18 @@ describe('Terraform AWS settings read where their blocks are made', () => {
     assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', domains.replace(off, on)), [9, 18]);
   });
 
+  it('reads a Redshift or MQ logging flag left at null as not set (logging off)', () => {
+    const nulls = lines('variable "enable" {', '  default = null', '}');
+    const redshift = nulls + lines('resource "aws_redshift_cluster" "dw" {', '  cluster_identifier = "dw"', '  logging {', '    enable = var.enable', '  }', '}');
+    assert.deepEqual(linesOf('iac/tf-aws-service-logs-not-exported', redshift), [7]);
+    const broker = (engine: string) => nulls + lines('resource "aws_mq_broker" "events" {', '  broker_name = "events"', `  engine_type = ${engine}`, '  logs {', '    general = var.enable', '    audit   = var.enable', '  }', '}');
+    assert.deepEqual(linesOf('iac/tf-aws-service-logs-not-exported', broker('"ActiveMQ"')), [9]);
+    assert.deepEqual(linesOf('iac/tf-aws-service-logs-not-exported', broker('var.engine')), [8]);
+    // Given true: nothing to report.
+    assert.deepEqual(linesOf('iac/tf-aws-service-logs-not-exported', redshift.replace('default = null', 'default = true')), []);
+    assert.deepEqual(linesOf('iac/tf-aws-service-logs-not-exported', broker('"ActiveMQ"').replace('default = null', 'default = true')), []);
+  });
+
   it('reads a KMS key left at null as no key, and an encrypt_at_rest that is not made as not encrypting', () => {
     const nullKey = lines('variable "kms_key_id" {', '  default = null', '}', 'resource "aws_cloudwatch_log_group" "app" {', '  name       = "/app/api"', '  kms_key_id = var.kms_key_id', '}');
     assert.deepEqual(linesOf('iac/tf-aws-no-customer-managed-key', nullKey), [6]);

@@ -72,8 +72,9 @@ const logsNotExported: TfRule = tfRule({
       if (referrers(input, cluster, ['aws_redshift_logging'], 'cluster_identifier').length > 0) continue;
       // Nested settings are read where they are made (a module's dynamic block over its input, with the iterator bound).
       const { attribute: enable, value, line } = settingAt(cluster.block, ['logging', 'enable'], file);
-      if (isTrueValue(value) || (enable && !isFalseValue(value))) continue;
-      yield { line, message: `${label(cluster)} has audit logging ${enable ? 'disabled' : 'not enabled'}.`, resource: label(cluster) };
+      // enable given null (a module variable left at null) is not set: logging stays off.
+      if (isTrueValue(value) || (enable && value !== null && !isFalseValue(value))) continue;
+      yield { line, message: `${label(cluster)} has audit logging ${isFalseValue(value) ? 'disabled' : 'not enabled'}.`, resource: label(cluster) };
     }
     for (const broker of resourcesOf(input, 'aws_mq_broker')) {
       const engine = valueOf(input, broker.block, 'engine_type');
@@ -81,7 +82,7 @@ const logsNotExported: TfRule = tfRule({
       const logs = section?.block;
       if (typeof engine !== 'string') {
         // Engine not known, so neither is the log that matters; but a broker that publishes neither log keeps none.
-        const on = (name: string) => logs !== undefined && attribute(logs, name) !== undefined && !isFalseValue(section!.get(name));
+        const on = (name: string) => logs !== undefined && attribute(logs, name) !== undefined && section!.get(name) !== null && !isFalseValue(section!.get(name));
         const off = logs ? (attribute(logs, 'general') ?? attribute(logs, 'audit')) : undefined;
         if (!on('general') && !on('audit')) yield { line: off?.line ?? logs?.line ?? broker.block.line, message: `${label(broker)} publishes no logs (neither general nor audit).`, resource: label(broker) };
         continue;
@@ -89,7 +90,8 @@ const logsNotExported: TfRule = tfRule({
       const needed = engine.toLowerCase() === 'rabbitmq' ? 'general' : 'audit';
       const flag = logs ? attribute(logs, needed) : undefined;
       const value = section?.get(needed);
-      if (isTrueValue(value) || (flag && !isFalseValue(value))) continue;
+      // A flag given null (a module variable left at null) is not set: the log stays off.
+      if (isTrueValue(value) || (flag && value !== null && !isFalseValue(value))) continue;
       yield { line: flag?.line ?? logs?.line ?? broker.block.line, message: `${label(broker)} does not publish its ${needed} log.`, resource: label(broker) };
     }
     for (const domain of resourcesOf(input, 'aws_elasticsearch_domain', 'aws_opensearch_domain')) {
