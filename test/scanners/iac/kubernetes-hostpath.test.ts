@@ -60,3 +60,62 @@ test('hostpath-sensitive: Windows paths are read without their drive, and the na
   assert.match(message('C:\\var\\lib\\kubelet'), /the kubelet's state/);
   assert.match(message('\\\\.\\pipe\\csi-proxy-disk-v1'), /a named pipe of a service of the node/);
 });
+
+test('hostPath rules: a path that only privileged containers mount is low, named as such; one a container without privilege mounts keeps its severity', () => {
+  const manifest = [
+    'apiVersion: apps/v1',
+    'kind: DaemonSet',
+    'metadata:',
+    '  name: node-agent',
+    '  namespace: networking',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      initContainers:',
+    '      - name: install',
+    '        image: registry.example.org/agent:1.0.0',
+    '        securityContext:',
+    '          privileged: true',
+    '        volumeMounts:',
+    '        - { name: cni-bin, mountPath: /host/opt/cni/bin }',
+    '      containers:',
+    '      - name: agent',
+    '        image: registry.example.org/agent:1.0.0',
+    '        securityContext:',
+    '          privileged: true',
+    '        volumeMounts:',
+    '        - { name: cni-bin, mountPath: /host/opt/cni/bin }',
+    '        - { name: kubelet, mountPath: /var/lib/kubelet }',
+    '      - name: exporter',
+    '        image: registry.example.org/exporter:1.0.0',
+    '        volumeMounts:',
+    '        - { name: kubelet, mountPath: /var/lib/kubelet }',
+    '      volumes:',
+    '      - name: cni-bin',
+    '        hostPath:',
+    '          path: /opt/cni/bin',
+    '      - name: kubelet',
+    '        hostPath:',
+    '          path: /var/lib/kubelet',
+    '      - name: unused',
+    '        hostPath:',
+    '          path: /etc',
+    '',
+  ].join('\n');
+  const found = analyseFile('agent.yaml', manifest, () => {}, 'kubernetes')
+    .findings.filter((f) => /^iac\/k8s-hostpath-/.test(f.ruleId))
+    .map((f) => `${f.location.startLine} ${f.ruleId.replace('iac/k8s-', '')} ${f.severity}`);
+  assert.deepEqual(found.sort(), [
+    // Only the privileged init container and agent mount /opt/cni/bin.
+    '31 hostpath-sensitive low',
+    '31 hostpath-volume low',
+    // The exporter, without privilege, mounts the kubelet's state too.
+    '34 hostpath-sensitive high',
+    '34 hostpath-volume medium',
+    // A volume no container mounts is judged as before.
+    '37 hostpath-sensitive high',
+    '37 hostpath-volume medium',
+  ]);
+  const message = analyseFile('agent.yaml', manifest, () => {}, 'kubernetes').findings.find((f) => f.ruleId === 'iac/k8s-hostpath-sensitive' && f.location.startLine === 31)!.message;
+  assert.equal(message, 'DaemonSet/node-agent mounts /opt/cni/bin from the node: programs the node runs as root; only privileged containers mount it, and they have the whole node without it (iac/k8s-privileged-container reports them).');
+});

@@ -105,6 +105,8 @@ interface HostPathMount {
   line: number;
   /** Every container of the pod that mounts the volume mounts it readOnly (false for a PersistentVolume, whose users are not known). */
   readOnly: boolean;
+  /** Containers mount the volume and every one of them runs privileged: they have the whole node without it. */
+  privilegedOnly: boolean;
 }
 
 /** hostPath volumes of pods and hostPath PersistentVolumes. */
@@ -117,13 +119,15 @@ function* hostPathVolumes(input: KubeInput): Generator<HostPathMount> {
       const name = text(get(volume, 'name'));
       const mounts = containers.flatMap((c) => items(get(c.node, 'volumeMounts')).filter((m) => name !== undefined && text(get(m, 'name')) === name));
       const readOnly = mounts.every((m) => isTrue(get(m, 'readOnly')));
-      yield { object: p.object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly };
+      const mounting = containers.filter((c) => name !== undefined && items(get(c.node, 'volumeMounts')).some((m) => text(get(m, 'name')) === name));
+      const privilegedOnly = mounting.length > 0 && mounting.every((c) => isTrue(get(c.node, 'securityContext', 'privileged')));
+      yield { object: p.object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly, privilegedOnly };
     }
   }
   for (const object of input.objects) {
     if (object.kind !== 'PersistentVolume') continue;
     const hostPath = get(object.root, 'spec', 'hostPath');
-    if (isYMap(hostPath)) yield { object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly: false };
+    if (isYMap(hostPath)) yield { object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly: false, privilegedOnly: false };
   }
 }
 
@@ -383,11 +387,14 @@ const dockerSocket = kubeRule({
   },
 });
 
+/** Said of a host path that only privileged containers mount: reported low, as iac/k8s-privileged-container reports what matters. */
+const PRIVILEGED_ONLY_NOTE = '; only privileged containers mount it, and they have the whole node without it (iac/k8s-privileged-container reports them)';
+
 const hostPathSensitive = kubeRule({
   id: 'iac/k8s-hostpath-sensitive',
   title: 'System directory of the node mounted',
   description:
-    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home and a home directory or dot folder in it (/home/ubuntu, /home/ubuntu/.ssh; not /home/ubuntu/data), /usr (the CA certificates, time zone, OS release, passwd and group files under /etc and /usr, and the kernel's modules and headers in /lib/modules and /usr/src, are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet (not a CSI driver's own folder of sockets, /var/lib/kubelet/plugins/<driver>), the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...; the syslog socket /dev/log is no device and not one of them). A Windows path is read without its drive (C:\\var\\lib\\kubelet as /var/lib/kubelet), and C:\\Windows and the node's named pipes (\\\\.\\pipe\\csi-proxy-disk-v1) count too. The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume.",
+    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home and a home directory or dot folder in it (/home/ubuntu, /home/ubuntu/.ssh; not /home/ubuntu/data), /usr (the CA certificates, time zone, OS release, passwd and group files under /etc and /usr, and the kernel's modules and headers in /lib/modules and /usr/src, are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet (not a CSI driver's own folder of sockets, /var/lib/kubelet/plugins/<driver>), the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...; the syslog socket /dev/log is no device and not one of them). A Windows path is read without its drive (C:\\var\\lib\\kubelet as /var/lib/kubelet), and C:\\Windows and the node's named pipes (\\\\.\\pipe\\csi-proxy-disk-v1) count too. The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume. A path that only privileged containers mount (a CNI plugin's or storage agent's node container) is reported low: a privileged container has every device and capability of the node, so the mount gives it nothing more, and iac/k8s-privileged-container reports it.",
   remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -420,7 +427,12 @@ const hostPathSensitive = kubeRule({
       if (RUNTIME_SOCKET.test(v.path)) continue;
       const what = sensitiveHostPath(v.path, 'node', v.readOnly);
       if (what === undefined) continue;
-      yield { line: v.line, message: `${objectLabel(v.object)} mounts ${v.path} from the node: ${what}.`, resource: objectLabel(v.object) };
+      yield {
+        line: v.line,
+        message: `${objectLabel(v.object)} mounts ${v.path} from the node: ${what}${v.privilegedOnly ? PRIVILEGED_ONLY_NOTE : ''}.`,
+        resource: objectLabel(v.object),
+        ...(v.privilegedOnly ? { severity: 'low' as const } : {}),
+      };
     }
   },
 });
@@ -429,7 +441,7 @@ const hostPathVolume = kubeRule({
   id: 'iac/k8s-hostpath-volume',
   title: 'Host path mounted into a pod',
   description:
-    "A hostPath volume gives the pod direct access to the node's file system, outside any storage isolation: data outlives the pod on that node, is shared with whatever else mounts the path, and symlink tricks can reach beyond it. (System directories are also reported, with higher severity, by iac/k8s-hostpath-sensitive.)",
+    "A hostPath volume gives the pod direct access to the node's file system, outside any storage isolation: data outlives the pod on that node, is shared with whatever else mounts the path, and symlink tricks can reach beyond it. (System directories are also reported, with higher severity, by iac/k8s-hostpath-sensitive.) A path that only privileged containers mount is reported low: they have the whole node without it, and iac/k8s-privileged-container reports them.",
   remediation: 'Use persistentVolumeClaim, configMap, secret or emptyDir volumes instead of hostPath.',
   severity: 'medium',
   confidence: 'medium',
@@ -452,7 +464,12 @@ const hostPathVolume = kubeRule({
       // kube-system is where node agents that need host paths are expected to live; system
       // directories are reported there too, by iac/k8s-hostpath-sensitive.
       if (v.object.namespace === 'kube-system') continue;
-      yield { line: v.line, message: `${objectLabel(v.object)} mounts the host path ${v.path || '(empty)'} from the node.`, resource: objectLabel(v.object) };
+      yield {
+        line: v.line,
+        message: `${objectLabel(v.object)} mounts the host path ${v.path || '(empty)'} from the node${v.privilegedOnly ? PRIVILEGED_ONLY_NOTE : ''}.`,
+        resource: objectLabel(v.object),
+        ...(v.privilegedOnly ? { severity: 'low' as const } : {}),
+      };
     }
   },
 });
