@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lines, linesOf } from '../../helpers/iac-lines.js';
+import { lines, linesOf, saidOf } from '../../helpers/iac-lines.js';
 
 /**
  * Settings in nested blocks are read where the blocks are made (settingAt): a `dynamic`
@@ -86,6 +86,11 @@ describe('Terraform AWS settings read where their blocks are made', () => {
     // Given true: nothing to report.
     assert.deepEqual(linesOf('iac/tf-aws-service-logs-not-exported', redshift.replace('default = null', 'default = true')), []);
     assert.deepEqual(linesOf('iac/tf-aws-service-logs-not-exported', broker('"ActiveMQ"').replace('default = null', 'default = true')), []);
+  });
+
+  it('says a required flag left at null is unset, not false', () => {
+    const group = lines('variable "transit_encryption_enabled" {', '  default = null', '}', 'resource "aws_elasticache_replication_group" "sessions" {', '  replication_group_id       = "sessions"', '  description                = "sessions"', '  transit_encryption_enabled = var.transit_encryption_enabled', '}');
+    assert.deepEqual(saidOf('iac/tf-aws-transit-not-encrypted', group), ['7 aws_elasticache_replication_group.sessions leaves transit_encryption_enabled unset (null): clients and replicas talk to the cache in clear text.']);
   });
 
   it('reads a KMS key left at null as no key, and an encrypt_at_rest that is not made as not encrypting', () => {

@@ -14,7 +14,9 @@ function requireTrue(input: TfInput, resource: TfResource, owner: Block, name: s
   const a = attribute(owner, name);
   const value = read ?? valueOf(input, owner, name);
   if (isTrueValue(value) || (a && !known(value))) return undefined;
-  return { line: a ? a.line : owner.line, message: `${label(resource)} ${a ? `sets ${name} = false` : `does not set ${name} = true`}: ${what}.`, resource: label(resource) };
+  // Given null (a module variable left at null), the setting is not set and its default (off) applies.
+  const said = !a ? `does not set ${name} = true` : value === null ? `leaves ${name} unset (null)` : `sets ${name} = false`;
+  return { line: a ? a.line : owner.line, message: `${label(resource)} ${said}: ${what}.`, resource: label(resource) };
 }
 
 /** DMS engines that speak SSL to their database; the others (S3, Kinesis, DynamoDB...) have no ssl_mode to set. */
