@@ -101,8 +101,8 @@ describe('RBAC escalation paths weighed by where the role applies', () => {
     assert.deepEqual(severity('- apiGroups: ["networking.k8s.io"]\n  resources: ["ingresses/status"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on ingresses/status only.']);
     assert.deepEqual(severity('- apiGroups: ["apps"]\n  resources: ["deployments/scale", "deployments/finalizers"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on deployments/scale, deployments/finalizers only.']);
     // Beside the object itself, or another subresource (pods/exec), the wildcard stays high.
-    assert.deepEqual(severity('- apiGroups: ["networking.k8s.io"]\n  resources: ["ingresses", "ingresses/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs.']);
-    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["pods/exec"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs.']);
+    assert.deepEqual(severity('- apiGroups: ["networking.k8s.io"]\n  resources: ["ingresses", "ingresses/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on ingresses, ingresses/status.']);
+    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["pods/exec"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on pods/exec.']);
     assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["*/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs.']);
   });
 

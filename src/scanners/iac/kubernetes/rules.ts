@@ -1068,11 +1068,13 @@ const rbacWildcard = kubeRule({
       // Only subresources that take get, update and patch: "*" there writes status, finalizers or replica counts, nothing more.
       // The scale subresource of every resource too (*/scale: replica counts, what an autoscaler needs); not */status, which spans nodes/status.
       const minorSubresources = r.resources.length > 0 && r.resources.every((res) => /^(?:[^*/]+\/(?:status|finalizers|scale)|\*\/scale)$/.test(res));
+      // Resources named one by one: a wildcard verb or API group reaches only them, and the message names them.
+      const named = r.resources.length > 0 && !r.resources.some((res) => res.includes('*'));
       for (const [key, values] of [['apiGroups', r.apiGroups], ['resources', r.resources], ['verbs', r.verbs]] as const) {
         if (values.includes('*'))
           yield {
             line: r.line(key),
-            message: `${objectLabel(r.object)} grants "*" in ${key}${scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : key !== 'resources' && minorSubresources ? ` on ${r.resources.join(', ')} only` : ''}.`,
+            message: `${objectLabel(r.object)} grants "*" in ${key}${scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : key !== 'resources' && minorSubresources ? ` on ${r.resources.join(', ')} only` : key !== 'resources' && named ? ` on ${r.resources.join(', ')}` : ''}.`,
             resource: objectLabel(r.object),
             ...(scoped || (key !== 'resources' && minorSubresources) ? { severity: 'medium' as const } : {}),
           };
