@@ -119,3 +119,37 @@ test('hostPath rules: a path that only privileged containers mount is low, named
   const message = analyseFile('agent.yaml', manifest, () => {}, 'kubernetes').findings.find((f) => f.ruleId === 'iac/k8s-hostpath-sensitive' && f.location.startLine === 31)!.message;
   assert.equal(message, 'DaemonSet/node-agent mounts /opt/cni/bin from the node: programs the node runs as root; only privileged containers mount it, and they have the whole node without it (iac/k8s-privileged-container reports them).');
 });
+
+test('hostpath-sensitive says when every container mounts the system path read-only (a node exporter reading / and /sys), at the same severity', () => {
+  const manifest = [
+    'apiVersion: apps/v1',
+    'kind: DaemonSet',
+    'metadata:',
+    '  name: node-exporter',
+    '  namespace: monitoring',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: exporter',
+    '        image: registry.example.org/exporter:1.0.0',
+    '        volumeMounts:',
+    '        - { name: root, mountPath: /host/root, readOnly: true }',
+    '        - { name: sys, mountPath: /host/sys }',
+    '      volumes:',
+    '      - name: root',
+    '        hostPath:',
+    '          path: /',
+    '      - name: sys',
+    '        hostPath:',
+    '          path: /sys',
+    '',
+  ].join('\n');
+  const found = analyseFile('exporter.yaml', manifest, () => {}, 'kubernetes')
+    .findings.filter((f) => f.ruleId === 'iac/k8s-hostpath-sensitive')
+    .map((f) => `${f.location.startLine} ${f.severity} ${f.message}`);
+  assert.deepEqual(found, [
+    "18 high DaemonSet/node-exporter mounts / from the node read-only: the node's whole file system.",
+    "21 high DaemonSet/node-exporter mounts /sys from the node: the node's kernel interfaces.",
+  ]);
+});

@@ -107,6 +107,8 @@ interface HostPathMount {
   readOnly: boolean;
   /** Containers mount the volume and every one of them runs privileged: they have the whole node without it. */
   privilegedOnly: boolean;
+  /** Containers mount the volume, all of them readOnly (a message says so). */
+  mountedReadOnly: boolean;
 }
 
 /** hostPath volumes of pods and hostPath PersistentVolumes. */
@@ -121,13 +123,13 @@ function* hostPathVolumes(input: KubeInput): Generator<HostPathMount> {
       const readOnly = mounts.every((m) => isTrue(get(m, 'readOnly')));
       const mounting = containers.filter((c) => name !== undefined && items(get(c.node, 'volumeMounts')).some((m) => text(get(m, 'name')) === name));
       const privilegedOnly = mounting.length > 0 && mounting.every((c) => isTrue(get(c.node, 'securityContext', 'privileged')));
-      yield { object: p.object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly, privilegedOnly };
+      yield { object: p.object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly, privilegedOnly, mountedReadOnly: mounts.length > 0 && readOnly };
     }
   }
   for (const object of input.objects) {
     if (object.kind !== 'PersistentVolume') continue;
     const hostPath = get(object.root, 'spec', 'hostPath');
-    if (isYMap(hostPath)) yield { object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly: false, privilegedOnly: false };
+    if (isYMap(hostPath)) yield { object, path: text(get(hostPath, 'path')) ?? '', line: lineOfPath(hostPath, 'path'), readOnly: false, privilegedOnly: false, mountedReadOnly: false };
   }
 }
 
@@ -429,7 +431,7 @@ const hostPathSensitive = kubeRule({
       if (what === undefined) continue;
       yield {
         line: v.line,
-        message: `${objectLabel(v.object)} mounts ${v.path} from the node: ${what}${v.privilegedOnly ? PRIVILEGED_ONLY_NOTE : ''}.`,
+        message: `${objectLabel(v.object)} mounts ${v.path} from the node${v.mountedReadOnly ? ' read-only' : ''}: ${what}${v.privilegedOnly ? PRIVILEGED_ONLY_NOTE : ''}.`,
         resource: objectLabel(v.object),
         ...(v.privilegedOnly ? { severity: 'low' as const } : {}),
       };
