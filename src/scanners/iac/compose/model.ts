@@ -85,6 +85,8 @@ export interface PublishedPort {
   /** Where a problem with this entry is reported: the entry's own line (convention 5 of `Hit`); a long-syntax entry is a block, reported on its first line. */
   at: Pick<Hit, 'line' | 'detailLine'>;
   raw: string;
+  /** The long syntax's `name` and `app_protocol`: a port named for another protocol is not the catalogue's service of its number (ports.ts namedOtherwise). */
+  names?: string[];
 }
 
 /**
@@ -178,7 +180,8 @@ export function publishedPorts(service: ComposeService): PublishedPort[] {
       }
       const protocol = (text(get(item, 'protocol')) ?? 'tcp').toLowerCase() === 'udp' ? 'udp' : 'tcp';
       const target = resolved(service, text(get(item, 'target')) ?? '');
-      out.push({ hostIp, hostPorts: range(hostPort), containerPorts: range(target.text), protocol, line: item.line, at: { line: item.line }, raw: published.text ? published.shown : target.shown });
+      const names = [text(get(item, 'name')), text(get(item, 'app_protocol'))].filter((name) => name !== undefined);
+      out.push({ hostIp, hostPorts: range(hostPort), containerPorts: range(target.text), protocol, line: item.line, at: { line: item.line }, raw: published.text ? published.shown : target.shown, ...(names.length > 0 ? { names } : {}) });
     }
   }
   return out;

@@ -240,7 +240,7 @@ function sensitiveServices(s: ComposeService, p: PublishedPort) {
   const [from, to] = p.containerPorts ?? [0, -1];
   // The image of a service that is built is not known (image: then names the build's result).
   const image = pair(s.node, 'build') ? undefined : serviceImage(s)?.ref;
-  if (from === to) return [sensitivePort(from, p.protocol, image)].filter((e) => e !== undefined);
+  if (from === to) return [sensitivePort(from, p.protocol, image, p.names)].filter((e) => e !== undefined);
   return to > from ? sensitivePortsInRange(from, to, p.protocol, image) : [];
 }
 
@@ -259,6 +259,8 @@ const sensitivePortPublished = composeRule({
       service('    ports:\n      # expect\n      - "${REDIS_PORT:-7654}:6379"\n      # expect\n      - "${REDIS_BIND:-0.0.0.0:6380}:6379"\n'),
       'services:\n  registry:\n    image: registry:2.8.3\n    ports:\n      # expect\n      - "5000:5000"\n',
       'services:\n  dns:\n    image: alpine:3.20\n    ports:\n      # expect\n      - "53:53/udp"\n',
+      // A long-syntax port named for its service is that service.
+      'services:\n  cache:\n    image: example.org/cache:1.0\n    ports:\n      # expect\n      - target: 6379\n        published: 6379\n        name: redis\n',
     ],
     negative: [
       service('    ports:\n      - "127.0.0.1:5432:5432"\n'),
@@ -271,6 +273,8 @@ const sensitivePortPublished = composeRule({
       'services:\n  git:\n    image: gitea/gitea:1.22\n    ports:\n      - "2222:22"\n  mx:\n    image: mailserver/docker-mailserver:14.0\n    ports:\n      - "25:25"\n  ocis:\n    image: owncloud/ocis:7.0\n    ports:\n      - "9200:9200"\n',
       // The variable's default gives a loopback address with the port.
       service('    ports:\n      - "${REDIS_PORT:-127.0.0.1:7654}:6379"\n      - "${SQL_PORT:-[::1]:13306}:3306"\n'),
+      // A long-syntax port whose name or app_protocol says another protocol than the catalogue's service of its number (Consul's 8500 speaks HTTP).
+      'services:\n  mesh:\n    image: example.org/mesh:1.0\n    ports:\n      - target: 8500\n        published: 8500\n        name: grpc\n        app_protocol: grpc\n',
     ],
   },
   *check(input) {
