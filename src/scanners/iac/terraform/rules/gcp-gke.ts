@@ -1,6 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Hit } from '../../rule.js';
-import { attribute, attributeAt, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, attributeAt, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { nodeConfigs } from './gcp-compute.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
@@ -45,19 +45,19 @@ const legacyAuth: TfRule = tfRule({
   },
   *check(input) {
     for (const cluster of clusters(input)) {
-      for (const auth of blocksOf(cluster.block, 'master_auth')) {
-        for (const name of ['username', 'password']) {
-          const a = attribute(auth, name);
-          const value = valueOf(input, auth, name);
-          if (!a || value === '' || value === null) continue;
-          const hit: Hit = { line: a.line, message: `${label(cluster)} sets a ${name} for basic authentication to the cluster API.`, resource: label(cluster) };
-          if (name === 'password' && typeof value === 'string') hit.secret = value;
-          yield hit;
-        }
-        const issue = attributeAt(auth, ['client_certificate_config', 'issue_client_certificate']);
-        if (issue && isTrueValue(valueAt(input, auth, ['client_certificate_config', 'issue_client_certificate'])))
-          yield { line: issue.line, message: `${label(cluster)} issues a client certificate with cluster-admin rights.`, resource: label(cluster), severity: 'medium' };
+      // Read where it is made: a dynamic master_auth or client_certificate_config whose for_each is known empty makes nothing.
+      const auth = sectionsIn(cluster.block, 'master_auth', fileInstance(input), { made: true }).find((s) => s.block);
+      if (!auth?.block) continue;
+      for (const name of ['username', 'password']) {
+        const a = attribute(auth.block, name);
+        const value = auth.get(name);
+        if (!a || value === '' || value === null) continue;
+        const hit: Hit = { line: a.line, message: `${label(cluster)} sets a ${name} for basic authentication to the cluster API.`, resource: label(cluster) };
+        if (name === 'password' && typeof value === 'string') hit.secret = value;
+        yield hit;
       }
+      const issue = settingAt(auth.block, ['client_certificate_config', 'issue_client_certificate'], auth.instance);
+      if (issue.attribute && isTrueValue(issue.value)) yield { line: issue.line, message: `${label(cluster)} issues a client certificate with cluster-admin rights.`, resource: label(cluster), severity: 'medium' };
     }
   },
 });
@@ -157,12 +157,11 @@ const networkPolicyOff: TfRule = tfRule({
       const datapath = attribute(cluster.block, 'datapath_provider');
       const datapathValue = valueOf(input, cluster.block, 'datapath_provider');
       if (datapath && (!known(datapathValue) || upper(datapathValue) === 'ADVANCED_DATAPATH')) continue;
-      const path = ['network_policy', 'enabled'];
-      const a = attributeAt(cluster.block, path);
-      const value = valueAt(input, cluster.block, path);
+      // Read where it is made: a dynamic network_policy whose for_each is known empty makes none (enforcement stays off, as by default).
+      const { attribute: a, value, line } = settingAt(cluster.block, ['network_policy', 'enabled'], fileInstance(input));
       if (isTrueValue(value) || (a && !known(value))) continue;
       const unset = value === undefined || value === null;
-      yield { line: a ? a.line : lineOfPath(cluster.block, path), message: `${label(cluster)} does not enforce Kubernetes network policies: every pod can reach every other pod.`, resource: label(cluster), ...(unset ? { severity: 'low' as const } : {}) };
+      yield { line, message: `${label(cluster)} does not enforce Kubernetes network policies: every pod can reach every other pod.`, resource: label(cluster), ...(unset ? { severity: 'low' as const } : {}) };
     }
   },
 });

@@ -1,0 +1,35 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { lines, linesOf, findingsOf } from '../../helpers/iac-lines.js';
+
+/**
+ * Google Cloud settings in nested blocks are read where the blocks are made (settingAt,
+ * sectionsIn): a `dynamic` block whose for_each is known empty makes no block, so what
+ * its content sets does not apply and the provider's default does.
+ */
+describe('Terraform GCP settings read where their blocks are made', () => {
+  const off = lines('variable "enabled" {', '  default = false', '}');
+  const on = lines('variable "enabled" {', '  default = true', '}');
+  /** A dynamic block `name` that makes nothing (var.enabled is false), with `content` lines. */
+  const unmade = (name: string, indent: string, ...content: string[]) => [
+    `${indent}dynamic "${name}" {`,
+    `${indent}  for_each = var.enabled ? [1] : []`,
+    `${indent}  content {`,
+    ...content.map((c) => `${indent}    ${c}`),
+    `${indent}  }`,
+    `${indent}}`,
+  ];
+
+  it('reports network policy turned on only in a dynamic block that makes nothing, at the severity of the default', () => {
+    const cluster = off + lines('resource "google_container_cluster" "main" {', '  name     = "main"', '  location = "europe-west1"', ...unmade('network_policy', '  ', 'enabled  = true', 'provider = "CALICO"'), '}');
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-network-policy-off', cluster), [4]);
+    assert.deepEqual(findingsOf('iac/tf-gcp-gke-network-policy-off', cluster).map((f) => f.severity), ['low']);
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-network-policy-off', cluster.replace(off, on)), []);
+  });
+
+  it('does not report a client certificate issued only in a dynamic block that makes nothing', () => {
+    const cluster = off + lines('resource "google_container_cluster" "main" {', '  name     = "main"', '  location = "europe-west1"', '  master_auth {', ...unmade('client_certificate_config', '    ', 'issue_client_certificate = true'), '  }', '}');
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-legacy-auth', cluster), []);
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-legacy-auth', cluster.replace(off, on)), [11]);
+  });
+});
