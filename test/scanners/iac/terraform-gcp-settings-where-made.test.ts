@@ -32,4 +32,21 @@ describe('Terraform GCP settings read where their blocks are made', () => {
     assert.deepEqual(linesOf('iac/tf-gcp-gke-legacy-auth', cluster), []);
     assert.deepEqual(linesOf('iac/tf-gcp-gke-legacy-auth', cluster.replace(off, on)), [11]);
   });
+
+  it('does not report a metadata server exposed or auto-upgrade turned off only in a dynamic block that makes nothing', () => {
+    const pool = off + lines(
+      'resource "google_container_node_pool" "pool" {',
+      '  name    = "pool"',
+      '  cluster = google_container_cluster.main.id',
+      '  node_config {',
+      ...unmade('workload_metadata_config', '    ', 'mode = "GCE_METADATA"'),
+      '  }',
+      ...unmade('management', '  ', 'auto_repair  = true', 'auto_upgrade = false'),
+      '}',
+    );
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-workload-identity-off', pool), []);
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-auto-upgrade-off', pool), []);
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-workload-identity-off', pool.replace(off, on)), [11]);
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-auto-upgrade-off', pool.replace(off, on)), [19]);
+  });
 });

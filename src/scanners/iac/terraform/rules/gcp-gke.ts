@@ -1,6 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Hit } from '../../rule.js';
-import { attribute, attributeAt, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueAt, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { nodeConfigs } from './gcp-compute.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
@@ -198,8 +198,9 @@ const workloadIdentityOff: TfRule = tfRule({
     }
     for (const { owner, config } of nodeConfigs(input)) {
       for (const path of [['workload_metadata_config', 'mode'], ['workload_metadata_config', 'node_metadata']]) {
-        const a = attributeAt(config, path);
-        const value = upper(valueAt(input, config, path));
+        // Read where it is made: a dynamic workload_metadata_config whose for_each is known empty makes none.
+        const { attribute: a, value: read } = settingAt(config, path, fileInstance(input));
+        const value = upper(read);
         if (a && (value === 'GCE_METADATA' || value === 'EXPOSE' || value === 'UNSPECIFIED'))
           yield { line: a.line, message: `${label(owner)} exposes the node metadata server to pods (${path[1]} = "${value}").`, resource: label(owner) };
       }
@@ -223,8 +224,9 @@ const autoUpgradeOff: TfRule = tfRule({
   *check(input) {
     const pools = [...resourcesOf(input, 'google_container_node_pool').map((p) => ({ owner: p, pool: p.block })), ...clusters(input).flatMap((c) => blocksOf(c.block, 'node_pool').map((pool) => ({ owner: c, pool })))];
     for (const { owner, pool } of pools) {
-      const a = attributeAt(pool, ['management', 'auto_upgrade']);
-      if (a && isFalseValue(valueAt(input, pool, ['management', 'auto_upgrade']))) yield { line: a.line, message: `${label(owner)} turns node auto-upgrade off.`, resource: label(owner) };
+      // Read where it is made: an auto_upgrade = false in a dynamic management whose for_each is known empty does not apply (auto-upgrade stays on).
+      const { attribute: a, value } = settingAt(pool, ['management', 'auto_upgrade'], fileInstance(input));
+      if (a && isFalseValue(value)) yield { line: a.line, message: `${label(owner)} turns node auto-upgrade off.`, resource: label(owner) };
     }
   },
 });
