@@ -49,4 +49,22 @@ describe('Terraform GCP settings read where their blocks are made', () => {
     assert.deepEqual(linesOf('iac/tf-gcp-gke-workload-identity-off', pool.replace(off, on)), [11]);
     assert.deepEqual(linesOf('iac/tf-gcp-gke-auto-upgrade-off', pool.replace(off, on)), [19]);
   });
+
+  it('reports Cloud SQL backups, private IP and TLS set only in dynamic blocks that make nothing, as left at their defaults', () => {
+    const db = off + lines(
+      'resource "google_sql_database_instance" "db" {',
+      '  name             = "db"',
+      '  database_version = "POSTGRES_15"',
+      '  settings {',
+      '    tier = "db-custom-2-7680"',
+      ...unmade('ip_configuration', '    ', 'ipv4_enabled    = false', 'private_network = google_compute_network.main.id', 'ssl_mode        = "ENCRYPTED_ONLY"'),
+      ...unmade('backup_configuration', '    ', 'enabled = true'),
+      '  }',
+      '}',
+    );
+    assert.deepEqual(linesOf('iac/tf-gcp-sql-no-backup', db), [7]);
+    assert.deepEqual(findingsOf('iac/tf-gcp-sql-public-ip', db).map((f) => `${f.location.startLine} ${f.severity}`), ['7 low']);
+    assert.deepEqual(findingsOf('iac/tf-gcp-sql-ssl-not-enforced', db).map((f) => `${f.location.startLine} ${f.severity}`), ['7 low']);
+    for (const rule of ['iac/tf-gcp-sql-no-backup', 'iac/tf-gcp-sql-public-ip', 'iac/tf-gcp-sql-ssl-not-enforced']) assert.deepEqual(linesOf(rule, db.replace(off, on)), [], rule);
+  });
 });

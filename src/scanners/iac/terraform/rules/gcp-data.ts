@@ -1,6 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Block } from '../hcl/ast.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type TfRule } from './common.js';
 import { outcomes, upper } from './gcp-shared.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt, type Section } from './instances.js';
@@ -19,8 +19,9 @@ interface SqlInstance {
 
 function sqlInstances(input: TfInput): SqlInstance[] {
   return resourcesOf(input, 'google_sql_database_instance').map((resource) => {
-    const settings = sectionsIn(resource.block, 'settings', fileInstance(input)).find((s) => s.block);
-    const nested = (name: string) => (settings?.block ? sectionsIn(settings.block, name, settings.instance).find((s) => s.block) : undefined);
+    // Read where they are made: a dynamic block whose for_each is known empty makes nothing, and its settings do not apply.
+    const settings = sectionsIn(resource.block, 'settings', fileInstance(input), { made: true }).find((s) => s.block);
+    const nested = (name: string) => (settings?.block ? sectionsIn(settings.block, name, settings.instance, { made: true }).find((s) => s.block) : undefined);
     return { resource, settings: settings?.block, ip: nested('ip_configuration'), backup: nested('backup_configuration') };
   });
 }
@@ -90,7 +91,7 @@ const sqlPublicIp: TfRule = tfRule({
       const a = ip?.block && attribute(ip.block, 'ipv4_enabled');
       const value = ip?.get('ipv4_enabled');
       if ((a && !known(value)) || isFalseValue(value) || worldNetworks(ip).length > 0) continue;
-      const line = a ? a.line : settings ? lineOfPath(settings, ['ip_configuration', 'ipv4_enabled']) : resource.block.line;
+      const line = a ? a.line : (ip?.block ?? settings ?? resource.block).line;
       const unset = value === undefined || value === null;
       yield { line, message: `${label(resource)} ${unset ? 'does not set ipv4_enabled = false (the default is true)' : 'sets ipv4_enabled = true'}: the database has a public IP address.`, resource: label(resource), ...(unset ? { severity: 'low' as const } : {}) };
     }
@@ -137,7 +138,7 @@ const sqlNoSsl: TfRule = tfRule({
         line = require.line;
         why = 'sets require_ssl = false';
       } else {
-        line = settings ? lineOfPath(settings, ['ip_configuration', 'ssl_mode']) : resource.block.line;
+        line = (ip?.block && attribute(ip.block, 'ssl_mode')?.line) || (ip?.block ?? settings ?? resource.block).line;
         why = 'does not set ssl_mode = "ENCRYPTED_ONLY" (the default accepts both)';
         severity = 'low';
       }
@@ -171,7 +172,7 @@ const sqlNoBackup: TfRule = tfRule({
       const a = backup?.block && attribute(backup.block, 'enabled');
       const value = backup?.get('enabled');
       if (isTrueValue(value) || (a && !known(value))) continue;
-      const line = a ? a.line : settings ? lineOfPath(settings, ['backup_configuration', 'enabled']) : resource.block.line;
+      const line = a ? a.line : (backup?.block ?? settings ?? resource.block).line;
       yield { line, message: `${label(resource)} ${a ? 'sets backup_configuration.enabled = false' : 'does not enable automated backups'}.`, resource: label(resource) };
     }
   },
