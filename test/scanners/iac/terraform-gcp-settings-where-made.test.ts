@@ -67,4 +67,16 @@ describe('Terraform GCP settings read where their blocks are made', () => {
     assert.deepEqual(findingsOf('iac/tf-gcp-sql-ssl-not-enforced', db).map((f) => `${f.location.startLine} ${f.severity}`), ['7 low']);
     for (const rule of ['iac/tf-gcp-sql-no-backup', 'iac/tf-gcp-sql-public-ip', 'iac/tf-gcp-sql-ssl-not-enforced']) assert.deepEqual(linesOf(rule, db.replace(off, on)), [], rule);
   });
+
+  it('does not read node settings in a dynamic node_config that makes nothing', () => {
+    const pool = off + lines(
+      'resource "google_container_node_pool" "pool" {',
+      '  name    = "pool"',
+      '  cluster = google_container_cluster.main.id',
+      ...unmade('node_config', '  ', 'metadata = {', '  disable-legacy-endpoints = "false"', '}', 'workload_metadata_config {', '  mode = "GCE_METADATA"', '}'),
+      '}',
+    );
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-workload-identity-off', pool), []);
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-workload-identity-off', pool.replace(off, on)), [11, 14]);
+  });
 });

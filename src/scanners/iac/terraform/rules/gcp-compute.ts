@@ -427,12 +427,15 @@ const isDefaultComputeAccount = (email: Value | undefined) => email === undefine
  */
 export function nodeConfigs(input: TfInput): Array<{ owner: TfResource; config: Block }> {
   const out: Array<{ owner: TfResource; config: Block }> = [];
+  // Only the blocks that are made: a dynamic node_config (or node_pool...) whose for_each is known empty makes none.
+  const file = fileInstance(input);
+  const made = (owner: Block, type: string) => blocksMade(owner, type, file);
   for (const cluster of resourcesOf(input, 'google_container_cluster')) {
-    if (!isTrueValue(valueOf(input, cluster.block, 'remove_default_node_pool'))) for (const config of blocksOf(cluster.block, 'node_config')) out.push({ owner: cluster, config });
-    for (const autoscaling of blocksOf(cluster.block, 'cluster_autoscaling')) for (const config of blocksOf(autoscaling, 'auto_provisioning_defaults')) out.push({ owner: cluster, config });
-    for (const pool of blocksOf(cluster.block, 'node_pool')) for (const config of blocksOf(pool, 'node_config')) out.push({ owner: cluster, config });
+    if (!isTrueValue(valueOf(input, cluster.block, 'remove_default_node_pool'))) for (const config of made(cluster.block, 'node_config')) out.push({ owner: cluster, config });
+    for (const autoscaling of made(cluster.block, 'cluster_autoscaling')) for (const config of made(autoscaling, 'auto_provisioning_defaults')) out.push({ owner: cluster, config });
+    for (const pool of made(cluster.block, 'node_pool')) for (const config of made(pool, 'node_config')) out.push({ owner: cluster, config });
   }
-  for (const pool of resourcesOf(input, 'google_container_node_pool')) for (const config of blocksOf(pool.block, 'node_config')) out.push({ owner: pool, config });
+  for (const pool of resourcesOf(input, 'google_container_node_pool')) for (const config of made(pool.block, 'node_config')) out.push({ owner: pool, config });
   return out;
 }
 
