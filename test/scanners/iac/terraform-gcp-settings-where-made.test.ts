@@ -79,4 +79,16 @@ describe('Terraform GCP settings read where their blocks are made', () => {
     assert.deepEqual(linesOf('iac/tf-gcp-gke-workload-identity-off', pool), []);
     assert.deepEqual(linesOf('iac/tf-gcp-gke-workload-identity-off', pool.replace(off, on)), [11, 14]);
   });
+
+  it('does not read the management of a node_pool that a dynamic block does not make', () => {
+    const cluster = off + lines(
+      'resource "google_container_cluster" "main" {',
+      '  name     = "main"',
+      '  location = "europe-west1"',
+      ...unmade('node_pool', '  ', 'name = "pool"', 'management {', '  auto_upgrade = false', '}'),
+      '}',
+    );
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-auto-upgrade-off', cluster), []);
+    assert.deepEqual(linesOf('iac/tf-gcp-gke-auto-upgrade-off', cluster.replace(off, on)), [12]);
+  });
 });

@@ -1,6 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Hit } from '../../rule.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { nodeConfigs } from './gcp-compute.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
@@ -222,7 +222,7 @@ const autoUpgradeOff: TfRule = tfRule({
     negative: ['resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  management {\n    auto_repair  = true\n    auto_upgrade = true\n  }\n}\n', 'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n}\n'],
   },
   *check(input) {
-    const pools = [...resourcesOf(input, 'google_container_node_pool').map((p) => ({ owner: p, pool: p.block })), ...clusters(input).flatMap((c) => blocksOf(c.block, 'node_pool').map((pool) => ({ owner: c, pool })))];
+    const pools = [...resourcesOf(input, 'google_container_node_pool').map((p) => ({ owner: p, pool: p.block })), ...clusters(input).flatMap((c) => blocksMade(c.block, 'node_pool', fileInstance(input)).map((pool) => ({ owner: c, pool })))];
     for (const { owner, pool } of pools) {
       // Read where it is made: an auto_upgrade = false in a dynamic management whose for_each is known empty does not apply (auto-upgrade stays on).
       const { attribute: a, value } = settingAt(pool, ['management', 'auto_upgrade'], fileInstance(input));
