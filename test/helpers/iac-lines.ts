@@ -21,3 +21,16 @@ export const messagesOf = (ruleId: string, source: string, fileName = 'main.tf')
 
 /** `line message` of each finding of one IaC rule for a file's text, in the order the rule gives them. */
 export const saidOf = (ruleId: string, source: string, fileName = 'main.tf'): string[] => findingsOf(ruleId, source, fileName).map((f) => `${f.location.startLine} ${f.message}`);
+
+/** `variable "enabled"` with a default: what unmadeDynamic's for_each reads. */
+export const enabledVariable = (value: boolean): string => lines('variable "enabled" {', `  default = ${value}`, '}');
+
+/** A dynamic block `name` that makes nothing while var.enabled is false (enabledVariable), with `content` lines. */
+export const unmadeDynamic = (name: string, indent: string, ...content: string[]): string[] => [
+  `${indent}dynamic "${name}" {`,
+  `${indent}  for_each = var.enabled ? [1] : []`,
+  `${indent}  content {`,
+  ...content.map((c) => `${indent}    ${c}`),
+  `${indent}  }`,
+  `${indent}}`,
+];

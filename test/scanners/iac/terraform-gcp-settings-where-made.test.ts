@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lines, linesOf, findingsOf } from '../../helpers/iac-lines.js';
+import { lines, linesOf, findingsOf, enabledVariable, unmadeDynamic } from '../../helpers/iac-lines.js';
 
 /**
  * Google Cloud settings in nested blocks are read where the blocks are made (settingAt,
@@ -8,27 +8,18 @@ import { lines, linesOf, findingsOf } from '../../helpers/iac-lines.js';
  * its content sets does not apply and the provider's default does.
  */
 describe('Terraform GCP settings read where their blocks are made', () => {
-  const off = lines('variable "enabled" {', '  default = false', '}');
-  const on = lines('variable "enabled" {', '  default = true', '}');
-  /** A dynamic block `name` that makes nothing (var.enabled is false), with `content` lines. */
-  const unmade = (name: string, indent: string, ...content: string[]) => [
-    `${indent}dynamic "${name}" {`,
-    `${indent}  for_each = var.enabled ? [1] : []`,
-    `${indent}  content {`,
-    ...content.map((c) => `${indent}    ${c}`),
-    `${indent}  }`,
-    `${indent}}`,
-  ];
+  const off = enabledVariable(false);
+  const on = enabledVariable(true);
 
   it('reports network policy turned on only in a dynamic block that makes nothing, at the severity of the default', () => {
-    const cluster = off + lines('resource "google_container_cluster" "main" {', '  name     = "main"', '  location = "europe-west1"', ...unmade('network_policy', '  ', 'enabled  = true', 'provider = "CALICO"'), '}');
+    const cluster = off + lines('resource "google_container_cluster" "main" {', '  name     = "main"', '  location = "europe-west1"', ...unmadeDynamic('network_policy', '  ', 'enabled  = true', 'provider = "CALICO"'), '}');
     assert.deepEqual(linesOf('iac/tf-gcp-gke-network-policy-off', cluster), [4]);
     assert.deepEqual(findingsOf('iac/tf-gcp-gke-network-policy-off', cluster).map((f) => f.severity), ['low']);
     assert.deepEqual(linesOf('iac/tf-gcp-gke-network-policy-off', cluster.replace(off, on)), []);
   });
 
   it('does not report a client certificate issued only in a dynamic block that makes nothing', () => {
-    const cluster = off + lines('resource "google_container_cluster" "main" {', '  name     = "main"', '  location = "europe-west1"', '  master_auth {', ...unmade('client_certificate_config', '    ', 'issue_client_certificate = true'), '  }', '}');
+    const cluster = off + lines('resource "google_container_cluster" "main" {', '  name     = "main"', '  location = "europe-west1"', '  master_auth {', ...unmadeDynamic('client_certificate_config', '    ', 'issue_client_certificate = true'), '  }', '}');
     assert.deepEqual(linesOf('iac/tf-gcp-gke-legacy-auth', cluster), []);
     assert.deepEqual(linesOf('iac/tf-gcp-gke-legacy-auth', cluster.replace(off, on)), [11]);
   });
@@ -39,9 +30,9 @@ describe('Terraform GCP settings read where their blocks are made', () => {
       '  name    = "pool"',
       '  cluster = google_container_cluster.main.id',
       '  node_config {',
-      ...unmade('workload_metadata_config', '    ', 'mode = "GCE_METADATA"'),
+      ...unmadeDynamic('workload_metadata_config', '    ', 'mode = "GCE_METADATA"'),
       '  }',
-      ...unmade('management', '  ', 'auto_repair  = true', 'auto_upgrade = false'),
+      ...unmadeDynamic('management', '  ', 'auto_repair  = true', 'auto_upgrade = false'),
       '}',
     );
     assert.deepEqual(linesOf('iac/tf-gcp-gke-workload-identity-off', pool), []);
@@ -57,8 +48,8 @@ describe('Terraform GCP settings read where their blocks are made', () => {
       '  database_version = "POSTGRES_15"',
       '  settings {',
       '    tier = "db-custom-2-7680"',
-      ...unmade('ip_configuration', '    ', 'ipv4_enabled    = false', 'private_network = google_compute_network.main.id', 'ssl_mode        = "ENCRYPTED_ONLY"'),
-      ...unmade('backup_configuration', '    ', 'enabled = true'),
+      ...unmadeDynamic('ip_configuration', '    ', 'ipv4_enabled    = false', 'private_network = google_compute_network.main.id', 'ssl_mode        = "ENCRYPTED_ONLY"'),
+      ...unmadeDynamic('backup_configuration', '    ', 'enabled = true'),
       '  }',
       '}',
     );
@@ -73,7 +64,7 @@ describe('Terraform GCP settings read where their blocks are made', () => {
       'resource "google_container_node_pool" "pool" {',
       '  name    = "pool"',
       '  cluster = google_container_cluster.main.id',
-      ...unmade('node_config', '  ', 'metadata = {', '  disable-legacy-endpoints = "false"', '}', 'workload_metadata_config {', '  mode = "GCE_METADATA"', '}'),
+      ...unmadeDynamic('node_config', '  ', 'metadata = {', '  disable-legacy-endpoints = "false"', '}', 'workload_metadata_config {', '  mode = "GCE_METADATA"', '}'),
       '}',
     );
     assert.deepEqual(linesOf('iac/tf-gcp-gke-workload-identity-off', pool), []);
@@ -85,7 +76,7 @@ describe('Terraform GCP settings read where their blocks are made', () => {
       'resource "google_container_cluster" "main" {',
       '  name     = "main"',
       '  location = "europe-west1"',
-      ...unmade('node_pool', '  ', 'name = "pool"', 'management {', '  auto_upgrade = false', '}'),
+      ...unmadeDynamic('node_pool', '  ', 'name = "pool"', 'management {', '  auto_upgrade = false', '}'),
       '}',
     );
     assert.deepEqual(linesOf('iac/tf-gcp-gke-auto-upgrade-off', cluster), []);

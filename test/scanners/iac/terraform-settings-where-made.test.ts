@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lines, linesOf, saidOf } from '../../helpers/iac-lines.js';
+import { lines, linesOf, saidOf, enabledVariable, unmadeDynamic } from '../../helpers/iac-lines.js';
 
 /**
  * Settings in nested blocks are read where the blocks are made (settingAt): a `dynamic`
@@ -9,21 +9,12 @@ import { lines, linesOf, saidOf } from '../../helpers/iac-lines.js';
  * null) is not set.
  */
 describe('Terraform AWS settings read where their blocks are made', () => {
-  const off = lines('variable "enabled" {', '  default = false', '}');
-  /** A dynamic block `name` that makes nothing (var.enabled is false), with `content` lines. */
-  const unmade = (name: string, indent: string, ...content: string[]) => [
-    `${indent}dynamic "${name}" {`,
-    `${indent}  for_each = var.enabled ? [1] : []`,
-    `${indent}  content {`,
-    ...content.map((c) => `${indent}    ${c}`),
-    `${indent}  }`,
-    `${indent}}`,
-  ];
+  const off = enabledVariable(false);
 
   it('reports point-in-time recovery and fine-grained access control turned on only in a dynamic block that makes nothing', () => {
-    const table = off + lines('resource "aws_dynamodb_table" "users" {', '  name     = "users"', '  hash_key = "id"', ...unmade('point_in_time_recovery', '  ', 'enabled = true'), '}');
+    const table = off + lines('resource "aws_dynamodb_table" "users" {', '  name     = "users"', '  hash_key = "id"', ...unmadeDynamic('point_in_time_recovery', '  ', 'enabled = true'), '}');
     assert.deepEqual(linesOf('iac/tf-aws-backups-disabled', table), [4]);
-    const domain = off + lines('resource "aws_opensearch_domain" "logs" {', '  domain_name = "logs"', ...unmade('advanced_security_options', '  ', 'enabled = true'), '}');
+    const domain = off + lines('resource "aws_opensearch_domain" "logs" {', '  domain_name = "logs"', ...unmadeDynamic('advanced_security_options', '  ', 'enabled = true'), '}');
     assert.deepEqual(linesOf('iac/tf-aws-search-no-fine-grained-access', domain), [4]);
     // The open domain policy counts as anonymous access without the fine-grained access control the dynamic block does not make.
     const policy = lines(
@@ -36,7 +27,7 @@ describe('Terraform AWS settings read where their blocks are made', () => {
     );
     assert.deepEqual(linesOf('iac/tf-aws-search-anonymous-access', domain + policy), [15]);
     // Made: nothing to report.
-    const on = lines('variable "enabled" {', '  default = true', '}');
+    const on = enabledVariable(true);
     assert.deepEqual(linesOf('iac/tf-aws-backups-disabled', table.replace(off, on)), []);
     assert.deepEqual(linesOf('iac/tf-aws-search-no-fine-grained-access', domain.replace(off, on)), []);
     assert.deepEqual(linesOf('iac/tf-aws-search-anonymous-access', domain.replace(off, on) + policy), []);
@@ -48,28 +39,28 @@ describe('Terraform AWS settings read where their blocks are made', () => {
       '  cluster_name = "events"',
       '  broker_node_group_info {',
       '    connectivity_info {',
-      ...unmade('public_access', '      ', 'type = "SERVICE_PROVIDED_EIPS"'),
+      ...unmadeDynamic('public_access', '      ', 'type = "SERVICE_PROVIDED_EIPS"'),
       '    }',
       '  }',
       '  encryption_info {',
-      ...unmade('encryption_in_transit', '    ', 'client_broker = "PLAINTEXT"', 'in_cluster    = false'),
+      ...unmadeDynamic('encryption_in_transit', '    ', 'client_broker = "PLAINTEXT"', 'in_cluster    = false'),
       '  }',
       '}',
     );
     assert.deepEqual(linesOf('iac/tf-aws-publicly-accessible', msk), []);
     assert.deepEqual(linesOf('iac/tf-aws-msk-plaintext', msk), []);
-    const on = lines('variable "enabled" {', '  default = true', '}');
+    const on = enabledVariable(true);
     assert.deepEqual(linesOf('iac/tf-aws-publicly-accessible', msk.replace(off, on)), [11]);
     assert.deepEqual(linesOf('iac/tf-aws-msk-plaintext', msk.replace(off, on)), [20, 21]);
 
     const domains = off + lines(
       'resource "aws_apigatewayv2_domain_name" "api" {',
       '  domain_name = "api.example.org"',
-      ...unmade('domain_name_configuration', '  ', 'security_policy = "TLS_1_0"'),
+      ...unmadeDynamic('domain_name_configuration', '  ', 'security_policy = "TLS_1_0"'),
       '}',
       'resource "aws_opensearch_domain" "logs" {',
       '  domain_name = "logs"',
-      ...unmade('domain_endpoint_options', '  ', 'tls_security_policy = "Policy-Min-TLS-1-0-2019-07"'),
+      ...unmadeDynamic('domain_endpoint_options', '  ', 'tls_security_policy = "Policy-Min-TLS-1-0-2019-07"'),
       '}',
     );
     assert.deepEqual(linesOf('iac/tf-aws-tls-outdated', domains), []);
@@ -98,7 +89,7 @@ describe('Terraform AWS settings read where their blocks are made', () => {
     assert.deepEqual(linesOf('iac/tf-aws-no-customer-managed-key', nullKey), [6]);
     assert.deepEqual(linesOf('iac/tf-aws-no-customer-managed-key', nullKey.replace('default = null', 'default = "arn:aws:kms:eu-west-1:111122223333:key/example"')), []);
     // Not encrypted at all (iac/tf-aws-search-not-encrypted says so): no customer managed key finding on top.
-    const domain = off + lines('resource "aws_opensearch_domain" "logs" {', '  domain_name = "logs"', ...unmade('encrypt_at_rest', '  ', 'enabled = true'), '}');
+    const domain = off + lines('resource "aws_opensearch_domain" "logs" {', '  domain_name = "logs"', ...unmadeDynamic('encrypt_at_rest', '  ', 'enabled = true'), '}');
     assert.deepEqual(linesOf('iac/tf-aws-no-customer-managed-key', domain), []);
     assert.deepEqual(linesOf('iac/tf-aws-search-not-encrypted', domain), [4]);
   });
