@@ -267,6 +267,25 @@ describe('a REST API method that requires only an API key', () => {
   });
 });
 
+describe('a WebSocket $connect route that requires only an API key', () => {
+  const tf = (key: string) =>
+    lines('resource "aws_apigatewayv2_api" "chat" {', '  name          = "chat"', '  protocol_type = "WEBSOCKET"', '}', 'resource "aws_apigatewayv2_route" "connect" {', '  api_id    = aws_apigatewayv2_api.chat.id', '  route_key = "$connect"', ...(key ? [`  api_key_required = ${key}`] : []), '}');
+  const cfn = (key: string) =>
+    lines('Resources:', '  Chat:', '    Type: AWS::ApiGatewayV2::Api', '    Properties:', '      ProtocolType: WEBSOCKET', '  Connect:', '    Type: AWS::ApiGatewayV2::Route', '    Properties:', '      ApiId: !Ref Chat', '      RouteKey: $connect', ...(key ? [`      ApiKeyRequired: ${key}`] : []));
+  const judged = (rule: string, text: string, file: string) => analyseFile(file, text, () => {}).findings.filter((f) => f.ruleId === rule).map((f) => `${f.location.startLine} ${f.severity} ${/only an API key/.test(f.message)}`);
+
+  it('is reported on both platforms at low severity, as a REST method is; without a key, at medium; with a key of unknown value, not at all', () => {
+    assert.deepEqual(judged('iac/tf-aws-apigw-v2-route-no-auth', tf('true'), 'main.tf'), ['5 low true']);
+    assert.deepEqual(judged('iac/cfn-apigw-v2-route-no-auth', cfn('true'), 'stack.yaml'), ['6 low true']);
+    for (const key of ['', 'false']) {
+      assert.deepEqual(judged('iac/tf-aws-apigw-v2-route-no-auth', tf(key), 'main.tf'), ['5 medium false']);
+      assert.deepEqual(judged('iac/cfn-apigw-v2-route-no-auth', cfn(key), 'stack.yaml'), ['6 medium false']);
+    }
+    assert.deepEqual(judged('iac/tf-aws-apigw-v2-route-no-auth', tf('var.keyed'), 'main.tf'), []);
+    assert.deepEqual(judged('iac/cfn-apigw-v2-route-no-auth', cfn('!Ref Keyed'), 'stack.yaml'), []);
+  });
+});
+
 describe('a judgment made on both platforms has one severity', () => {
   it('tf-aws-<name> and cfn-<name> rate a finding alike (at-rest encryption medium, TLS below 1.2 medium, CloudTrail off medium, API methods without authorization medium)', async () => {
     const { PLATFORM_RULES } = await import('../../../src/scanners/iac/platforms.js');

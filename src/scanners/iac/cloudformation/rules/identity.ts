@@ -1,4 +1,5 @@
 import { inside, listEntry, type Hit } from '../../rule.js';
+import { API_KEY_IS_NOT_AUTHENTICATION } from '../../aws-api-keys.js';
 import { isFullAdmin, isPublicStatement } from '../../aws-policy.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../../secret-names.js';
@@ -185,8 +186,6 @@ const functionUrlPublic: CfnRule = cfnRule({
 });
 
 /** What a finding on a method that requires only an API key says (shared with the Terraform rule's wording). */
-const API_KEY_IS_NOT_AUTHENTICATION = 'API keys identify callers (for usage plans and throttling) but do not authenticate them, and anyone who obtains the key can call the method';
-
 const apiMethodNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-apigw-method-no-auth',
   title: 'API Gateway method without authorization',
@@ -275,7 +274,7 @@ const apiRouteNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-apigw-v2-route-no-auth',
   title: 'API Gateway HTTP or WebSocket route without authorization',
   description:
-    "An API Gateway V2 route has AuthorizationType NONE (the default when unset): anyone who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet. For a WebSocket API only the $connect route is judged, as the connection is authorized there once. A quick-create HTTP API (Target on the API) gets such a $default route, and so does a SAM function's `HttpApi` event when neither the event (Auth.Authorizer), nor its AWS::Serverless::HttpApi, nor the template's Globals set an authorizer. That is right for public endpoints, but a route left open by mistake exposes whatever its integration does. An HTTP API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
+    "An API Gateway V2 route has AuthorizationType NONE (the default when unset): anyone who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet. For a WebSocket API only the $connect route is judged, as the connection is authorized there once; a $connect route that requires only an API key (ApiKeyRequired: true) is reported at low severity, as API keys identify callers but AWS documents that they are not for authentication or authorization. A quick-create HTTP API (Target on the API) gets such a $default route, and so does a SAM function's `HttpApi` event when neither the event (Auth.Authorizer), nor its AWS::Serverless::HttpApi, nor the template's Globals set an authorizer. That is right for public endpoints, but a route left open by mistake exposes whatever its integration does. An HTTP API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
   remediation: 'Set AuthorizationType to JWT (with an AuthorizerId), CUSTOM (a Lambda authorizer) or AWS_IAM on the route; leave NONE only on routes meant to be public, and on CORS preflight routes.',
   severity: 'medium',
   confidence: 'medium',
@@ -284,6 +283,8 @@ const apiRouteNoAuth: CfnRule = cfnRule({
     positive: [
       'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n      # expect\n      AuthorizationType: NONE\n  # expect\n  Create:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: POST /orders\n',
       'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: chat\n      ProtocolType: WEBSOCKET\n      RouteSelectionExpression: $request.body.action\n  # expect\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n',
+      // A $connect route that requires only an API key is reported at low severity, as a REST method is.
+      'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: WEBSOCKET\n  # expect\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n      ApiKeyRequired: true\n',
       // ApiKeyRequired: false (a YAML boolean) requires no key.
       'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: chat\n      ProtocolType: WEBSOCKET\n      RouteSelectionExpression: $request.body.action\n  # expect\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n      ApiKeyRequired: false\n',
       'Resources:\n  Quick:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: quick\n      ProtocolType: HTTP\n      # expect\n      Target: !GetAtt Fn.Arn\n',
@@ -295,8 +296,6 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       'Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: orders\n      ProtocolType: HTTP\n  List:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: GET /orders\n      AuthorizationType: JWT\n      AuthorizerId: !Ref Jwt\n  Preflight:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: OPTIONS /orders\n',
       // Messages of a WebSocket API travel on a connection authorized at $connect.
       'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: WEBSOCKET\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n      AuthorizationType: CUSTOM\n      AuthorizerId: !Ref Auth\n  Send:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: sendmessage\n  Default:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $default\n',
-      // A $connect route that requires an API key is left alone, as tf-aws-apigw-v2-route-no-auth leaves it.
-      'Resources:\n  Socket:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: WEBSOCKET\n  Connect:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Socket\n      RouteKey: $connect\n      ApiKeyRequired: true\n',
       // An API of another stack: a $default route may be a WebSocket one, which is not judged.
       'Resources:\n  Default:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !ImportValue shared-api\n      RouteKey: $default\n',
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Http:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        DefaultAuthorizer: Jwt\n        Authorizers: { Jwt: { IdentitySource: $request.header.Authorization } }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Orders: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /orders, Method: POST } }\n',
@@ -312,14 +311,17 @@ const apiRouteNoAuth: CfnRule = cfnRule({
       const protocol = apiProtocol(t, r) ?? (/^[A-Z]+ \//i.test(key) || key === '$connect' ? (key === '$connect' ? 'WEBSOCKET' : 'HTTP') : undefined);
       if (protocol === 'WEBSOCKET' ? key !== '$connect' : protocol !== 'HTTP') continue;
       if (/^OPTIONS /i.test(key)) continue;
-      // A required API key (WebSocket APIs) is left alone, as the Terraform rule does; false (a YAML boolean or the string) is no key.
+      // false (a YAML boolean or the string) is no key; a key given by a parameter may be either.
       const keyed = bool(t, prop(t, r, 'ApiKeyRequired')?.value);
-      if (keyed === true || keyed === UNKNOWN) continue;
+      if (keyed === UNKNOWN) continue;
       const auth = prop(t, r, 'AuthorizationType');
       const v = text(t, auth?.value);
       if (auth ? v?.toUpperCase() !== 'NONE' : false) continue;
       if (reachedOnlyWithClientCertificate(t, prop(t, r, 'ApiId')?.value)) continue;
-      yield { line: auth ? auth.keyLine : r.line, message: `${label(r)} (${key}) can be called without authorization.`, resource: label(r) };
+      const line = auth ? auth.keyLine : r.line;
+      // An API key (WebSocket APIs) identifies the caller for a usage plan; it does not authenticate.
+      if (keyed === true) yield { line, message: `${label(r)} (${key}) requires only an API key: ${API_KEY_IS_NOT_AUTHENTICATION}.`, resource: label(r), severity: 'low' };
+      else yield { line, message: `${label(r)} (${key}) can be called without authorization.`, resource: label(r) };
     }
     for (const r of resourcesOf(t, 'AWS::ApiGatewayV2::Api')) {
       const target = prop(t, r, 'Target');

@@ -1,3 +1,4 @@
+import { API_KEY_IS_NOT_AUTHENTICATION } from '../../aws-api-keys.js';
 import { isWorld } from '../../cidr.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, instancesOfResource, isFalseValue, isTrueValue, label, mentioned, moduleResourcesOf, referrers, resourcesOf, textOf, valueOf, type TfInput, type TfResource } from '../model.js';
@@ -103,7 +104,7 @@ const apiMethodWithoutAuth: TfRule = tfRule({
       if (api && mutualTlsOnlyDomains(input, api)) continue;
       // An API key identifies the caller for a usage plan; it does not authenticate (AWS says not to rely on it for access control).
       if (isTrueValue(valueOf(input, method.block, 'api_key_required')))
-        yield { line: a.line, message: `${label(method)} (${verb.toUpperCase()}) requires only an API key: API keys identify callers (for usage plans and throttling) but do not authenticate them, and anyone who obtains the key can call the method.`, resource: label(method), severity: 'low' };
+        yield { line: a.line, message: `${label(method)} (${verb.toUpperCase()}) requires only an API key: ${API_KEY_IS_NOT_AUTHENTICATION}.`, resource: label(method), severity: 'low' };
       else yield { line: a.line, message: `${label(method)} (${verb.toUpperCase()}) can be called without authorization.`, resource: label(method) };
     }
   },
@@ -166,7 +167,7 @@ const apiRouteWithoutAuth: TfRule = tfRule({
   id: 'iac/tf-aws-apigw-v2-route-no-auth',
   title: 'API Gateway HTTP or WebSocket route open without authorization',
   description:
-    'An API Gateway V2 route has authorization_type = "NONE" (the default when unset): anyone on the internet who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet, and the back end must defend itself. For a WebSocket API only the $connect route is judged, as the connection is authorized there once; a route that requires an API key (api_key_required, WebSocket APIs) is not reported. A quick-create HTTP API (target on aws_apigatewayv2_api) gets such a $default route. CORS preflight (OPTIONS) routes, and $default routes of an API the module does not show (it may be a WebSocket one), are not reported. An API whose default execute-api endpoint is switched off (disable_execute_api_endpoint = true) and that the module maps only to custom domain names with mutual TLS (mutual_tls_authentication with a truststore, by aws_apigatewayv2_api_mapping) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.',
+    'An API Gateway V2 route has authorization_type = "NONE" (the default when unset): anyone on the internet who knows the URL can call it, since HTTP and WebSocket APIs are always reachable from the internet, and the back end must defend itself. For a WebSocket API only the $connect route is judged, as the connection is authorized there once; a $connect route that requires only an API key (api_key_required, WebSocket APIs) is reported at low severity, as API keys identify callers but AWS documents that they are not for authentication or authorization. A quick-create HTTP API (target on aws_apigatewayv2_api) gets such a $default route. CORS preflight (OPTIONS) routes, and $default routes of an API the module does not show (it may be a WebSocket one), are not reported. An API whose default execute-api endpoint is switched off (disable_execute_api_endpoint = true) and that the module maps only to custom domain names with mutual TLS (mutual_tls_authentication with a truststore, by aws_apigatewayv2_api_mapping) is not reported: only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.',
   remediation: 'Set authorization_type to "JWT" (with an authorizer_id), "CUSTOM" (a Lambda authorizer) or "AWS_IAM" on the route; if the route is meant to be public, say so with a secloop-ignore comment and protect it with throttling and AWS WAF.',
   severity: 'medium',
   confidence: 'medium',
@@ -175,6 +176,8 @@ const apiRouteWithoutAuth: TfRule = tfRule({
     positive: [
       'resource "aws_apigatewayv2_api" "orders" {\n  name          = "orders"\n  protocol_type = "HTTP"\n}\n\nresource "aws_apigatewayv2_route" "list" {\n  api_id             = aws_apigatewayv2_api.orders.id\n  route_key          = "GET /orders"\n  # expect\n  authorization_type = "NONE"\n}\n\n# expect\nresource "aws_apigatewayv2_route" "create" {\n  api_id    = aws_apigatewayv2_api.orders.id\n  route_key = "POST /orders"\n}\n',
       'resource "aws_apigatewayv2_api" "chat" {\n  name                       = "chat"\n  protocol_type              = "WEBSOCKET"\n  route_selection_expression = "$request.body.action"\n}\n\n# expect\nresource "aws_apigatewayv2_route" "connect" {\n  api_id    = aws_apigatewayv2_api.chat.id\n  route_key = "$connect"\n}\n',
+      // An API key is no authentication: the $connect route that requires only one is reported at low severity.
+      'resource "aws_apigatewayv2_api" "chat" {\n  name          = "chat"\n  protocol_type = "WEBSOCKET"\n}\n\nresource "aws_apigatewayv2_route" "connect" {\n  api_id             = aws_apigatewayv2_api.chat.id\n  route_key          = "$connect"\n  api_key_required   = true\n  # expect\n  authorization_type = "NONE"\n}\n',
       'resource "aws_apigatewayv2_api" "quick" {\n  name          = "quick"\n  protocol_type = "HTTP"\n  # expect\n  target        = aws_lambda_function.handler.arn\n}\n',
       // A module's map of routes: each route read with its own each.key and each.value (api_key_required null on an HTTP API).
       'resource "aws_apigatewayv2_api" "orders" {\n  name          = "orders"\n  protocol_type = "HTTP"\n}\n\nresource "aws_apigatewayv2_route" "this" {\n  for_each           = { "GET /orders" = "JWT", "POST /orders" = "NONE" }\n  api_id             = aws_apigatewayv2_api.orders.id\n  route_key          = each.key\n  api_key_required   = null\n  # expect\n  authorization_type = each.value\n}\n',
@@ -201,9 +204,10 @@ const apiRouteWithoutAuth: TfRule = tfRule({
       const protocol = routeProtocol(input, api, key);
       if (protocol === 'WEBSOCKET' ? key !== '$connect' : protocol !== 'HTTP') continue;
       if (/^OPTIONS /i.test(key)) continue;
-      // null (a module's `is_websocket ? ... : null`) leaves the default, false.
-      const keyed = valueOf(input, route.block, 'api_key_required');
-      if (keyed !== undefined && keyed !== null && !isFalseValue(keyed)) continue;
+      // null (a module's `is_websocket ? ... : null`) leaves the default, false; a key given by an unknown value may be either.
+      const keyedValue = valueOf(input, route.block, 'api_key_required');
+      const keyed = isTrueValue(keyedValue);
+      if (!keyed && keyedValue !== undefined && keyedValue !== null && !isFalseValue(keyedValue)) continue;
       const a = attribute(route.block, 'authorization_type');
       const value = valueOf(input, route.block, 'authorization_type');
       const written = a !== undefined && value !== null;
@@ -212,11 +216,10 @@ const apiRouteWithoutAuth: TfRule = tfRule({
       if (api && mutualTlsOnlyDomains(input, api)) continue;
       // An instance keyed by its route key is named by it already: aws_apigatewayv2_route.this["POST /start"].
       const named = route.instance?.key === key ? label(route) : `${label(route)} (${key})`;
-      yield {
-        line: written ? a.line : route.block.line,
-        message: `${named} can be called without authorization${written ? '' : ' (authorization_type defaults to "NONE")'}.`,
-        resource: label(route),
-      };
+      const line = written ? a.line : route.block.line;
+      // An API key (WebSocket APIs) identifies the caller for a usage plan; it does not authenticate.
+      if (keyed) yield { line, message: `${named} requires only an API key: ${API_KEY_IS_NOT_AUTHENTICATION}.`, resource: label(route), severity: 'low' };
+      else yield { line, message: `${named} can be called without authorization${written ? '' : ' (authorization_type defaults to "NONE")'}.`, resource: label(route) };
     }
     for (const api of resourcesOf(input, 'aws_apigatewayv2_api')) {
       const target = attribute(api.block, 'target');
