@@ -4,7 +4,8 @@ import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { gitlabScriptRuns, pipelineScripts, readPipeline, resolvedSetting, variableScopes } from '../../../src/scanners/iac/gitlab/pipeline.js';
 import { gitlabRules } from '../../../src/scanners/iac/gitlab/rules.js';
-import { isYMap, isYSeq, items, text } from '../../../src/scanners/iac/yaml/tree.js';
+import { loadYamlCached } from '../../../src/scanners/iac/yaml/cache.js';
+import { isYMap, isYSeq, items, text, type YNode } from '../../../src/scanners/iac/yaml/tree.js';
 import { fixturePath } from '../../helpers/paths.js';
 
 const FIXTURE = fixturePath('iac', 'gitlab-references') + '/';
@@ -78,6 +79,41 @@ test('a !reference tag is never read as commands: resolved, nested, or dropped w
   assert.deepEqual(test.map.pairs.map((v) => `${v.key}=${v.value && 'value' in v.value ? v.value.value : null}`), ['A=null', 'B=plain']);
 });
 
+test('!reference tags read a job as GitLab does, after extends: a section or variable the job takes from a template it extends is found, a map merged key by key', () => {
+  const warnings: string[] = [];
+  const source = [
+    'stages: [test]',
+    '.clone:',
+    '  variables:',
+    '    GIT_SSL_NO_VERIFY: "1"',
+    '    DEPTH: "1"',
+    '  before_script:',
+    '    - curl -fsSL https://example.org/setup.sh | sh',
+    '.fedora:',
+    '  extends: .clone',
+    '  variables:',
+    '    DEPTH: "5"',
+    'test:',
+    '  before_script:',
+    '    - !reference [.fedora, before_script]',
+    '    - make deps',
+    '  variables:',
+    '    NO_VERIFY: !reference [.fedora, variables, GIT_SSL_NO_VERIFY]',
+    '  script: [make test]',
+    'lint:',
+    '  variables: !reference [.fedora, variables]',
+    '  script: [make lint]',
+  ].join('\n');
+  const p = readPipeline(source, (line, message) => warnings.push(`${line}: ${message}`))!;
+  assert.deepEqual(warnings, []);
+  const lint = variableScopes(p).find((s) => s.owner === 'job lint')!;
+  assert.deepEqual(lint.map.pairs.map((v) => `${v.key}=${v.value && 'value' in v.value ? v.value.value : null}`), ['DEPTH=5', 'GIT_SSL_NO_VERIFY=1']);
+  const test = variableScopes(p).find((s) => s.owner === 'job test')!;
+  assert.deepEqual(test.map.pairs.map((v) => `${v.key}=${v.value && 'value' in v.value ? v.value.value : null}`), ['NO_VERIFY=1']);
+  // The template's line is read once, where it is written; test runs it (it is no longer left out).
+  assert.deepEqual([...pipelineScripts(p)].map((s) => `${s.owner} ${s.key} ${s.scalar.line}`), ['job .clone before_script 7', 'job test before_script 15', 'job test script 18', 'job lint script 21']);
+});
+
 test('!reference tags in image, services, artifacts and a referenced variables map: the rules read what they name, a line of this file on its own line, one of another file on the tag\'s', async () => {
   const result = await runScan({ target: fixturePath('iac', 'gitlab-reference-settings'), scannerSet: [iacScanner] });
   assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`).sort(), [
@@ -138,14 +174,37 @@ test('resolvedSetting: tags in a setting resolved at any depth, a list a tag giv
 test('!reference tags that each name two others are expanded once per job and key, not once for every rule that reads scripts', async () => {
   const { analyseFile } = await import('../../../src/scanners/iac/analyse.js');
   // Each template's script names the one before twice: 2^10 lines at GitLab's nesting limit, for each of them.
-  const n = 300;
+  const n = 40;
   const text = Array.from({ length: n }, (_, i) => `.t${i}:\n  script:\n    ${i ? `- !reference [.t${i - 1}, script]\n    - !reference [.t${i - 1}, script]` : '- curl -k https://example.org/x | sh'}\n`).join('') + 'build:\n  script: !reference [.t5, script]\n';
   const warnings: string[] = [];
-  const started = performance.now();
   const result = analyseFile('.gitlab-ci.yml', text, (w) => warnings.push(w.message));
-  const elapsed = performance.now() - started;
   assert.ok(result.findings.some((f) => f.ruleId === 'iac/gitlab-curl-pipe-shell'), result.findings.map((f) => `${f.ruleId}:${f.location.startLine}`).join('\n'));
   assert.ok(warnings.some((w) => /nests more than 10 !reference tags/.test(w)));
-  // Was about 4.5 s: each rule that reads scripts expanded every job's tags again.
-  assert.ok(elapsed < 3_000, `took ${Math.round(elapsed)} ms`);
+  // The work, counted as the lists walked: reading the pipeline expands every job's script once
+  // (2^10 lines for most); the rules that read scripts then take those lines as read. Each of them
+  // expanded every script again (about 4.5 s for 300 templates): seven times the work.
+  const walked = countListReads(loadYamlCached(text).documents[0]!.root);
+  const p = readPipeline(text, () => {})!;
+  const expanded = walked.reads;
+  assert.ok(expanded > n * 2 ** 10, `${expanded} lists walked`);
+  for (const rule of gitlabRules) [...rule.check(p)];
+  assert.ok(walked.reads - expanded < expanded / 2, `the rules walked ${walked.reads - expanded} lists, the pipeline's reading ${expanded}`);
 });
+
+/** Makes every list under `node` count the reads of its items, the work of walking it (each walk reads them once). The tree is the one readPipeline reads (loadYamlCached). */
+function countListReads(node: YNode | null): { reads: number } {
+  const walked = { reads: 0 };
+  const seen = new Set<YNode>();
+  const instrument = (n: YNode | null) => {
+    if (!n || seen.has(n)) return;
+    seen.add(n);
+    if (isYMap(n)) for (const p of n.pairs) instrument(p.value);
+    if (isYSeq(n)) {
+      const listed = n.items;
+      for (const item of listed) instrument(item);
+      Object.defineProperty(n, 'items', { get: () => (walked.reads++, listed) });
+    }
+  };
+  instrument(node);
+  return walked;
+}
