@@ -133,12 +133,11 @@ test('--verify asks each provider once and records verified true, false or unkno
   }
 });
 
-test('no answer within the timeout, or no endpoint, is unknown (and never retried)', async () => {
+// A hang guard: the server never answers, so without the 200 ms timeout the request would wait until the test's timeout.
+test('no answer within the timeout, or no endpoint, is unknown (and never retried)', { timeout: 30_000 }, async () => {
   seen.length = 0;
-  const started = performance.now();
   const verdict = await verifyCredential('github', { secret: LIVE_GITHUB }, { baseUrls: { github: `${base}/hang#` }, timeoutMs: 200 });
   assert.equal(verdict, 'unknown');
-  assert.ok(performance.now() - started < 10_000, 'a hang guard: the 200 ms timeout must stop the request');
   assert.equal(await verifyCredential('npm', { secret: LIVE_NPM }, { baseUrls: {}, timeoutMs: 200 }), 'unknown');
   assert.equal(await verifyCredential('github', { secret: LIVE_GITHUB }, { baseUrls: { github: 'http://127.0.0.1:1' }, timeoutMs: 200 }), 'unknown');
   assert.ok(seen.filter((request) => request.includes('hang')).length <= 1);
