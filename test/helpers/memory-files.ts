@@ -23,9 +23,9 @@ export type MemoryScanWarning = { path?: string; line?: number; message: string 
 
 /**
  * Runs the IaC scanner alone on files held in memory, as the scan pipeline calls it (local
- * module calls are followed), with what it read, warned and ticked, and how long it took.
+ * module calls are followed), with what it read, warned and ticked.
  */
-export async function scanMemory(texts: Record<string, string>): Promise<{ findings: ScannerFinding[]; warnings: MemoryScanWarning[]; reads: Map<string, number>; ticks: number; files: number; ms: number }> {
+export async function scanMemory(texts: Record<string, string>): Promise<{ findings: ScannerFinding[]; warnings: MemoryScanWarning[]; reads: Map<string, number>; ticks: number; files: number }> {
   const { files, reads } = memoryFiles(texts);
   const findings: ScannerFinding[] = [];
   const warnings: MemoryScanWarning[] = [];
@@ -40,7 +40,6 @@ export async function scanMemory(texts: Record<string, string>): Promise<{ findi
     warn: (w: MemoryScanWarning) => warnings.push(w),
     registerSecret: () => {},
   } as unknown as Parameters<typeof iacScanner.scan>[0];
-  const started = performance.now();
   for await (const f of iacScanner.scan(ctx)) findings.push(f);
-  return { findings, warnings, reads, ticks, files: files.length, ms: performance.now() - started };
+  return { findings, warnings, reads, ticks, files: files.length };
 }

