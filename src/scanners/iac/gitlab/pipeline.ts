@@ -262,18 +262,28 @@ export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string;
     ...pipeline.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
   ];
   const read = owners.flatMap(({ owner, node }) => SCRIPT_KEYS.flatMap((key) => (scriptItems(pipeline, node, key)?.items ?? []).map((item) => ({ owner, key, item }))));
-  const seen = new Set<YScalar>();
+  // A line is read once, as the first owner's: a YAML alias (`<<: *template`, `script: *steps`) copies it into every job that uses it.
+  const seen = new Set<string>();
+  const once = (item: ScriptItem) => {
+    const key = writtenAt(item.scalar, item.file);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
   for (const { owner, key, item } of read) {
-    if (item.referenced) continue;
-    seen.add(item.scalar);
+    if (item.referenced || !once(item)) continue;
     yield { owner, scalar: item.scalar, text: item.scalar.value as string, keyLine: item.keyLine, key };
   }
   for (const { owner, key, item } of read) {
-    if (!item.referenced || seen.has(item.scalar)) continue;
-    seen.add(item.scalar);
+    if (!item.referenced || !once(item)) continue;
     if (!item.file) yield { owner, scalar: item.scalar, text: item.scalar.value as string, keyLine: item.keyLine, key };
     else if (!isJobScript(item.file, item.scalar)) yield { owner, scalar: { ...item.scalar, line: item.at }, text: item.scalar.value as string, keyLine: item.at, key };
   }
+}
+
+/** Where a node is written: its file, line and column, the same for every copy a YAML alias makes of it. */
+function writtenAt(node: { line: number; column: number }, file?: PipelineFile): string {
+  return `${file?.path ?? ''}\0${node.line}:${node.column}`;
 }
 
 /** Whether a line is written in a script section of the file (its own rules read it there). */
@@ -379,7 +389,8 @@ function lineIn(lines: readonly string[], scalar: YScalar, offset: number): numb
  * value `KEY: !reference [.vars, variables, KEY]`). A variable a tag takes from this file
  * keeps its line there and is read once, as the first job's that takes it (that job's
  * services and settings are those it works with), not as the template's; one taken from
- * another file of the pipeline is read on the line of the tag. A tag that cannot be
+ * another file of the pipeline is read on the line of the tag. A variable a YAML alias
+ * copies into several scopes is read once, as the first scope's. A tag that cannot be
  * resolved gives nothing (readPipeline warns).
  */
 export function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: YMap }> {
@@ -392,10 +403,12 @@ export function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: 
   });
   // What jobs take from the templates of this file is theirs.
   const taken = new Set(scopes.filter((s) => s.job).flatMap((s) => s.pairs.filter((p) => p.referenced).map((p) => p.pair)));
-  const done = new Set<YPair>();
+  // A variable a YAML alias copies into several scopes (`variables: *common`, `<<: *template`) is read once too, as the first scope's.
+  const done = new Set<string>();
+  const at = (p: YPair) => `${writtenAt({ line: p.keyLine, column: p.keyColumn })}\0${p.key}`;
   return scopes.map(({ owner, job, map, pairs }) => {
-    const kept = pairs.filter((p) => (job || p.referenced || !taken.has(p.pair)) && !done.has(p.pair)).map((p) => p.pair);
-    for (const p of kept) done.add(p);
+    const kept = pairs.filter((p) => (job || p.referenced || !taken.has(p.pair)) && !done.has(at(p.pair))).map((p) => p.pair);
+    for (const p of kept) done.add(at(p));
     return { owner, map: { kind: 'map' as const, pairs: kept, line: map.line, column: map.column } };
   });
 }

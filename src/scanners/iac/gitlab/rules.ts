@@ -198,12 +198,13 @@ const dindWithoutTls = gitlabRule({
     }
     // A template's variables are merged into the jobs that extend it: DOCKER_TLS_CERTDIR: "" written in a template
     // without dind turns TLS off for a job that extends it and runs dind (reported once, on the template's line).
+    // So does one a YAML alias copies into a job with dind, which variableScopes read as an earlier scope's.
     for (const job of p.jobs) {
       const inherited = extendedVariable(p, job.node, 'DOCKER_TLS_CERTDIR');
-      if (!inherited || inherited.from === job.node || reported.has(inherited.pair.keyLine) || variableValue(inherited.pair.value).value !== '' || !jobDind(job.node)) continue;
+      if (!inherited || reported.has(inherited.pair.keyLine) || variableValue(inherited.pair.value).value !== '' || !jobDind(job.node)) continue;
       reported.add(inherited.pair.keyLine);
-      const template = p.jobs.find((j) => j.node === inherited.from)?.name ?? 'a job it extends';
-      yield { line: inherited.pair.keyLine, message: `job ${job.name} turns TLS off for the Docker-in-Docker daemon (DOCKER_TLS_CERTDIR from ${template}, which it extends).`, resource: `job ${job.name}` };
+      const template = inherited.from === job.node ? undefined : (p.jobs.find((j) => j.node === inherited.from)?.name ?? 'a job it extends');
+      yield { line: inherited.pair.keyLine, message: `job ${job.name} turns TLS off for the Docker-in-Docker daemon${template ? ` (DOCKER_TLS_CERTDIR from ${template}, which it extends)` : ''}.`, resource: `job ${job.name}` };
     }
   },
 });
