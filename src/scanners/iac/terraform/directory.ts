@@ -4,6 +4,7 @@ import type { ModuleFiles } from './hcl/evaluate.js';
 import { parseHcl } from './hcl/parser.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
 import { isOverrideFile, mergeOverrides, overrideSourceOf, type MergedOverrides, type OverrideFile, type OverrideSource } from './overrides.js';
+import { requiredVersions } from './provider-versions.js';
 
 /**
  * A Terraform module is a directory: every `.tf` and `.tf.json` file in it shares one
@@ -110,6 +111,8 @@ export interface TfDirectoryScope {
   called?: boolean;
   /** The same object for every file of the directory read in one context (as the root module, or for one set of a module call's arguments): values read in it are the same for all of them. */
   context?: object;
+  /** The version constraints that the `terraform` blocks of the directory's files give a provider (provider-versions.ts). */
+  requiredVersions?(provider: string): readonly string[];
 }
 
 /**
@@ -233,7 +236,7 @@ export const MAX_MODULE_CHARS = 1024 * 1024;
 /** The parsers' own limit: a larger file is not parsed, so it declares nothing. */
 const MAX_CHARS = 4 * 1024 * 1024;
 /** Whether a configuration file may declare a variable or a local: others need no parse to be read for the directory. */
-const DECLARES = /^[ \t]*(?:variable|locals)\b|"(?:variable|locals)"\s*:/m;
+const DECLARES = /^[ \t]*(?:variable|locals|terraform)\b|"(?:variable|locals|terraform)"\s*:/m;
 
 type Warn = (warning: { path: string; line?: number; message: string }) => void;
 
@@ -336,6 +339,8 @@ class ModuleDirectory {
   /** The texts of the output and module blocks of every file (TfDirectoryScope.exported), and whether they are all of them. */
   private readonly exports: string[] = [];
   private exportsComplete: boolean;
+  /** The `terraform` blocks of every file: the provider versions the module admits. */
+  private readonly settings: Body = { attributes: [], blocks: [] };
 
   constructor(
     files: DirectorySource[],
@@ -415,7 +420,8 @@ class ModuleDirectory {
     }
     for (const block of parsed.body.blocks) {
       const name = block.labels[0];
-      if (block.type === 'variable' && name && !this.variables.has(name)) {
+      if (block.type === 'terraform') this.settings.blocks.push(block);
+      else if (block.type === 'variable' && name && !this.variables.has(name)) {
         const type = block.body.attributes.findLast((a) => a.name === 'type')?.expr;
         const nullable = block.body.attributes.findLast((a) => a.name === 'nullable')?.expr;
         const notNullable = nullable?.kind === 'literal' && nullable.value === false;
@@ -454,6 +460,7 @@ class ModuleDirectory {
       others: () => [...this.blocks.values()].filter((file) => file.path !== path),
       blocks: () => (this.indexed ??= new ModuleBlocks(this.blocks.values(), (name) => this.locals.get(name)?.text)),
       exported: () => (this.exportsComplete ? this.exports : undefined),
+      requiredVersions: (provider) => requiredVersions(this.settings, provider),
       sourceOf: (expr) => {
         if (!this.sources) {
           this.sources = new WeakMap();

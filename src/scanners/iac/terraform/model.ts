@@ -5,6 +5,7 @@ import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { blockAddress, parseTerraformText, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
 import { isOverrideFile, overrideSourceOf } from './overrides.js';
+import { requiredVersions } from './provider-versions.js';
 import { MAX_INSTANCES_PER_FILE, MAX_RESOURCE_INSTANCES, blockMentionsBound, instanceBlock, instanceSuffix, planInstances, writtenExpr, type InstancePlan } from './resource-instances.js';
 
 /** A Terraform resource or data source block. */
@@ -60,6 +61,8 @@ export interface TfInput {
   exported?: readonly string[];
   /** How the resources of this file with for_each or count are judged (resourcesOf): one by one, not at all, or as written (the default). */
   plans?: Map<TfResource, InstancePlan>;
+  /** The version constraints that the module's `terraform` blocks, in this file and its directory's others, give a provider (provider-versions.ts). */
+  requiredVersions?: (provider: string) => readonly string[];
 }
 
 /**
@@ -96,6 +99,7 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   const all = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
   const others = exists ? all.filter(exists) : all;
   const input: TfInput = { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
+  input.requiredVersions = (provider) => [...requiredVersions(body, provider), ...(directory?.requiredVersions?.(provider) ?? [])];
   const exported = directory ? directory.exported?.() : body.blocks.filter((b) => b.type === 'output' || b.type === 'module').map((b) => source.slice(b.start, b.end));
   if (exported) input.exported = exported;
   // What a variable definitions file or a module call gives, without the variables' defaults.

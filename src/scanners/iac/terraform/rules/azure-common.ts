@@ -3,6 +3,7 @@ import type { Hit } from '../../rule.js';
 import type { Block } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { requiresAtLeast } from '../provider-versions.js';
 import { known } from './common.js';
 import { fileInstance, instancesOf, sectionsIn, valueIn, type Instance } from './instances.js';
 
@@ -126,6 +127,13 @@ export function noPublicEndpoint(input: TfInput, server: TfResource): boolean {
   }
   return true;
 }
+
+/**
+ * Whether the module's required_providers admit only azurerm `major`.0 and later: a
+ * default that release changed is then the one that applies. Without a constraint, or
+ * with one that admits an earlier release, the earlier default may apply.
+ */
+export const azurermFrom = (input: TfInput, major: number): boolean => requiresAtLeast(input.requiredVersions?.('azurerm') ?? [], major);
 
 /** A value as lower-case text: strings, numbers and booleans (`1.2` and `"1.2"` read alike). */
 export function text(value: Value): string | undefined {

@@ -1,7 +1,7 @@
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { APP_TYPES, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
+import { APP_TYPES, azurermFrom, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
 /** Servers whose public network access defaults to true in azurerm 3 and 4 (single servers, Azure SQL logical servers): on unless set to false. */
@@ -165,7 +165,7 @@ const accountPublicAccess: TfRule = tfRule({
   id: 'iac/tf-azure-storage-public-access-allowed',
   title: 'Storage account allows public containers',
   description:
-    'The storage account allows anonymous access to its containers: allow_nested_items_to_be_public (azurerm 3 and later) or allow_blob_public_access (azurerm 2) is true. In azurerm 3 and later it defaults to true when unset (reported at low severity, unless public_network_access_enabled = false keeps the account off the internet). The account setting is the guard rail: while it allows public access, one container created or changed with a public access level, by Terraform, a script or the portal, exposes its data to the internet.',
+    'The storage account allows anonymous access to its containers: allow_nested_items_to_be_public (azurerm 3 and later) or allow_blob_public_access (azurerm 2) is true. In azurerm 3 and 4 it defaults to true when unset (reported at low severity, unless public_network_access_enabled = false keeps the account off the internet); azurerm 5.0 made the default false, so an account of a module whose required_providers admit only azurerm 5.0 and later is not reported for leaving it unset. The account setting is the guard rail: while it allows public access, one container created or changed with a public access level, by Terraform, a script or the portal, exposes its data to the internet.',
   remediation: 'Set allow_nested_items_to_be_public = false (allow_blob_public_access = false before azurerm 3), and share data with SAS tokens or a CDN instead.',
   severity: 'medium',
   cwe: ['CWE-732'],
@@ -173,21 +173,31 @@ const accountPublicAccess: TfRule = tfRule({
     positive: [
       'resource "azurerm_storage_account" "data" {\n  name                            = "exampledata"\n  account_tier                    = "Standard"\n  account_replication_type        = "GRS"\n  # expect\n  allow_nested_items_to_be_public = true\n}\n',
       '# expect\nresource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n',
+      // A constraint that admits azurerm 4 (or none at all) may get its default, true.
+      'terraform {\n  required_providers {\n    azurerm = {\n      source  = "hashicorp/azurerm"\n      version = ">= 4.0, < 6.0"\n    }\n  }\n}\n\n# expect\nresource "azurerm_storage_account" "logs" {\n  name                     = "examplelogs"\n  account_tier             = "Standard"\n  account_replication_type = "LRS"\n}\n',
     ],
     negative: [
       'resource "azurerm_storage_account" "data" {\n  name                            = "exampledata"\n  account_tier                    = "Standard"\n  account_replication_type        = "GRS"\n  allow_nested_items_to_be_public = false\n}\n',
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  allow_blob_public_access = false\n}\n',
       'resource "azurerm_storage_account" "files" {\n  name                     = "examplefiles"\n  account_kind             = "FileStorage"\n  account_tier             = "Premium"\n  account_replication_type = "LRS"\n}\n',
       'resource "azurerm_storage_account" "private" {\n  name                          = "exampleprivate"\n  account_tier                  = "Standard"\n  account_replication_type      = "ZRS"\n  public_network_access_enabled = false\n}\n',
+      // azurerm 5.0 and later default to false.
+      'terraform {\n  required_providers {\n    azurerm = {\n      source  = "hashicorp/azurerm"\n      version = "~> 5.0"\n    }\n  }\n}\n\nresource "azurerm_storage_account" "logs" {\n  name                     = "examplelogs"\n  account_tier             = "Standard"\n  account_replication_type = "LRS"\n}\n',
     ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'azurerm_storage_account')) {
       const flag = setting(input, resource, resource.block, ['allow_nested_items_to_be_public', 'allow_blob_public_access']);
       if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets ${flag.name} = true: any container of it can be made public.`);
-      // The default is reported only where the internet can reach the account: not on file shares (no blobs), nor with public network access off.
-      else if (defaulted(flag) && text(setting(input, resource, resource.block, ['account_kind'])?.values[0] ?? null) !== 'filestorage' && !publicAccessOff(input, resource))
-        yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set allow_nested_items_to_be_public = false (the default is true since azurerm 3): any container of it can be made public.`, 'low');
+      // The default is reported only where the internet can reach the account: not on file shares (no blobs), nor with public network access off,
+      // and only where it is true: azurerm 5.0 made it false.
+      else if (defaulted(flag) && !azurermFrom(input, 5) && text(setting(input, resource, resource.block, ['account_kind'])?.values[0] ?? null) !== 'filestorage' && !publicAccessOff(input, resource))
+        yield finding(
+          resource,
+          flag?.line ?? resource.block.line,
+          `${label(resource)} does not set allow_nested_items_to_be_public = false (the default is true in azurerm 3 and 4, which the module's required_providers admit; 5.0 made it false): any container of it can be made public.`,
+          'low',
+        );
     }
   },
 });
