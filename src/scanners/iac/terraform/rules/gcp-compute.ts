@@ -5,8 +5,8 @@ import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
-import { blocksMade, isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
-import { fieldsOf, fileInstance, sectionsIn, type Fields, type Instance } from './instances.js';
+import { isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
+import { blocksMade, fieldsOf, fileInstance, sectionsIn, type Fields, type Instance } from './instances.js';
 
 /** A port setting of an allow block: "22", "1000-2000" or 22. Undefined when it cannot be read. */
 function portRange(value: Value): [number, number] | undefined {
@@ -163,13 +163,15 @@ function ownRanges(input: TfInput): Network[] {
     const n = typeof value === 'string' ? parseCidr(value) : undefined;
     if (n) out.push(n);
   };
+  // A module's secondary ranges are dynamic blocks over a variable: each read with its iterator bound.
+  const file = fileInstance(input);
   for (const subnet of moduleResourcesOf(input, 'google_compute_subnetwork')) {
     add(valueOf(input, subnet.block, 'ip_cidr_range'));
-    for (const secondary of blocksOf(subnet.block, 'secondary_ip_range')) add(valueOf(input, secondary, 'ip_cidr_range'));
+    for (const secondary of sectionsIn(subnet.block, 'secondary_ip_range', file)) add(secondary.get('ip_cidr_range'));
   }
   for (const cluster of moduleResourcesOf(input, 'google_container_cluster')) {
     add(valueOf(input, cluster.block, 'cluster_ipv4_cidr'));
-    for (const policy of blocksOf(cluster.block, 'ip_allocation_policy')) for (const key of ['cluster_ipv4_cidr_block', 'services_ipv4_cidr_block']) add(valueOf(input, policy, key));
+    for (const policy of sectionsIn(cluster.block, 'ip_allocation_policy', file)) for (const key of ['cluster_ipv4_cidr_block', 'services_ipv4_cidr_block']) add(policy.get(key));
   }
   return out;
 }
@@ -193,6 +195,8 @@ const firewallWidePrivate: TfRule = tfRule({
       firewallExample('web', 'protocol = "tcp"\nports    = ["443"]', '["10.0.0.0/8"]'),
       // The default network's "allow internal" rule: the auto-mode range is the network itself.
       firewallExample('default-allow-internal', 'protocol = "tcp"\nports    = ["0-65535"]', '["10.128.0.0/9"]'),
+      // The secondary ranges of a module's subnetwork, made by a dynamic block over a variable.
+      'variable "secondary_ranges" {\n  default = [{ range_name = "pods", ip_cidr_range = "10.4.0.0/14" }]\n}\n\nresource "google_compute_subnetwork" "gke" {\n  name          = "gke"\n  network       = google_compute_network.main.id\n  ip_cidr_range = "10.0.0.0/20"\n  dynamic "secondary_ip_range" {\n    for_each = var.secondary_ranges\n    content {\n      range_name    = secondary_ip_range.value.range_name\n      ip_cidr_range = secondary_ip_range.value.ip_cidr_range\n    }\n  }\n}\n\nresource "google_compute_firewall" "pods-to-db" {\n  name    = "pods-to-db"\n  network = google_compute_network.main.name\n  allow {\n    protocol = "tcp"\n    ports    = ["5432"]\n  }\n  source_ranges = ["10.4.0.0/14"]\n}\n',
       'resource "google_compute_subnetwork" "gke" {\n  name          = "gke"\n  network       = google_compute_network.main.id\n  ip_cidr_range = "10.0.0.0/20"\n  secondary_ip_range {\n    range_name    = "pods"\n    ip_cidr_range = "10.4.0.0/14"\n  }\n}\n\nresource "google_compute_firewall" "pods-to-db" {\n  name    = "pods-to-db"\n  network = google_compute_network.main.name\n  allow {\n    protocol = "tcp"\n    ports    = ["5432"]\n  }\n  source_ranges = ["10.4.0.0/14"]\n}\n',
       // Reported as open to the internet instead.
       firewallExample('both', 'protocol = "tcp"\nports    = ["22"]', '["10.0.0.0/8", "0.0.0.0/0"]'),

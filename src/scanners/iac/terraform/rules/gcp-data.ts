@@ -1,6 +1,6 @@
 import { isWorld } from '../../cidr.js';
 import type { Block } from '../hcl/ast.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { attribute, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type TfRule } from './common.js';
 import { outcomes, upper } from './gcp-shared.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt, type Section } from './instances.js';
@@ -216,18 +216,22 @@ const storageLogging: TfRule = tfRule({
     ],
     negative: [
       'variable "names" {\n  default = ["data"]\n}\nvariable "logging" {\n  default = { data = { log_bucket = "app-logs-123456" } }\n}\nresource "google_storage_bucket" "buckets" {\n  for_each = toset(var.names)\n  name     = "app-${each.value}-123456"\n  location = "EU"\n  dynamic "logging" {\n    for_each = lookup(var.logging, each.value, {}) != {} ? { v = lookup(var.logging, each.value) } : {}\n    content {\n      log_bucket = lookup(logging.value, "log_bucket", null)\n    }\n  }\n}\n',
+      // Data Access audit logs turned on by a module's dynamic block: DATA_READ is one of its elements.
+      'resource "google_project_iam_audit_config" "storage" {\n  project = "app-123456"\n  service = "storage.googleapis.com"\n  dynamic "audit_log_config" {\n    for_each = ["DATA_READ", "DATA_WRITE"]\n    content {\n      log_type = audit_log_config.value\n    }\n  }\n}\n\nresource "google_storage_bucket" "data" {\n  name     = "app-data-123456"\n  location = "EU"\n}\n',
       'resource "google_storage_bucket" "logs" {\n  name     = "app-logs-123456"\n  location = "EU"\n}\n\nresource "google_storage_bucket" "data" {\n  name     = "app-data-123456"\n  location = "EU"\n  logging {\n    log_bucket = google_storage_bucket.logs.name\n  }\n}\n',
     ],
   },
   *check(input) {
     const buckets = resourcesOf(input, 'google_storage_bucket');
     // Storage read audit logs in this file cover every bucket of the project.
+    // Modules write audit_log_config and logging as dynamic blocks over a variable: each read with its iterator bound.
+    const file = fileInstance(input);
     const audited = moduleResourcesOf(input, 'google_project_iam_audit_config').some((c) => {
       const service = valueOf(input, c.block, 'service');
-      return (service === 'allServices' || service === 'storage.googleapis.com') && blocksOf(c.block, 'audit_log_config').some((l) => valueOf(input, l, 'log_type') === 'DATA_READ');
+      return (service === 'allServices' || service === 'storage.googleapis.com') && sectionsIn(c.block, 'audit_log_config', file, { made: true }).some((l) => l.get('log_type') === 'DATA_READ');
     });
     if (audited) return;
-    const targets = new Set(moduleResourcesOf(input, 'google_storage_bucket').flatMap((b) => blocksOf(b.block, 'logging').flatMap((l) => mentioned(input, attribute(l, 'log_bucket')?.expr))));
+    const targets = new Set(moduleResourcesOf(input, 'google_storage_bucket').flatMap((b) => blocksMade(b.block, 'logging', file).flatMap((l) => mentioned(input, attribute(l, 'log_bucket')?.expr))));
     for (const bucket of buckets) {
       // A dynamic logging block whose for_each is known empty makes none: terraform-google-cloud-storage writes
       // `dynamic "logging" { for_each = lookup(var.logging, each.value, {}) != {} ? { v = lookup(var.logging, each.value) } : {} ...`.

@@ -1,6 +1,6 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { UNKNOWN, type Value } from '../hcl/evaluate.js';
-import { attribute, blocksOf, textOf, type TfInput } from '../model.js';
+import { attribute, textOf, type TfInput } from '../model.js';
 import { fieldsOf, fileInstance, valueIn, type Instance } from './instances.js';
 
 /** A boolean as Google Cloud writes it in metadata and flags: true, "TRUE", "true", "1", "on", "yes". */
@@ -113,21 +113,4 @@ export function metadataOf(input: TfInput, block: Block, instance: Instance = fi
       return { value: map[key]!, line: item?.line ?? a.line };
     },
   };
-}
-
-/**
- * The nested blocks of a type that the configuration creates: `blocksOf`, less the
- * `dynamic` blocks whose for_each is known to be empty (a module's optional
- * `access_config`, say, whose variable defaults to []). A for_each that cannot be read
- * keeps its block.
- */
-export function blocksMade(owner: Block, type: string, instance: Instance): Block[] {
-  const empty = new Set<number>();
-  for (const child of owner.body.blocks) {
-    if (child.type !== 'dynamic' || child.labels[0] !== type) continue;
-    const forEach = attribute(child, 'for_each');
-    const value = forEach ? valueIn(instance, forEach.expr) : undefined;
-    if (value !== null && value !== undefined && typeof value === 'object' && Object.keys(value).length === 0) empty.add(child.line);
-  }
-  return blocksOf(owner, type).filter((b) => !empty.has(b.line));
 }
