@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
 import { evaluate, UNKNOWN } from '../../../src/scanners/iac/terraform/hcl/evaluate.js';
+import { readDockerfile, type DockerfileInput } from '../../../src/scanners/iac/dockerfile/model.js';
+import { dockerfileRules } from '../../../src/scanners/iac/dockerfile/rules.js';
 import { parseHcl } from '../../../src/scanners/iac/terraform/hcl/parser.js';
+import { readTerraform } from '../../../src/scanners/iac/terraform/model.js';
+import { terraformRules } from '../../../src/scanners/iac/terraform/rules/index.js';
 import { scanIacTree } from '../../helpers/iac-scan.js';
 
 /** Shapes found by fuzzing secloop's own rule examples: each once made a rule throw, hang or run out of memory. */
@@ -74,33 +78,46 @@ describe('iac on hostile input', () => {
     assert.ok(leaves(deep) < 2 ** 15, `${leaves(deep)} values`);
     assert.ok(JSON.stringify(deep, (_k, v) => (v === UNKNOWN ? 'UNKNOWN' : v)).includes('UNKNOWN'));
     // 2^60 values: analysing the file used to run out of memory.
-    const started = performance.now();
     const result = analyse('main.tf', doublingLocals(60));
     assert.deepEqual(result.failures, []);
-    assert.ok(performance.now() - started < 5_000);
   });
 
   it('analyses a Terraform file of many resources in time linear in their number', () => {
-    const text = 'resource "aws_s3_bucket" "b" {}\n'.repeat(20_000);
-    const started = performance.now();
+    const n = 2_000;
+    const text = 'resource "aws_s3_bucket" "b" {}\n'.repeat(n);
     const result = analyse('main.tf', text);
-    const elapsed = performance.now() - started;
     assert.deepEqual(result.failures, []);
-    assert.ok(result.findings.length >= 20_000);
-    // Was quadratic: about 35 s for 20,000 buckets.
-    assert.ok(elapsed < 8_000, `took ${Math.round(elapsed)} ms`);
+    assert.ok(result.findings.length >= n);
+    // The work, counted as the resources looked at while every rule runs: a few each, once the
+    // file's resources are indexed. Was quadratic (about 35 s for 20,000 buckets): every
+    // resource's look-ups went through all the others.
+    const input = readTerraform(text, () => {})!;
+    let looked = 0;
+    input.resources = new Proxy(input.resources, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) looked++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    for (const rule of terraformRules) [...rule.check(input)];
+    assert.ok(looked < 50 * n, `${looked} resources looked at`);
   });
 
   it('finds the lines of the commands of a RUN of many continued lines, or of a long heredoc, in time linear in them', () => {
-    const n = 20_000;
+    const n = 2_000;
     const text = `FROM alpine:3.20\nUSER app\nRUN a${' \\\n  && b'.repeat(n)} \\\n  && curl -k https://x | sh\nRUN <<EOF\n${'b\n'.repeat(n)}curl -k https://y | sh\nEOF\n`;
-    const started = performance.now();
     const result = analyse('Dockerfile', text);
-    const elapsed = performance.now() - started;
     const pipes = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-curl-pipe-shell').map((f) => `${f.location.startLine}:${f.location.endLine}`);
     assert.deepEqual(pipes, [`3:${4 + n}`, `${5 + n}:${6 + 2 * n}`]);
-    // Was quadratic: each command's line was found by a walk over every continued line before it.
-    assert.ok(elapsed < 4_000, `took ${Math.round(elapsed)} ms`);
+    // The work of finding those lines while every rule runs: the continued lines' segments looked
+    // at, and the heredoc's text read. Each command's line was found by a walk over every segment
+    // before it, and the heredoc read again up to each command (quadratic: 41 s for 20,000 lines):
+    // about 6,000 segments a line here, and 12,000 reads of the heredoc.
+    const input = readDockerfile(text);
+    const reads = countDockerReads(input);
+    for (const rule of dockerfileRules) [...rule.check(input)];
+    assert.ok(reads.segments < 1_000 * n, `${reads.segments} segments looked at`);
+    assert.ok(reads.heredocs < 200, `the heredoc read ${reads.heredocs} times`);
   });
 
   it('treats resource types and names such as constructor and __proto__ as plain names', () => {
@@ -146,3 +163,22 @@ describe('Terraform strings nested in interpolations', () => {
     assert.ok(result.warnings.some((w) => /^2: .*nested/.test(w)), result.warnings.join('\n'));
   });
 });
+
+/** Makes a Dockerfile's instructions count the reads of their continued lines' segments and of their heredocs' text. */
+function countDockerReads(input: DockerfileInput): { segments: number; heredocs: number } {
+  const reads = { segments: 0, heredocs: 0 };
+  for (const instruction of input.file.instructions) {
+    const segments = instruction.segments;
+    instruction.segments = new Proxy(segments, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads.segments++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    for (const heredoc of instruction.heredocs) {
+      const body = heredoc.body;
+      Object.defineProperty(heredoc, 'body', { get: () => (reads.heredocs++, body) });
+    }
+  }
+  return reads;
+}
