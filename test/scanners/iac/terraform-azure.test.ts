@@ -113,6 +113,18 @@ describe('Terraform Azure: database and cache firewall rules', () => {
     const source = `resource "azurerm_mssql_firewall_rule" "r" {\n  for_each         = { office = ["203.0.113.4", "203.0.113.4"], all = ["0.0.0.0", "255.255.255.255"] }\n  name             = each.key\n  server_id        = azurerm_mssql_server.db.id\n  start_ip_address = each.value[0]\n  end_ip_address   = each.value[1]\n}\n`;
     assert.deepEqual(hits(RULE, source).map((h) => [h.line, h.severity]), [[5, 'critical']]);
   });
+
+  it("grades a Cosmos DB account's ip_range_filter entries as its firewall, at info while public access is off", () => {
+    const account = (filter: string, extra = '') => `resource "azurerm_cosmosdb_account" "c" {\n  name            = "c"\n  offer_type      = "Standard"\n  kind            = "GlobalDocumentDB"\n${extra}  ip_range_filter = ${filter}\n}\n`;
+    assert.deepEqual(hits(RULE, account('["0.0.0.0", "104.42.195.92"]')).map((h) => [h.line, h.severity]), [[5, 'low']]);
+    assert.deepEqual(hits(RULE, account('"0.0.0.0/0"')).map((h) => h.severity), ['critical']);
+    assert.deepEqual(hits(RULE, account('["20.0.0.0/14"]')).map((h) => h.severity), ['medium']);
+    assert.deepEqual(hits(RULE, account('["0.0.0.0"]', '  public_network_access_enabled = false\n')).map((h) => [h.line, h.severity]), [[6, 'info']]);
+    // Read in each instance: only the instance that admits every Azure data centre is reported.
+    const each = `resource "azurerm_cosmosdb_account" "c" {\n  for_each        = { office = ["203.0.113.4"], azure = ["0.0.0.0"] }\n  name            = each.key\n  offer_type      = "Standard"\n  ip_range_filter = each.value\n}\n`;
+    assert.deepEqual(hits(RULE, each).map((h) => [h.line, h.severity]), [[5, 'low']]);
+    assert.deepEqual(linesOf(RULE, account('["203.0.113.0/24", "10.0.0.0/8"]')), []);
+  });
 });
 
 describe('Terraform Azure: storage, TLS and clear text', () => {

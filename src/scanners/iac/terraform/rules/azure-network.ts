@@ -1,11 +1,11 @@
-import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseAddress, publicAddressCount } from '../../cidr.js';
+import { bounds, isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseAddress, parseCidr, publicAddressCount, type Address } from '../../cidr.js';
 import { sensitivePortsInRange } from '../../ports.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, label, mentioned, resourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { finding, noPublicEndpoint, text } from './azure-common.js';
+import { finding, noPublicEndpoint, publicAccessOff, text } from './azure-common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
-import { blocksMade, fieldsOf, fileInstance, sectionsIn, type Fields } from './instances.js';
+import { blocksMade, fieldsOf, fileInstance, sectionsIn, valueIn, type Fields } from './instances.js';
 
 /** Azure's names for every address: `*`, `Any` and the `Internet` service tag. */
 const ANY_SOURCE = /^(?:\*|any|internet)$/i;
@@ -227,12 +227,53 @@ function closedServer(input: TfInput, rule: TfResource, serverAttribute: string,
 /** More public addresses than a /16 holds. */
 const BROAD = 2n ** 16n;
 
+type RangeSeverity = 'critical' | 'high' | 'medium' | 'low';
+
+/**
+ * What admitting the addresses from `from` to `to` opens, said after "admits <shown>", and
+ * how badly: every address (critical), more public addresses than a /16 (high from a /8 on,
+ * else medium), or the zero address alone, which the data services read as "every Azure
+ * data centre" (low; `azure` says how the service names it). Undefined for a narrower range.
+ */
+function rangeVerdict(from: Address, to: Address, shown: string, azure: string): { message: string; severity: RangeSeverity } | undefined {
+  const [low, high] = from.value <= to.value ? [from.value, to.value] : [to.value, from.value];
+  if (low === 0n && high === 0n) return { message: `${shown}, which Azure reads as "${azure}": resources of every Azure customer can connect`, severity: 'low' };
+  if (low === 0n && high === 2n ** 32n - 1n) return { message: `every address (${shown})`, severity: 'critical' };
+  const open = publicAddressCount(from, to)!;
+  if (open <= BROAD) return undefined;
+  return { message: `${shown}: ${open.toLocaleString('en-US')} public addresses, more than a /16`, severity: open >= 2n ** 24n ? 'high' : 'medium' };
+}
+
+/** The first and last address of an ip_range_filter entry of a Cosmos DB account (`203.0.113.7` or `203.0.113.0/24`), IPv4 only as the service takes them. */
+function filterRange(entry: string): [Address, Address] | undefined {
+  const single = parseAddress(entry);
+  if (single) return single.v6 ? undefined : [single, single];
+  const network = parseCidr(entry);
+  if (!network || network.v6) return undefined;
+  const [first, last] = bounds(network);
+  return [{ v6: false, value: first }, { v6: false, value: last }];
+}
+
+/**
+ * The entries of a Cosmos DB account's ip_range_filter with the line each is reported on:
+ * a list written out, each entry on its own line (convention 5); a comma-separated string
+ * (before azurerm 4) or a list read from elsewhere, on the setting. Entries that cannot be read are left out.
+ */
+function filterEntries(input: TfInput, resource: TfResource): Array<{ entry: string; line: number }> {
+  const filter = attribute(resource.block, 'ip_range_filter');
+  if (!filter) return [];
+  const file = fileInstance(input);
+  const split = (value: Value) => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []).map((e) => e.trim()).filter((e) => e !== '');
+  if (filter.expr.kind === 'tuple') return filter.expr.items.flatMap((item) => split(valueIn(file, item)).map((entry) => ({ entry, line: item.line })));
+  return split(valueIn(file, filter.expr)).map((entry) => ({ entry, line: filter.line }));
+}
+
 const firewallRange: TfRule = tfRule({
   id: 'iac/tf-azure-db-firewall-open',
   title: 'Database or cache firewall admits the internet or a broad range',
   description:
-    'A firewall rule of an Azure SQL, PostgreSQL, MySQL, MariaDB, Synapse or Redis server admits every address (0.0.0.0 to 255.255.255.255) or a public range larger than a /16, so anyone on the internet (or anyone who rents an address in that range) can reach the login endpoint and try stolen or guessed credentials. The special rule 0.0.0.0 to 0.0.0.0 ("Allow Azure services") is reported at low severity: it admits connections from every Azure customer\'s resources, not only your own. A rule of a server of the module that has no public endpoint in any instance (public access turned off, or a flexible server with virtual network integration) admits nobody until public access is turned on, and is reported at info.',
-  remediation: 'Admit only the addresses of the clients that need the server (a /32 per host), connect through a private endpoint or virtual network rule, and remove the 0.0.0.0 "Azure services" rule.',
+    'A firewall rule of an Azure SQL, PostgreSQL, MySQL, MariaDB, Synapse or Redis server, or an entry of a Cosmos DB account\'s ip_range_filter, admits every address (0.0.0.0 to 255.255.255.255, 0.0.0.0/0) or a public range larger than a /16, so anyone on the internet (or anyone who rents an address in that range) can reach the login endpoint and try stolen or guessed credentials or keys. The special rule 0.0.0.0 to 0.0.0.0 ("Allow Azure services"), and the 0.0.0.0 entry of ip_range_filter ("Accept connections from within public Azure datacenters"), are reported at low severity: they admit connections from every Azure customer\'s resources, not only your own. A rule of a server of the module that has no public endpoint in any instance (public access turned off, or a flexible server with virtual network integration), or an entry of an account with public network access turned off, admits nobody until public access is turned on, and is reported at info.',
+  remediation: 'Admit only the addresses of the clients that need the server (a /32 per host), connect through a private endpoint or virtual network rule, and remove the 0.0.0.0 "Azure services" rule (the 0.0.0.0 entry of a Cosmos DB ip_range_filter).',
   severity: 'high',
   cwe: ['CWE-284'],
   examples: {
@@ -240,10 +281,14 @@ const firewallRange: TfRule = tfRule({
       'resource "azurerm_mssql_firewall_rule" "all" {\n  name             = "all"\n  server_id        = azurerm_mssql_server.db.id\n  # expect\n  start_ip_address = "0.0.0.0"\n  end_ip_address   = "255.255.255.255"\n}\n',
       'resource "azurerm_redis_firewall_rule" "wide" {\n  name                = "wide"\n  redis_cache_name    = azurerm_redis_cache.cache.name\n  resource_group_name = "data"\n  # expect\n  start_ip            = "20.0.0.0"\n  end_ip              = "20.63.255.255"\n}\n',
       'resource "azurerm_postgresql_flexible_server_firewall_rule" "azure" {\n  name             = "azure-services"\n  server_id        = azurerm_postgresql_flexible_server.db.id\n  # expect\n  start_ip_address = "0.0.0.0"\n  end_ip_address   = "0.0.0.0"\n}\n',
+      // Cosmos DB's own firewall: "0.0.0.0" is every Azure data centre, each entry reported on its line.
+      'resource "azurerm_cosmosdb_account" "db" {\n  name       = "orders"\n  offer_type = "Standard"\n  ip_range_filter = [\n    # expect\n    "0.0.0.0",\n    "203.0.113.10",\n    # expect\n    "40.0.0.0/8",\n  ]\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name            = "orders"\n  offer_type      = "Standard"\n  # expect\n  ip_range_filter = "203.0.113.10,0.0.0.0/0"\n}\n',
     ],
     negative: [
       'resource "azurerm_mssql_firewall_rule" "office" {\n  name             = "office"\n  server_id        = azurerm_mssql_server.db.id\n  start_ip_address = "203.0.113.0"\n  end_ip_address   = "203.0.113.255"\n}\n',
       'resource "azurerm_mysql_firewall_rule" "vnet" {\n  name                = "vnet"\n  server_name         = azurerm_mysql_server.db.name\n  resource_group_name = "data"\n  start_ip_address    = "10.0.0.0"\n  end_ip_address      = "10.255.255.255"\n}\n',
+      'resource "azurerm_cosmosdb_account" "db" {\n  name            = "orders"\n  offer_type      = "Standard"\n  ip_range_filter = ["203.0.113.0/24", "198.51.100.7"]\n}\n',
     ],
   },
   *check(input) {
@@ -257,29 +302,27 @@ const firewallRange: TfRule = tfRule({
         const [from, to] = [parseAddress(first), parseAddress(last)];
         // The data services' firewalls take IPv4 addresses only.
         if (!from || !to || from.v6 || to.v6) continue;
-        const [low, high] = from.value <= to.value ? [from.value, to.value] : [to.value, from.value];
-        const shown = `${first} to ${last}`;
-        let message: string | undefined;
-        let severity: 'critical' | 'high' | 'medium' | 'low' = 'high';
-        if (low === 0n && high === 0n) {
-          message = `${label(resource)} admits ${shown}, which Azure reads as "allow all Azure services": resources of every Azure customer can connect.`;
-          severity = 'low';
-        } else if (low === 0n && high === 2n ** 32n - 1n) {
-          message = `${label(resource)} admits every address (${shown}).`;
-          severity = 'critical';
-        } else {
-          const open = publicAddressCount(from, to)!;
-          if (open <= BROAD) continue;
-          message = `${label(resource)} admits ${shown}: ${open.toLocaleString('en-US')} public addresses, more than a /16.`;
-          severity = open >= 2n ** 24n ? 'high' : 'medium';
-        }
+        const verdict = rangeVerdict(from, to, `${first} to ${last}`, 'allow all Azure services');
+        if (!verdict) continue;
+        const message = `${label(resource)} admits ${verdict.message}.`;
         const closed = closedServer(input, resource, serverAttribute, serverType);
         if (closed) {
           // Azure applies no firewall rule while the server has no public endpoint; the rule waits for the day public access is turned on.
           yield finding(resource, start.line, message.replace(/\.$/, `; it admits nobody while ${label(closed)} has no public endpoint (public access off or virtual network integration), and would the day public access is turned on.`), 'info');
           continue;
         }
-        yield finding(resource, start.line, message, severity);
+        yield finding(resource, start.line, message, verdict.severity);
+      }
+    }
+    for (const resource of resourcesOf(input, 'azurerm_cosmosdb_account')) {
+      const closed = publicAccessOff(input, resource);
+      for (const { entry, line } of filterEntries(input, resource)) {
+        const range = filterRange(entry);
+        const verdict = range && rangeVerdict(range[0], range[1], `"${entry}" in its ip_range_filter`, 'accept connections from within public Azure datacenters');
+        if (!verdict) continue;
+        const message = `${label(resource)} admits ${verdict.message}.`;
+        if (closed) yield finding(resource, line, message.replace(/\.$/, '; it admits nobody while public_network_access_enabled = false, and would the day public access is turned on.'), 'info');
+        else yield finding(resource, line, message, verdict.severity);
       }
     }
   },
