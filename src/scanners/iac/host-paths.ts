@@ -34,12 +34,14 @@ const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: (host: string) =
   { path: /^\/(?:proc|sys)(?:\/|$)/, what: (h) => `the ${h}'s kernel interfaces` },
   { path: /^\/dev(?!\/log$)(?:\/|$)/, what: (h) => `the ${h}'s devices` },
   { path: /^\/root(?:\/|$)|^\/home(?:\/[^/]+)?$|^\/home\/[^/]+\/\./, what: (h) => `home directories of the ${h}'s users, with their keys and credentials` },
+  { path: /^\/usr(?:\/local)?\/share(?:\/|$)/, what: (h) => `data that the ${h}'s programs read and trust (their defaults, scripts and keyrings)` },
   { path: /^\/(?:boot|usr|bin|sbin|lib|lib64|opt\/cni)(?:\/|$)/, what: (h) => `programs the ${h} runs as root` },
   // Under /run only the machine's services and runtime count: a tool's own folder (/run/promtail, /run/fluent-bit) is a plain host path.
   { path: /^\/(?:var\/)?run$/, what: (h) => `the ${h}'s runtime directory, with the sockets of its services and runtime` },
+  { path: /^\/(?:var\/)?run\/user\/\d+(?:\/|$)/, what: (h) => `the session folder of a user logged in on the ${h}, with the sockets of their D-Bus session, agents and sound server` },
   {
     path: /^\/(?:var\/)?run\/(?:systemd|dbus|udev|user|netns|mount|utmp|secrets|kubernetes|k3s|k0s|rke2|containers|runc|podman|docker|containerd|crio|cri-dockerd|flannel|calico|cilium|openvswitch|ovn|multus|libvirt|snapd?|sshd?)(?:[/.]|$)/,
-    what: (h) => `the ${h}'s runtime state, with the sockets of its services and runtime`,
+    what: (h) => `the ${h}'s runtime state: the sockets, network namespaces and run-time configuration of its services and container runtime`,
   },
   { path: /^\/(?:var\/)?run\/[^/]+\.sock$/, what: (h) => `the socket of a service of the ${h}` },
   { path: /^\/var\/lib\/kubelet(?!\/plugins\/(?!kubernetes\.io(?:\/|$))[^/]+(?:\/|$))(?:\/|$)/, what: (h) => `the kubelet's state, with the Secrets and volumes of every pod on the ${h}` },

@@ -153,3 +153,12 @@ test('hostpath-sensitive says when every container mounts the system path read-o
     "21 high DaemonSet/node-exporter mounts /sys from the node: the node's kernel interfaces.",
   ]);
 });
+
+test('hostpath-sensitive says what the path holds: a file of runtime state is no socket, shared data is no program, a user session folder is no service', () => {
+  const said = (path: string) => hostPathFindings([path]).find((f) => f.rule === 'hostpath-sensitive')?.message.replace(/^Pod\/app mounts \S+ from the node: /, '');
+  assert.equal(said('/run/flannel/subnet.env'), "the node's runtime state: the sockets, network namespaces and run-time configuration of its services and container runtime.");
+  assert.equal(said('/usr/share/wireguard'), "data that the node's programs read and trust (their defaults, scripts and keyrings).");
+  assert.equal(said('/run/user/1000/pulse'), 'the session folder of a user logged in on the node, with the sockets of their D-Bus session, agents and sound server.');
+  assert.equal(said('/usr/bin'), 'programs the node runs as root.');
+  assert.equal(said('/usr/share'), "data that the node's programs read and trust (their defaults, scripts and keyrings).");
+});
