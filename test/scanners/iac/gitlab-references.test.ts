@@ -79,6 +79,41 @@ test('a !reference tag is never read as commands: resolved, nested, or dropped w
   assert.deepEqual(test.map.pairs.map((v) => `${v.key}=${v.value && 'value' in v.value ? v.value.value : null}`), ['A=null', 'B=plain']);
 });
 
+test('!reference tags read a job as GitLab does, after extends: a section or variable the job takes from a template it extends is found, a map merged key by key', () => {
+  const warnings: string[] = [];
+  const source = [
+    'stages: [test]',
+    '.clone:',
+    '  variables:',
+    '    GIT_SSL_NO_VERIFY: "1"',
+    '    DEPTH: "1"',
+    '  before_script:',
+    '    - curl -fsSL https://example.org/setup.sh | sh',
+    '.fedora:',
+    '  extends: .clone',
+    '  variables:',
+    '    DEPTH: "5"',
+    'test:',
+    '  before_script:',
+    '    - !reference [.fedora, before_script]',
+    '    - make deps',
+    '  variables:',
+    '    NO_VERIFY: !reference [.fedora, variables, GIT_SSL_NO_VERIFY]',
+    '  script: [make test]',
+    'lint:',
+    '  variables: !reference [.fedora, variables]',
+    '  script: [make lint]',
+  ].join('\n');
+  const p = readPipeline(source, (line, message) => warnings.push(`${line}: ${message}`))!;
+  assert.deepEqual(warnings, []);
+  const lint = variableScopes(p).find((s) => s.owner === 'job lint')!;
+  assert.deepEqual(lint.map.pairs.map((v) => `${v.key}=${v.value && 'value' in v.value ? v.value.value : null}`), ['DEPTH=5', 'GIT_SSL_NO_VERIFY=1']);
+  const test = variableScopes(p).find((s) => s.owner === 'job test')!;
+  assert.deepEqual(test.map.pairs.map((v) => `${v.key}=${v.value && 'value' in v.value ? v.value.value : null}`), ['NO_VERIFY=1']);
+  // The template's line is read once, where it is written; test runs it (it is no longer left out).
+  assert.deepEqual([...pipelineScripts(p)].map((s) => `${s.owner} ${s.key} ${s.scalar.line}`), ['job .clone before_script 7', 'job test before_script 15', 'job test script 18', 'job lint script 21']);
+});
+
 test('!reference tags in image, services, artifacts and a referenced variables map: the rules read what they name, a line of this file on its own line, one of another file on the tag\'s', async () => {
   const result = await runScan({ target: fixturePath('iac', 'gitlab-reference-settings'), scannerSet: [iacScanner] });
   assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`).sort(), [

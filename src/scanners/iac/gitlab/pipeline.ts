@@ -125,33 +125,59 @@ function resolveReference(p: Pipeline, tag: YSeq, depth: number): Reference {
 function lookUpReference(p: Pipeline, tag: YSeq, depth: number): Reference {
   const keys = tag.items.map((i) => (isYScalar(i) && i.value !== null && typeof i.value !== 'boolean' ? String(i.value) : undefined));
   if (keys.length === 0 || keys.some((k) => k === undefined)) return { problem: 'is not a list of keys' };
+  const [head, ...rest] = keys as string[];
   const files = function* (): Generator<PipelineFile | undefined> {
     yield undefined;
     yield* p.others();
   };
   for (const file of files()) {
-    let node: YNode | null | undefined = file ? file.root : p.root;
-    let at = file;
-    let keyLine = 0;
-    for (const key of keys as string[]) {
-      if (isReference(node)) {
-        const inner = resolveReference(p, node, depth + 1);
-        if ('problem' in inner) return inner;
-        node = inner.node;
-        at = inner.file;
-      }
-      const entry = pair(node, key);
-      node = entry?.value;
-      if (!node) break;
-      keyLine = entry!.keyLine;
+    const root = file ? file.root : p.root;
+    const named = pair(root, head!);
+    if (!named?.value) continue;
+    // GitLab merges `extends` before it resolves tags: a job's keys are also those the jobs it extends (in its file) write.
+    const owners = rest.length > 0 && isYMap(named.value) ? extendsOrderIn(root, named.value) : [named.value];
+    const found: Array<{ owner: YNode; node: YNode; at: PipelineFile | undefined; keyLine: number }> = [];
+    for (const owner of owners) {
+      const walked = walkKeys(p, owner, file, rest, named.keyLine, depth);
+      if (walked && 'problem' in walked) return walked;
+      if (walked) found.push({ owner, ...walked });
     }
-    if (!node) continue;
-    if (isReference(node)) return resolveReference(p, node, depth + 1);
-    const job = keys.length === 2 && at === file ? pair(file ? file.root : p.root, keys[0]!)?.value : undefined;
-    return { node, ...(at ? { file: at } : {}), keyLine, ...(isYMap(job) ? { section: { job, key: keys[1]! } } : {}) };
+    const first = found[0];
+    if (!first) continue;
+    if (isReference(first.node)) return resolveReference(p, first.node, depth + 1);
+    // A map is merged key by key: the keys the jobs it extends write there that it does not.
+    const merged = found.slice(1).filter((f) => isYMap(f.node) && f.at === first.at).map((f) => f.node as YMap);
+    const node = isYMap(first.node) && merged.length > 0 ? mergedMap(first.node, merged) : first.node;
+    const job = rest.length === 1 && first.at === file && isYMap(first.owner) ? first.owner : undefined;
+    return { node, ...(first.at ? { file: first.at } : {}), keyLine: first.keyLine, ...(job ? { section: { job, key: rest[0]! } } : {}) };
   }
   const outside = p.includesRemote || p.others().some((file) => includesRemote(file.root)) ? ' (it may come from a remote, project, template or component include, which is not read)' : '';
   return { problem: `names ${keys.join('.')}, which neither this file nor the files of its pipeline in the scan define${outside}` };
+}
+
+/** The node under `keys` from `node`, following the tags met on the way (which may lead to another file); undefined when a key is missing. */
+function walkKeys(p: Pipeline, node: YNode, at: PipelineFile | undefined, keys: readonly string[], keyLine: number, depth: number): { node: YNode; at: PipelineFile | undefined; keyLine: number } | { problem: string } | undefined {
+  for (const key of keys) {
+    if (isReference(node)) {
+      const inner = resolveReference(p, node, depth + 1);
+      if ('problem' in inner) return inner;
+      node = inner.node;
+      at = inner.file;
+    }
+    const entry = pair(node, key);
+    if (!entry?.value) return undefined;
+    node = entry.value;
+    keyLine = entry.keyLine;
+  }
+  return { node, at, keyLine };
+}
+
+/** A map with the pairs of `below` (in order) for the keys it does not write. */
+function mergedMap(map: YMap, below: readonly YMap[]): YMap {
+  const keys = new Set(map.pairs.map((entry) => entry.key));
+  const pairs = [...map.pairs];
+  for (const other of below) for (const entry of other.pairs) if (!keys.has(entry.key)) keys.add(entry.key), pairs.push(entry);
+  return { ...map, pairs };
 }
 
 /** Remembers a tag that could not be resolved, for readPipeline's warning. */
@@ -523,9 +549,17 @@ export const pipeline = (body: string) => `stages: [build]\n${body}`;
  * bounded to 10 levels; a parent no job of this file is (of an included file) is not read.
  */
 export function extendsOrder(pipeline: Pipeline, job: YMap): YMap[] {
+  return extendsOrderIn(pipeline.root, job);
+}
+
+/** extendsOrder among the jobs of a file's root (this file, or another file of the pipeline a `!reference` tag reads). */
+function extendsOrderIn(root: YMap, job: YMap): YMap[] {
   // Read once per job: every rule asks, and a file of many templates that extend many others made each answer cost the whole file.
-  let known = extendsOrders.get(pipeline);
-  if (!known) extendsOrders.set(pipeline, (known = { byName: new Map([...pipeline.jobs].reverse().map((j) => [j.name, j.node])), parents: new Map(), orders: new Map() }));
+  let known = extendsOrders.get(root);
+  if (!known) {
+    const jobs = root.pairs.filter((p) => !RESERVED.has(p.key) && isYMap(p.value));
+    extendsOrders.set(root, (known = { byName: new Map(jobs.reverse().map((j) => [j.key, j.value as YMap])), parents: new Map(), orders: new Map() }));
+  }
   const cached = known.orders.get(job);
   if (cached) return [...cached];
   const { byName, parents: parentsOf } = known;
@@ -551,8 +585,8 @@ export function extendsOrder(pipeline: Pipeline, job: YMap): YMap[] {
   return [...out];
 }
 
-/** extendsOrder's index of a pipeline's jobs by name (the first of a name), the parents of each job, and its answers. */
-const extendsOrders = new WeakMap<Pipeline, { byName: Map<string, YMap>; parents: Map<YMap, YMap[]>; orders: Map<YMap, YMap[]> }>();
+/** extendsOrderIn's index of a file's jobs by name (the first of a name), the parents of each job, and its answers, by the file's root. */
+const extendsOrders = new WeakMap<YMap, { byName: Map<string, YMap>; parents: Map<YMap, YMap[]>; orders: Map<YMap, YMap[]> }>();
 
 /**
  * The job of this file that gives `job` its `key` (before_script, script, services...):
