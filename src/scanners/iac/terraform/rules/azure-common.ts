@@ -183,3 +183,6 @@ export const OS_APP_TYPES = [
 
 /** The web and function apps of both generations of the provider, with their deployment slots. */
 export const APP_TYPES = ['azurerm_app_service', 'azurerm_app_service_slot', 'azurerm_function_app', 'azurerm_function_app_slot', ...OS_APP_TYPES] as const;
+
+/** Every App Service app with https_only and a site_config: the web and function apps above, Flex Consumption function apps and Standard logic apps. */
+export const HOSTED_APP_TYPES = [...APP_TYPES, 'azurerm_function_app_flex_consumption', 'azurerm_logic_app_standard'] as const;

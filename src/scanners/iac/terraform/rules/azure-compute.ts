@@ -2,7 +2,7 @@ import { isWorld } from '../../cidr.js';
 import { asStrings, blocksOf, label, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance } from './instances.js';
-import { APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
+import { APP_TYPES, HOSTED_APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
 
 /** An authorized range that admits every address: 0.0.0.0/0, ::/0, or `*`. */
 const isWorldRange = (cidr: string) => cidr.trim() === '*' || isWorld(cidr);
@@ -155,7 +155,7 @@ const appHttpsOnly: TfRule = tfRule({
   id: 'iac/tf-azure-app-service-http-allowed',
   title: 'Web or function app accepts plain HTTP',
   description:
-    'https_only is unset (it defaults to false) or false, so the app answers plain HTTP requests instead of redirecting them to HTTPS. Session cookies, tokens and form data sent over HTTP can be read and altered by anyone on the network path, such as a public Wi-Fi.',
+    'https_only is unset (it defaults to false) or false on a web or function app, a deployment slot, a Flex Consumption function app or a Standard logic app, so the app answers plain HTTP requests instead of redirecting them to HTTPS. Session cookies, tokens and form data sent over HTTP can be read and altered by anyone on the network path, such as a public Wi-Fi.',
   remediation: 'Set https_only = true on the app and each deployment slot.',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -163,11 +163,14 @@ const appHttpsOnly: TfRule = tfRule({
     positive: [
       '# expect\nresource "azurerm_linux_web_app" "web" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = azurerm_service_plan.web.id\n  site_config {}\n}\n',
       'resource "azurerm_function_app" "fn" {\n  name                = "fn"\n  app_service_plan_id = azurerm_app_service_plan.fn.id\n  # expect\n  https_only          = false\n}\n',
+      // Flex Consumption function apps and Standard logic apps default to false as well.
+      '# expect\nresource "azurerm_function_app_flex_consumption" "fn" {\n  name                        = "fn"\n  resource_group_name         = "fn"\n  location                    = "westeurope"\n  service_plan_id             = azurerm_service_plan.fn.id\n  storage_container_type      = "blobContainer"\n  storage_container_endpoint  = "https://example.blob.core.windows.net/code"\n  storage_authentication_type = "SystemAssignedIdentity"\n  runtime_name                = "node"\n  runtime_version             = "20"\n  site_config {}\n}\n',
+      '# expect\nresource "azurerm_logic_app_standard" "flows" {\n  name                       = "flows"\n  resource_group_name        = "flows"\n  location                   = "westeurope"\n  app_service_plan_id        = azurerm_service_plan.flows.id\n  storage_account_name       = azurerm_storage_account.flows.name\n  storage_account_access_key = azurerm_storage_account.flows.primary_access_key\n}\n',
     ],
     negative: ['resource "azurerm_windows_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  https_only      = true\n  site_config {}\n}\n'],
   },
   *check(input) {
-    for (const resource of resourcesOf(input, ...APP_TYPES)) {
+    for (const resource of resourcesOf(input, ...HOSTED_APP_TYPES)) {
       const flag = setting(input, resource, resource.block, ['https_only']);
       if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} sets https_only = false: it serves plain HTTP.`);
       else if (defaulted(flag)) yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set https_only = true: it serves plain HTTP.`);
@@ -233,7 +236,7 @@ const appRemoteDebugging: TfRule = tfRule({
     ],
   },
   *check(input) {
-    for (const resource of resourcesOf(input, ...APP_TYPES)) {
+    for (const resource of resourcesOf(input, ...HOSTED_APP_TYPES)) {
       for (const config of sectionsAt(input, resource.block, 'site_config')) {
         const flag = setting(input, resource, config, ['remote_debugging_enabled']);
         if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} turns remote debugging on: the debugger's ports are open, and whoever signs in to them can read the app's memory and run code in it.`);

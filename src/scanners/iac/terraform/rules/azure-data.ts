@@ -1,7 +1,7 @@
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { APP_TYPES, azurermFrom, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
+import { HOSTED_APP_TYPES, azurermFrom, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
 /** Servers whose public network access defaults to true in azurerm 3 and 4 (single servers, Azure SQL logical servers): on unless set to false. */
@@ -255,7 +255,7 @@ function weakTls(value: Value): boolean {
 /** Where each resource type keeps its minimum TLS version (a path of blocks, then the setting's names). */
 const TLS_SETTINGS: ReadonlyArray<[readonly string[], readonly string[], readonly string[]]> = [
   [['azurerm_storage_account'], [], ['min_tls_version']],
-  [APP_TYPES, ['site_config'], ['min_tls_version', 'minimum_tls_version', 'scm_min_tls_version', 'scm_minimum_tls_version']],
+  [HOSTED_APP_TYPES, ['site_config'], ['min_tls_version', 'minimum_tls_version', 'scm_min_tls_version', 'scm_minimum_tls_version']],
   [['azurerm_redis_cache', 'azurerm_mssql_server', 'azurerm_eventhub_namespace', 'azurerm_servicebus_namespace', 'azurerm_mssql_managed_instance'], [], ['minimum_tls_version']],
   [['azurerm_mysql_server', 'azurerm_postgresql_server'], [], ['ssl_minimal_tls_version_enforced']],
   [['azurerm_cosmosdb_account'], [], ['minimal_tls_version']],
@@ -265,7 +265,7 @@ const tlsBelow12: TfRule = tfRule({
   id: 'iac/tf-azure-tls-below-1-2',
   title: 'Service accepts TLS versions below 1.2',
   description:
-    'The minimum TLS version of a storage account, web or function app (or its SCM/Kudu site), Redis cache, SQL server, PostgreSQL or MySQL server, Event Hubs or Service Bus namespace, or Cosmos DB account is 1.0 or 1.1, or TLS enforcement is turned off. TLS 1.0 and 1.1 are deprecated (RFC 8996) and have known weaknesses (BEAST, weak ciphers and hashes); a client or attacker on the path can negotiate them down.',
+    'The minimum TLS version of a storage account, web or function app or Standard logic app (or its SCM/Kudu site), Redis cache, SQL server, PostgreSQL or MySQL server, Event Hubs or Service Bus namespace, or Cosmos DB account is 1.0 or 1.1, or TLS enforcement is turned off. TLS 1.0 and 1.1 are deprecated (RFC 8996) and have known weaknesses (BEAST, weak ciphers and hashes); a client or attacker on the path can negotiate them down.',
   remediation: 'Set the minimum to TLS 1.2: min_tls_version = "TLS1_2" (storage), minimum_tls_version = "1.2" (apps, Redis, SQL, messaging), ssl_minimal_tls_version_enforced = "TLS1_2" (single servers), minimal_tls_version = "Tls12" (Cosmos DB).',
   severity: 'medium',
   cwe: ['CWE-326'],
@@ -276,6 +276,7 @@ const tlsBelow12: TfRule = tfRule({
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  # expect\n  min_tls_version          = "TLS1_0"\n}\n',
       'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {\n    # expect\n    minimum_tls_version = "1.1"\n  }\n}\n',
       'resource "azurerm_app_service" "web" {\n  name                = "web"\n  app_service_plan_id = azurerm_app_service_plan.web.id\n  site_config {\n    # expect\n    min_tls_version = 1.0\n  }\n}\n',
+      'resource "azurerm_logic_app_standard" "flows" {\n  name                = "flows"\n  app_service_plan_id = azurerm_service_plan.flows.id\n  https_only          = true\n  site_config {\n    # expect\n    min_tls_version = "1.1"\n  }\n}\n',
       'resource "azurerm_postgresql_server" "db" {\n  name                             = "orders"\n  ssl_enforcement_enabled          = true\n  # expect\n  ssl_minimal_tls_version_enforced = "TLSEnforcementDisabled"\n}\n',
     ],
     negative: [
