@@ -195,6 +195,31 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it('says where a JSON patch writes a key twice, and checks the value written last, in a patch file and inline', async () => {
+    const t = tempTree({
+      'kustomization.yaml': [
+        'resources: [pod.yaml]',
+        'patches:',
+        '- path: ops.yaml',
+        '  target: {kind: Pod}',
+        '- target: {kind: Pod}',
+        '  patch: |-',
+        '    - op: add',
+        '      path: /spec/hostIPC',
+        '      value: false',
+        '      value: true',
+        '',
+      ].join('\n'),
+      'ops.yaml': '- op: add\n  path: /spec/hostNetwork\n  value: false\n  value: true\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.findings.map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`).sort(), ['kustomization.yaml:10 iac/k8s-host-ipc', 'ops.yaml:4 iac/k8s-host-network']);
+      assert.deepEqual(result.warnings.map((w) => `${w.path}:${w.line} ${w.message.replace(/:.*/, '')}`).sort(), ["kustomization.yaml:10 duplicate key 'value' (also on line 9)", "ops.yaml:4 duplicate key 'value' (also on line 3)"]);
+    } finally {
+      t.cleanup();
+    }
+  });
   it('knows the namespace a kustomization sets on the files it lists, through its bases', async () => {
     const bare = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
     const t = tempTree({

@@ -6,7 +6,7 @@ import type { ScannerFinding } from '../../../core/finding.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
 import { findingsOnWrittenValues } from '../written-values.js';
-import { get, isYMap, isYScalar, items, pair, text, type YNode } from '../yaml/tree.js';
+import { duplicateKeyMessage, get, isYMap, movedDuplicateKeyMessage, isYScalar, items, pair, text, type YNode } from '../yaml/tree.js';
 import { containerLabel, readKubernetes, type Container } from './model.js';
 import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
@@ -338,6 +338,7 @@ export function patchFindings(filePath: string, source: string, target: PatchTar
   const ops = asJsonPatch(root);
   if (ops) {
     for (const problem of loaded.problems) warn({ path: filePath, line: problem.line, message: problem.message });
+    for (const duplicate of loaded.duplicates) warn({ path: filePath, line: duplicate.line, message: duplicateKeyMessage(duplicate) });
     return jsonPatchFindings(filePath, ops, target, warn, base);
   }
   // A strategic-merge patch may leave its kind and apiVersion to the target; added at the end, they move no line.
@@ -376,7 +377,7 @@ export function inlinePatchFindings(filePath: string, source: string, warn: (war
   const secrets: string[] = [];
   for (const patch of inlinePatches(source)) {
     const move = (line: number | undefined) => (line === undefined ? undefined : patch.firstLine === undefined ? patch.keyLine : patch.firstLine + line - 1);
-    const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine }), base);
+    const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine, message: movedDuplicateKeyMessage(warning.message, move) }), base);
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
       const startLine = move(finding.location.startLine)!;

@@ -105,6 +105,15 @@ export function duplicateKeyMessage(duplicate: YamlDuplicate, platform?: string)
   return `duplicate key '${duplicate.key.length > 60 ? `${duplicate.key.slice(0, 60)}...` : duplicate.key}' (also on line ${duplicate.otherLine}): ${readers}`;
 }
 
+/** A duplicateKeyMessage of a text read inside another file (an inline patch), with its other line moved as its line is. */
+export function movedDuplicateKeyMessage(message: string, move: (line: number) => number | undefined): string {
+  if (!isDuplicateKeyWarning(message)) return message;
+  return message.replace(/\(also on line (\d+)\)/, (written, line: string) => {
+    const moved = move(Number(line));
+    return moved === undefined ? written : `(also on line ${moved})`;
+  });
+}
+
 /** A warning made by duplicateKeyMessage: said on its own, never taken for a parse problem of the file. */
 export function isDuplicateKeyWarning(message: string): boolean {
   return message.startsWith("duplicate key '");
