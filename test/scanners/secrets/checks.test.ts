@@ -92,3 +92,18 @@ test('allowlist: hashes (whole or the 12-digit prefix a finding shows) and /regu
   assert.ok(!allowlist.allows('Qn8zR3wLx6Vp'));
   assert.equal(allowlist.problems.length, 2);
 });
+
+test('interface text under a password key: a language beyond ASCII, or a word in a translation file', async () => {
+  const { isNaturalLanguage, isTranslationFile, isWord } = await import('../../../src/scanners/secrets/checks/natural-language.js');
+  const latin1 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  for (const text of ['Contraseña', 'Şifre', '비밀번호', '舊密碼不正確。', '8到128个字符且需包含至少一个大写字符', 'Пароль']) {
+    assert.ok(isNaturalLanguage(latin1(text)), text);
+    assert.ok(isNaturalLanguage(text), `${text} (already decoded)`);
+  }
+  // A password that holds a letter beyond ASCII among digits and symbols is still a password.
+  for (const text of ['Tr7vQ2mX9pLk', 'Passwort', 'Straße2024!x', 'pässwörd-Q7vX9zR2mL']) assert.ok(!isNaturalLanguage(latin1(text)), text);
+  for (const path of ['src/i18n/lang/de-de-lang.json', 'locales/es.json', 'web/ko.json', 'app/translations/fr.yaml', 'messages_de.properties', 'zh_CN.json', 'messages.fr.json']) assert.ok(isTranslationFile(path), path);
+  for (const path of ['config/production.json', 'appsettings.json', 'package.json', 'db.json', 'ci.yml', 'docker-compose.yml']) assert.ok(!isTranslationFile(path), path);
+  assert.ok(isWord('Passwort') && isWord('wachtwoord'));
+  assert.ok(!isWord('Tr7vQ2mX9pLk') && !isWord('PassWort'));
+});

@@ -1,6 +1,7 @@
 import type { Detector, MatchInfo } from '../detector.js';
 import type { FileKind } from '../file-kind.js';
 import { isLikelyPassword } from '../checks/assignment.js';
+import { isNaturalLanguage, isTranslationFile, isWord } from '../checks/natural-language.js';
 import { CHANGE_PASSWORD } from './common.js';
 
 /**
@@ -36,11 +37,19 @@ function passwordDetector(
     keywords,
     kinds,
     pattern,
-    context: (match) => isLikelyPassword(secretGroup(match), match.groups['name'] ?? match.groups['name2'] ?? ''),
+    context: (match) => isLikelyPassword(secretGroup(match), match.groups['name'] ?? match.groups['name2'] ?? '') && !isInterfaceText(secretGroup(match), match.path),
     priority: 6,
     examples,
     ...extra,
   };
+}
+
+/**
+ * The label of a password field rather than a password: text in a language beyond ASCII
+ * anywhere ("Contraseña", "비밀번호"), or a word in a translation file ("Passwort").
+ */
+function isInterfaceText(value: string, path: string): boolean {
+  return isNaturalLanguage(value) || (isTranslationFile(path) && isWord(value));
 }
 
 /** The value the engine will report, for the name-aware context check. */
@@ -135,10 +144,16 @@ export const passwordDetectors: Detector[] = [
       positive: [
         { path: 'config/production.json', text: '{\n  "db": { "user": "orders", "password": "Lp4vX9qZ2mTk" }\n}' },
         { path: 'appsettings.json', text: '{"Smtp": {"Host": "mail.acme.internal", "Password": "Qn8zR3wLx6Vp"}}' },
+        // A word is a (weak) password outside a translation file.
+        { path: 'config/production.json', text: '{ "db": { "password": "Passwort" } }' },
       ],
       negative: [
         { path: 'config/default.json', text: '{ "password": "" , "passwordMinLength": 12 }' },
         { path: 'i18n/en.json', text: '{ "password": "Password", "forgotPassword": "Forgot your password?" }' },
+        // Translations of the word and of messages about it are interface text, not passwords.
+        { path: 'src/i18n/lang/de-de-lang.json', text: '{ "SIGN_IN_PWD": "Passwort", "PASSWORD": "Passwort" }' },
+        { path: 'locales/es.json', text: '{ "PASSWORD": "Contraseña", "CURRENT_PWD": "Contraseña actual" }' },
+        { path: 'web/ko.json', text: '{ "PASSWORD": "비밀번호", "INCORRECT_OLD_PWD": "舊密碼不正確。" }' },
         { path: 'config/custom-environment-variables.json', text: '{ "db": { "password": "DB_PASSWORD" } }' },
         { path: 'package-lock.json', text: '{ "dependencies": { "parse-passwd": "^1.0.0" }, "requires": { "passport-local": "1.0.0" } }' },
       ],

@@ -1,0 +1,49 @@
+/**
+ * Interface text that sits under a password-like key: translation files map
+ * `"PASSWORD"` or `"SIGN_IN_PWD"` to the word for it in every language ("Passwort",
+ * "Contraseña", "비밀번호", "舊密碼不正確。"). Such values are words of a language, not
+ * something a person or a generator would pick as a password.
+ */
+
+/**
+ * Whether a value is text in a language written with letters beyond ASCII: most of its
+ * characters are such letters (Chinese, Korean, Cyrillic, ...), or it is one word of
+ * letters with at least one of them ("Contraseña", "Şifre"). The engine hands values over
+ * as the latin1 reading of their bytes; they are read back as UTF-8 here (a value that is
+ * not valid UTF-8 that way is taken as the text it is).
+ */
+export function isNaturalLanguage(value: string): boolean {
+  const decoded = /[^\u0000-\u00ff]/.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8');
+  // Not UTF-8: the value was text already (a caller's string), not bytes.
+  const text = decoded.includes('\ufffd') ? value : decoded;
+  const characters = [...text];
+  const nonAsciiLetters = characters.filter((c) => c > '\u007f' && /\p{L}/u.test(c)).length;
+  if (nonAsciiLetters === 0) return false;
+  return nonAsciiLetters * 2 >= characters.length || /^[\p{L}\p{M}]+$/u.test(text);
+}
+
+/** ISO 639-1 language codes, for file names such as de.json or zh_CN.json. */
+const LANGUAGES = new Set(
+  (
+    'af am ar as az be bg bn bo br bs ca cs cy da de dz el en eo es et eu fa fi fo fr fy ga gd gl gu ha he hi hr hu hy ' +
+    'id ig is it ja jv ka kk km kn ko ku ky la lb lo lt lv mg mi mk ml mn mr ms mt my nb ne nl nn no ny oc or pa pl ps ' +
+    'pt qu rm ro ru rw sa sd si sk sl so sq sr st sv sw ta te tg th ti tk tl tr tt ug uk ur uz vi wo xh yi yo zh zu'
+  ).split(' '),
+);
+
+/**
+ * A translation file, by its path: under a folder of translations (i18n/, locales/,
+ * lang/, translations/...) or named by a language code (de.json, en-US.json,
+ * zh_CN.json, de-de-lang.json, messages.fr.json, messages_de.properties).
+ */
+export function isTranslationFile(path: string): boolean {
+  if (/(?:^|\/)(?:i18n|l10n|locales?|langs?|languages|translations?)\//i.test(path)) return true;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const code = /^(?:(?:messages|strings|translations?)[._-])?([a-z]{2})(?:[-_][A-Za-z]{2,4})?(?:[._-](?:lang|messages|strings|translations?))?\.(?:json|ya?ml|properties)$/.exec(name)?.[1];
+  return code !== undefined && LANGUAGES.has(code);
+}
+
+/** A word as interface text writes it ("Passwort", "Wachtwoord", "Password"): letters only, capitalised or not. */
+export function isWord(value: string): boolean {
+  return /^[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+$/.test(value);
+}
