@@ -11,7 +11,7 @@ const aksPublicApi: TfRule = tfRule({
   id: 'iac/tf-azure-aks-api-public',
   title: 'AKS API server open to the internet',
   description:
-    'The cluster is not private (private_cluster_enabled is unset or false) and its API server accepts connections from any address: no authorized IP ranges are set (api_server_access_profile.authorized_ip_ranges, or api_server_authorized_ip_ranges before azurerm 3.39), or they include 0.0.0.0/0. Kubeconfigs and tokens leaked from any laptop or pipeline can be used from anywhere, and API server vulnerabilities are exposed to every scanner.',
+    'The cluster is not private (private_cluster_enabled is unset or false; an AKS Automatic cluster, azurerm_kubernetes_automatic_cluster, has no private_cluster block) and its API server accepts connections from any address: no authorized IP ranges are set (api_server_access_profile.authorized_ip_ranges, or api_server_authorized_ip_ranges before azurerm 3.39; api_server_access.authorized_ip_ranges on AKS Automatic), or they include 0.0.0.0/0. Kubeconfigs and tokens leaked from any laptop or pipeline can be used from anywhere, and API server vulnerabilities are exposed to every scanner.',
   remediation: 'Set private_cluster_enabled = true, or restrict api_server_access_profile { authorized_ip_ranges = [...] } to your egress addresses.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -21,6 +21,8 @@ const aksPublicApi: TfRule = tfRule({
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name                    = "aks"\n  dns_prefix              = "aks"\n  # expect\n  private_cluster_enabled = false\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  api_server_access_profile {\n    # expect\n    authorized_ip_ranges = ["0.0.0.0/0"]\n  }\n}\n',
       // A dynamic profile that makes nothing (no ranges given): the finding is on the cluster, not inside a block that does not exist.
+      // AKS Automatic (azurerm 5): public unless it has a private_cluster block or authorized ranges.
+      '# expect\nresource "azurerm_kubernetes_automatic_cluster" "aks" {\n  name                = "aks"\n  location            = "westeurope"\n  resource_group_name = "aks"\n  identity {\n    type = "SystemAssigned"\n  }\n}\n',
       'variable "api_server_authorized_ip_ranges" {\n  default = null\n}\n# expect\nresource "azurerm_kubernetes_cluster" "main" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "api_server_access_profile" {\n    for_each = var.api_server_authorized_ip_ranges != null ? ["api_server_access_profile"] : []\n    content {\n      authorized_ip_ranges = var.api_server_authorized_ip_ranges\n    }\n  }\n}\n',
     ],
     negative: [
@@ -28,17 +30,22 @@ const aksPublicApi: TfRule = tfRule({
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n}\n',
       'variable "api_server_authorized_ip_ranges" {\n  default = ["203.0.113.0/24"]\n}\nresource "azurerm_kubernetes_cluster" "main" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "api_server_access_profile" {\n    for_each = var.api_server_authorized_ip_ranges != null ? ["api_server_access_profile"] : []\n    content {\n      authorized_ip_ranges = var.api_server_authorized_ip_ranges\n    }\n  }\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name                            = "aks"\n  dns_prefix                      = "aks"\n  api_server_authorized_ip_ranges = var.admin_ranges\n}\n',
+      'resource "azurerm_kubernetes_automatic_cluster" "aks" {\n  name                = "aks"\n  location            = "westeurope"\n  resource_group_name = "aks"\n  identity {\n    type = "SystemAssigned"\n  }\n  private_cluster {\n    public_fully_qualified_domain_name_enabled = false\n  }\n}\n',
+      'resource "azurerm_kubernetes_automatic_cluster" "aks" {\n  name                = "aks"\n  location            = "westeurope"\n  resource_group_name = "aks"\n  identity {\n    type = "SystemAssigned"\n  }\n  api_server_access {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n}\n',
     ],
   },
   *check(input) {
-    for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
-      const privateCluster = setting(input, resource, resource.block, ['private_cluster_enabled']);
+    for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster', 'azurerm_kubernetes_automatic_cluster')) {
+      const automatic = resource.type === 'azurerm_kubernetes_automatic_cluster';
+      // An AKS Automatic cluster (azurerm 5) is private when it has a private_cluster block.
+      if (automatic && blocksMade(resource.block, 'private_cluster', fileInstance(input)).length > 0) continue;
+      const privateCluster = automatic ? undefined : setting(input, resource, resource.block, ['private_cluster_enabled']);
       const privateLine = privateCluster?.line;
       if (holds(privateCluster, isOn) || unreadable(privateCluster)) continue;
       // Only a profile that may be made counts: Azure/terraform-azurerm-aks writes `dynamic "api_server_access_profile" { for_each =
       // var.api_server_authorized_ip_ranges != null || ... ? [...] : [] ...`, which makes none when no ranges are given.
-      const profile = blocksMade(resource.block, 'api_server_access_profile', fileInstance(input))[0];
-      const ranges = (profile && setting(input, resource, profile, ['authorized_ip_ranges'])) ?? setting(input, resource, resource.block, ['api_server_authorized_ip_ranges']);
+      const profile = blocksMade(resource.block, automatic ? 'api_server_access' : 'api_server_access_profile', fileInstance(input))[0];
+      const ranges = (profile && setting(input, resource, profile, ['authorized_ip_ranges'])) ?? (automatic ? undefined : setting(input, resource, resource.block, ['api_server_authorized_ip_ranges']));
       // Ranges given as null (an optional variable left unset) are no ranges at all.
       if (ranges && !ranges.values.every((v) => v === null)) {
         const lists = ranges.values.map((v) => (v === null ? [] : asStrings(v)));
