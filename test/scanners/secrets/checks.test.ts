@@ -107,3 +107,9 @@ test('interface text under a password key: a language beyond ASCII, or a word in
   assert.ok(isWord('Passwort') && isWord('wachtwoord'));
   assert.ok(!isWord('Tr7vQ2mX9pLk') && !isWord('PassWort'));
 });
+
+test('a token under a generic name looks generated: words joined by separators are a name, not a token', () => {
+  assert.ok(!isLikelyToken('true/GIT_STRATEGY:clone/bash', 'TOKENS'));
+  assert.ok(!isLikelyToken('Enabled_Feature:Flags/Remote', 'token'));
+  assert.ok(isLikelyToken('Ze_n8E6en622WxxSg4r8', 'token'));
+});

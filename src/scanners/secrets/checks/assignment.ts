@@ -79,5 +79,7 @@ export function isLikelyToken(value: string, name: string): boolean {
   const mixedCase = /[a-z]/.test(value) && /[A-Z]/.test(value);
   if (!hasLetter) return false;
   if (!hasDigit && !(mixedCase && value.length >= 24)) return false;
+  // Words joined by separators, each in one case (a test's name, a path of settings): true/GIT_STRATEGY:clone/bash.
+  if (!hasDigit && value.split(/[/:_.-]+/).every((word) => /^(?:[a-z]*|[A-Z]+|[A-Z][a-z]+)$/.test(word))) return false;
   return shannonEntropy(value) >= entropyFloor(value);
 }
