@@ -108,8 +108,11 @@ test('interface text under a password key: a language beyond ASCII, or a word in
   assert.ok(!isWord('Tr7vQ2mX9pLk') && !isWord('PassWort'));
 });
 
-test('a token under a generic name looks generated: words joined by separators are a name, not a token', () => {
+test('a token under a generic name looks generated: words joined by separators are a name, and a phrase of words is an example, not a token', () => {
   assert.ok(!isLikelyToken('true/GIT_STRATEGY:clone/bash', 'TOKENS'));
   assert.ok(!isLikelyToken('Enabled_Feature:Flags/Remote', 'token'));
+  assert.ok(!isLikelyToken('jack-hs256-secret-that-is-very-long', 'secret'));
+  assert.ok(!isLikelyToken('key-length-should-be-32-chars123', 'secret'));
   assert.ok(isLikelyToken('Ze_n8E6en622WxxSg4r8', 'token'));
+  assert.ok(isLikelyToken('q7Vx-9zRm-L2pK-w8Nt-4hYc', 'token'));
 });

@@ -79,6 +79,9 @@ export function isLikelyToken(value: string, name: string): boolean {
   const mixedCase = /[a-z]/.test(value) && /[A-Z]/.test(value);
   if (!hasLetter) return false;
   if (!hasDigit && !(mixedCase && value.length >= 24)) return false;
+  // A phrase of words (jack-hs256-secret-that-is-very-long, key-length-should-be-32-chars123): written by a person for an example, not generated.
+  const parts = value.split(/[-_]/);
+  if (parts.length >= 4 && parts.filter((part) => /^[a-z]+$/.test(part)).length * 3 >= parts.length * 2) return false;
   // Words joined by separators, each in one case (a test's name, a path of settings): true/GIT_STRATEGY:clone/bash.
   if (!hasDigit && value.split(/[/:_.-]+/).every((word) => /^(?:[a-z]*|[A-Z]+|[A-Z][a-z]+)$/.test(word))) return false;
   return shannonEntropy(value) >= entropyFloor(value);
