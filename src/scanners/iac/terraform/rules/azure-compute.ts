@@ -256,7 +256,7 @@ const vmPasswordAuth: TfRule = tfRule({
   id: 'iac/tf-azure-vm-password-auth',
   title: 'Linux virtual machine allows password login',
   description:
-    'disable_password_authentication = false lets the Linux machine (or every instance of a scale set) accept SSH logins with a password. Passwords can be guessed, sprayed and reused from other breaches; SSH endpoints are brute-forced constantly, and one weak admin password gives a shell.',
+    'disable_password_authentication = false (in os_profile_linux_config on azurerm_virtual_machine and azurerm_virtual_machine_scale_set, in os_profile.linux_configuration on a flexible azurerm_orchestrated_virtual_machine_scale_set) lets the Linux machine (or every instance of a scale set) accept SSH logins with a password. Passwords can be guessed, sprayed and reused from other breaches; SSH endpoints are brute-forced constantly, and one weak admin password gives a shell.',
   remediation: 'Set disable_password_authentication = true (the default of azurerm_linux_virtual_machine) and log in with admin_ssh_key keys, or with Azure AD login through Azure Bastion.',
   severity: 'medium',
   cwe: ['CWE-521'],
@@ -264,8 +264,10 @@ const vmPasswordAuth: TfRule = tfRule({
     positive: [
       'resource "azurerm_linux_virtual_machine" "vm" {\n  name                            = "vm"\n  size                            = "Standard_B2s"\n  admin_username                  = "azureuser"\n  # expect\n  disable_password_authentication = false\n}\n',
       'resource "azurerm_virtual_machine" "vm" {\n  name    = "vm"\n  vm_size = "Standard_B2s"\n  os_profile_linux_config {\n    # expect\n    disable_password_authentication = false\n  }\n}\n',
+      'resource "azurerm_orchestrated_virtual_machine_scale_set" "web" {\n  name                        = "web"\n  platform_fault_domain_count = 1\n  sku_name                    = "Standard_D2s_v5"\n  instances                   = 2\n  os_profile {\n    linux_configuration {\n      admin_username                  = "azureuser"\n      admin_password                  = var.admin_password\n      # expect\n      disable_password_authentication = false\n    }\n  }\n}\n',
     ],
     negative: [
+      'variable "linux" {\n  default = null\n}\n\nresource "azurerm_orchestrated_virtual_machine_scale_set" "web" {\n  name                        = "web"\n  platform_fault_domain_count = 1\n  os_profile {\n    dynamic "linux_configuration" {\n      for_each = var.linux == null ? [] : [var.linux]\n      content {\n        admin_username                  = "azureuser"\n        disable_password_authentication = false\n      }\n    }\n  }\n}\n',
       'resource "azurerm_linux_virtual_machine" "vm" {\n  name           = "vm"\n  size           = "Standard_B2s"\n  admin_username = "azureuser"\n  admin_ssh_key {\n    username   = "azureuser"\n    public_key = file("id_ed25519.pub")\n  }\n}\n',
     ],
   },
@@ -278,6 +280,13 @@ const vmPasswordAuth: TfRule = tfRule({
       for (const linux of blocksOf(resource.block, 'os_profile_linux_config')) {
         const flag = setting(input, resource, linux, ['disable_password_authentication']);
         if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} accepts SSH logins with a password.`);
+      }
+    }
+    // A flexible (orchestrated) scale set keeps the setting in os_profile.linux_configuration, read where it is made.
+    for (const resource of resourcesOf(input, 'azurerm_orchestrated_virtual_machine_scale_set')) {
+      for (const linux of sectionsAt(input, resource.block, 'os_profile', 'linux_configuration')) {
+        const flag = setting(input, resource, linux, ['disable_password_authentication']);
+        if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} accepts SSH logins with a password on every instance.`);
       }
     }
   },
