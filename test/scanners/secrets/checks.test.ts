@@ -116,3 +116,12 @@ test('a token under a generic name looks generated: words joined by separators a
   assert.ok(isLikelyToken('Ze_n8E6en622WxxSg4r8', 'token'));
   assert.ok(isLikelyToken('q7Vx-9zRm-L2pK-w8Nt-4hYc', 'token'));
 });
+
+test('values that stand for a password without being one: an htpasswd line, a variable in escaped quotes, base64 of a placeholder', () => {
+  assert.ok(isPasswordHash('registry_user:$2y$10$Qm8vXz2LpT4kRn6WsJ9yUeHcA1bD3fG5hK7lM9nP0qS2tV4wX6yZa'));
+  assert.ok(isPasswordHash('admin:$apr1$Xq7v9zR2$mLp4TkWn6JsYb8Hc1Fd3G0'));
+  assert.ok(!isPasswordHash('admin:Tr7vQ2mX9pLk'));
+  assert.ok(isPlaceholder('\\"$MAIL_RECEIVER_PASSWORD\\"'));
+  assert.ok(!isLikelyPassword('cGFzc3dvcmQK', 'password'));
+  assert.ok(isLikelyPassword('VHI3dlEybVg5cExr', 'password'));
+});

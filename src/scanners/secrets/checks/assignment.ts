@@ -16,7 +16,7 @@ const NOT_SECRET_WORDS = new Set(
     'dir env var param column col attr name count enabled enable disable disabled prefix suffix format ref id arn ' +
     'header cookie timeout provider store manager endpoint issuer audience algorithm alg scope scopes limit size ' +
     'index version csrf xsrf page cancel cancellation address lifetime ttl template sample example dummy fake mock ' +
-    'test tests location helper'
+    'test tests location helper realm'
   ).split(' '),
 );
 const NOT_SECRET_STEMS = ['expir', 'valid', 'verif', 'retr', 'encod', 'generat'];
@@ -48,11 +48,21 @@ function isReference(value: string): boolean {
   );
 }
 
+/**
+ * A value written base64-encoded, as a Kubernetes Secret's data is, that decodes to a
+ * placeholder (cGFzc3dvcmQK is "password\n").
+ */
+function isEncodedPlaceholder(value: string): boolean {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  return /^[\x20-\x7e]+\n?$/.test(decoded) && isPlaceholder(decoded.trim());
+}
+
 /** Passwords: humans write them, so entropy is low; what matters is that it is a literal. */
 export function isLikelyPassword(value: string, name: string): boolean {
   if (!isSecretHoldingName(name)) return false;
   if (value.length < 6 || value.length > 200 || /\s/.test(value)) return false;
-  if (isPlaceholder(value) || isReference(value)) return false;
+  if (isPlaceholder(value) || isReference(value) || isEncodedPlaceholder(value)) return false;
   if (/^(?:\d+|true|false|null|none|nil|undefined)$/i.test(value)) return false;
   return characterClasses(value) >= 2 || (value.length >= 12 && shannonEntropy(value) >= 3);
 }

@@ -32,7 +32,8 @@ const MAX_REPEAT = 6;
 const SEQUENCES = ['0123456789', 'abcdefghijklmnopqrstuvwxyz', '9876543210', 'qwertyuiop', 'asdfghjkl'];
 
 export function isPlaceholder(value: string): boolean {
-  const trimmed = value.trim().replace(/^["'`]+|["'`,;]+$/g, '');
+  // Quotes escaped inside a string (password=\"$VAR\") are quotes too.
+  const trimmed = value.trim().replace(/^(?:\\?["'`])+|(?:\\?["'`]|[,;])+$/g, '');
   if (trimmed === '') return true;
   const lower = trimmed.toLowerCase();
   if (PLACEHOLDER_VALUES.has(lower)) return true;
@@ -63,7 +64,8 @@ function hasSequence(value: string, sequence: string, length: number): boolean {
   return false;
 }
 
-/** A stored password hash (crypt, bcrypt, argon2, scrypt, PBKDF2) is not the password. */
+/** A stored password hash (crypt, bcrypt, argon2, scrypt, PBKDF2) is not the password; nor is an htpasswd line (user:hash). */
 export function isPasswordHash(value: string): boolean {
-  return /^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[-\w]*|[156])\$/.test(value) || /^\{(?:SSHA|SHA|CRYPT|PBKDF2)[^}]*\}/i.test(value);
+  const hash = /^[^:\s$]{1,64}:(\$.*|\{.*)$/.exec(value)?.[1] ?? value;
+  return /^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[-\w]*|apr1|[156])\$/.test(hash) || /^\{(?:SSHA|SHA|CRYPT|PBKDF2)[^}]*\}/i.test(hash);
 }

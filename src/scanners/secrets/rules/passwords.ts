@@ -132,6 +132,11 @@ export const passwordDetectors: Detector[] = [
         { path: '.github/workflows/ci.yml', text: 'with:\n  password: ${{ secrets.REGISTRY_PASSWORD }}\n' },
         { path: 'config.yaml', text: 'password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\npasswordPolicy: strict\n' },
         { path: 'k8s/deploy.yaml', text: 'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password\n' },
+        // An htpasswd line holds a hash; a realm is a label; base64 of "password\n" is a placeholder; an escaped quote around a variable.
+        { path: 'values.yaml', text: 'registry:\n  htpasswd: registry_user:$2y$10$Qm8vXz2LpT4kRn6WsJ9yUeHcA1bD3fG5hK7lM9nP0qS2tV4wX6yZa\n' },
+        { path: 'compose.yaml', text: 'services:\n  registry:\n    environment:\n      - REGISTRY_AUTH_HTPASSWD_REALM=Registry Realm\n' },
+        { path: 'k8s/secret.yaml', text: 'kind: Secret\ndata:\n  password: cGFzc3dvcmQK\n' },
+        { path: 'templates/configmap.yaml', text: 'data:\n  receive.sh: |\n    COMMAND="$COMMAND \\\n    password=\\"$MAIL_RECEIVER_PASSWORD\\" "\n' },
       ],
     },
   ),

@@ -20,6 +20,8 @@ function realPassword(secret: string, match: MatchInfo): boolean {
     secret.length >= 4 &&
     secret !== user &&
     !/^\d{1,5}$/.test(secret) &&
+    // The names of what goes there: DB_USER:DB_PASSWORD, my_user:my_password, test_access_key_id:test_secret_access_key.
+    !/^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:[_-][a-z]+)+)$/.test(secret) &&
     !/\\[xu][0-9A-Fa-f]{2}/.test(secret + user) &&
     !/your[-_ ]?|<|>|\$\{|\{\{|example|xxx|changeme|placeholder/i.test(decodeURIComponentSafe(user))
   );
@@ -113,6 +115,9 @@ export const urlDetectors: Detector[] = [
         'git clone https://github.com/acme/api.git',
         'PROXY=http://user:pass@proxy:3128',
         'see https://username:password@host/path in the docs',
+        // The names of what goes there, in a how-to or a test.
+        'connection-string: mongodb://DB_USER:DB_PASSWORD@mongodb:27017',
+        "uri='s3://test_access_key_id:test_secret_access_key@bucket/state'",
         'uses: docker://registry.example.org/tools:1.4.2@sha256:8c3d9d5a6f2e4b1c0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a',
       ],
     },
