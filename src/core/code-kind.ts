@@ -70,6 +70,18 @@ export const TEST_CODE_CONVENTIONS: readonly TestCodeConvention[] = [
     examples: { positive: ['src/__mocks__/fs.js'], negative: ['src/mockup/page.html'] },
   },
   {
+    kind: 'directory',
+    names: ['t'],
+    description: 'Perl and OpenResty (prove, Test::More, Test::Nginx): t/*.t and what they read',
+    examples: { positive: ['t/plugin/jwt-auth.t', 't/cli/docker-compose.yaml'], negative: ['tools/a.pl', 'src/tt/a.js'] },
+  },
+  {
+    kind: 'file',
+    pattern: /^.+\.t$/,
+    description: 'Perl test scripts run by prove: name.t',
+    examples: { positive: ['xt/author/pod.t'], negative: ['src/main.ts', 'lib/net.tf'] },
+  },
+  {
     kind: 'file',
     pattern: /^.+\.(?:test|spec)\.[^/]+$/,
     description: 'Jest, Vitest, Mocha, Jasmine, Angular, node --test: name.test.js, name.spec.ts',
