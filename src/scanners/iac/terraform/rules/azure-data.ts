@@ -252,6 +252,11 @@ function weakTls(value: Value): boolean {
   return ['enforcementdisabled', 'disabled', '1', '1.0', '1_0', '10', '1.1', '1_1', '11'].includes(raw.replace(/^tls\s*/, ''));
 }
 
+/** A flexible server's protocol parameter that names TLS 1.0 or 1.1 (`TLSv1`, `TLSv1.1`), alone or in a comma-separated list. */
+function weakProtocols(value: Value): boolean {
+  return (text(value) ?? '').split(',').some((p) => /^tlsv?1(?:\.[01])?$/.test(p.trim()));
+}
+
 /** Where each resource type keeps its minimum TLS version (a path of blocks, then the setting's names). */
 const TLS_SETTINGS: ReadonlyArray<[readonly string[], readonly string[], readonly string[]]> = [
   [['azurerm_storage_account'], [], ['min_tls_version']],
@@ -265,7 +270,7 @@ const tlsBelow12: TfRule = tfRule({
   id: 'iac/tf-azure-tls-below-1-2',
   title: 'Service accepts TLS versions below 1.2',
   description:
-    'The minimum TLS version of a storage account, web or function app or Standard logic app (or its SCM/Kudu site), Redis cache, SQL server, PostgreSQL or MySQL server, Event Hubs or Service Bus namespace, or Cosmos DB account is 1.0 or 1.1, or TLS enforcement is turned off. TLS 1.0 and 1.1 are deprecated (RFC 8996) and have known weaknesses (BEAST, weak ciphers and hashes); a client or attacker on the path can negotiate them down.',
+    'The minimum TLS version of a storage account, web or function app or Standard logic app (or its SCM/Kudu site), Redis cache, SQL server, PostgreSQL or MySQL server, Event Hubs or Service Bus namespace, or Cosmos DB account is 1.0 or 1.1, or TLS enforcement is turned off; or a flexible server\'s parameter admits them (MySQL tls_version listing TLSv1 or TLSv1.1, PostgreSQL ssl_min_protocol_version = TLSv1 or TLSv1.1). TLS 1.0 and 1.1 are deprecated (RFC 8996) and have known weaknesses (BEAST, weak ciphers and hashes); a client or attacker on the path can negotiate them down.',
   remediation: 'Set the minimum to TLS 1.2: min_tls_version = "TLS1_2" (storage), minimum_tls_version = "1.2" (apps, Redis, SQL, messaging), ssl_minimal_tls_version_enforced = "TLS1_2" (single servers), minimal_tls_version = "Tls12" (Cosmos DB).',
   severity: 'medium',
   cwe: ['CWE-326'],
@@ -278,12 +283,15 @@ const tlsBelow12: TfRule = tfRule({
       'resource "azurerm_app_service" "web" {\n  name                = "web"\n  app_service_plan_id = azurerm_app_service_plan.web.id\n  site_config {\n    # expect\n    min_tls_version = 1.0\n  }\n}\n',
       'resource "azurerm_logic_app_standard" "flows" {\n  name                = "flows"\n  app_service_plan_id = azurerm_service_plan.flows.id\n  https_only          = true\n  site_config {\n    # expect\n    min_tls_version = "1.1"\n  }\n}\n',
       'resource "azurerm_postgresql_server" "db" {\n  name                             = "orders"\n  ssl_enforcement_enabled          = true\n  # expect\n  ssl_minimal_tls_version_enforced = "TLSEnforcementDisabled"\n}\n',
+      'resource "azurerm_mysql_flexible_server_configuration" "tls" {\n  name                = "tls_version"\n  resource_group_name = "data"\n  server_name         = azurerm_mysql_flexible_server.db.name\n  # expect\n  value               = "TLSv1.1,TLSv1.2"\n}\n',
+      'resource "azurerm_postgresql_flexible_server_configuration" "tls" {\n  name      = "ssl_min_protocol_version"\n  server_id = azurerm_postgresql_flexible_server.db.id\n  # expect\n  value     = "TLSv1"\n}\n',
     ],
     negative: [
       'variable "site_config" {\n  default = {}\n}\nresource "azurerm_linux_web_app" "this" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  service_plan_id     = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/web/providers/Microsoft.Web/serverFarms/web"\n  https_only          = true\n  dynamic "site_config" {\n    for_each = [var.site_config]\n    content {\n      minimum_tls_version = try(site_config.value.minimum_tls_version, "1.2")\n    }\n  }\n}\n',
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  min_tls_version          = "TLS1_2"\n}\n',
       'resource "azurerm_windows_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {\n    minimum_tls_version = "1.3"\n  }\n}\n',
       'resource "azurerm_redis_cache" "sessions" {\n  name                = "sessions"\n  capacity            = 1\n  family              = "C"\n  sku_name            = "Standard"\n  minimum_tls_version = "1.2"\n}\n',
+      'resource "azurerm_mysql_flexible_server_configuration" "tls" {\n  name                = "tls_version"\n  resource_group_name = "data"\n  server_name         = azurerm_mysql_flexible_server.db.name\n  value               = "TLSv1.2,TLSv1.3"\n}\n',
     ],
   },
   *check(input) {
@@ -299,6 +307,12 @@ const tlsBelow12: TfRule = tfRule({
           yield finding(resource, found.line, `${label(resource)} sets ${name} = ${JSON.stringify(shown)}: it accepts TLS versions below 1.2.`);
         }
       }
+    }
+    // Flexible servers set their protocols as server parameters: MySQL's tls_version lists those it accepts, PostgreSQL's ssl_min_protocol_version names the lowest.
+    const flexible = ['azurerm_mysql_flexible_server_configuration', 'azurerm_postgresql_flexible_server_configuration'];
+    for (const { resource, parameter, value } of serverParameters(input, flexible, ['tls_version', 'ssl_min_protocol_version'])) {
+      const shown = value.values.find((v) => known(v) && weakProtocols(v));
+      if (shown !== undefined) yield finding(resource, value.line, `${label(resource)} sets the server's ${parameter} to ${JSON.stringify(shown)}: it accepts TLS versions below 1.2.`);
     }
   },
 });
