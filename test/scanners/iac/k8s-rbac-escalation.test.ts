@@ -106,6 +106,17 @@ describe('RBAC escalation paths weighed by where the role applies', () => {
     assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["*/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs.']);
   });
 
+  it('wildcard verbs on resources that lead nowhere else (events, leases: leader election and event recording) are medium; beside pods or Secrets, high', () => {
+    const severity = (rules: string) => hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', rules)).map((h) => `${h.severity ?? 'high'} ${h.message}`);
+    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["events"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on events.']);
+    assert.deepEqual(severity('- apiGroups: ["coordination.k8s.io"]\n  resources: ["leases"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on leases.']);
+    assert.deepEqual(severity('- apiGroups: ["policy"]\n  resources: ["poddisruptionbudgets", "poddisruptionbudgets/status"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on poddisruptionbudgets, poddisruptionbudgets/status.']);
+    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["events", "configmaps"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on events, configmaps.']);
+    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["pods", "events"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on pods, events.']);
+    // A wildcard in resources is never narrowed by the names beside it.
+    assert.deepEqual(severity('- apiGroups: ["coordination.k8s.io"]\n  resources: ["*"]\n  verbs: ["get"]\n'), ['high ClusterRole/runner grants "*" in resources.']);
+  });
+
   it('client certificates: reports the approve grant only when the role also creates and approves requests', () => {
     const create = '- apiGroups: ["certificates.k8s.io"]\n  resources: ["certificatesigningrequests"]\n  verbs: ["create"]\n';
     const approval = '- apiGroups: ["certificates.k8s.io"]\n  resources: ["certificatesigningrequests/approval"]\n  verbs: ["patch"]\n';

@@ -1044,11 +1044,18 @@ const noSecurityContext = kubeRule({
   },
 });
 
+/**
+ * Resources whose every verb gives no way to other objects' data, to pods or to the
+ * network path of a Service: full control of them can lose a record (events), stall a
+ * leader election (leases) or undo a limit, which is medium, not admin.
+ */
+const NO_ESCALATION_RESOURCES = new Set(['events', 'leases', 'poddisruptionbudgets', 'horizontalpodautoscalers', 'limitranges', 'resourcequotas', 'controllerrevisions']);
+
 const rbacWildcard = kubeRule({
   id: 'iac/k8s-rbac-wildcard',
   title: 'RBAC rule with wildcards',
   description:
-    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity, and so are wildcards (verbs, or the API groups) on status, finalizers or scale subresources alone (ingresses/status, and */scale of every group, as an autoscaler needs; not */status, which spans nodes/status), which take only get, update and patch: they neither read nor create the objects themselves.',
+    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity, and so are wildcards (verbs, or the API groups) on status, finalizers or scale subresources alone (ingresses/status, and */scale of every group, as an autoscaler needs; not */status, which spans nodes/status), which take only get, update and patch: they neither read nor create the objects themselves. Wildcard verbs on named resources that lead nowhere else (events, leases, poddisruptionbudgets, horizontalpodautoscalers, limitranges, resourcequotas, controllerrevisions: the leader election and event recording every controller does) are medium too: full control of them can stall a controller or hide a record, not reach Secrets, pods or the network.',
   remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
   severity: 'high',
   cwe: ['CWE-269'],
@@ -1072,13 +1079,15 @@ const rbacWildcard = kubeRule({
       const minorSubresources = r.resources.length > 0 && r.resources.every((res) => /^(?:[^*/]+\/(?:status|finalizers|scale)|\*\/scale)$/.test(res));
       // Resources named one by one: a wildcard verb or API group reaches only them, and the message names them.
       const named = r.resources.length > 0 && !r.resources.some((res) => res.includes('*'));
+      // Named resources that lead nowhere else (events, leases): every verb on them stalls a controller at worst.
+      const noEscalation = named && r.resources.every((res) => NO_ESCALATION_RESOURCES.has(res.split('/')[0]!));
       for (const [key, values] of [['apiGroups', r.apiGroups], ['resources', r.resources], ['verbs', r.verbs]] as const) {
         if (values.includes('*'))
           yield {
             line: r.line(key),
             message: `${objectLabel(r.object)} grants "*" in ${key}${scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : key !== 'resources' && minorSubresources ? ` on ${r.resources.join(', ')} only` : key !== 'resources' && named ? ` on ${r.resources.join(', ')}` : ''}.`,
             resource: objectLabel(r.object),
-            ...(scoped || (key !== 'resources' && minorSubresources) ? { severity: 'medium' as const } : {}),
+            ...(scoped || (key !== 'resources' && (minorSubresources || noEscalation)) ? { severity: 'medium' as const } : {}),
           };
       }
     }
