@@ -16,6 +16,9 @@ const roleOf = (kind: 'Role' | 'ClusterRole', rules: string, metadata = '') =>
 const bindingOf = (kind: 'RoleBinding' | 'ClusterRoleBinding', roleKind: 'Role' | 'ClusterRole') =>
   `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: runner\n${kind === 'RoleBinding' ? '  namespace: ci\n' : ''}roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${roleKind}\n  name: runner\nsubjects:\n- kind: ServiceAccount\n  name: runner\n  namespace: ci\n`;
 
+/** `severity message` of each iac/k8s-rbac-wildcard finding on a ClusterRole with these rules. */
+const wildcardFindings = (rules: string) => hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', rules)).map((h) => `${h.severity ?? 'high'} ${h.message}`);
+
 const PODS = '- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["create"]\n';
 const NAMESPACES = '- apiGroups: [""]\n  resources: ["namespaces"]\n  verbs: ["patch"]\n';
 const TOKENS = '- apiGroups: [""]\n  resources: ["serviceaccounts/token"]\n  verbs: ["create"]\n';
@@ -97,24 +100,22 @@ describe('RBAC escalation paths weighed by where the role applies', () => {
   });
 
   it('wildcard verbs: high on objects, medium on status, finalizers or scale subresources alone', () => {
-    const severity = (rules: string) => hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', rules)).map((h) => `${h.severity ?? 'high'} ${h.message}`);
-    assert.deepEqual(severity('- apiGroups: ["networking.k8s.io"]\n  resources: ["ingresses/status"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on ingresses/status only.']);
-    assert.deepEqual(severity('- apiGroups: ["apps"]\n  resources: ["deployments/scale", "deployments/finalizers"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on deployments/scale, deployments/finalizers only.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: ["networking.k8s.io"]\n  resources: ["ingresses/status"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on ingresses/status only.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: ["apps"]\n  resources: ["deployments/scale", "deployments/finalizers"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on deployments/scale, deployments/finalizers only.']);
     // Beside the object itself, or another subresource (pods/exec), the wildcard stays high.
-    assert.deepEqual(severity('- apiGroups: ["networking.k8s.io"]\n  resources: ["ingresses", "ingresses/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on ingresses, ingresses/status.']);
-    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["pods/exec"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on pods/exec.']);
-    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["*/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: ["networking.k8s.io"]\n  resources: ["ingresses", "ingresses/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on ingresses, ingresses/status.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: [""]\n  resources: ["pods/exec"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on pods/exec.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: [""]\n  resources: ["*/status"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs.']);
   });
 
   it('wildcard verbs on resources that lead nowhere else (events, leases: leader election and event recording) are medium; beside pods or Secrets, high', () => {
-    const severity = (rules: string) => hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', rules)).map((h) => `${h.severity ?? 'high'} ${h.message}`);
-    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["events"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on events.']);
-    assert.deepEqual(severity('- apiGroups: ["coordination.k8s.io"]\n  resources: ["leases"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on leases.']);
-    assert.deepEqual(severity('- apiGroups: ["policy"]\n  resources: ["poddisruptionbudgets", "poddisruptionbudgets/status"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on poddisruptionbudgets, poddisruptionbudgets/status.']);
-    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["events", "configmaps"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on events, configmaps.']);
-    assert.deepEqual(severity('- apiGroups: [""]\n  resources: ["pods", "events"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on pods, events.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: [""]\n  resources: ["events"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on events.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: ["coordination.k8s.io"]\n  resources: ["leases"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on leases.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: ["policy"]\n  resources: ["poddisruptionbudgets", "poddisruptionbudgets/status"]\n  verbs: ["*"]\n'), ['medium ClusterRole/runner grants "*" in verbs on poddisruptionbudgets, poddisruptionbudgets/status.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: [""]\n  resources: ["events", "configmaps"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on events, configmaps.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: [""]\n  resources: ["pods", "events"]\n  verbs: ["*"]\n'), ['high ClusterRole/runner grants "*" in verbs on pods, events.']);
     // A wildcard in resources is never narrowed by the names beside it.
-    assert.deepEqual(severity('- apiGroups: ["coordination.k8s.io"]\n  resources: ["*"]\n  verbs: ["get"]\n'), ['high ClusterRole/runner grants "*" in resources.']);
+    assert.deepEqual(wildcardFindings('- apiGroups: ["coordination.k8s.io"]\n  resources: ["*"]\n  verbs: ["get"]\n'), ['high ClusterRole/runner grants "*" in resources.']);
   });
 
   it('client certificates: reports the approve grant only when the role also creates and approves requests', () => {
