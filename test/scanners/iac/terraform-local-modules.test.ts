@@ -223,6 +223,26 @@ describe('terraform local modules: instances, chains and limits', () => {
   });
 });
 
+describe('terraform local modules: one finding for several calls', () => {
+  it("is the most severe call's, named first, when the calls make one line differently bad", async () => {
+    const RULE = 'iac/tf-azure-nsg-open-to-internet';
+    const files = {
+      'main.tf': 'module "couch" {\n  source = "./modules/nsg"\n  port   = "5984"\n}\n\nmodule "files" {\n  source = "./modules/nsg"\n  port   = "445"\n}\n',
+      'modules/nsg/main.tf':
+        'variable "port" {\n  type = string\n}\n\nresource "azurerm_network_security_rule" "open" {\n  name                        = "open"\n  priority                    = 100\n  direction                   = "Inbound"\n  access                      = "Allow"\n  protocol                    = "Tcp"\n  source_port_range           = "*"\n  destination_port_range      = var.port\n  source_address_prefix       = "*"\n  destination_address_prefix  = "*"\n  resource_group_name         = "net"\n  network_security_group_name = "app"\n}\n',
+    };
+    const found = (await scan(files)).findings.filter((f) => f.ruleId === RULE);
+    assert.deepEqual(at(found, RULE), ['modules/nsg/main.tf:13']);
+    assert.equal(found[0]!.severity, 'critical');
+    assert.match(found[0]!.message, /opens 445\/tcp \(SMB\/CIFS\) to \*\. \(via module\.files in main\.tf:6 and 1 other module call\)$/);
+    // The source line reads no argument: each call's module block is related, the worst first.
+    assert.deepEqual(
+      found[0]!.related?.map((r) => `${r.path}:${r.startLine}`),
+      ['main.tf:6', 'main.tf:1'],
+    );
+  });
+});
+
 describe('terraform local modules in a scan', () => {
   it('reports what the root deploys through its modules, once per child line', async () => {
     const target = path.join(projectRoot, 'test', 'fixtures', 'iac', 'local-modules');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Location, ScannerFinding } from '../../../core/finding.js';
+import { severityRank, type Location, type ScannerFinding } from '../../../core/finding.js';
 import { childExpressions, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { EMPTY_SCOPE, UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
 import type { CallArguments, TfDirectoryScope } from './directory.js';
@@ -410,11 +410,14 @@ export interface ContextRun {
 
 /**
  * One list of findings from the analyses of a file in each of its contexts. A rule that
- * fires on the same line (and inner line) in several contexts gives one finding, the
- * first context's, which names every call that makes it: its message says which call
- * ("via module.db in main.tf:12 and 1 other module call"), and each call is a related
- * location: the caller's argument line when the finding's setting reads a variable that
- * the call sets, else the module block.
+ * fires on the same line (and inner line) in several contexts gives one finding, which
+ * names every call that makes it: its message says which call ("via module.db in
+ * main.tf:12 and 1 other module call"), and each call is a related location: the
+ * caller's argument line when the finding's setting reads a variable that the call sets,
+ * else the module block. The finding is the first context's, unless a later context's
+ * finding on that line is more severe: then that one, with its call named first (one
+ * module rule opening port 445 to the internet for one caller and 5984 for the others
+ * is reported as the 445 it is, critical).
  */
 export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (lines: readonly number[]) => readonly string[]): ScannerFinding[] {
   interface Entry {
@@ -439,6 +442,15 @@ export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (
       const key = `${finding.ruleId}\0${finding.location.startLine}\0${finding.location.endLine ?? ''}\0${finding.location.startColumn ?? ''}`;
       const group = groups.get(key);
       if (group && group.run !== index) {
+        const only = group.entries.length === 1 ? group.entries[0]! : undefined;
+        if (only && severityRank(finding.severity) > severityRank(only.finding.severity)) {
+          const before = [...only.origins];
+          only.origins.clear();
+          only.finding = finding;
+          add(only, finding, run.context);
+          for (const [id, origin] of before) if (!only.origins.has(id)) only.origins.set(id, origin);
+          continue;
+        }
         for (const entry of group.entries) add(entry, finding, run.context);
         continue;
       }
