@@ -410,22 +410,37 @@ function lineIn(lines: readonly string[], scalar: YScalar, offset: number): numb
 }
 
 /**
- * The `variables:` maps of the pipeline: global, then each job's, with what their
- * `!reference` tags give (`variables: !reference [.vars, variables]`, or one variable's
- * value `KEY: !reference [.vars, variables, KEY]`). A variable a tag takes from this file
- * keeps its line there and is read once, as the first job's that takes it (that job's
- * services and settings are those it works with), not as the template's; one taken from
- * another file of the pipeline is read on the line of the tag. A variable a YAML alias
- * copies into several scopes is read once, as the first scope's. A tag that cannot be
- * resolved gives nothing (readPipeline warns).
+ * The `variables:` maps of the pipeline: global, those workflow: rules set, then each job's
+ * and those its rules set, with what their `!reference` tags give (`variables: !reference
+ * [.vars, variables]`, or one variable's value `KEY: !reference [.vars, variables, KEY]`).
+ * A variable a tag takes from this file keeps its line there and is read once, as the
+ * first job's that takes it (that job's services and settings are those it works with),
+ * not as the template's; one taken from another file of the pipeline is read on the line
+ * of the tag. A variable a YAML alias copies into several scopes is read once, as the
+ * first scope's. A tag that cannot be resolved gives nothing (readPipeline warns; not for
+ * the rules of a job, see ruleEntries).
  */
 export function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: YMap }> {
-  const owners = [{ owner: 'global', node: pipeline.root as YNode, job: false }, ...pipeline.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode, job: !j.name.startsWith('.') }))];
+  const workflow = get(pipeline.root, 'workflow');
+  const owners = [
+    { owner: 'global', node: pipeline.root as YNode, job: false },
+    ...(isYMap(workflow) ? [{ owner: 'workflow', node: workflow as YNode, job: false }] : []),
+    ...pipeline.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode, job: !j.name.startsWith('.') })),
+  ];
   const scopes = owners.flatMap(({ owner, node, job }) => {
-    const entry = pair(node, 'variables');
-    if (!entry?.value) return [];
-    const pairs = variablePairs(pipeline, entry.value, 0, entry.value.line, false);
-    return pairs ? [{ owner, job, map: entry.value, pairs }] : [];
+    // The job's own variables (the top level's, for global), then those its rules set when they match (`rules: - if: ... variables:`).
+    const own = owner === 'workflow' ? undefined : pair(node, 'variables')?.value;
+    const rules = owner === 'global' ? [] : ruleEntries(pipeline, pair(node, 'rules')?.value ?? null, 0);
+    const ruleMaps = rules.flatMap(({ rule, ...from }) => {
+      const value = get(rule, 'variables');
+      return value ? [{ value, ...from }] : [];
+    });
+    const maps: Array<{ value: YNode; referenced: boolean; at?: number }> = [...(own ? [{ value: own, referenced: false }] : []), ...ruleMaps];
+    return maps.flatMap(({ value, referenced, at }) => {
+      // A map of another file of the pipeline is read on the line of the tag that takes it.
+      const pairs = variablePairs(pipeline, value, 0, at ?? value.line, referenced, at !== undefined);
+      return pairs ? [{ owner, job, map: at === undefined ? value : { ...value, line: at }, pairs }] : [];
+    });
   });
   // What jobs take from the templates of this file is theirs.
   const taken = new Set(scopes.filter((s) => s.job).flatMap((s) => s.pairs.filter((p) => p.referenced).map((p) => p.pair)));
@@ -437,6 +452,24 @@ export function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: 
     for (const p of kept) done.add(at(p));
     return { owner, map: { kind: 'map' as const, pairs: kept, line: map.line, column: map.column } };
   });
+}
+
+/**
+ * The entries of a `rules:` list, `!reference` tags resolved (a list a tag gives flattened
+ * into it), each with whether a tag gave it and, for one of another file of the pipeline,
+ * the line of the tag. A tag that cannot be resolved gives nothing, silently: only the
+ * variables rules set are read from them, and rules often come from templates of remote
+ * includes.
+ */
+function ruleEntries(p: Pipeline, value: YNode | null, depth: number, from: { referenced: boolean; at?: number } = { referenced: false }): Array<{ rule: YNode; referenced: boolean; at?: number }> {
+  if (!value || depth > MAX_REFERENCE_DEPTH) return [];
+  if (isReference(value)) {
+    const found = resolveReference(p, value, depth);
+    if ('problem' in found) return [];
+    return ruleEntries(p, found.node, depth + 1, { referenced: true, ...(from.at !== undefined || found.file ? { at: from.at ?? value.line } : {}) });
+  }
+  if (!isYSeq(value)) return [];
+  return value.items.flatMap((item) => (isReference(item) ? ruleEntries(p, item, depth + 1, from) : [{ rule: item, ...from }]));
 }
 
 /**

@@ -39,7 +39,12 @@ const secretInVariables = gitlabRule({
   severity: 'high',
   cwe: ['CWE-798'],
   examples: {
-    positive: [pipeline('variables:\n  # expect\n  DEPLOY_TOKEN: glpat-abcdefghij0123456789\n'), pipeline('deploy:\n  variables:\n    # expect\n    DB_PASSWORD:\n      value: hunter2-hunter2\n  script:\n    - ./deploy.sh\n')],
+    positive: [
+      pipeline('variables:\n  # expect\n  DEPLOY_TOKEN: glpat-abcdefghij0123456789\n'),
+      pipeline('deploy:\n  variables:\n    # expect\n    DB_PASSWORD:\n      value: hunter2-hunter2\n  script:\n    - ./deploy.sh\n'),
+      // Variables that rules set when they match, for the pipeline (workflow:) or one job.
+      pipeline('workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n      variables:\n        # expect\n        DEPLOY_TOKEN: hunter2-hunter2\n    - when: always\n'),
+    ],
     negative: [pipeline('variables:\n  DEPLOY_TOKEN: $CI_JOB_TOKEN\n  DOCKER_DRIVER: overlay2\n')],
   },
   *check(p) {
@@ -120,7 +125,11 @@ const debugTrace = gitlabRule({
   severity: 'high',
   cwe: ['CWE-532'],
   examples: {
-    positive: [pipeline('variables:\n  # expect\n  CI_DEBUG_TRACE: "true"\n'), pipeline('test:\n  variables:\n    # expect\n    CI_DEBUG_SERVICES: "true"\n  services:\n    - postgres:16.2\n  script:\n    - make test\n')],
+    positive: [
+      pipeline('variables:\n  # expect\n  CI_DEBUG_TRACE: "true"\n'),
+      pipeline('test:\n  variables:\n    # expect\n    CI_DEBUG_SERVICES: "true"\n  services:\n    - postgres:16.2\n  script:\n    - make test\n'),
+      pipeline('deploy:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n      variables:\n        # expect\n        CI_DEBUG_TRACE: "true"\n  script:\n    - ./deploy.sh\n'),
+    ],
     negative: [pipeline('variables:\n  CI_DEBUG_TRACE: "false"\n')],
   },
   *check(p) {
