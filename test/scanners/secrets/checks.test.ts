@@ -57,6 +57,9 @@ test('placeholders, references and hashes are recognised; random values are not'
     assert.ok(isPlaceholder(value), value);
   for (const value of ['Tr7vQ2mX9pLk', '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', 'a4fad045f3be2398e94a0f87c61517d1e8f56b62'])
     assert.ok(!isPlaceholder(value), value);
+  // A format string's field, and a placeholder at the end of a sentence.
+  for (const value of ['{password}', '{db.password}', 'password.']) assert.ok(isPlaceholder(value), value);
+  for (const value of ['{Tr7vQ2mX9pLk', 'Tr7vQ2mX9pLk.']) assert.ok(!isPlaceholder(value), value);
   assert.ok(isPasswordHash('$2b$12$abcdefghijklmnopqrstuuTr7vQ2mX9pLkTr7vQ2mX9pLkTr7vQ2'));
 });
 

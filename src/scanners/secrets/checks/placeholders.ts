@@ -36,12 +36,13 @@ export function isPlaceholder(value: string): boolean {
   const trimmed = value.trim().replace(/^(?:\\?["'`])+|(?:\\?["'`]|[,;])+$/g, '');
   if (trimmed === '') return true;
   const lower = trimmed.toLowerCase();
-  if (PLACEHOLDER_VALUES.has(lower)) return true;
+  // A full stop ends the sentence the value is in (username=admin and password=password.).
+  if (PLACEHOLDER_VALUES.has(lower) || PLACEHOLDER_VALUES.has(lower.replace(/(?<!\.)\.$/, ''))) return true;
   for (const marker of PLACEHOLDER_MARKERS) if (lower.includes(marker)) return true;
   // Variable references and format directives: $VAR, %s, :param, @param, &anchor, *alias.
   if (/^[$%:@&*]/.test(trimmed) && !/^[$%:@&*][^A-Za-z_{(]/.test(trimmed)) return true;
-  // <token>, <your-api-key>, [password]
-  if (/<[^<>\s]*>|^\[[^\]]*\]$/.test(trimmed)) return true;
+  // <token>, <your-api-key>, [password]; a format string's field: {password}, {db.password}
+  if (/<[^<>\s]*>|^\[[^\]]*\]$|^\{[A-Za-z_][\w.-]*\}$/.test(trimmed)) return true;
   if (isPasswordHash(trimmed)) return true;
   if (hasLongRun(trimmed)) return true;
   for (const sequence of SEQUENCES) if (hasSequence(lower, sequence, 8)) return true;

@@ -243,6 +243,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'app/settings.py', text: 'PASSWORD = os.environ["DB_PASSWORD"]\nif password == "hunter2x": pass\n' },
         { path: 'src/login.tsx', text: 'const passwordLabel = "Password";\nsetError({ password: "Password must have 12 characters" });\n' },
         { path: 'test/fixtures.ts', text: "const user = { password: 'changeme' };\n" },
+        // A format string's field is filled in later.
+        { path: 'app/db.py', text: 'params = {"user": "{db_user}", "password": "{db.password}"}\n' },
       ],
     },
     ['password', 'passwd', 'passphrase'],

@@ -27,6 +27,21 @@ function realPassword(secret: string, match: MatchInfo): boolean {
   );
 }
 
+/**
+ * A value that ends the way code does, not a connection string: a call's closing
+ * parenthesis, an argument list's comma, an index or a block (password=password),
+ * password=None):, password=DEFAULTS['password'], password=my_pass_var,).
+ */
+function endsLikeCode(value: string): boolean {
+  return /[()[\]{},:]$/.test(value);
+}
+
+/** The password is the user name again (username=alice&password=alice), as guest:guest is in a URL. */
+function isUserName(secret: string, window: string): boolean {
+  const user = /(?:^|[;?&\s"'])(?:user|username|user id|uid)\s*=\s*([^;&\s"'`]+)/i.exec(window)?.[1];
+  return user !== undefined && user.toLowerCase() === secret.toLowerCase();
+}
+
 function decodeURIComponentSafe(value: string): string {
   try {
     return decodeURIComponent(value);
@@ -133,10 +148,14 @@ export const urlDetectors: Detector[] = [
     severity: 'high',
     confidence: 'medium',
     keywords: ['password=', 'pwd=', 'passwd='],
+    // A backtick ends the value: it closes inline code in prose (`username=admin&password=123`).
     pattern:
-      /(?:(?:^|[;"'\s])(?:Password|Pwd)\s*=\s*(?<secret>[^;"'\s]{4,128})(?=;|$|["'\s])|[?&](?:password|passwd|pwd)=(?<secret2>[^&#\s"'<>]{4,128}))/gim,
-    context: (match) =>
-      match.groups['secret2'] !== undefined || /(?:server|data source|host|database|initial catalog|user id|uid|username)\s*=/i.test(match.window),
+      /(?:(?:^|[;"'\s])(?:Password|Pwd)\s*=\s*(?<secret>[^;"'`\s]{4,128})(?=;|$|["'`\s])|[?&](?:password|passwd|pwd)=(?<secret2>[^&#\s"'`<>]{4,128}))/gim,
+    context: (match) => {
+      const secret = match.groups['secret'] ?? match.groups['secret2'] ?? '';
+      if (endsLikeCode(secret) || isUserName(secret, match.window)) return false;
+      return match.groups['secret2'] !== undefined || /(?:server|data source|host|database|initial catalog|user id|uid|username)\s*=/i.test(match.window);
+    },
     priority: 7,
     examples: {
       positive: [
@@ -147,6 +166,16 @@ export const urlDetectors: Detector[] = [
         '"DefaultConnection": "Server=(localdb)\\\\mssqllocaldb;Database=Dev;Trusted_Connection=True;"',
         'Server=sql01;Database=Orders;User Id=app;Password=${DB_PASSWORD};',
         'https://api.example.org/reset?password=&token=',
+        // Keyword arguments and format strings in code, and a form body in prose.
+        "user = authenticate(request=request, username=username, password=password)",
+        "def __init__(self, host=None, username=None, password=None):",
+        "client.login(username=self.username, password=self.password, verify=False)",
+        "uri = URI(scheme='https', username=DEFAULTS['username'], password=DEFAULTS['password'])",
+        'dsn = f"dbname={name} user={user} password={pw} host={host}"',
+        'var connectionString = $"server=db;user=root;database=shop;password={password}";',
+        'Form data from POST requests like `username=admin&password=123`, but not cookies.',
+        'By default the script logs in as a user with username=admin and password=password.',
+        "resp = client.post('/oauth/token', data='grant_type=password&username=alice&password=alice&scope=read')",
       ],
     },
   },
