@@ -12,6 +12,8 @@ describe('terraform provider versions: what required_providers admit', () => {
     assert.deepEqual(requiredVersions(body, 'azurerm'), ['~> 4.12', '>= 4.20']);
     assert.deepEqual(requiredVersions(body, 'legacy'), ['~> 2.0']);
     assert.deepEqual(requiredVersions(body, 'random'), []);
+    // Terraform 0.12's version argument of the provider block.
+    assert.deepEqual(requiredVersions(parseTerraformText('provider "azurerm" {\n  version = ">= 2.0.0"\n  features {}\n}\n').body, 'azurerm'), ['>= 2.0.0']);
   });
 
   it('finds the lowest version every constraint admits', () => {
@@ -42,5 +44,14 @@ describe('terraform provider versions: what required_providers admit', () => {
     const found = async (version: string) => (await scanMemory({ 'infra/main.tf': account, 'infra/providers.tf': providers(version) })).findings.filter((f) => f.ruleId === RULE).map((f) => `${f.location.path}:${f.location.startLine}`);
     assert.deepEqual(await found('~> 5.0'), []);
     assert.deepEqual(await found('~> 4.0'), ['infra/main.tf:1']);
+  });
+
+  it('says whether the module constrains the version when it reports the default', async () => {
+    const RULE = 'iac/tf-azure-storage-public-access-allowed';
+    const account = 'resource "azurerm_storage_account" "logs" {\n  name                     = "examplelogs"\n  account_tier             = "Standard"\n  account_replication_type = "LRS"\n}\n';
+    const message = async (files: Record<string, string>) => (await scanMemory(files)).findings.find((f) => f.ruleId === RULE)?.message;
+    assert.match((await message({ 'main.tf': account }))!, /\(the default is true in azurerm 3 and 4, and the module does not constrain the azurerm version; 5\.0 made it false\)/);
+    assert.match((await message({ 'main.tf': account, 'provider.tf': 'provider "azurerm" {\n  version = ">= 2.0.0"\n  features {}\n}\n' }))!, /which the module's azurerm version constraint admits/);
+    assert.equal(await message({ 'main.tf': account, 'provider.tf': 'provider "azurerm" {\n  version = "~> 5.1"\n  features {}\n}\n' }), undefined);
   });
 });

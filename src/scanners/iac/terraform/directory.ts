@@ -111,7 +111,7 @@ export interface TfDirectoryScope {
   called?: boolean;
   /** The same object for every file of the directory read in one context (as the root module, or for one set of a module call's arguments): values read in it are the same for all of them. */
   context?: object;
-  /** The version constraints that the `terraform` blocks of the directory's files give a provider (provider-versions.ts). */
+  /** The version constraints that the `terraform` and `provider` blocks of the directory's files give a provider (provider-versions.ts). */
   requiredVersions?(provider: string): readonly string[];
 }
 
@@ -339,7 +339,7 @@ class ModuleDirectory {
   /** The texts of the output and module blocks of every file (TfDirectoryScope.exported), and whether they are all of them. */
   private readonly exports: string[] = [];
   private exportsComplete: boolean;
-  /** The `terraform` blocks of every file: the provider versions the module admits. */
+  /** The `terraform` and `provider` blocks of every file: the provider versions the module admits. */
   private readonly settings: Body = { attributes: [], blocks: [] };
 
   constructor(
@@ -420,7 +420,7 @@ class ModuleDirectory {
     }
     for (const block of parsed.body.blocks) {
       const name = block.labels[0];
-      if (block.type === 'terraform') this.settings.blocks.push(block);
+      if (block.type === 'terraform' || block.type === 'provider') this.settings.blocks.push(block);
       else if (block.type === 'variable' && name && !this.variables.has(name)) {
         const type = block.body.attributes.findLast((a) => a.name === 'type')?.expr;
         const nullable = block.body.attributes.findLast((a) => a.name === 'nullable')?.expr;

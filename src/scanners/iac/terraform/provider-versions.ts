@@ -12,10 +12,15 @@ import { evaluate } from './hcl/evaluate.js';
  * The version constraints that the `terraform { required_providers { ... } }` blocks of a
  * body give a provider, named by its local name or by the type its `source` ends with
  * (`hashicorp/azurerm`): `{ source = "...", version = "~> 4.0" }`, or the plain string of
- * Terraform 0.12 (`azurerm = "~> 2.0"`). A constraint that cannot be read is left out.
+ * Terraform 0.12 (`azurerm = "~> 2.0"`); and the `version` of its `provider` blocks, as
+ * Terraform before 0.13 took it. A constraint that cannot be read is left out.
  */
 export function requiredVersions(body: Body, provider: string): string[] {
   const out: string[] = [];
+  for (const block of body.blocks.filter((b) => b.type === 'provider' && b.labels[0] === provider)) {
+    const version = evaluate(block.body.attributes.findLast((a) => a.name === 'version')?.expr);
+    if (typeof version === 'string') out.push(version);
+  }
   for (const terraform of body.blocks.filter((b) => b.type === 'terraform')) {
     for (const required of terraform.body.blocks.filter((b) => b.type === 'required_providers')) {
       for (const entry of required.body.attributes) {

@@ -135,6 +135,9 @@ export function noPublicEndpoint(input: TfInput, server: TfResource): boolean {
  */
 export const azurermFrom = (input: TfInput, major: number): boolean => requiresAtLeast(input.requiredVersions?.('azurerm') ?? [], major);
 
+/** Whether the module constrains the azurerm version at all. */
+export const pinsAzurerm = (input: TfInput): boolean => (input.requiredVersions?.('azurerm') ?? []).length > 0;
+
 /** A value as lower-case text: strings, numbers and booleans (`1.2` and `"1.2"` read alike). */
 export function text(value: Value): string | undefined {
   if (typeof value === 'string') return value.trim().toLowerCase();

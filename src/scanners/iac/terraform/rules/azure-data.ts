@@ -1,7 +1,7 @@
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { HOSTED_APP_TYPES, azurermFrom, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
+import { HOSTED_APP_TYPES, azurermFrom, pinsAzurerm, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
 /** Servers whose public network access defaults to true in azurerm 3 and 4 (single servers, Azure SQL logical servers): on unless set to false. */
@@ -165,7 +165,7 @@ const accountPublicAccess: TfRule = tfRule({
   id: 'iac/tf-azure-storage-public-access-allowed',
   title: 'Storage account allows public containers',
   description:
-    'The storage account allows anonymous access to its containers: allow_nested_items_to_be_public (azurerm 3 and later) or allow_blob_public_access (azurerm 2) is true. In azurerm 3 and 4 it defaults to true when unset (reported at low severity, unless public_network_access_enabled = false keeps the account off the internet); azurerm 5.0 made the default false, so an account of a module whose required_providers admit only azurerm 5.0 and later is not reported for leaving it unset. The account setting is the guard rail: while it allows public access, one container created or changed with a public access level, by Terraform, a script or the portal, exposes its data to the internet.',
+    'The storage account allows anonymous access to its containers: allow_nested_items_to_be_public (azurerm 3 and later) or allow_blob_public_access (azurerm 2) is true. In azurerm 3 and 4 it defaults to true when unset (reported at low severity, unless public_network_access_enabled = false keeps the account off the internet); azurerm 5.0 made the default false, so an account of a module whose azurerm version constraints (required_providers, or the version of a provider block) admit only 5.0 and later is not reported for leaving it unset. The account setting is the guard rail: while it allows public access, one container created or changed with a public access level, by Terraform, a script or the portal, exposes its data to the internet.',
   remediation: 'Set allow_nested_items_to_be_public = false (allow_blob_public_access = false before azurerm 3), and share data with SAS tokens or a CDN instead.',
   severity: 'medium',
   cwe: ['CWE-732'],
@@ -195,7 +195,7 @@ const accountPublicAccess: TfRule = tfRule({
         yield finding(
           resource,
           flag?.line ?? resource.block.line,
-          `${label(resource)} does not set allow_nested_items_to_be_public = false (the default is true in azurerm 3 and 4, which the module's required_providers admit; 5.0 made it false): any container of it can be made public.`,
+          `${label(resource)} does not set allow_nested_items_to_be_public = false (the default is true in azurerm 3 and 4, ${pinsAzurerm(input) ? "which the module's azurerm version constraint admits" : 'and the module does not constrain the azurerm version'}; 5.0 made it false): any container of it can be made public.`,
           'low',
         );
     }
