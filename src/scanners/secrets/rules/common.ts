@@ -12,6 +12,15 @@ export function namedValue(name: string, value: string, flags = 'gi'): RegExp {
   );
 }
 
+/**
+ * Put where a name starts: the name is not the end of a label in a string ("Password:",
+ * "client_secret:" in minified interface code), whose closing quote the value pattern
+ * would take for an opening one (`"Password:"),e?p.createElement(` reads as Password:
+ * "),e?p.createElement("). A quoted name closes its quote before the separator; text in
+ * other quotes is still read ('password: "Tr7vQ2mX9pLk"', a YAML line in a string).
+ */
+export const NOT_IN_LABEL = `(?!(?<=(?<labelQuote>["'\`]))[A-Za-z0-9_$.-]+\\s*(?::=|=>|=|:)\\s*\\k<labelQuote>)`;
+
 /** A token that starts with a fixed prefix; `body` is a regular-expression source. */
 export function prefixed(prefix: string, body: string, tail = 'A-Za-z0-9_-'): RegExp {
   return new RegExp(`(?<![A-Za-z0-9_-])(?<secret>${escape(prefix)}${body})(?![${tail}])`, 'g');

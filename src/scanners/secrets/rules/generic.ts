@@ -1,6 +1,6 @@
 import type { Detector } from '../detector.js';
 import { isLikelyPassword, isLikelyToken } from '../checks/assignment.js';
-import { separatorVariants } from './common.js';
+import { NOT_IN_LABEL, separatorVariants } from './common.js';
 
 const NAME_WORDS =
   'secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key|signing[_.-]?key|encryption[_.-]?key|' +
@@ -27,7 +27,7 @@ export const genericDetectors: Detector[] = [
     keywords: ['secret', 'token', 'passphrase', ...separatorVariants(['api', 'access', 'auth', 'private', 'signing', 'encryption', 'master'], 'key')],
     anchor: 'name',
     pattern: new RegExp(
-      `(?<![A-Za-z0-9_$.-])["'\`]?(?<name>[A-Za-z0-9_$.-]{0,40}?(?:${NAME_WORDS})[A-Za-z0-9_.-]{0,30})["'\`\\]]?\\s{0,3}(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*)?(?::=|=>|=|:)\\s{0,3}(?:[rbuRBU]|@)?` +
+      `(?<![A-Za-z0-9_$.-])${NOT_IN_LABEL}["'\`]?(?<name>[A-Za-z0-9_$.-]{0,40}?(?:${NAME_WORDS})[A-Za-z0-9_.-]{0,30})["'\`\\]]?\\s{0,3}(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*)?(?::=|=>|=|:)\\s{0,3}(?:[rbuRBU]|@)?` +
         `(?:"(?<secret>[^"\\\\\\s]{16,500})"|'(?<secret2>[^'\\\\\\s]{16,500})'|\`(?<secret3>(?:[^\`\\\\\\s$]|\\$(?!\\{)){16,500})\`|(?<secret4>[^\\s"'\`,;)}\\]#<]{16,500}))`,
       'gi',
     ),
@@ -52,6 +52,8 @@ export const genericDetectors: Detector[] = [
         { path: 'k8s/deploy.yaml', text: 'secretName: payments-api-credentials\naccess_key_id: 3f2504e0-4f89-41d3-9a0c-0305e82c3301\n' },
         { path: 'src/lexer.js', text: 'const tokenType = "punctuator"; tokens: TOKEN_TYPES_BY_NAME,\n' },
         { path: 'config.yaml', text: 'secret_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\ntoken_url: https://auth.example.org/oauth/token\n' },
+        // A label in minified interface code, followed by more code.
+        { path: 'dist/ui.min.js', text: 'h.createElement("label",{htmlFor:"client_secret"},"client_secret:"),k?h.default.createElement("code")\n' },
       ],
     },
   },

@@ -2,7 +2,7 @@ import type { Detector, MatchInfo } from '../detector.js';
 import type { FileKind } from '../file-kind.js';
 import { isLikelyPassword } from '../checks/assignment.js';
 import { isNaturalLanguage, isTranslationFile, isWord } from '../checks/natural-language.js';
-import { CHANGE_PASSWORD } from './common.js';
+import { CHANGE_PASSWORD, NOT_IN_LABEL } from './common.js';
 
 /**
  * Passwords assigned in configuration files and code, one detector per syntax so that
@@ -229,7 +229,7 @@ export const passwordDetectors: Detector[] = [
     'source code',
     ['code'],
     new RegExp(
-      `(?<![A-Za-z0-9_$])(?<name>${CODE_NAME})["'\\]]?\\s*(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*)?(?::=|=>|=|:)\\s*(?:[rbuRBU]|@)?(?:${QUOTED}|\`(?<secret3>(?:[^\`\\\\\\r\\n$]|\\$(?!\\{)){1,200})\`)`,
+      `(?<![A-Za-z0-9_$])${NOT_IN_LABEL}(?<name>${CODE_NAME})["'\\]]?\\s*(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*)?(?::=|=>|=|:)\\s*(?:[rbuRBU]|@)?(?:${QUOTED}|\`(?<secret3>(?:[^\`\\\\\\r\\n$]|\\$(?!\\{)){1,200})\`)`,
       'gi',
     ),
     {
@@ -237,6 +237,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'src/db.js', text: "const pool = new Pool({ user: 'orders', password: 'Lp4vX9qZ2mTk', host: 'db' });\n" },
         { path: 'app/settings.py', text: 'DATABASES = {"default": {"PASSWORD": "Qn8zR3wLx6Vp"}}\nEMAIL_HOST_PASSWORD = "Vb7nQ3kLp9Xs"\n' },
         { path: 'internal/db/db.go', text: 'cfg := Config{User: "orders", Password: "Hq5wT8zR2mLn"}\n' },
+        // A line of YAML in a string: the name's quote is not the value's.
+        { path: 'test/config.test.js', text: 'const line = \'password: "Hq5wT8zR2mLn"\';\n' },
       ],
       negative: [
         { path: 'src/db.js', text: 'const pool = new Pool({ password: process.env.DB_PASSWORD });\n' },
@@ -245,6 +247,9 @@ export const passwordDetectors: Detector[] = [
         { path: 'test/fixtures.ts', text: "const user = { password: 'changeme' };\n" },
         // A format string's field is filled in later.
         { path: 'app/db.py', text: 'params = {"user": "{db_user}", "password": "{db.password}"}\n' },
+        // A label in minified interface code, followed by more code.
+        { path: 'dist/ui.min.js', text: 'o.createElement("label",null,"Password:"),e?o.createElement("code",null," ****** "):o.createElement(s,{type:"password"})\n' },
+        { path: 'dist/ui.min.js', text: 'h.createElement("label",{htmlFor:"oauth_password"},"password:"),k?h.createElement("code")\n' },
       ],
     },
     ['password', 'passwd', 'passphrase'],
