@@ -99,7 +99,7 @@ test('allowlist: hashes (whole or the 12-digit prefix a finding shows) and /regu
 test('interface text under a password key: a language beyond ASCII, or a word in a translation file', async () => {
   const { isNaturalLanguage, isTranslationFile, isWord } = await import('../../../src/scanners/secrets/checks/natural-language.js');
   const latin1 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
-  for (const text of ['Contraseña', 'Şifre', '비밀번호', '舊密碼不正確。', '8到128个字符且需包含至少一个大写字符', 'Пароль']) {
+  for (const text of ['Contraseña', 'Şifre', '비밀번호', '舊密碼不正確。', '8到128个字符且需包含至少一个大写字符', 'Пароль', 'Contraseña:', 'App-Passwörter']) {
     assert.ok(isNaturalLanguage(latin1(text)), text);
     assert.ok(isNaturalLanguage(text), `${text} (already decoded)`);
   }
@@ -108,7 +108,9 @@ test('interface text under a password key: a language beyond ASCII, or a word in
   for (const path of ['src/i18n/lang/de-de-lang.json', 'locales/es.json', 'web/ko.json', 'app/translations/fr.yaml', 'messages_de.properties', 'zh_CN.json', 'messages.fr.json']) assert.ok(isTranslationFile(path), path);
   for (const path of ['config/production.json', 'appsettings.json', 'package.json', 'db.json', 'ci.yml', 'docker-compose.yml']) assert.ok(!isTranslationFile(path), path);
   assert.ok(isWord('Passwort') && isWord('wachtwoord'));
-  assert.ok(!isWord('Tr7vQ2mX9pLk') && !isWord('PassWort'));
+  // Words joined by hyphens, and a label's colon.
+  for (const text of ['Palavra-passe', 'App-passord', 'Senha:', 'Contrasenya:']) assert.ok(isWord(text), text);
+  for (const text of ['Tr7vQ2mX9pLk', 'PassWort', 'Senha:x', 'senha-', '-senha']) assert.ok(!isWord(text), text);
 });
 
 test('a token under a generic name looks generated: words joined by separators are a name, and a phrase of words is an example, not a token', () => {

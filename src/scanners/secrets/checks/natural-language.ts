@@ -10,7 +10,8 @@
  * characters are such letters (Chinese, Korean, Cyrillic, ...), or it is one word of
  * letters with at least one of them ("Contraseña", "Şifre"). The engine hands values over
  * as the latin1 reading of their bytes; they are read back as UTF-8 here (a value that is
- * not valid UTF-8 that way is taken as the text it is).
+ * not valid UTF-8 that way is taken as the text it is). Words may be joined by hyphens,
+ * and a label may end with a colon ("App-Passwörter", "Contraseña:").
  */
 export function isNaturalLanguage(value: string): boolean {
   const decoded = /[^\u0000-\u00ff]/.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8');
@@ -19,7 +20,7 @@ export function isNaturalLanguage(value: string): boolean {
   const characters = [...text];
   const nonAsciiLetters = characters.filter((c) => c > '\u007f' && /\p{L}/u.test(c)).length;
   if (nonAsciiLetters === 0) return false;
-  return nonAsciiLetters * 2 >= characters.length || /^[\p{L}\p{M}]+$/u.test(text);
+  return nonAsciiLetters * 2 >= characters.length || /^[\p{L}\p{M}]+(?:-[\p{L}\p{M}]+)*:?$/u.test(text);
 }
 
 /** ISO 639-1 language codes, for file names such as de.json or zh_CN.json. */
@@ -43,7 +44,11 @@ export function isTranslationFile(path: string): boolean {
   return code !== undefined && LANGUAGES.has(code);
 }
 
-/** A word as interface text writes it ("Passwort", "Wachtwoord", "Password"): letters only, capitalised or not. */
+/**
+ * A word as interface text writes it ("Passwort", "Wachtwoord", "Password"): letters only,
+ * capitalised or not; or such words joined by hyphens ("Palavra-passe", "App-passord"),
+ * and a label's colon after them ("Senha:").
+ */
 export function isWord(value: string): boolean {
-  return /^[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+$/.test(value);
+  return /^[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+(?:-[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+)*:?$/.test(value);
 }
