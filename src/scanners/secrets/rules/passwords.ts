@@ -73,6 +73,8 @@ export const passwordDetectors: Detector[] = [
         { path: '.env.example', text: 'DB_PASSWORD=changeme\nSMTP_PASS=\n' },
         { path: '.env', text: 'DB_PASSWORD=${VAULT_DB_PASSWORD}\nDB_PASSWORD_FILE=/run/secrets/db_password\n' },
         { path: 'scripts/run.sh', text: 'PASSWORD=$(cat /run/secrets/pw)\nBYPASS_CACHE=true1234\n' },
+        // The hash scheme passwords are stored with.
+        { path: 'generate_config.sh', text: 'MAILCOW_PASS_SCHEME=BLF-CRYPT\n' },
       ],
     },
   ),
@@ -111,6 +113,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'setup.cfg', text: '[db]\npassword = %(DB_PASSWORD)s\n' },
         { path: 'config.ini', text: '; password = your-password-here\npassword_min_length = 12\n' },
         { path: 'config.toml', text: 'password = ""\n' },
+        // How much of a wrong password the log shows (dovecot).
+        { path: 'conf/dovecot.conf', text: 'auth_verbose_passwords = sha1:6\n' },
       ],
     },
   ),
@@ -248,6 +252,9 @@ export const passwordDetectors: Detector[] = [
         { path: 'app/settings.py', text: 'PASSWORD = os.environ["DB_PASSWORD"]\nif password == "hunter2x": pass\n' },
         { path: 'src/login.tsx', text: 'const passwordLabel = "Password";\nsetError({ password: "Password must have 12 characters" });\n' },
         { path: 'test/fixtures.ts', text: "const user = { password: 'changeme' };\n" },
+        // The directory attribute that holds passwords, and an error code about them.
+        { path: 'src/Models/User.php', text: "protected string $passwordAttribute = 'userPassword2';\n" },
+        { path: 'internal/handlers/const.go', text: 'const ldapPasswordComplexityCode = "0000052D."\n' },
         // A format string's field is filled in later.
         { path: 'app/db.py', text: 'params = {"user": "{db_user}", "password": "{db.password}"}\n' },
         // A label in minified interface code, followed by more code.
