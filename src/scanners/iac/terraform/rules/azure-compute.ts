@@ -73,6 +73,8 @@ const aksRbacDisabled: TfRule = tfRule({
     positive: [
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name                              = "aks"\n  dns_prefix                        = "aks"\n  # expect\n  role_based_access_control_enabled = false\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  role_based_access_control {\n    # expect\n    enabled = false\n  }\n}\n',
+      // azurerm 2's block as modules wrote it: dynamic over an input, read with its iterator bound.
+      'variable "rbac" {\n  default = { enabled = false }\n}\n\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "role_based_access_control" {\n    for_each = [var.rbac]\n    content {\n      # expect\n      enabled = role_based_access_control.value.enabled\n    }\n  }\n}\n',
     ],
     negative: ['resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n}\n', 'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  role_based_access_control {\n    enabled = true\n  }\n}\n'],
   },
@@ -80,7 +82,7 @@ const aksRbacDisabled: TfRule = tfRule({
     for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
       const flag = setting(input, resource, resource.block, ['role_based_access_control_enabled']);
       if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} turns Kubernetes RBAC off: every authenticated identity has full control of the cluster.`);
-      for (const block of blocksOf(resource.block, 'role_based_access_control')) {
+      for (const block of sectionsAt(input, resource.block, 'role_based_access_control')) {
         const enabled = setting(input, resource, block, ['enabled']);
         if (holds(enabled, isOff)) yield finding(resource, enabled.line, `${label(resource)} turns Kubernetes RBAC off: every authenticated identity has full control of the cluster.`);
       }
@@ -264,6 +266,7 @@ const vmPasswordAuth: TfRule = tfRule({
     positive: [
       'resource "azurerm_linux_virtual_machine" "vm" {\n  name                            = "vm"\n  size                            = "Standard_B2s"\n  admin_username                  = "azureuser"\n  # expect\n  disable_password_authentication = false\n}\n',
       'resource "azurerm_virtual_machine" "vm" {\n  name    = "vm"\n  vm_size = "Standard_B2s"\n  os_profile_linux_config {\n    # expect\n    disable_password_authentication = false\n  }\n}\n',
+      'variable "linux" {\n  default = { password_login = true }\n}\n\nresource "azurerm_virtual_machine" "vm" {\n  name    = "vm"\n  vm_size = "Standard_B2s"\n  dynamic "os_profile_linux_config" {\n    for_each = [var.linux]\n    content {\n      # expect\n      disable_password_authentication = !os_profile_linux_config.value.password_login\n    }\n  }\n}\n',
       'resource "azurerm_orchestrated_virtual_machine_scale_set" "web" {\n  name                        = "web"\n  platform_fault_domain_count = 1\n  sku_name                    = "Standard_D2s_v5"\n  instances                   = 2\n  os_profile {\n    linux_configuration {\n      admin_username                  = "azureuser"\n      admin_password                  = var.admin_password\n      # expect\n      disable_password_authentication = false\n    }\n  }\n}\n',
     ],
     negative: [
@@ -277,7 +280,8 @@ const vmPasswordAuth: TfRule = tfRule({
       if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} accepts SSH logins with a password.`);
     }
     for (const resource of resourcesOf(input, 'azurerm_virtual_machine', 'azurerm_virtual_machine_scale_set')) {
-      for (const linux of blocksOf(resource.block, 'os_profile_linux_config')) {
+      // Read where it is made: a dynamic "os_profile_linux_config" over a module input, with its iterator bound.
+      for (const linux of sectionsAt(input, resource.block, 'os_profile_linux_config')) {
         const flag = setting(input, resource, linux, ['disable_password_authentication']);
         if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} accepts SSH logins with a password.`);
       }

@@ -1,7 +1,7 @@
 import type { Value } from '../hcl/evaluate.js';
-import { attribute, blocksOf, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { HOSTED_APP_TYPES, azurermFrom, pinsAzurerm, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
+import { HOSTED_APP_TYPES, azurermFrom, pinsAzurerm, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, sectionsAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
 /** Servers whose public network access defaults to true in azurerm 3 and 4 (single servers, Azure SQL logical servers): on unless set to false. */
@@ -385,6 +385,8 @@ const networkDefaultAllow: TfRule = tfRule({
       '# expect\nresource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n',
       '# expect\nresource "azurerm_container_registry" "acr" {\n  name                = "exampleacr"\n  resource_group_name = "build"\n  location            = "westeurope"\n  sku                 = "Premium"\n}\n',
       'resource "azurerm_eventhub_namespace" "events" {\n  name                          = "events"\n  sku                           = "Standard"\n  # expect\n  public_network_access_enabled = true\n}\n',
+      // network_acls as modules write it: a dynamic block over a variable, read with its iterator bound (the optional attribute's default applies).
+      'variable "network_acls" {\n  type = object({\n    bypass         = optional(string, "AzureServices")\n    default_action = optional(string, "Allow")\n    ip_rules       = optional(list(string), [])\n  })\n  default = {}\n}\n\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  dynamic "network_acls" {\n    for_each = var.network_acls != null ? { this = var.network_acls } : {}\n    content {\n      bypass         = network_acls.value.bypass\n      # expect\n      default_action = network_acls.value.default_action\n      ip_rules       = network_acls.value.ip_rules\n    }\n  }\n}\n',
       'variable "network_acls" {\n  type    = object({ default_action = string, ip_rules = list(string) })\n  default = null\n}\n\n# expect\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  dynamic "network_acls" {\n    for_each = var.network_acls == null ? [] : [var.network_acls]\n    content {\n      bypass         = "AzureServices"\n      default_action = network_acls.value.default_action\n      ip_rules       = network_acls.value.ip_rules\n    }\n  }\n}\n',
     ],
     negative: [
@@ -406,7 +408,8 @@ const networkDefaultAllow: TfRule = tfRule({
         // With public network access off, the rules only govern what the private endpoints let in.
         const accounts = path ? [resource] : ['storage_account_id', 'storage_account_name'].flatMap((key) => mentioned(input, attribute(resource.block, key)?.expr)).filter((r) => r.type === 'azurerm_storage_account');
         if (accounts.length > 0 && accounts.every((r) => publicAccessOff(input, r))) continue;
-        const owners = path ? blocksOf(resource.block, path) : [resource.block];
+        // A rule block read where it is made: modules write `dynamic "network_acls"` over their input, read with its iterator bound.
+        const owners = path ? sectionsAt(input, resource.block, path) : [resource.block];
         for (const owner of owners) {
           const action = setting(input, resource, owner, ['default_action']);
           if (holds(action, (v) => text(v) === 'allow')) yield finding(resource, action.line, `${label(resource)} (${article(what)}) accepts traffic from every network: default_action = "Allow".`);

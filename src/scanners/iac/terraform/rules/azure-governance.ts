@@ -232,6 +232,8 @@ const logRetention: TfRule = tfRule({
     positive: [
       'resource "azurerm_network_watcher_flow_log" "nsg" {\n  network_watcher_name      = azurerm_network_watcher.main.name\n  resource_group_name       = "net"\n  network_security_group_id = azurerm_network_security_group.app.id\n  storage_account_id        = azurerm_storage_account.logs.id\n  enabled                   = true\n  retention_policy {\n    enabled = true\n    # expect\n    days    = 7\n  }\n}\n',
       'resource "azurerm_mssql_server" "db" {\n  name    = "orders"\n  version = "12.0"\n  extended_auditing_policy {\n    storage_endpoint  = azurerm_storage_account.audit.primary_blob_endpoint\n    # expect\n    retention_in_days = 30\n  }\n}\n',
+      // A dynamic policy over a module input, read with its iterator bound.
+      'variable "auditing" {\n  default = { retention_in_days = 14 }\n}\n\nresource "azurerm_mssql_server" "db" {\n  name    = "orders"\n  version = "12.0"\n  dynamic "extended_auditing_policy" {\n    for_each = var.auditing == null ? [] : [var.auditing]\n    content {\n      # expect\n      retention_in_days = extended_auditing_policy.value.retention_in_days\n    }\n  }\n}\n',
       'resource "azurerm_postgresql_configuration" "retention" {\n  name                = "log_retention_days"\n  resource_group_name = "data"\n  server_name         = azurerm_postgresql_server.db.name\n  # expect\n  value               = "2"\n}\n',
     ],
     negative: [
@@ -249,7 +251,7 @@ const logRetention: TfRule = tfRule({
       const min = resource.type === 'azurerm_monitor_log_profile' ? MIN_ACTIVITY_DAYS : MIN_DAYS;
       // A flow log that is turned off records nothing to keep (tf-azure-flow-log-disabled).
       if (resource.type === 'azurerm_network_watcher_flow_log' && always(setting(input, resource, resource.block, ['enabled']), isOff)) continue;
-      for (const policy of blocksOf(resource.block, 'retention_policy')) {
+      for (const policy of sectionsAt(input, resource.block, 'retention_policy')) {
         const enabled = setting(input, resource, policy, ['enabled']);
         const days = setting(input, resource, policy, ['days']);
         // A policy that is not enabled deletes nothing.
@@ -259,7 +261,7 @@ const logRetention: TfRule = tfRule({
     }
     const audited = ['azurerm_mssql_server', 'azurerm_sql_server', 'azurerm_mssql_database', 'azurerm_sql_database'];
     for (const resource of resourcesOf(input, ...audited)) {
-      for (const policy of blocksOf(resource.block, 'extended_auditing_policy')) {
+      for (const policy of sectionsAt(input, resource.block, 'extended_auditing_policy')) {
         const days = setting(input, resource, policy, ['retention_in_days']);
         if (holds(days, short(MIN_DAYS))) yield finding(resource, days.line, `${label(resource)} deletes its audit logs after ${days.values.map(text).find(Boolean)} days (fewer than ${MIN_DAYS}).`);
       }
