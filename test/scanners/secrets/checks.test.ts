@@ -109,8 +109,8 @@ test('interface text under a password key: a language beyond ASCII, or a word in
   for (const path of ['config/production.json', 'appsettings.json', 'package.json', 'db.json', 'ci.yml', 'docker-compose.yml']) assert.ok(!isTranslationFile(path), path);
   assert.ok(isWord('Passwort') && isWord('wachtwoord'));
   // Words joined by hyphens, and a label's colon.
-  for (const text of ['Palavra-passe', 'App-passord', 'Senha:', 'Contrasenya:']) assert.ok(isWord(text), text);
-  for (const text of ['Tr7vQ2mX9pLk', 'PassWort', 'Senha:x', 'senha-', '-senha']) assert.ok(!isWord(text), text);
+  for (const text of ['Palavra-passe', 'App-passord', 'Senha:', 'Contrasenya:', 'API-Passwort', 'SMS-salasana']) assert.ok(isWord(text), text);
+  for (const text of ['Tr7vQ2mX9pLk', 'PassWort', 'Senha:x', 'senha-', '-senha', 'API-', 'API-SMS']) assert.ok(!isWord(text), text);
 });
 
 test('a token under a generic name looks generated: words joined by separators are a name, and a phrase of words is an example, not a token', () => {
@@ -120,6 +120,9 @@ test('a token under a generic name looks generated: words joined by separators a
   assert.ok(!isLikelyToken('key-length-should-be-32-chars123', 'secret'));
   assert.ok(isLikelyToken('Ze_n8E6en622WxxSg4r8', 'token'));
   assert.ok(isLikelyToken('q7Vx-9zRm-L2pK-w8Nt-4hYc', 'token'));
+  // Text beyond ASCII is a language, as a translation file holds under token names; the engine hands values over as latin1.
+  const latin1 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  for (const text of ['API-käyttöoikeustunnus', 'Gateway-IDシークレット', '消费者密钥（Secret）']) assert.ok(!isLikelyToken(latin1(text), 'token'), text);
 });
 
 test('values that stand for a password without being one: an htpasswd line, a variable in escaped quotes, base64 of a placeholder', () => {

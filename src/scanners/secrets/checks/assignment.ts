@@ -79,6 +79,8 @@ const KNOWN_TOKEN_PREFIX =
 export function isLikelyToken(value: string, name: string): boolean {
   if (!isSecretHoldingName(name)) return false;
   if (value.length < 16 || value.length > 500 || /\s/.test(value)) return false;
+  // Generated tokens are printable ASCII; anything beyond is a language ("API-käyttöoikeustunnus" in a translation file).
+  if (/[^\x21-\x7e]/.test(value)) return false;
   if (isPlaceholder(value) || isReference(value)) return false;
   if (KNOWN_TOKEN_PREFIX.test(value)) return false;
   if (/^eyJ|^-----BEGIN|^pk_(?:live|test)_|^0x[0-9a-fA-F]{40}$/.test(value)) return false;

@@ -47,8 +47,8 @@ export function isTranslationFile(path: string): boolean {
 /**
  * A word as interface text writes it ("Passwort", "Wachtwoord", "Password"): letters only,
  * capitalised or not; or such words joined by hyphens ("Palavra-passe", "App-passord"),
- * and a label's colon after them ("Senha:").
+ * after an acronym ("API-Passwort", "SMS-salasana"), and a label's colon after them ("Senha:").
  */
 export function isWord(value: string): boolean {
-  return /^[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+(?:-[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+)*:?$/.test(value);
+  return /^(?:[A-Z]{2,5}-)?[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+(?:-[A-Za-z\u00c0-\u00ff]?[a-z\u00df-\u00ff]+)*:?$/.test(value);
 }

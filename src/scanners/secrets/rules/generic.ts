@@ -52,6 +52,8 @@ export const genericDetectors: Detector[] = [
         { path: 'k8s/deploy.yaml', text: 'secretName: payments-api-credentials\naccess_key_id: 3f2504e0-4f89-41d3-9a0c-0305e82c3301\n' },
         { path: 'src/lexer.js', text: 'const tokenType = "punctuator"; tokens: TOKEN_TYPES_BY_NAME,\n' },
         { path: 'config.yaml', text: 'secret_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\ntoken_url: https://auth.example.org/oauth/token\n' },
+        // Interface text in a language beyond ASCII.
+        { path: 'src/lang/fi.json', text: '{ "smsGatewayToken": "API-käyttöoikeustunnus", "consumerSecret": "消费者密钥（Secret）" }' },
         // A label in minified interface code, followed by more code.
         { path: 'dist/ui.min.js', text: 'h.createElement("label",{htmlFor:"client_secret"},"client_secret:"),k?h.default.createElement("code")\n' },
       ],

@@ -165,6 +165,7 @@ export const passwordDetectors: Detector[] = [
         { path: 'web/ko.json', text: '{ "PASSWORD": "비밀번호", "INCORRECT_OLD_PWD": "舊密碼不正確。" }' },
         // Words joined by hyphens and labels with their colon.
         { path: 'web/lang/lang.pt-pt.json', text: '{ "password": "Senha:", "app_passwd": "App-passord", "Password": "Palavra-passe" }' },
+        { path: 'src/lang/de-DE.json', text: '{ "smsApiPassword": "API-Passwort" }' },
         { path: 'web/lang/lang.es-es.json', text: '{ "password": "Contraseña:", "app_passwd": "App-Passwörter" }' },
         { path: 'config/custom-environment-variables.json', text: '{ "db": { "password": "DB_PASSWORD" } }' },
         { path: 'package-lock.json', text: '{ "dependencies": { "parse-passwd": "^1.0.0" }, "requires": { "passport-local": "1.0.0" } }' },
