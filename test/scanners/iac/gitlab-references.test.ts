@@ -168,7 +168,10 @@ test('resolvedSetting: tags in a setting resolved at any depth, a list a tag giv
     '14: !reference [.gone, artifacts, paths] names .gone.artifacts.paths, which neither this file nor the files of its pipeline in the scan define; it was left out of the artifacts it is part of, not read.',
   ]);
   const imageLatest = gitlabRules.find((r) => r.id === 'iac/gitlab-image-latest')!;
-  assert.deepEqual([...imageLatest.check(p)].map((h) => `${h.line} ${h.message}`), ['3 job .base uses alpine (no tag: latest); pin a version and digest.']);
+  assert.deepEqual([...imageLatest.check(p)].map((h) => `${h.line} ${h.message}`), [
+    '3 job .base uses alpine (no tag: latest); pin a version and digest.',
+    '5 job .base uses docker:dind (the dind tag follows the newest Docker release, as latest does); pin a version and digest.',
+  ]);
 });
 
 test('!reference tags that each name two others are expanded once per job and key, not once for every rule that reads scripts', async () => {

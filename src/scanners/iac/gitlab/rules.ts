@@ -1,4 +1,4 @@
-import { pinProblem } from '../image.js';
+import { parseImage, pinProblem } from '../image.js';
 import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../rule.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
@@ -61,7 +61,7 @@ const secretInVariables = gitlabRule({
 const imageLatest = gitlabRule({
   id: 'iac/gitlab-image-latest',
   title: "CI image uses 'latest' or no tag",
-  description: "A job or service image has the 'latest' tag or no tag: the pipeline runs whatever the registry serves that day, with the job's credentials, and results are not reproducible.",
+  description: "A job or service image has the 'latest' tag or no tag, or a tag of the docker image that is a variant of latest (docker:dind, docker:dind-rootless, docker:cli, docker:git move to each new Docker release): the pipeline runs whatever the registry serves that day, with the job's credentials, and results are not reproducible.",
   remediation: 'Pin images to a version and digest: image: node:20.11.1@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
@@ -70,11 +70,15 @@ const imageLatest = gitlabRule({
       pipeline('build:\n  # expect\n  image: node:latest\n  script:\n    - npm ci\n'),
       pipeline('build:\n  image:\n    # expect\n    name: alpine\n  script:\n    - make\n'), pipeline('test:\n  image: node:20.11.1\n  services:\n    - redis:7.2.4\n    # expect\n    - postgres:latest\n  script:\n    - npm test\n'),
       pipeline('notify:\n  # expect\n  image: "${CI_REGISTRY}/tools/notifier:latest"\n  script:\n    - notify\n'),
+      // The docker image's dind tag is the newest release's.
+      pipeline('build:\n  # expect\n  image: docker:cli\n  services:\n    # expect\n    - ${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:dind\n  script:\n    - docker build .\n'),
     ],
     negative: [
       pipeline('build:\n  image: node:20.11.1\n  script:\n    - npm ci\n'),
       // The VM image of a hosted macOS runner, here through a template.
-      pipeline('.macos:\n  image: macos-15-xcode-16\n  tags:\n    - saas-macos-medium-m1\nbuild-mac:\n  extends: .macos\n  script:\n    - xcodebuild\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n')],
+      pipeline('.macos:\n  image: macos-15-xcode-16\n  tags:\n    - saas-macos-medium-m1\nbuild-mac:\n  extends: .macos\n  script:\n    - xcodebuild\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n'),
+      pipeline('build:\n  image: docker:27.1.2-cli\n  services:\n    - docker:27.1.2-dind\n    - registry.example.org/tools/docker:dind\n  script:\n    - docker build .\n'),
+    ],
   },
   *check(p) {
     const owners: Array<{ owner: string; node: YNode }> = [{ owner: 'global', node: p.root }, ...p.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode }))];
@@ -93,15 +97,28 @@ const imageLatest = gitlabRule({
       for (const service of items(services?.value))
         images.push(isYMap(service) ? { ref: stringValue(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: stringValue(service), at: listEntry(service.line) });
       for (const { ref, at } of images) {
-        const problem = ref ? pinProblem(ref) : undefined;
+        const problem = ref ? (pinProblem(ref) ?? (dockerLatestVariant(ref) ? 'latest-variant' : undefined)) : undefined;
         const key = `${at.line}\0${ref}`;
         if (problem && seen.has(key)) continue;
         seen.add(key);
-        if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${problem === 'untagged' ? ' (no tag: latest)' : ''}; pin a version and digest.`, resource: owner };
+        const why = problem === 'untagged' ? ' (no tag: latest)' : problem === 'latest-variant' ? ` (the ${parseImage(ref!).tag} tag follows the newest Docker release, as latest does)` : '';
+        if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${why}; pin a version and digest.`, resource: owner };
       }
     }
   },
 });
+
+/**
+ * The Docker image's tags without a version (`docker:dind`, `docker:dind-rootless`,
+ * `docker:cli`, `docker:git`) are variants of `latest`: they move to each new Docker
+ * release. The image is Docker Hub's, also through a variable prefix such as the
+ * dependency proxy's (`${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:dind`).
+ */
+function dockerLatestVariant(raw: string): boolean {
+  const ref = parseImage(raw);
+  if (ref.digest || !/^(?:dind|dind-rootless|cli|git)$/i.test(ref.tag ?? '')) return false;
+  return /^(?:(?:docker\.io\/|index\.docker\.io\/)?(?:library\/)?|\$\{?\w+\}?\/)docker$/i.test(ref.name);
+}
 
 /** Whether a job runs on one of GitLab's hosted macOS runners (a `saas-macos-*` tag, its own or from a job it extends). */
 function macosRunner(p: Pipeline, node: YNode): boolean {
