@@ -9,6 +9,9 @@ function credentialUrl(schemes: string): RegExp {
   );
 }
 
+/** Two or more words in camel case, no digit: AuthToken, apiSecret. */
+const CAMEL_CASE_NAME = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)+$/;
+
 /**
  * A URL password worth reporting: not empty, not the user name again (guest:guest), not a
  * lone port-like number, no string escapes (source text of a URL parser's tests), and not
@@ -20,8 +23,10 @@ function realPassword(secret: string, match: MatchInfo): boolean {
     secret.length >= 4 &&
     secret !== user &&
     !/^\d{1,5}$/.test(secret) &&
-    // The names of what goes there: DB_USER:DB_PASSWORD, my_user:my_password, test_access_key_id:test_secret_access_key.
+    // The names of what goes there: DB_USER:DB_PASSWORD, my_user:my_password, test_access_key_id:test_secret_access_key,
+    // AccountSid:AuthToken (words in camel case only beside a user named the same way).
     !/^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:[_-][a-z]+)+)$/.test(secret) &&
+    !(CAMEL_CASE_NAME.test(secret) && CAMEL_CASE_NAME.test(user)) &&
     !/\\[xu][0-9A-Fa-f]{2}/.test(secret + user) &&
     !/your[-_ ]?|<|>|\$\{|\{\{|example|xxx|changeme|placeholder/i.test(decodeURIComponentSafe(user))
   );
@@ -125,6 +130,8 @@ export const urlDetectors: Detector[] = [
       positive: [
         { path: '.git-credentials', text: 'https://deploy-bot:Wz8qLm3vTn6Kp2Xr@git.acme.example.org\n' },
         'HTTPS_PROXY=http://svc-proxy:Jq7mV2xLp9Rk@proxy.acme.internal:3128',
+        // Words in camel case are a (weak) password beside a real user name.
+        'BROKER_URL=https://svc-deploy:BlueHorizon@mq.acme.internal/queue',
       ],
       negative: [
         'git clone https://github.com/acme/api.git',
@@ -133,6 +140,7 @@ export const urlDetectors: Detector[] = [
         // The names of what goes there, in a how-to or a test.
         'connection-string: mongodb://DB_USER:DB_PASSWORD@mongodb:27017',
         "uri='s3://test_access_key_id:test_secret_access_key@bucket/state'",
+        '<p>Example: twilio://AccountSid:AuthToken@FromPhoneNo</p>',
         'uses: docker://registry.example.org/tools:1.4.2@sha256:8c3d9d5a6f2e4b1c0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a',
       ],
     },
