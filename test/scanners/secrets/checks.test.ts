@@ -42,6 +42,9 @@ test('JWTs need a decodable header with a real algorithm, a JSON payload and a s
   const notJson = `eyJub3QganNvbg.eyJzdWIiOiIxIn0.${'A'.repeat(43)}`;
   assert.ok(!isSignedJwt(notJson));
   assert.ok(!isSignedJwt(jwt(rng).split('.').slice(0, 2).join('.') + '.short'));
+  // The JWT debuggers' example (John Doe, subject 1234567890) is in every API reference; another John Doe is not it.
+  assert.ok(!isSignedJwt(jwt(rng, { sub: '1234567890', name: 'John Doe', iat: 1516239022 })));
+  assert.ok(isSignedJwt(jwt(rng, { sub: '48213377', name: 'John Doe' })));
 });
 
 test('PEM blocks: DER or openssh-key-v1 bodies pass, placeholders and garbage do not, escaped newlines are handled', () => {

@@ -1,7 +1,8 @@
 /**
  * A JSON Web Token worth reporting: three base64url parts whose header decodes to a
  * JSON object naming a signing algorithm other than "none", whose payload decodes to
- * a JSON object, and whose signature is long enough to be one (HS256 gives 43 chars).
+ * a JSON object (not the debuggers' John Doe), and whose signature is long enough to be
+ * one (HS256 gives 43 chars).
  * Source maps and other base64 JSON start with "eyJ" too, and fail here.
  */
 export function isSignedJwt(token: string): boolean {
@@ -13,7 +14,16 @@ export function isSignedJwt(token: string): boolean {
   if (!headerJson) return false;
   const alg = headerJson['alg'];
   if (typeof alg !== 'string' || alg.toLowerCase() === 'none') return false;
-  return decodeJsonObject(payload) !== null;
+  const payloadJson = decodeJsonObject(payload);
+  return payloadJson !== null && !isDebuggerExample(payloadJson);
+}
+
+/**
+ * The example every JWT debugger and API reference shows: John Doe with subject
+ * 1234567890, signed with a published secret ("your-256-bit-secret").
+ */
+function isDebuggerExample(payload: Record<string, unknown>): boolean {
+  return typeof payload['name'] === 'string' && /^(?:John|Jane) Doe$/.test(payload['name']) && payload['sub'] === '1234567890';
 }
 
 function decodeJsonObject(part: string): Record<string, unknown> | null {
