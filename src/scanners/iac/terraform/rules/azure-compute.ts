@@ -2,7 +2,7 @@ import { isWorld } from '../../cidr.js';
 import { asStrings, blocksOf, label, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance } from './instances.js';
-import { APP_TYPES, HOSTED_APP_TYPES, blockAt, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
+import { APP_TYPES, HOSTED_APP_TYPES, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
 
 /** An authorized range that admits every address: 0.0.0.0/0, ::/0, or `*`. */
 const isWorldRange = (cidr: string) => cidr.trim() === '*' || isWorld(cidr);
@@ -103,16 +103,20 @@ const aksNetworkPolicy: TfRule = tfRule({
     positive: [
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  # expect\n  network_profile {\n    network_plugin = "azure"\n  }\n}\n',
       '# expect\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n}\n',
+      // network_profile as modules write it: a dynamic block over a variable with its own iterator name, read with it bound.
+      'variable "network_profile" {\n  default = { network_plugin = "azure", outbound_type = "userDefinedRouting" }\n}\n\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  # expect\n  dynamic "network_profile" {\n    for_each = var.network_profile != null ? [var.network_profile] : []\n    iterator = p\n    content {\n      network_plugin = p.value.network_plugin\n      outbound_type  = p.value.outbound_type\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  network_profile {\n    network_plugin = "azure"\n    network_policy = "calico"\n  }\n}\n',
       'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  network_profile {\n    network_plugin     = "azure"\n    network_data_plane = "cilium"\n  }\n}\n',
       'resource "azurerm_kubernetes_cluster" "byo_cni" {\n  name       = "aks"\n  dns_prefix = "aks"\n  network_profile {\n    network_plugin = "none"\n  }\n}\n',
+      'variable "network_profile" {\n  default = { network_plugin = "azure", network_policy = "cilium", network_data_plane = "cilium" }\n}\n\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "network_profile" {\n    for_each = var.network_profile != null ? [var.network_profile] : []\n    iterator = p\n    content {\n      network_plugin     = p.value.network_plugin\n      network_policy     = p.value.network_policy\n      network_data_plane = p.value.network_data_plane\n    }\n  }\n}\n',
     ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
-      const profile = blockAt(resource.block, 'network_profile');
+      // Read where it is made: a dynamic "network_profile" over a module input, with its iterator bound (`iterator = p`, `p.value.network_plugin`).
+      const profile = sectionAt(input, resource.block, 'network_profile');
       if (!profile) {
         yield finding(resource, resource.block.line, `${label(resource)} has no network_profile, so no network policy engine: every pod can reach every other pod.`);
         continue;
