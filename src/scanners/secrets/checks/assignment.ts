@@ -42,6 +42,7 @@ function isReference(value: string): boolean {
     /^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) || // camelCase words
     /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || // paths
     /:\/\//.test(value) || // URLs (credentials in URLs have their own detectors)
+    /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:/i.test(value) || // URNs: urn:k8s:secret:name:key names a Secret's key
     /^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value) || // e-mail addresses
     /^%[-\d.]*[sdifr]$|^\{\d*\}$|^\?$|^:\w+$/.test(value) || // format directives and bind parameters
     /^(?:[\^~]|[<>]=?|=)?v?\d+(?:\.(?:\d+|[x*]))+(?:-[\w.]+)?(?:\+[\w.]+)?$/.test(value) // versions and ranges: "parse-passwd": "^1.0.0"

@@ -27,7 +27,7 @@ export const genericDetectors: Detector[] = [
     keywords: ['secret', 'token', 'passphrase', ...separatorVariants(['api', 'access', 'auth', 'private', 'signing', 'encryption', 'master'], 'key')],
     anchor: 'name',
     pattern: new RegExp(
-      `(?<![A-Za-z0-9_$.-])${NOT_IN_LABEL}["'\`]?(?<name>[A-Za-z0-9_$.-]{0,40}?(?:${NAME_WORDS})[A-Za-z0-9_.-]{0,30})["'\`\\]]?\\s{0,3}(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*)?(?::=|=>|=|:)\\s{0,3}(?:[rbuRBU]|@)?` +
+      `(?<![A-Za-z0-9_$.-])${NOT_IN_LABEL}["'\`]?(?<name>[A-Za-z0-9_$.-]{0,40}?(?:${NAME_WORDS})[A-Za-z0-9_.-]{0,30})["'\`\\]]?\\s{0,3}(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*=|:=|=>|=|:)\\s{0,3}(?:[rbuRBU@](?=["'\`]))?` +
         `(?:"(?<secret>[^"\\\\\\s]{16,500})"|'(?<secret2>[^'\\\\\\s]{16,500})'|\`(?<secret3>(?:[^\`\\\\\\s$]|\\$(?!\\{)){16,500})\`|(?<secret4>[^\\s"'\`,;)}\\]#<]{16,500}))`,
       'gi',
     ),
@@ -50,6 +50,9 @@ export const genericDetectors: Detector[] = [
         { path: '.env.example', text: 'API_KEY=your-api-key-here\nSECRET_KEY=<generate with openssl rand -hex 32>\n' },
         { path: 'package-lock.json', text: '"integrity": "sha512-QwoGM9pcW8KQHlAZzSW97VMAaIe44HirEc5o9QmPuFXQQEbuW3a5PUIQJBsZXhMS==",\n' },
         { path: 'k8s/deploy.yaml', text: 'secretName: payments-api-credentials\naccess_key_id: 3f2504e0-4f89-41d3-9a0c-0305e82c3301\n' },
+        // A reference to a Kubernetes Secret's key, resolved by the plugin that reads it: no type annotation (urn) before a
+        // colon, no string prefix (u) without its quote.
+        { path: 'fixtures/with_plugin_secret.yml', text: 'spec:\n  plugin:\n    auth:\n      secret: urn:k8s:secret:billing:key2\n' },
         { path: 'src/lexer.js', text: 'const tokenType = "punctuator"; tokens: TOKEN_TYPES_BY_NAME,\n' },
         { path: 'config.yaml', text: 'secret_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\ntoken_url: https://auth.example.org/oauth/token\n' },
         // Interface text in a language beyond ASCII.

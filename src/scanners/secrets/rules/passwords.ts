@@ -237,7 +237,7 @@ export const passwordDetectors: Detector[] = [
     'source code',
     ['code'],
     new RegExp(
-      `(?<![A-Za-z0-9_$])${NOT_IN_LABEL}(?<name>${CODE_NAME})["'\\]]?\\s*(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*)?(?::=|=>|=|:)\\s*(?:[rbuRBU]|@)?(?:${QUOTED}|\`(?<secret3>(?:[^\`\\\\\\r\\n$]|\\$(?!\\{)){1,200})\`)`,
+      `(?<![A-Za-z0-9_$])${NOT_IN_LABEL}(?<name>${CODE_NAME})["'\\]]?\\s*(?::\\s*[A-Za-z<>\\[\\]?|]+\\s*=|:=|=>|=|:)\\s*(?:[rbuRBU@](?=["'\`]))?(?:${QUOTED}|\`(?<secret3>(?:[^\`\\\\\\r\\n$]|\\$(?!\\{)){1,200})\`)`,
       'gi',
     ),
     {
@@ -245,6 +245,9 @@ export const passwordDetectors: Detector[] = [
         { path: 'src/db.js', text: "const pool = new Pool({ user: 'orders', password: 'Lp4vX9qZ2mTk', host: 'db' });\n" },
         { path: 'app/settings.py', text: 'DATABASES = {"default": {"PASSWORD": "Qn8zR3wLx6Vp"}}\nEMAIL_HOST_PASSWORD = "Vb7nQ3kLp9Xs"\n' },
         { path: 'internal/db/db.go', text: 'cfg := Config{User: "orders", Password: "Hq5wT8zR2mLn"}\n' },
+        // A type annotation before =, a string prefix before the quote.
+        { path: 'src/db.ts', text: 'const dbPassword: string = "Vb7nQ3kLp9Xs";\n' },
+        { path: 'app/legacy.py', text: 'SMTP_PASSWORD = u"Gh4kZ8vN1qPs"\n' },
         // A line of YAML in a string: the name's quote is not the value's.
         { path: 'test/config.test.js', text: 'const line = \'password: "Hq5wT8zR2mLn"\';\n' },
       ],
