@@ -79,8 +79,12 @@ export const genericDetectors: Detector[] = [
       /authorization["']?\s{0,3}[:=,]\s{0,3}["'`]?(?<scheme>Bearer|Basic|Token|Bot)\s+(?<secret>[A-Za-z0-9._~+/-]{16,1000}={0,2})(?![A-Za-z0-9._~+/=-])/gi,
     context: (match) => {
       const value = match.groups['secret'] ?? '';
-      if (match.groups['scheme']?.toLowerCase() !== 'basic') return isLikelyToken(value, 'token');
       const decoded = /^([^:\s]+):(.+)$/.exec(Buffer.from(value, 'base64').toString('utf8'));
+      if (match.groups['scheme']?.toLowerCase() !== 'basic') {
+        // Basic credentials sent under another scheme (a test's "Bearer am9objpwYXNzd29yZA==", john:password) are judged as Basic ones.
+        const basicLike = decoded !== null && /^[A-Za-z0-9+/]+={0,2}$/.test(value) && /^[\x20-\x7e]+$/.test(decoded[0]);
+        return basicLike ? isLikelyPassword(decoded[2]!, 'password') : isLikelyToken(value, 'token');
+      }
       return decoded !== null && isLikelyPassword(decoded[2]!, 'password');
     },
     priority: 4,
@@ -93,6 +97,7 @@ export const genericDetectors: Detector[] = [
         'curl -H "Authorization: Bearer $API_TOKEN" https://api.example.org/v2/orders',
         "headers: { Authorization: `Bearer ${token}` }",
         'Authorization: Basic dXNlcjpwYXNzd29yZA==',
+        'req.Header.Set("Proxy-Authorization", "Bearer dXNlcjpwYXNzd29yZA==")',
       ],
     },
   },
