@@ -16,7 +16,7 @@ const NOT_SECRET_WORDS = new Set(
     'dir env var param column col attr name count enabled enable disable disabled prefix suffix format ref id arn ' +
     'header cookie timeout provider store manager endpoint issuer audience algorithm alg scope scopes limit size ' +
     'index version csrf xsrf page cancel cancellation address lifetime ttl template sample example dummy fake mock ' +
-    'test tests location helper realm attribute attributes complexity scheme verbose'
+    'test tests location helper realm attribute attributes complexity scheme verbose selector'
   ).split(' '),
 );
 const NOT_SECRET_STEMS = ['expir', 'valid', 'verif', 'retr', 'encod', 'generat'];

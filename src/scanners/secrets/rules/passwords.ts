@@ -168,6 +168,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'src/lang/de-DE.json', text: '{ "smsApiPassword": "API-Passwort" }' },
         { path: 'web/lang/lang.es-es.json', text: '{ "password": "Contraseña:", "app_passwd": "App-Passwörter" }' },
         { path: 'config/custom-environment-variables.json', text: '{ "db": { "password": "DB_PASSWORD" } }' },
+        // Where a login form's password field is.
+        { path: 'applets/chrome/example.json', text: '{ "username_selector": "name=username", "password_selector": "name=passwd1" }' },
         { path: 'package-lock.json', text: '{ "dependencies": { "parse-passwd": "^1.0.0" }, "requires": { "passport-local": "1.0.0" } }' },
       ],
     },

@@ -162,13 +162,19 @@ export const urlDetectors: Detector[] = [
     context: (match) => {
       const secret = match.groups['secret'] ?? match.groups['secret2'] ?? '';
       if (endsLikeCode(secret) || isUserName(secret, match.window)) return false;
-      return match.groups['secret2'] !== undefined || /(?:server|data source|host|database|initial catalog|user id|uid|username)\s*=/i.test(match.window);
+      // Another key of a connection string, its value ended by ; or a space (libpq's host=db user=app), not by a comma as
+      // a keyword argument's is (login(username=self.username, password=self.password) continued on the next line).
+      return (
+        match.groups['secret2'] !== undefined ||
+        /(?:server|data source|host|database|initial catalog|user id|uid|username)\s*=[^;,\s]*(?:[;\s]|$)/i.test(match.window)
+      );
     },
     priority: 7,
     examples: {
       positive: [
         '"DefaultConnection": "Server=sql01.acme.internal;Database=Orders;User Id=orders_app;Password=Lp4vX9qZ2mTk;"',
         'spring.datasource.url=jdbc:mysql://db.acme.internal:3306/shop?user=shop&password=Qn8zR3wLx6Vp',
+        'conn = psycopg2.connect("host=db.acme.internal user=billing password=Hq5wT8zR2mLn dbname=billing")',
       ],
       negative: [
         '"DefaultConnection": "Server=(localdb)\\\\mssqllocaldb;Database=Dev;Trusted_Connection=True;"',
@@ -184,6 +190,7 @@ export const urlDetectors: Detector[] = [
         'Form data from POST requests like `username=admin&password=123`, but not cookies.',
         'By default the script logs in as a user with username=admin and password=password.',
         "resp = client.post('/oauth/token', data='grant_type=password&username=alice&password=alice&scope=read')",
+        'reply = radius.authenticate(None, username=username, password=code',
       ],
     },
   },
