@@ -23,6 +23,8 @@ const aksPublicApi: TfRule = tfRule({
       // A dynamic profile that makes nothing (no ranges given): the finding is on the cluster, not inside a block that does not exist.
       // AKS Automatic (azurerm 5): public unless it has a private_cluster block or authorized ranges.
       '# expect\nresource "azurerm_kubernetes_automatic_cluster" "aks" {\n  name                = "aks"\n  location            = "westeurope"\n  resource_group_name = "aks"\n  identity {\n    type = "SystemAssigned"\n  }\n}\n',
+      // A dynamic profile over a module input, read with its iterator bound.
+      'variable "api_server" {\n  default = { authorized_ip_ranges = ["0.0.0.0/0"] }\n}\nresource "azurerm_kubernetes_cluster" "main" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "api_server_access_profile" {\n    for_each = var.api_server == null ? [] : [var.api_server]\n    content {\n      # expect\n      authorized_ip_ranges = api_server_access_profile.value.authorized_ip_ranges\n    }\n  }\n}\n',
       'variable "api_server_authorized_ip_ranges" {\n  default = null\n}\n# expect\nresource "azurerm_kubernetes_cluster" "main" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "api_server_access_profile" {\n    for_each = var.api_server_authorized_ip_ranges != null ? ["api_server_access_profile"] : []\n    content {\n      authorized_ip_ranges = var.api_server_authorized_ip_ranges\n    }\n  }\n}\n',
     ],
     negative: [
@@ -44,7 +46,7 @@ const aksPublicApi: TfRule = tfRule({
       if (holds(privateCluster, isOn) || unreadable(privateCluster)) continue;
       // Only a profile that may be made counts: Azure/terraform-azurerm-aks writes `dynamic "api_server_access_profile" { for_each =
       // var.api_server_authorized_ip_ranges != null || ... ? [...] : [] ...`, which makes none when no ranges are given.
-      const profile = blocksMade(resource.block, automatic ? 'api_server_access' : 'api_server_access_profile', fileInstance(input))[0];
+      const profile = sectionAt(input, resource.block, automatic ? 'api_server_access' : 'api_server_access_profile');
       const ranges = (profile && setting(input, resource, profile, ['authorized_ip_ranges'])) ?? (automatic ? undefined : setting(input, resource, resource.block, ['api_server_authorized_ip_ranges']));
       // Ranges given as null (an optional variable left unset) are no ranges at all.
       if (ranges && !ranges.values.every((v) => v === null)) {
