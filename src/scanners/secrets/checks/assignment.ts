@@ -84,6 +84,8 @@ export function isLikelyToken(value: string, name: string): boolean {
   if (/[^\x21-\x7e]/.test(value)) return false;
   if (isPlaceholder(value) || isReference(value)) return false;
   if (KNOWN_TOKEN_PREFIX.test(value)) return false;
+  // Text that opens a call or a literal is code or a formula: nonce_plaintext:HMAC_SHA256({
+  if (/[({[]$/.test(value)) return false;
   if (/^eyJ|^-----BEGIN|^pk_(?:live|test)_|^0x[0-9a-fA-F]{40}$/.test(value)) return false;
   if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(value)) return false;
   if (/^v?\d+(?:\.\d+)+/.test(value) || /^\d{4}-\d{2}-\d{2}/.test(value)) return false;

@@ -24,7 +24,7 @@ const PLACEHOLDER_MARKERS = [
   'replace-', 'replaceme', 'redacted', 'fixme', 'todo', '${', '{{', '}}', '%(', '#{', '$(', '%{',
   'process.env', 'import.meta.env', 'os.environ', 'os.getenv', 'getenv(', 'environ[', 'env[', 'env(', 'env.',
   'system.getenv', 'secrets.', 'vault:', 'ssm:', 'arn:aws', 'fake', 'mock', 'not_a_real', 'not-a-real',
-  'notreal', 'invalid', 'do-not-use', 'enc[', 'sha256:', 'sha512-', 'sha1-',
+  'notreal', 'invalid', 'do-not-use', 'enc[', 'sha256:', 'sha512-', 'sha1-', 'randomchars',
 ];
 
 /** A run of one character this long is a mask or a filler, not randomness. */
