@@ -1,5 +1,6 @@
 import type { Detector } from '../detector.js';
 import { isLikelyPassword, isLikelyToken } from '../checks/assignment.js';
+import { isTranslationFile } from '../checks/natural-language.js';
 import { NOT_IN_LABEL, separatorVariants } from './common.js';
 
 const NAME_WORDS =
@@ -35,6 +36,8 @@ export const genericDetectors: Detector[] = [
       const unquoted = match.groups['secret4'];
       if (unquoted !== undefined && ['code', 'json', 'terraform', 'xml'].includes(match.kind)) return false;
       const value = unquoted ?? match.groups['secret'] ?? match.groups['secret2'] ?? match.groups['secret3'] ?? '';
+      // Translated interface text: "OAuth application secret": "OAuth-applikationshemmelighed".
+      if (isTranslationFile(match.path) && /^[A-Za-z]+(?:-[A-Za-z]+)*$/.test(value)) return false;
       return isLikelyToken(value, match.groups['name'] ?? '');
     },
     priority: 1,
@@ -43,6 +46,8 @@ export const genericDetectors: Detector[] = [
         { path: '.env', text: 'PAYMENTS_API_KEY=QwoGM9pcW8KQHlAZzSW97VMAaIe44Hir\n' },
         { path: 'src/client.ts', text: "export const client = new Acme({ apiKey: 'Ec5o9QmPuFXQQEbuW3a5PUIQJBsZXhMS' });\n" },
         { path: 'config/secrets.yml', text: 'production:\n  secret_key_base: 8c1f0e9d2b7a6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e\n' },
+        // A token in a translation file is still a token.
+        { path: 'locales/en.json', text: '{ "demoApiKey": "QwoGM9pcW8KQHlAZzSW97VMAaIe44Hir" }' },
         { path: 'app/settings.py', text: 'SECRET_KEY = "x7$kq2!m9vz@w4p#n8r^t6y&b3c*e1f5"\n' },
       ],
       negative: [
@@ -60,6 +65,7 @@ export const genericDetectors: Detector[] = [
         { path: 'docs/websockets.md', text: '`secret: nonce_plaintext:HMAC_SHA256({"secret": settings.SECRET, "nonce": nonce})`\n' },
         // Interface text in a language beyond ASCII.
         { path: 'src/lang/fi.json', text: '{ "smsGatewayToken": "API-käyttöoikeustunnus", "consumerSecret": "消费者密钥（Secret）" }' },
+        { path: 'shared/i18n/locales/da_DK/translation.json', text: '{ "OAuth application secret": "OAuth-applikationshemmelighed" }' },
         // A label in minified interface code, followed by more code.
         { path: 'dist/ui.min.js', text: 'h.createElement("label",{htmlFor:"client_secret"},"client_secret:"),k?h.default.createElement("code")\n' },
       ],
