@@ -134,5 +134,10 @@ test('values that stand for a password without being one: an htpasswd line, a va
   assert.ok(!isPasswordHash('admin:Tr7vQ2mX9pLk'));
   assert.ok(isPlaceholder('\\"$MAIL_RECEIVER_PASSWORD\\"'));
   assert.ok(!isLikelyPassword('cGFzc3dvcmQK', 'password'));
+  // Words in base64, alone or after a short prefix, are an example token; random bytes in base64 are a token.
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  assert.ok(!isLikelyToken(b64('a_weak_example_secret'), 'jwt_secret'));
+  assert.ok(!isLikelyToken(`ACME_${b64('refresh_token')}`, 'access_token'));
+  assert.ok(isLikelyToken(b64('Tr7vQ2mX9pLkR4zW8nYq'), 'jwt_secret'));
   assert.ok(isLikelyPassword('VHI3dlEybVg5cExr', 'password'));
 });

@@ -59,6 +59,18 @@ function isEncodedPlaceholder(value: string): boolean {
   return /^[\x20-\x7e]+\n?$/.test(decoded) && isPlaceholder(decoded.trim());
 }
 
+/**
+ * A value made by base64-encoding words, as examples are: YW5fdW5zZWN1cmVfc2VjcmV0 is
+ * "an_unsecure_secret", and DMS_YWNjZXNzX3Rva2Vu a prefix before "access_token". A
+ * generated token decodes to bytes, never to words.
+ */
+function isEncodedWords(value: string): boolean {
+  const body = value.replace(/^[A-Za-z]{2,8}_(?=[A-Za-z0-9+/]{8})/, '');
+  if (body.length < 8 || body.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
+  const decoded = Buffer.from(body, 'base64').toString('latin1').trim();
+  return isPlaceholder(decoded) || /^[a-z]+(?:[_ .-][a-z]+)*$/i.test(decoded);
+}
+
 /** Passwords: humans write them, so entropy is low; what matters is that it is a literal. */
 export function isLikelyPassword(value: string, name: string): boolean {
   if (!isSecretHoldingName(name)) return false;
@@ -82,7 +94,7 @@ export function isLikelyToken(value: string, name: string): boolean {
   if (value.length < 16 || value.length > 500 || /\s/.test(value)) return false;
   // Generated tokens are printable ASCII; anything beyond is a language ("API-käyttöoikeustunnus" in a translation file).
   if (/[^\x21-\x7e]/.test(value)) return false;
-  if (isPlaceholder(value) || isReference(value)) return false;
+  if (isPlaceholder(value) || isReference(value) || isEncodedWords(value)) return false;
   if (KNOWN_TOKEN_PREFIX.test(value)) return false;
   // Text that opens a call or a literal is code or a formula: nonce_plaintext:HMAC_SHA256({
   if (/[({[]$/.test(value)) return false;
