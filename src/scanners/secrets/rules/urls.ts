@@ -141,6 +141,7 @@ export const urlDetectors: Detector[] = [
         'connection-string: mongodb://DB_USER:DB_PASSWORD@mongodb:27017',
         "uri='s3://test_access_key_id:test_secret_access_key@bucket/state'",
         '<p>Example: twilio://AccountSid:AuthToken@FromPhoneNo</p>',
+        '#   value: "k8s_uri: https://myacct:mypass@localhost:4430"',
         'uses: docker://registry.example.org/tools:1.4.2@sha256:8c3d9d5a6f2e4b1c0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a',
       ],
     },
