@@ -59,6 +59,15 @@ export const TEST_CODE_CONVENTIONS: readonly TestCodeConvention[] = [
   },
   {
     kind: 'directory',
+    names: ['test_resources', 'test-resources', 'test_data', 'test-data'],
+    description: 'resources and data that tests read, beside the code (authelia, many Python and Go projects)',
+    examples: {
+      positive: ['internal/configuration/test_resources/config.yml', 'pkg/test-data/key.pem', 'app/test_data/users.json'],
+      negative: ['src/resources/config.yml', 'app/data/users.json', 'docs/test_data.md'],
+    },
+  },
+  {
+    kind: 'directory',
     names: ['e2e'],
     description: 'end-to-end tests (Playwright, Cypress, Protractor)',
     examples: { positive: ['e2e/login.ts'], negative: ['src/e2ee/crypto.ts'] },
