@@ -36,6 +36,7 @@ function isReference(value: string): boolean {
     /^[!&*|>]/.test(value) || // YAML tags, anchors, aliases, block scalars
     /^[A-Za-z_$][\w$.]*\(/.test(value) || // function calls
     /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths
+    /^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*:[A-Za-z_][\w.]*$/.test(value) || // Python entry points: package.module:Class
     /\\[xu][0-9A-Fa-f]{2}/.test(value) || // string escapes: source text, not a value
     /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || // the name of an environment variable
     /^[a-z]+(?:[_-][a-z]+)+$/.test(value) || // snake_case or kebab-case words

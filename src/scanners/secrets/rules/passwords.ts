@@ -113,6 +113,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'setup.cfg', text: '[db]\npassword = %(DB_PASSWORD)s\n' },
         { path: 'config.ini', text: '; password = your-password-here\npassword_min_length = 12\n' },
         { path: 'config.toml', text: 'password = ""\n' },
+        // A plugin's entry point, named after what it does.
+        { path: 'pyproject.toml', text: '[project.entry-points."acme.authenticators"]\nshared-password = "acme.auth.shared:SharedPasswordAuthenticator"\n' },
         // How much of a wrong password the log shows (dovecot).
         { path: 'conf/dovecot.conf', text: 'auth_verbose_passwords = sha1:6\n' },
       ],
