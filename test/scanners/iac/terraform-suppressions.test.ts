@@ -41,6 +41,15 @@ describe('Terraform: inline suppressions of checkov, tfsec/Trivy and KICS', () =
     assert.ok(hits.includes('iac/tf-aws-ec2-default-security-group@28'), hits.join('\n'));
   });
 
+  it("a key vault's network ACL ignore (tfsec, checkov) covers its default action, not its purge protection", () => {
+    const vault = (comment: string) => `${comment}\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = "t"\n  network_acls {\n    bypass         = "AzureServices"\n    default_action = "Allow"\n  }\n}\n`;
+    for (const comment of ['#tfsec:ignore:azure-keyvault-specify-network-acl', '#checkov:skip=CKV_AZURE_109: reached from the build agents']) {
+      const { hits, suppressed } = analyse(vault(comment));
+      assert.deepEqual(suppressed.map((s) => s.split(' ')[0]), ['iac/tf-azure-network-default-allow@8'], comment);
+      assert.deepEqual(hits, ['iac/tf-azure-key-vault-no-purge-protection@2'], comment);
+    }
+  });
+
   it('a Trivy ignore at the end of an attribute line, or on the line above it, covers that attribute', () => {
     assert.ok(suppressed.includes('iac/tf-aws-s3-public-access-block@37 trivy:ignore:AVD-AWS-0087 (line 37)'), suppressed.join('\n'));
     assert.ok(suppressed.includes('iac/tf-aws-s3-public-access-block@40 trivy:ignore:aws-s3-no-public-buckets (line 39)'), suppressed.join('\n'));
