@@ -127,6 +127,16 @@ describe('Terraform Azure: database and cache firewall rules', () => {
   });
 });
 
+describe('Terraform Azure: AKS local accounts', () => {
+  it('says the cluster has no Entra ID integration when its integration block is a dynamic block that makes nothing', () => {
+    const RULE = 'iac/tf-azure-aks-local-accounts';
+    const cluster = (aad: string) =>
+      `variable "aad" {\n  default = ${aad}\n}\n\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "azure_active_directory_role_based_access_control" {\n    for_each = var.aad == null ? [] : [var.aad]\n    content {\n      azure_rbac_enabled = true\n    }\n  }\n}\n`;
+    assert.match(hits(RULE, cluster('null'))[0]!.message, /and the cluster has no Entra ID integration\.$/);
+    assert.match(hits(RULE, cluster('{}'))[0]!.message, /certificate that bypasses Entra ID\.$/);
+  });
+});
+
 describe('Terraform Azure: storage, TLS and clear text', () => {
   it('reads both provider generations of the storage settings', () => {
     const account = (extra: string) => `resource "azurerm_storage_account" "s" {\n  name                     = "s"\n  account_tier             = "Standard"\n  account_replication_type = "LRS"\n${extra}}\n`;

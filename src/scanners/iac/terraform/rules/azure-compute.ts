@@ -1,5 +1,5 @@
 import { isWorld } from '../../cidr.js';
-import { asStrings, blocksOf, label, resourcesOf } from '../model.js';
+import { asStrings, label, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance } from './instances.js';
 import { APP_TYPES, HOSTED_APP_TYPES, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
@@ -158,7 +158,11 @@ const aksLocalAccounts: TfRule = tfRule({
     for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
       const flag = setting(input, resource, resource.block, ['local_account_disabled']);
       // Entra ID integration: azure_active_directory_role_based_access_control, or role_based_access_control { azure_active_directory } before azurerm 3.
-      const entra = blocksOf(resource.block, 'azure_active_directory_role_based_access_control').length > 0 || blocksOf(resource.block, 'role_based_access_control').some((rbac) => blocksOf(rbac, 'azure_active_directory').length > 0);
+      // Only blocks that are made count: a dynamic block over an input left at null makes no integration.
+      const file = fileInstance(input);
+      const entra =
+        blocksMade(resource.block, 'azure_active_directory_role_based_access_control', file).length > 0 ||
+        sectionsAt(input, resource.block, 'role_based_access_control').some((rbac) => blocksMade(rbac.block, 'azure_active_directory', rbac.instance).length > 0);
       const why = entra ? 'a static cluster-admin certificate that bypasses Entra ID' : 'a static cluster-admin certificate, and the cluster has no Entra ID integration';
       if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} sets local_account_disabled = false: its admin kubeconfig holds ${why}.`);
       else if (defaulted(flag)) yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set local_account_disabled = true: its admin kubeconfig holds ${why}.`, 'low');
