@@ -80,6 +80,7 @@ test('names and values of assignments', () => {
   assert.ok(!isSecretHoldingName('passwordMinLength'));
   assert.ok(!isSecretHoldingName('DB_PASSWORD_FILE'));
   assert.ok(!isSecretHoldingName('secretName'));
+  assert.ok(!isSecretHoldingName('privateKeyDescription'));
   assert.ok(isLikelyPassword('Tr7vQ2mX9pLk', 'password'));
   assert.ok(!isLikelyPassword('Password', 'label'));
   assert.ok(!isLikelyPassword('new_password', 'password'));

@@ -16,7 +16,7 @@ const NOT_SECRET_WORDS = new Set(
     'dir env var param column col attr name count enabled enable disable disabled prefix suffix format ref id arn ' +
     'header cookie timeout provider store manager endpoint issuer audience algorithm alg scope scopes limit size ' +
     'index version csrf xsrf page cancel cancellation address lifetime ttl template sample example dummy fake mock ' +
-    'test tests location helper realm attribute attributes complexity scheme verbose selector'
+    'test tests location helper realm attribute attributes complexity scheme verbose selector description'
   ).split(' '),
 );
 const NOT_SECRET_STEMS = ['expir', 'valid', 'verif', 'retr', 'encod', 'generat'];
@@ -37,6 +37,7 @@ function isReference(value: string): boolean {
     /^[A-Za-z_$][\w$.]*\(/.test(value) || // function calls
     /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || // dotted names: classes, property paths
     /^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*:[A-Za-z_][\w.]*$/.test(value) || // Python entry points: package.module:Class
+    isValidationRules(value) ||
     /\\[xu][0-9A-Fa-f]{2}/.test(value) || // string escapes: source text, not a value
     /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || // the name of an environment variable
     /^[a-z]+(?:[_-][a-z]+)+$/.test(value) || // snake_case or kebab-case words
@@ -47,6 +48,21 @@ function isReference(value: string): boolean {
     /^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value) || // e-mail addresses
     /^%[-\d.]*[sdifr]$|^\{\d*\}$|^\?$|^:\w+$/.test(value) || // format directives and bind parameters
     /^(?:[\^~]|[<>]=?|=)?v?\d+(?:\.(?:\d+|[x*]))+(?:-[\w.]+)?(?:\+[\w.]+)?$/.test(value) // versions and ranges: "parse-passwd": "^1.0.0"
+  );
+}
+
+/** Words of Laravel's validation rules, which a form's field names map to. */
+const VALIDATION_RULES = new Set(
+  'required sometimes nullable present filled string integer numeric boolean array email url min max size between confirmed regex in'.split(' '),
+);
+
+/** Validation rules (Laravel): 'smtp_password' => 'sometimes|nullable|string|max:255'. */
+function isValidationRules(value: string): boolean {
+  const rules = value.split('|');
+  return (
+    rules.length >= 2 &&
+    rules.every((rule) => /^[a-z_]+(?::[\w,.-]+)?$/.test(rule)) &&
+    rules.some((rule) => VALIDATION_RULES.has(rule.replace(/:.*$/, '')))
   );
 }
 

@@ -263,6 +263,8 @@ export const passwordDetectors: Detector[] = [
         // The directory attribute that holds passwords, and an error code about them.
         { path: 'src/Models/User.php', text: "protected string $passwordAttribute = 'userPassword2';\n" },
         { path: 'internal/handlers/const.go', text: 'const ldapPasswordComplexityCode = "0000052D."\n' },
+        // Validation rules of a form's fields (Laravel).
+        { path: 'app/Http/Controllers/Api/MailController.php', text: "$request->validate(['smtp_password' => 'sometimes|nullable|string|max:255', 'passphrase' => 'string|nullable']);\n" },
         // A format string's field is filled in later.
         { path: 'app/db.py', text: 'params = {"user": "{db_user}", "password": "{db.password}"}\n' },
         // A label in minified interface code, followed by more code.
