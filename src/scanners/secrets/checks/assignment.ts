@@ -128,5 +128,7 @@ export function isLikelyToken(value: string, name: string): boolean {
   if (parts.length >= 4 && parts.filter((part) => /^[a-z]+$/.test(part)).length * 3 >= parts.length * 2) return false;
   // Words joined by separators, each in one case (a test's name, a path of settings): true/GIT_STRATEGY:clone/bash.
   if (!hasDigit && value.split(/[/:_.-]+/).every((word) => /^(?:[a-z]*|[A-Z]+|[A-Z][a-z]+)$/.test(word))) return false;
+  // Lower-case words numbered by a part of their own (a highlighter's token class markup.heading.1).
+  if (/^[a-z]+(?:[._-](?:[a-z]+|\d{1,3}))+$/.test(value)) return false;
   return shannonEntropy(value) >= entropyFloor(value);
 }

@@ -62,6 +62,8 @@ export const genericDetectors: Detector[] = [
         { path: 'config.yaml', text: 'secret_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\ntoken_url: https://auth.example.org/oauth/token\n' },
         // Validation rules of a form's fields (Laravel), and what a field is for.
         { path: 'app/Livewire/Storage/Form.php', text: "protected $rules = ['secret' => 'required|string|max:255', 'privateKeyDescription' => 'nullable|string|max:255'];\n" },
+        // A syntax highlighter's token classes in minified code.
+        { path: 'vendor/ace/mode-markdown.js', text: 'this.$rules.start.unshift({token:"empty_line",regex:"^$"},{token:"markup.heading.1",regex:"^=+$"});\n' },
         // A documented placeholder (PHPMailer's Google example), and a formula in prose.
         { path: 'get_oauth_token.php', text: "$clientSecret = 'RANDOMCHARS-----Qm8vXz2LpT';\n" },
         { path: 'docs/websockets.md', text: '`secret: nonce_plaintext:HMAC_SHA256({"secret": settings.SECRET, "nonce": nonce})`\n' },
