@@ -134,6 +134,8 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 161, transport: 'udp', service: 'SNMP', category: 'monitoring', cleartext: true, severity: 'high' },
   { port: 389, transport: 'both', service: 'LDAP', category: 'directory', cleartext: true, severity: 'high' },
   { port: 445, transport: 'tcp', service: 'SMB/CIFS', category: 'windows', cleartext: false, severity: 'critical' },
+  // LDAP over TLS: encrypted, but a directory's bind is where passwords are tried and its entries are what an attacker maps.
+  { port: 636, transport: 'tcp', service: 'LDAPS', category: 'directory', cleartext: false, severity: 'high' },
   { port: 512, transport: 'tcp', service: 'rexec', category: 'remote-access', cleartext: true, severity: 'critical' },
   { port: 513, transport: 'tcp', service: 'rlogin', category: 'remote-access', cleartext: true, severity: 'critical' },
   { port: 514, transport: 'tcp', service: 'rsh', category: 'remote-access', cleartext: true, severity: 'critical' },

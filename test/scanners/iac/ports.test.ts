@@ -21,6 +21,11 @@ describe('sensitive port catalogue', () => {
     assert.equal(sensitivePort(1883, 'udp'), undefined);
   });
 
+  it('knows a directory on both its ports: LDAP in cleartext, LDAPS over TLS', () => {
+    assert.deepEqual([389, 636].map((port) => `${port} ${sensitivePort(port)?.service} ${sensitivePort(port)?.cleartext} ${sensitivePort(port)?.severity}`), ['389 LDAP true high', '636 LDAPS false high']);
+    assert.ok(sensitivePortsInRange(600, 700, 'tcp').some((e) => e.port === 636));
+  });
+
   it('does not report SSH on a git forge, nor SMTP on a mail server: they publish those ports on purpose', () => {
     for (const image of ['gitea/gitea:1.22', 'codeberg.org/forgejo/forgejo:9', 'gitlab/gitlab-ce:17.5.1-ce.0', 'gogs/gogs:0.13'])
       assert.equal(sensitivePort(22, 'tcp', image), undefined, image);
