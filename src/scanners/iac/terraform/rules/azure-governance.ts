@@ -1,6 +1,6 @@
 import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { attribute, blocksOf, label, mentions, resourcesOf, moduleResourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, label, mentions, resourcesOf, moduleResourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { always, finding, holds, isOff, sectionsAt, serverParameters, setting, text } from './azure-common.js';
 import { blocksMade, fileInstance, valueIn } from './instances.js';
@@ -26,6 +26,8 @@ const customRoleEscalation: TfRule = tfRule({
     positive: [
       'resource "azurerm_role_definition" "ops" {\n  name  = "ops"\n  scope = data.azurerm_subscription.current.id\n  permissions {\n    # expect\n    actions     = ["*"]\n    not_actions = []\n  }\n}\n',
       'resource "azurerm_role_definition" "deployer" {\n  name  = "deployer"\n  scope = data.azurerm_subscription.current.id\n  permissions {\n    actions = [\n      "Microsoft.Resources/deployments/*",\n      # expect\n      "Microsoft.Authorization/roleAssignments/write",\n    ]\n  }\n}\n',
+      // A module's permissions, made by a dynamic block over a variable.
+      'variable "permissions" {\n  default = [{ actions = ["Microsoft.Authorization/*"], not_actions = [] }]\n}\n\nresource "azurerm_role_definition" "custom" {\n  name  = "custom"\n  scope = data.azurerm_subscription.current.id\n  dynamic "permissions" {\n    for_each = var.permissions\n    content {\n      # expect\n      actions     = permissions.value.actions\n      not_actions = permissions.value.not_actions\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "azurerm_role_definition" "contributor_like" {\n  name  = "contributor-like"\n  scope = data.azurerm_subscription.current.id\n  permissions {\n    actions     = ["*"]\n    not_actions = ["Microsoft.Authorization/*/Write", "Microsoft.Authorization/*/Delete"]\n  }\n}\n',
@@ -34,8 +36,9 @@ const customRoleEscalation: TfRule = tfRule({
   },
   *check(input) {
     for (const resource of resourcesOf(input, 'azurerm_role_definition')) {
-      for (const permissions of blocksOf(resource.block, 'permissions')) {
-        const actions = attribute(permissions, 'actions');
+      // A module's permissions are a dynamic block over a variable: each read with its iterator bound.
+      for (const permissions of sectionsAt(input, resource.block, 'permissions')) {
+        const actions = attribute(permissions.block, 'actions');
         if (!actions) continue;
         const excluded = setting(input, resource, permissions, ['not_actions']);
         const removed = (action: string) => holds(excluded, (v) => Array.isArray(v) && v.some((p) => typeof p === 'string' && covers(p, action)));
@@ -44,7 +47,7 @@ const customRoleEscalation: TfRule = tfRule({
         const entries: Array<{ expr: Expr; line: number }> = actions.expr.kind === 'tuple' ? actions.expr.items.map((item) => ({ expr: item, line: item.line })) : [{ expr: actions.expr, line: actions.line }];
         const reported = new Set<number>();
         for (const entry of entries) {
-          const value = valueIn(fileInstance(input), entry.expr);
+          const value = valueIn(permissions.instance, entry.expr);
           const patterns = (Array.isArray(value) ? value : [value]).filter((p): p is string => typeof p === 'string');
           const granted = ESCALATION.filter((action) => patterns.some((p) => covers(p, action)) && !removed(action));
           if (granted.length === 0 || reported.has(entry.line)) continue;
