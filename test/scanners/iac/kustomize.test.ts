@@ -238,6 +238,20 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it('follows a base written as a directory with a trailing slash (resources: [../../base/])', async () => {
+    const bare = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
+    const t = tempTree({
+      'base/cm.yaml': bare,
+      'base/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'overlays/prod/kustomization.yaml': 'namespace: shop-prod\nresources:\n- ../../base/\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => f.location.path), []);
+    } finally {
+      t.cleanup();
+    }
+  });
   it('keeps every finding about a container the patch adds, which the base does not have', async () => {
     const t = tempTree({
       'base/deploy.yaml': BASE,

@@ -156,7 +156,8 @@ function containersOfManifests(source: string): Map<string, BaseContainer[]> {
 /** A path a kustomization names, relative to the scan root; undefined when it leaves the scan or is remote. */
 function inScan(kustomization: string, relative: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(relative) || relative.startsWith('github.com/')) return undefined;
-  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(kustomization), relative));
+  // A directory may be written with a trailing slash (`../../base/`), which normalize keeps.
+  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(kustomization), relative)).replace(/(.)\/+$/, '$1');
   return resolved.startsWith('../') || resolved === '..' || path.posix.isAbsolute(resolved) ? undefined : resolved;
 }
 
