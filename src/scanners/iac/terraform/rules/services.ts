@@ -598,27 +598,30 @@ const mskPlaintext: TfRule = tfRule({
 
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z2-7]{16}\b/;
 const SECRET_IN_SCRIPT = /\b(?:AWS_SECRET_ACCESS_KEY|aws_secret_access_key)\s*[=:]\s*["']?(?!\$)([A-Za-z0-9/+=]{16,})/;
+/** A map entry named for the secret key (a function's or container's environment): its value is the secret. */
+const SECRET_ENTRY_NAME = /^aws_secret_access_key$/i;
+const SECRET_VALUE = /^([A-Za-z0-9/+=]{16,})$/;
 const PLACEHOLDER = /^(?:your|example|changeme|xxx|placeholder|dummy|replace)/i;
 
-/** Literal text of the strings and heredocs in an expression (interpolations left out). */
-function stringsIn(expr: Expr): Array<{ text: string; line: number; expr: Expr }> {
-  const out: Array<{ text: string; line: number; expr: Expr }> = [];
-  const visit = (e: Expr) => {
+/** Literal text of the strings and heredocs in an expression (interpolations left out), with the name of the map entry that holds it. */
+function stringsIn(expr: Expr): Array<{ text: string; line: number; expr: Expr; entry?: string }> {
+  const out: Array<{ text: string; line: number; expr: Expr; entry?: string }> = [];
+  const visit = (e: Expr, entry?: string) => {
     switch (e.kind) {
       case 'template':
-        out.push({ text: e.parts.map((p) => (p.kind === 'text' ? p.value : '')).join(''), line: e.line, expr: e });
+        out.push({ text: e.parts.map((p) => (p.kind === 'text' ? p.value : '')).join(''), line: e.line, expr: e, ...(entry !== undefined ? { entry } : {}) });
         break;
       case 'tuple':
-        e.items.forEach(visit);
+        e.items.forEach((i) => visit(i));
         break;
       case 'object':
-        e.items.forEach((i) => visit(i.value));
+        e.items.forEach((i) => visit(i.value, i.keyName));
         break;
       case 'call':
-        e.args.forEach(visit);
+        e.args.forEach((a) => visit(a));
         break;
       case 'paren':
-        visit(e.expr);
+        visit(e.expr, entry);
         break;
       default:
         break;
@@ -643,6 +646,8 @@ const hardcodedCredentials: TfRule = tfRule({
     positive: [
       'provider "aws" {\n  region     = "eu-west-1"\n  # expect\n  access_key = "AKIAIOSFODNN7EXAMPLE"\n  # expect\n  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n}\n',
       'resource "aws_instance" "web" {\n  ami       = "ami-0123456789abcdef0"\n  # expect\n  user_data = <<EOF\n#!/bin/bash\n# detail\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nEOF\n}\n',
+      // An environment map: the entry's name says what its value is.
+      'resource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  environment {\n    # expect\n    variables = {\n      AWS_ACCESS_KEY_ID     = var.key_id\n      # detail\n      AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n    }\n  }\n}\n',
     ],
     negative: ['provider "aws" {\n  region  = "eu-west-1"\n  profile = "deploy"\n}\n', 'provider "aws" {\n  access_key = var.access_key\n  secret_key = var.secret_key\n}\n', 'resource "aws_instance" "web" {\n  user_data = <<EOF\nexport AWS_SECRET_ACCESS_KEY=your_secret_access_key_here\nEOF\n}\n'],
   },
@@ -665,7 +670,7 @@ const hardcodedCredentials: TfRule = tfRule({
             const at = inside(a.line, lineWithin(s.text, key.index, s.line, isHeredoc(s.expr)));
             yield { ...at, message: `${label(resource)} ${a.name} contains an AWS access key id${detailNote(at)}.`, resource: label(resource), secret: key[0] };
           }
-          const secret = SECRET_IN_SCRIPT.exec(s.text);
+          const secret = SECRET_IN_SCRIPT.exec(s.text) ?? (s.entry !== undefined && SECRET_ENTRY_NAME.test(s.entry) ? SECRET_VALUE.exec(s.text) : null);
           if (secret && !PLACEHOLDER.test(secret[1]!)) {
             const at = inside(a.line, lineWithin(s.text, secret.index, s.line, isHeredoc(s.expr)));
             yield { ...at, message: `${label(resource)} ${a.name} contains an AWS secret access key${detailNote(at)}.`, resource: label(resource), secret: secret[1]! };
