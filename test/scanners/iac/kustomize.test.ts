@@ -252,6 +252,20 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it('gives the namespace of a kustomization to the resources of the components it lists', async () => {
+    const bare = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
+    const t = tempTree({
+      'components/extra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- extra.yaml\n',
+      'components/extra/extra.yaml': bare,
+      'overlays/prod/kustomization.yaml': 'namespace: shop-prod\ncomponents:\n- ../../components/extra\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => f.location.path), []);
+    } finally {
+      t.cleanup();
+    }
+  });
   it('keeps every finding about a container the patch adds, which the base does not have', async () => {
     const t = tempTree({
       'base/deploy.yaml': BASE,

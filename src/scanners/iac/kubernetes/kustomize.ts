@@ -227,7 +227,7 @@ function imageOverrides(node: YNode | null): KustomizeImage[] {
   return out;
 }
 
-/** The resource files each kustomization builds: its `resources` (and `bases`), followed into the kustomizations of the scan they name. */
+/** The resource files each kustomization builds: its `resources` (and `bases`) and `components`, followed into the kustomizations of the scan they name. */
 function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<string, Build> {
   const byDir = new Map<string, { path: string; root: YNode | null }>();
   for (const source of sources) byDir.set(path.posix.dirname(source.path), { path: source.path, root: loadYamlCached(source.text).documents[0]?.root ?? null });
@@ -247,6 +247,12 @@ function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<s
         const base = byDir.get(resolved);
         if (base) walk(base.path, base.root, depth + 1);
         else files.push(resolved);
+      }
+      // A component adds its resources to the kustomization that lists it, which then places and retags them with the rest.
+      for (const entry of items(get(node, 'components'))) {
+        const resolved = text(entry) !== undefined ? inScan(kustomization, text(entry)!) : undefined;
+        const component = resolved === undefined ? undefined : byDir.get(resolved);
+        if (component) walk(component.path, component.root, depth + 1);
       }
     };
     walk(at, root, 0);
