@@ -302,4 +302,32 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it("knows a base's container by the patch entry's target, whose name wins over the patch's own", async () => {
+    const t = tempTree({
+      'base/deploy.yaml': BASE.replace('      - name: web\n', '      - name: worker\n'),
+      'base/api.yaml': BASE.replace('  name: web\n', '  name: api\n'),
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n- api.yaml\n',
+      // The patch names Deployment/api, which has no container worker: kustomize applies it to the target, whose container worker it changes.
+      'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- path: worker.yaml\n  target: {kind: Deployment, name: web}\n',
+      'overlays/prod/worker.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: api',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '      - name: worker',
+        '        args: [--verbose]',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.findings.filter((f) => f.location.path === 'overlays/prod/worker.yaml').map((f) => f.ruleId), []);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

@@ -353,7 +353,7 @@ export function patchFindings(filePath: string, source: string, target: PatchTar
   const missing = [...(get(root, 'kind') || !kind ? [] : [`kind: ${JSON.stringify(kind)}`]), ...(get(root, 'apiVersion') || !kind ? [] : [`apiVersion: ${JSON.stringify(apiVersionOf(target ?? {}, kind))}`])];
   const completed = isYMap(root) && missing.length > 0 ? `${source.replace(/\n*$/, '\n')}${missing.join('\n')}\n` : source;
   const analysis = analyseFile(filePath, completed, warn, 'kubernetes');
-  const added = base ? newContainers(completed, base) : new Set<string>();
+  const added = base ? newContainers(completed, base, target) : new Set<string>();
   // A container the base does not have is the patch's own: every finding about it stays.
   return {
     findings: findingsOnWrittenValues(analysis.findings, completed, (f) => !added.has(String(f.properties.resource)) && !WRITTEN_ONLY.has(f.ruleId)),
@@ -368,11 +368,14 @@ export function patchFindings(filePath: string, source: string, target: PatchTar
  */
 const WRITTEN_ONLY = new Set(['iac/k8s-secret-in-env']);
 
-/** Labels (as findings name them) of the containers of a patch that its base does not declare. */
-function newContainers(source: string, base: BaseContainers): Set<string> {
+/**
+ * Labels (as findings name them) of the containers of a patch that its base does not
+ * declare. A patch entry's target names the object it changes; the patch's own name is then ignored.
+ */
+function newContainers(source: string, base: BaseContainers, target: PatchTarget | undefined): Set<string> {
   const out = new Set<string>();
   for (const c of readKubernetes(source, () => {})?.containers ?? []) {
-    const known = base.get(`${c.pod.object.kind}/${c.pod.object.name}`);
+    const known = base.get(`${target?.kind ?? c.pod.object.kind}/${target?.name ?? c.pod.object.name}`);
     if (known && !known.some((k) => k.list === c.list && k.name === c.name)) out.add(containerLabel(c));
   }
   return out;
