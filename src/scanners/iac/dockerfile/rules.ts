@@ -741,7 +741,7 @@ const missingHealthcheck = dockerRule({
   },
 });
 
-const SECRET_FILE = /(?:^|\/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519|\.env(?:\.[\w-]+)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.dockercfg|credentials(?:\.json)?|\.htpasswd|[\w.-]+\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk)|\.aws(?:\/credentials)?|\.ssh(?:\/.*)?|\.docker\/config\.json|service-account(?:-key)?\.json|terraform\.tfstate|kubeconfig|\.kube\/config)$/i;
+const SECRET_FILE = /(?:^|\/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519|\.env(?:\.[\w-]+)?|\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.dockercfg|credentials(?:\.json)?|\.htpasswd|secrets?\.(?:txt|json)|[\w.-]+\.(?:pem|key|p12|pfx|jks|keystore|kdbx|ppk)|\.aws(?:\/credentials)?|\.ssh(?:\/.*)?|\.docker\/config\.json|service-account(?:-key)?\.json|terraform\.tfstate|kubeconfig|\.kube\/config)$/i;
 // Public keys: `.pub`, `public*.pem`, and the signing keys of package repositories (`nodesource-repo.gpg.key`, `yarn-pubkey.gpg.key`).
 const NOT_SECRET_FILE = /(?:\.env\.(?:example|sample|template|dist)|\.pub|public[\w.-]*\.(?:pem|key)|pubkey[\w.-]*\.(?:pem|key)|\.gpg\.key|ca-certificates?\.pem|cacert\.pem|\.key\.pub)$/i;
 /** A PEM file named for a certificate (ca.pem, root-ca.pem, server-cert.pem, fullchain.pem): public by nature, its key is kept apart (key.pem). */
@@ -771,10 +771,14 @@ const secretFileCopied = dockerRule({
       // A PEM file not named for a certificate may hold the key with it (server.pem for HAProxy).
       'FROM haproxy:3.0\n# expect\nCOPY certs/server.pem /usr/local/etc/haproxy/certs/\n',
       'FROM alpine:3.20\n# expect\nCOPY certs/ca-key.pem /etc/app/\n',
+      // A file named for what it holds; removing it in a later layer leaves it in the earlier one.
+      'FROM python:3.12-slim\n# expect\nADD deploy/secrets.json /srv/app/\nRUN python /srv/app/seed.py && rm /srv/app/secrets.json\n',
+      'FROM alpine:3.20\n# expect\nCOPY secret.txt /opt/\n',
     ],
     negative: [
       'FROM node:20-alpine\nCOPY package.json package-lock.json ./\n',
       'FROM alpine:3.20\nCOPY .env.example /app/.env.example\n',
+      'FROM alpine:3.20\nCOPY secrets.example.json /app/config/\n',
       'FROM alpine:3.20\nCOPY id_rsa.pub /root/.ssh/authorized_keys\n',
       'FROM alpine:3.20\nCOPY --from=build /src/.env /tmp/x\n',
       // Certificates: by their name, or by the trust store they are copied into.
