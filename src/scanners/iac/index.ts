@@ -148,7 +148,7 @@ export const iacScanner: Scanner = {
       },
       warn: (warning) => ctx.warn(warning),
     });
-    const { patches, namespaces, images, baseContainers, builtAt } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
+    const { patches, namespaces, images, baseContainers, builtAt, imagesOf } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
     // The manifests skaffold and Tilt deploy, with the images they build and put in place of the written ones.
     const devDeployments = await readDevDeployments(ctx.files, read, builtAt, { ...(stagedScan ? { staged: stagedScan } : {}), warn: (message, path) => ctx.warn({ message, ...(path !== undefined ? { path } : {}) }) });
     charts.useBuiltImages(devDeployments.charts);
@@ -184,7 +184,7 @@ export const iacScanner: Scanner = {
       if (patches.has(file.path)) {
         // A kustomize patch holds only what it changes: only the values it writes are checked.
         const patch = patches.get(file.path)!;
-        const analysis = patchFindings(file.path, text, patch.target, (warning) => ctx.warn(warning), baseContainers.get(patch.kustomization));
+        const analysis = patchFindings(file.path, text, patch.target, (warning) => ctx.warn(warning), baseContainers.get(patch.kustomization), imagesOf(patch.kustomization));
         for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
         yield* analysis.findings;
         continue;
@@ -213,7 +213,7 @@ export const iacScanner: Scanner = {
       const findings = overrides?.length ? placeOverrideFindings(analysis.findings, overrides) : partialFileFindings(file.path, text, analysis);
       yield* composeHealthchecked.has(file.path) ? findings.filter((f) => f.ruleId !== MISSING_HEALTHCHECK) : findings;
       if (isKustomization(file.path)) {
-        const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path));
+        const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path), imagesOf(file.path));
         for (const secret of inline.secrets) ctx.registerSecret(secret, file.path);
         yield* inline.findings;
       }

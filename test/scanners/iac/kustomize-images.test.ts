@@ -62,4 +62,19 @@ describe('kustomize images', () => {
     });
     assert.deepEqual(found, ['iac/k8s-image-without-digest app/deployment.yaml:9 Deployment/web container web runs registry.example.org/other:2.0 by tag only; pin the digest.']);
   });
+  it("retags the image of a container an overlay's patch adds, in a patch file and inline", async () => {
+    const sidecar = (indent: string) =>
+      ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web}', 'spec:', '  template:', '    spec:', '      containers:', '      - name: proxy', '        image: registry.example.org/proxy', '']
+        .map((line) => (line ? indent + line : line))
+        .join('\n');
+    const overrides = `images:\n- name: registry.example.org/proxy\n  newTag: 2.1.0\n  digest: ${DIGEST}\n`;
+    const found = await imageFindings({
+      'base/deployment.yaml': deployment(`registry.example.org/web@${DIGEST}`),
+      'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+      'overlays/file/kustomization.yaml': `resources: [../../base]\npatches:\n- path: proxy.yaml\n${overrides}`,
+      'overlays/file/proxy.yaml': sidecar(''),
+      'overlays/inline/kustomization.yaml': `resources: [../../base]\npatches:\n- patch: |-\n${sidecar('    ')}${overrides}`,
+    });
+    assert.deepEqual(found, []);
+  });
 });

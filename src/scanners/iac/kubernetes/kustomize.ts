@@ -46,6 +46,8 @@ export interface Kustomizations {
   baseContainers: Map<string, BaseContainers>;
   /** The resource files the kustomization in a directory ('' for the root) builds, through its bases; undefined without one. */
   builtAt(dir: string): readonly string[] | undefined;
+  /** The `images:` overrides a kustomization (by path) applies to what it builds, its patches' containers included; undefined without any. */
+  imagesOf(kustomization: string): KustomizeImages | undefined;
 }
 
 /**
@@ -135,7 +137,11 @@ export async function readKustomizations(
   if (targets.length > 0) {
     for (const [file, namespace] of gitopsNamespaces(targets, files.map((f) => f.path), builtAt)) if (!namespaces.has(file)) namespaces.set(file, namespace);
   }
-  return { patches, namespaces, images: resourceImages(built), baseContainers, builtAt };
+  const imagesOf = (kustomization: string): KustomizeImages | undefined => {
+    const images = built.get(kustomization)?.images ?? [];
+    return images.length > 0 ? { images, from: kustomization } : undefined;
+  };
+  return { patches, namespaces, images: resourceImages(built), baseContainers, builtAt, imagesOf };
 }
 
 /** Characters of base manifests read to learn their containers, over the whole scan. */
@@ -339,7 +345,15 @@ function firstLineOf(value: string, lines: readonly string[], scalarLine: number
  * text): a strategic-merge patch keeps the findings on the values it writes; a JSON 6902
  * patch is checked operation by operation (json-patch.ts).
  */
-export function patchFindings(filePath: string, source: string, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers): PatchAnalysis {
+export function patchFindings(
+  filePath: string,
+  source: string,
+  target: PatchTarget | undefined,
+  warn: (warning: Omit<ScanWarning, 'scanner'>) => void,
+  base?: BaseContainers,
+  /** The `images:` overrides of the kustomization that applies the patch: they retag a container the patch adds too. */
+  images?: KustomizeImages,
+): PatchAnalysis {
   const loaded = loadYamlCached(source);
   const root = loaded.documents[0]?.root;
   const ops = asJsonPatch(root);
@@ -352,7 +366,7 @@ export function patchFindings(filePath: string, source: string, target: PatchTar
   const kind = text(get(root, 'kind')) ?? target?.kind;
   const missing = [...(get(root, 'kind') || !kind ? [] : [`kind: ${JSON.stringify(kind)}`]), ...(get(root, 'apiVersion') || !kind ? [] : [`apiVersion: ${JSON.stringify(apiVersionOf(target ?? {}, kind))}`])];
   const completed = isYMap(root) && missing.length > 0 ? `${source.replace(/\n*$/, '\n')}${missing.join('\n')}\n` : source;
-  const analysis = analyseFile(filePath, completed, warn, 'kubernetes');
+  const analysis = analyseFile(filePath, completed, warn, 'kubernetes', images ? { kubernetes: { kustomizeImages: images } } : undefined);
   const added = base ? newContainers(completed, base, target) : new Set<string>();
   // A container the base does not have is the patch's own: every finding about it stays.
   return {
@@ -382,12 +396,12 @@ function newContainers(source: string, base: BaseContainers, target: PatchTarget
 }
 
 /** The findings of the patches written inside a kustomization, on the kustomization's lines. */
-export function inlinePatchFindings(filePath: string, source: string, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers): PatchAnalysis {
+export function inlinePatchFindings(filePath: string, source: string, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers, images?: KustomizeImages): PatchAnalysis {
   const out: ScannerFinding[] = [];
   const secrets: string[] = [];
   for (const patch of inlinePatches(source)) {
     const move = (line: number | undefined) => (line === undefined ? undefined : patch.firstLine === undefined ? patch.keyLine : patch.firstLine + line - 1);
-    const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine, message: movedDuplicateKeyMessage(warning.message, move) }), base);
+    const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine, message: movedDuplicateKeyMessage(warning.message, move) }), base, images);
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
       const startLine = move(finding.location.startLine)!;
