@@ -601,6 +601,15 @@ const SECRET_IN_SCRIPT = /\b(?:AWS_SECRET_ACCESS_KEY|aws_secret_access_key)\s*[=
 /** A map entry named for the secret key (a function's or container's environment): its value is the secret. */
 const SECRET_ENTRY_NAME = /^aws_secret_access_key$/i;
 const SECRET_VALUE = /^([A-Za-z0-9/+=]{16,})$/;
+/** A shorter name (secret_key) says less: only a value shaped like an AWS secret access key (40 base64 characters) counts. */
+const SHORT_SECRET_ENTRY_NAME = /^(?:aws_)?secret(?:_access)?_key$/i;
+const AWS_SECRET_SHAPE = /^([A-Za-z0-9/+]{40})$/;
+
+function secretInEntry(text: string, entry: string | undefined): RegExpExecArray | null {
+  if (entry === undefined) return null;
+  if (SECRET_ENTRY_NAME.test(entry)) return SECRET_VALUE.exec(text);
+  return SHORT_SECRET_ENTRY_NAME.test(entry) ? AWS_SECRET_SHAPE.exec(text) : null;
+}
 const PLACEHOLDER = /^(?:your|example|changeme|xxx|placeholder|dummy|replace)/i;
 
 /** Literal text of the strings and heredocs in an expression (interpolations left out), with the name of the map entry that holds it. */
@@ -648,8 +657,12 @@ const hardcodedCredentials: TfRule = tfRule({
       'resource "aws_instance" "web" {\n  ami       = "ami-0123456789abcdef0"\n  # expect\n  user_data = <<EOF\n#!/bin/bash\n# detail\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nEOF\n}\n',
       // An environment map: the entry's name says what its value is.
       'resource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  environment {\n    # expect\n    variables = {\n      AWS_ACCESS_KEY_ID     = var.key_id\n      # detail\n      AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n    }\n  }\n}\n',
+      'resource "aws_lambda_function" "sync" {\n  function_name = "sync"\n  environment {\n    # expect\n    variables = {\n      bucket     = "reports"\n      # detail\n      secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n    }\n  }\n}\n',
     ],
-    negative: ['provider "aws" {\n  region  = "eu-west-1"\n  profile = "deploy"\n}\n', 'provider "aws" {\n  access_key = var.access_key\n  secret_key = var.secret_key\n}\n', 'resource "aws_instance" "web" {\n  user_data = <<EOF\nexport AWS_SECRET_ACCESS_KEY=your_secret_access_key_here\nEOF\n}\n'],
+    negative: ['provider "aws" {\n  region  = "eu-west-1"\n  profile = "deploy"\n}\n', 'provider "aws" {\n  access_key = var.access_key\n  secret_key = var.secret_key\n}\n', 'resource "aws_instance" "web" {\n  user_data = <<EOF\nexport AWS_SECRET_ACCESS_KEY=your_secret_access_key_here\nEOF\n}\n',
+      // A secret_key that is not shaped like an AWS secret access key (an application's signing key, a reference).
+      'resource "aws_lambda_function" "app" {\n  function_name = "app"\n  environment {\n    variables = {\n      secret_key = "change-me"\n      SECRET_KEY = aws_secretsmanager_secret_version.app.secret_string\n    }\n  }\n}\n',
+    ],
   },
   *check(input) {
     for (const provider of input.providers) {
@@ -670,7 +683,7 @@ const hardcodedCredentials: TfRule = tfRule({
             const at = inside(a.line, lineWithin(s.text, key.index, s.line, isHeredoc(s.expr)));
             yield { ...at, message: `${label(resource)} ${a.name} contains an AWS access key id${detailNote(at)}.`, resource: label(resource), secret: key[0] };
           }
-          const secret = SECRET_IN_SCRIPT.exec(s.text) ?? (s.entry !== undefined && SECRET_ENTRY_NAME.test(s.entry) ? SECRET_VALUE.exec(s.text) : null);
+          const secret = SECRET_IN_SCRIPT.exec(s.text) ?? secretInEntry(s.text, s.entry);
           if (secret && !PLACEHOLDER.test(secret[1]!)) {
             const at = inside(a.line, lineWithin(s.text, secret.index, s.line, isHeredoc(s.expr)));
             yield { ...at, message: `${label(resource)} ${a.name} contains an AWS secret access key${detailNote(at)}.`, resource: label(resource), secret: secret[1]! };
