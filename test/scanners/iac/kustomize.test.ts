@@ -330,4 +330,19 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it('names the base container a JSON 6902 patch writes into by index', async () => {
+    const t = tempTree({
+      'base/deploy.yaml': BASE,
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+      'overlays/dev/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- target: {kind: Deployment, name: web}\n  path: ops.yaml\n',
+      'overlays/dev/ops.yaml': '- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: registry.example.org/web:latest\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const latest = result.findings.filter((f) => f.ruleId === 'iac/k8s-image-latest').map((f) => `${f.location.path}:${f.location.startLine} ${f.properties.resource}`);
+      assert.deepEqual(latest, ['overlays/dev/ops.yaml:3 Deployment/web container web']);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

@@ -211,7 +211,7 @@ export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget |
     // An AppArmor annotation names its container, which the base declares: the rule needs one by that name.
     const annotated = segments?.at(-1)?.match(/^container\.apparmor\.security\.beta\.kubernetes\.io\/(.+)$/)?.[1];
     if (annotated) containersOf(doc)?.push({ name: annotated });
-    if (segments) withBaseEnv(doc, segments, base, kind, target);
+    if (segments) withBaseContainer(doc, segments, base, kind, target);
     // A fresh copy: the emitter finds the written node by identity.
     const value = structuredClone(plain(write.value.value)) as Json;
     const written: Json = value !== null && typeof value === 'object' && !isEmptyCollection(value) ? value : new Written(value);
@@ -243,25 +243,26 @@ export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget |
   return { findings: out, secrets };
 }
 
-/** `.../containers/0/env/...`: the pod spec's path, the container list and index of a write into a container's env. */
-const ENV_WRITE = /^((?:spec\/)?(?:template\/spec\/|jobTemplate\/spec\/template\/spec\/)?)(containers|initContainers|ephemeralContainers)\/(\d+)\/env\//;
+/** `.../containers/0/image`: the pod spec's path, the container list and index of a write into a container, and what follows. */
+const CONTAINER_WRITE = /^((?:spec\/)?(?:template\/spec\/|jobTemplate\/spec\/template\/spec\/)?)(containers|initContainers|ephemeralContainers)\/(\d+)\/(.+)$/;
 
 /**
- * A write into the env of a container the base declares (`/spec/template/spec/containers/0/env/1/value`)
- * names the variable only by index: the skeleton gets that container with the names of its
- * variables from the base, so that the rules know which variable the value is for.
+ * A write into a container the base declares (`/spec/template/spec/containers/0/image`) names
+ * it only by index: the skeleton gets that container by its name from the base, so that
+ * findings name it. A write into its env (`.../env/1/value`) gets the names of its variables
+ * too, so that the rules know which variable the value is for.
  */
-function withBaseEnv(doc: { [key: string]: Json }, segments: readonly string[], base: BaseContainers | undefined, kind: string, target: PatchTarget | undefined): void {
-  const match = ENV_WRITE.exec(`${segments.join('/')}/`);
+function withBaseContainer(doc: { [key: string]: Json }, segments: readonly string[], base: BaseContainers | undefined, kind: string, target: PatchTarget | undefined): void {
+  const match = CONTAINER_WRITE.exec(segments.join('/'));
   if (!base || !match) return;
   const candidates = target?.name !== undefined ? [base.get(`${kind}/${target.name}`)] : [...base].filter(([object]) => object.startsWith(`${kind}/`)).map(([, list]) => list);
   // Without a name, the patch may apply to several objects of the kind: only one in the base is unambiguous.
   if (candidates.length !== 1 || !candidates[0]) return;
-  const [, prefix, list, index] = match;
+  const [, prefix, list, index, rest] = match;
   const container = candidates[0].filter((c) => c.list === list)[Number(index)];
   if (!container || Number(index) > MAX_INDEX) return;
   const env: Json = container.env.map((name): Json => (name ? { name } : {}));
-  setAt(doc, [...prefix!.split('/').filter(Boolean), list!, index!], { name: container.name, env });
+  setAt(doc, [...prefix!.split('/').filter(Boolean), list!, index!], rest!.startsWith('env/') ? { name: container.name, env } : { name: container.name });
 }
 
 function isEmptyCollection(value: Json): boolean {
