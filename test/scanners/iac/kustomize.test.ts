@@ -345,4 +345,36 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it("judges a component's patch against the base of the kustomization that lists it", async () => {
+    const t = tempTree({
+      'base/deploy.yaml': BASE,
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+      'components/wait/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: wait.yaml\n',
+      'components/wait/wait.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '      - name: web',
+        '        args: [--wait]',
+        '      initContainers:',
+        '      - name: wait-db',
+        '        image: registry.example.org/tools/wait:1.2.0@sha256:' + '1'.repeat(64),
+        '',
+      ].join('\n'),
+      'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\ncomponents:\n- ../../components/wait\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const rules = (line: number) => result.findings.filter((f) => f.location.path === 'components/wait/wait.yaml' && f.location.startLine === line).map((f) => f.ruleId);
+      assert.ok(rules(12).includes('iac/k8s-no-memory-limit'), rules(12).join('\n'));
+      assert.deepEqual(rules(9), []);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

@@ -114,7 +114,7 @@ export async function readKustomizations(
     let budget = MAX_BASE_CHARS;
     for (const kustomization of withPatches) {
       const containers = new Map<string, BaseContainer[]>();
-      for (const file of built.get(kustomization.path)?.files ?? []) {
+      for (const file of baseFilesOf(kustomization.path, built)) {
         let own = read.get(file);
         if (!own) {
           const base = budget > 0 ? byPath.get(file) : undefined;
@@ -203,6 +203,18 @@ interface Build {
   namespace?: string;
   images: KustomizeImage[];
   files: string[];
+  /** The kustomizations of the components it reaches. */
+  components: string[];
+}
+
+/**
+ * The resource files a kustomization's patches apply to: what it builds, and for a
+ * component, what each kustomization that lists it builds (its patches change their objects).
+ */
+function baseFilesOf(kustomization: string, built: ReadonlyMap<string, Build>): string[] {
+  const files = new Set(built.get(kustomization)?.files ?? []);
+  for (const build of built.values()) if (build.components.includes(kustomization)) for (const file of build.files) files.add(file);
+  return [...files];
 }
 
 /** An `images:` entry of a kustomization: the image `name` runs as `newName`, `newTag` or `digest` instead. */
@@ -242,6 +254,7 @@ function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<s
     const files: string[] = [];
     // The outer kustomization's entries come first: an overlay's `images:` wins over its base's for one name.
     const images: KustomizeImage[] = [];
+    const components: string[] = [];
     const visited = new Set<string>();
     const walk = (kustomization: string, node: YNode | null, depth: number) => {
       if (depth > MAX_BASE_DEPTH || visited.has(kustomization)) return;
@@ -258,12 +271,14 @@ function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<s
       for (const entry of items(get(node, 'components'))) {
         const resolved = text(entry) !== undefined ? inScan(kustomization, text(entry)!) : undefined;
         const component = resolved === undefined ? undefined : byDir.get(resolved);
-        if (component) walk(component.path, component.root, depth + 1);
+        if (!component) continue;
+        components.push(component.path);
+        walk(component.path, component.root, depth + 1);
       }
     };
     walk(at, root, 0);
     const namespace = text(get(root, 'namespace'));
-    out.set(at, { files, images, ...(namespace ? { namespace } : {}) });
+    out.set(at, { files, images, components, ...(namespace ? { namespace } : {}) });
   }
   return out;
 }
