@@ -39,7 +39,7 @@ describe('Terraform: resources with for_each or count judged per instance', () =
   it("finds each bucket's own public access block (aws_s3_bucket.this[each.key]) and judges each block's values", async () => {
     assert.deepEqual(await found('buckets', 'iac/tf-aws-s3-public-access-block'), [
       '19 aws_s3_bucket_public_access_block.this["reports"] sets block_public_policy = false.',
-      '9 aws_s3_bucket.this["exports"] has no public access block.',
+      '9 aws_s3_bucket.this["exports"] has no public access block of its own: S3 turns all four settings on only for buckets created since April 2023, so a bucket this configuration made earlier has none, and one public ACL or bucket policy makes it public.',
     ]);
   });
 

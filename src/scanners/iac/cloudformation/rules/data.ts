@@ -1,3 +1,4 @@
+import { DEFAULT_BLOCK_NOTE } from '../../aws-s3-defaults.js';
 import type { YPair } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, missingLine, prop, resourcesOf, type CfnRule } from '../model.js';
 import { bool, text, UNKNOWN } from '../resolve.js';
@@ -42,14 +43,18 @@ const s3PublicAcl: CfnRule = cfnRule({
 
 const s3PublicAccessBlock: CfnRule = cfnRule({
   id: 'iac/cfn-s3-public-access-block',
-  title: 'S3 bucket public access block turned off',
-  description: "The bucket's PublicAccessBlockConfiguration turns off one of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy or RestrictPublicBuckets. These settings are the guard that stops a later ACL or bucket policy from making data public by mistake; S3 turns them all on for new buckets, so turning one off is a deliberate opening.",
+  title: 'S3 bucket public access block turned off or missing',
+  description: "The bucket's PublicAccessBlockConfiguration turns off one of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy or RestrictPublicBuckets. These settings are the guard that stops a later ACL or bucket policy from making data public by mistake; S3 turns them all on for new buckets, so turning one off is a deliberate opening. A bucket without PublicAccessBlockConfiguration is reported at low severity: S3 turns the settings on only for buckets created since April 2023, and a stack made before then keeps its bucket without them (tf-aws-s3-public-access-block judges a module's buckets alike).",
   remediation: 'Set all four settings of PublicAccessBlockConfiguration to true, unless the bucket really serves public content (then prefer CloudFront with origin access control).',
   severity: 'medium',
   cwe: ['CWE-284'],
   examples: {
-    positive: ['Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        # expect\n        BlockPublicPolicy: false\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n'],
-    negative: ['Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n', 'Resources:\n  Data:\n    Type: AWS::S3::Bucket\n'],
+    positive: [
+      'Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        # expect\n        BlockPublicPolicy: false\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n',
+      // Low: a bucket without the block has S3's default only if it was created since April 2023.
+      'Resources:\n  # expect\n  Data:\n    Type: AWS::S3::Bucket\n',
+    ],
+    negative: ['Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n'],
   },
   *check(t) {
     for (const r of resourcesOf(t, 'AWS::S3::Bucket')) {
@@ -57,6 +62,8 @@ const s3PublicAccessBlock: CfnRule = cfnRule({
         const setting = prop(t, r, 'PublicAccessBlockConfiguration', key);
         if (bool(t, setting?.value) === false) yield { line: setting!.keyLine, message: `${label(r)} turns off ${key}.`, resource: label(r) };
       }
+      if (!prop(t, r, 'PublicAccessBlockConfiguration'))
+        yield { line: missingLine(t, r, 'PublicAccessBlockConfiguration'), message: `${label(r)} has no PublicAccessBlockConfiguration: ${DEFAULT_BLOCK_NOTE}.`, resource: label(r), severity: 'low' };
     }
   },
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_BLOCK_NOTE } from '../../aws-s3-defaults.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
@@ -40,7 +41,7 @@ const BLOCK_FLAGS = ['block_public_acls', 'block_public_policy', 'ignore_public_
 const s3PublicAccessBlock: TfRule = tfRule({
   id: 'iac/tf-aws-s3-public-access-block',
   title: 'S3 public access block missing or disabled',
-  description: "The bucket has no aws_s3_bucket_public_access_block, or the block leaves one of its four settings off. Then a single public ACL or bucket policy, added later by anyone, makes the data public: the public access block is the guard rail against that mistake.",
+  description: "The bucket's aws_s3_bucket_public_access_block (or the account's) leaves one of its four settings off, or the bucket has none. Then a single public ACL or bucket policy, added later by anyone, makes the data public: the public access block is the guard rail against that mistake. A bucket without a block of its own is reported at low severity: S3 turns all four settings on for buckets created since April 2023, but not for older ones, and a configuration that manages a bucket made before then leaves it without the guard (cfn-s3-public-access-block judges a template's buckets alike).",
   remediation: 'Add aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets all true (or an account-level aws_s3_account_public_access_block).',
   severity: 'medium',
   confidence: 'medium',
@@ -71,7 +72,8 @@ const s3PublicAccessBlock: TfRule = tfRule({
     if (moduleResourcesOf(input, 'aws_s3_account_public_access_block').length > 0) return;
     for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
       if (referrers(input, bucket, ['aws_s3_bucket_public_access_block'], 'bucket').length > 0) continue;
-      yield { line: bucket.block.line, message: `${label(bucket)} has no public access block.`, resource: label(bucket) };
+      // S3 turns the block on by itself only for buckets created since April 2023.
+      yield { line: bucket.block.line, message: `${label(bucket)} has no public access block of its own: ${DEFAULT_BLOCK_NOTE}.`, resource: label(bucket), severity: 'low' };
     }
   },
 });

@@ -1,0 +1,8 @@
+/**
+ * What S3 does by itself for a bucket that has no public access block of its own, said by
+ * the Terraform and CloudFormation rules alike: since April 2023 every new bucket gets all
+ * four settings on, but buckets made before then keep none, and a configuration may manage
+ * such a bucket.
+ */
+export const DEFAULT_BLOCK_NOTE =
+  'S3 turns all four settings on only for buckets created since April 2023, so a bucket this configuration made earlier has none, and one public ACL or bucket policy makes it public';
