@@ -5,6 +5,20 @@ import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { patchPaths } from '../../../src/scanners/iac/kubernetes/kustomize.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
 
+
+/**
+ * A strategic-merge patch of Deployment/web that sets `web` (the base's container, lines 9
+ * and after) and adds an init container wait-db the base does not have (its line is 11 plus
+ * the lines given for web).
+ */
+function patchAddingWaitDb(webLines: string[]): string {
+  return [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:', '      containers:', '      - name: web',
+    ...webLines,
+    '      initContainers:', '      - name: wait-db', '        image: registry.example.org/tools/wait:1.2.0@sha256:' + '1'.repeat(64), '',
+  ].join('\n');
+}
+
 const BASE = [
   'apiVersion: apps/v1',
   'kind: Deployment',
@@ -271,24 +285,7 @@ describe('kustomize patches', () => {
       'base/deploy.yaml': BASE,
       'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
       'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- path: sidecar.yaml\n',
-      'overlays/prod/sidecar.yaml': [
-        'apiVersion: apps/v1',
-        'kind: Deployment',
-        'metadata:',
-        '  name: web',
-        'spec:',
-        '  template:',
-        '    spec:',
-        '      containers:',
-        '      - name: web',
-        '        env:',
-        '        - name: MODE',
-        '          value: prod',
-        '      initContainers:',
-        '      - name: wait-db',
-        '        image: registry.example.org/tools/wait:1.2.0@sha256:' + '1'.repeat(64),
-        '',
-      ].join('\n'),
+      'overlays/prod/sidecar.yaml': patchAddingWaitDb(['        env:', '        - name: MODE', '          value: prod']),
     });
     try {
       const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
@@ -350,22 +347,7 @@ describe('kustomize patches', () => {
       'base/deploy.yaml': BASE,
       'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
       'components/wait/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: wait.yaml\n',
-      'components/wait/wait.yaml': [
-        'apiVersion: apps/v1',
-        'kind: Deployment',
-        'metadata:',
-        '  name: web',
-        'spec:',
-        '  template:',
-        '    spec:',
-        '      containers:',
-        '      - name: web',
-        '        args: [--wait]',
-        '      initContainers:',
-        '      - name: wait-db',
-        '        image: registry.example.org/tools/wait:1.2.0@sha256:' + '1'.repeat(64),
-        '',
-      ].join('\n'),
+      'components/wait/wait.yaml': patchAddingWaitDb(['        args: [--wait]']),
       'overlays/prod/kustomization.yaml': 'resources:\n- ../../base\ncomponents:\n- ../../components/wait\n',
     });
     try {
