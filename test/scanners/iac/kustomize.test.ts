@@ -5,7 +5,6 @@ import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { patchPaths } from '../../../src/scanners/iac/kubernetes/kustomize.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
 
-
 /**
  * A strategic-merge patch of Deployment/web that sets `web` (the base's container, lines 9
  * and after) and adds an init container wait-db the base does not have (its line is 11 plus
