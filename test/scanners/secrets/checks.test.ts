@@ -120,6 +120,7 @@ test('interface text under a password key: a language beyond ASCII, or a word in
 test('a token under a generic name looks generated: words joined by separators are a name, and a phrase of words is an example, not a token', () => {
   assert.ok(!isLikelyToken('true/GIT_STRATEGY:clone/bash', 'TOKENS'));
   assert.ok(!isLikelyToken('Enabled_Feature:Flags/Remote', 'token'));
+  assert.ok(!isLikelyToken('name:SecretString:password', 'secretsmanager'));
   assert.ok(!isLikelyToken('jack-hs256-secret-that-is-very-long', 'secret'));
   assert.ok(!isLikelyToken('key-length-should-be-32-chars123', 'secret'));
   assert.ok(!isLikelyToken('markup.heading.1', 'token'));

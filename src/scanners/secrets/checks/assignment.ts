@@ -126,8 +126,9 @@ export function isLikelyToken(value: string, name: string): boolean {
   // A phrase of words (jack-hs256-secret-that-is-very-long, key-length-should-be-32-chars123): written by a person for an example, not generated.
   const parts = value.split(/[-_]/);
   if (parts.length >= 4 && parts.filter((part) => /^[a-z]+$/.test(part)).length * 3 >= parts.length * 2) return false;
-  // Words joined by separators, each in one case (a test's name, a path of settings): true/GIT_STRATEGY:clone/bash.
-  if (!hasDigit && value.split(/[/:_.-]+/).every((word) => /^(?:[a-z]*|[A-Z]+|[A-Z][a-z]+)$/.test(word))) return false;
+  // Words joined by separators, each in one case or in PascalCase (a test's name, a path of settings, the
+  // key of a CloudFormation dynamic reference): true/GIT_STRATEGY:clone/bash, name:SecretString:password.
+  if (!hasDigit && value.split(/[/:_.-]+/).every((word) => /^(?:[a-z]*|[A-Z]+|(?:[A-Z][a-z]+)+)$/.test(word))) return false;
   // Lower-case words numbered by a part of their own (a highlighter's token class markup.heading.1).
   if (/^[a-z]+(?:[._-](?:[a-z]+|\d{1,3}))+$/.test(value)) return false;
   return shannonEntropy(value) >= entropyFloor(value);

@@ -36,7 +36,7 @@ export function isPlaceholder(value: string): boolean {
   const trimmed = value.trim().replace(/^(?:\\?["'`])+|(?:\\?["'`]|[,;])+$/g, '');
   if (trimmed === '') return true;
   const lower = trimmed.toLowerCase();
-  // A full stop ends the sentence the value is in (username=admin and password=password.).
+  // A full stop ends the sentence the value is in (a how-to that writes the password, then a full stop).
   if (PLACEHOLDER_VALUES.has(lower) || PLACEHOLDER_VALUES.has(lower.replace(/(?<!\.)\.$/, ''))) return true;
   for (const marker of PLACEHOLDER_MARKERS) if (lower.includes(marker)) return true;
   // Variable references and format directives: $VAR, %s, :param, @param, &anchor, *alias.
