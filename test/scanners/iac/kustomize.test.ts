@@ -18,6 +18,20 @@ function patchAddingWaitDb(webLines: string[]): string {
   ].join('\n');
 }
 
+/** A ConfigMap that sets no namespace. */
+const SETTINGS = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
+
+/** The files of a scanned tree that iac/k8s-default-namespace reports. */
+async function inDefaultNamespace(files: Record<string, string>): Promise<string[]> {
+  const t = tempTree(files);
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    return result.findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => f.location.path);
+  } finally {
+    t.cleanup();
+  }
+}
+
 const BASE = [
   'apiVersion: apps/v1',
   'kind: Deployment',
@@ -234,50 +248,31 @@ describe('kustomize patches', () => {
     }
   });
   it('knows the namespace a kustomization sets on the files it lists, through its bases', async () => {
-    const bare = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
-    const t = tempTree({
-      'base/cm.yaml': bare,
+    const flagged = await inDefaultNamespace({
+      'base/cm.yaml': SETTINGS,
       'base/kustomization.yaml': 'resources:\n- cm.yaml\n',
       'overlays/prod/kustomization.yaml': 'namespace: shop-prod\nresources:\n- ../../base\n- extra.yaml\n',
-      'overlays/prod/extra.yaml': bare,
+      'overlays/prod/extra.yaml': SETTINGS,
       // Listed by no kustomization with a namespace.
-      'loose/cm.yaml': bare,
+      'loose/cm.yaml': SETTINGS,
     });
-    try {
-      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-      const flagged = result.findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => f.location.path);
-      assert.deepEqual(flagged, ['loose/cm.yaml']);
-    } finally {
-      t.cleanup();
-    }
+    assert.deepEqual(flagged, ['loose/cm.yaml']);
   });
   it('follows a base written as a directory with a trailing slash (resources: [../../base/])', async () => {
-    const bare = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
-    const t = tempTree({
-      'base/cm.yaml': bare,
+    const flagged = await inDefaultNamespace({
+      'base/cm.yaml': SETTINGS,
       'base/kustomization.yaml': 'resources:\n- cm.yaml\n',
       'overlays/prod/kustomization.yaml': 'namespace: shop-prod\nresources:\n- ../../base/\n',
     });
-    try {
-      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-      assert.deepEqual(result.findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => f.location.path), []);
-    } finally {
-      t.cleanup();
-    }
+    assert.deepEqual(flagged, []);
   });
   it('gives the namespace of a kustomization to the resources of the components it lists', async () => {
-    const bare = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
-    const t = tempTree({
+    const flagged = await inDefaultNamespace({
       'components/extra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- extra.yaml\n',
-      'components/extra/extra.yaml': bare,
+      'components/extra/extra.yaml': SETTINGS,
       'overlays/prod/kustomization.yaml': 'namespace: shop-prod\ncomponents:\n- ../../components/extra\n',
     });
-    try {
-      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
-      assert.deepEqual(result.findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => f.location.path), []);
-    } finally {
-      t.cleanup();
-    }
+    assert.deepEqual(flagged, []);
   });
   it('keeps every finding about a container the patch adds, which the base does not have', async () => {
     const t = tempTree({
