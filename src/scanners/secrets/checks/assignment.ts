@@ -66,14 +66,19 @@ function isValidationRules(value: string): boolean {
   );
 }
 
+/** The text a base64 value decodes to, trimmed (a Kubernetes Secret's data, an example token), or undefined. */
+function base64Text(value: string): string | undefined {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  return Buffer.from(value, 'base64').toString('latin1').trim();
+}
+
 /**
  * A value written base64-encoded, as a Kubernetes Secret's data is, that decodes to a
- * placeholder (cGFzc3dvcmQK is "password\n").
+ * placeholder (cGFzc3dvcmQK is "password\n"). Base64 of other words stays a password.
  */
 function isEncodedPlaceholder(value: string): boolean {
-  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
-  const decoded = Buffer.from(value, 'base64').toString('utf8');
-  return /^[\x20-\x7e]+\n?$/.test(decoded) && isPlaceholder(decoded.trim());
+  const text = base64Text(value);
+  return text !== undefined && /^[\x20-\x7e]+$/.test(text) && isPlaceholder(text);
 }
 
 /**
@@ -82,10 +87,8 @@ function isEncodedPlaceholder(value: string): boolean {
  * generated token decodes to bytes, never to words.
  */
 function isEncodedWords(value: string): boolean {
-  const body = value.replace(/^[A-Za-z]{2,8}_(?=[A-Za-z0-9+/]{8})/, '');
-  if (body.length < 8 || body.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
-  const decoded = Buffer.from(body, 'base64').toString('latin1').trim();
-  return isPlaceholder(decoded) || /^[a-z]+(?:[_ .-][a-z]+)*$/i.test(decoded);
+  const text = base64Text(value.replace(/^[A-Za-z]{2,8}_(?=[A-Za-z0-9+/]{8})/, ''));
+  return text !== undefined && (isPlaceholder(text) || /^[a-z]+(?:[_ .-][a-z]+)*$/i.test(text));
 }
 
 /** Passwords: humans write them, so entropy is low; what matters is that it is a literal. */
