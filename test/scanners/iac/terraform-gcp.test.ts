@@ -47,6 +47,14 @@ resource "google_compute_instance" "vm" {
   name           = "vm"
   machine_type   = "e2-small"
   can_ip_forward = false
+  boot_disk {
+    initialize_params {
+      image = "debian-cloud/debian-12"
+    }
+  }
+  shielded_instance_config {
+    enable_secure_boot = true
+  }
   network_interface {
     subnetwork = google_compute_subnetwork.app.id
   }
@@ -102,6 +110,12 @@ resource "google_container_cluster" "main" {
   }
   workload_identity_config {
     workload_pool = "app-123456.svc.id.goog"
+  }
+  node_config {
+    image_type = "COS_CONTAINERD"
+    shielded_instance_config {
+      enable_secure_boot = true
+    }
   }
 }
 

@@ -1,12 +1,12 @@
 import { contains, isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseCidr, type Network } from '../../cidr.js';
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
-import type { Block } from '../hcl/ast.js';
+import type { Block, Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isTrueValue, label, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
-import { blocksMade, fieldsOf, fileInstance, sectionsIn, type Fields, type Instance } from './instances.js';
+import { blocksMade, fieldsOf, fileInstance, sectionsIn, settingAt, type Fields, type Instance } from './instances.js';
 
 /** A port setting of an allow block: "22", "1000-2000" or 22. Undefined when it cannot be read. */
 function portRange(value: Value): [number, number] | undefined {
@@ -506,6 +506,91 @@ const ipForwarding: TfRule = tfRule({
   },
 });
 
+/**
+ * Google's public image projects: their current images and families are UEFI images that
+ * support Shielded VM (Secure Boot, vTPM, integrity monitoring).
+ */
+const SHIELDED_IMAGE_PROJECTS = new Set(['centos-cloud', 'cos-cloud', 'debian-cloud', 'fedora-coreos-cloud', 'rhel-cloud', 'rhel-sap-cloud', 'rocky-linux-cloud', 'suse-cloud', 'suse-sap-cloud', 'ubuntu-os-cloud', 'ubuntu-os-pro-cloud', 'windows-cloud', 'windows-sql-cloud']);
+/** A bare image or family name the provider looks up in those projects (`debian-12`, `ubuntu-2204-lts`). */
+const PUBLIC_IMAGE_NAME = /^(?:centos|debian|rhel|sles|ubuntu|windows)-[a-z0-9-]*$/;
+
+/**
+ * Whether a boot image is known to support Shielded VM: an image or family of a public
+ * image project, written as `project/name`, `projects/project/global/images/...` (or its
+ * URL), a bare public family name, or a google_compute_image data source of such a
+ * project. Images dated before 2019 (`-v20180401`), made before Shielded VM, are not.
+ * Custom images and images that cannot be read are not known to.
+ */
+function supportsShieldedVm(input: TfInput, value: Value | undefined, expr: Expr | undefined): boolean {
+  if (typeof value === 'string') {
+    const image = value.trim();
+    const date = /-v(\d{8})[a-z]?$/.exec(image);
+    if (date && Number(date[1]) < 20190101) return false;
+    const project = /(?:^|\/)projects\/([a-z0-9-]+)\/global\/images\//.exec(image)?.[1] ?? /^([a-z0-9-]+)\/[a-z0-9-]+$/.exec(image)?.[1];
+    return project !== undefined ? SHIELDED_IMAGE_PROJECTS.has(project) : PUBLIC_IMAGE_NAME.test(image);
+  }
+  if (known(value)) return false;
+  const image = mentioned(input, expr).find((r) => r.kind === 'data' && r.type === 'google_compute_image');
+  const project = image ? valueOf(input, image.block, 'project') : undefined;
+  return typeof project === 'string' && SHIELDED_IMAGE_PROJECTS.has(project.trim());
+}
+
+/** The boot image of an instance (boot_disk.initialize_params.image) or a template (source_image of its boot disk, else its first), as read where its blocks are made. */
+function bootImage(vm: TfResource, file: Instance): { value: Value | undefined; expr: Expr | undefined } {
+  if (vm.type === 'google_compute_instance') {
+    const { attribute: a, value } = settingAt(vm.block, ['boot_disk', 'initialize_params', 'image'], file);
+    return { value, expr: a?.expr };
+  }
+  const disks = sectionsIn(vm.block, 'disk', file, { made: true });
+  const boot = disks.find((d) => isTrueValue(d.get('boot'))) ?? disks[0];
+  return { value: boot?.get('source_image'), expr: boot?.block ? attribute(boot.block, 'source_image')?.expr : undefined };
+}
+
+const SHIELDED_SETTINGS = [
+  { name: 'enable_secure_boot', off: 'turns Secure Boot off (enable_secure_boot = false): unsigned boot loaders, kernels and drivers can run' },
+  { name: 'enable_vtpm', off: 'turns the virtual TPM off (enable_vtpm = false): no measured boot, no integrity monitoring, no secrets sealed to the VM' },
+  { name: 'enable_integrity_monitoring', off: 'turns integrity monitoring off (enable_integrity_monitoring = false): a changed boot sequence goes unnoticed' },
+];
+
+const shieldedVmOff: TfRule = tfRule({
+  id: 'iac/tf-gcp-instance-shielded-vm-off',
+  title: 'VM instance without Shielded VM protections',
+  description:
+    'An instance or instance template does not turn Secure Boot on (shielded_instance_config.enable_secure_boot defaults to false), or turns the virtual TPM or integrity monitoring off (both on by default). Secure Boot refuses boot loaders, kernels and kernel modules that are not signed, so malware that gained root cannot persist as a bootkit or rootkit; the vTPM measures the boot, and integrity monitoring compares each boot with the known-good one and reports changes (CIS GCP 4.8). Shielded VM needs a UEFI image: a missing Secure Boot is reported only when the boot image is known to support it, an image or family of a Google public image project (debian-cloud, ubuntu-os-cloud, cos-cloud, rhel-cloud, windows-cloud...), written out or through a google_compute_image data source; custom images and images that cannot be read are left alone, and settings turned off are reported whatever the image. Low severity: a defence against persistence after a compromise of the VM, not a way in.',
+  remediation: 'Add shielded_instance_config { enable_secure_boot = true } and leave enable_vtpm and enable_integrity_monitoring at true; build custom images with UEFI support (guest OS feature UEFI_COMPATIBLE) and sign third-party kernel modules. The organisation policy constraints/compute.requireShieldedVm enforces it.',
+  severity: 'low',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [
+      '# expect\nresource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  boot_disk {\n    initialize_params {\n      image = "debian-cloud/debian-12"\n    }\n  }\n}\n',
+      'resource "google_compute_instance_template" "web" {\n  name_prefix  = "web-"\n  machine_type = "e2-small"\n  disk {\n    source_image = "projects/ubuntu-os-cloud/global/images/family/ubuntu-2204-lts"\n    boot         = true\n  }\n  shielded_instance_config {\n    enable_secure_boot          = true\n    # expect\n    enable_vtpm                 = false\n    # expect\n    enable_integrity_monitoring = false\n  }\n}\n',
+      'data "google_compute_image" "cos" {\n  family  = "cos-stable"\n  project = "cos-cloud"\n}\n\nresource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  boot_disk {\n    initialize_params {\n      image = data.google_compute_image.cos.self_link\n    }\n  }\n  # expect\n  shielded_instance_config {\n    enable_vtpm = true\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  boot_disk {\n    initialize_params {\n      image = "debian-cloud/debian-12"\n    }\n  }\n  shielded_instance_config {\n    enable_secure_boot = true\n  }\n}\n',
+      // A custom image may not be a UEFI image: Shielded VM cannot be asked of it.
+      'resource "google_compute_instance" "legacy" {\n  name         = "legacy"\n  machine_type = "e2-small"\n  boot_disk {\n    initialize_params {\n      image = "global/images/appliance-v3"\n    }\n  }\n}\n',
+      // A module's dynamic shielded_instance_config, made when var.enable_shielded_vm is true.
+      'variable "enable_shielded_vm" {\n  default = true\n}\nresource "google_compute_instance_template" "tpl" {\n  name_prefix  = "app-"\n  machine_type = "e2-small"\n  disk {\n    source_image = "debian-cloud/debian-12"\n    boot         = true\n  }\n  dynamic "shielded_instance_config" {\n    for_each = var.enable_shielded_vm ? [true] : []\n    content {\n      enable_secure_boot          = shielded_instance_config.value\n      enable_vtpm                 = true\n      enable_integrity_monitoring = true\n    }\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    const file = fileInstance(input);
+    for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) {
+      // Read where it is made: modules write shielded_instance_config as a dynamic block over a switch (var.enable_shielded_vm ? [true] : []).
+      for (const { name, off } of SHIELDED_SETTINGS) {
+        const { attribute: a, value, line } = settingAt(vm.block, ['shielded_instance_config', name], file);
+        if (a && isFalseValue(value)) yield { line, message: `${label(vm)} ${off}.`, resource: label(vm) };
+      }
+      const boot = settingAt(vm.block, ['shielded_instance_config', 'enable_secure_boot'], file);
+      if (boot.attribute && boot.value !== null) continue;
+      const image = bootImage(vm, file);
+      if (supportsShieldedVm(input, image.value, image.expr))
+        yield { line: boot.line, message: `${label(vm)} does not turn Secure Boot on (shielded_instance_config.enable_secure_boot defaults to false) although its image supports it: unsigned boot loaders, kernels and drivers can run.`, resource: label(vm) };
+    }
+  },
+});
+
 const DISK_TYPES = ['google_compute_disk', 'google_compute_region_disk', 'google_compute_instance', 'google_compute_snapshot', 'google_compute_image'];
 
 const plaintextDiskKey: TfRule = tfRule({
@@ -560,4 +645,5 @@ export const gcpComputeRules: readonly TfRule[] = [
   defaultServiceAccountFullAccess,
   ipForwarding,
   plaintextDiskKey,
+  shieldedVmOff,
 ];

@@ -1,4 +1,5 @@
 import { isWorld } from '../../cidr.js';
+import type { Block } from '../hcl/ast.js';
 import type { Hit } from '../../rule.js';
 import { attribute, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
@@ -210,6 +211,182 @@ const workloadIdentityOff: TfRule = tfRule({
   },
 });
 
+/**
+ * The node pools of Standard clusters, each with the block its node_config and management
+ * are read in: node pool resources, the node_pool blocks of clusters (those made) and, with
+ * `defaultPool`, the cluster itself for its default pool, which exists unless node_pool
+ * blocks replace it or remove_default_node_pool is true (or cannot be read).
+ */
+function nodePools(input: TfInput, { defaultPool = false } = {}): Array<{ owner: TfResource; pool: Block }> {
+  const file = fileInstance(input);
+  const out: Array<{ owner: TfResource; pool: Block }> = [];
+  for (const pool of resourcesOf(input, 'google_container_node_pool')) out.push({ owner: pool, pool: pool.block });
+  for (const cluster of clusters(input)) {
+    if (isAutopilot(input, cluster)) continue;
+    const pools = blocksMade(cluster.block, 'node_pool', file);
+    const remove = attribute(cluster.block, 'remove_default_node_pool');
+    const removed = remove && (isTrueValue(valueOf(input, cluster.block, 'remove_default_node_pool')) || !known(valueOf(input, cluster.block, 'remove_default_node_pool')));
+    if (defaultPool && pools.length === 0 && !removed) out.push({ owner: cluster, pool: cluster.block });
+    for (const pool of pools) out.push({ owner: cluster, pool });
+  }
+  return out;
+}
+
+/** Logging or monitoring of a GKE cluster: its setting names, and what a finding says it loses. */
+interface Telemetry {
+  kind: 'logging' | 'monitoring';
+  loses: string;
+}
+
+/**
+ * Where a Standard cluster turns its logging or monitoring off: `<kind>_service = "none"`,
+ * the legacy Stackdriver service (`logging.googleapis.com`, decommissioned in 2021; low
+ * severity), or `<kind>_config { enable_components = [] }` (a config that enables no
+ * component). Both settings are read where their blocks are made (settingAt); values that
+ * cannot be read are left alone. Autopilot clusters cannot turn either off.
+ */
+function* telemetryOff(input: TfInput, { kind, loses }: Telemetry): Generator<Hit> {
+  const file = fileInstance(input);
+  for (const cluster of clusters(input)) {
+    if (isAutopilot(input, cluster)) continue;
+    const service = settingAt(cluster.block, [`${kind}_service`], file);
+    const name = typeof service.value === 'string' ? service.value.trim().toLowerCase() : undefined;
+    if (service.attribute && name === 'none') yield { line: service.line, message: `${label(cluster)} turns Cloud ${kind === 'logging' ? 'Logging' : 'Monitoring'} off (${kind}_service = "none"): ${loses}.`, resource: label(cluster) };
+    else if (service.attribute && name === `${kind}.googleapis.com`)
+      yield { line: service.line, message: `${label(cluster)} uses the legacy Stackdriver ${kind} service (${kind}_service = "${kind}.googleapis.com"), decommissioned in 2021: use ${kind}.googleapis.com/kubernetes.`, resource: label(cluster), severity: 'low' };
+    const components = settingAt(cluster.block, [`${kind}_config`, 'enable_components'], file);
+    if (!components.attribute || !Array.isArray(components.value) || components.value.length > 0) continue;
+    // Managed Service for Prometheus still collects the workloads' metrics without the system ones.
+    if (kind === 'monitoring' && isTrueValue(settingAt(cluster.block, ['monitoring_config', 'managed_prometheus', 'enabled'], file).value)) continue;
+    yield { line: components.line, message: `${label(cluster)} enables no ${kind} component (${kind}_config.enable_components = []): ${loses}.`, resource: label(cluster) };
+  }
+}
+
+const loggingOff: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-logging-off',
+  title: 'GKE cluster logging turned off',
+  description:
+    'The Standard cluster sets logging_service = "none" or logging_config { enable_components = [] }, so Cloud Logging collects neither the logs of its containers nor those of its system components (kubelet, container runtime, node and control plane components). After an intrusion into a workload or a node there is then no record of what ran, what it printed and when; alerting on log-based metrics sees nothing (CIS GKE 5.7.1). Logging is on by default (logging.googleapis.com/kubernetes); the legacy Stackdriver service logging.googleapis.com, decommissioned in 2021, is reported at low severity. Autopilot clusters always log.',
+  remediation: 'Remove logging_service = "none" (or set logging.googleapis.com/kubernetes) and give logging_config at least SYSTEM_COMPONENTS and WORKLOADS; reduce the volume with exclusion filters on the log router rather than by turning collection off.',
+  severity: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: [
+      'resource "google_container_cluster" "main" {\n  name            = "main"\n  location        = "europe-west1"\n  # expect\n  logging_service = "none"\n}\n',
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  logging_config {\n    # expect\n    enable_components = []\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n}\n',
+      'resource "google_container_cluster" "main" {\n  name            = "main"\n  location        = "europe-west1"\n  logging_service = "logging.googleapis.com/kubernetes"\n  logging_config {\n    enable_components = ["SYSTEM_COMPONENTS", "WORKLOADS"]\n  }\n}\n',
+      // A module's dynamic logging_config, made only when components are given: none given keeps the default.
+      'variable "logging_enabled_components" {\n  default = []\n}\nresource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  dynamic "logging_config" {\n    for_each = length(var.logging_enabled_components) > 0 ? [1] : []\n    content {\n      enable_components = var.logging_enabled_components\n    }\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    yield* telemetryOff(input, { kind: 'logging', loses: 'the logs of its containers and system components are not kept' });
+  },
+});
+
+const monitoringOff: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-monitoring-off',
+  title: 'GKE cluster monitoring turned off',
+  description:
+    'The Standard cluster sets monitoring_service = "none" or monitoring_config { enable_components = [] }, so Cloud Monitoring collects no metrics of its nodes, pods and system components. Resource exhaustion, crash loops and unusual activity such as cryptomining show no signal and no alert fires (CIS GKE 5.7.1). Monitoring is on by default (monitoring.googleapis.com/kubernetes); the legacy Stackdriver service monitoring.googleapis.com, decommissioned in 2021, is reported too. A monitoring_config that enables no system component but keeps Managed Service for Prometheus on still collects metrics and is not reported. Autopilot clusters always collect metrics. Low severity: metrics help detect an incident but are not its record, which logging keeps.',
+  remediation: 'Remove monitoring_service = "none" (or set monitoring.googleapis.com/kubernetes) and give monitoring_config at least SYSTEM_COMPONENTS.',
+  severity: 'low',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: [
+      'resource "google_container_cluster" "main" {\n  name               = "main"\n  location           = "europe-west1"\n  # expect\n  monitoring_service = "none"\n}\n',
+      'resource "google_container_cluster" "main" {\n  name               = "main"\n  location           = "europe-west1"\n  # expect\n  monitoring_service = "monitoring.googleapis.com"\n}\n',
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  monitoring_config {\n    # expect\n    enable_components = []\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_container_cluster" "main" {\n  name               = "main"\n  location           = "europe-west1"\n  monitoring_service = "monitoring.googleapis.com/kubernetes"\n}\n',
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  monitoring_config {\n    enable_components = []\n    managed_prometheus {\n      enabled = true\n    }\n  }\n}\n',
+      'resource "google_container_cluster" "auto" {\n  name               = "auto"\n  location           = "europe-west1"\n  enable_autopilot   = true\n  monitoring_service = "none"\n}\n',
+    ],
+  },
+  *check(input) {
+    yield* telemetryOff(input, { kind: 'monitoring', loses: 'no metrics are collected and no alert can fire on them' });
+  },
+});
+
+const nodeImageNotCos: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-node-image-not-cos',
+  title: 'GKE nodes not on Container-Optimized OS',
+  description:
+    'node_config.image_type (of the default node pool, a node pool, or the defaults of auto-provisioned pools) is not a Container-Optimized OS image (COS_CONTAINERD, or the older COS): UBUNTU_CONTAINERD or a Windows image. Container-Optimized OS is built for running containers: a read-only root file system verified at boot, no package manager, a minimal set of services, and automatic patching with the node version. A general-purpose image has a larger attack surface, a writable system that malware can persist in, and packages that must be patched (CIS GKE 5.5.1). Left unset, image_type is COS_CONTAINERD and is not reported. Windows images are needed only for Windows containers; keep them to pools that run such workloads.',
+  remediation: 'Set image_type = "COS_CONTAINERD" (or remove it); keep Ubuntu or Windows node pools only for workloads that need them (kernel modules not available on COS, Windows containers), tainted so that other pods stay off them.',
+  severity: 'low',
+  cwe: ['CWE-1188'],
+  examples: {
+    positive: [
+      'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    # expect\n    image_type = "UBUNTU_CONTAINERD"\n  }\n}\n',
+      'resource "google_container_cluster" "main" {\n  name     = "main"\n  location = "europe-west1"\n  node_config {\n    # expect\n    image_type = "windows_ltsc_containerd"\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    image_type = "cos_containerd"\n  }\n}\n',
+      'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    machine_type = "e2-standard-4"\n  }\n}\n',
+      // The default node pool of a cluster that removes it is never used.
+      'resource "google_container_cluster" "main" {\n  name                     = "main"\n  location                 = "europe-west1"\n  remove_default_node_pool = true\n  initial_node_count       = 1\n  node_config {\n    image_type = "UBUNTU_CONTAINERD"\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const { owner, config } of nodeConfigs(input)) {
+      const { attribute: a, value } = settingAt(config, ['image_type'], fileInstance(input));
+      const image = typeof value === 'string' ? value.trim() : '';
+      if (!a || image === '' || image.toUpperCase().startsWith('COS')) continue;
+      yield { line: a.line, message: `${label(owner)} runs its nodes on ${image} instead of Container-Optimized OS (image_type).`, resource: label(owner) };
+    }
+  },
+});
+
+const shieldedNodesOff: TfRule = tfRule({
+  id: 'iac/tf-gcp-gke-shielded-nodes-off',
+  title: 'GKE Shielded Nodes or node Secure Boot off',
+  description:
+    'The Standard cluster sets enable_shielded_nodes = false, or a node pool (the default pool included) does not turn on Secure Boot (node_config.shielded_instance_config.enable_secure_boot, false by default) or turns integrity monitoring off. Shielded GKE Nodes give each node a verifiable identity: without them, an attacker who takes a node\'s bootstrap credentials from the metadata server (from a pod, or by server-side request forgery) can impersonate a node and obtain the credentials and secrets of the pods scheduled on it (CIS GKE 5.5.5); reported at medium. Secure Boot refuses unsigned boot components and kernel modules, so a rootkit cannot persist in the node, and integrity monitoring reports a boot sequence that changed (CIS GKE 5.5.6, 5.5.7): defence in depth after a compromise of the node, reported at low. Shielded Nodes are on by default (google provider 4.0 and later) and only enable_shielded_nodes = false is reported; Autopilot clusters always use them with Secure Boot.',
+  remediation: 'Remove enable_shielded_nodes = false, and set node_config { shielded_instance_config { enable_secure_boot = true } } on every node pool (integrity monitoring is on unless turned off). Third-party unsigned kernel modules do not load with Secure Boot: use signed ones.',
+  severity: 'medium',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [
+      'resource "google_container_cluster" "main" {\n  name                  = "main"\n  location              = "europe-west1"\n  # expect\n  enable_shielded_nodes = false\n  node_config {\n    shielded_instance_config {\n      enable_secure_boot = true\n    }\n  }\n}\n',
+      '# expect\nresource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n}\n',
+      'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    shielded_instance_config {\n      # expect\n      enable_secure_boot          = false\n      # expect\n      enable_integrity_monitoring = false\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "google_container_cluster" "main" {\n  name                     = "main"\n  location                 = "europe-west1"\n  remove_default_node_pool = true\n  initial_node_count       = 1\n}\n\nresource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    shielded_instance_config {\n      enable_secure_boot = true\n    }\n  }\n}\n',
+      'resource "google_container_cluster" "auto" {\n  name             = "auto"\n  location         = "europe-west1"\n  enable_autopilot = true\n}\n',
+    ],
+  },
+  *check(input) {
+    const file = fileInstance(input);
+    for (const cluster of clusters(input)) {
+      if (isAutopilot(input, cluster)) continue;
+      const { attribute: a, value } = settingAt(cluster.block, ['enable_shielded_nodes'], file);
+      if (a && isFalseValue(value)) yield { line: a.line, message: `${label(cluster)} turns Shielded GKE Nodes off (enable_shielded_nodes = false): a pod that takes the node bootstrap credentials can impersonate a node.`, resource: label(cluster) };
+    }
+    // Secure Boot of every node pool, the default one included: off unless turned on.
+    for (const { owner, pool } of nodePools(input, { defaultPool: true })) {
+      const boot = settingAt(pool, ['node_config', 'shielded_instance_config', 'enable_secure_boot'], file);
+      if (isTrueValue(boot.value) || (boot.attribute && !known(boot.value))) continue;
+      const what = boot.attribute && boot.value !== null ? 'sets enable_secure_boot = false' : 'does not turn Secure Boot on (enable_secure_boot defaults to false)';
+      yield { line: boot.line, message: `${label(owner)} ${what}${owner.block === pool ? ' for its default node pool' : ''}: its nodes boot unsigned components and load unsigned kernel modules.`, resource: label(owner), severity: 'low' };
+    }
+    // The defaults of auto-provisioned pools: only a written-out false (they apply only when auto-provisioning is on).
+    for (const cluster of clusters(input)) {
+      const boot = settingAt(cluster.block, ['cluster_autoscaling', 'auto_provisioning_defaults', 'shielded_instance_config', 'enable_secure_boot'], file);
+      if (boot.attribute && isFalseValue(boot.value)) yield { line: boot.line, message: `${label(cluster)} sets enable_secure_boot = false for auto-provisioned node pools.`, resource: label(cluster), severity: 'low' };
+    }
+    for (const { owner, config } of nodeConfigs(input)) {
+      const integrity = settingAt(config, ['shielded_instance_config', 'enable_integrity_monitoring'], file);
+      if (integrity.attribute && isFalseValue(integrity.value)) yield { line: integrity.line, message: `${label(owner)} turns integrity monitoring of its nodes off (enable_integrity_monitoring = false): a changed boot sequence goes unnoticed.`, resource: label(owner), severity: 'low' };
+    }
+  },
+});
+
 const autoUpgradeOff: TfRule = tfRule({
   id: 'iac/tf-gcp-gke-auto-upgrade-off',
   title: 'GKE node auto-upgrade disabled',
@@ -222,8 +399,7 @@ const autoUpgradeOff: TfRule = tfRule({
     negative: ['resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  management {\n    auto_repair  = true\n    auto_upgrade = true\n  }\n}\n', 'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n}\n'],
   },
   *check(input) {
-    const pools = [...resourcesOf(input, 'google_container_node_pool').map((p) => ({ owner: p, pool: p.block })), ...clusters(input).flatMap((c) => blocksMade(c.block, 'node_pool', fileInstance(input)).map((pool) => ({ owner: c, pool })))];
-    for (const { owner, pool } of pools) {
+    for (const { owner, pool } of nodePools(input)) {
       // Read where it is made: an auto_upgrade = false in a dynamic management whose for_each is known empty does not apply (auto-upgrade stays on).
       const { attribute: a, value } = settingAt(pool, ['management', 'auto_upgrade'], fileInstance(input));
       if (a && isFalseValue(value)) yield { line: a.line, message: `${label(owner)} turns node auto-upgrade off.`, resource: label(owner) };
@@ -231,4 +407,4 @@ const autoUpgradeOff: TfRule = tfRule({
   },
 });
 
-export const gcpGkeRules: readonly TfRule[] = [legacyAbac, legacyAuth, publicControlPlane, publicNodes, networkPolicyOff, workloadIdentityOff, autoUpgradeOff];
+export const gcpGkeRules: readonly TfRule[] = [legacyAbac, legacyAuth, publicControlPlane, publicNodes, networkPolicyOff, workloadIdentityOff, autoUpgradeOff, loggingOff, monitoringOff, nodeImageNotCos, shieldedNodesOff];
