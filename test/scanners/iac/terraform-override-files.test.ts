@@ -46,7 +46,7 @@ describe('Terraform override files', () => {
     assert.deepEqual(
       result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`),
       [
-        'override.tf:18 override of resource "google_storage_bucket" "orphan", which no other file of the directory declares (Terraform refuses it): not checked',
+        'override.tf:24 override of resource "google_storage_bucket" "orphan", which no other file of the directory declares (Terraform refuses it): not checked',
         'providers_override.tf:7 override of provider "aws", which no other file of the directory declares (Terraform refuses it): not checked',
       ],
     );
