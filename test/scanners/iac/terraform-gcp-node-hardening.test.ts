@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { enabledVariable, findingsOf, lines, linesOf, unmadeDynamic } from '../../helpers/iac-lines.js';
+import { enabledVariable, findingsOf, lines, linesOf, messagesOf, unmadeDynamic } from '../../helpers/iac-lines.js';
 
 /** `line severity` of each finding of one rule. */
 const graded = (ruleId: string, source: string) => findingsOf(ruleId, source).map((f) => `${f.location.startLine} ${f.severity}`);
@@ -108,6 +108,11 @@ describe('Terraform GCP: Shielded GKE nodes', () => {
     assert.deepEqual(graded(RULE, cluster()), ['1 low']);
     assert.deepEqual(graded(RULE, pool('machine_type = "e2-standard-4"')), ['4 low']);
     assert.deepEqual(graded(RULE, pool('shielded_instance_config {', '  enable_integrity_monitoring = true', '}')), ['5 low']);
+  });
+
+  it('names the default node pool only for a cluster\'s own node_config', () => {
+    assert.deepEqual(messagesOf(RULE, cluster()), ['google_container_cluster.c does not turn Secure Boot on (enable_secure_boot defaults to false) for its default node pool: its nodes boot unsigned components and load unsigned kernel modules.']);
+    assert.deepEqual(messagesOf(RULE, pool('shielded_instance_config {', '  enable_secure_boot = false', '}')), ['google_container_node_pool.p sets enable_secure_boot = false: its nodes boot unsigned components and load unsigned kernel modules.']);
   });
 
   it('leaves Shielded Nodes on, Secure Boot on or unreadable, and Autopilot clusters alone', () => {

@@ -217,16 +217,16 @@ const workloadIdentityOff: TfRule = tfRule({
  * `defaultPool`, the cluster itself for its default pool, which exists unless node_pool
  * blocks replace it or remove_default_node_pool is true (or cannot be read).
  */
-function nodePools(input: TfInput, { defaultPool = false } = {}): Array<{ owner: TfResource; pool: Block }> {
+function nodePools(input: TfInput, { defaultPool = false } = {}): Array<{ owner: TfResource; pool: Block; isDefault?: true }> {
   const file = fileInstance(input);
-  const out: Array<{ owner: TfResource; pool: Block }> = [];
+  const out: Array<{ owner: TfResource; pool: Block; isDefault?: true }> = [];
   for (const pool of resourcesOf(input, 'google_container_node_pool')) out.push({ owner: pool, pool: pool.block });
   for (const cluster of clusters(input)) {
     if (isAutopilot(input, cluster)) continue;
     const pools = blocksMade(cluster.block, 'node_pool', file);
     const remove = attribute(cluster.block, 'remove_default_node_pool');
     const removed = remove && (isTrueValue(valueOf(input, cluster.block, 'remove_default_node_pool')) || !known(valueOf(input, cluster.block, 'remove_default_node_pool')));
-    if (defaultPool && pools.length === 0 && !removed) out.push({ owner: cluster, pool: cluster.block });
+    if (defaultPool && pools.length === 0 && !removed) out.push({ owner: cluster, pool: cluster.block, isDefault: true });
     for (const pool of pools) out.push({ owner: cluster, pool });
   }
   return out;
@@ -319,7 +319,7 @@ const nodeImageNotCos: TfRule = tfRule({
     'node_config.image_type (of the default node pool, a node pool, or the defaults of auto-provisioned pools) is not a Container-Optimized OS image (COS_CONTAINERD, or the older COS): UBUNTU_CONTAINERD or a Windows image. Container-Optimized OS is built for running containers: a read-only root file system verified at boot, no package manager, a minimal set of services, and automatic patching with the node version. A general-purpose image has a larger attack surface, a writable system that malware can persist in, and packages that must be patched (CIS GKE 5.5.1). Left unset, image_type is COS_CONTAINERD and is not reported. Windows images are needed only for Windows containers; keep them to pools that run such workloads.',
   remediation: 'Set image_type = "COS_CONTAINERD" (or remove it); keep Ubuntu or Windows node pools only for workloads that need them (kernel modules not available on COS, Windows containers), tainted so that other pods stay off them.',
   severity: 'low',
-  cwe: ['CWE-1188'],
+  cwe: ['CWE-693'],
   examples: {
     positive: [
       'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    # expect\n    image_type = "UBUNTU_CONTAINERD"\n  }\n}\n',
@@ -369,11 +369,11 @@ const shieldedNodesOff: TfRule = tfRule({
       if (a && isFalseValue(value)) yield { line: a.line, message: `${label(cluster)} turns Shielded GKE Nodes off (enable_shielded_nodes = false): a pod that takes the node bootstrap credentials can impersonate a node.`, resource: label(cluster) };
     }
     // Secure Boot of every node pool, the default one included: off unless turned on.
-    for (const { owner, pool } of nodePools(input, { defaultPool: true })) {
+    for (const { owner, pool, isDefault } of nodePools(input, { defaultPool: true })) {
       const boot = settingAt(pool, ['node_config', 'shielded_instance_config', 'enable_secure_boot'], file);
       if (isTrueValue(boot.value) || (boot.attribute && !known(boot.value))) continue;
       const what = boot.attribute && boot.value !== null ? 'sets enable_secure_boot = false' : 'does not turn Secure Boot on (enable_secure_boot defaults to false)';
-      yield { line: boot.line, message: `${label(owner)} ${what}${owner.block === pool ? ' for its default node pool' : ''}: its nodes boot unsigned components and load unsigned kernel modules.`, resource: label(owner), severity: 'low' };
+      yield { line: boot.line, message: `${label(owner)} ${what}${isDefault ? ' for its default node pool' : ''}: its nodes boot unsigned components and load unsigned kernel modules.`, resource: label(owner), severity: 'low' };
     }
     // The defaults of auto-provisioned pools: only a written-out false (they apply only when auto-provisioning is on).
     for (const cluster of clusters(input)) {
