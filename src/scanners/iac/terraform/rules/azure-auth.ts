@@ -1,8 +1,10 @@
+import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { label, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { attribute, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { isLiteralSecretValue } from '../../secret-names.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, instancesOf, sectionsIn } from './instances.js';
-import { defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, sectionAt, setting, text, unreadable, type Setting } from './azure-common.js';
+import { defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, sectionAt, sectionsAt, setting, text, unreadable, type Setting } from './azure-common.js';
 
 /**
  * Key-based (local) authentication of the azurerm data and messaging services. Each
@@ -207,4 +209,84 @@ const appBasicAuth: TfRule = tfRule({
   },
 });
 
-export const azureAuthRules: readonly TfRule[] = [storageSharedKey, localAuth, appBasicAuth];
+/**
+ * Where the azurerm resources keep an administrator's password: the blocks on the way to
+ * it (none for a top-level argument) and its names (the write-only `_wo` form of azurerm 4
+ * stays out of the state, but not out of the file).
+ */
+const ADMIN_PASSWORDS: ReadonlyArray<{ types: readonly string[]; path: readonly string[]; names: readonly string[] }> = [
+  {
+    types: [
+      'azurerm_mssql_server',
+      'azurerm_sql_server',
+      'azurerm_mssql_managed_instance',
+      'azurerm_postgresql_server',
+      'azurerm_postgresql_flexible_server',
+      'azurerm_mysql_server',
+      'azurerm_mysql_flexible_server',
+      'azurerm_mariadb_server',
+      'azurerm_cosmosdb_postgresql_cluster',
+    ],
+    path: [],
+    names: ['administrator_login_password', 'administrator_password', 'administrator_login_password_wo', 'administrator_password_wo'],
+  },
+  { types: ['azurerm_synapse_workspace'], path: [], names: ['sql_administrator_login_password'] },
+  {
+    types: ['azurerm_linux_virtual_machine', 'azurerm_windows_virtual_machine', 'azurerm_linux_virtual_machine_scale_set', 'azurerm_windows_virtual_machine_scale_set'],
+    path: [],
+    names: ['admin_password'],
+  },
+  { types: ['azurerm_virtual_machine', 'azurerm_virtual_machine_scale_set'], path: ['os_profile'], names: ['admin_password'] },
+  { types: ['azurerm_orchestrated_virtual_machine_scale_set'], path: ['os_profile', 'linux_configuration'], names: ['admin_password'] },
+  { types: ['azurerm_orchestrated_virtual_machine_scale_set'], path: ['os_profile', 'windows_configuration'], names: ['admin_password'] },
+  { types: ['azurerm_kubernetes_cluster'], path: ['windows_profile'], names: ['admin_password'] },
+];
+
+/** A string written out in the argument itself, without interpolation (not read through a variable or a local). */
+const writtenOut = (expr: Expr): boolean => expr.kind === 'template' && expr.parts.every((p) => p.kind === 'text');
+
+const hardcodedAdminPassword: TfRule = tfRule({
+  id: 'iac/tf-azure-hardcoded-password',
+  title: 'Administrator password written in the configuration',
+  description:
+    'The administrator password of a database server (administrator_login_password or administrator_password of SQL, PostgreSQL, MySQL and MariaDB servers, a SQL managed instance, a Synapse workspace), a virtual machine or scale set (admin_password, also in os_profile) or the Windows nodes of an AKS cluster is a literal: written in the argument, or given by a variable default, a local or a .tfvars file that the configuration holds. It is in version control, in every clone, fork, CI log and plan of the repository and in the state file; whoever reads any of them can log in as the administrator of the server or machine (on a database server with a public endpoint, from anywhere), and changing it means changing code. Written in the argument it is reported at high severity; read through a variable default or a local, which a deployment may override, at medium. Variables without a default, references (random_password.x.result, a Key Vault secret) and placeholders are not reported. The password itself is never printed.',
+  remediation:
+    'Generate the password (random_password) or read it from Key Vault (data "azurerm_key_vault_secret"), or pass it as a sensitive variable without a default; better, use Entra ID authentication (azuread_administrator with azuread_authentication_only = true, SSH keys and Entra ID login for machines). Change the password that was committed: it stays in the history.',
+  severity: 'high',
+  cwe: ['CWE-798'],
+  examples: {
+    positive: [
+      'resource "azurerm_mssql_server" "db" {\n  name                         = "orders"\n  version                      = "12.0"\n  administrator_login          = "sqladmin"\n  # expect\n  administrator_login_password = "not-a-real-Pass-1234"\n}\n',
+      'resource "azurerm_windows_virtual_machine" "vm" {\n  name           = "vm"\n  size           = "Standard_B2s"\n  admin_username = "azureuser"\n  # expect\n  admin_password = "not-a-real-Pass-1234"\n}\n',
+      'resource "azurerm_virtual_machine" "vm" {\n  name    = "vm"\n  vm_size = "Standard_B2s"\n  os_profile {\n    computer_name  = "vm"\n    admin_username = "azureuser"\n    # expect\n    admin_password = "not-a-real-Pass-1234"\n  }\n}\n',
+      'variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "not-a-real-Pass-1234"\n}\n\nresource "azurerm_postgresql_flexible_server" "db" {\n  name                   = "orders"\n  administrator_login    = "pgadmin"\n  # expect\n  administrator_password = var.db_password\n}\n',
+    ],
+    negative: [
+      'resource "random_password" "db" {\n  length = 24\n}\n\nresource "azurerm_mssql_server" "db" {\n  name                         = "orders"\n  version                      = "12.0"\n  administrator_login          = "sqladmin"\n  administrator_login_password = random_password.db.result\n}\n',
+      'variable "admin_password" {\n  type      = string\n  sensitive = true\n}\n\nresource "azurerm_linux_virtual_machine" "vm" {\n  name           = "vm"\n  size           = "Standard_B2s"\n  admin_username = "azureuser"\n  admin_password = var.admin_password\n}\n',
+      'resource "azurerm_mysql_flexible_server" "db" {\n  name                         = "orders"\n  administrator_login          = "dbadmin"\n  administrator_login_password = data.azurerm_key_vault_secret.db.value\n}\n',
+      'resource "azurerm_mssql_server" "db" {\n  name                         = "orders"\n  version                      = "12.0"\n  administrator_login_password = "<your-password>"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const place of ADMIN_PASSWORDS) {
+      for (const resource of resourcesOf(input, ...place.types)) {
+        const owners = place.path.length === 0 ? [resource.block] : sectionsAt(input, resource.block, ...place.path);
+        for (const owner of owners) {
+          const found = setting(input, resource, owner, place.names);
+          const value = found?.values.find((v): v is string => typeof v === 'string' && isLiteralSecretValue(v, found.name));
+          if (!found || value === undefined) continue;
+          const block = 'instance' in owner ? owner.block : owner;
+          const literal = writtenOut(attribute(block, found.name)!.expr);
+          const where = literal ? 'a password written in the file' : 'a password written in the configuration (a variable default, a local or a .tfvars file)';
+          yield {
+            ...finding(resource, found.line, `${label(resource)} sets ${found.name} to ${where}: whoever reads the repository or the state can log in as its administrator.`, literal ? undefined : 'medium'),
+            secret: value,
+          };
+        }
+      }
+    }
+  },
+});
+
+export const azureAuthRules: readonly TfRule[] = [storageSharedKey, localAuth, appBasicAuth, hardcodedAdminPassword];
