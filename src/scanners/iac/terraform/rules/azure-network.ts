@@ -3,7 +3,7 @@ import { sensitivePortsInRange } from '../../ports.js';
 import type { Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, label, mentioned, resourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { finding, noPublicEndpoint, publicAccessOff, text } from './azure-common.js';
+import { finding, holds, isOff, noPublicEndpoint, publicAccessOff, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, fieldsOf, fileInstance, sectionsIn, valueIn, type Fields } from './instances.js';
 
@@ -374,4 +374,91 @@ const nicPublicIp: TfRule = tfRule({
   },
 });
 
-export const azureNetworkRules: readonly TfRule[] = [nsgOpenToInternet, nsgWidePrivate, nsgBroadPublic, firewallRange, nicPublicIp];
+/** The Application Gateway tiers that have a web application firewall. */
+const WAF_TIERS = new Set(['waf', 'waf_v2']);
+
+/**
+ * Whether a WAF policy is attached anywhere in the gateway: firewall_policy_id on the
+ * gateway, on a listener or on a path rule (a value that cannot be read counts, null and
+ * "" do not).
+ */
+function wafPolicyAttached(input: TfInput, gateway: TfResource): boolean {
+  const owners = [
+    gateway.block,
+    ...sectionsAt(input, gateway.block, 'http_listener'),
+    ...sectionsAt(input, gateway.block, 'url_path_map', 'path_rule'),
+  ];
+  return owners.some((owner) => {
+    const policy = setting(input, gateway, owner, ['firewall_policy_id']);
+    return unreadable(policy) || holds(policy, (v) => typeof v === 'string' && v.trim() !== '');
+  });
+}
+
+/**
+ * Whether every frontend of the gateway is known to be private: no frontend_ip_configuration
+ * names a public IP address (one that cannot be read counts as public).
+ */
+function privateFrontendsOnly(input: TfInput, gateway: TfResource): boolean {
+  const frontends = sectionsAt(input, gateway.block, 'frontend_ip_configuration');
+  return frontends.length > 0 && frontends.every((frontend) => {
+    const ip = setting(input, gateway, frontend, ['public_ip_address_id']);
+    return !ip || ip.values.every((v) => v === null || (typeof v === 'string' && v.trim() === ''));
+  });
+}
+
+const appGatewayWaf: TfRule = tfRule({
+  id: 'iac/tf-azure-app-gateway-no-waf',
+  title: 'Application Gateway without a web application firewall',
+  description:
+    'An Application Gateway passes requests to its backends without a web application firewall: its sku tier is Standard, Standard_v2 or Basic (tiers without a WAF) and no WAF policy is attached (firewall_policy_id), or its WAF is turned off (waf_configuration { enabled = false }, or an azurerm_web_application_firewall_policy with policy_settings { enabled = false }) or only logs (firewall_mode or the mode of the policy = "Detection", reported at low severity). SQL injection, cross-site scripting, path traversal, known exploit payloads and bots then reach the applications behind it unfiltered, and the gateway is usually their only way in from the internet. A gateway whose frontends all have private addresses only is reported at low severity: only the network behind it reaches it.',
+  remediation:
+    'Use the WAF_v2 tier with an azurerm_web_application_firewall_policy (firewall_policy_id) in Prevention mode with the OWASP / Microsoft default rule set, or put a WAF in front of it (Front Door with a WAF policy).',
+  severity: 'medium',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [
+      'resource "azurerm_application_gateway" "web" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  sku {\n    name     = "Standard_v2"\n    # expect\n    tier     = "Standard_v2"\n    capacity = 2\n  }\n  frontend_ip_configuration {\n    name                 = "public"\n    public_ip_address_id = azurerm_public_ip.web.id\n  }\n}\n',
+      'resource "azurerm_application_gateway" "web" {\n  name = "web"\n  sku {\n    name     = "WAF_v2"\n    tier     = "WAF_v2"\n    capacity = 2\n  }\n  waf_configuration {\n    # expect\n    enabled          = false\n    firewall_mode    = "Prevention"\n    rule_set_version = "3.2"\n  }\n}\n',
+      'resource "azurerm_application_gateway" "web" {\n  name = "web"\n  sku {\n    name     = "WAF_Medium"\n    tier     = "WAF"\n    capacity = 2\n  }\n  waf_configuration {\n    enabled          = true\n    # expect\n    firewall_mode    = "Detection"\n    rule_set_version = "3.0"\n  }\n}\n',
+      'resource "azurerm_web_application_firewall_policy" "web" {\n  name = "web"\n  policy_settings {\n    # expect\n    enabled = false\n  }\n  managed_rules {\n    managed_rule_set {\n      version = "3.2"\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_application_gateway" "web" {\n  name               = "web"\n  firewall_policy_id = azurerm_web_application_firewall_policy.web.id\n  sku {\n    name     = "WAF_v2"\n    tier     = "WAF_v2"\n    capacity = 2\n  }\n}\n',
+      'resource "azurerm_application_gateway" "web" {\n  name = "web"\n  sku {\n    name     = "WAF_v2"\n    tier     = "WAF_v2"\n    capacity = 2\n  }\n  waf_configuration {\n    enabled          = true\n    firewall_mode    = "Prevention"\n    rule_set_version = "3.2"\n  }\n}\n',
+      'variable "sku_tier" {\n  type = string\n}\n\nresource "azurerm_application_gateway" "web" {\n  name = "web"\n  sku {\n    name     = var.sku_tier\n    tier     = var.sku_tier\n    capacity = 2\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const gateway of resourcesOf(input, 'azurerm_application_gateway')) {
+      const sku = sectionAt(input, gateway.block, 'sku');
+      const tier = sku ? setting(input, gateway, sku, ['tier']) : undefined;
+      if (!tier || unreadable(tier)) continue;
+      const waf = sectionAt(input, gateway.block, 'waf_configuration');
+      const internal = privateFrontendsOnly(input, gateway);
+      const severity = internal ? 'low' : undefined;
+      const reach = internal ? 'requests from the network reach its backends unfiltered' : 'requests from the internet reach its backends unfiltered';
+      if (holds(tier, (v) => !WAF_TIERS.has(text(v) ?? ''))) {
+        if (wafPolicyAttached(input, gateway)) continue;
+        const shown = tier.values.find((v) => typeof v === 'string');
+        yield finding(gateway, tier.line, `${label(gateway)} uses the ${String(shown)} tier, which has no web application firewall: ${reach}.`, severity);
+        continue;
+      }
+      if (!waf || wafPolicyAttached(input, gateway)) continue;
+      const enabled = setting(input, gateway, waf, ['enabled']);
+      const mode = setting(input, gateway, waf, ['firewall_mode']);
+      if (holds(enabled, isOff)) yield finding(gateway, enabled.line, `${label(gateway)} turns its web application firewall off: ${reach}.`, severity);
+      else if (holds(mode, (v) => text(v) === 'detection')) yield finding(gateway, mode.line, `${label(gateway)} runs its web application firewall in Detection mode: attacks are logged, not blocked.`, 'low');
+    }
+    // The policy a gateway (or Front Door's regional sibling) attaches: turned off, or only logging.
+    for (const policy of resourcesOf(input, 'azurerm_web_application_firewall_policy')) {
+      const settings = sectionAt(input, policy.block, 'policy_settings');
+      if (!settings) continue;
+      const enabled = setting(input, policy, settings, ['enabled']);
+      const mode = setting(input, policy, settings, ['mode']);
+      if (holds(enabled, isOff)) yield finding(policy, enabled.line, `${label(policy)} turns the web application firewall off for every gateway, listener and path it is attached to.`);
+      else if (holds(mode, (v) => text(v) === 'detection')) yield finding(policy, mode.line, `${label(policy)} runs in Detection mode: attacks are logged, not blocked.`, 'low');
+    }
+  },
+});
+
+export const azureNetworkRules: readonly TfRule[] = [nsgOpenToInternet, nsgWidePrivate, nsgBroadPublic, firewallRange, nicPublicIp, appGatewayWaf];
