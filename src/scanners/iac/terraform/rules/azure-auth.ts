@@ -4,7 +4,7 @@ import { attribute, label, resourcesOf, type TfInput, type TfResource } from '..
 import { isLiteralSecretValue } from '../../secret-names.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, instancesOf, sectionsIn } from './instances.js';
-import { defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, sectionAt, sectionsAt, setting, text, unreadable, type Setting } from './azure-common.js';
+import { APP_TYPES, defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, sectionAt, sectionsAt, setting, text, unreadable, type Setting } from './azure-common.js';
 
 /**
  * Key-based (local) authentication of the azurerm data and messaging services. Each
@@ -289,4 +289,43 @@ const hardcodedAdminPassword: TfRule = tfRule({
   },
 });
 
-export const azureAuthRules: readonly TfRule[] = [storageSharedKey, localAuth, appBasicAuth, hardcodedAdminPassword];
+const appAuthentication: TfRule = tfRule({
+  id: 'iac/tf-azure-app-service-auth-disabled',
+  title: 'Web or function app without App Service authentication',
+  description:
+    'A web or function app (azurerm_linux_/windows_web_app, azurerm_linux_/windows_function_app, their slots, or azurerm_app_service / azurerm_function_app) has no built-in authentication ("Easy Auth"): no auth_settings or auth_settings_v2 block, auth_settings { enabled = false }, or auth_settings_v2 with auth_enabled = false or left unset (its default is false). App Service then passes every request to the code, so whatever the application does not check itself is open to anyone who reaches its address, deployment slots and function endpoints included. Many applications authenticate on their own (a login page, JWT validation, function keys, a gateway in front) or are public on purpose, so this is reported at low severity, as a reminder to confirm which one applies.',
+  remediation:
+    'Turn on authentication with auth_settings_v2 { auth_enabled = true, require_authentication = true, unauthenticated_action = "RedirectToLoginPage" (or "Return401") } and an identity provider (active_directory_v2 with the app registration), or confirm that the application (or the gateway in front of it) authenticates every request.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      '# expect\nresource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  https_only      = true\n  site_config {}\n}\n',
+      'resource "azurerm_app_service" "web" {\n  name                = "web"\n  app_service_plan_id = azurerm_app_service_plan.web.id\n  auth_settings {\n    # expect\n    enabled = false\n  }\n}\n',
+      'resource "azurerm_windows_function_app" "fn" {\n  name            = "fn"\n  service_plan_id = azurerm_service_plan.fn.id\n  site_config {}\n  # expect\n  auth_settings_v2 {\n    login {}\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_linux_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {}\n  auth_settings_v2 {\n    auth_enabled           = true\n    require_authentication = true\n    active_directory_v2 {\n      client_id            = var.client_id\n      tenant_auth_endpoint = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0"\n    }\n    login {}\n  }\n}\n',
+      'resource "azurerm_function_app" "fn" {\n  name                = "fn"\n  app_service_plan_id = azurerm_app_service_plan.fn.id\n  auth_settings {\n    enabled = true\n  }\n}\n',
+      'variable "auth_enabled" {\n  type = bool\n}\n\nresource "azurerm_windows_web_app" "web" {\n  name            = "web"\n  service_plan_id = azurerm_service_plan.web.id\n  site_config {}\n  auth_settings {\n    enabled = var.auth_enabled\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, ...APP_TYPES)) {
+      const v1 = sectionsAt(input, resource.block, 'auth_settings').map((owner) => ({ owner, flag: setting(input, resource, owner, ['enabled']) }));
+      const v2 = sectionsAt(input, resource.block, 'auth_settings_v2').map((owner) => ({ owner, flag: setting(input, resource, owner, ['auth_enabled']) }));
+      // On, or not known to be off, in either generation of the settings: authenticated, or not to be told.
+      if (v1.some(({ flag }) => !flag || unreadable(flag) || holds(flag, isOn))) continue;
+      if (v2.some(({ flag }) => unreadable(flag) || holds(flag, isOn))) continue;
+      const off = [...v1, ...v2].find(({ flag }) => holds(flag, isOff));
+      const unset = v2.find(({ flag }) => defaulted(flag));
+      const why = 'anyone who reaches it is served, unless the application authenticates requests itself';
+      if (off?.flag) yield finding(resource, off.flag.line, `${label(resource)} turns App Service authentication off (${off.flag.name} = false): ${why}.`);
+      else if (unset) yield finding(resource, unset.flag?.line ?? unset.owner.line, `${label(resource)} does not set auth_settings_v2.auth_enabled = true (the default is false): ${why}.`);
+      else yield finding(resource, resource.block.line, `${label(resource)} has no App Service authentication (auth_settings or auth_settings_v2): ${why}.`);
+    }
+  },
+});
+
+export const azureAuthRules: readonly TfRule[] = [storageSharedKey, localAuth, appBasicAuth, hardcodedAdminPassword, appAuthentication];
