@@ -460,4 +460,37 @@ const keyVaultPurge: TfRule = tfRule({
   },
 });
 
-export const azureDataRules: readonly TfRule[] = [dbPublicAccess, containerPublic, accountPublicAccess, cleartextAllowed, tlsBelow12, networkDefaultAllow, keyVaultPurge];
+const keyVaultExpiry: TfRule = tfRule({
+  id: 'iac/tf-azure-key-vault-no-expiration',
+  title: 'Key Vault key or secret without an expiration date',
+  description:
+    'An azurerm_key_vault_key or azurerm_key_vault_secret has no expiration_date (and a key has no rotation_policy with expire_after), so it stays valid for ever. Nothing then forces the key or secret to be rotated: one that leaked (a connection string copied to a laptop, a key exported before the vault was locked down) keeps working for as long as it is not replaced by hand, and Azure Policy and Defender for Cloud cannot flag it as due. This is a hygiene gap rather than an exposure, reported at low severity.',
+  remediation:
+    'Set expiration_date (an RFC 3339 date) on each secret and key and rotate before it, or give keys a rotation_policy with expire_after and automatic { time_before_expiry }, so that a new version is made and the old one expires on its own.',
+  severity: 'low',
+  cwe: ['CWE-324'],
+  examples: {
+    positive: [
+      '# expect\nresource "azurerm_key_vault_secret" "db" {\n  name         = "db-connection"\n  value        = random_password.db.result\n  key_vault_id = azurerm_key_vault.app.id\n}\n',
+      '# expect\nresource "azurerm_key_vault_key" "cmk" {\n  name         = "cmk"\n  key_vault_id = azurerm_key_vault.app.id\n  key_type     = "RSA"\n  key_size     = 2048\n  key_opts     = ["wrapKey", "unwrapKey"]\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_key_vault_secret" "db" {\n  name            = "db-connection"\n  value           = random_password.db.result\n  key_vault_id    = azurerm_key_vault.app.id\n  expiration_date = "2027-12-31T00:00:00Z"\n}\n',
+      'resource "azurerm_key_vault_key" "cmk" {\n  name         = "cmk"\n  key_vault_id = azurerm_key_vault.app.id\n  key_type     = "RSA"\n  key_size     = 2048\n  key_opts     = ["wrapKey", "unwrapKey"]\n  rotation_policy {\n    expire_after         = "P90D"\n    notify_before_expiry = "P29D"\n    automatic {\n      time_before_expiry = "P30D"\n    }\n  }\n}\n',
+      'variable "expiration_date" {\n  type = string\n}\n\nresource "azurerm_key_vault_secret" "api" {\n  name            = "api"\n  value           = var.api_key\n  key_vault_id    = azurerm_key_vault.app.id\n  expiration_date = var.expiration_date\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_key_vault_key', 'azurerm_key_vault_secret')) {
+      const expiry = setting(input, resource, resource.block, ['expiration_date']);
+      if (!defaulted(expiry)) continue;
+      // A key's rotation policy that makes each version expire (expire_after) stands for the date.
+      const policies = resource.type === 'azurerm_key_vault_key' ? sectionsAt(input, resource.block, 'rotation_policy') : [];
+      if (policies.some((policy) => !defaulted(setting(input, resource, policy, ['expire_after'])))) continue;
+      const what = resource.type === 'azurerm_key_vault_key' ? 'key' : 'secret';
+      yield finding(resource, expiry?.line ?? resource.block.line, `${label(resource)} has no expiration_date${what === 'key' ? ' (nor a rotation_policy with expire_after)' : ''}: the ${what} stays valid until someone replaces it.`);
+    }
+  },
+});
+
+export const azureDataRules: readonly TfRule[] = [dbPublicAccess, containerPublic, accountPublicAccess, cleartextAllowed, tlsBelow12, networkDefaultAllow, keyVaultPurge, keyVaultExpiry];
