@@ -1,8 +1,9 @@
+import type { Hit } from '../../rule.js';
 import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, label, mentions, resourcesOf, moduleResourcesOf, textOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { always, finding, holds, isOff, sectionsAt, serverParameters, setting, text } from './azure-common.js';
+import { always, finding, holds, isOff, sectionsAt, serverParameters, setting, text, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance, valueIn } from './instances.js';
 
 /** The actions with which a principal can give itself (or anyone) any role, Owner included. */
@@ -172,11 +173,19 @@ const sqlAuditing: TfRule = tfRule({
   },
 });
 
+/** A finding for the alerts a threat detection policy turns off (disabled_alerts, a list that is not empty). */
+function* alertsOff(resource: TfResource, alerts: Setting | undefined): Generator<Hit> {
+  const names = alerts?.values.find((v): v is Value[] => Array.isArray(v) && v.some((a) => typeof a === 'string' && a.trim() !== ''));
+  if (!alerts || !names) return;
+  const shown = names.filter((a): a is string => typeof a === 'string' && a.trim() !== '');
+  yield finding(resource, alerts.line, `${label(resource)} turns off the threat detection alert${shown.length === 1 ? '' : 's'} ${shown.join(', ')}: those attacks on its databases raise no alert.`);
+}
+
 const threatDetection: TfRule = tfRule({
   id: 'iac/tf-azure-threat-detection-disabled',
   title: 'Threat detection or Microsoft Defender turned off',
   description:
-    'Threat detection is turned off for a database (threat_detection_policy { state = "Disabled" } or { enabled = false }, an azurerm_mssql_server_security_alert_policy with state = "Disabled"), or a Microsoft Defender for Cloud plan is set to the Free tier. Nobody is then alerted to SQL injection, brute-force logins, access from unusual locations or, for Defender plans, to attacks on the covered resources of the whole subscription.',
+    'Threat detection is turned off for a database (threat_detection_policy { state = "Disabled" } or { enabled = false }, an azurerm_mssql_server_security_alert_policy with state = "Disabled"), some of its alerts are (disabled_alerts, such as Sql_Injection or Data_Exfiltration), or a Microsoft Defender for Cloud plan is set to the Free tier. Nobody is then alerted to SQL injection, brute-force logins, access from unusual locations or, for Defender plans, to attacks on the covered resources of the whole subscription.',
   remediation: 'Enable threat detection (state = "Enabled" with email_addresses or email_account_admins) and set azurerm_security_center_subscription_pricing tier = "Standard" for the plans in use.',
   severity: 'low',
   cwe: ['CWE-778'],
@@ -187,12 +196,14 @@ const threatDetection: TfRule = tfRule({
       'resource "azurerm_postgresql_server" "db" {\n  name = "orders"\n  threat_detection_policy {\n    # expect\n    enabled = false\n  }\n}\n',
       'resource "azurerm_mssql_server_security_alert_policy" "db" {\n  resource_group_name = "data"\n  server_name         = azurerm_mssql_server.db.name\n  # expect\n  state               = "Disabled"\n}\n',
       'resource "azurerm_security_center_subscription_pricing" "sql" {\n  # expect\n  tier          = "Free"\n  resource_type = "SqlServers"\n}\n',
+      'resource "azurerm_mssql_server_security_alert_policy" "db" {\n  resource_group_name = "data"\n  server_name         = azurerm_mssql_server.db.name\n  state               = "Enabled"\n  # expect\n  disabled_alerts     = ["Sql_Injection", "Data_Exfiltration"]\n}\n',
     ],
     negative: [
       'variable "threat_detection_policy" {\n  default = { state = "Enabled", email_addresses = ["security@example.org"] }\n}\nresource "azurerm_mssql_database" "this" {\n  name      = "orders"\n  server_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/data/providers/Microsoft.Sql/servers/data"\n  dynamic "threat_detection_policy" {\n    for_each = var.threat_detection_policy != null ? [var.threat_detection_policy] : []\n    content {\n      state           = try(threat_detection_policy.value.state, "Enabled")\n      email_addresses = try(threat_detection_policy.value.email_addresses, [])\n    }\n  }\n}\n',
       'variable "threat_detection_policy" {\n  default = null\n}\nresource "azurerm_mssql_database" "this" {\n  name      = "orders"\n  server_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/data/providers/Microsoft.Sql/servers/data"\n  dynamic "threat_detection_policy" {\n    for_each = var.threat_detection_policy != null ? [var.threat_detection_policy] : []\n    content {\n      state           = try(threat_detection_policy.value.state, "Enabled")\n      email_addresses = try(threat_detection_policy.value.email_addresses, [])\n    }\n  }\n}\n',
       'resource "azurerm_mssql_database" "db" {\n  name      = "orders"\n  server_id = azurerm_mssql_server.db.id\n  threat_detection_policy {\n    state           = "Enabled"\n    email_addresses = ["security@example.org"]\n  }\n}\n',
       'resource "azurerm_security_center_subscription_pricing" "vms" {\n  tier          = "Standard"\n  resource_type = "VirtualMachines"\n}\n',
+      'resource "azurerm_mssql_server_security_alert_policy" "db" {\n  resource_group_name  = "data"\n  server_name          = azurerm_mssql_server.db.name\n  state                = "Enabled"\n  disabled_alerts      = []\n  email_account_admins = true\n}\n',
     ],
   },
   *check(input) {
@@ -202,11 +213,13 @@ const threatDetection: TfRule = tfRule({
       for (const policy of sectionsAt(input, resource.block, 'threat_detection_policy')) {
         const state = setting(input, resource, policy, ['state', 'enabled']);
         if (holds(state, disabled)) yield finding(resource, state.line, `${label(resource)} turns threat detection off: attacks on the database raise no alert.`);
+        else yield* alertsOff(resource, setting(input, resource, policy, ['disabled_alerts']));
       }
     }
     for (const resource of resourcesOf(input, 'azurerm_mssql_server_security_alert_policy', 'azurerm_sql_server_security_alert_policy')) {
       const state = setting(input, resource, resource.block, ['state']);
       if (holds(state, disabled)) yield finding(resource, state.line, `${label(resource)} turns the server's threat detection off: attacks on its databases raise no alert.`);
+      else yield* alertsOff(resource, setting(input, resource, resource.block, ['disabled_alerts']));
     }
     for (const resource of resourcesOf(input, 'azurerm_security_center_subscription_pricing')) {
       const tier = setting(input, resource, resource.block, ['tier']);
