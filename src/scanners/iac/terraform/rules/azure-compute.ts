@@ -1,5 +1,5 @@
 import { isWorld } from '../../cidr.js';
-import { asStrings, label, resourcesOf } from '../model.js';
+import { asStrings, label, referrers, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance } from './instances.js';
 import { APP_TYPES, HOSTED_APP_TYPES, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
@@ -131,6 +131,82 @@ const aksNetworkPolicy: TfRule = tfRule({
       const policy = setting(input, resource, profile, ['network_policy']);
       if (policy && !holds(policy, (v) => v === null || text(v) === 'none' || text(v) === '')) continue;
       yield finding(resource, policy?.line ?? profile.line, `${label(resource)} has no network policy engine: NetworkPolicies are ignored and every pod can reach every other pod.`);
+    }
+  },
+});
+
+/** A Kubernetes version (`1.18.14`, `"1.29"`) as [major, minor], or undefined when it cannot be read. */
+function kubernetesMinor(value: unknown): [number, number] | undefined {
+  const m = typeof value === 'string' ? /^v?(\d+)\.(\d+)/.exec(value.trim()) : undefined;
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** A Kubernetes version from which AKS refuses the dashboard add-on (1.19 and later). */
+function refusesDashboard(value: unknown): boolean {
+  const minor = kubernetesMinor(value);
+  return minor !== undefined && (minor[0] > 1 || minor[1] >= 19);
+}
+
+const aksDashboard: TfRule = tfRule({
+  id: 'iac/tf-azure-aks-dashboard-enabled',
+  title: 'AKS cluster with the Kubernetes dashboard add-on',
+  description:
+    'addon_profile { kube_dashboard { enabled = true } } (azurerm before 3.0) installs the Kubernetes dashboard in the cluster. The dashboard runs with a service account of broad rights and has been a classic way in: exposed with kubectl proxy, a port-forward or a LoadBalancer, it let anyone who reached it read secrets and run workloads, and its skip-login mode needs no credentials at all. AKS deprecated the add-on and refuses it from Kubernetes 1.19; a cluster whose kubernetes_version is 1.19 or later is not reported.',
+  remediation: 'Remove the kube_dashboard block (or set enabled = false), upgrade the cluster, and use the Kubernetes resource view of the Azure portal, which signs in with Entra ID, instead of an in-cluster dashboard.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name               = "aks"\n  dns_prefix         = "aks"\n  kubernetes_version = "1.18.14"\n  addon_profile {\n    kube_dashboard {\n      # expect\n      enabled = true\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  addon_profile {\n    kube_dashboard {\n      enabled = false\n    }\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name               = "aks"\n  dns_prefix         = "aks"\n  kubernetes_version = "1.29"\n  addon_profile {\n    kube_dashboard {\n      enabled = true\n    }\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
+      const version = setting(input, resource, resource.block, ['kubernetes_version']);
+      // AKS refuses the add-on from 1.19: the setting is then never applied.
+      if (version && version.values.every(refusesDashboard)) continue;
+      for (const dashboard of sectionsAt(input, resource.block, 'addon_profile', 'kube_dashboard')) {
+        const enabled = setting(input, resource, dashboard, ['enabled']);
+        if (holds(enabled, isOn)) yield finding(resource, enabled.line, `${label(resource)} installs the Kubernetes dashboard add-on: a broad-rights web console inside the cluster.`);
+      }
+    }
+  },
+});
+
+const aksMonitoring: TfRule = tfRule({
+  id: 'iac/tf-azure-aks-no-container-insights',
+  title: 'AKS cluster without Container Insights',
+  description:
+    'The cluster has no oms_agent (Container Insights: the monitoring agent that sends container logs, Kubernetes events and inventory to a Log Analytics workspace), in the top-level oms_agent block of azurerm 3 and later or in addon_profile of azurerm 2, or turns it off (addon_profile { oms_agent { enabled = false } }), and no diagnostic setting of this configuration targets the cluster. Container output, pod restarts, image pulls and node events then stay on the nodes for as long as they last: an intrusion into a workload leaves no trace where Microsoft Sentinel or an investigator can read it. Clusters monitored by other means (an agent deployed by Azure Policy or Helm, another vendor) are common, so this is reported at low severity.',
+  remediation: 'Add oms_agent { log_analytics_workspace_id = azurerm_log_analytics_workspace.x.id, msi_auth_for_monitoring_enabled = true } (addon_profile { oms_agent { enabled = true ... } } on azurerm 2), and an azurerm_monitor_diagnostic_setting for the control-plane logs (kube-audit-admin, guard).',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: [
+      '# expect\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  default_node_pool {\n    name       = "default"\n    node_count = 2\n    vm_size    = "Standard_D2_v2"\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  addon_profile {\n    oms_agent {\n      # expect\n      enabled = false\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  oms_agent {\n    log_analytics_workspace_id = azurerm_log_analytics_workspace.ops.id\n  }\n}\n',
+      'resource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n}\n\nresource "azurerm_monitor_diagnostic_setting" "aks" {\n  name                       = "aks"\n  target_resource_id         = azurerm_kubernetes_cluster.aks.id\n  log_analytics_workspace_id = azurerm_log_analytics_workspace.ops.id\n  enabled_log {\n    category = "kube-audit-admin"\n  }\n}\n',
+      'variable "oms_agent" {\n  type = object({ log_analytics_workspace_id = string })\n}\n\nresource "azurerm_kubernetes_cluster" "aks" {\n  name       = "aks"\n  dns_prefix = "aks"\n  dynamic "oms_agent" {\n    for_each = var.oms_agent == null ? [] : [var.oms_agent]\n    content {\n      log_analytics_workspace_id = oms_agent.value.log_analytics_workspace_id\n    }\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_kubernetes_cluster')) {
+      // azurerm 2: addon_profile { oms_agent { enabled } }, explicit either way.
+      const legacy = sectionsAt(input, resource.block, 'addon_profile', 'oms_agent').map((agent) => setting(input, resource, agent, ['enabled']));
+      if (legacy.some((enabled) => !enabled || !holds(enabled, isOff))) continue;
+      if (sectionsAt(input, resource.block, 'oms_agent').length > 0) continue;
+      if (referrers(input, resource, ['azurerm_monitor_diagnostic_setting'], 'target_resource_id').length > 0) continue;
+      const off = legacy.find((enabled) => holds(enabled, isOff));
+      if (off) yield finding(resource, off.line, `${label(resource)} turns Container Insights off (oms_agent enabled = false): container logs and cluster events are not collected.`);
+      else yield finding(resource, resource.block.line, `${label(resource)} has no oms_agent (Container Insights) and no diagnostic setting: container logs and cluster events are not collected.`);
     }
   },
 });
@@ -331,4 +407,4 @@ const registryAccess: TfRule = tfRule({
   },
 });
 
-export const azureComputeRules: readonly TfRule[] = [aksPublicApi, aksRbacDisabled, aksNetworkPolicy, aksLocalAccounts, appHttpsOnly, appFtp, appRemoteDebugging, vmPasswordAuth, registryAccess];
+export const azureComputeRules: readonly TfRule[] = [aksPublicApi, aksRbacDisabled, aksNetworkPolicy, aksLocalAccounts, aksDashboard, aksMonitoring, appHttpsOnly, appFtp, appRemoteDebugging, vmPasswordAuth, registryAccess];
