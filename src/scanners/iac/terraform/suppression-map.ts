@@ -186,6 +186,15 @@ const CHECKOV: Record<string, TfCovered[]> = {
   CKV_AZURE_137: one('iac/tf-azure-acr-shared-access', /shared admin account/),
   CKV_AZURE_1: typed('iac/tf-azure-vm-password-auth', 'azurerm_virtual_machine', 'azurerm_linux_virtual_machine'),
   CKV_AZURE_149: typed('iac/tf-azure-vm-password-auth', 'azurerm_linux_virtual_machine', 'azurerm_linux_virtual_machine_scale_set'),
+  CKV_AZURE_13: typed('iac/tf-azure-app-service-auth-disabled', 'azurerm_app_service', 'azurerm_linux_web_app', 'azurerm_windows_web_app'),
+  CKV_AZURE_56: typed('iac/tf-azure-app-service-auth-disabled', 'azurerm_function_app'),
+  CKV_AZURE_40: typed('iac/tf-azure-key-vault-no-expiration', 'azurerm_key_vault_key'),
+  CKV_AZURE_41: typed('iac/tf-azure-key-vault-no-expiration', 'azurerm_key_vault_secret'),
+  // Whether the gateway's WAF is on, not its mode: a Detection-mode finding stays.
+  CKV_AZURE_120: one('iac/tf-azure-waf-disabled', /has no web application firewall|turns its web application firewall off/, ['azurerm_application_gateway']),
+  CKV_AZURE_121: typed('iac/tf-azure-waf-disabled', 'azurerm_frontdoor'),
+  CKV_AZURE_8: one('iac/tf-azure-aks-dashboard-enabled'),
+  CKV_AZURE_4: one('iac/tf-azure-aks-no-container-insights'),
 };
 
 /**

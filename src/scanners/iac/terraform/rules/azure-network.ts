@@ -407,12 +407,12 @@ function privateFrontendsOnly(input: TfInput, gateway: TfResource): boolean {
 }
 
 const appGatewayWaf: TfRule = tfRule({
-  id: 'iac/tf-azure-app-gateway-no-waf',
-  title: 'Application Gateway without a web application firewall',
+  id: 'iac/tf-azure-waf-disabled',
+  title: 'Application Gateway or Front Door without a web application firewall',
   description:
-    'An Application Gateway passes requests to its backends without a web application firewall: its sku tier is Standard, Standard_v2 or Basic (tiers without a WAF) and no WAF policy is attached (firewall_policy_id), or its WAF is turned off (waf_configuration { enabled = false }, or an azurerm_web_application_firewall_policy with policy_settings { enabled = false }) or only logs (firewall_mode or the mode of the policy = "Detection", reported at low severity). SQL injection, cross-site scripting, path traversal, known exploit payloads and bots then reach the applications behind it unfiltered, and the gateway is usually their only way in from the internet. A gateway whose frontends all have private addresses only is reported at low severity: only the network behind it reaches it.',
+    'An Application Gateway passes requests to its backends without a web application firewall: its sku tier is Standard, Standard_v2 or Basic (tiers without a WAF) and no WAF policy is attached (firewall_policy_id), or its WAF is turned off (waf_configuration { enabled = false }, or an azurerm_web_application_firewall_policy with policy_settings { enabled = false }) or only logs (firewall_mode or the mode of the policy = "Detection", reported at low severity). SQL injection, cross-site scripting, path traversal, known exploit payloads and bots then reach the applications behind it unfiltered, and the gateway is usually their only way in from the internet. A gateway whose frontends all have private addresses only is reported at low severity: only the network behind it reaches it. The same holds for a frontend_endpoint of a (classic) azurerm_frontdoor without web_application_firewall_policy_link_id, and for a Front Door WAF policy (azurerm_frontdoor_firewall_policy) turned off or in Detection mode.',
   remediation:
-    'Use the WAF_v2 tier with an azurerm_web_application_firewall_policy (firewall_policy_id) in Prevention mode with the OWASP / Microsoft default rule set, or put a WAF in front of it (Front Door with a WAF policy).',
+    'Use the WAF_v2 tier with an azurerm_web_application_firewall_policy (firewall_policy_id) in Prevention mode with the OWASP / Microsoft default rule set, or put a WAF in front of it (Front Door with a WAF policy); link each Front Door frontend endpoint to an azurerm_frontdoor_firewall_policy in Prevention mode.',
   severity: 'medium',
   cwe: ['CWE-693'],
   examples: {
@@ -420,11 +420,13 @@ const appGatewayWaf: TfRule = tfRule({
       'resource "azurerm_application_gateway" "web" {\n  name                = "web"\n  resource_group_name = "web"\n  location            = "westeurope"\n  sku {\n    name     = "Standard_v2"\n    # expect\n    tier     = "Standard_v2"\n    capacity = 2\n  }\n  frontend_ip_configuration {\n    name                 = "public"\n    public_ip_address_id = azurerm_public_ip.web.id\n  }\n}\n',
       'resource "azurerm_application_gateway" "web" {\n  name = "web"\n  sku {\n    name     = "WAF_v2"\n    tier     = "WAF_v2"\n    capacity = 2\n  }\n  waf_configuration {\n    # expect\n    enabled          = false\n    firewall_mode    = "Prevention"\n    rule_set_version = "3.2"\n  }\n}\n',
       'resource "azurerm_application_gateway" "web" {\n  name = "web"\n  sku {\n    name     = "WAF_Medium"\n    tier     = "WAF"\n    capacity = 2\n  }\n  waf_configuration {\n    enabled          = true\n    # expect\n    firewall_mode    = "Detection"\n    rule_set_version = "3.0"\n  }\n}\n',
+      'resource "azurerm_frontdoor" "web" {\n  name = "web"\n  # expect\n  frontend_endpoint {\n    name      = "web"\n    host_name = "web.azurefd.net"\n  }\n}\n',
       'resource "azurerm_web_application_firewall_policy" "web" {\n  name = "web"\n  policy_settings {\n    # expect\n    enabled = false\n  }\n  managed_rules {\n    managed_rule_set {\n      version = "3.2"\n    }\n  }\n}\n',
     ],
     negative: [
       'resource "azurerm_application_gateway" "web" {\n  name               = "web"\n  firewall_policy_id = azurerm_web_application_firewall_policy.web.id\n  sku {\n    name     = "WAF_v2"\n    tier     = "WAF_v2"\n    capacity = 2\n  }\n}\n',
       'resource "azurerm_application_gateway" "web" {\n  name = "web"\n  sku {\n    name     = "WAF_v2"\n    tier     = "WAF_v2"\n    capacity = 2\n  }\n  waf_configuration {\n    enabled          = true\n    firewall_mode    = "Prevention"\n    rule_set_version = "3.2"\n  }\n}\n',
+      'resource "azurerm_frontdoor" "web" {\n  name = "web"\n  frontend_endpoint {\n    name                                    = "web"\n    host_name                               = "web.azurefd.net"\n    web_application_firewall_policy_link_id = azurerm_frontdoor_firewall_policy.web.id\n  }\n}\n',
       'variable "sku_tier" {\n  type = string\n}\n\nresource "azurerm_application_gateway" "web" {\n  name = "web"\n  sku {\n    name     = var.sku_tier\n    tier     = var.sku_tier\n    capacity = 2\n  }\n}\n',
     ],
   },
@@ -449,13 +451,22 @@ const appGatewayWaf: TfRule = tfRule({
       if (holds(enabled, isOff)) yield finding(gateway, enabled.line, `${label(gateway)} turns its web application firewall off: ${reach}.`, severity);
       else if (holds(mode, (v) => text(v) === 'detection')) yield finding(gateway, mode.line, `${label(gateway)} runs its web application firewall in Detection mode: attacks are logged, not blocked.`, 'low');
     }
-    // The policy a gateway (or Front Door's regional sibling) attaches: turned off, or only logging.
-    for (const policy of resourcesOf(input, 'azurerm_web_application_firewall_policy')) {
-      const settings = sectionAt(input, policy.block, 'policy_settings');
+    // A classic Front Door is on the internet: each frontend endpoint links its own policy.
+    for (const door of resourcesOf(input, 'azurerm_frontdoor')) {
+      for (const endpoint of sectionsAt(input, door.block, 'frontend_endpoint')) {
+        const link = setting(input, door, endpoint, ['web_application_firewall_policy_link_id']);
+        if (link && !link.values.every((v) => v === null || (typeof v === 'string' && v.trim() === ''))) continue;
+        yield finding(door, link?.line ?? endpoint.line, `${label(door)} has a frontend endpoint without a web application firewall policy: requests from the internet reach its backends unfiltered.`);
+      }
+    }
+    // The policy a gateway or a Front Door attaches: turned off, or only logging.
+    for (const policy of resourcesOf(input, 'azurerm_web_application_firewall_policy', 'azurerm_frontdoor_firewall_policy')) {
+      // A Front Door policy has its settings at the top; a gateway policy in policy_settings.
+      const settings = policy.type === 'azurerm_frontdoor_firewall_policy' ? policy.block : sectionAt(input, policy.block, 'policy_settings');
       if (!settings) continue;
       const enabled = setting(input, policy, settings, ['enabled']);
       const mode = setting(input, policy, settings, ['mode']);
-      if (holds(enabled, isOff)) yield finding(policy, enabled.line, `${label(policy)} turns the web application firewall off for every gateway, listener and path it is attached to.`);
+      if (holds(enabled, isOff)) yield finding(policy, enabled.line, `${label(policy)} turns the web application firewall off wherever it is attached.`);
       else if (holds(mode, (v) => text(v) === 'detection')) yield finding(policy, mode.line, `${label(policy)} runs in Detection mode: attacks are logged, not blocked.`, 'low');
     }
   },
