@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
 import { azureRules } from '../../../src/scanners/iac/terraform/rules/azure.js';
-import { linesOf } from '../../helpers/iac-lines.js';
+import { linesOf, saidOf } from '../../helpers/iac-lines.js';
 import { fixturePath } from '../../helpers/paths.js';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
@@ -467,5 +467,60 @@ describe('Terraform Azure: nested blocks read where they are made (sectionsAt)',
   it('reads every block a dynamic block makes where a rule asks for all of them', () => {
     const source = `variable "threat_detection" {\n  default = [{ state = "Enabled" }, { state = "Disabled" }]\n}\nresource "azurerm_mssql_database" "db" {\n  name      = "orders"\n  server_id = "server"\n  dynamic "threat_detection_policy" {\n    for_each = var.threat_detection\n    content {\n      state = threat_detection_policy.value.state\n    }\n  }\n}\n`;
     assert.deepEqual(hits('iac/tf-azure-threat-detection-disabled', source).map((h) => h.line), [10]);
+  });
+});
+
+describe('Terraform Azure: rules from the terragoat review', () => {
+  it('reports a literal administrator password without printing it, and registers it for redaction', () => {
+    const password = 'not-a-real-Pass-1234';
+    const literal = `resource "azurerm_mssql_server" "db" {\n  name                         = "orders"\n  administrator_login_password = "${password}"\n}\n`;
+    const analysis = analyseFile('main.tf', literal, () => {});
+    const found = analysis.findings.filter((f) => f.ruleId === 'iac/tf-azure-hardcoded-password');
+    assert.deepEqual(found.map((f) => `${f.location.startLine} ${f.severity}`), ['3 high']);
+    assert.ok(!found[0]!.message.includes(password));
+    assert.ok(analysis.secrets.includes(password));
+    // Through a local or a variable default, which a deployment may override: medium.
+    const local = `locals {\n  pw = "${password}"\n}\nresource "azurerm_windows_virtual_machine" "vm" {\n  name           = "vm"\n  admin_password = local.pw\n}\n`;
+    assert.deepEqual(hits('iac/tf-azure-hardcoded-password', local).map((h) => `${h.line} ${h.severity}`), ['6 medium']);
+    // Passwords of the orchestrated scale set's Windows and Linux profiles, each on its own line.
+    const scaleSet = `resource "azurerm_orchestrated_virtual_machine_scale_set" "s" {\n  os_profile {\n    windows_configuration {\n      admin_password = "${password}"\n    }\n  }\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-hardcoded-password', scaleSet), [4]);
+  });
+
+  it('reports an Application Gateway without WAF at low when its frontends are all private, and leaves an unreadable policy', () => {
+    const gateway = (frontend: string, extra = '') =>
+      `resource "azurerm_application_gateway" "gw" {\n  name = "gw"\n${extra}  sku {\n    name     = "Standard_Small"\n    tier     = "Standard"\n    capacity = 2\n  }\n  frontend_ip_configuration {\n    name = "fe"\n${frontend}  }\n}\n`;
+    const severity = (source: string) => hits('iac/tf-azure-waf-disabled', source).map((h) => `${h.line} ${h.severity}`);
+    assert.deepEqual(severity(gateway('    subnet_id          = azurerm_subnet.fe.id\n    private_ip_address = "10.0.1.10"\n')), ['5 low']);
+    assert.deepEqual(severity(gateway('    public_ip_address_id = azurerm_public_ip.fe.id\n')), ['5 medium']);
+    assert.deepEqual(severity(gateway('    public_ip_address_id = azurerm_public_ip.fe.id\n', '  firewall_policy_id = var.waf_policy_id\n')), []);
+  });
+
+  it('reads App Service authentication in both generations, and leaves a dynamic block it cannot read', () => {
+    const AUTH = 'iac/tf-azure-app-service-auth-disabled';
+    const dynamicAuth = (variable: string) =>
+      `${variable}resource "azurerm_linux_web_app" "web" {\n  name = "web"\n  dynamic "auth_settings_v2" {\n    for_each = var.auth == null ? [] : [var.auth]\n    content {\n      auth_enabled = auth_settings_v2.value.enabled\n    }\n  }\n}\n`;
+    assert.deepEqual(linesOf(AUTH, dynamicAuth('variable "auth" {}\n')), []);
+    // Left at null, the module makes no authentication block: the app has none.
+    const unset = dynamicAuth('variable "auth" {\n  default = null\n}\n');
+    assert.deepEqual(linesOf(AUTH, unset), [lineOf(unset, 'resource')]);
+    assert.match(hits(AUTH, unset)[0]!.message, /unless the application authenticates requests itself/);
+    // Either generation turned on is enough.
+    const both = `resource "azurerm_windows_web_app" "web" {\n  name = "web"\n  auth_settings {\n    enabled = false\n  }\n  auth_settings_v2 {\n    auth_enabled = true\n  }\n}\n`;
+    assert.deepEqual(linesOf(AUTH, both), []);
+  });
+
+  it('reports an expiration date given null on its line, and names the alerts a policy turns off', () => {
+    const secret = `variable "expires" {\n  default = null\n}\nresource "azurerm_key_vault_secret" "s" {\n  name            = "s"\n  value           = var.value\n  expiration_date = var.expires\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-key-vault-no-expiration', secret), [7]);
+    const policy = `resource "azurerm_postgresql_server" "db" {\n  name = "db"\n  threat_detection_policy {\n    enabled         = true\n    disabled_alerts = ["Sql_Injection"]\n  }\n}\n`;
+    assert.deepEqual(saidOf('iac/tf-azure-threat-detection-disabled', policy), ['5 azurerm_postgresql_server.db turns off the threat detection alert Sql_Injection: those attacks on its databases raise no alert.']);
+  });
+
+  it('reports the AKS dashboard add-on unless the Kubernetes version refuses it', () => {
+    const cluster = (version: string) => `resource "azurerm_kubernetes_cluster" "aks" {\n  name = "aks"\n${version}  addon_profile {\n    kube_dashboard {\n      enabled = true\n    }\n  }\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-aks-dashboard-enabled', cluster('')), [5]);
+    assert.deepEqual(linesOf('iac/tf-azure-aks-dashboard-enabled', cluster('  kubernetes_version = "1.16.10"\n')), [6]);
+    assert.deepEqual(linesOf('iac/tf-azure-aks-dashboard-enabled', cluster('  kubernetes_version = "1.20.7"\n')), []);
   });
 });
