@@ -209,6 +209,8 @@ const appBasicAuth: TfRule = tfRule({
   },
 });
 
+const HDINSIGHT_CLUSTERS = ['hadoop', 'hbase', 'interactive_query', 'kafka', 'spark'].map((kind) => `azurerm_hdinsight_${kind}_cluster`);
+
 /**
  * Where the azurerm resources keep an administrator's password: the blocks on the way to
  * it (none for a top-level argument) and its names (the write-only `_wo` form of azurerm 4
@@ -220,6 +222,7 @@ const ADMIN_PASSWORDS: ReadonlyArray<{ types: readonly string[]; path: readonly 
       'azurerm_mssql_server',
       'azurerm_sql_server',
       'azurerm_mssql_managed_instance',
+      'azurerm_sql_managed_instance',
       'azurerm_postgresql_server',
       'azurerm_postgresql_flexible_server',
       'azurerm_mysql_server',
@@ -240,6 +243,13 @@ const ADMIN_PASSWORDS: ReadonlyArray<{ types: readonly string[]; path: readonly 
   { types: ['azurerm_orchestrated_virtual_machine_scale_set'], path: ['os_profile', 'linux_configuration'], names: ['admin_password'] },
   { types: ['azurerm_orchestrated_virtual_machine_scale_set'], path: ['os_profile', 'windows_configuration'], names: ['admin_password'] },
   { types: ['azurerm_kubernetes_cluster'], path: ['windows_profile'], names: ['admin_password'] },
+  { types: ['azurerm_dev_test_linux_virtual_machine', 'azurerm_dev_test_windows_virtual_machine'], path: [], names: ['password'] },
+  { types: ['azurerm_vmware_private_cloud'], path: [], names: ['vcenter_password', 'nsxt_password'] },
+  // An HDInsight cluster's gateway login (Ambari and the cluster's web endpoints) and its nodes' logins.
+  ...HDINSIGHT_CLUSTERS.flatMap((type) => [
+    { types: [type], path: ['gateway'], names: ['password'] },
+    ...['head_node', 'worker_node', 'zookeeper_node'].map((node) => ({ types: [type], path: ['roles', node], names: ['password'] })),
+  ]),
 ];
 
 /** A string written out in the argument itself, without interpolation (not read through a variable or a local). */
@@ -249,7 +259,7 @@ const hardcodedAdminPassword: TfRule = tfRule({
   id: 'iac/tf-azure-hardcoded-password',
   title: 'Administrator password written in the configuration',
   description:
-    'The administrator password of a database server (administrator_login_password or administrator_password of SQL, PostgreSQL, MySQL and MariaDB servers, a SQL managed instance, a Synapse workspace), a virtual machine or scale set (admin_password, also in os_profile) or the Windows nodes of an AKS cluster is a literal: written in the argument, or given by a variable default, a local or a .tfvars file that the configuration holds. It is in version control, in every clone, fork, CI log and plan of the repository and in the state file; whoever reads any of them can log in as the administrator of the server or machine (on a database server with a public endpoint, from anywhere), and changing it means changing code. Written in the argument it is reported at high severity; read through a variable default or a local, which a deployment may override, at medium. Variables without a default, references (random_password.x.result, a Key Vault secret) and placeholders are not reported. The password itself is never printed.',
+    'The administrator password of a database server (administrator_login_password or administrator_password of SQL, PostgreSQL, MySQL and MariaDB servers, a SQL managed instance, a Synapse workspace), a virtual machine or scale set (admin_password, also in os_profile; password of a DevTest Labs machine), the Windows nodes of an AKS cluster, an HDInsight cluster (gateway and node logins) or an Azure VMware Solution private cloud (vCenter and NSX-T) is a literal: written in the argument, or given by a variable default, a local or a .tfvars file that the configuration holds. It is in version control, in every clone, fork, CI log and plan of the repository and in the state file; whoever reads any of them can log in as the administrator of the server or machine (on a database server with a public endpoint, from anywhere), and changing it means changing code. Written in the argument it is reported at high severity; read through a variable default or a local, which a deployment may override, at medium. Variables without a default, references (random_password.x.result, a Key Vault secret) and placeholders are not reported. The password itself is never printed.',
   remediation:
     'Generate the password (random_password) or read it from Key Vault (data "azurerm_key_vault_secret"), or pass it as a sensitive variable without a default; better, use Entra ID authentication (azuread_administrator with azuread_authentication_only = true, SSH keys and Entra ID login for machines). Change the password that was committed: it stays in the history.',
   severity: 'high',
@@ -280,7 +290,7 @@ const hardcodedAdminPassword: TfRule = tfRule({
           const literal = writtenOut(attribute(block, found.name)!.expr);
           const where = literal ? 'a password written in the file' : 'a password written in the configuration (a variable default, a local or a .tfvars file)';
           yield {
-            ...finding(resource, found.line, `${label(resource)} sets ${found.name} to ${where}: whoever reads the repository or the state can log in as its administrator.`, literal ? undefined : 'medium'),
+            ...finding(resource, found.line, `${label(resource)} sets ${[...place.path, found.name].join('.')} to ${where}: whoever reads the repository or the state can log in as its administrator.`, literal ? undefined : 'medium'),
             secret: value,
           };
         }
