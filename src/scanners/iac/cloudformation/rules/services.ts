@@ -1,5 +1,6 @@
 import type { YNode } from '../../yaml/tree.js';
-import { cfnRule, entries, field, label, prop, resourcesOf, type CfnRule } from '../model.js';
+import { deprecatedRuntimeMessage, lambdaRuntimeDeprecated } from '../../aws-lambda-runtimes.js';
+import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
 import { bool, text } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { requireTrue } from './data.js';
@@ -159,4 +160,39 @@ function* methodCacheUnencrypted(t: CfnTemplate, r: CfnResource, setting: YNode)
   yield { line: encrypted ? encrypted.keyLine : setting.line, message: `${label(r)} caches responses unencrypted: set CacheDataEncrypted: true next to CachingEnabled.`, resource: label(r), severity: 'low' as const };
 }
 
-export const serviceRules: readonly CfnRule[] = [transitNotEncrypted, serviceDataNotEncrypted];
+const lambdaDeprecatedRuntime: CfnRule = cfnRule({
+  id: 'iac/cfn-lambda-deprecated-runtime',
+  title: 'Lambda function on a deprecated runtime',
+  description:
+    "The Runtime of an AWS::Lambda::Function or AWS::Serverless::Function (its own, or the one the SAM Globals section gives every function) is one AWS has deprecated under its Lambda runtime deprecation policy (nodejs16.x, python3.8, go1.x, java8 on Amazon Linux 1, ...): its language version or operating system reached end of support, and Lambda no longer applies security patches to it, so vulnerabilities found in the interpreter, its standard library or the OS stay in every invocation. Functions on it keep running but lose technical support, and AWS later blocks updates to them, which turns an urgent fix into a migration. The runtimes and their deprecation dates are a fixed table in secloop (only runtimes already deprecated), not read from the clock (tf-aws-lambda-deprecated-runtime judges Terraform's functions from the same table).",
+  remediation: 'Move the function to a supported runtime of the same language (nodejs22.x, python3.13, java21, provided.al2023 for Go and custom runtimes ...), test it, and deploy it.',
+  severity: 'medium',
+  cwe: ['CWE-1104'],
+  examples: {
+    positive: [
+      'Resources:\n  Resize:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      # expect\n      Runtime: nodejs14.x\n      Role: !GetAtt ResizeRole.Arn\n      Code:\n        S3Bucket: artifacts\n        S3Key: resize.zip\n',
+      // SAM gives every function the Runtime of Globals unless it names its own.
+      'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    # expect\n    Runtime: python3.7\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      CodeUri: src/\n  Jobs:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: jobs.handler\n      Runtime: python3.13\n      CodeUri: src/\n',
+    ],
+    negative: [
+      'Resources:\n  Resize:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      Role: !GetAtt ResizeRole.Arn\n      Code:\n        S3Bucket: artifacts\n        S3Key: resize.zip\n',
+      'Parameters:\n  Runtime:\n    Type: String\nResources:\n  Report:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: example.Handler\n      Runtime: !Ref Runtime\n      Role: !GetAtt ReportRole.Arn\n      Code:\n        S3Bucket: artifacts\n        S3Key: report.zip\n',
+      // A container image function has no runtime: its image brings its own.
+      'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.8\nResources:\n  Image:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n      ImageUri: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0\n',
+    ],
+  },
+  *check(t) {
+    // SAM merges Globals.Function into every function: a Runtime there is the runtime of each one that names none.
+    const globalRuntime = pairAt(t, t.globals, 'Function', 'Runtime');
+    for (const r of resourcesOf(t, 'AWS::Lambda::Function', 'AWS::Serverless::Function')) {
+      if (text(t, prop(t, r, 'PackageType')?.value) === 'Image') continue;
+      const own = prop(t, r, 'Runtime');
+      const runtime = own ?? (r.type === 'AWS::Serverless::Function' ? globalRuntime : undefined);
+      const value = text(t, runtime?.value);
+      const since = value === undefined ? undefined : lambdaRuntimeDeprecated(value);
+      if (since) yield { line: runtime!.keyLine, message: deprecatedRuntimeMessage(label(r), value!, since, own ? '' : ' (the Runtime of Globals)'), resource: label(r) };
+    }
+  },
+});
+
+export const serviceRules: readonly CfnRule[] = [transitNotEncrypted, serviceDataNotEncrypted, lambdaDeprecatedRuntime];

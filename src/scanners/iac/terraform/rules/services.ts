@@ -7,6 +7,7 @@ import { blocksMade, fileInstance, sectionsIn, settingAt, valueIn } from './inst
 import { detailNote, inside } from '../../rule.js';
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
+import { deprecatedRuntimeMessage, lambdaRuntimeDeprecated } from '../../aws-lambda-runtimes.js';
 
 const cloudtrailDisabled: TfRule = tfRule({
   id: 'iac/tf-aws-cloudtrail-logging-disabled',
@@ -747,6 +748,38 @@ const staticCredentials: TfRule = tfRule({
   },
 });
 
+const lambdaDeprecatedRuntime: TfRule = tfRule({
+  id: 'iac/tf-aws-lambda-deprecated-runtime',
+  title: 'Lambda function on a deprecated runtime',
+  description:
+    'The function\'s runtime is one AWS has deprecated under its Lambda runtime deprecation policy (nodejs16.x, python3.8, go1.x, java8 on Amazon Linux 1, ...): its language version or operating system reached end of support, and Lambda no longer applies security patches to it, so vulnerabilities found in the interpreter, its standard library or the OS stay in every invocation. Functions on it keep running but lose technical support, and AWS later blocks updates to them, which turns an urgent fix into a migration. The runtimes and their deprecation dates are a fixed table in secloop (only runtimes already deprecated), not read from the clock.',
+  remediation: 'Move the function to a supported runtime of the same language (nodejs22.x, python3.13, java21, provided.al2023 for Go and custom runtimes ...), test it, and deploy it.',
+  severity: 'medium',
+  cwe: ['CWE-1104'],
+  examples: {
+    positive: [
+      'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  # expect\n  runtime       = "nodejs16.x"\n  filename      = "resize.zip"\n  role          = aws_iam_role.resize.arn\n}\n',
+      'variable "runtime" {\n  default = "go1.x"\n}\nresource "aws_lambda_function" "worker" {\n  function_name = "worker"\n  handler       = "bootstrap"\n  # expect\n  runtime       = var.runtime\n  filename      = "worker.zip"\n  role          = aws_iam_role.worker.arn\n}\n',
+    ],
+    negative: [
+      'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  runtime       = "nodejs22.x"\n  filename      = "resize.zip"\n  role          = aws_iam_role.resize.arn\n}\n',
+      // java8.al2 is Java 8 on Amazon Linux 2, another runtime than the deprecated java8.
+      'resource "aws_lambda_function" "report" {\n  function_name = "report"\n  handler       = "example.Handler"\n  runtime       = "java8.al2"\n  filename      = "report.zip"\n  role          = aws_iam_role.report.arn\n}\n',
+      'resource "aws_lambda_function" "image" {\n  function_name = "image"\n  package_type  = "Image"\n  image_uri     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0"\n  role          = aws_iam_role.image.arn\n}\n',
+      'resource "aws_lambda_function" "worker" {\n  function_name = "worker"\n  runtime       = var.runtime\n  filename      = "worker.zip"\n  role          = aws_iam_role.worker.arn\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const fn of resourcesOf(input, 'aws_lambda_function')) {
+      const runtime = attribute(fn.block, 'runtime');
+      const value = valueOf(input, fn.block, 'runtime');
+      if (!runtime || typeof value !== 'string') continue;
+      const since = lambdaRuntimeDeprecated(value);
+      if (since) yield { line: runtime.line, message: deprecatedRuntimeMessage(label(fn), value, since), resource: label(fn) };
+    }
+  },
+});
+
 export const serviceRules: readonly TfRule[] = [
   staticCredentials,
   cloudtrailDisabled,
@@ -766,4 +799,5 @@ export const serviceRules: readonly TfRule[] = [
   cloudfrontOriginHttp,
   mskPlaintext,
   hardcodedCredentials,
+  lambdaDeprecatedRuntime,
 ];

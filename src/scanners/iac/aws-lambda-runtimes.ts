@@ -1,0 +1,52 @@
+/**
+ * Lambda runtimes that AWS has deprecated, shared by the Terraform and CloudFormation rules.
+ *
+ * Under Lambda's runtime deprecation policy, a runtime is deprecated when a major component
+ * (the language version, or the Amazon Linux release under it) reaches end of community
+ * support: from that date Lambda no longer applies security patches to it, and functions on
+ * it lose technical support (creating and then updating such functions is blocked later,
+ * but existing functions keep running). The table holds only runtimes whose deprecation
+ * date had passed when it was written, with that date as AWS's "Deprecated runtimes" table
+ * gives it; a runtime only scheduled for deprecation is added once the date has passed. A
+ * scan judges from this table, never from the clock, so the same file always gives the same
+ * findings. Container-image-only runtimes (.NET 5, .NET 7) have no runtime identifier a
+ * function could name and are left out.
+ */
+export const DEPRECATED_LAMBDA_RUNTIMES: ReadonlyMap<string, string> = new Map([
+  ['python3.9', '2025-12-15'],
+  ['nodejs18.x', '2025-09-01'],
+  ['dotnet6', '2024-12-20'],
+  ['python3.8', '2024-10-14'],
+  ['nodejs16.x', '2024-06-12'],
+  // Amazon Linux 1 reached end of support: its Java 8, Go 1.x and custom runtimes went with it (java8.al2 and provided.al2 are other runtimes).
+  ['java8', '2024-01-08'],
+  ['go1.x', '2024-01-08'],
+  ['provided', '2024-01-08'],
+  ['ruby2.7', '2023-12-07'],
+  ['nodejs14.x', '2023-12-04'],
+  ['python3.7', '2023-12-04'],
+  ['dotnetcore3.1', '2023-04-03'],
+  ['nodejs12.x', '2023-03-31'],
+  ['python3.6', '2022-07-18'],
+  ['dotnetcore2.1', '2022-01-05'],
+  ['nodejs10.x', '2021-07-30'],
+  ['ruby2.5', '2021-07-30'],
+  ['python2.7', '2021-07-15'],
+  ['nodejs8.10', '2020-03-06'],
+  ['nodejs4.3', '2020-03-06'],
+  ['nodejs6.10', '2019-08-12'],
+  ['dotnetcore1.0', '2019-07-30'],
+  ['dotnetcore2.0', '2019-05-30'],
+  ['nodejs4.3-edge', '2019-04-30'],
+  ['nodejs', '2016-10-31'],
+]);
+
+/** The date AWS deprecated a Lambda runtime identifier (`python3.8`), or undefined when it is not deprecated. */
+export function lambdaRuntimeDeprecated(runtime: string): string | undefined {
+  return DEPRECATED_LAMBDA_RUNTIMES.get(runtime.trim().toLowerCase());
+}
+
+/** What a finding on a deprecated runtime says, whichever syntax names it; `from` says where the runtime is set when not on the function (` (Runtime of Globals)`). */
+export function deprecatedRuntimeMessage(what: string, runtime: string, since: string, from = ''): string {
+  return `${what} runs on ${runtime}${from}, a Lambda runtime AWS deprecated on ${since}: it no longer receives security patches.`;
+}
