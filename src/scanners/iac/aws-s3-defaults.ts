@@ -6,3 +6,9 @@
  */
 export const DEFAULT_BLOCK_NOTE =
   'S3 turns all four settings on only for buckets created since April 2023, so a bucket this configuration made earlier has none, and one public ACL or bucket policy makes it public';
+
+/**
+ * Why a bucket without versioning is reported, by the Terraform and CloudFormation rules
+ * alike: S3 keeps no earlier version of an object that is overwritten or deleted.
+ */
+export const NO_VERSIONING_NOTE = 'an object overwritten or deleted (by mistake, by a bad deployment, or by ransomware with write access) cannot be recovered';

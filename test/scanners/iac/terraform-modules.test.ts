@@ -116,7 +116,8 @@ describe('resources of registry modules', () => {
     assert.ok(got.includes('s3-public-access-block:5'), got.join(' '));
     assert.ok(got.includes('s3-public-access-block:1'), got.join(' '));
     assert.ok(got.includes('s3-no-access-logging:1'), got.join(' '));
-    const logged = findings('module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "4.1.0"\n  logging = { target_bucket = "audit" }\n  server_side_encryption_configuration = { rule = { apply_server_side_encryption_by_default = { sse_algorithm = "aws:kms" } } }\n}\n');
+    assert.ok(got.includes('s3-no-versioning:1'), got.join(' '));
+    const logged = findings('module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "4.1.0"\n  logging = { target_bucket = "audit" }\n  versioning = { enabled = true }\n  server_side_encryption_configuration = { rule = { apply_server_side_encryption_by_default = { sse_algorithm = "aws:kms" } } }\n}\n');
     assert.deepEqual(logged, []);
   });
 

@@ -107,13 +107,28 @@ export const MODULES: readonly ModuleSpec[] = [
         type: 'aws_s3_bucket',
         name: 'this',
         when: [{ input: 'create_bucket', is: 'true', otherwise: true }],
-        attributes: ['bucket'],
+        attributes: ['bucket', 'object_lock_enabled'],
         // CORS rules were blocks of the bucket before 3.0.0: from the list `cors_rule_inputs`
-        // in 0.0.1, from `cors_rule` (one object until 1.11.0, then a list) after.
+        // in 0.0.1, from `cors_rule` (one object until 1.11.0, then a list) after. So was
+        // versioning, from the `versioning` map ({ enabled = true }, enabled left null otherwise).
         blocks: [
           { block: 'cors_rule', input: 'cors_rule_inputs', versions: '<0.1.0' },
           { block: 'cors_rule', input: 'cors_rule', versions: '>=0.1.0 <3.0.0' },
+          { block: 'versioning', input: 'versioning', versions: '<3.0.0' },
         ],
+      },
+      {
+        // From 3.0.0 a resource of its own when `versioning` is not empty, its status from the map's
+        // `enabled` (or `status`): read in this form when the version is not known, as CORS is.
+        type: 'aws_s3_bucket_versioning',
+        name: 'this',
+        when: [
+          { input: 'create_bucket', is: 'true', otherwise: true },
+          { versions: '>=3.0.0', otherwise: true },
+          { input: 'versioning', is: 'set' },
+        ],
+        blocks: [{ block: 'versioning_configuration', input: 'versioning' }],
+        refs: { bucket: 'aws_s3_bucket.this' },
       },
       {
         // From 3.0.0 a resource of its own, one cors_rule block per entry of `cors_rule`

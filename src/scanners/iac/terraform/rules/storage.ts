@@ -1,4 +1,5 @@
-import { DEFAULT_BLOCK_NOTE } from '../../aws-s3-defaults.js';
+import { DEFAULT_BLOCK_NOTE, NO_VERSIONING_NOTE } from '../../aws-s3-defaults.js';
+import { UNKNOWN, type Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
@@ -109,6 +110,77 @@ const s3Logging: TfRule = tfRule({
       // A bucket that receives other buckets' logs is not itself logged to avoid loops.
       if (logBuckets.has(written(bucket))) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
+    }
+  },
+});
+
+/**
+ * Whether a versioning setting turns versioning on: `enabled` (the bucket's versioning block of
+ * provider v3, or what the s3-bucket module writes), or `status` (aws_s3_bucket_versioning:
+ * Enabled, Suspended or Disabled; the module also takes true/false). UNKNOWN when it cannot be read.
+ */
+function versioningOn(enabled: Value | undefined, status: Value | undefined, moduleMade: boolean): boolean | typeof UNKNOWN {
+  if (enabled !== undefined && enabled !== null) return known(enabled) ? isTrueValue(enabled) : UNKNOWN;
+  if (status === undefined || status === null) return moduleMade ? UNKNOWN : false;
+  if (!known(status)) return UNKNOWN;
+  if (status === true || status === false) return status;
+  return typeof status === 'string' ? /^(?:enabled|true)$/i.test(status) : UNKNOWN;
+}
+
+/** Buckets made with S3 Object Lock, which turns versioning on by itself and keeps it on. */
+function objectLocked(input: TfInput, bucket: TfResource): boolean {
+  if (isTrueValue(valueOf(input, bucket.block, 'object_lock_enabled'))) return true;
+  const legacy = settingAt(bucket.block, ['object_lock_configuration', 'object_lock_enabled'], fileInstance(input)).value;
+  return typeof legacy === 'string' && legacy.toLowerCase() === 'enabled';
+}
+
+const s3NoVersioning: TfRule = tfRule({
+  id: 'iac/tf-aws-s3-no-versioning',
+  title: 'S3 bucket versioning not enabled',
+  description: `The bucket keeps only the latest copy of each object: versioning is not enabled (no aws_s3_bucket_versioning with status Enabled, nor the versioning block of provider v3), or it is suspended. Then ${NO_VERSIONING_NOTE}; with versioning, earlier versions stay restorable, and lifecycle rules can expire them. A bucket made with Object Lock is not reported (S3 turns versioning on for it). One low finding per bucket, as for the other S3 guard rails: versioning costs storage, and for scratch or easily rebuilt data it may be left off on purpose.`,
+  remediation: 'Add aws_s3_bucket_versioning with versioning_configuration { status = "Enabled" } (provider v3: versioning { enabled = true }; the s3-bucket module: versioning = { enabled = true }), with a lifecycle rule that expires noncurrent versions.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-693'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\n',
+      'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_versioning" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  versioning_configuration {\n    # expect\n    status = "Suspended"\n  }\n}\n',
+      'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n  versioning {\n    # expect\n    enabled = false\n  }\n}\n',
+      '# expect\nmodule "reports" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "~> 4.0"\n  bucket  = "reports"\n}\n',
+      'module "reports" {\n  source     = "terraform-aws-modules/s3-bucket/aws"\n  version    = "~> 4.0"\n  bucket     = "reports"\n  versioning = {\n    # expect\n    enabled = false\n  }\n}\n',
+    ],
+    negative: [
+      'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_versioning" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n',
+      'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n  versioning {\n    enabled = true\n  }\n}\n',
+      'resource "aws_s3_bucket" "records" {\n  bucket              = "records"\n  object_lock_enabled = true\n}\n',
+      'module "reports" {\n  source     = "terraform-aws-modules/s3-bucket/aws"\n  version    = "~> 4.0"\n  bucket     = "reports"\n  versioning = { enabled = true }\n}\n',
+      'module "reports" {\n  source     = "terraform-aws-modules/s3-bucket/aws"\n  version    = "2.15.0"\n  bucket     = "reports"\n  versioning = { enabled = true }\n}\n',
+      'variable "versioning_status" {}\nresource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_versioning" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  versioning_configuration {\n    status = var.versioning_status\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    const file = fileInstance(input);
+    for (const versioning of resourcesOf(input, 'aws_s3_bucket_versioning')) {
+      // Read where it is made (a module's dynamic block, with the iterator bound).
+      const config = sectionsIn(versioning.block, 'versioning_configuration', file, { made: true })[0];
+      if (!config) continue;
+      if (versioningOn(config.get('enabled'), config.get('status'), versioning.module !== undefined) !== false) continue;
+      const at = config.block && attribute(config.block, 'enabled') ? config.lineOf('enabled') : config.block && attribute(config.block, 'status') ? config.lineOf('status') : config.line;
+      yield { line: at, message: `${label(versioning)} does not enable versioning: ${NO_VERSIONING_NOTE}.`, resource: label(versioning) };
+    }
+    for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
+      if (objectLocked(input, bucket)) continue;
+      // A companion versioning resource is judged on its own above.
+      if (referrers(input, bucket, ['aws_s3_bucket_versioning'], 'bucket').length > 0) continue;
+      const inline = sectionsIn(bucket.block, 'versioning', file, { made: true })[0];
+      if (inline) {
+        if (versioningOn(inline.get('enabled') ?? false, undefined, false) !== false) continue;
+        const at = inline.block && attribute(inline.block, 'enabled') ? inline.lineOf('enabled') : inline.line;
+        yield { line: at, message: `${label(bucket)} does not enable versioning: ${NO_VERSIONING_NOTE}.`, resource: label(bucket) };
+        continue;
+      }
+      yield { line: bucket.block.line, message: `${label(bucket)} has no versioning: ${NO_VERSIONING_NOTE}.`, resource: label(bucket) };
     }
   },
 });
@@ -375,4 +447,4 @@ const messagingNotEncrypted: TfRule = tfRule({
   },
 });
 
-export const storageRules: readonly TfRule[] = [s3PublicAcl, s3PublicAccessBlock, s3Logging, ebsNotEncrypted, databaseNotEncrypted, efsNotEncrypted, searchNotEncrypted, messagingNotEncrypted];
+export const storageRules: readonly TfRule[] = [s3PublicAcl, s3PublicAccessBlock, s3Logging, s3NoVersioning, ebsNotEncrypted, databaseNotEncrypted, efsNotEncrypted, searchNotEncrypted, messagingNotEncrypted];
