@@ -1,9 +1,11 @@
+import { accessLogsRecord, NO_ACCESS_LOGS_NOTE } from '../../aws-load-balancers.js';
 import { isWorld } from '../../cidr.js';
 import type { Hit } from '../../rule.js';
 import { isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
 import { bool, follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
+import { requireTrue } from './data.js';
 
 /** Whether a node is `!GetAtt <VPC>.DefaultSecurityGroup`: the default security group of a VPC of the template. */
 function isDefaultGroupOf(t: CfnTemplate, node: YNode | null | undefined): boolean {
@@ -227,6 +229,21 @@ const vpcFlowLogs: CfnRule = cfnRule({
   },
 });
 
+/**
+ * Where a boolean load balancer attribute (LoadBalancerAttributes, `{ Key, Value }` entries) is
+ * off: its Value when false, the LoadBalancerAttributes key (or the logical id) when the entry is
+ * missing, since every such attribute defaults to false. Undefined when it is on or cannot be read.
+ */
+function attributeOff(t: CfnTemplate, r: CfnResource, key: string): { line: number; value: false | undefined } | undefined {
+  const attributes = prop(t, r, 'LoadBalancerAttributes');
+  if (follow(t, attributes?.value) === UNKNOWN) return undefined;
+  const entry = entries(t, attributes?.value).find((a) => text(t, field(t, a, 'Key')?.value) === key);
+  const setting = entry ? field(t, entry, 'Value') : undefined;
+  const v = bool(t, setting?.value);
+  if (v === true || v === UNKNOWN || (entry && !setting)) return undefined;
+  return { line: setting ? setting.keyLine : attributes ? attributes.keyLine : r.line, value: v === false ? false : undefined };
+}
+
 const DROP_INVALID_HEADERS = 'routing.http.drop_invalid_header_fields.enabled';
 
 const albInvalidHeaders: CfnRule = cfnRule({
@@ -250,14 +267,49 @@ const albInvalidHeaders: CfnRule = cfnRule({
     for (const r of resourcesOf(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
       const type = prop(t, r, 'Type');
       if (type && text(t, type.value)?.toLowerCase() !== 'application') continue;
-      const attributes = prop(t, r, 'LoadBalancerAttributes');
-      const list = follow(t, attributes?.value);
-      if (list === UNKNOWN) continue;
-      const entry = entries(t, attributes?.value).find((a) => text(t, field(t, a, 'Key')?.value) === DROP_INVALID_HEADERS);
-      const setting = entry ? field(t, entry, 'Value') : undefined;
-      const v = bool(t, setting?.value);
-      if (v === true || v === UNKNOWN || (entry && !setting)) continue;
-      yield { line: setting ? setting.keyLine : attributes ? attributes.keyLine : r.line, message: `${label(r)} forwards invalid HTTP header fields: set ${DROP_INVALID_HEADERS} to true.`, resource: label(r) };
+      const off = attributeOff(t, r, DROP_INVALID_HEADERS);
+      if (off) yield { line: off.line, message: `${label(r)} forwards invalid HTTP header fields: set ${DROP_INVALID_HEADERS} to true.`, resource: label(r) };
+    }
+  },
+});
+
+const ACCESS_LOGS = 'access_logs.s3.enabled';
+
+const lbNoAccessLogs: CfnRule = cfnRule({
+  id: 'iac/cfn-lb-no-access-logs',
+  title: 'Load balancer without access logs',
+  description: `An application load balancer, a network load balancer with a TLS listener, or a classic load balancer does not write access logs to S3: ${NO_ACCESS_LOGS_NOTE}, such as which addresses probed the application or which requests came before a breach. An AWS::ElasticLoadBalancingV2::LoadBalancer logs only with the attribute ${ACCESS_LOGS} set to true (false by default); an AWS::ElasticLoadBalancing::LoadBalancer needs AccessLoggingPolicy with Enabled: true. A gateway load balancer has no access logs and is not reported, nor is a network load balancer without a TLS listener in the template (only TLS requests are logged). tf-aws-lb-no-access-logs judges Terraform's load balancers alike.`,
+  remediation: `Add LoadBalancerAttributes entries ${ACCESS_LOGS}: "true" and access_logs.s3.bucket (classic load balancers: AccessLoggingPolicy { Enabled: true, S3BucketName }), with a bucket policy that lets Elastic Load Balancing write to the bucket.`,
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: [
+      'Resources:\n  # expect\n  Web:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Subnets: [subnet-1, subnet-2]\n',
+      `Resources:\n  Web:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      LoadBalancerAttributes:\n        - Key: access_logs.s3.bucket\n          Value: lb-logs\n        - Key: ${ACCESS_LOGS}\n          # expect\n          Value: "false"\n`,
+      'Resources:\n  # expect\n  Classic:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      Listeners:\n        - LoadBalancerPort: "443"\n          InstancePort: "8443"\n          Protocol: HTTPS\n',
+      'Resources:\n  Classic:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      AccessLoggingPolicy:\n        # expect\n        Enabled: false\n        S3BucketName: lb-logs\n',
+      'Resources:\n  # expect\n  Tcp:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: network\n  Tls:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Tcp\n      Port: 443\n      Protocol: TLS\n',
+    ],
+    negative: [
+      `Resources:\n  Web:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      LoadBalancerAttributes:\n        - Key: ${ACCESS_LOGS}\n          Value: "true"\n        - Key: access_logs.s3.bucket\n          Value: lb-logs\n`,
+      'Resources:\n  Classic:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      AccessLoggingPolicy:\n        Enabled: true\n        S3BucketName: lb-logs\n',
+      'Resources:\n  Inspection:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: gateway\n',
+      'Resources:\n  Tcp:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: network\n  Db:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Tcp\n      Port: 5432\n      Protocol: TCP\n',
+    ],
+  },
+  *check(t) {
+    const listeners = resourcesOf(t, 'AWS::ElasticLoadBalancingV2::Listener');
+    const tlsOf = new Set(listeners.filter((l) => text(t, prop(t, l, 'Protocol')?.value)?.toUpperCase() === 'TLS').flatMap((l) => referencedIds(t, prop(t, l, 'LoadBalancerArn')?.value)));
+    for (const r of resourcesOf(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+      const type = prop(t, r, 'Type');
+      const kind = type ? text(t, type.value)?.toLowerCase() : 'application';
+      if (kind === undefined || !accessLogsRecord(kind, tlsOf.has(r.id))) continue;
+      const off = attributeOff(t, r, ACCESS_LOGS);
+      if (off) yield { line: off.line, message: `${label(r)} ${off.value === false ? `sets ${ACCESS_LOGS} to false` : `does not set ${ACCESS_LOGS}`}: ${NO_ACCESS_LOGS_NOTE}.`, resource: label(r) };
+    }
+    for (const r of resourcesOf(t, 'AWS::ElasticLoadBalancing::LoadBalancer')) {
+      for (const hit of requireTrue(t, r, ['AccessLoggingPolicy', 'Enabled'], `keeps no access logs: ${NO_ACCESS_LOGS_NOTE}.`)) yield hit;
     }
   },
 });
@@ -320,4 +372,4 @@ const dbPublicSubnet: CfnRule = cfnRule({
 });
 
 /** Rules about the network around resources: default security groups, public addresses and endpoints, peering routes, flow logs, load balancer headers, database subnets. */
-export const vpcRules: readonly CfnRule[] = [defaultSecurityGroup, instanceDefaultSecurityGroup, instancePublicIp, subnetPublicIp, eksPublicEndpoint, peeringDefaultRoute, vpcFlowLogs, albInvalidHeaders, dbPublicSubnet];
+export const vpcRules: readonly CfnRule[] = [defaultSecurityGroup, instanceDefaultSecurityGroup, instancePublicIp, subnetPublicIp, eksPublicEndpoint, peeringDefaultRoute, vpcFlowLogs, albInvalidHeaders, lbNoAccessLogs, dbPublicSubnet];

@@ -235,8 +235,12 @@ export const MODULES: readonly ModuleSpec[] = [
         name: 'this',
         when: [{ input: 'create', is: 'true', otherwise: true }, { input: 'create_lb', is: 'true', otherwise: true }],
         attributes: ['load_balancer_type', 'drop_invalid_header_fields', 'internal'],
-        // Introduced in 5.2.0 with false (the provider's default); true from 9.0.0.
-        defaults: { drop_invalid_header_fields: [{ versions: '>=9.0.0', value: true }] },
+        // From 5.0.0 access logs come from the `access_logs` object, enabled unless it says
+        // otherwise (5.x-8.x: when it names a bucket); before, the module always wrote an
+        // access_logs block, enabled by its logging_enabled (true by default).
+        blocks: [{ block: 'access_logs', input: 'access_logs' }],
+        // drop_invalid_header_fields: introduced in 5.2.0 with false (the provider's default); true from 9.0.0.
+        defaults: { drop_invalid_header_fields: [{ versions: '>=9.0.0', value: true }], 'access_logs.enabled': [{ versions: '<5.0.0', value: true }] },
       },
     ],
   },

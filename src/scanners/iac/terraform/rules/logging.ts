@@ -1,7 +1,8 @@
 import type { Hit } from '../../rule.js';
 import { UNKNOWN } from '../hcl/evaluate.js';
 import { asStrings, attribute, isFalseValue, isTrueValue, label, referrers, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { tfRule, type TfRule } from './common.js';
+import { accessLogsRecord, NO_ACCESS_LOGS_NOTE } from '../../aws-load-balancers.js';
+import { known, tfRule, type TfRule } from './common.js';
 import { fileInstance, sectionsIn, settingAt } from './instances.js';
 
 /**
@@ -105,4 +106,60 @@ const logsNotExported: TfRule = tfRule({
   },
 });
 
-export const loggingRules: readonly TfRule[] = [logsNotExported];
+const LB_LISTENERS = ['aws_lb_listener', 'aws_alb_listener'];
+
+/** Whether a load balancer's access logs would record anything (aws-load-balancers.ts), or undefined when its type cannot be read. */
+function lbLogsRecord(input: TfInput, lb: TfResource): boolean | undefined {
+  const type = lb.type === 'aws_elb' ? 'application' : (valueOf(input, lb.block, 'load_balancer_type') ?? 'application');
+  if (typeof type !== 'string') return undefined;
+  const tls = () => referrers(input, lb, LB_LISTENERS, 'load_balancer_arn').some((l) => {
+    const protocol = valueOf(input, l.block, 'protocol');
+    return typeof protocol === 'string' && protocol.toUpperCase() === 'TLS';
+  });
+  return accessLogsRecord(type.toLowerCase(), type.toLowerCase() === 'network' && tls());
+}
+
+const lbNoAccessLogs: TfRule = tfRule({
+  id: 'iac/tf-aws-lb-no-access-logs',
+  title: 'Load balancer without access logs',
+  description: `An application load balancer (aws_lb, aws_alb), a network load balancer with a TLS listener, or a classic load balancer (aws_elb) does not write access logs to S3: ${NO_ACCESS_LOGS_NOTE}, such as which addresses probed the application or which requests came before a breach. aws_lb keeps no access logs unless an access_logs block says enabled = true (the provider's default is false, even with a bucket); aws_elb logs once it has an access_logs block (enabled defaults to true there). A gateway load balancer has no access logs and is not reported, nor is a network load balancer without a TLS listener in the configuration (only TLS requests are logged). For the terraform-aws-modules/alb module the access_logs input is read (from 5.0.0; earlier releases logged to log_bucket_name by default).`,
+  remediation: 'Add access_logs { bucket = <log bucket>, enabled = true } (the alb module: access_logs = { bucket = ... }), with a bucket policy that lets Elastic Load Balancing write to it.',
+  severity: 'low',
+  confidence: 'medium',
+  cwe: ['CWE-778'],
+  examples: {
+    positive: [
+      '# expect\nresource "aws_lb" "web" {\n  name    = "web"\n  subnets = var.public_subnets\n}\n',
+      'resource "aws_lb" "web" {\n  name    = "web"\n  subnets = var.public_subnets\n  # expect\n  access_logs {\n    bucket = "lb-logs"\n  }\n}\n',
+      'resource "aws_alb" "web" {\n  name = "web"\n  access_logs {\n    bucket  = "lb-logs"\n    # expect\n    enabled = false\n  }\n}\n',
+      '# expect\nresource "aws_elb" "classic" {\n  name               = "classic"\n  availability_zones = ["eu-west-1a"]\n  listener {\n    instance_port     = 8443\n    instance_protocol = "https"\n    lb_port           = 443\n    lb_protocol       = "https"\n  }\n}\n',
+      '# expect\nresource "aws_lb" "tcp" {\n  name               = "tcp"\n  load_balancer_type = "network"\n}\nresource "aws_lb_listener" "tls" {\n  load_balancer_arn = aws_lb.tcp.arn\n  port              = 443\n  protocol          = "TLS"\n  certificate_arn   = aws_acm_certificate.web.arn\n}\n',
+      '# expect\nmodule "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n  version = "~> 9.0"\n  name    = "web"\n}\n',
+    ],
+    negative: [
+      'resource "aws_lb" "web" {\n  name = "web"\n  access_logs {\n    bucket  = "lb-logs"\n    enabled = true\n  }\n}\n',
+      'resource "aws_elb" "classic" {\n  name = "classic"\n  access_logs {\n    bucket = "lb-logs"\n  }\n}\n',
+      'resource "aws_lb" "inspection" {\n  name               = "inspection"\n  load_balancer_type = "gateway"\n}\n',
+      'resource "aws_lb" "tcp" {\n  name               = "tcp"\n  load_balancer_type = "network"\n}\nresource "aws_lb_listener" "tcp" {\n  load_balancer_arn = aws_lb.tcp.arn\n  port              = 5432\n  protocol          = "TCP"\n}\n',
+      'module "alb" {\n  source      = "terraform-aws-modules/alb/aws"\n  version     = "~> 9.0"\n  name        = "web"\n  access_logs = { bucket = "lb-logs" }\n}\n',
+      // Releases before 5.0.0 logged to log_bucket_name unless logging_enabled = false; an unpinned module may be either.
+      'module "alb" {\n  source          = "terraform-aws-modules/alb/aws"\n  version         = "4.1.0"\n  log_bucket_name = "lb-logs"\n}\n',
+      'module "alb" {\n  source = "terraform-aws-modules/alb/aws"\n  name   = "web"\n}\n',
+    ],
+  },
+  *check(input) {
+    const file = fileInstance(input);
+    for (const lb of resourcesOf(input, 'aws_lb', 'aws_alb', 'aws_elb')) {
+      if (lbLogsRecord(input, lb) !== true) continue;
+      const { attribute: enabled, value, line } = settingAt(lb.block, ['access_logs', 'enabled'], file);
+      if (isTrueValue(value) || (value !== undefined && value !== null && !known(value))) continue;
+      const block = sectionsIn(lb.block, 'access_logs', file, { made: true }).find((s) => s.block);
+      // An access_logs block without enabled logs on aws_elb, and on a module's load balancer (the alb module defaults it to true).
+      if (block && (!enabled || value === null) && (lb.type === 'aws_elb' || lb.module !== undefined)) continue;
+      const what = !block ? 'has no access_logs block' : isFalseValue(value) ? 'sets access_logs enabled = false' : 'has an access_logs block without enabled = true (the default is false)';
+      yield { line: block ? line : lb.block.line, message: `${label(lb)} ${what}: ${NO_ACCESS_LOGS_NOTE}.`, resource: label(lb) };
+    }
+  },
+});
+
+export const loggingRules: readonly TfRule[] = [logsNotExported, lbNoAccessLogs];
