@@ -9,3 +9,12 @@ export const AWS_MANAGED_ALIAS = /(?:^|:)alias\/aws\//;
  * default for every bucket since January 2023) asks for no KMS key at all.
  */
 export const S3_KMS_ALGORITHM = /^aws:kms(?::dsse)?$/i;
+
+/**
+ * What EKS does for a cluster that names no KMS key for its Secrets, said by the Terraform and
+ * CloudFormation rules alike: since 2025, clusters on Kubernetes 1.28 or later envelope-encrypt
+ * all Kubernetes API data with an AWS owned key (KMS provider v2), so the gap is the control a
+ * customer managed key gives, not encryption itself.
+ */
+export const EKS_DEFAULT_ENVELOPE_NOTE =
+  "EKS envelope-encrypts them (on Kubernetes 1.28 and later) only with an AWS owned key, which the account cannot audit in CloudTrail, restrict by key policy, or disable to cut access";

@@ -1,10 +1,10 @@
-import { AWS_MANAGED_ALIAS, S3_KMS_ALGORITHM } from '../../aws-keys.js';
+import { AWS_MANAGED_ALIAS, EKS_DEFAULT_ENVELOPE_NOTE, S3_KMS_ALGORITHM } from '../../aws-keys.js';
 import { anonymousFromNetwork } from '../../aws-policy.js';
 import { inside } from '../../rule.js';
 import type { YNode, YPair } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, missingLine, prop, resourcesOf, type CfnRule } from '../model.js';
 import { statementsIn } from '../policy.js';
-import { bool, text, UNKNOWN, value } from '../resolve.js';
+import { bool, follow, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { requireTrue } from './data.js';
 import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
@@ -247,8 +247,8 @@ const noCustomerManagedKey: CfnRule = cfnRule({
   id: 'iac/cfn-no-customer-managed-key',
   title: 'Data encrypted with an AWS managed key instead of a customer managed key',
   description:
-    'A log group, CodeBuild project, secret, SageMaker endpoint configuration, DocumentDB cluster, EFS file system or OpenSearch domain is encrypted with the service default or an AWS managed key (alias/aws/...), or an S3 bucket asks for SSE-KMS (SSEAlgorithm aws:kms or aws:kms:dsse) without a KMSMasterKeyID of its own, which gives it the AWS managed key aws/s3. A bucket without BucketEncryption, or with AES256, is not reported: S3 encrypts every new object with its own keys (SSE-S3) by default since January 2023, and asking for KMS is the choice this rule judges. The key policy of such a key cannot be changed: anyone in the account with read access to the service can decrypt, key use cannot be limited to specific roles, and the key cannot be disabled or scheduled for deletion to cut access in an incident.',
-  remediation: 'Create an AWS::KMS::Key with rotation enabled and a key policy that allows only the service and the roles that need the data, and reference it (KmsKeyId, EncryptionKey, KMSMasterKeyID).',
+    'A log group, CodeBuild project, secret, SageMaker endpoint configuration, DocumentDB cluster, EFS file system or OpenSearch domain is encrypted with the service default or an AWS managed key (alias/aws/...), an AWS::EKS::Cluster has no EncryptionConfig that envelope-encrypts its Kubernetes Secrets with a KMS key of the account (' + EKS_DEFAULT_ENVELOPE_NOTE + '), or an S3 bucket asks for SSE-KMS (SSEAlgorithm aws:kms or aws:kms:dsse) without a KMSMasterKeyID of its own, which gives it the AWS managed key aws/s3. A bucket without BucketEncryption, or with AES256, is not reported: S3 encrypts every new object with its own keys (SSE-S3) by default since January 2023, and asking for KMS is the choice this rule judges. The key policy of such a key cannot be changed: anyone in the account with read access to the service can decrypt, key use cannot be limited to specific roles, and the key cannot be disabled or scheduled for deletion to cut access in an incident.',
+  remediation: 'Create an AWS::KMS::Key with rotation enabled and a key policy that allows only the service and the roles that need the data, and reference it (KmsKeyId, EncryptionKey, KMSMasterKeyID; EKS: EncryptionConfig: [{ Resources: [secrets], Provider: { KeyArn: ... } }]).',
   severity: 'low',
   cwe: ['CWE-732'],
   examples: {
@@ -258,9 +258,12 @@ const noCustomerManagedKey: CfnRule = cfnRule({
       'Resources:\n  Logs:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      # expect\n      EncryptionAtRestOptions:\n        Enabled: true\n',
       // SSE-KMS without a key of the bucket's own: S3 uses the AWS managed key aws/s3.
       'Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          # expect\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n            BucketKeyEnabled: true\n  Archive:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n              # expect\n              KMSMasterKeyID: alias/aws/s3\n',
+      // EKS's default envelope encryption uses an AWS owned key.
+      'Resources:\n  # expect\n  Cluster:\n    Type: AWS::EKS::Cluster\n    Properties:\n      RoleArn: !GetAtt ClusterRole.Arn\n      ResourcesVpcConfig:\n        SubnetIds: [subnet-1, subnet-2]\n',
     ],
     negative: [
       'Resources:\n  App:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: /app/api\n      KmsKeyId: !GetAtt LogsKey.Arn\n',
+      'Resources:\n  Cluster:\n    Type: AWS::EKS::Cluster\n    Properties:\n      RoleArn: !GetAtt ClusterRole.Arn\n      ResourcesVpcConfig:\n        SubnetIds: [subnet-1, subnet-2]\n      EncryptionConfig:\n        - Resources: [secrets]\n          Provider:\n            KeyArn: !GetAtt ClusterKey.Arn\n',
       // Not encrypted at all: iac/cfn-service-data-not-encrypted reports it.
       'Resources:\n  Shared:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      PerformanceMode: generalPurpose\n',
       // S3 encrypts every new object with S3-managed keys by default (SSE-S3): no KMS key is asked for.
@@ -290,6 +293,17 @@ const noCustomerManagedKey: CfnRule = cfnRule({
         if (!key || key.value === null) yield { line: key ? key.keyLine : defaults.keyLine, message: `${label(r)} encrypts the bucket objects with the AWS managed key aws/s3: SSEAlgorithm ${text(t, algorithm.value)} names no KMSMasterKeyID.`, resource: label(r) };
         else if (AWS_MANAGED_ALIAS.test(text(t, key.value) ?? '')) yield { line: key.keyLine, message: `${label(r)} encrypts the bucket objects with an AWS managed key, whose policy cannot be restricted.`, resource: label(r) };
       }
+    }
+    // An EKS cluster whose Secrets no EncryptionConfig entry encrypts with a key of the account (KeyArn is required in an entry).
+    for (const r of resourcesOf(t, 'AWS::EKS::Cluster')) {
+      const config = prop(t, r, 'EncryptionConfig');
+      if (config && follow(t, config.value) === UNKNOWN) continue;
+      const lists = entries(t, config?.value).map((entry) => field(t, entry, 'Resources'));
+      if (lists.some((list) => list && follow(t, list.value) === UNKNOWN)) continue;
+      if (lists.some((list) => entries(t, list?.value).some((item) => text(t, item) === 'secrets'))) continue;
+      const named = lists.find((list) => list !== undefined);
+      const what = lists.length === 0 ? 'has no EncryptionConfig' : 'has no EncryptionConfig for secrets';
+      yield { line: named ? named.keyLine : config ? config.keyLine : r.line, message: `${label(r)} ${what}: its Kubernetes Secrets are not encrypted with a KMS key of the account, and ${EKS_DEFAULT_ENVELOPE_NOTE}.`, resource: label(r) };
     }
   },
 });

@@ -286,7 +286,14 @@ export const MODULES: readonly ModuleSpec[] = [
           ['vpc_config.endpoint_private_access', 'endpoint_private_access'],
           ['enabled_cluster_log_types', 'cluster_enabled_log_types'],
         ],
-        defaults: { 'vpc_config.endpoint_public_access': [{ versions: '>=19.0.0', value: false }] },
+        // Envelope encryption of Secrets: from the list cluster_encryption_config (empty by default)
+        // before 19.0.0; from 19.0.0 an object that defaults to { resources = ["secrets"] }, with a
+        // KMS key the module creates (create_kms_key, true by default), renamed encryption_config in 21.0.0.
+        blocks: [
+          { block: 'encryption_config', input: 'cluster_encryption_config' },
+          { block: 'encryption_config', input: 'encryption_config' },
+        ],
+        defaults: { 'vpc_config.endpoint_public_access': [{ versions: '>=19.0.0', value: false }], 'encryption_config.resources': [{ versions: '>=19.0.0', value: ['secrets'] }] },
       },
     ],
   },

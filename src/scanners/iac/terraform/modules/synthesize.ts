@@ -324,7 +324,9 @@ class Builder {
     const expr: Expr =
       value === UNKNOWN
         ? { kind: 'traversal', path: ['module', this.call.name, 'default', name], ...at(line) }
-        : { kind: 'literal', value: typeof value === 'object' ? null : value, ...at(line) };
+        : Array.isArray(value) && value.every((v) => typeof v === 'string')
+          ? { kind: 'tuple', items: value.map((v) => ({ kind: 'literal', value: v, ...at(line) }) as Expr), ...at(line) }
+          : { kind: 'literal', value: typeof value === 'object' ? null : value, ...at(line) };
     if (value === UNKNOWN) this.texts.set(expr, `module.${this.call.name}.default.${name}`);
     return { name, expr, ...at(line) };
   }

@@ -1,8 +1,8 @@
-import { AWS_MANAGED_ALIAS, S3_KMS_ALGORITHM } from '../../aws-keys.js';
+import { AWS_MANAGED_ALIAS, EKS_DEFAULT_ENVELOPE_NOTE, S3_KMS_ALGORITHM } from '../../aws-keys.js';
 import type { Hit } from '../../rule.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
-import { attribute, instanceNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, instanceNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type Section, type TfRule } from './common.js';
 import { fileInstance, sectionsIn, settingAt, valueIn } from './instances.js';
 import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
@@ -234,12 +234,28 @@ const KEYED: readonly KeyedResource[] = [
   { type: 'aws_s3_bucket', path: ['server_side_encryption_configuration', ...S3_DEFAULT_ENCRYPTION, 'kms_master_key_id'], encrypts: (i, r) => s3Kms(i, r, ['server_side_encryption_configuration', ...S3_DEFAULT_ENCRYPTION]), what: 'the bucket objects' },
 ];
 
+/**
+ * An EKS cluster whose Secrets no encryption_config envelope-encrypts with a KMS key of the
+ * account: on its header when it has none, on the resources list that leaves "secrets" out. A
+ * list that cannot be read leaves the cluster alone. The key itself is required by the provider
+ * (provider.key_arn), and the eks module creates one when given none.
+ */
+function eksSecretsWithoutKey(input: TfInput, cluster: TfResource): Hit | undefined {
+  const configs = sectionsIn(cluster.block, 'encryption_config', fileInstance(input), { made: true });
+  if (configs.some((c) => c.get('resources') !== undefined && !known(c.get('resources')))) return undefined;
+  if (configs.some((c) => (asStrings(c.get('resources')) ?? []).includes('secrets'))) return undefined;
+  const named = configs.find((c) => c.block && attribute(c.block, 'resources'));
+  const line = named ? named.lineOf('resources') : (configs[0]?.line ?? cluster.block.line);
+  const what = configs.length === 0 ? 'has no encryption_config' : 'has no encryption_config for "secrets"';
+  return { line, message: `${label(cluster)} ${what}: its Kubernetes Secrets are not encrypted with a KMS key of the account, and ${EKS_DEFAULT_ENVELOPE_NOTE}.`, resource: label(cluster) };
+}
+
 const noCustomerManagedKey: TfRule = tfRule({
   id: 'iac/tf-aws-no-customer-managed-key',
   title: 'Data encrypted with an AWS managed key instead of a customer managed key',
   description:
-    'A log group, CodeBuild project, secret, SageMaker endpoint, DocumentDB cluster, EFS file system or OpenSearch domain is encrypted with the service default or an AWS managed key (alias/aws/...), or an S3 bucket asks for SSE-KMS (sse_algorithm = "aws:kms" or "aws:kms:dsse") without a kms_master_key_id of its own, which gives it the AWS managed key aws/s3. A bucket without an encryption configuration, or with AES256, is not reported: S3 encrypts every new object with its own keys (SSE-S3) by default since January 2023, and asking for KMS is the choice this rule judges. The key policy of such a key cannot be changed: anyone in the account with read access to the service can decrypt, key use cannot be limited to specific roles, and the key cannot be disabled or scheduled for deletion to cut access in an incident.',
-  remediation: 'Create an aws_kms_key with rotation enabled and a key policy that allows only the service and the roles that need the data, and reference it (kms_key_id, encryption_key, kms_key_arn, kms_master_key_id).',
+    'A log group, CodeBuild project, secret, SageMaker endpoint, DocumentDB cluster, EFS file system or OpenSearch domain is encrypted with the service default or an AWS managed key (alias/aws/...), an EKS cluster has no encryption_config that envelope-encrypts its Kubernetes Secrets with a KMS key of the account (' + EKS_DEFAULT_ENVELOPE_NOTE + '; the terraform-aws-modules/eks module does so by default from 19.0.0, with a key it creates), or an S3 bucket asks for SSE-KMS (sse_algorithm = "aws:kms" or "aws:kms:dsse") without a kms_master_key_id of its own, which gives it the AWS managed key aws/s3. A bucket without an encryption configuration, or with AES256, is not reported: S3 encrypts every new object with its own keys (SSE-S3) by default since January 2023, and asking for KMS is the choice this rule judges. The key policy of such a key cannot be changed: anyone in the account with read access to the service can decrypt, key use cannot be limited to specific roles, and the key cannot be disabled or scheduled for deletion to cut access in an incident.',
+  remediation: 'Create an aws_kms_key with rotation enabled and a key policy that allows only the service and the roles that need the data, and reference it (kms_key_id, encryption_key, kms_key_arn, kms_master_key_id; EKS: encryption_config { resources = ["secrets"] provider { key_arn = ... } }).',
   severity: 'low',
   cwe: ['CWE-732'],
   examples: {
@@ -251,6 +267,10 @@ const noCustomerManagedKey: TfRule = tfRule({
       // SSE-KMS without a key of the bucket's own: S3 uses the AWS managed key aws/s3.
       'resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  rule {\n    # expect\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "aws:kms"\n    }\n    bucket_key_enabled = true\n  }\n}\n',
       'resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = "aws:kms"\n      # expect\n      kms_master_key_id = "alias/aws/s3"\n    }\n  }\n}\n',
+      // EKS's default envelope encryption uses an AWS owned key.
+      '# expect\nresource "aws_eks_cluster" "main" {\n  name     = "main"\n  role_arn = aws_iam_role.eks.arn\n  vpc_config {\n    subnet_ids = var.private_subnets\n  }\n}\n',
+      // Before 19.0.0 the EKS module encrypted Secrets only when given cluster_encryption_config.
+      '# expect\nmodule "eks" {\n  source          = "terraform-aws-modules/eks/aws"\n  version         = "18.31.2"\n  cluster_name    = "main"\n  cluster_version = "1.29"\n}\n',
     ],
     negative: [
       'resource "aws_cloudwatch_log_group" "app" {\n  name       = "/app/api"\n  kms_key_id = aws_kms_key.logs.arn\n}\n',
@@ -260,6 +280,9 @@ const noCustomerManagedKey: TfRule = tfRule({
       // S3 encrypts every new object with S3-managed keys by default (SSE-S3): no KMS key is asked for.
       'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\n\nresource "aws_s3_bucket_server_side_encryption_configuration" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "AES256"\n    }\n  }\n}\n',
       'resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.reports.arn\n    }\n  }\n}\n',
+      'resource "aws_eks_cluster" "main" {\n  name     = "main"\n  role_arn = aws_iam_role.eks.arn\n  vpc_config {\n    subnet_ids = var.private_subnets\n  }\n  encryption_config {\n    resources = ["secrets"]\n    provider {\n      key_arn = aws_kms_key.eks.arn\n    }\n  }\n}\n',
+      'module "eks" {\n  source          = "terraform-aws-modules/eks/aws"\n  version         = "~> 20.0"\n  cluster_name    = "main"\n  cluster_version = "1.31"\n}\n',
+      'module "eks" {\n  source          = "terraform-aws-modules/eks/aws"\n  version         = "18.31.2"\n  cluster_name    = "main"\n  cluster_encryption_config = [{\n    provider_key_arn = aws_kms_key.eks.arn\n    resources        = ["secrets"]\n  }]\n}\n',
     ],
   },
   *check(input) {
@@ -281,6 +304,10 @@ const noCustomerManagedKey: TfRule = tfRule({
         if (!key || value === null || value === '') yield { line: key ? key.line : owner.line, message: `${label(resource)} encrypts ${keyed.what} with an AWS owned or managed key: no ${keyed.path.join('.')} is set.`, resource: label(resource) };
         else if (isAwsManagedKey(input, key.expr)) yield { line: key.line, message: `${label(resource)} encrypts ${keyed.what} with an AWS managed key, whose policy cannot be restricted.`, resource: label(resource) };
       }
+    }
+    for (const cluster of resourcesOf(input, 'aws_eks_cluster')) {
+      const hit = eksSecretsWithoutKey(input, cluster);
+      if (hit) yield hit;
     }
   },
 });
