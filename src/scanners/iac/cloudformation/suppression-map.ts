@@ -212,6 +212,11 @@ const CHECKOV: Record<string, Covered[]> = {
   CKV_AWS_100: one('iac/cfn-eks-nodegroup-ssh-open'),
   CKV_AWS_122: one('iac/cfn-sagemaker-notebook-internet'),
   CKV_AWS_258: one('iac/cfn-lambda-url-no-auth'),
+  CKV_AWS_21: one('iac/cfn-s3-no-versioning'),
+  CKV_AWS_91: [{ rule: 'iac/cfn-lb-no-access-logs', types: ['AWS::ElasticLoadBalancingV2::LoadBalancer'] }],
+  CKV_AWS_92: [{ rule: 'iac/cfn-lb-no-access-logs', types: ['AWS::ElasticLoadBalancing::LoadBalancer'] }],
+  CKV_AWS_58: [{ rule: 'iac/cfn-no-customer-managed-key', only: /its Kubernetes Secrets are not encrypted with a KMS key of the account/, types: ['AWS::EKS::Cluster'] }],
+  CKV_AWS_363: one('iac/cfn-lambda-deprecated-runtime'),
 };
 
 /**

@@ -35,6 +35,8 @@ const ACL = 'iac/tf-aws-s3-public-acl';
 const BLOCK = 'iac/tf-aws-s3-public-access-block';
 const BACKUPS = 'iac/tf-aws-backups-disabled';
 const LISTENERS = ['aws_lb_listener', 'aws_alb_listener'];
+/** The part of the customer managed key rule about an EKS cluster's Secrets. */
+const EKS_SECRETS = /its Kubernetes Secrets are not encrypted with a KMS key of the account/;
 const GCP_FIREWALL = 'iac/tf-gcp-firewall-open-to-internet';
 const GCP_INSTANCES = ['google_compute_instance', 'google_compute_instance_template', 'google_compute_instance_from_template'];
 const GCP_PROJECT_IAM = ['google_project_iam_member', 'google_project_iam_binding'];
@@ -89,6 +91,11 @@ const CHECKOV: Record<string, TfCovered[]> = {
   CKV_AWS_55: one(BLOCK, blockSetting('ignore_public_acls')),
   CKV_AWS_56: one(BLOCK, blockSetting('restrict_public_buckets')),
   CKV_AWS_18: typed('iac/tf-aws-s3-no-access-logging', 'aws_s3_bucket'),
+  CKV_AWS_21: typed('iac/tf-aws-s3-no-versioning', 'aws_s3_bucket'),
+  CKV_AWS_91: typed('iac/tf-aws-lb-no-access-logs', 'aws_lb', 'aws_alb'),
+  CKV_AWS_92: typed('iac/tf-aws-lb-no-access-logs', 'aws_elb'),
+  CKV_AWS_58: one('iac/tf-aws-no-customer-managed-key', EKS_SECRETS, ['aws_eks_cluster']),
+  CKV_AWS_363: one('iac/tf-aws-lambda-deprecated-runtime'),
   CKV_AWS_3: typed(EBS, 'aws_ebs_volume'),
   CKV_AWS_8: typed(EBS, 'aws_instance', 'aws_launch_configuration'),
   CKV_AWS_16: typed(DATABASE, 'aws_db_instance'),
@@ -213,6 +220,8 @@ const TRIVY_CHECKS: Array<{ avd: string; long: string[]; covers: TfCovered[] }> 
   { avd: 'AVD-AWS-0094', long: ['aws-s3-specify-public-access-block'], covers: one(BLOCK, /has no public access block\.$/) },
   { avd: 'AVD-AWS-0092', long: ['aws-s3-no-public-access-with-acl'], covers: one(ACL, /uses the \S+ ACL\.$/) },
   { avd: 'AVD-AWS-0089', long: ['aws-s3-enable-logging', 'aws-s3-enable-bucket-logging'], covers: typed('iac/tf-aws-s3-no-access-logging', 'aws_s3_bucket') },
+  { avd: 'AVD-AWS-0090', long: ['aws-s3-enable-versioning'], covers: typed('iac/tf-aws-s3-no-versioning', 'aws_s3_bucket') },
+  { avd: 'AVD-AWS-0039', long: ['aws-eks-encrypt-secrets'], covers: one('iac/tf-aws-no-customer-managed-key', EKS_SECRETS, ['aws_eks_cluster']) },
   { avd: 'AVD-AWS-0026', long: ['aws-ec2-enable-volume-encryption', 'aws-ebs-enable-volume-encryption'], covers: typed(EBS, 'aws_ebs_volume') },
   { avd: 'AVD-AWS-0131', long: ['aws-ec2-enable-at-rest-encryption'], covers: typed(EBS, 'aws_instance') },
   { avd: 'AVD-AWS-0008', long: ['aws-ec2-enable-launch-config-at-rest-encryption', 'aws-autoscaling-enable-at-rest-encryption'], covers: typed(EBS, 'aws_launch_configuration') },
