@@ -5,7 +5,6 @@ import { isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
 import { bool, follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
-import { requireTrue } from './data.js';
 
 /** Whether a node is `!GetAtt <VPC>.DefaultSecurityGroup`: the default security group of a VPC of the template. */
 function isDefaultGroupOf(t: CfnTemplate, node: YNode | null | undefined): boolean {
@@ -309,7 +308,14 @@ const lbNoAccessLogs: CfnRule = cfnRule({
       if (off) yield { line: off.line, message: `${label(r)} ${off.value === false ? `sets ${ACCESS_LOGS} to false` : `does not set ${ACCESS_LOGS}`}: ${NO_ACCESS_LOGS_NOTE}.`, resource: label(r) };
     }
     for (const r of resourcesOf(t, 'AWS::ElasticLoadBalancing::LoadBalancer')) {
-      for (const hit of requireTrue(t, r, ['AccessLoggingPolicy', 'Enabled'], `keeps no access logs: ${NO_ACCESS_LOGS_NOTE}.`)) yield hit;
+      const policy = prop(t, r, 'AccessLoggingPolicy');
+      const target = follow(t, policy?.value);
+      if (target === UNKNOWN) continue;
+      // The policy is one object; a list of them (which some templates write) is read entry by entry.
+      const flags = (isYSeq(target) ? entries(t, policy?.value) : policy ? [policy.value] : []).map((p) => field(t, p, 'Enabled'));
+      if (flags.some((f) => f && bool(t, f.value) !== false)) continue;
+      const off = flags.find((f) => f !== undefined);
+      yield { line: off ? off.keyLine : policy ? policy.keyLine : r.line, message: `${label(r)} ${off ? 'sets AccessLoggingPolicy Enabled to false' : policy ? 'does not enable its AccessLoggingPolicy' : 'has no AccessLoggingPolicy'}: ${NO_ACCESS_LOGS_NOTE}.`, resource: label(r) };
     }
   },
 });
