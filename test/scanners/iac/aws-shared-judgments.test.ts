@@ -306,3 +306,45 @@ describe('a judgment made on both platforms has one severity', () => {
     assert.deepEqual(severities.get('apigw-method-no-auth'), { tf: 'medium', cfn: 'medium' });
   });
 });
+
+describe('Lambda runtimes AWS deprecated, judged from one table by Terraform and CloudFormation', () => {
+  const tf = (runtime: string) => lines('resource "aws_lambda_function" "fn" {', '  function_name = "fn"', '  handler       = "app.handler"', `  runtime       = "${runtime}"`, '  filename      = "fn.zip"', '  role          = aws_iam_role.fn.arn', '}');
+  const cfn = (runtime: string) => lines('Resources:', '  Fn:', '    Type: AWS::Lambda::Function', '    Properties:', '      Handler: app.handler', `      Runtime: ${runtime}`, '      Role: !GetAtt FnRole.Arn');
+
+  it('reports the same runtimes, with the date AWS deprecated them, on the runtime line', () => {
+    const deprecated: Array<[string, string]> = [['python3.8', '2024-10-14'], ['nodejs16.x', '2024-06-12'], ['go1.x', '2024-01-08'], ['java8', '2024-01-08'], ['dotnetcore3.1', '2023-04-03'], ['python2.7', '2021-07-15']];
+    for (const [runtime, date] of deprecated) {
+      assert.deepEqual(linesOf('iac/tf-aws-lambda-deprecated-runtime', tf(runtime)), [4], runtime);
+      assert.deepEqual(linesOf('iac/cfn-lambda-deprecated-runtime', cfn(runtime), 'stack.yaml'), [6], runtime);
+      assert.match(messagesOf('iac/tf-aws-lambda-deprecated-runtime', tf(runtime))[0]!, new RegExp(`runs on ${runtime.replace('.', '\\.')}, a Lambda runtime AWS deprecated on ${date}:`));
+    }
+  });
+
+  it('leaves supported runtimes alone, java8.al2 and provided.al2 among them', () => {
+    for (const runtime of ['python3.13', 'nodejs22.x', 'java21', 'java8.al2', 'provided.al2', 'provided.al2023', 'dotnet8', 'ruby3.4']) {
+      assert.deepEqual(linesOf('iac/tf-aws-lambda-deprecated-runtime', tf(runtime)), [], runtime);
+      assert.deepEqual(linesOf('iac/cfn-lambda-deprecated-runtime', cfn(runtime), 'stack.yaml'), [], runtime);
+    }
+  });
+
+  it('reports each SAM function that takes a deprecated Runtime from Globals, on the Globals line', () => {
+    const template = lines(
+      'Transform: AWS::Serverless-2016-10-31',
+      'Globals:',
+      '  Function:',
+      '    Runtime: nodejs12.x',
+      'Resources:',
+      '  A:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties: { Handler: a.handler, CodeUri: src/ }',
+      '  B:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties: { Handler: b.handler, CodeUri: src/ }',
+      '  C:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties: { Handler: c.handler, CodeUri: src/, Runtime: nodejs22.x }',
+    );
+    assert.deepEqual(linesOf('iac/cfn-lambda-deprecated-runtime', template, 'template.yaml'), [4, 4]);
+    assert.match(messagesOf('iac/cfn-lambda-deprecated-runtime', template, 'template.yaml')[0]!, /nodejs12\.x \(the Runtime of Globals\)/);
+  });
+});

@@ -121,6 +121,33 @@ describe('resources of registry modules', () => {
     assert.deepEqual(logged, []);
   });
 
+  it('reads access logs, Secrets encryption and versioning from module inputs per release', () => {
+    const only = (rule: string, source: string) => findings(source).filter((f) => f.startsWith(`${rule}:`));
+    const alb = (version: string | undefined, inputs = '') => `module "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n${version ? `  version = "${version}"\n` : ''}  name    = "web"\n${inputs}}\n`;
+    // From 5.0.0 the access_logs input, enabled unless it says otherwise; before, logs went to log_bucket_name by default.
+    assert.deepEqual(only('lb-no-access-logs', alb('~> 9.0')), ['lb-no-access-logs:1']);
+    assert.deepEqual(only('lb-no-access-logs', alb('~> 9.0', '  access_logs = { bucket = "lb-logs" }\n')), []);
+    assert.deepEqual(only('lb-no-access-logs', alb('~> 9.0', '  access_logs = {\n    bucket  = "lb-logs"\n    enabled = false\n  }\n')), ['lb-no-access-logs:7']);
+    assert.deepEqual(only('lb-no-access-logs', alb('4.1.0')), []);
+    assert.deepEqual(only('lb-no-access-logs', alb(undefined)), []);
+    assert.deepEqual(only('lb-no-access-logs', alb('~> 9.0', '  load_balancer_type = "gateway"\n')), []);
+    const eks = (version: string | undefined, inputs = '') => `module "eks" {\n  source       = "terraform-aws-modules/eks/aws"\n${version ? `  version      = "${version}"\n` : ''}  cluster_name = "main"\n${inputs}}\n`;
+    // Before 19.0.0 Secrets are encrypted only with cluster_encryption_config; from 19.0.0 by default, with a key the module creates.
+    assert.deepEqual(only('no-customer-managed-key', eks('18.31.2')), ['no-customer-managed-key:1']);
+    assert.deepEqual(only('no-customer-managed-key', eks('18.31.2', '  cluster_encryption_config = [{ provider_key_arn = aws_kms_key.eks.arn, resources = ["secrets"] }]\n')), []);
+    assert.deepEqual(only('no-customer-managed-key', eks('18.31.2', '  cluster_encryption_config = [{\n    provider_key_arn = aws_kms_key.eks.arn\n    resources        = ["configmaps"]\n  }]\n')), ['no-customer-managed-key:7']);
+    assert.deepEqual(only('no-customer-managed-key', eks('~> 20.0')), []);
+    assert.deepEqual(only('no-customer-managed-key', eks('~> 21.0', '  encryption_config = { provider_key_arn = aws_kms_key.eks.arn }\n')), []);
+    assert.deepEqual(only('no-customer-managed-key', eks(undefined)), []);
+    const bucket = (version: string | undefined, inputs = '') => `module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n${version ? `  version = "${version}"\n` : ''}${inputs}}\n`;
+    // A block of the bucket before 3.0.0, aws_s3_bucket_versioning from 3.0.0 (and when the version is not known).
+    assert.deepEqual(only('s3-no-versioning', bucket('2.15.0', '  versioning = {\n    enabled = false\n  }\n')), ['s3-no-versioning:5']);
+    assert.deepEqual(only('s3-no-versioning', bucket('~> 4.0', '  versioning = {\n    status = "Suspended"\n  }\n')), ['s3-no-versioning:5']);
+    assert.deepEqual(only('s3-no-versioning', bucket('~> 4.0', '  versioning = { status = true }\n')), []);
+    assert.deepEqual(only('s3-no-versioning', bucket(undefined, '  versioning = { enabled = true }\n')), []);
+    assert.deepEqual(only('s3-no-versioning', bucket(undefined)), ['s3-no-versioning:1']);
+  });
+
   it('opens the ports of named security group rules to the module sources', () => {
     const sg = 'module "sg" {\n  source  = "terraform-aws-modules/security-group/aws"\n  version = "4.3.0"\n  ingress_rules       = ["https-443-tcp", "ssh-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n  ingress_with_cidr_blocks = [\n    {\n      rule        = "postgresql-tcp"\n      cidr_blocks = "10.0.0.0/8,0.0.0.0/0"\n    },\n    {\n      from_port = 6379\n      to_port   = 6379\n      protocol  = "tcp"\n      cidr_blocks = "10.0.0.0/8"\n    },\n  ]\n}\n';
     assert.deepEqual(findings(sg), ['sg-open-to-internet:5', 'sg-open-to-internet:9', 'sg-sensitive-port-wide-private:15']);
