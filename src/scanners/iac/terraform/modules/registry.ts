@@ -298,6 +298,22 @@ export const MODULES: readonly ModuleSpec[] = [
     ],
   },
   {
+    source: 'terraform-aws-modules/lambda/aws',
+    resources: [
+      {
+        // The function (not made when the module makes a layer only); its runtime is passed for Zip packages only.
+        type: 'aws_lambda_function',
+        name: 'this',
+        when: [
+          { input: 'create', is: 'true', otherwise: true },
+          { input: 'create_function', is: 'true', otherwise: true },
+          { input: 'create_layer', is: 'false', otherwise: true },
+        ],
+        attributes: ['runtime', 'package_type'],
+      },
+    ],
+  },
+  {
     source: 'terraform-aws-modules/autoscaling/aws',
     resources: [
       {

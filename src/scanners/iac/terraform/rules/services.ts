@@ -752,13 +752,14 @@ const lambdaDeprecatedRuntime: TfRule = tfRule({
   id: 'iac/tf-aws-lambda-deprecated-runtime',
   title: 'Lambda function on a deprecated runtime',
   description:
-    'The function\'s runtime is one AWS has deprecated under its Lambda runtime deprecation policy (nodejs16.x, python3.8, go1.x, java8 on Amazon Linux 1, ...): its language version or operating system reached end of support, and Lambda no longer applies security patches to it, so vulnerabilities found in the interpreter, its standard library or the OS stay in every invocation. Functions on it keep running but lose technical support, and AWS later blocks updates to them, which turns an urgent fix into a migration. The runtimes and their deprecation dates are a fixed table in secloop (only runtimes already deprecated), not read from the clock.',
+    'The function\'s runtime is one AWS has deprecated under its Lambda runtime deprecation policy (nodejs16.x, python3.8, go1.x, java8 on Amazon Linux 1, ...): its language version or operating system reached end of support, and Lambda no longer applies security patches to it, so vulnerabilities found in the interpreter, its standard library or the OS stay in every invocation. Functions on it keep running but lose technical support, and AWS later blocks updates to them, which turns an urgent fix into a migration. The runtimes and their deprecation dates are a fixed table in secloop (only runtimes already deprecated), not read from the clock. The runtime input of the terraform-aws-modules/lambda module is read too; container image functions (package_type = "Image") have no runtime.',
   remediation: 'Move the function to a supported runtime of the same language (nodejs22.x, python3.13, java21, provided.al2023 for Go and custom runtimes ...), test it, and deploy it.',
   severity: 'medium',
   cwe: ['CWE-1104'],
   examples: {
     positive: [
       'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  # expect\n  runtime       = "nodejs16.x"\n  filename      = "resize.zip"\n  role          = aws_iam_role.resize.arn\n}\n',
+      'module "worker" {\n  source        = "terraform-aws-modules/lambda/aws"\n  version       = "~> 7.0"\n  function_name = "worker"\n  handler       = "app.handler"\n  # expect\n  runtime       = "python3.8"\n  source_path   = "src"\n}\n',
       'variable "runtime" {\n  default = "go1.x"\n}\nresource "aws_lambda_function" "worker" {\n  function_name = "worker"\n  handler       = "bootstrap"\n  # expect\n  runtime       = var.runtime\n  filename      = "worker.zip"\n  role          = aws_iam_role.worker.arn\n}\n',
     ],
     negative: [
@@ -767,10 +768,13 @@ const lambdaDeprecatedRuntime: TfRule = tfRule({
       'resource "aws_lambda_function" "report" {\n  function_name = "report"\n  handler       = "example.Handler"\n  runtime       = "java8.al2"\n  filename      = "report.zip"\n  role          = aws_iam_role.report.arn\n}\n',
       'resource "aws_lambda_function" "image" {\n  function_name = "image"\n  package_type  = "Image"\n  image_uri     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0"\n  role          = aws_iam_role.image.arn\n}\n',
       'resource "aws_lambda_function" "worker" {\n  function_name = "worker"\n  runtime       = var.runtime\n  filename      = "worker.zip"\n  role          = aws_iam_role.worker.arn\n}\n',
+      'module "worker" {\n  source        = "terraform-aws-modules/lambda/aws"\n  version       = "~> 7.0"\n  function_name = "worker"\n  handler       = "app.handler"\n  runtime       = "python3.13"\n  source_path   = "src"\n}\n',
     ],
   },
   *check(input) {
     for (const fn of resourcesOf(input, 'aws_lambda_function')) {
+      // A container image function has no runtime: its image brings its own.
+      if (valueOf(input, fn.block, 'package_type') === 'Image') continue;
       const runtime = attribute(fn.block, 'runtime');
       const value = valueOf(input, fn.block, 'runtime');
       if (!runtime || typeof value !== 'string') continue;
