@@ -232,6 +232,31 @@ export function broadActions(statement: Statement): string | undefined {
   return broad.length > 0 ? broad.join(', ') : undefined;
 }
 
+/**
+ * Condition keys that narrow a statement to some resources: the resource's tags, account
+ * or organisation, and the keys of the service itself (s3:prefix, ec2:ResourceTag/team,
+ * dynamodb:LeadingKeys). Keys about the caller or the request (aws:SourceIp,
+ * aws:MultiFactorAuthPresent, aws:RequestedRegion) leave every resource in reach.
+ */
+const RESOURCE_CONDITION = /^aws:Resource(?:Tag\/.+|Account|OrgID|OrgPaths)$|^(?!aws:)[a-z0-9-]+:\S/i;
+
+/** A condition test that narrows the resources: on a resource key, and not one that passes when the key is missing (`...IfExists`). */
+const narrowsResources = (c: Condition) => RESOURCE_CONDITION.test(c.key) && !/IfExists$/i.test(c.operator);
+
+/**
+ * What an identity statement allows of whole services on every resource: "s3:*, dynamodb:*",
+ * or every action but its NotAction; undefined for anything else. Left to other rules: full
+ * administrator access (isFullAdmin), and a statement that is a privilege escalation path
+ * on its own (iam:*, lambda:*, glue:*: the escalation rules'). A condition on the resource
+ * (its tags, a service key) scopes the statement: it is not reported.
+ */
+export function serviceWideGrant(statement: Statement): string | undefined {
+  if (statement.effect !== 'Allow' || !onAllResources(statement) || isFullAdmin(statement)) return undefined;
+  const broad = broadActions(statement);
+  if (broad === undefined || statement.conditions.some(narrowsResources)) return undefined;
+  return escalationPaths(escalationActions([statement])).length > 0 ? undefined : broad;
+}
+
 /** The default key policy: the account root gets kms:* so that IAM policies can delegate use of the key (its partition or account may be interpolated). */
 export const isRootKeyGrant = (s: Statement) =>
   s.actions.length > 0 && s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:(?:aws[\w-]*|\$\{[^}]+\}|INTERPOLATED):iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p));

@@ -53,6 +53,8 @@ const APP_SERVICES = ['azurerm_app_service', 'azurerm_linux_web_app', 'azurerm_w
 const onePort = (port: number): RegExp => new RegExp(` opens ${port}/[a-z+]+ \\((?:[^()]|\\([^()]*\\))*\\) to `);
 const EVERY_ACTION = /allows every action on every resource/;
 const MANAGED_ADMIN = /attaches the AWS managed AdministratorAccess policy/;
+/** A service wildcard in Action (`s3:*`), which Trivy's wildcard check sees; not Allow with NotAction. */
+const SERVICE_WILDCARD = / allows [\w-]+:\*/;
 const NODE_TO_NODE = /nodes of the domain exchange data unencrypted/;
 const PLAIN_HTTP_ENDPOINT = /accepts plain HTTP requests \(enforce_https/;
 const CACHE_TRANSIT = /transit_encryption_enabled/;
@@ -234,7 +236,7 @@ const TRIVY_CHECKS: Array<{ avd: string; long: string[]; covers: TfCovered[] }> 
     long: ['aws-ec2-no-secrets-in-user-data'],
     covers: [{ rule: 'iac/tf-aws-ec2-static-credentials', types: ['aws_instance'] }, { rule: 'iac/tf-aws-hardcoded-credentials', only: USER_DATA_KEY, types: ['aws_instance'] }],
   },
-  { avd: 'AVD-AWS-0057', long: ['aws-iam-no-policy-wildcards'], covers: [{ rule: ADMIN, only: EVERY_ACTION }, { rule: 'iac/tf-aws-iam-passrole-wildcard' }] },
+  { avd: 'AVD-AWS-0057', long: ['aws-iam-no-policy-wildcards'], covers: [{ rule: ADMIN, only: EVERY_ACTION }, { rule: 'iac/tf-aws-iam-passrole-wildcard' }, { rule: 'iac/tf-aws-iam-service-wildcard', only: SERVICE_WILDCARD }] },
   { avd: 'AVD-AWS-0065', long: ['aws-kms-auto-rotate-keys'], covers: one('iac/tf-aws-kms-no-rotation') },
   { avd: 'AVD-AWS-0014', long: ['aws-cloudtrail-enable-all-regions'], covers: one('iac/tf-aws-cloudtrail-single-region') },
   { avd: 'AVD-AWS-0016', long: ['aws-cloudtrail-enable-log-validation'], covers: one('iac/tf-aws-cloudtrail-no-log-validation') },

@@ -14,6 +14,7 @@ import {
   openTo,
   privilegedManagedPolicy,
   privilegeOf,
+  serviceWideGrant,
   statementsOf,
   type Statement,
 } from '../../aws-policy.js';
@@ -345,6 +346,83 @@ const userConsolePassword: CfnRule = cfnRule({
   },
 });
 
+const serviceWildcard: CfnRule = cfnRule({
+  id: 'iac/cfn-iam-service-wildcard',
+  title: 'IAM policy allows every action of a service on every resource',
+  description:
+    'An identity policy (AWS::IAM::Policy, ManagedPolicy, the inline Policies of a role, user or group, or a policy document in the Policies of a SAM function or state machine) allows a whole service ("s3:*", "dynamodb:*", "ec2:*") on Resource "*" (or on everything but its NotResource), or every action but a few with NotAction. Besides the reads and writes the holder needs, that grants deleting every bucket, table or instance of the account and rewriting their policies and settings: one leaked credential or one bug in the workload reaches all of them. Deny statements are never reported, nor statements whose condition narrows the resources (aws:ResourceTag, aws:ResourceAccount, or a key of the service such as s3:prefix). Every action on every resource is iac/cfn-iam-full-admin\'s finding, and a service wildcard that is a privilege escalation path on its own (iam:*, lambda:*, glue:*) is iac/cfn-iam-privilege-escalation\'s.',
+  remediation: 'List the actions the identity needs (s3:GetObject, dynamodb:PutItem...) and the ARNs of the resources it works on (SAM policy templates such as S3ReadPolicy or DynamoDBCrudPolicy scope them to one resource); IAM Access Analyzer policy generation finds them from CloudTrail activity.',
+  severity: 'medium',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: [
+      'Resources:\n  App:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      # expect\n      PolicyDocument:\n        Version: "2012-10-17"\n        Statement:\n          - Effect: Allow\n            Action: sqs:ReceiveMessage\n            Resource: !GetAtt Jobs.Arn\n          # detail\n          - Effect: Allow\n            Action: ["s3:*", "dynamodb:*"]\n            Resource: "*"\n',
+      'Resources:\n  Worker:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: ecs-tasks.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: compute\n          # expect\n          PolicyDocument:\n            Statement:\n              # detail\n              - Effect: Allow\n                Action: ec2:*\n                NotResource: arn:aws:ec2:*:*:instance/i-0123456789abcdef0\n                Condition: { Bool: { aws:MultiFactorAuthPresent: "true" } }\n',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      # expect\n      Policies:\n        - AWSLambdaBasicExecutionRole\n        - Statement:\n            # detail\n            - Effect: Allow\n              NotAction: ["iam:*", "lambda:*", "glue:*", "organizations:*"]\n              Resource: "*"\n',
+    ],
+    negative: [
+      'Resources:\n  App:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: app\n      Roles: [!Ref AppRole]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: s3:*\n            Resource: [!GetAtt Reports.Arn, !Sub "${Reports.Arn}/*"]\n          - Effect: Deny\n            Action: s3:*\n            Resource: "*"\n            Condition: { Bool: { aws:SecureTransport: "false" } }\n',
+      // Attribute-based access control; lambda:* is the escalation rule's finding (lambda:UpdateFunctionCode).
+      'Resources:\n  Team:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: ec2:*\n            Resource: "*"\n            Condition: { StringEquals: { aws:ResourceTag/team: payments } }\n          - Effect: Allow\n            Action: lambda:*\n            Resource: "*"\n',
+      // A resource policy is judged by iac/cfn-resource-policy-all-actions.
+      'Resources:\n  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Data\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { AWS: arn:aws:iam::123456789012:role/app }\n            Action: s3:*\n            Resource: "*"\n',
+    ],
+  },
+  *check(t) {
+    for (const policy of heldPolicies(t)) {
+      const grants = policy.statements.flatMap((s) => {
+        const what = serviceWideGrant(s);
+        return what === undefined ? [] : [{ statement: s, what }];
+      });
+      if (grants.length === 0) continue;
+      const what = [...new Set(grants.map((g) => g.what))].join('; ');
+      yield { ...inside(policy.key.keyLine, grants[0]!.statement.line), message: `${label(policy.resource)} allows ${what} on every resource.`, resource: label(policy.resource) };
+    }
+  },
+});
+
+/** A list property that names at least one entry (a list that cannot be read names none that can be told). */
+function listsAny(t: CfnTemplate, node: YNode | null | undefined): boolean {
+  const list = follow(t, node);
+  return list !== UNKNOWN && isYSeq(list) && list.items.length > 0;
+}
+
+const userPolicy: CfnRule = cfnRule({
+  id: 'iac/cfn-iam-user-policy',
+  title: 'IAM policy attached directly to a user',
+  description:
+    'A policy is given to an IAM user directly: the Policies or ManagedPolicyArns of an AWS::IAM::User, the Users of an AWS::IAM::Policy or AWS::IAM::ManagedPolicy, or an AWS::IAM::UserPolicy. Permissions granted user by user drift apart and are hard to review or revoke: when someone changes role or leaves, each of their policies must be found and removed, and an audit has to read every user. The CIS AWS Foundations Benchmark asks that IAM users receive permissions only through groups; people are better given roles through federation.',
+  remediation: 'Give the policy to an AWS::IAM::Group (its Policies or ManagedPolicyArns, or the Groups of the policy) and add the user to the group (Groups of the user, or AWS::IAM::UserToGroupAddition), or give people federated access to roles through IAM Identity Center.',
+  severity: 'low',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [
+      'Resources:\n  Deploy:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: deploy\n      # expect\n      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/ReadOnlyAccess\n      # expect\n      Policies:\n        - PolicyName: artifacts\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: s3:PutObject\n                Resource: arn:aws:s3:::example-artifacts/*\n',
+      'Resources:\n  Reports:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      Groups: [!Ref Analysts]\n      # expect\n      Users: [!Ref Bob]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: athena:StartQueryExecution\n            Resource: "*"\n',
+      'Resources:\n  Inline:\n    Type: AWS::IAM::UserPolicy\n    Properties:\n      PolicyName: inline\n      # expect\n      UserName: !Ref Carol\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: sqs:SendMessage\n            Resource: !GetAtt Queue.Arn\n',
+    ],
+    negative: [
+      'Resources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: alice\n      Groups: [!Ref Analysts]\n      ManagedPolicyArns: []\n  Analysts:\n    Type: AWS::IAM::Group\n    Properties:\n      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/ReadOnlyAccess\n  Reports:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: reports\n      Groups: [!Ref Analysts]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: athena:StartQueryExecution\n            Resource: "*"\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::IAM::User', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::UserPolicy')) {
+      if (r.type === 'AWS::IAM::UserPolicy') {
+        const user = prop(t, r, 'UserName');
+        if (user && follow(t, user.value) !== null) yield { line: user.keyLine, message: `${label(r)} gives an inline policy to an IAM user directly; grant permissions through a group or a role.`, resource: label(r) };
+        continue;
+      }
+      const properties = r.type === 'AWS::IAM::User' ? ['Policies', 'ManagedPolicyArns'] : ['Users'];
+      for (const property of properties) {
+        const key = prop(t, r, property);
+        if (!key || !listsAny(t, key.value)) continue;
+        const what = property === 'Policies' ? 'has inline Policies' : property === 'ManagedPolicyArns' ? 'has managed policies attached (ManagedPolicyArns)' : 'is attached to IAM users directly (Users)';
+        yield { line: key.keyLine, message: `${label(r)} ${what}; grant permissions through a group or a role.`, resource: label(r) };
+      }
+    }
+  },
+});
+
 /** For each role of the template, what makes it privileged and where that comes from. */
 function privilegedRoles(t: CfnTemplate): Map<CfnResource, Array<{ what: string; via: string }>> {
   const found = new Map<CfnResource, Array<{ what: string; via: string }>>();
@@ -534,4 +612,4 @@ const guardDuty: CfnRule = cfnRule({
 });
 
 /** Rules about who may act in an account: escalation, broad grants, privileged workloads, service invocations, user MFA and passwords, sessions, threat detection. */
-export const accessRules: readonly CfnRule[] = [privilegeEscalation, passRoleWildcard, resourcePolicyAllActions, workloadPrivilegedRole, lambdaServiceUnscoped, cognitoWithoutMfa, userConsolePassword, ssmSessionNotEncrypted, guardDuty];
+export const accessRules: readonly CfnRule[] = [privilegeEscalation, passRoleWildcard, serviceWildcard, userPolicy, resourcePolicyAllActions, workloadPrivilegedRole, lambdaServiceUnscoped, cognitoWithoutMfa, userConsolePassword, ssmSessionNotEncrypted, guardDuty];

@@ -1,4 +1,4 @@
-import { allowsAction, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, type Statement } from '../../aws-policy.js';
+import { allowsAction, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, serviceWideGrant, type Statement } from '../../aws-policy.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { attribute, inFileOrder, instancesNamed, instancesOfResource, InstancePool, label, mentioned, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
@@ -245,6 +245,97 @@ const passRoleWildcard: TfRule = tfRule({
   },
 });
 
+const serviceWildcard: TfRule = tfRule({
+  id: 'iac/tf-aws-iam-service-wildcard',
+  title: 'IAM policy allows every action of a service on every resource',
+  description:
+    'An identity policy (of a user, group, role or permission set, or a policy document no resource policy uses) allows a whole service ("s3:*", "dynamodb:*", "ec2:*") on Resource "*" (or on everything but its NotResource), or every action but a few with NotAction. Besides the reads and writes the holder needs, that grants deleting every bucket, table or instance of the account and rewriting their policies and settings: one leaked credential or one bug in the workload reaches all of them. Deny statements are never reported, nor statements whose condition narrows the resources (aws:ResourceTag, aws:ResourceAccount, or a key of the service such as s3:prefix). Every action on every resource is iac/tf-aws-iam-full-admin\'s finding, and a service wildcard that is a privilege escalation path on its own (iam:*, lambda:*, glue:*) is iac/tf-aws-iam-privilege-escalation\'s.',
+  remediation: 'List the actions the identity needs (s3:GetObject, dynamodb:PutItem...) and the ARNs of the resources it works on; use IAM Access Analyzer policy generation to find them from CloudTrail activity.',
+  severity: 'medium',
+  cwe: ['CWE-732'],
+  examples: {
+    positive: [
+      'resource "aws_iam_policy" "app" {\n  name   = "app"\n  # expect\n  policy = jsonencode({\n    Version = "2012-10-17"\n    # detail\n    Statement = [{ Effect = "Allow", Action = ["s3:*"], Resource = "*" }]\n  })\n}\n',
+      '# expect\ndata "aws_iam_policy_document" "worker" {\n  statement {\n    actions   = ["sqs:ReceiveMessage"]\n    resources = [aws_sqs_queue.jobs.arn]\n  }\n  # detail\n  statement {\n    actions   = ["dynamodb:*", "sqs:DeleteMessage"]\n    resources = ["*"]\n  }\n}\n',
+      // Everything but a few services: every other service on every resource. (Without lambda:* and glue:*
+      // left out, lambda:UpdateFunctionCode would make it a privilege escalation path, the escalation rule's.)
+      'resource "aws_iam_group_policy" "ops" {\n  group  = aws_iam_group.ops.name\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", NotAction = ["iam:*", "lambda:*", "glue:*", "organizations:*"], Resource = "*" }]\n  })\n}\n',
+      // A condition on the caller (MFA, source address) leaves every resource in reach.
+      'resource "aws_iam_role_policy" "ci" {\n  role   = aws_iam_role.ci.id\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Action = "ec2:*", NotResource = "arn:aws:ec2:*:*:instance/i-0123456789abcdef0", Condition = { Bool = { "aws:MultiFactorAuthPresent" = "true" } } }]\n  })\n}\n',
+    ],
+    negative: [
+      'resource "aws_iam_policy" "app" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "s3:*", Resource = ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"] }]\n  })\n}\n',
+      'resource "aws_iam_policy" "guard" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", Action = "s3:*", Resource = "*", Condition = { Bool = { "aws:SecureTransport" = "false" } } }]\n  })\n}\n',
+      // Attribute-based access control: only the resources tagged for the team.
+      'data "aws_iam_policy_document" "team" {\n  statement {\n    actions   = ["ec2:*"]\n    resources = ["*"]\n    condition {\n      test     = "StringEquals"\n      variable = "aws:ResourceTag/team"\n      values   = ["payments"]\n    }\n  }\n}\n',
+      // The escalation rule reports lambda:* (lambda:UpdateFunctionCode), the full-admin rule "*".
+      'resource "aws_iam_policy" "deployer" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "lambda:*", Resource = "*" }, { Effect = "Allow", Action = ["*", "s3:*"], Resource = "*" }]\n  })\n}\n',
+      // A resource policy is judged by iac/tf-aws-resource-policy-all-actions.
+      'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "*" }]\n  })\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const policy of policies(input)) {
+      if (!isIdentityPolicy(policy)) continue;
+      const grants = policy.statements.flatMap((s) => {
+        const what = serviceWideGrant(s);
+        return what === undefined ? [] : [{ statement: s, what }];
+      });
+      if (grants.length === 0) continue;
+      const at = placeOf(policy, grants[0]!.statement);
+      const what = [...new Set(grants.map((g) => g.what))].join('; ');
+      yield { ...at, message: `${label(policy.resource)} allows ${what} on every resource${detailNote(at)}.`, resource: label(policy.resource) };
+    }
+  },
+});
+
+/** Resources that give an IAM user a policy of its own, and the setting that names the user or users. */
+const USER_POLICY_SETTINGS: ReadonlyArray<[string, string]> = [
+  ['aws_iam_user_policy', 'user'],
+  ['aws_iam_user_policy_attachment', 'user'],
+  ['aws_iam_user_policy_attachments_exclusive', 'user_name'],
+  ['aws_iam_policy_attachment', 'users'],
+];
+
+const userPolicy: TfRule = tfRule({
+  id: 'iac/tf-aws-iam-user-policy',
+  title: 'IAM policy attached directly to a user',
+  description:
+    'A policy is given to an IAM user directly: an inline aws_iam_user_policy, an aws_iam_user_policy_attachment or aws_iam_user_policy_attachments_exclusive, or an aws_iam_policy_attachment that lists users. Permissions granted user by user drift apart and are hard to review or revoke: when someone changes role or leaves, each of their policies must be found and removed, and an audit has to read every user. The CIS AWS Foundations Benchmark asks that IAM users receive permissions only through groups; people are better given roles through federation.',
+  remediation: 'Attach the policy to an IAM group (aws_iam_group_policy_attachment) and add the user to the group (aws_iam_user_group_membership), or give people federated access to roles through IAM Identity Center.',
+  severity: 'low',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [
+      'resource "aws_iam_user" "deploy" {\n  name = "deploy"\n}\n\nresource "aws_iam_user_policy" "deploy" {\n  name   = "deploy"\n  # expect\n  user   = aws_iam_user.deploy.name\n  policy = data.aws_iam_policy_document.deploy.json\n}\n',
+      'resource "aws_iam_user_policy_attachment" "read" {\n  # expect\n  user       = "alice"\n  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"\n}\n',
+      'resource "aws_iam_policy_attachment" "reports" {\n  name       = "reports"\n  groups     = [aws_iam_group.analysts.name]\n  # expect\n  users      = [aws_iam_user.bob.name]\n  policy_arn = aws_iam_policy.reports.arn\n}\n',
+    ],
+    negative: [
+      'resource "aws_iam_group_policy_attachment" "read" {\n  group      = aws_iam_group.analysts.name\n  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"\n}\n\nresource "aws_iam_user_group_membership" "alice" {\n  user   = aws_iam_user.alice.name\n  groups = [aws_iam_group.analysts.name]\n}\n',
+      // No users listed: the attachment gives the policy to groups and roles only.
+      'variable "users" {\n  default = []\n}\n\nresource "aws_iam_policy_attachment" "reports" {\n  name       = "reports"\n  users      = var.users\n  roles      = [aws_iam_role.reports.name]\n  policy_arn = aws_iam_policy.reports.arn\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const [type, setting] of USER_POLICY_SETTINGS) {
+      for (const resource of resourcesOf(input, type)) {
+        const a = attribute(resource.block, setting);
+        if (!a) continue;
+        const value = valueOf(input, resource.block, setting);
+        // A list of users must be known to name one; a single user is named unless it is null (a module input left unset).
+        if (setting === 'users' ? !(Array.isArray(value) && value.length > 0) : value === null) continue;
+        if (type === 'aws_iam_user_policy_attachments_exclusive') {
+          const arns = valueOf(input, resource.block, 'policy_arns');
+          if (!(Array.isArray(arns) && arns.length > 0)) continue;
+        }
+        const how = type === 'aws_iam_user_policy' ? 'gives an inline policy to' : type === 'aws_iam_user_policy_attachments_exclusive' ? 'attaches policies to' : 'attaches a policy to';
+        yield { line: a.line, message: `${label(resource)} ${how} ${setting === 'users' ? 'IAM users' : 'an IAM user'} directly; grant permissions through a group or a role.`, resource: label(resource) };
+      }
+    }
+  },
+});
+
 const publicPrincipal: TfRule = tfRule({
   id: 'iac/tf-aws-policy-public-principal',
   title: 'Resource policy open to everyone',
@@ -356,4 +447,4 @@ const resourcePolicyAllActions: TfRule = tfRule({
   },
 });
 
-export const iamRules: readonly TfRule[] = [fullAdmin, privilegeEscalation, passRoleWildcard, publicPrincipal, resourcePolicyAllActions];
+export const iamRules: readonly TfRule[] = [fullAdmin, privilegeEscalation, passRoleWildcard, serviceWildcard, userPolicy, publicPrincipal, resourcePolicyAllActions];
