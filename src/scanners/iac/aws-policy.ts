@@ -257,6 +257,20 @@ export function serviceWideGrant(statement: Statement): string | undefined {
   return escalationPaths(escalationActions([statement])).length > 0 ? undefined : broad;
 }
 
+/**
+ * The statements of a policy that serviceWideGrant reports, the first of them, and what they
+ * allow as a message says it ("s3:*; dynamodb:* on every resource"), or undefined.
+ */
+export function serviceWideGrants(statements: readonly Statement[]): { first: Statement; text: string } | undefined {
+  const grants = statements.flatMap((s) => {
+    const what = serviceWideGrant(s);
+    return what === undefined ? [] : [{ statement: s, what }];
+  });
+  if (grants.length === 0) return undefined;
+  const where = grants.every((g) => g.statement.resources.includes('*')) ? 'every resource' : 'every resource outside NotResource';
+  return { first: grants[0]!.statement, text: `${[...new Set(grants.map((g) => g.what))].join('; ')} on ${where}` };
+}
+
 /** The default key policy: the account root gets kms:* so that IAM policies can delegate use of the key (its partition or account may be interpolated). */
 export const isRootKeyGrant = (s: Statement) =>
   s.actions.length > 0 && s.actions.every((a) => /^kms:\*$/i.test(a)) && s.principals.length > 0 && s.principals.every((p) => /^AWS:arn:(?:aws[\w-]*|\$\{[^}]+\}|INTERPOLATED):iam::(?:\d{12}|\$\{[^}]+\}|INTERPOLATED):root$/.test(p));

@@ -18,6 +18,11 @@ describe('IAM service wildcards on every resource', () => {
     assert.deepEqual(messagesOf(WILDCARD, source), ['aws_iam_policy.p allows s3:*; dynamodb:*, sqs:* on every resource (line 5).']);
   });
 
+  it('says when the statement covers everything outside its NotResource', () => {
+    const source = policy('{ Effect = "Allow", Action = "ec2:*", NotResource = "arn:aws:ec2:*:*:instance/i-0123456789abcdef0" }');
+    assert.deepEqual(messagesOf(WILDCARD, source), ['aws_iam_policy.p allows ec2:* on every resource outside NotResource (line 4).']);
+  });
+
   it('leaves to the escalation and full-admin rules the statements they report', () => {
     for (const statement of ['{ Effect = "Allow", Action = "iam:*", Resource = "*" }', '{ Effect = "Allow", Action = ["lambda:*"], Resource = "*" }', '{ Effect = "Allow", Action = "glue:*", Resource = "*" }']) {
       assert.deepEqual(linesOf(WILDCARD, policy(statement)), [], statement);

@@ -14,7 +14,7 @@ import {
   openTo,
   privilegedManagedPolicy,
   privilegeOf,
-  serviceWideGrant,
+  serviceWideGrants,
   statementsOf,
   type Statement,
 } from '../../aws-policy.js';
@@ -370,13 +370,8 @@ const serviceWildcard: CfnRule = cfnRule({
   },
   *check(t) {
     for (const policy of heldPolicies(t)) {
-      const grants = policy.statements.flatMap((s) => {
-        const what = serviceWideGrant(s);
-        return what === undefined ? [] : [{ statement: s, what }];
-      });
-      if (grants.length === 0) continue;
-      const what = [...new Set(grants.map((g) => g.what))].join('; ');
-      yield { ...inside(policy.key.keyLine, grants[0]!.statement.line), message: `${label(policy.resource)} allows ${what} on every resource.`, resource: label(policy.resource) };
+      const grants = serviceWideGrants(policy.statements);
+      if (grants) yield { ...inside(policy.key.keyLine, grants.first.line), message: `${label(policy.resource)} allows ${grants.text}.`, resource: label(policy.resource) };
     }
   },
 });

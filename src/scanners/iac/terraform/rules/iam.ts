@@ -1,4 +1,4 @@
-import { allowsAction, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, serviceWideGrant, type Statement } from '../../aws-policy.js';
+import { allowsAction, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, serviceWideGrants, type Statement } from '../../aws-policy.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { attribute, inFileOrder, instancesNamed, instancesOfResource, InstancePool, label, mentioned, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
@@ -277,14 +277,10 @@ const serviceWildcard: TfRule = tfRule({
   *check(input) {
     for (const policy of policies(input)) {
       if (!isIdentityPolicy(policy)) continue;
-      const grants = policy.statements.flatMap((s) => {
-        const what = serviceWideGrant(s);
-        return what === undefined ? [] : [{ statement: s, what }];
-      });
-      if (grants.length === 0) continue;
-      const at = placeOf(policy, grants[0]!.statement);
-      const what = [...new Set(grants.map((g) => g.what))].join('; ');
-      yield { ...at, message: `${label(policy.resource)} allows ${what} on every resource${detailNote(at)}.`, resource: label(policy.resource) };
+      const grants = serviceWideGrants(policy.statements);
+      if (!grants) continue;
+      const at = placeOf(policy, grants.first);
+      yield { ...at, message: `${label(policy.resource)} allows ${grants.text}${detailNote(at)}.`, resource: label(policy.resource) };
     }
   },
 });
