@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lines, linesOf, messagesOf } from '../../helpers/iac-lines.js';
+import { coveredBy } from '../../../src/scanners/iac/cloudformation/suppression-map.js';
+import { findingsOf, lines, linesOf, messagesOf } from '../../helpers/iac-lines.js';
 
 const WILDCARD = 'iac/tf-aws-iam-service-wildcard';
 const ESCALATION = 'iac/tf-aws-iam-privilege-escalation';
@@ -82,5 +83,48 @@ describe('IAM policies attached directly to users', () => {
       '}',
     );
     assert.deepEqual(linesOf(USER, source), [18]);
+  });
+});
+
+describe('Suppressions of other tools for the IAM wildcard and user-policy rules', () => {
+  const suppressed = (source: string, rule: string) => {
+    const found = findingsOf(rule, source, 'stack.yaml');
+    return found.map((f) => Boolean(f.inSourceSuppression));
+  };
+  const template = (metadata: string) =>
+    lines(
+      'Resources:',
+      '  Reports:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      ...(metadata ? ['    Metadata:', `      ${metadata}`] : []),
+      '    Properties:',
+      '      Users: [!Ref Bob]',
+      '      PolicyDocument:',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Action: athena:*',
+      '            Resource: "*"',
+    );
+
+  it('cdk-nag IAMUserNoPolicies and IAMPolicyNoStatementsWithFullAccess (in the packs that hold them), cfn-guard IAM_USER_NO_POLICIES_CHECK', () => {
+    assert.deepEqual(suppressed(template(''), 'iac/cfn-iam-user-policy'), [false]);
+    assert.deepEqual(suppressed(template('cdk_nag: { rules_to_suppress: [{ id: NIST.800.53.R5-IAMUserNoPolicies, reason: service account kept for a vendor }] }'), 'iac/cfn-iam-user-policy'), [true]);
+    assert.deepEqual(suppressed(template('guard: { SuppressedRules: [IAM_USER_NO_POLICIES_CHECK] }'), 'iac/cfn-iam-user-policy'), [true]);
+    assert.deepEqual(suppressed(template('cdk_nag: { rules_to_suppress: [{ id: PCI.DSS.321-IAMPolicyNoStatementsWithFullAccess, reason: query runner }] }'), 'iac/cfn-iam-service-wildcard'), [true]);
+    assert.deepEqual(coveredBy('cdk_nag', 'NIST.800.53.R4-IAMPolicyNoStatementsWithFullAccess'), []);
+    // A granular IAM5 suppression names the service's finding id, which the mapping cannot tell: it covers nothing.
+    assert.deepEqual(suppressed(template('cdk_nag: { rules_to_suppress: [{ id: AwsSolutions-IAM5, reason: query runner, applies_to: ["Action::athena:*", "Resource::*"] }] }'), 'iac/cfn-iam-service-wildcard'), [false]);
+    assert.deepEqual(suppressed(template('cdk_nag: { rules_to_suppress: [{ id: AwsSolutions-IAM5, reason: query runner }] }'), 'iac/cfn-iam-service-wildcard'), [true]);
+  });
+});
+
+describe('Terraform: checkov and Trivy suppressions for the IAM wildcard and user-policy rules', () => {
+  it('CKV_AWS_40 covers a policy given to a user; Trivy no-policy-wildcards covers a service wildcard, not Allow with NotAction', () => {
+    const attached = (comment: string) => `resource "aws_iam_user_policy_attachment" "read" {\n  ${comment}\n  user       = "alice"\n  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"\n}\n`;
+    assert.deepEqual(findingsOf('iac/tf-aws-iam-user-policy', attached('# nothing')).map((f) => Boolean(f.inSourceSuppression)), [false]);
+    assert.deepEqual(findingsOf('iac/tf-aws-iam-user-policy', attached('#checkov:skip=CKV_AWS_40: vendor account')).map((f) => Boolean(f.inSourceSuppression)), [true]);
+    const wildcard = (statement: string) => `resource "aws_iam_policy" "p" {\n  #trivy:ignore:AVD-AWS-0057\n  policy = jsonencode({ Statement = [${statement}] })\n}\n`;
+    assert.deepEqual(findingsOf(WILDCARD, wildcard('{ Effect = "Allow", Action = "s3:*", Resource = "*" }')).map((f) => Boolean(f.inSourceSuppression)), [true]);
+    assert.deepEqual(findingsOf(WILDCARD, wildcard('{ Effect = "Allow", NotAction = ["iam:*", "lambda:*", "glue:*"], Resource = "*" }')).map((f) => Boolean(f.inSourceSuppression)), [false]);
   });
 });

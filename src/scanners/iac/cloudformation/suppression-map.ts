@@ -46,6 +46,13 @@ const CACHE_TRANSIT = /TransitEncryptionEnabled/;
 const PUBLIC_READ_ACL = /canned ACL PublicRead\.$/;
 const PUBLIC_WRITE_ACL = /canned ACL PublicReadWrite\.$/;
 const EVERY_ACTION = /allows every action on every resource/;
+/** A service wildcard in Action (`s3:*`): what the "full access" checks see; not Allow with NotAction. */
+const SERVICE_WILDCARD = / allows [\w-]+:\*/;
+const WILDCARD = 'iac/cfn-iam-service-wildcard';
+const USER_POLICY = 'iac/cfn-iam-user-policy';
+/** Where a policy can be given to an IAM user: the user's own Policies and ManagedPolicyArns, and the Users of a policy. */
+const USER_POLICY_TYPES = ['AWS::IAM::User', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'];
+const IAM_TYPES = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::IAM::Group', 'AWS::IAM::User'];
 
 const one = (rule: string, only?: RegExp): Covered[] => [only ? { rule, only } : { rule }];
 
@@ -116,8 +123,10 @@ const GUARD: Record<string, Covered[]> = {
   LAMBDA_NO_WILDCARD_PRINCIPALS: one('iac/cfn-lambda-permission-public'),
   LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED: one('iac/cfn-lambda-permission-public'),
   IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS: one(ADMIN),
-  IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS: one(ADMIN),
-  IAM_MANAGEDPOLICY_NO_STATEMENTS_WITH_FULL_ACCESS: one(ADMIN),
+  // Full access: Allow of "<service>:*" (or "*"), whatever the resource.
+  IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS: [...one(ADMIN), { rule: WILDCARD, only: SERVICE_WILDCARD, types: ['AWS::IAM::Policy'] }],
+  IAM_MANAGEDPOLICY_NO_STATEMENTS_WITH_FULL_ACCESS: [...one(ADMIN), { rule: WILDCARD, only: SERVICE_WILDCARD, types: ['AWS::IAM::ManagedPolicy'] }],
+  IAM_USER_NO_POLICIES_CHECK: [{ rule: USER_POLICY, types: USER_POLICY_TYPES }],
   ECR_REPO_SCAN_ON_PUSH: one('iac/cfn-ecr-no-scan-on-push'),
   ELASTICSEARCH_ENCRYPTED_AT_REST: one('iac/cfn-search-not-encrypted'),
   OPENSEARCH_ENCRYPTED_AT_REST: one('iac/cfn-search-not-encrypted'),
@@ -217,6 +226,8 @@ const CHECKOV: Record<string, Covered[]> = {
   CKV_AWS_92: [{ rule: 'iac/cfn-lb-no-access-logs', types: ['AWS::ElasticLoadBalancing::LoadBalancer'] }],
   CKV_AWS_58: [{ rule: 'iac/cfn-no-customer-managed-key', only: /its Kubernetes Secrets are not encrypted with a KMS key of the account/, types: ['AWS::EKS::Cluster'] }],
   CKV_AWS_363: one('iac/cfn-lambda-deprecated-runtime'),
+  // The Users of an AWS::IAM::Policy.
+  CKV_AWS_40: [{ rule: USER_POLICY, types: ['AWS::IAM::Policy'] }],
 };
 
 /**
@@ -224,8 +235,8 @@ const CHECKOV: Record<string, Covered[]> = {
  * id where that pack names the rule by a short suffix; the HIPAA.Security,
  * NIST.800.53.R4, NIST.800.53.R5 and PCI.DSS.321 packs name it `<pack>-<rule>`. A
  * rule reported by another rule of the same pack for the same case (CognitoUserPoolAPIGWAuthorizer
- * beside APIGWAuthorization, IAMPolicyNoStatementsWithFullAccess beside ...AdminAccess)
- * is left out: suppressing it does not accept that case in cdk-nag. Left out because
+ * beside APIGWAuthorization, IAMPolicyNoStatementsWithFullAccess beside ...AdminAccess for
+ * Action "*") is left out: suppressing it does not accept that case in cdk-nag. Left out because
  * cdk-nag passes a case secloop reports: EFSEncrypted (an unset Encrypted), ELB5 (plain
  * HTTP listeners), the S3 public read/write rules (a public ACL under BlockPublicAcls).
  */
@@ -283,8 +294,15 @@ const CDK_NAG_RULES: Array<{ rule: string; solutions?: string; packs?: string[];
   {
     rule: 'IAMNoWildcardPermissions',
     solutions: 'IAM5',
-    covers: [{ rule: ADMIN, only: EVERY_ACTION, types: ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::IAM::Group', 'AWS::IAM::User'], findings: [['Action::*', 'Action::*:*'], ['Resource::*']] }],
+    // A service wildcard's finding ids name the service (Action::s3:*): only a suppression without applies_to covers it.
+    covers: [
+      { rule: ADMIN, only: EVERY_ACTION, types: IAM_TYPES, findings: [['Action::*', 'Action::*:*'], ['Resource::*']] },
+      { rule: WILDCARD, only: SERVICE_WILDCARD, types: IAM_TYPES },
+    ],
   },
+  // Service wildcards ("s3:*"); Action "*" is IAMPolicyNoStatementsWithAdminAccess's case.
+  { rule: 'IAMPolicyNoStatementsWithFullAccess', packs: [HIPAA, NIST5, PCI], covers: [{ rule: WILDCARD, only: SERVICE_WILDCARD, types: IAM_TYPES }] },
+  { rule: 'IAMUserNoPolicies', packs: ALL, covers: [{ rule: USER_POLICY, types: USER_POLICY_TYPES }] },
   {
     rule: 'IAMNoManagedPolicies',
     solutions: 'IAM4',

@@ -122,6 +122,7 @@ const CHECKOV: Record<string, TfCovered[]> = {
   CKV_AWS_62: one(ADMIN, EVERY_ACTION),
   CKV_AWS_63: one(ADMIN, EVERY_ACTION),
   CKV_AWS_274: one(ADMIN, MANAGED_ADMIN),
+  CKV_AWS_40: typed('iac/tf-aws-iam-user-policy', 'aws_iam_user_policy', 'aws_iam_user_policy_attachment', 'aws_iam_policy_attachment'),
   CKV_AWS_41: one('iac/tf-aws-hardcoded-credentials', /^The aws provider has a literal /),
   CKV_AWS_46: [
     { rule: 'iac/tf-aws-ec2-static-credentials', types: ['aws_instance', 'aws_launch_template', 'aws_launch_configuration'] },
