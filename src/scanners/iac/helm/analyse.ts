@@ -127,8 +127,8 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
       const origin = at(finding.location.startLine);
-      if (!relevant(finding, origin, lineText) || (incomplete && NEEDS_EVERY_OBJECT.has(finding.ruleId))) continue;
       const template = templateAt(finding.location.startLine);
+      if (!relevant(finding, origin, template, lineText) || (incomplete && NEEDS_EVERY_OBJECT.has(finding.ruleId))) continue;
       const writer = all.writers[finding.location.startLine - 1];
       const written: Location[] = writer !== undefined && origin.path !== template ? [{ path: template, startLine: writer }] : [];
       const key = `${finding.ruleId}\0${origin.path}\0${origin.line}`;
@@ -185,9 +185,12 @@ function inArchive(finding: ScannerFinding, packed: ReadonlyMap<string, PackedFi
 /**
  * `helm template` puts every object in the release's namespace, which is chosen at
  * install: a rendered "default" namespace, or none, says nothing about the chart
- * unless a template writes `namespace: default` itself.
+ * unless a template writes `namespace: default` itself. A Secret's value that the chart
+ * takes from its values (`{{ .Values.password | b64enc }}`, toYaml of a values map) is
+ * the installer's to give: the chart commits a Secret value only where a template writes it.
  */
-function relevant(finding: ScannerFinding, origin: Origin, lineText: (path: string, line: number) => string): boolean {
+function relevant(finding: ScannerFinding, origin: Origin, template: string, lineText: (path: string, line: number) => string): boolean {
+  if (finding.ruleId === 'iac/k8s-committed-secret') return origin.path === template && origin.define !== true && !lineText(origin.path, origin.line).includes('{{');
   if (finding.ruleId !== 'iac/k8s-default-namespace') return true;
   return /^\s*namespace\s*:\s*["']?default["']?\s*(?:#.*)?$/.test(lineText(origin.path, origin.line));
 }

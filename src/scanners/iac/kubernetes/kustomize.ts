@@ -395,7 +395,7 @@ export function patchFindings(
  * their findings are the patch's own in any YAML style, a flow entry
  * `- {name: API_TOKEN, value: ...}` or a folded value included.
  */
-const WRITTEN_ONLY = new Set(['iac/k8s-secret-in-env']);
+const WRITTEN_ONLY = new Set(['iac/k8s-secret-in-env', 'iac/k8s-committed-secret']);
 
 /**
  * Labels (as findings name them) of the containers of a patch that its base does not

@@ -27,6 +27,7 @@ import { networkPolicyRules } from './network-policy-rules.js';
 import { rbacEscalationRules } from './rbac-escalation-rules.js';
 import { aggregatedIntoAdminOrEdit, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings } from './rbac.js';
 import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
+import { secretRules } from './secret-rules.js';
 import { workloadRules } from './workload-rules.js';
 
 type KubeRule = IacRule<KubeInput>;
@@ -1429,6 +1430,7 @@ export const kubernetesRules: readonly KubeRule[] = [
   imageWithoutDigest,
   secretInEnv,
   secretAsEnvVar,
+  ...secretRules,
   tokenAutomount,
   nodePort,
   loadBalancer,

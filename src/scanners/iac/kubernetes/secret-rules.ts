@@ -1,0 +1,139 @@
+/**
+ * Secret objects committed with their values: a `kind: Secret` manifest whose `data` or
+ * `stringData` holds literal values puts the credential in git, in every clone and fork
+ * and in the history for good, whoever may read the Secret in the cluster.
+ *
+ * What is not a committed value: a value a template fills in (`{{ .Values.x }}`, `${VAR}`;
+ * a Helm chart's rendered values are sorted out where the chart is analysed, helm/analyse.ts),
+ * an encrypted one (a SOPS file's `ENC[...]`; SealedSecret and ExternalSecret are other kinds),
+ * an empty value or an obvious placeholder (the secrets scanner's isPlaceholder, and
+ * isLiteralSecretValue, after base64 decoding of `data`), and public material (a certificate,
+ * a public key), so that a TLS Secret without its key is not one. A kustomize secretGenerator
+ * is no Secret manifest either.
+ */
+import { isPlaceholder } from '../../secrets/checks/placeholders.js';
+import { base64Text } from '../aws-user-data.js';
+import { rule, type IacRule } from '../rule.js';
+import { isLiteralSecretValue } from '../secret-names.js';
+import { get, isYMap, text, type YMap } from '../yaml/tree.js';
+import { objectLabel, objectTitle, type KubeInput, type KubeObject } from './model.js';
+
+type KubeRule = IacRule<KubeInput>;
+
+const kubeRule = (definition: Omit<KubeRule, 'platform' | 'tags'>): KubeRule => rule({ ...definition, platform: 'kubernetes' });
+
+/** A Secret of namespace shop; `body` is inserted as written (top level). */
+function secret(body: string, type = 'Opaque'): string {
+  return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\ntype: ${type}\n${body}`;
+}
+
+const b64 = (value: string) => Buffer.from(value).toString('base64');
+
+/** Keys that name who or where, not a credential: a Secret holding only these gives nothing away by itself. */
+const IDENTIFIER_KEY = /^(?:.*[-_.])?(?:user|username|user_?name|namespace|host|hostname|port|region|email|database|db_?name)$/i;
+
+/** Certificates and public keys are public: a TLS Secret's certificate is no credential. */
+const PUBLIC_KEY_NAME = /\.(?:crt|cert|pub)$/i;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+function isPublicMaterial(key: string, value: string): boolean {
+  if (PUBLIC_KEY_NAME.test(key)) return true;
+  const blocks = [...value.matchAll(PEM_BLOCK)];
+  return blocks.length > 0 && blocks.every((b) => /^(?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|TRUSTED CERTIFICATE)$/.test(b[1]!)) && value.replace(PEM_BLOCK, '').trim() === '';
+}
+
+/** Base64 as `data` holds it (whitespace allowed between lines), decoded; undefined when the value is not base64. */
+function decoded(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, '');
+  return compact.length % 4 === 0 ? base64Text(compact) : undefined;
+}
+
+/** Text, not bytes: no control characters besides line breaks and tabs, and no bytes invalid as UTF-8. */
+const PRINTABLE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]*$/;
+
+/**
+ * Whether a value of the Secret is a literal credential: `encoded` for `data` and
+ * `binaryData` (base64, judged as decoded); a value that is not valid base64 there is
+ * judged as written.
+ */
+function isLiteral(key: string, written: string, encoded: boolean): boolean {
+  const value = ((encoded ? decoded(written) : undefined) ?? written).trim();
+  if (value === '' || IDENTIFIER_KEY.test(key) || isPublicMaterial(key, value)) return false;
+  // Bytes (a keystore): a literal.
+  if (!PRINTABLE.test(value)) return true;
+  // A file (a configuration, a private key): a literal unless a template or SOPS fills it.
+  if (value.includes('\n')) return !/\{\{|\$\{|ENC\[/.test(value);
+  return !isPlaceholder(value) && isLiteralSecretValue(value, key);
+}
+
+interface LiteralKey {
+  key: string;
+  line: number;
+  written: string;
+}
+
+/**
+ * The keys of a Secret with a literal value, in file order. The Terraform kubernetes
+ * provider's kubernetes_secret takes `data` as plain text and encodes it itself.
+ */
+function literalKeys(object: KubeObject): LiteralKey[] {
+  const plainData = object.label !== undefined && /^kubernetes_secret(?:_v1)?\./.test(object.label);
+  const out: LiteralKey[] = [];
+  for (const [field, encoded] of [['data', !plainData], ['binaryData', true], ['stringData', false]] as const) {
+    const map = get(object.root, field);
+    if (!isYMap(map)) continue;
+    for (const p of (map as YMap).pairs) {
+      const written = text(p.value);
+      if (written !== undefined && isLiteral(p.key, written, encoded)) out.push({ key: p.key, line: p.keyLine, written });
+    }
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+const committedSecret = kubeRule({
+  id: 'iac/k8s-committed-secret',
+  title: 'Secret manifest with literal values',
+  description:
+    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]), empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key); SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
+  remediation:
+    'Remove the values from the repository and rotate them. Create the Secret at deploy time from a secret store (External Secrets Operator, the Secrets Store CSI driver, Vault), commit it encrypted (Sealed Secrets, SOPS), or generate it from files kept out of git (kustomize secretGenerator).',
+  severity: 'medium',
+  cwe: ['CWE-798', 'CWE-540'],
+  examples: {
+    positive: [
+      secret(`data:\n  # expect\n  password: ${b64('hunter2-but-longer')}\n`),
+      secret('stringData:\n  username: app\n  # expect\n  api-key: hunter2-but-longer\n'),
+      // A private key in a TLS Secret.
+      secret(`data:\n  tls.crt: ${b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')}\n  # expect\n  tls.key: ${b64('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')}\n`, 'kubernetes.io/tls'),
+    ],
+    negative: [
+      secret('stringData:\n  password: ""\n  token: "{{ .Values.token }}"\n  api-key: ${API_KEY}\n'),
+      // Placeholders, encoded or not.
+      secret(`data:\n  password: ${b64('changeme')}\nstringData:\n  token: your-api-token\n`),
+      // A TLS Secret without its key, and a token Secret the cluster fills.
+      secret(`data:\n  tls.crt: ${b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')}\n  tls.key: ""\n`, 'kubernetes.io/tls'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: deployer-token\n  annotations:\n    kubernetes.io/service-account.name: deployer\ntype: kubernetes.io/service-account-token\n',
+      // SOPS-encrypted.
+      secret('stringData:\n  password: ENC[AES256_GCM,data:AAAA,iv:BBBB,tag:CCCC,type:str]\nsops:\n  version: 3.8.1\n'),
+      'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\nspec:\n  encryptedData:\n    password: AgBy8hCF0m9eQ1xWq7sVZlKp\n',
+    ],
+  },
+  *check(input) {
+    for (const object of input.objects) {
+      if (object.kind !== 'Secret' || object.apiVersion !== 'v1') continue;
+      // SOPS keeps its metadata beside the encrypted values.
+      if (get(object.root, 'sops') !== undefined) continue;
+      const keys = literalKeys(object);
+      if (keys.length === 0) continue;
+      const names = keys.map((k) => k.key);
+      yield {
+        line: keys[0]!.line,
+        message: `${objectTitle(object)} is committed with literal value${names.length > 1 ? 's' : ''} for ${names.join(', ')}; keep Secret values out of the repository.`,
+        resource: objectLabel(object),
+        secret: keys[0]!.written,
+      };
+    }
+  },
+});
+
+export const secretRules: readonly KubeRule[] = [committedSecret];
