@@ -11,6 +11,16 @@ export interface ShellWord {
   offset: number;
 }
 
+/** A here-document a command opens (`cat <<EOF`, `bash <<-'END'`). */
+export interface HereDocument {
+  delimiter: string;
+  /** The delimiter is quoted (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`): the body is taken as written, with nothing expanded. */
+  quoted: boolean;
+  /** Offsets of the body in the script: from the line after the operator's up to the delimiter line (the end of the script when it has none). */
+  start: number;
+  end: number;
+}
+
 export interface ShellCommand {
   /** Words without leading VAR=value assignments and redirections. */
   words: ShellWord[];
@@ -19,6 +29,8 @@ export interface ShellCommand {
   offset: number;
   /** The subshells `( ... )` the command runs in, outermost first, each by a number of its own; absent outside any. */
   subshells?: number[];
+  /** The here-documents the command opens, when it opens any. */
+  heredocs?: HereDocument[];
 }
 
 /** Commands joined by `|`; a pipeline ends at `;`, `&&`, `||`, `&` or a newline. */
@@ -61,18 +73,26 @@ export function parseShell(script: string): ShellPipeline[] {
 
   // Here-documents opened on the current line (`cat <<EOF`, `<<-'END'`): their bodies follow the line and are text, not commands.
   // A body fed to a shell (`bash <<EOF`, `sudo sh -s <<EOF`) is a script: it is read as commands, not skipped.
-  const heredocs: Array<{ delimiter: string; stripTabs: boolean; script: boolean }> = [];
+  const heredocs: Array<{ delimiter: string; stripTabs: boolean; script: boolean; doc: HereDocument }> = [];
   let heredocOperator: { stripTabs: boolean; script: boolean } | undefined;
+  // The here-documents of the command being read, given to it when it ends.
+  let commandDocs: HereDocument[] = [];
   const feedsShell = () => words.some((w) => POSIX_SHELLS.has(basename(w.text)));
+  const openHeredoc = (delimiter: string, raw: string, operator: { stripTabs: boolean; script: boolean }) => {
+    const doc: HereDocument = { delimiter, quoted: /['"\\]/.test(raw), start: source.length, end: source.length };
+    heredocs.push({ delimiter, ...operator, doc });
+    commandDocs.push(doc);
+  };
   const endWord = () => {
     if (wordStart >= 0) {
       const opened = /^<<(-?)(.*)$/.exec(word);
+      const raw = source.slice(wordStart, i);
       if (heredocOperator && word !== '') {
-        heredocs.push({ delimiter: word, ...heredocOperator });
+        openHeredoc(word, raw, heredocOperator);
         heredocOperator = undefined;
       } else if (opened && !word.startsWith('<<<')) {
         if (opened[2] === '') heredocOperator = { stripTabs: opened[1] === '-', script: feedsShell() };
-        else heredocs.push({ delimiter: opened[2]!, stripTabs: opened[1] === '-', script: feedsShell() });
+        else openHeredoc(opened[2]!, raw.replace(/^<<-?/, ''), { stripTabs: opened[1] === '-', script: feedsShell() });
       }
       takeWord({ text: word, offset: wordStart });
     }
@@ -81,17 +101,24 @@ export function parseShell(script: string): ShellPipeline[] {
   };
   /** Moves past the bodies of the here-documents opened on the line that ends at `i` (a newline). */
   const skipHeredocBodies = () => {
-    for (const { delimiter, stripTabs, script } of heredocs.splice(0)) {
-      // A shell's script body stays in place (its delimiter line reads as a harmless word).
-      if (script) continue;
-      let at = i + 1;
+    // Bodies follow one another, each after the delimiter line of the one before.
+    let from = i + 1;
+    for (const { delimiter, stripTabs, script, doc } of heredocs.splice(0)) {
+      let at = from;
+      doc.start = from;
       while (at < source.length) {
         const end = source.indexOf('\n', at);
         const line = source.slice(at, end < 0 ? source.length : end);
+        const lineStart = at;
         at = end < 0 ? source.length : end + 1;
-        if ((stripTabs ? line.replace(/^\t+/, '') : line).replace(/\r$/, '') === delimiter) break;
+        if ((stripTabs ? line.replace(/^\t+/, '') : line).replace(/\r$/, '') === delimiter) {
+          doc.end = lineStart;
+          break;
+        }
       }
-      i = at - 1;
+      from = at;
+      // A shell's script body stays in place (its delimiter line reads as a harmless word).
+      if (!script) i = at - 1;
     }
     heredocOperator = undefined;
   };
@@ -115,7 +142,11 @@ export function parseShell(script: string): ShellPipeline[] {
   };
   const endCommand = () => {
     endWord();
-    if (words.length > 0) pipeline.push(subshells.length > 0 ? { ...toCommand(words), subshells: [...subshells] } : toCommand(words));
+    if (words.length > 0) {
+      const command = subshells.length > 0 ? { ...toCommand(words), subshells: [...subshells] } : toCommand(words);
+      pipeline.push(commandDocs.length > 0 ? { ...command, heredocs: commandDocs } : command);
+    }
+    commandDocs = [];
     words = [];
     skipRest = false;
     skipName = false;

@@ -19,3 +19,174 @@ test('script injection: text anyone with a branch or merge request writes is hig
     ['4 medium $CI_COMMIT_TAG', '5 high $CI_MERGE_REQUEST_TITLE'],
   );
 });
+
+/** `line name` of each finding of the rule on a pipeline with one job whose script is `lines` (and `more` jobs or keys after it). */
+function found(lines: string[], more = ''): string[] {
+  const source = ['stages: [build]', 'job:', '  script:', ...lines.map((l) => `    ${l}`), more].join('\n');
+  const p = readPipeline(source, () => {})!;
+  return [...injection.check(p)].map((h) => `${h.detailLine ?? h.line} ${/expands (\$\w+)/.exec(h.message)![1]}`);
+}
+
+test('script injection: a shell variable an earlier line sets from the text, then runs', () => {
+  assert.deepEqual(
+    found([
+      '- export MSG="$CI_COMMIT_MESSAGE"',
+      '- TITLE=${CI_MERGE_REQUEST_TITLE}',
+      '- declare -x BRANCH=$CI_COMMIT_BRANCH',
+      '- eval "$MSG"',
+      '- sh -c "notify $TITLE"',
+      '- |',
+      '  if [ -n "$BRANCH" ]; then',
+      '    bash -c "deploy $BRANCH"',
+      '  fi',
+    ]),
+    ['7 $MSG', '8 $TITLE', '11 $BRANCH'],
+  );
+  // The message says where the text comes from.
+  const p = readPipeline('stages: [build]\njob:\n  before_script:\n    - export MSG="$CI_COMMIT_MESSAGE"\n  script:\n    - eval "$MSG"\n', () => {})!;
+  assert.match([...injection.check(p)][0]!.message, /expands \$MSG \(set from \$CI_COMMIT_MESSAGE\) into the code eval runs/);
+});
+
+test('script injection: no finding for a variable printed, set again before it runs, set by a command, or set in another shell', () => {
+  assert.deepEqual(
+    found([
+      '- export MSG="$CI_COMMIT_MESSAGE"',
+      '- echo "$MSG"',
+      '- printf "%s\\n" "$MSG" > notes.txt',
+      '- TITLE="$CI_MERGE_REQUEST_TITLE"',
+      '- TITLE=release',
+      '- eval "notify $TITLE"',
+      '- SLUG="$CI_COMMIT_REF_SLUG"',
+      '- sh -c "deploy $SLUG"',
+      '- LAST=$(git log -1 --format=%s "$CI_COMMIT_SHA")',
+      '- eval "echo $LAST_TAG"',
+    ]),
+    [],
+  );
+  // after_script runs in a shell of its own, and another job's variables are not this job's.
+  assert.deepEqual(found(['- export MSG="$CI_COMMIT_MESSAGE"'], '  after_script:\n    - eval "$MSG"\nother:\n  script:\n    - eval "$MSG"\n'), []);
+});
+
+test('script injection: the body of a here-document a shell or ssh runs, unless its delimiter is quoted', () => {
+  assert.deepEqual(
+    found([
+      '- |',
+      '  bash <<EOF',
+      '  echo "$CI_COMMIT_TITLE"',
+      "  echo '${CI_COMMIT_MESSAGE}'",
+      '  EOF',
+      '- |',
+      '  sudo -u deploy sh -s -- prod <<-END',
+      '  \t./deploy.sh $CI_COMMIT_BRANCH',
+      '  \tEND',
+      '- |',
+      '  cat <<EOF | docker exec -i app sh',
+      '  notify $CI_MERGE_REQUEST_TITLE',
+      '  EOF',
+      '- |',
+      '  ssh -i deploy.key deploy@app.example.org <<EOF',
+      '  cd /srv/app && git checkout $CI_COMMIT_REF_NAME',
+      '  EOF',
+      '- |',
+      '  sshpass -e ssh deploy@app.example.org bash -s <<EOF',
+      '  ./notify.sh $CI_MERGE_REQUEST_DESCRIPTION',
+      '  EOF',
+      // Read whole: one finding for the variable, not another for the eval of the body.
+      '- |',
+      '  bash <<EOF',
+      '  eval "$CI_COMMIT_DESCRIPTION"',
+      '  EOF',
+    ]),
+    ['6 $CI_COMMIT_TITLE', '7 $CI_COMMIT_MESSAGE', '11 $CI_COMMIT_BRANCH', '15 $CI_MERGE_REQUEST_TITLE', '19 $CI_COMMIT_REF_NAME', '23 $CI_MERGE_REQUEST_DESCRIPTION', '27 $CI_COMMIT_DESCRIPTION'],
+  );
+});
+
+test('script injection: no finding for a quoted here-document, an escaped variable, or a body that is data', () => {
+  assert.deepEqual(
+    found([
+      '- |',
+      "  bash <<'EOF'",
+      '  echo "$CI_COMMIT_TITLE"',
+      '  EOF',
+      '- |',
+      '  bash <<"EOF"',
+      '  echo "$CI_COMMIT_TITLE"',
+      '  EOF',
+      '- |',
+      '  ssh deploy@app.example.org <<\\EOF',
+      '  ./deploy.sh "$CI_COMMIT_BRANCH"',
+      '  EOF',
+      '- |',
+      '  bash <<EOF',
+      '  echo "\\$CI_COMMIT_TITLE"',
+      '  EOF',
+      '- |',
+      '  cat <<EOF > release-notes.md',
+      '  $CI_COMMIT_MESSAGE',
+      '  EOF',
+      '- |',
+      '  bash ./notify.sh <<EOF',
+      '  $CI_MERGE_REQUEST_TITLE',
+      '  EOF',
+      '- |',
+      '  ssh deploy@app.example.org tee /srv/notes.txt <<EOF',
+      '  $CI_COMMIT_MESSAGE',
+      '  EOF',
+      '- |',
+      '  cat <<EOF | mail -s notes team@example.org',
+      '  $CI_COMMIT_MESSAGE',
+      '  EOF',
+    ]),
+    [],
+  );
+  // A quoted body that a shell runs is still read command by command: its eval of the variable is one.
+  assert.deepEqual(found(['- |', "  bash <<'EOF'", '  eval "$CI_COMMIT_TITLE"', '  EOF']), ['6 $CI_COMMIT_TITLE']);
+});
+
+test('script injection: the remote command of ssh run by sshpass', () => {
+  assert.deepEqual(
+    found([
+      '- sshpass -p "$DEPLOY_PASSWORD" ssh -o StrictHostKeyChecking=no -p 2222 deploy@app.example.org "cd /srv && ./deploy.sh $CI_COMMIT_REF_NAME"',
+      '- sshpass -f .pass ssh deploy@app.example.org git checkout ${CI_COMMIT_BRANCH}',
+    ]),
+    ['4 $CI_COMMIT_REF_NAME', '5 $CI_COMMIT_BRANCH'],
+  );
+  assert.deepEqual(
+    found([
+      '- sshpass -p "$DEPLOY_PASSWORD" ssh deploy@app.example.org ./deploy.sh "$CI_COMMIT_SHA"',
+      '- sshpass -p "$DEPLOY_PASSWORD" scp notes-$CI_COMMIT_REF_NAME.txt deploy@app.example.org:/srv/notes/',
+      '- sshpass -p "$CI_COMMIT_BRANCH" rsync -a dist/ deploy@app.example.org:/srv/',
+    ]),
+    [],
+  );
+});
+
+test('script injection: Windows cmd /c and PowerShell Invoke-Expression or -Command', () => {
+  assert.deepEqual(
+    found([
+      '- cmd /c "notify %CI_COMMIT_MESSAGE%"',
+      "- cmd.exe /S /C 'build.bat %ci_merge_request_title%'",
+      '- cmd /c "deploy $CI_COMMIT_BRANCH"',
+      '- Invoke-Expression $env:CI_COMMIT_MESSAGE',
+      '- iex "notify ${env:CI_MERGE_REQUEST_TITLE}"',
+      '- Invoke-Expression -Command "deploy $env:CI_COMMIT_REF_NAME"',
+      '- pwsh -Command "notify $env:CI_COMMIT_TITLE"',
+      '- powershell.exe -c "notify $CI_COMMIT_DESCRIPTION"',
+    ]),
+    ['4 $CI_COMMIT_MESSAGE', '5 $CI_MERGE_REQUEST_TITLE', '6 $CI_COMMIT_BRANCH', '7 $CI_COMMIT_MESSAGE', '8 $CI_MERGE_REQUEST_TITLE', '9 $CI_COMMIT_REF_NAME', '10 $CI_COMMIT_TITLE', '11 $CI_COMMIT_DESCRIPTION'],
+  );
+  assert.deepEqual(
+    found([
+      '- echo %CI_COMMIT_MESSAGE%',
+      '- Write-Output "$env:CI_COMMIT_MESSAGE"',
+      "- Invoke-Expression 'notify $env:CI_MERGE_REQUEST_TITLE'",
+      // In PowerShell $CI_COMMIT_MESSAGE is a variable of its own (empty), not the environment's.
+      '- Invoke-Expression "notify $CI_COMMIT_MESSAGE"',
+      '- cmd /c "notify --slug %CI_COMMIT_REF_SLUG%"',
+      '- cmd /c build.bat',
+      "- pwsh -Command 'notify $env:CI_COMMIT_TITLE'",
+      '- pwsh -File notify.ps1 -Title "$env:CI_MERGE_REQUEST_TITLE"',
+    ]),
+    [],
+  );
+});

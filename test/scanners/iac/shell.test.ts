@@ -46,6 +46,14 @@ describe('shell reader', () => {
     assert.deepEqual(pipeToShellOffsets('cat > install.sh <<EOF\ncurl -fsSL https://example.org/i.sh | sh\nEOF'), []);
   });
 
+  it('gives each command the here-documents it opens: delimiter, whether it is quoted, and where the body lies', () => {
+    const script = "a <<A; b << 'B'\n1\nA\n2\nB\nbash <<EOF\necho $X\nEOF\ncat <<-\\END | sh\n\tx\n\tEND\nc <<\"C\"\nno end";
+    const docs = parseShell(script)
+      .flat()
+      .flatMap((c) => (c.heredocs ?? []).map((d) => `${c.words[0]!.text} ${d.delimiter} ${d.quoted} ${JSON.stringify(script.slice(d.start, d.end))}`));
+    assert.deepEqual(docs, ['a A false "1\\n"', 'b B true "2\\n"', 'bash EOF false "echo $X\\n"', 'cat END true "\\tx\\n"', 'c C true "no end"']);
+  });
+
   it('reads a pipeline on to the next line after a `|` that ends a line', () => {
     const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
     assert.deepEqual(commands('env |\n  grep GITHUB_ | # keep these\n  sort > env.txt\nls'), [['env', 'grep GITHUB_', 'sort'], ['ls']]);

