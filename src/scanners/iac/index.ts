@@ -93,11 +93,11 @@ export const iacScanner: Scanner = {
     const read: ReadText = (file) => texts.text(file);
     const { included: includedByGitlab, pipelineOf: gitlabPipelineOf } = await gitlabIncludedFiles(ctx.files, read);
     const filesByPath = gitlabPipelineOf.size > 0 ? new Map(ctx.files.map((file) => [file.path, file])) : undefined;
-    // The other files of a GitLab file's pipeline, for its `!reference` tags: kept as the loop reads them, so that each is read once.
+    // The other files of a GitLab file's pipeline, for its `!reference` tags and the templates its jobs `extends`: kept as the loop reads them, so that each is read once.
     const pipelineTexts = new Map<string, string | null>();
     const gitlabContext = async (path: string, text: string) => {
       if (gitlabPipelineOf.has(path)) pipelineTexts.set(path, text);
-      if (!text.includes('!reference')) return {};
+      if (!text.includes('!reference') && !/^[ \t]*extends[ \t]*:/m.test(text)) return {};
       const members = gitlabPipelineOf.get(path)?.filter((p) => p !== path) ?? [];
       const files: Array<{ path: string; text: string }> = [];
       for (const member of members) {

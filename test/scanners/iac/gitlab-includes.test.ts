@@ -41,3 +41,71 @@ test('jobs in an included file are checked as GitLab CI', async () => {
     t.cleanup();
   }
 });
+
+test('extends: a template of a local include (or of the file that includes this one) is followed, and its lines stay in its file', async () => {
+  const t = tempTree({
+    '.gitlab-ci.yml': [
+      'include:',
+      '  - local: ci/templates.yml',
+      'stages: [build]',
+      'default:',
+      '  services: [docker:27.1-dind]',
+      // Its services are dind (from the include), its variables turn TLS off: reported on its own line.
+      'build:',
+      '  extends: .docker',
+      '  variables:',
+      '    DOCKER_TLS_CERTDIR: ""',
+      '  script: [docker build .]',
+      // The included template's services (postgres) replace default: dind: TLS off is harmless.
+      'test:',
+      '  extends: .postgres',
+      '  variables:',
+      '    DOCKER_TLS_CERTDIR: ""',
+      '  script: [make test]',
+      // dind from default:, DOCKER_TLS_CERTDIR "" from the included template: reported on extends:, naming the template.
+      'push:',
+      '  extends: [.no-tls]',
+      '  script: [docker push example.org/app]',
+      '',
+    ].join('\n'),
+    'ci/templates.yml': [
+      '.docker:',
+      '  image: docker:27.1',
+      '  services: [docker:27.1-dind]',
+      '.postgres:',
+      '  services: [postgres:16.2]',
+      '.no-tls:',
+      '  variables:',
+      '    DOCKER_TLS_CERTDIR: ""',
+      '',
+    ].join('\n'),
+  });
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    const dind = result.findings.filter((f) => f.ruleId === 'iac/gitlab-dind-without-tls').map((f) => `${f.location.path}:${f.location.startLine} ${f.message}`);
+    assert.deepEqual(dind.sort(), [
+      '.gitlab-ci.yml:17 job push turns TLS off for the Docker-in-Docker daemon (DOCKER_TLS_CERTDIR from .no-tls of ci/templates.yml:8, which it extends).',
+      '.gitlab-ci.yml:9 job build turns TLS off for the Docker-in-Docker daemon.',
+    ]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('extends: a template the file that includes this one defines, with dind, makes the job of the include run dind', async () => {
+  const t = tempTree({
+    '.gitlab-ci.yml': 'include:\n  - local: ci/jobs.yml\nstages: [build]\n.base:\n  services: [docker:27.1-dind]\n',
+    'ci/jobs.yml': 'lint:\n  extends: .base\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n  script: [make lint]\n',
+    // Not part of the pipeline: its .base is not read.
+    'other/jobs.yml': 'lint:\n  extends: .base\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n  script: [make lint]\n',
+  });
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId === 'iac/gitlab-dind-without-tls').map((f) => `${f.location.path}:${f.location.startLine}`),
+      ['ci/jobs.yml:4'],
+    );
+  } finally {
+    t.cleanup();
+  }
+});

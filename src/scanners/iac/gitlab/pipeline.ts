@@ -362,9 +362,10 @@ export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
   const runs = new Map<YMap, Array<{ key: string; node: YMap }>>();
   for (const job of pipeline.jobs) {
     if (hidden(job.name)) continue;
+    // A section of a template of another file of the pipeline is credited there, to the template as a hidden job.
     const sections = SCRIPT_KEYS.flatMap((key) => {
       const node = extendedSetting(pipeline, job.node, key);
-      return node ? [{ key, node }] : [];
+      return node && !jobFile(pipeline, node) ? [{ key, node }] : [];
     });
     runs.set(job.node, sections);
     // The sections it takes through `extends`, and those its `!reference` tags name.
@@ -574,34 +575,88 @@ export function variableValue(node: YNode | null): { value: unknown; scalar?: YS
 export const pipeline = (body: string) => `stages: [build]\n${body}`;
 
 /**
- * A job and the jobs of this file it `extends`, in the order their settings count for it:
- * the job itself, then its parents, the last of the list first (the last member of extends
- * wins), each followed by its own parents. GitLab merges them in reverse: a map (variables)
- * key by key, the first of them that writes the key giving it; anything else (a list such
- * as services or script) whole, from the first of them that writes it. Cycle-safe and
- * bounded to 10 levels; a parent no job of this file is (of an included file) is not read.
+ * A job and the jobs it `extends`, in the order their settings count for it: the job
+ * itself, then its parents, the last of the list first (the last member of extends wins),
+ * each followed by its own parents. GitLab merges them in reverse: a map (variables) key
+ * by key, the first of them that writes the key giving it; anything else (a list such as
+ * services or script) whole, from the first of them that writes it. Cycle-safe and bounded
+ * to 10 levels. A parent that no job of this file is, is looked for in the other files of
+ * the pipeline in the scan (its local includes, or the file that includes it), as GitLab
+ * merges them into one configuration; jobFile says which file such a parent is written in.
  */
 export function extendsOrder(pipeline: Pipeline, job: YMap): YMap[] {
-  return extendsOrderIn(pipeline.root, job);
+  const local = extendsOrderIn(pipeline.root, job);
+  const byName = jobIndex(pipeline.root).byName;
+  // The other files are read only for a name this file does not define.
+  if (!local.some((node) => extendsNames(node).some((name) => !byName.has(name))) || pipeline.others().length === 0) return local;
+  let known = crossFileOrders.get(pipeline);
+  if (!known) crossFileOrders.set(pipeline, (known = { orders: new Map(), files: new Map() }));
+  const cached = known.orders.get(job);
+  if (cached) return [...cached];
+  const files = known.files;
+  const lookUp = (name: string): YMap | undefined => {
+    const own = byName.get(name);
+    if (own) return own;
+    for (const file of pipeline.others()) {
+      const found = jobIndex(file.root).byName.get(name);
+      if (found) {
+        if (!files.has(found)) files.set(found, file);
+        return found;
+      }
+    }
+    return undefined;
+  };
+  const out: YMap[] = [];
+  const seen = new Set<YMap>();
+  const visit = (node: YMap, depth: number) => {
+    if (seen.has(node) || depth > 10) return;
+    seen.add(node);
+    out.push(node);
+    for (const name of extendsNames(node).reverse()) {
+      const parent = lookUp(name);
+      if (parent) visit(parent, depth + 1);
+    }
+  };
+  visit(job, 0);
+  known.orders.set(job, out);
+  return [...out];
 }
 
-/** extendsOrder among the jobs of a file's root (this file, or another file of the pipeline a `!reference` tag reads). */
-function extendsOrderIn(root: YMap, job: YMap): YMap[] {
-  // Read once per job: every rule asks, and a file of many templates that extend many others made each answer cost the whole file.
+/** The other file of the pipeline a job that extendsOrder gave is written in; undefined for a job of this file. */
+export function jobFile(pipeline: Pipeline, node: YMap): PipelineFile | undefined {
+  return crossFileOrders.get(pipeline)?.files.get(node);
+}
+
+/** extendsOrder's answers that reach into other files, and the file of each job of another file they hold, by pipeline. */
+const crossFileOrders = new WeakMap<Pipeline, { orders: Map<YMap, YMap[]>; files: Map<YMap, PipelineFile> }>();
+
+/** The names a job's `extends` lists, as written. */
+function extendsNames(node: YMap): string[] {
+  const written = get(node, 'extends');
+  return (isYSeq(written) ? written.items : written ? [written] : []).flatMap((p) => (isYScalar(p) && typeof p.value === 'string' ? [p.value] : []));
+}
+
+/** extendsOrderIn's index of a file's jobs, built once per file. */
+function jobIndex(root: YMap): { byName: Map<string, YMap>; parents: Map<YMap, YMap[]>; orders: Map<YMap, YMap[]> } {
   let known = extendsOrders.get(root);
   if (!known) {
     const jobs = root.pairs.filter((p) => !RESERVED.has(p.key) && isYMap(p.value));
     extendsOrders.set(root, (known = { byName: new Map(jobs.reverse().map((j) => [j.key, j.value as YMap])), parents: new Map(), orders: new Map() }));
   }
+  return known;
+}
+
+/** extendsOrder among the jobs of a file's root (this file, or another file of the pipeline a `!reference` tag reads). */
+function extendsOrderIn(root: YMap, job: YMap): YMap[] {
+  // Read once per job: every rule asks, and a file of many templates that extend many others made each answer cost the whole file.
+  const known = jobIndex(root);
   const cached = known.orders.get(job);
   if (cached) return [...cached];
   const { byName, parents: parentsOf } = known;
   const parentsOfNode = (node: YMap): YMap[] => {
     let parents = parentsOf.get(node);
     if (parents) return parents;
-    const written = get(node, 'extends');
-    const names = (isYSeq(written) ? written.items : written ? [written] : []).flatMap((p) => (isYScalar(p) && typeof p.value === 'string' ? [p.value] : []));
-    parents = names.reverse().flatMap((name) => byName.get(name) ?? []);
+    parents = extendsNames(node).reverse().flatMap((name) => byName.get(name) ?? []);
     parentsOf.set(node, parents);
     return parents;
   };
@@ -622,10 +677,10 @@ function extendsOrderIn(root: YMap, job: YMap): YMap[] {
 const extendsOrders = new WeakMap<YMap, { byName: Map<string, YMap>; parents: Map<YMap, YMap[]>; orders: Map<YMap, YMap[]> }>();
 
 /**
- * The job of this file that gives `job` its `key` (before_script, script, services...):
- * the job itself when it writes it, else the first of the jobs it `extends` that does
- * (extendsOrder). Undefined when none writes it (it may come from a file this one
- * includes, or default:).
+ * The job that gives `job` its `key` (before_script, script, services...): the job itself
+ * when it writes it, else the first of the jobs it `extends` that does (extendsOrder; one
+ * of another file of the pipeline, jobFile says which). Undefined when none writes it (it
+ * may come from default:, or from a file that is not in the scan).
  */
 export function extendedSetting(pipeline: Pipeline, job: YMap, key: string): YMap | undefined {
   return extendsOrder(pipeline, job).find((node) => pair(node, key));

@@ -6,7 +6,7 @@ import { pipeToShellOffsets } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { exposureRules } from './exposure-rules.js';
 import { injectionRules } from './injection-rules.js';
-import { extendedSetting, extendedVariable, gitlabRule, inheritsDefault, gitlabScriptRuns, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineRule } from './pipeline.js';
+import { extendedSetting, extendedVariable, gitlabRule, inheritsDefault, gitlabScriptRuns, jobFile, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 
@@ -171,6 +171,11 @@ function isDindService(service: YNode): boolean {
   return /(?:^|\/)docker:[\w.-]*dind/.test(name) || /dind/i.test(name) || text(get(service, 'alias'))?.split(/[,\s]+/).includes('docker') === true;
 }
 
+/** The name of a job of another file of the pipeline. */
+function templateName(file: PipelineFile, node: YMap): string {
+  return file.root.pairs.find((entry) => entry.value === node)?.key ?? 'a job';
+}
+
 function hasDind(p: Pipeline, node: YNode | undefined): boolean {
   const services = node ? resolvedSetting(p, node, 'services')?.value : undefined;
   // `services: docker:dind` (one string) is invalid for GitLab but says what the author meant.
@@ -181,7 +186,7 @@ const dindWithoutTls = gitlabRule({
   id: 'iac/gitlab-dind-without-tls',
   title: 'Docker daemon without TLS in CI',
   description:
-    'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: ""), or a job talks to a Docker daemon on tcp port 2375, which is plain TCP without TLS or authentication. The Docker API is root on the host that runs the daemon, and anything that can reach the port (other containers on the job network, other pods of a Kubernetes runner) can drive it. The services and variables of a job are read as GitLab merges them: through `extends` variables key by key and services as a whole list (the services a job writes replace the list of its template), and default: services unless `inherit: default` leaves them out.',
+    'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: ""), or a job talks to a Docker daemon on tcp port 2375, which is plain TCP without TLS or authentication. The Docker API is root on the host that runs the daemon, and anything that can reach the port (other containers on the job network, other pods of a Kubernetes runner) can drive it. The services and variables of a job are read as GitLab merges them: through `extends` variables key by key and services as a whole list (the services a job writes replace the list of its template), also from a template of another file of the pipeline in the scan (a local include, or the file that includes this one; a variable such a template sets is reported on the `extends:` of the job that takes it), and default: services unless `inherit: default` leaves them out.',
   remediation: 'Keep DOCKER_TLS_CERTDIR: "/certs" and DOCKER_HOST: tcp://docker:2376 with DOCKER_TLS_VERIFY, or build images without a daemon (kaniko, buildah, BuildKit rootless).',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -210,13 +215,13 @@ const dindWithoutTls = gitlabRule({
       const from = extendedSetting(p, job, 'services');
       return from ? hasDind(p, from) : defaultDind && inheritsDefault(p, job, 'services');
     };
-    const reported = new Set<number>();
+    const reported = new Set<string>();
     for (const { owner, map } of variableScopes(p)) {
       const job = p.jobs.find((j) => `job ${j.name}` === owner);
       const dind = job ? jobDind(job.node) : defaultDind || p.jobs.some((j) => jobDind(j.node));
       const certdir = pair(map, 'DOCKER_TLS_CERTDIR');
       if (dind && certdir && variableValue(certdir.value).value === '') {
-        reported.add(certdir.keyLine);
+        reported.add(`${certdir.keyLine}`);
         yield { line: certdir.keyLine, message: `${owner} turns TLS off for the Docker-in-Docker daemon.`, resource: owner };
       }
       // Port 2375 is the daemon's plain-TCP port whichever daemon it is: dind, or a remote build host.
@@ -226,12 +231,17 @@ const dindWithoutTls = gitlabRule({
     // A template's variables are merged into the jobs that extend it: DOCKER_TLS_CERTDIR: "" written in a template
     // without dind turns TLS off for a job that extends it and runs dind (reported once, on the template's line).
     // So does one a YAML alias copies into a job with dind, which variableScopes read as an earlier scope's.
+    // A template of another file of the pipeline is reported on the `extends:` of the job that takes it, in this file.
     for (const job of p.jobs) {
       const inherited = extendedVariable(p, job.node, 'DOCKER_TLS_CERTDIR');
-      if (!inherited || reported.has(inherited.pair.keyLine) || variableValue(inherited.pair.value).value !== '' || !jobDind(job.node)) continue;
-      reported.add(inherited.pair.keyLine);
-      const template = inherited.from === job.node ? undefined : (p.jobs.find((j) => j.node === inherited.from)?.name ?? 'a job it extends');
-      yield { line: inherited.pair.keyLine, message: `job ${job.name} turns TLS off for the Docker-in-Docker daemon${template ? ` (DOCKER_TLS_CERTDIR from ${template}, which it extends)` : ''}.`, resource: `job ${job.name}` };
+      if (!inherited || variableValue(inherited.pair.value).value !== '' || !jobDind(job.node)) continue;
+      const file = jobFile(p, inherited.from);
+      const line = file ? (pair(job.node, 'extends')?.keyLine ?? job.line) : inherited.pair.keyLine;
+      const key = file ? `${line}\0${file.path}:${inherited.pair.keyLine}` : `${line}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const template = inherited.from === job.node ? undefined : file ? `${templateName(file, inherited.from)} of ${file.path}:${inherited.pair.keyLine}` : (p.jobs.find((j) => j.node === inherited.from)?.name ?? 'a job it extends');
+      yield { line, message: `job ${job.name} turns TLS off for the Docker-in-Docker daemon${template ? ` (DOCKER_TLS_CERTDIR from ${template}, which it extends)` : ''}.`, resource: `job ${job.name}` };
     }
   },
 });
