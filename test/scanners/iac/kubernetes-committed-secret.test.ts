@@ -38,6 +38,21 @@ describe('iac/k8s-committed-secret on manifests', () => {
     assert.deepEqual(hits(publicOnly), []);
   });
 
+  it('reports an address or a file only when it carries a credential', () => {
+    const text = [
+      `${SECRET_HEAD}stringData:`,
+      '  REDIS_URL: redis://redis.shop.svc:6379/0',
+      `  DATABASE_URL: postgres://app:${VALUE}@db.shop.svc/shop`,
+      '',
+    ].join('\n');
+    assert.deepEqual(hits(text).map((f) => [f.location.startLine, f.message]), [[8, 'Secret db is committed with literal value for DATABASE_URL; keep Secret values out of the repository.']]);
+    const dockerConfig = `${SECRET_HEAD}type: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ${b64(`{\n  "auths": {\n    "registry.example.org": { "auth": "${b64(`ci:${VALUE}`)}" }\n  }\n}\n`)}\n`;
+    assert.deepEqual(hits(dockerConfig).map((f) => f.location.startLine), [8]);
+    // A chart's values and a logging setup kept in a Secret: configuration, no credential.
+    const config = `${SECRET_HEAD}stringData:\n  values.yaml: |\n    ingress:\n      enabled: true\n    replicas: 2\n  logging.conf: |\n    level = info\n    format = json\n`;
+    assert.deepEqual(hits(config), []);
+  });
+
   it('passes over placeholders, templates, identifiers alone, SOPS files and encrypted kinds', () => {
     const cases = [
       `${SECRET_HEAD}data:\n  password: ${b64('changeme')}\n  token: ${b64('<token>')}\n  api-key: ${b64('REPLACE_ME')}\n`,

@@ -14,7 +14,7 @@
 import { isPlaceholder } from '../../secrets/checks/placeholders.js';
 import { base64Text } from '../aws-user-data.js';
 import { rule, type IacRule } from '../rule.js';
-import { isLiteralSecretValue } from '../secret-names.js';
+import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isYMap, text, type YMap } from '../yaml/tree.js';
 import { objectLabel, objectTitle, type KubeInput, type KubeObject } from './model.js';
 
@@ -31,6 +31,27 @@ const b64 = (value: string) => Buffer.from(value).toString('base64');
 
 /** Keys that name who or where, not a credential: a Secret holding only these gives nothing away by itself. */
 const IDENTIFIER_KEY = /^(?:.*[-_.])?(?:user|username|user_?name|namespace|host|hostname|port|region|email|database|db_?name)$/i;
+
+/** Keys that name an address: no credential unless the address carries one (`postgres://app:...@db/shop`). */
+const ADDRESS_KEY = /(?:^|[-_.])(?:url|uri|endpoint|addr|address|server)$/i;
+/** A password in an address: `scheme://user:password@host`, or a DSN's `user:password@tcp(host)`. */
+const ADDRESS_PASSWORD = /:\/\/[^/\s:@]+:[^/\s@]+@|^[^\s:@/]+:[^\s@/]+@/;
+
+/**
+ * Whether the text of a file a Secret holds (a configuration) carries a credential: a private
+ * key, a password in an address, a Docker config's auths, or a setting with a secret name
+ * (`password = ...`, `"token": "..."`) given a literal. A file of other settings (a chart's
+ * values, a log level) is configuration kept in a Secret, not a credential.
+ */
+function holdsCredential(file: string): boolean {
+  if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(file) || /"auths"\s*:/.test(file)) return true;
+  if (file.split('\n').some((line) => ADDRESS_PASSWORD.test(line.trim()))) return true;
+  for (const match of file.matchAll(/^[ \t]*["']?([A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*["']?([^"'\s#,]+)/gm)) {
+    const [, name, value] = match;
+    if (isSecretName(name!) && !isPlaceholder(value!) && isLiteralSecretValue(value!, name!)) return true;
+  }
+  return false;
+}
 
 /** Certificates and public keys are public: a TLS Secret's certificate is no credential. */
 const PUBLIC_KEY_NAME = /\.(?:crt|cert|pub)$/i;
@@ -61,8 +82,9 @@ function isLiteral(key: string, written: string, encoded: boolean): boolean {
   if (value === '' || IDENTIFIER_KEY.test(key) || isPublicMaterial(key, value)) return false;
   // Bytes (a keystore): a literal.
   if (!PRINTABLE.test(value)) return true;
-  // A file (a configuration, a private key): a literal unless a template or SOPS fills it.
-  if (value.includes('\n')) return !/\{\{|\$\{|ENC\[/.test(value);
+  // A file: a literal when it holds a credential (or its key names one), unless a template or SOPS fills it.
+  if (value.includes('\n')) return !/\{\{|\$\{|ENC\[/.test(value) && (isSecretName(key) || holdsCredential(value));
+  if (ADDRESS_KEY.test(key) && !ADDRESS_PASSWORD.test(value)) return false;
   return !isPlaceholder(value) && isLiteralSecretValue(value, key);
 }
 
@@ -94,7 +116,7 @@ const committedSecret = kubeRule({
   id: 'iac/k8s-committed-secret',
   title: 'Secret manifest with literal values',
   description:
-    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]), empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key); SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
+    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]), empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names and addresses alone (a username, a host, a URL without a password), and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
   remediation:
     'Remove the values from the repository and rotate them. Create the Secret at deploy time from a secret store (External Secrets Operator, the Secrets Store CSI driver, Vault), commit it encrypted (Sealed Secrets, SOPS), or generate it from files kept out of git (kustomize secretGenerator).',
   severity: 'medium',
