@@ -88,7 +88,7 @@ test('script injection: the body of a here-document a shell or ssh runs, unless 
       '  cd /srv/app && git checkout $CI_COMMIT_REF_NAME',
       '  EOF',
       '- |',
-      '  sshpass -e ssh deploy@app.example.org bash -s <<EOF',
+      "  sshpass -e ssh deploy@app.example.org 'sudo bash -s' <<EOF",
       '  ./notify.sh $CI_MERGE_REQUEST_DESCRIPTION',
       '  EOF',
       // Read whole: one finding for the variable, not another for the eval of the body.

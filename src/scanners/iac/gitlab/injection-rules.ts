@@ -140,7 +140,8 @@ function shellReadsStdin(words: readonly ShellWord[]): boolean {
 function stdinShell(words: readonly ShellWord[]): string | undefined {
   const ssh = sshOf(words);
   if (ssh) {
-    const remote = sshCommand(ssh);
+    // The remote shell parses the remote command again: `ssh host 'sudo bash -s'` is three words there.
+    const remote = sshCommand(ssh).flatMap((w) => w.text.split(/\s+/).filter(Boolean).map((text) => ({ text, offset: w.offset })));
     return remote.length === 0 || shellReadsStdin(remote) ? SSH_SINK : undefined;
   }
   return shellReadsStdin(words) ? `${basename(words.find((w) => SHELLS.has(basename(w.text)))!.text)} (a here-document)` : undefined;
