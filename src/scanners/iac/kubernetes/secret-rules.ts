@@ -11,7 +11,7 @@
  * a public key), so that a TLS Secret without its key is not one. A kustomize secretGenerator
  * is no Secret manifest either.
  */
-import { isPlaceholder } from '../../secrets/checks/placeholders.js';
+import { isEncodedPlaceholder, isPlaceholder } from '../../secrets/checks/placeholders.js';
 import { base64Text } from '../aws-user-data.js';
 import { rule, type IacRule } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
@@ -48,13 +48,13 @@ function holdsCredential(file: string): boolean {
   if (file.split('\n').some((line) => ADDRESS_PASSWORD.test(line.trim()))) return true;
   for (const match of file.matchAll(/^[ \t]*["']?([A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*["']?([^"'\s#,]+)/gm)) {
     const [, name, value] = match;
-    if (isSecretName(name!) && !isPlaceholder(value!) && isLiteralSecretValue(value!, name!)) return true;
+    if (isSecretName(name!) && !isPlaceholder(value!) && !isEncodedPlaceholder(value!) && isLiteralSecretValue(value!, name!)) return true;
   }
   return false;
 }
 
 /** Certificates and public keys are public: a TLS Secret's certificate is no credential. */
-const PUBLIC_KEY_NAME = /\.(?:crt|cert|pub)$/i;
+const PUBLIC_KEY_NAME = /\.(?:crt|cert|pub)$|(?:^|[-_.])ca(?:[-_.]?bundle)?\.pem$/i;
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
 function isPublicMaterial(key: string, value: string): boolean {
@@ -68,6 +68,9 @@ function decoded(value: string): string | undefined {
   const compact = value.replace(/\s+/g, '');
   return compact.length % 4 === 0 ? base64Text(compact) : undefined;
 }
+
+/** A configuration file's name (config.secret.yaml): its settings, not its name, say whether it holds a credential. */
+const CONFIG_FILE = /\.(?:ya?ml|json|toml|ini|conf|cfg|properties|xml|env)$/i;
 
 /** Text, not bytes: no control characters besides line breaks and tabs, and no bytes invalid as UTF-8. */
 const PRINTABLE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]*$/;
@@ -83,9 +86,10 @@ function isLiteral(key: string, written: string, encoded: boolean): boolean {
   // Bytes (a keystore): a literal.
   if (!PRINTABLE.test(value)) return true;
   // A file: a literal when it holds a credential (or its key names one), unless a template or SOPS fills it.
-  if (value.includes('\n')) return !/\{\{|\$\{|ENC\[/.test(value) && (isSecretName(key) || holdsCredential(value));
+  if (value.includes('\n')) return !/\{\{|\$\{|ENC\[/.test(value) && ((isSecretName(key) && !CONFIG_FILE.test(key)) || holdsCredential(value));
   if (ADDRESS_KEY.test(key) && !ADDRESS_PASSWORD.test(value)) return false;
-  return !isPlaceholder(value) && isLiteralSecretValue(value, key);
+  // stringData may hold base64 too: a masked or placeholder value encoded is no credential.
+  return !isPlaceholder(value) && !isEncodedPlaceholder(value) && isLiteralSecretValue(value, key);
 }
 
 interface LiteralKey {
@@ -125,6 +129,8 @@ const committedSecret = kubeRule({
     positive: [
       secret(`data:\n  # expect\n  password: ${b64('hunter2-but-longer')}\n`),
       secret('stringData:\n  username: app\n  # expect\n  api-key: hunter2-but-longer\n'),
+      // A configuration file whose settings hold a credential.
+      secret('stringData:\n  # expect\n  config.yaml: |\n    database:\n      password: Vq7rT2mXk9Lp\n'),
       // A private key in a TLS Secret.
       secret(`data:\n  tls.crt: ${b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')}\n  # expect\n  tls.key: ${b64('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')}\n`, 'kubernetes.io/tls'),
     ],
@@ -137,6 +143,11 @@ const committedSecret = kubeRule({
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: deployer-token\n  annotations:\n    kubernetes.io/service-account.name: deployer\ntype: kubernetes.io/service-account-token\n',
       // SOPS-encrypted.
       secret('stringData:\n  password: ENC[AES256_GCM,data:AAAA,iv:BBBB,tag:CCCC,type:str]\nsops:\n  version: 3.8.1\n'),
+      // Masked output (flux diff writes SOPS values as **SOPS**).
+      secret(`data:\n  token: ${b64('**SOPS**')}\nstringData:\n  password: ${b64('**SOPS**')}\n  ca.pem: ca-data-pem\n`),
+      // A configuration file named like a secret whose settings hold none, and one whose client secret is a base64 placeholder.
+      secret('stringData:\n  config.secret.yaml: |\n    auth:\n      public_key_path: /tmp/cas.public.pem\n    log_level: info\n'),
+      secret(`stringData:\n  config.yaml: |\n    issuer: http://dex:5556/dex\n    staticClients:\n      - id: dev\n        secret: ${b64('example-app-secret')}\n`),
       'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\nspec:\n  encryptedData:\n    password: AgBy8hCF0m9eQ1xWq7sVZlKp\n',
     ],
   },

@@ -1,5 +1,5 @@
 import { characterClasses, entropyFloor, shannonEntropy } from './entropy.js';
-import { isPlaceholder } from './placeholders.js';
+import { base64Text, isEncodedPlaceholder, isPlaceholder } from './placeholders.js';
 
 /**
  * Judging `name = value` pairs found by the password and generic detectors: is the name
@@ -64,21 +64,6 @@ function isValidationRules(value: string): boolean {
     rules.every((rule) => /^[a-z_]+(?::[\w,.-]+)?$/.test(rule)) &&
     rules.some((rule) => VALIDATION_RULES.has(rule.replace(/:.*$/, '')))
   );
-}
-
-/** The text a base64 value decodes to, trimmed (a Kubernetes Secret's data, an example token), or undefined. */
-function base64Text(value: string): string | undefined {
-  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
-  return Buffer.from(value, 'base64').toString('latin1').trim();
-}
-
-/**
- * A value written base64-encoded, as a Kubernetes Secret's data is, that decodes to a
- * placeholder (cGFzc3dvcmQK is "password\n"). Base64 of other words stays a password.
- */
-function isEncodedPlaceholder(value: string): boolean {
-  const text = base64Text(value);
-  return text !== undefined && /^[\x20-\x7e]+$/.test(text) && isPlaceholder(text);
 }
 
 /**

@@ -43,6 +43,8 @@ export function isPlaceholder(value: string): boolean {
   if (/^[$%:@&*]/.test(trimmed) && !/^[$%:@&*][^A-Za-z_{(]/.test(trimmed)) return true;
   // <token>, <your-api-key>, [password]; a format string's field: {password}, {db.password}
   if (/<[^<>\s]*>|^\[[^\]]*\]$|^\{[A-Za-z_][\w.-]*\}$/.test(trimmed)) return true;
+  // Masked output: **SOPS** (flux diff), ***REDACTED***.
+  if (/^\*{2,}[\w .-]*\*{2,}$/.test(trimmed)) return true;
   if (isPasswordHash(trimmed)) return true;
   if (hasLongRun(trimmed)) return true;
   for (const sequence of SEQUENCES) if (hasSequence(lower, sequence, 8)) return true;
@@ -69,4 +71,19 @@ function hasSequence(value: string, sequence: string, length: number): boolean {
 export function isPasswordHash(value: string): boolean {
   const hash = /^[^:\s$]{1,64}:(\$.*|\{.*)$/.exec(value)?.[1] ?? value;
   return /^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[-\w]*|apr1|[156])\$/.test(hash) || /^\{(?:SSHA|SHA|CRYPT|PBKDF2)[^}]*\}/i.test(hash);
+}
+
+/** The text a base64 value decodes to, trimmed (a Kubernetes Secret's data, an example token), or undefined. */
+export function base64Text(value: string): string | undefined {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  return Buffer.from(value, 'base64').toString('latin1').trim();
+}
+
+/**
+ * A value written base64-encoded, as a Kubernetes Secret's data is, that decodes to a
+ * placeholder (cGFzc3dvcmQK is "password\n"). Base64 of other words stays a password.
+ */
+export function isEncodedPlaceholder(value: string): boolean {
+  const text = base64Text(value);
+  return text !== undefined && /^[\x20-\x7e]+$/.test(text) && isPlaceholder(text);
 }
