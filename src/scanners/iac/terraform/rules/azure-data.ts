@@ -245,7 +245,7 @@ const cleartextAllowed: TfRule = tfRule({
 });
 
 /** TLS versions below 1.2 as the settings spell them (`TLS1_0`, `1.1`, `1.0` read as a number, `Tls11`), and the values that turn the minimum off. */
-function weakTls(value: Value): boolean {
+export function weakTls(value: Value): boolean {
   const raw = text(value);
   if (raw === undefined) return false;
   if (raw === 'tls') return true;

@@ -6,6 +6,7 @@ import { namingInstances } from './instance-findings.js';
 import { accessRules } from './access.js';
 import { accountRules } from './accounts.js';
 import { azureRules } from './azure.js';
+import { withAzapi } from './azapi.js';
 import { dataRules } from './data.js';
 import { encryptionRules } from './encryption.js';
 import { gcpRules } from './gcp.js';
@@ -18,8 +19,8 @@ import { sharingRules } from './sharing.js';
 import { storageRules } from './storage.js';
 import { readTfSuppressions, tfJustificationOf, tfSuppressionOf } from '../suppressions.js';
 
-/** Terraform rules: the AWS provider first, then Google Cloud and Azure. */
-export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, ...dataRules, ...accessRules, ...hardeningRules, ...gcpRules, ...azureRules];
+/** Terraform rules: the AWS provider first, then Google Cloud and Azure (the azurerm rules also judge the azapi provider's resources: azapi.ts). */
+export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, ...dataRules, ...accessRules, ...hardeningRules, ...gcpRules, ...withAzapi(azureRules)];
 
 export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',

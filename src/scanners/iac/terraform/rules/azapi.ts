@@ -1,0 +1,465 @@
+import type { Severity } from '../../../../core/finding.js';
+import type { Hit } from '../../rule.js';
+import type { Value } from '../hcl/evaluate.js';
+import { AZAPI_RESOURCE, AZAPI_UPDATE, armDefault, armProperty, armResources, armTypeText, mayHold, patchesOf, type ArmResource } from '../azapi.js';
+import { asStrings, label, referrers, type TfInput } from '../model.js';
+import { isWorld } from '../../cidr.js';
+import type { TfRule } from './common.js';
+import { namingInstances } from './instance-findings.js';
+import { isOff, isOn, text } from './azure-common.js';
+import { weakTls } from './azure-data.js';
+
+/**
+ * The azurerm rules' judgments, applied to the resources the azapi provider makes
+ * (azapi.ts). A row of JUDGMENTS maps one ARM property of one or more ARM types to the
+ * rule that judges the same setting of the azurerm resource: the rule's id, severity,
+ * documentation and suppressions are shared, and so is the test of a value (weakTls,
+ * isOn, isOff). What differs is said here, as data: the property's path in the body,
+ * and the value ARM gives it when the body leaves it out, by API version (which is not
+ * always the azurerm provider's default: storage accounts' allowBlobPublicAccess,
+ * minimumTlsVersion and supportsHttpsTrafficOnly). withAzapi adds the rows to their rules.
+ *
+ * Unknown values are never judged. An azapi_update_resource is judged on what it sets,
+ * never on what it leaves out (the resource keeps its value); an azapi_resource that an
+ * update patches is not judged on a property the patch may set.
+ */
+
+const STORAGE = 'Microsoft.Storage/storageAccounts';
+const CONTAINER = 'Microsoft.Storage/storageAccounts/blobServices/containers';
+const KEY_VAULT = 'Microsoft.KeyVault/vaults';
+const SITES = ['Microsoft.Web/sites', 'Microsoft.Web/sites/slots'];
+const AKS = 'Microsoft.ContainerService/managedClusters';
+
+interface Judgment {
+  /** The id of the azurerm rule that judges the same setting. */
+  rule: string;
+  types: readonly string[];
+  /** The property's path in the body. */
+  path: readonly string[];
+  /** A value that is a finding. */
+  bad: (value: Value) => boolean;
+  /** What such a value does, for the message. */
+  why: string;
+  /** ARM's value for the property left out, by API version ([first version, value], in order: armDefault); none: a left-out property is not judged. */
+  defaults?: ReadonlyArray<readonly [string, Value]>;
+  /** The severity of a finding on a left-out property (low unless the azurerm rule reports its own default higher). */
+  defaultSeverity?: Severity;
+  /** The resource is not judged on this property at all (its public network access is off...). */
+  moot?: (input: TfInput, arm: ArmResource) => boolean;
+  /** A left-out property is not judged on this resource. */
+  keepsDefault?: (input: TfInput, arm: ArmResource) => boolean;
+  /** What the rule's description says of it. */
+  doc: string;
+  examples: { positive: string[]; negative: string[] };
+}
+
+/** Public network access off (or left to a network security perimeter): only private endpoints (or the perimeter's rules) reach the resource. */
+function publicAccessOff(_input: TfInput, arm: ArmResource): boolean {
+  return ['disabled', 'securedbyperimeter'].includes(text(setValue(arm, ['properties', 'publicNetworkAccess']) ?? null) ?? '');
+}
+
+/** A property's value when the body sets it. */
+function setValue(arm: ArmResource, path: readonly string[]): Value | undefined {
+  const found = armProperty(arm, path);
+  return found.state === 'set' ? found.value : undefined;
+}
+
+/** An azurerm_storage_account_network_rules of the module gives the account its network rules. */
+const hasNetworkRulesResource = (input: TfInput, arm: ArmResource): boolean =>
+  ['storage_account_id', 'storage_account_name'].some((key) => referrers(input, arm.resource, ['azurerm_storage_account_network_rules'], key).length > 0);
+
+const isAllow = (v: Value) => text(v) === 'allow';
+
+/** An example: an azapi_resource (or, with `update`, an azapi_update_resource) of `type` whose body holds `body`'s lines. */
+function example(type: string, body: readonly string[], options: { update?: boolean; expectBody?: boolean; before?: string } = {}): string {
+  const head = options.update
+    ? `resource "${AZAPI_UPDATE}" "this" {\n  type        = "${type}"\n  resource_id = var.resource_id\n`
+    : `resource "${AZAPI_RESOURCE}" "this" {\n  type      = "${type}"\n  name      = "example"\n  parent_id = var.parent_id\n  location  = "westeurope"\n`;
+  return `${options.before ?? ''}${head}${options.expectBody ? '  # expect\n' : ''}  body = {\n${body.map((l) => `    ${l}`).join('\n')}\n  }\n}\n`;
+}
+
+const JUDGMENTS: readonly Judgment[] = [
+  {
+    rule: 'iac/tf-azure-storage-public-access-allowed',
+    types: [STORAGE],
+    path: ['properties', 'allowBlobPublicAccess'],
+    bad: isOn,
+    why: 'any container of it can be made public',
+    // API versions before 2023-01-01 read a left-out value as true, 2023-01-01 and later as false.
+    defaults: [
+      ['', true],
+      ['2023-01-01', false],
+    ],
+    // As for azurerm: not on file shares (no blobs), nor with public network access off.
+    keepsDefault: (input, arm) => publicAccessOff(input, arm) || text(setValue(arm, ['kind']) ?? null) === 'filestorage',
+    doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts with properties.allowBlobPublicAccess = true, or left out with an API version before 2023-01-01, which reads it as true (later versions read it as false)',
+    examples: {
+      positive: [
+        example(`${STORAGE}@2023-05-01`, ['kind = "StorageV2"', 'properties = {', '  # expect', '  allowBlobPublicAccess = true', '}']),
+        example(`${STORAGE}@2022-09-01`, ['kind = "StorageV2"', '# expect', 'properties = {', '  minimumTlsVersion = "TLS1_2"', '}']),
+        'resource "azapi_resource" "data" {\n  type      = "Microsoft.Storage/storageAccounts@2021-09-01"\n  name      = "exampledata"\n  parent_id = var.parent_id\n  # expect\n  body = jsonencode({\n    kind = "StorageV2"\n  })\n}\n',
+      ],
+      negative: [
+        example(`${STORAGE}@2023-05-01`, ['kind = "StorageV2"', 'properties = {', '  minimumTlsVersion = "TLS1_2"', '}']),
+        example(`${STORAGE}@2022-09-01`, ['kind = "StorageV2"', 'properties = {', '  allowBlobPublicAccess = false', '}']),
+        example(`${STORAGE}@2022-09-01`, ['kind = "StorageV2"', 'properties = {', '  publicNetworkAccess = "Disabled"', '}']),
+        'variable "allow_public" {\n  type = bool\n}\n\n' + example(`${STORAGE}@2023-05-01`, ['properties = {', '  allowBlobPublicAccess = var.allow_public', '}']),
+        // An update patches what it sets; what it leaves out keeps its value.
+        example(`${STORAGE}@2022-09-01`, ['properties = {', '  minimumTlsVersion = "TLS1_2"', '}'], { update: true }),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-tls-below-1-2',
+    types: [STORAGE],
+    path: ['properties', 'minimumTlsVersion'],
+    bad: weakTls,
+    why: 'it accepts TLS versions below 1.2',
+    // Every API version's documentation: "The default interpretation is TLS 1.0 for this property."
+    defaults: [['', 'TLS1_0']],
+    doc: 'a storage account made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts) whose properties.minimumTlsVersion is below TLS1_2, or is left out, which the API reads as TLS 1.0 (low)',
+    examples: {
+      positive: [
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  minimumTlsVersion = "TLS1_0"', '}']),
+        example(`${STORAGE}@2023-05-01`, ['# expect', 'properties = {', '  allowBlobPublicAccess = false', '}']),
+      ],
+      negative: [
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  minimumTlsVersion = "TLS1_2"', '}']),
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  allowBlobPublicAccess = false', '}'], { update: true }),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-tls-below-1-2',
+    types: SITES,
+    path: ['properties', 'siteConfig', 'minTlsVersion'],
+    bad: weakTls,
+    why: 'it accepts TLS versions below 1.2',
+    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) whose properties.siteConfig.minTlsVersion or scmMinTlsVersion is below 1.2 (left out, the API applies 1.2)',
+    examples: {
+      positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    minTlsVersion = "1.0"', '  }', '}'])],
+      negative: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    minTlsVersion = "1.2"', '  }', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-tls-below-1-2',
+    types: SITES,
+    path: ['properties', 'siteConfig', 'scmMinTlsVersion'],
+    bad: weakTls,
+    why: 'its SCM (Kudu) site accepts TLS versions below 1.2',
+    doc: '',
+    examples: {
+      positive: [example(`${SITES[1]}@2023-12-01`, ['properties = {', '  siteConfig = {', '    # expect', '    scmMinTlsVersion = "1.1"', '  }', '}'])],
+      negative: [example(`${SITES[1]}@2023-12-01`, ['properties = {', '  siteConfig = {', '    scmMinTlsVersion = "1.2"', '  }', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-cleartext-allowed',
+    types: [STORAGE],
+    path: ['properties', 'supportsHttpsTrafficOnly'],
+    bad: isOff,
+    why: 'it accepts requests, keys and SAS tokens over plain HTTP',
+    // "The default value is true since API version 2019-04-01."
+    defaults: [
+      ['', false],
+      ['2019-04-01', true],
+    ],
+    doc: 'a storage account made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts) with properties.supportsHttpsTrafficOnly = false, or left out with an API version before 2019-04-01, which reads it as false (low)',
+    examples: {
+      positive: [
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  supportsHttpsTrafficOnly = false', '}']),
+        example(`${STORAGE}@2018-11-01`, ['# expect', 'properties = {', '  minimumTlsVersion = "TLS1_2"', '}']),
+      ],
+      negative: [
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  minimumTlsVersion = "TLS1_2"', '}']),
+        example(`${STORAGE}@2018-11-01`, ['properties = {', '  supportsHttpsTrafficOnly = true', '}']),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-storage-shared-key',
+    types: [STORAGE],
+    path: ['properties', 'allowSharedKeyAccess'],
+    bad: isOn,
+    why: 'its account keys, and SAS tokens signed with them, give full access to its data outside Entra ID',
+    // "If not specified, the default value is null, which is equivalent to true."
+    defaults: [['', true]],
+    doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts with properties.allowSharedKeyAccess = true, or left out (the API reads it as true; low)',
+    examples: {
+      positive: [
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  allowSharedKeyAccess = true', '}']),
+        example(`${STORAGE}@2023-05-01`, ['# expect', 'properties = {', '  minimumTlsVersion = "TLS1_2"', '}']),
+      ],
+      negative: [example(`${STORAGE}@2023-05-01`, ['properties = {', '  allowSharedKeyAccess = false', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-network-default-allow',
+    types: [STORAGE],
+    path: ['properties', 'networkAcls', 'defaultAction'],
+    bad: isAllow,
+    why: 'it accepts traffic from every network',
+    // Without networkAcls, every network is admitted.
+    defaults: [['', 'Allow']],
+    moot: publicAccessOff,
+    keepsDefault: hasNetworkRulesResource,
+    doc: 'storage accounts and key vaults made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts or Microsoft.KeyVault/vaults) whose properties.networkAcls.defaultAction is "Allow", or that have no networkAcls (low), unless properties.publicNetworkAccess is "Disabled"',
+    examples: {
+      positive: [
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  networkAcls = {', '    # expect', '    defaultAction = "Allow"', '  }', '}']),
+        example(`${STORAGE}@2023-05-01`, ['# expect', 'properties = {', '  minimumTlsVersion = "TLS1_2"', '}']),
+      ],
+      negative: [
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  networkAcls = {', '    defaultAction = "Deny"', '    ipRules       = [{ value = "203.0.113.10" }]', '  }', '}']),
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  publicNetworkAccess = "Disabled"', '}']),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-network-default-allow',
+    types: [KEY_VAULT],
+    path: ['properties', 'networkAcls', 'defaultAction'],
+    bad: isAllow,
+    why: 'it accepts traffic from every network',
+    defaults: [['', 'Allow']],
+    moot: publicAccessOff,
+    doc: '',
+    examples: {
+      positive: [
+        example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId = var.tenant_id', '  sku      = { family = "A", name = "standard" }', '  networkAcls = {', '    bypass        = "AzureServices"', '    # expect', '    defaultAction = "Allow"', '  }', '}']),
+        example(`${KEY_VAULT}@2023-07-01`, ['# expect', 'properties = {', '  tenantId = var.tenant_id', '  sku      = { family = "A", name = "standard" }', '}']),
+      ],
+      negative: [
+        example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId            = var.tenant_id', '  sku                 = { family = "A", name = "standard" }', '  publicNetworkAccess = "disabled"', '}']),
+        example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId    = var.tenant_id', '  sku         = { family = "A", name = "standard" }', '  networkAcls = { bypass = "AzureServices", defaultAction = "Deny" }', '}']),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-key-vault-no-purge-protection',
+    types: [KEY_VAULT],
+    path: ['properties', 'enablePurgeProtection'],
+    bad: isOff,
+    why: 'the vault and its keys can be deleted and purged at once',
+    defaults: [['', false]],
+    defaultSeverity: 'medium',
+    doc: 'a key vault made with the azapi provider (azapi_resource of type Microsoft.KeyVault/vaults) without properties.enablePurgeProtection = true, or with properties.enableSoftDelete = false',
+    examples: {
+      positive: [
+        example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId              = var.tenant_id', '  sku                   = { family = "A", name = "standard" }', '  # expect', '  enablePurgeProtection = false', '}']),
+        example(`${KEY_VAULT}@2023-07-01`, ['# expect', 'properties = {', '  tenantId = var.tenant_id', '  sku      = { family = "A", name = "standard" }', '}']),
+      ],
+      negative: [example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId              = var.tenant_id', '  sku                   = { family = "A", name = "standard" }', '  enablePurgeProtection = true', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-key-vault-no-purge-protection',
+    types: [KEY_VAULT],
+    path: ['properties', 'enableSoftDelete'],
+    bad: isOff,
+    why: 'deleted keys and secrets cannot be recovered',
+    doc: '',
+    examples: {
+      positive: [
+        example(`${KEY_VAULT}@2019-09-01`, ['properties = {', '  tenantId              = var.tenant_id', '  sku                   = { family = "A", name = "standard" }', '  enablePurgeProtection = true', '  # expect', '  enableSoftDelete      = false', '}']),
+      ],
+      negative: [
+        example(`${KEY_VAULT}@2019-09-01`, ['properties = {', '  tenantId              = var.tenant_id', '  sku                   = { family = "A", name = "standard" }', '  enablePurgeProtection = true', '  enableSoftDelete      = true', '}']),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-storage-container-public',
+    types: [CONTAINER],
+    path: ['properties', 'publicAccess'],
+    bad: (v) => text(v) === 'blob' || text(v) === 'container',
+    why: 'anyone can read its blobs without credentials',
+    doc: 'a blob container made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts/blobServices/containers) with properties.publicAccess = "Blob" or "Container"',
+    examples: {
+      positive: [example(`${CONTAINER}@2023-05-01`, ['properties = {', '  # expect', '  publicAccess = "Container"', '}'])],
+      negative: [example(`${CONTAINER}@2023-05-01`, ['properties = {', '  publicAccess = "None"', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-app-service-http-allowed',
+    types: SITES,
+    path: ['properties', 'httpsOnly'],
+    bad: isOff,
+    why: 'it serves plain HTTP',
+    defaults: [['', false]],
+    defaultSeverity: 'medium',
+    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.httpsOnly = false or left out (the API reads it as false)',
+    examples: {
+      positive: [
+        example(`${SITES[0]}@2023-12-01`, ['kind = "app,linux"', 'properties = {', '  serverFarmId = var.plan_id', '  # expect', '  httpsOnly    = false', '}']),
+        example(`${SITES[0]}@2023-12-01`, ['kind = "app,linux"', '# expect', 'properties = {', '  serverFarmId = var.plan_id', '}']),
+      ],
+      negative: [example(`${SITES[0]}@2023-12-01`, ['kind = "app,linux"', 'properties = {', '  serverFarmId = var.plan_id', '  httpsOnly    = true', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-app-service-ftp-allowed',
+    types: SITES,
+    path: ['properties', 'siteConfig', 'ftpsState'],
+    bad: (v) => text(v) === 'allallowed',
+    why: 'deployment credentials can be sent over plain FTP',
+    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.ftpsState = "AllAllowed" (left out, it is not judged)',
+    examples: {
+      positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    ftpsState = "AllAllowed"', '  }', '}'])],
+      negative: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    ftpsState = "Disabled"', '  }', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-app-service-remote-debugging',
+    types: SITES,
+    path: ['properties', 'siteConfig', 'remoteDebuggingEnabled'],
+    bad: isOn,
+    why: "the debugger's ports are open, and whoever signs in to them can read the app's memory and run code in it",
+    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.remoteDebuggingEnabled = true',
+    examples: {
+      positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    remoteDebuggingEnabled = true', '  }', '}'])],
+      negative: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    remoteDebuggingEnabled = false', '  }', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-aks-local-accounts',
+    types: [AKS],
+    path: ['properties', 'disableLocalAccounts'],
+    bad: isOff,
+    why: 'its admin kubeconfig holds a static cluster-admin certificate',
+    defaults: [['', false]],
+    doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters with properties.disableLocalAccounts = false, or left out (the API keeps local accounts; low)',
+    examples: {
+      positive: [
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix            = "aks"', '  # expect', '  disableLocalAccounts = false', '}']),
+        example(`${AKS}@2024-05-01`, ['# expect', 'properties = {', '  dnsPrefix = "aks"', '}']),
+      ],
+      negative: [example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix            = "aks"', '  disableLocalAccounts = true', '  aadProfile           = { managed = true, enableAzureRBAC = true }', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-aks-rbac-disabled',
+    types: [AKS],
+    path: ['properties', 'enableRBAC'],
+    bad: isOff,
+    why: 'every authenticated user and service account has full control of the cluster',
+    doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters with properties.enableRBAC = false (left out, the API turns RBAC on)',
+    examples: {
+      positive: [example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix  = "aks"', '  # expect', '  enableRBAC = false', '}'])],
+      negative: [example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix = "aks"', '}'])],
+    },
+  },
+];
+
+/** What an API version reads a left-out property as, for messages. */
+function readsAs(arm: ArmResource, value: Value): string {
+  return `${arm.apiVersion ? `API version ${arm.apiVersion}` : 'the API'} reads it as ${JSON.stringify(value)} when left out`;
+}
+
+const hit = (arm: ArmResource, line: number, message: string, severity?: Severity): Hit => (severity ? { line, message, resource: label(arm.resource), severity } : { line, message, resource: label(arm.resource) });
+
+/** Whether an azapi_update_resource of the module may set the property of this resource: its value is then the patch's, judged on the patch. */
+const patched = (input: TfInput, arm: ArmResource, path: readonly string[]): boolean => patchesOf(input, arm).some((patch) => mayHold(patch, path));
+
+function* judge(input: TfInput, j: Judgment): Generator<Hit> {
+  const name = j.path.join('.');
+  for (const arm of armResources(input, j.types)) {
+    if (j.moot?.(input, arm) || patched(input, arm, j.path)) continue;
+    const found = armProperty(arm, j.path);
+    const who = `${label(arm.resource)} (${armTypeText(arm)})`;
+    if (found.state === 'set') {
+      if (j.bad(found.value)) yield hit(arm, found.line, `${who} sets ${name} = ${JSON.stringify(found.value)}: ${j.why}.`);
+      continue;
+    }
+    // An update leaves out what it does not change; a value that cannot be told is not judged.
+    if (found.state !== 'absent' || arm.update || !j.defaults || j.keepsDefault?.(input, arm)) continue;
+    const fallback = armDefault(j.defaults, arm.apiVersion);
+    if (fallback === undefined || fallback === null || !j.bad(fallback)) continue;
+    // The first object of the path the body does not have: `has no properties.networkAcls` says more than the setting in it.
+    const missing = j.path.findIndex((_, i) => i < j.path.length - 1 && armProperty(arm, j.path.slice(0, i + 1)).state === 'absent');
+    const what = missing >= 0 ? `has no ${j.path.slice(0, missing + 1).join('.')}, so no ${name}` : `does not set ${name}`;
+    yield hit(arm, found.line, `${who} ${what} (${readsAs(arm, fallback)}): ${j.why}.`, j.defaultSeverity ?? 'low');
+  }
+}
+
+/** An authorized range that admits every address: 0.0.0.0/0, ::/0, or `*`. */
+const isWorldRange = (cidr: string) => cidr.trim() === '*' || isWorld(cidr);
+
+/** The API server of a managed cluster: private (apiServerAccessProfile.enablePrivateCluster), or restricted to authorizedIPRanges that do not admit every address. */
+function* aksApiPublic(input: TfInput): Generator<Hit> {
+  const profile = ['properties', 'apiServerAccessProfile'];
+  for (const arm of armResources(input, [AKS])) {
+    if (patched(input, arm, profile)) continue;
+    const who = `${label(arm.resource)} (${armTypeText(arm)})`;
+    const privateCluster = armProperty(arm, [...profile, 'enablePrivateCluster']);
+    if (privateCluster.state === 'unknown' || (privateCluster.state === 'set' && isOn(privateCluster.value))) continue;
+    const ranges = armProperty(arm, [...profile, 'authorizedIPRanges']);
+    if (ranges.state === 'unknown') continue;
+    if (ranges.state === 'set') {
+      // A list with an element that cannot be told may hold anything.
+      const list = Array.isArray(ranges.value) && ranges.value.every((v) => typeof v === 'string') ? asStrings(ranges.value) : undefined;
+      if (list === undefined) continue;
+      const world = list.find(isWorldRange);
+      if (world !== undefined) yield hit(arm, ranges.line, `${who} authorizes ${world.trim()} to reach its API server.`);
+      else if (list.length === 0 && !arm.update) yield hit(arm, ranges.line, `${who} lists no authorized IP ranges: its API server accepts connections from any address.`);
+      continue;
+    }
+    if (arm.update && privateCluster.state !== 'set') continue;
+    const line = privateCluster.state === 'set' ? privateCluster.line : ranges.line;
+    yield hit(arm, line, `${who} is not a private cluster (apiServerAccessProfile.enablePrivateCluster) and sets no apiServerAccessProfile.authorizedIPRanges: its API server accepts connections from any address.`);
+  }
+}
+
+interface Coverage {
+  rule: string;
+  check: (input: TfInput) => Iterable<Hit>;
+  doc: string;
+  examples: { positive: string[]; negative: string[] };
+}
+
+const COVERAGE: readonly Coverage[] = [
+  ...JUDGMENTS.map((j): Coverage => ({ rule: j.rule, check: (input) => judge(input, j), doc: j.doc, examples: j.examples })),
+  {
+    rule: 'iac/tf-azure-aks-api-public',
+    check: aksApiPublic,
+    doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters whose properties.apiServerAccessProfile neither sets enablePrivateCluster = true nor lists authorizedIPRanges without 0.0.0.0/0',
+    examples: {
+      positive: [
+        example(`${AKS}@2024-05-01`, ['# expect', 'properties = {', '  dnsPrefix = "aks"', '}']),
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix = "aks"', '  apiServerAccessProfile = {', '    # expect', '    authorizedIPRanges = ["0.0.0.0/0"]', '  }', '}']),
+      ],
+      negative: [
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix              = "aks"', '  apiServerAccessProfile = { enablePrivateCluster = true }', '}']),
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix              = "aks"', '  apiServerAccessProfile = { authorizedIPRanges = ["203.0.113.0/24"] }', '}']),
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix              = "aks"', '  apiServerAccessProfile = var.api_server_access_profile', '}']),
+      ],
+    },
+  },
+];
+
+/** The rule ids whose judgments are applied to azapi resources. */
+export const AZAPI_COVERED: ReadonlySet<string> = new Set(COVERAGE.map((c) => c.rule));
+
+/**
+ * The rules with their judgments of azapi resources added: each covered rule also reads
+ * the ARM properties of the same settings, its description says so, and its examples
+ * include azapi ones (run by the generic examples test like the others).
+ */
+export function withAzapi(rules: readonly TfRule[]): TfRule[] {
+  return rules.map((rule) => {
+    const added = COVERAGE.filter((c) => c.rule === rule.id);
+    if (added.length === 0) return rule;
+    const docs = added.map((c) => c.doc).filter((d) => d !== '');
+    return {
+      ...rule,
+      description: `${rule.description} The azapi provider's resources are read too: ${docs.join('; ')}. A property an azapi_update_resource leaves out is not judged on it.`,
+      examples: { ...rule.examples, positive: [...rule.examples.positive, ...added.flatMap((c) => c.examples.positive)], negative: [...rule.examples.negative, ...added.flatMap((c) => c.examples.negative)] },
+      *check(input: TfInput) {
+        yield* rule.check(input);
+        // Only files with azapi resources: the others pay nothing.
+        if (!input.resources.some((r) => r.type === AZAPI_RESOURCE || r.type === AZAPI_UPDATE)) return;
+        yield* namingInstances(input, added.flatMap((c) => [...c.check(input)]));
+      },
+    };
+  });
+}
