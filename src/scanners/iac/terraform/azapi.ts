@@ -62,8 +62,10 @@ export function armResources(input: TfInput, types: readonly string[], updates =
 export function armResource(input: TfInput, resource: TfResource): ArmResource | undefined {
   const type = attribute(resource.block, 'type');
   const typeValue = type ? valueIn(fileInstance(input), type.expr) : undefined;
-  if (typeof typeValue !== 'string') return undefined;
-  const [armType = '', version] = typeValue.trim().split('@');
+  // `"Microsoft.Storage/storageAccounts@${var.api_version}"`: the type is written, its API version cannot be told.
+  const written = typeof typeValue === 'string' ? typeValue : type ? writtenType(type.expr) : undefined;
+  if (written === undefined) return undefined;
+  const [armType = '', version] = written.trim().split('@');
   const apiVersion = version !== undefined && /^\d{4}-\d{2}-\d{2}/.test(version) ? version : undefined;
   const body = attribute(resource.block, 'body');
   let expr = body ? unwrap(body.expr) : undefined;
@@ -73,6 +75,19 @@ export function armResource(input: TfInput, resource: TfResource): ArmResource |
   // A JSON text written out (a heredoc): its values, all on the line of `body`.
   if (typeof value === 'string') value = parsedJson(value);
   return { resource, armType, apiVersion, update: resource.type === AZAPI_UPDATE, body: value, expr, line: body?.line ?? resource.block.line };
+}
+
+/** The ARM type a template writes before its API version, with `@` (the version left out): undefined when the type itself is not written. */
+function writtenType(expr: Expr): string | undefined {
+  const e = unwrap(expr);
+  if (e.kind !== 'template') return undefined;
+  let text = '';
+  for (const part of e.parts) {
+    if (part.kind !== 'text') break;
+    text += part.value;
+  }
+  const at = text.indexOf('@');
+  return at > 0 ? text.slice(0, at + 1) : undefined;
 }
 
 function parsedJson(text: string): Value {

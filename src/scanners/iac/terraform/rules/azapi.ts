@@ -15,9 +15,10 @@ import { weakTls } from './azure-data.js';
  * rule that judges the same setting of the azurerm resource: the rule's id, severity,
  * documentation and suppressions are shared, and so is the test of a value (weakTls,
  * isOn, isOff). What differs is said here, as data: the property's path in the body,
- * and the value ARM gives it when the body leaves it out, by API version (which is not
- * always the azurerm provider's default: storage accounts' allowBlobPublicAccess,
- * minimumTlsVersion and supportsHttpsTrafficOnly). withAzapi adds the rows to their rules.
+ * and the value ARM gives it when the body leaves it out, by API version, which is not
+ * always the azurerm provider's default (a storage account's allowBlobPublicAccess is
+ * true before API version 2023-01-01 and false since, whatever azurerm's version says;
+ * supportsHttpsTrafficOnly false before 2019-04-01). withAzapi adds the rows to their rules.
  *
  * Unknown values are never judged. An azapi_update_resource is judged on what it sets,
  * never on what it leaves out (the resource keeps its value); an azapi_resource that an
@@ -115,16 +116,13 @@ const JUDGMENTS: readonly Judgment[] = [
     path: ['properties', 'minimumTlsVersion'],
     bad: weakTls,
     why: 'it accepts TLS versions below 1.2',
-    // Every API version's documentation: "The default interpretation is TLS 1.0 for this property."
-    defaults: [['', 'TLS1_0']],
-    doc: 'a storage account made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts) whose properties.minimumTlsVersion is below TLS1_2, or is left out, which the API reads as TLS 1.0 (low)',
+    // Left out: every API version reads it as TLS 1.0, but Azure Storage has refused TLS 1.0 and 1.1 on every account since February 2026.
+    doc: 'a storage account made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts) whose properties.minimumTlsVersion is below TLS1_2 (left out, the API reads it as TLS 1.0, but Azure Storage has refused TLS 1.0 and 1.1 on every account since February 2026: not reported)',
     examples: {
-      positive: [
-        example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  minimumTlsVersion = "TLS1_0"', '}']),
-        example(`${STORAGE}@2023-05-01`, ['# expect', 'properties = {', '  allowBlobPublicAccess = false', '}']),
-      ],
+      positive: [example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  minimumTlsVersion = "TLS1_0"', '}'])],
       negative: [
         example(`${STORAGE}@2023-05-01`, ['properties = {', '  minimumTlsVersion = "TLS1_2"', '}']),
+        example(`${STORAGE}@2023-05-01`, ['properties = {', '  allowBlobPublicAccess = false', '}']),
         example(`${STORAGE}@2023-05-01`, ['properties = {', '  allowBlobPublicAccess = false', '}'], { update: true }),
       ],
     },

@@ -1,0 +1,175 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { azureRules } from '../../../src/scanners/iac/terraform/rules/azure.js';
+import { AZAPI_COVERED } from '../../../src/scanners/iac/terraform/rules/azapi.js';
+import { terraformRules } from '../../../src/scanners/iac/terraform/rules/index.js';
+
+/** Line, message, severity and resource of every finding of one rule. */
+function hits(ruleId: string, source: string) {
+  return analyseFile('main.tf', source, () => {})
+    .findings.filter((f) => f.ruleId === ruleId)
+    .map((f) => ({ line: f.location.startLine, message: f.message, severity: f.severity }))
+    .sort((a, b) => a.line - b.line);
+}
+
+const linesOf = (ruleId: string, source: string) => hits(ruleId, source).map((h) => h.line);
+
+/** The 1-based line of the first line of `source` that contains `text`. */
+const lineOf = (source: string, text: string) => source.split('\n').findIndex((l) => l.includes(text)) + 1;
+
+const PUBLIC = 'iac/tf-azure-storage-public-access-allowed';
+const TLS = 'iac/tf-azure-tls-below-1-2';
+const HTTP = 'iac/tf-azure-cleartext-allowed';
+const SHARED_KEY = 'iac/tf-azure-storage-shared-key';
+const NETWORK = 'iac/tf-azure-network-default-allow';
+const PURGE = 'iac/tf-azure-key-vault-no-purge-protection';
+
+/** A storage account of the azapi provider at an API version, with these lines in body.properties. */
+const storage = (version: string, properties: string[], extra = '') =>
+  `${extra}resource "azapi_resource" "data" {\n  type      = "Microsoft.Storage/storageAccounts@${version}"\n  name      = "exampledata"\n  parent_id = var.parent_id\n  location  = "westeurope"\n  body = {\n    kind = "StorageV2"\n    properties = {\n${properties.map((p) => `      ${p}`).join('\n')}\n    }\n  }\n}\n`;
+
+/** Every setting of a storage account safe, but the ones given. */
+const SAFE = ['allowBlobPublicAccess    = false', 'allowSharedKeyAccess     = false', 'minimumTlsVersion        = "TLS1_2"', 'supportsHttpsTrafficOnly = true', 'networkAcls = { defaultAction = "Deny", bypass = "AzureServices" }'];
+const RULES = [PUBLIC, TLS, HTTP, SHARED_KEY, NETWORK];
+
+describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
+  it('adds its judgments to azurerm rules that exist, and only to them', () => {
+    const ids = new Set(azureRules.map((r) => r.id));
+    for (const id of AZAPI_COVERED) assert.ok(ids.has(id), `${id} is no azurerm rule`);
+    const covered = terraformRules.filter((r) => AZAPI_COVERED.has(r.id));
+    assert.equal(covered.length, AZAPI_COVERED.size);
+    for (const rule of covered) assert.match(rule.description, /azapi/);
+  });
+
+  it('reports a storage account whose body sets bad values on the lines of those properties, naming the azapi resource', () => {
+    const source = storage('2023-05-01', ['allowBlobPublicAccess    = true', 'allowSharedKeyAccess     = true', 'minimumTlsVersion        = "TLS1_1"', 'supportsHttpsTrafficOnly = false', 'networkAcls = {', '  defaultAction = "Allow"', '}']);
+    const expected: Array<[string, string]> = [
+      [PUBLIC, 'allowBlobPublicAccess'],
+      [SHARED_KEY, 'allowSharedKeyAccess'],
+      [TLS, 'minimumTlsVersion'],
+      [HTTP, 'supportsHttpsTrafficOnly'],
+      [NETWORK, 'defaultAction'],
+    ];
+    for (const [rule, key] of expected) {
+      const found = hits(rule, source);
+      assert.deepEqual(found.map((h) => h.line), [lineOf(source, key)], rule);
+      assert.match(found[0]!.message, /^azapi_resource\.data \(Microsoft\.Storage\/storageAccounts@2023-05-01\) sets properties\./);
+      // A setting written bad takes the rule's own severity, as the azurerm setting does.
+      assert.equal(found[0]!.severity, terraformRules.find((r) => r.id === rule)!.severity, rule);
+    }
+  });
+
+  it('stays quiet on a storage account that sets every setting safely', () => {
+    for (const rule of RULES) assert.deepEqual(linesOf(rule, storage('2023-05-01', SAFE)), [], rule);
+  });
+
+  it('reads a body written as jsonencode (azapi 1.x), a merge of objects, and a property name in any case', () => {
+    const json = `resource "azapi_resource" "data" {\n  type      = "Microsoft.Storage/storageAccounts@2021-09-01"\n  name      = "exampledata"\n  parent_id = var.parent_id\n  body = jsonencode({\n    properties = merge({\n      allowSharedKeyAccess = false\n    }, {\n      AllowBlobPublicAccess = true\n    })\n  })\n}\n`;
+    assert.deepEqual(linesOf(PUBLIC, json), [lineOf(json, 'AllowBlobPublicAccess')]);
+    assert.deepEqual(linesOf(SHARED_KEY, json), []);
+    // A JSON text written out: its values, on the line of body.
+    const heredoc = `resource "azapi_resource" "data" {\n  type      = "microsoft.storage/storageaccounts@2023-05-01"\n  name      = "exampledata"\n  parent_id = var.parent_id\n  body      = <<JSON\n{ "properties": { "allowBlobPublicAccess": true, "allowSharedKeyAccess": false } }\nJSON\n}\n`;
+    assert.deepEqual(linesOf(PUBLIC, heredoc), [lineOf(heredoc, 'body')]);
+    assert.deepEqual(linesOf(SHARED_KEY, heredoc), []);
+  });
+
+  it("applies ARM's default for a property left out, by API version, on the innermost object written", () => {
+    const old = storage('2022-11-01', ['minimumTlsVersion = "TLS1_2"']);
+    const found = hits(PUBLIC, old);
+    assert.deepEqual(found.map((h) => h.line), [lineOf(old, 'properties = {')]);
+    assert.equal(found[0]!.severity, 'low');
+    assert.match(found[0]!.message, /does not set properties\.allowBlobPublicAccess \(API version 2022-11-01 reads it as true when left out\)/);
+    // 2023-01-01 and later read it as false, whatever azurerm's default.
+    assert.deepEqual(linesOf(PUBLIC, storage('2023-01-01', ['minimumTlsVersion = "TLS1_2"'])), []);
+    // HTTPS only is the default from 2019-04-01.
+    assert.deepEqual(linesOf(HTTP, storage('2018-11-01', ['minimumTlsVersion = "TLS1_2"'])), [lineOf(old, 'properties = {')]);
+    assert.deepEqual(linesOf(HTTP, storage('2019-04-01', ['minimumTlsVersion = "TLS1_2"'])), []);
+    // The minimum TLS version left out reads as TLS 1.0, but Azure Storage refuses TLS 1.0 and 1.1 since February 2026.
+    assert.deepEqual(linesOf(TLS, storage('2018-11-01', ['allowBlobPublicAccess = false'])), []);
+    // A body without properties: the finding goes on body.
+    const bare = `resource "azapi_resource" "data" {\n  type      = "Microsoft.Storage/storageAccounts@2023-05-01"\n  name      = "exampledata"\n  parent_id = var.parent_id\n  body = {\n    kind = "StorageV2"\n  }\n}\n`;
+    assert.deepEqual(linesOf(SHARED_KEY, bare), [lineOf(bare, 'body')]);
+    assert.match(hits(NETWORK, bare)[0]!.message, /has no properties, so no properties\.networkAcls\.defaultAction/);
+  });
+
+  it('judges a default an unreadable API version leaves in doubt only when every version agrees', () => {
+    const source = storage('${var.api_version}', ['minimumTlsVersion = "TLS1_2"'], 'variable "api_version" {\n  type = string\n}\n\n');
+    assert.deepEqual(linesOf(PUBLIC, source), []);
+    assert.deepEqual(linesOf(HTTP, source), []);
+    assert.deepEqual(linesOf(SHARED_KEY, source), [lineOf(source, 'properties = {')]);
+  });
+
+  it('never judges a value that cannot be told, nor a body that cannot', () => {
+    const unknownValue = storage('2022-11-01', ['allowBlobPublicAccess = var.allow_public', 'allowSharedKeyAccess  = var.shared_key'], 'variable "allow_public" {\n  type = bool\n}\n\nvariable "shared_key" {\n  type    = bool\n  default = true\n}\n\n');
+    assert.deepEqual(linesOf(PUBLIC, unknownValue), []);
+    // A variable's default is read as its value.
+    assert.deepEqual(linesOf(SHARED_KEY, unknownValue), [lineOf(unknownValue, 'allowSharedKeyAccess')]);
+    const unknownBody = `variable "properties" {\n  type = any\n}\n\nresource "azapi_resource" "data" {\n  type      = "Microsoft.Storage/storageAccounts@2022-11-01"\n  name      = "exampledata"\n  parent_id = var.parent_id\n  body = {\n    properties = var.properties\n  }\n}\n`;
+    for (const rule of RULES) assert.deepEqual(linesOf(rule, unknownBody), [], rule);
+    const unknownType = `resource "azapi_resource" "data" {\n  type      = var.type\n  name      = "exampledata"\n  parent_id = var.parent_id\n  body      = { properties = { allowBlobPublicAccess = true } }\n}\n`;
+    assert.deepEqual(linesOf(PUBLIC, unknownType), []);
+  });
+
+  it('judges each instance of a resource with for_each, naming the instance', () => {
+    const source = `resource "azapi_resource" "data" {\n  for_each  = { open = true, closed = false }\n  type      = "Microsoft.Storage/storageAccounts@2023-05-01"\n  name      = each.key\n  parent_id = var.parent_id\n  body = {\n    properties = {\n      allowBlobPublicAccess = each.value\n    }\n  }\n}\n`;
+    const found = hits(PUBLIC, source);
+    assert.deepEqual(found.map((h) => h.line), [lineOf(source, 'allowBlobPublicAccess')]);
+    assert.match(found[0]!.message, /^azapi_resource\.data\["open"\] /);
+  });
+
+  it('judges an azapi_update_resource on what it sets, never on what it leaves out', () => {
+    const patch = `resource "azapi_update_resource" "open" {\n  type        = "Microsoft.Storage/storageAccounts@2022-09-01"\n  resource_id = var.account_id\n  body = {\n    properties = {\n      allowBlobPublicAccess = true\n    }\n  }\n}\n`;
+    const found = hits(PUBLIC, patch);
+    assert.deepEqual(found.map((h) => h.line), [lineOf(patch, 'allowBlobPublicAccess')]);
+    assert.match(found[0]!.message, /^azapi_update_resource\.open /);
+    for (const rule of [SHARED_KEY, HTTP, NETWORK]) assert.deepEqual(linesOf(rule, patch), [], rule);
+  });
+
+  it('leaves a property that an update of the module may set to the update', () => {
+    const account = storage('2022-11-01', ['allowSharedKeyAccess = true', 'minimumTlsVersion    = "TLS1_2"']);
+    const patched = `${account}\nresource "azapi_update_resource" "lock" {\n  type        = "Microsoft.Storage/storageAccounts@2023-05-01"\n  resource_id = azapi_resource.data.id\n  body = {\n    properties = {\n      allowSharedKeyAccess = false\n      allowBlobPublicAccess = var.allow_public\n      networkAcls           = { defaultAction = "Deny" }\n    }\n  }\n}\n`;
+    for (const rule of [SHARED_KEY, PUBLIC, NETWORK]) {
+      assert.notDeepEqual(linesOf(rule, account), [], rule);
+      assert.deepEqual(linesOf(rule, patched), [], rule);
+    }
+    // What the update does not touch is still the account's.
+    assert.deepEqual(linesOf(HTTP, storage('2018-11-01', [])), linesOf(HTTP, `${storage('2018-11-01', [])}\nresource "azapi_update_resource" "lock" {\n  type        = "Microsoft.Storage/storageAccounts@2023-05-01"\n  resource_id = azapi_resource.data.id\n  body        = { properties = { allowSharedKeyAccess = false } }\n}\n`));
+  });
+
+  it('counts an azurerm_storage_account_network_rules of the account as its network rules', () => {
+    const account = storage('2023-05-01', ['allowSharedKeyAccess = false']);
+    assert.deepEqual(linesOf(NETWORK, account), [lineOf(account, 'properties = {')]);
+    const ruled = `${account}\nresource "azurerm_storage_account_network_rules" "data" {\n  storage_account_id = azapi_resource.data.id\n  default_action     = "Deny"\n}\n`;
+    assert.deepEqual(linesOf(NETWORK, ruled), []);
+    // Public network access off: the network rules govern only what private endpoints let in.
+    assert.deepEqual(linesOf(NETWORK, storage('2023-05-01', ['publicNetworkAccess = "Disabled"', 'networkAcls = { defaultAction = "Allow" }'])), []);
+  });
+
+  it('reads key vaults: purge protection left out at medium, soft delete off, network ACLs', () => {
+    const vault = (properties: string[]) =>
+      `resource "azapi_resource" "kv" {\n  type      = "Microsoft.KeyVault/vaults@2023-07-01"\n  name      = "kv"\n  parent_id = var.parent_id\n  body = {\n    properties = {\n      tenantId = var.tenant_id\n${properties.map((p) => `      ${p}`).join('\n')}\n    }\n  }\n}\n`;
+    const bare = vault([]);
+    const purge = hits(PURGE, bare);
+    assert.deepEqual(purge.map((h) => h.line), [lineOf(bare, 'properties = {')]);
+    assert.equal(purge[0]!.severity, 'medium');
+    assert.equal(hits(NETWORK, bare)[0]!.severity, 'low');
+    const soft = vault(['enablePurgeProtection = true', 'enableSoftDelete      = false', 'publicNetworkAccess   = "Disabled"']);
+    assert.deepEqual(linesOf(PURGE, soft), [lineOf(soft, 'enableSoftDelete')]);
+    assert.deepEqual(linesOf(NETWORK, soft), []);
+    assert.deepEqual(linesOf(PURGE, vault(['enablePurgeProtection = true'])), []);
+  });
+
+  it('reads web apps and AKS clusters: settings written bad, and the defaults ARM makes bad', () => {
+    const site = `resource "azapi_resource" "web" {\n  type      = "Microsoft.Web/sites@2023-12-01"\n  name      = "web"\n  parent_id = var.parent_id\n  body = {\n    properties = {\n      serverFarmId = var.plan_id\n      siteConfig = {\n        minTlsVersion          = "1.1"\n        ftpsState              = "AllAllowed"\n        remoteDebuggingEnabled = true\n      }\n    }\n  }\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-app-service-http-allowed', site), [lineOf(site, 'properties = {')]);
+    assert.deepEqual(linesOf(TLS, site), [lineOf(site, 'minTlsVersion')]);
+    assert.deepEqual(linesOf('iac/tf-azure-app-service-ftp-allowed', site), [lineOf(site, 'ftpsState')]);
+    assert.deepEqual(linesOf('iac/tf-azure-app-service-remote-debugging', site), [lineOf(site, 'remoteDebuggingEnabled')]);
+    const aks = `resource "azapi_resource" "aks" {\n  type      = "Microsoft.ContainerService/managedClusters@2024-05-01"\n  name      = "aks"\n  parent_id = var.parent_id\n  body = {\n    properties = {\n      dnsPrefix  = "aks"\n      enableRBAC = true\n      apiServerAccessProfile = {\n        authorizedIPRanges = ["203.0.113.0/24", var.extra_range]\n      }\n    }\n  }\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-aks-local-accounts', aks), [lineOf(aks, 'properties = {')]);
+    assert.deepEqual(linesOf('iac/tf-azure-aks-rbac-disabled', aks), []);
+    // A range that cannot be told may be any: no finding.
+    assert.deepEqual(linesOf('iac/tf-azure-aks-api-public', aks), []);
+  });
+});
