@@ -172,4 +172,28 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     // A range that cannot be told may be any: no finding.
     assert.deepEqual(linesOf('iac/tf-azure-aks-api-public', aks), []);
   });
+
+  it('raises a missing network ACL to the rule severity, on the flag, where the body turns public network access on', () => {
+    const open = storage('2023-05-01', ['allowSharedKeyAccess = false', 'publicNetworkAccess  = "Enabled"']);
+    const found = hits(NETWORK, open);
+    assert.deepEqual(found.map((h) => h.line), [lineOf(open, 'publicNetworkAccess')]);
+    assert.equal(found[0]!.severity, 'medium');
+    assert.match(found[0]!.message, /sets properties\.publicNetworkAccess = "Enabled" and has no properties\.networkAcls/);
+  });
+
+  it('reads container registries and SQL servers', () => {
+    const registry = `resource "azapi_resource" "acr" {\n  type      = "Microsoft.ContainerRegistry/registries@2023-07-01"\n  name      = "exampleacr"\n  parent_id = var.parent_id\n  body = {\n    sku = { name = "Premium" }\n    properties = {\n      adminUserEnabled     = true\n      anonymousPullEnabled = true\n    }\n  }\n}\n`;
+    const acr = hits('iac/tf-azure-acr-shared-access', registry);
+    assert.deepEqual(acr.map((h) => [h.line, h.severity]), [
+      [lineOf(registry, 'adminUserEnabled'), 'medium'],
+      [lineOf(registry, 'anonymousPullEnabled'), 'high'],
+    ]);
+    const server = (properties: string) => `resource "azapi_resource" "sql" {\n  type      = "Microsoft.Sql/servers@2023-08-01"\n  name      = "orders"\n  parent_id = var.parent_id\n  body = {\n    properties = {\n      ${properties}\n    }\n  }\n}\n`;
+    const left = server('administratorLogin = "sqladmin"');
+    assert.deepEqual(hits('iac/tf-azure-db-public-network-access', left).map((h) => [h.line, h.severity]), [[lineOf(left, 'properties = {'), 'low']]);
+    assert.deepEqual(linesOf('iac/tf-azure-db-public-network-access', server('publicNetworkAccess = "Disabled"')), []);
+    const none = server('minimalTlsVersion = "None"');
+    assert.deepEqual(linesOf(TLS, none), [lineOf(none, 'minimalTlsVersion')]);
+    assert.deepEqual(linesOf(TLS, left), []);
+  });
 });

@@ -30,6 +30,8 @@ const CONTAINER = 'Microsoft.Storage/storageAccounts/blobServices/containers';
 const KEY_VAULT = 'Microsoft.KeyVault/vaults';
 const SITES = ['Microsoft.Web/sites', 'Microsoft.Web/sites/slots'];
 const AKS = 'Microsoft.ContainerService/managedClusters';
+const REGISTRY = 'Microsoft.ContainerRegistry/registries';
+const SQL_SERVER = 'Microsoft.Sql/servers';
 
 interface Judgment {
   /** The id of the azurerm rule that judges the same setting. */
@@ -43,8 +45,12 @@ interface Judgment {
   why: string;
   /** ARM's value for the property left out, by API version ([first version, value], in order: armDefault); none: a left-out property is not judged. */
   defaults?: ReadonlyArray<readonly [string, Value]>;
+  /** The severity of a finding on a value the body sets, when not the rule's. */
+  severity?: Severity;
   /** The severity of a finding on a left-out property (low unless the azurerm rule reports its own default higher). */
   defaultSeverity?: Severity;
+  /** A flag whose value "Enabled" (or true) asks for what the left-out property gives: the finding is then on the flag, at the rule's severity (publicNetworkAccess = "Enabled" without networkAcls). */
+  openedBy?: readonly string[];
   /** The resource is not judged on this property at all (its public network access is off...). */
   moot?: (input: TfInput, arm: ArmResource) => boolean;
   /** A left-out property is not judged on this resource. */
@@ -117,7 +123,7 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: weakTls,
     why: 'it accepts TLS versions below 1.2',
     // Left out: every API version reads it as TLS 1.0, but Azure Storage has refused TLS 1.0 and 1.1 on every account since February 2026.
-    doc: 'a storage account made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts) whose properties.minimumTlsVersion is below TLS1_2 (left out, the API reads it as TLS 1.0, but Azure Storage has refused TLS 1.0 and 1.1 on every account since February 2026: not reported)',
+    doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts whose properties.minimumTlsVersion is below TLS1_2 (left out, the API reads it as TLS 1.0, but Azure Storage has refused TLS 1.0 and 1.1 on every account since February 2026: not reported)',
     examples: {
       positive: [example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  minimumTlsVersion = "TLS1_0"', '}'])],
       negative: [
@@ -162,7 +168,7 @@ const JUDGMENTS: readonly Judgment[] = [
       ['', false],
       ['2019-04-01', true],
     ],
-    doc: 'a storage account made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts) with properties.supportsHttpsTrafficOnly = false, or left out with an API version before 2019-04-01, which reads it as false (low)',
+    doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts with properties.supportsHttpsTrafficOnly = false, or left out with an API version before 2019-04-01, which reads it as false (low)',
     examples: {
       positive: [
         example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  supportsHttpsTrafficOnly = false', '}']),
@@ -200,8 +206,9 @@ const JUDGMENTS: readonly Judgment[] = [
     // Without networkAcls, every network is admitted.
     defaults: [['', 'Allow']],
     moot: publicAccessOff,
+    openedBy: ['properties', 'publicNetworkAccess'],
     keepsDefault: hasNetworkRulesResource,
-    doc: 'storage accounts and key vaults made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts or Microsoft.KeyVault/vaults) whose properties.networkAcls.defaultAction is "Allow", or that have no networkAcls (low), unless properties.publicNetworkAccess is "Disabled"',
+    doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts or Microsoft.KeyVault/vaults whose properties.networkAcls.defaultAction is "Allow", or that has no networkAcls (low; medium when it sets properties.publicNetworkAccess = "Enabled"), unless properties.publicNetworkAccess is "Disabled"',
     examples: {
       positive: [
         example(`${STORAGE}@2023-05-01`, ['properties = {', '  networkAcls = {', '    # expect', '    defaultAction = "Allow"', '  }', '}']),
@@ -221,11 +228,13 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'it accepts traffic from every network',
     defaults: [['', 'Allow']],
     moot: publicAccessOff,
+    openedBy: ['properties', 'publicNetworkAccess'],
     doc: '',
     examples: {
       positive: [
         example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId = var.tenant_id', '  sku      = { family = "A", name = "standard" }', '  networkAcls = {', '    bypass        = "AzureServices"', '    # expect', '    defaultAction = "Allow"', '  }', '}']),
         example(`${KEY_VAULT}@2023-07-01`, ['# expect', 'properties = {', '  tenantId = var.tenant_id', '  sku      = { family = "A", name = "standard" }', '}']),
+        example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId            = var.tenant_id', '  sku                 = { family = "A", name = "standard" }', '  # expect', '  publicNetworkAccess = "Enabled"', '}']),
       ],
       negative: [
         example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId            = var.tenant_id', '  sku                 = { family = "A", name = "standard" }', '  publicNetworkAccess = "disabled"', '}']),
@@ -241,7 +250,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'the vault and its keys can be deleted and purged at once',
     defaults: [['', false]],
     defaultSeverity: 'medium',
-    doc: 'a key vault made with the azapi provider (azapi_resource of type Microsoft.KeyVault/vaults) without properties.enablePurgeProtection = true, or with properties.enableSoftDelete = false',
+    doc: 'an azapi_resource of type Microsoft.KeyVault/vaults without properties.enablePurgeProtection = true, or with properties.enableSoftDelete = false',
     examples: {
       positive: [
         example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId              = var.tenant_id', '  sku                   = { family = "A", name = "standard" }', '  # expect', '  enablePurgeProtection = false', '}']),
@@ -272,7 +281,7 @@ const JUDGMENTS: readonly Judgment[] = [
     path: ['properties', 'publicAccess'],
     bad: (v) => text(v) === 'blob' || text(v) === 'container',
     why: 'anyone can read its blobs without credentials',
-    doc: 'a blob container made with the azapi provider (azapi_resource of type Microsoft.Storage/storageAccounts/blobServices/containers) with properties.publicAccess = "Blob" or "Container"',
+    doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts/blobServices/containers with properties.publicAccess = "Blob" or "Container"',
     examples: {
       positive: [example(`${CONTAINER}@2023-05-01`, ['properties = {', '  # expect', '  publicAccess = "Container"', '}'])],
       negative: [example(`${CONTAINER}@2023-05-01`, ['properties = {', '  publicAccess = "None"', '}'])],
@@ -347,6 +356,61 @@ const JUDGMENTS: readonly Judgment[] = [
       negative: [example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix = "aks"', '}'])],
     },
   },
+  {
+    rule: 'iac/tf-azure-acr-shared-access',
+    types: [REGISTRY],
+    path: ['properties', 'adminUserEnabled'],
+    bad: isOn,
+    why: 'one password grants push and pull',
+    doc: 'an azapi_resource of type Microsoft.ContainerRegistry/registries with properties.adminUserEnabled = true or anonymousPullEnabled = true (both default to false)',
+    examples: {
+      positive: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Premium" }', 'properties = {', '  # expect', '  adminUserEnabled = true', '}'])],
+      negative: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Premium" }', 'properties = {', '  adminUserEnabled = false', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-acr-shared-access',
+    types: [REGISTRY],
+    path: ['properties', 'anonymousPullEnabled'],
+    bad: isOn,
+    severity: 'high',
+    why: 'anyone can pull its images without credentials',
+    doc: '',
+    examples: {
+      positive: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Standard" }', 'properties = {', '  # expect', '  anonymousPullEnabled = true', '}'])],
+      negative: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Standard" }', 'properties = {', '  anonymousPullEnabled = false', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-db-public-network-access',
+    types: [SQL_SERVER],
+    path: ['properties', 'publicNetworkAccess'],
+    bad: (v) => text(v) === 'enabled',
+    why: 'it has an endpoint on the internet',
+    // As azurerm_mssql_server's default (true): the server has a public endpoint unless the request turns it off.
+    defaults: [['', 'Enabled']],
+    doc: 'an azapi_resource of type Microsoft.Sql/servers with properties.publicNetworkAccess = "Enabled", or left out (the server then has a public endpoint; low)',
+    examples: {
+      positive: [
+        example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin  = "sqladmin"', '  # expect', '  publicNetworkAccess = "Enabled"', '}']),
+        example(`${SQL_SERVER}@2023-08-01`, ['# expect', 'properties = {', '  administratorLogin = "sqladmin"', '}']),
+      ],
+      negative: [example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin  = "sqladmin"', '  publicNetworkAccess = "Disabled"', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-tls-below-1-2',
+    types: [SQL_SERVER],
+    path: ['properties', 'minimalTlsVersion'],
+    // "None" lets any version in.
+    bad: (v) => weakTls(v) || text(v) === 'none',
+    why: 'it accepts TLS versions below 1.2',
+    doc: 'an azapi_resource of type Microsoft.Sql/servers whose properties.minimalTlsVersion is "1.0", "1.1" or "None"',
+    examples: {
+      positive: [example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin = "sqladmin"', '  # expect', '  minimalTlsVersion  = "1.0"', '}'])],
+      negative: [example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin = "sqladmin"', '  minimalTlsVersion  = "1.2"', '}'])],
+    },
+  },
 ];
 
 /** What an API version reads a left-out property as, for messages. */
@@ -366,7 +430,7 @@ function* judge(input: TfInput, j: Judgment): Generator<Hit> {
     const found = armProperty(arm, j.path);
     const who = `${label(arm.resource)} (${armTypeText(arm)})`;
     if (found.state === 'set') {
-      if (j.bad(found.value)) yield hit(arm, found.line, `${who} sets ${name} = ${JSON.stringify(found.value)}: ${j.why}.`);
+      if (j.bad(found.value)) yield hit(arm, found.line, `${who} sets ${name} = ${JSON.stringify(found.value)}: ${j.why}.`, j.severity);
       continue;
     }
     // An update leaves out what it does not change; a value that cannot be told is not judged.
@@ -376,6 +440,11 @@ function* judge(input: TfInput, j: Judgment): Generator<Hit> {
     // The first object of the path the body does not have: `has no properties.networkAcls` says more than the setting in it.
     const missing = j.path.findIndex((_, i) => i < j.path.length - 1 && armProperty(arm, j.path.slice(0, i + 1)).state === 'absent');
     const what = missing >= 0 ? `has no ${j.path.slice(0, missing + 1).join('.')}, so no ${name}` : `does not set ${name}`;
+    const flag = j.openedBy ? armProperty(arm, j.openedBy) : undefined;
+    if (flag?.state === 'set' && (isOn(flag.value) || text(flag.value) === 'enabled')) {
+      yield hit(arm, flag.line, `${who} sets ${j.openedBy!.join('.')} = ${JSON.stringify(flag.value)} and ${what} (${readsAs(arm, fallback)}): ${j.why}.`);
+      continue;
+    }
     yield hit(arm, found.line, `${who} ${what} (${readsAs(arm, fallback)}): ${j.why}.`, j.defaultSeverity ?? 'low');
   }
 }
@@ -450,7 +519,7 @@ export function withAzapi(rules: readonly TfRule[]): TfRule[] {
     const docs = added.map((c) => c.doc).filter((d) => d !== '');
     return {
       ...rule,
-      description: `${rule.description} The azapi provider's resources are read too: ${docs.join('; ')}. A property an azapi_update_resource leaves out is not judged on it.`,
+      description: `${rule.description} With the azapi provider: ${docs.join('; ')}. An azapi_update_resource is judged on what it sets, never on what it leaves out.`,
       examples: { ...rule.examples, positive: [...rule.examples.positive, ...added.flatMap((c) => c.examples.positive)], negative: [...rule.examples.negative, ...added.flatMap((c) => c.examples.negative)] },
       *check(input: TfInput) {
         yield* rule.check(input);
