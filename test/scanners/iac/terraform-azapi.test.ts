@@ -171,6 +171,12 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     assert.deepEqual(linesOf('iac/tf-azure-aks-rbac-disabled', aks), []);
     // A range that cannot be told may be any: no finding.
     assert.deepEqual(linesOf('iac/tf-azure-aks-api-public', aks), []);
+    // An update merges into the cluster's profile: only a range that admits everyone is sure.
+    const update = (profile: string) => `resource "azapi_update_resource" "aks" {\n  type        = "Microsoft.ContainerService/managedClusters@2024-05-01"\n  resource_id = var.cluster_id\n  body = {\n    properties = {\n      apiServerAccessProfile = ${profile}\n    }\n  }\n}\n`;
+    assert.deepEqual(linesOf('iac/tf-azure-aks-api-public', update('{ enablePrivateCluster = false }')), []);
+    assert.deepEqual(linesOf('iac/tf-azure-aks-api-public', update('{ authorizedIPRanges = [] }')), []);
+    const world = update('{ authorizedIPRanges = ["0.0.0.0/0"] }');
+    assert.deepEqual(linesOf('iac/tf-azure-aks-api-public', world), [lineOf(world, 'apiServerAccessProfile')]);
   });
 
   it('raises a missing network ACL to the rule severity, on the flag, where the body turns public network access on', () => {

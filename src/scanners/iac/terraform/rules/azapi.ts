@@ -468,10 +468,12 @@ function* aksApiPublic(input: TfInput): Generator<Hit> {
       if (list === undefined) continue;
       const world = list.find(isWorldRange);
       if (world !== undefined) yield hit(arm, ranges.line, `${who} authorizes ${world.trim()} to reach its API server.`);
+      // An update's empty list may stand beside enablePrivateCluster the cluster keeps: only a range for everyone is sure.
       else if (list.length === 0 && !arm.update) yield hit(arm, ranges.line, `${who} lists no authorized IP ranges: its API server accepts connections from any address.`);
       continue;
     }
-    if (arm.update && privateCluster.state !== 'set') continue;
+    // An update that sets neither leaves the cluster's; one that turns the private cluster off may leave its ranges.
+    if (arm.update) continue;
     const line = privateCluster.state === 'set' ? privateCluster.line : ranges.line;
     yield hit(arm, line, `${who} is not a private cluster (apiServerAccessProfile.enablePrivateCluster) and sets no apiServerAccessProfile.authorizedIPRanges: its API server accepts connections from any address.`);
   }
