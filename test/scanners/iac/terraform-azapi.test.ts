@@ -6,8 +6,8 @@ import { AZAPI_COVERED } from '../../../src/scanners/iac/terraform/rules/azapi.j
 import { terraformRules } from '../../../src/scanners/iac/terraform/rules/index.js';
 
 /** Line, message, severity and resource of every finding of one rule. */
-function hits(ruleId: string, source: string) {
-  return analyseFile('main.tf', source, () => {})
+function hits(ruleId: string, source: string, fileName = 'main.tf') {
+  return analyseFile(fileName, source, () => {})
     .findings.filter((f) => f.ruleId === ruleId)
     .map((f) => ({ line: f.location.startLine, message: f.message, severity: f.severity }))
     .sort((a, b) => a.line - b.line);
@@ -201,5 +201,12 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     const none = server('minimalTlsVersion = "None"');
     assert.deepEqual(linesOf(TLS, none), [lineOf(none, 'minimalTlsVersion')]);
     assert.deepEqual(linesOf(TLS, left), []);
+  });
+
+  it('reads the body of an azapi resource written in the JSON syntax as an object, not a block', () => {
+    const source = `{\n  "resource": {\n    "azapi_resource": {\n      "data": {\n        "type": "Microsoft.Storage/storageAccounts@2023-05-01",\n        "name": "exampledata",\n        "parent_id": "\${var.parent_id}",\n        "body": {\n          "properties": {\n            "allowBlobPublicAccess": true,\n            "allowSharedKeyAccess": false,\n            "publicNetworkAccess": "Disabled"\n          }\n        }\n      }\n    }\n  }\n}\n`;
+    assert.deepEqual(hits(PUBLIC, source, 'main.tf.json').map((h) => h.line), [lineOf(source, 'allowBlobPublicAccess')]);
+    // Read as a block, the body would look empty and ARM's defaults would be reported.
+    for (const rule of [SHARED_KEY, NETWORK]) assert.deepEqual(hits(rule, source, 'main.tf.json'), [], rule);
   });
 });

@@ -15,7 +15,7 @@
  */
 import type { Expr } from './hcl/ast.js';
 import { UNKNOWN, type Value } from './hcl/evaluate.js';
-import { attribute, referrers, resourcesOf, type TfInput, type TfResource } from './model.js';
+import { attribute, blocksOf, referrers, resourcesOf, type TfInput, type TfResource } from './model.js';
 import { fileInstance, valueIn } from './rules/instances.js';
 
 export const AZAPI_RESOURCE = 'azapi_resource';
@@ -71,7 +71,8 @@ export function armResource(input: TfInput, resource: TfResource): ArmResource |
   let expr = body ? unwrap(body.expr) : undefined;
   // azapi 1.x wrote the body as a JSON string: `jsonencode({ ... })`, whose object holds the values and lines.
   if (expr?.kind === 'call' && expr.name === 'jsonencode' && expr.args.length === 1) expr = unwrap(expr.args[0]!);
-  let value: Value | undefined = expr ? valueIn(fileInstance(input), expr) : undefined;
+  // A `body` read as a block (not how azapi takes it): what it holds is not told, never ARM's defaults.
+  let value: Value | undefined = expr ? valueIn(fileInstance(input), expr) : blocksOf(resource.block, 'body').length > 0 ? UNKNOWN : undefined;
   // A JSON text written out (a heredoc): its values, all on the line of `body`.
   if (typeof value === 'string') value = parsedJson(value);
   return { resource, armType, apiVersion, update: resource.type === AZAPI_UPDATE, body: value, expr, line: body?.line ?? resource.block.line };

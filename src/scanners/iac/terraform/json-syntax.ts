@@ -18,6 +18,8 @@ const MAX_DEPTH = 150;
 
 /** Object values of these names are maps even inside resource bodies. */
 const MAP_ATTRIBUTES = new Set(['tags', 'tags_all', 'labels', 'variables', 'parameters', 'triggers', 'environment_variables']);
+/** The azapi provider's resources and data sources also take the ARM body, and request headers and query parameters, as objects. */
+const AZAPI_MAP_ATTRIBUTES = new Set([...MAP_ATTRIBUTES, 'body', 'sensitive_body', 'headers', 'query_parameters']);
 
 export function parseTerraformJson(source: string): JsonSyntaxFile {
   if (source.length > MAX_CHARS) return { body: empty(), problems: [{ line: 1, message: `Terraform JSON file is larger than ${MAX_CHARS / 1024} KiB; not parsed` }] };
@@ -124,9 +126,10 @@ function objects(value: JsonValue): JsonObject[] {
 
 function blockOf(source: string, type: string, labels: string[], value: JsonObject, objectsAre: 'block' | 'map'): Block {
   const body = empty();
+  const maps = (type === 'resource' || type === 'data') && labels[0]?.startsWith('azapi_') ? AZAPI_MAP_ATTRIBUTES : MAP_ATTRIBUTES;
   for (const member of members(value)) {
     const v = member.value;
-    const blockish = objectsAre === 'block' && !MAP_ATTRIBUTES.has(member.key);
+    const blockish = objectsAre === 'block' && !maps.has(member.key);
     if (blockish && member.key === 'dynamic') {
       // { "dynamic": { "ingress": { "for_each": ..., "content": { ... } } } }
       for (const label of members(v)) for (const inner of objects(label.value)) body.blocks.push(blockOf(source, 'dynamic', [label.key], inner, 'block'));
