@@ -39,7 +39,10 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     for (const id of AZAPI_COVERED) assert.ok(ids.has(id), `${id} is no azurerm rule`);
     const covered = terraformRules.filter((r) => AZAPI_COVERED.has(r.id));
     assert.equal(covered.length, AZAPI_COVERED.size);
-    for (const rule of covered) assert.match(rule.description, /azapi/);
+    for (const rule of covered) {
+      assert.match(rule.description, /azapi/);
+      assert.match(rule.remediation, /With the azapi provider, set in the resource's body: properties\./);
+    }
   });
 
   it('reports a storage account whose body sets bad values on the lines of those properties, naming the azapi resource', () => {

@@ -57,6 +57,8 @@ interface Judgment {
   keepsDefault?: (input: TfInput, arm: ArmResource) => boolean;
   /** What the rule's description says of it. */
   doc: string;
+  /** What the rule's remediation says to set in the body. */
+  fix?: string;
   examples: { positive: string[]; negative: string[] };
 }
 
@@ -100,6 +102,7 @@ const JUDGMENTS: readonly Judgment[] = [
     // As for azurerm: not on file shares (no blobs), nor with public network access off.
     keepsDefault: (input, arm) => publicAccessOff(input, arm) || text(setValue(arm, ['kind']) ?? null) === 'filestorage',
     doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts with properties.allowBlobPublicAccess = true, or left out with an API version before 2023-01-01, which reads it as true (later versions read it as false)',
+    fix: 'properties.allowBlobPublicAccess = false',
     examples: {
       positive: [
         example(`${STORAGE}@2023-05-01`, ['kind = "StorageV2"', 'properties = {', '  # expect', '  allowBlobPublicAccess = true', '}']),
@@ -124,6 +127,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'it accepts TLS versions below 1.2',
     // Left out: every API version reads it as TLS 1.0, but Azure Storage has refused TLS 1.0 and 1.1 on every account since February 2026.
     doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts whose properties.minimumTlsVersion is below TLS1_2 (left out, the API reads it as TLS 1.0, but Azure Storage has refused TLS 1.0 and 1.1 on every account since February 2026: not reported)',
+    fix: 'properties.minimumTlsVersion = "TLS1_2" (storage accounts)',
     examples: {
       positive: [example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  minimumTlsVersion = "TLS1_0"', '}'])],
       negative: [
@@ -140,6 +144,7 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: weakTls,
     why: 'it accepts TLS versions below 1.2',
     doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) whose properties.siteConfig.minTlsVersion or scmMinTlsVersion is below 1.2 (left out, the API applies 1.2)',
+    fix: 'properties.siteConfig.minTlsVersion and scmMinTlsVersion = "1.2" (web apps)',
     examples: {
       positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    minTlsVersion = "1.0"', '  }', '}'])],
       negative: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    minTlsVersion = "1.2"', '  }', '}'])],
@@ -169,6 +174,7 @@ const JUDGMENTS: readonly Judgment[] = [
       ['2019-04-01', true],
     ],
     doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts with properties.supportsHttpsTrafficOnly = false, or left out with an API version before 2019-04-01, which reads it as false (low)',
+    fix: 'properties.supportsHttpsTrafficOnly = true',
     examples: {
       positive: [
         example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  supportsHttpsTrafficOnly = false', '}']),
@@ -189,6 +195,7 @@ const JUDGMENTS: readonly Judgment[] = [
     // "If not specified, the default value is null, which is equivalent to true."
     defaults: [['', true]],
     doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts with properties.allowSharedKeyAccess = true, or left out (the API reads it as true; low)',
+    fix: 'properties.allowSharedKeyAccess = false',
     examples: {
       positive: [
         example(`${STORAGE}@2023-05-01`, ['properties = {', '  # expect', '  allowSharedKeyAccess = true', '}']),
@@ -209,6 +216,7 @@ const JUDGMENTS: readonly Judgment[] = [
     openedBy: ['properties', 'publicNetworkAccess'],
     keepsDefault: hasNetworkRulesResource,
     doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts or Microsoft.KeyVault/vaults whose properties.networkAcls.defaultAction is "Allow", or that has no networkAcls (low; medium when it sets properties.publicNetworkAccess = "Enabled"), unless properties.publicNetworkAccess is "Disabled"',
+    fix: 'properties.networkAcls = { defaultAction = "Deny", ... } or properties.publicNetworkAccess = "Disabled"',
     examples: {
       positive: [
         example(`${STORAGE}@2023-05-01`, ['properties = {', '  networkAcls = {', '    # expect', '    defaultAction = "Allow"', '  }', '}']),
@@ -251,6 +259,7 @@ const JUDGMENTS: readonly Judgment[] = [
     defaults: [['', false]],
     defaultSeverity: 'medium',
     doc: 'an azapi_resource of type Microsoft.KeyVault/vaults without properties.enablePurgeProtection = true, or with properties.enableSoftDelete = false',
+    fix: 'properties.enablePurgeProtection = true (and leave enableSoftDelete on)',
     examples: {
       positive: [
         example(`${KEY_VAULT}@2023-07-01`, ['properties = {', '  tenantId              = var.tenant_id', '  sku                   = { family = "A", name = "standard" }', '  # expect', '  enablePurgeProtection = false', '}']),
@@ -282,6 +291,7 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: (v) => text(v) === 'blob' || text(v) === 'container',
     why: 'anyone can read its blobs without credentials',
     doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts/blobServices/containers with properties.publicAccess = "Blob" or "Container"',
+    fix: 'properties.publicAccess = "None"',
     examples: {
       positive: [example(`${CONTAINER}@2023-05-01`, ['properties = {', '  # expect', '  publicAccess = "Container"', '}'])],
       negative: [example(`${CONTAINER}@2023-05-01`, ['properties = {', '  publicAccess = "None"', '}'])],
@@ -296,6 +306,7 @@ const JUDGMENTS: readonly Judgment[] = [
     defaults: [['', false]],
     defaultSeverity: 'medium',
     doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.httpsOnly = false or left out (the API reads it as false)',
+    fix: 'properties.httpsOnly = true',
     examples: {
       positive: [
         example(`${SITES[0]}@2023-12-01`, ['kind = "app,linux"', 'properties = {', '  serverFarmId = var.plan_id', '  # expect', '  httpsOnly    = false', '}']),
@@ -311,6 +322,7 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: (v) => text(v) === 'allallowed',
     why: 'deployment credentials can be sent over plain FTP',
     doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.ftpsState = "AllAllowed" (left out, it is not judged)',
+    fix: 'properties.siteConfig.ftpsState = "Disabled"',
     examples: {
       positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    ftpsState = "AllAllowed"', '  }', '}'])],
       negative: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    ftpsState = "Disabled"', '  }', '}'])],
@@ -323,6 +335,7 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: isOn,
     why: "the debugger's ports are open, and whoever signs in to them can read the app's memory and run code in it",
     doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.remoteDebuggingEnabled = true',
+    fix: 'properties.siteConfig.remoteDebuggingEnabled = false',
     examples: {
       positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    remoteDebuggingEnabled = true', '  }', '}'])],
       negative: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    remoteDebuggingEnabled = false', '  }', '}'])],
@@ -336,6 +349,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'its admin kubeconfig holds a static cluster-admin certificate',
     defaults: [['', false]],
     doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters with properties.disableLocalAccounts = false, or left out (the API keeps local accounts; low)',
+    fix: 'properties.disableLocalAccounts = true',
     examples: {
       positive: [
         example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix            = "aks"', '  # expect', '  disableLocalAccounts = false', '}']),
@@ -351,6 +365,7 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: isOff,
     why: 'every authenticated user and service account has full control of the cluster',
     doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters with properties.enableRBAC = false (left out, the API turns RBAC on)',
+    fix: 'properties.enableRBAC = true',
     examples: {
       positive: [example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix  = "aks"', '  # expect', '  enableRBAC = false', '}'])],
       negative: [example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix = "aks"', '}'])],
@@ -363,6 +378,7 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: isOn,
     why: 'one password grants push and pull',
     doc: 'an azapi_resource of type Microsoft.ContainerRegistry/registries with properties.adminUserEnabled = true or anonymousPullEnabled = true (both default to false)',
+    fix: 'properties.adminUserEnabled = false and anonymousPullEnabled = false',
     examples: {
       positive: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Premium" }', 'properties = {', '  # expect', '  adminUserEnabled = true', '}'])],
       negative: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Premium" }', 'properties = {', '  adminUserEnabled = false', '}'])],
@@ -390,6 +406,7 @@ const JUDGMENTS: readonly Judgment[] = [
     // As azurerm_mssql_server's default (true): the server has a public endpoint unless the request turns it off.
     defaults: [['', 'Enabled']],
     doc: 'an azapi_resource of type Microsoft.Sql/servers with properties.publicNetworkAccess = "Enabled", or left out (the server then has a public endpoint; low)',
+    fix: 'properties.publicNetworkAccess = "Disabled"',
     examples: {
       positive: [
         example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin  = "sqladmin"', '  # expect', '  publicNetworkAccess = "Enabled"', '}']),
@@ -406,6 +423,7 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: (v) => weakTls(v) || text(v) === 'none',
     why: 'it accepts TLS versions below 1.2',
     doc: 'an azapi_resource of type Microsoft.Sql/servers whose properties.minimalTlsVersion is "1.0", "1.1" or "None"',
+    fix: 'properties.minimalTlsVersion = "1.2" (SQL servers)',
     examples: {
       positive: [example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin = "sqladmin"', '  # expect', '  minimalTlsVersion  = "1.0"', '}'])],
       negative: [example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin = "sqladmin"', '  minimalTlsVersion  = "1.2"', '}'])],
@@ -483,15 +501,17 @@ interface Coverage {
   rule: string;
   check: (input: TfInput) => Iterable<Hit>;
   doc: string;
+  fix?: string;
   examples: { positive: string[]; negative: string[] };
 }
 
 const COVERAGE: readonly Coverage[] = [
-  ...JUDGMENTS.map((j): Coverage => ({ rule: j.rule, check: (input) => judge(input, j), doc: j.doc, examples: j.examples })),
+  ...JUDGMENTS.map((j): Coverage => ({ rule: j.rule, check: (input) => judge(input, j), doc: j.doc, ...(j.fix ? { fix: j.fix } : {}), examples: j.examples })),
   {
     rule: 'iac/tf-azure-aks-api-public',
     check: aksApiPublic,
     doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters whose properties.apiServerAccessProfile neither sets enablePrivateCluster = true nor lists authorizedIPRanges without 0.0.0.0/0',
+    fix: 'properties.apiServerAccessProfile.enablePrivateCluster = true, or list your egress addresses in its authorizedIPRanges',
     examples: {
       positive: [
         example(`${AKS}@2024-05-01`, ['# expect', 'properties = {', '  dnsPrefix = "aks"', '}']),
@@ -519,8 +539,10 @@ export function withAzapi(rules: readonly TfRule[]): TfRule[] {
     const added = COVERAGE.filter((c) => c.rule === rule.id);
     if (added.length === 0) return rule;
     const docs = added.map((c) => c.doc).filter((d) => d !== '');
+    const fixes = added.flatMap((c) => (c.fix ? [c.fix] : []));
     return {
       ...rule,
+      remediation: `${rule.remediation} With the azapi provider, set in the resource's body: ${fixes.join('; ')}.`,
       description: `${rule.description} With the azapi provider: ${docs.join('; ')}. An azapi_update_resource is judged on what it sets, never on what it leaves out.`,
       examples: { ...rule.examples, positive: [...rule.examples.positive, ...added.flatMap((c) => c.examples.positive)], negative: [...rule.examples.negative, ...added.flatMap((c) => c.examples.negative)] },
       *check(input: TfInput) {
