@@ -80,11 +80,11 @@ const hasNetworkRulesResource = (input: TfInput, arm: ArmResource): boolean =>
 const isAllow = (v: Value) => text(v) === 'allow';
 
 /** An example: an azapi_resource (or, with `update`, an azapi_update_resource) of `type` whose body holds `body`'s lines. */
-function example(type: string, body: readonly string[], options: { update?: boolean; expectBody?: boolean; before?: string } = {}): string {
+function example(type: string, body: readonly string[], options: { update?: boolean } = {}): string {
   const head = options.update
     ? `resource "${AZAPI_UPDATE}" "this" {\n  type        = "${type}"\n  resource_id = var.resource_id\n`
     : `resource "${AZAPI_RESOURCE}" "this" {\n  type      = "${type}"\n  name      = "example"\n  parent_id = var.parent_id\n  location  = "westeurope"\n`;
-  return `${options.before ?? ''}${head}${options.expectBody ? '  # expect\n' : ''}  body = {\n${body.map((l) => `    ${l}`).join('\n')}\n  }\n}\n`;
+  return `${head}  body = {\n${body.map((l) => `    ${l}`).join('\n')}\n  }\n}\n`;
 }
 
 const JUDGMENTS: readonly Judgment[] = [
