@@ -212,4 +212,13 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     // Read as a block, the body would look empty and ARM's defaults would be reported.
     for (const rule of [SHARED_KEY, NETWORK]) assert.deepEqual(hits(rule, source, 'main.tf.json'), [], rule);
   });
+
+  it('reads the siteConfig settings of a sites/config resource named "web" only', () => {
+    const config = (name: string) => `resource "azapi_resource" "web_config" {\n  type      = "Microsoft.Web/sites/config@2023-12-01"\n  name      = ${name}\n  parent_id = azapi_resource.web.id\n  body = {\n    properties = {\n      minTlsVersion          = "1.0"\n      remoteDebuggingEnabled = true\n    }\n  }\n}\n`;
+    const web = config('"web"');
+    assert.deepEqual(linesOf(TLS, web), [lineOf(web, 'minTlsVersion')]);
+    assert.deepEqual(linesOf('iac/tf-azure-app-service-remote-debugging', web), [lineOf(web, 'remoteDebuggingEnabled')]);
+    // App settings are free-form names; a name that cannot be read may be any config.
+    for (const name of ['"appsettings"', 'var.config_name']) assert.deepEqual(linesOf(TLS, config(name)), [], name);
+  });
 });

@@ -2,7 +2,8 @@ import type { Severity } from '../../../../core/finding.js';
 import type { Hit } from '../../rule.js';
 import type { Value } from '../hcl/evaluate.js';
 import { AZAPI_RESOURCE, AZAPI_UPDATE, armDefault, armProperty, armResources, armTypeText, mayHold, patchesOf, type ArmResource } from '../azapi.js';
-import { asStrings, label, referrers, type TfInput } from '../model.js';
+import { asStrings, attribute, label, referrers, type TfInput } from '../model.js';
+import { fileInstance, valueIn } from './instances.js';
 import { isWorld } from '../../cidr.js';
 import type { TfRule } from './common.js';
 import { namingInstances } from './instance-findings.js';
@@ -29,6 +30,8 @@ const STORAGE = 'Microsoft.Storage/storageAccounts';
 const CONTAINER = 'Microsoft.Storage/storageAccounts/blobServices/containers';
 const KEY_VAULT = 'Microsoft.KeyVault/vaults';
 const SITES = ['Microsoft.Web/sites', 'Microsoft.Web/sites/slots'];
+/** A site's configuration as a child resource: the one named "web" holds the siteConfig settings in its properties. */
+const SITE_CONFIGS = ['Microsoft.Web/sites/config', 'Microsoft.Web/sites/slots/config'];
 const AKS = 'Microsoft.ContainerService/managedClusters';
 const REGISTRY = 'Microsoft.ContainerRegistry/registries';
 const SQL_SERVER = 'Microsoft.Sql/servers';
@@ -60,6 +63,8 @@ interface Judgment {
   /** What the rule's remediation says to set in the body. */
   fix?: string;
   examples: { positive: string[]; negative: string[] };
+  /** A setting of a site's siteConfig: a bad and a good value as HCL, for the examples of its sites/config "web" form (siteConfigJudgments). */
+  config?: readonly [string, string];
 }
 
 /** Public network access off (or left to a network security perimeter): only private endpoints (or the perimeter's rules) reach the resource. */
@@ -141,9 +146,10 @@ const JUDGMENTS: readonly Judgment[] = [
     rule: 'iac/tf-azure-tls-below-1-2',
     types: SITES,
     path: ['properties', 'siteConfig', 'minTlsVersion'],
+    config: ['"1.0"', '"1.2"'],
     bad: weakTls,
     why: 'it accepts TLS versions below 1.2',
-    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) whose properties.siteConfig.minTlsVersion or scmMinTlsVersion is below 1.2 (left out, the API applies 1.2)',
+    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) whose properties.siteConfig.minTlsVersion or scmMinTlsVersion is below 1.2 (or, on a Microsoft.Web/sites/config resource named "web", the same property in its properties) (left out, the API applies 1.2)',
     fix: 'properties.siteConfig.minTlsVersion and scmMinTlsVersion = "1.2" (web apps)',
     examples: {
       positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    minTlsVersion = "1.0"', '  }', '}'])],
@@ -154,6 +160,7 @@ const JUDGMENTS: readonly Judgment[] = [
     rule: 'iac/tf-azure-tls-below-1-2',
     types: SITES,
     path: ['properties', 'siteConfig', 'scmMinTlsVersion'],
+    config: ['"1.1"', '"1.2"'],
     bad: weakTls,
     why: 'its SCM (Kudu) site accepts TLS versions below 1.2',
     doc: '',
@@ -319,9 +326,10 @@ const JUDGMENTS: readonly Judgment[] = [
     rule: 'iac/tf-azure-app-service-ftp-allowed',
     types: SITES,
     path: ['properties', 'siteConfig', 'ftpsState'],
+    config: ['"AllAllowed"', '"FtpsOnly"'],
     bad: (v) => text(v) === 'allallowed',
     why: 'deployment credentials can be sent over plain FTP',
-    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.ftpsState = "AllAllowed" (left out, it is not judged)',
+    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.ftpsState = "AllAllowed" (or, on a Microsoft.Web/sites/config resource named "web", the same property in its properties) (left out, it is not judged)',
     fix: 'properties.siteConfig.ftpsState = "Disabled"',
     examples: {
       positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    ftpsState = "AllAllowed"', '  }', '}'])],
@@ -332,9 +340,10 @@ const JUDGMENTS: readonly Judgment[] = [
     rule: 'iac/tf-azure-app-service-remote-debugging',
     types: SITES,
     path: ['properties', 'siteConfig', 'remoteDebuggingEnabled'],
+    config: ['true', 'false'],
     bad: isOn,
     why: "the debugger's ports are open, and whoever signs in to them can read the app's memory and run code in it",
-    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.remoteDebuggingEnabled = true',
+    doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.remoteDebuggingEnabled = true (or, on a Microsoft.Web/sites/config resource named "web", the same property in its properties)',
     fix: 'properties.siteConfig.remoteDebuggingEnabled = false',
     examples: {
       positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    remoteDebuggingEnabled = true', '  }', '}'])],
@@ -431,6 +440,40 @@ const JUDGMENTS: readonly Judgment[] = [
   },
 ];
 
+/** The name of an azapi resource, when it can be read. */
+function nameOf(input: TfInput, arm: ArmResource): Value | undefined {
+  const name = attribute(arm.resource.block, 'name');
+  return name ? valueIn(fileInstance(input), name.expr) : undefined;
+}
+
+/**
+ * The siteConfig settings of JUDGMENTS, as a sites/config child resource named "web" holds
+ * them (`properties.minTlsVersion`); a config of another name (appsettings,
+ * connectionstrings) holds other things, and one whose name cannot be read is not judged.
+ */
+function siteConfigJudgments(judgments: readonly Judgment[]): Judgment[] {
+  return judgments.flatMap((j): Judgment[] => {
+    if (!j.config || j.path[1] !== 'siteConfig') return [];
+    const key = j.path[2]!;
+    const [bad, good] = j.config;
+    const web = (value: string, expect: boolean) => example(`${SITE_CONFIGS[0]}@2023-12-01`, ['properties = {', ...(expect ? ['  # expect'] : []), `  ${key} = ${value}`, '}']).replace('name      = "example"', 'name      = "web"');
+    return [
+      {
+        rule: j.rule,
+        types: SITE_CONFIGS,
+        path: ['properties', key],
+        bad: j.bad,
+        why: j.why,
+        moot: (input, arm) => text(nameOf(input, arm) ?? null) !== 'web',
+        doc: '',
+        examples: { positive: [web(bad, true)], negative: [web(good, false), web(bad, false).replace('"web"', '"logs"')] },
+      },
+    ];
+  });
+}
+
+const ALL_JUDGMENTS: readonly Judgment[] = [...JUDGMENTS, ...siteConfigJudgments(JUDGMENTS)];
+
 /** What an API version reads a left-out property as, for messages. */
 function readsAs(arm: ArmResource, value: Value): string {
   return `${arm.apiVersion ? `API version ${arm.apiVersion}` : 'the API'} reads it as ${JSON.stringify(value)} when left out`;
@@ -506,7 +549,7 @@ interface Coverage {
 }
 
 const COVERAGE: readonly Coverage[] = [
-  ...JUDGMENTS.map((j): Coverage => ({ rule: j.rule, check: (input) => judge(input, j), doc: j.doc, ...(j.fix ? { fix: j.fix } : {}), examples: j.examples })),
+  ...ALL_JUDGMENTS.map((j): Coverage => ({ rule: j.rule, check: (input) => judge(input, j), doc: j.doc, ...(j.fix ? { fix: j.fix } : {}), examples: j.examples })),
   {
     rule: 'iac/tf-azure-aks-api-public',
     check: aksApiPublic,
