@@ -58,8 +58,21 @@ export function armResources(input: TfInput, types: readonly string[], updates =
   return out;
 }
 
-/** An azapi resource as the ARM resource it makes, or undefined when its type cannot be read. */
+/** The ARM resources read of a file's azapi resources (every rule that judges them asks for them). */
+const READ = new WeakMap<TfInput, WeakMap<TfResource, ArmResource | null>>();
+
+/** An azapi resource as the ARM resource it makes, or undefined when its type cannot be read. Read once per file. */
 export function armResource(input: TfInput, resource: TfResource): ArmResource | undefined {
+  let read = READ.get(input);
+  if (!read) READ.set(input, (read = new WeakMap()));
+  const known = read.get(resource);
+  if (known !== undefined) return known ?? undefined;
+  const made = readArmResource(input, resource);
+  read.set(resource, made ?? null);
+  return made;
+}
+
+function readArmResource(input: TfInput, resource: TfResource): ArmResource | undefined {
   const type = attribute(resource.block, 'type');
   const typeValue = type ? valueIn(fileInstance(input), type.expr) : undefined;
   // `"Microsoft.Storage/storageAccounts@${var.api_version}"`: the type is written, its API version cannot be told.
