@@ -31,6 +31,8 @@ const NOT_A_SECRET_LAST = new Set([
   'scheme', 'schemes',
   // `SECRET_LOCAL_HOSTNAME=0.0.0.0`: an address.
   'hostname', 'hostnames',
+  // `TOKEN_USAGE_SUMMARY_TITLE: Threat Detection Token Usage`: text shown to people.
+  'title', 'label', 'labels', 'description', 'desc', 'summary', 'message', 'msg', 'hint', 'help', 'comment',
 ]);
 /** Words right after a secret word that make the name a reference to the secret, wherever the name ends. */
 const REFERENCE_NEXT = new Set(['id', 'ids', 'arn', 'arns', 'alias', 'name', 'names']);
