@@ -27,15 +27,16 @@ export async function kustomizePorts(files: readonly WorkspaceFile[], warn: Warn
   const { patches } = await readKustomizations(files, null, (message) => warn('', undefined, message), []);
   const ports: DeclaredPort[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
-  for (const [file, { target, kustomization }] of patches) {
+  for (const [file, uses] of patches) {
     const patch = byPath.get(file);
     if (!patch) {
-      warn(kustomization, undefined, `the patch ${file} is not in the project (or is ignored): the ports it adds are not declared`);
+      for (const kustomization of new Set(uses.map((u) => u.kustomization))) warn(kustomization, undefined, `the patch ${file} is not in the project (or is ignored): the ports it adds are not declared`);
       continue;
     }
     const source = await patch.text();
     if (source === null) continue;
-    ports.push(...patchPorts(file, source, target, `kustomize patch of ${kustomization}`, (line, message) => warn(file, line, message)));
+    // Each entry applies the patch to its own target: a Service patch for two targets opens its port on both.
+    for (const { target, kustomization } of uses) ports.push(...patchPorts(file, source, target, `kustomize patch of ${kustomization}`, (line, message) => warn(file, line, message)));
   }
   for (const file of files) {
     if (!isKustomization(file.path)) continue;

@@ -13,7 +13,7 @@ import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
 import { placeOverrideFindings } from './terraform/overrides.js';
-import { inlinePatchFindings, isKustomization, patchFindings, readKustomizations } from './kubernetes/kustomize.js';
+import { inlinePatchFindings, isKustomization, patchFileFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { isTiltfile, readDevDeployments } from './kubernetes/built-images.js';
 import { RbacBindings } from './kubernetes/rbac-bindings.js';
 import { isTestAssertionFile, objectLabel, partialObjects, readKubernetes } from './kubernetes/model.js';
@@ -183,8 +183,7 @@ export const iacScanner: Scanner = {
       if (text === null) continue; // binary: the workspace records the skip
       if (patches.has(file.path)) {
         // A kustomize patch holds only what it changes: only the values it writes are checked.
-        const patch = patches.get(file.path)!;
-        const analysis = patchFindings(file.path, text, patch.target, (warning) => ctx.warn(warning), baseContainers.get(patch.kustomization), imagesOf(patch.kustomization));
+        const analysis = patchFileFindings(file.path, text, patches.get(file.path)!, (warning) => ctx.warn(warning), (kustomization) => baseContainers.get(kustomization), imagesOf);
         for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
         yield* analysis.findings;
         continue;

@@ -321,6 +321,50 @@ describe('kustomize patches', () => {
       t.cleanup();
     }
   });
+  it('applies a patch file named by several entries to the target of each, and reports a line once for all of them', async () => {
+    const t = tempTree({
+      'base/deploy.yaml': BASE,
+      // Deployment/api runs a container named app, not web: the patch adds web to it.
+      'base/api.yaml': BASE.replace('  name: web\n', '  name: api\n').replace('      - name: web\n', '      - name: app\n'),
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n- api.yaml\n',
+      'overlays/prod/kustomization.yaml': [
+        'resources:',
+        '- ../../base',
+        'patches:',
+        '- path: debug.yaml',
+        '  target: {kind: Deployment, name: api}',
+        '- path: debug.yaml',
+        '  target: {kind: Deployment, name: web}',
+        '',
+      ].join('\n'),
+      'overlays/prod/debug.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: any',
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '      - name: web',
+        '        securityContext:',
+        '          privileged: true',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const debug = result.findings.filter((f) => f.location.path === 'overlays/prod/debug.yaml');
+      // In Deployment/api the container web is new: everything about it is the patch's own (no limits, no image).
+      const api = debug.filter((f) => String(f.properties.resource).startsWith('Deployment/api')).map((f) => f.ruleId);
+      assert.ok(api.includes('iac/k8s-no-memory-limit'), api.join('\n'));
+      const privileged = debug.filter((f) => f.ruleId === 'iac/k8s-privileged-container');
+      assert.deepEqual(privileged.map((f) => `${f.location.startLine} ${f.properties.resource} ${JSON.stringify(f.properties.also)}`), ['11 Deployment/api container web ["Deployment/web container web"]']);
+      assert.match(privileged[0]!.message, /\(also: Deployment\/web container web\)\.$/);
+    } finally {
+      t.cleanup();
+    }
+  });
   it('names the base container a JSON 6902 patch writes into by index', async () => {
     const t = tempTree({
       'base/deploy.yaml': BASE,

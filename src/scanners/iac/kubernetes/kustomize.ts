@@ -32,8 +32,12 @@ export function isKustomization(filePath: string): boolean {
 
 /** What the kustomizations of a scan say about its other files. */
 export interface Kustomizations {
-  /** Files named as patches (scan-relative paths), with the target each patch entry gives and the kustomization that names it. */
-  patches: Map<string, { target?: PatchTarget; kustomization: string }>;
+  /**
+   * Files named as patches (scan-relative paths), with each entry that names them: the target
+   * it gives and the kustomization it is in. A file named by several entries (one patch for
+   * several targets, or several overlays) is applied by each of them.
+   */
+  patches: Map<string, PatchUse[]>;
   /**
    * Files listed as resources, directly or through bases, by a kustomization that sets
    * `namespace:`, and files a Flux Kustomization or Argo CD Application of the scan deploys
@@ -48,6 +52,12 @@ export interface Kustomizations {
   builtAt(dir: string): readonly string[] | undefined;
   /** The `images:` overrides a kustomization (by path) applies to what it builds, its patches' containers included; undefined without any. */
   imagesOf(kustomization: string): KustomizeImages | undefined;
+}
+
+/** One entry of a kustomization that applies a patch file. */
+export interface PatchUse {
+  target?: PatchTarget;
+  kustomization: string;
 }
 
 /**
@@ -97,14 +107,17 @@ export async function readKustomizations(
       sources.push(other);
     }
   }
-  const patches = new Map<string, { target?: PatchTarget; kustomization: string }>();
+  const patches = new Map<string, PatchUse[]>();
   const withPatches: Array<{ path: string }> = [];
   for (const { path: at, text: source } of sources) {
     const entries = patchEntries(source);
     if (entries.length > 0 || inlinePatches(source).length > 0) withPatches.push({ path: at });
     for (const patch of entries) {
       const resolved = inScan(at, patch.path);
-      if (resolved !== undefined) patches.set(resolved, { ...(patch.target ? { target: patch.target } : {}), kustomization: at });
+      if (resolved === undefined) continue;
+      const uses = patches.get(resolved) ?? patches.set(resolved, []).get(resolved)!;
+      const use: PatchUse = { ...(patch.target ? { target: patch.target } : {}), kustomization: at };
+      if (!uses.some((u) => u.kustomization === at && JSON.stringify(u.target) === JSON.stringify(use.target))) uses.push(use);
     }
   }
   const built = buildsOf(sources);
@@ -384,10 +397,25 @@ export function patchFindings(
   const analysis = analyseFile(filePath, completed, warn, 'kubernetes', images ? { kubernetes: { kustomizeImages: images } } : undefined);
   const added = base ? newContainers(completed, base, target) : new Set<string>();
   // A container the base does not have is the patch's own: every finding about it stays.
-  return {
-    findings: findingsOnWrittenValues(analysis.findings, completed, (f) => !added.has(String(f.properties.resource)) && !WRITTEN_ONLY.has(f.ruleId)),
-    secrets: analysis.secrets,
-  };
+  const findings = findingsOnWrittenValues(analysis.findings, completed, (f) => !added.has(String(f.properties.resource)) && !WRITTEN_ONLY.has(f.ruleId));
+  return { findings: renamedToTarget(findings, root, kind, target), secrets: analysis.secrets };
+}
+
+/**
+ * A patch entry's target names the object the patch changes, whatever name the patch itself
+ * gives (often a placeholder when one patch serves several targets): findings name the target.
+ */
+function renamedToTarget(findings: ScannerFinding[], root: YNode | null | undefined, kind: string | undefined, target: PatchTarget | undefined): ScannerFinding[] {
+  const own = text(get(get(root ?? null, 'metadata'), 'name'));
+  if (!target?.name || !kind || !own || own === target.name || /[\^$*+?()[\]{}|\\]/.test(target.name)) return findings;
+  const from = `${kind}/${own}`;
+  const to = `${kind}/${target.name}`;
+  const rename = (value: string) => (value === from || value.startsWith(`${from} `) ? to + value.slice(from.length) : value);
+  return findings.map((f) => {
+    const resource = f.properties.resource;
+    if (typeof resource !== 'string' || rename(resource) === resource) return f;
+    return { ...f, message: f.message.split(from).join(to), properties: { ...f.properties, resource: rename(resource) } };
+  });
 }
 
 /**
@@ -408,6 +436,61 @@ function newContainers(source: string, base: BaseContainers, target: PatchTarget
     if (known && !known.some((k) => k.list === c.list && k.name === c.name)) out.add(containerLabel(c));
   }
   return out;
+}
+
+/**
+ * The findings of a patch file, applied by each entry that names it (its own target, its
+ * kustomization's base and images). One line that one entry's target and another's both
+ * get wrong is one finding, which names the other objects (`also`); warnings are said once.
+ */
+export function patchFileFindings(
+  filePath: string,
+  source: string,
+  uses: readonly PatchUse[],
+  warn: (warning: Omit<ScanWarning, 'scanner'>) => void,
+  baseOf: (kustomization: string) => BaseContainers | undefined,
+  imagesOf: (kustomization: string) => KustomizeImages | undefined,
+): PatchAnalysis {
+  const warned = new Set<string>();
+  const once = (warning: Omit<ScanWarning, 'scanner'>) => {
+    const key = `${warning.line ?? ''}\n${warning.message}`;
+    if (warned.has(key)) return;
+    warned.add(key);
+    warn(warning);
+  };
+  const merged = new Map<string, { finding: ScannerFinding; resources: Set<string>; also: string[] }>();
+  const secrets = new Set<string>();
+  for (const use of uses) {
+    const analysis = patchFindings(filePath, source, use.target, once, baseOf(use.kustomization), imagesOf(use.kustomization));
+    for (const secret of analysis.secrets) secrets.add(secret);
+    const own = new Set<string>();
+    for (const finding of analysis.findings) {
+      const key = `${finding.ruleId}\n${finding.location.startLine}`;
+      const resource = String(finding.properties.resource ?? '');
+      const seen = merged.get(key);
+      // Two findings of one rule on one line for one target are both kept (two containers of a flow list).
+      if (!seen || own.has(key)) {
+        if (seen) {
+          merged.set(`${key}\n${merged.size}`, { finding, resources: new Set([resource]), also: [] });
+        } else merged.set(key, { finding, resources: new Set([resource]), also: [] });
+        own.add(key);
+        continue;
+      }
+      if (seen.resources.has(resource)) continue;
+      seen.resources.add(resource);
+      seen.also.push(resource);
+    }
+  }
+  const findings = [...merged.values()].map(({ finding, also }) =>
+    also.length === 0
+      ? finding
+      : {
+          ...finding,
+          message: `${finding.message.replace(/\.$/, '')} (also: ${also.slice(0, 3).join(', ')}${also.length > 3 ? ` and ${also.length - 3} more` : ''}).`,
+          properties: { ...finding.properties, also },
+        },
+  );
+  return { findings, secrets: [...secrets] };
 }
 
 /** The findings of the patches written inside a kustomization, on the kustomization's lines. */
