@@ -148,7 +148,8 @@ export const iacScanner: Scanner = {
       },
       warn: (warning) => ctx.warn(warning),
     });
-    const { patches, namespaces, images, baseContainers, builtAt, imagesOf } = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
+    const kustomizations = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
+    const { patches, namespaces, images, baseContainers, baseObjects, builtAt, imagesOf } = kustomizations;
     // The manifests skaffold and Tilt deploy, with the images they build and put in place of the written ones.
     const devDeployments = await readDevDeployments(ctx.files, read, builtAt, { ...(stagedScan ? { staged: stagedScan } : {}), warn: (message, path) => ctx.warn({ message, ...(path !== undefined ? { path } : {}) }) });
     charts.useBuiltImages(devDeployments.charts);
@@ -183,7 +184,7 @@ export const iacScanner: Scanner = {
       if (text === null) continue; // binary: the workspace records the skip
       if (patches.has(file.path)) {
         // A kustomize patch holds only what it changes: only the values it writes are checked.
-        const analysis = patchFileFindings(file.path, text, patches.get(file.path)!, (warning) => ctx.warn(warning), (kustomization) => baseContainers.get(kustomization), imagesOf);
+        const analysis = patchFileFindings(file.path, text, patches.get(file.path)!, (warning) => ctx.warn(warning), kustomizations);
         for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
         yield* analysis.findings;
         continue;
@@ -212,7 +213,7 @@ export const iacScanner: Scanner = {
       const findings = overrides?.length ? placeOverrideFindings(analysis.findings, overrides) : partialFileFindings(file.path, text, analysis);
       yield* composeHealthchecked.has(file.path) ? findings.filter((f) => f.ruleId !== MISSING_HEALTHCHECK) : findings;
       if (isKustomization(file.path)) {
-        const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path), imagesOf(file.path));
+        const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path), imagesOf(file.path), baseObjects.get(file.path));
         for (const secret of inline.secrets) ctx.registerSecret(secret, file.path);
         yield* inline.findings;
       }

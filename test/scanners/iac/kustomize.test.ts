@@ -193,7 +193,9 @@ describe('kustomize patches', () => {
       const kustomization = at('overlays/debug/kustomization.yaml');
       assert.ok(kustomization.includes('15 iac/k8s-host-pid'), kustomization.join('\n'));
       assert.ok(kustomization.includes('28 iac/k8s-image-latest'), kustomization.join('\n'));
-      assert.ok(kustomization.every((f) => /^(15|28) /.test(f)), kustomization.join('\n'));
+      // The remove of the container's securityContext (line 17) takes away what the base set there.
+      assert.deepEqual(kustomization.filter((f) => f.startsWith('17 ')), ['17 iac/k8s-capabilities-not-dropped', '17 iac/k8s-no-security-context', '17 iac/k8s-privilege-escalation', '17 iac/k8s-writable-root-filesystem']);
+      assert.ok(kustomization.every((f) => /^(15|17|28) /.test(f)), kustomization.join('\n'));
     } finally {
       t.cleanup();
     }
@@ -361,6 +363,73 @@ describe('kustomize patches', () => {
       const privileged = debug.filter((f) => f.ruleId === 'iac/k8s-privileged-container');
       assert.deepEqual(privileged.map((f) => `${f.location.startLine} ${f.properties.resource} ${JSON.stringify(f.properties.also)}`), ['11 Deployment/api container web ["Deployment/web container web"]']);
       assert.match(privileged[0]!.message, /\(also: Deployment\/web container web\)\.$/);
+    } finally {
+      t.cleanup();
+    }
+  });
+  it('judges the object a JSON 6902 remove leaves: the base less what it takes away, on the operation\'s path line', async () => {
+    const t = tempTree({
+      'base/deploy.yaml': BASE,
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+      'overlays/dev/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- target: {kind: Deployment, name: web}\n  path: ops.yaml\n',
+      'overlays/dev/ops.yaml': [
+        '- op: remove',
+        '  path: /spec/template/spec/securityContext/runAsNonRoot',
+        '- op: remove',
+        '  path: /spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem',
+        '- op: remove',
+        '  path: /spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation',
+        '- op: remove',
+        '  path: /spec/template/spec/containers/0/resources/limits',
+        // Removed, then written again as it was: the object keeps it.
+        '- op: remove',
+        '  path: /spec/template/spec/containers/0/securityContext/capabilities',
+        '- op: add',
+        '  path: /spec/template/spec/containers/0/securityContext/capabilities',
+        '  value: {drop: [ALL]}',
+        // Nothing to judge: the replicas, and a key the object lacks (kustomize build fails on it).
+        '- op: remove',
+        '  path: /spec/replicas',
+        '- op: remove',
+        '  path: /spec/template/spec/containers/-',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const ops = result.findings.filter((f) => f.location.path === 'overlays/dev/ops.yaml');
+      assert.deepEqual(ops.map((f) => `${f.location.startLine} ${f.ruleId}`).sort(), [
+        '2 iac/k8s-run-as-root',
+        '4 iac/k8s-writable-root-filesystem',
+        '6 iac/k8s-privilege-escalation',
+        '8 iac/k8s-no-cpu-limit',
+        '8 iac/k8s-no-memory-limit',
+      ]);
+      assert.match(ops.find((f) => f.ruleId === 'iac/k8s-writable-root-filesystem')!.message, /Deployment\/web container web .*\(the patch removes \/spec\/template\/spec\/containers\/0\/securityContext\/readOnlyRootFilesystem\)\.$/);
+      assert.deepEqual(result.findings.filter((f) => f.location.path === 'base/deploy.yaml').map((f) => f.ruleId), []);
+      assert.deepEqual(result.warnings.map((w) => `${w.path}:${w.line} ${w.message}`), [
+        'overlays/dev/ops.yaml:15 kustomize build fails here: Deployment/web has no /spec/replicas to remove',
+        'overlays/dev/ops.yaml:17 kustomize build fails here: Deployment/web has no /spec/template/spec/containers/- to remove (- names the end of a list, no entry of it)',
+      ]);
+    } finally {
+      t.cleanup();
+    }
+  });
+  it('says nothing of a JSON 6902 remove whose object is unknown, or which hardens nothing away', async () => {
+    const sidecar = BASE.replace('      containers:\n', '      containers:\n      - name: proxy\n        image: registry.example.org/proxy:1.0\n');
+    const t = tempTree({
+      'base/deploy.yaml': sidecar,
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+      // Removing a container (here one that has no limits) takes its findings away, adds none.
+      'overlays/slim/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- target: {kind: Deployment, name: web}\n  patch: |-\n    - op: remove\n      path: /spec/template/spec/containers/0\n',
+      // A target by a name pattern, and a patch whose base is not in the scan: what they remove is unknown.
+      'overlays/regex/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- target: {kind: Deployment, name: "web-.*"}\n  patch: |-\n    - op: remove\n      path: /spec/template/spec/securityContext\n',
+      'overlays/remote/kustomization.yaml': 'resources:\n- https://example.org/base\npatches:\n- target: {kind: Deployment, name: web}\n  patch: |-\n    - op: remove\n      path: /spec/template/spec/securityContext\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.findings.filter((f) => f.location.path.startsWith('overlays/')).map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`), []);
+      assert.deepEqual(result.warnings, []);
     } finally {
       t.cleanup();
     }

@@ -3,7 +3,7 @@ import { normaliseLine } from '../../../core/fingerprint.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
 import { findingsOnWrittenValues } from '../written-values.js';
-import type { BaseContainers } from './kustomize.js';
+import type { BaseContainers, BaseObjects } from './kustomize.js';
 import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YNode, type YSeq } from '../yaml/tree.js';
 
 /**
@@ -187,10 +187,24 @@ function emit(doc: Json, written: Json): Emitted {
 }
 
 /**
- * The findings of the `add` and `replace` operations of a JSON 6902 patch, on the lines of
- * the text the operations were read from.
+ * The findings of a JSON 6902 patch, on the lines of the text the operations were read from:
+ * what its `add` and `replace` operations write, and what its `remove` operations take away
+ * from the base.
  */
-export function jsonPatchFindings(path: string, ops: YSeq, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers): PatchAnalysis {
+export function jsonPatchFindings(
+  path: string,
+  ops: YSeq,
+  target: PatchTarget | undefined,
+  warn: (warning: Omit<ScanWarning, 'scanner'>) => void,
+  base?: BaseContainers,
+  objects?: BaseObjects,
+): PatchAnalysis {
+  const removed = removeFindings(path, ops, target, warn, objects);
+  const written = writeFindings(path, ops, target, warn, base);
+  return { findings: [...written.findings, ...removed.findings], secrets: [...written.secrets, ...removed.secrets] };
+}
+
+function writeFindings(path: string, ops: YSeq, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers): PatchAnalysis {
   const writes = ops.items.flatMap((op) => {
     const kind = text(get(op, 'op'));
     const where = text(get(op, 'path'));
@@ -273,4 +287,153 @@ function isEmptyCollection(value: Json): boolean {
 export function asJsonPatch(root: YNode | null | undefined): YSeq | undefined {
   if (!isYSeq(root) || root.items.length === 0) return undefined;
   return root.items.every((item) => isYMap(item) && isYScalar(get(item, 'op')) && isYScalar(get(item, 'path'))) ? root : undefined;
+}
+
+/**
+ * `remove` operations: the value they take away is the base's, which the skeleton lacks. The
+ * patch is applied, as kustomize does, to the target object as the base declares it; what the
+ * rules find in the patched object and not in it without the remove (a securityContext's
+ * `runAsNonRoot: true`, a container's memory limit) is reported on the operation's `path:`
+ * line. Without the base, or when the target is not one object of it (no name and several of
+ * its kind, a regex name), what is removed is unknown and nothing is said. A remove of a path
+ * the object does not have (`/-` included) makes `kustomize build` fail: a warning.
+ */
+function removeFindings(path: string, ops: YSeq, target: PatchTarget | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, objects: BaseObjects | undefined): PatchAnalysis {
+  const all = ops.items.flatMap((op): Op[] => {
+    const name = text(get(op, 'op'));
+    const where = pair(op, 'path');
+    const segments = where && isYScalar(where.value) ? pointer(String(where.value.value)) : undefined;
+    if (!name || !where || !segments || segments.length > MAX_DEPTH) return [];
+    const from = text(get(op, 'from'));
+    const value = pair(op, 'value');
+    return [{ op: name, where: String((where.value as { value: unknown }).value), segments, line: where.keyLine, ...(from !== undefined ? { from: pointer(from) } : {}), ...(value ? { value: plain(value.value) as Json } : {}) }];
+  });
+  const removes = all.filter((op) => op.op === 'remove');
+  if (removes.length === 0 || !objects) return { findings: [], secrets: [] };
+  const kind = target?.kind ?? kindFromPaths(all.map((op) => op.where));
+  const candidates = target?.name !== undefined ? [...objects].filter(([object]) => object === `${kind}/${target.name}`) : [...objects].filter(([object]) => object.startsWith(`${kind}/`));
+  if (candidates.length !== 1) return { findings: [], secrets: [] };
+  const [object, root] = candidates[0]!;
+  const original = plain(root) as Json;
+  /** The object with the operations applied, each but `skip`; the outcome of each remove. */
+  const patched = (skip?: Op) => {
+    const doc = structuredClone(original);
+    const outcomes = new Map<Op, Outcome>();
+    for (const op of all) if (op !== skip) outcomes.set(op, applyOp(doc, op));
+    return { doc, outcomes };
+  };
+  const full = patched();
+  const out: ScannerFinding[] = [];
+  const secrets: string[] = [];
+  const judged = (doc: Json) => {
+    const analysis = analyseFile(path, emit(doc, NOTHING).lines.join('\n') + '\n', () => {}, 'kubernetes');
+    secrets.push(...analysis.secrets);
+    return analysis.findings;
+  };
+  let after: ScannerFinding[] | undefined;
+  for (const remove of removes.slice(0, MAX_WRITES)) {
+    const outcome = full.outcomes.get(remove);
+    if (outcome === 'missing') {
+      const shown = remove.where.length > 120 ? `${remove.where.slice(0, 120)}...` : remove.where;
+      warn({ path, line: remove.line, message: `kustomize build fails here: ${object} has no ${shown} to remove${remove.segments.at(-1) === '-' ? ' (- names the end of a list, no entry of it)' : ''}` });
+      continue;
+    }
+    if (outcome !== 'done') continue;
+    after ??= judged(full.doc);
+    const before = new Set(judged(patched(remove).doc).map(findingKey));
+    for (const finding of after) {
+      if (before.has(findingKey(finding))) continue;
+      const { fingerprintKey: _key, ...rest } = finding;
+      const { detailLine: _detail, ...properties } = finding.properties;
+      out.push({
+        ...rest,
+        message: `${finding.message.replace(/\.$/, '')} (the patch removes ${remove.where}).`,
+        location: { path, startLine: remove.line },
+        properties,
+        fingerprintKey: `json-patch remove ${remove.where}\n${findingKey(finding)}`,
+      });
+    }
+  }
+  return { findings: out, secrets };
+}
+
+/** A value the emitter never meets: no node of the text is marked. */
+const NOTHING = new Written(null);
+
+/** One finding's identity across two analyses of one object: its lines move, not its rule, resource and message. */
+function findingKey(finding: ScannerFinding): string {
+  return `${finding.ruleId}\n${String(finding.properties.resource ?? '')}\n${finding.message.replace(/\blines? \d+(?:[-,] ?\d+)*/g, 'line')}`;
+}
+
+interface Op {
+  op: string;
+  where: string;
+  segments: string[];
+  line: number;
+  from?: string[] | undefined;
+  value?: Json;
+}
+
+/** What applying an operation did: `missing` when its path is not in the object (kustomize fails), `unknown` for what is not modelled. */
+type Outcome = 'done' | 'missing' | 'unknown';
+
+function isMap(value: Json | undefined): value is { [key: string]: Json } {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Written);
+}
+
+/** The value at `segments`, undefined when the path is not in `root`. */
+function valueAt(root: Json, segments: readonly string[]): Json | undefined {
+  let current: Json | undefined = root;
+  for (const segment of segments) {
+    if (Array.isArray(current)) current = /^\d+$/.test(segment) ? current[Number(segment)] : undefined;
+    else if (isMap(current)) current = Object.prototype.hasOwnProperty.call(current, segment) ? current[segment] : undefined;
+    else return undefined;
+  }
+  return current;
+}
+
+/** Applies one RFC 6902 operation in place. `test` checks nothing here; negative indexes are not modelled. */
+function applyOp(root: Json, op: { op: string; segments: readonly string[]; from?: readonly string[] | undefined; value?: Json }): Outcome {
+  if (op.segments.length === 0) return 'unknown';
+  const parent = valueAt(root, op.segments.slice(0, -1));
+  const key = op.segments.at(-1)!;
+  if (parent === undefined) return 'missing';
+  if (Array.isArray(parent) && /^-\d+$/.test(key)) return 'unknown';
+  switch (op.op) {
+    case 'remove':
+      if (Array.isArray(parent)) {
+        if (!/^\d+$/.test(key) || Number(key) >= parent.length) return 'missing';
+        parent.splice(Number(key), 1);
+        return 'done';
+      }
+      if (!isMap(parent) || !Object.prototype.hasOwnProperty.call(parent, key)) return 'missing';
+      delete parent[key];
+      return 'done';
+    case 'add':
+    case 'replace': {
+      if (op.value === undefined) return 'unknown';
+      const value = structuredClone(op.value);
+      if (Array.isArray(parent)) {
+        const index = key === '-' && op.op === 'add' ? parent.length : /^\d+$/.test(key) ? Number(key) : -1;
+        if (index < 0 || index > parent.length || (op.op === 'replace' && index === parent.length)) return 'missing';
+        parent.splice(index, op.op === 'add' ? 0 : 1, value);
+        return 'done';
+      }
+      if (!isMap(parent) || (op.op === 'replace' && !Object.prototype.hasOwnProperty.call(parent, key))) return 'missing';
+      parent[key] = value;
+      return 'done';
+    }
+    case 'move':
+    case 'copy': {
+      if (!op.from) return 'unknown';
+      const value = valueAt(root, op.from);
+      if (value === undefined) return 'missing';
+      if (op.op === 'move' && applyOp(root, { op: 'remove', segments: op.from }) !== 'done') return 'missing';
+      return applyOp(root, { op: 'add', segments: op.segments, value: structuredClone(value) });
+    }
+    case 'test':
+      return 'done';
+    default:
+      return 'unknown';
+  }
 }

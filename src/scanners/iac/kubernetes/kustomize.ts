@@ -6,7 +6,7 @@ import type { ScannerFinding } from '../../../core/finding.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
 import { findingsOnWrittenValues } from '../written-values.js';
-import { duplicateKeyMessage, get, isYMap, movedDuplicateKeyMessage, isYScalar, items, pair, text, type YNode } from '../yaml/tree.js';
+import { duplicateKeyMessage, get, isYMap, type YMap, movedDuplicateKeyMessage, isYScalar, items, pair, text, type YNode } from '../yaml/tree.js';
 import { containerLabel, readKubernetes, type Container } from './model.js';
 import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
@@ -48,6 +48,8 @@ export interface Kustomizations {
   images: Map<string, KustomizeImages>;
   /** The containers of the objects a kustomization's resources declare, by kustomization path (see BaseContainers). */
   baseContainers: Map<string, BaseContainers>;
+  /** The objects a kustomization's resources declare, by kustomization path (see BaseObjects). */
+  baseObjects: Map<string, BaseObjects>;
   /** The resource files the kustomization in a directory ('' for the root) builds, through its bases; undefined without one. */
   builtAt(dir: string): readonly string[] | undefined;
   /** The `images:` overrides a kustomization (by path) applies to what it builds, its patches' containers included; undefined without any. */
@@ -68,6 +70,13 @@ export interface PatchUse {
  * the names of their environment variables tell what such a path writes.
  */
 export type BaseContainers = ReadonlyMap<string, readonly BaseContainer[]>;
+
+/**
+ * The objects (`Deployment/web`, as written in the base) that a kustomization's patches change:
+ * a JSON 6902 `remove` takes away what the base sets, so the patched object is judged as the
+ * base less what the patch removes (json-patch.ts).
+ */
+export type BaseObjects = ReadonlyMap<string, YMap>;
 
 export interface BaseContainer {
   list: Container['list'];
@@ -122,25 +131,29 @@ export async function readKustomizations(
   }
   const built = buildsOf(sources);
   const baseContainers = new Map<string, BaseContainers>();
+  const baseObjects = new Map<string, BaseObjects>();
   if (withPatches.length > 0) {
-    const read = new Map<string, Map<string, BaseContainer[]>>();
+    const read = new Map<string, { containers: Map<string, BaseContainer[]>; objects: Map<string, YMap> }>();
     let budget = MAX_BASE_CHARS;
     for (const kustomization of withPatches) {
       const containers = new Map<string, BaseContainer[]>();
+      const objects = new Map<string, YMap>();
       for (const file of baseFilesOf(kustomization.path, built)) {
         let own = read.get(file);
         if (!own) {
           const base = budget > 0 ? byPath.get(file) : undefined;
           const text = base ? await readText(base) : undefined;
           budget -= text?.length ?? 0;
-          own = text ? containersOfManifests(text) : new Map();
+          own = text ? containersOfManifests(text) : { containers: new Map(), objects: new Map() };
           read.set(file, own);
         }
         // An object declared twice is an error of kustomize build; the first declaration is kept.
-        for (const [object, list] of own) if (!containers.has(object)) containers.set(object, list);
+        for (const [object, list] of own.containers) if (!containers.has(object)) containers.set(object, list);
+        for (const [object, root] of own.objects) if (!objects.has(object)) objects.set(object, root);
       }
       // Without any base object the merge is unknown: patches are judged on the values they write alone.
       if (containers.size > 0) baseContainers.set(kustomization.path, containers);
+      if (objects.size > 0) baseObjects.set(kustomization.path, objects);
     }
   }
   const namespaces = resourceNamespaces(built);
@@ -154,22 +167,24 @@ export async function readKustomizations(
     const images = built.get(kustomization)?.images ?? [];
     return images.length > 0 ? { images, from: kustomization } : undefined;
   };
-  return { patches, namespaces, images: resourceImages(built), baseContainers, builtAt, imagesOf };
+  return { patches, namespaces, images: resourceImages(built), baseContainers, baseObjects, builtAt, imagesOf };
 }
 
 /** Characters of base manifests read to learn their containers, over the whole scan. */
 const MAX_BASE_CHARS = 8 * 1024 * 1024;
 
-/** `Kind/name` -> the containers of the workloads of a manifest. */
-function containersOfManifests(source: string): Map<string, BaseContainer[]> {
+/** `Kind/name` -> the objects of a manifest, and the containers of its workloads. */
+function containersOfManifests(source: string): { containers: Map<string, BaseContainer[]>; objects: Map<string, YMap> } {
   const out = new Map<string, BaseContainer[]>();
   const input = readKubernetes(source, () => {});
+  const objects = new Map<string, YMap>();
+  for (const object of input?.objects ?? []) if (!objects.has(`${object.kind}/${object.name}`)) objects.set(`${object.kind}/${object.name}`, object.root);
   for (const c of input?.containers ?? []) {
     const object = `${c.pod.object.kind}/${c.pod.object.name}`;
     const env = items(get(c.node, 'env')).map((entry) => text(get(entry, 'name')) ?? '');
     (out.get(object) ?? out.set(object, []).get(object)!).push({ list: c.list, name: c.name, env });
   }
-  return out;
+  return { containers: out, objects };
 }
 
 /** A path a kustomization names, relative to the scan root; undefined when it leaves the scan or is remote. */
@@ -381,6 +396,8 @@ export function patchFindings(
   base?: BaseContainers,
   /** The `images:` overrides of the kustomization that applies the patch: they retag a container the patch adds too. */
   images?: KustomizeImages,
+  /** The objects of the base, which a JSON 6902 `remove` takes settings from. */
+  objects?: BaseObjects,
 ): PatchAnalysis {
   const loaded = loadYamlCached(source);
   const root = loaded.documents[0]?.root;
@@ -388,7 +405,7 @@ export function patchFindings(
   if (ops) {
     for (const problem of loaded.problems) warn({ path: filePath, line: problem.line, message: problem.message });
     for (const duplicate of loaded.duplicates) warn({ path: filePath, line: duplicate.line, message: duplicateKeyMessage(duplicate) });
-    return jsonPatchFindings(filePath, ops, target, warn, base);
+    return jsonPatchFindings(filePath, ops, target, warn, base, objects);
   }
   // A strategic-merge patch may leave its kind and apiVersion to the target; added at the end, they move no line.
   const kind = text(get(root, 'kind')) ?? target?.kind;
@@ -448,8 +465,7 @@ export function patchFileFindings(
   source: string,
   uses: readonly PatchUse[],
   warn: (warning: Omit<ScanWarning, 'scanner'>) => void,
-  baseOf: (kustomization: string) => BaseContainers | undefined,
-  imagesOf: (kustomization: string) => KustomizeImages | undefined,
+  kustomizations: Pick<Kustomizations, 'baseContainers' | 'baseObjects' | 'imagesOf'>,
 ): PatchAnalysis {
   const warned = new Set<string>();
   const once = (warning: Omit<ScanWarning, 'scanner'>) => {
@@ -461,7 +477,8 @@ export function patchFileFindings(
   const merged = new Map<string, { finding: ScannerFinding; resources: Set<string>; also: string[] }>();
   const secrets = new Set<string>();
   for (const use of uses) {
-    const analysis = patchFindings(filePath, source, use.target, once, baseOf(use.kustomization), imagesOf(use.kustomization));
+    const { kustomization } = use;
+    const analysis = patchFindings(filePath, source, use.target, once, kustomizations.baseContainers.get(kustomization), kustomizations.imagesOf(kustomization), kustomizations.baseObjects.get(kustomization));
     for (const secret of analysis.secrets) secrets.add(secret);
     const own = new Set<string>();
     for (const finding of analysis.findings) {
@@ -494,12 +511,12 @@ export function patchFileFindings(
 }
 
 /** The findings of the patches written inside a kustomization, on the kustomization's lines. */
-export function inlinePatchFindings(filePath: string, source: string, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers, images?: KustomizeImages): PatchAnalysis {
+export function inlinePatchFindings(filePath: string, source: string, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers, images?: KustomizeImages, objects?: BaseObjects): PatchAnalysis {
   const out: ScannerFinding[] = [];
   const secrets: string[] = [];
   for (const patch of inlinePatches(source)) {
     const move = (line: number | undefined) => (line === undefined ? undefined : patch.firstLine === undefined ? patch.keyLine : patch.firstLine + line - 1);
-    const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine, message: movedDuplicateKeyMessage(warning.message, move) }), base, images);
+    const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine, message: movedDuplicateKeyMessage(warning.message, move) }), base, images, objects);
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
       const startLine = move(finding.location.startLine)!;
