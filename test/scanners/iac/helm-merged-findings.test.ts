@@ -56,4 +56,27 @@ describe('Helm findings merged on one line', () => {
       t.cleanup();
     }
   });
+
+  it('says once, on the line of the define, a key its text writes twice, naming every template that includes it', () => {
+    const helpers = '{{- define "c.labels" -}}\napp: web\ntier: front\napp: web\n{{- end }}\n';
+    const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels:\n    {{- include "c.labels" . | nindent 4 }}\n    app: ${name}\ndata:\n  a: b\n`;
+    const files = new Map([
+      ['c/Chart.yaml', CHART],
+      ['c/values.yaml', VALUES],
+      ['c/templates/_helpers.tpl', helpers],
+      ['c/templates/a.yaml', configMap('a')],
+      ['c/templates/b.yaml', configMap('b')],
+    ]);
+    const warnings: Array<{ path?: string; line?: number; message: string }> = [];
+    analyseChart({ dir: 'c', files, render: ['c/templates/a.yaml', 'c/templates/b.yaml'] }, (w) => warnings.push(w));
+    assert.deepEqual(
+      warnings.map((w) => `${w.path}:${w.line} ${w.message.replace(/: Kubernetes reads.*?\(in/, ' (in')}`).sort(),
+      [
+        // Each template's own line that writes the key again is its own mistake.
+        "c/templates/_helpers.tpl:4 duplicate key 'app' (also on line 2) (in the output of templates/a.yaml, templates/b.yaml, rendered by secloop with the chart's default values)",
+        "c/templates/a.yaml:7 duplicate key 'app' (also at c/templates/_helpers.tpl:4) (in the output of templates/a.yaml, rendered by secloop with the chart's default values)",
+        "c/templates/b.yaml:7 duplicate key 'app' (also at c/templates/_helpers.tpl:4) (in the output of templates/b.yaml, rendered by secloop with the chart's default values)",
+      ],
+    );
+  });
 });

@@ -101,6 +101,7 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
   const rendered = renderChart(input, limits);
   for (const warning of rendered.warnings) warn(warning);
   const incomplete = rendered.warnings.some((w) => /^Helm templates? not (?:rendered|parsed)/.test(w.message));
+  const renderedWith = `rendered by secloop with ${input.valuesOf ?? "the chart's default values"}`;
   const split = new Map<string, string[]>();
   const lineText = (path: string, line: number) => {
     let lines = split.get(path);
@@ -108,6 +109,8 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
     return lines[line - 1] ?? '';
   };
   const merged = new Map<string, { finding: ScannerFinding; templates: string[]; writers: Location[]; also: string[]; define: boolean }>();
+  // A key written twice by a define's text (or a values line) is one mistake, however many templates include it: said once, naming them.
+  const duplicates = new Map<string, { path: string; line: number; message: string; templates: string[] }>();
   const secrets: string[] = [];
   for (const all of streams(rendered.templates)) {
     const at = (line: number) => all.origins[line - 1] ?? all.origins.at(-1)!;
@@ -122,7 +125,15 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
             return from.path === origin.path ? `(also on line ${from.line})` : `(also at ${from.path}:${from.line})`;
           })
         : warning.message;
-      warn({ path: origin.path, line: origin.line, message: `${message} (in the output of ${inChart(input.dir, templateAt(line))}, rendered by secloop with ${input.valuesOf ?? "the chart's default values"})` });
+      const template = inChart(input.dir, templateAt(line));
+      if (isDuplicateKeyWarning(warning.message)) {
+        const key = `${origin.path}\0${origin.line}\0${message}`;
+        const seen = duplicates.get(key);
+        if (!seen) duplicates.set(key, { path: origin.path, line: origin.line, message, templates: [template] });
+        else if (!seen.templates.includes(template)) seen.templates.push(template);
+        return;
+      }
+      warn({ path: origin.path, line: origin.line, message: `${message} (in the output of ${template}, ${renderedWith})` });
     }, 'kubernetes', input.builtImages ? { kubernetes: { builtImages: input.builtImages } } : undefined);
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
@@ -143,6 +154,10 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
       }
       merged.set(key, { finding: relocate(finding, origin, all, lineText), templates: [template], writers: written, also: [], define: origin.define === true });
     }
+  }
+  for (const { path, line, message, templates } of duplicates.values()) {
+    const named = templates.slice(0, MAX_ALSO).join(', ');
+    warn({ path, line, message: `${message} (in the output of ${templates.length > MAX_ALSO ? `${named} and ${templates.length - MAX_ALSO} more templates` : named}, ${renderedWith})` });
   }
   const onDisk = (at: Location) => !packed?.has(at.path);
   const findings = [...merged.values()].map(({ finding, templates, writers: allWriters, also, define }) => {
