@@ -92,6 +92,37 @@ describe('RBAC escalation paths weighed by where the role applies', () => {
     assert.equal(hits('iac/k8s-rbac-namespace-modify', roleOf('ClusterRole', NAMESPACES, toEdit)).length, 1);
   });
 
+  it('says that a ClusterRole aggregated into view, edit or admin widens the subjects of those roles, and reports writes aggregated into view', () => {
+    const toView = '  labels:\n    rbac.authorization.k8s.io/aggregate-to-view: "true"\n';
+    const secrets = '- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get", "list"]\n';
+    const [read] = hits('iac/k8s-rbac-secrets-access', roleOf('ClusterRole', secrets, toView));
+    assert.equal(read!.message, 'ClusterRole/runner can read Secrets (get, list) (aggregated into the built-in view role, which excludes Secrets by design: every subject bound to view, edit or admin gets this, in each namespace it is bound in).');
+    const toAdmin = '  labels:\n    rbac.authorization.k8s.io/aggregate-to-admin: "true"\n';
+    assert.deepEqual(hits('iac/k8s-rbac-namespace-modify', roleOf('ClusterRole', NAMESPACES, toAdmin)).map((h) => h.message.replace(/^.*?\(aggregated/, '(aggregated')), ['(aggregated into the built-in admin role: every subject bound to admin gets this, in each namespace it is bound in).']);
+    // Writes on an add-on's objects through view: every viewer changes them. Reads, and writes aggregated into edit, are what those roles are for.
+    const widgets = (verbs: string) => `- apiGroups: ["widgets.example.org"]\n  resources: ["widgets", "widgets/status"]\n  verbs: [${verbs}]\n`;
+    assert.deepEqual(hits('iac/k8s-rbac-view-aggregated-write', roleOf('ClusterRole', widgets('"get", "create", "patch"'), toView)).map((h) => `${h.line} ${h.message}`), [
+      '10 ClusterRole/runner is aggregated into the built-in view role and grants create, patch on widgets, widgets/status: every subject bound to view, edit or admin can change them, in each namespace it is bound in.',
+    ]);
+    assert.deepEqual(hits('iac/k8s-rbac-view-aggregated-write', roleOf('ClusterRole', widgets('"get", "list", "watch"'), toView)), []);
+    assert.deepEqual(hits('iac/k8s-rbac-view-aggregated-write', roleOf('ClusterRole', widgets('"create"'), '  labels:\n    rbac.authorization.k8s.io/aggregate-to-edit: "true"\n')), []);
+    // Wildcard verbs are the wildcard rule's, with the note.
+    assert.deepEqual(hits('iac/k8s-rbac-view-aggregated-write', roleOf('ClusterRole', widgets('"*"'), toView)), []);
+    assert.match(hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', widgets('"*"'), toView))[0]!.message, /grants "\*" in verbs within the API group widgets\.example\.org \(aggregated into the built-in view role/);
+  });
+
+  it('judges an aggregating ClusterRole by none of the rules it writes: the controller replaces them with those of the roles it selects', () => {
+    const aggregating = (rules: string) =>
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: runner\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels:\n      example.org/aggregate-to-runner: "true"\nrules:${rules}`;
+    const everything = '\n- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["*"]\n';
+    for (const rule of kubernetesPlatform.rules.filter((r) => r.id.startsWith('iac/k8s-rbac-'))) {
+      assert.deepEqual(hits(rule.id, aggregating(' []\n')), [], rule.id);
+      assert.deepEqual(hits(rule.id, `${aggregating(everything)}---\n${bindingOf('ClusterRoleBinding', 'ClusterRole')}`), [], rule.id);
+    }
+    // The role it selects is judged as written.
+    assert.equal(hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', everything.slice(1), '  labels:\n    example.org/aggregate-to-runner: "true"\n')).length, 3);
+  });
+
   it('leaves grants through resources: ["*"] to iac/k8s-rbac-wildcard', () => {
     const everything = '- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["get", "patch", "create"]\n';
     for (const rule of ['iac/k8s-rbac-workload-create', 'iac/k8s-rbac-nodes-proxy', 'iac/k8s-rbac-admission-webhooks', 'iac/k8s-rbac-namespace-modify', 'iac/k8s-rbac-persistentvolume-create', 'iac/k8s-rbac-token-request'])

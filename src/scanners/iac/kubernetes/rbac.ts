@@ -58,6 +58,9 @@ function olmRoles(csv: KubeObject): KubeObject[] {
 export function* rbacRules(input: KubeInput): Generator<RbacRule> {
   for (const object of input.objects.flatMap((o) => [o, ...olmRoles(o)])) {
     if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
+    // An aggregating ClusterRole's rules are the union of the ClusterRoles its selectors match, which the
+    // controller writes over whatever the manifest says (`rules: []`): they are judged where those roles are written.
+    if (isAggregating(object)) continue;
     for (const item of items(get(object.root, 'rules'))) {
       if (!isYMap(item)) continue;
       yield {
@@ -142,6 +145,34 @@ export function isBuiltIn(role: KubeObject): boolean {
 export function aggregatedIntoAdminOrEdit(role: KubeObject): boolean {
   const labels = get(role.root, 'metadata', 'labels');
   return ['admin', 'edit'].some((to) => text(get(labels, `rbac.authorization.k8s.io/aggregate-to-${to}`)) === 'true');
+}
+
+/** A ClusterRole with an `aggregationRule`: the clusterrole-aggregation controller sets its rules. */
+export function isAggregating(role: KubeObject): boolean {
+  return role.kind === 'ClusterRole' && isYMap(get(role.root, 'aggregationRule'));
+}
+
+/**
+ * The user-facing built-in roles a ClusterRole's rules are added to by its
+ * `rbac.authorization.k8s.io/aggregate-to-*` labels: view is aggregated into edit, and edit into admin.
+ */
+export function aggregatedInto(role: KubeObject): Array<'view' | 'edit' | 'admin'> {
+  if (role.kind !== 'ClusterRole') return [];
+  const labels = get(role.root, 'metadata', 'labels');
+  const to = (name: string) => text(get(labels, `rbac.authorization.k8s.io/aggregate-to-${name}`)) === 'true';
+  return to('view') ? ['view', 'edit', 'admin'] : to('edit') ? ['edit', 'admin'] : to('admin') ? ['admin'] : [];
+}
+
+/**
+ * What a finding on a ClusterRole aggregated into a built-in role adds: the grant is not the
+ * role's alone but every subject's bound to view, edit or admin, in each namespace they are bound in.
+ */
+export function aggregationNote(role: KubeObject, secrets = false): string {
+  const into = aggregatedInto(role);
+  if (into.length === 0) return '';
+  // view is the role handed to every reader of a namespace, and it keeps Secrets out on purpose.
+  const view = into[0] === 'view' && secrets ? ', which excludes Secrets by design' : '';
+  return ` (aggregated into the built-in ${into[0]} role${view}: every subject bound to ${into.length === 3 ? 'view, edit or admin' : into.join(' or ')} gets this, in each namespace it is bound in)`;
 }
 
 /** The example role under another name and labels (metadata lines indented by 2). */

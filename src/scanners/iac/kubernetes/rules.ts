@@ -25,7 +25,7 @@ import {
 } from './model.js';
 import { networkPolicyRules } from './network-policy-rules.js';
 import { rbacEscalationRules } from './rbac-escalation-rules.js';
-import { aggregatedIntoAdminOrEdit, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings } from './rbac.js';
+import { aggregatedInto, aggregatedIntoAdminOrEdit, aggregationNote, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings } from './rbac.js';
 import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
 import { secretRules } from './secret-rules.js';
 import { workloadRules } from './workload-rules.js';
@@ -1056,7 +1056,7 @@ const rbacWildcard = kubeRule({
   id: 'iac/k8s-rbac-wildcard',
   title: 'RBAC rule with wildcards',
   description:
-    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity, and so are wildcards (verbs, or the API groups) on status, finalizers or scale subresources alone (ingresses/status, and */scale of every group, as an autoscaler needs; not */status, which spans nodes/status), which take only get, update and patch: they neither read nor create the objects themselves. Wildcard verbs on named resources that lead nowhere else (events, leases, poddisruptionbudgets, horizontalpodautoscalers, limitranges, resourcequotas, controllerrevisions: the leader election and event recording every controller does) are medium too: full control of them can stall a controller or hide a record, not reach Secrets, pods or the network.',
+    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity, and so are wildcards (verbs, or the API groups) on status, finalizers or scale subresources alone (ingresses/status, and */scale of every group, as an autoscaler needs; not */status, which spans nodes/status), which take only get, update and patch: they neither read nor create the objects themselves. Wildcard verbs on named resources that lead nowhere else (events, leases, poddisruptionbudgets, horizontalpodautoscalers, limitranges, resourcequotas, controllerrevisions: the leader election and event recording every controller does) are medium too: full control of them can stall a controller or hide a record, not reach Secrets, pods or the network. A ClusterRole with an aggregationRule is not judged by the rules it writes (often `rules: []`): the clusterrole-aggregation controller replaces them with the rules of the ClusterRoles its selectors match, which are judged where they are written. A finding on a ClusterRole aggregated into the built-in view, edit or admin role (rbac.authorization.k8s.io/aggregate-to-*) says so, as every subject bound to those roles gets the grant.',
   remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
   severity: 'high',
   cwe: ['CWE-269'],
@@ -1069,7 +1069,11 @@ const rbacWildcard = kubeRule({
       role('# expect\n- apiGroups: ["*"]\n  resources: ["*/scale"]\n  verbs: ["get", "update", "patch"]\n', 'ClusterRole'),
       role('# expect\n- apiGroups: ["*"]\n  resources: ["*/scale", "secrets"]\n  verbs: ["get"]\n', 'ClusterRole'),
     ],
-    negative: [role('- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["get", "list"]\n')],
+    negative: [
+      role('- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["get", "list"]\n'),
+      // An aggregating ClusterRole: the controller writes its rules from the roles labelled widgets.example.org/aggregate-to-manager.
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: widget-manager\naggregationRule:\n  clusterRoleSelectors:\n  - matchLabels:\n      widgets.example.org/aggregate-to-manager: "true"\nrules:\n- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["*"]\n',
+    ],
   },
   *check(input) {
     for (const r of rbacRules(input)) {
@@ -1099,7 +1103,7 @@ const rbacSecrets = kubeRule({
   id: 'iac/k8s-rbac-secrets-access',
   title: 'RBAC role can read Secrets',
   description:
-    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A ClusterRole bound cluster-wide to a service account, by a binding in the same file or in another manifest of its directory, is high: every pod that runs as that account reads the Secrets of every namespace. A Role, or a ClusterRole bound only by RoleBindings, bound to a service account stays medium, as an unbound role does, and the message says that the access is limited to a namespace (the Secrets of the controller\'s own namespace, such as a webhook\'s certificate or a member list key, are what ingress controllers, load balancers and operators read there).',
+    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A ClusterRole bound cluster-wide to a service account, by a binding in the same file or in another manifest of its directory, is high: every pod that runs as that account reads the Secrets of every namespace. A Role, or a ClusterRole bound only by RoleBindings, bound to a service account stays medium, as an unbound role does, and the message says that the access is limited to a namespace (the Secrets of the controller\'s own namespace, such as a webhook\'s certificate or a member list key, are what ingress controllers, load balancers and operators read there). A ClusterRole aggregated into the built-in view role is reported with a note saying so: view excludes Secrets by design, and every subject bound to view, edit or admin would read them.',
   remediation: 'Remove secrets from the rule, or limit it to the secrets the workload needs with resourceNames.',
   severity: 'medium',
   cwe: ['CWE-269'],
@@ -1233,6 +1237,43 @@ const rbacPortForward = kubeRule({
       if (isBuiltIn(r.object) || aggregatedIntoAdminOrEdit(r.object)) continue;
       if (r.resources.includes('pods/portforward') && r.verbs.some((v) => v === 'create' || v === 'get' || v === '*'))
         yield { line: r.line('resources'), message: `${objectLabel(r.object)} grants pods/portforward.`, resource: objectLabel(r.object) };
+    }
+  },
+});
+
+/** Verbs that only read: what the built-in view role grants. */
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+
+const rbacViewAggregatedWrite = kubeRule({
+  id: 'iac/k8s-rbac-view-aggregated-write',
+  title: 'ClusterRole aggregated into view grants writes',
+  description:
+    'A ClusterRole labelled rbac.authorization.k8s.io/aggregate-to-view: "true" has its rules added by the clusterrole-aggregation controller to the built-in view role, and through it to edit and admin. view is meant to be read-only (get, list and watch, and no Secrets), and it is the role handed out widely: to every developer of a namespace, read-only dashboards, auditors, sometimes cluster-wide. A rule of such a role with any other verb (create, update, patch, delete, deletecollection, ...) lets every subject bound to view change those objects in each namespace it is bound in. Add-ons that aggregate their custom resources into the built-in roles put the write verbs in a ClusterRole aggregated into edit or admin. Wildcard verbs are reported by iac/k8s-rbac-wildcard and reading Secrets by iac/k8s-rbac-secrets-access, whose messages name the aggregation too.',
+  remediation: 'Keep only get, list and watch in the ClusterRole aggregated into view, and move the write verbs to a ClusterRole labelled rbac.authorization.k8s.io/aggregate-to-edit (or aggregate-to-admin).',
+  severity: 'medium',
+  cwe: ['CWE-269'],
+  examples: {
+    positive: [
+      renamed(role('- apiGroups: ["widgets.example.org"]\n  resources: ["widgets"]\n  # expect\n  verbs: ["get", "list", "watch", "update", "delete"]\n', 'ClusterRole'), 'widget-view', '    rbac.authorization.k8s.io/aggregate-to-view: "true"\n'),
+    ],
+    negative: [
+      renamed(role('- apiGroups: ["widgets.example.org"]\n  resources: ["widgets"]\n  verbs: ["get", "list", "watch"]\n', 'ClusterRole'), 'widget-view', '    rbac.authorization.k8s.io/aggregate-to-view: "true"\n'),
+      renamed(role('- apiGroups: ["widgets.example.org"]\n  resources: ["widgets"]\n  verbs: ["create", "update", "delete"]\n', 'ClusterRole'), 'widget-edit', '    rbac.authorization.k8s.io/aggregate-to-edit: "true"\n'),
+      // An aggregate-to-view label set to anything but "true" aggregates nothing.
+      renamed(role('- apiGroups: ["widgets.example.org"]\n  resources: ["widgets"]\n  verbs: ["create"]\n', 'ClusterRole'), 'widget-view', '    rbac.authorization.k8s.io/aggregate-to-view: "false"\n'),
+    ],
+  },
+  *check(input) {
+    for (const r of rbacRules(input)) {
+      if (isBuiltIn(r.object) || aggregatedInto(r.object)[0] !== 'view' || r.verbs.includes('*')) continue;
+      const writes = r.verbs.filter((v) => !READ_VERBS.has(v));
+      if (writes.length === 0) continue;
+      const on = r.resources.length > 0 ? ` ${r.resources.join(', ')}` : '';
+      yield {
+        line: r.line('verbs'),
+        message: `${objectLabel(r.object)} is aggregated into the built-in view role and grants ${writes.join(', ')} on${on || ' its resources'}: every subject bound to view, edit or admin can change them, in each namespace it is bound in.`,
+        resource: objectLabel(r.object),
+      };
     }
   },
 });
@@ -1410,6 +1451,26 @@ const imagePullPolicy = kubeRule({
   },
 });
 
+/**
+ * A finding of an RBAC rule on a ClusterRole aggregated into view, edit or admin says so: the
+ * grant reaches every subject bound to those roles (rbac.ts aggregationNote).
+ */
+function withAggregationNote(rule: KubeRule): KubeRule {
+  if (!rule.id.startsWith('iac/k8s-rbac-') || rule.id === rbacViewAggregatedWrite.id) return rule;
+  const check = rule.check;
+  return {
+    ...rule,
+    *check(input) {
+      const aggregated = new Map(input.objects.filter((o) => aggregatedInto(o).length > 0).map((o) => [objectLabel(o), o]));
+      for (const hit of check.call(rule, input)) {
+        const role = aggregated.size > 0 && hit.resource !== undefined ? aggregated.get(hit.resource) : undefined;
+        const note = role ? aggregationNote(role, rule.id === 'iac/k8s-rbac-secrets-access') : '';
+        yield note ? { ...hit, message: hit.message.endsWith('.') ? `${hit.message.slice(0, -1)}${note}.` : `${hit.message}${note}` } : hit;
+      }
+    },
+  };
+}
+
 export const kubernetesRules: readonly KubeRule[] = [
   privileged,
   privilegeEscalation,
@@ -1445,6 +1506,7 @@ export const kubernetesRules: readonly KubeRule[] = [
   rbacImpersonate,
   rbacExec,
   rbacPortForward,
+  rbacViewAggregatedWrite,
   ...rbacEscalationRules,
   clusterAdminBinding,
   defaultServiceAccountBinding,
@@ -1455,7 +1517,7 @@ export const kubernetesRules: readonly KubeRule[] = [
   ...workloadRules,
   ...networkPolicyRules,
   ...clusterConfigRules,
-];
+].map(withAggregationNote);
 
 export const kubernetesPlatform: PlatformRules<KubeInput> = {
   platform: 'kubernetes',
