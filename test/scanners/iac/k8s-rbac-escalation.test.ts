@@ -123,6 +123,25 @@ describe('RBAC escalation paths weighed by where the role applies', () => {
     assert.equal(hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', everything.slice(1), '  labels:\n    example.org/aggregate-to-runner: "true"\n')).length, 3);
   });
 
+  it('gives a ClusterRole the bindings of the aggregating ClusterRoles whose selectors pick it', () => {
+    const aggregating = (selector: string) =>
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: runner\naggregationRule:\n  clusterRoleSelectors:\n${selector}rules: []\n---\n${bindingOf('ClusterRoleBinding', 'ClusterRole')}`;
+    const core = (labels: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: runner-core\n  labels:\n${labels}rules:\n- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get", "list", "watch"]\n`;
+    const secrets = (manifest: string) => hits('iac/k8s-rbac-secrets-access', manifest).map((h) => `${h.severity ?? 'medium'} ${h.message}`);
+    const picked = '  - matchLabels:\n      example.org/runner: "true"\n';
+    assert.deepEqual(secrets(`${core('    example.org/runner: "true"\n')}---\n${aggregating(picked)}`), [
+      'high ClusterRole/runner-core can read Secrets (get, list, watch) of every namespace, and service account ci/runner is bound to it.',
+    ]);
+    const [workloads] = hits('iac/k8s-rbac-workload-create', `${core('    example.org/runner: "true"\n').replace('"secrets"', '"pods"').replace('"get", "list", "watch"', '"create"')}---\n${aggregating(picked)}`);
+    assert.match(workloads!.message, /bound cluster-wide by ClusterRoleBinding\/runner \(through ClusterRole\/runner, which aggregates it\) to service account ci\/runner/);
+    // A role the selectors do not pick keeps to its own bindings (none: medium).
+    assert.deepEqual(secrets(`${core('    example.org/runner: "false"\n')}---\n${aggregating(picked)}`).map((m) => m.split(' ')[0]), ['medium']);
+    const expressions = '  - matchExpressions:\n    - {key: example.org/tier, operator: In, values: [core, extra]}\n    - {key: example.org/legacy, operator: DoesNotExist}\n';
+    assert.deepEqual(secrets(`${core('    example.org/tier: core\n')}---\n${aggregating(expressions)}`).map((m) => m.split(' ')[0]), ['high']);
+    assert.deepEqual(secrets(`${core('    example.org/tier: core\n    example.org/legacy: "yes"\n')}---\n${aggregating(expressions)}`).map((m) => m.split(' ')[0]), ['medium']);
+    assert.deepEqual(secrets(`${core('    example.org/tier: core\n')}---\n${aggregating('  - {}\n')}`).map((m) => m.split(' ')[0]), ['medium']);
+  });
+
   it('leaves grants through resources: ["*"] to iac/k8s-rbac-wildcard', () => {
     const everything = '- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["get", "patch", "create"]\n';
     for (const rule of ['iac/k8s-rbac-workload-create', 'iac/k8s-rbac-nodes-proxy', 'iac/k8s-rbac-admission-webhooks', 'iac/k8s-rbac-namespace-modify', 'iac/k8s-rbac-persistentvolume-create', 'iac/k8s-rbac-token-request'])

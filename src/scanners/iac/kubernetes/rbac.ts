@@ -75,8 +75,55 @@ export function* rbacRules(input: KubeInput): Generator<RbacRule> {
   }
 }
 
-/** RoleBindings and ClusterRoleBindings of the input that refer to this Role or ClusterRole. */
-export function bindingsOf(input: KubeInput, role: KubeObject): KubeObject[] {
+/**
+ * RoleBindings and ClusterRoleBindings of the input that refer to this Role or ClusterRole,
+ * and those of the aggregating ClusterRoles of the input whose selectors pick it (whose
+ * rules include its own: knative's controller is bound to an aggregating admin role that
+ * gathers the rules of ClusterRoles labelled for it). Such a binding is named with the role it binds.
+ */
+export function bindingsOf(input: KubeInput, role: KubeObject, depth = 0): KubeObject[] {
+  const direct = directBindingsOf(input, role);
+  if (role.kind !== 'ClusterRole' || depth > 3) return direct;
+  const through = input.objects.filter((other) => other !== role && isAggregating(other) && aggregates(other, role));
+  return [
+    ...direct,
+    ...through.flatMap((aggregating) => bindingsOf(input, aggregating, depth + 1).map((b): KubeObject => ({ ...b, label: `${objectLabel(b)} (through ${objectLabel(aggregating)}, which aggregates it)` }))),
+  ];
+}
+
+/** Whether one of an aggregating ClusterRole's `clusterRoleSelectors` picks this ClusterRole by its labels. */
+function aggregates(aggregating: KubeObject, role: KubeObject): boolean {
+  const labels = get(role.root, 'metadata', 'labels');
+  const label = (key: string) => text(get(labels, key));
+  const has = (key: string) => isYMap(labels) && labels.pairs.some((p) => p.key === key);
+  return items(get(aggregating.root, 'aggregationRule', 'clusterRoleSelectors')).some((selector) => {
+    if (!isYMap(selector)) return false;
+    const matchLabels = get(selector, 'matchLabels');
+    const expressions = items(get(selector, 'matchExpressions'));
+    // An empty selector (every ClusterRole of the cluster) is not followed: it would tie every role of the file to these bindings.
+    if (!(isYMap(matchLabels) && matchLabels.pairs.length > 0) && expressions.length === 0) return false;
+    if (isYMap(matchLabels) && !matchLabels.pairs.every((p) => label(p.key) !== undefined && label(p.key) === text(p.value))) return false;
+    return expressions.every((expression) => {
+      const key = text(get(expression, 'key'));
+      const values = strings(get(expression, 'values'));
+      if (key === undefined) return false;
+      switch (text(get(expression, 'operator'))) {
+        case 'In':
+          return values.includes(label(key) ?? '\0');
+        case 'NotIn':
+          return !has(key) || !values.includes(label(key) ?? '\0');
+        case 'Exists':
+          return has(key);
+        case 'DoesNotExist':
+          return !has(key);
+        default:
+          return false;
+      }
+    });
+  });
+}
+
+function directBindingsOf(input: KubeInput, role: KubeObject): KubeObject[] {
   return [...input.objects, ...(input.scanBindings ?? [])].filter((object) => {
     if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') return false;
     const ref = get(object.root, 'roleRef');
