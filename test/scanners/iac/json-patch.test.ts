@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { asJsonPatch, jsonPatchFindings } from '../../../src/scanners/iac/kubernetes/json-patch.js';
 import { loadYaml } from '../../../src/scanners/iac/yaml/tree.js';
+import { readKubernetes } from '../../../src/scanners/iac/kubernetes/model.js';
 
 function check(source: string, target?: { kind?: string; name?: string }) {
   const warnings: string[] = [];
@@ -87,5 +88,46 @@ describe('JSON 6902 patches', () => {
   it('is not a patch unless every entry has op and path', () => {
     assert.equal(asJsonPatch(loadYaml('- op: add\n  path: /a\n- name: x\n').documents[0]?.root), undefined);
     assert.equal(asJsonPatch(loadYaml('[]\n').documents[0]?.root), undefined);
+  });
+
+  it('applies removes in order, as kustomize does: an index names the entry left by the operations before it', () => {
+    const base = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}',
+      '      containers:',
+      '      - name: proxy',
+      '        image: registry.example.org/proxy:1.0',
+      '      - name: web',
+      '        image: registry.example.org/web:1.0',
+      '        securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}',
+      '        resources: {limits: {memory: 64Mi, cpu: 100m}}',
+      '',
+    ].join('\n');
+    const objects = new Map(readKubernetes(base, () => {})!.objects.map((o) => [`${o.kind}/${o.name}`, o.root]));
+    const judge = (source: string) => {
+      const warnings: string[] = [];
+      const ops = asJsonPatch(loadYaml(source).documents[0]?.root)!;
+      const { findings } = jsonPatchFindings('ops.yaml', ops, { kind: 'Deployment', name: 'web' }, (w) => warnings.push(`${w.line}: ${w.message}`), undefined, objects);
+      return { findings: findings.map((f) => `${f.location.startLine} ${f.ruleId} ${f.properties.resource}`).sort(), warnings };
+    };
+    // The sidecar goes first: containers/0 is then web, whose read-only root the second remove takes away.
+    assert.deepEqual(judge('- op: remove\n  path: /spec/template/spec/containers/0\n- op: remove\n  path: /spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem\n'), {
+      findings: ['4 iac/k8s-writable-root-filesystem Deployment/web container web'],
+      warnings: [],
+    });
+    // A negative index is not modelled (unknown: nothing said); an index past the end fails kustomize build.
+    assert.deepEqual(judge('- op: remove\n  path: /spec/template/spec/containers/-1/resources\n- op: remove\n  path: /spec/template/spec/containers/0/resources\n'), { findings: [], warnings: [] });
+    assert.deepEqual(judge('- op: remove\n  path: /spec/template/spec/containers/2\n'), {
+      findings: [],
+      warnings: ['2: kustomize build fails here: Deployment/web has no /spec/template/spec/containers/2 to remove'],
+    });
+    // Without the base, what a remove takes away is unknown.
+    const ops = asJsonPatch(loadYaml('- op: remove\n  path: /spec/template/spec/securityContext\n').documents[0]?.root)!;
+    assert.deepEqual(jsonPatchFindings('ops.yaml', ops, { kind: 'Deployment', name: 'web' }, () => assert.fail('no warning')).findings, []);
   });
 });

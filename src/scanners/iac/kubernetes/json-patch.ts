@@ -13,6 +13,7 @@ import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YNode, type YSe
  * (a pod template with no containers for workloads) and the rules run on that; only the
  * findings on the value the operation writes are kept, reported on the operation's
  * `value:` line. A setting the patch leaves alone belongs to the base, analysed on its own.
+ * A `remove` takes away what the base wrote: it is judged on the base's object (removeFindings).
  */
 
 export interface PatchAnalysis {
@@ -314,15 +315,6 @@ function removeFindings(path: string, ops: YSeq, target: PatchTarget | undefined
   const candidates = target?.name !== undefined ? [...objects].filter(([object]) => object === `${kind}/${target.name}`) : [...objects].filter(([object]) => object.startsWith(`${kind}/`));
   if (candidates.length !== 1) return { findings: [], secrets: [] };
   const [object, root] = candidates[0]!;
-  const original = plain(root) as Json;
-  /** The object with the operations applied, each but `skip`; the outcome of each remove. */
-  const patched = (skip?: Op) => {
-    const doc = structuredClone(original);
-    const outcomes = new Map<Op, Outcome>();
-    for (const op of all) if (op !== skip) outcomes.set(op, applyOp(doc, op));
-    return { doc, outcomes };
-  };
-  const full = patched();
   const out: ScannerFinding[] = [];
   const secrets: string[] = [];
   const judged = (doc: Json) => {
@@ -330,19 +322,29 @@ function removeFindings(path: string, ops: YSeq, target: PatchTarget | undefined
     secrets.push(...analysis.secrets);
     return analysis.findings;
   };
-  let after: ScannerFinding[] | undefined;
-  for (const remove of removes.slice(0, MAX_WRITES)) {
-    const outcome = full.outcomes.get(remove);
+  // The operations in order, on the object as the base declares it: each remove is judged by what it changes
+  // where it runs (an index names the entry the operations before it left), and only what the whole patch keeps counts
+  // (a remove followed by an add that writes the value back takes nothing away).
+  const doc = structuredClone(plain(root) as Json);
+  const steps: Array<{ remove: Op; before: Json; after: Json }> = [];
+  for (const op of all) {
+    const before = op.op === 'remove' && steps.length < MAX_WRITES ? structuredClone(doc) : undefined;
+    const outcome = applyOp(doc, op);
+    // An operation not modelled leaves the object unknown from there on: the removes after it are not judged.
+    if (outcome === 'unknown' && op.op !== 'test') break;
+    if (op.op !== 'remove') continue;
     if (outcome === 'missing') {
-      const shown = remove.where.length > 120 ? `${remove.where.slice(0, 120)}...` : remove.where;
-      warn({ path, line: remove.line, message: `kustomize build fails here: ${object} has no ${shown} to remove${remove.segments.at(-1) === '-' ? ' (- names the end of a list, no entry of it)' : ''}` });
-      continue;
-    }
-    if (outcome !== 'done') continue;
-    after ??= judged(full.doc);
-    const before = new Set(judged(patched(remove).doc).map(findingKey));
-    for (const finding of after) {
-      if (before.has(findingKey(finding))) continue;
+      const shown = op.where.length > 120 ? `${op.where.slice(0, 120)}...` : op.where;
+      warn({ path, line: op.line, message: `kustomize build fails here: ${object} has no ${shown} to remove${op.segments.at(-1) === '-' ? ' (- names the end of a list, no entry of it)' : ''}` });
+    } else if (outcome === 'done' && before !== undefined) steps.push({ remove: op, before, after: structuredClone(doc) });
+  }
+  if (steps.length === 0) return { findings: [], secrets: [] };
+  const kept = new Set(judged(doc).map(findingKey));
+  for (const { remove, before, after } of steps) {
+    const earlier = new Set(judged(before).map(findingKey));
+    for (const finding of judged(after)) {
+      const key = findingKey(finding);
+      if (earlier.has(key) || !kept.has(key)) continue;
       const { fingerprintKey: _key, ...rest } = finding;
       const { detailLine: _detail, ...properties } = finding.properties;
       out.push({
@@ -350,7 +352,7 @@ function removeFindings(path: string, ops: YSeq, target: PatchTarget | undefined
         message: `${finding.message.replace(/\.$/, '')} (the patch removes ${remove.where}).`,
         location: { path, startLine: remove.line },
         properties,
-        fingerprintKey: `json-patch remove ${remove.where}\n${findingKey(finding)}`,
+        fingerprintKey: `json-patch remove ${remove.where}\n${key}`,
       });
     }
   }
@@ -394,11 +396,11 @@ function valueAt(root: Json, segments: readonly string[]): Json | undefined {
 
 /** Applies one RFC 6902 operation in place. `test` checks nothing here; negative indexes are not modelled. */
 function applyOp(root: Json, op: { op: string; segments: readonly string[]; from?: readonly string[] | undefined; value?: Json }): Outcome {
-  if (op.segments.length === 0) return 'unknown';
+  // A negative index (from the end of a list, in some JSON patch libraries) is not modelled.
+  if (op.segments.length === 0 || [...op.segments, ...(op.from ?? [])].some((segment) => /^-\d+$/.test(segment))) return 'unknown';
   const parent = valueAt(root, op.segments.slice(0, -1));
   const key = op.segments.at(-1)!;
   if (parent === undefined) return 'missing';
-  if (Array.isArray(parent) && /^-\d+$/.test(key)) return 'unknown';
   switch (op.op) {
     case 'remove':
       if (Array.isArray(parent)) {
