@@ -424,6 +424,8 @@ describe('kustomize patches', () => {
       'overlays/slim/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- target: {kind: Deployment, name: web}\n  patch: |-\n    - op: remove\n      path: /spec/template/spec/containers/0\n',
       // A target by a name pattern, and a patch whose base is not in the scan: what they remove is unknown.
       'overlays/regex/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- target: {kind: Deployment, name: "web-.*"}\n  patch: |-\n    - op: remove\n      path: /spec/template/spec/securityContext\n',
+      // Deployments chosen by their labels: whether the base's one is among them is not known here.
+      'overlays/labelled/kustomization.yaml': 'resources:\n- ../../base\npatches:\n- target: {kind: Deployment, labelSelector: "tier=debug"}\n  patch: |-\n    - op: remove\n      path: /spec/template/spec/securityContext\n',
       'overlays/remote/kustomization.yaml': 'resources:\n- https://example.org/base\npatches:\n- target: {kind: Deployment, name: web}\n  patch: |-\n    - op: remove\n      path: /spec/template/spec/securityContext\n',
     });
     try {

@@ -27,6 +27,8 @@ export interface PatchTarget {
   name?: string;
   group?: string;
   version?: string;
+  /** The target selects objects by their labels or annotations too (`labelSelector`, `annotationSelector`). */
+  selected?: true;
 }
 
 /** The target of a kustomization's patch entry (`target: {kind: Deployment, name: web}`). */
@@ -37,6 +39,7 @@ export function patchTarget(node: YNode | null | undefined): PatchTarget | undef
     const value = text(get(node, key));
     if (value) target[key] = value;
   }
+  if (text(get(node, 'labelSelector')) || text(get(node, 'annotationSelector'))) target.selected = true;
   return Object.keys(target).length > 0 ? target : undefined;
 }
 
@@ -312,6 +315,8 @@ function removeFindings(path: string, ops: YSeq, target: PatchTarget | undefined
   const removes = all.filter((op) => op.op === 'remove');
   if (removes.length === 0 || !objects) return { findings: [], secrets: [] };
   const kind = target?.kind ?? kindFromPaths(all.map((op) => op.where));
+  // Without a name, the one object of the kind is the target, unless labels or annotations select among them (unknown here).
+  if (target?.name === undefined && target?.selected) return { findings: [], secrets: [] };
   const candidates = target?.name !== undefined ? [...objects].filter(([object]) => object === `${kind}/${target.name}`) : [...objects].filter(([object]) => object.startsWith(`${kind}/`));
   if (candidates.length !== 1) return { findings: [], secrets: [] };
   const [object, root] = candidates[0]!;
