@@ -28,8 +28,17 @@ describe('Terraform: resources with for_each or count judged per instance', () =
     ]);
   });
 
-  it('judges nothing of a resource whose count is 0 or for_each empty; one off only by a variable default is judged as written', async () => {
-    assert.deepEqual(await found('count-zero', SG_OPEN), ['35 aws_security_group_rule.debug opens 22/tcp (SSH) to 0.0.0.0/0.']);
+  it('judges nothing of a resource whose count is 0 or for_each empty, also when only a variable default makes it so', async () => {
+    assert.deepEqual(await found('count-zero', SG_OPEN), []);
+  });
+
+  it('judges a resource off by default that a definitions file turns on', async () => {
+    assert.deepEqual(await found('count-given', SG_OPEN), ['35 aws_security_group_rule.debug opens 22/tcp (SSH) to 0.0.0.0/0.']);
+  });
+
+  it('a resource a module makes only when asked is no companion on its defaults: the VPC has no flow log, the log group nothing to judge', async () => {
+    assert.deepEqual(await found('flow-log-off', 'iac/tf-aws-vpc-no-flow-logs'), ['11 aws_vpc.this has no flow log in this configuration.']);
+    assert.deepEqual(await found('flow-log-off', 'iac/tf-aws-no-customer-managed-key'), []);
   });
 
   it('judges a resource whose for_each cannot be read once, as written, with each unknown', async () => {

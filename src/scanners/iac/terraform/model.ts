@@ -89,23 +89,24 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   }
   if (body.blocks.length === 0 && body.attributes.length === 0) return undefined;
   const scope = fileScope(body, directory);
-  // In a module call's context, a resource whose count is 0 (or for_each empty) with the call's
-  // values does not exist for that call: neither a subject nor a companion. Read on its own,
-  // a module's resources are checked as written, whatever their count.
-  const exists = directory?.called ? existsInCall(directory, scope) : undefined;
-  if (exists) resources.splice(0, resources.length, ...resources.filter(exists));
+  // A resource whose count is 0 (or for_each empty) with the values it is read with does not
+  // exist: neither a subject nor a companion. In a module call's context those are the call's
+  // values; read on its own, a module's defaults (and a definitions file's values): a library
+  // module is judged as its callers get it when they leave it at its defaults, so a resource
+  // it makes only when asked (`count = var.create_x ? 1 : 0`, x off by default) is judged in
+  // the calls that ask for it, not here.
+  const exists = existsIn(directory, scope);
+  resources.splice(0, resources.length, ...resources.filter(exists));
   const modules = synthesizeModules(body, scope);
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
   const all = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
-  const others = exists ? all.filter(exists) : all;
+  const others = all.filter(exists);
   const input: TfInput = { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
   input.requiredVersions = (provider) => [...requiredVersions(body, provider), ...(directory?.requiredVersions?.(provider) ?? [])];
   const exported = directory ? directory.exported?.() : body.blocks.filter((b) => b.type === 'output' || b.type === 'module').map((b) => source.slice(b.start, b.end));
   if (exported) input.exported = exported;
-  // What a variable definitions file or a module call gives, without the variables' defaults.
-  const given: Scope = { ...scope, variable: (n) => directory?.assigned(n) };
   // Data sources too: a policy document with for_each is read once per instance where it is applied (policy.ts).
-  const plans = instancePlans([...resources, ...data], scope, given, warn);
+  const plans = instancePlans([...resources, ...data], scope, warn);
   if (plans.size > 0) input.plans = plans;
   // The shared index knows this file's blocks only when this parse is the directory's.
   const shared = others.length > 0 ? directory?.blocks?.() : undefined;
@@ -119,19 +120,17 @@ export function readTerraform(source: string, warn: (line: number, message: stri
 /**
  * How each resource of the file with for_each or count is judged (resource-instances.ts):
  * one by one when its for_each or count can be read and the block reads `each` or
- * `count`, not at all when it makes nothing. Past the caps, as written, with a warning.
- * Making nothing only by a variable's default (`count = var.create_x ? 1 : 0`, x off by
- * default) is a choice the module leaves to its callers: the resource as written is
- * judged (a module call that makes nothing of it drops it: readTerraform).
+ * `count`, not at all when it makes nothing (also when only a variable's default makes it
+ * so: readTerraform drops such resources, as a module call that makes nothing of them does).
+ * Past the caps, as written, with a warning.
  */
-function instancePlans(resources: readonly TfResource[], scope: Scope, given: Scope, warn: (line: number, message: string) => void): Map<TfResource, InstancePlan> {
+function instancePlans(resources: readonly TfResource[], scope: Scope, warn: (line: number, message: string) => void): Map<TfResource, InstancePlan> {
   const plans = new Map<TfResource, InstancePlan>();
   const overBudget: TfResource[] = [];
   let left = MAX_INSTANCES_PER_FILE;
   for (const r of resources) {
     if (r.module !== undefined || (!attribute(r.block, 'for_each') && !attribute(r.block, 'count'))) continue;
     const plan = planInstances(r.block, scope);
-    if (plan.kind === 'none' && planInstances(r.block, given).kind !== 'none') continue;
     // Every instance reads the same: the resource as written stands for all of them.
     if (plan.kind === 'instances' && !blockMentionsBound(r.block)) continue;
     if (plan.kind === 'too-many') {
@@ -194,15 +193,16 @@ export function attribute(block: Block, name: string): Attribute | undefined {
 }
 
 /**
- * Whether a resource exists in a module call's context: every file of the directory asks
- * this of every resource of the directory, so the answer is kept per context (the
- * directory's variables and locals are the same for all its files).
+ * Whether a resource exists in the context a file is read in (a module call's, or the
+ * module on its own): every file of the directory asks this of every resource of the
+ * directory, so the answer is kept per context (the directory's variables and locals are
+ * the same for all its files).
  */
 const createdInContext = new WeakMap<object, WeakMap<Block, boolean>>();
 
-function existsInCall(directory: TfDirectoryScope, scope: Scope): (r: TfResource) => boolean {
-  let known = directory.context ? createdInContext.get(directory.context) : undefined;
-  if (directory.context && !known) createdInContext.set(directory.context, (known = new WeakMap()));
+function existsIn(directory: TfDirectoryScope | undefined, scope: Scope): (r: TfResource) => boolean {
+  let known = directory?.context ? createdInContext.get(directory.context) : undefined;
+  if (directory?.context && !known) createdInContext.set(directory.context, (known = new WeakMap()));
   return (r) => {
     if (r.kind !== 'resource') return true;
     const cached = known?.get(r.block);
