@@ -243,6 +243,27 @@ describe('terraform local modules: one finding for several calls', () => {
   });
 });
 
+describe('terraform local modules: the arguments a finding owes its value to', () => {
+  it('relates every argument that sets a variable the setting reads, up the chain, not only the first one nobody sets above', async () => {
+    const RULE = 'iac/tf-aws-backups-disabled';
+    const files = {
+      'main.tf': 'module "db" {\n  source    = "./modules/wrapper"\n  retention = 0\n}\n',
+      'modules/wrapper/main.tf':
+        'variable "blue_green" {\n  default = null\n}\n\nvariable "retention" {\n  default = 7\n}\n\nmodule "instance" {\n  source     = "../instance"\n  blue_green = var.blue_green\n  retention  = var.retention\n}\n',
+      'modules/instance/main.tf':
+        'variable "create" {\n  default = true\n}\n\nvariable "blue_green" {\n  default = null\n}\n\nvariable "retention" {\n  default = 7\n}\n\nresource "aws_db_instance" "this" {\n  count                   = var.create ? 1 : 0\n  engine                  = "postgres"\n  instance_class          = "db.t3.micro"\n  storage_encrypted       = true\n  backup_retention_period = var.blue_green != null ? coalesce(var.retention, 1) : var.retention\n}\n',
+    };
+    const found = (await scan(files)).findings.filter((f) => f.ruleId === RULE);
+    assert.deepEqual(at(found, RULE), ['modules/instance/main.tf:18']);
+    assert.deepEqual(found[0]!.related, [
+      { path: 'modules/wrapper/main.tf', startLine: 11, message: 'module.db.module.instance sets blue_green' },
+      { path: 'modules/wrapper/main.tf', startLine: 12, message: 'module.db.module.instance sets retention' },
+      // The root sets retention, not blue_green: before, only the first argument was followed, and the root's was never named.
+      { path: 'main.tf', startLine: 3, message: 'module.db sets retention' },
+    ]);
+  });
+});
+
 describe('terraform local modules in a scan', () => {
   it('reports what the root deploys through its modules, once per child line', async () => {
     const target = path.join(projectRoot, 'test', 'fixtures', 'iac', 'local-modules');

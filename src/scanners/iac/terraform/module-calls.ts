@@ -350,9 +350,10 @@ export function constantOf(value: Value, at: Pos): Expr {
  * The variables that the settings on `lines` of a file read, directly or through its
  * locals, in the order they are met: a finding there may owe its value to them. A
  * setting inside a block with a for_each (a resource, a dynamic block) also reads that
- * for_each's variables.
+ * for_each's variables, unless `settingsOnly` (then only a finding on a block's own line,
+ * a missing setting's, reads them).
  */
-export function variablesOnLines(body: Body, lines: readonly number[], scope: Scope): string[] {
+export function variablesOnLines(body: Body, lines: readonly number[], scope: Scope, settingsOnly = false): string[] {
   const roots: Expr[] = [];
   const visit = (blocks: readonly Block[], enclosing: readonly Expr[]) => {
     for (const block of blocks) {
@@ -363,7 +364,7 @@ export function variablesOnLines(body: Body, lines: readonly number[], scope: Sc
         if (lines.includes(a.line)) roots.push(a.expr);
         else roots.push(...itemsOnLines(a.expr, lines));
       }
-      if (here.length > 0 || lines.includes(block.line)) roots.push(...inside);
+      if ((here.length > 0 && !settingsOnly) || lines.includes(block.line)) roots.push(...inside);
       visit(block.body.blocks, inside);
     }
   };
@@ -419,7 +420,7 @@ export interface ContextRun {
  * module rule opening port 445 to the internet for one caller and 5984 for the others
  * is reported as the 445 it is, critical).
  */
-export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (lines: readonly number[]) => readonly string[]): ScannerFinding[] {
+export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (lines: readonly number[]) => VariablesRead): ScannerFinding[] {
   interface Entry {
     finding: ScannerFinding;
     /** Each call once, with its related location. */
@@ -473,24 +474,40 @@ export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (
   });
 }
 
+/** The variables a finding's lines read: those of its settings, and those with the for_each or count of the blocks around them too. */
+export interface VariablesRead {
+  settings: readonly string[];
+  all: readonly string[];
+}
+
 /**
- * Where a call's part in a finding is: the argument that sets a variable the finding's
- * setting reads, and, when that argument passes on a variable of the caller's own module
- * (`encrypted = var.encrypted`), the argument of the call above that sets it, up the
- * chain; or, without such an argument, the module block.
+ * Where a call's part in a finding is: the arguments that set a variable the finding's
+ * setting reads (each of them: `var.blue_green ? 1 : var.retention` is decided by both,
+ * and the first alone may be one the callers leave unset), or, when the call sets none,
+ * one that the for_each or count around the setting reads; and, when such an argument
+ * passes on a variable of the caller's own module (`encrypted = var.encrypted`), the
+ * argument of the call above that sets it, up the chain; or, without such an argument,
+ * the module block.
  */
-function relatedOf(origin: CallOrigin, read: readonly string[]): Location[] {
-  const places = argumentsUp(origin, read, 0);
+function relatedOf(origin: CallOrigin, read: VariablesRead): Location[] {
+  const places = argumentsUp(origin, read.settings, 0);
+  if (places.length === 0 && read.all.length > read.settings.length) places.push(...argumentsUp(origin, read.all, 0));
   return places.length > 0 ? places : [{ path: origin.call.path, startLine: origin.call.line, message: `${origin.address} calls this module` }];
 }
 
 function argumentsUp(origin: CallOrigin, read: readonly string[], depth: number): Location[] {
-  const argument = read.map((name) => attribute(origin.call.block, name)).find((a) => a !== undefined && !META_ARGUMENTS.has(a.name));
-  if (!argument) return [];
-  // An argument an override file gives is on a line of that file (overrides.ts): the module block stands for it.
-  const here: Location = { path: origin.call.path, startLine: argument.line >= OVERRIDE_BAND ? origin.call.line : argument.line, message: `${origin.address} sets ${argument.name}` };
-  const passed = origin.parent && depth < MAX_CHAIN ? variablesIn(argument.expr) : [];
-  return [here, ...(passed.length > 0 ? argumentsUp(origin.parent!, passed, depth + 1) : [])];
+  const places: Location[] = [];
+  for (const name of read) {
+    const argument = attribute(origin.call.block, name);
+    if (!argument || META_ARGUMENTS.has(argument.name)) continue;
+    // An argument an override file gives is on a line of that file (overrides.ts): the module block stands for it.
+    places.push({ path: origin.call.path, startLine: argument.line >= OVERRIDE_BAND ? origin.call.line : argument.line, message: `${origin.address} sets ${argument.name}` });
+    const passed = origin.parent && depth < MAX_CHAIN ? variablesIn(argument.expr) : [];
+    if (passed.length > 0) places.push(...argumentsUp(origin.parent!, passed, depth + 1));
+    // The related locations are capped when merged; reading more arguments would not show.
+    if (places.length >= MAX_RELATED) break;
+  }
+  return places;
 }
 
 /** The variables (`var.x`) an expression reads itself. */

@@ -11,7 +11,7 @@ import type { Body } from './hcl/ast.js';
 import { fileScope, readTerraform, type TfInput } from './model.js';
 import { mayReadFiles, TerraformFiles } from './files.js';
 import type { ModuleFiles } from './hcl/evaluate.js';
-import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall } from './module-calls.js';
+import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall, type VariablesRead } from './module-calls.js';
 
 /**
  * What the iac scanner's walk needs of Terraform module directories: each directory's
@@ -52,12 +52,12 @@ export function analyseInContexts(path: string, text: string, calls: readonly Ca
   const body = parsed?.body;
   // Locals do not depend on the context: the first one's scope reads them.
   const locals = body && calls[0] ? fileScope(body, calls[0].terraform) : undefined;
-  const read = new Map<string, readonly string[]>();
-  const variablesAt = (lines: readonly number[]) => {
-    if (!body || !locals) return [];
+  const read = new Map<string, VariablesRead>();
+  const variablesAt = (lines: readonly number[]): VariablesRead => {
+    if (!body || !locals) return { settings: [], all: [] };
     const key = lines.join(',');
     let names = read.get(key);
-    if (!names) read.set(key, (names = variablesOnLines(body, lines, locals)));
+    if (!names) read.set(key, (names = { settings: variablesOnLines(body, lines, locals, true), all: variablesOnLines(body, lines, locals) }));
     return names;
   };
   return { platform, findings: mergeContextFindings(runs, variablesAt), secrets };
