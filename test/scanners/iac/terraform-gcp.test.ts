@@ -309,6 +309,20 @@ describe('Terraform GCP: IAM', () => {
     assert.deepEqual(lines('iac/tf-gcp-iam-basic-role', member('roles/owner')), []);
   });
 
+  it('one finding per role line that also names the other roles its instances grant', () => {
+    const RULE = 'iac/tf-gcp-iam-service-account-admin';
+    const source = (roles: string[]) =>
+      `locals {\n  roles = ${JSON.stringify(roles)}\n}\n\nresource "google_project_iam_member" "ci" {\n  count   = length(local.roles)\n  project = "p"\n  role    = local.roles[count.index]\n  member  = "serviceAccount:ci@p.iam.gserviceaccount.com"\n}\n`;
+    const found = hits(RULE, source(['roles/cloudkms.admin', 'roles/viewer', 'roles/resourcemanager.projectIamAdmin', 'roles/cloudkms.admin']));
+    assert.deepEqual(
+      found.map((h) => `${h.line} ${h.message}`),
+      ['8 google_project_iam_member.ci[0] grants roles/cloudkms.admin on the whole project to serviceAccount:ci@p.iam.gserviceaccount.com. Its other instances grant roles/resourcemanager.projectIamAdmin too.'],
+    );
+    const many = hits(RULE, source(['roles/a.admin', 'roles/b.admin', 'roles/c.admin', 'roles/d.admin', 'roles/e.admin', 'roles/f.admin']));
+    assert.match(many[0]!.message, /Its other instances grant roles\/b\.admin, roles\/c\.admin, roles\/d\.admin and 2 more such roles too\.$/);
+    assert.doesNotMatch(hits(RULE, source(['roles/owner']))[0]!.message, /other instances/);
+  });
+
   it('personal accounts and audit exemptions are reported on their list entries', () => {
     const binding = 'resource "google_folder_iam_binding" "b" {\n  folder  = "folders/1"\n  role    = "roles/viewer"\n  members = [\n    "user:a@example.org",\n    "user:b@googlemail.com",\n  ]\n}\n';
     assert.deepEqual(lines('iac/tf-gcp-iam-personal-account', binding), [6]);

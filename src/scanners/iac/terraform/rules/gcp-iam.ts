@@ -170,15 +170,32 @@ const publicInvoker: TfRule = tfRule({
 
 const IMPERSONATION_ROLES = new Set(['roles/iam.serviceaccountuser', 'roles/iam.serviceaccounttokencreator']);
 
-/** Grants of a role `accept` picks, where `scopeOk` says (a project, folder or organisation, or a policy document applied to one), once per role line. */
+/** Other roles one finding names, past which it says how many more. */
+const OTHER_ROLES_NAMED = 3;
+
+/**
+ * Grants of a role `accept` picks, where `scopeOk` says (a project, folder or organisation,
+ * or a policy document applied to one), once per role line: the first grant's message,
+ * and the other roles that the line grants (the instances of a for_each or count over a
+ * list of roles), which it would otherwise hide (`[0]` cloudkms.admin hiding `[5]`
+ * resourcemanager.projectIamAdmin).
+ */
 function* roleHits(input: TfInput, accept: (grant: Grant, role: string) => string | undefined, scopeOk: (grant: Grant) => boolean = isWide) {
-  const seen = new Set<number>();
+  const byLine = new Map<number, { grant: Grant; message: string; roles: string[] }>();
   for (const grant of grants(input)) {
-    if (typeof grant.role !== 'string' || !scopeOk(grant) || seen.has(grant.roleLine)) continue;
+    if (typeof grant.role !== 'string' || !scopeOk(grant)) continue;
+    const first = byLine.get(grant.roleLine);
+    if (first && first.roles.includes(grant.role)) continue;
     const message = accept(grant, grant.role);
     if (!message) continue;
-    seen.add(grant.roleLine);
-    yield { line: grant.roleLine, message, resource: label(grant.resource) };
+    if (first) first.roles.push(grant.role);
+    else byLine.set(grant.roleLine, { grant, message, roles: [grant.role] });
+  }
+  for (const [line, { grant, message, roles }] of byLine) {
+    const others = roles.slice(1);
+    const more = others.length - OTHER_ROLES_NAMED;
+    const also = others.length === 0 ? '' : ` Its other instances grant ${others.slice(0, OTHER_ROLES_NAMED).join(', ')}${more > 0 ? ` and ${more} more such role${more === 1 ? '' : 's'}` : ''} too.`;
+    yield { line, message: `${message}${also}`, resource: label(grant.resource) };
   }
 }
 
