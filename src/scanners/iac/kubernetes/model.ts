@@ -17,6 +17,12 @@ export interface KubeObject {
   line: number;
   /** How findings name the object when it is not written as a manifest: the Terraform resource that deploys it (`kubernetes_deployment.web`). */
   label?: string;
+  /**
+   * Written by `helm template` (a `# Source: <chart>/templates/<file>` comment heads its
+   * document): its namespace is the release's, which `helm template` without -n writes
+   * as "default" and `helm install -n` chooses.
+   */
+  helmRendered?: boolean;
 }
 
 /** A pod spec wherever it sits: Pod.spec, <workload>.spec.template.spec, CronJob.spec.jobTemplate.spec.template.spec... */
@@ -72,6 +78,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'kubernetes'));
   const objects: KubeObject[] = [];
+  let lines: string[] | undefined;
   const collect = (node: YNode | null | undefined, depth: number) => {
     if (!isYMap(node)) return;
     const kind = text(get(node, 'kind'));
@@ -89,12 +96,27 @@ export function readKubernetes(source: string, warn: (line: number, message: str
       ...(namespace ? { namespace } : {}),
       root: node,
       line: node.line,
+      ...(depth === 0 && HELM_SOURCE_MARK.test(source) && renderedByHelm((lines ??= source.split('\n')), node.line) ? { helmRendered: true } : {}),
     });
   };
   for (const doc of loaded.documents) collect(doc.root, 0);
   const cniConfigs = loaded.documents.flatMap((doc) => (isYMap(doc.root) && isCniConfig(doc.root) ? [doc.root] : []));
   if (objects.length === 0 && cniConfigs.length === 0) return undefined;
   return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scanBindings?.length ? { scanBindings } : {}) };
+}
+
+const HELM_SOURCE_MARK = /^#\s*Source:\s*\S+\/templates\//m;
+/** Comment and blank lines read above a document's first key for its `# Source:` comment. */
+const MAX_HEADER_LINES = 8;
+
+/** Whether the comments just above a document's first line (1-based) say that `helm template` wrote it. */
+function renderedByHelm(lines: readonly string[], line: number): boolean {
+  for (let i = line - 2; i >= 0 && i >= line - 1 - MAX_HEADER_LINES; i--) {
+    const above = lines[i]!.trim();
+    if (HELM_SOURCE_MARK.test(above)) return true;
+    if (above !== '' && !above.startsWith('#')) return false;
+  }
+  return false;
 }
 
 /** The input of the rules for objects read from elsewhere than a manifest (Terraform's kubernetes provider): their pods and containers found. */

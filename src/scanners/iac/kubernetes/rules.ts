@@ -1333,7 +1333,7 @@ const defaultNamespace = kubeRule({
   id: 'iac/k8s-default-namespace',
   title: 'Object in the default namespace',
   description:
-    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest. A file none of whose objects sets a namespace is usually deployed into one chosen at install (kubectl apply -n, a deploy tool\'s target namespace): it gets one informational finding, on its first object. An object that sets none beside objects that do is reported each time, as is an explicit "default", except on a Role, a RoleBinding or a NetworkPolicy, which name default as the namespace they grant access to or guard (a monitoring stack\'s Role and RoleBinding that let it discover the endpoints of default). A custom resource counts when it is known to be namespaced (an Argo Rollout, a Knative Service, the other workloads secloop reads pods from); the scope of any other is unknown without its CRD. An object of a file that a kustomization with `namespace:` lists as a resource (directly or through its bases), or that a Flux Kustomization (`targetNamespace`) or an Argo CD Application (`destination.namespace`) of the scan deploys from its path, gets that namespace; the templates of a Helm chart get the release namespace.',
+    'The object sets no namespace or uses "default". The default namespace is shared by everything deployed without thought, so RBAC, network policies and quotas cannot separate this workload from the rest. A file none of whose objects sets a namespace is usually deployed into one chosen at install (kubectl apply -n, a deploy tool\'s target namespace): it gets one informational finding, on its first object. An object that sets none beside objects that do is reported each time, as is an explicit "default", except on a Role, a RoleBinding or a NetworkPolicy, which name default as the namespace they grant access to or guard (a monitoring stack\'s Role and RoleBinding that let it discover the endpoints of default). A custom resource counts when it is known to be namespaced (an Argo Rollout, a Knative Service, the other workloads secloop reads pods from); the scope of any other is unknown without its CRD. An object of a file that a kustomization with `namespace:` lists as a resource (directly or through its bases), or that a Flux Kustomization (`targetNamespace`) or an Argo CD Application (`destination.namespace`) of the scan deploys from its path, gets that namespace; the templates of a Helm chart get the release namespace. So do the objects of a manifest that helm template wrote (a `# Source: <chart>/templates/...` comment above each): the "default" it writes without -n is reported as an unset namespace, once for the file, at informational severity.',
   remediation: 'Deploy into a dedicated namespace (metadata.namespace, or the namespace of the kustomization or deploy tool) with its own RBAC, NetworkPolicies and resource quotas.',
   severity: 'low',
   confidence: 'low',
@@ -1348,6 +1348,8 @@ const defaultNamespace = kubeRule({
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n---\napiVersion: v1\nkind: ServiceAccount\n# expect\nmetadata:\n  name: web\n',
       // A namespaced custom resource beside an object that sets a namespace.
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\n# expect\nmetadata:\n  name: web\nspec: {}\n',
+      // The output of helm template, its release namespace written as "default": one (informational) finding for the file.
+      '---\n# Source: shop/templates/configmap.yaml\napiVersion: v1\nkind: ConfigMap\n# expect\nmetadata:\n  name: release-name-shop\n  namespace: default\n---\n# Source: shop/templates/serviceaccount.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: release-name-shop\n  namespace: default\n',
     ],
     negative: [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n',
@@ -1359,24 +1361,35 @@ const defaultNamespace = kubeRule({
       'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: discovery\n  namespace: default\nrules:\n- apiGroups: [""]\n  resources: ["endpoints", "pods"]\n  verbs: ["get", "list", "watch"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: discovery\n  namespace: default\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: discovery\nsubjects:\n- kind: ServiceAccount\n  name: prometheus\n  namespace: monitoring\n',
       // A NetworkPolicy that guards the pods of default.
       'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-ingress\n  namespace: default\nspec:\n  podSelector: {}\n  policyTypes: ["Ingress"]\n',
+      // helm template output: "default" is the release namespace, beside an object the chart puts in a namespace of its own.
+      '---\n# Source: shop/templates/configmap.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-name-shop\n  namespace: default\n---\n# Source: shop/templates/dashboard.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop-dashboard\n  namespace: monitoring\n',
     ],
   },
   *check(input) {
     const namespaced = input.objects.filter((object) => isNamespaced(object) && pair(object.root, 'metadata'));
-    const unset = namespaced.filter((object) => !pair(get(object.root, 'metadata'), 'namespace'));
+    // What `helm template` wrote as "default" is the release namespace, chosen at install: as if unset.
+    const setHere = (object: KubeObject) => {
+      const ns = pair(get(object.root, 'metadata'), 'namespace');
+      return ns !== undefined && !(object.helmRendered && text(ns.value) === 'default');
+    };
+    const unset = namespaced.filter((object) => !setHere(object));
     // A kustomization that lists the file sets the namespace of its objects.
     if (!input.kustomizeNamespace && unset.length > 0 && unset.length === namespaced.length) {
       const first = unset[0]!;
       const others = unset.length > 1 ? ` (and the ${unset.length - 1} other object${unset.length === 2 ? '' : 's'} of this file)` : '';
+      const rendered = unset.every((object) => object.helmRendered);
       yield {
         line: pair(first.root, 'metadata')!.keyLine,
-        message: `${objectLabel(first)}${others} sets no namespace and lands in "default" unless deployed with -n or a deploy tool's namespace.`,
+        message: rendered
+          ? `${objectLabel(first)}${others} is in the release namespace, which helm template wrote as "default": it lands in "default" unless installed with -n.`
+          : `${objectLabel(first)}${others} sets no namespace and lands in "default" unless deployed with -n or a deploy tool's namespace.`,
         resource: objectLabel(first),
         severity: 'info',
       };
     }
     for (const object of namespaced) {
       const metadata = pair(object.root, 'metadata')!;
+      if (!setHere(object) && object.helmRendered && pair(metadata.value, 'namespace')) continue;
       const ns = pair(metadata.value, 'namespace');
       if (!ns && !input.kustomizeNamespace && unset.length < namespaced.length)
         yield { line: metadata.keyLine, message: `${objectLabel(object)} sets no namespace, unlike other objects of this file: it lands in "default" or in the namespace given at deploy time.`, resource: objectLabel(object) };
