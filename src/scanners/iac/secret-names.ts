@@ -122,6 +122,18 @@ function isCountingFillIn(value: string): boolean {
 /** A KMS key alias (`alias/aws/sqs`): the name of a key, never key material. */
 const KMS_ALIAS = /^alias\/[\w/.-]+$/;
 
+/**
+ * The last word or words of the variable's name, in capitals: `OAUTH2_PROXY_COOKIE_SECRET:
+ * SECRET`, `DB_PASSWORD: PASSWORD`, the way a fill-in is written. A weak default is
+ * written in lower case (`password`), deployed as it stands, and stays a literal.
+ */
+function isNameWordInCapitals(value: string, name: string): boolean {
+  if (!/^[A-Z]+(?:_[A-Z]+)*$/.test(value)) return false;
+  const words = value.toLowerCase().split('_');
+  const tokens = nameTokens(name);
+  return words.length < tokens.length + 1 && words.every((w, i) => tokens[tokens.length - words.length + i] === w);
+}
+
 function normalisedName(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
@@ -139,6 +151,7 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   if (PLACEHOLDER.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || isVendorPlaceholder(v) || isCountingFillIn(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
   // `SEARCH_API_KEY: SEARCH_API_KEY_VAL`: the variable's own name, to be replaced by a setup script.
   if (name !== undefined && name.length >= 4 && normalisedName(v).includes(normalisedName(name))) return false;
+  if (name !== undefined && isNameWordInCapitals(v, name)) return false;
   // Symfony's parameters and Windows variables are references too: `%kernel.project_dir%/config/jwt/private.pem`, `%APPDATA%`.
   const withoutRefs = v.replace(/\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|%\{[^}]*\}|%[A-Za-z_][\w.]*%/g, '');
   if (withoutRefs.replace(/[\s"':@/]/g, '').length < 3) return false;

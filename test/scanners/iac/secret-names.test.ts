@@ -17,6 +17,9 @@ it('tells literal secrets from placeholders a setup script fills in', () => {
   for (const value of ['%kernel.project_dir%/config/jwt/private.pem', '${CONFIG_DIR}/jwt/private.pem']) assert.ok(!isLiteralSecretValue(value, 'JWT_SECRET_KEY'), `${value}: a path`);
   for (const value of ['${PREFIX}-Tr0ub4dor-and-3', '%APP%Hn5tR7wQ1x']) assert.ok(isLiteralSecretValue(value, 'JWT_SECRET_KEY'), `${value}: a literal after a reference`);
   assert.ok(isLiteralSecretValue('search-api-key-val'), 'without the name, only the placeholder words count');
+  // The name's last words in capitals stand for the value to put there; in lower case, a weak default deployed as it stands.
+  for (const [value, name] of [['SECRET', 'OAUTH2_PROXY_COOKIE_SECRET'], ['COOKIE_SECRET', 'OAUTH2_PROXY_COOKIE_SECRET'], ['PASSWORD', 'dbPassword'], ['TOKEN', 'GITHUB_TOKEN']]) assert.ok(!isLiteralSecretValue(value, name), `${value} for ${name}`);
+  for (const [value, name] of [['password', 'DB_PASSWORD'], ['secret', 'COOKIE_SECRET'], ['PASSWORD', 'DB_SECRET'], ['HUNTER', 'DB_PASSWORD'], ['SECRET', 'SECRET_KEY']]) assert.ok(isLiteralSecretValue(value, name), `${value} for ${name}`);
 });
 
 it('takes a name whose secret word is followed by id, arn, alias or name for a reference to the secret', () => {
