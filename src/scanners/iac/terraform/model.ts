@@ -676,8 +676,8 @@ const COMPANIONS = new WeakMap<TfInput, Map<TfResource, readonly TfResource[]>>(
  * variables and locals are the same in all its files) when the block reads `each` or
  * `count`. Otherwise, past MAX_RESOURCE_INSTANCES, past the budget of
  * MAX_INSTANCES_PER_FILE such instances a module directory (or a file read on its own)
- * may make, or known to make nothing (its file judges whether a variable's default is
- * what makes it nothing), as written. The instance blocks are made once for all the
+ * may make, as written (one known to make nothing, by a variable's default too, is
+ * dropped from the companions when the file is read: readTerraform). The instance blocks are made once for all the
  * files of a directory read in one context, so that the module's pools cost each file
  * no new substitution and share the policies read from them.
  */
