@@ -39,6 +39,7 @@ describe('Terraform: resources with for_each or count judged per instance', () =
   it('a resource a module makes only when asked is no companion on its defaults: the VPC has no flow log, the log group nothing to judge', async () => {
     assert.deepEqual(await found('flow-log-off', 'iac/tf-aws-vpc-no-flow-logs'), ['11 aws_vpc.this has no flow log in this configuration.']);
     assert.deepEqual(await found('flow-log-off', 'iac/tf-aws-no-customer-managed-key'), []);
+    assert.deepEqual(await found('flow-log-off-split', 'iac/tf-aws-vpc-no-flow-logs'), ['6 aws_vpc.this has no flow log in this configuration.']);
   });
 
   it('judges a resource whose for_each cannot be read once, as written, with each unknown', async () => {
