@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { lines, linesOf, findingsOf, enabledVariable, unmadeDynamic } from '../../helpers/iac-lines.js';
+import { scanMemory } from '../../helpers/memory-files.js';
 
 /**
  * Google Cloud settings in nested blocks are read where the blocks are made (settingAt,
@@ -16,6 +17,37 @@ describe('Terraform GCP settings read where their blocks are made', () => {
     assert.deepEqual(linesOf('iac/tf-gcp-gke-network-policy-off', cluster), [4]);
     assert.deepEqual(findingsOf('iac/tf-gcp-gke-network-policy-off', cluster).map((f) => f.severity), ['low']);
     assert.deepEqual(linesOf('iac/tf-gcp-gke-network-policy-off', cluster.replace(off, on)), []);
+  });
+
+  it("reports network policy off by a module variable's default at the severity of the default, and at medium where a caller or definitions file turns it off", async () => {
+    const RULE = 'iac/tf-gcp-gke-network-policy-off';
+    const module = lines(
+      'variable "network_policy" {',
+      '  type    = bool',
+      '  default = false',
+      '}',
+      '',
+      'locals {',
+      '  policy = var.network_policy ? [{ enabled = true }] : [{ enabled = false }]',
+      '}',
+      '',
+      'resource "google_container_cluster" "main" {',
+      '  name     = "main"',
+      '  location = "europe-west1"',
+      '  dynamic "network_policy" {',
+      '    for_each = local.policy',
+      '    content {',
+      '      enabled = network_policy.value.enabled',
+      '    }',
+      '  }',
+      '}',
+    );
+    const severities = async (files: Record<string, string>) => (await scanMemory(files)).findings.filter((f) => f.ruleId === RULE).map((f) => `${f.location.path}:${f.location.startLine} ${f.severity}`);
+    assert.deepEqual(findingsOf(RULE, module).map((f) => `${f.location.startLine} ${f.severity}`), ['16 low']);
+    assert.deepEqual(await severities({ 'main.tf': module, 'terraform.tfvars': 'network_policy = false\n' }), ['main.tf:16 medium']);
+    const call = (argument: string) => `module "gke" {\n  source = "./modules/gke"\n${argument}}\n`;
+    assert.deepEqual(await severities({ 'modules/gke/main.tf': module, 'main.tf': call('') }), ['modules/gke/main.tf:16 low']);
+    assert.deepEqual(await severities({ 'modules/gke/main.tf': module, 'main.tf': call('  network_policy = false\n') }), ['modules/gke/main.tf:16 medium']);
   });
 
   it('does not report a client certificate issued only in a dynamic block that makes nothing', () => {

@@ -38,6 +38,12 @@ export interface TfInput {
   data: TfResource[];
   providers: Block[];
   scope: Scope;
+  /**
+   * The scope with only the variable values that a definitions file or a module call gives,
+   * not the variables' defaults (unknown without them): what tells a setting someone chose
+   * from a module's default (rules/instances.ts `chosenInstance`).
+   */
+  given?: Scope;
   /** Source text of expressions that are not in the file (made for module resources). */
   texts: Map<Expr, string>;
   /**
@@ -101,7 +107,8 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
   const all = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
   const others = all.filter(exists);
-  const input: TfInput = { source, body, resources, data, providers, scope, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
+  const given: Scope = { ...scope, variable: (n) => directory?.assigned(n) };
+  const input: TfInput = { source, body, resources, data, providers, scope, given, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
   input.requiredVersions = (provider) => [...requiredVersions(body, provider), ...(directory?.requiredVersions?.(provider) ?? [])];
   const exported = directory ? directory.exported?.() : body.blocks.filter((b) => b.type === 'output' || b.type === 'module').map((b) => source.slice(b.start, b.end));
   if (exported) input.exported = exported;

@@ -4,7 +4,7 @@ import type { Hit } from '../../rule.js';
 import { attribute, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { nodeConfigs } from './gcp-compute.js';
-import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
+import { blocksMade, chosenInstance, fileInstance, sectionsIn, settingAt } from './instances.js';
 import { isOff, metadataOf, upper } from './gcp-shared.js';
 
 const clusters = (input: TfInput) => resourcesOf(input, 'google_container_cluster');
@@ -139,7 +139,7 @@ const publicNodes: TfRule = tfRule({
 const networkPolicyOff: TfRule = tfRule({
   id: 'iac/tf-gcp-gke-network-policy-off',
   title: 'GKE network policy enforcement off',
-  description: 'The Standard cluster neither enables network_policy nor uses Dataplane V2 (datapath_provider = "ADVANCED_DATAPATH"), so Kubernetes NetworkPolicy objects are accepted but not enforced: every pod can connect to every other pod, and one compromised container reaches every database and internal API of the cluster (CIS GKE 5.6.7). Autopilot clusters always enforce network policy. Left at the default it is reported at low severity, written out at medium.',
+  description: 'The Standard cluster neither enables network_policy nor uses Dataplane V2 (datapath_provider = "ADVANCED_DATAPATH"), so Kubernetes NetworkPolicy objects are accepted but not enforced: every pod can connect to every other pod, and one compromised container reaches every database and internal API of the cluster (CIS GKE 5.6.7). Autopilot clusters always enforce network policy. Left at the default it is reported at low severity, written out at medium; a false that only a variable\'s default gives (a module\'s network_policy variable, off by default as GKE is, that no caller or definitions file sets) is left at the default.',
   remediation: 'Create the cluster with datapath_provider = "ADVANCED_DATAPATH", or set network_policy { enabled = true } with addons_config { network_policy_config { disabled = false } }, then write NetworkPolicies.',
   severity: 'medium',
   confidence: 'medium',
@@ -159,9 +159,10 @@ const networkPolicyOff: TfRule = tfRule({
       const datapathValue = valueOf(input, cluster.block, 'datapath_provider');
       if (datapath && (!known(datapathValue) || upper(datapathValue) === 'ADVANCED_DATAPATH')) continue;
       // Read where it is made: a dynamic network_policy whose for_each is known empty makes none (enforcement stays off, as by default).
-      const { attribute: a, value, line } = settingAt(cluster.block, ['network_policy', 'enabled'], fileInstance(input));
+      const path = ['network_policy', 'enabled'];
+      const { attribute: a, value, line } = settingAt(cluster.block, path, fileInstance(input));
       if (isTrueValue(value) || (a && !known(value))) continue;
-      const unset = value === undefined || value === null;
+      const unset = value === undefined || value === null || !known(settingAt(cluster.block, path, chosenInstance(input)).value);
       yield { line, message: `${label(cluster)} does not enforce Kubernetes network policies: every pod can reach every other pod.`, resource: label(cluster), ...(unset ? { severity: 'low' as const } : {}) };
     }
   },

@@ -81,6 +81,20 @@ export function fileInstance(input: TfInput): Instance {
   return file;
 }
 
+const CHOSEN = new WeakMap<TfInput, Instance>();
+
+/**
+ * The file read with only the variable values a definitions file or a module call gives
+ * (TfInput `given`): a setting known in fileInstance but unknown here takes its value
+ * from a variable's default, which no one chose for this deployment (a library module's
+ * `enabled = var.x`, x false by default, as a setting left unset).
+ */
+export function chosenInstance(input: TfInput): Instance {
+  let file = CHOSEN.get(input);
+  if (!file) CHOSEN.set(input, (file = { scope: input.given ?? { ...input.scope, variable: () => undefined }, names: [], values: new Map(), budget: { left: MAX_INSTANCES_PER_FILE, steps: STEPS_PER_FILE } }));
+  return file;
+}
+
 function bind(within: Instance, name: string, value: Value): Instance {
   const outer = within.scope;
   const scope: Scope = { variable: (n) => outer.variable(n), local: (n) => outer.local(n), bound: (n) => (n === name ? value : outer.bound?.(n)), variableType: (n) => outer.variableType?.(n), ...(outer.files ? { files: outer.files } : {}) };
