@@ -50,6 +50,17 @@ describe('Terraform GCP settings read where their blocks are made', () => {
     assert.deepEqual(await severities({ 'modules/gke/main.tf': module, 'main.tf': call('  network_policy = false\n') }), ['modules/gke/main.tf:16 medium']);
   });
 
+  it("reports a bucket's per-object ACLs and a database's public IP at low when only a variable's default gives them, at medium when written out", () => {
+    const bucket = (value: string) => lines('variable "uniform" {', '  type    = bool', '  default = false', '}', '', 'resource "google_storage_bucket" "b" {', '  name                        = "example-bucket-123"', '  location                    = "EU"', `  uniform_bucket_level_access = ${value}`, '}');
+    const severity = (rule: string, source: string) => findingsOf(rule, source).map((f) => `${f.location.startLine} ${f.severity}`);
+    assert.deepEqual(severity('iac/tf-gcp-storage-uniform-access-off', bucket('var.uniform')), ['9 low']);
+    assert.deepEqual(severity('iac/tf-gcp-storage-uniform-access-off', bucket('false')), ['9 medium']);
+    const sql = (value: string) =>
+      lines('variable "public_ip" {', '  type    = bool', '  default = true', '}', '', 'resource "google_sql_database_instance" "db" {', '  name             = "db"', '  database_version = "POSTGRES_15"', '  settings {', '    tier = "db-f1-micro"', '    ip_configuration {', `      ipv4_enabled = ${value}`, '      ssl_mode     = "ENCRYPTED_ONLY"', '    }', '  }', '}');
+    assert.deepEqual(severity('iac/tf-gcp-sql-public-ip', sql('var.public_ip')), ['12 low']);
+    assert.deepEqual(severity('iac/tf-gcp-sql-public-ip', sql('true')), ['12 medium']);
+  });
+
   it('does not report a client certificate issued only in a dynamic block that makes nothing', () => {
     const cluster = off + lines('resource "google_container_cluster" "main" {', '  name     = "main"', '  location = "europe-west1"', '  master_auth {', ...unmadeDynamic('client_certificate_config', '    ', 'issue_client_certificate = true'), '  }', '}');
     assert.deepEqual(linesOf('iac/tf-gcp-gke-legacy-auth', cluster), []);

@@ -3,7 +3,7 @@ import type { Block } from '../hcl/ast.js';
 import { attribute, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type TfRule } from './common.js';
 import { outcomes, upper } from './gcp-shared.js';
-import { blocksMade, fileInstance, sectionsIn, settingAt, type Section } from './instances.js';
+import { blocksMade, fileInstance, sectionsIn, setByDefaultOnly, settingAt, type Section } from './instances.js';
 
 interface SqlInstance {
   resource: TfResource;
@@ -73,7 +73,7 @@ const sqlOpenNetwork: TfRule = tfRule({
 const sqlPublicIp: TfRule = tfRule({
   id: 'iac/tf-gcp-sql-public-ip',
   title: 'Cloud SQL instance has a public IP address',
-  description: 'ip_configuration.ipv4_enabled is true, or unset (it defaults to true), so the instance gets a public IPv4 address. Connections then rely on the authorized networks list and the database passwords alone, and one wide entry added later exposes the database to the internet (CIS GCP 6.6). Left at the default it is reported at low severity, written out at medium. Instances with an authorized network of 0.0.0.0/0 are reported by iac/tf-gcp-sql-open-to-internet instead.',
+  description: 'ip_configuration.ipv4_enabled is true, or unset (it defaults to true), so the instance gets a public IPv4 address. Connections then rely on the authorized networks list and the database passwords alone, and one wide entry added later exposes the database to the internet (CIS GCP 6.6). Left at the default it is reported at low severity, written out at medium; a value that only a variable\'s default gives (a module\'s variable that no caller or definitions file sets) is left at the default. Instances with an authorized network of 0.0.0.0/0 are reported by iac/tf-gcp-sql-open-to-internet instead.',
   remediation: 'Set ipv4_enabled = false and connect over a private IP (private_network, or Private Service Connect); use the Cloud SQL Auth Proxy for access from outside the VPC.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -93,7 +93,9 @@ const sqlPublicIp: TfRule = tfRule({
       if ((a && !known(value)) || isFalseValue(value) || worldNetworks(ip).length > 0) continue;
       const line = a ? a.line : (ip?.block ?? settings ?? resource.block).line;
       const unset = value === undefined || value === null;
-      yield { line, message: `${label(resource)} ${unset ? 'does not set ipv4_enabled = false (the default is true)' : 'sets ipv4_enabled = true'}: the database has a public IP address.`, resource: label(resource), ...(unset ? { severity: 'low' as const } : {}) };
+      // A true that only a module variable's default gives is no one's choice: as left unset.
+      const byDefault = !unset && setByDefaultOnly(input, resource.block, ['settings', 'ip_configuration', 'ipv4_enabled']);
+      yield { line, message: `${label(resource)} ${unset ? 'does not set ipv4_enabled = false (the default is true)' : 'sets ipv4_enabled = true'}: the database has a public IP address.`, resource: label(resource), ...(unset || byDefault ? { severity: 'low' as const } : {}) };
     }
   },
 });
@@ -181,7 +183,7 @@ const sqlNoBackup: TfRule = tfRule({
 const uniformAccess: TfRule = tfRule({
   id: 'iac/tf-gcp-storage-uniform-access-off',
   title: 'Cloud Storage bucket uses object ACLs',
-  description: 'uniform_bucket_level_access is false or unset, so every object can carry its own ACL besides the bucket IAM policy. One object uploaded with a public-read ACL is public while the bucket policy looks private, and access can only be reviewed object by object (CIS GCP 5.2). Left at the default it is reported at low severity, written out at medium.',
+  description: 'uniform_bucket_level_access is false or unset, so every object can carry its own ACL besides the bucket IAM policy. One object uploaded with a public-read ACL is public while the bucket policy looks private, and access can only be reviewed object by object (CIS GCP 5.2). Left at the default it is reported at low severity, written out at medium; a value that only a variable\'s default gives (a module\'s variable that no caller or definitions file sets) is left at the default.',
   remediation: 'Set uniform_bucket_level_access = true (and public_access_prevention = "enforced" unless the bucket is meant to be public); grant access with IAM only.',
   severity: 'medium',
   cwe: ['CWE-732'],
@@ -194,8 +196,9 @@ const uniformAccess: TfRule = tfRule({
       const a = attribute(bucket.block, 'uniform_bucket_level_access');
       const value = valueOf(input, bucket.block, 'uniform_bucket_level_access');
       if (isTrueValue(value) || (a && !known(value))) continue;
-      const unset = value === undefined || value === null;
-      yield { line: a ? a.line : bucket.block.line, message: `${label(bucket)} ${unset ? 'does not set uniform_bucket_level_access = true (the default is false)' : 'sets uniform_bucket_level_access = false'}: objects can carry their own ACLs.`, resource: label(bucket), ...(unset ? { severity: 'low' as const } : {}) };
+      // A false that only a module variable's default gives is no one's choice: as left unset.
+      const unset = value === undefined || value === null || setByDefaultOnly(input, bucket.block, ['uniform_bucket_level_access']);
+      yield { line: a ? a.line : bucket.block.line, message: `${label(bucket)} ${unset && !isFalseValue(value) ? 'does not set uniform_bucket_level_access = true (the default is false)' : 'sets uniform_bucket_level_access = false'}: objects can carry their own ACLs.`, resource: label(bucket), ...(unset ? { severity: 'low' as const } : {}) };
     }
   },
 });

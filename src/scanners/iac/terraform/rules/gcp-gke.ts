@@ -4,7 +4,7 @@ import type { Hit } from '../../rule.js';
 import { attribute, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { nodeConfigs } from './gcp-compute.js';
-import { blocksMade, chosenInstance, fileInstance, sectionsIn, settingAt } from './instances.js';
+import { blocksMade, fileInstance, sectionsIn, setByDefaultOnly, settingAt } from './instances.js';
 import { isOff, metadataOf, upper } from './gcp-shared.js';
 
 const clusters = (input: TfInput) => resourcesOf(input, 'google_container_cluster');
@@ -162,7 +162,7 @@ const networkPolicyOff: TfRule = tfRule({
       const path = ['network_policy', 'enabled'];
       const { attribute: a, value, line } = settingAt(cluster.block, path, fileInstance(input));
       if (isTrueValue(value) || (a && !known(value))) continue;
-      const unset = value === undefined || value === null || !known(settingAt(cluster.block, path, chosenInstance(input)).value);
+      const unset = value === undefined || value === null || setByDefaultOnly(input, cluster.block, path);
       yield { line, message: `${label(cluster)} does not enforce Kubernetes network policies: every pod can reach every other pod.`, resource: label(cluster), ...(unset ? { severity: 'low' as const } : {}) };
     }
   },

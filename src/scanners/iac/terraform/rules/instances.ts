@@ -95,6 +95,18 @@ export function chosenInstance(input: TfInput): Instance {
   return file;
 }
 
+/**
+ * Whether the setting at `path` of `owner` has its value only from a variable's default
+ * (known as the file reads it, unknown with only what a definitions file or a module call
+ * gives): a value no one chose for this deployment, judged like a setting left unset.
+ */
+export function setByDefaultOnly(input: TfInput, owner: Block, path: readonly string[]): boolean {
+  const { attribute: a, value } = settingAt(owner, path, fileInstance(input));
+  if (!a || value === UNKNOWN) return false;
+  const chosen = settingAt(owner, path, chosenInstance(input)).value;
+  return chosen === UNKNOWN || chosen === undefined;
+}
+
 function bind(within: Instance, name: string, value: Value): Instance {
   const outer = within.scope;
   const scope: Scope = { variable: (n) => outer.variable(n), local: (n) => outer.local(n), bound: (n) => (n === name ? value : outer.bound?.(n)), variableType: (n) => outer.variableType?.(n), ...(outer.files ? { files: outer.files } : {}) };
