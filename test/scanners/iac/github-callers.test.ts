@@ -151,3 +151,44 @@ test('a reusable workflow that a release workflow calls builds the release: its 
   assert.deepEqual(await poisoning({ '.github/workflows/build.yml': build, '.github/workflows/ci.yml': caller('  pull_request:\n') }), []);
   assert.deepEqual(await poisoning({ '.github/workflows/build.yml': build, '.github/workflows/release.yml': caller(tags, "    if: \"!startsWith(github.ref, 'refs/tags/')\"\n") }), []);
 });
+
+/** `path:line severity` of the dangerous-trigger findings of a scanned tree. */
+async function dangerousTriggers(files: Record<string, string>): Promise<string[]> {
+  const t = tempTree(files);
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    return result.findings
+      .filter((f) => f.ruleId === 'iac/gha-dangerous-trigger')
+      .map((f) => `${f.location.path}:${f.location.startLine} ${f.severity}`)
+      .sort();
+  } finally {
+    t.cleanup();
+  }
+}
+
+test('a workflow_run whose upstream workflows only maintainers start (push, schedule, dispatch) is not a dangerous trigger', async () => {
+  const follower = (names: string) => `name: publish\non:\n  workflow_run:\n    workflows: ${names}\n    branches: [main]\n    types: [completed]\npermissions: {}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n      - run: ./publish.sh\n`;
+  const upstream = (name: string, on: string) => `${name ? `name: ${name}\n` : ''}on: ${on}\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./build.sh\n`;
+  // Started only by pushes, a schedule and maintainers' dispatches: no fork causes a run it follows.
+  assert.deepEqual(await dangerousTriggers({ '.github/workflows/publish.yml': follower('["nightly"]'), '.github/workflows/nightly.yml': upstream('nightly', '{push: {branches: [main]}, schedule: [{cron: "0 3 * * *"}], workflow_dispatch: {}}') }), []);
+  // A workflow without name: is matched by its path; a chain of workflow_runs is followed to where it starts.
+  assert.deepEqual(
+    await dangerousTriggers({
+      '.github/workflows/publish.yml': follower('[".github/workflows/build.yml"]'),
+      '.github/workflows/build.yml': upstream('', '[push, release]'),
+    }),
+    [],
+  );
+  const chain = (start: string) => ({
+    '.github/workflows/publish.yml': follower('[middle]'),
+    '.github/workflows/middle.yml': `name: middle\non:\n  workflow_run:\n    workflows: [first]\n    types: [completed]\npermissions: {}\njobs:\n  go:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./go.sh\n`,
+    '.github/workflows/first.yml': upstream('first', start),
+  });
+  assert.deepEqual(await dangerousTriggers(chain('push')), []);
+  // Any upstream run a fork can cause, anywhere up the chain, keeps the finding.
+  assert.deepEqual(await dangerousTriggers(chain('[push, pull_request]')), ['.github/workflows/middle.yml:3 low', '.github/workflows/publish.yml:3 medium']);
+  assert.deepEqual(await dangerousTriggers({ '.github/workflows/publish.yml': follower('[nightly, tests]'), '.github/workflows/nightly.yml': upstream('nightly', 'schedule'), '.github/workflows/tests.yml': upstream('tests', 'pull_request') }), ['.github/workflows/publish.yml:3 medium']);
+  // An upstream workflow not in the scan (or named by a pattern) may be anything.
+  assert.deepEqual(await dangerousTriggers({ '.github/workflows/publish.yml': follower('[elsewhere]') }), ['.github/workflows/publish.yml:3 medium']);
+  assert.deepEqual(await dangerousTriggers({ '.github/workflows/publish.yml': follower('["night*"]'), '.github/workflows/nightly.yml': upstream('nightly', 'push') }), ['.github/workflows/publish.yml:3 medium']);
+});

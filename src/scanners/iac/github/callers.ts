@@ -2,7 +2,7 @@ import type { WorkspaceFile } from '../../../workspace/files.js';
 import type { ParseContext } from '../rule.js';
 import { readDirectly, type ReadText } from '../texts.js';
 import { get, isYMap, loadYaml, text, type YamlLoadResult, type YMap } from '../yaml/tree.js';
-import { expressions, inputDeclarations, jobLabel, parseUses, readWorkflow, stepLabel, type InputCallers, type InputSinks, type InputVerdict, type Job, type Step, type Workflow } from './model.js';
+import { expressions, inputDeclarations, jobLabel, parseUses, readWorkflow, stepLabel, workflowRunNames, type InputCallers, type InputSinks, type InputVerdict, type Job, type Step, type Workflow } from './model.js';
 import { startOfJob } from './flow.js';
 import { isPrivileged } from './rule-kit.js';
 import { NO_TAINT, originOf, taintOf, untrustedSource, worst } from './taint.js';
@@ -28,6 +28,9 @@ const MAX_DEPTH = 4;
 const MAX_SITES = 512;
 const LOCAL_USES = /^\s*(?:-\s*)?uses\s*:\s*["']?(?:\.\/|\$\/)/m;
 const CANDIDATE = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(?:^|\/)action\.ya?ml$/i;
+const WORKFLOW_FILE = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
+/** How many workflow_run links back secloop follows to find the events that start a chain of workflows. */
+const MAX_RUN_CHAIN = 4;
 
 /**
  * The in-repository callers of local composite actions and reusable workflows, found in
@@ -43,6 +46,10 @@ export class GithubCallers implements InputCallers {
   /** The text of each action file of the scan, read by the pre-pass; parsed when a caller's input is followed into it. */
   private readonly actionSources = new Map<string, string>();
   private readonly actions = new Map<string, Workflow | undefined>();
+  /** The text of each workflow file of the scan, read by the pre-pass; parsed when a workflow_run names workflows. */
+  private readonly workflowSources = new Map<string, string>();
+  /** Per repository root: the name GitHub gives each workflow (its name:, else its path) and the events that start it. */
+  private readonly namedWorkflows = new Map<string, Map<string, string[][]>>();
   private inner = new Map<string, InputVerdict>();
   private readonly stack: Array<{ key: string; shaped: boolean }> = [];
   private budget = 0;
@@ -55,6 +62,7 @@ export class GithubCallers implements InputCallers {
       if (!CANDIDATE.test(file.path)) continue;
       const source = await read(file);
       if (source !== null && /(?:^|\/)action\.ya?ml$/i.test(file.path)) index.actionSources.set(file.path, source);
+      if (source !== null && WORKFLOW_FILE.test(file.path)) index.workflowSources.set(file.path, source);
       if (source !== null && LOCAL_USES.test(source)) index.add(file.path, source);
     }
     for (const list of index.sites.values()) list.sort((a, b) => (a.caller.path! < b.caller.path! ? -1 : a.caller.path! > b.caller.path! ? 1 : a.line - b.line));
@@ -127,6 +135,57 @@ export class GithubCallers implements InputCallers {
       }
     const elsewhere = callee.lines.some((line, i) => !sinkLines.has(i + 1) && reads(line));
     return { sinks, elsewhere };
+  }
+
+  upstreamEvents(wf: Workflow, names: readonly string[]): string[] | undefined {
+    const root = repositoryRoot(wf.path ?? '');
+    const byName = this.workflowsOf(root);
+    const events = new Set<string>();
+    const seen = new Set<string>();
+    let frontier = [...names];
+    for (let depth = 0; frontier.length > 0; depth++) {
+      if (depth >= MAX_RUN_CHAIN) return undefined;
+      const next: string[] = [];
+      for (const name of frontier) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const found = byName.get(name);
+        if (!found) return undefined;
+        for (const triggers of found)
+          for (const event of triggers) {
+            if (event !== 'workflow_run') events.add(event);
+            else if (triggers.upstream === undefined) return undefined;
+            else next.push(...triggers.upstream);
+          }
+      }
+      frontier = next;
+    }
+    return [...events].sort();
+  }
+
+  /** The workflows of one repository by the name workflow_run matches them by, read on the first question about that repository. */
+  private workflowsOf(root: string): Map<string, Array<string[] & { upstream?: string[] }>> {
+    const known = this.namedWorkflows.get(root);
+    if (known) return known;
+    const byName = new Map<string, Array<string[] & { upstream?: string[] }>>();
+    for (const [path, source] of this.workflowSources) {
+      if (repositoryRoot(path) !== root) continue;
+      const loaded = this.loaded.get(path);
+      const wf = readWorkflow(source, () => {}, { github: { path, ...(loaded && loaded.text === source ? { loaded } : {}) } });
+      if (!wf || wf.composite) continue;
+      // GitHub names a workflow without name: by its path in the repository.
+      const name = text(get(wf.root, 'name'))?.trim() || path.slice(root.length);
+      const triggers: string[] & { upstream?: string[] } = [...wf.triggers.keys()];
+      if (wf.triggers.has('workflow_run')) {
+        const upstream = workflowRunNames(wf);
+        if (upstream) triggers.upstream = upstream;
+      }
+      const list = byName.get(name) ?? [];
+      list.push(triggers);
+      byName.set(name, list);
+    }
+    this.namedWorkflows.set(root, byName);
+    return byName;
   }
 
   private actionFile(dir: string | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import type { Hit } from '../rule.js';
 import { get, isYScalar, pair, text, type YPair } from '../yaml/tree.js';
 import { evaluate, parseExpression } from './expression.js';
-import { expressions, isAction, jobLabel, stepLabel, type Job, type Workflow } from './model.js';
+import { expressions, isAction, jobLabel, stepLabel, workflowRunNames, type Job, type Workflow } from './model.js';
 import { isPrivileged, tokenMayWrite, workflow, workflowRule } from './rule-kit.js';
 import { MAINTAINER_TYPES, gatingJobs, maintainerOnlyTrigger, triggerTypes } from './gates.js';
 import { handlesNoCode, handlesUntrustedCode } from './untrusted-code.js';
@@ -51,6 +51,25 @@ function onlyAfterMerge(wf: Workflow): boolean {
   );
 }
 
+/**
+ * Events of the base repository that only people with write access (or GitHub on their
+ * schedule) cause: a workflow started only by these never runs for a fork's pull request.
+ */
+const MAINTAINER_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch', 'repository_dispatch', 'release', 'create', 'delete', 'merge_group', 'label', 'milestone', 'page_build', 'registry_package', 'branch_protection_rule', 'public']);
+
+/**
+ * A workflow_run workflow whose upstream workflows are all in the scan and are started
+ * only by maintainers' events (push, schedule, release...), themselves or through their
+ * own workflow_run: no run it follows was caused by a fork, and its artifacts, branch and
+ * commit are the repository's own. `branches:` is no such limit (a fork names its branch
+ * as it likes), so it is not read.
+ */
+function onlyMaintainersStartUpstream(wf: Workflow): boolean {
+  const names = workflowRunNames(wf);
+  const events = names && wf.callers?.upstreamEvents?.(wf, names);
+  return events !== undefined && events.length > 0 && events.every((e) => MAINTAINER_EVENTS.has(e));
+}
+
 /** What a gate leaves of the risk, for messages. */
 export const GATED = { 'fork-blocked': 'only branches of the repository itself reach it', maintainer: "a fork's code reaches it only after a maintainer acts" } as const;
 
@@ -58,7 +77,7 @@ export const dangerousTrigger = workflowRule({
   id: 'iac/gha-dangerous-trigger',
   title: 'Workflow runs with privileges on events from forks',
   description:
-    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data. A pull_request_target workflow for `types: [closed]` whose jobs all require `github.event.pull_request.merged` is not reported: it runs only after a maintainer merged the pull request, on code that is then the base branch's own (its title and branch name are still outsider-written, which iac/gha-template-injection checks). The severity says what the workflow does with the event: high when a job checks out or fetches the pull request's head (a `git fetch` only followed by comparisons such as `git diff`, with no later command of the job putting those commits in the work tree, is not), downloads artifacts of another run or expands attacker-written text into a script; low when no job checks out, clones or downloads any code, as in a workflow that only labels or comments; medium otherwise (it checks out the base repository, or calls a local action or reusable workflow). Each trigger is judged by the steps that can run for it (an `if:` on github.event_name can rule a step out), and high becomes medium when every such step sits behind a gate: an `if:` (of the job, the step or a job it needs) that excludes forks' pull requests or requires a label only maintainers can add, an author_association or permission check, a deployment environment. pull_request_target only for maintainer actions (`types: [labeled]`) is low when it handles no pull request code.",
+    "pull_request_target and workflow_run run in the context of the base repository, with its secrets and a token that can write, for events an outsider causes by opening a pull request from a fork. Any step that touches the pull request's code, branch name, title or artifacts can hand that outsider the workflow's privileges; GitHub's own guidance is to avoid these triggers unless the workflow never handles untrusted data. A pull_request_target workflow for `types: [closed]` whose jobs all require `github.event.pull_request.merged` is not reported: it runs only after a maintainer merged the pull request, on code that is then the base branch's own (its title and branch name are still outsider-written, which iac/gha-template-injection checks). Nor is a workflow_run workflow whose upstream workflows (the ones `workflows:` names, found in the same repository in the scan and followed back through their own workflow_run triggers) start only on maintainers' events such as push, schedule, release or workflow_dispatch: no run it follows was caused by a fork. The severity says what the workflow does with the event: high when a job checks out or fetches the pull request's head (a `git fetch` only followed by comparisons such as `git diff`, with no later command of the job putting those commits in the work tree, is not), downloads artifacts of another run or expands attacker-written text into a script; low when no job checks out, clones or downloads any code, as in a workflow that only labels or comments; medium otherwise (it checks out the base repository, or calls a local action or reusable workflow). Each trigger is judged by the steps that can run for it (an `if:` on github.event_name can rule a step out), and high becomes medium when every such step sits behind a gate: an `if:` (of the job, the step or a job it needs) that excludes forks' pull requests or requires a label only maintainers can add, an author_association or permission check, a deployment environment. pull_request_target only for maintainer actions (`types: [labeled]`) is low when it handles no pull request code.",
   remediation:
     'Use the pull_request trigger (no secrets, read-only token) for anything that builds, tests or reads pull request content; keep a privileged follow-up minimal, without checkout of PR code, and pass data to it as validated artifacts.',
   severity: 'medium',
@@ -83,6 +102,7 @@ export const dangerousTrigger = workflowRule({
       const line = wf.triggers.get(trigger);
       if (trigger === 'pull_request_target' && onlyAfterMerge(wf)) continue;
       if (line === undefined) continue;
+      if (trigger === 'workflow_run' && onlyMaintainersStartUpstream(wf)) continue;
       const untrusted = handlesUntrustedCode(wf, trigger);
       const base = `The workflow runs on ${trigger}, with secrets${tokenMayWrite(wf) ? ' and a write token' : ''}, for events that fork authors cause`;
       if (untrusted && !untrusted.gate) yield { line, message: `${base}, and ${untrusted.phrase}.`, severity: 'high' } satisfies Hit;

@@ -38,6 +38,12 @@ export interface InputCallers {
   usedBy?(callee: Workflow): string[];
   /** The jobs of the scan's workflows that call this reusable workflow (`uses: ./.github/workflows/build.yml`). */
   callingJobs?(callee: Workflow): Array<{ caller: Workflow; job: Job; label: string }>;
+  /**
+   * The events that start the workflows a workflow_run trigger names (`names`), found among
+   * the workflows of the same repository in the scan and followed back through their own
+   * workflow_run triggers; undefined when one of them is not in the scan (callers.ts).
+   */
+  upstreamEvents?(workflow: Workflow, names: readonly string[]): string[] | undefined;
   /** Where the local composite action a step uses sends one of its inputs (callers.ts). */
   inputSinks?(caller: Workflow, step: Step, input: string): InputSinks | undefined;
 }
@@ -164,6 +170,18 @@ function triggersOf(root: YMap): Map<string, number> {
   }
   else if (isYMap(value)) for (const p of value.pairs) triggers.set(p.key, p.keyLine);
   return triggers;
+}
+
+/**
+ * The workflows a workflow_run trigger names (`on.workflow_run.workflows`), or undefined
+ * when it names none or names them with an expression or a pattern secloop cannot match.
+ */
+export function workflowRunNames(wf: Workflow): string[] | undefined {
+  const on = get(wf.root, 'on') ?? get(wf.root, 'true');
+  const listed = get(get(on, 'workflow_run'), 'workflows');
+  const names = isYSeq(listed) ? listed.items.map((item) => text(item)) : [text(listed)];
+  if (names.length === 0 || names.some((n) => n === undefined || n.trim() === '' || /[*?[\]!]|\$\{\{/.test(n))) return undefined;
+  return names.map((n) => n!.trim());
 }
 
 /** Events whose workflows run with a write token and secrets while handling data from outsiders. */
