@@ -28,6 +28,17 @@ test('persist-credentials: from checkout v6 the token is outside the work tree, 
   }
 });
 
+test('persist-credentials: the message names the token checkout is given, which is the one kept for git', () => {
+  const checkout = (token: string) => `      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          token: ${token}\n`;
+  const message = (token: string) => findings(job(checkout(token)), 'iac/gha-checkout-persist-credentials')[0]!.message;
+  assert.match(message('${{ secrets.RELEASE_PAT }}'), /leaves the token its token: input gives \(secrets\.RELEASE_PAT\) in \.git\/config/);
+  assert.doesNotMatch(message('${{ secrets.RELEASE_PAT }}'), /GITHUB_TOKEN/);
+  assert.match(message('${{ steps.app.outputs.token }}'), /\(steps\.app\.outputs\.token\)/);
+  // The workflow's own token, however it is spelled, is still the GITHUB_TOKEN.
+  assert.match(message('${{ secrets.GITHUB_TOKEN }}'), /leaves the GITHUB_TOKEN in/);
+  assert.match(message('${{ github.token }}'), /leaves the GITHUB_TOKEN in/);
+});
+
 test('unpinned action: a docker:// image is pinned by digest, not by commit SHA', () => {
   const [image] = findings(job('      - uses: docker://alpine:3.20\n'), 'iac/gha-unpinned-action');
   assert.match(image!.message, /image digest/);

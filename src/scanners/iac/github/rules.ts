@@ -470,11 +470,23 @@ function pushes(step: Step): boolean {
   return typeof step.run?.value === 'string' && step.run.value.split('\n').some((line) => !/^\s*#/.test(line) && PUSH_COMMAND.test(line));
 }
 
+/**
+ * The credential checkout keeps for git, for messages: the GITHUB_TOKEN unless `token:`
+ * gives another (`secrets.RELEASE_PAT`, an app token), which is then the one kept.
+ */
+function keptToken(step: Step): string {
+  const given = withValue(step, 'token')?.value.trim();
+  if (given === undefined || given === '') return 'the GITHUB_TOKEN';
+  const inner = /^\$\{\{\s*([^{}]*?)\s*\}\}$/.exec(given)?.[1];
+  if (inner !== undefined && /^(?:secrets\.GITHUB_TOKEN|github\.token)$/i.test(inner)) return 'the GITHUB_TOKEN';
+  return inner !== undefined ? `the token its token: input gives (${inner})` : 'the token its token: input gives';
+}
+
 const persistCredentials = workflowRule({
   id: 'iac/gha-checkout-persist-credentials',
   title: 'Checkout keeps the token in .git/config',
   description:
-    'actions/checkout stores the GITHUB_TOKEN in .git/config unless persist-credentials is false. Any later step can read it, and an artifact that holds the work tree with its hidden files publishes it to everyone who can download the run\'s artifacts. From v6 the token is kept in a file under $RUNNER_TEMP that .git/config includes, so it no longer travels with the work tree, but every later step of the job still runs git with it.',
+    'actions/checkout stores the GITHUB_TOKEN (or the token its token: input gives, often a personal access token or an app token with wider rights) in .git/config unless persist-credentials is false. Any later step can read it, and an artifact that holds the work tree with its hidden files publishes it to everyone who can download the run\'s artifacts. From v6 the token is kept in a file under $RUNNER_TEMP that .git/config includes, so it no longer travels with the work tree, but every later step of the job still runs git with it.',
   remediation: 'Set `with: persist-credentials: false` on actions/checkout, and configure credentials explicitly in the one step that pushes.',
   severity: 'low',
   cwe: ['CWE-522'],
@@ -482,6 +494,8 @@ const persistCredentials = workflowRule({
     positive: [
       workflow('      # expect\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n'),
       workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # expect\n          persist-credentials: true\n      - uses: actions/upload-artifact@v3\n        with:\n          path: .\n'),
+      // A personal access token given to checkout is the credential kept, and the message names it.
+      workflow('      # expect\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          token: ${{ secrets.RELEASE_PAT }}\n'),
     ],
     negative: [
       workflow(PINNED_CHECKOUT),
@@ -497,6 +511,7 @@ const persistCredentials = workflowRule({
         if (!isAction(step, 'actions/checkout')) continue;
         const persist = withValue(step, 'persist-credentials');
         if (persist && persist.value === 'false') continue;
+        const token = keptToken(step);
         const version = majorVersion(wf, step);
         // v6 keeps the token outside the work tree (a file under $RUNNER_TEMP), so an artifact of the tree no longer carries it.
         const outsideTree = typeof version === 'number' && version >= 6;
@@ -507,12 +522,12 @@ const persistCredentials = workflowRule({
         yield {
           line: persist ? persist.line : step.usesLine!,
           message: outsideTree
-            ? `${stepLabel(step)} keeps the GITHUB_TOKEN configured for git (in a file under $RUNNER_TEMP, v6 and later), so every later step of the job can use it; set persist-credentials: false unless a later step pushes.`
+            ? `${stepLabel(step)} keeps ${token} configured for git (in a file under $RUNNER_TEMP, v6 and later), so every later step of the job can use it; set persist-credentials: false unless a later step pushes.`
             : version === 'unknown'
-            ? `${stepLabel(step)} keeps the GITHUB_TOKEN configured for git (in .git/config before v6, in a file under $RUNNER_TEMP from v6; no comment names the version of this commit), so every later step of the job can use it; set persist-credentials: false unless a later step pushes.`
+            ? `${stepLabel(step)} keeps ${token} configured for git (in .git/config before v6, in a file under $RUNNER_TEMP from v6; no comment names the version of this commit), so every later step of the job can use it; set persist-credentials: false unless a later step pushes.`
             : upload
-            ? `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config and ${stepLabel(upload)} uploads the work tree with it as an artifact; set persist-credentials: false.`
-            : `${stepLabel(step)} leaves the GITHUB_TOKEN in .git/config; set persist-credentials: false.`,
+            ? `${stepLabel(step)} leaves ${token} in .git/config and ${stepLabel(upload)} uploads the work tree with it as an artifact; set persist-credentials: false.`
+            : `${stepLabel(step)} leaves ${token} in .git/config; set persist-credentials: false.`,
           resource: stepLabel(step),
           ...(upload ? { severity: 'high' as const } : {}),
         };
