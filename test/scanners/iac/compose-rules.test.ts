@@ -49,3 +49,20 @@ describe('compose: the runtime socket held by a filtering proxy', () => {
     assert.deepEqual(socket('    environment:\n      - CONTAINERS=1\n      - POST=1\n'), ['8 critical']);
   });
 });
+
+describe('compose: sensitive ports in files for development, tests or CI', () => {
+  const hits = (path: string, ports: string) =>
+    analyseFile(path, `services:\n  svc:\n    image: example.org/svc:1.0\n    ports:\n${ports}`, () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-sensitive-port')
+      .map((f) => `${f.severity} ${f.message}`);
+  it('reports a data service one step lower, saying why, and keeps a port that controls the machine', () => {
+    const [db] = hits('docker-compose.dev.yml', '      - "5432:5432"\n');
+    assert.match(db!, /^medium .*PostgreSQL.*every machine on the developer's or runner's network reaches it; bind it to 127\.0\.0\.1 \(medium: a development or test file, as its name says dev\)/);
+    assert.match(hits('tests/compose.yaml', '      - "6379:6379"\n')[0]!, /^medium .*Redis/);
+    // The Docker API and a remote shell give the machine away, wherever the file is.
+    assert.match(hits('docker-compose.dev.yml', '      - "2375:2375"\n')[0]!, /^critical /);
+    assert.match(hits('docker-compose.dev.yml', '      - "23:23"\n')[0]!, /^critical /);
+    // The main file keeps the catalogue's severity.
+    assert.match(hits('compose.yaml', '      - "5432:5432"\n')[0]!, /^high .*keep it on the internal network/);
+  });
+});

@@ -1,6 +1,7 @@
 import { pinProblem } from '../image.js';
 import { sensitiveHostPath } from '../host-paths.js';
-import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
+import { describePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
+import type { Severity } from '../../../core/finding.js';
 import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
@@ -244,10 +245,20 @@ function sensitiveServices(s: ComposeService, p: PublishedPort) {
   return to > from ? sensitivePortsInRange(from, to, p.protocol, image) : [];
 }
 
+/**
+ * Data services (databases, caches, queues, mail stores) whose published port a compose
+ * file for development, tests or CI reports one step lower: what they expose there is the
+ * developer's or runner's throwaway data. A port that gives control of a machine (the
+ * Docker API, remote shells, a cluster's API, file shares) is not lowered.
+ */
+const DEV_DATA_CATEGORIES: ReadonlySet<PortCategory> = new Set<PortCategory>(['database', 'cache', 'messaging', 'mail']);
+const LOWER: Partial<Record<Severity, Severity>> = { critical: 'high', high: 'medium', medium: 'low' };
+
 const sensitivePortPublished = composeRule({
   id: 'iac/compose-sensitive-port',
   title: 'Sensitive or cleartext service port published',
-  description: 'A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache) is published on a non-loopback address.',
+  description:
+    "A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache) is published on a non-loopback address. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer) a data service's port (a database, cache, message queue or mail store) is reported one severity lower, as every machine of the developer's network still reaches it but the data is a throwaway; a port that gives control of the machine (the Docker API, a remote shell, a cluster's API, a file share) keeps its severity.",
   remediation: 'Do not publish it; let other containers reach it over the compose network, or bind it to 127.0.0.1 for local tools.',
   severity: 'high',
   cwe: ['CWE-200'],
@@ -282,8 +293,16 @@ const sensitivePortPublished = composeRule({
       for (const p of publishedPorts(s)) {
         if (isLoopback(p.hostIp)) continue;
         const entry = sensitiveServices(s, p)[0];
-        if (entry)
-          yield { ...p.at, message: `${label(s)} publishes ${describePort(entry)} as ${p.raw}${detailNote(p.at)}; keep it on the internal network.`, resource: label(s), severity: entry.severity };
+        if (!entry) continue;
+        const lowered = input.devOnly && DEV_DATA_CATEGORIES.has(entry.category) ? LOWER[entry.severity] : undefined;
+        if (lowered)
+          yield {
+            ...p.at,
+            message: `${label(s)} publishes ${describePort(entry)} as ${p.raw}${detailNote(p.at)}, so every machine on the developer's or runner's network reaches it; bind it to 127.0.0.1 (${lowered}: a development or test file, as ${input.devOnly}).`,
+            resource: label(s),
+            severity: lowered,
+          };
+        else yield { ...p.at, message: `${label(s)} publishes ${describePort(entry)} as ${p.raw}${detailNote(p.at)}; keep it on the internal network.`, resource: label(s), severity: entry.severity };
       }
     }
   },
