@@ -139,3 +139,21 @@ describe('Dockerfile download used without a check', () => {
     assert.deepEqual(found(`FROM debian:12\nRUN sha256sum --version\n${download}`), ['curl downloads /tmp/app.tgz']);
   });
 });
+
+describe('Dockerfile without USER running a privilege-separating server', () => {
+  const severity = (text: string) => hits('iac/dockerfile-no-user', text).map((h) => h.severity ?? 'medium');
+  it('reports Apache, nginx and PHP-FPM at low, their workers dropping root, written or inherited from the official image', () => {
+    // An entrypoint script that execs "$@", then Apache as the command (the nextcloud image's shape).
+    assert.deepEqual(severity('FROM php:8.3-apache\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["apache2-foreground"]\n'), ['low']);
+    assert.deepEqual(severity('FROM php:8.3-fpm-alpine\nCOPY app/ /var/www/html/\n'), ['low']);
+    assert.deepEqual(severity('FROM httpd:2.4\nCOPY site/ /usr/local/apache2/htdocs/\n'), ['low']);
+    assert.deepEqual(severity('FROM alpine:3.20\nRUN apk add --no-cache nginx\nCMD nginx -g "daemon off;"\n'), ['low']);
+    const [nginx] = hits('iac/dockerfile-no-user', 'FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n');
+    assert.match(nginx!.message, /its command, nginx, keeps only the nginx master process as root/);
+  });
+  it('keeps medium for other commands, or a command set over the server image', () => {
+    assert.deepEqual(severity('FROM php:8.3-cli\nCOPY app/ /app/\nCMD ["php", "/app/worker.php"]\n'), ['medium']);
+    assert.deepEqual(severity('FROM nginx:1.27\nCMD ["/usr/bin/supervisord", "-c", "/etc/supervisord.conf"]\n'), ['medium']);
+    assert.deepEqual(severity('FROM php:8.3-cli\nCOPY app/ /app/\n'), ['medium']);
+  });
+});

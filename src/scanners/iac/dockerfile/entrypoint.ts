@@ -408,3 +408,50 @@ export function entrypointDrop(input: DockerfileInput): PrivilegeDrop | undefine
   const tool = installsDropTool(input, chain);
   return tool ? { how: tool, user: 'a user it chooses', where: `${script} (not read; the Dockerfile installs ${tool})` } : undefined;
 }
+
+/**
+ * Servers that keep only a master process as root (to bind ports and read their
+ * configuration) and handle every request in worker processes that drop to an
+ * unprivileged user of their configuration: Apache httpd, nginx, PHP-FPM.
+ */
+const WORKER_SERVERS: ReadonlyArray<{ program: RegExp; server: string }> = [
+  { program: /^(?:apache2-foreground|httpd-foreground|apache2ctl|apachectl|apache2|httpd)$/, server: 'Apache httpd' },
+  { program: /^nginx(?:-debug)?$/, server: 'nginx' },
+  { program: /^php-fpm(?:\d+(?:\.\d+)?)?$/, server: 'PHP-FPM' },
+];
+
+/** The command Docker Official Images of these servers run when a Dockerfile built FROM them sets none. */
+function inheritedServerCommand(image: string): string | undefined {
+  const repository = imageRepository(image)?.replace(/^.*\/library\//, '');
+  const tag = /:([^@/]+)(?:@|$)/.exec(image)?.[1] ?? '';
+  if (repository === 'nginx') return 'nginx';
+  if (repository === 'httpd') return 'httpd-foreground';
+  if (repository === 'php' && /(?:^|-)apache(?:-|$)/.test(tag)) return 'apache2-foreground';
+  if (repository === 'php' && /(?:^|-)fpm(?:-|$)/.test(tag)) return 'php-fpm';
+  return undefined;
+}
+
+/**
+ * The privilege-separating server an image runs as its command, if it does: its own CMD
+ * (passed to whatever ENTRYPOINT script it has), an ENTRYPOINT that is the server itself,
+ * or the command of the official nginx, httpd or php (apache, fpm) image it is built FROM
+ * and sets none over.
+ */
+export function workerServer(input: DockerfileInput): { program: string; server: string } | undefined {
+  const stage = finalStage(input.file);
+  if (!stage) return undefined;
+  const chain = stageChain(input, stage);
+  const cmd = ownInstruction(chain, 'CMD');
+  const entrypoint = ownInstruction(chain, 'ENTRYPOINT');
+  let program: string | undefined;
+  if (cmd) program = scriptOf(commandWords(cmd).words);
+  else if (entrypoint) program = scriptOf(commandWords(entrypoint).words);
+  else {
+    const root = chain[chain.length - 1];
+    program = root ? inheritedServerCommand(expandArgs(root.image, input.globalArgs)) : undefined;
+  }
+  if (program === undefined) return undefined;
+  const name = basename(program);
+  const found = WORKER_SERVERS.find((s) => s.program.test(name));
+  return found ? { program: name, server: found.server } : undefined;
+}

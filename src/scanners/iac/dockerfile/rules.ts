@@ -21,7 +21,7 @@ import {
 } from './model.js';
 import { at, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
 import { copiedFileContent } from './build-context.js';
-import { entrypointDrop, hasOwnStartCommand } from './entrypoint.js';
+import { entrypointDrop, hasOwnStartCommand, workerServer } from './entrypoint.js';
 import { practiceRules } from './practice-rules.js';
 import { unverifiedDownload } from './downloads.js';
 
@@ -61,7 +61,7 @@ const noUser = dockerRule({
   id: 'iac/dockerfile-no-user',
   title: 'No USER instruction: container runs as root by default',
   description:
-    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape. Not reported: an image whose entrypoint drops root before the process that does the work, as docker-library's postgres, redis and mysql images do (gosu, su-exec, setpriv --reuid, chroot --userspec, runuser -u, s6-setuidgid, s6-applyuidgid -u or chpst -u to a user other than root, or sudo -u and su USER -c as the command the script ends with or execs, in the ENTRYPOINT or CMD itself or in the script it runs: a heredoc COPY, or a script COPYed from the build context, which the scan reads, bounded and inside the scan root, never runs; when that script is not in the scan, gosu or su-exec installed by the Dockerfile is taken for the drop), an image built FROM a Docker Official Image whose docker-entrypoint.sh drops root for its service (postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra, zookeeper) that keeps that entrypoint and sets no CMD or an exec-form CMD of that service, or an s6-overlay image (ENTRYPOINT /init with S6_ settings, or built FROM a linuxserver.io base image) every long-running service run script of which, copied from the build context, drops root (s6-setuidgid abc; oneshot setup services, which end before the work starts, aside). Nor a base image, which the image that runs must give its USER: a Dockerfile with no ENTRYPOINT or CMD of its own that has ONBUILD triggers, or that another Dockerfile of the scan builds FROM, by the image name its compose service gives it (image:, build.tags, or additional_contexts service:) or by its own file name (base.Dockerfile, Dockerfile.base, images/base/Dockerfile for FROM example.org/acme/base; a Dockerfile.base beside a Dockerfile built FROM ${namespace}/app-base, whose namespace is a build argument; not when the image is named exactly after another Dockerfile of the scan, as base-notebook is after images/base-notebook/Dockerfile rather than notebook/Dockerfile); the Dockerfiles built on it are judged themselves: one that sets no USER runs as the user its base ends with, and is not reported when that is a user other than root (the finding names the base's USER root when it is root). A Dockerfile that only inherits its CMD from the image it is built FROM (FROM node:20 with no USER and no CMD) runs as root and is reported. Nor the Dockerfile of a GitHub Docker container action (an action.yml of the scan with runs.using: docker whose runs.image names it): GitHub's documentation requires such an action to run as the default user, root, since the workspace it mounts and the files of its workflow commands belong to root.",
+    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape. Not reported: an image whose entrypoint drops root before the process that does the work, as docker-library's postgres, redis and mysql images do (gosu, su-exec, setpriv --reuid, chroot --userspec, runuser -u, s6-setuidgid, s6-applyuidgid -u or chpst -u to a user other than root, or sudo -u and su USER -c as the command the script ends with or execs, in the ENTRYPOINT or CMD itself or in the script it runs: a heredoc COPY, or a script COPYed from the build context, which the scan reads, bounded and inside the scan root, never runs; when that script is not in the scan, gosu or su-exec installed by the Dockerfile is taken for the drop), an image built FROM a Docker Official Image whose docker-entrypoint.sh drops root for its service (postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra, zookeeper) that keeps that entrypoint and sets no CMD or an exec-form CMD of that service, or an s6-overlay image (ENTRYPOINT /init with S6_ settings, or built FROM a linuxserver.io base image) every long-running service run script of which, copied from the build context, drops root (s6-setuidgid abc; oneshot setup services, which end before the work starts, aside). Nor a base image, which the image that runs must give its USER: a Dockerfile with no ENTRYPOINT or CMD of its own that has ONBUILD triggers, or that another Dockerfile of the scan builds FROM, by the image name its compose service gives it (image:, build.tags, or additional_contexts service:) or by its own file name (base.Dockerfile, Dockerfile.base, images/base/Dockerfile for FROM example.org/acme/base; a Dockerfile.base beside a Dockerfile built FROM ${namespace}/app-base, whose namespace is a build argument; not when the image is named exactly after another Dockerfile of the scan, as base-notebook is after images/base-notebook/Dockerfile rather than notebook/Dockerfile); the Dockerfiles built on it are judged themselves: one that sets no USER runs as the user its base ends with, and is not reported when that is a user other than root (the finding names the base's USER root when it is root). A Dockerfile that only inherits its CMD from the image it is built FROM (FROM node:20 with no USER and no CMD) runs as root and is reported. An image whose command is Apache httpd, nginx or PHP-FPM (its own CMD, or that of the official httpd, nginx or php apache/fpm image it is built FROM) is reported at low: only the server's master process runs as root, and requests are handled by worker processes that drop to the unprivileged user of its configuration. Nor the Dockerfile of a GitHub Docker container action (an action.yml of the scan with runs.using: docker whose runs.image names it): GitHub's documentation requires such an action to run as the default user, root, since the workspace it mounts and the files of its workflow commands belong to root.",
   remediation: 'Add a non-root user and a USER instruction to the final stage, e.g. RUN useradd -r -u 10001 app followed by USER 10001.',
   severity: 'medium',
   confidence: 'medium',
@@ -78,6 +78,10 @@ const noUser = dockerRule({
       // postgres's entrypoint drops root only for postgres: a shell-form CMD reaches it as /bin/sh, another command runs as root.
       '# expect\nFROM postgres:16-alpine\nCMD postgres -c shared_buffers=256MB\n',
       '# expect\nFROM redis:7.4\nCOPY worker.sh /worker.sh\nCMD ["/worker.sh"]\n',
+      // Low: Apache, nginx or PHP-FPM keep only their master process as root, whether the command is written or inherited.
+      '# expect\nFROM php:8.3-apache\nCOPY src/ /var/www/html/\n',
+      '# expect\nFROM nginx:1.27-alpine\nCOPY site/ /usr/share/nginx/html/\n',
+      '# expect\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends nginx && rm -rf /var/lib/apt/lists/*\nCMD ["nginx", "-g", "daemon off;"]\n',
     ],
     negative: [
       'FROM node:20.11-alpine\nUSER node\n',
@@ -112,6 +116,17 @@ const noUser = dockerRule({
     const base = baseDockerfile(input, stage);
     const inherited = base?.user ? `${base.path} (line ${base.user.line})` : undefined;
     if (base?.user && !USER_ROOT.test(base.user.name)) return;
+    // Apache, nginx or PHP-FPM as the command: only their master process stays root; requests are served by workers that drop it.
+    const server = base ? undefined : workerServer(input);
+    if (server) {
+      yield {
+        line: stage.from.line,
+        severity: 'low',
+        message: `The final stage sets no USER, so the container starts as root; its command, ${server.program}, keeps only the ${server.server} master process as root and serves requests from worker processes that drop to the unprivileged user of its configuration. Add a USER (and an unprivileged port) to run the master without root too.`,
+        resource: stageLabel(input, stage.from),
+      };
+      return;
+    }
     const message = inherited
       ? `The final stage sets no USER and is built FROM ${base!.image}, whose Dockerfile ${inherited} ends with USER ${base!.user!.name}, so the container runs as root.`
       : base
