@@ -216,3 +216,13 @@ test('a file of .github/workflows that parses but is no workflow GitHub accepts 
   assert.equal(warnings('.github/workflows/ci.yml', 'jobs: [\n').length, 1);
   assert.deepEqual(warnings('ci/pipeline.yml', 'name: ci\non: push\n'), []);
 });
+
+test('dangerous trigger: the message names the step that downloads the artifacts, not one that only lists them', () => {
+  const wf = `name: deploy\non:\n  workflow_run:\n    workflows: [build]\n    types: [completed]\npermissions: {}\njobs:\n  find:\n    runs-on: ubuntu-latest\n    outputs:\n      id: \${{ steps.find.outputs.result }}\n    steps:\n      - id: find\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const all = await github.rest.actions.listWorkflowRunArtifacts({ owner: context.repo.owner, repo: context.repo.repo, run_id: context.payload.workflow_run.id });\n            return all.data.artifacts[0].id;\n  deploy:\n    needs: find\n    runs-on: ubuntu-latest\n    steps:\n      - name: fetch\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        env:\n          ID: \${{ needs.find.outputs.id }}\n        with:\n          script: |\n            const zip = await github.rest.actions.downloadArtifact({ owner: context.repo.owner, repo: context.repo.repo, artifact_id: Number(process.env.ID), archive_format: 'zip' });\n      - run: ./publish.sh\n`;
+  const [hit] = findings(wf, 'iac/gha-dangerous-trigger');
+  assert.equal(hit!.severity, 'high');
+  assert.match(hit!.message, /job deploy step "fetch" downloads artifacts of another run/);
+  // Listing alone, with nothing downloading after it, still counts (it finds what something fetches).
+  const listOnly = wf.replace(/      - name: fetch[\s\S]*archive_format: 'zip' \}\);\n/, '');
+  assert.match(findings(listOnly, 'iac/gha-dangerous-trigger')[0]!.message, /job find step "find" downloads artifacts of another run/);
+});

@@ -3,6 +3,16 @@ import { PRIVILEGED_TRIGGERS, isAction, scriptOf, withValue, type Step } from '.
 const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
 const SCRIPT_ARTIFACTS = /\b(?:downloadArtifact|listWorkflowRunArtifacts)\b/;
 
+/**
+ * A github-script step that only lists another run's artifacts (listWorkflowRunArtifacts,
+ * no downloadArtifact): it finds what a later step downloads, so it counts as a download,
+ * but a message had better name the step that downloads.
+ */
+export function onlyListsArtifacts(step: Step): boolean {
+  const script = scriptOf(step);
+  return isAction(step, 'actions/github-script') && /\blistWorkflowRunArtifacts\b/.test(script) && !/\bdownloadArtifact\b/.test(script) && !GH_RUN_DOWNLOAD.test(script);
+}
+
 /** A step that fetches artifacts another run uploaded: in a workflow_run workflow, the triggering (fork) run's output. */
 export function downloadsOtherRunArtifacts(step: Step): boolean {
   if (isAction(step, 'actions/download-artifact')) return withValue(step, 'run-id') !== undefined || withValue(step, 'github-token') !== undefined;

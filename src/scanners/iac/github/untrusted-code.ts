@@ -1,7 +1,7 @@
 import { get, text } from '../yaml/tree.js';
 import { expressions, isAction, parseUses, scriptOf, stepLabel, withValue, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
-import { downloadsOtherRunArtifacts } from './artifacts.js';
+import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
 import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences } from './flow.js';
 import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
 
@@ -148,17 +148,24 @@ function untrustedStep(wf: Workflow, step: Step): string | undefined {
  */
 export function handlesUntrustedCode(wf: Workflow, trigger?: string): UntrustedHandling | undefined {
   let gated: UntrustedHandling | undefined;
+  // A step that only lists another run's artifacts: named only when no step that downloads them is found.
+  const listing: { ungated?: UntrustedHandling; gated?: UntrustedHandling } = {};
   for (const job of wf.jobs) {
     for (const step of job.steps) {
       if (trigger && !runsFor(trigger, job, step)) continue;
       const phrase = untrustedStep(wf, step);
       if (!phrase) continue;
       const gate = gateOf(wf, job, step, trigger);
+      if (onlyListsArtifacts(step)) {
+        if (!gate) listing.ungated ??= { phrase };
+        else listing.gated ??= { phrase, gate };
+        continue;
+      }
       if (!gate) return { phrase };
       gated ??= { phrase, gate };
     }
   }
-  return gated;
+  return listing.ungated ?? gated ?? listing.gated;
 }
 
 /**
