@@ -192,3 +192,15 @@ test('a workflow_run whose upstream workflows only maintainers start (push, sche
   assert.deepEqual(await dangerousTriggers({ '.github/workflows/publish.yml': follower('[elsewhere]') }), ['.github/workflows/publish.yml:3 medium']);
   assert.deepEqual(await dangerousTriggers({ '.github/workflows/publish.yml': follower('["night*"]'), '.github/workflows/nightly.yml': upstream('nightly', 'push') }), ['.github/workflows/publish.yml:3 medium']);
 });
+
+test('template injection in a workflow_run that follows only maintainers\' runs: the branch is the repository\'s own, a commit message is a push\'s', async () => {
+  const follower = `name: publish\non:\n  workflow_run:\n    workflows: [nightly]\n    types: [completed]\npermissions:\n  contents: read\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./publish.sh "\${{ github.event.workflow_run.head_branch }}" "\${{ github.event.workflow.path }}"\n      - run: echo "\${{ github.event.workflow_run.head_commit.message }}"\n`;
+  const upstream = (on: string) => `name: nightly\non: ${on}\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./build.sh\n`;
+  assert.deepEqual(await injections({ '.github/workflows/publish.yml': follower, '.github/workflows/nightly.yml': upstream('[push, schedule]') }), ['template-injection .github/workflows/publish.yml:13 high']);
+  // A fork's pull request can start the upstream: its branch name, workflow file and commit message are the fork's, with the follower's privileges.
+  assert.deepEqual(await injections({ '.github/workflows/publish.yml': follower, '.github/workflows/nightly.yml': upstream('[push, pull_request]') }), [
+    'template-injection .github/workflows/publish.yml:12 critical',
+    'template-injection .github/workflows/publish.yml:12 critical',
+    'template-injection .github/workflows/publish.yml:13 critical',
+  ]);
+});

@@ -1,7 +1,7 @@
 import type { Hit } from '../rule.js';
 import { get, isYScalar, pair, text, type YPair } from '../yaml/tree.js';
 import { evaluate, parseExpression } from './expression.js';
-import { expressions, isAction, jobLabel, stepLabel, workflowRunNames, type Job, type Workflow } from './model.js';
+import { expressions, isAction, jobLabel, stepLabel, workflowRunFromMaintainers, type Job, type Workflow } from './model.js';
 import { isPrivileged, tokenMayWrite, workflow, workflowRule } from './rule-kit.js';
 import { MAINTAINER_TYPES, gatingJobs, maintainerOnlyTrigger, triggerTypes } from './gates.js';
 import { handlesNoCode, handlesUntrustedCode } from './untrusted-code.js';
@@ -51,25 +51,6 @@ function onlyAfterMerge(wf: Workflow): boolean {
   );
 }
 
-/**
- * Events of the base repository that only people with write access (or GitHub on their
- * schedule) cause: a workflow started only by these never runs for a fork's pull request.
- */
-const MAINTAINER_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch', 'repository_dispatch', 'release', 'create', 'delete', 'merge_group', 'label', 'milestone', 'page_build', 'registry_package', 'branch_protection_rule', 'public']);
-
-/**
- * A workflow_run workflow whose upstream workflows are all in the scan and are started
- * only by maintainers' events (push, schedule, release...), themselves or through their
- * own workflow_run: no run it follows was caused by a fork, and its artifacts, branch and
- * commit are the repository's own. `branches:` is no such limit (a fork names its branch
- * as it likes), so it is not read.
- */
-function onlyMaintainersStartUpstream(wf: Workflow): boolean {
-  const names = workflowRunNames(wf);
-  const events = names && wf.callers?.upstreamEvents?.(wf, names);
-  return events !== undefined && events.length > 0 && events.every((e) => MAINTAINER_EVENTS.has(e));
-}
-
 /** What a gate leaves of the risk, for messages. */
 export const GATED = { 'fork-blocked': 'only branches of the repository itself reach it', maintainer: "a fork's code reaches it only after a maintainer acts" } as const;
 
@@ -102,7 +83,7 @@ export const dangerousTrigger = workflowRule({
       const line = wf.triggers.get(trigger);
       if (trigger === 'pull_request_target' && onlyAfterMerge(wf)) continue;
       if (line === undefined) continue;
-      if (trigger === 'workflow_run' && onlyMaintainersStartUpstream(wf)) continue;
+      if (trigger === 'workflow_run' && workflowRunFromMaintainers(wf)) continue;
       const untrusted = handlesUntrustedCode(wf, trigger);
       const base = `The workflow runs on ${trigger}, with secrets${tokenMayWrite(wf) ? ' and a write token' : ''}, for events that fork authors cause`;
       if (untrusted && !untrusted.gate) yield { line, message: `${base}, and ${untrusted.phrase}.`, severity: 'high' } satisfies Hit;

@@ -184,6 +184,26 @@ export function workflowRunNames(wf: Workflow): string[] | undefined {
   return names.map((n) => n!.trim());
 }
 
+/**
+ * Events of the base repository that only people with write access (or GitHub on their
+ * schedule) cause: a workflow started only by these never runs for a fork's pull request.
+ */
+const MAINTAINER_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch', 'repository_dispatch', 'release', 'create', 'delete', 'merge_group', 'label', 'milestone', 'page_build', 'registry_package', 'branch_protection_rule', 'public']);
+
+/**
+ * A workflow_run workflow whose upstream workflows are all in the scan and are started
+ * only by maintainers' events (push, schedule, release...), themselves or through their
+ * own workflow_run: no run it follows was caused by a fork, and its branch, workflow file
+ * and artifacts are the repository's own. `branches:` is no such limit (a fork names its
+ * branch as it likes), so it is not read.
+ */
+export function workflowRunFromMaintainers(wf: Workflow): boolean {
+  if (!wf.triggers.has('workflow_run')) return false;
+  const names = workflowRunNames(wf);
+  const events = names && wf.callers?.upstreamEvents?.(wf, names);
+  return events !== undefined && events.length > 0 && events.every((e) => MAINTAINER_EVENTS.has(e));
+}
+
 /** Events whose workflows run with a write token and secrets while handling data from outsiders. */
 export const PRIVILEGED_TRIGGERS = new Set(['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'pull_request_review', 'pull_request_review_comment', 'fork', 'watch', 'gollum']);
 

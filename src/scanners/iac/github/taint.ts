@@ -4,7 +4,7 @@ import { attackerContext } from './contexts.js';
 import { artifactFolders, downloadedFile, inFolders } from './artifacts.js';
 import { dataflowParts, parseExpression } from './expression.js';
 import { endOfJob, matrixLeaves, matrixReferences, neededJobs } from './flow.js';
-import { envScopes, expressions, inputDeclarations, parseUses, withValue, type Job, type Step, type Workflow } from './model.js';
+import { envScopes, expressions, inputDeclarations, parseUses, withValue, workflowRunFromMaintainers, type Job, type Step, type Workflow } from './model.js';
 import { githubScriptWrites, type ScriptWrite } from './script-writes.js';
 
 /**
@@ -292,7 +292,7 @@ export function untrustedSource(expression: string, taint: Taint, wf: Workflow):
   if (tree) expression = dataflowParts(tree).map((part) => expression.slice(part.start, part.end)).join(' ');
   if (expression === '') return undefined;
   const direct = attackerContext(expression);
-  if (direct) return { text: direct };
+  if (direct) return fromMaintainersRun(direct, wf);
   const found: Source[] = [];
   const viaEnv = /\benv\.([A-Za-z_][A-Za-z0-9_]*)/.exec(expression);
   const env = viaEnv ? taint.env.get(viaEnv[1]!) : undefined;
@@ -311,6 +311,18 @@ export function untrustedSource(expression: string, taint: Taint, wf: Workflow):
   }
   for (const input of expression.matchAll(/(?<![\w.])inputs\.([\w-]+)/g)) found.push(...inputSource(wf, input[1]!));
   return worst(found);
+}
+
+/**
+ * An attacker-controlled context of a workflow_run event, in a workflow whose upstream
+ * runs only maintainers start (push, schedule, release...): the branch and the workflow
+ * file are the repository's own, and a commit's message or author is what a push to the
+ * repository carries (as in a push workflow: not privileged). Other contexts as found.
+ */
+function fromMaintainersRun(context: string, wf: Workflow): Source | undefined {
+  const run = /^github\.event\.(?:workflow_run\.(head_branch|name|path|head_commit)|workflow\.(?:name|path))\b/i.exec(context);
+  if (!run || !workflowRunFromMaintainers(wf)) return { text: context };
+  return run[1]?.toLowerCase() === 'head_commit' ? { text: context, privileged: false } : undefined;
 }
 
 /** The string of {@link untrustedSource}, for rules that need no more. */
