@@ -226,3 +226,17 @@ test('dangerous trigger: the message names the step that downloads the artifacts
   const listOnly = wf.replace(/      - name: fetch[\s\S]*archive_format: 'zip' \}\);\n/, '');
   assert.match(findings(listOnly, 'iac/gha-dangerous-trigger')[0]!.message, /job find step "find" downloads artifacts of another run/);
 });
+
+test('template injection: a context no trigger of the workflow carries expands to nothing, so it is low and the message says so', () => {
+  const run = '      - run: echo "${{ github.event.head_commit.message }} ${{ github.event.issue.title }}"\n';
+  const got = (on: string) => findings(job(run, on), 'iac/gha-template-injection').map((f) => `${f.severity} ${f.message.replace(/^.* expands /, '')}`);
+  // A release and a dispatch carry neither a head commit nor an issue.
+  assert.deepEqual(got('[release, workflow_dispatch]'), [
+    "low github.event.head_commit.message (empty for this workflow's triggers: only push events carry it) into its shell script; pass it through env: and quote it.",
+    "low github.event.issue.title (empty for this workflow's triggers: only issues and issue_comment events carry it) into its shell script; pass it through env: and quote it.",
+  ]);
+  // A push carries the head commit; an issue comment the issue.
+  assert.deepEqual(got('[push, issue_comment]').map((g) => g.split(' ')[0]), ['high', 'critical']);
+  // A reusable workflow runs on its caller's event, which may carry either.
+  assert.deepEqual(findings(job(run, 'workflow_call'), 'iac/gha-template-injection').map((f) => f.severity), ['high', 'high']);
+});

@@ -4,7 +4,7 @@ import { attackerContext } from './contexts.js';
 import { artifactFolders, downloadedFile, inFolders } from './artifacts.js';
 import { dataflowParts, parseExpression } from './expression.js';
 import { endOfJob, matrixLeaves, matrixReferences, neededJobs } from './flow.js';
-import { envScopes, expressions, inputDeclarations, parseUses, withValue, workflowRunFromMaintainers, type Job, type Step, type Workflow } from './model.js';
+import { PRIVILEGED_TRIGGERS, envScopes, expressions, inputDeclarations, parseUses, withValue, workflowRunFromMaintainers, type Job, type Step, type Workflow } from './model.js';
 import { githubScriptWrites, type ScriptWrite } from './script-writes.js';
 
 /**
@@ -292,7 +292,15 @@ export function untrustedSource(expression: string, taint: Taint, wf: Workflow):
   if (tree) expression = dataflowParts(tree).map((part) => expression.slice(part.start, part.end)).join(' ');
   if (expression === '') return undefined;
   const direct = attackerContext(expression);
-  if (direct) return fromMaintainersRun(direct, wf);
+  if (direct) {
+    const carriers = payloadEvents(direct, wf);
+    const carrying = carriers?.filter((e) => wf.triggers.has(e));
+    // Empty for every trigger of the workflow: nothing to inject today, but a trigger added later makes it live.
+    if (carriers && carrying!.length === 0) return { text: `${direct} (empty for this workflow's triggers: only ${carriers.join(' and ')} events carry it)`, severity: 'low' };
+    const source = fromMaintainersRun(direct, wf);
+    // Only the triggers that carry it bring it in: a push's commit message in a workflow also run for comments is a push's.
+    return source && carrying && source.privileged === undefined ? { ...source, privileged: carrying.some((e) => PRIVILEGED_TRIGGERS.has(e)) } : source;
+  }
   const found: Source[] = [];
   const viaEnv = /\benv\.([A-Za-z_][A-Za-z0-9_]*)/.exec(expression);
   const env = viaEnv ? taint.env.get(viaEnv[1]!) : undefined;
@@ -311,6 +319,29 @@ export function untrustedSource(expression: string, taint: Taint, wf: Workflow):
   }
   for (const input of expression.matchAll(/(?<![\w.])inputs\.([\w-]+)/g)) found.push(...inputSource(wf, input[1]!));
   return worst(found);
+}
+
+/** The events whose payload holds an object of `github.event`; the others leave its fields empty. */
+const PAYLOAD_EVENTS: ReadonlyArray<[RegExp, readonly string[]]> = [
+  [/^github\.event\.(?:head_commit|commits)\b/i, ['push']],
+  [/^github\.event\.issue\b/i, ['issues', 'issue_comment']],
+  [/^github\.event\.pull_request\b/i, ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']],
+  [/^github\.event\.review\b/i, ['pull_request_review']],
+  [/^github\.event\.discussion\b/i, ['discussion', 'discussion_comment']],
+  [/^github\.event\.workflow_run\b/i, ['workflow_run']],
+  [/^github\.event\.pages\b/i, ['gollum']],
+  [/^github\.event\.forkee\b/i, ['fork']],
+];
+
+/**
+ * The events whose payload carries the context (`github.event.head_commit` only a push
+ * event's, `github.event.issue` those of issues and issue_comment): a workflow none of whose
+ * triggers is one of them expands it to nothing. Undefined when not known, or when any
+ * event may come (a composite action or reusable workflow runs on its caller's).
+ */
+function payloadEvents(context: string, wf: Workflow): readonly string[] | undefined {
+  if (wf.composite || wf.triggers.size === 0 || wf.triggers.has('workflow_call')) return undefined;
+  return PAYLOAD_EVENTS.find(([pattern]) => pattern.test(context))?.[1];
 }
 
 /**
