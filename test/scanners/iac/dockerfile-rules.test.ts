@@ -157,3 +157,12 @@ describe('Dockerfile without USER running a privilege-separating server', () => 
     assert.deepEqual(severity('FROM php:8.3-cli\nCOPY app/ /app/\n'), ['medium']);
   });
 });
+
+describe('Dockerfile base image without a tag', () => {
+  it('says when the image is the default of a build argument', () => {
+    const [hit] = hits('iac/dockerfile-image-untagged', 'ARG BASE_IMAGE="example.org/acme/base"\nFROM ${BASE_IMAGE} AS base\nCMD ["app"]\n');
+    assert.match(hit!.message, /^Base image example\.org\/acme\/base \(\$\{BASE_IMAGE\} with the default of its build argument, used when the build passes none\) has no tag/);
+    const [plain] = hits('iac/dockerfile-image-untagged', 'FROM example.org/acme/base\nCMD ["app"]\n');
+    assert.match(plain!.message, /^Base image example\.org\/acme\/base has no tag/);
+  });
+});

@@ -214,7 +214,12 @@ const imageUntagged = dockerRule({
     for (const stage of input.file.stages) {
       const image = baseImage(input, stage);
       if (image && pinProblem(image) === 'untagged' && !builtInScan(input, image))
-        yield { line: stage.from.line, message: `Base image ${image} has no tag, so it means '${image}:latest'; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
+        yield {
+          line: stage.from.line,
+          // FROM ${BASE_IMAGE}: the image is the default of a build argument, which a build that passes none uses.
+          message: `Base image ${image}${stage.image.includes('$') ? ` (${stage.image.trim()} with the default of its build argument, used when the build passes none)` : ''} has no tag, so it means '${image}:latest'; pin a version (and a digest).`,
+          resource: stageLabel(input, stage.from),
+        };
     }
     for (const pulled of pulledImages(input)) {
       if (pinProblem(pulled.image) !== 'untagged') continue;
