@@ -66,3 +66,21 @@ describe('compose: sensitive ports in files for development, tests or CI', () =>
     assert.match(hits('compose.yaml', '      - "5432:5432"\n')[0]!, /^high .*keep it on the internal network/);
   });
 });
+
+describe('compose: a fragment of services without the services: key', () => {
+  it('reads a mapping whose every key is a service with an image or build as services, and warns about other mappings', () => {
+    const warnings: string[] = [];
+    const fragment = analyseFile('devenv/blocks/cache/docker-compose.yaml', '  cache:\n    image: redis:7.4\n    ports:\n      - "6379:6379"\n  seed:\n    build: ./seed\n', (w) => warnings.push(w.message));
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(
+      fragment.findings.filter((f) => f.ruleId === 'iac/compose-sensitive-port').map((f) => `${f.location.startLine} ${f.severity}`),
+      ['4 medium'],
+    );
+    // Top-level keys of the format, or an entry that is no service, keep the warning.
+    for (const text of ['networks:\n  front:\n    driver: bridge\n', 'cache:\n  image: redis:7.4\nnotes:\n  owner: ops\n']) {
+      const said: string[] = [];
+      assert.deepEqual(analyseFile('compose.yaml', text, (w) => said.push(w.message)).findings, []);
+      assert.deepEqual(said, ['the file holds no services: (and no include:): nothing in it is checked']);
+    }
+  });
+});

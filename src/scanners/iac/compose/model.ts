@@ -36,13 +36,27 @@ export function devOnlyReason(filePath: string): string | undefined {
   return folder !== undefined ? `it is in the folder ${folder}/` : undefined;
 }
 
+/** Top-level keys of the Compose file format; `x-` extensions aside. */
+const TOP_LEVEL_KEYS = new Set(['version', 'name', 'include', 'services', 'networks', 'volumes', 'configs', 'secrets', 'models']);
+
+/**
+ * A file whose root is a mapping of services without the `services:` key: a fragment that a
+ * tool places under `services:` when it assembles the compose file (grafana's
+ * devenv/docker/blocks/<name>/docker-compose.yaml). Every key names a service, whose value
+ * has an image, build or extends, and none is a top-level key of the format.
+ */
+function serviceFragment(root: YNode | null | undefined): boolean {
+  if (!isYMap(root) || root.pairs.length === 0) return false;
+  return root.pairs.every((p) => !TOP_LEVEL_KEYS.has(p.key) && !p.key.startsWith('x-') && isYMap(p.value) && ['image', 'build', 'extends'].some((key) => pair(p.value as YMap, key)));
+}
+
 export function readCompose(source: string, warn: (line: number, message: string) => void, context?: ParseContext): ComposeInput | undefined {
   const loaded = loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'compose'));
   const services: ComposeService[] = [];
   for (const doc of loaded.documents) {
-    const map = get(doc.root, 'services');
+    const map = get(doc.root, 'services') ?? (serviceFragment(doc.root) ? doc.root : undefined);
     if (!isYMap(map)) continue;
     for (const p of map.pairs) {
       if (isYMap(p.value)) services.push({ name: p.key, node: p.value, line: p.keyLine, ...(context?.compose?.dotenv ? { dotenv: context.compose.dotenv } : {}) });
