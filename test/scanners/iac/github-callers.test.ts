@@ -204,3 +204,22 @@ test('template injection in a workflow_run that follows only maintainers\' runs:
     'template-injection .github/workflows/publish.yml:13 critical',
   ]);
 });
+
+test('a workflow_run that follows only maintainers\' runs checks out the repository\'s own commit, not a pull request\'s', async () => {
+  const follower = `name: publish\non:\n  workflow_run:\n    workflows: [nightly]\n    types: [completed]\npermissions:\n  contents: read\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n          persist-credentials: false\n      - run: |\n          git fetch origin \${{ github.event.workflow_run.head_branch }}\n          git checkout FETCH_HEAD\n      - run: make publish\n        env:\n          TOKEN: \${{ secrets.PUBLISH_TOKEN }}\n`;
+  const upstream = (on: string) => `name: nightly\non: ${on}\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./build.sh\n`;
+  const checkouts = async (on: string) => {
+    const t = tempTree({ '.github/workflows/publish.yml': follower, '.github/workflows/nightly.yml': upstream(on) });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      return result.findings.filter((f) => /^iac\/gha-(?:untrusted-checkout|dangerous-trigger)$/.test(f.ruleId)).map((f) => `${f.ruleId.replace('iac/gha-', '')} ${f.location.startLine} ${f.severity}`).sort();
+    } finally {
+      t.cleanup();
+    }
+  };
+  assert.deepEqual(await checkouts('[push, schedule]'), []);
+  // A fork's pull request can start the upstream: its head is the fork's code, checked out with secrets.
+  const forked = await checkouts('[push, pull_request]');
+  assert.ok(forked.includes('untrusted-checkout 14 critical'), forked.join(', '));
+  assert.ok(forked.includes('dangerous-trigger 3 high'), forked.join(', '));
+});

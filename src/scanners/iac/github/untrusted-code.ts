@@ -1,5 +1,5 @@
 import { get, text } from '../yaml/tree.js';
-import { expressions, isAction, parseUses, scriptOf, stepLabel, withValue, type Step, type Workflow } from './model.js';
+import { expressions, isAction, parseUses, scriptOf, stepLabel, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
 import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
 import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences } from './flow.js';
@@ -72,10 +72,23 @@ function namesPullRequest(wf: Workflow | undefined, step: Step, value: string, h
 /** The `with:` input (ref or repository) by which an actions/checkout step fetches the pull request's code, if it does. */
 export function untrustedCheckoutInput(step: Step, wf?: Workflow): ReturnType<typeof withValue> {
   if (!isAction(step, 'actions/checkout')) return undefined;
+  const own = ownRunHead(wf);
   const ref = withValue(step, 'ref');
-  if (ref && namesPullRequest(wf, step, ref.value, (v) => UNTRUSTED_REF.test(v))) return ref;
+  if (ref && namesPullRequest(wf, step, ref.value, (v) => UNTRUSTED_REF.test(own(v)))) return ref;
   const repository = withValue(step, 'repository');
-  return repository && namesPullRequest(wf, step, repository.value, (v) => /head\.repo|head_repository/.test(v)) ? repository : undefined;
+  return repository && namesPullRequest(wf, step, repository.value, (v) => /head\.repo|head_repository/.test(own(v))) ? repository : undefined;
+}
+
+/** The head of the run a workflow_run event is about: its commit, branch and repository. */
+const WORKFLOW_RUN_HEAD = /github\.event\.workflow_run\.(?:head_(?:sha|branch)|head_commit\.id|head_repository\.[\w.]+)/gi;
+
+/**
+ * In a workflow_run workflow whose upstream runs only maintainers start (push, schedule,
+ * release...), the triggering run's head is a commit of the repository itself, not a
+ * pull request's: a text with those references taken out; the text as it is otherwise.
+ */
+function ownRunHead(wf: Workflow | undefined): (text: string) => string {
+  return wf !== undefined && workflowRunFromMaintainers(wf) ? (text) => text.replace(WORKFLOW_RUN_HEAD, '') : (text) => text;
 }
 
 const GIT_FETCH = /\bgit\s+(?:-[cC]\s+\S+\s+)*(?:fetch|pull|checkout|switch|clone|worktree)\b/;
@@ -125,7 +138,8 @@ function untrustedStep(wf: Workflow, step: Step): string | undefined {
   if (checkout) return `${stepLabel(step)} checks out the pull request's code (${checkout.value.trim()})`;
   if (downloadsOtherRunArtifacts(step)) return `${stepLabel(step)} downloads artifacts of another run`;
   const script = scriptOf(step);
-  const line = script.split('\n').find((l) => GH_PR_CHECKOUT.test(l) || (GIT_FETCH.test(l) && (UNTRUSTED_REF.test(l) || /\bpull\/\S+\/head\b/.test(l))));
+  const own = ownRunHead(wf);
+  const line = script.split('\n').find((l) => GH_PR_CHECKOUT.test(l) || (GIT_FETCH.test(l) && (UNTRUSTED_REF.test(own(l)) || /\bpull\/\S+\/head\b/.test(l))));
   if (line && !fetchedForComparison(step, script, line)) return `${stepLabel(step)} fetches the pull request's code (${line.trim().slice(0, 80)})`;
   if (!script.includes('${{') && !/GITHUB_(?:ENV|PATH)\b|\b(?:exportVariable|addPath)\b/.test(script)) return undefined;
   const taint = taintOf(wf, step);
