@@ -223,3 +223,19 @@ test('a workflow_run that follows only maintainers\' runs checks out the reposit
   assert.ok(forked.includes('untrusted-checkout 14 critical'), forked.join(', '));
   assert.ok(forked.includes('dangerous-trigger 3 high'), forked.join(', '));
 });
+
+test('a workflow_run that follows only maintainers\' runs downloads the repository\'s own artifacts: what it reads from them is not a fork\'s', async () => {
+  const follower = `name: publish\non:\n  workflow_run:\n    workflows: [nightly]\n    types: [completed]\npermissions:\n  contents: read\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: meta\n          run-id: \${{ github.event.workflow_run.id }}\n          github-token: \${{ github.token }}\n      - run: echo "VERSION=$(cat ./version)" >> "$GITHUB_ENV"\n      - id: meta\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          result-encoding: string\n          script: return require('fs').readFileSync('./notes', 'utf8');\n      - run: ./publish.sh "\${{ steps.meta.outputs.result }}"\n`;
+  const upstream = (on: string) => `name: nightly\non: ${on}\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./build.sh\n`;
+  const got = async (on: string) => {
+    const t = tempTree({ '.github/workflows/publish.yml': follower, '.github/workflows/nightly.yml': upstream(on) });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      return result.findings.filter((f) => /^iac\/gha-(?:template|github-env)-injection$/.test(f.ruleId)).map((f) => `${f.ruleId.replace('iac/gha-', '')} ${f.location.startLine}`).sort();
+    } finally {
+      t.cleanup();
+    }
+  };
+  assert.deepEqual(await got('[push, release]'), []);
+  assert.deepEqual(await got('[push, pull_request]'), ['github-env-injection 17', 'template-injection 23']);
+});

@@ -1,4 +1,4 @@
-import { PRIVILEGED_TRIGGERS, isAction, scriptOf, withValue, type Step } from './model.js';
+import { PRIVILEGED_TRIGGERS, isAction, scriptOf, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
 
 const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
 const SCRIPT_ARTIFACTS = /\b(?:downloadArtifact|listWorkflowRunArtifacts)\b/;
@@ -35,12 +35,15 @@ function downloadsPullRequestRun(step: Step): boolean {
  * The folders an earlier step of the job downloaded another run's artifacts into
  * (normalised, without `./` or a trailing slash; '' for the workspace itself), when the
  * workflow runs for workflow_run: the triggering run may be a fork's pull request, whose
- * code wrote those files. In another privileged workflow (pull_request_target, a comment)
+ * code wrote those files (not when its upstream workflows start only on maintainers'
+ * events). In another privileged workflow (pull_request_target, a comment)
  * a download counts when it picks the run of the event's pull request. Undefined when no
  * such download precedes `step`.
  */
-export function artifactFolders(triggers: ReadonlyMap<string, number>, step: Step): string[] | undefined {
-  const fromRun = triggers.has('workflow_run');
+export function artifactFolders(wf: Workflow, step: Step): string[] | undefined {
+  const triggers = wf.triggers;
+  // A workflow_run whose upstream runs only maintainers start downloads the repository's own build.
+  const fromRun = triggers.has('workflow_run') && !workflowRunFromMaintainers(wf);
   if (!fromRun && ![...triggers.keys()].some((t) => PRIVILEGED_TRIGGERS.has(t))) return undefined;
   const downloads = step.job.steps.filter((s) => s.index < step.index && downloadsOtherRunArtifacts(s) && (fromRun || downloadsPullRequestRun(s)));
   if (downloads.length === 0) return undefined;

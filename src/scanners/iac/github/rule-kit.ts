@@ -1,6 +1,6 @@
 import { rule, type IacRule } from '../rule.js';
 import { isYMap, isYScalar, pair, text, type YNode } from '../yaml/tree.js';
-import { PRIVILEGED_TRIGGERS, type Job, type Workflow } from './model.js';
+import { PRIVILEGED_TRIGGERS, workflowRunFromMaintainers, type Job, type Workflow } from './model.js';
 
 export type WorkflowRule = IacRule<Workflow>;
 
@@ -13,8 +13,14 @@ export function workflow(steps: string, on = 'push', extra = 'permissions:\n  co
 
 export const PINNED_CHECKOUT = '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n';
 
+/**
+ * Whether the workflow runs with privileges on events outsiders cause: a privileged trigger
+ * (pull_request_target, issue_comment, workflow_run...), but not a workflow_run whose
+ * upstream workflows start only on maintainers' events, which is no more an outsider's
+ * than a push.
+ */
 export function isPrivileged(wf: Workflow): boolean {
-  return [...wf.triggers.keys()].some((t) => PRIVILEGED_TRIGGERS.has(t));
+  return [...wf.triggers.keys()].some((t) => PRIVILEGED_TRIGGERS.has(t) && !(t === 'workflow_run' && workflowRunFromMaintainers(wf)));
 }
 
 /**

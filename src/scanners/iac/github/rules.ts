@@ -31,6 +31,7 @@ import {
   readWorkflow,
   stepLabel,
   withValue,
+  workflowRunFromMaintainers,
   type Job,
   type Step,
   type Workflow,
@@ -608,7 +609,7 @@ const githubEnvInjection = workflowRule({
       }
       const taint = taintOf(wf, step);
       const script = scalar.value as string;
-      const downloaded = wf.triggers.has('workflow_run') || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || isAction(s, 'dawidd6/action-download-artifact'));
+      const downloaded = (wf.triggers.has('workflow_run') && !workflowRunFromMaintainers(wf)) || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || isAction(s, 'dawidd6/action-download-artifact'));
       for (const [offset, lineText] of linesWithOffsets(script)) {
         // A shell comment writes nothing.
         if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText) || /^\s*#/.test(lineText)) continue;

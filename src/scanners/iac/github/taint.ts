@@ -95,7 +95,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
     const action = id && earlier.uses ? parseUses(earlier.uses).action.toLowerCase() : undefined;
     for (const [name, what] of Object.entries((action && ACTION_TEXT_OUTPUTS[action]) || {}))
       outputs.set(`${id}.${name}`, { text: `steps.${id}.outputs.${name} (${what}, from ${action})` });
-    const folders = id ? artifactFolders(wf.triggers, earlier) : undefined;
+    const folders = id ? artifactFolders(wf, earlier) : undefined;
     const fileInput = action && FILE_OUTPUT_ACTIONS[action];
     const file = fileInput ? withValue(earlier, fileInput)?.value : undefined;
     if (folders && file !== undefined && inFolders(file, folders))
@@ -147,7 +147,7 @@ function setWritten(outputs: Map<string, Source>, id: string, name: string | und
 
 /** What the JavaScript of an actions/github-script step writes from attacker-controlled text (script-writes.ts), with the taint at that step. */
 export function githubScriptTaint(wf: Workflow, step: Step, taint: Taint): ScriptWrite[] {
-  const folders = artifactFolders(wf.triggers, step);
+  const folders = artifactFolders(wf, step);
   return githubScriptWrites(step, {
     expression: (inner) => untrustedSource(inner, taint, wf),
     env: (name) => taint.env.get(name),
