@@ -198,11 +198,18 @@ const MAINTAINER_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch', 'rep
  * branch as it likes), so it is not read.
  */
 export function workflowRunFromMaintainers(wf: Workflow): boolean {
-  if (!wf.triggers.has('workflow_run')) return false;
+  if (!wf.triggers.has('workflow_run') || !wf.callers?.upstreamEvents) return false;
+  const known = fromMaintainers.get(wf);
+  if (known !== undefined) return known;
   const names = workflowRunNames(wf);
-  const events = names && wf.callers?.upstreamEvents?.(wf, names);
-  return events !== undefined && events.length > 0 && events.every((e) => MAINTAINER_EVENTS.has(e));
+  const events = names && wf.callers.upstreamEvents(wf, names);
+  const answer = events !== undefined && events.length > 0 && events.every((e) => MAINTAINER_EVENTS.has(e));
+  fromMaintainers.set(wf, answer);
+  return answer;
 }
+
+/** The answers of {@link workflowRunFromMaintainers}, asked for every expression of a workflow. */
+const fromMaintainers = new WeakMap<Workflow, boolean>();
 
 /** Events whose workflows run with a write token and secrets while handling data from outsiders. */
 export const PRIVILEGED_TRIGGERS = new Set(['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'pull_request_review', 'pull_request_review_comment', 'fork', 'watch', 'gollum']);
