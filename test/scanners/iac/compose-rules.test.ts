@@ -84,3 +84,17 @@ describe('compose: a fragment of services without the services: key', () => {
     }
   });
 });
+
+describe('compose: literal secrets in files for development, tests or CI', () => {
+  const hits = (path: string, environment: string) =>
+    analyseFile(path, `services:\n  db:\n    image: postgres:16.4\n    environment:\n${environment}`, () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-secret-in-environment')
+      .map((f) => `${f.severity} ${f.message}`);
+  it('reports a plain word as a password at low there, and a generated-looking secret or any secret elsewhere as before', () => {
+    const [word] = hits('devenv/blocks/db/docker-compose.yaml', '      POSTGRES_PASSWORD: password\n');
+    assert.match(word!, /^low .*POSTGRES_PASSWORD to a literal secret in the compose file \(low: a development or test file, as it is in the folder devenv\/, and a plain word rather than a generated secret\)\.$/);
+    assert.match(hits('docker-compose.test.yml', '      DATABASE_URL: postgres://app:' + 'secret@db/app\n')[0]!, /^low /);
+    assert.match(hits('docker-compose.dev.yml', '      API_TOKEN: Xk29fLq81ZpW\n')[0]!, /^high /);
+    assert.match(hits('compose.yaml', '      POSTGRES_PASSWORD: password\n')[0]!, /^high /);
+  });
+});

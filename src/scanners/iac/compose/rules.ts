@@ -436,11 +436,14 @@ export function urlPassword(value: unknown): string | undefined {
   return isLiteralSecretValue(password) ? password : undefined;
 }
 
+/** A password that is a plain word or two (`password`, `admin`, `keycloak`, `dev-pass`), not a generated secret. */
+const DEV_WORD_PASSWORD = /^[A-Za-z]{1,20}(?:[-_.][A-Za-z]{1,20})?$/;
+
 const secretInEnvironment = composeRule({
   id: 'iac/compose-secret-in-environment',
   title: 'Literal secret in the compose file',
   description:
-    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output. A literal fallback (`${DB_PASSWORD:-secret}`) is reported at medium: it is what runs wherever the variable is not set.',
+    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output. A literal fallback (`${DB_PASSWORD:-secret}`) is reported at medium: it is what runs wherever the variable is not set. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer) a value that is a plain word (`password`, `admin`) rather than a generated secret is reported at low: the throwaway credential of a service run locally.',
   remediation: 'Use ${VAR} substitution from an untracked .env file (`${VAR:?message}` to refuse to start without it), env_file:, or compose secrets: (mounted as files under /run/secrets).',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -468,20 +471,27 @@ const secretInEnvironment = composeRule({
     ],
   },
   *check(input) {
+    // In a file for development, tests or CI, a plain word (`password`, `admin`) is the throwaway credential of a local service.
+    const throwaway = (value: string): { severity?: 'low'; note?: string } =>
+      input.devOnly && DEV_WORD_PASSWORD.test(value.trim()) ? { severity: 'low', note: ` (low: a development or test file, as ${input.devOnly}, and a plain word rather than a generated secret)` } : {};
     for (const s of input.services) {
       for (const entry of [...environment(s.node, 'environment'), ...environment(get(s.node, 'build'), 'args')]) {
         if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
-          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}.`, resource: label(s), secret: String(entry.value) };
+          const { note = '', ...dev } = throwaway(String(entry.value));
+          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}${note}.`, resource: label(s), secret: String(entry.value), ...dev };
           continue;
         }
         const fallback = typeof entry.value === 'string' ? /^\$\{\w+:?-([^}]*)\}$/.exec(entry.value.trim())?.[1] : undefined;
         if (fallback && isSecretName(entry.name) && isLiteralSecretValue(fallback)) {
-          yield { ...entry.at, severity: 'medium', message: `${label(s)} falls back to a literal secret for ${entry.name} when the variable is not set${detailNote(entry.at)}.`, resource: label(s), secret: fallback };
+          const { note = '', ...dev } = throwaway(fallback);
+          yield { ...entry.at, severity: 'medium', message: `${label(s)} falls back to a literal secret for ${entry.name} when the variable is not set${detailNote(entry.at)}${note}.`, resource: label(s), secret: fallback, ...dev };
           continue;
         }
         const password = urlPassword(entry.value);
-        if (password !== undefined)
-          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a URL with a literal password in the compose file${detailNote(entry.at)}.`, resource: label(s), secret: password };
+        if (password !== undefined) {
+          const { note = '', ...dev } = throwaway(password);
+          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a URL with a literal password in the compose file${detailNote(entry.at)}${note}.`, resource: label(s), secret: password, ...dev };
+        }
       }
     }
   },
