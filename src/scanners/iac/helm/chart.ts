@@ -46,6 +46,61 @@ export interface ChartInput {
   libraries?: ReadonlyMap<string, string>;
   /** The images a development tool that deploys the chart (skaffold) builds, and puts in place of the rendered ones (kubernetes/built-images.ts). */
   builtImages?: BuiltImages;
+  /** Templates parsed by earlier renders (a library's helpers, which every chart that uses it renders with), parsed again only when their text differs. */
+  parsed?: ParsedTemplates;
+}
+
+/** Characters of template sources whose parse ParsedTemplates keeps (beyond, a template is parsed for each render). */
+const MAX_KEPT_TEMPLATE_CHARS = 8 * 1024 * 1024;
+
+/**
+ * Template files parsed once and shared between renders, by path and text: a repository
+ * of charts keeps one library (bitnami's `common`) that each chart depends on, and a chart
+ * is rendered again with the values of each of its deployments. A parsed template is
+ * never changed by the renders that use it. Bounded by the characters of the sources kept.
+ */
+export class ParsedTemplates {
+  private readonly kept = new Map<string, { src: string; parsed: ParsedTemplate | TemplateSyntaxError }>();
+  private chars = 0;
+  /** Templates parsed (not taken from what was kept): what a test counts. */
+  parses = 0;
+
+  /** The template parsed from `src`, as parseTemplate gives it (a syntax error is thrown again each time). */
+  parse(src: string, file: string): ParsedTemplate {
+    const kept = this.kept.get(file);
+    if (kept !== undefined && kept.src === src) {
+      if (kept.parsed instanceof TemplateSyntaxError) throw kept.parsed;
+      return kept.parsed;
+    }
+    this.parses++;
+    let parsed: ParsedTemplate | TemplateSyntaxError;
+    try {
+      parsed = parseTemplate(src, file);
+    } catch (error) {
+      if (!(error instanceof TemplateSyntaxError)) throw error;
+      parsed = error;
+    }
+    if (kept !== undefined) this.drop(file);
+    if (this.chars + src.length <= MAX_KEPT_TEMPLATE_CHARS) {
+      this.kept.set(file, { src, parsed });
+      this.chars += src.length;
+    }
+    if (parsed instanceof TemplateSyntaxError) throw parsed;
+    return parsed;
+  }
+
+  /** Forgets the templates under a directory (a chart's own tree once it is analysed: no other chart renders them). */
+  forget(dir: string): void {
+    const prefix = dir === '' ? '' : `${dir}/`;
+    for (const file of [...this.kept.keys()]) if (file.startsWith(prefix)) this.drop(file);
+  }
+
+  private drop(file: string): void {
+    const kept = this.kept.get(file);
+    if (kept === undefined) return;
+    this.chars -= kept.src.length;
+    this.kept.delete(file);
+  }
 }
 
 /** A release's name and namespace as a deployment installs it; what it does not tell stays Helm's default. */
@@ -438,7 +493,8 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
   };
   for (const path of parseOrder([...input.files.keys()].filter((p) => isTemplateSource(p) && nodeOf(p)), place)) {
     try {
-      const template = parseTemplate(input.files.get(path)!, path);
+      const src = input.files.get(path)!;
+      const template = input.parsed ? input.parsed.parse(src, path) : parseTemplate(src, path);
       parsed.set(path, template);
       const node = nodeOf(path)!;
       defines.set(`${node.fullPath}/${path.slice(node.dir === '' ? 0 : node.dir.length + 1)}`, { name: path, body: template.body, file: path, line: 1 });

@@ -9,7 +9,7 @@ import { analyseChart, withNote, withoutAlso, type ChartAnalysis } from './analy
 import { helmDeployments, setPath, setValue, setValues, type HelmDeployment } from './deployments.js';
 import { mayHoldDeployers } from '../deployer-documents.js';
 import { MAX_DEPLOYER_FILE, type Deployers } from '../deployers.js';
-import { joinPath, type PackedFile, type ReleaseNames } from './chart.js';
+import { joinPath, ParsedTemplates, type PackedFile, type ReleaseNames } from './chart.js';
 import type { BuiltImages } from '../kubernetes/built-images.js';
 import { parseHelmIgnore, type HelmIgnore } from './ignore.js';
 import { chartOtherFile, MAX_OTHER_CHARS, MAX_OTHER_FILES, unpackChart } from './packaged.js';
@@ -44,6 +44,8 @@ const MAX_CHART_CHARS = 32 * 1024 * 1024;
 const MAX_LIST_DEPTH = 8;
 /** Entries listed under a chart's templates/ and charts/ (beyond, the chart is not rendered). */
 const MAX_LISTED = 20_000;
+/** Characters of library charts' files kept for all the charts that use them (HelmCharts.libraryFiles). */
+const MAX_KEPT_LIBRARY_CHARS = 8 * 1024 * 1024;
 
 function decode(bytes: Buffer): string | undefined {
   return looksBinary(bytes) ? undefined : decodeUtf8(bytes);
@@ -291,6 +293,12 @@ export class HelmCharts {
   private builtImages: ReadonlyMap<string, BuiltImages> = new Map();
   /** The library charts of the scan by name (directory and version), read when a dependency first needs one. */
   private libraryIndex: Promise<Map<string, Array<{ dir: string; version: string; library: boolean }>>> | undefined;
+  /** Templates parsed for the charts' renders: a chart's own while it is rendered (once per deployment), a library's for every chart that uses it. */
+  private readonly parsed = new ParsedTemplates();
+  /** The files of the library charts that charts use (libraryFiles), and the characters they hold. */
+  private readonly libraryTexts = new Map<string, Promise<ReadonlyArray<readonly [string, string | undefined]> | undefined>>();
+  private libraryChars = 0;
+  private libraryReads = 0;
 
   private constructor(
     /** Every chart directory of the scan. */
@@ -388,6 +396,11 @@ export class HelmCharts {
     }
   }
 
+  /** Work done so far, for tests: library chart files read, template files parsed. */
+  get work(): { libraryReads: number; templateParses: number } {
+    return { libraryReads: this.libraryReads, templateParses: this.parsed.parses };
+  }
+
   /** Whether the scan has Helm charts of its own. */
   get hasCharts(): boolean {
     return this.charts.length > 0;
@@ -418,7 +431,7 @@ export class HelmCharts {
       const read = await this.input(dir);
       if (!read) return undefined;
       const builtImages = this.builtImages.get(dir);
-      const input = builtImages ? { ...read, builtImages } : read;
+      const input = { ...read, ...(builtImages ? { builtImages } : {}), parsed: this.parsed };
       const deployments = this.deployments.get(dir) ?? [];
       if (deployments.length === 0) return this.withoutStandalone(analyseChart(input, this.warn), input.otherFiles);
       return this.withoutStandalone(await this.withDeployments(dir, input, deployments), input.otherFiles);
@@ -426,6 +439,9 @@ export class HelmCharts {
       // A renderer bug must not stop the scan; it is reported with the chart.
       this.warn({ path: joinPath(dir, 'Chart.yaml'), message: `could not render this Helm chart: ${(error as Error).message}` });
       return undefined;
+    } finally {
+      // No other chart renders this one's templates (a library outside it is kept for the charts that use it).
+      this.parsed.forget(dir);
     }
   }
 
@@ -602,10 +618,9 @@ export class HelmCharts {
     }
     const texts = new Map<string, string>();
     let chars = 0;
-    /** Reads files into `texts`; false (with a warning) once the chart's files hold too much. */
-    const readAll = async (files: readonly string[]): Promise<boolean> => {
-      for (const file of files) {
-        const text = await this.source.read(file);
+    /** Puts texts read into `texts`; false (with a warning) once the chart's files hold too much. */
+    const keep = (read: Iterable<readonly [string, string | undefined]>): boolean => {
+      for (const [file, text] of read) {
         if (text === undefined) continue;
         chars += text.length;
         if (chars > MAX_CHART_CHARS) {
@@ -614,6 +629,11 @@ export class HelmCharts {
         }
         texts.set(file, text);
       }
+      return true;
+    };
+    /** Reads files into `texts`, as `keep`. */
+    const readAll = async (files: readonly string[]): Promise<boolean> => {
+      for (const file of files) if (!keep([[file, await this.source.read(file)]])) return false;
       return true;
     };
     if (!(await readAll(tree))) return undefined;
@@ -654,9 +674,8 @@ export class HelmCharts {
     }
     const libraries = await this.libraries(dir, texts);
     for (const library of libraries.values()) {
-      const files = [joinPath(library, 'Chart.yaml'), joinPath(library, 'values.yaml'), ...(await this.source.list(joinPath(library, 'templates'))).filter((f) => /\.(?:ya?ml|tpl)$/i.test(f))];
-      if (files.length > MAX_CHART_FILES) continue;
-      if (!(await readAll(files))) return undefined;
+      const files = await this.libraryFiles(library);
+      if (files !== undefined && !keep(files)) return undefined;
     }
     const otherFiles = await this.otherFiles(dir, texts, packedFiles, packedOther, ignore);
     // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
@@ -724,6 +743,31 @@ export class HelmCharts {
       }
     }
     return out;
+  }
+
+  /**
+   * A library chart's files that a chart using it renders with (Chart.yaml, values.yaml and
+   * its templates), with their texts (undefined: not read), or undefined when it has more
+   * than MAX_CHART_FILES: read once for all the charts of the scan that use it, up to
+   * MAX_KEPT_LIBRARY_CHARS for all libraries (beyond, read for each chart).
+   */
+  private async libraryFiles(library: string): Promise<ReadonlyArray<readonly [string, string | undefined]> | undefined> {
+    const kept = this.libraryTexts.get(library);
+    if (kept) return kept;
+    const read = (async () => {
+      const files = [joinPath(library, 'Chart.yaml'), joinPath(library, 'values.yaml'), ...(await this.source.list(joinPath(library, 'templates'))).filter((f) => /\.(?:ya?ml|tpl)$/i.test(f))];
+      if (files.length > MAX_CHART_FILES) return undefined;
+      const out: Array<readonly [string, string | undefined]> = [];
+      for (const file of files) out.push([file, await this.source.read(file)]);
+      this.libraryReads += files.length;
+      return out;
+    })();
+    this.libraryTexts.set(library, read);
+    const files = await read;
+    const chars = (files ?? []).reduce((sum, [, text]) => sum + (text?.length ?? 0), 0);
+    if (this.libraryChars + chars > MAX_KEPT_LIBRARY_CHARS) this.libraryTexts.delete(library);
+    else this.libraryChars += chars;
+    return files;
   }
 
   /** The charts of the scan by name (directory, version, and whether it is a library chart). */
