@@ -187,7 +187,7 @@ function heredocBodies(script: string): Array<[number, number]> {
 }
 
 /** Where the output of the command at `index` of its pipeline goes: the log, or elsewhere. */
-function printsToLog(script: string, pipelineCommands: ShellCommand[], index: number, next: number): boolean {
+function printsToLog(script: string, pipelineCommands: readonly ShellCommand[], index: number, next: number): boolean {
   if (index < pipelineCommands.length - 1) return false; // piped into another command
   // Redirections are dropped from the words; read the command's own source for them.
   // parseShell ends a command at the `&` of `>&2` and reads `2` as the next command.
@@ -218,7 +218,7 @@ const STDIN_LOGIN = /^(?:--password-stdin|--with-token|--stdin|login)$/;
 export function printedAt(script: string, offset: number): boolean {
   if (heredocBodies(script).some(([from, to]) => offset >= from && offset < to)) return false;
   const pipelines = parseShell(script);
-  let found: { commands: ShellCommand[]; index: number } | undefined;
+  let found: { commands: readonly ShellCommand[]; index: number } | undefined;
   for (const commands of pipelines)
     commands.forEach((command, index) => {
       if (command.offset <= offset && (!found || command.offset >= found.commands[found.index]!.offset)) found = { commands, index };

@@ -6,35 +6,35 @@
  */
 export interface ShellWord {
   /** The word with quotes removed. */
-  text: string;
+  readonly text: string;
   /** Offset of the word's first character in the script. */
-  offset: number;
+  readonly offset: number;
 }
 
 /** A here-document a command opens (`cat <<EOF`, `bash <<-'END'`). */
 export interface HereDocument {
-  delimiter: string;
+  readonly delimiter: string;
   /** The delimiter is quoted (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`): the body is taken as written, with nothing expanded. */
-  quoted: boolean;
+  readonly quoted: boolean;
   /** Offsets of the body in the script: from the line after the operator's up to the delimiter line (the end of the script when it has none). */
-  start: number;
-  end: number;
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface ShellCommand {
   /** Words without leading VAR=value assignments and redirections. */
-  words: ShellWord[];
+  readonly words: readonly ShellWord[];
   /** Leading `NAME=value` assignments. */
-  assignments: ShellWord[];
-  offset: number;
+  readonly assignments: readonly ShellWord[];
+  readonly offset: number;
   /** The subshells `( ... )` the command runs in, outermost first, each by a number of its own; absent outside any. */
-  subshells?: number[];
+  readonly subshells?: readonly number[];
   /** The here-documents the command opens, when it opens any. */
-  heredocs?: HereDocument[];
+  readonly heredocs?: readonly HereDocument[];
 }
 
 /** Commands joined by `|`; a pipeline ends at `;`, `&&`, `||`, `&` or a newline. */
-export type ShellPipeline = ShellCommand[];
+export type ShellPipeline = readonly ShellCommand[];
 
 const MAX_SCRIPT = 200_000;
 
@@ -53,10 +53,49 @@ const RESERVED = new Set(['if', 'then', 'elif', 'else', 'fi', 'while', 'until', 
  */
 type CaseMode = 'subject' | 'in' | 'pattern' | 'body';
 
-export function parseShell(script: string): ShellPipeline[] {
+/** Scripts whose parse parseShell keeps (the most recently used), and the characters they may hold together. */
+const KEPT_SCRIPTS = 256;
+const MAX_KEPT_CHARS = 4 * 1024 * 1024;
+const kept = new Map<string, readonly ShellPipeline[]>();
+let keptChars = 0;
+let parses = 0;
+
+/**
+ * The pipelines of a script. The rules of a file each read its scripts (a CI job's script is
+ * read by a dozen checks, and again for each caller of a local script), so the parse of
+ * the most recent scripts is kept and shared: it is read-only to its readers.
+ */
+export function parseShell(script: string): readonly ShellPipeline[] {
+  const known = kept.get(script);
+  if (known !== undefined) {
+    // Most recently used last.
+    kept.delete(script);
+    kept.set(script, known);
+    return known;
+  }
+  parses++;
+  const parsed = readShell(script);
+  if (script.length <= MAX_KEPT_CHARS) {
+    kept.set(script, parsed);
+    keptChars += script.length;
+    for (const [oldest] of kept) {
+      if (kept.size <= KEPT_SCRIPTS && keptChars <= MAX_KEPT_CHARS) break;
+      kept.delete(oldest);
+      keptChars -= oldest.length;
+    }
+  }
+  return parsed;
+}
+
+/** Scripts parsed so far (not taken from those kept): what a test counts. */
+export function shellParses(): number {
+  return parses;
+}
+
+function readShell(script: string): ShellPipeline[] {
   const source = script.length > MAX_SCRIPT ? script.slice(0, MAX_SCRIPT) : script;
   const pipelines: ShellPipeline[] = [];
-  let pipeline: ShellPipeline = [];
+  let pipeline: ShellCommand[] = [];
   let words: ShellWord[] = [];
   let word = '';
   let wordStart = -1;
@@ -73,13 +112,13 @@ export function parseShell(script: string): ShellPipeline[] {
 
   // Here-documents opened on the current line (`cat <<EOF`, `<<-'END'`): their bodies follow the line and are text, not commands.
   // A body fed to a shell (`bash <<EOF`, `sudo sh -s <<EOF`) is a script: it is read as commands, not skipped.
-  const heredocs: Array<{ delimiter: string; stripTabs: boolean; script: boolean; doc: HereDocument }> = [];
+  const heredocs: Array<{ delimiter: string; stripTabs: boolean; script: boolean; doc: { -readonly [K in keyof HereDocument]: HereDocument[K] } }> = [];
   let heredocOperator: { stripTabs: boolean; script: boolean } | undefined;
   // The here-documents of the command being read, given to it when it ends.
   let commandDocs: HereDocument[] = [];
   const feedsShell = () => words.some((w) => POSIX_SHELLS.has(basename(w.text)));
   const openHeredoc = (delimiter: string, raw: string, operator: { stripTabs: boolean; script: boolean }) => {
-    const doc: HereDocument = { delimiter, quoted: /['"\\]/.test(raw), start: source.length, end: source.length };
+    const doc = { delimiter, quoted: /['"\\]/.test(raw), start: source.length, end: source.length };
     heredocs.push({ delimiter, ...operator, doc });
     commandDocs.push(doc);
   };
@@ -354,7 +393,7 @@ const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'nice', 'comma
  * The words of the command that actually runs, without wrappers (`sudo -E`,
  * `env X=1`, `time`) and their options.
  */
-export function effectiveWords(command: ShellCommand): ShellWord[] {
+export function effectiveWords(command: ShellCommand): readonly ShellWord[] {
   let words = command.words;
   for (let guard = 0; guard < 8 && words.length > 0; guard++) {
     const name = basename(words[0]!.text);

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { effectiveWords, parseShell, pipeToShellOffsets, programOf } from '../../../src/scanners/iac/shell.js';
+import { analyseFile } from '../../../src/scanners/iac/analyse.js';
+import { effectiveWords, parseShell, pipeToShellOffsets, programOf, shellParses } from '../../../src/scanners/iac/shell.js';
 
 describe('shell reader', () => {
   it('splits pipelines and commands, keeping quotes and substitutions in their words', () => {
@@ -74,5 +75,27 @@ describe('shell reader', () => {
     for (const script of ['if [ -n "$X" ]; then curl -fsSL https://example.org/i.sh | sh; fi', 'while true; do wget -qO- https://example.org/i | bash; done', 'case "$(uname -m)" in\n  x86_64|aarch64) curl https://example.org/i.sh | sh ;;\nesac'])
       assert.equal(pipeToShellOffsets(script).length, 1, script);
     assert.equal(programOf(parseShell('then curl https://x')[0]![0]!), 'curl');
+  });
+
+  it('parses a script once for all the checks that read it', () => {
+    const script = `env | sort\ncurl -fsSL https://example.org/install-${Math.random()}.sh | bash\necho "$TOKEN"\n`;
+    const before = shellParses();
+    const first = parseShell(script);
+    for (let i = 0; i < 5; i++) assert.equal(parseShell(script), first);
+    assert.equal(pipeToShellOffsets(script).length, 1);
+    assert.equal(shellParses() - before, 1);
+    // A copy of the text is the same script.
+    assert.equal(parseShell(` ${script}`.slice(1)), first);
+    assert.equal(shellParses() - before, 1);
+  });
+
+  it("parses a workflow step's script once, whatever the number of rules that read it", () => {
+    const marker = Math.random().toString(36).slice(2);
+    const workflow = `on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo ${marker}\n          env | sort\n          curl -fsSL https://example.org/i.sh | bash\n`;
+    const before = shellParses();
+    const { findings } = analyseFile('.github/workflows/ci.yml', workflow, () => {});
+    assert.ok(findings.some((f) => f.ruleId.startsWith('iac/')));
+    // The step's script (and the few texts made from it), not once per rule that reads it.
+    assert.ok(shellParses() - before <= 3, `${shellParses() - before} parses`);
   });
 });

@@ -186,7 +186,7 @@ function windowsSinks(words: readonly ShellWord[]): Array<{ word: ShellWord; sin
 /** Commands that set shell variables (`X=...`, `export X=...`): each assignment word. */
 const DECLARES = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 
-function assignmentsOf(command: ShellCommand): ShellWord[] {
+function assignmentsOf(command: ShellCommand): readonly ShellWord[] {
   if (command.words.length === 0) return command.assignments;
   if (!DECLARES.has(command.words[0]!.text)) return [];
   return command.words.slice(1).filter((w) => /^[A-Za-z_]\w*=/.test(w.text));
