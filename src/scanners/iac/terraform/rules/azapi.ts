@@ -92,6 +92,13 @@ function example(type: string, body: readonly string[], options: { update?: bool
   return `${head}  body = {\n${body.map((l) => `    ${l}`).join('\n')}\n  }\n}\n`;
 }
 
+/** The examples of a siteConfig setting: a site that sets it to the bad value (expected), and one that sets the good value. */
+function siteConfigExamples(type: string, key: string, [bad, good]: readonly [string, string], lead: readonly string[] = []): Judgment['examples'] {
+  const site = (value: string, expect: boolean) =>
+    example(`${type}@2023-12-01`, ['properties = {', ...lead, '  siteConfig = {', ...(expect ? ['    # expect'] : []), `    ${key} = ${value}`, '  }', '}']);
+  return { positive: [site(bad, true)], negative: [site(good, false)] };
+}
+
 const JUDGMENTS: readonly Judgment[] = [
   {
     rule: 'iac/tf-azure-storage-public-access-allowed',
@@ -151,10 +158,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'it accepts TLS versions below 1.2',
     doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) whose properties.siteConfig.minTlsVersion or scmMinTlsVersion is below 1.2 (or, on a Microsoft.Web/sites/config resource named "web", the same property in its properties) (left out, the API applies 1.2)',
     fix: 'properties.siteConfig.minTlsVersion and scmMinTlsVersion = "1.2" (web apps)',
-    examples: {
-      positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    minTlsVersion = "1.0"', '  }', '}'])],
-      negative: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    minTlsVersion = "1.2"', '  }', '}'])],
-    },
+    examples: siteConfigExamples(SITES[0]!, 'minTlsVersion', ['"1.0"', '"1.2"'], ['  httpsOnly = true']),
   },
   {
     rule: 'iac/tf-azure-tls-below-1-2',
@@ -164,10 +168,7 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: weakTls,
     why: 'its SCM (Kudu) site accepts TLS versions below 1.2',
     doc: '',
-    examples: {
-      positive: [example(`${SITES[1]}@2023-12-01`, ['properties = {', '  siteConfig = {', '    # expect', '    scmMinTlsVersion = "1.1"', '  }', '}'])],
-      negative: [example(`${SITES[1]}@2023-12-01`, ['properties = {', '  siteConfig = {', '    scmMinTlsVersion = "1.2"', '  }', '}'])],
-    },
+    examples: siteConfigExamples(SITES[1]!, 'scmMinTlsVersion', ['"1.1"', '"1.2"']),
   },
   {
     rule: 'iac/tf-azure-cleartext-allowed',
@@ -331,10 +332,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'deployment credentials can be sent over plain FTP',
     doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.ftpsState = "AllAllowed" (or, on a Microsoft.Web/sites/config resource named "web", the same property in its properties) (left out, it is not judged)',
     fix: 'properties.siteConfig.ftpsState = "Disabled"',
-    examples: {
-      positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    ftpsState = "AllAllowed"', '  }', '}'])],
-      negative: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    ftpsState = "Disabled"', '  }', '}'])],
-    },
+    examples: siteConfigExamples(SITES[0]!, 'ftpsState', ['"AllAllowed"', '"Disabled"'], ['  httpsOnly = true']),
   },
   {
     rule: 'iac/tf-azure-app-service-remote-debugging',
@@ -345,10 +343,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: "the debugger's ports are open, and whoever signs in to them can read the app's memory and run code in it",
     doc: 'an azapi_resource of type Microsoft.Web/sites (or sites/slots) with properties.siteConfig.remoteDebuggingEnabled = true (or, on a Microsoft.Web/sites/config resource named "web", the same property in its properties)',
     fix: 'properties.siteConfig.remoteDebuggingEnabled = false',
-    examples: {
-      positive: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    # expect', '    remoteDebuggingEnabled = true', '  }', '}'])],
-      negative: [example(`${SITES[0]}@2023-12-01`, ['properties = {', '  httpsOnly = true', '  siteConfig = {', '    remoteDebuggingEnabled = false', '  }', '}'])],
-    },
+    examples: siteConfigExamples(SITES[0]!, 'remoteDebuggingEnabled', ['true', 'false'], ['  httpsOnly = true']),
   },
   {
     rule: 'iac/tf-azure-aks-local-accounts',
