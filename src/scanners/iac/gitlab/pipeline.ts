@@ -606,20 +606,23 @@ export function extendsOrder(pipeline: Pipeline, job: YMap): YMap[] {
     }
     return undefined;
   };
+  const out = walkExtends(job, (node) => extendsNames(node).reverse().flatMap((name) => lookUp(name) ?? []));
+  known.orders.set(job, out);
+  return [...out];
+}
+
+/** A job, then depth first the parents parentsOf gives each job: cycle-safe, and bounded to 10 levels as GitLab's extends is. */
+function walkExtends(job: YMap, parentsOf: (node: YMap) => readonly YMap[]): YMap[] {
   const out: YMap[] = [];
   const seen = new Set<YMap>();
   const visit = (node: YMap, depth: number) => {
     if (seen.has(node) || depth > 10) return;
     seen.add(node);
     out.push(node);
-    for (const name of extendsNames(node).reverse()) {
-      const parent = lookUp(name);
-      if (parent) visit(parent, depth + 1);
-    }
+    for (const parent of parentsOf(node)) visit(parent, depth + 1);
   };
   visit(job, 0);
-  known.orders.set(job, out);
-  return [...out];
+  return out;
 }
 
 /** The other file of the pipeline a job that extendsOrder gave is written in; undefined for a job of this file. */
@@ -660,15 +663,7 @@ function extendsOrderIn(root: YMap, job: YMap): YMap[] {
     parentsOf.set(node, parents);
     return parents;
   };
-  const out: YMap[] = [];
-  const seen = new Set<YMap>();
-  const visit = (node: YMap, depth: number) => {
-    if (seen.has(node) || depth > 10) return;
-    seen.add(node);
-    out.push(node);
-    for (const parent of parentsOfNode(node)) visit(parent, depth + 1);
-  };
-  visit(job, 0);
+  const out = walkExtends(job, parentsOfNode);
   known.orders.set(job, out);
   return [...out];
 }
