@@ -70,3 +70,45 @@ test('dangerous trigger: the message names a write token only when a job\'s toke
   assert.match(message(wf('')), /with secrets and a write token/);
   assert.match(message(wf('permissions: {}\n', '    permissions:\n      pull-requests: write\n')), /with secrets and a write token/);
 });
+
+/** [line, severity, message] of the self-hosted runner findings of an inline workflow. */
+function selfHosted(on: string, jobs: string): Array<[number, string, string]> {
+  const text = `name: ci\non:\n${on}permissions: {}\njobs:\n${jobs}`;
+  return analyseFile('.github/workflows/ci.yml', text, () => {}, 'github-actions')
+    .findings.filter((f) => f.ruleId === 'iac/gha-self-hosted-public-trigger')
+    .map((f) => [f.location.startLine, f.severity, f.message] as [number, string, string]);
+}
+
+const SELF_HOSTED_JOB = (head: string) => `  test:\n${head}    runs-on: [self-hosted, linux]\n    steps:\n      - run: make test\n`;
+
+test('self-hosted: under pull_request an environment or a fork check is no gate (a fork runs its own copy of the workflow): high', () => {
+  const got = selfHosted('  pull_request:\n', SELF_HOSTED_JOB('    environment: test\n'));
+  assert.deepEqual(got.map(([l, s]) => [l, s]), [[8, 'high']]);
+  assert.match(got[0]![2], /environment test.*can drop that/);
+  assert.deepEqual(selfHosted('  pull_request:\n', SELF_HOSTED_JOB('    if: github.event.pull_request.head.repo.full_name == github.repository\n')).map(([l, s]) => [l, s]), [[8, 'high']]);
+});
+
+test('self-hosted: under pull_request_target a deployment environment is medium, saying it can require approval', () => {
+  const got = selfHosted('  pull_request_target:\n', SELF_HOSTED_JOB('    environment:\n      name: test\n'));
+  assert.deepEqual(got.map(([l, s]) => [l, s]), [[9, 'medium']]);
+  assert.match(got[0]![2], /environment test, which can require a reviewer's approval/);
+});
+
+test('self-hosted: a maintainer-only label in the if: is medium; an if: that keeps forks out is not reported', () => {
+  assert.deepEqual(selfHosted('  pull_request_target:\n    types: [labeled]\n', SELF_HOSTED_JOB("    if: github.event.label.name == 'safe-to-test'\n")).map(([l, s]) => [l, s]), [[9, 'medium']]);
+  for (const condition of ['github.event.pull_request.head.repo.full_name == github.repository', '${{ !github.event.pull_request.head.repo.fork }}'])
+    assert.deepEqual(selfHosted('  pull_request_target:\n', SELF_HOSTED_JOB(`    if: ${condition}\n`)), []);
+});
+
+test('self-hosted: a job needing one whose step fails for forks is low; a check in the job itself runs on the runner already', () => {
+  const check = '  check:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          if [ "$(gh pr view "$PR" --json isCrossRepository -q .isCrossRepository)" = true ]; then exit 1; fi\n';
+  assert.deepEqual(selfHosted('  issue_comment:\n', check + SELF_HOSTED_JOB('    needs: check\n')).map(([l, s]) => [l, s]), [[13, 'low']]);
+  const own = '  test:\n    runs-on: self-hosted\n    steps:\n      - run: |\n          if [ "$(gh pr view "$PR" --json isCrossRepository -q .isCrossRepository)" = true ]; then exit 1; fi\n      - run: make test\n';
+  assert.deepEqual(selfHosted('  issue_comment:\n', own).map(([l, s]) => [l, s]), [[7, 'high']]);
+});
+
+test('gates: an issue_comment event has no github.event.pull_request, so a test of its fork flag keeps no one out', () => {
+  assert.deepEqual(selfHosted('  issue_comment:\n', SELF_HOSTED_JOB('    if: ${{ !github.event.pull_request.head.repo.fork }}\n')).map(([l, s]) => [l, s]), [[8, 'high']]);
+  // Its head repository is null too: an equality with the repository is false for every comment.
+  assert.deepEqual(selfHosted('  issue_comment:\n', SELF_HOSTED_JOB('    if: github.event.pull_request.head.repo.full_name == github.repository\n')), []);
+});

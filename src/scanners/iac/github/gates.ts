@@ -13,6 +13,8 @@ import { scriptOf, type Job, type Step, type Workflow } from './model.js';
 export interface Gate {
   kind: 'fork-blocked' | 'maintainer';
   why: string;
+  /** What holds it: an `if:`, an earlier step's check, the trigger's activity types, a deployment environment. */
+  via?: 'if' | 'step' | 'trigger' | 'environment';
 }
 
 /** pull_request_target activity types only someone with triage or write access can cause. */
@@ -52,10 +54,22 @@ function forFork(condition: string): string {
   return out;
 }
 
-const FORK_FACTS: EventFacts = {
-  'github.event.pull_request.head.repo.fork': true,
-  'github.event.workflow_run.head_repository.fork': true,
-};
+const PR_FORK = 'github.event.pull_request.head.repo.fork';
+const RUN_FORK = 'github.event.workflow_run.head_repository.fork';
+
+/** Triggers whose event carries the pull request (and so its head repository). */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+
+/**
+ * The fork flags as they read for a fork's event of `trigger`: true where the event
+ * carries them, null where it does not (an issue_comment has no github.event.pull_request,
+ * so `!github.event.pull_request.head.repo.fork` is true for every commenter). Both true
+ * when the trigger is not known.
+ */
+function forkFacts(trigger: string | undefined): EventFacts {
+  if (trigger === undefined) return { [PR_FORK]: true, [RUN_FORK]: true };
+  return { [PR_FORK]: PULL_REQUEST_EVENTS.has(trigger) ? true : null, [RUN_FORK]: trigger === 'workflow_run' ? true : null };
+}
 
 const OUTSIDER: EventFacts = Object.fromEntries(['pull_request', 'comment', 'issue', 'review', 'review_comment'].map((o) => [`github.event.${o}.author_association`, 'NONE']));
 
@@ -69,7 +83,7 @@ function conditionGate(condition: string, trigger: string | undefined): Gate['ki
   if (bare.includes('${{')) return undefined;
   const tree = parseExpression(forFork(bare));
   if (!tree) return undefined;
-  const facts: EventFacts = { ...FORK_FACTS, ...(trigger ? { 'github.event_name': trigger } : {}) };
+  const facts: EventFacts = { ...forkFacts(trigger), ...(trigger ? { 'github.event_name': trigger } : {}) };
   if (evaluate(tree, facts) === false) return 'fork-blocked';
   // A label no outsider can add: with no label of the event's, the condition fails.
   if (evaluate(tree, { ...facts, 'github.event.label.name': '\u0000' }) === false) return 'maintainer';
@@ -112,30 +126,44 @@ function checked(text: string): string {
  */
 export function gateOf(wf: Workflow, job: Job, step?: Step, trigger?: string): Gate | undefined {
   const jobs = gatingJobs(wf, job);
-  const conditions = [...(step ? [{ label: 'the step', node: get(step.node, 'if') }] : []), ...jobs.map((j) => ({ label: `job ${j.id}`, node: get(j.node, 'if') }))];
   // Steps that run before: the earlier ones of the job, and all of the jobs it needs.
-  const before = [...job.steps.filter((s) => !step || s.index < step.index), ...jobs.slice(1).flatMap((j) => j.steps)];
+  return gateBefore(wf, jobs, step, trigger, [...job.steps.filter((s) => !step || s.index < step.index), ...jobs.slice(1).flatMap((j) => j.steps)]);
+}
+
+/**
+ * The strongest gate in front of the start of `job` for events of `trigger`: its `if:`,
+ * those of the jobs it needs, their steps, a deployment environment. Unlike gateOf
+ * without a step, a check among the job's own steps does not count: by then the job
+ * already runs on its runner.
+ */
+export function jobGateOf(wf: Workflow, job: Job, trigger: string): Gate | undefined {
+  const jobs = gatingJobs(wf, job);
+  return gateBefore(wf, jobs, undefined, trigger, jobs.slice(1).flatMap((j) => j.steps));
+}
+
+function gateBefore(wf: Workflow, jobs: Job[], step: Step | undefined, trigger: string | undefined, before: Step[]): Gate | undefined {
+  const conditions = [...(step ? [{ label: 'the step', node: get(step.node, 'if') }] : []), ...jobs.map((j) => ({ label: `job ${j.id}`, node: get(j.node, 'if') }))];
   let maintainer: Gate | undefined;
   for (const { label, node } of conditions) {
     const condition = text(node);
     if (condition === undefined) continue;
     const kind = conditionGate(condition, trigger);
-    if (kind === 'fork-blocked') return { kind, why: `the if: of ${label} excludes pull requests from forks` };
+    if (kind === 'fork-blocked') return { kind, why: `the if: of ${label} excludes pull requests from forks`, via: 'if' };
     if (kind === 'open') continue;
-    if (kind === 'maintainer' && !PERMISSION_CHECK.test(condition)) maintainer ??= { kind, why: `the if: of ${label} requires a label that only maintainers can add` };
-    else if (kind === 'maintainer' || PERMISSION_CHECK.test(condition)) maintainer ??= { kind: 'maintainer', why: `the if: of ${label} checks ${checked(condition)}` };
+    if (kind === 'maintainer' && !PERMISSION_CHECK.test(condition)) maintainer ??= { kind, why: `the if: of ${label} requires a label that only maintainers can add`, via: 'if' };
+    else if (kind === 'maintainer' || PERMISSION_CHECK.test(condition)) maintainer ??= { kind: 'maintainer', why: `the if: of ${label} checks ${checked(condition)}`, via: 'if' };
   }
   for (const s of before) {
     const script = scriptOf(s);
     if (get(s.node, 'continue-on-error') !== undefined) continue;
-    if (FORK_CHECK.test(script) && FAILS.test(script)) return { kind: 'fork-blocked', why: `an earlier step (job ${s.job.id}) fails for pull requests from forks` };
+    if (FORK_CHECK.test(script) && FAILS.test(script)) return { kind: 'fork-blocked', why: `an earlier step (job ${s.job.id}) fails for pull requests from forks`, via: 'step' };
     const guard = [script, text(get(s.node, 'if')) ?? ''].find((t) => PERMISSION_CHECK.test(t));
-    if (guard) maintainer ??= { kind: 'maintainer', why: `an earlier step (job ${s.job.id}) checks ${checked(guard)}` };
+    if (guard) maintainer ??= { kind: 'maintainer', why: `an earlier step (job ${s.job.id}) checks ${checked(guard)}`, via: 'step' };
   }
-  if (trigger && maintainerOnlyTrigger(wf, trigger)) maintainer ??= { kind: 'maintainer', why: `only a maintainer's ${triggerTypes(wf, trigger).join('/')} starts it` };
+  if (trigger && maintainerOnlyTrigger(wf, trigger)) maintainer ??= { kind: 'maintainer', why: `only a maintainer's ${triggerTypes(wf, trigger).join('/')} starts it`, via: 'trigger' };
   const environment = jobs.map((j) => get(j.node, 'environment')).find((e) => e !== undefined);
   const name = text(environment) ?? text(get(environment, 'name'));
-  if (environment !== undefined) maintainer ??= { kind: 'maintainer', why: `it deploys to the environment ${name ?? '(computed)'}, which can require a reviewer's approval` };
+  if (environment !== undefined) maintainer ??= { kind: 'maintainer', why: `it deploys to the environment ${name ?? '(computed)'}, which can require a reviewer's approval`, via: 'environment' };
   return maintainer;
 }
 

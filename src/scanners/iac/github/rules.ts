@@ -7,7 +7,7 @@ import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, t
 import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { mayYield, parseExpression } from './expression.js';
 import { GATED, alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
-import { runsFor, weakestGate } from './gates.js';
+import { jobGateOf, runsFor, weakestGate } from './gates.js';
 import { broadAppToken } from './app-token-rules.js';
 import { cachePoisoning, isCacheAction, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
 import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTernary } from './expression-rules.js';
@@ -646,26 +646,55 @@ function runsOnLabels(node: YNode | null | undefined): string[] {
   return [];
 }
 
+/**
+ * Triggers whose run reads the workflow file of the pull request's merge commit: a fork's
+ * pull request runs its own version of the file, so an `if:` or `environment:` in it binds
+ * nobody (pull_request_target and the others read the default branch's file).
+ */
+const WORKFLOW_FROM_PULL_REQUEST = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment']);
+
 const selfHostedPublic = workflowRule({
   id: 'iac/gha-self-hosted-public-trigger',
   title: 'Self-hosted runner on a public trigger',
   description:
-    'A job runs on a self-hosted runner for events anyone can cause (pull_request, issue_comment, ...). On a public repository a fork pull request then runs arbitrary code on your machine, which usually persists between jobs and sits inside your network.',
-  remediation: 'Use GitHub-hosted runners for untrusted events, or ephemeral, isolated self-hosted runners and require approval for fork workflows.',
+    'A job runs on a self-hosted runner for events anyone can cause (pull_request, issue_comment, ...). On a public repository a fork pull request then runs arbitrary code on your machine, which usually persists between jobs and sits inside your network. ' +
+    "For pull_request (and pull_request_review, pull_request_review_comment) nothing in the workflow file is a gate: that run reads the workflow of the pull request's merge commit, so a fork's pull request can drop an `if:` or an `environment:`; only the repository's settings (approval of fork workflows, a runner group closed to public repositories) stop it. " +
+    "Triggers that read the default branch's workflow (pull_request_target, issue_comment, workflow_run, ...) are judged with the gates in front of the job (its `if:`, those of the jobs it needs and their steps, a deployment environment): an `if:` that skips every fork event (`github.event.pull_request.head.repo.full_name == github.repository`, `!github.event.pull_request.head.repo.fork`) leaves only the repository's own branches, whose authors can push code for the runner anyway: not reported; a check in a job it needs that fails for forks' pull requests: low; a gate that waits for a maintainer (a label only maintainers add, an author_association or permission check, a deployment environment, which can require a reviewer's approval before the job starts): medium.",
+  remediation: 'Use GitHub-hosted runners for untrusted events, or ephemeral, isolated self-hosted runners and require approval for fork workflows; under pull_request_target or issue_comment, keep forks out of the job with an `if:` on the head repository or hold it behind a protected environment.',
   severity: 'high',
   confidence: 'medium',
   cwe: ['CWE-284'],
   examples: {
-    positive: ['name: ci\non: pull_request\npermissions: {}\njobs:\n  build:\n    # expect\n    runs-on: [self-hosted, linux]\n    steps:\n      - run: make\n'],
-    negative: ['name: ci\non: push\npermissions: {}\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n      - run: make\n', workflow('      - run: make\n', 'pull_request')],
+    positive: [
+      'name: ci\non: pull_request\npermissions: {}\njobs:\n  build:\n    # expect\n    runs-on: [self-hosted, linux]\n    steps:\n      - run: make\n',
+      // A fork's pull_request runs its own copy of this file, without the environment.
+      'name: ci\non: pull_request\npermissions: {}\njobs:\n  test:\n    environment: test\n    # expect\n    runs-on: [self-hosted, linux]\n    steps:\n      - run: make test\n',
+    ],
+    negative: [
+      'name: ci\non: push\npermissions: {}\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n      - run: make\n',
+      workflow('      - run: make\n', 'pull_request'),
+      'name: ci\non: pull_request_target\npermissions: {}\njobs:\n  build:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n    runs-on: self-hosted\n    steps:\n      - run: make\n',
+    ],
   },
   *check(wf) {
     const publicTriggers = [...wf.triggers.keys()].filter((t) => PUBLIC_TRIGGERS.has(t));
     if (publicTriggers.length === 0) return;
     for (const job of wf.jobs) {
       const p = pair(job.node, 'runs-on');
-      if (p && runsOnLabels(p.value).some((l) => /self-hosted/i.test(l)))
-        yield { line: p.keyLine, message: `${jobLabel(job)} runs on a self-hosted runner for ${publicTriggers.join(', ')} events.`, resource: jobLabel(job) };
+      if (!p || !runsOnLabels(p.value).some((l) => /self-hosted/i.test(l))) continue;
+      const base = `${jobLabel(job)} runs on a self-hosted runner for ${publicTriggers.join(', ')} events`;
+      const fromPullRequest = publicTriggers.filter((t) => WORKFLOW_FROM_PULL_REQUEST.has(t));
+      const gates = publicTriggers.filter((t) => !WORKFLOW_FROM_PULL_REQUEST.has(t) && runsFor(t, job)).map((t) => jobGateOf(wf, job, t));
+      const hit = { line: p.keyLine, resource: jobLabel(job) };
+      if (fromPullRequest.length > 0 || gates.some((g) => !g)) {
+        const gated = fromPullRequest.length > 0 && jobGateOf(wf, job, fromPullRequest[0]!);
+        const note = gated ? ` (${gated.why}, but a fork's ${fromPullRequest[0]} runs the workflow file of its own pull request, which can drop that)` : '';
+        yield { ...hit, message: `${base}${note}.` } satisfies Hit;
+        continue;
+      }
+      const maintainer = gates.find((g) => g!.kind === 'maintainer');
+      const held = maintainer ?? gates.find((g) => g!.via === 'step');
+      if (held) yield { ...hit, message: `${base}, but ${held.why}, so ${GATED[held.kind]}.`, severity: maintainer ? 'medium' : 'low' } satisfies Hit;
     }
   },
 });
