@@ -15,8 +15,15 @@
  * Under /dev the syslog socket /dev/log is no device: writing to it adds lines to the
  * machine's log, and it is a plain host path. A Windows path is read without its drive
  * (C:\var\lib\kubelet as /var/lib/kubelet), with C:\Windows and the named pipes of the
- * machine's services (\\.\pipe\...) sensitive too.
+ * machine's services (\\.\pipe\...) sensitive too. Under /usr/share an application's own
+ * folder in appdata (/usr/share/appdata/sonarr, where NAS guides keep each container's
+ * data) is a plain host path: appdata itself is the AppStream catalogue of installed
+ * programs, read as the XML files directly in it, so a folder below holds no one's data but
+ * the application's; /usr/share and appdata itself stay sensitive.
  */
+/** An application's data folder under a system path: a folder of its own below /usr/share/appdata (not one of the catalogue's XML files). */
+const APP_DATA_UNDER_SYSTEM = /^\/usr\/share\/appdata\/(?![^/]+\.xml$)[^/]+(?:\/|$)/;
+
 /**
  * A Docker host's own configuration under /etc: who may log in and as whom, what runs at
  * boot and on a schedule, what the loader, PAM, the shell, the package manager and the
@@ -81,6 +88,7 @@ export function sensitiveHostPath(path: string, host: 'node' | 'host', readOnly 
   const windows = windowsPath(path);
   const normal = normalHostPath(windows ?? path);
   if (readOnly && READABLE_SYSTEM_PATHS.test(normal)) return undefined;
+  if (APP_DATA_UNDER_SYSTEM.test(normal)) return undefined;
   if (host === 'host' && /^\/etc\/./.test(normal) && !ETC_SYSTEM.test(normal) && !normal.startsWith('/etc/kubernetes')) return undefined;
   if (windows !== undefined && /^\/windows(?:\/|$)/.test(normal)) return `the ${host}'s Windows system directory, with the programs it runs as SYSTEM`;
   return SENSITIVE_HOST_PATHS.find((entry) => entry.path.test(normal))?.what(host);

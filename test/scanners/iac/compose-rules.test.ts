@@ -98,3 +98,22 @@ describe('compose: literal secrets in files for development, tests or CI', () =>
     assert.match(hits('compose.yaml', '      POSTGRES_PASSWORD: password\n')[0]!, /^high /);
   });
 });
+
+describe('compose: an application data folder below /usr/share/appdata', () => {
+  const mounted = (source: string) =>
+    analyseFile('compose.yaml', `services:\n  sonarr:\n    image: example.org/sonarr:4.0\n    volumes:\n      - ${source}:/config\n`, () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-sensitive-host-mount')
+      .map((f) => `${f.severity} ${f.message}`);
+
+  it('is the application\'s own data, not data the host\'s programs read and trust', () => {
+    for (const source of ['/usr/share/appdata/sonarr', '/usr/share/appdata/sonarr/config/', '/srv/sonarr', '/opt/sonarr/data', '/var/lib/sonarr']) assert.deepEqual(mounted(source), [], source);
+  });
+
+  it('keeps /usr/share, the AppStream catalogue itself and its files, and the trusted certificates sensitive', () => {
+    for (const source of ['/usr/share', '/usr/share/appdata', '/usr/share/appdata/org.example.App.appdata.xml', '/usr/share/ca-certificates', '/usr/lib/sonarr', '/etc/ssh']) {
+      const found = mounted(source);
+      assert.equal(found.length, 1, source);
+      assert.match(found[0]!, /^high /, source);
+    }
+  });
+});

@@ -18,9 +18,9 @@ function hostPathFindings(paths: string[]): Array<{ path: string; rule: string; 
 
 test('hostpath-sensitive: paths into the node or other workloads are sensitive; an application data folder under /var is a plain hostPath', () => {
   const sensitive = ['/', '/etc', '/etc/kubernetes/', '/proc', '/sys/fs/cgroup', '/dev/tty1', '/root/.ssh', '/home', '/boot', '/usr/bin', '/lib', '/run', '/var/run', '/var/run/secrets',
-    '/var/lib/kubelet', '/var/lib/kubelet/pods', '/var/lib/docker/containers', '/var/lib/containerd', '/var/lib/etcd', '/var/log', '/var/log/pods', '/var/log/containers/', '/var', '/var/lib', '/opt/cni/bin', '/var/spool/cron',
+    '/usr/share/appdata', '/var/lib/kubelet', '/var/lib/kubelet/pods', '/var/lib/docker/containers', '/var/lib/containerd', '/var/lib/etcd', '/var/log', '/var/log/pods', '/var/log/containers/', '/var', '/var/lib', '/opt/cni/bin', '/var/spool/cron',
     '/var/log/auth.log', '/var/log/syslog', '/var/log/messages', '/var/log/secure-20240101', '/var/log/kubelet.log', '/var/log/kern.log.1'];
-  const plain = ['/var/lib/myapp', '/var/data', '/var/redis/data', '/var/local/static', '/var/log/myapp', '/var/log/nginx', '/var/log/messages-app', '/var/lib/mysql', '/var/cache/app', '/srv/data', '/opt', '/tmp/cache', '/data'];
+  const plain = ['/usr/share/appdata/myapp', '/var/lib/myapp', '/var/data', '/var/redis/data', '/var/local/static', '/var/log/myapp', '/var/log/nginx', '/var/log/messages-app', '/var/lib/mysql', '/var/cache/app', '/srv/data', '/opt', '/tmp/cache', '/data'];
   // A CSI driver's own folder of sockets under the kubelet's, and the syslog socket: plain host paths.
   plain.push('/var/lib/kubelet/plugins/csi.example.com', '/var/lib/kubelet/plugins/csi.example.com/', '/dev/log');
   // A node's /etc is the platform's: an application's folder there is sensitive too (compose reads a Docker host's /etc differently).
