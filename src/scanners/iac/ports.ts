@@ -5,7 +5,7 @@ import type { Severity } from '../../core/finding.js';
  * Dockerfile, compose, Kubernetes and Terraform rules and by `secloop ops check`.
  * `cleartext` marks protocols that send credentials or data unencrypted by design.
  */
-export type PortCategory = 'remote-access' | 'file-transfer' | 'database' | 'cache' | 'container-api' | 'cluster' | 'mail' | 'directory' | 'windows' | 'monitoring' | 'messaging';
+export type PortCategory = 'remote-access' | 'file-transfer' | 'database' | 'cache' | 'container-api' | 'cluster' | 'admin-api' | 'mail' | 'directory' | 'windows' | 'monitoring' | 'messaging';
 
 export interface ServicePort {
   port: number;
@@ -76,7 +76,7 @@ export function namedOtherwise(entry: ServicePort, names: ReadonlyArray<string |
 }
 
 /** An image reference without registry host, tag or digest: `ghcr.io/acme/pihole:1@sha256:...` -> `acme/pihole`. */
-function imageName(image: string): string {
+export function imageName(image: string): string {
   let name = image.trim().toLowerCase().replace(/@.*$/, '');
   const parts = name.split('/');
   if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
@@ -89,6 +89,13 @@ const ELASTICSEARCH_IMAGES = /(?:^|[/_-])(?:elasticsearch|opensearch|opendistro(
 
 /** Cassandra and the databases that speak its internode protocol; the program `java` is how Cassandra's process shows in `secloop ops check`. */
 const CASSANDRA_IMAGES = /(?:^|[/_-])(?:cassandra|scylla(?:db)?|dse(?:-server)?|elassandra)(?:$|[/_-])|^java$/;
+
+/**
+ * Kong's gateway images (kong, kong/kong-gateway, bitnami/kong; not pantsel/konga, a GUI):
+ * the proxy serves the public on 8000 and 8443, the Admin API, without authentication in
+ * the open-source gateway, configures every route and plugin on 8001 and 8444.
+ */
+export const KONG_IMAGES = /(?:^|[/_-])kong(?:$|[/_-])/;
 
 const CATALOGUE: readonly ServicePort[] = [
   { port: 20, transport: 'tcp', service: 'FTP data', category: 'file-transfer', cleartext: true, severity: 'high' },
@@ -177,8 +184,11 @@ const CATALOGUE: readonly ServicePort[] = [
   { port: 7687, transport: 'tcp', service: 'Neo4j Bolt', category: 'database', cleartext: true, severity: 'high' },
   { port: 7000, transport: 'tcp', service: 'Cassandra internode', category: 'database', cleartext: true, severity: 'high', knownImagesOnly: CASSANDRA_IMAGES },
   { port: 7001, transport: 'tcp', service: 'Cassandra internode (TLS)', category: 'database', cleartext: false, severity: 'high', knownImagesOnly: CASSANDRA_IMAGES },
+  // 8001 and 8444 are common defaults of other applications: Kong's Admin API only in a Kong image.
+  { port: 8001, transport: 'tcp', service: 'Kong Admin API', category: 'admin-api', cleartext: true, severity: 'high', speaks: ['http'], onlyInImages: KONG_IMAGES },
   { port: 8020, transport: 'tcp', service: 'HDFS NameNode', category: 'database', cleartext: true, severity: 'high' },
   { port: 8086, transport: 'tcp', service: 'InfluxDB', category: 'database', cleartext: true, severity: 'high', speaks: ['http', 'metrics'] },
+  { port: 8444, transport: 'tcp', service: 'Kong Admin API (TLS)', category: 'admin-api', cleartext: false, severity: 'high', speaks: ['http'], onlyInImages: KONG_IMAGES },
   { port: 8500, transport: 'tcp', service: 'Consul HTTP API', category: 'cluster', cleartext: true, severity: 'high', speaks: ['http'] },
   { port: 8983, transport: 'tcp', service: 'Apache Solr', category: 'database', cleartext: true, severity: 'high', speaks: ['http'] },
   { port: 9042, transport: 'tcp', service: 'Cassandra CQL', category: 'database', cleartext: true, severity: 'high' },

@@ -117,3 +117,33 @@ describe('compose: an application data folder below /usr/share/appdata', () => {
     }
   });
 });
+
+describe('compose: an API gateway publishes its proxy, not its Admin API', () => {
+  const published = (image: string, ports: string[]) =>
+    analyseFile('compose.yaml', `services:\n  gateway:\n    image: ${image}\n    ports:\n${ports.map((p) => `      - "${p}"\n`).join('')}`, () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-port-all-interfaces' || f.ruleId === 'iac/compose-sensitive-port')
+      .map((f) => `${f.location.startLine} ${f.ruleId.replace('iac/compose-', '')} ${f.severity}`);
+
+  it("Kong's proxy ports are its public entry point (info), its Admin API is high", () => {
+    assert.deepEqual(published('kong:3.7', ['8000:8000', '8443:8443', '8001:8001', '8444:8444']), [
+      '5 port-all-interfaces info',
+      '6 port-all-interfaces info',
+      '7 sensitive-port high',
+      '8 sensitive-port high',
+    ]);
+    // The container's ports decide, whatever the host's; HTTP alone is no entry point, as 80 without 443.
+    assert.deepEqual(published('bitnami/kong:3.7', ['80:8000', '443:8443']), ['5 port-all-interfaces info', '6 port-all-interfaces info']);
+    assert.deepEqual(published('kong/kong-gateway:3.7', ['8000:8000']), ['5 port-all-interfaces medium']);
+  });
+
+  it('other images keep 8000, 8443, 8001 and 8444 as plain ports', () => {
+    assert.deepEqual(published('example.org/api:1.0', ['8000:8000', '8443:8443', '8001:8001', '8444:8444']), [
+      '5 port-all-interfaces medium',
+      '6 port-all-interfaces medium',
+      '7 port-all-interfaces medium',
+      '8 port-all-interfaces medium',
+    ]);
+    // pantsel/konga is a GUI for Kong, not Kong.
+    assert.deepEqual(published('pantsel/konga:0.14.9', ['8001:8001']), ['5 port-all-interfaces medium']);
+  });
+});

@@ -1,6 +1,6 @@
 import { pinProblem } from '../image.js';
 import { sensitiveHostPath } from '../host-paths.js';
-import { describePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
+import { KONG_IMAGES, describePort, imageName, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
 import type { Severity } from '../../../core/finding.js';
 import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
@@ -197,7 +197,7 @@ const portAllInterfaces = composeRule({
   id: 'iac/compose-port-all-interfaces',
   title: 'Port published on all interfaces',
   description:
-    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info.",
+    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's).",
   remediation: 'Bind ports that only local clients need to loopback ("127.0.0.1:8080:8080"); expose public services through a reverse proxy that terminates TLS.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -210,11 +210,12 @@ const portAllInterfaces = composeRule({
       for (const p of publishedPorts(s)) {
         // Sensitive services are reported, more severely, by iac/compose-sensitive-port.
         if (!isAllInterfaces(p.hostIp) || sensitiveServices(s, p).length > 0) continue;
-        if (webEntryPoint(s, p))
+        const entryPoint = webEntryPoint(s, p);
+        if (entryPoint)
           yield {
             ...p.at,
             severity: 'info',
-            message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}: a web entry point (HTTPS, or HTTP beside it), public on purpose; check that it is the reverse proxy terminating TLS, or bind it to 127.0.0.1.`,
+            message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}: ${entryPoint}, public on purpose; check that it is the reverse proxy terminating TLS, or bind it to 127.0.0.1.`,
             resource: label(s),
           };
         else if (input.devOnly)
@@ -233,9 +234,27 @@ const portAllInterfaces = composeRule({
 const isPort = (range: [number, number] | undefined, port: number) => range !== undefined && range[0] === port && range[1] === port;
 const publishesPort = (p: PublishedPort, port: number) => isPort(p.hostPorts, port) || isPort(p.containerPorts, port);
 
-/** HTTPS on 443, or HTTP on 80 beside it (the redirect to HTTPS and ACME challenges): a reverse proxy, public by design. */
-function webEntryPoint(s: ComposeService, p: PublishedPort): boolean {
-  return publishesPort(p, 443) || (publishesPort(p, 80) && publishedPorts(s).some((q) => publishesPort(q, 443)));
+/**
+ * The ports where a service takes the public's web traffic: HTTPS, and HTTP beside it (the
+ * redirect to HTTPS and ACME challenges). 443 and 80 for any image (a reverse proxy); an API
+ * gateway's proxy ports in its images (Kong's 8443 and 8000, whose Admin API on 8001/8444
+ * is in the port catalogue).
+ */
+const WEB_ENTRY_POINTS: ReadonlyArray<{ https: number; http: number; images?: RegExp; what: string }> = [
+  { https: 443, http: 80, what: 'a web entry point (HTTPS, or HTTP beside it)' },
+  { https: 8443, http: 8000, images: KONG_IMAGES, what: "the proxy of the API gateway Kong (HTTPS, or HTTP beside it; its Admin API is 8001/8444)" },
+];
+
+/** What makes a published port a public entry point, public by design (a reverse proxy, a gateway's proxy); undefined if nothing does. */
+function webEntryPoint(s: ComposeService, p: PublishedPort): string | undefined {
+  const image = pair(s.node, 'build') ? undefined : serviceImage(s)?.ref;
+  for (const entry of WEB_ENTRY_POINTS) {
+    if (entry.images && (image === undefined || !entry.images.test(imageName(image)))) continue;
+    // A gateway's ports are its container's; 443 and 80 on either side.
+    const on = (q: PublishedPort, port: number) => (entry.images ? isPort(q.containerPorts, port) : publishesPort(q, port));
+    if (on(p, entry.https) || (on(p, entry.http) && publishedPorts(s).some((q) => on(q, entry.https)))) return entry.what;
+  }
+  return undefined;
 }
 
 /** The catalogue services a published port exposes; the service's image decides a few (5000 is a registry only in a registry image). */
@@ -260,7 +279,7 @@ const sensitivePortPublished = composeRule({
   id: 'iac/compose-sensitive-port',
   title: 'Sensitive or cleartext service port published',
   description:
-    "A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache) is published on a non-loopback address. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer) a data service's port (a database, cache, message queue or mail store) is reported one severity lower, as every machine of the developer's network still reaches it but the data is a throwaway; a port that gives control of the machine (the Docker API, a remote shell, a cluster's API, a file share) keeps its severity.",
+    "A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache, the Admin API of an API gateway such as Kong's 8001/8444 in a Kong image, which has no authentication in the open-source gateway and configures every route and plugin) is published on a non-loopback address. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer) a data service's port (a database, cache, message queue or mail store) is reported one severity lower, as every machine of the developer's network still reaches it but the data is a throwaway; a port that gives control of the machine (the Docker API, a remote shell, a cluster's API, a file share) keeps its severity.",
   remediation: 'Do not publish it; let other containers reach it over the compose network, or bind it to 127.0.0.1 for local tools.',
   severity: 'high',
   cwe: ['CWE-200'],
@@ -272,6 +291,8 @@ const sensitivePortPublished = composeRule({
       service('    ports:\n      # expect\n      - "${REDIS_PORT:-7654}:6379"\n      # expect\n      - "${REDIS_BIND:-0.0.0.0:6380}:6379"\n'),
       'services:\n  registry:\n    image: registry:2.8.3\n    ports:\n      # expect\n      - "5000:5000"\n',
       'services:\n  dns:\n    image: alpine:3.20\n    ports:\n      # expect\n      - "53:53/udp"\n',
+      // Kong's Admin API; its proxy ports 8000 and 8443 are the public entry point (iac/compose-port-all-interfaces, info).
+      'services:\n  gateway:\n    image: kong/kong-gateway:3.7\n    ports:\n      - "8000:8000"\n      - "8443:8443"\n      # expect\n      - "8001:8001"\n',
       // A long-syntax port named for its service is that service.
       'services:\n  cache:\n    image: example.org/cache:1.0\n    ports:\n      # expect\n      - target: 6379\n        published: 6379\n        name: redis\n',
     ],
@@ -284,6 +305,8 @@ const sensitivePortPublished = composeRule({
       'services:\n  dns:\n    image: pihole/pihole:2024.07.0\n    ports:\n      - "53:53/udp"\n      - "53:53/tcp"\n',
       // So do a git forge its SSH and a mail server SMTP; 9200 is Elasticsearch only in a search engine's image.
       'services:\n  git:\n    image: gitea/gitea:1.22\n    ports:\n      - "2222:22"\n  mx:\n    image: mailserver/docker-mailserver:14.0\n    ports:\n      - "25:25"\n  ocis:\n    image: owncloud/ocis:7.0\n    ports:\n      - "9200:9200"\n',
+      // 8001 is Kong's Admin API only in a Kong image.
+      'services:\n  api:\n    image: example.org/api:1.0\n    ports:\n      - "8001:8001"\n',
       // The variable's default gives a loopback address with the port.
       service('    ports:\n      - "${REDIS_PORT:-127.0.0.1:7654}:6379"\n      - "${SQL_PORT:-[::1]:13306}:3306"\n'),
       // A long-syntax port whose name or app_protocol says another protocol than the catalogue's service of its number (Consul's 8500 speaks HTTP).
