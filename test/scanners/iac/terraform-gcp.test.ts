@@ -323,6 +323,24 @@ describe('Terraform GCP: IAM', () => {
     assert.doesNotMatch(hits(RULE, source(['roles/owner']))[0]!.message, /other instances/);
   });
 
+  it('one finding per member line that also names the other members its instances grant to', () => {
+    const RULE = 'iac/tf-gcp-public-access';
+    const each = (members: string[]) =>
+      `locals {\n  members = ${JSON.stringify(members)}\n}\n\nresource "google_storage_bucket_iam_member" "m" {\n  count  = length(local.members)\n  bucket = "b"\n  role   = "roles/storage.objectViewer"\n  member = local.members[count.index]\n}\n`;
+    assert.deepEqual(
+      hits(RULE, each(['user:a@example.org', 'allUsers', 'allAuthenticatedUsers', 'allUsers'])).map((h) => `${h.line} ${h.message}`),
+      ['9 google_storage_bucket_iam_member.m[1] grants roles/storage.objectViewer to allUsers. Its other instances grant it to allAuthenticatedUsers too.'],
+    );
+    assert.doesNotMatch(hits(RULE, each(['allUsers', 'user:a@example.org']))[0]!.message, /too\.$/);
+    const personal = hits('iac/tf-gcp-iam-personal-account', each(['user:a@gmail.com', 'user:b@example.org', 'user:c@gmail.com', 'user:d@gmail.com', 'user:e@gmail.com', 'user:f@gmail.com']));
+    assert.match(personal[0]!.message, /Its other instances grant it to user:c@gmail\.com, user:d@gmail\.com, user:e@gmail\.com and 1 more such member too\.$/);
+    // Instances that grant different roles to the line's members name them; a list read from a local is one instance's.
+    const roles = 'variable "grants" {\n  default = {\n    a = { role = "roles/storage.objectViewer", member = "allUsers" }\n    b = { role = "roles/storage.objectAdmin", member = "allUsers" }\n  }\n}\n\nresource "google_storage_bucket_iam_member" "m" {\n  for_each = var.grants\n  bucket   = "b"\n  role     = each.value.role\n  member   = each.value.member\n}\n';
+    assert.match(hits(RULE, roles)[0]!.message, /\. Its other instances grant roles\/storage\.objectAdmin to allUsers too\.$/);
+    const list = 'locals {\n  members = ["allUsers", "allAuthenticatedUsers"]\n}\n\nresource "google_pubsub_topic_iam_binding" "b" {\n  topic   = "t"\n  role    = "roles/pubsub.publisher"\n  members = local.members\n}\n';
+    assert.deepEqual(hits(RULE, list).map((h) => `${h.line} ${h.message}`), ['8 google_pubsub_topic_iam_binding.b grants roles/pubsub.publisher to allUsers. It grants it to allAuthenticatedUsers too.']);
+  });
+
   it('personal accounts and audit exemptions are reported on their list entries', () => {
     const binding = 'resource "google_folder_iam_binding" "b" {\n  folder  = "folders/1"\n  role    = "roles/viewer"\n  members = [\n    "user:a@example.org",\n    "user:b@googlemail.com",\n  ]\n}\n';
     assert.deepEqual(lines('iac/tf-gcp-iam-personal-account', binding), [6]);

@@ -73,17 +73,50 @@ const isPublicMember = (member: Value | undefined) => typeof member === 'string'
 const INVOKER_ROLES = new Set(['roles/run.invoker', 'roles/cloudfunctions.invoker', 'roles/run.servicesinvoker']);
 const isInvoker = (role: Value | undefined) => typeof role === 'string' && INVOKER_ROLES.has(role.toLowerCase());
 
-/** Reports each member entry `pick` selects once per line (the instances of a for_each share their lines). */
+/** Other values one finding names, past which it says how many more. */
+const OTHERS_NAMED = 3;
+
+/**
+ * What one finding adds about the other values its line takes (the instances of a
+ * for_each or count share their lines): ` ${lead} a, b, c and 2 more such roles too.`,
+ * or nothing when there are none.
+ */
+function alsoNamed(lead: string, others: readonly string[], noun: string): string {
+  if (others.length === 0) return '';
+  const more = others.length - OTHERS_NAMED;
+  return ` ${lead} ${others.slice(0, OTHERS_NAMED).join(', ')}${more > 0 ? ` and ${more} more such ${noun}${more === 1 ? '' : 's'}` : ''} too.`;
+}
+
+const roleText = (role: Value | undefined) => (typeof role === 'string' ? role : 'a role');
+
+/**
+ * Reports the member entries `pick` selects once per line: the first one's message, and
+ * the other members the line names that `pick` selects too (the instances of a for_each
+ * or count over a list of members, or a list read from a variable), which it would
+ * otherwise hide (`[0]` allUsers hiding `[1]` allAuthenticatedUsers), with their roles
+ * when these differ from the first's.
+ */
 function* memberHits(input: TfInput, pick: (grant: Grant, member: Entry) => string | undefined) {
-  const seen = new Set<number>();
+  interface Picked { grant: Grant; role: string; member: string }
+  const byLine = new Map<number, { first: Picked; message: string; others: Picked[] }>();
   for (const grant of grants(input)) {
     for (const member of grant.members) {
-      if (seen.has(member.line)) continue;
+      const picked = { grant, role: roleText(grant.role), member: shown(member) };
+      const line = byLine.get(member.line);
+      const same = (p: Picked) => p.role === picked.role && p.member === picked.member;
+      if (line && (same(line.first) || line.others.some(same))) continue;
       const message = pick(grant, member);
       if (!message) continue;
-      seen.add(member.line);
-      yield { line: member.line, message, resource: label(grant.resource) };
+      if (line) line.others.push(picked);
+      else byLine.set(member.line, { first: picked, message, others: [] });
     }
+  }
+  for (const [line, { first, message, others }] of byLine) {
+    const oneRole = others.every((o) => o.role === first.role);
+    const own = others.every((o) => o.grant.resource === first.grant.resource);
+    const lead = `${own ? 'It grants' : others.some((o) => o.grant.resource === first.grant.resource) ? 'It and its other instances grant' : 'Its other instances grant'}${oneRole ? ' it to' : ''}`;
+    const named = others.map((o) => (oneRole ? o.member : `${o.role} to ${o.member}`));
+    yield { line, message: `${message}${alsoNamed(lead, named, oneRole ? 'member' : 'grant')}`, resource: label(first.grant.resource) };
   }
 }
 
@@ -140,7 +173,7 @@ const publicAccess: TfRule = tfRule({
     ],
   },
   *check(input) {
-    yield* memberHits(input, (grant, member) => (isPublicMember(member.value) && !isInvoker(grant.role) ? `${label(grant.resource)} grants ${typeof grant.role === 'string' ? grant.role : 'a role'} to ${String(member.value)}${grant.scopes.has('resource') || grant.scopes.has('unknown') ? '' : ` on the whole ${scopeName(grant)}`}.` : undefined));
+    yield* memberHits(input, (grant, member) => (isPublicMember(member.value) && !isInvoker(grant.role) ? `${label(grant.resource)} grants ${roleText(grant.role)} to ${String(member.value)}${grant.scopes.has('resource') || grant.scopes.has('unknown') ? '' : ` on the whole ${scopeName(grant)}`}.` : undefined));
     // The elements of a dynamic access block share its lines.
     const seen = new Set<number>();
     for (const hit of publicEntries(input)) {
@@ -170,9 +203,6 @@ const publicInvoker: TfRule = tfRule({
 
 const IMPERSONATION_ROLES = new Set(['roles/iam.serviceaccountuser', 'roles/iam.serviceaccounttokencreator']);
 
-/** Other roles one finding names, past which it says how many more. */
-const OTHER_ROLES_NAMED = 3;
-
 /**
  * Grants of a role `accept` picks, where `scopeOk` says (a project, folder or organisation,
  * or a policy document applied to one), once per role line: the first grant's message,
@@ -192,10 +222,7 @@ function* roleHits(input: TfInput, accept: (grant: Grant, role: string) => strin
     else byLine.set(grant.roleLine, { grant, message, roles: [grant.role] });
   }
   for (const [line, { grant, message, roles }] of byLine) {
-    const others = roles.slice(1);
-    const more = others.length - OTHER_ROLES_NAMED;
-    const also = others.length === 0 ? '' : ` Its other instances grant ${others.slice(0, OTHER_ROLES_NAMED).join(', ')}${more > 0 ? ` and ${more} more such role${more === 1 ? '' : 's'}` : ''} too.`;
-    yield { line, message: `${message}${also}`, resource: label(grant.resource) };
+    yield { line, message: `${message}${alsoNamed('Its other instances grant', roles.slice(1), 'role')}`, resource: label(grant.resource) };
   }
 }
 
@@ -315,7 +342,7 @@ const personalAccount: TfRule = tfRule({
     negative: ['resource "google_project_iam_binding" "viewers" {\n  project = "app-123456"\n  role    = "roles/viewer"\n  members = ["user:someone@example.org"]\n}\n'],
   },
   *check(input) {
-    yield* memberHits(input, (grant, member) => (typeof member.value === 'string' && /^user:[^@\s]+@(?:gmail|googlemail)\.com$/i.test(member.value.trim()) ? `${label(grant.resource)} grants ${typeof grant.role === 'string' ? grant.role : 'a role'} to the personal account ${member.value.trim().slice(5)}.` : undefined));
+    yield* memberHits(input, (grant, member) => (typeof member.value === 'string' && /^user:[^@\s]+@(?:gmail|googlemail)\.com$/i.test(member.value.trim()) ? `${label(grant.resource)} grants ${roleText(grant.role)} to the personal account ${member.value.trim().slice(5)}.` : undefined));
   },
 });
 
