@@ -61,6 +61,25 @@ describe('Terraform GCP settings read where their blocks are made', () => {
     assert.deepEqual(severity('iac/tf-gcp-sql-public-ip', sql('true')), ['12 medium']);
   });
 
+  it("reports a database's unencrypted connections at low when only a variable's default allows them, at medium when written out or given by a caller or definitions file", async () => {
+    const RULE = 'iac/tf-gcp-sql-ssl-not-enforced';
+    const sql = (name: string, value: string, fallback: string) =>
+      lines(`variable "${name}" {`, `  default = ${fallback}`, '}', '', 'resource "google_sql_database_instance" "db" {', '  name             = "db"', '  database_version = "POSTGRES_15"', '  settings {', '    tier = "db-f1-micro"', '    ip_configuration {', `      ${name} = ${value}`, '    }', '  }', '}');
+    const severity = (source: string) => findingsOf(RULE, source).map((f) => `${f.location.startLine} ${f.severity}`);
+    const mode = (value: string) => sql('ssl_mode', value, '"ALLOW_UNENCRYPTED_AND_ENCRYPTED"');
+    assert.deepEqual(severity(mode('var.ssl_mode')), ['11 low']);
+    assert.deepEqual(severity(mode('"ALLOW_UNENCRYPTED_AND_ENCRYPTED"')), ['11 medium']);
+    assert.deepEqual(severity(sql('require_ssl', 'var.require_ssl', 'false')), ['11 low']);
+    assert.deepEqual(severity(sql('require_ssl', 'false', 'false')), ['11 medium']);
+    const severities = async (files: Record<string, string>) => (await scanMemory(files)).findings.filter((f) => f.ruleId === RULE).map((f) => `${f.location.path}:${f.location.startLine} ${f.severity}`);
+    assert.deepEqual(await severities({ 'main.tf': mode('var.ssl_mode'), 'terraform.tfvars': 'ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED"\n' }), ['main.tf:11 medium']);
+    // A module's dynamic ip_configuration over its variable, as modules write it.
+    const module = lines('variable "ip_configuration" {', '  default = { ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED" }', '}', '', 'resource "google_sql_database_instance" "db" {', '  name             = "db"', '  database_version = "POSTGRES_15"', '  settings {', '    tier = "db-f1-micro"', '    dynamic "ip_configuration" {', '      for_each = [var.ip_configuration]', '      content {', '        ssl_mode = lookup(ip_configuration.value, "ssl_mode", null)', '      }', '    }', '  }', '}');
+    const call = (argument: string) => `module "db" {\n  source = "./modules/db"\n${argument}}\n`;
+    assert.deepEqual(await severities({ 'modules/db/main.tf': module, 'main.tf': call('') }), ['modules/db/main.tf:13 low']);
+    assert.deepEqual(await severities({ 'modules/db/main.tf': module, 'main.tf': call('  ip_configuration = { ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED" }\n') }), ['modules/db/main.tf:13 medium']);
+  });
+
   it('does not report a client certificate issued only in a dynamic block that makes nothing', () => {
     const cluster = off + lines('resource "google_container_cluster" "main" {', '  name     = "main"', '  location = "europe-west1"', '  master_auth {', ...unmadeDynamic('client_certificate_config', '    ', 'issue_client_certificate = true'), '  }', '}');
     assert.deepEqual(linesOf('iac/tf-gcp-gke-legacy-auth', cluster), []);

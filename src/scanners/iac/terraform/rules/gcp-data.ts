@@ -105,7 +105,7 @@ const SSL_ENFORCED = new Set(['ENCRYPTED_ONLY', 'TRUSTED_CLIENT_CERTIFICATE_REQU
 const sqlNoSsl: TfRule = tfRule({
   id: 'iac/tf-gcp-sql-ssl-not-enforced',
   title: 'Cloud SQL instance accepts unencrypted connections',
-  description: 'ip_configuration.ssl_mode is ALLOW_UNENCRYPTED_AND_ENCRYPTED, or unset with require_ssl unset or false (the default): clients may connect without TLS, and their passwords and query results cross the network in clear text, readable by anyone on the path (CIS GCP 6.4). Left at the default it is reported at low severity, written out at medium.',
+  description: 'ip_configuration.ssl_mode is ALLOW_UNENCRYPTED_AND_ENCRYPTED, or unset with require_ssl unset or false (the default): clients may connect without TLS, and their passwords and query results cross the network in clear text, readable by anyone on the path (CIS GCP 6.4). Left at the default it is reported at low severity, written out at medium; a value that only a variable\'s default gives (a module\'s variable that no caller or definitions file sets) is left at the default.',
   remediation: 'Set ssl_mode = "ENCRYPTED_ONLY" (or "TRUSTED_CLIENT_CERTIFICATE_REQUIRED" to also require client certificates) in ip_configuration; on provider versions before 5, require_ssl = true.',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -130,15 +130,19 @@ const sqlNoSsl: TfRule = tfRule({
       let line: number;
       let why: string;
       let severity: 'low' | undefined;
+      // A value that only a module variable's default gives is no one's choice: as left unset.
+      const byDefault = (name: string) => setByDefaultOnly(input, resource.block, ['settings', 'ip_configuration', name]);
       if (mode) {
         const value = upper(modeValue);
         if (value === undefined || SSL_ENFORCED.has(value)) continue;
         line = mode.line;
         why = `sets ssl_mode = "${String(modeValue)}"`;
+        if (byDefault('ssl_mode')) severity = 'low';
       } else if (require) {
         if (!isFalseValue(requireValue)) continue;
         line = require.line;
         why = 'sets require_ssl = false';
+        if (byDefault('require_ssl')) severity = 'low';
       } else {
         line = (ip?.block && attribute(ip.block, 'ssl_mode')?.line) || (ip?.block ?? settings ?? resource.block).line;
         why = 'does not set ssl_mode = "ENCRYPTED_ONLY" (the default accepts both)';
