@@ -524,3 +524,40 @@ describe('Terraform Azure: rules from the terragoat review', () => {
     assert.deepEqual(linesOf('iac/tf-azure-aks-dashboard-enabled', cluster('  kubernetes_version = "1.20.7"\n')), []);
   });
 });
+
+describe("Terraform Azure: settings given only by a variable's default", () => {
+  /** A resource whose `name` is `value`, with a variable of that name defaulting to `fallback`. */
+  const module = (type: string, body: string[], name: string, value: string, fallback: string) =>
+    [`variable "${name}" {`, `  default = ${fallback}`, '}', '', `resource "${type}" "r" {`, ...body.map((l) => `  ${l}`), `  ${name} = ${value}`, '}', ''].join('\n');
+  const severity = (rule: string, source: string) => hits(rule, source).map((h) => `${h.line} ${h.severity}`);
+  const cases: Array<[rule: string, type: string, body: string[], name: string, bad: string]> = [
+    ['iac/tf-azure-local-auth-enabled', 'azurerm_servicebus_namespace', ['name = "bus"', 'sku  = "Standard"'], 'local_auth_enabled', 'true'],
+    ['iac/tf-azure-storage-shared-key', 'azurerm_storage_account', ['name = "exampledata"'], 'shared_access_key_enabled', 'true'],
+    ['iac/tf-azure-app-service-basic-auth-publishing', 'azurerm_linux_web_app', ['name = "web"', 'ftp_publish_basic_authentication_enabled = false'], 'webdeploy_publish_basic_authentication_enabled', 'true'],
+    ['iac/tf-azure-aks-local-accounts', 'azurerm_kubernetes_cluster', ['name = "aks"'], 'local_account_disabled', 'false'],
+    ['iac/tf-azure-db-public-network-access', 'azurerm_mssql_server', ['name = "orders"'], 'public_network_access_enabled', 'true'],
+    ['iac/tf-azure-db-public-network-access', 'azurerm_postgresql_flexible_server', ['name = "orders"'], 'public_network_access_enabled', 'true'],
+    ['iac/tf-azure-db-public-network-access', 'azurerm_cosmosdb_account', ['name = "orders"'], 'public_network_access_enabled', 'true'],
+    ['iac/tf-azure-storage-public-access-allowed', 'azurerm_storage_account', ['name = "exampledata"'], 'allow_nested_items_to_be_public', 'true'],
+    ['iac/tf-azure-network-default-allow', 'azurerm_key_vault', ['name = "kv"'], 'public_network_access_enabled', 'true'],
+  ];
+
+  it('reports a value only a variable\'s default gives at low, as left at the default, and one written out at the rule\'s severity', () => {
+    for (const [rule, type, body, name, bad] of cases) {
+      const line = body.length + 6;
+      assert.deepEqual(severity(rule, module(type, body, name, `var.${name}`, bad)), [`${line} low`], `${rule} ${type}`);
+      assert.deepEqual(severity(rule, module(type, body, name, bad, bad)), [`${line} medium`], `${rule} ${type}`);
+    }
+  });
+
+  it('keeps the severity of a value a definitions file or a module call gives', async () => {
+    const { scanMemory } = await import('../../helpers/memory-files.js');
+    const RULE = 'iac/tf-azure-storage-shared-key';
+    const source = module('azurerm_storage_account', ['name = "exampledata"'], 'shared_access_key_enabled', 'var.shared_access_key_enabled', 'true');
+    const severities = async (files: Record<string, string>) => (await scanMemory(files)).findings.filter((f) => f.ruleId === RULE).map((f) => `${f.location.path}:${f.location.startLine} ${f.severity}`);
+    assert.deepEqual(await severities({ 'main.tf': source, 'terraform.tfvars': 'shared_access_key_enabled = true\n' }), ['main.tf:7 medium']);
+    const call = (argument: string) => `module "data" {\n  source = "./modules/data"\n${argument}}\n`;
+    assert.deepEqual(await severities({ 'modules/data/main.tf': source, 'main.tf': call('') }), ['modules/data/main.tf:7 low']);
+    assert.deepEqual(await severities({ 'modules/data/main.tf': source, 'main.tf': call('  shared_access_key_enabled = true\n') }), ['modules/data/main.tf:7 medium']);
+  });
+});

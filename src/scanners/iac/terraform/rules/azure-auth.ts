@@ -4,7 +4,7 @@ import { attribute, label, resourcesOf, type TfInput, type TfResource } from '..
 import { isLiteralSecretValue } from '../../secret-names.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, instancesOf, sectionsIn } from './instances.js';
-import { APP_TYPES, defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, sectionAt, sectionsAt, setting, text, unreadable, type Setting } from './azure-common.js';
+import { APP_TYPES, defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, sectionAt, sectionsAt, setting, text, unreadable, writtenSeverity, type Setting } from './azure-common.js';
 
 /**
  * Key-based (local) authentication of the azurerm data and messaging services. Each
@@ -67,7 +67,7 @@ const localAuth: TfRule = tfRule({
   id: 'iac/tf-azure-local-auth-enabled',
   title: 'Service accepts shared keys besides Entra ID',
   description:
-    'A Cosmos DB account (NoSQL API), Service Bus or Event Hubs namespace, Event Grid topic or domain, Cognitive Services / Azure OpenAI account, AI Search service, App Configuration store, SignalR or Web PubSub service, or IoT hub keeps key-based (local) authentication: local_auth_enabled / local_authentication_enabled is true (the default of every one of them), or local_authentication_disabled = false on Cosmos DB before azurerm 5. Its keys are static secrets with the rights of the whole resource (a Cosmos DB key reads and writes every database; a RootManageSharedAccessKey sends, receives and manages every queue): they are not tied to an identity, conditional access and MFA do not apply, the logs do not say who used them, and they stay valid until rotated, so one copy in a connection string, a pipeline variable or an app setting is enough. Left at the default it is reported at low severity; Cosmos DB accounts of the MongoDB, Cassandra, Table and Gremlin APIs, which cannot turn keys off, are left out.',
+    'A Cosmos DB account (NoSQL API), Service Bus or Event Hubs namespace, Event Grid topic or domain, Cognitive Services / Azure OpenAI account, AI Search service, App Configuration store, SignalR or Web PubSub service, or IoT hub keeps key-based (local) authentication: local_auth_enabled / local_authentication_enabled is true (the default of every one of them), or local_authentication_disabled = false on Cosmos DB before azurerm 5. Its keys are static secrets with the rights of the whole resource (a Cosmos DB key reads and writes every database; a RootManageSharedAccessKey sends, receives and manages every queue): they are not tied to an identity, conditional access and MFA do not apply, the logs do not say who used them, and they stay valid until rotated, so one copy in a connection string, a pipeline variable or an app setting is enough. Left at the default, or given only by a variable\'s default (a module\'s variable that no caller or definitions file sets), it is reported at low severity; Cosmos DB accounts of the MongoDB, Cassandra, Table and Gremlin APIs, which cannot turn keys off, are left out.',
   remediation:
     'Set local_auth_enabled = false (local_authentication_enabled = false, or local_authentication_disabled = true for Cosmos DB on azurerm 3), give applications managed identities with data-plane roles (Cosmos DB SQL role assignments, Azure Service Bus Data Sender/Receiver, Cognitive Services OpenAI User...), and rotate the keys that were handed out.',
   severity: 'medium',
@@ -95,7 +95,7 @@ const localAuth: TfRule = tfRule({
         if (!on || (resource.type === 'azurerm_cosmosdb_account' && cosmosKeysRequired(input, resource))) continue;
         if (on.explicit) {
           const shown = on.explicit.values.find((v) => isOn(v) || isOff(v));
-          yield finding(resource, on.explicit.line, `${label(resource)} sets ${on.explicit.name} = ${String(shown)}: its ${service.keys} work beside Entra ID, for anyone who holds one.`);
+          yield finding(resource, on.explicit.line, `${label(resource)} sets ${on.explicit.name} = ${String(shown)}: its ${service.keys} work beside Entra ID, for anyone who holds one.`, writtenSeverity(input, resource, on.explicit));
         } else {
           const name = on.defaulted?.name ?? service.enabled[0]!;
           yield finding(resource, on.defaulted?.line ?? resource.block.line, `${label(resource)} does not set ${name} = ${name.endsWith('_disabled') ? 'true' : 'false'} (keys are on by default): its ${service.keys} work beside Entra ID, for anyone who holds one.`, 'low');
@@ -109,7 +109,7 @@ const storageSharedKey: TfRule = tfRule({
   id: 'iac/tf-azure-storage-shared-key',
   title: 'Storage account accepts account keys and SAS tokens',
   description:
-    'shared_access_key_enabled is true, or left unset (its default is true): the storage account accepts requests signed with its account keys (Shared Key) and with SAS tokens made from them, besides Microsoft Entra ID. An account key gives full control of every blob, file, queue and table of the account; it is a static secret that is not tied to an identity, that conditional access and MFA do not cover, that the logs do not attribute, and that stays valid until rotated, as do the SAS tokens signed with it. Keys copied into connection strings, pipelines and app settings are a common way in. Left at the default it is reported at low severity.',
+    'shared_access_key_enabled is true, or left unset (its default is true): the storage account accepts requests signed with its account keys (Shared Key) and with SAS tokens made from them, besides Microsoft Entra ID. An account key gives full control of every blob, file, queue and table of the account; it is a static secret that is not tied to an identity, that conditional access and MFA do not cover, that the logs do not attribute, and that stays valid until rotated, as do the SAS tokens signed with it. Keys copied into connection strings, pipelines and app settings are a common way in. Left at the default, or given only by a variable\'s default (a module\'s variable that no caller or definitions file sets), it is reported at low severity.',
   remediation:
     'Set shared_access_key_enabled = false and give clients Entra ID identities with data roles (Storage Blob Data Reader/Contributor), using user delegation SAS where a SAS is needed. The azurerm provider then needs storage_use_azuread = true to manage containers and shares; function apps need storage_uses_managed_identity = true.',
   severity: 'medium',
@@ -127,7 +127,7 @@ const storageSharedKey: TfRule = tfRule({
   *check(input) {
     for (const resource of resourcesOf(input, 'azurerm_storage_account')) {
       const flag = setting(input, resource, resource.block, ['shared_access_key_enabled']);
-      if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets shared_access_key_enabled = true: its account keys, and SAS tokens signed with them, give full access to its data outside Entra ID.`);
+      if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets shared_access_key_enabled = true: its account keys, and SAS tokens signed with them, give full access to its data outside Entra ID.`, writtenSeverity(input, resource, flag));
       else if (defaulted(flag))
         yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set shared_access_key_enabled = false (the default is true): its account keys, and SAS tokens signed with them, give full access to its data outside Entra ID.`, 'low');
     }
@@ -164,7 +164,7 @@ const appBasicAuth: TfRule = tfRule({
   id: 'iac/tf-azure-app-service-basic-auth-publishing',
   title: 'Web or function app accepts deployment with a user name and password',
   description:
-    'webdeploy_publish_basic_authentication_enabled (scm_publish_basic_authentication_enabled on a Standard logic app) is true, or left unset (the default is true), on a Linux or Windows web or function app, a deployment slot, a Flex Consumption function app or a Standard logic app; or ftp_publish_basic_authentication_enabled is true or unset while the FTP endpoint is on (ftps_state = "FtpsOnly", or a logic app\'s default "AllAllowed"). The SCM (Kudu) and WebDeploy endpoints, or FTP, then accept the app\'s publishing profile: a static user name and password that whoever downloads the profile (any Contributor or Website Contributor of the app) or finds it where it was saved (a pipeline secret, a developer\'s machine) can use to deploy code and read the app\'s files and settings, outside Entra ID, conditional access and MFA, until it is reset. Left at the default it is reported at low severity. An FTP endpoint that accepts plain FTP is tf-azure-app-service-ftp-allowed\'s finding; apps of the azurerm_app_service / azurerm_function_app generation cannot turn basic authentication off and are left out.',
+    'webdeploy_publish_basic_authentication_enabled (scm_publish_basic_authentication_enabled on a Standard logic app) is true, or left unset (the default is true), on a Linux or Windows web or function app, a deployment slot, a Flex Consumption function app or a Standard logic app; or ftp_publish_basic_authentication_enabled is true or unset while the FTP endpoint is on (ftps_state = "FtpsOnly", or a logic app\'s default "AllAllowed"). The SCM (Kudu) and WebDeploy endpoints, or FTP, then accept the app\'s publishing profile: a static user name and password that whoever downloads the profile (any Contributor or Website Contributor of the app) or finds it where it was saved (a pipeline secret, a developer\'s machine) can use to deploy code and read the app\'s files and settings, outside Entra ID, conditional access and MFA, until it is reset. Left at the default, or given only by a variable\'s default (a module\'s variable that no caller or definitions file sets), it is reported at low severity. An FTP endpoint that accepts plain FTP is tf-azure-app-service-ftp-allowed\'s finding; apps of the azurerm_app_service / azurerm_function_app generation cannot turn basic authentication off and are left out.',
   remediation:
     'Set webdeploy_publish_basic_authentication_enabled = false and ftp_publish_basic_authentication_enabled = false (scm_ and ftp_publish_basic_authentication_enabled = false on a logic app) on the app and each slot (azurerm 3.88 or later), and deploy with Entra ID: the azure/webapps-deploy or azure/functions-action GitHub actions after azure/login with OpenID Connect, az webapp deploy, or an Azure DevOps service connection with workload identity federation.',
   severity: 'medium',
@@ -191,7 +191,7 @@ const appBasicAuth: TfRule = tfRule({
         const accept = (items: typeof on) => `its ${items.map((i) => i.endpoint).join(' and its ')} ${items.length === 1 && !items[0]!.endpoint.endsWith('s') ? 'accepts' : 'accept'} the publishing profile's static user name and password, outside Entra ID, to deploy code.`;
         const defaults: typeof on = [];
         for (const item of on) {
-          if (holds(item.setting, isOn)) yield finding(resource, item.setting.line, `${label(resource)} sets ${item.name} = true: ${accept([item])}`);
+          if (holds(item.setting, isOn)) yield finding(resource, item.setting.line, `${label(resource)} sets ${item.name} = true: ${accept([item])}`, writtenSeverity(input, resource, item.setting));
           else if (defaulted(item.setting)) defaults.push(item);
         }
         // Settings left at the default are one finding, on the line they would go to.

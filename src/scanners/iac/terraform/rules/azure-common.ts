@@ -5,7 +5,7 @@ import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { requiresAtLeast } from '../provider-versions.js';
 import { known } from './common.js';
-import { fileInstance, instancesOf, sectionsIn, valueIn, type Instance } from './instances.js';
+import { fileInstance, instancesOf, sectionsIn, setByDefaultOnly, valueIn, type Instance } from './instances.js';
 
 /**
  * Reading azurerm settings. The provider renamed many of them between major versions
@@ -90,6 +90,14 @@ export function always(found: Setting | undefined, good: (value: Value) => boole
  * Terraform reads as not set.
  */
 export const defaulted = (found: Setting | undefined): boolean => !found || found.values.some((v) => v === null);
+
+/**
+ * The severity of a finding on a value the file writes for a top-level setting of the
+ * resource: low, as if left at the default, when only a variable's default gives it
+ * (instances.ts `setByDefaultOnly`: a module's variable that no caller or definitions file
+ * sets, which no one chose for this deployment); else the rule's own (undefined).
+ */
+export const writtenSeverity = (input: TfInput, resource: TfResource, found: Setting): Severity | undefined => (setByDefaultOnly(input, resource.block, [found.name]) ? 'low' : undefined);
 
 /** Whether the setting cannot be read in some instance (a variable without default, a reference). */
 export const unreadable = (found: Setting | undefined): boolean => !!found && found.values.some((v) => !known(v));

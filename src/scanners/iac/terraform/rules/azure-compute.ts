@@ -2,7 +2,7 @@ import { isWorld } from '../../cidr.js';
 import { asStrings, label, referrers, resourcesOf } from '../model.js';
 import { tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance } from './instances.js';
-import { APP_TYPES, HOSTED_APP_TYPES, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
+import { APP_TYPES, HOSTED_APP_TYPES, defaulted, finding, holds, isOff, isOn, sectionAt, sectionsAt, setting, text, unreadable, writtenSeverity } from './azure-common.js';
 
 /** An authorized range that admits every address: 0.0.0.0/0, ::/0, or `*`. */
 const isWorldRange = (cidr: string) => cidr.trim() === '*' || isWorld(cidr);
@@ -215,7 +215,7 @@ const aksLocalAccounts: TfRule = tfRule({
   id: 'iac/tf-azure-aks-local-accounts',
   title: 'AKS cluster keeps its local admin account',
   description:
-    'local_account_disabled is false, or left unset (the default keeps local accounts). Anyone allowed the listClusterAdminCredential action on the cluster (every Contributor of its resource group or subscription) can then download a kubeconfig with a static client certificate of the cluster-admin group: it bypasses Microsoft Entra ID and Azure RBAC for Kubernetes, conditional access and MFA do not apply, the audit log names no person, and it stays valid until the cluster certificates are rotated. Left at the default it is reported at low severity.',
+    'local_account_disabled is false, or left unset (the default keeps local accounts). Anyone allowed the listClusterAdminCredential action on the cluster (every Contributor of its resource group or subscription) can then download a kubeconfig with a static client certificate of the cluster-admin group: it bypasses Microsoft Entra ID and Azure RBAC for Kubernetes, conditional access and MFA do not apply, the audit log names no person, and it stays valid until the cluster certificates are rotated. Left at the default, or given only by a variable\'s default (a module\'s variable that no caller or definitions file sets), it is reported at low severity.',
   remediation:
     'Enable Entra ID integration (azure_active_directory_role_based_access_control { azure_rbac_enabled = true, admin_group_object_ids = [...] }) and set local_account_disabled = true; users and pipelines then sign in with kubelogin.',
   severity: 'medium',
@@ -240,7 +240,7 @@ const aksLocalAccounts: TfRule = tfRule({
         blocksMade(resource.block, 'azure_active_directory_role_based_access_control', file).length > 0 ||
         sectionsAt(input, resource.block, 'role_based_access_control').some((rbac) => blocksMade(rbac.block, 'azure_active_directory', rbac.instance).length > 0);
       const why = entra ? 'a static cluster-admin certificate that bypasses Entra ID' : 'a static cluster-admin certificate, and the cluster has no Entra ID integration';
-      if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} sets local_account_disabled = false: its admin kubeconfig holds ${why}.`);
+      if (holds(flag, isOff)) yield finding(resource, flag.line, `${label(resource)} sets local_account_disabled = false: its admin kubeconfig holds ${why}.`, writtenSeverity(input, resource, flag));
       else if (defaulted(flag)) yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set local_account_disabled = true: its admin kubeconfig holds ${why}.`, 'low');
     }
   },

@@ -1,7 +1,7 @@
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
-import { HOSTED_APP_TYPES, azurermFrom, pinsAzurerm, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, sectionsAt, serverParameters, setting, text, unreadable, type Setting } from './azure-common.js';
+import { HOSTED_APP_TYPES, azurermFrom, pinsAzurerm, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, sectionsAt, serverParameters, setting, text, unreadable, writtenSeverity, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
 
 /** Servers whose public network access defaults to true in azurerm 3 and 4 (single servers, Azure SQL logical servers): on unless set to false. */
@@ -61,7 +61,7 @@ const dbPublicAccess: TfRule = tfRule({
   id: 'iac/tf-azure-db-public-network-access',
   title: 'Database reachable from public networks',
   description:
-    'public_network_access_enabled is true, or left unset on an Azure SQL, PostgreSQL, MySQL or MariaDB server, where it defaults to true (reported at low severity when left unset, at medium when the file sets it to true). The server then has an endpoint on the internet, guarded only by its firewall rules and its passwords: one broad firewall rule (or the "Allow Azure services" rule) away from being reachable by anyone, and a target for credential stuffing. A PostgreSQL or MySQL flexible server is public unless it is created with virtual network integration (delegated_subnet_id) or turns public access off (public_network_access_enabled = false for PostgreSQL, public_network_access = "Disabled" for MySQL): low when left at the default, medium when the file turns it on. An azurerm_sql_server (the older resource) cannot turn public access off and is reported at low. Redis caches, Synapse workspaces and search services are reported when the file turns public access on. A Cosmos DB account is reported when the file turns public access on, and at low severity when public access is left at its default (true) with no ip_range_filter and is_virtual_network_filter_enabled not true: every network, the whole internet included, then reaches its endpoint, guarded only by its keys or tokens. Firewall rules that admit the internet are tf-azure-db-firewall-open\'s findings.',
+    'public_network_access_enabled is true, or left unset on an Azure SQL, PostgreSQL, MySQL or MariaDB server, where it defaults to true (reported at low severity when left unset or given only by a variable\'s default that no caller or definitions file sets, at medium when the file, a caller or a definitions file sets it to true). The server then has an endpoint on the internet, guarded only by its firewall rules and its passwords: one broad firewall rule (or the "Allow Azure services" rule) away from being reachable by anyone, and a target for credential stuffing. A PostgreSQL or MySQL flexible server is public unless it is created with virtual network integration (delegated_subnet_id) or turns public access off (public_network_access_enabled = false for PostgreSQL, public_network_access = "Disabled" for MySQL): low when left at the default, medium when the file turns it on. An azurerm_sql_server (the older resource) cannot turn public access off and is reported at low. Redis caches, Synapse workspaces and search services are reported when the file turns public access on. A Cosmos DB account is reported when the file turns public access on, and at low severity when public access is left at its default (true) with no ip_range_filter and is_virtual_network_filter_enabled not true: every network, the whole internet included, then reaches its endpoint, guarded only by its keys or tokens. Firewall rules that admit the internet are tf-azure-db-firewall-open\'s findings.',
   remediation:
     'Set public_network_access_enabled = false (MySQL flexible server: public_network_access = "Disabled") and connect through a private endpoint, or create a flexible server with virtual network integration (delegated_subnet_id and private_dns_zone_id). Move an azurerm_sql_server to azurerm_mssql_server. For a Cosmos DB account that must stay public, list its clients in ip_range_filter, or set is_virtual_network_filter_enabled = true with virtual_network_rule blocks for their subnets.',
   severity: 'medium',
@@ -102,7 +102,7 @@ const dbPublicAccess: TfRule = tfRule({
         const how = flexiblePublic(flag, setting(input, resource, resource.block, ['delegated_subnet_id']));
         const name = flag?.name ?? names[0]!;
         const [on, off] = name === 'public_network_access' ? ['"Enabled"', '"Disabled"'] : ['true', 'false'];
-        if (how === 'set') yield finding(resource, flag!.line, `${label(resource)} sets ${name} = ${on} and has no delegated_subnet_id: it has an endpoint on the internet.`);
+        if (how === 'set') yield finding(resource, flag!.line, `${label(resource)} sets ${name} = ${on} and has no delegated_subnet_id: it has an endpoint on the internet.`, writtenSeverity(input, resource, flag!));
         else if (how === 'default')
           yield finding(
             resource,
@@ -117,7 +117,7 @@ const dbPublicAccess: TfRule = tfRule({
         const filter = cosmosFilter(input, resource);
         if (holds(flag, isOn)) {
           const open = filter === 'open' ? ', and no ip_range_filter or virtual network filter: any address on the internet can connect' : '';
-          yield finding(resource, flag.line, `${label(resource)} sets public_network_access_enabled = true: it has an endpoint on the internet${open}.`);
+          yield finding(resource, flag.line, `${label(resource)} sets public_network_access_enabled = true: it has an endpoint on the internet${open}.`, writtenSeverity(input, resource, flag));
         } else if (defaulted(flag) && filter === 'open')
           yield finding(
             resource,
@@ -127,7 +127,7 @@ const dbPublicAccess: TfRule = tfRule({
           );
         continue;
       }
-      if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets public_network_access_enabled = true: it has an endpoint on the internet.`);
+      if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets public_network_access_enabled = true: it has an endpoint on the internet.`, writtenSeverity(input, resource, flag));
       // Left at the provider's default (true), the endpoint is as open, but the file did not ask for it: low, as for every default of these rules.
       else if (defaulted(flag) && PUBLIC_BY_DEFAULT.includes(resource.type))
         yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} does not set public_network_access_enabled = false (the default is true): it has an endpoint on the internet.`, 'low');
@@ -165,7 +165,7 @@ const accountPublicAccess: TfRule = tfRule({
   id: 'iac/tf-azure-storage-public-access-allowed',
   title: 'Storage account allows public containers',
   description:
-    'The storage account allows anonymous access to its containers: allow_nested_items_to_be_public (azurerm 3 and later) or allow_blob_public_access (azurerm 2) is true. In azurerm 3 and 4 it defaults to true when unset (reported at low severity, unless public_network_access_enabled = false keeps the account off the internet); azurerm 5.0 made the default false, so an account of a module whose azurerm version constraints (required_providers, or the version of a provider block) admit only 5.0 and later is not reported for leaving it unset. The account setting is the guard rail: while it allows public access, one container created or changed with a public access level, by Terraform, a script or the portal, exposes its data to the internet.',
+    'The storage account allows anonymous access to its containers: allow_nested_items_to_be_public (azurerm 3 and later) or allow_blob_public_access (azurerm 2) is true. In azurerm 3 and 4 it defaults to true when unset (reported at low severity, unless public_network_access_enabled = false keeps the account off the internet); azurerm 5.0 made the default false, so an account of a module whose azurerm version constraints (required_providers, or the version of a provider block) admit only 5.0 and later is not reported for leaving it unset. A true given only by a variable\'s default (a module\'s variable that no caller or definitions file sets) is reported at low severity too. The account setting is the guard rail: while it allows public access, one container created or changed with a public access level, by Terraform, a script or the portal, exposes its data to the internet.',
   remediation: 'Set allow_nested_items_to_be_public = false (allow_blob_public_access = false before azurerm 3), and share data with SAS tokens or a CDN instead.',
   severity: 'medium',
   cwe: ['CWE-732'],
@@ -188,7 +188,7 @@ const accountPublicAccess: TfRule = tfRule({
   *check(input) {
     for (const resource of resourcesOf(input, 'azurerm_storage_account')) {
       const flag = setting(input, resource, resource.block, ['allow_nested_items_to_be_public', 'allow_blob_public_access']);
-      if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets ${flag.name} = true: any container of it can be made public.`);
+      if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} sets ${flag.name} = true: any container of it can be made public.`, writtenSeverity(input, resource, flag));
       // The default is reported only where the internet can reach the account: not on file shares (no blobs), nor with public network access off,
       // and only where it is true: azurerm 5.0 made it false.
       else if (defaulted(flag) && !azurermFrom(input, 5) && text(setting(input, resource, resource.block, ['account_kind'])?.values[0] ?? null) !== 'filestorage' && !publicAccessOff(input, resource))
@@ -371,7 +371,7 @@ const networkDefaultAllow: TfRule = tfRule({
   id: 'iac/tf-azure-network-default-allow',
   title: 'Network rules admit every network by default',
   description:
-    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A resource with no network rules at all admits every network too: a storage account (no network_rules block, no azurerm_storage_account_network_rules in the module), a key vault or Cognitive Services / Azure OpenAI account (no network_acls), a Premium container registry (no network_rule_set), a Standard or Premium Event Hubs namespace (no network_rulesets), a Premium Service Bus namespace (no network_rule_set, no azurerm_servicebus_namespace_network_rule_set); reported at medium when the file sets public_network_access_enabled = true, at low when it leaves it at its default (true). Registries and Service Bus namespaces below Premium, and Basic Event Hubs namespaces, cannot have network rules and are left out; so is a resource with public_network_access_enabled = false: only its private endpoints reach it.',
+    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A resource with no network rules at all admits every network too: a storage account (no network_rules block, no azurerm_storage_account_network_rules in the module), a key vault or Cognitive Services / Azure OpenAI account (no network_acls), a Premium container registry (no network_rule_set), a Standard or Premium Event Hubs namespace (no network_rulesets), a Premium Service Bus namespace (no network_rule_set, no azurerm_servicebus_namespace_network_rule_set); reported at medium when the file sets public_network_access_enabled = true, at low when it leaves it at its default (true) or only a variable\'s default that no caller or definitions file sets gives it. Registries and Service Bus namespaces below Premium, and Basic Event Hubs namespaces, cannot have network rules and are left out; so is a resource with public_network_access_enabled = false: only its private endpoints reach it.',
   remediation:
     'Set default_action = "Deny" and list the virtual network subnets and IP ranges that need access (bypass = ["AzureServices"] for trusted Microsoft services), or use private endpoints and set public_network_access_enabled = false. A Cognitive Services account needs custom_subdomain_name to take network_acls; a registry or Service Bus namespace below Premium (Event Hubs: Basic) must move to a SKU that takes network rules.',
   severity: 'medium',
@@ -426,7 +426,7 @@ const networkDefaultAllow: TfRule = tfRule({
         if (companions.some(([companion, key]) => referrers(input, resource, [companion], key).length > 0)) continue;
         const flag = setting(input, resource, resource.block, ['public_network_access_enabled']);
         const rules = companions.length > 0 ? `no network rules (no ${block} block, no ${companions[0]![0]})` : `no ${block} block`;
-        if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} (${article(kind)}) sets public_network_access_enabled = true and has ${rules}: it accepts traffic from every network.`);
+        if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} (${article(kind)}) sets public_network_access_enabled = true and has ${rules}: it accepts traffic from every network.`, writtenSeverity(input, resource, flag));
         else if (defaulted(flag))
           yield finding(resource, flag?.line ?? resource.block.line, `${label(resource)} (${article(kind)}) has ${rules} and does not set public_network_access_enabled = false (the default is true): it accepts traffic from every network.`, 'low');
       }
