@@ -80,6 +80,18 @@ describe('Terraform GCP settings read where their blocks are made', () => {
     assert.deepEqual(await severities({ 'modules/db/main.tf': module, 'main.tf': call('  ip_configuration = { ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED" }\n') }), ['modules/db/main.tf:13 medium']);
   });
 
+  it("reports project-wide SSH keys allowed by a module variable's default at low, at medium when written out or given by a definitions file", async () => {
+    const RULE = 'iac/tf-gcp-instance-project-ssh-keys';
+    const vm = (value: string, metadata = `{\n    block-project-ssh-keys = ${value}\n  }`) =>
+      lines('variable "block_project_keys" {', '  default = false', '}', '', 'variable "metadata" {', '  default = { block-project-ssh-keys = false }', '}', '', 'resource "google_compute_instance" "vm" {', '  name         = "vm"', '  machine_type = "e2-small"', `  metadata = ${metadata}`, '}');
+    const severity = (source: string) => findingsOf(RULE, source).map((f) => `${f.location.startLine} ${f.severity}`);
+    assert.deepEqual(severity(vm('var.block_project_keys')), ['13 low']);
+    assert.deepEqual(severity(vm('false')), ['13 medium']);
+    assert.deepEqual(severity(vm('', 'var.metadata')), ['12 low']);
+    const severities = async (files: Record<string, string>) => (await scanMemory(files)).findings.filter((f) => f.ruleId === RULE).map((f) => `${f.location.path}:${f.location.startLine} ${f.severity}`);
+    assert.deepEqual(await severities({ 'main.tf': vm('var.block_project_keys'), 'terraform.tfvars': 'block_project_keys = false\n' }), ['main.tf:13 medium']);
+  });
+
   it('does not report a client certificate issued only in a dynamic block that makes nothing', () => {
     const cluster = off + lines('resource "google_container_cluster" "main" {', '  name     = "main"', '  location = "europe-west1"', '  master_auth {', ...unmadeDynamic('client_certificate_config', '    ', 'issue_client_certificate = true'), '  }', '}');
     assert.deepEqual(linesOf('iac/tf-gcp-gke-legacy-auth', cluster), []);

@@ -6,7 +6,7 @@ import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, menti
 import { known, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
-import { blocksMade, fieldsOf, fileInstance, sectionsIn, settingAt, type Fields, type Instance } from './instances.js';
+import { blocksMade, chosenInstance, fieldsOf, fileInstance, sectionsIn, settingAt, type Fields, type Instance } from './instances.js';
 
 /** A port setting of an allow block: "22", "1000-2000" or 22. Undefined when it cannot be read. */
 function portRange(value: Value): [number, number] | undefined {
@@ -384,7 +384,7 @@ const projectSshKeys: TfRule = tfRule({
   id: 'iac/tf-gcp-instance-project-ssh-keys',
   title: 'Instance accepts project-wide SSH keys',
   description:
-    'The instance does not set the metadata key block-project-ssh-keys to TRUE, so every SSH key in the project metadata can log in to it: one key leaked or left behind by a former team member opens every VM of the project (CIS GCP 4.3). Instances with OS Login on (in their metadata or in project metadata set in the same file) ignore metadata keys and are not reported. Left at the default it is reported at low severity, block-project-ssh-keys set to false at medium.',
+    'The instance does not set the metadata key block-project-ssh-keys to TRUE, so every SSH key in the project metadata can log in to it: one key leaked or left behind by a former team member opens every VM of the project (CIS GCP 4.3). Instances with OS Login on (in their metadata or in project metadata set in the same file) ignore metadata keys and are not reported. Left at the default it is reported at low severity, block-project-ssh-keys set to false at medium; a false that only a variable\'s default gives (a module\'s variable that no caller or definitions file sets) is left at the default.',
   remediation: 'Set block-project-ssh-keys = "TRUE" in the instance metadata and put the keys the instance needs in its own metadata, or better, turn OS Login on (enable-oslogin = "TRUE").',
   severity: 'medium',
   confidence: 'medium',
@@ -416,7 +416,10 @@ const projectSshKeys: TfRule = tfRule({
       const line = block ? block.line : (metadata.attribute?.line ?? vm.block.line);
       if (seen.has(line)) continue;
       seen.add(line);
-      yield { line, message: `${label(vm)} ${block ? 'sets block-project-ssh-keys to false' : 'does not set block-project-ssh-keys = "TRUE"'}: every project-wide SSH key can log in.`, resource: label(vm), ...(block ? {} : { severity: 'low' as const }) };
+      // A false that only a module variable's default gives is no one's choice: as left unset.
+      const chosen = block ? metadataOf(input, vm.block, chosenInstance(input)) : undefined;
+      const byDefault = chosen !== undefined && (chosen.unknown || !known(chosen.get('block-project-ssh-keys')?.value));
+      yield { line, message: `${label(vm)} ${block ? 'sets block-project-ssh-keys to false' : 'does not set block-project-ssh-keys = "TRUE"'}: every project-wide SSH key can log in.`, resource: label(vm), ...(block && !byDefault ? {} : { severity: 'low' as const }) };
     }
   },
 });
