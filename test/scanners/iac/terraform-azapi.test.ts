@@ -222,3 +222,26 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     for (const name of ['"appsettings"', 'var.config_name']) assert.deepEqual(linesOf(TLS, config(name)), [], name);
   });
 });
+
+describe("Terraform azapi: properties given only by a variable's default", () => {
+  it("reports a bad value only a variable's default gives at the severity of the property left out, and one written out or given by a definitions file at the rule's", async () => {
+    const extra = (name: string, value: string) => `variable "${name}" {\n  default = ${value}\n}\n\n`;
+    const severity = (rule: string, source: string) => hits(rule, source).map((h) => `${h.line} ${h.severity}`);
+    const shared = storage('2023-05-01', ['allowSharedKeyAccess = var.shared_key'], extra('shared_key', 'true'));
+    const line = lineOf(shared, 'allowSharedKeyAccess');
+    assert.deepEqual(severity(SHARED_KEY, shared), [`${line} low`]);
+    assert.deepEqual(severity(SHARED_KEY, shared.replace('= var.shared_key', '= true')), [`${line} medium`]);
+    // The properties object from a variable: the deepest key written (properties) is the line.
+    const whole = storage('2023-05-01', [], extra('properties', '{ allowSharedKeyAccess = true }')).replace(/properties = \{\n\s*\n\s*\}/, 'properties = var.properties');
+    assert.deepEqual(severity(SHARED_KEY, whole), [`${lineOf(whole, 'properties = var')} low`]);
+    // A written value in a JSON text beside an interpolated one is told as written.
+    const heredoc = `variable "tls" {\n  default = "TLS1_2"\n}\n\nresource "azapi_resource" "data" {\n  type      = "Microsoft.Storage/storageAccounts@2023-05-01"\n  name      = "exampledata"\n  parent_id = var.parent_id\n  body      = <<JSON\n{ "properties": { "allowSharedKeyAccess": true, "minimumTlsVersion": "\${var.tls}" } }\nJSON\n}\n`;
+    assert.deepEqual(severity(SHARED_KEY, heredoc), [`${lineOf(heredoc, 'body')} medium`]);
+    // A rule that reports the property left out at its own severity (purge protection) reports both alike.
+    const purge = `variable "purge" {\n  default = false\n}\n\nresource "azapi_resource" "kv" {\n  type      = "Microsoft.KeyVault/vaults@2023-07-01"\n  name      = "kv"\n  parent_id = var.parent_id\n  body = {\n    properties = {\n      enablePurgeProtection = var.purge\n    }\n  }\n}\n`;
+    assert.deepEqual(severity(PURGE, purge).map((s) => s.split(' ')[1]), severity(PURGE, purge.replace('= var.purge', '= false')).map((s) => s.split(' ')[1]));
+    const { scanMemory } = await import('../../helpers/memory-files.js');
+    const found = (await scanMemory({ 'main.tf': shared, 'terraform.tfvars': 'shared_key = true\n' })).findings.filter((f) => f.ruleId === SHARED_KEY);
+    assert.deepEqual(found.map((f) => `${f.location.startLine} ${f.severity}`), [`${line} medium`]);
+  });
+});

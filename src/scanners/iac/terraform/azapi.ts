@@ -16,7 +16,7 @@
 import type { Expr } from './hcl/ast.js';
 import { UNKNOWN, type Value } from './hcl/evaluate.js';
 import { attribute, blocksOf, referrers, resourcesOf, type TfInput, type TfResource } from './model.js';
-import { fileInstance, valueIn } from './rules/instances.js';
+import { chosenInstance, fileInstance, valueIn } from './rules/instances.js';
 
 export const AZAPI_RESOURCE = 'azapi_resource';
 export const AZAPI_UPDATE = 'azapi_update_resource';
@@ -170,6 +170,35 @@ export function armProperty(arm: ArmResource, path: readonly string[]): ArmPrope
   if (value === undefined || value === null) return { state: 'absent', line };
   if (value === UNKNOWN) return { state: 'unknown', line };
   return { state: 'set', value, line };
+}
+
+/**
+ * Whether a property the body sets has its value only from a variable's default: read with
+ * only what a definitions file or a module call gives (rules/instances.ts `chosenInstance`),
+ * it cannot be told, so no one chose it for this deployment (as `setByDefaultOnly` tells
+ * of a setting). Its own expression is read where the body writes it out; the properties
+ * of a JSON text are not told apart (false).
+ */
+export function armSetByDefaultOnly(input: TfInput, arm: ArmResource, path: readonly string[]): boolean {
+  if (!arm.expr || armProperty(arm, path).state !== 'set') return false;
+  let expr: Expr = arm.expr;
+  let rest = path;
+  for (const [i, key] of path.entries()) {
+    const item = itemOf(expr, key);
+    if (!item) break;
+    expr = item.expr;
+    rest = path.slice(i + 1);
+  }
+  let value: Value | undefined = valueIn(chosenInstance(input), expr);
+  if (rest.length > 0 && typeof valueIn(fileInstance(input), expr) === 'string') {
+    if (typeof value !== 'string') return false;
+    value = parsedJson(value);
+  }
+  for (const key of rest) {
+    if (!isObject(value)) return true;
+    value = entry(value, key);
+  }
+  return value === undefined || value === null || value === UNKNOWN;
 }
 
 /** Whether the body may hold the property: set, or unknown (a body, or an object on its path, that cannot be told). */

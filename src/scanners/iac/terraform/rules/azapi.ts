@@ -1,7 +1,7 @@
 import type { Severity } from '../../../../core/finding.js';
 import type { Hit } from '../../rule.js';
 import type { Value } from '../hcl/evaluate.js';
-import { AZAPI_RESOURCE, AZAPI_UPDATE, armDefault, armProperty, armResources, armTypeText, mayHold, patchesOf, type ArmResource } from '../azapi.js';
+import { AZAPI_RESOURCE, AZAPI_UPDATE, armDefault, armProperty, armSetByDefaultOnly, armResources, armTypeText, mayHold, patchesOf, type ArmResource } from '../azapi.js';
 import { asStrings, attribute, label, referrers, type TfInput } from '../model.js';
 import { fileInstance, valueIn } from './instances.js';
 import { isWorld } from '../../cidr.js';
@@ -479,6 +479,18 @@ const hit = (arm: ArmResource, line: number, message: string, severity?: Severit
 /** Whether an azapi_update_resource of the module may set the property of this resource: its value is then the patch's, judged on the patch. */
 const patched = (input: TfInput, arm: ArmResource, path: readonly string[]): boolean => patchesOf(input, arm).some((patch) => mayHold(patch, path));
 
+/**
+ * Whether a bad value the body sets is judged as the property left out: only a variable's
+ * default gives it (armSetByDefaultOnly), and ARM's default for it, which a left-out
+ * property is reported for, is as bad. Where the rule does not report the default, a value
+ * the module's author wrote, in a variable's default too, keeps the rule's severity.
+ */
+function setByDefault(input: TfInput, j: Judgment, arm: ArmResource): boolean {
+  if (!j.defaults || arm.update || j.openedBy || j.keepsDefault?.(input, arm)) return false;
+  const fallback = armDefault(j.defaults, arm.apiVersion);
+  return fallback !== undefined && fallback !== null && j.bad(fallback) && armSetByDefaultOnly(input, arm, j.path);
+}
+
 function* judge(input: TfInput, j: Judgment): Generator<Hit> {
   const name = j.path.join('.');
   for (const arm of armResources(input, j.types)) {
@@ -486,7 +498,7 @@ function* judge(input: TfInput, j: Judgment): Generator<Hit> {
     const found = armProperty(arm, j.path);
     const who = `${label(arm.resource)} (${armTypeText(arm)})`;
     if (found.state === 'set') {
-      if (j.bad(found.value)) yield hit(arm, found.line, `${who} sets ${name} = ${JSON.stringify(found.value)}: ${j.why}.`, j.severity);
+      if (j.bad(found.value)) yield hit(arm, found.line, `${who} sets ${name} = ${JSON.stringify(found.value)}: ${j.why}.`, setByDefault(input, j, arm) ? (j.defaultSeverity ?? 'low') : j.severity);
       continue;
     }
     // An update leaves out what it does not change; a value that cannot be told is not judged.
@@ -581,7 +593,7 @@ export function withAzapi(rules: readonly TfRule[]): TfRule[] {
     return {
       ...rule,
       remediation: `${rule.remediation} With the azapi provider, set in the resource's body: ${fixes.join('; ')}.`,
-      description: `${rule.description} With the azapi provider: ${docs.join('; ')}. An azapi_update_resource is judged on what it sets, never on what it leaves out.`,
+      description: `${rule.description} With the azapi provider: ${docs.join('; ')}. A property that only a variable's default gives (a module's variable that no caller or definitions file sets) is judged as left out where the property left out is reported. An azapi_update_resource is judged on what it sets, never on what it leaves out.`,
       examples: { ...rule.examples, positive: [...rule.examples.positive, ...added.flatMap((c) => c.examples.positive)], negative: [...rule.examples.negative, ...added.flatMap((c) => c.examples.negative)] },
       *check(input: TfInput) {
         yield* rule.check(input);
