@@ -4,7 +4,7 @@ import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
 import { findingsOnWrittenValues } from '../written-values.js';
 import type { BaseContainers, BaseObjects } from './kustomize.js';
-import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YNode, type YSeq } from '../yaml/tree.js';
+import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YMap, type YNode, type YSeq } from '../yaml/tree.js';
 
 /**
  * JSON 6902 patches of a kustomization (`- op: add`, `path: /spec/template/spec/hostNetwork`,
@@ -61,7 +61,7 @@ function kindFromPaths(paths: readonly string[]): string {
   return 'Deployment';
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json } | Written;
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json } | Written;
 
 /** A scalar the patch writes, boxed so that the emitter knows its line. */
 class Written {
@@ -315,18 +315,12 @@ function removeFindings(path: string, ops: YSeq, target: PatchTarget | undefined
   const removes = all.filter((op) => op.op === 'remove');
   if (removes.length === 0 || !objects) return { findings: [], secrets: [] };
   const kind = target?.kind ?? kindFromPaths(all.map((op) => op.where));
-  // Without a name, the one object of the kind is the target, unless labels or annotations select among them (unknown here).
-  if (target?.name === undefined && target?.selected) return { findings: [], secrets: [] };
-  const candidates = target?.name !== undefined ? [...objects].filter(([object]) => object === `${kind}/${target.name}`) : [...objects].filter(([object]) => object.startsWith(`${kind}/`));
-  if (candidates.length !== 1) return { findings: [], secrets: [] };
-  const [object, root] = candidates[0]!;
+  const chosen = targetObject(objects, kind, target?.name, target);
+  if (!chosen) return { findings: [], secrets: [] };
+  const [object, root] = chosen;
   const out: ScannerFinding[] = [];
   const secrets: string[] = [];
-  const judged = (doc: Json) => {
-    const analysis = analyseFile(path, emit(doc, NOTHING).lines.join('\n') + '\n', () => {}, 'kubernetes');
-    secrets.push(...analysis.secrets);
-    return analysis.findings;
-  };
+  const judged = (doc: Json) => judgedObject(path, doc, secrets);
   // The operations in order, on the object as the base declares it: each remove is judged by what it changes
   // where it runs (an index names the entry the operations before it left), and only what the whole patch keeps counts
   // (a remove followed by an add that writes the value back takes nothing away).
@@ -364,11 +358,29 @@ function removeFindings(path: string, ops: YSeq, target: PatchTarget | undefined
   return { findings: out, secrets };
 }
 
+/**
+ * The one base object a patch changes (`Kind/name` and its tree): the object of the kind and name, or without a
+ * name the one object of the kind, unless labels or annotations select among them (unknown here). Undefined when
+ * that is not exactly one object.
+ */
+export function targetObject(objects: BaseObjects, kind: string, name: string | undefined, target: PatchTarget | undefined): [string, YMap] | undefined {
+  if (name === undefined && target?.selected) return undefined;
+  const candidates = name !== undefined ? [...objects].filter(([object]) => object === `${kind}/${name}`) : [...objects].filter(([object]) => object.startsWith(`${kind}/`));
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/** The findings of the rules on a whole object (a base as a patch leaves it); the secrets they quote are added to `secrets`. */
+export function judgedObject(path: string, doc: Json, secrets: string[]): ScannerFinding[] {
+  const analysis = analyseFile(path, emit(doc, NOTHING).lines.join('\n') + '\n', () => {}, 'kubernetes');
+  secrets.push(...analysis.secrets);
+  return analysis.findings;
+}
+
 /** A value the emitter never meets: no node of the text is marked. */
 const NOTHING = new Written(null);
 
 /** One finding's identity across two analyses of one object: its lines move, not its rule, resource and message. */
-function findingKey(finding: ScannerFinding): string {
+export function findingKey(finding: ScannerFinding): string {
   return `${finding.ruleId}\n${String(finding.properties.resource ?? '')}\n${finding.message.replace(/\blines? \d+(?:[-,] ?\d+)*/g, 'line')}`;
 }
 

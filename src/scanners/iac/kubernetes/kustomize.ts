@@ -10,6 +10,7 @@ import { duplicateKeyMessage, get, isYMap, type YMap, movedDuplicateKeyMessage, 
 import { containerLabel, readKubernetes, type Container } from './model.js';
 import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
+import { strategicDeleteFindings } from './strategic-merge.js';
 import { gitopsNamespaces, type GitopsTarget } from './gitops.js';
 import { readDirectly, type ReadText } from '../texts.js';
 
@@ -396,7 +397,7 @@ export function patchFindings(
   base?: BaseContainers,
   /** The `images:` overrides of the kustomization that applies the patch: they retag a container the patch adds too. */
   images?: KustomizeImages,
-  /** The objects of the base, which a JSON 6902 `remove` takes settings from. */
+  /** The objects of the base, which a JSON 6902 `remove` and a strategic-merge deletion take settings from. */
   objects?: BaseObjects,
 ): PatchAnalysis {
   const loaded = loadYamlCached(source);
@@ -413,9 +414,12 @@ export function patchFindings(
   const completed = isYMap(root) && missing.length > 0 ? `${source.replace(/\n*$/, '\n')}${missing.join('\n')}\n` : source;
   const analysis = analyseFile(filePath, completed, warn, 'kubernetes', images ? { kubernetes: { kustomizeImages: images } } : undefined);
   const added = base ? newContainers(completed, base, target) : new Set<string>();
-  // A container the base does not have is the patch's own: every finding about it stays.
-  const findings = findingsOnWrittenValues(analysis.findings, completed, (f) => !added.has(String(f.properties.resource)) && !WRITTEN_ONLY.has(f.ruleId));
-  return { findings: renamedToTarget(findings, root, kind, target), secrets: analysis.secrets };
+  const deleted = deletedContainers(completed);
+  // A container the base does not have is the patch's own: every finding about it stays. One the patch deletes ($patch: delete) runs nowhere.
+  const findings = findingsOnWrittenValues(analysis.findings, completed, (f) => !added.has(String(f.properties.resource)) && !WRITTEN_ONLY.has(f.ruleId)).filter((f) => !deleted.has(String(f.properties.resource)));
+  // What it deletes from the base ($patch: delete, $patch: replace, $retainKeys, a key set to null) is judged on the base.
+  const removed = strategicDeleteFindings(filePath, loaded.documents.map((d) => d.root), target, objects);
+  return { findings: [...renamedToTarget(findings, root, kind, target), ...removed.findings], secrets: [...analysis.secrets, ...removed.secrets] };
 }
 
 /**
@@ -442,6 +446,15 @@ function renamedToTarget(findings: ScannerFinding[], root: YNode | null | undefi
  */
 const WRITTEN_ONLY = new Set(['iac/k8s-secret-in-env', 'iac/k8s-committed-secret']);
 
+/** Labels (as findings name them) of the containers a strategic-merge patch deletes (`- name: debug` with `$patch: delete`). */
+function deletedContainers(source: string): Set<string> {
+  return new Set((readKubernetes(source, () => {})?.containers ?? []).filter((c) => isDeleted(c.node)).map(containerLabel));
+}
+
+function isDeleted(node: YNode | null | undefined): boolean {
+  return text(get(node, '$patch'))?.toLowerCase() === 'delete';
+}
+
 /**
  * Labels (as findings name them) of the containers of a patch that its base does not
  * declare. A patch entry's target names the object it changes; the patch's own name is then ignored.
@@ -450,7 +463,7 @@ function newContainers(source: string, base: BaseContainers, target: PatchTarget
   const out = new Set<string>();
   for (const c of readKubernetes(source, () => {})?.containers ?? []) {
     const known = base.get(`${target?.kind ?? c.pod.object.kind}/${target?.name ?? c.pod.object.name}`);
-    if (known && !known.some((k) => k.list === c.list && k.name === c.name)) out.add(containerLabel(c));
+    if (known && !isDeleted(c.node) && !known.some((k) => k.list === c.list && k.name === c.name)) out.add(containerLabel(c));
   }
   return out;
 }
