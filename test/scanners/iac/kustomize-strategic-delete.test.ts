@@ -159,6 +159,9 @@ describe('kustomize strategic-merge deletions', () => {
       'overlays/other/patch.yaml': podPatch(['      securityContext:', '        $patch: delete']).replace('name: web', 'name: api'),
       'overlays/remote/kustomization.yaml': 'resources:\n- https://example.org/base\npatches:\n- path: patch.yaml\n',
       'overlays/remote/patch.yaml': podPatch(['      securityContext:', '        $patch: delete']),
+      // The namespace taken away: the kustomization that builds the object may set one.
+      'overlays/placed/kustomization.yaml': 'resources:\n- ../../base\nnamespace: shop\npatches:\n- path: patch.yaml\n',
+      'overlays/placed/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: null\n',
       // The whole object deleted.
       'overlays/gone/kustomization.yaml': OVERLAY,
       'overlays/gone/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n$patch: delete\n',

@@ -25,6 +25,9 @@ interface Deletion {
   where: string;
 }
 
+/** Rules about where the build places the object (its namespace, which the kustomization may set): one object alone does not say. */
+const PLACED_BY_BUILD = new Set(['iac/k8s-default-namespace']);
+
 /** Deletions judged in one patch document, at most (each is one analysis of the object). */
 const MAX_DELETIONS = 100;
 const MAX_DEPTH = 64;
@@ -236,6 +239,7 @@ export function strategicDeleteFindings(path: string, documents: readonly (YNode
       const before = new Set(earlier.map(findingKey));
       const counted = counts(earlier);
       for (const finding of final) {
+        if (PLACED_BY_BUILD.has(finding.ruleId)) continue;
         const key = findingKey(finding);
         // A finding the deletion only rewords (a pod's seccomp finding names the containers the patch leaves) is not its own.
         if (without.has(key) || before.has(key) || (counted.get(subject(finding)) ?? 0) >= (finalCounts.get(subject(finding)) ?? 0)) continue;
