@@ -7,19 +7,18 @@ import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YMap, type YNod
  * What a strategic-merge patch takes away from its base. Such a patch deletes as well as writes:
  * `$patch: delete` removes the map or list entry it is in (a container's `securityContext`, a
  * container by its name), `$patch: replace` puts the patch's map or list in place of the base's
- * (dropping what it does not repeat), `$retainKeys` keeps only the keys it lists, and a key set to
- * null is removed. The patch is merged, as kustomize does, into the target object as the base
+ * (dropping what it does not repeat), and a key set to null is removed. The patch is merged, as kustomize does, into the target object as the base
  * declares it; what the rules find in the patched object and not in it without a deletion (the
  * pod's `runAsNonRoot: true`, a container's limits) is reported on the line of that deletion.
  * Without the base, when the target is not one object of it, or for a directive or list not
- * modelled here (`$deleteFromPrimitiveList`), nothing is said.
+ * modelled here (`$deleteFromPrimitiveList`, `$retainKeys`), nothing is said.
  */
 
 /** One deletion a patch writes, on its line. */
 interface Deletion {
   id: string;
   line: number;
-  /** How it deletes: `$patch: delete`, `$patch: replace`, `$retainKeys`, `null`. */
+  /** How it deletes: `$patch: delete`, `$patch: replace`, `null`. */
   directive: string;
   /** Where, as `spec.template.spec.containers[name=web].securityContext`. */
   where: string;
@@ -111,15 +110,9 @@ function mergeMap(base: Json | undefined, patch: YMap, at: string[], merge: Merg
       if (deletion(merge, directive, '$patch: replace', at)) result = {};
     } else if (value !== 'merge') throw new NotModelled();
   }
-  const retain = pair(patch, '$retainKeys');
-  if (retain) {
-    if (!isYSeq(retain.value) || !retain.value.items.every((item) => isYScalar(item) && typeof item.value === 'string')) throw new NotModelled();
-    const kept = new Set(retain.value.items.map((item) => String((item as { value: unknown }).value)));
-    if (deletion(merge, retain, '$retainKeys', at)) for (const key of Object.keys(result)) if (!kept.has(key)) delete result[key];
-  }
   for (const entry of patch.pairs) {
-    if (entry.key === '$patch' || entry.key === '$retainKeys' || entry.key.startsWith('$setElementOrder/')) continue;
-    // `$deleteFromPrimitiveList/...` and any other directive: not modelled.
+    if (entry.key === '$patch' || entry.key.startsWith('$setElementOrder/')) continue;
+    // `$deleteFromPrimitiveList/...`, `$retainKeys` (which kustomize's merge is not known to apply) and any other directive: not modelled.
     if (entry.key.startsWith('$')) throw new NotModelled();
     const inside = [...at, entry.key];
     if (isNull(entry.value)) {
@@ -184,8 +177,6 @@ function worded(d: Deletion): string {
       return `the patch removes ${d.where}: null deletes it`;
     case '$patch: delete':
       return `the patch removes ${d.where} with $patch: delete`;
-    case '$retainKeys':
-      return `the patch keeps only the keys $retainKeys lists of ${d.where}`;
     default:
       return `the patch replaces ${d.where} with $patch: replace, dropping what it does not repeat`;
   }
