@@ -3,37 +3,9 @@ import assert from 'node:assert/strict';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { tempTree } from '../../helpers/tmp.js';
+import { HARDENED_DEPLOYMENT } from '../../helpers/kustomize-base.js';
 
-/** A hardened Deployment/web with a sidecar proxy: nothing to report in it. */
-const BASE = [
-  'apiVersion: apps/v1',
-  'kind: Deployment',
-  'metadata:',
-  '  name: web',
-  '  namespace: shop',
-  'spec:',
-  '  selector:',
-  '    matchLabels: {app: web}',
-  '  template:',
-  '    metadata:',
-  '      labels: {app: web}',
-  '    spec:',
-  '      serviceAccountName: web',
-  '      automountServiceAccountToken: false',
-  '      securityContext:',
-  '        runAsNonRoot: true',
-  '        seccompProfile: {type: RuntimeDefault}',
-  '      containers:',
-  '      - name: web',
-  '        image: registry.example.org/web@sha256:' + '0'.repeat(64),
-  '        securityContext:',
-  '          allowPrivilegeEscalation: false',
-  '          readOnlyRootFilesystem: true',
-  '          capabilities: {drop: [ALL]}',
-  '        resources:',
-  '          limits: {memory: 128Mi, cpu: 100m}',
-  '',
-].join('\n');
+const BASE = HARDENED_DEPLOYMENT;
 
 /** A strategic-merge patch of Deployment/web's pod spec: `lines` go under `spec.template.spec` (line 7 on). */
 function podPatch(lines: string[]): string {

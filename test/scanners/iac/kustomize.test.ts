@@ -4,6 +4,7 @@ import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { patchPaths } from '../../../src/scanners/iac/kubernetes/kustomize.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
+import { HARDENED_DEPLOYMENT } from '../../helpers/kustomize-base.js';
 
 /**
  * A strategic-merge patch of Deployment/web that sets `web` (the base's container, lines 9
@@ -32,35 +33,7 @@ async function inDefaultNamespace(files: Record<string, string>): Promise<string
   }
 }
 
-const BASE = [
-  'apiVersion: apps/v1',
-  'kind: Deployment',
-  'metadata:',
-  '  name: web',
-  '  namespace: shop',
-  'spec:',
-  '  selector:',
-  '    matchLabels: {app: web}',
-  '  template:',
-  '    metadata:',
-  '      labels: {app: web}',
-  '    spec:',
-  '      serviceAccountName: web',
-  '      automountServiceAccountToken: false',
-  '      securityContext:',
-  '        runAsNonRoot: true',
-  '        seccompProfile: {type: RuntimeDefault}',
-  '      containers:',
-  '      - name: web',
-  '        image: registry.example.org/web@sha256:' + '0'.repeat(64),
-  '        securityContext:',
-  '          allowPrivilegeEscalation: false',
-  '          readOnlyRootFilesystem: true',
-  '          capabilities: {drop: [ALL]}',
-  '        resources:',
-  '          limits: {memory: 128Mi, cpu: 100m}',
-  '',
-].join('\n');
+const BASE = HARDENED_DEPLOYMENT;
 
 describe('kustomize patches', () => {
   it('reads the patch files a kustomization names, in every form, and not inline patches or remote ones', () => {
