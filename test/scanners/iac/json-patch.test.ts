@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { asJsonPatch, jsonPatchFindings } from '../../../src/scanners/iac/kubernetes/json-patch.js';
 import { loadYaml } from '../../../src/scanners/iac/yaml/tree.js';
 import { readKubernetes } from '../../../src/scanners/iac/kubernetes/model.js';
+import { HARDENED_DEPLOYMENT } from '../../helpers/kustomize-base.js';
 
 function check(source: string, target?: { kind?: string; name?: string }) {
   const warnings: string[] = [];
@@ -129,5 +130,19 @@ describe('JSON 6902 patches', () => {
     // Without the base, what a remove takes away is unknown.
     const ops = asJsonPatch(loadYaml('- op: remove\n  path: /spec/template/spec/securityContext\n').documents[0]?.root)!;
     assert.deepEqual(jsonPatchFindings('ops.yaml', ops, { kind: 'Deployment', name: 'web' }, () => assert.fail('no warning')).findings, []);
+  });
+});
+
+describe('JSON 6902 remove of the namespace', () => {
+  it('is not reported as the default namespace: the kustomization that builds the object may set one, as for a strategic-merge deletion', () => {
+    const objects = new Map(readKubernetes(HARDENED_DEPLOYMENT, () => {})!.objects.map((o) => [`${o.kind}/${o.name}`, o.root]));
+    const judge = (source: string) => {
+      const ops = asJsonPatch(loadYaml(source).documents[0]?.root)!;
+      const { findings } = jsonPatchFindings('ops.yaml', ops, { kind: 'Deployment', name: 'web' }, () => assert.fail('no warning'), undefined, objects);
+      return findings.map((f) => `${f.location.startLine} ${f.ruleId}`).sort();
+    };
+    assert.deepEqual(judge('- op: remove\n  path: /metadata/namespace\n'), []);
+    // The other removes of the same patch are still judged.
+    assert.deepEqual(judge('- op: remove\n  path: /metadata/namespace\n- op: remove\n  path: /spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem\n'), ['4 iac/k8s-writable-root-filesystem']);
   });
 });

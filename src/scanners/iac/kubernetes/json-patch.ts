@@ -342,6 +342,7 @@ function removeFindings(path: string, ops: YSeq, target: PatchTarget | undefined
   for (const { remove, before, after } of steps) {
     const earlier = new Set(judged(before).map(findingKey));
     for (const finding of judged(after)) {
+      if (PLACED_BY_BUILD.has(finding.ruleId)) continue;
       const key = findingKey(finding);
       if (earlier.has(key) || !kept.has(key)) continue;
       const { fingerprintKey: _key, ...rest } = finding;
@@ -378,6 +379,13 @@ export function judgedObject(path: string, doc: Json, secrets: string[]): Scanne
 
 /** A value the emitter never meets: no node of the text is marked. */
 const NOTHING = new Written(null);
+
+/**
+ * Rules about where the build places the object (its namespace, which the kustomization or an overlay above it may
+ * set): the object alone does not say, so what a patch deletes (a remove of /metadata/namespace, a strategic-merge
+ * `namespace: null`) is not judged by them.
+ */
+export const PLACED_BY_BUILD: ReadonlySet<string> = new Set(['iac/k8s-default-namespace']);
 
 /** One finding's identity across two analyses of one object: its lines move, not its rule, resource and message. */
 export function findingKey(finding: ScannerFinding): string {

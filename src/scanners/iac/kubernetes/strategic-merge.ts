@@ -1,5 +1,5 @@
 import type { ScannerFinding } from '../../../core/finding.js';
-import { findingKey, judgedObject, targetObject, type Json, type PatchAnalysis, type PatchTarget } from './json-patch.js';
+import { findingKey, judgedObject, PLACED_BY_BUILD, targetObject, type Json, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import type { BaseObjects } from './kustomize.js';
 import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YMap, type YNode, type YSeq } from '../yaml/tree.js';
 
@@ -23,9 +23,6 @@ interface Deletion {
   /** Where, as `spec.template.spec.containers[name=web].securityContext`. */
   where: string;
 }
-
-/** Rules about where the build places the object (its namespace, which the kustomization may set): one object alone does not say. */
-const PLACED_BY_BUILD = new Set(['iac/k8s-default-namespace']);
 
 /** Deletions judged in one patch document, at most (each is one analysis of the object). */
 const MAX_DELETIONS = 100;
