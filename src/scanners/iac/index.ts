@@ -194,10 +194,19 @@ export const iacScanner: Scanner = {
       const kustomizeImages = images.get(file.path);
       const builtImages = devDeployments.files.get(file.path);
       const scanBindings = terraform ? [] : rbacBindings.besides(file.path);
+      const scanAggregators = terraform ? [] : rbacBindings.aggregatorsAbove(file.path);
       const context = terraform
         ? { terraform }
-        : namespace || kustomizeImages || builtImages || scanBindings.length > 0
-          ? { kubernetes: { ...(namespace ? { kustomizeNamespace: namespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scanBindings.length > 0 ? { scanBindings } : {}) } }
+        : namespace || kustomizeImages || builtImages || scanBindings.length > 0 || scanAggregators.length > 0
+          ? {
+              kubernetes: {
+                ...(namespace ? { kustomizeNamespace: namespace } : {}),
+                ...(kustomizeImages ? { kustomizeImages } : {}),
+                ...(builtImages ? { builtImages } : {}),
+                ...(scanBindings.length > 0 ? { scanBindings } : {}),
+                ...(scanAggregators.length > 0 ? { scanAggregators } : {}),
+              },
+            }
           : isDockerfileName(file.path)
             ? { dockerfile: { configFiles, scope: dockerfileScopes.get(file.path) } }
             : githubCallers.context(file.path, text, zizmorConfig);

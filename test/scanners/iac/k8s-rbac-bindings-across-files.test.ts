@@ -27,3 +27,53 @@ describe('RBAC bindings in another manifest of the same directory', () => {
     }
   });
 });
+
+describe('aggregating ClusterRoles in another manifest', () => {
+  const aggregating = (selector: string) =>
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: runner-admin\naggregationRule:\n  clusterRoleSelectors:\n${selector}rules: []\n`;
+  const clusterBinding =
+    'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: runner-admin\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: runner-admin\nsubjects:\n- kind: ServiceAccount\n  name: runner\n  namespace: ci\n';
+  const core = (labels: string) =>
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: runner-core\n  labels:\n${labels}rules:\n- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get", "list", "watch"]\n`;
+  const picked = '  - matchLabels:\n      example.org/runner: "true"\n';
+  const labelled = '    example.org/runner: "true"\n';
+
+  async function secrets(files: Record<string, string>): Promise<string[]> {
+    const t = tempTree(files);
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      return result.findings.filter((f) => f.ruleId === 'iac/k8s-rbac-secrets-access').map((f) => `${f.location.path} ${f.severity} ${f.message}`).sort();
+    } finally {
+      t.cleanup();
+    }
+  }
+
+  it('give the roles they select, in their directory or below it, the bindings of the aggregating role', async () => {
+    assert.deepEqual(
+      await secrets({
+        // The aggregating role and its binding in a parent directory, applied with its subdirectories (kubectl apply -R); its binding in one file, the role in another.
+        'config/accounts.yaml': `${aggregating(picked)}---\n${clusterBinding}`,
+        'config/roles/core.yaml': core(labelled),
+        'split/aggregate.yaml': aggregating(picked),
+        'split/binding.yaml': clusterBinding,
+        'split/core.yaml': core(labelled),
+        // Not picked: other labels, an empty selector, or an aggregating role of a sibling or a subdirectory.
+        'config/roles/other.yaml': core('    example.org/runner: "false"\n'),
+        'empty/aggregate.yaml': `${aggregating('  - {}\n')}---\n${clusterBinding}`,
+        'empty/core.yaml': core(labelled),
+        'apart/a/aggregate.yaml': `${aggregating(picked)}---\n${clusterBinding}`,
+        'apart/b/core.yaml': core(labelled),
+        'below/core.yaml': core(labelled),
+        'below/sub/aggregate.yaml': `${aggregating(picked)}---\n${clusterBinding}`,
+      }),
+      [
+        'apart/b/core.yaml medium ClusterRole/runner-core can read Secrets (get, list, watch).',
+        'below/core.yaml medium ClusterRole/runner-core can read Secrets (get, list, watch).',
+        'config/roles/core.yaml high ClusterRole/runner-core can read Secrets (get, list, watch) of every namespace, and service account ci/runner is bound to it.',
+        'config/roles/other.yaml medium ClusterRole/runner-core can read Secrets (get, list, watch).',
+        'empty/core.yaml medium ClusterRole/runner-core can read Secrets (get, list, watch).',
+        'split/core.yaml high ClusterRole/runner-core can read Secrets (get, list, watch) of every namespace, and service account ci/runner is bound to it.',
+      ],
+    );
+  });
+});

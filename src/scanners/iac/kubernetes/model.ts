@@ -58,6 +58,14 @@ export interface KubeInput {
   cniConfigs: YMap[];
   /** The RoleBindings and ClusterRoleBindings of the other manifests of the file's directory (rbac-bindings.ts), named with their file. */
   scanBindings?: readonly KubeObject[];
+  /** The aggregating ClusterRoles of the other manifests of the file's directory and of those above it, with their bindings (rbac-bindings.ts). */
+  scanAggregators?: readonly ScanAggregator[];
+}
+
+/** An aggregating ClusterRole of another manifest, with the bindings of its own directory (its file's included), named with their files. */
+export interface ScanAggregator {
+  role: KubeObject;
+  bindings: readonly KubeObject[];
 }
 
 /** A CNI network configuration: `cniVersion` with a plugin chain (`plugins`) or a single plugin (`type`). */
@@ -72,6 +80,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   const kustomizeImages = context?.kubernetes?.kustomizeImages;
   const builtImages = context?.kubernetes?.builtImages;
   const scanBindings = context?.kubernetes?.scanBindings;
+  const scanAggregators = context?.kubernetes?.scanAggregators;
   // Schemas only: nothing to check, and the largest files of many charts (crd-only.ts).
   if (onlyCustomResourceDefinitions(source)) return undefined;
   const loaded = loadYamlCached(source);
@@ -102,7 +111,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   for (const doc of loaded.documents) collect(doc.root, 0);
   const cniConfigs = loaded.documents.flatMap((doc) => (isYMap(doc.root) && isCniConfig(doc.root) ? [doc.root] : []));
   if (objects.length === 0 && cniConfigs.length === 0) return undefined;
-  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scanBindings?.length ? { scanBindings } : {}) };
+  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scanBindings?.length ? { scanBindings } : {}), ...(scanAggregators?.length ? { scanAggregators } : {}) };
 }
 
 const HELM_SOURCE_MARK = /^#\s*Source:\s*\S+\/templates\//m;

@@ -1,8 +1,11 @@
 import { posix } from 'node:path';
-import { readKubernetes, type KubeObject } from './model.js';
+import { get, isYMap } from '../yaml/tree.js';
+import { readKubernetes, type KubeObject, type ScanAggregator } from './model.js';
 
 /** More bindings than this in one directory are not kept: the rest are judged as if absent. */
 const MAX_PER_DIRECTORY = 2000;
+/** More aggregating ClusterRoles than this in one directory are not kept either. */
+const MAX_AGGREGATING_PER_DIRECTORY = 200;
 
 /**
  * The RoleBindings and ClusterRoleBindings of a scan's manifests, by directory. Manifests
@@ -12,26 +15,51 @@ const MAX_PER_DIRECTORY = 2000;
  * (bound only in namespaces), and whose pods call the API, across the files of a directory.
  * Only the same directory counts: a repository of separate examples reuses role names
  * from one folder to the next.
+ *
+ * The aggregating ClusterRoles (aggregationRule) of the manifests are kept too: a ClusterRole
+ * their selectors pick, in a file of their directory or of a directory below it (applied with
+ * it, `kubectl apply -R`: knative's aggregating admin role and its binding are in config/core,
+ * the roles it gathers in config/core/200-roles), gets the bindings of the aggregating role.
  */
 export class RbacBindings {
   private readonly byDirectory = new Map<string, Array<{ path: string; object: KubeObject }>>();
+  private readonly aggregatingByDirectory = new Map<string, Array<{ path: string; object: KubeObject }>>();
 
   /** Reads the bindings of one manifest file (a cheap text test first; the parse goes through the YAML cache). */
   add(path: string, source: string): void {
-    if (!/\.ya?ml$/i.test(path) || !source.includes('RoleBinding')) return;
+    if (!/\.ya?ml$/i.test(path) || !(source.includes('RoleBinding') || source.includes('aggregationRule'))) return;
     const input = readKubernetes(source, () => {});
     const directory = posix.dirname(path);
     for (const object of input?.objects ?? []) {
-      if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;
-      const list = this.byDirectory.get(directory) ?? [];
-      if (list.length >= MAX_PER_DIRECTORY) return;
+      const aggregating = object.kind === 'ClusterRole' && isYMap(get(object.root, 'aggregationRule'));
+      if (!aggregating && object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') continue;
+      const into = aggregating ? this.aggregatingByDirectory : this.byDirectory;
+      const list = into.get(directory) ?? [];
+      if (list.length >= (aggregating ? MAX_AGGREGATING_PER_DIRECTORY : MAX_PER_DIRECTORY)) continue;
       list.push({ path, object: { ...object, label: `${object.kind}/${object.name} (${path})` } });
-      this.byDirectory.set(directory, list);
+      into.set(directory, list);
     }
   }
 
   /** The bindings of the other files of `path`'s directory. */
   besides(path: string): KubeObject[] {
     return (this.byDirectory.get(posix.dirname(path)) ?? []).filter((entry) => entry.path !== path).map((entry) => entry.object);
+  }
+
+  /**
+   * The aggregating ClusterRoles of the other files of `path`'s directory and of the directories above it, each with
+   * the bindings of its own directory (those of `path` included: a binding there of an aggregating role elsewhere is
+   * not one of the file's roles'). Those of `path` itself are the file's own.
+   */
+  aggregatorsAbove(path: string): ScanAggregator[] {
+    const out: ScanAggregator[] = [];
+    for (let directory = posix.dirname(path); ; directory = posix.dirname(directory)) {
+      const aggregating = (this.aggregatingByDirectory.get(directory) ?? []).filter((entry) => entry.path !== path);
+      if (aggregating.length > 0) {
+        const bindings = (this.byDirectory.get(directory) ?? []).map((entry) => entry.object);
+        for (const entry of aggregating) out.push({ role: entry.object, bindings });
+      }
+      if (directory === '.' || directory === '/' || directory === posix.dirname(directory)) return out;
+    }
   }
 }

@@ -38,7 +38,7 @@ function narrowedByName(r: RbacRule): boolean {
 
 /** What every rule of this file leaves out or weighs down, said in each description. */
 const SHARED_NOTE =
-  ' A rule that reaches the resource only through resources: ["*"] is left to iac/k8s-rbac-wildcard, which reports it; the RBAC of a Helm hook deleted once the hook succeeds (helm.sh/hook-delete-policy: hook-succeeded), which lasts while the hook runs, is reported one severity lower. A ClusterRole picked by the clusterRoleSelectors of an aggregating ClusterRole of the same file is bound by the bindings of that role too.';
+  ' A rule that reaches the resource only through resources: ["*"] is left to iac/k8s-rbac-wildcard, which reports it; the RBAC of a Helm hook deleted once the hook succeeds (helm.sh/hook-delete-policy: hook-succeeded), which lasts while the hook runs, is reported one severity lower. A ClusterRole picked by the clusterRoleSelectors of an aggregating ClusterRole of the same file, or of another manifest of its directory or of a directory above it (applied with it), is bound by the bindings of that role too.';
 
 interface Wanted {
   group: string;

@@ -79,15 +79,21 @@ export function* rbacRules(input: KubeInput): Generator<RbacRule> {
  * RoleBindings and ClusterRoleBindings of the input that refer to this Role or ClusterRole,
  * and those of the aggregating ClusterRoles of the input whose selectors pick it (whose
  * rules include its own: knative's controller is bound to an aggregating admin role that
- * gathers the rules of ClusterRoles labelled for it). Such a binding is named with the role it binds.
+ * gathers the rules of ClusterRoles labelled for it), and those of the aggregating ClusterRoles of
+ * other manifests of its directory or of one above it (input.scanAggregators), bound in their own
+ * directory. Such a binding is named with the role it binds.
  */
 export function bindingsOf(input: KubeInput, role: KubeObject, depth = 0): KubeObject[] {
-  const direct = directBindingsOf(input, role);
+  const direct = directBindingsOf([...input.objects, ...(input.scanBindings ?? [])], role);
   if (role.kind !== 'ClusterRole' || depth > 3) return direct;
+  const named = (aggregating: KubeObject) => (b: KubeObject): KubeObject => ({ ...b, label: `${objectLabel(b)} (through ${objectLabel(aggregating)}, which aggregates it)` });
   const through = input.objects.filter((other) => other !== role && isAggregating(other) && aggregates(other, role));
+  // Another file's aggregating role is bound by the bindings of its own directory (not followed further: an aggregating role that picks it is its directory's).
+  const across = depth === 0 ? (input.scanAggregators ?? []).filter((other) => aggregates(other.role, role)) : [];
   return [
     ...direct,
-    ...through.flatMap((aggregating) => bindingsOf(input, aggregating, depth + 1).map((b): KubeObject => ({ ...b, label: `${objectLabel(b)} (through ${objectLabel(aggregating)}, which aggregates it)` }))),
+    ...through.flatMap((aggregating) => bindingsOf(input, aggregating, depth + 1).map(named(aggregating))),
+    ...across.flatMap((other) => directBindingsOf(other.bindings, other.role).map(named(other.role))),
   ];
 }
 
@@ -123,8 +129,8 @@ function aggregates(aggregating: KubeObject, role: KubeObject): boolean {
   });
 }
 
-function directBindingsOf(input: KubeInput, role: KubeObject): KubeObject[] {
-  return [...input.objects, ...(input.scanBindings ?? [])].filter((object) => {
+function directBindingsOf(objects: readonly KubeObject[], role: KubeObject): KubeObject[] {
+  return objects.filter((object) => {
     if (object.kind !== 'RoleBinding' && object.kind !== 'ClusterRoleBinding') return false;
     const ref = get(object.root, 'roleRef');
     if (text(get(ref, 'kind')) !== role.kind || text(get(ref, 'name')) !== role.name) return false;
