@@ -477,3 +477,117 @@ function runsStdin(command: ShellCommand): boolean {
   }
   return true;
 }
+
+/** git's global options that take the next word as their value (`git -C dir log`). */
+const GIT_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--config-env', '--exec-path']);
+
+/** The git subcommand a command runs (`git -C dir --no-pager log ...`) and its arguments; undefined for another program. */
+export function gitSubcommand(command: ShellCommand): { name: string; args: readonly ShellWord[] } | undefined {
+  const words = effectiveWords(command);
+  if (basename(words[0]?.text ?? '') !== 'git') return undefined;
+  let k = 1;
+  while (k < words.length && words[k]!.text.startsWith('-')) k += GIT_VALUE_OPTIONS.has(words[k]!.text) ? 2 : 1;
+  const name = words[k]?.text;
+  return name === undefined ? undefined : { name, args: words.slice(k + 1) };
+}
+
+/**
+ * Text a git command prints that whoever made the commits or pushed the refs wrote, not git:
+ * `message` (subject and body), `author` and `committer` (name and email, as the committer's
+ * git configuration set them), `refs` (branch and tag names decorating a commit, `%d`),
+ * `branch` (the name of the branch checked out, which says nothing of its writer by itself:
+ * on a detached HEAD it prints `HEAD`, and a branch may be one the script named).
+ */
+export type GitText = 'message' | 'author' | 'committer' | 'refs' | 'branch';
+
+/** Formats of `--pretty=<name>` (and `--oneline`): each shows at least the subject. */
+const NAMED_FORMATS = new Set(['oneline', 'short', 'medium', 'full', 'fuller', 'reference', 'email', 'mboxrd', 'raw']);
+/** Placeholders of `--format` that print such text. `%f` (the subject reduced to a file name's characters), hashes and dates do not. */
+const FORMAT_TEXT: Readonly<Record<string, GitText>> = {
+  s: 'message', b: 'message', B: 'message', d: 'refs', D: 'refs',
+  an: 'author', aN: 'author', ae: 'author', aE: 'author', al: 'author', aL: 'author',
+  cn: 'committer', cN: 'committer', ce: 'committer', cE: 'committer', cl: 'committer', cL: 'committer',
+};
+
+/** What a `--pretty`/`--format` value prints: the first placeholder of such text; undefined for a format of hashes, dates and the like, or an alias the repository's configuration defines. */
+function formatText(format: string): GitText | undefined {
+  const custom = /^t?format:([\s\S]*)$/.exec(format)?.[1] ?? (format.includes('%') ? format : undefined);
+  if (custom === undefined) return NAMED_FORMATS.has(format) ? 'message' : undefined;
+  for (let i = custom.indexOf('%'); i >= 0 && i < custom.length; i = custom.indexOf('%', i)) {
+    const next = custom[i + 1];
+    if (next === '(') {
+      // `%(trailers:key=Signed-off-by)`: lines of the message.
+      if (/^trailers\b/.test(custom.slice(i + 2))) return 'message';
+      i += 2;
+      continue;
+    }
+    // Two-letter placeholders start with a, c or g (`%an`, `%cd`, `%gs`); `%%` is a percent sign.
+    const code = next === 'a' || next === 'c' || next === 'g' ? custom.slice(i + 1, i + 3) : (next ?? '');
+    const text = FORMAT_TEXT[code];
+    if (text) return text;
+    i += 1 + Math.max(code.length, 1);
+  }
+  return undefined;
+}
+
+/** Commands a pipeline's text passes through whole or in part, as lines (`| head -1`): with options only, they print what they read. */
+const LINE_FILTERS = new Set(['head', 'tail', 'cat']);
+
+/** Whether a command only passes on (some of) the lines it reads: `head -n 1`, `tail -1`, `cat`, not `head file` or `wc -l`. */
+function passesLines(command: ShellCommand): boolean {
+  const [program, ...args] = effectiveWords(command);
+  if (!program || !LINE_FILTERS.has(basename(program.text))) return false;
+  for (let k = 0; k < args.length; k++) {
+    const arg = args[k]!.text;
+    if (/^-[nc]$/.test(arg) && program.text !== 'cat') k++;
+    else if (!arg.startsWith('-')) return false;
+  }
+  return true;
+}
+
+/** What one git command prints of such text (GitText), if anything. A file of a commit (`git show HEAD:VERSION`) is the repository's content, like `cat`, and not counted. */
+export function gitText(command: ShellCommand): GitText | undefined {
+  const git = gitSubcommand(command);
+  if (!git) return undefined;
+  const args = git.args.map((w) => w.text);
+  const end = args.indexOf('--');
+  const options = end < 0 ? args : args.slice(0, end);
+  switch (git.name) {
+    case 'log':
+    case 'show': {
+      if (git.name === 'show' && options.some((a) => !a.startsWith('-') && a.includes(':'))) return undefined;
+      let format = 'medium';
+      for (const arg of options) {
+        if (arg === '--oneline') format = 'oneline';
+        else if (arg === '--pretty') format = 'medium';
+        // `--format %H` is no option of git log's (it takes `--format=`): unknown.
+        else if (arg === '--format') format = '';
+        else format = /^--(?:pretty|format)=([\s\S]*)$/.exec(arg)?.[1] ?? format;
+      }
+      return formatText(format);
+    }
+    case 'rev-parse':
+      return options.includes('HEAD') && options.some((a) => a === '--symbolic-full-name' || a === '--abbrev-ref' || a.startsWith('--abbrev-ref=')) ? 'branch' : undefined;
+    case 'symbolic-ref':
+      return options.includes('HEAD') && options.filter((a) => !a.startsWith('-')).length === 1 && !options.some((a) => a === '-d' || a === '--delete') ? 'branch' : undefined;
+    case 'branch':
+      return options.includes('--show-current') ? 'branch' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What a command substitution's script (`git log -1 --pretty=%B`, `cd app && git log -1
+ * --format=%s | head -1`) prints of such text: a pipeline whose last command prints it, or
+ * passes on the lines of one that does.
+ */
+export function gitTextOutput(script: string): GitText | undefined {
+  for (const pipeline of parseShell(script)) {
+    let last = pipeline.length - 1;
+    while (last > 0 && passesLines(pipeline[last]!)) last--;
+    const text = last >= 0 ? gitText(pipeline[last]!) : undefined;
+    if (text) return text;
+  }
+  return undefined;
+}

@@ -24,7 +24,7 @@ test('script injection: text anyone with a branch or merge request writes is hig
 function found(lines: string[], more = ''): string[] {
   const source = ['stages: [build]', 'job:', '  script:', ...lines.map((l) => `    ${l}`), more].join('\n');
   const p = readPipeline(source, () => {})!;
-  return [...injection.check(p)].map((h) => `${h.detailLine ?? h.line} ${/expands (\$\w+)/.exec(h.message)![1]}`);
+  return [...injection.check(p)].map((h) => `${h.detailLine ?? h.line} ${/expands (.+?)(?: \(set from .*?\))? into the code/.exec(h.message)![1]}`);
 }
 
 test('script injection: a shell variable an earlier line sets from the text, then runs', () => {
@@ -188,5 +188,123 @@ test('script injection: Windows cmd /c and PowerShell Invoke-Expression or -Comm
       '- pwsh -File notify.ps1 -Title "$env:CI_MERGE_REQUEST_TITLE"',
     ]),
     [],
+  );
+});
+
+test('script injection: what a git command prints of the commits, set into a variable that runs, or expanded straight into code', () => {
+  assert.deepEqual(
+    found([
+      '- MSG=$(git log -1 --pretty=%B)',
+      '- export TITLE="$(git --no-pager log -1 --format=%s "$CI_COMMIT_SHA")"',
+      "- AUTHOR=`git show -s --format='%an <%ae>'`",
+      '- SUBJECT=$(git -C app log -1 --pretty=format:%H%n%s | tail -n 1)',
+      '- eval "$MSG"',
+      '- sh -c "notify $TITLE"',
+      '- ssh deploy@app.example.org "./notify.sh $AUTHOR"',
+      '- bash -c "notify $SUBJECT"',
+      '- eval "echo $(git log -1 --pretty=%B)"',
+      '- sh -c "notify `git log -1 --oneline`"',
+      '- eval "tag $(git log -1 --pretty=%D)"',
+      '- |',
+      '  bash <<EOF',
+      '  notify "$(git log -1 --format=%ce)"',
+      '  EOF',
+    ]),
+    [
+      '8 $MSG',
+      '9 $TITLE',
+      '10 $AUTHOR',
+      '11 $SUBJECT',
+      '12 $(git log -1 --pretty=%B)',
+      '13 $(git log -1 --oneline)',
+      '14 $(git log -1 --pretty=%D)',
+      '17 $(git log -1 --format=%ce)',
+    ],
+  );
+  const p = readPipeline('stages: [build]\njob:\n  script:\n    - MSG=$(git log -1 --pretty=%B)\n    - eval "$MSG"\n    - sh -c "notify $(git show -s --format=%aN)"\n', () => {})!;
+  assert.deepEqual(
+    [...injection.check(p)].map((h) => `${h.severity ?? injection.severity} ${h.message}`),
+    [
+      'high job job expands $MSG (set from $(git log -1 --pretty=%B)) into the code eval runs (line 5): whoever writes the commit message can run commands in the job.',
+      "high job job expands $(git show -s --format=%aN) into the code sh -c runs (line 6): whoever writes the commit's author can run commands in the job.",
+    ],
+  );
+});
+
+test('script injection: no finding for git output printed, run by the inner shell, or not written by a contributor', () => {
+  assert.deepEqual(
+    found([
+      '- echo "$(git log -1 --pretty=%B)"',
+      '- git log -1 --pretty=%B > notes.txt',
+      '- HASH=$(git log -1 --pretty=%H)',
+      '- eval "deploy $HASH"',
+      "- sh -c \"deploy $(git log -1 --format='%h %ad %cd')\"",
+      '- eval "x $(git log -1 --pretty=%f) $(git log -1 --format=%%s)"',
+      // The inner shell runs the substitution itself: its output is data there.
+      "- eval 'echo $(git log -1 --pretty=%B)'",
+      '- eval "echo \\$(git log -1 --pretty=%B)"',
+      '- sh -c \'notify "$(git log -1 --format=%s)"\'',
+      // A file of the commit is the repository's content, like cat; a count is no text.
+      '- eval "deploy $(git show HEAD:VERSION)"',
+      '- LINES=$(git log -1 --pretty=%B | wc -l)',
+      '- eval "count $LINES"',
+      '- FIRST=$(git log -1 --pretty=%B | head notes.txt)',
+      '- eval "x $FIRST"',
+      '- MSG=$(git log -1 --pretty=%B)',
+      '- MSG=release',
+      '- eval "notify $MSG"',
+      '- |',
+      "  bash <<'EOF'",
+      '  notify "$(git log -1 --pretty=%B)"',
+      '  EOF',
+      '- |',
+      '  bash <<EOF',
+      '  notify "\\$(git log -1 --pretty=%B)"',
+      '  EOF',
+    ]),
+    [],
+  );
+});
+
+test('script injection: the name of the branch checked out is a contributor\'s only once the job checks out a branch under a name one wrote', () => {
+  // GitLab checks out the commit with HEAD detached: git prints HEAD, not the branch.
+  assert.deepEqual(found(['- BRANCH=$(git rev-parse --abbrev-ref HEAD)', '- eval "deploy $BRANCH"', '- sh -c "deploy $(git branch --show-current)"']), []);
+  assert.deepEqual(
+    found([
+      '- git checkout -B "$CI_COMMIT_REF_NAME" "$CI_COMMIT_SHA"',
+      '- BRANCH=$(git rev-parse --abbrev-ref HEAD)',
+      '- eval "deploy $BRANCH"',
+      '- sh -c "deploy $(git branch --show-current)"',
+      '- git checkout main',
+      '- eval "deploy $(git symbolic-ref --short HEAD)"',
+      '- git switch "$CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"',
+      '- eval "deploy $(git rev-parse --symbolic-full-name HEAD)"',
+      '- git checkout "origin/$CI_COMMIT_BRANCH"',
+      '- eval "deploy $(git rev-parse --abbrev-ref HEAD)"',
+      '- git checkout -b release "$CI_COMMIT_BRANCH"',
+      '- eval "deploy $(git rev-parse --abbrev-ref HEAD)"',
+      // A file restored from another branch leaves HEAD where it is: $BRANCH still holds the branch name.
+      '- git checkout -B "$CI_COMMIT_BRANCH"',
+      '- git checkout main -- VERSION',
+      '- eval "deploy $(git branch --show-current)"',
+    ]),
+    ['6 $BRANCH', '7 $(git branch --show-current)', '11 $(git rev-parse --symbolic-full-name HEAD)', '18 $(git branch --show-current)'],
+  );
+  // A tag checked out as a branch is written by members allowed to push tags: medium, as $CI_COMMIT_TAG.
+  const p = readPipeline('stages: [build]\njob:\n  script:\n    - git checkout -B "$CI_COMMIT_TAG"\n    - eval "publish $(git rev-parse --abbrev-ref HEAD)"\n', () => {})!;
+  assert.deepEqual(
+    [...injection.check(p)].map((h) => `${h.severity ?? injection.severity} ${h.message}`),
+    ['medium job job expands $(git rev-parse --abbrev-ref HEAD) into the code eval runs (line 5): whoever writes the tag name can run commands in the job.'],
+  );
+});
+
+test('script injection: a repository script names where a variable\'s text comes from', () => {
+  const script = { path: 'ci/notify.sh', text: '#!/bin/sh\nmsg="$CI_COMMIT_MESSAGE"\ntitle=$(git log -1 --format=%s)\nsh -c "notify $msg $title"\n', runBy: 'job "notify" of .gitlab-ci.yml' };
+  assert.deepEqual(
+    [...injection.scripts!.check(script)].map((h) => `${h.line} ${h.message}`),
+    [
+      '4 $msg (set from $CI_COMMIT_MESSAGE) is expanded into the code sh -c runs in ci/notify.sh, run by job "notify" of .gitlab-ci.yml: whoever writes the commit message can run commands in the job.',
+      '4 $title (set from $(git log -1 --format=%s)) is expanded into the code sh -c runs in ci/notify.sh, run by job "notify" of .gitlab-ci.yml: whoever writes the commit message can run commands in the job.',
+    ],
   );
 });

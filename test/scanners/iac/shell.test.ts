@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFile } from '../../../src/scanners/iac/analyse.js';
-import { effectiveWords, parseShell, pipeToShellOffsets, programOf, shellParses } from '../../../src/scanners/iac/shell.js';
+import { effectiveWords, gitTextOutput, parseShell, pipeToShellOffsets, programOf, shellParses } from '../../../src/scanners/iac/shell.js';
 
 describe('shell reader', () => {
   it('splits pipelines and commands, keeping quotes and substitutions in their words', () => {
@@ -98,4 +98,38 @@ describe('shell reader', () => {
     // The step's script (and the few texts made from it), not once per rule that reads it.
     assert.ok(shellParses() - before <= 3, `${shellParses() - before} parses`);
   });
+});
+
+describe('git output', () => {
+  it('gitTextOutput: what git prints that whoever made the commits or pushed the refs wrote', () => {
+  const cases: Array<[string, string | undefined]> = [
+    ['git log -1 --pretty=%B', 'message'],
+    ['git log -1', 'message'],
+    ['git log -1 --oneline', 'message'],
+    ['git log -1 --pretty=fuller', 'message'],
+    ["git log -1 --format='%(trailers:key=Signed-off-by)'", 'message'],
+    ['git show -s --format=%ae', 'author'],
+    ['git log -1 --format=%cN', 'committer'],
+    ['git log -1 --format=%d', 'refs'],
+    ['git -C app --no-pager log -1 --format=tformat:%H%n%s', 'message'],
+    ['git log -1 --pretty=%B | head -n 1', 'message'],
+    ['git rev-parse --abbrev-ref HEAD', 'branch'],
+    ['git branch --show-current', 'branch'],
+    ['git symbolic-ref --short HEAD', 'branch'],
+    // Hashes, dates, the subject reduced to a file name, a literal percent sign, a configured alias.
+    ['git log -1 --pretty=%H', undefined],
+    ['git log -1 --format="%h %ad %cd %at"', undefined],
+    ['git log -1 --pretty=%f', undefined],
+    ['git log -1 --format=%%s', undefined],
+    ['git log -1 --pretty=mine', undefined],
+    ['git log -1 --pretty=%B --pretty=%H', undefined],
+    ['git log -1 --pretty=%B | wc -l', undefined],
+    ['git log -1 --pretty=%B | head notes.txt', undefined],
+    ['git show HEAD:VERSION', undefined],
+    ['git rev-parse HEAD', undefined],
+    ['git rev-parse --abbrev-ref HEAD@{upstream}', undefined],
+    ['git branch -a', undefined],
+  ];
+  assert.deepEqual(cases.map(([script]) => [script, gitTextOutput(script)]), cases);
+});
 });

