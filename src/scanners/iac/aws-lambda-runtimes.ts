@@ -13,6 +13,18 @@
  * function could name and are left out.
  */
 export const DEPRECATED_LAMBDA_RUNTIMES: ReadonlyMap<string, string> = new Map([
+  // Added 2026-11-28, dates from the "Deprecation date" column of AWS's Lambda runtimes page
+  // (docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) and its per-language pages,
+  // and matching AWS Health notices: .NET 8 follows .NET 8's end of support, Python 3.10 its
+  // end of life, provided.al2 Amazon Linux 2's end of life (2026-06-30).
+  ['dotnet8', '2026-11-10'],
+  ['python3.10', '2026-10-31'],
+  ['provided.al2', '2026-07-31'],
+  ['nodejs20.x', '2026-04-30'],
+  ['ruby3.2', '2026-03-31'],
+  // Not deprecated as of 2026-11-28, though Amazon Linux 2 under them reached end of life: AWS
+  // moved the deprecation of java8.al2, java11, java17 and python3.11 to 2027-06-30 (Lambda keeps
+  // patching their critical and selected important AL2 issues until then). Add them once it passes.
   ['python3.9', '2025-12-15'],
   ['nodejs18.x', '2025-09-01'],
   ['dotnet6', '2024-12-20'],

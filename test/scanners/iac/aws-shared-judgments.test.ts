@@ -312,7 +312,7 @@ describe('Lambda runtimes AWS deprecated, judged from one table by Terraform and
   const cfn = (runtime: string) => lines('Resources:', '  Fn:', '    Type: AWS::Lambda::Function', '    Properties:', '      Handler: app.handler', `      Runtime: ${runtime}`, '      Role: !GetAtt FnRole.Arn');
 
   it('reports the same runtimes, with the date AWS deprecated them, on the runtime line', () => {
-    const deprecated: Array<[string, string]> = [['python3.8', '2024-10-14'], ['nodejs16.x', '2024-06-12'], ['go1.x', '2024-01-08'], ['java8', '2024-01-08'], ['dotnetcore3.1', '2023-04-03'], ['python2.7', '2021-07-15']];
+    const deprecated: Array<[string, string]> = [['dotnet8', '2026-11-10'], ['python3.10', '2026-10-31'], ['provided.al2', '2026-07-31'], ['nodejs20.x', '2026-04-30'], ['ruby3.2', '2026-03-31'], ['python3.8', '2024-10-14'], ['nodejs16.x', '2024-06-12'], ['go1.x', '2024-01-08'], ['java8', '2024-01-08'], ['dotnetcore3.1', '2023-04-03'], ['python2.7', '2021-07-15']];
     for (const [runtime, date] of deprecated) {
       assert.deepEqual(linesOf('iac/tf-aws-lambda-deprecated-runtime', tf(runtime)), [4], runtime);
       assert.deepEqual(linesOf('iac/cfn-lambda-deprecated-runtime', cfn(runtime), 'stack.yaml'), [6], runtime);
@@ -320,8 +320,8 @@ describe('Lambda runtimes AWS deprecated, judged from one table by Terraform and
     }
   });
 
-  it('leaves supported runtimes alone, java8.al2 and provided.al2 among them', () => {
-    for (const runtime of ['python3.13', 'nodejs22.x', 'java21', 'java8.al2', 'provided.al2', 'provided.al2023', 'dotnet8', 'ruby3.4']) {
+  it('leaves supported runtimes alone, the Amazon Linux 2 ones whose deprecation AWS moved to 2027 among them', () => {
+    for (const runtime of ['python3.13', 'nodejs22.x', 'java21', 'java8.al2', 'java11', 'java17', 'python3.11', 'provided.al2023', 'dotnet10', 'ruby3.4']) {
       assert.deepEqual(linesOf('iac/tf-aws-lambda-deprecated-runtime', tf(runtime)), [], runtime);
       assert.deepEqual(linesOf('iac/cfn-lambda-deprecated-runtime', cfn(runtime), 'stack.yaml'), [], runtime);
     }

@@ -176,6 +176,8 @@ const lambdaDeprecatedRuntime: CfnRule = cfnRule({
     ],
     negative: [
       'Resources:\n  Resize:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      Role: !GetAtt ResizeRole.Arn\n      Code:\n        S3Bucket: artifacts\n        S3Key: resize.zip\n',
+      // python3.11 runs on Amazon Linux 2 too, but AWS moved its deprecation to 2027-06-30.
+      'Resources:\n  Report:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.11\n      Role: !GetAtt ReportRole.Arn\n      Code:\n        S3Bucket: artifacts\n        S3Key: report.zip\n',
       'Parameters:\n  Runtime:\n    Type: String\nResources:\n  Report:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: example.Handler\n      Runtime: !Ref Runtime\n      Role: !GetAtt ReportRole.Arn\n      Code:\n        S3Bucket: artifacts\n        S3Key: report.zip\n',
       // A container image function has no runtime: its image brings its own.
       'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.8\nResources:\n  Image:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n      ImageUri: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0\n',

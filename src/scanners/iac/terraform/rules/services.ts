@@ -760,11 +760,13 @@ const lambdaDeprecatedRuntime: TfRule = tfRule({
     positive: [
       'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  # expect\n  runtime       = "nodejs16.x"\n  filename      = "resize.zip"\n  role          = aws_iam_role.resize.arn\n}\n',
       'module "worker" {\n  source        = "terraform-aws-modules/lambda/aws"\n  version       = "~> 7.0"\n  function_name = "worker"\n  handler       = "app.handler"\n  # expect\n  runtime       = "python3.8"\n  source_path   = "src"\n}\n',
+      // provided.al2, the OS-only runtime on Amazon Linux 2, went with that Linux (AWS deprecated it on 2026-07-31).
+      'resource "aws_lambda_function" "scaler" {\n  function_name = "scaler"\n  handler       = "bootstrap"\n  # expect\n  runtime       = "provided.al2"\n  filename      = "scaler.zip"\n  role          = aws_iam_role.scaler.arn\n}\n',
       'variable "runtime" {\n  default = "go1.x"\n}\nresource "aws_lambda_function" "worker" {\n  function_name = "worker"\n  handler       = "bootstrap"\n  # expect\n  runtime       = var.runtime\n  filename      = "worker.zip"\n  role          = aws_iam_role.worker.arn\n}\n',
     ],
     negative: [
       'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  runtime       = "nodejs22.x"\n  filename      = "resize.zip"\n  role          = aws_iam_role.resize.arn\n}\n',
-      // java8.al2 is Java 8 on Amazon Linux 2, another runtime than the deprecated java8.
+      // java8.al2 is Java 8 on Amazon Linux 2, another runtime than the deprecated java8, and AWS moved its deprecation to 2027-06-30.
       'resource "aws_lambda_function" "report" {\n  function_name = "report"\n  handler       = "example.Handler"\n  runtime       = "java8.al2"\n  filename      = "report.zip"\n  role          = aws_iam_role.report.arn\n}\n',
       'resource "aws_lambda_function" "image" {\n  function_name = "image"\n  package_type  = "Image"\n  image_uri     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0"\n  role          = aws_iam_role.image.arn\n}\n',
       'resource "aws_lambda_function" "worker" {\n  function_name = "worker"\n  runtime       = var.runtime\n  filename      = "worker.zip"\n  role          = aws_iam_role.worker.arn\n}\n',
