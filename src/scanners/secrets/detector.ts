@@ -83,6 +83,12 @@ export interface MatchInfo {
   window: string;
   path: string;
   kind: FileKind;
+  /**
+   * The match's line with up to `before` lines above and `after` lines below it, for
+   * context that spans lines (the block a value sits in); `at` is the match's line in
+   * `lines`, `column` where the match starts in it. Cut from the file on demand.
+   */
+  around(before: number, after: number): { lines: readonly string[]; at: number; column: number };
 }
 
 /**

@@ -142,7 +142,8 @@ function runDetector(
       if (seen.has(start)) continue;
       seen.add(start);
       const end = start + located.value.length;
-      const info: MatchInfo = { match: match[0], groups: match.groups ?? {}, window: text, path, kind };
+      const matchStart = window.start + match.index;
+      const info: MatchInfo = { match: match[0], groups: match.groups ?? {}, window: text, path, kind, around: (before, after) => linesAround(file, matchStart, before, after) };
       const verdict = judge(detector, located.value, info);
       if (verdict === 'veto') vetoes.push({ start, end, priority });
       if (verdict !== 'ok') continue;
@@ -202,6 +203,17 @@ class WindowPlanner {
     this.end = end;
     this.toLineEnd = toLineEnd;
   }
+}
+
+/** MatchInfo.around: whole lines around a byte offset, and where the offset is among them. */
+function linesAround(file: FileText, offset: number, before: number, after: number): { lines: string[]; at: number; column: number } {
+  const lines = file.lines;
+  const line = lines.lineOf(offset);
+  const first = Math.max(1, line - before);
+  const start = lines.startOfLine(first);
+  const text = file.text.get(start, lines.endOfLine(line + after)).split('\n');
+  const at = line - first;
+  return { lines: text, at, column: offset - lines.startOfLine(line) };
 }
 
 /** 'veto': looks like this format but is not a credential; 'drop': not this detector's. */

@@ -78,6 +78,30 @@ export const cloudDetectors: Detector[] = [
     },
   },
   {
+    id: 'algolia-admin-key',
+    title: 'Algolia admin or write API key',
+    secretType: 'Algolia admin API key',
+    description:
+      'An Algolia API key (32 hex) assigned to an Algolia admin or write key name (ALGOLIA_ADMIN_KEY, algoliaWriteApiKey). ' +
+      'The admin key reads every record, overwrites and deletes indices and creates other keys; unlike the search-only key a ' +
+      'site ships to browsers (DocSearch, Docusaurus), it must stay private.',
+    remediation: revoke('key', 'Algolia dashboard > Settings > API Keys: regenerate the admin key, delete a write key'),
+    severity: 'high',
+    confidence: 'medium',
+    keywords: ['algolia'],
+    pattern: namedValue('algolia[\\w.-]{0,20}?(?:admin|write)[\\w.-]{0,8}key', '[a-f0-9]{32}'),
+    check: (secret) => looksRandom(secret, 2),
+    examples: {
+      positive: ['ALGOLIA_ADMIN_KEY=25f98f4c1dcbe2d87a0b433be2c1e184', "const client = { algoliaWriteApiKey: '61981285e403d5af0938c6ffb54b3d00' };"],
+      negative: [
+        'ALGOLIA_ADMIN_KEY=${ALGOLIA_ADMIN_KEY}',
+        'ALGOLIA_ADMIN_KEY=00000000000000000000000000000000',
+        // The search-only key is public by design, and the generic detector spares it in its block.
+        { path: 'docusaurus.config.js', text: "  algolia: {\n    appId: 'BH4D9OD16A',\n    apiKey: 'cc4ddf2c4a913f426e0f06c006150528',\n    indexName: 'docs',\n  },\n" },
+      ],
+    },
+  },
+  {
     id: 'cloudflare-origin-ca-key',
     title: 'Cloudflare Origin CA key',
     secretType: 'Cloudflare Origin CA key',

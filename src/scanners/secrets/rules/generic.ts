@@ -1,6 +1,7 @@
 import type { Detector } from '../detector.js';
 import { isLikelyPassword, isLikelyToken } from '../checks/assignment.js';
 import { isTranslationFile } from '../checks/natural-language.js';
+import { isAlgoliaSearchOnlyKey } from '../checks/search-only-keys.js';
 import { NOT_IN_LABEL, separatorVariants } from './common.js';
 
 const NAME_WORDS =
@@ -38,6 +39,8 @@ export const genericDetectors: Detector[] = [
       const value = unquoted ?? match.groups['secret'] ?? match.groups['secret2'] ?? match.groups['secret3'] ?? '';
       // Translated interface text: "OAuth application secret": "OAuth-applikationshemmelighed".
       if (isTranslationFile(match.path) && /^[A-Za-z]+(?:-[A-Za-z]+)*$/.test(value)) return false;
+      // A site's Algolia search-only key (DocSearch, Docusaurus, VitePress) is shipped to every browser on purpose.
+      if (isAlgoliaSearchOnlyKey(match.groups['name'] ?? '', value, match)) return false;
       return isLikelyToken(value, match.groups['name'] ?? '');
     },
     priority: 1,
