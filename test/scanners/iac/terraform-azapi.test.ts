@@ -206,6 +206,37 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     assert.deepEqual(linesOf(TLS, left), []);
   });
 
+  it('reads Cosmos DB accounts: public network access without a filter, and keys of the NoSQL API only', () => {
+    const DB_PUBLIC = 'iac/tf-azure-db-public-network-access';
+    const LOCAL_AUTH = 'iac/tf-azure-local-auth-enabled';
+    const account = (properties: string[], head = '', version = '2024-05-15') =>
+      `resource "azapi_resource" "db" {\n  type      = "Microsoft.DocumentDB/databaseAccounts@${version}"\n  name      = "orders"\n  parent_id = var.parent_id\n  body = {\n${head}    properties = {\n${properties.map((p) => `      ${p}`).join('\n')}\n    }\n  }\n}\n`;
+    const open = account(['databaseAccountOfferType = "Standard"']);
+    assert.deepEqual(hits(DB_PUBLIC, open).map((h) => [h.line, h.severity]), [[lineOf(open, 'properties = {'), 'low']]);
+    assert.deepEqual(hits(LOCAL_AUTH, open).map((h) => [h.line, h.severity]), [[lineOf(open, 'properties = {'), 'low']]);
+    const written = account(['publicNetworkAccess = "Enabled"', 'disableLocalAuth    = false', 'ipRules             = [{ ipAddressOrRange = "203.0.113.7" }]']);
+    assert.deepEqual(hits(DB_PUBLIC, written).map((h) => [h.line, h.severity]), [[lineOf(written, 'publicNetworkAccess'), 'medium']]);
+    assert.deepEqual(hits(LOCAL_AUTH, written).map((h) => [h.line, h.severity]), [[lineOf(written, 'disableLocalAuth'), 'medium']]);
+    // A filter, or one that cannot be told, guards the endpoint left public by default; so does the older ipRangeFilter.
+    for (const filter of ['ipRules = [{ ipAddressOrRange = "203.0.113.7" }]', 'isVirtualNetworkFilterEnabled = true', 'ipRules = var.ip_rules', 'isVirtualNetworkFilterEnabled = var.vnet_filter'])
+      assert.deepEqual(linesOf(DB_PUBLIC, account([filter])), [], filter);
+    assert.deepEqual(linesOf(DB_PUBLIC, account(['ipRangeFilter = "203.0.113.7"'], '', '2019-12-12')), []);
+    assert.deepEqual(linesOf(DB_PUBLIC, account(['ipRangeFilter = ""'], '', '2019-12-12')).length, 1);
+    for (const value of ['var.public_network_access', '"SecuredByPerimeter"', '"Disabled"']) assert.deepEqual(linesOf(DB_PUBLIC, account([`publicNetworkAccess = ${value}`])), [], value);
+    // Only the NoSQL API can turn keys off; an API that cannot be told is not judged.
+    const apis: Array<[string, string]> = [
+      ['    kind = "MongoDB"\n', 'databaseAccountOfferType = "Standard"'],
+      ['    kind = var.kind\n', 'databaseAccountOfferType = "Standard"'],
+      ['', 'capabilities = [{ name = "EnableGremlin" }]'],
+      ['', 'capabilities = var.capabilities'],
+      ['', 'capabilities = [{ name = var.capability }]'],
+    ];
+    for (const [head, capabilities] of apis)
+      assert.deepEqual(linesOf(LOCAL_AUTH, account([capabilities, 'disableLocalAuth = false'], head)), [], `${head}${capabilities}`);
+    assert.deepEqual(linesOf(LOCAL_AUTH, account(['disableLocalAuth = var.disable_local_auth'])), []);
+    assert.deepEqual(linesOf(LOCAL_AUTH, account(['capabilities = [{ name = "EnableServerless" }]', 'disableLocalAuth = true'], '    kind = "GlobalDocumentDB"\n')), []);
+  });
+
   it('reads the body of an azapi resource written in the JSON syntax as an object, not a block', () => {
     const source = `{\n  "resource": {\n    "azapi_resource": {\n      "data": {\n        "type": "Microsoft.Storage/storageAccounts@2023-05-01",\n        "name": "exampledata",\n        "parent_id": "\${var.parent_id}",\n        "body": {\n          "properties": {\n            "allowBlobPublicAccess": true,\n            "allowSharedKeyAccess": false,\n            "publicNetworkAccess": "Disabled"\n          }\n        }\n      }\n    }\n  }\n}\n`;
     assert.deepEqual(hits(PUBLIC, source, 'main.tf.json').map((h) => h.line), [lineOf(source, 'allowBlobPublicAccess')]);

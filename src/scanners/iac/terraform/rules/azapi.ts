@@ -35,6 +35,7 @@ const SITE_CONFIGS = ['Microsoft.Web/sites/config', 'Microsoft.Web/sites/slots/c
 const AKS = 'Microsoft.ContainerService/managedClusters';
 const REGISTRY = 'Microsoft.ContainerRegistry/registries';
 const SQL_SERVER = 'Microsoft.Sql/servers';
+const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';
 
 interface Judgment {
   /** The id of the azurerm rule that judges the same setting. */
@@ -83,6 +84,39 @@ const hasNetworkRulesResource = (input: TfInput, arm: ArmResource): boolean =>
   ['storage_account_id', 'storage_account_name'].some((key) => referrers(input, arm.resource, ['azurerm_storage_account_network_rules'], key).length > 0);
 
 const isAllow = (v: Value) => text(v) === 'allow';
+
+/** Cosmos DB capabilities of the APIs whose keys cannot be turned off (only the NoSQL API takes Entra ID alone), as azure-auth.ts reads them. */
+const COSMOS_KEY_ONLY_APIS = ['enablemongo', 'enablecassandra', 'enabletable', 'enablegremlin'];
+
+/**
+ * Whether keys are the only way into a Cosmos DB account, or its API cannot be told: a kind
+ * other than GlobalDocumentDB (ARM's default), a key-only capability or one that cannot be
+ * read. An update that does not set kind patches an account whose API it does not say.
+ */
+function cosmosKeysRequired(_input: TfInput, arm: ArmResource): boolean {
+  const kind = armProperty(arm, ['kind']);
+  if (kind.state === 'unknown' || (kind.state === 'set' && text(kind.value) !== 'globaldocumentdb') || (arm.update && kind.state !== 'set')) return true;
+  const capabilities = armProperty(arm, ['properties', 'capabilities']);
+  if (capabilities.state === 'absent') return false;
+  if (capabilities.state === 'unknown' || !Array.isArray(capabilities.value)) return true;
+  return capabilities.value.some((c) => {
+    const name = c !== null && typeof c === 'object' && !Array.isArray(c) ? Object.entries(c).find(([k]) => k.toLowerCase() === 'name')?.[1] : undefined;
+    return typeof name !== 'string' || COSMOS_KEY_ONLY_APIS.includes(name.toLowerCase());
+  });
+}
+
+/**
+ * Whether a Cosmos DB account filters the networks that reach its public endpoint, or may:
+ * ipRules that list something (ipRangeFilter, a comma-separated string, before API version
+ * 2020-04-01), or isVirtualNetworkFilterEnabled = true; one that cannot be told may filter.
+ */
+function cosmosFiltered(_input: TfInput, arm: ArmResource): boolean {
+  const listsNone = (p: ReturnType<typeof armProperty>) =>
+    p.state === 'absent' || (p.state === 'set' && ((Array.isArray(p.value) && p.value.length === 0) || (typeof p.value === 'string' && p.value.trim() === '')));
+  const vnet = armProperty(arm, ['properties', 'isVirtualNetworkFilterEnabled']);
+  const vnetOff = vnet.state === 'absent' || (vnet.state === 'set' && !isOn(vnet.value));
+  return !(vnetOff && listsNone(armProperty(arm, ['properties', 'ipRules'])) && listsNone(armProperty(arm, ['properties', 'ipRangeFilter'])));
+}
 
 /** An example: an azapi_resource (or, with `update`, an azapi_update_resource) of `type` whose body holds `body`'s lines. */
 function example(type: string, body: readonly string[], options: { update?: boolean } = {}): string {
@@ -431,6 +465,56 @@ const JUDGMENTS: readonly Judgment[] = [
     examples: {
       positive: [example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin = "sqladmin"', '  # expect', '  minimalTlsVersion  = "1.0"', '}'])],
       negative: [example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin = "sqladmin"', '  minimalTlsVersion  = "1.2"', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-db-public-network-access',
+    types: [COSMOS],
+    path: ['properties', 'publicNetworkAccess'],
+    bad: (v) => text(v) === 'enabled',
+    why: 'it has an endpoint on the internet',
+    // As azurerm_cosmosdb_account's default (true); versions without the property have a public endpoint too.
+    defaults: [['', 'Enabled']],
+    // Left out, reported as azurerm reports it: only when no ipRules and no virtual network filter guard the endpoint.
+    keepsDefault: cosmosFiltered,
+    doc: 'an azapi_resource of type Microsoft.DocumentDB/databaseAccounts with properties.publicNetworkAccess = "Enabled", or left out (the API reads it as "Enabled") with no properties.ipRules (ipRangeFilter before API version 2020-04-01) and isVirtualNetworkFilterEnabled not true (low)',
+    fix: 'properties.publicNetworkAccess = "Disabled" (Cosmos DB; or list the clients in properties.ipRules, or set isVirtualNetworkFilterEnabled = true with virtualNetworkRules)',
+    examples: {
+      positive: [
+        example(`${COSMOS}@2024-05-15`, ['kind = "GlobalDocumentDB"', 'properties = {', '  databaseAccountOfferType = "Standard"', '  # expect', '  publicNetworkAccess      = "Enabled"', '  ipRules                  = [{ ipAddressOrRange = "203.0.113.0/24" }]', '}']),
+        example(`${COSMOS}@2024-05-15`, ['# expect', 'properties = {', '  databaseAccountOfferType = "Standard"', '  ipRules                  = []', '}']),
+      ],
+      negative: [
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  publicNetworkAccess      = "Disabled"', '}']),
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  ipRules                  = [{ ipAddressOrRange = "203.0.113.0/24" }]', '}']),
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType      = "Standard"', '  isVirtualNetworkFilterEnabled = true', '  virtualNetworkRules           = [{ id = var.subnet_id }]', '}']),
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  ipRules                  = var.ip_rules', '}']),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-local-auth-enabled',
+    types: [COSMOS],
+    path: ['properties', 'disableLocalAuth'],
+    bad: isOff,
+    why: 'its account keys (read and write of every database) work beside Entra ID, for anyone who holds one',
+    // Keys are on unless the request turns them off (versions without the property cannot).
+    defaults: [['', false]],
+    // As for azurerm: the MongoDB, Cassandra, Table and Gremlin APIs cannot turn keys off.
+    moot: cosmosKeysRequired,
+    doc: 'an azapi_resource of type Microsoft.DocumentDB/databaseAccounts (NoSQL API: kind GlobalDocumentDB, the default, with no EnableMongo, EnableCassandra, EnableTable or EnableGremlin capability) with properties.disableLocalAuth = false, or left out (keys stay on; low)',
+    fix: 'properties.disableLocalAuth = true (Cosmos DB)',
+    examples: {
+      positive: [
+        example(`${COSMOS}@2024-05-15`, ['kind = "GlobalDocumentDB"', 'properties = {', '  databaseAccountOfferType = "Standard"', '  # expect', '  disableLocalAuth         = false', '}']),
+        example(`${COSMOS}@2024-05-15`, ['# expect', 'properties = {', '  databaseAccountOfferType = "Standard"', '  capabilities             = [{ name = "EnableServerless" }]', '}']),
+      ],
+      negative: [
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  disableLocalAuth         = true', '}']),
+        example(`${COSMOS}@2024-05-15`, ['kind = "MongoDB"', 'properties = {', '  databaseAccountOfferType = "Standard"', '}']),
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  capabilities             = [{ name = "EnableCassandra" }]', '  disableLocalAuth         = false', '}']),
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  disableLocalAuth = false', '}'], { update: true }),
+      ],
     },
   },
 ];
