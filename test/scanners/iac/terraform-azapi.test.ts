@@ -237,6 +237,30 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     assert.deepEqual(linesOf(LOCAL_AUTH, account(['capabilities = [{ name = "EnableServerless" }]', 'disableLocalAuth = true'], '    kind = "GlobalDocumentDB"\n')), []);
   });
 
+  it('reads Redis caches and PostgreSQL and MySQL flexible servers', () => {
+    const DB_PUBLIC = 'iac/tf-azure-db-public-network-access';
+    const resource = (type: string, properties: string[]) =>
+      `resource "azapi_resource" "this" {\n  type      = "${type}"\n  name      = "orders"\n  parent_id = var.parent_id\n  body = {\n    properties = {\n${properties.map((p) => `      ${p}`).join('\n')}\n    }\n  }\n}\n`;
+    const redis = resource('Microsoft.Cache/redis@2024-03-01', ['enableNonSslPort    = true', 'minimumTlsVersion   = "1.1"', 'publicNetworkAccess = "Enabled"']);
+    for (const [rule, key] of [
+      [HTTP, 'enableNonSslPort'],
+      [TLS, 'minimumTlsVersion'],
+      [DB_PUBLIC, 'publicNetworkAccess'],
+    ] as const)
+      assert.deepEqual(hits(rule, redis).map((h) => [h.line, h.severity]), [[lineOf(redis, key), 'medium']], rule);
+    // Defaults (non-TLS port off) and what azurerm does not report left out (public network access, minimum TLS) are not judged, nor unknown values.
+    const quiet = resource('Microsoft.Cache/redis@2024-03-01', ['enableNonSslPort = var.non_ssl', 'minimumTlsVersion = var.tls']);
+    for (const rule of [HTTP, TLS, DB_PUBLIC]) assert.deepEqual(hits(rule, quiet), [], rule);
+    for (const type of ['Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01', 'Microsoft.DBforMySQL/flexibleServers@2023-12-30']) {
+      const left = resource(type, ['version = "16"']);
+      assert.deepEqual(hits(DB_PUBLIC, left).map((h) => [h.line, h.severity]), [[lineOf(left, 'properties = {'), 'low']], type);
+      const on = resource(type, ['network = {', '  publicNetworkAccess = "Enabled"', '}']);
+      assert.deepEqual(hits(DB_PUBLIC, on).map((h) => [h.line, h.severity]), [[lineOf(on, 'publicNetworkAccess'), 'medium']], type);
+      for (const network of ['network = { publicNetworkAccess = "Disabled" }', 'network = { delegatedSubnetResourceId = azapi_resource.subnet.id }', 'network = { publicNetworkAccess = "Enabled", delegatedSubnetResourceId = var.subnet_id }', 'network = { publicNetworkAccess = var.public_access }', 'network = var.network'])
+        assert.deepEqual(linesOf(DB_PUBLIC, resource(type, [network])), [], `${type} ${network}`);
+    }
+  });
+
   it('reads the body of an azapi resource written in the JSON syntax as an object, not a block', () => {
     const source = `{\n  "resource": {\n    "azapi_resource": {\n      "data": {\n        "type": "Microsoft.Storage/storageAccounts@2023-05-01",\n        "name": "exampledata",\n        "parent_id": "\${var.parent_id}",\n        "body": {\n          "properties": {\n            "allowBlobPublicAccess": true,\n            "allowSharedKeyAccess": false,\n            "publicNetworkAccess": "Disabled"\n          }\n        }\n      }\n    }\n  }\n}\n`;
     assert.deepEqual(hits(PUBLIC, source, 'main.tf.json').map((h) => h.line), [lineOf(source, 'allowBlobPublicAccess')]);

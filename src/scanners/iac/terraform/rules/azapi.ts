@@ -7,7 +7,7 @@ import { fileInstance, valueIn } from './instances.js';
 import { isWorld } from '../../cidr.js';
 import type { TfRule } from './common.js';
 import { namingInstances } from './instance-findings.js';
-import { isOff, isOn, text } from './azure-common.js';
+import { delegatesSubnet, isOff, isOn, text } from './azure-common.js';
 import { weakTls } from './azure-data.js';
 
 /**
@@ -36,6 +36,8 @@ const AKS = 'Microsoft.ContainerService/managedClusters';
 const REGISTRY = 'Microsoft.ContainerRegistry/registries';
 const SQL_SERVER = 'Microsoft.Sql/servers';
 const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';
+const REDIS = 'Microsoft.Cache/redis';
+const FLEXIBLE_SERVERS = ['Microsoft.DBforPostgreSQL/flexibleServers', 'Microsoft.DBforMySQL/flexibleServers'];
 
 interface Judgment {
   /** The id of the azurerm rule that judges the same setting. */
@@ -84,6 +86,12 @@ const hasNetworkRulesResource = (input: TfInput, arm: ArmResource): boolean =>
   ['storage_account_id', 'storage_account_name'].some((key) => referrers(input, arm.resource, ['azurerm_storage_account_network_rules'], key).length > 0);
 
 const isAllow = (v: Value) => text(v) === 'allow';
+
+/** A flexible server integrated into a virtual network (properties.network.delegatedSubnetResourceId, as azurerm's delegated_subnet_id; one that cannot be told counts): it has no public endpoint. */
+function flexibleInVnet(_input: TfInput, arm: ArmResource): boolean {
+  const subnet = armProperty(arm, ['properties', 'network', 'delegatedSubnetResourceId']);
+  return subnet.state === 'unknown' || (subnet.state === 'set' && delegatesSubnet(subnet.value));
+}
 
 /** Cosmos DB capabilities of the APIs whose keys cannot be turned off (only the NoSQL API takes Entra ID alone), as azure-auth.ts reads them. */
 const COSMOS_KEY_ONLY_APIS = ['enablemongo', 'enablecassandra', 'enabletable', 'enablegremlin'];
@@ -514,6 +522,89 @@ const JUDGMENTS: readonly Judgment[] = [
         example(`${COSMOS}@2024-05-15`, ['kind = "MongoDB"', 'properties = {', '  databaseAccountOfferType = "Standard"', '}']),
         example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  capabilities             = [{ name = "EnableCassandra" }]', '  disableLocalAuth         = false', '}']),
         example(`${COSMOS}@2024-05-15`, ['properties = {', '  disableLocalAuth = false', '}'], { update: true }),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-tls-below-1-2',
+    types: [COSMOS],
+    path: ['properties', 'minimalTlsVersion'],
+    bad: weakTls,
+    why: 'it accepts TLS versions below 1.2',
+    doc: 'an azapi_resource of type Microsoft.DocumentDB/databaseAccounts whose properties.minimalTlsVersion is "Tls" or "Tls11"',
+    fix: 'properties.minimalTlsVersion = "Tls12" (Cosmos DB)',
+    examples: {
+      positive: [example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  # expect', '  minimalTlsVersion        = "Tls11"', '}'])],
+      negative: [example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  minimalTlsVersion        = "Tls12"', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-cleartext-allowed',
+    types: [REDIS],
+    path: ['properties', 'enableNonSslPort'],
+    bad: isOn,
+    why: 'clients can send the access key and data unencrypted on port 6379',
+    doc: 'an azapi_resource of type Microsoft.Cache/redis with properties.enableNonSslPort = true (it defaults to false)',
+    fix: 'properties.enableNonSslPort = false (Redis)',
+    examples: {
+      positive: [example(`${REDIS}@2024-03-01`, ['properties = {', '  sku              = { name = "Standard", family = "C", capacity = 1 }', '  # expect', '  enableNonSslPort = true', '}'])],
+      negative: [
+        example(`${REDIS}@2024-03-01`, ['properties = {', '  sku              = { name = "Standard", family = "C", capacity = 1 }', '  enableNonSslPort = false', '}']),
+        example(`${REDIS}@2024-03-01`, ['properties = {', '  sku = { name = "Standard", family = "C", capacity = 1 }', '}']),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-tls-below-1-2',
+    types: [REDIS],
+    path: ['properties', 'minimumTlsVersion'],
+    bad: weakTls,
+    why: 'it accepts TLS versions below 1.2',
+    doc: 'an azapi_resource of type Microsoft.Cache/redis whose properties.minimumTlsVersion is "1.0" or "1.1"',
+    fix: 'properties.minimumTlsVersion = "1.2" (Redis)',
+    examples: {
+      positive: [example(`${REDIS}@2024-03-01`, ['properties = {', '  sku               = { name = "Standard", family = "C", capacity = 1 }', '  # expect', '  minimumTlsVersion = "1.0"', '}'])],
+      negative: [example(`${REDIS}@2024-03-01`, ['properties = {', '  sku               = { name = "Standard", family = "C", capacity = 1 }', '  minimumTlsVersion = "1.2"', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-db-public-network-access',
+    types: [REDIS],
+    path: ['properties', 'publicNetworkAccess'],
+    bad: (v) => text(v) === 'enabled',
+    why: 'it has an endpoint on the internet',
+    // As for azurerm_redis_cache: reported only when the body turns it on.
+    doc: 'an azapi_resource of type Microsoft.Cache/redis with properties.publicNetworkAccess = "Enabled"',
+    fix: 'properties.publicNetworkAccess = "Disabled" (Redis)',
+    examples: {
+      positive: [example(`${REDIS}@2024-03-01`, ['properties = {', '  sku                 = { name = "Premium", family = "P", capacity = 1 }', '  # expect', '  publicNetworkAccess = "Enabled"', '}'])],
+      negative: [
+        example(`${REDIS}@2024-03-01`, ['properties = {', '  sku                 = { name = "Premium", family = "P", capacity = 1 }', '  publicNetworkAccess = "Disabled"', '}']),
+        example(`${REDIS}@2024-03-01`, ['properties = {', '  sku = { name = "Premium", family = "P", capacity = 1 }', '}']),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-db-public-network-access',
+    types: FLEXIBLE_SERVERS,
+    path: ['properties', 'network', 'publicNetworkAccess'],
+    bad: (v) => text(v) === 'enabled',
+    why: 'it has an endpoint on the internet',
+    // Without a delegated subnet the server has a public endpoint unless the request turns it off (azurerm's default too).
+    defaults: [['', 'Enabled']],
+    // A server integrated into a virtual network has no public endpoint, whatever the flag says (azurerm: delegated_subnet_id).
+    moot: flexibleInVnet,
+    doc: 'an azapi_resource of type Microsoft.DBforPostgreSQL/flexibleServers or Microsoft.DBforMySQL/flexibleServers without properties.network.delegatedSubnetResourceId whose network.publicNetworkAccess is "Enabled", or left out (the server then has a public endpoint; low)',
+    fix: 'properties.network.publicNetworkAccess = "Disabled", or properties.network.delegatedSubnetResourceId (PostgreSQL and MySQL flexible servers)',
+    examples: {
+      positive: [
+        example(`${FLEXIBLE_SERVERS[0]}@2024-08-01`, ['properties = {', '  version = "16"', '  network = {', '    # expect', '    publicNetworkAccess = "Enabled"', '  }', '}']),
+        example(`${FLEXIBLE_SERVERS[1]}@2023-12-30`, ['# expect', 'properties = {', '  version = "8.0.21"', '}']),
+      ],
+      negative: [
+        example(`${FLEXIBLE_SERVERS[0]}@2024-08-01`, ['properties = {', '  version = "16"', '  network = {', '    publicNetworkAccess = "Disabled"', '  }', '}']),
+        example(`${FLEXIBLE_SERVERS[1]}@2023-12-30`, ['properties = {', '  version = "8.0.21"', '  network = {', '    delegatedSubnetResourceId = var.subnet_id', '    privateDnsZoneResourceId  = var.private_dns_zone_id', '  }', '}']),
+        example(`${FLEXIBLE_SERVERS[0]}@2024-08-01`, ['properties = {', '  version = "16"', '  network = var.network', '}']),
       ],
     },
   },
