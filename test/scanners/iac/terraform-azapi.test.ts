@@ -261,6 +261,23 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     }
   });
 
+  it("reads a flexible server's TLS parameters from its configurations resources, by their name", () => {
+    const parameter = (type: string, name: string, value: string) =>
+      `resource "azapi_resource" "parameter" {\n  type      = "${type}/configurations@2023-12-30"\n  name      = ${name}\n  parent_id = azapi_resource.server.id\n  body = {\n    properties = {\n      value  = ${value}\n      source = "user-override"\n    }\n  }\n}\n`;
+    const mysql = 'Microsoft.DBforMySQL/flexibleServers';
+    const tls = parameter(mysql, '"tls_version"', '"TLSv1,TLSv1.2"');
+    assert.deepEqual(linesOf(TLS, tls), [lineOf(tls, 'value  =')]);
+    const pg = parameter('Microsoft.DBforPostgreSQL/flexibleServers', '"ssl_min_protocol_version"', '"TLSv1.1"');
+    assert.deepEqual(linesOf(TLS, pg), [lineOf(pg, 'value  =')]);
+    const off = parameter(mysql, '"require_secure_transport"', '"OFF"');
+    assert.deepEqual(linesOf(HTTP, off), [lineOf(off, 'value  =')]);
+    // Another parameter, a name or value that cannot be told, a safe value.
+    for (const [name, value] of [['"max_connections"', '"TLSv1"'], ['var.parameter', '"TLSv1"'], ['"tls_version"', 'var.tls_version'], ['"tls_version"', '"TLSv1.2,TLSv1.3"']])
+      assert.deepEqual(linesOf(TLS, parameter(mysql, name!, value!)), [], `${name} ${value}`);
+    for (const [name, value] of [['"require_secure_transport"', '"ON"'], ['var.parameter', '"OFF"'], ['"log_connections"', '"off"']])
+      assert.deepEqual(linesOf(HTTP, parameter(mysql, name!, value!)), [], `${name} ${value}`);
+  });
+
   it('reads the body of an azapi resource written in the JSON syntax as an object, not a block', () => {
     const source = `{\n  "resource": {\n    "azapi_resource": {\n      "data": {\n        "type": "Microsoft.Storage/storageAccounts@2023-05-01",\n        "name": "exampledata",\n        "parent_id": "\${var.parent_id}",\n        "body": {\n          "properties": {\n            "allowBlobPublicAccess": true,\n            "allowSharedKeyAccess": false,\n            "publicNetworkAccess": "Disabled"\n          }\n        }\n      }\n    }\n  }\n}\n`;
     assert.deepEqual(hits(PUBLIC, source, 'main.tf.json').map((h) => h.line), [lineOf(source, 'allowBlobPublicAccess')]);

@@ -8,7 +8,7 @@ import { isWorld } from '../../cidr.js';
 import type { TfRule } from './common.js';
 import { namingInstances } from './instance-findings.js';
 import { delegatesSubnet, isOff, isOn, text } from './azure-common.js';
-import { weakTls } from './azure-data.js';
+import { weakProtocols, weakTls } from './azure-data.js';
 
 /**
  * The azurerm rules' judgments, applied to the resources the azapi provider makes
@@ -38,6 +38,8 @@ const SQL_SERVER = 'Microsoft.Sql/servers';
 const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';
 const REDIS = 'Microsoft.Cache/redis';
 const FLEXIBLE_SERVERS = ['Microsoft.DBforPostgreSQL/flexibleServers', 'Microsoft.DBforMySQL/flexibleServers'];
+/** A flexible server's parameters as child resources: the resource's name is the parameter's, properties.value its value. */
+const SERVER_PARAMETERS = ['Microsoft.DBforPostgreSQL/flexibleServers/configurations', 'Microsoft.DBforMySQL/flexibleServers/configurations'];
 
 interface Judgment {
   /** The id of the azurerm rule that judges the same setting. */
@@ -139,6 +141,11 @@ function siteConfigExamples(type: string, key: string, [bad, good]: readonly [st
   const site = (value: string, expect: boolean) =>
     example(`${type}@2023-12-01`, ['properties = {', ...lead, '  siteConfig = {', ...(expect ? ['    # expect'] : []), `    ${key} = ${value}`, '  }', '}']);
   return { positive: [site(bad, true)], negative: [site(good, false)] };
+}
+
+/** An example: the configuration resource of a flexible server's parameter `name`, with this value (expected: its line). */
+function parameterExample(type: string, name: string, value: string, expect = false): string {
+  return example(`${type}@${type.includes('MySQL') ? '2023-12-30' : '2024-08-01'}`, ['properties = {', ...(expect ? ['  # expect'] : []), `  value  = ${value}`, '  source = "user-override"', '}']).replace('name      = "example"', `name      = "${name}"`);
 }
 
 const JUDGMENTS: readonly Judgment[] = [
@@ -606,6 +613,34 @@ const JUDGMENTS: readonly Judgment[] = [
         example(`${FLEXIBLE_SERVERS[1]}@2023-12-30`, ['properties = {', '  version = "8.0.21"', '  network = {', '    delegatedSubnetResourceId = var.subnet_id', '    privateDnsZoneResourceId  = var.private_dns_zone_id', '  }', '}']),
         example(`${FLEXIBLE_SERVERS[0]}@2024-08-01`, ['properties = {', '  version = "16"', '  network = var.network', '}']),
       ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-tls-below-1-2',
+    types: SERVER_PARAMETERS,
+    path: ['properties', 'value'],
+    bad: weakProtocols,
+    why: 'the server accepts TLS versions below 1.2',
+    moot: (input, arm) => !['tls_version', 'ssl_min_protocol_version'].includes(text(nameOf(input, arm) ?? null) ?? ''),
+    doc: 'an azapi_resource of type Microsoft.DBforMySQL/flexibleServers/configurations named tls_version, or Microsoft.DBforPostgreSQL/flexibleServers/configurations named ssl_min_protocol_version, whose properties.value names TLSv1 or TLSv1.1',
+    fix: 'properties.value = "TLSv1.2" in the tls_version or ssl_min_protocol_version configuration (flexible servers)',
+    examples: {
+      positive: [parameterExample(SERVER_PARAMETERS[0]!, 'ssl_min_protocol_version', '"TLSv1"', true), parameterExample(SERVER_PARAMETERS[1]!, 'tls_version', '"TLSv1.1,TLSv1.2"', true)],
+      negative: [parameterExample(SERVER_PARAMETERS[1]!, 'tls_version', '"TLSv1.2,TLSv1.3"'), parameterExample(SERVER_PARAMETERS[1]!, 'max_connections', '"TLSv1"')],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-cleartext-allowed',
+    types: SERVER_PARAMETERS,
+    path: ['properties', 'value'],
+    bad: (v) => isOff(v) || text(v) === 'off' || text(v) === '0',
+    why: 'clients can connect, and send their passwords, unencrypted',
+    moot: (input, arm) => text(nameOf(input, arm) ?? null) !== 'require_secure_transport',
+    doc: 'an azapi_resource of type Microsoft.DBforMySQL/flexibleServers/configurations or Microsoft.DBforPostgreSQL/flexibleServers/configurations named require_secure_transport whose properties.value is "OFF"',
+    fix: 'properties.value = "ON" in the require_secure_transport configuration (flexible servers)',
+    examples: {
+      positive: [parameterExample(SERVER_PARAMETERS[1]!, 'require_secure_transport', '"OFF"', true)],
+      negative: [parameterExample(SERVER_PARAMETERS[1]!, 'require_secure_transport', '"ON"'), parameterExample(SERVER_PARAMETERS[0]!, 'log_connections', '"off"')],
     },
   },
 ];

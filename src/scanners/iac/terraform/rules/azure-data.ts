@@ -253,7 +253,7 @@ export function weakTls(value: Value): boolean {
 }
 
 /** A flexible server's protocol parameter that names TLS 1.0 or 1.1 (`TLSv1`, `TLSv1.1`), alone or in a comma-separated list. */
-function weakProtocols(value: Value): boolean {
+export function weakProtocols(value: Value): boolean {
   return (text(value) ?? '').split(',').some((p) => /^tlsv?1(?:\.[01])?$/.test(p.trim()));
 }
 
