@@ -278,6 +278,39 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
       assert.deepEqual(linesOf(HTTP, parameter(mysql, name!, value!)), [], `${name} ${value}`);
   });
 
+  it('reads Cognitive Services accounts and Event Hubs and Service Bus namespaces', () => {
+    const LOCAL_AUTH = 'iac/tf-azure-local-auth-enabled';
+    const resource = (type: string, properties: string[]) =>
+      `resource "azapi_resource" "this" {\n  type      = "${type}"\n  name      = "example"\n  parent_id = var.parent_id\n  body = {\n    properties = {\n${properties.map((p) => `      ${p}`).join('\n')}\n    }\n  }\n}\n`;
+    const types = ['Microsoft.CognitiveServices/accounts@2024-10-01', 'Microsoft.EventHub/namespaces@2024-01-01', 'Microsoft.ServiceBus/namespaces@2024-01-01'];
+    for (const type of types) {
+      const left = resource(type, ['publicNetworkAccess = "Disabled"']);
+      assert.deepEqual(hits(LOCAL_AUTH, left).map((h) => [h.line, h.severity]), [[lineOf(left, 'properties = {'), 'low']], type);
+      const on = resource(type, ['disableLocalAuth = false']);
+      assert.deepEqual(hits(LOCAL_AUTH, on).map((h) => [h.line, h.severity]), [[lineOf(on, 'disableLocalAuth'), 'medium']], type);
+      for (const value of ['true', 'var.disable_local_auth']) assert.deepEqual(linesOf(LOCAL_AUTH, resource(type, [`disableLocalAuth = ${value}`])), [], `${type} ${value}`);
+    }
+    for (const type of types.slice(1)) {
+      const weak = resource(type, ['minimumTlsVersion = "1.1"']);
+      assert.deepEqual(linesOf(TLS, weak), [lineOf(weak, 'minimumTlsVersion')], type);
+      // Left out is not judged, as for azurerm; the namespace's network rules are a child resource (networkRuleSets) not read here.
+      assert.deepEqual(linesOf(TLS, resource(type, ['disableLocalAuth = true'])), [], type);
+      assert.deepEqual(linesOf(NETWORK, resource(type, ['publicNetworkAccess = "Enabled"'])), [], type);
+    }
+    const cognitive = types[0]!;
+    const open = resource(cognitive, ['customSubDomainName = "chat"']);
+    assert.deepEqual(hits(NETWORK, open).map((h) => [h.line, h.severity]), [[lineOf(open, 'properties = {'), 'low']]);
+    const opened = resource(cognitive, ['customSubDomainName = "chat"', 'publicNetworkAccess = "Enabled"']);
+    assert.deepEqual(hits(NETWORK, opened).map((h) => [h.line, h.severity]), [[lineOf(opened, 'publicNetworkAccess'), 'medium']]);
+    const allow = resource(cognitive, ['networkAcls = {', '  defaultAction = "Allow"', '}']);
+    assert.deepEqual(linesOf(NETWORK, allow), [lineOf(allow, 'defaultAction')]);
+    for (const quiet of [['publicNetworkAccess = "Disabled"', 'networkAcls = { defaultAction = "Allow" }'], ['networkAcls = { defaultAction = "Deny" }'], ['publicNetworkAccess = var.public_network_access'], ['networkAcls = var.network_acls']])
+      assert.deepEqual(linesOf(NETWORK, resource(cognitive, quiet)), [], quiet.join(', '));
+    // Public network access that cannot be told may be off: no network rules left out are reported, for any type.
+    for (const type of ['Microsoft.KeyVault/vaults@2023-07-01', 'Microsoft.Storage/storageAccounts@2023-05-01'])
+      assert.deepEqual(linesOf(NETWORK, resource(type, ['publicNetworkAccess = var.public_network_access'])), [], type);
+  });
+
   it('reads the body of an azapi resource written in the JSON syntax as an object, not a block', () => {
     const source = `{\n  "resource": {\n    "azapi_resource": {\n      "data": {\n        "type": "Microsoft.Storage/storageAccounts@2023-05-01",\n        "name": "exampledata",\n        "parent_id": "\${var.parent_id}",\n        "body": {\n          "properties": {\n            "allowBlobPublicAccess": true,\n            "allowSharedKeyAccess": false,\n            "publicNetworkAccess": "Disabled"\n          }\n        }\n      }\n    }\n  }\n}\n`;
     assert.deepEqual(hits(PUBLIC, source, 'main.tf.json').map((h) => h.line), [lineOf(source, 'allowBlobPublicAccess')]);

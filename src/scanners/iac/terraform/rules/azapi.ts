@@ -37,6 +37,9 @@ const REGISTRY = 'Microsoft.ContainerRegistry/registries';
 const SQL_SERVER = 'Microsoft.Sql/servers';
 const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';
 const REDIS = 'Microsoft.Cache/redis';
+const COGNITIVE = 'Microsoft.CognitiveServices/accounts';
+const EVENT_HUBS = 'Microsoft.EventHub/namespaces';
+const SERVICE_BUS = 'Microsoft.ServiceBus/namespaces';
 const FLEXIBLE_SERVERS = ['Microsoft.DBforPostgreSQL/flexibleServers', 'Microsoft.DBforMySQL/flexibleServers'];
 /** A flexible server's parameters as child resources: the resource's name is the parameter's, properties.value its value. */
 const SERVER_PARAMETERS = ['Microsoft.DBforPostgreSQL/flexibleServers/configurations', 'Microsoft.DBforMySQL/flexibleServers/configurations'];
@@ -76,6 +79,9 @@ interface Judgment {
 function publicAccessOff(_input: TfInput, arm: ArmResource): boolean {
   return ['disabled', 'securedbyperimeter'].includes(text(setValue(arm, ['properties', 'publicNetworkAccess']) ?? null) ?? '');
 }
+
+/** Public network access that cannot be told: it may be off, so what ARM's default for the network rules would admit is not judged (azurerm: unreadable public_network_access_enabled). */
+const publicAccessUnknown = (_input: TfInput, arm: ArmResource): boolean => armProperty(arm, ['properties', 'publicNetworkAccess']).state === 'unknown';
 
 /** A property's value when the body sets it. */
 function setValue(arm: ArmResource, path: readonly string[]): Value | undefined {
@@ -146,6 +152,16 @@ function siteConfigExamples(type: string, key: string, [bad, good]: readonly [st
 /** An example: the configuration resource of a flexible server's parameter `name`, with this value (expected: its line). */
 function parameterExample(type: string, name: string, value: string, expect = false): string {
   return example(`${type}@${type.includes('MySQL') ? '2023-12-30' : '2024-08-01'}`, ['properties = {', ...(expect ? ['  # expect'] : []), `  value  = ${value}`, '  source = "user-override"', '}']).replace('name      = "example"', `name      = "${name}"`);
+}
+
+/** The examples of disableLocalAuth on an account or namespace: false (expected), left out (expected, at low), true. */
+function localAuthExamples(type: string): Judgment['examples'] {
+  const [version, head] = type === COGNITIVE ? ['2024-10-01', ['kind = "OpenAI"', 'sku  = { name = "S0" }']] : ['2024-01-01', ['sku = { name = "Standard", tier = "Standard" }']];
+  const resource = (lines: string[], expectOnProperties = false) => example(`${type}@${version}`, [...head, ...(expectOnProperties ? ['# expect'] : []), 'properties = {', ...lines, '}']);
+  return {
+    positive: [resource(['  # expect', '  disableLocalAuth = false']), resource(['  publicNetworkAccess = "Disabled"'], true)],
+    negative: [resource(['  disableLocalAuth = true']), resource(['  disableLocalAuth = var.disable_local_auth']), example(`${type}@${version}`, ['properties = {', '  publicNetworkAccess = "Disabled"', '}'], { update: true })],
+  };
 }
 
 const JUDGMENTS: readonly Judgment[] = [
@@ -271,7 +287,7 @@ const JUDGMENTS: readonly Judgment[] = [
     defaults: [['', 'Allow']],
     moot: publicAccessOff,
     openedBy: ['properties', 'publicNetworkAccess'],
-    keepsDefault: hasNetworkRulesResource,
+    keepsDefault: (input, arm) => hasNetworkRulesResource(input, arm) || publicAccessUnknown(input, arm),
     doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts or Microsoft.KeyVault/vaults whose properties.networkAcls.defaultAction is "Allow", or that has no networkAcls (low; medium when it sets properties.publicNetworkAccess = "Enabled"), unless properties.publicNetworkAccess is "Disabled"',
     fix: 'properties.networkAcls = { defaultAction = "Deny", ... } or properties.publicNetworkAccess = "Disabled"',
     examples: {
@@ -294,6 +310,7 @@ const JUDGMENTS: readonly Judgment[] = [
     defaults: [['', 'Allow']],
     moot: publicAccessOff,
     openedBy: ['properties', 'publicNetworkAccess'],
+    keepsDefault: publicAccessUnknown,
     doc: '',
     examples: {
       positive: [
@@ -641,6 +658,65 @@ const JUDGMENTS: readonly Judgment[] = [
     examples: {
       positive: [parameterExample(SERVER_PARAMETERS[1]!, 'require_secure_transport', '"OFF"', true)],
       negative: [parameterExample(SERVER_PARAMETERS[1]!, 'require_secure_transport', '"ON"'), parameterExample(SERVER_PARAMETERS[0]!, 'log_connections', '"off"')],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-network-default-allow',
+    types: [COGNITIVE],
+    path: ['properties', 'networkAcls', 'defaultAction'],
+    bad: isAllow,
+    why: 'it accepts traffic from every network',
+    // Without networkAcls, every network is admitted; public network access is on unless the request turns it off.
+    defaults: [['', 'Allow']],
+    moot: publicAccessOff,
+    openedBy: ['properties', 'publicNetworkAccess'],
+    keepsDefault: publicAccessUnknown,
+    doc: 'an azapi_resource of type Microsoft.CognitiveServices/accounts whose properties.networkAcls.defaultAction is "Allow", or that has no networkAcls (low; medium when it sets properties.publicNetworkAccess = "Enabled"), unless properties.publicNetworkAccess is "Disabled"',
+    fix: 'properties.networkAcls = { defaultAction = "Deny", ... } (with properties.customSubDomainName) or properties.publicNetworkAccess = "Disabled" (Cognitive Services)',
+    examples: {
+      positive: [
+        example(`${COGNITIVE}@2024-10-01`, ['kind = "OpenAI"', 'sku  = { name = "S0" }', 'properties = {', '  customSubDomainName = "chat"', '  networkAcls = {', '    # expect', '    defaultAction = "Allow"', '  }', '}']),
+        example(`${COGNITIVE}@2024-10-01`, ['kind = "OpenAI"', 'sku  = { name = "S0" }', '# expect', 'properties = {', '  customSubDomainName = "chat"', '}']),
+        example(`${COGNITIVE}@2024-10-01`, ['kind = "OpenAI"', 'sku  = { name = "S0" }', 'properties = {', '  customSubDomainName = "chat"', '  # expect', '  publicNetworkAccess = "Enabled"', '}']),
+      ],
+      negative: [
+        example(`${COGNITIVE}@2024-10-01`, ['kind = "OpenAI"', 'sku  = { name = "S0" }', 'properties = {', '  customSubDomainName = "chat"', '  publicNetworkAccess = "Disabled"', '}']),
+        example(`${COGNITIVE}@2024-10-01`, ['kind = "OpenAI"', 'sku  = { name = "S0" }', 'properties = {', '  customSubDomainName = "chat"', '  networkAcls         = { defaultAction = "Deny", ipRules = [{ value = "203.0.113.10" }] }', '}']),
+        example(`${COGNITIVE}@2024-10-01`, ['kind = "OpenAI"', 'sku  = { name = "S0" }', 'properties = {', '  customSubDomainName = "chat"', '  networkAcls         = var.network_acls', '}']),
+      ],
+    },
+  },
+  ...[COGNITIVE, EVENT_HUBS, SERVICE_BUS].map(
+    (type): Judgment => ({
+      rule: 'iac/tf-azure-local-auth-enabled',
+      types: [type],
+      path: ['properties', 'disableLocalAuth'],
+      bad: isOff,
+      why: type === COGNITIVE ? 'its API keys work beside Entra ID, for anyone who holds one' : 'its SAS keys work beside Entra ID, for anyone who holds one',
+      // Keys are on unless the request turns them off (versions without the property cannot).
+      defaults: [['', false]],
+      doc: type === COGNITIVE ? 'an azapi_resource of type Microsoft.CognitiveServices/accounts, Microsoft.EventHub/namespaces or Microsoft.ServiceBus/namespaces with properties.disableLocalAuth = false, or left out (keys stay on; low)' : '',
+      ...(type === COGNITIVE ? { fix: 'properties.disableLocalAuth = true (Cognitive Services accounts, Event Hubs and Service Bus namespaces)' } : {}),
+      examples: localAuthExamples(type),
+    }),
+  ),
+  {
+    rule: 'iac/tf-azure-tls-below-1-2',
+    types: [EVENT_HUBS, SERVICE_BUS],
+    path: ['properties', 'minimumTlsVersion'],
+    bad: weakTls,
+    why: 'it accepts TLS versions below 1.2',
+    doc: 'an azapi_resource of type Microsoft.EventHub/namespaces or Microsoft.ServiceBus/namespaces whose properties.minimumTlsVersion is "1.0" or "1.1"',
+    fix: 'properties.minimumTlsVersion = "1.2" (Event Hubs and Service Bus namespaces)',
+    examples: {
+      positive: [
+        example(`${EVENT_HUBS}@2024-01-01`, ['sku = { name = "Standard", tier = "Standard" }', 'properties = {', '  # expect', '  minimumTlsVersion = "1.0"', '}']),
+        example(`${SERVICE_BUS}@2022-10-01-preview`, ['sku = { name = "Standard", tier = "Standard" }', 'properties = {', '  # expect', '  minimumTlsVersion = "1.1"', '}']),
+      ],
+      negative: [
+        example(`${EVENT_HUBS}@2024-01-01`, ['sku = { name = "Standard", tier = "Standard" }', 'properties = {', '  minimumTlsVersion = "1.2"', '}']),
+        example(`${SERVICE_BUS}@2022-10-01-preview`, ['sku = { name = "Standard", tier = "Standard" }', 'properties = {', '  minimumTlsVersion = var.minimum_tls_version', '}']),
+      ],
     },
   },
 ];
