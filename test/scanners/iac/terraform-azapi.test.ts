@@ -237,6 +237,24 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     assert.deepEqual(linesOf(LOCAL_AUTH, account(['capabilities = [{ name = "EnableServerless" }]', 'disableLocalAuth = true'], '    kind = "GlobalDocumentDB"\n')), []);
   });
 
+  it("judges each entry of a Cosmos DB account's ipRules on its own line, as azurerm's ip_range_filter", () => {
+    const FIREWALL = 'iac/tf-azure-db-firewall-open';
+    const account = (properties: string[]) =>
+      `resource "azapi_resource" "db" {\n  type      = "Microsoft.DocumentDB/databaseAccounts@2024-05-15"\n  name      = "orders"\n  parent_id = var.parent_id\n  body = {\n    properties = {\n${properties.map((p) => `      ${p}`).join('\n')}\n    }\n  }\n}\n`;
+    const rules = ['ipRules = [', '  { ipAddressOrRange = "0.0.0.0" },', '  { ipAddressOrRange = "203.0.113.7" },', '  { ipAddressOrRange = "40.0.0.0/8" },', '  { ipAddressOrRange = var.extra },', ']'];
+    const open = account(rules);
+    assert.deepEqual(hits(FIREWALL, open).map((h) => [h.line, h.severity]), [
+      [lineOf(open, '"0.0.0.0"'), 'low'],
+      [lineOf(open, '40.0.0.0/8'), 'high'],
+    ]);
+    const closed = account(['publicNetworkAccess = "Disabled"', ...rules]);
+    assert.deepEqual(hits(FIREWALL, closed).map((h) => h.severity), ['info', 'info']);
+    // A list read from elsewhere: on the property's line.
+    const local = `locals {\n  rules = [{ ipAddressOrRange = "0.0.0.0/0" }]\n}\n${account(['ipRules = local.rules'])}`;
+    assert.deepEqual(hits(FIREWALL, local).map((h) => [h.line, h.severity]), [[lineOf(local, 'ipRules = local.rules'), 'critical']]);
+    assert.deepEqual(hits(FIREWALL, account(['ipRules = var.ip_rules'])), []);
+  });
+
   it('reads Redis caches and PostgreSQL and MySQL flexible servers', () => {
     const DB_PUBLIC = 'iac/tf-azure-db-public-network-access';
     const resource = (type: string, properties: string[]) =>

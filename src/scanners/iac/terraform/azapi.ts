@@ -173,6 +173,21 @@ export function armProperty(arm: ArmResource, path: readonly string[]): ArmPrope
 }
 
 /**
+ * The elements of an array property the body sets, each with its line: an element's own
+ * where the array is written out (a tuple), else the property's. Undefined when the property
+ * is not an array the body sets.
+ */
+export function armElements(arm: ArmResource, path: readonly string[]): Array<{ value: Value; line: number }> | undefined {
+  const found = armProperty(arm, path);
+  if (found.state !== 'set' || !Array.isArray(found.value)) return undefined;
+  let expr = arm.expr;
+  for (const key of path) expr = itemOf(expr, key)?.expr;
+  const written = expr ? unwrap(expr) : undefined;
+  const items = written?.kind === 'tuple' && written.items.length === found.value.length ? written.items : undefined;
+  return found.value.map((value, i) => ({ value, line: items?.[i]?.line ?? found.line }));
+}
+
+/**
  * Whether a property the body sets has its value only from a variable's default: read with
  * only what a definitions file or a module call gives (rules/instances.ts `chosenInstance`),
  * it cannot be told, so no one chose it for this deployment (as `setByDefaultOnly` tells

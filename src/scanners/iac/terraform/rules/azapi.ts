@@ -1,7 +1,7 @@
 import type { Severity } from '../../../../core/finding.js';
 import type { Hit } from '../../rule.js';
 import type { Value } from '../hcl/evaluate.js';
-import { AZAPI_RESOURCE, AZAPI_UPDATE, armDefault, armProperty, armSetByDefaultOnly, armResources, armTypeText, mayHold, patchesOf, type ArmResource } from '../azapi.js';
+import { AZAPI_RESOURCE, AZAPI_UPDATE, armDefault, armElements, armProperty, armSetByDefaultOnly, armResources, armTypeText, mayHold, patchesOf, type ArmResource } from '../azapi.js';
 import { asStrings, attribute, label, referrers, type TfInput } from '../model.js';
 import { fileInstance, valueIn } from './instances.js';
 import { isWorld } from '../../cidr.js';
@@ -9,6 +9,7 @@ import type { TfRule } from './common.js';
 import { namingInstances } from './instance-findings.js';
 import { delegatesSubnet, isOff, isOn, text } from './azure-common.js';
 import { weakProtocols, weakTls } from './azure-data.js';
+import { filterRange, rangeVerdict } from './azure-network.js';
 
 /**
  * The azurerm rules' judgments, applied to the resources the azapi provider makes
@@ -833,6 +834,39 @@ function* aksApiPublic(input: TfInput): Generator<Hit> {
   }
 }
 
+/**
+ * The entries of a Cosmos DB account's ipRules (`[{ ipAddressOrRange = "203.0.113.0/24" }]`;
+ * before API version 2020-04-01 a comma-separated ipRangeFilter) that admit every address,
+ * a public range larger than a /16, or 0.0.0.0 (every Azure data centre), as azurerm's
+ * ip_range_filter is judged: each on its own line where the list is written out. With public
+ * network access off they admit nobody until it is turned on (info).
+ */
+function* cosmosIpRules(input: TfInput): Generator<Hit> {
+  const rules = ['properties', 'ipRules'];
+  const filter = ['properties', 'ipRangeFilter'];
+  for (const arm of armResources(input, [COSMOS])) {
+    const who = `${label(arm.resource)} (${armTypeText(arm)})`;
+    const closed = publicAccessOff(input, arm);
+    const entries: Array<{ entry: string; line: number; where: string }> = [];
+    if (!patched(input, arm, rules))
+      for (const { value, line } of armElements(arm, rules) ?? []) {
+        const range = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value).find(([k]) => k.toLowerCase() === 'ipaddressorrange')?.[1] : undefined;
+        if (typeof range === 'string') entries.push({ entry: range.trim(), line, where: 'ipRules' });
+      }
+    const old = armProperty(arm, filter);
+    if (old.state === 'set' && typeof old.value === 'string' && !patched(input, arm, filter))
+      for (const entry of old.value.split(',')) if (entry.trim() !== '') entries.push({ entry: entry.trim(), line: old.line, where: 'ipRangeFilter' });
+    for (const { entry, line, where } of entries) {
+      const range = filterRange(entry);
+      const verdict = range && rangeVerdict(range[0], range[1], `"${entry}" in its ${where}`, 'accept connections from within public Azure datacenters');
+      if (!verdict) continue;
+      const message = `${who} admits ${verdict.message}.`;
+      if (closed) yield hit(arm, line, message.replace(/\.$/, '; it admits nobody while publicNetworkAccess is "Disabled", and would the day public access is turned on.'), 'info');
+      else yield hit(arm, line, message, verdict.severity);
+    }
+  }
+}
+
 interface Coverage {
   rule: string;
   check: (input: TfInput) => Iterable<Hit>;
@@ -843,6 +877,22 @@ interface Coverage {
 
 const COVERAGE: readonly Coverage[] = [
   ...ALL_JUDGMENTS.map((j): Coverage => ({ rule: j.rule, check: (input) => judge(input, j), doc: j.doc, ...(j.fix ? { fix: j.fix } : {}), examples: j.examples })),
+  {
+    rule: 'iac/tf-azure-db-firewall-open',
+    check: cosmosIpRules,
+    doc: 'an entry of the properties.ipRules (ipRangeFilter before API version 2020-04-01) of an azapi_resource of type Microsoft.DocumentDB/databaseAccounts that admits every address, a public range larger than a /16, or 0.0.0.0 (low)',
+    fix: 'properties.ipRules listing only your clients, without 0.0.0.0 (Cosmos DB)',
+    examples: {
+      positive: [
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  ipRules = [', '    { ipAddressOrRange = "203.0.113.7" },', '    # expect', '    { ipAddressOrRange = "0.0.0.0/0" },', '  ]', '}']),
+        example(`${COSMOS}@2019-12-12`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  # expect', '  ipRangeFilter            = "203.0.113.7,40.0.0.0/8"', '}']),
+      ],
+      negative: [
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  ipRules                  = [{ ipAddressOrRange = "203.0.113.0/24" }, { ipAddressOrRange = "198.51.100.7" }]', '}']),
+        example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  ipRules                  = [{ ipAddressOrRange = var.client_range }]', '}']),
+      ],
+    },
+  },
   {
     rule: 'iac/tf-azure-aks-api-public',
     check: aksApiPublic,

@@ -235,7 +235,7 @@ type RangeSeverity = 'critical' | 'high' | 'medium' | 'low';
  * else medium), or the zero address alone, which the data services read as "every Azure
  * data centre" (low; `azure` says how the service names it). Undefined for a narrower range.
  */
-function rangeVerdict(from: Address, to: Address, shown: string, azure: string): { message: string; severity: RangeSeverity } | undefined {
+export function rangeVerdict(from: Address, to: Address, shown: string, azure: string): { message: string; severity: RangeSeverity } | undefined {
   const [low, high] = from.value <= to.value ? [from.value, to.value] : [to.value, from.value];
   if (low === 0n && high === 0n) return { message: `${shown}, which Azure reads as "${azure}": resources of every Azure customer can connect`, severity: 'low' };
   if (low === 0n && high === 2n ** 32n - 1n) return { message: `every address (${shown})`, severity: 'critical' };
@@ -245,7 +245,7 @@ function rangeVerdict(from: Address, to: Address, shown: string, azure: string):
 }
 
 /** The first and last address of an ip_range_filter entry of a Cosmos DB account (`203.0.113.7` or `203.0.113.0/24`), IPv4 only as the service takes them. */
-function filterRange(entry: string): [Address, Address] | undefined {
+export function filterRange(entry: string): [Address, Address] | undefined {
   const single = parseAddress(entry);
   if (single) return single.v6 ? undefined : [single, single];
   const network = parseCidr(entry);
