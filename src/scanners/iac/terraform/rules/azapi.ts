@@ -7,6 +7,7 @@ import { fileInstance, valueIn } from './instances.js';
 import { isWorld } from '../../cidr.js';
 import type { TfRule } from './common.js';
 import { namingInstances } from './instance-findings.js';
+import { COSMOS_KEY_ONLY_APIS } from './azure-auth.js';
 import { delegatesSubnet, isOff, isOn, text } from './azure-common.js';
 import { weakProtocols, weakTls } from './azure-data.js';
 import { filterRange, rangeVerdict } from './azure-network.js';
@@ -101,9 +102,6 @@ function flexibleInVnet(_input: TfInput, arm: ArmResource): boolean {
   const subnet = armProperty(arm, ['properties', 'network', 'delegatedSubnetResourceId']);
   return subnet.state === 'unknown' || (subnet.state === 'set' && delegatesSubnet(subnet.value));
 }
-
-/** Cosmos DB capabilities of the APIs whose keys cannot be turned off (only the NoSQL API takes Entra ID alone), as azure-auth.ts reads them. */
-const COSMOS_KEY_ONLY_APIS = ['enablemongo', 'enablecassandra', 'enabletable', 'enablegremlin'];
 
 /**
  * Whether keys are the only way into a Cosmos DB account, or its API cannot be told: a kind

@@ -36,7 +36,7 @@ const KEYED: readonly KeyedService[] = [
 ];
 
 /** Cosmos DB capabilities of the APIs whose keys cannot be turned off (only the NoSQL API takes Entra ID alone). */
-const COSMOS_KEY_ONLY_APIS = ['enablemongo', 'enablecassandra', 'enabletable', 'enablegremlin'];
+export const COSMOS_KEY_ONLY_APIS = ['enablemongo', 'enablecassandra', 'enabletable', 'enablegremlin'];
 
 /** Whether keys are the only way into the Cosmos DB account (not the NoSQL API) in some instance, or its API cannot be read. */
 function cosmosKeysRequired(input: TfInput, resource: TfResource): boolean {
