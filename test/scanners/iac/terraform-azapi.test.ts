@@ -311,9 +311,15 @@ describe('Terraform azapi: the azurerm rules judge azapi resources', () => {
     for (const type of types.slice(1)) {
       const weak = resource(type, ['minimumTlsVersion = "1.1"']);
       assert.deepEqual(linesOf(TLS, weak), [lineOf(weak, 'minimumTlsVersion')], type);
-      // Left out is not judged, as for azurerm; the namespace's network rules are a child resource (networkRuleSets) not read here.
+      // Left out is not judged, as for azurerm; nor is a namespace without network rules: they are a child resource (networkRuleSets), maybe set elsewhere.
       assert.deepEqual(linesOf(TLS, resource(type, ['disableLocalAuth = true'])), [], type);
       assert.deepEqual(linesOf(NETWORK, resource(type, ['publicNetworkAccess = "Enabled"'])), [], type);
+    }
+    for (const type of ['Microsoft.EventHub/namespaces/networkRuleSets@2024-01-01', 'Microsoft.ServiceBus/namespaces/networkRuleSets@2024-01-01']) {
+      const allow = resource(type, ['defaultAction = "Allow"']);
+      assert.deepEqual(linesOf(NETWORK, allow), [lineOf(allow, 'defaultAction')], type);
+      for (const quiet of [['defaultAction = "Deny"'], ['defaultAction = var.default_action'], ['defaultAction = "Allow"', 'publicNetworkAccess = "Disabled"']])
+        assert.deepEqual(linesOf(NETWORK, resource(type, quiet)), [], `${type} ${quiet.join(', ')}`);
     }
     const cognitive = types[0]!;
     const open = resource(cognitive, ['customSubDomainName = "chat"']);

@@ -42,6 +42,8 @@ const REDIS = 'Microsoft.Cache/redis';
 const COGNITIVE = 'Microsoft.CognitiveServices/accounts';
 const EVENT_HUBS = 'Microsoft.EventHub/namespaces';
 const SERVICE_BUS = 'Microsoft.ServiceBus/namespaces';
+/** A namespace's network rules, a child resource (named "default"). */
+const RULE_SETS = [`${EVENT_HUBS}/networkRuleSets`, `${SERVICE_BUS}/networkRuleSets`];
 const FLEXIBLE_SERVERS = ['Microsoft.DBforPostgreSQL/flexibleServers', 'Microsoft.DBforMySQL/flexibleServers'];
 /** A flexible server's parameters as child resources: the resource's name is the parameter's, properties.value its value. */
 const SERVER_PARAMETERS = ['Microsoft.DBforPostgreSQL/flexibleServers/configurations', 'Microsoft.DBforMySQL/flexibleServers/configurations'];
@@ -715,6 +717,24 @@ const JUDGMENTS: readonly Judgment[] = [
       negative: [
         example(`${EVENT_HUBS}@2024-01-01`, ['sku = { name = "Standard", tier = "Standard" }', 'properties = {', '  minimumTlsVersion = "1.2"', '}']),
         example(`${SERVICE_BUS}@2022-10-01-preview`, ['sku = { name = "Standard", tier = "Standard" }', 'properties = {', '  minimumTlsVersion = var.minimum_tls_version', '}']),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-network-default-allow',
+    types: RULE_SETS,
+    path: ['properties', 'defaultAction'],
+    bad: isAllow,
+    why: 'the namespace accepts traffic from every network',
+    // Written values only: the namespace without a rule set is not read (its rules may be set elsewhere).
+    moot: publicAccessOff,
+    doc: 'an azapi_resource of type Microsoft.EventHub/namespaces/networkRuleSets or Microsoft.ServiceBus/namespaces/networkRuleSets whose properties.defaultAction is "Allow", unless its properties.publicNetworkAccess is "Disabled"',
+    fix: 'properties.defaultAction = "Deny" in the namespace\'s networkRuleSets resource (Event Hubs and Service Bus)',
+    examples: {
+      positive: [example(`${RULE_SETS[0]}@2024-01-01`, ['properties = {', '  # expect', '  defaultAction = "Allow"', '  ipRules       = [{ ipMask = "203.0.113.0/24", action = "Allow" }]', '}']).replace('name      = "example"', 'name      = "default"')],
+      negative: [
+        example(`${RULE_SETS[1]}@2024-01-01`, ['properties = {', '  defaultAction = "Deny"', '  ipRules       = [{ ipMask = "203.0.113.0/24", action = "Allow" }]', '}']).replace('name      = "example"', 'name      = "default"'),
+        example(`${RULE_SETS[0]}@2024-01-01`, ['properties = {', '  defaultAction       = "Allow"', '  publicNetworkAccess = "Disabled"', '}']).replace('name      = "example"', 'name      = "default"'),
       ],
     },
   },
