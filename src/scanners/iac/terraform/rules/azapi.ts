@@ -477,7 +477,7 @@ const JUDGMENTS: readonly Judgment[] = [
     // As azurerm_mssql_server's default (true): the server has a public endpoint unless the request turns it off.
     defaults: [['', 'Enabled']],
     doc: 'an azapi_resource of type Microsoft.Sql/servers with properties.publicNetworkAccess = "Enabled", or left out (the server then has a public endpoint; low)',
-    fix: 'properties.publicNetworkAccess = "Disabled"',
+    fix: 'properties.publicNetworkAccess = "Disabled" (SQL servers, Redis caches)',
     examples: {
       positive: [
         example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin  = "sqladmin"', '  # expect', '  publicNetworkAccess = "Enabled"', '}']),
@@ -536,7 +536,6 @@ const JUDGMENTS: readonly Judgment[] = [
     // As for azurerm: the MongoDB, Cassandra, Table and Gremlin APIs cannot turn keys off.
     moot: cosmosKeysRequired,
     doc: 'an azapi_resource of type Microsoft.DocumentDB/databaseAccounts (NoSQL API: kind GlobalDocumentDB, the default, with no EnableMongo, EnableCassandra, EnableTable or EnableGremlin capability) with properties.disableLocalAuth = false, or left out (keys stay on; low)',
-    fix: 'properties.disableLocalAuth = true (Cosmos DB)',
     examples: {
       positive: [
         example(`${COSMOS}@2024-05-15`, ['kind = "GlobalDocumentDB"', 'properties = {', '  databaseAccountOfferType = "Standard"', '  # expect', '  disableLocalAuth         = false', '}']),
@@ -600,7 +599,6 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'it has an endpoint on the internet',
     // As for azurerm_redis_cache: reported only when the body turns it on.
     doc: 'an azapi_resource of type Microsoft.Cache/redis with properties.publicNetworkAccess = "Enabled"',
-    fix: 'properties.publicNetworkAccess = "Disabled" (Redis)',
     examples: {
       positive: [example(`${REDIS}@2024-03-01`, ['properties = {', '  sku                 = { name = "Premium", family = "P", capacity = 1 }', '  # expect', '  publicNetworkAccess = "Enabled"', '}'])],
       negative: [
@@ -697,7 +695,7 @@ const JUDGMENTS: readonly Judgment[] = [
       // Keys are on unless the request turns them off (versions without the property cannot).
       defaults: [['', false]],
       doc: type === COGNITIVE ? 'an azapi_resource of type Microsoft.CognitiveServices/accounts, Microsoft.EventHub/namespaces or Microsoft.ServiceBus/namespaces with properties.disableLocalAuth = false, or left out (keys stay on; low)' : '',
-      ...(type === COGNITIVE ? { fix: 'properties.disableLocalAuth = true (Cognitive Services accounts, Event Hubs and Service Bus namespaces)' } : {}),
+      ...(type === COGNITIVE ? { fix: 'properties.disableLocalAuth = true (Cosmos DB NoSQL accounts, Cognitive Services accounts, Event Hubs and Service Bus namespaces)' } : {}),
       examples: localAuthExamples(type),
     }),
   ),
