@@ -143,11 +143,22 @@ function example(type: string, body: readonly string[], options: { update?: bool
   return `${head}  body = {\n${body.map((l) => `    ${l}`).join('\n')}\n  }\n}\n`;
 }
 
+/**
+ * The examples of a row judged on one written setting: `lines` of the body with the setting's
+ * value as `$`; the positive example writes `bad` there (expected), the negative `good`.
+ */
+function settingExamples(typeAt: string, lines: readonly string[], [bad, good]: readonly [string, string]): Judgment['examples'] {
+  const at = lines.findIndex((line) => line.endsWith('= $'));
+  const indent = /^\s*/.exec(lines[at]!)![0];
+  const written = (value: string) => lines.map((line, i) => (i === at ? `${line.slice(0, -1)}${value}` : line));
+  const positive = written(bad);
+  positive.splice(at, 0, `${indent}# expect`);
+  return { positive: [example(typeAt, positive)], negative: [example(typeAt, written(good))] };
+}
+
 /** The examples of a siteConfig setting: a site that sets it to the bad value (expected), and one that sets the good value. */
-function siteConfigExamples(type: string, key: string, [bad, good]: readonly [string, string], lead: readonly string[] = []): Judgment['examples'] {
-  const site = (value: string, expect: boolean) =>
-    example(`${type}@2023-12-01`, ['properties = {', ...lead, '  siteConfig = {', ...(expect ? ['    # expect'] : []), `    ${key} = ${value}`, '  }', '}']);
-  return { positive: [site(bad, true)], negative: [site(good, false)] };
+function siteConfigExamples(type: string, key: string, values: readonly [string, string], lead: readonly string[] = []): Judgment['examples'] {
+  return settingExamples(`${type}@2023-12-01`, ['properties = {', ...lead, '  siteConfig = {', `    ${key} = $`, '  }', '}'], values);
 }
 
 /** An example: the configuration resource of a flexible server's parameter `name`, with this value (expected: its line). */
@@ -367,10 +378,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'anyone can read its blobs without credentials',
     doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts/blobServices/containers with properties.publicAccess = "Blob" or "Container"',
     fix: 'properties.publicAccess = "None"',
-    examples: {
-      positive: [example(`${CONTAINER}@2023-05-01`, ['properties = {', '  # expect', '  publicAccess = "Container"', '}'])],
-      negative: [example(`${CONTAINER}@2023-05-01`, ['properties = {', '  publicAccess = "None"', '}'])],
-    },
+    examples: settingExamples(`${CONTAINER}@2023-05-01`, ['properties = {', '  publicAccess = $', '}'], ['"Container"', '"None"']),
   },
   {
     rule: 'iac/tf-azure-app-service-http-allowed',
@@ -450,10 +458,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'one password grants push and pull',
     doc: 'an azapi_resource of type Microsoft.ContainerRegistry/registries with properties.adminUserEnabled = true or anonymousPullEnabled = true (both default to false)',
     fix: 'properties.adminUserEnabled = false and anonymousPullEnabled = false',
-    examples: {
-      positive: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Premium" }', 'properties = {', '  # expect', '  adminUserEnabled = true', '}'])],
-      negative: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Premium" }', 'properties = {', '  adminUserEnabled = false', '}'])],
-    },
+    examples: settingExamples(`${REGISTRY}@2023-07-01`, ['sku = { name = "Premium" }', 'properties = {', '  adminUserEnabled = $', '}'], ['true', 'false']),
   },
   {
     rule: 'iac/tf-azure-acr-shared-access',
@@ -463,10 +468,7 @@ const JUDGMENTS: readonly Judgment[] = [
     severity: 'high',
     why: 'anyone can pull its images without credentials',
     doc: '',
-    examples: {
-      positive: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Standard" }', 'properties = {', '  # expect', '  anonymousPullEnabled = true', '}'])],
-      negative: [example(`${REGISTRY}@2023-07-01`, ['sku = { name = "Standard" }', 'properties = {', '  anonymousPullEnabled = false', '}'])],
-    },
+    examples: settingExamples(`${REGISTRY}@2023-07-01`, ['sku = { name = "Standard" }', 'properties = {', '  anonymousPullEnabled = $', '}'], ['true', 'false']),
   },
   {
     rule: 'iac/tf-azure-db-public-network-access',
@@ -495,10 +497,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'it accepts TLS versions below 1.2',
     doc: 'an azapi_resource of type Microsoft.Sql/servers whose properties.minimalTlsVersion is "1.0", "1.1" or "None"',
     fix: 'properties.minimalTlsVersion = "1.2" (SQL servers)',
-    examples: {
-      positive: [example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin = "sqladmin"', '  # expect', '  minimalTlsVersion  = "1.0"', '}'])],
-      negative: [example(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin = "sqladmin"', '  minimalTlsVersion  = "1.2"', '}'])],
-    },
+    examples: settingExamples(`${SQL_SERVER}@2023-08-01`, ['properties = {', '  administratorLogin = "sqladmin"', '  minimalTlsVersion  = $', '}'], ['"1.0"', '"1.2"']),
   },
   {
     rule: 'iac/tf-azure-db-public-network-access',
@@ -557,10 +556,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'it accepts TLS versions below 1.2',
     doc: 'an azapi_resource of type Microsoft.DocumentDB/databaseAccounts whose properties.minimalTlsVersion is "Tls" or "Tls11"',
     fix: 'properties.minimalTlsVersion = "Tls12" (Cosmos DB)',
-    examples: {
-      positive: [example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  # expect', '  minimalTlsVersion        = "Tls11"', '}'])],
-      negative: [example(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  minimalTlsVersion        = "Tls12"', '}'])],
-    },
+    examples: settingExamples(`${COSMOS}@2024-05-15`, ['properties = {', '  databaseAccountOfferType = "Standard"', '  minimalTlsVersion        = $', '}'], ['"Tls11"', '"Tls12"']),
   },
   {
     rule: 'iac/tf-azure-cleartext-allowed',
@@ -586,10 +582,7 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'it accepts TLS versions below 1.2',
     doc: 'an azapi_resource of type Microsoft.Cache/redis whose properties.minimumTlsVersion is "1.0" or "1.1"',
     fix: 'properties.minimumTlsVersion = "1.2" (Redis)',
-    examples: {
-      positive: [example(`${REDIS}@2024-03-01`, ['properties = {', '  sku               = { name = "Standard", family = "C", capacity = 1 }', '  # expect', '  minimumTlsVersion = "1.0"', '}'])],
-      negative: [example(`${REDIS}@2024-03-01`, ['properties = {', '  sku               = { name = "Standard", family = "C", capacity = 1 }', '  minimumTlsVersion = "1.2"', '}'])],
-    },
+    examples: settingExamples(`${REDIS}@2024-03-01`, ['properties = {', '  sku               = { name = "Standard", family = "C", capacity = 1 }', '  minimumTlsVersion = $', '}'], ['"1.0"', '"1.2"']),
   },
   {
     rule: 'iac/tf-azure-db-public-network-access',
