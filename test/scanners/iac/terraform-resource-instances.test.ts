@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScan } from '../../../src/engine/scan.js';
@@ -33,7 +34,10 @@ describe('Terraform: resources with for_each or count judged per instance', () =
   });
 
   it('judges a resource off by default that a definitions file turns on', async () => {
-    assert.deepEqual(await found('count-given', SG_OPEN), ['35 aws_security_group_rule.debug opens 22/tcp (SSH) to 0.0.0.0/0.']);
+    // The count-zero module with a terraform.tfvars that turns debug on.
+    const result = await scanIacTree({ 'main.tf': readFileSync(fixturePath('iac', 'tf-resource-instances', 'count-zero', 'main.tf'), 'utf8'), 'terraform.tfvars': 'enable_debug = true\n' });
+    const given = result.findings.filter((f) => f.ruleId === SG_OPEN).map((f) => `${f.location.startLine} ${f.message}`);
+    assert.deepEqual(given, ['35 aws_security_group_rule.debug opens 22/tcp (SSH) to 0.0.0.0/0.']);
   });
 
   it('a resource a module makes only when asked is no companion on its defaults: the VPC has no flow log, the log group nothing to judge', async () => {
