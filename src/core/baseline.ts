@@ -13,8 +13,12 @@ export interface Baseline {
 }
 
 export function makeBaseline(findings: readonly Finding[]): Baseline {
+  // A folded finding's fingerprint is recorded too: a later scan with fewer scanners reports it alone.
   const entries = findings
-    .map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.location.path }))
+    .flatMap((f) => [
+      { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.location.path },
+      ...(f.alsoReportedBy ?? []).map((o) => ({ fingerprint: o.fingerprint, ruleId: o.ruleId, path: f.location.path })),
+    ])
     .sort((a, b) => compareStrings(a.path, b.path) || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.fingerprint, b.fingerprint));
   return { version: 1, tool: 'secloop', findings: entries };
 }

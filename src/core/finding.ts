@@ -21,6 +21,13 @@ export interface Location {
   message?: string;
 }
 
+export interface FoldedFinding {
+  ruleId: string;
+  scanner: ScannerId;
+  severity: Severity;
+  fingerprint: string;
+}
+
 export interface Fix {
   summary: string;
   versions?: string[];
@@ -41,6 +48,11 @@ export interface Finding {
   related?: Location[];
   fix?: Fix;
   fingerprint: string;
+  /**
+   * The same problem on the same line found by another scanner's rule, folded into this
+   * finding (a password that is both an IaC rule's hard-coded credential and a secret).
+   */
+  alsoReportedBy?: FoldedFinding[];
   properties: Record<string, unknown>;
 }
 
@@ -49,7 +61,7 @@ export interface Finding {
  * `fingerprintKey` replaces the line text in the fingerprint where the line is not
  * the identity of the problem (a secret's hash, a package@version).
  */
-export type ScannerFinding = Omit<Finding, 'fingerprint' | 'owasp'> & {
+export type ScannerFinding = Omit<Finding, 'fingerprint' | 'owasp' | 'alsoReportedBy'> & {
   owasp?: string[];
   fingerprintKey?: string;
   /**

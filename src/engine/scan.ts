@@ -11,6 +11,7 @@ import { RuleCatalog } from '../core/rule.js';
 import { findSuppression, parseSuppressions, type InlineSuppression } from '../core/suppression.js';
 import { owaspFor } from '../core/taxonomy.js';
 import { availableScannerIds, loadScanners } from '../scanners/registry.js';
+import { foldDuplicates } from './fold-duplicates.js';
 import type { Progress, ScanOptions, ScanWarning, Scanner } from '../scanners/scanner.js';
 import type { SkippedFile, WorkspaceFile } from '../workspace/files.js';
 import { Git, type ChangedLines } from '../workspace/git.js';
@@ -176,15 +177,17 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     else if (baseline.has(finding.fingerprint)) suppressed.push({ finding, kind: 'external', justification: 'in baseline' });
     else active.push(finding);
   }
-  active.sort(compareFindings);
-  suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
+  // Folded within each side: a finding suppressed by its own rule's ignore or by an older
+  // baseline does not take the other scanner's unsuppressed finding with it.
+  const shown = foldDuplicates(active).sort(compareFindings);
+  const suppressedFolded = foldSuppressed(suppressed).sort((a, b) => compareFindings(a.finding, b.finding));
 
   return {
     root,
     config,
     scanners: scanners.map((s) => s.id),
-    findings: active,
-    suppressed,
+    findings: shown,
+    suppressed: suppressedFolded,
     warnings: warnings.sort(compareWarnings),
     skipped: workspace.skipped,
     filesScanned: countScanned(wanted, workspace.skipped),
@@ -195,6 +198,20 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     durationMs: performance.now() - started,
     ...(request.since ? { since: request.since } : {}),
   };
+}
+
+/** Suppressed findings fold per kind and justification, so that a fold never changes why one is hidden. */
+function foldSuppressed(suppressed: readonly SuppressedFinding[]): SuppressedFinding[] {
+  const byReason = new Map<string, SuppressedFinding[]>();
+  for (const entry of suppressed) {
+    const key = `${entry.kind}\0${entry.justification}`;
+    const list = byReason.get(key);
+    if (list) list.push(entry);
+    else byReason.set(key, [entry]);
+  }
+  return [...byReason.values()].flatMap((entries) =>
+    foldDuplicates(entries.map((e) => e.finding)).map((finding) => ({ ...entries[0]!, finding })),
+  );
 }
 
 function statTarget(target: string) {

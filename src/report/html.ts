@@ -113,9 +113,10 @@ function findingRow(finding: Finding, result: ScanResult): string {
     ? `<ol class="muted">${finding.trace.map((t) => `<li>${esc(`${t.path}:${t.startLine}`)}${t.message ? ` ${esc(t.message)}` : ''}</li>`).join('')}</ol>`
     : '';
   const fix = finding.fix ? `<div><b>Fix:</b> ${esc(finding.fix.summary)}</div>` : '';
+  const also = finding.alsoReportedBy ? `<div class="muted">also reported by ${finding.alsoReportedBy.map((o) => `<code>${esc(o.ruleId)}</code>`).join(', ')}</div>` : '';
   return `<tr data-sev="${finding.severity}" data-scanner="${esc(finding.scanner)}">
 <td><span class="sev" style="background:${SEVERITY_COLOR[finding.severity]}">${finding.severity}</span></td>
-<td><b>${esc(finding.title)}</b> <code class="muted">${esc(finding.ruleId)}</code><div>${esc(finding.message)}</div>${fix}${trace || code ? `<details><summary>code</summary>${trace}${code}</details>` : ''}</td>
+<td><b>${esc(finding.title)}</b> <code class="muted">${esc(finding.ruleId)}</code><div>${esc(finding.message)}</div>${also}${fix}${trace || code ? `<details><summary>code</summary>${trace}${code}</details>` : ''}</td>
 <td><code>${esc(locationText(finding))}</code></td>
 <td class="muted">${esc([...finding.cwe, ...finding.owasp].join(' '))}</td>
 </tr>`;

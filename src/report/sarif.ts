@@ -86,6 +86,7 @@ export function writeSarif(result: ScanResult): string {
       // SARIF `fixes` need concrete file edits; a fix that is advice goes here.
       ...(finding.fix ? { fix: finding.fix } : {}),
       ...finding.properties,
+      ...(finding.alsoReportedBy ? { alsoReportedBy: finding.alsoReportedBy } : {}),
     },
   }));
 

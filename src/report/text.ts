@@ -94,6 +94,7 @@ function findingLines(finding: Finding, c: ReturnType<typeof pc.createColors>, p
       lines.push(c.dim(`             ↳ ${here ? step.message : `${step.path}:${step.startLine}${step.message ? ` ${step.message}` : ''}`}`));
     }
   }
+  if (finding.alsoReportedBy) lines.push(c.dim(`             also reported by ${finding.alsoReportedBy.map((o) => o.ruleId).join(', ')}`));
   if (finding.fix && options.showFix) lines.push(`             ${c.green('fix:')} ${finding.fix.summary}`);
   if (tags) lines.push(c.dim(`             ${tags}`));
   return lines;

@@ -59,6 +59,13 @@ export interface Detector {
    * beside its access key id). It is reported as part of the same secret.
    */
   pair?: Pairing;
+  /**
+   * 'name' when the value is a secret only by the name it is assigned to (a password, a
+   * generic API key), not by a format of its own. Another scanner's rule that reads the
+   * file's structure knows more about such a value and keeps the finding when both report
+   * it on one line (default 'format').
+   */
+  recognisedBy?: 'format' | 'name';
   /** Overlapping findings keep the higher priority (default 10; generic detectors lower). */
   priority?: number;
   /** Which verifier asks the provider whether the credential is live (--verify). */

@@ -55,7 +55,7 @@ export function valuesToRedact(match: SecretMatch): string[] {
 /** A finding that carries no raw secret: only its type, redacted form and hash. */
 export function toFinding(match: SecretMatch, path: string, detector: Detector, origin?: CommitOrigin): ScannerFinding {
   const redacted = redactSecret(match.secret);
-  const properties: Record<string, unknown> = { secretType: detector.secretType, redacted };
+  const properties: Record<string, unknown> = { secretType: detector.secretType, redacted, recognisedBy: detector.recognisedBy ?? 'format' };
   if (match.pair) {
     properties['pairRedacted'] = redactSecret(match.pair.secret);
     properties['pairLine'] = match.pair.line;

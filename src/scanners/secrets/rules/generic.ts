@@ -44,6 +44,7 @@ export const genericDetectors: Detector[] = [
       return isLikelyToken(value, match.groups['name'] ?? '');
     },
     priority: 1,
+    recognisedBy: 'name',
     examples: {
       positive: [
         { path: '.env', text: 'PAYMENTS_API_KEY=QwoGM9pcW8KQHlAZzSW97VMAaIe44Hir\n' },

@@ -39,6 +39,7 @@ function passwordDetector(
     pattern,
     context: (match) => isLikelyPassword(secretGroup(match), match.groups['name'] ?? match.groups['name2'] ?? '') && !isInterfaceText(secretGroup(match), match.path),
     priority: 6,
+    recognisedBy: 'name',
     examples,
     ...extra,
   };
