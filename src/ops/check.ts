@@ -1,3 +1,4 @@
+import { isTestCode } from '../core/code-kind.js';
 import { severityRank, type ScannerFinding, type Severity } from '../core/finding.js';
 import type { ScanWarning } from '../scanners/scanner.js';
 import { describePort, sensitivePort } from '../scanners/iac/ports.js';
@@ -111,13 +112,18 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
 
   for (const listener of groupListeners(inventory.sockets)) {
     const { socket } = listener;
-    const declared = declarations.ports.filter((d) => matches(d, socket));
+    const matching = declarations.ports.filter((d) => matches(d, socket));
+    // A test fixture's chart or compose file (testdata/, test/, fixtures/) describes a test
+    // setup, not what the project deploys: a port only fixtures write is not declared.
+    const declared = matching.filter((d) => !isTestCode(d.path));
+    const fixture = declared.length === 0 ? matching[0] : undefined;
     const loopback = isLoopbackAddress(socket.address);
     // The owning program stands for the image: 5000 is a registry only when the registry serves it.
     const service = sensitivePort(socket.port, socket.transport, socket.process?.name);
 
     const undeclared = declared.length === 0;
     const undeclaredSeverity: Severity = loopback ? 'low' : 'medium';
+    const onlyFixtures = fixture ? ` (only test code declares it: ${fixture.path}:${fixture.line})` : '';
     const declareIt = `declare it where the project describes its services, or ${toAllow}`;
     if (undeclared) {
       // A UDP socket on an ephemeral port is a client waiting for replies, not a service.
@@ -126,7 +132,7 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
         continue;
       }
       // A sensitive service nobody declares is one finding, below, that says both.
-      if (!service) findings.push(finding('ops/undeclared-listener', listener, configAt, `${listenerText(listener)} is listening but the project declares no such port: ${declareIt}.`, undeclaredSeverity));
+      if (!service) findings.push(finding('ops/undeclared-listener', listener, configAt, `${listenerText(listener)} is listening but the project declares no such port${onlyFixtures}: ${declareIt}.`, undeclaredSeverity));
     } else if (!loopback && declared.every((d) => d.address !== undefined && isLoopbackAddress(d.address))) {
       const first = declared[0]!;
       findings.push(
@@ -148,7 +154,7 @@ export function evaluate(declarations: Declarations, inventory: SocketInventory,
         listener,
         at,
         `${listenerText(listener)} is ${describePort(service)}${loopback ? ', reachable from this host only' : ', reachable from the network'}${
-          undeclared ? `, and the project declares no such port: turn it off if nobody meant it to run; otherwise ${declareIt}` : ''
+          undeclared ? `, and the project declares no such port${onlyFixtures}: turn it off if nobody meant it to run; otherwise ${declareIt}` : ''
         }.`,
         severity,
       );

@@ -108,6 +108,23 @@ describe('ops decisions', () => {
     assert.doesNotMatch(message(23), /declares no such port/);
   });
 
+  it('does not count a port that only test fixtures declare, and says where the fixture declares it', () => {
+    const postgres = { pid: 22, name: 'postgres' };
+    const inventory = { sockets: [{ ...socket('127.0.0.1', 5432), process: postgres }, socket('0.0.0.0', 9000), socket('0.0.0.0', 9001)], missing: [], unreadableProcesses: 0 };
+    const declared = declarations([
+      { port: 5432, transport: 'tcp', path: 'src/pkg/chart/testdata/app/templates/db-svc.yaml', line: 10, what: 'Service db port 5432' },
+      { port: 9000, transport: 'tcp', path: 'test/e2e/docker-compose.yml', line: 4, what: 'compose service api (ports: 9000:9000)' },
+      { port: 9001, transport: 'tcp', path: 'test/e2e/docker-compose.yml', line: 5, what: 'compose service api (ports: 9001:9001)' },
+      { port: 9001, transport: 'tcp', path: 'deploy/docker-compose.yml', line: 8, what: 'compose service api (ports: 9001:9001)' },
+    ]);
+    const { findings } = evaluate(declared, inventory, [32768, 60999]);
+    const got = findings.map((f) => `${f.ruleId} ${f.properties['port']} ${f.location.path}:${f.location.startLine}`).sort();
+    assert.deepEqual(got, ['ops/sensitive-service-listening 5432 secloop.yaml:1', 'ops/undeclared-listener 9000 secloop.yaml:1']);
+    const message = (port: number) => findings.find((f) => f.properties['port'] === port)!.message;
+    assert.match(message(5432), /declares no such port \(only test code declares it: src\/pkg\/chart\/testdata\/app\/templates\/db-svc\.yaml:10\)/);
+    assert.match(message(9000), /declares no such port \(only test code declares it: test\/e2e\/docker-compose\.yml:4\)/);
+  });
+
   it('places a port nobody declares where ops.allowedPorts would allow it, and says when that file does not exist yet', () => {
     const inventory = { sockets: [socket('127.0.0.1', 9000)], missing: [], unreadableProcesses: 0 };
     const absent = evaluate(declarations([]), inventory, [32768, 60999]).findings[0]!;
