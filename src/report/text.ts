@@ -23,6 +23,9 @@ export function writeText(result: ScanResult, options: TextOptions): string {
     info: c.dim,
   };
   const out: string[] = [];
+  // A rule's advice is the same for each of its findings: it is printed with the first only.
+  const fixesShown = new Set<string>();
+  let fixesOmitted = false;
   for (const severity of SEVERITIES) {
     const group = result.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
@@ -36,7 +39,11 @@ export function writeText(result: ScanResult, options: TextOptions): string {
       // Findings on one line with one fix (several advisories on one package) share the fix line.
       const next = group[i + 1];
       const fixFollows = next !== undefined && sameLine(next, finding) && next.fix?.summary === finding.fix?.summary;
-      out.push(...findingLines(finding, c, severityColor[severity], { showFix: !fixFollows }));
+      const fixKey = `${finding.ruleId}\0${finding.fix?.summary ?? ''}`;
+      const showFix = !fixFollows && !fixesShown.has(fixKey);
+      if (showFix) fixesShown.add(fixKey);
+      else if (finding.fix && !fixFollows) fixesOmitted = true;
+      out.push(...findingLines(finding, c, severityColor[severity], { showFix }));
     });
     out.push('');
   }
@@ -73,6 +80,7 @@ export function writeText(result: ScanResult, options: TextOptions): string {
   out.push(`  scanners:   ${result.scanners.join(', ') || 'none'}${result.since ? c.dim(`  (lines changed since ${result.since})`) : ''}`);
   out.push(`  files:      ${summary.filesScanned} scanned, ${summary.filesSkipped} skipped, ${result.ignoredCount} ignored by rules`);
   out.push(`  time:       ${formatDuration(result.durationMs)}`);
+  if (fixesOmitted) out.push(c.dim('  (a rule\'s fix is printed with its first finding; `secloop explain RULE` prints it again)'));
   return `${out.join('\n')}\n`;
 }
 

@@ -159,3 +159,30 @@ test('text: findings on one line with the same fix show the fix once; trace step
     t.cleanup();
   }
 });
+
+test('text: a rule\'s fix is printed with its first finding only; another rule, or the same rule with other advice, prints its own', async () => {
+  const advice: typeof markerScanner = {
+    ...markerScanner,
+    id: 'iac',
+    async *scan(ctx) {
+      const at = (startLine: number) => ({ path: ctx.files[0]!.path, startLine });
+      const base = { scanner: 'iac' as const, confidence: 'high' as const, cwe: [], properties: {} };
+      yield { ...base, ruleId: 'iac/a', severity: 'high', title: 'A', message: 'a1', location: at(1), fix: { summary: 'do A' } };
+      yield { ...base, ruleId: 'iac/a', severity: 'medium', title: 'A', message: 'a2', location: at(2), fix: { summary: 'do A' } };
+      yield { ...base, ruleId: 'iac/a', severity: 'medium', title: 'A', message: 'a3', location: at(3), fix: { summary: 'do A differently' } };
+      yield { ...base, ruleId: 'iac/b', severity: 'medium', title: 'B', message: 'b1', location: at(4), fix: { summary: 'do B' } };
+    },
+  };
+  const t = tempTree({ 'conf.txt': 'one\ntwo\nthree\nfour\n' });
+  try {
+    const text = writeText(await runScan({ target: t.dir, scannerSet: [advice] }), { color: false });
+    const count = (needle: string) => text.split(needle).length - 1;
+    assert.equal(count('fix: do A\n'), 1, text);
+    assert.ok(text.indexOf('fix: do A\n') < text.indexOf('a2'), 'printed with the first (highest) finding');
+    assert.equal(count('fix: do A differently'), 1);
+    assert.equal(count('fix: do B'), 1);
+    assert.match(text, /secloop explain RULE/);
+  } finally {
+    t.cleanup();
+  }
+});
