@@ -24,7 +24,7 @@ import { readConfigFiles } from './dockerfile/build-context.js';
 import { MAX_CONTEXT_LISTING, MAX_CONTEXT_SCRIPT, readDockerfileTree } from './dockerfile/tree.js';
 import { createRootLister, createRootReader } from '../../workspace/root-reader.js';
 import { findingsOnWrittenValues } from './written-values.js';
-import { GithubCallers } from './github/callers.js';
+import { GithubCallers, githubScanPrefix } from './github/callers.js';
 import { findZizmorConfig } from './github/zizmor-config.js';
 import { IacTexts, type ReadText } from './texts.js';
 import { CiScripts } from './ci-scripts.js';
@@ -111,7 +111,7 @@ export const iacScanner: Scanner = {
       return files.length > 0 ? { gitlab: { files } } : {};
     };
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
-    const githubCallers = await GithubCallers.find(ctx.files, read);
+    const githubCallers = await GithubCallers.find(ctx.files, read, githubScanPrefix(ctx.root));
     // A zizmor.yml at the root or in .github/: its ignore rules and policies suppress the findings they cover.
     const zizmorConfig = await findZizmorConfig(ctx.files, (warning) => ctx.warn(warning));
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { tempTree } from '../../helpers/tmp.js';
+import { githubScanPrefix } from '../../../src/scanners/iac/github/callers.js';
 
 const INJECTION = /^iac\/gha-(?:template|github-env)-injection$/;
 
@@ -238,4 +240,37 @@ test('a workflow_run that follows only maintainers\' runs downloads the reposito
   };
   assert.deepEqual(await got('[push, release]'), []);
   assert.deepEqual(await got('[push, pull_request]'), ['github-env-injection 17', 'template-injection 23']);
+});
+
+test('a scan of the .github folder alone (or a folder in it) finds the callers that name ./.github/...', async () => {
+  const files = {
+    '.github/actions/pack/action.yml': action('./pack.sh "${{ inputs.label }}"'),
+    '.github/workflows/part.yml': reusable(['arch'], './configure --cpu ${{ inputs.arch }}'),
+    '.github/workflows/ci.yml':
+      'name: ci\non: push\npermissions:\n  contents: read\njobs:\n  x64:\n    uses: ./.github/workflows/part.yml\n    with:\n      arch: x64\n  pack:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/pack\n        with:\n          label: fixed\n',
+    '.github/workflows/publish.yml':
+      'name: publish\non:\n  workflow_run:\n    workflows: [ci]\n    types: [completed]\npermissions: {}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./publish.sh\n',
+  };
+  const scanOf = async (sub: string) => {
+    const t = tempTree(files);
+    try {
+      const result = await runScan({ target: path.join(t.dir, sub), scannerSet: [iacScanner] });
+      return result.findings
+        .filter((f) => INJECTION.test(f.ruleId) || f.ruleId === 'iac/gha-dangerous-trigger')
+        .map((f) => `${f.ruleId.replace('iac/gha-', '')} ${f.location.path}:${f.location.startLine} ${f.severity}`)
+        .sort();
+    } finally {
+      t.cleanup();
+    }
+  };
+  // From the repository root: the callers pass constants, and ci (the upstream of publish) only pushes start.
+  assert.deepEqual(await scanOf('.'), []);
+  // The same files from .github: the same judgments (the action is an internal one, not one other repositories use).
+  assert.deepEqual(await scanOf('.github'), []);
+  // From .github/actions: the callers are outside the scan, so the internal action's input is unknown, and low.
+  assert.deepEqual(await scanOf('.github/actions'), ['template-injection pack/action.yml:12 low']);
+  assert.equal(githubScanPrefix('/home/me/repo/.github'), '.github/');
+  assert.equal(githubScanPrefix('/home/me/repo/.github/workflows/'), '.github/workflows/');
+  assert.equal(githubScanPrefix('C:\\work\\repo\\.github\\actions'), '.github/actions/');
+  assert.equal(githubScanPrefix('/home/me/repo'), '');
 });

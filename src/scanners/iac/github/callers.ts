@@ -54,15 +54,26 @@ export class GithubCallers implements InputCallers {
   private readonly stack: Array<{ key: string; shaped: boolean }> = [];
   private budget = 0;
 
-  private constructor(private readonly paths: ReadonlySet<string>) {}
+  /**
+   * Every path here is from the repository root: the scan's path with `prefix` before it,
+   * which is the part of the scan root from `.github/` on when the scan is of that folder
+   * (`secloop scan .github`), so that `uses: ./.github/workflows/build.yml` still names a file
+   * of the scan. The workflows read and the labels keep the scan's paths.
+   */
+  private constructor(
+    private readonly paths: ReadonlySet<string>,
+    private readonly prefix: string,
+  ) {}
 
-  static async find(files: readonly WorkspaceFile[], read: ReadText = readDirectly): Promise<GithubCallers> {
-    const index = new GithubCallers(new Set(files.map((f) => f.path)));
+  /** `prefix`: githubScanPrefix of the scan root. */
+  static async find(files: readonly WorkspaceFile[], read: ReadText = readDirectly, prefix = ''): Promise<GithubCallers> {
+    const index = new GithubCallers(new Set(files.map((f) => prefix + f.path)), prefix);
     for (const file of files) {
-      if (!CANDIDATE.test(file.path)) continue;
+      const at = prefix + file.path;
+      if (!CANDIDATE.test(at)) continue;
       const source = await read(file);
-      if (source !== null && /(?:^|\/)action\.ya?ml$/i.test(file.path)) index.actionSources.set(file.path, source);
-      if (source !== null && WORKFLOW_FILE.test(file.path)) index.workflowSources.set(file.path, source);
+      if (source !== null && /(?:^|\/)action\.ya?ml$/i.test(at)) index.actionSources.set(at, source);
+      if (source !== null && WORKFLOW_FILE.test(at)) index.workflowSources.set(at, source);
       if (source !== null && LOCAL_USES.test(source)) index.add(file.path, source);
     }
     for (const list of index.sites.values()) list.sort((a, b) => (a.caller.path! < b.caller.path! ? -1 : a.caller.path! > b.caller.path! ? 1 : a.line - b.line));
@@ -71,7 +82,7 @@ export class GithubCallers implements InputCallers {
 
   /** The parse context of a file of the scan, with the scan's zizmor configuration when it has one. */
   context(path: string, source: string, zizmor?: ZizmorConfig): ParseContext {
-    const loaded = this.loaded.get(path);
+    const loaded = this.loaded.get(this.prefix + path);
     return { github: { path, callers: this, ...(loaded && loaded.text === source ? { loaded } : {}), ...(zizmor ? { zizmor } : {}) } };
   }
 
@@ -79,8 +90,8 @@ export class GithubCallers implements InputCallers {
     const loaded = { text: source, result: loadYaml(source) };
     const wf = readWorkflow(source, () => {}, { github: { path, callers: this, loaded } });
     if (!wf) return;
-    this.loaded.set(path, loaded);
-    const root = repositoryRoot(path);
+    this.loaded.set(this.prefix + path, loaded);
+    const root = repositoryRoot(this.prefix + path);
     const record = (target: string | undefined, site: CallSite) => {
       if (target === undefined) return;
       const list = this.sites.get(target) ?? [];
@@ -102,22 +113,27 @@ export class GithubCallers implements InputCallers {
     }
   }
 
+  /** A file of the scan by its path from the repository root. */
+  private repoPath(wf: Workflow): string {
+    return wf.path === undefined ? '' : this.prefix + wf.path;
+  }
+
   usedBy(callee: Workflow): string[] {
-    return (this.sites.get(callee.path ?? '') ?? []).map((site) => site.label);
+    return (this.sites.get(this.repoPath(callee)) ?? []).map((site) => site.label);
   }
 
   callingJobs(callee: Workflow): Array<{ caller: Workflow; job: Job; label: string }> {
-    return (this.sites.get(callee.path ?? '') ?? []).flatMap((site) => (site.job && !site.step ? [{ caller: site.caller, job: site.job, label: site.label }] : []));
+    return (this.sites.get(this.repoPath(callee)) ?? []).flatMap((site) => (site.job && !site.step ? [{ caller: site.caller, job: site.job, label: site.label }] : []));
   }
 
   inputSinks(caller: Workflow, step: Step, input: string): InputSinks | undefined {
     if (!step.uses || !parseUses(step.uses).local) return undefined;
-    const root = repositoryRoot(caller.path ?? '');
+    const root = repositoryRoot(this.repoPath(caller));
     const target = this.actionFile(localPath(root, step.uses)) ?? this.actionFile(underGithub(root, step.uses));
     if (target === undefined) return undefined;
     if (!this.actions.has(target)) {
       const source = this.actionSources.get(target);
-      this.actions.set(target, source === undefined ? undefined : readWorkflow(source, () => {}, { github: { path: target, callers: this } }));
+      this.actions.set(target, source === undefined ? undefined : readWorkflow(source, () => {}, { github: { path: target.slice(this.prefix.length), callers: this } }));
     }
     const callee = this.actions.get(target);
     if (!callee?.composite) return undefined;
@@ -138,7 +154,7 @@ export class GithubCallers implements InputCallers {
   }
 
   upstreamEvents(wf: Workflow, names: readonly string[]): string[] | undefined {
-    const root = repositoryRoot(wf.path ?? '');
+    const root = repositoryRoot(this.repoPath(wf));
     const byName = this.workflowsOf(root);
     const events = new Set<string>();
     const seen = new Set<string>();
@@ -171,7 +187,7 @@ export class GithubCallers implements InputCallers {
     for (const [path, source] of this.workflowSources) {
       if (repositoryRoot(path) !== root) continue;
       const loaded = this.loaded.get(path);
-      const wf = readWorkflow(source, () => {}, { github: { path, ...(loaded && loaded.text === source ? { loaded } : {}) } });
+      const wf = readWorkflow(source, () => {}, { github: { path: path.slice(this.prefix.length), ...(loaded && loaded.text === source ? { loaded } : {}) } });
       if (!wf || wf.composite) continue;
       // GitHub names a workflow without name: by its path in the repository.
       const name = text(get(wf.root, 'name'))?.trim() || path.slice(root.length);
@@ -201,7 +217,7 @@ export class GithubCallers implements InputCallers {
    * the files are analysed.
    */
   verdict(callee: Workflow, input: string): InputVerdict {
-    const path = callee.path ?? '';
+    const path = this.repoPath(callee);
     const key = `${path}\0${input.toLowerCase()}`;
     const top = this.stack.length === 0;
     if (top) {
@@ -273,6 +289,17 @@ export class GithubCallers implements InputCallers {
       return { kind: 'unknown', severity: 'medium', why: 'of an action other repositories may use (the callers in this repository pass values an outsider does not choose)' };
     return weakest ?? { kind: 'safe' };
   }
+}
+
+/**
+ * What a scan whose root is the folder `.github` of a repository, or a folder inside it,
+ * puts before its paths to make them paths from the repository root (`.github/`,
+ * `.github/workflows/`); '' for any other root. `root` is absolute.
+ */
+export function githubScanPrefix(root: string): string {
+  const segments = root.split(/[\\/]+/).filter((s) => s !== '');
+  const at = segments.findLastIndex((s) => s.toLowerCase() === '.github');
+  return at < 0 ? '' : `${segments.slice(at).join('/')}/`;
 }
 
 /** The directory holding `.github/` for a file under it (the repository a local `uses:` is relative to); the scan root otherwise. */
