@@ -53,6 +53,8 @@ export function isSecretName(name: string): boolean {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const isLast = i === tokens.length - 1;
+    // `PW_TAG`, `PW_TEST_REPORTER` (Playwright's settings), `PASS_THROUGH`: an abbreviation that opens a longer name is its prefix, not the secret.
+    if (i === 0 && !isLast && WHOLE_TOKENS.has(token)) continue;
     const secretWord = WHOLE_TOKENS.has(token) || SECRET_TOKEN_END.test(token);
     const qualifiedKey = (token === 'key' || token === 'keys') && i > 0 && KEY_QUALIFIERS.has(tokens[i - 1]!);
     if (!secretWord && !qualifiedKey) continue;
