@@ -240,3 +240,11 @@ test('template injection: a context no trigger of the workflow carries expands t
   // A reusable workflow runs on its caller's event, which may carry either.
   assert.deepEqual(findings(job(run, 'workflow_call'), 'iac/gha-template-injection').map((f) => f.severity), ['high', 'high']);
 });
+
+test('untrusted checkout: an earlier step that only records the user\'s permission in an output (and fails nothing) is no gate', () => {
+  const wf = (check: string) =>
+    `name: compare\non: issue_comment\npermissions: read-all\njobs:\n  compare:\n    runs-on: ubuntu-latest\n    steps:\n      - id: perm\n        env:\n          GH_TOKEN: \${{ github.token }}\n        run: |\n          PERM=$(gh api "repos/\${{ github.repository }}/collaborators/$AUTHOR/permission" --jq .permission || echo none)\n${check}\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: refs/pull/\${{ github.event.issue.number }}/head\n      - run: make\n`;
+  const severities = (check: string) => findings(wf(check), 'iac/gha-untrusted-checkout').map((f) => f.severity);
+  assert.deepEqual(severities('          case "$PERM" in write|admin) echo "allowed=true" >> "$GITHUB_OUTPUT" ;; esac'), ['critical']);
+  assert.deepEqual(severities('          case "$PERM" in write|admin) ;; *) exit 1 ;; esac'), ['high']);
+});
