@@ -247,4 +247,10 @@ test('untrusted checkout: an earlier step that only records the user\'s permissi
   const severities = (check: string) => findings(wf(check), 'iac/gha-untrusted-checkout').map((f) => f.severity);
   assert.deepEqual(severities('          case "$PERM" in write|admin) echo "allowed=true" >> "$GITHUB_OUTPUT" ;; esac'), ['critical']);
   assert.deepEqual(severities('          case "$PERM" in write|admin) ;; *) exit 1 ;; esac'), ['high']);
+  // checkCollaborator answers 404 for an outsider, and Octokit throws: the step fails, unless the script catches it.
+  const script = (body: string) =>
+    `name: compare\non: issue_comment\npermissions: read-all\njobs:\n  compare:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n${body}\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: refs/pull/\${{ github.event.issue.number }}/head\n      - run: make\n`;
+  const check = '            await github.rest.repos.checkCollaborator({ ...context.repo, username: context.actor });';
+  assert.deepEqual(findings(script(check), 'iac/gha-untrusted-checkout').map((f) => f.severity), ['high']);
+  assert.deepEqual(findings(script(`            try {\n  ${check}\n            } catch { core.setOutput('member', 'false'); }`), 'iac/gha-untrusted-checkout').map((f) => f.severity), ['critical']);
 });

@@ -114,6 +114,8 @@ export function gatingJobs(wf: Workflow, job: Job, seen = new Set<string>()): Jo
 
 const PERMISSION_CHECK = /author_association|\/collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|checkCollaborator|\bcollaborators\.check\b/i;
 const FORK_CHECK = /head\.repo\.(?:full_name|fork)\b|head_repository\.(?:full_name|fork)\b|isCrossRepository|headRepository(?:Owner)?\b/;
+/** The collaborator check that answers 404, so that Octokit throws, for anyone who is not one: the step fails unless the script catches it. */
+const THROWS_FOR_OUTSIDERS = /^(?![\s\S]*\bcatch\b)[\s\S]*(?:checkCollaborator|\bcollaborators\.check)\b/;
 const FAILS = /setFailed|\bexit\s+[1-9]\d*\b|\bthrow\b|process\.exit\(\s*[1-9]/;
 
 function checked(text: string): string {
@@ -159,7 +161,7 @@ function gateBefore(wf: Workflow, jobs: Job[], step: Step | undefined, trigger: 
     if (FORK_CHECK.test(script) && FAILS.test(script)) return { kind: 'fork-blocked', why: `an earlier step (job ${s.job.id}) fails for pull requests from forks`, via: 'step' };
     // A check that only sets an output or a variable (`triage_allowed=true`) stops nothing: the step must fail the job.
     const guard = [script, text(get(s.node, 'if')) ?? ''].find((t) => PERMISSION_CHECK.test(t));
-    if (guard && FAILS.test(script)) maintainer ??= { kind: 'maintainer', why: `an earlier step (job ${s.job.id}) checks ${checked(guard)}`, via: 'step' };
+    if (guard && (FAILS.test(script) || THROWS_FOR_OUTSIDERS.test(script))) maintainer ??= { kind: 'maintainer', why: `an earlier step (job ${s.job.id}) checks ${checked(guard)}`, via: 'step' };
   }
   if (trigger && maintainerOnlyTrigger(wf, trigger)) maintainer ??= { kind: 'maintainer', why: `only a maintainer's ${triggerTypes(wf, trigger).join('/')} starts it`, via: 'trigger' };
   const environment = jobs.map((j) => get(j.node, 'environment')).find((e) => e !== undefined);
