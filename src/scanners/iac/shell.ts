@@ -244,6 +244,13 @@ function readShell(script: string): ShellPipeline[] {
       i++;
       continue;
     }
+    if (c === '$' && source[i + 1] === '{') {
+      // `${PACKAGES//,/ }`, `${VAR:-a b}`: a parameter expansion is one word, whatever spaces or operators it holds.
+      const end = matchBrace(source, i + 1);
+      append(source.slice(i, end + 1), i);
+      i = end + 1;
+      continue;
+    }
     if ((c === '$' || c === '<' || c === '>') && source[i + 1] === '(') {
       const end = matchParen(source, i + 1);
       append(source.slice(i, end + 1), i);
@@ -354,6 +361,23 @@ function readShell(script: string): ShellPipeline[] {
   }
   endPipeline();
   return pipelines;
+}
+
+/** The `}` that closes the parameter expansion opened at `open` (a `{`), past nested `${...}` and quoted text; the end of the script if none does. */
+function matchBrace(source: string, open: number): number {
+  let depth = 0;
+  for (let k = open; k < source.length; k++) {
+    const ch = source[k];
+    if (ch === '\\') k++;
+    else if (ch === "'" || ch === '"') {
+      const close = source.indexOf(ch, k + 1);
+      if (close < 0) return source.length - 1;
+      k = close;
+    } else if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) return k;
+    else if (ch === '\n') return k - 1;
+  }
+  return source.length - 1;
 }
 
 function matchParen(source: string, open: number): number {

@@ -37,6 +37,15 @@ describe('shell reader', () => {
     assert.ok(pipeToShellOffsets('(cd /tmp && curl -fsSL https://example.org/i.sh | sh)').length > 0);
   });
 
+  it('keeps a parameter expansion one word, whatever spaces it holds', () => {
+    const words = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text)));
+    assert.deepEqual(words('apk add --initdb ${PACKAGES//,/ } && echo ${A:-two words} "${B// /_}"'), [
+      [['apk', 'add', '--initdb', '${PACKAGES//,/ }']],
+      [['echo', '${A:-two words}', '${B// /_}']],
+    ]);
+    assert.deepEqual(words('echo ${X:-${Y:-a b}} ${Z:-"}"} done'), [[['echo', '${X:-${Y:-a b}}', '${Z:-"}"}', 'done']]]);
+  });
+
   it('reads fd redirections and here-documents: text written to a file is no command, a script fed to a shell is', () => {
     const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
     assert.deepEqual(commands('echo "$TOKEN" >&2; make 2>&1'), [['echo $TOKEN'], ['make']]);

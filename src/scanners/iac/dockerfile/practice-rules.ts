@@ -112,6 +112,8 @@ const osPackageUnpinned = dockerRule({
       'FROM debian:12\nRUN apt-get install -y ./local.deb $EXTRA_PACKAGES\n',
       'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0 && apk add --virtual .deps make~4.4\n',
       'FROM debian:12\nRUN apt-get update && apt-get -y upgrade\n',
+      // A parameter expansion with a space in it is one word: the package list of a build argument.
+      'FROM alpine:3.20\nARG PACKAGES=alpine-baselayout,busybox\nRUN apk --root /out --no-cache add --initdb ${PACKAGES//,/ }\n',
     ],
   },
   *check(input) {
