@@ -2,6 +2,7 @@ import path from 'node:path';
 import { basename, commandsOf } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
 import { expandArgs, finalStage, imageRepository, scriptsOf, stageChain, type DockerfileInput } from './model.js';
+import { argumentWords } from './helpers.js';
 
 /**
  * Entrypoints that start as root and drop to another user before the real process runs
@@ -175,7 +176,7 @@ function contextCopies(input: DockerfileInput, chain: DockerStage[]): ContextCop
       if (own !== instruction) continue; // ONBUILD runs in the images built on this one
       if (own.keyword === 'WORKDIR') workdir = path.posix.resolve(workdir, expandArgs(own.rest.trim(), input.globalArgs));
       if ((own.keyword !== 'COPY' && own.keyword !== 'ADD') || own.flags.has('from')) continue;
-      const words = (own.exec ?? own.rest.split(/\s+/).filter(Boolean)).map((w) => expandArgs(w, input.globalArgs));
+      const words = argumentWords(own).map((w) => expandArgs(w, input.globalArgs));
       if (words.length < 2) continue;
       const destination = words[words.length - 1]!;
       const absolute = path.posix.resolve(workdir, destination) + (destination.endsWith('/') ? '/' : '');

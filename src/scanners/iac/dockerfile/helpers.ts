@@ -52,10 +52,35 @@ export function stageLabel(input: DockerfileInput, instruction: DockerInstructio
   return stage ? `stage ${stage.name ?? stage.index}` : 'global';
 }
 
+/**
+ * The arguments of a COPY, ADD or VOLUME (flags aside): the exec form's strings, or the
+ * shell form's words with their quotes removed, as BuildKit reads them
+ * (`ADD "https://example.org/a" "/a"` fetches https://example.org/a).
+ */
+export function argumentWords(instruction: DockerInstruction): string[] {
+  if (instruction.exec) return instruction.exec;
+  const words: string[] = [];
+  let word: string | undefined;
+  const text = instruction.rest;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === '"' || c === "'") {
+      const close = text.indexOf(c, i + 1);
+      const end = close < 0 ? text.length : close;
+      word = (word ?? '') + text.slice(i + 1, end);
+      i = end;
+    } else word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
 /** The sources of a COPY or ADD (every argument but the destination), exec or shell form. */
 export function copySources(instruction: DockerInstruction): string[] {
-  const words = instruction.exec ?? instruction.rest.split(/\s+/).filter(Boolean);
-  return words.slice(0, -1);
+  return argumentWords(instruction).slice(0, -1);
 }
 
 /**

@@ -179,7 +179,7 @@ const addInsteadOfCopy = dockerRule({
   cwe: ['CWE-710'],
   examples: {
     positive: ['FROM eclipse-temurin:21-jre\nARG JAR_FILE=target/app.jar\n# expect\nADD ${JAR_FILE} /app.jar\n', 'FROM alpine:3.20\n# expect\nADD ["config/", "/etc/app/"]\n'],
-    negative: ['FROM alpine:3.20\nADD rootfs.tar.gz /\n', 'FROM alpine:3.20\nCOPY app.jar /app.jar\n', 'FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2015d0da36ea9e00 https://example.org/tool /usr/local/bin/tool\n', 'FROM alpine:3.20\nADD https://example.org/repo.git#v1.2.0 /src\n'],
+    negative: ['FROM alpine:3.20\nADD rootfs.tar.gz /\n', 'FROM alpine:3.20\nCOPY app.jar /app.jar\n', 'FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2015d0da36ea9e00 https://example.org/tool /usr/local/bin/tool\n', 'FROM alpine:3.20\nADD https://example.org/repo.git#v1.2.0 /src\n', 'FROM alpine:3.20\nADD --chmod=755 "https://example.org/scripts/tool.v1" "/usr/local/bin/tool"\n'],
   },
   *check(input) {
     for (const instruction of instructionsOf(input.file, 'ADD')) {

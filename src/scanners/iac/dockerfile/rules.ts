@@ -19,7 +19,7 @@ import {
   userAt,
   type DockerfileInput,
 } from './model.js';
-import { at, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
+import { argumentWords, at, copySources, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
 import { copiedFileContent } from './build-context.js';
 import { entrypointDrop, hasOwnStartCommand, workerServer } from './entrypoint.js';
 import { practiceRules } from './practice-rules.js';
@@ -360,14 +360,19 @@ const addFromUrl = dockerRule({
   severity: 'medium',
   cwe: ['CWE-494'],
   examples: {
-    positive: ['FROM alpine:3.20\n# expect\nADD https://example.org/tool.tar.gz /opt/\n', 'FROM alpine:3.20\n# expect\nADD --chown=1000 http://example.org/a.sh /a.sh\n'],
+    positive: [
+      'FROM alpine:3.20\n# expect\nADD https://example.org/tool.tar.gz /opt/\n',
+      'FROM alpine:3.20\n# expect\nADD --chown=1000 http://example.org/a.sh /a.sh\n',
+      // Quotes are removed as BuildKit reads the words: still a URL.
+      'FROM alpine:3.20\nARG V=v1\n# expect\nADD --chmod=755 "https://example.org/scripts/tool.${V}" "/usr/local/bin/tool"\n',
+    ],
     negative: ['FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2015d0da36ea9e00 https://example.org/tool.tar.gz /opt/\n', 'FROM alpine:3.20\nADD app.tar.gz /opt/\n'],
   },
   *check(input) {
     for (const instruction of instructionsOf(input.file, 'ADD')) {
       const add = effective(instruction);
       if (add.flags.has('checksum')) continue;
-      const sources = add.exec ? add.exec.slice(0, -1) : add.rest.split(/\s+/).slice(0, -1);
+      const sources = copySources(add);
       const url = sources.find((s) => /^(?:https?|ftp):\/\//i.test(s));
       if (url) yield { line: instruction.line, message: `ADD fetches ${url} without verifying it; download and check a pinned checksum, or use ADD --checksum.` };
     }
@@ -514,7 +519,7 @@ function apkAddsOfBuiltPackages(input: DockerfileInput): Map<DockerInstruction, 
     if (own.keyword === 'COPY') {
       const from = own.flags.get('from');
       const stage = typeof from === 'string' ? stageOf(from) : undefined;
-      const words = own.exec ?? own.rest.split(/\s+/).filter(Boolean);
+      const words = argumentWords(own);
       if (stage !== undefined && words.length >= 2) {
         const list = copied.get(instruction.stage) ?? [];
         list.push({ dir: words.at(-1)!, stage });
@@ -565,6 +570,8 @@ const plainHttpDownload = dockerRule({
       'FROM alpine:3.20\n# expect\nRUN curl -fsSL http://example.org/tool.tgz -o /tmp/tool.tgz\n',
       'FROM alpine:3.20\n# expect\nRUN wget http://example.org/a.zip\n',
       'FROM alpine:3.20\n# expect\nADD http://example.org/a.sh /a.sh\n',
+      'FROM alpine:3.20\n# expect\nADD ["http://example.org/b.sh", "/b.sh"]\n',
+      'FROM alpine:3.20\n# expect\nADD \'http://example.org/c.sh\' /c.sh\n',
     ],
     negative: ['FROM alpine:3.20\nRUN curl -fsSL https://example.org/tool.tgz -o /tmp/tool.tgz\n', 'FROM alpine:3.20\nRUN curl http://localhost:8080/health\n', 'FROM alpine:3.20\nLABEL org.opencontainers.image.url=http://example.org\n'],
   },
@@ -586,7 +593,7 @@ const plainHttpDownload = dockerRule({
     }
     for (const instruction of instructionsOf(input.file, 'ADD')) {
       const add = effective(instruction);
-      const sources = add.exec ? add.exec.slice(0, -1) : add.rest.split(/\s+/).slice(0, -1);
+      const sources = copySources(add);
       const url = sources.find((s) => /^http:\/\//i.test(s) && !/^http:\/\/(?:localhost|127\.)/i.test(s));
       if (url) yield { line: instruction.line, message: `ADD fetches ${url} over plain HTTP; use https and verify a checksum.` };
     }
@@ -794,6 +801,7 @@ const secretFileCopied = dockerRule({
       // A file named for what it holds; removing it in a later layer leaves it in the earlier one.
       'FROM python:3.12-slim\n# expect\nADD deploy/secrets.json /srv/app/\nRUN python /srv/app/seed.py && rm /srv/app/secrets.json\n',
       'FROM alpine:3.20\n# expect\nCOPY secret.txt /opt/\n',
+      'FROM alpine:3.20\n# expect\nCOPY "deploy/id_ed25519" "/root/.ssh/"\n',
     ],
     negative: [
       'FROM node:20-alpine\nCOPY package.json package-lock.json ./\n',
@@ -816,7 +824,7 @@ const secretFileCopied = dockerRule({
         // Files from another stage or image were never in the build context.
         if (copy.flags.has('from')) continue;
         if (copy.heredocs.length > 0) continue;
-        const words = copy.exec ?? copy.rest.split(/\s+/).filter(Boolean);
+        const words = argumentWords(copy);
         const sources = words.slice(0, -1);
         // A .pem copied into the system's trust store is a CA certificate, whatever its name.
         const destination = expandArgs(words.at(-1) ?? '', input.globalArgs);
@@ -965,13 +973,13 @@ const dockerSocket = dockerRule({
   severity: 'high',
   cwe: ['CWE-250'],
   examples: {
-    positive: ['FROM alpine:3.20\n# expect\nVOLUME /var/run/docker.sock\n', 'FROM alpine:3.20\n# expect\nVOLUME ["/data", "/var/run/docker.sock"]\n'],
-    negative: ['FROM alpine:3.20\nVOLUME /data\n'],
+    positive: ['FROM alpine:3.20\n# expect\nVOLUME "/var/run/docker.sock"\n', 'FROM alpine:3.20\n# expect\nVOLUME /var/run/docker.sock\n', 'FROM alpine:3.20\n# expect\nVOLUME ["/data", "/var/run/docker.sock"]\n'],
+    negative: ['FROM alpine:3.20\nVOLUME /data\n', 'FROM alpine:3.20\nVOLUME "/var/run/docker.sock.d"\n'],
   },
   *check(input) {
     for (const instruction of instructionsOf(input.file, 'VOLUME')) {
       const volume = effective(instruction);
-      const paths = volume.exec ?? volume.rest.split(/\s+/);
+      const paths = argumentWords(volume);
       if (paths.some((p) => /(?:^|\/)docker\.sock$/.test(p)))
         yield { line: instruction.line, message: 'The Docker socket is declared as a volume; mounting it gives the container root on the host.' };
     }
