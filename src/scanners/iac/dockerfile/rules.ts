@@ -3,7 +3,7 @@ import { pinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { LOCAL_TRUSTED_APT_SOURCE, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
-import { effectiveWords, parseShell, pipeToShellOffsets, programOf } from '../shell.js';
+import { commandsOf, effectiveWords, parseShell, pipeToShellOffsets, programOf } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
 import {
   baseImage,
@@ -606,18 +606,35 @@ const chmodWorldWritable = dockerRule({
   id: 'iac/dockerfile-chmod-world-writable',
   title: 'World-writable permissions (chmod 777)',
   description:
-    'chmod 777 (or o+w) makes files writable by every user in the container. Any process, including a compromised one running as an unprivileged user, can then replace the application code or its configuration.',
+    'chmod 777 (or o+w) makes files writable by every user in the container. Any process, including a compromised one running as an unprivileged user, can then replace the application code or its configuration. A path the same RUN step removes again with rm -r (a scratch directory opened to apt\'s _apt user while packages are built, as the nginx image does) is not reported: it never reaches the image.',
   remediation: 'Give ownership to the user that needs it (COPY --chown=app:app, chown) and use the narrowest mode, e.g. 755 for directories and 644 for files.',
   severity: 'medium',
   cwe: ['CWE-732'],
   examples: {
-    positive: ['FROM alpine:3.20\n# expect\nRUN chmod -R 777 /app\n', 'FROM alpine:3.20\n# expect\nRUN chmod o+w /etc/app.conf\n', 'FROM alpine:3.20\n# expect\nCOPY --chmod=777 app /app\n'],
-    negative: ['FROM alpine:3.20\nRUN chmod -R 755 /app && chmod 644 /app/x\n', 'FROM alpine:3.20\nRUN chmod u+x /app/run.sh\n', 'FROM alpine:3.20\nRUN chmod 1777 /tmp/x\n'],
+    positive: [
+      'FROM alpine:3.20\n# expect\nRUN chmod -R 777 /app\n',
+      'FROM alpine:3.20\n# expect\nRUN chmod o+w /etc/app.conf\n',
+      'FROM alpine:3.20\n# expect\nCOPY --chmod=777 app /app\n',
+      // Only one of the directories is removed again, or the removal comes first.
+      'FROM alpine:3.20\n# expect\nRUN chmod 777 /srv/a /srv/b && rm -rf /srv/a\n',
+      'FROM alpine:3.20\n# expect\nRUN rm -rf /srv/a && mkdir /srv/a && chmod 777 /srv/a\n',
+    ],
+    negative: [
+      'FROM alpine:3.20\nRUN chmod -R 755 /app && chmod 644 /app/x\n',
+      'FROM alpine:3.20\nRUN chmod u+x /app/run.sh\n',
+      'FROM alpine:3.20\nRUN chmod 1777 /tmp/x\n',
+      // A scratch directory the same step removes again never reaches the image.
+      'FROM debian:12\nRUN tempDir="$(mktemp -d)" && chmod 777 "$tempDir" && (cd "$tempDir" && make) && rm -rf "$tempDir" /etc/apt/sources.list.d/temp.list\n',
+    ],
   },
   *check(input) {
     for (const { command, script } of runCommands(input)) {
       if (programOf(command) !== 'chmod') continue;
-      const mode = effectiveWords(command).slice(1).find((w) => !w.text.startsWith('-'));
+      const words = effectiveWords(command).slice(1).filter((w) => !w.text.startsWith('-'));
+      const mode = words[0];
+      // A scratch directory the same step deletes again (`chmod 777 "$tempDir"` for apt's _apt user, then `rm -rf "$tempDir"`) is not in the image.
+      const targets = words.slice(1).map((w) => w.text);
+      if (targets.length > 0 && targets.every((t) => removedLater(script.text, command.offset, t))) continue;
       // 1777 (sticky, like /tmp) is the intended mode for shared scratch directories.
       if (mode && WORLD_WRITABLE.test(mode.text) && !/^1[0-7]{3}$/.test(mode.text)) {
         const place = at(script.instruction, script.line(mode.offset));
@@ -633,6 +650,18 @@ const chmodWorldWritable = dockerRule({
     }
   },
 });
+
+/** Whether an `rm -r` after `offset` in the script removes `path` (the same word, or a directory above it). */
+function removedLater(script: string, offset: number, path: string): boolean {
+  const normal = (p: string) => p.replace(/\/+$/, '');
+  const target = normal(path);
+  return commandsOf(script).some((command) => {
+    if (command.offset <= offset || programOf(command) !== 'rm') return false;
+    const words = effectiveWords(command).slice(1).map((w) => w.text);
+    if (!words.some((w) => /^-[a-zA-Z]*[rR]/.test(w) || w === '--recursive')) return false;
+    return words.some((w) => !w.startsWith('-') && w !== '/' && (normal(w) === target || target.startsWith(`${normal(w)}/`)));
+  });
+}
 
 /** The user of `sudo -u NAME`, `-uNAME`, `-Eu NAME`, `--user=NAME` (undefined: root, sudo's default). */
 function sudoTargetUser(words: string[]): string | undefined {
