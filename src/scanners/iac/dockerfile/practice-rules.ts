@@ -87,8 +87,18 @@ export function packageInstall(command: ShellCommand): PackageInstall | undefine
     }
     packages.push(word);
   }
+  // A simulation installs nothing (`apt-get install -s pkg` to ask whether a package exists for this architecture).
+  if (words.some((w) => SIMULATE[tool].test(w.text))) return undefined;
   return { tool, program, command, packages, options };
 }
+
+/** Options that make the install a dry run. */
+const SIMULATE: Record<PackageTool, RegExp> = {
+  apt: /^(?:-s|--simulate|--just-print|--dry-run|--recon|--no-act)$/,
+  rpm: /^--assumeno$/,
+  zypper: /^(?:-D|--dry-run)$/,
+  apk: /^(?:-s|--simulate)$/,
+};
 
 const osPackageUnpinned = dockerRule({
   id: 'iac/dockerfile-os-package-unpinned',
@@ -112,6 +122,7 @@ const osPackageUnpinned = dockerRule({
       'FROM debian:12\nRUN apt-get install -y ./local.deb $EXTRA_PACKAGES\n',
       'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0 && apk add --virtual .deps make~4.4\n',
       'FROM debian:12\nRUN apt-get update && apt-get -y upgrade\n',
+      'FROM debian:12\nRUN apt-get --simulate install nginx && apk add -s curl\n',
       // A parameter expansion with a space in it is one word: the package list of a build argument.
       'FROM alpine:3.20\nARG PACKAGES=alpine-baselayout,busybox\nRUN apk --root /out --no-cache add --initdb ${PACKAGES//,/ }\n',
     ],
@@ -145,6 +156,8 @@ const aptInstallRecommends = dockerRule({
       'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n',
       'FROM debian:12\nRUN echo \'APT::Install-Recommends "false";\' > /etc/apt/apt.conf.d/90norecommends\nRUN apt-get install -y curl\n',
       'FROM debian:12\nRUN apt-get install -y -o APT::Install-Recommends=false curl\n',
+      // A simulation installs nothing: whether the package exists for this architecture.
+      'FROM debian:12\nRUN if apt-get install -s "postgresql-$PG_MAJOR-jit" > /dev/null 2>&1; then apt-get install -y --no-install-recommends "postgresql-$PG_MAJOR-jit=$PG_VERSION"; fi\n',
     ],
   },
   *check(input) {
