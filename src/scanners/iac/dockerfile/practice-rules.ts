@@ -236,6 +236,49 @@ const copyChownRuntimeUser = dockerRule({
 
 /** Commands whose failure in front of a pipe does not matter: they only print. */
 const HARMLESS_PRODUCERS = new Set(['echo', 'printf', 'yes', 'true']);
+
+/**
+ * Commands that only list what the image already holds (files, installed packages, the
+ * libraries a binary needs, locales): docker-library's `find ... | xargs -r apt-mark manual`
+ * and `apt-mark showmanual | xargs apt-mark auto`. Their failure fetches nothing and skips no
+ * check; the step goes on from the image's own state.
+ */
+const LOCAL_LISTERS = new Set(['find', 'ls', 'apt-mark', 'dpkg-query', 'ldd', 'scanelf', 'readelf', 'locale', 'uname', 'nproc', 'id']);
+
+/** Commands that only reshape the text they read. */
+const TEXT_FILTERS = new Set(['awk', 'gawk', 'mawk', 'sed', 'sort', 'uniq', 'cut', 'tr', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'wc']);
+
+/** The program xargs runs (`xargs -rt -n1 apt-mark manual`: apt-mark); undefined when it names none. */
+function xargsProgram(words: readonly string[]): string | undefined {
+  for (let k = 1; k < words.length; k++) {
+    const w = words[k]!;
+    if (/^-[nIdLsaPEe]$|^--(?:max-args|replace|delimiter|max-lines|max-chars|arg-file|max-procs|eof)$/.test(w)) k++;
+    else if (!w.startsWith('-')) return basename(w);
+  }
+  return undefined;
+}
+
+/**
+ * A pipe that starts from a command listing the image's own state and whose other commands in
+ * front only reshape that text or hand it to another lister (`find ... -exec ldd | awk | sort -u
+ * | xargs -r dpkg-query --search | cut -d: -f1`).
+ */
+function listsLocalState(producers: readonly ShellCommand[]): boolean {
+  return producers.every((command, k) => {
+    const words = effectiveWords(command).map((w) => w.text);
+    const program = programOf(command) ?? '';
+    if (LOCAL_LISTERS.has(program)) return true;
+    if (k === 0) return false;
+    if (TEXT_FILTERS.has(program)) return true;
+    const run = program === 'xargs' ? xargsProgram(words) : undefined;
+    return run !== undefined && LOCAL_LISTERS.has(run);
+  });
+}
+
+/** grep as the last command of a pipe: it fails when nothing matches, so an empty or failed input fails the step (`locale -a | grep en_US.utf8`). */
+function grepFailsOnEmptyInput(words: readonly string[]): boolean {
+  return /^[ef]?grep$/.test(basename(words[0] ?? '')) && !words.slice(1).some((w) => /^-[a-zA-Z]*[vcL]/.test(w) || /^--(?:invert-match|count|files-without-match)$/.test(w));
+}
 const OTHER_SHELLS = /^(?:pwsh|powershell|cmd)(?:\.exe)?$/i;
 
 /**
@@ -245,7 +288,7 @@ const OTHER_SHELLS = /^(?:pwsh|powershell|cmd)(?:\.exe)?$/i;
 function failsOnEmptyInput(command: ShellCommand): boolean {
   const words = effectiveWords(command).map((w) => w.text);
   const program = words[0] ? basename(words[0]) : '';
-  if (program === 'gpgv') return true;
+  if (program === 'gpgv' || grepFailsOnEmptyInput(words)) return true;
   if (program === 'gpg' || program === 'gpg2') return words.includes('--verify');
   if (/^(?:md5|sha\d*|b2)sum$|^shasum$/.test(program)) return words.slice(1).some((w) => w === '--check' || /^-[a-z]*c[a-z]*$/i.test(w));
   return false;
@@ -265,7 +308,7 @@ const pipeWithoutPipefail = dockerRule({
   id: 'iac/dockerfile-pipe-without-pipefail',
   title: 'Pipeline in RUN without pipefail',
   description:
-    'A RUN step pipes one command into another without `set -o pipefail`, so only the last command decides whether the step succeeds. A failed download in `curl URL | tar -xz` or `wget -O- URL | gpg --import` is ignored and the build goes on with a missing or truncated file, or without the signing key it was meant to check. A pipe into a checksum or signature check (sha256sum -c, gpg --verify, gpgv) is not reported: the check fails by itself when its input is empty.',
+    'A RUN step pipes one command into another without `set -o pipefail`, so only the last command decides whether the step succeeds. A failed download in `curl URL | tar -xz` or `wget -O- URL | gpg --import` is ignored and the build goes on with a missing or truncated file, or without the signing key it was meant to check. A pipe into a checksum or signature check (sha256sum -c, gpg --verify, gpgv) or into grep as the last command (without -v, -c or -L) is not reported: it fails by itself when its input is empty. Nor is a pipe whose commands in front only list what the image already holds (find, ls, apt-mark, dpkg-query, ldd, scanelf, locale: docker-library\'s `find ... | xargs -r apt-mark manual`): their failure fetches nothing and skips no check.',
   remediation: 'Set the shell once, before the RUN steps: SHELL ["/bin/bash", "-o", "pipefail", "-c"], or start the script with set -o pipefail (in a shell that supports it).',
   severity: 'low',
   confidence: 'medium',
@@ -275,6 +318,9 @@ const pipeWithoutPipefail = dockerRule({
       'FROM debian:12\n# expect\nRUN curl -fsSL https://example.org/tool.tgz | tar -xz -C /opt\n',
       'FROM debian:12\n# expect\nRUN apt-get update && \\\n# detail\n    wget -qO- https://example.org/key.asc | gpg --dearmor -o /usr/share/keyrings/x.gpg\n',
       'FROM debian:12\n# expect\nRUN curl -fsSL https://example.org/tool.tgz | sha256sum > /tmp/sum\n',
+      // grep -v passes on empty input; a download in front of a listing still counts.
+      'FROM debian:12\n# expect\nRUN curl -fsSL https://example.org/list.txt | grep -v \'^#\' > /etc/app/list\n',
+      'FROM debian:12\n# expect\nRUN find /srv -name urls.txt | xargs -n 1 curl -fsSL | tar -xz -C /opt\n',
     ],
     negative: [
       'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.org/tool.tgz | tar -xz -C /opt\n',
@@ -283,6 +329,9 @@ const pipeWithoutPipefail = dockerRule({
       'FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04\nSHELL ["pwsh", "-Command"]\nRUN Get-ChildItem | Out-File list.txt\n',
       'FROM debian:12\nRUN curl -fsSLO https://example.org/SHA256SUMS && grep " tool.tgz$" SHA256SUMS | sha256sum -c -\n',
       'FROM debian:12\nRUN curl -fsSL https://example.org/tool.tgz.asc | gpg --batch --verify - tool.tgz\n',
+      'FROM debian:12\nRUN set -eux; apt-get install -y locales; locale-gen; locale -a | grep \'en_US.utf8\'\n',
+      'FROM debian:12\nRUN find /usr/local -type f -executable -exec ldd \'{}\' \';\' | awk \'/=>/ { print $(NF-1) }\' | sort -u | xargs -r dpkg-query --search | cut -d: -f1 | sort -u | xargs -r apt-mark manual\n',
+      'FROM debian:12\nRUN apt-mark showmanual | xargs apt-mark auto > /dev/null\n',
       'FROM debian:12\nRUN case "$(uname -m)" in \\\n    x86_64|aarch64) echo fast ;; \\\n    *) echo slow ;; \\\n  esac\n',
     ],
   },
@@ -302,6 +351,7 @@ const pipeWithoutPipefail = dockerRule({
       // A producer without a program is the redirection of a compound command (`done < list | sh`).
       const producers = pipeline.slice(0, -1).flatMap((c) => programOf(c) ?? []);
       if (producers.every((p) => HARMLESS_PRODUCERS.has(p) || OTHER_SHELLS.test(p))) continue;
+      if (listsLocalState(pipeline.slice(0, -1))) continue;
       if (failsOnEmptyInput(pipeline[pipeline.length - 1]!)) continue;
       reported.add(instruction);
       const place = at(instruction, script.line(pipeline[0]!.offset));
