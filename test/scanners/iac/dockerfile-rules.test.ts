@@ -26,6 +26,20 @@ describe('Dockerfile missing HEALTHCHECK', () => {
   });
 });
 
+describe('Dockerfile sensitive EXPOSE', () => {
+  const severities = (text: string) => hits('iac/dockerfile-sensitive-port', text).map((h) => `${h.line} ${h.severity}`);
+
+  it("is info for the port of the server the image starts, low for a backend port of another image", () => {
+    // docker-library's postgres: the entrypoint script, then CMD postgres.
+    assert.deepEqual(severities('FROM debian:12-slim\nENTRYPOINT ["docker-entrypoint.sh"]\nEXPOSE 5432\nCMD ["postgres"]\n'), ['3 info']);
+    assert.deepEqual(severities('FROM alpine:3.20\nEXPOSE 6379\nCMD redis-server /etc/redis.conf\n'), ['2 info']);
+    // An application image that exposes a database port: it bundles a backend.
+    assert.deepEqual(severities('FROM node:22-alpine\nEXPOSE 3000 5432\nCMD ["node", "server.js"]\n'), ['2 low']);
+    // The server's program, but not of this port; and a remote shell stays a way in.
+    assert.deepEqual(severities('FROM alpine:3.20\nEXPOSE 3306 22\nCMD ["postgres"]\n'), ['2 low', '2 medium']);
+  });
+});
+
 describe('Dockerfile templates', () => {
   const parse = (text: string) => {
     const warnings: Array<[number, string]> = [];

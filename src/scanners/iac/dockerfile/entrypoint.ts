@@ -154,6 +154,17 @@ export function startCommand(input: DockerfileInput): { instruction: DockerInstr
   return { instruction, ...commandWords(instruction), ...(entrypoint && cmd ? { cmd } : {}) };
 }
 
+/** The programs the final stage starts (past init wrappers and shells), from its own ENTRYPOINT and CMD: `docker-entrypoint.sh` and `postgres`. */
+export function startPrograms(input: DockerfileInput): string[] {
+  const stage = finalStage(input.file);
+  if (!stage) return [];
+  const chain = stageChain(input, stage);
+  return [ownInstruction(chain, 'ENTRYPOINT'), ownInstruction(chain, 'CMD')].flatMap((instruction) => {
+    const program = instruction ? scriptOf(commandWords(instruction).words) : undefined;
+    return program === undefined ? [] : [basename(program)];
+  });
+}
+
 /** Whether the final stage sets an ENTRYPOINT or CMD of its own (or gets one from an earlier stage of the file). */
 export function hasOwnStartCommand(input: DockerfileInput): boolean {
   return startCommand(input) !== undefined;

@@ -21,7 +21,7 @@ import {
 } from './model.js';
 import { argumentWords, at, copySources, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
 import { copiedFileContent } from './build-context.js';
-import { entrypointDrop, hasOwnStartCommand, workerServer } from './entrypoint.js';
+import { entrypointDrop, hasOwnStartCommand, startPrograms, workerServer } from './entrypoint.js';
 import { practiceRules } from './practice-rules.js';
 import { unverifiedDownload } from './downloads.js';
 
@@ -240,11 +240,46 @@ const imageUntagged = dockerRule({
   },
 });
 
+/**
+ * The server programs of the catalogue's backend ports: an image that starts one of them is
+ * that service's own image (docker-library's postgres: CMD ["postgres"], EXPOSE 5432).
+ */
+const SERVER_PROGRAMS: ReadonlyMap<number, RegExp> = new Map([
+  [5432, /^(?:postgres|postmaster|pg_ctl(?:cluster)?)$/],
+  [3306, /^(?:mysqld|mariadbd|mysqld_safe|mariadbd-safe)$/],
+  [6379, /^(?:redis-server|valkey-server|keydb-server)$/],
+  [26379, /^(?:redis-sentinel|redis-server|valkey-sentinel)$/],
+  [27017, /^(?:mongod|mongos)$/],
+  [27018, /^(?:mongod|mongos)$/],
+  [11211, /^memcached$/],
+  [5672, /^rabbitmq-server$/],
+  [15672, /^rabbitmq-server$/],
+  [9042, /^cassandra$/],
+  [7000, /^cassandra$/],
+  [7001, /^cassandra$/],
+  [2181, /^(?:zkServer\.sh|zookeeper-server-start\.sh)$/],
+  [9092, /^(?:kafka-server-start\.sh|kafka)$/],
+  [9200, /^(?:elasticsearch|opensearch)$/],
+  [9300, /^(?:elasticsearch|opensearch)$/],
+  [5984, /^couchdb$/],
+  [8086, /^influxd$/],
+  [1433, /^sqlservr$/],
+  [7687, /^neo4j$/],
+  [4222, /^(?:nats-server|gnatsd)$/],
+  [1883, /^mosquitto$/],
+  [8983, /^(?:solr|solr-foreground)$/],
+  [61616, /^activemq$/],
+  [5601, /^kibana$/],
+  [2379, /^etcd$/],
+  [2380, /^etcd$/],
+  [8500, /^consul$/],
+]);
+
 const sensitivePortExposed = dockerRule({
   id: 'iac/dockerfile-sensitive-port',
   title: 'Sensitive port exposed',
   description:
-    'EXPOSE declares a port of a service that should not be reachable from outside a container: remote shells (SSH 22, Telnet 23), FTP, the Docker API (2375) or a database. EXPOSE publishes nothing by itself (`docker run -P` does, and compose and Kubernetes decide where a port is published, which their own rules judge), so it says what the image runs: a remote shell, a remote desktop or a container API inside an image is a way in however the port is later published (medium); a database, cache, broker or other backend port is what its own image declares on purpose, and in an application image a sign that the image bundles a backend (low).',
+    'EXPOSE declares a port of a service that should not be reachable from outside a container: remote shells (SSH 22, Telnet 23), FTP, the Docker API (2375) or a database. EXPOSE publishes nothing by itself (`docker run -P` does, and compose and Kubernetes decide where a port is published, which their own rules judge), so it says what the image runs: a remote shell, a remote desktop or a container API inside an image is a way in however the port is later published (medium); a database, cache, broker or other backend port is what its own image declares on purpose, and in an application image a sign that the image bundles a backend (low). When the final stage starts that service\'s server itself (CMD ["postgres"] beside EXPOSE 5432, as docker-library\'s postgres image does), the port is the image\'s purpose and is reported at info, as a reminder to publish it only on a private network.',
   remediation: 'Remove the EXPOSE line and the service behind it; run SSH, databases and admin services outside the application image, reach them through a private network or `docker exec`, and publish a backend image\'s port only on a private network.',
   severity: 'medium',
   cwe: ['CWE-200'],
@@ -255,10 +290,15 @@ const sensitivePortExposed = dockerRule({
       'FROM alpine:3.20\n# expect\nEXPOSE 3300-3310\n',
       'FROM registry:2.8.3 AS base\nFROM base\n# expect\nEXPOSE 5000\n',
       'FROM cassandra:5.0\n# expect\nEXPOSE 7000\n',
+      // Info: the image runs the database itself (docker-library's postgres); an application image bundling one stays low.
+      'FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends postgresql-common\nENTRYPOINT ["docker-entrypoint.sh"]\n# expect\nEXPOSE 5432\nCMD ["postgres"]\n',
+      'FROM node:22-alpine\nRUN apk add --no-cache redis\n# expect\nEXPOSE 3000 6379\nCMD ["node", "server.js"]\n',
     ],
     negative: ['FROM alpine:3.20\nEXPOSE 8080 443\n', 'FROM alpine:3.20\nEXPOSE 53/tcp\nEXPOSE 22222\n', 'FROM alpine:3.20\nEXPOSE 161/tcp\n', 'FROM python:3.12-slim\nEXPOSE 5000\n', 'FROM node:22-alpine\nEXPOSE 7000\n'],
   },
   *check(input) {
+    const running = startPrograms(input);
+    const final = finalStage(input.file);
     for (const instruction of instructionsOf(input.file, 'EXPOSE')) {
       const expose = effective(instruction);
       // The image the stage builds on, through earlier stages (5000 is a registry's port in a registry image only).
@@ -275,6 +315,16 @@ const sensitivePortExposed = dockerRule({
         for (const entry of entries) {
           if (entry.port === 53) continue;
           const wayIn = entry.category === 'remote-access' || entry.category === 'container-api';
+          const server = !wayIn && stage === final ? running.find((p) => SERVER_PROGRAMS.get(entry.port)?.test(p)) : undefined;
+          if (server !== undefined) {
+            yield {
+              line: instruction.line,
+              message: `EXPOSE ${word} declares ${describePort(entry)}, the port of ${server}, which this image runs: its purpose, not a finding in itself; publish it only on a private network.`,
+              severity: 'info',
+              resource: stageLabel(input, instruction),
+            };
+            continue;
+          }
           yield {
             line: instruction.line,
             message: wayIn
