@@ -24,6 +24,25 @@ describe('Dockerfile missing HEALTHCHECK', () => {
     assert.equal(service[0]!.severity, undefined);
     assert.equal(service[0]!.line, 3);
   });
+
+  it('reports an image whose command is a bare interpreter at info only', () => {
+    const python = hits('iac/dockerfile-missing-healthcheck', 'FROM debian:12-slim\nRUN ./build-python.sh\nCMD ["python3"]\n');
+    assert.deepEqual(python.map((h) => h.severity), ['info']);
+    const node = hits('iac/dockerfile-missing-healthcheck', 'FROM debian:12-slim\nENTRYPOINT ["docker-entrypoint.sh"]\nCMD node\n');
+    assert.deepEqual(node.map((h) => h.severity), ['info']);
+    const app = hits('iac/dockerfile-missing-healthcheck', 'FROM python:3.13-slim\nCMD ["python3", "-m", "app"]\n');
+    assert.deepEqual(app.map((h) => h.severity), [undefined]);
+  });
+});
+
+describe('Dockerfile no USER', () => {
+  it('is low for a base image whose command is the bare interpreter, medium for an application', () => {
+    const severity = (text: string) => hits('iac/dockerfile-no-user', text).map((h) => h.severity ?? 'medium');
+    assert.deepEqual(severity('FROM debian:12-slim\nRUN ./build-python.sh\nCMD ["python3"]\n'), ['low']);
+    assert.deepEqual(severity('FROM buildpack-deps:bookworm\nCMD ["irb"]\n'), ['low']);
+    assert.deepEqual(severity('FROM python:3.13-slim\nCOPY app.py /app/\nCMD ["python3", "/app/app.py"]\n'), ['medium']);
+    assert.deepEqual(severity('FROM debian:12-slim\nENTRYPOINT ["jq"]\n'), ['medium']);
+  });
 });
 
 describe('Dockerfile sensitive EXPOSE', () => {

@@ -165,6 +165,26 @@ export function startPrograms(input: DockerfileInput): string[] {
   });
 }
 
+/** Interactive interpreters and shells: started with no argument, they wait for someone to type. */
+const INTERPRETERS = /^(?:python(?:\d+(?:\.\d+)*)?|pypy3?|node|irb|ruby|php|ghci|erl|iex|julia|R|jshell|lua\d*(?:\.\d+)?|perl|tclsh|guile|racket|ocaml|scala|groovysh|pwsh|powershell|sh|bash|ash|dash|zsh)$/;
+
+/**
+ * The interpreter or shell the final stage starts with no argument, from its own CMD (after a
+ * pass-through ENTRYPOINT) or ENTRYPOINT: a language's or a distribution's base image
+ * (docker-library's python: CMD ["python3"]), which runs no service of its own.
+ */
+export function bareInterpreter(input: DockerfileInput): string | undefined {
+  const stage = finalStage(input.file);
+  if (!stage) return undefined;
+  const chain = stageChain(input, stage);
+  const instruction = ownInstruction(chain, 'CMD') ?? ownInstruction(chain, 'ENTRYPOINT');
+  if (!instruction) return undefined;
+  const words = instruction.exec ?? commandsOf(instruction.rest)[0]?.words.map((w) => w.text) ?? [];
+  if (words.length !== 1) return undefined;
+  const program = basename(words[0]!);
+  return INTERPRETERS.test(program) ? program : undefined;
+}
+
 /** Whether the final stage sets an ENTRYPOINT or CMD of its own (or gets one from an earlier stage of the file). */
 export function hasOwnStartCommand(input: DockerfileInput): boolean {
   return startCommand(input) !== undefined;

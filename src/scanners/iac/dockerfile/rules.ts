@@ -21,7 +21,7 @@ import {
 } from './model.js';
 import { argumentWords, at, copySources, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
 import { copiedFileContent } from './build-context.js';
-import { entrypointDrop, hasOwnStartCommand, startPrograms, workerServer } from './entrypoint.js';
+import { bareInterpreter, entrypointDrop, hasOwnStartCommand, startPrograms, workerServer } from './entrypoint.js';
 import { practiceRules } from './practice-rules.js';
 import { unverifiedDownload } from './downloads.js';
 
@@ -61,7 +61,7 @@ const noUser = dockerRule({
   id: 'iac/dockerfile-no-user',
   title: 'No USER instruction: container runs as root by default',
   description:
-    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape. Not reported: an image whose entrypoint drops root before the process that does the work, as docker-library's postgres, redis and mysql images do (gosu, su-exec, setpriv --reuid, chroot --userspec, runuser -u, s6-setuidgid, s6-applyuidgid -u or chpst -u to a user other than root, or sudo -u and su USER -c as the command the script ends with or execs, in the ENTRYPOINT or CMD itself or in the script it runs: a heredoc COPY, or a script COPYed from the build context, which the scan reads, bounded and inside the scan root, never runs; when that script is not in the scan, gosu or su-exec installed by the Dockerfile is taken for the drop), an image built FROM a Docker Official Image whose docker-entrypoint.sh drops root for its service (postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra, zookeeper) that keeps that entrypoint and sets no CMD or an exec-form CMD of that service, or an s6-overlay image (ENTRYPOINT /init with S6_ settings, or built FROM a linuxserver.io base image) every long-running service run script of which, copied from the build context, drops root (s6-setuidgid abc; oneshot setup services, which end before the work starts, aside). Nor a base image, which the image that runs must give its USER: a Dockerfile with no ENTRYPOINT or CMD of its own that has ONBUILD triggers, or that another Dockerfile of the scan builds FROM, by the image name its compose service gives it (image:, build.tags, or additional_contexts service:) or by its own file name (base.Dockerfile, Dockerfile.base, images/base/Dockerfile for FROM example.org/acme/base; a Dockerfile.base beside a Dockerfile built FROM ${namespace}/app-base, whose namespace is a build argument; not when the image is named exactly after another Dockerfile of the scan, as base-notebook is after images/base-notebook/Dockerfile rather than notebook/Dockerfile); the Dockerfiles built on it are judged themselves: one that sets no USER runs as the user its base ends with, and is not reported when that is a user other than root (the finding names the base's USER root when it is root). A Dockerfile that only inherits its CMD from the image it is built FROM (FROM node:20 with no USER and no CMD) runs as root and is reported. An image whose command is Apache httpd, nginx or PHP-FPM (its own CMD, or that of the official httpd, nginx or php apache/fpm image it is built FROM) is reported at low: only the server's master process runs as root, and requests are handled by worker processes that drop to the unprivileged user of its configuration. Nor the Dockerfile of a GitHub Docker container action (an action.yml of the scan with runs.using: docker whose runs.image names it): GitHub's documentation requires such an action to run as the default user, root, since the workspace it mounts and the files of its workflow commands belong to root.",
+    "The final stage never sets USER, so the container runs as whatever user the base image defaults to, which is root for almost every base image. Root inside a container widens the impact of any code execution bug and of a container escape. Not reported: an image whose entrypoint drops root before the process that does the work, as docker-library's postgres, redis and mysql images do (gosu, su-exec, setpriv --reuid, chroot --userspec, runuser -u, s6-setuidgid, s6-applyuidgid -u or chpst -u to a user other than root, or sudo -u and su USER -c as the command the script ends with or execs, in the ENTRYPOINT or CMD itself or in the script it runs: a heredoc COPY, or a script COPYed from the build context, which the scan reads, bounded and inside the scan root, never runs; when that script is not in the scan, gosu or su-exec installed by the Dockerfile is taken for the drop), an image built FROM a Docker Official Image whose docker-entrypoint.sh drops root for its service (postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra, zookeeper) that keeps that entrypoint and sets no CMD or an exec-form CMD of that service, or an s6-overlay image (ENTRYPOINT /init with S6_ settings, or built FROM a linuxserver.io base image) every long-running service run script of which, copied from the build context, drops root (s6-setuidgid abc; oneshot setup services, which end before the work starts, aside). Nor a base image, which the image that runs must give its USER: a Dockerfile with no ENTRYPOINT or CMD of its own that has ONBUILD triggers, or that another Dockerfile of the scan builds FROM, by the image name its compose service gives it (image:, build.tags, or additional_contexts service:) or by its own file name (base.Dockerfile, Dockerfile.base, images/base/Dockerfile for FROM example.org/acme/base; a Dockerfile.base beside a Dockerfile built FROM ${namespace}/app-base, whose namespace is a build argument; not when the image is named exactly after another Dockerfile of the scan, as base-notebook is after images/base-notebook/Dockerfile rather than notebook/Dockerfile); the Dockerfiles built on it are judged themselves: one that sets no USER runs as the user its base ends with, and is not reported when that is a user other than root (the finding names the base's USER root when it is root). A Dockerfile that only inherits its CMD from the image it is built FROM (FROM node:20 with no USER and no CMD) runs as root and is reported. An image whose command is a bare interpreter or shell with no argument (CMD [\"python3\"], [\"node\"], [\"bash\"]: a language's or distribution's base image such as docker-library's python, which runs no service of its own and whose users set the USER of the images they build on it) is reported at low. An image whose command is Apache httpd, nginx or PHP-FPM (its own CMD, or that of the official httpd, nginx or php apache/fpm image it is built FROM) is reported at low: only the server's master process runs as root, and requests are handled by worker processes that drop to the unprivileged user of its configuration. Nor the Dockerfile of a GitHub Docker container action (an action.yml of the scan with runs.using: docker whose runs.image names it): GitHub's documentation requires such an action to run as the default user, root, since the workspace it mounts and the files of its workflow commands belong to root.",
   remediation: 'Add a non-root user and a USER instruction to the final stage, e.g. RUN useradd -r -u 10001 app followed by USER 10001.',
   severity: 'medium',
   confidence: 'medium',
@@ -82,6 +82,8 @@ const noUser = dockerRule({
       '# expect\nFROM php:8.3-apache\nCOPY src/ /var/www/html/\n',
       '# expect\nFROM nginx:1.27-alpine\nCOPY site/ /usr/share/nginx/html/\n',
       '# expect\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends nginx && rm -rf /var/lib/apt/lists/*\nCMD ["nginx", "-g", "daemon off;"]\n',
+      // Low: a language's base image, whose command is the bare interpreter (docker-library's python).
+      '# expect\nFROM debian:12-slim\nENV PYTHON_VERSION=3.13.1\nRUN ./build-python.sh\nCMD ["python3"]\n',
     ],
     negative: [
       'FROM node:20.11-alpine\nUSER node\n',
@@ -123,6 +125,17 @@ const noUser = dockerRule({
         line: stage.from.line,
         severity: 'low',
         message: `The final stage sets no USER, so the container starts as root; its command, ${server.program}, keeps only the ${server.server} master process as root and serves requests from worker processes that drop to the unprivileged user of its configuration. Add a USER (and an unprivileged port) to run the master without root too.`,
+        resource: stageLabel(input, stage.from),
+      };
+      return;
+    }
+    // A language's or distribution's base image (CMD ["python3"]): no service; the images built on it give the USER.
+    const interpreter = base ? undefined : bareInterpreter(input);
+    if (interpreter) {
+      yield {
+        line: stage.from.line,
+        severity: 'low',
+        message: `The final stage sets no USER, so the container runs as root; its command is the bare ${interpreter} interpreter, as a base image's is (docker-library's python), so the images built on it should set a USER, and so should this one if it is run as it is.`,
         resource: stageLabel(input, stage.from),
       };
       return;
@@ -811,7 +824,7 @@ const missingHealthcheck = dockerRule({
   id: 'iac/dockerfile-missing-healthcheck',
   title: 'No HEALTHCHECK',
   description:
-    'The final image declares no HEALTHCHECK (neither in its last stage nor in an earlier stage it is built FROM), so Docker and Swarm cannot tell a hung or half-started service from a healthy one, and a service that stopped enforcing its controls keeps receiving traffic. An image that sets neither CMD nor ENTRYPOINT (a base or CI toolchain image, or one that keeps the command of its base image, which the Dockerfile does not show) is reported at info only. A Dockerfile that a compose file of the scanned tree builds for a service with a `healthcheck:` of its own is not reported: the check is supplied where the image runs. Nor is the Dockerfile of a GitHub Docker container action (an action.yml beside it with runs.using: docker naming it), which runs one step of a job and exits.',
+    'The final image declares no HEALTHCHECK (neither in its last stage nor in an earlier stage it is built FROM), so Docker and Swarm cannot tell a hung or half-started service from a healthy one, and a service that stopped enforcing its controls keeps receiving traffic. An image that sets neither CMD nor ENTRYPOINT (a base or CI toolchain image, or one that keeps the command of its base image, which the Dockerfile does not show), or whose command is a bare interpreter or shell with no argument (CMD ["python3"]: a language\'s base image), is reported at info only. A Dockerfile that a compose file of the scanned tree builds for a service with a `healthcheck:` of its own is not reported: the check is supplied where the image runs. Nor is the Dockerfile of a GitHub Docker container action (an action.yml beside it with runs.using: docker naming it), which runs one step of a job and exits.',
   remediation: 'Add HEALTHCHECK CMD <a cheap probe of the service> to the final stage (or define liveness/readiness probes in the orchestrator).',
   severity: 'low',
   confidence: 'medium',
@@ -836,7 +849,14 @@ const missingHealthcheck = dockerRule({
     if (sets('HEALTHCHECK')) return;
     // A GitHub Docker container action runs one step of a job and exits: no service to probe.
     if (input.githubAction !== undefined) return;
-    if (sets('CMD') || sets('ENTRYPOINT'))
+    const interpreter = bareInterpreter(input);
+    if (interpreter)
+      yield {
+        line: stage.from.line,
+        severity: 'info',
+        message: `The final image has no HEALTHCHECK and its command is the bare ${interpreter} interpreter (a base image?); if an image built on it runs a service, add a HEALTHCHECK there.`,
+      };
+    else if (sets('CMD') || sets('ENTRYPOINT'))
       yield { line: stage.from.line, message: 'The final image has no HEALTHCHECK; add one so orchestrators can tell when the service is unhealthy.' };
     else
       yield {
