@@ -237,6 +237,16 @@ export function sensitivePort(port: number, transport: 'tcp' | 'udp' = 'tcp', im
 }
 
 /**
+ * The catalogue entry of a port that `image` serves on purpose (a DNS server's 53, a mail
+ * server's 25, a git forge's SSH), if it is one: published, it is the service's front door.
+ */
+export function ownServicePort(port: number, transport: 'tcp' | 'udp', image: string | undefined): ServicePort | undefined {
+  const entry = BY_PORT.get(port);
+  if (!entry?.serviceImages || image === undefined || !entry.serviceImages.test(imageName(image))) return undefined;
+  return entry.transport === 'both' || entry.transport === transport ? entry : undefined;
+}
+
+/**
  * The catalogue services in an inclusive port range, in port order; with a transport, a
  * service on both is given as the transport that is open. With an image, as sensitivePort.
  */

@@ -147,3 +147,25 @@ describe('compose: an API gateway publishes its proxy, not its Admin API', () =>
     assert.deepEqual(published('pantsel/konga:0.14.9', ['8001:8001']), ['5 port-all-interfaces medium']);
   });
 });
+
+describe('compose: a DNS, mail, git or VPN server publishes the port it serves its clients on', () => {
+  const published = (image: string, ports: string[]) =>
+    analyseFile('compose.yaml', `services:\n  server:\n    image: ${image}\n    ports:\n${ports.map((p) => `      - "${p}"\n`).join('')}`, () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-port-all-interfaces' || f.ruleId === 'iac/compose-sensitive-port')
+      .map((f) => `${f.location.startLine} ${f.ruleId.replace('iac/compose-', '')} ${f.severity}`);
+
+  it("is info for the server's own port, medium for its other ports", () => {
+    assert.deepEqual(published('pihole/pihole:2024.07.0', ['53:53/tcp', '53:53/udp', '67:67/udp']), [
+      '5 port-all-interfaces info',
+      '6 port-all-interfaces info',
+      '7 port-all-interfaces medium',
+    ]);
+    assert.deepEqual(published('linuxserver/wireguard:1.0.20210914', ['51820:51820/udp']), ['5 port-all-interfaces info']);
+    assert.deepEqual(published('gitea/gitea:1.22', ['2222:22', '3000:3000']), ['5 port-all-interfaces info', '6 port-all-interfaces medium']);
+  });
+
+  it('keeps those ports in other images', () => {
+    assert.deepEqual(published('example.org/app:1.0', ['51820:51820/udp']), ['5 port-all-interfaces medium']);
+    assert.deepEqual(published('alpine:3.20', ['53:53/udp']), ['5 sensitive-port medium']);
+  });
+});

@@ -1,6 +1,6 @@
 import { pinProblem } from '../image.js';
 import { sensitiveHostPath } from '../host-paths.js';
-import { KONG_IMAGES, describePort, imageName, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
+import { KONG_IMAGES, describePort, imageName, ownServicePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
 import type { Severity } from '../../../core/finding.js';
 import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
@@ -197,7 +197,7 @@ const portAllInterfaces = composeRule({
   id: 'iac/compose-port-all-interfaces',
   title: 'Port published on all interfaces',
   description:
-    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's).",
+    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's) and the port a DNS, mail, git or VPN server's image serves its clients on (pihole's 53, a mail server's 25, a git forge's 22, WireGuard's 51820/udp, OpenVPN's 1194).",
   remediation: 'Bind ports that only local clients need to loopback ("127.0.0.1:8080:8080"); expose public services through a reverse proxy that terminates TLS.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -245,9 +245,21 @@ const WEB_ENTRY_POINTS: ReadonlyArray<{ https: number; http: number; images?: Re
   { https: 8443, http: 8000, images: KONG_IMAGES, what: "the proxy of the API gateway Kong (HTTPS, or HTTP beside it; its Admin API is 8001/8444)" },
 ];
 
-/** What makes a published port a public entry point, public by design (a reverse proxy, a gateway's proxy); undefined if nothing does. */
+/** VPN servers, whose tunnel port is the way clients reach them. */
+const VPN_ENTRY_POINTS: ReadonlyArray<{ port: number; images: RegExp; what: string }> = [
+  { port: 51820, images: /(?:^|[/_-])(?:wireguard|wg-easy|wg-portal|wireguard-ui)(?:$|[/_-])/, what: 'the WireGuard tunnel port of a WireGuard server' },
+  { port: 1194, images: /(?:^|[/_-])(?:openvpn(?:-as)?|ovpn)(?:$|[/_-])/, what: 'the OpenVPN port of an OpenVPN server' },
+];
+
+/** What makes a published port a public entry point, public by design (a reverse proxy, a gateway's proxy, a DNS, mail or VPN server's own port); undefined if nothing does. */
 function webEntryPoint(s: ComposeService, p: PublishedPort): string | undefined {
   const image = pair(s.node, 'build') ? undefined : serviceImage(s)?.ref;
+  // The port its image serves the public on (pihole's 53, a mail server's 25): the catalogue names those images.
+  const [from, to] = p.containerPorts ?? [0, -1];
+  const own = from === to ? ownServicePort(from, p.protocol, image) : undefined;
+  if (own) return `the ${own.service} port of a ${own.service} server image (${imageName(image!)})`;
+  const vpn = from === to && image !== undefined ? VPN_ENTRY_POINTS.find((v) => v.port === from && v.images.test(imageName(image))) : undefined;
+  if (vpn) return `${vpn.what} (${imageName(image!)})`;
   for (const entry of WEB_ENTRY_POINTS) {
     if (entry.images && (image === undefined || !entry.images.test(imageName(image)))) continue;
     // A gateway's ports are its container's; 443 and 80 on either side.
