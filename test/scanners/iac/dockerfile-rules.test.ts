@@ -42,6 +42,9 @@ describe('Dockerfile no USER', () => {
     assert.deepEqual(severity('FROM buildpack-deps:bookworm\nCMD ["irb"]\n'), ['low']);
     assert.deepEqual(severity('FROM python:3.13-slim\nCOPY app.py /app/\nCMD ["python3", "/app/app.py"]\n'), ['medium']);
     assert.deepEqual(severity('FROM debian:12-slim\nENTRYPOINT ["jq"]\n'), ['medium']);
+    // CMD gives the ENTRYPOINT its arguments: bash here is an argument of the server, not the command.
+    assert.deepEqual(severity('FROM debian:12-slim\nENTRYPOINT ["/app/server"]\nCMD ["bash"]\n'), ['medium']);
+    assert.deepEqual(severity('FROM debian:12-slim\nENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["node"]\n'), ['low']);
   });
 });
 

@@ -177,7 +177,14 @@ export function bareInterpreter(input: DockerfileInput): string | undefined {
   const stage = finalStage(input.file);
   if (!stage) return undefined;
   const chain = stageChain(input, stage);
-  const instruction = ownInstruction(chain, 'CMD') ?? ownInstruction(chain, 'ENTRYPOINT');
+  const entrypoint = ownInstruction(chain, 'ENTRYPOINT');
+  const cmd = ownInstruction(chain, 'CMD');
+  // Beside an ENTRYPOINT, CMD only gives its arguments: an interpreter there is started by a pass-through script (docker-entrypoint.sh, exec "$@") or an init only.
+  if (entrypoint && cmd) {
+    const words = (entrypoint.exec ?? commandsOf(entrypoint.rest)[0]?.words.map((w) => w.text) ?? []).filter((w, k) => !INITS.has(basename(w)) && !(k > 0 && w.startsWith('-')));
+    if (words.length > 1 || (words.length === 1 && !/(?:^|[-_])entrypoint(?:\.sh)?$/.test(basename(words[0]!)))) return undefined;
+  }
+  const instruction = cmd ?? entrypoint;
   if (!instruction) return undefined;
   const words = instruction.exec ?? commandsOf(instruction.rest)[0]?.words.map((w) => w.text) ?? [];
   if (words.length !== 1) return undefined;
