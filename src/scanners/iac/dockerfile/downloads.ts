@@ -1,6 +1,7 @@
 import { detailNote } from '../rule.js';
 import { basename, effectiveWords, parseShell, programOf, type ShellCommand, type ShellWord } from '../shell.js';
-import { instructionsOf, scriptsOf } from './model.js';
+import { expandArgs, instructionsOf, keyValues, scriptsOf, type DockerfileInput } from './model.js';
+import type { DockerInstruction } from './parser.js';
 import { at, dockerRule } from './helpers.js';
 
 /**
@@ -20,6 +21,25 @@ const UNPACKERS = new Set(['tar', 'bsdtar', 'unzip', 'funzip', 'busybox', 'gunzi
  */
 const VERIFIED =
   /\b(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum|gpgv2?|cosign|minisign|signify|slsa-verifier|dpkg-sig)\b|\bgpg2?\b[^\n;&|]*\s--verify\b|\bopenssl\s+(?:dgst|sha\d*|md5)\b|\brpm\s+(?:-K|--checksig)\b|\bgh\s+attestation\s+verify\b|\bGet-FileHash\b|\bcertutil\b[^\n]*-hashfile\b/;
+
+/**
+ * A URL of a file at one git commit, named by its full hash (raw.githubusercontent.com/o/r/<sha>/path,
+ * github.com/o/r/raw/<sha>/path, gitlab.com/o/r/-/raw/<sha>/path, an /archive/<sha>.tar.gz):
+ * the commit fixes the content, so a changed release or a compromised upstream account cannot
+ * change what is fetched.
+ */
+const COMMIT_PINNED = /^https:\/\/(?:raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\/|(?:github\.com|gitlab\.com|codeberg\.org)\/[^?#]+?\/(?:-\/)?(?:raw|archive)\/[0-9a-f]{40}(?:\/|\.(?:tar\.gz|tgz|zip)$))/i;
+
+/** The values ENV and ARG give before `instruction` in its stage (over the global ARG defaults), to read a URL with. */
+function variablesAt(input: DockerfileInput, instruction: DockerInstruction): Map<string, string> {
+  const values = new Map(input.globalArgs);
+  for (const earlier of input.file.stages[instruction.stage]?.instructions ?? []) {
+    if (earlier === instruction) break;
+    if (earlier.keyword !== 'ENV' && earlier.keyword !== 'ARG') continue;
+    for (const [name, value] of keyValues(earlier)) if (value !== undefined) values.set(name, expandArgs(value, values));
+  }
+  return values;
+}
 
 interface Download {
   command: ShellCommand;
@@ -114,7 +134,7 @@ export const unverifiedDownload = dockerRule({
   id: 'iac/dockerfile-download-unverified',
   title: 'Downloaded artifact used without a checksum or signature check',
   description:
-    "A RUN step downloads an archive, package, binary or script with curl or wget (saved under a name such as .tar.gz, .deb, .jar, .sh, into a bin directory, made executable, or piped into tar or unzip) and no step of the stage checks it: no sha256sum/sha512sum/shasum, gpg --verify or gpgv, cosign, minisign or openssl digest anywhere in that RUN or a later one. HTTPS protects the transfer, not the file: whoever can change the release (a compromised upstream account or mirror, a redirected `latest` link) decides what goes into the image. The same risk as ADD <url> without --checksum (iac/dockerfile-add-url). A download piped into a shell is iac/dockerfile-curl-pipe-shell; keys, signatures and checksum lists themselves are not artifacts.",
+    "A RUN step downloads an archive, package, binary or script with curl or wget (saved under a name such as .tar.gz, .deb, .jar, .sh, into a bin directory, made executable, or piped into tar or unzip) and no step of the stage checks it: no sha256sum/sha512sum/shasum, gpg --verify or gpgv, cosign, minisign or openssl digest anywhere in that RUN or a later one. HTTPS protects the transfer, not the file: whoever can change the release (a compromised upstream account or mirror, a redirected `latest` link) decides what goes into the image. A file fetched at a git commit named by its full hash (raw.githubusercontent.com/<owner>/<repo>/<40-hex sha>/..., github.com/.../raw/<sha>/..., an /archive/<sha>.tar.gz, the hash written or given by an ENV or ARG of the stage) is not reported: the commit fixes the content. The same risk as ADD <url> without --checksum (iac/dockerfile-add-url). A download piped into a shell is iac/dockerfile-curl-pipe-shell; keys, signatures and checksum lists themselves are not artifacts.",
   remediation: 'Pin the version and verify a pinned digest before using the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or check the publisher\'s signature (gpg --verify, cosign verify-blob); or use ADD --checksum=sha256:<digest> <url>.',
   severity: 'medium',
   confidence: 'medium',
@@ -126,6 +146,10 @@ export const unverifiedDownload = dockerRule({
       'FROM alpine:3.20\n# expect\nRUN wget -q https://example.org/agent/install-agent.sh && sh install-agent.sh\n',
       'FROM debian:12-slim\n# expect\nRUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl && \\\n# detail\n    curl -fsSLo /tmp/kubectl https://example.org/kubectl/v1.30.2/bin/linux/amd64/kubectl && \\\n    chmod +x /tmp/kubectl && mv /tmp/kubectl /usr/local/bin/\n',
       'FROM debian:12-slim\n# expect\nRUN curl -fsSLO https://example.org/dist/app_2.0.1_amd64.deb && dpkg -i app_2.0.1_amd64.deb\n',
+      // A branch or a short hash moves; so does a variable the file does not give.
+      'FROM alpine:3.20\n# expect\nRUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/example/tools/master/hack/dind" && chmod +x /usr/local/bin/dind\n',
+      'FROM alpine:3.20\nARG COMMIT\n# expect\nRUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/example/tools/${COMMIT}/hack/dind"\n',
+      'FROM alpine:3.20\n# expect\nRUN wget -O /usr/local/bin/dind https://raw.githubusercontent.com/example/tools/8d9e3502/hack/dind\n',
     ],
     negative: [
       // Checked with a pinned digest, or with the publisher's signature in a later step.
@@ -135,6 +159,9 @@ export const unverifiedDownload = dockerRule({
       'FROM debian:12-slim\nRUN curl -fsSL https://example.org/repo.gpg | gpg --dearmor -o /usr/share/keyrings/repo.gpg && curl -fsSL https://example.org/api/releases/latest | jq -r .tag_name > /version\n',
       'FROM alpine:3.20\nRUN curl -fsSL https://example.org/i.sh | sh\n',
       'FROM alpine:3.20\nRUN curl -fsS http://localhost:8080/health\n',
+      // Fetched at a git commit named by its full hash: the commit fixes the content.
+      'FROM alpine:3.20\nENV DIND_COMMIT 8d9e3502aba39127e4d12196dae16d306f76993d\nRUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/example/tools/${DIND_COMMIT}/hack/dind" && chmod +x /usr/local/bin/dind\n',
+      'FROM debian:12-slim\nRUN curl -fsSL https://github.com/example/tool/archive/0123456789abcdef0123456789abcdef01234567.tar.gz | tar -xz -C /opt\n',
     ],
   },
   *check(input) {
@@ -150,6 +177,7 @@ export const unverifiedDownload = dockerRule({
     for (let k = 0; k < runs.length; k++) {
       const instruction = runs[k]!;
       if (checkedFrom[k]) continue;
+      let variables: Map<string, string> | undefined;
       for (const script of scriptsOf(instruction)) {
         if (!/\b(?:curl|wget)\b/.test(script.text)) continue;
         const pipelines = parseShell(script.text);
@@ -167,6 +195,7 @@ export const unverifiedDownload = dockerRule({
             } else if (ARTIFACT.test(download.output) || PROGRAM_DIR.test(download.output) || executable().has(download.output)) artifact = download.output;
             else if (ARTIFACT.test(urlName(download.url)) && !/^-/.test(download.output)) artifact = download.output;
             if (artifact === undefined) continue;
+            if (COMMIT_PINNED.test(expandArgs(download.url, (variables ??= variablesAt(input, instruction))))) continue;
             const program = programOf(download.command)!;
             const place = at(instruction, script.line(download.command.offset));
             yield {
