@@ -97,6 +97,12 @@ const CASSANDRA_IMAGES = /(?:^|[/_-])(?:cassandra|scylla(?:db)?|dse(?:-server)?|
  */
 export const KONG_IMAGES = /(?:^|[/_-])kong(?:$|[/_-])/;
 
+/** Mail servers that take mail from the internet on 25 (mailcow's postfix, docker-mailserver). */
+const MAIL_TRANSFER_IMAGES = /(?:^|[/_-])(?:postfix|exim4?|sendmail|opensmtpd|haraka|maddy|stalwart|mail-?server|mailu|poste\.io|mailcow-postfix)(?:$|[/_-])/;
+
+/** Mail stores that serve their users' mail clients on IMAP and POP3 (dovecot, docker-mailserver, mailu's imap). */
+export const MAIL_STORE_IMAGES = /(?:^|[/_-])(?:dovecot|courier-imap|cyrus(?:-imapd)?|maddy|stalwart|mail-?server|mailu|poste\.io|mailcow-dovecot)(?:$|[/_-])/;
+
 const CATALOGUE: readonly ServicePort[] = [
   { port: 20, transport: 'tcp', service: 'FTP data', category: 'file-transfer', cleartext: true, severity: 'high' },
   { port: 21, transport: 'tcp', service: 'FTP', category: 'file-transfer', cleartext: true, severity: 'high' },
@@ -119,7 +125,7 @@ const CATALOGUE: readonly ServicePort[] = [
     cleartext: true,
     severity: 'medium',
     // A mail server takes mail from the internet on 25: it publishes the port on purpose (mailcow's postfix, docker-mailserver).
-    serviceImages: /(?:^|[/_-])(?:postfix|exim4?|sendmail|opensmtpd|haraka|maddy|stalwart|mail-?server|mailu|poste\.io|mailcow-postfix)(?:$|[/_-])/,
+    serviceImages: MAIL_TRANSFER_IMAGES,
   },
   {
     port: 53,
@@ -131,13 +137,13 @@ const CATALOGUE: readonly ServicePort[] = [
     serviceImages: /(?:^|[/_-])(?:pi-?hole|coredns|bind9?|unbound|dnsmasq|adguard(?:home)?|powerdns|pdns(?:-recursor)?|knot-resolver|knot|technitium|dnscrypt-proxy|blocky)(?:$|[/_-])/,
   },
   { port: 69, transport: 'udp', service: 'TFTP', category: 'file-transfer', cleartext: true, severity: 'high' },
-  { port: 110, transport: 'tcp', service: 'POP3', category: 'mail', cleartext: true, severity: 'medium' },
+  { port: 110, transport: 'tcp', service: 'POP3', category: 'mail', cleartext: true, severity: 'medium', serviceImages: MAIL_STORE_IMAGES },
   { port: 111, transport: 'both', service: 'rpcbind/portmapper', category: 'windows', cleartext: true, severity: 'high' },
   { port: 135, transport: 'both', service: 'Microsoft RPC', category: 'windows', cleartext: true, severity: 'high' },
   { port: 137, transport: 'both', service: 'NetBIOS name service', category: 'windows', cleartext: true, severity: 'high' },
   { port: 138, transport: 'both', service: 'NetBIOS datagram service', category: 'windows', cleartext: true, severity: 'high' },
   { port: 139, transport: 'both', service: 'NetBIOS session service', category: 'windows', cleartext: true, severity: 'high' },
-  { port: 143, transport: 'tcp', service: 'IMAP', category: 'mail', cleartext: true, severity: 'medium' },
+  { port: 143, transport: 'tcp', service: 'IMAP', category: 'mail', cleartext: true, severity: 'medium', serviceImages: MAIL_STORE_IMAGES },
   { port: 161, transport: 'udp', service: 'SNMP', category: 'monitoring', cleartext: true, severity: 'high' },
   { port: 389, transport: 'both', service: 'LDAP', category: 'directory', cleartext: true, severity: 'high' },
   { port: 445, transport: 'tcp', service: 'SMB/CIFS', category: 'windows', cleartext: false, severity: 'critical' },

@@ -162,10 +162,20 @@ describe('compose: a DNS, mail, git or VPN server publishes the port it serves i
     ]);
     assert.deepEqual(published('linuxserver/wireguard:1.0.20210914', ['51820:51820/udp']), ['5 port-all-interfaces info']);
     assert.deepEqual(published('gitea/gitea:1.22', ['2222:22', '3000:3000']), ['5 port-all-interfaces info', '6 port-all-interfaces medium']);
+    // A mail server: SMTP, submission, IMAP and IMAPS are its clients' ports.
+    assert.deepEqual(published('ghcr.io/docker-mailserver/docker-mailserver:14.0', ['25:25', '143:143', '465:465', '587:587', '993:993', '8080:8080']), [
+      '5 port-all-interfaces info',
+      '6 port-all-interfaces info',
+      '7 port-all-interfaces info',
+      '8 port-all-interfaces info',
+      '9 port-all-interfaces info',
+      '10 port-all-interfaces medium',
+    ]);
   });
 
   it('keeps those ports in other images', () => {
     assert.deepEqual(published('example.org/app:1.0', ['51820:51820/udp']), ['5 port-all-interfaces medium']);
     assert.deepEqual(published('alpine:3.20', ['53:53/udp']), ['5 sensitive-port medium']);
+    assert.deepEqual(published('example.org/app:1.0', ['143:143', '993:993']), ['6 port-all-interfaces medium', '5 sensitive-port medium']);
   });
 });

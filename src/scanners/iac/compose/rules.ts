@@ -1,6 +1,6 @@
 import { pinProblem } from '../image.js';
 import { sensitiveHostPath } from '../host-paths.js';
-import { KONG_IMAGES, describePort, imageName, ownServicePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
+import { KONG_IMAGES, MAIL_STORE_IMAGES, describePort, imageName, ownServicePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
 import type { Severity } from '../../../core/finding.js';
 import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
@@ -197,7 +197,7 @@ const portAllInterfaces = composeRule({
   id: 'iac/compose-port-all-interfaces',
   title: 'Port published on all interfaces',
   description:
-    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's) and the port a DNS, mail, git or VPN server's image serves its clients on (pihole's 53, a mail server's 25, a git forge's 22, WireGuard's 51820/udp, OpenVPN's 1194).",
+    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's) and the port a DNS, mail, git or VPN server's image serves its clients on (pihole's 53, a mail server's 25, 465, 587, 993 and 995, a git forge's 22, WireGuard's 51820/udp, OpenVPN's 1194).",
   remediation: 'Bind ports that only local clients need to loopback ("127.0.0.1:8080:8080"); expose public services through a reverse proxy that terminates TLS.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -215,7 +215,7 @@ const portAllInterfaces = composeRule({
           yield {
             ...p.at,
             severity: 'info',
-            message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}: ${entryPoint}, public on purpose; check that it is the reverse proxy terminating TLS, or bind it to 127.0.0.1.`,
+            message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}: ${entryPoint.what}, public on purpose; ${entryPoint.check}.`,
             resource: label(s),
           };
         else if (input.devOnly)
@@ -245,26 +245,32 @@ const WEB_ENTRY_POINTS: ReadonlyArray<{ https: number; http: number; images?: Re
   { https: 8443, http: 8000, images: KONG_IMAGES, what: "the proxy of the API gateway Kong (HTTPS, or HTTP beside it; its Admin API is 8001/8444)" },
 ];
 
-/** VPN servers, whose tunnel port is the way clients reach them. */
-const VPN_ENTRY_POINTS: ReadonlyArray<{ port: number; images: RegExp; what: string }> = [
-  { port: 51820, images: /(?:^|[/_-])(?:wireguard|wg-easy|wg-portal|wireguard-ui)(?:$|[/_-])/, what: 'the WireGuard tunnel port of a WireGuard server' },
-  { port: 1194, images: /(?:^|[/_-])(?:openvpn(?:-as)?|ovpn)(?:$|[/_-])/, what: 'the OpenVPN port of an OpenVPN server' },
+/** Ports that servers of these images serve their clients on, not in the port catalogue: a VPN's tunnel, a mail server's TLS ports. */
+const CLIENT_PORTS: ReadonlyArray<{ ports: readonly number[]; images: RegExp; what: string }> = [
+  { ports: [51820], images: /(?:^|[/_-])(?:wireguard|wg-easy|wg-portal|wireguard-ui)(?:$|[/_-])/, what: 'the tunnel port of a WireGuard server' },
+  { ports: [1194], images: /(?:^|[/_-])(?:openvpn(?:-as)?|ovpn)(?:$|[/_-])/, what: 'the port of an OpenVPN server' },
+  { ports: [465, 587, 993, 995], images: MAIL_STORE_IMAGES, what: "a mail server's submission, IMAPS or POP3S port" },
 ];
 
-/** What makes a published port a public entry point, public by design (a reverse proxy, a gateway's proxy, a DNS, mail or VPN server's own port); undefined if nothing does. */
-function webEntryPoint(s: ComposeService, p: PublishedPort): string | undefined {
+/**
+ * What makes a published port public by design, and what to check then: a web entry point (a
+ * reverse proxy, a gateway's proxy), or the port a DNS, mail, git or VPN server's image serves
+ * its clients on; undefined if nothing does.
+ */
+function webEntryPoint(s: ComposeService, p: PublishedPort): { what: string; check: string } | undefined {
   const image = pair(s.node, 'build') ? undefined : serviceImage(s)?.ref;
+  const serverCheck = 'bind it to 127.0.0.1 or a LAN address if only local clients use it';
   // The port its image serves the public on (pihole's 53, a mail server's 25): the catalogue names those images.
   const [from, to] = p.containerPorts ?? [0, -1];
   const own = from === to ? ownServicePort(from, p.protocol, image) : undefined;
-  if (own) return `the ${own.service} port of a ${own.service} server image (${imageName(image!)})`;
-  const vpn = from === to && image !== undefined ? VPN_ENTRY_POINTS.find((v) => v.port === from && v.images.test(imageName(image))) : undefined;
-  if (vpn) return `${vpn.what} (${imageName(image!)})`;
+  if (own) return { what: `the ${own.service} port of its image (${imageName(image!)}), a ${own.service} server`, check: serverCheck };
+  const client = from === to && image !== undefined ? CLIENT_PORTS.find((c) => c.ports.includes(from) && c.images.test(imageName(image))) : undefined;
+  if (client) return { what: `${client.what} (${imageName(image!)})`, check: serverCheck };
   for (const entry of WEB_ENTRY_POINTS) {
     if (entry.images && (image === undefined || !entry.images.test(imageName(image)))) continue;
     // A gateway's ports are its container's; 443 and 80 on either side.
     const on = (q: PublishedPort, port: number) => (entry.images ? isPort(q.containerPorts, port) : publishesPort(q, port));
-    if (on(p, entry.https) || (on(p, entry.http) && publishedPorts(s).some((q) => on(q, entry.https)))) return entry.what;
+    if (on(p, entry.https) || (on(p, entry.http) && publishedPorts(s).some((q) => on(q, entry.https)))) return { what: entry.what, check: 'check that it is the reverse proxy terminating TLS, or bind it to 127.0.0.1' };
   }
   return undefined;
 }
