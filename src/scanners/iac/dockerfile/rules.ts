@@ -872,6 +872,8 @@ const SECRET_FILE = /(?:^|\/)(?:id_rsa|id_dsa|id_ecdsa|id_ed25519|\.env(?:\.[\w-
 const NOT_SECRET_FILE = /(?:\.env\.(?:example|sample|template|dist)|\.pub|public[\w.-]*\.(?:pem|key)|pubkey[\w.-]*\.(?:pem|key)|\.gpg\.key|ca-certificates?\.pem|cacert\.pem|\.key\.pub)$/i;
 /** A PEM file named for a certificate (ca.pem, root-ca.pem, server-cert.pem, fullchain.pem): public by nature, its key is kept apart (key.pem). */
 const CERTIFICATE_PEM = /(?:^|[/._-])(?:ca|cacert|ca-?bundle|root-?ca|chain|fullchain|certs?|certificate|crt)\.pem$/i;
+/** Diffie-Hellman group parameters (dhparam.pem, the RFC 7919 groups ffdhe4096.pem): public numbers every server may share, no key. */
+const DH_PARAMS_PEM = /(?:^|\/)(?:[\w.-]*[._-])?(?:dh-?params?|dh\d{3,4}|ffdhe\d{4})(?:[._-][\w.-]*)?\.pem$/i;
 /** Trust stores of the system (update-ca-certificates, update-ca-trust): only certificates are copied there. */
 const TRUST_STORE = /^\/(?:usr\/local\/share\/ca-certificates|usr\/share\/ca-certificates|etc\/pki\/ca-trust\/source\/anchors|etc\/pki\/trust\/anchors|etc\/ssl\/certs|etc\/ca-certificates)(?:\/|$)/;
 /**
@@ -885,7 +887,7 @@ const secretFileCopied = dockerRule({
   id: 'iac/dockerfile-secret-file-copied',
   title: 'Credential file copied into the image',
   description:
-    'COPY or ADD puts a file that normally holds credentials (private keys, .env, .npmrc, .netrc, cloud credentials, kubeconfig) into an image layer. Deleting it in a later step does not help: every layer ships with the image. Public keys and certificates are not reported: .pub files, a PEM file named for a certificate (ca.pem, root-ca.pem, server-cert.pem, fullchain.pem) and a PEM file copied into the system\'s trust store (/usr/local/share/ca-certificates, /etc/pki/ca-trust/source/anchors, /etc/ssl/certs). A .npmrc, .pypirc, .yarnrc or .env that the repository holds and that writes no credential (registry settings, `${NPM_TOKEN}` references) is reported at info only; one the repository does not hold (ignored by git, written at build time) is where real tokens live.',
+    'COPY or ADD puts a file that normally holds credentials (private keys, .env, .npmrc, .netrc, cloud credentials, kubeconfig) into an image layer. Deleting it in a later step does not help: every layer ships with the image. Public keys and certificates are not reported: .pub files, a PEM file named for a certificate (ca.pem, root-ca.pem, server-cert.pem, fullchain.pem) or for Diffie-Hellman parameters (dhparam.pem, ffdhe4096.pem) and a PEM file copied into the system\'s trust store (/usr/local/share/ca-certificates, /etc/pki/ca-trust/source/anchors, /etc/ssl/certs). A .npmrc, .pypirc, .yarnrc or .env that the repository holds and that writes no credential (registry settings, `${NPM_TOKEN}` references) is reported at info only; one the repository does not hold (ignored by git, written at build time) is where real tokens live.',
   remediation: 'Keep credentials out of the build context (.dockerignore) and mount them only where needed: RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci.',
   severity: 'high',
   cwe: ['CWE-538'],
@@ -897,6 +899,7 @@ const secretFileCopied = dockerRule({
       // A PEM file not named for a certificate may hold the key with it (server.pem for HAProxy).
       'FROM haproxy:3.0\n# expect\nCOPY certs/server.pem /usr/local/etc/haproxy/certs/\n',
       'FROM alpine:3.20\n# expect\nCOPY certs/ca-key.pem /etc/app/\n',
+      'FROM alpine:3.20\n# expect\nCOPY certs/dh-server.key.pem /etc/app/\n',
       // A file named for what it holds; removing it in a later layer leaves it in the earlier one.
       'FROM python:3.12-slim\n# expect\nADD deploy/secrets.json /srv/app/\nRUN python /srv/app/seed.py && rm /srv/app/secrets.json\n',
       'FROM alpine:3.20\n# expect\nCOPY secret.txt /opt/\n',
@@ -911,6 +914,8 @@ const secretFileCopied = dockerRule({
       // Certificates: by their name, or by the trust store they are copied into.
       'FROM alpine:3.20\nCOPY ./.pki/ca.pem /usr/local/share/ca-certificates/ca.crt\nCOPY certs/server-cert.pem certs/fullchain.pem /etc/app/tls/\nRUN update-ca-certificates\n',
       'FROM fedora:40\nCOPY corp-proxy.pem /etc/pki/ca-trust/source/anchors/\nRUN update-ca-trust\n',
+      // Diffie-Hellman parameters are public numbers, not a key.
+      'FROM debian:12-slim\nCOPY target/shared/ffdhe4096.pem /etc/postfix/shared/ffdhe4096.pem\nCOPY nginx/dhparam.pem certs/dh2048.pem /etc/nginx/\n',
       // Public signing keys: copied to a .pub name to check a download with, or into a package manager's keyring.
       'FROM debian:12\nCOPY release-2026.key /tmp/release-key.pub\nRUN gpg --import /tmp/release-key.pub\n',
       'FROM debian:12\nCOPY vendor-repo.key /usr/share/keyrings/vendor.asc\nCOPY vendor.key /etc/apt/keyrings/\n',
@@ -928,7 +933,7 @@ const secretFileCopied = dockerRule({
         // A .pem copied into the system's trust store is a CA certificate, whatever its name.
         const destination = expandArgs(words.at(-1) ?? '', input.globalArgs);
         const intoTrustStore = TRUST_STORE.test(destination);
-        const certificate = (s: string) => CERTIFICATE_PEM.test(s) || (intoTrustStore && /\.pem$/i.test(s));
+        const certificate = (s: string) => CERTIFICATE_PEM.test(s) || DH_PARAMS_PEM.test(s) || (intoTrustStore && /\.pem$/i.test(s));
         const secret = sources.find((s) => SECRET_FILE.test(s.replace(/\/+$/, '')) && !NOT_SECRET_FILE.test(s) && !certificate(s) && !/^https?:/.test(s));
         if (!secret) continue;
         // Copied to a name or a place that only holds public keys: a signing key to verify with.
