@@ -3,7 +3,7 @@ import { pinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { LOCAL_TRUSTED_APT_SOURCE, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
-import { commandsOf, effectiveWords, parseShell, pipeToShellOffsets, programOf } from '../shell.js';
+import { commandsOf, effectiveWords, parseShell, pipeToShellOffsets, programOf, substitutions, type ShellCommand } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
 import {
   baseImage,
@@ -635,22 +635,31 @@ const plainHttpDownload = dockerRule({
       'FROM alpine:3.20\n# expect\nADD http://example.org/a.sh /a.sh\n',
       'FROM alpine:3.20\n# expect\nADD ["http://example.org/b.sh", "/b.sh"]\n',
       'FROM alpine:3.20\n# expect\nADD \'http://example.org/c.sh\' /c.sh\n',
+      // Inside a command substitution, on the line it starts.
+      'FROM alpine:3.20\n# expect\nRUN set -e; \\\n# detail\n  V=$(curl -sL "http://example.org/main/INDEX.tar.gz" | tar -xz -C /tmp && awk \'/^P:tool$/\' /tmp/INDEX) && \\\n  apk add --no-cache tool=${V}\n',
     ],
     negative: ['FROM alpine:3.20\nRUN curl -fsSL https://example.org/tool.tgz -o /tmp/tool.tgz\n', 'FROM alpine:3.20\nRUN curl http://localhost:8080/health\n', 'FROM alpine:3.20\nLABEL org.opencontainers.image.url=http://example.org\n'],
   },
   *check(input) {
     const downloaders = new Set(['curl', 'wget', 'git', 'fetch', 'aria2c', 'svn']);
-    for (const { command, script } of runCommands(input)) {
-      const words = effectiveWords(command);
-      const program = programOf(command);
-      if (!program || !downloaders.has(program)) continue;
-      for (const word of words.slice(1)) {
-        HTTP_URL.lastIndex = 0;
-        const match = HTTP_URL.exec(word.text);
-        if (match) {
-          const place = at(script.instruction, script.line(word.offset));
-          yield { ...place, message: `${program} fetches ${match[0]} over plain HTTP${detailNote(place)}; use https and verify what you download.` };
-          break;
+    /** The command and those of its command substitutions (`V=$(curl -sL http://... | tar -xz)`), each with the offset of its line in the script. */
+    const withSubstitutions = (command: ShellCommand, offset?: number): Array<{ command: ShellCommand; offset?: number }> => [
+      { command, ...(offset !== undefined ? { offset } : {}) },
+      ...substitutions(command).flatMap((sub) => commandsOf(sub.script).flatMap((inner) => withSubstitutions(inner, offset ?? sub.offset))),
+    ];
+    for (const { command: outer, script } of runCommands(input)) {
+      for (const { command, offset } of withSubstitutions(outer)) {
+        const words = effectiveWords(command);
+        const program = programOf(command);
+        if (!program || !downloaders.has(program)) continue;
+        for (const word of words.slice(1)) {
+          HTTP_URL.lastIndex = 0;
+          const match = HTTP_URL.exec(word.text);
+          if (match) {
+            const place = at(script.instruction, script.line(offset ?? word.offset));
+            yield { ...place, message: `${program} fetches ${match[0]} over plain HTTP${detailNote(place)}; use https and verify what you download.` };
+            break;
+          }
         }
       }
     }
