@@ -179,3 +179,14 @@ describe('compose: a DNS, mail, git or VPN server publishes the port it serves i
     assert.deepEqual(published('example.org/app:1.0', ['143:143', '993:993']), ['6 port-all-interfaces medium', '5 sensitive-port medium']);
   });
 });
+
+describe('compose: the Docker socket mounted read-only', () => {
+  it('stays critical and says that :ro does not make the API read-only', () => {
+    const found = analyseFile('compose.yaml', 'services:\n  proxy:\n    image: nginxproxy/nginx-proxy:1.6\n    volumes:\n      - /var/run/docker.sock:/tmp/docker.sock:z,ro\n      - /run/docker.sock:/run/docker.sock\n', () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-docker-socket');
+    assert.deepEqual(found.map((f) => [f.location.startLine, f.severity, /read-only mounting/.test(f.message)]), [
+      [5, 'critical', true],
+      [6, 'critical', false],
+    ]);
+  });
+});

@@ -124,7 +124,12 @@ const dockerSocket = composeRule({
             resource: label(s),
             severity: 'medium',
           };
-        else yield { ...m.at, message: `${label(s)} mounts the container runtime socket ${m.source}${detailNote(m.at)}: that is root on the host.`, resource: label(s) };
+        else
+          yield {
+            ...m.at,
+            message: `${label(s)} mounts the container runtime socket ${m.source}${detailNote(m.at)}: that is root on the host${m.readOnly ? ' (read-only mounting keeps the socket file from being replaced, not the API from taking requests: a client can still start a privileged container)' : ''}.`,
+            resource: label(s),
+          };
       }
     }
   },
