@@ -42,6 +42,10 @@ describe('Dockerfile no USER', () => {
     assert.deepEqual(severity('FROM buildpack-deps:bookworm\nCMD ["irb"]\n'), ['low']);
     assert.deepEqual(severity('FROM python:3.13-slim\nCOPY app.py /app/\nCMD ["python3", "/app/app.py"]\n'), ['medium']);
     assert.deepEqual(severity('FROM debian:12-slim\nENTRYPOINT ["jq"]\n'), ['medium']);
+    // An official PHP application keeps php's apache or fpm command: its master only runs as root.
+    assert.deepEqual(severity('FROM nextcloud:apache\nRUN docker-php-ext-install imap\n'), ['low']);
+    assert.deepEqual(severity('FROM wordpress:6.5-fpm-alpine\nCOPY wp-content/ /usr/src/wordpress/wp-content/\n'), ['low']);
+    assert.deepEqual(severity('FROM wordpress:cli-2.10\nCOPY wp-cli.yml /\n'), ['medium']);
     // CMD gives the ENTRYPOINT its arguments: bash here is an argument of the server, not the command.
     assert.deepEqual(severity('FROM debian:12-slim\nENTRYPOINT ["/app/server"]\nCMD ["bash"]\n'), ['medium']);
     assert.deepEqual(severity('FROM debian:12-slim\nENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["node"]\n'), ['low']);

@@ -467,8 +467,13 @@ function inheritedServerCommand(image: string): string | undefined {
   if (repository === 'httpd') return 'httpd-foreground';
   if (repository === 'php' && /(?:^|-)apache(?:-|$)/.test(tag)) return 'apache2-foreground';
   if (repository === 'php' && /(?:^|-)fpm(?:-|$)/.test(tag)) return 'php-fpm';
+  // Official PHP applications built on php's apache (their default) or fpm variants; the cli variants run a tool as www-data.
+  if (repository !== undefined && PHP_APPLICATIONS.test(repository) && !/(?:^|-)cli(?:-|$)/.test(tag)) return /(?:^|-)fpm(?:-|$)/.test(tag) ? 'php-fpm' : 'apache2-foreground';
   return undefined;
 }
+
+/** Docker Official Images of PHP applications, built FROM php:*-apache or php:*-fpm and keeping its command. */
+const PHP_APPLICATIONS = /^(?:wordpress|nextcloud|drupal|joomla|matomo|mediawiki|friendica|phpmyadmin|yourls)$/;
 
 /**
  * The privilege-separating server an image runs as its command, if it does: its own CMD
