@@ -1022,6 +1022,7 @@ const unpinnedPackageInstall = dockerRule({
       'FROM python:3.12-slim\n# expect\nRUN pip install flask gunicorn==22.0.0\n',
       'FROM node:20-alpine\n# expect\nRUN npm ci && npm install left-pad@latest\n',
       'FROM node:20-alpine\n# expect\nRUN ["npm", "add", "@scope/tool@^1.2.0"]\n',
+      'FROM python:3.12-slim\n# expect\nRUN set -eux; \\\n  pip3 install \\\n    --no-cache-dir \\\n    \'setuptools==79.0.1\' \\\n# detail\n    \'wheel<0.46\' \\\n  ; \\\n  pip3 --version\n',
     ],
     negative: [
       'FROM node:20-alpine\nRUN npm ci && npm install -g typescript@5.4.5 @scope/x@1.0.0-rc.1\n',
@@ -1032,7 +1033,8 @@ const unpinnedPackageInstall = dockerRule({
   },
   *check(input) {
     for (const { command, script } of runCommands(input)) {
-      const words = effectiveWords(command).map((w) => w.text);
+      const shellWords = effectiveWords(command);
+      const words = shellWords.map((w) => w.text);
       const program = words[0] ? words[0].replace(/^.*\//, '') : '';
       let tool: 'npm' | 'pip' | undefined;
       let args: string[] = [];
@@ -1051,7 +1053,9 @@ const unpinnedPackageInstall = dockerRule({
       if (!tool) continue;
       const unpinned = unpinnedPackages(args, tool);
       if (unpinned.length === 0) continue;
-      const place = at(script.instruction, script.line(command.offset));
+      // On the line of the first unpinned package (`'wheel<0.46' \` below `pip3 install \`).
+      const first = shellWords.slice(words.length - args.length).find((w) => w.text === unpinned[0]);
+      const place = at(script.instruction, script.line(first?.offset ?? command.offset));
       yield { ...place, message: `${tool} installs ${unpinned.slice(0, 3).join(', ')} without an exact version${detailNote(place)}; pin versions or install from a lockfile.` };
     }
   },
