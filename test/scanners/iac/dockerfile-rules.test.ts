@@ -46,6 +46,9 @@ describe('Dockerfile no USER', () => {
     assert.deepEqual(severity('FROM nextcloud:apache\nRUN docker-php-ext-install imap\n'), ['low']);
     assert.deepEqual(severity('FROM wordpress:6.5-fpm-alpine\nCOPY wp-content/ /usr/src/wordpress/wp-content/\n'), ['low']);
     assert.deepEqual(severity('FROM wordpress:cli-2.10\nCOPY wp-cli.yml /\n'), ['medium']);
+    // The base image is the build's to choose: low, unless the argument's default names one.
+    assert.deepEqual(severity('ARG SENTRY_IMAGE\nFROM ${SENTRY_IMAGE}\nCOPY . /usr/src/app\n'), ['low']);
+    assert.deepEqual(severity('ARG BASE=debian:12-slim\nFROM ${BASE}\nCMD ["/app"]\n'), ['medium']);
     // CMD gives the ENTRYPOINT its arguments: bash here is an argument of the server, not the command.
     assert.deepEqual(severity('FROM debian:12-slim\nENTRYPOINT ["/app/server"]\nCMD ["bash"]\n'), ['medium']);
     assert.deepEqual(severity('FROM debian:12-slim\nENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["node"]\n'), ['low']);
