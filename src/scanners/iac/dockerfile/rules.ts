@@ -1000,6 +1000,8 @@ const hardcodedPassword = dockerRule({
 const PIP_VALUE_OPTIONS = /^(?:-r|--requirement|-c|--constraint|-e|--editable|--prefix|--target|-t|--index-url|-i|--extra-index-url|--root|--src|--platform|--python-version|--implementation|--abi|-f|--find-links|--trusted-host|--cache-dir|--log|--proxy|--timeout|--retries)$/;
 const NPM_VALUE_OPTIONS = /^(?:--registry|--cache|--prefix|-C|--workspace|-w|--tag|--omit|--include|--userconfig)$/;
 const NOT_A_REGISTRY_NAME = /^[.~/$]|\.(?:whl|tar\.gz|tgz|zip)$|^(?:git\+|git:|github:|gitlab:|bitbucket:|https?:|file:|link:)/;
+/** An archive of a branch's head (github.com/o/r/archive/main.zip, /archive/refs/heads/master.tar.gz, /tarball/main): it changes with every push. */
+const BRANCH_ARCHIVE = /^https?:\/\/[^\s]+\/(?:archive|tarball|zipball)\/(?:refs\/heads\/)?(?:main|master|develop|dev|trunk|HEAD)(?:\.(?:zip|tar\.gz|tgz))?$/i;
 
 /** Package arguments of `npm install`/`pip install` that do not name an exact version. */
 function unpinnedPackages(words: string[], tool: 'npm' | 'pip'): string[] {
@@ -1008,6 +1010,10 @@ function unpinnedPackages(words: string[], tool: 'npm' | 'pip'): string[] {
     const word = words[k]!;
     if (word.startsWith('-')) {
       if ((tool === 'pip' ? PIP_VALUE_OPTIONS : NPM_VALUE_OPTIONS).test(word)) k++;
+      continue;
+    }
+    if (BRANCH_ARCHIVE.test(word)) {
+      out.push(word);
       continue;
     }
     if (NOT_A_REGISTRY_NAME.test(word)) continue;
@@ -1023,7 +1029,7 @@ const unpinnedPackageInstall = dockerRule({
   id: 'iac/dockerfile-unpinned-package-install',
   title: 'Package installed without a pinned version',
   description:
-    'npm install <pkg> or pip install <pkg> without a version takes whatever the registry serves at build time. A malicious release of that package (or of a typo-squat) goes straight into the image, and builds are not reproducible.',
+    'npm install <pkg> or pip install <pkg> without a version (or from the archive of a branch, .../archive/main.zip) takes whatever the registry (or the branch) serves at build time. A malicious release of that package (or of a typo-squat) goes straight into the image, and builds are not reproducible.',
   remediation: 'Install from a lockfile (npm ci, pip install -r requirements.txt with hashes), or pin exact versions: npm install -g pkg@1.2.3, pip install pkg==1.2.3.',
   severity: 'low',
   confidence: 'medium',
@@ -1034,6 +1040,8 @@ const unpinnedPackageInstall = dockerRule({
       'FROM python:3.12-slim\n# expect\nRUN pip install flask gunicorn==22.0.0\n',
       'FROM node:20-alpine\n# expect\nRUN npm ci && npm install left-pad@latest\n',
       'FROM node:20-alpine\n# expect\nRUN ["npm", "add", "@scope/tool@^1.2.0"]\n',
+      // The archive of a branch's head changes with every push.
+      'FROM python:3.12-slim\n# expect\nRUN pip install https://example.org/o/nodestore-s3/archive/main.zip\n',
       'FROM python:3.12-slim\n# expect\nRUN set -eux; \\\n  pip3 install \\\n    --no-cache-dir \\\n    \'setuptools==79.0.1\' \\\n# detail\n    \'wheel<0.46\' \\\n  ; \\\n  pip3 --version\n',
     ],
     negative: [
@@ -1041,6 +1049,7 @@ const unpinnedPackageInstall = dockerRule({
       'FROM python:3.12-slim\nRUN pip install -r requirements.txt && pip install flask==3.0.3\n',
       'FROM node:20-alpine\nRUN npm install --production --no-cache\n',
       'FROM node:20-alpine\nRUN npm install git+https://example.org/x.git ./local-pkg\n',
+      'FROM python:3.12-slim\nRUN pip install https://example.org/o/plugin/archive/v1.4.2.zip https://example.org/o/tool/archive/0123456789abcdef0123456789abcdef01234567.tar.gz\n',
     ],
   },
   *check(input) {
