@@ -187,7 +187,7 @@ const podNotIsolated = kubeRule({
   id: 'iac/k8s-pod-not-isolated',
   title: 'Pod not isolated by the NetworkPolicies beside it',
   description:
-    "The file defines NetworkPolicies for a pod's namespace, but none of them isolates that pod's ingress or egress (a policy only isolates the directions in its policyTypes), or the only policy that selects the pod's labels is in another namespace (a NetworkPolicy applies to pods of its own namespace only). Traffic in that direction is allowed from and to anywhere, so a compromised pod can reach it or it can reach the internet and every other service.",
+    "The file defines NetworkPolicies for a pod's namespace, but none of them isolates that pod's ingress or egress (a policy only isolates the directions in its policyTypes), or the only policy that selects the pod's labels is in another namespace (a NetworkPolicy applies to pods of its own namespace only). Traffic in that direction is allowed from and to anywhere, so a compromised pod can reach it or it can reach the internet and every other service. A pod whose ingress a policy isolates and whose egress none does is reported low: isolating ingress alone is the usual hardening (a chart's per-component policies), and the egress a workload needs is often the installer's to know.",
   remediation: 'Add a NetworkPolicy that selects the pod (a default-deny with podSelector: {} and policyTypes [Ingress, Egress] is a good base), then allow the flows it needs.',
   severity: 'medium',
   confidence: 'medium',
@@ -225,10 +225,16 @@ const podNotIsolated = kubeRule({
       const applying = relevant.filter((p) => selects(p, pod));
       const missing = [applying.some((p) => p.ingress) ? '' : 'ingress', applying.some((p) => p.egress) ? '' : 'egress'].filter(Boolean);
       if (missing.length === 0) continue;
+      // Ingress isolated, egress open: the common hardening (a chart's per-component ingress policies), whose
+      // egress targets (git hosts, clusters, cloud APIs) are the installer's; left open, it is low, not medium.
+      const egressOnly = missing.length === 1 && missing[0] === 'egress';
       yield {
         line: nameLine(pod.object),
-        message: `No NetworkPolicy in this file isolates the ${missing.join(' and ')} of ${objectLabel(pod.object)}.`,
+        message: egressOnly
+          ? `No NetworkPolicy in this file isolates the egress of ${objectLabel(pod.object)} (its ingress is isolated): it can reach any address.`
+          : `No NetworkPolicy in this file isolates the ${missing.join(' and ')} of ${objectLabel(pod.object)}.`,
         resource: objectLabel(pod.object),
+        ...(egressOnly ? { severity: 'low' as const } : {}),
       };
     }
   },
