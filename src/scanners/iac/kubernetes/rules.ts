@@ -1019,16 +1019,22 @@ const noSecurityContext = kubeRule({
   id: 'iac/k8s-no-security-context',
   title: 'No security context',
   description:
-    'A pod or container has no securityContext at all, so every hardening setting (non-root user, no privilege escalation, read-only root, dropped capabilities, seccomp) is left at the permissive default.',
+    'A pod or container has no securityContext at all, so every hardening setting (non-root user, no privilege escalation, read-only root, dropped capabilities, seccomp) is left at the permissive default. A container of a Windows pod whose pod securityContext sets windowsOptions is not reported: it takes them from the pod, and the settings only a container\'s securityContext holds are Linux\'s.',
   remediation: 'Add a securityContext to the pod (runAsNonRoot, seccompProfile) and to each container (allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities.drop: [ALL]).',
   severity: 'low',
   cwe: ['CWE-1188'],
   examples: {
-    positive: [pod('').replace('spec:\n', '# expect\nspec:\n').replace('  - name: app', '  # expect\n  - name: app')],
+    positive: [
+      pod('').replace('spec:\n', '# expect\nspec:\n').replace('  - name: app', '  # expect\n  - name: app'),
+      // A Windows pod without windowsOptions: nothing for its containers to take.
+      pod('', WINDOWS).replace('spec:\n', '# expect\nspec:\n').replace('  - name: app', '  # expect\n  - name: app'),
+    ],
     negative: [
       pod(HARDENED, '  securityContext:\n    runAsNonRoot: true\n'),
       // Every container has its own securityContext: the pod needs none.
       pod(HARDENED),
+      // A Windows HostProcess pod: its containers take the pod's windowsOptions.
+      pod('', '  securityContext:\n    windowsOptions:\n      hostProcess: true\n      runAsUserName: "NT AUTHORITY\\\\SYSTEM"\n  hostNetwork: true\n  nodeSelector:\n    kubernetes.io/os: windows\n'),
     ],
   },
   *check(input) {
@@ -1040,7 +1046,11 @@ const noSecurityContext = kubeRule({
       if (!pair(p.spec, 'securityContext') && !hardenedContainers) yield { line: p.specLine, message: `${objectLabel(p.object)} has no pod securityContext.`, resource: objectLabel(p.object) };
     }
     for (const c of input.containers) {
-      if (!pair(c.node, 'securityContext')) yield { line: c.line, message: `${containerLabel(c)} has no securityContext.`, resource: containerLabel(c) };
+      if (pair(c.node, 'securityContext')) continue;
+      // A Windows container takes the pod's windowsOptions (user, HostProcess); the settings only a container's
+      // securityContext holds (allowPrivilegeEscalation, readOnlyRootFilesystem, capabilities) are Linux's.
+      if (get(c.pod.spec, 'securityContext', 'windowsOptions') !== undefined && onWindows(input, c)) continue;
+      yield { line: c.line, message: `${containerLabel(c)} has no securityContext.`, resource: containerLabel(c) };
     }
   },
 });
