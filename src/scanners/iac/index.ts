@@ -193,8 +193,9 @@ export const iacScanner: Scanner = {
       const namespace = namespaces.get(file.path);
       const kustomizeImages = images.get(file.path);
       const builtImages = devDeployments.files.get(file.path);
-      const scanBindings = terraform ? [] : rbacBindings.besides(file.path);
-      const scanAggregators = terraform ? [] : rbacBindings.aggregatorsAbove(file.path);
+      const namespaceOf = (path: string) => namespaces.get(path)?.namespace;
+      const scanBindings = terraform ? [] : rbacBindings.besides(file.path, namespaceOf);
+      const scanAggregators = terraform ? [] : rbacBindings.aggregatorsAbove(file.path, namespaceOf);
       const context = terraform
         ? { terraform }
         : namespace || kustomizeImages || builtImages || scanBindings.length > 0 || scanAggregators.length > 0

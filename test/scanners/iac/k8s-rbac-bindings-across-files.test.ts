@@ -77,3 +77,20 @@ describe('aggregating ClusterRoles in another manifest', () => {
     );
   });
 });
+
+describe('RBAC bindings of a kustomization that sets the namespace', () => {
+  it('a binding and a deployment without namespaces, put in one by kustomization.yaml: the pods of its service account call the API by design', async () => {
+    const strip = (manifest: string) => manifest.replace(/^ {2}namespace: shop\n/gm, '');
+    const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\nresources:\n- role.yaml\n- role-binding.yaml\n- deployment.yaml\n';
+    const t = tempTree({ 'deploy/kustomization.yaml': kustomization, 'deploy/role.yaml': strip(role), 'deploy/role-binding.yaml': strip(binding), 'deploy/deployment.yaml': strip(deployment) });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const automount = result.findings.filter((f) => f.ruleId === 'iac/k8s-service-account-token-automount').map((f) => f.location.path);
+      assert.deepEqual(automount, []);
+      const secrets = result.findings.filter((f) => f.ruleId === 'iac/k8s-rbac-secrets-access').map((f) => `${f.location.path} ${f.message}`);
+      assert.deepEqual(secrets, ['deploy/role.yaml Role/reader can read Secrets (get, list) of its namespace only, and service account shop/worker is bound to it.']);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

@@ -41,9 +41,13 @@ export class RbacBindings {
     }
   }
 
-  /** The bindings of the other files of `path`'s directory. */
-  besides(path: string): KubeObject[] {
-    return (this.byDirectory.get(posix.dirname(path)) ?? []).filter((entry) => entry.path !== path).map((entry) => entry.object);
+  /**
+   * The bindings of the other files of `path`'s directory. `namespaceOf` gives the namespace a
+   * kustomization puts a file's objects in: a binding that names none gets it, as the pods and
+   * roles of the file do (kustomize sets it on every object of its resources).
+   */
+  besides(path: string, namespaceOf?: (path: string) => string | undefined): KubeObject[] {
+    return (this.byDirectory.get(posix.dirname(path)) ?? []).filter((entry) => entry.path !== path).map((entry) => inNamespace(entry, namespaceOf));
   }
 
   /**
@@ -51,15 +55,22 @@ export class RbacBindings {
    * the bindings of its own directory (those of `path` included: a binding there of an aggregating role elsewhere is
    * not one of the file's roles'). Those of `path` itself are the file's own.
    */
-  aggregatorsAbove(path: string): ScanAggregator[] {
+  aggregatorsAbove(path: string, namespaceOf?: (path: string) => string | undefined): ScanAggregator[] {
     const out: ScanAggregator[] = [];
     for (let directory = posix.dirname(path); ; directory = posix.dirname(directory)) {
       const aggregating = (this.aggregatingByDirectory.get(directory) ?? []).filter((entry) => entry.path !== path);
       if (aggregating.length > 0) {
-        const bindings = (this.byDirectory.get(directory) ?? []).map((entry) => entry.object);
+        const bindings = (this.byDirectory.get(directory) ?? []).map((entry) => inNamespace(entry, namespaceOf));
         for (const entry of aggregating) out.push({ role: entry.object, bindings });
       }
       if (directory === '.' || directory === '/' || directory === posix.dirname(directory)) return out;
     }
   }
+}
+
+/** A binding of a file, in the namespace its kustomization gives when it names none. */
+function inNamespace(entry: { path: string; object: KubeObject }, namespaceOf: ((path: string) => string | undefined) | undefined): KubeObject {
+  if (entry.object.namespace !== undefined || !namespaceOf) return entry.object;
+  const namespace = namespaceOf(entry.path);
+  return namespace ? { ...entry.object, namespace } : entry.object;
 }
