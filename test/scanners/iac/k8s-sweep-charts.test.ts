@@ -15,3 +15,15 @@ test('pod-not-isolated: ingress isolated and egress open is low (the usual chart
   assert.deepEqual(notIsolated('Egress'), [{ severity: 'medium', message: 'No NetworkPolicy in this file isolates the ingress of Pod/api.' }]);
   assert.deepEqual(notIsolated('Ingress, Egress'), []);
 });
+
+test('a Helm test pod (helm.sh/hook: test): its medium findings are low, its high ones stay; a pod without the hook keeps medium', () => {
+  const testPod = (hook: string, extra = '') =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-test-connection\n  namespace: shop\n  annotations:\n    helm.sh/hook: ${hook}\nspec:\n${extra}  containers:\n  - name: wget\n    image: busybox\n    command: [wget, web:80]\n  restartPolicy: Never\n`;
+  const severities = (manifest: string) => {
+    const result = analyseFile('test-connection.yaml', manifest, () => {}, 'kubernetes');
+    return Object.fromEntries(result.findings.filter((f) => ['iac/k8s-image-latest', 'iac/k8s-run-as-root', 'iac/k8s-host-network'].includes(f.ruleId)).map((f) => [f.ruleId, `${f.severity}${f.message.includes('(a Helm test pod, run only by helm test)') ? ' noted' : ''}`]));
+  };
+  assert.deepEqual(severities(testPod('test', '  hostNetwork: true\n')), { 'iac/k8s-image-latest': 'low noted', 'iac/k8s-run-as-root': 'low noted', 'iac/k8s-host-network': 'high' });
+  assert.deepEqual(severities(testPod('test-success')), { 'iac/k8s-image-latest': 'low noted', 'iac/k8s-run-as-root': 'low noted' });
+  assert.deepEqual(severities(testPod('pre-install')), { 'iac/k8s-image-latest': 'medium', 'iac/k8s-run-as-root': 'medium' });
+});

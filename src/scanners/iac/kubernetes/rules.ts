@@ -1494,6 +1494,34 @@ function withAggregationNote(rule: KubeRule): KubeRule {
   };
 }
 
+/** Helm's test hooks: the pod runs when someone runs `helm test` (a connection check), then exits. */
+const HELM_TEST_HOOK = /(?:^|,)\s*test(?:-success|-failure)?\s*(?:,|$)/;
+
+/**
+ * A medium finding on a Helm test pod (helm.sh/hook: test), or on one of its containers, is
+ * reported low: the pod runs only when `helm test` is run, for a connection check, and exits;
+ * what it lacks (limits, a pinned image, a non-root user) weighs less than on a workload that
+ * stays. High and critical findings (privileged, host namespaces, host paths) keep their severity.
+ */
+function withHelmTestSeverity(rule: KubeRule): KubeRule {
+  const check = rule.check;
+  return {
+    ...rule,
+    *check(input) {
+      // The pods only: a test's Role or binding, once created, grants until it is deleted.
+      const tests = input.pods.filter((p) => HELM_TEST_HOOK.test(text(get(p.object.root, 'metadata', 'annotations', 'helm.sh/hook')) ?? '')).map((p) => objectLabel(p.object));
+      for (const hit of check.call(rule, input)) {
+        const onTest = tests.length > 0 && hit.resource !== undefined && tests.some((label) => hit.resource === label || hit.resource!.startsWith(`${label} `));
+        yield onTest && (hit.severity ?? rule.severity) === 'medium' ? { ...hit, severity: 'low', message: withNote(hit.message, ' (a Helm test pod, run only by helm test)') } : hit;
+      }
+    },
+  };
+}
+
+function withNote(message: string, note: string): string {
+  return message.endsWith('.') ? `${message.slice(0, -1)}${note}.` : `${message}${note}`;
+}
+
 export const kubernetesRules: readonly KubeRule[] = [
   privileged,
   privilegeEscalation,
@@ -1540,7 +1568,9 @@ export const kubernetesRules: readonly KubeRule[] = [
   ...workloadRules,
   ...networkPolicyRules,
   ...clusterConfigRules,
-].map(withAggregationNote);
+]
+  .map(withAggregationNote)
+  .map(withHelmTestSeverity);
 
 export const kubernetesPlatform: PlatformRules<KubeInput> = {
   platform: 'kubernetes',
