@@ -84,3 +84,28 @@ describe('a file a chart prints through .Files and the scan reads on its own', (
     assert.ok(result.findings.every((f) => f.location.path !== 'templates/config.yaml'), result.findings.map((f) => `${f.ruleId} ${f.location.path}`).join('\n'));
   });
 });
+
+describe('Helm .Files beyond the bounds', () => {
+  // More files outside templates/ than .Files keeps (packaged.ts MAX_OTHER_FILES), as a CRD chart's crds/ can be.
+  const many = Object.fromEntries(Array.from({ length: 505 }, (_v, i) => [`crds/crd-${String(i).padStart(3, '0')}.yaml`, `kind: CustomResourceDefinition\nmetadata:\n  name: c${i}.example.org\n`]));
+  const chart = (enabled: boolean) => ({
+    'Chart.yaml': 'apiVersion: v2\nname: crds\nversion: 0.1.0\n',
+    'values.yaml': `upgradeJob:\n  enabled: ${enabled}\n`,
+    'templates/configmap.yaml':
+      '{{- if .Values.upgradeJob.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: crds\n  namespace: shop\ndata:\n  {{- range $path, $_ := .Files.Glob "crds/*.yaml" }}\n  {{ base $path }}: {{ $.Files.Get $path | quote }}\n  {{- end }}\n{{- end }}\n',
+    ...many,
+  });
+  const said = (warnings: Array<{ path?: string; message: string }>) => warnings.filter((w) => w.message.includes('.Files reads only the first ones')).map((w) => w.path);
+
+  it('are said when a template reads .Files, not when the templates that would are turned off', async () => {
+    for (const [enabled, expected] of [[true, ['Chart.yaml']], [false, []]] as const) {
+      const t = tempTree(chart(enabled));
+      try {
+        const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+        assert.deepEqual(said(result.warnings), expected, `upgradeJob.enabled: ${enabled}`);
+      } finally {
+        t.cleanup();
+      }
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, Engine, RenderError, TPL_FILE, type Rendered, type Rend
 import { parseTemplate, TemplateSyntaxError, type Define, type ParsedTemplate } from './template.js';
 import { GoInt, GoObject, isDict, Mapped, isString, loadValues, originsOf, setOrigins, str, TemplateError, toYaml, type Dict, type LoadedValues, type Origin, type Value } from './values.js';
 import { duplicateKeyMessage } from '../yaml/tree.js';
+import { MAX_OTHER_CHARS, MAX_OTHER_FILES } from './packaged.js';
 
 /**
  * A Helm chart rendered as `helm template` renders it with the chart's default values:
@@ -24,6 +25,12 @@ export interface ChartInput {
    * (paths relative to the scan root), which their templates read through .Files.
    */
   otherFiles?: ReadonlyMap<string, string>;
+  /**
+   * The charts of the tree (their directories) with more files outside templates/ than
+   * `otherFiles` keeps (charts.ts MAX_OTHER_FILES, MAX_OTHER_CHARS): a render whose templates
+   * read their .Files warns that it reads only the first ones.
+   */
+  otherFilesCut?: ReadonlySet<string>;
   /** The templates to render (paths relative to the scan root), YAML files under the templates/ of the chart or a subchart. */
   render: readonly string[];
   /** Values files (their texts are in `files`) applied over the chart's values.yaml in this order, as `helm template -f` applies them. */
@@ -284,6 +291,12 @@ function files(entries: ReadonlyMap<string, string> = new Map(), dir = ''): GoOb
   return new GoObject('engine.files', new Map(), methods, `map[${sorted.map(([name]) => name).join(' ')}]`, sorted.map(([name, content]) => [name, content]));
 }
 
+/** .Files with each of its methods calling `read` first: what a template reads of a chart whose files were cut. */
+function watched(files: GoObject, read: () => void): GoObject {
+  const methods = new Map([...files.methods].map(([name, method]) => [name, (args: Value[]) => (read(), method(args))] as const));
+  return new GoObject(files.type, files.fields, methods, files.text, files.entries);
+}
+
 /** The files .Files offers the chart in `dir`: those of `otherFiles` in it, outside its templates/ and charts/. */
 function filesOf(dir: string, otherFiles: ReadonlyMap<string, string> | undefined): GoObject {
   const prefix = dir === '' ? '' : `${dir}/`;
@@ -517,7 +530,9 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
   const caps = capabilities();
   // Each chart of the tree reads its own other files (not its parent's nor its subcharts').
   const chartFiles = new Map<string, GoObject>();
-  const filesFor = (dir: string) => chartFiles.get(dir) ?? chartFiles.set(dir, filesOf(dir, input.otherFiles)).get(dir)!;
+  // A chart whose files were cut: that its templates read them is said once, after the render.
+  const readCut = new Set<string>();
+  const filesFor = (dir: string) => chartFiles.get(dir) ?? chartFiles.set(dir, input.otherFilesCut?.has(dir) ? watched(filesOf(dir, input.otherFiles), () => readCut.add(dir)) : filesOf(dir, input.otherFiles)).get(dir)!;
   const templates: RenderedTemplate[] = [];
   // Helm renders in its parse order, and every template of a chart gets the same top-level
   // object: a template that sets `$.Values` (istio's zzz_profile.yaml merges its defaults
@@ -552,6 +567,9 @@ export function renderChart(input: ChartInput, limits: RenderLimits = DEFAULT_LI
       else if (error instanceof TemplateError || error instanceof RangeError) warnings.push({ path, message: `Helm template not rendered: ${error.message}` });
       else throw error;
     }
+  }
+  for (const dir of [...readCut].sort()) {
+    warnings.push({ path: joinPath(dir, 'Chart.yaml'), message: `Helm chart: more than ${MAX_OTHER_FILES} files or ${MAX_OTHER_CHARS} characters outside templates/; .Files reads only the first ones` });
   }
   // Reported in path order, whatever order they were rendered in.
   templates.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

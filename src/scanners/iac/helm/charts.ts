@@ -677,7 +677,8 @@ export class HelmCharts {
       const files = await this.libraryFiles(library);
       if (files !== undefined && !keep(files)) return undefined;
     }
-    const otherFiles = await this.otherFiles(dir, texts, packedFiles, packedOther, ignore);
+    const otherFilesCut = new Set<string>();
+    const otherFiles = await this.otherFiles(dir, texts, packedFiles, packedOther, ignore, otherFilesCut);
     // The walk's ignore rules apply to templates it did not hand over; a staged scan renders what the index holds.
     const render = [
       ...tree.filter((file) => MANIFEST_TEMPLATE.test(rel(file)) && (this.staged || this.scanned.has(file))),
@@ -692,6 +693,7 @@ export class HelmCharts {
       ...(valueFiles.length > 0 ? { valueFiles } : {}),
       ...(libraries.size > 0 ? { libraries } : {}),
       ...(otherFiles.size > 0 ? { otherFiles } : {}),
+      ...(otherFilesCut.size > 0 ? { otherFilesCut } : {}),
     };
   }
 
@@ -700,9 +702,10 @@ export class HelmCharts {
    * their templates may read through .Files: for each chart of the tree whose templates
    * mention .Files (or when a helper of the tree does), its files on disk, or in the
    * archive it was unpacked from, bounded per chart; hidden directories such as .git, and
-   * what the chart's .helmignore names, are left out.
+   * what the chart's .helmignore names, are left out. The charts whose files go beyond the
+   * bounds are added to `cut`: a render that reads their .Files says that it reads only the first ones.
    */
-  private async otherFiles(dir: string, texts: ReadonlyMap<string, string>, packedFiles: ReadonlyMap<string, PackedFile>, packedOther: ReadonlyMap<string, string>, ignore: HelmIgnore): Promise<Map<string, string>> {
+  private async otherFiles(dir: string, texts: ReadonlyMap<string, string>, packedFiles: ReadonlyMap<string, PackedFile>, packedOther: ReadonlyMap<string, string>, ignore: HelmIgnore, cut: Set<string>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const inTree = (file: string) => (dir === '' ? file : file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : undefined);
     // The charts of the tree: the top one and its subcharts, unpacked or packaged (not the libraries found elsewhere).
@@ -731,7 +734,7 @@ export class HelmCharts {
       for (const file of await this.source.list(chart)) {
         if (!ownFile(file) || ignore.ignores(inTree(file)!)) continue;
         if (count >= MAX_OTHER_FILES || chars > MAX_OTHER_CHARS || total > MAX_CHART_CHARS) {
-          this.warn({ path: joinPath(chart, 'Chart.yaml'), message: `Helm chart: more than ${MAX_OTHER_FILES} files or ${MAX_OTHER_CHARS} characters outside templates/; .Files reads only the first ones` });
+          cut.add(chart);
           break;
         }
         const text = await this.source.read(file);
