@@ -27,3 +27,25 @@ test('a Helm test pod (helm.sh/hook: test): its medium findings are low, its hig
   assert.deepEqual(severities(testPod('test-success')), { 'iac/k8s-image-latest': 'low noted', 'iac/k8s-run-as-root': 'low noted' });
   assert.deepEqual(severities(testPod('pre-install')), { 'iac/k8s-image-latest': 'medium', 'iac/k8s-run-as-root': 'medium' });
 });
+
+test('token automount: a ServiceAccount that turns it on is one finding naming its pods; a pod that sets it itself, or of another account, keeps its own', () => {
+  const account = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: loki\n  namespace: logs\nautomountServiceAccountToken: true\n';
+  const workload = (name: string, spec = '', sa = 'loki') =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: logs\nspec:\n  template:\n    spec:\n      serviceAccountName: ${sa}\n${spec}      containers:\n      - name: app\n        image: registry.example.org/${name}:1.0.0\n`;
+  const manifest = [account, workload('distributor'), workload('querier'), workload('gateway', '      automountServiceAccountToken: true\n'), workload('canary', '', 'canary')].join('---\n');
+  const result = analyseFile('loki.yaml', manifest, () => {}, 'kubernetes');
+  const messages = result.findings.filter((f) => f.ruleId === 'iac/k8s-service-account-token-automount').map((f) => `${f.location.startLine} ${f.message}`);
+  assert.deepEqual(messages, [
+    '43 Deployment/gateway mounts a service account token; set automountServiceAccountToken: false unless it calls the API.',
+    '55 Deployment/canary mounts a service account token; set automountServiceAccountToken: false unless it calls the API.',
+    '6 ServiceAccount loki turns token automount on for every pod that uses it (here: Deployment/distributor, Deployment/querier).',
+  ]);
+});
+
+test('token automount: a pod that names no namespace takes the setting of the account of its name (a chart template that leaves it to the release)', () => {
+  const account = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: loki\n  namespace: default\nautomountServiceAccountToken: true\n';
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: gateway\nspec:\n  serviceAccountName: loki\n  containers:\n  - name: nginx\n    image: registry.example.org/nginx:1.27.0\n';
+  const result = analyseFile('loki.yaml', `${account}---\n${pod}`, () => {}, 'kubernetes');
+  const messages = result.findings.filter((f) => f.ruleId === 'iac/k8s-service-account-token-automount').map((f) => f.message);
+  assert.deepEqual(messages, ['ServiceAccount loki turns token automount on for every pod that uses it (here: Pod/gateway).']);
+});

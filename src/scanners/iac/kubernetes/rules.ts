@@ -744,12 +744,18 @@ const tokenAutomount = kubeRule({
   id: 'iac/k8s-service-account-token-automount',
   title: 'Service account token mounted automatically',
   description:
-    'automountServiceAccountToken is not false, so every container gets a Kubernetes API token. Most applications never call the API; for them the token is only a gift to an attacker who gets code execution. A pod whose service account a RoleBinding or ClusterRoleBinding grants a role, in the same file or in another manifest of its directory, calls the API by design and is not reported.',
+    'automountServiceAccountToken is not false, so every container gets a Kubernetes API token. Most applications never call the API; for them the token is only a gift to an attacker who gets code execution. A pod whose service account a RoleBinding or ClusterRoleBinding grants a role, in the same file or in another manifest of its directory, calls the API by design and is not reported. A ServiceAccount that sets automountServiceAccountToken: true is reported on that line, naming the pods of the file that use it and set nothing themselves, which are not reported again.',
   remediation: 'Set automountServiceAccountToken: false in the pod spec (and on the ServiceAccount), and enable it only for workloads that call the Kubernetes API.',
   severity: 'low',
   cwe: ['CWE-1188'],
   examples: {
-    positive: [pod('').replace('spec:\n', '# expect\nspec:\n'), pod('', '  # expect\n  automountServiceAccountToken: true\n'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n# expect\nautomountServiceAccountToken: true\n'],
+    positive: [
+      pod('').replace('spec:\n', '# expect\nspec:\n'),
+      pod('', '  # expect\n  automountServiceAccountToken: true\n'),
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n# expect\nautomountServiceAccountToken: true\n',
+      // The account turns it on: one finding there (naming the pod), none on the pod that sets nothing.
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: shop\n# expect\nautomountServiceAccountToken: true\n---\n' + pod('', '  serviceAccountName: app\n'),
+    ],
     negative: [
       pod('', '  automountServiceAccountToken: false\n'),
       'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: shop\nautomountServiceAccountToken: false\n---\n' + pod('', '  serviceAccountName: app\n'),
@@ -765,6 +771,12 @@ const tokenAutomount = kubeRule({
         .filter((o) => o.kind === 'ServiceAccount' && isFalse(get(o.root, 'automountServiceAccountToken')))
         .map((o) => `${o.namespace ?? ''}/${o.name}`),
     );
+    // Service accounts that turn automount on themselves (reported below): the pods of theirs that set nothing, by account.
+    const accountsWithToken = new Map(
+      input.objects
+        .filter((o) => o.kind === 'ServiceAccount' && isTrue(get(o.root, 'automountServiceAccountToken')) && !hasRole(o.namespace, o.name))
+        .map((o) => [`${o.namespace ?? ''}/${o.name}`, [] as string[]]),
+    );
     for (const p of input.pods) {
       const flag = pair(p.spec, 'automountServiceAccountToken');
       if (flag && isFalse(flag.value)) continue;
@@ -772,12 +784,27 @@ const tokenAutomount = kubeRule({
       const account = text(get(p.spec, 'serviceAccountName')) ?? text(get(p.spec, 'serviceAccount')) ?? 'default';
       if (!flag && accountsWithoutToken.has(`${p.object.namespace ?? ''}/${account}`)) continue;
       if (account !== 'default' && hasRole(p.object.namespace, account)) continue;
+      // Its account's own `automountServiceAccountToken: true` mounts the token: one finding there, which names the pod.
+      // A pod or account that names no namespace is in the one it is applied to, as hasRole reads it.
+      const inherited = flag
+        ? undefined
+        : [...accountsWithToken].find(([key]) => {
+            const [namespace, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+            return name === account && (namespace === (p.object.namespace ?? '') || namespace === '' || p.object.namespace === undefined);
+          })?.[1];
+      if (inherited) {
+        inherited.push(objectLabel(p.object));
+        continue;
+      }
       yield { line: flag ? flag.keyLine : p.specLine, message: `${objectLabel(p.object)} mounts a service account token; set automountServiceAccountToken: false unless it calls the API.`, resource: objectLabel(p.object) };
     }
     for (const object of input.objects) {
       if (object.kind !== 'ServiceAccount') continue;
       const flag = pair(object.root, 'automountServiceAccountToken');
-      if (flag && isTrue(flag.value) && !hasRole(object.namespace, object.name)) yield { line: flag.keyLine, message: `${objectTitle(object)} turns token automount on for every pod that uses it.`, resource: objectLabel(object) };
+      if (!flag || !isTrue(flag.value) || hasRole(object.namespace, object.name)) continue;
+      const pods = accountsWithToken.get(`${object.namespace ?? ''}/${object.name}`) ?? [];
+      const named = pods.length === 0 ? '' : ` (here: ${pods.slice(0, 3).join(', ')}${pods.length > 3 ? ` and ${pods.length - 3} more` : ''})`;
+      yield { line: flag.keyLine, message: `${objectTitle(object)} turns token automount on for every pod that uses it${named}.`, resource: objectLabel(object) };
     }
   },
 });
