@@ -49,3 +49,15 @@ test('token automount: a pod that names no namespace takes the setting of the ac
   const messages = result.findings.filter((f) => f.ruleId === 'iac/k8s-service-account-token-automount').map((f) => f.message);
   assert.deepEqual(messages, ['ServiceAccount loki turns token automount on for every pod that uses it (here: Pod/gateway).']);
 });
+
+test('RBAC grants of a Helm hook role deleted once its hook succeeds are one severity lower, with a note; a hook role that stays keeps its severity', () => {
+  const role = (annotations: string) =>
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: admission\n  namespace: ingress\n${annotations}rules:\n- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get", "create"]\n- apiGroups: [""]\n  resources: ["pods"]\n  verbs: ["*"]\n`;
+  const found = (annotations: string) =>
+    analyseFile('role.yaml', role(annotations), () => {}, 'kubernetes')
+      .findings.filter((f) => f.ruleId === 'iac/k8s-rbac-secrets-access' || f.ruleId === 'iac/k8s-rbac-wildcard')
+      .map((f) => `${f.ruleId.slice(8)} ${f.severity}${f.message.endsWith('(a Helm hook object, deleted once its hook succeeds).') ? ' noted' : ''}`);
+  const hook = '  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n';
+  assert.deepEqual(found(hook), ['rbac-wildcard medium noted', 'rbac-secrets-access low noted']);
+  assert.deepEqual(found('  annotations:\n    helm.sh/hook: pre-install\n'), ['rbac-wildcard high', 'rbac-secrets-access medium']);
+});

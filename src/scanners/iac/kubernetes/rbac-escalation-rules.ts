@@ -78,11 +78,20 @@ const ONE_LOWER: Record<Severity, Severity> = { critical: 'high', high: 'medium'
  * a webhook's CA bundle at install) grants only while the hook runs: one step lower.
  */
 function weighed(role: KubeObject, severity: Severity, hit: Omit<Hit, 'severity' | 'resource'>): Hit {
-  const annotations = get(role.root, 'metadata', 'annotations');
-  const transient = text(get(annotations, 'helm.sh/hook')) !== undefined && /(?:^|,)\s*hook-succeeded\s*(?:,|$)/.test(text(get(annotations, 'helm.sh/hook-delete-policy')) ?? '');
-  if (!transient) return { ...hit, resource: objectLabel(role), severity };
-  return { ...hit, message: hit.message.replace(/\.$/, ' (a Helm hook object, deleted once its hook succeeds).'), resource: objectLabel(role), severity: ONE_LOWER[severity] };
+  if (!isTransientHook(role)) return { ...hit, resource: objectLabel(role), severity };
+  return { ...hit, message: hit.message.replace(/\.$/, TRANSIENT_NOTE), resource: objectLabel(role), severity: ONE_LOWER[severity] };
 }
+
+/** What a finding on a transient Helm hook object says (isTransientHook). */
+export const TRANSIENT_NOTE = ' (a Helm hook object, deleted once its hook succeeds).';
+
+/** A Helm hook object deleted once its hook succeeds (helm.sh/hook-delete-policy: hook-succeeded): it exists while the hook runs. */
+export function isTransientHook(object: KubeObject): boolean {
+  const annotations = get(object.root, 'metadata', 'annotations');
+  return text(get(annotations, 'helm.sh/hook')) !== undefined && /(?:^|,)\s*hook-succeeded\s*(?:,|$)/.test(text(get(annotations, 'helm.sh/hook-delete-policy')) ?? '');
+}
+
+export { ONE_LOWER };
 
 function list(words: readonly string[]): string {
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;

@@ -24,7 +24,7 @@ import {
   type KubeObject,
 } from './model.js';
 import { networkPolicyRules } from './network-policy-rules.js';
-import { rbacEscalationRules } from './rbac-escalation-rules.js';
+import { isTransientHook, ONE_LOWER, rbacEscalationRules, TRANSIENT_NOTE } from './rbac-escalation-rules.js';
 import { aggregatedInto, aggregatedIntoAdminOrEdit, aggregationNote, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings } from './rbac.js';
 import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
 import { secretRules } from './secret-rules.js';
@@ -1140,7 +1140,7 @@ const rbacSecrets = kubeRule({
   id: 'iac/k8s-rbac-secrets-access',
   title: 'RBAC role can read Secrets',
   description:
-    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A ClusterRole bound cluster-wide to a service account, by a binding in the same file or in another manifest of its directory (or a binding of an aggregating ClusterRole whose clusterRoleSelectors pick it, in the same file or in a manifest of its directory or of one above it), is high: every pod that runs as that account reads the Secrets of every namespace. A Role, or a ClusterRole bound only by RoleBindings, bound to a service account stays medium, as an unbound role does, and the message says that the access is limited to a namespace (the Secrets of the controller\'s own namespace, such as a webhook\'s certificate or a member list key, are what ingress controllers, load balancers and operators read there). A ClusterRole aggregated into the built-in view role is reported with a note saying so: view excludes Secrets by design, and every subject bound to view, edit or admin would read them.',
+    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A ClusterRole bound cluster-wide to a service account, by a binding in the same file or in another manifest of its directory (or a binding of an aggregating ClusterRole whose clusterRoleSelectors pick it, in the same file or in a manifest of its directory or of one above it), is high: every pod that runs as that account reads the Secrets of every namespace. A Role, or a ClusterRole bound only by RoleBindings, bound to a service account stays medium, as an unbound role does, and the message says that the access is limited to a namespace (the Secrets of the controller\'s own namespace, such as a webhook\'s certificate or a member list key, are what ingress controllers, load balancers and operators read there). A ClusterRole aggregated into the built-in view role is reported with a note saying so: view excludes Secrets by design, and every subject bound to view, edit or admin would read them. A role that is a Helm hook deleted once its hook succeeds (helm.sh/hook-delete-policy: hook-succeeded) grants only while the hook runs, and is reported one severity lower.',
   remediation: 'Remove secrets from the rule, or limit it to the secrets the workload needs with resourceNames.',
   severity: 'medium',
   cwe: ['CWE-269'],
@@ -1521,6 +1521,30 @@ function withAggregationNote(rule: KubeRule): KubeRule {
   };
 }
 
+/** The RBAC rules of this file: their grants, on a Role or ClusterRole, weigh by how long the role exists (iac/k8s-rbac-escalation-rules weigh their own). */
+const RBAC_GRANT_RULES = new Set(['iac/k8s-rbac-wildcard', 'iac/k8s-rbac-secrets-access', 'iac/k8s-rbac-bind-escalate', 'iac/k8s-rbac-impersonate', 'iac/k8s-rbac-exec-attach', 'iac/k8s-rbac-port-forward']);
+
+/**
+ * A grant of a Role or ClusterRole that is a Helm hook deleted once its hook succeeds (the
+ * RBAC of a job that creates a webhook's certificate at install) exists while the hook runs:
+ * one severity lower, with a note, as the escalation rules weigh it.
+ */
+function withTransientHookSeverity(rule: KubeRule): KubeRule {
+  if (!RBAC_GRANT_RULES.has(rule.id)) return rule;
+  const check = rule.check;
+  return {
+    ...rule,
+    *check(input) {
+      const transient = new Set(input.objects.filter((o) => (o.kind === 'Role' || o.kind === 'ClusterRole') && isTransientHook(o)).map(objectLabel));
+      for (const hit of check.call(rule, input)) {
+        yield transient.size > 0 && hit.resource !== undefined && transient.has(hit.resource)
+          ? { ...hit, severity: ONE_LOWER[hit.severity ?? rule.severity], message: hit.message.replace(/\.$/, TRANSIENT_NOTE) }
+          : hit;
+      }
+    },
+  };
+}
+
 /** Helm's test hooks: the pod runs when someone runs `helm test` (a connection check), then exits. */
 const HELM_TEST_HOOK = /(?:^|,)\s*test(?:-success|-failure)?\s*(?:,|$)/;
 
@@ -1597,6 +1621,7 @@ export const kubernetesRules: readonly KubeRule[] = [
   ...clusterConfigRules,
 ]
   .map(withAggregationNote)
+  .map(withTransientHookSeverity)
   .map(withHelmTestSeverity);
 
 export const kubernetesPlatform: PlatformRules<KubeInput> = {
