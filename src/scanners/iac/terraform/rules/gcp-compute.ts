@@ -2,7 +2,8 @@ import { contains, isBroadPublic, isVeryBroad, isWidePrivate, isWorld, parseCidr
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, referrers, resourcesOf, moduleResourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { mentionsAddress } from '../addresses.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
@@ -493,21 +494,50 @@ const defaultServiceAccountFullAccess: TfRule = tfRule({
 const ipForwarding: TfRule = tfRule({
   id: 'iac/tf-gcp-instance-ip-forwarding',
   title: 'Instance can forward IP packets',
-  description: 'can_ip_forward = true lets the instance send and receive packets whose addresses are not its own. Unless it is meant to be a router, NAT or firewall appliance, a compromised instance can then relay traffic between networks and around firewall rules, or spoof other hosts (CIS GCP 4.6).',
+  description:
+    'can_ip_forward = true lets the instance send and receive packets whose addresses are not its own. Unless it is meant to be a router, NAT or firewall appliance, a compromised instance can then relay traffic between networks and around firewall rules, or spoof other hosts (CIS GCP 4.6). An instance the configuration routes traffic through (the next_hop_instance of a google_compute_route, or of a route given to a module, or a router appliance of a Network Connectivity Center spoke) is such an appliance, which cannot work without forwarding, and is not reported.',
   remediation: 'Remove can_ip_forward unless the instance is a network appliance; use Cloud NAT and Cloud Router for routing.',
   severity: 'low',
   cwe: ['CWE-284'],
   examples: {
-    positive: ['resource "google_compute_instance" "vm" {\n  name           = "vm"\n  machine_type   = "e2-small"\n  # expect\n  can_ip_forward = true\n}\n'],
-    negative: ['resource "google_compute_instance" "vm" {\n  name           = "vm"\n  machine_type   = "e2-small"\n  can_ip_forward = false\n}\n'],
+    positive: [
+      'resource "google_compute_instance" "vm" {\n  name           = "vm"\n  machine_type   = "e2-small"\n  # expect\n  can_ip_forward = true\n}\n',
+      // A route through another instance does not make this one a router.
+      'resource "google_compute_instance" "vm" {\n  name           = "vm"\n  machine_type   = "e2-small"\n  # expect\n  can_ip_forward = true\n}\nresource "google_compute_instance" "router" {\n  name           = "router"\n  machine_type   = "e2-small"\n  can_ip_forward = true\n}\nresource "google_compute_route" "egress" {\n  name              = "egress"\n  network           = "main"\n  dest_range        = "0.0.0.0/0"\n  next_hop_instance = google_compute_instance.router.self_link\n}\n',
+    ],
+    negative: [
+      'resource "google_compute_instance" "vm" {\n  name           = "vm"\n  machine_type   = "e2-small"\n  can_ip_forward = false\n}\n',
+      // A router: the next hop of a route, of a route a module makes, or a spoke's router appliance.
+      'resource "google_compute_instance" "router" {\n  name           = "router"\n  machine_type   = "e2-small"\n  can_ip_forward = true\n}\nresource "google_compute_route" "egress" {\n  name              = "egress"\n  network           = "main"\n  dest_range        = "0.0.0.0/0"\n  next_hop_instance = google_compute_instance.router.self_link\n}\n',
+      'resource "google_compute_instance" "router" {\n  name           = "router"\n  machine_type   = "e2-small"\n  can_ip_forward = true\n}\nmodule "net" {\n  source       = "terraform-google-modules/network/google"\n  network_name = "main"\n  routes = [\n    {\n      name              = "egress"\n      destination_range = "0.0.0.0/0"\n      next_hop_instance = google_compute_instance.router.self_link\n    },\n  ]\n}\n',
+      'resource "google_compute_instance" "router" {\n  for_each       = toset(["a", "b"])\n  name           = "router-${each.key}"\n  machine_type   = "e2-small"\n  can_ip_forward = true\n}\nresource "google_network_connectivity_spoke" "spoke" {\n  for_each = toset(["a", "b"])\n  name     = "spoke-${each.key}"\n  location = "europe-west1"\n  hub      = "hub"\n  linked_router_appliance_instances {\n    instances {\n      virtual_machine = google_compute_instance.router[each.key].self_link\n      ip_address      = "10.0.0.2"\n    }\n    site_to_site_data_transfer = false\n  }\n}\n',
+    ],
   },
   *check(input) {
     for (const vm of resourcesOf(input, ...INSTANCE_TYPES)) {
       const a = attribute(vm.block, 'can_ip_forward');
-      if (a && isTrueValue(valueOf(input, vm.block, 'can_ip_forward'))) yield { line: a.line, message: `${label(vm)} sets can_ip_forward = true.`, resource: label(vm) };
+      if (a && isTrueValue(valueOf(input, vm.block, 'can_ip_forward')) && !routesThrough(input, vm)) yield { line: a.line, message: `${label(vm)} sets can_ip_forward = true.`, resource: label(vm) };
     }
   },
 });
+
+/**
+ * Whether the configuration routes traffic through the instance, which is then a router
+ * that needs can_ip_forward: the next_hop_instance of a google_compute_route, of a route
+ * written in a module call's arguments (the network module's `routes`), or a router
+ * appliance of a google_network_connectivity_spoke.
+ */
+function routesThrough(input: TfInput, vm: TfResource): boolean {
+  const target = written(vm);
+  if (referrers(input, target, ['google_compute_route'], 'next_hop_instance').length > 0) return true;
+  for (const spoke of moduleResourcesOf(input, 'google_network_connectivity_spoke')) {
+    for (const linked of blocksOf(spoke.block, 'linked_router_appliance_instances')) {
+      for (const instances of blocksOf(linked, 'instances')) if (mentioned(input, attribute(instances, 'virtual_machine')?.expr).includes(target)) return true;
+    }
+  }
+  const calls = input.exported ?? input.body.blocks.filter((b) => b.type === 'module').map((b) => input.source.slice(b.start, b.end));
+  return calls.some((text) => [...text.matchAll(/\bnext_hop_instance\s*=\s*([^\n]*)/g)].some((m) => mentionsAddress(m[1]!, target.address)));
+}
 
 /**
  * Google's public image projects: their current images and families are UEFI images that
