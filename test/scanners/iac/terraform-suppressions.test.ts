@@ -50,6 +50,18 @@ describe('Terraform: inline suppressions of checkov, tfsec/Trivy and KICS', () =
     }
   });
 
+  it("a network ACL's port checks of checkov cover their own port; Trivy's public ingress ACL check covers the rule", () => {
+    const acl = (comment: string) => `${comment}\nresource "aws_network_acl" "public" {\n  vpc_id = "vpc-1"\n  ingress {\n    protocol   = "tcp"\n    rule_no    = 100\n    action     = "allow"\n    cidr_block = "0.0.0.0/0"\n    from_port  = 22\n    to_port    = 22\n  }\n  ingress {\n    protocol   = "tcp"\n    rule_no    = 110\n    action     = "allow"\n    cidr_block = "0.0.0.0/0"\n    from_port  = 3389\n    to_port    = 3389\n  }\n}\n`;
+    const ssh = analyse(acl('#checkov:skip=CKV_AWS_232: bastion subnet'));
+    assert.deepEqual(ssh.suppressed.map((s) => s.split(' ')[0]), ['iac/tf-aws-nacl-admin-port-open@8']);
+    assert.deepEqual(ssh.hits, ['iac/tf-aws-nacl-admin-port-open@16']);
+    const rdp = analyse(acl('#checkov:skip=CKV_AWS_231: jump host subnet'));
+    assert.deepEqual(rdp.hits, ['iac/tf-aws-nacl-admin-port-open@8']);
+    const trivy = analyse(acl('#trivy:ignore:AVD-AWS-0105'));
+    assert.deepEqual(trivy.hits, []);
+    assert.equal(trivy.suppressed.length, 2);
+  });
+
   it('a Trivy ignore at the end of an attribute line, or on the line above it, covers that attribute', () => {
     assert.ok(suppressed.includes('iac/tf-aws-s3-public-access-block@37 trivy:ignore:AVD-AWS-0087 (line 37)'), suppressed.join('\n'));
     assert.ok(suppressed.includes('iac/tf-aws-s3-public-access-block@40 trivy:ignore:aws-s3-no-public-buckets (line 39)'), suppressed.join('\n'));

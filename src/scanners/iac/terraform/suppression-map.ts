@@ -21,6 +21,7 @@ export interface TfCovered {
 export type TfTool = 'checkov' | 'trivy';
 
 const SG = 'iac/tf-aws-sg-open-to-internet';
+const NACL = 'iac/tf-aws-nacl-admin-port-open';
 const SG_TYPES = ['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule'];
 const PUBLIC = 'iac/tf-aws-publicly-accessible';
 const DATABASE = 'iac/tf-aws-database-not-encrypted';
@@ -122,6 +123,9 @@ const CHECKOV: Record<string, TfCovered[]> = {
   CKV_AWS_62: one(ADMIN, EVERY_ACTION),
   CKV_AWS_63: one(ADMIN, EVERY_ACTION),
   CKV_AWS_274: one(ADMIN, MANAGED_ADMIN),
+  // A hit about this one port alone (a rule opening both names both).
+  CKV_AWS_231: one(NACL, /allows 3389 \(RDP\) in from/),
+  CKV_AWS_232: one(NACL, /allows 22 \(SSH\) in from/),
   CKV_AWS_40: typed('iac/tf-aws-iam-user-policy', 'aws_iam_user_policy', 'aws_iam_user_policy_attachment', 'aws_iam_policy_attachment'),
   CKV_AWS_41: one('iac/tf-aws-hardcoded-credentials', /^The aws provider has a literal /),
   CKV_AWS_46: [
@@ -215,6 +219,7 @@ const CHECKOV: Record<string, TfCovered[]> = {
 const TRIVY_CHECKS: Array<{ avd: string; long: string[]; covers: TfCovered[] }> = [
   // AWS
   { avd: 'AVD-AWS-0107', long: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr'], covers: typed(SG, ...SG_TYPES) },
+  { avd: 'AVD-AWS-0105', long: ['aws-ec2-no-public-ingress-acl', 'aws-vpc-no-public-ingress-acl'], covers: one(NACL) },
   { avd: 'AVD-AWS-0173', long: ['aws-ec2-restrict-all-in-default-sg'], covers: one('iac/tf-aws-default-sg-allows-traffic') },
   { avd: 'AVD-AWS-0086', long: ['aws-s3-block-public-acls'], covers: one(BLOCK, blockSetting('block_public_acls')) },
   { avd: 'AVD-AWS-0087', long: ['aws-s3-block-public-policy'], covers: one(BLOCK, blockSetting('block_public_policy')) },

@@ -263,6 +263,89 @@ const openToInternet: TfRule = tfRule({
   },
 });
 
+/** Remote administration ports a network ACL must not admit from the internet (CIS AWS 5.1): SSH (tcp) and RDP (tcp and udp). */
+const NACL_ADMIN_PORTS: ReadonlyArray<{ port: number; name: string; transports: ReadonlyArray<string> }> = [
+  { port: 22, name: '22 (SSH)', transports: ['tcp'] },
+  { port: 3389, name: '3389 (RDP)', transports: ['tcp', 'udp'] },
+];
+/** A port range wider than this is a stateless ACL's return-traffic (ephemeral) range, not an opening of one service. */
+const NACL_TARGETED_WIDTH = 16384;
+
+/** One entry of a network ACL read in an instance: a rule resource, or an ingress block of the ACL. */
+interface AclEntry {
+  line: number;
+  cidrLine: number;
+  get(name: string): Value | undefined;
+}
+
+/** The admin ports a network ACL entry lets in from anywhere, or none (a deny, egress, another source, every protocol, or a wide range). */
+function aclAdminPorts(entry: AclEntry, actionKey: string): string[] {
+  const action = entry.get(actionKey);
+  if (typeof action !== 'string' || action.toLowerCase() !== 'allow') return [];
+  const sources = [entry.get('cidr_block'), entry.get('ipv6_cidr_block')].filter((v): v is string => typeof v === 'string');
+  if (!sources.some(isWorld)) return [];
+  const protocol = String(entry.get('protocol') ?? '').toLowerCase();
+  const transport = protocol === '6' ? 'tcp' : protocol === '17' ? 'udp' : protocol;
+  if (transport !== 'tcp' && transport !== 'udp') return [];
+  const from = entry.get('from_port');
+  const to = entry.get('to_port');
+  if (typeof from !== 'number' || typeof to !== 'number' || to - from >= NACL_TARGETED_WIDTH) return [];
+  return NACL_ADMIN_PORTS.filter((p) => p.transports.includes(transport) && from <= p.port && p.port <= to).map((p) => p.name);
+}
+
+const naclAdminPorts: TfRule = tfRule({
+  id: 'iac/tf-aws-nacl-admin-port-open',
+  title: 'Network ACL admits SSH or RDP from the internet',
+  description:
+    'A network ACL allows inbound traffic from anywhere (0.0.0.0/0 or ::/0) to SSH (22) or RDP (3389): an aws_network_acl_rule, or an ingress block of an aws_network_acl or aws_default_network_acl. The ACL is the subnet-wide layer in front of the security groups, and it should keep remote administration ports closed to the internet, so that one security group opened by mistake does not expose every instance of the subnet to brute force (CIS AWS 5.1, Security Hub EC2.21). A rule for every protocol and the wide port ranges a stateless ACL needs for return traffic (1024-65535) are not reported: they open no one service, and leave the filtering to the security groups.',
+  remediation: 'Remove the rule or restrict cidr_block to the networks administrators come from; reach instances through SSM Session Manager or a VPN.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'resource "aws_network_acl_rule" "ssh" {\n  network_acl_id = aws_network_acl.public.id\n  rule_number    = 120\n  egress         = false\n  protocol       = "tcp"\n  rule_action    = "allow"\n  # expect\n  cidr_block     = "0.0.0.0/0"\n  from_port      = 22\n  to_port        = 22\n}\n',
+      'resource "aws_network_acl" "public" {\n  vpc_id = aws_vpc.main.id\n  ingress {\n    protocol   = "6"\n    rule_no    = 130\n    action     = "allow"\n    # expect\n    cidr_block = "0.0.0.0/0"\n    from_port  = 3389\n    to_port    = 3389\n  }\n}\n',
+      // Rules read from a module input, one instance per element.
+      'variable "inbound" {\n  default = [\n    { rule_number = 100, rule_action = "allow", from_port = 443, to_port = 443, protocol = "tcp", cidr_block = "0.0.0.0/0" },\n    { rule_number = 110, rule_action = "allow", from_port = 22, to_port = 22, protocol = "tcp", cidr_block = "0.0.0.0/0" },\n  ]\n}\nresource "aws_network_acl_rule" "inbound" {\n  count          = length(var.inbound)\n  network_acl_id = aws_network_acl.public.id\n  egress         = false\n  rule_number    = var.inbound[count.index]["rule_number"]\n  rule_action    = var.inbound[count.index]["rule_action"]\n  from_port      = lookup(var.inbound[count.index], "from_port", null)\n  to_port        = lookup(var.inbound[count.index], "to_port", null)\n  protocol       = var.inbound[count.index]["protocol"]\n  # expect\n  cidr_block     = lookup(var.inbound[count.index], "cidr_block", null)\n}\n',
+    ],
+    negative: [
+      // Return traffic, HTTPS, an office network, egress, a deny, and every protocol (the default ACL's rule).
+      'resource "aws_network_acl_rule" "ephemeral" {\n  network_acl_id = aws_network_acl.public.id\n  rule_number    = 900\n  protocol       = "tcp"\n  rule_action    = "allow"\n  cidr_block     = "0.0.0.0/0"\n  from_port      = 1024\n  to_port        = 65535\n}\n',
+      'resource "aws_network_acl" "public" {\n  vpc_id = aws_vpc.main.id\n  ingress {\n    protocol   = "tcp"\n    rule_no    = 100\n    action     = "allow"\n    cidr_block = "0.0.0.0/0"\n    from_port  = 443\n    to_port    = 443\n  }\n  ingress {\n    protocol   = "tcp"\n    rule_no    = 110\n    action     = "allow"\n    cidr_block = "203.0.113.0/24"\n    from_port  = 22\n    to_port    = 22\n  }\n  ingress {\n    protocol   = "tcp"\n    rule_no    = 90\n    action     = "deny"\n    cidr_block = "0.0.0.0/0"\n    from_port  = 3389\n    to_port    = 3389\n  }\n  egress {\n    protocol   = "tcp"\n    rule_no    = 100\n    action     = "allow"\n    cidr_block = "0.0.0.0/0"\n    from_port  = 22\n    to_port    = 22\n  }\n}\n',
+      'resource "aws_network_acl_rule" "out" {\n  network_acl_id = aws_network_acl.public.id\n  rule_number    = 100\n  egress         = true\n  protocol       = "tcp"\n  rule_action    = "allow"\n  cidr_block     = "0.0.0.0/0"\n  from_port      = 22\n  to_port        = 22\n}\n',
+      'resource "aws_default_network_acl" "default" {\n  default_network_acl_id = aws_vpc.main.default_network_acl_id\n  ingress {\n    protocol   = -1\n    rule_no    = 100\n    action     = "allow"\n    cidr_block = "0.0.0.0/0"\n    from_port  = 0\n    to_port    = 0\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    const report = (resource: TfResource, entry: AclEntry, ports: string[]) => ({
+      line: entry.cidrLine,
+      message: `${label(resource)} allows ${ports.join(' and ')} in from ${[entry.get('cidr_block'), entry.get('ipv6_cidr_block')].filter((v) => typeof v === 'string' && isWorld(v)).join(', ')}.`,
+      resource: label(resource),
+    });
+    for (const rule of resourcesOf(input, 'aws_network_acl_rule')) {
+      if (isTrueValue(valueOf(input, rule.block, 'egress'))) continue;
+      const entry: AclEntry = {
+        line: rule.block.line,
+        cidrLine: [attribute(rule.block, 'cidr_block'), attribute(rule.block, 'ipv6_cidr_block')].find((a) => a && typeof valueOf(input, rule.block, a.name) === 'string' && isWorld(valueOf(input, rule.block, a.name) as string))?.line ?? rule.block.line,
+        get: (name) => valueOf(input, rule.block, name),
+      };
+      const ports = aclAdminPorts(entry, 'rule_action');
+      if (ports.length > 0) yield report(rule, entry, ports);
+    }
+    for (const acl of resourcesOf(input, 'aws_network_acl', 'aws_default_network_acl')) {
+      for (const section of sectionsIn(acl.block, 'ingress', fileInstance(input), { made: true })) {
+        const world = ['cidr_block', 'ipv6_cidr_block'].find((name) => {
+          const v = section.get(name);
+          return typeof v === 'string' && isWorld(v);
+        });
+        const entry: AclEntry = { line: section.line, cidrLine: world ? section.lineOf(world) : section.line, get: (name) => section.get(name) };
+        const ports = aclAdminPorts(entry, 'action');
+        if (ports.length > 0) yield report(acl, entry, ports);
+      }
+    }
+  },
+});
+
 /** An example security group with one ingress block; `expect` marks its CIDR line as the finding's. */
 const groupExample = (name: string, ports: [number, number, string], cidrs: string, { expect = false, key = 'cidr_blocks' } = {}) =>
   `resource "aws_security_group" "${name}" {\n  name = "${name}"\n  ingress {\n    from_port   = ${ports[0]}\n    to_port     = ${ports[1]}\n    protocol    = "${ports[2]}"\n${expect ? '    # expect\n' : ''}    ${key} = ${cidrs}\n  }\n}\n`;
@@ -690,6 +773,7 @@ const notebookInternet: TfRule = tfRule({
 
 export const networkRules: readonly TfRule[] = [
   openToInternet,
+  naclAdminPorts,
   widePrivateNetwork,
   broadPublicNetwork,
   defaultSecurityGroup,
