@@ -70,7 +70,8 @@ export interface ResourceSpec {
   when?: Condition[];
   /**
    * Resource attribute <- module input of the same name, or `[attribute, input]`; an
-   * attribute of a nested block is written `block.attribute`. When several inputs feed
+   * attribute of a nested block is written `block.attribute`, and a field of an object
+   * input `input.field` (read when the object is written in place). When several inputs feed
    * one attribute (an input renamed between releases), the first one given wins.
    */
   attributes?: Array<string | [string, string]>;
@@ -161,7 +162,8 @@ export const MODULES: readonly ModuleSpec[] = [
           restrict_public_buckets: [{ versions: '>=3.9.0', value: true }],
         },
       },
-      { type: 'aws_s3_bucket_logging', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'logging', is: 'set' }], refs: { bucket: 'aws_s3_bucket.this' } },
+      // The bucket it logs to, from `logging = { target_bucket = ... }`: that bucket is a log target.
+      { type: 'aws_s3_bucket_logging', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'logging', is: 'set' }], attributes: [['target_bucket', 'logging.target_bucket']], refs: { bucket: 'aws_s3_bucket.this' } },
       {
         type: 'aws_s3_bucket_server_side_encryption_configuration',
         name: 'this',

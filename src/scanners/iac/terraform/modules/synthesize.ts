@@ -125,6 +125,23 @@ class Builder {
     return block ? { name, expr: blockAsObject(block), ...span(block) } : undefined;
   }
 
+  /**
+   * A module input, or a field of an object input written in place (`logging.target_bucket`
+   * of `logging = { target_bucket = ... }`); a field of an input given any other way (a
+   * variable, a function) is not read, as if not given.
+   */
+  private inputAt(path: string): Attribute | undefined {
+    const [name, ...fields] = path.split('.');
+    let a = this.input(name!);
+    for (const field of fields) {
+      if (!a || a.expr.kind !== 'object') return undefined;
+      const item = a.expr.items.find((i) => i.keyName === field);
+      if (!item) return undefined;
+      a = { name: field, expr: item.value, ...span(item) };
+    }
+    return a;
+  }
+
   /** A condition on the module's inputs; Opaque when it cannot be decided. */
   private holds(condition: Condition): boolean {
     if ('versions' in condition) {
@@ -173,7 +190,7 @@ class Builder {
     for (const entry of spec.attributes ?? []) {
       const [path, from] = typeof entry === 'string' ? [entry, entry] : entry;
       if (given.has(path)) continue;
-      const a = this.input(from);
+      const a = this.inputAt(from);
       if (!a) continue;
       given.add(path);
       place(body, path, { ...a, name: lastPart(path) }, header);

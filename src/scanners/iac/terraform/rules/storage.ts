@@ -91,11 +91,15 @@ const s3Logging: TfRule = tfRule({
     positive: [
       '# expect\nresource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\n',
       // A module's dynamic logging block left at logging = {}: it makes no block.
+      '# expect\nmodule "data" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "~> 4.0"\n  bucket  = "data"\n}\n',
       'variable "logging" {\n  default = {}\n}\n# expect\nresource "aws_s3_bucket" "this" {\n  bucket = "reports"\n  dynamic "logging" {\n    for_each = length(keys(var.logging)) == 0 ? [] : [var.logging]\n    content {\n      target_bucket = logging.value.target_bucket\n      target_prefix = lookup(logging.value, "target_prefix", null)\n    }\n  }\n}\n',
     ],
     negative: [
       'variable "logging" {\n  default = { target_bucket = "logs", target_prefix = "reports/" }\n}\nresource "aws_s3_bucket" "this" {\n  bucket = "reports"\n  dynamic "logging" {\n    for_each = length(keys(var.logging)) == 0 ? [] : [var.logging]\n    content {\n      target_bucket = logging.value.target_bucket\n      target_prefix = lookup(logging.value, "target_prefix", null)\n    }\n  }\n}\n',
-      'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  logging {\n    target_bucket = "logs"\n  }\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = aws_s3_bucket.b.id\n  target_bucket = "logs"\n  target_prefix = "reports/"\n}\n'],
+      'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n  logging {\n    target_bucket = "logs"\n  }\n}\n', 'resource "aws_s3_bucket" "b" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = aws_s3_bucket.b.id\n  target_bucket = "logs"\n  target_prefix = "reports/"\n}\n',
+      // The s3-bucket module's own pattern: one call's bucket receives the access logs of the other's.
+      'module "log_bucket" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "~> 4.0"\n  bucket  = "logs"\n}\nmodule "data" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "~> 4.0"\n  bucket  = "data"\n  logging = {\n    target_bucket = module.log_bucket.s3_bucket_id\n    target_prefix = "data/"\n  }\n}\n',
+    ],
   },
   *check(input) {
     const logTargets = moduleResourcesOf(input, 'aws_s3_bucket_logging', 'aws_s3_bucket')
