@@ -230,6 +230,12 @@ export const MODULES: readonly ModuleSpec[] = [
     ],
   },
   {
+    // The flow log submodule (6.3.0 on): a flow log of the VPC, subnet, interface or transit gateway it is given.
+    source: 'terraform-aws-modules/vpc/aws',
+    submodule: 'flow-log',
+    resources: [{ type: 'aws_flow_log', name: 'this', when: [{ input: 'create', is: 'true', otherwise: true }], attributes: ['vpc_id', 'subnet_id', 'eni_id'] }],
+  },
+  {
     source: 'terraform-aws-modules/alb/aws',
     resources: [
       {

@@ -108,8 +108,16 @@ const vpcFlowLogs: TfRule = tfRule({
   confidence: 'medium',
   cwe: ['CWE-778'],
   examples: {
-    positive: ['# expect\nresource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'],
-    negative: ['resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\nresource "aws_flow_log" "main" {\n  vpc_id          = aws_vpc.main.id\n  traffic_type    = "ALL"\n  log_destination = aws_s3_bucket.logs.arn\n}\n'],
+    positive: [
+      '# expect\nresource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+      // A flow log of another VPC.
+      '# expect\nmodule "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "~> 6.0"\n  cidr    = "10.0.0.0/16"\n}\nmodule "flow_log" {\n  source  = "terraform-aws-modules/vpc/aws//modules/flow-log"\n  version = "~> 6.3"\n  name    = "main"\n  vpc_id  = module.shared_vpc.vpc_id\n}\n',
+    ],
+    negative: [
+      'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\nresource "aws_flow_log" "main" {\n  vpc_id          = aws_vpc.main.id\n  traffic_type    = "ALL"\n  log_destination = aws_s3_bucket.logs.arn\n}\n',
+      // The vpc module's VPC, logged by its flow-log submodule.
+      'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "~> 6.0"\n  cidr    = "10.0.0.0/16"\n}\nmodule "flow_log" {\n  source  = "terraform-aws-modules/vpc/aws//modules/flow-log"\n  version = "~> 6.3"\n  name    = "main"\n  vpc_id  = module.vpc.vpc_id\n}\n',
+    ],
   },
   *check(input) {
     const logged = new Set(moduleResourcesOf(input, 'aws_flow_log').flatMap((f) => mentioned(input, attribute(f.block, 'vpc_id')?.expr)));
