@@ -69,13 +69,14 @@ describe('resources of registry modules', () => {
     for (const spec of MODULES) {
       if (spec.expand) continue;
       const name = spec.source.split('/')[1]!.replace(/-/g, '_');
-      const made = moduleResources(`module "${name}" {\n  source  = "${spec.source}"\n  version = "9.9.9"\n}\n`);
+      const source = spec.submodule ? `${spec.source}//modules/${spec.submodule}` : spec.source;
+      const made = moduleResources(`module "${name}" {\n  source  = "${source}"\n  version = "9.9.9"\n}\n`);
       const expected = spec.resources
         // With no inputs: a version range holds for 9.9.9 when it admits it, an input is unset, a flag takes its default.
         .filter((r) => (r.when ?? []).every((c) => ('versions' in c ? applies('9.9.9', c.versions) === 'always' : c.is === 'unset' ? true : c.is === 'set' ? false : c.otherwise)))
         .map((r) => `module.${name}.${r.type}.${r.name}`)
         .sort();
-      assert.deepEqual(made, expected, spec.source);
+      assert.deepEqual(made, expected, source);
     }
   });
 
