@@ -111,6 +111,8 @@ export interface TfDirectoryScope {
   called?: boolean;
   /** The same object for every file of the directory read in one context (as the root module, or for one set of a module call's arguments): values read in it are the same for all of them. */
   context?: object;
+  /** Read as module calls make it: how every one of those calls' callers uses the module's outputs (CallerUse). */
+  callerUses?: readonly CallerUse[];
   /** The version constraints that the `terraform` and `provider` blocks of the directory's files give a provider (provider-versions.ts). */
   requiredVersions?(provider: string): readonly string[];
 }
@@ -287,6 +289,19 @@ export type DirectorySource = { path: string; text: string; parsed?: ParsedTerra
 
 /** The values that a module call gives the variables of the module it calls, as expressions that evaluate to them. */
 export type CallArguments = ReadonlyMap<string, Expr>;
+
+/**
+ * How a module call's caller uses one of its outputs: `target_bucket =
+ * module.logs.s3_bucket_id` in an aws_s3_bucket_logging is { block: 'aws_s3_bucket_logging',
+ * attribute: 'target_bucket', output: 's3_bucket_id' }. `block` is the resource (or data
+ * source) type the reference is written in, or `module <source>` for another module call's
+ * argument; `attribute` is the attribute, or the key of the object item, whose value holds it.
+ */
+export interface CallerUse {
+  block: string;
+  attribute: string;
+  output: string;
+}
 
 /** The module directories of a scan, read from the files that moduleDirectoryFiles chose. */
 export class ModuleDirectories {

@@ -2,7 +2,7 @@ import { childExpressions, type Attribute, type Block, type Body, type Expr } fr
 import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
 import { isSet } from './hcl/value.js';
 import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
-import { blockAddress, parseTerraformText, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
+import { blockAddress, parseTerraformText, type CallerUse, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
 import { isOverrideFile, overrideSourceOf } from './overrides.js';
 import { requiredVersions } from './provider-versions.js';
@@ -69,6 +69,8 @@ export interface TfInput {
   plans?: Map<TfResource, InstancePlan>;
   /** The version constraints that the module's `terraform` blocks, in this file and its directory's others, give a provider (provider-versions.ts). */
   requiredVersions?: (provider: string) => readonly string[];
+  /** Read as local module calls make it: how the callers of all of them use the module's outputs (directory.ts CallerUse). */
+  callerUses?: readonly CallerUse[];
 }
 
 /**
@@ -112,6 +114,7 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   input.requiredVersions = (provider) => [...requiredVersions(body, provider), ...(directory?.requiredVersions?.(provider) ?? [])];
   const exported = directory ? directory.exported?.() : body.blocks.filter((b) => b.type === 'output' || b.type === 'module').map((b) => source.slice(b.start, b.end));
   if (exported) input.exported = exported;
+  if (directory?.callerUses?.length) input.callerUses = directory.callerUses;
   // Data sources too: a policy document with for_each is read once per instance where it is applied (policy.ts).
   const plans = instancePlans([...resources, ...data], scope, warn);
   if (plans.size > 0) input.plans = plans;
@@ -345,6 +348,20 @@ function mentionsIn(text: string, address: string): boolean {
 export function exportedElsewhere(input: TfInput, address: string): boolean | undefined {
   if (!input.exported) return undefined;
   return input.exported.some((text) => mentionsIn(withLocals(text, (name) => localText(input, name)), address));
+}
+
+/**
+ * Whether every caller of the module (as the local module calls it is read in make it)
+ * uses an output that hands on the resource in a way `test` accepts (TfInput callerUses):
+ * `target_bucket = module.logs.s3_bucket_id` where the output s3_bucket_id is the bucket's.
+ */
+export function usedByCallers(input: TfInput, address: string, test: (use: CallerUse) => boolean): boolean {
+  const outputs = new Set(input.callerUses?.filter(test).map((u) => u.output));
+  if (outputs.size === 0 || !input.exported) return false;
+  return input.exported.some((text) => {
+    const name = /^\s*output\s+"([^"]+)"/.exec(text)?.[1];
+    return name !== undefined && outputs.has(name) && mentionsIn(withLocals(text, (local) => localText(input, local)), address);
+  });
 }
 
 /** The paths of the attributes of a block (`vpc_config.security_group_ids`, dynamic blocks by their name) that mention `target`. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { severityRank, type Location, type ScannerFinding } from '../../../core/finding.js';
 import { childExpressions, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
 import { EMPTY_SCOPE, UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
-import type { CallArguments, TfDirectoryScope } from './directory.js';
+import type { CallArguments, CallerUse, TfDirectoryScope } from './directory.js';
 import { attribute, fileScope, isNotCreated } from './model.js';
 import { instancesOf, type Instance } from './rules/instances.js';
 import { OVERRIDE_BAND } from './overrides.js';
@@ -81,6 +81,8 @@ export interface LocalCall {
   /** The called directory. */
   target: string;
   block: Block;
+  /** How the caller's directory uses the call's outputs (callerUses), when it was read. */
+  uses?: readonly CallerUse[];
 }
 
 /**
@@ -99,6 +101,55 @@ export function localCalls(path: string, dir: string, body: Body, isModuleDirect
     const target = resolveLocalSource(dir, source);
     if (target === undefined || target === dir || !isModuleDirectory(target)) continue;
     out.push({ path, dir, name, line: block.line, target, block });
+  }
+  return out;
+}
+
+/** Uses of one call's outputs kept, at most. */
+const MAX_USES = 256;
+
+/**
+ * How the blocks of a caller's directory (its parsed files, with their texts) use the
+ * outputs of a call (`module.<name>.<output>`, of any of its instances), outside the call
+ * itself: in which resource, data source or module call, and as the value of which
+ * attribute or object key (CallerUse). Read from the text of each value: a reference
+ * through a local or a variable is not seen.
+ */
+export function callerUses(files: ReadonlyArray<{ body: Body; text: string }>, call: LocalCall): CallerUse[] {
+  const out: CallerUse[] = [];
+  const reference = new RegExp(`(?<![\\w.-])module\\.${call.name.replace(/[^\w-]/g, '')}(?:\\[[^\\]\\n]*\\])?\\.([A-Za-z_][\\w-]*)`, 'g');
+  const add = (use: CallerUse) => {
+    if (out.length < MAX_USES && !out.some((u) => u.block === use.block && u.attribute === use.attribute && u.output === use.output)) out.push(use);
+  };
+  for (const { body, text } of files) {
+    if (!text.includes(`module.${call.name}`)) continue;
+    const walkExpr = (kind: string, key: string, expr: Expr, depth: number): void => {
+      if (depth > 16) return;
+      if (expr.kind === 'object') {
+        for (const item of expr.items) walkExpr(kind, item.keyName ?? key, item.value, depth + 1);
+        return;
+      }
+      if (expr.kind === 'tuple') {
+        for (const item of expr.items) walkExpr(kind, key, item, depth + 1);
+        return;
+      }
+      for (const m of text.slice(expr.start, expr.end).matchAll(reference)) add({ block: kind, attribute: key, output: m[1]! });
+    };
+    const walkBody = (kind: string, inner: Body, depth: number): void => {
+      if (depth > 16) return;
+      for (const a of inner.attributes) walkExpr(kind, a.name, a.expr, 0);
+      for (const child of inner.blocks) walkBody(kind, child.body, depth + 1);
+    };
+    for (const block of body.blocks) {
+      if (block === call.block) continue;
+      let kind: string | undefined;
+      if ((block.type === 'resource' || block.type === 'data') && block.labels[0]) kind = block.labels[0];
+      else if (block.type === 'module') {
+        const source = evaluate(attribute(block, 'source')?.expr, EMPTY_SCOPE);
+        kind = `module ${typeof source === 'string' ? source : ''}`;
+      }
+      if (kind !== undefined) walkBody(kind, block.body, 0);
+    }
   }
   return out;
 }
@@ -126,6 +177,8 @@ export interface CallContext {
   origins: CallOrigin[];
   /** How many module instances get these values in all (an instance of a caller that is itself called twice counts twice). */
   calls: number;
+  /** The uses of the module's outputs that the callers of every one of these calls make (CallerUse). */
+  uses: readonly CallerUse[];
 }
 
 /** How the caller of a call sees its own directory: with its own call's arguments, or as a root (`call` undefined). */
@@ -232,10 +285,11 @@ export class LocalModuleCalls {
           const same = found.get(made.key);
           if (same) {
             same.calls += callers;
+            same.uses = same.uses.filter((u) => call.uses?.some((v) => v.block === u.block && v.attribute === u.attribute && v.output === u.output));
             if (same.origins.length < MAX_ORIGINS) same.origins.push(made.origin);
             continue;
           }
-          found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers });
+          found.set(made.key, { values: made.values, arguments: argumentsOf(made.values, call.block), origins: [made.origin], calls: callers, uses: call.uses ?? [] });
           if (found.size > limit) {
             overflow = true;
             break calls;

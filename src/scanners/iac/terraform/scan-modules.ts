@@ -11,7 +11,10 @@ import type { Body } from './hcl/ast.js';
 import { fileScope, readTerraform, type TfInput } from './model.js';
 import { mayReadFiles, TerraformFiles } from './files.js';
 import type { ModuleFiles } from './hcl/evaluate.js';
-import { declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall, type VariablesRead } from './module-calls.js';
+import { callerUses, declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall, type VariablesRead } from './module-calls.js';
+
+/** A reference to a module call's output, in a file's text. */
+const MODULE_OUTPUT = /(?<![\w.-])module\.[\w-]+(?:\[[^\]\n]*\])?\.[A-Za-z_]/;
 
 /**
  * What the iac scanner's walk needs of Terraform module directories: each directory's
@@ -161,7 +164,8 @@ export class TerraformModules {
     const declarations = new Map<string, Body>();
     for (const [dir, files] of byDirectory) {
       if (this.options.signal?.aborted) return undefined;
-      const bodies = await this.callerBodies(files);
+      const { bodies, texts } = await this.callerBodies(files);
+      const inDirectory: LocalCall[] = [];
       for (const [path, body] of bodies) {
         const made = localCalls(path, dir, body, (target) => byDirectory.has(target));
         if (made.length === 0) continue;
@@ -170,7 +174,13 @@ export class TerraformModules {
           return undefined;
         }
         calls.push(...made);
+        inDirectory.push(...made);
         declarations.set(path, declarationsOf(body));
+      }
+      // How the directory uses the calls' outputs; not read through override files (their expressions are in other texts).
+      if (texts) {
+        const files = [...bodies].flatMap(([path, body]) => (texts.has(path) ? [{ body, text: texts.get(path)! }] : []));
+        for (const call of inDirectory) call.uses = callerUses(files, call);
       }
     }
     return calls.length > 0 ? { calls, declarations } : undefined;
@@ -181,7 +191,7 @@ export class TerraformModules {
    * files, every file of the directory is parsed and the overrides merged in, when any of
    * them may call one; override files give no body of their own.
    */
-  private async callerBodies(files: readonly WorkspaceFile[]): Promise<Map<string, Body>> {
+  private async callerBodies(files: readonly WorkspaceFile[]): Promise<{ bodies: Map<string, Body>; texts?: Map<string, string> }> {
     const out = new Map<string, Body>();
     const texts = new Map<string, string>();
     let calling = false;
@@ -191,11 +201,12 @@ export class TerraformModules {
       texts.set(file.path, text);
       calling ||= mayCallLocalModule(text);
     }
-    if (!calling) return out;
+    if (!calling) return { bodies: out };
     const overridden = files.some((file) => isOverrideFile(file.path));
     const parsed: OverrideSource[] = [];
     for (const [path, text] of texts) {
-      if (!overridden && !mayCallLocalModule(text)) continue;
+      // Files that refer to a module's outputs too, for how the calls are used (callerUses).
+      if (!overridden && !mayCallLocalModule(text) && !MODULE_OUTPUT.test(text)) continue;
       try {
         parsed.push({ path, text, body: parseTerraformText(text, path).body });
       } catch {
@@ -203,9 +214,9 @@ export class TerraformModules {
       }
     }
     // Merge problems are reported when the scan loop reads the directory.
-    if (overridden) return withOverrides(parsed, () => {}).bodies;
+    if (overridden) return { bodies: withOverrides(parsed, () => {}).bodies };
     for (const file of parsed) out.set(file.path, file.body);
-    return out;
+    return { bodies: out, texts };
   }
 
   /** The contexts of the called directories, read with the scopes of the callers' directories (let go once read). */
@@ -406,7 +417,7 @@ export class TerraformModules {
       for (const member of entry.read) this.ahead.delete(member.path);
     }
     if (text === null) return { text };
-    if (contexts) return { text, calls: contexts.map((context) => ({ context, terraform: entry.scopes!.scopeFor(file.path, context.arguments)! })) };
+    if (contexts) return { text, calls: contexts.map((context) => ({ context, terraform: { ...entry.scopes!.scopeFor(file.path, context.arguments)!, callerUses: context.uses } })) };
     const terraform = entry.scopes.scopeFor(file.path);
     return terraform ? { text, terraform } : { text };
   }

@@ -1,6 +1,7 @@
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { EMPTY_SCOPE, evaluate } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, usersOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, instanceNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, usedByCallers, usersOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { registryAddress } from '../modules/synthesize.js';
 import { AL2023_AMI_PARAMETER, AL2023_IMAGE_NAME, AL2023_NODE_AMI_TYPE, AMAZON_IMAGE_OWNERS, resolvedSsmParameter } from '../../aws-images.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt, valueIn } from './instances.js';
@@ -99,10 +100,18 @@ const cloudtrailSingleRegion: TfRule = tfRule({
   },
 });
 
+/** A module call (CallerUse block `module <source>`) of the vpc module's flow-log submodule. */
+function isFlowLogModule(block: string): boolean {
+  const source = /^module (.+)$/.exec(block)?.[1];
+  const address = source ? registryAddress(source) : undefined;
+  return address?.address === 'terraform-aws-modules/vpc/aws' && address.submodule === 'flow-log';
+}
+
 const vpcFlowLogs: TfRule = tfRule({
   id: 'iac/tf-aws-vpc-no-flow-logs',
   title: 'VPC without flow logs',
-  description: 'No aws_flow_log captures traffic of this VPC: connections to and from a compromised instance, exfiltration and scanning leave no trace for incident response (CIS AWS 3.9).',
+  description:
+    'No aws_flow_log captures traffic of this VPC: connections to and from a compromised instance, exfiltration and scanning leave no trace for incident response (CIS AWS 3.9). A flow log counts when it is in the module, made by the vpc module\'s flow-log submodule, or, for a VPC of a local module, written by every configuration that calls the module (an aws_flow_log or the flow-log submodule given the output that holds the VPC\'s id).',
   remediation: 'Add an aws_flow_log with vpc_id = aws_vpc.<name>.id delivering to CloudWatch Logs or S3.',
   severity: 'low',
   confidence: 'medium',
@@ -123,6 +132,8 @@ const vpcFlowLogs: TfRule = tfRule({
     const logged = new Set(moduleResourcesOf(input, 'aws_flow_log').flatMap((f) => mentioned(input, attribute(f.block, 'vpc_id')?.expr)));
     for (const vpc of resourcesOf(input, 'aws_vpc')) {
       if (logged.has(written(vpc))) continue;
+      // Logged by the configuration that calls the module: an aws_flow_log (or the vpc module's flow-log submodule) given the VPC's id.
+      if (usedByCallers(input, written(vpc).address, (use) => use.attribute === 'vpc_id' && (use.block === 'aws_flow_log' || isFlowLogModule(use.block)))) continue;
       yield { line: vpc.block.line, message: `${label(vpc)} has no flow log in this configuration.`, resource: label(vpc) };
     }
   },

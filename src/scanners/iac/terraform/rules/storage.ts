@@ -1,6 +1,6 @@
 import { DEFAULT_BLOCK_NOTE, NO_VERSIONING_NOTE } from '../../aws-s3-defaults.js';
 import { UNKNOWN, type Value } from '../hcl/evaluate.js';
-import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, usedByCallers, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
 
@@ -82,7 +82,8 @@ const s3PublicAccessBlock: TfRule = tfRule({
 const s3Logging: TfRule = tfRule({
   id: 'iac/tf-aws-s3-no-access-logging',
   title: 'S3 bucket access logging disabled',
-  description: 'The bucket has no server access logging, so reads and writes of its objects leave no record: after a leak nobody can tell what was taken, by whom, or when.',
+  description:
+    'The bucket has no server access logging, so reads and writes of its objects leave no record: after a leak nobody can tell what was taken, by whom, or when. A bucket that receives other buckets\' access logs (their target_bucket, in the module or, for a bucket of a local module, in every configuration that calls it) is not reported: logging it would loop.',
   remediation: 'Enable aws_s3_bucket_logging (or the logging block) to a dedicated log bucket, or record data events with CloudTrail.',
   severity: 'low',
   confidence: 'medium',
@@ -111,8 +112,10 @@ const s3Logging: TfRule = tfRule({
       // `dynamic "logging" { for_each = length(keys(var.logging)) == 0 ? [] : [var.logging] ... }`.
       if (blocksMade(bucket.block, 'logging', fileInstance(input)).length > 0) continue;
       if (referrers(input, bucket, ['aws_s3_bucket_logging'], 'bucket').length > 0) continue;
-      // A bucket that receives other buckets' logs is not itself logged to avoid loops.
+      // A bucket that receives other buckets' logs is not itself logged to avoid loops: here, or
+      // in the configuration that calls the module (`target_bucket = module.logs.s3_bucket_id`).
       if (logBuckets.has(written(bucket))) continue;
+      if (usedByCallers(input, written(bucket).address, (use) => use.attribute === 'target_bucket')) continue;
       yield { line: bucket.block.line, message: `${label(bucket)} has no access logging.`, resource: label(bucket) };
     }
   },
