@@ -206,6 +206,8 @@ export interface OtherFile {
   path: string;
   text: string;
   blocks: readonly Block[];
+  /** Its module calls: those of well-known registry modules make resources too (modules/registry.ts). */
+  modules?: readonly Block[];
 }
 
 export type TerraformRole = 'configuration' | 'values' | 'values-json';
@@ -430,7 +432,8 @@ class ModuleDirectory {
     if (this.exportsComplete) for (const block of parsed.body.blocks) if (block.type === 'output' || block.type === 'module') this.exports.push(file.text.slice(block.start, block.end));
     if (this.readsResources) {
       const blocks = parsed.body.blocks.filter((b) => b.type === 'resource' || b.type === 'data');
-      if (blocks.length > 0) this.blocks.set(file.path, { path: file.path, text: file.text, blocks });
+      const modules = parsed.body.blocks.filter((b) => b.type === 'module');
+      if (blocks.length > 0 || modules.length > 0) this.blocks.set(file.path, { path: file.path, text: file.text, blocks, ...(modules.length > 0 ? { modules } : {}) });
       this.declared.set(file.path, declarationsIn(parsed.body));
     }
     for (const block of parsed.body.blocks) {
@@ -559,6 +562,7 @@ function indexExpressions(file: OtherFile, into: WeakMap<Expr, string>): void {
     for (const child of b.body.blocks) walkBlock(child);
   };
   for (const block of file.blocks) walkBlock(block);
+  for (const block of file.modules ?? []) walkBlock(block);
 }
 
 type ValuesRead = { values: Map<string, Expr> } | { problem: string; line: number };

@@ -107,7 +107,15 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   resources.splice(0, resources.length, ...resources.filter(exists));
   const modules = synthesizeModules(body, scope);
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
-  const all = (directory?.others?.() ?? []).flatMap((file) => file.blocks.map(asResource));
+  const otherFiles = directory?.others?.() ?? [];
+  const all = otherFiles.flatMap((file) => file.blocks.map(asResource));
+  // What the registry modules that the other files call make: companions too (a flow log, a log target).
+  for (const file of otherFiles) {
+    if (!file.modules?.length) continue;
+    const made = synthesizeModules({ attributes: [], blocks: [...file.modules] }, scope);
+    for (const [expr, text] of made.texts) modules.texts.set(expr, text);
+    for (const r of made.resources) all.push({ kind: 'resource', type: r.type, name: r.name, block: r.block, address: r.address, module: r.module });
+  }
   const others = all.filter(exists);
   const given: Scope = { ...scope, variable: (n) => directory?.assigned(n) };
   const input: TfInput = { source, body, resources, data, providers, scope, given, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
