@@ -50,6 +50,20 @@ describe("terraform local modules: companions in the caller's configuration", ()
       const root = `module "network" {\n  source = "./modules/vpc"\n  cidr   = "10.0.0.0/16"\n}\n${log}`;
       assert.deepEqual(at((await scan({ ...VPC, 'main.tf': root })).findings, NO_FLOW_LOGS), [], log);
     }
+    // Given to a local module that writes it into its aws_flow_log as is.
+    const wrapped = {
+      ...VPC,
+      'modules/flow-log/main.tf': 'variable "vpc_id" {\n  type = string\n}\nresource "aws_flow_log" "this" {\n  vpc_id          = var.vpc_id\n  traffic_type    = "ALL"\n  log_destination = "arn:aws:s3:::flow-logs"\n}\n',
+      'main.tf': 'module "network" {\n  source = "./modules/vpc"\n  cidr   = "10.0.0.0/16"\n}\nmodule "flow_log" {\n  source = "./modules/flow-log"\n  vpc_id = module.network.vpc_id\n}\n',
+    };
+    assert.deepEqual(at((await scan(wrapped)).findings, NO_FLOW_LOGS), []);
+    // To a local module that gives it to a security group, it logs nothing.
+    const grouped = {
+      ...VPC,
+      'modules/sg/main.tf': 'variable "vpc_id" {\n  type = string\n}\nresource "aws_security_group" "this" {\n  vpc_id = var.vpc_id\n}\n',
+      'main.tf': 'module "network" {\n  source = "./modules/vpc"\n  cidr   = "10.0.0.0/16"\n}\nmodule "sg" {\n  source = "./modules/sg"\n  vpc_id = module.network.vpc_id\n}\n',
+    };
+    assert.deepEqual(at((await scan(grouped)).findings, NO_FLOW_LOGS), ['modules/vpc/main.tf:4']);
     // The VPC id given to anything else (a security group) logs nothing.
     const group = 'module "network" {\n  source = "./modules/vpc"\n  cidr   = "10.0.0.0/16"\n}\nresource "aws_security_group" "app" {\n  vpc_id = module.network.vpc_id\n}\n';
     assert.deepEqual(at((await scan({ ...VPC, 'main.tf': group })).findings, NO_FLOW_LOGS), ['modules/vpc/main.tf:4']);

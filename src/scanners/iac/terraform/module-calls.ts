@@ -154,6 +154,45 @@ export function callerUses(files: ReadonlyArray<{ body: Body; text: string }>, c
   return out;
 }
 
+/**
+ * The resource attributes of a module directory's files set to a variable as a whole
+ * (`vpc_id = var.vpc_id`): by variable name, the resource types and attributes it sets.
+ */
+export function variableWrites(bodies: Iterable<Body>): Map<string, Array<{ type: string; attribute: string }>> {
+  const out = new Map<string, Array<{ type: string; attribute: string }>>();
+  for (const body of bodies) {
+    for (const block of body.blocks) {
+      const type = block.labels[0];
+      if (block.type !== 'resource' || !type) continue;
+      for (const a of block.body.attributes) {
+        const e = a.expr;
+        if (e.kind !== 'traversal' || e.source || e.path.length !== 2 || e.path[0] !== 'var') continue;
+        const list = out.get(e.path[1]!) ?? [];
+        if (list.length < MAX_USES) list.push({ type, attribute: a.name });
+        out.set(e.path[1]!, list);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The uses an output has once given to a local module that writes the argument into a
+ * resource as is (`vpc_id = module.vpc.vpc_id` to a module whose aws_flow_log has
+ * `vpc_id = var.vpc_id` is a use in aws_flow_log's vpc_id): one call down, added to `uses`.
+ */
+export function forwardedUses(uses: readonly CallerUse[], writesOf: (source: string) => ReadonlyMap<string, ReadonlyArray<{ type: string; attribute: string }>> | undefined): CallerUse[] {
+  const out = [...uses];
+  for (const use of uses) {
+    const source = /^module (\.\.?\/.*)$/.exec(use.block)?.[1];
+    const writes = source === undefined ? undefined : writesOf(source)?.get(use.attribute);
+    for (const w of writes ?? []) {
+      if (out.length < MAX_USES && !out.some((u) => u.block === w.type && u.attribute === w.attribute && u.output === use.output)) out.push({ block: w.type, attribute: w.attribute, output: use.output });
+    }
+  }
+  return out;
+}
+
 /** What a caller file's calls need of its parse once the calls are found: its `variable` and `locals` blocks. */
 export function declarationsOf(body: Body): Body {
   return { attributes: [], blocks: body.blocks.filter((b) => b.type === 'variable' || b.type === 'locals') };

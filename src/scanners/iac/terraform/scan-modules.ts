@@ -11,7 +11,7 @@ import type { Body } from './hcl/ast.js';
 import { fileScope, readTerraform, type TfInput } from './model.js';
 import { mayReadFiles, TerraformFiles } from './files.js';
 import type { ModuleFiles } from './hcl/evaluate.js';
-import { callerUses, declarationsOf, localCalls, LocalModuleCalls, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall, type VariablesRead } from './module-calls.js';
+import { callerUses, declarationsOf, forwardedUses, localCalls, LocalModuleCalls, resolveLocalSource, variableWrites, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall, type VariablesRead } from './module-calls.js';
 
 /** A reference to a module call's output, in a file's text. */
 const MODULE_OUTPUT = /(?<![\w.-])module\.[\w-]+(?:\[[^\]\n]*\])?\.[A-Za-z_]/;
@@ -180,10 +180,43 @@ export class TerraformModules {
       // How the directory uses the calls' outputs; not read through override files (their expressions are in other texts).
       if (texts) {
         const files = [...bodies].flatMap(([path, body]) => (texts.has(path) ? [{ body, text: texts.get(path)! }] : []));
-        for (const call of inDirectory) call.uses = callerUses(files, call);
+        for (const call of inDirectory) {
+          const uses = callerUses(files, call);
+          // An output handed to another local module that writes it into a resource as is: a use in that resource.
+          const targets = new Map<string, ReadonlyMap<string, ReadonlyArray<{ type: string; attribute: string }>> | undefined>();
+          for (const use of uses) {
+            const source = /^module (\.\.?\/.*)$/.exec(use.block)?.[1];
+            const target = source === undefined ? undefined : resolveLocalSource(dir, source);
+            if (source === undefined || target === undefined || targets.has(source)) continue;
+            targets.set(source, byDirectory.has(target) ? await this.variableWritesOf(target, byDirectory.get(target)!) : undefined);
+          }
+          call.uses = forwardedUses(uses, (source) => targets.get(source));
+        }
       }
     }
     return calls.length > 0 ? { calls, declarations } : undefined;
+  }
+
+  private readonly writes = new Map<string, Map<string, Array<{ type: string; attribute: string }>>>();
+
+  /** The resource attributes a module directory sets to a variable as is (module-calls.ts variableWrites), read once. */
+  private async variableWritesOf(dir: string, files: readonly WorkspaceFile[]): Promise<Map<string, Array<{ type: string; attribute: string }>>> {
+    const known = this.writes.get(dir);
+    if (known) return known;
+    const bodies: Body[] = [];
+    // Override files may change what a resource is given: such a directory is not read here.
+    for (const file of files.some((f) => isOverrideFile(f.path)) ? [] : files) {
+      const text = await this.early.text(file);
+      if (text === null || !/\bresource\b/.test(text)) continue;
+      try {
+        bodies.push(parseTerraformText(text, file.path).body);
+      } catch {
+        continue; // a parser bug: the scan loop meets it again and reports it
+      }
+    }
+    const made = variableWrites(bodies);
+    this.writes.set(dir, made);
+    return made;
   }
 
   /**

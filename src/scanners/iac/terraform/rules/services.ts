@@ -111,7 +111,7 @@ const vpcFlowLogs: TfRule = tfRule({
   id: 'iac/tf-aws-vpc-no-flow-logs',
   title: 'VPC without flow logs',
   description:
-    'No aws_flow_log captures traffic of this VPC: connections to and from a compromised instance, exfiltration and scanning leave no trace for incident response (CIS AWS 3.9). A flow log counts when it is in the module, made by the vpc module\'s flow-log submodule, or, for a VPC of a local module, written by every configuration that calls the module (an aws_flow_log or the flow-log submodule given the output that holds the VPC\'s id).',
+    'No aws_flow_log captures traffic of this VPC: connections to and from a compromised instance, exfiltration and scanning leave no trace for incident response (CIS AWS 3.9). A flow log counts when it is in the module, made by the vpc module\'s flow-log submodule, or, for a VPC of a local module, written by every configuration that calls the module (an aws_flow_log, the flow-log submodule, or a local module that passes it to its aws_flow_log, given the output that holds the VPC\'s id).',
   remediation: 'Add an aws_flow_log with vpc_id = aws_vpc.<name>.id delivering to CloudWatch Logs or S3.',
   severity: 'low',
   confidence: 'medium',
