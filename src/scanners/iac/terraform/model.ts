@@ -73,6 +73,21 @@ export interface TfInput {
   callerUses?: readonly CallerUse[];
 }
 
+/** What the registry module calls of the directory's other files make, kept per context: every file of the directory asks. */
+const OTHER_MODULES = new WeakMap<object, Map<string, ReturnType<typeof synthesizeModules>>>();
+
+function otherModules(file: { path: string; modules?: readonly Block[] }, scope: Scope, context: object | undefined): ReturnType<typeof synthesizeModules> {
+  const kept = context ? OTHER_MODULES.get(context)?.get(file.path) : undefined;
+  if (kept) return kept;
+  const made = synthesizeModules({ attributes: [], blocks: [...(file.modules ?? [])] }, scope);
+  if (context) {
+    const byPath = OTHER_MODULES.get(context) ?? new Map<string, ReturnType<typeof synthesizeModules>>();
+    byPath.set(file.path, made);
+    OTHER_MODULES.set(context, byPath);
+  }
+  return made;
+}
+
 /**
  * Reads a Terraform file in the native syntax (.tf) or the JSON syntax (.tf.json, or
  * a text without a name that starts with `{`: directory.ts parseTerraformText) into one model,
@@ -112,7 +127,7 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   // What the registry modules that the other files call make: companions too (a flow log, a log target).
   for (const file of otherFiles) {
     if (!file.modules?.length) continue;
-    const made = synthesizeModules({ attributes: [], blocks: [...file.modules] }, scope);
+    const made = otherModules(file, scope, directory?.context);
     for (const [expr, text] of made.texts) modules.texts.set(expr, text);
     for (const r of made.resources) all.push({ kind: 'resource', type: r.type, name: r.name, block: r.block, address: r.address, module: r.module });
   }
