@@ -356,6 +356,24 @@ describe('Helm renderer: bounds', () => {
     assert.match(warnings('{{ regexMatch "(?:(?:a|b|ab|ba)*){0,1000}[d-e]" (repeat 100000 "ab") }}')[0]!.message, /more than 2000000 steps/);
   });
 
+  it('charges a search by what re2js does: indexOf between occurrences of a literal start, the program only from each', () => {
+    // argo-workflows' CRDs (850 KB) have an annotation rewritten by a pattern with a literal start and an unescaped dot.
+    const crd = `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.example.com\n  annotations:\n    helm.sh/resource-policy: keep\nspec:\n${Array.from({ length: 12_000 }, (_v, i) => `  # field${i}: description of a property, type string, format text, items none\n`).join('')}`;
+    assert.ok(crd.length > 850_000);
+    const helper = '{{- define "annotate" -}}{{- regexReplaceAllLiteral "\\n  annotations:\\n    helm.sh/resource-policy: keep\\n" .input "\\n  annotations: {}\\n" -}}{{- end -}}';
+    const read = '(.Files.Get "files/crd.yaml")';
+    const templates = { '_helpers.tpl': helper, 'crds.yaml': `{{ include "annotate" (dict "input" ${read}) }}\n{{ regexFind \`kind: \\w{1,40}\` ${read} }}\n{{ regexMatch "name: things" ${read} }}\n` };
+    const result = renderChart({ ...chartOf(templates), otherFiles: new Map([['c/files/crd.yaml', crd]]) }, DEFAULT_LIMITS);
+    assert.deepEqual(result.warnings, []);
+    const text = result.templates.find((t) => t.path === 'c/templates/crds.yaml')!.rendered.text;
+    assert.ok(text.includes('\n  annotations: {}\nspec:\n'));
+    assert.ok(text.endsWith('\nkind: CustomResourceDefinition\ntrue\n'));
+    // The same search over and over still runs out of steps.
+    assert.match(warnings('{{ $s := printf "x%s" (repeat 850000 " ") }}{{ range until 200 }}{{ regexReplaceAllLiteral "\\n  annotations:\\n    helm.sh" $s "" | len }}{{ end }}')[0]!.message, /more than 2000000 steps/);
+    // A literal start met everywhere: the program runs at each occurrence.
+    assert.match(warnings('{{ regexFindAll "a.{0,60}" (repeat 400000 "a") -1 | len }}')[0]!.message, /more than 2000000 steps/);
+  });
+
   it('survives deeply nested parentheses and alias bombs in values', () => {
     assert.match(warnings(`{{ ${'('.repeat(500)}1${')'.repeat(500)} }}`)[0]!.message, /nested deeper than 100/);
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_v, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');

@@ -49,6 +49,8 @@ export interface CallContext {
   count(items: number): void;
   /** Counts work that is not a list (regular expression matching) as template steps. */
   step(units: number): void;
+  /** Fails as step would, spending nothing. */
+  afford(units: number): void;
 }
 
 export type Func = (args: Value[], ctx: CallContext) => Value;
@@ -384,7 +386,12 @@ function compiled(pattern: string, ctx: CallContext): Regexp {
 
 /** Runs `use` on a matcher of the pattern over the input; the matching work counts as template steps. */
 function matching<T>(pattern: Value, input: Value, ctx: CallContext, use: (m: Matcher) => T): T {
-  const matcher = new Matcher(compiled(text(pattern), ctx), text(input), (work) => ctx.step(Math.ceil(work / WORK_PER_STEP)));
+  const matcher = new Matcher(
+    compiled(text(pattern), ctx),
+    text(input),
+    (work) => ctx.step(Math.ceil(work / WORK_PER_STEP)),
+    (work) => ctx.afford(Math.ceil(work / WORK_PER_STEP)),
+  );
   try {
     return use(matcher);
   } catch (error) {

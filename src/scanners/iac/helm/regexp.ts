@@ -13,6 +13,63 @@ export class RegexpError extends Error {}
 export interface Regexp {
   re: RE2JS;
   names: ReadonlyMap<string, number[]>;
+  /** How re2js searches for it, for the cost of a search (see Matcher). */
+  plan?: Plan;
+}
+
+/**
+ * What re2js's program tells of a search's work: the literal text every match starts with
+ * (re2js jumps from one occurrence to the next with indexOf while no thread is alive),
+ * whether the whole pattern is that text (then a search is an indexOf), and the most
+ * characters a match can span (Infinity with a loop).
+ */
+interface Plan {
+  prefix: string;
+  complete: boolean;
+  subexps: number;
+  maxChars: number;
+}
+
+interface ProgInst {
+  op: number;
+  out: number;
+  arg: number;
+}
+// re2js's instruction codes (Inst).
+const ALT = 1;
+const ALT_MATCH = 2;
+const MATCH = 6;
+const FAIL = 5;
+const RUNE_FIRST = 8;
+const RUNE_LAST = 11;
+const LB_FIRST = 12;
+
+/** The plan from re2js's compiled program; undefined when it is not as expected (then a search is charged its worst case). */
+function planOf(re: RE2JS): Plan | undefined {
+  const re2 = (re as unknown as { re2Input?: { prefix?: unknown; prefixComplete?: unknown; numSubexp?: unknown; prog?: { inst?: unknown; start?: unknown } } }).re2Input;
+  const prog = re2?.prog;
+  if (typeof re2?.prefix !== 'string' || typeof re2.prefixComplete !== 'boolean' || typeof re2.numSubexp !== 'number' || !Array.isArray(prog?.inst) || typeof prog.start !== 'number') return undefined;
+  const insts = prog.inst as ProgInst[];
+  if (insts.length > 2000) return undefined;
+  // The most runes on a path from the start to a match, by depth-first search; a cycle is a loop.
+  const longest = new Map<number, number>();
+  const onPath = new Set<number>();
+  const visit = (pc: number): number => {
+    const known = longest.get(pc);
+    if (known !== undefined) return known;
+    const inst = insts[pc];
+    if (!inst || onPath.has(pc) || inst.op >= LB_FIRST) return Infinity;
+    onPath.add(pc);
+    let n: number;
+    if (inst.op === MATCH || inst.op === FAIL) n = 0;
+    else if (inst.op === ALT || inst.op === ALT_MATCH) n = Math.max(visit(inst.out), visit(inst.arg));
+    else n = visit(inst.out) + (inst.op >= RUNE_FIRST && inst.op <= RUNE_LAST ? 1 : 0);
+    onPath.delete(pc);
+    longest.set(pc, n);
+    return n;
+  };
+  // A rune is one or two UTF-16 characters.
+  return { prefix: re2.prefix, complete: re2.prefixComplete, subexps: re2.numSubexp, maxChars: 2 * visit(prog.start) };
 }
 
 function compileRE2(pattern: string): RE2JS {
@@ -30,7 +87,7 @@ function compileRE2(pattern: string): RE2JS {
 export function compile(pattern: string): Regexp {
   try {
     const re = compileRE2(pattern);
-    return { re, names: new Map(Object.entries(re.namedGroups()).map(([name, index]) => [name, [index]])) };
+    return { re, names: new Map(Object.entries(re.namedGroups()).map(([name, index]) => [name, [index]])), plan: planOf(re) };
   } catch (error) {
     if (error instanceof RegexpError && error.message.includes('duplicate capture group name')) return compileApart(pattern);
     throw error;
@@ -58,7 +115,7 @@ function compileApart(pattern: string): Regexp {
   const re = attempt(tagged((name) => Object.hasOwn(groups, name)));
   const names = new Map<string, number[]>();
   for (const [name, index] of Object.entries(re.namedGroups()).sort((a, b) => a[1] - b[1])) names.set(strip(name), [...(names.get(strip(name)) ?? []), index]);
-  return { re, names };
+  return { re, names, plan: planOf(re) };
 }
 
 const LITERAL = String.raw`[^\\.+*?()|[\]{}^$]|\\[^\p{L}\p{N}]|\\[afnrtv]`;
@@ -73,44 +130,114 @@ const SHORT_SEARCH = new RegExp(`^(?:(?:${LITERAL})*|(?:${LITERAL}|${CLASS})(?:[
 
 /** What starting a search costs re2js, in characters read. */
 const SEARCH_COST = 32;
+/**
+ * Above this worst case (characters left times instructions, about a tenth of a second), a
+ * search with a plan must be affordable before it runs, with every occurrence of its prefix to
+ * the end: one search never runs long past the budget.
+ */
+const UPFRONT_WORK = 4_000_000;
+/** The most occurrences of a prefix a matcher keeps. */
+const MAX_OCCURRENCES = 1 << 18;
 
 /**
  * A compiled pattern applied to one string. `spend` is told what each search may cost, in
- * characters read times the program's instructions: for a short search once it has run, for
- * any other before it runs, every character left.
+ * characters read times the program's instructions alive at each (at most all of them):
+ *  - a pattern that is literal text is found with indexOf: one unit a character;
+ *  - a pattern that starts with literal text and spans at most a bounded number of
+ *    characters: re2js jumps between occurrences of that text with indexOf (one unit a
+ *    character) and runs the program only from each occurrence, for at most that span;
+ *  - a short search (see SHORT_SEARCH), once it has run: every character up to its match;
+ *  - any other, before it runs: every character left.
  */
 export class Matcher {
   private readonly re: RE2JS;
   private readonly m: RE2Matcher;
   private readonly size: number;
   private readonly short: boolean;
+  private readonly plan: Plan | undefined;
+  /** Where the prefix occurs: not looked for yet (undefined), too often (null). */
+  private at: number[] | null | undefined;
 
   constructor(
     private readonly rx: Regexp,
     private readonly s: string,
     private readonly spend: (work: number) => void,
+    /** Fails, as `spend` would, when the work cannot be spent; spends nothing. Without it, such work is spent. */
+    private readonly afford: (work: number) => void = spend,
   ) {
     this.re = rx.re;
     this.m = rx.re.matcher(s);
     this.size = rx.re.programSize();
     this.short = SHORT_SEARCH.test(rx.re.pattern());
+    // re2js's own limits on the prefix jumps: none with a case-insensitive start (no prefix then) or lookbehind (a loop to it).
+    const plan = rx.plan;
+    this.plan = plan && plan.prefix !== '' && (plan.complete || plan.maxChars !== Infinity) ? plan : undefined;
   }
 
   test(): boolean {
+    if (this.plan?.complete) {
+      const at = this.s.indexOf(this.plan.prefix);
+      this.spend((at < 0 ? this.s.length : at + this.plan.prefix.length) + SEARCH_COST);
+      return at >= 0;
+    }
     this.spend((this.s.length + SEARCH_COST) * this.size);
     return this.re.test(this.s);
+  }
+
+  /** Where the plan's prefix occurs in the input (overlapping), found once; undefined when too many to keep (then searches are charged their worst case). */
+  private occurrences(plan: Plan): number[] | undefined {
+    if (this.at === undefined) {
+      const at: number[] = [];
+      for (let i = this.s.indexOf(plan.prefix); i >= 0 && at.length <= MAX_OCCURRENCES; i = this.s.indexOf(plan.prefix, i + 1)) at.push(i);
+      this.spend(this.s.length + SEARCH_COST);
+      this.at = at.length > MAX_OCCURRENCES ? null : at;
+    }
+    return this.at ?? undefined;
+  }
+
+  /** How many of the prefix's occurrences start in [from, to). */
+  private between(at: number[], from: number, to: number): number {
+    const first = (x: number) => {
+      let lo = 0;
+      let hi = at.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (at[mid]! < x) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    return first(to) - first(from);
+  }
+
+  /**
+   * What a search from `pos` that read up to `end` costs with the plan: the characters jumped
+   * over, and the program's run from each occurrence of the prefix it read.
+   */
+  private planned(plan: Plan, at: number[] | undefined, pos: number, end: number): number {
+    if (plan.complete) return end - pos + SEARCH_COST;
+    return end - pos + (SEARCH_COST + Math.min(this.between(at!, pos, end) * (plan.maxChars + 1), end - pos)) * this.size;
   }
 
   /** The leftmost-first match at or after `pos`: start and end of the match, then of each group (-1 for a group left out). */
   private search(pos: number, groups: boolean): number[] | undefined {
     const left = this.s.length - pos;
-    if (!this.short) this.spend((left + SEARCH_COST) * this.size);
+    // A literal pattern is found by indexOf, unless its groups are asked for (none: re2js still uses indexOf).
+    let plan = this.plan && (!this.plan.complete || !groups || this.plan.subexps === 0) ? this.plan : undefined;
+    const at = plan && !plan.complete ? this.occurrences(plan) : undefined;
+    if (plan && !plan.complete && !at) plan = undefined;
+    // indexOf costs at most the characters left; a search that runs the program and may cost
+    // much must be affordable before it runs, to the end of the input.
+    const upfront = plan !== undefined && !plan.complete && (left + SEARCH_COST) * this.size > UPFRONT_WORK;
+    if (upfront) this.afford(this.planned(plan!, at, pos, this.s.length));
+    else if (!plan && !this.short) this.spend((left + SEARCH_COST) * this.size);
     const found = this.m.find(pos);
-    if (this.short) this.spend(((found ? Math.min(this.m.end() - pos + 1, left) : left) + SEARCH_COST) * this.size);
+    if (plan && (!upfront || this.afford !== this.spend)) this.spend(this.planned(plan, at, pos, !found ? this.s.length : plan.complete ? this.m.end() : Math.min(this.m.start() + plan.maxChars + 1, this.s.length)));
+    else if (!plan && this.short) this.spend(((found ? Math.min(this.m.end() - pos + 1, left) : left) + SEARCH_COST) * this.size);
     if (!found) return undefined;
     if (!groups) return [this.m.start(), this.m.end()];
     // The groups cost re2js a second search, from the start of the match.
-    this.spend((this.s.length - this.m.start() + SEARCH_COST) * this.size);
+    this.spend(((plan ? Math.min(plan.maxChars + 1, this.s.length - this.m.start()) : this.s.length - this.m.start()) + SEARCH_COST) * this.size);
     return Array.from({ length: this.re.groupCount() + 1 }, (_v, g) => [this.m.start(g), this.m.end(g)]).flat();
   }
 

@@ -190,6 +190,15 @@ export class Engine {
         this.steps += Math.max(0, units - 1);
         this.step();
       },
+      afford: (units) => {
+        const steps = this.steps;
+        this.steps += Math.max(0, units - 1);
+        try {
+          this.step();
+        } finally {
+          this.steps = steps;
+        }
+      },
     };
   }
 
