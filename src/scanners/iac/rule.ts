@@ -6,7 +6,7 @@ import type { InputCallers } from './github/model.js';
 import type { ZizmorConfig } from './github/zizmor-config.js';
 import type { KustomizeImages } from './kubernetes/kustomize.js';
 import type { BuiltImages } from './kubernetes/built-images.js';
-import type { KubeObject, ScanAggregator } from './kubernetes/model.js';
+import type { KubeObject, KubeScope, ScanAggregator } from './kubernetes/model.js';
 import type { ConfigFileTexts } from './dockerfile/build-context.js';
 import type { DockerfileScope } from './dockerfile/tree.js';
 import type { YamlLoadResult } from './yaml/tree.js';
@@ -149,7 +149,7 @@ export interface ParseContext {
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
   terraform?: TfDirectoryScope;
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
-  kubernetes?: { kustomizeNamespace?: { namespace: string; from: string }; kustomizeImages?: KustomizeImages; builtImages?: BuiltImages; scanBindings?: readonly KubeObject[]; scanAggregators?: readonly ScanAggregator[] };
+  kubernetes?: { kustomizeNamespace?: { namespace: string; from: string }; kustomizeImages?: KustomizeImages; builtImages?: BuiltImages; scanBindings?: readonly KubeObject[]; scanAggregators?: readonly ScanAggregator[]; scope?: KubeScope };
   /** A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already. */
   github?: { path: string; callers?: InputCallers; loaded?: { text: string; result: YamlLoadResult }; zizmor?: ZizmorConfig };
   /** A compose file: the `.env` file of its directory, whose values Compose fills its `${VAR}` with (compose/dotenv.ts). */

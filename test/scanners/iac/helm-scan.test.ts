@@ -172,6 +172,22 @@ describe('Helm chart analysis', () => {
     assert.deepEqual(findings.filter((f) => f.ruleId === 'iac/k8s-rbac-secrets-access').map((f) => f.location.path), ['c/templates/rbac.yaml']);
   });
 
+  it('says the NetworkPolicy rules compared the objects of the whole render, not of one file', () => {
+    const policy = (name: string, app: string, types: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n  podSelector:\n    matchLabels:\n      app: ${app}\n  policyTypes: [${types}]\n`;
+    const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n`;
+    const files = new Map([
+      ['c/Chart.yaml', CHART],
+      ['c/templates/netpol.yaml', policy('web', 'web', 'Ingress')],
+      ['c/templates/stale.yaml', policy('stale', 'webb', 'Ingress')],
+      ['c/templates/deploy.yaml', deployment],
+    ]);
+    const { findings } = analyseChart({ dir: 'c', files, render: [...files.keys()].filter((f) => f.includes('/templates/')) }, () => {});
+    assert.deepEqual(findings.filter((f) => /network-policy|not-isolated/.test(f.ruleId)).map((f) => `${f.ruleId} ${f.location.path} ${f.message}`).sort(), [
+      'iac/k8s-network-policy-selects-nothing c/templates/stale.yaml NetworkPolicy/stale selects app=webb, which no workload that the chart renders carries.',
+      'iac/k8s-pod-not-isolated c/templates/deploy.yaml No NetworkPolicy that the chart renders isolates the egress of Deployment/web (its ingress is isolated): it can reach any address.',
+    ]);
+  });
+
   it('does not report what other objects lack when a template of the chart was not rendered', () => {
     const policy = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes: [Ingress]\n';
     const deployment = (extra: string) =>

@@ -61,3 +61,33 @@ test('RBAC grants of a Helm hook role deleted once its hook succeeds are one sev
   assert.deepEqual(found(hook), ['rbac-wildcard medium noted', 'rbac-secrets-access low noted']);
   assert.deepEqual(found('  annotations:\n    helm.sh/hook: pre-install\n'), ['rbac-wildcard high', 'rbac-secrets-access medium']);
 });
+
+test('NetworkPolicy messages name what was compared: the file, the chart\'s render, or the part of a render read apart', () => {
+  const manifest = `${POD}---\n${NETPOL.replace('app: api', 'app: apii')}  policyTypes: [Ingress]\n`;
+  const messages = (scope?: { chart: string; part?: { index: number; count: number } }) =>
+    analyseFile('app.yaml', manifest, () => {}, 'kubernetes', scope ? { kubernetes: { scope } } : undefined)
+      .findings.filter((f) => /network-policy|not-isolated/.test(f.ruleId))
+      .map((f) => f.message)
+      .sort();
+  assert.deepEqual(messages(), ['NetworkPolicy/isolate selects app=apii, which no workload in this file carries.', 'No NetworkPolicy in this file isolates the ingress and egress of Pod/api.']);
+  assert.deepEqual(messages({ chart: 'charts/api' }), ['NetworkPolicy/isolate selects app=apii, which no workload that the chart renders carries.', 'No NetworkPolicy that the chart renders isolates the ingress and egress of Pod/api.']);
+  assert.deepEqual(messages({ chart: 'charts/api', part: { index: 2, count: 3 } }), [
+    "NetworkPolicy/isolate selects app=apii, which no workload in this part of the chart's render (part 2 of 3, read apart for its size) carries.",
+    "No NetworkPolicy in this part of the chart's render (part 2 of 3, read apart for its size) isolates the ingress and egress of Pod/api.",
+  ]);
+  // A policy of another namespace that selects the pod's labels.
+  const misplaced = analyseFile('app.yaml', `${POD}---\n${NETPOL.replace('billing', 'billing-staging')}`, () => {}, 'kubernetes', { kubernetes: { scope: { chart: 'charts/api' } } });
+  assert.deepEqual(misplaced.findings.filter((f) => f.ruleId === 'iac/k8s-pod-not-isolated').map((f) => f.message), [
+    'NetworkPolicy/isolate selects the labels of Pod/api but is in namespace billing-staging, not billing; it does not apply there, and no NetworkPolicy that the chart renders isolates the pod.',
+  ]);
+});
+
+test('default namespace: "unlike other objects" names what was compared, the file or the chart\'s render', () => {
+  const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n';
+  const messages = (scope?: { chart: string }) =>
+    analyseFile('app.yaml', manifest, () => {}, 'kubernetes', scope ? { kubernetes: { scope } } : undefined)
+      .findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace')
+      .map((f) => f.message);
+  assert.deepEqual(messages(), ['ServiceAccount/web sets no namespace, unlike other objects of this file: it lands in "default" or in the namespace given at deploy time.']);
+  assert.deepEqual(messages({ chart: 'charts/web' }), ['ServiceAccount/web sets no namespace, unlike other objects that the chart renders: it lands in "default" or in the namespace given at deploy time.']);
+});

@@ -112,7 +112,10 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
   // A key written twice by a define's text (or a values line) is one mistake, however many templates include it: said once, naming them.
   const duplicates = new Map<string, { path: string; line: number; message: string; templates: string[] }>();
   const secrets: string[] = [];
-  for (const all of streams(rendered.templates)) {
+  const parts = streams(rendered.templates);
+  for (const [index, all] of parts.entries()) {
+    // The rules compare the objects of the whole render (or of this part of it), not of one template.
+    const scope = { chart: input.dir || '.', ...(parts.length > 1 ? { part: { index: index + 1, count: parts.length } } : {}) };
     const at = (line: number) => all.origins[line - 1] ?? all.origins.at(-1)!;
     const templateAt = (line: number) => all.templates[line - 1] ?? all.templates.at(-1)!;
     const analysis = analyseFile(`${input.dir || '.'}/(rendered chart)`, all.text, (warning) => {
@@ -134,7 +137,7 @@ export function analyseChart(input: ChartInput, warnTo: (warning: Omit<ScanWarni
         return;
       }
       warn({ path: origin.path, line: origin.line, message: `${message} (in the output of ${template}, ${renderedWith})` });
-    }, 'kubernetes', input.builtImages ? { kubernetes: { builtImages: input.builtImages } } : undefined);
+    }, 'kubernetes', { kubernetes: { scope, ...(input.builtImages ? { builtImages: input.builtImages } : {}) } });
     secrets.push(...analysis.secrets);
     for (const finding of analysis.findings) {
       const origin = at(finding.location.startLine);

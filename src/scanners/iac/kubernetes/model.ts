@@ -60,6 +60,22 @@ export interface KubeInput {
   scanBindings?: readonly KubeObject[];
   /** The aggregating ClusterRoles of the other manifests of the file's directory and of those above it, with their bindings (rbac-bindings.ts). */
   scanAggregators?: readonly ScanAggregator[];
+  /** What the objects are, when more than one file: a Helm chart's render (undefined: the file). */
+  scope?: KubeScope;
+}
+
+/** A Helm chart's render, as `helm template` prints it; `part` when it is too large to be read whole, and is read in parts. */
+export interface KubeScope {
+  chart: string;
+  part?: { index: number; count: number };
+}
+
+/** Where the objects a rule compares come from, for its messages: "in this file" ("of this file"), "that the chart renders". */
+export function scopePhrase(input: Pick<KubeInput, 'scope'>, preposition: 'in' | 'of' = 'in'): string {
+  const scope = input.scope;
+  if (!scope) return `${preposition} this file`;
+  if (!scope.part) return 'that the chart renders';
+  return `${preposition} this part of the chart's render (part ${scope.part.index} of ${scope.part.count}, read apart for its size)`;
 }
 
 /** An aggregating ClusterRole of another manifest, with the bindings of its own directory (its file's included), named with their files. */
@@ -81,6 +97,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   const builtImages = context?.kubernetes?.builtImages;
   const scanBindings = context?.kubernetes?.scanBindings;
   const scanAggregators = context?.kubernetes?.scanAggregators;
+  const scope = context?.kubernetes?.scope;
   // Schemas only: nothing to check, and the largest files of many charts (crd-only.ts).
   if (onlyCustomResourceDefinitions(source)) return undefined;
   const loaded = loadYamlCached(source);
@@ -111,7 +128,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   for (const doc of loaded.documents) collect(doc.root, 0);
   const cniConfigs = loaded.documents.flatMap((doc) => (isYMap(doc.root) && isCniConfig(doc.root) ? [doc.root] : []));
   if (objects.length === 0 && cniConfigs.length === 0) return undefined;
-  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scanBindings?.length ? { scanBindings } : {}), ...(scanAggregators?.length ? { scanAggregators } : {}) };
+  return { ...kubeInputOf(objects), cniConfigs, ...(kustomizeNamespace ? { kustomizeNamespace } : {}), ...(kustomizeImages ? { kustomizeImages } : {}), ...(builtImages ? { builtImages } : {}), ...(scanBindings?.length ? { scanBindings } : {}), ...(scanAggregators?.length ? { scanAggregators } : {}), ...(scope ? { scope } : {}) };
 }
 
 const HELM_SOURCE_MARK = /^#\s*Source:\s*\S+\/templates\//m;

@@ -1,6 +1,6 @@
 /**
  * NetworkPolicy rules. secloop reads one file at a time, so these compare the policies
- * and the pods of the same file only, and stay quiet when the file holds no policy for
+ * and the pods of the same file only (of a Helm chart's whole render: KubeInput.scope), and stay quiet when the file holds no policy for
  * the namespace concerned (the policies may then live in another file), unless a policy
  * of another namespace selects the pod's labels: it was evidently written for that pod,
  * but a NetworkPolicy only applies in its own namespace. An object with no namespace
@@ -13,7 +13,7 @@
  */
 import { rule, type IacRule } from '../rule.js';
 import { get, isYMap, isYSeq, items, pair, text, type YNode } from '../yaml/tree.js';
-import { objectLabel, type KubeInput, type KubeObject, type PodSpec } from './model.js';
+import { objectLabel, scopePhrase, type KubeInput, type KubeObject, type PodSpec } from './model.js';
 import { isCustomResource } from './pod-carriers.js';
 
 type KubeRule = IacRule<KubeInput>;
@@ -142,7 +142,7 @@ const policyWithoutPods = kubeRule({
   id: 'iac/k8s-network-policy-selects-nothing',
   title: 'NetworkPolicy selects none of the pods beside it',
   description:
-    'A NetworkPolicy selects pods by labels that none of the workloads defined in the same file carry, or by terms that no pod can satisfy together (app: api and app NotIn [api]). A mistyped or stale label silently leaves the pods it was written for without network isolation. Beside a custom resource (a Prometheus, a Kafka cluster...) the unmatched labels may be those of the pods its operator creates, and only contradictory selectors are reported.',
+    'A NetworkPolicy selects pods by labels that none of the workloads defined in the same file carry, or by terms that no pod can satisfy together (app: api and app NotIn [api]). A mistyped or stale label silently leaves the pods it was written for without network isolation. Beside a custom resource (a Prometheus, a Kafka cluster...) the unmatched labels may be those of the pods its operator creates, and only contradictory selectors are reported. In a Helm chart, the workloads of all its rendered templates are compared, not those of one template.',
   remediation: "Make the policy's podSelector match the labels of the pod template it is meant to protect.",
   severity: 'low',
   confidence: 'medium',
@@ -176,7 +176,7 @@ const policyWithoutPods = kubeRule({
       const unmatched = labels.find(([key, { value }]) => !candidates.some((p) => podLabels(p).get(key) === value)) ?? labels[0]!;
       yield {
         line: unmatched[1].line,
-        message: `${objectLabel(policy.object)} selects ${unmatched[0]}=${unmatched[1].value}, which no workload in this file carries.`,
+        message: `${objectLabel(policy.object)} selects ${unmatched[0]}=${unmatched[1].value}, which no workload ${scopePhrase(input)} carries.`,
         resource: objectLabel(policy.object),
       };
     }
@@ -187,7 +187,7 @@ const podNotIsolated = kubeRule({
   id: 'iac/k8s-pod-not-isolated',
   title: 'Pod not isolated by the NetworkPolicies beside it',
   description:
-    "The file defines NetworkPolicies for a pod's namespace, but none of them isolates that pod's ingress or egress (a policy only isolates the directions in its policyTypes), or the only policy that selects the pod's labels is in another namespace (a NetworkPolicy applies to pods of its own namespace only). Traffic in that direction is allowed from and to anywhere, so a compromised pod can reach it or it can reach the internet and every other service. A pod whose ingress a policy isolates and whose egress none does is reported low: isolating ingress alone is the usual hardening (a chart's per-component policies), and the egress a workload needs is often the installer's to know.",
+    "The file defines NetworkPolicies for a pod's namespace, but none of them isolates that pod's ingress or egress (a policy only isolates the directions in its policyTypes), or the only policy that selects the pod's labels is in another namespace (a NetworkPolicy applies to pods of its own namespace only). Traffic in that direction is allowed from and to anywhere, so a compromised pod can reach it or it can reach the internet and every other service. A pod whose ingress a policy isolates and whose egress none does is reported low: isolating ingress alone is the usual hardening (a chart's per-component policies), and the egress a workload needs is often the installer's to know. In a Helm chart, the NetworkPolicies of all its rendered templates are compared, not those of one template.",
   remediation: 'Add a NetworkPolicy that selects the pod (a default-deny with podSelector: {} and policyTypes [Ingress, Egress] is a good base), then allow the flows it needs.',
   severity: 'medium',
   confidence: 'medium',
@@ -217,7 +217,7 @@ const podNotIsolated = kubeRule({
         if (misplaced)
           yield {
             line: nameLine(pod.object),
-            message: `${objectLabel(misplaced.object)} selects the labels of ${objectLabel(pod.object)} but is in namespace ${misplaced.object.namespace}, not ${pod.object.namespace}; it does not apply there, and no NetworkPolicy in this file isolates the pod.`,
+            message: `${objectLabel(misplaced.object)} selects the labels of ${objectLabel(pod.object)} but is in namespace ${misplaced.object.namespace}, not ${pod.object.namespace}; it does not apply there, and no NetworkPolicy ${scopePhrase(input)} isolates the pod.`,
             resource: objectLabel(pod.object),
           };
         continue;
@@ -231,8 +231,8 @@ const podNotIsolated = kubeRule({
       yield {
         line: nameLine(pod.object),
         message: egressOnly
-          ? `No NetworkPolicy in this file isolates the egress of ${objectLabel(pod.object)} (its ingress is isolated): it can reach any address.`
-          : `No NetworkPolicy in this file isolates the ${missing.join(' and ')} of ${objectLabel(pod.object)}.`,
+          ? `No NetworkPolicy ${scopePhrase(input)} isolates the egress of ${objectLabel(pod.object)} (its ingress is isolated): it can reach any address.`
+          : `No NetworkPolicy ${scopePhrase(input)} isolates the ${missing.join(' and ')} of ${objectLabel(pod.object)}.`,
         resource: objectLabel(pod.object),
         ...(egressOnly ? { severity: 'low' as const } : {}),
       };

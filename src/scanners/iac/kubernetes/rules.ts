@@ -19,6 +19,7 @@ import {
   objectLabel,
   objectTitle,
   readKubernetes,
+  scopePhrase,
   type Container,
   type KubeInput,
   type KubeObject,
@@ -1413,7 +1414,7 @@ const defaultNamespace = kubeRule({
     // A kustomization that lists the file sets the namespace of its objects.
     if (!input.kustomizeNamespace && unset.length > 0 && unset.length === namespaced.length) {
       const first = unset[0]!;
-      const others = unset.length > 1 ? ` (and the ${unset.length - 1} other object${unset.length === 2 ? '' : 's'} of this file)` : '';
+      const others = unset.length > 1 ? ` (and the ${unset.length - 1} other object${unset.length === 2 ? '' : 's'} ${scopePhrase(input, 'of')})` : '';
       const rendered = unset.every((object) => object.helmRendered);
       yield {
         line: pair(first.root, 'metadata')!.keyLine,
@@ -1429,7 +1430,7 @@ const defaultNamespace = kubeRule({
       if (!setHere(object) && object.helmRendered && pair(metadata.value, 'namespace')) continue;
       const ns = pair(metadata.value, 'namespace');
       if (!ns && !input.kustomizeNamespace && unset.length < namespaced.length)
-        yield { line: metadata.keyLine, message: `${objectLabel(object)} sets no namespace, unlike other objects of this file: it lands in "default" or in the namespace given at deploy time.`, resource: objectLabel(object) };
+        yield { line: metadata.keyLine, message: `${objectLabel(object)} sets no namespace, unlike other objects ${scopePhrase(input, 'of')}: it lands in "default" or in the namespace given at deploy time.`, resource: objectLabel(object) };
       else if (ns && text(ns.value) === 'default' && !ABOUT_THEIR_NAMESPACE.has(object.kind))
         yield { line: ns.keyLine, message: `${objectLabel(object)} is deployed to the default namespace.`, resource: objectLabel(object) };
     }
