@@ -51,8 +51,14 @@ interface Run {
   line: number;
   /** The file of `line` when it is another file of the pipeline (a GitLab `!reference` tag took the line from there). */
   lineFile?: string;
-  /** The repository root the CI file's jobs start in, from the scan root (the scan root itself when `rootUnknown`). */
+  /** The repository root the CI file's jobs start in, from the scan root (the scan root itself when `rootUnknown`, or when `above`). */
   root: string;
+  /**
+   * In a scan of the `.github` folder itself (or a folder in it): the scan root's path from the
+   * repository root above it (`.github/`). The run's paths are from that repository root; those
+   * outside the scan root are not read.
+   */
+  above?: string;
   /** The folder the job's shell was in, from that root; undefined when not known. */
   cwd: string | undefined;
   /** For a step of a composite action: the action's folder, from that root. */
@@ -96,7 +102,8 @@ export class CiScripts {
   private readonly unread: string[] = [];
 
   constructor(
-    private readonly options: { root: string; files: readonly WorkspaceFile[]; texts: IacTexts; staged?: StagedIndex; warn: Warn },
+    /** `githubPrefix`: in a scan of the `.github` folder itself, what comes before the scan's paths in the repository (callers.ts githubScanPrefix). */
+    private readonly options: { root: string; files: readonly WorkspaceFile[]; texts: IacTexts; staged?: StagedIndex; warn: Warn; githubPrefix?: string },
   ) {
     this.byPath = new Map(options.files.map((file) => [file.path, file]));
     this.gitlabRoots = options.files.filter((file) => /^\.gitlab-ci\.ya?ml$/i.test(basenameOf(file.path))).map((file) => path.posix.dirname(file.path).replace(/^\.$/, ''));
@@ -106,14 +113,22 @@ export class CiScripts {
   /** The local scripts that the jobs of an analysed CI file run (those `only` keeps). */
   add(file: string, platform: string | undefined, sites: readonly ScriptRunSite[] | undefined, only?: (script: string) => boolean): void {
     if (!sites?.length || (platform !== 'gitlab-ci' && platform !== 'github-actions')) return;
-    const repository = this.repositoryRoot(file, platform);
+    // A scan of the .github folder: the workflows' repository root is above the scan root.
+    const prefix = platform === 'github-actions' ? (this.options.githubPrefix ?? '') : '';
+    const repository = prefix !== '' ? '' : this.repositoryRoot(file, platform);
     for (const site of sites) {
       // The sites of an action outside .github/ are from the scan root, where its own folder is known.
       const root = site.rootUnknown ? '' : repository;
       if (root === undefined) continue;
-      const at = root === '' ? site.path : `${root}/${site.path}`;
-      if (only && !only(at)) continue;
-      const make = site.make ? { ...site.make, dir: root === '' ? site.make.dir : site.make.dir === '' ? root : `${root}/${site.make.dir}` } : undefined;
+      const bases = { root, ...(prefix !== '' && !site.rootUnknown ? { above: prefix } : {}) };
+      const at = inScan(bases, site.path);
+      if (at === undefined || (only && !only(at))) continue;
+      let make: MakeGoals | undefined;
+      if (site.make) {
+        const dir = dirInScan(bases, site.make.dir);
+        if (dir === undefined) continue; // make runs outside the scan root
+        make = { ...site.make, dir };
+      }
       this.runOf(unitKey(at, make)).push({
         platform,
         file,
@@ -123,7 +138,7 @@ export class CiScripts {
         ...(site.rootUnknown ? { rootUnknown: true } : {}),
         who: site.who,
         line: site.line,
-        root,
+        ...bases,
         cwd: site.cwd,
         how: site.how,
         ...(make ? { make } : {}),
@@ -173,7 +188,7 @@ export class CiScripts {
       const rules = PLATFORM_RULES.find((p) => p.platform === platform);
       if (!rules?.localScripts || (platform !== 'gitlab-ci' && platform !== 'github-actions')) continue;
       // A workflow or action knows its path through its own context (a composite action's folder).
-      const input = rules.parse(pipeline.text, () => {}, { path: pipeline.path, ...(platform === 'github-actions' ? { github: { path: pipeline.path } } : {}) });
+      const input = rules.parse(pipeline.text, () => {}, { path: pipeline.path, ...(platform === 'github-actions' ? { github: { path: pipeline.path, ...(this.options.githubPrefix ? { prefix: this.options.githubPrefix } : {}) } } : {}) });
       if (input !== undefined) this.add(pipeline.path, platform, rules.localScripts(input), (script) => scripts.has(script));
     }
   }
@@ -221,8 +236,11 @@ export class CiScripts {
         for (const run of this.runs.get(key)!.filter((r) => r.via.length === depth)) {
           const link = { key, label: labelOf(key, run) };
           for (const call of this.callsOf(unit, key, run, parsed)) {
-            const inner = run.root === '' ? call.path : `${run.root}/${call.path}`;
-            const make = call.make ? { ...call.make, dir: run.root === '' ? call.make.dir : call.make.dir === '' ? run.root : `${run.root}/${call.make.dir}` } : undefined;
+            const inner = inScan(run, call.path);
+            const makeDir = call.make ? dirInScan(run, call.make.dir) : undefined;
+            // Outside the scan root (a scan of .github whose script runs one of the repository's other folders): not read.
+            if (inner === undefined || (call.make && makeDir === undefined)) continue;
+            const make = call.make ? { ...call.make, dir: makeDir! } : undefined;
             const innerKey = unitKey(inner, make);
             // No loop, and a job that reaches the script another way already is not counted again.
             if (innerKey === key || run.via.some((v) => v.key === innerKey)) continue;
@@ -263,18 +281,17 @@ export class CiScripts {
 
   /** The local scripts and `make` runs a script or the recipes of a Makefile run, for one run of it (cached by what the calls depend on). */
   private callsOf(unit: Unit, key: string, run: Run, parsed: Map<string, ScriptCall[]>): ScriptCall[] {
-    const cacheKey = `${run.root}\0${run.cwd ?? '\0'}\0${run.actionDir ?? '\0'}\0${run.rootUnknown === true}\0${envId(run.env)}\0${run.make ? `${run.make.dir}\0${run.make.targets.join(' ')}` : ''}`;
+    const cacheKey = `${run.root}\0${run.above ?? ''}\0${run.cwd ?? '\0'}\0${run.actionDir ?? '\0'}\0${run.rootUnknown === true}\0${envId(run.env)}\0${run.make ? `${run.make.dir}\0${run.make.targets.join(' ')}` : ''}`;
     const cached = parsed.get(cacheKey);
     if (cached) return cached;
     const bases = { ...(run.actionDir !== undefined ? { actionDir: run.actionDir } : {}), ...(run.rootUnknown ? { rootUnknown: true } : {}), ...(run.env ? { env: run.env } : {}) };
     // Paths of the calls are from the run's repository root, as the run's own are.
-    const own = (p: string) => (run.root === '' ? p : p.slice(run.root.length + 1));
     let calls: ScriptCall[];
     if (unit.kind === 'script') {
-      const dir = path.posix.dirname(own(key)).replace(/^\.$/, '');
+      const dir = path.posix.dirname(fromScan(run, key)).replace(/^\.$/, '');
       calls = localScriptCalls(unit.script.text, { dir: run.cwd }, { ...bases, scriptDir: dir });
     } else {
-      const dir = own(unit.dir);
+      const dir = dirFromScan(run, unit.dir);
       // `$(MAKE) other` of the same Makefile is part of what this run makes (reachedRecipes follows it).
       calls = makeCommands(unit.model, run, dir).flatMap((text) => localScriptCalls(text, { dir }, { ...bases, makeDir: dir }).filter((call) => !sameMakefile(call, dir)));
     }
@@ -294,7 +311,7 @@ export class CiScripts {
     for (const { model, dir, runs: unitRuns } of makes) {
       for (const run of unitRuns) {
         runs.push(run);
-        for (const { file, groups } of reachedRecipes(model, run, run.root === '' ? dir : dir.slice(run.root.length + 1))) {
+        for (const { file, groups } of reachedRecipes(model, run, dirFromScan(run, dir))) {
           const { path: at, lines: source } = model.files[file]!;
           let entry = byFile.get(at);
           if (!entry) byFile.set(at, (entry = { source, lines: new Map() }));
@@ -441,6 +458,33 @@ export class CiScripts {
   private fromIndex(at: string, warn: (why: string) => void): Promise<Script | undefined> {
     return readIndexText(this.options.staged!, at, MAX_SCRIPT_BYTES, warn);
   }
+}
+
+/**
+ * A path from a run's repository root as a path from the scan root; undefined when it lies
+ * outside the scan root (above it, in a scan of the `.github` folder itself).
+ */
+function inScan(run: Pick<Run, 'root' | 'above'>, p: string): string | undefined {
+  if (run.above !== undefined) return p.startsWith(run.above) ? p.slice(run.above.length) : undefined;
+  return run.root === '' ? p : `${run.root}/${p}`;
+}
+
+/** A folder from a run's repository root ('' for that root) as a folder from the scan root ('' for it); undefined outside the scan root. */
+function dirInScan(run: Pick<Run, 'root' | 'above'>, dir: string): string | undefined {
+  if (run.above !== undefined) return `${dir}/` === run.above ? '' : inScan(run, dir);
+  return dir === '' ? run.root : inScan(run, dir);
+}
+
+/** A path of the scan as a path from a run's repository root (inScan reversed). */
+function fromScan(run: Pick<Run, 'root' | 'above'>, p: string): string {
+  if (run.above !== undefined) return run.above + p;
+  return run.root === '' ? p : p.slice(run.root.length + 1);
+}
+
+/** A folder of the scan ('' for the scan root) as a folder from a run's repository root (dirInScan reversed). */
+function dirFromScan(run: Pick<Run, 'root' | 'above'>, dir: string): string {
+  if (run.above !== undefined) return dir === '' ? run.above.slice(0, -1) : run.above + dir;
+  return dir === run.root ? '' : fromScan(run, dir);
 }
 
 /**

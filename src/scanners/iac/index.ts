@@ -111,7 +111,8 @@ export const iacScanner: Scanner = {
       return files.length > 0 ? { gitlab: { files } } : {};
     };
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
-    const githubCallers = await GithubCallers.find(ctx.files, read, githubScanPrefix(ctx.root));
+    const githubPrefix = githubScanPrefix(ctx.root);
+    const githubCallers = await GithubCallers.find(ctx.files, read, githubPrefix);
     // A zizmor.yml at the root or in .github/: its ignore rules and policies suppress the findings they cover.
     const zizmorConfig = await findZizmorConfig(ctx.files, (warning) => ctx.warn(warning));
     // Dockerfiles whose image runs under a compose healthcheck: the missing HEALTHCHECK is supplied there.
@@ -158,7 +159,7 @@ export const iacScanner: Scanner = {
     // With the Terraform helm_releases that deploy the scan's charts.
     await charts.findDeployments(deployers, charts.hasCharts ? await terraformHelmReleases(modules, (warning) => ctx.warn(warning)) : []);
     // The local scripts CI jobs run (`- ./ci/build.sh`): read and judged after the loop, from the index in a scan of staged files.
-    const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(stagedScan ? { staged: stagedScan } : {}), warn: (warning) => ctx.warn(warning) });
+    const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(stagedScan ? { staged: stagedScan } : {}), warn: (warning) => ctx.warn(warning), githubPrefix });
     const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
     const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined;
     for (const [i, file] of ctx.files.entries()) {

@@ -150,8 +150,12 @@ export interface ParseContext {
   terraform?: TfDirectoryScope;
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
   kubernetes?: { kustomizeNamespace?: { namespace: string; from: string }; kustomizeImages?: KustomizeImages; builtImages?: BuiltImages; scanBindings?: readonly KubeObject[]; scanAggregators?: readonly ScanAggregator[]; scope?: KubeScope };
-  /** A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already. */
-  github?: { path: string; callers?: InputCallers; loaded?: { text: string; result: YamlLoadResult }; zizmor?: ZizmorConfig };
+  /**
+   * A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already.
+   * `prefix`: in a scan of the `.github` folder itself (or a folder in it), what comes before the scan's paths in the
+   * repository (`.github/`), so that the file's path from the repository root is `prefix + path` (callers.ts githubScanPrefix).
+   */
+  github?: { path: string; prefix?: string; callers?: InputCallers; loaded?: { text: string; result: YamlLoadResult }; zizmor?: ZizmorConfig };
   /** A compose file: the `.env` file of its directory, whose values Compose fills its `${VAR}` with (compose/dotenv.ts). */
   compose?: { dotenv?: DotEnv };
   /** A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point. */

@@ -383,3 +383,68 @@ describe('local scripts of a composite action outside .github/, from its own fol
     assert.match(common.message, /run by action step "step 1" of actions\/deploy\/action\.yaml \(an action used by \.github\/workflows\/ci\.yml job test step "Deploy"\)\./);
   });
 });
+
+describe('local scripts in a scan of the .github folder itself', () => {
+  // Written for this test: the workflow and the composite action name their scripts from the repository root, as GitHub runs them.
+  const files: Record<string, string> = {
+    '.github/workflows/ci.yml':
+      'name: ci\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n' +
+      '      - run: .github/scripts/x.sh\n      - run: bash ./.github/scripts/release.sh "$TAG"\n      - run: cd .github && ./scripts/moved.sh\n      - run: ./scripts/root.sh\n      - run: make -C .github lint\n      - name: Build it\n        uses: ./.github/actions/build\n',
+    '.github/actions/build/action.yml':
+      'name: Build\ndescription: Builds.\nruns:\n  using: composite\n  steps:\n    - name: Build\n      shell: bash\n      run: "$GITHUB_ACTION_PATH/build.sh"\n    - name: Common\n      shell: bash\n      run: .github/scripts/common.sh\n',
+    '.github/actions/build/build.sh': '#!/bin/sh\ncurl -k https://example.org/build\n',
+    '.github/scripts/x.sh': '#!/bin/sh\necho x\n./.github/scripts/inner.sh\n',
+    '.github/scripts/inner.sh': '#!/bin/sh\ncurl -k https://example.org/inner\n',
+    '.github/scripts/release.sh': 'set -e\ncurl -fsSL https://example.org/install.sh | sh\n',
+    '.github/scripts/moved.sh': '#!/bin/bash\nwget --no-check-certificate https://example.org/moved\n',
+    '.github/scripts/common.sh': '#!/bin/sh\ncurl --insecure https://example.org/common\n',
+    '.github/Makefile': 'lint:\n\tcurl -k https://example.org/lint\n',
+    'scripts/root.sh': '#!/bin/sh\ncurl -k https://example.org/root\n',
+  };
+  const scanOf = async (sub: string) => {
+    const t = tempTree(files);
+    try {
+      const result = await runScan({ target: path.join(t.dir, sub), scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      // Paths from the repository root, whatever the scan's root.
+      const prefix = sub === '.' ? '' : `${sub}/`;
+      return result.findings
+        .filter((f) => f.properties?.localScript === true)
+        .map((f) => `${f.ruleId} ${prefix}${f.location.path}:${f.location.startLine} ${f.related?.map((r) => `${prefix}${r.path}:${r.startLine}`).join(' ')}`)
+        .sort();
+    } finally {
+      t.cleanup();
+    }
+  };
+
+  it('follows the scripts that workflows and actions run from the repository root, as a scan of the root does', async () => {
+    const fromRoot = await scanOf('.');
+    assert.deepEqual(fromRoot, [
+      'iac/gha-curl-pipe-shell .github/scripts/release.sh:2 .github/workflows/ci.yml:13',
+      'iac/gha-tls-verification-disabled .github/Makefile:2 .github/workflows/ci.yml:16',
+      'iac/gha-tls-verification-disabled .github/actions/build/build.sh:2 .github/actions/build/action.yml:8',
+      'iac/gha-tls-verification-disabled .github/scripts/common.sh:2 .github/actions/build/action.yml:11',
+      'iac/gha-tls-verification-disabled .github/scripts/inner.sh:2 .github/workflows/ci.yml:12',
+      'iac/gha-tls-verification-disabled .github/scripts/moved.sh:2 .github/workflows/ci.yml:14',
+      'iac/gha-tls-verification-disabled scripts/root.sh:2 .github/workflows/ci.yml:15',
+    ]);
+    // The scripts outside .github are outside the scan: not read, and no warning.
+    assert.deepEqual(await scanOf('.github'), fromRoot.filter((f) => !f.includes(' scripts/root.sh')));
+  });
+
+  it('reads nothing outside a scan of .github/workflows or .github/actions, and says nothing of it', async () => {
+    assert.deepEqual(await scanOf('.github/workflows'), []);
+    assert.deepEqual(await scanOf('.github/actions'), ['iac/gha-tls-verification-disabled .github/actions/build/build.sh:2 .github/actions/build/action.yml:8']);
+  });
+
+  it('names the files as the scan does', async () => {
+    const t = tempTree(files);
+    try {
+      const result = await runScan({ target: path.join(t.dir, '.github'), scannerSet: [iacScanner] });
+      const inner = result.findings.find((f) => f.location.path === 'scripts/inner.sh');
+      assert.match(inner?.message ?? '', /run by job test step "step 2" of workflows\/ci\.yml \(through scripts\/x\.sh\)\./);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

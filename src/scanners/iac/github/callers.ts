@@ -83,12 +83,12 @@ export class GithubCallers implements InputCallers {
   /** The parse context of a file of the scan, with the scan's zizmor configuration when it has one. */
   context(path: string, source: string, zizmor?: ZizmorConfig): ParseContext {
     const loaded = this.loaded.get(this.prefix + path);
-    return { github: { path, callers: this, ...(loaded && loaded.text === source ? { loaded } : {}), ...(zizmor ? { zizmor } : {}) } };
+    return { github: { path, ...this.prefixed(), callers: this, ...(loaded && loaded.text === source ? { loaded } : {}), ...(zizmor ? { zizmor } : {}) } };
   }
 
   private add(path: string, source: string): void {
     const loaded = { text: source, result: loadYaml(source) };
-    const wf = readWorkflow(source, () => {}, { github: { path, callers: this, loaded } });
+    const wf = readWorkflow(source, () => {}, { github: { path, ...this.prefixed(), callers: this, loaded } });
     if (!wf) return;
     this.loaded.set(this.prefix + path, loaded);
     const root = repositoryRoot(this.prefix + path);
@@ -113,6 +113,11 @@ export class GithubCallers implements InputCallers {
     }
   }
 
+  /** The prefix of a parse context, when there is one. */
+  private prefixed(): { prefix?: string } {
+    return this.prefix === '' ? {} : { prefix: this.prefix };
+  }
+
   /** A file of the scan by its path from the repository root. */
   private repoPath(wf: Workflow): string {
     return wf.path === undefined ? '' : this.prefix + wf.path;
@@ -133,7 +138,7 @@ export class GithubCallers implements InputCallers {
     if (target === undefined) return undefined;
     if (!this.actions.has(target)) {
       const source = this.actionSources.get(target);
-      this.actions.set(target, source === undefined ? undefined : readWorkflow(source, () => {}, { github: { path: target.slice(this.prefix.length), callers: this } }));
+      this.actions.set(target, source === undefined ? undefined : readWorkflow(source, () => {}, { github: { path: target.slice(this.prefix.length), ...this.prefixed(), callers: this } }));
     }
     const callee = this.actions.get(target);
     if (!callee?.composite) return undefined;
@@ -187,7 +192,7 @@ export class GithubCallers implements InputCallers {
     for (const [path, source] of this.workflowSources) {
       if (repositoryRoot(path) !== root) continue;
       const loaded = this.loaded.get(path);
-      const wf = readWorkflow(source, () => {}, { github: { path: path.slice(this.prefix.length), ...(loaded && loaded.text === source ? { loaded } : {}) } });
+      const wf = readWorkflow(source, () => {}, { github: { path: path.slice(this.prefix.length), ...this.prefixed(), ...(loaded && loaded.text === source ? { loaded } : {}) } });
       if (!wf || wf.composite) continue;
       // GitHub names a workflow without name: by its path in the repository.
       const name = text(get(wf.root, 'name'))?.trim() || path.slice(root.length);

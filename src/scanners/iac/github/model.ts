@@ -15,6 +15,8 @@ export interface Workflow {
   composite: boolean;
   /** The file's path in the scan, when the scan knows the callers of its inputs. */
   path?: string;
+  /** In a scan of the `.github` folder itself, what comes before `path` in the repository (`.github/`; ParseContext.github.prefix). */
+  prefix?: string;
   /** Who fills the inputs of this action or reusable workflow, from the other files of the scan (callers.ts). */
   callers?: InputCallers;
   /** The scan's zizmor configuration, whose ignore rules and policies suppress findings (zizmor-config.ts). */
@@ -85,7 +87,7 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
   for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'github-actions'));
   const root = loaded.documents[0]?.root;
   // A file of .github/workflows that parses but holds no jobs is one GitHub rejects: said, not skipped quietly.
-  const inWorkflows = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(context?.path ?? '');
+  const inWorkflows = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test((github?.prefix ?? '') + (context?.path ?? ''));
   const notAWorkflow = (line: number, why: string) => {
     if (inWorkflows && loaded.problems.length === 0) warn(line, `${why}: GitHub rejects it as a workflow, so it is not checked`);
     return undefined;
@@ -111,7 +113,7 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
 }
 
 function scanFacts(github: ParseContext['github']): Pick<Workflow, 'path' | 'callers' | 'zizmor'> {
-  return github ? { path: github.path, callers: github.callers, ...(github.zizmor ? { zizmor: github.zizmor } : {}) } : {};
+  return github ? { path: github.path, ...(github.prefix ? { prefix: github.prefix } : {}), callers: github.callers, ...(github.zizmor ? { zizmor: github.zizmor } : {}) } : {};
 }
 
 function stepsOf(job: Job, node: YNode | undefined, lines: readonly string[]): Step[] {
@@ -421,7 +423,8 @@ function runSetting(wf: Workflow, step: Step, key: 'working-directory' | 'shell'
  */
 export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
   const out: ScriptRunSite[] = [];
-  const action = wf.composite ? actionFolder(wf.path) : undefined;
+  // From the repository root: in a scan of the .github folder, its actions are still under .github/.
+  const action = wf.composite ? actionFolder(wf.path === undefined ? undefined : (wf.prefix ?? '') + wf.path) : undefined;
   const actionDir = action?.dir;
   const rootUnknown = action?.rootUnknown === true;
   const usedBy = wf.composite ? wf.callers?.usedBy?.(wf) : undefined;
