@@ -274,3 +274,25 @@ test('a scan of the .github folder alone (or a folder in it) finds the callers t
   assert.equal(githubScanPrefix('C:\\work\\repo\\.github\\actions'), '.github/actions/');
   assert.equal(githubScanPrefix('/home/me/repo'), '');
 });
+
+test('a job that calls a reusable workflow of the scan which sets permissions for all its jobs does not run with the default token', async () => {
+  const got = async (callee: string) => {
+    const t = tempTree({
+      '.github/workflows/labeled.yml': 'name: labeled\non:\n  pull_request:\n    types: [labeled]\njobs:\n  suite:\n    uses: ./.github/workflows/suite.yml\n  other:\n    uses: ./.github/workflows/absent.yml\n',
+      '.github/workflows/suite.yml': callee,
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      return result.findings.filter((f) => f.ruleId === 'iac/gha-missing-permissions').map((f) => `${f.location.path}:${f.location.startLine}`).sort();
+    } finally {
+      t.cleanup();
+    }
+  };
+  const job = (permissions: string) => `  test:\n${permissions}    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n`;
+  const suite = (top: string, jobs: string) => `name: suite\non:\n  workflow_call:\n  pull_request:\n${top}jobs:\n${jobs}`;
+  // The callee's permissions (at its top, or on every job) are what its jobs get; a callee not in the scan is not known.
+  assert.deepEqual(await got(suite('permissions:\n  contents: read\n', job(''))), ['.github/workflows/labeled.yml:8']);
+  assert.deepEqual(await got(suite('', job('    permissions:\n      contents: read\n'))), ['.github/workflows/labeled.yml:8']);
+  // A callee job left to the default: the caller's grant reaches it (and the callee's own job is reported).
+  assert.deepEqual(await got(suite('', job('    permissions:\n      contents: read\n') + job('').replace('test:', 'lint:'))), ['.github/workflows/labeled.yml:6', '.github/workflows/labeled.yml:8', '.github/workflows/suite.yml:12']);
+});

@@ -46,6 +46,8 @@ export class GithubCallers implements InputCallers {
   /** The text of each action file of the scan, read by the pre-pass; parsed when a caller's input is followed into it. */
   private readonly actionSources = new Map<string, string>();
   private readonly actions = new Map<string, Workflow | undefined>();
+  /** The reusable workflows of the scan that jobs call, read on the first question (calledWorkflow). */
+  private readonly called = new Map<string, Workflow | undefined>();
   /** The text of each workflow file of the scan, read by the pre-pass; parsed when a workflow_run names workflows. */
   private readonly workflowSources = new Map<string, string>();
   /** Per repository root: the name GitHub gives each workflow (its name:, else its path) and the events that start it. */
@@ -182,6 +184,20 @@ export class GithubCallers implements InputCallers {
       frontier = next;
     }
     return [...events].sort();
+  }
+
+  calledWorkflow(caller: Workflow, job: Job): Workflow | undefined {
+    const uses = text(get(job.node, 'uses'));
+    if (!uses || !parseUses(uses).local) return undefined;
+    const target = localPath(repositoryRoot(this.repoPath(caller)), uses.replace(/@.*$/, ''));
+    const source = target === undefined ? undefined : this.workflowSources.get(target);
+    if (target === undefined || source === undefined) return undefined;
+    if (!this.called.has(target)) {
+      const loaded = this.loaded.get(target);
+      const wf = readWorkflow(source, () => {}, { github: { path: target.slice(this.prefix.length), ...this.prefixed(), callers: this, ...(loaded && loaded.text === source ? { loaded } : {}) } });
+      this.called.set(target, wf && !wf.composite ? wf : undefined);
+    }
+    return this.called.get(target);
   }
 
   /** The workflows of one repository by the name workflow_run matches them by, read on the first question about that repository. */

@@ -46,6 +46,8 @@ export interface InputCallers {
    * workflow_run triggers; undefined when one of them is not in the scan (callers.ts).
    */
   upstreamEvents?(workflow: Workflow, names: readonly string[]): string[] | undefined;
+  /** The reusable workflow of the scan that a job calls (`uses: ./.github/workflows/build.yml`); undefined when it is not in the scan. */
+  calledWorkflow?(caller: Workflow, job: Job): Workflow | undefined;
   /** Where the local composite action a step uses sends one of its inputs (callers.ts). */
   inputSinks?(caller: Workflow, step: Step, input: string): InputSinks | undefined;
 }

@@ -265,7 +265,7 @@ const missingPermissions = workflowRule({
   id: 'iac/gha-missing-permissions',
   title: 'Workflow token permissions not restricted',
   description:
-    "Neither the workflow nor the job sets `permissions:`, so the GITHUB_TOKEN gets the repository's default, which is read-write for everything in many organisations. A compromised step (a dependency, an action, an injection) can then push code, create releases or approve pull requests.",
+    "Neither the workflow nor the job sets `permissions:`, so the GITHUB_TOKEN gets the repository's default, which is read-write for everything in many organisations. A compromised step (a dependency, an action, an injection) can then push code, create releases or approve pull requests. A job that calls a reusable workflow of the scan which sets permissions at its top or on every job is not reported: GitHub gives the called jobs those permissions, narrowed from what the caller passes.",
   remediation: 'Add `permissions: contents: read` at the top of the workflow and grant more per job only where needed (e.g. `pull-requests: write`).',
   severity: 'medium',
   cwe: ['CWE-250'],
@@ -283,8 +283,11 @@ const missingPermissions = workflowRule({
     if (wf.triggers.size === 1 && wf.triggers.has('workflow_call')) return;
     for (const job of wf.jobs) {
       // A reusable workflow call inherits what the caller grants; its own permissions apply inside.
-      if (!pair(job.node, 'permissions'))
-        yield { line: job.line, message: `${jobLabel(job)} runs with the default GITHUB_TOKEN permissions; declare the minimum it needs.`, resource: jobLabel(job) };
+      if (pair(job.node, 'permissions')) continue;
+      // The called workflow of this repository narrows the token for every one of its jobs (GitHub lets it only downgrade what the caller passes).
+      const callee = wf.callers?.calledWorkflow?.(wf, job);
+      if (callee && (pair(callee.root, 'permissions') || (callee.jobs.length > 0 && callee.jobs.every((j) => pair(j.node, 'permissions'))))) continue;
+      yield { line: job.line, message: `${jobLabel(job)} runs with the default GITHUB_TOKEN permissions; declare the minimum it needs.`, resource: jobLabel(job) };
     }
   },
 });
