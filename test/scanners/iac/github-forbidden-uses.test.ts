@@ -21,7 +21,7 @@ describe('iac/gha-forbidden-uses: the actions zizmor.yml rules.forbidden-uses al
     assert.deepEqual(
       forbidden(result).map((f) => `${at(f)} ${f.severity}: ${f.message}`).sort(),
       [
-        `.github/actions/setup/action.yml:6 high: job composite step "example-org/cache-action/restore@v3" uses example-org/cache-action/restore@v3, which matches zizmor.yml: rules.forbidden-uses.config.deny[0] (example-org/*): the project's policy forbids this action; use an allowed one or change the policy.`,
+        `.github/actions/setup/action.yml:6 high: action step "example-org/cache-action/restore@v3" uses example-org/cache-action/restore@v3, which matches zizmor.yml: rules.forbidden-uses.config.deny[0] (example-org/*): the project's policy forbids this action; use an allowed one or change the policy.`,
         `.github/workflows/ci.yml:10 high: job build step "Example-Org/deploy-action@v1" uses Example-Org/deploy-action@v1, which matches zizmor.yml: rules.forbidden-uses.config.deny[0] (example-org/*): the project's policy forbids this action; use an allowed one or change the policy.`,
         ".github/workflows/ci.yml:13 high: job release uses example-org/pipelines/.github/workflows/release.yml@v2, which matches zizmor.yml: rules.forbidden-uses.config.deny[0] (example-org/*): the project's policy forbids this action; use an allowed one or change the policy.",
         // actions/setup-python@v4 is denied by its ref; @v5 (line 9) is not.

@@ -67,6 +67,8 @@ export interface Job {
   node: YMap;
   line: number;
   steps: Step[];
+  /** The steps of a composite action (`runs:`), which has no job of its own. */
+  composite?: true;
 }
 
 export interface Step {
@@ -98,7 +100,7 @@ export function readWorkflow(source: string, warn: (line: number, message: strin
   const lines = source.split('\n');
   const runs = get(root, 'runs');
   if (isYMap(runs) && text(get(runs, 'using')) === 'composite') {
-    const job: Job = { id: 'composite', node: runs, line: pair(root, 'runs')!.keyLine, steps: [] };
+    const job: Job = { id: 'composite', node: runs, line: pair(root, 'runs')!.keyLine, steps: [], composite: true };
     job.steps = stepsOf(job, get(runs, 'steps'), lines);
     return { root, triggers: new Map(), jobs: [job], lines, composite: true, ...scanFacts(github) };
   }
@@ -399,7 +401,8 @@ export function jobLabel(job: Job): string {
 
 export function stepLabel(step: Step): string {
   const name = text(get(step.node, 'name')) ?? text(get(step.node, 'id')) ?? step.uses ?? `step ${step.index + 1}`;
-  return `job ${step.job.id} step "${name}"`;
+  // A composite action's steps belong to no job: `action step "Build"`, as ci-scripts.ts names them.
+  return step.job.composite ? `action step "${name}"` : `job ${step.job.id} step "${name}"`;
 }
 
 /** The shell script and the github-script script of a step, one after the other. */
