@@ -111,6 +111,8 @@ test('untrusted checkout: a step output holding the pull request head is critica
 test('untrusted checkout: an earlier step that stops the job for untrusted author_association also gates it', () => {
   const wf = "name: compare\non: issue_comment\npermissions: read-all\njobs:\n  compare:\n    runs-on: ubuntu-latest\n    steps:\n      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            if (!['OWNER', 'MEMBER'].includes(context.payload.comment.author_association)) { core.setFailed('no'); return; }\n            const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });\n            core.setOutput('head_commit', data.head.sha);\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ steps.pr.outputs.head_commit }}\n      - run: make\n";
   assert.deepEqual(findings(wf, 'iac/gha-untrusted-checkout').map((f) => [f.location.startLine, f.severity]), [[17, 'high']]);
+  // The message names the step that checks, not only its job.
+  assert.match(findings(wf, 'iac/gha-untrusted-checkout')[0]!.message, /but an earlier step \(job compare step "pr"\) checks /);
 });
 
 test('dangerous-trigger: severity follows what the workflow does with the event, on the trigger line', () => {

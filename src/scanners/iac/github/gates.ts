@@ -1,6 +1,6 @@
 import { get, isYScalar, items, text } from '../yaml/tree.js';
 import { evaluate, parseExpression, type EventFacts } from './expression.js';
-import { scriptOf, type Job, type Step, type Workflow } from './model.js';
+import { scriptOf, stepLabel, type Job, type Step, type Workflow } from './model.js';
 
 /**
  * What keeps an outsider's pull request (or comment) from reaching a job or step of a
@@ -158,10 +158,10 @@ function gateBefore(wf: Workflow, jobs: Job[], step: Step | undefined, trigger: 
   for (const s of before) {
     const script = scriptOf(s);
     if (get(s.node, 'continue-on-error') !== undefined) continue;
-    if (FORK_CHECK.test(script) && FAILS.test(script)) return { kind: 'fork-blocked', why: `an earlier step (job ${s.job.id}) fails for pull requests from forks`, via: 'step' };
+    if (FORK_CHECK.test(script) && FAILS.test(script)) return { kind: 'fork-blocked', why: `an earlier step (${stepLabel(s)}) fails for pull requests from forks`, via: 'step' };
     // A check that only sets an output or a variable (`triage_allowed=true`) stops nothing: the step must fail the job.
     const guard = [script, text(get(s.node, 'if')) ?? ''].find((t) => PERMISSION_CHECK.test(t));
-    if (guard && (FAILS.test(script) || THROWS_FOR_OUTSIDERS.test(script))) maintainer ??= { kind: 'maintainer', why: `an earlier step (job ${s.job.id}) checks ${checked(guard)}`, via: 'step' };
+    if (guard && (FAILS.test(script) || THROWS_FOR_OUTSIDERS.test(script))) maintainer ??= { kind: 'maintainer', why: `an earlier step (${stepLabel(s)}) checks ${checked(guard)}`, via: 'step' };
   }
   if (trigger && maintainerOnlyTrigger(wf, trigger)) maintainer ??= { kind: 'maintainer', why: `only a maintainer's ${triggerTypes(wf, trigger).join('/')} starts it`, via: 'trigger' };
   const environment = jobs.map((j) => get(j.node, 'environment')).find((e) => e !== undefined);
