@@ -36,6 +36,8 @@ const NOT_A_SECRET_LAST = new Set([
 ]);
 /** Words right after a secret word that make the name a reference to the secret, wherever the name ends. */
 const REFERENCE_NEXT = new Set(['id', 'ids', 'arn', 'arns', 'alias', 'name', 'names']);
+/** Words beside `pass` that make it passing variables through (`ENVIRONMENT_PASS`, `PASS_ENV`). */
+const PASS_THROUGH_NEIGHBOURS = new Set(['env', 'envs', 'environment', 'environments', 'variables', 'vars']);
 const NOT_A_SECRET_FIRST = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'min', 'max']);
 
 /**
@@ -55,6 +57,8 @@ export function isSecretName(name: string): boolean {
     const isLast = i === tokens.length - 1;
     // `PW_TAG`, `PW_TEST_REPORTER` (Playwright's settings), `PASS_THROUGH`: an abbreviation that opens a longer name is its prefix, not the secret.
     if (i === 0 && !isLast && WHOLE_TOKENS.has(token)) continue;
+    // `CIBW_ENVIRONMENT_PASS_LINUX`, tox's `PASS_ENV`: the environment variables passed through, not a password.
+    if (token === 'pass' && (PASS_THROUGH_NEIGHBOURS.has(tokens[i - 1] ?? '') || PASS_THROUGH_NEIGHBOURS.has(tokens[i + 1] ?? '') || /^(?:through|thru)$/.test(tokens[i + 1] ?? ''))) continue;
     const secretWord = WHOLE_TOKENS.has(token) || SECRET_TOKEN_END.test(token);
     const qualifiedKey = (token === 'key' || token === 'keys') && i > 0 && KEY_QUALIFIERS.has(tokens[i - 1]!);
     if (!secretWord && !qualifiedKey) continue;

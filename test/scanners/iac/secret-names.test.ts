@@ -6,6 +6,9 @@ it('tells names of secrets from names of commands, addresses and well-known sett
   for (const name of ['DB_PASSWORD', 'apiKey', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'client_secret', 'MYSQL_ROOT_PASSWORD', 'DB_PW', 'PW', 'PW_ADMIN_PASSWORD', 'SMTP_PASS']) assert.ok(isSecretName(name), name);
   // An abbreviation that opens a longer name is a prefix: Playwright's PW_TAG, PW_TEST_REPORTER.
   for (const name of ['PW_TAG', 'PW_TEST_REPORTER', 'PASS_THROUGH']) assert.ok(!isSecretName(name), name);
+  // Variables passed through to a build's container (cibuildwheel's CIBW_ENVIRONMENT_PASS_LINUX, tox's passenv), not a password.
+  for (const name of ['CIBW_ENVIRONMENT_PASS_LINUX', 'CIBW_ENVIRONMENT_PASS', 'TOX_PASS_ENV', 'DOCKER_PASS_ENV_VARS']) assert.ok(!isSecretName(name), name);
+  for (const name of ['SMTP_PASS_PROD', 'ENV_PASSWORD', 'ENVIRONMENT_PASSWORD']) assert.ok(isSecretName(name), name);
   // A command that prints the secret, the addresses allowed to use a key, a file that holds it.
   for (const name of ['AIRFLOW__API__SECRET_KEY_CMD', 'PARSE_MASTER_KEY_IPS', 'DB_PASSWORD_FILE', 'TOKEN_URL', 'ETCD_AUTH_TOKEN', 'ETCD_INITIAL_CLUSTER_TOKEN', 'MAILCOW_PASS_SCHEME', 'default_pass_scheme', 'SECRET_LOCAL_HOSTNAME', 'GH_AW_TOKEN_USAGE_SUMMARY_TITLE', 'PASSWORD_HINT', 'api_key_description']) assert.ok(!isSecretName(name), name);
 });

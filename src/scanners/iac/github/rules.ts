@@ -774,6 +774,8 @@ const hardcodedSecret = workflowRule({
       workflow('      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n        with:\n          shared-key: linux-debug\n'),
       // Playwright's PW_ prefix: a test tag, not a password.
       workflow('      - run: npm run test\n        env:\n          PW_TAG: "@vscode-extension"\n'),
+      // The variables cibuildwheel passes into its build container, not a password.
+      workflow('      - uses: pypa/cibuildwheel@1828c10ab37f080699c7b81cea34097c684a7074 # v3.2.0\n        env:\n          CIBW_ENVIRONMENT_PASS_LINUX: >-\n            CCACHE_BASEDIR\n            CCACHE_COMPILERCHECK\n'),
       // The token of a throw-away server the job starts itself, set in that service's env.
       'name: e2e\non: push\npermissions: {}\njobs:\n  kms:\n    runs-on: ubuntu-latest\n    services:\n      vault:\n        image: hashicorp/vault:1.18.1\n        env:\n          VAULT_DEV_ROOT_TOKEN_ID: ci-dev-root\n    env:\n      VAULT_TOKEN: ci-dev-root\n    steps:\n      - run: ./e2e.sh\n',
     ],
