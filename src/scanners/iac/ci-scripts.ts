@@ -166,8 +166,11 @@ export class CiScripts {
     }
     if (scripts.size === 0) return;
     const what = 'the CI files that run the staged local scripts are not read, nor those scripts';
+    // In a scan of the .github folder itself, its workflows' folder from the scan root (`workflows/` for `.github/`).
+    const githubPrefix = this.options.githubPrefix ?? '';
+    const ownWorkflows = githubPrefix !== '' && '.github/workflows/'.startsWith(githubPrefix) ? [`:(glob)${'.github/workflows/'.slice(githubPrefix.length)}*.y*ml`] : [];
     const pipelines = await unstagedIndexFiles(this.options.files, staged, {
-      pathspecs: [':(glob)**/.gitlab-ci.y*ml', ':(glob)**/*.gitlab-ci.y*ml', ':(glob)**/.github/workflows/*.y*ml', ':(glob)**/.github/**/action.y*ml'],
+      pathspecs: [':(glob)**/.gitlab-ci.y*ml', ':(glob)**/*.gitlab-ci.y*ml', ':(glob)**/.github/workflows/*.y*ml', ':(glob)**/.github/**/action.y*ml', ...ownWorkflows],
       wanted: (p) => /\.ya?ml$/i.test(p),
       max: MAX_SCRIPTS,
       what,

@@ -432,6 +432,28 @@ describe('local scripts in a scan of the .github folder itself', () => {
     assert.deepEqual(await scanOf('.github'), fromRoot.filter((f) => !f.includes(' scripts/root.sh')));
   });
 
+  it('judges a staged script in a scan of the staged files of .github, by the workflow and the action of the index', async () => {
+    const t = tempTree(files);
+    try {
+      initRepo(t.dir);
+      commitAll(t.dir, 'init');
+      t.write('.github/scripts/release.sh', 'set -e\necho release\n');
+      t.write('.github/scripts/common.sh', '#!/bin/sh\necho common\n');
+      commitAll(t.dir, 'quiet scripts');
+      t.write('.github/scripts/release.sh', 'set -e\ncurl -fsSL https://example.org/install.sh | sh\n');
+      t.write('.github/scripts/common.sh', '#!/bin/sh\ncurl --insecure https://example.org/common\n');
+      git(t.dir, 'add', '.github/scripts/release.sh', '.github/scripts/common.sh');
+      const result = await runScan({ target: path.join(t.dir, '.github'), staged: true, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.related?.map((r) => `${r.path}:${r.startLine}`).join(' ')}`).sort(), [
+        'iac/gha-curl-pipe-shell scripts/release.sh:2 workflows/ci.yml:13',
+        'iac/gha-tls-verification-disabled scripts/common.sh:2 actions/build/action.yml:11',
+      ]);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('reads nothing outside a scan of .github/workflows or .github/actions, and says nothing of it', async () => {
     assert.deepEqual(await scanOf('.github/workflows'), []);
     assert.deepEqual(await scanOf('.github/actions'), ['iac/gha-tls-verification-disabled .github/actions/build/build.sh:2 .github/actions/build/action.yml:8']);
