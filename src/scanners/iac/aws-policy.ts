@@ -252,10 +252,19 @@ const narrowsResources = (c: Condition) => RESOURCE_CONDITION.test(c.key) && !/I
  */
 export function serviceWideGrant(statement: Statement): string | undefined {
   if (statement.effect !== 'Allow' || !onAllResources(statement) || isFullAdmin(statement)) return undefined;
-  const broad = broadActions(statement);
+  const broad = statement.notActions.length > 0 ? broadActions(statement) : statement.actions.filter((a) => /^[a-z0-9-]+:\*$/i.test(a) && !RESOURCELESS_SERVICES.test(a)).join(', ') || undefined;
   if (broad === undefined || statement.conditions.some(narrowsResources)) return undefined;
   return escalationPaths(escalationActions([statement])).length > 0 ? undefined : broad;
 }
+
+/**
+ * Services of the Systems Manager agent's message channels: their actions (the agent polling
+ * for commands, Session Manager opening its channels) name no resource of the account and
+ * support no resource ARNs, and AWS's AmazonSSMManagedInstanceCore grants each of them on
+ * "*". `ec2messages:*` and `ssmmessages:*` are thus no wider than the managed policy: there
+ * is nothing of the account they could delete or rewrite.
+ */
+const RESOURCELESS_SERVICES = /^(?:ec2messages|ssmmessages):\*$/i;
 
 /**
  * The statements of a policy that serviceWideGrant reports, the first of them, and what they

@@ -48,6 +48,11 @@ describe('IAM service wildcards on every resource', () => {
     assert.deepEqual(linesOf(WILDCARD, trust), []);
   });
 
+  it('leaves out the Systems Manager agent channels, which name no resource of the account', () => {
+    assert.deepEqual(linesOf(WILDCARD, policy('{ Effect = "Allow", Action = ["ec2messages:*", "ssm:UpdateInstanceInformation", "ssmmessages:*"], Resource = "*" }')), []);
+    assert.deepEqual(messagesOf(WILDCARD, policy('{ Effect = "Allow", Action = ["ssmmessages:*", "logs:*"], Resource = "*" }')), ['aws_iam_policy.p allows logs:* on every resource (line 4).']);
+  });
+
   it('CloudFormation: the same judgement, with escalation left to its rule', () => {
     const template = (action: string) =>
       lines('Resources:', '  P:', '    Type: AWS::IAM::ManagedPolicy', '    Properties:', '      PolicyDocument:', '        Statement:', '          - Effect: Allow', `            Action: "${action}"`, '            Resource: "*"');
