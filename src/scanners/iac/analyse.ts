@@ -8,12 +8,12 @@ import { findingOfRule } from '../../core/rule.js';
 import { loadYamlCached } from './yaml/cache.js';
 import { duplicateKeyMessage, isDuplicateKeyWarning } from './yaml/tree.js';
 
-/** Platforms read as YAML, where `{{ }}` marks a template rather than a value. */
-const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit']);
+/** Platforms read as YAML, where `{{ }}` marks a template rather than a value (a CloudFormation template of a cookiecutter or copier project). */
+const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit', 'cloudformation']);
 /** Kustomizations and helmfiles: YAML read by its name for what it says of other files (kustomize.ts, deployer-documents.ts). */
 const READ_BY_NAME = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization|helmfile(?:\.[^/]*)?\.ya?ml)$/i;
-/** `{{ }}` of a template language; a workflow's `${{ }}` is an expression of the file's own format. */
-const TEMPLATE_SYNTAX = /(?<!\$)\{\{[^\n]*\}\}/;
+/** `{{ }}` of a template language; a workflow's `${{ }}` and CloudFormation's dynamic references (`{{resolve:ssm:...}}`) are of the file's own format. */
+const TEMPLATE_SYNTAX = /(?<!\$)\{\{(?!resolve:)[^\n]*\}\}/;
 
 export interface FileAnalysis {
   platform: string | undefined;

@@ -122,6 +122,18 @@ describe('CloudFormation parsing', () => {
     assert.deepEqual(twoDocuments.warnings, ['5: holds more than one YAML document; CloudFormation reads a template as one document, so this file is not analysed']);
   });
 
+  it('says once that a template of a project generator (cookiecutter) is a template, and keeps dynamic references as the template\'s own syntax', () => {
+    const generated = analyse(
+      '{{cookiecutter.project_name}}/template.yaml',
+      'Transform: AWS::Serverless-2016-10-31\nDescription: >\n  {{ cookiecutter.project_name }}\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      {%- if cookiecutter.arm %}\n      Architectures: [arm64]\n      {%- endif %}\n    Metadata:\n      DockerTag: {{cookiecutter.runtime}}-v1\n',
+    );
+    assert.equal(generated.platform, 'cloudformation');
+    assert.equal(generated.warnings.length, 1, generated.warnings.join('\n'));
+    assert.match(generated.warnings[0]!, /^9: holds template syntax \(\{\{ \.\.\. \}\}\) and is not valid YAML as written/);
+    const resolved = analyse('db.yaml', 'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: "{{resolve:secretsmanager:db:SecretString:password}}"\n     Engine: [\n');
+    assert.ok(resolved.warnings.some((w) => /^\d+: invalid YAML/.test(w)), resolved.warnings.join('\n'));
+  });
+
   it('reads a flow collection continued at its key\'s indentation, as CloudFormation (PyYAML) does', () => {
     const result = analyse(
       'under.yaml',
