@@ -79,6 +79,8 @@ const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:
  * deployed as it stands, and is reported.
  */
 const PLACEHOLDER_PART = /<[A-Za-z][^<>]*>|\byour\b.*\bhere\b|\b(?:put|enter|insert|replace)[-_ ](?:your|the|an?)\b/i;
+/** The name of an ARN to enter, in capitals (`ACTIVEMQ_SECRET_ARN`): a parameter that takes the ARN of a secret, not the secret. */
+const ARN_FILL_IN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ARN$/;
 /** Words of a value (split as names are) that make it a stand-in; AWS's documented `...EXAMPLEKEY` stays a key. */
 const PLACEHOLDER_WORDS = new Set(['dummy', 'example']);
 /**
@@ -154,7 +156,7 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   if (typeof value !== 'string') return false;
   const v = value.trim();
   if (v.length < 3) return false;
-  if (PLACEHOLDER.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || isVendorPlaceholder(v) || isCountingFillIn(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
+  if (PLACEHOLDER.test(v) || ARN_FILL_IN.test(v) || PLACEHOLDER_PART.test(v) || KMS_ALIAS.test(v) || isVendorPlaceholder(v) || isCountingFillIn(v) || nameTokens(v).some((w) => PLACEHOLDER_WORDS.has(w))) return false;
   // `SEARCH_API_KEY: SEARCH_API_KEY_VAL`: the variable's own name, to be replaced by a setup script.
   if (name !== undefined && name.length >= 4 && normalisedName(v).includes(normalisedName(name))) return false;
   if (name !== undefined && isNameWordInCapitals(v, name)) return false;

@@ -363,6 +363,8 @@ const hardcodedSecret: CfnRule = cfnRule({
       'Parameters:\n  QueueMasterKeyIdParam:\n    Type: String\n    Default: alias/aws/sqs\n  KmsMasterKey:\n    Type: String\n    Default: 1234abcd-12ab-34cd-56ef-1234567890ab\n',
       'Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Federated: !Ref GithubOidc }\n            Action: sts:AssumeRoleWithWebIdentity\n            Condition:\n              StringLike:\n                "token.actions.githubusercontent.com:sub": repo:example-org/app:*\n',
       'Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        States:\n          Wait:\n            Type: Task\n            Parameters:\n              token.$: $$.Task.Token\n              Payload:\n                secret: $.input.secret\n',
+      // A parameter for the ARN of a secret, with the name of what to enter as its default.
+      'Parameters:\n  SecretsManagerSecretForMQ:\n    Type: String\n    Description: The ARN of the secret with the broker credentials\n    Default: ACTIVEMQ_SECRET_ARN\n',
       'Parameters:\n  ChatBotToken:\n    Type: String\n    Default: xoxb-PUT YOUR BOT TOKEN HERE\n  PartnerApiKeyValue:\n    Type: String\n    Default: Bearer <<Enter the partner key>>\nResources:\n  Hook:\n    Type: AWS::Events::Connection\n    Properties:\n      AuthParameters:\n        ApiKeyAuthParameters:\n          ApiKeyValue: dummy-value\n',
     ],
   },
