@@ -190,7 +190,7 @@ const apiMethodNoAuth: CfnRule = cfnRule({
   id: 'iac/cfn-apigw-method-no-auth',
   title: 'API Gateway method without authorization',
   description:
-    "A REST API method has AuthorizationType NONE, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does. A method that requires an API key (ApiKeyRequired: true) is reported at low severity: API keys identify callers for usage plans and throttling, but AWS documents that they are not for authentication or authorization, and they are often shipped in client code. A SAM function's `Api` event is such a method when neither the event (Auth.Authorizer), nor its AWS::Serverless::Api, nor the template's Globals set an authorizer (with an API key required by the event or the API, at low severity); APIs defined by an OpenAPI document and private APIs are not judged. Nor is a method of an API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGateway::BasePathMapping, AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain): only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
+    "A REST API method has AuthorizationType NONE, so anyone who knows the URL can call it. That is right for public endpoints, but a method reached by mistake this way exposes whatever its integration does. A method that requires an API key (ApiKeyRequired: true) is reported at low severity: API keys identify callers for usage plans and throttling, but AWS documents that they are not for authentication or authorization, and they are often shipped in client code. A SAM function's `Api` event is such a method when neither the event (Auth.Authorizer), nor its AWS::Serverless::Api, nor the template's Globals set an authorizer (with an API key required by the event or the API, at low severity); APIs defined by an OpenAPI document and private APIs (a SAM API's EndpointConfiguration PRIVATE, or the Types PRIVATE of the AWS::ApiGateway::RestApi a method belongs to) are not judged. Nor is a method of an API whose default execute-api endpoint is switched off (DisableExecuteApiEndpoint: true) and that the template maps only to custom domain names with mutual TLS (MutualTlsAuthentication with a truststore, by AWS::ApiGateway::BasePathMapping, AWS::ApiGatewayV2::ApiMapping or a SAM API's Domain): only clients with a certificate the truststore accepts reach it. With the default endpoint left on, the API stays callable without a certificate and is reported.",
   remediation: 'Use AuthorizationType AWS_IAM, COGNITO_USER_POOLS or CUSTOM with an authorizer (an API key can stay for usage plans); leave NONE only on methods meant to be public.',
   severity: 'medium',
   confidence: 'medium',
@@ -206,6 +206,8 @@ const apiMethodNoAuth: CfnRule = cfnRule({
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { DefaultAuthorizer: Cognito }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Health:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: /health\n            Method: get\n            Auth:\n              # expect\n              Authorizer: NONE\n',
       // The API requires a key, but this event takes its method out of it (SAM: ApiKeyRequired false on the event wins).
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth: { ApiKeyRequired: true }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        # expect\n        Keyed: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /items, Method: get } }\n        # expect\n        Health:\n          Type: Api\n          Properties: { RestApiId: !Ref Api, Path: /health, Method: get, Auth: { ApiKeyRequired: false } }\n',
+      // A regional REST API: public.
+      'Resources:\n  Public:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: public\n      EndpointConfiguration:\n        Types: [REGIONAL]\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Public\n      ResourceId: !GetAtt Public.RootResourceId\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n',
       // Mutual TLS on a domain name does not close the default execute-api endpoint, which takes no certificate.
       'Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: orders\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n      ResourceId: !GetAtt Api.RootResourceId\n      HttpMethod: GET\n      # expect\n      AuthorizationType: NONE\n  Domain:\n    Type: AWS::ApiGateway::DomainName\n    Properties:\n      DomainName: api.example.org\n      RegionalCertificateArn: !Ref Certificate\n      EndpointConfiguration: { Types: [REGIONAL] }\n      MutualTlsAuthentication:\n        TruststoreUri: s3://example-truststore/clients.pem\n  Mapping:\n    Type: AWS::ApiGateway::BasePathMapping\n    Properties:\n      DomainName: api.example.org\n      RestApiId: !Ref Api\n      Stage: prod\n',
       // Nor does it when another domain name without mutual TLS maps the API.
@@ -219,6 +221,8 @@ const apiMethodNoAuth: CfnRule = cfnRule({
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionUri: openapi.yaml\n  Inner:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      EndpointConfiguration: { Type: PRIVATE }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        A: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: get } }\n        B: { Type: Api, Properties: { RestApiId: !Ref Inner, Path: /b, Method: get } }\n        C: { Type: Api, Properties: { RestApiId: !ImportValue shared-api, Path: /c, Method: get } }\n',
       // Authorizer NONE on an event leaves out the default authorizer only: the API stays private.
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      EndpointConfiguration: { Type: PRIVATE }\n      Auth: { DefaultAuthorizer: AWS_IAM }\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Events:\n        Health: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /health, Method: get, Auth: { Authorizer: NONE } } }\n',
+      // A method of a private REST API, reached only through VPC endpoints.
+      'Resources:\n  Internal:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: internal\n      EndpointConfiguration:\n        Types: [PRIVATE]\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Internal\n      ResourceId: !GetAtt Internal.RootResourceId\n      HttpMethod: GET\n      AuthorizationType: NONE\n',
       // A resource policy that admits only the office network.
       'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      Auth:\n        ResourcePolicy:\n          IpRangeWhitelist: [203.0.113.0/24]\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        A: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: get } }\n',
       'Resources:\n  Get:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      HttpMethod: GET\n      AuthorizationType: COGNITO_USER_POOLS\n      AuthorizerId: !Ref Authorizer\n',
@@ -232,6 +236,7 @@ const apiMethodNoAuth: CfnRule = cfnRule({
       if (text(t, auth?.value)?.toUpperCase() !== 'NONE') continue;
       if (text(t, prop(t, r, 'HttpMethod')?.value)?.toUpperCase() === 'OPTIONS') continue;
       if (reachedOnlyWithClientCertificate(t, prop(t, r, 'RestApiId')?.value)) continue;
+      if (privateRestApi(t, prop(t, r, 'RestApiId')?.value)) continue;
       // An API key identifies the caller for a usage plan; it does not authenticate (AWS says not to rely on it for access control).
       if (bool(t, prop(t, r, 'ApiKeyRequired')?.value) === true)
         yield { line: auth!.keyLine, message: `${label(r)} requires only an API key: ${API_KEY_IS_NOT_AUTHENTICATION}.`, resource: label(r), severity: 'low' };
@@ -240,6 +245,19 @@ const apiMethodNoAuth: CfnRule = cfnRule({
     yield* openSamEvents(t, 'Api');
   },
 });
+
+/**
+ * Whether a method's REST API is private (EndpointConfiguration Types PRIVATE): it is
+ * reached only through interface VPC endpoints that its resource policy admits, as SAM's
+ * private APIs are (sam-events.ts), and is not judged.
+ */
+function privateRestApi(t: CfnTemplate, reference: YNode | null | undefined): boolean {
+  const api = apiOfReference(t, reference);
+  if (api?.type !== 'AWS::ApiGateway::RestApi') return false;
+  const types = follow(t, prop(t, api, 'EndpointConfiguration', 'Types')?.value);
+  if (types === UNKNOWN || !isYSeq(types) || types.items.length === 0) return false;
+  return types.items.every((item) => text(t, item)?.toUpperCase() === 'PRIVATE');
+}
 
 /**
  * Whether the API a method or route belongs to is reached only through custom domain
