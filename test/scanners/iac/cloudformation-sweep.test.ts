@@ -43,6 +43,28 @@ describe('CloudFormation resource conditions', () => {
   });
 });
 
+describe('CloudFormation ingress from a parameter default', () => {
+  it('names the parameter whose Default opens the group, where whoever deploys the stack can change it', () => {
+    const text = [
+      'Parameters:',
+      '  SSHLocation:',
+      '    Type: String',
+      '    Default: 0.0.0.0/0',
+      'Resources:',
+      '  Web:',
+      '    Type: AWS::EC2::SecurityGroup',
+      '    Properties:',
+      '      GroupDescription: web',
+      '      SecurityGroupIngress:',
+      '        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !Ref SSHLocation }',
+      '        - { IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 0.0.0.0/0 }',
+      '',
+    ].join('\n');
+    const messages = analyseFile('stack.yaml', text, () => undefined).findings.filter((f) => f.ruleId === 'iac/cfn-sg-open-to-internet').map((f) => `${f.location.startLine} ${f.message}`);
+    assert.deepEqual(messages, ['11 AWS::EC2::SecurityGroup Web opens 22/tcp (SSH) to 0.0.0.0/0 (the Default of parameter SSHLocation).', '12 AWS::EC2::SecurityGroup Web opens 3389/tcp (Remote Desktop (RDP)) to 0.0.0.0/0.']);
+  });
+});
+
 describe('CloudFormation all-traffic ingress on a load balancer group', () => {
   // The load balancer's headers and the instance's address are other rules' findings.
   const ingressHits = (text: string) => analyse(text).filter((h) => h.startsWith('iac/cfn-sg-open-to-internet@'));

@@ -160,8 +160,9 @@ const openToInternet: CfnRule = cfnRule({
       const protocol = String(value(t, field(t, node, 'IpProtocol')?.value) ?? '').toLowerCase();
       for (const key of ['CidrIp', 'CidrIpv6']) {
         const source = field(t, node, key);
-        const cidr = text(t, source?.value);
-        if (!source || cidr === undefined || !isWorld(cidr)) continue;
+        const known = text(t, source?.value);
+        if (!source || known === undefined || !isWorld(known)) continue;
+        const cidr = `${known}${defaultOf(t, source.value)}`;
         if (protocol === '-1' || protocol === 'all') {
           yield { line: source.keyLine, ...everything('every protocol and port', cidr), resource: where };
           continue;
@@ -184,10 +185,20 @@ const openToInternet: CfnRule = cfnRule({
     for (const { where, node } of dbSecurityGroupSources(t)) {
       const source = field(t, node, 'CIDRIP');
       const cidr = text(t, source?.value);
-      if (source && cidr !== undefined && isWorld(cidr)) yield { line: source.keyLine, message: `${where} lets ${cidr} reach the database port of its instances.`, resource: where, severity: 'critical' };
+      if (source && cidr !== undefined && isWorld(cidr)) yield { line: source.keyLine, message: `${where} lets ${cidr}${defaultOf(t, source.value)} reach the database port of its instances.`, resource: where, severity: 'critical' };
     }
   },
 });
+
+/**
+ * ` (the Default of parameter SSHLocation)` when a value is a parameter's default: the
+ * stack gets it unless whoever deploys it gives another, and the parameter is where to change it.
+ */
+function defaultOf(t: CfnTemplate, node: YNode | null | undefined): string {
+  const call = intrinsic(node);
+  const name = call?.name === 'Ref' && isYScalar(call.arg) ? String(call.arg.value) : undefined;
+  return name !== undefined && t.parameters.get(name)?.default ? ` (the Default of parameter ${name})` : '';
+}
 
 /** EC2-Classic DB security groups: a source CIDR reaches the database port of every instance in the group. */
 function* dbSecurityGroupSources(t: CfnTemplate): Generator<{ where: string; node: YNode }> {
