@@ -57,6 +57,68 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
     assert.deepEqual(warnings, []);
   });
 
+  it('honours the logging, versioning, public IP, backup and key checks of cfn-guard, cfn_nag and checkov, each on its own case', () => {
+    const source = [
+      'Resources:',
+      '  ConfigBucket:',
+      '    Type: AWS::S3::Bucket',
+      '    Metadata:',
+      '      guard:',
+      '        SuppressedRules: [S3_BUCKET_VERSIONING_ENABLED, S3_BUCKET_LOGGING_ENABLED]',
+      '  SiteBucket:',
+      '    Type: AWS::S3::Bucket',
+      '    Metadata:',
+      '      checkov:',
+      '        skip: [{ id: CKV_AWS_18, comment: replica of a logged bucket }]',
+      '    Properties:',
+      '      VersioningConfiguration: { Status: Enabled }',
+      '  Public:',
+      '    Type: AWS::EC2::Subnet',
+      '    Metadata:',
+      '      cfn_nag:',
+      '        rules_to_suppress: [{ id: W33, reason: public subnet of the load balancer }]',
+      '    Properties:',
+      '      VpcId: vpc-1',
+      '      CidrBlock: 10.0.0.0/24',
+      '      MapPublicIpOnLaunch: true',
+      '  Sessions:',
+      '    Type: AWS::DynamoDB::Table',
+      '    Metadata:',
+      '      guard:',
+      '        SuppressedRules: [DYNAMODB_PITR_ENABLED]',
+      '    Properties:',
+      '      BillingMode: PAY_PER_REQUEST',
+      '  Alerts:',
+      '    Type: AWS::SNS::Topic',
+      '    Metadata:',
+      '      checkov:',
+      '        skip: [{ id: CKV_AWS_26 }]',
+      '  FnLogs:',
+      '    Type: AWS::Logs::LogGroup',
+      '    Metadata:',
+      '      cfn_nag:',
+      '        rules_to_suppress: [{ id: W84, reason: demonstration logs }]',
+      '    Properties:',
+      '      RetentionInDays: 7',
+      '',
+    ].join('\n');
+    const { hits, suppressed } = analyse(source);
+    assert.deepEqual(
+      suppressed.map((s) => s.replace(/ in the Metadata.*$/, '')),
+      [
+        'iac/cfn-backups-disabled@23 cfn-guard DYNAMODB_PITR_ENABLED',
+        'iac/cfn-no-customer-managed-key@35 cfn_nag W84',
+        'iac/cfn-s3-no-access-logging@2 cfn-guard S3_BUCKET_LOGGING_ENABLED',
+        'iac/cfn-s3-no-access-logging@7 checkov CKV_AWS_18',
+        'iac/cfn-s3-no-versioning@2 cfn-guard S3_BUCKET_VERSIONING_ENABLED',
+        'iac/cfn-service-data-not-encrypted@30 checkov CKV_AWS_26',
+        'iac/cfn-subnet-public-ip@22 cfn_nag W33',
+      ],
+    );
+    // What the suppressions do not name stays: the buckets' public access blocks.
+    assert.deepEqual(hits, ['iac/cfn-s3-public-access-block@2', 'iac/cfn-s3-public-access-block@7']);
+  });
+
   it('maps only to rules that exist', () => {
     const ids = new Set(cloudformationPlatform.rules.map((r) => r.id));
     for (const [tool, table] of Object.entries(FOREIGN_CHECKS)) for (const [id, covered] of Object.entries(table)) for (const c of covered) assert.ok(ids.has(c.rule), `${tool} ${id} -> ${c.rule}`);

@@ -36,6 +36,13 @@ const ADMIN = 'iac/cfn-iam-full-admin';
 const TLS = 'iac/cfn-tls-outdated';
 const HTTP_LISTENER = 'iac/cfn-lb-http-listener';
 const ACL = 'iac/cfn-s3-public-acl';
+const ACCESS_LOGGING = 'iac/cfn-s3-no-access-logging';
+/** A DynamoDB table without point-in-time recovery (the backups rule's case the foreign checks look at). */
+const TABLE_PITR: Covered[] = [{ rule: 'iac/cfn-backups-disabled', only: /has no point-in-time recovery/, types: ['AWS::DynamoDB::Table'] }];
+/** An SNS topic without KmsMasterKeyId. */
+const TOPIC_KMS: Covered[] = [{ rule: AT_REST, only: /has no KmsMasterKeyId/, types: ['AWS::SNS::Topic'] }];
+/** A log group without KmsKeyId. */
+const LOG_GROUP_KMS: Covered[] = [{ rule: 'iac/cfn-no-customer-managed-key', types: ['AWS::Logs::LogGroup'] }];
 
 /** The hit of the security group rule that opens exactly this one port and nothing else. */
 const onePort = (port: number): RegExp => new RegExp(` opens ${port}/[a-z+]+ \\([^)]*\\) to `);
@@ -91,6 +98,11 @@ const CFN_NAG: Record<string, Covered[]> = {
   W70: one(TLS),
   W59: one('iac/cfn-apigw-method-no-auth'),
   W79: one('iac/cfn-ecr-no-scan-on-push'),
+  W33: one('iac/cfn-subnet-public-ip'),
+  W35: one(ACCESS_LOGGING),
+  W47: TOPIC_KMS,
+  W78: TABLE_PITR,
+  W84: LOG_GROUP_KMS,
   // "... must not be a plaintext string": a literal password, token or key in the resource.
   ...Object.fromEntries(
     ['F23', 'F31', 'F34', 'F35', 'F36', 'F37', 'F41', 'F42', 'F43', 'F44', 'F45', 'F46', 'F47', 'F48', 'F49', 'F50', 'F51', 'F52', 'F53', 'F54', 'F55', 'F56', 'F57', 'F58', 'F60', 'F61', 'F62', 'F63', 'F64', 'F65', 'F66', 'F67', 'F68', 'F69', 'F70', 'F71', 'F74', 'F75'].map(
@@ -153,6 +165,12 @@ const GUARD: Record<string, Covered[]> = {
   EC2_IMDSV2_CHECK: one('iac/cfn-imdsv1'),
   API_GW_METHOD_AUTHORIZATION_TYPE_RULE: one('iac/cfn-apigw-method-no-auth'),
   SAGEMAKER_NOTEBOOK_NO_DIRECT_INTERNET_ACCESS: one('iac/cfn-sagemaker-notebook-internet'),
+  S3_BUCKET_LOGGING_ENABLED: one(ACCESS_LOGGING),
+  S3_BUCKET_VERSIONING_ENABLED: one('iac/cfn-s3-no-versioning'),
+  SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED: one('iac/cfn-subnet-public-ip'),
+  DYNAMODB_PITR_ENABLED: TABLE_PITR,
+  SNS_ENCRYPTED_KMS: TOPIC_KMS,
+  CLOUDWATCH_LOG_GROUP_ENCRYPTED: LOG_GROUP_KMS,
   ...Object.fromEntries(
     [
       'RDS_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD',
@@ -222,6 +240,10 @@ const CHECKOV: Record<string, Covered[]> = {
   CKV_AWS_122: one('iac/cfn-sagemaker-notebook-internet'),
   CKV_AWS_258: one('iac/cfn-lambda-url-no-auth'),
   CKV_AWS_21: one('iac/cfn-s3-no-versioning'),
+  CKV_AWS_18: one(ACCESS_LOGGING),
+  CKV_AWS_26: TOPIC_KMS,
+  CKV_AWS_28: TABLE_PITR,
+  CKV_AWS_158: LOG_GROUP_KMS,
   CKV_AWS_91: [{ rule: 'iac/cfn-lb-no-access-logs', types: ['AWS::ElasticLoadBalancingV2::LoadBalancer'] }],
   CKV_AWS_92: [{ rule: 'iac/cfn-lb-no-access-logs', types: ['AWS::ElasticLoadBalancing::LoadBalancer'] }],
   CKV_AWS_58: [{ rule: 'iac/cfn-no-customer-managed-key', only: /its Kubernetes Secrets are not encrypted with a KMS key of the account/, types: ['AWS::EKS::Cluster'] }],
