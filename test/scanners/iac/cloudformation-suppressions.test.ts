@@ -100,6 +100,15 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
       '        rules_to_suppress: [{ id: W84, reason: demonstration logs }]',
       '    Properties:',
       '      RetentionInDays: 7',
+      '  ConfigInvoke:',
+      '    Type: AWS::Lambda::Permission',
+      '    Metadata:',
+      '      guard:',
+      '        SuppressedRules: [LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED]',
+      '    Properties:',
+      '      Action: lambda:InvokeFunction',
+      '      FunctionName: !Ref Check',
+      '      Principal: config.amazonaws.com',
       '',
     ].join('\n');
     const { hits, suppressed } = analyse(source);
@@ -107,6 +116,7 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
       suppressed.map((s) => s.replace(/ in the Metadata.*$/, '')),
       [
         'iac/cfn-backups-disabled@23 cfn-guard DYNAMODB_PITR_ENABLED',
+        'iac/cfn-lambda-service-permission-unscoped@50 cfn-guard LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED',
         'iac/cfn-no-customer-managed-key@35 cfn_nag W84',
         'iac/cfn-s3-no-access-logging@2 cfn-guard S3_BUCKET_LOGGING_ENABLED',
         'iac/cfn-s3-no-access-logging@7 checkov CKV_AWS_18',

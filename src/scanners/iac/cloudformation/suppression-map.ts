@@ -133,7 +133,8 @@ const GUARD: Record<string, Covered[]> = {
   SQS_QUEUEPOLICY_NO_WILDCARD_PRINCIPAL: one(PRINCIPAL),
   KMS_NO_WILDCARD_PRINCIPAL: one(PRINCIPAL),
   LAMBDA_NO_WILDCARD_PRINCIPALS: one('iac/cfn-lambda-permission-public'),
-  LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED: one('iac/cfn-lambda-permission-public'),
+  // Also a service principal without SourceArn, SourceAccount or PrincipalOrgID (the guard rule's second case).
+  LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED: [{ rule: 'iac/cfn-lambda-permission-public' }, { rule: 'iac/cfn-lambda-service-permission-unscoped', only: /\(no SourceArn or SourceAccount\)\.$/ }],
   IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS: one(ADMIN),
   // Full access: Allow of "<service>:*" (or "*"), whatever the resource.
   IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS: [...one(ADMIN), { rule: WILDCARD, only: SERVICE_WILDCARD, types: ['AWS::IAM::Policy'] }],
