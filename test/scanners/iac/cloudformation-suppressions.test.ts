@@ -64,7 +64,7 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
       '    Type: AWS::S3::Bucket',
       '    Metadata:',
       '      guard:',
-      '        SuppressedRules: [S3_BUCKET_VERSIONING_ENABLED, S3_BUCKET_LOGGING_ENABLED]',
+      '        SuppressedRules: [S3_BUCKET_VERSIONING_ENABLED, S3_BUCKET_LOGGING_ENABLED, S3_BUCKET_PUBLIC_READ_PROHIBITED]',
       '  SiteBucket:',
       '    Type: AWS::S3::Bucket',
       '    Metadata:',
@@ -121,12 +121,13 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
         'iac/cfn-s3-no-access-logging@2 cfn-guard S3_BUCKET_LOGGING_ENABLED',
         'iac/cfn-s3-no-access-logging@7 checkov CKV_AWS_18',
         'iac/cfn-s3-no-versioning@2 cfn-guard S3_BUCKET_VERSIONING_ENABLED',
+        'iac/cfn-s3-public-access-block@2 cfn-guard S3_BUCKET_PUBLIC_READ_PROHIBITED',
         'iac/cfn-service-data-not-encrypted@30 checkov CKV_AWS_26',
         'iac/cfn-subnet-public-ip@22 cfn_nag W33',
       ],
     );
-    // What the suppressions do not name stays: the buckets' public access blocks.
-    assert.deepEqual(hits, ['iac/cfn-s3-public-access-block@2', 'iac/cfn-s3-public-access-block@7']);
+    // What the suppressions do not name stays: the site bucket's public access block.
+    assert.deepEqual(hits, ['iac/cfn-s3-public-access-block@7']);
   });
 
   it('maps only to rules that exist', () => {

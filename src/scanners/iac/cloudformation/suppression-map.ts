@@ -123,9 +123,10 @@ const GUARD: Record<string, Covered[]> = {
   RDS_INSTANCE_PUBLIC_ACCESS_CHECK: one(PUBLIC),
   REDSHIFT_CLUSTER_PUBLIC_ACCESS_CHECK: one(PUBLIC),
   DMS_REPLICATION_NOT_PUBLIC: one(PUBLIC),
-  S3_BUCKET_PUBLIC_READ_PROHIBITED: one(ACL, PUBLIC_READ_ACL),
+  // The registry's two rules require a PublicAccessBlockConfiguration with all four settings on.
+  S3_BUCKET_PUBLIC_READ_PROHIBITED: [...one(ACL, PUBLIC_READ_ACL), { rule: 'iac/cfn-s3-public-access-block' }],
   S3_BUCKET_PUBLIC_READ_ACL: one(ACL, PUBLIC_READ_ACL),
-  S3_BUCKET_PUBLIC_WRITE_PROHIBITED: one(ACL, PUBLIC_WRITE_ACL),
+  S3_BUCKET_PUBLIC_WRITE_PROHIBITED: [...one(ACL, PUBLIC_WRITE_ACL), { rule: 'iac/cfn-s3-public-access-block' }],
   S3_BUCKET_NO_PUBLIC_RW_ACL: one(ACL, PUBLIC_WRITE_ACL),
   S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED: one('iac/cfn-s3-public-access-block'),
   S3_BUCKET_POLICY_NO_WILDCARD_PRINCIPAL: one(PRINCIPAL),
