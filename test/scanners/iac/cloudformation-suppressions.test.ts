@@ -109,6 +109,15 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
       '      Action: lambda:InvokeFunction',
       '      FunctionName: !Ref Check',
       '      Principal: config.amazonaws.com',
+      '  Classic:',
+      '    Type: AWS::EC2::Instance',
+      '    Metadata:',
+      '      guard:',
+      '        SuppressedRules: [EC2_INSTANCES_IN_VPC]',
+      '    Properties:',
+      '      ImageId: ami-12345678',
+      '      SecurityGroupIds: [sg-1]',
+      '      MetadataOptions: { HttpTokens: required }',
       '',
     ].join('\n');
     const { hits, suppressed } = analyse(source);
@@ -116,6 +125,7 @@ describe('CloudFormation: suppressions of cfn_nag, cfn-guard and checkov in reso
       suppressed.map((s) => s.replace(/ in the Metadata.*$/, '')),
       [
         'iac/cfn-backups-disabled@23 cfn-guard DYNAMODB_PITR_ENABLED',
+        'iac/cfn-ec2-public-ip@51 cfn-guard EC2_INSTANCES_IN_VPC',
         'iac/cfn-lambda-service-permission-unscoped@50 cfn-guard LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED',
         'iac/cfn-no-customer-managed-key@35 cfn_nag W84',
         'iac/cfn-s3-no-access-logging@2 cfn-guard S3_BUCKET_LOGGING_ENABLED',

@@ -170,6 +170,8 @@ const GUARD: Record<string, Covered[]> = {
   S3_BUCKET_LOGGING_ENABLED: one(ACCESS_LOGGING),
   S3_BUCKET_VERSIONING_ENABLED: one('iac/cfn-s3-no-versioning'),
   SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED: one('iac/cfn-subnet-public-ip'),
+  // An instance without SubnetId: the case where secloop says it starts in the default VPC.
+  EC2_INSTANCES_IN_VPC: [{ rule: 'iac/cfn-ec2-public-ip', only: /names no subnet/, types: ['AWS::EC2::Instance'] }],
   DYNAMODB_PITR_ENABLED: TABLE_PITR,
   SNS_ENCRYPTED_KMS: TOPIC_KMS,
   CLOUDWATCH_LOG_GROUP_ENCRYPTED: LOG_GROUP_KMS,
