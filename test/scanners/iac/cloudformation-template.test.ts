@@ -184,6 +184,49 @@ describe('CloudFormation rules on whole templates', () => {
     assert.deepEqual(result.hits, ['iac/cfn-database-not-encrypted@30', 'iac/cfn-db-no-iam-auth@26', 'iac/cfn-lambda-deprecated-runtime@35', 'iac/cfn-lambda-url-no-auth@37', 'iac/cfn-s3-no-access-logging@22', 'iac/cfn-s3-no-versioning@22', 'iac/cfn-s3-public-access-block@22', 'iac/cfn-service-logs-not-exported@26', 'iac/cfn-sg-open-to-internet@21']);
   });
 
+  it('checks the resources of Fn::ForEach loops (AWS::LanguageExtensions) as written, with the loop item unknown', () => {
+    const text = [
+      'Transform: AWS::LanguageExtensions',
+      'Conditions:',
+      '  Never: !Equals [a, b]',
+      'Resources:',
+      '  Fn::ForEach::Tables:',
+      '    - TableName',
+      '    - [Points, Score]',
+      '    - DynamoDB${TableName}:',
+      '        Type: AWS::DynamoDB::Table',
+      '        Properties:',
+      '          TableName: !Ref TableName',
+      '          SSESpecification: { SSEEnabled: !Ref TableName }',
+      '      Fn::ForEach::Ports:',
+      '        - Port',
+      '        - ["22", "443"]',
+      '        - Open${Port}${TableName}:',
+      '            Type: AWS::EC2::SecurityGroupIngress',
+      '            Properties:',
+      '              GroupId: sg-1',
+      '              IpProtocol: !If [Never, tcp, "-1"]',
+      '              FromPort: !Ref Port',
+      '              ToPort: !Ref Port',
+      '              CidrIp: 0.0.0.0/0',
+      '  Fn::ForEach::Nothing:',
+      '    - Name',
+      '    - []',
+      '    - Queue${Name}:',
+      '        Type: AWS::SNS::Topic',
+      '',
+    ].join('\n');
+    const result = analyse('loops.yaml', text);
+    assert.deepEqual(result.warnings, []);
+    // The table has no point-in-time recovery, and the inner loop's rules accept all traffic from anywhere; the
+    // table's encryption setting, read from the item, is unknown and judges nothing.
+    assert.deepEqual(result.hits, ['iac/cfn-backups-disabled@8', 'iac/cfn-sg-open-to-internet@23']);
+    assert.deepEqual(result.findings.map((f) => f.message).sort(), [
+      'AWS::DynamoDB::Table DynamoDB${TableName} has no point-in-time recovery: set PointInTimeRecoverySpecification PointInTimeRecoveryEnabled: true.',
+      'AWS::EC2::SecurityGroupIngress Open${Port}${TableName} accepts every protocol and port from 0.0.0.0/0.',
+    ]);
+  });
+
   it('reads JSON templates with their lines', () => {
     const result = analyse('stack.json', fixture('stack.json'));
     assert.deepEqual(result.warnings, []);

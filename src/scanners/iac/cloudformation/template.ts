@@ -149,7 +149,7 @@ export function parseTemplate(text: string, warn: (line: number, message: string
     if (isYMap(p.value)) template.parameters.set(p.key, { name: p.key, line: p.keyLine, node: p.value, default: pair(p.value, 'Default')?.value ?? undefined });
   }
   for (const p of entries(pair(root, 'Conditions')?.value)) if (p.value) template.conditions.set(p.key, p.value);
-  for (const p of entries(pair(root, 'Resources')?.value)) {
+  for (const p of resourceEntries(entries(pair(root, 'Resources')?.value), template, 0)) {
     if (!isYMap(p.value)) continue;
     const type = scalarAt(p.value, 'Type');
     if (typeof type !== 'string') continue;
@@ -167,6 +167,32 @@ export function parseTemplate(text: string, warn: (line: number, message: string
 
 function entries(node: YNode | null | undefined): YPair[] {
   return isYMap(node) ? node.pairs : [];
+}
+
+const MAX_FOREACH_DEPTH = 5;
+
+/**
+ * The entries of `Resources`, with the resources of the AWS::LanguageExtensions loops
+ * (`Fn::ForEach::Name: [Identifier, [items...], { "Key${Identifier}": resource }]`) as
+ * written: one resource per entry of the loop's output, whose logical id is the key as
+ * written (`Table${Name}`). A value that names the loop's identifier (`!Ref Name`,
+ * `${Name}` in a Sub) is the item, which is not substituted: rules read it as unknown. A
+ * loop over a literal empty list makes nothing.
+ */
+function resourceEntries(pairs: readonly YPair[], t: CfnTemplate, depth: number): YPair[] {
+  const out: YPair[] = [];
+  for (const p of pairs) {
+    if (!p.key.startsWith('Fn::ForEach::')) {
+      out.push(p);
+      continue;
+    }
+    if (depth >= MAX_FOREACH_DEPTH || !isYSeq(p.value) || p.value.items.length !== 3) continue;
+    const [identifier, collection, output] = p.value.items;
+    if (!isYScalar(identifier) || typeof identifier.value !== 'string' || t.parameters.has(identifier.value)) continue;
+    if (isYSeq(collection) && collection.items.length === 0) continue;
+    out.push(...resourceEntries(entries(output), t, depth + 1));
+  }
+  return out;
 }
 
 interface Budget {
