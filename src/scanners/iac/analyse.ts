@@ -6,7 +6,11 @@ import { PLATFORM_RULES } from './platforms.js';
 import type { CarriedInput, Hit, IacRule, ParseContext, Platform, ScriptRunSite } from './rule.js';
 import { findingOfRule } from '../../core/rule.js';
 import { loadYamlCached } from './yaml/cache.js';
-import { duplicateKeyMessage, isDuplicateKeyWarning } from './yaml/tree.js';
+import { duplicateKeyMessage, isDuplicateKeyWarning, UNDER_INDENTED_FLOW } from './yaml/tree.js';
+import { UNDER_INDENTED_QUOTE } from './cloudformation/quoted-continuations.js';
+
+/** Warnings of YAML read again as PyYAML reads it: the file was parsed. */
+const PYYAML_READINGS = new Set([UNDER_INDENTED_FLOW, UNDER_INDENTED_QUOTE]);
 
 /** Platforms read as YAML, where `{{ }}` marks a template rather than a value (a CloudFormation template of a cookiecutter or copier project). */
 const TEMPLATED = new Set<Platform>(['kubernetes', 'compose', 'github-actions', 'gitlab-ci', 'pre-commit', 'cloudformation']);
@@ -110,14 +114,16 @@ export function analyseFile(
  * one warning says so, not one per line.
  */
 function sayProblems(path: string, text: string, said: ReadonlyArray<Omit<ScanWarning, 'scanner'>>, templated: boolean, context: ParseContext | undefined, warn: (warning: Omit<ScanWarning, 'scanner'>) => void): void {
-  // A key written twice is no parse problem: the file is read, and each is said on its line.
-  const problems = said.filter((p) => !isDuplicateKeyWarning(p.message));
+  // A key written twice is no parse problem: the file is read, and each is said on its line. Nor is YAML that
+  // only PyYAML accepts, which a CloudFormation template is read again as (template.ts).
+  const read = (p: Omit<ScanWarning, 'scanner'>) => isDuplicateKeyWarning(p.message) || PYYAML_READINGS.has(p.message);
+  const problems = said.filter((p) => !read(p));
   const template = problems.length > 0 && templated && TEMPLATE_SYNTAX.test(text);
   if (!template) {
     for (const problem of said) warn(problem);
     return;
   }
-  for (const duplicate of said) if (isDuplicateKeyWarning(duplicate.message)) warn(duplicate);
+  for (const readAnyway of said) if (read(readAnyway)) warn(readAnyway);
   // In a Helm chart's directory, such a file is the chart's data (read with .Files, rendered with tpl): a template by design.
   if (!context?.inHelmChart) warn({ path, line: problems[0]!.line, message: `holds template syntax ({{ ... }}) and is not valid YAML as written: its documents that do not parse are not checked (${problems.length} parse problem${problems.length === 1 ? '' : 's'}, the first: ${problems[0]!.message})` });
 }

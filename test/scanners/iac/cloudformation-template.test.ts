@@ -130,6 +130,13 @@ describe('CloudFormation parsing', () => {
     assert.equal(generated.platform, 'cloudformation');
     assert.equal(generated.warnings.length, 1, generated.warnings.join('\n'));
     assert.match(generated.warnings[0]!, /^9: holds template syntax \(\{\{ \.\.\. \}\}\) and is not valid YAML as written/);
+    // A template that parses, read the PyYAML way, is no template of a generator for a {{ }} in a script it embeds.
+    const embedded = analyse(
+      'stack.yaml',
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      UserData: !Base64 |\n        echo "Hello {{name}}" > /var/www/index.mustache\n  Queue:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument: !Sub \'{\n          "Statement": []\n      }\'\n',
+    );
+    assert.deepEqual(embedded.warnings, ['13: a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it']);
+    assert.ok(embedded.hits.includes('iac/cfn-imdsv1@2'), embedded.hits.join(' '));
     const resolved = analyse('db.yaml', 'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: "{{resolve:secretsmanager:db:SecretString:password}}"\n     Engine: [\n');
     assert.ok(resolved.warnings.some((w) => /^\d+: invalid YAML/.test(w)), resolved.warnings.join('\n'));
   });
