@@ -11,7 +11,14 @@ import type { CfnTemplate } from './template.js';
  */
 export function statementsIn(t: CfnTemplate, document: YNode | null | undefined, keyLine: number): Statement[] {
   const followed = follow(t, document);
-  if (followed === UNKNOWN || !isYMap(followed)) return [];
+  if (followed === UNKNOWN) return [];
+  const written = jsonDocument(followed);
+  if (written) {
+    const raw = written['Statement'];
+    const items = Array.isArray(raw) ? raw : [raw];
+    return items.filter((item) => item && typeof item === 'object' && !Array.isArray(item) && (item as Record<string, unknown>)['Effect'] !== UNKNOWN_TEXT).flatMap((item) => statementsOf({ Statement: [item] }, keyLine));
+  }
+  if (!isYMap(followed)) return [];
   const list = follow(t, pair(followed, 'Statement')?.value);
   if (list === UNKNOWN || !list) return [];
   const out: Statement[] = [];
@@ -21,6 +28,27 @@ export function statementsIn(t: CfnTemplate, document: YNode | null | undefined,
     out.push(...statementsOf({ Statement: [json] }, isYMap(entry) ? entry.line : keyLine));
   }
   return out;
+}
+
+/**
+ * A policy document written as a JSON string, as CloudFormation accepts one (`!Sub '{"Statement": [...]}'`),
+ * with every `${...}` of a Sub as UNKNOWN_TEXT; undefined when the text is no JSON object.
+ */
+function jsonDocument(node: YNode | null): Record<string, unknown> | undefined {
+  let written: string | undefined;
+  if (isYScalar(node) && typeof node.value === 'string') written = node.value;
+  const call = intrinsic(node);
+  if (call?.name === 'Fn::Sub') {
+    const template = isYSeq(call.arg) ? call.arg.items[0] : call.arg;
+    if (isYScalar(template) && typeof template.value === 'string') written = template.value.replace(/\$\{(!?)([^}]*)\}/g, (_, bang: string, name: string) => (bang ? `\${${name}}` : UNKNOWN_TEXT));
+  }
+  if (written === undefined || !/^\s*\{/.test(written) || written.length > 200_000) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(written);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resource types and the property that holds their resource policy (who may do what to the resource). */
