@@ -59,6 +59,24 @@ describe('kustomize patches', () => {
     assert.deepEqual(patchPaths(source), ['debug.yaml', 'replicas.yaml', 'ops.yaml']);
   });
 
+  it('reads the strings of a patches list as patch files, as kustomize 2 did (argocd-example-apps kustomized-helm)', async () => {
+    assert.deepEqual(patchPaths('resources: [../../base]\npatches:\n- overlays/web.yaml\n- path: replicas.yaml\n'), ['overlays/web.yaml', 'replicas.yaml']);
+    const t = tempTree({
+      'base/deploy.yaml': BASE,
+      'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+      'app/kustomization.yaml': 'resources:\n- ../base\npatches:\n- overlays/web.yaml\n',
+      // It sets the image and a privileged container: only what it writes is its own.
+      'app/overlays/web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: registry.example.org/web:latest\n        securityContext:\n          privileged: true\n',
+    });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      const at = (file: string) => result.findings.filter((f) => f.location.path === file).map((f) => `${f.location.startLine} ${f.ruleId}`).sort();
+      assert.deepEqual(at('app/overlays/web.yaml'), ['10 iac/k8s-image-latest', '10 iac/k8s-image-without-digest', '12 iac/k8s-privileged-container']);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('keeps only the findings on values a patch writes: what it leaves out comes from the base', async () => {
     const t = tempTree({
       'base/deploy.yaml': BASE,

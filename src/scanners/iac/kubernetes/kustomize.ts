@@ -330,6 +330,11 @@ function patchEntries(source: string): Array<{ path: string; target?: PatchTarge
     }
     for (const key of ['patches', 'patchesJson6902']) {
       for (const entry of items(get(root, key))) {
+        // kustomize 2 named strategic-merge patch files in a list of strings under `patches`, as `patchesStrategicMerge` does now.
+        if (key === 'patches' && isYScalar(entry) && text(entry) && !text(entry)!.includes('\n')) {
+          out.push({ path: text(entry)! });
+          continue;
+        }
         const value = isYMap(entry) ? get(entry, 'path') : undefined;
         const target = patchTarget(get(entry, 'target'));
         if (isYScalar(value) && text(value)) out.push({ path: text(value)!, ...(target ? { target } : {}) });
