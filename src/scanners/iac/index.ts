@@ -14,6 +14,7 @@ import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
 import { placeOverrideFindings } from './terraform/overrides.js';
 import { inlinePatchFindings, isKustomization, patchFileFindings, readKustomizations } from './kubernetes/kustomize.js';
+import { withoutFixedByEveryBuild } from './kubernetes/overlaid.js';
 import { isTiltfile, readDevDeployments } from './kubernetes/built-images.js';
 import { RbacBindings } from './kubernetes/rbac-bindings.js';
 import { isTestAssertionFile, objectLabel, partialObjects, readKubernetes } from './kubernetes/model.js';
@@ -221,7 +222,11 @@ export const iacScanner: Scanner = {
       ciScripts.add(file.path, analysis.platform, analysis.scriptRuns);
       // A setting an override file gives is reported where it is written (terraform/overrides.ts).
       const overrides = (terraform ?? calls?.[0]?.terraform)?.overrides;
-      const findings = overrides?.length ? placeOverrideFindings(analysis.findings, overrides) : partialFileFindings(file.path, text, analysis);
+      const placed = overrides?.length ? placeOverrideFindings(analysis.findings, overrides) : partialFileFindings(file.path, text, analysis);
+      // A base whose objects every overlay that deploys it patches: what each of them fixes is not reported on it.
+      // A scan of staged files does not see every overlay; skaffold and Tilt may deploy the base itself.
+      const builds = analysis.platform === 'kubernetes' && !terraform && !stagedScan && !builtImages ? kustomizations.deployedBy(file.path) : undefined;
+      const findings = builds ? withoutFixedByEveryBuild(file.path, text, placed, builds, 'kubernetes' in context ? { kubernetes: context.kubernetes } : undefined) : placed;
       yield* composeHealthchecked.has(file.path) ? findings.filter((f) => f.ruleId !== MISSING_HEALTHCHECK) : findings;
       if (isKustomization(file.path)) {
         const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path), imagesOf(file.path), baseObjects.get(file.path));

@@ -2,6 +2,7 @@ import type { ScannerFinding } from '../../../core/finding.js';
 import { normaliseLine } from '../../../core/fingerprint.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
+import type { ParseContext } from '../rule.js';
 import { findingsOnWrittenValues } from '../written-values.js';
 import type { BaseContainers, BaseObjects } from './kustomize.js';
 import { get, isYMap, isYScalar, isYSeq, pair, plain, text, type YMap, type YNode, type YSeq } from '../yaml/tree.js';
@@ -88,7 +89,7 @@ function containersOf(doc: { [key: string]: Json }): Json[] | undefined {
 }
 
 /** `/a/b~1c/0` -> ['a', 'b/c', '0'] (RFC 6901). */
-function pointer(path: string): string[] | undefined {
+export function pointer(path: string): string[] | undefined {
   if (!path.startsWith('/')) return undefined;
   return path
     .slice(1)
@@ -371,8 +372,8 @@ export function targetObject(objects: BaseObjects, kind: string, name: string | 
 }
 
 /** The findings of the rules on a whole object (a base as a patch leaves it); the secrets they quote are added to `secrets`. */
-export function judgedObject(path: string, doc: Json, secrets: string[]): ScannerFinding[] {
-  const analysis = analyseFile(path, emit(doc, NOTHING).lines.join('\n') + '\n', () => {}, 'kubernetes');
+export function judgedObject(path: string, doc: Json, secrets: string[], context?: ParseContext): ScannerFinding[] {
+  const analysis = analyseFile(path, emit(doc, NOTHING).lines.join('\n') + '\n', () => {}, 'kubernetes', context);
   secrets.push(...analysis.secrets);
   return analysis.findings;
 }
@@ -402,7 +403,7 @@ interface Op {
 }
 
 /** What applying an operation did: `missing` when its path is not in the object (kustomize fails), `unknown` for what is not modelled. */
-type Outcome = 'done' | 'missing' | 'unknown';
+export type Outcome = 'done' | 'missing' | 'unknown';
 
 function isMap(value: Json | undefined): value is { [key: string]: Json } {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Written);
@@ -420,7 +421,7 @@ function valueAt(root: Json, segments: readonly string[]): Json | undefined {
 }
 
 /** Applies one RFC 6902 operation in place. `test` checks nothing here; negative indexes are not modelled. */
-function applyOp(root: Json, op: { op: string; segments: readonly string[]; from?: readonly string[] | undefined; value?: Json }): Outcome {
+export function applyOp(root: Json, op: { op: string; segments: readonly string[]; from?: readonly string[] | undefined; value?: Json }): Outcome {
   // A negative index (from the end of a list, in some JSON patch libraries) is not modelled.
   if (op.segments.length === 0 || [...op.segments, ...(op.from ?? [])].some((segment) => /^-\d+$/.test(segment))) return 'unknown';
   const parent = valueAt(root, op.segments.slice(0, -1));

@@ -55,6 +55,20 @@ export interface Kustomizations {
   builtAt(dir: string): readonly string[] | undefined;
   /** The `images:` overrides a kustomization (by path) applies to what it builds, its patches' containers included; undefined without any. */
   imagesOf(kustomization: string): KustomizeImages | undefined;
+  /**
+   * The builds that deploy a resource file, each as the patches it applies on the way, in order (overlaid.ts);
+   * undefined when none of them patches anything.
+   */
+  deployedBy(file: string): PatchStep[][] | undefined;
+}
+
+/**
+ * A patch as a kustomization applies it: its text (a file's, or written inline) and its entry's target;
+ * no text when the file could not be read (what it does is unknown).
+ */
+export interface PatchStep {
+  text: string | undefined;
+  target?: PatchTarget;
 }
 
 /** One entry of a kustomization that applies a patch file. */
@@ -157,6 +171,22 @@ export async function readKustomizations(
       if (objects.size > 0) baseObjects.set(kustomization.path, objects);
     }
   }
+  // The text of every patch, for the builds that deploy a base (deployedBy).
+  const steps = new Map<string, PatchStep[]>();
+  let patchBudget = MAX_BASE_CHARS;
+  for (const { path: at, text: source } of sources) {
+    const own: PatchStep[] = [];
+    for (const entry of patchEntries(source)) {
+      const resolved = inScan(at, entry.path);
+      const file = resolved === undefined ? undefined : byPath.get(resolved);
+      const patch = file && patchBudget > 0 ? await readText(file) : undefined;
+      patchBudget -= patch?.length ?? 0;
+      own.push({ text: patch ?? undefined, ...(entry.target ? { target: entry.target } : {}) });
+    }
+    for (const inline of inlinePatches(source)) own.push({ text: inline.text, ...(inline.target ? { target: inline.target } : {}) });
+    if (own.length > 0) steps.set(at, own);
+  }
+  const deployedBy = deployments(built, steps, targets, files.map((f) => f.path));
   const namespaces = resourceNamespaces(built);
   const builtByDir = new Map([...built].map(([at, build]) => [path.posix.dirname(at) === '.' ? '' : path.posix.dirname(at), build.files]));
   const builtAt = (dir: string) => builtByDir.get(dir);
@@ -168,7 +198,72 @@ export async function readKustomizations(
     const images = built.get(kustomization)?.images ?? [];
     return images.length > 0 ? { images, from: kustomization } : undefined;
   };
-  return { patches, namespaces, images: resourceImages(built), baseContainers, baseObjects, builtAt, imagesOf };
+  return { patches, namespaces, images: resourceImages(built), baseContainers, baseObjects, builtAt, imagesOf, deployedBy };
+}
+
+/**
+ * The builds that deploy each resource file, with the patches each applies to it. A build is
+ * a kustomization that no other of the scan lists as a base or component (an overlay, or a
+ * base that nothing overlays), or one a Flux Kustomization or an Argo CD Application of the
+ * scan deploys; a GitOps deployment of a directory without a kustomization applies its files
+ * as written. On the way from a build down to the file, each kustomization applies the
+ * patches of its components, then its own (kustomize's order).
+ */
+function deployments(built: ReadonlyMap<string, Build>, steps: ReadonlyMap<string, PatchStep[]>, targets: readonly GitopsTarget[], files: readonly string[]): (file: string) => PatchStep[][] | undefined {
+  if (steps.size === 0) return () => undefined;
+  const listed = new Set<string>();
+  for (const build of built.values()) for (const other of [...build.bases, ...build.ownComponents]) listed.add(other);
+  const byDir = new Map([...built.keys()].map((at) => [path.posix.dirname(at) === '.' ? '' : path.posix.dirname(at), at]));
+  const roots = new Set([...built.keys()].filter((at) => !listed.has(at)));
+  const asWritten: GitopsTarget[] = [];
+  for (const target of targets) {
+    const at = byDir.get(target.dir);
+    if (at) roots.add(at);
+    else asWritten.push(target);
+  }
+  /** The patches that apply to `file` when `at` is built; undefined when it does not build the file. */
+  const patchesOf = (at: string, file: string, depth: number, visited: Set<string>): PatchStep[] | undefined => {
+    const build = built.get(at);
+    if (!build || depth > MAX_BASE_DEPTH || visited.has(at)) return undefined;
+    visited.add(at);
+    const out: PatchStep[] = [];
+    let found = build.own.includes(file);
+    for (const base of build.bases) {
+      const inner = patchesOf(base, file, depth + 1, visited);
+      if (inner) {
+        found = true;
+        out.push(...inner);
+      }
+    }
+    for (const component of build.ownComponents) {
+      const inner = patchesOf(component, file, depth + 1, visited);
+      if (inner) {
+        found = true;
+        out.push(...inner);
+      } else if (found) out.push(...componentPatches(component, depth + 1, new Set()));
+    }
+    if (!found) return undefined;
+    out.push(...(steps.get(at) ?? []));
+    return out;
+  };
+  const componentPatches = (at: string, depth: number, visited: Set<string>): PatchStep[] => {
+    if (depth > MAX_BASE_DEPTH || visited.has(at)) return [];
+    visited.add(at);
+    return [...(built.get(at)?.ownComponents ?? []).flatMap((inner) => componentPatches(inner, depth + 1, visited)), ...(steps.get(at) ?? [])];
+  };
+  const yaml = new Set(files);
+  return (file: string) => {
+    if (!yaml.has(file)) return undefined;
+    const out: PatchStep[][] = [];
+    for (const root of [...roots].sort()) {
+      const patches = patchesOf(root, file, 0, new Set());
+      if (patches) out.push(patches);
+    }
+    // Applied as written by a GitOps deployment of its directory.
+    const dir = path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file);
+    if (asWritten.some((t) => dir === t.dir || (t.recurse && (t.dir === '' || dir.startsWith(`${t.dir}/`))))) out.push([]);
+    return out.some((patches) => patches.length > 0) ? out : undefined;
+  };
 }
 
 /** Characters of base manifests read to learn their containers, over the whole scan. */
@@ -232,6 +327,10 @@ interface Build {
   namespace?: string;
   images: KustomizeImage[];
   files: string[];
+  /** Its own `resources` that are files, and the kustomizations it lists as resources (or `bases`) and as components. */
+  own: string[];
+  bases: string[];
+  ownComponents: string[];
   /** The kustomizations of the components it reaches. */
   components: string[];
 }
@@ -285,6 +384,9 @@ function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<s
     const images: KustomizeImage[] = [];
     const components: string[] = [];
     const visited = new Set<string>();
+    const own: string[] = [];
+    const bases: string[] = [];
+    const ownComponents: string[] = [];
     const walk = (kustomization: string, node: YNode | null, depth: number) => {
       if (depth > MAX_BASE_DEPTH || visited.has(kustomization)) return;
       visited.add(kustomization);
@@ -293,6 +395,7 @@ function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<s
         const resolved = text(entry) !== undefined ? inScan(kustomization, text(entry)!) : undefined;
         if (resolved === undefined) continue;
         const base = byDir.get(resolved);
+        if (depth === 0) (base ? bases : own).push(base ? base.path : resolved);
         if (base) walk(base.path, base.root, depth + 1);
         else files.push(resolved);
       }
@@ -301,13 +404,14 @@ function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<s
         const resolved = text(entry) !== undefined ? inScan(kustomization, text(entry)!) : undefined;
         const component = resolved === undefined ? undefined : byDir.get(resolved);
         if (!component) continue;
+        if (depth === 0) ownComponents.push(component.path);
         components.push(component.path);
         walk(component.path, component.root, depth + 1);
       }
     };
     walk(at, root, 0);
     const namespace = text(get(root, 'namespace'));
-    out.set(at, { files, images, components, ...(namespace ? { namespace } : {}) });
+    out.set(at, { files, images, components, own, bases, ownComponents, ...(namespace ? { namespace } : {}) });
   }
   return out;
 }

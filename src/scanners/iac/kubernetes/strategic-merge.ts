@@ -195,6 +195,20 @@ function merged(base: YMap, patch: YMap, merge: Merge): Json | undefined {
 }
 
 /**
+ * An object (as plain data) with a strategic-merge patch document merged in, every deletion applied, as kustomize
+ * builds it; undefined when the patch deletes the object or does what is not modelled.
+ */
+export function mergedObject(base: Json, patch: YMap): Json | undefined {
+  try {
+    const out = mergeNode(structuredClone(base), patch, [], { on: () => true });
+    return out === DELETE || !isMap(out) ? undefined : out;
+  } catch (error) {
+    if (error instanceof NotModelled) return undefined;
+    throw error;
+  }
+}
+
+/**
  * The findings of what a strategic-merge patch document deletes from its target, on the lines
  * of its deletions. `target` is the entry's; without one the document names its object.
  */
