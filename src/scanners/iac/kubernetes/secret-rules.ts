@@ -72,6 +72,18 @@ function decoded(value: string): string | undefined {
 /** A configuration file's name (config.secret.yaml): its settings, not its name, say whether it holds a credential. */
 const CONFIG_FILE = /\.(?:ya?ml|json|toml|ini|conf|cfg|properties|xml|env)$/i;
 
+/** What flux build and flux diff write in place of a SOPS-encrypted Docker config (`.dockerconfigjson`). */
+const FLUX_MASKED_DOCKER_CONFIG = /^\{\s*"mask"\s*:\s*"\*\*SOPS\*\*"\s*\}$/;
+
+/** Whether a Docker config written on one line gives a registry credential (`"auth"`, `"password"`, `"identitytoken"`) a literal value. */
+function dockerConfigCredential(config: string): boolean {
+  for (const match of config.matchAll(/"(auth|password|identitytoken)"\s*:\s*"([^"]*)"/g)) {
+    const value = match[2]!;
+    if (value !== '' && !/\{\{|\$\{|ENC\[/.test(value) && !isPlaceholder(value) && !isEncodedPlaceholder(value)) return true;
+  }
+  return false;
+}
+
 /** Text, not bytes: no control characters besides line breaks and tabs, and no bytes invalid as UTF-8. */
 const PRINTABLE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]*$/;
 
@@ -82,11 +94,13 @@ const PRINTABLE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]*$/;
  */
 function isLiteral(key: string, written: string, encoded: boolean): boolean {
   const value = ((encoded ? decoded(written) : undefined) ?? written).trim();
-  if (value === '' || IDENTIFIER_KEY.test(key) || isPublicMaterial(key, value)) return false;
+  if (value === '' || IDENTIFIER_KEY.test(key) || isPublicMaterial(key, value) || FLUX_MASKED_DOCKER_CONFIG.test(value)) return false;
   // Bytes (a keystore): a literal.
   if (!PRINTABLE.test(value)) return true;
   // A file: a literal when it holds a credential (or its key names one), unless a template or SOPS fills it.
   if (value.includes('\n')) return !/\{\{|\$\{|ENC\[/.test(value) && ((isSecretName(key) && !CONFIG_FILE.test(key)) || holdsCredential(value));
+  // A Docker config on one line, as kubectl create secret docker-registry writes it.
+  if (/^\{.*"auths"\s*:/.test(value)) return dockerConfigCredential(value);
   if (ADDRESS_KEY.test(key) && !ADDRESS_PASSWORD.test(value)) return false;
   // stringData may hold base64 too: a masked or placeholder value encoded is no credential.
   return !isPlaceholder(value) && !isEncodedPlaceholder(value) && isLiteralSecretValue(value, key);
@@ -120,7 +134,7 @@ const committedSecret = kubeRule({
   id: 'iac/k8s-committed-secret',
   title: 'Secret manifest with literal values',
   description:
-    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]), empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names and addresses alone (a username, a host, a URL without a password), and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
+    "A Kubernetes Secret (kind: Secret) is written with literal values in data or stringData, so the credential is committed: it is in every clone and fork and stays in the history after it is removed, readable by anyone with access to the repository rather than only those allowed to read the Secret in the cluster. base64 in data is an encoding, not encryption. Values a template fills in (Helm's {{ .Values }}, ${VAR}), SOPS-encrypted values (ENC[...]) and the masks flux build writes for them, empty values and obvious placeholders are not reported, nor certificates and public keys (a TLS Secret without its key), names and addresses alone (a username, a host, a URL without a password), and a file of settings none of which is a credential; SealedSecret, ExternalSecret and kustomize's secretGenerator are other objects. The secrets scanner judges the values themselves and reports those that look like real credentials at their own severity.",
   remediation:
     'Remove the values from the repository and rotate them. Create the Secret at deploy time from a secret store (External Secrets Operator, the Secrets Store CSI driver, Vault), commit it encrypted (Sealed Secrets, SOPS), or generate it from files kept out of git (kustomize secretGenerator).',
   severity: 'medium',
@@ -131,6 +145,8 @@ const committedSecret = kubeRule({
       secret('stringData:\n  username: app\n  # expect\n  api-key: hunter2-but-longer\n'),
       // A configuration file whose settings hold a credential.
       secret('stringData:\n  # expect\n  config.yaml: |\n    database:\n      password: Vq7rT2mXk9Lp\n'),
+      // A Docker config with its registry credentials (flux build masks an encrypted one, a negative example).
+      secret(`data:\n  # expect\n  .dockerconfigjson: ${b64(`{"auths":{"registry.example.org":{"auth":"${b64('deploy:hunter2-but-longer')}"}}}`)}\n`, 'kubernetes.io/dockerconfigjson'),
       // A private key in a TLS Secret.
       secret(`data:\n  tls.crt: ${b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')}\n  # expect\n  tls.key: ${b64('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')}\n`, 'kubernetes.io/tls'),
     ],
@@ -145,6 +161,10 @@ const committedSecret = kubeRule({
       secret('stringData:\n  password: ENC[AES256_GCM,data:AAAA,iv:BBBB,tag:CCCC,type:str]\nsops:\n  version: 3.8.1\n'),
       // Masked output (flux diff writes SOPS values as **SOPS**).
       secret(`data:\n  token: ${b64('**SOPS**')}\nstringData:\n  password: ${b64('**SOPS**')}\n  ca.pem: ca-data-pem\n`),
+      // A Docker config on one line whose credential is a template.
+      secret(`data:\n  .dockerconfigjson: ${b64('{"auths":{"registry.example.org":{"auth":"${REGISTRY_AUTH}"}}}')}\n`, 'kubernetes.io/dockerconfigjson'),
+      // flux build masks a SOPS-encrypted Docker config as a JSON object of its own.
+      secret(`data:\n  .dockerconfigjson: ${b64('{"mask":"**SOPS**"}')}\n`, 'kubernetes.io/dockerconfigjson'),
       // A configuration file named like a secret whose settings hold none, and one whose client secret is a base64 placeholder.
       secret('stringData:\n  config.secret.yaml: |\n    auth:\n      public_key_path: /tmp/cas.public.pem\n    log_level: info\n'),
       secret(`stringData:\n  config.yaml: |\n    issuer: http://dex:5556/dex\n    staticClients:\n      - id: dev\n        secret: ${b64('example-app-secret')}\n`),
