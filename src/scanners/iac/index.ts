@@ -195,7 +195,7 @@ export const iacScanner: Scanner = {
       const namespace = namespaces.get(file.path);
       const kustomizeImages = images.get(file.path);
       const builtImages = devDeployments.files.get(file.path);
-      const namespaceOf = (path: string) => namespaces.get(path)?.namespace;
+      const namespaceOf = (path: string) => namespaces.get(path);
       const scanBindings = terraform ? [] : rbacBindings.besides(file.path, namespaceOf);
       const scanAggregators = terraform ? [] : rbacBindings.aggregatorsAbove(file.path, namespaceOf);
       const context = terraform

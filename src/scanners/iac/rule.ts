@@ -4,7 +4,7 @@ import type { DotEnv } from './compose/dotenv.js';
 import type { TfDirectoryScope } from './terraform/directory.js';
 import type { InputCallers } from './github/model.js';
 import type { ZizmorConfig } from './github/zizmor-config.js';
-import type { KustomizeImages } from './kubernetes/kustomize.js';
+import type { KustomizeImages, KustomizeNamespace } from './kubernetes/kustomize.js';
 import type { BuiltImages } from './kubernetes/built-images.js';
 import type { KubeObject, KubeScope, ScanAggregator } from './kubernetes/model.js';
 import type { ConfigFileTexts } from './dockerfile/build-context.js';
@@ -149,7 +149,7 @@ export interface ParseContext {
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
   terraform?: TfDirectoryScope;
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
-  kubernetes?: { kustomizeNamespace?: { namespace: string; from: string }; kustomizeImages?: KustomizeImages; builtImages?: BuiltImages; scanBindings?: readonly KubeObject[]; scanAggregators?: readonly ScanAggregator[]; scope?: KubeScope };
+  kubernetes?: { kustomizeNamespace?: KustomizeNamespace; kustomizeImages?: KustomizeImages; builtImages?: BuiltImages; scanBindings?: readonly KubeObject[]; scanAggregators?: readonly ScanAggregator[]; scope?: KubeScope };
   /**
    * A GitHub Actions file: its path, who calls it in the scan, and its YAML when the scan's pre-pass read it already.
    * `prefix`: in a scan of the `.github` folder itself (or a folder in it), what comes before the scan's paths in the

@@ -28,6 +28,6 @@ describe('namespaces given by GitOps deployments of the repository', () => {
     assert.deepEqual(gitopsTargets('a.yaml', app('.')).map((t) => t.dir), ['']);
     const flux = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: k\nspec:\n  path: ./apps\n';
     assert.deepEqual(gitopsTargets('k.yaml', flux), []);
-    assert.deepEqual(gitopsTargets('k.yaml', `${flux}  targetNamespace: apps\n`), [{ dir: 'apps', namespace: 'apps', recurse: true, from: 'k.yaml (Kustomization/k)' }]);
+    assert.deepEqual(gitopsTargets('k.yaml', `${flux}  targetNamespace: apps\n`), [{ dir: 'apps', namespace: 'apps', recurse: true, from: 'k.yaml (Kustomization/k)', overrides: true }]);
   });
 });

@@ -259,6 +259,16 @@ describe('kustomize patches', () => {
     });
     assert.deepEqual(flagged, []);
   });
+  it("puts kustomize's and Flux's namespace in place of an explicit default, not an Argo CD Application's destination", async () => {
+    const inDefault = SETTINGS.replace('  name: settings\n', '  name: settings\n  namespace: default\n');
+    assert.deepEqual(await inDefaultNamespace({ 'base/settings.yaml': inDefault, 'base/kustomization.yaml': 'resources:\n- settings.yaml\n', 'overlays/prod/kustomization.yaml': 'namespace: shop\nresources:\n- ../../base\n' }), []);
+    const flux = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  path: ./app\n  targetNamespace: shop\n';
+    assert.deepEqual(await inDefaultNamespace({ 'app/settings.yaml': inDefault, 'clusters/prod/app.yaml': flux }), []);
+    // Argo CD gives its destination only to objects that name no namespace.
+    const argo = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: app\n  namespace: argocd\nspec:\n  source:\n    repoURL: https://git.example.org/shop.git\n    path: app\n  destination:\n    namespace: shop\n';
+    assert.deepEqual(await inDefaultNamespace({ 'app/settings.yaml': inDefault, 'clusters/prod/app.yaml': argo }), ['app/settings.yaml']);
+  });
+
   it('gives the namespace of a kustomization to the resources of the components it lists', async () => {
     const flagged = await inDefaultNamespace({
       'components/extra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- extra.yaml\n',

@@ -1,6 +1,7 @@
 import { writtenScanPath } from '../../../workspace/relative-path.js';
 import { get, isTrue, isYMap, items, text, type YMap, type YNode } from '../yaml/tree.js';
 import { deployerDocuments, type DeployerKind } from '../deployer-documents.js';
+import type { KustomizeNamespace } from './kustomize.js';
 
 /**
  * GitOps deployments of the repository's own manifests. A Flux `Kustomization`
@@ -21,6 +22,8 @@ export interface GitopsTarget {
   recurse: boolean;
   /** The file that declares the deployment, and the object: `clusters/prod/apps.yaml (Kustomization/apps)`. */
   from: string;
+  /** The namespace replaces the one an object writes (Flux's targetNamespace; an Argo CD destination does not). */
+  overrides?: boolean;
 }
 
 /** A repository path as written (`./apps/prod/`, `apps/prod`, `.`) as a directory of the scan; undefined for a template, a URL or a path that climbs out. */
@@ -46,7 +49,7 @@ export function gitopsTargets(file: string, source: string): GitopsTarget[] {
     if (kind === 'flux-kustomization') {
       const namespace = text(get(root, 'spec', 'targetNamespace'));
       const dir = directory(text(get(root, 'spec', 'path')) ?? './');
-      if (namespace && dir !== undefined) out.push({ dir, namespace, recurse: true, from });
+      if (namespace && dir !== undefined) out.push({ dir, namespace, recurse: true, from, overrides: true });
     } else {
       const namespace = text(get(root, 'spec', 'destination', 'namespace'));
       if (!namespace) continue;
@@ -69,12 +72,12 @@ export function gitopsNamespaces(
   targets: readonly GitopsTarget[],
   files: readonly string[],
   builtAt: (dir: string) => readonly string[] | undefined,
-): Map<string, { namespace: string; from: string }> {
-  const out = new Map<string, { namespace: string; from: string }>();
+): Map<string, KustomizeNamespace> {
+  const out = new Map<string, KustomizeNamespace>();
   const yaml = files.filter((file) => /\.ya?ml$/i.test(file));
   for (const target of [...targets].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
     const set = (file: string) => {
-      if (!out.has(file)) out.set(file, { namespace: target.namespace, from: target.from });
+      if (!out.has(file)) out.set(file, { namespace: target.namespace, from: target.from, ...(target.overrides ? { overrides: true } : {}) });
     };
     // A kustomization in the directory is what both tools build there.
     const built = builtAt(target.dir);

@@ -44,7 +44,7 @@ export interface Kustomizations {
    * `namespace:`, and files a Flux Kustomization or Argo CD Application of the scan deploys
    * into a namespace (gitops.ts).
    */
-  namespaces: Map<string, { namespace: string; from: string }>;
+  namespaces: Map<string, KustomizeNamespace>;
   /** Files listed as resources, directly or through bases, by a kustomization with `images:` overrides. */
   images: Map<string, KustomizeImages>;
   /** The containers of the objects a kustomization's resources declare, by kustomization path (see BaseContainers). */
@@ -69,6 +69,17 @@ export interface Kustomizations {
 export interface PatchStep {
   text: string | undefined;
   target?: PatchTarget;
+}
+
+/**
+ * The namespace a deployment gives the objects of a file, and where that is said. kustomize's
+ * `namespace:` and Flux's `targetNamespace` replace the namespace an object writes
+ * (`overrides`); an Argo CD Application's destination is only for objects that write none.
+ */
+export interface KustomizeNamespace {
+  namespace: string;
+  from: string;
+  overrides?: boolean;
 }
 
 /** One entry of a kustomization that applies a patch file. */
@@ -299,11 +310,11 @@ const MAX_BASE_DEPTH = 8;
  * older `bases`), followed into the directories of other kustomizations of the scan, whose
  * own `namespace:` the outer one overrides, as `kustomize build` does.
  */
-function resourceNamespaces(built: ReadonlyMap<string, Build>): Map<string, { namespace: string; from: string }> {
-  const out = new Map<string, { namespace: string; from: string }>();
+function resourceNamespaces(built: ReadonlyMap<string, Build>): Map<string, KustomizeNamespace> {
+  const out = new Map<string, KustomizeNamespace>();
   for (const [at, { namespace, files }] of built) {
     if (!namespace) continue;
-    for (const file of files) if (!out.has(file)) out.set(file, { namespace, from: at });
+    for (const file of files) if (!out.has(file)) out.set(file, { namespace, from: at, overrides: true });
   }
   return out;
 }

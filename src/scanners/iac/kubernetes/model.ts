@@ -3,7 +3,7 @@ import { loadYamlCached } from '../yaml/cache.js';
 import type { ParseContext } from '../rule.js';
 import { isCustomResource, podCarrierPaths, WORKLOAD_KINDS } from './pod-carriers.js';
 import { parseImage } from '../image.js';
-import type { KustomizeImages } from './kustomize.js';
+import type { KustomizeImages, KustomizeNamespace } from './kustomize.js';
 import { isBuiltImage, type BuiltImages } from './built-images.js';
 import { onlyCustomResourceDefinitions } from './crd-only.js';
 
@@ -47,7 +47,7 @@ export interface Container {
 export interface KubeInput {
   objects: KubeObject[];
   /** The namespace a kustomization that lists this file (or a Flux Kustomization or Argo CD Application that deploys it) sets on its objects, and where that is said. */
-  kustomizeNamespace?: { namespace: string; from: string };
+  kustomizeNamespace?: KustomizeNamespace;
   /** The `images:` overrides of a kustomization that deploys this file. */
   kustomizeImages?: KustomizeImages;
   /** The images a development tool (skaffold, Tilt) that deploys this file builds, and puts in place of the written ones (built-images.ts). */
@@ -114,7 +114,8 @@ export function readKubernetes(source: string, warn: (line: number, message: str
       for (const item of items(get(node, 'items'))) collect(item, depth + 1);
       return;
     }
-    const namespace = text(get(node, 'metadata', 'namespace')) ?? kustomizeNamespace?.namespace;
+    // kustomize's namespace (and Flux's targetNamespace) replaces the one the object writes.
+    const namespace = kustomizeNamespace?.overrides ? kustomizeNamespace.namespace : (text(get(node, 'metadata', 'namespace')) ?? kustomizeNamespace?.namespace);
     objects.push({
       kind,
       apiVersion,

@@ -46,7 +46,7 @@ export class RbacBindings {
    * kustomization puts a file's objects in: a binding that names none gets it, as the pods and
    * roles of the file do (kustomize sets it on every object of its resources).
    */
-  besides(path: string, namespaceOf?: (path: string) => string | undefined): KubeObject[] {
+  besides(path: string, namespaceOf?: NamespaceOf): KubeObject[] {
     return (this.byDirectory.get(posix.dirname(path)) ?? []).filter((entry) => entry.path !== path).map((entry) => inNamespace(entry, namespaceOf));
   }
 
@@ -55,7 +55,7 @@ export class RbacBindings {
    * the bindings of its own directory (those of `path` included: a binding there of an aggregating role elsewhere is
    * not one of the file's roles'). Those of `path` itself are the file's own.
    */
-  aggregatorsAbove(path: string, namespaceOf?: (path: string) => string | undefined): ScanAggregator[] {
+  aggregatorsAbove(path: string, namespaceOf?: NamespaceOf): ScanAggregator[] {
     const out: ScanAggregator[] = [];
     for (let directory = posix.dirname(path); ; directory = posix.dirname(directory)) {
       const aggregating = (this.aggregatingByDirectory.get(directory) ?? []).filter((entry) => entry.path !== path);
@@ -68,9 +68,13 @@ export class RbacBindings {
   }
 }
 
-/** A binding of a file, in the namespace its kustomization gives when it names none. */
-function inNamespace(entry: { path: string; object: KubeObject }, namespaceOf: ((path: string) => string | undefined) | undefined): KubeObject {
-  if (entry.object.namespace !== undefined || !namespaceOf) return entry.object;
-  const namespace = namespaceOf(entry.path);
-  return namespace ? { ...entry.object, namespace } : entry.object;
+/** The namespace a deployment gives the objects of a file (kustomize.ts KustomizeNamespace). */
+type NamespaceOf = (path: string) => { namespace: string; overrides?: boolean } | undefined;
+
+/** A binding of a file, in the namespace its kustomization gives when it names none (or whatever it names, for kustomize's namespace). */
+function inNamespace(entry: { path: string; object: KubeObject }, namespaceOf: NamespaceOf | undefined): KubeObject {
+  if (!namespaceOf) return entry.object;
+  const given = namespaceOf(entry.path);
+  if (!given || (entry.object.namespace !== undefined && !given.overrides)) return entry.object;
+  return { ...entry.object, namespace: given.namespace };
 }
