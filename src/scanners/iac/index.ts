@@ -13,7 +13,7 @@ import { PLATFORM_RULES } from './platforms.js';
 import { isVariableValuesFile } from './terraform/directory.js';
 import { analyseInContexts, TerraformModules } from './terraform/scan-modules.js';
 import { placeOverrideFindings } from './terraform/overrides.js';
-import { inlinePatchFindings, isKustomization, patchFileFindings, readKustomizations } from './kubernetes/kustomize.js';
+import { inlinePatchFindings, isKustomization, mayHoldFluxPatches, patchFileFindings, readKustomizations } from './kubernetes/kustomize.js';
 import { withoutFixedByEveryBuild } from './kubernetes/overlaid.js';
 import { isTiltfile, readDevDeployments } from './kubernetes/built-images.js';
 import { RbacBindings } from './kubernetes/rbac-bindings.js';
@@ -230,6 +230,11 @@ export const iacScanner: Scanner = {
       yield* composeHealthchecked.has(file.path) ? findings.filter((f) => f.ruleId !== MISSING_HEALTHCHECK) : findings;
       if (isKustomization(file.path)) {
         const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path), imagesOf(file.path), baseObjects.get(file.path));
+        for (const secret of inline.secrets) ctx.registerSecret(secret, file.path);
+        yield* inline.findings;
+      } else if (analysis.platform === 'kubernetes' && mayHoldFluxPatches(text)) {
+        // The patches of a Flux Kustomization: judged on what they write, as a kustomization's inline patches.
+        const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), undefined, undefined, undefined, true);
         for (const secret of inline.secrets) ctx.registerSecret(secret, file.path);
         yield* inline.findings;
       }

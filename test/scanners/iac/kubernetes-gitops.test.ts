@@ -4,6 +4,8 @@ import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { gitopsTargets } from '../../../src/scanners/iac/kubernetes/gitops.js';
 import { fixturePath } from '../../helpers/paths.js';
+import { tempTree } from '../../helpers/tmp.js';
+import { HARDENED_DEPLOYMENT } from '../../helpers/kustomize-base.js';
 
 describe('namespaces given by GitOps deployments of the repository', () => {
   it('a Flux Kustomization (recursively) and an Argo CD Application (its directory, or the kustomization there) set the namespace of what they deploy', async () => {
@@ -16,6 +18,23 @@ describe('namespaces given by GitOps deployments of the repository', () => {
       // Deployed by nothing of the scan.
       'other/settings.yaml:3',
     ]);
+  });
+
+  it("judges a Flux Kustomization's spec.patches on what they write, and over the manifests they patch", async () => {
+    const withoutLimits = HARDENED_DEPLOYMENT.replace('        resources:\n          limits: {memory: 128Mi, cpu: 100m}\n', '');
+    const patch = (spec: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./apps/web\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  patches:\n    - patch: |\n        apiVersion: apps/v1\n        kind: Deployment\n        metadata:\n          name: web\n        spec:\n          template:\n            spec:\n${spec}      target:\n        kind: Deployment\n        name: web\n`;
+    const limits = '              containers:\n              - name: web\n                resources:\n                  limits: {memory: 256Mi, cpu: 200m}\n';
+    const t = tempTree({ 'apps/web/deploy.yaml': withoutLimits, 'clusters/prod/apps.yaml': patch(`              hostNetwork: true\n${limits}`) });
+    try {
+      const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(result.warnings, []);
+      // hostNetwork is written on line 20 of the Flux Kustomization; the limits it sets are the deployed object's.
+      assert.deepEqual(result.findings.map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`).sort(), ['clusters/prod/apps.yaml:20 iac/k8s-host-network']);
+    } finally {
+      t.cleanup();
+    }
+    assert.deepEqual(gitopsTargets('apps.yaml', patch(limits)).map((target) => [target.dir, target.namespace, target.patches?.length]), [['apps/web', '', 1]]);
   });
 
   it('ignores templated paths, paths that climb out, and deployments without a namespace', () => {

@@ -2,6 +2,7 @@ import { writtenScanPath } from '../../../workspace/relative-path.js';
 import { get, isTrue, isYMap, items, text, type YMap, type YNode } from '../yaml/tree.js';
 import { deployerDocuments, type DeployerKind } from '../deployer-documents.js';
 import type { KustomizeNamespace } from './kustomize.js';
+import { patchTarget, type PatchTarget } from './json-patch.js';
 
 /**
  * GitOps deployments of the repository's own manifests. A Flux `Kustomization`
@@ -24,6 +25,8 @@ export interface GitopsTarget {
   from: string;
   /** The namespace replaces the one an object writes (Flux's targetNamespace; an Argo CD destination does not). */
   overrides?: boolean;
+  /** The patches a Flux Kustomization applies (`spec.patches`) after kustomize's build, each with its target. */
+  patches?: Array<{ text: string; target?: PatchTarget }>;
 }
 
 /** A repository path as written (`./apps/prod/`, `apps/prod`, `.`) as a directory of the scan; undefined for a template, a URL or a path that climbs out. */
@@ -41,6 +44,15 @@ export function argoSources(root: YNode): YMap[] {
 /** The deployers (deployer-documents.ts) that give a namespace to what they apply. */
 export const GITOPS_KINDS: readonly DeployerKind[] = ['argo-application', 'flux-kustomization'];
 
+/** The inline patches of a Flux Kustomization (`spec.patches[].patch`), with their targets. */
+function fluxPatches(root: YNode): Array<{ text: string; target?: PatchTarget }> {
+  return items(get(root, 'spec', 'patches')).flatMap((entry) => {
+    const patch = text(get(entry, 'patch'));
+    const target = patchTarget(get(entry, 'target'));
+    return patch && patch.trim() !== '' ? [{ text: patch, ...(target ? { target } : {}) }] : [];
+  });
+}
+
 /** The GitOps deployments a YAML file declares. */
 export function gitopsTargets(file: string, source: string): GitopsTarget[] {
   const out: GitopsTarget[] = [];
@@ -49,7 +61,9 @@ export function gitopsTargets(file: string, source: string): GitopsTarget[] {
     if (kind === 'flux-kustomization') {
       const namespace = text(get(root, 'spec', 'targetNamespace'));
       const dir = directory(text(get(root, 'spec', 'path')) ?? './');
-      if (namespace && dir !== undefined) out.push({ dir, namespace, recurse: true, from, overrides: true });
+      const patches = fluxPatches(root);
+      // Without a targetNamespace, the deployment still applies its patches (overlaid.ts): its namespace is the objects' own.
+      if (dir !== undefined && (namespace || patches.length > 0)) out.push({ dir, namespace: namespace ?? '', recurse: true, from, ...(namespace ? { overrides: true } : {}), ...(patches.length > 0 ? { patches } : {}) });
     } else {
       const namespace = text(get(root, 'spec', 'destination', 'namespace'));
       if (!namespace) continue;
@@ -76,6 +90,8 @@ export function gitopsNamespaces(
   const out = new Map<string, KustomizeNamespace>();
   const yaml = files.filter((file) => /\.ya?ml$/i.test(file));
   for (const target of [...targets].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+    // A deployment that only patches gives no namespace.
+    if (target.namespace === '') continue;
     const set = (file: string) => {
       if (!out.has(file)) out.set(file, { namespace: target.namespace, from: target.from, ...(target.overrides ? { overrides: true } : {}) });
     };

@@ -221,17 +221,22 @@ export async function readKustomizations(
  * patches of its components, then its own (kustomize's order).
  */
 function deployments(built: ReadonlyMap<string, Build>, steps: ReadonlyMap<string, PatchStep[]>, targets: readonly GitopsTarget[], files: readonly string[]): (file: string) => PatchStep[][] | undefined {
-  if (steps.size === 0) return () => undefined;
+  if (steps.size === 0 && !targets.some((target) => target.patches)) return () => undefined;
   const listed = new Set<string>();
   for (const build of built.values()) for (const other of [...build.bases, ...build.ownComponents]) listed.add(other);
   const byDir = new Map([...built.keys()].map((at) => [path.posix.dirname(at) === '.' ? '' : path.posix.dirname(at), at]));
-  const roots = new Set([...built.keys()].filter((at) => !listed.has(at)));
+  // A kustomization a GitOps deployment of the scan builds is deployed by it, with its patches (Flux's spec.patches) over kustomize's.
+  const roots: Array<{ at: string; outer: readonly PatchStep[] }> = [];
   const asWritten: GitopsTarget[] = [];
+  const deployed = new Set<string>();
   for (const target of targets) {
     const at = byDir.get(target.dir);
-    if (at) roots.add(at);
-    else asWritten.push(target);
+    if (at) {
+      roots.push({ at, outer: target.patches ?? [] });
+      deployed.add(at);
+    } else asWritten.push(target);
   }
+  for (const at of [...built.keys()].sort()) if (!listed.has(at) && !deployed.has(at)) roots.push({ at, outer: [] });
   /** The patches that apply to `file` when `at` is built; undefined when it does not build the file. */
   const patchesOf = (at: string, file: string, depth: number, visited: Set<string>): PatchStep[] | undefined => {
     const build = built.get(at);
@@ -266,13 +271,13 @@ function deployments(built: ReadonlyMap<string, Build>, steps: ReadonlyMap<strin
   return (file: string) => {
     if (!yaml.has(file)) return undefined;
     const out: PatchStep[][] = [];
-    for (const root of [...roots].sort()) {
-      const patches = patchesOf(root, file, 0, new Set());
-      if (patches) out.push(patches);
+    for (const { at, outer } of roots) {
+      const patches = patchesOf(at, file, 0, new Set());
+      if (patches) out.push([...patches, ...outer]);
     }
-    // Applied as written by a GitOps deployment of its directory.
+    // Applied as written (with its patches) by a GitOps deployment of its directory.
     const dir = path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file);
-    if (asWritten.some((t) => dir === t.dir || (t.recurse && (t.dir === '' || dir.startsWith(`${t.dir}/`))))) out.push([]);
+    for (const t of asWritten) if (dir === t.dir || (t.recurse && (t.dir === '' || dir.startsWith(`${t.dir}/`)))) out.push(t.patches ?? []);
     return out.some((patches) => patches.length > 0) ? out : undefined;
   };
 }
@@ -469,8 +474,11 @@ export interface InlinePatch {
   target?: PatchTarget;
 }
 
-/** The patches written inside a kustomization: `patches[].patch`, `patchesJson6902[].patch` and multi-line `patchesStrategicMerge` entries. */
-export function inlinePatches(source: string): InlinePatch[] {
+/**
+ * The patches written inside a kustomization: `patches[].patch`, `patchesJson6902[].patch` and multi-line `patchesStrategicMerge` entries.
+ * With `flux`, those of the Flux Kustomizations of a manifest (`spec.patches`), which Flux applies after kustomize's build.
+ */
+export function inlinePatches(source: string, flux = false): InlinePatch[] {
   const out: InlinePatch[] = [];
   const lines = source.split('\n');
   const add = (node: YNode | null | undefined, keyLine: number, target: PatchTarget | undefined) => {
@@ -478,7 +486,7 @@ export function inlinePatches(source: string): InlinePatch[] {
     out.push({ text: node.value, firstLine: firstLineOf(node.value, lines, node.line), keyLine, ...(target ? { target } : {}) });
   };
   for (const document of loadYamlCached(source).documents) {
-    const root = document.root;
+    const root = flux ? fluxKustomizationSpec(document.root) : document.root;
     if (!isYMap(root)) continue;
     for (const entry of items(get(root, 'patchesStrategicMerge'))) if (isYScalar(entry) && String(entry.value).includes('\n')) add(entry, entry.line, undefined);
     for (const key of ['patches', 'patchesJson6902']) {
@@ -489,6 +497,16 @@ export function inlinePatches(source: string): InlinePatch[] {
     }
   }
   return out;
+}
+
+/** The spec of a Flux Kustomization (kustomize.toolkit.fluxcd.io), else undefined. */
+function fluxKustomizationSpec(root: YNode | null): YNode | undefined {
+  return text(get(root, 'kind')) === 'Kustomization' && (text(get(root, 'apiVersion')) ?? '').startsWith('kustomize.toolkit.fluxcd.io/') ? get(root, 'spec') : undefined;
+}
+
+/** Whether a manifest may declare a Flux Kustomization with patches (a cheap test before parsing it for them). */
+export function mayHoldFluxPatches(source: string): boolean {
+  return source.includes('kustomize.toolkit.fluxcd.io') && /^\s*patches\s*:/m.test(source);
 }
 
 /**
@@ -643,11 +661,11 @@ export function patchFileFindings(
   return { findings, secrets: [...secrets] };
 }
 
-/** The findings of the patches written inside a kustomization, on the kustomization's lines. */
-export function inlinePatchFindings(filePath: string, source: string, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers, images?: KustomizeImages, objects?: BaseObjects): PatchAnalysis {
+/** The findings of the patches written inside a kustomization (or, with `flux`, a Flux Kustomization's spec.patches), on the file's lines. */
+export function inlinePatchFindings(filePath: string, source: string, warn: (warning: Omit<ScanWarning, 'scanner'>) => void, base?: BaseContainers, images?: KustomizeImages, objects?: BaseObjects, flux = false): PatchAnalysis {
   const out: ScannerFinding[] = [];
   const secrets: string[] = [];
-  for (const patch of inlinePatches(source)) {
+  for (const patch of inlinePatches(source, flux)) {
     const move = (line: number | undefined) => (line === undefined ? undefined : patch.firstLine === undefined ? patch.keyLine : patch.firstLine + line - 1);
     const analysis = patchFindings(filePath, patch.text, patch.target, (warning) => warn({ ...warning, line: move(warning.line) ?? patch.keyLine, message: movedDuplicateKeyMessage(warning.message, move) }), base, images, objects);
     secrets.push(...analysis.secrets);
