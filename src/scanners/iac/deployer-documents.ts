@@ -11,7 +11,7 @@ import { get, isYMap, isYSeq, text, type YMap } from './yaml/tree.js';
  * scan's files for both at once.
  */
 
-export type DeployerKind = 'argo-application' | 'flux-helmrelease' | 'helmfile' | 'kustomize-helmcharts' | 'flux-kustomization';
+export type DeployerKind = 'argo-application' | 'argo-applicationset' | 'flux-helmrelease' | 'helmfile' | 'kustomize-helmcharts' | 'flux-kustomization';
 
 export interface DeployerDocument {
   kind: DeployerKind;
@@ -29,6 +29,8 @@ interface KindTest {
 const KINDS: readonly KindTest[] = [
   // An Argo CD Application: a directory or a chart, at `spec.source` or each of `spec.sources`.
   { kind: 'argo-application', where: { text: /argoproj\.io/ }, is: (_, kind, apiVersion) => kind === 'Application' && apiVersion.startsWith('argoproj.io/') },
+  // An Argo CD ApplicationSet: Applications made from its template, one per entry of its generators.
+  { kind: 'argo-applicationset', where: { text: /argoproj\.io/ }, is: (_, kind, apiVersion) => kind === 'ApplicationSet' && apiVersion.startsWith('argoproj.io/') },
   { kind: 'flux-helmrelease', where: { text: /helm\.toolkit\.fluxcd\.io/ }, is: (_, kind, apiVersion) => kind === 'HelmRelease' && apiVersion.startsWith('helm.toolkit.fluxcd.io/') },
   { kind: 'helmfile', where: { file: /(?:^|\/)helmfile(?:\.[^/]*)?\.ya?ml$/i }, is: (root) => isYSeq(get(root, 'releases')) },
   { kind: 'kustomize-helmcharts', where: { file: /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/ }, is: (root) => isYSeq(get(root, 'helmCharts')) },

@@ -2,7 +2,7 @@ import type { ScanWarning } from '../scanner.js';
 import { onlyCustomResourceDefinitions } from './kubernetes/crd-only.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { mayHoldDeployers } from './deployer-documents.js';
-import { gitopsTargets, type GitopsTarget } from './kubernetes/gitops.js';
+import { directoriesOf, gitopsTargets, type GitopsTarget } from './kubernetes/gitops.js';
 import { isKustomization } from './kubernetes/kustomize.js';
 import { helmDeployments, type HelmDeployment } from './helm/deployments.js';
 import type { ReadText } from './texts.js';
@@ -40,6 +40,7 @@ export interface DeployerOptions {
 
 export async function readDeployers(files: readonly WorkspaceFile[], read: ReadText, options: DeployerOptions): Promise<Deployers> {
   const out: Deployers = { targets: [], deployments: [], budget: MAX_DEPLOYER_CHARS };
+  let dirs: string[] | undefined;
   for (const file of files) {
     // A kustomization's namespace is kustomize's own (kustomize.ts); which files may deploy charts is the charts' to say (charts.ts: not their own).
     const gitops = options.gitops && /\.ya?ml$/i.test(file.path) && !isKustomization(file.path);
@@ -54,7 +55,7 @@ export async function readDeployers(files: readonly WorkspaceFile[], read: ReadT
     if (source === null || source.length > MAX_DEPLOYER_FILE || onlyCustomResourceDefinitions(source)) continue;
     out.budget -= source.length;
     // Both read the file's deployer documents (deployer-documents.ts) of one parse: the YAML cache holds the last text parsed.
-    if (gitops) out.targets.push(...gitopsTargets(file.path, source));
+    if (gitops) out.targets.push(...gitopsTargets(file.path, source, /ApplicationSet/.test(source) ? (dirs ??= directoriesOf(files.map((f) => f.path))) : []));
     options.visit?.(file.path, source);
     if (!helm) continue;
     try {

@@ -37,6 +37,27 @@ describe('namespaces given by GitOps deployments of the repository', () => {
     assert.deepEqual(gitopsTargets('apps.yaml', patch(limits)).map((target) => [target.dir, target.namespace, target.patches?.length]), [['apps/web', '', 1]]);
   });
 
+  it("gives the directories an ApplicationSet's git directory generator selects the namespace its template names", async () => {
+    const settings = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n';
+    const appset = (namespace: string, path = "'{{path}}'") =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: apps\n  namespace: argocd\nspec:\n  generators:\n  - git:\n      repoURL: https://git.example.org/shop.git\n      revision: HEAD\n      directories:\n      - path: apps/*\n      - path: apps/legacy\n        exclude: true\n  template:\n    metadata:\n      name: '{{path.basename}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://git.example.org/shop.git\n        path: ${path}\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: ${namespace}\n`;
+    const scanned = async (files: Record<string, string>) => {
+      const t = tempTree(files);
+      try {
+        const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+        return result.findings.filter((f) => f.ruleId === 'iac/k8s-default-namespace').map((f) => f.location.path).sort();
+      } finally {
+        t.cleanup();
+      }
+    };
+    const files = { 'apps/web/settings.yaml': settings, 'apps/api/settings.yaml': settings, 'apps/legacy/settings.yaml': settings, 'other/settings.yaml': settings };
+    // apps/legacy is excluded, other/ not selected.
+    assert.deepEqual(await scanned({ ...files, 'argocd/apps.yaml': appset("'{{path.basename}}'") }), ['apps/legacy/settings.yaml', 'other/settings.yaml']);
+    assert.deepEqual(await scanned({ ...files, 'argocd/apps.yaml': appset("'{{.path.basename}}-prod'", "'{{.path.path}}'") }), ['apps/legacy/settings.yaml', 'other/settings.yaml']);
+    // A namespace of another generator's parameters is unknown.
+    assert.deepEqual(await scanned({ ...files, 'argocd/apps.yaml': appset("'{{cluster}}'") }), ['apps/api/settings.yaml', 'apps/legacy/settings.yaml', 'apps/web/settings.yaml', 'other/settings.yaml']);
+  });
+
   it('ignores templated paths, paths that climb out, and deployments without a namespace', () => {
     const app = (path: string, namespace = 'ns') =>
       `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  source:\n    path: ${path}\n  destination:\n    namespace: ${namespace}\n`;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { writtenScanPath } from '../../../workspace/relative-path.js';
 import { get, isTrue, isYMap, items, text, type YMap, type YNode } from '../yaml/tree.js';
 import { deployerDocuments, type DeployerKind } from '../deployer-documents.js';
@@ -42,7 +43,7 @@ export function argoSources(root: YNode): YMap[] {
 }
 
 /** The deployers (deployer-documents.ts) that give a namespace to what they apply. */
-export const GITOPS_KINDS: readonly DeployerKind[] = ['argo-application', 'flux-kustomization'];
+export const GITOPS_KINDS: readonly DeployerKind[] = ['argo-application', 'argo-applicationset', 'flux-kustomization'];
 
 /** The inline patches of a Flux Kustomization (`spec.patches[].patch`), with their targets. */
 function fluxPatches(root: YNode): Array<{ text: string; target?: PatchTarget }> {
@@ -53,12 +54,72 @@ function fluxPatches(root: YNode): Array<{ text: string; target?: PatchTarget }>
   });
 }
 
-/** The GitOps deployments a YAML file declares. */
-export function gitopsTargets(file: string, source: string): GitopsTarget[] {
+/** An Argo CD git directory generator's `path` (a glob: `*` and `?` within one directory, `**` across) as a regular expression. */
+function directoryGlob(glob: string): RegExp {
+  const source = glob.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '*' && source[i + 1] === '*') {
+      out += '.*';
+      i++;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** A path template of an ApplicationSet for a directory of its git generator: `{{path}}`, `{{.path.path}}`, `{{path.basename}}`, ...; undefined for any other template. */
+function filled(template: string, dir: string): string | undefined {
+  const segments = dir.split('/');
+  const out = template.replace(/\{\{\s*(?:\.path\.(path|basename)|path(?:\.(basename))?|path\[(\d+)\]|index \.path\.segments (\d+))\s*\}\}/g, (_, gotemplate: string | undefined, basename: string | undefined, index: string | undefined, goIndex: string | undefined) => {
+      const n = index ?? goIndex;
+      if (n !== undefined) return segments[Number(n)] ?? '\0';
+      return gotemplate === 'basename' || basename ? segments.at(-1)! : dir;
+    });
+  return out.includes('{{') || out.includes('\0') ? undefined : out;
+}
+
+/**
+ * The directories of the scan an ApplicationSet's git directory generators select (`directories[].path` globs, less
+ * those marked `exclude: true`), each with the namespace and path its template gives; other generators say nothing here.
+ */
+function applicationSetTargets(root: YNode, from: string, dirs: readonly string[]): GitopsTarget[] {
+  const template = get(root, 'spec', 'template', 'spec');
+  const namespace = text(get(template, 'destination', 'namespace'));
+  const sourcePath = text(get(template, 'source', 'path'));
+  if (!namespace || !sourcePath) return [];
+  const out: GitopsTarget[] = [];
+  for (const generator of items(get(root, 'spec', 'generators'))) {
+    const entries = items(get(generator, 'git', 'directories'));
+    const included = entries.filter((e) => !isTrue(get(e, 'exclude'))).map((e) => text(get(e, 'path'))).filter((p): p is string => p !== undefined).map(directoryGlob);
+    const excluded = entries.filter((e) => isTrue(get(e, 'exclude'))).map((e) => text(get(e, 'path'))).filter((p): p is string => p !== undefined).map(directoryGlob);
+    for (const dir of dirs) {
+      if (!included.some((glob) => glob.test(dir)) || excluded.some((glob) => glob.test(dir))) continue;
+      const at = directory(filled(sourcePath, dir));
+      const ns = filled(namespace, dir);
+      if (at !== undefined && ns) out.push({ dir: at, namespace: ns, recurse: isTrue(get(template, 'source', 'directory', 'recurse')), from });
+    }
+  }
+  return out;
+}
+
+/** The directories of a list of files (scan-relative paths), the root excluded. */
+export function directoriesOf(files: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const file of files) for (let dir = path.posix.dirname(file); dir !== '.' && dir !== '/' && !out.has(dir); dir = path.posix.dirname(dir)) out.add(dir);
+  return [...out].sort();
+}
+
+/** The GitOps deployments a YAML file declares; `dirs`, the scan's directories, for the generators of ApplicationSets. */
+export function gitopsTargets(file: string, source: string, dirs: readonly string[] = []): GitopsTarget[] {
   const out: GitopsTarget[] = [];
   for (const { kind, root } of deployerDocuments(file, source, GITOPS_KINDS)) {
     const from = `${file} (${text(get(root, 'kind'))}/${text(get(root, 'metadata', 'name')) ?? '(unnamed)'})`;
-    if (kind === 'flux-kustomization') {
+    if (kind === 'argo-applicationset') {
+      out.push(...applicationSetTargets(root, from, dirs));
+    } else if (kind === 'flux-kustomization') {
       const namespace = text(get(root, 'spec', 'targetNamespace'));
       const dir = directory(text(get(root, 'spec', 'path')) ?? './');
       const patches = fluxPatches(root);
