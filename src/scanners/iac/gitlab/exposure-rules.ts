@@ -20,6 +20,9 @@ const EXPANSION = /\$(?:\{([A-Za-z_]\w*)(?::?[-=+?][^}]*)?\}|([A-Za-z_]\w*))/g;
  */
 const PREDEFINED = /^CI_/;
 
+/** Variables the shell sets itself whose names sound secret: `$PWD` and `$OLDPWD` are directories, not passwords. */
+const SHELL_OWN = new Set(['PWD', 'OLDPWD']);
+
 /** A word without its command substitutions: `$([ -n "$TOKEN" ] && echo set)` prints the command's output, not $TOKEN. */
 function withoutSubstitutions(word: string): string {
   let out = '';
@@ -50,7 +53,7 @@ const secretPrinted = gitlabRule({
     ],
     negative: [
       pipeline(
-        'deploy:\n  script:\n    - echo "$REGISTRY_PASSWORD" | docker login -u ci --password-stdin registry.example.org\n    - echo "$SSH_PRIVATE_KEY" > ~/.ssh/id_ed25519\n    - echo "token=${API_TOKEN}" >> .npmrc\n    - echo "$CI_JOB_TOKEN is masked by GitLab"\n    - echo \'literal $DEPLOY_TOKEN\'\n    - echo "prefix ${DEPLOY_TOKEN:0:4}"\n    - echo "token set: $([ -n "$DEPLOY_TOKEN" ] && echo yes || echo no), length ${#DEPLOY_TOKEN}"\n',
+        'deploy:\n  script:\n    - echo "$REGISTRY_PASSWORD" | docker login -u ci --password-stdin registry.example.org\n    - echo "$SSH_PRIVATE_KEY" > ~/.ssh/id_ed25519\n    - echo "token=${API_TOKEN}" >> .npmrc\n    - echo "$CI_JOB_TOKEN is masked by GitLab"\n    - echo \'literal $DEPLOY_TOKEN\'\n    - echo "prefix ${DEPLOY_TOKEN:0:4}"\n    - echo "token set: $([ -n "$DEPLOY_TOKEN" ] && echo yes || echo no), length ${#DEPLOY_TOKEN}"\n    - echo "building in $PWD"\n',
       ),
       pipeline("setup:\n  script:\n    - |\n      cat > helper.sh <<'EOF'\n      echo \"password=${GIT_PASSWORD}\"\n      EOF\n"),
     ],
@@ -67,7 +70,11 @@ const secretPrinted = gitlabRule({
     problem: 'secret-printed',
     examples: {
       positive: ['#!/bin/sh\nset -e\n# expect\necho "Deploying with $DEPLOY_TOKEN"\n./deploy.sh\n'],
-      negative: ['#!/bin/sh\necho "$REGISTRY_PASSWORD" | docker login -u ci --password-stdin registry.example.org\necho "$CI_JOB_TOKEN is masked by GitLab"\n# echo "$DEPLOY_TOKEN"\n'],
+      negative: [
+        '#!/bin/sh\necho "$REGISTRY_PASSWORD" | docker login -u ci --password-stdin registry.example.org\necho "$CI_JOB_TOKEN is masked by GitLab"\n# echo "$DEPLOY_TOKEN"\n',
+        // The shell's working directories (coq's bench.sh prints them).
+        '#!/bin/sh\necho "pwd: $PWD"\ncd build && echo "back to ${OLDPWD}"\n',
+      ],
     },
     *check(script) {
       for (const { offset, name } of printedSecrets(script.text))
@@ -83,7 +90,7 @@ function* printedSecrets(script: string): Generator<{ offset: number; name: stri
       .slice(1)
       .filter((w) => script[w.offset] !== "'") // '$X' is not expanded
       .flatMap((w) => [...withoutSubstitutions(w.text).matchAll(EXPANSION)].map((m) => m[1] ?? m[2]!))
-      .filter((name) => isSecretName(name) && !PREDEFINED.test(name));
+      .filter((name) => isSecretName(name) && !PREDEFINED.test(name) && !SHELL_OWN.has(name));
     for (const name of new Set(names)) yield { offset: command.offset, name };
   }
 }
