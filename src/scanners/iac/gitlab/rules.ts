@@ -76,7 +76,9 @@ const imageLatest = gitlabRule({
     negative: [
       pipeline('build:\n  image: node:20.11.1\n  script:\n    - npm ci\n'),
       // The VM image of a hosted macOS runner, here through a template.
-      pipeline('.macos:\n  image: macos-15-xcode-16\n  tags:\n    - saas-macos-medium-m1\nbuild-mac:\n  extends: .macos\n  script:\n    - xcodebuild\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n'),
+      pipeline('.macos:\n  image: macos-15-xcode-16\n  tags:\n    - saas-macos-medium-m1\nbuild-mac:\n  extends: .macos\n  script:\n    - xcodebuild\n'),
+      // The runner tag through a variable of the job, as tezos's generated pipelines write it.
+      pipeline('build-mac:\n  image: macos-15-xcode-16\n  tags:\n    - $TAGS\n  variables:\n    TAGS: saas-macos-medium-m1\n  script:\n    - xcodebuild\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n'),
       pipeline('build:\n  image: docker:27.1.2-cli\n  services:\n    - docker:27.1.2-dind\n    - registry.example.org/tools/docker:dind\n  script:\n    - docker build .\n'),
     ],
   },
@@ -120,12 +122,23 @@ function dockerLatestVariant(raw: string): boolean {
   return /^(?:(?:docker\.io\/|index\.docker\.io\/)?(?:library\/)?|\$\{?\w+\}?\/)docker$/i.test(ref.name);
 }
 
-/** Whether a job runs on one of GitLab's hosted macOS runners (a `saas-macos-*` tag, its own or from a job it extends). */
+/**
+ * Whether a job runs on one of GitLab's hosted macOS runners (a `saas-macos-*` tag, its own
+ * or from a job it extends). A tag that is a variable (`tags: [$TAGS]`, GitLab expands it)
+ * is read from the job's variables (its own or a template's) or the top-level ones.
+ */
 function macosRunner(p: Pipeline, node: YNode): boolean {
   if (!isYMap(node)) return false;
   const owner = extendedSetting(p, node, 'tags') ?? node;
   const tags = resolvedSetting(p, owner, 'tags');
-  return items(tags?.value).some((tag) => /^saas-macos-/i.test(stringValue(tag) ?? ''));
+  const tagValue = (tag: string): string => {
+    const name = /^\$(?:\{(\w+)\}|(\w+))$/.exec(tag);
+    if (!name) return tag;
+    const key = name[1] ?? name[2]!;
+    const variable = extendedVariable(p, node, key)?.pair ?? pair(get(p.root, 'variables'), key);
+    return String(variableValue(variable?.value ?? null).value ?? '');
+  };
+  return items(tags?.value).some((tag) => /^saas-macos-/i.test(tagValue(stringValue(tag) ?? '')));
 }
 
 /** An image reference is a string; a number or boolean there is a broken file, not an image named `12`. */
