@@ -455,6 +455,48 @@ export function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: 
   });
 }
 
+/** Whether a job's scripts (its own, or those it takes through `extends`) take a section of `template` with a `!reference` tag. */
+export function takesSections(p: Pipeline, job: YMap, template: YMap): boolean {
+  return extendsOrder(p, job).some((node) => SCRIPT_KEYS.some((key) => scriptItems(p, node, key)?.sections.some((s) => s.job === template)));
+}
+
+/**
+ * The entries of a job's `rules:` (its own, or those of the first job it extends that
+ * writes some: a list is taken whole), `!reference` tags resolved; null when the job has
+ * no rules, undefined when a tag among them cannot be resolved (what they say is unknown).
+ */
+export function jobRules(p: Pipeline, job: YMap): YNode[] | null | undefined {
+  const owner = extendedSetting(p, job, 'rules');
+  if (!owner) return null;
+  return completeRules(p, pair(owner, 'rules')?.value ?? null, 0);
+}
+
+/** The `workflow: rules:` entries, as jobRules reads them. */
+export function workflowRules(p: Pipeline): YNode[] | null | undefined {
+  const rules = pair(get(p.root, 'workflow'), 'rules');
+  return rules ? completeRules(p, rules.value, 0) : null;
+}
+
+function completeRules(p: Pipeline, value: YNode | null, depth: number): YNode[] | undefined {
+  if (!value || depth > MAX_REFERENCE_DEPTH) return undefined;
+  if (isReference(value)) {
+    const found = resolveReference(p, value, depth);
+    return 'problem' in found ? undefined : completeRules(p, found.node, depth + 1);
+  }
+  if (!isYSeq(value)) return undefined;
+  const out: YNode[] = [];
+  for (const item of value.items) {
+    if (!isReference(item)) {
+      out.push(item);
+      continue;
+    }
+    const inner = completeRules(p, item, depth + 1);
+    if (!inner) return undefined;
+    out.push(...inner);
+  }
+  return out;
+}
+
 /**
  * The entries of a `rules:` list, `!reference` tags resolved (a list a tag gives flattened
  * into it), each with whether a tag gave it and, for one of another file of the pipeline,

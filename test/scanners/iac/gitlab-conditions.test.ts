@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixedBy, safeRefPattern } from '../../../src/scanners/iac/gitlab/conditions.js';
+import { readPipeline } from '../../../src/scanners/iac/gitlab/pipeline.js';
+import { gitlabPlatform } from '../../../src/scanners/iac/gitlab/rules.js';
+
+const injection = gitlabPlatform.rules.find((r) => r.id === 'iac/gitlab-script-injection')!;
+
+/** The jobs (resource) the injection rule reports on a pipeline. */
+function reported(source: string): string[] {
+  const p = readPipeline(`stages: [build]\n${source}`, () => {})!;
+  return [...injection.check(p)].map((h) => `${h.resource} ${/expands (\S+)/.exec(h.message)![1]}`);
+}
+
+test('rules conditions: the variables an if: expression fixes whenever it is true', () => {
+  const fixes = (expression: string) => [...(fixedBy(expression) ?? ['unreadable'])].filter((n) => /^CI_COMMIT_(BRANCH|TAG|REF_NAME)$/.test(n) || n === 'unreadable').sort();
+  assert.deepEqual(fixes('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'), ['CI_COMMIT_BRANCH', 'CI_COMMIT_REF_NAME', 'CI_COMMIT_TAG']);
+  assert.deepEqual(fixes('"main" == $CI_COMMIT_REF_NAME && $CI_PIPELINE_SOURCE == "push"'), ['CI_COMMIT_BRANCH', 'CI_COMMIT_REF_NAME', 'CI_COMMIT_TAG']);
+  assert.deepEqual(fixes('$CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+(-rc\\d+)?$/'), ['CI_COMMIT_BRANCH', 'CI_COMMIT_REF_NAME', 'CI_COMMIT_TAG']);
+  assert.deepEqual(fixes('($CI_COMMIT_BRANCH == "main" || $CI_COMMIT_BRANCH == "stable") && $CI_PROJECT_PATH == "group/project"'), ['CI_COMMIT_BRANCH', 'CI_COMMIT_REF_NAME', 'CI_COMMIT_TAG']);
+  // Either side may be true on its own: only what both fix is fixed.
+  assert.deepEqual(fixes('$CI_COMMIT_BRANCH == "main" || $CI_COMMIT_TAG'), []);
+  assert.deepEqual(fixes('$CI_COMMIT_BRANCH != "main"'), []);
+  assert.deepEqual(fixes('$CI_COMMIT_BRANCH =~ /^release-.*$/'), []);
+  assert.deepEqual(fixes('$CI_COMMIT_BRANCH'), []);
+  assert.deepEqual(fixes('($CI_COMMIT_BRANCH == "main"'), ['unreadable']);
+  // A `/` in a quoted value or a regular expression is no operator.
+  assert.deepEqual(fixes('$CI_PROJECT_PATH == "a/b(c)" && $CI_COMMIT_REF_NAME =~ /^stable\\/[0-9]+$/'), ['CI_COMMIT_BRANCH', 'CI_COMMIT_REF_NAME', 'CI_COMMIT_TAG']);
+});
+
+test('rules conditions: a pattern is safe only when all it matches is letters, digits and ._/+-', () => {
+  for (const safe of ['^main$', '^v\\d+\\.\\d+\\.\\d+$', '^(main|stable-[0-9]+)$', '^release/[a-z0-9.-]+$']) assert.equal(safeRefPattern(safe), true, safe);
+  for (const unsafe of ['^release-.*$', 'main', '^main', '^v[^ ]+$', '^\\S+$', '^v\\d+\\$']) assert.equal(safeRefPattern(unsafe), false, unsafe);
+});
+
+test('script injection: a job that runs only on a branch or tag the pipeline names is not reported for that name', () => {
+  const script = '  script:\n    - sh -c "deploy $CI_COMMIT_REF_NAME"\n';
+  assert.deepEqual(
+    reported(
+      [
+        `default-branch:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n${script}`,
+        `release:\n  rules:\n    - if: $CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/\n      when: manual\n    - when: never\n${script}`,
+        `legacy:\n  only:\n    - main\n    - /^stable-\\d+$/\n${script}`,
+        // A template's script, run only by a job that runs on main.
+        `.deploy:\n${script}deploy-main:\n  extends: .deploy\n  rules:\n    - if: '$CI_COMMIT_BRANCH == "main"'\n`,
+      ].join(''),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    reported(
+      [
+        // A merge request pipeline, any branch or tag, a pattern that takes any text, an earlier rule that only excludes.
+        `mr:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n    - if: $CI_PIPELINE_SOURCE == "merge_request_event"\n${script}`,
+        `any:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main" || $CI_COMMIT_TAG\n${script}`,
+        `pattern:\n  rules:\n    - if: $CI_COMMIT_BRANCH =~ /^release-.*$/\n${script}`,
+        `excluded:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n      when: never\n    - when: on_success\n${script}`,
+        `branches:\n  only:\n    - branches\n${script}`,
+        // A template run by a job on main and by one on every branch.
+        `.shared:\n${script}on-main:\n  extends: .shared\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\neverywhere:\n  extends: .shared\n`,
+      ].join(''),
+    ),
+    ['job mr $CI_COMMIT_REF_NAME', 'job any $CI_COMMIT_REF_NAME', 'job pattern $CI_COMMIT_REF_NAME', 'job excluded $CI_COMMIT_REF_NAME', 'job branches $CI_COMMIT_REF_NAME', 'job .shared $CI_COMMIT_REF_NAME'],
+  );
+});
+
+test('script injection: workflow rules that fix the branch hold for every job; the commit message stays written by a contributor', () => {
+  const source = 'workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\nbuild:\n  script:\n    - eval "make $CI_COMMIT_BRANCH"\n    - eval "notify $CI_COMMIT_MESSAGE"\n';
+  assert.deepEqual(reported(source), ['job build $CI_COMMIT_MESSAGE']);
+});
+
+test('script injection: rules a tag takes from outside the scan say nothing about the branch', () => {
+  const source = 'include:\n  - project: group/templates\n    ref: 3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    file: /rules.yml\ndeploy:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n    - !reference [.mr-rules, rules]\n  script:\n    - eval "deploy $CI_COMMIT_BRANCH"\n';
+  assert.deepEqual(reported(source), ['job deploy $CI_COMMIT_BRANCH']);
+});
