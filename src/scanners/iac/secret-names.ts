@@ -36,6 +36,13 @@ const NOT_A_SECRET_LAST = new Set([
 ]);
 /** Words right after a secret word that make the name a reference to the secret, wherever the name ends. */
 const REFERENCE_NEXT = new Set(['id', 'ids', 'arn', 'arns', 'alias', 'name', 'names']);
+/**
+ * Words right after a secret word that make it the subject of a tool's setting, not the
+ * secret: GitLab's Secret Detection template (`SECRET_DETECTION_EXCLUDED_PATHS`,
+ * `SECRET_DETECTION_LOG_OPTIONS`), a scanner's, git's credential helper, an ID token's
+ * audience (`TOKEN_AUDIENCE`). A later secret word still counts (`SECRET_SCAN_TOKEN`).
+ */
+const TOOL_NEXT = new Set(['detection', 'detector', 'detectors', 'detect', 'scan', 'scanning', 'scanner', 'scanners', 'analyzer', 'analyzers', 'helper', 'helpers', 'audience', 'audiences']);
 /** Words beside `pass` that make it passing variables through (`ENVIRONMENT_PASS`, `PASS_ENV`). */
 const PASS_THROUGH_NEIGHBOURS = new Set(['env', 'envs', 'environment', 'environments', 'variables', 'vars']);
 const NOT_A_SECRET_FIRST = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'min', 'max']);
@@ -62,6 +69,7 @@ export function isSecretName(name: string): boolean {
     const secretWord = WHOLE_TOKENS.has(token) || SECRET_TOKEN_END.test(token);
     const qualifiedKey = (token === 'key' || token === 'keys') && i > 0 && KEY_QUALIFIERS.has(tokens[i - 1]!);
     if (!secretWord && !qualifiedKey) continue;
+    if (!isLast && TOOL_NEXT.has(tokens[i + 1]!)) continue;
     // `KmsMasterKeyIdParam`, `SigningKeyArnValue`: what follows the secret word names a reference to it.
     if (!isLast && REFERENCE_NEXT.has(tokens[i + 1]!)) return false;
     // `PASSWORD_FILE`, `TOKEN_URL`: the secret word is followed by what says it is a reference.

@@ -10,6 +10,9 @@ it('tells names of secrets from names of commands, addresses and well-known sett
   for (const name of ['CIBW_ENVIRONMENT_PASS_LINUX', 'CIBW_ENVIRONMENT_PASS', 'TOX_PASS_ENV', 'DOCKER_PASS_ENV_VARS']) assert.ok(!isSecretName(name), name);
   for (const name of ['SMTP_PASS_PROD', 'ENV_PASSWORD', 'ENVIRONMENT_PASSWORD']) assert.ok(isSecretName(name), name);
   // A command that prints the secret, the addresses allowed to use a key, a file that holds it.
+  // Settings of tools that handle secrets: GitLab's Secret Detection template, git's credential helper, an ID token's audience.
+  for (const name of ['SECRET_DETECTION_EXCLUDED_PATHS', 'SECRET_DETECTION_LOG_OPTIONS', 'SECRET_DETECTION_RULESET_GIT_REFERENCE', 'SECRET_SCANNING_ENABLED', 'GIT_CREDENTIALS_HELPER', 'TOKEN_AUDIENCE']) assert.ok(!isSecretName(name), name);
+  for (const name of ['SECRET_SCAN_TOKEN', 'SECRET_DETECTION_API_KEY', 'HELPER_TOKEN']) assert.ok(isSecretName(name), name);
   for (const name of ['AIRFLOW__API__SECRET_KEY_CMD', 'PARSE_MASTER_KEY_IPS', 'DB_PASSWORD_FILE', 'TOKEN_URL', 'ETCD_AUTH_TOKEN', 'ETCD_INITIAL_CLUSTER_TOKEN', 'MAILCOW_PASS_SCHEME', 'default_pass_scheme', 'SECRET_LOCAL_HOSTNAME', 'GH_AW_TOKEN_USAGE_SUMMARY_TITLE', 'PASSWORD_HINT', 'api_key_description']) assert.ok(!isSecretName(name), name);
 });
 

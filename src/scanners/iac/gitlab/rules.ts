@@ -45,7 +45,11 @@ const secretInVariables = gitlabRule({
       // Variables that rules set when they match, for the pipeline (workflow:) or one job.
       pipeline('workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n      variables:\n        # expect\n        DEPLOY_TOKEN: hunter2-hunter2\n    - when: always\n'),
     ],
-    negative: [pipeline('variables:\n  DEPLOY_TOKEN: $CI_JOB_TOKEN\n  DOCKER_DRIVER: overlay2\n')],
+    negative: [
+      pipeline('variables:\n  DEPLOY_TOKEN: $CI_JOB_TOKEN\n  DOCKER_DRIVER: overlay2\n'),
+      // Settings of GitLab's Secret Detection template, as its documentation has them written in .gitlab-ci.yml.
+      pipeline('include:\n  - template: Jobs/Secret-Detection.gitlab-ci.yml\nvariables:\n  SECRET_DETECTION_EXCLUDED_PATHS: "tests/fixtures, docs/examples"\n  SECRET_DETECTION_LOG_OPTIONS: "origin/main..HEAD"\n'),
+    ],
   },
   *check(p) {
     for (const { owner, map } of variableScopes(p)) {
