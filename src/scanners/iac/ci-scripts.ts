@@ -74,6 +74,8 @@ interface Run {
   via: Link[];
   /** For a step of a composite action: who uses the action. */
   usedBy?: string[];
+  /** ScriptRunSite.fixed: what the conditions the job runs under fix. */
+  fixed?: ReadonlySet<string>;
 }
 
 /** One script or Makefile on the chain from a job: its key in CiScripts.runs and how a message names it. */
@@ -137,6 +139,7 @@ export class CiScripts {
         ...(site.actionDir !== undefined ? { actionDir: site.actionDir } : {}),
         ...(site.rootUnknown ? { rootUnknown: true } : {}),
         who: site.who,
+        ...(site.fixed ? { fixed: site.fixed } : {}),
         line: site.line,
         ...bases,
         cwd: site.cwd,
@@ -355,10 +358,12 @@ export class CiScripts {
     const platforms = [...new Set(runs.map((r) => r.platform))];
     for (const platform of platforms) {
       const rules = PLATFORM_RULES.find((p) => p.platform === platform)?.rules ?? [];
+      // What every job of the platform that runs the script has fixed.
+      const fixed = runs.filter((r) => r.platform === platform).reduce<ReadonlySet<string> | undefined>((all, r) => (r.fixed === undefined ? new Set() : all === undefined ? r.fixed : new Set([...all].filter((n) => r.fixed!.has(n)))), undefined);
       for (const rule of rules) {
         if (!rule.scripts) continue;
         try {
-          for (const hit of rule.scripts.check({ path: script.path, text: script.text, runBy })) {
+          for (const hit of rule.scripts.check({ path: script.path, text: script.text, runBy, ...(fixed?.size ? { fixed } : {}) })) {
             const key = `${script.path}\0${rule.scripts.problem}\0${hit.line}\0${hit.key ?? hit.message}`;
             if (seen.has(key)) continue;
             seen.add(key);

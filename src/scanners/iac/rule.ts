@@ -92,6 +92,8 @@ export interface LocalScript {
   text: string;
   /** Who runs it, for messages: `job "release" of .gitlab-ci.yml`, `job "release" of .gitlab-ci.yml and 2 other jobs`. */
   runBy: string;
+  /** The predefined variables whose text every job of the rule's platform that runs it has fixed by the conditions it runs under (ScriptRunSite.fixed). */
+  fixed?: ReadonlySet<string>;
 }
 
 /** A problem on a line of a local script. `key` tells two problems of one line apart (default: the message). */
@@ -122,6 +124,8 @@ export interface ScriptRunSite {
   env?: ReadonlyMap<string, string>;
   /** Who runs it: `job "release"`, `job build step "Publish"`. */
   who: string;
+  /** GitLab: the predefined variables whose text the conditions the job runs under fix (`if: $CI_COMMIT_BRANCH == "main"`: gitlab/conditions.ts). */
+  fixed?: ReadonlySet<string>;
   /** The line of the CI file that runs it. */
   line: number;
   /** The file of that line, from the scan root, when it is another file of the pipeline than the CI file read (a `!reference` tag took the line from there). */

@@ -73,3 +73,31 @@ test('script injection: rules a tag takes from outside the scan say nothing abou
   const source = 'include:\n  - project: group/templates\n    ref: 3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    file: /rules.yml\ndeploy:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n    - !reference [.mr-rules, rules]\n  script:\n    - eval "deploy $CI_COMMIT_BRANCH"\n';
   assert.deepEqual(reported(source), ['job deploy $CI_COMMIT_BRANCH']);
 });
+
+test('script injection in a local script: not reported when every job that runs it runs only on a branch the pipeline names', async () => {
+  const { scanIacTree } = await import('../../helpers/iac-scan.js');
+  const deploy = '#!/bin/sh\nset -e\nssh deploy@app.example.org "cd /srv/app && git checkout $CI_COMMIT_BRANCH"\n';
+  const result = await scanIacTree({
+    '.gitlab-ci.yml': [
+      'stages: [deploy]',
+      'deploy:',
+      '  stage: deploy',
+      '  rules:',
+      '    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+      '  script:',
+      '    - ./ci/deploy.sh',
+      'preview:',
+      '  stage: deploy',
+      '  script:',
+      '    - ./ci/preview.sh',
+      '',
+    ].join('\n'),
+    'ci/deploy.sh': deploy,
+    // The same script run by a job on every branch.
+    'ci/preview.sh': deploy,
+  });
+  assert.deepEqual(
+    result.findings.filter((f) => f.ruleId === 'iac/gitlab-script-injection').map((f) => `${f.location.path}:${f.location.startLine}`),
+    ['ci/preview.sh:3'],
+  );
+});

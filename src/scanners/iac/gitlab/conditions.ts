@@ -215,6 +215,11 @@ function pipelineFixes(p: Pipeline): Set<string> {
   return fixed;
 }
 
+/** What the conditions a job runs under fix, or without a job those of every job (the workflow's): gitlabScriptRuns's fixedFor. */
+export function runFixes(p: Pipeline, job: YMap | undefined): Set<string> {
+  return job ? jobFixes(p, job) : pipelineFixes(p);
+}
+
 /** The predefined variables whose text the conditions a job runs under fix (its rules or only:, and the workflow's rules). */
 export function jobFixes(p: Pipeline, job: YMap): Set<string> {
   const rules = jobRules(p, job);

@@ -331,10 +331,11 @@ function isJobScript(file: PipelineFile, scalar: YScalar): boolean {
  * writes that no job of the file takes (a template for the jobs of another file of the
  * pipeline) is credited to it as a hidden job.
  */
-export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
+export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | undefined) => ReadonlySet<string>): ScriptRunSite[] {
   const out: ScriptRunSite[] = [];
-  const add = (who: string, sections: ReadonlyArray<{ key: string; node: YNode }>, job?: YMap) => {
+  const add = (who: string, sections: ReadonlyArray<{ key: string; node: YNode }>, job?: YMap, runs = true) => {
     const env = jobPathVariables(pipeline, job);
+    const fixed = sections.length > 0 ? fixedFor?.(runs ? job : undefined) : undefined;
     let state: ShellDir = { dir: '' };
     for (const { key, node } of sections) {
       if (key === 'after_script') state = { dir: '' };
@@ -347,6 +348,7 @@ export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
             ...(call.make ? { make: call.make } : {}),
             ...(env.size > 0 ? { env } : {}),
             who,
+            ...(fixed?.size ? { fixed } : {}),
             line: lineIn(file ? file.lines : pipeline.lines, scalar, call.offset),
             ...(file ? { file: file.path } : {}),
           });
@@ -374,7 +376,8 @@ export function gitlabScriptRuns(pipeline: Pipeline): ScriptRunSite[] {
   }
   for (const job of pipeline.jobs) {
     if (!hidden(job.name)) add(`job "${job.name}"`, runs.get(job.node) ?? [], job.node);
-    else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })), job.node);
+    // A hidden job runs under the conditions of whoever takes it, in another file: only the workflow's are known (fixedFor without a job).
+    else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })), job.node, false);
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATIO
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { runFixes } from './conditions.js';
 import { exposureRules } from './exposure-rules.js';
 import { injectionRules } from './injection-rules.js';
 import { extendedSetting, extendedVariable, gitlabRule, inheritsDefault, gitlabScriptRuns, jobFile, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
@@ -407,5 +408,5 @@ export const gitlabPlatform: PlatformRules<Pipeline> = {
   platform: 'gitlab-ci',
   parse: readPipeline,
   rules: gitlabRules,
-  localScripts: gitlabScriptRuns,
+  localScripts: (p) => gitlabScriptRuns(p, (job) => runFixes(p, job)),
 };
