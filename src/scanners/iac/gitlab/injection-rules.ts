@@ -465,11 +465,11 @@ const scriptInjection = gitlabRule({
     for (const { owner, scalar, text: script, keyLine, key } of pipelineScripts(p)) {
       const shell = `${owner}\0${key === 'after_script' ? key : 'script'}`;
       if (!shells.has(shell)) shells.set(shell, new Map(carried));
-      if (!fixedFor.has(owner)) fixedFor.set(owner, ownerFixes(p, owner));
-      const fixed = fixedFor.get(owner)!;
+      // Read only for a script that has a finding: most have none.
+      const fixed = () => fixedFor.get(owner) ?? fixedFor.set(owner, ownerFixes(p, owner)).get(owner)!;
       for (const { offset, expansion, source, sink } of injections(script, shells.get(shell))) {
         // The conditions the job runs under fix the text (`if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`): no contributor writes it.
-        if (source.what.startsWith('$') && fixed.has(source.what.slice(1))) continue;
+        if (source.what.startsWith('$') && fixed().has(source.what.slice(1))) continue;
         const at = inside(keyLine, lineOf(p, scalar, offset));
         yield { ...at, message: `${owner} expands ${expansion}${via(expansion, source)} into the code ${sink} runs${detailNote(at)}: whoever writes ${source.by} can run commands ${where(sink)}.`, resource: owner, ...severityOf(source) };
       }
