@@ -168,8 +168,8 @@ export function isLiteralSecretValue(value: unknown, name?: string): value is st
   // `SEARCH_API_KEY: SEARCH_API_KEY_VAL`: the variable's own name, to be replaced by a setup script.
   if (name !== undefined && name.length >= 4 && normalisedName(v).includes(normalisedName(name))) return false;
   if (name !== undefined && isNameWordInCapitals(v, name)) return false;
-  // Symfony's parameters and Windows variables are references too: `%kernel.project_dir%/config/jwt/private.pem`, `%APPDATA%`.
-  const withoutRefs = v.replace(/\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|%\{[^}]*\}|%[A-Za-z_][\w.]*%/g, '');
+  // Symfony's parameters and Windows variables are references too: `%kernel.project_dir%/config/jwt/private.pem`, `%APPDATA%`; so are GitLab CI's inputs (`$[[ inputs.db_password ]]`).
+  const withoutRefs = v.replace(/\$\[\[.*?\]\]|\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|%\{[^}]*\}|%[A-Za-z_][\w.]*%/g, '');
   if (withoutRefs.replace(/[\s"':@/]/g, '').length < 3) return false;
   // `API_KEY=${API_KEY:-invalid}`: a word that says there is no key, which the application refuses (mailcow's API stays off).
   if (/^(?:true|false|yes|no|on|off|null|none|nil|undefined|invalid|disabled|unset|required|optional|changeit_not_set|seconds|minutes|hours|days|\*+|x+(?:[-_]x+)*|<[^>]*>|\.\.\.|-)$/i.test(v)) return false;

@@ -18,7 +18,7 @@ it('tells names of secrets from names of commands, addresses and well-known sett
 
 it('tells literal secrets from placeholders a setup script fills in', () => {
   for (const value of ['hunter2-but-longer', 'changeme', 'S3cr3t!', 'mysql']) assert.ok(isLiteralSecretValue(value, 'DB_PASSWORD'), value);
-  for (const value of ['INSERT_CLUSTER_TOKEN', 'your-api-key', 'YOUR_DB_PASSWORD', 'DB_PASSWORD_HERE', 'SEARCH_API_KEY_VAL', '${DB_PASSWORD}']) assert.ok(!isLiteralSecretValue(value, 'DB_PASSWORD'), value);
+  for (const value of ['INSERT_CLUSTER_TOKEN', 'your-api-key', 'YOUR_DB_PASSWORD', 'DB_PASSWORD_HERE', 'SEARCH_API_KEY_VAL', '${DB_PASSWORD}', '$[[ inputs.db_password ]]']) assert.ok(!isLiteralSecretValue(value, 'DB_PASSWORD'), value);
   assert.ok(!isLiteralSecretValue('search-api-key-val', 'SEARCH_API_KEY'), 'the variable name itself');
   for (const value of ['invalid', 'DISABLED', 'unset']) assert.ok(!isLiteralSecretValue(value, 'API_KEY'), `${value}: a word that says there is no key`);
   for (const value of ['XXX-XXX', 'xxxx_xxxx']) assert.ok(!isLiteralSecretValue(value, 'CLIENT_SECRET'), `${value}: x's to fill in`);

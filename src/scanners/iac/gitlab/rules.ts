@@ -50,6 +50,8 @@ const secretInVariables = gitlabRule({
       pipeline('variables:\n  DEPLOY_TOKEN: $CI_JOB_TOKEN\n  DOCKER_DRIVER: overlay2\n'),
       // Settings of GitLab's Secret Detection template, as its documentation has them written in .gitlab-ci.yml.
       pipeline('include:\n  - template: Jobs/Secret-Detection.gitlab-ci.yml\nvariables:\n  SECRET_DETECTION_EXCLUDED_PATHS: "tests/fixtures, docs/examples"\n  SECRET_DETECTION_LOG_OPTIONS: "origin/main..HEAD"\n'),
+      // A component's input, given by the pipeline that includes it.
+      'spec:\n  inputs:\n    db_password:\n---\nmigrate:\n  variables:\n    DB_PASSWORD: $[[ inputs.db_password ]]\n  script:\n    - ./migrate.sh\n',
     ],
   },
   *check(p) {
