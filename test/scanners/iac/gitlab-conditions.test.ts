@@ -101,3 +101,36 @@ test('script injection in a local script: not reported when every job that runs 
     ['ci/preview.sh:3'],
   );
 });
+
+test('secret in variables: the password a database service container the job starts is created with is low; without that service, or another secret, high', () => {
+  const rule = gitlabPlatform.rules.find((r) => r.id === 'iac/gitlab-secret-in-variables')!;
+  const severities = (source: string) => {
+    const p = readPipeline(`stages: [test]\n${source}`, () => {})!;
+    return [...rule.check(p)].map((h) => `${h.line} ${h.severity ?? rule.severity}`);
+  };
+  assert.deepEqual(
+    severities(
+      [
+        'variables:',
+        '  MYSQL_ROOT_PASSWORD: root-password', // 3: a job of the pipeline runs mysql
+        '  DEPLOY_PASSWORD: hunter2-hunter2', // 4
+        '.db:',
+        '  services:',
+        '    - name: registry.example.org/mirror/mariadb:11.2',
+        '      alias: db',
+        'test:',
+        '  extends: .db',
+        '  variables:',
+        '    POSTGRES_PASSWORD: runner-password', // 12: no postgres service for this job
+        '  script: [make test]',
+        'pg:',
+        '  services: [postgis/postgis:16-3.4]',
+        '  variables:',
+        '    POSTGRES_PASSWORD: runner-password', // 17
+        '    API_TOKEN: hunter2-hunter2', // 18
+        '  script: [make test]',
+      ].join('\n'),
+    ),
+    ['3 low', '4 high', '12 high', '17 low', '18 high'],
+  );
+});

@@ -7,7 +7,7 @@ import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNod
 import { runFixes } from './conditions.js';
 import { exposureRules } from './exposure-rules.js';
 import { injectionRules } from './injection-rules.js';
-import { extendedSetting, extendedVariable, gitlabRule, inheritsDefault, gitlabScriptRuns, jobFile, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
+import { extendedSetting, extendedVariable, extendsOrder, gitlabRule, inheritsDefault, gitlabScriptRuns, jobFile, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 
@@ -35,13 +35,15 @@ const curlPipeShell = gitlabRule({
 const secretInVariables = gitlabRule({
   id: 'iac/gitlab-secret-in-variables',
   title: 'Secret written in .gitlab-ci.yml',
-  description: 'A CI variable with a secret-looking name has a literal value in the pipeline file: it is in version control, visible to everyone who can read the repository, and in every fork.',
+  description: 'A CI variable with a secret-looking name has a literal value in the pipeline file: it is in version control, visible to everyone who can read the repository, and in every fork. The password that a database or broker service container of the job is created with (POSTGRES_PASSWORD with a postgres service, MYSQL_ROOT_PASSWORD with mysql or mariadb: GitLab gives a job\'s variables to its services) is reported as low: it most likely opens only that throw-away container.',
   remediation: 'Define it as a masked (and protected) CI/CD variable in the project or group settings, or fetch it from a secret manager with CI_JOB_JWT/ID tokens.',
   severity: 'high',
   cwe: ['CWE-798'],
   examples: {
     positive: [
       pipeline('variables:\n  # expect\n  DEPLOY_TOKEN: glpat-abcdefghij0123456789\n'),
+      // The password a database service container the job starts is created with (reported as low).
+      pipeline('test:\n  services:\n    - postgres:16.2\n  variables:\n    # expect\n    POSTGRES_PASSWORD: runner-password\n  script:\n    - make test\n'),
       pipeline('deploy:\n  variables:\n    # expect\n    DB_PASSWORD:\n      value: hunter2-hunter2\n  script:\n    - ./deploy.sh\n'),
       // Variables that rules set when they match, for the pipeline (workflow:) or one job.
       pipeline('workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n      variables:\n        # expect\n        DEPLOY_TOKEN: hunter2-hunter2\n    - when: always\n'),
@@ -58,12 +60,57 @@ const secretInVariables = gitlabRule({
     for (const { owner, map } of variableScopes(p)) {
       for (const entry of map.pairs) {
         const { value } = variableValue(entry.value);
-        if (isSecretName(entry.key) && isLiteralSecretValue(value))
-          yield { line: entry.keyLine, message: `${owner} variable ${entry.key} holds a literal secret.`, resource: owner, secret: String(value) };
+        if (!isSecretName(entry.key) || !isLiteralSecretValue(value)) continue;
+        if (serviceReads(p, owner, entry.key))
+          yield { line: entry.keyLine, message: `${owner} variable ${entry.key} holds a literal password that a service container its jobs start sets itself up with (GitLab gives a job's variables to its services): most likely a throw-away test database; if it reaches a real one, store it as a masked CI/CD variable.`, resource: owner, secret: String(value), severity: 'low' };
+        else yield { line: entry.keyLine, message: `${owner} variable ${entry.key} holds a literal secret.`, resource: owner, secret: String(value) };
       }
     }
   },
 });
+
+/**
+ * Official database and broker images read these variables when their container first
+ * starts (POSTGRES_PASSWORD, MYSQL_ROOT_PASSWORD...): the prefix of the variable, and the
+ * image names (or service aliases) that read it.
+ */
+const SERVICE_VARIABLES: ReadonlyArray<readonly [RegExp, RegExp]> = [
+  [/^(?:POSTGRES|POSTGRESQL)_/, /postgres|postgis|timescale/i],
+  [/^(?:MYSQL|MARIADB)_/, /mysql|mariadb|percona/i],
+  [/^MONGO(?:DB)?_/, /mongo/i],
+  [/^(?:REDIS|VALKEY)_/, /redis|valkey/i],
+  [/^RABBITMQ_/, /rabbitmq/i],
+  [/^MINIO_/, /minio/i],
+  [/^(?:ELASTIC|ELASTICSEARCH)_/, /elastic/i],
+  [/^CLICKHOUSE_/, /clickhouse/i],
+  [/^(?:MSSQL_SA_PASSWORD|SA_PASSWORD)$/, /mssql/i],
+];
+
+/**
+ * Whether a service container (by its image's name, or its alias) reads a variable of a
+ * scope of variableScopes at its start: a service of the job (of a job that extends it,
+ * for a template; of any job, for the top level and the workflow), from its own
+ * services:, those of a job it extends or default:'s.
+ */
+function serviceReads(p: Pipeline, owner: string, name: string): boolean {
+  const images = SERVICE_VARIABLES.find(([variable]) => variable.test(name))?.[1];
+  if (!images) return false;
+  const job = owner.startsWith('job ') ? p.jobs.find((j) => `job ${j.name}` === owner) : undefined;
+  if (owner.startsWith('job ') && !job) return false;
+  const jobs = job ? p.jobs.filter((j) => j.node === job.node || extendsOrder(p, j.node).includes(job.node)) : p.jobs;
+  const defaults = [p.root as YNode, get(p.root, 'default')].flatMap((node) => (node ? items(resolvedSetting(p, node, 'services')?.value) : []));
+  const services = jobs.flatMap((j) => {
+    const from = extendedSetting(p, j.node, 'services');
+    return from ? items(resolvedSetting(p, from, 'services')?.value) : inheritsDefault(p, j.node, 'services') ? defaults : [];
+  });
+  for (const service of job ? services : [...services, ...defaults]) {
+    const image = text(service) ?? text(get(service, 'name')) ?? '';
+    const base = parseImage(image).name.split('/').pop() ?? '';
+    const alias = text(get(service, 'alias')) ?? '';
+    if (images.test(base) || alias.split(/[,\s]+/).some((a) => images.test(a))) return true;
+  }
+  return false;
+}
 
 const imageLatest = gitlabRule({
   id: 'iac/gitlab-image-latest',
