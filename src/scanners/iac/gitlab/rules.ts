@@ -358,6 +358,8 @@ const remoteInclude = gitlabRule({
     ],
     negative: [
       pipeline('include:\n  - project: platform/ci-templates\n    ref: 3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    file: /build.yml\n  - local: /ci/test.yml\n'),
+      // The pipeline's own commit or ref (GitLab's way to test a component in its project), a pre-release tag.
+      pipeline('include:\n  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/lint@$CI_COMMIT_SHA\n  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/test@$CI_COMMIT_REF_NAME\n  - project: $CI_PROJECT_PATH\n    ref: $CI_COMMIT_REF_NAME\n    file: /ci/jobs.yml\n  - project: platform/ci-templates\n    ref: v2.3.1-rc.1\n    file: /build.yml\n'),
       pipeline('include:\n  - component: $CI_SERVER_FQDN/platform/ci-components/lint@1.4.2\n  - component: gitlab.example.org/platform/ci-components/release@3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a\n    inputs:\n      stage: deploy\n'),
       pipeline(
         'include:\n  - remote: https://gitlab.example.org/platform/ci-templates/-/raw/3f7c2a9d1e8b4c6a5f0e2d9c8b7a6f5e4d3c2b1a/build.yml\n  - remote: https://ci.example.org/templates/test.yml\n    integrity: sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n',
@@ -373,7 +375,7 @@ const remoteInclude = gitlabRule({
       if (!isYMap(entry)) continue;
       const project = text(get(entry, 'project'));
       const ref = text(get(entry, 'ref'));
-      if (project && (!ref || !pinned(ref))) {
+      if (project && (!ref || !pinned(ref)) && !(THIS_PROJECT.test(project) && ref !== undefined && THIS_REF.test(ref))) {
         const short = ref !== undefined && SHORT_SHA.test(ref);
         yield {
           line: entry.line,
@@ -388,7 +390,8 @@ const remoteInclude = gitlabRule({
       if (component) {
         const at = component.lastIndexOf('@');
         const version = at >= 0 ? component.slice(at + 1) : '';
-        if (!pinned(version))
+        const own = THIS_PROJECT.test(component.slice(0, at).split('/').slice(1, -1).join('/')) && THIS_REF.test(version);
+        if (!pinned(version) && !own)
           yield {
             line: pair(entry, 'component')!.keyLine,
             message: `The pipeline includes the component ${at >= 0 ? component.slice(0, at) : component}${version ? ` at ${version}, a moving version` : ' with no version'}; pin a full version (x.y.z) or a commit SHA.`,
@@ -438,7 +441,11 @@ function* remoteIncludes(p: Pipeline): Generator<{ entry: YNode; url: string; at
 }
 
 // The same versions count as pinned for project refs and component versions: a commit SHA or a full x.y.z tag.
-const pinned = (ref: string) => /^(?:[0-9a-f]{40}|v?\d+\.\d+\.\d+)$/.test(ref);
+// A full version may carry a pre-release or build suffix (1.4.2-rc1): still one tag. `$CI_COMMIT_SHA` is the pipeline's own commit.
+const pinned = (ref: string) => /^(?:[0-9a-f]{40}|v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?|\$CI_COMMIT_SHA|\$\{CI_COMMIT_SHA\})$/.test(ref);
+/** This project, as a variable names it: an include of it at the pipeline's own ref or commit is the pipeline's own configuration. */
+const THIS_PROJECT = /^\$\{?CI_PROJECT_PATH\}?$/;
+const THIS_REF = /^\$\{?CI_COMMIT_(?:SHA|REF_NAME|BRANCH)\}?$/;
 const SHORT_SHA = /^[0-9a-f]{7,39}$/;
 
 /**
