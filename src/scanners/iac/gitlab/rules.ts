@@ -346,7 +346,7 @@ const remoteInclude = gitlabRule({
   id: 'iac/gitlab-unpinned-include',
   title: 'Pipeline includes configuration that can change under it',
   description:
-    "include: remote fetches pipeline configuration from a URL at every run (unless an integrity: hash or a commit SHA in the URL fixes its content), include: project without ref follows a moving branch (and a short commit SHA loses to a branch or tag of the same name), and include: component at a branch, `~latest` or a partial version (`1`, `1.2`) takes whatever is released or pushed next. Whoever controls that URL, branch or component project can add jobs that run with this project's CI/CD variables.",
+    "include: remote fetches pipeline configuration from a URL at every run (unless an integrity: hash or a commit SHA in the URL fixes its content), include: project without ref follows a moving branch (and a short commit SHA loses to a branch or tag of the same name), and include: component at a branch, `~latest` or a partial version (`1`, `1.2`) takes whatever is released or pushed next. Whoever controls that URL, branch or component project can add jobs that run with this project's CI/CD variables. An include of this project ($CI_PROJECT_PATH) at the pipeline's own commit or ref ($CI_COMMIT_SHA, $CI_COMMIT_REF_NAME) is the pipeline's own configuration and is not reported.",
   remediation:
     'Include project templates with a ref pinned to a tag or full commit SHA (include: project/ref/file), components at a full version or commit SHA (component: host/group/project/name@1.4.2), and remote files with integrity: sha256-... or a commit SHA in the URL; or vendor the template into this repository.',
   severity: 'medium',
