@@ -134,3 +134,43 @@ test('secret in variables: the password a database service container the job sta
     ['3 low', '4 high', '12 high', '17 low', '18 high'],
   );
 });
+
+test('a job whose rules are all when: never runs in no pipeline: its scripts, the scripts it runs and its image are not reported, unless a job takes them', async () => {
+  const { scanIacTree } = await import('../../helpers/iac-scan.js');
+  const result = await scanIacTree({
+    '.gitlab-ci.yml': [
+      'stages: [build]',
+      'disabled:',
+      '  rules:',
+      '    - if: $CI_COMMIT_BRANCH == "main"',
+      '      when: never',
+      '    - when: never',
+      '  image: alpine:latest',
+      '  script:',
+      '    - curl -sSL https://example.org/a.sh | sh',
+      '    - ./ci/disabled.sh',
+      'base:',
+      '  rules:',
+      '    - when: never',
+      '  script:',
+      '    - curl -sSL https://example.org/b.sh | sh', // 15: run by the job that extends it
+      'real:',
+      '  extends: base',
+      '  rules:',
+      '    - when: always',
+      'switch:',
+      '  rules:',
+      '    - if: $SKIP',
+      '      when: never',
+      '    - when: on_success',
+      '  script:',
+      '    - curl -sSL https://example.org/c.sh | sh', // 26
+      '',
+    ].join('\n'),
+    'ci/disabled.sh': '#!/bin/sh\ncurl -sSL https://example.org/d.sh | sh\n',
+  });
+  assert.deepEqual(
+    result.findings.filter((f) => f.ruleId.startsWith('iac/gitlab-')).map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort(),
+    ['iac/gitlab-curl-pipe-shell .gitlab-ci.yml:14', 'iac/gitlab-curl-pipe-shell .gitlab-ci.yml:25'],
+  );
+});

@@ -1,7 +1,7 @@
 import { localScriptCalls, pathEnvironment, type ShellDir } from '../local-scripts.js';
 import { rule, type IacRule, type ParseContext, type ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { duplicateKeyMessage, get, isYMap, isYScalar, isYSeq, loadYaml, pair, type YMap, type YNode, type YPair, type YScalar, type YSeq } from '../yaml/tree.js';
+import { duplicateKeyMessage, get, isYMap, isYScalar, isYSeq, loadYaml, pair, text, type YMap, type YNode, type YPair, type YScalar, type YSeq } from '../yaml/tree.js';
 
 /** A GitLab CI pipeline: global settings and jobs (hidden `.template` jobs included). */
 export interface Pipeline {
@@ -285,7 +285,7 @@ export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string;
   const owners: Array<{ owner: string; node: YNode }> = [
     { owner: 'global', node: pipeline.root },
     ...(isYMap(get(pipeline.root, 'default')) ? [{ owner: 'default', node: get(pipeline.root, 'default')! }] : []),
-    ...pipeline.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
+    ...pipeline.jobs.filter((j) => !neverRuns(pipeline, j)).map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
   ];
   const read = owners.flatMap(({ owner, node }) => SCRIPT_KEYS.flatMap((key) => (scriptItems(pipeline, node, key)?.items ?? []).map((item) => ({ owner, key, item }))));
   // A line is read once, as the first owner's: a YAML alias (`<<: *template`, `script: *steps`) copies it into every job that uses it.
@@ -363,7 +363,7 @@ export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | und
   const taken = new Map<YMap, Set<string>>();
   const runs = new Map<YMap, Array<{ key: string; node: YMap }>>();
   for (const job of pipeline.jobs) {
-    if (hidden(job.name)) continue;
+    if (hidden(job.name) || neverRuns(pipeline, job)) continue;
     // A section of a template of another file of the pipeline is credited there, to the template as a hidden job.
     const sections = SCRIPT_KEYS.flatMap((key) => {
       const node = extendedSetting(pipeline, job.node, key);
@@ -376,6 +376,7 @@ export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | und
   }
   for (const job of pipeline.jobs) {
     if (!hidden(job.name)) add(`job "${job.name}"`, runs.get(job.node) ?? [], job.node);
+    else if (neverRuns(pipeline, job)) continue;
     // A hidden job runs under the conditions of whoever takes it, in another file: only the workflow's are known (fixedFor without a job).
     else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })), job.node, false);
   }
@@ -456,6 +457,19 @@ export function variableScopes(pipeline: Pipeline): Array<{ owner: string; map: 
     for (const p of kept) done.add(at(p));
     return { owner, map: { kind: 'map' as const, pairs: kept, line: map.line, column: map.column } };
   });
+}
+
+/**
+ * Whether a job never runs, and nothing of it runs in another job: its rules (its own or
+ * those it extends) are all `when: never`, no job of the file extends it or takes its
+ * sections with `!reference` tags, and no other file of the pipeline names it (a job
+ * there may). GitLab leaves such a job out of every pipeline: a job disabled in place.
+ */
+export function neverRuns(p: Pipeline, job: { name: string; node: YMap }): boolean {
+  const rules = jobRules(p, job.node);
+  if (!rules || rules.length === 0 || !rules.every((rule) => isYMap(rule) && text(get(rule, 'when')) === 'never')) return false;
+  if (p.jobs.some((other) => other.node !== job.node && (extendsOrder(p, other.node).includes(job.node) || takesSections(p, other.node, job.node)))) return false;
+  return !p.others().some((file) => file.lines.some((line) => line.includes(job.name)));
 }
 
 /** Whether a job's scripts (its own, or those it takes through `extends`) take a section of `template` with a `!reference` tag. */

@@ -7,7 +7,7 @@ import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNod
 import { runFixes } from './conditions.js';
 import { exposureRules } from './exposure-rules.js';
 import { injectionRules } from './injection-rules.js';
-import { extendedSetting, extendedVariable, extendsOrder, gitlabRule, inheritsDefault, gitlabScriptRuns, jobFile, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
+import { extendedSetting, extendedVariable, extendsOrder, gitlabRule, neverRuns, inheritsDefault, gitlabScriptRuns, jobFile, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 
@@ -20,7 +20,11 @@ const curlPipeShell = gitlabRule({
   cwe: ['CWE-494'],
   examples: {
     positive: [pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -sSL https://example.org/install.sh | bash\n')],
-    negative: [pipeline('build:\n  script:\n    - curl -fsSLo install.sh https://example.org/install.sh\n    - sha256sum -c install.sh.sha256\n    - bash install.sh\n')],
+    negative: [
+      pipeline('build:\n  script:\n    - curl -fsSLo install.sh https://example.org/install.sh\n    - sha256sum -c install.sh.sha256\n    - bash install.sh\n'),
+      // A job disabled in place: rules that are all `when: never` keep it out of every pipeline.
+      pipeline('nightly-install:\n  rules:\n    - when: never\n  script:\n    - curl -sSL https://example.org/install.sh | bash\n'),
+    ],
   },
   *check(p) {
     for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
@@ -137,7 +141,7 @@ const imageLatest = gitlabRule({
     ],
   },
   *check(p) {
-    const owners: Array<{ owner: string; node: YNode }> = [{ owner: 'global', node: p.root }, ...p.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode }))];
+    const owners: Array<{ owner: string; node: YNode }> = [{ owner: 'global', node: p.root }, ...p.jobs.filter((j) => !neverRuns(p, j)).map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode }))];
     const defaults = get(p.root, 'default');
     if (defaults) owners.push({ owner: 'default', node: defaults });
     // An image a `!reference` tag takes from a template of the file is reported once, as the first owner's.
