@@ -374,3 +374,60 @@ describe("Terraform azapi: properties given only by a variable's default", () =>
     assert.deepEqual(found.map((f) => `${f.location.startLine} ${f.severity}`), [`${line} medium`]);
   });
 });
+
+describe('Terraform azapi: a body whose null properties a for expression strips (AVM modules)', () => {
+  it('judges the properties it can read when another is set by a resource attribute (AVM managed cluster)', async () => {
+    const { scanMemory } = await import('../../helpers/memory-files.js');
+    const module = `variable "disable_local_accounts" {
+  type    = bool
+  default = false
+}
+
+variable "api_server_access_profile" {
+  type    = object({ enable_private_cluster = optional(bool) })
+  default = null
+}
+
+resource "random_string" "dns_prefix" {
+  length = 8
+}
+
+locals {
+  body_full = {
+    properties = {
+      apiServerAccessProfile = var.api_server_access_profile == null ? null : {
+        enablePrivateCluster = var.api_server_access_profile.enable_private_cluster
+      }
+      disableLocalAccounts = var.disable_local_accounts
+      dnsPrefix            = random_string.dns_prefix.result
+      networkProfile       = { networkPlugin = "azure", podCidr = random_string.dns_prefix.id }
+    }
+  }
+  body = merge(local.body_full, {
+    properties = { for k, v in local.body_full.properties : k => v if can(regex("^(.*)$", k)) && v != null }
+  })
+}
+
+resource "azapi_resource" "this" {
+  type                 = "Microsoft.ContainerService/managedClusters@2025-05-01"
+  name                 = "aks"
+  parent_id            = var.parent_id
+  location             = "westeurope"
+  body                 = local.body
+  ignore_null_property = true
+}
+
+variable "parent_id" {
+  type = string
+}
+`;
+    const caller = (settings: string) => `module "aks" {\n  source    = "./modules/aks"\n  parent_id = "rg"\n${settings}}\n`;
+    const rules = async (settings: string) =>
+      (await scanMemory({ 'main.tf': caller(settings), 'modules/aks/main.tf': module })).findings
+        .filter((f) => f.ruleId.startsWith('iac/tf-azure-aks'))
+        .map((f) => `${f.ruleId} ${f.severity}`)
+        .sort();
+    assert.deepEqual(await rules(''), ['iac/tf-azure-aks-api-public medium', 'iac/tf-azure-aks-local-accounts low']);
+    assert.deepEqual(await rules('  disable_local_accounts    = true\n  api_server_access_profile = { enable_private_cluster = true }\n'), []);
+  });
+});

@@ -65,6 +65,29 @@ locals {
     assert.deepEqual(v.splat, ['a', 'b', 'c']);
   });
 
+  it('strips nulls from a map it can read in part: an unknown element stays, unknown; a list or object is never null', () => {
+    const v = locals(`
+variable "on" { default = null }
+locals {
+  body        = { a = "x", b = null, c = aws_thing.x.id, d = { e = aws_thing.x.id }, f = [aws_thing.x.id] }
+  stripped    = { for k, v in local.body : k => v if v != null }
+  as_list     = [for k, v in local.body : v if v != null]
+  by_key      = { for k, v in local.body : k => v if k != var.on && aws_thing.x.ok }
+  grouped     = { for k, v in local.body : "all" => v... if v != null }
+  object_null = { e = aws_thing.x.id } == null
+  list_null   = [aws_thing.x.id] != null
+  null_null   = aws_thing.x.id == null
+}`);
+    assert.deepEqual(v.stripped, { a: 'x', c: '?', d: { e: '?' }, f: ['?'] });
+    // Which elements a list or a grouping holds cannot be told; nor a condition on a known element.
+    assert.equal(v.as_list, '?');
+    assert.equal(v.by_key, '?');
+    assert.equal(v.grouped, '?');
+    assert.equal(v.object_null, false);
+    assert.equal(v.list_null, true);
+    assert.equal(v.null_null, '?');
+  });
+
   it('keeps what cannot be told unknown, and never invents a value', () => {
     const v = locals(`
 variable "list" { default = [{ name = "a" }, { name = "b" }] }

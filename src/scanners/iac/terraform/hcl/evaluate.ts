@@ -201,7 +201,11 @@ function strictly(value: Value, path: readonly string[], computed: () => Value |
  * `[for k, v in coll : value if cond]` and `{for k, v in coll : key => value...}` over a
  * known list, set or map (map keys in lexical order, as Terraform iterates them). A
  * condition that cannot be told, or a key that cannot, leaves the whole result unknown
- * (which elements it holds cannot be told); an unknown element stays unknown.
+ * (which elements it holds cannot be told); an unknown element stays unknown. In a map, an
+ * element that is itself unknown is kept, unknown, when its condition cannot be told
+ * (`{for k, v in local.body : k => v if v != null}`, the null-stripping of AVM modules, keeps
+ * the properties it can read, and one set by a resource's attribute is unknown, not a reason
+ * to lose the rest).
  */
 function evaluateFor(expr: ForExpr, scope: Scope, depth: number, budget: { steps: number }): Value {
   const collection = evaluateWithin(expr.collection, scope, depth + 1, budget);
@@ -226,7 +230,7 @@ function evaluateFor(expr: ForExpr, scope: Scope, depth: number, budget: { steps
     if (expr.condition) {
       const keep = at(expr.condition);
       if (keep === false) continue;
-      if (keep !== true) return UNKNOWN;
+      if (keep !== true && !(expr.object && !expr.grouping && value === UNKNOWN)) return UNKNOWN;
     }
     if (!expr.object) {
       list.push(at(expr.valueExpr));

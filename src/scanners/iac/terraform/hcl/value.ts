@@ -76,8 +76,12 @@ export function valueCount(value: Value, limit: number): number {
   return Math.min(count, limit + 1);
 }
 
-/** Whether two known values are equal (Terraform's `==`); undefined when either holds an unknown part. */
+/**
+ * Whether two known values are equal (Terraform's `==`); undefined when either holds an unknown
+ * part, except beside null: a list or object is never null, whatever its elements hold.
+ */
 export function equalValues(left: Value, right: Value): boolean | undefined {
+  if (left === null || right === null) return left === UNKNOWN || right === UNKNOWN ? undefined : left === right;
   if (!isKnown(left) || !isKnown(right)) return undefined;
   if (textSize([left, right], MAX_TEXT) > MAX_TEXT) return undefined;
   return canonical(left) === canonical(right);
