@@ -561,3 +561,29 @@ describe("Terraform Azure: settings given only by a variable's default", () => {
     assert.deepEqual(await severities({ 'modules/data/main.tf': source, 'main.tf': call('  shared_access_key_enabled = true\n') }), ['modules/data/main.tf:7 medium']);
   });
 });
+
+describe('Terraform Azure: public containers of an account without public network access', () => {
+  const RULE = 'iac/tf-azure-storage-container-public';
+  const account = (access: string) => `resource "azurerm_storage_account" "origin" {\n  name                          = "origin"\n  account_tier                  = "Standard"\n  account_replication_type      = "LRS"\n${access}}\n\n`;
+  const azurermContainer = 'resource "azurerm_storage_container" "web" {\n  name                  = "web"\n  storage_account_id    = azurerm_storage_account.origin.id\n  container_access_type = "blob"\n}\n';
+  const azapiContainer = (parent: string) => `resource "azapi_resource" "web" {\n  type      = "Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01"\n  name      = "web"\n  parent_id = ${parent}\n  body = {\n    properties = { publicAccess = "Container" }\n  }\n}\n`;
+  const azapiAccount = (access: string) => `resource "azapi_resource" "origin" {\n  type      = "Microsoft.Storage/storageAccounts@2023-05-01"\n  name      = "origin"\n  parent_id = var.parent_id\n  location  = "westeurope"\n  body = {\n    kind       = "StorageV2"\n    properties = { publicNetworkAccess = "${access}" }\n  }\n}\n\nresource "azapi_resource" "blob" {\n  type      = "Microsoft.Storage/storageAccounts/blobServices@2023-05-01"\n  name      = "default"\n  parent_id = azapi_resource.origin.id\n  body      = {}\n}\n\n`;
+
+  it('reports the container at low severity, for whoever reaches the private endpoints, and at high when the account is public or unread', () => {
+    const closed = hits(RULE, account('  public_network_access_enabled = false\n') + azurermContainer);
+    assert.deepEqual(closed.map((h) => h.severity), ['low']);
+    assert.match(closed[0]!.message, /whoever reaches its storage account, whose public network access is off .* can read its blobs without credentials/);
+    assert.deepEqual(hits(RULE, account('') + azurermContainer).map((h) => h.severity), ['high']);
+    assert.deepEqual(hits(RULE, account('  public_network_access_enabled = var.public\n') + azurermContainer).map((h) => h.severity), ['high']);
+    assert.deepEqual(hits(RULE, azurermContainer).map((h) => h.severity), ['high']);
+  });
+
+  it('follows an azapi container to its account, through a blobServices resource or an id it builds', () => {
+    const built = hits(RULE, account('  public_network_access_enabled = false\n') + azapiContainer('"${azurerm_storage_account.origin.id}/blobServices/default"'));
+    assert.deepEqual(built.map((h) => h.severity), ['low']);
+    assert.match(built[0]!.message, /can list and read its blobs without credentials/);
+    assert.deepEqual(hits(RULE, azapiAccount('Disabled') + azapiContainer('azapi_resource.blob.id')).map((h) => h.severity), ['low']);
+    assert.deepEqual(hits(RULE, azapiAccount('Enabled') + azapiContainer('azapi_resource.blob.id')).map((h) => h.severity), ['high']);
+    assert.deepEqual(hits(RULE, azapiContainer('var.blob_service_id')).map((h) => h.severity), ['high']);
+  });
+});

@@ -9,7 +9,7 @@ import type { TfRule } from './common.js';
 import { namingInstances } from './instance-findings.js';
 import { COSMOS_KEY_ONLY_APIS } from './azure-auth.js';
 import { delegatesSubnet, isOff, isOn, text } from './azure-common.js';
-import { weakProtocols, weakTls } from './azure-data.js';
+import { containerAccountPrivate, containerReaders, weakProtocols, weakTls } from './azure-data.js';
 import { filterRange, rangeVerdict } from './azure-network.js';
 
 /**
@@ -68,6 +68,8 @@ interface Judgment {
   openedBy?: readonly string[];
   /** The resource is not judged on this property at all (its public network access is off...). */
   moot?: (input: TfInput, arm: ArmResource) => boolean;
+  /** What a bad value does, and at what severity, on this resource when not `why` at the rule's (a public container of an account without public network access). */
+  reach?: (input: TfInput, arm: ArmResource, value: Value) => { why: string; severity?: Severity };
   /** A left-out property is not judged on this resource. */
   keepsDefault?: (input: TfInput, arm: ArmResource) => boolean;
   /** What the rule's description says of it. */
@@ -376,7 +378,8 @@ const JUDGMENTS: readonly Judgment[] = [
     path: ['properties', 'publicAccess'],
     bad: (v) => text(v) === 'blob' || text(v) === 'container',
     why: 'anyone can read its blobs without credentials',
-    doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts/blobServices/containers with properties.publicAccess = "Blob" or "Container"',
+    reach: (input, arm, value) => containerReaders(containerAccountPrivate(input, [attribute(arm.resource.block, 'parent_id')?.expr]), text(value) === 'container' ? 'anyone can list and read its blobs' : 'anyone can read its blobs'),
+    doc: 'an azapi_resource of type Microsoft.Storage/storageAccounts/blobServices/containers with properties.publicAccess = "Blob" or "Container" (low when its storage account has public network access off)',
     fix: 'properties.publicAccess = "None"',
     examples: settingExamples(`${CONTAINER}@2023-05-01`, ['properties = {', '  publicAccess = $', '}'], ['"Container"', '"None"']),
   },
@@ -794,7 +797,10 @@ function* judge(input: TfInput, j: Judgment): Generator<Hit> {
     const found = armProperty(arm, j.path);
     const who = `${label(arm.resource)} (${armTypeText(arm)})`;
     if (found.state === 'set') {
-      if (j.bad(found.value)) yield hit(arm, found.line, `${who} sets ${name} = ${JSON.stringify(found.value)}: ${j.why}.`, setByDefault(input, j, arm) ? (j.defaultSeverity ?? 'low') : j.severity);
+      if (j.bad(found.value)) {
+        const reach = j.reach?.(input, arm, found.value);
+        yield hit(arm, found.line, `${who} sets ${name} = ${JSON.stringify(found.value)}: ${reach?.why ?? j.why}.`, setByDefault(input, j, arm) ? (j.defaultSeverity ?? 'low') : (reach?.severity ?? j.severity));
+      }
       continue;
     }
     // An update leaves out what it does not change; a value that cannot be told is not judged.

@@ -1,4 +1,6 @@
+import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
+import { AZAPI_RESOURCE, armProperty, armResource } from '../azapi.js';
 import { attribute, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { HOSTED_APP_TYPES, azurermFrom, pinsAzurerm, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, sectionsAt, serverParameters, setting, text, unreadable, writtenSeverity, type Setting } from './azure-common.js';
@@ -135,11 +137,50 @@ const dbPublicAccess: TfRule = tfRule({
   },
 });
 
+/**
+ * Whether the storage accounts a container names (an azurerm container's storage_account_id
+ * or storage_account_name, an azapi container's parent_id, through an azapi blobServices
+ * resource too) are all known to have public network access off (azurerm
+ * public_network_access_enabled = false, azapi properties.publicNetworkAccess = "Disabled"):
+ * its blobs are then out of the internet's reach, whatever its access level, and only
+ * networks that reach the account's private endpoints (a Front Door origin over Private
+ * Link, say) read them without credentials.
+ */
+export function containerAccountPrivate(input: TfInput, reads: ReadonlyArray<Expr | undefined>, depth = 0): boolean {
+  const accounts = reads.flatMap((read) => mentioned(input, read));
+  let named = 0;
+  for (const account of accounts) {
+    if (account.type === 'azurerm_storage_account') {
+      if (!publicAccessOff(input, account)) return false;
+      named++;
+    } else if (account.type === AZAPI_RESOURCE) {
+      const arm = armResource(input, account);
+      const type = arm?.armType.toLowerCase();
+      if (type === 'microsoft.storage/storageaccounts') {
+        const access = armProperty(arm!, ['properties', 'publicNetworkAccess']);
+        if (access.state !== 'set' || text(access.value) !== 'disabled') return false;
+        named++;
+      } else if (type === 'microsoft.storage/storageaccounts/blobservices' && depth === 0) {
+        if (!containerAccountPrivate(input, [attribute(account.block, 'parent_id')?.expr], depth + 1)) return false;
+        named++;
+      }
+    }
+  }
+  return named > 0;
+}
+
+/** What a public container's message says of who reads it, and at what severity: high, low behind an account without public network access. */
+export function containerReaders(privateAccount: boolean, anyone: string): { why: string; severity?: 'low' } {
+  return privateAccount
+    ? { why: `${anyone.replace(/^anyone/, 'whoever reaches its storage account, whose public network access is off (its private endpoints),')} without credentials`, severity: 'low' }
+    : { why: `${anyone} without credentials` };
+}
+
 const containerPublic: TfRule = tfRule({
   id: 'iac/tf-azure-storage-container-public',
   title: 'Storage container readable by anyone',
   description:
-    'container_access_type is "blob" (anyone who knows or guesses a blob\'s URL can read it) or "container" (anyone can also list every blob). No key or token is needed: data left in such containers is routinely found by scanners that enumerate storage account names.',
+    'container_access_type is "blob" (anyone who knows or guesses a blob\'s URL can read it) or "container" (anyone can also list every blob). No key or token is needed: data left in such containers is routinely found by scanners that enumerate storage account names. A container of a storage account with public network access off (public_network_access_enabled = false) is out of the internet\'s reach, read only through the account\'s private endpoints (a Front Door origin over Private Link serves it on purpose): low.',
   remediation: 'Set container_access_type = "private" (the default) and share blobs with short-lived SAS tokens, or serve them through a CDN or Front Door with a private origin.',
   severity: 'high',
   cwe: ['CWE-732'],
@@ -155,7 +196,11 @@ const containerPublic: TfRule = tfRule({
       const access = setting(input, resource, resource.block, ['container_access_type']);
       if (holds(access, (v) => text(v) === 'blob' || text(v) === 'container')) {
         const anyone = holds(access, (v) => text(v) === 'container') ? 'anyone can list and read its blobs' : 'anyone can read its blobs';
-        yield finding(resource, access.line, `${label(resource)} is public: ${anyone} without credentials.`);
+        const { why, severity } = containerReaders(
+          containerAccountPrivate(input, ['storage_account_id', 'storage_account_name'].map((key) => attribute(resource.block, key)?.expr)),
+          anyone,
+        );
+        yield finding(resource, access.line, `${label(resource)} is public: ${why}.`, severity);
       }
     }
   },
