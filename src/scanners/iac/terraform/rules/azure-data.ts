@@ -1,6 +1,6 @@
 import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { AZAPI_RESOURCE, armProperty, armResource } from '../azapi.js';
+import { AZAPI_RESOURCE, AZAPI_UPDATE, armProperty, armResource, mayHold } from '../azapi.js';
 import { attribute, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { HOSTED_APP_TYPES, azurermFrom, pinsAzurerm, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, sectionsAt, serverParameters, setting, text, unreadable, writtenSeverity, type Setting } from './azure-common.js';
@@ -409,6 +409,36 @@ const OPEN_WITHOUT_RULES: ReadonlyArray<{ type: string; block: string; what: str
   },
 ];
 
+/**
+ * How the azapi provider gives an azurerm resource of OPEN_WITHOUT_RULES its network rules
+ * where azurerm could not (older provider versions, settings it lacks): a child resource
+ * of one of these ARM types (an azapi_resource or azapi_update_resource whose parent_id, or
+ * resource_id, names the resource), or an azapi_update_resource of the resource whose body
+ * may set this property. What the azapi resource sets is judged on it (defaultAction = "Allow").
+ */
+const AZAPI_NETWORK_RULES: Readonly<Record<string, { children?: readonly string[]; patch?: readonly string[] }>> = {
+  azurerm_storage_account: { patch: ['properties', 'networkAcls'] },
+  azurerm_key_vault: { patch: ['properties', 'networkAcls'] },
+  azurerm_container_registry: { patch: ['properties', 'networkRuleSet'] },
+  azurerm_cognitive_account: { patch: ['properties', 'networkAcls'] },
+  azurerm_eventhub_namespace: { children: ['microsoft.eventhub/namespaces/networkrulesets'] },
+  azurerm_servicebus_namespace: { children: ['microsoft.servicebus/namespaces/networkrulesets'], patch: ['properties', 'networkRuleSet'] },
+};
+
+/** Whether an azapi resource of the module gives this azurerm resource its network rules (AZAPI_NETWORK_RULES). */
+function azapiNetworkRules(input: TfInput, resource: TfResource): boolean {
+  const how = AZAPI_NETWORK_RULES[resource.type];
+  if (!how) return false;
+  const children = referrers(input, resource, [AZAPI_RESOURCE, AZAPI_UPDATE], 'parent_id');
+  const updates = referrers(input, resource, [AZAPI_UPDATE], 'resource_id');
+  return [...children, ...updates].some((r) => {
+    const arm = armResource(input, r);
+    if (!arm) return false;
+    if (how.children?.includes(arm.armType.toLowerCase())) return true;
+    return arm.update && how.patch !== undefined && mayHold(arm, how.patch);
+  });
+}
+
 /** A kind of resource with its indefinite article: "an Event Hubs namespace", "a key vault". */
 const article = (kind: string) => `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 
@@ -416,7 +446,7 @@ const networkDefaultAllow: TfRule = tfRule({
   id: 'iac/tf-azure-network-default-allow',
   title: 'Network rules admit every network by default',
   description:
-    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A resource with no network rules at all admits every network too: a storage account (no network_rules block, no azurerm_storage_account_network_rules in the module), a key vault or Cognitive Services / Azure OpenAI account (no network_acls), a Premium container registry (no network_rule_set), a Standard or Premium Event Hubs namespace (no network_rulesets), a Premium Service Bus namespace (no network_rule_set, no azurerm_servicebus_namespace_network_rule_set); reported at medium when the file sets public_network_access_enabled = true, at low when it leaves it at its default (true) or only a variable\'s default that no caller or definitions file sets gives it. Registries and Service Bus namespaces below Premium, and Basic Event Hubs namespaces, cannot have network rules and are left out; so is a resource with public_network_access_enabled = false: only its private endpoints reach it.',
+    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A resource with no network rules at all admits every network too: a storage account (no network_rules block, no azurerm_storage_account_network_rules in the module), a key vault or Cognitive Services / Azure OpenAI account (no network_acls), a Premium container registry (no network_rule_set), a Standard or Premium Event Hubs namespace (no network_rulesets), a Premium Service Bus namespace (no network_rule_set, no azurerm_servicebus_namespace_network_rule_set); reported at medium when the file sets public_network_access_enabled = true, at low when it leaves it at its default (true) or only a variable\'s default that no caller or definitions file sets gives it. Network rules the azapi provider gives it count as its own (a namespace\'s networkRuleSets child resource, an azapi_update_resource whose body sets networkAcls or networkRuleSet): the azapi resource is judged on what it sets. Registries and Service Bus namespaces below Premium, and Basic Event Hubs namespaces, cannot have network rules and are left out; so is a resource with public_network_access_enabled = false: only its private endpoints reach it.',
   remediation:
     'Set default_action = "Deny" and list the virtual network subnets and IP ranges that need access (bypass = ["AzureServices"] for trusted Microsoft services), or use private endpoints and set public_network_access_enabled = false. A Cognitive Services account needs custom_subdomain_name to take network_acls; a registry or Service Bus namespace below Premium (Event Hubs: Basic) must move to a SKU that takes network rules.',
   severity: 'medium',
@@ -430,11 +460,16 @@ const networkDefaultAllow: TfRule = tfRule({
       '# expect\nresource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n',
       '# expect\nresource "azurerm_container_registry" "acr" {\n  name                = "exampleacr"\n  resource_group_name = "build"\n  location            = "westeurope"\n  sku                 = "Premium"\n}\n',
       'resource "azurerm_eventhub_namespace" "events" {\n  name                          = "events"\n  sku                           = "Standard"\n  # expect\n  public_network_access_enabled = true\n}\n',
+      // An azapi patch that sets something else gives no network rules.
+      '# expect\nresource "azurerm_eventhub_namespace" "events" {\n  name = "events"\n  sku  = "Standard"\n}\n\nresource "azapi_update_resource" "tls" {\n  type        = "Microsoft.EventHub/namespaces@2024-01-01"\n  resource_id = azurerm_eventhub_namespace.events.id\n  body = {\n    properties = { minimumTlsVersion = "1.2" }\n  }\n}\n',
       // network_acls as modules write it: a dynamic block over a variable, read with its iterator bound (the optional attribute's default applies).
       'variable "network_acls" {\n  type = object({\n    bypass         = optional(string, "AzureServices")\n    default_action = optional(string, "Allow")\n    ip_rules       = optional(list(string), [])\n  })\n  default = {}\n}\n\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  dynamic "network_acls" {\n    for_each = var.network_acls != null ? { this = var.network_acls } : {}\n    content {\n      bypass         = network_acls.value.bypass\n      # expect\n      default_action = network_acls.value.default_action\n      ip_rules       = network_acls.value.ip_rules\n    }\n  }\n}\n',
       'variable "network_acls" {\n  type    = object({ default_action = string, ip_rules = list(string) })\n  default = null\n}\n\n# expect\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  dynamic "network_acls" {\n    for_each = var.network_acls == null ? [] : [var.network_acls]\n    content {\n      bypass         = "AzureServices"\n      default_action = network_acls.value.default_action\n      ip_rules       = network_acls.value.ip_rules\n    }\n  }\n}\n',
     ],
     negative: [
+      // Network rules the azapi provider gives: a namespace's networkRuleSets child, a patch of an account's networkAcls.
+      'resource "azurerm_eventhub_namespace" "events" {\n  name = "events"\n  sku  = "Standard"\n}\n\nresource "azapi_update_resource" "rules" {\n  type      = "Microsoft.EventHub/namespaces/networkRuleSets@2021-11-01"\n  name      = "default"\n  parent_id = azurerm_eventhub_namespace.events.id\n  body = jsonencode({\n    properties = {\n      defaultAction = "Deny"\n      ipRules       = [{ action = "Allow", ipMask = "203.0.113.10" }]\n    }\n  })\n}\n',
+      'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n}\n\nresource "azapi_update_resource" "acls" {\n  type        = "Microsoft.Storage/storageAccounts@2023-05-01"\n  resource_id = azurerm_storage_account.data.id\n  body = {\n    properties = {\n      networkAcls = { defaultAction = "Deny", bypass = "AzureServices" }\n    }\n  }\n}\n',
       'resource "azurerm_storage_account" "data" {\n  name                     = "exampledata"\n  account_tier             = "Standard"\n  account_replication_type = "GRS"\n  network_rules {\n    default_action = "Deny"\n    ip_rules       = ["203.0.113.10"]\n  }\n}\n',
       'resource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = false\n  network_acls {\n    bypass         = "AzureServices"\n    default_action = "Allow"\n  }\n}\n',
       'resource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = false\n}\n',
@@ -469,6 +504,7 @@ const networkDefaultAllow: TfRule = tfRule({
         // A dynamic block known to make nothing (its variable left at null) makes no rules.
         if (blocksMade(resource.block, block, fileInstance(input)).length > 0) continue;
         if (companions.some(([companion, key]) => referrers(input, resource, [companion], key).length > 0)) continue;
+        if (azapiNetworkRules(input, resource)) continue;
         const flag = setting(input, resource, resource.block, ['public_network_access_enabled']);
         const rules = companions.length > 0 ? `no network rules (no ${block} block, no ${companions[0]![0]})` : `no ${block} block`;
         if (holds(flag, isOn)) yield finding(resource, flag.line, `${label(resource)} (${article(kind)}) sets public_network_access_enabled = true and has ${rules}: it accepts traffic from every network.`, writtenSeverity(input, resource, flag));
