@@ -425,6 +425,14 @@ const AZAPI_NETWORK_RULES: Readonly<Record<string, { children?: readonly string[
   azurerm_servicebus_namespace: { children: ['microsoft.servicebus/namespaces/networkrulesets'], patch: ['properties', 'networkRuleSet'] },
 };
 
+/** Whether every instance of a resource of OPEN_WITHOUT_RULES has a SKU, told, that takes no network rules. */
+function withoutRuleSkus(input: TfInput, resource: TfResource): boolean {
+  const skus = OPEN_WITHOUT_RULES.find((o) => o.type === resource.type)?.skus;
+  if (!skus) return false;
+  const sku = setting(input, resource, resource.block, ['sku']);
+  return sku !== undefined && sku.values.length > 0 && sku.values.every((v) => typeof v === 'string' && !skus.includes(v.toLowerCase()));
+}
+
 /** Whether an azapi resource of the module gives this azurerm resource its network rules (AZAPI_NETWORK_RULES). */
 function azapiNetworkRules(input: TfInput, resource: TfResource): boolean {
   const how = AZAPI_NETWORK_RULES[resource.type];
@@ -446,13 +454,14 @@ const networkDefaultAllow: TfRule = tfRule({
   id: 'iac/tf-azure-network-default-allow',
   title: 'Network rules admit every network by default',
   description:
-    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A resource with no network rules at all admits every network too: a storage account (no network_rules block, no azurerm_storage_account_network_rules in the module), a key vault or Cognitive Services / Azure OpenAI account (no network_acls), a Premium container registry (no network_rule_set), a Standard or Premium Event Hubs namespace (no network_rulesets), a Premium Service Bus namespace (no network_rule_set, no azurerm_servicebus_namespace_network_rule_set); reported at medium when the file sets public_network_access_enabled = true, at low when it leaves it at its default (true) or only a variable\'s default that no caller or definitions file sets gives it. Network rules the azapi provider gives it count as its own (a namespace\'s networkRuleSets child resource, an azapi_update_resource whose body sets networkAcls or networkRuleSet): the azapi resource is judged on what it sets. Registries and Service Bus namespaces below Premium, and Basic Event Hubs namespaces, cannot have network rules and are left out; so is a resource with public_network_access_enabled = false: only its private endpoints reach it.',
+    'The network rules of a storage account, key vault, container registry, Cognitive Services account or messaging namespace have default_action = "Allow": traffic from any network, the whole internet included, is accepted, and the listed IP and virtual network rules restrict nothing. Keys, secrets and data are then one leaked credential or SAS token away from anyone. A resource with no network rules at all admits every network too: a storage account (no network_rules block, no azurerm_storage_account_network_rules in the module), a key vault or Cognitive Services / Azure OpenAI account (no network_acls), a Premium container registry (no network_rule_set), a Standard or Premium Event Hubs namespace (no network_rulesets), a Premium Service Bus namespace (no network_rule_set, no azurerm_servicebus_namespace_network_rule_set); reported at medium when the file sets public_network_access_enabled = true, at low when it leaves it at its default (true) or only a variable\'s default that no caller or definitions file sets gives it. Network rules the azapi provider gives it count as its own (a namespace\'s networkRuleSets child resource, an azapi_update_resource whose body sets networkAcls or networkRuleSet): the azapi resource is judged on what it sets. Registries and Service Bus namespaces below Premium, and Basic Event Hubs namespaces, cannot have network rules and are left out, whatever default_action their block says; so is a resource with public_network_access_enabled = false: only its private endpoints reach it.',
   remediation:
     'Set default_action = "Deny" and list the virtual network subnets and IP ranges that need access (bypass = ["AzureServices"] for trusted Microsoft services), or use private endpoints and set public_network_access_enabled = false. A Cognitive Services account needs custom_subdomain_name to take network_acls; a registry or Service Bus namespace below Premium (Event Hubs: Basic) must move to a SKU that takes network rules.',
   severity: 'medium',
   cwe: ['CWE-284'],
   examples: {
     positive: [
+      'resource "azurerm_servicebus_namespace" "bus" {\n  name     = "orders-bus"\n  sku      = "Premium"\n  capacity = 1\n  network_rule_set {\n    # expect\n    default_action = "Allow"\n  }\n}\n',
       'resource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  network_acls {\n    bypass         = "AzureServices"\n    # expect\n    default_action = "Allow"\n  }\n}\n',
       'resource "azurerm_storage_account_network_rules" "data" {\n  storage_account_id = azurerm_storage_account.data.id\n  # expect\n  default_action     = "Allow"\n  ip_rules           = ["203.0.113.10"]\n}\n',
       '# expect\nresource "azurerm_key_vault" "kv" {\n  name                     = "kv"\n  sku_name                 = "standard"\n  tenant_id                = var.tenant_id\n  purge_protection_enabled = true\n}\n',
@@ -477,6 +486,8 @@ const networkDefaultAllow: TfRule = tfRule({
       'resource "azurerm_container_registry" "acr" {\n  name                = "exampleacr"\n  resource_group_name = "build"\n  location            = "westeurope"\n  sku                 = "Basic"\n}\n',
       'resource "azurerm_servicebus_namespace" "bus" {\n  name     = "orders-bus"\n  sku      = "Premium"\n  capacity = 1\n  network_rule_set {\n    default_action = "Deny"\n    ip_rules       = ["203.0.113.10"]\n  }\n}\n',
       'resource "azurerm_servicebus_namespace" "bus" {\n  name = "orders-bus"\n  sku  = "Standard"\n}\n',
+      // Below Premium a Service Bus namespace takes no network rules: default_action changes nothing.
+      'resource "azurerm_servicebus_namespace" "bus" {\n  name = "orders-bus"\n  sku  = "Standard"\n  network_rule_set {\n    default_action = "Allow"\n  }\n}\n',
       'variable "sku" {\n  type = string\n}\n\nresource "azurerm_eventhub_namespace" "events" {\n  name = "events"\n  sku  = var.sku\n}\n',
       'variable "public_network_access_enabled" {\n  type = bool\n}\n\nresource "azurerm_key_vault" "kv" {\n  name                          = "kv"\n  sku_name                      = "standard"\n  tenant_id                     = var.tenant_id\n  public_network_access_enabled = var.public_network_access_enabled\n}\n',
       'variable "network_acls" {\n  type = object({ default_action = string, ip_rules = list(string) })\n  default = {\n    default_action = "Deny"\n    ip_rules       = []\n  }\n}\n\nresource "azurerm_key_vault" "kv" {\n  name      = "kv"\n  sku_name  = "standard"\n  tenant_id = var.tenant_id\n  dynamic "network_acls" {\n    for_each = var.network_acls == null ? [] : [var.network_acls]\n    content {\n      bypass         = "AzureServices"\n      default_action = network_acls.value.default_action\n      ip_rules       = network_acls.value.ip_rules\n    }\n  }\n}\n',
@@ -488,6 +499,8 @@ const networkDefaultAllow: TfRule = tfRule({
         // With public network access off, the rules only govern what the private endpoints let in.
         const accounts = path ? [resource] : ['storage_account_id', 'storage_account_name'].flatMap((key) => mentioned(input, attribute(resource.block, key)?.expr)).filter((r) => r.type === 'azurerm_storage_account');
         if (accounts.length > 0 && accounts.every((r) => publicAccessOff(input, r))) continue;
+        // A SKU that takes no network rules (a Standard Service Bus namespace) admits every network whatever the block says: left out, as without rules.
+        if (withoutRuleSkus(input, resource)) continue;
         // A rule block read where it is made: modules write `dynamic "network_acls"` over their input, read with its iterator bound.
         const owners = path ? sectionsAt(input, resource.block, path) : [resource.block];
         for (const owner of owners) {
