@@ -430,14 +430,19 @@ const JUDGMENTS: readonly Judgment[] = [
     bad: isOff,
     why: 'its admin kubeconfig holds a static cluster-admin certificate',
     defaults: [['', false]],
-    doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters with properties.disableLocalAccounts = false, or left out (the API keeps local accounts; low)',
+    // An AKS Automatic cluster (sku.name = "Automatic") comes with local accounts off and Entra ID sign-in: left out, it has none.
+    keepsDefault: (_input, arm) => text(setValue(arm, ['sku', 'name']) ?? null) === 'automatic',
+    doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters with properties.disableLocalAccounts = false, or left out (the API keeps local accounts; low) on a cluster other than AKS Automatic (sku.name = "Automatic", which has none)',
     fix: 'properties.disableLocalAccounts = true',
     examples: {
       positive: [
         example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix            = "aks"', '  # expect', '  disableLocalAccounts = false', '}']),
         example(`${AKS}@2024-05-01`, ['# expect', 'properties = {', '  dnsPrefix = "aks"', '}']),
       ],
-      negative: [example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix            = "aks"', '  disableLocalAccounts = true', '  aadProfile           = { managed = true, enableAzureRBAC = true }', '}'])],
+      negative: [
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix            = "aks"', '  disableLocalAccounts = true', '  aadProfile           = { managed = true, enableAzureRBAC = true }', '}']),
+        example(`${AKS}@2025-05-01`, ['sku = { name = "Automatic", tier = "Standard" }']),
+      ],
     },
   },
   {
