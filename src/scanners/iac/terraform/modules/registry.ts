@@ -88,6 +88,14 @@ export interface ResourceSpec {
   refs?: Record<string, string>;
   /** Module defaults that differ from the provider's, per attribute or `block.attribute`. */
   defaults?: Record<string, VersionedDefault[]>;
+  /**
+   * One resource per object of this list input (`count = length(var.<input>)`), named
+   * `<name>[<index>]`: `attributes` are then fields of the object (`[attribute, field]`
+   * when they differ), read on the object's own lines. A missing, null or empty list makes none.
+   */
+  each?: string;
+  /** Attribute values the module writes itself, whatever the inputs (`egress = false`). */
+  fixed?: Record<string, string | number | boolean>;
 }
 
 export interface ModuleSpec {
@@ -99,6 +107,9 @@ export interface ModuleSpec {
   /** Modules that need more than a mapping of inputs (security group rules by name). */
   expand?: 'security-group-rules';
 }
+
+/** Subnet tiers of the vpc module that may have a network ACL of their own. */
+const NACL_TIERS = ['public', 'private', 'database', 'redshift', 'elasticache', 'intra', 'outpost'] as const;
 
 export const MODULES: readonly ModuleSpec[] = [
   {
@@ -227,6 +238,40 @@ export const MODULES: readonly ModuleSpec[] = [
         refs: { vpc_id: 'aws_vpc.this' },
         optional: true,
       },
+      // Network ACLs (1.60.0 on): each subnet tier given subnets and <tier>_dedicated_network_acl = true
+      // (false by default) gets an ACL of its own and one aws_network_acl_rule per object of
+      // <tier>_inbound_acl_rules (by default one rule allowing everything, which no rule reports).
+      ...NACL_TIERS.map(
+        (tier): ResourceSpec => ({
+          type: 'aws_network_acl_rule',
+          name: `${tier}_inbound`,
+          when: [
+            { input: 'create_vpc', is: 'true', otherwise: true },
+            { input: `${tier}_subnets`, is: 'set' },
+            { input: `${tier}_dedicated_network_acl`, is: 'true', otherwise: false },
+          ],
+          each: `${tier}_inbound_acl_rules`,
+          fixed: { egress: false },
+          attributes: ['rule_number', 'rule_action', 'protocol', 'from_port', 'to_port', 'cidr_block', 'ipv6_cidr_block'],
+          refs: { network_acl_id: `aws_network_acl.${tier}` },
+          optional: true,
+        }),
+      ),
+      // The VPC's default network ACL, adopted with manage_default_network_acl (false before 4.0.0,
+      // true from it), its ingress blocks from default_network_acl_ingress (by default rules
+      // allowing everything: the ACL is only read here when the input is given).
+      ...[
+        [{ input: 'manage_default_network_acl', is: 'true', otherwise: false }],
+        [{ input: 'manage_default_network_acl', is: 'unset' }, { versions: '>=4.0.0', otherwise: false }],
+      ].map(
+        (adopted): ResourceSpec => ({
+          type: 'aws_default_network_acl',
+          name: 'this',
+          when: [{ input: 'create_vpc', is: 'true', otherwise: true }, ...(adopted as Condition[]), { input: 'default_network_acl_ingress', is: 'set' }],
+          blocks: [['ingress', 'default_network_acl_ingress']],
+          optional: true,
+        }),
+      ),
     ],
   },
   {

@@ -104,7 +104,8 @@ class Builder {
       for (const spec of this.call.spec.resources) {
         try {
           if (spec.when && !spec.when.every((c) => this.holds(c))) continue;
-          out.push(this.resource(spec));
+          if (spec.each) out.push(...this.eachResource(spec, spec.each));
+          else out.push(this.resource(spec));
         } catch (error) {
           // A resource no rule misses when it is absent is left out alone.
           if (!(error instanceof Opaque && spec.optional)) throw error;
@@ -212,6 +213,46 @@ class Builder {
       body.attributes.push({ name, expr, ...at(header.line) });
     }
     return { type: spec.type, name: spec.name, address, module: this.call.name, block: { type: 'resource', labels: [spec.type, spec.name], body, ...span(header) } };
+  }
+
+  /** The resources a `count = length(var.<input>)` resource makes, one per object of the list (`each`). */
+  private eachResource(spec: ResourceSpec, inputName: string): SynthesizedResource[] {
+    const header = this.call.block;
+    const a = this.input(inputName);
+    if (!a) return [];
+    // Each object as a lookup of its fields: written in place they keep their lines, else the input's.
+    let elements: Array<{ line: number; field: (name: string) => Attribute | undefined }>;
+    if (a.expr.kind === 'tuple' && a.expr.items.every((i) => i.kind === 'object')) {
+      elements = (a.expr.items as ObjectExpr[]).map((object) => ({
+        line: object.line,
+        field: (name) => {
+          const item = object.items.find((i) => i.keyName === name);
+          return item ? { name, expr: item.value, ...span(item) } : undefined;
+        },
+      }));
+    } else {
+      const value = evaluate(a.expr, this.scope);
+      if (value === null || (Array.isArray(value) && value.length === 0)) return [];
+      if (!Array.isArray(value) || !value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) throw new Opaque();
+      elements = (value as Array<Record<string, Value>>).map((object) => ({ line: a.line, field: (name) => (name in object ? this.synthetic(name, object[name]!, a.line) : undefined) }));
+    }
+    return elements.map(({ line, field }, index) => {
+      const name = `${spec.name}[${index}]`;
+      const body: Body = { attributes: [], blocks: [] };
+      for (const [attr, value] of Object.entries(spec.fixed ?? {})) body.attributes.push(this.synthetic(attr, value, line));
+      for (const entry of spec.attributes ?? []) {
+        const [attr, from] = typeof entry === 'string' ? [entry, entry] : entry;
+        const found = field(from);
+        if (found) body.attributes.push({ ...found, name: attr });
+      }
+      for (const [attr, target] of Object.entries(spec.refs ?? {})) {
+        const text = `module.${this.call.name}.${target}.id`;
+        const expr: Expr = { kind: 'traversal', path: text.split('.'), ...at(line) };
+        this.texts.set(expr, text);
+        body.attributes.push({ name: attr, expr, ...at(line) });
+      }
+      return { type: spec.type, name, address: `module.${this.call.name}.${spec.type}.${name}`, module: this.call.name, block: { type: 'resource', labels: [spec.type, name], body, ...span(header) } };
+    });
   }
 
   /** The module's default for the admitted releases: a value, UNKNOWN, or undefined for the provider's own default. */
