@@ -495,7 +495,7 @@ const ipForwarding: TfRule = tfRule({
   id: 'iac/tf-gcp-instance-ip-forwarding',
   title: 'Instance can forward IP packets',
   description:
-    'can_ip_forward = true lets the instance send and receive packets whose addresses are not its own. Unless it is meant to be a router, NAT or firewall appliance, a compromised instance can then relay traffic between networks and around firewall rules, or spoof other hosts (CIS GCP 4.6). An instance the configuration routes traffic through (the next_hop_instance of a google_compute_route, or of a route given to a module, or a router appliance of a Network Connectivity Center spoke) is such an appliance, which cannot work without forwarding, and is not reported.',
+    'can_ip_forward = true lets the instance send and receive packets whose addresses are not its own. Unless it is meant to be a router, NAT or firewall appliance, a compromised instance can then relay traffic between networks and around firewall rules, or spoof other hosts (CIS GCP 4.6). An instance the configuration routes traffic through (the next_hop_instance of a google_compute_route, or of a route given to a module, a router appliance of a Network Connectivity Center spoke, or a backend of an internal load balancer that a route uses as its next_hop_ilb: an instance of the unmanaged instance group, or the template of the managed instance group, of the regional backend service the forwarding rule names) is such an appliance, which cannot work without forwarding, and is not reported.',
   remediation: 'Remove can_ip_forward unless the instance is a network appliance; use Cloud NAT and Cloud Router for routing.',
   severity: 'low',
   cwe: ['CWE-284'],
@@ -503,6 +503,8 @@ const ipForwarding: TfRule = tfRule({
     positive: [
       'resource "google_compute_instance" "vm" {\n  name           = "vm"\n  machine_type   = "e2-small"\n  # expect\n  can_ip_forward = true\n}\n',
       // A route through another instance does not make this one a router.
+      // Behind an internal load balancer that no route uses as its next hop (the route goes to an address).
+      'resource "google_compute_instance_template" "nva" {\n  name_prefix    = "nva-"\n  machine_type   = "e2-small"\n  # expect\n  can_ip_forward = true\n}\nresource "google_compute_region_instance_group_manager" "nva" {\n  name               = "nva"\n  region             = "europe-west1"\n  base_instance_name = "nva"\n  version {\n    instance_template = google_compute_instance_template.nva.self_link\n  }\n}\nresource "google_compute_region_backend_service" "nva" {\n  name                  = "nva"\n  region                = "europe-west1"\n  load_balancing_scheme = "INTERNAL"\n  backend {\n    group = google_compute_region_instance_group_manager.nva.instance_group\n  }\n}\nresource "google_compute_forwarding_rule" "nva" {\n  name                  = "nva"\n  region                = "europe-west1"\n  load_balancing_scheme = "INTERNAL"\n  backend_service       = google_compute_region_backend_service.nva.id\n  all_ports             = true\n  network               = "main"\n}\nresource "google_compute_route" "egress" {\n  name        = "egress"\n  network     = "main"\n  dest_range  = "0.0.0.0/0"\n  next_hop_ip = "10.0.0.5"\n}\n',
       'resource "google_compute_instance" "vm" {\n  name           = "vm"\n  machine_type   = "e2-small"\n  # expect\n  can_ip_forward = true\n}\nresource "google_compute_instance" "router" {\n  name           = "router"\n  machine_type   = "e2-small"\n  can_ip_forward = true\n}\nresource "google_compute_route" "egress" {\n  name              = "egress"\n  network           = "main"\n  dest_range        = "0.0.0.0/0"\n  next_hop_instance = google_compute_instance.router.self_link\n}\n',
     ],
     negative: [
@@ -510,6 +512,9 @@ const ipForwarding: TfRule = tfRule({
       // A router: the next hop of a route, of a route a module makes, or a spoke's router appliance.
       'resource "google_compute_instance" "router" {\n  name           = "router"\n  machine_type   = "e2-small"\n  can_ip_forward = true\n}\nresource "google_compute_route" "egress" {\n  name              = "egress"\n  network           = "main"\n  dest_range        = "0.0.0.0/0"\n  next_hop_instance = google_compute_instance.router.self_link\n}\n',
       'resource "google_compute_instance" "router" {\n  name           = "router"\n  machine_type   = "e2-small"\n  can_ip_forward = true\n}\nmodule "net" {\n  source       = "terraform-google-modules/network/google"\n  network_name = "main"\n  routes = [\n    {\n      name              = "egress"\n      destination_range = "0.0.0.0/0"\n      next_hop_instance = google_compute_instance.router.self_link\n    },\n  ]\n}\n',
+      // Backends of an internal load balancer a route uses as its next hop (next_hop_ilb): a managed group's template, an unmanaged group's instance.
+      'resource "google_compute_instance_template" "nva" {\n  name_prefix    = "nva-"\n  machine_type   = "e2-small"\n  can_ip_forward = true\n}\nresource "google_compute_region_instance_group_manager" "nva" {\n  name               = "nva"\n  region             = "europe-west1"\n  base_instance_name = "nva"\n  version {\n    instance_template = google_compute_instance_template.nva.self_link\n  }\n}\nresource "google_compute_region_backend_service" "nva" {\n  name                  = "nva"\n  region                = "europe-west1"\n  load_balancing_scheme = "INTERNAL"\n  backend {\n    group = google_compute_region_instance_group_manager.nva.instance_group\n  }\n}\nresource "google_compute_forwarding_rule" "nva" {\n  name                  = "nva"\n  region                = "europe-west1"\n  load_balancing_scheme = "INTERNAL"\n  backend_service       = google_compute_region_backend_service.nva.id\n  all_ports             = true\n  network               = "main"\n}\nresource "google_compute_route" "egress" {\n  name         = "egress"\n  network      = "main"\n  dest_range   = "0.0.0.0/0"\n  next_hop_ilb = google_compute_forwarding_rule.nva.id\n}\n',
+      'resource "google_compute_instance" "nva" {\n  name           = "nva"\n  machine_type   = "e2-small"\n  zone           = "europe-west1-b"\n  can_ip_forward = true\n}\nresource "google_compute_instance_group" "nva" {\n  name      = "nva"\n  zone      = "europe-west1-b"\n  instances = [google_compute_instance.nva.self_link]\n}\nresource "google_compute_region_backend_service" "nva" {\n  name                  = "nva"\n  region                = "europe-west1"\n  load_balancing_scheme = "INTERNAL"\n  backend {\n    group = google_compute_instance_group.nva.id\n  }\n}\nresource "google_compute_forwarding_rule" "nva" {\n  name                  = "nva"\n  region                = "europe-west1"\n  load_balancing_scheme = "INTERNAL"\n  backend_service       = google_compute_region_backend_service.nva.id\n  all_ports             = true\n  network               = "main"\n}\nresource "google_compute_route" "egress" {\n  name         = "egress"\n  network      = "main"\n  dest_range   = "0.0.0.0/0"\n  next_hop_ilb = google_compute_forwarding_rule.nva.id\n}\n',
       'resource "google_compute_instance" "router" {\n  for_each       = toset(["a", "b"])\n  name           = "router-${each.key}"\n  machine_type   = "e2-small"\n  can_ip_forward = true\n}\nresource "google_network_connectivity_spoke" "spoke" {\n  for_each = toset(["a", "b"])\n  name     = "spoke-${each.key}"\n  location = "europe-west1"\n  hub      = "hub"\n  linked_router_appliance_instances {\n    instances {\n      virtual_machine = google_compute_instance.router[each.key].self_link\n      ip_address      = "10.0.0.2"\n    }\n    site_to_site_data_transfer = false\n  }\n}\n',
     ],
   },
@@ -536,8 +541,46 @@ function routesThrough(input: TfInput, vm: TfResource): boolean {
     }
   }
   const calls = input.exported ?? input.body.blocks.filter((b) => b.type === 'module').map((b) => input.source.slice(b.start, b.end));
-  return calls.some((text) => [...text.matchAll(/\bnext_hop_instance\s*=\s*([^\n]*)/g)].some((m) => mentionsAddress(m[1]!, target.address)));
+  if (calls.some((text) => [...text.matchAll(/\bnext_hop_instance\s*=\s*([^\n]*)/g)].some((m) => mentionsAddress(m[1]!, target.address)))) return true;
+  return behindNextHopIlb(input, target);
 }
+
+/** Resources of `types` whose attribute `path` (`backend.group`: in a nested block) names the target. */
+function naming(input: TfInput, target: TfResource, types: readonly string[], path: string): TfResource[] {
+  const [outer, inner] = path.split('.') as [string, string | undefined];
+  return moduleResourcesOf(input, ...types).filter((r) => {
+    const exprs = inner === undefined ? [attribute(r.block, outer)?.expr] : blocksOf(r.block, outer).map((b) => attribute(b, inner)?.expr);
+    return exprs.some((e) => mentioned(input, e).includes(target));
+  });
+}
+
+/**
+ * Whether the instance (or template) is a backend of an internal passthrough load balancer
+ * that a google_compute_route uses as its next hop (next_hop_ilb): the route names the
+ * forwarding rule, which names a regional backend service, whose backend group is an
+ * unmanaged instance group listing the instance, or a managed instance group made from
+ * the template. Only references written out are followed.
+ */
+function behindNextHopIlb(input: TfInput, target: TfResource): boolean {
+  const groups =
+    target.type === 'google_compute_instance'
+      ? naming(input, target, ['google_compute_instance_group'], 'instances')
+      : [
+          ...naming(input, target, MANAGED_GROUPS, 'version.instance_template'),
+          // The provider's older form, before versions.
+          ...naming(input, target, MANAGED_GROUPS, 'instance_template'),
+        ];
+  for (const group of new Set(groups)) {
+    for (const service of naming(input, group, ['google_compute_region_backend_service'], 'backend.group')) {
+      for (const rule of naming(input, service, ['google_compute_forwarding_rule'], 'backend_service')) {
+        if (referrers(input, rule, ['google_compute_route'], 'next_hop_ilb').length > 0) return true;
+      }
+    }
+  }
+  return false;
+}
+
+const MANAGED_GROUPS = ['google_compute_instance_group_manager', 'google_compute_region_instance_group_manager'];
 
 /**
  * Google's public image projects: their current images and families are UEFI images that
