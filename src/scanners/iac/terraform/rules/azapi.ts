@@ -1,7 +1,7 @@
 import type { Severity } from '../../../../core/finding.js';
 import type { Hit } from '../../rule.js';
 import type { Value } from '../hcl/evaluate.js';
-import { AZAPI_RESOURCE, AZAPI_UPDATE, armDefault, armElements, armProperty, armSetByDefaultOnly, armResources, armTypeText, mayHold, patchesOf, type ArmResource } from '../azapi.js';
+import { AZAPI_RESOURCE, AZAPI_UPDATE, armDefault, armResource, armElements, armProperty, armSetByDefaultOnly, armResources, armTypeText, mayHold, patchesOf, type ArmResource } from '../azapi.js';
 import { asStrings, attribute, label, referrers, type TfInput } from '../model.js';
 import { fileInstance, valueIn } from './instances.js';
 import { isWorld } from '../../cidr.js';
@@ -135,6 +135,42 @@ function cosmosFiltered(_input: TfInput, arm: ArmResource): boolean {
   const vnet = armProperty(arm, ['properties', 'isVirtualNetworkFilterEnabled']);
   const vnetOff = vnet.state === 'absent' || (vnet.state === 'set' && !isOn(vnet.value));
   return !(vnetOff && listsNone(armProperty(arm, ['properties', 'ipRules'])) && listsNone(armProperty(arm, ['properties', 'ipRangeFilter'])));
+}
+
+/** An AKS Automatic cluster (sku.name = "Automatic"), or one whose SKU cannot be told: it may come with what a left-out property would lack (Entra ID sign-in, Cilium). */
+function aksAutomaticOrUnknown(_input: TfInput, arm: ArmResource): boolean {
+  const sku = armProperty(arm, ['sku', 'name']);
+  return sku.state === 'unknown' || (sku.state === 'set' && text(sku.value) === 'automatic');
+}
+
+/**
+ * A managed cluster whose network policies another part enforces, or may: the Cilium data
+ * plane (networkDataplane = "cilium", which enforces them as networkPolicy "cilium"), or its
+ * own CNI (networkPlugin = "none"); a data plane or plug-in that cannot be told may be either.
+ */
+function aksPoliciesElsewhere(input: TfInput, arm: ArmResource): boolean {
+  const profile = ['properties', 'networkProfile'];
+  if (patched(input, arm, [...profile, 'networkDataplane']) || patched(input, arm, [...profile, 'networkPlugin'])) return true;
+  const plane = armProperty(arm, [...profile, 'networkDataplane']);
+  const plugin = armProperty(arm, [...profile, 'networkPlugin']);
+  return plane.state === 'unknown' || plugin.state === 'unknown' || (plane.state === 'set' && text(plane.value) === 'cilium') || (plugin.state === 'set' && text(plugin.value) === 'none');
+}
+
+/**
+ * A managed cluster monitored otherwise than by the omsagent add-on, or that may be:
+ * azureMonitorProfile.containerInsights.enabled on (or that cannot be told), or a
+ * diagnostic setting of the configuration that targets it (an azurerm one by
+ * target_resource_id, an azapi Microsoft.Insights/diagnosticSettings by parent_id).
+ */
+function aksMonitoredElsewhere(input: TfInput, arm: ArmResource): boolean {
+  const insights = ['properties', 'azureMonitorProfile', 'containerInsights', 'enabled'];
+  const enabled = armProperty(arm, insights);
+  if (enabled.state === 'unknown' || (enabled.state === 'set' && isOn(enabled.value)) || patched(input, arm, insights)) return true;
+  if (referrers(input, arm.resource, ['azurerm_monitor_diagnostic_setting'], 'target_resource_id').length > 0) return true;
+  return referrers(input, arm.resource, [AZAPI_RESOURCE], 'parent_id').some((r) => {
+    const child = armResource(input, r);
+    return child !== undefined && child.armType.toLowerCase() === 'microsoft.insights/diagnosticsettings';
+  });
 }
 
 /** An example: an azapi_resource (or, with `update`, an azapi_update_resource) of `type` whose body holds `body`'s lines. */
@@ -456,6 +492,60 @@ const JUDGMENTS: readonly Judgment[] = [
     examples: {
       positive: [example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix  = "aks"', '  # expect', '  enableRBAC = false', '}'])],
       negative: [example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix = "aks"', '}'])],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-aks-no-network-policy',
+    types: [AKS],
+    path: ['properties', 'networkProfile', 'networkPolicy'],
+    bad: (v) => text(v) === 'none' || text(v) === '',
+    why: 'NetworkPolicies are ignored and every pod can reach every other pod',
+    defaults: [['', 'none']],
+    defaultSeverity: 'low',
+    moot: aksPoliciesElsewhere,
+    keepsDefault: aksAutomaticOrUnknown,
+    doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters with properties.networkProfile.networkPolicy = "none", or left out (the API installs no policy engine), unless networkProfile.networkDataplane is "cilium" (Cilium enforces policies) or networkPlugin is "none" (the cluster brings its own CNI); an AKS Automatic cluster (sku.name = "Automatic") that leaves it out is not reported (it comes with Cilium)',
+    fix: 'properties.networkProfile.networkPolicy = "azure" (or "calico", or networkDataplane = "cilium" with networkPolicy = "cilium")',
+    examples: {
+      positive: [
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix = "aks"', '  # expect', '  networkProfile = { networkPlugin = "azure" }', '}']),
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix = "aks"', '  networkProfile = {', '    networkPlugin = "azure"', '    # expect', '    networkPolicy = "none"', '  }', '}']),
+      ],
+      negative: [
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix      = "aks"', '  networkProfile = { networkPlugin = "azure", networkPolicy = "calico" }', '}']),
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix      = "aks"', '  networkProfile = { networkPlugin = "azure", networkPluginMode = "overlay", networkDataplane = "cilium" }', '}']),
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix      = "aks"', '  networkProfile = { networkPlugin = "none" }', '}']),
+        example(`${AKS}@2025-05-01`, ['sku = { name = "Automatic", tier = "Standard" }']),
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix      = "aks"', '  networkProfile = { networkPlugin = "azure", networkPolicy = var.network_policy }', '}']),
+      ],
+    },
+  },
+  {
+    rule: 'iac/tf-azure-aks-no-container-insights',
+    types: [AKS],
+    path: ['properties', 'addonProfiles', 'omsagent', 'enabled'],
+    bad: isOff,
+    why: 'container logs and cluster events are not collected',
+    defaults: [['', false]],
+    defaultSeverity: 'low',
+    moot: aksMonitoredElsewhere,
+    keepsDefault: aksAutomaticOrUnknown,
+    doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters whose properties.addonProfiles.omsagent.enabled is false or left out, unless properties.azureMonitorProfile.containerInsights.enabled is true or a diagnostic setting of this configuration (azurerm_monitor_diagnostic_setting, or an azapi_resource of type Microsoft.Insights/diagnosticSettings) targets the cluster; an AKS Automatic cluster (sku.name = "Automatic") that leaves it out is not reported',
+    fix: 'properties.addonProfiles.omsagent = { enabled = true, config = { logAnalyticsWorkspaceResourceID = ..., useAADAuth = "true" } } (or azureMonitorProfile.containerInsights.enabled = true)',
+    examples: {
+      positive: [
+        example(`${AKS}@2024-05-01`, ['# expect', 'properties = {', '  dnsPrefix = "aks"', '}']),
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix     = "aks"', '  addonProfiles = {', '    omsagent = {', '      # expect', '      enabled = false', '    }', '  }', '}']),
+        // Managed Prometheus (metrics) alone collects no container logs.
+        example(`${AKS}@2024-05-01`, ['# expect', 'properties = {', '  dnsPrefix           = "aks"', '  azureMonitorProfile = { metrics = { enabled = true } }', '}']),
+      ],
+      negative: [
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix     = "aks"', '  addonProfiles = {', '    omsagent = {', '      enabled = true', '      config  = { logAnalyticsWorkspaceResourceID = var.workspace_id }', '    }', '  }', '}']),
+        example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix           = "aks"', '  azureMonitorProfile = { containerInsights = { enabled = true, logAnalyticsWorkspaceResourceId = var.workspace_id } }', '}']),
+        example(`${AKS}@2025-05-01`, ['sku = { name = "Automatic", tier = "Standard" }']),
+        `${example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix = "aks"', '}'])}\nresource "azurerm_monitor_diagnostic_setting" "aks" {\n  name                       = "aks"\n  target_resource_id         = azapi_resource.this.id\n  log_analytics_workspace_id = var.workspace_id\n  enabled_log {\n    category = "kube-audit-admin"\n  }\n}\n`,
+        `${example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix = "aks"', '}'])}\nresource "azapi_resource" "diagnostics" {\n  type      = "Microsoft.Insights/diagnosticSettings@2021-05-01-preview"\n  name      = "aks"\n  parent_id = azapi_resource.this.id\n  body = {\n    properties = {\n      workspaceId = var.workspace_id\n      logs        = [{ category = "kube-audit-admin", enabled = true }]\n    }\n  }\n}\n`,
+      ],
     },
   },
   {
