@@ -253,11 +253,18 @@ function hasDind(p: Pipeline, node: YNode | undefined): boolean {
   return (isYScalar(services) ? [services] : items(services)).some(isDindService);
 }
 
+/**
+ * A Docker daemon address on the plain-TCP port 2375 set in a script: `DOCKER_HOST=` as a
+ * command of its own (after `export`, at the start of a line or after `;`/`&&`/`||`), or
+ * the `-H`/`--host` option of docker. A commented-out line is not a command.
+ */
+const PLAIN_DOCKER_HOST = /(?:^|[;&|]|\bdocker\s)[ \t]*(?:(?:export|declare\s+-x)[ \t]+)?(?:DOCKER_HOST=|(?:-H|--host)(?:[ \t]+|=))["']?tcp:\/\/[^\s"'/]+:2375\/?["']?(?=[\s;&|)]|$)/gm;
+
 const dindWithoutTls = gitlabRule({
   id: 'iac/gitlab-dind-without-tls',
   title: 'Docker daemon without TLS in CI',
   description:
-    'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: ""), or a job talks to a Docker daemon on tcp port 2375, which is plain TCP without TLS or authentication. The Docker API is root on the host that runs the daemon, and anything that can reach the port (other containers on the job network, other pods of a Kubernetes runner) can drive it. The services and variables of a job are read as GitLab merges them: through `extends` variables key by key and services as a whole list (the services a job writes replace the list of its template), also from a template of another file of the pipeline in the scan (a local include, or the file that includes this one; a variable such a template sets is reported on the `extends:` of the job that takes it), and default: services unless `inherit: default` leaves them out.',
+    'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: ""), or a job talks to a Docker daemon on tcp port 2375 (DOCKER_HOST in variables:, or set in its script: `export DOCKER_HOST=tcp://docker:2375`, `docker -H tcp://docker:2375`), which is plain TCP without TLS or authentication. The Docker API is root on the host that runs the daemon, and anything that can reach the port (other containers on the job network, other pods of a Kubernetes runner) can drive it. The services and variables of a job are read as GitLab merges them: through `extends` variables key by key and services as a whole list (the services a job writes replace the list of its template), also from a template of another file of the pipeline in the scan (a local include, or the file that includes this one; a variable such a template sets is reported on the `extends:` of the job that takes it), and default: services unless `inherit: default` leaves them out.',
   remediation: 'Keep DOCKER_TLS_CERTDIR: "/certs" and DOCKER_HOST: tcp://docker:2376 with DOCKER_TLS_VERIFY, or build images without a daemon (kaniko, buildah, BuildKit rootless).',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -268,6 +275,9 @@ const dindWithoutTls = gitlabRule({
       pipeline('variables:\n  # expect\n  DOCKER_HOST: tcp://builder.example.org:2375\nbuild:\n  script:\n    - docker build .\n'),
       // The template's variables are merged into the job that extends it, which runs dind.
       pipeline('.docker-vars:\n  variables:\n    # expect\n    DOCKER_TLS_CERTDIR: ""\nbuild:\n  extends: .docker-vars\n  services:\n    - docker:27.1-dind\n  script:\n    - docker build .\n'),
+      // The address set in the job's script rather than in variables:.
+      pipeline('build:\n  services:\n    - docker:27.1-dind\n  # expect\n  script:\n    # detail\n    - export DOCKER_HOST=tcp://docker:2375\n    - docker build .\n'),
+      pipeline('build:\n  # expect\n  script:\n    - |\n      docker info\n      # detail\n      docker -H tcp://docker:2375 build -t app .\n'),
     ],
     negative: [
       pipeline('build:\n  image: docker:27.1\n  services:\n    - docker:27.1-dind\n  variables:\n    DOCKER_TLS_CERTDIR: "/certs"\n  script:\n    - docker build .\n'),
@@ -276,6 +286,8 @@ const dindWithoutTls = gitlabRule({
       // A job's services replace those of the template it extends (lists are not merged), and inherit: default keeps default: services out.
       pipeline('.dind:\n  services:\n    - docker:27.1-dind\ntest:\n  extends: .dind\n  services:\n    - postgres:16.2\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n  script:\n    - make test\n'),
       pipeline('default:\n  services:\n    - docker:27.1-dind\nlint:\n  inherit:\n    default: [image, before_script]\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n  script:\n    - make lint\n'),
+      // The TLS port in the script, and the plain one only in a comment or an echo.
+      pipeline('build:\n  services:\n    - docker:27.1-dind\n  script:\n    - export DOCKER_HOST=tcp://docker:2376 DOCKER_TLS_VERIFY=1\n    - \'# export DOCKER_HOST=tcp://docker:2375\'\n    - echo "not DOCKER_HOST=tcp://docker:2375"\n    - docker build .\n'),
     ],
   },
   *check(p) {
@@ -298,6 +310,13 @@ const dindWithoutTls = gitlabRule({
       // Port 2375 is the daemon's plain-TCP port whichever daemon it is: dind, or a remote build host.
       const host = pair(map, 'DOCKER_HOST');
       if (host && /^tcp:\/\/[^/]+:2375\/?$/.test(String(variableValue(host.value).value ?? ''))) yield { line: host.keyLine, message: `${owner} talks to the Docker daemon on the unencrypted, unauthenticated port 2375.`, resource: owner };
+    }
+    // The same address set in a job's script: `export DOCKER_HOST=tcp://docker:2375`, or `docker -H tcp://docker:2375 ...`.
+    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
+      for (const match of script.matchAll(PLAIN_DOCKER_HOST)) {
+        const at = inside(keyLine, lineOf(p, scalar, match.index + match[0].search(/\S/)));
+        yield { ...at, message: `${owner} talks to the Docker daemon on the unencrypted, unauthenticated port 2375${detailNote(at)}.`, resource: owner };
+      }
     }
     // A template's variables are merged into the jobs that extend it: DOCKER_TLS_CERTDIR: "" written in a template
     // without dind turns TLS off for a job that extends it and runs dind (reported once, on the template's line).
