@@ -119,7 +119,7 @@ function serviceReads(p: Pipeline, owner: string, name: string): boolean {
 const imageLatest = gitlabRule({
   id: 'iac/gitlab-image-latest',
   title: "CI image uses 'latest' or no tag",
-  description: "A job or service image has the 'latest' tag or no tag, or a tag of the docker image that is a variant of latest (docker:dind, docker:dind-rootless, docker:cli, docker:git move to each new Docker release): the pipeline runs whatever the registry serves that day, with the job's credentials, and results are not reproducible.",
+  description: "A job or service image has the 'latest' tag or no tag, or a tag of the docker image that is a variant of latest (docker:dind, docker:dind-rootless, docker:cli, docker:git move to each new Docker release), or a tag that names a branch or channel rather than a version (stable, master, main, edge, nightly). An image whose registry or group is a variable but whose name is written out with no tag (`$CI_REGISTRY/group/img`, `${CI_REGISTRY_IMAGE}/builder`, `$CI_REGISTRY_IMAGE` itself) is untagged too; a tag or a whole image from a variable (`app:$TAG`, `$IMAGE`) may say anything and is not judged: the pipeline runs whatever the registry serves that day, with the job's credentials, and results are not reproducible.",
   remediation: 'Pin images to a version and digest: image: node:20.11.1@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
@@ -130,6 +130,11 @@ const imageLatest = gitlabRule({
       pipeline('notify:\n  # expect\n  image: "${CI_REGISTRY}/tools/notifier:latest"\n  script:\n    - notify\n'),
       // The docker image's dind tag is the newest release's.
       pipeline('build:\n  # expect\n  image: docker:cli\n  services:\n    # expect\n    - ${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:dind\n  script:\n    - docker build .\n'),
+      // Tags that name a branch or a channel, not a version.
+      pipeline('build:\n  # expect\n  image: docker:stable\n  services:\n    # expect\n    - ${CI_REGISTRY}/tools/cache:main\n    # expect\n    - alpine:edge\n  script:\n    - docker build .\n'),
+      pipeline('nightly:\n  # expect\n  image: rustlang/rust:nightly\n  script:\n    - cargo test\nlegacy:\n  # expect\n  image: registry.example.org/tools/builder:master\n  script:\n    - make\n'),
+      // No tag after a registry or group that is a variable, and the project's own image, which GitLab gives untagged.
+      pipeline('build:\n  # expect\n  image: $CI_REGISTRY/group/builder\n  services:\n    # expect\n    - name: ${CI_REGISTRY_IMAGE}/postgres\n      alias: db\n  script:\n    - make\ntest:\n  # expect\n  image: $CI_REGISTRY_IMAGE\n  script:\n    - make test\n'),
     ],
     negative: [
       pipeline('build:\n  image: node:20.11.1\n  script:\n    - npm ci\n'),
@@ -138,6 +143,8 @@ const imageLatest = gitlabRule({
       // The runner tag through a variable of the job, as tezos's generated pipelines write it.
       pipeline('build-mac:\n  image: macos-15-xcode-16\n  tags:\n    - $TAGS\n  variables:\n    TAGS: saas-macos-medium-m1\n  script:\n    - xcodebuild\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n'),
       pipeline('build:\n  image: docker:27.1.2-cli\n  services:\n    - docker:27.1.2-dind\n    - registry.example.org/tools/docker:dind\n  script:\n    - docker build .\n'),
+      // A tag, name or whole image from a variable whose value the file does not say, a version tag that contains a moving word, a digest.
+      pipeline('build:\n  image: $CI_REGISTRY_IMAGE/builder:$CI_COMMIT_SHA\n  services:\n    - ${REGISTRY}/${SERVICE_NAME}\n    - $CI_REGISTRY/group/cache${SUFFIX}\n    - $IMAGE\n    - alpine:3.20-edge-fix\n    - $CI_REGISTRY/group/builder@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n  script:\n    - make\n'),
     ],
   },
   *check(p) {
@@ -157,11 +164,18 @@ const imageLatest = gitlabRule({
       for (const service of items(services?.value))
         images.push(isYMap(service) ? { ref: stringValue(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: stringValue(service), at: listEntry(service.line) });
       for (const { ref, at } of images) {
-        const problem = ref ? (pinProblem(ref) ?? (dockerLatestVariant(ref) ? 'latest-variant' : undefined)) : undefined;
+        const problem = ref ? (pinProblem(ref) ?? (dockerLatestVariant(ref) ? 'latest-variant' : undefined) ?? movingImage(ref)) : undefined;
         const key = `${at.line}\0${ref}`;
         if (problem && seen.has(key)) continue;
         seen.add(key);
-        const why = problem === 'untagged' ? ' (no tag: latest)' : problem === 'latest-variant' ? ` (the ${parseImage(ref!).tag} tag follows the newest Docker release, as latest does)` : '';
+        const why =
+          problem === 'untagged'
+            ? ' (no tag: latest)'
+            : problem === 'latest-variant'
+              ? ` (the ${parseImage(ref!).tag} tag follows the newest Docker release, as latest does)`
+              : problem === 'moving-tag'
+                ? ` (the ${parseImage(ref!).tag} tag names no version: it moves to whatever is pushed or released under it next)`
+                : '';
         if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${why}; pin a version and digest.`, resource: owner };
       }
     }
@@ -178,6 +192,28 @@ function dockerLatestVariant(raw: string): boolean {
   const ref = parseImage(raw);
   if (ref.digest || !/^(?:dind|dind-rootless|cli|git)$/i.test(ref.tag ?? '')) return false;
   return /^(?:(?:docker\.io\/|index\.docker\.io\/)?(?:library\/)?|\$\{?\w+\}?\/)docker$/i.test(ref.name);
+}
+
+/** Tags that name a branch or a channel, not a version: each moves to whatever is pushed or released under it next. */
+const MOVING_TAGS = /^(?:stable|master|main|edge|nightly)$/i;
+
+/**
+ * What pinProblem leaves to a GitLab pipeline's judgement: a tag written out that names
+ * a branch or channel (`docker:stable`, `app:main`, `alpine:edge`), and an image with no
+ * tag whose registry or group is a variable but whose name is written out
+ * (`$CI_REGISTRY/group/img`, `${CI_REGISTRY_IMAGE}/builder`), or the project's own image
+ * (`$CI_REGISTRY_IMAGE`, which GitLab gives without a tag). A tag or name that is a
+ * variable (`app:$TAG`, `$IMAGE`) may say anything, and is not judged.
+ */
+function movingImage(raw: string): 'moving-tag' | 'untagged' | undefined {
+  const ref = parseImage(raw);
+  if (ref.digest) return undefined;
+  if (ref.tag !== undefined) return MOVING_TAGS.test(ref.tag) ? 'moving-tag' : undefined;
+  if (!ref.templated) return undefined;
+  if (/^\$\{?CI_REGISTRY_IMAGE\}?$/.test(ref.name)) return 'untagged';
+  const slash = ref.name.lastIndexOf('/');
+  const last = ref.name.slice(slash + 1);
+  return slash > 0 && /^[\w][\w.-]*$/.test(last) ? 'untagged' : undefined;
 }
 
 /**
