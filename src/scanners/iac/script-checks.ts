@@ -328,6 +328,46 @@ export function* environmentDumps(script: string): Generator<{ offset: number; w
   }
 }
 
+/** The files a command's own source redirects its standard output into (`> env.txt`, `>> out/vars.txt`, `1> f`). */
+function redirectedFiles(script: string, start: number, next: number): string[] {
+  const end = />&\s*$/.test(script.slice(start, next)) ? next + 1 : next;
+  const own = script
+    .slice(start, end)
+    .replace(/'([^']*)'|"((?:\\.|[^"\\])*)"/g, (_, a: string | undefined, b: string | undefined) => (a ?? b ?? '').replace(/[\s>|;&]/g, '_'))
+    .replace(/#.*$/gm, '');
+  const out: string[] = [];
+  for (const match of own.matchAll(/(\d*)>>?\|?\s*([^\s;|&)<>]+)/g)) {
+    if (match[1] === '2' || match[2]!.startsWith('&') || /^\/dev\//.test(match[2]!)) continue;
+    out.push(match[2]!);
+  }
+  return out;
+}
+
+/**
+ * The files a script writes the whole environment into (`env > env.txt`, `printenv | sort
+ * > vars.txt`, `export -p | tee env.txt`): a dump, alone or through a formatter, whose
+ * output a redirection or `tee` keeps in a file. A filtered dump (`env | grep ^CI_`) is not one.
+ */
+export function* environmentFiles(script: string): Generator<{ offset: number; what: string; file: string }> {
+  const pipelines = parseShell(script);
+  const starts = pipelines.flat().map((c) => c.offset);
+  for (const commands of pipelines) {
+    const index = commands.findIndex((c) => environmentDump(c) !== undefined);
+    if (index < 0) continue;
+    const what = environmentDump(commands[index]!)!;
+    const offset = commands[index]!.offset;
+    for (let k = index; k < commands.length; k++) {
+      const command = commands[k]!;
+      const words = effectiveWords(command);
+      const program = basename(words[0]?.text ?? '');
+      if (k > index && !PASS_THROUGH.has(program)) break; // filtered (grep, cut, awk...)
+      if (k > index && program === 'tee') for (const word of words.slice(1)) if (!word.text.startsWith('-')) yield { offset, what, file: word.text };
+      const next = starts.find((s) => s > command.offset) ?? script.length;
+      for (const file of redirectedFiles(script, command.offset, next)) yield { offset, what, file };
+    }
+  }
+}
+
 /** The 1-based line of `offset` in a text. */
 export function lineAtOffset(text: string, offset: number): number {
   let line = 1;

@@ -181,3 +181,33 @@ test('job-token-sent-elsewhere: the job token in a request to, or the user part 
   assert.match(got[0]!.message, /^job leak sends \$CI_JOB_TOKEN to api\.example\.com \(line 4\), which is not the GitLab instance/);
   assert.match(got[4]!.message, /to bitbucket\.org/);
 });
+
+test('credential-artifact: a whole-environment dump kept by artifacts: paths, a glob or a directory is reported; excluded, filtered, unkept or restricted ones are not, or low', () => {
+  const source = [
+    'debug:',
+    '  script:',
+    '    - env | sort > out/env.txt',
+    '    - printenv | grep ^CI_ > out/ci.txt',
+    '    - export -p > ./logs/vars.log',
+    '  artifacts:',
+    '    paths:',
+    '      - "out/*.txt"',
+    '      - logs/**',
+    'quiet:',
+    '  script:',
+    '    - env > out/env.txt',
+    '  artifacts:',
+    '    paths:',
+    '      - out/',
+    '    exclude:',
+    '      - out/*.txt',
+    'members:',
+    '  script:',
+    '    - printenv >> vars.txt',
+    '  artifacts:',
+    '    access: developer',
+    '    paths:',
+    '      - vars.txt',
+  ].join('\n');
+  assert.deepEqual(hits('iac/gitlab-credential-artifact', source), ['8 medium', '9 medium', '24 low']);
+});

@@ -1,6 +1,6 @@
 import { detailNote, inside, listEntry, type Hit } from '../rule.js';
 import { isSecretName } from '../secret-names.js';
-import { environmentDumps, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArgumentInScript, passwordArguments, passwordFix } from '../script-checks.js';
+import { environmentDumps, environmentFiles, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArgumentInScript, passwordArguments, passwordFix } from '../script-checks.js';
 import { basename, effectiveWords, isDownloader, parseShell } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, pair, text, type YNode } from '../yaml/tree.js';
 import { gitlabRule, lineOf, pipeline, pipelineScripts, resolvedSetting } from './pipeline.js';
@@ -277,7 +277,7 @@ const credentialArtifact = gitlabRule({
   id: 'iac/gitlab-credential-artifact',
   title: 'Credential file kept as a job artifact',
   description:
-    'artifacts: paths lists a file that holds credentials (.env, .npmrc, .netrc, a private key, a keystore, a kubeconfig, Terraform state, ~/.docker or ~/.ssh). Artifacts can be downloaded by everyone who can see the job (everyone, for a public project, unless artifacts: access is restricted), and they outlive the job, so the credentials the job wrote out leave the protected CI/CD variables.',
+    'artifacts: paths lists a file that holds credentials (.env, .npmrc, .netrc, a private key, a keystore, a kubeconfig, Terraform state, ~/.docker or ~/.ssh), or a file the job\'s script writes the whole environment into (`env | sort > env.txt`, `printenv > vars.txt`, `export -p | tee env.log`), which holds every CI/CD variable of the job, masked ones in clear. A dotenv report alone (`env > build.env` kept only under reports: dotenv) is not reported: GitLab refuses to store a dotenv report over 5 KB or over its variable limit (20 to 150 by plan), which a whole job environment, with its hundred-odd CI_ variables, exceeds, so the upload fails instead. Artifacts can be downloaded by everyone who can see the job (everyone, for a public project, unless artifacts: access is restricted), and they outlive the job, so the credentials the job wrote out leave the protected CI/CD variables.',
   remediation: 'Keep credential files out of artifacts (write them outside the paths kept, or list them under artifacts: exclude); pass values between jobs as masked variables or fetch them again in the job that needs them; if the file must travel, set artifacts: access: none (or developer) and a short expire_in.',
   severity: 'medium',
   cwe: ['CWE-538'],
@@ -285,11 +285,16 @@ const credentialArtifact = gitlabRule({
     positive: [
       pipeline('build:\n  script:\n    - ./write-env.sh > .env\n  artifacts:\n    paths:\n      - dist/\n      # expect\n      - .env\n'),
       pipeline('plan:\n  script:\n    - terraform apply -auto-approve\n  artifacts:\n    paths:\n      # expect\n      - infra/terraform.tfstate\n      # expect\n      - "**/*.key"\n'),
+      // The whole environment written into a file that the job keeps.
+      pipeline('debug:\n  script:\n    - env | sort > env.txt\n    - printenv > $CI_PROJECT_DIR/logs/vars.txt\n  artifacts:\n    paths:\n      # expect\n      - env.txt\n      # expect\n      - logs/\n'),
+      pipeline('build:\n  script:\n    - export -p | tee -a build-env.log\n    - make\n  artifacts:\n    # expect\n    untracked: true\n'),
     ],
     negative: [
       pipeline('build:\n  script:\n    - make\n  artifacts:\n    paths:\n      - dist/\n      - .env.example\n      - package_vars.env\n      - certs/ca.pem\n'),
       pipeline('build:\n  script:\n    - ./write-env.sh > .env\n  artifacts:\n    access: none\n    paths:\n      - .env\n'),
       pipeline('build:\n  script:\n    - make\n  artifacts:\n    paths:\n      - out/\n      - .env\n    exclude:\n      - .env\n'),
+      // A filtered dump, a dump the job does not keep, and a dotenv report (GitLab refuses to store one the size of a whole environment).
+      pipeline('build:\n  script:\n    - env | grep ^CI_COMMIT_ > commit.txt\n    - env | sort > /tmp/env.txt\n    - env > build.env\n    - make\n  artifacts:\n    paths:\n      - commit.txt\n      - dist/\n    reports:\n      dotenv: build.env\n'),
     ],
   },
   *check(p) {
@@ -297,9 +302,14 @@ const credentialArtifact = gitlabRule({
       ...(isYMap(get(p.root, 'default')) ? [{ owner: 'default', node: get(p.root, 'default')! }] : []),
       ...p.jobs.map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
     ];
+    // The files the scripts write the whole environment into, by owner (default: and top-level scripts run in every job).
+    const dumps = new Map<string, Array<{ file: string; what: string }>>();
+    for (const { owner, text: script } of pipelineScripts(p))
+      for (const { file, what } of environmentFiles(script)) dumps.set(owner, [...(dumps.get(owner) ?? []), { file: projectPath(file), what }]);
     // A path a `!reference` tag takes from a template of the file is reported once, as the first owner's.
     const seen = new Set<string>();
     for (const { owner, node } of owners) {
+      const written = [...(dumps.get(owner) ?? []), ...(owner === 'default' ? [] : [...(dumps.get('default') ?? []), ...(dumps.get('global') ?? [])])];
       const artifacts = resolvedSetting(p, node, 'artifacts')?.value;
       if (!isYMap(artifacts)) continue;
       const access = text(get(artifacts, 'access'))?.toLowerCase();
@@ -316,9 +326,41 @@ const credentialArtifact = gitlabRule({
         };
         yield restricted ? { ...hit, severity: 'low' } : hit;
       }
+      // A file the job writes the whole environment into (`env | sort > env.txt`), kept by artifacts: paths (or untracked: true).
+      // A dotenv report alone (`env > build.env` under reports: dotenv) is not kept: GitLab refuses a dotenv file over 5 KB or its variable limit.
+      const paths = stringItems(pair(artifacts, 'paths')?.value);
+      const untracked = pair(artifacts, 'untracked');
+      for (const { file, what } of written) {
+        if (excluded.has(file) || [...excluded].some((e) => keeps(e, file))) continue;
+        const entry = paths.find((e) => keeps(e.value, file));
+        const line = entry ? entry.line : untracked && text(untracked.value) === 'true' ? untracked.keyLine : undefined;
+        if (line === undefined || seen.has(`${line}\0${file}`)) continue;
+        seen.add(`${line}\0${file}`);
+        const hit: Hit = {
+          ...(entry ? listEntry(line) : { line }),
+          message: `${owner} writes the whole environment (${what}) into ${file} and keeps it as an artifact${restricted ? ' (downloadable by developers)' : ''}: every CI/CD variable of the job, masked ones in clear, can be downloaded with the job's artifacts.`,
+          resource: owner,
+        };
+        yield restricted ? { ...hit, severity: 'low' } : hit;
+      }
     }
   },
 });
+
+/** A path of a script relative to the project directory, where artifacts: paths are read from. */
+function projectPath(file: string): string {
+  return file.replace(/^(?:\$\{?CI_PROJECT_DIR\}?\/|\.\/)/, '');
+}
+
+/** Whether an artifacts: paths (or exclude:) entry keeps a file: the file itself, a directory above it, or a glob that matches it. */
+function keeps(entry: string, file: string): boolean {
+  const pattern = projectPath(entry).replace(/\/+$/, '');
+  if (pattern === '' || pattern === '.') return true;
+  if (file === pattern || file.startsWith(`${pattern}/`)) return true;
+  if (!/[*?]/.test(pattern)) return false;
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?|\*|\?/g, (m) => (m === '**/' ? '(?:.*/)?' : m === '**' ? '.*' : m === '*' ? '[^/]*' : '[^/]'));
+  return new RegExp(`^${source}(?:/.*)?$`).test(file);
+}
 
 function stringItems(node: YNode | null | undefined): Array<{ value: string; line: number }> {
   const list = isYSeq(node) ? node.items : node ? [node] : [];
