@@ -12,11 +12,14 @@ test('script injection: text anyone with a branch or merge request writes is hig
     '  script:',
     '    - eval "publish --version $CI_COMMIT_TAG"',
     '    - sh -c "notify \'$CI_MERGE_REQUEST_TITLE\'"',
+    '    - eval "notify --by \'$GITLAB_USER_NAME\'"',
+    '    - bash -c "notify --by $GITLAB_USER_LOGIN"',
+    '    - eval "git commit --author \'$CI_COMMIT_AUTHOR\' -m bump"',
   ].join('\n');
   const p = readPipeline(source, () => {})!;
   assert.deepEqual(
     [...injection.check(p)].map((h) => `${h.detailLine} ${h.severity ?? injection.severity} ${h.message.split(' ')[3]}`),
-    ['4 medium $CI_COMMIT_TAG', '5 high $CI_MERGE_REQUEST_TITLE'],
+    ['4 medium $CI_COMMIT_TAG', '5 high $CI_MERGE_REQUEST_TITLE', '6 medium $GITLAB_USER_NAME', '8 high $CI_COMMIT_AUTHOR'],
   );
 });
 
