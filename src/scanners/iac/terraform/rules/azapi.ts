@@ -467,8 +467,8 @@ const JUDGMENTS: readonly Judgment[] = [
     why: 'its admin kubeconfig holds a static cluster-admin certificate',
     defaults: [['', false]],
     // An AKS Automatic cluster (sku.name = "Automatic") comes with local accounts off and Entra ID sign-in: left out, it has none.
-    keepsDefault: (_input, arm) => text(setValue(arm, ['sku', 'name']) ?? null) === 'automatic',
-    doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters with properties.disableLocalAccounts = false, or left out (the API keeps local accounts; low) on a cluster other than AKS Automatic (sku.name = "Automatic", which has none)',
+    keepsDefault: aksAutomaticOrUnknown,
+    doc: 'an azapi_resource of type Microsoft.ContainerService/managedClusters with properties.disableLocalAccounts = false, or left out (the API keeps local accounts; low) on a cluster other than AKS Automatic (sku.name = "Automatic", which has none) or one whose SKU cannot be told before apply',
     fix: 'properties.disableLocalAccounts = true',
     examples: {
       positive: [
@@ -478,6 +478,8 @@ const JUDGMENTS: readonly Judgment[] = [
       negative: [
         example(`${AKS}@2024-05-01`, ['properties = {', '  dnsPrefix            = "aks"', '  disableLocalAccounts = true', '  aadProfile           = { managed = true, enableAzureRBAC = true }', '}']),
         example(`${AKS}@2025-05-01`, ['sku = { name = "Automatic", tier = "Standard" }']),
+        // A SKU given by a variable may be Automatic.
+        example(`${AKS}@2025-05-01`, ['sku = { name = var.aks_sku, tier = "Standard" }']),
       ],
     },
   },
