@@ -30,32 +30,18 @@ export function foldDuplicates(findings: readonly Finding[]): Finding[] {
 
 /** Folds the findings of one line: each cluster of the same problem keeps its most specific finding. */
 function foldLine(group: readonly Finding[]): Finding[] {
-  const ordered = [...group].sort(preferred);
-  const kept: Finding[] = [];
-  const folded = new Map<Finding, Finding[]>();
-  for (const finding of ordered) {
-    const owner = kept.find((k) => sameProblem(k, finding));
-    if (owner) folded.get(owner)!.push(finding);
-    else {
-      kept.push(finding);
-      folded.set(finding, []);
-    }
+  // Kept findings in order of preference, each with the findings folded into it.
+  const kept = new Map<Finding, Finding[]>();
+  for (const finding of [...group].sort(preferred)) {
+    const owner = [...kept.keys()].find((k) => sameProblem(k, finding));
+    if (owner) kept.get(owner)!.push(finding);
+    else kept.set(finding, []);
   }
-  return kept.map((finding) => {
-    const others = folded.get(finding)!;
-    if (others.length === 0) return finding;
-    const earlier = finding.alsoReportedBy ?? [];
-    return {
-      ...finding,
-      alsoReportedBy: [
-        ...earlier,
-        ...others.flatMap((o) => [
-          { ruleId: o.ruleId, scanner: o.scanner, severity: o.severity, fingerprint: o.fingerprint },
-          ...(o.alsoReportedBy ?? []),
-        ]),
-      ],
-    };
-  });
+  return [...kept].map(([finding, others]) =>
+    others.length === 0
+      ? finding
+      : { ...finding, alsoReportedBy: others.map((o) => ({ ruleId: o.ruleId, scanner: o.scanner, severity: o.severity, fingerprint: o.fingerprint })) },
+  );
 }
 
 function sameProblem(a: Finding, b: Finding): boolean {
