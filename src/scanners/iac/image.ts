@@ -28,20 +28,41 @@ export function parseImage(raw: string): ImageRef {
   return { raw: value, name: rest, ...(tag !== undefined ? { tag } : {}), ...(digest ? { digest } : {}), templated };
 }
 
-export type PinProblem = 'latest' | 'untagged';
+export type PinProblem = 'latest' | 'moving-tag' | 'untagged';
 
 /**
- * Why an image reference does not say which image runs: the `latest` tag or no tag at
- * all (which Docker reads as `latest`). A digest pins the image whatever the tag says.
- * A reference with a variable is judged only on a tag written out: `${REGISTRY}/app:latest`
- * is `latest`, while `$IMAGE` or `app:${TAG}` may say anything.
+ * Tags that name a branch, a channel or a release line, not a version (`app:main`,
+ * `alpine:edge`, `node:lts-alpine`, `debian:stable-slim`): each moves to whatever is
+ * pushed or released under it next, as `latest` does. A variant suffix is words
+ * (`-alpine`, `-slim`, `-alpine3.20`), not a commit (`main-3f2a1bc`, `main-abcdef1`).
+ */
+const MOVING_TAG = /^(?:stable|master|main|edge|nightly|develop|canary|rolling|lts|current|unstable|devel|trunk)((?:[-_][a-z]+[\d.]*)*)$/i;
+
+function movingTag(tag: string): boolean {
+  const variant = MOVING_TAG.exec(tag);
+  return !!variant && !variant[1]!.split(/[-_]/).some((part) => /^[0-9a-f]{7,}$/i.test(part));
+}
+
+/**
+ * Why an image reference does not say which image runs: the `latest` tag, a moving tag
+ * such as `main` or `nightly`, or no tag at all (which Docker reads as `latest`). A digest
+ * pins the image whatever the tag says. A reference with a variable is judged only on a
+ * tag written out: `${REGISTRY}/app:latest` is `latest`, while `$IMAGE` or `app:${TAG}`
+ * may say anything.
  */
 export function pinProblem(raw: string): PinProblem | undefined {
   const ref = parseImage(raw);
-  if (ref.templated) return !ref.digest && ref.tag?.toLowerCase() === 'latest' ? 'latest' : undefined;
-  if (ref.raw === '' || ref.name.toLowerCase() === 'scratch') return undefined;
   if (ref.digest) return undefined;
-  if (ref.tag === undefined || ref.tag === '') return 'untagged';
-  if (ref.tag.toLowerCase() === 'latest') return 'latest';
-  return undefined;
+  const tag = ref.tag?.toLowerCase();
+  if (tag === 'latest') return 'latest';
+  if (tag !== undefined && movingTag(tag)) return 'moving-tag';
+  if (ref.templated || ref.raw === '' || ref.name.toLowerCase() === 'scratch') return undefined;
+  return tag === undefined || tag === '' ? 'untagged' : undefined;
+}
+
+/** What a finding says after the image it names: ` with no tag (latest)`, ` on the moving 'nightly' tag, which names no version`. */
+export function pinProblemNote(raw: string, problem: PinProblem): string {
+  if (problem === 'untagged') return ' with no tag (latest)';
+  if (problem === 'latest') return " on the floating 'latest' tag";
+  return ` on the moving '${parseImage(raw).tag}' tag, which names no version`;
 }

@@ -28,6 +28,16 @@ describe('image references', () => {
       ['app:${TAG}', undefined],
       ['app:${TAG:-latest}', undefined],
       ['$IMAGE', undefined],
+      ['registry.example.org/app:main', 'moving-tag'],
+      ['alpine:edge', 'moving-tag'],
+      ['node:lts-alpine3.20', 'moving-tag'],
+      ['debian:stable-slim', 'moving-tag'],
+      ['${REGISTRY}/app:nightly', 'moving-tag'],
+      ['app:main-3f2a1bc', undefined],
+      ['app:main-abcdef1', undefined],
+      ['app:main@sha256:' + 'a'.repeat(64), undefined],
+      ['app:maintenance', undefined],
+      ['node:20-lts', undefined],
     ];
     for (const [ref, problem] of cases) assert.equal(pinProblem(ref), problem, ref);
   });

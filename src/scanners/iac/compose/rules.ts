@@ -1,4 +1,4 @@
-import { pinProblem } from '../image.js';
+import { pinProblem, pinProblemNote } from '../image.js';
 import { sensitiveHostPath } from '../host-paths.js';
 import { KONG_IMAGES, MAIL_STORE_IMAGES, describePort, imageName, ownServicePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
 import type { Severity } from '../../../core/finding.js';
@@ -547,13 +547,13 @@ const secretInEnvironment = composeRule({
 
 const imageLatest = composeRule({
   id: 'iac/compose-image-latest',
-  title: "Image uses 'latest' or no tag",
-  description: "The service image has the 'latest' tag or no tag. What runs changes whenever the registry changes, and a compromised upstream push is pulled silently.",
+  title: "Image uses 'latest', a moving tag or no tag",
+  description: "The service image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag. What runs changes whenever the registry changes, and a compromised upstream push is pulled silently.",
   remediation: 'Pin a version tag and digest: image: mysql:8.4.2@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
-    positive: ['services:\n  db:\n    # expect\n    image: mysql:latest\n', 'services:\n  cache:\n    # expect\n    image: redis\n'],
+    positive: ['services:\n  db:\n    # expect\n    image: mysql:latest\n', 'services:\n  cache:\n    # expect\n    image: redis\n', 'services:\n  api:\n    # expect\n    image: registry.example.org/shop/api:nightly\n'],
     negative: [
       'services:\n  db:\n    image: mysql:8.4.2\n',
       'services:\n  web:\n    build: .\n',
@@ -568,7 +568,7 @@ const imageLatest = composeRule({
       const p = pair(s.node, 'image');
       const image = serviceImage(s);
       const problem = image ? pinProblem(image.ref) : undefined;
-      if (p && image && problem) yield { line: p.keyLine, message: `${label(s)} uses ${image.shown}${problem === 'untagged' ? ' with no tag (latest)' : ''}; pin a version and digest.`, resource: label(s) };
+      if (p && image && problem) yield { line: p.keyLine, message: `${label(s)} uses ${image.shown}${pinProblemNote(image.ref, problem)}; pin a version and digest.`, resource: label(s) };
     }
   },
 });

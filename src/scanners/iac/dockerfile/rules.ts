@@ -1,5 +1,5 @@
 import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
-import { pinProblem } from '../image.js';
+import { pinProblem, pinProblemNote, type PinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { LOCAL_TRUSTED_APT_SOURCE, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
@@ -184,9 +184,9 @@ const OWN_IMAGES_NOTE =
 
 const imageLatest = dockerRule({
   id: 'iac/dockerfile-image-latest',
-  title: "Base image uses the 'latest' tag",
+  title: "Base image uses the 'latest' tag or another moving tag",
   description:
-    "FROM image:latest builds on whatever the registry serves today. The build is not reproducible, a compromised or broken upstream release is pulled in silently, and nobody can say which image is in production. The same holds for an image that COPY --from=<image> or RUN --mount=...,from=<image> pulls files from (a `from` that names no stage of the file is an image)." + OWN_IMAGES_NOTE,
+    "FROM image:latest builds on whatever the registry serves today, and so does a tag that names a branch or channel rather than a version (main, master, nightly, edge, stable, lts, current...). The build is not reproducible, a compromised or broken upstream release is pulled in silently, and nobody can say which image is in production. The same holds for an image that COPY --from=<image> or RUN --mount=...,from=<image> pulls files from (a `from` that names no stage of the file is an image)." + OWN_IMAGES_NOTE,
   remediation: 'Pin the base image to a version tag and, better, a digest: FROM node:20.11.1-alpine@sha256:<digest>. Let Dependabot or Renovate propose updates.',
   severity: 'medium',
   cwe: ['CWE-1357'],
@@ -195,6 +195,7 @@ const imageLatest = dockerRule({
       '# expect\nFROM node:latest\n',
       'ARG BASE=ubuntu:latest\n# expect\nFROM ${BASE}\n',
       'FROM alpine:3.20\n# expect\nCOPY --from=ghcr.io/example/uv:latest /uv /usr/local/bin/\n',
+      '# expect\nFROM node:lts-alpine AS deps\n# expect\nFROM registry.example.org/team/base:main\n',
       'FROM alpine:3.20\n# expect\nRUN --mount=type=cache,target=/c --mount=type=bind,from=example/builder:latest,source=/out,target=/in \\\n    cp /in/app /usr/local/bin/app\n',
     ],
     negative: [
@@ -208,16 +209,23 @@ const imageLatest = dockerRule({
   *check(input) {
     for (const stage of input.file.stages) {
       const image = baseImage(input, stage);
-      if (image && pinProblem(image) === 'latest' && !builtInScan(input, image))
-        yield { line: stage.from.line, message: `Base image ${image} floats with the 'latest' tag; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
+      const problem = image ? floating(pinProblem(image)) : undefined;
+      if (image && problem && !builtInScan(input, image))
+        yield { line: stage.from.line, message: `Base image ${image}${pinProblemNote(image, problem)}; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
     }
     for (const pulled of pulledImages(input)) {
-      if (pinProblem(pulled.image) !== 'latest') continue;
+      const problem = floating(pinProblem(pulled.image));
+      if (!problem) continue;
       const place = at(pulled.instruction, pulled.line);
-      yield { ...place, message: `${pulled.how}${detailNote(place)} pulls image ${pulled.image}, which floats with the 'latest' tag; pin a version (and a digest).`, resource: stageLabel(input, pulled.instruction) };
+      yield { ...place, message: `${pulled.how}${detailNote(place)} pulls image ${pulled.image}${pinProblemNote(pulled.image, problem)}; pin a version (and a digest).`, resource: stageLabel(input, pulled.instruction) };
     }
   },
 });
+
+/** The problems iac/dockerfile-image-latest reports (an untagged image is iac/dockerfile-image-untagged's). */
+function floating(problem: PinProblem | undefined): PinProblem | undefined {
+  return problem === 'latest' || problem === 'moving-tag' ? problem : undefined;
+}
 
 const imageUntagged = dockerRule({
   id: 'iac/dockerfile-image-untagged',

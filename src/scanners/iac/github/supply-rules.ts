@@ -335,13 +335,14 @@ export const unpinnedContainerImage = workflowRule({
   id: 'iac/gha-unpinned-container-image',
   title: 'Job container or service image without a version',
   description:
-    'A job `container:` or a service runs an image by the `latest` tag or without a tag at all. Whatever is pushed under that name next runs inside the job, with its token and secrets, and builds stop being reproducible.',
+    'A job `container:` or a service runs an image by the `latest` tag, a tag that names a branch or channel rather than a version (`main`, `nightly`, `lts`...), or without a tag at all. Whatever is pushed under that name next runs inside the job, with its token and secrets, and builds stop being reproducible.',
   remediation: 'Name a version, and better a digest: `image: node:22.11-bookworm@sha256:...`.',
   severity: 'medium',
   cwe: ['CWE-829'],
   examples: {
     positive: [
       'name: ci\non: push\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    # expect\n    container: node\n    services:\n      db:\n        # expect\n        image: postgres:latest\n    steps:\n      - run: npm test\n',
+      'name: ci\non: push\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    # expect\n    container: node:lts-slim\n    steps:\n      - run: npm test\n',
       'name: ci\non: push\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container:\n      # expect\n      image: ${{ matrix.distro }}\n    strategy:\n      matrix:\n        distro: ["debian:12", alpine]\n    steps:\n      - run: make test\n',
     ],
     negative: ['name: ci\non: push\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container:\n      image: ${{ matrix.distro }}\n    strategy:\n      matrix:\n        distro: ["debian:12", "alpine:3.20"]\n    services:\n      db:\n        image: postgres:16.4\n    steps:\n      - run: make test\n'],

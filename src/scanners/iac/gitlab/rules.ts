@@ -119,7 +119,7 @@ function serviceReads(p: Pipeline, owner: string, name: string): boolean {
 const imageLatest = gitlabRule({
   id: 'iac/gitlab-image-latest',
   title: "CI image uses 'latest' or no tag",
-  description: "A job or service image has the 'latest' tag or no tag, or a tag of the docker image that is a variant of latest (docker:dind, docker:dind-rootless, docker:cli, docker:git move to each new Docker release), or a tag that names a branch or channel rather than a version (stable, master, main, edge, nightly). An image whose registry or group is a variable but whose name is written out with no tag (`$CI_REGISTRY/group/img`, `${CI_REGISTRY_IMAGE}/builder`, `$CI_REGISTRY_IMAGE` itself) is untagged too; a tag or a whole image from a variable (`app:$TAG`, `$IMAGE`) may say anything and is not judged: the pipeline runs whatever the registry serves that day, with the job's credentials, and results are not reproducible.",
+  description: "A job or service image has the 'latest' tag or no tag, or a tag of the docker image that is a variant of latest (docker:dind, docker:dind-rootless, docker:cli, docker:git move to each new Docker release), or a tag that names a branch or channel rather than a version (main, master, nightly, edge, stable, lts...). An image whose registry or group is a variable but whose name is written out with no tag (`$CI_REGISTRY/group/img`, `${CI_REGISTRY_IMAGE}/builder`, `$CI_REGISTRY_IMAGE` itself) is untagged too; a tag or a whole image from a variable (`app:$TAG`, `$IMAGE`) may say anything and is not judged: the pipeline runs whatever the registry serves that day, with the job's credentials, and results are not reproducible.",
   remediation: 'Pin images to a version and digest: image: node:20.11.1@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
@@ -164,7 +164,7 @@ const imageLatest = gitlabRule({
       for (const service of items(services?.value))
         images.push(isYMap(service) ? { ref: stringValue(get(service, 'name')), at: { line: pair(service, 'name')?.keyLine ?? service.line } } : { ref: stringValue(service), at: listEntry(service.line) });
       for (const { ref, at } of images) {
-        const problem = ref ? (pinProblem(ref) ?? (dockerLatestVariant(ref) ? 'latest-variant' : undefined) ?? movingImage(ref)) : undefined;
+        const problem = ref ? (pinProblem(ref) ?? (dockerLatestVariant(ref) ? 'latest-variant' : undefined) ?? untaggedTemplatedImage(ref)) : undefined;
         const key = `${at.line}\0${ref}`;
         if (problem && seen.has(key)) continue;
         seen.add(key);
@@ -194,22 +194,16 @@ function dockerLatestVariant(raw: string): boolean {
   return /^(?:(?:docker\.io\/|index\.docker\.io\/)?(?:library\/)?|\$\{?\w+\}?\/)docker$/i.test(ref.name);
 }
 
-/** Tags that name a branch or a channel, not a version: each moves to whatever is pushed or released under it next. */
-const MOVING_TAGS = /^(?:stable|master|main|edge|nightly)$/i;
-
 /**
- * What pinProblem leaves to a GitLab pipeline's judgement: a tag written out that names
- * a branch or channel (`docker:stable`, `app:main`, `alpine:edge`), and an image with no
- * tag whose registry or group is a variable but whose name is written out
+ * What pinProblem leaves to a GitLab pipeline's judgement: an image with no tag whose
+ * registry or group is a variable but whose name is written out
  * (`$CI_REGISTRY/group/img`, `${CI_REGISTRY_IMAGE}/builder`), or the project's own image
  * (`$CI_REGISTRY_IMAGE`, which GitLab gives without a tag). A tag or name that is a
  * variable (`app:$TAG`, `$IMAGE`) may say anything, and is not judged.
  */
-function movingImage(raw: string): 'moving-tag' | 'untagged' | undefined {
+function untaggedTemplatedImage(raw: string): 'untagged' | undefined {
   const ref = parseImage(raw);
-  if (ref.digest) return undefined;
-  if (ref.tag !== undefined) return MOVING_TAGS.test(ref.tag) ? 'moving-tag' : undefined;
-  if (!ref.templated) return undefined;
+  if (ref.digest || ref.tag !== undefined || !ref.templated) return undefined;
   if (/^\$\{?CI_REGISTRY_IMAGE\}?$/.test(ref.name)) return 'untagged';
   const slash = ref.name.lastIndexOf('/');
   const last = ref.name.slice(slash + 1);

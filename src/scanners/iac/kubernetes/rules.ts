@@ -1,4 +1,4 @@
-import { pinProblem } from '../image.js';
+import { pinProblem, pinProblemNote } from '../image.js';
 import { describePort, sensitivePort } from '../ports.js';
 import { sensitiveHostPath } from '../host-paths.js';
 import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
@@ -632,15 +632,19 @@ function viaNote(image: DeployedImage): string {
 
 const imageLatest = kubeRule({
   id: 'iac/k8s-image-latest',
-  title: "Image uses 'latest' or no tag",
+  title: "Image uses 'latest', a moving tag or no tag",
   description:
-    "The container image has the 'latest' tag or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart. " +
+    "The container image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart. " +
     BUILT_IMAGES_NOTE,
   remediation: 'Reference images by version tag and digest: registry.example.org/app:1.4.2@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
-    positive: [pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx:latest'), pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx')],
+    positive: [
+      pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx:latest'),
+      pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: nginx'),
+      pod('').replace('    image: registry.example.org/app:1.4.2', '    # expect\n    image: registry.example.org/app:main'),
+    ],
     negative: [
       pod(''),
       pod('').replace('app:1.4.2', 'app@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f'),
@@ -653,7 +657,7 @@ const imageLatest = kubeRule({
       const image = deployedImage(c, input);
       const problem = image && !image.builtBy ? pinProblem(image.ref) : undefined;
       if (image && problem)
-        yield { line: image.line, message: `${containerLabel(c)} runs ${image.ref}${viaNote(image)}, ${problem === 'latest' ? "the floating 'latest' tag" : 'which has no tag (latest)'}; pin a version and digest.`, resource: containerLabel(c) };
+        yield { line: image.line, message: `${containerLabel(c)} runs ${image.ref}${viaNote(image)}${pinProblemNote(image.ref, problem)}; pin a version and digest.`, resource: containerLabel(c) };
     }
   },
 });
@@ -1490,7 +1494,7 @@ const imagePullPolicy = kubeRule({
       const image = deployedImage(c, input);
       const ref = image?.builtBy ? undefined : image?.ref;
       if (!ref || ref.includes('@') || /\{\{/.test(ref)) continue;
-      // Untagged and :latest images default to Always (and are reported by iac/k8s-image-latest).
+      // Untagged and :latest images default to Always (and are reported by iac/k8s-image-latest, as are moving tags).
       if (pinProblem(ref) !== undefined || !/:[^/]+$/.test(ref)) continue;
       const policy = pair(c.node, 'imagePullPolicy');
       if (policy && text(policy.value) === 'Always') continue;
