@@ -105,6 +105,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'kubernetes'));
   const objects: KubeObject[] = [];
   let lines: string[] | undefined;
+  let helmMarked: boolean | undefined;
   const collect = (node: YNode | null | undefined, depth: number) => {
     if (!isYMap(node)) return;
     const kind = text(get(node, 'kind'));
@@ -123,7 +124,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
       ...(namespace ? { namespace } : {}),
       root: node,
       line: node.line,
-      ...(depth === 0 && HELM_SOURCE_MARK.test(source) && renderedByHelm((lines ??= source.split('\n')), node.line) ? { helmRendered: true } : {}),
+      ...(depth === 0 && (helmMarked ??= HELM_SOURCE_MARK.test(source)) && renderedByHelm((lines ??= source.split('\n')), node.line) ? { helmRendered: true } : {}),
     });
   };
   for (const doc of loaded.documents) collect(doc.root, 0);
