@@ -32,11 +32,12 @@ export type PinProblem = 'latest' | 'moving-tag' | 'untagged';
 
 /**
  * Tags that name a branch, a channel or a release line, not a version (`app:main`,
- * `alpine:edge`, `node:lts-alpine`, `debian:stable-slim`): each moves to whatever is
- * pushed or released under it next, as `latest` does. A variant suffix is words
- * (`-alpine`, `-slim`, `-alpine3.20`), not a commit (`main-3f2a1bc`, `main-abcdef1`).
+ * `alpine:edge`, `node:lts-alpine`, `debian:stable-slim`), or only a variant of the
+ * newest release (`nginx:alpine`, `python:slim`): each moves to whatever is pushed or
+ * released under it next, as `latest` does. A variant suffix is words (`-alpine`,
+ * `-slim`, `-alpine3.20`), not a commit (`main-3f2a1bc`, `main-abcdef1`).
  */
-const MOVING_TAG = /^(?:stable|master|main|edge|nightly|develop|canary|rolling|lts|current|unstable|devel|trunk)((?:[-_][a-z]+[\d.]*)*)$/i;
+const MOVING_TAG = /^(?:stable|master|main|edge|nightly|develop|canary|rolling|lts|current|unstable|devel|trunk|alpine|slim)((?:[-_][a-z]+[\d.]*)*)$/i;
 
 function movingTag(tag: string): boolean {
   const variant = MOVING_TAG.exec(tag);

@@ -38,6 +38,12 @@ describe('image references', () => {
       ['app:main@sha256:' + 'a'.repeat(64), undefined],
       ['app:maintenance', undefined],
       ['node:20-lts', undefined],
+      ['nginx:alpine', 'moving-tag'],
+      ['nginx:alpine-slim', 'moving-tag'],
+      ['python:slim', 'moving-tag'],
+      ['alpine:3.20', undefined],
+      ['node:22-alpine', undefined],
+      ['python:3.12-slim', undefined],
     ];
     for (const [ref, problem] of cases) assert.equal(pinProblem(ref), problem, ref);
   });
