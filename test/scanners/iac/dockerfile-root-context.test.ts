@@ -177,6 +177,26 @@ describe('Dockerfile running as root: base images and entrypoints that drop root
     assert.deepEqual(found, ['plain/Dockerfile no-user', 'proxy/Dockerfile no-user', 'radio/Dockerfile no-user']);
   });
 
+  it("reports at low an image of linuxserver.io's nginx base that adds only oneshot s6 services: it runs the base's nginx and PHP-FPM", async () => {
+    const result = await scanIacTree({
+      // Only a oneshot setup of its own: the long-running services are the base image's nginx and PHP-FPM, workers as abc.
+      'web/Dockerfile': lines('FROM ghcr.io/linuxserver/baseimage-alpine-nginx:3.22', 'RUN apk add --no-cache php84-gd', 'COPY root/ /'),
+      'web/root/etc/s6-overlay/s6-rc.d/init-web-config/run': lines('#!/usr/bin/with-contenv bash', 'lsiown -R abc:abc /config'),
+      'web/root/etc/s6-overlay/s6-rc.d/init-web-config/type': 'oneshot\n',
+      // A long-running service of its own that keeps root: reported as before.
+      'worker/Dockerfile': lines('FROM ghcr.io/linuxserver/baseimage-alpine-nginx:3.22', 'COPY root/ /'),
+      'worker/root/etc/s6-overlay/s6-rc.d/svc-worker/run': lines('#!/usr/bin/with-contenv bash', 'exec /app/worker'),
+      'worker/root/etc/s6-overlay/s6-rc.d/svc-worker/type': 'longrun\n',
+      // Another linuxserver.io base: its services are not known to be nginx's.
+      'tool/Dockerfile': lines('FROM ghcr.io/linuxserver/baseimage-alpine:3.22', 'RUN apk add --no-cache jq'),
+    });
+    const found = result.findings
+      .filter((f) => f.ruleId === 'iac/dockerfile-no-user')
+      .map((f) => `${f.location.path} ${f.severity}`)
+      .sort();
+    assert.deepEqual(found, ['tool/Dockerfile medium', 'web/Dockerfile low', 'worker/Dockerfile medium']);
+  });
+
   it('reads the script from the build context a compose file gives, never outside the scan root', async () => {
     const found = await rootFindings({
       'deploy/app.Dockerfile': lines('FROM alpine:3.20', 'COPY scripts/start.sh /usr/local/bin/start', 'ENTRYPOINT ["start"]'),

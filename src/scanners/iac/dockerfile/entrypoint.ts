@@ -341,13 +341,39 @@ export function s6ServiceFolders(input: DockerfileInput): string[] {
  * /config, as a docker-library entrypoint does before gosu): they do not count.
  */
 function s6Drop(input: DockerfileInput): PrivilegeDrop | undefined {
-  const folders = s6ServiceFolders(input);
-  const files = input.contextFiles ?? new Map<string, string>();
-  const oneshot = (run: string) => files.get(run.replace(/\/run$/, '/type'))?.trim() === 'oneshot';
-  const runs = [...files].filter(([file]) => file.endsWith('/run') && folders.some((f) => file.startsWith(f + '/')) && !oneshot(file));
+  const runs = s6LongRuns(input, s6ServiceFolders(input));
   if (runs.length === 0) return undefined;
   const drops = runs.map(([file, text]) => privilegeDropIn(text, file));
   return drops.every((d) => d !== undefined) ? { ...drops[0]!, where: `the s6 services (${runs.length} run script${runs.length === 1 ? '' : 's'})` } : undefined;
+}
+
+/** The run scripts the scan read of the long-running s6 services in `folders` (oneshot setup services aside). */
+function s6LongRuns(input: DockerfileInput, folders: readonly string[]): Array<[string, string]> {
+  const files = input.contextFiles ?? new Map<string, string>();
+  const oneshot = (run: string) => files.get(run.replace(/\/run$/, '/type'))?.trim() === 'oneshot';
+  return [...files].filter(([file]) => file.endsWith('/run') && folders.some((f) => file.startsWith(f + '/')) && !oneshot(file));
+}
+
+/** linuxserver.io's base images whose own s6 services are nginx and PHP-FPM (baseimage-alpine-nginx). */
+const S6_NGINX_BASE = /(?:^|\/)linuxserver\/baseimage-[\w.-]*nginx(?:[:@]|$)/i;
+
+/**
+ * The servers an s6-overlay image runs when they are all its base image's: built FROM
+ * linuxserver.io's nginx base image, whose services are nginx and PHP-FPM (their master
+ * processes root, their workers the abc user of its configuration), and adding no
+ * long-running service of its own (only oneshot setup services, or no service folder).
+ * Undefined when its service folders were copied but the scan read nothing of them.
+ */
+export function s6BaseServers(input: DockerfileInput): string | undefined {
+  const stage = finalStage(input.file);
+  if (!stage) return undefined;
+  const chain = stageChain(input, stage);
+  const base = chain[chain.length - 1];
+  if (!base || !S6_NGINX_BASE.test(expandArgs(base.image, input.globalArgs).trim()) || !startsS6(input, chain)) return undefined;
+  const folders = s6ServiceFolders(input);
+  const read = [...(input.contextFiles?.keys() ?? [])].some((file) => folders.some((f) => file.startsWith(f + '/')));
+  if (folders.length > 0 && !read) return undefined;
+  return s6LongRuns(input, folders).length === 0 ? 'nginx and PHP-FPM' : undefined;
 }
 
 /** gosu or su-exec installed or copied into the image (apt-get install gosu, apk add su-exec, a download, COPY --from=tianon/gosu). */
