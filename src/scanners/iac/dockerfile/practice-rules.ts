@@ -104,7 +104,7 @@ const osPackageUnpinned = dockerRule({
   id: 'iac/dockerfile-os-package-unpinned',
   title: 'OS package installed without a version',
   description:
-    'apt-get, yum, dnf, zypper or apk installs a package by name only, so each build takes whatever version the mirror serves that day. Builds are not reproducible, a bad or malicious update lands in the image unnoticed, and two images built from the same Dockerfile can differ.',
+    'apt-get, yum, dnf, zypper or apk installs a package by name only, so each build takes whatever version the mirror serves that day. Builds are not reproducible, a bad or malicious update lands in the image unnoticed, and two images built from the same Dockerfile can differ. The installs of one RUN are one finding, which names the line of each.',
   remediation: 'Pin the versions you depend on (apt-get install curl=8.5.0-2, dnf install httpd-2.4.62, apk add curl=8.9.1-r0) and update them deliberately, or build from a pinned, digest-referenced base image that already holds the packages.',
   severity: 'low',
   confidence: 'medium',
@@ -128,15 +128,26 @@ const osPackageUnpinned = dockerRule({
     ],
   },
   *check(input) {
+    const found: Array<{ instruction: DockerInstruction; line: number; program: string; names: string }> = [];
     for (const { command, script } of runCommands(input)) {
       const install = packageInstall(command);
       if (!install) continue;
       const syntax = TOOLS[install.tool];
       const unpinned = install.packages.filter((p) => !NOT_A_REPOSITORY_PACKAGE.test(p.text) && !syntax.pinned(p.text));
       if (unpinned.length === 0) continue;
-      const place = at(script.instruction, script.line(unpinned[0]!.offset));
       const names = unpinned.slice(0, 3).map((p) => p.text).join(', ') + (unpinned.length > 3 ? ', ...' : '');
-      yield { ...place, message: `${install.program} installs ${names} without a version${detailNote(place)}; pin the versions the image depends on.` };
+      found.push({ instruction: script.instruction, line: script.line(unpinned[0]!.offset), program: install.program, names });
+    }
+    // One finding per RUN: its installs are one fix, and one line to report.
+    for (const installs of byInstruction(found)) {
+      const place = at(installs[0]!.instruction, installs[0]!.line);
+      if (installs.length === 1) {
+        yield { ...place, message: `${installs[0]!.program} installs ${installs[0]!.names} without a version${detailNote(place)}; pin the versions the image depends on.` };
+        continue;
+      }
+      const oneProgram = installs.every((i) => i.program === installs[0]!.program);
+      const parts = installs.map((i) => `${oneProgram ? '' : `${i.program} installs `}${i.names}${detailNote(at(i.instruction, i.line))}`);
+      yield { ...place, message: `${oneProgram ? `${installs[0]!.program} installs ` : ''}${parts.join(', ')} without a version; pin the versions the image depends on.` };
     }
   },
 });
@@ -145,7 +156,7 @@ const aptInstallRecommends = dockerRule({
   id: 'iac/dockerfile-apt-install-recommends',
   title: 'apt-get install pulls in recommended packages',
   description:
-    'apt-get install without --no-install-recommends also installs every package the requested ones merely recommend: tools, daemons and libraries nobody asked for, each one more thing to patch and more code an attacker can use inside the container.',
+    'apt-get install without --no-install-recommends also installs every package the requested ones merely recommend: tools, daemons and libraries nobody asked for, each one more thing to patch and more code an attacker can use inside the container. The installs of one RUN are one finding, which names the line of each.',
   remediation: 'Add --no-install-recommends (or set APT::Install-Recommends "false" in /etc/apt/apt.conf.d/) and list the packages the image really needs.',
   severity: 'low',
   confidence: 'medium',
@@ -164,17 +175,31 @@ const aptInstallRecommends = dockerRule({
     // A configuration file written earlier in the Dockerfile turns recommends off for every later install.
     const configured = (line: number) =>
       input.file.instructions.some((i) => i.keyword === 'RUN' && i.line < line && /APT::Install-Recommends\s*"?(?:false|0)/i.test(i.args));
+    const found: Array<{ instruction: DockerInstruction; line: number; program: string }> = [];
     for (const { command, script } of runCommands(input)) {
       const install = packageInstall(command);
       if (!install || install.tool !== 'apt' || install.program === 'aptitude' || install.packages.length === 0) continue;
       const words = effectiveWords(command).map((w) => w.text);
       if (words.some((w) => w === '--no-install-recommends' || /^APT::Install-Recommends=(?:false|0)$/i.test(w))) continue;
       if (configured(script.instruction.line)) continue;
-      const place = at(script.instruction, script.line(install.packages[0]!.offset));
-      yield { ...place, message: `${install.program} install without --no-install-recommends${detailNote(place)} adds packages nobody asked for to the image.` };
+      found.push({ instruction: script.instruction, line: script.line(install.packages[0]!.offset), program: install.program });
+    }
+    // One finding per RUN, naming the line of each install in it.
+    for (const installs of byInstruction(found)) {
+      const place = at(installs[0]!.instruction, installs[0]!.line);
+      const lines = [...new Set(installs.filter((i) => i.line > i.instruction.line).map((i) => i.line))];
+      const note = lines.length > 1 ? ` (lines ${lines.join(', ')})` : detailNote(place);
+      yield { ...place, message: `${installs[0]!.program} install without --no-install-recommends${note} adds packages nobody asked for to the image.` };
     }
   },
 });
+
+/** Findings of one rule grouped by the RUN they are in, in the order of the file. */
+function byInstruction<T extends { instruction: DockerInstruction }>(found: readonly T[]): T[][] {
+  const groups = new Map<DockerInstruction, T[]>();
+  for (const item of found) groups.set(item.instruction, [...(groups.get(item.instruction) ?? []), item]);
+  return [...groups.values()];
+}
 
 // ---- COPY and ADD ----
 
