@@ -25,6 +25,19 @@ describe('Dockerfile missing HEALTHCHECK', () => {
     assert.equal(service[0]!.line, 3);
   });
 
+  it('names the command an image keeps from its base when that is known, still at info', () => {
+    const message = (text: string) => hits('iac/dockerfile-missing-healthcheck', text).map((h) => `${h.severity} ${h.message}`);
+    assert.deepEqual(message('FROM nginx:1.27-alpine\nCOPY site/ /usr/share/nginx/html/\n'), [
+      'info The final image has no HEALTHCHECK and keeps the command of the image it is built FROM (nginx); add a HEALTHCHECK that probes the service.',
+    ]);
+    assert.deepEqual(message('FROM ghcr.io/linuxserver/baseimage-alpine:3.22\nCOPY root/ /\n'), [
+      "info The final image has no HEALTHCHECK and keeps the command of the image it is built FROM (s6-overlay's /init, which starts its services); add a HEALTHCHECK that probes the service.",
+    ]);
+    assert.deepEqual(message('FROM debian:12.7\nRUN true\n'), [
+      'info The final image has no HEALTHCHECK and sets neither CMD nor ENTRYPOINT (a base or toolchain image?); if it runs a service, add a HEALTHCHECK.',
+    ]);
+  });
+
   it('reports an image whose command is a bare interpreter at info only', () => {
     const python = hits('iac/dockerfile-missing-healthcheck', 'FROM debian:12-slim\nRUN ./build-python.sh\nCMD ["python3"]\n');
     assert.deepEqual(python.map((h) => h.severity), ['info']);

@@ -306,6 +306,12 @@ function startsS6(input: DockerfileInput, chain: DockerStage[]): boolean {
   return start.instruction.keyword === 'ENTRYPOINT' && start.words.length === 1 && start.words[0] === '/init' && (mentions || S6_BASE.test(image));
 }
 
+/** Whether the final stage keeps the /init of the s6-overlay base image it is built FROM (no ENTRYPOINT or CMD of its own). */
+export function s6ServiceImage(input: DockerfileInput): boolean {
+  const stage = finalStage(input.file);
+  return stage !== undefined && !startCommand(input) && startsS6(input, stageChain(input, stage));
+}
+
 /** The folders of the scan that hold the s6 services an s6-overlay image copies from its build context. */
 export function s6ServiceFolders(input: DockerfileInput): string[] {
   const stage = finalStage(input.file);

@@ -21,7 +21,7 @@ import {
 } from './model.js';
 import { argumentWords, at, copySources, dockerRule, pulledImages, runCommands, runMatches, stageLabel, type DockerRule } from './helpers.js';
 import { copiedFileContent } from './build-context.js';
-import { bareInterpreter, entrypointDrop, hasOwnStartCommand, s6BaseServers, startPrograms, workerServer } from './entrypoint.js';
+import { bareInterpreter, entrypointDrop, hasOwnStartCommand, s6BaseServers, s6ServiceImage, startPrograms, workerServer } from './entrypoint.js';
 import { practiceRules } from './practice-rules.js';
 import { unverifiedDownload } from './downloads.js';
 
@@ -864,7 +864,7 @@ const missingHealthcheck = dockerRule({
   id: 'iac/dockerfile-missing-healthcheck',
   title: 'No HEALTHCHECK',
   description:
-    'The final image declares no HEALTHCHECK (neither in its last stage nor in an earlier stage it is built FROM), so Docker and Swarm cannot tell a hung or half-started service from a healthy one, and a service that stopped enforcing its controls keeps receiving traffic. An image that sets neither CMD nor ENTRYPOINT (a base or CI toolchain image, or one that keeps the command of its base image, which the Dockerfile does not show), or whose command is a bare interpreter or shell with no argument (CMD ["python3"]: a language\'s base image), is reported at info only. A Dockerfile that a compose file of the scanned tree builds for a service with a `healthcheck:` of its own is not reported: the check is supplied where the image runs. Nor is the Dockerfile of a GitHub Docker container action (an action.yml beside it with runs.using: docker naming it), which runs one step of a job and exits.',
+    'The final image declares no HEALTHCHECK (neither in its last stage nor in an earlier stage it is built FROM), so Docker and Swarm cannot tell a hung or half-started service from a healthy one, and a service that stopped enforcing its controls keeps receiving traffic. An image that sets neither CMD nor ENTRYPOINT (a base or CI toolchain image, or one that keeps the command of its base image, which the Dockerfile does not show), or whose command is a bare interpreter or shell with no argument (CMD ["python3"]: a language\'s base image), is reported at info only (naming the command it keeps when that is known: that of the official nginx, httpd or PHP image, or the /init of an s6-overlay base image). A Dockerfile that a compose file of the scanned tree builds for a service with a `healthcheck:` of its own is not reported: the check is supplied where the image runs. Nor is the Dockerfile of a GitHub Docker container action (an action.yml beside it with runs.using: docker naming it), which runs one step of a job and exits.',
   remediation: 'Add HEALTHCHECK CMD <a cheap probe of the service> to the final stage (or define liveness/readiness probes in the orchestrator).',
   severity: 'low',
   confidence: 'medium',
@@ -898,12 +898,17 @@ const missingHealthcheck = dockerRule({
       };
     else if (sets('CMD') || sets('ENTRYPOINT'))
       yield { line: stage.from.line, message: 'The final image has no HEALTHCHECK; add one so orchestrators can tell when the service is unhealthy.' };
-    else
+    else {
+      // The command it keeps from its base, when that is known: a web server's, or s6-overlay's /init.
+      const inherited = workerServer(input)?.program ?? (s6ServiceImage(input) ? "s6-overlay's /init, which starts its services" : undefined);
       yield {
         line: stage.from.line,
         severity: 'info',
-        message: 'The final image has no HEALTHCHECK and sets neither CMD nor ENTRYPOINT (a base or toolchain image?); if it runs a service, add a HEALTHCHECK.',
+        message: inherited
+          ? `The final image has no HEALTHCHECK and keeps the command of the image it is built FROM (${inherited}); add a HEALTHCHECK that probes the service.`
+          : 'The final image has no HEALTHCHECK and sets neither CMD nor ENTRYPOINT (a base or toolchain image?); if it runs a service, add a HEALTHCHECK.',
       };
+    }
   },
 });
 
