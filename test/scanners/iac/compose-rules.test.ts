@@ -67,6 +67,21 @@ describe('compose: sensitive ports in files for development, tests or CI', () =>
   });
 });
 
+describe('compose: ports of a Docker Swarm stack file', () => {
+  const hits = (path: string) =>
+    analyseFile(path, 'services:\n  web:\n    image: example.org/web:1.0\n    ports:\n      - "8080:80"\n    deploy:\n      replicas: 2\n', () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-port-all-interfaces')
+      .map((f) => `${f.location.startLine} ${f.severity} ${f.message}`);
+  it('does not advise a host address, which the routing mesh does not take', () => {
+    assert.deepEqual(hits('docker-stack.yml'), [
+      '5 medium service web publishes 8080:80 on all interfaces, and as a Swarm stack on every node of the swarm through the routing mesh, which takes no host address; publish it only if it must be public, else reach it over an overlay network.',
+    ]);
+    assert.match(hits('deploy/stack.prod.yaml')[0]!, /as a Swarm stack/);
+    assert.match(hits('docker-compose.yml')[0]!, /bind it to 127\.0\.0\.1 unless it must be public\.$/);
+    assert.match(hits('stackstorm/compose.yaml')[0]!, /bind it to 127\.0\.0\.1/);
+  });
+});
+
 describe('compose: a fragment of services without the services: key', () => {
   it('reads a mapping whose every key is a service with an image or build as services, and warns about other mappings', () => {
     const warnings: string[] = [];

@@ -17,6 +17,14 @@ export interface ComposeInput {
   services: ComposeService[];
   /** Why the file is for local development, tests or CI only (its name or folder), when it is. */
   devOnly?: string;
+  /** The file is a Docker Swarm stack (docker-stack.yml): its published ports go through the routing mesh of every node. */
+  swarmStack?: boolean;
+}
+
+/** A stack file for `docker stack deploy` by its name: a name part `stack` (docker-stack.yml, stack.prod.yaml). */
+export function isSwarmStackName(filePath: string): boolean {
+  const name = filePath.split('/').pop() ?? '';
+  return name.replace(/\.ya?ml$/i, '').split(/[._-]+/).some((w) => w.toLowerCase() === 'stack');
 }
 
 /** Name parts and folders of compose files meant for development, tests or CI (`docker-compose.dev.yml`, `compose.ci.yaml`, `.devcontainer/`). */
@@ -70,7 +78,8 @@ export function readCompose(source: string, warn: (line: number, message: string
     return undefined;
   }
   const devOnly = context?.path !== undefined ? devOnlyReason(context.path) : undefined;
-  return devOnly !== undefined ? { services, devOnly } : { services };
+  const swarmStack = context?.path !== undefined && isSwarmStackName(context.path);
+  return { services, ...(devOnly !== undefined ? { devOnly } : {}), ...(swarmStack ? { swarmStack } : {}) };
 }
 
 /**

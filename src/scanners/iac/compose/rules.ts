@@ -202,7 +202,7 @@ const portAllInterfaces = composeRule({
   id: 'iac/compose-port-all-interfaces',
   title: 'Port published on all interfaces',
   description:
-    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's) and the port a DNS, mail, git or VPN server's image serves its clients on (pihole's 53, a mail server's 25, 465, 587, 993 and 995, a git forge's 22, WireGuard's 51820/udp, OpenVPN's 1194).",
+    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's) and the port a DNS, mail, git or VPN server's image serves its clients on (pihole's 53, a mail server's 25, 465, 587, 993 and 995, a git forge's 22, WireGuard's 51820/udp, OpenVPN's 1194). In a Docker Swarm stack file (a name part stack: docker-stack.yml) the message says that the routing mesh publishes the port on every node and takes no host address, instead of advising 127.0.0.1.",
   remediation: 'Bind ports that only local clients need to loopback ("127.0.0.1:8080:8080"); expose public services through a reverse proxy that terminates TLS.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -228,6 +228,13 @@ const portAllInterfaces = composeRule({
             ...p.at,
             severity: 'low',
             message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}, so every machine on the developer's or runner's network reaches it; bind it to 127.0.0.1 (low: a development or test file, as ${input.devOnly}).`,
+            resource: label(s),
+          };
+        // A Swarm stack's routing mesh publishes on every node and takes no host address: 127.0.0.1 is no fix there.
+        else if (input.swarmStack)
+          yield {
+            ...p.at,
+            message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}, and as a Swarm stack on every node of the swarm through the routing mesh, which takes no host address; publish it only if it must be public, else reach it over an overlay network.`,
             resource: label(s),
           };
         else yield { ...p.at, message: `${label(s)} publishes ${p.raw} on all interfaces${detailNote(p.at)}; bind it to 127.0.0.1 unless it must be public.`, resource: label(s) };
