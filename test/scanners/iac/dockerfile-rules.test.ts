@@ -48,6 +48,19 @@ describe('Dockerfile missing HEALTHCHECK', () => {
   });
 });
 
+describe('Dockerfile sudo installed', () => {
+  const severity = (text: string) => hits('iac/dockerfile-sudo-installed', text).map((h) => h.severity ?? 'low');
+  it('is info in an image that runs as root and grants sudo to no user, low once a user is set or given sudo', () => {
+    assert.deepEqual(severity('FROM alpine:3.20\nRUN apk add --no-cache sudo\n'), ['info']);
+    assert.deepEqual(severity('FROM alpine:3.20\nRUN apk add --no-cache sudo\nUSER app\n'), ['low']);
+    assert.deepEqual(severity('FROM alpine:3.20 AS base\nUSER app\nFROM base\nUSER root\nRUN apk add --no-cache sudo\nUSER app\n'), ['low']);
+    assert.deepEqual(severity('FROM debian:12\nRUN apt-get install -y sudo && adduser dev sudo\n'), ['low']);
+    assert.deepEqual(severity('FROM debian:12\nRUN apt-get install -y sudo\nCOPY dev.conf /etc/sudoers.d/dev\n'), ['low']);
+    assert.deepEqual(severity('FROM alpine:3.20\nRUN apk add sudo && addgroup app wheel\n'), ['low']);
+    assert.deepEqual(severity('FROM gcr.io/distroless/base:nonroot\nRUN apk add sudo\n'), ['low']);
+  });
+});
+
 describe('Dockerfile no USER', () => {
   it('is low for a base image whose command is the bare interpreter, medium for an application', () => {
     const severity = (text: string) => hits('iac/dockerfile-no-user', text).map((h) => h.severity ?? 'medium');

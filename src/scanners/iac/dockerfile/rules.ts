@@ -812,33 +812,62 @@ const runWithSudo = dockerRule({
 const INSTALL = /\b(?:apt-get|apt|yum|dnf|microdnf|zypper|apk|tdnf)\s+(?:[^|;&\n]*\s)?(?:install|add)\b([^|;&\n]*)/g;
 
 function* installedPackages(input: DockerfileInput, names: RegExp): Generator<{ at: Pick<Hit, 'line' | 'detailLine'>; name: string }> {
-  for (const hit of runMatches(input, INSTALL)) {
-    const list = hit.match[1] ?? '';
-    for (const word of list.split(/\s+/)) {
-      const name = word.replace(/[=<>~].*$/, '');
-      if (names.test(name)) {
-        yield { at: at(hit.instruction, hit.line), name };
-        break;
+  for (const instruction of instructionsOf(input.file, 'RUN')) {
+    const seen = new Set<number>();
+    for (const script of scriptsOf(instruction)) {
+      for (const match of script.text.matchAll(INSTALL)) {
+        const list = match[1] ?? '';
+        const listStart = match.index + match[0].length - list.length;
+        // The line of the package itself: in a long install list it is many lines below the apt-get or apk.
+        for (const word of list.matchAll(/\S+/g)) {
+          const name = word[0].replace(/[=<>~].*$/, '');
+          if (!names.test(name)) continue;
+          const line = script.line(listStart + word.index);
+          if (!seen.has(line)) yield { at: at(instruction, line), name };
+          seen.add(line);
+          break;
+        }
       }
     }
   }
 }
 
+/** What gives a user sudo: a sudoers entry (NOPASSWD, a file under /etc/sudoers.d), or membership of the sudo, wheel or admin group. */
+const SUDO_GRANT = /sudoers|NOPASSWD|\b(?:usermod|gpasswd|adduser|addgroup|useradd)\b[^\n;&|]*(?:^|[\s,=])(?:sudo|wheel|admin)\b/;
+
 const sudoInstalled = dockerRule({
   id: 'iac/dockerfile-sudo-installed',
   title: 'sudo installed in the image',
   description:
-    'The image installs sudo. Any user in the container who is in sudoers (often by default in derived images) can become root, undoing USER and widening what an attacker who gets code execution can do.',
+    'The image installs sudo. Any user in the container who is in sudoers (often by default in derived images) can become root, undoing USER and widening what an attacker who gets code execution can do. An image that runs as root (no USER) and whose Dockerfile grants sudo to no user (no sudoers entry, no user added to the sudo, wheel or admin group) is reported at info: there sudo can only run commands as another user (sudo -u), as linuxserver.io images do for their tools.',
   remediation: 'Do not install sudo; perform privileged steps at build time as root, and use gosu or su-exec in entrypoints that must drop privileges.',
   severity: 'low',
   cwe: ['CWE-250'],
   examples: {
-    positive: ['FROM debian:12\n# expect\nRUN apt-get update && apt-get install -y curl sudo\n', 'FROM alpine:3.20\n# expect\nRUN apk add --no-cache sudo\n'],
+    positive: [
+      'FROM debian:12\n# expect\nRUN apt-get update && apt-get install -y curl sudo\nUSER 1000\n',
+      // A user is given sudo: low even though no USER is set yet.
+      'FROM debian:12\n# expect\nRUN apt-get update && apt-get install -y sudo && useradd -m dev && usermod -aG sudo dev\n',
+      'FROM alpine:3.20\n# expect\nRUN apk add --no-cache sudo && echo "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nCMD ["/app/run"]\n',
+      // Info: the image runs as root and grants sudo to no one. The package's own line is the detail of a long list.
+      'FROM alpine:3.20\n# expect\nRUN apk add --no-cache \\\n    curl \\\n# detail\n    sudo\nCOPY occ /usr/bin/occ\n',
+    ],
     negative: ['FROM debian:12\nRUN apt-get update && apt-get install -y curl sudo-ldap-docs-none\n', 'FROM debian:12\nRUN apt-get install -y gosu\n'],
   },
   *check(input) {
-    for (const { at: place } of installedPackages(input, /^sudo$/))
-      yield { ...place, message: `sudo is installed in the image${detailNote(place)}; it lets container users become root.` };
+    // Nobody to become root: the image runs as root and the Dockerfile grants sudo to no user (sudo -u then only drops privileges, as gosu does).
+    const stage = finalStage(input.file);
+    const runsAsRoot = stage !== undefined && !stageChain(input, stage).some((s) => lastUser(s)) && !NONROOT_IMAGE.test(baseImage(input, stageChain(input, stage).at(-1)!) ?? '');
+    const grants = input.file.instructions.some((i) => SUDO_GRANT.test(i.args));
+    for (const { at: place } of installedPackages(input, /^sudo$/)) {
+      if (runsAsRoot && !grants)
+        yield {
+          ...place,
+          severity: 'info',
+          message: `sudo is installed in the image${detailNote(place)}, but the image runs as root and the Dockerfile grants sudo to no user: it can only run commands as another user (sudo -u), as gosu does; keep it that way, or use gosu or su-exec.`,
+        };
+      else yield { ...place, message: `sudo is installed in the image${detailNote(place)}; it lets container users become root.` };
+    }
   },
 });
 
