@@ -4,6 +4,7 @@ import { dockerfilesBuiltFrom } from '../iac/dockerfile/tree.js';
 import { parseImage } from '../iac/image.js';
 import { commandsOf, effectiveWords } from '../iac/shell.js';
 import { readWorkflow, lineOfOffset } from '../iac/github/model.js';
+import { findZizmorSuppression, zizmorSuppressions } from '../iac/github/zizmor-ignore.js';
 import { pipelineScripts, readPipeline } from '../iac/gitlab/rules.js';
 import { isYMap, isYScalar, pair, type YMap } from '../iac/yaml/tree.js';
 import { anchorFile, lineOfMatch, yamlRoot, type PostureHit, type PostureRule, type Repo } from './rule.js';
@@ -610,7 +611,7 @@ const tokenPermissions: PostureRule = {
   id: 'posture/workflow-token-permissions',
   title: 'Workflow does not restrict its token at the top level',
   description:
-    'A GitHub workflow sets no top-level `permissions:` while some of its jobs set none of their own, or grants write access at the top level. Those jobs then start from the repository default (often read-write) or from write access, instead of read-only, and new jobs silently inherit it (Scorecard: Token-Permissions). A workflow whose every job sets its own permissions is not reported.',
+    'A GitHub workflow sets no top-level `permissions:` while some of its jobs set none of their own, or grants write access at the top level. Those jobs then start from the repository default (often read-write) or from write access, instead of read-only, and new jobs silently inherit it (Scorecard: Token-Permissions). A workflow whose every job sets its own permissions is not reported, nor one that only other workflows call (workflow_call its only trigger), which runs with its caller\'s permissions and can only lower them; a top-level write grant marked `# zizmor: ignore[excessive-permissions]` is taken as reviewed.',
   remediation: 'Start every workflow with `permissions: contents: read` (or `permissions: {}`) and grant write scopes only in the jobs that need them.',
   severity: 'low',
   cwe: ['CWE-250'],
@@ -619,6 +620,15 @@ const tokenPermissions: PostureRule = {
     positive: [
       { files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  t:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  u:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
       { files: { '.github/workflows/ci.yml': 'on: push\npermissions:\n  contents: write\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
+      // Callable, but also run on push: then it starts from the repository default.
+      { files: { '.github/workflows/build.yml': 'on:\n  workflow_call:\n  push:\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
+      // The ignore comment covers the packages grant only, not contents: write.
+      {
+        files: {
+          '.github/workflows/image.yml':
+            'on: push\npermissions:\n  contents: write\n  packages: write # zizmor: ignore[excessive-permissions]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make push\n',
+        },
+      },
     ],
     negative: [
       { files: { '.github/workflows/ci.yml': 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' } },
@@ -629,15 +639,27 @@ const tokenPermissions: PostureRule = {
             'on: push\njobs:\n  t:\n    permissions:\n      contents: read\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  lock:\n    permissions:\n      issues: write\n    uses: example-org/shared/.github/workflows/lock.yml@v1\n',
         },
       },
+      // Only called by other workflows: it runs with the caller's permissions, which it can only lower.
+      { files: { '.github/workflows/notify.yml': 'on:\n  workflow_call:\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./notify.sh\n' } },
+      // The write grant is marked as reviewed for zizmor's excessive-permissions audit.
+      {
+        files: {
+          '.github/workflows/image.yml':
+            'on: push\npermissions:\n  contents: read\n  packages: write # zizmor: ignore[excessive-permissions]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make push\n',
+        },
+      },
     ],
   },
   *check(repo) {
     for (const path of paths(repo, WORKFLOW)) {
-      const root = yamlRoot(repo.files.get(path)!);
+      const text = repo.files.get(path)!;
+      const root = yamlRoot(text);
       if (!isYMap(root)) continue;
       const jobs = jobsOf(root);
       const permissions = pair(root, 'permissions');
       if (!permissions) {
+        // A workflow only other workflows call runs with its caller's token permissions, which it can only lower (as iac/gha-missing-permissions and zizmor judge it).
+        if (reusableOnly(text)) continue;
         // Jobs that set their own permissions do not start from the default (Scorecard judges them so too).
         const open = jobs.filter((job) => !pair(job.node, 'permissions')).map((job) => job.id);
         if (open.length === 0) continue;
@@ -645,11 +667,21 @@ const tokenPermissions: PostureRule = {
           open.length === jobs.length
             ? `${path} has no top-level permissions and no job sets its own: every job starts from the repository default token permissions.`
             : `${path} has no top-level permissions, and job${open.length > 1 ? 's' : ''} ${listed(open.map((id) => `'${id}'`))} set${open.length > 1 ? '' : 's'} none of ${open.length > 1 ? 'their' : 'its'} own: ${open.length > 1 ? 'they start' : 'it starts'} from the repository default token permissions.`;
-        yield { path, line: 1, message };
+        // The first key, not line 1: a licence header or comment there cannot carry an ignore comment above it.
+        yield { path, line: root.pairs[0]?.keyLine ?? 1, message };
         continue;
       }
       const value = permissions.value;
-      const writes = isYScalar(value) ? (value.value === 'write-all' ? ['write-all'] : []) : isYMap(value) ? value.pairs.filter((p) => isYScalar(p.value) && p.value.value === 'write').map((p) => p.key) : [];
+      // A grant whose line says `# zizmor: ignore[excessive-permissions]` was reviewed by the repository's authors, as the iac rules honour it.
+      const reviewed = zizmorSuppressions(text);
+      const kept = (ruleId: string, line: number) => !findZizmorSuppression(reviewed, ruleId, line);
+      const writes = isYScalar(value)
+        ? value.value === 'write-all' && kept('iac/gha-write-all-permissions', permissions.keyLine)
+          ? ['write-all']
+          : []
+        : isYMap(value)
+          ? value.pairs.filter((p) => isYScalar(p.value) && p.value.value === 'write' && kept('iac/gha-broad-permissions', p.keyLine)).map((p) => p.key)
+          : [];
       if (writes.length === 0) continue;
       const inheriting = jobs.filter((job) => !pair(job.node, 'permissions'));
       const message =
@@ -660,6 +692,12 @@ const tokenPermissions: PostureRule = {
     }
   },
 };
+
+/** Whether workflow_call is the workflow's only trigger. */
+function reusableOnly(text: string): boolean {
+  const triggers = readWorkflow(text, () => undefined)?.triggers;
+  return triggers !== undefined && triggers.size === 1 && triggers.has('workflow_call');
+}
 
 /** The jobs of a workflow's root map, with their ids. */
 function jobsOf(root: YMap): Array<{ id: string; node: YMap }> {

@@ -160,6 +160,14 @@ test('workflow token permissions: the jobs that start from the default are named
   assert.deepEqual(messages(`on: push\npermissions:\n  issues: write\njobs:\n${job('stale')}`), [
     "2 .github/workflows/ci.yml grants issues write access at the top level: its only job, 'stale', gets it, and so will any job added later; grant it in that job instead.",
   ]);
+  // Reported on the first key, below a licence header, where an ignore comment can go above it.
+  assert.deepEqual(messages(`# Copyright example\n# Licensed under example terms\n\nname: ci\non: push\njobs:\n${job('a')}`), [
+    '4 .github/workflows/ci.yml has no top-level permissions and no job sets its own: every job starts from the repository default token permissions.',
+  ]);
+  // A grant marked for zizmor's excessive-permissions is left out of the list; the others stay.
+  assert.deepEqual(messages(`on: push\npermissions:\n  issues: write\n  packages: write # zizmor: ignore[excessive-permissions]\njobs:\n${job('stale')}`), [
+    "2 .github/workflows/ci.yml grants issues write access at the top level: its only job, 'stale', gets it, and so will any job added later; grant it in that job instead.",
+  ]);
 });
 
 test('unpinned installs: pip install -r names the file and what is missing', () => {
