@@ -229,7 +229,7 @@ const lockfileDrift: PostureRule = {
   id: 'posture/lockfile-out-of-sync',
   title: 'Lockfile does not match package.json',
   description:
-    'package-lock.json records different dependencies than package.json (added, removed or changed ranges). `npm ci` refuses such a lockfile, and `npm install` silently re-resolves, so what was reviewed is not what gets installed.',
+    'package-lock.json records different dependencies than package.json (added, removed or changed ranges). `npm ci` refuses such a lockfile, and `npm install` silently re-resolves, so what was reviewed is not what gets installed. Manifests under fixtures/ or testdata/ are test data (often out of step on purpose, to test a lockfile update) and not judged, as for posture/no-lockfile.',
   remediation: 'Run npm install (or npm install --package-lock-only) and commit the updated package-lock.json together with package.json.',
   severity: 'low',
   cwe: ['CWE-1357'],
@@ -250,10 +250,18 @@ const lockfileDrift: PostureRule = {
           'package-lock.json': '{"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.19.0"}, "devDependencies": {"tsx": "4.1.0"}}}}',
         },
       },
+      // A test's input for a lockfile update, out of step on purpose.
+      {
+        files: {
+          'lib/npm/__fixtures__/update-lockfile/package.json': '{"dependencies": {"express": "^4.0.0"}}',
+          'lib/npm/__fixtures__/update-lockfile/package-lock.json': '{"lockfileVersion": 3, "packages": {"": {"dependencies": {"express": "^4.19.0"}}}}',
+        },
+      },
     ],
   },
   *check(repo) {
     for (const path of paths(repo, /(?:^|\/)package\.json$/)) {
+      if (FIXTURE_DIR.test(path)) continue;
       const text = repo.files.get(path)!;
       const manifest = parseJson(text);
       const lockPath = `${dirOf(path)}package-lock.json`;
