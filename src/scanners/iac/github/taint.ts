@@ -160,6 +160,8 @@ export function githubScriptTaint(wf: Workflow, step: Step, taint: Taint): Scrip
  * comment belongs to, the current or merged pull request, a found comment. Keys are lower
  * case, as GitHub compares action and output names.
  */
+const CHANGED_FILE_OUTPUTS = Object.fromEntries(['all', 'added', 'modified', 'removed', 'renamed', 'added_modified'].map((name) => [name, 'the names of the files the pull request or push changed']));
+
 const ACTION_TEXT_OUTPUTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   // Looks up the pull request of a workflow_run: a fork's branch name and its repository's name.
   'gradio-app/github/actions/find-pr': { source_branch: "the pull request's branch name", source_repo: "the pull request's head repository" },
@@ -168,6 +170,9 @@ const ACTION_TEXT_OUTPUTS: Readonly<Record<string, Readonly<Record<string, strin
   '8bitjonny/gh-get-current-pr': { pr_title: "the pull request's title", pr_body: "the pull request's body", pr: 'the whole pull request, title and body included' },
   'jwalton/gh-find-current-pr': { title: "the pull request's title", body: "the pull request's body" },
   'actions-ecosystem/action-get-merged-pull-request': { title: "the pull request's title", body: "the pull request's body" },
+  // File names are the author's to choose (`$(curl …).txt`), and these actions hand them back unescaped (tj-actions/changed-files escapes them by default since v41).
+  'jitterbit/get-changed-files': CHANGED_FILE_OUTPUTS,
+  'masesgroup/retrieve-changed-files': CHANGED_FILE_OUTPUTS,
 };
 
 /**
