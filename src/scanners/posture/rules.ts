@@ -301,7 +301,7 @@ const SCAN_CATEGORIES: ScanCategory[] = [
   },
   {
     name: 'static analysis (SAST)',
-    tools: /codeql-action|\bcodeql (?:database|github)\b|semgrep|opengrep|sonar(?:cloud|qube|-scanner)|bandit|gosec|brakeman|njsscan|horusec|checkmarx|snyk\/actions\/[\w-]*code|snyk code|SAST(?:-IaC)?\.gitlab-ci|components\/sast\b|checkov|\bkics\b|tfsec|terrascan|\bpysa\b|qodana|\bsecloop\b/i,
+    tools: /codeql-action|\bcodeql (?:database|github)\b|semgrep|opengrep|sonar(?:cloud|qube|-scanner)|bandit|gosec|brakeman|njsscan|horusec|checkmarx|snyk\/actions\/[\w-]*code|snyk code|SAST(?:-IaC)?\.gitlab-ci|components\/sast\b|checkov|\bkics\b|tfsec|terrascan|\bpysa\b|qodana|\bzizmor\b|\bsecloop\b/i,
   },
   {
     name: 'dependency scanning (SCA)',

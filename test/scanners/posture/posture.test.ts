@@ -149,6 +149,18 @@ test('the CI scanning message names reusable workflows of other repositories it 
   ]);
 });
 
+test('zizmor, the static analyser of workflows, counts as SAST (here a pre-commit hook that CI runs with prek)', () => {
+  const files = {
+    'README.md': '# app\n',
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: prek run --all-files\n',
+    '.pre-commit-config.yaml': 'repos:\n  - repo: https://github.com/zizmorcore/zizmor-pre-commit\n    rev: v1.16.0\n    hooks:\n      - id: zizmor\n',
+  };
+  const findings = checkRepo(repoOf({ files }), postureRules.filter((r) => r.id === 'posture/ci-missing-security-scans'));
+  assert.deepEqual(findings.map((f) => f.message), [
+    "None of the CI configuration (1 GitHub workflow and the hooks of .pre-commit-config.yaml) runs secret scanning, dependency scanning (SCA). GitHub's own secret scanning is a repository setting, not visible here.",
+  ]);
+});
+
 test('workflow token permissions: the jobs that start from the default are named, and a single job\'s top-level grant is said as such', () => {
   const rule = postureRules.filter((r) => r.id === 'posture/workflow-token-permissions');
   const messages = (workflow: string) => checkRepo(repoOf({ files: { '.github/workflows/ci.yml': workflow } }), rule).map((f) => `${f.location.startLine} ${f.message}`);
