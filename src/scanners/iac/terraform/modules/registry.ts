@@ -111,6 +111,32 @@ export interface ModuleSpec {
 /** Subnet tiers of the vpc module that may have a network ACL of their own. */
 const NACL_TIERS = ['public', 'private', 'database', 'redshift', 'elasticache', 'intra', 'outpost'] as const;
 
+/**
+ * terraform-google-modules/network: one google_compute_firewall per object of the list
+ * input `rules` of its firewall-rules submodule (the root module's `firewall_rules`, passed
+ * on as is), its source ranges from `ranges` when the direction (INGRESS when left out) is
+ * INGRESS; otherwise one per object of `ingress_rules`, which the module ignores when the
+ * first list is not empty. Each `allow` object is an allow block.
+ */
+const googleNetworkFirewalls = (rules: string, submodule?: string): ModuleSpec => ({
+  source: 'terraform-google-modules/network/google',
+  ...(submodule ? { submodule } : {}),
+  resources: [
+    { type: 'google_compute_firewall', name: 'rules', each: rules, attributes: ['direction', 'disabled', ['source_ranges', 'ranges']], blocks: ['allow'], optional: true },
+    {
+      type: 'google_compute_firewall',
+      name: 'rules_ingress_egress',
+      when: [{ input: rules, is: 'unset' }],
+      each: 'ingress_rules',
+      fixed: { direction: 'INGRESS' },
+      attributes: ['disabled', 'source_ranges'],
+      blocks: ['allow'],
+      optional: true,
+    },
+  ],
+});
+const GOOGLE_NETWORK_FIREWALLS = [googleNetworkFirewalls('firewall_rules'), googleNetworkFirewalls('rules', 'firewall-rules')];
+
 export const MODULES: readonly ModuleSpec[] = [
   {
     source: 'terraform-aws-modules/s3-bucket/aws',
@@ -422,6 +448,7 @@ export const MODULES: readonly ModuleSpec[] = [
       },
     ],
   },
+  ...GOOGLE_NETWORK_FIREWALLS,
 ];
 
 /**

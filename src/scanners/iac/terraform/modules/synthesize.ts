@@ -221,22 +221,26 @@ class Builder {
     const a = this.input(inputName);
     if (!a) return [];
     // Each object as a lookup of its fields: written in place they keep their lines, else the input's.
-    let elements: Array<{ line: number; field: (name: string) => Attribute | undefined }>;
+    let elements: Array<{ line: number; field: (name: string) => Attribute | undefined; blocks: (type: string, from: string) => Block[] }>;
     if (a.expr.kind === 'tuple' && a.expr.items.every((i) => i.kind === 'object')) {
-      elements = (a.expr.items as ObjectExpr[]).map((object) => ({
-        line: object.line,
-        field: (name) => {
+      elements = (a.expr.items as ObjectExpr[]).map((object) => {
+        const field = (name: string): Attribute | undefined => {
           const item = object.items.find((i) => i.keyName === name);
           return item ? { name, expr: item.value, ...span(item) } : undefined;
-        },
-      }));
+        };
+        return { line: object.line, field, blocks: (type, from) => (field(from) ? this.blocksFrom(type, field(from)!.expr) : []) };
+      });
     } else {
       const value = evaluate(a.expr, this.scope);
       if (value === null || (Array.isArray(value) && value.length === 0)) return [];
-      if (!Array.isArray(value) || !value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) throw new Opaque();
-      elements = (value as Array<Record<string, Value>>).map((object) => ({ line: a.line, field: (name) => (name in object ? this.synthetic(name, object[name]!, a.line) : undefined) }));
+      if (!Array.isArray(value) || !value.every((v) => isRecord(v))) throw new Opaque();
+      elements = (value as Array<Record<string, Value>>).map((object) => ({
+        line: a.line,
+        field: (name) => (name in object ? this.synthetic(name, object[name]!, a.line) : undefined),
+        blocks: (type, from) => valueBlocks(type, object[from], a.line),
+      }));
     }
-    return elements.map(({ line, field }, index) => {
+    return elements.map(({ line, field, blocks }, index) => {
       const name = `${spec.name}[${index}]`;
       const body: Body = { attributes: [], blocks: [] };
       for (const [attr, value] of Object.entries(spec.fixed ?? {})) body.attributes.push(this.synthetic(attr, value, line));
@@ -244,6 +248,11 @@ class Builder {
         const [attr, from] = typeof entry === 'string' ? [entry, entry] : entry;
         const found = field(from);
         if (found) body.attributes.push({ ...found, name: attr });
+      }
+      // Nested blocks from fields holding an object or a list of objects (a firewall rule's `allow`).
+      for (const entry of spec.blocks ?? []) {
+        const [type, from] = typeof entry === 'string' ? [entry, entry] : Array.isArray(entry) ? entry : [entry.block, entry.input ?? entry.block];
+        body.blocks.push(...blocks(type, from));
       }
       for (const [attr, target] of Object.entries(spec.refs ?? {})) {
         const text = `module.${this.call.name}.${target}.id`;
@@ -489,6 +498,31 @@ function objectBlock(type: string, expr: ObjectExpr): Block {
     else body.attributes.push({ name: item.keyName, expr: item.value, line: item.line, column: item.column, endLine: item.endLine, start: item.start, end: item.end });
   }
   return { type, labels: [], body, line: expr.line, column: expr.column, endLine: expr.endLine, start: expr.start, end: expr.end };
+}
+
+function isRecord(value: Value): value is Record<string, Value> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Nested blocks from the value of a field holding an object or a list of objects, on the
+ * input's line: their scalar and list fields become attributes. Null or absent makes none;
+ * anything else cannot be read here.
+ */
+function valueBlocks(type: string, value: Value | undefined, line: number): Block[] {
+  if (value === undefined || value === null) return [];
+  const objects: Value[] = Array.isArray(value) ? value : [value];
+  if (!objects.every((o) => isRecord(o))) throw new Opaque();
+  return (objects as Array<Record<string, Value>>).map((object) => {
+    const attributes: Attribute[] = [];
+    for (const [name, v] of Object.entries(object)) {
+      const literal = (x: Value): Expr => ({ kind: 'literal', value: typeof x === 'object' ? null : x, ...at(line) }) as Expr;
+      if (v === UNKNOWN) throw new Opaque();
+      const expr: Expr = Array.isArray(v) ? { kind: 'tuple', items: v.map(literal), ...at(line) } : literal(v);
+      attributes.push({ name, expr, ...at(line) });
+    }
+    return { type, labels: [], body: { attributes, blocks: [] }, ...at(line) };
+  });
 }
 
 function objectItem(keyName: string, value: Expr, where: Pos): ObjectItem {
