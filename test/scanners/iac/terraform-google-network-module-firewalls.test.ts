@@ -41,3 +41,27 @@ describe('firewall rules given to the terraform-google-modules/network module', 
     assert.deepEqual(await hits(lines('variable "rules" {}') + network('firewall_rules', 'var.rules')), []);
   });
 });
+
+describe('a firewall rule whose source ranges are a variable default', () => {
+  const module = (given: string) =>
+    lines(
+      'variable "ssh_source_ranges" {',
+      '  type    = list(string)',
+      '  default = ["0.0.0.0/0"]',
+      '}',
+      'resource "google_compute_firewall" "ssh" {',
+      '  name          = "ssh"',
+      '  network       = "default"',
+      `  source_ranges = ${given}`,
+      '  allow {',
+      '    protocol = "tcp"',
+      '    ports    = ["22"]',
+      '  }',
+      '}',
+    );
+
+  it('says so, naming the variable, since the line shows only the variable', async () => {
+    assert.deepEqual(await hits(module('var.ssh_source_ranges')), ['8:google_compute_firewall.ssh opens 22/tcp (SSH) to 0.0.0.0/0, the default of var.ssh_source_ranges, which every caller that leaves it out gets.']);
+    assert.deepEqual(await hits(module('["0.0.0.0/0"]')), ['8:google_compute_firewall.ssh opens 22/tcp (SSH) to 0.0.0.0/0.']);
+  });
+});

@@ -7,7 +7,7 @@ import { mentionsAddress } from '../addresses.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { isOff, isOn, metadataOf, upper, type MapEntry } from './gcp-shared.js';
-import { blocksMade, chosenInstance, fieldsOf, fileInstance, sectionsIn, settingAt, type Fields, type Instance } from './instances.js';
+import { blocksMade, chosenInstance, fieldsOf, fileInstance, sectionsIn, setByDefaultOnly, settingAt, type Fields, type Instance } from './instances.js';
 
 /** A port setting of an allow block: "22", "1000-2000" or 22. Undefined when it cannot be read. */
 function portRange(value: Value): [number, number] | undefined {
@@ -124,6 +124,8 @@ const firewallOpenToInternet: TfRule = tfRule({
       'resource "google_compute_firewall" "all" {\n  name      = "allow-all"\n  network   = "default"\n  direction = "INGRESS"\n  allow {\n    protocol = "all"\n  }\n  # expect\n  source_ranges = ["::/0"]\n}\n',
       'resource "google_compute_firewall" "db" {\n  name    = "db"\n  network = "default"\n  allow {\n    protocol = "tcp"\n    ports    = ["80", "5000-6000"]\n  }\n  # expect\n  source_ranges = ["10.0.0.0/8", "0.0.0.0/0"]\n  target_tags   = ["db"]\n}\n',
       'resource "google_compute_network_firewall_policy_rule" "rdp" {\n  firewall_policy = google_compute_network_firewall_policy.main.name\n  priority        = 1000\n  action          = "allow"\n  direction       = "INGRESS"\n  match {\n    # expect\n    src_ip_ranges = ["0.0.0.0/0"]\n    layer4_configs {\n      ip_protocol = "tcp"\n      ports       = ["3389"]\n    }\n  }\n}\n',
+      // A library module's default: every caller that leaves the input out gets it.
+      'variable "ssh_source_ranges" {\n  type    = list(string)\n  default = ["0.0.0.0/0"]\n}\n\nresource "google_compute_firewall" "ssh" {\n  name          = "ssh"\n  network       = "default"\n  # expect\n  source_ranges = var.ssh_source_ranges\n  target_tags   = ["ssh"]\n  allow {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n}\n',
       'variable "admin_ports" {\n  default = ["22", "3389"]\n}\n\nresource "google_compute_firewall" "admin" {\n  name    = "admin"\n  network = "default"\n  dynamic "allow" {\n    for_each = var.admin_ports\n    content {\n      protocol = "tcp"\n      ports    = [allow.value]\n    }\n  }\n  # expect\n  source_ranges = ["0.0.0.0/0"]\n}\n',
     ],
     negative: [
@@ -138,10 +140,22 @@ const firewallOpenToInternet: TfRule = tfRule({
     for (const { resource, line, sources, all, services } of exposures(input, isWorld)) {
       const where = label(resource);
       const worst = all || services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
-      yield { line, message: `${where} ${opening(all, services, sources.join(', '))}.`, resource: where, severity: worst };
+      yield { line, message: `${where} ${opening(all, services, sources.join(', '))}${defaultNote(input, resource)}.`, resource: where, severity: worst };
     }
   },
 });
+
+/**
+ * Where a VPC firewall rule's source ranges come only from a variable's default (a library
+ * module's `source_ranges = var.ssh_source_ranges`): said in the finding, since the line
+ * shows only the variable, and every caller that leaves it out gets these ranges.
+ */
+function defaultNote(input: TfInput, resource: TfResource): string {
+  if (resource.type !== 'google_compute_firewall' || !setByDefaultOnly(input, resource.block, ['source_ranges'])) return '';
+  const expr = attribute(resource.block, 'source_ranges')?.expr;
+  const name = expr?.kind === 'traversal' && expr.path[0] === 'var' && expr.path.length === 2 ? `var.${expr.path[1]}` : undefined;
+  return name ? `, the default of ${name}, which every caller that leaves it out gets` : ', from a variable default, which every caller that leaves it out gets';
+}
 
 /** An example firewall rule with one allow block; `expect` marks its source_ranges line as the finding's. */
 const firewallExample = (name: string, allow: string, ranges: string, { expect = false } = {}) =>
