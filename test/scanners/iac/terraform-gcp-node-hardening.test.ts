@@ -113,6 +113,9 @@ describe('Terraform GCP: Shielded GKE nodes', () => {
   it('names the default node pool only for a cluster\'s own node_config', () => {
     assert.deepEqual(messagesOf(RULE, cluster()), ['google_container_cluster.c does not turn Secure Boot on (enable_secure_boot defaults to false) for its default node pool: its nodes boot unsigned components and load unsigned kernel modules.']);
     assert.deepEqual(messagesOf(RULE, pool('shielded_instance_config {', '  enable_secure_boot = false', '}')), ['google_container_node_pool.p sets enable_secure_boot = false: its nodes boot unsigned components and load unsigned kernel modules.']);
+    // A module's fallback for a pool that leaves the key out is not a value written false.
+    const fallback = lines('variable "pool" {', '  default = { name = "p" }', '}') + pool('shielded_instance_config {', '  enable_secure_boot = lookup(var.pool, "enable_secure_boot", false)', '}');
+    assert.deepEqual(messagesOf(RULE, fallback), ['google_container_node_pool.p does not turn Secure Boot on (its enable_secure_boot expression gives false): its nodes boot unsigned components and load unsigned kernel modules.']);
   });
 
   it('leaves Shielded Nodes on, Secure Boot on or unreadable, and Autopilot clusters alone', () => {

@@ -373,7 +373,13 @@ const shieldedNodesOff: TfRule = tfRule({
     for (const { owner, pool, isDefault } of nodePools(input, { defaultPool: true })) {
       const boot = settingAt(pool, ['node_config', 'shielded_instance_config', 'enable_secure_boot'], file);
       if (isTrueValue(boot.value) || (boot.attribute && !known(boot.value))) continue;
-      const what = boot.attribute && boot.value !== null ? 'sets enable_secure_boot = false' : 'does not turn Secure Boot on (enable_secure_boot defaults to false)';
+      // Written false, or computed false (a module's `lookup(each.value, "enable_secure_boot", false)` for a pool that leaves it out).
+      const what =
+        boot.attribute && boot.value !== null
+          ? boot.attribute.expr.kind === 'literal'
+            ? 'sets enable_secure_boot = false'
+            : 'does not turn Secure Boot on (its enable_secure_boot expression gives false)'
+          : 'does not turn Secure Boot on (enable_secure_boot defaults to false)';
       yield { line: boot.line, message: `${label(owner)} ${what}${isDefault ? ' for its default node pool' : ''}: its nodes boot unsigned components and load unsigned kernel modules.`, resource: label(owner), severity: 'low' };
     }
     // The defaults of auto-provisioned pools: only a written-out false (they apply only when auto-provisioning is on).
