@@ -6,7 +6,7 @@ import { describePort, sensitivePortsInRange, type ServicePort } from '../../por
 import { type Hit } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, missingLine, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
-import { intrinsic, text, UNKNOWN, value } from '../resolve.js';
+import { condition, intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnTemplate } from '../template.js';
 
 /**
@@ -411,9 +411,17 @@ function onlyAl2023NodeGroups(t: CfnTemplate, template: string): boolean {
 /**
  * An ImageId that names an Amazon Linux 2023 AMI: an SSM-typed parameter (`!Ref`) whose
  * Default is one of its public parameters, or a `{{resolve:ssm:...}}` (or `resolve:ssm:...`) reference to one.
+ * An Fn::If whose condition cannot be known (`!If [UseArm, !Ref Al2023Arm, !Ref Al2023X86]`) names one when both branches do.
  */
 function requiresImdsv2Image(t: CfnTemplate, node: YNode | null | undefined): boolean {
   const ref = intrinsic(node);
+  if (ref?.name === 'Fn::If') {
+    const args = isYSeq(ref.arg) ? ref.arg.items : [];
+    if (args.length !== 3) return false;
+    const chosen = condition(t, args[0]);
+    if (chosen === UNKNOWN) return requiresImdsv2Image(t, args[1]) && requiresImdsv2Image(t, args[2]);
+    return requiresImdsv2Image(t, chosen ? args[1] : args[2]);
+  }
   if (ref?.name === 'Ref' && isYScalar(ref.arg)) {
     const parameter = t.parameters.get(String(ref.arg.value));
     if (!parameter || !/^AWS::SSM::Parameter::Value</.test(text(t, field(t, parameter.node, 'Type')?.value) ?? '')) return false;
@@ -439,6 +447,8 @@ const imdsv1: CfnRule = cfnRule({
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}"\n      MetadataOptions:\n        # expect\n        HttpTokens: optional\n',
       // A node group of an Amazon Linux 2 AmiType launches from the template without IMDSv2.
       'Resources:\n  NodeTemplate:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      # expect\n      LaunchTemplateData:\n        InstanceType: m6i.large\n  Workers:\n    Type: AWS::EKS::Nodegroup\n    Properties:\n      ClusterName: prod\n      AmiType: AL2_x86_64\n      LaunchTemplate:\n        Id: !Ref NodeTemplate\n',
+      // One branch of a choice that cannot be known before deploying is an Amazon Linux 2 image.
+      'Parameters:\n  Al2023:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\n  Al2:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2\n  Legacy:\n    Type: String\nConditions:\n  UseLegacy: !Equals [!Ref Legacy, "true"]\nResources:\n  # expect\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !If [UseLegacy, !Ref Al2, !Ref Al2023]\n',
       // A String parameter, or an Amazon Linux 2 image: the AMI does not require IMDSv2.
       'Parameters:\n  Image:\n    Type: String\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\n  Al2:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2\nResources:\n  # expect\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Image\n  # expect\n  Old:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Al2\n',
     ],
@@ -451,6 +461,8 @@ const imdsv1: CfnRule = cfnRule({
       // Amazon Linux 2023 AMIs carry ImdsSupport v2.0: launches from them require IMDSv2.
       'Parameters:\n  Image:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: !Ref Image\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: !Ref Image\n        MetadataOptions:\n          HttpPutResponseHopLimit: 2\n',
       'Resources:\n  Worker:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64}}"\n',
+      // A choice between two Amazon Linux 2023 images (by architecture) requires IMDSv2 whichever is taken.
+      'Parameters:\n  Arm:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64\n  X86:\n    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>\n    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\n  Graviton:\n    Type: String\nConditions:\n  UseArm: !Equals [!Ref Graviton, "true"]\nResources:\n  Web:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: !If [UseArm, !Ref Arm, !Ref X86]\n',
       // A launch template's ImageId may name the parameter EC2 resolves at launch without the dynamic reference braces.
       'Resources:\n  Workers:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id\n',
       // ECS- and EKS-optimized Amazon Linux 2023 images require IMDSv2 too.
