@@ -377,6 +377,8 @@ const hardcodedSecret: CfnRule = cfnRule({
       'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.12\n    Environment:\n      Variables:\n        # expect\n        API_TOKEN: fake-token-for-tests-only\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n',
       // A weak default is deployed as it stands: not a placeholder.
       'Parameters:\n  AdminPassword:\n    Type: String\n    # expect\n    Default: changeme\n',
+      // One word of the name is a weak password, not a stand-in.
+      'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      # expect\n      MasterUserPassword: password\n',
     ],
     negative: [
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      MasterUserPassword: "{{resolve:secretsmanager:prod/db:SecretString:password}}"\n',
@@ -391,6 +393,8 @@ const hardcodedSecret: CfnRule = cfnRule({
       // A parameter for the ARN of a secret, with the name of what to enter as its default.
       'Parameters:\n  SecretsManagerSecretForMQ:\n    Type: String\n    Description: The ARN of the secret with the broker credentials\n    Default: ACTIVEMQ_SECRET_ARN\n',
       'Parameters:\n  ChatBotToken:\n    Type: String\n    Default: xoxb-PUT YOUR BOT TOKEN HERE\n  PartnerApiKeyValue:\n    Type: String\n    Default: Bearer <<Enter the partner key>>\nResources:\n  Hook:\n    Type: AWS::Events::Connection\n    Properties:\n      AuthParameters:\n        ApiKeyAuthParameters:\n          ApiKeyValue: dummy-value\n',
+      // The property's own words say what to enter.
+      'Resources:\n  Hook:\n    Type: AWS::Events::Connection\n    Properties:\n      AuthParameters:\n        ApiKeyAuthParameters:\n          ApiKeyName: x-api-key\n          ApiKeyValue: MyAPIkey\n  Other:\n    Type: AWS::Events::Connection\n    Properties:\n      AuthParameters:\n        ApiKeyAuthParameters:\n          ApiKeyName: x-api-key\n          ApiKeyValue: KeyValue\n',
     ],
   },
   *check(t) {
@@ -435,7 +439,21 @@ function isSecretLiteral(v: string, names: ReadonlySet<string>, name?: string): 
   if (/^\$\$?\./.test(trimmed)) return false;
   // A KMS key id is a UUID (elsewhere a UUID may well be an API key).
   if (name !== undefined && nameTokens(name).includes('kms') && UUID.test(trimmed)) return false;
+  if (name !== undefined && isNameWordsStandIn(trimmed, name)) return false;
   return !/^\{\{resolve:/.test(trimmed) && !/^[[{]/.test(trimmed) && !/^(?:String|Number|CommaDelimitedList)$/.test(trimmed);
+}
+
+/**
+ * A value made of two or more consecutive words of its own property name, after an optional
+ * my/your/the (`ApiKeyValue: KeyValue`, `ApiKeyValue: MyAPIkey`): it says what to enter. One word
+ * alone (`DbPassword: password`) is a weak secret as deployed and stays reported.
+ */
+function isNameWordsStandIn(value: string, name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z _-]*$/.test(value)) return false;
+  const v = value.toLowerCase().replace(/[^a-z]/g, '').replace(/^(?:my|your|the)/, '');
+  const tokens = nameTokens(name);
+  for (let i = 0; i < tokens.length; i++) for (let j = i + 2; j <= tokens.length; j++) if (tokens.slice(i, j).join('') === v) return true;
+  return false;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
