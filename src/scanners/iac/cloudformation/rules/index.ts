@@ -8,10 +8,11 @@ import { dataRules } from './data.js';
 import { databaseRules } from './databases.js';
 import { identityRules } from './identity.js';
 import { networkRules } from './network.js';
+import { outputRules } from './outputs.js';
 import { serviceRules } from './services.js';
 import { vpcRules } from './vpc.js';
 
-export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules, ...serviceRules, ...databaseRules, ...accessRules, ...vpcRules, ...bucketRules];
+export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...dataRules, ...identityRules, ...serviceRules, ...databaseRules, ...accessRules, ...vpcRules, ...bucketRules, ...outputRules];
 
 export const cloudformationPlatform: PlatformRules<CfnTemplate> = {
   platform: 'cloudformation',

@@ -1,0 +1,83 @@
+import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
+import { cfnRule, field, type CfnRule } from '../model.js';
+import { bool, intrinsic } from '../resolve.js';
+import type { CfnTemplate } from '../template.js';
+
+/** What an output value shows: the secret key of an access key of the template, or a NoEcho parameter. */
+interface Shown {
+  what: string;
+  severity: 'high' | 'medium';
+}
+
+function accessKeySecret(t: CfnTemplate, id: string, attribute: string): Shown | undefined {
+  if (attribute !== 'SecretAccessKey') return undefined;
+  return t.resources.some((r) => r.id === id && r.type === 'AWS::IAM::AccessKey') ? { what: `the SecretAccessKey of AWS::IAM::AccessKey ${id}`, severity: 'high' } : undefined;
+}
+
+function noEchoParameter(t: CfnTemplate, name: string): Shown | undefined {
+  const parameter = t.parameters.get(name);
+  return parameter && bool(t, field(t, parameter.node, 'NoEcho')?.value) === true ? { what: `the NoEcho parameter ${name}`, severity: 'medium' } : undefined;
+}
+
+/** The secrets a value shows through Ref, Fn::GetAtt or the `${...}` of an Fn::Sub, at any depth. */
+function shownSecrets(t: CfnTemplate, node: YNode | null | undefined, out: Shown[] = [], depth = 0): Shown[] {
+  if (!node || depth > 24) return out;
+  const call = intrinsic(node);
+  if (call?.name === 'Ref' && isYScalar(call.arg)) {
+    const shown = noEchoParameter(t, String(call.arg.value));
+    if (shown) out.push(shown);
+  } else if (call?.name === 'Fn::GetAtt') {
+    const [id, attribute] = isYSeq(call.arg) ? call.arg.items.map((item) => (isYScalar(item) ? String(item.value) : '')) : isYScalar(call.arg) ? String(call.arg.value).split(/\.(.*)/s) : [];
+    const shown = id && attribute ? accessKeySecret(t, id, attribute) : undefined;
+    if (shown) out.push(shown);
+  } else if (call?.name === 'Fn::Sub') {
+    const text = isYSeq(call.arg) ? call.arg.items[0] : call.arg;
+    const given = isYSeq(call.arg) ? call.arg.items[1] : undefined;
+    if (isYScalar(text) && typeof text.value === 'string') {
+      for (const [, name] of text.value.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+        // A variable given beside the string is read with the rest of the value.
+        if (isYMap(given) && given.pairs.some((p) => p.key === name)) continue;
+        const [id, attribute] = name!.split(/\.(.*)/s);
+        const shown = attribute ? accessKeySecret(t, id!, attribute) : noEchoParameter(t, name!);
+        if (shown) out.push(shown);
+      }
+    }
+  }
+  if (isYMap(node)) for (const p of node.pairs) shownSecrets(t, p.value, out, depth + 1);
+  else if (isYSeq(node)) for (const item of node.items) shownSecrets(t, item, out, depth + 1);
+  return out;
+}
+
+const outputShowsSecret: CfnRule = cfnRule({
+  id: 'iac/cfn-output-shows-secret',
+  title: 'Stack output shows a secret',
+  description:
+    'An output of the template shows the SecretAccessKey of an AWS::IAM::AccessKey it creates, or the value of a NoEcho parameter. CloudFormation masks NoEcho values only in parameters: outputs are returned in clear text to anyone allowed cloudformation:DescribeStacks (read-only roles included), are shown in the console, and an exported output can be read by every stack of the account and region. A long-lived access key read there gives its user\'s permissions to whoever reads it (high); a NoEcho parameter is usually a password (medium).',
+  remediation: 'Leave the secret out of Outputs: store the access key secret in Secrets Manager (AWS::SecretsManager::Secret with SecretString: !GetAtt Key.SecretAccessKey) and output the secret\'s ARN, and let readers of a password fetch it from where it is kept.',
+  severity: 'high',
+  cwe: ['CWE-200'],
+  examples: {
+    positive: [
+      'Resources:\n  Deployer:\n    Type: AWS::IAM::User\n  DeployerKey:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref Deployer\nOutputs:\n  AccessKeyId:\n    Value: !Ref DeployerKey\n  SecretKey:\n    # expect\n    Value: !GetAtt [DeployerKey, SecretAccessKey]\n',
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  Deployer:\n    Type: AWS::IAM::User\n  DeployerKey:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref Deployer\nOutputs:\n  Credentials:\n    # expect\n    Value: !Sub "${DeployerKey}:${DeployerKey.SecretAccessKey}"\n    Export:\n      Name: deployer-credentials\n  ConnectionString:\n    # expect\n    Value: !Join ["", ["postgres://app:", !Ref DbPassword, "@db.example.org/app"]]\n',
+    ],
+    negative: [
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n  DbUser:\n    Type: String\nResources:\n  Deployer:\n    Type: AWS::IAM::User\n  DeployerKey:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref Deployer\n  DeployerSecret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: !GetAtt DeployerKey.SecretAccessKey\nOutputs:\n  AccessKeyId:\n    Value: !Ref DeployerKey\n  SecretArn:\n    Value: !Ref DeployerSecret\n  User:\n    Value: !Ref DbUser\n  Escaped:\n    Value: !Sub "${!DbPassword} is filled in later"\n',
+    ],
+  },
+  *check(t) {
+    if (!isYMap(t.outputs)) return;
+    for (const output of t.outputs.pairs) {
+      const v = isYMap(output.value) ? output.value.pairs.find((p) => p.key === 'Value') : undefined;
+      if (!v) continue;
+      const shown = shownSecrets(t, v.value);
+      if (shown.length === 0) continue;
+      const severity = shown.some((s) => s.severity === 'high') ? 'high' : 'medium';
+      const what = [...new Set(shown.map((s) => s.what))].join(' and ');
+      yield { line: v.keyLine, message: `Output ${output.key} shows ${what} in clear text to anyone who can describe the stack.`, resource: `Output ${output.key}`, severity };
+    }
+  },
+});
+
+/** Rules about what a template's Outputs reveal. */
+export const outputRules: readonly CfnRule[] = [outputShowsSecret];
