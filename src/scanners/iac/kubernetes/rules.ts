@@ -65,9 +65,14 @@ function containerSecurity(container: Container): YMap | undefined {
   return isYMap(sc) ? sc : undefined;
 }
 
-/** One pod-level boolean flag (hostNetwork, hostPID, hostIPC) on pods and PodSecurityPolicies. */
+/**
+ * One pod-level boolean flag (hostNetwork, hostPID, hostIPC) on pods and PodSecurityPolicies.
+ * A pod of Windows HostProcess containers is left out: the API server requires hostNetwork of it,
+ * its processes are the node's own whatever it shares, and iac/k8s-privileged-container reports it.
+ */
 function* podFlag(input: KubeInput, key: string, message: (label: string) => string): Generator<Hit> {
   for (const p of input.pods) {
+    if (hostProcess(p, input.containers.filter((c) => c.pod === p)).length > 0) continue;
     const flag = pair(p.spec, key);
     if (flag && isTrue(flag.value)) yield { line: flag.keyLine, message: message(objectLabel(p.object)), resource: objectLabel(p.object) };
   }
@@ -327,13 +332,18 @@ const hostNetwork = kubeRule({
   id: 'iac/k8s-host-network',
   title: 'Pod shares the host network',
   description:
-    "hostNetwork: true puts the pod in the node's network namespace: it can bind to node ports, reach services listening on the node's loopback, sniff traffic and bypass NetworkPolicies.",
+    "hostNetwork: true puts the pod in the node's network namespace: it can bind to node ports, reach services listening on the node's loopback, sniff traffic and bypass NetworkPolicies. A pod of Windows HostProcess containers is not reported: the API server requires hostNetwork of it, and iac/k8s-privileged-container reports it (its processes are the node's own).",
   remediation: 'Remove hostNetwork: true; expose the pod through a Service. Keep host networking for node agents that truly need it, in a restricted namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
   examples: {
     positive: [pod('', '  # expect\n  hostNetwork: true\n'), deployment('', '      # expect\n      hostNetwork: true\n')],
-    negative: [pod('', '  hostNetwork: false\n'), pod(HARDENED)],
+    negative: [
+      pod('', '  hostNetwork: false\n'),
+      pod(HARDENED),
+      // Windows HostProcess containers: the API server requires hostNetwork; iac/k8s-privileged-container reports the pod.
+      pod('', '  securityContext:\n    windowsOptions:\n      hostProcess: true\n      runAsUserName: "NT AUTHORITY\\\\SYSTEM"\n  hostNetwork: true\n  hostPID: true\n'),
+    ],
   },
   check: (input) => podFlag(input, 'hostNetwork', (label) => `${label} shares the node's network namespace (hostNetwork: true).`),
 });
@@ -342,13 +352,17 @@ const hostPid = kubeRule({
   id: 'iac/k8s-host-pid',
   title: 'Pod shares the host process namespace',
   description:
-    "hostPID: true lets containers see and signal every process on the node, read their environment and memory through /proc, and so steal secrets from other pods or escalate to the node.",
+    "hostPID: true lets containers see and signal every process on the node, read their environment and memory through /proc, and so steal secrets from other pods or escalate to the node. A pod of Windows HostProcess containers is not reported: its processes are the node's own whatever it shares, and iac/k8s-privileged-container reports it.",
   remediation: 'Remove hostPID: true; use ephemeral debug containers (kubectl debug) when process inspection is needed.',
   severity: 'high',
   cwe: ['CWE-668'],
   examples: {
     positive: [pod('', '  # expect\n  hostPID: true\n'), 'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: open\nspec:\n  # expect\n  hostPID: true\n'],
-    negative: [pod('', '  hostPID: false\n')],
+    negative: [
+      pod('', '  hostPID: false\n'),
+      // Windows HostProcess containers are processes of the node already; iac/k8s-privileged-container reports the pod.
+      pod('    securityContext:\n      windowsOptions:\n        hostProcess: true\n', '  hostNetwork: true\n  hostPID: true\n'),
+    ],
   },
   check: (input) => podFlag(input, 'hostPID', (label) => `${label} shares the node's process namespace (hostPID: true).`),
 });
@@ -357,7 +371,7 @@ const hostIpc = kubeRule({
   id: 'iac/k8s-host-ipc',
   title: 'Pod shares the host IPC namespace',
   description:
-    "hostIPC: true gives containers access to the node's shared memory and IPC objects, so they can read or tamper with data of other processes on the node.",
+    "hostIPC: true gives containers access to the node's shared memory and IPC objects, so they can read or tamper with data of other processes on the node. A pod of Windows HostProcess containers is not reported: its processes are the node's own whatever it shares, and iac/k8s-privileged-container reports it.",
   remediation: 'Remove hostIPC: true; share memory between containers of one pod with an emptyDir (medium: Memory) volume.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -1348,7 +1362,11 @@ const defaultServiceAccountBinding = kubeRule({
   severity: 'medium',
   cwe: ['CWE-269'],
   examples: {
-    positive: ['apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: read\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\nsubjects:\n- kind: ServiceAccount\n  # expect\n  name: default\n  namespace: shop\n'],
+    positive: [
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: read\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\nsubjects:\n- kind: ServiceAccount\n  # expect\n  name: default\n  namespace: shop\n',
+      // The role only reads endpoints: reported low (test/scanners/iac/k8s-sweep-helm.test.ts).
+      `${role('- apiGroups: [""]\n  resources: ["endpoints"]\n  verbs: ["get"]\n')}---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: read\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\nsubjects:\n- kind: ServiceAccount\n  # expect\n  name: default\n`,
+    ],
     negative: ['apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: read\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\nsubjects:\n- kind: ServiceAccount\n  name: reporter\n  namespace: shop\n'],
   },
   *check(input) {
@@ -1356,12 +1374,48 @@ const defaultServiceAccountBinding = kubeRule({
       if (object.kind !== 'ClusterRoleBinding' && object.kind !== 'RoleBinding') continue;
       for (const subject of items(get(object.root, 'subjects'))) {
         const name = pair(subject, 'name');
-        if (text(get(subject, 'kind')) === 'ServiceAccount' && name && text(name.value) === 'default')
-          yield { line: name.keyLine, message: `${objectLabel(object)} grants its role to the default service account.`, resource: objectLabel(object) };
+        if (text(get(subject, 'kind')) !== 'ServiceAccount' || !name || text(name.value) !== 'default') continue;
+        const reads = harmlessReads(input, object);
+        yield reads
+          ? {
+              line: name.keyLine,
+              message: `${objectLabel(object)} grants its role to the default service account; ${reads.role} only reads ${reads.resources.join(', ')}, which every pod of the namespace without a service account of its own can then read too.`,
+              resource: objectLabel(object),
+              severity: 'low',
+            }
+          : { line: name.keyLine, message: `${objectLabel(object)} grants its role to the default service account.`, resource: objectLabel(object) };
       }
     }
   },
 });
+
+/**
+ * The role a binding refers to, when the input holds it and all it grants is reading
+ * (get, list, watch) objects of named kinds other than Secrets, subresources (nodes/proxy
+ * opens the kubelet with get) aside: a chart that binds the default account to a Role that
+ * reads endpoints, when it creates no account of its own. Anything else, or a role not
+ * written here, stays at the rule's severity.
+ */
+function harmlessReads(input: KubeInput, binding: KubeObject): { role: string; resources: string[] } | undefined {
+  const ref = get(binding.root, 'roleRef');
+  const kind = text(get(ref, 'kind'));
+  const name = text(get(ref, 'name'));
+  const role = input.objects.find(
+    (o) => o.kind === kind && o.name === name && (kind !== 'Role' || o.namespace === undefined || binding.namespace === undefined || o.namespace === binding.namespace),
+  );
+  if (!role || get(role.root, 'aggregationRule') !== undefined) return undefined;
+  const rules = items(get(role.root, 'rules'));
+  if (rules.length === 0) return undefined;
+  const resources = new Set<string>();
+  for (const item of rules) {
+    const verbs = strings(get(item, 'verbs'));
+    const kinds = strings(get(item, 'resources'));
+    if (get(item, 'nonResourceURLs') !== undefined || verbs.length === 0 || kinds.length === 0) return undefined;
+    if (!verbs.every((verb) => READ_VERBS.has(verb)) || kinds.some((k) => k === '*' || k === 'secrets' || k.includes('/'))) return undefined;
+    for (const k of kinds) resources.add(k);
+  }
+  return { role: objectLabel(role), resources: [...resources] };
+}
 
 /**
  * Kinds whose namespace is what they act on, not where something runs: a Role and a

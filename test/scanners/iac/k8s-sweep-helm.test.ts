@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/analyse.js';
+
+function found(manifest: string, rules: string[]): string[] {
+  const result = analyseFile('chart.yaml', manifest, () => {}, 'kubernetes');
+  return result.findings.filter((f) => rules.includes(f.ruleId)).map((f) => `${f.ruleId} ${f.severity} ${f.location.startLine}`);
+}
+
+const role = (rules: string, kind = 'Role') => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: exporter\n  namespace: web\nrules:\n${rules}`;
+const toDefault = (kind = 'Role') =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: exporter\n  namespace: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ${kind}\n  name: exporter\nsubjects:\n- kind: ServiceAccount\n  name: default\n`;
+
+test('default-service-account-binding: low when the bound role of the input only reads named kinds other than Secrets; medium otherwise', () => {
+  const RULE = 'iac/k8s-default-service-account-binding';
+  // A chart that creates no account of its own binds its endpoints reader to default.
+  assert.deepEqual(found(`${role('- apiGroups: [""]\n  resources: ["endpoints", "services"]\n  verbs: ["get", "list", "watch"]\n')}---\n${toDefault()}`, [RULE]), [`${RULE} low 22`]);
+  const message = analyseFile('chart.yaml', `${role('- apiGroups: [""]\n  resources: ["endpoints"]\n  verbs: ["get"]\n')}---\n${toDefault()}`, () => {}, 'kubernetes').findings.find((f) => f.ruleId === RULE)?.message;
+  assert.equal(message, 'RoleBinding/exporter grants its role to the default service account; Role/exporter only reads endpoints, which every pod of the namespace without a service account of its own can then read too.');
+  // Secrets, a wildcard, a write, a subresource (nodes/proxy is exec with get), or a role written elsewhere: medium.
+  for (const rules of [
+    '- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get"]\n',
+    '- apiGroups: [""]\n  resources: ["*"]\n  verbs: ["get"]\n',
+    '- apiGroups: [""]\n  resources: ["endpoints"]\n  verbs: ["get", "update"]\n',
+    '- apiGroups: [""]\n  resources: ["nodes/proxy"]\n  verbs: ["get"]\n',
+    '- apiGroups: ["policy"]\n  resources: ["podsecuritypolicies"]\n  verbs: ["use"]\n',
+  ])
+    assert.deepEqual(found(`${role(rules)}---\n${toDefault()}`, [RULE]), [`${RULE} medium 22`], rules);
+  assert.deepEqual(found(toDefault(), [RULE]), [`${RULE} medium 12`]);
+  // A ClusterRole of the same name is not the Role the binding refers to.
+  assert.deepEqual(found(`${role('- apiGroups: [""]\n  resources: ["endpoints"]\n  verbs: ["get"]\n', 'ClusterRole')}---\n${toDefault()}`, [RULE]), [`${RULE} medium 22`]);
+});
+
+test('host namespaces: a pod of Windows HostProcess containers is reported once, as privileged, not again for the hostNetwork the API requires or hostPID', () => {
+  const RULES = ['iac/k8s-privileged-container', 'iac/k8s-host-network', 'iac/k8s-host-pid'];
+  const daemonSet = (security: string) =>
+    `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: windows-exporter\n  namespace: monitoring\nspec:\n  template:\n    spec:\n${security}      hostNetwork: true\n      hostPID: true\n      nodeSelector:\n        kubernetes.io/os: windows\n      containers:\n      - name: exporter\n        image: registry.example.org/windows-exporter:1.0.0\n`;
+  assert.deepEqual(found(daemonSet('      securityContext:\n        windowsOptions:\n          hostProcess: true\n          runAsUserName: "NT AUTHORITY\\\\system"\n'), RULES), ['iac/k8s-privileged-container critical 11']);
+  // Without HostProcess the pod shares the node's namespaces as any other would.
+  assert.deepEqual(found(daemonSet(''), RULES), ['iac/k8s-host-network high 9', 'iac/k8s-host-pid high 10']);
+});
