@@ -39,3 +39,20 @@ test('host namespaces: a pod of Windows HostProcess containers is reported once,
   // Without HostProcess the pod shares the node's namespaces as any other would.
   assert.deepEqual(found(daemonSet(''), RULES), ['iac/k8s-host-network high 9', 'iac/k8s-host-pid high 10']);
 });
+
+test('run-as-root: runAsUser 0 is high, medium when the container drops ALL capabilities, adds none and blocks escalation', () => {
+  const RULE = 'iac/k8s-run-as-root';
+  const daemonSet = (container: string) =>
+    `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: shipper\n  namespace: logs\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsUser: 0\n      containers:\n      - name: shipper\n        image: registry.example.org/shipper:2.0.0\n        securityContext:\n${container}`;
+  const disarmed = '          readOnlyRootFilesystem: true\n          capabilities:\n            drop: ["ALL"]\n          allowPrivilegeEscalation: false\n';
+  assert.deepEqual(found(daemonSet(disarmed), [RULE]), [`${RULE} medium 10`]);
+  const message = analyseFile('chart.yaml', daemonSet(disarmed), () => {}, 'kubernetes').findings.find((f) => f.ruleId === RULE)?.message;
+  assert.equal(message, 'DaemonSet/shipper container shipper runs as root (runAsUser: 0), though with every capability dropped and privilege escalation off.');
+  // A capability added back, escalation left on, or privileged: high.
+  for (const container of [
+    '          capabilities:\n            drop: ["ALL"]\n            add: ["DAC_READ_SEARCH"]\n          allowPrivilegeEscalation: false\n',
+    '          capabilities:\n            drop: ["ALL"]\n',
+    '          capabilities:\n            drop: ["ALL"]\n          allowPrivilegeEscalation: false\n          privileged: true\n',
+  ])
+    assert.deepEqual(found(daemonSet(container), [RULE]), [`${RULE} high 10`], container);
+});

@@ -271,7 +271,7 @@ const runAsRoot = kubeRule({
   id: 'iac/k8s-run-as-root',
   title: 'Container may run as root',
   description:
-    'The container runs as UID 0 (runAsUser: 0), or nothing stops it from running as root (no runAsUser and no runAsNonRoot: true), in which case the image decides, and most images run as root. Root in a container makes escapes and host-mount abuse far more damaging. In a Windows pod, where runAsUser does not apply, the container\'s administrator (ContainerAdministrator) stands for root: windowsOptions.runAsUserName: ContainerUser (or runAsNonRoot: true) avoids it.',
+    'The container runs as UID 0 (runAsUser: 0), or nothing stops it from running as root (no runAsUser and no runAsNonRoot: true), in which case the image decides, and most images run as root. Root in a container makes escapes and host-mount abuse far more damaging. runAsUser: 0 is reported high, and medium when the container drops ALL capabilities, adds none and sets allowPrivilegeEscalation: false (a log shipper that reads the node\'s root-owned logs): it is then no stronger than a container that may run as root with the runtime\'s default capabilities. In a Windows pod, where runAsUser does not apply, the container\'s administrator (ContainerAdministrator) stands for root: windowsOptions.runAsUserName: ContainerUser (or runAsNonRoot: true) avoids it.',
   remediation: 'Set runAsNonRoot: true and a non-zero runAsUser in the pod or container securityContext, and build images with a non-root USER.',
   severity: 'medium',
   cwe: ['CWE-250'],
@@ -280,6 +280,8 @@ const runAsRoot = kubeRule({
       pod('    securityContext:\n      # expect\n      runAsUser: 0\n'),
       pod('    # expect\n    securityContext:\n      readOnlyRootFilesystem: true\n'),
       pod('    securityContext:\n      # expect\n      runAsUser: 0\n', '  securityContext:\n    runAsNonRoot: true\n'),
+      // Root with every capability dropped and no escalation: medium (test/scanners/iac/k8s-sweep-helm.test.ts).
+      pod('    securityContext:\n      capabilities:\n        drop: [ALL]\n      allowPrivilegeEscalation: false\n', '  securityContext:\n    # expect\n    runAsUser: 0\n'),
       // Windows: its administrator, named or left to the image.
       pod('    securityContext:\n      windowsOptions:\n        # expect\n        runAsUserName: ContainerAdministrator\n', WINDOWS),
       pod('', WINDOWS).replace('  - name: app', '  # expect\n  - name: app'),
@@ -301,7 +303,14 @@ const runAsRoot = kubeRule({
       const nonRoot = effectiveSetting(c, 'runAsNonRoot');
       const uid = isYScalar(user?.node) ? Number(user!.node.value) : undefined;
       if (uid === 0) {
-        yield { line: user!.line, message: `${containerLabel(c)} runs as root (runAsUser: 0).`, resource: containerLabel(c), severity: 'high' };
+        // Root without a capability or a way to gain one is no stronger than the image's unknown user with the runtime's defaults.
+        const disarmed = rootDisarmed(c);
+        yield {
+          line: user!.line,
+          message: `${containerLabel(c)} runs as root (runAsUser: 0)${disarmed ? ', though with every capability dropped and privilege escalation off' : ''}.`,
+          resource: containerLabel(c),
+          severity: disarmed ? 'medium' : 'high',
+        };
         continue;
       }
       if (uid !== undefined && Number.isFinite(uid)) continue;
@@ -327,6 +336,18 @@ const runAsRoot = kubeRule({
     }
   },
 });
+
+/** A container that drops ALL capabilities, adds none back, and sets allowPrivilegeEscalation: false. */
+function rootDisarmed(c: Container): boolean {
+  const security = containerSecurity(c);
+  const capabilities = get(security, 'capabilities');
+  return (
+    strings(get(capabilities, 'drop')).some((cap) => normaliseCapability(cap) === 'ALL') &&
+    strings(get(capabilities, 'add')).length === 0 &&
+    isFalse(get(security, 'allowPrivilegeEscalation')) &&
+    !isTrue(get(security, 'privileged'))
+  );
+}
 
 const hostNetwork = kubeRule({
   id: 'iac/k8s-host-network',
