@@ -56,3 +56,13 @@ test('run-as-root: runAsUser 0 is high, medium when the container drops ALL capa
   ])
     assert.deepEqual(found(daemonSet(container), [RULE]), [`${RULE} high 10`], container);
 });
+
+test('host-port: a hostPort in a hostNetwork pod is the host network finding again, unless its port is a sensitive service', () => {
+  const RULES = ['iac/k8s-host-port', 'iac/k8s-host-network'];
+  const daemonSet = (port: number, network = '      hostNetwork: true\n') =>
+    `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exporter\n  namespace: monitoring\nspec:\n  template:\n    spec:\n${network}      containers:\n      - name: exporter\n        image: registry.example.org/exporter:1.0.0\n        ports:\n        - containerPort: ${port}\n          hostPort: ${port}\n`;
+  assert.deepEqual(found(daemonSet(9558), RULES), ['iac/k8s-host-network high 9']);
+  assert.deepEqual(found(daemonSet(9558, ''), RULES), ['iac/k8s-host-port medium 14']);
+  // Redis on the node's addresses keeps its own (high) finding.
+  assert.deepEqual(found(daemonSet(6379), RULES).sort(), ['iac/k8s-host-network high 9', 'iac/k8s-host-port high 15']);
+});

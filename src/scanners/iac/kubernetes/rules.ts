@@ -517,7 +517,7 @@ const hostPort = kubeRule({
   id: 'iac/k8s-host-port',
   title: 'Container binds a host port',
   description:
-    "hostPort binds the container port on the node's own addresses, bypassing Services and NetworkPolicies, and exposes the pod on every network the node is on.",
+    "hostPort binds the container port on the node's own addresses, bypassing Services and NetworkPolicies, and exposes the pod on every network the node is on. In a pod with hostNetwork: true every port the container listens on is the node's already (the API server sets hostPort to containerPort there): iac/k8s-host-network reports that, and a hostPort is reported again only when its port is a sensitive service's.",
   remediation: 'Remove hostPort and expose the pod through a Service (ClusterIP, or a LoadBalancer/Ingress when it must be public).',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -527,7 +527,11 @@ const hostPort = kubeRule({
       // At the rule severity: a port 8500 named grpc is no Consul (test/scanners/iac/kubernetes-named-ports.test.ts).
       pod('    ports:\n    - name: grpc\n      containerPort: 8500\n      # expect\n      hostPort: 8500\n'),
     ],
-    negative: [pod('    ports:\n    - containerPort: 8080\n')],
+    negative: [
+      pod('    ports:\n    - containerPort: 8080\n'),
+      // A pod in the node's network: its ports are the node's anyway, and iac/k8s-host-network reports that.
+      pod('    ports:\n    - containerPort: 9558\n      hostPort: 9558\n', '  hostNetwork: true\n'),
+    ],
   },
   *check(input) {
     for (const c of input.containers) {
@@ -537,6 +541,8 @@ const hostPort = kubeRule({
         if (!hp || !Number.isFinite(value) || value <= 0) continue;
         // A port named for another protocol (grpc, http, metrics) is not the catalogue's service of its number.
         const service = sensitivePort(value, (text(get(port, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp', text(get(c.node, 'image')), [text(get(port, 'name'))]);
+        // In the node's network every container port is a host port (the API defaults hostPort to it): iac/k8s-host-network says so.
+        if (!service && isTrue(get(c.pod.spec, 'hostNetwork'))) continue;
         yield {
           line: hp.keyLine,
           message: `${containerLabel(c)} binds host port ${service ? describePort(service) : value} on the node.`,
