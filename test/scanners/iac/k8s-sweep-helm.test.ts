@@ -66,3 +66,20 @@ test('host-port: a hostPort in a hostNetwork pod is the host network finding aga
   // Redis on the node's addresses keeps its own (high) finding.
   assert.deepEqual(found(daemonSet(6379), RULES).sort(), ['iac/k8s-host-network high 9', 'iac/k8s-host-port high 15']);
 });
+
+test('capabilities and seccomp: a privileged container is left to iac/k8s-privileged-container; its unprivileged sidecar is still reported', () => {
+  const RULES = ['iac/k8s-capabilities-not-dropped', 'iac/k8s-seccomp-missing', 'iac/k8s-privileged-container'];
+  const sidecar = '      - name: reloader\n        image: registry.example.org/reloader:1.0.0\n';
+  const daemonSet = (more = '') =>
+    `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: smart\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      containers:\n      - name: main\n        image: registry.example.org/smart:1.0.0\n        securityContext:\n          privileged: true\n${more}`;
+  assert.deepEqual(found(daemonSet(), RULES), ['iac/k8s-privileged-container critical 13']);
+  const withSidecar = analyseFile('chart.yaml', daemonSet(sidecar), () => {}, 'kubernetes').findings.filter((f) => RULES.includes(f.ruleId));
+  assert.deepEqual(
+    withSidecar.map((f) => `${f.ruleId} ${f.location.startLine} ${f.message}`),
+    [
+      'iac/k8s-privileged-container 13 DaemonSet/smart container main runs privileged: it has full access to the node.',
+      'iac/k8s-capabilities-not-dropped 14 DaemonSet/smart container reloader does not drop ALL capabilities.',
+      'iac/k8s-seccomp-missing 8 DaemonSet/smart sets no seccomp profile for reloader.',
+    ],
+  );
+});

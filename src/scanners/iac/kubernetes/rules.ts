@@ -66,6 +66,15 @@ function containerSecurity(container: Container): YMap | undefined {
 }
 
 /**
+ * securityContext.privileged: true. containerd and CRI-O give such a container every capability and
+ * no seccomp filter, whatever its capabilities.drop and seccompProfile say: iac/k8s-privileged-container
+ * reports it, and the rules about those settings do not.
+ */
+function runsPrivileged(container: Container): boolean {
+  return isTrue(get(containerSecurity(container), 'privileged'));
+}
+
+/**
  * One pod-level boolean flag (hostNetwork, hostPID, hostIPC) on pods and PodSecurityPolicies.
  * A pod of Windows HostProcess containers is left out: the API server requires hostNetwork of it,
  * its processes are the node's own whatever it shares, and iac/k8s-privileged-container reports it.
@@ -558,18 +567,24 @@ const capabilitiesNotDropped = kubeRule({
   id: 'iac/k8s-capabilities-not-dropped',
   title: 'Linux capabilities not dropped',
   description:
-    "The container keeps the runtime's default capabilities (NET_RAW, CHOWN, SETUID, ...) because securityContext.capabilities.drop does not include ALL. NET_RAW alone allows ARP and DNS spoofing of neighbouring pods.",
+    "The container keeps the runtime's default capabilities (NET_RAW, CHOWN, SETUID, ...) because securityContext.capabilities.drop does not include ALL. NET_RAW alone allows ARP and DNS spoofing of neighbouring pods. A privileged container is not reported: the runtime gives it every capability whatever it drops, and iac/k8s-privileged-container reports it.",
   remediation: 'Set capabilities.drop: ["ALL"] and add back only what the process needs, e.g. add: ["NET_BIND_SERVICE"].',
   severity: 'low',
   cwe: ['CWE-250'],
   examples: {
     positive: [pod('    securityContext:\n      capabilities:\n        # expect\n        drop: ["NET_RAW"]\n'), pod('    # expect\n    securityContext:\n      runAsNonRoot: true\n')],
-    negative: [pod(HARDENED), pod('    securityContext:\n      capabilities:\n        drop:\n        - all\n'), pod('', WINDOWS)],
+    negative: [
+      pod(HARDENED),
+      pod('    securityContext:\n      capabilities:\n        drop:\n        - all\n'),
+      pod('', WINDOWS),
+      // Privileged: every capability whatever it drops (iac/k8s-privileged-container).
+      pod('    securityContext:\n      privileged: true\n'),
+    ],
   },
   *check(input) {
     for (const c of input.containers) {
-      // Windows has no Linux capabilities.
-      if (onWindows(input, c)) continue;
+      // Windows has no Linux capabilities; a privileged container gets them all, whatever it drops.
+      if (onWindows(input, c) || runsPrivileged(c)) continue;
       const drops = strings(get(c.node, 'securityContext', 'capabilities', 'drop')).map(normaliseCapability);
       if (drops.includes('ALL')) continue;
       yield { line: lineOfPath(c.node, 'securityContext', 'capabilities', 'drop'), message: `${containerLabel(c)} does not drop ALL capabilities.`, resource: containerLabel(c) };
@@ -1004,7 +1019,7 @@ const seccompMissing = kubeRule({
   id: 'iac/k8s-seccomp-missing',
   title: 'No seccomp profile',
   description:
-    "Neither the pod nor the container sets a seccomp profile. Unless the cluster enables RuntimeDefault by default (kubelet --seccomp-default), containers run Unconfined and can reach every system call.",
+    "Neither the pod nor the container sets a seccomp profile. Unless the cluster enables RuntimeDefault by default (kubelet --seccomp-default), containers run Unconfined and can reach every system call. A privileged container is not counted: the runtime runs it without seccomp whatever profile it names, and iac/k8s-privileged-container reports it.",
   remediation: 'Set securityContext.seccompProfile.type: RuntimeDefault at pod level.',
   severity: 'low',
   confidence: 'medium',
@@ -1016,13 +1031,16 @@ const seccompMissing = kubeRule({
       pod('    securityContext:\n      seccompProfile:\n        type: Localhost\n        localhostProfile: profiles/app.json\n'),
       // Seccomp is Linux's: a Windows pod has none.
       pod('', '  nodeSelector:\n    kubernetes.io/os: windows\n'),
+      // A privileged container runs without seccomp whatever it names (iac/k8s-privileged-container).
+      pod('    securityContext:\n      privileged: true\n'),
     ],
   },
   *check(input) {
     for (const p of input.pods) {
       const containers = input.containers.filter((c) => c.pod === p);
       if (isWindowsPod(p, containers)) continue;
-      const missing = containers.filter((c) => seccompOf(c) === undefined);
+      // The runtime runs a privileged container without seccomp, whatever profile it names.
+      const missing = containers.filter((c) => seccompOf(c) === undefined && !runsPrivileged(c));
       if (missing.length === 0) continue;
       yield {
         line: pair(p.spec, 'securityContext')?.keyLine ?? p.specLine,
