@@ -83,3 +83,20 @@ test('capabilities and seccomp: a privileged container is left to iac/k8s-privil
     ],
   );
 });
+
+test('token automount: an account whose pods here all turn it on themselves is reported once, on the pods; an account without pods here keeps its finding', () => {
+  const RULE = 'iac/k8s-service-account-token-automount';
+  const account = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: gateway\n  namespace: monitoring\nautomountServiceAccountToken: true\n';
+  const workload = (spec: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: gateway\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      serviceAccountName: gateway\n${spec}      containers:\n      - name: gateway\n        image: registry.example.org/gateway:1.0.0\n`;
+  const messages = (manifest: string) => analyseFile('chart.yaml', manifest, () => {}, 'kubernetes').findings.filter((f) => f.ruleId === RULE).map((f) => `${f.location.startLine} ${f.message}`);
+  // The chart writes its one automount value into the account and the pod.
+  assert.deepEqual(messages(`${account}---\n${workload('      automountServiceAccountToken: true\n')}`), [
+    '17 Deployment/gateway mounts a service account token; set automountServiceAccountToken: false unless it calls the API.',
+  ]);
+  // No pod of it here (an operator makes them), or a pod that inherits it: the account's finding.
+  assert.deepEqual(messages(account), ['6 ServiceAccount gateway turns token automount on for every pod that uses it.']);
+  assert.deepEqual(messages(`${account}---\n${workload('')}`), ['6 ServiceAccount gateway turns token automount on for every pod that uses it (here: Deployment/gateway).']);
+  // The pod turns it off: the account still turns it on for any other pod of it.
+  assert.deepEqual(messages(`${account}---\n${workload('      automountServiceAccountToken: false\n')}`), ['6 ServiceAccount gateway turns token automount on for every pod that uses it.']);
+});

@@ -805,7 +805,7 @@ const tokenAutomount = kubeRule({
   id: 'iac/k8s-service-account-token-automount',
   title: 'Service account token mounted automatically',
   description:
-    'automountServiceAccountToken is not false, so every container gets a Kubernetes API token. Most applications never call the API; for them the token is only a gift to an attacker who gets code execution. A pod whose service account a RoleBinding or ClusterRoleBinding grants a role, in the same file or in another manifest of its directory, calls the API by design and is not reported. A ServiceAccount that sets automountServiceAccountToken: true is reported on that line, naming the pods of the file that use it and set nothing themselves, which are not reported again.',
+    'automountServiceAccountToken is not false, so every container gets a Kubernetes API token. Most applications never call the API; for them the token is only a gift to an attacker who gets code execution. A pod whose service account a RoleBinding or ClusterRoleBinding grants a role, in the same file or in another manifest of its directory, calls the API by design and is not reported. A ServiceAccount that sets automountServiceAccountToken: true is reported on that line, naming the pods of the file that use it and set nothing themselves, which are not reported again; when the pods of the file that use it all set it themselves, and one sets true (a chart that writes one value into both), only those pods are reported.',
   remediation: 'Set automountServiceAccountToken: false in the pod spec (and on the ServiceAccount), and enable it only for workloads that call the Kubernetes API.',
   severity: 'low',
   cwe: ['CWE-1188'],
@@ -838,6 +838,8 @@ const tokenAutomount = kubeRule({
         .filter((o) => o.kind === 'ServiceAccount' && isTrue(get(o.root, 'automountServiceAccountToken')) && !hasRole(o.namespace, o.name))
         .map((o) => [`${o.namespace ?? ''}/${o.name}`, [] as string[]]),
     );
+    // Accounts that turn automount on, of which a pod reported here turns it on itself too.
+    const turnedOnByPods = new Set<string>();
     for (const p of input.pods) {
       const flag = pair(p.spec, 'automountServiceAccountToken');
       if (flag && isFalse(flag.value)) continue;
@@ -847,12 +849,12 @@ const tokenAutomount = kubeRule({
       if (account !== 'default' && hasRole(p.object.namespace, account)) continue;
       // Its account's own `automountServiceAccountToken: true` mounts the token: one finding there, which names the pod.
       // A pod or account that names no namespace is in the one it is applied to, as hasRole reads it.
-      const inherited = flag
-        ? undefined
-        : [...accountsWithToken].find(([key]) => {
-            const [namespace, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-            return name === account && (namespace === (p.object.namespace ?? '') || namespace === '' || p.object.namespace === undefined);
-          })?.[1];
+      const own = [...accountsWithToken].find(([key]) => {
+        const [namespace, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+        return name === account && (namespace === (p.object.namespace ?? '') || namespace === '' || p.object.namespace === undefined);
+      });
+      if (own && flag) turnedOnByPods.add(own[0]);
+      const inherited = flag ? undefined : own?.[1];
       if (inherited) {
         inherited.push(objectLabel(p.object));
         continue;
@@ -864,6 +866,8 @@ const tokenAutomount = kubeRule({
       const flag = pair(object.root, 'automountServiceAccountToken');
       if (!flag || !isTrue(flag.value) || hasRole(object.namespace, object.name)) continue;
       const pods = accountsWithToken.get(`${object.namespace ?? ''}/${object.name}`) ?? [];
+      // Its pods here all set it themselves and are reported for it (a chart that writes one value into both): one finding, on the pod.
+      if (pods.length === 0 && turnedOnByPods.has(`${object.namespace ?? ''}/${object.name}`)) continue;
       const named = pods.length === 0 ? '' : ` (here: ${pods.slice(0, 3).join(', ')}${pods.length > 3 ? ` and ${pods.length - 3} more` : ''})`;
       yield { line: flag.keyLine, message: `${objectTitle(object)} turns token automount on for every pod that uses it${named}.`, resource: objectLabel(object) };
     }
