@@ -309,7 +309,8 @@ describe('Kubernetes objects of Terraform files', () => {
     // container { name = var.name }: its place in the list and what names it, never "(unnamed)".
     assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-privileged-container'), ['kubernetes_deployment.web container #1 (named by var.name) runs privileged: it has full access to the node.']);
     assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-no-memory-limit'), ['kubernetes_deployment.web container #1 (named by var.name) has no memory limit.', 'kubernetes_deployment.web container #2 (named by var.sidecar) has no memory limit.']);
-    assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-seccomp-missing'), ['kubernetes_deployment.web sets no seccomp profile for #1 (named by var.name), #2 (named by var.sidecar).']);
+    // #1 is privileged, which runs without seccomp whatever it names: only #2 is counted.
+    assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-seccomp-missing'), ['kubernetes_deployment.web sets no seccomp profile for #2 (named by var.sidecar).']);
     // A subject without namespace in a binding whose namespace is var.namespace, and one whose own namespace is var.namespace.
     assert.deepEqual(messages('unknown-names.tf', 'iac/k8s-rbac-secrets-access'), ['kubernetes_role.reader can read Secrets (get) of its namespace only, and service account app (namespace known at apply), batch (namespace known at apply) is bound to it.']);
     // The same objects as a manifest, a container without name and a binding without namespace: as before.
