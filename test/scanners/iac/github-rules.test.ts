@@ -197,6 +197,15 @@ test('secret in run: high only when echo, printf or cat writes it to the job log
   assert.deepEqual(severity('./release.sh --token ${{ secrets.TOKEN }}'), ['medium']);
 });
 
+test('secret in run: one finding a step, naming each secret once with its line, high when one is printed', () => {
+  const script = (lines: string[]) => job(`      - run: |\n${lines.map((l) => `          ${l}`).join('\n')}\n`);
+  const found = findings(script(['docker login -u ${{ secrets.USER }} -p ${{ secrets.PASS }}', 'echo ${{ secrets.PASS }}', 'curl -H "X: ${{ secrets.KEY }}" https://example.org']), 'iac/gha-secret-in-run');
+  assert.equal(found.length, 1);
+  assert.equal(found[0]!.severity, 'high');
+  assert.match(found[0]!.message, /writes \$\{\{ secrets\.USER \}\} \(line \d+\), \$\{\{ secrets\.PASS \}\} \(line \d+\), \$\{\{ secrets\.KEY \}\} \(line \d+\) into its script and prints \$\{\{ secrets\.PASS \}\}; pass them through env: instead\.$/);
+  assert.equal(findings(script(['./a.sh ${{ secrets.A }}', './b.sh ${{ secrets.B }}']), 'iac/gha-secret-in-run')[0]!.severity, 'medium');
+});
+
 test('untrusted checkout: the message names a write token only when the job\'s token may write', () => {
   const wf = (permissions: string) =>
     `name: pr\non: pull_request_target\n${permissions}jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: make\n`;

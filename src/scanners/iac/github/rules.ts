@@ -366,7 +366,9 @@ const secretInRun = workflowRule({
   severity: 'medium',
   cwe: ['CWE-532'],
   examples: {
-    positive: [workflow('      # expect\n      - run: echo ${{ secrets.NPM_TOKEN }} > ~/.npmrc\n'), workflow('      # expect\n      - run: ./release.sh --token ${{ secrets.RELEASE_TOKEN || github.token }}\n'), workflow('      # expect\n      - run: |\n          # detail\n          curl -H "Authorization: ${{ secrets.API_KEY }}" https://example.org\n')],
+    positive: [workflow('      # expect\n      - run: echo ${{ secrets.NPM_TOKEN }} > ~/.npmrc\n'), workflow('      # expect\n      - run: ./release.sh --token ${{ secrets.RELEASE_TOKEN || github.token }}\n'), workflow('      # expect\n      - run: |\n          # detail\n          curl -H "Authorization: ${{ secrets.API_KEY }}" https://example.org\n'),
+      // One finding for the step, however many secrets its script names.
+      workflow('      # expect\n      - run: |\n          # detail\n          docker login -u ${{ secrets.REGISTRY_USER }} -p ${{ secrets.REGISTRY_PASSWORD }} registry.example.org\n          curl -d "token=${{ secrets.REGISTRY_PASSWORD }}" https://example.org/hook\n')],
     negative: [
       workflow('      - env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n        run: npm publish\n'),
       workflow('      - run: echo "${{ github.sha }}"\n'),
@@ -377,21 +379,27 @@ const secretInRun = workflowRule({
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
       if (kind !== 'run') continue;
+      // One finding a step: moving its secrets to env: is one fix, however many the script names.
+      const written = new Map<string, { line: number; echoed: boolean }>();
       for (const expression of expressions(scalar.value as string)) {
         if (!/\bsecrets\.[\w-]+|\bsecrets\[/.test(expression.inner)) continue;
         // `secrets.X && 'yes' || 'no'` writes 'yes' or 'no', never the secret.
         const tree = parseExpression(expression.inner);
         if (tree && !mayYield(tree, 'secrets')) continue;
-        const line = lineOfText(wf, scalar, expression.raw, keyLine);
         const echoed = printedAt(scalar.value as string, expression.offset);
-        const at = inside(keyLine, line);
-        yield {
-          ...at,
-          message: `${stepLabel(step)} writes ${expression.raw} into its script${detailNote(at)}${echoed ? ' and prints it' : ''}; pass it through env: instead.`,
-          resource: stepLabel(step),
-          severity: echoed ? 'high' : 'medium',
-        };
+        const seen = written.get(expression.raw);
+        if (seen) seen.echoed ||= echoed;
+        else written.set(expression.raw, { line: lineOfText(wf, scalar, expression.raw, keyLine), echoed });
       }
+      if (written.size === 0) continue;
+      const entries = [...written].sort((a, b) => a[1].line - b[1].line);
+      const echoed = entries.filter(([, w]) => w.echoed);
+      const at = inside(keyLine, entries[0]![1].line);
+      const what =
+        entries.length === 1
+          ? `${entries[0]![0]} into its script${detailNote(at)}${echoed.length ? ' and prints it' : ''}; pass it through env: instead.`
+          : `${entries.map(([raw, w]) => `${raw}${w.line > keyLine ? ` (line ${w.line})` : ''}`).join(', ')} into its script${echoed.length ? ` and prints ${echoed.length === 1 ? echoed[0]![0] : `${echoed.length} of them`}` : ''}; pass them through env: instead.`;
+      yield { ...at, message: `${stepLabel(step)} writes ${what}`, resource: stepLabel(step), severity: echoed.length ? 'high' : 'medium' };
     }
   },
 });
