@@ -20,6 +20,7 @@ import { RbacBindings } from './kubernetes/rbac-bindings.js';
 import { isTestAssertionFile, objectLabel, partialObjects, readKubernetes } from './kubernetes/model.js';
 import { partialServices, readCompose } from './compose/model.js';
 import { readDotEnvs } from './compose/dotenv-files.js';
+import { committedSecretFiles, mayReadSecretFiles } from './compose/secret-files.js';
 import { composeDockerfiles } from './compose/built-dockerfiles.js';
 import { readConfigFiles } from './dockerfile/build-context.js';
 import { MAX_CONTEXT_LISTING, MAX_CONTEXT_SCRIPT, readDockerfileTree } from './dockerfile/tree.js';
@@ -216,7 +217,10 @@ export const iacScanner: Scanner = {
       const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
       const gitlab = gitlabPipelineOf.has(file.path) ? await gitlabContext(file.path, text) : {};
       const dotenv = dotenvs.get(posix.dirname(file.path));
-      const compose = dotenv && text.includes('$') ? { compose: { dotenv } } : {};
+      // A compose file that may read secrets from files: which of them git holds.
+      const committedFiles = !terraform && mayReadSecretFiles(text) && classify(file.path, text) === 'compose' ? await committedSecretFiles(file.path, text, ctx.git, (message) => ctx.warn({ path: file.path, message })) : undefined;
+      const withDotenv = dotenv && text.includes('$');
+      const compose = withDotenv || committedFiles ? { compose: { ...(withDotenv ? { dotenv } : {}), ...(committedFiles ? { committedFiles } : {}) } } : {};
       const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab, ...compose });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       ciScripts.add(file.path, analysis.platform, analysis.scriptRuns);

@@ -160,8 +160,12 @@ export interface ParseContext {
    * repository (`.github/`), so that the file's path from the repository root is `prefix + path` (callers.ts githubScanPrefix).
    */
   github?: { path: string; prefix?: string; callers?: InputCallers; loaded?: { text: string; result: YamlLoadResult }; zizmor?: ZizmorConfig };
-  /** A compose file: the `.env` file of its directory, whose values Compose fills its `${VAR}` with (compose/dotenv.ts). */
-  compose?: { dotenv?: DotEnv };
+  /**
+   * A compose file: the `.env` file of its directory, whose values Compose fills its `${VAR}` with (compose/dotenv.ts),
+   * and the files its `secrets:` read that git's index holds, by path from the scan root, with their size in bytes
+   * (compose/secret-files.ts).
+   */
+  compose?: { dotenv?: DotEnv; committedFiles?: ReadonlyMap<string, number> };
   /** A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point. */
   gitlab?: { files: ReadonlyArray<{ path: string; text: string }> };
 }

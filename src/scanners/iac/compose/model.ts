@@ -15,6 +15,11 @@ export interface ComposeService {
 
 export interface ComposeInput {
   services: ComposeService[];
+  /** The top-level `secrets:` read from a file (`file: ./db/password.txt`), as written. */
+  secretFiles: ComposeSecretFile[];
+  /** The compose file's path from the scan root, and the secret files git holds (ParseContext.compose.committedFiles). */
+  path?: string;
+  committedFiles?: ReadonlyMap<string, number>;
   /** Why the file is for local development, tests or CI only (its name or folder), when it is. */
   devOnly?: string;
   /** The file is a Docker Swarm stack (docker-stack.yml): its published ports go through the routing mesh of every node. */
@@ -44,6 +49,24 @@ export function devOnlyReason(filePath: string): string | undefined {
   return folder !== undefined ? `it is in the folder ${folder}/` : undefined;
 }
 
+export interface ComposeSecretFile {
+  name: string;
+  file: string;
+  /** The line of `file:`. */
+  line: number;
+}
+
+/** The secrets of a document's top-level `secrets:` that Compose reads from a file. */
+export function secretFilesOf(root: YNode | null | undefined): ComposeSecretFile[] {
+  const secrets = get(root, 'secrets');
+  if (!isYMap(secrets)) return [];
+  return secrets.pairs.flatMap((p) => {
+    const file = isYMap(p.value) ? pair(p.value, 'file') : undefined;
+    const value = text(file?.value);
+    return file && value ? [{ name: p.key, file: value, line: file.keyLine }] : [];
+  });
+}
+
 /** Top-level keys of the Compose file format; `x-` extensions aside. */
 const TOP_LEVEL_KEYS = new Set(['version', 'name', 'include', 'services', 'networks', 'volumes', 'configs', 'secrets', 'models']);
 
@@ -63,7 +86,9 @@ export function readCompose(source: string, warn: (line: number, message: string
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'compose'));
   const services: ComposeService[] = [];
+  const secretFiles: ComposeSecretFile[] = [];
   for (const doc of loaded.documents) {
+    secretFiles.push(...secretFilesOf(doc.root));
     const map = get(doc.root, 'services') ?? (serviceFragment(doc.root) ? doc.root : undefined);
     if (!isYMap(map)) continue;
     for (const p of map.pairs) {
@@ -79,7 +104,15 @@ export function readCompose(source: string, warn: (line: number, message: string
   }
   const devOnly = context?.path !== undefined ? devOnlyReason(context.path) : undefined;
   const swarmStack = context?.path !== undefined && isSwarmStackName(context.path);
-  return { services, ...(devOnly !== undefined ? { devOnly } : {}), ...(swarmStack ? { swarmStack } : {}) };
+  const committedFiles = context?.compose?.committedFiles;
+  return {
+    services,
+    secretFiles,
+    ...(context?.path !== undefined ? { path: context.path } : {}),
+    ...(committedFiles ? { committedFiles } : {}),
+    ...(devOnly !== undefined ? { devOnly } : {}),
+    ...(swarmStack ? { swarmStack } : {}),
+  };
 }
 
 /**

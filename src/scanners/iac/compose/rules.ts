@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { pinProblem, pinProblemNote } from '../image.js';
 import { sensitiveHostPath } from '../host-paths.js';
 import { KONG_IMAGES, MAIL_STORE_IMAGES, describePort, imageName, ownServicePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
@@ -552,6 +553,42 @@ const secretInEnvironment = composeRule({
   },
 });
 
+/** The secret files git holds for the compose examples below: one with content, and an empty one the deployment fills. */
+const SECRET_FILES_CONTEXT = { path: 'deploy/compose.yaml', compose: { committedFiles: new Map([['deploy/db/password.txt', 12], ['deploy/secrets/api-token', 0]]) } };
+
+const committedSecretFile = composeRule({
+  id: 'iac/compose-committed-secret-file',
+  title: 'Secret file committed with the compose file',
+  description:
+    "A top-level `secrets:` entry reads its value from a file (`file: ./db/password.txt`) that is in the repository: git's index holds it, committed or staged to be. Compose secrets keep a value out of the image and the environment, but a file committed beside the compose file gives it to everyone who can read the repository, its forks and its history. An empty file (a placeholder the deployment fills) is not reported, nor is an untracked or ignored file, a file outside the scan root, an absolute path or a path with a variable; outside a git checkout the rule cannot tell and says nothing. In a compose file for development, tests or CI the finding is low. The value is never shown.",
+  remediation: 'Keep the secret file out of version control (add it to .gitignore and remove it from the history), create it at deploy time from a secret store, or use `environment:` with a variable from an untracked .env; rotate the value if it was ever pushed.',
+  severity: 'medium',
+  cwe: ['CWE-540'],
+  examples: {
+    context: SECRET_FILES_CONTEXT,
+    positive: ['services:\n  db:\n    image: registry.example.org/db:16.4\n    secrets: [db-password]\nsecrets:\n  db-password:\n    # expect\n    file: ./db/password.txt\n'],
+    negative: [
+      'services:\n  api:\n    image: registry.example.org/api:2.1.0\n    secrets: [api-token]\nsecrets:\n  api-token:\n    file: secrets/api-token\n  tls-key:\n    file: ./tls/server.key\n  signing:\n    file: ${SECRETS_DIR}/signing.key\n  host:\n    file: /etc/app/secret\n  from-env:\n    environment: API_TOKEN\n',
+    ],
+  },
+  *check(input) {
+    if (!input.committedFiles || input.path === undefined) return;
+    const dir = posix.dirname(input.path);
+    for (const secret of input.secretFiles) {
+      if (secret.file.includes('$') || posix.isAbsolute(secret.file)) continue;
+      const path = posix.normalize(posix.join(dir, secret.file));
+      const size = input.committedFiles.get(path);
+      if (!size) continue;
+      yield {
+        line: secret.line,
+        message: `secret ${secret.name} is read from ${path}, a file committed to the repository (${size} bytes): whoever can read the repository has its value; keep the file out of version control and create it at deploy time.`,
+        resource: `secret ${secret.name}`,
+        ...(input.devOnly ? { severity: 'low' as const } : {}),
+      };
+    }
+  },
+});
+
 const imageLatest = composeRule({
   id: 'iac/compose-image-latest',
   title: "Image uses 'latest', a moving tag or no tag",
@@ -777,6 +814,7 @@ export const composeRules: readonly ComposeRule[] = [
   securityProfileDisabled,
   hardening(noNewPrivileges),
   secretInEnvironment,
+  committedSecretFile,
   imageLatest,
   hardening(limitRule('memory')),
   hardening(limitRule('cpus')),
