@@ -6,6 +6,7 @@ import type { CallArguments, CallerUse, TfDirectoryScope } from './directory.js'
 import { attribute, fileScope, isNotCreated } from './model.js';
 import { instancesOf, type Instance } from './rules/instances.js';
 import { OVERRIDE_BAND } from './overrides.js';
+import type { CallSuppression } from './call-suppressions.js';
 
 /**
  * Calls of local modules (`module "db" { source = "./modules/db" ... }`) and the values
@@ -41,7 +42,7 @@ const MAX_EVALUATIONS = 20_000;
 const MAX_STEPS = 2_000_000;
 const STEPS_PER_ARGUMENT = 20_000;
 /** Calls kept per context to name in messages and related locations (the rest are counted). */
-const MAX_ORIGINS = 32;
+export const MAX_ORIGINS = 32;
 const MAX_RELATED = 8;
 /** Module block arguments that are not variables of the module. */
 const META_ARGUMENTS = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
@@ -83,6 +84,8 @@ export interface LocalCall {
   block: Block;
   /** How the caller's directory uses the call's outputs (callerUses), when it was read. */
   uses?: readonly CallerUse[];
+  /** The suppressions written on the call, for what it makes in the module (call-suppressions.ts). */
+  suppressions?: readonly CallSuppression[];
 }
 
 /**
@@ -205,6 +208,8 @@ export interface CallOrigin {
   address: string;
   /** The call of the caller's own module that gave the values this call was read with, when the caller is itself called. */
   parent?: CallOrigin;
+  /** The context of the caller's own module that this call was read in (all its calls), when the caller is itself called. */
+  within?: CallContext;
 }
 
 /** A set of values that one or more calls give a module's variables. */
@@ -375,7 +380,7 @@ export class LocalModuleCalls {
     for (const instance of instancesOf(call.block, root)) {
       const values = new Map<string, Value>();
       for (const a of call.block.body.attributes) if (!META_ARGUMENTS.has(a.name)) values.set(a.name, this.evaluate(a.expr, instance.scope));
-      const origin: CallOrigin = { call, address: `${prefix}module.${call.name}${instanceKey(instance)}`, ...(parent?.origins[0] ? { parent: parent.origins[0] } : {}) };
+      const origin: CallOrigin = { call, address: `${prefix}module.${call.name}${instanceKey(instance)}`, ...(parent?.origins[0] ? { parent: parent.origins[0], within: parent } : {}) };
       out.push({ key: keyOf(values), values, origin });
     }
     return out;
@@ -511,51 +516,95 @@ export interface ContextRun {
  * else the module block. The finding is the first context's, unless a later context's
  * finding on that line is more severe: then that one, with its call named first (one
  * module rule opening port 445 to the internet for one caller and 5984 for the others
- * is reported as the 445 it is, critical).
+ * is reported as the 445 it is, critical). A call that suppresses the finding on its
+ * module block (`suppressionOf`, call-suppressions.ts) takes no part in it: the calls
+ * that suppress it make a finding of their own, reported as suppressed, and the finding
+ * of the others is merged from theirs alone (its severity the worst of theirs).
  */
-export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (lines: readonly number[]) => VariablesRead): ScannerFinding[] {
+export function mergeContextFindings(
+  runs: readonly ContextRun[],
+  variablesAt: (lines: readonly number[]) => VariablesRead,
+  suppressionOf?: (finding: ScannerFinding, origin: CallOrigin) => string | undefined,
+): ScannerFinding[] {
   interface Entry {
     finding: ScannerFinding;
-    /** Each call once, with its related location. */
-    origins: Map<string, { origin: CallOrigin; related: Location[] }>;
+    /** Each call once, with its related location (and, for a suppressed finding, what suppresses it for that call). */
+    origins: Map<string, { origin: CallOrigin; related: Location[]; justification?: string }>;
     calls: number;
   }
-  const entries: Entry[] = [];
-  const groups = new Map<string, { run: number; entries: Entry[] }>();
-  const add = (entry: Entry, finding: ScannerFinding, context: CallContext) => {
+  /** The calls of a context that make a finding, and how many module instances they stand for. */
+  interface Part {
+    origins: readonly CallOrigin[];
+    calls: number;
+    justifications?: ReadonlyMap<CallOrigin, string>;
+  }
+  interface Merged {
+    entries: Entry[];
+    groups: Map<string, { run: number; entries: Entry[] }>;
+  }
+  const add = (entry: Entry, finding: ScannerFinding, part: Part) => {
     const lines = [finding.location.startLine, ...(finding.location.endLine !== undefined ? [finding.location.endLine] : [])];
     const read = variablesAt(lines);
-    for (const origin of context.origins) {
+    for (const origin of part.origins) {
       const id = `${origin.call.path}\0${origin.call.line}\0${origin.address}`;
-      if (!entry.origins.has(id)) entry.origins.set(id, { origin, related: relatedOf(origin, read) });
+      const justification = part.justifications?.get(origin);
+      if (!entry.origins.has(id)) entry.origins.set(id, { origin, related: relatedOf(origin, read), ...(justification !== undefined ? { justification } : {}) });
     }
-    entry.calls += context.calls;
+    entry.calls += part.calls;
   };
+  const place = (merged: Merged, index: number, finding: ScannerFinding, part: Part) => {
+    const key = `${finding.ruleId}\0${finding.location.startLine}\0${finding.location.endLine ?? ''}\0${finding.location.startColumn ?? ''}`;
+    const group = merged.groups.get(key);
+    if (group && group.run !== index) {
+      const only = group.entries.length === 1 ? group.entries[0]! : undefined;
+      if (only && severityRank(finding.severity) > severityRank(only.finding.severity)) {
+        const before = [...only.origins];
+        only.origins.clear();
+        only.finding = finding;
+        add(only, finding, part);
+        for (const [id, origin] of before) if (!only.origins.has(id)) only.origins.set(id, origin);
+        return;
+      }
+      for (const entry of group.entries) add(entry, finding, part);
+      return;
+    }
+    const entry: Entry = { finding, origins: new Map(), calls: 0 };
+    add(entry, finding, part);
+    merged.entries.push(entry);
+    if (group) group.entries.push(entry);
+    else merged.groups.set(key, { run: index, entries: [entry] });
+  };
+  // A call's suppression (call-suppressions.ts) moves its part of a finding to a finding of its own, reported as suppressed.
+  const split = (context: CallContext, finding: ScannerFinding): { open?: Part; suppressed?: Part } => {
+    const whole = { open: { origins: context.origins, calls: context.calls } };
+    if (!suppressionOf || finding.inSourceSuppression !== undefined) return whole;
+    const kept: CallOrigin[] = [];
+    const justifications = new Map<CallOrigin, string>();
+    let weight = 0;
+    for (const origin of context.origins) {
+      const justification = suppressionOf(finding, origin);
+      if (justification === undefined) kept.push(origin);
+      else {
+        justifications.set(origin, justification);
+        weight += origin.within?.calls ?? 1;
+      }
+    }
+    const left = context.calls - weight;
+    // Instances counted past the named calls are not known to be suppressed; with no call left to name them by, the finding stays whole.
+    if (justifications.size === 0 || (left > 0 && kept.length === 0)) return whole;
+    const suppressed: Part = { origins: [...justifications.keys()], calls: weight, justifications };
+    return left > 0 ? { open: { origins: kept, calls: left }, suppressed } : { suppressed };
+  };
+  const open: Merged = { entries: [], groups: new Map() };
+  const suppressed: Merged = { entries: [], groups: new Map() };
   runs.forEach((run, index) => {
     for (const finding of run.findings) {
-      const key = `${finding.ruleId}\0${finding.location.startLine}\0${finding.location.endLine ?? ''}\0${finding.location.startColumn ?? ''}`;
-      const group = groups.get(key);
-      if (group && group.run !== index) {
-        const only = group.entries.length === 1 ? group.entries[0]! : undefined;
-        if (only && severityRank(finding.severity) > severityRank(only.finding.severity)) {
-          const before = [...only.origins];
-          only.origins.clear();
-          only.finding = finding;
-          add(only, finding, run.context);
-          for (const [id, origin] of before) if (!only.origins.has(id)) only.origins.set(id, origin);
-          continue;
-        }
-        for (const entry of group.entries) add(entry, finding, run.context);
-        continue;
-      }
-      const entry: Entry = { finding, origins: new Map(), calls: 0 };
-      add(entry, finding, run.context);
-      entries.push(entry);
-      if (group) group.entries.push(entry);
-      else groups.set(key, { run: index, entries: [entry] });
+      const parts = split(run.context, finding);
+      if (parts.open) place(open, index, finding, parts.open);
+      if (parts.suppressed) place(suppressed, index, finding, parts.suppressed);
     }
   });
-  return entries.map(({ finding, origins, calls }) => {
+  const named = ({ finding, origins, calls }: Entry): ScannerFinding => {
     const named = [...origins.values()];
     const first = named[0];
     if (!first) return finding;
@@ -564,7 +613,15 @@ export function mergeContextFindings(runs: readonly ContextRun[], variablesAt: (
     const related = new Map<string, Location>();
     for (const { related: places } of named) for (const at of places) if (!related.has(`${at.path}:${at.startLine}`)) related.set(`${at.path}:${at.startLine}`, at);
     return { ...finding, message: `${finding.message} (${via})`, related: [...(finding.related ?? []), ...[...related.values()].slice(0, MAX_RELATED)] };
-  });
+  };
+  // The suppressed findings come after the open ones: an open finding on the same line keeps its fingerprint.
+  return [
+    ...open.entries.map(named),
+    ...suppressed.entries.map((entry) => {
+      const justification = [...entry.origins.values()][0]?.justification;
+      return justification === undefined ? named(entry) : { ...named(entry), inSourceSuppression: justification };
+    }),
+  ];
 }
 
 /** The variables a finding's lines read: those of its settings, and those with the for_each or count of the blocks around them too. */

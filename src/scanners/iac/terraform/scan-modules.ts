@@ -1,4 +1,5 @@
 import type { ScanWarning } from '../../scanner.js';
+import type { ScannerFinding } from '../../../core/finding.js';
 import { looksBinary, type WorkspaceFile } from '../../../workspace/files.js';
 import type { Git } from '../../../workspace/git.js';
 import { decodeUtf8 } from '../../../workspace/workspace.js';
@@ -11,7 +12,9 @@ import type { Body } from './hcl/ast.js';
 import { fileScope, readTerraform, type TfInput } from './model.js';
 import { mayReadFiles, TerraformFiles } from './files.js';
 import type { ModuleFiles } from './hcl/evaluate.js';
-import { callerUses, declarationsOf, forwardedUses, localCalls, LocalModuleCalls, resolveLocalSource, variableWrites, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type ContextRun, type LocalCall, type VariablesRead } from './module-calls.js';
+import { originSuppression, readCallSuppressions } from './call-suppressions.js';
+import { typeAt } from './suppressions.js';
+import { callerUses, declarationsOf, forwardedUses, localCalls, LocalModuleCalls, resolveLocalSource, variableWrites, MAX_CALLS, MAX_CHAIN, mayCallLocalModule, mergeContextFindings, variablesOnLines, type CallContext, type CallOrigin, type ContextRun, type LocalCall, type VariablesRead } from './module-calls.js';
 
 /** A reference to a module call's output, in a file's text. */
 const MODULE_OUTPUT = /(?<![\w.-])module\.[\w-]+(?:\[[^\]\n]*\])?\.[A-Za-z_]/;
@@ -63,7 +66,11 @@ export function analyseInContexts(path: string, text: string, calls: readonly Ca
     if (!names) read.set(key, (names = { settings: variablesOnLines(body, lines, locals, true), all: variablesOnLines(body, lines, locals) }));
     return names;
   };
-  return { platform, findings: mergeContextFindings(runs, variablesAt), secrets };
+  // What a module block's suppression covers is judged on the finding as the module file makes it: its rule, message and resource type.
+  const suppressing = calls.some(({ context }) => context.origins.some((o) => o.call.suppressions || o.within));
+  const suppressionOf = (finding: ScannerFinding, origin: CallOrigin) =>
+    originSuppression(origin, (s) => s.covers(finding.ruleId, finding.message, () => (body ? typeAt(body.blocks, finding.location.startLine) : undefined)))?.justification;
+  return { platform, findings: mergeContextFindings(runs, variablesAt, suppressing ? suppressionOf : undefined), secrets };
 }
 
 /** One context a file is analysed in, and the scope of its directory in that context. */
@@ -169,6 +176,9 @@ export class TerraformModules {
       for (const [path, body] of bodies) {
         const made = localCalls(path, dir, body, (target) => byDirectory.has(target));
         if (made.length === 0) continue;
+        // Read from the file's text: a directory with override files has none here, and its calls' comments are not read.
+        const text = texts?.get(path);
+        if (text !== undefined) readCallSuppressions(path, text, body, made);
         if (calls.length + made.length > MAX_CALLS) {
           this.warn({ message: `more than ${MAX_CALLS} local module calls: they are not followed, and every module is analysed with the defaults of its variables` });
           return undefined;

@@ -82,7 +82,7 @@ function dayOf(text: string): Date | undefined {
  * The foreign suppressions of a Terraform file that name a check secloop maps (or, for
  * KICS, every check). `now` is the scan date, against which Trivy expiry dates are read.
  */
-export function readTfSuppressions(text: string, input: TfInput, warn: (line: number, message: string) => void, now: Date = new Date()): TfForeignSuppression[] {
+export function readTfSuppressions(text: string, input: Pick<TfInput, 'body'>, warn: (line: number, message: string) => void, now: Date = new Date()): TfForeignSuppression[] {
   if (!/checkov:skip=|bridgecrew:skip=|cortex:skip=|tfsec:ignore:|trivy:ignore:|kics-scan\s+ignore-/.test(text)) return [];
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const nodes = nodesOf(input.body);
@@ -171,7 +171,7 @@ export function readTfSuppressions(text: string, input: TfInput, warn: (line: nu
 }
 
 /** The resource type of the file's top-level block that holds a line, if any. */
-function typeAt(blocks: readonly Block[], line: number): string | undefined {
+export function typeAt(blocks: readonly Block[], line: number): string | undefined {
   const block = blocks.find((b) => (b.type === 'resource' || b.type === 'data') && b.line <= line && line <= b.endLine);
   return block?.labels[0];
 }
@@ -179,15 +179,15 @@ function typeAt(blocks: readonly Block[], line: number): string | undefined {
 /** The suppression that covers a hit of `ruleId`, if any. */
 export function tfSuppressionOf(suppressions: readonly TfForeignSuppression[], input: TfInput, ruleId: string, hit: Hit): TfForeignSuppression | undefined {
   const lines = hit.detailLine === undefined ? [hit.line] : [hit.line, hit.detailLine];
-  return suppressions.find(
-    (s) =>
-      s.ranges.some((r) => lines.some((l) => r.first <= l && l <= r.last)) &&
-      (!s.covers ||
-        s.covers.some((c) => c.rule === ruleId && (!c.only || c.only.test(hit.message)) && (!c.types || c.types.includes(typeAt(input.body.blocks, hit.line) ?? '')))),
-  );
+  return suppressions.find((s) => s.ranges.some((r) => lines.some((l) => r.first <= l && l <= r.last)) && coversRule(s, ruleId, hit.message, () => typeAt(input.body.blocks, hit.line)));
 }
 
-/** The justification a suppressed finding carries: the comment and its line. */
-export function tfJustificationOf(s: TfForeignSuppression): string {
-  return `${shown(s.comment)} (line ${s.line})`;
+/** Whether a suppression covers a hit of `ruleId` with this message, in a block of the resource type `typeOf` gives. */
+export function coversRule(s: TfForeignSuppression, ruleId: string, message: string, typeOf: () => string | undefined): boolean {
+  return !s.covers || s.covers.some((c) => c.rule === ruleId && (!c.only || c.only.test(message)) && (!c.types || c.types.includes(typeOf() ?? '')));
+}
+
+/** The justification a suppressed finding carries: the comment and its line (and its file, when it is another file's: a module call's). */
+export function tfJustificationOf(s: TfForeignSuppression, path?: string): string {
+  return `${shown(s.comment)} (line ${s.line}${path === undefined ? '' : ` of ${path}`})`;
 }
