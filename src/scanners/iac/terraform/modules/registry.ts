@@ -226,8 +226,8 @@ export const MODULES: readonly ModuleSpec[] = [
         // subnet_id, network_interface and launch_template only matter by being there (the instance is then not in the default VPC).
         attributes: ['associate_public_ip_address', 'user_data', 'user_data_base64', 'iam_instance_profile', 'subnet_id', 'network_interface', 'launch_template'],
         blocks: ['metadata_options', 'root_block_device', 'ebs_block_device'],
-        // From 6.0.0 the module requires IMDSv2 unless told otherwise.
-        defaults: { 'metadata_options.http_tokens': [{ versions: '>=6.0.0', value: 'required' }] },
+        // From 5.8.0 the module requires IMDSv2 unless told otherwise (before, its default was "optional").
+        defaults: { 'metadata_options.http_tokens': [{ versions: '>=5.8.0', value: 'required' }] },
       },
     ],
   },

@@ -215,6 +215,8 @@ const imdsv1: TfRule = tfRule({
       // A dynamic launch_template that makes nothing: the instance is not launched from a template.
       'variable "launch_template" {\n  default = null\n}\n# expect\nresource "aws_instance" "this" {\n  ami           = "ami-12345678"\n  instance_type = "t3.micro"\n  dynamic "launch_template" {\n    for_each = var.launch_template != null ? [var.launch_template] : []\n    content {\n      id      = launch_template.value.id\n      version = launch_template.value.version\n    }\n  }\n}\n',
       '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n',
+      // The ec2-instance module defaulted to http_tokens = "optional" before 5.8.0.
+      '# expect\nmodule "web" {\n  source  = "terraform-aws-modules/ec2-instance/aws"\n  version = "~> 5.7.0"\n  name    = "web"\n}\n',
       'resource "aws_launch_template" "web" {\n  metadata_options {\n    # expect\n    http_tokens = "optional"\n  }\n}\n',
       // An Amazon Linux 2 node group, or a template an output hands on: the template's settings decide.
       '# expect\nresource "aws_launch_template" "nodes" {\n  name_prefix = "nodes-"\n}\n\nresource "aws_eks_node_group" "workers" {\n  cluster_name  = aws_eks_cluster.main.name\n  node_role_arn = aws_iam_role.nodes.arn\n  subnet_ids    = var.subnet_ids\n  ami_type      = "AL2_x86_64"\n  launch_template {\n    id      = aws_launch_template.nodes.id\n    version = aws_launch_template.nodes.latest_version\n  }\n}\n',
@@ -225,6 +227,9 @@ const imdsv1: TfRule = tfRule({
     negative: [
       'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n',
       'resource "aws_instance" "web" {\n  ami = "ami-0123456789abcdef0"\n  metadata_options {\n    http_endpoint = "disabled"\n  }\n}\n',
+      // From 5.8.0 the ec2-instance module requires IMDSv2; "~> 5.0" resolves to the newest 5.x, and a lock file may hold an older one: unknown.
+      'module "web" {\n  source  = "terraform-aws-modules/ec2-instance/aws"\n  version = "5.8.0"\n  name    = "web"\n}\n',
+      'module "web" {\n  source  = "terraform-aws-modules/ec2-instance/aws"\n  version = "~> 5.0"\n  name    = "web"\n}\n',
       // The launch template the instance is launched from sets the metadata options.
       'resource "aws_instance" "web" {\n  launch_template {\n    id      = aws_launch_template.web.id\n    version = "$Latest"\n  }\n}\n',
       'variable "launch_template" {\n  default = { id = "lt-0123456789abcdef0", version = "$Latest" }\n}\nvariable "metadata_options" {\n  default = null\n}\nresource "aws_instance" "this" {\n  ami           = "ami-12345678"\n  instance_type = "t3.micro"\n  dynamic "launch_template" {\n    for_each = var.launch_template != null ? [var.launch_template] : []\n    content {\n      id      = launch_template.value.id\n      version = launch_template.value.version\n    }\n  }\n  dynamic "metadata_options" {\n    for_each = var.metadata_options != null ? [var.metadata_options] : []\n    content {\n      http_tokens = metadata_options.value.http_tokens\n    }\n  }\n}\n',
