@@ -2,7 +2,7 @@ import { DEFAULT_BLOCK_NOTE, NO_VERSIONING_NOTE } from '../../aws-s3-defaults.js
 import { UNKNOWN, type Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, usedByCallers, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
-import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
+import { blocksMade, fileInstance, sectionsIn, settingAt, type Section } from './instances.js';
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read', 'website']);
 const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(?:AllUsers|AuthenticatedUsers)/;
@@ -141,10 +141,46 @@ function objectLocked(input: TfInput, bucket: TfResource): boolean {
   return typeof legacy === 'string' && legacy.toLowerCase() === 'enabled';
 }
 
+/** Days within which a lifecycle rule over the whole bucket expires every object: the bucket holds scratch data. */
+const SCRATCH_DAYS = 7;
+
+/** Whether a lifecycle rule (of aws_s3_bucket_lifecycle_configuration, or the bucket's lifecycle_rule of provider v3) is on and covers every object. */
+function wholeBucketRule(rule: Section): boolean {
+  const status = rule.get('status');
+  const on = typeof status === 'string' ? status === 'Enabled' : isTrueValue(rule.get('enabled'));
+  if (!on) return false;
+  // A prefix, tag or size filter leaves the other objects; an empty filter or prefix covers them all.
+  const prefix = rule.get('prefix');
+  if (prefix !== undefined && prefix !== null && prefix !== '') return false;
+  if (rule.get('tags') !== undefined) return false;
+  const filter = rule.block ? blocksOf(rule.block, 'filter')[0] : undefined;
+  if (filter && (filter.body.attributes.some((a) => a.name !== 'prefix') || filter.body.blocks.length > 0)) return false;
+  if (filter && rule.block) {
+    const filterPrefix = sectionsIn(rule.block, 'filter', rule.instance)[0]?.get('prefix');
+    if (filterPrefix !== undefined && filterPrefix !== null && filterPrefix !== '') return false;
+  }
+  const expiration = rule.block ? sectionsIn(rule.block, 'expiration', rule.instance)[0] : undefined;
+  const days = expiration?.get('days');
+  return typeof days === 'number' && days > 0 && days <= SCRATCH_DAYS;
+}
+
+/**
+ * Buckets whose own lifecycle expires every object within SCRATCH_DAYS (Athena query results,
+ * regenerated reports): their data is thrown away by design, so versioning would guard nothing.
+ */
+function scratchBucket(input: TfInput, bucket: TfResource): boolean {
+  const file = fileInstance(input);
+  const rules = [
+    ...sectionsIn(bucket.block, 'lifecycle_rule', file, { made: true }),
+    ...referrers(input, bucket, ['aws_s3_bucket_lifecycle_configuration'], 'bucket').flatMap((c) => sectionsIn(c.block, 'rule', file, { made: true })),
+  ];
+  return rules.some(wholeBucketRule);
+}
+
 const s3NoVersioning: TfRule = tfRule({
   id: 'iac/tf-aws-s3-no-versioning',
   title: 'S3 bucket versioning not enabled',
-  description: `The bucket keeps only the latest copy of each object: versioning is not enabled (no aws_s3_bucket_versioning with status Enabled, nor the versioning block of provider v3), or it is suspended. Then ${NO_VERSIONING_NOTE}; with versioning, earlier versions stay restorable, and lifecycle rules can expire them. A bucket made with Object Lock is not reported (S3 turns versioning on for it). One low finding per bucket, as for the other S3 guard rails: versioning costs storage, and for scratch or easily rebuilt data it may be left off on purpose.`,
+  description: `The bucket keeps only the latest copy of each object: versioning is not enabled (no aws_s3_bucket_versioning with status Enabled, nor the versioning block of provider v3), or it is suspended. Then ${NO_VERSIONING_NOTE}; with versioning, earlier versions stay restorable, and lifecycle rules can expire them. A bucket made with Object Lock is not reported (S3 turns versioning on for it), nor one whose own lifecycle rule expires every object within ${SCRATCH_DAYS} days (Athena query results, regenerated reports: scratch data thrown away by design). One low finding per bucket, as for the other S3 guard rails: versioning costs storage, and for scratch or easily rebuilt data it may be left off on purpose.`,
   remediation: 'Add aws_s3_bucket_versioning with versioning_configuration { status = "Enabled" } (provider v3: versioning { enabled = true }; the s3-bucket module: versioning = { enabled = true }), with a lifecycle rule that expires noncurrent versions.',
   severity: 'low',
   confidence: 'medium',
@@ -155,12 +191,18 @@ const s3NoVersioning: TfRule = tfRule({
       'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_versioning" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  versioning_configuration {\n    # expect\n    status = "Suspended"\n  }\n}\n',
       'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n  versioning {\n    # expect\n    enabled = false\n  }\n}\n',
       '# expect\nmodule "reports" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "~> 4.0"\n  bucket  = "reports"\n}\n',
+      // Expiring only a prefix, or after months, leaves data worth keeping.
+      '# expect\nresource "aws_s3_bucket" "data" {\n  bucket = "data"\n}\nresource "aws_s3_bucket_lifecycle_configuration" "data" {\n  bucket = aws_s3_bucket.data.id\n  rule {\n    id     = "tmp"\n    status = "Enabled"\n    filter {\n      prefix = "tmp/"\n    }\n    expiration {\n      days = 1\n    }\n  }\n}\n',
+      '# expect\nresource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n  lifecycle_rule {\n    enabled = true\n    expiration {\n      days = 365\n    }\n  }\n}\n',
       'module "reports" {\n  source     = "terraform-aws-modules/s3-bucket/aws"\n  version    = "~> 4.0"\n  bucket     = "reports"\n  versioning = {\n    # expect\n    enabled = false\n  }\n}\n',
     ],
     negative: [
       'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_versioning" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n',
       'resource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n  versioning {\n    enabled = true\n  }\n}\n',
       'resource "aws_s3_bucket" "records" {\n  bucket              = "records"\n  object_lock_enabled = true\n}\n',
+      // Scratch data: every object expires within a day.
+      'resource "aws_s3_bucket" "query_results" {\n  bucket_prefix = "query-results-"\n}\nresource "aws_s3_bucket_lifecycle_configuration" "query_results" {\n  bucket = aws_s3_bucket.query_results.id\n  rule {\n    id     = "expire"\n    status = "Enabled"\n    expiration {\n      days = 1\n    }\n  }\n}\n',
+      'resource "aws_s3_bucket" "exports" {\n  bucket = "exports"\n  lifecycle_rule {\n    enabled = true\n    prefix  = ""\n    expiration {\n      days = 3\n    }\n  }\n}\n',
       'module "reports" {\n  source     = "terraform-aws-modules/s3-bucket/aws"\n  version    = "~> 4.0"\n  bucket     = "reports"\n  versioning = { enabled = true }\n}\n',
       'module "reports" {\n  source     = "terraform-aws-modules/s3-bucket/aws"\n  version    = "2.15.0"\n  bucket     = "reports"\n  versioning = { enabled = true }\n}\n',
       'variable "versioning_status" {}\nresource "aws_s3_bucket" "reports" {\n  bucket = "reports"\n}\nresource "aws_s3_bucket_versioning" "reports" {\n  bucket = aws_s3_bucket.reports.id\n  versioning_configuration {\n    status = var.versioning_status\n  }\n}\n',
@@ -177,7 +219,7 @@ const s3NoVersioning: TfRule = tfRule({
       yield { line: at, message: `${label(versioning)} does not enable versioning: ${NO_VERSIONING_NOTE}.`, resource: label(versioning) };
     }
     for (const bucket of resourcesOf(input, 'aws_s3_bucket')) {
-      if (objectLocked(input, bucket)) continue;
+      if (objectLocked(input, bucket) || scratchBucket(input, bucket)) continue;
       // A companion versioning resource is judged on its own above.
       if (referrers(input, bucket, ['aws_s3_bucket_versioning'], 'bucket').length > 0) continue;
       const inline = sectionsIn(bucket.block, 'versioning', file, { made: true })[0];
