@@ -66,6 +66,11 @@ describe('bounded YAML tree', () => {
     assert.equal(pair(root, 'Next')!.keyLine, 10);
     const map = loadYaml('Tags: {\nName: web,\nTeam: ops\n}\nNext: 1\n');
     assert.deepEqual(plain(get(map.documents[0]!.root, 'Tags')), { Name: 'web', Team: 'ops' });
+    // A key after a sequence entry's dash: the flow closes at the dash's column (GitLab's parallel: matrix:, which GitLab's libyaml reads).
+    const matrix = loadYaml(['job:', '  parallel:', '    matrix:', '      - BACKENDS: [', '          "openssl",', '          "nss"', '      ]', '  script:', '    - make', ''].join('\n'));
+    assert.equal(matrix.problems.length, 1);
+    assert.deepEqual(plain(get(matrix.documents[0]!.root, 'job')), { parallel: { matrix: [{ BACKENDS: ['openssl', 'nss'] }] }, script: ['make'] });
+    assert.equal(pair(get(matrix.documents[0]!.root, 'job'), 'script')!.keyLine, 8);
     // Anything else that YAML 1.2 refuses stays a problem.
     assert.equal(loadYaml('a: [1,\nb: 2\n').documents.length, 0);
   });

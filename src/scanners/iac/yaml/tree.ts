@@ -270,7 +270,7 @@ export function isUnderIndentedFlow(error: { code: string; message: string }): b
 
 /**
  * Indents the lines inside an open flow collection (`[`/`{` not yet closed on an earlier
- * line) one space deeper than the line that opened it, when they are not already.
+ * line) one space deeper than the key of the line that opened it, when they are not already.
  * Brackets inside quotes and comments do not count.
  */
 export function indentFlowContinuations(text: string): string {
@@ -297,7 +297,8 @@ export function indentFlowContinuations(text: string): string {
       else if (c === '[' || c === '{') depth++;
       else if ((c === ']' || c === '}') && depth > 0) depth--;
     }
-    if (startDepth === 0 && depth > 0) openerIndent = indent;
+    // A block sequence's entry indicators (`- BACKENDS: [`, GitLab's parallel: matrix:) indent the key after them.
+    if (startDepth === 0 && depth > 0) openerIndent = indent + (/^(?:-[ \t]+)*/.exec(line.trimStart())?.[0].length ?? 0);
   }
   return lines.join('\n');
 }
