@@ -6,7 +6,7 @@ import { runScan, type ScanResult } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { localScriptCalls } from '../../../src/scanners/iac/local-scripts.js';
 import { MAX_SCRIPTS } from '../../../src/scanners/iac/ci-scripts.js';
-import { gitlabScriptRuns, readPipeline } from '../../../src/scanners/iac/gitlab/pipeline.js';
+import { gitlabScriptRuns, pipelineScripts, readPipeline } from '../../../src/scanners/iac/gitlab/pipeline.js';
 import { fixturePath } from '../../helpers/paths.js';
 import { scanIacTree } from '../../helpers/iac-scan.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
@@ -316,6 +316,38 @@ describe('local scripts a job runs: GitLab templates taken through extends', () 
       'job "lint" tools/lint.sh:19',
       'hidden job ".release" ci/release.sh:22',
     ]);
+  });
+
+  it('reads the FDO_DISTRIBUTION_EXEC command of a job that builds its image with freedesktop\'s ci-templates, also through a variable it names; not that of a job that only uses the image', () => {
+    const source = [
+      'stages: [prep, build]',
+      'variables:',
+      "  DEBIAN_EXEC: 'bash .gitlab-ci/debian-install.sh'",
+      '.fedora:',
+      '  variables:',
+      '    FDO_DISTRIBUTION_EXEC: >-',
+      '      ./.gitlab-ci/setup-fedora.sh "$ARCH"',
+      'debian@prep:',
+      '  extends: .fdo.container-build@debian',
+      '  variables:',
+      '    FDO_DISTRIBUTION_EXEC: $DEBIAN_EXEC',
+      'fedora@prep:',
+      '  extends: [.fdo.container-build@fedora@x86_64, .fedora]',
+      'fedora@build:',
+      '  extends: [.fdo.distribution-image@fedora, .fedora]',
+      '  script:',
+      '    - meson test -C build',
+      '',
+    ].join('\n');
+    const p = readPipeline(source, () => {})!;
+    assert.deepEqual(
+      gitlabScriptRuns(p).map((r) => `${r.who} ${r.how} ${r.path}:${r.line}`),
+      ['the FDO_DISTRIBUTION_EXEC image setup of job "debian@prep" shell .gitlab-ci/debian-install.sh:3', 'the FDO_DISTRIBUTION_EXEC image setup of job "fedora@prep" program .gitlab-ci/setup-fedora.sh:7'],
+    );
+    assert.deepEqual(
+      [...pipelineScripts(p)].filter((s) => s.key === 'FDO_DISTRIBUTION_EXEC').map((s) => `${s.owner} ${s.keyLine} ${s.text}`),
+      ['job debian@prep 3 bash .gitlab-ci/debian-install.sh', 'job fedora@prep 6 ./.gitlab-ci/setup-fedora.sh "$ARCH"'],
+    );
   });
 
   it('in a scan of staged files, reports the template\'s script as run by those jobs', async () => {

@@ -1,4 +1,5 @@
 import { localScriptCalls, pathEnvironment, type ShellDir } from '../local-scripts.js';
+import { setupCommands, SETUP_VARIABLE, type SetupCommand } from './ci-templates.js';
 import { rule, type IacRule, type ParseContext, type ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { duplicateKeyMessage, get, isYMap, isYScalar, isYSeq, loadYaml, pair, text, type YMap, type YNode, type YPair, type YScalar, type YSeq } from '../yaml/tree.js';
@@ -305,7 +306,25 @@ export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string;
     if (!item.file) yield { owner, scalar: item.scalar, text: item.scalar.value as string, keyLine: item.keyLine, key };
     else if (!isJobScript(item.file, item.scalar)) yield { owner, scalar: { ...item.scalar, line: item.at }, text: item.scalar.value as string, keyLine: item.at, key };
   }
+  // The command that ci-templates runs in the image a job builds: read as the first job's that runs it.
+  for (const { job, scalar, keyLine } of imageSetups(pipeline)) {
+    if (once({ scalar, keyLine, at: scalar.line, referenced: false })) yield { owner: `job ${job.name}`, scalar, text: scalar.value as string, keyLine, key: SETUP_VARIABLE };
+  }
 }
+
+/** setupCommands of the pipeline's file, read once. */
+function imageSetups(p: Pipeline): SetupCommand[] {
+  let known = imageSetupsRead.get(p);
+  if (!known) {
+    const variable = (job: YMap, name: string) => {
+      const found = extendedVariable(p, job, name);
+      return found ? (jobFile(p, found.from) ? null : found.pair) : undefined;
+    };
+    imageSetupsRead.set(p, (known = setupCommands({ root: p.root, jobs: p.jobs, order: (job) => extendsOrder(p, job), variable, runs: (job) => !neverRuns(p, job) })));
+  }
+  return known;
+}
+const imageSetupsRead = new WeakMap<Pipeline, SetupCommand[]>();
 
 /** Where a node is written: its file, line and column, the same for every copy a YAML alias makes of it. */
 function writtenAt(node: { line: number; column: number }, file?: PipelineFile): string {
@@ -380,6 +399,22 @@ export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | und
     // A hidden job runs under the conditions of whoever takes it, in another file: only the workflow's are known (fixedFor without a job).
     else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })), job.node, false);
   }
+  // The FDO_DISTRIBUTION_EXEC command ci-templates runs in the image the job builds, from the repository root.
+  for (const { job, scalar } of imageSetups(pipeline)) {
+    const env = jobPathVariables(pipeline, job.node);
+    const fixed = fixedFor?.(job.node);
+    for (const call of localScriptCalls(scalar.value as string, { dir: '' }, env.size > 0 ? { env } : {}))
+      out.push({
+        path: call.path,
+        cwd: call.cwd,
+        how: call.how,
+        ...(call.make ? { make: call.make } : {}),
+        ...(env.size > 0 ? { env } : {}),
+        who: `the ${SETUP_VARIABLE} image setup of job "${job.name}"`,
+        ...(fixed?.size ? { fixed } : {}),
+        line: lineIn(pipeline.lines, scalar, call.offset),
+      });
+  }
   return out;
 }
 
@@ -409,7 +444,8 @@ export function lineOf(pipeline: Pipeline, scalar: YScalar, offset: number): num
 function lineIn(lines: readonly string[], scalar: YScalar, offset: number): number {
   const body = String(scalar.value);
   const lineText = body.slice(body.lastIndexOf('\n', offset - 1) + 1).split('\n')[0]!.trim();
-  if (!body.includes('\n')) return scalar.line;
+  // A one-line block scalar (`- >-` then the command on the next line) starts on its indicator's line.
+  if (!body.includes('\n') && (lines[scalar.line - 1]?.includes(lineText) ?? true)) return scalar.line;
   for (let i = scalar.line - 1; i < Math.min(lines.length, scalar.line + body.split('\n').length + 1); i++) if (lines[i]!.includes(lineText)) return i + 1;
   return scalar.line;
 }

@@ -14,16 +14,22 @@ export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 const curlPipeShell = gitlabRule({
   id: 'iac/gitlab-curl-pipe-shell',
   title: 'Remote script piped into a shell in CI',
-  description: '`curl ... | sh` in a job script runs whatever the server returns, with the job\'s CI/CD variables (deploy keys, tokens) and no integrity check. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+  description: '`curl ... | sh` in a job script runs whatever the server returns, with the job\'s CI/CD variables (deploy keys, tokens) and no integrity check. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines, and so is the FDO_DISTRIBUTION_EXEC command that freedesktop\'s ci-templates run in the image a job builds with them (`extends: .fdo.container-build@debian`).',
   remediation: 'Download the script, verify a pinned checksum or signature, then run it; or use an image that already contains the tool.',
   severity: 'high',
   cwe: ['CWE-494'],
   examples: {
-    positive: [pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -sSL https://example.org/install.sh | bash\n')],
+    positive: [
+      pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -sSL https://example.org/install.sh | bash\n'),
+      // The command freedesktop's ci-templates runs in the image a job builds with them.
+      pipeline('.debian:\n  variables:\n    # expect\n    FDO_DISTRIBUTION_EXEC: curl -sSL https://example.org/setup.sh | bash\nprep:\n  extends:\n    - .fdo.container-build@debian\n    - .debian\n'),
+    ],
     negative: [
       pipeline('build:\n  script:\n    - curl -fsSLo install.sh https://example.org/install.sh\n    - sha256sum -c install.sh.sha256\n    - bash install.sh\n'),
       // A job disabled in place: rules that are all `when: never` keep it out of every pipeline.
       pipeline('nightly-install:\n  rules:\n    - when: never\n  script:\n    - curl -sSL https://example.org/install.sh | bash\n'),
+      // A job that only uses the image ci-templates built does not run its FDO_DISTRIBUTION_EXEC command.
+      pipeline('.debian:\n  variables:\n    FDO_DISTRIBUTION_EXEC: curl -sSL https://example.org/setup.sh | bash\ntest:\n  extends:\n    - .fdo.distribution-image@debian\n    - .debian\n  script:\n    - make check\n'),
     ],
   },
   *check(p) {
