@@ -411,11 +411,14 @@ function toCommand(all: ShellWord[]): ShellCommand {
   return { words, assignments, offset: all[0]?.offset ?? 0 };
 }
 
-const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'nice', 'command', 'builtin', 'doas', 'su-exec', 'gosu']);
+const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'nice', 'command', 'builtin', 'doas', 'su-exec', 'gosu', 'timeout', 'xvfb-run', 'dbus-run-session']);
+/** Options of a wrapper that take the next word as their value (`sudo -u user`, `xvfb-run -s "-screen 0 1024x768x24"`). */
+const WRAPPER_VALUES: Readonly<Record<string, RegExp>> = { sudo: /^-[ugpChDrt]$/, timeout: /^-[sk]$|^--(?:signal|kill-after)$/, 'xvfb-run': /^-[efnpsw]$|^--(?:error-file|auth-file|server-num|xauth-protocol|server-args|wait)$/ };
 
 /**
  * The words of the command that actually runs, without wrappers (`sudo -E`,
- * `env X=1`, `time`) and their options.
+ * `env X=1`, `time`, `timeout 30m`, and the session runners of GUI and D-Bus tests:
+ * `xvfb-run -a`, `dbus-run-session --`) and their options.
  */
 export function effectiveWords(command: ShellCommand): readonly ShellWord[] {
   let words = command.words;
@@ -424,11 +427,10 @@ export function effectiveWords(command: ShellCommand): readonly ShellWord[] {
     if (!WRAPPERS.has(name)) break;
     let k = 1;
     while (k < words.length && (words[k]!.text.startsWith('-') || (name === 'env' && ASSIGNMENT.test(words[k]!.text)))) {
-      // sudo -u user: the option takes a value
-      if (name === 'sudo' && /^-[ugpChDrt]$/.test(words[k]!.text)) k++;
+      if (WRAPPER_VALUES[name]?.test(words[k]!.text)) k++;
       k++;
     }
-    if ((name === 'gosu' || name === 'su-exec') && k < words.length) k++; // the user
+    if ((name === 'gosu' || name === 'su-exec' || name === 'timeout') && k < words.length) k++; // the user; the duration
     words = words.slice(k);
   }
   return words;

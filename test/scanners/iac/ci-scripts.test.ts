@@ -44,6 +44,12 @@ describe('local scripts a job runs: which commands name one', () => {
       'source ci/lib.sh',
       'program ci/root.sh',
     ]);
+    // Behind the session runners of GUI and D-Bus tests, and timeout (gjs: xvfb-run -a tools/run_coverage.sh).
+    assert.deepEqual(calls('xvfb-run -a -s "-screen 0 1024x768x24" tools/run_coverage.sh\ndbus-run-session -- bash ci/test.sh\ntimeout -k 10 30m ./ci/long.sh\ntimeout 5m\nxvfb-run'), [
+      'program tools/run_coverage.sh',
+      'shell ci/test.sh',
+      'program ci/long.sh',
+    ]);
   });
 
   it('resolves against the folder the shell is in, as literal `cd` commands move it, and from the root after $CI_PROJECT_DIR', () => {
