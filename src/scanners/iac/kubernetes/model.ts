@@ -203,6 +203,9 @@ export function deployedImage(c: Container, input: Pick<KubeInput, 'kustomizeIma
   const image = pair(c.node, 'image');
   const written = text(image?.value);
   if (!image || written === undefined) return undefined;
+  // Istio's sidecar injector merges its proxy container into the one named istio-proxy and puts its own image in
+  // place of the placeholder `auto` (gateway deployments): the manifest names no image.
+  if (written.trim() === 'auto' && c.name === 'istio-proxy') return undefined;
   const ref = parseImage(written);
   const override = ref.templated ? undefined : input.kustomizeImages?.images.find((entry) => entry.name === ref.name);
   let out: DeployedImage = { ref: written, line: image.keyLine };

@@ -679,12 +679,16 @@ function limitRule(resource: 'memory' | 'cpu'): KubeRule {
 
 /** What the image pin rules leave to the tools that build the image and pin it when they deploy it (model.ts deployedImage, built-images.ts). */
 const BUILT_IMAGES_NOTE =
-  "An image the repository builds and deploys with skaffold or Tilt is not reported: in a manifest that its skaffold.yaml (build.artifacts, and manifests.rawYaml, manifests.kustomize, the Helm charts of manifests.helm, deploy.kubectl.manifests or the default k8s/*.yaml) or its Tiltfile (docker_build or custom_build, and k8s_yaml with literal paths) deploys, a container image named as an artifact (tag aside) is replaced at deploy time with the image just built, pinned by digest. So is a ko:// import path, which ko resolves to an image by digest. A manifest the tool does not deploy is judged as written.";
+  "An image the repository builds and deploys with skaffold or Tilt is not reported: in a manifest that its skaffold.yaml (build.artifacts, and manifests.rawYaml, manifests.kustomize, the Helm charts of manifests.helm, deploy.kubectl.manifests or the default k8s/*.yaml) or its Tiltfile (docker_build or custom_build, and k8s_yaml with literal paths) deploys, a container image named as an artifact (tag aside) is replaced at deploy time with the image just built, pinned by digest. So is a ko:// import path, which ko resolves to an image by digest. A manifest the tool does not deploy is judged as written. Nor is the placeholder `image: auto` of a container named istio-proxy (an Istio gateway deployment), which Istio's sidecar injector replaces with the mesh's proxy image when the pod is created.";
 
 /** ` (set by kustomize images in overlays/prod/kustomization.yaml)` when a kustomization changed the written image. */
 function viaNote(image: DeployedImage): string {
   return image.via ? ` (set by the images of ${image.via})` : '';
 }
+
+/** An Istio gateway Deployment: the sidecar injector fills in the istio-proxy container, its image included. */
+const ISTIO_GATEWAY =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ingress\n  namespace: edge\nspec:\n  template:\n    metadata:\n      annotations:\n        inject.istio.io/templates: gateway\n      labels:\n        sidecar.istio.io/inject: "true"\n    spec:\n      containers:\n      - name: istio-proxy\n        image: auto\n';
 
 const imageLatest = kubeRule({
   id: 'iac/k8s-image-latest',
@@ -706,6 +710,8 @@ const imageLatest = kubeRule({
       pod('').replace('app:1.4.2', 'app@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f'),
       // ko resolves an import path to the image it builds, by digest.
       pod('').replace('registry.example.org/app:1.4.2', 'ko://example.org/shop/cmd/web'),
+      // An Istio gateway: the sidecar injector puts the proxy image in place of `auto`.
+      ISTIO_GATEWAY,
     ],
   },
   *check(input) {
@@ -732,6 +738,7 @@ const imageWithoutDigest = kubeRule({
     negative: [
       pod('').replace('app:1.4.2', 'app:1.4.2@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f'),
       pod('').replace('registry.example.org/app:1.4.2', 'ko://example.org/shop/cmd/web'),
+      ISTIO_GATEWAY,
     ],
   },
   *check(input) {
