@@ -1215,7 +1215,7 @@ const rbacSecrets = kubeRule({
   id: 'iac/k8s-rbac-secrets-access',
   title: 'RBAC role can read Secrets',
   description:
-    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A ClusterRole bound cluster-wide to a service account, by a binding in the same file or in another manifest of its directory (or a binding of an aggregating ClusterRole whose clusterRoleSelectors pick it, in the same file or in a manifest of its directory or of one above it), is high: every pod that runs as that account reads the Secrets of every namespace. A Role, or a ClusterRole bound only by RoleBindings, bound to a service account stays medium, as an unbound role does, and the message says that the access is limited to a namespace (the Secrets of the controller\'s own namespace, such as a webhook\'s certificate or a member list key, are what ingress controllers, load balancers and operators read there). A ClusterRole aggregated into the built-in view role is reported with a note saying so: view excludes Secrets by design, and every subject bound to view, edit or admin would read them. A role that is a Helm hook deleted once its hook succeeds (helm.sh/hook-delete-policy: hook-succeeded) grants only while the hook runs, and is reported one severity lower.',
+    'A Role or ClusterRole can get, list or watch Secrets. Every subject bound to it can read credentials of every workload in scope (list returns the values too), a common step from one compromised pod to the whole namespace or cluster. Kubernetes\'s own roles (system:*, and the bootstrap admin, edit and view) are not reported, nor are ClusterRoles aggregated into admin or edit, which grant this in the namespaces they are bound in. A ClusterRole bound cluster-wide to a service account, by a binding in the same file or in another manifest of its directory (or a binding of an aggregating ClusterRole whose clusterRoleSelectors pick it, in the same file or in a manifest of its directory or of one above it), is high: every pod that runs as that account reads the Secrets of every namespace. A Role, or a ClusterRole bound only by RoleBindings, bound to a service account stays medium, as an unbound role does, and the message says that the access is limited to a namespace (the Secrets of the controller\'s own namespace, such as a webhook\'s certificate or a member list key, are what ingress controllers, load balancers and operators read there). A ClusterRole aggregated into the built-in view role is reported with a note saying so: view excludes Secrets by design, and every subject bound to view, edit or admin would read them. A role that is a Helm hook deleted once its hook succeeds (helm.sh/hook-delete-policy: hook-succeeded) grants only while the hook runs, and is reported one severity lower. A later rule of a role already reported that grants no reading verb the earlier ones did not is not reported again.',
   remediation: 'Remove secrets from the rule, or limit it to the secrets the workload needs with resourceNames.',
   severity: 'medium',
   cwe: ['CWE-269'],
@@ -1223,6 +1223,8 @@ const rbacSecrets = kubeRule({
     positive: [
       role('- apiGroups: [""]\n  resources: ["secrets"]\n  # expect\n  verbs: ["get", "list"]\n'),
       `${role('- apiGroups: [""]\n  resources: ["secrets"]\n  # expect\n  verbs: ["watch"]\n')}---\n${binding('RoleBinding', 'shop', 'Role', 'reader', 'ServiceAccount')}`,
+      // A second rule of the role that grants the same again (cert-manager's challenges role) is not another finding.
+      role('- apiGroups: [""]\n  resources: ["secrets"]\n  # expect\n  verbs: ["get", "list", "watch"]\n- apiGroups: [""]\n  resources: ["events"]\n  verbs: ["create"]\n- apiGroups: [""]\n  resources: ["secrets"]\n  verbs: ["get", "list"]\n', 'ClusterRole'),
     ],
     negative: [
       role('- apiGroups: [""]\n  resources: ["configmaps"]\n  verbs: ["get", "list"]\n'),
@@ -1233,6 +1235,8 @@ const rbacSecrets = kubeRule({
     ],
   },
   *check(input) {
+    // The reading verbs already reported for each role: a later rule that grants no more is the same finding again.
+    const reported = new Map<KubeObject, Set<string>>();
     for (const r of rbacRules(input)) {
       if (isBuiltIn(r.object) || aggregatedIntoAdminOrEdit(r.object)) continue;
       if (!r.resources.includes('secrets') && !r.resources.includes('*')) continue;
@@ -1244,6 +1248,9 @@ const rbacSecrets = kubeRule({
       // A service account bound to the role in this file hands the access to every pod that runs as it.
       const accounts = boundServiceAccounts(input, r.object);
       const reading = r.verbs.filter((v) => ['get', 'list', 'watch', '*'].includes(v));
+      const before = reported.get(r.object);
+      if (before?.has('*') || (before && reading.every((v) => before.has(v)))) continue;
+      reported.set(r.object, new Set([...(before ?? []), ...reading]));
       // Bound cluster-wide, the access spans every namespace (high); a Role, or a ClusterRole bound only by RoleBindings, one namespace's Secrets.
       const cluster = accounts.length > 0 && r.object.kind === 'ClusterRole' && scopeOf(input, r.object).scope === 'cluster';
       const where = accounts.length === 0 ? '' : cluster ? ' of every namespace' : r.object.kind === 'Role' ? ' of its namespace only' : ' of the namespaces of its RoleBindings only';
