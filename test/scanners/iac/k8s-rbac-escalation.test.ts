@@ -198,6 +198,11 @@ describe('RBAC wildcards limited to minor subresources', () => {
     assert.deepEqual(severities('- apiGroups: ["*"]\n  resources: ["*/scale", "secrets"]\n  verbs: ["get"]\n'), ['high']);
     assert.deepEqual(severities('- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["get"]\n'), ['high', 'high']);
   });
+  it('"*" API groups on */finalizers only (set blockOwnerDeletion under OwnerReferencesPermissionEnforcement) is medium; */status stays high', () => {
+    const severities = (rules: string) => hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', rules)).map((h) => h.severity ?? 'high');
+    assert.deepEqual(severities('- apiGroups: ["*"]\n  resources: ["*/finalizers"]\n  verbs: ["update"]\n'), ['medium']);
+    assert.deepEqual(severities('- apiGroups: ["*"]\n  resources: ["*/status"]\n  verbs: ["update"]\n'), ['high']);
+  });
 });
 
 describe('the permissions of an OLM ClusterServiceVersion', () => {
