@@ -190,6 +190,13 @@ describe('k8s-rbac-secrets-access message', () => {
   });
 });
 
+describe('k8s-rbac-wildcard message', () => {
+  it('names the non-resource URLs of a rule that has no resources', () => {
+    const found = hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', '- nonResourceURLs: ["*"]\n  verbs: ["*"]\n'));
+    assert.deepEqual(found.map((h) => h.message), ['ClusterRole/runner grants "*" in verbs on the non-resource URLs *.']);
+  });
+});
+
 describe('RBAC wildcards limited to minor subresources', () => {
   it('"*" API groups on */scale only (an autoscaler) is medium; beside another resource it stays high', () => {
     const severities = (rules: string) => hits('iac/k8s-rbac-wildcard', roleOf('ClusterRole', rules)).map((h) => h.severity ?? 'high');

@@ -1199,11 +1199,13 @@ const rbacWildcard = kubeRule({
       const named = r.resources.length > 0 && !r.resources.some((res) => res.includes('*'));
       // Named resources that lead nowhere else (events, leases): every verb on them stalls a controller at worst.
       const noEscalation = named && r.resources.every((res) => NO_ESCALATION_RESOURCES.has(res.split('/')[0]!));
+      // A rule of non-resource URLs (/metrics, /debug/pprof, /logs of the API server) names no resources: the message names the URLs.
+      const urls = r.resources.length === 0 ? strings(get(r.node, 'nonResourceURLs')) : [];
       for (const [key, values] of [['apiGroups', r.apiGroups], ['resources', r.resources], ['verbs', r.verbs]] as const) {
         if (values.includes('*'))
           yield {
             line: r.line(key),
-            message: `${objectLabel(r.object)} grants "*" in ${key}${scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : key !== 'resources' && minorSubresources ? ` on ${r.resources.join(', ')} only` : key !== 'resources' && named ? ` on ${r.resources.join(', ')}` : ''}.`,
+            message: `${objectLabel(r.object)} grants "*" in ${key}${urls.length > 0 ? ` on the non-resource URLs ${urls.join(', ')}` : scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : key !== 'resources' && minorSubresources ? ` on ${r.resources.join(', ')} only` : key !== 'resources' && named ? ` on ${r.resources.join(', ')}` : ''}.`,
             resource: objectLabel(r.object),
             ...(scoped || (key !== 'resources' && (minorSubresources || noEscalation)) ? { severity: 'medium' as const } : {}),
           };
