@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubernetesPlatform } from '../../../src/scanners/iac/kubernetes/rules.js';
 
-function found(manifest: string): Array<[number, string | undefined]> {
-  const rule = kubernetesPlatform.rules.find((r) => r.id === 'iac/k8s-service-loadbalancer')!;
+function found(manifest: string, id = 'iac/k8s-service-loadbalancer'): Array<[number, string | undefined]> {
+  const rule = kubernetesPlatform.rules.find((r) => r.id === id)!;
   const input = kubernetesPlatform.parse(manifest, () => {});
   return input ? [...rule.check(input)].map((h) => [h.line, h.severity]) : [];
 }
@@ -21,5 +21,18 @@ describe('iac/k8s-service-loadbalancer: a web entry point', () => {
     assert.deepEqual(found(service(80)), [[6, undefined]]);
     assert.deepEqual(found(service(443, 8080)), [[6, undefined]]);
     assert.deepEqual(found(service(443, 5432)), [[6, 'high']]);
+  });
+});
+
+describe('iac/k8s-service-nodeport: a web entry point', () => {
+  const nodePort = (...ports: number[]) => service(...ports).replace('type: LoadBalancer', 'type: NodePort');
+  it('reports node ports for HTTPS, or HTTP beside it, at info (an ingress controller on bare metal)', () => {
+    assert.deepEqual(found(nodePort(80, 443), 'iac/k8s-service-nodeport'), [[6, 'info']]);
+    assert.deepEqual(found(nodePort(443), 'iac/k8s-service-nodeport'), [[6, 'info']]);
+  });
+
+  it('keeps the rule severity for HTTP alone or another port beside the web ones', () => {
+    assert.deepEqual(found(nodePort(80), 'iac/k8s-service-nodeport'), [[6, undefined]]);
+    assert.deepEqual(found(nodePort(443, 3000), 'iac/k8s-service-nodeport'), [[6, undefined]]);
   });
 });

@@ -892,18 +892,32 @@ const nodePort = kubeRule({
   id: 'iac/k8s-service-nodeport',
   title: 'Service exposed on every node (NodePort)',
   description:
-    "A NodePort Service opens the port on every node's addresses, outside the control of Ingress and often of network policies, and nodes are frequently reachable from wider networks than intended.",
+    "A NodePort Service opens the port on every node's addresses, outside the control of Ingress and often of network policies, and nodes are frequently reachable from wider networks than intended. One that serves only HTTPS (443), or HTTP beside it (80 and 443), is a web entry point (an ingress controller on nodes without a cloud load balancer, as ingress-nginx's bare-metal install) and is reported at info, to check that the node ports are meant to be reached, as iac/k8s-service-loadbalancer does for a load balancer.",
   remediation: 'Use a ClusterIP Service behind an Ingress or an internal load balancer; restrict node ports with firewall rules if NodePort is unavoidable.',
   severity: 'medium',
   cwe: ['CWE-668'],
   examples: {
-    positive: ['apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  # expect\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 30080\n'],
+    positive: [
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  # expect\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 30080\n',
+      // A web entry point, at info (test/scanners/iac/kubernetes-service-exposure.test.ts).
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress-controller\nspec:\n  # expect\n  type: NodePort\n  ports:\n  - name: http\n    port: 80\n  - name: https\n    port: 443\n',
+    ],
     negative: ['apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ClusterIP\n  ports:\n  - port: 80\n'],
   },
   *check(input) {
     for (const object of input.objects) {
       const type = serviceType(object);
-      if (type?.type === 'NodePort') yield { line: type.line, message: `${objectTitle(object)} is exposed on a port of every node.`, resource: objectLabel(object) };
+      if (type?.type !== 'NodePort') continue;
+      const numbers = items(get(object.root, 'spec', 'ports')).map((p) => Number(text(get(p, 'port'))));
+      // HTTPS, or HTTP beside it: an ingress controller or reverse proxy reached on the nodes, public by design.
+      if (numbers.includes(443) && numbers.every((n) => n === 80 || n === 443))
+        yield {
+          line: type.line,
+          severity: 'info',
+          message: `${objectTitle(object)} is exposed on a port of every node for ${numbers.includes(80) ? 'HTTP and HTTPS (80, 443)' : 'HTTPS (443)'}: a web entry point, public on purpose; check that it is the ingress controller or reverse proxy terminating TLS and that the node ports are meant to be reached.`,
+          resource: objectLabel(object),
+        };
+      else yield { line: type.line, message: `${objectTitle(object)} is exposed on a port of every node.`, resource: objectLabel(object) };
     }
   },
 });
