@@ -64,6 +64,13 @@ test('placeholders, references and hashes are recognised; random values are not'
   for (const value of ['{password}', '{db.password}', 'password.']) assert.ok(isPlaceholder(value), value);
   for (const value of ['{Tr7vQ2mX9pLk', 'Tr7vQ2mX9pLk.']) assert.ok(!isPlaceholder(value), value);
   assert.ok(isPasswordHash('$2b$12$abcdefghijklmnopqrstuuTr7vQ2mX9pLkTr7vQ2mX9pLkTr7vQ2'));
+  // The word password (secret, test) with digits, symbols and the words written around it; a key's kind before abcd1234;
+  // a keyboard run of symbols.
+  for (const value of ['password1234', 'Password123!', 'firstpassword', 'NewPass123!', 'rootsecretpassword', 'test123!', 'cli-e2e-password-123', 'standard_abcd1234', '!@#$%^&*()'])
+    assert.ok(isPlaceholder(value), value);
+  // Chosen passwords have other words; generated values other letters, even after a word.
+  for (const value of ['Wintermeadow42!', 'Testimony77!', 'passport-local2', 'test_4f2a9c1e8b7d6a5f', 'secret-3f9a8b7c6d5e4f3a2b1c', 'Password-Qn8zR3wLx6'])
+    assert.ok(!isPlaceholder(value), value);
 });
 
 test('entropy: random text clears the floor, words and repetition do not', () => {

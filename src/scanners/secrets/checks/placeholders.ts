@@ -24,12 +24,12 @@ const PLACEHOLDER_MARKERS = [
   'replace-', 'replaceme', 'redacted', 'fixme', 'todo', '${', '{{', '}}', '%(', '#{', '$(', '%{',
   'process.env', 'import.meta.env', 'os.environ', 'os.getenv', 'getenv(', 'environ[', 'env[', 'env(', 'env.',
   'system.getenv', 'secrets.', 'vault:', 'ssm:', 'arn:aws', 'fake', 'mock', 'not_a_real', 'not-a-real',
-  'notreal', 'invalid', 'do-not-use', 'enc[', 'sha256:', 'sha512-', 'sha1-', 'randomchars',
+  'notreal', 'invalid', 'do-not-use', 'enc[', 'sha256:', 'sha512-', 'sha1-', 'randomchars', 'abc123', 'abcd1234',
 ];
 
 /** A run of one character this long is a mask or a filler, not randomness. */
 const MAX_REPEAT = 6;
-const SEQUENCES = ['0123456789', 'abcdefghijklmnopqrstuvwxyz', '9876543210', 'qwertyuiop', 'asdfghjkl'];
+const SEQUENCES = ['0123456789', 'abcdefghijklmnopqrstuvwxyz', '9876543210', 'qwertyuiop', 'asdfghjkl', '!@#$%^&*()'];
 
 export function isPlaceholder(value: string): boolean {
   // Quotes escaped inside a string (password=\"$VAR\") are quotes too.
@@ -46,9 +46,49 @@ export function isPlaceholder(value: string): boolean {
   // Masked output: **SOPS** (flux diff), ***REDACTED***.
   if (/^\*{2,}[\w .-]*\*{2,}$/.test(trimmed)) return true;
   if (isPasswordHash(trimmed)) return true;
+  if (isWordOfPasswordVariant(lower)) return true;
   if (hasLongRun(trimmed)) return true;
   for (const sequence of SEQUENCES) if (hasSequence(lower, sequence, 8)) return true;
   return false;
+}
+
+/** The word a test or an example writes where a password goes. */
+const PASSWORD_WORDS = ['password', 'passwd', 'pass', 'pwd', 'secret', 'test'];
+/** Words written around it: whose it is, which one of several, how good it is. */
+const PASSWORD_WORD_FILLERS = (
+  'my your new old first second third fourth fifth other another wrong bad weak strong good valid correct current ' +
+  'updated changed initial temp default demo dev local root admin user db super very some the cli app api'
+).split(' ');
+
+/**
+ * A value spelled from the word password (or secret, test) and the words written around it,
+ * with a few digits and symbols besides: password1234, Password123!, firstpassword,
+ * NewPass123!, rootsecretpassword, test123!, cli-e2e-password-123. Tests and examples write
+ * these; a chosen password has other words, a generated one other letters (a word before
+ * a run of hex digits is not one of these).
+ */
+function isWordOfPasswordVariant(lower: string): boolean {
+  const text = lower.replace(/e2e/g, '');
+  if ((text.match(/\d/g)?.length ?? 0) > 6) return false;
+  let core = false;
+  let others = 0;
+  for (const run of text.match(/[a-z]+/g) ?? []) {
+    const words = splitWords(run);
+    if (words === undefined) others += run.length;
+    else if (words.some((word) => PASSWORD_WORDS.includes(word))) core = true;
+  }
+  return core && others <= 3;
+}
+
+/** `run` as a sequence of password words and their fillers, or undefined. */
+function splitWords(run: string): string[] | undefined {
+  if (run === '') return [];
+  for (const word of [...PASSWORD_WORDS, ...PASSWORD_WORD_FILLERS]) {
+    if (!run.startsWith(word)) continue;
+    const rest = splitWords(run.slice(word.length));
+    if (rest !== undefined) return [word, ...rest];
+  }
+  return undefined;
 }
 
 function hasLongRun(value: string): boolean {

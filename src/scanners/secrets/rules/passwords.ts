@@ -37,7 +37,10 @@ function passwordDetector(
     keywords,
     kinds,
     pattern,
-    context: (match) => isLikelyPassword(secretGroup(match), match.groups['name'] ?? match.groups['name2'] ?? '') && !isInterfaceText(secretGroup(match), match.path),
+    context: (match) =>
+      isLikelyPassword(secretGroup(match), match.groups['name'] ?? match.groups['name2'] ?? '') &&
+      !isInterfaceText(secretGroup(match), match.path) &&
+      !(match.kind === 'code' && isJoinedWithVariable(match)),
     priority: 6,
     recognisedBy: 'name',
     examples,
@@ -51,6 +54,16 @@ function passwordDetector(
  */
 function isInterfaceText(value: string, path: string): boolean {
   return isNaturalLanguage(value) || (isTranslationFile(path) && isWord(value));
+}
+
+/**
+ * A literal joined to a variable ('prefix_' . $local . '_suffix', "pw-" + userId): only a
+ * piece of a value made at run time, not the password.
+ */
+function isJoinedWithVariable(match: MatchInfo): boolean {
+  const { lines, at, column } = match.around(0, 0);
+  const after = (lines[at] ?? '').slice(column + match.match.length);
+  return /^\s*(?:\.\.?|\+)\s*[$A-Za-z_]/.test(after) && !/^\.[A-Za-z_]/.test(after);
 }
 
 /** The value the engine will report, for the name-aware context check. */
@@ -255,6 +268,8 @@ export const passwordDetectors: Detector[] = [
         { path: 'app/legacy.py', text: 'SMTP_PASSWORD = u"Gh4kZ8vN1qPs"\n' },
         // A line of YAML in a string: the name's quote is not the value's.
         { path: 'test/config.test.js', text: 'const line = \'password: "Hq5wT8zR2mLn"\';\n' },
+        // A method called on the literal is not a join.
+        { path: 'app/auth.py', text: 'PASSWORD = "Vb7nQ3kLp9Xs".encode("utf-8")\n' },
       ],
       negative: [
         { path: 'src/db.js', text: 'const pool = new Pool({ password: process.env.DB_PASSWORD });\n' },
@@ -271,6 +286,11 @@ export const passwordDetectors: Detector[] = [
         // A label in minified interface code, followed by more code.
         { path: 'dist/ui.min.js', text: 'o.createElement("label",null,"Password:"),e?o.createElement("code",null," ****** "):o.createElement(s,{type:"password"})\n' },
         { path: 'dist/ui.min.js', text: 'h.createElement("label",{htmlFor:"oauth_password"},"password:"),k?h.createElement("code")\n' },
+        // A piece of a value built at run time.
+        { path: 'tests/e2e/PolicyTest.php', text: "$body = ['password' => 'prefix_' . $emailLocal . '_suffix'];\n" },
+        { path: 'test/signup.test.js', text: 'const password = "pw-Qn8zR3" + Date.now();\n' },
+        // The word password with digits and symbols, and with the words around it, as tests write it.
+        { path: 'tests/e2e/UsersTest.php', text: "$password = 'password1234';\n$newPassword = 'NewPass123!';\n$firstPassword = 'firstpassword';\n" },
       ],
     },
     ['password', 'passwd', 'passphrase'],
