@@ -21,12 +21,16 @@ const NOT_SECRET_WORDS = new Set(
 );
 const NOT_SECRET_STEMS = ['expir', 'valid', 'verif', 'retr', 'encod', 'generat'];
 
-export function isSecretHoldingName(name: string): boolean {
-  const words = name
+function wordsOf(name: string): string[] {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
+}
+
+export function isSecretHoldingName(name: string): boolean {
+  const words = wordsOf(name);
   return !words.some((word) => NOT_SECRET_WORDS.has(word) || NOT_SECRET_STEMS.some((stem) => word.startsWith(stem)));
 }
 
@@ -100,6 +104,8 @@ export function isLikelyToken(value: string, name: string): boolean {
   // Generated tokens are printable ASCII; anything beyond is a language ("API-käyttöoikeustunnus" in a translation file).
   if (/[^\x21-\x7e]/.test(value)) return false;
   if (isPlaceholder(value) || isReference(value) || isEncodedWords(value)) return false;
+  // The name again in another case: a generated client's map of operation ids ("v1-create-api-key": "v1CreateApiKey").
+  if (wordsOf(value).join(' ') === wordsOf(name).join(' ')) return false;
   if (KNOWN_TOKEN_PREFIX.test(value)) return false;
   // Text that opens a call or a literal is code or a formula: nonce_plaintext:HMAC_SHA256({
   if (/[({[]$/.test(value)) return false;

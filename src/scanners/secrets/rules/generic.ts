@@ -76,6 +76,8 @@ export const genericDetectors: Detector[] = [
         { path: 'shared/i18n/locales/da_DK/translation.json', text: '{ "OAuth application secret": "OAuth-applikationshemmelighed" }' },
         // A label in minified interface code, followed by more code.
         { path: 'dist/ui.min.js', text: 'h.createElement("label",{htmlFor:"client_secret"},"client_secret:"),k?h.default.createElement("code")\n' },
+        // A generated client's map from operation ids to method names: the name again, in camel case.
+        { path: 'src/generated/contracts.ts', text: '  "v1-bulk-create-secrets": "v1BulkCreateSecrets",\n  "v2-get-project-api-key": "v2GetProjectApiKey",\n' },
       ],
     },
   },
