@@ -45,6 +45,9 @@ test('JWTs need a decodable header with a real algorithm, a JSON payload and a s
   // The JWT debuggers' example (John Doe, subject 1234567890) is in every API reference; another John Doe is not it.
   assert.ok(!isSignedJwt(jwt(rng, { sub: '1234567890', name: 'John Doe', iat: 1516239022 })));
   assert.ok(isSignedJwt(jwt(rng, { sub: '48213377', name: 'John Doe' })));
+  // The keys Supabase's local stack prints for everyone; another issuer's service role is a key.
+  assert.ok(!isSignedJwt(jwt(rng, { iss: 'supabase-demo', role: 'service_role', exp: 1983812996 })));
+  assert.ok(isSignedJwt(jwt(rng, { iss: 'supabase', ref: 'qwertyuiopasdfgh', role: 'service_role', exp: 1983812996 })));
 });
 
 test('PEM blocks: DER or openssh-key-v1 bodies pass, placeholders and garbage do not, escaped newlines are handled', () => {

@@ -20,9 +20,12 @@ export function isSignedJwt(token: string): boolean {
 
 /**
  * The example every JWT debugger and API reference shows: John Doe with subject
- * 1234567890, signed with a published secret ("your-256-bit-secret").
+ * 1234567890, signed with a published secret ("your-256-bit-secret"); and the keys of
+ * Supabase's local development stack (issuer supabase-demo), signed with the published
+ * default JWT secret and printed by `supabase start` for everyone.
  */
 function isDebuggerExample(payload: Record<string, unknown>): boolean {
+  if (payload['iss'] === 'supabase-demo') return true;
   return typeof payload['name'] === 'string' && /^(?:John|Jane) Doe$/.test(payload['name']) && payload['sub'] === '1234567890';
 }
 
