@@ -1,5 +1,6 @@
 import type { Detector } from '../detector.js';
 import { looksRandom } from '../checks/entropy.js';
+import { base64Text } from '../checks/placeholders.js';
 import { prefixed, revoke } from './common.js';
 
 const REVOKE_STRIPE = revoke('key', 'Stripe Dashboard > Developers > API keys > Roll key');
@@ -78,10 +79,16 @@ export const paymentDetectors: Detector[] = [
     anchor: 'keyword',
     caseSensitive: true,
     pattern: prefixed('whsec_', '[A-Za-z0-9+/]{32,88}={0,2}', 'A-Za-z0-9_+/='),
-    check: (secret) => looksRandom(secret.slice(6), 2),
+    // Standard Webhooks secrets (whsec_ and base64) written for tests encode a sentence; a real one encodes random bytes.
+    check: (secret) => looksRandom(secret.slice(6), 2) && !/^[\x20-\x7e]+$/.test(base64Text(secret.slice(6)) ?? '\0'),
     examples: {
       positive: ['STRIPE_WEBHOOK_SECRET=whsec_gv2nvDNDeK5IlUdcDQp8a9Yau7qnP4VN', "endpointSecret = 'whsec_YqleqHh8kl2c5XKLANHJcMkY518G9FLj'"],
-      negative: ['STRIPE_WEBHOOK_SECRET=whsec_...', 'STRIPE_WEBHOOK_SECRET=whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'STRIPE_WEBHOOK_SECRET=whsec_12345'],
+      negative: [
+        'STRIPE_WEBHOOK_SECRET=whsec_...',
+        'STRIPE_WEBHOOK_SECRET=whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        'STRIPE_WEBHOOK_SECRET=whsec_12345',
+        `SEND_SMS_HOOK_SECRETS="v1,whsec_${Buffer.from('a made up signing secret for this test only').toString('base64')}"`,
+      ],
     },
   },
   {
