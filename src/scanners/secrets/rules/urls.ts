@@ -1,4 +1,5 @@
 import type { Detector, MatchInfo } from '../detector.js';
+import { isPlaceholder } from '../checks/placeholders.js';
 import { CHANGE_PASSWORD } from './common.js';
 
 /** `scheme://user:password@host`; the user part may be empty (redis://:password@host). */
@@ -28,6 +29,10 @@ function realPassword(secret: string, match: MatchInfo): boolean {
     !/^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:[_-][a-z]+)+)$/.test(secret) &&
     !(CAMEL_CASE_NAME.test(secret) && CAMEL_CASE_NAME.test(user)) &&
     !/\\[xu][0-9A-Fa-f]{2}/.test(secret + user) &&
+    // Usage text with optional parts in brackets: postgres://postgres[:percent_encoded_password]@host[:port].
+    !(/\[[^\]]*$/.test(user) && secret.endsWith(']')) &&
+    // A placeholder written percent-encoded, as a URL needs it (%21%40%23$%25%5E&%2A%28%29 is !@#$%^&*()).
+    !(secret.includes('%') && isPlaceholder(decodeURIComponentSafe(secret))) &&
     !/your[-_ ]?|<|>|\$\{|\{\{|example|xxx|changeme|placeholder/i.test(decodeURIComponentSafe(user))
   );
 }
@@ -89,6 +94,8 @@ export const urlDetectors: Detector[] = [
       'DATABASE_URL=postgres://postgres:postgres@localhost:5432/dev',
       'DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app',
       'DATABASE_URL=postgresql://user:password@localhost/mydb',
+      'pg_dump --dbname "postgresql://reader[:url_encoded_secret]@db.example.org[:port]/app"',
+      'assert.Equal(t, "postgresql://postgres:%21%40%23$%25%5E&%2A%28%29@db.example.org:5432/", url)',
     ],
   }),
   databaseUrl('mysql-url', 'MySQL', 'mysql2?(?:\\+[a-z0-9]+)?|mariadb', ['mysql://', 'mysql2://', 'mysql+', 'mariadb://'], {
