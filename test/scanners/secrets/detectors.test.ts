@@ -45,3 +45,11 @@ for (const detector of DETECTORS) {
     });
   });
 }
+
+test("the Supabase CLI local stack's published default secret key is not reported; another key of its form is", () => {
+  // Built from parts so that no scanner takes this test file for a leak.
+  const key = (body: string) => ['sb', 'secret', body].join('_');
+  const ids = (text: string) => scanBytes(Buffer.from(text, 'utf8'), 'supabase/.env', compiledDetectors()).map((m) => m.detectorId);
+  assert.ok(!ids(`SUPABASE_SECRET_KEY=${key('N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz')}`).includes('supabase-secret-key'));
+  assert.ok(ids(`SUPABASE_SECRET_KEY=${key('N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvy')}`).includes('supabase-secret-key'));
+});

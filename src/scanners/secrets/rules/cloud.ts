@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { Detector } from '../detector.js';
 import { looksRandom } from '../checks/entropy.js';
 import { namedValue, prefixed, revoke } from './common.js';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/**
+ * The secret key the Supabase CLI's local stack uses by default (its config's defaultSecretKey):
+ * published, and signed for the local stack only. Kept as a hash, not the value.
+ */
+const SUPABASE_LOCAL_DEFAULT_SECRET = 'c85debb55f2f204d868cc1552c42faa143b4c675f61363ab040dd50b5b5304cd';
 
 export const cloudDetectors: Detector[] = [
   {
@@ -23,6 +30,43 @@ export const cloudDetectors: Detector[] = [
     examples: {
       positive: ['HEROKU_API_KEY=44bd88c5-829b-4f4c-a7da-ea5042e08b4e', { path: '.netrc', text: 'machine api.heroku.com\n  login ops@acme.example.org\n  password fa5e128e-ef8f-4740-8e03-ed0969380754\n' }],
       negative: ['HEROKU_API_KEY=00000000-0000-0000-0000-000000000000', 'HEROKU_APP_ID=44bd88c5-829b-4f4c-a7da-ea5042e08b4e', 'HEROKU_API_KEY=$(heroku auth:token)'],
+    },
+  },
+  {
+    id: 'supabase-secret-key',
+    title: 'Supabase secret API key',
+    secretType: 'Supabase secret API key',
+    description:
+      "A Supabase project's secret API key (sb_secret_, the successor of the service_role JWT). It bypasses row-level security: whoever holds it reads and writes every table, file and user of the project. The local stack's published default key is not reported.",
+    remediation: revoke('secret key', 'Supabase Dashboard > Project Settings > API Keys > the secret key > Delete, then create a new one'),
+    severity: 'critical',
+    confidence: 'high',
+    keywords: ['sb_secret_'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('sb_secret_', '[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}'),
+    check: (secret) => looksRandom(secret.slice(10, 32), 2) && createHash('sha256').update(secret).digest('hex') !== SUPABASE_LOCAL_DEFAULT_SECRET,
+    examples: {
+      positive: ['SUPABASE_SECRET_KEY=sb_secret_Qm7xK2pLw9RtV4nZc8HbJd_f3Tg7Yk2', "createClient(url, 'sb_secret_8JhTq2VwXn5Lm3RcKp9ZsB_a4Ud6We1')"],
+      negative: ['SUPABASE_SECRET_KEY=sb_secret_...', 'SUPABASE_SECRET_KEY=sb_secret_your_key_here', 'SUPABASE_SECRET_KEY=sb_secret_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxx', 'SUPABASE_PUBLISHABLE_KEY=sb_publishable_Qm7xK2pLw9RtV4nZc8HbJd_f3Tg7Yk2'],
+    },
+  },
+  {
+    id: 'supabase-access-token',
+    title: 'Supabase personal access token',
+    secretType: 'Supabase personal access token',
+    description: "A Supabase personal access token (sbp_) for the Management API and the CLI. It acts as the account: it creates, changes and deletes every project the account's organisations hold, and reads their keys and database settings.",
+    remediation: revoke('token', 'Supabase Dashboard > Account > Access Tokens > Revoke'),
+    severity: 'critical',
+    confidence: 'high',
+    keywords: ['sbp_'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('sbp_', '[a-f0-9]{40}'),
+    check: (secret) => looksRandom(secret.slice(4), 2),
+    examples: {
+      positive: ['SUPABASE_ACCESS_TOKEN=sbp_7c1e9a4f2b8d6e3a0c5f9b1d7e2a8c4f6b3d9e1a', 'supabase login --token sbp_e4b9a2c7f1d8e3b6a0c5f2d9e7b1a4c8f3e6d0b2'],
+      negative: ['SUPABASE_ACCESS_TOKEN=sbp_0000000000000000000000000000000000000000', 'SUPABASE_ACCESS_TOKEN=sbp_abcdef0123456789abcdef0123456789abcdef01', 'SUPABASE_ACCESS_TOKEN=sbp_${TOKEN}'],
     },
   },
   {
