@@ -12,3 +12,10 @@ export const DEFAULT_BLOCK_NOTE =
  * alike: S3 keeps no earlier version of an object that is overwritten or deleted.
  */
 export const NO_VERSIONING_NOTE = 'an object overwritten or deleted (by mistake, by a bad deployment, or by ransomware with write access) cannot be recovered';
+
+/**
+ * Days within which a lifecycle rule over the whole bucket expires every object: the bucket
+ * holds scratch data (Athena query results, regenerated reports), and versioning would guard
+ * nothing. The Terraform and CloudFormation versioning rules leave such a bucket out alike.
+ */
+export const SCRATCH_BUCKET_DAYS = 7;

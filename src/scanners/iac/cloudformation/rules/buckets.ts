@@ -1,7 +1,7 @@
-import { NO_VERSIONING_NOTE } from '../../aws-s3-defaults.js';
+import { NO_VERSIONING_NOTE, SCRATCH_BUCKET_DAYS } from '../../aws-s3-defaults.js';
 import { cfnRule, entries, field, label, missingLine, prop, referencedIds, resourcesOf, type CfnRule } from '../model.js';
 import { bool, text, value } from '../resolve.js';
-import type { CfnTemplate } from '../template.js';
+import type { CfnResource, CfnTemplate } from '../template.js';
 
 /** The strings of a list property that can be read (unknown entries left out). */
 function known(t: CfnTemplate, node: Parameters<typeof entries>[1]): string[] {
@@ -72,10 +72,26 @@ const s3CorsAnyOriginWrite: CfnRule = cfnRule({
   },
 });
 
+/**
+ * Whether the bucket's own lifecycle expires every object within SCRATCH_BUCKET_DAYS: an
+ * enabled rule with ExpirationInDays and no prefix, tag or size filter (scratch data).
+ */
+function scratchBucket(t: CfnTemplate, r: CfnResource): boolean {
+  return entries(t, prop(t, r, 'LifecycleConfiguration', 'Rules')?.value).some((rule) => {
+    if (text(t, field(t, rule, 'Status')?.value) !== 'Enabled') return false;
+    const prefix = field(t, rule, 'Prefix');
+    if (prefix && text(t, prefix.value) !== '') return false;
+    if (['TagFilters', 'ObjectSizeGreaterThan', 'ObjectSizeLessThan'].some((key) => field(t, rule, key))) return false;
+    const days = value(t, field(t, rule, 'ExpirationInDays')?.value);
+    const n = typeof days === 'string' ? Number(days) : days;
+    return typeof n === 'number' && n > 0 && n <= SCRATCH_BUCKET_DAYS;
+  });
+}
+
 const s3NoVersioning: CfnRule = cfnRule({
   id: 'iac/cfn-s3-no-versioning',
   title: 'S3 bucket versioning not enabled',
-  description: `The bucket keeps only the latest copy of each object: VersioningConfiguration is missing (S3 leaves versioning off) or its Status is Suspended. Then ${NO_VERSIONING_NOTE}; with versioning, earlier versions stay restorable, and lifecycle rules can expire them. A bucket made with Object Lock (ObjectLockEnabled: true) is not reported: S3 turns versioning on for it. One low finding per bucket, as for the other S3 guard rails (tf-aws-s3-no-versioning judges Terraform's buckets alike): versioning costs storage, and for scratch or easily rebuilt data it may be left off on purpose.`,
+  description: `The bucket keeps only the latest copy of each object: VersioningConfiguration is missing (S3 leaves versioning off) or its Status is Suspended. Then ${NO_VERSIONING_NOTE}; with versioning, earlier versions stay restorable, and lifecycle rules can expire them. A bucket made with Object Lock (ObjectLockEnabled: true) is not reported: S3 turns versioning on for it; nor is one whose own lifecycle rule expires every object within ${SCRATCH_BUCKET_DAYS} days (an enabled rule with ExpirationInDays and no Prefix, TagFilters or size filter: Athena query results, regenerated reports, scratch data thrown away by design). One low finding per bucket, as for the other S3 guard rails (tf-aws-s3-no-versioning judges Terraform's buckets alike): versioning costs storage, and for scratch or easily rebuilt data it may be left off on purpose.`,
   remediation: 'Add VersioningConfiguration: { Status: Enabled }, with a lifecycle rule (NoncurrentVersionExpiration) that expires old versions.',
   severity: 'low',
   confidence: 'medium',
@@ -84,16 +100,19 @@ const s3NoVersioning: CfnRule = cfnRule({
     positive: [
       'Resources:\n  # expect\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: reports\n',
       'Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        # expect\n        Status: Suspended\n',
+      // A rule over one prefix, or one that keeps objects for months, leaves data worth versioning.
+      'Resources:\n  # expect\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      LifecycleConfiguration:\n        Rules:\n          - Status: Enabled\n            Prefix: tmp/\n            ExpirationInDays: 1\n          - Status: Enabled\n            ExpirationInDays: 365\n',
     ],
     negative: [
       'Resources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: Enabled\n',
       'Resources:\n  Records:\n    Type: AWS::S3::Bucket\n    Properties:\n      ObjectLockEnabled: true\n',
       'Parameters:\n  Versioning:\n    Type: String\nResources:\n  Reports:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: !Ref Versioning\n',
+      'Resources:\n  QueryResults:\n    Type: AWS::S3::Bucket\n    Properties:\n      LifecycleConfiguration:\n        Rules:\n          - Id: expire\n            Status: Enabled\n            ExpirationInDays: 1\n',
     ],
   },
   *check(t) {
     for (const r of resourcesOf(t, 'AWS::S3::Bucket')) {
-      if (bool(t, prop(t, r, 'ObjectLockEnabled')?.value) === true) continue;
+      if (bool(t, prop(t, r, 'ObjectLockEnabled')?.value) === true || scratchBucket(t, r)) continue;
       const status = prop(t, r, 'VersioningConfiguration', 'Status');
       if (status) {
         const v = value(t, status.value);

@@ -1,4 +1,4 @@
-import { DEFAULT_BLOCK_NOTE, NO_VERSIONING_NOTE } from '../../aws-s3-defaults.js';
+import { DEFAULT_BLOCK_NOTE, NO_VERSIONING_NOTE, SCRATCH_BUCKET_DAYS } from '../../aws-s3-defaults.js';
 import { UNKNOWN, type Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, usedByCallers, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
@@ -141,9 +141,6 @@ function objectLocked(input: TfInput, bucket: TfResource): boolean {
   return typeof legacy === 'string' && legacy.toLowerCase() === 'enabled';
 }
 
-/** Days within which a lifecycle rule over the whole bucket expires every object: the bucket holds scratch data. */
-const SCRATCH_DAYS = 7;
-
 /** Whether a lifecycle rule (of aws_s3_bucket_lifecycle_configuration, or the bucket's lifecycle_rule of provider v3) is on and covers every object. */
 function wholeBucketRule(rule: Section): boolean {
   const status = rule.get('status');
@@ -161,11 +158,11 @@ function wholeBucketRule(rule: Section): boolean {
   }
   const expiration = rule.block ? sectionsIn(rule.block, 'expiration', rule.instance)[0] : undefined;
   const days = expiration?.get('days');
-  return typeof days === 'number' && days > 0 && days <= SCRATCH_DAYS;
+  return typeof days === 'number' && days > 0 && days <= SCRATCH_BUCKET_DAYS;
 }
 
 /**
- * Buckets whose own lifecycle expires every object within SCRATCH_DAYS (Athena query results,
+ * Buckets whose own lifecycle expires every object within SCRATCH_BUCKET_DAYS (Athena query results,
  * regenerated reports): their data is thrown away by design, so versioning would guard nothing.
  */
 function scratchBucket(input: TfInput, bucket: TfResource): boolean {
@@ -180,7 +177,7 @@ function scratchBucket(input: TfInput, bucket: TfResource): boolean {
 const s3NoVersioning: TfRule = tfRule({
   id: 'iac/tf-aws-s3-no-versioning',
   title: 'S3 bucket versioning not enabled',
-  description: `The bucket keeps only the latest copy of each object: versioning is not enabled (no aws_s3_bucket_versioning with status Enabled, nor the versioning block of provider v3), or it is suspended. Then ${NO_VERSIONING_NOTE}; with versioning, earlier versions stay restorable, and lifecycle rules can expire them. A bucket made with Object Lock is not reported (S3 turns versioning on for it), nor one whose own lifecycle rule expires every object within ${SCRATCH_DAYS} days (Athena query results, regenerated reports: scratch data thrown away by design). One low finding per bucket, as for the other S3 guard rails: versioning costs storage, and for scratch or easily rebuilt data it may be left off on purpose.`,
+  description: `The bucket keeps only the latest copy of each object: versioning is not enabled (no aws_s3_bucket_versioning with status Enabled, nor the versioning block of provider v3), or it is suspended. Then ${NO_VERSIONING_NOTE}; with versioning, earlier versions stay restorable, and lifecycle rules can expire them. A bucket made with Object Lock is not reported (S3 turns versioning on for it), nor one whose own lifecycle rule expires every object within ${SCRATCH_BUCKET_DAYS} days (Athena query results, regenerated reports: scratch data thrown away by design). One low finding per bucket, as for the other S3 guard rails: versioning costs storage, and for scratch or easily rebuilt data it may be left off on purpose.`,
   remediation: 'Add aws_s3_bucket_versioning with versioning_configuration { status = "Enabled" } (provider v3: versioning { enabled = true }; the s3-bucket module: versioning = { enabled = true }), with a lifecycle rule that expires noncurrent versions.',
   severity: 'low',
   confidence: 'medium',
