@@ -1,3 +1,4 @@
+import { downloadRuns } from './downloads.js';
 import type { LocalScript, ScriptJudgement } from './rule.js';
 import { isLiteralSecretValue } from './secret-names.js';
 import { basename, effectiveWords, parseShell, pipeToShellOffsets, programOf, type ShellCommand } from './shell.js';
@@ -394,6 +395,29 @@ export const PIPED_DOWNLOAD_IN_SCRIPT: ScriptJudgement = {
   },
   *check(script) {
     for (const offset of pipeToShellOffsets(script.text)) yield { line: lineAtOffset(script.text, offset), message: `A downloaded script is piped into a shell${inScript(script)}.` };
+  },
+};
+
+/** A download that the script then runs with no checksum or signature check, in a local script (the GitLab CI and GitHub Actions rules judge it alike). */
+export const UNVERIFIED_RUN_IN_SCRIPT: ScriptJudgement = {
+  problem: 'download-run-unverified',
+  examples: {
+    positive: [
+      '#!/bin/sh\nset -eu\n# expect\ncurl -fsSLo trigger.rb https://example.org/raw/master/trigger.rb\nruby trigger.rb "$CI_COMMIT_SHA"\n',
+      '#!/usr/bin/env bash\nset -euo pipefail\n# expect\nwget -q https://example.org/releases/tool-1.4.0-linux-amd64.tar.gz\ntar -xzf tool-1.4.0-linux-amd64.tar.gz\n./tool-1.4.0-linux-amd64/bin/tool check\n',
+    ],
+    negative: [
+      '#!/bin/sh\ncurl -fsSLo tool.tar.gz https://example.org/releases/tool-1.4.0.tar.gz\necho "0000000000000000000000000000000000000000000000000000000000000000  tool.tar.gz" | sha256sum -c -\ntar -xzf tool.tar.gz\n./tool/bin/tool check\n',
+      // Data read by jq, and an archive only listed: nothing downloaded runs.
+      '#!/bin/sh\ncurl -fsSL -o releases.json https://example.org/api/releases\njq -r ".[0].tag_name" releases.json\nwget -q https://example.org/dist/site.tar.gz && tar -tzf site.tar.gz\n',
+    ],
+  },
+  *check(script) {
+    for (const found of downloadRuns(script.text)) {
+      const line = lineAtOffset(script.text, found.download);
+      const runLine = lineAtOffset(script.text, found.run);
+      yield { line, message: `${found.program} downloads ${found.file}${inScript(script)} and line ${runLine} runs it (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, key: `${line}\0${found.file}` };
+    }
   },
 };
 

@@ -1,34 +1,9 @@
 import { detailNote } from '../rule.js';
-import { basename, effectiveWords, parseShell, programOf, type ShellCommand, type ShellWord } from '../shell.js';
+import { ARTIFACT, COMMIT_PINNED, downloadOf, madeExecutable, PROGRAM_DIR, UNPACKERS, urlName, VERIFIED } from '../downloads.js';
+import { parseShell, programOf } from '../shell.js';
 import { expandArgs, instructionsOf, keyValues, scriptsOf, type DockerfileInput } from './model.js';
 import type { DockerInstruction } from './parser.js';
 import { at, dockerRule } from './helpers.js';
-
-/**
- * Artifacts a build runs or installs once downloaded: archives, packages, binaries and
- * scripts, by the name they are saved under (or that of the URL). Keys, signatures,
- * checksum lists and data (.asc, .sha256, .json) are not among them.
- */
-const ARTIFACT = /\.(?:tar|tgz|txz|tbz2?|tzst|tar\.(?:gz|xz|bz2|zst|lz4)|zip|7z|deb|rpm|apk|jar|war|ear|whl|gem|nupkg|vsix|xpi|appimage|run|bin|exe|msi|sh|bash|py|pl|ps1|so)$/i;
-/** A file saved straight into a directory of programs (`wget -O /usr/local/bin/gosu ...`). */
-const PROGRAM_DIR = /(?:^|\/)s?bin\/[^/]+$/;
-/** What reads a download from the pipe and unpacks or installs it (`curl -fsSL URL | tar -xz -C /opt`). */
-const UNPACKERS = new Set(['tar', 'bsdtar', 'unzip', 'funzip', 'busybox', 'gunzip', 'gzip', 'xz', 'unxz', 'zstd', 'bunzip2', 'bzip2', 'cpio', 'dpkg', 'rpm']);
-/**
- * A check of what was downloaded, anywhere in the RUN or a later RUN of the stage: a
- * checksum tool, a signature check (gpg --verify, gpgv, cosign, minisign, signify), or a
- * digest compared by openssl (nginx's `openssl sha512 -r FILE`).
- */
-const VERIFIED =
-  /\b(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum|gpgv2?|cosign|minisign|signify|slsa-verifier|dpkg-sig)\b|\bgpg2?\b[^\n;&|]*\s--verify\b|\bopenssl\s+(?:dgst|sha\d*|md5)\b|\brpm\s+(?:-K|--checksig)\b|\bgh\s+attestation\s+verify\b|\bGet-FileHash\b|\bcertutil\b[^\n]*-hashfile\b/;
-
-/**
- * A URL of a file at one git commit, named by its full hash (raw.githubusercontent.com/o/r/<sha>/path,
- * github.com/o/r/raw/<sha>/path, gitlab.com/o/r/-/raw/<sha>/path, an /archive/<sha>.tar.gz):
- * the commit fixes the content, so a changed release or a compromised upstream account cannot
- * change what is fetched.
- */
-const COMMIT_PINNED = /^https:\/\/(?:raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\/|(?:github\.com|gitlab\.com|codeberg\.org)\/[^?#]+?\/(?:-\/)?(?:raw|archive)\/[0-9a-f]{40}(?:\/|\.(?:tar\.gz|tgz|zip)$))/i;
 
 /** The values ENV and ARG give before `instruction` in its stage (over the global ARG defaults), to read a URL with. */
 function variablesAt(input: DockerfileInput, instruction: DockerInstruction): Map<string, string> {
@@ -39,95 +14,6 @@ function variablesAt(input: DockerfileInput, instruction: DockerInstruction): Ma
     for (const [name, value] of keyValues(earlier)) if (value !== undefined) values.set(name, expandArgs(value, values));
   }
   return values;
-}
-
-interface Download {
-  command: ShellCommand;
-  url: string;
-  /** The file it is saved as, or '-' for standard output. */
-  output: string;
-}
-
-function urlName(url: string): string {
-  return basename(url.replace(/[?#].*$/, '').replace(/\/+$/, ''));
-}
-
-/** Options that take the next word as their value (`curl -H 'Accept: x' URL`, `wget -t 3 URL`). */
-const VALUE_OPTIONS = {
-  curl: {
-    short: new Set('AbcCdDeEFHKmoPQrtTuUwxXyYz'),
-    long: new Set(['--output', '--header', '--data', '--data-binary', '--data-raw', '--data-urlencode', '--user', '--request', '--user-agent', '--referer', '--max-time', '--connect-timeout', '--retry', '--retry-delay', '--retry-max-time', '--write-out', '--upload-file', '--form', '--cookie', '--cookie-jar', '--config', '--cert', '--key', '--cacert', '--proxy', '--proxy-user', '--range', '--limit-rate', '--output-dir', '--resolve', '--interface', '--dns-servers', '--oauth2-bearer', '--url', '--continue-at', '--time-cond', '--max-filesize', '--speed-limit', '--speed-time', '--dump-header']),
-  },
-  wget: {
-    short: new Set('OoaPtTUeiwQlARDXIB'),
-    long: new Set(['--output-document', '--output-file', '--append-output', '--directory-prefix', '--tries', '--timeout', '--user-agent', '--header', '--user', '--password', '--http-user', '--http-password', '--post-data', '--post-file', '--wait', '--quota', '--level', '--input-file', '--execute']),
-  },
-} as const;
-
-/** What curl or wget fetches and where it writes it; a URL held in a variable (`wget -O x.zip $URL`) has no name of its own. */
-function downloadOf(command: ShellCommand): Download | undefined {
-  const words = effectiveWords(command).map((w: ShellWord) => w.text);
-  const program = words[0] === undefined ? undefined : basename(words[0]);
-  if (program !== 'curl' && program !== 'wget') return undefined;
-  const options = VALUE_OPTIONS[program];
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 1; i < words.length; i++) {
-    const word = words[i]!;
-    if (word.startsWith('--')) {
-      const eq = word.indexOf('=');
-      if (eq > 0) values.set(word.slice(0, eq), word.slice(eq + 1));
-      else if (options.long.has(word)) values.set(word, words[++i] ?? '');
-      else flags.add(word);
-    } else if (word.startsWith('-') && word.length > 1) {
-      // wget's -nv, -nc, -nd, -nH, -np: one flag each.
-      if (program === 'wget' && /^-n[a-zA-Z]$/.test(word)) continue;
-      for (let c = 1; c < word.length; c++) {
-        const letter = word[c]!;
-        if (options.short.has(letter)) {
-          values.set(`-${letter}`, c < word.length - 1 ? word.slice(c + 1) : (words[++i] ?? ''));
-          break;
-        }
-        flags.add(`-${letter}`);
-      }
-    } else positional.push(word);
-  }
-  const literal = (w: string) => /^(?:https?|ftp):\/\//i.test(w);
-  const candidates = [...(values.has('--url') ? [values.get('--url')!] : []), ...positional].filter((w) => literal(w) || w.startsWith('$'));
-  const url = candidates.find(literal) ?? candidates[0];
-  if (url === undefined) return undefined;
-  const name = literal(url) ? urlName(url) : '';
-  let output: string | undefined;
-  if (program === 'curl') {
-    output = values.get('-o') ?? values.get('--output');
-    if (output === undefined) {
-      const remoteName = flags.has('-O') || flags.has('--remote-name') || flags.has('--remote-name-all');
-      const dir = values.get('--output-dir');
-      output = remoteName ? (name === '' ? undefined : `${dir !== undefined ? `${dir.replace(/\/+$/, '')}/` : ''}${name}`) : '-';
-    }
-  } else {
-    output = values.get('-O') ?? values.get('--output-document');
-    if (output === undefined) {
-      const dir = values.get('-P') ?? values.get('--directory-prefix');
-      output = name === '' ? undefined : `${dir !== undefined ? `${dir.replace(/\/+$/, '')}/` : ''}${name}`;
-    }
-  }
-  if (output === undefined) return undefined;
-  return { command, url, output };
-}
-
-/** Files a RUN makes executable (`chmod +x /tmp/kubectl`, `chmod 755 tool`). */
-function madeExecutable(commands: readonly ShellCommand[]): Set<string> {
-  const out = new Set<string>();
-  for (const command of commands) {
-    if (programOf(command) !== 'chmod') continue;
-    const words = effectiveWords(command).slice(1).map((w) => w.text);
-    const mode = words.find((w) => !w.startsWith('-'));
-    if (mode === undefined || !/(?:^[ugoa]*\+[rwX]*x|^0?[0-7]?[157][0-7]{2}$)/.test(mode)) continue;
-    for (const target of words.slice(words.indexOf(mode) + 1)) if (!target.startsWith('-')) out.add(target);
-  }
-  return out;
 }
 
 export const unverifiedDownload = dockerRule({

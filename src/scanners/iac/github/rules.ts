@@ -1,6 +1,7 @@
 import { unreadableGithubScripts } from './script-writes.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
-import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, printedAt, scriptMatches } from '../script-checks.js';
+import { downloadRunsIn } from '../downloads.js';
+import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, printedAt, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
@@ -734,6 +735,45 @@ const curlPipeShell = workflowRule({
   },  scripts: PIPED_DOWNLOAD_IN_SCRIPT,
 });
 
+const downloadUnverified = workflowRule({
+  id: 'iac/gha-download-unverified',
+  title: 'Downloaded script or binary run without a checksum or signature check in CI',
+  description:
+    "A job downloads a file with curl or wget in a `run:` step and then runs it, in that step or a later one (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, a program of the archive it unpacked, `dpkg -i` of a package), and no step of the job checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest). HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link) runs code in the job, with its token and secrets. A file fetched at a git commit named by its full hash is not reported; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gha-curl-pipe-shell. The shell scripts of the repository that a step runs are judged too, on their own lines.",
+  remediation: 'Pin the version and check a pinned digest before running the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or the publisher\'s signature (gpg --verify, cosign verify-blob, gh attestation verify); or use a pinned action that installs the tool.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-494'],
+  examples: {
+    positive: [
+      workflow('      # expect\n      - run: |\n          # detail\n          curl -fsSLo trigger.rb https://example.org/raw/master/trigger.rb\n          ruby trigger.rb\n'),
+      // Downloaded in one step, run in a later one.
+      workflow('      # expect\n      - run: curl -fsSL https://example.org/releases/hugo_0.128.0_linux-amd64.tar.gz | tar -xz\n      - run: ./hugo --minify\n'),
+      workflow('      # expect\n      - run: wget -q https://example.org/dist/app_2.0.1_amd64.deb && sudo dpkg -i app_2.0.1_amd64.deb\n'),
+    ],
+    negative: [
+      workflow('      - run: curl -fsSLo install.sh https://example.org/install.sh && sha256sum -c install.sh.sha256 && bash install.sh\n'),
+      // Data read by jq, and an archive only uploaded: nothing downloaded runs.
+      workflow('      - run: |\n          curl -fsSL -o release.json https://example.org/api/releases/latest\n          jq -r .tag_name release.json\n          curl -fsSLO https://example.org/dist/site.tar.gz\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: site\n          path: site.tar.gz\n'),
+      // A package manager installing from its registry is not a download this rule follows.
+      workflow('      - run: pip install -r requirements.txt && npm ci\n'),
+    ],
+  },
+  *check(wf) {
+    for (const job of wf.jobs) {
+      const scripts = job.steps.filter((step) => step.run && typeof step.run.value === 'string').map((step) => ({ step, scalar: step.run!, keyLine: step.runLine!, text: step.run!.value as string }));
+      for (const found of downloadRunsIn(scripts)) {
+        const { step, scalar, keyLine } = found.downloadIn;
+        const at = inside(keyLine, lineOfOffset(wf, scalar, found.download, keyLine));
+        const runLine = lineOfOffset(wf, found.runIn.scalar, found.run, found.runIn.keyLine);
+        const where = found.runIn.step === step ? `on line ${runLine}` : `in ${stepLabel(found.runIn.step)} on line ${runLine}`;
+        yield { ...at, message: `${stepLabel(step)} downloads ${found.file} with ${found.program}${detailNote(at)} and runs it ${where} (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, resource: stepLabel(step) };
+      }
+    }
+  },
+  scripts: UNVERIFIED_RUN_IN_SCRIPT,
+});
+
 const tlsDisabled = workflowRule({
   id: 'iac/gha-tls-verification-disabled',
   title: 'TLS or signature verification disabled in CI',
@@ -857,6 +897,7 @@ export const githubRules: readonly WorkflowRule[] = [
   githubEnvInjection,
   selfHostedPublic,
   curlPipeShell,
+  downloadUnverified,
   tlsDisabled,
   hardcodedSecret,
   dangerousTrigger,

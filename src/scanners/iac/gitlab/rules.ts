@@ -1,9 +1,10 @@
 import { parseImage, pinProblem } from '../image.js';
 import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../rule.js';
-import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
+import { downloadRunsIn } from '../downloads.js';
+import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
-import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { runFixes } from './conditions.js';
 import { exposureRules } from './exposure-rules.js';
 import { injectionRules } from './injection-rules.js';
@@ -40,6 +41,45 @@ const curlPipeShell = gitlabRule({
       }
     }
   },  scripts: PIPED_DOWNLOAD_IN_SCRIPT,
+});
+
+const downloadUnverified = gitlabRule({
+  id: 'iac/gitlab-download-unverified',
+  title: 'Downloaded script or binary run without a checksum or signature check in CI',
+  description:
+    "A job downloads a file with curl or wget and then runs it (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, a program of the archive it unpacked, `dpkg -i` of a package), and none of its scripts checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest). HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link) runs code in the job, with its CI/CD variables. A file fetched at a git commit named by its full hash, or from the GitLab instance's own API, is not reported; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gitlab-curl-pipe-shell. The shell scripts of the repository that a job runs are judged too, on their own lines.",
+  remediation: 'Pin the version and check a pinned digest before running the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or the publisher\'s signature (gpg --verify, cosign verify-blob); or use an image that already contains the tool.',
+  severity: 'medium',
+  confidence: 'medium',
+  cwe: ['CWE-494'],
+  examples: {
+    positive: [
+      pipeline('notify:\n  # expect\n  script:\n    # detail\n    - curl -fsSLo trigger.rb https://example.org/raw/master/trigger.rb && ruby trigger.rb\n'),
+      // Downloaded, unpacked and run over several lines of the job.
+      pipeline('lint:\n  # expect\n  before_script:\n    # detail\n    - wget -q https://example.org/releases/tool-1.4.0-linux-amd64.tar.gz\n    - tar -xzf tool-1.4.0-linux-amd64.tar.gz\n  script:\n    - ./tool-1.4.0-linux-amd64/bin/tool check\n'),
+      pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - curl -fsSL -o /tmp/kubectl https://example.org/kubectl/v1.30.2/bin/linux/amd64/kubectl\n    - chmod +x /tmp/kubectl && mv /tmp/kubectl /usr/local/bin/\n    - kubectl apply -f k8s/\n'),
+    ],
+    negative: [
+      // Checked against a pinned digest before it runs.
+      pipeline('lint:\n  script:\n    - curl -fsSLo install.sh https://example.org/install.sh\n    - echo "0000000000000000000000000000000000000000000000000000000000000000  install.sh" | sha256sum -c -\n    - bash install.sh\n'),
+      // Data read by jq, an archive only listed, a file uploaded as an artifact: nothing downloaded runs.
+      pipeline('release:\n  script:\n    - curl -fsSL -o releases.json https://example.org/api/releases\n    - jq -r ".[0].tag_name" releases.json\n    - wget -q https://example.org/dist/site.tar.gz && tar -tzf site.tar.gz\n  artifacts:\n    paths:\n      - site.tar.gz\n'),
+      // Fetched at a full commit hash: the commit fixes the content.
+      pipeline('notify:\n  script:\n    - curl -fsSLo trigger.rb https://gitlab.com/example/tools/-/raw/8d9e3502aba39127e4d12196dae16d306f76993d/trigger.rb && ruby trigger.rb\n'),
+    ],
+  },
+  *check(p) {
+    const byOwner = new Map<string, Array<{ owner: string; scalar: YScalar; text: string; keyLine: number }>>();
+    for (const script of pipelineScripts(p)) byOwner.set(script.owner, [...(byOwner.get(script.owner) ?? []), script]);
+    for (const [owner, scripts] of byOwner) {
+      for (const found of downloadRunsIn(scripts)) {
+        const at = inside(found.downloadIn.keyLine, lineOf(p, found.downloadIn.scalar, found.download));
+        const runLine = lineOf(p, found.runIn.scalar, found.run);
+        yield { ...at, message: `${owner} downloads ${found.file} with ${found.program}${detailNote(at)} and runs it on line ${runLine} (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, resource: owner };
+      }
+    }
+  },
+  scripts: UNVERIFIED_RUN_IN_SCRIPT,
 });
 
 const secretInVariables = gitlabRule({
@@ -517,7 +557,7 @@ function pinnedUrl(url: string): boolean {
   return path.split('/').some((segment) => /^[0-9a-f]{40}$/i.test(segment));
 }
 
-export const gitlabRules: readonly PipelineRule[] = [curlPipeShell, secretInVariables, imageLatest, debugTrace, dindWithoutTls, tlsDisabled, remoteInclude, includeOverHttp, ...exposureRules, ...injectionRules];
+export const gitlabRules: readonly PipelineRule[] = [curlPipeShell, downloadUnverified, secretInVariables, imageLatest, debugTrace, dindWithoutTls, tlsDisabled, remoteInclude, includeOverHttp, ...exposureRules, ...injectionRules];
 
 export const gitlabPlatform: PlatformRules<Pipeline> = {
   platform: 'gitlab-ci',
