@@ -135,6 +135,8 @@ export interface DownloadRun {
   file: string;
   /** The command that runs it, its first words. */
   how: string;
+  /** `it`, or `them` when one command runs several downloads. */
+  it: 'it' | 'them';
 }
 
 /** Interpreters that run the file they are given first (`ruby trigger.rb`, `bash -e install.sh`, `pwsh -File x.ps1`). */
@@ -164,6 +166,10 @@ function normalPath(word: string): string {
 
 const SHARED_DIR = /^(?:\/usr(?:\/local)?|\/opt|\/tmp|\/var\/tmp|~|\$HOME|\/root|\/home\/[^/]+|\$(?:RUNNER_TEMP|RUNNER_TOOL_CACHE|TMPDIR|CI_PROJECT_DIR|GITHUB_WORKSPACE|PWD))$/;
 
+function globMatch(pattern: string, path: string): boolean {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`).test(path);
+}
+
 function stemOf(archive: string): string {
   return basename(archive).replace(/\.(?:tar(?:\.[a-z0-9]+)?|tgz|txz|tbz2?|tzst|zip|7z)$/i, '');
 }
@@ -173,6 +179,8 @@ function names(fetched: Fetched, word: string, bare: boolean): boolean {
   const path = normalPath(word);
   if (fetched.kind === 'file') {
     if (path === fetched.path) return true;
+    // `dnf install *.rpm` after downloading the packages: a pattern of the folder they are in.
+    if (/[*?]/.test(path) && !/[*?]/.test(fetched.path) && globMatch(path, fetched.path)) return true;
     return bare && !path.includes('/') && PROGRAM_DIR.test(fetched.path) && basename(fetched.path) === path;
   }
   let rest = path;
@@ -270,6 +278,12 @@ function moved(command: ShellCommand, fetched: readonly Fetched[]): Fetched[] {
   return out;
 }
 
+/** The first words of a command, for a message: `ruby trigger.rb`, `dnf -y install --nobest ...`. */
+function shortCommand(command: ShellCommand): string {
+  const words = effectiveWords(command).map((w) => w.text);
+  return words.length > 4 ? `${words.slice(0, 4).join(' ')} ...` : words.join(' ');
+}
+
 /** A script with its comment lines blanked, offsets kept. */
 function withoutComments(text: string): string {
   return text.replace(/^([ \t]*)#.*$/gm, (line, indent: string) => indent + ' '.repeat(line.length - indent.length));
@@ -310,6 +324,7 @@ export function downloadRuns(script: string): DownloadRun[] {
     const live = tracked.filter((t) => !t.done);
     if (live.length === 0) continue;
     const extract = unpacked(command);
+    const ran: typeof live = [];
     for (const entry of live) {
       if (extract?.archive !== undefined && ARCHIVE.test(extract.archive) && entry.fetched.some((f) => names(f, extract.archive!, false))) {
         const unpack = tree(extract.archive, extract.dir);
@@ -317,16 +332,20 @@ export function downloadRuns(script: string): DownloadRun[] {
         continue;
       }
       entry.fetched.push(...moved(command, entry.fetched));
-      if (!runOf(command, entry.fetched)) continue;
-      entry.done = true;
-      out.push({
-        download: entry.download.command.offset,
-        run: command.offset,
-        program: programOf(entry.download.command)!,
-        file: entry.label,
-        how: effectiveWords(command).slice(0, 3).map((w) => w.text).join(' '),
-      });
+      if (runOf(command, entry.fetched)) ran.push(entry);
     }
+    if (ran.length === 0) continue;
+    // Several downloads one command runs (`dnf install *.rpm`): one finding, on the first.
+    for (const entry of ran) entry.done = true;
+    const first = ran[0]!;
+    out.push({
+      download: first.download.command.offset,
+      run: command.offset,
+      program: programOf(first.download.command)!,
+      file: ran.length === 1 ? first.label : `${first.label} and ${ran.length - 1} other file${ran.length === 2 ? '' : 's'}`,
+      how: shortCommand(command),
+      it: ran.length === 1 ? 'it' : 'them',
+    });
   }
   return out;
 }

@@ -312,6 +312,29 @@ export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string;
   }
 }
 
+/**
+ * A job's script lines in the order its shell runs them: before_script, script and
+ * after_script, each the job's own, taken through `extends` or from `default:`, as GitLab
+ * merges them (a list replaces the one it extends). Only lines this file writes, or that
+ * a tag of this file takes, are read (on the tag's line).
+ */
+export function jobScriptLines(p: Pipeline, job: YMap): Array<{ scalar: YScalar; keyLine: number; text: string }> {
+  const out: Array<{ scalar: YScalar; keyLine: number; text: string }> = [];
+  for (const key of SCRIPT_KEYS) {
+    let node: YMap | undefined = extendedSetting(p, job, key);
+    if (!node && key !== 'script' && inheritsDefault(p, job, key)) {
+      const defaults = get(p.root, 'default');
+      node = isYMap(defaults) && pair(defaults, key) ? defaults : pair(p.root, key) ? p.root : undefined;
+    }
+    if (!node || jobFile(p, node)) continue;
+    for (const item of scriptItems(p, node, key)?.items ?? []) {
+      const scalar = item.file ? { ...item.scalar, line: item.at } : item.scalar;
+      out.push({ scalar, keyLine: item.file ? item.at : item.keyLine, text: item.scalar.value as string });
+    }
+  }
+  return out;
+}
+
 /** setupCommands of the pipeline's file, read once. */
 function imageSetups(p: Pipeline): SetupCommand[] {
   let known = imageSetupsRead.get(p);

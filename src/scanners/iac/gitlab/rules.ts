@@ -4,11 +4,11 @@ import { downloadRunsIn } from '../downloads.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipeToShellOffsets } from '../shell.js';
-import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
+import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { runFixes } from './conditions.js';
 import { exposureRules } from './exposure-rules.js';
 import { injectionRules } from './injection-rules.js';
-import { extendedSetting, extendedVariable, extendsOrder, gitlabRule, neverRuns, inheritsDefault, gitlabScriptRuns, jobFile, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
+import { extendedSetting, extendedVariable, extendsOrder, gitlabRule, neverRuns, inheritsDefault, gitlabScriptRuns, jobFile, jobScriptLines, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 
@@ -57,6 +57,8 @@ const downloadUnverified = gitlabRule({
       pipeline('notify:\n  # expect\n  script:\n    # detail\n    - curl -fsSLo trigger.rb https://example.org/raw/master/trigger.rb && ruby trigger.rb\n'),
       // Downloaded, unpacked and run over several lines of the job.
       pipeline('lint:\n  # expect\n  before_script:\n    # detail\n    - wget -q https://example.org/releases/tool-1.4.0-linux-amd64.tar.gz\n    - tar -xzf tool-1.4.0-linux-amd64.tar.gz\n  script:\n    - ./tool-1.4.0-linux-amd64/bin/tool check\n'),
+      // Downloaded by the template's before_script, run by the script of the job that extends it.
+      pipeline('.review:\n  # expect\n  before_script:\n    # detail\n    - wget https://example.org/tools/-/raw/master/scripts/trigger-build.rb\n    - chmod 755 trigger-build.rb\nreview-deploy:\n  extends: .review\n  script:\n    - ./trigger-build.rb docs deploy\n'),
       pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - curl -fsSL -o /tmp/kubectl https://example.org/kubectl/v1.30.2/bin/linux/amd64/kubectl\n    - chmod +x /tmp/kubectl && mv /tmp/kubectl /usr/local/bin/\n    - kubectl apply -f k8s/\n'),
     ],
     negative: [
@@ -69,13 +71,18 @@ const downloadUnverified = gitlabRule({
     ],
   },
   *check(p) {
-    const byOwner = new Map<string, Array<{ owner: string; scalar: YScalar; text: string; keyLine: number }>>();
-    for (const script of pipelineScripts(p)) byOwner.set(script.owner, [...(byOwner.get(script.owner) ?? []), script]);
-    for (const [owner, scripts] of byOwner) {
-      for (const found of downloadRunsIn(scripts)) {
+    // A job's lines with those it takes from templates and default:, each download reported once (for the first job that runs it).
+    const seen = new Set<string>();
+    for (const job of p.jobs) {
+      if (neverRuns(p, job)) continue;
+      const owner = `job ${job.name}`;
+      for (const found of downloadRunsIn(jobScriptLines(p, job.node))) {
+        const key = `${found.downloadIn.scalar.line}:${found.downloadIn.scalar.column}:${found.download}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         const at = inside(found.downloadIn.keyLine, lineOf(p, found.downloadIn.scalar, found.download));
         const runLine = lineOf(p, found.runIn.scalar, found.run);
-        yield { ...at, message: `${owner} downloads ${found.file} with ${found.program}${detailNote(at)} and runs it on line ${runLine} (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, resource: owner };
+        yield { ...at, message: `${owner} downloads ${found.file} with ${found.program}${detailNote(at)} and runs ${found.it} on line ${runLine} (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, resource: owner };
       }
     }
   },
