@@ -151,6 +151,45 @@ describe('resources of registry modules', () => {
     assert.deepEqual(only('s3-no-versioning', bucket(undefined)), ['s3-no-versioning:1']);
   });
 
+  it('follows release boundaries checked against the modules\' own tags', () => {
+    const only = (rule: string, source: string) => findings(source).filter((f) => f.startsWith(`${rule}:`));
+    const alb = (version: string, inputs = '') => `module "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n  version = "${version}"\n${inputs}}\n`;
+    // Access logs before 5.0.0: 2.x by enable_logging (false by default), 3.0-3.3 always, 3.4-4.x unless logging_enabled = false.
+    assert.deepEqual(only('lb-no-access-logs', alb('2.5.0')), ['lb-no-access-logs:1']);
+    assert.deepEqual(only('lb-no-access-logs', alb('2.5.0', '  enable_logging = true\n')), []);
+    assert.deepEqual(only('lb-no-access-logs', alb('3.3.0')), []);
+    assert.deepEqual(only('lb-no-access-logs', alb('4.1.0', '  logging_enabled = false\n')), ['lb-no-access-logs:4']);
+    assert.deepEqual(only('lb-no-access-logs', alb('~> 4.0', '  logging_enabled = true\n')), []);
+    assert.deepEqual(only('lb-no-access-logs', alb('1.0.3')), [], '1.x logged when log_bucket was given');
+    assert.deepEqual(only('lb-no-access-logs', alb('~> 2.0', '  enable_logging = false\n')), ['lb-no-access-logs:4']);
+    assert.deepEqual(only('lb-no-access-logs', alb('>= 2.0, < 4.0')), [], 'false in 2.x, true in 3.x: unknown');
+    // Secrets encryption turned off: {} in 19.x-20.x, null in 21.x ({} there takes the defaults).
+    const eks = (version: string, inputs: string) => `module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "${version}"\n${inputs}}\n`;
+    assert.deepEqual(only('no-customer-managed-key', eks('~> 20.0', '  cluster_encryption_config = {}\n')), ['no-customer-managed-key:1']);
+    assert.deepEqual(only('no-customer-managed-key', eks('19.0.0', '  cluster_encryption_config = { resources = ["secrets"] }\n')), []);
+    assert.deepEqual(only('no-customer-managed-key', eks('~> 21.0', '  encryption_config = {}\n')), []);
+    assert.deepEqual(only('no-customer-managed-key', eks('21.19.0', '  encryption_config = null\n')), ['no-customer-managed-key:1']);
+    // Launch configurations: by default before 4.0.0, with create_lc = true in 4.0.0-5.0.x.
+    const asg = (version: string | undefined, inputs = '') => moduleResources(`module "asg" {\n  source  = "terraform-aws-modules/autoscaling/aws"\n${version ? `  version = "${version}"\n` : ''}${inputs}}\n`);
+    assert.deepEqual(asg('3.9.0'), ['module.asg.aws_launch_configuration.this']);
+    assert.deepEqual(asg('4.0.0'), []);
+    assert.deepEqual(asg('4.11.0', '  create_lc = true\n'), ['module.asg.aws_launch_configuration.this']);
+    assert.deepEqual(asg(undefined, '  create_lc = true\n'), ['module.asg.aws_launch_configuration.this']);
+    assert.deepEqual(asg('3.9.0', '  create_lc = false\n'), []);
+    const lc = read('module "asg" {\n  source    = "terraform-aws-modules/autoscaling/aws"\n  version   = "4.11.0"\n  create_lc = true\n  metadata_options = { http_tokens = "required" }\n}\n');
+    assert.equal(value(lc, 'module.asg.aws_launch_configuration.this', 'metadata_options', 'http_tokens'), 'required');
+    // s3-bucket: a directory bucket (4.6.0 on) is no aws_s3_bucket; the policy input was attached whenever given before 1.4.0.
+    const bucket = (version: string | undefined, inputs: string) => moduleResources(`module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n${version ? `  version = "${version}"\n` : ''}${inputs}}\n`);
+    assert.deepEqual(bucket('~> 4.6', '  is_directory_bucket = true\n  versioning = { enabled = true }\n'), []);
+    assert.deepEqual(bucket('1.3.0', '  policy = "{}"\n'), ['module.b.aws_s3_bucket.this', 'module.b.aws_s3_bucket_policy.this', 'module.b.aws_s3_bucket_public_access_block.this']);
+    assert.deepEqual(bucket('1.4.0', '  policy = "{}"\n'), ['module.b.aws_s3_bucket.this', 'module.b.aws_s3_bucket_public_access_block.this']);
+    assert.deepEqual(bucket(undefined, '  policy = "{}"\n'), ['module.b.aws_s3_bucket.this', 'module.b.aws_s3_bucket_public_access_block.this']);
+    const first = read('module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "0.0.1"\n  versioning_inputs = [{ enabled = true }]\n}\n');
+    assert.equal(value(first, 'module.b.aws_s3_bucket.this', 'versioning', 'enabled'), true);
+    // The security-group module's smtps-2456-tcp rule opens 2465.
+    assert.deepEqual(namedRule('smtps-2456-tcp'), [2465, 2465, 'tcp']);
+  });
+
   it('opens the ports of named security group rules to the module sources', () => {
     const sg = 'module "sg" {\n  source  = "terraform-aws-modules/security-group/aws"\n  version = "4.3.0"\n  ingress_rules       = ["https-443-tcp", "ssh-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n  ingress_with_cidr_blocks = [\n    {\n      rule        = "postgresql-tcp"\n      cidr_blocks = "10.0.0.0/8,0.0.0.0/0"\n    },\n    {\n      from_port = 6379\n      to_port   = 6379\n      protocol  = "tcp"\n      cidr_blocks = "10.0.0.0/8"\n    },\n  ]\n}\n';
     assert.deepEqual(findings(sg), ['sg-open-to-internet:5', 'sg-open-to-internet:9', 'sg-sensitive-port-wide-private:15']);

@@ -9,7 +9,7 @@
  * releases they hold for: a configuration that pins a version gets that default, one
  * that admits releases with different defaults gets "unknown" (no finding either way).
  */
-import type { Value } from '../hcl/evaluate.js';
+import { UNKNOWN, type Value } from '../hcl/evaluate.js';
 
 /** What the rds module's instance and its db_instance submodule read: the same aws_db_instance, the same defaults. */
 const RDS_INSTANCE = {
@@ -42,6 +42,8 @@ export interface BlockInput {
   input?: string;
   /** Releases that build the block from this input; left out when the admitted releases may fall outside them. */
   versions?: string;
+  /** An empty object makes no block (the module tests `length(var.<input>) > 0`); otherwise it makes a block of defaults. */
+  emptyMakesNone?: boolean;
 }
 
 /**
@@ -62,6 +64,8 @@ export interface VersionedDefault {
   /** Module releases (semver range) for which the module passes `value`; `*` for all. */
   versions: string;
   value: Value;
+  /** In these releases the module passes this input, whose default is `value`. */
+  input?: string;
 }
 
 export interface ResourceSpec {
@@ -108,6 +112,9 @@ export interface ModuleSpec {
   expand?: 'security-group-rules';
 }
 
+/** The s3-bucket module's bucket is not a directory bucket (an input of 4.6.0 on, false by default). */
+const NOT_DIRECTORY_BUCKET: Condition = { input: 'is_directory_bucket', is: 'false', otherwise: true };
+
 /** Subnet tiers of the vpc module that may have a network ACL of their own. */
 const NACL_TIERS = ['public', 'private', 'database', 'redshift', 'elasticache', 'intra', 'outpost'] as const;
 
@@ -144,15 +151,19 @@ export const MODULES: readonly ModuleSpec[] = [
       {
         type: 'aws_s3_bucket',
         name: 'this',
-        when: [{ input: 'create_bucket', is: 'true', otherwise: true }],
+        // A directory bucket (is_directory_bucket, 4.6.0 on) is an aws_s3_directory_bucket, with no
+        // versioning, ACL, public access block or server access logging of its own.
+        when: [{ input: 'create_bucket', is: 'true', otherwise: true }, NOT_DIRECTORY_BUCKET],
         attributes: ['bucket', 'object_lock_enabled'],
         // CORS rules were blocks of the bucket before 3.0.0: from the list `cors_rule_inputs`
         // in 0.0.1, from `cors_rule` (one object until 1.11.0, then a list) after. So was
-        // versioning, from the `versioning` map ({ enabled = true }, enabled left null otherwise).
+        // versioning, from the `versioning` map ({ enabled = true }, enabled left null otherwise;
+        // the list `versioning_inputs` in 0.0.1).
         blocks: [
           { block: 'cors_rule', input: 'cors_rule_inputs', versions: '<0.1.0' },
           { block: 'cors_rule', input: 'cors_rule', versions: '>=0.1.0 <3.0.0' },
-          { block: 'versioning', input: 'versioning', versions: '<3.0.0' },
+          { block: 'versioning', input: 'versioning_inputs', versions: '<0.1.0' },
+          { block: 'versioning', input: 'versioning', versions: '>=0.1.0 <3.0.0' },
         ],
       },
       {
@@ -162,6 +173,7 @@ export const MODULES: readonly ModuleSpec[] = [
         name: 'this',
         when: [
           { input: 'create_bucket', is: 'true', otherwise: true },
+          NOT_DIRECTORY_BUCKET,
           { versions: '>=3.0.0', otherwise: true },
           { input: 'versioning', is: 'set' },
         ],
@@ -177,18 +189,18 @@ export const MODULES: readonly ModuleSpec[] = [
         when: [
           { input: 'create_bucket', is: 'true', otherwise: true },
           { versions: '>=3.0.0', otherwise: true },
-          { input: 'is_directory_bucket', is: 'false', otherwise: true },
+          NOT_DIRECTORY_BUCKET,
           { input: 'cors_rule', is: 'set' },
         ],
         blocks: [{ block: 'cors_rule', input: 'cors_rule' }],
         refs: { bucket: 'aws_s3_bucket.this' },
         optional: true,
       },
-      { type: 'aws_s3_bucket_acl', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'acl', is: 'set' }], attributes: ['acl'], refs: { bucket: 'aws_s3_bucket.this' } },
+      { type: 'aws_s3_bucket_acl', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, NOT_DIRECTORY_BUCKET, { input: 'acl', is: 'set' }], attributes: ['acl'], refs: { bucket: 'aws_s3_bucket.this' } },
       {
         type: 'aws_s3_bucket_public_access_block',
         name: 'this',
-        when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'attach_public_policy', is: 'true', otherwise: true }],
+        when: [{ input: 'create_bucket', is: 'true', otherwise: true }, NOT_DIRECTORY_BUCKET, { input: 'attach_public_policy', is: 'true', otherwise: true }],
         attributes: ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'],
         refs: { bucket: 'aws_s3_bucket.this' },
         // Before 3.9.0 the module passed false, which is also the provider's default.
@@ -200,15 +212,27 @@ export const MODULES: readonly ModuleSpec[] = [
         },
       },
       // The bucket it logs to, from `logging = { target_bucket = ... }`: that bucket is a log target.
-      { type: 'aws_s3_bucket_logging', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'logging', is: 'set' }], attributes: [['target_bucket', 'logging.target_bucket']], refs: { bucket: 'aws_s3_bucket.this' } },
+      { type: 'aws_s3_bucket_logging', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, NOT_DIRECTORY_BUCKET, { input: 'logging', is: 'set' }], attributes: [['target_bucket', 'logging.target_bucket']], refs: { bucket: 'aws_s3_bucket.this' } },
       {
         type: 'aws_s3_bucket_server_side_encryption_configuration',
         name: 'this',
         when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'server_side_encryption_configuration', is: 'set' }],
         refs: { bucket: 'aws_s3_bucket.this' },
       },
-      // The `policy` input is attached only with attach_policy = true.
-      { type: 'aws_s3_bucket_policy', name: 'this', when: [{ input: 'create_bucket', is: 'true', otherwise: true }, { input: 'attach_policy', is: 'true', otherwise: false }], attributes: ['policy'], refs: { bucket: 'aws_s3_bucket.this' } },
+      // The `policy` input is attached only with attach_policy = true (from 1.4.0; before, whenever
+      // it was given, as the bucket's own policy attribute until 1.2.0: the same policy either way).
+      ...[
+        [{ input: 'attach_policy', is: 'true', otherwise: false }],
+        [{ input: 'attach_policy', is: 'unset' }, { input: 'policy', is: 'set' }, { versions: '<1.4.0', otherwise: false }],
+      ].map(
+        (attached): ResourceSpec => ({
+          type: 'aws_s3_bucket_policy',
+          name: 'this',
+          when: [{ input: 'create_bucket', is: 'true', otherwise: true }, ...(attached as Condition[])],
+          attributes: ['policy'],
+          refs: { bucket: 'aws_s3_bucket.this' },
+        }),
+      ),
     ],
   },
   {
@@ -315,11 +339,20 @@ export const MODULES: readonly ModuleSpec[] = [
         when: [{ input: 'create', is: 'true', otherwise: true }, { input: 'create_lb', is: 'true', otherwise: true }],
         attributes: ['load_balancer_type', 'drop_invalid_header_fields', 'internal'],
         // From 5.0.0 access logs come from the `access_logs` object, enabled unless it says
-        // otherwise (5.x-8.x: when it names a bucket); before, the module always wrote an
-        // access_logs block, enabled by its logging_enabled (true by default).
+        // otherwise (5.x-8.x: when it names a bucket). Before, logging went by release: 1.x logged
+        // when log_bucket was not empty; 2.x by enable_logging (false by default); 3.0-3.3 always;
+        // 3.4-4.x unless logging_enabled = false (which makes the load balancer without access_logs).
         blocks: [{ block: 'access_logs', input: 'access_logs' }],
         // drop_invalid_header_fields: introduced in 5.2.0 with false (the provider's default); true from 9.0.0.
-        defaults: { drop_invalid_header_fields: [{ versions: '>=9.0.0', value: true }], 'access_logs.enabled': [{ versions: '<5.0.0', value: true }] },
+        defaults: {
+          drop_invalid_header_fields: [{ versions: '>=9.0.0', value: true }],
+          'access_logs.enabled': [
+            { versions: '<2.0.0', value: UNKNOWN },
+            { versions: '>=2.0.0 <3.0.0', value: false, input: 'enable_logging' },
+            { versions: '>=3.0.0 <3.4.0', value: true },
+            { versions: '>=3.4.0 <5.0.0', value: true, input: 'logging_enabled' },
+          ],
+        },
       },
     ],
   },
@@ -367,9 +400,10 @@ export const MODULES: readonly ModuleSpec[] = [
         ],
         // Envelope encryption of Secrets: from the list cluster_encryption_config (empty by default)
         // before 19.0.0; from 19.0.0 an object that defaults to { resources = ["secrets"] }, with a
-        // KMS key the module creates (create_kms_key, true by default), renamed encryption_config in 21.0.0.
+        // KMS key the module creates (create_kms_key, true by default), turned off with {} (19.x-20.x)
+        // and, once renamed encryption_config in 21.0.0, with null ({} there takes the defaults).
         blocks: [
-          { block: 'encryption_config', input: 'cluster_encryption_config' },
+          { block: 'encryption_config', input: 'cluster_encryption_config', emptyMakesNone: true },
           { block: 'encryption_config', input: 'encryption_config' },
         ],
         defaults: { 'vpc_config.endpoint_public_access': [{ versions: '>=19.0.0', value: false }], 'encryption_config.resources': [{ versions: '>=19.0.0', value: ['secrets'] }] },
@@ -395,13 +429,21 @@ export const MODULES: readonly ModuleSpec[] = [
   {
     source: 'terraform-aws-modules/autoscaling/aws',
     resources: [
-      {
-        // Releases before 4.0.0 always created a launch configuration from these inputs.
-        type: 'aws_launch_configuration',
-        name: 'this',
-        when: [{ versions: '<4.0.0' }, { input: 'create_lc', is: 'true', otherwise: true }],
-        attributes: ['associate_public_ip_address', 'user_data', 'user_data_base64', 'root_block_device', 'ebs_block_device'],
-      },
+      // A launch configuration from these inputs: by default before 4.0.0 (create_lc, true from 2.0.0; 1.x
+      // had no such input), and with create_lc = true in 4.0.0-5.0.x (the input's last releases).
+      ...[
+        [{ input: 'create_lc', is: 'true', otherwise: false }],
+        [{ input: 'create_lc', is: 'unset' }, { versions: '<4.0.0' }],
+      ].map(
+        (when): ResourceSpec => ({
+          type: 'aws_launch_configuration',
+          name: 'this',
+          when: when as Condition[],
+          attributes: ['associate_public_ip_address', 'user_data', 'user_data_base64', 'root_block_device', 'ebs_block_device'],
+          // An input of 4.0.0 on (null by default: no block).
+          blocks: ['metadata_options'],
+        }),
+      ),
     ],
   },
   {
@@ -491,6 +533,8 @@ export const NAMED_RULES: Readonly<Record<string, readonly [number, number, stri
   'winrm-http-tcp': [5985, 5985, 'tcp'],
   'winrm-https-tcp': [5986, 5986, 'tcp'],
   'smtp-tcp': [25, 25, 'tcp'],
+  // The module's name says 2456, its ports 2465.
+  'smtps-2456-tcp': [2465, 2465, 'tcp'],
   'dns-tcp': [53, 53, 'tcp'],
   'dns-udp': [53, 53, 'udp'],
   'redshift-tcp': [5439, 5439, 'tcp'],

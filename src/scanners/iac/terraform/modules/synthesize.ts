@@ -176,12 +176,18 @@ class Builder {
     const address = `module.${this.call.name}.${spec.type}.${spec.name}`;
     const body: Body = { attributes: [], blocks: [] };
     const header = this.call.block;
+    // Blocks whose input is given and makes none (null, [], or {} where the module tests its length):
+    // the module's defaults for their attributes do not apply either.
+    const turnedOff = new Set<string>();
     for (const entry of spec.blocks ?? []) {
-      const { block: name, input: from = name, versions }: BlockInput = typeof entry === 'string' ? { block: entry } : Array.isArray(entry) ? { block: entry[0], input: entry[1] } : entry;
+      const { block: name, input: from = name, versions, emptyMakesNone }: BlockInput = typeof entry === 'string' ? { block: entry } : Array.isArray(entry) ? { block: entry[0], input: entry[1] } : entry;
       // A block of some releases only: left out unless every admitted release builds it.
       if (versions !== undefined && applies(this.call.versions, versions) !== 'always') continue;
       const a = this.input(from);
-      if (a) body.blocks.push(...this.blocksFrom(name, a.expr));
+      if (!a) continue;
+      const made = emptyMakesNone && a.expr.kind === 'object' && a.expr.items.length === 0 ? [] : this.blocksFrom(name, a.expr);
+      if (made.length === 0) turnedOff.add(name);
+      body.blocks.push(...made);
     }
     if (spec.policy) {
       const a = this.input(spec.policy.input);
@@ -198,8 +204,11 @@ class Builder {
     }
     for (const [path, defaults] of Object.entries(spec.defaults ?? {})) {
       if (given.has(path) || lookup(body, path)) continue;
-      const value = this.defaultValue(defaults);
-      if (value !== undefined) place(body, path, this.synthetic(lastPart(path), value, header.line), header);
+      const parent = path.split('.')[0]!;
+      if (path.includes('.') && turnedOff.has(parent) && !body.blocks.some((b) => b.type === parent)) continue;
+      const found = this.defaultValue(defaults);
+      if (found === undefined) continue;
+      place(body, path, 'attribute' in found ? { ...found.attribute, name: lastPart(path) } : this.synthetic(lastPart(path), found.value, header.line), header);
     }
     // A nested block named in a path exists in the real resource even when no input sets it.
     for (const entry of spec.attributes ?? []) {
@@ -264,13 +273,18 @@ class Builder {
     });
   }
 
-  /** The module's default for the admitted releases: a value, UNKNOWN, or undefined for the provider's own default. */
-  private defaultValue(defaults: readonly VersionedDefault[]): Value | undefined {
-    let result: Value | undefined;
+  /**
+   * The module's default for the admitted releases: a value (UNKNOWN when they differ), the
+   * module input those releases pass on when it is given, or undefined for the provider's own default.
+   */
+  private defaultValue(defaults: readonly VersionedDefault[]): { value: Value } | { attribute: Attribute } | undefined {
+    let result: { value: Value } | { attribute: Attribute } | undefined;
     for (const d of defaults) {
       const answer = applies(this.call.versions, d.versions);
-      if (answer === 'maybe') return UNKNOWN;
-      if (answer === 'always') result = d.value;
+      if (answer === 'maybe') return { value: UNKNOWN };
+      if (answer !== 'always') continue;
+      const a = d.input === undefined ? undefined : this.input(d.input);
+      result = a ? { attribute: a } : { value: d.value };
     }
     return result;
   }
