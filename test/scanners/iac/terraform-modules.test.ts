@@ -169,6 +169,11 @@ describe('resources of registry modules', () => {
     assert.deepEqual(only('no-customer-managed-key', eks('19.0.0', '  cluster_encryption_config = { resources = ["secrets"] }\n')), []);
     assert.deepEqual(only('no-customer-managed-key', eks('~> 21.0', '  encryption_config = {}\n')), []);
     assert.deepEqual(only('no-customer-managed-key', eks('21.19.0', '  encryption_config = null\n')), ['no-customer-managed-key:1']);
+    // Control plane logs: none before 18.0.0, audit among them from it; enabled_log_types from 21.0.0.
+    assert.deepEqual(only('service-logs-not-exported', eks('17.24.0', '')), ['service-logs-not-exported:1']);
+    assert.deepEqual(only('service-logs-not-exported', eks('18.0.0', '')), []);
+    assert.deepEqual(only('service-logs-not-exported', eks('>= 17.0, < 19.0', '')), []);
+    assert.deepEqual(only('service-logs-not-exported', eks('~> 21.0', '  enabled_log_types = ["api"]\n')), ['service-logs-not-exported:4']);
     // Launch configurations: by default before 4.0.0, with create_lc = true in 4.0.0-5.0.x.
     const asg = (version: string | undefined, inputs = '') => moduleResources(`module "asg" {\n  source  = "terraform-aws-modules/autoscaling/aws"\n${version ? `  version = "${version}"\n` : ''}${inputs}}\n`);
     assert.deepEqual(asg('3.9.0'), ['module.asg.aws_launch_configuration.this']);

@@ -397,6 +397,7 @@ export const MODULES: readonly ModuleSpec[] = [
           ['vpc_config.endpoint_private_access', 'cluster_endpoint_private_access'],
           ['vpc_config.endpoint_private_access', 'endpoint_private_access'],
           ['enabled_cluster_log_types', 'cluster_enabled_log_types'],
+          ['enabled_cluster_log_types', 'enabled_log_types'],
         ],
         // Envelope encryption of Secrets: from the list cluster_encryption_config (empty by default)
         // before 19.0.0; from 19.0.0 an object that defaults to { resources = ["secrets"] }, with a
@@ -406,7 +407,15 @@ export const MODULES: readonly ModuleSpec[] = [
           { block: 'encryption_config', input: 'cluster_encryption_config', emptyMakesNone: true },
           { block: 'encryption_config', input: 'encryption_config' },
         ],
-        defaults: { 'vpc_config.endpoint_public_access': [{ versions: '>=19.0.0', value: false }], 'encryption_config.resources': [{ versions: '>=19.0.0', value: ['secrets'] }] },
+        defaults: {
+          'vpc_config.endpoint_public_access': [{ versions: '>=19.0.0', value: false }],
+          'encryption_config.resources': [{ versions: '>=19.0.0', value: ['secrets'] }],
+          // No control plane logs before 18.0.0; audit, api and authenticator from it.
+          enabled_cluster_log_types: [
+            { versions: '<18.0.0', value: [] },
+            { versions: '>=18.0.0', value: ['audit', 'api', 'authenticator'] },
+          ],
+        },
       },
     ],
   },

@@ -63,7 +63,7 @@ const logsNotExported: TfRule = tfRule({
       if (hit) yield hit;
     }
     for (const cluster of resourcesOf(input, 'aws_eks_cluster')) {
-      // The EKS module's default log types changed across releases: only a given input is read.
+      // A module's cluster is read only with log types from its input or its release's default (registry.ts).
       if (cluster.module && !attribute(cluster.block, 'enabled_cluster_log_types')) continue;
       const hit = exportsList(input, cluster, 'enabled_cluster_log_types', 'audit');
       if (hit) yield hit;
