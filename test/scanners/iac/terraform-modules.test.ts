@@ -169,6 +169,7 @@ describe('resources of registry modules', () => {
     assert.deepEqual(only('no-customer-managed-key', eks('19.0.0', '  cluster_encryption_config = { resources = ["secrets"] }\n')), []);
     assert.deepEqual(only('no-customer-managed-key', eks('~> 21.0', '  encryption_config = {}\n')), []);
     assert.deepEqual(only('no-customer-managed-key', eks('21.19.0', '  encryption_config = null\n')), ['no-customer-managed-key:1']);
+    assert.deepEqual(findings(eks('17.24.0', '  create_eks = false\n')), [], 'create_eks before 18.0.0');
     // Control plane logs: none before 18.0.0, audit among them from it; enabled_log_types from 21.0.0.
     assert.deepEqual(only('service-logs-not-exported', eks('17.24.0', '')), ['service-logs-not-exported:1']);
     assert.deepEqual(only('service-logs-not-exported', eks('18.0.0', '')), []);

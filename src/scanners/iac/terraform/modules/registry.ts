@@ -387,7 +387,8 @@ export const MODULES: readonly ModuleSpec[] = [
       {
         type: 'aws_eks_cluster',
         name: 'this',
-        when: [{ input: 'create', is: 'true', otherwise: true }],
+        // `create` from 18.0.0, `create_eks` (8.0.0-17.x) before it.
+        when: [{ input: 'create', is: 'true', otherwise: true }, { input: 'create_eks', is: 'true', otherwise: true }],
         // 21.0.0 renamed the inputs (cluster_endpoint_* -> endpoint_*); public access is off by default from 19.0.0.
         attributes: [
           ['vpc_config.endpoint_public_access', 'cluster_endpoint_public_access'],
