@@ -163,6 +163,7 @@ describe('resources of registry modules', () => {
     assert.deepEqual(only('lb-no-access-logs', alb('1.0.3')), [], '1.x logged when log_bucket was given');
     assert.deepEqual(only('lb-no-access-logs', alb('~> 2.0', '  enable_logging = false\n')), ['lb-no-access-logs:4']);
     assert.deepEqual(only('lb-no-access-logs', alb('>= 2.0, < 4.0')), [], 'false in 2.x, true in 3.x: unknown');
+    assert.deepEqual(findings(alb('4.1.0', '  create_alb      = false\n  logging_enabled = false\n')), [], 'create_alb in 3.6.0-4.x');
     // Secrets encryption turned off: {} in 19.x-20.x, null in 21.x ({} there takes the defaults).
     const eks = (version: string, inputs: string) => `module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "${version}"\n${inputs}}\n`;
     assert.deepEqual(only('no-customer-managed-key', eks('~> 20.0', '  cluster_encryption_config = {}\n')), ['no-customer-managed-key:1']);

@@ -336,7 +336,8 @@ export const MODULES: readonly ModuleSpec[] = [
       {
         type: 'aws_lb',
         name: 'this',
-        when: [{ input: 'create', is: 'true', otherwise: true }, { input: 'create_lb', is: 'true', otherwise: true }],
+        // create (9.0.0 on), create_lb (5.x-8.x), create_alb (3.6.0-4.x), all true by default.
+        when: [{ input: 'create', is: 'true', otherwise: true }, { input: 'create_lb', is: 'true', otherwise: true }, { input: 'create_alb', is: 'true', otherwise: true }],
         attributes: ['load_balancer_type', 'drop_invalid_header_fields', 'internal'],
         // From 5.0.0 access logs come from the `access_logs` object, enabled unless it says
         // otherwise (5.x-8.x: when it names a bucket). Before, logging went by release: 1.x logged
