@@ -375,26 +375,28 @@ function isJobScript(file: PipelineFile, scalar: YScalar): boolean {
  */
 export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | undefined) => ReadonlySet<string>): ScriptRunSite[] {
   const out: ScriptRunSite[] = [];
+  /** The local scripts one script line runs, each a site credited to `who`. */
+  const sites = (who: string, scalar: YScalar, state: ShellDir, env: ReadonlyMap<string, string>, fixed: ReadonlySet<string> | undefined, file?: { path: string; lines: readonly string[] }) => {
+    for (const call of localScriptCalls(scalar.value as string, state, env.size > 0 ? { env } : {}))
+      out.push({
+        path: call.path,
+        cwd: call.cwd,
+        how: call.how,
+        ...(call.make ? { make: call.make } : {}),
+        ...(env.size > 0 ? { env } : {}),
+        who,
+        ...(fixed?.size ? { fixed } : {}),
+        line: lineIn(file ? file.lines : pipeline.lines, scalar, call.offset),
+        ...(file ? { file: file.path } : {}),
+      });
+  };
   const add = (who: string, sections: ReadonlyArray<{ key: string; node: YNode }>, job?: YMap, runs = true) => {
     const env = jobPathVariables(pipeline, job);
     const fixed = sections.length > 0 ? fixedFor?.(runs ? job : undefined) : undefined;
     let state: ShellDir = { dir: '' };
     for (const { key, node } of sections) {
       if (key === 'after_script') state = { dir: '' };
-      for (const { scalar, file } of scriptItems(pipeline, node, key)?.items ?? []) {
-        for (const call of localScriptCalls(scalar.value as string, state, env.size > 0 ? { env } : {}))
-          out.push({
-            path: call.path,
-            cwd: call.cwd,
-            how: call.how,
-            ...(call.make ? { make: call.make } : {}),
-            ...(env.size > 0 ? { env } : {}),
-            who,
-            ...(fixed?.size ? { fixed } : {}),
-            line: lineIn(file ? file.lines : pipeline.lines, scalar, call.offset),
-            ...(file ? { file: file.path } : {}),
-          });
-      }
+      for (const { scalar, file } of scriptItems(pipeline, node, key)?.items ?? []) sites(who, scalar, state, env, fixed, file);
     }
   };
   const defaults = get(pipeline.root, 'default');
@@ -423,21 +425,7 @@ export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | und
     else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })), job.node, false);
   }
   // The FDO_DISTRIBUTION_EXEC command ci-templates runs in the image the job builds, from the repository root.
-  for (const { job, scalar } of imageSetups(pipeline)) {
-    const env = jobPathVariables(pipeline, job.node);
-    const fixed = fixedFor?.(job.node);
-    for (const call of localScriptCalls(scalar.value as string, { dir: '' }, env.size > 0 ? { env } : {}))
-      out.push({
-        path: call.path,
-        cwd: call.cwd,
-        how: call.how,
-        ...(call.make ? { make: call.make } : {}),
-        ...(env.size > 0 ? { env } : {}),
-        who: `the ${SETUP_VARIABLE} image setup of job "${job.name}"`,
-        ...(fixed?.size ? { fixed } : {}),
-        line: lineIn(pipeline.lines, scalar, call.offset),
-      });
-  }
+  for (const { job, scalar } of imageSetups(pipeline)) sites(`the ${SETUP_VARIABLE} image setup of job "${job.name}"`, scalar, { dir: '' }, jobPathVariables(pipeline, job.node), fixedFor?.(job.node));
   return out;
 }
 
