@@ -86,6 +86,11 @@ describe('suppressions written on a local module call', () => {
       hidden.map((s) => `${s.kind} ${s.justification}`),
       ['inSource scratch database, no data (line 1 of main.tf)'],
     );
+    // The one without a reason is said, not dropped quietly: its finding is in the module's file.
+    assert.deepEqual(
+      result.warnings.filter((w) => /no reason/.test(w.message)).map((w) => `${w.path}:${w.line} ${w.message}`),
+      [`main.tf:7 secloop-ignore ${DB_PLAIN} on module "legacy" has no reason ("-- <reason>"), so it is not honoured for the findings the call makes in the module`],
+    );
   });
 
   it('suppress what a nested call makes when every call of the module around it suppresses it, and not when only some do', async () => {

@@ -27,8 +27,11 @@ export interface CallSuppression {
   covers(ruleId: string, message: string, typeOf: () => string | undefined): boolean;
 }
 
-/** Reads the suppressions written on each of `calls`, module blocks of the file at `path`, into the call. */
-export function readCallSuppressions(path: string, text: string, body: Body, calls: readonly LocalCall[]): void {
+/**
+ * Reads the suppressions written on each of `calls`, module blocks of the file at `path`, into the call.
+ * A `secloop-ignore` without a reason is not honoured, and said: its findings are in the module's files.
+ */
+export function readCallSuppressions(path: string, text: string, body: Body, calls: readonly LocalCall[], warn: (warning: { path: string; line: number; message: string }) => void): void {
   // Expired or selector-limited ignores are said when the caller's file is analysed, not again here.
   const foreign = readTfSuppressions(text, { body }, () => {});
   const own = parseSuppressions(text);
@@ -39,7 +42,11 @@ export function readCallSuppressions(path: string, text: string, body: Body, cal
       found.push({ justification: tfJustificationOf(s, path), covers: (ruleId, message, typeOf) => coversRule(s, ruleId, message, typeOf) });
     }
     for (const s of own) {
-      if (s.reason === null || (s.line !== call.line && s.line !== call.line - 1)) continue;
+      if (s.line !== call.line && s.line !== call.line - 1) continue;
+      if (s.reason === null) {
+        warn({ path, line: s.line, message: `secloop-ignore ${s.pattern} on module "${call.name}" has no reason ("-- <reason>"), so it is not honoured for the findings the call makes in the module` });
+        continue;
+      }
       found.push({ justification: `${s.reason} (line ${s.line} of ${path})`, covers: (ruleId) => matchesRule(s.pattern, ruleId) });
     }
     if (found.length > 0) call.suppressions = found;

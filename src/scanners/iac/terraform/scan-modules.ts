@@ -178,7 +178,7 @@ export class TerraformModules {
         if (made.length === 0) continue;
         // Read from the file's text: a directory with override files has none here, and its calls' comments are not read.
         const text = texts?.get(path);
-        if (text !== undefined) readCallSuppressions(path, text, body, made);
+        if (text !== undefined) readCallSuppressions(path, text, body, made, (warning) => this.warn(warning));
         if (calls.length + made.length > MAX_CALLS) {
           this.warn({ message: `more than ${MAX_CALLS} local module calls: they are not followed, and every module is analysed with the defaults of its variables` });
           return undefined;
