@@ -3,6 +3,7 @@
  * lookups, documentation markers, masked values. Test fixtures and docs are full of
  * them, and a finding for each would bury the real leaks.
  */
+import { isPublishedDefault } from './published-defaults.js';
 
 /** Whole values (compared in lower case, quotes and surrounding punctuation removed). */
 const PLACEHOLDER_VALUES = new Set(
@@ -47,6 +48,8 @@ export function isPlaceholder(value: string): boolean {
   if (/^\*{2,}[\w .-]*\*{2,}$/.test(trimmed)) return true;
   if (isPasswordHash(trimmed)) return true;
   if (isWordOfPasswordVariant(lower)) return true;
+  // A local stack's published default key (the Supabase CLI's), under whatever name it is assigned to.
+  if (isPublishedDefault(trimmed)) return true;
   if (hasLongRun(trimmed)) return true;
   for (const sequence of SEQUENCES) if (hasSequence(lower, sequence, 8)) return true;
   return false;

@@ -1,15 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Detector } from '../detector.js';
 import { looksRandom } from '../checks/entropy.js';
+import { isPublishedDefault } from '../checks/published-defaults.js';
 import { namedValue, prefixed, revoke } from './common.js';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-
-/**
- * The secret key the Supabase CLI's local stack uses by default (its config's defaultSecretKey):
- * published, and signed for the local stack only. Kept as a hash, not the value.
- */
-const SUPABASE_LOCAL_DEFAULT_SECRET = 'c85debb55f2f204d868cc1552c42faa143b4c675f61363ab040dd50b5b5304cd';
 
 export const cloudDetectors: Detector[] = [
   {
@@ -45,7 +39,7 @@ export const cloudDetectors: Detector[] = [
     anchor: 'keyword',
     caseSensitive: true,
     pattern: prefixed('sb_secret_', '[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}'),
-    check: (secret) => looksRandom(secret.slice(10, 32), 2) && createHash('sha256').update(secret).digest('hex') !== SUPABASE_LOCAL_DEFAULT_SECRET,
+    check: (secret) => looksRandom(secret.slice(10, 32), 2) && !isPublishedDefault(secret),
     examples: {
       positive: ['SUPABASE_SECRET_KEY=sb_secret_Qm7xK2pLw9RtV4nZc8HbJd_f3Tg7Yk2', "createClient(url, 'sb_secret_8JhTq2VwXn5Lm3RcKp9ZsB_a4Ud6We1')"],
       negative: ['SUPABASE_SECRET_KEY=sb_secret_...', 'SUPABASE_SECRET_KEY=sb_secret_your_key_here', 'SUPABASE_SECRET_KEY=sb_secret_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxx', 'SUPABASE_PUBLISHABLE_KEY=sb_publishable_Qm7xK2pLw9RtV4nZc8HbJd_f3Tg7Yk2'],
