@@ -104,6 +104,8 @@ const secretInVariables = gitlabRule({
       pipeline('deploy:\n  variables:\n    # expect\n    DB_PASSWORD:\n      value: hunter2-hunter2\n  script:\n    - ./deploy.sh\n'),
       // Variables that rules set when they match, for the pipeline (workflow:) or one job.
       pipeline('workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == "main"\n      variables:\n        # expect\n        DEPLOY_TOKEN: hunter2-hunter2\n    - when: always\n'),
+      // Literal text and a value of the pipeline: predictable, not secret.
+      pipeline('variables:\n  # expect\n  DB_PASSWORD: pass_${CI_COMMIT_SHORT_SHA}\n'),
     ],
     negative: [
       pipeline('variables:\n  DEPLOY_TOKEN: $CI_JOB_TOKEN\n  DOCKER_DRIVER: overlay2\n'),
@@ -120,7 +122,12 @@ const secretInVariables = gitlabRule({
         if (!isSecretName(entry.key) || !isLiteralSecretValue(value)) continue;
         if (serviceReads(p, owner, entry.key))
           yield { line: entry.keyLine, message: `${owner} variable ${entry.key} holds a literal password that a service container its jobs start sets itself up with (GitLab gives a job's variables to its services): most likely a throw-away test database; if it reaches a real one, store it as a masked CI/CD variable.`, resource: owner, secret: String(value), severity: 'low' };
-        else yield { line: entry.keyLine, message: `${owner} variable ${entry.key} holds a literal secret.`, resource: owner, secret: String(value) };
+        else {
+          // pass_${CI_COMMIT_SHORT_SHA}: literal text and pipeline values, which whoever reads the repository knows too.
+          const expanded = [...new Set([...String(value).matchAll(/\$\{?(\w+)\}?/g)].map((m) => `$${m[1]}`))];
+          const what = expanded.length > 0 ? `a secret made of literal text and ${expanded.join(', ')}, which whoever reads the repository and its pipelines can work out` : 'a literal secret';
+          yield { line: entry.keyLine, message: `${owner} variable ${entry.key} holds ${what}.`, resource: owner, secret: String(value) };
+        }
       }
     }
   },
