@@ -354,7 +354,7 @@ const dindWithoutTls = gitlabRule({
   id: 'iac/gitlab-dind-without-tls',
   title: 'Docker daemon without TLS in CI',
   description:
-    'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: ""), or a job talks to a Docker daemon on tcp port 2375 (DOCKER_HOST in variables:, or set in its script: `export DOCKER_HOST=tcp://docker:2375`, `docker -H tcp://docker:2375`), which is plain TCP without TLS or authentication. The Docker API is root on the host that runs the daemon, and anything that can reach the port (other containers on the job network, other pods of a Kubernetes runner) can drive it. The services and variables of a job are read as GitLab merges them: through `extends` variables key by key and services as a whole list (the services a job writes replace the list of its template), also from a template of another file of the pipeline in the scan (a local include, or the file that includes this one; a variable such a template sets is reported on the `extends:` of the job that takes it), and default: services unless `inherit: default` leaves them out.',
+    'A docker:dind service runs with TLS turned off (DOCKER_TLS_CERTDIR: "", or the daemon flag `command: ["--tls=false"]`), or a job talks to a Docker daemon on tcp port 2375 (DOCKER_HOST in variables:, or set in its script: `export DOCKER_HOST=tcp://docker:2375`, `docker -H tcp://docker:2375`), which is plain TCP without TLS or authentication. The Docker API is root on the host that runs the daemon, and anything that can reach the port (other containers on the job network, other pods of a Kubernetes runner) can drive it. The services and variables of a job are read as GitLab merges them: through `extends` variables key by key and services as a whole list (the services a job writes replace the list of its template), also from a template of another file of the pipeline in the scan (a local include, or the file that includes this one; a variable such a template sets is reported on the `extends:` of the job that takes it), and default: services unless `inherit: default` leaves them out.',
   remediation: 'Keep DOCKER_TLS_CERTDIR: "/certs" and DOCKER_HOST: tcp://docker:2376 with DOCKER_TLS_VERIFY, or build images without a daemon (kaniko, buildah, BuildKit rootless).',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -368,6 +368,8 @@ const dindWithoutTls = gitlabRule({
       // The address set in the job's script rather than in variables:.
       pipeline('build:\n  services:\n    - docker:27.1-dind\n  # expect\n  script:\n    # detail\n    - export DOCKER_HOST=tcp://docker:2375\n    - docker build .\n'),
       pipeline('build:\n  # expect\n  script:\n    - |\n      docker info\n      # detail\n      docker -H tcp://docker:2375 build -t app .\n'),
+      // The daemon started with TLS off by its own flag, in a template the job extends (reported once).
+      pipeline('.dind:\n  services:\n    - name: docker:27.1-dind\n      alias: docker\n      # expect\n      command: ["--tls=false"]\nbuild:\n  extends: .dind\n  script:\n    - docker build .\n'),
     ],
     negative: [
       pipeline('build:\n  image: docker:27.1\n  services:\n    - docker:27.1-dind\n  variables:\n    DOCKER_TLS_CERTDIR: "/certs"\n  script:\n    - docker build .\n'),
@@ -378,6 +380,7 @@ const dindWithoutTls = gitlabRule({
       pipeline('default:\n  services:\n    - docker:27.1-dind\nlint:\n  inherit:\n    default: [image, before_script]\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n  script:\n    - make lint\n'),
       // The TLS port in the script, and the plain one only in a comment or an echo.
       pipeline('build:\n  services:\n    - docker:27.1-dind\n  script:\n    - export DOCKER_HOST=tcp://docker:2376 DOCKER_TLS_VERIFY=1\n    - \'# export DOCKER_HOST=tcp://docker:2375\'\n    - echo "not DOCKER_HOST=tcp://docker:2375"\n    - docker build .\n'),
+      pipeline('build:\n  services:\n    - name: docker:27.1-dind\n      command: ["--registry-mirror=https://mirror.example.org", "--tls=true"]\n  script:\n    - docker build .\n'),
     ],
   },
   *check(p) {
@@ -422,6 +425,21 @@ const dindWithoutTls = gitlabRule({
       reported.add(key);
       const template = inherited.from === job.node ? undefined : file ? `${templateName(file, inherited.from)} of ${file.path}:${inherited.pair.keyLine}` : (p.jobs.find((j) => j.node === inherited.from)?.name ?? 'a job it extends');
       yield { line, message: `job ${job.name} turns TLS off for the Docker-in-Docker daemon${template ? ` (DOCKER_TLS_CERTDIR from ${template}, which it extends)` : ''}.`, resource: `job ${job.name}` };
+    }
+    // The daemon's own flags: `command: ["--tls=false"]` on a dind service (of the file, default: or a job), reported once on its line.
+    const owners: Array<{ owner: string; node: YNode | undefined }> = [
+      { owner: 'global', node: p.root },
+      { owner: 'default', node: get(p.root, 'default') },
+      ...p.jobs.filter((j) => !neverRuns(p, j)).map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
+    ];
+    for (const { owner, node } of owners) {
+      for (const service of items(node ? resolvedSetting(p, node, 'services')?.value : undefined)) {
+        const command = isYMap(service) && isDindService(service) ? pair(service, 'command') : undefined;
+        const off = command ? (isYScalar(command.value) ? [command.value] : items(command.value)).find((flag) => /^--tls=(?:false|0)$/.test(text(flag) ?? '')) : undefined;
+        if (!command || !off || reported.has(`command ${command.keyLine}`)) continue;
+        reported.add(`command ${command.keyLine}`);
+        yield { line: command.keyLine, message: `${owner} starts the Docker-in-Docker daemon with ${text(off)}: its API listens on port 2375 without TLS or authentication.`, resource: owner };
+      }
     }
   },
 });
