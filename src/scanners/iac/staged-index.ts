@@ -41,6 +41,18 @@ export async function unstagedIndexFiles(
   }
 }
 
+/** The mode and object of the index's entry at `path` (from the scan root): committed, or staged to be; undefined when there is none. */
+export async function indexedObject(git: Git, path: string): Promise<{ mode: string; object: string } | undefined> {
+  const listed = (await git.run(['ls-files', '-s', '-z', '--', `:(literal)${path}`])).split('\0').find((line) => line.endsWith(`\t${path}`));
+  const [mode, object] = listed?.split(/[ \t]/) ?? [];
+  return mode && object ? { mode, object } : undefined;
+}
+
+/** The size in bytes of a git object. */
+export async function objectSize(git: Git, object: string): Promise<number> {
+  return Number((await git.run(['cat-file', '-s', object])).trim());
+}
+
 /** One file of the index, read for a scan of staged files: its text, the target of a symbolic link, or why it is not read. */
 export type IndexEntry = { kind: 'text'; text: string } | { kind: 'link'; target: string } | { kind: 'too-large'; bytes: number } | { kind: 'binary' } | { kind: 'absent' } | { kind: 'other' };
 
@@ -51,14 +63,14 @@ export type IndexEntry = { kind: 'text'; text: string } | { kind: 'link'; target
  * failures are thrown for the caller to say.
  */
 export async function indexEntry({ git }: StagedIndex, path: string, maxBytes: number): Promise<IndexEntry> {
-  const listed = (await git.run(['ls-files', '-s', '-z', '--', `:(literal)${path}`])).split('\0').find((line) => line.endsWith(`\t${path}`));
+  const listed = await indexedObject(git, path);
   if (listed === undefined) return { kind: 'absent' };
-  const [mode, object] = listed.split(/[ \t]/);
-  if (mode === '120000') return { kind: 'link', target: (await git.run(['cat-file', 'blob', object!])).replace(/\n$/, '') };
+  const { mode, object } = listed;
+  if (mode === '120000') return { kind: 'link', target: (await git.run(['cat-file', 'blob', object])).replace(/\n$/, '') };
   if (mode !== '100644' && mode !== '100755') return { kind: 'other' };
-  const bytes = Number((await git.run(['cat-file', '-s', object!])).trim());
+  const bytes = await objectSize(git, object);
   if (!(bytes <= maxBytes)) return { kind: 'too-large', bytes };
-  const text = await git.run(['cat-file', 'blob', object!]);
+  const text = await git.run(['cat-file', 'blob', object]);
   // A NUL in the first 8,000 bytes is how git decides a blob is binary.
   return text.slice(0, 8000).includes('\0') ? { kind: 'binary' } : { kind: 'text', text };
 }

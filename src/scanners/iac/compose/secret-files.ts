@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Git } from '../../../workspace/git.js';
+import { indexedObject, objectSize } from '../staged-index.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { secretFilesOf } from './model.js';
 
@@ -31,9 +32,8 @@ export async function committedSecretFiles(composePath: string, text: string, gi
   const out = new Map<string, number>();
   try {
     for (const path of [...paths].slice(0, MAX_LOOKUPS)) {
-      const listed = (await git.run(['ls-files', '-s', '-z', '--', `:(literal)${path}`])).split('\0').find((line) => line.endsWith(`\t${path}`));
-      const object = listed?.split(/[ \t]/)[1];
-      if (object) out.set(path, Number((await git.run(['cat-file', '-s', object])).trim()));
+      const listed = await indexedObject(git, path);
+      if (listed) out.set(path, await objectSize(git, listed.object));
     }
   } catch (error) {
     warn(`could not ask git whether the secret files of the compose file are committed: ${(error as Error).message.split('\n')[0]}`);
