@@ -5,9 +5,10 @@ import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.j
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import { type Hit } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
-import { cfnRule, entries, field, label, missingLine, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
+import { cfnRule, entries, field, label, missingLine, pairAt, prop, referencedId, resourceById, resourcesOf, type CfnRule } from '../model.js';
+import { INTERNAL_HTTP_NOTE } from '../../aws-load-balancers.js';
 import { condition, intrinsic, text, UNKNOWN, value } from '../resolve.js';
-import type { CfnTemplate } from '../template.js';
+import type { CfnResource, CfnTemplate } from '../template.js';
 
 /**
  * Ingress entries of security groups: inline `SecurityGroupIngress` entries and
@@ -16,15 +17,6 @@ import type { CfnTemplate } from '../template.js';
 function* ingressRules(t: CfnTemplate): Generator<{ where: string; node: YNode; group?: string }> {
   for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroup')) for (const entry of entries(t, prop(t, r, 'SecurityGroupIngress')?.value)) if (isYMap(entry)) yield { where: label(r), node: entry, group: r.id };
   for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroupIngress')) if (r.properties) yield { where: label(r), node: r.properties, group: referencedId(prop(t, r, 'GroupId')?.value) };
-}
-
-/** The logical id a node references: `!Ref X`, `!GetAtt X.GroupId`. */
-function referencedId(node: YNode | null | undefined): string | undefined {
-  const call = intrinsic(node);
-  if (call?.name === 'Ref' && isYScalar(call.arg)) return String(call.arg.value);
-  if (call?.name !== 'Fn::GetAtt') return undefined;
-  const first = isYSeq(call.arg) ? call.arg.items[0] : call.arg;
-  return isYScalar(first) ? String(first.value).split('.')[0] : undefined;
 }
 
 /** Does `node` mention the logical id `id` (Ref, GetAtt, `${id}` in Fn::Sub)? Bounded. */
@@ -206,10 +198,15 @@ function* dbSecurityGroupSources(t: CfnTemplate): Generator<{ where: string; nod
   for (const r of resourcesOf(t, 'AWS::RDS::DBSecurityGroupIngress')) if (r.properties) yield { where: label(r), node: r.properties };
 }
 
+/** Whether a load balancer's Scheme is internal (the default is internet-facing). */
+function isInternal(t: CfnTemplate, lb: CfnResource): boolean {
+  return text(t, prop(t, lb, 'Scheme')?.value) === 'internal';
+}
+
 const httpListener: CfnRule = cfnRule({
   id: 'iac/cfn-lb-http-listener',
   title: 'Load balancer listener serves plain HTTP',
-  description: 'A load balancer listener accepts HTTP and forwards it instead of redirecting to HTTPS. Credentials, session cookies and data cross the network in clear text, where anyone on the path can read or change them.',
+  description: 'A load balancer listener accepts HTTP and forwards it instead of redirecting to HTTPS. Credentials, session cookies and data cross the network in clear text, where anyone on the path can read or change them. On an internal load balancer (Scheme: internal) it is reported at low severity: only clients inside the network reach it, but the traffic still crosses the VPC in clear text.',
   remediation: 'Serve HTTPS (Protocol: HTTPS with a certificate), and make the HTTP listener a redirect action to HTTPS.',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -217,6 +214,8 @@ const httpListener: CfnRule = cfnRule({
     positive: [
       'Resources:\n  Http:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 80\n      # expect\n      Protocol: HTTP\n      DefaultActions:\n        - Type: forward\n          TargetGroupArn: !Ref Tg\n',
       'Resources:\n  Classic:\n    Type: AWS::ElasticLoadBalancing::LoadBalancer\n    Properties:\n      Listeners:\n        - LoadBalancerPort: "80"\n          InstancePort: "80"\n          # expect\n          Protocol: HTTP\n',
+      // An internal load balancer's HTTP listener: low severity (test/scanners/iac/load-balancer-internal.test.ts).
+      'Resources:\n  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Scheme: internal\n  Http:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 80\n      # expect\n      Protocol: HTTP\n      DefaultActions:\n        - Type: forward\n          TargetGroupArn: !Ref Tg\n',
     ],
     negative: [
       'Resources:\n  Http:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Lb\n      Port: 80\n      Protocol: HTTP\n      DefaultActions:\n        - Type: redirect\n          RedirectConfig:\n            Protocol: HTTPS\n            Port: "443"\n            StatusCode: HTTP_301\n',
@@ -235,12 +234,17 @@ const httpListener: CfnRule = cfnRule({
       });
       const unknownAction = actions.some((a) => text(t, field(t, a, 'Type')?.value) === undefined);
       if (redirects || unknownAction) continue;
-      yield { line: protocol!.keyLine, message: `${label(r)} serves plain HTTP without redirecting to HTTPS.`, resource: label(r) };
+      const lb = resourceById(t, referencedId(prop(t, r, 'LoadBalancerArn')?.value), 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+      if (lb && isInternal(t, lb)) yield { line: protocol!.keyLine, message: `${label(r)} serves plain HTTP without redirecting to HTTPS on ${label(lb)}: ${INTERNAL_HTTP_NOTE}.`, resource: label(r), severity: 'low' };
+      else yield { line: protocol!.keyLine, message: `${label(r)} serves plain HTTP without redirecting to HTTPS.`, resource: label(r) };
     }
     for (const r of resourcesOf(t, 'AWS::ElasticLoadBalancing::LoadBalancer')) {
+      const internal = isInternal(t, r);
       for (const listener of entries(t, prop(t, r, 'Listeners')?.value)) {
         const protocol = field(t, listener, 'Protocol');
-        if (text(t, protocol?.value)?.toUpperCase() === 'HTTP') yield { line: protocol!.keyLine, message: `${label(r)} has a plain HTTP listener.`, resource: label(r) };
+        if (text(t, protocol?.value)?.toUpperCase() !== 'HTTP') continue;
+        if (internal) yield { line: protocol!.keyLine, message: `${label(r)} has a plain HTTP listener: ${INTERNAL_HTTP_NOTE}.`, resource: label(r), severity: 'low' };
+        else yield { line: protocol!.keyLine, message: `${label(r)} has a plain HTTP listener.`, resource: label(r) };
       }
     }
   },

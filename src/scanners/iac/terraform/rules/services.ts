@@ -9,6 +9,7 @@ import { detailNote, inside } from '../../rule.js';
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
 import { base64Text, STATIC_AWS_KEY_USE } from '../../aws-user-data.js';
 import { deprecatedRuntimeMessage, lambdaRuntimeDeprecated } from '../../aws-lambda-runtimes.js';
+import { INTERNAL_HTTP_NOTE } from '../../aws-load-balancers.js';
 
 const cloudtrailDisabled: TfRule = tfRule({
   id: 'iac/tf-aws-cloudtrail-logging-disabled',
@@ -377,7 +378,7 @@ const albInvalidHeaders: TfRule = tfRule({
 const httpListener: TfRule = tfRule({
   id: 'iac/tf-aws-lb-http-listener',
   title: 'Load balancer listener serves plain HTTP',
-  description: 'A load balancer listener accepts HTTP and forwards it instead of redirecting to HTTPS: sessions, credentials and data travel unencrypted between clients and the load balancer.',
+  description: 'A load balancer listener accepts HTTP and forwards it instead of redirecting to HTTPS: sessions, credentials and data travel unencrypted between clients and the load balancer. On an internal load balancer (internal = true) it is reported at low severity: only clients inside the network reach it, but the traffic still crosses the VPC in clear text.',
   remediation: 'Listen on HTTPS with an ACM certificate, and make the port 80 listener a redirect (default_action { type = "redirect" redirect { protocol = "HTTPS" port = "443" status_code = "HTTP_301" } }).',
   severity: 'medium',
   cwe: ['CWE-319'],
@@ -385,6 +386,8 @@ const httpListener: TfRule = tfRule({
     positive: [
       'resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.web.arn\n  port              = 80\n  # expect\n  protocol          = "HTTP"\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.web.arn\n  }\n}\n',
       'resource "aws_elb" "classic" {\n  listener {\n    instance_port     = 8000\n    instance_protocol = "http"\n    lb_port           = 80\n    # expect\n    lb_protocol       = "http"\n  }\n}\n',
+      // An internal load balancer's HTTP listener: low severity (test/scanners/iac/load-balancer-internal.test.ts).
+      'resource "aws_lb" "internal" {\n  name     = "api"\n  internal = true\n}\nresource "aws_lb_listener" "api" {\n  load_balancer_arn = aws_lb.internal.arn\n  port              = 80\n  # expect\n  protocol          = "HTTP"\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.api.arn\n  }\n}\n',
       'resource "aws_lb_listener" "web" {\n  for_each          = { http = 80, https = 443 }\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value\n  # expect\n  protocol          = upper(each.key)\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.web.arn\n  }\n}\n',
       // One dynamic default_action per action type, as listener modules write them: this listener is given a forward, no redirect.
       'resource "aws_lb_listener" "this" {\n  for_each          = { plain = { port = 81, protocol = "HTTP", forward = { arn = "tg" }, redirect = null } }\n  load_balancer_arn = aws_lb.web.arn\n  port              = each.value.port\n  # expect\n  protocol          = each.value.protocol\n  dynamic "default_action" {\n    for_each = each.value.forward != null ? [each.value.forward] : []\n    content {\n      type             = "forward"\n      target_group_arn = default_action.value.arn\n    }\n  }\n  dynamic "default_action" {\n    for_each = each.value.redirect != null ? [each.value.redirect] : []\n    content {\n      type = "redirect"\n      redirect {\n        port        = default_action.value.port\n        protocol    = default_action.value.protocol\n        status_code = "HTTP_301"\n      }\n    }\n  }\n}\n',
@@ -407,12 +410,19 @@ const httpListener: TfRule = tfRule({
         const redirect = action.block ? sections(input, action.block, 'redirect', action.instance)[0] : undefined;
         return action.get('type') === 'redirect' && redirect?.get('protocol') !== 'HTTP';
       });
-      if (!redirects) yield { line: protocol.line, message: `${label(listener)} serves plain HTTP without redirecting to HTTPS.`, resource: label(listener) };
+      if (redirects) continue;
+      const lb = mentioned(input, attribute(listener.block, 'load_balancer_arn')?.expr).find((r) => r.kind === 'resource' && (r.type === 'aws_lb' || r.type === 'aws_alb'));
+      if (lb && isTrueValue(valueOf(input, lb.block, 'internal')))
+        yield { line: protocol.line, message: `${label(listener)} serves plain HTTP without redirecting to HTTPS on ${label(lb)}: ${INTERNAL_HTTP_NOTE}.`, resource: label(listener), severity: 'low' };
+      else yield { line: protocol.line, message: `${label(listener)} serves plain HTTP without redirecting to HTTPS.`, resource: label(listener) };
     }
     for (const elb of resourcesOf(input, 'aws_elb')) {
+      const internal = isTrueValue(valueOf(input, elb.block, 'internal'));
       for (const listener of sections(input, elb.block, 'listener')) {
         const protocol = listener.get('lb_protocol');
-        if (typeof protocol === 'string' && protocol.toLowerCase() === 'http') yield { line: listener.lineOf('lb_protocol'), message: `${label(elb)} listens on plain HTTP.`, resource: label(elb) };
+        if (typeof protocol !== 'string' || protocol.toLowerCase() !== 'http') continue;
+        if (internal) yield { line: listener.lineOf('lb_protocol'), message: `${label(elb)} listens on plain HTTP: ${INTERNAL_HTTP_NOTE}.`, resource: label(elb), severity: 'low' };
+        else yield { line: listener.lineOf('lb_protocol'), message: `${label(elb)} listens on plain HTTP.`, resource: label(elb) };
       }
     }
   },
