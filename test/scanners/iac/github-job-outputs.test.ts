@@ -38,7 +38,8 @@ test('artifact outputs: files of the triggering run\'s artifacts read into outpu
     ['template-injection', 39, 'critical'],
     ['template-injection', 39, 'critical'],
     ['template-injection', 58, 'critical'],
-    ['untrusted-checkout', 45, 'critical'],
+    // The checkout is the job's last step: nothing runs the code it brings (yet).
+    ['untrusted-checkout', 45, 'high'],
   ]);
   assert.ok(messages.some((m) => /outputs\.sha .*pr\/sha\.txt/.test(m)));
   // Markup in an echo is no redirection from a file; `$(< pr.txt)` is.

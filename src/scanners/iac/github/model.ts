@@ -410,6 +410,11 @@ export function scriptOf(step: Step): string {
   return [step.run, get(step.with, 'script')].map((n) => (isYScalar(n) && typeof n.value === 'string' ? n.value : '')).join('\n');
 }
 
+/** The shell a run step names (its own, or a defaults.run one); undefined for the runner's default. */
+export function stepShell(wf: Workflow, step: Step): string | undefined {
+  return runSetting(wf, step, 'shell');
+}
+
 /** A `defaults.run` setting of the workflow or a job, or the step's own. */
 function runSetting(wf: Workflow, step: Step, key: 'working-directory' | 'shell'): string | undefined {
   for (const node of [step.node, get(step.job.node, 'defaults', 'run'), wf.composite ? undefined : get(wf.root, 'defaults', 'run')]) {

@@ -1,3 +1,4 @@
+import type { Severity } from '../../../core/finding.js';
 import { unreadableGithubScripts } from './script-writes.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
@@ -17,7 +18,7 @@ import { environmentPrinted, passwordArgument } from './exposure-rules.js';
 import { longLivedPublishToken } from './publish-rules.js';
 import { PINNED_CHECKOUT, isPrivileged, tokenMayWrite, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
 import { forbiddenUses, obfuscatedUses, typosquattedAction } from './uses-rules.js';
-import { untrustedCheckoutInput } from './untrusted-code.js';
+import { laterStepRunningCheckout, untrustedCheckoutInput } from './untrusted-code.js';
 import {
   blockScalarOn,
   githubScriptRuns,
@@ -162,11 +163,14 @@ const templateInjection = workflowRule({
   },
 });
 
+/** Why a checkout of pull request code that no later step runs is one severity lower. */
+const NOTHING_RUNS_YET = '; no later step of the job runs code from it (they only read, upload or report files), so nothing of the pull request runs yet, but a build, test or install step added to the job would run it with these privileges';
+
 const untrustedCheckout = workflowRule({
   id: 'iac/gha-untrusted-checkout',
   title: 'Privileged workflow checks out pull request code',
   description:
-    'A workflow triggered by pull_request_target, workflow_run or a comment runs with a write token and the repository secrets, and then checks out the code of the pull request. Any build, test or install step that follows runs the attacker\'s code with those privileges ("pwn request"). Critical when any outsider can start it; high when a maintainer has to act first (a label only maintainers add, an author_association or permission check, a deployment environment that can require approval, in the `if:` of the job, the step or a job it needs, or in an earlier step); low when an `if:` or an earlier failing step keeps forks\' pull requests out. A workflow_run workflow whose upstream workflows (found by name in the same repository) start only on maintainers\' events such as push, schedule or release checks out the repository\'s own commit when it takes the triggering run\'s head, and is not reported.',
+    'A workflow triggered by pull_request_target, workflow_run or a comment runs with a write token and the repository secrets, and then checks out the code of the pull request. Any build, test or install step that follows runs the attacker\'s code with those privileges ("pwn request"). Critical when any outsider can start it; high when a maintainer has to act first (a label only maintainers add, an author_association or permission check, a deployment environment that can require approval, in the `if:` of the job, the step or a job it needs, or in an earlier step); low when an `if:` or an earlier failing step keeps forks\' pull requests out. One step lower (high, or medium behind a maintainer) when no later step of the job can run the checked-out code: every later run step only reads, compares, copies or reports files (cat, grep, jq, git, gh, tar...), and every later action is one known to only read or upload them (actions/upload-artifact, comment actions, setup actions); a local action, any other action, an install, build, test or a script of the tree counts as running it. A workflow_run workflow whose upstream workflows (found by name in the same repository) start only on maintainers\' events such as push, schedule or release checks out the repository\'s own commit when it takes the triggering run\'s head, and is not reported.',
   remediation: 'Use the pull_request trigger for anything that builds or tests PR code; if a privileged follow-up is needed, pass data through artifacts and never execute checked-out PR code in the privileged workflow.',
   severity: 'critical',
   cwe: ['CWE-829'],
@@ -194,11 +198,13 @@ const untrustedCheckout = workflowRule({
         if (!risky) continue;
         if (!triggers.some((t) => runsFor(t, job, step))) continue;
         const gate = weakestGate(wf, job, step, triggers);
+        const runs = laterStepRunningCheckout(wf, step);
+        const severity: Severity | undefined = gate ? (gate.kind === 'maintainer' ? (runs ? 'high' : 'medium') : 'low') : runs ? undefined : 'high';
         yield {
           line: risky.line,
-          message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets${tokenMayWrite(wf, job) ? ' and a write token' : ''}${gate ? `, but ${gate.why}, so ${GATED[gate.kind]}` : ''}.`,
+          message: `${stepLabel(step)} checks out pull request code (${risky.value.trim()}) in a workflow that runs with secrets${tokenMayWrite(wf, job) ? ' and a write token' : ''}${gate ? `, but ${gate.why}, so ${GATED[gate.kind]}` : ''}${runs ? '' : NOTHING_RUNS_YET}.`,
           resource: stepLabel(step),
-          ...(gate ? { severity: gate.kind === 'maintainer' ? ('high' as const) : ('low' as const) } : {}),
+          ...(severity ? { severity } : {}),
         };
       }
     }

@@ -1,5 +1,6 @@
-import { get, text } from '../yaml/tree.js';
-import { expressions, isAction, parseUses, scriptOf, stepLabel, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
+import { get, plain, text } from '../yaml/tree.js';
+import { commandsOf, gitSubcommand, programOf, substitutions, type ShellCommand } from '../shell.js';
+import { expressions, isAction, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
 import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
 import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences } from './flow.js';
@@ -199,4 +200,83 @@ export function handlesNoCode(wf: Workflow): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Published actions that only read the work tree, upload or download files, set up a
+ * toolchain or talk to the API: none of them runs a program or script of the checked-out
+ * code. Any other action may (a build action, a linter that loads the project's plugins).
+ */
+const READING_ACTIONS = new Set([
+  'actions/checkout', 'actions/upload-artifact', 'actions/download-artifact', 'actions/labeler',
+  'actions/setup-node', 'actions/setup-python', 'actions/setup-go', 'actions/setup-java', 'actions/setup-dotnet',
+  'peter-evans/create-or-update-comment', 'peter-evans/find-comment', 'marocchino/sticky-pull-request-comment',
+  'thollander/actions-comment-pull-request', 'dorny/paths-filter', 'tj-actions/changed-files',
+]);
+
+/**
+ * Programs that read, compare, copy or report files, or only talk to git or the API: run on
+ * the pull request's files they do not execute them. git runs no hook or filter of the
+ * checked-out tree (those live in .git/config and .git/hooks, which the checkout writes, not
+ * the pull request). An interpreter, a build tool, a package manager, a program of the tree
+ * (`./x`) or anything not listed here may run the pull request's code.
+ */
+const READING_PROGRAMS = new Set([
+  'echo', 'printf', 'cat', 'ls', 'grep', 'egrep', 'fgrep', 'rg', 'jq', 'wc', 'head', 'tail', 'diff', 'cmp', 'sort', 'uniq', 'cut', 'tr',
+  'test', '[', '[[', 'true', 'false', 'exit', 'set', 'export', 'unset', 'cd', 'pwd', 'mkdir', 'cp', 'mv', 'rm', 'touch', 'ln',
+  'basename', 'dirname', 'realpath', 'readlink', 'stat', 'file', 'du', 'df', 'tee', 'date', 'sleep', 'base64', 'sha256sum', 'sha1sum', 'md5sum',
+  'tar', 'zip', 'unzip', 'gzip', 'gunzip', 'git', 'gh', 'curl', 'wget', 'column', 'paste', 'comm', 'nl', 'fold', 'rev', 'seq',
+]);
+
+/** Options by which a reading program runs a command or a script file (`find -exec`, `awk -f`, `sed -f`, `tar --to-command`). */
+const RUNS_OPTION = /^(?:-exec|-execdir|-ok|-okdir|--to-command|--use-compress-program|-I|--checkpoint-action)/;
+
+/** The first command of a script that may run the checked-out code, as written; undefined when every command only reads. */
+function runningCommand(script: string, depth = 0): string | undefined {
+  for (const command of commandsOf(script)) {
+    const program = programOf(command);
+    if (program === undefined) {
+      if (depth < 2) for (const sub of substitutions(command)) { const found = runningCommand(sub.script, depth + 1); if (found) return found; }
+      continue;
+    }
+    if (!READING_PROGRAMS.has(program) || command.words.some((w) => RUNS_OPTION.test(w.text)) || gitRunsCode(command)) return commandText(command);
+    if (depth < 2) for (const sub of substitutions(command)) { const found = runningCommand(sub.script, depth + 1); if (found) return found; }
+  }
+  return undefined;
+}
+
+/** git subcommands that run programs the repository's files name: submodule foreach, bisect run, `-c core.hooksPath=...`. */
+function gitRunsCode(command: ShellCommand): boolean {
+  const sub = gitSubcommand(command);
+  if (!sub) return false;
+  if (command.words.some((w) => /^(?:core\.hookspath|core\.fsmonitor|.*\.(?:textconv|command|clean|smudge|process))=/i.test(w.text))) return true;
+  return (sub.name === 'submodule' && sub.args.some((a) => a.text === 'foreach')) || (sub.name === 'bisect' && sub.args.some((a) => a.text === 'run')) || sub.name === 'config';
+}
+
+function commandText(command: ShellCommand): string {
+  return command.words.map((w) => w.text).join(' ').slice(0, 60);
+}
+
+/**
+ * The first step after a checkout of the pull request's code, in the same job, that may run
+ * that code, as a phrase: a run step with a command that is not only reading (an install,
+ * a build, a test, a script of the tree), a local action, or a published action that is not
+ * known to only read. Undefined when every later step only reads, uploads or reports.
+ */
+export function laterStepRunningCheckout(wf: Workflow, checkout: Step): string | undefined {
+  for (const step of checkout.job.steps) {
+    if (step.index <= checkout.index) continue;
+    if (step.uses) {
+      const uses = parseUses(step.uses);
+      if (uses.local) return `${stepLabel(step)} runs the local action ${step.uses} of the checked-out tree`;
+      if (uses.docker || !READING_ACTIONS.has(uses.action.toLowerCase())) return `${stepLabel(step)} runs ${uses.action} on the checked-out files`;
+      continue;
+    }
+    if (!step.run || typeof step.run.value !== 'string') continue;
+    const shell = stepShell(wf, step);
+    if (shell === undefined ? /windows/i.test(JSON.stringify(plain(get(step.job.node, 'runs-on')) ?? '')) : !/^(?:bash|sh)\b/.test(shell)) return `${stepLabel(step)} runs a ${shell ?? 'PowerShell'} script`;
+    const command = runningCommand(step.run.value);
+    if (command !== undefined) return `${stepLabel(step)} runs \`${command}\``;
+  }
+  return undefined;
 }

@@ -1,0 +1,54 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
+
+const CHECKOUT = '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n';
+
+/** A pull_request_target workflow whose one job checks out the pull request's head (line 11; 12 with a job `if:`) and then runs `after`. */
+function workflow(after: string, jobExtra = ''): string {
+  return `name: pr\non: pull_request_target\npermissions:\n  contents: read\njobs:\n  check:\n    runs-on: ubuntu-latest\n${jobExtra}    steps:\n${CHECKOUT}${after}`;
+}
+
+function checkout(source: string): Array<{ line: number; severity: string; nothingRuns: boolean }> {
+  return analyseFile('.github/workflows/pr.yml', source, () => {}, 'github-actions')
+    .findings.filter((f) => f.ruleId === 'iac/gha-untrusted-checkout')
+    .map((f) => ({ line: f.location.startLine, severity: f.severity, nothingRuns: /nothing of the pull request runs yet/.test(f.message) }));
+}
+
+describe('iac/gha-untrusted-checkout: whether a later step runs the checked-out code', () => {
+  it('critical when a later step installs, builds, tests or runs a script of the tree', () => {
+    for (const after of [
+      '      - run: npm ci && npm test\n',
+      '      - run: ./scripts/check.sh\n',
+      '      - run: make lint\n',
+      '      - run: python -m pytest\n',
+      '      - uses: ./.github/actions/build\n',
+      '      - uses: gradle/actions/setup-gradle@v4\n      - run: echo done\n',
+      '      - run: echo "$(./version.sh)" >> "$GITHUB_OUTPUT"\n',
+      '      - run: find . -name "*.sh" -exec {} \\;\n',
+      '      - run: git submodule foreach ./init.sh\n',
+      '      - run: Get-ChildItem\n        shell: pwsh\n',
+    ])
+      assert.deepEqual(checkout(workflow(after)), [{ line: 11, severity: 'critical', nothingRuns: false }], after);
+  });
+
+  it('high when the checkout is the last step, or every later step only reads, compares, uploads or reports', () => {
+    for (const after of [
+      '',
+      '      - run: git diff --name-only origin/main...HEAD > changed.txt\n      - run: grep -c TODO src/*.js | tee todo.txt\n',
+      '      - run: jq .version package.json\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: files\n          path: dist/\n',
+      '      - run: |\n          count=$(ls docs | wc -l)\n          gh pr comment "$PR" --body "docs: $count files"\n',
+    ])
+      assert.deepEqual(checkout(workflow(after)), [{ line: 11, severity: 'high', nothingRuns: true }], after);
+  });
+
+  it('a PowerShell script on a Windows runner counts as running code', () => {
+    assert.deepEqual(checkout(workflow('      - run: Get-Content README.md\n').replace('ubuntu-latest', 'windows-latest')), [{ line: 11, severity: 'critical', nothingRuns: false }]);
+  });
+
+  it('behind a maintainer gate: high when a later step runs the code, medium when none does', () => {
+    const gate = "    if: github.event.label.name == 'safe to test'\n";
+    assert.deepEqual(checkout(workflow('      - run: npm test\n', gate)), [{ line: 12, severity: 'high', nothingRuns: false }]);
+    assert.deepEqual(checkout(workflow('      - run: cat README.md\n', gate)), [{ line: 12, severity: 'medium', nothingRuns: true }]);
+  });
+});
