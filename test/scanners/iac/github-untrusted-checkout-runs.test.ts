@@ -28,6 +28,9 @@ describe('iac/gha-untrusted-checkout: whether a later step runs the checked-out 
       '      - run: find . -name "*.sh" -exec {} \\;\n',
       '      - run: git submodule foreach ./init.sh\n',
       '      - run: Get-ChildItem\n        shell: pwsh\n',
+      // A variable or PATH entry written from the tree steers every later program, `cat` included.
+      '      - run: cat ci/env.txt >> "$GITHUB_ENV"\n      - run: cat README.md\n',
+      '      - run: echo "$PWD/bin" >> "$GITHUB_PATH"\n',
     ])
       assert.deepEqual(checkout(workflow(after)), [{ line: 11, severity: 'critical', nothingRuns: false }], after);
   });

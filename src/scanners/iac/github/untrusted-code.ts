@@ -275,6 +275,8 @@ export function laterStepRunningCheckout(wf: Workflow, checkout: Step): string |
     if (!step.run || typeof step.run.value !== 'string') continue;
     const shell = stepShell(wf, step);
     if (shell === undefined ? /windows/i.test(JSON.stringify(plain(get(step.job.node, 'runs-on')) ?? '')) : !/^(?:bash|sh)\b/.test(shell)) return `${stepLabel(step)} runs a ${shell ?? 'PowerShell'} script`;
+    // What a step writes to GITHUB_ENV or GITHUB_PATH steers every later program (LD_PRELOAD, a PATH entry in the tree).
+    if (/\bGITHUB_(?:ENV|PATH)\b/.test(step.run.value)) return `${stepLabel(step)} writes to GITHUB_ENV or GITHUB_PATH`;
     const command = runningCommand(step.run.value);
     if (command !== undefined) return `${stepLabel(step)} runs \`${command}\``;
   }
