@@ -55,3 +55,34 @@ describe('iac/gha-untrusted-checkout: whether a later step runs the checked-out 
     assert.deepEqual(checkout(workflow('      - run: cat README.md\n', gate)), [{ line: 12, severity: 'medium', nothingRuns: true }]);
   });
 });
+
+/** A workflow_run workflow (for a pull_request upstream) that downloads the triggering run's artifacts, then runs `after`. */
+function artifactWorkflow(after: string): string {
+  return (
+    'name: comment\non:\n  workflow_run:\n    workflows: [build]\n    types: [completed]\npermissions:\n  pull-requests: write\njobs:\n  comment:\n    runs-on: ubuntu-latest\n    steps:\n' +
+    '      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n' +
+    after
+  );
+}
+
+function trigger(source: string): Array<{ severity: string; onlyRead: boolean }> {
+  return analyseFile('.github/workflows/comment.yml', source, () => {}, 'github-actions')
+    .findings.filter((f) => f.ruleId === 'iac/gha-dangerous-trigger')
+    .map((f) => ({ severity: f.severity, onlyRead: /no later step of its job runs those files/.test(f.message) }));
+}
+
+describe('iac/gha-dangerous-trigger: artifacts of another run that are only read', () => {
+  it('medium when the rest of the job only unzips, reads and comments', () => {
+    const comment = "      - run: unzip -o diff.zip && wc -l diff.txt\n      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const fs = require('fs');\n            const body = fs.readFileSync('diff.txt', 'utf8');\n            await github.rest.issues.createComment({ ...context.repo, issue_number: 1, body });\n";
+    assert.deepEqual(trigger(artifactWorkflow(comment)), [{ severity: 'medium', onlyRead: true }]);
+  });
+
+  it('high when a later step runs a file, or a github-script loads or executes one', () => {
+    for (const after of [
+      '      - run: ./apply.sh\n',
+      "      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const post = require('./post.js');\n            await post(github, context);\n",
+      "      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            await exec.exec('bash', ['report.sh']);\n",
+    ])
+      assert.deepEqual(trigger(artifactWorkflow(after)), [{ severity: 'high', onlyRead: false }], after);
+  });
+});

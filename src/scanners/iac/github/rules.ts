@@ -18,7 +18,7 @@ import { environmentPrinted, passwordArgument } from './exposure-rules.js';
 import { longLivedPublishToken } from './publish-rules.js';
 import { PINNED_CHECKOUT, isPrivileged, tokenMayWrite, workflow, workflowRule, type WorkflowRule } from './rule-kit.js';
 import { forbiddenUses, obfuscatedUses, typosquattedAction } from './uses-rules.js';
-import { laterStepRunningCheckout, untrustedCheckoutInput } from './untrusted-code.js';
+import { laterStepRunningFiles, untrustedCheckoutInput } from './untrusted-code.js';
 import {
   blockScalarOn,
   githubScriptRuns,
@@ -198,7 +198,7 @@ const untrustedCheckout = workflowRule({
         if (!risky) continue;
         if (!triggers.some((t) => runsFor(t, job, step))) continue;
         const gate = weakestGate(wf, job, step, triggers);
-        const runs = laterStepRunningCheckout(wf, step);
+        const runs = laterStepRunningFiles(wf, step);
         const severity: Severity | undefined = gate ? (gate.kind === 'maintainer' ? (runs ? 'high' : 'medium') : 'low') : runs ? undefined : 'high';
         yield {
           line: risky.line,

@@ -131,6 +131,8 @@ function writesEventToEnv(script: string, env: Map<string, Source>): string | un
 export interface UntrustedHandling {
   phrase: string;
   gate?: Gate;
+  /** The step brings the pull request's files (a checkout, another run's artifacts) and no later step of its job runs them. */
+  onlyRead?: boolean;
 }
 
 /** The first step of the job that runs, or hands a script, content from the event, as a phrase. */
@@ -163,6 +165,8 @@ function untrustedStep(wf: Workflow, step: Step): string | undefined {
  */
 export function handlesUntrustedCode(wf: Workflow, trigger?: string): UntrustedHandling | undefined {
   let gated: UntrustedHandling | undefined;
+  // A step that brings files no later step runs: named only when no step that runs them is found.
+  let read: UntrustedHandling | undefined;
   // A step that only lists another run's artifacts: named only when no step that downloads them is found.
   const listing: { ungated?: UntrustedHandling; gated?: UntrustedHandling } = {};
   for (const job of wf.jobs) {
@@ -176,11 +180,14 @@ export function handlesUntrustedCode(wf: Workflow, trigger?: string): UntrustedH
         else listing.gated ??= { phrase, gate };
         continue;
       }
-      if (!gate) return { phrase };
-      gated ??= { phrase, gate };
+      const bringsFiles = untrustedCheckoutInput(step, wf) !== undefined || downloadsOtherRunArtifacts(step);
+      const onlyRead = bringsFiles && laterStepRunningFiles(wf, step) === undefined;
+      if (!gate && !onlyRead) return { phrase };
+      if (!gate) read ??= { phrase, onlyRead };
+      else gated ??= { phrase, gate };
     }
   }
-  return listing.ungated ?? gated ?? listing.gated;
+  return read ?? listing.ungated ?? gated ?? listing.gated;
 }
 
 /**
@@ -258,17 +265,29 @@ function commandText(command: ShellCommand): string {
 }
 
 /**
- * The first step after a checkout of the pull request's code, in the same job, that may run
- * that code, as a phrase: a run step with a command that is not only reading (an install,
- * a build, a test, a script of the tree), a local action, or a published action that is not
- * known to only read. Undefined when every later step only reads, uploads or reports.
+ * A github-script script that loads or runs nothing from files: no require or import beyond
+ * Node's fs and path, no exec (the @actions/exec it is given), eval, Function or child_process.
  */
-export function laterStepRunningCheckout(wf: Workflow, checkout: Step): string | undefined {
-  for (const step of checkout.job.steps) {
-    if (step.index <= checkout.index) continue;
+function scriptOnlyReads(script: string): boolean {
+  const loads = [...script.matchAll(/\b(?:require|import)\s*\(\s*(['"`]?)([^'"`)\s]*)\1/g)].some((m) => !/^(?:node:)?(?:fs|path|fs\/promises)$/.test(m[2]!));
+  return !loads && !/\bexec\s*\.|\beval\s*\(|\bnew\s+Function\b|child_process|\bio\.(?:cp|mv)\b/.test(script);
+}
+
+/**
+ * The first step after `from` (a checkout of the pull request's code, or a download of
+ * another run's artifacts), in the same job, that may run the files it brought, as a phrase:
+ * a run step with a command that is not only reading (an install, a build, a test, a script
+ * of the tree), a local action, a github-script that loads or runs files, or a published
+ * action that is not known to only read. Undefined when every later step only reads,
+ * uploads or reports.
+ */
+export function laterStepRunningFiles(wf: Workflow, from: Step): string | undefined {
+  for (const step of from.job.steps) {
+    if (step.index <= from.index) continue;
     if (step.uses) {
       const uses = parseUses(step.uses);
       if (uses.local) return `${stepLabel(step)} runs the local action ${step.uses} of the checked-out tree`;
+      if (isAction(step, 'actions/github-script') && scriptOnlyReads(scriptOf(step))) continue;
       if (uses.docker || !READING_ACTIONS.has(uses.action.toLowerCase())) return `${stepLabel(step)} runs ${uses.action} on the checked-out files`;
       continue;
     }
