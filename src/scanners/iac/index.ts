@@ -30,6 +30,7 @@ import { GithubCallers, githubScanPrefix } from './github/callers.js';
 import { findZizmorConfig } from './github/zizmor-config.js';
 import { IacTexts, type ReadText } from './texts.js';
 import { CiScripts } from './ci-scripts.js';
+import { loadYamlAhead, releaseHeldYaml } from './yaml/cache.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
@@ -51,7 +52,8 @@ async function gitlabIncludedFiles(files: readonly WorkspaceFile[], read: ReadTe
   for (const file of pipelines) {
     const text = await read(file);
     if (text === null) continue;
-    const own = includedPaths(localIncludes(text), yamlPaths);
+    // The parse is held for the scan loop, which analyses the file.
+    const own = includedPaths(localIncludes(text, loadYamlAhead), yamlPaths);
     for (const p of own) included.add(p);
     if (own.size === 0) continue;
     const members = [file.path, ...[...own].filter((p) => p !== file.path)];
@@ -81,6 +83,7 @@ export const iacScanner: Scanner = {
   wants: wantsPath,
   rules: ruleDocs,
   async *scan(ctx) {
+    releaseHeldYaml();
     // The charts first: the texts of their files are read by the charts alone, so the shared store holds none of them.
     const charts = await HelmCharts.find(ctx.files, {
       root: ctx.root,

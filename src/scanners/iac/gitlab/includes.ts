@@ -1,15 +1,16 @@
 import { picomatchPackage } from '../../../core/packages.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { get, isYMap, isYScalar, isYSeq, items, text, type YNode } from '../yaml/tree.js';
+import { get, isYMap, isYScalar, isYSeq, items, text, type YamlLoadResult, type YNode } from '../yaml/tree.js';
 
 /**
  * Local files a GitLab pipeline includes (`include: local:` or a bare path), as paths
  * relative to the scan root: their jobs run in the same pipeline, so they are checked
  * as GitLab CI even though their names and contents (no `stages:`) do not say so.
  * Remote, project and template includes are outside the tree and are not followed.
+ * `load` parses the text (a reader ahead of the scan loop holds the parse for the loop: yaml/cache.ts loadYamlAhead).
  */
-export function localIncludes(source: string): string[] {
-  const loaded = loadYamlCached(source);
+export function localIncludes(source: string, load: (text: string) => YamlLoadResult = loadYamlCached): string[] {
+  const loaded = load(source);
   const paths: string[] = [];
   for (const document of loaded.documents) {
     const include = get(document.root, 'include');

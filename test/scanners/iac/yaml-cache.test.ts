@@ -1,0 +1,39 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { scanMemory } from '../../helpers/memory-files.js';
+import { loadYamlAhead, loadYamlCached, releaseHeldYaml, yamlCacheStats } from '../../../src/scanners/iac/yaml/cache.js';
+
+describe('YAML parses held ahead of the scan loop', () => {
+  it("parses each file of a GitLab pipeline once: the includes read before the loop and the loop's analysis share the parse", async () => {
+    const texts: Record<string, string> = {
+      '.gitlab-ci.yml': 'include:\n  - local: ci/build.yml\n  - local: ci/test.yml\nstages: [build, test]\n',
+      'ci/build.yml': 'build:\n  stage: build\n  script: [make]\n',
+      'ci/test.yml': 'test:\n  stage: test\n  script: [make test]\n',
+      // Other YAML files read between the pre-pass and the loop: the last parse alone would be lost.
+      'k8s/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: p\n      image: p:1\n',
+      'k8s/role.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\nroleRef:\n  kind: Role\n  name: r\n  apiGroup: rbac.authorization.k8s.io\nsubjects:\n  - kind: ServiceAccount\n    name: default\n',
+    };
+    const plain = await scanMemory(texts);
+    const before = yamlCacheStats.parses;
+    const again = await scanMemory(texts);
+    // The pipeline's three files once each (.gitlab-ci.yml's include list, read before the loop, and its analysis
+    // share one parse), the Pod once, the RoleBinding twice (for the bindings of its directory before the loop,
+    // which other parses follow, then in the loop). Without the held parse, .gitlab-ci.yml was parsed twice: 7.
+    assert.equal(yamlCacheStats.parses - before, 6);
+    assert.deepEqual(again.findings, plain.findings);
+    assert.deepEqual(again.warnings, plain.warnings);
+  });
+
+  it('gives a held parse to one later reader only; the ones after parse again', () => {
+    releaseHeldYaml();
+    const a = 'a: 1\n';
+    const b = 'b: 2\n';
+    const ahead = loadYamlAhead(a);
+    loadYamlCached(b);
+    assert.equal(loadYamlCached(a), ahead);
+    loadYamlCached(b);
+    const later = loadYamlCached(a);
+    assert.notEqual(later, ahead);
+    assert.deepEqual(later, ahead);
+  });
+});
