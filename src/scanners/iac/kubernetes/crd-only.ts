@@ -13,6 +13,16 @@
  */
 export function onlyCustomResourceDefinitions(source: string): boolean {
   if (!source.includes('CustomResourceDefinition')) return false;
+  // A file is asked about twice (by the pass for deployers and RBAC bindings, then by its analysis): the last answer is kept.
+  if (last?.source === source) return last.only;
+  const only = readsAsDefinitionsOnly(source);
+  last = { source, only };
+  return only;
+}
+
+let last: { source: string; only: boolean } | undefined;
+
+function readsAsDefinitionsOnly(source: string): boolean {
   let crds = 0;
   let document = emptyDocument();
   const closeDocument = (): boolean => {
@@ -26,15 +36,17 @@ export function onlyCustomResourceDefinitions(source: string): boolean {
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    const line = text.slice(start, end).replace(/\r$/, '');
+    const lineStart = start;
+    const lineEnd = end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
     start = end + 1;
-    const first = line.charCodeAt(0);
-    if (line === '' || first === 0x23) continue;
+    const first = text.charCodeAt(lineStart);
+    if (lineEnd === lineStart || first === 0x23) continue;
     if (first === 0x20) {
       // An indented line belongs to the current key's value; before any key, the document is not a block mapping at column 0.
-      if (document.keys === 0 && !/^ *(?:#|$)/.test(line)) return false;
+      if (document.keys === 0 && !/^ *(?:#|$)/.test(text.slice(lineStart, lineEnd))) return false;
       continue;
     }
+    const line = text.slice(lineStart, lineEnd);
     if (/^---[ \t]*(?:#.*)?$/.test(line)) {
       if (!closeDocument()) return false;
       document = emptyDocument();
