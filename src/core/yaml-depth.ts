@@ -62,8 +62,11 @@ export function yamlTooDeep(text: string, limit = MAX_YAML_NESTING): TooDeep | u
       }
     }
     let valueStart = true;
+    // Whether the line holds a `|` or `>`, which BLOCK_SCALAR_HEADER needs: most lines do not, and are not tested.
+    let headerChar = false;
     for (; i < n && text[i] !== '\n'; i++) {
       const c = text[i]!;
+      if (c === '|' || c === '>') headerChar = true;
       if (quote !== undefined) {
         if (c === quote) {
           if (quote === "'" && text[i + 1] === "'") i++;
@@ -72,7 +75,10 @@ export function yamlTooDeep(text: string, limit = MAX_YAML_NESTING): TooDeep | u
         continue;
       }
       if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) {
-        while (i < n && text[i] !== '\n') i++;
+        while (i < n && text[i] !== '\n') {
+          if (text[i] === '|' || text[i] === '>') headerChar = true;
+          i++;
+        }
         break;
       }
       if ((c === '"' || c === "'") && valueStart) {
@@ -99,7 +105,7 @@ export function yamlTooDeep(text: string, limit = MAX_YAML_NESTING): TooDeep | u
       if (flow === 0 && (c === '-' || c === '?') && valueStart && (text[i + 1] === ' ' || text[i + 1] === '\n' || i + 1 >= n)) continue;
       valueStart = flow > 0 && (c === ',' || c === '[' || c === '{' || c === ':');
     }
-    if (flow === 0 && quote === undefined && BLOCK_SCALAR_HEADER.test(text.slice(lineStart, i))) scalarParent = indent;
+    if (headerChar && flow === 0 && quote === undefined && BLOCK_SCALAR_HEADER.test(text.slice(lineStart, i))) scalarParent = indent;
     i++;
     line++;
   }
