@@ -655,6 +655,11 @@ function byType(input: TfInput): ByType {
  */
 export function resourcesOf(input: TfInput, ...types: string[]): TfResource[] {
   const { own, position } = byType(input);
+  // One type (most rules ask for one, for every file): its list, copied, without the set of types.
+  if (types.length === 1) {
+    const listed = own.get(types[0]!) ?? [];
+    return input.plans ? listed.flatMap((r) => instancesOfResource(input, r)) : listed.slice();
+  }
   const picked = [...new Set(types)].flatMap((t) => own.get(t) ?? []);
   // In file order, as a filter over all resources gives them.
   const ordered = types.length > 1 ? picked.sort((a, b) => position.get(a)! - position.get(b)!) : picked;
