@@ -197,6 +197,28 @@ describe('resources of registry modules', () => {
     assert.deepEqual(namedRule('smtps-2456-tcp'), [2465, 2465, 'tcp']);
   });
 
+  it('reads the ec2-instance module\'s metadata_options per release, {} and null included', () => {
+    const only = (source: string) => findings(source).filter((f) => f.startsWith('imdsv1:'));
+    const ec2 = (version: string | undefined, inputs: string) => `module "web" {\n  source  = "terraform-aws-modules/ec2-instance/aws"\n${version ? `  version = "${version}"\n` : ''}${inputs}}\n`;
+    // {} makes no block in 2.x and 5.x (the image's default, optional for the Amazon Linux 2 default image)...
+    assert.deepEqual(only(ec2('5.8.0', '  metadata_options = {}\n')), ['imdsv1:1']);
+    assert.deepEqual(only(ec2('~> 5.0', '  metadata_options = {}\n')), ['imdsv1:1']);
+    assert.deepEqual(only(ec2('~> 2.16', '  metadata_options = {}\n')), ['imdsv1:1']);
+    // ...a block that says "optional" in 3.x-4.x, and one that says "required" in 6.x.
+    assert.deepEqual(only(ec2('~> 4.0', '  metadata_options = {}\n')), ['imdsv1:4']);
+    assert.deepEqual(only(ec2('~> 6.0', '  metadata_options = {}\n')), []);
+    assert.deepEqual(only(ec2(undefined, '  metadata_options = {}\n')), [], 'any release: unknown');
+    assert.deepEqual(only(ec2('>= 5.0', '  metadata_options = {}\n')), [], '5.x or 6.x: unknown');
+    // No block: the image decides. 6.x's default image is Amazon Linux 2023, which requires IMDSv2.
+    assert.deepEqual(only(ec2('~> 6.0', '  metadata_options = null\n')), []);
+    assert.deepEqual(only(ec2('~> 6.0', '  metadata_options  = null\n  ami_ssm_parameter = "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2"\n')), ['imdsv1:1']);
+    assert.deepEqual(only(ec2('~> 5.0', '  metadata_options  = {}\n  ami_ssm_parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n')), []);
+    const al2023 = 'data "aws_ssm_parameter" "al2023" {\n  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n}\n';
+    assert.deepEqual(only(al2023 + ec2('~> 2.16', '  ami = data.aws_ssm_parameter.al2023.value\n')), []);
+    // An explicit "optional" (the 3.x-5.7 default inside a block) overrides the image.
+    assert.deepEqual(only(al2023 + ec2('~> 4.0', '  ami = data.aws_ssm_parameter.al2023.value\n')), ['imdsv1:4']);
+  });
+
   it('opens the ports of named security group rules to the module sources', () => {
     const sg = 'module "sg" {\n  source  = "terraform-aws-modules/security-group/aws"\n  version = "4.3.0"\n  ingress_rules       = ["https-443-tcp", "ssh-tcp"]\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n  ingress_with_cidr_blocks = [\n    {\n      rule        = "postgresql-tcp"\n      cidr_blocks = "10.0.0.0/8,0.0.0.0/0"\n    },\n    {\n      from_port = 6379\n      to_port   = 6379\n      protocol  = "tcp"\n      cidr_blocks = "10.0.0.0/8"\n    },\n  ]\n}\n';
     assert.deepEqual(findings(sg), ['sg-open-to-internet:5', 'sg-open-to-internet:9', 'sg-sensitive-port-wide-private:15']);

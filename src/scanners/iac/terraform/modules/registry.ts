@@ -42,8 +42,13 @@ export interface BlockInput {
   input?: string;
   /** Releases that build the block from this input; left out when the admitted releases may fall outside them. */
   versions?: string;
-  /** An empty object makes no block (the module tests `length(var.<input>) > 0`); otherwise it makes a block of defaults. */
-  emptyMakesNone?: boolean;
+  /**
+   * An empty object makes no block (the module tests `length(var.<input>) > 0`): in every
+   * release when true, in these releases when a semver range; otherwise it makes a block of
+   * defaults. When the admitted releases may fall either side, the module defaults of the
+   * block's attributes are unknown.
+   */
+  emptyMakesNone?: boolean | string;
 }
 
 /**
@@ -248,10 +253,22 @@ export const MODULES: readonly ModuleSpec[] = [
         name: 'this',
         when: [{ input: 'create', is: 'true', otherwise: true }],
         // subnet_id, network_interface and launch_template only matter by being there (the instance is then not in the default VPC).
-        attributes: ['associate_public_ip_address', 'user_data', 'user_data_base64', 'iam_instance_profile', 'subnet_id', 'network_interface', 'launch_template'],
-        blocks: ['metadata_options', 'root_block_device', 'ebs_block_device'],
-        // From 5.8.0 the module requires IMDSv2 unless told otherwise (before, its default was "optional").
-        defaults: { 'metadata_options.http_tokens': [{ versions: '>=5.8.0', value: 'required' }] },
+        // The image (ami, else from 5.0.0 the public SSM parameter ami_ssm_parameter names) decides
+        // IMDSv2 when no metadata_options block is made.
+        attributes: ['associate_public_ip_address', 'user_data', 'user_data_base64', 'iam_instance_profile', 'subnet_id', 'network_interface', 'launch_template', 'ami', ['ami', 'ami_ssm_parameter']],
+        // metadata_options (2.16.0 on): {} makes no block in 2.x and 5.x (`length(...) > 0`), a block
+        // of the module's defaults in 3.x-4.x (`!= null`) and 6.x (an object of optional attributes).
+        blocks: [{ block: 'metadata_options', emptyMakesNone: '>=2.16.0 <3.0.0 || >=5.0.0 <6.0.0' }, 'root_block_device', 'ebs_block_device'],
+        defaults: {
+          // A block the module makes says http_tokens = "optional" unless told otherwise before 5.8.0 (3.x-4.x
+          // make one by default), "required" from 5.8.0; 2.x makes none by default and leaves a given map's out.
+          'metadata_options.http_tokens': [
+            { versions: '>=3.0.0 <5.8.0', value: 'optional' },
+            { versions: '>=5.8.0', value: 'required' },
+          ],
+          // 6.0.0 made Amazon Linux 2023 (which requires IMDSv2) the default image, Amazon Linux 2 before.
+          ami: [{ versions: '>=6.0.0', value: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', input: 'ami_ssm_parameter' }],
+        },
       },
     ],
   },

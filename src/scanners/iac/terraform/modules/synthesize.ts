@@ -179,13 +179,21 @@ class Builder {
     // Blocks whose input is given and makes none (null, [], or {} where the module tests its length):
     // the module's defaults for their attributes do not apply either.
     const turnedOff = new Set<string>();
+    // Blocks an empty object makes in some admitted releases and not in others: their module defaults are unknown.
+    const uncertain = new Set<string>();
     for (const entry of spec.blocks ?? []) {
       const { block: name, input: from = name, versions, emptyMakesNone }: BlockInput = typeof entry === 'string' ? { block: entry } : Array.isArray(entry) ? { block: entry[0], input: entry[1] } : entry;
       // A block of some releases only: left out unless every admitted release builds it.
       if (versions !== undefined && applies(this.call.versions, versions) !== 'always') continue;
       const a = this.input(from);
       if (!a) continue;
-      const made = emptyMakesNone && a.expr.kind === 'object' && a.expr.items.length === 0 ? [] : this.blocksFrom(name, a.expr);
+      let none = false;
+      if (emptyMakesNone && a.expr.kind === 'object' && a.expr.items.length === 0) {
+        const answer = emptyMakesNone === true ? 'always' : applies(this.call.versions, emptyMakesNone);
+        none = answer === 'always';
+        if (answer === 'maybe') uncertain.add(name);
+      }
+      const made = none ? [] : this.blocksFrom(name, a.expr);
       if (made.length === 0) turnedOff.add(name);
       body.blocks.push(...made);
     }
@@ -206,9 +214,11 @@ class Builder {
       if (given.has(path) || lookup(body, path)) continue;
       const parent = path.split('.')[0]!;
       if (path.includes('.') && turnedOff.has(parent) && !body.blocks.some((b) => b.type === parent)) continue;
-      const found = this.defaultValue(defaults);
+      const found = path.includes('.') && uncertain.has(parent) ? { value: UNKNOWN } : this.defaultValue(defaults);
       if (found === undefined) continue;
-      place(body, path, 'attribute' in found ? { ...found.attribute, name: lastPart(path) } : this.synthetic(lastPart(path), found.value, header.line), header);
+      // A default inside a block the input made is reported on that block's line.
+      const line = path.includes('.') ? (body.blocks.find((b) => b.type === parent)?.line ?? header.line) : header.line;
+      place(body, path, 'attribute' in found ? { ...found.attribute, name: lastPart(path) } : this.synthetic(lastPart(path), found.value, line), header);
     }
     // A nested block named in a path exists in the real resource even when no input sets it.
     for (const entry of spec.attributes ?? []) {

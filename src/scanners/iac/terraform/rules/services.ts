@@ -167,7 +167,8 @@ const guardDuty: TfRule = tfRule({
  */
 function requiresImdsv2Image(input: TfInput, expr: Expr): boolean {
   const value = evaluate(expr, input.scope);
-  if (typeof value === 'string') return AL2023_AMI_PARAMETER.test(resolvedSsmParameter(value) ?? '');
+  // A bare parameter name is the image of the ec2-instance module's ami_ssm_parameter.
+  if (typeof value === 'string') return AL2023_AMI_PARAMETER.test(resolvedSsmParameter(value) ?? value);
   const found = mentioned(input, expr).find((d) => d.kind === 'data' && (d.type === 'aws_ssm_parameter' || d.type === 'aws_ami'));
   if (!found) return false;
   // A lookup with for_each or count: the instance the expression names (`data.aws_ami.this[each.key].id`).
