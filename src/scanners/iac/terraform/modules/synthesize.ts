@@ -214,7 +214,7 @@ class Builder {
       if (given.has(path) || lookup(body, path)) continue;
       const parent = path.split('.')[0]!;
       if (path.includes('.') && turnedOff.has(parent) && !body.blocks.some((b) => b.type === parent)) continue;
-      const found = path.includes('.') && uncertain.has(parent) ? { value: UNKNOWN } : this.defaultValue(defaults);
+      const found = path.includes('.') && uncertain.has(parent) ? ({ value: UNKNOWN } as { value: Value }) : this.defaultValue(defaults);
       if (found === undefined) continue;
       // A default inside a block the input made is reported on that block's line.
       const line = path.includes('.') ? (body.blocks.find((b) => b.type === parent)?.line ?? header.line) : header.line;
