@@ -164,6 +164,12 @@ describe('resources of registry modules', () => {
     assert.deepEqual(only('lb-no-access-logs', alb('~> 2.0', '  enable_logging = false\n')), ['lb-no-access-logs:4']);
     assert.deepEqual(only('lb-no-access-logs', alb('>= 2.0, < 4.0')), [], 'false in 2.x, true in 3.x: unknown');
     assert.deepEqual(findings(alb('4.1.0', '  create_alb      = false\n  logging_enabled = false\n')), [], 'create_alb in 3.6.0-4.x');
+    // 5.x-8.x: access_logs that name no bucket (or a null one) are turned off; a bucket, or 9.x, logs.
+    assert.deepEqual(only('lb-no-access-logs', alb('~> 8.0', '  access_logs = {\n    prefix = "web"\n  }\n')), ['lb-no-access-logs:4']);
+    assert.deepEqual(only('lb-no-access-logs', alb('5.0.0', '  access_logs = { bucket = null }\n')), ['lb-no-access-logs:4']);
+    assert.deepEqual(only('lb-no-access-logs', alb('~> 8.0', '  access_logs = { bucket = var.logs }\n')), []);
+    assert.deepEqual(only('lb-no-access-logs', alb('~> 8.0', '  access_logs = {\n    prefix  = "web"\n    enabled = true\n  }\n')), []);
+    assert.deepEqual(only('lb-no-access-logs', alb('>= 8.0', '  access_logs = { prefix = "web" }\n')), [], '8.x or 9.x: unknown');
     // Secrets encryption turned off: {} in 19.x-20.x, null in 21.x ({} there takes the defaults).
     const eks = (version: string, inputs: string) => `module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "${version}"\n${inputs}}\n`;
     assert.deepEqual(only('no-customer-managed-key', eks('~> 20.0', '  cluster_encryption_config = {}\n')), ['no-customer-managed-key:1']);

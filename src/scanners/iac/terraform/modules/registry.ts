@@ -71,6 +71,11 @@ export interface VersionedDefault {
   value: Value;
   /** In these releases the module passes this input, whose default is `value`. */
   input?: string;
+  /**
+   * Only for a block the module input made without this attribute of it, or with it null
+   * (the alb module's access_logs.enabled follows whether a bucket is named in 5.x-8.x).
+   */
+  without?: string;
 }
 
 export interface ResourceSpec {
@@ -357,7 +362,8 @@ export const MODULES: readonly ModuleSpec[] = [
         when: [{ input: 'create', is: 'true', otherwise: true }, { input: 'create_lb', is: 'true', otherwise: true }, { input: 'create_alb', is: 'true', otherwise: true }],
         attributes: ['load_balancer_type', 'drop_invalid_header_fields', 'internal'],
         // From 5.0.0 access logs come from the `access_logs` object, enabled unless it says
-        // otherwise (5.x-8.x: when it names a bucket). Before, logging went by release: 1.x logged
+        // otherwise (5.x-8.x: only when it names a bucket, else `enabled` defaults to false;
+        // 9.x requires the bucket). Before, logging went by release: 1.x logged
         // when log_bucket was not empty; 2.x by enable_logging (false by default); 3.0-3.3 always;
         // 3.4-4.x unless logging_enabled = false (which makes the load balancer without access_logs).
         blocks: [{ block: 'access_logs', input: 'access_logs' }],
@@ -369,6 +375,7 @@ export const MODULES: readonly ModuleSpec[] = [
             { versions: '>=2.0.0 <3.0.0', value: false, input: 'enable_logging' },
             { versions: '>=3.0.0 <3.4.0', value: true },
             { versions: '>=3.4.0 <5.0.0', value: true, input: 'logging_enabled' },
+            { versions: '>=5.0.0 <9.0.0', value: false, without: 'bucket' },
           ],
         },
       },

@@ -214,10 +214,13 @@ class Builder {
       if (given.has(path) || lookup(body, path)) continue;
       const parent = path.split('.')[0]!;
       if (path.includes('.') && turnedOff.has(parent) && !body.blocks.some((b) => b.type === parent)) continue;
-      const found = path.includes('.') && uncertain.has(parent) ? ({ value: UNKNOWN } as { value: Value }) : this.defaultValue(defaults);
+      const made = body.blocks.find((b) => b.type === parent);
+      // Defaults for a block without a given attribute apply only to such a block of the input.
+      const applicable = defaults.filter((d) => d.without === undefined || (made !== undefined && !givenIn(made, d.without, this.scope)));
+      const found = path.includes('.') && uncertain.has(parent) ? ({ value: UNKNOWN } as { value: Value }) : this.defaultValue(applicable);
       if (found === undefined) continue;
       // A default inside a block the input made is reported on that block's line.
-      const line = path.includes('.') ? (body.blocks.find((b) => b.type === parent)?.line ?? header.line) : header.line;
+      const line = path.includes('.') ? (made?.line ?? header.line) : header.line;
       place(body, path, 'attribute' in found ? { ...found.attribute, name: lastPart(path) } : this.synthetic(lastPart(path), found.value, line), header);
     }
     // A nested block named in a path exists in the real resource even when no input sets it.
@@ -579,6 +582,12 @@ function place(body: Body, path: string, attribute: Attribute, header: Block): v
   const parts = path.split('.');
   const target = parts.length > 1 ? ensureBlock(body, parts.slice(0, -1), header) : body;
   target.attributes.push(attribute);
+}
+
+/** Whether a block sets this attribute to something other than null. */
+function givenIn(block: Block, name: string, scope: Scope): boolean {
+  const a = block.body.attributes.find((x) => x.name === name);
+  return a !== undefined && evaluate(a.expr, scope) !== null;
 }
 
 function lookup(body: Body, path: string): Attribute | undefined {

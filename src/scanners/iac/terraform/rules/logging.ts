@@ -122,7 +122,7 @@ function lbLogsRecord(input: TfInput, lb: TfResource): boolean | undefined {
 const lbNoAccessLogs: TfRule = tfRule({
   id: 'iac/tf-aws-lb-no-access-logs',
   title: 'Load balancer without access logs',
-  description: `An application load balancer (aws_lb, aws_alb), a network load balancer with a TLS listener, or a classic load balancer (aws_elb) does not write access logs to S3: ${NO_ACCESS_LOGS_NOTE}, such as which addresses probed the application or which requests came before a breach. aws_lb keeps no access logs unless an access_logs block says enabled = true (the provider's default is false, even with a bucket); aws_elb logs once it has an access_logs block (enabled defaults to true there). A gateway load balancer has no access logs and is not reported, nor is a network load balancer without a TLS listener in the configuration (only TLS requests are logged). For the terraform-aws-modules/alb module the access_logs input is read (from 5.0.0; earlier releases logged to log_bucket_name by default).`,
+  description: `An application load balancer (aws_lb, aws_alb), a network load balancer with a TLS listener, or a classic load balancer (aws_elb) does not write access logs to S3: ${NO_ACCESS_LOGS_NOTE}, such as which addresses probed the application or which requests came before a breach. aws_lb keeps no access logs unless an access_logs block says enabled = true (the provider's default is false, even with a bucket); aws_elb logs once it has an access_logs block (enabled defaults to true there). A gateway load balancer has no access logs and is not reported, nor is a network load balancer without a TLS listener in the configuration (only TLS requests are logged). For the terraform-aws-modules/alb module the access_logs input is read (from 5.0.0, where 5.x-8.x turn logs off when it names no bucket; earlier releases logged to log_bucket_name by default).`,
   remediation: 'Add access_logs { bucket = <log bucket>, enabled = true } (the alb module: access_logs = { bucket = ... }), with a bucket policy that lets Elastic Load Balancing write to it.',
   severity: 'low',
   confidence: 'medium',
@@ -156,7 +156,14 @@ const lbNoAccessLogs: TfRule = tfRule({
       const block = sectionsIn(lb.block, 'access_logs', file, { made: true }).find((s) => s.block);
       // An access_logs block without enabled logs on aws_elb, and on a module's load balancer (the alb module defaults it to true).
       if (block && (!enabled || value === null) && (lb.type === 'aws_elb' || lb.module !== undefined)) continue;
-      const what = !block ? 'has no access_logs block' : isFalseValue(value) ? 'sets access_logs enabled = false' : 'has an access_logs block without enabled = true (the default is false)';
+      const what = !block
+        ? 'has no access_logs block'
+        : isFalseValue(value)
+          ? // The alb module (5.x-8.x) turns off access logs that name no bucket.
+            lb.module !== undefined && block.get('bucket') == null
+            ? 'has access_logs with enabled = false and no bucket (the alb module turns access logs off when access_logs names no bucket)'
+            : 'sets access_logs enabled = false'
+          : 'has an access_logs block without enabled = true (the default is false)';
       yield { line: block ? line : lb.block.line, message: `${label(lb)} ${what}: ${NO_ACCESS_LOGS_NOTE}.`, resource: label(lb) };
     }
   },
