@@ -232,6 +232,24 @@ describe('resources of registry modules', () => {
     assert.deepEqual(findings('module "ssh" {\n  source = "terraform-aws-modules/security-group/aws//modules/ssh"\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n'), ['sg-open-to-internet:3']);
   });
 
+  it('opens the rules of a preset submodule that the admitted releases have, as the module\'s rules.tf numbers them', () => {
+    const ports = (name: string, version: string | undefined) => {
+      const input = read(`module "sg" {\n  source  = "terraform-aws-modules/security-group/aws//modules/${name}"\n${version ? `  version = "${version}"\n` : ''}  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n`);
+      return input.resources.filter((r) => r.module).map((r) => `${value(input, r.address, 'from_port')}/${value(input, r.address, 'protocol')}`);
+    };
+    // kafka: 9092 alone until 3.5.0, then TLS (9094), the exporters (3.15.0) and the MSK listeners (4.13.0).
+    assert.deepEqual(ports('kafka', '3.0.0'), ['9092/tcp']);
+    assert.deepEqual(ports('kafka', '~> 3.15'), ['9092/tcp', '9094/tcp', '11001/tcp', '11002/tcp']);
+    assert.deepEqual(ports('kafka', '~> 5.0'), ['9092/tcp', '9094/tcp', '11001/tcp', '11002/tcp', '9194/tcp', '9096/tcp', '9098/tcp', '9198/tcp']);
+    assert.deepEqual(ports('kafka', undefined), ['9092/tcp'], 'rules only some releases open are left out');
+    // mongodb opened 27017 alone before 2.14.0, mssql 1433 alone before 1.13.0, rdp TCP alone before 1.15.0.
+    assert.deepEqual(ports('mongodb', '2.13.0'), ['27017/tcp']);
+    assert.deepEqual(ports('mongodb', '~> 4.0'), ['27017/tcp', '27018/tcp', '27019/tcp']);
+    assert.deepEqual(ports('mssql', '1.12.0'), ['1433/tcp']);
+    assert.deepEqual(ports('rdp', '1.14.0'), ['3389/tcp']);
+    assert.deepEqual(findings('module "db" {\n  source  = "terraform-aws-modules/security-group/aws//modules/mssql"\n  version = "1.12.0"\n  ingress_cidr_blocks = ["10.0.0.0/8"]\n}\n'), ['sg-sensitive-port-wide-private:4']);
+  });
+
   it('counts a module output as a reference to the resource the module made', () => {
     const source = 'module "b" {\n  source  = "terraform-aws-modules/s3-bucket/aws"\n  version = "4.1.0"\n}\nresource "aws_s3_bucket_logging" "b" {\n  bucket        = module.b.s3_bucket_id\n  target_bucket = "audit"\n}\n';
     assert.ok(!findings(source).some((f) => f.startsWith('s3-no-access-logging')));

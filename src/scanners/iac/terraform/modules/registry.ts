@@ -562,6 +562,14 @@ export const NAMED_RULES: Readonly<Record<string, readonly [number, number, stri
   'ldaps-tcp': [636, 636, 'tcp'],
   'nfs-tcp': [2049, 2049, 'tcp'],
   'kafka-broker-tcp': [9092, 9092, 'tcp'],
+  'kafka-broker-tls-tcp': [9094, 9094, 'tcp'],
+  'kafka-broker-tls-public-tcp': [9194, 9194, 'tcp'],
+  'kafka-broker-sasl-scram-tcp': [9096, 9096, 'tcp'],
+  'kafka-broker-sasl-scram-public-tcp': [9196, 9196, 'tcp'],
+  'kafka-broker-sasl-iam-tcp': [9098, 9098, 'tcp'],
+  'kafka-broker-sasl-iam-public-tcp': [9198, 9198, 'tcp'],
+  'kafka-jmx-exporter-tcp': [11001, 11001, 'tcp'],
+  'kafka-node-exporter-tcp': [11002, 11002, 'tcp'],
   'kibana-tcp': [5601, 5601, 'tcp'],
   'consul-webui-http-tcp': [8500, 8500, 'tcp'],
   'docker-swarm-mngmt-tcp': [2377, 2377, 'tcp'],
@@ -576,17 +584,22 @@ export const NAMED_RULES: Readonly<Record<string, readonly [number, number, stri
   'vault-tcp': [8200, 8200, 'tcp'],
 };
 
-/** Submodules `//modules/<group>` of the security-group module and the rules each opens to `ingress_cidr_blocks`. */
-export const SECURITY_GROUP_PRESETS: Readonly<Record<string, readonly string[]>> = {
+/**
+ * Submodules `//modules/<group>` of the security-group module and the rules each opens to
+ * `ingress_cidr_blocks` (its auto_ingress_rules default), `[rule, releases]` for a rule the
+ * preset gained in a later release: such a rule is opened only when every admitted release has it.
+ */
+export const SECURITY_GROUP_PRESETS: Readonly<Record<string, ReadonlyArray<string | readonly [string, string]>>> = {
   ssh: ['ssh-tcp'],
-  rdp: ['rdp-tcp', 'rdp-udp'],
+  rdp: ['rdp-tcp', ['rdp-udp', '>=1.15.0']],
   mysql: ['mysql-tcp'],
   postgresql: ['postgresql-tcp'],
-  mssql: ['mssql-tcp', 'mssql-udp', 'mssql-analytics-tcp', 'mssql-broker-tcp'],
+  mssql: ['mssql-tcp', ['mssql-udp', '>=1.13.0'], ['mssql-analytics-tcp', '>=1.13.0'], ['mssql-broker-tcp', '>=1.13.0']],
   'oracle-db': ['oracle-db-tcp'],
   redis: ['redis-tcp'],
   memcached: ['memcached-tcp'],
-  mongodb: ['mongodb-27017-tcp', 'mongodb-27018-tcp', 'mongodb-27019-tcp'],
+  // 2.12.0-2.13.x opened 27017 alone (as mongodb-tcp).
+  mongodb: ['mongodb-27017-tcp', ['mongodb-27018-tcp', '>=2.14.0'], ['mongodb-27019-tcp', '>=2.14.0']],
   elasticsearch: ['elasticsearch-rest-tcp', 'elasticsearch-java-tcp'],
   cassandra: ['cassandra-clients-tcp', 'cassandra-thrift-clients-tcp', 'cassandra-jmx-tcp'],
   etcd: ['etcd-client-tcp', 'etcd-peer-tcp'],
@@ -594,7 +607,17 @@ export const SECURITY_GROUP_PRESETS: Readonly<Record<string, readonly string[]>>
   ldap: ['ldap-tcp'],
   ldaps: ['ldaps-tcp'],
   nfs: ['nfs-tcp'],
-  kafka: ['kafka-broker-tcp'],
+  // 4.13.0 on lists kafka-broker-sasl-scram-tcp twice and not the public SASL/SCRAM rule (9196).
+  kafka: [
+    'kafka-broker-tcp',
+    ['kafka-broker-tls-tcp', '>=3.5.0'],
+    ['kafka-jmx-exporter-tcp', '>=3.15.0'],
+    ['kafka-node-exporter-tcp', '>=3.15.0'],
+    ['kafka-broker-tls-public-tcp', '>=4.13.0'],
+    ['kafka-broker-sasl-scram-tcp', '>=4.13.0'],
+    ['kafka-broker-sasl-iam-tcp', '>=4.13.0'],
+    ['kafka-broker-sasl-iam-public-tcp', '>=4.13.0'],
+  ],
   kibana: ['kibana-tcp'],
   winrm: ['winrm-http-tcp', 'winrm-https-tcp'],
   redshift: ['redshift-tcp'],

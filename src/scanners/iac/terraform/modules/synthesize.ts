@@ -450,8 +450,10 @@ class Builder {
     const cidrs = this.input('ingress_cidr_blocks');
     const ipv6 = this.input('ingress_ipv6_cidr_blocks');
     const named = this.input('ingress_rules');
-    const preset = this.call.submodule ? SECURITY_GROUP_PRESETS[this.call.submodule] : undefined;
-    if (this.call.submodule && !preset) throw new Opaque();
+    const rules = this.call.submodule ? SECURITY_GROUP_PRESETS[this.call.submodule] : undefined;
+    if (this.call.submodule && !rules) throw new Opaque();
+    // A rule a later release added to the preset is opened when every admitted release has it.
+    const preset = rules?.flatMap((r) => (typeof r === 'string' ? [r] : applies(this.call.versions, r[1]) === 'always' ? [r[0]] : []));
     const auto = this.input('auto_ingress_rules');
     const names: Array<{ name: string; line: number }> = [];
     for (const [a, fallback] of [[auto, preset ?? []], [named, []]] as const) {
