@@ -186,6 +186,11 @@ describe('resources of registry modules', () => {
     const asg = (version: string | undefined, inputs = '') => moduleResources(`module "asg" {\n  source  = "terraform-aws-modules/autoscaling/aws"\n${version ? `  version = "${version}"\n` : ''}${inputs}}\n`);
     assert.deepEqual(asg('3.9.0'), ['module.asg.aws_launch_configuration.this']);
     assert.deepEqual(asg('4.0.0'), []);
+    // Its own launch template: with create_lt = true in 4.0.0-5.0.x, by default from 5.1.0.
+    assert.deepEqual(asg('4.11.0', '  create_lt = true\n'), ['module.asg.aws_launch_template.this']);
+    assert.deepEqual(asg('~> 6.0'), ['module.asg.aws_launch_template.this']);
+    assert.deepEqual(asg('~> 6.0', '  create_launch_template = false\n'), []);
+    assert.deepEqual(asg('~> 5.0'), [], '5.0.x makes none, 5.1.0 on one: left out');
     assert.deepEqual(asg('4.11.0', '  create_lc = true\n'), ['module.asg.aws_launch_configuration.this']);
     assert.deepEqual(asg(undefined, '  create_lc = true\n'), ['module.asg.aws_launch_configuration.this']);
     assert.deepEqual(asg('3.9.0', '  create_lc = false\n'), []);
@@ -223,6 +228,29 @@ describe('resources of registry modules', () => {
     assert.deepEqual(only(al2023 + ec2('~> 2.16', '  ami = data.aws_ssm_parameter.al2023.value\n')), []);
     // An explicit "optional" (the 3.x-5.7 default inside a block) overrides the image.
     assert.deepEqual(only(al2023 + ec2('~> 4.0', '  ami = data.aws_ssm_parameter.al2023.value\n')), ['imdsv1:4']);
+  });
+
+  it('reads the autoscaling module\'s launch template per release', () => {
+    const only = (rule: string, source: string) => findings(source).filter((f) => f.startsWith(`${rule}:`));
+    const asg = (version: string, inputs = '') => `module "asg" {\n  source  = "terraform-aws-modules/autoscaling/aws"\n  version = "${version}"\n${inputs}}\n`;
+    // metadata_options: none by default before 9.0.0 (the image decides), "required" from it unless told otherwise.
+    assert.deepEqual(only('imdsv1', asg('~> 7.0')), ['imdsv1:1']);
+    assert.deepEqual(only('imdsv1', asg('~> 7.0', '  metadata_options = {}\n')), ['imdsv1:4']);
+    assert.deepEqual(only('imdsv1', asg('~> 7.0', '  metadata_options = {\n    http_tokens = "required"\n  }\n')), []);
+    assert.deepEqual(only('imdsv1', asg('~> 9.0')), []);
+    assert.deepEqual(only('imdsv1', asg('~> 9.0', '  metadata_options = { http_endpoint = "enabled" }\n')), []);
+    assert.deepEqual(only('imdsv1', asg('~> 9.0', '  metadata_options = {\n    http_tokens = "optional"\n  }\n')), ['imdsv1:5']);
+    assert.deepEqual(only('imdsv1', asg('~> 9.0', '  metadata_options = null\n  image_id = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n')), []);
+    assert.deepEqual(only('imdsv1', asg('~> 9.0', '  metadata_options = null\n')), ['imdsv1:1']);
+    // Public addresses from network_interfaces, volumes from block_device_mappings.
+    const devices = '  metadata_options = { http_tokens = "required" }\n  network_interfaces = [{\n    device_index                = 0\n    associate_public_ip_address = true\n  }]\n  block_device_mappings = [{\n    device_name = "/dev/xvda"\n    ebs = {\n      encrypted = false\n    }\n  }]\n';
+    assert.deepEqual(findings(asg('~> 8.0', devices)), ['ebs-not-encrypted:12', 'ec2-public-ip:7']);
+    // User data: user_data_base64 before 6.0.0 (user_data then fed the launch configuration alone), user_data from it.
+    const keys = Buffer.from('#!/bin/sh\necho "aws_access_key_id = $KEY" >> ~/.aws/credentials\n').toString('base64');
+    const required = '  metadata_options = { http_tokens = "required" }\n';
+    assert.deepEqual(only('ec2-static-credentials', asg('4.11.0', `  create_lt = true\n${required}  user_data_base64 = "${keys}"\n`)), ['ec2-static-credentials:6']);
+    assert.deepEqual(only('ec2-static-credentials', asg('~> 7.0', `${required}  user_data = "${keys}"\n`)), ['ec2-static-credentials:5']);
+    assert.deepEqual(only('ec2-static-credentials', asg('4.11.0', `  create_lt = true\n${required}  user_data = "${keys}"\n`)), []);
   });
 
   it('opens the ports of named security group rules to the module sources', () => {
