@@ -81,7 +81,8 @@ export function analyseFile(
           const regraded = own ? regradedBy?.(rule.id, hit) : undefined;
           const finding = toFinding(rule, regraded ? { ...hit, severity: regraded.severity } : hit, path, lineText);
           if (regraded) finding.properties.severitySetBy = `${regraded.setBy} (secloop's own: ${hit.severity ?? rule.severity})`;
-          const justification = own ? suppressedBy?.(rule.id, hit) : undefined;
+          // The file's foreign suppressions cover what it deploys too (a checkov skip of CKV_K8S_* in a kubernetes_* resource).
+          const justification = suppressedBy?.(rule.id, hit);
           findings.push(justification ? { ...finding, inSourceSuppression: justification } : finding);
         }
       } catch (error) {

@@ -181,6 +181,7 @@ export interface PlatformRules<Input> {
    * checks (`# zizmor: ignore[audit]`, a CloudFormation resource's cfn_nag or checkov
    * metadata): a function giving the justification for a hit of `ruleId`, or undefined
    * when the file holds none. Such findings are reported as suppressed, never dropped.
+   * They cover the hits of the rules of what the file carries (`carried`) as well.
    */
   foreignSuppressions?(text: string, input: Input, warn: (line: number, message: string) => void): ((ruleId: string, hit: Hit) => string | undefined) | undefined;
   /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { analyseFile } from '../../../src/scanners/iac/index.js';
+import { PLATFORM_RULES } from '../../../src/scanners/iac/platforms.js';
 import { terraformPlatform } from '../../../src/scanners/iac/terraform/rules/index.js';
 import { TF_FOREIGN_CHECKS, TF_MAPPED_COUNTS, tfCoveredBy } from '../../../src/scanners/iac/terraform/suppression-map.js';
 import { readTfSuppressions } from '../../../src/scanners/iac/terraform/suppressions.js';
@@ -155,7 +156,8 @@ describe('Terraform: inline suppressions of checkov, tfsec/Trivy and KICS', () =
   });
 
   it('maps only to rules that exist, and at least the common checks of each tool', () => {
-    const ids = new Set(terraformPlatform.rules.map((r) => r.id));
+    // The Kubernetes rules judge the kubernetes provider's resources (checkov's CKV_K8S_* checks).
+    const ids = new Set([...terraformPlatform.rules, ...(PLATFORM_RULES.find((p) => p.platform === 'kubernetes')?.rules ?? [])].map((r) => r.id));
     for (const [tool, table] of Object.entries(TF_FOREIGN_CHECKS)) for (const [id, covered] of Object.entries(table)) for (const c of covered) assert.ok(ids.has(c.rule), `${tool} ${id} -> ${c.rule}`);
     assert.deepEqual(tfCoveredBy('checkov', 'toString'), []);
     assert.deepEqual(tfCoveredBy('trivy', 'avd-aws-0087'), tfCoveredBy('trivy', 'AVD-AWS-0087'));
@@ -163,6 +165,91 @@ describe('Terraform: inline suppressions of checkov, tfsec/Trivy and KICS', () =
     // CKV_AWS_20 is the public-read ACL check on CloudFormation and Terraform alike.
     assert.deepEqual(tfCoveredBy('checkov', 'CKV_AWS_20').map((c) => c.rule), ['iac/tf-aws-s3-public-acl']);
     assert.ok(TF_MAPPED_COUNTS.checkov >= 60 && TF_MAPPED_COUNTS.trivy >= 60, JSON.stringify(TF_MAPPED_COUNTS));
+  });
+
+  it("a checkov CKV_K8S_* skip in a kubernetes_* resource covers the Kubernetes rule's hits of its case, not an init container's or a wider case", () => {
+    const source = [
+      'resource "kubernetes_deployment_v1" "web" {',
+      '  #checkov:skip=CKV_K8S_16,CKV_K8S_17,CKV_K8S_39,CKV_K8S_14,CKV_K8S_27,CKV_K8S_21:accepted',
+      '  metadata {',
+      '    name      = "web"',
+      '    namespace = "default"',
+      '  }',
+      '  spec {',
+      '    template {',
+      '      spec {',
+      '        host_pid = true',
+      '        host_ipc = true',
+      '        init_container {',
+      '          name  = "init"',
+      '          image = "busybox:1.36"',
+      '          security_context {',
+      '            privileged = true',
+      '          }',
+      '        }',
+      '        container {',
+      '          name  = "web"',
+      '          image = "nginx:latest"',
+      '          security_context {',
+      '            privileged = true',
+      '          }',
+      '        }',
+      '        container {',
+      '          name  = "side"',
+      '          image = "registry.example.org:5000/envoy:latest"',
+      '          security_context {',
+      '            capabilities {',
+      '              add = ["SYS_ADMIN", "NET_RAW"]',
+      '            }',
+      '          }',
+      '        }',
+      '        volume {',
+      '          name = "sock"',
+      '          host_path {',
+      '            path = "/var/run/docker.sock"',
+      '          }',
+      '        }',
+      '        volume {',
+      '          name = "ctr"',
+      '          host_path {',
+      '            path = "/run/containerd/containerd.sock"',
+      '          }',
+      '        }',
+      '      }',
+      '    }',
+      '  }',
+      '}',
+      '',
+      'resource "kubernetes_cluster_role_v1" "all" {',
+      '  #checkov:skip=CKV_K8S_49:the operator manages everything',
+      '  metadata {',
+      '    name = "all"',
+      '  }',
+      '  rule {',
+      '    api_groups = ["*"]',
+      '    resources  = ["*"]',
+      '    verbs      = ["*"]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const { hits, suppressed } = analyse(source);
+    const at = (list: string[], rule: string) => list.filter((h) => h.startsWith(`${rule}@`)).map((h) => Number(h.split(/[@ ]/)[1]));
+    // Privileged: the container is covered, the init container (which CKV_K8S_16 does not read) is not.
+    assert.deepEqual(at(suppressed, 'iac/k8s-privileged-container'), [23]);
+    assert.deepEqual(at(hits, 'iac/k8s-privileged-container'), [16]);
+    assert.deepEqual(at(suppressed, 'iac/k8s-host-pid'), [10]);
+    assert.deepEqual(at(hits, 'iac/k8s-host-ipc'), [11], 'CKV_K8S_18 was not skipped');
+    // SYS_ADMIN beside NET_RAW is wider than CKV_K8S_39; checkov reads no tag after a registry port.
+    assert.deepEqual(at(hits, 'iac/k8s-dangerous-capabilities'), [31]);
+    assert.deepEqual(at(suppressed, 'iac/k8s-image-latest'), [21]);
+    assert.deepEqual(at(hits, 'iac/k8s-image-latest'), [28]);
+    // CKV_K8S_27 compares the Docker socket's path alone.
+    assert.deepEqual(at(suppressed, 'iac/k8s-docker-socket'), [38]);
+    assert.deepEqual(at(hits, 'iac/k8s-docker-socket'), [44]);
+    assert.deepEqual(at(suppressed, 'iac/k8s-default-namespace'), [5]);
+    assert.deepEqual(at(suppressed, 'iac/k8s-rbac-wildcard'), [58, 59, 60]);
+    assert.ok(suppressed.some((s) => s.startsWith('iac/k8s-rbac-wildcard@58 checkov:skip=CKV_K8S_49: the operator manages everything (line 53)')), suppressed.join('\n'));
   });
 
   it('through the scan, the suppressed findings are reported as suppressed with the reason in JSON and SARIF', async () => {

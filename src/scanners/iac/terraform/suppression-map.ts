@@ -64,6 +64,17 @@ const USER_DATA_KEY = /user_data contains an AWS/;
 /** A public access block hit about this one setting alone. */
 const blockSetting = (name: string): RegExp => new RegExp(` (?:sets ${name} = false|leaves ${name} unset \\(false\\))\\.$`);
 
+/**
+ * The resource types of the kubernetes provider that checkov's CKV_K8S_* checks for Terraform
+ * read (checkov/terraform/checks/resource/kubernetes): most read pods and deployments alone.
+ */
+const K8S_PODS = ['kubernetes_pod', 'kubernetes_pod_v1', 'kubernetes_deployment', 'kubernetes_deployment_v1'];
+/**
+ * A Kubernetes rule's hit about one of the pod's `container` blocks (not an init or ephemeral
+ * container, which those checks do not read) and what it says of it.
+ */
+const k8sContainer = (says: string): RegExp => new RegExp(`(?<! init)(?<! ephemeral) container \\S+ ${says}`);
+
 const one = (rule: string, only?: RegExp, types?: readonly string[]): TfCovered[] => [{ rule, ...(only ? { only } : {}), ...(types ? { types } : {}) }];
 const typed = (rule: string, ...types: string[]): TfCovered[] => [{ rule, types }];
 
@@ -209,6 +220,32 @@ const CHECKOV: Record<string, TfCovered[]> = {
   CKV_AZURE_121: typed('iac/tf-azure-waf-disabled', 'azurerm_frontdoor'),
   CKV_AZURE_8: one('iac/tf-azure-aks-dashboard-enabled'),
   CKV_AZURE_4: one('iac/tf-azure-aks-no-container-insights'),
+  // Kubernetes (kubernetes_* resources, judged by the Kubernetes rules). Only checks whose case the
+  // secloop hit is: not CKV_K8S_26 (hostPort: it reads the first container alone), CKV_K8S_15
+  // (pull policy: it stops at the first container that passes), CKV_K8S_35 (secrets in env: it reads
+  // the first env entry alone), CKV_K8S_22 (read-only root: it passes containers without a
+  // securityContext) or CKV_K8S_28 (NET_RAW not dropped: secloop asks for ALL).
+  CKV_K8S_16: one('iac/k8s-privileged-container', k8sContainer('runs privileged:'), K8S_PODS),
+  CKV_K8S_17: typed('iac/k8s-host-pid', ...K8S_PODS),
+  CKV_K8S_18: typed('iac/k8s-host-ipc', ...K8S_PODS),
+  CKV_K8S_19: typed('iac/k8s-host-network', ...K8S_PODS),
+  // An explicit allow_privilege_escalation = true: checkov passes a container that leaves it unset.
+  CKV_K8S_20: one('iac/k8s-privilege-escalation', k8sContainer('sets allowPrivilegeEscalation: true\\.$'), K8S_PODS),
+  // SYS_ADMIN added alone (a hit listing other capabilities too is not matched).
+  CKV_K8S_39: one('iac/k8s-dangerous-capabilities', k8sContainer('adds SYS_ADMIN\\.$'), K8S_PODS),
+  // The latest tag, or no tag, of an image named without a registry port (checkov reads the text after the first colon as the tag).
+  CKV_K8S_14: one('iac/k8s-image-latest', k8sContainer("runs [^\\s:@]+(?::latest on the floating 'latest' tag| with no tag \\(latest\\));"), K8S_PODS),
+  CKV_K8S_43: one('iac/k8s-image-without-digest', k8sContainer('runs \\S+ (?:by tag only|with no tag or digest \\(latest\\));'), K8S_PODS),
+  // The Docker socket's own path, which checkov compares (not containerd's or CRI-O's, nor a directory).
+  CKV_K8S_27: one('iac/k8s-docker-socket', / mounts the container runtime socket \/var\/run\/docker\.sock:/, [...K8S_PODS, 'kubernetes_daemonset', 'kubernetes_daemon_set_v1']),
+  CKV_K8S_21: typed(
+    'iac/k8s-default-namespace',
+    ...K8S_PODS,
+    ...['daemonset', 'daemon_set_v1', 'stateful_set', 'stateful_set_v1', 'replication_controller', 'replication_controller_v1', 'job', 'job_v1', 'cron_job', 'cron_job_v1'].map((t) => `kubernetes_${t}`),
+    ...['service', 'service_v1', 'secret', 'secret_v1', 'service_account', 'service_account_v1', 'role_binding', 'role_binding_v1', 'config_map', 'config_map_v1', 'ingress', 'ingress_v1'].map((t) => `kubernetes_${t}`),
+  ),
+  CKV_K8S_42: typed('iac/k8s-default-service-account-binding', 'kubernetes_role_binding', 'kubernetes_role_binding_v1', 'kubernetes_cluster_role_binding', 'kubernetes_cluster_role_binding_v1'),
+  CKV_K8S_49: typed('iac/k8s-rbac-wildcard', 'kubernetes_role', 'kubernetes_role_v1', 'kubernetes_cluster_role', 'kubernetes_cluster_role_v1'),
 };
 
 /**

@@ -18,6 +18,9 @@
  *             ignore-block` the block or attribute that starts on the next line: every rule,
  *             as in KICS.
  *
+ * They cover the hits of the Kubernetes rules on the kubernetes provider's resources too
+ * (checkov's CKV_K8S_* ids, and KICS's comments).
+ *
  * Ids secloop does not map suppress nothing, and say nothing: the comment is for the other tool.
  */
 import type { Hit } from '../rule.js';
