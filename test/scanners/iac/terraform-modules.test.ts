@@ -170,6 +170,8 @@ describe('resources of registry modules', () => {
     assert.deepEqual(only('lb-no-access-logs', alb('~> 8.0', '  access_logs = { bucket = var.logs }\n')), []);
     assert.deepEqual(only('lb-no-access-logs', alb('~> 8.0', '  access_logs = {\n    prefix  = "web"\n    enabled = true\n  }\n')), []);
     assert.deepEqual(only('lb-no-access-logs', alb('>= 8.0', '  access_logs = { prefix = "web" }\n')), [], '8.x or 9.x: unknown');
+    // {} makes no access_logs block at all.
+    assert.deepEqual(findings(alb('~> 9.0', '  access_logs = {}\n')).filter((f) => f.startsWith('lb-no-access-logs:')), ['lb-no-access-logs:1']);
     // Secrets encryption turned off: {} in 19.x-20.x, null in 21.x ({} there takes the defaults).
     const eks = (version: string, inputs: string) => `module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "${version}"\n${inputs}}\n`;
     assert.deepEqual(only('no-customer-managed-key', eks('~> 20.0', '  cluster_encryption_config = {}\n')), ['no-customer-managed-key:1']);

@@ -366,7 +366,8 @@ export const MODULES: readonly ModuleSpec[] = [
         // 9.x requires the bucket). Before, logging went by release: 1.x logged
         // when log_bucket was not empty; 2.x by enable_logging (false by default); 3.0-3.3 always;
         // 3.4-4.x unless logging_enabled = false (which makes the load balancer without access_logs).
-        blocks: [{ block: 'access_logs', input: 'access_logs' }],
+        // {} makes no block (`length(...) > 0`, or of its keys, in every release that has the input).
+        blocks: [{ block: 'access_logs', input: 'access_logs', emptyMakesNone: true }],
         // drop_invalid_header_fields: introduced in 5.2.0 with false (the provider's default); true from 9.0.0.
         defaults: {
           drop_invalid_header_fields: [{ versions: '>=9.0.0', value: true }],
