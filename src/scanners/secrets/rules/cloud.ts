@@ -160,4 +160,123 @@ export const cloudDetectors: Detector[] = [
       negative: ['version: v1.0-beta', 'CF_ORIGIN_CA_KEY=v1.0-...', 'CF_ORIGIN_CA_KEY=v1.0-3aa423e9fe1949b948b6e043'],
     },
   },
+  {
+    id: 'databricks-token',
+    title: 'Databricks personal access token',
+    secretType: 'Databricks access token',
+    description:
+      'A Databricks personal access or service principal token (dapi + 32 hex digits). It acts as its user on the ' +
+      'workspace: it reads the tables and files the user can, and runs notebooks, jobs and SQL on the workspace\'s compute.',
+    remediation: revoke('token', 'Databricks workspace > Settings > Developer > Access tokens, or the token management API'),
+    severity: 'critical',
+    confidence: 'high',
+    keywords: ['dapi'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('dapi', '[a-f0-9]{32}(?:-[0-9])?'),
+    check: (secret) => looksRandom(secret.slice(4, 36), 2),
+    examples: {
+      positive: [
+        'DATABRICKS_TOKEN=dapi4dc907bdd48273aff267ab4e6d38c79e',
+        '[DEFAULT]\nhost  = https://adb-1234567890123456.7.azuredatabricks.example.org\ntoken = dapi3fe6bb3b3dd6eb14d6aa18dc4dccfab6-2\n',
+      ],
+      negative: ['DATABRICKS_TOKEN=dapi00000000000000000000000000000000', 'DATABRICKS_TOKEN=dapi<token>', 'from databricks.sdk import dapi_client'],
+    },
+  },
+  {
+    id: 'planetscale-token',
+    title: 'PlanetScale password or API token',
+    secretType: 'PlanetScale credential',
+    description:
+      'A PlanetScale database password (pscale_pw_), service token (pscale_tkn_) or OAuth token (pscale_oauth_). A ' +
+      'password reads and writes the branch\'s data; service and OAuth tokens manage the organization\'s databases and ' +
+      'create new passwords for them.',
+    remediation: revoke('password or token', 'PlanetScale > the database > Settings > Passwords, or Organization settings > Service tokens'),
+    severity: 'critical',
+    confidence: 'high',
+    keywords: ['pscale_pw_', 'pscale_tkn_', 'pscale_oauth_'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>pscale_(?:pw|tkn|oauth)_[A-Za-z0-9_-]{32,64})(?![A-Za-z0-9_-])/g,
+    check: (secret) => looksRandom(secret.slice(secret.indexOf('_', 7) + 1), 3),
+    examples: {
+      positive: [
+        'DATABASE_URL=mysql://k3x9q2m7v1b5:pscale_pw_59bkqD1ShxYbK9OpehHnDoqpcdmRzb4HotAuMa829EQ@aws.connect.psdb.cloud/app?sslaccept=strict',
+        'PLANETSCALE_SERVICE_TOKEN=pscale_tkn_qjkIJgAiMXK4loWmA1Nfmgc4jOyJk5Gxf7Wha0KegrM',
+        'token: pscale_oauth_E4JjFaUwKwmBsWtkhhxt4AOUg5Dw7z6zhMV2jYUjklY',
+      ],
+      negative: [
+        'PLANETSCALE_SERVICE_TOKEN=pscale_tkn_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        { path: '.env', text: 'DATABASE_URL=mysql://user:pscale_pw_<password>@aws.connect.psdb.cloud/app\n' },
+        'Passwords start with pscale_pw_ and service tokens with pscale_tkn_.',
+      ],
+    },
+  },
+  {
+    id: 'flyio-token',
+    title: 'Fly.io access token',
+    secretType: 'Fly.io access token',
+    description:
+      'A Fly.io access token: a user token (fo1_) or a macaroon (FlyV1 fm1a_/fm1r_/fm2_, from `fly tokens create`). ' +
+      'Depending on its caveats it deploys the organization\'s apps, which then run with their secrets, opens SSH ' +
+      'sessions into machines and reads logs.',
+    remediation: revoke('token', '`fly tokens list` and `fly tokens revoke`, or Fly.io dashboard > Tokens'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['fo1_', 'fm1a_', 'fm1r_', 'fm2_'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    // A macaroon token is a comma-separated list of fm2_ parts, one secret.
+    pattern: /(?<![A-Za-z0-9_+/-])(?<secret>fo1_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,4000}={0,2}(?:,fm(?:1[ar]|2)_[A-Za-z0-9+/]{20,4000}={0,2})*(?![A-Za-z0-9_+/=-]))/g,
+    // A macaroon is MessagePack: an array of four (0x94) whose first member is an array of three.
+    check: (secret) =>
+      secret.startsWith('fo1_') ? looksRandom(secret.slice(4), 3) : Buffer.from(secret.slice(secret.indexOf('_') + 1, secret.indexOf('_') + 9), 'base64')[0] === 0x94,
+    allowPlaceholders: true,
+    examples: {
+      positive: [
+        'FLY_API_TOKEN=fo1_Mtzvyxj4qJYdkp-z_39YP6320lyKSVgqedIHwSB9T5B',
+        'FLY_API_TOKEN="FlyV1 fm2_lJPE5aK3gW4cuWGGgNFazb1yEHNnUzLH/o2ik+0SOL5JVunpUsdKF4ndWNz5CY79kxnYmcjU5IjNCmV0Sh1hrss8kFQxUeYs2yBPh9NyzY4wzAEkqIJBWuiC+bQ5Q0H0GSZzuB99R1tkZrDO4HkVsPzz/xil/1fD,fm2_lJPEl3djGeK3bpjsJWN3xxeig2rHzOkcyXwNpn7crFg25twTQ4wLbKXv0paffTHHR+MmHo/bhHBQKUcuW+Rx8LMJvbCFRL7OB1tYyKhKO2p+mEplVm22sKoQHafU+FG6hpu1wJNhLQpJa/2bM2tip2qIEXdfGPkn"',
+      ],
+      negative: [
+        'api_key = "fo1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+        'FLY_API_TOKEN="FlyV1 fm2_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"',
+        'pub const MINIDUMP_SYSMEMINFO1_PERF_CCTOTALDIRTYPAGES: u32 = 4u32;',
+      ],
+    },
+  },
+  {
+    id: 'mapbox-secret-token',
+    title: 'Mapbox secret access token',
+    secretType: 'Mapbox secret token',
+    description:
+      'A Mapbox secret access token (sk.eyJ...). Unlike the public pk. tokens it carries secret scopes: uploading and ' +
+      'changing tilesets and styles, reading statistics, and with tokens:write creating more tokens.',
+    remediation: revoke('token', 'Mapbox account > Tokens'),
+    severity: 'medium',
+    confidence: 'high',
+    keywords: ['sk.eyJ'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9_.-])(?<secret>sk\.eyJ[A-Za-z0-9_-]{10,300}\.[A-Za-z0-9_-]{22})(?![A-Za-z0-9_.-])/g,
+    check: (secret) => {
+      const payload = secret.slice(3, secret.lastIndexOf('.'));
+      try {
+        const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        return value !== null && typeof value === 'object' && 'u' in value && 'a' in value && looksRandom(secret.slice(-22), 3);
+      } catch {
+        return false;
+      }
+    },
+    examples: {
+      positive: [
+        'MAPBOX_SECRET_TOKEN=sk.eyJ1IjoiZ2VvLXRlYW0iLCJhIjoiNjgwaGFxMGJwMDNjYTA4MTF6YXZ6a2R5eiJ9.uS8BY-u3o74u_l71jjpG7m',
+        'MAPBOX_DOWNLOADS_TOKEN=sk.eyJ1IjoiYWNtZS1tYXBzIiwiYSI6Im1yMnJqa2w2N2tmbjFpcG80NDlycnQyczIifQ.Ft_0DJ02NbQ5EzeSq6_OZU',
+      ],
+      negative: [
+        'Public tokens start with pk.eyJ, secret ones with sk.eyJ.',
+        'MAPBOX_SECRET_TOKEN=sk.eyJhbGciOiJIUzI1NiJ9.uS8BY-u3o74u_l71jjpG7m',
+        'MAPBOX_SECRET_TOKEN=sk.eyJ...',
+      ],
+    },
+  },
 ];

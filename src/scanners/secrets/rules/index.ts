@@ -4,6 +4,7 @@ import { awsDetectors } from './aws.js';
 import { azureDetectors } from './azure.js';
 import { chatDetectors } from './chat.js';
 import { cloudDetectors } from './cloud.js';
+import { devtoolDetectors } from './devtools.js';
 import { gcpDetectors } from './gcp.js';
 import { genericDetectors } from './generic.js';
 import { githubDetectors } from './github.js';
@@ -33,6 +34,7 @@ export const DETECTORS: readonly Detector[] = [
   ...aiDetectors,
   ...monitoringDetectors,
   ...cloudDetectors,
+  ...devtoolDetectors,
   ...secretManagerDetectors,
   ...keyDetectors,
   ...urlDetectors,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Detector } from '../detector.js';
 import { looksRandom } from '../checks/entropy.js';
 import { namedValue, prefixed, revoke } from './common.js';
@@ -10,6 +11,9 @@ function decodesToJsonWith(base64: string, key: string): boolean {
     return false;
   }
 }
+
+/** sha256 of the public and secret parts of the example token in Dynatrace's token format documentation. */
+const DYNATRACE_DOCS_EXAMPLE = '58230c1dc3e4997df08c6140d98d49c0cfbd97b1308dcba4a42b73650a6d13dc';
 
 export const monitoringDetectors: Detector[] = [
   {
@@ -125,6 +129,36 @@ export const monitoringDetectors: Detector[] = [
         'GRAFANA_CLOUD_TOKEN=glc_eyJvIjoiOTM3Nzk5IiwibiI6InN0YWNrLTg1MzA3NC1obS1yZWFkIiwiayI6ImZnNVlnZUdGc3p3T1dLNXNUUTlYdkQ3eCIsIm0iOnsiciI6InByb2QtdXMtZWFzdC0wIn19',
       ],
       negative: ['GRAFANA_TOKEN=glsa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_00000000', 'GRAFANA_CLOUD_TOKEN=glc_eyJhbGciOiJub25lIn0abcdefghijklmnopqrstuvwxyzABCDEF', 'GRAFANA_TOKEN=glsa_...'],
+    },
+  },
+  {
+    id: 'dynatrace-token',
+    title: 'Dynatrace access token',
+    secretType: 'Dynatrace access token',
+    description:
+      'A Dynatrace access token (dt0c01 API token, or a dt0s platform token or OAuth client secret: prefix, 24-character ' +
+      'public part, 64-character secret part). Within its scopes it reads monitoring data, logs and traces and changes ' +
+      'the environment\'s configuration.',
+    remediation: revoke('token', 'Dynatrace > Access tokens, or Account Management > Identity & access management'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['dt0c0', 'dt0s'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9])(?<secret>dt0[cs][0-9]{2}\.[A-Z2-7]{24}\.[A-Z2-7]{64})(?![A-Za-z0-9])/g,
+    // The documentation's example token is printed in every guide that copies it.
+    check: (secret) => looksRandom(secret.slice(32), 2) && createHash('sha256').update(secret.slice(7)).digest('hex') !== DYNATRACE_DOCS_EXAMPLE,
+    examples: {
+      positive: [
+        'DT_API_TOKEN=dt0c01.SIGQQZGSU5KJKZHTB4TAFVEK.TB3X7SUJK7NXOF6POWXQX2JVATWJAD7AGMNSOLHFWZ2IG3ROH4LD5CKHLLX3V2N7',
+        'curl -H "Authorization: Api-Token dt0c01.MUOGOBTSBBL6OOBOMDWQA4QQ.7RVFFG53DKRBHNTIALW7C5WZP52B6F6CJOLJIQAFZZNGBEBHPZM7T74NZYSXFEDB" https://abc12345.live.dynatrace.example.org/api/v2/metrics',
+      ],
+      negative: [
+        // The example in Dynatrace's documentation.
+        'Token example: dt0s01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM',
+        'DT_API_TOKEN=dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        'The token identifier dt0c01.SIGQQZGSU5KJKZHTB4TAFVEK can be logged.',
+      ],
     },
   },
 ];

@@ -4,6 +4,12 @@ import { isPlaceholder } from '../checks/placeholders.js';
 import { hasValidCrc32Suffix } from '../checks/token-checksum.js';
 import { prefixed, revoke } from './common.js';
 
+/** An Artifactory reference token decodes to reftkn:01:<expiry>:<random part>. */
+function isReferenceToken(decoded: string): boolean {
+  const parts = /^reftkn:01:\d{10}:([A-Za-z0-9]{20,})$/.exec(decoded);
+  return parts !== null && looksRandom(parts[1]!, 3);
+}
+
 /** Package registries and build infrastructure: publish rights are supply-chain attacks waiting to happen. */
 export const registryDetectors: Detector[] = [
   {
@@ -203,6 +209,37 @@ export const registryDetectors: Detector[] = [
         'TF_TOKEN_app_terraform_io=xxxxxxxxxxxxxx.atlasv1.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
         'Tokens contain .atlasv1. in the middle.',
         'TF_TOKEN_app_terraform_io=${TFC_TOKEN}',
+      ],
+    },
+  },
+  {
+    id: 'jfrog-token',
+    title: 'JFrog Artifactory API key or reference token',
+    secretType: 'JFrog access token',
+    description:
+      'A JFrog Artifactory API key (AKCp, 73 characters) or access reference token (base64 of reftkn:01:..., 64 ' +
+      'characters). It acts as its user on the JFrog platform: it downloads private artifacts and, where the user may ' +
+      'deploy, replaces the packages and images builds pull from.',
+    remediation: revoke('API key or token', 'JFrog Platform > Edit Profile > API Key / Identity Tokens, or Administration > Access Tokens'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['AKCp', 'cmVmdGtuOjAxOj'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9+/])(?<secret>AKCp[A-Za-z0-9]{69}|cmVmdGtuOjAxOj[A-Za-z0-9]{50})(?![A-Za-z0-9+/=])/g,
+    check: (secret) =>
+      secret.startsWith('AKCp')
+        ? looksRandom(secret.slice(4), 3)
+        : isReferenceToken(Buffer.from(secret, 'base64').toString('latin1')),
+    examples: {
+      positive: [
+        'ARTIFACTORY_API_KEY=AKCp72b6ml8j5FypyOe7hUzci3qLQb72PjRmyPHWpazlbRN0gqkmcfFJoVCVOCrPkoDw3Zyqs',
+        'curl -H "Authorization: Bearer cmVmdGtuOjAxOjE3NDE1NzE3NDk6SnNSa2lOc0MyU3FUZEY1UlN0dkJVUWZMdEN6" https://acme.jfrog.example.org/artifactory/api/repositories',
+      ],
+      negative: [
+        'ARTIFACTORY_API_KEY=AKCpXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+        'JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOjAwMDAwMDAwMDA6eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4',
+        'ARTIFACTORY_API_KEY=AKCp...',
       ],
     },
   },
