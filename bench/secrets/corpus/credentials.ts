@@ -182,6 +182,76 @@ export const CREDENTIALS: readonly CredentialSpec[] = [
     value: (r) => `glsa_${mixed(r, ALNUM, 32)}_${r.string(HEX, 8)}`,
   },
   { type: 'groq-api-key', accept: ['groq-api-key'], names: ['GROQ_API_KEY'], value: (r) => 'gsk_' + mixed(r, ALNUM, 52) },
+  { type: 'databricks-token', accept: ['databricks-token'], names: ['DATABRICKS_TOKEN'], value: (r) => 'dapi' + mixed(r, HEX, 32) },
+  {
+    type: 'planetscale-token',
+    accept: ['planetscale-token'],
+    names: ['PLANETSCALE_SERVICE_TOKEN', 'DATABASE_PASSWORD'],
+    value: (r) => r.pick(['pscale_pw_', 'pscale_tkn_', 'pscale_oauth_']) + mixed(r, ALNUM + '_', 43),
+  },
+  {
+    type: 'flyio-token',
+    accept: ['flyio-token'],
+    names: ['FLY_API_TOKEN'],
+    value: (r) =>
+      r.pick([
+        () => 'fo1_' + mixed(r, ALNUM + '-_', 43),
+        () => 'FlyV1 fm2_' + Buffer.concat([Buffer.from([0x94, 0x93, 0xc4]), r.bytes(150)]).toString('base64'),
+      ])(),
+  },
+  {
+    type: 'mapbox-secret-token',
+    accept: ['mapbox-secret-token'],
+    names: ['MAPBOX_SECRET_TOKEN', 'MAPBOX_DOWNLOADS_TOKEN'],
+    value: (r) => {
+      const claims = Buffer.from(JSON.stringify({ u: r.pick(['acme', 'geo-team', 'maps-prod']), a: mixed(r, LOWER + DIGITS, 25) })).toString('base64url');
+      return `sk.${claims}.${mixed(r, ALNUM + '-_', 22)}`;
+    },
+  },
+  {
+    type: 'postman-api-key',
+    accept: ['postman-api-key'],
+    names: ['POSTMAN_API_KEY'],
+    value: (r) => `PMAK-${mixed(r, HEX, 24)}-${mixed(r, HEX, 34)}`,
+  },
+  { type: 'linear-api-key', accept: ['linear-api-key'], names: ['LINEAR_API_KEY'], value: (r) => 'lin_api_' + mixed(r, ALNUM, 40) },
+  { type: 'sonarqube-user-token', accept: ['sonarqube-user-token'], names: ['SONAR_TOKEN', 'SONAR_LOGIN'], value: (r) => 'squ_' + mixed(r, HEX, 40) },
+  { type: 'sonarqube-analysis-token', accept: ['sonarqube-analysis-token'], names: ['SONAR_TOKEN'], value: (r) => r.pick(['sqp_', 'sqa_']) + mixed(r, HEX, 40) },
+  { type: 'buildkite-api-token', accept: ['buildkite-api-token'], names: ['BUILDKITE_API_TOKEN'], value: (r) => 'bkua_' + mixed(r, HEX, 40) },
+  {
+    type: 'circleci-personal-token',
+    accept: ['circleci-personal-token'],
+    names: ['CIRCLECI_TOKEN', 'CIRCLE_TOKEN'],
+    value: (r) => `CCIPAT_${mixed(r, ALNUM, 22)}_${mixed(r, HEX, 40)}`,
+  },
+  { type: 'sourcegraph-access-token', accept: ['sourcegraph-access-token'], names: ['SRC_ACCESS_TOKEN'], value: (r) => `sgp_${mixed(r, HEX, 16)}_${mixed(r, HEX, 40)}` },
+  { type: 'figma-access-token', accept: ['figma-access-token'], names: ['FIGMA_TOKEN'], value: (r) => 'figd_' + mixed(r, ALNUM + '-_', 40) },
+  { type: 'notion-integration-token', accept: ['notion-integration-token'], names: ['NOTION_TOKEN', 'NOTION_API_KEY'], value: (r) => 'ntn_' + r.digits(11) + mixed(r, ALNUM, 35) },
+  { type: 'contentful-management-token', accept: ['contentful-management-token'], names: ['CONTENTFUL_MANAGEMENT_TOKEN'], value: (r) => 'CFPAT-' + mixed(r, ALNUM + '-_', 43) },
+  {
+    type: 'jfrog-token',
+    accept: ['jfrog-token'],
+    names: ['ARTIFACTORY_API_KEY', 'JFROG_ACCESS_TOKEN'],
+    value: (r) =>
+      r.pick([
+        () => 'AKCp' + mixed(r, ALNUM, 69),
+        () => Buffer.from(`reftkn:01:${1700000000 + r.int(99999999)}:${mixed(r, ALNUM, 27)}`).toString('base64'),
+      ])(),
+  },
+  { type: 'openrouter-api-key', accept: ['openrouter-api-key'], names: ['OPENROUTER_API_KEY'], value: (r) => 'sk-or-v1-' + mixed(r, HEX, 64) },
+  { type: 'perplexity-api-key', accept: ['perplexity-api-key'], names: ['PERPLEXITY_API_KEY'], value: (r) => 'pplx-' + mixed(r, ALNUM, 48) },
+  { type: 'xai-api-key', accept: ['xai-api-key'], names: ['XAI_API_KEY'], value: (r) => 'xai-' + mixed(r, ALNUM, 80) },
+  { type: 'replicate-api-token', accept: ['replicate-api-token'], names: ['REPLICATE_API_TOKEN'], value: (r) => 'r8_' + mixed(r, ALNUM, 37) },
+  {
+    type: 'dynatrace-token',
+    accept: ['dynatrace-token'],
+    names: ['DT_API_TOKEN', 'DYNATRACE_API_TOKEN'],
+    value: (r) => `dt0c01.${mixed(r, BASE32, 24)}.${mixed(r, BASE32, 64)}`,
+  },
+  { type: 'gitlab-agent-token', accept: ['gitlab-agent-token'], names: ['GITLAB_AGENT_TOKEN'], value: (r) => 'glagent-' + mixed(r, ALNUM + '-_', 50) },
+  { type: 'gitlab-scim-token', accept: ['gitlab-scim-token'], names: ['GITLAB_SCIM_TOKEN'], value: (r) => 'glsoat-' + mixed(r, ALNUM + '-_', 20) },
+  { type: 'gitlab-feed-token', accept: ['gitlab-feed-token'], names: ['GITLAB_FEED_TOKEN'], value: (r) => 'glft-' + mixed(r, ALNUM + '-_', 20) },
+  { type: 'gitlab-incoming-email-token', accept: ['gitlab-incoming-email-token'], names: ['GITLAB_INCOMING_EMAIL_TOKEN'], value: (r) => 'glimt-' + mixed(r, ALNUM + '-_', 25) },
   { type: 'password', accept: PASSWORD_ACCEPT, names: ['DB_PASSWORD', 'SMTP_PASSWORD', 'REDIS_PASSWORD', 'ADMIN_PASSWORD', 'MYSQL_PASSWORD'], value: humanPassword },
   {
     type: 'generic-secret',

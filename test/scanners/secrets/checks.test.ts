@@ -99,6 +99,11 @@ test('names and values of assignments', () => {
   assert.ok(!isLikelyToken('3f2504e0-4f89-41d3-9a0c-0305e82c3301', 'api_key'));
   assert.ok(!isLikelyToken('negate(isOpeningParenToken', 'token'));
   assert.ok(!isLikelyToken('ghp_IehE8EtXQLzHwcrQlAjGnVwQN0Wp9J11aLQq', 'token'));
+  // A random token of base64 length decodes to bytes; read as text they are no placeholder
+  // (this one's bytes start with "*j", which reads like a YAML alias).
+  assert.ok(isLikelyToken('KmqpmVigjnjON9HIwB0GV1DJgTI92lQpVKrFC9uA', 'token'));
+  // Base64 of words is still an example.
+  assert.ok(!isLikelyToken(Buffer.from('an_unsecure_secret_for_tests').toString('base64'), 'token'));
 });
 
 test('allowlist: hashes (whole or the 12-digit prefix a finding shows) and /regular expressions/; anything else is a problem, not a crash', () => {

@@ -52,7 +52,12 @@ export const devtoolDetectors: Detector[] = [
     check: randomAfter('lin_api_', 3),
     examples: {
       positive: ['LINEAR_API_KEY=lin_api_92wBrn5T5jSTpcrh0jaYEyRDk6Ug72Cl8QWpAzsC', "const linear = new LinearClient({ apiKey: 'lin_api_YXqgFs4JH3ToAvsskiwvkys2gDAT1yaP6x5RVa0w' });"],
-      negative: ['LINEAR_API_KEY=lin_api_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'LINEAR_API_KEY=lin_api_...', 'const PREFIX = "lin_api_";'],
+      negative: [
+        'LINEAR_API_KEY=lin_api_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+        // Cut short: not a key, and the generic detector knows the prefix and stays quiet too.
+        'LINEAR_API_KEY=lin_api_92wBrn5T5jSTpcrh0jaYEy',
+        'const PREFIX = "lin_api_";',
+      ],
     },
   },
   {
