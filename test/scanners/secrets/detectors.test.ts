@@ -54,3 +54,14 @@ test("the Supabase CLI local stack's published default secret key is not reporte
   assert.deepEqual(ids(`SUPABASE_SECRET_KEY=${key('N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz')}`), []);
   assert.ok(ids(`SUPABASE_SECRET_KEY=${key('N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvy')}`).includes('supabase-secret-key'));
 });
+
+test('a Fly.io macaroon token, a comma-separated list of parts, is one finding, not one per part', () => {
+  const example = DETECTORS.find((detector) => detector.id === 'flyio-token')!.examples.positive[1] as string;
+  assert.equal(example.split(',fm2_').length, 2);
+  // Real parts are a few hundred characters long; older tokens mix part kinds (fm1r_ then fm1a_).
+  const long = example.replace(/fm2_([A-Za-z0-9+/]+)/g, (_, body: string) => `fm2_${body.repeat(3)}`);
+  for (const text of [example, long, long.replace('fm2_', 'fm1r_').replace(',fm2_', ',fm1a_')]) {
+    const found = scanBytes(Buffer.from(text, 'utf8'), '.env', compiledDetectors());
+    assert.deepEqual(found.map((match) => match.detectorId), ['flyio-token'], text.slice(0, 40));
+  }
+});

@@ -225,9 +225,11 @@ export const cloudDetectors: Detector[] = [
     confidence: 'high',
     keywords: ['fo1_', 'fm1a_', 'fm1r_', 'fm2_'],
     anchor: 'keyword',
+    // Macaroon tokens run to a few thousand characters.
+    window: { before: 16, after: 8000 },
     caseSensitive: true,
-    // A macaroon token is a comma-separated list of fm2_ parts, one secret.
-    pattern: /(?<![A-Za-z0-9_+/-])(?<secret>fo1_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,4000}={0,2}(?:,fm(?:1[ar]|2)_[A-Za-z0-9+/]{20,4000}={0,2})*(?![A-Za-z0-9_+/=-]))/g,
+    // A macaroon token is a comma-separated list of fm2_ parts, one secret: a part after another's comma is no new match.
+    pattern: /(?<![A-Za-z0-9_+/-])(?<secret>fo1_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])|(?<![A-Za-z0-9+/=],)fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,4000}={0,2}(?:,fm(?:1[ar]|2)_[A-Za-z0-9+/]{20,4000}={0,2}){0,8}(?![A-Za-z0-9_+/=-]))/g,
     // A macaroon is MessagePack: an array of four (0x94) whose first member is an array of three.
     check: (secret) =>
       secret.startsWith('fo1_') ? looksRandom(secret.slice(4), 3) : Buffer.from(secret.slice(secret.indexOf('_') + 1, secret.indexOf('_') + 9), 'base64')[0] === 0x94,
