@@ -83,14 +83,15 @@ export function isSecretName(name: string): boolean {
 const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:[-_ ][a-z0-9]+)*|[A-Z0-9]+(?:_[A-Z0-9]+)*_(?:VAL|VALUE|HERE|PLACEHOLDER))$/i;
 /**
  * Fill-in text anywhere in a value: `xoxb-PUT YOUR BOT TOKEN HERE`, `Bearer <<Enter the key>>`,
- * `dummy-value`, `example-password`. A weak default such as `changeme` is not one: it is
- * deployed as it stands, and is reported.
+ * `dummy-value`, `example-password`, and a value that says it is none (`ci-not-a-real-secret`,
+ * paperless-ngx's CI key). A weak default such as `changeme` is not one: it is deployed as it
+ * stands, and is reported.
  */
-const PLACEHOLDER_PART = /<[A-Za-z][^<>]*>|\byour\b.*\bhere\b|\b(?:put|enter|insert|replace)[-_ ](?:your|the|an?)\b/i;
+const PLACEHOLDER_PART = /<[A-Za-z][^<>]*>|\byour\b.*\bhere\b|\b(?:put|enter|insert|replace)[-_ ](?:your|the|an?)\b|(?:^|[^a-z])not[-_ ]?an?[-_ ]?real(?:[^a-z]|$|secret|key|token|password)/i;
 /** The name of an ARN to enter, in capitals (`ACTIVEMQ_SECRET_ARN`): a parameter that takes the ARN of a secret, not the secret. */
 const ARN_FILL_IN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ARN$/;
-/** Words of a value (split as names are) that make it a stand-in; AWS's documented `...EXAMPLEKEY` stays a key. */
-const PLACEHOLDER_WORDS = new Set(['dummy', 'example']);
+/** Words of a value (split as names are) that make it a stand-in (`fake-token`); AWS's documented `...EXAMPLEKEY` stays a key. */
+const PLACEHOLDER_WORDS = new Set(['dummy', 'example', 'fake']);
 /**
  * Prefixes vendors put before their keys (NVIDIA, OpenAI, Anthropic, Stripe, GitHub,
  * GitLab, Slack, Hugging Face, npm, PyPI, DigitalOcean, Shopify, SendGrid), with the

@@ -186,6 +186,15 @@ test('hardcoded secret: low beside a host on the runner itself, high otherwise',
   assert.deepEqual(findings(wf, 'iac/gha-hardcoded-secret').map((f) => [f.location.startLine, f.severity]), [[10, 'low'], [14, 'high']]);
 });
 
+test('hardcoded secret: low beside a host or socket setting that is a path, a Unix socket of a server on the runner', () => {
+  const key = 'APP_DB_PASSWORD';
+  const step = (host: string) => job(`      - run: make test\n        env:\n          APP_DB_HOST: ${host}\n          ${key}: ci-db-` + 'p4ss\n');
+  assert.deepEqual(findings(step('/var/run/postgresql'), 'iac/gha-hardcoded-secret').map((f) => f.severity), ['low']);
+  assert.match(findings(step('/var/run/postgresql'), 'iac/gha-hardcoded-secret')[0]!.message, /server on the runner itself \(APP_DB_HOST: \/var\/run\/postgresql\)/);
+  // A host name is no path: the server may be anywhere.
+  assert.deepEqual(findings(step('db.example.org'), 'iac/gha-hardcoded-secret').map((f) => f.severity), ['high']);
+});
+
 test('secret in run: high only when echo, printf or cat writes it to the job log, not into a file or a login reading standard input', () => {
   const severity = (script: string) => findings(job(`      - run: |\n${script.split('\n').map((l) => `          ${l}`).join('\n')}\n`), 'iac/gha-secret-in-run').map((f) => f.severity);
   assert.deepEqual(severity('echo "${{ secrets.TOKEN }}"'), ['high']);

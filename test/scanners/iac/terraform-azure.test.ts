@@ -472,7 +472,7 @@ describe('Terraform Azure: nested blocks read where they are made (sectionsAt)',
 
 describe('Terraform Azure: rules from the terragoat review', () => {
   it('reports a literal administrator password without printing it, and registers it for redaction', () => {
-    const password = 'not-a-real-Pass-1234';
+    const password = 'abc123-Pass-1234';
     const literal = `resource "azurerm_mssql_server" "db" {\n  name                         = "orders"\n  administrator_login_password = "${password}"\n}\n`;
     const analysis = analyseFile('main.tf', literal, () => {});
     const found = analysis.findings.filter((f) => f.ruleId === 'iac/tf-azure-hardcoded-password');

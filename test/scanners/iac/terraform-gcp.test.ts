@@ -427,9 +427,9 @@ describe('Terraform GCP: GKE', () => {
   it('legacy authentication: empty credentials are the documented way to turn basic auth off; passwords are secrets', () => {
     const RULE = 'iac/tf-gcp-gke-legacy-auth';
     assert.deepEqual(lines(RULE, cluster('  master_auth {\n    username = ""\n    password = ""\n  }\n')), []);
-    const found = hits(RULE, cluster('  master_auth {\n    username = "admin"\n    password = "not-a-real-password"\n  }\n'));
+    const found = hits(RULE, cluster('  master_auth {\n    username = "admin"\n    password = "abc123-password"\n  }\n'));
     assert.deepEqual(found.map((h) => h.line).sort(), [5, 6]);
-    assert.equal(found.find((h) => h.line === 6)!.secret, 'not-a-real-password');
+    assert.equal(found.find((h) => h.line === 6)!.secret, 'abc123-password');
     assert.deepEqual(lines(RULE, cluster('  master_auth {\n  }\n')), []);
   });
 });

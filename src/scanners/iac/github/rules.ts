@@ -805,13 +805,21 @@ const tlsDisabled = workflowRule({
 /** An address on the runner itself, alone or as a URL's host: localhost, 127.x.x.x, ::1. */
 const LOOPBACK = /^(?:[a-z][\w+.-]*:\/\/)?(?:[^@/\s]*@)?(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)(?::\d+)?(?:\/\S*)?$/i;
 
+/**
+ * A host setting whose value is a path (`SYNAPSE_POSTGRES_HOST: /var/run/postgresql`,
+ * `DB_SOCKET: /run/mysqld/mysqld.sock`): a Unix socket, which only a server on the runner
+ * itself listens on.
+ */
+const onRunner = (key: string, value: string): boolean =>
+  LOOPBACK.test(value) || (/^(?:host|socket|sock)$/.test(nameTokens(key).at(-1) ?? '') && /^\/[\w.-]+(?:\/[\w.-]+)*\/?$/.test(value));
+
 /** The words of a cache action's input that names the cache entry: `key`, `shared-key`, `prefix-key`, `save-key`. */
 const CACHE_KEY_WORDS = new Set(['key', 'keys', 'shared', 'prefix', 'cache', 'save', 'restore', 'primary']);
 
 const hardcodedSecret = workflowRule({
   id: 'iac/gha-hardcoded-secret',
   title: 'Credential written in the workflow',
-  description: 'An env variable, action input or container credential with a secret-looking name has a literal value in the workflow file, so it is in version control and visible to everyone who can read the repository. Low when the same env block points at a server on the runner itself (a host or URL on localhost or 127.0.0.1): most likely a test server the job starts, unless it is a tunnel to a real one.',
+  description: 'An env variable, action input or container credential with a secret-looking name has a literal value in the workflow file, so it is in version control and visible to everyone who can read the repository. Low when the same env block points at a server on the runner itself (a host or URL on localhost or 127.0.0.1, or a host or socket setting that is a path: a Unix socket such as /var/run/postgresql): most likely a test server the job starts, unless it is a tunnel to a real one.',
   remediation: 'Store it as an encrypted secret and reference it: `${{ secrets.NAME }}`.',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -874,7 +882,7 @@ const hardcodedSecret = workflowRule({
     }
     for (const { map, local, step } of maps) {
       // A host or URL on the runner itself beside the credential: a server the job starts (a MinIO, a database), or a tunnel.
-      const loopback = map.pairs.find((p) => isYScalar(p.value) && typeof p.value.value === 'string' && LOOPBACK.test(p.value.value.trim()));
+      const loopback = map.pairs.find((p) => isYScalar(p.value) && typeof p.value.value === 'string' && onRunner(p.key, p.value.value.trim()));
       for (const p of map.pairs) {
         const value = isYScalar(p.value) ? p.value.value : undefined;
         // A value the job also gives a service container (a dev server's root token) opens only that throw-away container.

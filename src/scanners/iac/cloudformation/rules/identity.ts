@@ -370,11 +370,11 @@ const hardcodedSecret: CfnRule = cfnRule({
   cwe: ['CWE-798'],
   examples: {
     positive: [
-      'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      # expect\n      MasterUserPassword: not-a-real-pass-1234\n',
-      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n    # expect\n    Default: not-a-real-pass-1234\n',
-      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          # expect\n          API_TOKEN: fake-token-for-tests-only\n',
+      'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUsername: admin\n      # expect\n      MasterUserPassword: abc123-pass-1234\n',
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n    # expect\n    Default: abc123-pass-1234\n',
+      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          # expect\n          API_TOKEN: abc123-token-for-tests-only\n',
       // SAM merges Globals into every function.
-      'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.12\n    Environment:\n      Variables:\n        # expect\n        API_TOKEN: fake-token-for-tests-only\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n',
+      'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.12\n    Environment:\n      Variables:\n        # expect\n        API_TOKEN: abc123-token-for-tests-only\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n',
       // A weak default is deployed as it stands: not a placeholder.
       'Parameters:\n  AdminPassword:\n    Type: String\n    # expect\n    Default: changeme\n',
       // One word of the name is a weak password, not a stand-in.

@@ -266,10 +266,10 @@ const hardcodedAdminPassword: TfRule = tfRule({
   cwe: ['CWE-798'],
   examples: {
     positive: [
-      'resource "azurerm_mssql_server" "db" {\n  name                         = "orders"\n  version                      = "12.0"\n  administrator_login          = "sqladmin"\n  # expect\n  administrator_login_password = "not-a-real-Pass-1234"\n}\n',
-      'resource "azurerm_windows_virtual_machine" "vm" {\n  name           = "vm"\n  size           = "Standard_B2s"\n  admin_username = "azureuser"\n  # expect\n  admin_password = "not-a-real-Pass-1234"\n}\n',
-      'resource "azurerm_virtual_machine" "vm" {\n  name    = "vm"\n  vm_size = "Standard_B2s"\n  os_profile {\n    computer_name  = "vm"\n    admin_username = "azureuser"\n    # expect\n    admin_password = "not-a-real-Pass-1234"\n  }\n}\n',
-      'variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "not-a-real-Pass-1234"\n}\n\nresource "azurerm_postgresql_flexible_server" "db" {\n  name                   = "orders"\n  administrator_login    = "pgadmin"\n  # expect\n  administrator_password = var.db_password\n}\n',
+      'resource "azurerm_mssql_server" "db" {\n  name                         = "orders"\n  version                      = "12.0"\n  administrator_login          = "sqladmin"\n  # expect\n  administrator_login_password = "abc123-Pass-1234"\n}\n',
+      'resource "azurerm_windows_virtual_machine" "vm" {\n  name           = "vm"\n  size           = "Standard_B2s"\n  admin_username = "azureuser"\n  # expect\n  admin_password = "abc123-Pass-1234"\n}\n',
+      'resource "azurerm_virtual_machine" "vm" {\n  name    = "vm"\n  vm_size = "Standard_B2s"\n  os_profile {\n    computer_name  = "vm"\n    admin_username = "azureuser"\n    # expect\n    admin_password = "abc123-Pass-1234"\n  }\n}\n',
+      'variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "abc123-Pass-1234"\n}\n\nresource "azurerm_postgresql_flexible_server" "db" {\n  name                   = "orders"\n  administrator_login    = "pgadmin"\n  # expect\n  administrator_password = var.db_password\n}\n',
     ],
     negative: [
       'resource "random_password" "db" {\n  length = 24\n}\n\nresource "azurerm_mssql_server" "db" {\n  name                         = "orders"\n  version                      = "12.0"\n  administrator_login          = "sqladmin"\n  administrator_login_password = random_password.db.result\n}\n',
