@@ -59,6 +59,11 @@ describe('compose files of application repositories', () => {
     assert.equal(devOnlyReason('.devcontainer/docker-compose.yml'), 'it is in the folder .devcontainer/');
     assert.equal(devOnlyReason('tests/resources/docker/docker-compose.yml'), 'it is in the folder tests/');
     assert.equal(devOnlyReason('docker/devenv/docker-compose.main.yml'), 'it is in the folder devenv/');
+    // The end-to-end test runners' folders, and a folder named for tests among other words.
+    assert.equal(devOnlyReason('cypress/docker-compose.yml'), 'it is in the folder cypress/');
+    assert.equal(devOnlyReason('_integration-test/custom-ca-roots/compose.yaml'), 'it is in the folder _integration-test/');
+    assert.equal(devOnlyReason('ci-cd/production/compose.yaml'), undefined);
+    assert.equal(devOnlyReason('local-path/compose.yaml'), undefined);
     assert.equal(devOnlyReason('docker-compose.override.yml'), undefined);
     assert.equal(devOnlyReason('deploy/production/compose.yaml'), undefined);
     assert.equal(devOnlyReason('docker-compose.devtools-proxy.yml'), undefined);

@@ -205,3 +205,23 @@ describe('compose: the Docker socket mounted read-only', () => {
     ]);
   });
 });
+
+describe('compose: host namespaces in files for development, tests or CI', () => {
+  const body = 'services:\n  tika:\n    image: example.org/tika:3.0\n    network_mode: host\n  e2e:\n    image: example.org/cypress:13.6\n    ipc: host\n  debug:\n    image: example.org/tools:1.0\n    pid: host\n';
+  const found = (path: string) =>
+    analyseFile(path, body, () => {})
+      .findings.filter((f) => /^iac\/compose-host-/.test(f.ruleId))
+      .map((f) => `${f.location.startLine} ${f.ruleId.slice('iac/compose-'.length)} ${f.severity}`);
+
+  it('are high in a file that may be deployed, and say why and how to fix', () => {
+    assert.deepEqual(found('compose.yaml'), ['4 host-network high', '10 host-pid high', '7 host-ipc high']);
+    const message = analyseFile('compose.yaml', body, () => {}).findings.find((f) => f.ruleId === 'iac/compose-host-network')!.message;
+    assert.match(message, /every port it opens is open on the host's interfaces/);
+  });
+
+  it('report host network and IPC one step lower in a CI or test file, and the process namespace as it is', () => {
+    assert.deepEqual(found('docker/compose/docker-compose.ci-test.yml'), ['4 host-network medium', '10 host-pid high', '7 host-ipc medium']);
+    const message = analyseFile('.ci/compose.cypress.yaml', body, () => {}).findings.find((f) => f.ruleId === 'iac/compose-host-ipc')!.message;
+    assert.match(message, /\(medium: a development or test file, as its name says cypress\)\.$/);
+  });
+});

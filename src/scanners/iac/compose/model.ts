@@ -32,8 +32,14 @@ export function isSwarmStackName(filePath: string): boolean {
   return name.replace(/\.ya?ml$/i, '').split(/[._-]+/).some((w) => w.toLowerCase() === 'stack');
 }
 
-/** Name parts and folders of compose files meant for development, tests or CI (`docker-compose.dev.yml`, `compose.ci.yaml`, `.devcontainer/`). */
-const DEV_WORD = /^(?:dev|devel|develop|development|devenv|local|debug|test|tests|testing|e2e|ci|devcontainer)$/i;
+/**
+ * Name parts and folders of compose files meant for development, tests or CI
+ * (`docker-compose.dev.yml`, `compose.ci.yaml`, `.devcontainer/`, the end-to-end test
+ * runners' `cypress/` and `playwright/`).
+ */
+const DEV_WORD = /^(?:dev|devel|develop|development|devenv|local|debug|test|tests|testing|e2e|ci|devcontainer|cypress|playwright)$/i;
+/** Words of a folder's name that make it one for tests wherever they stand (`_integration-test/`, `e2e-tests/`); `ci-cd/` or `local-path/` are not taken this way. */
+const TEST_FOLDER_WORD = /^(?:test|tests|testing|e2e|cypress|playwright)$/i;
 
 /**
  * Why a compose file at `filePath` is for development, tests or CI only, or undefined.
@@ -45,7 +51,7 @@ export function devOnlyReason(filePath: string): string | undefined {
   const name = parts.pop() ?? '';
   const word = name.replace(/\.ya?ml$/i, '').split(/[._-]+/).find((w) => DEV_WORD.test(w));
   if (word !== undefined) return `its name says ${word.toLowerCase()}`;
-  const folder = parts.find((p) => DEV_WORD.test(p.replace(/^\./, '')));
+  const folder = parts.find((p) => DEV_WORD.test(p.replace(/^\./, '')) || p.split(/[-_.]+/).some((w) => TEST_FOLDER_WORD.test(w)));
   return folder !== undefined ? `it is in the folder ${folder}/` : undefined;
 }
 

@@ -46,10 +46,25 @@ const privileged = composeRule({
   },
 });
 
+/** One severity lower. */
+const LOWER: Partial<Record<Severity, Severity>> = { critical: 'high', high: 'medium', medium: 'low' };
+
+/**
+ * A host namespace shared in a compose file for development, tests or CI, one severity
+ * lower: what it opens is the developer's machine or a throwaway runner to code the
+ * developer runs there anyway (Cypress's documented `ipc: host` for Chrome, a test's
+ * `network_mode: host` for a service on the runner's loopback).
+ */
+function* lowerInDev(input: ComposeInput, hits: Iterable<Hit>, severity: Severity): Generator<Hit> {
+  for (const hit of hits)
+    yield input.devOnly ? { ...hit, severity: LOWER[severity] ?? severity, message: `${hit.message.replace(/\.$/, '')} (${LOWER[severity]}: a development or test file, as ${input.devOnly}).` } : hit;
+}
+
 const hostNetwork = composeRule({
   id: 'iac/compose-host-network',
   title: 'Container shares the host network',
-  description: "network_mode: host puts the container in the host's network stack: every port it opens is open on the host, it reaches services bound to the host's loopback, and Docker's network isolation is gone.",
+  description:
+    "network_mode: host puts the container in the host's network stack: every port it opens is open on the host, it reaches services bound to the host's loopback, and Docker's network isolation is gone. In a compose file for development, tests or CI (as for iac/compose-port-all-interfaces) it is reported at medium: what it opens is the developer's machine or a throwaway runner.",
   remediation: 'Remove network_mode: host; publish only the ports you need with ports:, bound to 127.0.0.1 when only local clients need them.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -57,7 +72,12 @@ const hostNetwork = composeRule({
     positive: [service('    # expect\n    network_mode: host\n')],
     negative: [service('    network_mode: bridge\n'), service('    network_mode: "service:db"\n')],
   },
-  check: (input) => flag(input, 'network_mode', (v) => v === 'host', (s) => `${label(s)} shares the host's network namespace.`),
+  check: (input) =>
+    lowerInDev(
+      input,
+      flag(input, 'network_mode', (v) => v === 'host', (s) => `${label(s)} shares the host's network namespace: every port it opens is open on the host's interfaces and it reaches services bound to the host's loopback; remove network_mode: host and publish only the ports it needs.`),
+      'high',
+    ),
 });
 
 const hostPid = composeRule({
@@ -74,12 +94,18 @@ const hostPid = composeRule({
 const hostIpc = composeRule({
   id: 'iac/compose-host-ipc',
   title: 'Container shares the host IPC namespace',
-  description: "ipc: host gives the container the host's shared memory and IPC objects, so it can read or tamper with data of host processes.",
-  remediation: 'Remove ipc: host (use ipc: shareable / service:<name> to share only between containers).',
+  description:
+    "ipc: host gives the container the host's shared memory and IPC objects, so it can read or tamper with data of host processes. In a compose file for development, tests or CI (as for iac/compose-port-all-interfaces; Cypress documents ipc: host for Chrome) it is reported at medium: the host is the developer's machine or a throwaway runner.",
+  remediation: 'Remove ipc: host (use ipc: shareable / service:<name> to share only between containers, or a larger shm_size for a browser).',
   severity: 'high',
   cwe: ['CWE-668'],
   examples: { positive: [service('    # expect\n    ipc: "host"\n')], negative: [service('    ipc: shareable\n')] },
-  check: (input) => flag(input, 'ipc', (v) => v === 'host', (s) => `${label(s)} shares the host's IPC namespace.`),
+  check: (input) =>
+    lowerInDev(
+      input,
+      flag(input, 'ipc', (v) => v === 'host', (s) => `${label(s)} shares the host's IPC namespace: it can read and change the shared memory of the host's processes; remove ipc: host, and give a browser a larger shm_size instead.`),
+      'high',
+    ),
 });
 
 const hostUserns = composeRule({
@@ -304,13 +330,12 @@ function sensitiveServices(s: ComposeService, p: PublishedPort) {
  * Docker API, remote shells, a cluster's API, file shares) is not lowered.
  */
 const DEV_DATA_CATEGORIES: ReadonlySet<PortCategory> = new Set<PortCategory>(['database', 'cache', 'messaging', 'mail']);
-const LOWER: Partial<Record<Severity, Severity>> = { critical: 'high', high: 'medium', medium: 'low' };
 
 const sensitivePortPublished = composeRule({
   id: 'iac/compose-sensitive-port',
   title: 'Sensitive or cleartext service port published',
   description:
-    "A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache, the Admin API of an API gateway such as Kong's 8001/8444 in a Kong image, which has no authentication in the open-source gateway and configures every route and plugin) is published on a non-loopback address. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer) a data service's port (a database, cache, message queue or mail store) is reported one severity lower, as every machine of the developer's network still reaches it but the data is a throwaway; a port that gives control of the machine (the Docker API, a remote shell, a cluster's API, a file share) keeps its severity.",
+    "A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache, the Admin API of an API gateway such as Kong's 8001/8444 in a Kong image, which has no authentication in the open-source gateway and configures every route and plugin) is published on a non-loopback address. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words) a data service's port (a database, cache, message queue or mail store) is reported one severity lower, as every machine of the developer's network still reaches it but the data is a throwaway; a port that gives control of the machine (the Docker API, a remote shell, a cluster's API, a file share) keeps its severity.",
   remediation: 'Do not publish it; let other containers reach it over the compose network, or bind it to 127.0.0.1 for local tools.',
   severity: 'high',
   cwe: ['CWE-200'],
@@ -499,7 +524,7 @@ const secretInEnvironment = composeRule({
   id: 'iac/compose-secret-in-environment',
   title: 'Literal secret in the compose file',
   description:
-    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output. A literal fallback (`${DB_PASSWORD:-secret}`) is reported at medium: it is what runs wherever the variable is not set. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer) a value that is a plain word (`password`, `admin`) rather than a generated secret is reported at low: the throwaway credential of a service run locally.',
+    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output. A literal fallback (`${DB_PASSWORD:-secret}`) is reported at medium: it is what runs wherever the variable is not set. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words) a value that is a plain word (`password`, `admin`) rather than a generated secret is reported at low: the throwaway credential of a service run locally.',
   remediation: 'Use ${VAR} substitution from an untracked .env file (`${VAR:?message}` to refuse to start without it), env_file:, or compose secrets: (mounted as files under /run/secrets).',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -764,7 +789,7 @@ const writableRoot = composeRule({
 function hardening(rule: ComposeRule): ComposeRule {
   return {
     ...rule,
-    description: `${rule.description} In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer) it is reported at info.`,
+    description: `${rule.description} In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words) it is reported at info.`,
     *check(input) {
       for (const hit of rule.check(input)) yield input.devOnly ? { ...hit, severity: 'info' } : hit;
     },
