@@ -555,23 +555,34 @@ const secretInEnvironment = composeRule({
     // In a file for development, tests or CI, a plain word (`password`, `admin`) is the throwaway credential of a local service.
     const throwaway = (value: string): { severity?: 'low'; note?: string } =>
       input.devOnly && DEV_WORD_PASSWORD.test(value.trim()) ? { severity: 'low', note: ` (low: a development or test file, as ${input.devOnly}, and a plain word rather than a generated secret)` } : {};
+    /**
+     * Why it matters and what to do, outside files for development and tests: a plain word
+     * (`paperless`, `changeme`) is a default every installation that keeps it shares; a
+     * generated value is a secret whoever reads the repository holds.
+     */
+    const why = (value: string, name: string): string =>
+      input.devOnly
+        ? ''
+        : DEV_WORD_PASSWORD.test(value.trim())
+          ? `: a plain word, not a generated secret, so every installation that keeps it shares one guessable password; set it from an untracked .env (\${${name}:?}) or a compose secret`
+          : `: whoever can read the repository has it; set it from an untracked .env (\${${name}:?}) or a compose secret`;
     for (const s of input.services) {
       for (const entry of [...environment(s.node, 'environment'), ...environment(get(s.node, 'build'), 'args')]) {
         if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
           const { note = '', ...dev } = throwaway(String(entry.value));
-          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}${note}.`, resource: label(s), secret: String(entry.value), ...dev };
+          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}${note}${why(String(entry.value), entry.name)}.`, resource: label(s), secret: String(entry.value), ...dev };
           continue;
         }
         const fallback = typeof entry.value === 'string' ? /^\$\{\w+:?-([^}]*)\}$/.exec(entry.value.trim())?.[1] : undefined;
         if (fallback && isSecretName(entry.name) && isLiteralSecretValue(fallback)) {
           const { note = '', ...dev } = throwaway(fallback);
-          yield { ...entry.at, severity: 'medium', message: `${label(s)} falls back to a literal secret for ${entry.name} when the variable is not set${detailNote(entry.at)}${note}.`, resource: label(s), secret: fallback, ...dev };
+          yield { ...entry.at, severity: 'medium', message: `${label(s)} falls back to a literal secret for ${entry.name} when the variable is not set${detailNote(entry.at)}${note}${input.devOnly ? '' : `: wherever .env leaves it out, that value runs; write \${${entry.name}:?} to refuse to start without it`}.`, resource: label(s), secret: fallback, ...dev };
           continue;
         }
         const password = urlPassword(entry.value);
         if (password !== undefined) {
           const { note = '', ...dev } = throwaway(password);
-          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a URL with a literal password in the compose file${detailNote(entry.at)}${note}.`, resource: label(s), secret: password, ...dev };
+          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a URL with a literal password in the compose file${detailNote(entry.at)}${note}${input.devOnly ? '' : ': whoever can read the repository has it; write the password as a variable from an untracked .env (postgres://app:${DB_PASSWORD}@db/app)'}.`, resource: label(s), secret: password, ...dev };
         }
       }
     }
