@@ -231,3 +231,22 @@ describe('compose: host namespaces in files for development, tests or CI', () =>
     assert.match(message, /\(medium: a development or test file, as its name says cypress\)\.$/);
   });
 });
+
+describe('compose: a database that lets clients in without a password', () => {
+  const found = (path: string, ports: string) =>
+    analyseFile(path, `services:\n  postgres:\n    image: postgres:18-alpine\n${ports}    environment:\n      POSTGRES_HOST_AUTH_METHOD: "trust"\n`, () => {})
+      .findings.filter((f) => f.ruleId === 'iac/compose-database-without-password')
+      .map((f) => `${f.location.startLine} ${f.severity} ${f.message}`);
+
+  it('is high when its port is published beyond loopback, and says who gets in and how to fix', () => {
+    const [hit] = found('compose.yaml', '    ports:\n      - "15432:5432"\n');
+    assert.match(hit!, /^7 high service postgres sets POSTGRES_HOST_AUTH_METHOD=trust: PostgreSQL accepts every connection without a password, as any role, its superuser too, and it publishes 15432:5432 on all interfaces, so every machine that reaches the host logs in; set a password/);
+  });
+
+  it('is low when only containers on its networks reach it, and one step lower in a file for development, tests or CI', () => {
+    assert.match(found('compose.yaml', '')[0]!, /^5 low .*every container on its networks logs in \(it publishes no port\)/);
+    assert.match(found('compose.yaml', '    ports:\n      - "127.0.0.1:15432:5432"\n')[0]!, /^7 low /);
+    assert.match(found('.ci/compose.ci.yaml', '')[0]!, /^5 info .*\(info: a development or test file, as its name says ci\)/);
+    assert.match(found('compose.dev.yaml', '    ports:\n      - "15432:5432"\n')[0]!, /^7 medium /);
+  });
+});

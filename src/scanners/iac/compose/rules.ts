@@ -229,7 +229,7 @@ const portAllInterfaces = composeRule({
   id: 'iac/compose-port-all-interfaces',
   title: 'Port published on all interfaces',
   description:
-    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer: docker-compose.dev.yml, .ci/compose.yaml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's) and the port a DNS, mail, git or VPN server's image serves its clients on (pihole's 53, a mail server's 25, 465, 587, 993 and 995, a git forge's 22, WireGuard's 51820/udp, OpenVPN's 1194). In a Docker Swarm stack file (a name part stack: docker-stack.yml) the message says that the routing mesh publishes the port on every node and takes no host address, instead of advising 127.0.0.1.",
+    "A published port has no host address, so Docker binds it on 0.0.0.0 (and ::): the service is reachable from every network the host is on, and Docker's iptables rules bypass host firewalls such as ufw. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer, cypress, playwright: docker-compose.dev.yml, .ci/compose.yaml, cypress/docker-compose.yml) it is reported at low severity; the standard web ports of a public entry point (443, or 80 beside 443: a reverse proxy) at info, and so are an API gateway's proxy ports in its image (Kong's 8443, or 8000 beside it; its Admin API, 8001/8444, is iac/compose-sensitive-port's) and the port a DNS, mail, git or VPN server's image serves its clients on (pihole's 53, a mail server's 25, 465, 587, 993 and 995, a git forge's 22, WireGuard's 51820/udp, OpenVPN's 1194). In a Docker Swarm stack file (a name part stack: docker-stack.yml) the message says that the routing mesh publishes the port on every node and takes no host address, instead of advising 127.0.0.1.",
   remediation: 'Bind ports that only local clients need to loopback ("127.0.0.1:8080:8080"); expose public services through a reverse proxy that terminates TLS.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -589,6 +589,77 @@ const secretInEnvironment = composeRule({
   },
 });
 
+/**
+ * Settings of the official database images (and Bitnami's) that let clients in without a
+ * password: PostgreSQL's `trust` for every host, MySQL's and MariaDB's empty root password.
+ */
+const NO_PASSWORD_SETTINGS: ReadonlyArray<{ name: RegExp; on: (value: string) => boolean; what: string; unlessPassword: boolean }> = [
+  // Trust overrides every password: pg_hba.conf lets every host in without one.
+  { name: /^POSTGRES_HOST_AUTH_METHOD$/, on: (v) => v.toLowerCase() === 'trust', what: 'PostgreSQL accepts every connection without a password, as any role, its superuser too', unlessPassword: false },
+  // These only allow a missing password: a root password that is set still counts.
+  {
+    name: /^(?:MYSQL_ALLOW_EMPTY_PASSWORD|MARIADB_ALLOW_EMPTY_ROOT_PASSWORD|MARIADB_ALLOW_EMPTY_PASSWORD)$/,
+    on: (v) => /^(?:yes|true|1|on)$/i.test(v),
+    what: 'the database root user has no password',
+    unlessPassword: true,
+  },
+  // Bitnami's images (postgresql, mysql, mariadb, redis, mongodb...) honour only `yes`.
+  { name: /^ALLOW_EMPTY_PASSWORD$/, on: (v) => /^(?:yes|true)$/i.test(v), what: 'the database accepts its users without a password', unlessPassword: true },
+];
+
+/** A password the service is given (MYSQL_ROOT_PASSWORD, MARIADB_ROOT_PASSWORD_FILE, MYSQL_RANDOM_ROOT_PASSWORD, REDIS_PASSWORD...), by value or reference. */
+const GIVEN_PASSWORD = /^(?!.*ALLOW_EMPTY).*(?:PASSWORD|PASSWD)(?:_FILE|_HASH)?$/;
+
+const databaseWithoutPassword = composeRule({
+  id: 'iac/compose-database-without-password',
+  title: 'Database accepts connections without a password',
+  description:
+    "A database service is told to let clients in without a password: POSTGRES_HOST_AUTH_METHOD: trust (the official postgres image then trusts every host, as any role, the superuser too), MYSQL_ALLOW_EMPTY_PASSWORD or MARIADB_ALLOW_EMPTY_ROOT_PASSWORD (root with no password), or Bitnami's ALLOW_EMPTY_PASSWORD=yes. Whoever reaches its port owns its data. High when the service publishes a port on an address other than loopback or shares the host's network (medium in a compose file for development, tests or CI, as for iac/compose-sensitive-port: the data is a throwaway, but every machine of the developer's network reaches it); low when it does not, since every container on its networks still connects without a password (info in a file for development, tests or CI).",
+  remediation: 'Set a password (POSTGRES_PASSWORD, MYSQL_ROOT_PASSWORD or MARIADB_ROOT_PASSWORD from an untracked .env or a compose secret) and remove the setting; do not publish the database port, or bind it to 127.0.0.1.',
+  severity: 'high',
+  cwe: ['CWE-306'],
+  examples: {
+    positive: [
+      'services:\n  db:\n    image: postgres:16.4\n    ports:\n      - "15432:5432"\n    environment:\n      # expect\n      POSTGRES_HOST_AUTH_METHOD: "trust"\n',
+      'services:\n  db:\n    image: mariadb:11.4\n    environment:\n      # expect\n      - MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1\n',
+      'services:\n  cache:\n    image: bitnami/redis:7.4\n    network_mode: host\n    environment:\n      # expect\n      - ALLOW_EMPTY_PASSWORD=yes\n',
+    ],
+    negative: [
+      'services:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}\n      POSTGRES_HOST_AUTH_METHOD: scram-sha-256\n',
+      'services:\n  db:\n    image: mysql:8.4\n    environment:\n      MYSQL_ALLOW_EMPTY_PASSWORD: "no"\n      MYSQL_RANDOM_ROOT_PASSWORD: "yes"\n      ALLOW_EMPTY_PASSWORD: ${ALLOW_EMPTY_PASSWORD}\n',
+      // A root password is set: the empty one is only allowed, not used.
+      'services:\n  db:\n    image: mariadb:11.4\n    environment:\n      - MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=yes\n      - MARIADB_ROOT_PASSWORD_FILE=/run/secrets/db_root\n',
+    ],
+  },
+  *check(input) {
+    for (const s of input.services) {
+      const published = publishedPorts(s).filter((p) => !isLoopback(p.hostIp));
+      const hostNetwork = text(pair(s.node, 'network_mode')?.value) === 'host';
+      const reach = hostNetwork
+        ? "it shares the host's network, so every machine that reaches the host"
+        : published.length > 0
+          ? `it publishes ${published.map((p) => p.raw).join(', ')}${published.some((p) => isAllInterfaces(p.hostIp)) ? ' on all interfaces' : ''}, so every machine that reaches the host`
+          : undefined;
+      const env = environment(s.node, 'environment');
+      const password = env.some((e) => GIVEN_PASSWORD.test(e.name) && e.value !== undefined && e.value !== null && String(e.value).trim() !== '');
+      for (const entry of env) {
+        const setting = NO_PASSWORD_SETTINGS.find((n) => n.name.test(entry.name));
+        const value = typeof entry.value === 'string' || typeof entry.value === 'number' || typeof entry.value === 'boolean' ? String(entry.value).trim() : undefined;
+        if (!setting || value === undefined || !setting.on(value) || (setting.unlessPassword && password)) continue;
+        const severity: Severity = reach ? (input.devOnly ? 'medium' : 'high') : input.devOnly ? 'info' : 'low';
+        const who = reach ? `${reach} logs in` : 'every container on its networks logs in (it publishes no port)';
+        const dev = input.devOnly ? ` (${severity}: a development or test file, as ${input.devOnly})` : '';
+        yield {
+          ...entry.at,
+          severity,
+          message: `${label(s)} sets ${entry.name}=${value}${detailNote(entry.at)}: ${setting.what}, and ${who}${dev}; set a password from an untracked .env and remove the setting.`,
+          resource: label(s),
+        };
+      }
+    }
+  },
+});
+
 /** The secret files git holds for the compose examples below: one with content, and an empty one the deployment fills. */
 const SECRET_FILES_CONTEXT = { path: 'deploy/compose.yaml', compose: { committedFiles: new Map([['deploy/db/password.txt', 12], ['deploy/secrets/api-token', 0]]) } };
 
@@ -850,6 +921,7 @@ export const composeRules: readonly ComposeRule[] = [
   securityProfileDisabled,
   hardening(noNewPrivileges),
   secretInEnvironment,
+  databaseWithoutPassword,
   committedSecretFile,
   imageLatest,
   hardening(limitRule('memory')),
