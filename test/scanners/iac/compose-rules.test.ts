@@ -117,6 +117,7 @@ describe('compose: literal secrets in files for development, tests or CI', () =>
     assert.match(hits('compose.yaml', '      POSTGRES_PASSWORD: changeme\n')[0]!, /^high .*: a plain word, not a generated secret, so every installation that keeps it shares one guessable password; set it from an untracked \.env \(\$\{POSTGRES_PASSWORD:\?\}\) or a compose secret\.$/);
     assert.match(hits('compose.yaml', '      API_TOKEN: Xk29fLq81ZpW\n')[0]!, /^high .*in the compose file: whoever can read the repository has it; set it from an untracked \.env/);
     assert.match(hits('compose.yaml', '      DATABASE_URL: postgres://app:' + 'Vq8zK2mLp4@db/app\n')[0]!, /: whoever can read the repository has it; write the password as a variable/);
+    assert.match(hits('compose.yaml', '      DATABASE_URL: postgres://umami:' + 'umami@db/umami\n')[0]!, /: a plain word, not a generated secret, so every installation that keeps it shares one guessable password; write the password as a variable/);
   });
 });
 

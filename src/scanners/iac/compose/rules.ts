@@ -582,7 +582,7 @@ const secretInEnvironment = composeRule({
         const password = urlPassword(entry.value);
         if (password !== undefined) {
           const { note = '', ...dev } = throwaway(password);
-          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a URL with a literal password in the compose file${detailNote(entry.at)}${note}${input.devOnly ? '' : ': whoever can read the repository has it; write the password as a variable from an untracked .env (postgres://app:${DB_PASSWORD}@db/app)'}.`, resource: label(s), secret: password, ...dev };
+          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a URL with a literal password in the compose file${detailNote(entry.at)}${note}${input.devOnly ? '' : DEV_WORD_PASSWORD.test(password.trim()) ? ': a plain word, not a generated secret, so every installation that keeps it shares one guessable password; write the password as a variable from an untracked .env (postgres://app:${DB_PASSWORD}@db/app)' : ': whoever can read the repository has it; write the password as a variable from an untracked .env (postgres://app:${DB_PASSWORD}@db/app)'}.`, resource: label(s), secret: password, ...dev };
         }
       }
     }
