@@ -235,3 +235,16 @@ describe('Dockerfile base image without a tag', () => {
     assert.match(plain!.message, /^Base image example\.org\/acme\/base has no tag/);
   });
 });
+
+describe('Dockerfile without USER in a development container', () => {
+  const found = (path: string) => {
+    const input = { ...dockerfilePlatform.parse('FROM node:24-trixie-slim\nRUN npm install -g pnpm@10.4.1\n', () => {})!, path };
+    return [...dockerfilePlatform.rules.find((r) => r.id === 'iac/dockerfile-no-user')!.check(input)].map((h) => `${h.line} ${h.severity ?? 'medium'} ${h.message}`);
+  };
+
+  it('is low in .devcontainer/, where the editor runs as the user devcontainer.json names, and medium elsewhere', () => {
+    assert.match(found('.devcontainer/Dockerfile')[0]!, /^1 low .*a development container's image \(\.devcontainer\/Dockerfile\).*remoteUser/);
+    assert.match(found('docker/Dockerfile')[0]!, /^1 medium The final stage sets no USER, so the container runs as root\.$/);
+    assert.match(found('devcontainer-features/Dockerfile')[0]!, /^1 medium /);
+  });
+});
