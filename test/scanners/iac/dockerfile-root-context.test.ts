@@ -152,6 +152,21 @@ describe('Dockerfile running as root: base images and entrypoints that drop root
     assert.deepEqual(found, ['jobs/Dockerfile no-user', 'web/Dockerfile no-user']);
   });
 
+  it('reads an entrypoint written in Python, Node.js, Ruby or Perl that execs gosu or su-exec', async () => {
+    const startPy = (end: string) => lines('#!/usr/local/bin/python', 'import os', 'import sys', 'def main(args, environ):', '    ownership = "991:991" if os.getuid() == 0 else None', '    args = [sys.executable] + args', end);
+    const found = await rootFindings({
+      // synapse's start.py: gosu is exec'd with the user the program chose.
+      'app/Dockerfile': lines('FROM python:3.12-slim', 'RUN apt-get update && apt-get install -y --no-install-recommends gosu', 'COPY start.py /start.py', 'ENTRYPOINT ["/start.py"]'),
+      'app/start.py': startPy('    os.execve("/usr/sbin/gosu", ["gosu", ownership] + args, environ)'),
+      // gosu only named in a message: nothing drops root.
+      'tool/Dockerfile': lines('FROM python:3.12-slim', 'COPY start.py /start.py', 'ENTRYPOINT ["/start.py"]'),
+      'tool/start.py': startPy('    print("gosu is not used here")\n    os.execv(sys.executable, args)'),
+      'node/Dockerfile': lines('FROM node:22-slim', 'RUN apt-get update && apt-get install -y --no-install-recommends gosu', 'COPY start.js /start.js', 'ENTRYPOINT ["/start.js"]'),
+      'node/start.js': lines('#!/usr/bin/env node', "const { spawnSync } = require('node:child_process');", "spawnSync('gosu', ['node', 'server.js'], { stdio: 'inherit' });"),
+    });
+    assert.deepEqual(found, ['tool/Dockerfile no-user']);
+  });
+
   it('reads the run scripts of the s6 services an s6-overlay image copies', async () => {
     const found = await rootFindings({
       // linuxserver.io style: /init comes with the base image, the service drops to abc.

@@ -108,6 +108,27 @@ export function privilegeDropIn(script: string, where: string): PrivilegeDrop | 
   return undefined;
 }
 
+/** The `#!` line of a script in Python, Node.js, Ruby or Perl: an entrypoint that is a program, not a shell script. */
+const PROGRAM_SHEBANG = /^#!\s*\S*?(?:\/env\s+(?:-S\s+)?)?(?:\S*\/)?(?:python[\d.]*|node|nodejs|ruby|perl)(?:\s|$)/;
+/** gosu or su-exec named as a string of the program, by name or path (`"/usr/sbin/gosu"`, `'su-exec'`). */
+const DROP_TOOL_STRING = /["'](?:\/(?:usr\/)?(?:local\/)?s?bin\/)?(gosu|su-exec)["']/;
+/** A call that replaces the process or starts another: Python's os.exec*, Node's spawn and execFile, Ruby's and Perl's exec. */
+const EXEC_CALL = /\b(?:os\.exec[lv]p?e?|os\.posix_spawnp?|subprocess\.(?:run|call|Popen|check_call)|spawn(?:Sync)?|execFile(?:Sync)?|exec)\s*\(/;
+
+/**
+ * The privilege drop of an entrypoint written as a program (synapse's start.py ends with
+ * `os.execve("/usr/sbin/gosu", ["gosu", ownership, ...], environ)`): a script with a Python,
+ * Node.js, Ruby or Perl `#!` line that names gosu or su-exec as a string and calls the
+ * language's exec or spawn family. The user is the program's to choose, as a variable is in
+ * a shell script's `gosu "$USER"`.
+ */
+export function programDropIn(script: string, where: string): PrivilegeDrop | undefined {
+  if (!PROGRAM_SHEBANG.test(script)) return undefined;
+  const tool = DROP_TOOL_STRING.exec(script);
+  if (!tool || !EXEC_CALL.test(script)) return undefined;
+  return { how: tool[1]!, user: 'a user it chooses', where };
+}
+
 /** The last instruction of a keyword in the final stage, else in the earlier stages it is built FROM. */
 function ownInstruction(chain: DockerStage[], keyword: string): DockerInstruction | undefined {
   for (const stage of chain) {
@@ -470,7 +491,8 @@ export function entrypointDrop(input: DockerfileInput): PrivilegeDrop | undefine
   const read = files.filter((f) => input.contextFiles?.has(f));
   if (read.length > 0) {
     for (const file of read) {
-      const drop = privilegeDropIn(input.contextFiles!.get(file)!, file);
+      const text = input.contextFiles!.get(file)!;
+      const drop = privilegeDropIn(text, file) ?? programDropIn(text, file);
       if (drop) return drop;
     }
     return undefined;
