@@ -31,6 +31,8 @@ export interface ShellCommand {
   readonly subshells?: readonly number[];
   /** The here-documents the command opens, when it opens any. */
   readonly heredocs?: readonly HereDocument[];
+  /** Its redirections to files (`>> "$GITHUB_PATH"`, `2>/dev/null`), when it has any: the operator and the target word. */
+  readonly redirects?: ReadonlyArray<{ readonly op: string; readonly target: ShellWord }>;
 }
 
 /** Commands joined by `|`; a pipeline ends at `;`, `&&`, `||`, `&` or a newline. */
@@ -396,6 +398,7 @@ const REDIRECT = /^(\d*)(>>?|<<?|>&|<&|&>)(.*)$/;
 function toCommand(all: ShellWord[]): ShellCommand {
   const assignments: ShellWord[] = [];
   const words: ShellWord[] = [];
+  const redirects: Array<{ op: string; target: ShellWord }> = [];
   let k = 0;
   while (k < all.length && ASSIGNMENT.test(all[k]!.text)) assignments.push(all[k++]!);
   for (; k < all.length; k++) {
@@ -403,12 +406,15 @@ function toCommand(all: ShellWord[]): ShellCommand {
     const redirect = REDIRECT.exec(w.text);
     // `<(cmd)` and `>(cmd)` are process substitutions (arguments), not redirections.
     if (redirect && !w.text.startsWith('-') && !/^[<>]\(/.test(w.text)) {
-      if (redirect[3] === '') k++; // the target is the next word
+      // The target is in the word (`>>$GITHUB_PATH`) or the next one; `2>&1` names a descriptor.
+      const target = redirect[3] !== '' ? { text: redirect[3]!, offset: w.offset + w.text.length - redirect[3]!.length } : all[++k];
+      if (target !== undefined && !redirect[2]!.endsWith('&') && !target.text.startsWith('&')) redirects.push({ op: redirect[2]!, target });
       continue;
     }
     words.push(w);
   }
-  return { words, assignments, offset: all[0]?.offset ?? 0 };
+  const command = { words, assignments, offset: all[0]?.offset ?? 0 };
+  return redirects.length > 0 ? { ...command, redirects } : command;
 }
 
 const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'nice', 'command', 'builtin', 'doas', 'su-exec', 'gosu', 'timeout', 'xvfb-run', 'dbus-run-session']);
