@@ -1,9 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { downloadRuns } from '../../../src/scanners/iac/downloads.js';
+import { downloadRuns, downloadRunsIn, type ScriptDialect } from '../../../src/scanners/iac/downloads.js';
 
 /** The files a script downloads and runs, as `file -> how`. */
 const runs = (script: string) => downloadRuns(script).map((r) => `${r.file} -> ${r.how}`);
+const pwsh = (script: string) => downloadRuns(script, 'powershell').map((r) => `${r.program}: ${r.file} -> ${r.how}`);
+/** The files the steps of a GitHub job (each a shell of its own, from the workspace root unless it says) download and run, with the step that runs them. */
+const steps = (...scripts: Array<string | { text: string; dialect?: ScriptDialect; cwd?: string }>) => {
+  const pieces = scripts.map((s) => ({ fresh: true, cwd: '', ...(typeof s === 'string' ? { text: s } : s) }));
+  return downloadRunsIn(pieces).map((r) => `${r.file} -> ${r.how} (step ${pieces.indexOf(r.runIn) + 1})`);
+};
 
 describe('downloadRuns', () => {
   it('follows a download to the command that runs it', () => {
@@ -26,6 +32,9 @@ describe('downloadRuns', () => {
     assert.deepEqual(runs('curl -fsSL -o releases.json https://example.org/api/releases && jq -r .tag releases.json'), []);
     assert.deepEqual(runs('curl -o tool.tar.gz https://example.org/tool.tar.gz && tar tf tool.tar.gz && ls *.tar.gz'), []);
     assert.deepEqual(runs('curl -L https://example.org/node-v20-linux.tar.xz | tar xJ\n./node_modules/.bin/eslint .'), []);
+    // A program by its name runs from PATH, not from the folder the archive was unpacked in; a program folder is on PATH.
+    assert.deepEqual(runs('curl -L https://example.org/tool-1.2.tar.gz | tar xz && tool run'), []);
+    assert.deepEqual(runs('curl -L https://example.org/hugo_0.1_linux-amd64.tar.gz | sudo tar xz -C /usr/local/bin && hugo version'), ['hugo_0.1_linux-amd64.tar.gz -> hugo version']);
     // A shared folder holds more than the archive: only names led by the archive's are its.
     assert.deepEqual(runs('curl -L https://example.org/go1.22.linux-amd64.tar.gz | sudo tar -C /usr/local -xz\n/usr/local/bin/other'), []);
     // Inline code or a module, not the file.
@@ -39,5 +48,66 @@ describe('downloadRuns', () => {
     assert.deepEqual(runs('curl -o t.sh http://localhost:8080/t.sh && sh t.sh'), []);
     // A comment that names a checksum tool checks nothing.
     assert.deepEqual(runs('# TODO: sha256sum\ncurl -o t.sh https://example.org/t.sh && sh t.sh'), ['t.sh -> sh t.sh']);
+  });
+
+  it('follows a release asset that gh downloads from another repository', () => {
+    assert.deepEqual(runs("gh release download v1.2.3 -R example/tool -p 'tool_*_linux_amd64.tar.gz'\ntar xzf tool_*_linux_amd64.tar.gz\n./tool --version"), ['tool_*_linux_amd64.tar.gz -> ./tool --version']);
+    assert.deepEqual(runs('gh release download --repo example/tool -O tool.deb -p "*.deb" && sudo dpkg -i tool.deb'), ['tool.deb -> dpkg -i tool.deb']);
+    assert.deepEqual(runs('gh release download -R example/tool -p "*.deb" -D /tmp/pkgs && sudo apt-get install -y /tmp/pkgs/*.deb'), ['/tmp/pkgs/*.deb -> apt-get install -y /tmp/pkgs/*.deb']);
+    assert.deepEqual(runs('gh release download --repo=example/tool -O - -p tool_linux.tar.gz | tar xz && ./tool version'), ['tool_linux.tar.gz -> ./tool version']);
+    assert.equal(downloadRuns('gh release download -R example/tool -p install.sh && bash install.sh')[0]?.program, 'gh release download');
+    // The workflow's own releases, the source archive, an attested or checked asset, a file only read.
+    assert.deepEqual(runs("gh release download -p 'tool_*.tar.gz' && tar xzf tool_*.tar.gz && ./tool"), []);
+    assert.deepEqual(runs('gh release download -R "${{ github.repository }}" -p install.sh && bash install.sh'), []);
+    assert.deepEqual(runs('gh release download -R example/tool --archive tar.gz && tar xzf tool-*.tar.gz && ./tool'), []);
+    assert.deepEqual(runs('gh release download -R example/tool -p install.sh && gh attestation verify install.sh -R example/tool && bash install.sh'), []);
+    assert.deepEqual(runs('gh release download -R example/tool -p checksums.txt -p tool.tar.gz && sha256sum -c --ignore-missing checksums.txt && tar xzf tool.tar.gz && ./tool'), []);
+    assert.deepEqual(runs('gh release download -R example/tool -p notes.json && jq . notes.json'), []);
+  });
+
+  it('follows PowerShell downloads to the program, installer or script that runs them', () => {
+    assert.deepEqual(pwsh('Invoke-WebRequest -Uri https://example.org/setup-1.2.exe -OutFile setup.exe\n& .\\setup.exe /S'), ['Invoke-WebRequest: setup.exe -> ./setup.exe /S']);
+    assert.deepEqual(pwsh('Invoke-WebRequest -Uri https://example.org/tool.msi -OutFile tool.msi\nmsiexec /i tool.msi /qn'), ['Invoke-WebRequest: tool.msi -> msiexec /i tool.msi /qn']);
+    assert.deepEqual(pwsh('iwr https://example.org/tool.msi -OutFile "$env:RUNNER_TEMP\\tool.msi"\nStart-Process msiexec.exe -ArgumentList "/i `"$env:RUNNER_TEMP\\tool.msi`" /qn" -Wait'), ['iwr: $env:RUNNER_TEMP/tool.msi -> Start-Process msiexec.exe -ArgumentList /i "$env:RUNNER_TEMP/tool.msi" /qn ...']);
+    assert.deepEqual(pwsh('$installer = "$env:TEMP\\x.exe"\nInvoke-WebRequest https://example.org/x.exe -OutFile $installer -UseBasicParsing\nStart-Process -FilePath $installer -ArgumentList "/S" -Wait'), ['Invoke-WebRequest: $installer -> Start-Process -FilePath $installer -ArgumentList ...']);
+    assert.deepEqual(pwsh('(New-Object System.Net.WebClient).DownloadFile("https://example.org/tool.zip", "$env:TEMP\\tool.zip")\nExpand-Archive "$env:TEMP\\tool.zip" -DestinationPath C:\\tool\n& C:\\tool\\tool.exe --version'), ['WebClient.DownloadFile: $env:TEMP/tool.zip -> C:/tool/tool.exe --version']);
+    assert.deepEqual(pwsh('Invoke-WebRequest https://example.org/install.ps1 -OutFile install.ps1\npowershell -NoProfile -ExecutionPolicy Bypass -File .\\install.ps1'), ['Invoke-WebRequest: install.ps1 -> powershell -NoProfile -ExecutionPolicy Bypass ...']);
+    assert.deepEqual(pwsh('Invoke-WebRequest https://example.org/env.ps1 -OutFile env.ps1; . .\\env.ps1'), ['Invoke-WebRequest: env.ps1 -> . ./env.ps1']);
+    // A path only named (a value, not a command), data only read, a file checked with Get-FileHash or its signature.
+    assert.deepEqual(pwsh('Invoke-WebRequest https://example.org/x.exe -OutFile $installer\n$installer\nWrite-Host "saved $installer"'), []);
+    assert.deepEqual(pwsh('Invoke-WebRequest https://example.org/data.json -OutFile data.json\nGet-Content data.json | ConvertFrom-Json'), []);
+    assert.deepEqual(pwsh("Invoke-WebRequest https://example.org/x.exe -OutFile x.exe\nif ((Get-FileHash x.exe -Algorithm SHA256).Hash -ne '00') { throw 'checksum' }\n& .\\x.exe"), []);
+    assert.deepEqual(pwsh("Invoke-WebRequest https://example.org/x.exe -OutFile x.exe\nif ((Get-AuthenticodeSignature x.exe).Status -ne 'Valid') { throw 'unsigned' }\n& .\\x.exe"), []);
+    // Read as a POSIX script, `.\\setup.exe` names no file.
+    assert.deepEqual(runs('curl -o setup.exe https://example.org/setup.exe && .\\setup.exe'), []);
+  });
+
+  it('reads paths from the folder the script changed to', () => {
+    assert.deepEqual(runs('curl -LO https://example.org/tool-1.2.tar.gz && tar xzf tool-1.2.tar.gz && cd tool-1.2 && ./configure && make install'), ['tool-1.2.tar.gz -> ./configure']);
+    assert.deepEqual(runs('curl -LO https://example.org/tool-1.2.tar.gz && tar xzf tool-1.2.tar.gz && cd tool-1.2 && make && sudo make install'), ['tool-1.2.tar.gz -> make']);
+    assert.deepEqual(runs('cd /tmp\ncurl -LO https://example.org/tool-1.2.tar.gz\ntar xzf tool-1.2.tar.gz\npushd tool-1.2\nsh configure --prefix=/usr\npopd'), ['tool-1.2.tar.gz -> sh configure --prefix=/usr']);
+    assert.deepEqual(runs('curl -LO https://example.org/tool-1.2.tar.gz && tar xzf tool-1.2.tar.gz && make -C tool-1.2 install'), ['tool-1.2.tar.gz -> make -C tool-1.2 install']);
+    assert.deepEqual(runs('curl -LO https://example.org/tool-1.2.tar.gz && tar xzf tool-1.2.tar.gz && (cd tool-1.2 && make)'), ['tool-1.2.tar.gz -> make']);
+    // Another folder; the script's own Makefile; a subshell left; a folder the archive was only unpacked into, that cmake fills.
+    assert.deepEqual(runs('curl -LO https://example.org/tool-1.2.tar.gz && tar xzf tool-1.2.tar.gz && cd build && ./configure && make'), []);
+    assert.deepEqual(runs('curl -LO https://example.org/tool-1.2.tar.gz && tar xzf tool-1.2.tar.gz\nmake'), []);
+    assert.deepEqual(runs('curl -LO https://example.org/tool-1.2.tar.gz && tar xzf tool-1.2.tar.gz && (cd tool-1.2 && ls)\n./configure'), []);
+    assert.deepEqual(runs('mkdir build && curl -L https://example.org/deps-1.0.tar.gz | tar xz -C build && cd build && cmake .. && make'), []);
+    // A later step starts at the workspace root, or in its working-directory.
+    assert.deepEqual(steps('curl -LO https://example.org/tool-1.2.tar.gz && tar xzf tool-1.2.tar.gz && cd tool-1.2', './configure'), []);
+    assert.deepEqual(steps('curl -LO https://example.org/tool-1.2.tar.gz && tar xzf tool-1.2.tar.gz', { text: './configure && make', cwd: 'tool-1.2' }), ['tool-1.2.tar.gz -> ./configure (step 2)']);
+  });
+
+  it('follows a program to a folder put on PATH', () => {
+    assert.deepEqual(steps('curl -fsSLo "$RUNNER_TEMP/tool" https://example.org/tool-linux\nchmod +x "$RUNNER_TEMP/tool"\necho "$RUNNER_TEMP" >> "$GITHUB_PATH"', 'tool --version'), ['$RUNNER_TEMP/tool -> tool --version (step 2)']);
+    assert.deepEqual(steps('curl -L https://example.org/tool-1.2-linux.tar.gz | tar xz\necho "$PWD/tool-1.2-linux/bin" >> $GITHUB_PATH', 'make', 'tool run'), ['tool-1.2-linux.tar.gz -> tool run (step 3)']);
+    assert.deepEqual(steps('curl -L https://example.org/tool-1.2-linux.tar.gz -o tool.tgz\nmkdir -p tools && tar xzf tool.tgz -C tools\necho "${{ github.workspace }}/tools" | tee -a $GITHUB_PATH', 'tool run'), ['tool.tgz -> tool run (step 2)']);
+    assert.deepEqual(steps({ text: 'Invoke-WebRequest https://example.org/tool.exe -OutFile "$env:RUNNER_TEMP\\bin\\tool.exe"\n"$env:RUNNER_TEMP\\bin" | Out-File -FilePath $env:GITHUB_PATH -Append', dialect: 'powershell' }, { text: 'tool --version', dialect: 'powershell' }), ['$env:RUNNER_TEMP/bin/tool.exe -> tool --version (step 2)']);
+    assert.deepEqual(runs('curl -fsSLo /opt/tool/tool https://example.org/tool-linux && chmod +x /opt/tool/tool\nexport PATH="/opt/tool:$PATH"\ntool --version'), ['/opt/tool/tool -> tool --version']);
+    // Another folder on PATH; a folder on PATH from the next step on only; a name the archive does not lead.
+    assert.deepEqual(steps('curl -fsSLo "$RUNNER_TEMP/dl/tool" https://example.org/tool-linux\necho "$RUNNER_TEMP/bin" >> "$GITHUB_PATH"', 'tool --version'), []);
+    assert.deepEqual(steps('curl -fsSLo "$RUNNER_TEMP/tool" https://example.org/tool-linux\necho "$RUNNER_TEMP" >> "$GITHUB_PATH"\ntool --version'), []);
+    assert.deepEqual(steps('curl -L https://example.org/node-v20-linux.tar.xz | tar xJ\necho "$PWD/node-v20-linux/bin" >> $GITHUB_PATH', 'npm ci'), []);
+    assert.deepEqual(steps('curl -fsSLo /opt/tool/tool https://example.org/tool-linux\nexport PATH="/opt/tool:$PATH"', 'tool --version'), []);
   });
 });

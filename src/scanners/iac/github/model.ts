@@ -424,6 +424,26 @@ function runSetting(wf: Workflow, step: Step, key: 'working-directory' | 'shell'
   return undefined;
 }
 
+/** Whether a job runs on a Windows runner, by a label of its runs-on as written. */
+function onWindows(job: Job): boolean {
+  const runsOn = get(job.node, 'runs-on');
+  const labels = isYScalar(runsOn) ? [text(runsOn)] : isYMap(runsOn) ? [text(get(runsOn, 'labels')), ...items(get(runsOn, 'labels')).map(text)] : items(runsOn).map(text);
+  return labels.some((label) => label !== undefined && /windows/i.test(label));
+}
+
+/**
+ * How a step's `run:` is read, with the folder it starts in: PowerShell for `shell: pwsh` or
+ * `powershell` (or no shell on a Windows runner, whose default is pwsh), a POSIX shell
+ * otherwise; the folder from the workspace root ('' the root), undefined when its
+ * working-directory is not known as written.
+ */
+export function runShell(wf: Workflow, step: Step): { dialect: 'posix' | 'powershell'; cwd: string | undefined } {
+  const shell = runSetting(wf, step, 'shell');
+  const powershell = shell === undefined ? onWindows(step.job) : /^(?:pwsh|powershell)\b/.test(shell);
+  const workdir = runSetting(wf, step, 'working-directory');
+  return { dialect: powershell ? 'powershell' : 'posix', cwd: workdir === undefined ? '' : workingDirectory(workdir) };
+}
+
 /**
  * The local scripts the steps of a workflow (or of a local composite action) run:
  * `run: ./scripts/release.sh`, `bash ./.github/scripts/publish.sh`, from the repository
@@ -439,9 +459,7 @@ export function githubScriptRuns(wf: Workflow): ScriptRunSite[] {
   const rootUnknown = action?.rootUnknown === true;
   const usedBy = wf.composite ? wf.callers?.usedBy?.(wf) : undefined;
   for (const job of wf.jobs) {
-    const runsOn = get(job.node, 'runs-on');
-    const labels = isYScalar(runsOn) ? [text(runsOn)] : isYMap(runsOn) ? [text(get(runsOn, 'labels')), ...items(get(runsOn, 'labels')).map(text)] : items(runsOn).map(text);
-    const windows = labels.some((label) => label !== undefined && /windows/i.test(label));
+    const windows = onWindows(job);
     for (const step of job.steps) {
       if (!step.run || typeof step.run.value !== 'string') continue;
       const shell = runSetting(wf, step, 'shell');

@@ -31,6 +31,7 @@ import {
   lineOfText,
   parseUses,
   readWorkflow,
+  runShell,
   stepLabel,
   withValue,
   workflowRunFromMaintainers,
@@ -745,7 +746,7 @@ const downloadUnverified = workflowRule({
   id: 'iac/gha-download-unverified',
   title: 'Downloaded script or binary run without a checksum or signature check in CI',
   description:
-    "A job downloads a file with curl or wget in a `run:` step and then runs it, in that step or a later one (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, a program of the archive it unpacked, `dpkg -i` of a package), and no step of the job checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest). HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link) runs code in the job, with its token and secrets. A file fetched at a git commit named by its full hash is not reported; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gha-curl-pipe-shell. The shell scripts of the repository that a step runs are judged too, on their own lines.",
+    "A job downloads a file in a `run:` step (with curl or wget, `gh release download` of another repository's release, or, in a PowerShell step, Invoke-WebRequest -OutFile or WebClient.DownloadFile) and then runs it, in that step or a later one (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, `& .\\setup.exe` or Start-Process, a program of the archive it unpacked, `cd tool-1.2 && ./configure && make install`, `dpkg -i` or `msiexec /i` of a package, a program by its name once its folder is put on PATH with $GITHUB_PATH), and no step of the job checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest, gh attestation verify, Get-FileHash). `gh release download` checks nothing by itself. HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link) runs code in the job, with its token and secrets. A file fetched at a git commit named by its full hash is not reported; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gha-curl-pipe-shell. The shell scripts of the repository that a step runs are judged too, on their own lines.",
   remediation: 'Pin the version and check a pinned digest before running the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or the publisher\'s signature (gpg --verify, cosign verify-blob, gh attestation verify); or use a pinned action that installs the tool.',
   severity: 'medium',
   confidence: 'medium',
@@ -756,6 +757,14 @@ const downloadUnverified = workflowRule({
       // Downloaded in one step, run in a later one.
       workflow('      # expect\n      - run: curl -fsSL https://example.org/releases/hugo_0.128.0_linux-amd64.tar.gz | tar -xz\n      - run: ./hugo --minify\n'),
       workflow('      # expect\n      - run: wget -q https://example.org/dist/app_2.0.1_amd64.deb && sudo dpkg -i app_2.0.1_amd64.deb\n'),
+      // A release asset of another repository, which gh downloads unchecked.
+      workflow("      # expect\n      - run: |\n          # detail\n          gh release download v2.4.0 --repo example/tool --pattern 'tool_*_linux_amd64.tar.gz'\n          tar -xzf tool_*_linux_amd64.tar.gz\n          ./tool version\n        env:\n          GH_TOKEN: ${{ github.token }}\n"),
+      // A PowerShell step (a Windows runner's default shell).
+      workflow("      - shell: pwsh\n        # expect\n        run: |\n          # detail\n          Invoke-WebRequest -Uri https://example.org/releases/setup-1.2.0.exe -OutFile setup.exe\n          Start-Process .\\setup.exe -ArgumentList '/S' -Wait\n"),
+      // A source archive built in the folder it unpacks into.
+      workflow('      # expect\n      - run: curl -fsSLO https://example.org/dist/tool-1.2.0.tar.gz && tar -xzf tool-1.2.0.tar.gz && cd tool-1.2.0 && ./configure && make && sudo make install\n'),
+      // A program put on PATH for the later steps, run there by its name.
+      workflow('      # expect\n      - run: |\n          # detail\n          curl -fsSLo "$RUNNER_TEMP/tool" https://example.org/releases/tool-linux-amd64\n          chmod +x "$RUNNER_TEMP/tool"\n          echo "$RUNNER_TEMP" >> "$GITHUB_PATH"\n      - run: tool lint .\n'),
     ],
     negative: [
       workflow('      - run: curl -fsSLo install.sh https://example.org/install.sh && sha256sum -c install.sh.sha256 && bash install.sh\n'),
@@ -763,11 +772,23 @@ const downloadUnverified = workflowRule({
       workflow('      - run: |\n          curl -fsSL -o release.json https://example.org/api/releases/latest\n          jq -r .tag_name release.json\n          curl -fsSLO https://example.org/dist/site.tar.gz\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: site\n          path: site.tar.gz\n'),
       // A package manager installing from its registry is not a download this rule follows.
       workflow('      - run: pip install -r requirements.txt && npm ci\n'),
+      // An asset of the workflow's own releases; another's, with its attestation checked.
+      workflow("      - run: gh release download --pattern 'tool_*_linux_amd64.tar.gz' && tar -xzf tool_*_linux_amd64.tar.gz && ./tool version\n      - run: |\n          gh release download v2.4.0 --repo example/other --pattern 'other.tar.gz'\n          gh attestation verify other.tar.gz --repo example/other\n          tar -xzf other.tar.gz && ./other version\n"),
+      // Checked with Get-FileHash before it runs.
+      workflow("      - shell: pwsh\n        run: |\n          Invoke-WebRequest -Uri https://example.org/releases/setup-1.2.0.exe -OutFile setup.exe\n          if ((Get-FileHash setup.exe -Algorithm SHA256).Hash -ne '0000000000000000000000000000000000000000000000000000000000000000') { throw 'checksum mismatch' }\n          Start-Process .\\setup.exe -ArgumentList '/S' -Wait\n"),
+      // A later step starts at the workspace root again; a folder on PATH that holds no download.
+      workflow('      - run: curl -fsSLO https://example.org/dist/tool-1.2.0.tar.gz && tar -xzf tool-1.2.0.tar.gz && cd tool-1.2.0\n      - run: ./configure && make\n      - run: |\n          curl -fsSLo "$RUNNER_TEMP/dl/tool" https://example.org/releases/tool-linux-amd64\n          echo "$RUNNER_TEMP/bin" >> "$GITHUB_PATH"\n      - run: tool lint .\n'),
     ],
   },
   *check(wf) {
     for (const job of wf.jobs) {
-      const scripts = job.steps.filter((step) => step.run && typeof step.run.value === 'string').map((step) => ({ step, scalar: step.run!, keyLine: step.runLine!, text: step.run!.value as string }));
+      // Each step runs in a shell of its own, from its working-directory (one not known as written leads nowhere the others do).
+      const scripts = job.steps
+        .filter((step) => step.run && typeof step.run.value === 'string')
+        .map((step) => {
+          const shell = runShell(wf, step);
+          return { step, scalar: step.run!, keyLine: step.runLine!, text: step.run!.value as string, dialect: shell.dialect, fresh: true, cwd: shell.cwd ?? `?step${step.index}` };
+        });
       for (const found of downloadRunsIn(scripts)) {
         const { step, scalar, keyLine } = found.downloadIn;
         const at = inside(keyLine, lineOfOffset(wf, scalar, found.download, keyLine));

@@ -47,7 +47,7 @@ const downloadUnverified = gitlabRule({
   id: 'iac/gitlab-download-unverified',
   title: 'Downloaded script or binary run without a checksum or signature check in CI',
   description:
-    "A job downloads a file with curl or wget and then runs it (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, a program of the archive it unpacked, `dpkg -i` of a package), and none of its scripts checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest). HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link) runs code in the job, with its CI/CD variables. A file fetched at a git commit named by its full hash, or from the GitLab instance's own API, is not reported; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gitlab-curl-pipe-shell. The shell scripts of the repository that a job runs are judged too, on their own lines.",
+    "A job downloads a file with curl or wget (or `gh release download` of another repository's release) and then runs it (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, a program of the archive it unpacked, `cd tool-1.2 && ./configure && make install`, `dpkg -i` of a package, a program by its name once its folder is put on PATH), and none of its scripts checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest, gh attestation verify). HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link) runs code in the job, with its CI/CD variables. A file fetched at a git commit named by its full hash, or from the GitLab instance's own API, is not reported; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gitlab-curl-pipe-shell. The shell scripts of the repository that a job runs are judged too, on their own lines.",
   remediation: 'Pin the version and check a pinned digest before running the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or the publisher\'s signature (gpg --verify, cosign verify-blob); or use an image that already contains the tool.',
   severity: 'medium',
   confidence: 'medium',
@@ -60,6 +60,8 @@ const downloadUnverified = gitlabRule({
       // Downloaded by the template's before_script, run by the script of the job that extends it.
       pipeline('.review:\n  # expect\n  before_script:\n    # detail\n    - wget https://example.org/tools/-/raw/master/scripts/trigger-build.rb\n    - chmod 755 trigger-build.rb\nreview-deploy:\n  extends: .review\n  script:\n    - ./trigger-build.rb docs deploy\n'),
       pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - curl -fsSL -o /tmp/kubectl https://example.org/kubectl/v1.30.2/bin/linux/amd64/kubectl\n    - chmod +x /tmp/kubectl && mv /tmp/kubectl /usr/local/bin/\n    - kubectl apply -f k8s/\n'),
+      // A source archive built in the folder it unpacks into: the lines of a job share one shell.
+      pipeline('build:\n  # expect\n  script:\n    # detail\n    - wget -q https://example.org/dist/tool-1.2.0.tar.gz && tar -xzf tool-1.2.0.tar.gz\n    - cd tool-1.2.0\n    - ./configure --prefix=/usr/local && make install\n'),
     ],
     negative: [
       // Checked against a pinned digest before it runs.
@@ -68,6 +70,8 @@ const downloadUnverified = gitlabRule({
       pipeline('release:\n  script:\n    - curl -fsSL -o releases.json https://example.org/api/releases\n    - jq -r ".[0].tag_name" releases.json\n    - wget -q https://example.org/dist/site.tar.gz && tar -tzf site.tar.gz\n  artifacts:\n    paths:\n      - site.tar.gz\n'),
       // Fetched at a full commit hash: the commit fixes the content.
       pipeline('notify:\n  script:\n    - curl -fsSLo trigger.rb https://gitlab.com/example/tools/-/raw/8d9e3502aba39127e4d12196dae16d306f76993d/trigger.rb && ruby trigger.rb\n'),
+      // Unpacked into a folder the repository's own build fills: its Makefile is cmake's.
+      pipeline('build:\n  script:\n    - mkdir build && wget -qO- https://example.org/dist/deps-1.0.tar.gz | tar -xz -C build\n    - cd build && cmake .. && make\n'),
     ],
   },
   *check(p) {
