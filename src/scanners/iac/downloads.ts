@@ -393,7 +393,9 @@ function runOf(command: ShellCommand, fetched: readonly Fetched[], place: Place)
     const file = psValue(named, ['filepath', 1], ['path', 2], ['pspath', 2]) ?? positional[0];
     const args = psValue(named, ['argumentlist', 1], ['args', 2]) ?? positional[1];
     if (file === undefined) return undefined;
-    const inner = [file, ...(args === undefined ? [] : args.split(/[\s,]+/).map((a) => a.replace(/^["']|["']$/g, '')).filter((a) => a !== ''))];
+    // `-ArgumentList "/i $msi /qn"`, `-ArgumentList '/i', $msi`, `-ArgumentList @('/i', $msi)`: the words given.
+    const given = args === undefined ? [] : args.replace(/^@?\(|\)$/g, '').split(/[\s,]+/).map((a) => a.replace(/^["']|["']$/g, '')).filter((a) => a !== '');
+    const inner = [file, ...given];
     return hit(file) ?? (file.includes('/') ? undefined : runOf(commandOf(inner, command.offset), fetched, place));
   }
   if (BUILDERS.has(program)) {
@@ -461,7 +463,7 @@ const OWN_SERVER = /^(?:https?:\/\/(?:localhost|127(?:\.\d+){3}|\[::1\])(?:[:/]|
 const WEB_SWITCHES = new Set(['usebasicparsing', 'passthru', 'skipcertificatecheck', 'usedefaultcredentials', 'disablekeepalive', 'resume', 'skipheadervalidation', 'skiphttperrorcheck', 'allowunencryptedauthentication', 'preserveauthorizationonredirect', 'noproxy', 'allowinsecureredirect', 'preservehttpmethodonredirect', 'followrellink', 'asynchronous', 'verbose', 'debug', 'whatif', 'confirm']);
 
 /** What a PowerShell download command (Invoke-WebRequest, iwr, Invoke-RestMethod, irm, Start-BitsTransfer; Windows PowerShell's curl and wget) fetches and the file it writes. */
-function webDownloadOf(command: ShellCommand): Download | undefined {
+export function webDownloadOf(command: ShellCommand): Download | undefined {
   const words = effectiveWords(command).map((w) => w.text);
   const program = basename(words[0] ?? '').toLowerCase();
   const { named, positional } = psParameters(words, WEB_SWITCHES);

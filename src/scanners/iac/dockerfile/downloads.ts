@@ -1,5 +1,6 @@
 import { detailNote } from '../rule.js';
-import { ARTIFACT, COMMIT_PINNED, downloadOf, madeExecutable, PROGRAM_DIR, UNPACKERS, urlName, VERIFIED } from '../downloads.js';
+import { ARTIFACT, COMMIT_PINNED, downloadOf, madeExecutable, PROGRAM_DIR, UNPACKERS, urlName, VERIFIED, webDownloadOf } from '../downloads.js';
+import { parsePowerShell } from '../powershell.js';
 import { parseShell, programOf } from '../shell.js';
 import { expandArgs, instructionsOf, keyValues, scriptsOf, type DockerfileInput } from './model.js';
 import type { DockerInstruction } from './parser.js';
@@ -16,11 +17,21 @@ function variablesAt(input: DockerfileInput, instruction: DockerInstruction): Ma
   return values;
 }
 
+/** Whether the RUNs of a stage at `instruction` run in PowerShell: the last SHELL before it names powershell or pwsh (a Windows image's `SHELL ["powershell", "-Command"]`). */
+function inPowerShell(input: DockerfileInput, instruction: DockerInstruction): boolean {
+  let powershell = false;
+  for (const earlier of input.file.stages[instruction.stage]?.instructions ?? []) {
+    if (earlier === instruction) break;
+    if (earlier.keyword === 'SHELL' && earlier.exec?.[0] !== undefined) powershell = /(?:^|[\\/])(?:powershell|pwsh)(?:\.exe)?$/i.test(earlier.exec[0]);
+  }
+  return powershell;
+}
+
 export const unverifiedDownload = dockerRule({
   id: 'iac/dockerfile-download-unverified',
   title: 'Downloaded artifact used without a checksum or signature check',
   description:
-    "A RUN step downloads an archive, package, binary or script with curl or wget (saved under a name such as .tar.gz, .deb, .jar, .sh, into a bin directory, made executable, or piped into tar or unzip) and no step of the stage checks it: no sha256sum/sha512sum/shasum, gpg --verify or gpgv, cosign, minisign or openssl digest anywhere in that RUN or a later one. HTTPS protects the transfer, not the file: whoever can change the release (a compromised upstream account or mirror, a redirected `latest` link) decides what goes into the image. A file fetched at a git commit named by its full hash (raw.githubusercontent.com/<owner>/<repo>/<40-hex sha>/..., github.com/.../raw/<sha>/..., an /archive/<sha>.tar.gz, the hash written or given by an ENV or ARG of the stage) is not reported: the commit fixes the content. The same risk as ADD <url> without --checksum (iac/dockerfile-add-url). A download piped into a shell is iac/dockerfile-curl-pipe-shell; keys, signatures and checksum lists themselves are not artifacts.",
+    "A RUN step downloads an archive, package, binary or script with curl or wget, or in a PowerShell RUN (after SHELL [\"powershell\", ...]) with Invoke-WebRequest -OutFile, Start-BitsTransfer or WebClient.DownloadFile (saved under a name such as .tar.gz, .deb, .jar, .sh, into a bin directory, made executable, or piped into tar or unzip) and no step of the stage checks it: no sha256sum/sha512sum/shasum, gpg --verify or gpgv, cosign, minisign, openssl digest or Get-FileHash anywhere in that RUN or a later one. HTTPS protects the transfer, not the file: whoever can change the release (a compromised upstream account or mirror, a redirected `latest` link) decides what goes into the image. A file fetched at a git commit named by its full hash (raw.githubusercontent.com/<owner>/<repo>/<40-hex sha>/..., github.com/.../raw/<sha>/..., an /archive/<sha>.tar.gz, the hash written or given by an ENV or ARG of the stage) is not reported: the commit fixes the content. The same risk as ADD <url> without --checksum (iac/dockerfile-add-url). A download piped into a shell is iac/dockerfile-curl-pipe-shell; keys, signatures and checksum lists themselves are not artifacts.",
   remediation: 'Pin the version and verify a pinned digest before using the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or check the publisher\'s signature (gpg --verify, cosign verify-blob); or use ADD --checksum=sha256:<digest> <url>.',
   severity: 'medium',
   confidence: 'medium',
@@ -36,6 +47,8 @@ export const unverifiedDownload = dockerRule({
       'FROM alpine:3.20\n# expect\nRUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/example/tools/master/hack/dind" && chmod +x /usr/local/bin/dind\n',
       'FROM alpine:3.20\nARG COMMIT\n# expect\nRUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/example/tools/${COMMIT}/hack/dind"\n',
       'FROM alpine:3.20\n# expect\nRUN wget -O /usr/local/bin/dind https://raw.githubusercontent.com/example/tools/8d9e3502/hack/dind\n',
+      // A Windows image whose RUNs are PowerShell.
+      'FROM example.org/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command", "$ErrorActionPreference = \'Stop\';"]\n# expect\nRUN Invoke-WebRequest -Uri https://example.org/dist/tool-1.2.0.msi -OutFile tool.msi; Start-Process msiexec.exe -ArgumentList \'/i\', \'tool.msi\', \'/qn\' -Wait\n',
     ],
     negative: [
       // Checked with a pinned digest, or with the publisher's signature in a later step.
@@ -48,6 +61,8 @@ export const unverifiedDownload = dockerRule({
       // Fetched at a git commit named by its full hash: the commit fixes the content.
       'FROM alpine:3.20\nENV DIND_COMMIT 8d9e3502aba39127e4d12196dae16d306f76993d\nRUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/example/tools/${DIND_COMMIT}/hack/dind" && chmod +x /usr/local/bin/dind\n',
       'FROM debian:12-slim\nRUN curl -fsSL https://github.com/example/tool/archive/0123456789abcdef0123456789abcdef01234567.tar.gz | tar -xz -C /opt\n',
+      // Checked with Get-FileHash; a JSON answer is no artifact.
+      'FROM example.org/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command", "$ErrorActionPreference = \'Stop\';"]\nRUN Invoke-WebRequest -Uri https://example.org/dist/tool-1.2.0.msi -OutFile tool.msi; if ((Get-FileHash tool.msi -Algorithm sha256).Hash -ne \'0000000000000000000000000000000000000000000000000000000000000000\') { exit 1 }; Start-Process msiexec.exe -ArgumentList \'/i\', \'tool.msi\', \'/qn\' -Wait\nRUN Invoke-WebRequest -Uri https://example.org/api/releases/latest -OutFile latest.json\n',
     ],
   },
   *check(input) {
@@ -64,15 +79,18 @@ export const unverifiedDownload = dockerRule({
       const instruction = runs[k]!;
       if (checkedFrom[k]) continue;
       let variables: Map<string, string> | undefined;
+      let powershell: boolean | undefined;
       for (const script of scriptsOf(instruction)) {
-        if (!/\b(?:curl|wget)\b/.test(script.text)) continue;
-        const pipelines = parseShell(script.text);
+        if (!/\b(?:curl|wget|Invoke-WebRequest|iwr|Invoke-RestMethod|irm|Start-BitsTransfer|DownloadFile)\b/i.test(script.text)) continue;
+        // A Windows image's PowerShell RUN (`Invoke-WebRequest -Uri ... -OutFile python.exe`).
+        const pwsh = (powershell ??= inPowerShell(input, instruction));
+        const pipelines = pwsh ? parsePowerShell(script.text) : parseShell(script.text);
         let made: Set<string> | undefined;
         const executable = () => (made ??= madeExecutable(pipelines.flat()));
         for (const pipeline of pipelines) {
           for (let p = 0; p < pipeline.length; p++) {
-            if (!pipeline[p]!.words.some((w) => /(?:^|\/)(?:curl|wget)$/.test(w.text))) continue;
-            const download = downloadOf(pipeline[p]!);
+            const web = pipeline[p]!.words.some((w) => /(?:^|[/\\])(?:curl|wget)(?:\.exe)?$/i.test(w.text));
+            const download = pwsh ? (webDownloadOf(pipeline[p]!) ?? (web ? downloadOf(pipeline[p]!) : undefined)) : web ? downloadOf(pipeline[p]!) : undefined;
             if (!download) continue;
             let artifact: string | undefined;
             if (download.output === '-') {
