@@ -1,7 +1,7 @@
 import { downloadRuns } from './downloads.js';
 import type { LocalScript, ScriptJudgement } from './rule.js';
 import { isLiteralSecretValue } from './secret-names.js';
-import { basename, effectiveWords, parseShell, pipeToShellOffsets, programOf, type ShellCommand } from './shell.js';
+import { basename, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, type ShellCommand } from './shell.js';
 
 /**
  * Patterns over shell scripts shared by the Dockerfile, GitHub Actions and GitLab CI
@@ -394,7 +394,8 @@ export const PIPED_DOWNLOAD_IN_SCRIPT: ScriptJudgement = {
     negative: ['#!/bin/sh\n# never: curl https://example.org/install.sh | sh\ncurl -fsSLo install.sh https://example.org/install.sh\nsha256sum -c install.sh.sha256\nbash install.sh\n'],
   },
   *check(script) {
-    for (const offset of pipeToShellOffsets(script.text)) yield { line: lineAtOffset(script.text, offset), message: `A downloaded script is piped into a shell${inScript(script)}.` };
+    for (const { offset, plainHttp } of pipeToShellSites(script.text))
+      yield { line: lineAtOffset(script.text, offset), message: `A downloaded script is piped into a shell${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${inScript(script)}.`, ...(plainHttp ? { severity: 'high' as const } : {}) };
   },
 };
 

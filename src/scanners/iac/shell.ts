@@ -478,25 +478,34 @@ export function isDownloader(program: string | undefined): boolean {
   return program === 'curl' || program === 'wget' || program === 'fetch' || program === 'Invoke-WebRequest' || program === 'iwr';
 }
 
-/**
- * Remote code run straight from a download: `curl URL | sh`, `wget -O- URL | bash`,
- * `sh -c "$(curl URL)"`, `bash <(curl URL)`. Returns the offset of the downloader.
- */
-export function pipeToShellOffsets(script: string): number[] {
-  const offsets: number[] = [];
+/** A download run by a shell: where it is, and whether it is fetched over plain http:// (anyone on the path can replace it). */
+export interface PipeToShellSite {
+  offset: number;
+  plainHttp: boolean;
+}
+
+const PLAIN_HTTP_URL = /(?:^|[\s'"(=])http:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/\s'"]|(?:localhost|127\.0\.0\.1)$)/i;
+
+/** What a download piped into a shell over plain http adds to the finding's message. */
+export const PLAIN_HTTP_PIPE_NOTE = ', over plain http://, so anyone on the network path can replace what runs';
+
+/** The downloads a script pipes into (or substitutes into) an interpreter, with the scheme they are fetched over. */
+export function pipeToShellSites(script: string): PipeToShellSite[] {
+  const sites: PipeToShellSite[] = [];
   for (const pipeline of parseShell(script)) {
     const downloadAt = pipeline.findIndex((c) => isDownloader(programOf(c)));
     if (downloadAt >= 0 && pipeline.slice(downloadAt + 1).some((c) => isInterpreter(programOf(c)) && runsStdin(c))) {
-      offsets.push(pipeline[downloadAt]!.offset);
+      const download = pipeline[downloadAt]!;
+      sites.push({ offset: download.offset, plainHttp: download.words.some((w) => PLAIN_HTTP_URL.test(w.text)) });
       continue;
     }
     for (const command of pipeline) {
       if (!isInterpreter(programOf(command))) continue;
-      const fetched = effectiveWords(command).some((w) => /^(?:\$\(|`|<\()\s*(?:curl|wget)\b/.test(w.text));
-      if (fetched) offsets.push(command.offset);
+      const fetched = effectiveWords(command).filter((w) => /^(?:\$\(|`|<\()\s*(?:curl|wget)\b/.test(w.text));
+      if (fetched.length > 0) sites.push({ offset: command.offset, plainHttp: fetched.some((w) => PLAIN_HTTP_URL.test(w.text)) });
     }
   }
-  return offsets;
+  return sites;
 }
 
 /** `sh`, `bash -s -- args`, `python3 -`: reads its program from stdin (not `bash script.sh`). */

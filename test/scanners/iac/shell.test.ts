@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFile } from '../../../src/scanners/iac/analyse.js';
-import { effectiveWords, gitTextOutput, parseShell, pipeToShellOffsets, programOf, shellParses } from '../../../src/scanners/iac/shell.js';
+import { effectiveWords, gitTextOutput, parseShell, pipeToShellSites, programOf, shellParses } from '../../../src/scanners/iac/shell.js';
 
 describe('shell reader', () => {
   it('splits pipelines and commands, keeping quotes and substitutions in their words', () => {
@@ -23,8 +23,8 @@ describe('shell reader', () => {
       'bash <(curl -s https://example.org/i.sh)',
     ];
     const no = ['curl -o i.sh https://example.org/i.sh && sh i.sh', 'curl https://example.org/a.json | jq .', 'echo curl | sh', 'curl https://x | tee out | grep a'];
-    for (const script of yes) assert.ok(pipeToShellOffsets(script).length > 0, script);
-    for (const script of no) assert.deepEqual(pipeToShellOffsets(script), [], script);
+    for (const script of yes) assert.ok(pipeToShellSites(script).length > 0, script);
+    for (const script of no) assert.deepEqual(pipeToShellSites(script), [], script);
   });
 
   it('reads subshells, arithmetic, array assignments and function definitions', () => {
@@ -34,7 +34,7 @@ describe('shell reader', () => {
     assert.deepEqual(commands('(( n |= 4 )); for (( i = 0; i < 3; i++ )); do echo $i; done'), [['echo $i']]);
     assert.deepEqual(commands('list=(a b c); echo ${list[0]}'), [[''], ['echo ${list[0]}']]);
     assert.deepEqual(commands('f() { curl x | bash; }; f'), [['curl x', 'bash'], ['f']]);
-    assert.ok(pipeToShellOffsets('(cd /tmp && curl -fsSL https://example.org/i.sh | sh)').length > 0);
+    assert.ok(pipeToShellSites('(cd /tmp && curl -fsSL https://example.org/i.sh | sh)').length > 0);
   });
 
   it('keeps a parameter expansion one word, whatever spaces it holds', () => {
@@ -52,8 +52,8 @@ describe('shell reader', () => {
     assert.deepEqual(commands('cat <<EOF > /etc/app.conf\ncurl https://example.org/i.sh | sh\nEOF\necho after'), [['cat'], ['echo after']]);
     assert.deepEqual(commands("cat <<-'END' | tee x\n\tcurl a | bash\n\tEND\nls"), [['cat', 'tee x'], ['ls']]);
     assert.deepEqual(commands('a <<A; b << B\n1\nA\n2\nB\nc'), [['a'], ['b'], ['c']]);
-    assert.ok(pipeToShellOffsets('bash -s <<EOF\ncurl -fsSL https://example.org/i.sh | sh\nEOF').length > 0);
-    assert.deepEqual(pipeToShellOffsets('cat > install.sh <<EOF\ncurl -fsSL https://example.org/i.sh | sh\nEOF'), []);
+    assert.ok(pipeToShellSites('bash -s <<EOF\ncurl -fsSL https://example.org/i.sh | sh\nEOF').length > 0);
+    assert.deepEqual(pipeToShellSites('cat > install.sh <<EOF\ncurl -fsSL https://example.org/i.sh | sh\nEOF'), []);
   });
 
   it('gives each command the here-documents it opens: delimiter, whether it is quoted, and where the body lies', () => {
@@ -68,7 +68,7 @@ describe('shell reader', () => {
     const commands = (script: string) => parseShell(script).map((p) => p.map((c) => c.words.map((w) => w.text).join(' ')));
     assert.deepEqual(commands('env |\n  grep GITHUB_ | # keep these\n  sort > env.txt\nls'), [['env', 'grep GITHUB_', 'sort'], ['ls']]);
     assert.deepEqual(commands('a | b\n\nc'), [['a', 'b'], ['c']]);
-    assert.equal(pipeToShellOffsets('curl -fsSL https://example.org/i.sh |\n  sudo bash').length, 1);
+    assert.equal(pipeToShellSites('curl -fsSL https://example.org/i.sh |\n  sudo bash').length, 1);
   });
 
   it('reads compound commands: reserved words and case patterns are no programs', () => {
@@ -82,7 +82,7 @@ describe('shell reader', () => {
     // Reserved words in argument position are plain words.
     assert.deepEqual(commands('echo if then done {} esac'), [['echo if then done {} esac']]);
     for (const script of ['if [ -n "$X" ]; then curl -fsSL https://example.org/i.sh | sh; fi', 'while true; do wget -qO- https://example.org/i | bash; done', 'case "$(uname -m)" in\n  x86_64|aarch64) curl https://example.org/i.sh | sh ;;\nesac'])
-      assert.equal(pipeToShellOffsets(script).length, 1, script);
+      assert.equal(pipeToShellSites(script).length, 1, script);
     assert.equal(programOf(parseShell('then curl https://x')[0]![0]!), 'curl');
   });
 
@@ -91,7 +91,7 @@ describe('shell reader', () => {
     const before = shellParses();
     const first = parseShell(script);
     for (let i = 0; i < 5; i++) assert.equal(parseShell(script), first);
-    assert.equal(pipeToShellOffsets(script).length, 1);
+    assert.equal(pipeToShellSites(script).length, 1);
     assert.equal(shellParses() - before, 1);
     // A copy of the text is the same script.
     assert.equal(parseShell(` ${script}`.slice(1)), first);

@@ -3,7 +3,7 @@ import { pinProblem, pinProblemNote, type PinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { LOCAL_TRUSTED_APT_SOURCE, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
-import { commandsOf, effectiveWords, parseShell, pipeToShellOffsets, programOf, substitutions, type ShellCommand } from '../shell.js';
+import { commandsOf, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, substitutions, type ShellCommand } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
 import {
   baseImage,
@@ -492,9 +492,9 @@ const curlPipeShell = dockerRule({
   id: 'iac/dockerfile-curl-pipe-shell',
   title: 'Remote script piped into a shell',
   description:
-    "`curl ... | sh` runs whatever the server returns, with the build's privileges, with no review and no integrity check. A compromised or spoofed server (or a man in the middle, for http) owns the image.",
+    "`curl ... | sh` runs whatever the server returns, with the build's privileges, with no review and no integrity check: a compromised server, account or mirror owns the image. The same risk as a downloaded file run without a check (iac/dockerfile-download-unverified), and the same severity, medium; high over plain http://, where anyone on the network path can replace the script.",
   remediation: 'Download the script to a file, verify a pinned checksum or signature, then run it; or install the tool from a package manager with signature checks.',
-  severity: 'high',
+  severity: 'medium',
   cwe: ['CWE-494'],
   examples: {
     positive: [
@@ -509,9 +509,9 @@ const curlPipeShell = dockerRule({
   *check(input) {
     for (const instruction of instructionsOf(input.file, 'RUN')) {
       for (const script of scriptsOf(instruction)) {
-        for (const offset of pipeToShellOffsets(script.text)) {
+        for (const { offset, plainHttp } of pipeToShellSites(script.text)) {
           const place = at(instruction, script.line(offset));
-          yield { ...place, message: `A downloaded script is piped straight into an interpreter${detailNote(place)}; download, verify a checksum, then run.` };
+          yield { ...place, message: `A downloaded script is piped straight into an interpreter${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${detailNote(place)}; download, verify a checksum, then run.`, ...(plainHttp ? { severity: 'high' as const } : {}) };
         }
       }
     }

@@ -4,7 +4,7 @@ import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, printedAt, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
-import { pipeToShellOffsets } from '../shell.js';
+import { pipeToShellSites, PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { mayYield, parseExpression } from './expression.js';
@@ -723,7 +723,7 @@ const selfHostedPublic = workflowRule({
 const curlPipeShell = workflowRule({
   id: 'iac/gha-curl-pipe-shell',
   title: 'Remote script piped into a shell in CI',
-  description: '`curl ... | sh` in a workflow runs whatever the server returns, with the job\'s token and secrets, with no integrity check. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
+  description: '`curl ... | sh` in a workflow runs whatever the server returns, with the job\'s token and secrets, with no integrity check. Medium, as a downloaded file run without a check (iac/gha-download-unverified); high over plain http://, where anyone on the network path can replace the script. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
   remediation: 'Use a pinned action or download the script, verify a pinned checksum, then run it.',
   severity: 'medium',
   cwe: ['CWE-494'],
@@ -734,9 +734,9 @@ const curlPipeShell = workflowRule({
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
       if (kind !== 'run') continue;
-      for (const offset of pipeToShellOffsets(scalar.value as string)) {
+      for (const { offset, plainHttp } of pipeToShellSites(scalar.value as string)) {
         const at = inside(keyLine, lineOfOffset(wf, scalar, offset, keyLine));
-        yield { ...at, message: `${stepLabel(step)} pipes a downloaded script into a shell${detailNote(at)}.`, resource: stepLabel(step) };
+        yield { ...at, message: `${stepLabel(step)} pipes a downloaded script into a shell${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${detailNote(at)}.`, resource: stepLabel(step), ...(plainHttp ? { severity: 'high' as const } : {}) };
       }
     }
   },  scripts: PIPED_DOWNLOAD_IN_SCRIPT,

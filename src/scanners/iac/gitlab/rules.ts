@@ -3,7 +3,7 @@ import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../
 import { downloadRunsIn } from '../downloads.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { pipeToShellOffsets } from '../shell.js';
+import { pipeToShellSites, PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { runFixes } from './conditions.js';
 import { exposureRules } from './exposure-rules.js';
@@ -15,9 +15,9 @@ export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 const curlPipeShell = gitlabRule({
   id: 'iac/gitlab-curl-pipe-shell',
   title: 'Remote script piped into a shell in CI',
-  description: '`curl ... | sh` in a job script runs whatever the server returns, with the job\'s CI/CD variables (deploy keys, tokens) and no integrity check. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines, and so is the FDO_DISTRIBUTION_EXEC command that freedesktop\'s ci-templates run in the image a job builds with them (`extends: .fdo.container-build@debian`).',
+  description: '`curl ... | sh` in a job script runs whatever the server returns, with the job\'s CI/CD variables (deploy keys, tokens) and no integrity check. Medium, as a downloaded file run without a check (iac/gitlab-download-unverified); high over plain http://, where anyone on the network path can replace the script. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines, and so is the FDO_DISTRIBUTION_EXEC command that freedesktop\'s ci-templates run in the image a job builds with them (`extends: .fdo.container-build@debian`).',
   remediation: 'Download the script, verify a pinned checksum or signature, then run it; or use an image that already contains the tool.',
-  severity: 'high',
+  severity: 'medium',
   cwe: ['CWE-494'],
   examples: {
     positive: [
@@ -35,9 +35,9 @@ const curlPipeShell = gitlabRule({
   },
   *check(p) {
     for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      for (const offset of pipeToShellOffsets(script)) {
+      for (const { offset, plainHttp } of pipeToShellSites(script)) {
         const at = inside(keyLine, lineOf(p, scalar, offset));
-        yield { ...at, message: `${owner} pipes a downloaded script into a shell${detailNote(at)}.`, resource: owner };
+        yield { ...at, message: `${owner} pipes a downloaded script into a shell${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${detailNote(at)}.`, resource: owner, ...(plainHttp ? { severity: 'high' as const } : {}) };
       }
     }
   },  scripts: PIPED_DOWNLOAD_IN_SCRIPT,
