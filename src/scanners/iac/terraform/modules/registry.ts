@@ -49,6 +49,11 @@ export interface BlockInput {
    * block's attributes are unknown.
    */
   emptyMakesNone?: boolean | string;
+  /**
+   * In `each` resources: each block made goes inside a block of this type made for it, with
+   * these attributes (a listener's `redirect` object makes `default_action { type = "redirect" redirect { ... } }`).
+   */
+  wrap?: { block: string; fixed: Record<string, string | number | boolean> };
 }
 
 /**
@@ -104,8 +109,10 @@ export interface ResourceSpec {
   defaults?: Record<string, VersionedDefault[]>;
   /**
    * One resource per object of this list input (`count = length(var.<input>)`), named
-   * `<name>[<index>]`: `attributes` are then fields of the object (`[attribute, field]`
-   * when they differ), read on the object's own lines. A missing, null or empty list makes none.
+   * `<name>[<index>]`, or per object value of this map input (`for_each = var.<input>`), named
+   * `<name>["<key>"]`: `attributes` and `blocks` are then fields of the object (`[attribute, field]`
+   * when they differ), read on the object's own lines, and `defaults` stand for missing fields.
+   * A missing, null or empty list or map makes none.
    */
   each?: string;
   /** Attribute values the module writes itself, whatever the inputs (`egress = false`). */
@@ -153,6 +160,60 @@ const googleNetworkFirewalls = (rules: string, submodule?: string): ModuleSpec =
   ],
 });
 const GOOGLE_NETWORK_FIREWALLS = [googleNetworkFirewalls('firewall_rules'), googleNetworkFirewalls('rules', 'firewall-rules')];
+
+/**
+ * terraform-aws-modules/alb's listeners, on its aws_lb.this.
+ *
+ * 9.0.0 on: one aws_lb_listener.this per value of the map `listeners` (an input of 9.x only),
+ * its protocol from the object or default_protocol ("HTTP"), one default_action per action
+ * object it holds (a redirect from `redirect`), ssl_policy as given (the module's default for
+ * HTTPS and TLS is a TLS 1.2+ policy in every release).
+ *
+ * 5.0.0-8.x: one listener per object of the lists `http_tcp_listeners` (protocol as given) and
+ * `https_listeners` (protocol "HTTPS" unless given, ssl_policy from the object, else
+ * listener_ssl_policy_default, whose default is ELBSecurityPolicy-2016-08 in every release), each
+ * with one default_action of type `action_type` ("forward" when not given) and a redirect block
+ * from the object's `redirect` map. 5.0.0-5.2.x forward whatever action_type says: read as 5.3.0
+ * does, a redirect they ignore is a missed finding, not a false one. 3.x-4.x counted the lists with
+ * http_tcp_listeners_count and https_listeners_count (0 by default): not read, and a call that sets
+ * them is left to those releases when its version is not known.
+ */
+const ALB_LISTENERS: ResourceSpec[] = [
+  {
+    type: 'aws_lb_listener',
+    name: 'this',
+    when: [{ input: 'create', is: 'true', otherwise: true }, { input: 'putin_khuylo', is: 'true', otherwise: true }, { versions: '>=9.0.0', otherwise: true }],
+    each: 'listeners',
+    attributes: ['port', 'protocol', 'ssl_policy', 'certificate_arn'],
+    blocks: [{ block: 'redirect', wrap: { block: 'default_action', fixed: { type: 'redirect' } } }],
+    defaults: { protocol: [{ versions: '*', value: 'HTTP', input: 'default_protocol' }] },
+    refs: { load_balancer_arn: 'aws_lb.this' },
+    optional: true,
+  },
+  ...(
+    [
+      ['frontend_http_tcp', 'http_tcp_listeners', {}],
+      ['frontend_https', 'https_listeners', { protocol: [{ versions: '*', value: 'HTTPS' }], ssl_policy: [{ versions: '*', value: 'ELBSecurityPolicy-2016-08', input: 'listener_ssl_policy_default' }] }],
+    ] satisfies Array<[string, string, Record<string, VersionedDefault[]>]>
+  ).map(
+    ([name, list, defaults]): ResourceSpec => ({
+      type: 'aws_lb_listener',
+      name,
+      when: [
+        { input: 'create_lb', is: 'true', otherwise: true },
+        { input: 'putin_khuylo', is: 'true', otherwise: true },
+        { versions: '>=5.0.0 <9.0.0', otherwise: true },
+        { input: `${list}_count`, is: 'unset' },
+      ],
+      each: list,
+      attributes: ['port', 'protocol', 'ssl_policy', 'certificate_arn', ['default_action.type', 'action_type']],
+      blocks: [{ block: 'default_action.redirect', input: 'redirect' }],
+      defaults: { ...defaults, 'default_action.type': [{ versions: '*', value: 'forward' }] },
+      refs: { load_balancer_arn: 'aws_lb.this' },
+      optional: true,
+    }),
+  ),
+];
 
 export const MODULES: readonly ModuleSpec[] = [
   {
@@ -380,6 +441,7 @@ export const MODULES: readonly ModuleSpec[] = [
           ],
         },
       },
+      ...ALB_LISTENERS,
     ],
   },
   {

@@ -237,44 +237,68 @@ class Builder {
     return { type: spec.type, name: spec.name, address, module: this.call.name, block: { type: 'resource', labels: [spec.type, spec.name], body, ...span(header) } };
   }
 
-  /** The resources a `count = length(var.<input>)` resource makes, one per object of the list (`each`). */
+  /**
+   * The resources a `count = length(var.<input>)` resource makes, one per object of the list
+   * (`<name>[<index>]`), or a `for_each = var.<input>` one, one per object value of the map
+   * (`<name>["<key>"]`). Attribute and block paths may name nested blocks (`default_action.type`),
+   * made once per resource; `defaults` apply to each resource, on its object's line.
+   */
   private eachResource(spec: ResourceSpec, inputName: string): SynthesizedResource[] {
     const header = this.call.block;
     const a = this.input(inputName);
     if (!a) return [];
     // Each object as a lookup of its fields: written in place they keep their lines, else the input's.
-    let elements: Array<{ line: number; field: (name: string) => Attribute | undefined; blocks: (type: string, from: string) => Block[] }>;
-    if (a.expr.kind === 'tuple' && a.expr.items.every((i) => i.kind === 'object')) {
-      elements = (a.expr.items as ObjectExpr[]).map((object) => {
-        const field = (name: string): Attribute | undefined => {
-          const item = object.items.find((i) => i.keyName === name);
-          return item ? { name, expr: item.value, ...span(item) } : undefined;
-        };
-        return { line: object.line, field, blocks: (type, from) => (field(from) ? this.blocksFrom(type, field(from)!.expr) : []) };
-      });
-    } else {
+    type Element = { key: string; line: number; field: (name: string) => Attribute | undefined; blocks: (type: string, from: string) => Block[] };
+    const written = (key: string, object: ObjectExpr): Element => {
+      const field = (name: string): Attribute | undefined => {
+        const item = object.items.find((i) => i.keyName === name);
+        return item ? { name, expr: item.value, ...span(item) } : undefined;
+      };
+      return { key, line: object.line, field, blocks: (type, from) => (field(from) ? this.blocksFrom(type, field(from)!.expr) : []) };
+    };
+    const read = (key: string, object: Record<string, Value>): Element => ({
+      key,
+      line: a.line,
+      field: (name) => (name in object ? this.synthetic(name, object[name]!, a.line) : undefined),
+      blocks: (type, from) => valueBlocks(type, object[from], a.line),
+    });
+    let elements: Element[];
+    if (a.expr.kind === 'tuple' && a.expr.items.every((i) => i.kind === 'object')) elements = (a.expr.items as ObjectExpr[]).map((object, index) => written(String(index), object));
+    else if (a.expr.kind === 'object' && a.expr.items.every((i) => i.keyName !== undefined && i.value.kind === 'object'))
+      elements = a.expr.items.map((item) => written(JSON.stringify(item.keyName), item.value as ObjectExpr));
+    else {
       const value = evaluate(a.expr, this.scope);
       if (value === null || (Array.isArray(value) && value.length === 0)) return [];
-      if (!Array.isArray(value) || !value.every((v) => isRecord(v))) throw new Opaque();
-      elements = (value as Array<Record<string, Value>>).map((object) => ({
-        line: a.line,
-        field: (name) => (name in object ? this.synthetic(name, object[name]!, a.line) : undefined),
-        blocks: (type, from) => valueBlocks(type, object[from], a.line),
-      }));
+      if (Array.isArray(value) && value.every((v) => isRecord(v))) elements = (value as Array<Record<string, Value>>).map((object, index) => read(String(index), object));
+      else if (isRecord(value) && Object.values(value).every((v) => isRecord(v))) elements = Object.entries(value as Record<string, Record<string, Value>>).map(([key, object]) => read(JSON.stringify(key), object));
+      else throw new Opaque();
     }
-    return elements.map(({ line, field, blocks }, index) => {
-      const name = `${spec.name}[${index}]`;
+    return elements.map(({ key, line, field, blocks }) => {
+      const name = `${spec.name}[${key}]`;
       const body: Body = { attributes: [], blocks: [] };
+      // Nested blocks made for this resource start on its object's line.
+      const anchor: Block = { type: 'resource', labels: [], body, ...at(line) };
       for (const [attr, value] of Object.entries(spec.fixed ?? {})) body.attributes.push(this.synthetic(attr, value, line));
-      for (const entry of spec.attributes ?? []) {
-        const [attr, from] = typeof entry === 'string' ? [entry, entry] : entry;
-        const found = field(from);
-        if (found) body.attributes.push({ ...found, name: attr });
-      }
       // Nested blocks from fields holding an object or a list of objects (a firewall rule's `allow`).
       for (const entry of spec.blocks ?? []) {
-        const [type, from] = typeof entry === 'string' ? [entry, entry] : Array.isArray(entry) ? entry : [entry.block, entry.input ?? entry.block];
-        body.blocks.push(...blocks(type, from));
+        const { block: path, input: from = lastPart(path), wrap }: BlockInput = typeof entry === 'string' ? { block: entry } : Array.isArray(entry) ? { block: entry[0], input: entry[1] } : entry;
+        const made = blocks(lastPart(path), from);
+        const parent = path.includes('.') ? ensureBlock(body, path.split('.').slice(0, -1), anchor) : body;
+        if (!wrap) parent.blocks.push(...made);
+        else for (const b of made) parent.blocks.push({ type: wrap.block, labels: [], body: { attributes: Object.entries(wrap.fixed).map(([n, v]) => this.synthetic(n, v, b.line)), blocks: [b] }, ...span(b) });
+      }
+      const given = new Set<string>();
+      for (const entry of spec.attributes ?? []) {
+        const [path, from] = typeof entry === 'string' ? [entry, entry] : entry;
+        const found = given.has(path) ? undefined : field(from);
+        if (!found) continue;
+        given.add(path);
+        place(body, path, { ...found, name: lastPart(path) }, anchor);
+      }
+      for (const [path, defaults] of Object.entries(spec.defaults ?? {})) {
+        if (given.has(path) || lookup(body, path)) continue;
+        const found = this.defaultValue(defaults);
+        if (found !== undefined) place(body, path, 'attribute' in found ? { ...found.attribute, name: lastPart(path) } : this.synthetic(lastPart(path), found.value, line), anchor);
       }
       for (const [attr, target] of Object.entries(spec.refs ?? {})) {
         const text = `module.${this.call.name}.${target}.id`;
