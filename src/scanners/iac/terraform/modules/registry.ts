@@ -611,6 +611,104 @@ export const MODULES: readonly ModuleSpec[] = [
     ],
   },
   ...GOOGLE_NETWORK_FIREWALLS,
+  {
+    // Every release passes storage_encrypted (true by default since 1.0.0); IAM authentication is
+    // off unless asked for (an input from 1.9.0), and no logs are exported by default.
+    source: 'terraform-aws-modules/rds-aurora/aws',
+    resources: [
+      {
+        type: 'aws_rds_cluster',
+        name: 'this',
+        // create_cluster (2.29.0-7.x), create (8.0.0 on), putin_khuylo (6.2.0 on): true by default.
+        when: [{ input: 'create_cluster', is: 'true', otherwise: true }, { input: 'create', is: 'true', otherwise: true }, { input: 'putin_khuylo', is: 'true', otherwise: true }],
+        attributes: ['engine', 'engine_mode', 'storage_encrypted', 'iam_database_authentication_enabled', 'enabled_cloudwatch_logs_exports', 'snapshot_identifier', 'replication_source_identifier'],
+        defaults: { storage_encrypted: [{ versions: '*', value: true }] },
+      },
+      {
+        // From 6.0.0 one instance per value of the map `instances` (none for Serverless v1), public when
+        // the object says so or (6.x-9.x) when the module input publicly_accessible does (null by default).
+        // Before 6.0.0 instances were counted (replica_count): not read.
+        type: 'aws_rds_cluster_instance',
+        name: 'this',
+        when: [
+          { input: 'create_cluster', is: 'true', otherwise: true },
+          { input: 'create', is: 'true', otherwise: true },
+          { input: 'putin_khuylo', is: 'true', otherwise: true },
+          { versions: '>=6.0.0', otherwise: true },
+        ],
+        each: 'instances',
+        attributes: ['publicly_accessible'],
+        defaults: { publicly_accessible: [{ versions: '>=6.0.0 <10.0.0', value: null, input: 'publicly_accessible' }] },
+        refs: { cluster_identifier: 'aws_rds_cluster.this' },
+        optional: true,
+      },
+    ],
+  },
+  {
+    // Point-in-time recovery from point_in_time_recovery_enabled (false by default in every release),
+    // on the table the module makes: `this`, or with autoscaling_enabled (2.0.0 on) `autoscaled`, or
+    // with ignore_changes_global_secondary_index too (4.0.0 on) `autoscaled_gsi_ignore`.
+    source: 'terraform-aws-modules/dynamodb-table/aws',
+    resources: (
+      [
+        ['this', [{ input: 'autoscaling_enabled', is: 'false', otherwise: true }]],
+        ['autoscaled', [{ input: 'autoscaling_enabled', is: 'true', otherwise: false }, { input: 'ignore_changes_global_secondary_index', is: 'false', otherwise: true }]],
+        ['autoscaled_gsi_ignore', [{ input: 'autoscaling_enabled', is: 'true', otherwise: false }, { input: 'ignore_changes_global_secondary_index', is: 'true', otherwise: false }]],
+      ] satisfies Array<[string, Condition[]]>
+    ).map(
+      ([name, when]): ResourceSpec => ({
+        type: 'aws_dynamodb_table',
+        name,
+        when: [{ input: 'create_table', is: 'true', otherwise: true }, ...when],
+        attributes: [['point_in_time_recovery.enabled', 'point_in_time_recovery_enabled']],
+      }),
+    ),
+  },
+  {
+    // The key (not made with create_external, create_replica or create_replica_external); rotation
+    // is on by default in every release.
+    source: 'terraform-aws-modules/kms/aws',
+    resources: [
+      {
+        type: 'aws_kms_key',
+        name: 'this',
+        when: [
+          { input: 'create', is: 'true', otherwise: true },
+          { input: 'create_external', is: 'false', otherwise: true },
+          { input: 'create_replica', is: 'false', otherwise: true },
+          { input: 'create_replica_external', is: 'false', otherwise: true },
+        ],
+        attributes: ['enable_key_rotation', 'customer_master_key_spec'],
+        defaults: { enable_key_rotation: [{ versions: '*', value: true }] },
+      },
+    ],
+  },
+  {
+    // kms_master_key_id from 2.0.0 (null by default: not encrypted); 1.x passed none.
+    source: 'terraform-aws-modules/sns/aws',
+    resources: [
+      {
+        type: 'aws_sns_topic',
+        name: 'this',
+        // create_sns_topic before 5.0.0, create from it.
+        when: [{ input: 'create_sns_topic', is: 'true', otherwise: true }, { input: 'create', is: 'true', otherwise: true }],
+        attributes: ['kms_master_key_id'],
+      },
+    ],
+  },
+  {
+    // Encrypted by default in every release, with the key of kms_key_arn.
+    source: 'terraform-aws-modules/efs/aws',
+    resources: [
+      {
+        type: 'aws_efs_file_system',
+        name: 'this',
+        when: [{ input: 'create', is: 'true', otherwise: true }],
+        attributes: ['encrypted', ['kms_key_id', 'kms_key_arn']],
+        defaults: { encrypted: [{ versions: '*', value: true }] },
+      },
+    ],
+  },
 ];
 
 /**
