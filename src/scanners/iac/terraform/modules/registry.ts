@@ -54,6 +54,11 @@ export interface BlockInput {
    * these attributes (a listener's `redirect` object makes `default_action { type = "redirect" redirect { ... } }`).
    */
   wrap?: { block: string; fixed: Record<string, string | number | boolean> };
+  /**
+   * The input is a map of objects (`for_each = var.<input>` of a dynamic block), one block per
+   * value, whose key goes to attribute `keyAs` when the object does not set it (`origin_id`).
+   */
+  mapValues?: { keyAs?: string };
 }
 
 /**
@@ -693,6 +698,23 @@ export const MODULES: readonly ModuleSpec[] = [
         // create_sns_topic before 5.0.0, create from it.
         when: [{ input: 'create_sns_topic', is: 'true', otherwise: true }, { input: 'create', is: 'true', otherwise: true }],
         attributes: ['kms_master_key_id'],
+      },
+    ],
+  },
+  {
+    // The distribution's viewer certificate, cache behaviors and origins (a map of objects keyed
+    // by origin_id), each written from its input object. minimum_protocol_version defaults to
+    // "TLSv1" before 6.0.0, the provider's own default (left unset here, which the rules read
+    // alike), and to "TLSv1.2_2025" from 6.0.0.
+    source: 'terraform-aws-modules/cloudfront/aws',
+    resources: [
+      {
+        type: 'aws_cloudfront_distribution',
+        name: 'this',
+        // create_distribution before 6.0.0, create from it.
+        when: [{ input: 'create_distribution', is: 'true', otherwise: true }, { input: 'create', is: 'true', otherwise: true }],
+        blocks: ['viewer_certificate', 'default_cache_behavior', 'ordered_cache_behavior', { block: 'origin', mapValues: { keyAs: 'origin_id' } }],
+        defaults: { 'viewer_certificate.minimum_protocol_version': [{ versions: '>=6.0.0', value: 'TLSv1.2_2025' }] },
       },
     ],
   },

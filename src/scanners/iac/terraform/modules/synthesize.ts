@@ -185,6 +185,11 @@ class Builder {
       const { block: name, input: from = name, versions, emptyMakesNone }: BlockInput = typeof entry === 'string' ? { block: entry } : Array.isArray(entry) ? { block: entry[0], input: entry[1] } : entry;
       // A block of some releases only: left out unless every admitted release builds it.
       if (versions !== undefined && applies(this.call.versions, versions) !== 'always') continue;
+      if (typeof entry === 'object' && !Array.isArray(entry) && entry.mapValues) {
+        const values = this.input(from);
+        if (values) body.blocks.push(...this.mapValueBlocks(name, values.expr, entry.mapValues.keyAs));
+        continue;
+      }
       const a = this.input(from);
       if (!a) continue;
       let none = false;
@@ -426,6 +431,17 @@ class Builder {
     const value = evaluate(expr, this.scope);
     if (value === null || (Array.isArray(value) && value.length === 0)) return [];
     throw new Opaque();
+  }
+
+  /** Nested blocks from an input holding a map of objects (one per value, its key as attribute `keyAs` unless set) or a list of them. */
+  private mapValueBlocks(type: string, expr: Expr, keyAs: string | undefined): Block[] {
+    if (expr.kind !== 'object') return this.blocksFrom(type, expr);
+    if (!expr.items.every((i) => i.keyName !== undefined && i.value.kind === 'object')) throw new Opaque();
+    return expr.items.map((item) => {
+      const block = objectBlock(type, item.value as ObjectExpr);
+      if (keyAs && !block.body.attributes.some((a) => a.name === keyAs)) block.body.attributes.push(this.synthetic(keyAs, item.keyName!, item.line));
+      return block;
+    });
   }
 
   /** Nested blocks from an input holding an object or a list of objects. */
