@@ -83,6 +83,61 @@ export function isCloudFormation(text: string, json: boolean): boolean {
   return hasTopLevelKey(text, 'Resources') && /^\s+(?:Type|"Type"|'Type')\s*:\s*["']?(?:AWS|Alexa)::[A-Za-z0-9]+::/m.test(text);
 }
 
+/** Keys of a GitLab pipeline's top level that are no job. */
+const GITLAB_GLOBALS = new Set(['default', 'include', 'stages', 'variables', 'workflow', 'spec', 'image', 'services', 'cache', 'before_script', 'after_script', 'types']);
+/** Keys only a GitLab job writes beside `script:` (a job that runs with a stage, a template, conditions). */
+const GITLAB_JOB_KEYS = new Set(['stage', 'extends', 'rules', 'needs', 'only', 'except', 'before_script', 'after_script', 'artifacts']);
+/** Top-level keys of the other CI and deployment formats whose entries may hold a `script:` (GitHub, Bitbucket, Woodpecker, Codefresh, CircleCI, Kubernetes). */
+const OTHER_FORMATS = ['jobs', 'pipelines', 'steps', 'workflows', 'apiVersion'];
+
+/**
+ * A file of GitLab CI jobs with no `stages:` (templates a pipeline includes, hidden
+ * `.jobs` that others extend): a top-level mapping with an entry that writes `script:`
+ * (a string or a list, as GitLab takes it) beside a key only a GitLab job has, or beside
+ * `image:` with a one-line value. Read from the text, without a parse: a list at the top
+ * (an Ansible playbook), `script:` deeper down (a workflow's steps, an Argo template) or
+ * written as a mapping is none.
+ */
+export function holdsGitlabJobs(text: string): boolean {
+  if (!/^[ \t]+["']?script["']?[ \t]*:/m.test(text) || OTHER_FORMATS.some((key) => hasTopLevelKey(text, key))) return false;
+  const indent = /^(?:[ \t]*(?:#.*)?\r?\n|---[^\n]*\n)*( *)\S/.exec(text)?.[1] ?? '';
+  const topKey = new RegExp(`^${indent}(?![-#?&*!|>{[\\s])("[^"]*"|'[^']*'|.*?)[ \\t]*:(?:[ \\t]|$)`);
+  let job: { keys: Set<string>; indent?: number; scriptOk: boolean; oneLineImage: boolean } | undefined;
+  let pendingScript = false;
+  const isJob = () => job !== undefined && job.keys.has('script') && job.scriptOk && ([...job.keys].some((k) => GITLAB_JOB_KEYS.has(k)) || job.oneLineImage);
+  for (const line of text.split('\n')) {
+    if (/^\s*(?:#.*)?\r?$/.test(line) || /^(?:---|\.\.\.)(?:\s|$)/.test(line)) continue;
+    const own = /^ */.exec(line)![0].length;
+    if (own <= indent.length) {
+      if (isJob()) return true;
+      // The top level is a list, or a key of a document indented less than the first (another format): no jobs here.
+      if (own < indent.length || line.startsWith(`${indent}-`)) return false;
+      const key = topKey.exec(line)?.[1]?.replace(/^["']|["']$/g, '');
+      job = key !== undefined && !GITLAB_GLOBALS.has(key) ? { keys: new Set(), scriptOk: true, oneLineImage: false } : undefined;
+      pendingScript = false;
+      continue;
+    }
+    if (!job) continue;
+    job.indent ??= own;
+    if (pendingScript) {
+      // `script:` with its value on the next lines: a list, never a mapping (nor nothing).
+      pendingScript = false;
+      if (!/^\s*-(?:\s|$)/.test(line)) job.scriptOk = false;
+    }
+    if (own !== job.indent) continue;
+    const entry = /^\s*["']?([\w-]+)["']?[ \t]*:(?:[ \t]+(.*?))?\s*$/.exec(line);
+    if (!entry) continue;
+    const [, key, value] = entry;
+    job.keys.add(key!);
+    if (key === 'script') {
+      if (value === undefined || value === '' || value.startsWith('#')) pendingScript = true;
+      else if (value.startsWith('{')) job.scriptOk = false;
+    }
+    if (key === 'image' && value && !value.startsWith('#') && !value.startsWith('{')) job.oneLineImage = true;
+  }
+  return isJob();
+}
+
 export function classify(path: string, text: string): Platform | undefined {
   const lower = path.toLowerCase();
   if (isDockerfileName(path)) return 'dockerfile';
@@ -114,6 +169,7 @@ export function classify(path: string, text: string): Platform | undefined {
     return 'github-actions';
   if (hasTopLevelKey(text, 'services') && /^\s+(?:image|build)\s*:/m.test(text)) return 'compose';
   if (hasTopLevelKey(text, 'stages') && /^\s+script\s*:/m.test(text) && !hasTopLevelKey(text, 'jobs')) return 'gitlab-ci';
+  if (holdsGitlabJobs(text)) return 'gitlab-ci';
   if (isCloudFormation(text, false)) return 'cloudformation';
   return undefined;
 }

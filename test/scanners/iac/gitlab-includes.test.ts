@@ -29,7 +29,8 @@ test('jobs in an included file are checked as GitLab CI', async () => {
   const t = tempTree({
     '.gitlab-ci.yml': 'include:\n  - local: /ci/build.yml\nstages:\n  - build\n',
     'ci/build.yml': 'build:\n  stage: build\n  script:\n    - curl -sSL https://example.org/install.sh | bash\n',
-    'ci/unrelated.yml': 'build:\n  stage: build\n  script:\n    - curl -sSL https://example.org/install.sh | bash\n',
+    // Not included, and nothing in its keys says GitLab (a job with a stage would: holdsGitlabJobs).
+    'ci/unrelated.yml': 'build:\n  when: manual\n  script:\n    - curl -sSL https://example.org/install.sh | bash\n',
   });
   try {
     const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
@@ -105,6 +106,36 @@ test('extends: a template the file that includes this one defines, with dind, ma
       result.findings.filter((f) => f.ruleId === 'iac/gitlab-dind-without-tls').map((f) => `${f.location.path}:${f.location.startLine}`),
       ['ci/jobs.yml:4'],
     );
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a file of GitLab jobs and templates that nothing in the scan includes is recognised by its jobs\' keys; a template is judged in the jobs that extend it', async () => {
+  const t = tempTree({
+    'ci/build.yml': [
+      '.install:',
+      '  image: alpine:3.20',
+      '  script:',
+      '    - curl -sSL https://example.org/install.sh | sh',
+      'install:',
+      '  extends: .install',
+      '.dind:',
+      '  services: [docker:27.1-dind]',
+      '  variables:',
+      '    DOCKER_TLS_CERTDIR: ""',
+      'build:',
+      '  extends: [.dind]',
+      '  script: [docker build .]',
+      '',
+    ].join('\n'),
+  });
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort(), [
+      'iac/gitlab-curl-pipe-shell ci/build.yml:3',
+      'iac/gitlab-dind-without-tls ci/build.yml:10',
+    ]);
   } finally {
     t.cleanup();
   }

@@ -34,6 +34,17 @@ describe('iac file detection', () => {
     assert.equal(classify('stack.yml', COMPOSE), 'compose');
     assert.equal(classify('compose.override.yaml', 'services: {}\n'), 'compose');
     assert.equal(classify('ci/build.gitlab-ci.yml', 'build:\n  script: [make]\n'), 'gitlab-ci');
+    // Job templates with no stages: (a file a pipeline includes): a job's script: beside a key only GitLab jobs write.
+    assert.equal(classify('ci/build.yml', '.build:\n  image: golang:1.22\n  script:\n    - make\nbuild:\n  extends: .build\n'), 'gitlab-ci');
+    assert.equal(classify('ci/test.yml', '"test:unit":\n  rules:\n    - if: $CI_MERGE_REQUEST_IID\n  script: make test\n'), 'gitlab-ci');
+    // Other formats whose entries write script: never become GitLab CI.
+    assert.equal(classify('playbook.yml', '- hosts: all\n  tasks:\n    - name: run\n      script: files/run.sh\n      tags: [stage]\n'), undefined);
+    assert.equal(classify('values-prod.yaml', 'job:\n  image:\n    repository: busybox\n  script: |\n    echo hi\n'), undefined);
+    assert.equal(classify('tasks.yml', 'build:\n  stage: build\n  script:\n    source: run.sh\n'), undefined);
+    assert.equal(classify('ci/wf.yml', 'jobs:\n  build:\n    stage: x\n    script: make\n'), undefined);
+    assert.equal(classify('bitbucket.yml', 'pipelines:\n  default:\n    - step:\n        image: node:20\n        script: [npm test]\n'), undefined);
+    assert.equal(classify('argo.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nspec:\n  templates:\n    - name: a\n      script:\n        image: python:3.12\n        source: print(1)\n'), 'kubernetes');
+    assert.equal(classify('config/app.yaml', 'hooks:\n  stage: pre\n  command: make\n'), undefined);
     assert.equal(classify('.pre-commit-config.yaml', 'repos: []\n'), 'pre-commit');
     assert.equal(classify('tools/.pre-commit-config.yml', 'repos: []\n'), 'pre-commit');
     assert.equal(classify('.pre-commit-hooks.yaml', '- id: lint\n'), undefined);
