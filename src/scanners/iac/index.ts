@@ -40,23 +40,35 @@ const READ_AHEAD = 8;
 
 /**
  * YAML files that a `.gitlab-ci.yml` of the tree includes (paths relative to the scan
- * root), and the files of each pipeline (the `.gitlab-ci.yml` and the files it includes)
- * by file: a `!reference` tag of one may name a job of another.
+ * root), directly or through the local includes of the files it includes (GitLab reads
+ * those from the repository root too), and the files of each pipeline (the
+ * `.gitlab-ci.yml` and every file it includes) by file: a `!reference` tag of one may
+ * name a job of another, and a job of one may extend a template of another.
  */
 async function gitlabIncludedFiles(files: readonly WorkspaceFile[], read: ReadText): Promise<{ included: Set<string>; pipelineOf: Map<string, string[]> }> {
   const pipelines = files.filter((file) => classify(file.path, '') === 'gitlab-ci');
   const pipelineOf = new Map<string, string[]>();
   if (pipelines.length === 0) return { included: new Set(), pipelineOf };
+  const byPath = new Map(files.map((file) => [file.path, file]));
   const yamlPaths = files.map((file) => file.path).filter((p) => /\.ya?ml$/i.test(p));
+  // The files each file includes, read once for every pipeline it is part of.
+  const includesOf = new Map<string, Set<string>>();
+  const includes = async (path: string): Promise<Set<string>> => {
+    let own = includesOf.get(path);
+    if (own) return own;
+    const file = byPath.get(path);
+    const text = file ? await read(file) : null;
+    // The parse is held for the scan loop, which analyses the file.
+    own = text !== null && /^[ \t]*["']?include["']?[ \t]*:/m.test(text) ? includedPaths(localIncludes(text, loadYamlAhead), yamlPaths) : new Set<string>();
+    includesOf.set(path, own);
+    return own;
+  };
   const included = new Set<string>();
   for (const file of pipelines) {
-    const text = await read(file);
-    if (text === null) continue;
-    // The parse is held for the scan loop, which analyses the file.
-    const own = includedPaths(localIncludes(text, loadYamlAhead), yamlPaths);
-    for (const p of own) included.add(p);
-    if (own.size === 0) continue;
-    const members = [file.path, ...[...own].filter((p) => p !== file.path)];
+    const members = new Set([file.path]);
+    for (const path of members) for (const next of await includes(path)) members.add(next);
+    if (members.size === 1) continue;
+    for (const member of members) if (member !== file.path) included.add(member);
     for (const member of members) pipelineOf.set(member, [...new Set([...(pipelineOf.get(member) ?? []), ...members])]);
   }
   return { included, pipelineOf };

@@ -111,6 +111,42 @@ test('extends: a template the file that includes this one defines, with dind, ma
   }
 });
 
+test('GitLab wildcard include paths: `*` stays in its folder, `**` crosses folders, and `?`, `[` and `{` name themselves', () => {
+  const files = ['ci/a.yml', 'ci/deep/b.yml', 'ci/deep/er/c.yml', 'ci/[x].yml', 'ci/y.yml', 'other/ci/d.yml'];
+  const match = (pattern: string) => [...includedPaths([pattern], files)].sort();
+  assert.deepEqual(match('ci/*.yml'), ['ci/[x].yml', 'ci/a.yml', 'ci/y.yml']);
+  assert.deepEqual(match('ci/**.yml'), ['ci/[x].yml', 'ci/a.yml', 'ci/deep/b.yml', 'ci/deep/er/c.yml', 'ci/y.yml']);
+  assert.deepEqual(match('ci/**/*.yml'), ['ci/[x].yml', 'ci/a.yml', 'ci/deep/b.yml', 'ci/deep/er/c.yml', 'ci/y.yml']);
+  assert.deepEqual(match('ci/*/*.yml'), ['ci/deep/b.yml']);
+  assert.deepEqual(match('ci/[x].yml'), ['ci/[x].yml']);
+  assert.deepEqual(match('ci/?.yml'), []);
+  assert.deepEqual(match('ci/{a,y}.yml'), []);
+});
+
+test('files an included file includes in turn (a path, local:, a wildcard) are part of the pipeline: checked as GitLab CI, their findings on their own lines', async () => {
+  const t = tempTree({
+    '.gitlab-ci.yml': "include: '/ci/main.yml'\nstages: [build, deploy]\n",
+    // Not a pipeline by its name or content: no job, only what it includes and a template.
+    'ci/main.yml': ['include:', '  - local: ci/jobs/build.yml', "  - '/ci/deploy/**.yml'", '.dind:', '  services: [docker:27.1-dind]', ''].join('\n'),
+    // It extends the template of ci/main.yml, and turns TLS off on its own line.
+    'ci/jobs/build.yml': ['build:', '  extends: .dind', '  variables:', '    DOCKER_TLS_CERTDIR: ""', '  script: [docker build .]', ''].join('\n'),
+    // Nothing in its keys says GitLab: read as GitLab CI because the pipeline includes it.
+    'ci/deploy/prod/deploy.yml': ['deploy:', '  when: manual', '  script:', '    - curl -sSL https://example.org/install.sh | bash', ''].join('\n'),
+    // The same jobs in files nothing includes.
+    'other/deploy.yml': ['deploy:', '  when: manual', '  script:', '    - curl -sSL https://example.org/install.sh | bash', ''].join('\n'),
+    'other/build.yml': ['build:', '  extends: .dind', '  variables:', '    DOCKER_TLS_CERTDIR: ""', '  script: [docker build .]', ''].join('\n'),
+  });
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort(), [
+      'iac/gitlab-curl-pipe-shell ci/deploy/prod/deploy.yml:3',
+      'iac/gitlab-dind-without-tls ci/jobs/build.yml:4',
+    ]);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a file of GitLab jobs and templates that nothing in the scan includes is recognised by its jobs\' keys; a template is judged in the jobs that extend it', async () => {
   const t = tempTree({
     'ci/build.yml': [

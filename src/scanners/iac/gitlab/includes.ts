@@ -1,4 +1,3 @@
-import { picomatchPackage } from '../../../core/packages.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import { get, isYMap, isYScalar, isYSeq, items, text, type YamlLoadResult, type YNode } from '../yaml/tree.js';
 
@@ -37,10 +36,20 @@ function localPath(entry: YNode): string | undefined {
   return relative.split('/').includes('..') || relative === '' ? undefined : relative;
 }
 
-/** Which of `paths` the includes name (exactly, or by GitLab's wildcard patterns such as `ci/*.yml`). */
+/**
+ * Which of `paths` the includes name: exactly, or by GitLab's wildcard paths, where `*`
+ * is the only wildcard (`?`, `[` and `{` name themselves). GitLab
+ * (Repository#search_files_by_wildcard_path) escapes the pattern, then reads `**` and a
+ * slash as any run of folders or none, `**` as any characters and `*` as any characters
+ * but a slash: `ci/*.yml` is the files of ci/ alone, `ci/**.yml` also those of its subfolders.
+ */
 export function includedPaths(includes: readonly string[], paths: readonly string[]): Set<string> {
-  const exact = new Set(includes.filter((p) => !/[*?[{]/.test(p)));
-  const patterns = includes.filter((p) => /[*?[{]/.test(p));
-  const matchers = patterns.map((p) => picomatchPackage()(p, { dot: true }));
-  return new Set(paths.filter((p) => exact.has(p) || matchers.some((m) => m(p))));
+  const exact = new Set(includes.filter((p) => !p.includes('*')));
+  const matchers = includes.filter((p) => p.includes('*')).map(wildcardPath);
+  return new Set(paths.filter((p) => exact.has(p) || matchers.some((m) => m.test(p))));
+}
+
+function wildcardPath(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replace(/\\\*\\\*\//g, '(?:.*?/)?').replace(/\\\*\\\*/g, '.*?').replace(/\\\*/g, '[^/]*?')}$`);
 }
