@@ -86,7 +86,7 @@ export function isCloudFormation(text: string, json: boolean): boolean {
 /** Keys of a GitLab pipeline's top level that are no job. */
 const GITLAB_GLOBALS = new Set(['default', 'include', 'stages', 'variables', 'workflow', 'spec', 'image', 'services', 'cache', 'before_script', 'after_script', 'types']);
 /** Keys only a GitLab job writes beside `script:` (a job that runs with a stage, a template, conditions). */
-const GITLAB_JOB_KEYS = new Set(['stage', 'extends', 'rules', 'needs', 'only', 'except', 'before_script', 'after_script', 'artifacts']);
+const GITLAB_JOB_KEYS = new Set(['stage', 'extends', 'rules', 'needs', 'only', 'except', 'before_script', 'after_script', 'artifacts', 'allow_failure', 'interruptible', 'dependencies', 'coverage', 'resource_group', 'id_tokens', 'inherit']);
 /** Top-level keys of the other CI and deployment formats whose entries may hold a `script:` (GitHub, Bitbucket, Woodpecker, Codefresh, CircleCI, Kubernetes). */
 const OTHER_FORMATS = ['jobs', 'pipelines', 'steps', 'workflows', 'apiVersion'];
 

@@ -37,6 +37,7 @@ describe('iac file detection', () => {
     // Job templates with no stages: (a file a pipeline includes): a job's script: beside a key only GitLab jobs write.
     assert.equal(classify('ci/build.yml', '.build:\n  image: golang:1.22\n  script:\n    - make\nbuild:\n  extends: .build\n'), 'gitlab-ci');
     assert.equal(classify('ci/test.yml', '"test:unit":\n  rules:\n    - if: $CI_MERGE_REQUEST_IID\n  script: make test\n'), 'gitlab-ci');
+    assert.equal(classify('ci/lint.yml', 'lint:\n  allow_failure: true\n  interruptible: true\n  script: make lint\n'), 'gitlab-ci');
     // Other formats whose entries write script: never become GitLab CI.
     assert.equal(classify('playbook.yml', '- hosts: all\n  tasks:\n    - name: run\n      script: files/run.sh\n      tags: [stage]\n'), undefined);
     assert.equal(classify('values-prod.yaml', 'job:\n  image:\n    repository: busybox\n  script: |\n    echo hi\n'), undefined);
