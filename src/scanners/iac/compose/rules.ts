@@ -560,17 +560,15 @@ const secretInEnvironment = composeRule({
      * (`paperless`, `changeme`) is a default every installation that keeps it shares; a
      * generated value is a secret whoever reads the repository holds.
      */
-    const why = (value: string, name: string): string =>
+    const why = (value: string, fix: string): string =>
       input.devOnly
         ? ''
-        : DEV_WORD_PASSWORD.test(value.trim())
-          ? `: a plain word, not a generated secret, so every installation that keeps it shares one guessable password; set it from an untracked .env (\${${name}:?}) or a compose secret`
-          : `: whoever can read the repository has it; set it from an untracked .env (\${${name}:?}) or a compose secret`;
+        : `${DEV_WORD_PASSWORD.test(value.trim()) ? ': a plain word, not a generated secret, so every installation that keeps it shares one guessable password' : ': whoever can read the repository has it'}; ${fix}`;
     for (const s of input.services) {
       for (const entry of [...environment(s.node, 'environment'), ...environment(get(s.node, 'build'), 'args')]) {
         if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
           const { note = '', ...dev } = throwaway(String(entry.value));
-          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}${note}${why(String(entry.value), entry.name)}.`, resource: label(s), secret: String(entry.value), ...dev };
+          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}${note}${why(String(entry.value), `set it from an untracked .env (\${${entry.name}:?}) or a compose secret`)}.`, resource: label(s), secret: String(entry.value), ...dev };
           continue;
         }
         const fallback = typeof entry.value === 'string' ? /^\$\{\w+:?-([^}]*)\}$/.exec(entry.value.trim())?.[1] : undefined;
@@ -582,7 +580,7 @@ const secretInEnvironment = composeRule({
         const password = urlPassword(entry.value);
         if (password !== undefined) {
           const { note = '', ...dev } = throwaway(password);
-          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a URL with a literal password in the compose file${detailNote(entry.at)}${note}${input.devOnly ? '' : DEV_WORD_PASSWORD.test(password.trim()) ? ': a plain word, not a generated secret, so every installation that keeps it shares one guessable password; write the password as a variable from an untracked .env (postgres://app:${DB_PASSWORD}@db/app)' : ': whoever can read the repository has it; write the password as a variable from an untracked .env (postgres://app:${DB_PASSWORD}@db/app)'}.`, resource: label(s), secret: password, ...dev };
+          yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a URL with a literal password in the compose file${detailNote(entry.at)}${note}${why(password, 'write the password as a variable from an untracked .env (postgres://app:${DB_PASSWORD}@db/app)')}.`, resource: label(s), secret: password, ...dev };
         }
       }
     }
