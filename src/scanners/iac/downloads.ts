@@ -25,8 +25,35 @@ export const UNPACKERS = new Set(['tar', 'bsdtar', 'unzip', 'funzip', 'busybox',
  * gh (`gh attestation verify`, `gh release verify-asset`), or PowerShell's Get-FileHash or
  * Get-AuthenticodeSignature.
  */
-export const VERIFIED =
+const VERIFIED =
   /\b(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum|gpgv2?|cosign|minisign|signify|slsa-verifier|dpkg-sig)\b|\bgpg2?\b[^\n;&|]*\s--verify\b|\bopenssl\s+(?:dgst|sha\d*|md5)\b|\brpm\s+(?:-K|--checksig)\b|\bgh\s+(?:attestation\s+verify|release\s+verify(?:-asset)?)\b|\bGet-FileHash\b|\bGet-AuthenticodeSignature\b|\bcertutil\b[^\n]*-hashfile\b/;
+
+/** Tools that print a file's digest: a check only when the digest is compared. */
+const CHECKSUM_TOOL = /^(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum)$/;
+const CHECKSUM_IN_SUBSTITUTION = /(?:\$\(|`)\s*(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum)\b/;
+
+/**
+ * Whether a script checks what it downloads: VERIFIED, where a checksum tool counts
+ * only when its digest is compared: `-c`/`--check`, its output piped on (`| grep -q`,
+ * `| cut ...` into a comparison) or taken into a value (`[ "$(sha256sum f | cut -c1-64)" = ... ]`).
+ * One that only prints or writes the digest (`sha256sum pkg.bin`, `sha256sum f > f.sha256`,
+ * `sha256sum f | tee f.sha256`) checks nothing.
+ */
+export function verifies(script: string): boolean {
+  if (!VERIFIED.test(script)) return false;
+  if (VERIFIED.test(script.replace(/\b(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum)\b/g, ''))) return true;
+  if (CHECKSUM_IN_SUBSTITUTION.test(script)) return true;
+  for (const pipeline of parseShell(script)) {
+    for (const [index, command] of pipeline.entries()) {
+      const program = programOf(command);
+      if (program === undefined || !CHECKSUM_TOOL.test(program)) continue;
+      if (command.words.some((w) => w.text === '--check' || /^-[A-Za-z]*c[A-Za-z]*$/.test(w.text))) return true;
+      const next = pipeline[index + 1];
+      if (next !== undefined && programOf(next) !== 'tee') return true;
+    }
+  }
+  return false;
+}
 
 /**
  * A URL of a file at one git commit, named by its full hash (raw.githubusercontent.com/o/r/<sha>/path,
@@ -607,7 +634,7 @@ const DOWNLOADERS = /\b(?:curl|wget|gh(?:\.exe)?\s+release\s+download|Invoke-Web
  * (COMMIT_PINNED), or on the machine itself, is not reported. Offsets are in the piece named.
  */
 export function downloadRunsIn<T extends ScriptPiece>(pieces: readonly T[]): Array<DownloadRun & { downloadIn: T; runIn: T }> {
-  if (!pieces.some((p) => DOWNLOADERS.test(p.text)) || pieces.some((p) => VERIFIED.test(withoutComments(p.text)))) return [];
+  if (!pieces.some((p) => DOWNLOADERS.test(p.text)) || pieces.some((p) => verifies(withoutComments(p.text)))) return [];
   const tracked: Array<{ download: Download; program: string; in: T; label: string; fetched: Fetched[]; done: boolean }> = [];
   const out: Array<DownloadRun & { downloadIn: T; runIn: T }> = [];
   const place: Place = { cwd: '', jobPath: [], shellPath: [] };

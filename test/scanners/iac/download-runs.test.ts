@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { downloadRuns, downloadRunsIn, type ScriptDialect } from '../../../src/scanners/iac/downloads.js';
+import { downloadRuns, downloadRunsIn, verifies, type ScriptDialect } from '../../../src/scanners/iac/downloads.js';
 
 /** The files a script downloads and runs, as `file -> how`. */
 const runs = (script: string) => downloadRuns(script).map((r) => `${r.file} -> ${r.how}`);
@@ -110,5 +110,21 @@ describe('downloadRuns', () => {
     assert.deepEqual(steps('curl -fsSLo "$RUNNER_TEMP/tool" https://example.org/tool-linux\necho "$RUNNER_TEMP" >> "$GITHUB_PATH"\ntool --version'), []);
     assert.deepEqual(steps('curl -L https://example.org/node-v20-linux.tar.xz | tar xJ\necho "$PWD/node-v20-linux/bin" >> $GITHUB_PATH', 'npm ci'), []);
     assert.deepEqual(steps('curl -fsSLo /opt/tool/tool https://example.org/tool-linux\nexport PATH="/opt/tool:$PATH"', 'tool --version'), []);
+  });
+});
+
+describe('a checksum tool counts as a check only when its digest is compared', () => {
+  it('checks: -c, --check, a pipe into a comparison, a digest taken into a value; no check: printed or written out', () => {
+    for (const script of [
+      'echo "$SUM  tool.tar.gz" | sha256sum -c -',
+      'sha256sum --check tool.tar.gz.sha256',
+      'shasum -a 256 -c tool.sha256',
+      'sha256sum tool.tar.gz | grep -q "$SUM"',
+      'test "$(sha256sum tool.tar.gz | cut -d" " -f1)" = "$SUM"',
+      'gpg --verify tool.tar.gz.asc tool.tar.gz',
+    ])
+      assert.equal(verifies(script), true, script);
+    for (const script of ['sha256sum tool.tar.gz', 'sha256sum dist/* > SHA256SUMS', 'sha256sum tool.tar.gz | tee tool.sha256', 'curl -fsSLO https://example.org/tool.tar.gz'])
+      assert.equal(verifies(script), false, script);
   });
 });

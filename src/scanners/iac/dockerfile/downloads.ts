@@ -1,5 +1,5 @@
 import { detailNote } from '../rule.js';
-import { ARTIFACT, COMMIT_PINNED, downloadOf, madeExecutable, PROGRAM_DIR, UNPACKERS, urlName, VERIFIED, webDownloadOf } from '../downloads.js';
+import { ARTIFACT, COMMIT_PINNED, downloadOf, madeExecutable, PROGRAM_DIR, UNPACKERS, urlName, verifies, webDownloadOf } from '../downloads.js';
 import { parsePowerShell } from '../powershell.js';
 import { parseShell, programOf } from '../shell.js';
 import { expandArgs, instructionsOf, keyValues, scriptsOf, type DockerfileInput } from './model.js';
@@ -31,7 +31,7 @@ export const unverifiedDownload = dockerRule({
   id: 'iac/dockerfile-download-unverified',
   title: 'Downloaded artifact used without a checksum or signature check',
   description:
-    "A RUN step downloads an archive, package, binary or script with curl or wget, or in a PowerShell RUN (after SHELL [\"powershell\", ...]) with Invoke-WebRequest -OutFile, Start-BitsTransfer or WebClient.DownloadFile (saved under a name such as .tar.gz, .deb, .jar, .sh, into a bin directory, made executable, or piped into tar or unzip) and no step of the stage checks it: no sha256sum/sha512sum/shasum, gpg --verify or gpgv, cosign, minisign, openssl digest or Get-FileHash anywhere in that RUN or a later one. HTTPS protects the transfer, not the file: whoever can change the release (a compromised upstream account or mirror, a redirected `latest` link) decides what goes into the image. A file fetched at a git commit named by its full hash (raw.githubusercontent.com/<owner>/<repo>/<40-hex sha>/..., github.com/.../raw/<sha>/..., an /archive/<sha>.tar.gz, the hash written or given by an ENV or ARG of the stage) is not reported: the commit fixes the content. The same risk as ADD <url> without --checksum (iac/dockerfile-add-url). A download piped into a shell is iac/dockerfile-curl-pipe-shell; keys, signatures and checksum lists themselves are not artifacts.",
+    "A RUN step downloads an archive, package, binary or script with curl or wget, or in a PowerShell RUN (after SHELL [\"powershell\", ...]) with Invoke-WebRequest -OutFile, Start-BitsTransfer or WebClient.DownloadFile (saved under a name such as .tar.gz, .deb, .jar, .sh, into a bin directory, made executable, or piped into tar or unzip) and no step of the stage checks it: no sha256sum/sha512sum/shasum, gpg --verify or gpgv, cosign, minisign, openssl digest or Get-FileHash anywhere in that RUN or a later one (a checksum tool counts when its digest is compared: -c, a pipe into grep, a test of its output; not when it only prints or writes one). HTTPS protects the transfer, not the file: whoever can change the release (a compromised upstream account or mirror, a redirected `latest` link) decides what goes into the image. A file fetched at a git commit named by its full hash (raw.githubusercontent.com/<owner>/<repo>/<40-hex sha>/..., github.com/.../raw/<sha>/..., an /archive/<sha>.tar.gz, the hash written or given by an ENV or ARG of the stage) is not reported: the commit fixes the content. The same risk as ADD <url> without --checksum (iac/dockerfile-add-url). A download piped into a shell is iac/dockerfile-curl-pipe-shell; keys, signatures and checksum lists themselves are not artifacts.",
   remediation: 'Pin the version and verify a pinned digest before using the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or check the publisher\'s signature (gpg --verify, cosign verify-blob); or use ADD --checksum=sha256:<digest> <url>.',
   severity: 'medium',
   confidence: 'medium',
@@ -72,7 +72,7 @@ export const unverifiedDownload = dockerRule({
     const checkedStages = new Set<number>();
     for (let k = runs.length - 1; k >= 0; k--) {
       const run = runs[k]!;
-      if (scriptsOf(run).some((s) => VERIFIED.test(s.text))) checkedStages.add(run.stage);
+      if (scriptsOf(run).some((s) => verifies(s.text))) checkedStages.add(run.stage);
       checkedFrom[k] = checkedStages.has(run.stage);
     }
     for (let k = 0; k < runs.length; k++) {
