@@ -425,7 +425,7 @@ function runSetting(wf: Workflow, step: Step, key: 'working-directory' | 'shell'
 }
 
 /** Whether a job runs on a Windows runner, by a label of its runs-on as written. */
-function onWindows(job: Job): boolean {
+export function onWindows(job: Job): boolean {
   const runsOn = get(job.node, 'runs-on');
   const labels = isYScalar(runsOn) ? [text(runsOn)] : isYMap(runsOn) ? [text(get(runsOn, 'labels')), ...items(get(runsOn, 'labels')).map(text)] : items(runsOn).map(text);
   return labels.some((label) => label !== undefined && /windows/i.test(label));

@@ -1,6 +1,6 @@
-import { get, plain, text } from '../yaml/tree.js';
+import { get, text } from '../yaml/tree.js';
 import { commandsOf, gitSubcommand, programOf, substitutions, type ShellCommand } from '../shell.js';
-import { expressions, isAction, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
+import { expressions, isAction, onWindows, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
 import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
 import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences } from './flow.js';
@@ -293,7 +293,7 @@ export function laterStepRunningFiles(wf: Workflow, from: Step): string | undefi
     }
     if (!step.run || typeof step.run.value !== 'string') continue;
     const shell = stepShell(wf, step);
-    if (shell === undefined ? /windows/i.test(JSON.stringify(plain(get(step.job.node, 'runs-on')) ?? '')) : !/^(?:bash|sh)\b/.test(shell)) return `${stepLabel(step)} runs a ${shell ?? 'PowerShell'} script`;
+    if (shell === undefined ? onWindows(step.job) : !/^(?:bash|sh)\b/.test(shell)) return `${stepLabel(step)} runs a ${shell ?? 'PowerShell'} script`;
     // What a step writes to GITHUB_ENV or GITHUB_PATH steers every later program (LD_PRELOAD, a PATH entry in the tree).
     if (/\bGITHUB_(?:ENV|PATH)\b/.test(step.run.value)) return `${stepLabel(step)} writes to GITHUB_ENV or GITHUB_PATH`;
     const command = runningCommand(step.run.value);
