@@ -84,6 +84,11 @@ export function severityRank(severity: Severity): number {
   return SEVERITY_RANK[severity];
 }
 
+/** One severity lower (critical -> high -> medium -> low); low and info stay as they are. */
+export function oneSeverityLower(severity: Severity): Severity {
+  return severity === 'info' || severity === 'low' ? severity : SEVERITIES[SEVERITIES.indexOf(severity) + 1]!;
+}
+
 export function isSeverity(value: unknown): value is Severity {
   return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
 }

@@ -1,4 +1,4 @@
-import type { ScannerFinding, Severity } from '../../core/finding.js';
+import { oneSeverityLower, type ScannerFinding } from '../../core/finding.js';
 import type { Scanner, ScanContext } from '../scanner.js';
 import { advisoryVersion, createRootReader, findParser, isAdvisoryCandidate, parseLockfile, uniquePackages } from './lockfiles/index.js';
 import type { Package } from './model.js';
@@ -18,7 +18,6 @@ import { invalidVersionNote } from './versions/index.js';
 
 /** The OWASP "vulnerable and outdated components" weakness: every SCA finding carries it. */
 const VULNERABLE_COMPONENT_CWE = 'CWE-1104';
-const LOWER: Record<Severity, Severity> = { critical: 'high', high: 'medium', medium: 'low', low: 'low', info: 'info' };
 
 /**
  * Dependency vulnerabilities: lockfiles x OSV advisories. One finding per package
@@ -112,7 +111,7 @@ function finding(
   const primary = group[0]!;
   const ids = groupAliases(group);
   const rated = group.map((record) => advisorySeverity(record, pkg)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0]!;
-  const severity = imported === false ? LOWER[rated.severity] : rated.severity;
+  const severity = imported === false ? oneSeverityLower(rated.severity) : rated.severity;
   const fixed = [...new Set(group.flatMap((record) => fixes.fixedVersions.get(record.id) ?? []))];
   const summary = primary.summary?.trim() || primary.details?.split('\n')[0]?.trim() || primary.id;
   const cwes = advisoryCwes(group);

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { pinProblem, pinProblemNote } from '../image.js';
 import { sensitiveHostPath } from '../host-paths.js';
 import { KONG_IMAGES, MAIL_STORE_IMAGES, describePort, imageName, ownServicePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
-import type { Severity } from '../../../core/finding.js';
+import { oneSeverityLower, severityRank, type Severity } from '../../../core/finding.js';
 import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
@@ -46,9 +46,6 @@ const privileged = composeRule({
   },
 });
 
-/** One severity lower. */
-const LOWER: Partial<Record<Severity, Severity>> = { critical: 'high', high: 'medium', medium: 'low' };
-
 /**
  * A host namespace shared in a compose file for development, tests or CI, one severity
  * lower: what it opens is the developer's machine or a throwaway runner to code the
@@ -57,7 +54,7 @@ const LOWER: Partial<Record<Severity, Severity>> = { critical: 'high', high: 'me
  */
 function* lowerInDev(input: ComposeInput, hits: Iterable<Hit>, severity: Severity): Generator<Hit> {
   for (const hit of hits)
-    yield input.devOnly ? { ...hit, severity: LOWER[severity] ?? severity, message: `${hit.message.replace(/\.$/, '')} (${LOWER[severity]}: a development or test file, as ${input.devOnly}).` } : hit;
+    yield input.devOnly ? { ...hit, severity: oneSeverityLower(severity), message: `${hit.message.replace(/\.$/, '')} (${oneSeverityLower(severity)}: a development or test file, as ${input.devOnly}).` } : hit;
 }
 
 const hostNetwork = composeRule({
@@ -375,7 +372,7 @@ const sensitivePortPublished = composeRule({
         if (isLoopback(p.hostIp)) continue;
         const entry = sensitiveServices(s, p)[0];
         if (!entry) continue;
-        const lowered = input.devOnly && DEV_DATA_CATEGORIES.has(entry.category) ? LOWER[entry.severity] : undefined;
+        const lowered = input.devOnly && DEV_DATA_CATEGORIES.has(entry.category) && severityRank(entry.severity) > severityRank('low') ? oneSeverityLower(entry.severity) : undefined;
         if (lowered)
           yield {
             ...p.at,

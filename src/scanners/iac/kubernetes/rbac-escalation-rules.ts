@@ -15,7 +15,7 @@
  * reported; a ClusterRole aggregated into admin or edit neither, for what those grant in
  * a namespace (workloads, tokens).
  */
-import type { Severity } from '../../../core/finding.js';
+import { oneSeverityLower, type Severity } from '../../../core/finding.js';
 import { rule, type Hit, type IacRule } from '../rule.js';
 import { get, text } from '../yaml/tree.js';
 import { objectLabel, type KubeInput, type KubeObject } from './model.js';
@@ -70,8 +70,6 @@ function granted(r: RbacRule, wanted: readonly Wanted[], verbs: readonly string[
   return { resources, verbs: grantedVerbs };
 }
 
-const ONE_LOWER: Record<Severity, Severity> = { critical: 'high', high: 'medium', medium: 'low', low: 'low', info: 'info' };
-
 /**
  * A hit of `severity` on a grant of `role`. A Helm hook object deleted once its hook
  * succeeds (helm.sh/hook-delete-policy: hook-succeeded, e.g. the RBAC of a job that patches
@@ -79,7 +77,7 @@ const ONE_LOWER: Record<Severity, Severity> = { critical: 'high', high: 'medium'
  */
 function weighed(role: KubeObject, severity: Severity, hit: Omit<Hit, 'severity' | 'resource'>): Hit {
   if (!isTransientHook(role)) return { ...hit, resource: objectLabel(role), severity };
-  return { ...hit, message: hit.message.replace(/\.$/, TRANSIENT_NOTE), resource: objectLabel(role), severity: ONE_LOWER[severity] };
+  return { ...hit, message: hit.message.replace(/\.$/, TRANSIENT_NOTE), resource: objectLabel(role), severity: oneSeverityLower(severity) };
 }
 
 /** What a finding on a transient Helm hook object says (isTransientHook). */
@@ -91,7 +89,6 @@ export function isTransientHook(object: KubeObject): boolean {
   return text(get(annotations, 'helm.sh/hook')) !== undefined && /(?:^|,)\s*hook-succeeded\s*(?:,|$)/.test(text(get(annotations, 'helm.sh/hook-delete-policy')) ?? '');
 }
 
-export { ONE_LOWER };
 
 function list(words: readonly string[]): string {
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;

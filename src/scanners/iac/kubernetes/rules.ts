@@ -1,3 +1,4 @@
+import { oneSeverityLower } from '../../../core/finding.js';
 import { pinProblem, pinProblemNote } from '../image.js';
 import { describePort, sensitivePort } from '../ports.js';
 import { sensitiveHostPath } from '../host-paths.js';
@@ -25,7 +26,7 @@ import {
   type KubeObject,
 } from './model.js';
 import { networkPolicyRules } from './network-policy-rules.js';
-import { isTransientHook, ONE_LOWER, rbacEscalationRules, TRANSIENT_NOTE } from './rbac-escalation-rules.js';
+import { isTransientHook, rbacEscalationRules, TRANSIENT_NOTE } from './rbac-escalation-rules.js';
 import { aggregatedInto, aggregatedIntoAdminOrEdit, aggregationNote, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings } from './rbac.js';
 import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
 import { secretRules } from './secret-rules.js';
@@ -1678,7 +1679,7 @@ function withTransientHookSeverity(rule: KubeRule): KubeRule {
       const transient = new Set(input.objects.filter((o) => (o.kind === 'Role' || o.kind === 'ClusterRole') && isTransientHook(o)).map(objectLabel));
       for (const hit of check.call(rule, input)) {
         yield transient.size > 0 && hit.resource !== undefined && transient.has(hit.resource)
-          ? { ...hit, severity: ONE_LOWER[hit.severity ?? rule.severity], message: hit.message.replace(/\.$/, TRANSIENT_NOTE) }
+          ? { ...hit, severity: oneSeverityLower(hit.severity ?? rule.severity), message: hit.message.replace(/\.$/, TRANSIENT_NOTE) }
           : hit;
       }
     },
