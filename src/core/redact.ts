@@ -84,12 +84,13 @@ export class Redactor {
 
   /**
    * `where`: the path the text belongs to (a finding's file), which selects the short
-   * secrets found there. `name`: the name of what the text is about (a finding's resource,
-   * `service gitea`), where a short secret that is also that name stays: it is the name
-   * the file gives, not the value, and redacting it there would both garble the message
-   * and tell that the value equals the name.
+   * secrets found there. `names`: the names of what the text is about, which the file shows
+   * openly (a finding's resource, `service gitea`, and the image it names, `postgres`). Where
+   * a short secret stands inside one of those names it stays: it is the name the file gives,
+   * not the value, and redacting it there would both garble the message ("service db uses
+   * …[8 chars]") and tell that the value equals the name.
    */
-  redact(text: string, where = '', name?: string): string {
+  redact(text: string, where = '', names: string | readonly string[] = []): string {
     if (this.count === 0) return text;
     let out = text;
     for (const secret of [...this.huge].sort((a, b) => b.length - a.length)) if (out.includes(secret)) out = out.split(secret).join(redactSecret(secret));
@@ -100,7 +101,7 @@ export class Redactor {
     }
     if (this.short.size > 0) {
       const pattern = this.shortPatternFor(where);
-      const kept = name ? occurrences(out, name) : [];
+      const kept = ([] as string[]).concat(names).flatMap((name) => occurrences(out, name));
       if (pattern) out = out.replace(pattern, (secret: string, offset: number) => (kept.some(([from, to]) => offset >= from && offset < to) ? secret : redactSecret(secret)));
     }
     return out;

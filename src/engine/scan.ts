@@ -327,7 +327,7 @@ async function postProcess(
         ...rest,
         owasp: scannerFinding.owasp ?? owaspFor(scannerFinding.cwe),
         fingerprint: fingerprints[i]!,
-        message: redactor.redact(scannerFinding.message, filePath, typeof rest.properties?.resource === 'string' ? rest.properties.resource : undefined),
+        message: redactor.redact(scannerFinding.message, filePath, namesShown(rest.properties)),
         properties: tagTestCode(rest.properties, filePath),
       };
       findings.push(finding);
@@ -376,4 +376,9 @@ function compareWarnings(a: ScanWarning, b: ScanWarning): number {
   const pa = a.path ?? '';
   const pb = b.path ?? '';
   return pa < pb ? -1 : pa > pb ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+
+/** The names a finding's message is about, which its file shows openly: its resource and the image it names. */
+function namesShown(properties: Finding['properties']): string[] {
+  return [properties?.resource, properties?.image].filter((name): name is string => typeof name === 'string');
 }

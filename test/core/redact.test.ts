@@ -72,4 +72,11 @@ describe('redaction', () => {
     assert.equal(redactor.redact('service gitea runs mysql -p gitea', 'compose.yaml', 'service gitea'), `service gitea runs mysql -p ${redactSecret('gitea')}`);
     assert.equal(redactor.redact('service gitea sets DB_PASSWD.', 'compose.yaml'), `service ${redactSecret('gitea')} sets DB_PASSWD.`);
   });
+
+  it('keeps a short secret inside any of the names given (the resource and the image it runs)', () => {
+    const redactor = new Redactor();
+    redactor.add('postgres', 'compose.yaml');
+    assert.equal(redactor.redact('service db uses postgres with no tag.', 'compose.yaml', ['service db', 'postgres']), 'service db uses postgres with no tag.');
+    assert.equal(redactor.redact('service db uses postgres with no tag.', 'compose.yaml', ['service db']), `service db uses ${redactSecret('postgres')} with no tag.`);
+  });
 });

@@ -139,7 +139,7 @@ function toFinding(rule: IacRule<unknown>, hit: Hit, path: string, lineText: (li
   return {
     ...findingOfRule(rule, 'iac', hit),
     location: { path, startLine: line, ...(hit.column ? { startColumn: hit.column } : {}), ...(detail ? { endLine: detail } : {}) },
-    properties: { platform: rule.platform, ...(hit.resource ? { resource: hit.resource } : {}), ...(detail ? { detailLine: detail } : {}) },
+    properties: { platform: rule.platform, ...(hit.resource ? { resource: hit.resource } : {}), ...(hit.image ? { image: hit.image } : {}), ...(detail ? { detailLine: detail } : {}) },
     // Several findings can share a key line (one per bad entry of a list): the inner line
     // keeps each one's identity when unrelated lines move.
     ...(detail ? { fingerprintKey: `${normaliseLine(lineText(line))}\n${normaliseLine(lineText(detail))}` } : {}),

@@ -70,6 +70,8 @@ export interface Hit {
   message: string;
   /** What is affected: `Deployment/web container app`, `aws_s3_bucket.logs`, `service db`. */
   resource?: string;
+  /** The image the finding is about, as the file names it (`postgres`, `nginx:1.27`): shown as written even where a short secret of the file has the same text. */
+  image?: string;
   /** When one rule covers cases of different weight (SSH vs. a database port). */
   severity?: Severity;
   /** A literal secret the finding is about: registered for redaction, never printed. */

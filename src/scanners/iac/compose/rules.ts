@@ -714,7 +714,7 @@ const imageLatest = composeRule({
       const p = pair(s.node, 'image');
       const image = serviceImage(s);
       const problem = image ? pinProblem(image.ref) : undefined;
-      if (p && image && problem) yield { line: p.keyLine, message: `${label(s)} uses ${image.shown}${pinProblemNote(image.ref, problem)}; pin a version and digest.`, resource: label(s) };
+      if (p && image && problem) yield { line: p.keyLine, message: `${label(s)} uses ${image.shown}${pinProblemNote(image.ref, problem)}; pin a version and digest.`, resource: label(s), image: image.ref };
     }
   },
 });

@@ -237,13 +237,13 @@ const imageLatest = dockerRule({
       const image = baseImage(input, stage);
       const problem = image ? floating(pinProblem(image)) : undefined;
       if (image && problem && !builtInScan(input, image))
-        yield { line: stage.from.line, message: `Base image ${image}${pinProblemNote(image, problem)}; pin a version (and a digest).`, resource: stageLabel(input, stage.from) };
+        yield { line: stage.from.line, message: `Base image ${image}${pinProblemNote(image, problem)}; pin a version (and a digest).`, resource: stageLabel(input, stage.from), image };
     }
     for (const pulled of pulledImages(input)) {
       const problem = floating(pinProblem(pulled.image));
       if (!problem) continue;
       const place = at(pulled.instruction, pulled.line);
-      yield { ...place, message: `${pulled.how}${detailNote(place)} pulls image ${pulled.image}${pinProblemNote(pulled.image, problem)}; pin a version (and a digest).`, resource: stageLabel(input, pulled.instruction) };
+      yield { ...place, message: `${pulled.how}${detailNote(place)} pulls image ${pulled.image}${pinProblemNote(pulled.image, problem)}; pin a version (and a digest).`, resource: stageLabel(input, pulled.instruction), image: pulled.image };
     }
   },
 });
@@ -278,6 +278,7 @@ const imageUntagged = dockerRule({
           // FROM ${BASE_IMAGE}: the image is the default of a build argument, which a build that passes none uses.
           message: `Base image ${image}${stage.image.includes('$') ? ` (${stage.image.trim()} with the default of its build argument, used when the build passes none)` : ''} has no tag, so it means '${image}:latest'; pin a version (and a digest).`,
           resource: stageLabel(input, stage.from),
+          image,
         };
     }
     for (const pulled of pulledImages(input)) {
@@ -291,10 +292,11 @@ const imageUntagged = dockerRule({
           severity: 'low',
           message: `${pulled.how}${detailNote(place)} names no stage of this file: unless the build passes a context of that name (--build-context), it pulls image ${pulled.image} with no tag ('${pulled.image}:latest'); pin a version (and a digest).`,
           resource: stageLabel(input, pulled.instruction),
+          image: pulled.image,
         };
         continue;
       }
-      yield { ...place, message: `${pulled.how}${detailNote(place)} pulls image ${pulled.image}, which has no tag, so it means '${pulled.image}:latest'; pin a version (and a digest).`, resource: stageLabel(input, pulled.instruction) };
+      yield { ...place, message: `${pulled.how}${detailNote(place)} pulls image ${pulled.image}, which has no tag, so it means '${pulled.image}:latest'; pin a version (and a digest).`, resource: stageLabel(input, pulled.instruction), image: pulled.image };
     }
   },
 });

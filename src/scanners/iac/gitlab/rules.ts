@@ -240,7 +240,7 @@ const imageLatest = gitlabRule({
               : problem === 'moving-tag'
                 ? ` (the ${parseImage(ref!).tag} tag names no version: it moves to whatever is pushed or released under it next)`
                 : '';
-        if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${why}; pin a version and digest.`, resource: owner };
+        if (problem) yield { ...at, message: `${owner} uses ${ref}${detailNote(at)}${why}; pin a version and digest.`, resource: owner, image: ref! };
       }
     }
   },

@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+// A weak password that is also the name of the image (postgres/postgres) is redacted where it
+// is the value, and left as written where a message names the image.
+test('an image named like a short secret of its file is shown as written; the secret stays redacted', async () => {
+  const t = tempTree({
+    'docker-compose.yml': 'services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: postgres\n',
+    'Dockerfile': 'FROM postgres\nENV POSTGRES_PASSWORD=postgres\nUSER postgres\nHEALTHCHECK CMD pg_isready\n',
+  });
+  try {
+    const { findings } = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    const composeImage = findings.find((f) => f.ruleId === 'iac/compose-image-latest');
+    assert.equal(composeImage?.message, 'service db uses postgres with no tag (latest); pin a version and digest.');
+    assert.equal(composeImage?.properties?.image, 'postgres');
+    const dockerImage = findings.find((f) => f.ruleId === 'iac/dockerfile-image-untagged');
+    assert.match(dockerImage?.message ?? '', /^Base image postgres has no tag, so it means 'postgres:latest'/);
+    const secret = findings.find((f) => f.ruleId === 'iac/compose-secret-in-environment');
+    assert.ok(secret, 'the literal password is reported');
+    assert.ok(!JSON.stringify(secret).includes(': postgres'), 'the password is not shown');
+  } finally {
+    t.cleanup();
+  }
+});
