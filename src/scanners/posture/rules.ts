@@ -619,7 +619,7 @@ const tokenPermissions: PostureRule = {
   id: 'posture/workflow-token-permissions',
   title: 'Workflow does not restrict its token at the top level',
   description:
-    'A GitHub workflow sets no top-level `permissions:` while some of its jobs set none of their own, or grants write access at the top level. Those jobs then start from the repository default (often read-write) or from write access, instead of read-only, and new jobs silently inherit it (Scorecard: Token-Permissions). A workflow whose every job sets its own permissions is not reported, nor one that only other workflows call (workflow_call its only trigger), which runs with its caller\'s permissions and can only lower them; a top-level write grant marked `# zizmor: ignore[excessive-permissions]` is taken as reviewed.',
+    'A GitHub workflow sets no top-level `permissions:` while some of its jobs set none of their own, or grants write access at the top level. Those jobs then start from the repository default (often read-write) or from write access, instead of read-only, and new jobs silently inherit it (Scorecard: Token-Permissions). A workflow whose every job sets its own permissions is not reported, nor one that only other workflows call (workflow_call its only trigger), which runs with its caller\'s permissions and can only lower them; a top-level write grant marked `# zizmor: ignore[excessive-permissions]` is taken as reviewed. The finding is on the first job that starts from the default, or on the first write grant: where the IaC rules report the same problem, so that a scan running both shows it once.',
   remediation: 'Start every workflow with `permissions: contents: read` (or `permissions: {}`) and grant write scopes only in the jobs that need them.',
   severity: 'low',
   cwe: ['CWE-250'],
@@ -669,34 +669,37 @@ const tokenPermissions: PostureRule = {
         // A workflow only other workflows call runs with its caller's token permissions, which it can only lower (as iac/gha-missing-permissions and zizmor judge it).
         if (reusableOnly(text)) continue;
         // Jobs that set their own permissions do not start from the default (Scorecard judges them so too).
-        const open = jobs.filter((job) => !pair(job.node, 'permissions')).map((job) => job.id);
+        const openJobs = jobs.filter((job) => !pair(job.node, 'permissions'));
+        const open = openJobs.map((job) => job.id);
         if (open.length === 0) continue;
         const message =
           open.length === jobs.length
             ? `${path} has no top-level permissions and no job sets its own: every job starts from the repository default token permissions.`
             : `${path} has no top-level permissions, and job${open.length > 1 ? 's' : ''} ${listed(open.map((id) => `'${id}'`))} set${open.length > 1 ? '' : 's'} none of ${open.length > 1 ? 'their' : 'its'} own: ${open.length > 1 ? 'they start' : 'it starts'} from the repository default token permissions.`;
-        // The first key, not line 1: a licence header or comment there cannot carry an ignore comment above it.
-        yield { path, line: root.pairs[0]?.keyLine ?? 1, message };
+        // On the first job that starts from the default, where iac/gha-missing-permissions reports that job: one problem, one finding when both scanners run (engine/fold-duplicates.ts).
+        yield { path, line: openJobs[0]!.line, message };
         continue;
       }
       const value = permissions.value;
       // A grant whose line says `# zizmor: ignore[excessive-permissions]` was reviewed by the repository's authors, as the iac rules honour it.
       const reviewed = zizmorSuppressions(text);
       const kept = (ruleId: string, line: number) => !findZizmorSuppression(reviewed, ruleId, line);
-      const writes = isYScalar(value)
+      const grants = isYScalar(value)
         ? value.value === 'write-all' && kept('iac/gha-write-all-permissions', permissions.keyLine)
-          ? ['write-all']
+          ? [{ scope: 'write-all', line: permissions.keyLine }]
           : []
         : isYMap(value)
-          ? value.pairs.filter((p) => isYScalar(p.value) && p.value.value === 'write' && kept('iac/gha-broad-permissions', p.keyLine)).map((p) => p.key)
+          ? value.pairs.filter((p) => isYScalar(p.value) && p.value.value === 'write' && kept('iac/gha-broad-permissions', p.keyLine)).map((p) => ({ scope: p.key, line: p.keyLine }))
           : [];
-      if (writes.length === 0) continue;
+      if (grants.length === 0) continue;
+      const writes = grants.map((grant) => grant.scope);
       const inheriting = jobs.filter((job) => !pair(job.node, 'permissions'));
       const message =
         jobs.length === 1 && inheriting.length === 1
           ? `${path} grants ${writes.join(', ')} write access at the top level: its only job, '${jobs[0]!.id}', gets it, and so will any job added later; grant it in that job instead.`
           : `${path} grants ${writes.join(', ')} write access to every job that sets no permissions of its own${inheriting.length > 0 ? ` (${listed(inheriting.map((job) => `'${job.id}'`))})` : ', and to any added later'}.`;
-      yield { path, line: permissions.keyLine, message };
+      // On the first write grant, where iac/gha-broad-permissions or gha-write-all-permissions reports it when jobs inherit it.
+      yield { path, line: grants[0]!.line, message };
     }
   },
 };
@@ -708,9 +711,9 @@ function reusableOnly(text: string): boolean {
 }
 
 /** The jobs of a workflow's root map, with their ids. */
-function jobsOf(root: YMap): Array<{ id: string; node: YMap }> {
+function jobsOf(root: YMap): Array<{ id: string; node: YMap; line: number }> {
   const jobs = pair(root, 'jobs')?.value;
-  return isYMap(jobs) ? jobs.pairs.filter((p) => isYMap(p.value)).map((p) => ({ id: String(p.key), node: p.value as YMap })) : [];
+  return isYMap(jobs) ? jobs.pairs.filter((p) => isYMap(p.value)).map((p) => ({ id: String(p.key), node: p.value as YMap, line: p.keyLine })) : [];
 }
 
 export const postureRules: readonly PostureRule[] = [

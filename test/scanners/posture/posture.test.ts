@@ -70,7 +70,7 @@ describe('posture scanner', () => {
         'posture/no-dependency-update-tool README.md:1',
         'posture/no-security-policy README.md:1',
         'posture/unpinned-dependencies .github/workflows/ci.yml:7',
-        'posture/workflow-token-permissions .github/workflows/ci.yml:1',
+        'posture/workflow-token-permissions .github/workflows/ci.yml:3',
       ]);
       assert.ok(result.findings.every((f) => f.scanner === 'posture' && (f.severity === 'low' || f.severity === 'info')));
       assert.deepEqual(sarifErrors(JSON.parse(writeSarif(result))), []);
@@ -166,19 +166,19 @@ test('workflow token permissions: the jobs that start from the default are named
   const messages = (workflow: string) => checkRepo(repoOf({ files: { '.github/workflows/ci.yml': workflow } }), rule).map((f) => `${f.location.startLine} ${f.message}`);
   const job = (id: string, permissions = '') => `  ${id}:\n${permissions}    runs-on: ubuntu-latest\n    steps:\n      - run: make\n`;
   assert.deepEqual(messages(`on: push\njobs:\n${job('a', '    permissions: {}\n')}${job('b')}${job('c')}`), [
-    "1 .github/workflows/ci.yml has no top-level permissions, and jobs 'b' and 'c' set none of their own: they start from the repository default token permissions.",
+    "8 .github/workflows/ci.yml has no top-level permissions, and jobs 'b' and 'c' set none of their own: they start from the repository default token permissions.",
   ]);
-  assert.deepEqual(messages(`on: push\njobs:\n${job('a')}`), ['1 .github/workflows/ci.yml has no top-level permissions and no job sets its own: every job starts from the repository default token permissions.']);
+  assert.deepEqual(messages(`on: push\njobs:\n${job('a')}`), ['3 .github/workflows/ci.yml has no top-level permissions and no job sets its own: every job starts from the repository default token permissions.']);
   assert.deepEqual(messages(`on: push\npermissions:\n  issues: write\njobs:\n${job('stale')}`), [
-    "2 .github/workflows/ci.yml grants issues write access at the top level: its only job, 'stale', gets it, and so will any job added later; grant it in that job instead.",
+    "3 .github/workflows/ci.yml grants issues write access at the top level: its only job, 'stale', gets it, and so will any job added later; grant it in that job instead.",
   ]);
-  // Reported on the first key, below a licence header, where an ignore comment can go above it.
+  // Reported on the first job that starts from the default (where iac/gha-missing-permissions reports it, so that the two fold into one finding), below any licence header.
   assert.deepEqual(messages(`# Copyright example\n# Licensed under example terms\n\nname: ci\non: push\njobs:\n${job('a')}`), [
-    '4 .github/workflows/ci.yml has no top-level permissions and no job sets its own: every job starts from the repository default token permissions.',
+    '7 .github/workflows/ci.yml has no top-level permissions and no job sets its own: every job starts from the repository default token permissions.',
   ]);
   // A grant marked for zizmor's excessive-permissions is left out of the list; the others stay.
   assert.deepEqual(messages(`on: push\npermissions:\n  issues: write\n  packages: write # zizmor: ignore[excessive-permissions]\njobs:\n${job('stale')}`), [
-    "2 .github/workflows/ci.yml grants issues write access at the top level: its only job, 'stale', gets it, and so will any job added later; grant it in that job instead.",
+    "3 .github/workflows/ci.yml grants issues write access at the top level: its only job, 'stale', gets it, and so will any job added later; grant it in that job instead.",
   ]);
 });
 
