@@ -163,15 +163,23 @@ function resolved(service: ComposeService, raw: string): { text: string; shown: 
 
 /**
  * The image a service pulls, its variables filled in from the `.env` file beside it when
- * that gives every one of them (`image: ${IMAGE}` alone is not known), with the text to
- * show for it.
+ * that gives every one of them (`image: ${IMAGE}` alone is not known), or from the defaults
+ * written in the file (`app:${VERSION:-latest}`), which compose uses when the variable is
+ * not set, as a Dockerfile's `FROM ${BASE}` is judged by its build argument's default; with
+ * the text to show for it.
  */
 export function serviceImage(service: ComposeService): { ref: string; shown: string } | undefined {
   const raw = text(get(service.node, 'image'));
   if (raw === undefined) return undefined;
   const value = resolved(service, raw);
-  return value.shown === raw || value.unresolved ? { ref: raw, shown: raw } : { ref: value.text, shown: value.shown };
+  if (value.unresolved) return { ref: raw, shown: raw };
+  if (value.shown !== raw) return { ref: value.text, shown: value.shown };
+  if (value.text !== raw && ONLY_DEFAULTS.test(raw)) return { ref: value.text, shown: `${raw} (${value.text} with the default written there, used when the variable is not set)` };
+  return { ref: raw, shown: raw };
 }
+
+/** Text whose every variable is `${NAME:-default}` or `${NAME-default}` (a `$$` is a literal dollar). */
+const ONLY_DEFAULTS = /^(?:[^$]|\$\$|\$\{[A-Za-z_][A-Za-z0-9_]*:?-[^}$]*\})*$/;
 
 /** `a:b:c` split on the colons outside `${...}` (`${BIND:-127.0.0.1}:5432:5432` has three parts). */
 function splitColons(text: string): string[] {

@@ -694,14 +694,18 @@ const committedSecretFile = composeRule({
 const imageLatest = composeRule({
   id: 'iac/compose-image-latest',
   title: "Image uses 'latest', a moving tag or no tag",
-  description: "The service image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag. What runs changes whenever the registry changes, and a compromised upstream push is pulled silently.",
+  description: "The service image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag. What runs changes whenever the registry changes, and a compromised upstream push is pulled silently. A variable's default (`app:${VERSION:-latest}`) is what compose pulls when the variable is not set, and is judged so.",
   remediation: 'Pin a version tag and digest: image: mysql:8.4.2@sha256:<digest>.',
   severity: 'medium',
   cwe: ['CWE-1357'],
   examples: {
-    positive: ['services:\n  db:\n    # expect\n    image: mysql:latest\n', 'services:\n  cache:\n    # expect\n    image: redis\n', 'services:\n  api:\n    # expect\n    image: registry.example.org/shop/api:nightly\n'],
+    positive: ['services:\n  db:\n    # expect\n    image: mysql:latest\n', 'services:\n  cache:\n    # expect\n    image: redis\n', 'services:\n  api:\n    # expect\n    image: registry.example.org/shop/api:nightly\n',
+      'services:\n  api:\n    # expect\n    image: registry.example.org/shop/api:${API_VERSION:-latest}\n',
+    ],
     negative: [
       'services:\n  db:\n    image: mysql:8.4.2\n',
+      'services:\n  api:\n    image: registry.example.org/shop/api:${API_VERSION:-1.4.2}\n',
+      'services:\n  api:\n    image: registry.example.org/shop/api:${API_VERSION:?set the release}\n',
       'services:\n  web:\n    build: .\n',
       'services:\n  web:\n    image: ${IMAGE}\n',
       'services:\n  worker:\n    image: acme/worker\n    build:\n      context: .\n',
