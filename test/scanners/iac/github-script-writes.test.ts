@@ -118,8 +118,10 @@ test('github-script: core.exportVariable and core.addPath of the outsider\'s tex
   const text = job(
     script([
       "const { title } = context.payload.issue;",
-      "core.exportVariable('TITLE', title);",
+      "core.exportVariable('NODE_OPTIONS', title);",
       "core.exportVariable('NUMBER', String(context.payload.issue.number));",
+      // github-script 6.4+ sets TITLE alone (a random delimiter): the text is data, as in a step's env:.
+      "core.exportVariable('TITLE', title);",
       'context.payload.issue.labels.forEach((l) => core.addPath(l.name));',
       'fs.appendFileSync(process.env.GITHUB_ENV, `BODY=${context.payload.issue.body}\\n`);',
     ]),
@@ -130,17 +132,23 @@ test('github-script: core.exportVariable and core.addPath of the outsider\'s tex
     hits.map((f) => [f.location.startLine, f.location.endLine]),
     [
       [11, 13],
-      [11, 16],
+      [11, 17],
     ],
   );
-  assert.match(hits[0]!.message, /GITHUB_ENV with core\.exportVariable\('TITLE', \.\.\.\)/);
+  assert.match(hits[0]!.message, /GITHUB_ENV with core\.exportVariable\('NODE_OPTIONS', \.\.\.\)/);
   assert.match(hits[1]!.message, /appendFileSync\(process\.env\.GITHUB_ENV/);
 });
 
 test('github-script: a pull_request_target workflow that exports the title to GITHUB_ENV handles the outsider\'s text, so its trigger is high', () => {
-  const [trigger] = found(job(script(["core.exportVariable('TITLE', context.payload.pull_request.title);"]), 'pull_request_target'), 'iac/gha-dangerous-trigger');
+  const [trigger] = found(job(script(["core.exportVariable('NODE_OPTIONS', context.payload.pull_request.title);"]), 'pull_request_target'), 'iac/gha-dangerous-trigger');
   assert.equal(trigger?.severity, 'high');
   assert.match(trigger!.message, /writes the event's text to GITHUB_ENV/);
+  // github-script 6.4+ sets TITLE alone: the title is data, as in a step's env:.
+  const [data] = found(job(script(["core.exportVariable('TITLE', context.payload.pull_request.title);"]), 'pull_request_target'), 'iac/gha-dangerous-trigger');
+  assert.equal(data?.severity, 'low');
+  // Before 6.4 the toolkit's fixed delimiter can be closed by the text.
+  const [old] = found(job(script(["core.exportVariable('TITLE', context.payload.pull_request.title);"]).replace(SCRIPT, 'actions/github-script@v6.3.3'), 'pull_request_target'), 'iac/gha-dangerous-trigger');
+  assert.equal(old?.severity, 'high');
   const [safe] = found(job(script(["core.exportVariable('NUMBER', String(context.payload.pull_request.number));"]), 'pull_request_target'), 'iac/gha-dangerous-trigger');
   assert.equal(safe?.severity, 'low');
 });

@@ -1,5 +1,6 @@
 import type { Severity } from '../../../core/finding.js';
 import { unreadableGithubScripts } from './script-writes.js';
+import { onlySetsItsOwnVariable } from './toolkit-env.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, printedAt, scriptMatches } from '../script-checks.js';
@@ -592,7 +593,7 @@ const githubEnvInjection = workflowRule({
   id: 'iac/gha-github-env-injection',
   title: 'Untrusted data written to GITHUB_ENV or GITHUB_PATH',
   description:
-    'A script writes data an outsider controls into $GITHUB_ENV or $GITHUB_PATH (in github-script, with core.exportVariable or core.addPath). Every later step then runs with attacker-chosen environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries: code execution with the job\'s token and secrets.',
+    'A script writes data an outsider controls into $GITHUB_ENV or $GITHUB_PATH (in github-script, with core.exportVariable or core.addPath). Every later step then runs with attacker-chosen environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries: code execution with the job\'s token and secrets. github-script 6.4 and later write core.exportVariable\'s value between a random delimiter, so a variable named in the script that programs do not read as code or as where to find code is not reported: it holds the text as a step\'s `env:` would, unless the workflow puts it into an expression (`${{ env.NAME }}`).',
   remediation: 'Do not write untrusted values to GITHUB_ENV/GITHUB_PATH; if a value must flow between steps, use step outputs and validate it against a strict pattern first.',
   severity: 'high',
   cwe: ['CWE-77'],
@@ -600,12 +601,18 @@ const githubEnvInjection = workflowRule({
     positive: [
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        # expect\n        run: |\n          # detail\n          echo "TITLE=$TITLE" >> $GITHUB_ENV\n', 'issues'),
       workflow('      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      # expect\n      - run: |\n          # detail\n          echo "PR=$(cat pr.txt)" >> "$GITHUB_ENV"\n', 'workflow_run'),
-      workflow("      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          # expect\n          script: core.exportVariable('TITLE', context.payload.issue.title)\n", 'issues'),
+      workflow("      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          # expect\n          script: core.exportVariable('NODE_OPTIONS', context.payload.issue.title)\n", 'issues'),
+      // Before 6.4, github-script's toolkit closed the value with a fixed delimiter, which the text can hold.
+      workflow("      - uses: actions/github-script@v6.3.3\n        with:\n          # expect\n          script: core.exportVariable('TITLE', context.payload.issue.title)\n", 'issues'),
+      // The variable goes on into an expression of a later script.
+      workflow("      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          # expect\n          script: core.exportVariable('TITLE', context.payload.issue.title)\n      - run: echo \"${{ env.TITLE }}\"\n", 'issues'),
     ],
     negative: [
       workflow('      - run: echo "SHA=${{ github.sha }}" >> $GITHUB_ENV\n', 'issues'),
       workflow('      - run: echo "$HOME/bin" >> $GITHUB_PATH\n', 'push'),
       workflow("      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: core.exportVariable('ISSUE', String(context.payload.issue.number))\n", 'issues'),
+      // The toolkit sets TITLE and nothing else, as a step's env: would; later steps read it as data.
+      workflow("      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: core.exportVariable('TITLE', context.payload.issue.title)\n      - run: ./triage.sh \"$TITLE\"\n", 'issues'),
       // A commented-out line writes nothing.
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: |\n          ./triage.sh\n          # echo "TITLE=$TITLE" >> "$GITHUB_ENV"\n', 'issues'),
     ],
@@ -616,7 +623,7 @@ const githubEnvInjection = workflowRule({
         // core.exportVariable / core.addPath in github-script: the same files, written by the toolkit.
         if (!isAction(step, 'actions/github-script')) continue;
         for (const write of githubScriptTaint(wf, step, taintOf(wf, step))) {
-          if (write.kind === 'output') continue;
+          if (write.kind === 'output' || onlySetsItsOwnVariable(wf, step, write)) continue;
           const at = inside(keyLine, lineOfOffset(wf, scalar, write.offset, keyLine));
           const capped = write.source.severity !== undefined;
           yield {

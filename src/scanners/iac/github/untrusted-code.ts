@@ -5,6 +5,7 @@ import { gateOf, runsFor, type Gate } from './gates.js';
 import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
 import { endOfJob, matrixReferences, matrixValues, neededOutput, needsReferences } from './flow.js';
 import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, type Source } from './taint.js';
+import { onlySetsItsOwnVariable } from './toolkit-env.js';
 
 /** A ref or sha that names the pull request's (or the triggering run's) head rather than the base repository's code. */
 export const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_commit\.id|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha|github\.event\.issue\.pull_request|steps\.[\w-]+\.outputs\.(?:head_?)?(?:sha|ref)/i;
@@ -151,7 +152,7 @@ function untrustedStep(wf: Workflow, step: Step): string | undefined {
   // The variables of every later step, PATH included, become the event's text: code execution as surely as a checkout.
   const written = writesEventToEnv(script, taint.env);
   if (written) return `${stepLabel(step)} writes the event's text to ${/GITHUB_PATH/.test(written) ? 'GITHUB_PATH' : 'GITHUB_ENV'}`;
-  const exported = githubScriptTaint(wf, step, taint).find((w) => w.kind !== 'output' && w.source.severity === undefined);
+  const exported = githubScriptTaint(wf, step, taint).find((w) => w.kind !== 'output' && w.source.severity === undefined && !onlySetsItsOwnVariable(wf, step, w));
   if (exported) return `${stepLabel(step)} writes the event's text to ${exported.kind === 'path' ? 'GITHUB_PATH' : 'GITHUB_ENV'}`;
   return undefined;
 }

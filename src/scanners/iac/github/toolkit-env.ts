@@ -1,0 +1,34 @@
+import type { ScriptWrite } from './script-writes.js';
+import { parseUses, type Step, type Workflow } from './model.js';
+
+/**
+ * Variables whose value a program runs or loads code from, or that tell it where to find
+ * programs (LD_PRELOAD, NODE_OPTIONS, BASH_ENV, PATH, GIT_SSH_COMMAND...): attacker text in
+ * one of them is code execution however it is written.
+ */
+const CODE_STEERING_VARIABLE =
+  /^(?:LD_\w+|DYLD_\w+|NODE_\w+|BASH_ENV|ENV|PATH|HOME|SHELL|PROMPT_COMMAND|PYTHON\w*|PERL\w*|RUBY\w*|GEM_\w+|BUNDLE_\w+|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS|\w*_OPTS|GIT_\w+|SSH_\w+|NPM_CONFIG_\w+|YARN_\w+|PNPM_\w+|GO\w+|CARGO_\w+|RUST\w+|CC|CXX|CPP|LD|AR|\w*FLAGS|EDITOR|VISUAL|PAGER|GIT|DOCKER_\w+|KUBECONFIG|CURL_\w+|WGETRC|PIP_\w+|UV_\w+|TMPDIR)$/i;
+
+/**
+ * core.exportVariable of a name written in the script, not one of CODE_STEERING_VARIABLE,
+ * by github-script 6.4 or later: its toolkit writes the value between a random delimiter
+ * (actions/toolkit 1.10), so the text sets that one variable and no other, as a step's
+ * `env:` does, which is the documented way to hand untrusted text to a script. It stays a
+ * finding where the workflow puts the variable into an expression (`${{ env.NAME }}`), and
+ * for older or unknown releases of github-script, whose fixed delimiter the text could close.
+ */
+export function onlySetsItsOwnVariable(wf: Workflow, step: Step, write: ScriptWrite): boolean {
+  if (write.kind !== 'env' || !write.call.startsWith('core.exportVariable') || write.name === undefined || CODE_STEERING_VARIABLE.test(write.name)) return false;
+  if (!/^\w+$/.test(write.name) || new RegExp(`\\benv\\.${write.name}\\b`, 'i').test(wf.lines.join('\n'))) return false;
+  const release = actionRelease(wf, step);
+  return release !== undefined && (release[0] > 6 || (release[0] === 6 && release[1] >= 4));
+}
+
+/** The major and minor release of a step's action, from its ref (`@v7`, `@v6.4.1`) or the version comment after a commit (`@<sha> # v7.0.1`). */
+function actionRelease(wf: Workflow, step: Step): [number, number] | undefined {
+  const ref = step.uses ? parseUses(step.uses).ref : undefined;
+  const comment = step.usesLine !== undefined ? /#\s*v?(\d+)(?:\.(\d+))?/.exec(wf.lines[step.usesLine - 1] ?? '') : null;
+  const written = ref !== undefined ? /^v?(\d+)(?:\.(\d+))?(?:\.\d+)?$/.exec(ref) : null;
+  const found = written ?? comment;
+  return found ? [Number(found[1]), Number(found[2] ?? 0)] : undefined;
+}
