@@ -24,6 +24,7 @@ import { copiedFileContent } from './build-context.js';
 import { bareInterpreter, entrypointDrop, hasOwnStartCommand, s6BaseServers, s6ServiceImage, startPrograms, workerServer } from './entrypoint.js';
 import { practiceRules } from './practice-rules.js';
 import { unverifiedDownload } from './downloads.js';
+import { downloadOf, verifies } from '../downloads.js';
 
 const USER_ROOT = /^(?:root|0)(?::.*)?$/i;
 const NONROOT_IMAGE = /(?:nonroot|rootless|non-root)/i;
@@ -561,7 +562,7 @@ const signatureDisabled = dockerRule({
   id: 'iac/dockerfile-package-signature-disabled',
   title: 'Package signature verification disabled',
   description:
-    'A package manager is told to accept unsigned or unverified packages (apt --allow-unauthenticated, [trusted=yes], yum --nogpgcheck, apk --allow-untrusted...). A mirror or network attacker can then install anything. An apt repository on the machine itself marked [trusted=yes] (file:), the usual way to install packages just built from source, is low: no network lies between. So is apk add --allow-untrusted of package files an earlier stage of the Dockerfile built, bound with RUN --mount=type=bind,from=<stage> or copied with COPY --from=<stage> (the nginx modules image): they are as good as the stage that made them.',
+    'A package manager is told to accept unsigned or unverified packages (apt --allow-unauthenticated, [trusted=yes], yum --nogpgcheck, apk --allow-untrusted...). A mirror or network attacker can then install anything. An apt repository on the machine itself marked [trusted=yes] (file:), the usual way to install packages just built from source, is low: no network lies between; it is not reported when it is a folder the same RUN made with `mktemp -d` and every download of that RUN is checked (the official postgres and nginx images build the verified source packages of their distribution into one), since nothing else can be in it. So is apk add --allow-untrusted of package files an earlier stage of the Dockerfile built, bound with RUN --mount=type=bind,from=<stage> or copied with COPY --from=<stage> (the nginx modules image): they are as good as the stage that made them.',
   remediation: 'Remove the option and import the repository signing key instead (signed-by= for apt, gpgkey= for yum).',
   severity: 'high',
   cwe: ['CWE-347'],
@@ -573,6 +574,8 @@ const signatureDisabled = dockerRule({
       'FROM alpine:3.20\n# expect\nRUN apk add --allow-untrusted /tmp/pkg.apk\n',
       // A repository of packages just built from source, on the machine itself: low.
       'FROM debian:12\n# expect\nRUN apt-get source hello && echo "deb [ trusted=yes ] file:///tmp/repo ./" > /etc/apt/sources.list.d/local.list\n',
+      // A folder of its own, but a package downloaded unchecked can be in it.
+      'FROM debian:12\n# expect\nRUN tempDir="$(mktemp -d)" && cd "$tempDir" && curl -fsSLO https://downloads.example.org/tool.deb && dpkg-scanpackages . > Packages && echo "deb [ trusted=yes ] file://$tempDir ./" > /etc/apt/sources.list.d/temp.list\n',
       // Low: packages an earlier stage of the build made, bound or copied from it.
       'FROM alpine:3.20 AS builder\nRUN abuild -r\nFROM alpine:3.20\n# expect\nRUN --mount=type=bind,target=/tmp/packages/,source=/home/b/packages/,from=builder \\\n# detail\n    apk add --no-cache --allow-untrusted /tmp/packages/app-module-*.apk\n',
       'FROM alpine:3.20 AS builder\nRUN abuild -r\nFROM alpine:3.20\nCOPY --from=builder /home/b/packages/ /tmp/packages/\n# expect\nRUN apk add --allow-untrusted /tmp/packages/app-1.0-r0.apk\n',
@@ -582,6 +585,8 @@ const signatureDisabled = dockerRule({
       'FROM rockylinux:9\nRUN dnf install -y httpd\n',
       // Indexing packages just built, then signing the index: nothing is installed.
       'FROM alpine:3.20\nRUN abuild -r && apk index --allow-untrusted -o /home/b/packages/APKINDEX.tar.gz /home/b/packages/*.apk && abuild-sign /home/b/packages/APKINDEX.tar.gz\n',
+      // A folder the RUN made itself, holding only the packages it built from apt's verified source packages.
+      'FROM debian:12\nRUN tempDir="$(mktemp -d)" && cd "$tempDir" && apt-get source --compile hello && dpkg-scanpackages . > Packages && echo "deb [ trusted=yes ] file://$tempDir ./" > /etc/apt/sources.list.d/temp.list && apt-get update && apt-get install -y hello\n',
     ],
   },
   *check(input) {
@@ -600,6 +605,7 @@ const signatureDisabled = dockerRule({
       }
     }
     for (const hit of runMatches(input, LOCAL_TRUSTED_APT_SOURCE)) {
+      if (holdsOnlyPackagesBuiltHere(hit.instruction.args)) continue;
       const place = at(hit.instruction, hit.line);
       yield {
         ...place,
@@ -609,6 +615,19 @@ const signatureDisabled = dockerRule({
     }
   },
 });
+
+/**
+ * A RUN whose every local apt repository marked [trusted=yes] is a folder the RUN made
+ * itself with `mktemp -d` (the official images' way to install what they just built from
+ * their distribution's verified source packages: postgres, nginx), and whose every download
+ * is checked: nothing but what the RUN built can be in that folder.
+ */
+function holdsOnlyPackagesBuiltHere(run: string): boolean {
+  const fresh = new Set([...run.matchAll(/\b([A-Za-z_]\w*)=["']?\$\(\s*mktemp\s+-d\b[^)]*\)/g)].map((m) => m[1]!));
+  const folders = [...run.matchAll(new RegExp(LOCAL_TRUSTED_APT_SOURCE.source + String.raw`(?:\/\/)?["']?(\S+)`, 'g'))].map((m) => m[1]!);
+  if (folders.length === 0 || !folders.every((folder) => fresh.has(/^\$\{?([A-Za-z_]\w*)\}?(?:\/|["']|$)/.exec(folder)?.[1] ?? ''))) return false;
+  return !commandsOf(run).some((command) => downloadOf(command)) || verifies(run);
+}
 
 /**
  * `apk add --allow-untrusted` of package files that an earlier stage of the file built, by
