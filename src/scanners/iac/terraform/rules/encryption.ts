@@ -2,7 +2,7 @@ import type { Hit } from '../../rule.js';
 import type { Block } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { known, sections, tfRule, type TfRule } from './common.js';
+import { given, known, sections, tfRule, type TfRule } from './common.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt } from './instances.js';
 
 /**
@@ -19,6 +19,15 @@ function requireTrue(input: TfInput, resource: TfResource, owner: Block, name: s
   return { line: a ? a.line : owner.line, message: `${label(resource)} ${said}: ${what}.`, resource: label(resource) };
 }
 
+/**
+ * Whether an ElastiCache replication group is a secondary member of a global datastore
+ * (global_replication_group_id given): it takes its encryption in transit and at rest
+ * from the global datastore's primary, and the provider leaves both flags to it.
+ */
+export function joinsGlobalDatastore(input: TfInput, group: TfResource): boolean {
+  return given(input, group.block, 'global_replication_group_id');
+}
+
 /** DMS engines that speak SSL to their database; the others (S3, Kinesis, DynamoDB...) have no ssl_mode to set. */
 const DMS_SSL_ENGINES = new Set(['mysql', 'mariadb', 'aurora', 'aurora-serverless', 'aurora-postgresql', 'aurora-postgresql-serverless', 'postgres', 'oracle', 'sqlserver', 'sybase', 'db2', 'db2-zos', 'mongodb', 'docdb', 'redshift', 'redshift-serverless', 'babelfish', 'azuredb', 'azure-sql-managed-instance']);
 
@@ -26,7 +35,7 @@ const transitNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-transit-not-encrypted',
   title: 'Traffic between service nodes or endpoints not encrypted',
   description:
-    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption or that accepts plain HTTP (domain_endpoint_options { enforce_https = false }), an ElastiCache replication group without in-transit encryption, a DMS endpoint with ssl_mode "none" (the default) for a database engine, or an ECS task definition that mounts an EFS volume without TLS (transit_encryption defaults to "DISABLED"). Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
+    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption or that accepts plain HTTP (domain_endpoint_options { enforce_https = false }), an ElastiCache replication group without in-transit encryption (not a secondary member of a global datastore: it has the encryption of the datastore\'s primary), a DMS endpoint with ssl_mode "none" (the default) for a database engine, or an ECS task definition that mounts an EFS volume without TLS (transit_encryption defaults to "DISABLED"). Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
   remediation:
     'Set node_to_node_encryption { enabled = true } and keep enforce_https = true (OpenSearch/Elasticsearch), transit_encryption_enabled = true (ElastiCache), ssl_mode = "require" or "verify-full" on DMS endpoints, and transit_encryption = "ENABLED" in efs_volume_configuration (ECS).',
   severity: 'medium',
@@ -51,6 +60,8 @@ const transitNotEncrypted: TfRule = tfRule({
       'resource "aws_dms_endpoint" "archive" {\n  endpoint_id   = "archive"\n  endpoint_type = "target"\n  engine_name   = "s3"\n  ssl_mode      = "none"\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "mysql"\n  ssl_mode      = "verify-full"\n}\n',
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n}\n',
+      // A secondary member of a global datastore: it has the encryption of the datastore's primary.
+      'resource "aws_elasticache_replication_group" "secondary" {\n  replication_group_id        = "sessions-eu"\n  description                 = "sessions, secondary region"\n  global_replication_group_id = aws_elasticache_global_replication_group.sessions.global_replication_group_id\n}\n',
       'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = file("app.json")\n  volume {\n    name = "shared"\n    efs_volume_configuration {\n      file_system_id     = aws_efs_file_system.shared.id\n      transit_encryption = "ENABLED"\n    }\n  }\n  volume {\n    name      = "scratch"\n    host_path = "/ecs/scratch"\n  }\n}\n',
     ],
   },
@@ -69,6 +80,7 @@ const transitNotEncrypted: TfRule = tfRule({
     }
     for (const group of resourcesOf(input, 'aws_elasticache_replication_group')) {
       if (typeof valueOf(input, group.block, 'engine') === 'string' && valueOf(input, group.block, 'engine') !== 'redis' && valueOf(input, group.block, 'engine') !== 'valkey') continue;
+      if (joinsGlobalDatastore(input, group)) continue;
       const hit = requireTrue(input, group, group.block, 'transit_encryption_enabled', 'clients and replicas talk to the cache in clear text');
       if (hit) yield hit;
     }

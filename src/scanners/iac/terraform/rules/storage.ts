@@ -2,6 +2,7 @@ import { DEFAULT_BLOCK_NOTE, NO_VERSIONING_NOTE, SCRATCH_BUCKET_DAYS } from '../
 import { UNKNOWN, type Value } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isFalseValue, isTrueValue, label, lineOfPath, mentioned, referrers, resourcesOf, moduleResourcesOf, usedByCallers, valueAt, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { given, known, sections, tfRule, type TfRule } from './common.js';
+import { joinsGlobalDatastore } from './encryption.js';
 import { blocksMade, fileInstance, sectionsIn, settingAt, type Section } from './instances.js';
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read', 'website']);
@@ -329,7 +330,7 @@ const ebsNotEncrypted: TfRule = tfRule({
 const databaseNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-database-not-encrypted',
   title: 'Database storage not encrypted',
-  description: 'An RDS instance or cluster, Aurora, Neptune, DocumentDB, Redshift, DAX or ElastiCache store keeps its data, backups and snapshots unencrypted. Encryption at rest cannot be turned on later without a migration.',
+  description: 'An RDS instance or cluster, Aurora, Neptune, DocumentDB, Redshift, DAX or ElastiCache store keeps its data, backups and snapshots unencrypted. Encryption at rest cannot be turned on later without a migration. A Redshift cluster is reported only when it sets encrypted = false: AWS encrypts every cluster created since January 2025 that leaves it unset. A secondary member of an ElastiCache global datastore (global_replication_group_id) has the encryption of the datastore\'s primary and is reported only when it sets at_rest_encryption_enabled = false.',
   remediation: 'Set storage_encrypted = true (encrypted = true for Redshift, at_rest_encryption_enabled = true for ElastiCache, server_side_encryption { enabled = true } for DAX), ideally with a customer managed kms_key_id.',
   severity: 'medium',
   cwe: ['CWE-311'],
@@ -340,9 +341,14 @@ const databaseNotEncrypted: TfRule = tfRule({
       '# expect\nresource "aws_dax_cluster" "d" {\n  cluster_name = "d"\n}\n',
       // A dynamic server_side_encryption whose for_each is known empty makes no block: the cluster is not encrypted.
       'variable "encrypt" {\n  default = false\n}\n# expect\nresource "aws_dax_cluster" "d" {\n  cluster_name = "d"\n  dynamic "server_side_encryption" {\n    for_each = var.encrypt ? [1] : []\n    content {\n      enabled = true\n    }\n  }\n}\n',
+      'resource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n  # expect\n  encrypted          = false\n}\n',
       '# expect\nresource "aws_rds_cluster" "main" {\n  engine = "aurora-mysql"\n}\n# expect\nresource "aws_db_cluster_snapshot" "before_upgrade" {\n  db_cluster_identifier          = aws_rds_cluster.main.id\n  db_cluster_snapshot_identifier = "before-upgrade"\n}\n',
     ],
-    negative: ['resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\n', 'resource "aws_rds_cluster" "aurora" {\n  engine      = "aurora-mysql"\n  engine_mode = "serverless"\n}\n', 'resource "aws_db_instance" "replica" {\n  replicate_source_db = aws_db_instance.db.identifier\n}\n', 'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\nresource "aws_db_snapshot" "s" {\n  db_instance_identifier = aws_db_instance.db.identifier\n  db_snapshot_identifier = "s"\n}\n',
+    negative: [
+      // Redshift encrypts new clusters by default; a secondary of a global datastore has its primary's encryption.
+      'resource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n}\n',
+      'resource "aws_elasticache_replication_group" "secondary" {\n  replication_group_id        = "sessions-eu"\n  description                 = "sessions, secondary region"\n  global_replication_group_id = aws_elasticache_global_replication_group.sessions.global_replication_group_id\n}\n',
+      'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\n', 'resource "aws_rds_cluster" "aurora" {\n  engine      = "aurora-mysql"\n  engine_mode = "serverless"\n}\n', 'resource "aws_db_instance" "replica" {\n  replicate_source_db = aws_db_instance.db.identifier\n}\n', 'resource "aws_db_instance" "db" {\n  engine            = "mysql"\n  storage_encrypted = true\n}\nresource "aws_db_snapshot" "s" {\n  db_instance_identifier = aws_db_instance.db.identifier\n  db_snapshot_identifier = "s"\n}\n',
       'variable "server_side_encryption" {\n  default = { enabled = true }\n}\nresource "aws_dax_cluster" "d" {\n  cluster_name = "d"\n  dynamic "server_side_encryption" {\n    for_each = var.server_side_encryption != null ? [var.server_side_encryption] : []\n    content {\n      enabled = server_side_encryption.value.enabled\n    }\n  }\n}\n',
     ],
   },
@@ -357,8 +363,9 @@ const databaseNotEncrypted: TfRule = tfRule({
     yield* unencryptedSnapshots(input, ['aws_db_snapshot'], 'db_instance_identifier', plainInstances, 'a database');
     yield* unencryptedSnapshots(input, ['aws_db_cluster_snapshot'], 'db_cluster_identifier', plainClusters, 'a cluster');
     yield* encryptedFlag(input, ['aws_neptune_cluster', 'aws_docdb_cluster'], 'storage_encrypted', 'the cluster');
-    yield* encryptedFlag(input, ['aws_redshift_cluster'], 'encrypted', 'the data warehouse');
-    yield* encryptedFlag(input, ['aws_elasticache_replication_group'], 'at_rest_encryption_enabled', 'the cache');
+    // Redshift encrypts every cluster created since January 2025 when encrypted is left unset (provider 6 defaults it to true): only false is reported.
+    yield* encryptedFlag(input, ['aws_redshift_cluster'], 'encrypted', 'the data warehouse', () => true);
+    yield* encryptedFlag(input, ['aws_elasticache_replication_group'], 'at_rest_encryption_enabled', 'the cache', (g) => joinsGlobalDatastore(input, g));
     for (const resource of resourcesOf(input, 'aws_dax_cluster')) {
       // Read where it is made: a dynamic server_side_encryption whose for_each is known empty makes no block (encryption stays off).
       const { value, line } = settingAt(resource.block, ['server_side_encryption', 'enabled'], fileInstance(input));
