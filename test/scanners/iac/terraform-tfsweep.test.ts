@@ -1,9 +1,29 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lines, linesOf } from '../../helpers/iac-lines.js';
+import { lines, linesOf, messagesOf } from '../../helpers/iac-lines.js';
 
 // Judgments found wrong by a sweep of public Terraform modules (AWS, GCP and Azure registry modules and their examples).
 describe('Terraform sweep of registry modules', () => {
+  it('names only the outdated protocols of a CloudFront origin, not TLSv1.2 beside them', () => {
+    const source = lines(
+      'resource "aws_cloudfront_distribution" "cdn" {',
+      '  enabled = true',
+      '  origin {',
+      '    domain_name = "origin.example.org"',
+      '    origin_id   = "app"',
+      '    custom_origin_config {',
+      '      http_port              = 80',
+      '      https_port             = 443',
+      '      origin_protocol_policy = "https-only"',
+      '      origin_ssl_protocols   = ["TLSv1", "TLSv1.1", "TLSv1.2"]',
+      '    }',
+      '  }',
+      '}',
+    );
+    const said = messagesOf('iac/tf-aws-tls-outdated', source).filter((m) => m.includes('origin'));
+    assert.deepEqual(said, ['aws_cloudfront_distribution.cdn talks to its origin with outdated protocols (TLSv1, TLSv1.1).']);
+  });
+
   // terraform-aws-modules/elasticache writes the flags as `var.create_secondary_global_replication_group ? null : var.x`.
   it('leaves the encryption of a global datastore secondary to its primary, as a module writes it', () => {
     const group = (secondary: boolean) =>
