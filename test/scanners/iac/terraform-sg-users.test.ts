@@ -43,6 +43,18 @@ describe('tf-aws-sg-open-to-internet: who uses the group', () => {
     assert.deepEqual(await found({ 'm/sg.tf': group('fn', 'all', true), 'm/lambda.tf': lambda('fn'), 'm/variables.tf': 'variable "subnets" {}\n' }), []);
   });
 
+  it('does not report a group attached only to interface VPC endpoints, by the endpoint or by an association', async () => {
+    const endpoint = (attach: 'inline' | 'association') =>
+      attach === 'inline'
+        ? lines('resource "aws_vpc_endpoint" "ssm" {', '  vpc_id             = var.vpc_id', '  vpc_endpoint_type  = "Interface"', '  service_name       = "com.amazonaws.eu-west-1.ssm"', '  security_group_ids = [aws_security_group.ep.id]', '}')
+        : lines('resource "aws_vpc_endpoint" "ssm" {', '  vpc_id            = var.vpc_id', '  vpc_endpoint_type = "Interface"', '  service_name      = "com.amazonaws.eu-west-1.ssm"', '}', 'resource "aws_vpc_endpoint_security_group_association" "ssm" {', '  vpc_endpoint_id   = aws_vpc_endpoint.ssm.id', '  security_group_id = aws_security_group.ep.id', '}');
+    assert.deepEqual(await found({ 'm/main.tf': group('ep', 'all') + endpoint('inline') }), []);
+    assert.deepEqual(await found({ 'm/sg.tf': group('ep', 'ssh', true), 'm/endpoints.tf': endpoint('association') }), []);
+    // An endpoint and an instance: the instance is reachable.
+    const instance = 'resource "aws_instance" "web" {\n  ami                    = "ami-0abcdef1234567890"\n  instance_type          = "t3.micro"\n  vpc_security_group_ids = [aws_security_group.ep.id]\n}\n';
+    assert.deepEqual((await found({ 'm/main.tf': group('ep', 'ssh') + endpoint('inline') + instance })).map((f) => f.severity), ['high']);
+  });
+
   it('reports it when an output in another file, a module call or another resource also uses it', async () => {
     const output = 'output "sg" {\n  value = local.sg\n}\n';
     assert.deepEqual((await found({ 'm/main.tf': group('fn', 'ssh') + lambda('fn'), 'm/outputs.tf': output, 'm/locals.tf': 'locals {\n  sg = aws_security_group.fn.id\n}\n' })).map((f) => f.at), ['m/main.tf:7']);

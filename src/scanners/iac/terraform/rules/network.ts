@@ -151,13 +151,15 @@ const RULE_MENTIONS = new Set(['security_group_id', 'source_security_group_id', 
 const PEER_MENTIONS = new Set(['ingress.security_groups', 'egress.security_groups']);
 const LOAD_BALANCER_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb']);
 
-type GroupUsers = { kind: 'lambda' } | { kind: 'load-balancers'; names: string[] };
+type GroupUsers = { kind: 'unreachable' } | { kind: 'load-balancers'; names: string[] };
 const USERS = new WeakMap<TfInput, Map<TfResource, GroupUsers | undefined>>();
 
 /**
  * Who a security group of the module is attached to, when they are all Lambda functions
- * (vpc_config security_group_ids: a function accepts no inbound connections) or all load
- * balancers (security_groups: they answer only on their listener ports), as
+ * (vpc_config security_group_ids: a function accepts no inbound connections) or interface
+ * VPC endpoints (security_group_ids, or an aws_vpc_endpoint_security_group_association:
+ * their network interfaces have private addresses only, so the internet cannot reach
+ * them), or all load balancers (security_groups: they answer only on their listener ports), as
  * cfn-sg-open-to-internet judges. Its own rules, other groups' rules naming it as a peer
  * and depends_on do not attach it. Undefined for any other user (an instance, a launch
  * template, a database...), a group no resource uses, and one an output or a module call
@@ -171,21 +173,22 @@ function groupUsers(input: TfInput, group: TfResource): GroupUsers | undefined {
   const found = ((): GroupUsers | undefined => {
     const users = group.module ? undefined : usersOf(input, group);
     if (!users) return undefined;
-    let lambda = false;
+    let unreachable = false;
     const balancers: string[] = [];
     for (const { resource: r, paths } of users) {
       for (const path of paths) {
         if (path === 'depends_on') continue;
         if (GROUP_RULE_TYPES.has(r.type) && RULE_MENTIONS.has(path)) continue;
         if (r.kind === 'resource' && r.type === 'aws_security_group' && PEER_MENTIONS.has(path)) continue;
-        if (r.kind === 'resource' && r.type === 'aws_lambda_function' && path === 'vpc_config.security_group_ids') lambda = true;
+        if (r.kind === 'resource' && r.type === 'aws_lambda_function' && path === 'vpc_config.security_group_ids') unreachable = true;
+        else if (r.kind === 'resource' && ((r.type === 'aws_vpc_endpoint' && path === 'security_group_ids') || (r.type === 'aws_vpc_endpoint_security_group_association' && path === 'security_group_id'))) unreachable = true;
         else if (r.kind === 'resource' && LOAD_BALANCER_TYPES.has(r.type) && path === 'security_groups') {
           if (!balancers.includes(label(r))) balancers.push(label(r));
         } else return undefined;
       }
     }
-    if (lambda && balancers.length === 0) return { kind: 'lambda' };
-    return balancers.length > 0 && !lambda ? { kind: 'load-balancers', names: balancers } : undefined;
+    if (unreachable && balancers.length === 0) return { kind: 'unreachable' };
+    return balancers.length > 0 && !unreachable ? { kind: 'load-balancers', names: balancers } : undefined;
   })();
   cache.set(group, found);
   return found;
@@ -204,7 +207,7 @@ const openToInternet: TfRule = tfRule({
   id: 'iac/tf-aws-sg-open-to-internet',
   title: 'Sensitive port open to the internet',
   description:
-    'A security group (or an EKS node group with an SSH key and no source security groups) accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure. Rules written as `dynamic "ingress"` blocks or as rule resources with for_each or count are read once per element when the list or map can be read. A group of the module attached only to Lambda functions (vpc_config security_group_ids), which accept no inbound connections, is not reported, and one used only by load balancers (security_groups), which answer only on their listener ports, is medium when it opens every port; a group that an output or a module call names, or that anything else uses, is judged as usual.',
+    'A security group (or an EKS node group with an SSH key and no source security groups) accepts connections from anywhere (0.0.0.0/0, ::/0, any /0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, the Docker API, a database, a cache (see the port catalogue). This is how many cloud breaches start: such ports are scanned and brute-forced within minutes of exposure. Rules written as `dynamic "ingress"` blocks or as rule resources with for_each or count are read once per element when the list or map can be read. A group of the module attached only to Lambda functions (vpc_config security_group_ids), which accept no inbound connections, or to interface VPC endpoints, whose network interfaces have private addresses only, is not reported, and one used only by load balancers (security_groups), which answer only on their listener ports, is medium when it opens every port; a group that an output or a module call names, or that anything else uses, is judged as usual.',
   remediation: 'Restrict the source to known CIDRs or a security group (a load balancer, a bastion, a VPN), and reach administrative services through SSM Session Manager or a private network.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -236,6 +239,8 @@ const openToInternet: TfRule = tfRule({
       'variable "remote_access" {\n  default = { ec2_ssh_key = "ops", source_security_group_ids = ["sg-0123456789abcdef0"] }\n}\nresource "aws_eks_node_group" "this" {\n  cluster_name  = "main"\n  node_role_arn = "arn:aws:iam::123456789012:role/workers"\n  subnet_ids    = ["subnet-0123456789abcdef0"]\n  dynamic "remote_access" {\n    for_each = var.remote_access != null ? [var.remote_access] : []\n    content {\n      ec2_ssh_key               = try(remote_access.value.ec2_ssh_key, null)\n      source_security_group_ids = try(remote_access.value.source_security_group_ids, null)\n    }\n  }\n}\n',
       // A group attached only to a Lambda function: nothing listens behind it.
       'resource "aws_security_group" "fn" {\n  name = "fn"\n  ingress {\n    from_port   = 27017\n    to_port     = 27017\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  role          = aws_iam_role.fn.arn\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.fn.id]\n  }\n}\n',
+      // A group attached only to interface VPC endpoints: their network interfaces have private addresses only.
+      'resource "aws_security_group" "endpoints" {\n  name   = "endpoints"\n  vpc_id = aws_vpc.main.id\n  ingress {\n    from_port   = 0\n    to_port     = 8888\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n\nresource "aws_vpc_endpoint" "ssm" {\n  vpc_id             = aws_vpc.main.id\n  vpc_endpoint_type  = "Interface"\n  service_name       = "com.amazonaws.eu-west-1.ssm"\n  security_group_ids = [aws_security_group.endpoints.id]\n}\n',
       'resource "aws_security_group" "web" {\n  dynamic "ingress" {\n    for_each = [\n      { port = 443, cidrs = ["0.0.0.0/0"] },\n      { port = 22, cidrs = ["10.0.0.0/8"] },\n    ]\n    iterator = rule\n    content {\n      from_port   = rule.value.port\n      to_port     = rule.value.port\n      protocol    = "tcp"\n      cidr_blocks = rule.value.cidrs\n    }\n  }\n}\n',
     ],
   },
@@ -245,8 +250,8 @@ const openToInternet: TfRule = tfRule({
       const source = sources.join(', ');
       const group = groupOfIngress(input, resource);
       const users = group && groupUsers(input, group);
-      // A group attached only to Lambda functions: nothing listens behind it.
-      if (users?.kind === 'lambda') continue;
+      // A group attached only to Lambda functions or VPC endpoints: nothing the internet can reach listens behind it.
+      if (users?.kind === 'unreachable') continue;
       if (all) {
         // A group used only by load balancers: they answer on their listener ports alone.
         if (users?.kind === 'load-balancers') {
