@@ -53,4 +53,32 @@ describe('Terraform sweep of registry modules', () => {
     assert.deepEqual(linesOf('iac/tf-aws-database-not-encrypted', cluster('null')), []);
     assert.deepEqual(linesOf('iac/tf-aws-database-not-encrypted', cluster('false')), [6]);
   });
+
+  describe('a search domain open to every principal', () => {
+    const open = ['  access_policies = jsonencode({', '    Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "es:*", Resource = "*" }]', '  })'];
+    const vpc = (subnets: string) => ['  dynamic "vpc_options" {', `    for_each = length(${subnets}) > 0 ? [1] : []`, '    content {', `      subnet_ids = ${subnets}`, '    }', '  }'];
+    const rule = 'iac/tf-aws-policy-public-principal';
+
+    it('is left to its security groups inside a VPC, as a module makes vpc_options, and reported outside one', () => {
+      const domain = (subnets: string) => lines('resource "aws_elasticsearch_domain" "search" {', '  domain_name = "search"', ...vpc(subnets), ...open, '}');
+      assert.deepEqual(linesOf(rule, domain('["subnet-0123456789abcdef0"]')), []);
+      assert.deepEqual(linesOf(rule, domain('[]')), [9]);
+    });
+
+    it('reads the domain a separate domain policy names', () => {
+      const source = (withVpc: boolean) =>
+        lines(
+          'resource "aws_opensearch_domain" "search" {',
+          '  domain_name = "search"',
+          ...(withVpc ? ['  vpc_options {', '    subnet_ids = ["subnet-0123456789abcdef0"]', '  }'] : []),
+          '}',
+          'resource "aws_opensearch_domain_policy" "search" {',
+          '  domain_name = aws_opensearch_domain.search.domain_name',
+          ...open,
+          '}',
+        );
+      assert.deepEqual(linesOf(rule, source(true)), []);
+      assert.equal(linesOf(rule, source(false)).length, 1);
+    });
+  });
 });

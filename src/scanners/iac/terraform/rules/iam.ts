@@ -3,6 +3,7 @@ import type { Block, Expr } from '../hcl/ast.js';
 import { attribute, inFileOrder, instancesNamed, instancesOfResource, InstancePool, label, mentioned, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
 import { given, tfRule, type TfRule } from './common.js';
+import { fileInstance, sectionsIn } from './instances.js';
 import { detailNote, inside, listEntry, type Hit } from '../../rule.js';
 
 /** A statement's place: where the policy is written (its attribute or data block), with the statement's own line as detail. */
@@ -332,10 +333,26 @@ const userPolicy: TfRule = tfRule({
   },
 });
 
+const SEARCH_DOMAIN_TYPES = new Set(['aws_elasticsearch_domain', 'aws_opensearch_domain']);
+const SEARCH_DOMAIN_POLICY_TYPES = new Set(['aws_elasticsearch_domain_policy', 'aws_opensearch_domain_policy']);
+
+/**
+ * Whether a policy holder is an Elasticsearch/OpenSearch domain placed in a VPC (a vpc_options
+ * block that is made), or a domain policy of one (its domain_name names the domain): its
+ * endpoint has private addresses only.
+ */
+function searchDomainInVpc(input: TfInput, holder: TfResource): boolean {
+  const inVpc = (domain: TfResource) => sectionsIn(domain.block, 'vpc_options', fileInstance(input), { made: true }).some((s) => s.block !== undefined);
+  if (SEARCH_DOMAIN_TYPES.has(holder.type)) return inVpc(holder);
+  if (!SEARCH_DOMAIN_POLICY_TYPES.has(holder.type)) return false;
+  const domains = mentioned(input, attribute(holder.block, 'domain_name')?.expr).filter((r) => r.kind === 'resource' && SEARCH_DOMAIN_TYPES.has(r.type));
+  return domains.length > 0 && domains.every(inVpc);
+}
+
 const publicPrincipal: TfRule = tfRule({
   id: 'iac/tf-aws-policy-public-principal',
   title: 'Resource policy open to everyone',
-  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, Lambda permission or layer permission, the trust policy of an IAM role...) allows Principal "*", or allows everyone but a few principals with NotPrincipal, with no condition that limits who can use it. Anyone with an AWS account, or anyone at all for S3, can use the granted actions. A condition with a wildcard where the account, organisation or endpoint should be (aws:SourceArn "arn:aws:sns:*:*:topic", aws:SourceVpce "vpce-*") limits nothing. The Lambda permission of a function URL without authentication (function_url_auth_type = "NONE") is reported by iac/tf-aws-lambda-url-no-auth instead.',
+  description: 'A resource policy (S3 bucket, SQS queue, SNS topic, KMS key, ECR repository, Lambda permission or layer permission, search domain outside a VPC, the trust policy of an IAM role...) allows Principal "*", or allows everyone but a few principals with NotPrincipal, with no condition that limits who can use it. Anyone with an AWS account, or anyone at all for S3, can use the granted actions. A condition with a wildcard where the account, organisation or endpoint should be (aws:SourceArn "arn:aws:sns:*:*:topic", aws:SourceVpce "vpce-*") limits nothing. The Lambda permission of a function URL without authentication (function_url_auth_type = "NONE") is reported by iac/tf-aws-lambda-url-no-auth instead.',
   remediation: 'Name the principals (account or role ARNs), or add a condition such as aws:PrincipalOrgID, aws:SourceArn or aws:SourceVpce.',
   severity: 'high',
   cwe: ['CWE-284'],
@@ -365,6 +382,8 @@ const publicPrincipal: TfRule = tfRule({
       // The permission of a function URL without authentication is the function URL rule's finding.
       'resource "aws_lambda_permission" "url" {\n  action                 = "lambda:InvokeFunctionUrl"\n  function_name          = aws_lambda_function.webhook.function_name\n  principal              = "*"\n  function_url_auth_type = "NONE"\n}\n',
       'resource "aws_lambda_layer_version_permission" "org" {\n  layer_name      = aws_lambda_layer_version.deps.layer_arn\n  version_number  = aws_lambda_layer_version.deps.version\n  statement_id    = "org"\n  action          = "lambda:GetLayerVersion"\n  principal       = "*"\n  organization_id = "o-abcdef1234"\n}\n',
+      // A search domain inside a VPC: only the VPC reaches it, and its security groups decide who.
+      'resource "aws_opensearch_domain" "search" {\n  domain_name = "search"\n  vpc_options {\n    subnet_ids         = ["subnet-0123456789abcdef0"]\n    security_group_ids = [aws_security_group.search.id]\n  }\n  access_policies = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "es:*", Resource = "*" }]\n  })\n}\n',
       // Deny with NotPrincipal is the usual way to lock a bucket to a few roles.
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", NotPrincipal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" }]\n  })\n}\n',
       'data "aws_iam_policy_document" "q" {\n  statement {\n    actions   = ["sqs:SendMessage"]\n    resources = ["*"]\n    principals {\n      type        = "Service"\n      identifiers = ["sns.amazonaws.com"]\n    }\n  }\n  statement {\n    actions   = ["sqs:SendMessage"]\n    resources = ["*"]\n    principals {\n      type        = "*"\n      identifiers = ["*"]\n    }\n    condition {\n      test     = "ArnLike"\n      variable = "aws:SourceArn"\n      values   = [aws_sns_topic.events.arn]\n    }\n  }\n}\n',
@@ -374,7 +393,8 @@ const publicPrincipal: TfRule = tfRule({
     // Trust policies included: a role whose trust policy admits "*" can be assumed from any AWS account.
     for (const policy of policies(input)) {
       const open = policy.statements.find((s) => openTo(s) && !s.conditions.some(restricts));
-      if (open) {
+      // A search domain inside a VPC is reached only from the VPC: its security groups decide (as cfn-policy-public-principal).
+      if (open && !searchDomainInVpc(input, policy.resource)) {
         const at = placeOf(policy, open);
         const who = openTo(open) === 'any' ? 'any principal ("*")' : 'every principal but those in NotPrincipal';
         yield { ...at, message: `${label(policy.resource)} allows ${open.actions.slice(0, 3).join(', ') || 'actions'} to ${who}${detailNote(at)}.`, resource: label(policy.resource) };
