@@ -81,4 +81,25 @@ describe('Terraform sweep of registry modules', () => {
       assert.equal(linesOf(rule, source(false)).length, 1);
     });
   });
+
+  it('leaves project-wide Token Creator to Google-managed service agents, named by the identity resource that gives them', () => {
+    const grant = (members: string) =>
+      lines(
+        'resource "google_project_service_identity" "pubsub" {',
+        '  provider = google-beta',
+        '  project  = "app-123456"',
+        '  service  = "pubsub.googleapis.com"',
+        '}',
+        'resource "google_project_iam_binding" "tokens" {',
+        '  project = "app-123456"',
+        '  role    = "roles/iam.serviceAccountTokenCreator"',
+        `  members = [${members}]`,
+        '}',
+      );
+    const rule = 'iac/tf-gcp-iam-impersonation-project-wide';
+    assert.deepEqual(linesOf(rule, grant('"serviceAccount:${google_project_service_identity.pubsub.email}"')), []);
+    assert.deepEqual(linesOf(rule, grant('google_project_service_identity.pubsub.member')), []);
+    // A service account of the project beside the agent can still act as every account.
+    assert.deepEqual(linesOf(rule, grant('"serviceAccount:${google_project_service_identity.pubsub.email}", "serviceAccount:${google_service_account.app.email}"')), [8]);
+  });
 });

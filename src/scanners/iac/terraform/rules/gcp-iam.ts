@@ -230,7 +230,7 @@ const impersonationAtProject: TfRule = tfRule({
   id: 'iac/tf-gcp-iam-impersonation-project-wide',
   title: 'Service Account User or Token Creator granted on a whole project',
   description:
-    'roles/iam.serviceAccountUser or roles/iam.serviceAccountTokenCreator is granted at project, folder or organisation level, so its members can act as, or mint tokens for, every service account in it, present and future, including the most privileged ones (the Compute Engine default account has Editor). That is a privilege escalation path to the highest role any service account holds (CIS GCP 1.6).',
+    'roles/iam.serviceAccountUser or roles/iam.serviceAccountTokenCreator is granted at project, folder or organisation level, so its members can act as, or mint tokens for, every service account in it, present and future, including the most privileged ones (the Compute Engine default account has Editor). That is a privilege escalation path to the highest role any service account holds (CIS GCP 1.6). A grant whose members are all Google-managed service agents (service-...@gcp-sa-..., or the address a google_project_service_identity gives) is not reported: Pub/Sub needs Token Creator on the project for authenticated push, and no one can act as an agent.',
   remediation: 'Grant these roles on the individual service accounts that a member needs to use (google_service_account_iam_member), not on the project.',
   severity: 'high',
   cwe: ['CWE-269'],
@@ -239,10 +239,20 @@ const impersonationAtProject: TfRule = tfRule({
       'resource "google_project_iam_member" "deployer" {\n  project = "app-123456"\n  # expect\n  role    = "roles/iam.serviceAccountUser"\n  member  = "group:deployers@example.org"\n}\n',
       'resource "google_folder_iam_binding" "tokens" {\n  folder  = "folders/123456789012"\n  # expect\n  role    = "roles/iam.serviceAccountTokenCreator"\n  members = ["serviceAccount:ci@app-123456.iam.gserviceaccount.com"]\n}\n',
     ],
-    negative: ['resource "google_service_account_iam_member" "deployer" {\n  service_account_id = google_service_account.runtime.name\n  role               = "roles/iam.serviceAccountUser"\n  member             = "group:deployers@example.org"\n}\n'],
+    negative: [
+      'resource "google_service_account_iam_member" "deployer" {\n  service_account_id = google_service_account.runtime.name\n  role               = "roles/iam.serviceAccountUser"\n  member             = "group:deployers@example.org"\n}\n',
+      // The Pub/Sub service agent, which authenticated push subscriptions need to hold Token Creator on the project.
+      'resource "google_project_service_identity" "pubsub" {\n  provider = google-beta\n  project  = "app-123456"\n  service  = "pubsub.googleapis.com"\n}\n\nresource "google_project_iam_binding" "pubsub_tokens" {\n  project = "app-123456"\n  role    = "roles/iam.serviceAccountTokenCreator"\n  members = ["serviceAccount:${google_project_service_identity.pubsub.email}"]\n}\n',
+      'resource "google_project_iam_member" "pubsub_tokens" {\n  project = "app-123456"\n  role    = "roles/iam.serviceAccountTokenCreator"\n  member  = "serviceAccount:service-${data.google_project.app.number}@gcp-sa-pubsub.iam.gserviceaccount.com"\n}\n',
+    ],
   },
   *check(input) {
-    yield* roleHits(input, (grant, role) => (IMPERSONATION_ROLES.has(role.toLowerCase()) ? `${label(grant.resource)} grants ${role} on the whole ${scopeName(grant)}: its members can act as every service account in it.` : undefined));
+    yield* roleHits(input, (grant, role) => {
+      if (!IMPERSONATION_ROLES.has(role.toLowerCase())) return undefined;
+      // Google-managed service agents need these roles for features such as authenticated Pub/Sub push; no one acts as them.
+      if (grant.members.length > 0 && grant.members.every(isServiceAgent)) return undefined;
+      return `${label(grant.resource)} grants ${role} on the whole ${scopeName(grant)}: its members can act as every service account in it.`;
+    });
   },
 });
 
@@ -259,7 +269,15 @@ const isServiceAccount = (member: Entry) => /^serviceAccount:/i.test(entryText(m
  * project number is often computed (`service-${...project_number}@gcp-sa-...`): the
  * member's shape is enough.
  */
-const isServiceAgent = (member: Entry) => /^serviceAccount:(?:service-[^@]*@|[^@]*@cloudservices\.gserviceaccount\.com$)/i.test((typeof member.value === 'string' ? member.value : member.shape)?.trim() ?? '');
+const isServiceAgent = (member: Entry) =>
+  /^serviceAccount:(?:service-[^@]*@|[^@]*@cloudservices\.gserviceaccount\.com$)/i.test((typeof member.value === 'string' ? member.value : member.shape)?.trim() ?? '') || SERVICE_AGENT_REFERENCE.test(member.source?.trim() ?? '');
+/**
+ * A member written as the address of a service agent that a resource or data source gives:
+ * google_project_service_identity (its email, or its member), the Cloud Storage agent
+ * (data.google_storage_project_service_account) or the BigQuery one (data.google_bigquery_default_service_account).
+ */
+const SERVICE_AGENT_REFERENCE =
+  /^(?:"serviceAccount:\$\{\s*(?:google_project_service_identity\.[\w-]+(?:\[[^\]]*\])?\.email|data\.google_storage_project_service_account\.[\w-]+(?:\[[^\]]*\])?\.email_address|data\.google_bigquery_default_service_account\.[\w-]+(?:\[[^\]]*\])?\.email)\s*\}"|(?:google_project_service_identity|data\.google_storage_project_service_account|data\.google_bigquery_default_service_account)\.[\w-]+(?:\[[^\]]*\])?\.member)$/;
 /** roles/owner, roles/editor, and predefined or custom roles named as administrator roles (roles/container.admin, roles/iam.securityAdmin). */
 const isAdminRole = (role: string) => isBasic(role) || /(?:\.|\/)[a-z]*admin(?:\.v\d+)?$/i.test(role);
 
