@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyseFile } from '../../../src/scanners/iac/index.js';
 import { lines, linesOf, messagesOf } from '../../helpers/iac-lines.js';
 
 // Judgments found wrong by a sweep of public Terraform modules (AWS, GCP and Azure registry modules and their examples).
@@ -101,5 +102,25 @@ describe('Terraform sweep of registry modules', () => {
     assert.deepEqual(linesOf(rule, grant('google_project_service_identity.pubsub.member')), []);
     // A service account of the project beside the agent can still act as every account.
     assert.deepEqual(linesOf(rule, grant('"serviceAccount:${google_project_service_identity.pubsub.email}", "serviceAccount:${google_service_account.app.email}"')), [8]);
+  });
+
+  it('reads a Bridgecrew id in a skip comment as the checkov check it stands for', () => {
+    const cluster = (skip: string) =>
+      lines(
+        'resource "aws_eks_cluster" "main" {',
+        '  name     = "main"',
+        '  role_arn = "arn:aws:iam::123456789012:role/eks"',
+        '  vpc_config {',
+        '    subnet_ids = ["subnet-0123456789abcdef0"]',
+        `    #bridgecrew:skip=${skip}:the platform team reaches the API from anywhere`,
+        '    endpoint_public_access = true',
+        '  }',
+        '}',
+      );
+    const rule = 'iac/tf-aws-eks-public-endpoint';
+    const findings = (skip: string) => analyseFile('main.tf', cluster(skip), () => {}).findings.filter((f) => f.ruleId === rule);
+    assert.deepEqual(findings('BC_AWS_KUBERNETES_2').map((f) => f.inSourceSuppression), ['checkov:skip=BC_AWS_KUBERNETES_2: the platform team reaches the API from anywhere (line 6)']);
+    // A Bridgecrew id of another check suppresses nothing.
+    assert.deepEqual(findings('BC_AWS_LOGGING_1').map((f) => f.inSourceSuppression), [undefined]);
   });
 });

@@ -361,10 +361,21 @@ export const TF_FOREIGN_CHECKS: Record<TfTool, Record<string, TfCovered[]>> = { 
 export const TF_MAPPED_COUNTS = { checkov: Object.keys(CHECKOV).length, trivy: TRIVY_CHECKS.length };
 
 /**
+ * Bridgecrew ids that checkov takes in a skip comment for its own (`#bridgecrew:skip=BC_AWS_KUBERNETES_2`
+ * skips CKV_AWS_39), as its guides name them; only those of checks mapped here.
+ */
+const BRIDGECREW_IDS: Record<string, string> = {
+  BC_AWS_KUBERNETES_1: 'CKV_AWS_38',
+  BC_AWS_KUBERNETES_2: 'CKV_AWS_39',
+};
+
+/**
  * The secloop rules (and cases of them) a foreign check covers; none for an id secloop has
- * no counterpart of. Trivy matches an AVD id in any case (`avd-aws-0088` as `AVD-AWS-0088`).
+ * no counterpart of. Trivy matches an AVD id in any case (`avd-aws-0088` as `AVD-AWS-0088`),
+ * checkov a Bridgecrew id as the check it stands for.
  */
 export function tfCoveredBy(tool: TfTool, id: string): TfCovered[] {
-  const key = tool === 'trivy' && /^avd-/i.test(id) ? id.toUpperCase() : id;
+  const bridgecrew = tool === 'checkov' && Object.hasOwn(BRIDGECREW_IDS, id.toUpperCase()) ? BRIDGECREW_IDS[id.toUpperCase()]! : undefined;
+  const key = tool === 'trivy' && /^avd-/i.test(id) ? id.toUpperCase() : (bridgecrew ?? id);
   return Object.hasOwn(TF_FOREIGN_CHECKS[tool], key) ? TF_FOREIGN_CHECKS[tool][key]! : [];
 }
