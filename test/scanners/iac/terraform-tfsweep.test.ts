@@ -123,4 +123,41 @@ describe('Terraform sweep of registry modules', () => {
     // A Bridgecrew id of another check suppresses nothing.
     assert.deepEqual(findings('BC_AWS_LOGGING_1').map((f) => f.inSourceSuppression), [undefined]);
   });
+
+  it('reads no statement from a dynamic "statement" of a policy document whose for_each is known empty', () => {
+    const policy = (open: boolean) =>
+      lines(
+        'variable "open" {',
+        `  default = ${open}`,
+        '}',
+        'data "aws_iam_policy_document" "efs" {',
+        '  statement {',
+        '    actions   = ["elasticfilesystem:ClientMount"]',
+        '    resources = ["*"]',
+        '    principals {',
+        '      type        = "AWS"',
+        '      identifiers = ["arn:aws:iam::123456789012:role/app"]',
+        '    }',
+        '  }',
+        '  dynamic "statement" {',
+        '    for_each = var.open ? [1] : []',
+        '    content {',
+        '      actions   = ["elasticfilesystem:ClientWrite"]',
+        '      resources = ["*"]',
+        '      principals {',
+        '        type        = "AWS"',
+        '        identifiers = ["*"]',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+        'resource "aws_efs_file_system_policy" "this" {',
+        '  file_system_id = "fs-12345678"',
+        '  policy         = data.aws_iam_policy_document.efs.json',
+        '}',
+      );
+    const rule = 'iac/tf-aws-policy-public-principal';
+    assert.deepEqual(linesOf(rule, policy(false)), []);
+    assert.deepEqual(linesOf(rule, policy(true)), [27]);
+  });
 });

@@ -3,7 +3,7 @@ import type { Attribute, Block, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
 import { readJson } from './json-syntax.js';
 import { asStrings, attribute, blocksOf, companionInstances, instanceNamed, instancesOfResource, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
-import { fileInstance, instancesOf, valueIn } from './rules/instances.js';
+import { blocksMade, fileInstance, instancesOf, valueIn } from './rules/instances.js';
 
 /**
  * AWS policy documents wherever Terraform writes them: jsonencode({...}), heredoc or
@@ -310,7 +310,8 @@ function parseJson(text: string): Value | undefined {
 }
 
 function documentStatements(input: TfInput, data: TfResource): Statement[] {
-  return blocksOf(data.block, 'statement').map((statement) => {
+  // A dynamic "statement" whose for_each is known to be empty (a module's optional statement turned off) makes none.
+  return blocksMade(data.block, 'statement', fileInstance(input)).map((statement) => {
     // Identifiers that interpolate something unknown ("arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root")
     // are read as their text with INTERPOLATED in place of each unknown part, as jsonencode policies are.
     const read = (kind: string): string[] =>
