@@ -123,6 +123,8 @@ const RESTRICTING_CONDITION = /^aws:(?:SourceArn|SourceAccount|SourceOwner|Princ
  * that are not static (references) are taken to restrict.
  */
 export function restricts(condition: Condition): boolean {
+  // EFS's own default policy: only clients that reach the file system through its mount targets, inside its VPC.
+  if (/^elasticfilesystem:AccessedViaMountTarget$/i.test(condition.key)) return /^Bool$/i.test(condition.operator) && condition.values.length > 0 && condition.values.every((v) => String(v).toLowerCase() === 'true');
   if (!RESTRICTING_CONDITION.test(condition.key)) return false;
   const operator = condition.operator;
   // Policy documents may omit the operator of a condition they read from a variable: keep the key's meaning.
