@@ -108,3 +108,12 @@ const nodeOf = (v: YNode | null | typeof UNKNOWN): YNode | undefined => (v === U
 export function resourceById(t: CfnTemplate, id: string | undefined, ...types: string[]): CfnResource | undefined {
   return id === undefined ? undefined : t.resources.find((r) => r.id === id && (types.length === 0 || types.includes(r.type)));
 }
+
+/** Does `node` mention the logical id `id` (Ref, GetAtt, `${id}` in Fn::Sub)? Bounded. */
+export function mentions(node: YNode | null | undefined, id: string, depth = 0): boolean {
+  if (!node || depth > 40) return false;
+  if (referencedId(node) === id) return true;
+  if (isYScalar(node)) return typeof node.value === 'string' && (node.value.includes(`\${${id}}`) || node.value.includes(`\${${id}.`));
+  if (isYSeq(node)) return node.items.some((item) => mentions(item, id, depth + 1));
+  return node.pairs.some((p) => mentions(p.value, id, depth + 1));
+}

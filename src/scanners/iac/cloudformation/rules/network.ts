@@ -5,7 +5,7 @@ import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.j
 import { describePort, sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import { type Hit } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
-import { cfnRule, entries, field, label, missingLine, pairAt, prop, referencedId, resourceById, resourcesOf, type CfnRule } from '../model.js';
+import { cfnRule, entries, field, label, mentions, missingLine, pairAt, prop, referencedId, resourceById, resourcesOf, type CfnRule } from '../model.js';
 import { INTERNAL_HTTP_NOTE } from '../../aws-load-balancers.js';
 import { condition, intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
@@ -17,15 +17,6 @@ import type { CfnResource, CfnTemplate } from '../template.js';
 function* ingressRules(t: CfnTemplate): Generator<{ where: string; node: YNode; group?: string }> {
   for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroup')) for (const entry of entries(t, prop(t, r, 'SecurityGroupIngress')?.value)) if (isYMap(entry)) yield { where: label(r), node: entry, group: r.id };
   for (const r of resourcesOf(t, 'AWS::EC2::SecurityGroupIngress')) if (r.properties) yield { where: label(r), node: r.properties, group: referencedId(prop(t, r, 'GroupId')?.value) };
-}
-
-/** Does `node` mention the logical id `id` (Ref, GetAtt, `${id}` in Fn::Sub)? Bounded. */
-function mentions(node: YNode | null | undefined, id: string, depth = 0): boolean {
-  if (!node || depth > 40) return false;
-  if (referencedId(node) === id) return true;
-  if (isYScalar(node)) return typeof node.value === 'string' && (node.value.includes(`\${${id}}`) || node.value.includes(`\${${id}.`));
-  if (isYSeq(node)) return node.items.some((item) => mentions(item, id, depth + 1));
-  return node.pairs.some((p) => mentions(p.value, id, depth + 1));
 }
 
 /**

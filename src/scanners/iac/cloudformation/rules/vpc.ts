@@ -2,7 +2,7 @@ import { accessLogsRecord, NO_ACCESS_LOGS_NOTE } from '../../aws-load-balancers.
 import { isWorld } from '../../cidr.js';
 import type { Hit } from '../../rule.js';
 import { isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
-import { cfnRule, entries, field, label, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
+import { cfnRule, entries, field, label, mentions, prop, referencedId, referencedIds, resourceById, resourcesOf, type CfnRule } from '../model.js';
 import { bool, follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 
@@ -89,29 +89,74 @@ const instanceDefaultSecurityGroup: CfnRule = cfnRule({
   },
 });
 
+/** What may name a route table without adding a route to it from elsewhere: its own routes, subnet associations and gateway endpoints (which add routes to S3 or DynamoDB only). */
+const ROUTE_TABLE_USERS = new Set(['AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::VPCEndpoint']);
+
+/**
+ * The subnets of the template from which no traffic reaches an internet gateway: every route table
+ * associated with them in the template is one of its AWS::EC2::RouteTable resources, no route of it goes
+ * to a gateway that is or may be an internet or carrier gateway, and nothing else names it (no Output
+ * other stacks may import, no nested stack or custom resource that may add a route). A subnet with no
+ * association in the template uses its VPC's main route table, which is not known, and is not one of them.
+ */
+function unroutedSubnets(t: CfnTemplate): Set<string> {
+  const out = new Set<string>();
+  const routes = resourcesOf(t, 'AWS::EC2::Route');
+  const outward = (route: CfnResource) => {
+    if (prop(t, route, 'CarrierGatewayId')) return true;
+    const gateway = prop(t, route, 'GatewayId')?.value;
+    if (gateway === undefined || gateway === null) return false;
+    return resourceById(t, referencedId(gateway), 'AWS::EC2::VPNGateway') === undefined && !/^vgw-/.test(text(t, gateway) ?? '');
+  };
+  const tablesOut = new Set<string>();
+  for (const route of routes.filter(outward)) {
+    const tables = referencedIds(t, prop(t, route, 'RouteTableId')?.value);
+    // A route to a gateway on a table not named by reference may be on any of them.
+    if (tables.length === 0) return out;
+    for (const table of tables) tablesOut.add(table);
+  }
+  const closed = (table: string) =>
+    !tablesOut.has(table) && resourceById(t, table, 'AWS::EC2::RouteTable') !== undefined && !mentions(t.outputs, table) && t.resources.every((r) => r.id === table || ROUTE_TABLE_USERS.has(r.type) || !mentions(r.node, table));
+  const associations = resourcesOf(t, 'AWS::EC2::SubnetRouteTableAssociation');
+  for (const subnet of resourcesOf(t, 'AWS::EC2::Subnet')) {
+    const tables = associations.filter((a) => referencedIds(t, prop(t, a, 'SubnetId')?.value).includes(subnet.id)).map((a) => referencedIds(t, prop(t, a, 'RouteTableId')?.value));
+    if (tables.length > 0 && tables.every((ids) => ids.length === 1 && closed(ids[0]!))) out.add(subnet.id);
+  }
+  return out;
+}
+
 const instancePublicIp: CfnRule = cfnRule({
   id: 'iac/cfn-ec2-public-ip',
   title: 'Instance gets a public IP address',
   description:
-    'An instance, launch template or launch configuration sets AssociatePublicIpAddress: true: instances get an address reachable from the internet, and their security group becomes the only thing between them and every scanner. An instance that names no subnet, network interface or launch template starts in a default subnet of the default VPC, whose subnets give every instance a public address (reported at low severity).',
+    'An instance, launch template or launch configuration sets AssociatePublicIpAddress: true: instances get an address reachable from the internet, and their security group becomes the only thing between them and every scanner. An instance that names no subnet, network interface or launch template starts in a default subnet of the default VPC, whose subnets give every instance a public address (reported at low severity). An instance whose network interface is in a subnet of the template that cannot reach an internet gateway is not reported: its route tables are the template\'s own, none routes to an internet (or carrier) gateway, and nothing else in the template or its Outputs names them, so no route can be added to them from another stack; the address answers nothing.',
   remediation: 'Place instances in private subnets without public IPs (AssociatePublicIpAddress: false) and expose services through a load balancer; use SSM Session Manager for administration.',
   severity: 'medium',
   cwe: ['CWE-668'],
   examples: {
     positive: [
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      NetworkInterfaces:\n        - DeviceIndex: "0"\n          SubnetId: !Ref Public\n          # expect\n          AssociatePublicIpAddress: true\n',
+      // The subnet's route table sends 0.0.0.0/0 to an internet gateway.
+      'Resources:\n  Igw:\n    Type: AWS::EC2::InternetGateway\n  Edge:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.1.0/24\n  EdgeTable:\n    Type: AWS::EC2::RouteTable\n    Properties:\n      VpcId: !Ref Vpc\n  EdgeDefault:\n    Type: AWS::EC2::Route\n    Properties:\n      RouteTableId: !Ref EdgeTable\n      DestinationCidrBlock: 0.0.0.0/0\n      GatewayId: !Ref Igw\n  EdgeLink:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:\n      SubnetId: !Ref Edge\n      RouteTableId: !Ref EdgeTable\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      NetworkInterfaces:\n        - DeviceIndex: "0"\n          SubnetId: !Ref Edge\n          # expect\n          AssociatePublicIpAddress: true\n',
+      // The route table is exported: another stack may add the route to the internet.
+      'Resources:\n  Isolated:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.3.0/24\n  IsolatedTable:\n    Type: AWS::EC2::RouteTable\n    Properties:\n      VpcId: !Ref Vpc\n  IsolatedLink:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:\n      SubnetId: !Ref Isolated\n      RouteTableId: !Ref IsolatedTable\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      NetworkInterfaces:\n        - DeviceIndex: "0"\n          SubnetId: !Ref Isolated\n          # expect\n          AssociatePublicIpAddress: true\nOutputs:\n  Table:\n    Value: !Ref IsolatedTable\n    Export:\n      Name: isolated-table\n',
       'Resources:\n  # expect\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      InstanceType: t3.micro\n',
       'Resources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        NetworkInterfaces:\n          - DeviceIndex: 0\n            # expect\n            AssociatePublicIpAddress: "true"\n  Config:\n    Type: AWS::AutoScaling::LaunchConfiguration\n    Properties:\n      ImageId: ami-12345678\n      InstanceType: t3.micro\n      # expect\n      AssociatePublicIpAddress: true\n',
     ],
     negative: [
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      SubnetId: !Ref Private\n',
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      NetworkInterfaces:\n        - DeviceIndex: "0"\n          SubnetId: !Ref Private\n          AssociatePublicIpAddress: false\n',
+      // The subnet's only route table is the template's and routes nowhere but the VPC: the address answers nothing.
+      'Resources:\n  Isolated:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.3.0/24\n  IsolatedTable:\n    Type: AWS::EC2::RouteTable\n    Properties:\n      VpcId: !Ref Vpc\n  IsolatedLink:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:\n      SubnetId: !Ref Isolated\n      RouteTableId: !Ref IsolatedTable\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      NetworkInterfaces:\n        - DeviceIndex: "0"\n          SubnetId: !Ref Isolated\n          AssociatePublicIpAddress: true\n',
     ],
   },
   *check(t) {
+    const unrouted = unroutedSubnets(t);
     const publicIn = function* (r: CfnResource, interfaces: YNode | null | undefined): Generator<Hit> {
       for (const nic of entries(t, interfaces)) {
         const flag = field(t, nic, 'AssociatePublicIpAddress');
+        const subnet = referencedId(field(t, nic, 'SubnetId')?.value);
+        if (subnet !== undefined && unrouted.has(subnet)) continue;
         if (bool(t, flag?.value) === true) yield { line: flag!.keyLine, message: `${label(r)} gives ${r.type === 'AWS::EC2::Instance' ? 'the instance' : 'instances'} a public IP address.`, resource: label(r) };
       }
     };
