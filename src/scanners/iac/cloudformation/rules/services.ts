@@ -1,6 +1,6 @@
 import type { YNode } from '../../yaml/tree.js';
 import { deprecatedRuntimeMessage, lambdaRuntimeDeprecated } from '../../aws-lambda-runtimes.js';
-import { cfnRule, entries, field, label, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
+import { cfnRule, entries, field, label, missingLine, pairAt, prop, resourcesOf, type CfnRule } from '../model.js';
 import { bool, text } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { requireTrue } from './data.js';
@@ -23,9 +23,9 @@ const transitNotEncrypted: CfnRule = cfnRule({
   id: 'iac/cfn-transit-not-encrypted',
   title: 'Traffic to or inside a managed service not encrypted',
   description:
-    'Data travels in clear text to or inside a managed service: an ElastiCache Redis/Valkey replication group without in-transit encryption (the default), an OpenSearch/Elasticsearch domain without node-to-node encryption or that accepts plain HTTP, an MSK cluster that allows PLAINTEXT between clients and brokers or turns off encryption between brokers, an ECS task that mounts EFS without TLS (the default), or a DMS endpoint that reaches its database with SslMode none (the default). Anyone who can capture traffic in the VPC reads the records and the credentials or tokens sent with them.',
+    'Data travels in clear text to or inside a managed service: an ElastiCache Redis/Valkey replication group without in-transit encryption (the default), an OpenSearch/Elasticsearch domain without node-to-node encryption or that accepts plain HTTP, an MSK cluster that allows PLAINTEXT between clients and brokers or turns off encryption between brokers, an ECS task that mounts EFS without TLS (the default), a DMS endpoint that reaches its database with SslMode none (the default), or an EMR cluster without a SecurityConfiguration, the only place EMR turns on encryption of the traffic between its nodes (HDFS blocks, shuffle data, Spark and Presto internals). Anyone who can capture traffic in the VPC reads the records and the credentials or tokens sent with them.',
   remediation:
-    'ElastiCache: TransitEncryptionEnabled: true. OpenSearch/Elasticsearch: NodeToNodeEncryptionOptions Enabled: true and DomainEndpointOptions EnforceHTTPS: true. MSK: EncryptionInTransit ClientBroker: TLS and InCluster: true. ECS: EFSVolumeConfiguration TransitEncryption: ENABLED. DMS: SslMode: require or verify-full.',
+    'ElastiCache: TransitEncryptionEnabled: true. OpenSearch/Elasticsearch: NodeToNodeEncryptionOptions Enabled: true and DomainEndpointOptions EnforceHTTPS: true. MSK: EncryptionInTransit ClientBroker: TLS and InCluster: true. ECS: EFSVolumeConfiguration TransitEncryption: ENABLED. DMS: SslMode: require or verify-full. EMR: an AWS::EMR::SecurityConfiguration with EncryptionConfiguration EnableInTransitEncryption: true (and at-rest encryption), named by the cluster\'s SecurityConfiguration.',
   severity: 'medium',
   cwe: ['CWE-319'],
   examples: {
@@ -34,12 +34,14 @@ const transitNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      NodeToNodeEncryptionOptions:\n        # expect\n        Enabled: false\n      DomainEndpointOptions:\n        # expect\n        EnforceHTTPS: false\n',
       'Resources:\n  Events:\n    Type: AWS::MSK::Cluster\n    Properties:\n      ClusterName: events\n      KafkaVersion: 3.6.0\n      NumberOfBrokerNodes: 3\n      EncryptionInfo:\n        EncryptionInTransit:\n          # expect\n          ClientBroker: TLS_PLAINTEXT\n          # expect\n          InCluster: "false"\n',
       'Resources:\n  Source:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      EndpointType: source\n      EngineName: postgres\n      # expect\n      SslMode: none\n  # expect\n  Target:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      EndpointType: target\n      EngineName: mysql\n  Lake:\n    Type: AWS::DMS::Endpoint\n    Properties:\n      EndpointType: target\n      EngineName: s3\n',
+      'Resources:\n  # expect\n  Analytics:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: analytics\n      ReleaseLabel: emr-7.1.0\n      JobFlowRole: !Ref EmrInstanceProfile\n      ServiceRole: !Ref EmrRole\n      Instances:\n        Ec2SubnetId: !Ref Private\n',
       'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Volumes:\n        - Name: shared\n          # expect\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n        - Name: other\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n            # expect\n            TransitEncryption: DISABLED\n',
     ],
     negative: [
       'Resources:\n  Sessions:\n    Type: AWS::ElastiCache::ReplicationGroup\n    Properties:\n      ReplicationGroupDescription: sessions\n      TransitEncryptionEnabled: true\n      AtRestEncryptionEnabled: true\n',
       'Resources:\n  Search:\n    Type: AWS::Elasticsearch::Domain\n    Properties:\n      NodeToNodeEncryptionOptions:\n        Enabled: true\n      DomainEndpointOptions:\n        EnforceHTTPS: true\n        TLSSecurityPolicy: Policy-Min-TLS-1-2-2019-07\n',
       'Resources:\n  Events:\n    Type: AWS::MSK::Cluster\n    Properties:\n      ClusterName: events\n      KafkaVersion: 3.6.0\n      NumberOfBrokerNodes: 3\n',
+      'Resources:\n  Analytics:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: analytics\n      ReleaseLabel: emr-7.1.0\n      JobFlowRole: !Ref EmrInstanceProfile\n      ServiceRole: !Ref EmrRole\n      SecurityConfiguration: !Ref Encrypted\n      Instances:\n        Ec2SubnetId: !Ref Private\n',
       'Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Volumes:\n        - Name: shared\n          EFSVolumeConfiguration:\n            FilesystemId: fs-12345678\n            TransitEncryption: ENABLED\n        - Name: scratch\n          Host: {}\n',
     ],
   },
@@ -63,6 +65,11 @@ const transitNotEncrypted: CfnRule = cfnRule({
       const v = text(t, mode?.value)?.toLowerCase();
       if (mode && v !== 'none') continue;
       yield { line: mode ? mode.keyLine : r.line, message: `${label(r)} connects to its ${engine} database without SSL (SslMode ${mode ? 'is none' : 'defaults to none'}).`, resource: label(r) };
+    }
+    // In-transit encryption between the nodes is turned on only by a security configuration; what a configuration holds is not read.
+    for (const r of resourcesOf(t, 'AWS::EMR::Cluster')) {
+      if (prop(t, r, 'SecurityConfiguration')) continue;
+      yield { line: missingLine(t, r, 'SecurityConfiguration'), message: `${label(r)} has no SecurityConfiguration: its nodes exchange HDFS blocks, shuffle data and job traffic unencrypted.`, resource: label(r) };
     }
     for (const r of resourcesOf(t, 'AWS::ECS::TaskDefinition')) {
       for (const volume of entries(t, prop(t, r, 'Volumes')?.value)) {

@@ -35,9 +35,9 @@ const transitNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-transit-not-encrypted',
   title: 'Traffic between service nodes or endpoints not encrypted',
   description:
-    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption or that accepts plain HTTP (domain_endpoint_options { enforce_https = false }), an ElastiCache replication group without in-transit encryption (not a secondary member of a global datastore: it has the encryption of the datastore\'s primary), a DMS endpoint with ssl_mode "none" (the default) for a database engine, or an ECS task definition that mounts an EFS volume without TLS (transit_encryption defaults to "DISABLED"). Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
+    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption or that accepts plain HTTP (domain_endpoint_options { enforce_https = false }), an ElastiCache replication group without in-transit encryption (not a secondary member of a global datastore: it has the encryption of the datastore\'s primary), a DMS endpoint with ssl_mode "none" (the default) for a database engine, an ECS task definition that mounts an EFS volume without TLS (transit_encryption defaults to "DISABLED"), or an EMR cluster without a security_configuration, the only place EMR turns on encryption of the traffic between its nodes (HDFS blocks, shuffle data, Spark and Presto internals). Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
   remediation:
-    'Set node_to_node_encryption { enabled = true } and keep enforce_https = true (OpenSearch/Elasticsearch), transit_encryption_enabled = true (ElastiCache), ssl_mode = "require" or "verify-full" on DMS endpoints, and transit_encryption = "ENABLED" in efs_volume_configuration (ECS).',
+    'Set node_to_node_encryption { enabled = true } and keep enforce_https = true (OpenSearch/Elasticsearch), transit_encryption_enabled = true (ElastiCache), ssl_mode = "require" or "verify-full" on DMS endpoints, transit_encryption = "ENABLED" in efs_volume_configuration (ECS), and an aws_emr_security_configuration with EnableInTransitEncryption (and at-rest encryption) named by the cluster\'s security_configuration (EMR).',
   severity: 'medium',
   cwe: ['CWE-319'],
   examples: {
@@ -49,6 +49,7 @@ const transitNotEncrypted: TfRule = tfRule({
       '# expect\nresource "aws_opensearch_domain" "logs" {\n  domain_name    = "logs"\n  engine_version = "OpenSearch_2.11"\n}\n',
       'resource "aws_elasticsearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    # expect\n    enabled = false\n  }\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "postgres"\n  # expect\n  ssl_mode      = "none"\n}\n',
+      '# expect\nresource "aws_emr_cluster" "analytics" {\n  name          = "analytics"\n  release_label = "emr-7.1.0"\n  service_role  = aws_iam_role.emr.arn\n}\n',
       '# expect\nresource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id = "sessions"\n  description          = "sessions"\n  engine               = "redis"\n}\n',
       'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n  domain_endpoint_options {\n    # expect\n    enforce_https       = false\n    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"\n  }\n}\n',
       'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = file("app.json")\n  volume {\n    name = "shared"\n    # expect\n    efs_volume_configuration {\n      file_system_id = aws_efs_file_system.shared.id\n    }\n  }\n  volume {\n    name = "other"\n    efs_volume_configuration {\n      file_system_id     = aws_efs_file_system.shared.id\n      # expect\n      transit_encryption = "DISABLED"\n    }\n  }\n}\n',
@@ -57,6 +58,7 @@ const transitNotEncrypted: TfRule = tfRule({
       'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n}\n',
       // A domain_endpoint_options that turns HTTPS off, in a dynamic block that makes nothing: enforce_https stays at its default (true).
       'variable "allow_http" {\n  default = false\n}\nresource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n  dynamic "domain_endpoint_options" {\n    for_each = var.allow_http ? [1] : []\n    content {\n      enforce_https = false\n    }\n  }\n}\n',
+      'resource "aws_emr_cluster" "analytics" {\n  name                   = "analytics"\n  release_label          = "emr-7.1.0"\n  service_role           = aws_iam_role.emr.arn\n  security_configuration = aws_emr_security_configuration.encrypted.name\n}\n',
       'resource "aws_dms_endpoint" "archive" {\n  endpoint_id   = "archive"\n  endpoint_type = "target"\n  engine_name   = "s3"\n  ssl_mode      = "none"\n}\n',
       'resource "aws_dms_endpoint" "source" {\n  endpoint_id   = "orders"\n  endpoint_type = "source"\n  engine_name   = "mysql"\n  ssl_mode      = "verify-full"\n}\n',
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n}\n',
@@ -100,6 +102,11 @@ const transitNotEncrypted: TfRule = tfRule({
           yield { line, message: `${label(task)} mounts ${typeof name === 'string' ? `volume ${name}` : 'an EFS volume'} from EFS without TLS (transit_encryption ${written ? '= "DISABLED"' : 'defaults to "DISABLED"'}).`, resource: label(task) };
         }
       }
+    }
+    // In-transit encryption between the nodes is turned on only by a security configuration; what a configuration holds is not read.
+    for (const cluster of resourcesOf(input, 'aws_emr_cluster')) {
+      if (given(input, cluster.block, 'security_configuration')) continue;
+      yield { line: cluster.block.line, message: `${label(cluster)} has no security_configuration: its nodes exchange HDFS blocks, shuffle data and job traffic unencrypted.`, resource: label(cluster) };
     }
     for (const endpoint of resourcesOf(input, 'aws_dms_endpoint')) {
       const engine = valueOf(input, endpoint.block, 'engine_name');
