@@ -1,4 +1,5 @@
 import { isHttpOnlyOrigin, OLD_CLOUDFRONT_PROTOCOLS, OLD_ELB_POLICIES, OLD_ORIGIN_PROTOCOLS, OLD_SSL_NEGOTIATION_PROTOCOL, S3_WEBSITE_ENDPOINT } from '../../aws-tls.js';
+import { aclAdminPorts } from '../../aws-network-acls.js';
 import type { Severity } from '../../../../core/finding.js';
 import { AL2023_AMI_PARAMETER, AL2023_NODE_AMI_TYPE, resolvedSsmParameter } from '../../aws-images.js';
 import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.js';
@@ -7,7 +8,7 @@ import { type Hit } from '../../rule.js';
 import { isYMap, isYScalar, isYSeq, type YNode } from '../../yaml/tree.js';
 import { cfnRule, entries, field, label, mentions, missingLine, pairAt, prop, referencedId, resourceById, resourcesOf, type CfnRule } from '../model.js';
 import { INTERNAL_HTTP_NOTE } from '../../aws-load-balancers.js';
-import { condition, intrinsic, text, UNKNOWN, value } from '../resolve.js';
+import { bool, condition, intrinsic, text, UNKNOWN, value } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 
 /**
@@ -635,4 +636,42 @@ const broadPublicNetwork: CfnRule = cfnRule({
   },
 });
 
-export const networkRules: readonly CfnRule[] = [openToInternet, widePrivateNetwork, broadPublicNetwork, httpListener, outdatedTls, cloudFrontHttp, cloudFrontOriginHttp, imdsv1, nodeGroupSshOpen, notebookInternet];
+const naclAdminPorts: CfnRule = cfnRule({
+  id: 'iac/cfn-nacl-admin-port-open',
+  title: 'Network ACL admits SSH or RDP from the internet',
+  description:
+    'An AWS::EC2::NetworkAclEntry allows inbound traffic from anywhere (0.0.0.0/0 or ::/0) to SSH (22) or RDP (3389). The ACL is the subnet-wide layer in front of the security groups, and it should keep remote administration ports closed to the internet, so that one security group opened by mistake does not expose every instance of the subnet to brute force (CIS AWS 5.1, Security Hub EC2.21). An entry for every protocol (-1) and the wide port ranges a stateless ACL needs for return traffic (1024-65535) are not reported, nor are egress entries and denies.',
+  remediation: 'Remove the entry or restrict CidrBlock to the networks administrators come from; reach instances through SSM Session Manager or a VPN.',
+  severity: 'medium',
+  cwe: ['CWE-284'],
+  examples: {
+    positive: [
+      'Resources:\n  Ssh:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref PublicAcl\n      RuleNumber: 120\n      Protocol: 6\n      RuleAction: allow\n      # expect\n      CidrBlock: 0.0.0.0/0\n      PortRange:\n        From: 22\n        To: 22\n',
+      '{\n  "Resources": {\n    "Rdp": {\n      "Type": "AWS::EC2::NetworkAclEntry",\n      "Properties": {\n        "NetworkAclId": {"Ref": "PublicAcl"},\n        "RuleNumber": 130,\n        "Protocol": "17",\n        "RuleAction": "allow",\n        "Egress": false,\n        "Ipv6CidrBlock": "::/0",\n        "PortRange": {"From": "3300", "To": "3400"}\n      }\n    }\n  }\n}\n',
+    ],
+    negative: [
+      // Return traffic, HTTPS, an office network, egress, a deny, and every protocol.
+      'Resources:\n  Ephemeral:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref PublicAcl\n      RuleNumber: 900\n      Protocol: 6\n      RuleAction: allow\n      CidrBlock: 0.0.0.0/0\n      PortRange: { From: 1024, To: 65535 }\n  Https:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref PublicAcl\n      RuleNumber: 100\n      Protocol: 6\n      RuleAction: allow\n      CidrBlock: 0.0.0.0/0\n      PortRange: { From: 443, To: 443 }\n  Office:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref PublicAcl\n      RuleNumber: 110\n      Protocol: 6\n      RuleAction: allow\n      CidrBlock: 203.0.113.0/24\n      PortRange: { From: 22, To: 22 }\n  Out:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref PublicAcl\n      RuleNumber: 100\n      Egress: true\n      Protocol: 6\n      RuleAction: allow\n      CidrBlock: 0.0.0.0/0\n      PortRange: { From: 22, To: 22 }\n  NoRdp:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref PublicAcl\n      RuleNumber: 90\n      Protocol: 6\n      RuleAction: deny\n      CidrBlock: 0.0.0.0/0\n      PortRange: { From: 3389, To: 3389 }\n  All:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      NetworkAclId: !Ref PublicAcl\n      RuleNumber: 200\n      Protocol: -1\n      RuleAction: allow\n      CidrBlock: 0.0.0.0/0\n',
+    ],
+  },
+  *check(t) {
+    for (const r of resourcesOf(t, 'AWS::EC2::NetworkAclEntry')) {
+      // An egress entry, or one whose direction cannot be read.
+      const egress = prop(t, r, 'Egress');
+      if (egress && bool(t, egress.value) !== false) continue;
+      const sources = ['CidrBlock', 'Ipv6CidrBlock'].map((key) => prop(t, r, key)).filter((p) => p !== undefined);
+      const open = sources.filter((p) => isWorld(text(t, p.value) ?? ''));
+      if (open.length === 0) continue;
+      const ports = aclAdminPorts({
+        action: text(t, prop(t, r, 'RuleAction')?.value),
+        sources: open.map((p) => text(t, p.value)),
+        protocol: value(t, prop(t, r, 'Protocol')?.value),
+        from: portNumber(t, prop(t, r, 'PortRange', 'From')?.value),
+        to: portNumber(t, prop(t, r, 'PortRange', 'To')?.value),
+      });
+      if (ports.length > 0) yield { line: open[0]!.keyLine, message: `${label(r)} allows ${ports.join(' and ')} in from ${open.map((p) => `${text(t, p.value)}${defaultOf(t, p.value)}`).join(', ')}.`, resource: label(r) };
+    }
+  },
+});
+
+export const networkRules: readonly CfnRule[] = [openToInternet, widePrivateNetwork, broadPublicNetwork, httpListener, outdatedTls, cloudFrontHttp, cloudFrontOriginHttp, imdsv1, nodeGroupSshOpen, notebookInternet, naclAdminPorts];

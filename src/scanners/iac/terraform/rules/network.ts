@@ -1,4 +1,5 @@
 import { isBroadPublic, isVeryBroad, isWidePrivate, isWorld } from '../../cidr.js';
+import { aclAdminPorts } from '../../aws-network-acls.js';
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
@@ -268,14 +269,6 @@ const openToInternet: TfRule = tfRule({
   },
 });
 
-/** Remote administration ports a network ACL must not admit from the internet (CIS AWS 5.1): SSH (tcp) and RDP (tcp and udp). */
-const NACL_ADMIN_PORTS: ReadonlyArray<{ port: number; name: string; transports: ReadonlyArray<string> }> = [
-  { port: 22, name: '22 (SSH)', transports: ['tcp'] },
-  { port: 3389, name: '3389 (RDP)', transports: ['tcp', 'udp'] },
-];
-/** A port range wider than this is a stateless ACL's return-traffic (ephemeral) range, not an opening of one service. */
-const NACL_TARGETED_WIDTH = 16384;
-
 /** One entry of a network ACL read in an instance: a rule resource, or an ingress block of the ACL. */
 interface AclEntry {
   line: number;
@@ -283,19 +276,9 @@ interface AclEntry {
   get(name: string): Value | undefined;
 }
 
-/** The admin ports a network ACL entry lets in from anywhere, or none (a deny, egress, another source, every protocol, or a wide range). */
-function aclAdminPorts(entry: AclEntry, actionKey: string): string[] {
-  const action = entry.get(actionKey);
-  if (typeof action !== 'string' || action.toLowerCase() !== 'allow') return [];
-  const sources = [entry.get('cidr_block'), entry.get('ipv6_cidr_block')].filter((v): v is string => typeof v === 'string');
-  if (!sources.some(isWorld)) return [];
-  const protocol = String(entry.get('protocol') ?? '').toLowerCase();
-  const transport = protocol === '6' ? 'tcp' : protocol === '17' ? 'udp' : protocol;
-  if (transport !== 'tcp' && transport !== 'udp') return [];
-  const from = entry.get('from_port');
-  const to = entry.get('to_port');
-  if (typeof from !== 'number' || typeof to !== 'number' || to - from >= NACL_TARGETED_WIDTH) return [];
-  return NACL_ADMIN_PORTS.filter((p) => p.transports.includes(transport) && from <= p.port && p.port <= to).map((p) => p.name);
+/** The admin ports a network ACL entry lets in from anywhere (aws-network-acls.ts). */
+function aclAdminPortsOf(entry: AclEntry, actionKey: string): string[] {
+  return aclAdminPorts({ action: entry.get(actionKey), sources: [entry.get('cidr_block'), entry.get('ipv6_cidr_block')], protocol: entry.get('protocol'), from: entry.get('from_port'), to: entry.get('to_port') });
 }
 
 const naclAdminPorts: TfRule = tfRule({
@@ -343,7 +326,7 @@ const naclAdminPorts: TfRule = tfRule({
         cidrLine: [attribute(rule.block, 'cidr_block'), attribute(rule.block, 'ipv6_cidr_block')].find((a) => a && typeof valueOf(input, rule.block, a.name) === 'string' && isWorld(valueOf(input, rule.block, a.name) as string))?.line ?? rule.block.line,
         get: (name) => valueOf(input, rule.block, name),
       };
-      const ports = aclAdminPorts(entry, 'rule_action');
+      const ports = aclAdminPortsOf(entry, 'rule_action');
       if (ports.length > 0) yield report(rule, entry, ports);
     }
     for (const acl of resourcesOf(input, 'aws_network_acl', 'aws_default_network_acl')) {
@@ -353,7 +336,7 @@ const naclAdminPorts: TfRule = tfRule({
           return typeof v === 'string' && isWorld(v);
         });
         const entry: AclEntry = { line: section.line, cidrLine: world ? section.lineOf(world) : section.line, get: (name) => section.get(name) };
-        const ports = aclAdminPorts(entry, 'action');
+        const ports = aclAdminPortsOf(entry, 'action');
         if (ports.length > 0) yield report(acl, entry, ports);
       }
     }
