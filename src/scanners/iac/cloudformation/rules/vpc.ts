@@ -129,7 +129,7 @@ const instancePublicIp: CfnRule = cfnRule({
   id: 'iac/cfn-ec2-public-ip',
   title: 'Instance gets a public IP address',
   description:
-    'An instance, launch template or launch configuration sets AssociatePublicIpAddress: true: instances get an address reachable from the internet, and their security group becomes the only thing between them and every scanner. An instance that names no subnet, network interface or launch template starts in a default subnet of the default VPC, whose subnets give every instance a public address (reported at low severity). An instance whose network interface is in a subnet of the template that cannot reach an internet gateway is not reported: its route tables are the template\'s own, none routes to an internet (or carrier) gateway, and nothing else in the template or its Outputs names them, so no route can be added to them from another stack; the address answers nothing.',
+    'An instance, launch template or launch configuration sets AssociatePublicIpAddress: true: instances get an address reachable from the internet, and their security group becomes the only thing between them and every scanner. An instance that names no subnet, network interface or launch template starts in a default subnet of the default VPC, whose subnets give every instance a public address (reported at low severity). An instance whose network interface is in a subnet of the template that cannot reach an internet gateway is not reported: its route tables are the template\'s own, none routes to an internet (or carrier) gateway, and nothing else in the template or its Outputs names them, so no route can be added to them from another stack: replies have no way back to the internet, and no connection to the address can be made.',
   remediation: 'Place instances in private subnets without public IPs (AssociatePublicIpAddress: false) and expose services through a load balancer; use SSM Session Manager for administration.',
   severity: 'medium',
   cwe: ['CWE-668'],
@@ -146,7 +146,7 @@ const instancePublicIp: CfnRule = cfnRule({
     negative: [
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      SubnetId: !Ref Private\n',
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      NetworkInterfaces:\n        - DeviceIndex: "0"\n          SubnetId: !Ref Private\n          AssociatePublicIpAddress: false\n',
-      // The subnet's only route table is the template's and routes nowhere but the VPC: the address answers nothing.
+      // The subnet's only route table is the template's and routes nowhere but the VPC: no connection to the address can be made.
       'Resources:\n  Isolated:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.3.0/24\n  IsolatedTable:\n    Type: AWS::EC2::RouteTable\n    Properties:\n      VpcId: !Ref Vpc\n  IsolatedLink:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:\n      SubnetId: !Ref Isolated\n      RouteTableId: !Ref IsolatedTable\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      NetworkInterfaces:\n        - DeviceIndex: "0"\n          SubnetId: !Ref Isolated\n          AssociatePublicIpAddress: true\n',
     ],
   },
