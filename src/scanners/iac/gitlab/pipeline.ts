@@ -519,6 +519,11 @@ export function neverRuns(p: Pipeline, job: { name: string; node: YMap }): boole
   return !p.others().some((file) => file.lines.some((line) => line.includes(job.name)));
 }
 
+/** The jobs of this file whose script sections a job takes with `!reference` tags (in its own scripts, or those it takes through `extends`). */
+export function sectionsTakenFrom(p: Pipeline, job: YMap): YMap[] {
+  return extendsOrder(p, job).flatMap((node) => SCRIPT_KEYS.flatMap((key) => (scriptItems(p, node, key)?.sections ?? []).map((s) => s.job)));
+}
+
 /** Whether a job's scripts (its own, or those it takes through `extends`) take a section of `template` with a `!reference` tag. */
 export function takesSections(p: Pipeline, job: YMap, template: YMap): boolean {
   return extendsOrder(p, job).some((node) => SCRIPT_KEYS.some((key) => scriptItems(p, node, key)?.sections.some((s) => s.job === template)));

@@ -8,6 +8,7 @@ import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNod
 import { runFixes } from './conditions.js';
 import { exposureRules } from './exposure-rules.js';
 import { injectionRules } from './injection-rules.js';
+import { onMacosRunner, onWindows } from './runners.js';
 import { extendedSetting, extendedVariable, extendsOrder, gitlabRule, neverRuns, inheritsDefault, gitlabScriptRuns, jobFile, jobScriptLines, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
@@ -47,7 +48,7 @@ const downloadUnverified = gitlabRule({
   id: 'iac/gitlab-download-unverified',
   title: 'Downloaded script or binary run without a checksum or signature check in CI',
   description:
-    "A job downloads a file with curl or wget (or `gh release download` of another repository's release) and then runs it (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, a program of the archive it unpacked, `cd tool-1.2 && ./configure && make install`, `dpkg -i` of a package, a program by its name once its folder is put on PATH), and none of its scripts checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest, gh attestation verify; a checksum tool counts when its digest is compared (-c, a pipe into grep, a test of its output), not when it only prints or writes one). HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link) runs code in the job, with its CI/CD variables. A file fetched at a git commit named by its full hash, or from the GitLab instance's own API, is not reported; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gitlab-curl-pipe-shell. The shell scripts of the repository that a job runs are judged too, on their own lines.",
+    "A job downloads a file with curl or wget (or `gh release download` of another repository's release; on a Windows runner, whose shell is PowerShell, also Invoke-WebRequest -OutFile or WebClient.DownloadFile) and then runs it (`ruby trigger.rb`, `bash install.sh`, `./tool` after `chmod +x`, `& .\\setup.exe` or Start-Process, a program of the archive it unpacked, `cd tool-1.2 && ./configure && make install`, `dpkg -i` of a package, a program by its name once its folder is put on PATH), and none of its scripts checks it (sha256sum/shasum, gpg --verify, cosign, minisign, an openssl digest, gh attestation verify, Get-FileHash; a checksum tool counts when its digest is compared (-c, a pipe into grep, a test of its output), not when it only prints or writes one). A job is on a Windows runner when a tag it asks for (its own, through `extends`, or `default:`'s) names one (`windows`, `saas-windows-medium-amd64`, `shared-windows`, `win32-ps`), or when its image is a Windows image (mcr.microsoft.com/windows/..., a `windowsservercore`, `nanoserver` or `ltsc2022` tag); a template is when every job that takes it is. HTTPS protects the transfer, not the file: whoever can change the release or the branch it is fetched from (a compromised upstream account or mirror, a moving `master` or `latest` link) runs code in the job, with its CI/CD variables. A file fetched at a git commit named by its full hash, or from the GitLab instance's own API, is not reported; neither is a download that is only read (a JSON file for jq), unpacked, listed or uploaded. Piping a download into a shell is iac/gitlab-curl-pipe-shell. The shell scripts of the repository that a job runs are judged too, on their own lines.",
   remediation: 'Pin the version and check a pinned digest before running the file (echo "<sha256>  tool.tar.gz" | sha256sum -c -), or the publisher\'s signature (gpg --verify, cosign verify-blob); or use an image that already contains the tool.',
   severity: 'medium',
   confidence: 'medium',
@@ -62,6 +63,8 @@ const downloadUnverified = gitlabRule({
       pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - curl -fsSL -o /tmp/kubectl https://example.org/kubectl/v1.30.2/bin/linux/amd64/kubectl\n    - chmod +x /tmp/kubectl && mv /tmp/kubectl /usr/local/bin/\n    - kubectl apply -f k8s/\n'),
       // A source archive built in the folder it unpacks into: the lines of a job share one shell.
       pipeline('build:\n  # expect\n  script:\n    # detail\n    - wget -q https://example.org/dist/tool-1.2.0.tar.gz && tar -xzf tool-1.2.0.tar.gz\n    - cd tool-1.2.0\n    - ./configure --prefix=/usr/local && make install\n'),
+      // A Windows runner (its tag, here through a template) runs the script with PowerShell.
+      pipeline('.windows:\n  tags:\n    - saas-windows-medium-amd64\ninstall:\n  extends: .windows\n  # expect\n  script:\n    # detail\n    - Invoke-WebRequest -Uri https://example.org/releases/setup-1.2.0.exe -OutFile setup.exe\n    - Start-Process .\\setup.exe -ArgumentList "/S" -Wait\n'),
     ],
     negative: [
       // Checked against a pinned digest before it runs.
@@ -80,7 +83,9 @@ const downloadUnverified = gitlabRule({
     for (const job of p.jobs) {
       if (neverRuns(p, job)) continue;
       const owner = `job ${job.name}`;
-      for (const found of downloadRunsIn(jobScriptLines(p, job.node))) {
+      // A Windows runner runs the scripts with PowerShell.
+      const dialect = onWindows(p, job) ? 'powershell' : 'posix';
+      for (const found of downloadRunsIn(jobScriptLines(p, job.node).map((line) => ({ ...line, dialect })))) {
         const key = `${found.downloadIn.scalar.line}:${found.downloadIn.scalar.column}:${found.download}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -205,7 +210,9 @@ const imageLatest = gitlabRule({
       // The VM image of a hosted macOS runner, here through a template.
       pipeline('.macos:\n  image: macos-15-xcode-16\n  tags:\n    - saas-macos-medium-m1\nbuild-mac:\n  extends: .macos\n  script:\n    - xcodebuild\n'),
       // The runner tag through a variable of the job, as tezos's generated pipelines write it.
-      pipeline('build-mac:\n  image: macos-15-xcode-16\n  tags:\n    - $TAGS\n  variables:\n    TAGS: saas-macos-medium-m1\n  script:\n    - xcodebuild\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n'),
+      pipeline('build-mac:\n  image: macos-15-xcode-16\n  tags:\n    - $TAGS\n  variables:\n    TAGS: saas-macos-medium-m1\n  script:\n    - xcodebuild\n'),
+      // The runner tag of default:, which every job takes.
+      pipeline('default:\n  tags: [saas-macos-medium-m1]\nbuild-mac:\n  image: macos-15-xcode-16\n  script:\n    - xcodebuild\n'), pipeline('build:\n  image: ${CI_REGISTRY}/tools/builder:${BUILDER_VERSION}\n  services:\n    - ${POSTGRES_IMAGE}\n  script:\n    - make\n'),
       pipeline('build:\n  image: docker:27.1.2-cli\n  services:\n    - docker:27.1.2-dind\n    - registry.example.org/tools/docker:dind\n  script:\n    - docker build .\n'),
       // A tag, name or whole image from a variable whose value the file does not say, a version tag that contains a moving word, a digest.
       pipeline('build:\n  image: $CI_REGISTRY_IMAGE/builder:$CI_COMMIT_SHA\n  services:\n    - ${REGISTRY}/${SERVICE_NAME}\n    - $CI_REGISTRY/group/cache${SUFFIX}\n    - $IMAGE\n    - alpine:3.20-edge-fix\n    - $CI_REGISTRY/group/builder@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n  script:\n    - make\n'),
@@ -220,7 +227,7 @@ const imageLatest = gitlabRule({
     for (const { owner, node } of owners) {
       const images: Array<{ ref: string | undefined; at: Pick<Hit, 'line' | 'detailLine'> }> = [];
       // On GitLab's hosted macOS runners `image:` names the VM image (macos-15-xcode-16), which has no tag or digest.
-      const image = macosRunner(p, node) ? undefined : resolvedSetting(p, node, 'image');
+      const image = onMacosRunner(p, node) ? undefined : resolvedSetting(p, node, 'image');
       // An image a tag names is reported where the tag takes it from (on the tag's line when that is another file).
       const named = image && image.value !== pair(node, 'image')?.value ? image.value?.line : undefined;
       if (image) images.push(isYMap(image.value) ? { ref: stringValue(get(image.value, 'name')), at: { line: pair(image.value, 'name')?.keyLine ?? named ?? image.keyLine } } : { ref: stringValue(image.value), at: { line: named ?? image.keyLine } });
@@ -272,25 +279,6 @@ function untaggedTemplatedImage(raw: string): 'untagged' | undefined {
   const slash = ref.name.lastIndexOf('/');
   const last = ref.name.slice(slash + 1);
   return slash > 0 && /^[\w][\w.-]*$/.test(last) ? 'untagged' : undefined;
-}
-
-/**
- * Whether a job runs on one of GitLab's hosted macOS runners (a `saas-macos-*` tag, its own
- * or from a job it extends). A tag that is a variable (`tags: [$TAGS]`, GitLab expands it)
- * is read from the job's variables (its own or a template's) or the top-level ones.
- */
-function macosRunner(p: Pipeline, node: YNode): boolean {
-  if (!isYMap(node)) return false;
-  const owner = extendedSetting(p, node, 'tags') ?? node;
-  const tags = resolvedSetting(p, owner, 'tags');
-  const tagValue = (tag: string): string => {
-    const name = /^\$(?:\{(\w+)\}|(\w+))$/.exec(tag);
-    if (!name) return tag;
-    const key = name[1] ?? name[2]!;
-    const variable = extendedVariable(p, node, key)?.pair ?? pair(get(p.root, 'variables'), key);
-    return String(variableValue(variable?.value ?? null).value ?? '');
-  };
-  return items(tags?.value).some((tag) => /^saas-macos-/i.test(tagValue(stringValue(tag) ?? '')));
 }
 
 /** An image reference is a string; a number or boolean there is a broken file, not an image named `12`. */
