@@ -98,13 +98,13 @@ const OTHER_FORMATS = ['jobs', 'pipelines', 'steps', 'workflows', 'apiVersion'];
  * (an Ansible playbook), `script:` deeper down (a workflow's steps, an Argo template) or
  * written as a mapping is none.
  */
-export function holdsGitlabJobs(text: string): boolean {
+export function holdsGitlabJobs(text: string, scriptAlone = false): boolean {
   if (!/^[ \t]+["']?script["']?[ \t]*:/m.test(text) || OTHER_FORMATS.some((key) => hasTopLevelKey(text, key))) return false;
   const indent = /^(?:[ \t]*(?:#.*)?\r?\n|---[^\n]*\n)*( *)\S/.exec(text)?.[1] ?? '';
   const topKey = new RegExp(`^${indent}(?![-#?&*!|>{[\\s])("[^"]*"|'[^']*'|.*?)[ \\t]*:(?:[ \\t]|$)`);
   let job: { keys: Set<string>; indent?: number; scriptOk: boolean; oneLineImage: boolean } | undefined;
   let pendingScript = false;
-  const isJob = () => job !== undefined && job.keys.has('script') && job.scriptOk && ([...job.keys].some((k) => GITLAB_JOB_KEYS.has(k)) || job.oneLineImage);
+  const isJob = () => job !== undefined && job.keys.has('script') && job.scriptOk && (scriptAlone || [...job.keys].some((k) => GITLAB_JOB_KEYS.has(k)) || job.oneLineImage);
   for (const line of text.split('\n')) {
     if (/^\s*(?:#.*)?\r?$/.test(line) || /^(?:---|\.\.\.)(?:\s|$)/.test(line)) continue;
     const own = /^ */.exec(line)![0].length;
@@ -138,6 +138,21 @@ export function holdsGitlabJobs(text: string): boolean {
   return isJob();
 }
 
+/**
+ * Whether the top-level `services:` is a list (`services: [postgres:16]`, or `- ` entries
+ * below it): GitLab's global default services. A compose file's services are a mapping of
+ * service definitions.
+ */
+function servicesAreList(text: string): boolean {
+  const indent = /^(?:[ \t]*(?:#.*)?\r?\n|---[^\n]*\n)*( *)\S/.exec(text)?.[1] ?? '';
+  const at = new RegExp(`^${indent}(?:services|"services"|'services')[ \\t]*:[ \\t]*(.*)$`, 'm').exec(text);
+  if (!at) return false;
+  const value = at[1]!.replace(/\s+#.*$/, '').trim();
+  if (value !== '' && !value.startsWith('#')) return value.startsWith('[') || /^!reference\s*\[/.test(value);
+  const next = text.slice(at.index + at[0].length).split('\n').find((line) => !/^\s*(?:#.*)?\r?$/.test(line));
+  return next !== undefined && /^\s*-(?:\s|$)/.test(next);
+}
+
 export function classify(path: string, text: string): Platform | undefined {
   const lower = path.toLowerCase();
   if (isDockerfileName(path)) return 'dockerfile';
@@ -167,9 +182,14 @@ export function classify(path: string, text: string): Platform | undefined {
     return 'kubernetes';
   if ((hasTopLevelKey(text, 'on') || hasTopLevelKey(text, 'true')) && hasTopLevelKey(text, 'jobs') && /^\s+(?:runs-on|uses)\s*:/m.test(text))
     return 'github-actions';
-  if (hasTopLevelKey(text, 'services') && /^\s+(?:image|build)\s*:/m.test(text)) return 'compose';
+  // GitLab's global default services are a list; compose's services a mapping.
+  const gitlabServices = servicesAreList(text);
+  if (hasTopLevelKey(text, 'services') && !gitlabServices && /^\s+(?:image|build)\s*:/m.test(text)) return 'compose';
   if (hasTopLevelKey(text, 'stages') && /^\s+script\s*:/m.test(text) && !hasTopLevelKey(text, 'jobs')) return 'gitlab-ci';
-  if (holdsGitlabJobs(text)) return 'gitlab-ci';
+  // A pipeline whose jobs are all in the files it includes.
+  if (hasTopLevelKey(text, 'stages') && hasTopLevelKey(text, 'include') && !OTHER_FORMATS.some((key) => hasTopLevelKey(text, key))) return 'gitlab-ci';
+  // Beside GitLab's global settings (list-valued services and an image, default: or variables:), a job may write script: alone.
+  if (holdsGitlabJobs(text, gitlabServices && ['image', 'default', 'variables'].some((key) => hasTopLevelKey(text, key)))) return 'gitlab-ci';
   if (isCloudFormation(text, false)) return 'cloudformation';
   return undefined;
 }

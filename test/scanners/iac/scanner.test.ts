@@ -61,6 +61,22 @@ describe('iac file detection', () => {
     assert.equal(classify('cni/flannel.json', '{"cniVersion": "0.3.1", "type": "flannel"}'), 'kubernetes');
     assert.equal(classify('notes.json', '{"cniVersion": "draft"}'), undefined);
   });
+
+  it("tells GitLab's list of global services from compose's mapping of services", () => {
+    // GitLab's deprecated global services (a list) beside jobs with an image, a stage, or beside global settings.
+    assert.equal(classify('ci/pipeline.yml', 'services:\n  - docker:27.1-dind\nvariables:\n  DOCKER_TLS_CERTDIR: ""\nbuild:\n  image: docker:27.1\n  script:\n    - docker build .\n'), 'gitlab-ci');
+    assert.equal(classify('ci/pipeline.yml', 'services: [postgres:16.2]\ntest:\n  stage: test\n  image: ruby:3.3\n  script:\n    - bundle exec rake test\n'), 'gitlab-ci');
+    assert.equal(classify('ci/pipeline.yml', '# CI\nimage: ruby:3.3\nservices:\n\n  # the database\n  - name: postgres:16.2\n    alias: db\nvariables:\n  POSTGRES_DB: app_test\ntest:\n  script:\n    - bundle exec rake test\n'), 'gitlab-ci');
+    // A pipeline whose jobs are all in the files it includes.
+    assert.equal(classify('ci/pipeline.yml', 'include:\n  - local: ci/jobs/*.yml\nstages: [build, test]\n'), 'gitlab-ci');
+    // Compose: services are a mapping of definitions, in a block or a flow.
+    assert.equal(classify('stack.yml', 'services:\n  # the app\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n  worker:\n    build: .\n    command: ["run"]\n'), 'compose');
+    assert.equal(classify('stack.yml', 'services: {web: {image: nginx:1.27}}\nvolumes:\n  data: {}\n  x:\n    image: y\n'), 'compose');
+    // Travis CI: a list of services and a script deeper down, but none of GitLab's global settings.
+    assert.equal(classify('ci/travis.yml', 'language: ruby\nservices:\n  - postgresql\ndeploy:\n  provider: script\n  script: bash deploy.sh\n'), undefined);
+    // A job with script: alone and list-valued services, but nothing else GitLab's.
+    assert.equal(classify('ci/other.yml', 'services:\n  - postgresql\ntest:\n  script:\n    - make test\n'), undefined);
+  });
 });
 
 describe('iac scanner', () => {
