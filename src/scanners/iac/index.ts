@@ -5,7 +5,7 @@ import type { Scanner } from '../scanner.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { analyseFile, type FileAnalysis } from './analyse.js';
 import { classify, isBuildConfigFile, isDockerfileName, wantsPath } from './detect.js';
-import { includedPaths, localIncludes } from './gitlab/includes.js';
+import { GitlabPipelines } from './gitlab/pipeline-files.js';
 import { HelmCharts } from './helm/charts.js';
 import { readDeployers } from './deployers.js';
 import { terraformHelmReleases } from './helm/terraform-releases.js';
@@ -30,49 +30,13 @@ import { GithubCallers, githubScanPrefix } from './github/callers.js';
 import { findZizmorConfig } from './github/zizmor-config.js';
 import { IacTexts, type ReadText } from './texts.js';
 import { CiScripts } from './ci-scripts.js';
-import { loadYamlAhead, releaseHeldYaml } from './yaml/cache.js';
+import { releaseHeldYaml } from './yaml/cache.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
 const MISSING_HEALTHCHECK = 'iac/dockerfile-missing-healthcheck';
 /** Files whose texts the scan loop reads ahead of the one it analyses. */
 const READ_AHEAD = 8;
-
-/**
- * YAML files that a `.gitlab-ci.yml` of the tree includes (paths relative to the scan
- * root), directly or through the local includes of the files it includes (GitLab reads
- * those from the repository root too), and the files of each pipeline (the
- * `.gitlab-ci.yml` and every file it includes) by file: a `!reference` tag of one may
- * name a job of another, and a job of one may extend a template of another.
- */
-async function gitlabIncludedFiles(files: readonly WorkspaceFile[], read: ReadText): Promise<{ included: Set<string>; pipelineOf: Map<string, string[]> }> {
-  const pipelines = files.filter((file) => classify(file.path, '') === 'gitlab-ci');
-  const pipelineOf = new Map<string, string[]>();
-  if (pipelines.length === 0) return { included: new Set(), pipelineOf };
-  const byPath = new Map(files.map((file) => [file.path, file]));
-  const yamlPaths = files.map((file) => file.path).filter((p) => /\.ya?ml$/i.test(p));
-  // The files each file includes, read once for every pipeline it is part of.
-  const includesOf = new Map<string, Set<string>>();
-  const includes = async (path: string): Promise<Set<string>> => {
-    let own = includesOf.get(path);
-    if (own) return own;
-    const file = byPath.get(path);
-    const text = file ? await read(file) : null;
-    // The parse is held for the scan loop, which analyses the file.
-    own = text !== null && /^[ \t]*["']?include["']?[ \t]*:/m.test(text) ? includedPaths(localIncludes(text, loadYamlAhead), yamlPaths) : new Set<string>();
-    includesOf.set(path, own);
-    return own;
-  };
-  const included = new Set<string>();
-  for (const file of pipelines) {
-    const members = new Set([file.path]);
-    for (const path of members) for (const next of await includes(path)) members.add(next);
-    if (members.size === 1) continue;
-    for (const member of members) if (member !== file.path) included.add(member);
-    for (const member of members) pipelineOf.set(member, [...new Set([...(pipelineOf.get(member) ?? []), ...members])]);
-  }
-  return { included, pipelineOf };
-}
 
 function ruleDocs(): RuleDoc[] {
   return PLATFORM_RULES.flatMap((platform) =>
@@ -108,25 +72,8 @@ export const iacScanner: Scanner = {
     const texts = new IacTexts(ctx.files);
     texts.keepOnly((path) => !isBuildConfigFile(path) && !isTiltfile(path) && charts.chartOf(path) === undefined);
     const read: ReadText = (file) => texts.text(file);
-    const { included: includedByGitlab, pipelineOf: gitlabPipelineOf } = await gitlabIncludedFiles(ctx.files, read);
-    const filesByPath = gitlabPipelineOf.size > 0 ? new Map(ctx.files.map((file) => [file.path, file])) : undefined;
-    // The other files of a GitLab file's pipeline, for its `!reference` tags and the templates its jobs `extends`: kept as the loop reads them, so that each is read once.
-    const pipelineTexts = new Map<string, string | null>();
-    const gitlabContext = async (path: string, text: string) => {
-      if (gitlabPipelineOf.has(path)) pipelineTexts.set(path, text);
-      if (!text.includes('!reference') && !/^[ \t]*extends[ \t]*:/m.test(text)) return {};
-      const members = gitlabPipelineOf.get(path)?.filter((p) => p !== path) ?? [];
-      const files: Array<{ path: string; text: string }> = [];
-      for (const member of members) {
-        if (!pipelineTexts.has(member)) {
-          const file = filesByPath?.get(member);
-          pipelineTexts.set(member, file ? await read(file) : null);
-        }
-        const memberText = pipelineTexts.get(member);
-        if (memberText !== null && memberText !== undefined) files.push({ path: member, text: memberText });
-      }
-      return files.length > 0 ? { gitlab: { files } } : {};
-    };
+    // GitLab pipelines: the files they include and the child pipelines their jobs start, checked as GitLab CI with the other files of their pipeline.
+    const gitlabPipelines = await GitlabPipelines.find(ctx.files, read);
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
     const githubPrefix = githubScanPrefix(ctx.root);
     const githubCallers = await GithubCallers.find(ctx.files, read, githubPrefix);
@@ -207,7 +154,7 @@ export const iacScanner: Scanner = {
         yield* analysis.findings;
         continue;
       }
-      const hint = includedByGitlab.has(file.path) ? 'gitlab-ci' : undefined;
+      const hint = gitlabPipelines.hint(file.path);
       const namespace = namespaces.get(file.path);
       const kustomizeImages = images.get(file.path);
       const builtImages = devDeployments.files.get(file.path);
@@ -230,7 +177,7 @@ export const iacScanner: Scanner = {
             ? { dockerfile: { configFiles, scope: dockerfileScopes.get(file.path) } }
             : githubCallers.context(file.path, text, zizmorConfig);
       const inChart = charts.chartContaining(file.path) !== undefined ? { inHelmChart: true } : {};
-      const gitlab = gitlabPipelineOf.has(file.path) ? await gitlabContext(file.path, text) : {};
+      const gitlab = await gitlabPipelines.context(file.path, text);
       const dotenv = dotenvs.get(posix.dirname(file.path));
       // A compose file that may read secrets from files: which of them git holds.
       const committedFiles = !terraform && mayReadSecretFiles(text) && classify(file.path, text) === 'compose' ? await committedSecretFiles(file.path, text, ctx.git, (message) => ctx.warn({ path: file.path, message })) : undefined;

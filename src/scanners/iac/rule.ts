@@ -168,8 +168,11 @@ export interface ParseContext {
    * (compose/secret-files.ts).
    */
   compose?: { dotenv?: DotEnv; committedFiles?: ReadonlyMap<string, number> };
-  /** A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point. */
-  gitlab?: { files: ReadonlyArray<{ path: string; text: string }> };
+  /**
+   * A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point;
+   * for the file of a child pipeline, the trigger jobs that start it (`trigger: include:`), each with its file and the other files of its pipeline.
+   */
+  gitlab?: { files: ReadonlyArray<{ path: string; text: string }>; triggers?: ReadonlyArray<{ path: string; text: string; job: string; files: ReadonlyArray<{ path: string; text: string }> }> };
 }
 
 /** A platform: how to read its files and which rules run on them. */

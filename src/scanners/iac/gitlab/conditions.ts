@@ -1,5 +1,5 @@
 import { get, isYMap, isYScalar, isYSeq, text, type YMap, type YNode } from '../yaml/tree.js';
-import { extendsOrder, jobRules, takesSections, workflowRules, type Pipeline } from './pipeline.js';
+import { extendsOrder, jobRules, readPipeline, takesSections, workflowRules, type Pipeline } from './pipeline.js';
 
 /**
  * Which predefined variables the conditions under which a job runs fix to a text the
@@ -211,8 +211,24 @@ const workflowFixed = new WeakMap<Pipeline, Set<string>>();
 
 function pipelineFixes(p: Pipeline): Set<string> {
   let fixed = workflowFixed.get(p);
-  if (!fixed) workflowFixed.set(p, (fixed = fixedByRules(workflowRules(p)) ?? new Set()));
+  if (!fixed) workflowFixed.set(p, (fixed = new Set([...(fixedByRules(workflowRules(p)) ?? []), ...triggerFixes(p)])));
   return fixed;
+}
+
+/**
+ * What the trigger jobs that start a child pipeline fix (each job's conditions and its
+ * pipeline's workflow, read in its own file): the child pipeline runs only when one of
+ * them runs, with the same branch, tag and merge request. Only what every trigger job fixes counts.
+ */
+function triggerFixes(p: Pipeline): Set<string> {
+  let fixed: Set<string> | undefined;
+  for (const trigger of p.triggers ?? []) {
+    const parent = readPipeline(trigger.text, () => {}, { gitlab: { files: trigger.files } });
+    const job = parent?.jobs.find((j) => j.name === trigger.job);
+    const names = parent && job ? jobFixes(parent, job.node) : new Set<string>();
+    fixed = fixed ? new Set([...fixed].filter((name) => names.has(name))) : names;
+  }
+  return fixed ?? new Set();
 }
 
 /** What the conditions a job runs under fix, or without a job those of every job (the workflow's): gitlabScriptRuns's fixedFor. */

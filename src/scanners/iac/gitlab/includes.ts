@@ -21,6 +21,25 @@ export function localIncludes(source: string, load: (text: string) => YamlLoadRe
   return paths;
 }
 
+/**
+ * The local files each job of a GitLab file starts a child pipeline of (`trigger: include:`
+ * a path, a list of paths or `local:` entries), as paths relative to the scan root. A child
+ * pipeline runs those files as a pipeline of their own. Files of other projects, templates
+ * and the artifacts of a job (a generated pipeline, not in the tree) are not followed.
+ */
+export function childPipelines(source: string, load: (text: string) => YamlLoadResult = loadYamlCached): Array<{ job: string; paths: string[] }> {
+  const out: Array<{ job: string; paths: string[] }> = [];
+  for (const document of load(source).documents) {
+    if (!isYMap(document.root)) continue;
+    for (const entry of document.root.pairs) {
+      const include = get(get(entry.value, 'trigger'), 'include');
+      const paths = (isYSeq(include) ? items(include) : include ? [include] : []).flatMap((e) => localPath(e) ?? []);
+      if (paths.length > 0) out.push({ job: entry.key, paths });
+    }
+  }
+  return out;
+}
+
 function localPath(entry: YNode): string | undefined {
   let value: string | undefined;
   if (isYScalar(entry)) {

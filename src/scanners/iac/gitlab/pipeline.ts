@@ -21,6 +21,8 @@ export interface Pipeline {
   settings: Map<YNode, Map<string, YPair | undefined>>;
   /** Variables of this file whose value is a tag, resolved once: whoever reads them reads the same pair. */
   variables: Map<YPair, YPair>;
+  /** For the file of a child pipeline that runs only as one: the trigger jobs that start it (ParseContext.gitlab). */
+  triggers?: NonNullable<ParseContext['gitlab']>['triggers'];
 }
 
 /** Another file of the pipeline: a local include of it, or the file that includes it. */
@@ -74,6 +76,7 @@ export function readPipeline(source: string, warn: (line: number, message: strin
     unresolved: new Map(),
     settings: new Map(),
     variables: new Map(),
+    ...(context?.gitlab?.triggers?.length ? { triggers: context.gitlab.triggers } : {}),
   };
   // The tags of the sections the rules read, resolved now so that those that cannot be are said.
   for (const _ of pipelineScripts(pipeline));

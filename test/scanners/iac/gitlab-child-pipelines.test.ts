@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { childPipelines } from '../../../src/scanners/iac/gitlab/includes.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+const found = async (files: Record<string, string>) => {
+  const t = tempTree(files);
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    return result.findings.filter((f) => f.ruleId.startsWith('iac/gitlab-')).map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort();
+  } finally {
+    t.cleanup();
+  }
+};
+
+test('trigger: include: local files start child pipelines; artifacts, other projects and templates are not followed', () => {
+  const parent = [
+    'stages: [test]',
+    'one:',
+    '  trigger:',
+    '    include: ci/one.yml',
+    'two:',
+    '  trigger:',
+    '    include:',
+    '      - local: /ci/two.yml',
+    '      - ci/three.yml',
+    '      - artifact: generated.yml',
+    '        job: generate',
+    '      - project: group/other',
+    '        file: /ci.yml',
+    '      - template: Jobs/Build.gitlab-ci.yml',
+    '    strategy: depend',
+    'downstream:',
+    '  trigger: group/other-project',
+    '',
+  ].join('\n');
+  assert.deepEqual(childPipelines(parent), [
+    { job: 'one', paths: ['ci/one.yml'] },
+    { job: 'two', paths: ['ci/two.yml', 'ci/three.yml'] },
+  ]);
+});
+
+test("a child pipeline's file is checked as GitLab CI, with its own local includes", async () => {
+  assert.deepEqual(
+    await found({
+      '.gitlab-ci.yml': 'stages: [test]\nchild:\n  trigger:\n    include:\n      - local: ci/child.yml\n',
+      // Jobs with script: alone: nothing in the file says GitLab.
+      'ci/child.yml': 'include:\n  - local: ci/child-jobs.yml\nbuild:\n  script:\n    - curl -sSL https://example.org/install.sh | bash\n',
+      'ci/child-jobs.yml': 'test:\n  script:\n    - curl -sSL https://example.org/test.sh | sh\n',
+      // Named by an artifact include: generated, not in the tree's pipelines.
+      'ci/generated.yml': 'build:\n  script:\n    - curl -sSL https://example.org/install.sh | bash\n',
+    }),
+    ['iac/gitlab-curl-pipe-shell ci/child-jobs.yml:2', 'iac/gitlab-curl-pipe-shell ci/child.yml:4'],
+  );
+});
+
+test('a child pipeline runs under the conditions of the trigger jobs that start it', async () => {
+  const child = 'deploy:\n  script:\n    - eval "deploy $CI_COMMIT_REF_NAME"\n';
+  assert.deepEqual(
+    await found({
+      '.gitlab-ci.yml': [
+        'include:',
+        '  - local: ci/rules.yml',
+        'stages: [deploy]',
+        // Only on the default branch: the ref name is the project's own (the rule comes from a template of an included file).
+        'deploy-main:',
+        '  extends: .on-main',
+        '  trigger:',
+        '    include: ci/main.yml',
+        // Merge requests: the ref name is a contributor's branch.
+        'deploy-review:',
+        '  rules:',
+        '    - if: $CI_PIPELINE_SOURCE == "merge_request_event"',
+        '  trigger:',
+        '    include: ci/review.yml',
+        // Started by both: only what both fix counts.
+        'deploy-both-main:',
+        '  extends: .on-main',
+        '  trigger:',
+        '    include: ci/both.yml',
+        'deploy-both-any:',
+        '  trigger:',
+        '    include: ci/both.yml',
+        '',
+      ].join('\n'),
+      'ci/rules.yml': '.on-main:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n',
+      'ci/main.yml': child,
+      'ci/review.yml': child,
+      'ci/both.yml': child,
+    }),
+    ['iac/gitlab-script-injection ci/both.yml:2', 'iac/gitlab-script-injection ci/review.yml:2'],
+  );
+});
+
+test("the project's .gitlab-ci.yml, or a file a pipeline includes, runs outside the child pipeline too: the trigger job's conditions do not count", async () => {
+  assert.deepEqual(
+    await found({
+      '.gitlab-ci.yml': 'include:\n  - local: ci/shared.yml\nstages: [deploy]\nagain:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n  trigger:\n    include:\n      - local: .gitlab-ci.yml\n      - local: ci/shared.yml\ndeploy:\n  script:\n    - eval "deploy $CI_COMMIT_REF_NAME"\n',
+      'ci/shared.yml': 'shared:\n  stage: deploy\n  script:\n    - eval "deploy $CI_COMMIT_REF_NAME"\n',
+    }),
+    ['iac/gitlab-script-injection .gitlab-ci.yml:12', 'iac/gitlab-script-injection ci/shared.yml:3'],
+  );
+});
+
+test('a pipeline at a custom path (found by its content) has its local includes followed', async () => {
+  assert.deepEqual(
+    await found({
+      'ci/pipeline.yml': 'include:\n  - local: ci/jobs/*.yml\nstages: [build]\n',
+      'ci/jobs/build.yml': 'build:\n  script:\n    - curl -sSL https://example.org/install.sh | bash\n',
+    }),
+    ['iac/gitlab-curl-pipe-shell ci/jobs/build.yml:2'],
+  );
+});
