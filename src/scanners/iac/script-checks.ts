@@ -26,6 +26,9 @@ export const TLS_DISABLED: readonly ScriptPattern[] = [
   { pattern: /\bsslverify\s*=\s*(?:0|false|no)\b/i, what: 'sslverify=0 in a package manager config' },
   { pattern: /\bcomposer\b[^|;&\n]*?(?:secure-http\s+false|disable-tls\s+true)/, what: 'composer secure-http false' },
   { pattern: /\bgem\b[^|;&\n]*?-P\s+NoSecurity\b/, what: 'gem -P NoSecurity' },
+  // PowerShell: a web cmdlet told to skip the check, or every certificate accepted for the session.
+  { pattern: /\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b[^|;\n]*?\s-SkipCertificateCheck\b/i, what: 'Invoke-WebRequest -SkipCertificateCheck' },
+  { pattern: /\bServerCertificateValidationCallback\s*=\s*\{\s*\$true\s*\}/i, what: 'a ServerCertificateValidationCallback that accepts every certificate' },
 ];
 
 /**

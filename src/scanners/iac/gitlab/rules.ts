@@ -439,13 +439,23 @@ const dindWithoutTls = gitlabRule({
 const tlsDisabled = gitlabRule({
   id: 'iac/gitlab-tls-verification-disabled',
   title: 'TLS or signature verification disabled in CI',
-  description: 'A job turns off certificate or package signature verification (curl -k, GIT_SSL_NO_VERIFY, pip --trusted-host, apt --allow-unauthenticated...). A network attacker can then feed the pipeline, which holds deploy credentials, whatever they like. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+  description: 'A job turns off certificate or package signature verification (curl -k, GIT_SSL_NO_VERIFY, pip --trusted-host, apt --allow-unauthenticated, PowerShell\'s -SkipCertificateCheck or a ServerCertificateValidationCallback that returns $true...). A network attacker can then feed the pipeline, which holds deploy credentials, whatever they like. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Keep verification on; add a private CA to the image trust store (or CI_SERVER_TLS_CA_FILE) instead.',
   severity: 'high',
   cwe: ['CWE-295'],
   examples: {
-    positive: [pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -k -o tool https://example.org/tool\n'), pipeline('variables:\n  # expect\n  GIT_SSL_NO_VERIFY: "1"\n')],
-    negative: [pipeline('build:\n  script:\n    - curl -fsSL -o tool https://example.org/tool\n')],
+    positive: [
+      pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -k -o tool https://example.org/tool\n'),
+      pipeline('variables:\n  # expect\n  GIT_SSL_NO_VERIFY: "1"\n'),
+      // PowerShell, on a Windows runner.
+      pipeline('package:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - Invoke-RestMethod -Uri https://example.org/api/upload -Method Post -InFile pkg.zip -SkipCertificateCheck\n'),
+      pipeline('package:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - "[System.Net.ServicePointManager]::ServerCertificateValidationCallback = { $true }"\n    - Invoke-WebRequest -Uri https://example.org/pkg.zip -OutFile pkg.zip\n'),
+    ],
+    negative: [
+      pipeline('build:\n  script:\n    - curl -fsSL -o tool https://example.org/tool\n'),
+      // A callback that checks something is not reported.
+      pipeline('package:\n  tags: [windows]\n  script:\n    - "[System.Net.ServicePointManager]::ServerCertificateValidationCallback = { param($s, $c) $c.Thumbprint -eq $env:PINNED_THUMBPRINT }"\n    - Invoke-WebRequest -Uri https://example.org/pkg.zip -OutFile pkg.zip\n'),
+    ],
   },
   *check(p) {
     for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
