@@ -42,13 +42,14 @@ export class GitlabPipelines {
     private readonly read: ReadText,
   ) {}
 
-  static async find(files: readonly WorkspaceFile[], read: ReadText): Promise<GitlabPipelines> {
+  /** `inChart`: files of a Helm chart, which are the chart's templates and data, never a pipeline found by its content. */
+  static async find(files: readonly WorkspaceFile[], read: ReadText, inChart: (path: string) => boolean = () => false): Promise<GitlabPipelines> {
     const found = new GitlabPipelines(new Map(files.map((file) => [file.path, file])), read);
-    await found.walk(files);
+    await found.walk(files, inChart);
     return found;
   }
 
-  private async walk(files: readonly WorkspaceFile[]): Promise<void> {
+  private async walk(files: readonly WorkspaceFile[], inChart: (path: string) => boolean): Promise<void> {
     const yamlPaths = files.map((file) => file.path).filter((p) => /\.ya?ml$/i.test(p));
     // What each file includes and the child pipelines its jobs start, read once for every pipeline it is part of.
     const known = new Map<string, { includes: Set<string>; children: Array<{ job: string; paths: Set<string> }> }>();
@@ -67,7 +68,7 @@ export class GitlabPipelines {
     for (const file of files) {
       if (!/\.ya?ml$/i.test(file.path)) continue;
       if (classify(file.path, '') === 'gitlab-ci') roots.push(file.path);
-      else if (file.size === undefined || file.size <= MAX_PIPELINE_FILE) {
+      else if ((file.size === undefined || file.size <= MAX_PIPELINE_FILE) && !inChart(file.path)) {
         // A pipeline at a path of its own matters here only when it includes files or triggers child pipelines.
         const text = await this.read(file);
         if (text !== null && text.length <= MAX_PIPELINE_FILE && INCLUDES.test(text) && classify(file.path, text) === 'gitlab-ci') roots.push(file.path);
