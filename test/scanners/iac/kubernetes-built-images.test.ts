@@ -54,9 +54,6 @@ describe('images skaffold builds and deploys', () => {
       'k8s-image-latest deploy/cache.yaml:9',
       'k8s-image-latest deploy/mirror.yaml:9',
       'k8s-image-latest other/web.yaml:9',
-      'k8s-image-without-digest deploy/cache.yaml:9',
-      'k8s-image-without-digest deploy/mirror.yaml:9',
-      'k8s-image-without-digest other/web.yaml:9',
     ]);
   });
 
@@ -107,7 +104,7 @@ describe('images skaffold builds and deploys', () => {
       // Not listed by any config or profile.
       'app/jobs/other.yaml': deployment('other', 'worker'),
     });
-    assert.deepEqual(found, ['k8s-image-latest app/jobs/other.yaml:9', 'k8s-image-without-digest app/jobs/other.yaml:9']);
+    assert.deepEqual(found, ['k8s-image-latest app/jobs/other.yaml:9']);
   });
 
   it('deploys k8s/*.yaml when a config names no manifests, and reads v1/v2 deploy.kubectl.manifests', async () => {
@@ -119,7 +116,7 @@ describe('images skaffold builds and deploys', () => {
       'b/manifests/deep/b.yaml': deployment('b', 'b'),
       'b/k8s/b.yaml': deployment('b', 'b'),
     });
-    assert.deepEqual(found, ['k8s-image-latest a/k8s/nested/a.yaml:9', 'k8s-image-latest b/k8s/b.yaml:9', 'k8s-image-without-digest a/k8s/nested/a.yaml:9', 'k8s-image-without-digest b/k8s/b.yaml:9']);
+    assert.deepEqual(found, ['k8s-image-latest a/k8s/nested/a.yaml:9', 'k8s-image-latest b/k8s/b.yaml:9']);
   });
 
   it('judges a Helm chart skaffold deploys on the images it builds', async () => {
@@ -129,7 +126,7 @@ describe('images skaffold builds and deploys', () => {
       'chart/values.yaml': 'image: web:latest\nsidecar: proxy:latest\n',
       'chart/templates/deployment.yaml': deployment('web', '{{ .Values.image }}', '      - name: proxy\n        image: {{ .Values.sidecar }}\n'),
     });
-    assert.deepEqual(found, ['k8s-image-latest chart/templates/deployment.yaml:11', 'k8s-image-without-digest chart/templates/deployment.yaml:11']);
+    assert.deepEqual(found, ['k8s-image-latest chart/templates/deployment.yaml:11']);
   });
 
   it('with --staged, reads the skaffold.yaml of the index above a staged manifest', async () => {
@@ -144,7 +141,6 @@ describe('images skaffold builds and deploys', () => {
       assert.deepEqual(result.warnings, []);
       assert.deepEqual(result.findings.filter((f) => PIN_RULES.has(f.ruleId)).map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId}`).sort(), [
         'app/other/web.yaml:9 iac/k8s-image-latest',
-        'app/other/web.yaml:9 iac/k8s-image-without-digest',
       ]);
     } finally {
       t.cleanup();
@@ -165,7 +161,7 @@ describe('images skaffold builds and deploys', () => {
     for (const text of [bomb.join('\n'), huge]) {
       const { found } = await pinFindings({ 'skaffold.yaml': text, 'k8s/web.yaml': deployment('web', 'web') });
       // Nothing read from the file: the manifest is judged as written.
-      assert.deepEqual(found, ['k8s-image-latest k8s/web.yaml:9', 'k8s-image-without-digest k8s/web.yaml:9']);
+      assert.deepEqual(found, ['k8s-image-latest k8s/web.yaml:9']);
     }
   });
 });
@@ -203,7 +199,7 @@ describe('images Tilt builds and deploys', () => {
       'k8s/app.yaml': deployment('app', 'docker.io/library/example-app'),
       'other.yaml': deployment('app', 'example-app'),
     });
-    assert.deepEqual(found, ['k8s-image-latest other.yaml:9', 'k8s-image-without-digest other.yaml:9']);
+    assert.deepEqual(found, ['k8s-image-latest other.yaml:9']);
   });
 
   // A hang guard: read in a worker that must finish within a minute; each input takes a fraction

@@ -19,7 +19,7 @@ import { oneSeverityLower, type Severity } from '../../../core/finding.js';
 import { rule, type Hit, type IacRule } from '../rule.js';
 import { get, text } from '../yaml/tree.js';
 import { objectLabel, type KubeInput, type KubeObject } from './model.js';
-import { aggregatedIntoAdminOrEdit, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings, type RbacRule, type RoleScope } from './rbac.js';
+import { aggregatedIntoAdminOrEdit, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings, wordList, type RbacRule, type RoleScope } from './rbac.js';
 
 type KubeRule = IacRule<KubeInput>;
 
@@ -90,12 +90,8 @@ export function isTransientHook(object: KubeObject): boolean {
 }
 
 
-function list(words: readonly string[]): string {
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
-}
-
 function verbList(verbs: readonly string[]): string {
-  return verbs.includes('*') ? 'do anything ("*") with' : list(verbs);
+  return verbs.includes('*') ? 'do anything ("*") with' : wordList(verbs);
 }
 
 // ---- Workloads ----
@@ -156,7 +152,7 @@ const workloadCreate = kubeRule({
         : `a pod it makes can run as any service account and mount any Secret ${where}, and run privileged where Pod Security admission allows it`;
       yield weighed(r.object, scope.scope === 'cluster' ? 'medium' : 'low', {
         line: r.line('verbs'),
-        message: `${objectLabel(r.object)} can ${verbList(grant.verbs)} ${list(grant.resources)}: ${path}${scope.boundNote}.`,
+        message: `${objectLabel(r.object)} can ${verbList(grant.verbs)} ${wordList(grant.resources)}: ${path}${scope.boundNote}.`,
       });
     }
   },
@@ -315,7 +311,7 @@ const csrApproval = kubeRule({
       if (!seen.create || !seen.approval) continue;
       const scope = scopeOf(input, object);
       for (const { r, names } of seen.signers) {
-        const signers = names.length === 0 ? 'any signer' : list(names.filter((n) => CLIENT_SIGNERS.has(n)));
+        const signers = names.length === 0 ? 'any signer' : wordList(names.filter((n) => CLIENT_SIGNERS.has(n)));
         yield weighed(object, 'high', {
           line: r.line('verbs'),
           message: `${objectLabel(object)} can create CertificateSigningRequests and approve them for ${signers}: it can issue itself a client certificate for any user or group, system:masters included${scope.boundNote}.`,
@@ -350,7 +346,7 @@ const admissionWebhooks = kubeRule({
       const mutating = grant.resources.includes('mutatingwebhookconfigurations');
       yield weighed(r.object, 'medium', {
         line: r.line('verbs'),
-        message: `${objectLabel(r.object)} can ${verbList(grant.verbs)} ${list(grant.resources)}: a webhook it points anywhere reads${mutating ? ' and changes' : ''} every object admitted to the cluster${scope.boundNote}.`,
+        message: `${objectLabel(r.object)} can ${verbList(grant.verbs)} ${wordList(grant.resources)}: a webhook it points anywhere reads${mutating ? ' and changes' : ''} every object admitted to the cluster${scope.boundNote}.`,
       });
     }
   },

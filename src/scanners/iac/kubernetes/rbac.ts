@@ -15,6 +15,11 @@ export function strings(node: YNode | null | undefined): string[] {
   });
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+export function wordList(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
 /** One entry of a Role's or ClusterRole's `rules:`. */
 export interface RbacRule {
   object: KubeObject;

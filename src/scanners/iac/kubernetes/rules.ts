@@ -27,7 +27,7 @@ import {
 } from './model.js';
 import { networkPolicyRules } from './network-policy-rules.js';
 import { isTransientHook, rbacEscalationRules, TRANSIENT_NOTE } from './rbac-escalation-rules.js';
-import { aggregatedInto, aggregatedIntoAdminOrEdit, aggregationNote, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings } from './rbac.js';
+import { aggregatedInto, aggregatedIntoAdminOrEdit, aggregationNote, boundServiceAccounts, exampleRole as role, isBuiltIn, rbacRules, renamed, scopeOf, strings, wordList } from './rbac.js';
 import { isCustomResource, isNamespacedCarrier } from './pod-carriers.js';
 import { secretRules } from './secret-rules.js';
 import { workloadRules } from './workload-rules.js';
@@ -695,7 +695,7 @@ const imageLatest = kubeRule({
   id: 'iac/k8s-image-latest',
   title: "Image uses 'latest', a moving tag or no tag",
   description:
-    "The container image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart. " +
+    "The container image has the 'latest' tag, a tag that names a branch or channel rather than a version (main, nightly, edge, stable...), or no tag at all. Which image runs changes whenever the registry changes, rollbacks are impossible, and a compromised upstream push reaches the cluster at the next pod restart. Such an image has no digest either: this one finding asks for both (a version, and a digest), and iac/k8s-image-without-digest leaves it alone. " +
     BUILT_IMAGES_NOTE,
   remediation: 'Reference images by version tag and digest: registry.example.org/app:1.4.2@sha256:<digest>.',
   severity: 'medium',
@@ -729,7 +729,7 @@ const imageWithoutDigest = kubeRule({
   id: 'iac/k8s-image-without-digest',
   title: 'Image not pinned by digest',
   description:
-    'The container image is referenced by tag only. Tags are mutable: whoever can push to the repository (or compromises it) can change what runs in the cluster without any change to the manifest. ' +
+    'The container image is referenced by a version tag only. Tags are mutable: whoever can push to the repository (or compromises it) can change what runs in the cluster without any change to the manifest. An image on the latest tag, a moving tag or no tag is reported by iac/k8s-image-latest instead, whose one finding asks for a version and a digest. ' +
     BUILT_IMAGES_NOTE,
   remediation: 'Pin images by digest (image: app:1.4.2@sha256:<digest>) and let Renovate or Dependabot update the digest.',
   severity: 'low',
@@ -740,14 +740,18 @@ const imageWithoutDigest = kubeRule({
       pod('').replace('app:1.4.2', 'app:1.4.2@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f'),
       pod('').replace('registry.example.org/app:1.4.2', 'ko://example.org/shop/cmd/web'),
       ISTIO_GATEWAY,
+      // No version to pin a digest to: iac/k8s-image-latest's one finding asks for both.
+      pod('').replace('registry.example.org/app:1.4.2', 'nginx:latest'),
+      pod('').replace('registry.example.org/app:1.4.2', 'nginx'),
+      pod('').replace('registry.example.org/app:1.4.2', 'registry.example.org/app:main'),
     ],
   },
   *check(input) {
     for (const c of input.containers) {
       const image = deployedImage(c, input);
       const ref = image?.builtBy ? undefined : image?.ref;
-      if (image && ref && !ref.includes('@') && !/\$|\{\{/.test(ref))
-        yield { line: image.line, message: `${containerLabel(c)} runs ${ref}${viaNote(image)} ${/:[^/]+$/.test(ref) ? 'by tag only' : 'with no tag or digest (latest)'}; pin the digest.`, resource: containerLabel(c) };
+      if (image && ref && !ref.includes('@') && !/\$|\{\{/.test(ref) && pinProblem(ref) === undefined)
+        yield { line: image.line, message: `${containerLabel(c)} runs ${ref}${viaNote(image)} by tag only; pin the digest.`, resource: containerLabel(c) };
     }
   },
 });
@@ -1179,18 +1183,23 @@ const noSecurityContext = kubeRule({
  */
 const NO_ESCALATION_RESOURCES = new Set(['events', 'leases', 'poddisruptionbudgets', 'horizontalpodautoscalers', 'limitranges', 'resourcequotas', 'controllerrevisions']);
 
+/** The fields of an RBAC rule entry a wildcard can stand in, from the least to the most dangerous. */
+const WILDCARD_FIELDS = ['apiGroups', 'resources', 'verbs'] as const;
+
 const rbacWildcard = kubeRule({
   id: 'iac/k8s-rbac-wildcard',
   title: 'RBAC rule with wildcards',
   description:
-    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity, and so are wildcards (verbs, or the API groups) on status, finalizers or scale subresources alone (ingresses/status, */scale of every group, as an autoscaler needs, and */finalizers of every group, which only lets a controller set blockOwnerDeletion on the owner references it writes where the OwnerReferencesPermissionEnforcement admission plugin runs; not */status, which spans nodes/status), which take only get, update and patch: they neither read nor create the objects themselves. Wildcard verbs on named resources that lead nowhere else (events, leases, poddisruptionbudgets, horizontalpodautoscalers, limitranges, resourcequotas, controllerrevisions: the leader election and event recording every controller does) are medium too: full control of them can stall a controller or hide a record, not reach Secrets, pods or the network. A ClusterRole with an aggregationRule is not judged by the rules it writes (often `rules: []`): the clusterrole-aggregation controller replaces them with the rules of the ClusterRoles its selectors match, which are judged where they are written. A finding on a ClusterRole aggregated into the built-in view, edit or admin role (rbac.authorization.k8s.io/aggregate-to-*) says so, as every subject bound to those roles gets the grant.',
+    'A Role or ClusterRole grants "*" verbs, resources or API groups. Wildcards grant every current and future permission, including reading Secrets and creating privileged pods, which is effectively admin. A rule entry is reported once, naming every field where it has "*", on the line of its most dangerous wildcard (verbs, then resources, then apiGroups). Wildcards limited to API groups outside Kubernetes\'s own (an add-on\'s or operator\'s group) reach only those objects and are reported at medium severity, and so are wildcards (verbs, or the API groups) on status, finalizers or scale subresources alone (ingresses/status, */scale of every group, as an autoscaler needs, and */finalizers of every group, which only lets a controller set blockOwnerDeletion on the owner references it writes where the OwnerReferencesPermissionEnforcement admission plugin runs; not */status, which spans nodes/status), which take only get, update and patch: they neither read nor create the objects themselves. Wildcard verbs on named resources that lead nowhere else (events, leases, poddisruptionbudgets, horizontalpodautoscalers, limitranges, resourcequotas, controllerrevisions: the leader election and event recording every controller does) are medium too: full control of them can stall a controller or hide a record, not reach Secrets, pods or the network. A ClusterRole with an aggregationRule is not judged by the rules it writes (often `rules: []`): the clusterrole-aggregation controller replaces them with the rules of the ClusterRoles its selectors match, which are judged where they are written. A finding on a ClusterRole aggregated into the built-in view, edit or admin role (rbac.authorization.k8s.io/aggregate-to-*) says so, as every subject bound to those roles gets the grant.',
   remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
     positive: [
       role('- apiGroups: [""]\n  resources: ["pods"]\n  # expect\n  verbs: ["*"]\n'),
-      role('# expect\n- apiGroups: ["*"]\n  # expect\n  resources: ["*"]\n  verbs: ["get"]\n', 'ClusterRole'),
+      // One finding per rule entry, on its most dangerous wildcard.
+      role('- apiGroups: ["*"]\n  # expect\n  resources: ["*"]\n  verbs: ["get"]\n', 'ClusterRole'),
+      role('- apiGroups: ["*"]\n  resources: ["*"]\n  # expect\n  verbs: ["*"]\n- apiGroups: ["apps"]\n  resources: ["deployments"]\n  # expect\n  verbs: ["*"]\n', 'ClusterRole'),
       role('- apiGroups:\n  - custom.metrics.k8s.io\n  # expect\n  resources:\n  - "*"\n  verbs: [get, list, watch]\n', 'ClusterRole'),
       // The scale subresource of every group: replica counts only (medium).
       role('# expect\n- apiGroups: ["*"]\n  resources: ["*/scale"]\n  verbs: ["get", "update", "patch"]\n', 'ClusterRole'),
@@ -1216,15 +1225,17 @@ const rbacWildcard = kubeRule({
       const noEscalation = named && r.resources.every((res) => NO_ESCALATION_RESOURCES.has(res.split('/')[0]!));
       // A rule of non-resource URLs (/metrics, /debug/pprof, /logs of the API server) names no resources: the message names the URLs.
       const urls = r.resources.length === 0 ? strings(get(r.node, 'nonResourceURLs')) : [];
-      for (const [key, values] of [['apiGroups', r.apiGroups], ['resources', r.resources], ['verbs', r.verbs]] as const) {
-        if (values.includes('*'))
-          yield {
-            line: r.line(key),
-            message: `${objectLabel(r.object)} grants "*" in ${key}${urls.length > 0 ? ` on the non-resource URLs ${urls.join(', ')}` : scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : key !== 'resources' && minorSubresources ? ` on ${r.resources.join(', ')} only` : key !== 'resources' && named ? ` on ${r.resources.join(', ')}` : ''}.`,
-            resource: objectLabel(r.object),
-            ...(scoped || (key !== 'resources' && (minorSubresources || noEscalation)) ? { severity: 'medium' as const } : {}),
-          };
-      }
+      const wild = WILDCARD_FIELDS.filter((key) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs })[key].includes('*'));
+      if (wild.length === 0) continue;
+      // One finding per rule entry, on its most dangerous wildcard (verbs, then resources, then API groups): one fix, one place to suppress.
+      const worst = wild[wild.length - 1]!;
+      // A "*" in resources itself is never narrowed by the names beside it (minorSubresources and named exclude it).
+      yield {
+        line: r.line(worst),
+        message: `${objectLabel(r.object)} grants "*" in ${wordList(wild)}${urls.length > 0 ? ` on the non-resource URLs ${urls.join(', ')}` : scoped ? ` within the API group${r.apiGroups.length > 1 ? 's' : ''} ${r.apiGroups.join(', ')}` : minorSubresources ? ` on ${r.resources.join(', ')} only` : named ? ` on ${r.resources.join(', ')}` : ''}.`,
+        resource: objectLabel(r.object),
+        ...(scoped || minorSubresources || noEscalation ? { severity: 'medium' as const } : {}),
+      };
     }
   },
 });

@@ -235,7 +235,7 @@ const CHECKOV: Record<string, TfCovered[]> = {
   CKV_K8S_39: one('iac/k8s-dangerous-capabilities', k8sContainer('adds SYS_ADMIN\\.$'), K8S_PODS),
   // The latest tag, or no tag, of an image named without a registry port (checkov reads the text after the first colon as the tag).
   CKV_K8S_14: one('iac/k8s-image-latest', k8sContainer("runs [^\\s:@]+(?::latest on the floating 'latest' tag| with no tag \\(latest\\));"), K8S_PODS),
-  CKV_K8S_43: one('iac/k8s-image-without-digest', k8sContainer('runs \\S+ (?:by tag only|with no tag or digest \\(latest\\));'), K8S_PODS),
+  CKV_K8S_43: one('iac/k8s-image-without-digest', k8sContainer('runs \\S+ by tag only;'), K8S_PODS),
   // The Docker socket's own path, which checkov compares (not containerd's or CRI-O's, nor a directory).
   CKV_K8S_27: one('iac/k8s-docker-socket', / mounts the container runtime socket \/var\/run\/docker\.sock:/, [...K8S_PODS, 'kubernetes_daemonset', 'kubernetes_daemon_set_v1']),
   CKV_K8S_21: typed(
