@@ -71,11 +71,15 @@ function mentionsTiller(value: string | undefined): boolean {
 }
 
 /** Why an object belongs to Tiller: its name, a label value, or a container image. */
+/** Labels that name the tool that installed an object. */
+const INSTALLER_LABELS = new Set(['heritage', 'app.kubernetes.io/managed-by']);
+
 function tillerObject(object: KubeObject, input: KubeInput): boolean {
   if (mentionsTiller(text(get(object.root, 'metadata', 'name')))) return true;
   const labels = get(object.root, 'metadata', 'labels');
-  // Helm 2 labelled every object it installed `heritage: Tiller`: that names the installer, not Tiller itself.
-  if (isYMap(labels) && labels.pairs.some((p) => p.key !== 'heritage' && mentionsTiller(text(p.value)))) return true;
+  // Helm 2 labelled every object it installed `heritage: Tiller` (charts following the recommended labels,
+  // `app.kubernetes.io/managed-by: Tiller`): that names the installer, not Tiller itself.
+  if (isYMap(labels) && labels.pairs.some((p) => !INSTALLER_LABELS.has(p.key) && mentionsTiller(text(p.value)))) return true;
   return input.containers.some((c) => c.pod.object === object && /(?:^|\/)tiller$/i.test(text(get(c.node, 'image'))?.replace(/@.*$/, '').replace(/:[^/]*$/, '') ?? ''));
 }
 
@@ -96,6 +100,7 @@ const tiller = kubeRule({
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: billing\nspec:\n  selector:\n    app: billing\n  ports:\n  - port: 80\n',
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tillerman-farm\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: registry.example.org/farm/distiller:1.0\n',
       'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.org\n  labels:\n    chart: widgets\n    heritage: Tiller\n',
+      'apiVersion: admissionregistration.k8s.io/v1\nkind: MutatingWebhookConfiguration\nmetadata:\n  name: widgets-webhook\n  labels:\n    app.kubernetes.io/managed-by: Tiller\n    helm.sh/chart: widgets-1.0.0\n',
     ],
   },
   *check(input) {
