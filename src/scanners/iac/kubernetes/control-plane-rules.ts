@@ -55,6 +55,32 @@ function required(name: string, good: (value: string | undefined) => boolean, mi
   };
 }
 
+/** `http://127.0.0.1:2379`, `https://localhost:2380`, `http://[::1]:2379`: a URL only the pod itself reaches (without hostNetwork). */
+function loopbackUrl(url: string): boolean {
+  return /^[a-z]+:\/\/(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d+)?\/?$/i.test(url);
+}
+
+/**
+ * An etcd that listens on the pod's loopback interface alone, written so (an etcd beside
+ * an aggregated API server in its pod): only the containers of that pod reach it, unless
+ * the pod shares the node's network. Peers: the peer URLs written so, or left at their
+ * default (http://localhost:2380) beside client URLs written so.
+ */
+function podLocalEtcd(command: ComponentCommand, which: 'client' | 'peer'): boolean {
+  if (isTrue(get(command.container.pod.spec, 'hostNetwork'))) return false;
+  const loopbackOnly = (name: string) => {
+    const urls = listValue(command.flags.get(name));
+    return urls.length > 0 && urls.every(loopbackUrl);
+  };
+  if (which === 'client') return loopbackOnly('listen-client-urls');
+  return command.flags.has('listen-peer-urls') ? loopbackOnly('listen-peer-urls') : loopbackOnly('listen-client-urls');
+}
+
+/** A check that does not apply to an etcd only its own pod reaches. */
+function unlessPodLocal(which: 'client' | 'peer', find: (command: ComponentCommand) => Problem[]) {
+  return (command: ComponentCommand): Problem[] => (podLocalEtcd(command, which) ? [] : find(command));
+}
+
 /** A flag that is wrong only when set to a bad value (its default is safe). */
 function forbidden(name: string, bad: (value: string | undefined) => boolean, wrong: (value: string | undefined) => string) {
   return (command: ComponentCommand): Problem[] => {
@@ -344,26 +370,37 @@ const CHECKS: FlagCheck[] = [
   {
     id: 'iac/k8s-etcd-client-cert-auth',
     title: 'etcd accepts clients without a certificate',
-    description: 'etcd does not set --client-cert-auth=true, so any client that reaches its port can read and write the whole cluster state, Secrets included, without authenticating.',
+    description: 'etcd does not set --client-cert-auth=true, so any client that reaches its port can read and write the whole cluster state, Secrets included, without authenticating. An etcd whose --listen-client-urls are all loopback addresses, in a pod without hostNetwork, is not reported: only the containers of its own pod reach it.',
     remediation: 'Set --client-cert-auth=true with --trusted-ca-file, and give the API server a client certificate (--etcd-certfile, --etcd-keyfile).',
     severity: 'high',
     cwe: ['CWE-306'],
     components: ['etcd'],
-    find: required('client-cert-auth', isTrueValue, 'etcd does not require client certificates (--client-cert-auth is not set).', (v) => `etcd does not require client certificates (--client-cert-auth=${v}).`),
-    positive: ['etcd --client-cert-auth=false', 'etcd --cert-file=/pki/etcd.crt'],
-    negative: ['etcd --client-cert-auth=true --trusted-ca-file=/pki/ca.crt'],
+    find: unlessPodLocal('client', required('client-cert-auth', isTrueValue, 'etcd does not require client certificates (--client-cert-auth is not set).', (v) => `etcd does not require client certificates (--client-cert-auth=${v}).`)),
+    positive: ['etcd --client-cert-auth=false', 'etcd --cert-file=/pki/etcd.crt', 'etcd --listen-client-urls=http://127.0.0.1:2379,http://10.0.0.5:2379'],
+    negative: [
+      'etcd --client-cert-auth=true --trusted-ca-file=/pki/ca.crt',
+      // Only the pod's own containers reach it (an etcd beside an aggregated API server).
+      'etcd --data-dir=/tmp/etcd --listen-client-urls=http://127.0.0.1:2379 --advertise-client-urls=http://127.0.0.1:2379',
+    ],
+    positiveManifests: [
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd\n  namespace: kube-system\nspec:\n  hostNetwork: true\n  containers:\n  - name: etcd\n    image: registry.k8s.io/etcd:3.5.15-0\n    # expect\n    command: ["etcd", "--listen-client-urls=http://127.0.0.1:2379"]\n',
+    ],
   },
   {
     id: 'iac/k8s-etcd-peer-client-cert-auth',
     title: 'etcd peers not authenticated',
-    description: 'etcd does not set --peer-client-cert-auth=true, so any machine that reaches the peer port can join or talk to the etcd cluster as a member without a certificate.',
+    description: 'etcd does not set --peer-client-cert-auth=true, so any machine that reaches the peer port can join or talk to the etcd cluster as a member without a certificate. An etcd whose --listen-peer-urls are all loopback addresses (or left at their default, localhost, beside loopback-only --listen-client-urls), in a pod without hostNetwork, is not reported: no other machine reaches its peer port.',
     remediation: 'Set --peer-client-cert-auth=true with --peer-trusted-ca-file and peer certificates for every member.',
     severity: 'high',
     cwe: ['CWE-306'],
     components: ['etcd'],
-    find: required('peer-client-cert-auth', isTrueValue, 'etcd does not authenticate its peers (--peer-client-cert-auth is not set).', (v) => `etcd does not authenticate its peers (--peer-client-cert-auth=${v}).`),
-    positive: ['etcd --peer-client-cert-auth=false', 'etcd --client-cert-auth=true'],
-    negative: ['etcd --peer-client-cert-auth=true --peer-trusted-ca-file=/pki/ca.crt'],
+    find: unlessPodLocal('peer', required('peer-client-cert-auth', isTrueValue, 'etcd does not authenticate its peers (--peer-client-cert-auth is not set).', (v) => `etcd does not authenticate its peers (--peer-client-cert-auth=${v}).`)),
+    positive: ['etcd --peer-client-cert-auth=false', 'etcd --client-cert-auth=true', 'etcd --listen-client-urls=http://127.0.0.1:2379 --listen-peer-urls=http://10.0.0.5:2380'],
+    negative: [
+      'etcd --peer-client-cert-auth=true --peer-trusted-ca-file=/pki/ca.crt',
+      // A single member only its pod reaches: the peer URL keeps its default, http://localhost:2380.
+      'etcd --data-dir=/tmp/etcd --listen-client-urls=http://127.0.0.1:2379 --advertise-client-urls=http://127.0.0.1:2379',
+    ],
   },
   {
     id: 'iac/k8s-profiling-enabled',
