@@ -79,8 +79,8 @@ export function isSecretName(name: string): boolean {
   return false;
 }
 
-/** Words that stand for a value to fill in: `INSERT_CLUSTER_TOKEN`, `your-api-key`, `DB_PASSWORD_HERE`. */
-const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:[-_ ][a-z0-9]+)*|[A-Z0-9]+(?:_[A-Z0-9]+)*_(?:VAL|VALUE|HERE|PLACEHOLDER))$/i;
+/** Words that stand for a value to fill in: `INSERT_CLUSTER_TOKEN`, `your-api-key`, `yourpassword`, `DB_PASSWORD_HERE`. */
+const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:[-_ ][a-z0-9]+)*|your[a-z]*(?:password|passwd|pwd|secret|key|token)|[A-Z0-9]+(?:_[A-Z0-9]+)*_(?:VAL|VALUE|HERE|PLACEHOLDER))$/i;
 /**
  * Fill-in text anywhere in a value: `xoxb-PUT YOUR BOT TOKEN HERE`, `Bearer <<Enter the key>>`,
  * `dummy-value`, `example-password`, and a value that says it is none (`ci-not-a-real-secret`,

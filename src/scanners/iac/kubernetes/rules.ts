@@ -770,7 +770,7 @@ const secretInEnv = kubeRule({
       pod('    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n'),
       pod('    env:\n    - name: PASSWORD_FILE\n      value: /run/secrets/db\n'),
       // Placeholders a setup script replaces.
-      pod('    env:\n    - name: SEARCH_API_KEY\n      value: SEARCH_API_KEY_VAL\n    - name: CLUSTER_TOKEN\n      value: INSERT_CLUSTER_TOKEN\n    - name: DB_PASSWORD\n      value: your-db-password\n'),
+      pod('    env:\n    - name: SEARCH_API_KEY\n      value: SEARCH_API_KEY_VAL\n    - name: CLUSTER_TOKEN\n      value: INSERT_CLUSTER_TOKEN\n    - name: DB_PASSWORD\n      value: your-db-password\n    - name: MYSQL_ROOT_PASSWORD\n      value: yourpassword\n'),
     ],
   },
   *check(input) {
