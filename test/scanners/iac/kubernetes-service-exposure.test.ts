@@ -15,6 +15,10 @@ describe('iac/k8s-service-loadbalancer: a web entry point', () => {
   it('reports a load balancer for HTTPS, or HTTP beside it, at info: an ingress controller is public by design', () => {
     assert.deepEqual(found(service(80, 443)), [[6, 'info']]);
     assert.deepEqual(found(service(443)), [[6, 'info']]);
+    // An Istio ingress gateway: its status port answers the load balancer's readiness probe.
+    const gateway = service(80, 443).replace('  ports:\n', '  ports:\n  - name: status-port\n    port: 15021\n    targetPort: 15021\n');
+    assert.deepEqual(found(gateway), [[6, 'info']]);
+    assert.deepEqual(found(gateway.replace('status-port', 'admin')), [[6, undefined]]);
   });
 
   it('keeps the rule severity for HTTP alone or another port beside the web ones, and high for a sensitive port', () => {

@@ -942,7 +942,7 @@ const loadBalancer = kubeRule({
   id: 'iac/k8s-service-loadbalancer',
   title: 'Service exposed through an external load balancer',
   description:
-    'A LoadBalancer Service without an "internal" annotation gets a public address from the cloud provider: the workload is reachable from the internet, usually with no authentication in front of it. One that serves only HTTPS (443), or HTTP beside it (80 and 443), is a web entry point (an ingress controller\'s or reverse proxy\'s Service) and is reported at info, to check that it terminates TLS; a sensitive service port (a database, SSH...) behind the load balancer raises the finding to high.',
+    'A LoadBalancer Service without an "internal" annotation gets a public address from the cloud provider: the workload is reachable from the internet, usually with no authentication in front of it. One that serves only HTTPS (443), or HTTP beside it (80 and 443), is a web entry point (an ingress controller\'s or reverse proxy\'s Service, an Istio gateway\'s with its status port 15021 for the load balancer\'s health checks) and is reported at info, to check that it terminates TLS; a sensitive service port (a database, SSH...) behind the load balancer raises the finding to high.',
   remediation: 'Mark the load balancer internal (e.g. service.beta.kubernetes.io/aws-load-balancer-internal: "true"), restrict loadBalancerSourceRanges, or publish through an Ingress with authentication and TLS.',
   severity: 'medium',
   confidence: 'medium',
@@ -983,7 +983,8 @@ const loadBalancer = kubeRule({
         .map((p) => sensitivePort(Number(text(get(p, 'port'))), (text(get(p, 'protocol')) ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp', undefined, servicePortNames(p)))
         .filter((e) => e !== undefined);
       // HTTPS, or HTTP beside it (the redirect to HTTPS and ACME challenges): an ingress controller or reverse proxy, public by design.
-      const numbers = ports.map((p) => Number(text(get(p, 'port'))));
+      // An Istio gateway's status port (15021, named status-port) answers only the load balancer's readiness probe.
+      const numbers = ports.filter((p) => !isIstioStatusPort(p)).map((p) => Number(text(get(p, 'port'))));
       if (numbers.includes(443) && numbers.every((n) => n === 80 || n === 443)) {
         yield {
           line,
@@ -1002,6 +1003,11 @@ const loadBalancer = kubeRule({
     }
   },
 });
+
+/** Istio's gateway status port: /healthz/ready for the load balancer's health checks, nothing else. */
+function isIstioStatusPort(port: YNode): boolean {
+  return text(get(port, 'name')) === 'status-port' && text(get(port, 'port')) === '15021';
+}
 
 /**
  * What a Service port says of its protocol: its name, its appProtocol, and a targetPort that
