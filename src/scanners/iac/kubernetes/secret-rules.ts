@@ -29,8 +29,11 @@ function secret(body: string, type = 'Opaque'): string {
 
 const b64 = (value: string) => Buffer.from(value).toString('base64');
 
-/** Keys that name who or where, not a credential: a Secret holding only these gives nothing away by itself. */
-const IDENTIFIER_KEY = /^(?:.*[-_.])?(?:user|username|user_?name|namespace|host|hostname|port|region|email|database|db_?name)$/i;
+/**
+ * Keys that name who, where or what kind, not a credential: a Secret holding only these gives
+ * nothing away by itself (Argo CD's repository Secrets hold `type: helm`, `name`, `project` beside the credential).
+ */
+const IDENTIFIER_KEY = /^(?:.*[-_.])?(?:user|username|user_?name|namespace|host|hostname|port|region|email|database|db_?name|name|type|project)$/i;
 
 /** Keys that name an address: no credential unless the address carries one (`postgres://app:...@db/shop`). */
 const ADDRESS_KEY = /(?:^|[-_.])(?:url|uri|endpoint|addr|address|server)$/i;
@@ -64,6 +67,12 @@ function isPublicMaterial(key: string, value: string): boolean {
 }
 
 /** Base64 as `data` holds it (whitespace allowed between lines), decoded; undefined when the value is not base64. */
+/** `-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----`: a key left out, as documentation writes it. */
+function elidedPem(value: string): boolean {
+  const blocks = [...value.matchAll(PEM_BLOCK)];
+  return blocks.length > 0 && value.replace(PEM_BLOCK, '').trim() === '' && blocks.every((b) => /^-----BEGIN [A-Z0-9 ]+-----\s*(?:\.{3,}|…|<[^<>]*>)?\s*-----END /.test(b[0]));
+}
+
 function decoded(value: string): string | undefined {
   const compact = value.replace(/\s+/g, '');
   return compact.length % 4 === 0 ? base64Text(compact) : undefined;
@@ -97,11 +106,14 @@ function isLiteral(key: string, written: string, encoded: boolean): boolean {
   if (value === '' || IDENTIFIER_KEY.test(key) || isPublicMaterial(key, value) || FLUX_MASKED_DOCKER_CONFIG.test(value)) return false;
   // Bytes (a keystore): a literal.
   if (!PRINTABLE.test(value)) return true;
-  // A file: a literal when it holds a credential (or its key names one), unless a template or SOPS fills it.
-  if (value.includes('\n')) return !/\{\{|\$\{|ENC\[/.test(value) && ((isSecretName(key) && !CONFIG_FILE.test(key)) || holdsCredential(value));
+  // A file: a literal when it holds a credential (or its key names one), unless a template or SOPS fills it,
+  // or it is only the frame of a key with `...` where the key goes (documentation).
+  if (value.includes('\n')) return !elidedPem(value) && !/\{\{|\$\{|ENC\[/.test(value) && ((isSecretName(key) && !CONFIG_FILE.test(key)) || holdsCredential(value));
   // A Docker config on one line, as kubectl create secret docker-registry writes it.
   if (/^\{.*"auths"\s*:/.test(value)) return dockerConfigCredential(value);
   if (ADDRESS_KEY.test(key) && !ADDRESS_PASSWORD.test(value)) return false;
+  // A date or a time (Argo CD's admin.passwordMtime: when the password last changed).
+  if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return false;
   // stringData may hold base64 too: a masked or placeholder value encoded is no credential.
   return !isPlaceholder(value) && !isEncodedPlaceholder(value) && isLiteralSecretValue(value, key);
 }
@@ -168,6 +180,9 @@ const committedSecret = kubeRule({
       // A configuration file named like a secret whose settings hold none, and one whose client secret is a base64 placeholder.
       secret('stringData:\n  config.secret.yaml: |\n    auth:\n      public_key_path: /tmp/cas.public.pem\n    log_level: info\n'),
       secret(`stringData:\n  config.yaml: |\n    issuer: http://dex:5556/dex\n    staticClients:\n      - id: dev\n        secret: ${b64('example-app-secret')}\n`),
+      secret('stringData:\n  admin.passwordMtime: 2019-03-20T17:54:53Z\n'),
+      // Argo CD's repository Secret as its documentation writes it: settings, and a key elided with `...`.
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  url: ssh://git@example.org/shop/deploy\n  type: helm\n  name: shop\n  project: default\n  sshPrivateKey: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n    ...\n    -----END OPENSSH PRIVATE KEY-----\n',
       'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\nspec:\n  encryptedData:\n    password: AgBy8hCF0m9eQ1xWq7sVZlKp\n',
     ],
   },
