@@ -10,6 +10,8 @@ test('an image named like a short secret of its file is shown as written; the se
   const t = tempTree({
     'docker-compose.yml': 'services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: postgres\n',
     'Dockerfile': 'FROM postgres\nENV POSTGRES_PASSWORD=postgres\nUSER postgres\nHEALTHCHECK CMD pg_isready\n',
+    'k8s/db.yaml':
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\nspec:\n  containers:\n    - name: db\n      image: postgres\n      env:\n        - name: POSTGRES_PASSWORD\n          value: postgres\n',
   });
   try {
     const { findings } = await runScan({ target: t.dir, scannerSet: [iacScanner] });
@@ -18,6 +20,8 @@ test('an image named like a short secret of its file is shown as written; the se
     assert.equal(composeImage?.properties?.image, 'postgres');
     const dockerImage = findings.find((f) => f.ruleId === 'iac/dockerfile-image-untagged');
     assert.match(dockerImage?.message ?? '', /^Base image postgres has no tag, so it means 'postgres:latest'/);
+    const podImage = findings.find((f) => f.ruleId === 'iac/k8s-image-latest');
+    assert.match(podImage?.message ?? '', /^Pod\/db container db runs postgres /);
     const secret = findings.find((f) => f.ruleId === 'iac/compose-secret-in-environment');
     assert.ok(secret, 'the literal password is reported');
     assert.ok(!JSON.stringify(secret).includes(': postgres'), 'the password is not shown');

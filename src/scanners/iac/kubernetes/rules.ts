@@ -720,7 +720,7 @@ const imageLatest = kubeRule({
       const image = deployedImage(c, input);
       const problem = image && !image.builtBy ? pinProblem(image.ref) : undefined;
       if (image && problem)
-        yield { line: image.line, message: `${containerLabel(c)} runs ${image.ref}${viaNote(image)}${pinProblemNote(image.ref, problem)}; pin a version and digest.`, resource: containerLabel(c) };
+        yield { line: image.line, message: `${containerLabel(c)} runs ${image.ref}${viaNote(image)}${pinProblemNote(image.ref, problem)}; pin a version and digest.`, resource: containerLabel(c), image: image.ref };
     }
   },
 });
@@ -751,7 +751,7 @@ const imageWithoutDigest = kubeRule({
       const image = deployedImage(c, input);
       const ref = image?.builtBy ? undefined : image?.ref;
       if (image && ref && !ref.includes('@') && !/\$|\{\{/.test(ref) && pinProblem(ref) === undefined)
-        yield { line: image.line, message: `${containerLabel(c)} runs ${ref}${viaNote(image)} by tag only; pin the digest.`, resource: containerLabel(c) };
+        yield { line: image.line, message: `${containerLabel(c)} runs ${ref}${viaNote(image)} by tag only; pin the digest.`, resource: containerLabel(c), image: ref };
     }
   },
 });
@@ -1654,6 +1654,7 @@ const imagePullPolicy = kubeRule({
         line: policy ? policy.keyLine : c.line,
         message: `${containerLabel(c)} runs ${ref} with imagePullPolicy ${text(policy?.value) ?? 'IfNotPresent (default)'}; the node may reuse a stale or foreign cached image.`,
         resource: containerLabel(c),
+        image: ref,
       };
     }
   },
