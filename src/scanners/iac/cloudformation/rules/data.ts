@@ -71,7 +71,7 @@ const s3PublicAccessBlock: CfnRule = cfnRule({
 const databaseNotEncrypted: CfnRule = cfnRule({
   id: 'iac/cfn-database-not-encrypted',
   title: 'Database storage not encrypted',
-  description: 'An RDS instance, Aurora, DocumentDB or Neptune cluster, a Redshift cluster or a DAX cluster is created without storage encryption (StorageEncrypted, Encrypted or SSESpecification SSEEnabled false or unset; the default is unencrypted). Its data files, automated backups, snapshots and read replicas are then unencrypted, and encryption cannot be turned on later without a snapshot copy and a restore.',
+  description: 'An RDS instance, Aurora, DocumentDB or Neptune cluster, a Redshift cluster or a DAX cluster is created without storage encryption (StorageEncrypted or SSESpecification SSEEnabled false or unset; the default is unencrypted). Its data files, automated backups, snapshots and read replicas are then unencrypted, and encryption cannot be turned on later without a snapshot copy and a restore. A Redshift cluster is reported only when it sets Encrypted: false: AWS encrypts every cluster created since January 2025 that leaves it unset.',
   remediation: 'Set StorageEncrypted: true (Encrypted: true for Redshift, SSESpecification: { SSEEnabled: true } for DAX), ideally with a customer managed KmsKeyId.',
   severity: 'medium',
   cwe: ['CWE-311'],
@@ -84,9 +84,12 @@ const databaseNotEncrypted: CfnRule = cfnRule({
       'Resources:\n  # expect\n  Cache:\n    Type: AWS::DAX::Cluster\n    Properties:\n      IAMRoleARN: !GetAtt DaxRole.Arn\n      NodeType: dax.r5.large\n      ReplicationFactor: 3\n',
       'Resources:\n  # expect\n  Docs:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      DBClusterIdentifier: demo-docs\n  # expect\n  Orders:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      DBClusterIdentifier: demo-orders\n      Engine: aurora-postgresql\n',
       // A replica source that resolves to AWS::NoValue is no source: CloudFormation removes the property.
+      'Resources:\n  Warehouse:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: ra3.xlplus\n      # expect\n      Encrypted: false\n',
       "Parameters:\n  SourceDb:\n    Type: String\n    Default: ''\nConditions:\n  IsReplica: !Not [!Equals [!Ref SourceDb, '']]\nResources:\n  # expect\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t4g.small\n      SourceDBInstanceIdentifier: !If [IsReplica, !Ref SourceDb, !Ref AWS::NoValue]\n",
     ],
     negative: [
+      // Redshift encrypts every cluster created since January 2025 that leaves Encrypted unset.
+      'Resources:\n  Warehouse:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: ra3.xlplus\n      ClusterType: single-node\n',
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      StorageEncrypted: true\n',
       'Resources:\n  Member:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora-postgresql\n      DBClusterIdentifier: !Ref Cluster\n',
       'Resources:\n  Replica:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      SourceDBInstanceIdentifier: !Ref Primary\n',
@@ -107,7 +110,8 @@ const databaseNotEncrypted: CfnRule = cfnRule({
         if (bool(t, setting?.value) === false) yield { line: setting!.keyLine, message: `${label(r)} sets ${key}: false.`, resource: label(r) };
         continue;
       }
-      yield* requireTrue(t, r, [key], `stores its data unencrypted: set ${key}: true.`);
+      // Redshift encrypts every cluster created since January 2025 when Encrypted is left unset: only false is reported.
+      yield* requireTrue(t, r, [key], `stores its data unencrypted: set ${key}: true.`, r.type !== 'AWS::Redshift::Cluster');
     }
   },
 });
