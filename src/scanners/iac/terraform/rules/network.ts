@@ -3,11 +3,12 @@ import { aclAdminPorts } from '../../aws-network-acls.js';
 import { sensitivePortsInRange, type ServicePort } from '../../ports.js';
 import type { Attribute, Block, Expr } from '../hcl/ast.js';
 import { evaluate, type Value } from '../hcl/evaluate.js';
-import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, textOf, usersOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, blocksOf, isFalseValue, isTrueValue, label, mentioned, resourcesOf, moduleResourcesOf, textOf, usersOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
 import { registryAddress } from '../modules/synthesize.js';
 import { given, known, sections, tfRule, type Section, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, fieldsOf, fileInstance, instancesOf, notCreated, sectionsIn, settingAt, valueIn } from './instances.js';
+import { subnetNamed, unroutedSubnets } from './unrouted-subnets.js';
 
 interface Ingress {
   resource: TfResource;
@@ -479,18 +480,24 @@ function inDefaultVpc(input: TfInput, resource: TfResource): boolean {
 const instancePublicIp: TfRule = tfRule({
   id: 'iac/tf-aws-ec2-public-ip',
   title: 'Instance gets a public IP address',
-  description: 'associate_public_ip_address = true gives the instance an address reachable from the internet; its security group becomes the only thing between it and every scanner.',
+  description:
+    "associate_public_ip_address = true gives the instance an address reachable from the internet; its security group becomes the only thing between it and every scanner. An instance or launch template interface in an aws_subnet of the module that cannot reach an internet gateway is not reported: the subnet's route table associations are surely made and name the module's own aws_route_tables, no route of them (nor an aws_route) goes to a gateway that is or may be an internet or carrier gateway, and nothing else (an output, a module call, another resource) names them, so no route can be added from elsewhere; the address answers nothing.",
+
   remediation: 'Place instances in private subnets without public IPs and expose services through a load balancer; use SSM Session Manager for administration.',
   severity: 'medium',
   cwe: ['CWE-668'],
   examples: {
-    positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n', '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n', 'module "web" {\n  source = "terraform-aws-modules/ec2-instance/aws"\n  # expect\n  associate_public_ip_address = true\n}\n',
+    positive: ['resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  # expect\n  associate_public_ip_address = true\n}\n',
+      // The subnet's route table sends 0.0.0.0/0 to an internet gateway.
+      'resource "aws_subnet" "edge" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.1.0/24"\n}\nresource "aws_route_table" "edge" {\n  vpc_id = aws_vpc.main.id\n  route {\n    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_internet_gateway.main.id\n  }\n}\nresource "aws_route_table_association" "edge" {\n  subnet_id      = aws_subnet.edge.id\n  route_table_id = aws_route_table.edge.id\n}\nresource "aws_instance" "web" {\n  ami                         = "ami-0123456789abcdef0"\n  instance_type               = "t3.micro"\n  subnet_id                   = aws_subnet.edge.id\n  # expect\n  associate_public_ip_address = true\n}\n', '# expect\nresource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n}\n', 'resource "aws_launch_template" "web" {\n  network_interfaces {\n    # expect\n    associate_public_ip_address = true\n  }\n}\n', 'module "web" {\n  source = "terraform-aws-modules/ec2-instance/aws"\n  # expect\n  associate_public_ip_address = true\n}\n',
       // The ec2-instance module's subnet_id and associate_public_ip_address left at null: no subnet is named and nothing says no public IP.
       'variable "subnet_id" {\n  default = null\n}\nvariable "associate_public_ip_address" {\n  default = null\n}\n# expect\nresource "aws_instance" "this" {\n  ami                         = "ami-0123456789abcdef0"\n  instance_type               = "t3.micro"\n  subnet_id                   = var.subnet_id\n  associate_public_ip_address = var.associate_public_ip_address\n}\n',
       // Dynamic network_interface and launch_template blocks that make nothing: the instance still starts in the default VPC.
       'variable "network_interface" {\n  default = null\n}\nvariable "launch_template" {\n  default = null\n}\n# expect\nresource "aws_instance" "this" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  dynamic "network_interface" {\n    for_each = var.network_interface != null ? var.network_interface : {}\n    content {\n      device_index         = network_interface.key\n      network_interface_id = network_interface.value.network_interface_id\n    }\n  }\n  dynamic "launch_template" {\n    for_each = var.launch_template != null ? [var.launch_template] : []\n    content {\n      id = launch_template.value.id\n    }\n  }\n}\n',
     ],
     negative: [
+      // The subnet's only route table is the module's and routes nowhere but the VPC: the address answers nothing.
+      'resource "aws_subnet" "isolated" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.3.0/24"\n}\nresource "aws_route_table" "isolated" {\n  vpc_id = aws_vpc.main.id\n}\nresource "aws_route_table_association" "isolated" {\n  subnet_id      = aws_subnet.isolated.id\n  route_table_id = aws_route_table.isolated.id\n}\nresource "aws_instance" "web" {\n  ami                         = "ami-0123456789abcdef0"\n  instance_type               = "t3.micro"\n  subnet_id                   = aws_subnet.isolated.id\n  associate_public_ip_address = true\n}\n',
       'variable "network_interface" {\n  default = { 0 = { network_interface_id = "eni-0123456789abcdef0" } }\n}\nresource "aws_instance" "this" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  dynamic "network_interface" {\n    for_each = var.network_interface != null ? var.network_interface : {}\n    content {\n      device_index         = network_interface.key\n      network_interface_id = network_interface.value.network_interface_id\n    }\n  }\n}\n',
       'resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  associate_public_ip_address = false\n}\n',
       'resource "aws_instance" "web" {\n  ami           = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  subnet_id     = aws_subnet.private.id\n}\n',
@@ -498,16 +505,17 @@ const instancePublicIp: TfRule = tfRule({
     ],
   },
   *check(input) {
+    const unrouted = (subnet: string | undefined) => subnet !== undefined && unroutedSubnets(input).has(subnet);
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_spot_instance_request', 'aws_launch_configuration')) {
       const a = attribute(resource.block, 'associate_public_ip_address');
-      if (a && isTrueValue(valueOf(input, resource.block, 'associate_public_ip_address'))) yield { line: a.line, message: `${label(resource)} gets a public IP address.`, resource: label(resource) };
+      if (a && isTrueValue(valueOf(input, resource.block, 'associate_public_ip_address')) && !unrouted(subnetNamed(input, attribute(resource.block, 'subnet_id')?.expr))) yield { line: a.line, message: `${label(resource)} gets a public IP address.`, resource: label(resource) };
       // associate_public_ip_address given null (a module variable left at null) is not set: the subnet decides.
       if (!given(input, resource.block, 'associate_public_ip_address') && resource.type !== 'aws_launch_configuration' && inDefaultVpc(input, resource))
         yield { line: resource.block.line, message: `${label(resource)} names no subnet, so it starts in the default VPC, whose subnets give every instance a public IP address; associate_public_ip_address is not set to false.`, resource: label(resource), severity: 'low' };
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {
       for (const nic of sections(input, resource.block, 'network_interfaces', fileInstance(input))) {
-        if (isTrueValue(nic.get('associate_public_ip_address'))) yield { line: nic.lineOf('associate_public_ip_address'), message: `${label(resource)} gives instances a public IP address.`, resource: label(resource) };
+        if (isTrueValue(nic.get('associate_public_ip_address')) && !unrouted(nic.block && subnetNamed(input, attribute(nic.block, 'subnet_id')?.expr))) yield { line: nic.lineOf('associate_public_ip_address'), message: `${label(resource)} gives instances a public IP address.`, resource: label(resource) };
       }
     }
   },
@@ -516,7 +524,7 @@ const instancePublicIp: TfRule = tfRule({
 const subnetPublicIp: TfRule = tfRule({
   id: 'iac/tf-aws-subnet-public-ip',
   title: 'Subnet assigns public IPs automatically',
-  description: 'map_public_ip_on_launch = true gives every instance launched in the subnet a public address, including ones that were never meant to be reachable from the internet.',
+  description: 'map_public_ip_on_launch = true gives every instance launched in the subnet a public address, including ones that were never meant to be reachable from the internet. A subnet of the module that cannot reach an internet gateway (judged as for iac/tf-aws-ec2-public-ip: its own route tables, none routing to an internet or carrier gateway, named by nothing else) is not reported: the addresses answer nothing.',
   remediation: 'Set map_public_ip_on_launch = false and assign public addresses (or better, load balancers) explicitly where needed.',
   severity: 'low',
   cwe: ['CWE-668'],
@@ -525,13 +533,17 @@ const subnetPublicIp: TfRule = tfRule({
       'resource "aws_subnet" "public" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.1.0/24"\n  # expect\n  map_public_ip_on_launch = true\n}\n',
       'resource "aws_subnet" "tier" {\n  for_each   = { app = { cidr = "10.0.1.0/24", public = false }, edge = { cidr = "10.0.2.0/24", public = true } }\n  vpc_id     = aws_vpc.main.id\n  cidr_block = each.value.cidr\n  # expect\n  map_public_ip_on_launch = each.value.public\n}\n',
     ],
-    negative: ['resource "aws_subnet" "private" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.2.0/24"\n}\n'],
+    negative: [
+      'resource "aws_subnet" "private" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.2.0/24"\n}\n',
+      // Its only route table is the module's and routes only to the office VPN.
+      'resource "aws_subnet" "lab" {\n  vpc_id                  = aws_vpc.main.id\n  cidr_block              = "10.0.3.0/24"\n  map_public_ip_on_launch = true\n}\nresource "aws_route_table" "lab" {\n  vpc_id = aws_vpc.main.id\n  route {\n    cidr_block = "192.168.0.0/16"\n    gateway_id = aws_vpn_gateway.office.id\n  }\n}\nresource "aws_route_table_association" "lab" {\n  subnet_id      = aws_subnet.lab.id\n  route_table_id = aws_route_table.lab.id\n}\n',
+    ],
   },
   *check(input) {
     // Subnets are often made with for_each over a map of them, some public (`each.value.public`): resourcesOf gives each instance.
     for (const resource of resourcesOf(input, 'aws_subnet', 'aws_default_subnet')) {
       const a = attribute(resource.block, 'map_public_ip_on_launch');
-      if (a && isTrueValue(valueOf(input, resource.block, 'map_public_ip_on_launch')))
+      if (a && isTrueValue(valueOf(input, resource.block, 'map_public_ip_on_launch')) && !(resource.type === 'aws_subnet' && unroutedSubnets(input).has(written(resource).address)))
         yield { line: a.line, message: `${label(resource)} gives every instance a public IP.`, resource: label(resource) };
     }
   },
