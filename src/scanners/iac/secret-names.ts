@@ -94,25 +94,37 @@ const ARN_FILL_IN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ARN$/;
 const PLACEHOLDER_WORDS = new Set(['dummy', 'example', 'fake']);
 /**
  * Prefixes vendors put before their keys (NVIDIA, OpenAI, Anthropic, Stripe, GitHub,
- * GitLab, Slack, Hugging Face, npm, PyPI, DigitalOcean, Shopify, SendGrid), with the
- * separator that follows them.
+ * GitLab, Slack, Hugging Face, npm, PyPI, DigitalOcean, Shopify, SendGrid, Login with
+ * Amazon's refresh and access tokens), with the separator that follows them.
  */
-const VENDOR_PREFIX = /^(?:nvapi-|sk-(?:proj-|ant-(?:api\d\d-)?)?|[spr]k_(?:live|test)_|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|xapp-|hf_|npm_|pypi-|dop_v1_|shp(?:at|ss|ca)_|SG\.)/;
+const VENDOR_PREFIX = /^(?:Atz[ar]\||nvapi-|sk-(?:proj-|ant-(?:api\d\d-)?)?|[spr]k_(?:live|test)_|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|xapp-|hf_|npm_|pypi-|dop_v1_|shp(?:at|ss|ca)_|SG\.)/;
+/** Runs people type for a number to fill in: counting up or down, round past 9 or 0 (`1234567890`, `0987`). */
+const COUNTING = ['0123456789', '9876543210'].map((run) => run.repeat(3));
+/** The same for letters (`abcd`, `DCBA`). */
+const ALPHABET = ['abcdefghijklmnopqrstuvwxyz', 'zyxwvutsrqponmlkjihgfedcba'];
+
+/** A short run typed in place of a key after its prefix (`Atzr|1234`, `ghp_abcd`): counting digits or letters, at most 8. */
+function isShortRun(rest: string): boolean {
+  if (rest.length > 8) return false;
+  if (/^\d+$/.test(rest)) return COUNTING.some((run) => run.includes(rest));
+  return /^[a-z]+$/i.test(rest) && ALPHABET.some((run) => run.includes(rest.toLowerCase()));
+}
+
 /** Words a fill-in after a vendor prefix is made of: `YOUR_KEY`, `api-token-here`. */
 const FILL_IN_WORDS = new Set(['your', 'my', 'the', 'api', 'key', 'token', 'secret', 'here', 'placeholder', 'redacted', 'value', 'replace', 'me', 'fake', 'test', 'xxx']);
 
 /**
  * A vendor's key prefix followed by an obvious stand-in rather than key material:
- * `nvapi-NVKEY`, `sk-YOUR_KEY`, `ghp_xxxxxxxx`, `hf_token_here`. A real key's part after
- * the prefix is long and random (digits, mixed case); a stand-in is a few words in one
- * case, without digits, or one character repeated.
+ * `nvapi-NVKEY`, `sk-YOUR_KEY`, `ghp_xxxxxxxx`, `hf_token_here`, `Atzr|1234`. A real key's
+ * part after the prefix is long and random (digits, mixed case); a stand-in is a few words
+ * in one case, without digits, one character repeated, or a short counting run.
  */
 function isVendorPlaceholder(value: string): boolean {
   const prefix = VENDOR_PREFIX.exec(value);
   if (!prefix) return false;
   const rest = value.slice(prefix[0].length);
   if (rest.length < 2 || rest.length > 40) return false;
-  if (/^(.)\1+$/.test(rest)) return true;
+  if (/^(.)\1+$/.test(rest) || isShortRun(rest)) return true;
   if (!/^[A-Za-z]+(?:[-_][A-Za-z]+)*$/.test(rest)) return false;
   const words = rest.split(/[-_]/);
   // NVKEY, YOUR_API_KEY: short upper-case words.
@@ -121,8 +133,6 @@ function isVendorPlaceholder(value: string): boolean {
   return rest === rest.toLowerCase() && words.every((w) => FILL_IN_WORDS.has(w) || /^x+$/.test(w));
 }
 
-/** Runs people type for a number to fill in: counting up or down, round past 9 or 0 (`1234567890`, `0987`). */
-const COUNTING = ['0123456789', '9876543210'].map((run) => run.repeat(3));
 
 /**
  * A key in the shape of a real one (a GUID, a licence key in groups) whose every group

@@ -54,4 +54,9 @@ it('takes a vendor key prefix followed by a stand-in word for a placeholder, and
   const random = 'aB3dE5fG7hJ9kL1mN3pQ'.repeat(3);
   for (const value of [`nvapi-${random}`, `sk-proj-${random}`, `ghp_${random.slice(0, 36)}`, `hf_${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.repeat(2).slice(0, 34)}`, `sk_live_${'abcdefghijklmnopqrstuvwx'}`, 'nvapi-ProdKey'])
     assert.ok(isLiteralSecretValue(value, 'NVIDIA_API_KEY'), value);
+  // A short counting or repeated run after the prefix: Login with Amazon's `Atzr|` in KICS's alexa skills.
+  for (const value of ['Atzr|1234', 'Atzr|0000', 'Atza|xxxx', 'Atzr|abcd', 'ghp_4321', 'sk_test_ABCD'])
+    assert.ok(!isLiteralSecretValue(value, 'RefreshToken'), value);
+  for (const value of [`Atzr|${random}`, 'Atzr|1234abcd', 'Atzr|1357', 'Atzr|12345678901', 'ghp_abce', `Atza|${'IwEBI'}${random.slice(0, 30)}`])
+    assert.ok(isLiteralSecretValue(value, 'RefreshToken'), value);
 });
