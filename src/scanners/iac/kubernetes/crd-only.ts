@@ -13,16 +13,6 @@
  */
 export function onlyCustomResourceDefinitions(source: string): boolean {
   if (!source.includes('CustomResourceDefinition')) return false;
-  // A file is asked about twice (by the pass for deployers and RBAC bindings, then by its analysis): the last answer is kept.
-  if (last?.source === source) return last.only;
-  const only = readsAsDefinitionsOnly(source);
-  last = { source, only };
-  return only;
-}
-
-let last: { source: string; only: boolean } | undefined;
-
-function readsAsDefinitionsOnly(source: string): boolean {
   let crds = 0;
   let document = emptyDocument();
   const closeDocument = (): boolean => {
