@@ -35,6 +35,11 @@ export interface DeployerOptions {
   helm?: (path: string) => boolean;
   /** Called with every YAML file this pass reads, for other readers of the same files (RBAC bindings) to share the read and the parse. */
   visit?: (path: string, source: string) => void;
+  /**
+   * Called with each file of CustomResourceDefinitions alone, which neither this pass nor `visit` reads further:
+   * the scan lets go of its held text (the largest YAML files of chart repositories, held for a loop that only tells them apart again).
+   */
+  definitionsOnly?: (file: WorkspaceFile) => void;
   warn: (warning: Omit<ScanWarning, 'scanner'>) => void;
 }
 
@@ -51,8 +56,12 @@ export async function readDeployers(files: readonly WorkspaceFile[], read: ReadT
       break;
     }
     const source = await read(file);
+    if (source === null || source.length > MAX_DEPLOYER_FILE) continue;
     // A file of CustomResourceDefinitions deploys nothing and binds no role.
-    if (source === null || source.length > MAX_DEPLOYER_FILE || onlyCustomResourceDefinitions(source)) continue;
+    if (onlyCustomResourceDefinitions(source)) {
+      options.definitionsOnly?.(file);
+      continue;
+    }
     out.budget -= source.length;
     // Both read the file's deployer documents (deployer-documents.ts) of one parse: the YAML cache holds the last text parsed.
     if (gitops) out.targets.push(...gitopsTargets(file.path, source, /ApplicationSet/.test(source) ? (dirs ??= directoriesOf(files.map((f) => f.path))) : []));

@@ -72,4 +72,20 @@ describe('deployers: the documents that deploy other files of the scan', () => {
     assert.deepEqual(reads, ['deploy/web.yaml', 'deploy/flux.yaml', 'helmfile.yaml', 'charts/web/templates/app.yaml']);
     assert.deepEqual(namespacesOnly.deployments, []);
   });
+  it('say which files hold CustomResourceDefinitions alone (the scan lets go of their held texts), without reading them further', async () => {
+    const crd = ['apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata:', '  name: widgets.example.org', 'spec:', '  group: example.org', ''].join('\n');
+    const texts: Record<string, string> = { 'crds/widgets.yaml': crd, 'deploy/web.yaml': application('web', 'charts/web'), 'crds/mixed.yaml': [crd, application('mixed', 'apps/mixed')].join('---\n') };
+    const files: WorkspaceFile[] = Object.entries(texts).map(([path, text]) => ({ path, absPath: `/x/${path}`, read: async () => Buffer.from(text), text: async () => text }));
+    const definitionsOnly: string[] = [];
+    const visited: string[] = [];
+    const found = await readDeployers(files, (file) => file.text(), {
+      gitops: true,
+      visit: (path) => visited.push(path),
+      definitionsOnly: (file) => definitionsOnly.push(file.path),
+      warn: (warning) => assert.fail(warning.message),
+    });
+    assert.deepEqual(definitionsOnly, ['crds/widgets.yaml']);
+    assert.deepEqual(visited, ['deploy/web.yaml', 'crds/mixed.yaml']);
+    assert.deepEqual(found.targets.map((t) => t.namespace), ['web', 'mixed']);
+  });
 });

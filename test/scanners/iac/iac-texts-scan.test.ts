@@ -32,4 +32,15 @@ describe('iac scan: every file read once through the shared texts', () => {
     assert.ok(findings.some((f) => f.location.path === 'k8s/prod/patch.yaml'));
     assert.ok(findings.some((f) => f.location.path === '.github/actions/setup/action.yml'));
   });
+  it('lets go of a file of CustomResourceDefinitions alone once the deployers pass has told it apart: the loop reads it again', async () => {
+    const crd = ['apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata:', '  name: widgets.example.org', 'spec:', '  group: example.org', ''].join('\n');
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: p\n      image: p:1\n      securityContext:\n        privileged: true\n';
+    // Ahead of the loop's read-ahead window, as most of a chart repository's CRDs are.
+    const fillers = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`a/${String(i).padStart(2, '0')}.yaml`, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n']));
+    const { findings, reads } = await scanMemory({ ...fillers, 'z/crds/widgets.yaml': crd, 'z/pod.yaml': pod });
+    assert.equal(reads.get('z/crds/widgets.yaml'), 2);
+    assert.equal(reads.get('z/pod.yaml'), 1);
+    assert.ok(findings.some((f) => f.location.path === 'z/pod.yaml'));
+    assert.ok(!findings.some((f) => f.location.path === 'z/crds/widgets.yaml'));
+  });
 });
