@@ -13,10 +13,16 @@ export const readDirectly: ReadText = (file) => file.text();
 export const MAX_HELD_CHARS = 16 * 1024 * 1024;
 
 interface Entry {
-  readonly order: number;
   readonly promise: Promise<string | null>;
+  /** The entry's place in the heap of held entries, which stays there when the entry is let go: it holds no text. */
+  readonly slot: Slot;
   /** Characters counted against the budget once the read is done and the text kept. */
   chars: number;
+}
+
+interface Slot {
+  readonly path: string;
+  readonly order: number;
 }
 
 /**
@@ -33,8 +39,8 @@ interface Entry {
 export class IacTexts {
   private readonly held = new Map<string, Entry>();
   private readonly order = new Map<string, number>();
-  /** Held entries, the furthest down the order first (a max-heap; entries let go are skipped when met). */
-  private readonly furthest: Array<{ path: string; entry: Entry }> = [];
+  /** The slots of held entries, the furthest down the order first (a max-heap; slots of entries let go are skipped when met). */
+  private readonly furthest: Slot[] = [];
   private chars = 0;
   private kept: (path: string) => boolean = () => true;
   /** Files the loop has taken: never read ahead again. */
@@ -67,7 +73,7 @@ export class IacTexts {
     const order = this.order.get(file.path);
     const promise = file.text();
     if (order === undefined || !this.kept(file.path)) return promise;
-    const created: Entry = { order, promise, chars: 0 };
+    const created: Entry = { promise, slot: { path: file.path, order }, chars: 0 };
     this.held.set(file.path, created);
     promise.then(
       (text) => this.settle(file.path, created, text?.length ?? 0),
@@ -107,9 +113,10 @@ export class IacTexts {
     if (this.held.get(path) !== entry) return; // taken or let go while it was read
     while (this.chars + chars > this.budget) {
       const top = this.furthest[0];
-      if (!top || top.entry.order <= entry.order) break;
+      if (!top || top.order <= entry.slot.order) break;
       this.pop();
-      if (this.held.get(top.path) === top.entry) this.drop(top.path, top.entry);
+      const further = this.live(top);
+      if (further) this.drop(top.path, further);
     }
     if (this.chars + chars > this.budget) {
       this.drop(path, entry);
@@ -117,7 +124,13 @@ export class IacTexts {
     }
     entry.chars = chars;
     this.chars += chars;
-    this.push({ path, entry });
+    this.push(entry.slot);
+  }
+
+  /** The held entry of a slot, unless it was let go. */
+  private live(slot: Slot): Entry | undefined {
+    const entry = this.held.get(slot.path);
+    return entry?.slot === slot ? entry : undefined;
   }
 
   private drop(path: string, entry = this.held.get(path)): void {
@@ -125,20 +138,20 @@ export class IacTexts {
     this.held.delete(path);
     this.chars -= entry.chars;
     entry.chars = 0;
-    // Entries let go stay in the heap until met; it is rebuilt when they are most of it.
+    // Slots of entries let go stay in the heap until met; it is rebuilt when they are most of it.
     if (this.furthest.length > 64 && this.furthest.length > 2 * this.held.size) {
-      const live = this.furthest.filter((item) => this.held.get(item.path) === item.entry);
+      const live = this.furthest.filter((slot) => this.live(slot) !== undefined);
       this.furthest.length = 0;
-      for (const item of live) this.push(item);
+      for (const slot of live) this.push(slot);
     }
   }
 
-  private push(item: { path: string; entry: Entry }): void {
+  private push(slot: Slot): void {
     const heap = this.furthest;
-    heap.push(item);
+    heap.push(slot);
     for (let i = heap.length - 1; i > 0; ) {
       const parent = (i - 1) >> 1;
-      if (heap[parent]!.entry.order >= heap[i]!.entry.order) break;
+      if (heap[parent]!.order >= heap[i]!.order) break;
       [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
       i = parent;
     }
@@ -153,8 +166,8 @@ export class IacTexts {
       const left = 2 * i + 1;
       const right = left + 1;
       let top = i;
-      if (left < heap.length && heap[left]!.entry.order > heap[top]!.entry.order) top = left;
-      if (right < heap.length && heap[right]!.entry.order > heap[top]!.entry.order) top = right;
+      if (left < heap.length && heap[left]!.order > heap[top]!.order) top = left;
+      if (right < heap.length && heap[right]!.order > heap[top]!.order) top = right;
       if (top === i) break;
       [heap[top], heap[i]] = [heap[i]!, heap[top]!];
       i = top;

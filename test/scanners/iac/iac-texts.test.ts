@@ -2,6 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { IacTexts } from '../../../src/scanners/iac/texts.js';
 import { memoryFiles } from '../../helpers/memory-files.js';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { WorkspaceFile } from '../../../src/workspace/files.js';
 
 const files = (texts: Record<string, string>) => memoryFiles(texts);
 
@@ -64,5 +67,25 @@ describe('IacTexts: one bounded store of texts for an iac scan', () => {
     await new Promise((resolve) => setImmediate(resolve));
     // 1 is held; 3 and 4 are read but do not fit (the budget is one character) and are let go; 2 was taken.
     assert.deepEqual(Object.fromEntries(reads), { '1': 1, '2': 1, '3': 1, '4': 1 });
+  });
+  it('keeps nothing of a text it lets go: the text is collected once its readers are done with it', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const size = 16 * 1024 * 1024;
+    // A new text at each read, which only the store and its readers hold (flat: repeat alone makes a small rope).
+    const file = (path: string): WorkspaceFile => ({ path, absPath: `/nowhere/${path}`, read: async () => Buffer.alloc(0), text: async () => JSON.parse(JSON.stringify(path.repeat(size))) as string });
+    const list = [file('a'), file('b')];
+    const texts = new IacTexts(list, 4 * size);
+    await texts.text(list[0]!);
+    await texts.text(list[1]!);
+    gc();
+    const holding = getHeapStatistics().used_heap_size;
+    texts.release(list[1]!);
+    assert.equal((await texts.take(list[0]!))?.length, size);
+    assert.equal(texts.heldChars, 0);
+    // Once this function's own references to them are gone.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    gc();
+    assert.ok(holding - getHeapStatistics().used_heap_size > 1.5 * size, 'both texts collected');
   });
 });
