@@ -1,5 +1,6 @@
 import { existsSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
+import { DetachedStrings } from '../core/detach-strings.js';
 import { readBaseline } from '../core/baseline.js';
 import { tagTestCode } from '../core/code-kind.js';
 import { checkRuleIds, loadConfig, type ResolvedConfig } from '../core/config.js';
@@ -117,6 +118,8 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   const redactor = new Redactor();
   const rules = new RuleCatalog();
   const raw: ScannerFinding[] = [];
+  // Findings and secrets are kept until the scan ends: they keep none of the texts they were read from.
+  const detached = new DetachedStrings();
   const wanted = new Set<string>();
   const signal = request.signal ?? new AbortController().signal;
 
@@ -144,9 +147,9 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
         progress,
         signal,
         warn: (warning) => warnings.push({ scanner: scanner.id, ...warning }),
-        registerSecret: (value, scope) => redactor.add(value, scope),
+        registerSecret: (value, scope) => redactor.add(detached.text(value), scope),
       })) {
-        raw.push(finding);
+        raw.push(detached.detach(finding));
       }
     } catch (error) {
       if (error instanceof UsageError) throw error;
