@@ -56,12 +56,13 @@ export async function readDeployers(files: readonly WorkspaceFile[], read: ReadT
       break;
     }
     const source = await read(file);
-    if (source === null || source.length > MAX_DEPLOYER_FILE) continue;
-    // A file of CustomResourceDefinitions deploys nothing and binds no role.
+    if (source === null) continue;
+    // A file of CustomResourceDefinitions deploys nothing and binds no role (told apart at any size: the largest are such files).
     if (onlyCustomResourceDefinitions(source)) {
       options.definitionsOnly?.(file);
       continue;
     }
+    if (source.length > MAX_DEPLOYER_FILE) continue;
     out.budget -= source.length;
     // Both read the file's deployer documents (deployer-documents.ts) of one parse: the YAML cache holds the last text parsed.
     if (gitops) out.targets.push(...gitopsTargets(file.path, source, /ApplicationSet/.test(source) ? (dirs ??= directoriesOf(files.map((f) => f.path))) : []));

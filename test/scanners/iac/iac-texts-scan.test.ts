@@ -37,8 +37,12 @@ describe('iac scan: every file read once through the shared texts', () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: p\n      image: p:1\n      securityContext:\n        privileged: true\n';
     // Ahead of the loop's read-ahead window, as most of a chart repository's CRDs are.
     const fillers = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`a/${String(i).padStart(2, '0')}.yaml`, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n']));
-    const { findings, reads } = await scanMemory({ ...fillers, 'z/crds/widgets.yaml': crd, 'z/pod.yaml': pod });
+    // One over the size of file the deployers pass reads further, too (the largest CRD files of charts are).
+    const large = `${crd}  versions:\n${'  - name: v1\n    served: true\n'.repeat(40_000)}`;
+    const { findings, reads } = await scanMemory({ ...fillers, 'z/crds/large.yaml': large, 'z/crds/widgets.yaml': crd, 'z/pod.yaml': pod });
+    assert.ok(large.length > 1024 * 1024);
     assert.equal(reads.get('z/crds/widgets.yaml'), 2);
+    assert.equal(reads.get('z/crds/large.yaml'), 2);
     assert.equal(reads.get('z/pod.yaml'), 1);
     assert.ok(findings.some((f) => f.location.path === 'z/pod.yaml'));
     assert.ok(!findings.some((f) => f.location.path === 'z/crds/widgets.yaml'));
