@@ -274,3 +274,10 @@ test('untrusted checkout: an earlier step that only records the user\'s permissi
   assert.deepEqual(findings(script(check), 'iac/gha-untrusted-checkout').map((f) => f.severity), ['high']);
   assert.deepEqual(findings(script(`            try {\n  ${check}\n            } catch { core.setOutput('member', 'false'); }`), 'iac/gha-untrusted-checkout').map((f) => f.severity), ['critical']);
 });
+
+test('steps of a parallel: group are checked in their place, with the outputs they write', () => {
+  const steps =
+    "      - parallel:\n          - id: meta\n            env:\n              TITLE: ${{ github.event.issue.title }}\n            run: echo \"title=$TITLE\" >> \"$GITHUB_OUTPUT\"\n          - uses: actions/setup-node@v4\n      - run: ./label.sh \"${{ steps.meta.outputs.title }}\"\n";
+  assert.deepEqual(findings(job(steps, 'issues'), 'iac/gha-template-injection').map((f) => f.location.startLine), [14]);
+  assert.deepEqual(findings(job(steps, 'issues'), 'iac/gha-unpinned-action').map((f) => f.location.startLine), [13]);
+});

@@ -120,9 +120,21 @@ function scanFacts(github: ParseContext['github']): Pick<Workflow, 'path' | 'cal
   return github ? { path: github.path, ...(github.prefix ? { prefix: github.prefix } : {}), callers: github.callers, ...(github.zizmor ? { zizmor: github.zizmor } : {}) } : {};
 }
 
+/**
+ * The entries of a `steps:` list, with the steps of a `parallel:` group (GitHub's parallel
+ * steps) in their place: they run at the same time, after the steps above the group and
+ * before those below it.
+ */
+function stepEntries(node: YNode | undefined): YNode[] {
+  return items(node).flatMap((item) => {
+    const group = isYMap(item) && !pair(item, 'uses') && !pair(item, 'run') ? get(item, 'parallel') : undefined;
+    return isYSeq(group) ? items(group) : [item];
+  });
+}
+
 function stepsOf(job: Job, node: YNode | undefined, lines: readonly string[]): Step[] {
   let after = 0;
-  return items(node).flatMap((item, index) => {
+  return stepEntries(node).flatMap((item, index) => {
     if (!isYMap(item)) return [];
     const uses = pair(item, 'uses');
     const run = pair(item, 'run');
