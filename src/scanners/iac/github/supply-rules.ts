@@ -146,7 +146,10 @@ function releaseTriggers(wf: Workflow, seen = new Set<Workflow>()): ReleaseTrigg
   if (wf.triggers.has('release')) out.push({ kind: 'release', label: 'release' });
   const push = get(wf.root, 'on', 'push') ?? get(wf.root, 'true', 'push');
   if (!isYMap(push)) return out;
-  if (pair(push, 'tags')) out.push({ kind: 'tag', label: 'push of tags' });
+  // Only negative patterns (`tags: ['!**']`, written to keep tags out) match no tag: the push never runs for one.
+  const tags = get(push, 'tags');
+  const tagPatterns = isYScalar(tags) ? [text(tags) ?? ''] : items(tags).map((t) => text(t) ?? '');
+  if (pair(push, 'tags') && (tagPatterns.length === 0 || tagPatterns.some((t) => !t.startsWith('!')))) out.push({ kind: 'tag', label: 'push of tags' });
   const branches = get(push, 'branches');
   const names = isYScalar(branches) ? [text(branches) ?? ''] : items(branches).map((b) => text(b) ?? '');
   const release = names.find((n) => RELEASE_BRANCH.test(n));
@@ -256,6 +259,8 @@ export const cachePoisoning = workflowRule({
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
     negative: [
+      // `tags: ['!**']` keeps every tag out: the workflow runs for branch pushes only, and this job publishes nothing.
+      "name: ci\non:\n  push:\n    branches: ['**']\n    tags: ['!**']\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          cache: pnpm\n      - run: pnpm install && pnpm build\n",
       // A registry cache (its type fixed, the image an expression) is written only with the registry's credentials, not through the GitHub Actions cache.
       "name: release\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83 # v6.18.0\n        with:\n          push: true\n          tags: example.org/app:${{ github.ref_name }}\n          cache-from: type=registry,ref=${{ vars.IMAGE }}:buildcache\n          cache-to: type=registry,ref=${{ vars.IMAGE }}:buildcache,mode=max\n",
       // Off on every tag push and release, the only events this workflow runs on.
