@@ -1,5 +1,5 @@
 import type { Severity } from '../../../core/finding.js';
-import { unreadableGithubScripts } from './script-writes.js';
+import { expressionAsCode, resultIsJson, unreadableGithubScripts } from './script-writes.js';
 import { onlySetsItsOwnVariable } from './toolkit-env.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
@@ -123,6 +123,8 @@ const templateInjection = workflowRule({
       // A github-script step returns a file of the triggering run's artifacts: its `result` output is the fork's text.
       workflow("      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: pr\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          result-encoding: string\n          script: |\n            const fs = require('fs');\n            return fs.readFileSync('./pr_number', 'utf8').trim();\n      # expect\n      - run: gh pr comment ${{ steps.pr.outputs.result }} --body 'Preview ready'\n", 'workflow_run'),
       workflow("      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const { head } = context.payload.pull_request;\n            core.setOutput('branch', head.ref);\n      # expect\n      - run: ./deploy-preview.sh ${{ steps.pr.outputs.branch }}\n", 'pull_request_target'),
+      // JSON in a template literal: a backtick in the title ends the literal.
+      workflow("      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });\n            return { branch: data.head.ref, title: data.title };\n      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          # expect\n          script: const pr = JSON.parse(`${{ steps.pr.outputs.result }}`); core.info(pr.title)\n", 'issue_comment'),
     ],
     negative: [
       workflow('      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "$TITLE"\n', 'issues'),
@@ -140,6 +142,8 @@ const templateInjection = workflowRule({
       workflow('      - id: branch\n        uses: xt0rted/pull-request-comment-branch@e8b8daa837e8ea7331c0003c9c316a64c6d8b0b1 # v3.0.0\n      - run: git fetch origin "${{ steps.branch.outputs.head_sha }}"\n', 'issue_comment'),
       // A number read from the artifact, or the pull request's number and head sha, cannot carry code.
       workflow("      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: pr\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const fs = require('fs');\n            core.setOutput('number', Number(fs.readFileSync('./pr_number', 'utf8')));\n            core.setOutput('sha', context.payload.workflow_run.head_sha);\n      - run: gh pr comment ${{ steps.pr.outputs.number }} --body 'Built ${{ steps.pr.outputs.sha }}'\n", 'workflow_run'),
+      // github-script's `result` is JSON unless result-encoding is string: written where code is, it is a literal of the value.
+      workflow("      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });\n            return { branch: data.head.ref, title: data.title };\n      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const pr = ${{ steps.pr.outputs.result }};\n            await github.rest.actions.createWorkflowDispatch({ ...context.repo, workflow_id: 'ci.yml', ref: 'main', inputs: { branch: pr.branch } });\n", 'issue_comment'),
       // A boolean or number input of a reusable workflow cannot carry code.
       'name: build\non:\n  workflow_call:\n    inputs:\n      debug:\n        type: boolean\n      jobs:\n        type: number\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make -j${{ inputs.jobs }} DEBUG=${{ inputs.debug }}\n',
     ],
@@ -149,7 +153,7 @@ const templateInjection = workflowRule({
       const taint = taintOf(wf, step);
       for (const expression of expressions(scalar.value as string)) {
         const source = untrustedSource(expression.inner, taint, wf);
-        if (!source) continue;
+        if (!source || jsonValueInScript(step, scalar, expression)) continue;
         const at = inside(keyLine, lineOfText(wf, scalar, expression.raw, keyLine));
         const privileged = source.severity === undefined && (source.privileged ?? isPrivileged(wf));
         // Behind a maintainer's action or a fork check, an outsider's text still runs, but not on the outsider's own say.
@@ -164,6 +168,18 @@ const templateInjection = workflowRule({
     }
   },
 });
+
+/**
+ * `const pr = ${{ steps.pr.outputs.result }}` in a github-script script, where step pr is
+ * a github-script step whose `result` is JSON (github-script's default encoding): the text
+ * is a JSON literal, which JavaScript reads as the value it writes, whatever strings it holds.
+ */
+function jsonValueInScript(step: Step, scalar: YScalar, expression: { inner: string; offset: number }): boolean {
+  const id = /^steps\.([\w-]+)\.outputs\.result$/i.exec(expression.inner)?.[1];
+  if (!id || !isAction(step, 'actions/github-script') || get(step.with, 'script') !== scalar) return false;
+  const writer = step.job.steps.find((s) => s.index < step.index && text(get(s.node, 'id'))?.toLowerCase() === id.toLowerCase());
+  return writer !== undefined && resultIsJson(writer) && expressionAsCode(scalar, expression.offset);
+}
 
 /** Why a checkout of pull request code that no later step runs is one severity lower. */
 const NOTHING_RUNS_YET = '; no later step of the job runs code from it (they only read, upload or report files), so nothing of the pull request runs yet, but a build, test or install step added to the job would run it with these privileges';

@@ -106,6 +106,40 @@ export function unreadableGithubScripts(steps: Iterable<Step>): Array<{ line: nu
   return problems;
 }
 
+/**
+ * Whether the `${{ }}` at `offset` of a github-script script stands where JavaScript takes
+ * an expression (`const pr = ${{ ... }}`), not inside a string or template literal or a
+ * comment: text put there is read as code, and a JSON text as the value it writes.
+ */
+export function expressionAsCode(script: YScalar, offset: number): boolean {
+  const parsed = typeof script.value === 'string' ? parsedScript(script) : undefined;
+  const hole = parsed?.holes.find((h) => h.start === offset + PREFIX.length);
+  if (!parsed || !hole) return false;
+  const found = (node: unknown, depth: number): boolean => {
+    if (!node || typeof node !== 'object' || depth > MAX_DEPTH * 8) return false;
+    if (Array.isArray(node)) return node.some((item) => found(item, depth + 1));
+    const n = node as AstNode;
+    if (typeof n.type !== 'string' || n.end <= hole.start || n.start >= hole.end) return false;
+    if (n.type === 'Identifier') return n.start === hole.start && n.end === hole.end;
+    return Object.keys(n).some((key) => key !== 'type' && key !== 'start' && key !== 'end' && found(n[key], depth + 1));
+  };
+  return found(parsed.body, 0);
+}
+
+/**
+ * Whether a github-script step's `result` output is JSON text: its `result-encoding` is not
+ * `string` (JSON is the default), and the script writes no `result` output of its own.
+ */
+export function resultIsJson(step: Step): boolean {
+  if (!isAction(step, 'actions/github-script')) return false;
+  const encoding = get(step.with, 'result-encoding');
+  if (isYScalar(encoding) && String(encoding.value ?? '').trim().toLowerCase() === 'string') return false;
+  if (encoding !== undefined && !isYScalar(encoding)) return false;
+  if (isYScalar(encoding) && /\$\{\{/.test(String(encoding.value ?? ''))) return false;
+  const script = get(step.with, 'script');
+  return isYScalar(script) && typeof script.value === 'string' && !/\bresult\b[\s\S]*\bGITHUB_OUTPUT\b|\bGITHUB_OUTPUT\b[\s\S]*\bresult\b|setOutput\s*\(\s*[^,)]*result/.test(script.value);
+}
+
 /** What the script writes from attacker-controlled text; empty for a step that is not actions/github-script. */
 export function githubScriptWrites(step: Step, reads: ScriptReads): ScriptWrite[] {
   if (!isAction(step, 'actions/github-script')) return [];
