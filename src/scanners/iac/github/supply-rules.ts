@@ -91,26 +91,92 @@ function publishes(step: Step): boolean {
     .some((line) => PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, ''))));
 }
 
-/** Job ids and names of checks: lint, test, vet, fmt, benchmarks... */
-const CHECK_JOB = /(?:^|[-_\s(])(?:lint|linters?|tests?|unit-tests?|checks?|vet|fmt|format|style|typecheck|clippy|bench(?:mark)?s?)(?:$|[-_\s)])/i;
+/** Job ids and names of checks: lint, test, vet, fmt, benchmarks, end-to-end tests, coverage, validation, vulnerability scans... */
+const CHECK_JOB = /(?:^|[-_\s(])(?:lint|linters?|tests?|unit-tests?|checks?|vet|fmt|format|style|typecheck|clippy|bench(?:mark)?s?|e2e|integration|coverage|validate|validation|verify|(?:go)?vulncheck)(?:$|[-_\s)])/i;
 /** Commands that only check the code. */
 const CHECK_COMMAND =
-  /^(?:go\s+(?:vet|test)\b|golangci-lint\b|staticcheck\b|cargo\s+(?:test|bench|clippy|fmt|check|nextest|deny|audit)\b|(?:npm|pnpm|yarn|bun)\s+(?:test|lint|run\s+(?:lint|test|check|typecheck|format:check)[\w:-]*)\b|npx\s+(?:eslint|prettier\s+--check|tsc\s+--noEmit)\b|pytest\b|python\s+-m\s+pytest\b|tox\b|nox\b|ruff\b|flake8\b|mypy\b|black\s+--check\b|make\s+(?:test|lint|check|vet)\b|\.\/gradlew\s+(?:test|check|lint)\b|mvn\s+(?:-\S+\s+)*(?:test|verify)\b|shellcheck\b|pre-commit\s+run\b)/;
+  /^(?:go\s+(?:vet|test)\b|golangci-lint\b|staticcheck\b|cargo\s+(?:test|bench|clippy|fmt|check|nextest|deny|audit)\b|(?:npm|pnpm|yarn|bun)\s+(?:test|lint|run\s+(?:lint|test|check|typecheck|format:check)[\w:-]*)\b|npx\s+(?:eslint|prettier\s+--check|tsc\s+--noEmit)\b|pytest\b|python\s+-m\s+pytest\b|tox\b|nox\b|ruff\b|flake8\b|mypy\b|black\s+--check\b|make\s+(?:test|lint|check|vet)\b|\.\/gradlew\s+(?:test|check|lint)\b|mvn\s+(?:-\S+\s+)*(?:test|verify)\b|shellcheck\b|pre-commit\s+run\b|(?:node|npx\s+tsx|tsx)\s+\S+\s+(?:.*\s)?--check(?:-only)?(?:\s|$))/;
+/** Installing the dependencies a check needs: it neither ships nor checks anything, so it leaves the verdict to the other commands. */
+const INSTALL_COMMAND = /^(?:npm\s+(?:ci|install)|(?:pnpm|bun)\s+install|yarn(?:\s+install)?(?:\s+--[\w-]+)*\s*$)/;
 /** Steps that hand something on from the job: artifacts, attestations, signatures. */
 const HANDS_ON = /^(?:actions\/upload-artifact|actions\/attest|actions\/attest-build-provenance|sigstore\/cosign-installer|actions\/upload-pages-artifact)$/;
 
+/** A glob of artifact names (`coverage-*`), or a name with `${{ }}` in it, as a pattern any value fits where unknown. */
+function artifactPattern(name: string): RegExp {
+  const parts = name.split(/\$\{\{[\s\S]*?\}\}|\*/).map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`, 'i');
+}
+
+const WILDCARD = /\$\{\{[\s\S]*?\}\}|\*/;
+
+/** Whether an uploaded artifact's name and a download's name or pattern may meet, `${{ }}` standing for any text. */
+function mayBeSameArtifact(uploaded: string, wanted: string): boolean {
+  const open = [WILDCARD.test(uploaded), WILDCARD.test(wanted)];
+  if (open[0] && open[1]) {
+    const a = uploaded.split(WILDCARD)[0]!.toLowerCase();
+    const b = wanted.split(WILDCARD)[0]!.toLowerCase();
+    return a.startsWith(b) || b.startsWith(a);
+  }
+  if (open[0]) return artifactPattern(uploaded).test(wanted);
+  if (open[1]) return artifactPattern(wanted).test(uploaded);
+  return uploaded.toLowerCase() === wanted.toLowerCase();
+}
+
+/**
+ * Whether an actions/upload-artifact step's artifact may be downloaded by a job of the
+ * workflow (or of a workflow that calls it) that is no check job: one that downloads every
+ * artifact of the run, or one whose name or pattern may match. An artifact nothing
+ * downloads (a coverage report, test results) reaches no release.
+ */
+function uploadReachesOtherJobs(wf: Workflow, upload: Step, seen: Set<Job>): boolean {
+  const name = withValue(upload, 'name')?.value.trim() || 'artifact';
+  const workflows = [wf, ...(wf.callers?.callingJobs?.(wf) ?? []).map((c) => c.caller)];
+  for (const w of workflows) {
+    for (const job of w.jobs) {
+      if (job === upload.job) continue;
+      for (const step of job.steps) {
+        if (!isAction(step, 'actions/download-artifact')) continue;
+        const wanted = withValue(step, 'name')?.value.trim() || withValue(step, 'pattern')?.value.trim();
+        const matches = wanted === undefined || mayBeSameArtifact(name, wanted);
+        if (matches && !checksOnly(w, job, seen)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether a job's outputs reach a job that is no check job, or leave a reusable workflow. */
+function outputsReachOtherJobs(wf: Workflow, job: Job, seen: Set<Job>): boolean {
+  if (!pair(job.node, 'outputs')) return false;
+  if (wf.triggers.has('workflow_call') && get(wf.root, 'on', 'workflow_call', 'outputs') !== undefined) return true;
+  const needing = wf.jobs.filter((j) => {
+    const needs = get(j.node, 'needs');
+    return (isYScalar(needs) ? [text(needs)] : items(needs).map((n) => text(n))).includes(job.id);
+  });
+  return needing.some((j) => !checksOnly(wf, j, seen));
+}
+
 /**
  * A job that only lints or tests (by its id or name, or by every command it runs), and
- * publishes, uploads, signs and outputs nothing: its cache does not reach a release, even
- * in a workflow that runs on tags.
+ * publishes, signs and hands on nothing (no outputs or artifacts that a job other than a
+ * check takes): its cache does not reach a release, even in a workflow that runs on tags.
  */
-function checksOnly(job: Job): boolean {
-  if (pair(job.node, 'outputs')) return false;
-  if (job.steps.some((step) => publishes(step) || (step.uses !== undefined && HANDS_ON.test(parseUses(step.uses).action.toLowerCase())))) return false;
+function checksOnly(wf: Workflow, job: Job, seen = new Set<Job>()): boolean {
+  // A cycle of needs or downloads: the job in question is judged by the path that led here.
+  if (seen.has(job)) return true;
+  seen.add(job);
+  if (outputsReachOtherJobs(wf, job, seen)) return false;
+  if (job.steps.some((step) => publishes(step))) return false;
+  for (const step of job.steps) {
+    const action = step.uses ? parseUses(step.uses).action.toLowerCase() : undefined;
+    if (!action || !HANDS_ON.test(action)) continue;
+    if (action !== 'actions/upload-artifact' || uploadReachesOtherJobs(wf, step, seen)) return false;
+  }
   if (job.steps.some((step) => /\bcosign\s+sign\b|\bgpg\b.*--(?:detach-)?sign\b/.test(typeof step.run?.value === 'string' ? step.run.value : ''))) return false;
   if (CHECK_JOB.test(job.id) || CHECK_JOB.test(text(get(job.node, 'name')) ?? '')) return true;
   const lines = job.steps.flatMap((step) => (typeof step.run?.value === 'string' ? step.run.value.split('\n') : [])).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-  return lines.length > 0 && lines.every((line) => CHECK_COMMAND.test(line));
+  const checks = lines.filter((line) => !INSTALL_COMMAND.test(line));
+  return checks.length > 0 && checks.every((line) => CHECK_COMMAND.test(line));
 }
 
 /** Whether a job's or step's `if:` leaves it out of runs with these facts (`if: github.event_name == 'pull_request'` on a push). */
@@ -237,7 +303,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -255,10 +321,18 @@ export const cachePoisoning = workflowRule({
       // changesets/action publishes on a push to main once the version pull request is merged.
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: npm\n      - run: npm ci\n      - uses: changesets/action@e0145edc7d9d8679003495b11f87bd8ef63c0cba # v1.5.3\n        with:\n          publish: npm run release\n', '\n  push:\n    branches: [main]'),
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: pnpm\n      - run: pnpm install --frozen-lockfile && pnpm changeset publish\n', '\n  push:\n    branches: [main]'),
+      // The build job's artifact is what the release job uploads: its cache reaches the release.
+      "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e-build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: dist-${{ runner.os }}\n          path: dist/\n  release:\n    needs: e2e-build\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: dist-*\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist-*/*\n",
       // Left out of tag pushes, the cache still shares the runs on main with a publication that has no condition.
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
     negative: [
+      // End-to-end tests and their coverage report ship nothing: the coverage artifact only reaches a check job, the release takes another one.
+      "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: coverage-e2e-${{ matrix.mode }}\n          path: cover/\n  coverage:\n    needs: e2e\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: coverage-e2e-*\n      - run: go tool covdata textfmt -i=cover -o coverage.txt\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: dist\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist/*\n",
+      // The outputs of a test job feed only the matrix of another test job.
+      "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  test-matrix:\n    runs-on: ubuntu-latest\n    outputs:\n      pkgs: ${{ steps.list.outputs.pkgs }}\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - id: list\n        run: echo \"pkgs=$(go list ./... | jq -Rsc 'split(\"\\n\")')\" >> \"$GITHUB_OUTPUT\"\n  test:\n    needs: test-matrix\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        pkg: ${{ fromJSON(needs.test-matrix.outputs.pkgs) }}\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ${{ matrix.pkg }}\n",
+      // A job of a tag workflow that installs and runs a check (--check-only) ships nothing.
+      "name: release\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  ensure-packages-exist:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          cache: yarn\n      - run: yarn install\n      - run: node ./scripts/ensure-packages-exist.js --check-only\n",
       // `tags: ['!**']` keeps every tag out: the workflow runs for branch pushes only, and this job publishes nothing.
       "name: ci\non:\n  push:\n    branches: ['**']\n    tags: ['!**']\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          cache: pnpm\n      - run: pnpm install && pnpm build\n",
       // A registry cache (its type fixed, the image an expression) is written only with the registry's credentials, not through the GitHub Actions cache.
@@ -289,7 +363,7 @@ export const cachePoisoning = workflowRule({
     for (const job of wf.jobs) {
       const publishers = job.steps.filter(publishes);
       const triggers = workflowTriggers.filter((t) => !skippedFor(job, RELEASE_FACTS[t.kind]));
-      const checks = checksOnly(job);
+      const checks = checksOnly(wf, job);
       for (const step of job.steps) {
         // The release runs the cache step takes part in: its own `if:` may leave it out of them (`!startsWith(github.ref, 'refs/tags/')`).
         const stepTriggers = triggers.filter((t) => !skippedFor(step, RELEASE_FACTS[t.kind]));
