@@ -193,3 +193,24 @@ export function runsFor(trigger: string, job: Job, step?: Step): boolean {
   }
   return true;
 }
+
+/** The pull request's author as the payload gives it: who opened it, which no one else can be. */
+const AUTHOR = 'github.event.pull_request.user.login';
+
+/**
+ * Whether an `if:` in front of the step (its own, its job's, those of the jobs it needs)
+ * admits only pull requests that a named account opened (`github.event.pull_request.user.login
+ * == 'dependabot[bot]'`): an outsider's pull request never reaches it, so its branch name is
+ * that account's. github.actor is no such test: another account's action can make the bot
+ * the actor of a run.
+ */
+export function onlyNamedAuthor(wf: Workflow, job: Job, step?: Step): boolean {
+  const conditions = [step ? get(step.node, 'if') : undefined, ...gatingJobs(wf, job).map((j) => get(j.node, 'if'))];
+  return conditions.some((node) => {
+    const condition = text(node);
+    if (condition === undefined || !condition.includes(AUTHOR)) return false;
+    const bare = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
+    const tree = bare.includes('${{') ? undefined : parseExpression(bare);
+    return tree !== undefined && evaluate(tree, { [AUTHOR]: '\u0000outsider' }) === false;
+  });
+}

