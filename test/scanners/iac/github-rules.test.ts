@@ -281,3 +281,13 @@ test('steps of a parallel: group are checked in their place, with the outputs th
   assert.deepEqual(findings(job(steps, 'issues'), 'iac/gha-template-injection').map((f) => f.location.startLine), [14]);
   assert.deepEqual(findings(job(steps, 'issues'), 'iac/gha-unpinned-action').map((f) => f.location.startLine), [13]);
 });
+
+test('hardcoded secret: the signing secret of the application a test job runs is low; in a job that is no test it stays high', () => {
+  const wf = (id: string, run: string) => `name: ci\non: pull_request\npermissions: {}\njobs:\n  ${id}:\n    runs-on: ubuntu-latest\n    env:\n      NEXTAUTH_SECRET: supersecret\n    steps:\n      - run: ${run}\n`;
+  const low = findings(wf('e2e', 'pnpm build && pnpm start & pnpm test:e2e'), 'iac/gha-hardcoded-secret');
+  assert.deepEqual(low.map((f) => f.severity), ['low']);
+  assert.match(low[0]!.message, /test job runs on the runner/);
+  assert.deepEqual(findings(wf('build', 'pnpm build'), 'iac/gha-hardcoded-secret').map((f) => f.severity), ['high']);
+  // Other credentials of a test job are still credentials.
+  assert.deepEqual(findings(wf('e2e', 'pnpm test').replace('NEXTAUTH_SECRET', 'STRIPE_API_KEY'), 'iac/gha-hardcoded-secret').map((f) => f.severity), ['high']);
+});

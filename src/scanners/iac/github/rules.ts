@@ -12,7 +12,7 @@ import { mayYield, parseExpression } from './expression.js';
 import { GATED, alwaysTrueCondition, dangerousTrigger, spoofableBotCheck } from './condition-rules.js';
 import { jobGateOf, onlyNamedAuthor, runsFor, weakestGate } from './gates.js';
 import { broadAppToken } from './app-token-rules.js';
-import { cachePoisoning, isCacheAction, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
+import { cachePoisoning, checksOnly, isCacheAction, unpinnedContainerImage, unpinnedPackageInstall } from './supply-rules.js';
 import { constantExpression, unredactedSecret, unsoundContainsRule, unsoundTernary } from './expression-rules.js';
 import { archivedAction, cmdShell, setupPythonPipInstall, unpinnedTool } from './hygiene-rules.js';
 import { environmentPrinted, passwordArgument } from './exposure-rules.js';
@@ -871,10 +871,17 @@ const onRunner = (key: string, value: string): boolean =>
 /** The words of a cache action's input that names the cache entry: `key`, `shared-key`, `prefix-key`, `save-key`. */
 const CACHE_KEY_WORDS = new Set(['key', 'keys', 'shared', 'prefix', 'cache', 'save', 'restore', 'primary']);
 
+/**
+ * The secret an application signs its own sessions or tokens with (NextAuth's, Rails'
+ * secret_key_base, Django's SECRET_KEY, a JWT or session secret), not a credential for
+ * another system.
+ */
+const APP_SIGNING_SECRET = /^(?:NEXTAUTH_SECRET|AUTH_SECRET|BETTER_AUTH_SECRET|SECRET_KEY_BASE|(?:DJANGO_|FLASK_|APP_)?SECRET_KEY|(?:JWT|SESSION|COOKIE)_SECRET(?:_KEY)?)$/i;
+
 const hardcodedSecret = workflowRule({
   id: 'iac/gha-hardcoded-secret',
   title: 'Credential written in the workflow',
-  description: 'An env variable, action input or container credential with a secret-looking name has a literal value in the workflow file, so it is in version control and visible to everyone who can read the repository. Low when the same env block points at a server on the runner itself (a host or URL on localhost or 127.0.0.1, or a host or socket setting that is a path: a Unix socket such as /var/run/postgresql): most likely a test server the job starts, unless it is a tunnel to a real one.',
+  description: 'An env variable, action input or container credential with a secret-looking name has a literal value in the workflow file, so it is in version control and visible to everyone who can read the repository. Low for the signing secret of the application under test (NEXTAUTH_SECRET, SECRET_KEY_BASE, a JWT or session secret) set for a job that only tests (by its id or name, or its commands) and publishes and deploys nothing: it guards only the instance the job runs. Low also when the same env block points at a server on the runner itself (a host or URL on localhost or 127.0.0.1, or a host or socket setting that is a path: a Unix socket such as /var/run/postgresql): most likely a test server the job starts, unless it is a tunnel to a real one.',
   remediation: 'Store it as an encrypted secret and reference it: `${{ secrets.NAME }}`.',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -886,6 +893,8 @@ const hardcodedSecret = workflowRule({
       // A cache action's credential for its own store is one.
       workflow('      - uses: example/actions-cache-s3@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v1.0.0\n        with:\n          key: deps-linux\n          # expect\n          aws-secret-access-key: hunter2-hunter2\n'),
       'name: ci\non: push\npermissions: {}\nenv:\n  # expect\n  API_TOKEN: abcd1234abcd1234\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+      // The same signing secret in a job that deploys is the deployment's.
+      'name: ci\non: push\npermissions: {}\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    env:\n      # expect\n      NEXTAUTH_SECRET: supersecret\n    steps:\n      - run: pnpm build && pnpm test:e2e\n      - uses: cloudflare/wrangler-action@da0e0dfe58b7a431659754fdf3f186c529afbe65 # v3.14.1\n',
     ],
     negative: [
       workflow('      - uses: docker/login-action@9780b0c442fbb1117ed29e0efdff1e18412f7567 # v3.3.0\n        with:\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n'),
@@ -919,23 +928,25 @@ const hardcodedSecret = workflowRule({
       const found = wf.callers?.inputSinks?.(wf, step, input);
       return found !== undefined && !found.elsewhere && found.sinks.length > 0 && found.sinks.every((sink) => cacheKeyInput(sink.step, sink.input));
     };
-    const maps: Array<{ map: YMap; local: Set<string>; step?: Step }> = [];
-    const push = (node: ReturnType<typeof get>, local: Set<string>, step?: Step) => {
-      if (isYMap(node)) maps.push({ map: node, local, ...(step ? { step } : {}) });
+    const maps: Array<{ map: YMap; local: Set<string>; step?: Step; tests?: boolean }> = [];
+    const push = (node: ReturnType<typeof get>, local: Set<string>, step?: Step, tests?: boolean) => {
+      if (isYMap(node)) maps.push({ map: node, local, ...(step ? { step } : {}), ...(tests ? { tests } : {}) });
     };
     const everyJob = new Set(wf.jobs.flatMap((job) => [...containerValues(job)]));
-    push(get(wf.root, 'env'), everyJob);
+    const testJobs = new Set(wf.jobs.filter((job) => !get(job.node, 'uses') && checksOnly(wf, job)));
+    push(get(wf.root, 'env'), everyJob, undefined, wf.jobs.length > 0 && wf.jobs.every((job) => testJobs.has(job)));
     for (const job of wf.jobs) {
       const local = containerValues(job);
-      push(get(job.node, 'env'), local);
+      const tests = testJobs.has(job);
+      push(get(job.node, 'env'), local, undefined, tests);
       push(get(job.node, 'container', 'credentials'), new Set());
       for (const service of isYMap(get(job.node, 'services')) ? (get(job.node, 'services') as YMap).pairs : []) push(get(service.value, 'credentials'), new Set());
       for (const step of job.steps) {
-        push(get(step.node, 'env'), local);
+        push(get(step.node, 'env'), local, undefined, tests);
         push(step.with, local, step);
       }
     }
-    for (const { map, local, step } of maps) {
+    for (const { map, local, step, tests } of maps) {
       // A host or URL on the runner itself beside the credential: a server the job starts (a MinIO, a database), or a tunnel.
       const loopback = map.pairs.find((p) => isYScalar(p.value) && typeof p.value.value === 'string' && onRunner(p.key, p.value.value.trim()));
       for (const p of map.pairs) {
@@ -944,7 +955,9 @@ const hardcodedSecret = workflowRule({
         if (!isSecretName(p.key) || !isLiteralSecretValue(value) || local.has(String(value))) continue;
         // `shared-key: linux-debug` of a cache action names the cache entry that jobs share.
         if (step && namesCacheEntry(step, p.key)) continue;
-        if (loopback)
+        if (tests && APP_SIGNING_SECRET.test(p.key))
+          yield { line: p.keyLine, message: `${p.key} holds a literal signing secret of the application a test job runs on the runner (the job publishes and deploys nothing): it guards only that throw-away instance; if the same value serves a deployment, store it as a secret.`, secret: String(value), severity: 'low' } satisfies Hit;
+        else if (loopback)
           yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file, for a server on the runner itself (${loopback.key}: ${String((loopback.value as { value: string }).value).trim()}): most likely one the job starts for its tests; if it is a tunnel to a real one, store it as a secret.`, secret: String(value), severity: 'low' } satisfies Hit;
         else yield { line: p.keyLine, message: `${p.key} holds a literal credential in the workflow file.`, secret: String(value) } satisfies Hit;
       }

@@ -161,7 +161,7 @@ function outputsReachOtherJobs(wf: Workflow, job: Job, seen: Set<Job>): boolean 
  * publishes, signs and hands on nothing (no outputs or artifacts that a job other than a
  * check takes): its cache does not reach a release, even in a workflow that runs on tags.
  */
-function checksOnly(wf: Workflow, job: Job, seen = new Set<Job>()): boolean {
+export function checksOnly(wf: Workflow, job: Job, seen = new Set<Job>()): boolean {
   // A cycle of needs or downloads: the job in question is judged by the path that led here.
   if (seen.has(job)) return true;
   seen.add(job);
