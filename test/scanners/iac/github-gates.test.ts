@@ -112,3 +112,7 @@ test('gates: an issue_comment event has no github.event.pull_request, so a test 
   // Its head repository is null too: an equality with the repository is false for every comment.
   assert.deepEqual(selfHosted('  issue_comment:\n', SELF_HOSTED_JOB('    if: github.event.pull_request.head.repo.full_name == github.repository\n')), []);
 });
+
+test('gates: an earlier step that fails unless the commenter is a member of the organization makes the checkout high, not critical', () => {
+  assert.deepEqual(scan('org-member-check.yml'), [['untrusted-checkout', 25, 'high']]);
+});

@@ -112,14 +112,15 @@ export function gatingJobs(wf: Workflow, job: Job, seen = new Set<string>()): Jo
   return out;
 }
 
-const PERMISSION_CHECK = /author_association|\/collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|checkCollaborator|\bcollaborators\.check\b/i;
+const PERMISSION_CHECK = /author_association|\/collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|checkCollaborator|\bcollaborators\.check\b|\borgs\.checkMembership(?:ForUser)?\b|\/orgs\/[^\s]*\/members\//i;
 const FORK_CHECK = /head\.repo\.(?:full_name|fork)\b|head_repository\.(?:full_name|fork)\b|isCrossRepository|headRepository(?:Owner)?\b/;
 /** The collaborator check that answers 404, so that Octokit throws, for anyone who is not one: the step fails unless the script catches it. */
 const THROWS_FOR_OUTSIDERS = /^(?![\s\S]*\bcatch\b)[\s\S]*(?:checkCollaborator|\bcollaborators\.check)\b/;
 const FAILS = /setFailed|\bexit\s+[1-9]\d*\b|\bthrow\b|process\.exit\(\s*[1-9]/;
 
 function checked(text: string): string {
-  return /author_association/i.test(text) ? 'author_association' : "the user's permission on the repository";
+  if (/author_association/i.test(text)) return 'author_association';
+  return /checkMembership|\/orgs\/[^\s]*\/members\//i.test(text) ? "the user's membership of the organization" : "the user's permission on the repository";
 }
 
 /**
