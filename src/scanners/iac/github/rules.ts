@@ -1,6 +1,7 @@
 import type { Severity } from '../../../core/finding.js';
 import { expressionAsCode, resultIsJson, unreadableGithubScripts } from './script-writes.js';
 import { onlySetsItsOwnVariable } from './toolkit-env.js';
+import { actionRelease } from './action-release.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, printedAt, scriptMatches } from '../script-checks.js';
@@ -485,23 +486,6 @@ function uploadsWorkTree(step: Step): boolean {
   return root && hidden;
 }
 
-const VERSION_COMMENT = /#\s*v?(\d+)(?:\.\d+)*\b/;
-
-/**
- * The major version of a step's action: from `@v6.0.1`, or from the `# v6.0.1` comment
- * after a commit SHA, or else from such a comment on another use of the same commit in
- * the file. `unknown` for a commit no comment names.
- */
-function majorVersion(wf: Workflow, step: Step): number | 'unknown' | undefined {
-  const ref = parseUses(step.uses ?? '').ref ?? '';
-  const tag = /^v?(\d+)(?:\.\d+)*$/.exec(ref);
-  if (tag) return Number(tag[1]);
-  if (!FULL_SHA.test(ref)) return undefined;
-  const own = VERSION_COMMENT.exec(wf.lines[(step.usesLine ?? 0) - 1] ?? '');
-  const other = own ?? wf.lines.map((line) => (line.includes(`@${ref}`) ? VERSION_COMMENT.exec(line) : null)).find((m) => m !== null);
-  return other ? Number(other[1]) : 'unknown';
-}
-
 /** The last line of the file a script's text is written on: a block (`|`, `>`) starts below its key, a plain or quoted scalar on it. */
 function lastScriptLine(wf: Workflow, scalar: YScalar): number {
   const count = String(scalar.value).replace(/\n$/, '').split('\n').length;
@@ -560,9 +544,9 @@ const persistCredentials = workflowRule({
         const persist = withValue(step, 'persist-credentials');
         if (persist && persist.value === 'false') continue;
         const token = keptToken(step);
-        const version = majorVersion(wf, step);
+        const version = actionRelease(wf, step);
         // v6 keeps the token outside the work tree (a file under $RUNNER_TEMP), so an artifact of the tree no longer carries it.
-        const outsideTree = typeof version === 'number' && version >= 6;
+        const outsideTree = typeof version === 'object' && version.major >= 6;
         // Of a commit whose version nothing names, it is not known where the token goes: not escalated.
         const upload = outsideTree || version === 'unknown' ? undefined : job.steps.find((s) => s.index > step.index && uploadsWorkTree(s));
         // Kept on purpose (persist-credentials: true) for a later step that pushes: that is what it is for.

@@ -1,5 +1,6 @@
 import type { ScriptWrite } from './script-writes.js';
-import { parseUses, type Step, type Workflow } from './model.js';
+import type { Step, Workflow } from './model.js';
+import { actionRelease } from './action-release.js';
 
 /**
  * Variables whose value a program runs or loads code from, or that tell it where to find
@@ -21,14 +22,5 @@ export function onlySetsItsOwnVariable(wf: Workflow, step: Step, write: ScriptWr
   if (write.kind !== 'env' || !write.call.startsWith('core.exportVariable') || write.name === undefined || CODE_STEERING_VARIABLE.test(write.name)) return false;
   if (!/^\w+$/.test(write.name) || new RegExp(`\\benv\\.${write.name}\\b`, 'i').test(wf.lines.join('\n'))) return false;
   const release = actionRelease(wf, step);
-  return release !== undefined && (release[0] > 6 || (release[0] === 6 && release[1] >= 4));
-}
-
-/** The major and minor release of a step's action, from its ref (`@v7`, `@v6.4.1`) or the version comment after a commit (`@<sha> # v7.0.1`). */
-function actionRelease(wf: Workflow, step: Step): [number, number] | undefined {
-  const ref = step.uses ? parseUses(step.uses).ref : undefined;
-  const comment = step.usesLine !== undefined ? /#\s*v?(\d+)(?:\.(\d+))?/.exec(wf.lines[step.usesLine - 1] ?? '') : null;
-  const written = ref !== undefined ? /^v?(\d+)(?:\.(\d+))?(?:\.\d+)?$/.exec(ref) : null;
-  const found = written ?? comment;
-  return found ? [Number(found[1]), Number(found[2] ?? 0)] : undefined;
+  return typeof release === 'object' && (release.major > 6 || (release.major === 6 && release.minor >= 4));
 }
