@@ -368,7 +368,9 @@ const lbNoAccessLogs: CfnRule = cfnRule({
 /** The subnets of the template that are public, with the reason: they map public IPs, or a route table associated with them routes to an internet gateway. */
 function publicSubnets(t: CfnTemplate): Map<string, string> {
   const out = new Map<string, string>();
-  for (const r of resourcesOf(t, 'AWS::EC2::Subnet')) if (bool(t, prop(t, r, 'MapPublicIpOnLaunch')?.value) === true) out.set(r.id, 'it gives instances public IP addresses');
+  // A public address in a subnet that cannot reach an internet gateway answers nothing.
+  const unrouted = unroutedSubnets(t);
+  for (const r of resourcesOf(t, 'AWS::EC2::Subnet')) if (!unrouted.has(r.id) && bool(t, prop(t, r, 'MapPublicIpOnLaunch')?.value) === true) out.set(r.id, 'it gives instances public IP addresses');
   const toInternet = (r: CfnResource) => {
     const gateway = prop(t, r, 'GatewayId')?.value;
     return resourceById(t, referencedId(gateway), 'AWS::EC2::InternetGateway') !== undefined || /^igw-/.test(text(t, gateway) ?? '');
@@ -386,7 +388,7 @@ const dbPublicSubnet: CfnRule = cfnRule({
   id: 'iac/cfn-db-public-subnet',
   title: 'Database subnet group includes public subnets',
   description:
-    'A DB (or Redshift) subnet group lists a subnet of the template that is public: it gives instances public IP addresses (MapPublicIpOnLaunch), or a route table associated with it sends traffic to an internet gateway. A database placed there is reachable from the internet as soon as it is made publicly accessible, by a later change or a console click, and nothing in the network layout stops it. Databases belong in subnets without a route to an internet gateway.',
+    'A DB (or Redshift) subnet group lists a subnet of the template that is public: it gives instances public IP addresses (MapPublicIpOnLaunch, unless it cannot reach an internet gateway: its route tables are the template\'s own, none routes to an internet or carrier gateway, and nothing else names them), or a route table associated with it sends traffic to an internet gateway. A database placed there is reachable from the internet as soon as it is made publicly accessible, by a later change or a console click, and nothing in the network layout stops it. Databases belong in subnets without a route to an internet gateway.',
   remediation: 'List private subnets in the subnet group (SubnetIds), whose route tables send 0.0.0.0/0 to a NAT gateway or nowhere, and keep PubliclyAccessible: false.',
   severity: 'low',
   cwe: ['CWE-668'],
@@ -397,6 +399,8 @@ const dbPublicSubnet: CfnRule = cfnRule({
     ],
     negative: [
       'Resources:\n  Nat:\n    Type: AWS::EC2::RouteTable\n    Properties:\n      VpcId: !Ref Vpc\n  NatDefault:\n    Type: AWS::EC2::Route\n    Properties:\n      RouteTableId: !Ref Nat\n      DestinationCidrBlock: 0.0.0.0/0\n      NatGatewayId: !Ref NatGateway\n  DbNat:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:\n      SubnetId: !Ref DbSubnet\n      RouteTableId: !Ref Nat\n  Db:\n    Type: AWS::RDS::DBSubnetGroup\n    Properties:\n      DBSubnetGroupDescription: db\n      SubnetIds: [!Ref DbSubnet]\n',
+      // The subnet maps public IPs, but its only route table is the template's and routes nowhere but the VPC.
+      'Resources:\n  DbSubnet:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.3.0/24\n      MapPublicIpOnLaunch: true\n  DbTable:\n    Type: AWS::EC2::RouteTable\n    Properties:\n      VpcId: !Ref Vpc\n  DbLink:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:\n      SubnetId: !Ref DbSubnet\n      RouteTableId: !Ref DbTable\n  Db:\n    Type: AWS::RDS::DBSubnetGroup\n    Properties:\n      DBSubnetGroupDescription: db\n      SubnetIds: [!Ref DbSubnet]\n',
     ],
   },
   *check(t) {

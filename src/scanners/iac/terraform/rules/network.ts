@@ -615,7 +615,10 @@ function references(input: TfInput, expr: Expr | undefined, type: string): strin
  */
 function publicSubnets(input: TfInput): Map<string, string> {
   const out = new Map<string, string>();
+  const unrouted = unroutedSubnets(input);
   for (const subnet of moduleResourcesOf(input, 'aws_subnet')) {
+    // A public address in a subnet that cannot reach an internet gateway answers nothing.
+    if (unrouted.has(subnet.address)) continue;
     const a = attribute(subnet.block, 'map_public_ip_on_launch');
     // This file's subnets come one per instance (resourcesOf); the module's other files' as written:
     // instancesOf reads those per instance, for a subnet public in some of them (`each.value.public`).
@@ -655,7 +658,7 @@ const dbPublicSubnet: TfRule = tfRule({
   id: 'iac/tf-aws-db-public-subnet',
   title: 'Database subnet group includes public subnets',
   description:
-    'A DB (or Redshift) subnet group lists a subnet that is public: it gives instances public IP addresses, or its route table sends traffic to an internet gateway (the `public_subnets` of a VPC module, or database subnets the VPC module routes to the internet gateway). A database placed there is reachable from the internet as soon as it is made publicly accessible, by a later change or a console click, and nothing in the network layout stops it. Databases belong in subnets without a route to an internet gateway. Only subnets, route tables and associations of the same file are followed.',
+    'A DB (or Redshift) subnet group lists a subnet that is public: it gives instances public IP addresses (unless it cannot reach an internet gateway: its route tables are the module\'s own, none routes to an internet or carrier gateway, and nothing else names them), or its route table sends traffic to an internet gateway (the `public_subnets` of a VPC module, or database subnets the VPC module routes to the internet gateway). A database placed there is reachable from the internet as soon as it is made publicly accessible, by a later change or a console click, and nothing in the network layout stops it. Databases belong in subnets without a route to an internet gateway. Only subnets, route tables and associations of the same file are followed.',
   remediation: 'List private subnets in the subnet group (with the VPC module: database_subnets or private_subnets, and create_database_internet_gateway_route = false), and keep publicly_accessible = false.',
   severity: 'low',
   cwe: ['CWE-668'],
@@ -672,6 +675,8 @@ const dbPublicSubnet: TfRule = tfRule({
       'resource "aws_route_table" "private" {\n  vpc_id = aws_vpc.main.id\n  route {\n    cidr_block     = "0.0.0.0/0"\n    nat_gateway_id = aws_nat_gateway.main.id\n  }\n}\n\nresource "aws_route_table_association" "db" {\n  subnet_id      = aws_subnet.db.id\n  route_table_id = aws_route_table.private.id\n}\n\nresource "aws_db_subnet_group" "db" {\n  subnet_ids = [aws_subnet.db.id]\n}\n',
       'module "vpc" {\n  source           = "terraform-aws-modules/vpc/aws"\n  version          = "3.19.0"\n  public_subnets   = ["10.0.101.0/24"]\n  database_subnets = ["10.0.21.0/24", "10.0.22.0/24"]\n\n  create_database_subnet_route_table     = true\n  create_database_internet_gateway_route = false\n}\n\nresource "aws_db_subnet_group" "db" {\n  subnet_ids = module.vpc.database_subnets\n}\n',
       'module "db" {\n  source               = "terraform-aws-modules/rds/aws"\n  db_subnet_group_name = "existing"\n  subnet_ids           = module.vpc.public_subnets\n}\n',
+      // The subnet maps public IPs, but its only route table is the module's and routes only to the office VPN.
+      'resource "aws_subnet" "db" {\n  vpc_id                  = aws_vpc.main.id\n  cidr_block              = "10.0.3.0/24"\n  map_public_ip_on_launch = true\n}\n\nresource "aws_route_table" "db" {\n  vpc_id = aws_vpc.main.id\n  route {\n    cidr_block = "192.168.0.0/16"\n    gateway_id = aws_vpn_gateway.office.id\n  }\n}\n\nresource "aws_route_table_association" "db" {\n  subnet_id      = aws_subnet.db.id\n  route_table_id = aws_route_table.db.id\n}\n\nresource "aws_db_subnet_group" "db" {\n  subnet_ids = [aws_subnet.db.id]\n}\n',
     ],
   },
   *check(input) {
