@@ -19,6 +19,13 @@ describe('terraform data store rules', () => {
     assert.deepEqual(hits('iac/tf-aws-backups-disabled', fixed), []);
   });
 
+  it('says when IAM authentication is off only by a variable default, keeping the line and severity', () => {
+    const source = 'variable "iam_auth" {\n  type    = bool\n  default = false\n}\nresource "aws_db_instance" "this" {\n  engine                              = "postgres"\n  iam_database_authentication_enabled = var.iam_auth\n}\n';
+    const found = (text: string) => analyseFile('main.tf', text, () => {}).findings.filter((f) => f.ruleId === 'iac/tf-aws-db-no-iam-auth').map((f) => `${f.location.startLine} ${f.severity} ${f.message}`);
+    assert.deepEqual(found(source), ['7 low aws_db_instance.this gets iam_database_authentication_enabled = false from the default of var.iam_auth, which every caller that leaves it out gets: clients can only log in with database passwords.']);
+    assert.deepEqual(found(source.replace('var.iam_auth', 'false')), ['7 low aws_db_instance.this sets iam_database_authentication_enabled = false: clients can only log in with database passwords.']);
+  });
+
   it('tells AWS managed keys from customer managed ones, written out or looked up', () => {
     const lookup = (alias: string) => `data "aws_kms_key" "k" {\n  key_id = "${alias}"\n}\nresource "aws_docdb_cluster" "c" {\n  storage_encrypted = true\n  kms_key_id        = data.aws_kms_key.k.arn\n}\n`;
     assert.deepEqual(hits('iac/tf-aws-no-customer-managed-key', lookup('alias/aws/rds')), ['6']);

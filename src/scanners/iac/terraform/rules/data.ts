@@ -4,8 +4,13 @@ import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate } from '../hcl/evaluate.js';
 import { asStrings, attribute, instanceNamed, isFalseValue, isTrueValue, label, mentioned, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { given, known, tfRule, type Section, type TfRule } from './common.js';
-import { fileInstance, sectionsIn, settingAt, valueIn } from './instances.js';
+import { fileInstance, sectionsIn, setByDefaultOnly, settingAt, valueIn } from './instances.js';
 import { clusterTakesIamAuth, instanceTakesIamAuth, redisWithoutEncryption } from '../../aws-engines.js';
+
+/** Where a value given only by a variable's default comes from: `the default of var.x` for a plain reference. */
+function defaultOf(expr: Expr): string {
+  return expr.kind === 'traversal' && expr.path[0] === 'var' && expr.path.length === 2 ? `the default of var.${expr.path[1]}` : 'a variable default';
+}
 
 /**
  * A boolean setting that must be true: nothing when it is true or cannot be read, a
@@ -16,7 +21,7 @@ function mustBeTrue(input: TfInput, resource: TfResource, owner: Block, name: st
   const a = attribute(owner, name);
   const value = valueOf(input, owner, name);
   if (isTrueValue(value) || (a && !known(value))) return undefined;
-  const set = !a ? `does not set ${name} = true` : value === null ? `leaves ${name} unset (null)` : `sets ${name} = ${String(value)}`;
+  const set = !a ? `does not set ${name} = true` : value === null ? `leaves ${name} unset (null)` : setByDefaultOnly(input, owner, [name]) ? `gets ${name} = ${String(value)} from ${defaultOf(a.expr)}, which every caller that leaves it out gets` : `sets ${name} = ${String(value)}`;
   return { line: a ? a.line : owner.line, message: `${label(resource)} ${set}: ${what}.`, resource: label(resource) };
 }
 
