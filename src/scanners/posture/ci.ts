@@ -1,4 +1,4 @@
-import { includedPaths, localIncludes } from '../iac/gitlab/includes.js';
+import { childPipelines, includedPaths, localIncludes } from '../iac/gitlab/includes.js';
 import { loadYaml, get, isYMap, isYScalar, isYSeq, items, text, type YNode } from '../iac/yaml/tree.js';
 import type { Repo } from './rule.js';
 
@@ -15,7 +15,7 @@ export function isCiFile(path: string): boolean {
   return WORKFLOW.test(path) || GITLAB_CI.test(path) || LOCAL_ACTION.test(path) || OTHER_CI.test(path) || PRE_COMMIT.test(path);
 }
 
-/** The GitLab CI files of the repository: .gitlab-ci.yml and the local files it includes, transitively, that the repository view holds. */
+/** The GitLab CI files of the repository: .gitlab-ci.yml and the local files it includes or starts as child pipelines, transitively, that the repository view holds. */
 export function gitlabCiFiles(repo: Repo): string[] {
   const roots = [...repo.files.keys()].filter((p) => GITLAB_CI.test(p)).sort();
   const seen = new Set(roots);
@@ -31,9 +31,10 @@ export function gitlabCiFiles(repo: Repo): string[] {
   return [...seen].sort();
 }
 
+/** The local files a GitLab CI file includes, and those of the child pipelines its jobs start (`trigger: include:`), whose jobs run in CI too. */
 function safeIncludes(source: string): string[] {
   try {
-    return localIncludes(source);
+    return [...localIncludes(source), ...childPipelines(source).flatMap((child) => child.paths)];
   } catch {
     return [];
   }
@@ -43,7 +44,7 @@ const MAX_INCLUDED_FILES = 64;
 
 /**
  * Adds to `files` the local files the GitLab pipeline includes (`include: local:`, wildcards
- * within one folder), transitively: the walk hands the posture scanner only .gitlab-ci.yml,
+ * within one folder) or starts as child pipelines (`trigger: include:`), transitively: the walk hands the posture scanner only .gitlab-ci.yml,
  * and a pipeline often keeps its jobs in .gitlab/ci/*.yml. Read through the confined reader.
  */
 export function addGitlabIncludes(

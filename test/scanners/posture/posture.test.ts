@@ -141,6 +141,23 @@ test('the CI scanning check reads the local files a GitLab pipeline includes, by
   }
 });
 
+test('the CI scanning check reads the local files of GitLab child pipelines (trigger: include:) and what they include', async () => {
+  const tree = tempTree({
+    'README.md': '# app\n',
+    '.gitlab-ci.yml': 'include:\n  - template: Jobs/SAST.gitlab-ci.yml\n  - template: Jobs/Dependency-Scanning.gitlab-ci.yml\nsecurity:\n  trigger:\n    include:\n      - local: ci/security.yml\n',
+    'ci/security.yml': 'include:\n  - local: ci/secrets.yml\n',
+    'ci/secrets.yml': 'secrets:\n  script:\n    - gitleaks detect\n',
+  });
+  try {
+    initRepo(tree.dir);
+    commitAll(tree.dir, 'initial');
+    const result = await runScan({ target: tree.dir, scannerSet: [postureScanner] });
+    assert.deepEqual(result.findings.filter((f) => f.ruleId === 'posture/ci-missing-security-scans').map((f) => f.message), []);
+  } finally {
+    tree.cleanup();
+  }
+});
+
 test('the CI scanning message names reusable workflows of other repositories it could not read, and GitHub\'s own secret scanning', () => {
   const workflow = 'on: push\njobs:\n  scan:\n    uses: example-org/shared/.github/workflows/scan.yml@v1\n  codeql:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: github/codeql-action/analyze@v3\n';
   const findings = checkRepo(repoOf({ files: { 'README.md': '# app\n', '.github/workflows/ci.yml': workflow } }), postureRules.filter((r) => r.id === 'posture/ci-missing-security-scans'));
