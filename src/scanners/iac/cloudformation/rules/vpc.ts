@@ -177,16 +177,23 @@ const instancePublicIp: CfnRule = cfnRule({
 const subnetPublicIp: CfnRule = cfnRule({
   id: 'iac/cfn-subnet-public-ip',
   title: 'Subnet assigns public IPs automatically',
-  description: 'MapPublicIpOnLaunch: true gives every instance launched in the subnet a public address, including ones that were never meant to be reachable from the internet.',
+  description:
+    'MapPublicIpOnLaunch: true gives every instance launched in the subnet a public address, including ones that were never meant to be reachable from the internet. A subnet that cannot reach an internet gateway (its route tables are the template\'s own, none routes to an internet or carrier gateway, and nothing else names them) is not reported, as iac/cfn-ec2-public-ip judges it: no connection to those addresses can be made.',
   remediation: 'Set MapPublicIpOnLaunch: false and assign public addresses (or better, load balancers) explicitly where needed.',
   severity: 'low',
   cwe: ['CWE-668'],
   examples: {
     positive: ['Resources:\n  Public:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.1.0/24\n      # expect\n      MapPublicIpOnLaunch: true\n'],
-    negative: ['Resources:\n  Private:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.2.0/24\n'],
+    negative: [
+      'Resources:\n  Private:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.2.0/24\n',
+      // Its only route table is the template's and routes nowhere but the VPC.
+      'Resources:\n  Isolated:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.3.0/24\n      MapPublicIpOnLaunch: true\n  IsolatedTable:\n    Type: AWS::EC2::RouteTable\n    Properties:\n      VpcId: !Ref Vpc\n  IsolatedLink:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:\n      SubnetId: !Ref Isolated\n      RouteTableId: !Ref IsolatedTable\n',
+    ],
   },
   *check(t) {
+    const unrouted = unroutedSubnets(t);
     for (const r of resourcesOf(t, 'AWS::EC2::Subnet')) {
+      if (unrouted.has(r.id)) continue;
       const flag = prop(t, r, 'MapPublicIpOnLaunch');
       if (bool(t, flag?.value) === true) yield { line: flag!.keyLine, message: `${label(r)} gives every instance a public IP.`, resource: label(r) };
     }
