@@ -73,7 +73,7 @@ export const iacScanner: Scanner = {
     texts.keepOnly((path) => !isBuildConfigFile(path) && !isTiltfile(path) && charts.chartOf(path) === undefined);
     const read: ReadText = (file) => texts.text(file);
     // GitLab pipelines: the files they include and the child pipelines their jobs start, checked as GitLab CI with the other files of their pipeline.
-    const gitlabPipelines = await GitlabPipelines.find(ctx.files, read, (path) => charts.chartOf(path) !== undefined);
+    const gitlabPipelines = await GitlabPipelines.find(ctx.files, read, (path) => charts.chartContaining(path) !== undefined);
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
     const githubPrefix = githubScanPrefix(ctx.root);
     const githubCallers = await GithubCallers.find(ctx.files, read, githubPrefix);

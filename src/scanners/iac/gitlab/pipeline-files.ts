@@ -42,7 +42,7 @@ export class GitlabPipelines {
     private readonly read: ReadText,
   ) {}
 
-  /** `inChart`: files of a Helm chart, which are the chart's templates and data, never a pipeline found by its content. */
+  /** `inChart`: files under a Helm chart's folder (its templates, data and CRDs), never a pipeline found by its content. */
   static async find(files: readonly WorkspaceFile[], read: ReadText, inChart: (path: string) => boolean = () => false): Promise<GitlabPipelines> {
     const found = new GitlabPipelines(new Map(files.map((file) => [file.path, file])), read);
     await found.walk(files, inChart);
@@ -107,7 +107,9 @@ export class GitlabPipelines {
    * trigger jobs that start it, with their files.
    */
   async context(path: string, text: string): Promise<Pick<ParseContext, 'gitlab'>> {
-    if (this.pipelineOf.has(path) || this.triggersOf.has(path)) this.texts.set(path, text);
+    // A file of no pipeline of several files, started by no trigger job: nothing beside it to read.
+    if (!this.pipelineOf.has(path) && !this.triggersOf.has(path)) return {};
+    this.texts.set(path, text);
     const files = text.includes('!reference') || /^[ \t]*extends[ \t]*:/m.test(text) ? await this.filesBeside(path) : [];
     const triggers = this.onlyChild(path) ? await this.triggers(path) : [];
     if (files.length === 0 && triggers.length === 0) return {};
