@@ -2,6 +2,7 @@ import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScannerFinding } from '../../core/finding.js';
 import { normaliseLine } from '../../core/fingerprint.js';
+import { picomatchPackage } from '../../core/packages.js';
 import type { ScanWarning } from '../scanner.js';
 import type { WorkspaceFile } from '../../workspace/files.js';
 import { ConfinedDisk } from '../../workspace/confined-disk.js';
@@ -409,9 +410,16 @@ export class CiScripts {
       },
       (include) => this.options.warn({ path: main!.path, message: `${main!.path} includes more files than a scan reads; ${include} and those after it were not checked.` }),
       new Map(make.variables ?? []),
+      (pattern) => this.filesMatching(pattern),
     );
     if (model.unreadable) return warn(main.path)(model.unreadable), undefined;
     return { kind: 'make', model, dir: make.dir };
+  }
+
+  /** The scan's files a shell wildcard names, sorted (GNU make 4.3 sorts what `include` globs). */
+  private filesMatching(pattern: string): string[] {
+    const matches = picomatchPackage()(pattern, { dot: false });
+    return [...this.byPath.keys()].filter((file) => matches(file)).sort();
   }
 
   /** A script's text, or undefined when it is not read: absent, not a shell script, or not safe to read (a warning says why). */

@@ -67,8 +67,11 @@ export interface MakeModel {
   unreadable?: string;
 }
 
-/** At most this many files per Makefile (itself and its includes). */
-export const MAX_MAKE_FILES = 8;
+/**
+ * At most this many files per Makefile (itself and its includes): projects built on shared
+ * make modules (cert-manager's makefile-modules) include two dozen.
+ */
+export const MAX_MAKE_FILES = 32;
 /** At most this many targets are followed from the goals a command names (their prerequisites, `$(MAKE) other`). */
 export const MAX_MAKE_TARGETS = 64;
 /** Variables expanded within variables, at most. */
@@ -379,9 +382,11 @@ function conditionArguments(text: string): [string, string] | undefined {
 /**
  * Reads a Makefile and the files it includes (`include x.mk`, `-include`, `sinclude`) by a
  * path known once expanded, from the folder make runs in (`dir`), through `read`, in the
- * order make reads them, `MAX_MAKE_FILES` at most (`cut` is called when more were left out).
- * `commandLine`: the variables make's command line sets (`make X=1`; undefined: to a value
- * not known), which the files' assignments do not change.
+ * order make reads them, `MAX_MAKE_FILES` at most (`cut` is called once, with the first file
+ * left out). `commandLine`: the variables make's command line sets (`make X=1`; undefined: to
+ * a value not known), which the files' assignments do not change. `glob`: the scan's files a
+ * wildcard path names (`-include make/_shared/*.mk`), sorted as GNU make 4.3 sorts
+ * them; without it such an include is not read.
  */
 export async function loadMakefile(
   main: MakeFileText,
@@ -389,6 +394,7 @@ export async function loadMakefile(
   read: (path: string) => Promise<MakeFileText | undefined>,
   cut?: (path: string) => void,
   commandLine?: ReadonlyMap<string, string | undefined>,
+  glob?: (pattern: string) => string[],
 ): Promise<MakeModel> {
   const model: MakeModel = { files: [], rules: new Map(), patterns: [], phony: new Set(), mentioned: new Set(), defaultGoal: undefined, oneShell: false };
   const vars = new Variables(commandLine);
@@ -396,6 +402,7 @@ export async function loadMakefile(
   let goalSet: string | null | undefined;
   let firstTarget: string | null | undefined;
   const seen = new Set<string>();
+  let wasCut = false;
   const expandOr = (text: string) => vars.expand(text) ?? kept(text);
   const visit = async (file: MakeFileText) => {
     seen.add(file.path);
@@ -473,16 +480,21 @@ export async function loadMakefile(
       if (include) {
         const names = vars.expand(include[2]!);
         for (const name of names === undefined ? [] : splitWords(names)) {
-          if (/[$%*?[\]]/.test(name) || name.includes(KEPT) || name.startsWith('/')) continue;
-          const target = resolveWithinRoot(dir, name);
-          if (target === undefined || seen.has(target)) continue;
-          if (model.files.length >= MAX_MAKE_FILES) {
-            cut?.(target);
-            continue;
+          if (/[$%]/.test(name) || name.includes(KEPT) || name.startsWith('/')) continue;
+          const written = resolveWithinRoot(dir, name);
+          if (written === undefined) continue;
+          const targets = /[*?[\]]/.test(written) ? (glob?.(written) ?? []) : [written];
+          for (const target of targets) {
+            if (seen.has(target)) continue;
+            if (model.files.length >= MAX_MAKE_FILES) {
+              if (!wasCut) cut?.(target);
+              wasCut = true;
+              continue;
+            }
+            seen.add(target);
+            const text = await read(target);
+            if (text) await visit(text);
           }
-          seen.add(target);
-          const text = await read(target);
-          if (text) await visit(text);
         }
         continue;
       }
