@@ -80,7 +80,7 @@ export const CREDENTIALS: readonly CredentialSpec[] = [
   { type: 'github-oauth-token', accept: ['github-oauth-token'], names: ['GITHUB_OAUTH_TOKEN'], value: (r) => githubToken(r, 'gho_') },
   { type: 'github-app-token', accept: ['github-app-token'], names: ['GITHUB_APP_TOKEN', 'INSTALLATION_TOKEN'], value: (r) => githubToken(r, r.pick(['ghu_', 'ghs_'] as const)) },
   { type: 'gitlab-pat', accept: ['gitlab-pat'], names: ['GITLAB_TOKEN', 'CI_PRIVATE_TOKEN'], value: (r) => 'glpat-' + mixed(r, ALNUM + '-_', 20) },
-  { type: 'gitlab-runner-token', accept: ['gitlab-runner-token'], names: ['RUNNER_TOKEN'], value: (r) => 'glrt-' + mixed(r, ALNUM + '-_', 20) },
+  { type: 'gitlab-runner-token', accept: ['gitlab-runner-token'], names: ['RUNNER_TOKEN'], value: (r) => r.pick(['glrt-', 'glrtr-']) + mixed(r, ALNUM + '-_', 20) },
   { type: 'gitlab-deploy-token', accept: ['gitlab-deploy-token'], names: ['DEPLOY_TOKEN'], value: (r) => 'gldt-' + mixed(r, ALNUM + '-_', 20) },
   { type: 'bitbucket-app-password', accept: ['bitbucket-app-password'], names: ['BITBUCKET_APP_PASSWORD'], value: (r) => 'ATBB' + mixed(r, ALNUM, 32) },
   {
@@ -252,6 +252,28 @@ export const CREDENTIALS: readonly CredentialSpec[] = [
   { type: 'gitlab-scim-token', accept: ['gitlab-scim-token'], names: ['GITLAB_SCIM_TOKEN'], value: (r) => 'glsoat-' + mixed(r, ALNUM + '-_', 20) },
   { type: 'gitlab-feed-token', accept: ['gitlab-feed-token'], names: ['GITLAB_FEED_TOKEN'], value: (r) => 'glft-' + mixed(r, ALNUM + '-_', 20) },
   { type: 'gitlab-incoming-email-token', accept: ['gitlab-incoming-email-token'], names: ['GITLAB_INCOMING_EMAIL_TOKEN'], value: (r) => 'glimt-' + mixed(r, ALNUM + '-_', 25) },
+  {
+    type: 'gitlab-ci-job-token',
+    accept: ['gitlab-ci-job-token'],
+    names: ['CI_JOB_TOKEN', 'JOB_TOKEN'],
+    value: (r) =>
+      r.pick([
+        () => `glcbt-${r.string(HEX, 1 + r.int(3))}_${mixed(r, ALNUM + '-_', 20)}`,
+        () => 'glcbt-' + jwt(r, { aud: 'gitlab-authz-token', sub: `gid://gitlab/Ci::Build/${r.digits(8)}` }),
+      ])(),
+  },
+  { type: 'gitlab-feature-flag-client-token', accept: ['gitlab-feature-flag-client-token'], names: ['UNLEASH_INSTANCE_ID'], value: (r) => 'glffct-' + mixed(r, ALNUM + '-_', 20) },
+  { type: 'gitlab-workspace-token', accept: ['gitlab-workspace-token'], names: ['GL_WORKSPACE_TOKEN'], value: (r) => 'glwt-' + mixed(r, ALNUM + '-_', 20) },
+  { type: 'gitlab-session-cookie', accept: ['gitlab-session-cookie'], names: ['GITLAB_COOKIE'], value: (r) => '_gitlab_session=' + mixed(r, HEX, 32) },
+  { type: 'gitlab-runner-registration-token', accept: ['gitlab-runner-registration-token'], names: ['REGISTRATION_TOKEN'], value: (r) => 'GR1348941' + mixed(r, ALNUM + '-_', 20) },
+  {
+    type: 'gitlab-pat-routable',
+    accept: ['gitlab-pat'],
+    names: ['GITLAB_TOKEN'],
+    value: (r) => `glpat-${mixed(r, BASE64URL, 27 + r.int(20))}${r.pick(['', '.01'])}.${r.string(DIGITS + LOWER, 9)}`,
+  },
+  { type: 'gitlab-trigger-token', accept: ['gitlab-pipeline-trigger-token'], names: ['TRIGGER_TOKEN'], value: (r) => 'glptt-' + mixed(r, HEX, 40) },
+  { type: 'gitlab-oauth-app-secret', accept: ['gitlab-oauth-app-secret'], names: ['GITLAB_APP_SECRET', 'GITLAB_CLIENT_SECRET'], value: (r) => 'gloas-' + mixed(r, HEX, 64) },
   { type: 'password', accept: PASSWORD_ACCEPT, names: ['DB_PASSWORD', 'SMTP_PASSWORD', 'REDIS_PASSWORD', 'ADMIN_PASSWORD', 'MYSQL_PASSWORD'], value: humanPassword },
   {
     type: 'generic-secret',

@@ -61,6 +61,8 @@ const malformedToken: Decoy = (syntax, rng) =>
     () => assignment(syntax, 'SLACK_BOT_TOKEN', `xoxb-${rng.digits(12)}-${rng.digits(13)}`, rng),
     () => assignment(syntax, 'STRIPE_SECRET_KEY', 'sk_live_' + mixed(rng, ALNUM, 10), rng),
     () => assignment(syntax, 'GITLAB_TOKEN', 'glpat-' + mixed(rng, ALNUM, 8), rng),
+    () => assignment(syntax, 'CI_JOB_TOKEN', `glcbt-${rng.string(HEX, 2)}_${mixed(rng, ALNUM, 5)}`, rng),
+    () => assignment(syntax, 'REGISTRATION_TOKEN', 'GR1348941' + mixed(rng, ALNUM, 6), rng),
   ])();
 
 function breakChecksum(token: string): string {

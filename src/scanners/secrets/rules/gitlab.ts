@@ -1,8 +1,24 @@
 import type { Detector } from '../detector.js';
 import { looksRandom } from '../checks/entropy.js';
+import { isSignedJwt } from '../checks/jwt.js';
 import { prefixed, revoke } from './common.js';
 
 const RANDOM_AFTER_DASH = (secret: string) => looksRandom(secret.slice(secret.indexOf('-') + 1), 2);
+
+/**
+ * The end of a routable token (GitLab's newer format for personal access and runner tokens):
+ * after the base64url payload, `.` and a two-character version (in the newer form), then
+ * `.`, the payload's length in two base-36 digits and a seven-digit base-36 CRC.
+ */
+const ROUTABLE_SUFFIX = '(?:(?:\\.[0-9a-z]{2})?\\.[0-9a-z]{9})?';
+
+/**
+ * A GitLab token: `prefix` then `body` (regular-expression sources), not inside a longer
+ * word; a full stop may end a sentence after it, but not start more of the token.
+ */
+function gitlabToken(prefix: string, body: string): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9_-])(?<secret>${prefix}${body})(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'g');
+}
 
 export const gitlabDetectors: Detector[] = [
   {
@@ -16,10 +32,16 @@ export const gitlabDetectors: Detector[] = [
     keywords: ['glpat-'],
     anchor: 'keyword',
     caseSensitive: true,
-    pattern: prefixed('glpat-', '[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{9})?', 'A-Za-z0-9_.-'),
+    pattern: gitlabToken('glpat-', `[A-Za-z0-9_-]{20,300}${ROUTABLE_SUFFIX}`),
     check: RANDOM_AFTER_DASH,
     examples: {
-      positive: ['GITLAB_TOKEN=glpat-QufnpjgqYxnMAgIjLm4a', 'private_token: "glpat-ySqHciYChxRut3joe2xD"'],
+      positive: [
+        'GITLAB_TOKEN=glpat-QufnpjgqYxnMAgIjLm4a',
+        'private_token: "glpat-ySqHciYChxRut3joe2xD"',
+        // Routable tokens, without and with a version.
+        'export GITLAB_TOKEN=glpat-Kq3vX9dLm2RtY7pWc4NsJh8BfZe.0r1k4m7qz',
+        'Use glpat-Wd8sK2nQv5TxL9mRb3YcPj6HgFa1Ze0uXo.01.0w1v3h9kq.',
+      ],
       negative: ['GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx', 'GITLAB_TOKEN=glpat-<your_token>', 'Tokens look like glpat-ABC.'],
     },
   },
@@ -48,17 +70,25 @@ export const gitlabDetectors: Detector[] = [
     id: 'gitlab-runner-token',
     title: 'GitLab runner authentication token',
     secretType: 'GitLab runner token',
-    description: 'A GitLab runner authentication token (glrt-). Whoever holds it can register a runner that receives CI jobs, with their variables and secrets.',
+    description:
+      'A GitLab runner authentication token (glrt-, or glrtr- for a runner registered with a registration token). ' +
+      'Whoever holds it can run a runner that receives CI jobs, with their variables and secrets.',
     remediation: revoke('runner', 'delete the runner in GitLab (Settings > CI/CD > Runners) and register a new one'),
     severity: 'high',
     confidence: 'high',
-    keywords: ['glrt-'],
+    keywords: ['glrt-', 'glrtr-'],
     anchor: 'keyword',
     caseSensitive: true,
-    pattern: prefixed('glrt-', '[A-Za-z0-9_-]{20,64}'),
+    pattern: gitlabToken('glrtr?-', `[A-Za-z0-9_-]{20,300}${ROUTABLE_SUFFIX}`),
     check: RANDOM_AFTER_DASH,
     examples: {
-      positive: ['  token = "glrt-Y831oQkarddwJvlPafUE"', 'RUNNER_TOKEN=glrt-FJ-Qd54fxez9tSQZEVDI'],
+      positive: [
+        '  token = "glrt-Y831oQkarddwJvlPafUE"',
+        'RUNNER_TOKEN=glrt-FJ-Qd54fxez9tSQZEVDI',
+        '  token = "glrtr-Hn5qWz8LcV2xRk7mTbP4"',
+        // A routable runner token (runner type t1) whose payload is longer than the old tokens.
+        'CI_SERVER_TOKEN=glrt-t1_Vb7kQx2MnL9pRz4YwT6cJh3DfS8aGu5eKo1iNq7XmB4vPl2Ct9Rd6Zs3Hw8Fj.01.0y5k2m9qa',
+      ],
       negative: ['  token = "glrt-XXXXXXXXXXXXXXXXXXXX"', 'RUNNER_TOKEN=glrt-', 'RUNNER_TOKEN=glrt-${TOKEN}'],
     },
   },
@@ -177,6 +207,125 @@ export const gitlabDetectors: Detector[] = [
     examples: {
       positive: ['ISSUE_EMAIL=incoming+acme-app-7-glimt-ZAP8jvEwva7mKlFhQ7nwXiQmu-issue@gitlab.example.org', 'GITLAB_INCOMING_EMAIL_TOKEN=glimt-MOgLEooQwNJPN2nO_oGRuVmBd'],
       negative: ['GITLAB_INCOMING_EMAIL_TOKEN=glimt-xxxxxxxxxxxxxxxxxxxxxxxxx', 'GITLAB_INCOMING_EMAIL_TOKEN=glimt-...', 'incoming email tokens start with glimt-'],
+    },
+  },
+  {
+    id: 'gitlab-ci-job-token',
+    title: 'GitLab CI/CD job token',
+    secretType: 'GitLab CI/CD job token',
+    description:
+      'A GitLab CI/CD job token (glcbt-, the CI_JOB_TOKEN of a job): a partition id and a random part, or a signed JWT in ' +
+      'newer GitLab. While its job runs it clones the projects, reads the packages, artifacts and registries and calls ' +
+      'the API endpoints the job may use, as the user who started the job. A leaked job log or artifact is where it is found.',
+    remediation: revoke('job token', 'cancel the job if it still runs: the token dies with it; then find where it was written out (job log, artifact, file)'),
+    severity: 'medium',
+    confidence: 'high',
+    keywords: ['glcbt-'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    // A JWT job token is several hundred characters long.
+    window: { before: 10, after: 4000 },
+    pattern: gitlabToken('glcbt-', '(?:[0-9a-f]{1,5}_[A-Za-z0-9_-]{20}|eyJ[A-Za-z0-9_-]{8,2000}\\.[A-Za-z0-9_-]{8,4000}\\.[A-Za-z0-9_-]{32,1000})'),
+    check: (secret) => {
+      const body = secret.slice('glcbt-'.length);
+      return body.startsWith('eyJ') ? isSignedJwt(body) : looksRandom(body.slice(body.indexOf('_') + 1), 2);
+    },
+    examples: {
+      positive: [
+        'curl --header "JOB-TOKEN: glcbt-64_Ju7bRk2xQm9WcT4nLp8H" https://gitlab.example.org/api/v4/job',
+        'CI_JOB_TOKEN=glcbt-eyJraWQiOiJ0ZXN0LWtleSIsInR5cCI6IkpXVCIsImFsZyI6IlJTMjU2In0.eyJ2ZXJzaW9uIjoiMC4xLjAiLCJvIjoiMjIiLCJ1IjoiOGsiLCJwIjoiZDQiLCJqdGkiOiI1ZTFhYjc2Yy0xZjNkLTQ5YjctOWY1Ny0yYzBkOGUxZjNhNmIiLCJhdWQiOiJnaXRsYWItYXV0aHotdG9rZW4iLCJzdWIiOiJnaWQ6Ly9naXRsYWIvQ2k6OkJ1aWxkLzQwMTczIiwiaXNzIjoiZ2l0bGFiLmV4YW1wbGUub3JnIiwiaWF0IjoxNzMwMDAwMDAwLCJleHAiOjE3MzAwMDM2MDB9.Qm9zZ1Z4N2tQd3J0TXo0bkxjOHlKaDJxRmI5WHM2RGc1bVJ2VDNrV2Y4cE56MWhMYzdZdw',
+      ],
+      negative: [
+        'curl --header "JOB-TOKEN: $CI_JOB_TOKEN" https://gitlab.example.org/api/v4/job',
+        'token=glcbt-64_XXXXXXXXXXXXXXXXXXXX',
+        'Job tokens start with glcbt- since GitLab 16.9.',
+      ],
+    },
+  },
+  {
+    id: 'gitlab-feature-flag-client-token',
+    title: 'GitLab feature flags client token',
+    secretType: 'GitLab feature flags client token',
+    description:
+      'A GitLab feature flags client token (glffct-, the "instance ID" of a project\'s Unleash API). It reads every ' +
+      'feature flag of the project, with its strategies and user lists (user ids or email addresses).',
+    remediation: revoke('client token', 'project > Deploy > Feature flags > Configure > Reset the instance ID'),
+    severity: 'medium',
+    confidence: 'high',
+    keywords: ['glffct-'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('glffct-', '[A-Za-z0-9_-]{20}'),
+    check: RANDOM_AFTER_DASH,
+    examples: {
+      positive: ['UNLEASH_INSTANCE_ID=glffct-Ry4nVz8wKc2TqB7mHs5d', "instanceId: 'glffct-p3Ga_Jx9WnQe6KtM1vLb'"],
+      negative: ['UNLEASH_INSTANCE_ID=glffct-xxxxxxxxxxxxxxxxxxxx', 'UNLEASH_INSTANCE_ID=glffct-<instance-id>', 'client tokens start with glffct-'],
+    },
+  },
+  {
+    id: 'gitlab-workspace-token',
+    title: 'GitLab workspace token',
+    secretType: 'GitLab workspace token',
+    description: 'A GitLab workspace token (glwt-), with which a remote development workspace authenticates to the GitLab agent for Kubernetes that runs it.',
+    remediation: revoke('workspace token', 'stop and delete the workspace (Your work > Workspaces), which revokes its token, and create a new one'),
+    severity: 'medium',
+    confidence: 'high',
+    keywords: ['glwt-'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('glwt-', '[A-Za-z0-9_-]{20}'),
+    check: RANDOM_AFTER_DASH,
+    examples: {
+      positive: ['GL_WORKSPACE_TOKEN=glwt-Fq8mT2vXc9LbK4nRw7Hd', 'token: "glwt-Zs3e_Pk6YjN1gVx5UaM8"'],
+      negative: ['GL_WORKSPACE_TOKEN=glwt-XXXXXXXXXXXXXXXXXXXX', 'GL_WORKSPACE_TOKEN=glwt-${TOKEN}', 'workspace tokens (glwt-) arrived in GitLab 18.2'],
+    },
+  },
+  {
+    id: 'gitlab-session-cookie',
+    title: 'GitLab session cookie',
+    secretType: 'GitLab session cookie',
+    description:
+      'A GitLab session cookie (_gitlab_session=). Until the session expires (a week by default) or its user signs out, ' +
+      'it is the signed-in user in the browser: every project, setting and token the user can reach.',
+    remediation:
+      'Sign the session out (GitLab > Preferences > Active sessions > Revoke), then remove the cookie from the file. ' +
+      'Use a personal access token with the scopes needed for scripts instead of a browser session.',
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['_gitlab_session='],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9])_gitlab_session=(?<secret>[0-9a-z]{32})(?![A-Za-z0-9_-])/g,
+    check: (secret) => looksRandom(secret, 2),
+    examples: {
+      positive: [
+        'curl --cookie "_gitlab_session=7f3c9a1e5b2d8f4061c7e9a3b5d1f2e8" https://gitlab.example.org/api/v4/user',
+        'Cookie: _gitlab_session=c41e9b7f2a6d3e8c05f1b9a7d2e4c6f3; known_sign_in=1',
+      ],
+      negative: ['curl --cookie "_gitlab_session=$SESSION" https://gitlab.example.org', 'Cookie: _gitlab_session=00000000000000000000000000000000'],
+    },
+  },
+  {
+    id: 'gitlab-runner-registration-token',
+    title: 'GitLab runner registration token',
+    secretType: 'GitLab runner registration token',
+    description:
+      'A GitLab runner registration token (GR1348941, deprecated). Whoever holds it can register runners to its ' +
+      'project, group or instance, which then receive CI jobs with their variables and secrets.',
+    remediation: revoke('registration token', 'reset it in the project, group or admin CI/CD > Runners settings, and move to runner authentication tokens'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['GR1348941'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('GR1348941', '[A-Za-z0-9_-]{20}'),
+    check: (secret) => looksRandom(secret.slice('GR1348941'.length), 2),
+    examples: {
+      positive: [
+        'gitlab-runner register --non-interactive --url https://gitlab.example.org --registration-token GR1348941wP7kXq2Lc9VmTz4bRn8H',
+        'REGISTRATION_TOKEN: "GR1348941_b5Nq8yKd3Jx6Wv2TfMs"',
+      ],
+      negative: ['--registration-token GR1348941XXXXXXXXXXXXXXXXXXXX', '--registration-token GR1348941$REGISTRATION_TOKEN', 'registration tokens start with GR1348941'],
     },
   },
 ];
