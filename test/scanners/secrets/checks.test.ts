@@ -71,6 +71,11 @@ test('placeholders, references and hashes are recognised; random values are not'
   // a keyboard run of symbols.
   for (const value of ['password1234', 'Password123!', 'firstpassword', 'NewPass123!', 'rootsecretpassword', 'test123!', 'cli-e2e-password-123', 'standard_abcd1234', '!@#$%^&*()'])
     assert.ok(isPlaceholder(value), value);
+  // Whose it is and what kind of credential, as documentation writes the reader's own value; other words are chosen values.
+  for (const value of ['my-token', 'my_token', 'MY_API_KEY', 'my-bearer-token', 'your_secret_key', 'mysecrettoken', 'some-access-token'])
+    assert.ok(isPlaceholder(value), value);
+  for (const value of ['my-token-7Qx2', 'mystic-token', 'my-harbor-token', 'token-my', 'myk8stoken'])
+    assert.ok(!isPlaceholder(value), value);
   // Chosen passwords have other words; generated values other letters, even after a word.
   for (const value of ['Wintermeadow42!', 'Testimony77!', 'passport-local2', 'test_4f2a9c1e8b7d6a5f', 'secret-3f9a8b7c6d5e4f3a2b1c', 'Password-Qn8zR3wLx6'])
     assert.ok(!isPlaceholder(value), value);

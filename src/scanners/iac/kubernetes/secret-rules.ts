@@ -183,6 +183,8 @@ const committedSecret = kubeRule({
       secret('stringData:\n  admin.passwordMtime: 2019-03-20T17:54:53Z\n'),
       // Argo CD's repository Secret as its documentation writes it: settings, and a key elided with `...`.
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  url: ssh://git@example.org/shop/deploy\n  type: helm\n  name: shop\n  project: default\n  sshPrivateKey: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n    ...\n    -----END OPENSSH PRIVATE KEY-----\n',
+      // Argo CD's cluster Secret as its documentation writes it: the reader's own token goes where my-token is.
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: mycluster-secret\n  labels:\n    argocd.argoproj.io/secret-type: cluster\ntype: Opaque\nstringData:\n  name: mycluster.example.org\n  server: https://mycluster.example.org\n  config: |\n    {\n      "bearerToken": "my-token",\n      "tlsClientConfig": {\n        "insecure": false\n      }\n    }\n',
       'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\nspec:\n  encryptedData:\n    password: AgBy8hCF0m9eQ1xWq7sVZlKp\n',
     ],
   },

@@ -47,7 +47,7 @@ export function isPlaceholder(value: string): boolean {
   // Masked output: **SOPS** (flux diff), ***REDACTED***.
   if (/^\*{2,}[\w .-]*\*{2,}$/.test(trimmed)) return true;
   if (isPasswordHash(trimmed)) return true;
-  if (isWordOfPasswordVariant(lower)) return true;
+  if (isWordOfPasswordVariant(lower) || isOwnedFillIn(lower)) return true;
   // A local stack's published default key (the Supabase CLI's), under whatever name it is assigned to.
   if (isPublishedDefault(trimmed)) return true;
   if (hasLongRun(trimmed)) return true;
@@ -83,15 +83,39 @@ function isWordOfPasswordVariant(lower: string): boolean {
   return core && others <= 3;
 }
 
-/** `run` as a sequence of password words and their fillers, or undefined. */
-function splitWords(run: string): string[] | undefined {
+/** `run` as a sequence of words of `vocabulary`, or undefined. */
+function splitWords(run: string, vocabulary: readonly string[] = PASSWORD_VOCABULARY): string[] | undefined {
   if (run === '') return [];
-  for (const word of [...PASSWORD_WORDS, ...PASSWORD_WORD_FILLERS]) {
+  for (const word of vocabulary) {
     if (!run.startsWith(word)) continue;
-    const rest = splitWords(run.slice(word.length));
+    const rest = splitWords(run.slice(word.length), vocabulary);
     if (rest !== undefined) return [word, ...rest];
   }
   return undefined;
+}
+
+const PASSWORD_VOCABULARY = [...PASSWORD_WORDS, ...PASSWORD_WORD_FILLERS];
+
+/** Whose the value stands for, written before what it stands for. */
+const FILL_IN_OWNERS = ['my', 'your', 'some'];
+/** What a credential's stand-in names. */
+const CREDENTIAL_WORDS = (
+  'token secret key api apikey access auth bearer client app service account refresh private signing session ' +
+  'password passwd pass pwd passphrase cred creds credential credentials here value'
+).split(' ');
+const FILL_IN_VOCABULARY = [...FILL_IN_OWNERS, ...CREDENTIAL_WORDS];
+
+/**
+ * A stand-in spelled as whose it is and what kind of credential, in one word or several:
+ * my-token, my_api_key, MY_BEARER_TOKEN, your-secret-key, mysecrettoken (mytoken and
+ * yourtoken are listed). Documentation writes these where the reader's own value goes
+ * (Argo CD's cluster Secret: `bearerToken: my-token`); a real credential has other letters.
+ */
+function isOwnedFillIn(lower: string): boolean {
+  const letters = lower.replace(/[-_. ]/g, '');
+  if (!/^[a-z]+$/.test(letters)) return false;
+  const words = splitWords(letters, FILL_IN_VOCABULARY);
+  return words !== undefined && words.length >= 2 && FILL_IN_OWNERS.includes(words[0]!) && words.slice(1).every((word) => CREDENTIAL_WORDS.includes(word));
 }
 
 function hasLongRun(value: string): boolean {
