@@ -110,4 +110,24 @@ export const awsDetectors: Detector[] = [
       negative: ['aws_session_token = $AWS_SESSION_TOKEN', 'AWS_SESSION_TOKEN=<your session token>', 'session_token: FwoGZXIvYXdz'],
     },
   },
+  {
+    id: 'aws-bedrock-api-key',
+    title: 'Amazon Bedrock long-term API key',
+    secretType: 'Amazon Bedrock API key',
+    description:
+      'An Amazon Bedrock long-term API key (ABSK, then base64 of "BedrockAPIKey-", the IAM service credential and its ' +
+      'secret). It calls Bedrock models as the IAM user it belongs to, billed to the account, until it expires or is revoked.',
+    remediation: revoke('API key', 'IAM > Users > the Bedrock API key user > Security credentials > API keys for Amazon Bedrock'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['ABSKQmVkcm9ja0FQSUtleS'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9+/])(?<secret>ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{87,300}={0,2})(?![A-Za-z0-9+/=])/g,
+    check: (secret) => /^BedrockAPIKey-[\x21-\x7e]+:[\x21-\x7e]{16,}$/.test(Buffer.from(secret.slice(4), 'base64').toString('latin1')),
+    examples: {
+      positive: ['AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS04N2p2LWF0LTQ1MTYxMTQ0MTE5ODoxMmMwd0hhQjNYYUw2b2FVTVkwZ1diQkU3VUtpK1liWFZ6RW1kQVh2MWk1bTh4YmFlSXJiajNTSzZQakQ=', 'bedrock_api_key: "ABSKQmVkcm9ja0FQSUtleS01dm92LWF0LTI4Njk4OTMzODU5ODp4R0FWbENRNzQ1cFFmam9Cc1RENjNCZjVpc3BqSlN5U29Fc1I5ZkhqL3lrNE9NRWJPSWpjd01HRlg0MUc="'],
+      negative: ['AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS...', 'AWS_BEARER_TOKEN_BEDROCK=${AWS_BEARER_TOKEN_BEDROCK}', 'Long-term keys start with ABSK.'],
+    },
+  },
 ];

@@ -1,6 +1,6 @@
 import type { Detector } from '../detector.js';
 import { looksRandom } from '../checks/entropy.js';
-import { namedValue, prefixed, revoke } from './common.js';
+import { namedValue, prefixed, randomAfter, revoke } from './common.js';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
@@ -279,6 +279,61 @@ export const cloudDetectors: Detector[] = [
         'MAPBOX_SECRET_TOKEN=sk.eyJhbGciOiJIUzI1NiJ9.uS8BY-u3o74u_l71jjpG7m',
         'MAPBOX_SECRET_TOKEN=sk.eyJ...',
       ],
+    },
+  },
+  {
+    id: 'openshift-user-token',
+    title: 'OpenShift OAuth access token',
+    secretType: 'OpenShift access token',
+    description: 'An OpenShift OAuth access token (sha256~, as oc whoami -t prints it). Until it expires (a day by default) it calls the cluster\'s API as its user, with every role the user has.',
+    remediation: revoke('token', 'oc delete oauthaccesstoken <name> (or the user\'s API tokens page in the web console); oc logout ends the session that made it'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['sha256~'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('sha256~', '[A-Za-z0-9_-]{43}'),
+    check: randomAfter('sha256~', 3),
+    examples: {
+      positive: ['oc login --token=sha256~qvSa037QXfPNftMYgFWo463WCqrSVUeZbfBnNYfsxmI --server=https://api.ocp.example.org:6443', 'OPENSHIFT_TOKEN="sha256~_Eeosuk1i-qVkgfr7UHtLQmMqTpgdLvZL9jbuSUmJGz"'],
+      negative: ['oc login --token=sha256~<token> --server=https://api.ocp.example.org:6443', 'oc login --token=sha256~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'tokens start with sha256~'],
+    },
+  },
+  {
+    id: 'scalingo-api-token',
+    title: 'Scalingo API token',
+    secretType: 'Scalingo API token',
+    description: 'A Scalingo API token (tk-us-). It acts as its user on the Scalingo platform: it deploys the user\'s apps, reads their environment variables (their database passwords) and opens one-off containers.',
+    remediation: revoke('token', 'Scalingo dashboard > User settings > API tokens'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['tk-us-'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('tk-us-', '[A-Za-z0-9_-]{48}'),
+    check: randomAfter('tk-us-', 3),
+    examples: {
+      positive: ['SCALINGO_API_TOKEN=tk-us-UGg5QDvC9fuU83b5HTzZp2VROAJhwy06Qj_vgatlgq8_08Ds', 'scalingo login --api-token tk-us-f6KtMayjigcnEiWjnOzSydR_W9kviBRPiWcQHdls4c1jE6OP'],
+      negative: ['SCALINGO_API_TOKEN=tk-us-<token>', 'SCALINGO_API_TOKEN=tk-us-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'tokens start with tk-us-'],
+    },
+  },
+  {
+    id: 'maxmind-license-key',
+    title: 'MaxMind license key',
+    secretType: 'MaxMind license key',
+    description: 'A MaxMind license key (6 characters, _, 29 characters, _mmk). It downloads the GeoIP2 and GeoLite2 databases and queries the paid GeoIP web services, charged to the account.',
+    remediation: revoke('license key', 'MaxMind account portal > Manage License Keys'),
+    severity: 'medium',
+    confidence: 'high',
+    keywords: ['_mmk'],
+    caseSensitive: true,
+    // The keyword ends the key.
+    window: { before: 40, after: 10 },
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?![A-Za-z0-9_-])/g,
+    check: (secret) => looksRandom(secret.slice(7, 36), 3),
+    examples: {
+      positive: ['MAXMIND_LICENSE_KEY=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', 'LicenseKey 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'],
+      negative: ['MAXMIND_LICENSE_KEY=<key>_mmk', 'MAXMIND_LICENSE_KEY=xxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxx_mmk', 'new keys end with _mmk'],
     },
   },
 ];

@@ -1,4 +1,5 @@
 /** Pieces shared by the detector modules. */
+import { looksRandom } from '../checks/entropy.js';
 
 /**
  * `<name> <separator> <value>` as written in .env, YAML, JSON, INI, HTTP headers and
@@ -47,3 +48,6 @@ export const CHANGE_PASSWORD =
 export function separatorVariants(firstWords: readonly string[], second: string): string[] {
   return firstWords.flatMap((first) => ['_', '-', '.', ''].map((separator) => `${first}${separator}${second}`));
 }
+
+/** The random part after a token's fixed prefix looks generated (see looksRandom). */
+export const randomAfter = (prefix: string, minClasses: number) => (secret: string) => looksRandom(secret.slice(prefix.length), minClasses);

@@ -88,4 +88,22 @@ export const messagingDetectors: Detector[] = [
       negative: ['MAILCHIMP_API_KEY=00000000000000000000000000000000-us1', 'MAILCHIMP_API_KEY=<key>-us19', 'mailchimp server: us19'],
     },
   },
+  {
+    id: 'brevo-api-key',
+    title: 'Brevo (Sendinblue) API or SMTP key',
+    secretType: 'Brevo API key',
+    description: 'A Brevo (formerly Sendinblue) API key (xkeysib-) or SMTP key (xsmtpsib-). It sends email and SMS from the account\'s senders and reads and exports its contact lists.',
+    remediation: revoke('key', 'Brevo > SMTP & API > API keys / SMTP keys'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['xkeysib-', 'xsmtpsib-'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_-])/g,
+    check: (secret) => looksRandom(secret.slice(secret.indexOf('-') + 1, secret.indexOf('-') + 65), 2) && looksRandom(secret.slice(-16), 2),
+    examples: {
+      positive: ['BREVO_API_KEY=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', 'SMTP_PASSWORD="xsmtpsib-0fd64512e775577b73e5076a41a6e0e68bce95950fa6efbbec95215e436b7ea1-wVQoqcOObq1c6Fkd"'],
+      negative: ['BREVO_API_KEY=xkeysib-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx', 'BREVO_API_KEY=xkeysib-<key>', 'API keys start with xkeysib-'],
+    },
+  },
 ];

@@ -113,19 +113,25 @@ export const monitoringDetectors: Detector[] = [
     id: 'grafana-token',
     title: 'Grafana service account or Cloud token',
     secretType: 'Grafana token',
-    description: 'A Grafana service account token (glsa_) or Grafana Cloud access policy token (glc_). They read dashboards and data sources, and with write scopes change alerting and users.',
+    description: 'A Grafana service account token (glsa_), Grafana Cloud access policy token (glc_) or legacy API key (base64 JSON with the key, its name and id: eyJrIjoi). They read dashboards and data sources, and with write scopes change alerting and users.',
     remediation: revoke('token', 'Grafana > Administration > Service accounts, or Grafana Cloud > Access policies'),
     severity: 'high',
     confidence: 'high',
-    keywords: ['glsa_', 'glc_ey'],
+    keywords: ['glsa_', 'glc_ey', 'eyJrIjoi'],
     anchor: 'keyword',
     caseSensitive: true,
-    pattern: /(?<![A-Za-z0-9_-])(?<secret>glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_eyJ[A-Za-z0-9+/]{32,400}={0,2})(?![A-Za-z0-9_+/=-])/g,
-    check: (secret) => (secret.startsWith('glsa_') ? looksRandom(secret.slice(5, 37), 2) : decodesToJsonWith(secret.slice(4), 'k')),
+    pattern: /(?<![A-Za-z0-9_+/-])(?<secret>glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_eyJ[A-Za-z0-9+/]{32,400}={0,2}|eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9_+/=-])/g,
+    check: (secret) => {
+      if (secret.startsWith('glsa_')) return looksRandom(secret.slice(5, 37), 2);
+      if (secret.startsWith('glc_')) return decodesToJsonWith(secret.slice(4), 'k');
+      return decodesToJsonWith(secret, 'k') && decodesToJsonWith(secret, 'id');
+    },
     allowPlaceholders: true,
     examples: {
       positive: [
         'GRAFANA_TOKEN=glsa_WuKytIeXhqRjmx6qIKwNhWAVkEUhG3AS_fe6cba4f',
+        // A legacy API key.
+        'GRAFANA_API_KEY=eyJrIjoiR0RoVml1WmM4eXdWU3FRZk96ZHN6RjRGdFMxYWpwRmMiLCJuIjoiY2ktZGVwbG95IiwiaWQiOjF9',
         'GRAFANA_CLOUD_TOKEN=glc_eyJvIjoiOTM3Nzk5IiwibiI6InN0YWNrLTg1MzA3NC1obS1yZWFkIiwiayI6ImZnNVlnZUdGc3p3T1dLNXNUUTlYdkQ3eCIsIm0iOnsiciI6InByb2QtdXMtZWFzdC0wIn19',
       ],
       negative: ['GRAFANA_TOKEN=glsa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_00000000', 'GRAFANA_CLOUD_TOKEN=glc_eyJhbGciOiJub25lIn0abcdefghijklmnopqrstuvwxyzABCDEF', 'GRAFANA_TOKEN=glsa_...'],

@@ -243,4 +243,22 @@ export const registryDetectors: Detector[] = [
       ],
     },
   },
+  {
+    id: 'clojars-deploy-token',
+    title: 'Clojars deploy token',
+    secretType: 'Clojars deploy token',
+    description: 'A Clojars deploy token (CLOJARS_). It publishes new versions of its user\'s or group\'s libraries, which every project that depends on them then downloads.',
+    remediation: revoke('deploy token', 'Clojars > Dashboard > Deploy Tokens > Disable'),
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['CLOJARS_'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: prefixed('CLOJARS_', '[a-z0-9]{60}'),
+    check: (secret) => looksRandom(secret.slice('CLOJARS_'.length), 2),
+    examples: {
+      positive: ['CLOJARS_PASSWORD=CLOJARS_8m4uuuz19mua3ecz69r5ctg3cqubg13ftuc8xldz1c8k1kai4ekb2wprdimk', ':password "CLOJARS_v8tz2towt222misaevpssls3776t1hjpjs7fg4ex9wm8u7h1hzkizqtvrqpj"'],
+      negative: ['CLOJARS_PASSWORD=CLOJARS_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'CLOJARS_USERNAME=acme', 'export CLOJARS_DEPLOY_TOKEN=$TOKEN'],
+    },
+  },
 ];

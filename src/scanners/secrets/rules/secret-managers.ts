@@ -107,4 +107,26 @@ export const secretManagerDetectors: Detector[] = [
       negative: ['SOPS_AGE_KEY=AGE-SECRET-KEY-1...', 'SOPS_AGE_KEY=AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ', 'Secret keys start with AGE-SECRET-KEY-1.'],
     },
   },
+  {
+    id: 'onepassword-secret-key',
+    title: '1Password account Secret Key',
+    secretType: '1Password Secret Key',
+    description:
+      'A 1Password account Secret Key (A3-, then groups of letters and digits). With the account password it opens the ' +
+      'whole vault; written down beside the password, or where the password can be guessed, the vault is only as safe as that.',
+    remediation:
+      'Regenerate the Secret Key (1Password > the account > Regenerate Secret Key), change the account password, and keep ' +
+      'the Emergency Kit out of repositories.',
+    severity: 'high',
+    confidence: 'high',
+    keywords: ['A3-'],
+    anchor: 'keyword',
+    caseSensitive: true,
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?![A-Za-z0-9_-])/g,
+    check: (secret) => looksRandom(secret.slice(3).replace(/-/g, ''), 2),
+    examples: {
+      positive: ['OP_SECRET_KEY=A3-ZOD7CV-4NJWHA3P561-7M1PT-06PFO-5JZZ9', 'secret key: A3-FHHL3W-CTFSTC-DGPO9-02E2Q-KYKPZ-NI4OX'],
+      negative: ['OP_SECRET_KEY=A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX', 'OP_SECRET_KEY=A3-ABCDEF-...', 'Secret Keys start with A3-.'],
+    },
+  },
 ];
