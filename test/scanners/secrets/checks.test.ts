@@ -145,6 +145,8 @@ test('a token under a generic name looks generated: words joined by separators a
   assert.ok(!isLikelyToken('key-length-should-be-32-chars123', 'secret'));
   assert.ok(!isLikelyToken('markup.heading.1', 'token'));
   assert.ok(!isLikelyToken('support.function.42', 'token'));
+  assert.ok(!isLikelyToken('relative/path/to/secret_1_file', 'secret_1'));
+  assert.ok(isLikelyToken('q7vx9zrm/l2pkw8nt/4hYc0wq2', 'token'));
   assert.ok(isLikelyToken('q7vx9zrm.l2pkw8nt.4hyc', 'token'));
   assert.ok(isLikelyToken('Ze_n8E6en622WxxSg4r8', 'token'));
   assert.ok(isLikelyToken('q7Vx-9zRm-L2pK-w8Nt-4hYc', 'token'));

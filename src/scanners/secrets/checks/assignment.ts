@@ -126,5 +126,7 @@ export function isLikelyToken(value: string, name: string): boolean {
   if (!hasDigit && value.split(/[/:_.-]+/).every((word) => /^(?:[a-z]*|[A-Z]+|(?:[A-Z][a-z]+)+)$/.test(word))) return false;
   // Lower-case words numbered by a part of their own (a highlighter's token class markup.heading.1).
   if (/^[a-z]+(?:[._-](?:[a-z]+|\d{1,3}))+$/.test(value)) return false;
+  // A relative path of lower-case names (relative/path/to/secret_1_file): where the secret is read from.
+  if (/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/){2,}[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value)) return false;
   return shannonEntropy(value) >= entropyFloor(value);
 }

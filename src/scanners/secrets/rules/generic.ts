@@ -39,6 +39,9 @@ export const genericDetectors: Detector[] = [
       const value = unquoted ?? match.groups['secret'] ?? match.groups['secret2'] ?? match.groups['secret3'] ?? '';
       // Translated interface text: "OAuth application secret": "OAuth-applikationshemmelighed".
       if (isTranslationFile(match.path) && /^[A-Za-z]+(?:-[A-Za-z]+)*$/.test(value)) return false;
+      // A Helm chart's checksum/secret annotation: the digest of the Secret template, which restarts pods when it changes.
+      const { lines, at, column } = match.around(0, 0);
+      if (/checksum\/["']?$/i.test(lines[at]!.slice(0, column))) return false;
       // A site's Algolia search-only key (DocSearch, Docusaurus, VitePress) is shipped to every browser on purpose.
       if (isAlgoliaSearchOnlyKey(match.groups['name'] ?? '', value, match)) return false;
       return isLikelyToken(value, match.groups['name'] ?? '');
@@ -64,6 +67,9 @@ export const genericDetectors: Detector[] = [
         { path: 'fixtures/with_plugin_secret.yml', text: 'spec:\n  plugin:\n    auth:\n      secret: urn:k8s:secret:billing:key2\n' },
         { path: 'src/lexer.js', text: 'const tokenType = "punctuator"; tokens: TOKEN_TYPES_BY_NAME,\n' },
         { path: 'config.yaml', text: 'secret_hash: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\ntoken_url: https://auth.example.org/oauth/token\n' },
+        // A Helm chart's checksum annotation (the digest of its Secret template), and the path a secret is read from.
+        { path: 'deploy/runner.yaml', text: '      annotations:\n        checksum/secrets: 2c7d1e9b4f6a08d3e5c1b7a9f2d4e6081c3a5b7d9e1f2a4c6b8d0e2f4a6c8b1d\n' },
+        { path: 'config.toml', text: '  [runners.kubernetes.volumes.secret]\n    "secret_1" = "relative/path/to/secret_1_file"\n' },
         // Validation rules of a form's fields (Laravel), and what a field is for.
         { path: 'app/Livewire/Storage/Form.php', text: "protected $rules = ['secret' => 'required|string|max:255', 'privateKeyDescription' => 'nullable|string|max:255'];\n" },
         // A syntax highlighter's token classes in minified code.
