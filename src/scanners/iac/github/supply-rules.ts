@@ -6,6 +6,7 @@ import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from
 import { isAction, jobLabel, lineOfOffset, parseUses, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
 import { evaluate, inputIsOn, parseExpression, type EventFacts } from './expression.js';
 import { workflow, workflowRule } from './rule-kit.js';
+import { neededJobs } from './flow.js';
 
 /**
  * Actions that restore a cache, and the input that turns it on or off. Without `toggle`
@@ -91,8 +92,8 @@ function publishes(step: Step): boolean {
     .some((line) => PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, ''))));
 }
 
-/** Job ids and names of checks: lint, test, vet, fmt, benchmarks, end-to-end tests, coverage, validation, vulnerability scans... */
-const CHECK_JOB = /(?:^|[-_\s(])(?:lint|linters?|tests?|unit-tests?|checks?|vet|fmt|format|style|typecheck|clippy|bench(?:mark)?s?|e2e|integration|coverage|validate|validation|verify|(?:go)?vulncheck)(?:$|[-_\s)])/i;
+/** Job ids and names of checks: lint, test, vet, fmt, benchmarks, end-to-end tests (e2e, e2etest), coverage, validation, vulnerability scans... */
+const CHECK_JOB = /(?:^|[-_\s(])(?:lint|linters?|tests?|unit-tests?|checks?|vet|fmt|format|style|typecheck|clippy|bench(?:mark)?s?|e2e(?:tests?)?|integration|coverage|validate|validation|verify|(?:go)?vulncheck)(?:$|[-_\s)])/i;
 /** Commands that only check the code. */
 const CHECK_COMMAND =
   /^(?:go\s+(?:vet|test)\b|golangci-lint\b|staticcheck\b|cargo\s+(?:test|bench|clippy|fmt|check|nextest|deny|audit)\b|(?:npm|pnpm|yarn|bun)\s+(?:test|lint|run\s+(?:lint|test|check|typecheck|format:check)[\w:-]*)\b|npx\s+(?:eslint|prettier\s+--check|tsc\s+--noEmit)\b|pytest\b|python\s+-m\s+pytest\b|tox\b|nox\b|ruff\b|flake8\b|mypy\b|black\s+--check\b|make\s+(?:test|lint|check|vet)\b|\.\/gradlew\s+(?:test|check|lint)\b|mvn\s+(?:-\S+\s+)*(?:test|verify)\b|shellcheck\b|pre-commit\s+run\b|(?:node|npx\s+tsx|tsx)\s+\S+\s+(?:.*\s)?--check(?:-only)?(?:\s|$))/;
@@ -122,18 +123,28 @@ function mayBeSameArtifact(uploaded: string, wanted: string): boolean {
   return uploaded.toLowerCase() === wanted.toLowerCase();
 }
 
+/** Whether `job` needs `ancestor`, directly or through the jobs it needs. */
+function needsTransitively(wf: Workflow, job: Job, ancestor: Job, seen = new Set<Job>()): boolean {
+  if (seen.has(job)) return false;
+  seen.add(job);
+  return neededJobs(wf, job).some((j) => j === ancestor || needsTransitively(wf, j, ancestor, seen));
+}
+
 /**
  * Whether an actions/upload-artifact step's artifact may be downloaded by a job of the
  * workflow (or of a workflow that calls it) that is no check job: one that downloads every
  * artifact of the run, or one whose name or pattern may match. An artifact nothing
- * downloads (a coverage report, test results) reaches no release.
+ * downloads (a coverage report, test results) reaches no release. A job downloads only
+ * what the jobs it needs (directly or not) uploaded: any other job may not have run yet,
+ * so its artifact is never what the download counts on.
  */
 function uploadReachesOtherJobs(wf: Workflow, upload: Step, seen: Set<Job>): boolean {
   const name = withValue(upload, 'name')?.value.trim() || 'artifact';
-  const workflows = [wf, ...(wf.callers?.callingJobs?.(wf) ?? []).map((c) => c.caller)];
-  for (const w of workflows) {
+  // In a caller, the job that runs this workflow stands for the uploading job.
+  const workflows = [{ w: wf, producer: upload.job }, ...(wf.callers?.callingJobs?.(wf) ?? []).map((c) => ({ w: c.caller, producer: c.job }))];
+  for (const { w, producer } of workflows) {
     for (const job of w.jobs) {
-      if (job === upload.job) continue;
+      if (job === upload.job || !needsTransitively(w, job, producer)) continue;
       for (const step of job.steps) {
         if (!isAction(step, 'actions/download-artifact')) continue;
         const wanted = withValue(step, 'name')?.value.trim() || withValue(step, 'pattern')?.value.trim();
@@ -329,6 +340,9 @@ export const cachePoisoning = workflowRule({
     negative: [
       // End-to-end tests and their coverage report ship nothing: the coverage artifact only reaches a check job, the release takes another one.
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: coverage-e2e-${{ matrix.mode }}\n          path: cover/\n  coverage:\n    needs: e2e\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: coverage-e2e-*\n      - run: go tool covdata textfmt -i=cover -o coverage.txt\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: dist\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist/*\n",
+      // The release job downloads an artifact whose name is an output of the job it needs: the coverage of the
+      // end-to-end tests, which it does not need and may run before, is not what it takes, whatever the names.
+      "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    outputs:\n      artifact: ${{ steps.meta.outputs.name }}\n    steps:\n      - id: meta\n        run: echo \"name=dist\" >> \"$GITHUB_OUTPUT\"\n      - run: make dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: ${{ steps.meta.outputs.name }}\n          path: dist/\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: coverage-e2e-${{ matrix.mode }}\n          path: cover/\n  release:\n    needs: build\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          name: ${{ needs.build.outputs.artifact }}\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist/*\n",
       // The outputs of a test job feed only the matrix of another test job.
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  test-matrix:\n    runs-on: ubuntu-latest\n    outputs:\n      pkgs: ${{ steps.list.outputs.pkgs }}\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - id: list\n        run: echo \"pkgs=$(go list ./... | jq -Rsc 'split(\"\\n\")')\" >> \"$GITHUB_OUTPUT\"\n  test:\n    needs: test-matrix\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        pkg: ${{ fromJSON(needs.test-matrix.outputs.pkgs) }}\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ${{ matrix.pkg }}\n",
       // A job of a tag workflow that installs and runs a check (--check-only) ships nothing.
@@ -345,6 +359,8 @@ export const cachePoisoning = workflowRule({
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        with:\n          cache: false\n      - run: go build ./...\n', 'release'),
       // Benchmarks ship nothing either, known by the job's name or by the commands it runs.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  perf:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo bench\n  go-bench:\n    name: Run benchmarks\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make benchmark\n',
+      // Building the end-to-end test harness (a job named for it) ships nothing either.
+      'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  e2etest-build:\n    name: Build e2etest for linux\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: bash ./internal/e2etest/make-archive.sh\n',
       // A lint job of a tag workflow, and a rehearsal of a publication, ship nothing.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go vet ./...\n  checks:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: |\n          cargo fmt --check\n          cargo clippy -- -D warnings\n',
       workflow('      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo publish --workspace --dry-run\n', 'pull_request'),
