@@ -63,7 +63,8 @@ const ATTACKER_CONTROLLED = [
   'github.event.forkee.description',
   'github.event.forkee.homepage',
   // File paths and names an outsider chooses: a pull request's workflow file (a
-  // workflow_run event carries its name and path), the files of a push, review comments.
+  // workflow_run event carries its name and path; the name only where `workflows:` has a
+  // wildcard, see taint.ts), the files of a push, review comments.
   'github.event.workflow.name',
   'github.event.workflow.path',
   'github.event.workflow_run.name',

@@ -4,7 +4,7 @@ import { attackerContext } from './contexts.js';
 import { artifactFolders, downloadedFile, inFolders } from './artifacts.js';
 import { dataflowParts, parseExpression } from './expression.js';
 import { endOfJob, matrixLeaves, matrixReferences, neededJobs } from './flow.js';
-import { PRIVILEGED_TRIGGERS, envScopes, expressions, inputDeclarations, parseUses, withValue, workflowRunFromMaintainers, type Job, type Step, type Workflow } from './model.js';
+import { PRIVILEGED_TRIGGERS, envScopes, expressions, inputDeclarations, parseUses, withValue, workflowRunFromMaintainers, workflowRunNames, type Job, type Step, type Workflow } from './model.js';
 import { githubScriptWrites, type ScriptWrite } from './script-writes.js';
 
 /**
@@ -296,6 +296,7 @@ export function untrustedSource(expression: string, taint: Taint, wf: Workflow):
   const tree = parseExpression(expression);
   if (tree) expression = dataflowParts(tree).map((part) => expression.slice(part.start, part.end)).join(' ');
   if (expression === '') return undefined;
+  expression = withoutFilteredRunName(expression, wf);
   const direct = attackerContext(expression);
   if (direct) {
     const carriers = payloadEvents(direct, wf);
@@ -359,6 +360,17 @@ function fromMaintainersRun(context: string, wf: Workflow): Source | undefined {
   const run = /^github\.event\.(?:workflow_run\.(head_branch|name|path|head_commit)|workflow\.(?:name|path))\b/i.exec(context);
   if (!run || !workflowRunFromMaintainers(wf)) return { text: context };
   return run[1]?.toLowerCase() === 'head_commit' ? { text: context, privileged: false } : undefined;
+}
+
+/**
+ * The expression without the triggering workflow's name when `workflow_run.workflows`
+ * lists names without wildcards: a run starts this workflow only if its workflow's name is
+ * one of them, so a fork renaming its workflow file's `name:` stops the run rather than
+ * injecting. The run's title (`display_title`, from `run-name:`) and the file's path stay the fork's.
+ */
+function withoutFilteredRunName(expression: string, wf: Workflow): string {
+  if (!/\bgithub\.event\.workflow(?:_run)?\.name\b/i.test(expression) || !workflowRunNames(wf)) return expression;
+  return expression.replace(/\bgithub\.event\.workflow(?:_run)?\.name\b/gi, "''");
 }
 
 /** The string of {@link untrustedSource}, for rules that need no more. */
