@@ -1,9 +1,9 @@
 import type { Hit } from '../rule.js';
 import { get, isYScalar, pair, text, type YPair } from '../yaml/tree.js';
-import { evaluate, parseExpression } from './expression.js';
+import { contextName, evaluate, parseExpression, type ExprNode } from './expression.js';
 import { expressions, isAction, jobLabel, stepLabel, workflowRunFromMaintainers, type Job, type Workflow } from './model.js';
 import { isPrivileged, tokenMayWrite, workflow, workflowRule } from './rule-kit.js';
-import { MAINTAINER_TYPES, gatingJobs, maintainerOnlyTrigger, triggerTypes } from './gates.js';
+import { MAINTAINER_TYPES, forFork, forkFacts, gatingJobs, maintainerOnlyTrigger, triggerTypes } from './gates.js';
 import { handlesNoCode, handlesUntrustedCode } from './untrusted-code.js';
 
 /** Every `if:` of the workflow's jobs and steps, with a label for messages. */
@@ -105,6 +105,55 @@ function normalise(expression: string): string {
   return expression.replace(/\[\s*'([\w-]+)'\s*\]/g, (_m, key: string) => `.${key}`).toLowerCase();
 }
 
+/** Whether a node compares the actor with a bot account: `github.actor == 'dependabot[bot]'`, `github.actor_id == 49699333`. */
+function isBotComparison(node: ExprNode): boolean {
+  if (node.kind !== 'binary' || node.op !== '==') return false;
+  const bot = (n: ExprNode) => n.kind === 'literal' && (typeof n.value === 'number' || (typeof n.value === 'string' && (/\[bot\]$/i.test(n.value) || /^\d+$/.test(n.value))));
+  const actor = (n: ExprNode) => ACTOR.test(contextName(n) ?? '');
+  return (actor(node.left) && bot(node.right)) || (actor(node.right) && bot(node.left));
+}
+
+/**
+ * Whether every bot comparison of a condition only widens a test that a fork's event
+ * already passes: it sits, with no `!` above it, under an `||` whose other side is true for
+ * a fork (`head_repository.full_name != github.repository || github.actor == 'dependabot[bot]'`).
+ * An outsider who makes the bot the actor then gets nothing their fork does not already get.
+ */
+function botCheckAddsNothing(condition: string): boolean {
+  const bare = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
+  const tree = bare.includes('${{') ? undefined : parseExpression(forFork(bare));
+  if (!tree) return false;
+  const facts = forkFacts(undefined);
+  let found = false;
+  const widensOnly = (node: ExprNode, forkPasses: boolean): boolean => {
+    if (isBotComparison(node)) {
+      found = true;
+      return forkPasses;
+    }
+    switch (node.kind) {
+      case 'binary':
+        if (node.op === '||') return widensOnly(node.left, forkPasses || evaluate(node.right, facts) === true) && widensOnly(node.right, forkPasses || evaluate(node.left, facts) === true);
+        if (node.op === '&&') return widensOnly(node.left, forkPasses) && widensOnly(node.right, forkPasses);
+        return !containsBotComparison(node);
+      case 'not':
+        return !containsBotComparison(node.operand);
+      case 'call':
+        return node.args.every((a) => !containsBotComparison(a));
+      default:
+        return true;
+    }
+  };
+  return widensOnly(tree, false) && found;
+}
+
+function containsBotComparison(node: ExprNode): boolean {
+  if (isBotComparison(node)) return true;
+  if (node.kind === 'binary') return containsBotComparison(node.left) || containsBotComparison(node.right);
+  if (node.kind === 'not') return containsBotComparison(node.operand);
+  if (node.kind === 'call') return node.args.some(containsBotComparison);
+  return false;
+}
+
 /** Comparisons `github.actor == '<bot>'` (either side) inside an expression. */
 function botComparison(expression: string): string | undefined {
   const text = normalise(expression);
@@ -119,7 +168,7 @@ export const spoofableBotCheck = workflowRule({
   id: 'iac/gha-spoofable-bot-check',
   title: 'Privileged step gated on the actor being a bot',
   description:
-    "`github.actor` is whoever caused the latest event, not who wrote the pull request. An outsider can get a bot (Dependabot, Renovate) to be the actor of an event on their own pull request, for instance by having it rebase or update the branch, so a check like `github.actor == 'dependabot[bot]'` in a pull_request_target or workflow_run workflow lets their code through to a job with secrets.",
+    "`github.actor` is whoever caused the latest event, not who wrote the pull request. An outsider can get a bot (Dependabot, Renovate) to be the actor of an event on their own pull request, for instance by having it rebase or update the branch, so a check like `github.actor == 'dependabot[bot]'` in a pull_request_target or workflow_run workflow lets their code through to a job with secrets. A bot test that only widens a test every fork's event already passes (`head_repository.full_name != github.repository || github.actor == 'dependabot[bot]'`) is not reported: making the bot the actor gains an outsider nothing.",
   remediation: "Check who authored the pull request instead: `github.event.pull_request.user.login == 'dependabot[bot]'` (and for Dependabot, use dependabot/fetch-metadata).",
   severity: 'high',
   confidence: 'medium',
@@ -128,18 +177,22 @@ export const spoofableBotCheck = workflowRule({
     positive: [
       'name: automerge\non: pull_request_target\npermissions: {}\njobs:\n  merge:\n    runs-on: ubuntu-latest\n    # expect\n    if: github.actor == \'dependabot[bot]\'\n    steps:\n      - run: gh pr merge --auto "$URL"\n',
       workflow("      - run: ./deploy-preview.sh\n        # expect\n        if: ${{ github.event.pull_request.draft == false && github['ACTOR_ID'] == 49699333 }}\n", 'pull_request_target'),
+      // Beside a test a fork fails, the bot test is what lets the outsider in.
+      "name: comment\non:\n  workflow_run:\n    workflows: [status]\n    types: [completed]\npermissions:\n  pull-requests: write\njobs:\n  comment:\n    runs-on: ubuntu-latest\n    # expect\n    if: github.event.workflow_run.head_repository.full_name == github.repository || github.actor == 'dependabot[bot]'\n    steps:\n      - run: ./comment.sh\n",
     ],
     negative: [
       workflow("      - run: gh pr merge --auto \"$URL\"\n        if: github.event.pull_request.user.login == 'dependabot[bot]'\n", 'pull_request_target'),
       workflow("      - run: make\n        if: github.actor == 'dependabot[bot]'\n", 'pull_request'),
       workflow("      - run: make\n        if: github.actor == 'octocat'\n", 'pull_request_target'),
+      // The bot test widens a test every fork's run already passes: spoofing the bot gains an outsider nothing.
+      "name: comment\non:\n  workflow_run:\n    workflows: [status]\n    types: [completed]\npermissions:\n  pull-requests: write\njobs:\n  comment:\n    runs-on: ubuntu-latest\n    if: github.event.workflow_run.conclusion == 'success' &&\n      (github.event.workflow_run.head_repository.full_name != github.repository || github.actor == 'dependabot[bot]')\n    steps:\n      - run: ./comment.sh\n",
     ],
   },
   *check(wf) {
     if (!isPrivileged(wf)) return;
     for (const { condition, value, label } of conditionsOf(wf)) {
       const compared = botComparison(value);
-      if (compared) yield { line: condition.keyLine, message: `${label} runs only when ${compared}, which an outsider can arrange on their own pull request; check the pull request author instead.`, resource: label };
+      if (compared && !botCheckAddsNothing(value)) yield { line: condition.keyLine, message: `${label} runs only when ${compared}, which an outsider can arrange on their own pull request; check the pull request author instead.`, resource: label };
     }
   },
 });

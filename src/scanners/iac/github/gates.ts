@@ -40,7 +40,7 @@ const HEAD_OWNER = String.raw`github\.event\.(?:pull_request\.head\.repo\.owner\
  * The condition as it reads for a fork: the head repository compared with the base
  * repository (or a written-out name, which is the base's: a fork never has it) is unequal.
  */
-function forFork(condition: string): string {
+export function forFork(condition: string): string {
   const pairs: Array<[string, string]> = [
     [HEAD_REPO, String.raw`(?:github\.repository|'[^']*')`],
     [HEAD_OWNER, String.raw`(?:github\.repository_owner|'[^']*')`],
@@ -66,7 +66,7 @@ const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pul
  * so `!github.event.pull_request.head.repo.fork` is true for every commenter). Both true
  * when the trigger is not known.
  */
-function forkFacts(trigger: string | undefined): EventFacts {
+export function forkFacts(trigger: string | undefined): EventFacts {
   if (trigger === undefined) return { [PR_FORK]: true, [RUN_FORK]: true };
   return { [PR_FORK]: PULL_REQUEST_EVENTS.has(trigger) ? true : null, [RUN_FORK]: trigger === 'workflow_run' ? true : null };
 }
