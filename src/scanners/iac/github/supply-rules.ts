@@ -80,7 +80,8 @@ const GORELEASER_NO_PUBLISH = /^\s*(?:check|build|healthcheck|init|completion|js
 const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
 
 function publishes(step: Step): boolean {
-  if (isAction(step, 'goreleaser/goreleaser-action')) return !GORELEASER_NO_PUBLISH.test(withValue(step, 'args')?.value ?? '');
+  // With install-only, the action puts goreleaser on the PATH and runs nothing.
+  if (isAction(step, 'goreleaser/goreleaser-action')) return withValue(step, 'install-only')?.value.trim() !== 'true' && !GORELEASER_NO_PUBLISH.test(withValue(step, 'args')?.value ?? '');
   if (PUBLISH_ACTIONS.some((a) => isAction(step, a))) return true;
   // changesets/action opens the version pull request, and runs its `publish` command once no changeset is left.
   if (isAction(step, 'changesets/action')) return (withValue(step, 'publish')?.value.trim() ?? '') !== '';
@@ -131,29 +132,50 @@ function needsTransitively(wf: Workflow, job: Job, ancestor: Job, seen = new Set
 }
 
 /**
- * Whether an actions/upload-artifact step's artifact may be downloaded by a job of the
- * workflow (or of a workflow that calls it) that is no check job: one that downloads every
- * artifact of the run, or one whose name or pattern may match. An artifact nothing
- * downloads (a coverage report, test results) reaches no release. A job downloads only
- * what the jobs it needs (directly or not) uploaded: any other job may not have run yet,
- * so its artifact is never what the download counts on.
+ * The jobs of the workflow (or of a workflow that calls it) that may download an
+ * actions/upload-artifact step's artifact: one that downloads every artifact of the run, or
+ * one whose name or pattern may match. A job downloads only what the jobs it needs
+ * (directly or not) uploaded: any other job may not have run yet, so its artifact is never
+ * what the download counts on.
  */
-function uploadReachesOtherJobs(wf: Workflow, upload: Step, seen: Set<Job>): boolean {
+function downloadersOf(wf: Workflow, upload: Step): Array<{ w: Workflow; job: Job }> {
   const name = withValue(upload, 'name')?.value.trim() || 'artifact';
   // In a caller, the job that runs this workflow stands for the uploading job.
   const workflows = [{ w: wf, producer: upload.job }, ...(wf.callers?.callingJobs?.(wf) ?? []).map((c) => ({ w: c.caller, producer: c.job }))];
+  const out: Array<{ w: Workflow; job: Job }> = [];
   for (const { w, producer } of workflows) {
     for (const job of w.jobs) {
       if (job === upload.job || !needsTransitively(w, job, producer)) continue;
-      for (const step of job.steps) {
-        if (!isAction(step, 'actions/download-artifact')) continue;
+      const takes = job.steps.some((step) => {
+        if (!isAction(step, 'actions/download-artifact')) return false;
         const wanted = withValue(step, 'name')?.value.trim() || withValue(step, 'pattern')?.value.trim();
-        const matches = wanted === undefined || mayBeSameArtifact(name, wanted);
-        if (matches && !checksOnly(w, job, seen)) return true;
-      }
+        return wanted === undefined || mayBeSameArtifact(name, wanted);
+      });
+      if (takes) out.push({ w, job });
     }
   }
-  return false;
+  return out;
+}
+
+/** Whether an artifact of the step reaches a job that is no check job. An artifact nothing downloads (a coverage report, test results) reaches no release. */
+function uploadReachesOtherJobs(wf: Workflow, upload: Step, seen: Set<Job>): boolean {
+  return downloadersOf(wf, upload).some(({ w, job }) => !checksOnly(w, job, seen));
+}
+
+/**
+ * The publishing step of a later job that takes this job's artifacts, directly or through
+ * the artifacts of a job between them: what the job builds is what that step ships (a build
+ * job per platform, then a release job that uploads their archives).
+ */
+function publishingDownloader(wf: Workflow, job: Job, seen = new Set<Job>()): Step | undefined {
+  if (seen.has(job)) return undefined;
+  seen.add(job);
+  for (const upload of job.steps.filter((s) => isAction(s, 'actions/upload-artifact')))
+    for (const { w, job: taker } of downloadersOf(wf, upload)) {
+      const found = taker.steps.find(publishes) ?? publishingDownloader(w, taker, seen);
+      if (found) return found;
+    }
+  return undefined;
 }
 
 /** Whether a job's outputs reach a job that is no check job, or leave a reusable workflow. */
@@ -314,7 +336,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. A job downloads only the artifacts of the jobs it needs, directly or not. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -334,6 +356,8 @@ export const cachePoisoning = workflowRule({
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: pnpm\n      - run: pnpm install --frozen-lockfile && pnpm changeset publish\n', '\n  push:\n    branches: [main]'),
       // The build job's artifact is what the release job uploads: its cache reaches the release.
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e-build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: dist-${{ runner.os }}\n          path: dist/\n  release:\n    needs: e2e-build\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: dist-*\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist-*/*\n",
+      // Run by hand: the build job publishes nothing itself, but the release job uploads what it built.
+      "name: deployment\non:\n  workflow_dispatch:\n    inputs:\n      tag:\n        required: true\npermissions:\n  contents: read\njobs:\n  linux:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: linux\n          path: dist/\n  release:\n    needs: linux\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      - run: gh release create \"$TAG\" linux/*\n        env:\n          TAG: ${{ inputs.tag }}\n",
       // Left out of tag pushes, the cache still shares the runs on main with a publication that has no condition.
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
@@ -361,6 +385,8 @@ export const cachePoisoning = workflowRule({
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  perf:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo bench\n  go-bench:\n    name: Run benchmarks\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make benchmark\n',
       // Building the end-to-end test harness (a job named for it) ships nothing either.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  e2etest-build:\n    name: Build e2etest for linux\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: bash ./internal/e2etest/make-archive.sh\n',
+      // goreleaser-action with install-only only puts goreleaser on the PATH; the snapshot it builds ships nowhere.
+      workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          install-only: true\n      - run: goreleaser build --snapshot --clean\n', 'workflow_dispatch'),
       // A lint job of a tag workflow, and a rehearsal of a publication, ship nothing.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go vet ./...\n  checks:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: |\n          cargo fmt --check\n          cargo clippy -- -D warnings\n',
       workflow('      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo publish --workspace --dry-run\n', 'pull_request'),
@@ -378,18 +404,24 @@ export const cachePoisoning = workflowRule({
     const runs = runKinds(wf);
     for (const job of wf.jobs) {
       const publishers = job.steps.filter(publishes);
+      // A job that publishes nothing itself may build what a later job publishes.
+      const downstream = publishers.length === 0 ? publishingDownloader(wf, job) : undefined;
       const triggers = workflowTriggers.filter((t) => !skippedFor(job, RELEASE_FACTS[t.kind]));
       const checks = checksOnly(wf, job);
       for (const step of job.steps) {
         // The release runs the cache step takes part in: its own `if:` may leave it out of them (`!startsWith(github.ref, 'refs/tags/')`).
         const stepTriggers = triggers.filter((t) => !skippedFor(step, RELEASE_FACTS[t.kind]));
         // A publishing step that runs in the same runs as the cache step: not one that runs on tags only beside a cache step that never does.
-        const publisher = publishers.find((p) => runs.some((facts) => !skippedFor(step, facts) && !skippedFor(p, facts)));
+        const publisher = publishers.find((p) => runs.some((facts) => !skippedFor(step, facts) && !skippedFor(p, facts))) ?? (downstream && runs.some((facts) => !skippedFor(step, facts)) ? downstream : undefined);
         // A push to a release branch is not a release by itself (tests run there too): the job must publish.
         // Nor is a tag or a release for a job that only lints or tests.
         const releases = (stepTriggers.some((t) => t.kind !== 'branch') && !checks) || (publisher !== undefined && stepTriggers.length > 0);
         if (!releases && !publisher) continue;
-        const why = releases ? `runs on ${stepTriggers.map((t) => t.label).join(', ')}` : `publishes (${stepLabel(publisher!)})`;
+        const why = releases
+          ? `runs on ${stepTriggers.map((t) => t.label).join(', ')}`
+          : publisher!.job === job
+            ? `publishes (${stepLabel(publisher!)})`
+            : `builds artifacts that ${stepLabel(publisher!)} publishes`;
         // A job that publishes on any event cannot rely on a toggle that tests the event.
         const cache = cacheUse(step, publisher ? [] : stepTriggers);
         if (cache) yield { line: cache.line, message: `${stepLabel(step)} restores a cache (${cache.action}) in a job that ${why}; a poisoned cache entry would end up in the release.`, resource: jobLabel(job) } satisfies Hit;
