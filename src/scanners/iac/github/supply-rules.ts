@@ -1,6 +1,6 @@
 import { pinProblem } from '../image.js';
 import { detailNote, inside, type Hit } from '../rule.js';
-import { commandsOf, effectiveWords } from '../shell.js';
+import { basename, commandsOf, effectiveWords } from '../shell.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { isAction, jobLabel, lineOfOffset, parseUses, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
@@ -79,6 +79,33 @@ const GORELEASER_NO_PUBLISH = /^\s*(?:check|build|healthcheck|init|completion|js
 /** `cargo publish --dry-run`, `npm publish --dry-run`, `uv publish --dry-run`: a rehearsal that uploads nothing. */
 const DRY_RUN = /(?:^|\s)--dry-run(?:[=\s]|$)/;
 
+/** Options of `gh release create` that take the next word as their value. */
+const GH_RELEASE_VALUE_OPTION = /^(?:-[tnFR]|--(?:title|notes|notes-file|target|repo|discussion-category|notes-start-tag))$/;
+
+/**
+ * Whether the only publication on a line is `gh release create TAG` with options alone: a
+ * release of notes (a draft, often) with no file of the runner in it, so nothing a cache
+ * could have changed. Another word may be a file; an array expansion (`"${args[@]}"`) or
+ * a run through xargs may hold files, and counts as publishing.
+ */
+function createsReleaseWithoutFiles(line: string): boolean {
+  if (PUBLISH_COMMAND.test(line.replace(/\bgh\s+release\s+create\b/g, ''))) return false;
+  const creates = commandsOf(line)
+    .map((command) => effectiveWords(command).map((w) => w.text))
+    .filter((words) => basename(words[0] ?? '') === 'gh' && words[1] === 'release' && words[2] === 'create');
+  if (creates.length === 0) return false;
+  return creates.every((words) => {
+    let positional = 0;
+    for (let i = 3; i < words.length; i++) {
+      const word = words[i]!;
+      if (/\$(?:@|\{[^}]*\[[@*]\])/.test(word)) return false;
+      if (!word.startsWith('-')) positional++;
+      else if (!word.includes('=') && GH_RELEASE_VALUE_OPTION.test(word)) i++;
+    }
+    return positional <= 1;
+  });
+}
+
 function publishes(step: Step): boolean {
   // With install-only, the action puts goreleaser on the PATH and runs nothing.
   if (isAction(step, 'goreleaser/goreleaser-action')) return withValue(step, 'install-only')?.value.trim() !== 'true' && !GORELEASER_NO_PUBLISH.test(withValue(step, 'args')?.value ?? '');
@@ -90,7 +117,7 @@ function publishes(step: Step): boolean {
   return step.run.value
     .replace(/\\\r?\n/g, ' ')
     .split('\n')
-    .some((line) => PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, ''))));
+    .some((line) => PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !createsReleaseWithoutFiles(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, ''))));
 }
 
 /** Job ids and names of checks: lint, test, vet, fmt, benchmarks, end-to-end tests (e2e, e2etest), coverage, validation, vulnerability scans... */
@@ -336,7 +363,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. A job downloads only the artifacts of the jobs it needs, directly or not. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A job downloads only the artifacts of the jobs it needs, directly or not. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -358,6 +385,8 @@ export const cachePoisoning = workflowRule({
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e-build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: dist-${{ runner.os }}\n          path: dist/\n  release:\n    needs: e2e-build\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: dist-*\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist-*/*\n",
       // Run by hand: the build job publishes nothing itself, but the release job uploads what it built.
       "name: deployment\non:\n  workflow_dispatch:\n    inputs:\n      tag:\n        required: true\npermissions:\n  contents: read\njobs:\n  linux:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: linux\n          path: dist/\n  release:\n    needs: linux\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      - run: gh release create \"$TAG\" linux/*\n        env:\n          TAG: ${{ inputs.tag }}\n",
+      // The files come through xargs: the release holds what the job built.
+      workflow('      # expect\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n      - run: uv build\n      - run: ls dist/* | xargs gh release create "$TAG" --title "$TAG" --\n', 'workflow_dispatch'),
       // Left out of tag pushes, the cache still shares the runs on main with a publication that has no condition.
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
@@ -387,6 +416,8 @@ export const cachePoisoning = workflowRule({
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  e2etest-build:\n    name: Build e2etest for linux\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: bash ./internal/e2etest/make-archive.sh\n',
       // goreleaser-action with install-only only puts goreleaser on the PATH; the snapshot it builds ships nowhere.
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          install-only: true\n      - run: goreleaser build --snapshot --clean\n', 'workflow_dispatch'),
+      // A draft release of notes: no file of the runner goes into it.
+      workflow('      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n      - run: uv run python scripts/release_notes.py > notes.md\n      - run: |\n          gh release create "$VERSION" \\\n            --draft \\\n            --title "$VERSION" \\\n            --notes-file notes.md \\\n            --target "$(git rev-parse HEAD)"\n', 'workflow_dispatch'),
       // A lint job of a tag workflow, and a rehearsal of a publication, ship nothing.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go vet ./...\n  checks:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: |\n          cargo fmt --check\n          cargo clippy -- -D warnings\n',
       workflow('      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo publish --workspace --dry-run\n', 'pull_request'),
