@@ -1,6 +1,7 @@
 import { pinProblem } from '../image.js';
 import { detailNote, inside, type Hit } from '../rule.js';
 import { basename, commandsOf, effectiveWords } from '../shell.js';
+import { uploadsToBucket } from '../bucket-uploads.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { isAction, jobLabel, lineOfOffset, parseUses, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
@@ -117,7 +118,11 @@ function publishes(step: Step): boolean {
   return step.run.value
     .replace(/\\\r?\n/g, ' ')
     .split('\n')
-    .some((line) => PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !createsReleaseWithoutFiles(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, ''))));
+    .some(
+      (line) =>
+        (PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !createsReleaseWithoutFiles(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, '')))) ||
+        uploadsToBucket(line),
+    );
 }
 
 /** Job ids and names of checks: lint, test, vet, fmt, benchmarks, end-to-end tests (e2e, e2etest), coverage, validation, vulnerability scans... */
@@ -363,7 +368,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A job downloads only the artifacts of the jobs it needs, directly or not. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does. A job downloads only the artifacts of the jobs it needs, directly or not. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -387,6 +392,8 @@ export const cachePoisoning = workflowRule({
       "name: deployment\non:\n  workflow_dispatch:\n    inputs:\n      tag:\n        required: true\npermissions:\n  contents: read\njobs:\n  linux:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: linux\n          path: dist/\n  release:\n    needs: linux\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      - run: gh release create \"$TAG\" linux/*\n        env:\n          TAG: ${{ inputs.tag }}\n",
       // The files come through xargs: the release holds what the job built.
       workflow('      # expect\n      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n      - run: uv build\n      - run: ls dist/* | xargs gh release create "$TAG" --title "$TAG" --\n', 'workflow_dispatch'),
+      // A canary build on main, copied to a download bucket: what the cache held is what users download.
+      'name: ci\non:\n  push:\n    branches: [main]\n  pull_request:\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cargo\n          key: cargo-home\n      - run: cargo build --release\n      - if: github.ref == \'refs/heads/main\'\n        env:\n          AWS_SECRET_ACCESS_KEY: ${{ secrets.S3_SECRET_ACCESS_KEY }}\n        run: aws s3 sync ./target/release/ "s3://downloads/canary/$GITHUB_SHA/" --exclude "*" --include "*.zip"\n',
       // Left out of tag pushes, the cache still shares the runs on main with a publication that has no condition.
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.npm\n          key: npm\n      - run: npm ci && npm publish --tag next\n',
     ],
@@ -418,6 +425,8 @@ export const cachePoisoning = workflowRule({
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          install-only: true\n      - run: goreleaser build --snapshot --clean\n', 'workflow_dispatch'),
       // A draft release of notes: no file of the runner goes into it.
       workflow('      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n      - run: uv run python scripts/release_notes.py > notes.md\n      - run: |\n          gh release create "$VERSION" \\\n            --draft \\\n            --title "$VERSION" \\\n            --notes-file notes.md \\\n            --target "$(git rev-parse HEAD)"\n', 'workflow_dispatch'),
+      // Fetching from a bucket, or a rehearsal of the upload, ships nothing.
+      workflow('      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cargo\n          key: cargo-home\n      - run: |\n          aws s3 cp s3://fixtures/corpus.zip .\n          gsutil -m rsync -n -r dist gs://downloads/canary\n', 'workflow_dispatch'),
       // A lint job of a tag workflow, and a rehearsal of a publication, ship nothing.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go vet ./...\n  checks:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: |\n          cargo fmt --check\n          cargo clippy -- -D warnings\n',
       workflow('      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo publish --workspace --dry-run\n', 'pull_request'),
