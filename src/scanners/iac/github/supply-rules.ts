@@ -300,15 +300,29 @@ const BRANCH = { 'github.ref': { prefix: 'refs/heads/' }, 'github.ref_type': 'br
 const PULL = { 'github.ref': { prefix: 'refs/pull/' } } as const;
 
 /**
+ * The branch runs of a workflow, told apart as far as its conditions tell them apart: one
+ * for each branch ref the workflow writes out (`github.ref == 'refs/heads/main'`, a prefix
+ * such as `'refs/heads/release/'` standing for the branches under it) and one for any other
+ * branch. A cache step kept off main and a publication kept to main then share no run.
+ * Without such a ref, one run for any branch.
+ */
+function branchRuns(wf: Workflow): EventFacts[] {
+  const named = new Set([...wf.lines.join('\n').matchAll(/['"](refs\/heads\/[^'"\s]*)['"]/g)].map((m) => m[1]!));
+  if (named.size === 0) return [BRANCH];
+  return [...named, 'refs/heads/\u0000other'].map((ref) => ({ 'github.ref': ref, 'github.ref_type': 'branch' }));
+}
+
+/**
  * The runs a workflow has, as the `if:` of a step tests them: each trigger's event with the
  * kinds of ref it runs for (a push is for a tag or a branch, a pull request for refs/pull/...).
  * A reusable workflow's caller, and a composite action's, may run on any event.
  */
 function runKinds(wf: Workflow): EventFacts[] {
   const events = [...wf.triggers.keys()];
-  if (events.length === 0 || events.includes('workflow_call')) return [TAG, BRANCH, PULL];
+  const branches = branchRuns(wf);
+  if (events.length === 0 || events.includes('workflow_call')) return [TAG, ...branches, PULL];
   return events.flatMap((event) => {
-    const refs = event === 'release' ? [TAG] : event === 'pull_request' ? [PULL] : event === 'push' || event === 'workflow_dispatch' || event === 'create' ? [TAG, BRANCH] : [BRANCH];
+    const refs = event === 'release' ? [TAG] : event === 'pull_request' ? [PULL] : event === 'push' || event === 'workflow_dispatch' || event === 'create' ? [TAG, ...branches] : branches;
     return refs.map((ref) => ({ ...ref, 'github.event_name': event }));
   });
 }
@@ -435,6 +449,8 @@ export const cachePoisoning = workflowRule({
       // The cache steps of a CI workflow that also runs on tags are left out of tag pushes by their own `if:`,
       // the only runs that publish.
       'name: ci\non:\n  push:\n    branches: [main]\n    tags: ["*"]\n  pull_request:\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: "!startsWith(github.ref, \'refs/tags/\')"\n        with:\n          path: ~/.cargo\n          key: cargo-home\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n        if: github.event_name == \'pull_request\'\n      - run: cargo build --release\n      - uses: softprops/action-gh-release@c95fe1489396fe8a9eb87c0abf8aa5b2ef267fda # v2.2.1\n        if: startsWith(github.ref, \'refs/tags/\')\n',
+      // The build cache is restored only off main; the canary is uploaded only from main: no run does both.
+      'name: ci\non:\n  push:\n    branches: [main]\n  pull_request:\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        if: github.ref != \'refs/heads/main\'\n        with:\n          path: ./target\n          key: target\n      - run: cargo build --release\n      - if: github.ref == \'refs/heads/main\'\n        run: aws s3 sync ./target/release/ "s3://downloads/canary/$GITHUB_SHA/"\n',
       // GoReleaser building a snapshot publishes nothing, and the job runs only for pull requests.
       'name: ci\non:\n  push:\n    tags: ["v*"]\n  pull_request:\npermissions: {}\njobs:\n  check:\n    if: github.event_name == \'pull_request\'\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go test ./...\n  snapshot:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          args: build --snapshot\n      - run: goreleaser release --snapshot --clean\n'.replace('push:\n    tags: ["v*"]', 'push:\n    branches: [release]'),
     ],
