@@ -51,6 +51,8 @@ function copyArguments(words: readonly string[]): { tool: string; subcommand: st
 
 /** Whether a line of shell uploads files to a cloud storage bucket. */
 export function uploadsToBucket(line: string): boolean {
+  // Most lines name none of the tools: no need to read them as shell.
+  if (!/\b(?:aws\s+s3|gsutil|gcloud\s+storage|az\s+storage)\b/.test(line)) return false;
   return commandsOf(line).some((command) => {
     const words = effectiveWords(command).map((w) => w.text);
     if (basename(words[0] ?? '') === 'az' && words[1] === 'storage' && words[2] === 'blob' && /^(?:upload|upload-batch|sync)$/.test(words[3] ?? '')) return !words.includes('--dryrun');
