@@ -42,6 +42,7 @@ const CACHE_ACTIONS: readonly CacheAction[] = [
   { action: 'oven-sh/setup-bun', toggle: { input: 'no-cache', kind: 'opt-out' } },
   { action: 'ramsey/composer-install', toggle: { input: 'ignore-cache', kind: 'opt-out' } },
   { action: 'nix-community/cache-nix-action' },
+  { action: 'determinatesystems/magic-nix-cache-action', toggle: { input: 'use-gha-cache', kind: 'opt-in', byDefault: true } },
   { action: 'awalsh128/cache-apt-pkgs-action' },
   { action: 'docker/setup-buildx-action', toggle: { input: 'cache-binary', kind: 'opt-in', byDefault: true }, needs: 'version' },
   { action: 'gradle/actions/setup-gradle', toggle: { input: 'cache-disabled', kind: 'opt-out' } },
@@ -402,6 +403,8 @@ export const cachePoisoning = workflowRule({
       workflow('      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0\n        with:\n          node-version: 22\n          # expect\n          cache: pnpm\n      - run: pnpm install --frozen-lockfile && pnpm changeset publish\n', '\n  push:\n    branches: [main]'),
       // The build job's artifact is what the release job uploads: its cache reaches the release.
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e-build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: dist-${{ runner.os }}\n          path: dist/\n  release:\n    needs: e2e-build\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: dist-*\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist-*/*\n",
+      // The Nix store paths come back from the GitHub Actions cache unless use-gha-cache is false.
+      workflow('      - uses: DeterminateSystems/nix-installer-action@21a544727d0c62386e78b4befe52d19ad12692e3 # v17\n      # expect\n      - uses: DeterminateSystems/magic-nix-cache-action@def9f5a5c6a6b8751c0534e8813a5d0ad2635660 # v11\n      - run: nix build .#release\n', 'release'),
       // Run by hand: the build job publishes nothing itself, but the release job uploads what it built.
       "name: deployment\non:\n  workflow_dispatch:\n    inputs:\n      tag:\n        required: true\npermissions:\n  contents: read\njobs:\n  linux:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: linux\n          path: dist/\n  release:\n    needs: linux\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      - run: gh release create \"$TAG\" linux/*\n        env:\n          TAG: ${{ inputs.tag }}\n",
       // The files come through xargs: the release holds what the job built.
@@ -439,6 +442,7 @@ export const cachePoisoning = workflowRule({
       workflow('      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - uses: goreleaser/goreleaser-action@9ed2f89a662bf1735a48bc8557fd212fa902bebf # v6.1.0\n        with:\n          install-only: true\n      - run: goreleaser build --snapshot --clean\n', 'workflow_dispatch'),
       // A draft release of notes: no file of the runner goes into it.
       workflow('      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n      - run: uv run python scripts/release_notes.py > notes.md\n      - run: |\n          gh release create "$VERSION" \\\n            --draft \\\n            --title "$VERSION" \\\n            --notes-file notes.md \\\n            --target "$(git rev-parse HEAD)"\n', 'workflow_dispatch'),
+      workflow('      - uses: DeterminateSystems/magic-nix-cache-action@def9f5a5c6a6b8751c0534e8813a5d0ad2635660 # v11\n        with:\n          use-gha-cache: false\n      - run: nix build .#release\n', 'release'),
       // Fetching from a bucket, or a rehearsal of the upload, ships nothing.
       workflow('      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cargo\n          key: cargo-home\n      - run: |\n          aws s3 cp s3://fixtures/corpus.zip .\n          gsutil -m rsync -n -r dist gs://downloads/canary\n', 'workflow_dispatch'),
       // A lint job of a tag workflow, and a rehearsal of a publication, ship nothing.
