@@ -252,6 +252,47 @@ describe('Terraform: inline suppressions of checkov, tfsec/Trivy and KICS', () =
     assert.ok(suppressed.some((s) => s.startsWith('iac/k8s-rbac-wildcard@60 checkov:skip=CKV_K8S_49: the operator manages everything (line 53)')), suppressed.join('\n'));
   });
 
+  it("checkov's cloudsplaining IAM checks cover the hits of their case in the policy's own block", () => {
+    const policy = (skip: string, statement: string, type = 'aws_iam_policy') =>
+      `resource "${type}" "p" {\n  ${skip}\n${type === 'aws_iam_policy' ? '' : '  role = "ci"\n'}  policy = jsonencode({\n    Statement = [${statement}]\n  })\n}\n`;
+    const rulesOf = (list: string[]) => list.map((s) => s.split('@')[0]);
+    // Privilege escalation: a path of cloudsplaining's catalogue.
+    const keys = analyse(policy('#checkov:skip=CKV_AWS_286: key rotation job', '{ Effect = "Allow", Action = ["iam:CreateAccessKey"], Resource = "*" }'));
+    assert.deepEqual(rulesOf(keys.suppressed), ['iac/tf-aws-iam-privilege-escalation']);
+    assert.deepEqual(keys.hits, []);
+    // iam:PutRolePolicy alone: cloudsplaining asks for sts:AssumeRole too, so checkov would not have reported it.
+    const roles = analyse(policy('#checkov:skip=CKV_AWS_286: role editor', '{ Effect = "Allow", Action = ["iam:PutRolePolicy"], Resource = "*" }'));
+    assert.deepEqual(rulesOf(roles.hits), ['iac/tf-aws-iam-privilege-escalation']);
+    // "*" as the resource of restrictable actions: a service wildcard and iam:PassRole on every role, in an inline role policy too.
+    const star = '{ Effect = "Allow", Action = ["s3:*"], Resource = "*" }, { Effect = "Allow", Action = ["iam:PassRole"], Resource = "*" }';
+    for (const type of ['aws_iam_policy', 'aws_iam_role_policy']) {
+      const wild = analyse(policy('#checkov:skip=CKV_AWS_355: scoped by the boundary', star, type));
+      assert.deepEqual(rulesOf(wild.suppressed).sort(), ['iac/tf-aws-iam-passrole-wildcard', 'iac/tf-aws-iam-service-wildcard'], type);
+      assert.deepEqual(wild.hits, [], type);
+    }
+    // Write access without constraints: the service wildcard, not iam:PassRole (the "*" resource check's case).
+    const writes = analyse(policy('#checkov:skip=CKV_AWS_290: sandbox account', star));
+    assert.deepEqual(rulesOf(writes.suppressed), ['iac/tf-aws-iam-service-wildcard']);
+    assert.deepEqual(rulesOf(writes.hits), ['iac/tf-aws-iam-passrole-wildcard']);
+    // cloudsplaining does not read NotResource: everything outside it stays reported.
+    const outside = analyse(policy('#checkov:skip=CKV_AWS_355,CKV_AWS_290: all but one bucket', '{ Effect = "Allow", Action = ["s3:*"], NotResource = ["arn:aws:s3:::audit/*"] }'));
+    assert.deepEqual(rulesOf(outside.hits), ['iac/tf-aws-iam-service-wildcard']);
+    // Reads of data (288) and permissions management (289) are a part of what the rules report: they cover nothing.
+    const parts = analyse(policy('#checkov:skip=CKV_AWS_288,CKV_AWS_289: reports reader', star));
+    assert.deepEqual(rulesOf(parts.hits).sort(), ['iac/tf-aws-iam-passrole-wildcard', 'iac/tf-aws-iam-service-wildcard']);
+    // A full administrator is CKV_AWS_62/63's case, not the "*" resource check's.
+    const admin = analyse(policy('#checkov:skip=CKV_AWS_355,CKV_AWS_286,CKV_AWS_290: break-glass', '{ Effect = "Allow", Action = ["*"], Resource = "*" }'));
+    assert.deepEqual(rulesOf(admin.hits), ['iac/tf-aws-iam-full-admin']);
+    // The policy document's own checks (CKV_AWS_110, 356) on a document no resource applies.
+    const document = analyse('data "aws_iam_policy_document" "d" {\n  #checkov:skip=CKV_AWS_110,CKV_AWS_356: template for the ops account\n  statement {\n    actions   = ["iam:CreateAccessKey"]\n    resources = ["*"]\n  }\n  statement {\n    actions   = ["dynamodb:*"]\n    resources = ["*"]\n  }\n}\n');
+    assert.deepEqual(rulesOf(document.suppressed).sort(), ['iac/tf-aws-iam-privilege-escalation', 'iac/tf-aws-iam-service-wildcard']);
+    assert.deepEqual(document.hits, []);
+    // A role's own escalation finding (it may pool several policies) is not in the policy's block: it stays.
+    const held = analyse(`resource "aws_iam_role" "ci" {\n  name               = "ci"\n  assume_role_policy = "{}"\n}\nresource "aws_iam_role_policy_attachment" "ci" {\n  role       = aws_iam_role.ci.name\n  policy_arn = aws_iam_policy.p.arn\n}\n${policy('#checkov:skip=CKV_AWS_286: rotation', '{ Effect = "Allow", Action = ["iam:CreateAccessKey"], Resource = "*" }')}`);
+    assert.deepEqual(rulesOf(held.hits), ['iac/tf-aws-iam-privilege-escalation']);
+    assert.equal(held.hits[0], 'iac/tf-aws-iam-privilege-escalation@1');
+  });
+
   it('through the scan, the suppressed findings are reported as suppressed with the reason in JSON and SARIF', async () => {
     const result = await scanIacTree({
       'infra/main.tf': ['resource "aws_kms_key" "k" {', '  #checkov:skip=CKV_AWS_7:rotated by the key custodian', '  description = "k"', '}', ''].join('\n'),

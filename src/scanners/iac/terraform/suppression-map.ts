@@ -56,6 +56,22 @@ const EVERY_ACTION = /allows every action on every resource/;
 const MANAGED_ADMIN = /attaches the AWS managed AdministratorAccess policy/;
 /** A service wildcard in Action (`s3:*`), which Trivy's wildcard check sees; not Allow with NotAction. */
 const SERVICE_WILDCARD = / allows [\w-]+:\*/;
+/**
+ * checkov's cloudsplaining checks (CKV_AWS_286, 290, 355 on the policies of these resources;
+ * CKV_AWS_110, 111, 356 on aws_iam_policy_document data sources): a secloop hit in the policy's
+ * own block (one no identity holds, for the escalation rule; the statement's policy, for the
+ * wildcard rules). A role's or user's escalation finding, which may pool several policies, is
+ * not in the policy's block and stays.
+ */
+const CLOUDSPLAINING_TYPES = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_ssoadmin_permission_set_inline_policy'];
+const POLICY_DOCUMENT = ['aws_iam_policy_document'];
+/**
+ * An escalation hit that names a path of cloudsplaining's catalogue: not one whose shown paths are
+ * only iam:AttachRolePolicy or iam:PutRolePolicy, which cloudsplaining counts only with sts:AssumeRole.
+ */
+const CLOUDSPLAINING_ESCALATION = /allows privilege escalation through (?!(?:iam:(?:Attach|Put)RolePolicy(?:; |\.$))+$)/;
+/** A service wildcard on Resource "*" (cloudsplaining does not read NotResource). */
+const ON_EVERY_RESOURCE = / on every resource(?: \(line \d+\))?\.$/;
 const NODE_TO_NODE = /nodes of the domain exchange data unencrypted/;
 const PLAIN_HTTP_ENDPOINT = /accepts plain HTTP requests \(enforce_https/;
 const CACHE_TRANSIT = /transit_encryption_enabled/;
@@ -134,6 +150,23 @@ const CHECKOV: Record<string, TfCovered[]> = {
   CKV_AWS_62: one(ADMIN, EVERY_ACTION),
   CKV_AWS_63: one(ADMIN, EVERY_ACTION),
   CKV_AWS_274: one(ADMIN, MANAGED_ADMIN),
+  // cloudsplaining's checks (see CLOUDSPLAINING_TYPES): privilege escalation; "*" as the resource
+  // of restrictable actions, which a service wildcard and iam:PassRole on every role are; write access
+  // on every resource, which a service wildcard grants. Not CKV_AWS_288 (reads of data) or 289
+  // (permissions management), which judge a part of what the secloop rules report, nor full
+  // administrators, which CKV_AWS_62/63 judge.
+  CKV_AWS_286: one('iac/tf-aws-iam-privilege-escalation', CLOUDSPLAINING_ESCALATION, CLOUDSPLAINING_TYPES),
+  CKV_AWS_110: one('iac/tf-aws-iam-privilege-escalation', CLOUDSPLAINING_ESCALATION, POLICY_DOCUMENT),
+  CKV_AWS_355: [
+    { rule: 'iac/tf-aws-iam-service-wildcard', only: ON_EVERY_RESOURCE, types: CLOUDSPLAINING_TYPES },
+    { rule: 'iac/tf-aws-iam-passrole-wildcard', types: CLOUDSPLAINING_TYPES },
+  ],
+  CKV_AWS_356: [
+    { rule: 'iac/tf-aws-iam-service-wildcard', only: ON_EVERY_RESOURCE, types: POLICY_DOCUMENT },
+    { rule: 'iac/tf-aws-iam-passrole-wildcard', types: POLICY_DOCUMENT },
+  ],
+  CKV_AWS_290: one('iac/tf-aws-iam-service-wildcard', ON_EVERY_RESOURCE, CLOUDSPLAINING_TYPES),
+  CKV_AWS_111: one('iac/tf-aws-iam-service-wildcard', ON_EVERY_RESOURCE, POLICY_DOCUMENT),
   // A hit about this one port alone (a rule opening both names both).
   CKV_AWS_231: one(NACL, /allows 3389 \(RDP\) in from/),
   CKV_AWS_232: one(NACL, /allows 22 \(SSH\) in from/),
