@@ -61,7 +61,9 @@ const SERVICE_WILDCARD = / allows [\w-]+:\*/;
  * CKV_AWS_110, 111, 356 on aws_iam_policy_document data sources): a secloop hit in the policy's
  * own block (one no identity holds, for the escalation rule; the statement's policy, for the
  * wildcard rules). A role's or user's escalation finding, which may pool several policies, is
- * not in the policy's block and stays.
+ * not in the policy's block and stays. cloudsplaining passes any statement with a Condition,
+ * where the secloop rules keep one whose condition is on the caller (MFA, a source address): a
+ * skip its author wrote for such a policy still covers it, as the secloop message cannot tell.
  */
 const CLOUDSPLAINING_TYPES = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_ssoadmin_permission_set_inline_policy'];
 const POLICY_DOCUMENT = ['aws_iam_policy_document'];
