@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTerraformText } from '../../../src/scanners/iac/terraform/directory.js';
-import { lowestAdmitted, requiredVersions, requiresAtLeast } from '../../../src/scanners/iac/terraform/provider-versions.js';
+import { lowestAdmitted, requiredVersions, requiresAtLeast, requiresBelow } from '../../../src/scanners/iac/terraform/provider-versions.js';
 import { scanMemory } from '../../helpers/memory-files.js';
 
 describe('terraform provider versions: what required_providers admit', () => {
@@ -35,6 +35,39 @@ describe('terraform provider versions: what required_providers admit', () => {
     assert.equal(requiresAtLeast(['>= 3.0'], 5), false);
     assert.equal(requiresAtLeast(['> 4.99.0'], 5), false);
     assert.equal(requiresAtLeast([], 5), false);
+  });
+
+  it('tells a module that admits only releases before a major one from one that may get it', () => {
+    assert.equal(requiresBelow(['~> 5.0'], 6), true);
+    assert.equal(requiresBelow(['>= 4.0, < 6.0.0'], 6), true);
+    assert.equal(requiresBelow(['>= 5.0', '~> 5.82'], 6), true);
+    assert.equal(requiresBelow(['<= 5.99.1'], 6), true);
+    assert.equal(requiresBelow(['5.100.0'], 6), true);
+    assert.equal(requiresBelow(['>= 5.0'], 6), false);
+    assert.equal(requiresBelow(['<= 6.0.0'], 6), false);
+    assert.equal(requiresBelow(['~> 6.0'], 6), false);
+    assert.equal(requiresBelow(['< 6.1'], 6), false);
+    // None given, none admitted, or one that cannot be read: unknown.
+    assert.equal(requiresBelow([], 6), false);
+    assert.equal(requiresBelow(['~> 5.0', '>= 6.0'], 6), false);
+    assert.equal(requiresBelow(['latest'], 6), false);
+  });
+
+  it("reports a Redshift cluster's unset publicly_accessible only when the module admits only aws provider releases before 6.0", async () => {
+    const RULE = 'iac/tf-aws-publicly-accessible';
+    const cluster = 'resource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n}\n';
+    const versions = (version: string) => `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${version}"\n    }\n  }\n}\n`;
+    const found = async (files: Record<string, string>) => (await scanMemory(files)).findings.filter((f) => f.ruleId === RULE).map((f) => `${f.location.path}:${f.location.startLine} ${f.message}`);
+    assert.deepEqual(await found({ 'dw/main.tf': cluster, 'dw/versions.tf': versions('>= 4.0, < 6.0') }), [
+      "dw/main.tf:1 aws_redshift_cluster.dw leaves publicly_accessible unset: the default is true before AWS provider 6.0, and the module's aws version constraint admits only those releases (6.0 made it false).",
+    ]);
+    assert.deepEqual(await found({ 'dw/main.tf': cluster, 'dw/versions.tf': versions('>= 6.0') }), []);
+    assert.deepEqual(await found({ 'dw/main.tf': cluster, 'dw/versions.tf': versions('>= 5.0') }), []);
+    assert.deepEqual(await found({ 'dw/main.tf': cluster }), []);
+    // Set to false, or to a value that cannot be read: not the default's case.
+    const set = (value: string) => cluster.replace('}\n', `  publicly_accessible = ${value}\n}\n`);
+    assert.deepEqual(await found({ 'dw/main.tf': set('false'), 'dw/versions.tf': versions('~> 5.0') }), []);
+    assert.deepEqual(await found({ 'dw/main.tf': set('var.public'), 'dw/versions.tf': versions('~> 5.0') }), []);
   });
 
   it('reads the constraint from another file of the module directory (providers.tf beside main.tf)', async () => {

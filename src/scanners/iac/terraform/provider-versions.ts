@@ -52,12 +52,19 @@ function compare(a: Version, b: Version): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
+interface Range {
+  low: Version;
+  lowOpen: boolean;
+  high?: Version;
+  highOpen: boolean;
+}
+
 /**
- * The lowest version that every constraint admits (`>=`, `>`, `=`, `~>`, `<`, `<=`; `!=`
- * excludes one version and is ignored), or undefined when no constraint is given, one
- * cannot be read, or none is admitted: Terraform's resolution cannot be told then.
+ * The versions every constraint admits (`>=`, `>`, `=`, `~>`, `<`, `<=`; `!=` excludes one
+ * version and is ignored), or undefined when no constraint is given, one cannot be read, or
+ * none is admitted: Terraform's resolution cannot be told then.
  */
-export function lowestAdmitted(constraints: readonly string[]): Version | undefined {
+function admitted(constraints: readonly string[]): Range | undefined {
   let low: Version = [0, 0, 0];
   let lowOpen = false;
   let high: Version | undefined;
@@ -110,11 +117,24 @@ export function lowestAdmitted(constraints: readonly string[]): Version | undefi
     const c = compare(low, high);
     if (c > 0 || (c === 0 && (lowOpen || highOpen))) return undefined;
   }
-  return low;
+  return { low, lowOpen, high, highOpen };
+}
+
+/** The lowest version that every constraint admits, or undefined when that cannot be told (see `admitted`). */
+export function lowestAdmitted(constraints: readonly string[]): Version | undefined {
+  return admitted(constraints)?.low;
 }
 
 /** Whether every version of the provider that the constraints admit is `major`.0 or later (false when that cannot be told). */
 export function requiresAtLeast(constraints: readonly string[], major: number): boolean {
   const low = lowestAdmitted(constraints);
   return low !== undefined && low[0] >= major;
+}
+
+/** Whether every version of the provider that the constraints admit is earlier than `major`.0 (false when that cannot be told, or nothing caps the version). */
+export function requiresBelow(constraints: readonly string[], major: number): boolean {
+  const range = admitted(constraints);
+  if (!range?.high) return false;
+  const c = compare(range.high, [major, 0, 0]);
+  return c < 0 || (c === 0 && range.highOpen);
 }

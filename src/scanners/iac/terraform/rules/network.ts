@@ -9,6 +9,7 @@ import { given, known, sections, tfRule, type Section, type TfRule } from './com
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, fieldsOf, fileInstance, instancesOf, notCreated, sectionsIn, settingAt, valueIn } from './instances.js';
 import { subnetNamed, unroutedSubnets } from './unrouted-subnets.js';
+import { requiresBelow } from '../provider-versions.js';
 
 interface Ingress {
   resource: TfResource;
@@ -555,18 +556,33 @@ const publiclyAccessible: TfRule = tfRule({
   id: 'iac/tf-aws-publicly-accessible',
   title: 'Database or broker reachable from the internet',
   description:
-    'A managed database, message broker or replication instance is publicly accessible: AWS gives it a public DNS name and address. Its only protection is then its security group and password, and database endpoints are scanned and brute-forced constantly.',
+    'A managed database, message broker or replication instance is publicly accessible: AWS gives it a public DNS name and address. Its only protection is then its security group and password, and database endpoints are scanned and brute-forced constantly. A Redshift cluster that leaves publicly_accessible unset is reported when the module\'s aws provider version constraint admits only releases before 6.0, whose default is true (6.0 made it false); without a constraint, or with one that admits 6.0, the default cannot be told to be true.',
   remediation: 'Set publicly_accessible = false (for MSK, keep public_access disabled) and connect from inside the VPC, through a VPN or a bastion.',
   severity: 'high',
   cwe: ['CWE-668'],
   examples: {
-    positive: ['resource "aws_db_instance" "db" {\n  engine              = "postgres"\n  instance_class      = "db.t3.micro"\n  storage_encrypted   = true\n  # expect\n  publicly_accessible = true\n}\n', 'resource "aws_msk_cluster" "k" {\n  broker_node_group_info {\n    connectivity_info {\n      public_access {\n        # expect\n        type = "SERVICE_PROVIDED_EIPS"\n      }\n    }\n  }\n}\n'],
-    negative: ['resource "aws_db_instance" "db" {\n  engine              = "postgres"\n  publicly_accessible = false\n}\n', 'resource "aws_msk_cluster" "k" {\n  broker_node_group_info {\n    connectivity_info {\n      public_access {\n        type = "DISABLED"\n      }\n    }\n  }\n}\n'],
+    positive: [
+      'resource "aws_db_instance" "db" {\n  engine              = "postgres"\n  instance_class      = "db.t3.micro"\n  storage_encrypted   = true\n  # expect\n  publicly_accessible = true\n}\n',
+      // Unset, with a provider before 6.0: the default is true.
+      'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 5.40"\n    }\n  }\n}\n\n# expect\nresource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n}\n',
+      'resource "aws_msk_cluster" "k" {\n  broker_node_group_info {\n    connectivity_info {\n      public_access {\n        # expect\n        type = "SERVICE_PROVIDED_EIPS"\n      }\n    }\n  }\n}\n'],
+    negative: [
+      'resource "aws_db_instance" "db" {\n  engine              = "postgres"\n  publicly_accessible = false\n}\n',
+      'resource "aws_msk_cluster" "k" {\n  broker_node_group_info {\n    connectivity_info {\n      public_access {\n        type = "DISABLED"\n      }\n    }\n  }\n}\n',
+      // Unset, with provider 6.0 or later (default false), or with a constraint that admits 6.0 (the default cannot be told).
+      'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = ">= 5.0"\n    }\n  }\n}\n\nresource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n}\n',
+    ],
   },
   *check(input) {
     for (const resource of resourcesOf(input, ...PUBLIC_FLAG_TYPES)) {
       const a = attribute(resource.block, 'publicly_accessible');
       if (a && isTrueValue(valueOf(input, resource.block, 'publicly_accessible'))) yield { line: a.line, message: `${label(resource)} is publicly accessible from the internet.`, resource: label(resource) };
+      else if (!a && resource.type === 'aws_redshift_cluster' && requiresBelow(input.requiredVersions?.('aws') ?? [], 6))
+        yield {
+          line: resource.block.line,
+          message: `${label(resource)} leaves publicly_accessible unset: the default is true before AWS provider 6.0, and the module's aws version constraint admits only those releases (6.0 made it false).`,
+          resource: label(resource),
+        };
     }
     for (const resource of resourcesOf(input, 'aws_msk_cluster')) {
       const path = ['broker_node_group_info', 'connectivity_info', 'public_access', 'type'];
