@@ -98,4 +98,51 @@ describe('Terraform: a public IP in a subnet of the module that cannot reach an 
       .replace(/aws_subnet\.app\.id/g, 'aws_subnet.app["a"].id');
     assert.deepEqual(reported(perSubnet), { ec2: 0, subnet: 0 });
   });
+
+  it('is not reported when the associations go over the subnets\' own keys, by each.key or count.index', () => {
+    const keyed = network(toOffice, 'locals {', '  tiers = { a = "10.0.3.0/24", b = "10.0.4.0/24" }', '}')
+      .replace('  cidr_block              = "10.0.3.0/24"\n', '  for_each                = local.tiers\n  cidr_block              = each.value\n')
+      .replace('resource "aws_route_table_association" "app" {\n  subnet_id      = aws_subnet.app.id\n', 'resource "aws_route_table_association" "app" {\n  for_each       = local.tiers\n  subnet_id      = aws_subnet.app[each.key].id\n')
+      .replace(/aws_subnet\.app\.id/g, 'aws_subnet.app["a"].id');
+    assert.deepEqual(reported(keyed), { ec2: 0, subnet: 0 });
+    // The associations cover only some of the subnets: the others keep the main route table.
+    assert.deepEqual(reported(keyed.replace('  for_each       = local.tiers\n', '  for_each       = { a = "x" }\n')), { ec2: 2, subnet: 1 });
+    const counted = network(toOffice)
+      .replace('  cidr_block              = "10.0.3.0/24"\n', '  count                   = 2\n  cidr_block              = "10.0.3.0/24"\n')
+      .replace('resource "aws_route_table_association" "app" {\n  subnet_id      = aws_subnet.app.id\n', 'resource "aws_route_table_association" "app" {\n  count          = 2\n  subnet_id      = aws_subnet.app[count.index].id\n')
+      .replace(/aws_subnet\.app\.id/g, 'aws_subnet.app[1].id');
+    assert.deepEqual(reported(counted), { ec2: 0, subnet: 0 });
+    assert.deepEqual(reported(counted.replace('  count          = 2\n  subnet_id', '  count          = 1\n  subnet_id')), { ec2: 2, subnet: 1 });
+  });
+
+  it('follows an instance repeated over the subnets (each.value.id), and the subnet of the network interface it attaches', () => {
+    const instance = (placement: string[]) => ['resource "aws_instance" "worker" {', '  ami                         = "ami-0123456789abcdef0"', '  instance_type               = "t3.micro"', ...placement, '  associate_public_ip_address = true', '}'];
+    const perSubnet = (routes: string[]) =>
+      network(routes, ...instance(['  for_each                    = aws_subnet.app', '  subnet_id                   = each.value.id']))
+        .replace('  cidr_block              = "10.0.3.0/24"\n', '  for_each                = { a = "10.0.3.0/24", b = "10.0.4.0/24" }\n  cidr_block              = each.value\n')
+        .replace('resource "aws_route_table_association" "app" {\n  subnet_id      = aws_subnet.app.id\n', 'resource "aws_route_table_association" "app" {\n  for_each       = aws_subnet.app\n  subnet_id      = each.value.id\n')
+        .replace(/aws_subnet\.app\.id/g, 'aws_subnet.app["a"].id');
+    const igw = ['  route {', '    cidr_block = "0.0.0.0/0"', '    gateway_id = aws_internet_gateway.main.id', '  }'];
+    assert.deepEqual(reported(perSubnet(toOffice)), { ec2: 0, subnet: 0 });
+    assert.deepEqual(reported(perSubnet(igw)), { ec2: 3, subnet: 1 });
+    const eni = (routes: string[], subnet = 'aws_subnet.app.id', attach = 'aws_network_interface.worker.id') =>
+      network(
+        routes,
+        'resource "aws_network_interface" "worker" {',
+        `  subnet_id = ${subnet}`,
+        '}',
+        'resource "aws_launch_template" "worker" {',
+        '  network_interfaces {',
+        `    network_interface_id        = ${attach}`,
+        '    associate_public_ip_address = true',
+        '  }',
+        '}',
+        ...instance(['  network_interface {', `    network_interface_id = ${attach}`, '    device_index         = 0', '  }']),
+      );
+    assert.deepEqual(reported(eni(toOffice)), { ec2: 0, subnet: 0 });
+    assert.deepEqual(reported(eni(igw)), { ec2: 4, subnet: 1 });
+    // An interface in a subnet that is not the module's, or one that is not the module's: kept.
+    assert.deepEqual(reported(eni(toOffice, 'var.subnet_id')), { ec2: 2, subnet: 0 });
+    assert.deepEqual(reported(eni(toOffice, 'aws_subnet.app.id', '"eni-0123456789abcdef0"')), { ec2: 2, subnet: 0 });
+  });
 });

@@ -8,7 +8,7 @@ import { registryAddress } from '../modules/synthesize.js';
 import { given, known, sections, tfRule, type Section, type TfRule } from './common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
 import { blocksMade, fieldsOf, fileInstance, instancesOf, notCreated, sectionsIn, settingAt, valueIn } from './instances.js';
-import { subnetNamed, unroutedSubnets } from './unrouted-subnets.js';
+import { placedUnrouted, unroutedSubnets } from './unrouted-subnets.js';
 import { requiresBelow } from '../provider-versions.js';
 
 interface Ingress {
@@ -482,7 +482,7 @@ const instancePublicIp: TfRule = tfRule({
   id: 'iac/tf-aws-ec2-public-ip',
   title: 'Instance gets a public IP address',
   description:
-    "associate_public_ip_address = true gives the instance an address reachable from the internet; its security group becomes the only thing between it and every scanner. An instance or launch template interface in an aws_subnet of the module that cannot reach an internet gateway is not reported: the subnet's route table associations are surely made and name the module's own aws_route_tables, no route of them (nor an aws_route) goes to a gateway that is or may be an internet or carrier gateway, and nothing else (an output, a module call, another resource) names them, so no route can be added from elsewhere; the address answers nothing.",
+    "associate_public_ip_address = true gives the instance an address reachable from the internet; its security group becomes the only thing between it and every scanner. An instance or launch template interface in an aws_subnet of the module that cannot reach an internet gateway (the one its subnet_id names, each.value.id of an instance repeated over the subnets, or the subnet of the aws_network_interface of the module it attaches) is not reported: the subnet's route table associations are surely made (or repeated over the subnet's own keys) and name the module's own aws_route_tables, no route of them (nor an aws_route) goes to a gateway that is or may be an internet or carrier gateway, and nothing else (an output, a module call, another resource) names them, so no route can be added from elsewhere; the address answers nothing.",
 
   remediation: 'Place instances in private subnets without public IPs and expose services through a load balancer; use SSM Session Manager for administration.',
   severity: 'medium',
@@ -506,17 +506,16 @@ const instancePublicIp: TfRule = tfRule({
     ],
   },
   *check(input) {
-    const unrouted = (subnet: string | undefined) => subnet !== undefined && unroutedSubnets(input).has(subnet);
     for (const resource of resourcesOf(input, 'aws_instance', 'aws_spot_instance_request', 'aws_launch_configuration')) {
       const a = attribute(resource.block, 'associate_public_ip_address');
-      if (a && isTrueValue(valueOf(input, resource.block, 'associate_public_ip_address')) && !unrouted(subnetNamed(input, attribute(resource.block, 'subnet_id')?.expr))) yield { line: a.line, message: `${label(resource)} gets a public IP address.`, resource: label(resource) };
+      if (a && isTrueValue(valueOf(input, resource.block, 'associate_public_ip_address')) && !placedUnrouted(input, resource)) yield { line: a.line, message: `${label(resource)} gets a public IP address.`, resource: label(resource) };
       // associate_public_ip_address given null (a module variable left at null) is not set: the subnet decides.
       if (!given(input, resource.block, 'associate_public_ip_address') && resource.type !== 'aws_launch_configuration' && inDefaultVpc(input, resource))
         yield { line: resource.block.line, message: `${label(resource)} names no subnet, so it starts in the default VPC, whose subnets give every instance a public IP address; associate_public_ip_address is not set to false.`, resource: label(resource), severity: 'low' };
     }
     for (const resource of resourcesOf(input, 'aws_launch_template')) {
       for (const nic of sections(input, resource.block, 'network_interfaces', fileInstance(input))) {
-        if (isTrueValue(nic.get('associate_public_ip_address')) && !unrouted(nic.block && subnetNamed(input, attribute(nic.block, 'subnet_id')?.expr))) yield { line: nic.lineOf('associate_public_ip_address'), message: `${label(resource)} gives instances a public IP address.`, resource: label(resource) };
+        if (isTrueValue(nic.get('associate_public_ip_address')) && !(nic.block && placedUnrouted(input, resource, nic.block))) yield { line: nic.lineOf('associate_public_ip_address'), message: `${label(resource)} gives instances a public IP address.`, resource: label(resource) };
       }
     }
   },

@@ -1,6 +1,7 @@
 import type { Block, Expr } from '../hcl/ast.js';
 import { evaluate, UNKNOWN } from '../hcl/evaluate.js';
 import { attribute, blocksOf, isKnownEmpty, moduleResourcesOf, textOf, usersOf, written, type TfInput, type TfResource } from '../model.js';
+import { planInstances } from '../resource-instances.js';
 import { fileInstance, notCreated } from './instances.js';
 
 /** Resources that may name a route table without adding a route that leaves the VPC for the internet. */
@@ -62,6 +63,24 @@ function surelyMade(input: TfInput, block: Block): boolean {
   return value !== null && value !== UNKNOWN && typeof value === 'object' && !isKnownEmpty(value);
 }
 
+/** `aws_subnet.app[each.key].id` or `aws_subnet.app[count.index].id`: the subnet of the association's own key. */
+const SUBNET_OF_KEY = /^(?:"\$\{)?\s*aws_subnet\.[\w-]+\[\s*(?:each\.key|count\.index)\s*\]\.id\s*(?:\}")?$/;
+
+/**
+ * Whether an association repeated with for_each or count names, by its own key, every
+ * instance of a subnet repeated the same way: both read, and every key of the subnet is
+ * one of the association's.
+ */
+function associatesEveryInstance(input: TfInput, association: TfResource, subnet: TfResource): boolean {
+  const subnetId = attribute(written(association).block, 'subnet_id')?.expr;
+  if (!subnetId || !SUBNET_OF_KEY.test(textOf(input, subnetId).trim())) return false;
+  const subnets = planInstances(written(subnet).block, input.scope);
+  const associations = planInstances(written(association).block, input.scope);
+  if (subnets.kind !== 'instances' || associations.kind !== 'instances') return false;
+  const keys = new Set(associations.instances.map((i) => i.key));
+  return subnets.instances.every((i) => keys.has(i.key));
+}
+
 const CACHE = new WeakMap<TfInput, Set<string>>();
 
 /**
@@ -111,7 +130,8 @@ export function unroutedSubnets(input: TfInput): Set<string> {
       associated = true;
       // An association repeated otherwise than over the subnets (count = var.create ? 1 : 0, or two of three
       // subnets) may leave the subnet, or some of its instances, to the main route table.
-      const made = byRepetition || (!repeated(written(subnet).block) && surelyMade(input, association.block));
+      // Or one repeated over the subnet's own keys (`aws_subnet.app[each.key].id` over the same map): each instance has its association.
+      const made = byRepetition || (!repeated(written(subnet).block) && surelyMade(input, association.block)) || associatesEveryInstance(input, association, subnet);
       const named = references(input, attribute(association.block, 'route_table_id')?.expr, 'aws_route_table');
       if (!made || named.length !== 1 || !closed(named[0]!)) confined = false;
     }
@@ -125,4 +145,55 @@ export function subnetNamed(input: TfInput, expr: Expr | undefined): string | un
   if (!expr) return undefined;
   const m = /^(?:"\$\{)?\s*(aws_subnet\.[\w-]+)(?:\[[^\]]*\])?\.id\s*(?:\}")?$/.exec(textOf(input, expr).trim());
   return m?.[1];
+}
+
+const EACH_VALUE_ID = /^(?:"\$\{)?\s*each\.value\.id\s*(?:\}")?$/;
+const SUBNETS = /^(?:"\$\{)?\s*(aws_subnet\.[\w-]+)\s*(?:\}")?$/;
+
+/**
+ * The aws_subnet a resource's subnet_id names: a reference to one (subnetNamed), or
+ * `each.value.id` in a resource repeated over the subnets themselves (`for_each = aws_subnet.app`).
+ */
+function subnetOf(input: TfInput, resource: TfResource): string | undefined {
+  const block = written(resource).block;
+  const subnetId = attribute(block, 'subnet_id')?.expr;
+  if (!subnetId || !EACH_VALUE_ID.test(textOf(input, subnetId).trim())) return subnetNamed(input, subnetId);
+  const forEach = attribute(block, 'for_each')?.expr;
+  return forEach && SUBNETS.exec(textOf(input, forEach).trim())?.[1];
+}
+
+/** The aws_network_interface of the module an expression is exactly a reference to (`aws_network_interface.app.id`), if any. */
+function interfaceNamed(input: TfInput, expr: Expr | undefined): TfResource | undefined {
+  const m = expr && /^(?:"\$\{)?\s*(aws_network_interface\.[\w-]+)(?:\[[^\]]*\])?\.id\s*(?:\}")?$/.exec(textOf(input, expr).trim());
+  return m ? moduleResourcesOf(input, 'aws_network_interface').find((r) => !r.module && written(r).address === m[1]) : undefined;
+}
+
+/**
+ * Whether an instance (an aws_instance, or a launch template's network_interfaces block) is
+ * surely placed in subnets that cannot reach an internet gateway (unroutedSubnets): the one
+ * its subnet_id names, or, without one, those of the aws_network_interfaces its
+ * network_interface blocks attach (each written block naming one of the module, each in such a subnet).
+ */
+export function placedUnrouted(input: TfInput, resource: TfResource, holder: Block = resource.block): boolean {
+  const unrouted = unroutedSubnets(input);
+  if (attribute(holder, 'subnet_id')) {
+    const subnet = holder === resource.block ? subnetOf(input, resource) : subnetNamed(input, attribute(holder, 'subnet_id')?.expr);
+    return subnet !== undefined && unrouted.has(subnet);
+  }
+  const own = attribute(holder, 'network_interface_id');
+  if (own) {
+    const eni = interfaceNamed(input, own.expr);
+    const subnet = eni && subnetOf(input, eni);
+    return subnet !== undefined && unrouted.has(subnet);
+  }
+  if (holder !== resource.block) return false;
+  const attached = holder.body.blocks.filter((b) => b.type === 'network_interface' || (b.type === 'dynamic' && b.labels[0] === 'network_interface'));
+  return (
+    attached.length > 0 &&
+    attached.every((nic) => {
+      const eni = nic.type === 'network_interface' ? interfaceNamed(input, attribute(nic, 'network_interface_id')?.expr) : undefined;
+      const subnet = eni && subnetOf(input, eni);
+      return subnet !== undefined && unrouted.has(subnet);
+    })
+  );
 }
