@@ -5,6 +5,7 @@ import { asStrings, attribute, label, mentioned, resourcesOf, textOf, type TfInp
 import { known, tfRule, type TfRule } from './common.js';
 import { finding, holds, isOff, noPublicEndpoint, publicAccessOff, sectionAt, sectionsAt, setting, text, unreadable } from './azure-common.js';
 import { groupExposures, listPorts, type Exposure } from './exposure.js';
+import { privateServerSubnets } from './azure-private-subnets.js';
 import { blocksMade, fieldsOf, fileInstance, sectionsIn, valueIn, type Fields } from './instances.js';
 
 /** Azure's names for every address: `*`, `Any` and the `Internet` service tag. */
@@ -126,7 +127,7 @@ const nsgOpenToInternet: TfRule = tfRule({
   id: 'iac/tf-azure-nsg-open-to-internet',
   title: 'Sensitive port open to the internet (network security group)',
   description:
-    'A network security group rule allows inbound traffic from anywhere (`*`, `Any`, the `Internet` service tag, 0.0.0.0/0, ::/0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, SMB, WinRM-era Windows services, a database, a cache, the Docker or Kubernetes API (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; RDP and SSH exposed this way are a leading cause of ransomware on Azure virtual machines. Rules are read from azurerm_network_security_rule resources and from the `security_rule` blocks (including dynamic blocks) of azurerm_network_security_group.',
+    'A network security group rule allows inbound traffic from anywhere (`*`, `Any`, the `Internet` service tag, 0.0.0.0/0, ::/0) on every port, or on the port of a service that must not be public: SSH, RDP, Telnet, FTP, SMB, WinRM-era Windows services, a database, a cache, the Docker or Kubernetes API (see the port catalogue). Such ports are scanned and brute-forced within minutes of exposure; RDP and SSH exposed this way are a leading cause of ransomware on Azure virtual machines. Rules are read from azurerm_network_security_rule resources and from the `security_rule` blocks (including dynamic blocks) of azurerm_network_security_group. A group that the module shows to guard only subnets delegated to PostgreSQL or MySQL flexible servers (every resource naming it is one of its rules, a flow log, or a subnet association of such a subnet of the module) is reported at low severity: servers integrated into a virtual network have no public endpoint and the delegated subnet holds nothing else, so only networks routed to the virtual network can connect.',
   remediation:
     'Restrict source_address_prefix(es) to known addresses (a VPN or office egress range) or an application security group, and reach administrative ports through Azure Bastion or just-in-time VM access instead of opening them.',
   severity: 'high',
@@ -152,12 +153,17 @@ const nsgOpenToInternet: TfRule = tfRule({
   *check(input) {
     for (const { resource, line, all, sources, services } of exposures(input, isAnySource)) {
       const source = sources.join(', ');
+      // A group in front of private flexible servers only: the internet reaches no address behind it.
+      const subnets = privateServerSubnets(input, resource);
+      const behind = subnets
+        ? `; the group guards only ${subnets.map((s) => `${s.subnet} (delegated to ${s.service})`).join(', ')}, whose servers have no public endpoint, so only networks routed to the virtual network can connect`
+        : '';
       if (all) {
-        yield finding(resource, line, `${label(resource)} allows inbound traffic on every port from ${source}.`, 'critical');
+        yield finding(resource, line, `${label(resource)} allows inbound traffic on every port from ${source}${behind}.`, subnets ? 'low' : 'critical');
         continue;
       }
       const worst = services.some((s) => s.severity === 'critical') ? 'critical' : 'high';
-      yield finding(resource, line, `${label(resource)} opens ${listPorts(services)} to ${source}.`, worst);
+      yield finding(resource, line, `${label(resource)} opens ${listPorts(services)} to ${source}${behind}.`, subnets ? 'low' : worst);
     }
   },
 });
