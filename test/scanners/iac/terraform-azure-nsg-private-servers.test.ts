@@ -68,6 +68,14 @@ describe('Terraform Azure: a network security group open to the internet in fron
     assert.deepEqual(severities(inline), ['low']);
   });
 
+  it('is reported at info when the rule opens the port to a broad public range (iac/tf-azure-nsg-sensitive-port-broad-public)', () => {
+    const cloud = module().replace('  source_address_prefix       = "*"\n', '  source_address_prefix       = "AzureCloud"\n');
+    const found = findingsOf('iac/tf-azure-nsg-sensitive-port-broad-public', cloud);
+    assert.deepEqual(found.map((f) => f.severity), ['info']);
+    assert.match(found[0]!.message, /AzureCloud, public address space; the group guards only azurerm_subnet\.db \(delegated to Microsoft\.DBforPostgreSQL\/flexibleServers\), whose servers have no public endpoint, so no public address reaches them\.$/);
+    assert.deepEqual(findingsOf('iac/tf-azure-nsg-sensitive-port-broad-public', cloud.replace(/  delegation \{[\s\S]*?\n  \}\n/, '')).map((f) => f.severity), ['high']);
+  });
+
   it('keeps its severity when a subnet is delegated to another service, or not at all', () => {
     assert.deepEqual(severities(module('Microsoft.Web/serverFarms')), ['high']);
     assert.deepEqual(severities(module().replace(/  delegation \{[\s\S]*?\n  \}\n/, '')), ['high']);

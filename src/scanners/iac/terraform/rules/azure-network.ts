@@ -119,6 +119,10 @@ function exposures(input: TfInput, accept: (source: string) => boolean, skip: (r
   );
 }
 
+/** What the message says of a group that guards only subnets of private flexible servers (privateServerSubnets). */
+const guardsOnly = (subnets: ReadonlyArray<{ subnet: string; service: string }>): string =>
+  `the group guards only ${subnets.map((s) => `${s.subnet} (delegated to ${s.service})`).join(', ')}, whose servers have no public endpoint`;
+
 /** An example rule resource; `expect` marks its source line as the finding's. */
 const ruleExample = (name: string, ports: string, source: string, { protocol = 'Tcp', expect = false, access = 'Allow', direction = 'Inbound' } = {}) =>
   `resource "azurerm_network_security_rule" "${name}" {\n  name                        = "${name}"\n  priority                    = 100\n  direction                   = "${direction}"\n  access                      = "${access}"\n  protocol                    = "${protocol}"\n  source_port_range           = "*"\n  destination_port_range      = "${ports}"\n${expect ? '  # expect\n' : ''}  source_address_prefix       = "${source}"\n  destination_address_prefix  = "*"\n  resource_group_name         = azurerm_resource_group.net.name\n  network_security_group_name = azurerm_network_security_group.app.name\n}\n`;
@@ -155,9 +159,7 @@ const nsgOpenToInternet: TfRule = tfRule({
       const source = sources.join(', ');
       // A group in front of private flexible servers only: the internet reaches no address behind it.
       const subnets = privateServerSubnets(input, resource);
-      const behind = subnets
-        ? `; the group guards only ${subnets.map((s) => `${s.subnet} (delegated to ${s.service})`).join(', ')}, whose servers have no public endpoint, so only networks routed to the virtual network can connect`
-        : '';
+      const behind = subnets ? `; ${guardsOnly(subnets)}, so only networks routed to the virtual network can connect` : '';
       if (all) {
         yield finding(resource, line, `${label(resource)} allows inbound traffic on every port from ${source}${behind}.`, subnets ? 'low' : 'critical');
         continue;
@@ -193,7 +195,7 @@ const nsgBroadPublic: TfRule = tfRule({
   id: 'iac/tf-azure-nsg-sensitive-port-broad-public',
   title: 'Sensitive port open to a broad public range (network security group)',
   description:
-    "A network security group rule opens every port, or the port of a service that must not be public (SSH, RDP, a database, a cache: see the port catalogue), to a public range that is not the whole internet but is wider than /16 (/32 in IPv6), or to the `AzureCloud` service tag. `AzureCloud` is every public address of Azure's data centres: any Azure customer can create a virtual machine there and connect. Anyone can rent an address in such ranges, so the service is as exposed as if it were open to 0.0.0.0/0, and checks for 0.0.0.0/0 do not see it.",
+    "A network security group rule opens every port, or the port of a service that must not be public (SSH, RDP, a database, a cache: see the port catalogue), to a public range that is not the whole internet but is wider than /16 (/32 in IPv6), or to the `AzureCloud` service tag. `AzureCloud` is every public address of Azure's data centres: any Azure customer can create a virtual machine there and connect. Anyone can rent an address in such ranges, so the service is as exposed as if it were open to 0.0.0.0/0, and checks for 0.0.0.0/0 do not see it. A group that the module shows to guard only subnets delegated to PostgreSQL or MySQL flexible servers (as iac/tf-azure-nsg-open-to-internet judges it) is reported at info: those servers have no public endpoint.",
   remediation: 'Allow only the addresses that need the service (your office or VPN egress addresses, a /32 per host) or an application security group, and reach administrative ports through Azure Bastion.',
   severity: 'medium',
   cwe: ['CWE-284'],
@@ -205,6 +207,12 @@ const nsgBroadPublic: TfRule = tfRule({
     const wider = (rule: NsgRule) => rule.sources.some(isAnySource);
     for (const { resource, line, all, sources, services } of exposures(input, isBroadPublicSource, wider)) {
       const what = all ? 'allows inbound traffic on every port from' : `opens ${listPorts(services)} to`;
+      // In front of private flexible servers only: no public address reaches them.
+      const subnets = privateServerSubnets(input, resource);
+      if (subnets) {
+        yield finding(resource, line, `${label(resource)} ${what} ${sources.join(', ')}, public address space; ${guardsOnly(subnets)}, so no public address reaches them.`, 'info');
+        continue;
+      }
       const severity = sources.some(isVeryBroadSource) ? 'high' : 'medium';
       yield finding(resource, line, `${label(resource)} ${what} ${sources.join(', ')}: public address space in which anyone can rent an address.`, severity);
     }
