@@ -17,26 +17,39 @@ export function isCiFile(path: string): boolean {
 
 /** The GitLab CI files of the repository: .gitlab-ci.yml and the local files it includes or starts as child pipelines, transitively, that the repository view holds. */
 export function gitlabCiFiles(repo: Repo): string[] {
+  return [...gitlabCiFileRoles(repo).keys()].sort();
+}
+
+/** How a GitLab CI file is part of the CI: a pipeline's root file, a local file a pipeline includes, or a file of a child pipeline (started by `trigger: include:`, or included by such a file). */
+export type GitlabFileRole = 'root' | 'include' | 'child';
+
+/** gitlabCiFiles, each with its role; a file reached both ways is taken as the first walk step that reaches it says. */
+export function gitlabCiFileRoles(repo: Repo): Map<string, GitlabFileRole> {
   const roots = [...repo.files.keys()].filter((p) => GITLAB_CI.test(p)).sort();
-  const seen = new Set(roots);
+  const roles = new Map<string, GitlabFileRole>(roots.map((p) => [p, 'root']));
   const queue = [...roots];
+  const known = [...repo.files.keys()];
   while (queue.length > 0) {
-    const source = repo.files.get(queue.shift()!);
+    const from = queue.shift()!;
+    const source = repo.files.get(from);
     if (source === undefined) continue;
-    const includes = safeIncludes(source);
-    for (const path of includedPaths(includes, [...repo.files.keys()])) {
-      if (!seen.has(path)) seen.add(path), queue.push(path);
+    const { includes, children } = safeIncludes(source);
+    const reached: Array<[string[], GitlabFileRole]> = [[includes, roles.get(from) === 'child' ? 'child' : 'include'], [children, 'child']];
+    for (const [paths, role] of reached) {
+      for (const path of includedPaths(paths, known)) {
+        if (!roles.has(path)) roles.set(path, role), queue.push(path);
+      }
     }
   }
-  return [...seen].sort();
+  return roles;
 }
 
 /** The local files a GitLab CI file includes, and those of the child pipelines its jobs start (`trigger: include:`), whose jobs run in CI too. */
-function safeIncludes(source: string): string[] {
+function safeIncludes(source: string): { includes: string[]; children: string[] } {
   try {
-    return [...localIncludes(source), ...childPipelines(source).flatMap((child) => child.paths)];
+    return { includes: localIncludes(source), children: childPipelines(source).flatMap((child) => child.paths) };
   } catch {
-    return [];
+    return { includes: [], children: [] };
   }
 }
 
@@ -59,7 +72,8 @@ export function addGitlabIncludes(
   while (queue.length > 0) {
     const source = files.get(queue.shift()!);
     if (source === undefined) continue;
-    for (const include of safeIncludes(source)) {
+    const { includes, children } = safeIncludes(source);
+    for (const include of [...includes, ...children]) {
       let candidates = [include];
       if (/[*?[{]/.test(include)) {
         // A wildcard in the file name only (ci/*.yml): list that folder.

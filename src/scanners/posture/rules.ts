@@ -9,7 +9,7 @@ import { pipelineScripts, readPipeline } from '../iac/gitlab/rules.js';
 import { isYMap, isYScalar, pair, type YMap } from '../iac/yaml/tree.js';
 import { anchorFile, lineOfMatch, yamlRoot, type PostureHit, type PostureRule, type Repo } from './rule.js';
 import { dependabotCooldown, dependabotExecution } from './dependabot-rules.js';
-import { externalCi, gitlabCiFiles, GITLAB_CI, isCiFile, LOCAL_ACTION, OTHER_CI, PRE_COMMIT, WORKFLOW } from './ci.js';
+import { externalCi, gitlabCiFileRoles, gitlabCiFiles, GITLAB_CI, isCiFile, LOCAL_ACTION, OTHER_CI, PRE_COMMIT, WORKFLOW } from './ci.js';
 
 const SECURITY_POLICY = /^(?:\.github\/|docs\/)?security\.(?:md|markdown|rst|txt|adoc)$/i;
 const CODEOWNERS = /^(?:\.github\/|docs\/|\.gitlab\/)?CODEOWNERS$/;
@@ -310,6 +310,19 @@ const SCAN_CATEGORIES: ScanCategory[] = [
   },
 ];
 
+
+/** `.gitlab-ci.yml, the 2 local files it includes and the 3 files of the child pipelines it starts`: the GitLab files the CI scanning check read. */
+function gitlabRead(roots: readonly string[], roles: readonly string[]): string {
+  const included = roles.filter((r) => r === 'include').length;
+  const children = roles.filter((r) => r === 'child').length;
+  const parts = [
+    ...(included === 0 ? [] : [included === 1 ? 'the local file it includes' : `the ${included} local files it includes`]),
+    ...(children === 0 ? [] : [children === 1 ? 'the file of the child pipeline it starts' : `the ${children} files of the child pipelines it starts`]),
+  ];
+  const all = [roots.join(', '), ...parts];
+  return all.length === 1 ? all[0]! : `${all.slice(0, -1).join(', ')} and ${all[all.length - 1]}`;
+}
+
 /** A CI run of pre-commit (the action, a command, an action named for it), which runs the hooks of .pre-commit-config.yaml. */
 const RUNS_PRE_COMMIT = /pre-commit\/action|\b(?:pre-commit|prek) run\b|uses:\s*["']?[\w.-]+\/[\w./-]*pre-commit[\w.-]*@/;
 
@@ -380,7 +393,7 @@ const ciScanning: PostureRule = {
     const workflowCount = paths(repo, WORKFLOW).length;
     if (workflowCount > 0) read.push(`${workflowCount} GitHub workflow${workflowCount > 1 ? 's' : ''}`);
     const gitlabRoots = gitlab.filter((p) => GITLAB_CI.test(p));
-    if (gitlabRoots.length > 0) read.push(gitlab.length > gitlabRoots.length ? `${gitlabRoots.join(', ')} and the ${gitlab.length - gitlabRoots.length} local files it includes` : gitlabRoots.join(', '));
+    if (gitlabRoots.length > 0) read.push(gitlabRead(gitlabRoots, [...gitlabCiFileRoles(repo).values()]));
     read.push(...others);
     const preCommit = paths(repo, PRE_COMMIT)[0];
     if (preCommit) {

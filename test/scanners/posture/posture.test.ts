@@ -152,6 +152,13 @@ test('the CI scanning check reads the local files of GitLab child pipelines (tri
     initRepo(tree.dir);
     commitAll(tree.dir, 'initial');
     assert.deepEqual(await missingScans(tree.dir), []);
+    // The message counts the files of the child pipeline apart from those the pipeline includes.
+    tree.write('.gitlab-ci.yml', 'include:\n  - local: ci/sast.yml\nsecurity:\n  trigger:\n    include:\n      - local: ci/security.yml\n');
+    tree.write('ci/sast.yml', 'include:\n  - template: Jobs/SAST.gitlab-ci.yml\n');
+    commitAll(tree.dir, 'no dependency scanning');
+    assert.deepEqual(await missingScans(tree.dir), [
+      'None of the CI configuration (.gitlab-ci.yml, the local file it includes and the 2 files of the child pipelines it starts) runs dependency scanning (SCA).',
+    ]);
   } finally {
     tree.cleanup();
   }
