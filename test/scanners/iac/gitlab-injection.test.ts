@@ -175,16 +175,18 @@ test('script injection: Windows cmd /c and PowerShell Invoke-Expression or -Comm
       '- Invoke-Expression -Command "deploy $env:CI_COMMIT_REF_NAME"',
       '- pwsh -Command "notify $env:CI_COMMIT_TITLE"',
       '- powershell.exe -c "notify $CI_COMMIT_DESCRIPTION"',
+      // GitLab's runner sets each CI/CD variable as a variable of the PowerShell script too (shells/powershell.go: `${NAME}=...`, then `${env:NAME}=${NAME}`).
+      '- Invoke-Expression "notify $CI_COMMIT_MESSAGE"',
     ]),
-    ['4 $CI_COMMIT_MESSAGE', '5 $CI_MERGE_REQUEST_TITLE', '6 $CI_COMMIT_BRANCH', '7 $CI_COMMIT_MESSAGE', '8 $CI_MERGE_REQUEST_TITLE', '9 $CI_COMMIT_REF_NAME', '10 $CI_COMMIT_TITLE', '11 $CI_COMMIT_DESCRIPTION'],
+    ['4 $CI_COMMIT_MESSAGE', '5 $CI_MERGE_REQUEST_TITLE', '6 $CI_COMMIT_BRANCH', '7 $CI_COMMIT_MESSAGE', '8 $CI_MERGE_REQUEST_TITLE', '9 $CI_COMMIT_REF_NAME', '10 $CI_COMMIT_TITLE', '11 $CI_COMMIT_DESCRIPTION', '12 $CI_COMMIT_MESSAGE'],
   );
   assert.deepEqual(
     found([
       '- echo %CI_COMMIT_MESSAGE%',
       '- Write-Output "$env:CI_COMMIT_MESSAGE"',
       "- Invoke-Expression 'notify $env:CI_MERGE_REQUEST_TITLE'",
-      // In PowerShell $CI_COMMIT_MESSAGE is a variable of its own (empty), not the environment's.
-      '- Invoke-Expression "notify $CI_COMMIT_MESSAGE"',
+      // Escaped with PowerShell's backtick: Invoke-Expression reads the variable as an argument's value.
+      '- Invoke-Expression "notify `$env:CI_COMMIT_MESSAGE"',
       '- cmd /c "notify --slug %CI_COMMIT_REF_SLUG%"',
       '- cmd /c build.bat',
       "- pwsh -Command 'notify $env:CI_COMMIT_TITLE'",

