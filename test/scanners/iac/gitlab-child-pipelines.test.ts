@@ -94,6 +94,38 @@ test('a child pipeline runs under the conditions of the trigger jobs that start 
   );
 });
 
+test('a trigger: a template writes starts the child from the jobs that extend it, under their conditions, not the template\'s', async () => {
+  const child = 'deploy:\n  script:\n    - eval "deploy $CI_COMMIT_REF_NAME"\n';
+  assert.deepEqual(
+    await found({
+      '.gitlab-ci.yml': [
+        'stages: [deploy]',
+        '.deploy-child:',
+        '  rules:',
+        '    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+        '  trigger:',
+        '    include: ci/child.yml',
+        // Its own rules replace the template's: it runs for merge requests too.
+        'deploy-any:',
+        '  extends: .deploy-child',
+        '  rules:',
+        '    - when: always',
+        '.deploy-main:',
+        '  rules:',
+        '    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+        '  trigger:',
+        '    include: ci/main.yml',
+        'deploy-main:',
+        '  extends: .deploy-main',
+        '',
+      ].join('\n'),
+      'ci/child.yml': child,
+      'ci/main.yml': child,
+    }),
+    ['iac/gitlab-script-injection ci/child.yml:2'],
+  );
+});
+
 test("the project's .gitlab-ci.yml, or a file a pipeline includes, runs outside the child pipeline too: the trigger job's conditions do not count", async () => {
   assert.deepEqual(
     await found({

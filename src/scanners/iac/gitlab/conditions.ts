@@ -219,13 +219,14 @@ function pipelineFixes(p: Pipeline): Set<string> {
  * What the trigger jobs that start a child pipeline fix (each job's conditions and its
  * pipeline's workflow, read in its own file): the child pipeline runs only when one of
  * them runs, with the same branch, tag and merge request. Only what every trigger job fixes counts.
+ * A `trigger:` a template writes starts the child from each job that extends it (ownerFixes):
+ * the template's own rules are not those a job that takes it runs under.
  */
 function triggerFixes(p: Pipeline): Set<string> {
   let fixed: Set<string> | undefined;
   for (const trigger of p.triggers ?? []) {
     const parent = readPipeline(trigger.text, () => {}, { gitlab: { files: trigger.files } });
-    const job = parent?.jobs.find((j) => j.name === trigger.job);
-    const names = parent && job ? jobFixes(parent, job.node) : new Set<string>();
+    const names = parent ? ownerFixes(parent, `job ${trigger.job}`) : new Set<string>();
     fixed = fixed ? new Set([...fixed].filter((name) => names.has(name))) : names;
   }
   return fixed ?? new Set();
