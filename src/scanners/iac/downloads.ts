@@ -1,5 +1,8 @@
 import { basename, effectiveWords, parseShell, programOf, type ShellCommand, type ShellWord } from './shell.js';
 import { parsePowerShell } from './powershell.js';
+import type { ScriptDialect } from './script-dialect.js';
+
+export type { ScriptDialect };
 
 /**
  * Downloads with curl or wget in shell scripts, and whether what they fetch is checked
@@ -174,8 +177,6 @@ export interface DownloadRun {
   it: 'it' | 'them';
 }
 
-/** How a script is read: as a POSIX shell script, or as PowerShell (a `shell: pwsh` step, a Windows runner's default). */
-export type ScriptDialect = 'posix' | 'powershell';
 
 /** One script of a job (a GitHub step's `run:`, a GitLab script line), read with those before it. */
 export interface ScriptPiece {

@@ -1,5 +1,6 @@
 import { resolveWithinRoot } from '../../workspace/relative-path.js';
-import { basename, effectiveWords, parseShell } from './shell.js';
+import { parseScript, type ScriptDialect } from './script-dialect.js';
+import { basename, effectiveWords } from './shell.js';
 
 /**
  * The shell scripts of the repository that a CI job's own script runs: a path written
@@ -228,12 +229,12 @@ function assign(state: ShellDir, words: readonly string[], bases: ScriptBases, a
  * before_script and script in one shell). `bases` are the other folders its paths may
  * start from.
  */
-export function localScriptCalls(script: string, state: ShellDir, bases: ScriptBases = {}): ScriptCall[] {
+export function localScriptCalls(script: string, state: ShellDir, bases: ScriptBases = {}, dialect: ScriptDialect = 'posix'): ScriptCall[] {
   const out: ScriptCall[] = [];
   // The subshells the last command ran in, each with the folder and variables at its start: what a subshell changes ends with it.
   let frames: Array<{ id: number; dir: string | undefined; vars: Map<string, string | undefined> | undefined }> = [];
   const assigned = new Map<string, string | undefined>();
-  for (const command of parseShell(script).flat()) {
+  for (const command of parseScript(script, dialect).flat()) {
     const open = command.subshells ?? [];
     let kept = 0;
     while (kept < frames.length && frames[kept]!.id === open[kept]) kept++;
@@ -253,7 +254,7 @@ export function localScriptCalls(script: string, state: ShellDir, bases: ScriptB
       assign(state, effectiveWords(command).slice(1).map((w) => w.text), bases, assigned);
       continue;
     }
-    if (program === 'cd') {
+    if (program === 'cd' || (dialect === 'powershell' && /^(?:Set-Location|sl|chdir)$/i.test(program))) {
       state.dir = cdTarget(words.slice(1), state.dir, bases);
       continue;
     }
@@ -261,12 +262,15 @@ export function localScriptCalls(script: string, state: ShellDir, bases: ScriptB
       state.dir = undefined;
       continue;
     }
+    // PowerShell runs a POSIX script only through bash (`C:\msys64\usr\bin\bash ci/test.sh`, `bash -lc "..."`):
+    // a file it runs itself, dot-sources or hands to make is no shell script of the job's.
+    if (dialect === 'powershell' && !SCRIPT_SHELLS.has(basename(program).replace(/\.exe$/i, '').toLowerCase())) continue;
     const make = makeCall(words, state.dir, bases);
     if (make !== undefined) {
       if (make) out.push({ path: make.path, cwd: state.dir, how: 'make', offset: command.offset, make: make.goals });
       continue;
     }
-    const found = scriptWord(words);
+    const found = scriptWord(dialect === 'powershell' ? [basename(program).replace(/\.exe$/i, '').toLowerCase(), ...words.slice(1)] : words);
     if (!found) continue;
     if (found.inline !== undefined) {
       // `sh -c "./ci/build.sh"`: the text is read as a script of its own, from the same folder.

@@ -1,7 +1,9 @@
 import { downloadRuns } from './downloads.js';
+import { parsePowerShell } from './powershell.js';
+import { parseScript, type ScriptDialect } from './script-dialect.js';
 import type { LocalScript, ScriptJudgement } from './rule.js';
 import { isLiteralSecretValue } from './secret-names.js';
-import { basename, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, type ShellCommand } from './shell.js';
+import { basename, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, type ShellCommand, type ShellWord } from './shell.js';
 
 /**
  * Patterns over shell scripts shared by the Dockerfile, GitHub Actions and GitLab CI
@@ -20,9 +22,13 @@ export const TLS_DISABLED: readonly ScriptPattern[] = [
   { pattern: /\b(?:pip3?|python3?\s+-m\s+pip|pipenv|poetry)\b[^|;&\n]*?\s--trusted-host\b/, what: 'pip --trusted-host' },
   { pattern: /\b(?:npm|yarn|pnpm)\b[^|;&\n]*?(?:strict-ssl\s*(?:=\s*)?false|--strict-ssl[= ]false)/, what: 'npm strict-ssl false' },
   { pattern: /\bgit\b[^|;&\n]*?http\.sslverify\s*(?:=\s*|\s+)false/i, what: 'git http.sslVerify false' },
-  { pattern: /\bGIT_SSL_NO_VERIFY=(?:1|true)\b/i, what: 'GIT_SSL_NO_VERIFY' },
-  { pattern: /\bNODE_TLS_REJECT_UNAUTHORIZED=["']?0\b/, what: 'NODE_TLS_REJECT_UNAUTHORIZED=0' },
-  { pattern: /\bPYTHONHTTPSVERIFY=["']?0\b/, what: 'PYTHONHTTPSVERIFY=0' },
+  { pattern: /(?<![eE][nN][vV]:)\bGIT_SSL_NO_VERIFY=(?:1|true)\b/i, what: 'GIT_SSL_NO_VERIFY' },
+  { pattern: /(?<![eE][nN][vV]:)\bNODE_TLS_REJECT_UNAUTHORIZED=["']?0\b/, what: 'NODE_TLS_REJECT_UNAUTHORIZED=0' },
+  { pattern: /(?<![eE][nN][vV]:)\bPYTHONHTTPSVERIFY=["']?0\b/, what: 'PYTHONHTTPSVERIFY=0' },
+  // The same variables set in PowerShell (`$env:GIT_SSL_NO_VERIFY = "true"`).
+  { pattern: /\$env:GIT_SSL_NO_VERIFY\s*=\s*["']?(?:1|true)\b/i, what: 'GIT_SSL_NO_VERIFY' },
+  { pattern: /\$env:NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0\b/i, what: 'NODE_TLS_REJECT_UNAUTHORIZED=0' },
+  { pattern: /\$env:PYTHONHTTPSVERIFY\s*=\s*["']?0\b/i, what: 'PYTHONHTTPSVERIFY=0' },
   { pattern: /\bsslverify\s*=\s*(?:0|false|no)\b/i, what: 'sslverify=0 in a package manager config' },
   { pattern: /\bcomposer\b[^|;&\n]*?(?:secure-http\s+false|disable-tls\s+true)/, what: 'composer secure-http false' },
   { pattern: /\bgem\b[^|;&\n]*?-P\s+NoSecurity\b/, what: 'gem -P NoSecurity' },
@@ -109,9 +115,9 @@ export interface PasswordArgument {
  * is in the command line, which every process of the machine can read (`ps`,
  * /proc/PID/cmdline) and which shell tracing prints.
  */
-export function passwordArguments(script: string): PasswordArgument[] {
+export function passwordArguments(script: string, dialect: ScriptDialect = 'posix'): PasswordArgument[] {
   const out: PasswordArgument[] = [];
-  for (const command of parseShell(script).flat()) {
+  for (const command of parseScript(script, dialect).flat()) {
     const words = effectiveWords(command);
     const program = words[0] ? basename(words[0].text) : undefined;
     // Global options may come before the subcommand (`docker --config dir login`).
@@ -236,8 +242,18 @@ export function printedAt(script: string, offset: number): boolean {
   return printsToLog(script, commands, last, next);
 }
 
-/** `echo` and `printf` commands of a script whose output goes to the job log: not piped, redirected to a file, assigned (`printf -v`), nor inside a here-document's text. */
-export function* loggedPrints(script: string): Generator<ShellCommand> {
+/**
+ * `echo` and `printf` commands of a script whose output goes to the job log: not piped,
+ * redirected to a file, assigned (`printf -v`), nor inside a here-document's text. In
+ * PowerShell, Write-Host and Write-Warning (whatever follows them in the pipeline, unless
+ * their stream is redirected), and Write-Output, echo and bare expressions at the end of a
+ * pipeline (or before formatters only), not assigned to a variable or redirected.
+ */
+export function* loggedPrints(script: string, dialect: ScriptDialect = 'posix'): Generator<ShellCommand> {
+  if (dialect === 'powershell') {
+    yield* powerShellPrints(script);
+    return;
+  }
   const bodies = heredocBodies(script);
   const inBody = (offset: number) => bodies.some(([from, to]) => offset >= from && offset < to);
   const pipelines = parseShell(script);
@@ -254,11 +270,36 @@ export function* loggedPrints(script: string): Generator<ShellCommand> {
   }
 }
 
+/** PowerShell commands that write to the host, the job log, whatever follows them in a pipeline; with the streams whose redirection takes that away. */
+const HOST_WRITERS: Readonly<Record<string, RegExp>> = { 'write-host': /^[6*]$/, 'write-warning': /^[3*]$/ };
+/** PowerShell commands that write their arguments to the output, which the job log shows at the end of a pipeline (parsePowerShell reads a bare expression as Write-Output). */
+const OUTPUT_WRITERS = new Set(['write-output', 'echo', 'write']);
+
+function* powerShellPrints(script: string): Generator<ShellCommand> {
+  const redirected = (command: ShellCommand, streams: RegExp) => (command.redirects ?? []).some((r) => streams.test(r.fd ?? '1'));
+  for (const commands of parsePowerShell(script)) {
+    for (let index = 0; index < commands.length; index++) {
+      const command = commands[index]!;
+      const program = command.words[0]?.text.toLowerCase() ?? '';
+      const host = HOST_WRITERS[program];
+      if (host) {
+        if (!redirected(command, host)) yield command;
+        continue;
+      }
+      if (!OUTPUT_WRITERS.has(program) || command.captured) continue;
+      const rest = commands.slice(index + 1);
+      if (!rest.every((c) => PASS_THROUGH.has(basename(effectiveWords(c)[0]?.text ?? '')))) continue;
+      if ([command, ...rest].some((c) => redirected(c, /^[1*]$/))) continue;
+      yield command;
+    }
+  }
+}
+
 /** Programs put before a command that leave its output alone (`sudo env`, `command -p set`). `env` is not one here: alone it is the dump. */
 const PREFIXES = new Set(['sudo', 'doas', 'command', 'builtin', 'exec', 'time', 'nohup', 'nice']);
 
 /** The words of a command that prints the whole environment, said as written (`env`, `export -p`); undefined for any other command. */
-function environmentDump(command: ShellCommand): string | undefined {
+function dumpOf(command: ShellCommand, dialect: ScriptDialect): string | undefined {
   let words = command.words.map((w) => w.text);
   for (let guard = 0; guard < 4 && words.length > 0 && PREFIXES.has(basename(words[0]!)); guard++) {
     const prefix = basename(words[0]!);
@@ -272,6 +313,12 @@ function environmentDump(command: ShellCommand): string | undefined {
   if (first === undefined) return undefined;
   const program = basename(first);
   const said = [program, ...args].join(' ');
+  if (dialect === 'powershell') {
+    // PowerShell's `set` is Set-Variable, and export, declare and typeset are none of its commands.
+    if (/^(?:set|export|declare|typeset)$/.test(program)) return undefined;
+    // `[Environment]::GetEnvironmentVariables()` as a statement writes the table out.
+    if (/^\[(?:System\.)?Environment\]::GetEnvironmentVariables\(\)$/i.test(first) && args.length === 0) return first;
+  }
   switch (program) {
     case 'env': {
       // `env` with only output and unset options, or assignments: no command to run, so it prints the environment.
@@ -311,11 +358,12 @@ function environmentDump(command: ShellCommand): string | undefined {
 /** Commands that pass what they read on to their output whole (reordered or re-encoded, which masking does not follow either). */
 const PASS_THROUGH = new Set(['sort', 'uniq', 'tee', 'cat', 'column', 'nl', 'tr', 'base64', 'xxd', 'od', 'hexdump', 'fold', 'less', 'more',
   // PowerShell's formatters: `Get-ChildItem env: | Format-Table -AutoSize`.
-  'Format-Table', 'Format-List', 'Format-Wide', 'ft', 'fl', 'fw', 'Sort-Object', 'Out-String', 'Out-Host', 'Write-Output']);
+  'Format-Table', 'Format-List', 'Format-Wide', 'ft', 'fl', 'fw', 'Sort-Object', 'Out-String', 'Out-Host', 'Write-Output', 'Tee-Object']);
 
 /** Commands of a script that print the whole environment to standard output, alone or through a formatter. */
-export function* environmentDumps(script: string): Generator<{ offset: number; what: string }> {
-  const pipelines = parseShell(script);
+export function* environmentDumps(script: string, dialect: ScriptDialect = 'posix'): Generator<{ offset: number; what: string }> {
+  const environmentDump = (command: ShellCommand) => dumpOf(command, dialect);
+  const pipelines = parseScript(script, dialect);
   const starts = pipelines.flat().map((c) => c.offset);
   for (const commands of pipelines) {
     const index = commands.findIndex((c) => environmentDump(c) !== undefined);
@@ -347,13 +395,31 @@ function redirectedFiles(script: string, start: number, next: number): string[] 
   return out;
 }
 
+/** PowerShell cmdlets that write what they are given into a file, with the parameter that names it. */
+const FILE_WRITERS = /^(?:Out-File|Set-Content|Add-Content|Tee-Object|sc|ac)$/i;
+/** Their parameters that take a value other than the file. */
+const FILE_WRITER_VALUES = /^-(?:Encoding|Width|Value|Variable|Stream|Filter|Include|Exclude|Delimiter)$/i;
+
+/** The file a PowerShell file writer writes (`Out-File -FilePath logs/env.txt`, `Set-Content env.txt`); undefined for another command. */
+function powerShellFileWrite(words: readonly ShellWord[]): string | undefined {
+  if (!FILE_WRITERS.test(words[0]?.text ?? '')) return undefined;
+  for (let k = 1; k < words.length; k++) {
+    const word = words[k]!.text;
+    if (/^-(?:FilePath|Path|LiteralPath|PSPath|LP)$/i.test(word)) return words[k + 1]?.text;
+    if (FILE_WRITER_VALUES.test(word)) k++;
+    else if (!word.startsWith('-')) return word;
+  }
+  return undefined;
+}
+
 /**
  * The files a script writes the whole environment into (`env > env.txt`, `printenv | sort
  * > vars.txt`, `export -p | tee env.txt`): a dump, alone or through a formatter, whose
  * output a redirection or `tee` keeps in a file. A filtered dump (`env | grep ^CI_`) is not one.
  */
-export function* environmentFiles(script: string): Generator<{ offset: number; what: string; file: string }> {
-  const pipelines = parseShell(script);
+export function* environmentFiles(script: string, dialect: ScriptDialect = 'posix'): Generator<{ offset: number; what: string; file: string }> {
+  const environmentDump = (command: ShellCommand) => dumpOf(command, dialect);
+  const pipelines = parseScript(script, dialect);
   const starts = pipelines.flat().map((c) => c.offset);
   for (const commands of pipelines) {
     const index = commands.findIndex((c) => environmentDump(c) !== undefined);
@@ -364,10 +430,13 @@ export function* environmentFiles(script: string): Generator<{ offset: number; w
       const command = commands[k]!;
       const words = effectiveWords(command);
       const program = basename(words[0]?.text ?? '');
+      // PowerShell's file writers (`| Out-File env.txt`, `| Set-Content -Path env.txt`), and Tee-Object, which passes the text on too.
+      const written = k > index && dialect === 'powershell' ? powerShellFileWrite(words) : undefined;
+      if (written !== undefined) yield { offset, what, file: written };
       if (k > index && !PASS_THROUGH.has(program)) break; // filtered (grep, cut, awk...)
       if (k > index && program === 'tee') for (const word of words.slice(1)) if (!word.text.startsWith('-')) yield { offset, what, file: word.text };
       const next = starts.find((s) => s > command.offset) ?? script.length;
-      for (const file of redirectedFiles(script, command.offset, next)) yield { offset, what, file };
+      for (const file of redirectedFiles(script, command.offset, next)) yield { offset, what, file: dialect === 'powershell' ? file.replace(/\\/g, '/') : file };
     }
   }
 }

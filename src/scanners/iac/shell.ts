@@ -31,8 +31,10 @@ export interface ShellCommand {
   readonly subshells?: readonly number[];
   /** The here-documents the command opens, when it opens any. */
   readonly heredocs?: readonly HereDocument[];
-  /** Its redirections to files (`>> "$GITHUB_PATH"`, `2>/dev/null`), when it has any: the operator and the target word. */
-  readonly redirects?: ReadonlyArray<{ readonly op: string; readonly target: ShellWord }>;
+  /** Its redirections to files (`>> "$GITHUB_PATH"`, `2>/dev/null`), when it has any: the operator, the stream written before it (`2`, PowerShell's `*`; absent for standard output's default) and the target word. */
+  readonly redirects?: ReadonlyArray<{ readonly op: string; readonly fd?: string; readonly target: ShellWord }>;
+  /** PowerShell: the command's output is assigned to a variable (`$out = git log -1`), not written out. */
+  readonly captured?: boolean;
 }
 
 /** Commands joined by `|`; a pipeline ends at `;`, `&&`, `||`, `&` or a newline. */
@@ -398,7 +400,7 @@ const REDIRECT = /^(\d*)(>>?|<<?|>&|<&|&>)(.*)$/;
 function toCommand(all: ShellWord[]): ShellCommand {
   const assignments: ShellWord[] = [];
   const words: ShellWord[] = [];
-  const redirects: Array<{ op: string; target: ShellWord }> = [];
+  const redirects: Array<{ op: string; fd?: string; target: ShellWord }> = [];
   let k = 0;
   while (k < all.length && ASSIGNMENT.test(all[k]!.text)) assignments.push(all[k++]!);
   for (; k < all.length; k++) {
@@ -408,7 +410,7 @@ function toCommand(all: ShellWord[]): ShellCommand {
     if (redirect && !w.text.startsWith('-') && !/^[<>]\(/.test(w.text)) {
       // The target is in the word (`>>$GITHUB_PATH`) or the next one; `2>&1` names a descriptor.
       const target = redirect[3] !== '' ? { text: redirect[3]!, offset: w.offset + w.text.length - redirect[3]!.length } : all[++k];
-      if (target !== undefined && !redirect[2]!.endsWith('&') && !target.text.startsWith('&')) redirects.push({ op: redirect[2]!, target });
+      if (target !== undefined && !redirect[2]!.endsWith('&') && !target.text.startsWith('&')) redirects.push({ op: redirect[2]!, ...(redirect[1] ? { fd: redirect[1] } : {}), target });
       continue;
     }
     words.push(w);
@@ -484,7 +486,8 @@ export interface PipeToShellSite {
   plainHttp: boolean;
 }
 
-const PLAIN_HTTP_URL = /(?:^|[\s'"(=])http:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/\s'"]|(?:localhost|127\.0\.0\.1)$)/i;
+/** A plain http:// URL to another machine (not the runner itself). */
+export const PLAIN_HTTP_URL = /(?:^|[\s'"(=])http:\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])[:/\s'"]|(?:localhost|127\.0\.0\.1)$)/i;
 
 /** What a download piped into a shell over plain http adds to the finding's message. */
 export const PLAIN_HTTP_PIPE_NOTE = ', over plain http://, so anyone on the network path can replace what runs';
@@ -509,7 +512,7 @@ export function pipeToShellSites(script: string): PipeToShellSite[] {
 }
 
 /** `sh`, `bash -s -- args`, `python3 -`: reads its program from stdin (not `bash script.sh`). */
-function runsStdin(command: ShellCommand): boolean {
+export function runsStdin(command: ShellCommand): boolean {
   const words = effectiveWords(command).slice(1);
   for (const w of words) {
     if (w.text === '-' || w.text === '-s' || w.text === '--') return true;

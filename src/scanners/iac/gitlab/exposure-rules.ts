@@ -1,9 +1,12 @@
 import { detailNote, inside, listEntry, type Hit } from '../rule.js';
 import { isSecretName } from '../secret-names.js';
 import { environmentDumps, environmentFiles, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArgumentInScript, passwordArguments, passwordFix } from '../script-checks.js';
-import { basename, effectiveWords, isDownloader, parseShell } from '../shell.js';
+import { powerShellString } from '../powershell.js';
+import { parseScript, type ScriptDialect } from '../script-dialect.js';
+import { basename, effectiveWords, isDownloader } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, pair, text, type YNode } from '../yaml/tree.js';
-import { gitlabRule, lineOf, pipeline, pipelineScripts, resolvedSetting } from './pipeline.js';
+import { gitlabRule, lineOf, pipeline, resolvedSetting } from './pipeline.js';
+import { pipelineScriptParts } from './shells.js';
 
 /**
  * Rules about secrets leaving the job: printed into the job log, or kept as a job
@@ -42,7 +45,7 @@ const secretPrinted = gitlabRule({
   id: 'iac/gitlab-secret-printed',
   title: 'Secret variable printed to the job log',
   description:
-    'A job script echoes or printfs a secret-named CI/CD variable to standard output. GitLab masks only variables marked masked, and only when the value can be masked (one line, long enough); other secrets, SSH keys among them, appear in clear in the job log, which every member of the project (everyone, for a public project) can read and which is kept with the job. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+    'A job script echoes or printfs a secret-named CI/CD variable to standard output (on a Windows runner, whose shell is PowerShell, also Write-Host, Write-Output or a bare expression, with `$env:NAME` or `$NAME`: GitLab sets each variable as both). GitLab masks only variables marked masked, and only when the value can be masked (one line, long enough); other secrets, SSH keys among them, appear in clear in the job log, which every member of the project (everyone, for a public project) can read and which is kept with the job. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Do not print secrets: pass them to the tool on stdin or in a file (`echo "$TOKEN" | tool login --password-stdin`), mark the variable masked and protected, and print only whether it is set (`test -n "$TOKEN" && echo "token set"`).',
   severity: 'medium',
   cwe: ['CWE-532'],
@@ -50,6 +53,8 @@ const secretPrinted = gitlabRule({
     positive: [
       pipeline('deploy:\n  # expect\n  script:\n    # detail\n    - echo "Deploying with $DEPLOY_TOKEN"\n    - ./deploy.sh\n'),
       pipeline('debug:\n  # expect\n  script:\n    - |\n      ./configure\n      # detail\n      printf \'%s\\n\' "${SSH_PRIVATE_KEY}" >&2\n'),
+      // A Windows runner's PowerShell: GitLab sets each variable in the script and its environment.
+      pipeline('sign:\n  tags: [saas-windows-medium-amd64]\n  # expect\n  script:\n    # detail\n    - Write-Host "Signing with $env:SIGNING_KEY"\n'),
     ],
     negative: [
       pipeline(
@@ -59,10 +64,10 @@ const secretPrinted = gitlabRule({
     ],
   },
   *check(p) {
-    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      for (const { offset, name } of printedSecrets(script)) {
-        const at = inside(keyLine, lineOf(p, scalar, offset));
-        yield { ...at, message: `${owner} prints $${name}${detailNote(at)} to the job log; a secret that is not masked appears there in clear.`, resource: owner };
+    for (const { owner, scalar, keyLine, part } of pipelineScriptParts(p)) {
+      for (const { offset, variable } of printedSecrets(part.text, part.dialect)) {
+        const at = inside(keyLine, lineOf(p, scalar, part.at(offset)));
+        yield { ...at, message: `${owner} prints ${variable}${detailNote(at)} to the job log; a secret that is not masked appears there in clear.`, resource: owner };
       }
     }
   },
@@ -77,22 +82,40 @@ const secretPrinted = gitlabRule({
       ],
     },
     *check(script) {
-      for (const { offset, name } of printedSecrets(script.text))
-        yield { line: lineAtOffset(script.text, offset), message: `$${name} is printed to the job log${inScript(script)}; a secret that is not masked appears there in clear.` };
+      for (const { offset, variable } of printedSecrets(script.text))
+        yield { line: lineAtOffset(script.text, offset), message: `${variable} is printed to the job log${inScript(script)}; a secret that is not masked appears there in clear.` };
     },
   },
 });
 
-/** `echo`/`printf` commands of a script that print a secret-named variable to standard output, one entry per variable. */
-function* printedSecrets(script: string): Generator<{ offset: number; name: string }> {
-  for (const command of loggedPrints(script)) {
-    const names = command.words
-      .slice(1)
-      .filter((w) => script[w.offset] !== "'") // '$X' is not expanded
-      .flatMap((w) => [...withoutSubstitutions(w.text).matchAll(EXPANSION)].map((m) => m[1] ?? m[2]!))
-      .filter((name) => isSecretName(name) && !PREDEFINED.test(name) && !SHELL_OWN.has(name));
-    for (const name of new Set(names)) yield { offset: command.offset, name };
+/**
+ * The commands of a script that print a secret-named variable to the job log (loggedPrints),
+ * one entry per variable, as the script names it (`$TOKEN`, PowerShell's `$env:TOKEN`).
+ */
+function* printedSecrets(script: string, dialect: ScriptDialect = 'posix'): Generator<{ offset: number; variable: string }> {
+  for (const command of loggedPrints(script, dialect)) {
+    const args = command.words.slice(1).filter((w) => script[w.offset] !== "'"); // '$X' is not expanded
+    const names = dialect === 'powershell' ? args.flatMap((w) => powerShellReads(script, w.offset)) : args.flatMap((w) => [...withoutSubstitutions(w.text).matchAll(EXPANSION)].map((m) => `$${m[1] ?? m[2]!}`));
+    const secret = names.filter((variable) => {
+      const name = variable.replace(/^\$(?:env:)?/i, '');
+      return isSecretName(name) && !PREDEFINED.test(name) && !SHELL_OWN.has(name);
+    });
+    for (const variable of new Set(secret)) yield { offset: command.offset, variable };
   }
+}
+
+/**
+ * The variables a PowerShell argument expands, as written (`$env:TOKEN`, `"token: $TOKEN"`: GitLab's
+ * runner sets each CI/CD variable as both); not in a subexpression (`$($env:TOKEN.Length)`),
+ * nor one of a bare argument whose member it reads (`$env:TOKEN.Length`), which prints something else.
+ */
+function powerShellReads(script: string, offset: number): string[] {
+  const read = powerShellString(script, offset);
+  if (!read) return [];
+  const bare = script[offset] !== '"';
+  return [...read.text.matchAll(/\$\{([A-Za-z_]\w*)\}/g)]
+    .filter((m) => !(bare && /^[.[]/.test(read.text.slice(m.index + m[0].length))))
+    .map((m) => (/^\$\{?env:/i.test(script.slice(read.at(m.index), read.at(m.index) + 6)) ? `$env:${m[1]}` : `$${m[1]}`));
 }
 
 const environmentPrinted = gitlabRule({
@@ -116,9 +139,9 @@ const environmentPrinted = gitlabRule({
     ],
   },
   *check(p) {
-    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      for (const { offset, what } of environmentDumps(script)) {
-        const at = inside(keyLine, lineOf(p, scalar, offset));
+    for (const { owner, scalar, keyLine, part } of pipelineScriptParts(p)) {
+      for (const { offset, what } of environmentDumps(part.text, part.dialect)) {
+        const at = inside(keyLine, lineOf(p, scalar, part.at(offset)));
         yield { ...at, message: `${owner} prints the whole environment (${what})${detailNote(at)} to the job log; every CI/CD variable that is not masked appears there in clear.`, resource: owner };
       }
     }
@@ -154,9 +177,9 @@ const passwordArgument = gitlabRule({
     ],
   },
   *check(p) {
-    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      for (const found of passwordArguments(script)) {
-        const at = inside(keyLine, lineOf(p, scalar, found.offset));
+    for (const { owner, scalar, keyLine, part } of pipelineScriptParts(p)) {
+      for (const found of passwordArguments(part.text, part.dialect)) {
+        const at = inside(keyLine, lineOf(p, scalar, part.at(found.offset)));
         const literal = isLiteralPassword(found);
         const hit: Hit = {
           ...at,
@@ -173,8 +196,8 @@ const passwordArgument = gitlabRule({
   }),
 });
 
-/** `$CI_JOB_TOKEN`, `${CI_JOB_TOKEN}`. */
-const JOB_TOKEN = /\$\{?CI_JOB_TOKEN\b\}?/;
+/** `$CI_JOB_TOKEN`, `${CI_JOB_TOKEN}`; in PowerShell also `$env:CI_JOB_TOKEN`, `${env:CI_JOB_TOKEN}`. */
+const JOB_TOKEN: Readonly<Record<ScriptDialect, RegExp>> = { posix: /\$\{?CI_JOB_TOKEN\b\}?/, powershell: /\$\{?(?:env:)?CI_JOB_TOKEN\b\}?/i };
 /** URLs in a word: `https://host/path`, with the user part when there is one. */
 const URL = /\b(?:https?|git\+https?):\/\/(?:([^\s/@?#"']*)@)?([^\s/:?#"']*)(?::\d+)?([^\s?#"']*)/gi;
 /** Hosts that are never a GitLab instance: other forges. */
@@ -219,9 +242,9 @@ const jobTokenSent = gitlabRule({
     ],
   },
   *check(p) {
-    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      for (const { offset, host } of jobTokenSends(script)) {
-        const at = inside(keyLine, lineOf(p, scalar, offset));
+    for (const { owner, scalar, keyLine, part } of pipelineScriptParts(p)) {
+      for (const { offset, host } of jobTokenSends(part.text, part.dialect)) {
+        const at = inside(keyLine, lineOf(p, scalar, part.at(offset)));
         yield { ...at, message: `${owner} sends $CI_JOB_TOKEN to ${host}${detailNote(at)}, which is not the GitLab instance; whoever runs it can act as the job on GitLab.`, resource: owner };
       }
     }
@@ -240,17 +263,18 @@ const jobTokenSent = gitlabRule({
 });
 
 /** Commands of a script that send $CI_JOB_TOKEN to a host written in them that is not the GitLab instance. */
-function* jobTokenSends(script: string): Generator<{ offset: number; host: string }> {
-  for (const command of parseShell(script).flat()) {
+function* jobTokenSends(script: string, dialect: ScriptDialect = 'posix'): Generator<{ offset: number; host: string }> {
+  const token = JOB_TOKEN[dialect];
+  for (const command of parseScript(script, dialect).flat()) {
     const words = effectiveWords(command);
-    if (!words.some((w) => JOB_TOKEN.test(w.text))) continue;
+    if (!words.some((w) => token.test(w.text))) continue;
     const sends = isDownloader(basename(words[0]?.text ?? '')) || /^(?:http|https|Invoke-RestMethod|irm)$/.test(basename(words[0]?.text ?? ''));
     let host: string | undefined;
     for (const word of words) {
       for (const url of word.text.matchAll(URL)) {
         // The token goes to the URL's host when it is in the URL's user part, or anywhere in a request a downloader makes.
         const user = url[1] ?? '';
-        if (!sends && !JOB_TOKEN.test(user)) continue;
+        if (!sends && !token.test(user)) continue;
         // `gitlab-ci-token:$CI_JOB_TOKEN@host` is how GitLab takes the token over Git: the host is meant as the instance unless it is another forge.
         if (/^gitlab-ci-token:/.test(user) && !OTHER_FORGE.test(url[2]!)) continue;
         host ??= foreignHost(url[2]!, url[3] ?? '');
@@ -304,8 +328,8 @@ const credentialArtifact = gitlabRule({
     ];
     // The files the scripts write the whole environment into, by owner (default: and top-level scripts run in every job).
     const dumps = new Map<string, Array<{ file: string; what: string }>>();
-    for (const { owner, text: script } of pipelineScripts(p))
-      for (const { file, what } of environmentFiles(script)) dumps.set(owner, [...(dumps.get(owner) ?? []), { file: projectPath(file), what }]);
+    for (const { owner, part } of pipelineScriptParts(p))
+      for (const { file, what } of environmentFiles(part.text, part.dialect)) dumps.set(owner, [...(dumps.get(owner) ?? []), { file: projectPath(file), what }]);
     // A path a `!reference` tag takes from a template of the file is reported once, as the first owner's.
     const seen = new Set<string>();
     for (const { owner, node } of owners) {
@@ -349,7 +373,7 @@ const credentialArtifact = gitlabRule({
 
 /** A path of a script relative to the project directory, where artifacts: paths are read from. */
 function projectPath(file: string): string {
-  return file.replace(/^(?:\$\{?CI_PROJECT_DIR\}?\/|\.\/)/, '');
+  return file.replace(/^(?:\$\{?(?:env:)?CI_PROJECT_DIR\}?\/|\.\/)/i, '');
 }
 
 /** Whether an artifacts: paths (or exclude:) entry keeps a file: the file itself, a directory above it, or a glob that matches it. */

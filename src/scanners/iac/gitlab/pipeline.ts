@@ -1,4 +1,5 @@
 import { localScriptCalls, pathEnvironment, type ShellDir } from '../local-scripts.js';
+import type { ScriptDialect } from '../script-dialect.js';
 import { setupCommands, SETUP_VARIABLE, type SetupCommand } from './ci-templates.js';
 import { rule, type IacRule, type ParseContext, type ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
@@ -285,13 +286,13 @@ function readScriptItems(p: Pipeline, node: YNode, key: string): ScriptItems | u
  * lines. A line of another file of the pipeline that is no job's script there is read
  * on the line of the tag that takes it.
  */
-export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; scalar: YScalar; text: string; keyLine: number; key: string }> {
+export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string; node: YNode; scalar: YScalar; text: string; keyLine: number; key: string }> {
   const owners: Array<{ owner: string; node: YNode }> = [
     { owner: 'global', node: pipeline.root },
     ...(isYMap(get(pipeline.root, 'default')) ? [{ owner: 'default', node: get(pipeline.root, 'default')! }] : []),
     ...pipeline.jobs.filter((j) => !neverRuns(pipeline, j)).map((j) => ({ owner: `job ${j.name}`, node: j.node as YNode })),
   ];
-  const read = owners.flatMap(({ owner, node }) => SCRIPT_KEYS.flatMap((key) => (scriptItems(pipeline, node, key)?.items ?? []).map((item) => ({ owner, key, item }))));
+  const read = owners.flatMap(({ owner, node }) => SCRIPT_KEYS.flatMap((key) => (scriptItems(pipeline, node, key)?.items ?? []).map((item) => ({ owner, node, key, item }))));
   // A line is read once, as the first owner's: a YAML alias (`<<: *template`, `script: *steps`) copies it into every job that uses it.
   const seen = new Set<string>();
   const once = (item: ScriptItem) => {
@@ -300,18 +301,18 @@ export function* pipelineScripts(pipeline: Pipeline): Generator<{ owner: string;
     seen.add(key);
     return true;
   };
-  for (const { owner, key, item } of read) {
+  for (const { owner, node, key, item } of read) {
     if (item.referenced || !once(item)) continue;
-    yield { owner, scalar: item.scalar, text: item.scalar.value as string, keyLine: item.keyLine, key };
+    yield { owner, node, scalar: item.scalar, text: item.scalar.value as string, keyLine: item.keyLine, key };
   }
-  for (const { owner, key, item } of read) {
+  for (const { owner, node, key, item } of read) {
     if (!item.referenced || !once(item)) continue;
-    if (!item.file) yield { owner, scalar: item.scalar, text: item.scalar.value as string, keyLine: item.keyLine, key };
-    else if (!isJobScript(item.file, item.scalar)) yield { owner, scalar: { ...item.scalar, line: item.at }, text: item.scalar.value as string, keyLine: item.at, key };
+    if (!item.file) yield { owner, node, scalar: item.scalar, text: item.scalar.value as string, keyLine: item.keyLine, key };
+    else if (!isJobScript(item.file, item.scalar)) yield { owner, node, scalar: { ...item.scalar, line: item.at }, text: item.scalar.value as string, keyLine: item.at, key };
   }
   // The command that ci-templates runs in the image a job builds: read as the first job's that runs it.
   for (const { job, scalar, keyLine } of imageSetups(pipeline)) {
-    if (once({ scalar, keyLine, at: scalar.line, referenced: false })) yield { owner: `job ${job.name}`, scalar, text: scalar.value as string, keyLine, key: SETUP_VARIABLE };
+    if (once({ scalar, keyLine, at: scalar.line, referenced: false })) yield { owner: `job ${job.name}`, node: job.node, scalar, text: scalar.value as string, keyLine, key: SETUP_VARIABLE };
   }
 }
 
@@ -376,11 +377,11 @@ function isJobScript(file: PipelineFile, scalar: YScalar): boolean {
  * writes that no job of the file takes (a template for the jobs of another file of the
  * pipeline) is credited to it as a hidden job.
  */
-export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | undefined) => ReadonlySet<string>): ScriptRunSite[] {
+export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | undefined) => ReadonlySet<string>, dialectOf?: (owner: { owner: string; node: YNode; key: string }) => ScriptDialect): ScriptRunSite[] {
   const out: ScriptRunSite[] = [];
   /** The local scripts one script line runs, each a site credited to `who`. */
-  const sites = (who: string, scalar: YScalar, state: ShellDir, env: ReadonlyMap<string, string>, fixed: ReadonlySet<string> | undefined, file?: { path: string; lines: readonly string[] }) => {
-    for (const call of localScriptCalls(scalar.value as string, state, env.size > 0 ? { env } : {}))
+  const sites = (who: string, scalar: YScalar, state: ShellDir, env: ReadonlyMap<string, string>, fixed: ReadonlySet<string> | undefined, file?: { path: string; lines: readonly string[] }, dialect: ScriptDialect = 'posix') => {
+    for (const call of localScriptCalls(scalar.value as string, state, env.size > 0 ? { env } : {}, dialect))
       out.push({
         path: call.path,
         cwd: call.cwd,
@@ -393,18 +394,20 @@ export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | und
         ...(file ? { file: file.path } : {}),
       });
   };
-  const add = (who: string, sections: ReadonlyArray<{ key: string; node: YNode }>, job?: YMap, runs = true) => {
+  // The shell of a job (its owner as pipelineScripts names it), or of `default:` and the top level.
+  const add = (who: string, sections: ReadonlyArray<{ key: string; node: YNode }>, owner: { owner: string; node: YNode }, job?: YMap, runs = true) => {
     const env = jobPathVariables(pipeline, job);
     const fixed = sections.length > 0 ? fixedFor?.(runs ? job : undefined) : undefined;
+    const dialect = sections.length > 0 ? dialectOf?.({ ...owner, key: sections[0]!.key }) : undefined;
     let state: ShellDir = { dir: '' };
     for (const { key, node } of sections) {
       if (key === 'after_script') state = { dir: '' };
-      for (const { scalar, file } of scriptItems(pipeline, node, key)?.items ?? []) sites(who, scalar, state, env, fixed, file);
+      for (const { scalar, file } of scriptItems(pipeline, node, key)?.items ?? []) sites(who, scalar, state, env, fixed, file, dialect);
     }
   };
   const defaults = get(pipeline.root, 'default');
-  for (const key of SCRIPT_KEYS) add(`the top-level ${key} of every job`, [{ key, node: pipeline.root }]);
-  if (isYMap(defaults)) for (const key of SCRIPT_KEYS) add(`the default: ${key} of every job`, [{ key, node: defaults }]);
+  for (const key of SCRIPT_KEYS) add(`the top-level ${key} of every job`, [{ key, node: pipeline.root }], { owner: 'global', node: pipeline.root });
+  if (isYMap(defaults)) for (const key of SCRIPT_KEYS) add(`the default: ${key} of every job`, [{ key, node: defaults }], { owner: 'default', node: defaults });
   // What each job runs, and the sections of the templates that the jobs of the file take.
   const hidden = (name: string) => name.startsWith('.');
   const taken = new Map<YMap, Set<string>>();
@@ -422,10 +425,11 @@ export function gitlabScriptRuns(pipeline: Pipeline, fixedFor?: (job: YMap | und
     for (const { job: node, key } of named) taken.set(node, (taken.get(node) ?? new Set<string>()).add(key));
   }
   for (const job of pipeline.jobs) {
-    if (!hidden(job.name)) add(`job "${job.name}"`, runs.get(job.node) ?? [], job.node);
+    const owner = { owner: `job ${job.name}`, node: job.node };
+    if (!hidden(job.name)) add(`job "${job.name}"`, runs.get(job.node) ?? [], owner, job.node);
     else if (neverRuns(pipeline, job)) continue;
     // A hidden job runs under the conditions of whoever takes it, in another file: only the workflow's are known (fixedFor without a job).
-    else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })), job.node, false);
+    else add(`hidden job "${job.name}"`, SCRIPT_KEYS.filter((key) => !taken.get(job.node)?.has(key)).map((key) => ({ key, node: job.node })), owner, job.node, false);
   }
   // The FDO_DISTRIBUTION_EXEC command ci-templates runs in the image the job builds, from the repository root.
   for (const { job, scalar } of imageSetups(pipeline)) sites(`the ${SETUP_VARIABLE} image setup of job "${job.name}"`, scalar, { dir: '' }, jobPathVariables(pipeline, job.node), fixedFor?.(job.node));

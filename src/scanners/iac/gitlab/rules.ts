@@ -3,12 +3,14 @@ import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../
 import { downloadRunsIn } from '../downloads.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { pipeToShellSites, PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
+import { pipedDownloadSites, scriptParts } from '../script-dialect.js';
+import { PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { runFixes } from './conditions.js';
 import { exposureRules } from './exposure-rules.js';
 import { injectionRules } from './injection-rules.js';
 import { onMacosRunner, onWindows } from './runners.js';
+import { pipelineScriptParts, scriptDialect } from './shells.js';
 import { extendedSetting, extendedVariable, extendsOrder, gitlabRule, neverRuns, inheritsDefault, gitlabScriptRuns, jobFile, jobScriptLines, lineOf, pipeline, pipelineScripts, readPipeline, resolvedSetting, variableScopes, variableValue, type Pipeline, type PipelineFile, type PipelineRule } from './pipeline.js';
 
 export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
@@ -16,13 +18,15 @@ export { pipelineScripts, readPipeline, type Pipeline } from './pipeline.js';
 const curlPipeShell = gitlabRule({
   id: 'iac/gitlab-curl-pipe-shell',
   title: 'Remote script piped into a shell in CI',
-  description: '`curl ... | sh` in a job script runs whatever the server returns, with the job\'s CI/CD variables (deploy keys, tokens) and no integrity check. Medium, as a downloaded file run without a check (iac/gitlab-download-unverified); high over plain http://, where anyone on the network path can replace the script. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines, and so is the FDO_DISTRIBUTION_EXEC command that freedesktop\'s ci-templates run in the image a job builds with them (`extends: .fdo.container-build@debian`).',
+  description: '`curl ... | sh` in a job script runs whatever the server returns, with the job\'s CI/CD variables (deploy keys, tokens) and no integrity check; so does, on a Windows runner, whose shell is PowerShell, a download given to Invoke-Expression (`iwr https://... | iex`, `iex ((New-Object Net.WebClient).DownloadString(\'https://...\'))`). A POSIX script a Windows job hands to bash (`C:\\msys64\\usr\\bin\\bash -lc "..."`) is read as one. Medium, as a downloaded file run without a check (iac/gitlab-download-unverified); high over plain http://, where anyone on the network path can replace the script. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines, and so is the FDO_DISTRIBUTION_EXEC command that freedesktop\'s ci-templates run in the image a job builds with them (`extends: .fdo.container-build@debian`).',
   remediation: 'Download the script, verify a pinned checksum or signature, then run it; or use an image that already contains the tool.',
   severity: 'medium',
   cwe: ['CWE-494'],
   examples: {
     positive: [
       pipeline('build:\n  # expect\n  script:\n    # detail\n    - curl -sSL https://example.org/install.sh | bash\n'),
+      // PowerShell, on a Windows runner.
+      pipeline("build:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - iex ((New-Object System.Net.WebClient).DownloadString('https://example.org/install.ps1'))\n"),
       // The command freedesktop's ci-templates runs in the image a job builds with them.
       pipeline('.debian:\n  variables:\n    # expect\n    FDO_DISTRIBUTION_EXEC: curl -sSL https://example.org/setup.sh | bash\nprep:\n  extends:\n    - .fdo.container-build@debian\n    - .debian\n'),
     ],
@@ -35,9 +39,9 @@ const curlPipeShell = gitlabRule({
     ],
   },
   *check(p) {
-    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      for (const { offset, plainHttp } of pipeToShellSites(script)) {
-        const at = inside(keyLine, lineOf(p, scalar, offset));
+    for (const { owner, scalar, keyLine, part } of pipelineScriptParts(p)) {
+      for (const { offset, plainHttp } of pipedDownloadSites(part.text, part.dialect)) {
+        const at = inside(keyLine, lineOf(p, scalar, part.at(offset)));
         yield { ...at, message: `${owner} pipes a downloaded script into a shell${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${detailNote(at)}.`, resource: owner, ...(plainHttp ? { severity: 'high' as const } : {}) };
       }
     }
@@ -83,14 +87,16 @@ const downloadUnverified = gitlabRule({
     for (const job of p.jobs) {
       if (neverRuns(p, job)) continue;
       const owner = `job ${job.name}`;
-      // A Windows runner runs the scripts with PowerShell.
+      // A Windows runner runs the scripts with PowerShell, and the bash -c text of a line as POSIX shell.
       const dialect = onWindows(p, job) ? 'powershell' : 'posix';
-      for (const found of downloadRunsIn(jobScriptLines(p, job.node).map((line) => ({ ...line, dialect })))) {
-        const key = `${found.downloadIn.scalar.line}:${found.downloadIn.scalar.column}:${found.download}`;
+      const pieces = jobScriptLines(p, job.node).flatMap((line) => scriptParts(line.text, dialect).map((part) => ({ ...line, ...part })));
+      for (const found of downloadRunsIn(pieces)) {
+        const download = found.downloadIn.at(found.download);
+        const key = `${found.downloadIn.scalar.line}:${found.downloadIn.scalar.column}:${download}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const at = inside(found.downloadIn.keyLine, lineOf(p, found.downloadIn.scalar, found.download));
-        const runLine = lineOf(p, found.runIn.scalar, found.run);
+        const at = inside(found.downloadIn.keyLine, lineOf(p, found.downloadIn.scalar, download));
+        const runLine = lineOf(p, found.runIn.scalar, found.runIn.at(found.run));
         yield { ...at, message: `${owner} downloads ${found.file} with ${found.program}${detailNote(at)} and runs ${found.it} on line ${runLine} (${found.how}) with no checksum or signature check; verify a pinned sha256 or the publisher's signature first.`, resource: owner };
       }
     }
@@ -597,5 +603,5 @@ export const gitlabPlatform: PlatformRules<Pipeline> = {
   platform: 'gitlab-ci',
   parse: readPipeline,
   rules: gitlabRules,
-  localScripts: (p) => gitlabScriptRuns(p, (job) => runFixes(p, job)),
+  localScripts: (p) => gitlabScriptRuns(p, (job) => runFixes(p, job), (owner) => scriptDialect(p, owner)),
 };

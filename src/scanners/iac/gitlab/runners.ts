@@ -84,7 +84,7 @@ function windowsImage(raw: string): boolean {
 }
 
 /** Whether a job's own settings say it runs on Windows: a Windows runner tag, or a Windows image. */
-function saysWindows(p: Pipeline, node: YMap): boolean {
+export function saysWindows(p: Pipeline, node: YMap): boolean {
   if (runnerTags(p, node).some((tag) => WINDOWS_TAG.test(tag))) return true;
   const image = jobImage(p, node);
   return image !== undefined && windowsImage(image);
