@@ -335,8 +335,10 @@ export function powerShellPipeSites(script: string): PipeToShellSite[] {
   for (const pipeline of parsePowerShell(script)) {
     const downloadAt = pipeline.findIndex((c) => WEB_REQUEST.test(programOf(c) ?? '') || (c.words[0]?.text === 'Write-Output' && c.words.some((w) => /\.DownloadString\s*\(/i.test(w.text))));
     const runner = (c: ShellCommand) => INVOKE_EXPRESSION.test(c.words[0]?.text ?? '') || (isInterpreter(programOf(c)?.replace(/\.exe$/i, '').toLowerCase()) && runsStdin(c));
-    if (downloadAt >= 0 && pipeline.slice(downloadAt + 1).some(runner)) {
-      sites.push({ offset: pipeline[downloadAt]!.offset, plainHttp: plainHttp(pipeline[downloadAt]!.words) });
+    const runs = downloadAt < 0 ? undefined : pipeline.slice(downloadAt + 1).find(runner);
+    if (runs) {
+      const iex = INVOKE_EXPRESSION.test(runs.words[0]?.text ?? '');
+      sites.push({ offset: pipeline[downloadAt]!.offset, plainHttp: plainHttp(pipeline[downloadAt]!.words), ...(iex ? { runner: 'Invoke-Expression' } : {}) });
       continue;
     }
     for (const command of pipeline) {
@@ -345,14 +347,15 @@ export function powerShellPipeSites(script: string): PipeToShellSite[] {
       const code = INVOKE_EXPRESSION.test(program.text) ? args : command.words.filter((w) => SCRIPT_BLOCK.test(w.text));
       const fetched = code.filter((w) => DOWNLOAD_IN_TEXT.test(w.text));
       if (fetched.length > 0) {
-        sites.push({ offset: command.offset, plainHttp: plainHttp(fetched) });
+        sites.push({ offset: command.offset, plainHttp: plainHttp(fetched), runner: INVOKE_EXPRESSION.test(program.text) ? 'Invoke-Expression' : 'a script block' });
         continue;
       }
       // `powershell -NoProfile -Command "iex (irm ...)"`: its text is PowerShell too.
       if (/^(?:pwsh|powershell)$/i.test(basename(program.text).replace(/\.exe$/i, ''))) {
         const at = args.findIndex((w) => /^-(?:c|Command)$/i.test(w.text));
         const inner = at < 0 ? undefined : args[at + 1];
-        if (inner && powerShellPipeSites(inner.text).length > 0) sites.push({ offset: command.offset, plainHttp: PLAIN_HTTP_URL.test(inner.text) });
+        const found = inner ? powerShellPipeSites(inner.text)[0] : undefined;
+        if (found) sites.push({ ...found, offset: command.offset, plainHttp: PLAIN_HTTP_URL.test(inner!.text) });
       }
     }
   }

@@ -484,6 +484,8 @@ export function isDownloader(program: string | undefined): boolean {
 export interface PipeToShellSite {
   offset: number;
   plainHttp: boolean;
+  /** What runs the download as code when it is no shell reading a pipe: PowerShell's `Invoke-Expression`. */
+  runner?: string;
 }
 
 /** A plain http:// URL to another machine (not the runner itself). */

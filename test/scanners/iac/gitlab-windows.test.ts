@@ -145,6 +145,11 @@ test('the command-reading rules read a Windows job\'s script as PowerShell', () 
     'secret-printed:5',
     'tls-verification-disabled:9',
   ]);
+  const piped = gitlabPlatform.rules.find((r) => r.id === 'iac/gitlab-curl-pipe-shell')!;
+  assert.deepEqual([...piped.check(parse(['stages: [build]', 'win:', '  tags: [windows]', ...script]))].map((hit) => hit.message), [
+    'job win runs a downloaded script with Invoke-Expression (line 6).',
+    'job win runs a downloaded script with Invoke-Expression, over plain http://, so anyone on the network path can replace what runs (line 7).',
+  ]);
   // The same lines in a Linux job's shell print $env, a shell variable, and pipe nothing into a shell (the TLS switch is read as text).
   assert.deepEqual(reported(['stages: [build]', 'linux:', ...script]), ['tls-verification-disabled:8']);
 });

@@ -40,9 +40,10 @@ const curlPipeShell = gitlabRule({
   },
   *check(p) {
     for (const { owner, scalar, keyLine, part } of pipelineScriptParts(p)) {
-      for (const { offset, plainHttp } of pipedDownloadSites(part.text, part.dialect)) {
+      for (const { offset, plainHttp, runner } of pipedDownloadSites(part.text, part.dialect)) {
         const at = inside(keyLine, lineOf(p, scalar, part.at(offset)));
-        yield { ...at, message: `${owner} pipes a downloaded script into a shell${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${detailNote(at)}.`, resource: owner, ...(plainHttp ? { severity: 'high' as const } : {}) };
+        const how = runner ? `runs a downloaded script with ${runner}` : 'pipes a downloaded script into a shell';
+        yield { ...at, message: `${owner} ${how}${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${detailNote(at)}.`, resource: owner, ...(plainHttp ? { severity: 'high' as const } : {}) };
       }
     }
   },  scripts: PIPED_DOWNLOAD_IN_SCRIPT,
