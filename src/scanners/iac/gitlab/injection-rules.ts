@@ -1,7 +1,7 @@
 import { detailNote, inside } from '../rule.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
 import { basename, effectiveWords, gitSubcommand, gitTextOutput, parseShell, type GitText, type ShellCommand, type ShellWord } from '../shell.js';
-import { get, isYMap, text, type YMap } from '../yaml/tree.js';
+import { get, isYMap, text, type YMap, type YNode } from '../yaml/tree.js';
 import { ownerFixes } from './conditions.js';
 import { extendsOrder, gitlabRule, lineOf, pipeline, pipelineScripts, readPipeline, variableScopes, variableValue, type Pipeline } from './pipeline.js';
 
@@ -416,7 +416,8 @@ function carriers(p: Pipeline): Map<string, Written> {
 
 /**
  * For the file of a child pipeline: the `variables:` that the trigger jobs starting it pass
- * down (each job's own and those it extends, and the top-level ones of its file), which
+ * down (each job's own and those it extends, and the top-level ones of its file unless
+ * `inherit: variables: false`; none with `trigger: forward: yaml_variables: false`), which
  * the child's jobs get, expanded in the parent (`BRANCH: $CI_COMMIT_BRANCH`). A `trigger:` a
  * template writes is passed by each job that extends it.
  */
@@ -427,9 +428,16 @@ function triggerVariables(p: Pipeline): YMap[] {
     const job = parent?.jobs.find((j) => j.name === trigger.job);
     if (!parent || !job) continue;
     const starters = parent.jobs.filter((j) => j.node === job.node || extendsOrder(parent, j.node).includes(job.node));
-    for (const node of [parent.root, ...starters.flatMap((j) => extendsOrder(parent, j.node))]) {
-      const map = get(node, 'variables');
-      if (isYMap(map)) maps.push(map);
+    for (const starter of starters) {
+      const order = extendsOrder(parent, starter.node);
+      // `trigger: forward: yaml_variables: false` passes none; `inherit: variables: false` keeps the top-level ones.
+      const setting = (path: string[]) => order.map((node) => path.reduce<YNode | null | undefined>((at, key) => get(at, key), node)).find((v) => v != null);
+      if (text(setting(['trigger', 'forward', 'yaml_variables'])) === 'false') continue;
+      const global = text(setting(['inherit', 'variables'])) === 'false' ? [] : [parent.root];
+      for (const node of [...global, ...order]) {
+        const map = get(node, 'variables');
+        if (isYMap(map)) maps.push(map);
+      }
     }
   }
   return maps;
