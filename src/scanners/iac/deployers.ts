@@ -39,7 +39,7 @@ export interface DeployerOptions {
    * Called with each file of CustomResourceDefinitions alone, which neither this pass nor `visit` reads further:
    * the scan lets go of its held text (the largest YAML files of chart repositories, held for a loop that only tells them apart again).
    */
-  definitionsOnly?: (file: WorkspaceFile) => void;
+  definitionsOnly?: (file: WorkspaceFile, source: string) => void;
   warn: (warning: Omit<ScanWarning, 'scanner'>) => void;
 }
 
@@ -59,7 +59,7 @@ export async function readDeployers(files: readonly WorkspaceFile[], read: ReadT
     if (source === null) continue;
     // A file of CustomResourceDefinitions deploys nothing and binds no role (told apart at any size: the largest are such files).
     if (onlyCustomResourceDefinitions(source)) {
-      options.definitionsOnly?.(file);
+      options.definitionsOnly?.(file, source);
       continue;
     }
     if (source.length > MAX_DEPLOYER_FILE) continue;

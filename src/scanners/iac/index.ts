@@ -105,6 +105,9 @@ export const iacScanner: Scanner = {
     // The same pass collects the RBAC bindings of each directory's manifests, for the roles and pods of the other files there
     // (a chart's templates are rendered together, with their own bindings).
     const rbacBindings = new RbacBindings();
+    // Files of CustomResourceDefinitions alone that the loop would analyse as Kubernetes manifests: readKubernetes
+    // gives no input for them, so they give nothing, and the loop does not read them again (bitnami/charts: 118 files, 15M characters).
+    const definitionsOnly = new Set<string>();
     const deployers = await readDeployers(ctx.files, read, {
       gitops: true,
       ...(charts.hasCharts ? { helm: (path: string) => charts.wantsDeployments(path) } : {}),
@@ -112,7 +115,10 @@ export const iacScanner: Scanner = {
         if (charts.chartOf(path) === undefined) rbacBindings.add(path, source);
       },
       // Held until the loop reaches them, they would be most of the held texts (bitnami/charts: 15M of 15M characters), and of the live heap the scan's peak grows from.
-      definitionsOnly: (file) => texts.release(file),
+      definitionsOnly: (file, source) => {
+        texts.release(file);
+        if (classify(file.path, source) === 'kubernetes' && !mayHoldFluxPatches(source)) definitionsOnly.add(file.path);
+      },
       warn: (warning) => ctx.warn(warning),
     });
     const kustomizations = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
@@ -127,7 +133,7 @@ export const iacScanner: Scanner = {
     // The local scripts CI jobs run (`- ./ci/build.sh`): read and judged after the loop, from the index in a scan of staged files.
     const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(stagedScan ? { staged: stagedScan } : {}), warn: (warning) => ctx.warn(warning), githubPrefix });
     const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
-    const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined;
+    const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined && !definitionsOnly.has(file.path);
     for (const [i, file] of ctx.files.entries()) {
       if (ctx.signal.aborted) return;
       texts.readAhead(ctx.files, i + 1 + READ_AHEAD, loopReads);
@@ -144,6 +150,11 @@ export const iacScanner: Scanner = {
         const analysis = await charts.analyse(chart);
         for (const secret of analysis?.secrets ?? []) ctx.registerSecret(secret, chart === '.' ? '' : `${chart}/`);
         yield* analysis?.findings ?? [];
+        continue;
+      }
+      // Unless the file is analysed otherwise: as a kustomize patch, a kustomization, or a file of a GitLab pipeline.
+      if (definitionsOnly.has(file.path) && !patches.has(file.path) && !isKustomization(file.path) && gitlabPipelines.hint(file.path) === undefined) {
+        ctx.progress.tick();
         continue;
       }
       const { text, terraform, calls } = await modules.read(file);

@@ -32,7 +32,7 @@ describe('iac scan: every file read once through the shared texts', () => {
     assert.ok(findings.some((f) => f.location.path === 'k8s/prod/patch.yaml'));
     assert.ok(findings.some((f) => f.location.path === '.github/actions/setup/action.yml'));
   });
-  it('lets go of a file of CustomResourceDefinitions alone once the deployers pass has told it apart: the loop reads it again', async () => {
+  it('reads a file of CustomResourceDefinitions alone once: the deployers pass tells it apart, and the loop, which would find nothing in it, passes it', async () => {
     const crd = ['apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata:', '  name: widgets.example.org', 'spec:', '  group: example.org', ''].join('\n');
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: p\n      image: p:1\n      securityContext:\n        privileged: true\n';
     // Ahead of the loop's read-ahead window, as most of a chart repository's CRDs are.
@@ -41,10 +41,20 @@ describe('iac scan: every file read once through the shared texts', () => {
     const large = `${crd}  versions:\n${'  - name: v1\n    served: true\n'.repeat(40_000)}`;
     const { findings, reads } = await scanMemory({ ...fillers, 'z/crds/large.yaml': large, 'z/crds/widgets.yaml': crd, 'z/pod.yaml': pod });
     assert.ok(large.length > 1024 * 1024);
-    assert.equal(reads.get('z/crds/widgets.yaml'), 2);
-    assert.equal(reads.get('z/crds/large.yaml'), 2);
+    assert.equal(reads.get('z/crds/widgets.yaml'), 1);
+    assert.equal(reads.get('z/crds/large.yaml'), 1);
     assert.equal(reads.get('z/pod.yaml'), 1);
     assert.ok(findings.some((f) => f.location.path === 'z/pod.yaml'));
     assert.ok(!findings.some((f) => f.location.path === 'z/crds/widgets.yaml'));
+  });
+  it('still analyses a file of CustomResourceDefinitions alone that a GitLab pipeline includes: it is read as the pipeline\'s', async () => {
+    const crd = ['apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata:', '  name: widgets.example.org', 'spec:', '  group: example.org', ''].join('\n');
+    // Keys beside the definition's are no job of a manifest, but a pipeline's.
+    const job = 'build:\n  image: node:latest\n  script: [make]\n';
+    const { reads, findings } = await scanMemory({ '.gitlab-ci.yml': 'include:\n  - local: ci/crd.yml\nstages: [test]\n', 'ci/crd.yml': crd + job, 'k8s/crd.yml': crd + job });
+    assert.equal(reads.get('ci/crd.yml'), 2);
+    assert.equal(reads.get('k8s/crd.yml'), 1);
+    assert.ok(findings.some((f) => f.location.path === 'ci/crd.yml'));
+    assert.ok(!findings.some((f) => f.location.path === 'k8s/crd.yml'));
   });
 });
