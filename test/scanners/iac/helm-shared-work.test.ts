@@ -95,4 +95,23 @@ describe('Helm work shared between renders', () => {
       t.cleanup();
     }
   });
+
+  it('tells the deepest chart a file lies in, a subchart over its parent and a root chart last', async () => {
+    const tree = {
+      'Chart.yaml': 'apiVersion: v2\nname: root\nversion: 1.0.0\n',
+      'web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+      'web/charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
+      'web2/README.md': 'not a chart\n',
+    };
+    const t = tempTree(tree);
+    try {
+      const charts = await HelmCharts.find(workspaceFiles(t.dir, Object.keys(tree)), { root: t.dir, git: null, warn: () => {} });
+      assert.equal(charts.chartContaining('web/charts/db/crds/a.yaml'), 'web/charts/db');
+      assert.equal(charts.chartContaining('web/charts/other.yaml'), 'web');
+      assert.equal(charts.chartContaining('web2/README.md'), '');
+      assert.equal(charts.chartContaining('Chart.yaml'), '');
+    } finally {
+      t.cleanup();
+    }
+  });
 });

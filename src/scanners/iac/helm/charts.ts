@@ -299,6 +299,7 @@ export class HelmCharts {
   private readonly libraryTexts = new Map<string, Promise<ReadonlyArray<readonly [string, string | undefined]> | undefined>>();
   private libraryChars = 0;
   private libraryReads = 0;
+  private readonly chartDirs: ReadonlySet<string>;
 
   private constructor(
     /** Every chart directory of the scan. */
@@ -311,7 +312,9 @@ export class HelmCharts {
     private readonly warn: Warn,
     /** Values files to apply over a chart's values.yaml, by chart directory (iac.helmValues). */
     private readonly valueFiles: ReadonlyMap<string, readonly string[]>,
-  ) {}
+  ) {
+    this.chartDirs = new Set(charts);
+  }
 
   static async find(
     files: readonly WorkspaceFile[],
@@ -413,9 +416,12 @@ export class HelmCharts {
 
   /** The directory of the chart a file lies in (its own files outside templates/ included), or undefined. */
   chartContaining(file: string): string | undefined {
-    let found: string | undefined;
-    for (const dir of this.charts) if ((dir === '' || dir === '.' || file.startsWith(`${dir}/`)) && (found === undefined || dir.length > found.length)) found = dir;
-    return found;
+    // The deepest of the file's directories that is a chart's (asked for every file of the scan: bitnami/charts has 4,200 files and 118 charts).
+    for (let end = file.lastIndexOf('/'); end > 0; end = file.lastIndexOf('/', end - 1)) {
+      const dir = file.slice(0, end);
+      if (this.chartDirs.has(dir)) return dir;
+    }
+    return this.chartDirs.has('') ? '' : undefined;
   }
 
   /** The images skaffold builds and puts into the charts it deploys, by chart directory: rendered containers that run them are judged on the build. */
