@@ -4,10 +4,13 @@ import { basename, commandsOf, effectiveWords } from './shell.js';
  * Uploads to a cloud storage bucket from a shell script: `aws s3 cp|sync|mv`, `gsutil
  * cp|rsync|mv`, `gcloud storage cp|rsync|mv` whose destination is a bucket (s3://, gs://)
  * and whose source is not, and `az storage blob upload|upload-batch|sync`. A download
- * (the bucket first), a listing or a dry run uploads nothing.
+ * (the bucket first), a listing or a dry run uploads nothing, and neither does a copy of
+ * reports alone (test results, logs, coverage): what a check job keeps, not what it ships.
  */
 
 const BUCKET_URL = /^(?:s3|gs):\/\//i;
+/** A path named as a check's output: report.html, test-results/, junit.xml, logs, coverage, screenshots. */
+const REPORT_PATH = /(?:^|[/._-])(?:reports?|results?|logs?|coverage|junit|screenshots?|traces?)(?:[/._-]|$)/i;
 
 /** Options that take no value, by tool; any other option takes the next word unless written `--opt=value`. */
 const FLAGS: Readonly<Record<string, RegExp>> = {
@@ -59,6 +62,7 @@ export function uploadsToBucket(line: string): boolean {
     const copy = copyArguments(words);
     if (!copy || dryRun(copy.tool, copy.subcommand, copy.rest)) return false;
     const args = positionals(copy.tool, copy.rest);
-    return args.length >= 2 && !BUCKET_URL.test(args[0]!) && BUCKET_URL.test(args[args.length - 1]!);
+    const sources = args.slice(0, -1);
+    return sources.length >= 1 && !BUCKET_URL.test(sources[0]!) && BUCKET_URL.test(args[args.length - 1]!) && !sources.every((source) => REPORT_PATH.test(source));
   });
 }
