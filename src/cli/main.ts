@@ -70,6 +70,13 @@ function exitOverrideEverywhere(command: Command): void {
   }
 }
 
+// `secloop explain | head`: the reader has gone; stop quietly, with the status of a program
+// that SIGPIPE ended (128 + 13), as Unix tools do, not with an unhandled EPIPE's stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(128 + 13);
+  throw error;
+});
+
 /** Status for a bug in secloop (EX_SOFTWARE); 3 is buildwatch's "source changed during the build". */
 const INTERNAL_ERROR = 70;
 
