@@ -1,6 +1,7 @@
 import { resolveWithinRoot } from '../../../workspace/relative-path.js';
 import { localScriptCalls, pathEnvironment } from '../local-scripts.js';
 import type { ParseContext, ScriptRunSite } from '../rule.js';
+import { scriptParts, type ScriptDialect, type ScriptPart } from '../script-dialect.js';
 import { loadYamlCached } from '../yaml/cache.js';
 import type { ZizmorConfig } from './zizmor-config.js';
 import { duplicateKeyMessage, get, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
@@ -449,11 +450,24 @@ export function onWindows(job: Job): boolean {
  * otherwise; the folder from the workspace root ('' the root), undefined when its
  * working-directory is not known as written.
  */
-export function runShell(wf: Workflow, step: Step): { dialect: 'posix' | 'powershell'; cwd: string | undefined } {
-  const shell = runSetting(wf, step, 'shell');
-  const powershell = shell === undefined ? onWindows(step.job) : /^(?:pwsh|powershell)\b/.test(shell);
+export function runShell(wf: Workflow, step: Step): { dialect: ScriptDialect; cwd: string | undefined } {
   const workdir = runSetting(wf, step, 'working-directory');
-  return { dialect: powershell ? 'powershell' : 'posix', cwd: workdir === undefined ? '' : workingDirectory(workdir) };
+  return { dialect: runDialect(wf, step), cwd: workdir === undefined ? '' : workingDirectory(workdir) };
+}
+
+/** How a step's `run:` is read: PowerShell for `shell: pwsh` or `powershell` (or no shell on a Windows runner, whose default is pwsh), a POSIX shell otherwise. */
+export function runDialect(wf: Workflow, step: Step): ScriptDialect {
+  const shell = runSetting(wf, step, 'shell');
+  return (shell === undefined ? onWindows(step.job) : /^(?:pwsh|powershell)\b/.test(shell)) ? 'powershell' : 'posix';
+}
+
+/**
+ * The parts of a step's `run:` script that its shells read (scriptParts): the script in the
+ * step's shell (runDialect) and, in PowerShell, the POSIX text it hands to bash (`bash -c "..."`).
+ * A rule reads `part.text` as `part.dialect` and finds an offset of the scalar with `part.at`.
+ */
+export function runParts(wf: Workflow, step: Step): ScriptPart[] {
+  return step.run && typeof step.run.value === 'string' ? scriptParts(step.run.value, runDialect(wf, step)) : [];
 }
 
 /**

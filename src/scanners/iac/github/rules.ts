@@ -6,7 +6,8 @@ import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, printedAt, scriptMatches } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
-import { pipeToShellSites, PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
+import { pipedDownloadSites } from '../script-dialect.js';
+import { PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, pair, text, type YMap, type YNode, type YScalar } from '../yaml/tree.js';
 import { githubScriptTaint, originOf, taintOf, taintedVariable, untrustedSource, worst } from './taint.js';
 import { mayYield, parseExpression } from './expression.js';
@@ -33,6 +34,7 @@ import {
   lineOfText,
   parseUses,
   readWorkflow,
+  runParts,
   runShell,
   stepLabel,
   withValue,
@@ -743,20 +745,32 @@ const selfHostedPublic = workflowRule({
 const curlPipeShell = workflowRule({
   id: 'iac/gha-curl-pipe-shell',
   title: 'Remote script piped into a shell in CI',
-  description: '`curl ... | sh` in a workflow runs whatever the server returns, with the job\'s token and secrets, with no integrity check. Medium, as a downloaded file run without a check (iac/gha-download-unverified); high over plain http://, where anyone on the network path can replace the script. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
+  description: '`curl ... | sh` in a workflow runs whatever the server returns, with the job\'s token and secrets, with no integrity check; so does, in a PowerShell step (`shell: pwsh`, or no shell on a Windows runner, whose default is pwsh), a download given to Invoke-Expression (`irm https://... | iex`, `iex ((New-Object Net.WebClient).DownloadString(\'https://...\'))`), and a POSIX script such a step hands to bash (`bash -c "..."`) is read as one. Medium, as a downloaded file run without a check (iac/gha-download-unverified); high over plain http://, where anyone on the network path can replace the script. The shell scripts of the repository that a step runs (`run: ./scripts/release.sh`, `bash .github/scripts/publish.sh`) are read and judged too, on their own lines.',
   remediation: 'Use a pinned action or download the script, verify a pinned checksum, then run it.',
   severity: 'medium',
   cwe: ['CWE-494'],
   examples: {
-    positive: [workflow('      # expect\n      - run: |\n          # detail\n          curl -fsSL https://example.org/install.sh | bash\n')],
-    negative: [workflow('      - run: curl -fsSLo install.sh https://example.org/install.sh && sha256sum -c install.sha256 && bash install.sh\n')],
+    positive: [
+      workflow('      # expect\n      - run: |\n          # detail\n          curl -fsSL https://example.org/install.sh | bash\n'),
+      // A Windows runner's default shell is PowerShell, which runs a download with Invoke-Expression.
+      "name: ci\non: push\npermissions: {}\njobs:\n  build:\n    runs-on: windows-latest\n    steps:\n      # expect\n      - run: |\n          # detail\n          iex ((New-Object Net.WebClient).DownloadString('https://example.org/install.ps1'))\n",
+      workflow('      - shell: pwsh\n        # expect\n        run: irm https://example.org/install.ps1 | iex\n'),
+    ],
+    negative: [
+      workflow('      - run: curl -fsSLo install.sh https://example.org/install.sh && sha256sum -c install.sha256 && bash install.sh\n'),
+      // A script downloaded, checked, then run.
+      "name: ci\non: push\npermissions: {}\njobs:\n  build:\n    runs-on: [self-hosted, windows]\n    steps:\n      - run: |\n          Invoke-WebRequest -Uri https://example.org/install.ps1 -OutFile install.ps1\n          if ((Get-FileHash install.ps1).Hash -ne $env:INSTALL_SHA256) { throw 'checksum mismatch' }\n          ./install.ps1\n",
+    ],
   },
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
       if (kind !== 'run') continue;
-      for (const { offset, plainHttp } of pipeToShellSites(scalar.value as string)) {
-        const at = inside(keyLine, lineOfOffset(wf, scalar, offset, keyLine));
-        yield { ...at, message: `${stepLabel(step)} pipes a downloaded script into a shell${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${detailNote(at)}.`, resource: stepLabel(step), ...(plainHttp ? { severity: 'high' as const } : {}) };
+      for (const part of runParts(wf, step)) {
+        for (const { offset, plainHttp, runner } of pipedDownloadSites(part.text, part.dialect)) {
+          const at = inside(keyLine, lineOfOffset(wf, scalar, part.at(offset), keyLine));
+          const how = runner ? `runs a downloaded script with ${runner}` : 'pipes a downloaded script into a shell';
+          yield { ...at, message: `${stepLabel(step)} ${how}${plainHttp ? PLAIN_HTTP_PIPE_NOTE : ''}${detailNote(at)}.`, resource: stepLabel(step), ...(plainHttp ? { severity: 'high' as const } : {}) };
+        }
       }
     }
   },  scripts: PIPED_DOWNLOAD_IN_SCRIPT,
