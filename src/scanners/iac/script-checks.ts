@@ -1,5 +1,5 @@
 import { downloadRuns } from './downloads.js';
-import { parsePowerShell } from './powershell.js';
+import { parsePowerShell, powerShellString } from './powershell.js';
 import { parseScript, type ScriptDialect } from './script-dialect.js';
 import type { LocalScript, ScriptJudgement } from './rule.js';
 import { isLiteralSecretValue } from './secret-names.js';
@@ -293,6 +293,20 @@ function* powerShellPrints(script: string): Generator<ShellCommand> {
       yield command;
     }
   }
+}
+
+/**
+ * The variables a PowerShell argument of a printing command expands, as written (`$env:TOKEN`,
+ * `"token: $TOKEN"`); not in a subexpression (`$($env:TOKEN.Length)`),
+ * nor one of a bare argument whose member it reads (`$env:TOKEN.Length`), which prints something else.
+ */
+export function powerShellReads(script: string, offset: number): string[] {
+  const read = powerShellString(script, offset);
+  if (!read) return [];
+  const bare = script[offset] !== '"';
+  return [...read.text.matchAll(/\$\{([A-Za-z_]\w*)\}/g)]
+    .filter((m) => !(bare && /^[.[]/.test(read.text.slice(m.index + m[0].length))))
+    .map((m) => (/^\$\{?env:/i.test(script.slice(read.at(m.index), read.at(m.index) + 6)) ? `$env:${m[1]}` : `$${m[1]}`));
 }
 
 /** Programs put before a command that leave its output alone (`sudo env`, `command -p set`). `env` is not one here: alone it is the dump. */

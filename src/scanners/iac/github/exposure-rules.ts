@@ -1,8 +1,9 @@
 import { detailNote, inside, type Hit } from '../rule.js';
-import { environmentDumps, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArgumentInScript, passwordArguments, passwordFix } from '../script-checks.js';
+import { environmentDumps, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArgumentInScript, passwordArguments, passwordFix, powerShellReads } from '../script-checks.js';
+import type { ScriptDialect, ScriptPart } from '../script-dialect.js';
 import { isSecretName } from '../secret-names.js';
 import { get, text } from '../yaml/tree.js';
-import { envScopes, lineOfOffset, stepLabel, type Step, type Workflow } from './model.js';
+import { envScopes, lineOfOffset, runParts, stepLabel, type Step, type Workflow } from './model.js';
 import { workflow, workflowRule } from './rule-kit.js';
 
 /**
@@ -12,9 +13,9 @@ import { workflow, workflowRule } from './rule-kit.js';
  * masks in its logs.
  */
 
-/** The run steps of a workflow or composite action, with their script text. */
-function* runSteps(wf: Workflow): Generator<{ step: Step; script: string }> {
-  for (const job of wf.jobs) for (const step of job.steps) if (step.run && typeof step.run.value === 'string') yield { step, script: step.run.value };
+/** The run steps of a workflow or composite action, with the parts of their script each shell reads (runParts: PowerShell steps as PowerShell). */
+function* runSteps(wf: Workflow): Generator<{ step: Step; part: ScriptPart }> {
+  for (const job of wf.jobs) for (const step of job.steps) for (const part of runParts(wf, step)) yield { step, part };
 }
 
 /** `${{ toJSON(env) }}`: the env context, every variable the workflow's env: maps set, as one JSON text. */
@@ -28,14 +29,19 @@ const ADD_MASK = /::add-mask::/;
  * `${{ toJSON(env) }}` (GitHub puts the text in before the shell runs, quotes or not) or
  * through a variable the step's env sets to it.
  */
-function* envContextPrints(script: string, holders: ReadonlySet<string>): Generator<{ offset: number; what: string }> {
-  for (const command of loggedPrints(script)) {
+function* envContextPrints(script: string, dialect: ScriptDialect, holders: ReadonlySet<string>): Generator<{ offset: number; what: string }> {
+  for (const command of loggedPrints(script, dialect)) {
     const args = command.words.slice(1);
     if (ENV_CONTEXT.test(args.map((w) => w.text).join(' '))) {
       yield { offset: command.offset, what: 'toJSON(env)' };
       continue;
     }
-    const names = args.filter((w) => script[w.offset] !== "'").flatMap((w) => [...w.text.matchAll(EXPANSION)].map((m) => m[1] ?? m[2]!));
+    const expanded = args.filter((w) => script[w.offset] !== "'");
+    // PowerShell reads the step's environment as $env:NAME; GitHub sets no PowerShell variables.
+    const names =
+      dialect === 'powershell'
+        ? expanded.flatMap((w) => powerShellReads(script, w.offset)).flatMap((v) => (/^\$env:/i.test(v) ? [v.slice(5)] : []))
+        : expanded.flatMap((w) => [...w.text.matchAll(EXPANSION)].map((m) => m[1] ?? m[2]!));
     const held = names.find((name) => holders.has(name));
     if (held) yield { offset: command.offset, what: `$${held}, set to toJSON(env)` };
   }
@@ -103,7 +109,7 @@ export const environmentPrinted = workflowRule({
   id: 'iac/gha-environment-printed',
   title: 'Whole environment printed to the job log',
   description:
-    "A run step prints every environment variable (`env`, `printenv`, `export -p`, `set`, `declare -x`, `cat /proc/self/environ`, PowerShell `Get-ChildItem env:`, alone or through `sort`), or the env context (`echo '${{ toJSON(env) }}'`), usually to debug the job. The runner masks in the log the secrets the job uses (each of their lines, and their Base64, JSON and URL encodings), the job's own tokens (ACTIONS_ID_TOKEN_REQUEST_TOKEN is one) and the values a step registered with `::add-mask::` (actions/runner: Worker.cs, HostContext.cs). Anything else in the environment appears in clear: a field of a JSON secret (`fromJSON(secrets.X).password`), a value built from secrets (a `user:token` pair encoded together), a token a run step made at run time and wrote to $GITHUB_ENV or an output without `::add-mask::`, configuration variables. GitHub's own guidance is that redaction is not guaranteed and such values must be masked by hand (docs: Security hardening for GitHub Actions, 'Using secrets'). Workflow logs can be read by everyone who can read the repository (everyone, for a public one) for the retention period, 90 days by default. Low; medium when the step's environment holds such a value as the workflow shows it (a fromJSON(secrets) field in env:, a secret-named variable set from a run step's output or written to $GITHUB_ENV by an earlier run step from a command's output, without `::add-mask::`). `toJSON(secrets)` is reported by iac/gha-all-secrets-exposed, a `${{ secrets.X }}` echoed by iac/gha-secret-in-run. " +
+    "A run step prints every environment variable (`env`, `printenv`, `export -p`, `set`, `declare -x`, `cat /proc/self/environ`, PowerShell `Get-ChildItem env:` or `[Environment]::GetEnvironmentVariables()`, alone or through `sort`), or the env context (`echo '${{ toJSON(env) }}'`, `Write-Host $env:ALL_ENV`); a PowerShell step (`shell: pwsh`, or no shell on a Windows runner) is read as PowerShell, whose `set` is Set-Variable, usually to debug the job. The runner masks in the log the secrets the job uses (each of their lines, and their Base64, JSON and URL encodings), the job's own tokens (ACTIONS_ID_TOKEN_REQUEST_TOKEN is one) and the values a step registered with `::add-mask::` (actions/runner: Worker.cs, HostContext.cs). Anything else in the environment appears in clear: a field of a JSON secret (`fromJSON(secrets.X).password`), a value built from secrets (a `user:token` pair encoded together), a token a run step made at run time and wrote to $GITHUB_ENV or an output without `::add-mask::`, configuration variables. GitHub's own guidance is that redaction is not guaranteed and such values must be masked by hand (docs: Security hardening for GitHub Actions, 'Using secrets'). Workflow logs can be read by everyone who can read the repository (everyone, for a public one) for the retention period, 90 days by default. Low; medium when the step's environment holds such a value as the workflow shows it (a fromJSON(secrets) field in env:, a secret-named variable set from a run step's output or written to $GITHUB_ENV by an earlier run step from a command's output, without `::add-mask::`). `toJSON(secrets)` is reported by iac/gha-all-secrets-exposed, a `${{ secrets.X }}` echoed by iac/gha-secret-in-run. " +
     LOCAL_SCRIPTS,
   remediation: 'Print only the variables you need, by name and without credentials (`echo "$GITHUB_REF_NAME"`, `env | grep ^GITHUB_`), or none; register every credential a step makes with `echo "::add-mask::$TOKEN"` before it reaches the environment; store each field of a structured secret as a secret of its own.',
   severity: 'low',
@@ -114,6 +120,8 @@ export const environmentPrinted = workflowRule({
       workflow('      - name: Debug\n        env:\n          DB_PASSWORD: ${{ fromJSON(secrets.DATABASE).password }}\n        # expect\n        run: |\n          echo "Environment:"\n          # detail\n          printenv | sort\n'),
       workflow("      # expect\n      - run: echo '${{ toJSON(env) }}'\n      - env:\n          ALL_ENV: ${{ toJSON(env) }}\n        # expect\n        run: echo \"$ALL_ENV\"\n"),
       'name: debug\ndescription: composite action\nruns:\n  using: composite\n  steps:\n    # expect\n    - run: export -p | tee env.txt\n      shell: bash\n',
+      // A Windows runner's default shell, PowerShell.
+      'name: ci\non: push\npermissions: {}\njobs:\n  build:\n    runs-on: windows-2022\n    steps:\n      # expect\n      - run: |\n          # detail\n          [Environment]::GetEnvironmentVariables()\n      - env:\n          ALL_ENV: ${{ toJSON(env) }}\n        # expect\n        run: Write-Host $env:ALL_ENV\n',
     ],
     negative: [
       workflow(
@@ -122,16 +130,18 @@ export const environmentPrinted = workflowRule({
       // The github context is not the environment; the env context written to a file is not printed.
       workflow('      - env:\n          GITHUB_CONTEXT: ${{ toJSON(github) }}\n        run: echo "$GITHUB_CONTEXT"\n      - run: echo \'${{ toJSON(env) }}\' > env.json\n'),
       workflow("      - run: |\n          cat > debug.sh <<'EOF'\n          env\n          EOF\n"),
+      // PowerShell's set is Set-Variable; a filtered listing prints no credential.
+      "name: ci\non: push\npermissions: {}\ndefaults:\n  run:\n    shell: pwsh\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          set\n          Get-ChildItem env: | Where-Object Name -like 'GITHUB_*'\n",
     ],
   },
   *check(wf) {
-    for (const { step, script } of runSteps(wf)) {
+    for (const { step, part } of runSteps(wf)) {
       const holders = new Set(envScopes(wf, step).flatMap((scope) => scope.pairs.filter((p) => /^\s*\$\{\{\s*toJSON\s*\(\s*env\s*\)\s*\}\}\s*$/i.test(text(p.value) ?? '')).map((p) => p.key)));
-      const found = [...environmentDumps(script), ...envContextPrints(script, holders)];
+      const found = [...environmentDumps(part.text, part.dialect), ...envContextPrints(part.text, part.dialect, holders)];
       if (found.length === 0) continue;
       const why = unmaskedCredential(wf, step);
       for (const { offset, what } of found) {
-        const at = inside(step.runLine!, lineOfOffset(wf, step.run!, offset, step.runLine!));
+        const at = inside(step.runLine!, lineOfOffset(wf, step.run!, part.at(offset), step.runLine!));
         const printed = what.includes('toJSON(env)') ? `the env context (${what})` : `the whole environment (${what})`;
         yield {
           ...at,
@@ -177,6 +187,8 @@ export const passwordArgument = workflowRule({
     positive: [
       workflow('      # expect\n      - run: |\n          # detail\n          docker login -u "${{ github.actor }}" -p ${{ secrets.GITHUB_TOKEN }} ghcr.io\n          docker push ghcr.io/example/app\n'),
       workflow('      - env:\n          HELM_PASSWORD: ${{ secrets.HELM_PASSWORD }}\n        # expect\n        run: helm registry login registry.example.org --username ci --password="$HELM_PASSWORD"\n'),
+      // PowerShell (a Windows runner's default shell), where a backtick continues the line.
+      'name: ci\non: push\npermissions: {}\njobs:\n  build:\n    runs-on: [self-hosted, Windows, X64]\n    steps:\n      - env:\n          REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}\n        # expect\n        run: "docker login registry.example.org `\\n  -u ci -p $env:REGISTRY_PASSWORD"\n',
     ],
     negative: [
       workflow(
@@ -185,9 +197,9 @@ export const passwordArgument = workflowRule({
     ],
   },
   *check(wf) {
-    for (const { step, script } of runSteps(wf)) {
-      for (const found of passwordArguments(script)) {
-        const at = inside(step.runLine!, lineOfOffset(wf, step.run!, found.offset, step.runLine!));
+    for (const { step, part } of runSteps(wf)) {
+      for (const found of passwordArguments(part.text, part.dialect)) {
+        const at = inside(step.runLine!, lineOfOffset(wf, step.run!, part.at(found.offset), step.runLine!));
         const literal = isLiteralPassword(found);
         const where = literal ? ', written in the workflow' : found.value.includes('${{') ? ", written into the step's script file as an expression" : '';
         const hit: Hit = {

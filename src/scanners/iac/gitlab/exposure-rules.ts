@@ -1,7 +1,6 @@
 import { detailNote, inside, listEntry, type Hit } from '../rule.js';
 import { isSecretName } from '../secret-names.js';
-import { environmentDumps, environmentFiles, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArgumentInScript, passwordArguments, passwordFix } from '../script-checks.js';
-import { powerShellString } from '../powershell.js';
+import { environmentDumps, environmentFiles, inScript, isLiteralPassword, lineAtOffset, loggedPrints, passwordArgumentInScript, passwordArguments, passwordFix, powerShellReads } from '../script-checks.js';
 import { parseScript, type ScriptDialect } from '../script-dialect.js';
 import { basename, effectiveWords, isDownloader } from '../shell.js';
 import { get, isYMap, isYScalar, isYSeq, pair, text, type YNode } from '../yaml/tree.js';
@@ -104,19 +103,6 @@ function* printedSecrets(script: string, dialect: ScriptDialect = 'posix'): Gene
   }
 }
 
-/**
- * The variables a PowerShell argument expands, as written (`$env:TOKEN`, `"token: $TOKEN"`: GitLab's
- * runner sets each CI/CD variable as both); not in a subexpression (`$($env:TOKEN.Length)`),
- * nor one of a bare argument whose member it reads (`$env:TOKEN.Length`), which prints something else.
- */
-function powerShellReads(script: string, offset: number): string[] {
-  const read = powerShellString(script, offset);
-  if (!read) return [];
-  const bare = script[offset] !== '"';
-  return [...read.text.matchAll(/\$\{([A-Za-z_]\w*)\}/g)]
-    .filter((m) => !(bare && /^[.[]/.test(read.text.slice(m.index + m[0].length))))
-    .map((m) => (/^\$\{?env:/i.test(script.slice(read.at(m.index), read.at(m.index) + 6)) ? `$env:${m[1]}` : `$${m[1]}`));
-}
 
 const environmentPrinted = gitlabRule({
   id: 'iac/gitlab-environment-printed',
