@@ -220,12 +220,14 @@ const STDIN_LOGIN = /^(?:--password-stdin|--with-token|--stdin|login)$/;
 
 /**
  * Whether the text at `offset` of a script reaches the job log: an argument of echo,
- * printf or cat whose pipeline hands it on to the log. Not when the output goes to a
+ * printf or cat whose pipeline hands it on to the log (in PowerShell, of a command
+ * loggedPrints yields: Write-Host, Write-Output at the end of a pipeline...). Not when the output goes to a
  * file (`> ~/.npmrc`) or into a login that reads it from standard input (`| docker login
  * --password-stdin`, `| gh auth login --with-token`), nor text of a here-document;
  * formatters in between (`| base64 -d`, `| tee`) still print what they are given.
  */
-export function printedAt(script: string, offset: number): boolean {
+export function printedAt(script: string, offset: number, dialect: ScriptDialect = 'posix'): boolean {
+  if (dialect === 'powershell') return [...powerShellPrints(script)].some((command) => command.offset <= offset && offset < powerShellCommandEnd(script, command));
   if (heredocBodies(script).some(([from, to]) => offset >= from && offset < to)) return false;
   const pipelines = parseShell(script);
   let found: { commands: readonly ShellCommand[]; index: number } | undefined;
@@ -268,6 +270,22 @@ export function* loggedPrints(script: string, dialect: ScriptDialect = 'posix'):
       if (printsToLog(script, commands, index, next)) yield command;
     }
   }
+}
+
+/** Where a PowerShell command ends: the end of the line of its last word (after its line continuations) or a comment there, or the next command. */
+function powerShellCommandEnd(script: string, command: ShellCommand): number {
+  const next = parsePowerShell(script).flat().find((c) => c.offset > command.offset)?.offset ?? script.length;
+  let quote: string | undefined;
+  for (let i = command.words.at(-1)?.offset ?? command.offset; i < next; i++) {
+    const c = script[i]!;
+    if (quote) {
+      if (c === '`' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '`') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '\n' || (c === '#' && /\s/.test(script[i - 1] ?? ' '))) return i;
+  }
+  return next;
 }
 
 /** PowerShell commands that write to the host, the job log, whatever follows them in a pipeline; with the streams whose redirection takes that away. */

@@ -206,6 +206,20 @@ test('secret in run: high only when echo, printf or cat writes it to the job log
   assert.deepEqual(severity('./release.sh --token ${{ secrets.TOKEN }}'), ['medium']);
 });
 
+test('secret in run: a PowerShell step prints with Write-Host, Write-Output or a bare expression, not when assigned, piped on or redirected', () => {
+  const windows = (script: string) => `name: ci\non: push\npermissions: {}\njobs:\n  build:\n    runs-on: windows-latest\n    steps:\n      - run: |\n${script.split('\n').map((l) => `          ${l}`).join('\n')}\n`;
+  const severity = (script: string) => findings(windows(script), 'iac/gha-secret-in-run').map((f) => f.severity);
+  assert.deepEqual(severity('Write-Host "token=${{ secrets.TOKEN }}"'), ['high']);
+  assert.deepEqual(severity('Write-Output "${{ secrets.TOKEN }}" | Format-List'), ['high']);
+  assert.deepEqual(severity('"${{ secrets.TOKEN }}"'), ['high']);
+  assert.deepEqual(severity('$token = "${{ secrets.TOKEN }}"'), ['medium']);
+  assert.deepEqual(severity('"${{ secrets.TOKEN }}" | gh auth login --with-token'), ['medium']);
+  assert.deepEqual(severity('Write-Output "//registry.example.org/:_authToken=${{ secrets.TOKEN }}" > .npmrc'), ['medium']);
+  assert.deepEqual(severity('Write-Host "building" # ${{ secrets.TOKEN }}\n./release.ps1 -Token ${{ secrets.TOKEN }}'), ['medium']);
+  // shell: pwsh on a Linux runner is PowerShell too.
+  assert.deepEqual(findings(job('      - shell: pwsh\n        run: Write-Host "${{ secrets.TOKEN }}"\n'), 'iac/gha-secret-in-run').map((f) => f.severity), ['high']);
+});
+
 test('secret in run: one finding a step, naming each secret once with its line, high when one is printed', () => {
   const script = (lines: string[]) => job(`      - run: |\n${lines.map((l) => `          ${l}`).join('\n')}\n`);
   const found = findings(script(['docker login -u ${{ secrets.USER }} -p ${{ secrets.PASS }}', 'echo ${{ secrets.PASS }}', 'curl -H "X: ${{ secrets.KEY }}" https://example.org']), 'iac/gha-secret-in-run');

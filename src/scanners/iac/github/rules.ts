@@ -34,6 +34,7 @@ import {
   lineOfText,
   parseUses,
   readWorkflow,
+  runDialect,
   runParts,
   runShell,
   stepLabel,
@@ -427,7 +428,7 @@ const secretInRun = workflowRule({
         // `secrets.X && 'yes' || 'no'` writes 'yes' or 'no', never the secret.
         const tree = parseExpression(expression.inner);
         if (tree && !mayYield(tree, 'secrets')) continue;
-        const echoed = printedAt(scalar.value as string, expression.offset);
+        const echoed = printedAt(scalar.value as string, expression.offset, runDialect(wf, step));
         const seen = written.get(expression.raw);
         if (seen) seen.echoed ||= echoed;
         else written.set(expression.raw, { line: lineOfText(wf, scalar, expression.raw, keyLine), echoed });
