@@ -9,8 +9,8 @@ import { basename, commandsOf, effectiveWords } from './shell.js';
  */
 
 const BUCKET_URL = /^(?:s3|gs):\/\//i;
-/** A path named as a check's output: report.html, test-results/, junit.xml, logs, coverage, screenshots. */
-const REPORT_PATH = /(?:^|[/._-])(?:reports?|results?|logs?|coverage|junit|screenshots?|traces?)(?:[/._-]|$)/i;
+/** A path named as a check's output: report.html, test-results/, junit.xml, logs, coverage, screenshots, a file named *report.json (wptreport.json). */
+const REPORT_PATH = /(?:^|[/._-])(?:reports?|results?|logs?|coverage|junit|screenshots?|traces?)(?:[/._-]|$)|[a-z]report\.(?:json|html|xml|txt)(?:\.gz)?$/i;
 
 /** Options that take no value, by tool; any other option takes the next word unless written `--opt=value`. */
 const FLAGS: Readonly<Record<string, RegExp>> = {

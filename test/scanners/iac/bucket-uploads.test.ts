@@ -6,6 +6,8 @@ it('uploads to a bucket: the destination is a bucket and the source is not', () 
   for (const line of [
     'aws s3 sync ./target/release/ s3://downloads/canary/$(git rev-parse HEAD)/ --exclude "*" --include "*.zip"',
     'aws s3 cp latest.txt s3://downloads/canary-latest.txt',
+    // A name that only contains the word is no report: reporter is a program.
+    'aws s3 cp dist/reporter-linux-x64.tar.gz s3://downloads/reporter/',
     'gsutil -m cp -r dist gs://downloads/nightly/',
     'gsutil -h "Cache-Control:no-cache" cp latest.txt gs://downloads/',
     'gcloud storage cp --cache-control=no-cache latest.txt gs://downloads/',
@@ -27,6 +29,7 @@ it('downloads, listings and rehearsals upload nothing', () => {
     'aws s3 cp ./distribution-spec/conformance/report.html s3://conformance/report.html',
     'gsutil -m cp -r test-results gs://ci-artifacts/$GITHUB_RUN_ID/',
     'aws s3 sync ./logs s3://ci-logs/',
+    'gsutil cp wptreport.json.gz gs://wptreport/$(git rev-parse HEAD)/',
   ])
     assert.equal(uploadsToBucket(line), false, line);
 });
