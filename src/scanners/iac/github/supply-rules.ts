@@ -215,11 +215,7 @@ function publishingDownloader(wf: Workflow, job: Job, seen = new Set<Job>()): St
 function outputsReachOtherJobs(wf: Workflow, job: Job, seen: Set<Job>): boolean {
   if (!pair(job.node, 'outputs')) return false;
   if (wf.triggers.has('workflow_call') && get(wf.root, 'on', 'workflow_call', 'outputs') !== undefined) return true;
-  const needing = wf.jobs.filter((j) => {
-    const needs = get(j.node, 'needs');
-    return (isYScalar(needs) ? [text(needs)] : items(needs).map((n) => text(n))).includes(job.id);
-  });
-  return needing.some((j) => !checksOnly(wf, j, seen));
+  return wf.jobs.some((j) => neededJobs(wf, j).includes(job) && !checksOnly(wf, j, seen));
 }
 
 /**
