@@ -31,6 +31,13 @@ describe('iac/gha-untrusted-checkout: whether a later step runs the checked-out 
       // A variable or PATH entry written from the tree steers every later program, `cat` included.
       '      - run: cat ci/env.txt >> "$GITHUB_ENV"\n      - run: cat README.md\n',
       '      - run: echo "$PWD/bin" >> "$GITHUB_PATH"\n',
+      // A docker:// step runs the image's entrypoint on the mounted workspace: unknown images, and known commands that run the tree.
+      '      - uses: docker://example.org/builder:1\n',
+      '      - uses: docker://alpine:3.20\n        with:\n          args: sh ./ci/check.sh\n',
+      '      - uses: docker://docker\n        with:\n          args: docker build .\n',
+      '      - uses: docker://example.org/tools:1\n        with:\n          entrypoint: make\n          args: test\n',
+      '      - run: docker run -v "$PWD:/src" -w /src node:22 npm test\n',
+      '      - run: semgrep ci --dangerously-allow-arbitrary-code-execution-from-rules\n',
     ])
       assert.deepEqual(checkout(workflow(after)), [{ line: 11, severity: 'critical', nothingRuns: false }], after);
   });
@@ -41,6 +48,10 @@ describe('iac/gha-untrusted-checkout: whether a later step runs the checked-out 
       '      - run: git diff --name-only origin/main...HEAD > changed.txt\n      - run: grep -c TODO src/*.js | tee todo.txt\n',
       '      - run: jq .version package.json\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: files\n          path: dist/\n',
       '      - run: |\n          count=$(ls docs | wc -l)\n          gh pr comment "$PR" --body "docs: $count files"\n',
+      // The image's command is known and runs nothing of the tree: docker restarting a container, a static analyser.
+      '      - uses: docker://docker\n        with:\n          args: docker restart scanner\n      - run: semgrep ci --config=/mnt/rules.yaml\n',
+      '      - uses: docker://docker.io/library/alpine:3.20@sha256:0d1c1e5a3b4e8f2f7f5d3d6a0c1e9b3a7a1c2f1e4d5b6c7d8e9f0a1b2c3d4e5f\n        with:\n          args: ls -la\n',
+      '      - run: docker logs scanner && docker stop scanner\n',
     ])
       assert.deepEqual(checkout(workflow(after)), [{ line: 11, severity: 'high', nothingRuns: true }], after);
   });

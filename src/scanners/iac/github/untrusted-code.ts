@@ -1,5 +1,5 @@
 import { get, text } from '../yaml/tree.js';
-import { commandsOf, gitSubcommand, programOf, substitutions, type ShellCommand } from '../shell.js';
+import { basename, commandsOf, effectiveWords, gitSubcommand, programOf, substitutions, type ShellCommand } from '../shell.js';
 import { expressions, isAction, onWindows, parseUses, scriptOf, stepLabel, stepShell, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
 import { gateOf, runsFor, type Gate } from './gates.js';
 import { downloadsOtherRunArtifacts, onlyListsArtifacts } from './artifacts.js';
@@ -234,10 +234,48 @@ const READING_PROGRAMS = new Set([
   'test', '[', '[[', 'true', 'false', 'exit', 'set', 'export', 'unset', 'cd', 'pwd', 'mkdir', 'cp', 'mv', 'rm', 'touch', 'ln',
   'basename', 'dirname', 'realpath', 'readlink', 'stat', 'file', 'du', 'df', 'tee', 'date', 'sleep', 'base64', 'sha256sum', 'sha1sum', 'md5sum',
   'tar', 'zip', 'unzip', 'gzip', 'gunzip', 'git', 'gh', 'curl', 'wget', 'column', 'paste', 'comm', 'nl', 'fold', 'rev', 'seq',
+  // A static analyser: it parses the files and matches its rules, and runs neither (save with the option below).
+  'semgrep',
 ]);
 
-/** Options by which a reading program runs a command or a script file (`find -exec`, `awk -f`, `sed -f`, `tar --to-command`). */
-const RUNS_OPTION = /^(?:-exec|-execdir|-ok|-okdir|--to-command|--use-compress-program|-I|--checkpoint-action)/;
+/** Options by which a reading program runs a command or a script file (`find -exec`, `awk -f`, `sed -f`, `tar --to-command`, semgrep's Python rules). */
+const RUNS_OPTION = /^(?:-exec|-execdir|-ok|-okdir|--to-command|--use-compress-program|-I|--checkpoint-action|--dangerously-allow-arbitrary-code-execution-from-rules)/;
+
+/**
+ * docker subcommands that manage containers and images that already exist, or the registry
+ * login: none builds from the work tree (`build`, `compose`, `buildx`) or runs a new
+ * container or command (`run`, `exec`, `create`), which may mount and run the checked-out files.
+ */
+const DOCKER_MANAGING = new Set(['ps', 'logs', 'inspect', 'images', 'pull', 'push', 'tag', 'rmi', 'rm', 'stop', 'kill', 'start', 'restart', 'wait', 'port', 'version', 'info', 'login', 'logout']);
+
+/** `docker restart NAME` and the like: a docker command that runs nothing of the work tree. */
+function dockerOnlyManages(command: ShellCommand): boolean {
+  const words = effectiveWords(command).map((w) => w.text);
+  if (basename(words[0] ?? '') !== 'docker') return false;
+  const sub = words.slice(1).find((w) => !w.startsWith('-'));
+  // An option before the subcommand may take a value (`--context x`, `-H host`): only the plain form is read.
+  return sub !== undefined && words[1] === sub && DOCKER_MANAGING.has(sub);
+}
+
+/**
+ * Images without an entrypoint of their own (a base system, or docker's, which runs its
+ * arguments as a command or as a docker subcommand): a `uses: docker://` step of one runs its
+ * `args:` as the command. Any other image runs its own program on the workspace, which it mounts.
+ */
+const COMMAND_IMAGES = new Set(['docker', 'alpine', 'busybox', 'ubuntu', 'debian']);
+
+/**
+ * The command a `uses: docker://IMAGE` step runs, when it is known: its `entrypoint:` with its
+ * `args:`, or, for an image of {@link COMMAND_IMAGES}, its `args:` (nothing at all without
+ * them: the image's default shell reads no script). Undefined when the image's own entrypoint runs.
+ */
+function dockerStepCommand(step: Step): string | undefined {
+  const args = withValue(step, 'args')?.value.trim() ?? '';
+  const entrypoint = withValue(step, 'entrypoint')?.value.trim();
+  if (entrypoint) return `${entrypoint} ${args}`;
+  const image = (step.uses ?? '').replace(/^docker:\/\//, '').replace(/@.*$/, '').replace(/:[^/]*$/, '').replace(/^(?:docker\.io\/)?(?:library\/)?/, '');
+  return COMMAND_IMAGES.has(image) ? args : undefined;
+}
 
 /** The first command of a script that may run the checked-out code, as written; undefined when every command only reads. */
 function runningCommand(script: string, depth = 0): string | undefined {
@@ -247,6 +285,7 @@ function runningCommand(script: string, depth = 0): string | undefined {
       if (depth < 2) for (const sub of substitutions(command)) { const found = runningCommand(sub.script, depth + 1); if (found) return found; }
       continue;
     }
+    if (dockerOnlyManages(command)) continue;
     if (!READING_PROGRAMS.has(program) || command.words.some((w) => RUNS_OPTION.test(w.text)) || gitRunsCode(command)) return commandText(command);
     if (depth < 2) for (const sub of substitutions(command)) { const found = runningCommand(sub.script, depth + 1); if (found) return found; }
   }
@@ -289,7 +328,15 @@ export function laterStepRunningFiles(wf: Workflow, from: Step): string | undefi
       const uses = parseUses(step.uses);
       if (uses.local) return `${stepLabel(step)} runs the local action ${step.uses} of the checked-out tree`;
       if (isAction(step, 'actions/github-script') && scriptOnlyReads(scriptOf(step))) continue;
-      if (uses.docker || !READING_ACTIONS.has(uses.action.toLowerCase())) return `${stepLabel(step)} runs ${uses.action} on the checked-out files`;
+      if (uses.docker) {
+        // The image's entrypoint runs with the workspace mounted: the tree's code runs only if the command is one that runs it.
+        const command = dockerStepCommand(step);
+        const running = command === undefined ? undefined : runningCommand(command);
+        if (command === undefined) return `${stepLabel(step)} runs ${uses.action} on the checked-out files`;
+        if (running !== undefined) return `${stepLabel(step)} runs \`${running}\` in ${uses.action}`;
+        continue;
+      }
+      if (!READING_ACTIONS.has(uses.action.toLowerCase())) return `${stepLabel(step)} runs ${uses.action} on the checked-out files`;
       continue;
     }
     if (!step.run || typeof step.run.value !== 'string') continue;
