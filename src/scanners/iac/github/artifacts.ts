@@ -1,4 +1,4 @@
-import { PRIVILEGED_TRIGGERS, isAction, scriptOf, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
+import { PRIVILEGED_TRIGGERS, inputDeclarations, isAction, scriptOf, withValue, workflowRunFromMaintainers, type Step, type Workflow } from './model.js';
 
 const GH_RUN_DOWNLOAD = /\bgh\s+run\s+download\b/;
 const SCRIPT_ARTIFACTS = /\b(?:downloadArtifact|listWorkflowRunArtifacts)\b/;
@@ -13,12 +13,34 @@ export function onlyListsArtifacts(step: Step): boolean {
   return isAction(step, 'actions/github-script') && /\blistWorkflowRunArtifacts\b/.test(script) && !/\bdownloadArtifact\b/.test(script) && !GH_RUN_DOWNLOAD.test(script);
 }
 
-/** A step that fetches artifacts another run uploaded: in a workflow_run workflow, the triggering (fork) run's output. */
-export function downloadsOtherRunArtifacts(step: Step): boolean {
+/** How many local composite actions deep a download is looked for (an action that uses another). */
+const MAX_ACTION_DEPTH = 3;
+
+/**
+ * A step that fetches artifacts another run uploaded: in a workflow_run workflow, the
+ * triggering (fork) run's output. A local composite action of the scan (`uses:
+ * ./.github/actions/download`) does when one of its steps does (and does not only list them):
+ * it runs in the caller's job, on the caller's event.
+ */
+export function downloadsOtherRunArtifacts(step: Step, wf: Workflow, depth = 0): boolean {
   if (isAction(step, 'actions/download-artifact')) return withValue(step, 'run-id') !== undefined || withValue(step, 'github-token') !== undefined;
   if (isAction(step, 'dawidd6/action-download-artifact')) return true;
+  const action = depth < MAX_ACTION_DEPTH ? wf.callers?.localAction?.(wf, step) : undefined;
+  if (action) return action.jobs.some((job) => job.steps.some((s) => downloadsOtherRunArtifacts(s, action, depth + 1) && !onlyListsArtifacts(s)));
   const script = scriptOf(step);
   return GH_RUN_DOWNLOAD.test(script) || (isAction(step, 'actions/github-script') && SCRIPT_ARTIFACTS.test(script));
+}
+
+/**
+ * Where a download step puts the artifacts, as written: its `path:`; for `gh run download`,
+ * its `-D` folder; for a local composite action that declares a `path` input, the `path:`
+ * its caller passes. Undefined when not said (the workspace, or a place secloop does not follow).
+ */
+function downloadPath(step: Step, wf: Workflow): string | undefined {
+  if (!step.uses) return /\s-D\s+(\S+)/.exec(scriptOf(step))?.[1];
+  const action = wf.callers?.localAction?.(wf, step);
+  if (action && !inputDeclarations(action, 'path').some((d) => d.source === 'action')) return undefined;
+  return withValue(step, 'path')?.value;
 }
 
 /**
@@ -45,10 +67,10 @@ export function artifactFolders(wf: Workflow, step: Step): string[] | undefined 
   // A workflow_run whose upstream runs only maintainers start downloads the repository's own build.
   const fromRun = triggers.has('workflow_run') && !workflowRunFromMaintainers(wf);
   if (!fromRun && ![...triggers.keys()].some((t) => PRIVILEGED_TRIGGERS.has(t))) return undefined;
-  const downloads = step.job.steps.filter((s) => s.index < step.index && downloadsOtherRunArtifacts(s) && (fromRun || downloadsPullRequestRun(s)));
+  const downloads = step.job.steps.filter((s) => s.index < step.index && downloadsOtherRunArtifacts(s, wf) && (fromRun || downloadsPullRequestRun(s)));
   if (downloads.length === 0) return undefined;
   return downloads.map((s) => {
-    const path = s.uses ? withValue(s, 'path')?.value : /\s-D\s+(\S+)/.exec(scriptOf(s))?.[1];
+    const path = downloadPath(s, wf);
     return path === undefined || path.includes('${{') ? '' : path.replace(/^\.\//, '').replace(/\/+$/, '').replace(/^\.$/, '');
   });
 }

@@ -133,7 +133,7 @@ export class GithubCallers implements InputCallers {
     return (this.sites.get(this.repoPath(callee)) ?? []).flatMap((site) => (site.job && !site.step ? [{ caller: site.caller, job: site.job, label: site.label }] : []));
   }
 
-  inputSinks(caller: Workflow, step: Step, input: string): InputSinks | undefined {
+  localAction(caller: Workflow, step: Step): Workflow | undefined {
     if (!step.uses || !parseUses(step.uses).local) return undefined;
     const root = repositoryRoot(this.repoPath(caller));
     const target = this.actionFile(localPath(root, step.uses)) ?? this.actionFile(underGithub(root, step.uses));
@@ -143,7 +143,12 @@ export class GithubCallers implements InputCallers {
       this.actions.set(target, source === undefined ? undefined : readWorkflow(source, () => {}, { github: { path: target.slice(this.prefix.length), ...this.prefixed(), callers: this } }));
     }
     const callee = this.actions.get(target);
-    if (!callee?.composite) return undefined;
+    return callee?.composite ? callee : undefined;
+  }
+
+  inputSinks(caller: Workflow, step: Step, input: string): InputSinks | undefined {
+    const callee = this.localAction(caller, step);
+    if (!callee) return undefined;
     const name = input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const reads = (value: string) => expressions(value).some((e) => new RegExp(`(?<![\\w.])inputs\\.${name}(?![\\w-])|inputs\\[\\s*'${name}'\\s*\\]`, 'i').test(e.inner));
     const sinks: InputSinks['sinks'] = [];

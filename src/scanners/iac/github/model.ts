@@ -51,6 +51,8 @@ export interface InputCallers {
   calledWorkflow?(caller: Workflow, job: Job): Workflow | undefined;
   /** Where the local composite action a step uses sends one of its inputs (callers.ts). */
   inputSinks?(caller: Workflow, step: Step, input: string): InputSinks | undefined;
+  /** The local composite action of the scan that a step uses (`uses: ./.github/actions/x`); undefined when it is not in the scan or is no composite action. */
+  localAction?(caller: Workflow, step: Step): Workflow | undefined;
 }
 
 /**

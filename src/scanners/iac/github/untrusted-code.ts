@@ -140,7 +140,7 @@ export interface UntrustedHandling {
 function untrustedStep(wf: Workflow, step: Step): string | undefined {
   const checkout = untrustedCheckoutInput(step, wf);
   if (checkout) return `${stepLabel(step)} checks out the pull request's code (${checkout.value.trim()})`;
-  if (downloadsOtherRunArtifacts(step)) return `${stepLabel(step)} downloads artifacts of another run`;
+  if (downloadsOtherRunArtifacts(step, wf)) return `${stepLabel(step)} downloads artifacts of another run`;
   const script = scriptOf(step);
   const own = ownRunHead(wf);
   const line = script.split('\n').find((l) => GH_PR_CHECKOUT.test(l) || (GIT_FETCH.test(l) && (UNTRUSTED_REF.test(own(l)) || /\bpull\/\S+\/head\b/.test(l))));
@@ -181,7 +181,7 @@ export function handlesUntrustedCode(wf: Workflow, trigger?: string): UntrustedH
         else listing.gated ??= { phrase, gate };
         continue;
       }
-      const bringsFiles = untrustedCheckoutInput(step, wf) !== undefined || downloadsOtherRunArtifacts(step);
+      const bringsFiles = untrustedCheckoutInput(step, wf) !== undefined || downloadsOtherRunArtifacts(step, wf);
       const onlyRead = bringsFiles && laterStepRunningFiles(wf, step) === undefined;
       if (!gate && !onlyRead) return { phrase };
       if (!gate) read ??= { phrase, onlyRead };
@@ -201,7 +201,7 @@ export function handlesNoCode(wf: Workflow): boolean {
   for (const job of wf.jobs) {
     if (get(job.node, 'uses') !== undefined) return false;
     for (const step of job.steps) {
-      if (isAction(step, 'actions/checkout') || isAction(step, 'actions/download-artifact') || downloadsOtherRunArtifacts(step)) return false;
+      if (isAction(step, 'actions/checkout') || isAction(step, 'actions/download-artifact') || downloadsOtherRunArtifacts(step, wf)) return false;
       if (step.uses && parseUses(step.uses).local) return false;
       const script = scriptOf(step);
       if (GIT_FETCH.test(script) || GH_PR_CHECKOUT.test(script) || /\bgh\s+repo\s+clone\b/.test(script)) return false;

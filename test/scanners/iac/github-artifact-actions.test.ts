@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScan } from '../../../src/engine/scan.js';
+import { iacScanner } from '../../../src/scanners/iac/index.js';
+import { tempTree } from '../../helpers/tmp.js';
+
+/** `rule path:line severity` of the findings of a scanned tree at or above medium, for the rules named. */
+async function findings(files: Record<string, string>, rules: RegExp): Promise<string[]> {
+  const t = tempTree(files);
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    return result.findings
+      .filter((f) => rules.test(f.ruleId) && f.severity !== 'low' && f.severity !== 'info')
+      .map((f) => `${f.ruleId.replace('iac/gha-', '')} ${f.location.path}:${f.location.startLine} ${f.severity}`)
+      .sort();
+  } finally {
+    t.cleanup();
+  }
+}
+
+/** A local composite action that downloads every artifact of the triggering run into `inputs.path` and unzips them there. */
+const FETCH_ACTION =
+  "name: fetch reports\ndescription: download the reports of the triggering run\ninputs:\n  path:\n    default: '.'\nruns:\n  using: composite\n  steps:\n" +
+  '    - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n      with:\n        script: |\n' +
+  "          const fs = require('fs');\n" +
+  '          const all = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, { ...context.repo, run_id: context.payload.workflow_run.id });\n' +
+  "          for (const a of all) {\n            const zip = await github.rest.actions.downloadArtifact({ ...context.repo, artifact_id: a.id, archive_format: 'zip' });\n" +
+  '            fs.writeFileSync(`${{ inputs.path }}/${a.name}.zip`, Buffer.from(zip.data));\n          }\n' +
+  "    - shell: bash\n      run: unzip -n '${{ inputs.path }}/*.zip' -d '${{ inputs.path }}'\n";
+
+/** A local composite action that sets up the toolchain and downloads nothing. */
+const SETUP_ACTION = 'name: setup\ndescription: set up node\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo setting up\n';
+
+const TESTS = 'name: tests\non: pull_request\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n';
+
+/** The workflow_run workflow that follows `tests` (a pull_request workflow, so a fork's run), with a job of `steps`. */
+const report = (steps: string) =>
+  'name: report\non:\n  workflow_run:\n    workflows: [tests]\n    types: [completed]\npermissions:\n  pull-requests: write\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n' +
+  '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n' +
+  steps;
+
+const RULES = /^iac\/gha-(?:dangerous-trigger|template-injection)$/;
+
+test('a local composite action that downloads the triggering run\'s artifacts counts as the download it does', async () => {
+  const steps = '      - uses: ./.github/actions/fetch-reports\n        with:\n          path: reports\n      - run: npx merge-reports ./reports\n';
+  const files = { '.github/actions/fetch-reports/action.yml': FETCH_ACTION, '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': report(steps) };
+  assert.deepEqual(await findings(files, RULES), ['dangerous-trigger .github/workflows/report.yml:3 high']);
+  // An action that downloads nothing leaves the workflow where it was.
+  assert.deepEqual(await findings({ ...files, '.github/actions/fetch-reports/action.yml': SETUP_ACTION }, RULES), ['dangerous-trigger .github/workflows/report.yml:3 medium']);
+});
+
+test('the files a local action downloads into the path its caller gives are the fork\'s text', async () => {
+  const steps =
+    '      - uses: ./.github/actions/fetch-reports\n        with:\n          path: reports\n' +
+    '      - id: pr\n        run: echo "number=$(cat reports/pr.txt)" >> "$GITHUB_OUTPUT"\n' +
+    '      - id: base\n        run: echo "version=$(cat package.json | jq -r .version)" >> "$GITHUB_OUTPUT"\n' +
+    '      - run: gh pr comment ${{ steps.pr.outputs.number }} --body "${{ steps.base.outputs.version }}"\n        env:\n          GH_TOKEN: ${{ github.token }}\n';
+  const files = { '.github/actions/fetch-reports/action.yml': FETCH_ACTION, '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': report(steps) };
+  // The number read from reports/ is injected; the checked-out package.json, outside that folder, is not.
+  assert.deepEqual(await findings(files, /^iac\/gha-template-injection$/), ['template-injection .github/workflows/report.yml:20 critical']);
+});
