@@ -35,6 +35,8 @@ import { releaseHeldYaml } from './yaml/cache.js';
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
 const MISSING_HEALTHCHECK = 'iac/dockerfile-missing-healthcheck';
+/** The largest package.json the GitHub Actions rules read. */
+const MAX_PACKAGE_JSON = 1024 * 1024;
 /** Files whose texts the scan loop reads ahead of the one it analyses. */
 const READ_AHEAD = 8;
 
@@ -84,6 +86,8 @@ export const iacScanner: Scanner = {
     const staged = ctx.git ? { git: ctx.git, warn: (message: string, path?: string) => ctx.warn({ message, ...(path !== undefined ? { path } : {}) }) } : undefined;
     // A scan of staged files, even when none of the iac files is staged (a script alone): readers of other files read the index.
     const stagedScan = staged && (ctx.options?.staged || ctx.files.some((file) => file.fromIndex)) ? staged : undefined;
+    // The package.json beside .github/ (setup-node v5 and later turn their cache on from its packageManager): read from the working tree, not in a scan of staged files.
+    if (!stagedScan) githubCallers.readRepositoryFilesWith(createRootReader(ctx.root, MAX_PACKAGE_JSON));
     const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged);
     // The .env file of a compose file's folder: Compose fills the file's ${VAR} from it.
     const dotenvs = await readDotEnvs(ctx.files, read, stagedScan);

@@ -53,6 +53,9 @@ export class GithubCallers implements InputCallers {
   /** Per repository root: the name GitHub gives each workflow (its name:, else its path) and the events that start it. */
   private readonly namedWorkflows = new Map<string, Map<string, string[][]>>();
   private inner = new Map<string, InputVerdict>();
+  /** Reads a file of the scan's root that the walk does not hand to the iac scanner (package.json); absent in a scan of staged files. */
+  private rootReader: ((relative: string) => string | undefined) | undefined;
+  private readonly manifests = new Map<string, Record<string, unknown> | null | undefined>();
   private readonly stack: Array<{ key: string; shaped: boolean }> = [];
   private budget = 0;
 
@@ -80,6 +83,31 @@ export class GithubCallers implements InputCallers {
     }
     for (const list of index.sites.values()) list.sort((a, b) => (a.caller.path! < b.caller.path! ? -1 : a.caller.path! > b.caller.path! ? 1 : a.line - b.line));
     return index;
+  }
+
+  /** How the repository files beside `.github/` are read (package.json); without it they are unknown. */
+  readRepositoryFilesWith(reader: (relative: string) => string | undefined): void {
+    this.rootReader = reader;
+  }
+
+  packageJson(wf: Workflow): Record<string, unknown> | null | undefined {
+    // In a scan of the .github folder the repository's root lies outside the scan.
+    if (!this.rootReader || this.prefix !== '' || wf.path === undefined) return undefined;
+    const path = `${repositoryRoot(wf.path)}package.json`;
+    if (!this.manifests.has(path)) {
+      const source = this.rootReader(path);
+      let parsed: Record<string, unknown> | null | undefined = null;
+      if (source !== undefined) {
+        try {
+          const value: unknown = JSON.parse(source);
+          parsed = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+        } catch {
+          parsed = undefined;
+        }
+      }
+      this.manifests.set(path, parsed);
+    }
+    return this.manifests.get(path);
   }
 
   /** The parse context of a file of the scan, with the scan's zizmor configuration when it has one. */

@@ -53,6 +53,12 @@ export interface InputCallers {
   inputSinks?(caller: Workflow, step: Step, input: string): InputSinks | undefined;
   /** The local composite action of the scan that a step uses (`uses: ./.github/actions/x`); undefined when it is not in the scan or is no composite action. */
   localAction?(caller: Workflow, step: Step): Workflow | undefined;
+  /**
+   * The package.json at the root of the workflow's repository (beside `.github/`), parsed:
+   * `null` when the scan's root holds none, undefined when it cannot be known (the root is
+   * outside the scan, a scan of staged files, a file that is no JSON object).
+   */
+  packageJson?(workflow: Workflow): Record<string, unknown> | null | undefined;
 }
 
 /**

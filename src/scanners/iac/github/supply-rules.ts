@@ -351,9 +351,91 @@ export function isCacheAction(step: Step): boolean {
   return CACHE_ACTIONS.some((c) => c.action === action) || /(?:^|[/-])c?cache(?:$|[/-])/.test(action);
 }
 
-function cacheUse(step: Step, triggers: ReleaseTrigger[]): { line: number; action: string } | undefined {
+/** The major version a `uses:` names: its ref (`v5`, `v5.0.0`), or for a commit SHA the version comment after it (`# v5.0.0`). Undefined for a branch or a bare SHA. */
+function majorVersion(wf: Workflow, step: Step): number | undefined {
+  const ref = step.uses ? parseUses(step.uses).ref : undefined;
+  if (ref === undefined) return undefined;
+  const tagged = /^v?(\d+)(?:\.\d+)*$/.exec(ref)?.[1];
+  if (tagged !== undefined) return Number(tagged);
+  if (!/^[0-9a-f]{40}$/.test(ref)) return undefined;
+  const line = wf.lines[(step.usesLine ?? 0) - 1] ?? '';
+  const comment = /^\s*#\s*v?(\d+)(?:\.\d+)*(?:\s|$)/.exec(line.slice(line.indexOf(ref) + ref.length).replace(/^["']/, ''))?.[1];
+  return comment === undefined ? undefined : Number(comment);
+}
+
+/**
+ * Whether an earlier step of the job checks the repository out at the workspace's root
+ * (no `path:` below it, no other repository): where setup-node reads package.json.
+ */
+function checksOutRepositoryRoot(step: Step): boolean {
+  return step.job.steps.some((s) => {
+    if (s.index >= step.index || !isAction(s, 'actions/checkout')) return false;
+    const path = withValue(s, 'path')?.value.trim().replace(/^\.\/?/, '') ?? '';
+    const repository = withValue(s, 'repository')?.value.trim();
+    return path === '' && (repository === undefined || /^\$\{\{\s*github\.repository\s*\}\}$/.test(repository));
+  });
+}
+
+/** `npm@10.9.0`, `^npm@10`: the package managers setup-node caches for by itself, from v5 (npm, yarn, pnpm) and from v6 (npm only). */
+const AUTO_CACHE_V5 = /^\^?(?:npm|yarn|pnpm)@/;
+const AUTO_CACHE_V6 = /^\^?npm(?:@.*)?$/;
+
+/**
+ * Why actions/setup-node restores a cache with no `cache:` input: from v5 it turns the
+ * package manager's cache on when package.json (at the workspace's root, from a checkout of
+ * the repository) names one in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm,
+ * or `devEngines.packageManager` naming npm), unless `package-manager-cache` is false.
+ * Undefined when it does not, or when the version or package.json cannot be known.
+ */
+function setupNodeAutoCache(wf: Workflow, step: Step, triggers: ReleaseTrigger[]): string | undefined {
+  const major = majorVersion(wf, step);
+  if (major === undefined || major < 5) return undefined;
+  const toggle = withValue(step, 'package-manager-cache')?.value.trim();
+  if (toggle !== undefined && (/\$\{\{/.test(toggle) ? !onForReleases(toggle, 'opt-in', triggers) : toggle.toLowerCase() === 'false')) return undefined;
+  if (!checksOutRepositoryRoot(step)) return undefined;
+  const manifest = wf.callers?.packageJson?.(wf);
+  if (!manifest) return undefined;
+  const field = typeof manifest['packageManager'] === 'string' ? manifest['packageManager'] : undefined;
+  if (major === 5) return field !== undefined && AUTO_CACHE_V5.test(field) ? `package.json's packageManager is ${field}` : undefined;
+  const engines = manifest['devEngines'];
+  const declared = engines !== null && typeof engines === 'object' ? (engines as Record<string, unknown>)['packageManager'] : undefined;
+  const named = (Array.isArray(declared) ? declared : [declared]).some((d) => d !== null && typeof d === 'object' && typeof (d as Record<string, unknown>)['name'] === 'string' && AUTO_CACHE_V6.test((d as Record<string, string>)['name']!));
+  if (named) return "package.json's devEngines.packageManager is npm";
+  return field !== undefined && AUTO_CACHE_V6.test(field) ? `package.json's packageManager is ${field}` : undefined;
+}
+
+/** `SCCACHE_GHA_ENABLED: true` (or `on`): sccache reads and writes the GitHub Actions cache. */
+const SCCACHE_GHA = /^\s*(?:true|on)\s*$/i;
+
+/**
+ * Whether sccache uses the GitHub Actions cache in the job: SCCACHE_GHA_ENABLED is on in the
+ * env of the workflow, the job or a step, or a step writes it to GITHUB_ENV. sccache-action
+ * only installs sccache and hands it the cache's URL and token; without that variable sccache
+ * keeps its cache on the runner's disk.
+ */
+function sccacheUsesActionsCache(wf: Workflow, step: Step, triggers: ReleaseTrigger[]): boolean {
+  const on = (value: string | undefined) => value !== undefined && (/\$\{\{/.test(value) ? onForReleases(value, 'opt-in', triggers) : SCCACHE_GHA.test(value));
+  const envValue = (node: YNode | undefined | null) => {
+    const value = get(node, 'env', 'SCCACHE_GHA_ENABLED');
+    return isYScalar(value) && value.value !== null ? String(value.value) : undefined;
+  };
+  if (on(envValue(wf.root)) || on(envValue(step.job.node))) return true;
+  return step.job.steps.some(
+    (s) =>
+      on(envValue(s.node)) ||
+      (typeof s.run?.value === 'string' && [...s.run.value.matchAll(/\bSCCACHE_GHA_ENABLED=["']?([^"'\s]+)["']?[^\n]*\$\{?GITHUB_ENV\b/g)].some((m) => on(m[1]))),
+  );
+}
+
+function cacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[]): { line: number; action: string } | undefined {
   if (!step.uses) return undefined;
   const action = parseUses(step.uses).action.toLowerCase();
+  if (action === 'mozilla-actions/sccache-action')
+    return sccacheUsesActionsCache(wf, step, triggers) ? { line: step.usesLine!, action: `${action}, with SCCACHE_GHA_ENABLED on: sccache takes compiled objects from the GitHub Actions cache` } : undefined;
+  if (action === 'actions/setup-node' && !withValue(step, 'cache')?.value.trim()) {
+    const auto = setupNodeAutoCache(wf, step, triggers);
+    return auto ? { line: step.usesLine!, action: `${action}, whose cache v5 and later turn on by themselves: ${auto}` } : undefined;
+  }
   const known = CACHE_ACTIONS.find((c) => c.action === action);
   if (!known) return undefined;
   if (known.needs && !withValue(step, known.needs)?.value.trim()) return undefined;
@@ -379,7 +461,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does. A job downloads only the artifacts of the jobs it needs, directly or not. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does. A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -401,6 +483,9 @@ export const cachePoisoning = workflowRule({
       "name: ci\non:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  e2e-build:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make e2e dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: dist-${{ runner.os }}\n          path: dist/\n  release:\n    needs: e2e-build\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n        with:\n          pattern: dist-*\n      - run: gh release upload \"$GITHUB_REF_NAME\" dist-*/*\n",
       // The Nix store paths come back from the GitHub Actions cache unless use-gha-cache is false.
       workflow('      - uses: DeterminateSystems/nix-installer-action@21a544727d0c62386e78b4befe52d19ad12692e3 # v17\n      # expect\n      - uses: DeterminateSystems/magic-nix-cache-action@def9f5a5c6a6b8751c0534e8813a5d0ad2635660 # v11\n      - run: nix build .#release\n', 'release'),
+      // sccache takes the compiled objects of the release build from the GitHub Actions cache once SCCACHE_GHA_ENABLED is on.
+      workflow('      # expect\n      - uses: mozilla-actions/sccache-action@7d986dd989559c6ecdb630a3fd2557667be217ad # v0.0.9\n      - run: cargo build --release && gh release upload "$GITHUB_REF_NAME" target/release/app\n', 'release', 'permissions:\n  contents: write\nenv:\n  SCCACHE_GHA_ENABLED: "true"\n  RUSTC_WRAPPER: sccache\n'),
+      workflow('      # expect\n      - uses: mozilla-actions/sccache-action@7d986dd989559c6ecdb630a3fd2557667be217ad # v0.0.9\n      - run: echo "SCCACHE_GHA_ENABLED=on" >> "$GITHUB_ENV"\n      - run: cargo build --release && gh release upload "$GITHUB_REF_NAME" target/release/app\n', 'release'),
       // Run by hand: the build job publishes nothing itself, but the release job uploads what it built.
       "name: deployment\non:\n  workflow_dispatch:\n    inputs:\n      tag:\n        required: true\npermissions:\n  contents: read\njobs:\n  linux:\n    runs-on: ubuntu-latest\n    steps:\n      # expect\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: make dist\n      - uses: actions/upload-artifact@b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882 # v4.4.3\n        with:\n          name: linux\n          path: dist/\n  release:\n    needs: linux\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n    steps:\n      - uses: actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8\n      - run: gh release create \"$TAG\" linux/*\n        env:\n          TAG: ${{ inputs.tag }}\n",
       // The files come through xargs: the release holds what the job built.
@@ -439,6 +524,9 @@ export const cachePoisoning = workflowRule({
       // A draft release of notes: no file of the runner goes into it.
       workflow('      - uses: astral-sh/setup-uv@e92bafb6253dcd438e0484186d7669ea7a8ca1cc # v6.4.3\n      - run: uv run python scripts/release_notes.py > notes.md\n      - run: |\n          gh release create "$VERSION" \\\n            --draft \\\n            --title "$VERSION" \\\n            --notes-file notes.md \\\n            --target "$(git rev-parse HEAD)"\n', 'workflow_dispatch'),
       workflow('      - uses: DeterminateSystems/magic-nix-cache-action@def9f5a5c6a6b8751c0534e8813a5d0ad2635660 # v11\n        with:\n          use-gha-cache: false\n      - run: nix build .#release\n', 'release'),
+      // Without SCCACHE_GHA_ENABLED on, sccache keeps its cache on the runner's disk.
+      workflow('      - uses: mozilla-actions/sccache-action@7d986dd989559c6ecdb630a3fd2557667be217ad # v0.0.9\n      - run: cargo build --release && gh release upload "$GITHUB_REF_NAME" target/release/app\n', 'release', 'permissions:\n  contents: write\nenv:\n  RUSTC_WRAPPER: sccache\n'),
+      workflow('      - uses: mozilla-actions/sccache-action@7d986dd989559c6ecdb630a3fd2557667be217ad # v0.0.9\n      - run: cargo build --release && gh release upload "$GITHUB_REF_NAME" target/release/app\n', 'release', "permissions:\n  contents: write\nenv:\n  SCCACHE_GHA_ENABLED: \"false\"\n  RUSTC_WRAPPER: sccache\n"),
       // Fetching from a bucket, or a rehearsal of the upload, ships nothing.
       workflow('      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cargo\n          key: cargo-home\n      - run: |\n          aws s3 cp s3://fixtures/corpus.zip .\n          gsutil -m rsync -n -r dist gs://downloads/canary\n', 'workflow_dispatch'),
       // A lint job of a tag workflow, and a rehearsal of a publication, ship nothing.
@@ -479,7 +567,7 @@ export const cachePoisoning = workflowRule({
             ? `publishes (${stepLabel(publisher!)})`
             : `builds artifacts that ${stepLabel(publisher!)} publishes`;
         // A job that publishes on any event cannot rely on a toggle that tests the event.
-        const cache = cacheUse(step, publisher ? [] : stepTriggers);
+        const cache = cacheUse(wf, step, publisher ? [] : stepTriggers);
         if (cache) yield { line: cache.line, message: `${stepLabel(step)} restores a cache (${cache.action}) in a job that ${why}; a poisoned cache entry would end up in the release.`, resource: jobLabel(job) } satisfies Hit;
       }
     }
