@@ -81,3 +81,13 @@ test("the names of a fork run's downloaded files are its text: a wheel's name fo
   ])
     assert.deepEqual(await findings({ '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': deploy(safe + upload) }, /^iac\/gha-template-injection$/), [], safe);
 });
+
+test("a github-script step that lists a folder of a fork run's artifacts hands on the names it finds", async () => {
+  const script = (body: string) => `      - id: wheel\n        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: |\n            const fs = require('fs');\n            ${body}\n`;
+  const upload = '      - run: upload ${{ steps.wheel.outputs.name }}\n';
+  const named = script("core.setOutput('name', fs.readdirSync('dist').find((f) => f.endsWith('.whl')));");
+  assert.deepEqual(await findings({ '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': deploy(named + upload) }, /^iac\/gha-template-injection$/), ['template-injection .github/workflows/report.yml:24 critical']);
+  // How many there are is a number; a folder of the checkout holds the repository's own names.
+  for (const safe of [script("core.setOutput('name', fs.readdirSync('dist').length);"), script("core.setOutput('name', fs.readdirSync('src').join(' '));")])
+    assert.deepEqual(await findings({ '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': deploy(safe + upload) }, /^iac\/gha-template-injection$/), [], safe);
+});

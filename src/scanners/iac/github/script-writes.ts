@@ -1,7 +1,7 @@
 import { parseSync } from 'oxc-parser';
 import { exceedsSafeNesting } from '../../shared/js-nesting.js';
 import { get, isYScalar, type YScalar } from '../yaml/tree.js';
-import { downloadedFile, inFolders } from './artifacts.js';
+import { downloadedFile, downloadedNames, inFolders } from './artifacts.js';
 import { attackerContext, holdsAttackerContext } from './contexts.js';
 import { expressions, isAction, type Step } from './model.js';
 import { worst, type Source } from './taint.js';
@@ -179,6 +179,8 @@ const NO_TEXT_METHODS = new Set(['test', 'includes', 'startsWith', 'endsWith', '
 const ELEMENT_CALLBACKS = new Set(['forEach', 'map', 'flatMap', 'filter', 'find', 'findLast', 'some', 'every']);
 
 const READS = new Set(['readFileSync', 'readFile']);
+/** fs calls that give the names of a folder's files: a fork chooses the names of the files of its artifacts. */
+const LISTS = new Set(['readdirSync', 'readdir']);
 const WRITES = new Set(['appendFileSync', 'writeFileSync', 'appendFile', 'writeFile']);
 const COMMAND_FILES: Readonly<Record<string, ScriptWrite['kind']>> = { GITHUB_OUTPUT: 'output', GITHUB_ENV: 'env', GITHUB_PATH: 'path' };
 const CORE_WRITES: Readonly<Record<string, ScriptWrite['kind']>> = { 'core.setOutput': 'output', 'core.exportVariable': 'env', 'core.addPath': 'path' };
@@ -390,6 +392,11 @@ class ScriptFlow {
       const file = args[0] ? this.pathText(args[0], depth) : undefined;
       const folders = this.reads.folders;
       return file !== undefined && file !== '' && folders && inFolders(file, folders) ? { source: { text: downloadedFile(file) } } : undefined;
+    }
+    if (method && LISTS.has(method)) {
+      const folder = args[0] ? this.pathText(args[0], depth) : undefined;
+      const folders = this.reads.folders;
+      return folder !== undefined && folder !== '' && folders && inFolders(folder, folders) ? { source: { text: downloadedNames(folder) } } : undefined;
     }
     if (name) {
       const api = API_OBJECTS.find(([pattern]) => pattern.test(name));
