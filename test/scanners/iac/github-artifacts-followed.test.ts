@@ -80,6 +80,10 @@ test("the names of a fork run's downloaded files are its text: a wheel's name fo
     '      - id: wheel\n        run: echo "name=$(find src -name \'*.whl\')" >> "$GITHUB_OUTPUT"\n',
   ])
     assert.deepEqual(await findings({ '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': deploy(safe + upload) }, /^iac\/gha-template-injection$/), [], safe);
+  // Downloaded into the workspace itself, a bare ls lists the fork's names; a program whose name begins the same way lists none.
+  const intoWorkspace = (steps: string) => deploy(steps).replace('          path: dist\n', '');
+  assert.deepEqual(await findings({ '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': intoWorkspace('      - id: wheel\n        run: echo "name=$(ls)" >> "$GITHUB_OUTPUT"\n' + upload) }, /^iac\/gha-template-injection$/), ['template-injection .github/workflows/report.yml:19 critical']);
+  assert.deepEqual(await findings({ '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': intoWorkspace('      - id: wheel\n        run: echo "name=$(lsb_release -cs)" >> "$GITHUB_OUTPUT"\n' + upload) }, /^iac\/gha-template-injection$/), []);
 });
 
 test("a github-script step that lists a folder of a fork run's artifacts hands on the names it finds", async () => {

@@ -220,7 +220,7 @@ function filesOf(command: string, words: string[]): string[] {
  * `find DIR ...` or `ls DIR` at the start of a command (in `$(...)` too), with what follows it
  * up to the end of its pipeline: the names they print are the files' names.
  */
-const FILE_LISTER = /(?:^|\$\(|`|[;{(]|&&|\|\|)\s*(find|ls)((?:\s+[^\s|)<>;&`]+)*)([^)<>;&`]*)/g;
+const FILE_LISTER = /(?:^|\$\(|`|[;{(]|&&|\|\|)\s*(find|ls)(?![^\s|)<>;&`])((?:\s+[^\s|)<>;&`]+)*)([^)<>;&`]*)/g;
 
 /** Options of find that come before its paths (`-L`, `-H`, `-P`, `-O3`, `-D opts`). */
 const FIND_LEADING = /^-(?:[HLP]|O\d*|D)$/;
