@@ -31,13 +31,19 @@ export function joinsGlobalDatastore(input: TfInput, group: TfResource): boolean
 /** DMS engines that speak SSL to their database; the others (S3, Kinesis, DynamoDB...) have no ssl_mode to set. */
 const DMS_SSL_ENGINES = new Set(['mysql', 'mariadb', 'aurora', 'aurora-serverless', 'aurora-postgresql', 'aurora-postgresql-serverless', 'postgres', 'oracle', 'sqlserver', 'sybase', 'db2', 'db2-zos', 'mongodb', 'docdb', 'redshift', 'redshift-serverless', 'babelfish', 'azuredb', 'azure-sql-managed-instance']);
 
+/** Where Redshift reads require_ssl: the resource type, its parameter blocks, and their name and value fields. */
+const REDSHIFT_PARAMETERS: ReadonlyArray<[string, string, string, string]> = [
+  ['aws_redshift_parameter_group', 'parameter', 'name', 'value'],
+  ['aws_redshiftserverless_workgroup', 'config_parameter', 'parameter_key', 'parameter_value'],
+];
+
 const transitNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-transit-not-encrypted',
   title: 'Traffic between service nodes or endpoints not encrypted',
   description:
-    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption or that accepts plain HTTP (domain_endpoint_options { enforce_https = false }), an ElastiCache replication group without in-transit encryption (not a secondary member of a global datastore: it has the encryption of the datastore\'s primary), a DMS endpoint with ssl_mode "none" (the default) for a database engine, an ECS task definition that mounts an EFS volume without TLS (transit_encryption defaults to "DISABLED"), or an EMR cluster without a security_configuration, the only place EMR turns on encryption of the traffic between its nodes (HDFS blocks, shuffle data, Spark and Presto internals). Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
+    'Data travels in clear text inside a managed service or between it and its clients: an Elasticsearch/OpenSearch domain without node-to-node encryption or that accepts plain HTTP (domain_endpoint_options { enforce_https = false }), an ElastiCache replication group without in-transit encryption (not a secondary member of a global datastore: it has the encryption of the datastore\'s primary), a DMS endpoint with ssl_mode "none" (the default) for a database engine, an ECS task definition that mounts an EFS volume without TLS (transit_encryption defaults to "DISABLED"), an EMR cluster without a security_configuration, the only place EMR turns on encryption of the traffic between its nodes (HDFS blocks, shuffle data, Spark and Presto internals), or a Redshift parameter group or Redshift Serverless workgroup that sets require_ssl to false, so that SQL clients may connect without TLS. Anyone who can capture traffic in the VPC, or on the path to an external database, reads the records and the credentials sent with them.',
   remediation:
-    'Set node_to_node_encryption { enabled = true } and keep enforce_https = true (OpenSearch/Elasticsearch), transit_encryption_enabled = true (ElastiCache), ssl_mode = "require" or "verify-full" on DMS endpoints, transit_encryption = "ENABLED" in efs_volume_configuration (ECS), and an aws_emr_security_configuration with EnableInTransitEncryption (and at-rest encryption) named by the cluster\'s security_configuration (EMR).',
+    'Set node_to_node_encryption { enabled = true } and keep enforce_https = true (OpenSearch/Elasticsearch), transit_encryption_enabled = true (ElastiCache), ssl_mode = "require" or "verify-full" on DMS endpoints, transit_encryption = "ENABLED" in efs_volume_configuration (ECS), an aws_emr_security_configuration with EnableInTransitEncryption (and at-rest encryption) named by the cluster\'s security_configuration (EMR), and require_ssl = "true" in the Redshift parameter group or workgroup config_parameter.',
   severity: 'medium',
   cwe: ['CWE-319'],
   examples: {
@@ -52,6 +58,10 @@ const transitNotEncrypted: TfRule = tfRule({
       '# expect\nresource "aws_emr_cluster" "analytics" {\n  name          = "analytics"\n  release_label = "emr-7.1.0"\n  service_role  = aws_iam_role.emr.arn\n}\n',
       '# expect\nresource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id = "sessions"\n  description          = "sessions"\n  engine               = "redis"\n}\n',
       'resource "aws_opensearch_domain" "logs" {\n  domain_name = "logs"\n  node_to_node_encryption {\n    enabled = true\n  }\n  domain_endpoint_options {\n    # expect\n    enforce_https       = false\n    tls_security_policy = "Policy-Min-TLS-1-2-2019-07"\n  }\n}\n',
+      'resource "aws_redshift_parameter_group" "dw" {\n  name   = "dw"\n  family = "redshift-1.0"\n  parameter {\n    name  = "require_ssl"\n    # expect\n    value = "false"\n  }\n  parameter {\n    name  = "enable_user_activity_logging"\n    value = "true"\n  }\n}\n',
+      // A module toggle that turns SSL off (sadcloud's parameter_group_ssl_not_required), in a dynamic block over a map.
+      'variable "ssl_not_required" {\n  default = true\n}\nlocals {\n  parameters = { require_ssl = !var.ssl_not_required, max_concurrency_scaling_clusters = 1 }\n}\nresource "aws_redshift_parameter_group" "dw" {\n  name   = "dw"\n  family = "redshift-1.0"\n  dynamic "parameter" {\n    for_each = local.parameters\n    content {\n      name  = parameter.key\n      # expect\n      value = parameter.value\n    }\n  }\n}\n',
+      'resource "aws_redshiftserverless_workgroup" "dw" {\n  namespace_name = aws_redshiftserverless_namespace.dw.namespace_name\n  workgroup_name = "dw"\n  config_parameter {\n    parameter_key   = "require_ssl"\n    # expect\n    parameter_value = "false"\n  }\n}\n',
       'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = file("app.json")\n  volume {\n    name = "shared"\n    # expect\n    efs_volume_configuration {\n      file_system_id = aws_efs_file_system.shared.id\n    }\n  }\n  volume {\n    name = "other"\n    efs_volume_configuration {\n      file_system_id     = aws_efs_file_system.shared.id\n      # expect\n      transit_encryption = "DISABLED"\n    }\n  }\n}\n',
     ],
     negative: [
@@ -64,6 +74,9 @@ const transitNotEncrypted: TfRule = tfRule({
       'resource "aws_elasticache_replication_group" "sessions" {\n  replication_group_id       = "sessions"\n  description                = "sessions"\n  transit_encryption_enabled = true\n}\n',
       // A secondary member of a global datastore: it has the encryption of the datastore's primary.
       'resource "aws_elasticache_replication_group" "secondary" {\n  replication_group_id        = "sessions-eu"\n  description                 = "sessions, secondary region"\n  global_replication_group_id = aws_elasticache_global_replication_group.sessions.global_replication_group_id\n}\n',
+      'resource "aws_redshift_parameter_group" "dw" {\n  name   = "dw"\n  family = "redshift-1.0"\n  parameter {\n    name  = "require_ssl"\n    value = "true"\n  }\n  parameter {\n    name  = "enable_user_activity_logging"\n    value = "false"\n  }\n}\n',
+      // Left out: not reported (the family's default applies).
+      'resource "aws_redshift_parameter_group" "dw" {\n  name   = "dw"\n  family = "redshift-1.0"\n  parameter {\n    name  = "max_concurrency_scaling_clusters"\n    value = "1"\n  }\n}\nresource "aws_redshiftserverless_workgroup" "dw" {\n  namespace_name = "dw"\n  workgroup_name = "dw"\n  config_parameter {\n    parameter_key   = "require_ssl"\n    parameter_value = "true"\n  }\n}\n',
       'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = file("app.json")\n  volume {\n    name = "shared"\n    efs_volume_configuration {\n      file_system_id     = aws_efs_file_system.shared.id\n      transit_encryption = "ENABLED"\n    }\n  }\n  volume {\n    name      = "scratch"\n    host_path = "/ecs/scratch"\n  }\n}\n',
     ],
   },
@@ -107,6 +120,22 @@ const transitNotEncrypted: TfRule = tfRule({
     for (const cluster of resourcesOf(input, 'aws_emr_cluster')) {
       if (given(input, cluster.block, 'security_configuration')) continue;
       yield { line: cluster.block.line, message: `${label(cluster)} has no security_configuration: its nodes exchange HDFS blocks, shuffle data and job traffic unencrypted.`, resource: label(cluster) };
+    }
+    // require_ssl turned off in a Redshift parameter group or a Redshift Serverless workgroup: only an explicit false,
+    // never a group that leaves it out (what a cluster then gets depends on its parameter group family and creation date).
+    for (const [type, block, key, value] of REDSHIFT_PARAMETERS) {
+      for (const group of resourcesOf(input, type)) {
+        // The elements of a dynamic block share its lines: one finding per line.
+        const reported = new Set<number>();
+        for (const parameter of sections(input, group.block, block)) {
+          const name = parameter.get(key);
+          if (typeof name !== 'string' || name.toLowerCase() !== 'require_ssl' || !isFalseValue(parameter.get(value))) continue;
+          const line = parameter.lineOf(value);
+          if (reported.has(line)) continue;
+          reported.add(line);
+          yield { line, message: `${label(group)} sets require_ssl to false: SQL clients may connect to the data warehouse without TLS.`, resource: label(group) };
+        }
+      }
     }
     for (const endpoint of resourcesOf(input, 'aws_dms_endpoint')) {
       const engine = valueOf(input, endpoint.block, 'engine_name');
