@@ -112,18 +112,45 @@ function grantsOf(input: TfInput, pool: InstancePool<Grant>, role: TfResource): 
     .map(({ g }) => g);
 }
 
-/** Where workloads name the role their code runs with. */
-const WORKLOAD_ROLES: ReadonlyArray<{ type: string; field: string; what: string }> = [
+/**
+ * Whether a role's permissions boundary may take its privilege away (a boundary that denies
+ * IAM administration is a remedy the rule names). Only a boundary that can be read and itself
+ * grants a privilege (an AWS managed AdministratorAccess, a policy of the module whose
+ * statements hold one) leaves the role as privileged as its policies make it; any other
+ * boundary, a customer policy ARN or one that cannot be read, may limit it.
+ */
+function boundaryMayLimit(input: TfInput, role: TfResource): boolean {
+  const a = attribute(role.block, 'permissions_boundary');
+  if (!a || valueOf(input, role.block, 'permissions_boundary') === null) return false;
+  const arn = managedPolicyArn(input, a.expr);
+  if (arn !== undefined) return privilegedManagedPolicy(arn) === undefined;
+  const named = mentioned(input, a.expr).find((r) => r.kind === 'resource' && r.type === 'aws_iam_policy');
+  if (!named) return true;
+  const boundary = [...policies(input, { module: true })].find((p) => written(p.resource).block === written(named).block);
+  return !boundary || privilegeOf(boundary.statements) === undefined;
+}
+
+const LAUNCHED_USE = 'gives the software on the instances it launches';
+
+/**
+ * Where workloads name the role their code runs with: an attribute of the resource, or of a
+ * nested block (`block`); instances and launch templates name an instance profile (`profile`).
+ */
+const WORKLOAD_ROLES: ReadonlyArray<{ type: string; field: string; what: string; block?: string; profile?: boolean }> = [
   { type: 'aws_lambda_function', field: 'role', what: WORKLOAD_USES.function },
   { type: 'aws_ecs_task_definition', field: 'task_role_arn', what: WORKLOAD_USES.task },
-  { type: 'aws_instance', field: 'iam_instance_profile', what: WORKLOAD_USES.instance },
+  { type: 'aws_instance', field: 'iam_instance_profile', what: WORKLOAD_USES.instance, profile: true },
+  // The instances an Auto Scaling group (an ECS capacity provider, an EKS node group) launches from a template or configuration.
+  { type: 'aws_launch_template', field: 'name', block: 'iam_instance_profile', what: LAUNCHED_USE, profile: true },
+  { type: 'aws_launch_template', field: 'arn', block: 'iam_instance_profile', what: LAUNCHED_USE, profile: true },
+  { type: 'aws_launch_configuration', field: 'iam_instance_profile', what: LAUNCHED_USE, profile: true },
 ];
 
 const workloadPrivilegedRole: TfRule = tfRule({
   id: 'iac/tf-aws-workload-privileged-role',
   title: 'Function, task or instance runs with an administrator-level role',
   description:
-    'A Lambda function, an ECS task or an EC2 instance runs with a role that has administrator access (Action "*", AdministratorAccess, PowerUserAccess, Allow with NotAction), or that can change IAM permissions on any role or user (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, IAMFullAccess...) and so make itself administrator. Any flaw in the code (an injection, a vulnerable dependency, a server-side request forgery that reads the credentials) then hands over the whole account.',
+    'A Lambda function, an ECS task, an EC2 instance or the instances a launch template or launch configuration starts run with a role that has administrator access (Action "*", AdministratorAccess, PowerUserAccess, Allow with NotAction), or that can change IAM permissions on any role or user (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, IAMFullAccess...) and so make itself administrator. Any flaw in the code (an injection, a vulnerable dependency, a server-side request forgery that reads the credentials) then hands over the whole account. A role with a permissions boundary is reported only when the boundary can be read and itself grants such a privilege.',
   remediation: 'Give each function, task and instance its own role with only the actions and resources it uses; keep IAM administration out of workload roles, or bound them with a permissions boundary that denies it.',
   severity: 'high',
   cwe: ['CWE-250'],
@@ -134,9 +161,16 @@ const workloadPrivilegedRole: TfRule = tfRule({
       'resource "aws_instance" "app" {\n  ami                  = "ami-0abcdef1234567890"\n  instance_type        = "t3.micro"\n  # expect\n  iam_instance_profile = aws_iam_instance_profile.app.name\n}\nresource "aws_iam_instance_profile" "app" {\n  role = aws_iam_role.app.name\n}\nresource "aws_iam_role" "app" {\n  name               = "app"\n  assume_role_policy = data.aws_iam_policy_document.ec2_trust.json\n}\nresource "aws_iam_role_policy_attachment" "this" {\n  for_each   = { admin = "arn:aws:iam::aws:policy/AdministratorAccess" }\n  role       = aws_iam_role.app.name\n  policy_arn = each.value\n}\n',
       // Roles and attachments made per instance of a map: AdministratorAccess is given to the role instance "ci" alone.
       'locals {\n  roles = { ci = "arn:aws:iam::aws:policy/AdministratorAccess", reports = "arn:aws:iam::aws:policy/ReadOnlyAccess" }\n}\nresource "aws_iam_role" "this" {\n  for_each           = local.roles\n  name               = each.key\n  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json\n}\nresource "aws_iam_role_policy_attachment" "this" {\n  for_each   = local.roles\n  role       = aws_iam_role.this[each.key].name\n  policy_arn = each.value\n}\nresource "aws_lambda_function" "deploy" {\n  function_name = "deploy"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "deploy.zip"\n  # expect\n  role          = aws_iam_role.this["ci"].arn\n}\nresource "aws_lambda_function" "reports" {\n  function_name = "reports"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "reports.zip"\n  role          = aws_iam_role.this["reports"].arn\n}\n',
+      // A permissions boundary that itself lets the role rewrite role policies (iam:PutRole*, AWSGoat's) does not limit it.
+      'resource "aws_launch_template" "ecs" {\n  name_prefix = "ecs-"\n  image_id    = data.aws_ami.ecs.id\n  iam_instance_profile {\n    # expect\n    arn = aws_iam_instance_profile.ecs.arn\n  }\n}\nresource "aws_iam_instance_profile" "ecs" {\n  role = aws_iam_role.ecs.id\n}\nresource "aws_iam_role" "ecs" {\n  name                 = "ecs-instance"\n  assume_role_policy   = data.aws_iam_policy_document.ec2_trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:Get*", "iam:PassRole", "iam:PutRole*", "ecs:*"], Resource = "*" }]\n  })\n}\nresource "aws_iam_role_policy_attachment" "iam" {\n  role       = aws_iam_role.ecs.name\n  policy_arn = "arn:aws:iam::aws:policy/IAMFullAccess"\n}\n',
+      // The container instances of an ECS cluster, launched from a template whose role holds IAMFullAccess (AWSGoat's ECS module).
+      'resource "aws_launch_template" "ecs" {\n  name_prefix   = "ecs-"\n  image_id      = data.aws_ami.ecs.id\n  instance_type = "t3.micro"\n  iam_instance_profile {\n    # expect\n    name = aws_iam_instance_profile.ecs.name\n  }\n}\nresource "aws_launch_configuration" "legacy" {\n  image_id             = data.aws_ami.ecs.id\n  instance_type        = "t3.micro"\n  # expect\n  iam_instance_profile = aws_iam_instance_profile.ecs.arn\n}\nresource "aws_iam_instance_profile" "ecs" {\n  name = "ecs"\n  role = aws_iam_role.ecs.id\n}\nresource "aws_iam_role" "ecs" {\n  name               = "ecs-instance"\n  assume_role_policy = data.aws_iam_policy_document.ec2_trust.json\n}\nresource "aws_iam_role_policy_attachment" "iam" {\n  role       = aws_iam_role.ecs.name\n  policy_arn = "arn:aws:iam::aws:policy/IAMFullAccess"\n}\n',
       'resource "aws_ecs_task_definition" "worker" {\n  family                = "worker"\n  container_definitions = file("worker.json")\n  # expect\n  task_role_arn         = aws_iam_role.worker.arn\n}\nresource "aws_iam_role" "worker" {\n  name               = "worker"\n  assume_role_policy = data.aws_iam_policy_document.ecs_trust.json\n  inline_policy {\n    name = "iam"\n    policy = jsonencode({\n      Statement = [{ Effect = "Allow", Action = ["iam:PutRolePolicy", "s3:GetObject"], Resource = "*" }]\n    })\n  }\n}\n',
     ],
     negative: [
+      // A permissions boundary that grants no IAM administration takes IAMFullAccess away, whether it is a policy of the module or named by ARN.
+      'resource "aws_instance" "ci" {\n  ami                  = "ami-0abcdef1234567890"\n  iam_instance_profile = aws_iam_instance_profile.ci.name\n}\nresource "aws_iam_instance_profile" "ci" {\n  role = aws_iam_role.ci.name\n}\nresource "aws_iam_role" "ci" {\n  name                 = "ci"\n  assume_role_policy   = data.aws_iam_policy_document.ec2_trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:Get*", "iam:List*", "ecr:*", "s3:GetObject"], Resource = "*" }]\n  })\n}\nresource "aws_iam_role_policy_attachment" "iam" {\n  role       = aws_iam_role.ci.name\n  policy_arn = "arn:aws:iam::aws:policy/IAMFullAccess"\n}\nresource "aws_lambda_function" "deploy" {\n  function_name = "deploy"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "deploy.zip"\n  role          = aws_iam_role.bounded.arn\n}\nresource "aws_iam_role" "bounded" {\n  name                 = "deploy"\n  assume_role_policy   = data.aws_iam_policy_document.lambda_trust.json\n  permissions_boundary = "arn:aws:iam::123456789012:policy/workload-boundary"\n}\nresource "aws_iam_role_policy_attachment" "admin" {\n  role       = aws_iam_role.bounded.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n',
+      'resource "aws_launch_template" "ecs" {\n  name_prefix   = "ecs-"\n  image_id      = data.aws_ami.ecs.id\n  instance_type = "t3.micro"\n  iam_instance_profile {\n    name = aws_iam_instance_profile.ecs.name\n  }\n}\nresource "aws_iam_instance_profile" "ecs" {\n  name = "ecs"\n  role = aws_iam_role.ecs.id\n}\nresource "aws_iam_role" "ecs" {\n  name               = "ecs-instance"\n  assume_role_policy = data.aws_iam_policy_document.ec2_trust.json\n}\nresource "aws_iam_role_policy_attachment" "ecs" {\n  role       = aws_iam_role.ecs.name\n  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"\n}\n',
       'resource "aws_lambda_function" "resize" {\n  function_name = "resize"\n  handler       = "index.handler"\n  runtime       = "nodejs20.x"\n  filename      = "resize.zip"\n  role          = aws_iam_role.resize.arn\n}\nresource "aws_iam_role" "resize" {\n  name               = "resize"\n  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json\n}\nresource "aws_iam_role_policy" "resize" {\n  role   = aws_iam_role.resize.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "arn:aws:s3:::images/*" }]\n  })\n}\nresource "aws_iam_role_policy_attachment" "resize_logs" {\n  role       = aws_iam_role.resize.name\n  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"\n}\n',
     ],
   },
@@ -144,21 +178,23 @@ const workloadPrivilegedRole: TfRule = tfRule({
     if (WORKLOAD_ROLES.every(({ type }) => resourcesOf(input, type).length === 0)) return;
     const privileged = privilegedRoles(input);
     if (privileged.size === 0) return;
-    for (const { type, field, what } of WORKLOAD_ROLES) {
+    for (const { type, field, what, block, profile } of WORKLOAD_ROLES) {
       for (const workload of resourcesOf(input, type)) {
-        const a = attribute(workload.block, field);
-        if (!a) continue;
-        // An instance names an instance profile (the instances of one it names), which names the role.
-        const roles =
-          type === 'aws_instance'
+        const owners = block ? blocksMade(workload.block, block, fileInstance(input)) : [workload.block];
+        for (const owner of owners) {
+          const a = attribute(owner, field);
+          if (!a) continue;
+          // An instance or launch template names an instance profile (the instances of one it names), which names the role.
+          const roles = profile
             ? mentioned(input, a.expr)
                 .filter((r) => r.kind === 'resource' && r.type === 'aws_iam_instance_profile')
-                .flatMap((profile) => instancesNamed(input, a.expr, profile).flatMap((named) => rolesIn(input, named.block, 'role')))
-            : rolesIn(input, workload.block, field);
-        for (const role of roles) {
-          const grants = grantsOf(input, privileged, role);
-          if (grants.length === 0) continue;
-          yield { line: a.line, message: `${label(workload)} ${what} ${label(role)}, which has ${strongestGrant(grants)}.`, resource: label(workload) };
+                .flatMap((named) => instancesNamed(input, a.expr, named).flatMap((instance) => rolesIn(input, instance.block, 'role')))
+            : rolesIn(input, owner, field);
+          for (const role of roles) {
+            const grants = grantsOf(input, privileged, role);
+            if (grants.length === 0 || boundaryMayLimit(input, role)) continue;
+            yield { line: a.line, message: `${label(workload)} ${what} ${label(role)}, which has ${strongestGrant(grants)}.`, resource: label(workload) };
+          }
         }
       }
     }
