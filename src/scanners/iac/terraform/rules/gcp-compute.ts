@@ -440,6 +440,8 @@ const projectSshKeys: TfRule = tfRule({
 });
 
 const CLOUD_PLATFORM = /^(?:cloud-platform|https:\/\/www\.googleapis\.com\/auth\/cloud-platform)$/;
+/** Read-write access to the Compute Engine API: the alias and the scope it stands for. */
+const COMPUTE_RW = /^(?:compute-rw|https:\/\/www\.googleapis\.com\/auth\/compute)$/;
 const isDefaultComputeAccount = (email: Value | undefined) => email === undefined || email === null || email === '' || email === 'default' || (typeof email === 'string' && /-compute@developer\.gserviceaccount\.com$/.test(email));
 
 /**
@@ -465,13 +467,15 @@ const defaultServiceAccountFullAccess: TfRule = tfRule({
   id: 'iac/tf-gcp-default-sa-full-access',
   title: 'Default service account with full access to all Cloud APIs',
   description:
-    'The instance, template or GKE node pool runs as the Compute Engine default service account (no email, or the ...-compute@developer.gserviceaccount.com account) with the cloud-platform scope. That account has the Editor role on the project unless someone removed it, and the scope no longer limits it: any process on the VM, or any pod on the node that reaches the metadata server, can read and change almost everything in the project (CIS GCP 4.2).',
-  remediation: 'Create a dedicated service account with only the roles the workload needs and set its email; keep the cloud-platform scope only with such an account.',
+    'The instance, template or GKE node pool runs as the Compute Engine default service account (no email, the ...-compute@developer.gserviceaccount.com account, or the email of the google_compute_default_service_account data source) with the cloud-platform scope. That account has the Editor role on the project unless someone removed it, and the scope no longer limits it: any process on the VM, or any pod on the node that reaches the metadata server, can read and change almost everything in the project (CIS GCP 4.2). With the compute-rw scope instead (medium), it can change every VM of the project: add SSH keys or a startup script to another instance\'s metadata and take over that instance and the service account it runs as.',
+  remediation: 'Create a dedicated service account with only the roles the workload needs and set its email; keep the cloud-platform and compute-rw scopes only with such an account.',
   severity: 'high',
   cwe: ['CWE-250'],
   examples: {
     positive: [
       'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    # expect\n    scopes = ["cloud-platform"]\n  }\n}\n',
+      // The default account looked up by its data source, with read-write access to Compute Engine (GCPGoat's public VM).
+      'data "google_compute_default_service_account" "default" {}\nresource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    email  = data.google_compute_default_service_account.default.email\n    # expect\n    scopes = ["compute-rw", "https://www.googleapis.com/auth/devstorage.read_only", "https://www.googleapis.com/auth/logging.write"]\n  }\n}\n',
       'resource "google_container_node_pool" "pool" {\n  name    = "pool"\n  cluster = google_container_cluster.main.id\n  node_config {\n    service_account = "123456789012-compute@developer.gserviceaccount.com"\n    # expect\n    oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]\n  }\n}\n',
       // service_account as modules write it: a dynamic block over a variable, read with its iterator bound (no email: the default account).
       'variable "service_account" {\n  default = { scopes = ["cloud-platform"] }\n}\nresource "google_compute_instance_template" "tpl" {\n  name_prefix  = "app-"\n  machine_type = "e2-small"\n  dynamic "service_account" {\n    for_each = var.service_account == null ? [] : [var.service_account]\n    content {\n      email  = lookup(service_account.value, "email", null)\n      # expect\n      scopes = lookup(service_account.value, "scopes", null)\n    }\n  }\n}\n',
@@ -479,6 +483,7 @@ const defaultServiceAccountFullAccess: TfRule = tfRule({
     negative: [
       'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    email  = google_service_account.vm.email\n    scopes = ["cloud-platform"]\n  }\n}\n',
       'resource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    scopes = ["userinfo-email", "compute-ro", "storage-ro"]\n  }\n}\n',
+      'data "google_compute_default_service_account" "default" {}\nresource "google_compute_instance" "vm" {\n  name         = "vm"\n  machine_type = "e2-small"\n  service_account {\n    email  = data.google_compute_default_service_account.default.email\n    scopes = ["compute-ro", "logging-write"]\n  }\n}\nresource "google_compute_instance" "ops" {\n  name         = "ops"\n  machine_type = "e2-small"\n  service_account {\n    email  = google_service_account.ops.email\n    scopes = ["compute-rw"]\n  }\n}\n',
       // The module-style block over a variable left null makes no service_account (the instance runs without one).
       'variable "service_account" {\n  default = null\n}\nresource "google_compute_instance_template" "tpl" {\n  name_prefix  = "app-"\n  machine_type = "e2-small"\n  dynamic "service_account" {\n    for_each = var.service_account == null ? [] : [var.service_account]\n    content {\n      email  = lookup(service_account.value, "email", null)\n      scopes = lookup(service_account.value, "scopes", null)\n    }\n  }\n}\n',
     ],
@@ -490,11 +495,16 @@ const defaultServiceAccountFullAccess: TfRule = tfRule({
       const scopes = attribute(block, scopesKey);
       const email = attribute(block, emailKey);
       const emailValue = fields.get(emailKey);
-      if (!scopes || (email && !known(emailValue)) || !isDefaultComputeAccount(emailValue)) return;
+      // The email of the default account, read from the data source that looks it up (unknown before apply).
+      const lookedUp = email !== undefined && mentioned(input, email.expr).some((r) => r.kind === 'data' && r.type === 'google_compute_default_service_account');
+      if (!scopes || (!lookedUp && ((email && !known(emailValue)) || !isDefaultComputeAccount(emailValue)))) return;
       const key = `${label(owner)}:${scopes.line}`;
-      if (!(asStrings(fields.get(scopesKey)) ?? []).some((s) => CLOUD_PLATFORM.test(s)) || reported.has(key)) return;
+      const granted = asStrings(fields.get(scopesKey)) ?? [];
+      const full = granted.some((s) => CLOUD_PLATFORM.test(s));
+      if ((!full && !granted.some((s) => COMPUTE_RW.test(s))) || reported.has(key)) return;
       reported.add(key);
-      yield { line: scopes.line, message: `${label(owner)} runs as the Compute Engine default service account with the cloud-platform scope: whatever runs on it can use the project Editor role.`, resource: label(owner) };
+      if (full) yield { line: scopes.line, message: `${label(owner)} runs as the Compute Engine default service account with the cloud-platform scope: whatever runs on it can use the project Editor role.`, resource: label(owner) };
+      else yield { line: scopes.line, message: `${label(owner)} runs as the Compute Engine default service account with the compute-rw scope: whatever runs on it can change the metadata (SSH keys, startup scripts) of every VM in the project and take them over.`, resource: label(owner), severity: 'medium' as const };
     };
     const file = fileInstance(input);
     // service_account read where it is made: modules write it as a dynamic block over their input
