@@ -1,7 +1,7 @@
 import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
 import { AZAPI_RESOURCE, AZAPI_UPDATE, armProperty, armResource, mayHold } from '../azapi.js';
-import { attribute, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
+import { asStrings, attribute, label, mentioned, referrers, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
 import { HOSTED_APP_TYPES, azurermFrom, pinsAzurerm, defaulted, delegatesSubnet, finding, holds, isOff, isOn, publicAccessOff, sectionAt, sectionsAt, serverParameters, setting, text, unreadable, writtenSeverity, type Setting } from './azure-common.js';
 import { blocksMade, fileInstance } from './instances.js';
@@ -587,4 +587,52 @@ const keyVaultExpiry: TfRule = tfRule({
   },
 });
 
-export const azureDataRules: readonly TfRule[] = [dbPublicAccess, containerPublic, accountPublicAccess, cleartextAllowed, tlsBelow12, networkDefaultAllow, keyVaultPurge, keyVaultExpiry];
+/** Methods that change data, as a storage CORS rule lists them. */
+const CORS_WRITE_METHODS = new Set(['PUT', 'POST', 'DELETE', 'MERGE', 'PATCH']);
+
+/** The services of a storage account that take CORS rules, as the block of their properties. */
+const CORS_SERVICES: ReadonlyArray<[string, string]> = [
+  ['blob_properties', 'blob'],
+  ['queue_properties', 'queue'],
+  ['share_properties', 'file share'],
+];
+
+const storageCorsAnyOriginWrite: TfRule = tfRule({
+  id: 'iac/tf-azure-storage-cors-any-origin-write',
+  title: 'Storage CORS rule lets any website write',
+  description:
+    'A CORS rule of a storage account (blob, queue or file service) allows PUT, POST, DELETE, MERGE or PATCH from any origin ("*"). Scripts on any website can then send those requests from a visitor\'s browser and read the answers: a SAS token handed to your web application works for every other site too, and an account that trusts a network (network_rules with ip_rules or virtual networks) can be written through the browsers of people inside it. Allowing GET or HEAD from any origin, for public content, is not reported.',
+  remediation: 'List the origins of your own web applications in allowed_origins (https://app.example.org) for rules that allow writes; keep "*" for read-only rules on public content.',
+  severity: 'low',
+  cwe: ['CWE-942'],
+  examples: {
+    positive: [
+      // AzureGoat's account: uploads from any origin.
+      'resource "azurerm_storage_account" "app" {\n  name                     = "appexample"\n  account_tier             = "Standard"\n  account_replication_type = "LRS"\n  blob_properties {\n    cors_rule {\n      allowed_headers    = ["*"]\n      allowed_methods    = ["GET", "HEAD", "POST", "PUT"]\n      # expect\n      allowed_origins    = ["*"]\n      exposed_headers    = ["*"]\n      max_age_in_seconds = 3600\n    }\n  }\n}\n',
+      'variable "cors_rules" {\n  default = [{ methods = ["DELETE"], origins = ["https://app.example.org", "*"] }]\n}\nresource "azurerm_storage_account" "app" {\n  name                     = "appexample"\n  account_tier             = "Standard"\n  account_replication_type = "LRS"\n  queue_properties {\n    dynamic "cors_rule" {\n      for_each = var.cors_rules\n      content {\n        allowed_headers    = ["*"]\n        allowed_methods    = cors_rule.value.methods\n        # expect\n        allowed_origins    = cors_rule.value.origins\n        exposed_headers    = ["*"]\n        max_age_in_seconds = 60\n      }\n    }\n  }\n}\n',
+    ],
+    negative: [
+      'resource "azurerm_storage_account" "app" {\n  name                     = "appexample"\n  account_tier             = "Standard"\n  account_replication_type = "LRS"\n  blob_properties {\n    cors_rule {\n      allowed_headers    = ["*"]\n      allowed_methods    = ["PUT", "POST"]\n      allowed_origins    = ["https://app.example.org"]\n      exposed_headers    = ["*"]\n      max_age_in_seconds = 3600\n    }\n    cors_rule {\n      allowed_headers    = ["*"]\n      allowed_methods    = ["GET", "HEAD"]\n      allowed_origins    = ["*"]\n      exposed_headers    = ["*"]\n      max_age_in_seconds = 3600\n    }\n  }\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const resource of resourcesOf(input, 'azurerm_storage_account')) {
+      for (const [properties, service] of CORS_SERVICES) {
+        // The elements of a dynamic "cors_rule" block share their lines: one finding per line, naming the methods of all.
+        const writesAt = new Map<number, Set<string>>();
+        for (const rule of sectionsAt(input, resource.block, properties, 'cors_rule')) {
+          const origins = setting(input, resource, rule, ['allowed_origins']);
+          const methods = setting(input, resource, rule, ['allowed_methods']);
+          if (!origins || !methods) continue;
+          const anyOrigin = origins.values.some((v) => (asStrings(v) ?? []).some((o) => /^(?:https?:\/\/)?\*$/.test(o.trim())));
+          const writes = methods.values.flatMap((v) => asStrings(v) ?? []).map((m) => m.toUpperCase()).filter((m) => CORS_WRITE_METHODS.has(m));
+          if (!anyOrigin || writes.length === 0) continue;
+          writesAt.set(origins.line, new Set([...(writesAt.get(origins.line) ?? []), ...writes]));
+        }
+        for (const [line, writes] of writesAt) yield finding(resource, line, `${label(resource)} has a CORS rule on its ${service} service that allows ${[...writes].join(', ')} from any origin.`);
+      }
+    }
+  },
+});
+
+export const azureDataRules: readonly TfRule[] = [dbPublicAccess, containerPublic, accountPublicAccess, cleartextAllowed, tlsBelow12, networkDefaultAllow, keyVaultPurge, keyVaultExpiry, storageCorsAnyOriginWrite];
