@@ -4,6 +4,7 @@ import { azureComputeRules } from './azure-compute.js';
 import { azureDataRules } from './azure-data.js';
 import { azureGovernanceRules } from './azure-governance.js';
 import { azureNetworkRules } from './azure-network.js';
+import { azureAppSettingSecret } from './env-secrets.js';
 
 /** Terraform rules for the Azure (azurerm provider). */
-export const azureRules: readonly TfRule[] = [...azureNetworkRules, ...azureDataRules, ...azureComputeRules, ...azureAuthRules, ...azureGovernanceRules];
+export const azureRules: readonly TfRule[] = [...azureNetworkRules, ...azureDataRules, ...azureComputeRules, ...azureAuthRules, ...azureGovernanceRules, azureAppSettingSecret];

@@ -634,7 +634,7 @@ const mskPlaintext: TfRule = tfRule({
   },
 });
 
-const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z2-7]{16}\b/;
+export const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z2-7]{16}\b/;
 const SECRET_IN_SCRIPT = /\b(?:AWS_SECRET_ACCESS_KEY|aws_secret_access_key)\s*[=:]\s*["']?(?!\$)([A-Za-z0-9/+=]{16,})/;
 /** A map entry named for the secret key (a function's or container's environment): its value is the secret. */
 const SECRET_ENTRY_NAME = /^aws_secret_access_key$/i;
@@ -643,7 +643,7 @@ const SECRET_VALUE = /^([A-Za-z0-9/+=]{16,})$/;
 const SHORT_SECRET_ENTRY_NAME = /^(?:aws_)?secret(?:_access)?_key$/i;
 const AWS_SECRET_SHAPE = /^([A-Za-z0-9/+]{40})$/;
 
-function secretInEntry(text: string, entry: string | undefined): RegExpExecArray | null {
+export function secretInEntry(text: string, entry: string | undefined): RegExpExecArray | null {
   if (entry === undefined) return null;
   if (SECRET_ENTRY_NAME.test(entry)) return SECRET_VALUE.exec(text);
   return SHORT_SECRET_ENTRY_NAME.test(entry) ? AWS_SECRET_SHAPE.exec(text) : null;
