@@ -8,6 +8,7 @@ import { accountRules } from './accounts.js';
 import { azureRules } from './azure.js';
 import { withAzapi } from './azapi.js';
 import { dataRules } from './data.js';
+import { ecsTaskRules } from './ecs-tasks.js';
 import { encryptionRules } from './encryption.js';
 import { awsEnvSecret } from './env-secrets.js';
 import { gcpRules } from './gcp.js';
@@ -21,7 +22,7 @@ import { storageRules } from './storage.js';
 import { readTfSuppressions, tfJustificationOf, tfSuppressionOf } from '../suppressions.js';
 
 /** Terraform rules: the AWS provider first, then Google Cloud and Azure (the azurerm rules also judge the azapi provider's resources: azapi.ts). */
-export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, awsEnvSecret, ...dataRules, ...accessRules, ...hardeningRules, ...gcpRules, ...withAzapi(azureRules)];
+export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, awsEnvSecret, ...dataRules, ...accessRules, ...hardeningRules, ...ecsTaskRules, ...gcpRules, ...withAzapi(azureRules)];
 
 export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',

@@ -1,0 +1,73 @@
+import type { Hit } from '../../rule.js';
+import { UNKNOWN, evaluate, type Value } from '../hcl/evaluate.js';
+import { asStrings, attribute, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
+import { tfRule, type TfRule } from './common.js';
+
+/** The container definitions of a task (jsonencode, a JSON heredoc, file()), or undefined when they cannot be read. */
+function containerDefinitions(input: TfInput, task: TfResource): Array<{ [key: string]: Value }> | undefined {
+  const a = attribute(task.block, 'container_definitions');
+  if (!a) return undefined;
+  let value = evaluate(a.expr, input.scope);
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as Value;
+    } catch {
+      return undefined;
+    }
+  }
+  if (value === UNKNOWN || !Array.isArray(value)) return undefined;
+  return value.filter((c): c is { [key: string]: Value } => c !== null && typeof c === 'object' && !Array.isArray(c));
+}
+
+/** Whether a task can only run on Fargate, which rejects the host's namespaces and privileged containers: nothing is deployed. */
+function fargateOnly(input: TfInput, task: TfResource): boolean {
+  const launch = asStrings(valueOf(input, task.block, 'requires_compatibilities'));
+  return launch !== undefined && launch.length > 0 && launch.every((l) => l.toUpperCase() === 'FARGATE');
+}
+
+const ecsTaskHostAccess: TfRule = tfRule({
+  id: 'iac/tf-aws-ecs-task-host-access',
+  title: 'ECS task shares the host\'s namespaces or runs privileged containers',
+  description:
+    'An ECS task definition for EC2 container instances shares the instance\'s process namespace (pid_mode = "host": the containers see every process of the instance, the ECS agent and the other tasks included, and can read their environment and, with SYS_PTRACE, their memory) or its IPC namespace (ipc_mode = "host"), or runs a container with "privileged": true in its container_definitions (every capability and every host device: code in it can take over the instance, the credentials of its instance role and every task on it). Fargate rejects all three, so tasks that run only on Fargate are not reported.',
+  remediation: 'Leave pid_mode and ipc_mode unset (or "task"), drop "privileged": true and add only the Linux capabilities the container needs (linuxParameters.capabilities.add); run tooling that must see the host as a daemon on the instance, not as a task.',
+  severity: 'high',
+  cwe: ['CWE-250', 'CWE-668'],
+  examples: {
+    positive: [
+      // AWSGoat's ECS module: the task sees the instance's processes (and its container adds SYS_PTRACE).
+      'resource "aws_ecs_task_definition" "app" {\n  family                   = "app"\n  container_definitions    = file("app.json")\n  requires_compatibilities = ["EC2"]\n  network_mode             = "bridge"\n  # expect\n  pid_mode                 = "host"\n}\n',
+      'resource "aws_ecs_task_definition" "agent" {\n  family = "agent"\n  # expect\n  container_definitions = jsonencode([\n    { name = "agent", image = "example.org/agent:1.0", essential = true, privileged = true },\n    { name = "sidecar", image = "example.org/sidecar:1.0", essential = false }\n  ])\n  # expect\n  ipc_mode = "host"\n}\n',
+      'resource "aws_ecs_task_definition" "agent" {\n  family                = "agent"\n  # expect\n  container_definitions = <<JSON\n[{"name": "agent", "image": "example.org/agent:1.0", "privileged": true}]\nJSON\n}\n',
+    ],
+    negative: [
+      'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = jsonencode([{ name = "app", image = "example.org/app:1.0", privileged = false, linuxParameters = { capabilities = { drop = ["ALL"] } } }])\n  pid_mode              = "task"\n}\n',
+      // Fargate rejects pid_mode "host": nothing is deployed.
+      'resource "aws_ecs_task_definition" "app" {\n  family                   = "app"\n  container_definitions    = file("app.json")\n  requires_compatibilities = ["FARGATE"]\n  network_mode             = "awsvpc"\n  pid_mode                 = "host"\n}\n',
+    ],
+  },
+  *check(input) {
+    for (const task of resourcesOf(input, 'aws_ecs_task_definition')) {
+      if (fargateOnly(input, task)) continue;
+      yield* hostModes(input, task);
+      const containers = containerDefinitions(input, task);
+      const privileged = (containers ?? []).filter((c) => c.privileged === true || c.privileged === 'true').map((c) => (typeof c.name === 'string' ? c.name : 'a container'));
+      if (privileged.length > 0)
+        yield { line: attribute(task.block, 'container_definitions')!.line, message: `${label(task)} runs ${privileged.map((n) => (n === 'a container' ? n : `container ${n}`)).join(', ')} privileged: code in it can take over the container instance and every task on it.`, resource: label(task), severity: 'critical' };
+    }
+  },
+});
+
+function* hostModes(input: TfInput, task: TfResource): Generator<Hit> {
+  for (const [mode, what] of [
+    ['pid_mode', 'process namespace: its containers see every process of the instance and can read their environment'],
+    ['ipc_mode', 'IPC namespace: its containers can reach the shared memory of the instance\'s processes'],
+  ] as const) {
+    const a = attribute(task.block, mode);
+    const value = valueOf(input, task.block, mode);
+    if (!a || typeof value !== 'string' || value.toLowerCase() !== 'host') continue;
+    yield { line: a.line, message: `${label(task)} shares the container instance's ${what} (${mode} = "host").`, resource: label(task), ...(mode === 'ipc_mode' ? { severity: 'medium' as const } : {}) };
+  }
+}
+
+export const ecsTaskRules: readonly TfRule[] = [ecsTaskHostAccess];
