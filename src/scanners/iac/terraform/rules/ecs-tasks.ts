@@ -1,7 +1,8 @@
+import { sensitiveHostPath } from '../../host-paths.js';
 import type { Hit } from '../../rule.js';
 import { UNKNOWN, evaluate, type Value } from '../hcl/evaluate.js';
 import { asStrings, attribute, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
-import { tfRule, type TfRule } from './common.js';
+import { sections, tfRule, type TfRule } from './common.js';
 
 /** The container definitions of a task (jsonencode, a JSON heredoc, file()), or undefined when they cannot be read. */
 function containerDefinitions(input: TfInput, task: TfResource): Array<{ [key: string]: Value }> | undefined {
@@ -29,8 +30,8 @@ const ecsTaskHostAccess: TfRule = tfRule({
   id: 'iac/tf-aws-ecs-task-host-access',
   title: 'ECS task shares the host\'s namespaces or runs privileged containers',
   description:
-    'An ECS task definition for EC2 container instances shares the instance\'s process namespace (pid_mode = "host": the containers see every process of the instance, the ECS agent and the other tasks included, and can read their environment and, with SYS_PTRACE, their memory) or its IPC namespace (ipc_mode = "host"), or runs a container with "privileged": true in its container_definitions (every capability and every host device: code in it can take over the instance, the credentials of its instance role and every task on it). Fargate rejects all three, so tasks that run only on Fargate are not reported.',
-  remediation: 'Leave pid_mode and ipc_mode unset (or "task"), drop "privileged": true and add only the Linux capabilities the container needs (linuxParameters.capabilities.add); run tooling that must see the host as a daemon on the instance, not as a task.',
+    'An ECS task definition for EC2 container instances shares the instance\'s process namespace (pid_mode = "host": the containers see every process of the instance, the ECS agent and the other tasks included, and can read their environment and, with SYS_PTRACE, their memory) or its IPC namespace (ipc_mode = "host"), runs a container with "privileged": true in its container_definitions (every capability and every host device: code in it can take over the instance, the credentials of its instance role and every task on it), or mounts a sensitive path of the instance as a volume (host_path: the Docker socket, /, /proc, /etc, /var/run, kernel modules mounted writable). Fargate rejects all three, so tasks that run only on Fargate are not reported.',
+  remediation: 'Leave pid_mode and ipc_mode unset (or "task"), mount no system path of the instance (use EFS or Docker volumes for data), drop "privileged": true and add only the Linux capabilities the container needs (linuxParameters.capabilities.add); run tooling that must see the host as a daemon on the instance, not as a task.',
   severity: 'high',
   cwe: ['CWE-250', 'CWE-668'],
   examples: {
@@ -38,10 +39,14 @@ const ecsTaskHostAccess: TfRule = tfRule({
       // AWSGoat's ECS module: the task sees the instance's processes (and its container adds SYS_PTRACE).
       'resource "aws_ecs_task_definition" "app" {\n  family                   = "app"\n  container_definitions    = file("app.json")\n  requires_compatibilities = ["EC2"]\n  network_mode             = "bridge"\n  # expect\n  pid_mode                 = "host"\n}\n',
       'resource "aws_ecs_task_definition" "agent" {\n  family = "agent"\n  # expect\n  container_definitions = jsonencode([\n    { name = "agent", image = "example.org/agent:1.0", essential = true, privileged = true },\n    { name = "sidecar", image = "example.org/sidecar:1.0", essential = false }\n  ])\n  # expect\n  ipc_mode = "host"\n}\n',
+      // cloudgoat's ecs_takeover: the Docker socket of the instance, read and written by the container.
+      'resource "aws_ecs_task_definition" "site" {\n  family                = "site"\n  container_definitions = jsonencode([{ name = "site", image = "example.org/site:1.0", mountPoints = [{ sourceVolume = "docker-socket", containerPath = "/var/run/docker.sock", readOnly = true }, { sourceVolume = "modules", containerPath = "/lib/modules" }] }])\n  volume {\n    name      = "docker-socket"\n    # expect\n    host_path = "/var/run/docker.sock"\n  }\n  volume {\n    name      = "modules"\n    # expect\n    host_path = "/lib/modules"\n  }\n}\n',
       'resource "aws_ecs_task_definition" "agent" {\n  family                = "agent"\n  # expect\n  container_definitions = <<JSON\n[{"name": "agent", "image": "example.org/agent:1.0", "privileged": true}]\nJSON\n}\n',
     ],
     negative: [
       'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = jsonencode([{ name = "app", image = "example.org/app:1.0", privileged = false, linuxParameters = { capabilities = { drop = ["ALL"] } } }])\n  pid_mode              = "task"\n}\n',
+      // Kernel modules mounted read-only by every container that mounts them; an application's own folder.
+      'resource "aws_ecs_task_definition" "site" {\n  family                = "site"\n  container_definitions = jsonencode([{ name = "site", image = "example.org/site:1.0", mountPoints = [{ sourceVolume = "modules", containerPath = "/lib/modules", readOnly = true }] }])\n  volume {\n    name      = "modules"\n    host_path = "/lib/modules"\n  }\n  volume {\n    name      = "scratch"\n    host_path = "/ecs/scratch"\n  }\n}\n',
       // Fargate rejects pid_mode "host": nothing is deployed.
       'resource "aws_ecs_task_definition" "app" {\n  family                   = "app"\n  container_definitions    = file("app.json")\n  requires_compatibilities = ["FARGATE"]\n  network_mode             = "awsvpc"\n  pid_mode                 = "host"\n}\n',
     ],
@@ -51,12 +56,35 @@ const ecsTaskHostAccess: TfRule = tfRule({
       if (fargateOnly(input, task)) continue;
       yield* hostModes(input, task);
       const containers = containerDefinitions(input, task);
+      yield* hostVolumes(input, task, containers);
       const privileged = (containers ?? []).filter((c) => c.privileged === true || c.privileged === 'true').map((c) => (typeof c.name === 'string' ? c.name : 'a container'));
       if (privileged.length > 0)
         yield { line: attribute(task.block, 'container_definitions')!.line, message: `${label(task)} runs ${privileged.map((n) => (n === 'a container' ? n : `container ${n}`)).join(', ')} privileged: code in it can take over the container instance and every task on it.`, resource: label(task), severity: 'critical' };
     }
   },
 });
+
+/**
+ * Volumes that mount a sensitive path of the container instance (host_path): its Docker
+ * socket, its root, /proc, /etc, /var/run... A system path only readable to anyone (kernel
+ * modules, /usr) counts when a container mounts it writable, or when the container
+ * definitions cannot be read and so may.
+ */
+function* hostVolumes(input: TfInput, task: TfResource, containers: Array<{ [key: string]: Value }> | undefined): Generator<Hit> {
+  const reported = new Set<number>();
+  for (const volume of sections(input, task.block, 'volume')) {
+    const path = volume.get('host_path');
+    const name = volume.get('name');
+    if (typeof path !== 'string') continue;
+    const mounts = (containers ?? []).flatMap((c) => (Array.isArray(c.mountPoints) ? c.mountPoints : [])).filter((m): m is { [key: string]: Value } => m !== null && typeof m === 'object' && !Array.isArray(m) && m.sourceVolume === name);
+    const readOnly = containers !== undefined && mounts.length > 0 && mounts.every((m) => m.readOnly === true || m.readOnly === 'true');
+    const what = sensitiveHostPath(path, 'host', containers === undefined || readOnly);
+    const line = volume.lineOf('host_path');
+    if (!what || reported.has(line)) continue;
+    reported.add(line);
+    yield { line, message: `${label(task)} mounts ${path} of the container instance${typeof name === 'string' ? ` (volume ${name})` : ''}: ${what.replace(/^the host's/, "the instance's")}.`, resource: label(task) };
+  }
+}
 
 function* hostModes(input: TfInput, task: TfResource): Generator<Hit> {
   for (const [mode, what] of [
