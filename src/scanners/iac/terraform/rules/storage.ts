@@ -270,7 +270,7 @@ function* unencryptedSnapshots(input: TfInput, types: string[], field: string, s
 const ebsNotEncrypted: TfRule = tfRule({
   id: 'iac/tf-aws-ebs-not-encrypted',
   title: 'EBS volume not encrypted',
-  description: 'An EBS volume, snapshot copy, or a block device of an instance, launch configuration or template is not encrypted. Snapshots and volumes shared or copied by mistake then expose their data, and encryption at rest requirements (PCI, HIPAA) are not met.',
+  description: 'An EBS volume, snapshot copy, or a block device of an instance, launch configuration or template is not encrypted, or aws_ebs_encryption_by_default turns the account\'s default encryption off (enabled = false). Snapshots and volumes shared or copied by mistake then expose their data, and encryption at rest requirements (PCI, HIPAA) are not met.',
   remediation: 'Set encrypted = true (with kms_key_id for a customer managed key), or enable aws_ebs_encryption_by_default for the account and region.',
   severity: 'medium',
   cwe: ['CWE-311'],
@@ -280,6 +280,8 @@ const ebsNotEncrypted: TfRule = tfRule({
       '# expect\nresource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n}\n',
       'resource "aws_launch_configuration" "lc" {\n  image_id = "ami-0123456789abcdef0"\n  # expect\n  root_block_device {\n    volume_size = 20\n  }\n}\n',
       'resource "aws_instance" "db" {\n  ami       = "ami-0123456789abcdef0"\n  subnet_id = aws_subnet.private.id\n  dynamic "ebs_block_device" {\n    for_each = [{ name = "/dev/sdf", encrypted = true }, { name = "/dev/sdg", encrypted = false }]\n    content {\n      device_name = ebs_block_device.value.name\n      # expect\n      encrypted   = ebs_block_device.value.encrypted\n    }\n  }\n}\n',
+      // sadcloud's ebs_default_encryption_disabled.
+      'resource "aws_ebs_encryption_by_default" "off" {\n  # expect\n  enabled = false\n}\n',
       'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 40\n  # expect\n  encrypted         = false\n}\n# expect\nresource "aws_ebs_snapshot" "nightly" {\n  volume_id = aws_ebs_volume.data.id\n}\n',
     ],
     negative: [
@@ -291,6 +293,11 @@ const ebsNotEncrypted: TfRule = tfRule({
   },
   *check(input) {
     const byDefault = moduleResourcesOf(input, 'aws_ebs_encryption_by_default').some((r) => !isFalseValue(valueOf(input, r.block, 'enabled')));
+    // Turning the account's default off (enabled defaults to true): every volume made without encrypted = true in the region is then plain.
+    for (const setting of resourcesOf(input, 'aws_ebs_encryption_by_default')) {
+      const enabled = attribute(setting.block, 'enabled');
+      if (enabled && isFalseValue(valueOf(input, setting.block, 'enabled'))) yield { line: enabled.line, message: `${label(setting)} turns EBS encryption by default off: volumes created in the region without encrypted = true are stored unencrypted.`, resource: label(setting) };
+    }
     if (!byDefault) {
       yield* encryptedFlag(input, ['aws_ebs_volume'], 'encrypted', 'the volume');
       const plain = moduleResourcesOf(input, 'aws_ebs_volume').filter((v) => flagOff(input, v, 'encrypted'));
