@@ -11,6 +11,7 @@ import { dataRules } from './data.js';
 import { ecsTaskRules } from './ecs-tasks.js';
 import { encryptionRules } from './encryption.js';
 import { awsEnvSecret } from './env-secrets.js';
+import { awsPasswordRules } from './aws-passwords.js';
 import { gcpRules } from './gcp.js';
 import { hardeningRules } from './hardening.js';
 import { iamRules } from './iam.js';
@@ -22,7 +23,7 @@ import { storageRules } from './storage.js';
 import { readTfSuppressions, tfJustificationOf, tfSuppressionOf } from '../suppressions.js';
 
 /** Terraform rules: the AWS provider first, then Google Cloud and Azure (the azurerm rules also judge the azapi provider's resources: azapi.ts). */
-export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, awsEnvSecret, ...dataRules, ...accessRules, ...hardeningRules, ...ecsTaskRules, ...gcpRules, ...withAzapi(azureRules)];
+export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRules, ...encryptionRules, ...sharingRules, ...iamRules, ...accountRules, ...loggingRules, ...serviceRules, awsEnvSecret, ...awsPasswordRules, ...dataRules, ...accessRules, ...hardeningRules, ...ecsTaskRules, ...gcpRules, ...withAzapi(azureRules)];
 
 export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',
