@@ -65,6 +65,8 @@ export interface TfInput {
    * or undefined when they cannot all be read: how a resource may be used beyond the module's own resources.
    */
   exported?: readonly string[];
+  /** The resource blocks of the file and of the module directory's other files that are known not to be created (count 0, for_each empty). */
+  absent?: readonly Block[];
   /** How the resources of this file with for_each or count are judged (resourcesOf): one by one, not at all, or as written (the default). */
   plans?: Map<TfResource, InstancePlan>;
   /** The version constraints that the module's `terraform` blocks, in this file and its directory's others, give a provider (provider-versions.ts). */
@@ -119,6 +121,7 @@ export function readTerraform(source: string, warn: (line: number, message: stri
   // it makes only when asked (`count = var.create_x ? 1 : 0`, x off by default) is judged in
   // the calls that ask for it, not here.
   const exists = existsIn(directory, scope);
+  const absent = resources.filter((r) => !exists(r)).map((r) => r.block);
   resources.splice(0, resources.length, ...resources.filter(exists));
   const modules = synthesizeModules(body, scope);
   for (const made of modules.resources) resources.push({ kind: 'resource', type: made.type, name: made.name, block: made.block, address: made.address, module: made.module });
@@ -132,11 +135,13 @@ export function readTerraform(source: string, warn: (line: number, message: stri
     for (const r of made.resources) all.push({ kind: 'resource', type: r.type, name: r.name, block: r.block, address: r.address, module: r.module });
   }
   const others = all.filter(exists);
+  for (const r of all) if (r.kind === 'resource' && !exists(r)) absent.push(r.block);
   const given: Scope = { ...scope, variable: (n) => directory?.assigned(n) };
-  const input: TfInput = { source, body, resources, data, providers, scope, given, texts: modules.texts, others, ...(others.length > 0 && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
+  const input: TfInput = { source, body, resources, data, providers, scope, given, texts: modules.texts, others, ...((others.length > 0 || absent.length > 0) && directory?.sourceOf ? { otherText: directory.sourceOf } : {}), ...(directory?.localText ? { otherLocalText: directory.localText } : {}) };
   input.requiredVersions = (provider) => [...requiredVersions(body, provider), ...(directory?.requiredVersions?.(provider) ?? [])];
   const exported = directory ? directory.exported?.() : body.blocks.filter((b) => b.type === 'output' || b.type === 'module').map((b) => source.slice(b.start, b.end));
   if (exported) input.exported = exported;
+  if (absent.length > 0) input.absent = absent;
   if (directory?.callerUses?.length) input.callerUses = directory.callerUses;
   // Data sources too: a policy document with for_each is read once per instance where it is applied (policy.ts).
   const plans = instancePlans([...resources, ...data], scope, warn);

@@ -112,11 +112,7 @@ export function* policies(input: TfInput, options: { module?: boolean } = {}): G
   }
   // A document that only resources known not to be created apply (`count = var.public ? 1 : 0`, off) is applied nowhere:
   // it is judged where those resources are made (a module call that turns them on), not on its own.
-  const made = new Set(input.resources.map((r) => r.block));
-  for (const block of input.body.blocks) {
-    if (block.type !== 'resource' || made.has(block)) continue;
-    for (const a of policyAttributes(block)) for (const d of mentioned(input, a.expr)) if (isDocument.has(d)) used.add(d);
-  }
+  for (const block of input.absent ?? []) for (const a of policyAttributes(block)) for (const d of mentioned(input, a.expr)) if (isDocument.has(d)) used.add(d);
   for (const data of input.data) {
     if (used.has(data) || !isDocument.has(data)) continue;
     // Once per instance of a document with for_each or count, as resources are.
