@@ -161,7 +161,7 @@ export const iacScanner: Scanner = {
         ctx.progress.tick();
         continue;
       }
-      const { text, terraform, calls } = await modules.read(file);
+      const { text, terraform, calls, parsed: terraformParse } = await modules.read(file);
       ctx.progress.tick();
       if (text === null) continue; // binary: the workspace records the skip
       if (patches.has(file.path)) {
@@ -200,7 +200,7 @@ export const iacScanner: Scanner = {
       const committedFiles = !terraform && mayReadSecretFiles(text) && classify(file.path, text) === 'compose' ? await committedSecretFiles(file.path, text, ctx.git, (message) => ctx.warn({ path: file.path, message })) : undefined;
       const withDotenv = dotenv && text.includes('$');
       const compose = withDotenv || committedFiles ? { compose: { ...(withDotenv ? { dotenv } : {}), ...(committedFiles ? { committedFiles } : {}) } } : {};
-      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab, ...compose });
+      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab, ...compose, ...(terraformParse ? { terraformParse } : {}) });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       ciScripts.add(file.path, analysis.platform, analysis.scriptRuns);
       // A setting an override file gives is reported where it is written (terraform/overrides.ts).

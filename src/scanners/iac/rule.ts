@@ -1,7 +1,7 @@
 import type { Confidence, Severity } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
 import type { DotEnv } from './compose/dotenv.js';
-import type { TfDirectoryScope } from './terraform/directory.js';
+import type { MadeParse, TfDirectoryScope } from './terraform/directory.js';
 import type { InputCallers } from './github/model.js';
 import type { ZizmorConfig } from './github/zizmor-config.js';
 import type { KustomizeImages, KustomizeNamespace } from './kubernetes/kustomize.js';
@@ -154,6 +154,8 @@ export interface ParseContext {
   dockerfile?: { configFiles: ConfigFileTexts; scope?: DockerfileScope };
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
   terraform?: TfDirectoryScope;
+  /** A Terraform file without a directory scope that the scan's pre-passes parsed already (a file alone in its directory that calls a local module): that parse. */
+  terraformParse?: MadeParse;
   /** What the kustomizations of the scan say about a Kubernetes manifest they list as a resource. */
   kubernetes?: { kustomizeNamespace?: KustomizeNamespace; kustomizeImages?: KustomizeImages; builtImages?: BuiltImages; scanBindings?: readonly KubeObject[]; scanAggregators?: readonly ScanAggregator[]; scope?: KubeScope };
   /**

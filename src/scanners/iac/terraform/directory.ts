@@ -3,6 +3,7 @@ import { childExpressions, type Attribute, type Block, type Body, type Expr, typ
 import type { ModuleFiles } from './hcl/evaluate.js';
 import { parseHcl } from './hcl/parser.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
+import type { TerraformParses } from './parses.js';
 import { isOverrideFile, mergeOverrides, overrideSourceOf, type MergedOverrides, type OverrideFile, type OverrideSource } from './overrides.js';
 import { requiredVersions } from './provider-versions.js';
 
@@ -64,6 +65,15 @@ import { requiredVersions } from './provider-versions.js';
 
 export type ParsedTerraform = { body: Body; problems: Array<{ line: number; message: string }> };
 
+/** A file's parse made before its analysis (by the scan's pre-passes, parses.ts), and the text it was made from. */
+export interface MadeParse {
+  text: string;
+  parsed: ParsedTerraform;
+}
+
+/** Parses of Terraform texts made through parseTerraformText, for tests to count. */
+export const terraformParseStats = { parses: 0 };
+
 /**
  * A file's text in the native syntax or the JSON syntax: a file named *.tf.json is JSON
  * (one that is not valid JSON, a top-level array or a leading comment, says so, not an
@@ -72,6 +82,7 @@ export type ParsedTerraform = { body: Body; problems: Array<{ line: number; mess
  */
 export function parseTerraformText(source: string, path?: string): ParsedTerraform {
   const json = path !== undefined && path.toLowerCase().endsWith('.tf.json') ? source.trim() !== '' : /^\s*\{/.test(source.slice(0, 4096));
+  terraformParseStats.parses++;
   return json ? parseTerraformJson(source) : parseHcl(source);
 }
 
@@ -91,7 +102,7 @@ export interface TfDirectoryScope {
   overrides?: readonly OverrideFile[];
   /** `local.name` as another file of the directory defines it. */
   local(name: string): Expr | undefined;
-  /** The parse of this file made while the directory was read, when the file still has this text. Given once. */
+  /** The parse of this file made while the directory was read (or, with the scan's parses, before), when the file still has this text. Given once. */
   takeParse(source: string): ParsedTerraform | undefined;
   /** The resource and data blocks of the directory's other configuration files, when it reads as one module. */
   others?(): readonly OtherFile[];
@@ -311,9 +322,13 @@ export class ModuleDirectories {
 
   /**
    * With `keepParses: false` the parses made to read declarations are not kept for the
-   * analysis (`takeParse` gives none); `files` are the files each directory's file functions read (files.ts).
+   * analysis; `files` are the files each directory's file functions read (files.ts).
+   * With the scan's `parses` (parses.ts), a file is parsed through them, and `takeParse`
+   * gives a file the directory did not parse the scan's parse of it: a directory read
+   * before the scan loop (`keepParses: false`) leaves its parses there for the loop, and
+   * the loop's directories take them.
    */
-  constructor(sources: Iterable<DirectorySource>, warn: Warn, options: { keepParses?: boolean; files?: ReadonlyMap<string, ModuleFiles> } = {}) {
+  constructor(sources: Iterable<DirectorySource>, warn: Warn, options: { keepParses?: boolean; files?: ReadonlyMap<string, ModuleFiles>; parses?: TerraformParses } = {}) {
     const byDirectory = new Map<string, DirectorySource[]>();
     for (const source of sources) {
       if (!terraformRole(source.path)) continue;
@@ -322,7 +337,7 @@ export class ModuleDirectories {
       if (list) list.push(source);
       else byDirectory.set(dir, [source]);
     }
-    for (const [dir, files] of byDirectory) this.directories.set(dir, new ModuleDirectory(files, warn, options.keepParses ?? true, options.files?.get(dir)));
+    for (const [dir, files] of byDirectory) this.directories.set(dir, new ModuleDirectory(files, warn, options.keepParses ?? true, options.files?.get(dir), options.parses));
   }
 
   /**
@@ -364,6 +379,7 @@ class ModuleDirectory {
     warn: Warn,
     private readonly keepParses: boolean,
     private readonly moduleFiles?: ModuleFiles,
+    private readonly store?: TerraformParses,
   ) {
     const sorted = [...files].sort((a, b) => byName(a.path, b.path));
     const configurations = sorted.filter((f) => terraformRole(f.path) === 'configuration');
@@ -411,7 +427,13 @@ class ModuleDirectory {
   private parse(file: DirectorySource, all: boolean): ParsedTerraform | undefined {
     // The scan loop's directories also read every file's resources for the other files.
     if (file.text.length > MAX_CHARS || !(this.readsResources || all || DECLARES.test(file.text))) return undefined;
-    return file.parsed ?? parseTerraformText(file.text, file.path);
+    return file.parsed ?? this.parseText(file.path, file.text);
+  }
+
+  /** A file's parse: from the scan's parses when given (taken by the scan loop's directories, which keep it for the analysis), else made now. */
+  private parseText(path: string, text: string): ParsedTerraform {
+    if (!this.store) return parseTerraformText(text, path);
+    return this.keepParses ? this.store.take(path, text) : this.store.parse(path, text);
   }
 
   /** The override files merged into the blocks of the other files (overrides.ts), when those read as one module. */
@@ -471,7 +493,8 @@ class ModuleDirectory {
       localText: (name) => this.locals.get(name)?.text,
       takeParse: (source) => {
         const cached = this.parses.get(path);
-        if (!cached) return undefined;
+        // A file the directory did not parse: the scan's parse of it (made now if none is held).
+        if (!cached) return this.store ? this.parseText(path, source) : undefined;
         this.parses.delete(path);
         return cached.text === source ? cached.parsed : undefined;
       },

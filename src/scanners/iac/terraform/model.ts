@@ -2,7 +2,7 @@ import { childExpressions, type Attribute, type Block, type Body, type Expr } fr
 import { UNKNOWN, evaluate, type Scope, type Value } from './hcl/evaluate.js';
 import { isSet } from './hcl/value.js';
 import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
-import { blockAddress, parseTerraformText, type CallerUse, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
+import { blockAddress, parseTerraformText, type CallerUse, type MadeParse, type ModuleBlocks, type TfDirectoryScope } from './directory.js';
 import { synthesizeModules } from './modules/synthesize.js';
 import { isOverrideFile, overrideSourceOf } from './overrides.js';
 import { requiredVersions } from './provider-versions.js';
@@ -97,8 +97,8 @@ function otherModules(file: { path: string; modules?: readonly Block[] }, scope:
  * With the scope of its module directory (directory.ts), `var.x` takes the value of a
  * terraform.tfvars first, and names the file does not define resolve in its other files.
  */
-export function readTerraform(source: string, warn: (line: number, message: string) => void, directory?: TfDirectoryScope, path?: string): TfInput | undefined {
-  const parsed = directory?.takeParse(source) ?? parseTerraformText(source, path);
+export function readTerraform(source: string, warn: (line: number, message: string) => void, directory?: TfDirectoryScope, path?: string, made?: MadeParse): TfInput | undefined {
+  const parsed = directory?.takeParse(source) ?? (made?.text === source ? made.parsed : undefined) ?? parseTerraformText(source, path);
   for (const problem of parsed.problems) warn(problem.line, problem.message);
   // An override file is merged into the blocks of the directory's other files (overrides.ts), checked there.
   const override = path !== undefined && isOverrideFile(path);

@@ -6,8 +6,9 @@ import { decodeUtf8 } from '../../../workspace/workspace.js';
 import { IacTexts } from '../texts.js';
 import { analyseFile, type FileAnalysis } from '../analyse.js';
 import type { Platform } from '../rule.js';
-import { directoryOf, ModuleDirectories, moduleDirectoryFiles, parseTerraformText, terraformRole, withOverrides, type DirectorySource, type ParsedTerraform, type TfDirectoryScope } from './directory.js';
+import { directoryOf, ModuleDirectories, moduleDirectoryFiles, parseTerraformText, terraformRole, withOverrides, type DirectorySource, type MadeParse, type ParsedTerraform, type TfDirectoryScope } from './directory.js';
 import { isOverrideFile, type OverrideSource } from './overrides.js';
+import { TerraformParses } from './parses.js';
 import type { Body } from './hcl/ast.js';
 import { fileScope, readTerraform, type TfInput } from './model.js';
 import { mayReadFiles, TerraformFiles } from './files.js';
@@ -101,6 +102,8 @@ export class TerraformModules {
   private readonly early: Pick<IacTexts, 'text' | 'take'>;
   /** The contexts of each called directory not analysed yet. */
   private readonly contexts = new Map<string, CallContext[]>();
+  /** The parses of the scan's files, made once for the pre-passes and the scan loop. */
+  private readonly parses = new TerraformParses();
 
   constructor(
     private readonly files: readonly WorkspaceFile[],
@@ -219,7 +222,7 @@ export class TerraformModules {
       const text = await this.early.text(file);
       if (text === null || !/\bresource\b/.test(text)) continue;
       try {
-        bodies.push(parseTerraformText(text, file.path).body);
+        bodies.push(this.parses.parse(file.path, text).body);
       } catch {
         continue; // a parser bug: the scan loop meets it again and reports it
       }
@@ -251,7 +254,7 @@ export class TerraformModules {
       // Files that refer to a module's outputs too, for how the calls are used (callerUses).
       if (!overridden && !mayCallLocalModule(text) && !MODULE_OUTPUT.test(text)) continue;
       try {
-        parsed.push({ path, text, body: parseTerraformText(text, path).body });
+        parsed.push({ path, text, body: this.parses.parse(path, text).body });
       } catch {
         continue; // a parser bug: the scan loop meets it again and reports it
       }
@@ -276,7 +279,7 @@ export class TerraformModules {
         sources.push(own ? { path: member.path, text, parsed: { body: own, problems: [] } } : { path: member.path, text });
       }
       // Its problems are reported when the scan loop reads the directory.
-      callers.set(dir, new ModuleDirectories(sources, () => {}, { keepParses: false, files: await this.filesOf(sources) }));
+      callers.set(dir, new ModuleDirectories(sources, () => {}, { keepParses: false, files: await this.filesOf(sources), parses: this.parses }));
     }
     // What a context costs: each configuration file of the directory is analysed once more.
     const sizes = new Map<string, number>();
@@ -343,7 +346,7 @@ export class TerraformModules {
       if (text === null || !mayCallLocalModule(text)) continue;
       let body: Body;
       try {
-        body = parseTerraformText(text, path).body;
+        body = this.parses.parse(path, text).body;
       } catch {
         continue; // a parser bug: the scan reports it where it analyses the file
       }
@@ -415,7 +418,7 @@ export class TerraformModules {
         const text = await this.early.text(member);
         if (text !== null) sources.push({ path: member.path, text });
       }
-      const scopes = new ModuleDirectories(sources, () => {}, { keepParses: false, files: await this.filesOf(sources) });
+      const scopes = new ModuleDirectories(sources, () => {}, { keepParses: false, files: await this.filesOf(sources), parses: this.parses });
       for (const { file, text } of matched) {
         try {
           const input = readTerraform(text, () => {}, scopes.scopeFor(file.path), file.path);
@@ -432,14 +435,17 @@ export class TerraformModules {
    * A wanted file's text and, for a .tf file of a module directory, what it sees of the
    * directory; for a file of a called module, one scope per context (`calls`).
    */
-  async read(file: WorkspaceFile): Promise<{ text: string | null; terraform?: TfDirectoryScope; calls?: CalledAs[] }> {
+  async read(file: WorkspaceFile): Promise<{ text: string | null; terraform?: TfDirectoryScope; calls?: CalledAs[]; parsed?: MadeParse }> {
     const dir = terraformRole(file.path) === 'configuration' ? directoryOf(file.path) : undefined;
     const entry = dir === undefined ? undefined : this.directories.get(dir);
     if (!entry) {
       const text = await this.early.take(file);
       // A file alone in its directory that reads files: a scope of its own, for them.
       const files = dir !== undefined && text !== null && mayReadFiles(text) ? await this.fileReads.forDirectory(dir, [text]) : undefined;
-      return files ? { text, terraform: loneFileScope(files) } : { text };
+      // A file alone in its directory that calls a local module was parsed for its calls: that parse, for its analysis.
+      const parsed = dir !== undefined && text !== null ? this.parses.takeHeld(file.path, text) : undefined;
+      if (files) return { text, terraform: loneFileScope(files, parsed && { text: text!, parsed }) };
+      return parsed ? { text, parsed: { text: text!, parsed } } : { text };
     }
     if (!entry.scopes) {
       const sources: Array<{ path: string; text: string }> = [];
@@ -448,7 +454,7 @@ export class TerraformModules {
         if (terraformRole(member.path) === 'configuration') this.ahead.set(member.path, text);
         if (text !== null) sources.push({ path: member.path, text });
       }
-      entry.scopes = new ModuleDirectories(sources, this.warn, { files: await this.filesOf(sources) });
+      entry.scopes = new ModuleDirectories(sources, this.warn, { files: await this.filesOf(sources), parses: this.parses });
     }
     const text = this.ahead.has(file.path) ? this.ahead.get(file.path)! : await this.early.take(file);
     this.ahead.delete(file.path);
@@ -457,7 +463,10 @@ export class TerraformModules {
       this.directories.delete(dir!);
       this.contexts.delete(dir!);
       // Files of the directory that the scan does not analyse (staged context) were read for it.
-      for (const member of entry.read) this.ahead.delete(member.path);
+      for (const member of entry.read) {
+        this.ahead.delete(member.path);
+        if (member.path !== file.path) this.parses.release(member.path);
+      }
     }
     if (text === null) return { text };
     if (contexts) return { text, calls: contexts.map((context) => ({ context, terraform: { ...entry.scopes!.scopeFor(file.path, context.arguments)!, callerUses: context.uses } })) };
@@ -467,8 +476,14 @@ export class TerraformModules {
 }
 
 /** The scope of a configuration file alone in its directory: nothing but the files its file functions read. */
-function loneFileScope(files: ModuleFiles): TfDirectoryScope {
-  return { assigned: () => undefined, variable: () => undefined, local: () => undefined, takeParse: () => undefined, files };
+function loneFileScope(files: ModuleFiles, made: MadeParse | undefined): TfDirectoryScope {
+  let given = made;
+  const takeParse = (source: string): ParsedTerraform | undefined => {
+    const out = given?.text === source ? given.parsed : undefined;
+    given = undefined;
+    return out;
+  };
+  return { assigned: () => undefined, variable: () => undefined, local: () => undefined, takeParse, files };
 }
 
 /** Files of the index that name a local module source, looked through for the callers of a staged module. */

@@ -27,7 +27,7 @@ export const terraformRules: readonly TfRule[] = [...networkRules, ...storageRul
 
 export const terraformPlatform: PlatformRules<TfInput> = {
   platform: 'terraform',
-  parse: (text, warn, context) => readTerraform(text, warn, context?.terraform, context?.path),
+  parse: (text, warn, context) => readTerraform(text, warn, context?.terraform, context?.path, context?.terraformParse),
   rules: terraformRules,
   foreignSuppressions(text, input, warn) {
     // checkov, tfsec/Trivy and KICS inline comments, for the secloop rules that check the same thing (suppression-map.ts).
