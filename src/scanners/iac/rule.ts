@@ -174,7 +174,12 @@ export interface ParseContext {
    * A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point;
    * for the file of a child pipeline, the trigger jobs that start it (`trigger: include:`), each with its file and the other files of its pipeline.
    */
-  gitlab?: { files: ReadonlyArray<{ path: string; text: string }>; triggers?: ReadonlyArray<{ path: string; text: string; job: string; files: ReadonlyArray<{ path: string; text: string }> }> };
+  gitlab?: {
+    files: ReadonlyArray<{ path: string; text: string }>;
+    triggers?: ReadonlyArray<{ path: string; text: string; job: string; files: ReadonlyArray<{ path: string; text: string }> }>;
+    /** The scan's parse of a file of the pipeline (this one or one of `files`), by path and text: one parse for the file's analysis and the other files' look-ups. */
+    load?: (path: string, text: string) => YamlLoadResult;
+  };
 }
 
 /** A platform: how to read its files and which rules run on them. */

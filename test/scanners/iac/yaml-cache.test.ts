@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanMemory } from '../../helpers/memory-files.js';
 import { loadYamlAhead, loadYamlCached, releaseHeldYaml, yamlCacheStats } from '../../../src/scanners/iac/yaml/cache.js';
+import { yamlLoadStats } from '../../../src/scanners/iac/yaml/tree.js';
 
 describe('YAML parses held ahead of the scan loop', () => {
   it("parses each file of a GitLab pipeline once: the includes read before the loop and the loop's analysis share the parse", async () => {
@@ -22,6 +23,21 @@ describe('YAML parses held ahead of the scan loop', () => {
     assert.equal(yamlCacheStats.parses - before, 6);
     assert.deepEqual(again.findings, plain.findings);
     assert.deepEqual(again.warnings, plain.warnings);
+  });
+
+  it("parses each file of a GitLab pipeline once when the files' jobs extend templates of the others", async () => {
+    const texts: Record<string, string> = {
+      '.gitlab-ci.yml': 'include:\n  - local: ci/templates.yml\n  - local: ci/build.yml\nstages: [build]\n.base:\n  tags: [docker]\n',
+      'ci/build.yml': 'build:\n  extends: [.base, .dind]\n  stage: build\n  script: [docker build .]\n',
+      'ci/templates.yml': '.dind:\n  extends: .base\n  services: [docker:27.1-dind]\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n',
+    };
+    const before = yamlLoadStats.loads;
+    const { findings } = await scanMemory(texts);
+    // Once each: the analysis of each file and the look-ups of the other files into it (its templates) share the
+    // scan's parse. Before, each file whose templates another one extends was parsed again for that one: 6.
+    assert.equal(yamlLoadStats.loads - before, 3);
+    // The job of ci/build.yml gets its Docker-in-Docker service without TLS from the template in ci/templates.yml.
+    assert.ok(findings.some((f) => f.ruleId === 'iac/gitlab-dind-without-tls' && f.location.path === 'ci/build.yml'));
   });
 
   it('gives a held parse to one later reader only; the ones after parse again', () => {

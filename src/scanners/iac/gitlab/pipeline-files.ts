@@ -2,13 +2,20 @@ import type { WorkspaceFile } from '../../../workspace/files.js';
 import { classify } from '../detect.js';
 import type { ParseContext } from '../rule.js';
 import type { ReadText } from '../texts.js';
-import { loadYamlAhead } from '../yaml/cache.js';
+import { loadYamlAhead, loadYamlCached } from '../yaml/cache.js';
+import type { YamlLoadResult } from '../yaml/tree.js';
 import { childPipelines, includedPaths, localIncludes } from './includes.js';
 
 /** A file found to be a pipeline by its content is read only up to this size (as the GitOps pass reads YAML). */
 const MAX_PIPELINE_FILE = 1024 * 1024;
 /** The project's default CI configuration: its jobs run in pipelines of their own, whatever triggers it as a child too. */
 const DEFAULT_PIPELINE = /^\.gitlab-ci\.ya?ml$/i;
+/**
+ * Characters of the pipeline files whose parses a scan holds for the other files of their
+ * pipelines: about 18 MB of parses at most (18 bytes a character; gitlab-runner holds its
+ * 18 pipeline files, 84K characters).
+ */
+const MAX_HELD_PARSE_CHARS = 1024 * 1024;
 /** A line that may include files: `include:` at the top level, or in a job's `trigger:`. */
 const INCLUDES = /^[ \t]*["']?include["']?[ \t]*:/m;
 
@@ -36,6 +43,14 @@ export class GitlabPipelines {
   private readonly roots = new Set<string>();
   /** Texts of pipeline files, kept as the scan loop reads them, so that each is read once. */
   private readonly texts = new Map<string, string | null>();
+  /**
+   * Parses of the files of pipelines of several files, by path: a file's analysis and the
+   * other files' `!reference` and `extends` look-ups into it read one parse (gitlab-runner:
+   * each of its 18 files was parsed twice). Held until the scan ends, within a budget of
+   * characters; past it, a reader parses again.
+   */
+  private readonly parses = new Map<string, { text: string; loaded: YamlLoadResult }>();
+  private parsedChars = 0;
 
   private constructor(
     private readonly byPath: ReadonlyMap<string, WorkspaceFile>,
@@ -112,8 +127,22 @@ export class GitlabPipelines {
     this.texts.set(path, text);
     const files = text.includes('!reference') || /^[ \t]*extends[ \t]*:/m.test(text) ? await this.filesBeside(path) : [];
     const triggers = this.onlyChild(path) ? await this.triggers(path) : [];
-    if (files.length === 0 && triggers.length === 0) return {};
-    return { gitlab: { files, ...(triggers.length > 0 ? { triggers } : {}) } };
+    // The file's own parse is the one the other files of its pipeline read, even when it reads none of theirs.
+    const load = (file: string, source: string) => this.load(file, source);
+    if (files.length === 0 && triggers.length === 0) return this.pipelineOf.has(path) ? { gitlab: { files, load } } : {};
+    return { gitlab: { files, ...(triggers.length > 0 ? { triggers } : {}), load } };
+  }
+
+  /** The parse of a file of a pipeline: the one held for its text, else made (or the one held ahead of the loop: yaml/cache.ts) and held if it fits. */
+  private load(path: string, text: string): YamlLoadResult {
+    const held = this.parses.get(path);
+    if (held?.text === text) return held.loaded;
+    const loaded = loadYamlCached(text);
+    if (!held && this.parsedChars + text.length <= MAX_HELD_PARSE_CHARS) {
+      this.parses.set(path, { text, loaded });
+      this.parsedChars += text.length;
+    }
+    return loaded;
   }
 
   private onlyChild(path: string): boolean {

@@ -3,7 +3,7 @@ import type { ScriptDialect } from '../script-dialect.js';
 import { setupCommands, SETUP_VARIABLE, type SetupCommand } from './ci-templates.js';
 import { rule, type IacRule, type ParseContext, type ScriptRunSite } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { duplicateKeyMessage, get, isYMap, isYScalar, isYSeq, loadYaml, pair, text, type YMap, type YNode, type YPair, type YScalar, type YSeq } from '../yaml/tree.js';
+import { duplicateKeyMessage, get, isYMap, isYScalar, isYSeq, loadYaml, pair, text, type YamlLoadResult, type YMap, type YNode, type YPair, type YScalar, type YSeq } from '../yaml/tree.js';
 
 /** A GitLab CI pipeline: global settings and jobs (hidden `.template` jobs included). */
 export interface Pipeline {
@@ -52,7 +52,8 @@ function pipelineRoot(documents: ReadonlyArray<{ root: YNode | null }>): YMap | 
 }
 
 export function readPipeline(source: string, warn: (line: number, message: string) => void, context?: ParseContext): Pipeline | undefined {
-  const loaded = loadYamlCached(source);
+  const load = context?.gitlab?.load;
+  const loaded = load && context?.path !== undefined ? load(context.path, source) : loadYamlCached(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'gitlab-ci'));
   const root = pipelineRoot(loaded.documents);
@@ -69,7 +70,7 @@ export function readPipeline(source: string, warn: (line: number, message: strin
     jobs,
     lines: source.split('\n'),
     others: () => (others ??= (context?.gitlab?.files ?? []).flatMap((file) => {
-      const other = pipelineFileOf(file.text);
+      const other = load ? loadedPipelineFile(load(file.path, file.text), file.text) : pipelineFileOf(file.text);
       return other ? [{ path: file.path, ...other }] : [];
     })),
     includesRemote: includesRemote(root),
@@ -92,6 +93,17 @@ function includesRemote(root: YMap): boolean {
   const include = get(root, 'include');
   return (isYSeq(include) ? include.items : include ? [include] : []).some((e) => (isYScalar(e) ? /^[a-z][a-z0-9+.-]*:\/\//i.test(String(e.value)) : isYMap(e) && !pair(e, 'local')));
 }
+
+/** A file of the pipeline from the scan's parse of it (ParseContext.gitlab.load), made once for all the files that read it. */
+function loadedPipelineFile(loaded: YamlLoadResult, text: string): { root: YMap; lines: string[] } | undefined {
+  if (loadedFiles.has(loaded)) return loadedFiles.get(loaded);
+  const root = pipelineRoot(loaded.documents);
+  const file = root ? { root, lines: text.split('\n') } : undefined;
+  loadedFiles.set(loaded, file);
+  return file;
+}
+
+const loadedFiles = new WeakMap<YamlLoadResult, { root: YMap; lines: string[] } | undefined>();
 
 /** The parsed files of other pipelines, by text: a file is read once for all the files of its pipeline. */
 const otherFiles = new Map<string, { root: YMap; lines: string[] } | undefined>();

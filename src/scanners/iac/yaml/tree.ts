@@ -193,8 +193,12 @@ export function withoutStacks<T>(parse: () => T): T {
   }
 }
 
+/** Calls of loadYaml, however made (through yaml/cache.ts or not), for tests to count. */
+export const yamlLoadStats = { loads: 0 };
+
 /** Parses a YAML stream. Syntax errors, oversize input and alias bombs are problems with a line, never exceptions. */
 export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlLoadResult {
+  yamlLoadStats.loads++;
   if (text.length > limits.maxChars) {
     return {
       documents: [],
