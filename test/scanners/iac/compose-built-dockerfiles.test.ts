@@ -6,6 +6,8 @@ import { scanIacTree } from '../../helpers/iac-scan.js';
 import { runScan } from '../../../src/engine/scan.js';
 import { iacScanner } from '../../../src/scanners/iac/index.js';
 import { commitAll, git, initRepo, tempTree } from '../../helpers/tmp.js';
+import { scanMemory } from '../../helpers/memory-files.js';
+import { yamlLoadStats } from '../../../src/scanners/iac/yaml/tree.js';
 
 function services(yaml: string) {
   return readCompose(yaml, () => {})!.services;
@@ -63,6 +65,20 @@ describe('Dockerfiles built by compose services', () => {
     });
     const missing = result.findings.filter((f) => f.ruleId === 'iac/dockerfile-missing-healthcheck').map((f) => f.location.path);
     assert.deepEqual(missing, ['worker/Dockerfile']);
+  });
+
+  it("parses the compose file once: the pass that reads its builds before the loop holds the parse for the file's analysis", async () => {
+    const texts = {
+      'api/Dockerfile': 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n',
+      'compose.yaml': 'services:\n  api:\n    build: ./api\n    privileged: true\n',
+      // YAML another pass reads between that one and the loop (the bindings of its directory): the last parse alone would not be the compose file's.
+      'k8s/role.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\nroleRef:\n  kind: Role\n  name: r\n  apiGroup: rbac.authorization.k8s.io\nsubjects:\n  - kind: ServiceAccount\n    name: default\n',
+    };
+    const before = yamlLoadStats.loads;
+    const { findings } = await scanMemory(texts);
+    // The compose file once, the RoleBinding twice (before the loop for its directory's bindings, then in it). Before, the compose file twice: 4.
+    assert.equal(yamlLoadStats.loads - before, 3);
+    assert.ok(findings.some((f) => f.location.path === 'compose.yaml' && f.ruleId === 'iac/compose-privileged'));
   });
 
   it('in a scan of staged files, reads the healthcheck of a compose file of the index that is not staged', async () => {

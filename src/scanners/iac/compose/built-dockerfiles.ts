@@ -3,6 +3,7 @@ import type { WorkspaceFile } from '../../../workspace/files.js';
 import { classify, isDockerfileName } from '../detect.js';
 import { unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import { readDirectly, type ReadText } from '../texts.js';
+import { loadYamlAhead } from '../yaml/cache.js';
 import { get, isTrue, isYMap, isYScalar, isYSeq, items, text } from '../yaml/tree.js';
 import { readCompose, type ComposeService } from './model.js';
 
@@ -103,7 +104,8 @@ export async function composeDockerfiles(files: readonly WorkspaceFile[], read: 
   const found = new Set<string>();
   const builds: ComposeBuild[] = [];
   const note = (composePath: string, source: string | null) => {
-    const input = source === null ? undefined : readCompose(source, () => {});
+    // Strings are copied out of the services: the parse is held for the scan loop, which analyses the file (harbor: its compose file was parsed twice).
+    const input = source === null ? undefined : readCompose(source, () => {}, undefined, loadYamlAhead);
     for (const service of input?.services ?? []) {
       const dockerfile = hasOwnHealthcheck(service) ? builtDockerfile(composePath, service) : undefined;
       if (dockerfile !== undefined) found.add(dockerfile);

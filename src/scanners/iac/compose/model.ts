@@ -1,6 +1,6 @@
 import { listEntry, type Hit, type ParseContext } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { duplicateKeyMessage, deepestKeyLine, get, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
+import { duplicateKeyMessage, deepestKeyLine, get, isTrue, isYMap, isYScalar, items, pair, text, type YamlLoadResult, type YMap, type YNode } from '../yaml/tree.js';
 import { interpolate, type DotEnv } from './dotenv.js';
 
 /** A docker-compose service with where it is written. */
@@ -87,8 +87,9 @@ function serviceFragment(root: YNode | null | undefined): boolean {
   return root.pairs.every((p) => !TOP_LEVEL_KEYS.has(p.key) && !p.key.startsWith('x-') && isYMap(p.value) && ['image', 'build', 'extends'].some((key) => pair(p.value as YMap, key)));
 }
 
-export function readCompose(source: string, warn: (line: number, message: string) => void, context?: ParseContext): ComposeInput | undefined {
-  const loaded = loadYamlCached(source);
+/** `load` parses the text: a reader ahead of the scan loop that keeps nothing of the tree holds the parse for the loop (yaml/cache.ts loadYamlAhead). */
+export function readCompose(source: string, warn: (line: number, message: string) => void, context?: ParseContext, load: (text: string) => YamlLoadResult = loadYamlCached): ComposeInput | undefined {
+  const loaded = load(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'compose'));
   const services: ComposeService[] = [];
