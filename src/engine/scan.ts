@@ -76,6 +76,14 @@ export interface Excerpt {
 const EXCERPT_CONTEXT = 2;
 /** A finding that spans a long script shows its first lines only. */
 const EXCERPT_MAX_SPAN = 12;
+/**
+ * Files with findings whose texts postProcess reads while it works on an earlier one. Each
+ * read is a few round trips through the thread pool (open, head, stat, read, close), which
+ * one after the other were most of its time (bitnami/charts: 434 files, 0.8 to 1.2 s of
+ * waiting on a loaded machine, 0.3 to 0.9 s with 4 read ahead); at most 4 more texts are
+ * held at once.
+ */
+const READ_AHEAD = 4;
 
 /** The scan pipeline: workspace -> scanners -> Finding -> policy. Writers format the result. */
 export async function runScan(request: ScanRequest): Promise<ScanResult> {
@@ -304,9 +312,21 @@ async function postProcess(
   const inlineByFingerprint = new Map<string, string>();
   const suppressionWarnings: ScanWarning[] = [];
 
-  for (const [filePath, list] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const ordered = [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const reads: Array<Promise<string | null> | undefined> = [];
+  const readText = (index: number): Promise<string | null> => {
+    const [filePath, list] = ordered[index]!;
     const file = files.get(filePath);
-    const text = file && list.some((f) => !f.outsideWorkingTree) ? await file.text() : null;
+    if (!file || !list.some((f) => !f.outsideWorkingTree)) return Promise.resolve(null);
+    const read = file.text();
+    // A failed read fails the scan when its turn comes, as it did read in turn; not before, unhandled.
+    read.catch(() => {});
+    return read;
+  };
+  for (const [index, [filePath, list]] of ordered.entries()) {
+    for (let next = index; next <= Math.min(index + READ_AHEAD, ordered.length - 1); next++) reads[next] ??= readText(next);
+    const text = await reads[index]!;
+    reads[index] = undefined;
     const fileLines = text?.split('\n') ?? [];
     const fileSuppressions: InlineSuppression[] = text ? parseSuppressions(text) : [];
 

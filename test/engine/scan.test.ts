@@ -234,3 +234,30 @@ test('a finding that spans lines is kept by --since when any of its lines change
     t.cleanup();
   }
 });
+
+test('each file with findings gets its own excerpts and suppressions, its text read while earlier files are worked on', async () => {
+  // More files than are read ahead, of different lengths, so that reads end out of order.
+  const texts: Record<string, string> = {};
+  for (let i = 0; i < 13; i++) {
+    const pad = Array.from({ length: (i * 7) % 5 }, (_, k) => `const pad${k} = ${i};`).join('\n');
+    const ignore = i % 3 === 0 ? `// secloop-ignore sast/test-marker-high -- fixture ${i}\n` : '';
+    texts[`f${String(i).padStart(2, '0')}.js`] = `${pad}\n${ignore}run(${i}); // MARKER-high\n`;
+  }
+  const t = tempTree(texts);
+  try {
+    const result = await scan(t.dir);
+    const all = [...result.findings, ...result.suppressed.map((s) => s.finding)];
+    assert.equal(all.length, 13);
+    for (const finding of all) {
+      const i = Number(finding.location.path.slice(1, 3));
+      const excerpt = result.excerpts.get(finding.fingerprint)!;
+      assert.equal(excerpt.lines[finding.location.startLine - excerpt.startLine], `run(${i}); // MARKER-high`);
+    }
+    assert.deepEqual(
+      result.suppressed.map((s) => s.justification).sort(),
+      [0, 3, 6, 9, 12].map((i) => `fixture ${i}`).sort(),
+    );
+  } finally {
+    t.cleanup();
+  }
+});
