@@ -6,11 +6,12 @@ import { scanMemory } from '../../helpers/memory-files.js';
 
 const SG_OPEN = 'iac/tf-aws-sg-open-to-internet';
 
-/** A security group module, a root module of three files that calls it, and a caller alone in its directory. */
+/** A security group module, a root module of three files and a definitions file that calls it, and a caller alone in its directory. */
 const TREE: Record<string, string> = {
+  'terraform.tfvars': 'cidrs = ["0.0.0.0/0"]\n',
   'main.tf': 'module "sg" {\n  source = "./modules/sg"\n  cidrs  = local.cidrs\n}\n\nresource "aws_instance" "web" {\n  ami                    = "ami-1"\n  vpc_security_group_ids = [module.sg.id]\n}\n',
   'locals.tf': 'locals {\n  cidrs = var.cidrs\n}\n',
-  'variables.tf': 'variable "cidrs" {\n  default = ["0.0.0.0/0"]\n}\n',
+  'variables.tf': 'variable "cidrs" {\n  default = ["10.1.0.0/16"]\n}\n',
   'live/main.tf': 'module "sg" {\n  source = "../modules/sg"\n  cidrs  = ["0.0.0.0/0"]\n}\n\noutput "sg" {\n  value = module.sg.id\n}\n',
   'modules/sg/main.tf': 'resource "aws_security_group" "ssh" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = var.cidrs\n  }\n}\n',
   'modules/sg/variables.tf': 'variable "cidrs" {\n  type    = list(string)\n  default = ["10.0.0.0/8"]\n}\n',
@@ -18,12 +19,12 @@ const TREE: Record<string, string> = {
 };
 
 describe('terraform parses: one per file per scan', () => {
-  it("parses each .tf file once for the pre-passes (calls, the module's writes, the callers' declarations) and the analysis", async () => {
+  it("parses each Terraform file once for the pre-passes (calls, the module's writes, the callers' declarations and values) and the analysis", async () => {
     const before = terraformParseStats.parses;
     const { findings, warnings } = await scanMemory(TREE);
-    // Seven files, seven parses. Before the scan's parses were shared, the pre-passes parsed the callers for their calls
-    // and their directories' declarations, and the module's main.tf for what it writes, and the loop all again: 11.
-    assert.equal(terraformParseStats.parses - before, 7);
+    // Eight files, eight parses. Before the scan's parses were shared, the pre-passes parsed the callers for their calls
+    // and their directories' declarations and values, and the module's main.tf for what it writes, and the loop all again: 13.
+    assert.equal(terraformParseStats.parses - before, 8);
     assert.deepEqual(warnings, []);
     // The module's group, open in both calls' contexts, is one finding on its line.
     assert.deepEqual(

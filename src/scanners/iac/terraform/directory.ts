@@ -414,7 +414,7 @@ class ModuleDirectory {
     const definitions = sorted.filter((f) => isVariableValuesFile(f.path)).sort((a, b) => rank(a.path) - rank(b.path) || byName(a.path, b.path));
     for (const file of definitions) {
       try {
-        const read = terraformRole(file.path) === 'values' ? valuesOfHcl(file.text) : valuesOfJson(file.text);
+        const read = terraformRole(file.path) === 'values' ? valuesOfHcl(this.parseText(file.path, file.text, parseValues)) : valuesOfJson(file.text);
         if ('problem' in read) warn({ path: file.path, line: read.line, message: `${read.problem}; its variable values are not used` });
         else for (const [name, expr] of read.values) this.values.set(name, expr);
       } catch (error) {
@@ -431,9 +431,9 @@ class ModuleDirectory {
   }
 
   /** A file's parse: from the scan's parses when given (taken by the scan loop's directories, which keep it for the analysis), else made now. */
-  private parseText(path: string, text: string): ParsedTerraform {
-    if (!this.store) return parseTerraformText(text, path);
-    return this.keepParses ? this.store.take(path, text) : this.store.parse(path, text);
+  private parseText(path: string, text: string, parse: (text: string, path: string) => ParsedTerraform = parseTerraformText): ParsedTerraform {
+    if (!this.store) return parse(text, path);
+    return this.keepParses ? this.store.take(path, text, parse) : this.store.parse(path, text, parse);
   }
 
   /** The override files merged into the blocks of the other files (overrides.ts), when those read as one module. */
@@ -590,9 +590,14 @@ function indexExpressions(file: OtherFile, into: WeakMap<Expr, string>): void {
 
 type ValuesRead = { values: Map<string, Expr> } | { problem: string; line: number };
 
-/** A `.tfvars` file: attributes only, whose values are literal (no references or functions). */
-function valuesOfHcl(text: string): ValuesRead {
-  const parsed = parseHcl(text);
+/** A `.tfvars` file's text in the native syntax (whatever its first character), for valuesOfHcl. */
+function parseValues(text: string): ParsedTerraform {
+  terraformParseStats.parses++;
+  return parseHcl(text);
+}
+
+/** A `.tfvars` file (parseValues): attributes only, whose values are literal (no references or functions). */
+function valuesOfHcl(parsed: ParsedTerraform): ValuesRead {
   // The parser's message may quote the text; a definitions file's text is not quoted anywhere.
   const first = parsed.problems[0];
   if (first) return { problem: /larger than/.test(first.message) ? 'variable definitions file too large to read' : 'invalid HCL in this variable definitions file', line: first.line };

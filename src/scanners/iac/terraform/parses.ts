@@ -8,6 +8,8 @@ import { parseTerraformText, type ParsedTerraform } from './directory.js';
  */
 export const MAX_HELD_PARSE_CHARS = 1024 * 1024;
 
+type Parse = (text: string, path: string) => ParsedTerraform;
+
 /**
  * The parses of one scan's Terraform files, by path. The pre-passes of the scan
  * (scan-modules.ts: the local module calls of each directory, what a called module writes
@@ -29,12 +31,16 @@ export class TerraformParses {
 
   constructor(private readonly budget = MAX_HELD_PARSE_CHARS) {}
 
-  /** The file's parse, held for later readers when it fits. A parser bug throws, and nothing is held. */
-  parse(path: string, text: string): ParsedTerraform {
+  /**
+   * The file's parse, held for later readers when it fits. A parser bug throws, and nothing
+   * is held. `parse` is how the file is read (a variable definitions file is always the
+   * native syntax): every reader of a path reads it the same way.
+   */
+  parse(path: string, text: string, parse: Parse = parseTerraformText): ParsedTerraform {
     const held = this.held.get(path);
     if (held && held.text === text) return held.parsed;
     if (held) this.release(path);
-    const parsed = parseTerraformText(text, path);
+    const parsed = parse(text, path);
     if (this.chars + text.length <= this.budget) {
       this.held.set(path, { text, parsed });
       this.chars += text.length;
@@ -43,10 +49,8 @@ export class TerraformParses {
   }
 
   /** The file's parse for its last reader: the held one, let go; else made now, not held. */
-  take(path: string, text: string): ParsedTerraform {
-    const held = this.held.get(path);
-    this.release(path);
-    return held && held.text === text ? held.parsed : parseTerraformText(text, path);
+  take(path: string, text: string, parse: Parse = parseTerraformText): ParsedTerraform {
+    return this.takeHeld(path, text) ?? parse(text, path);
   }
 
   /** The held parse of the file when it was made from this text, let go; undefined when none is. */
