@@ -238,8 +238,13 @@ export function workflowRunFromMaintainers(wf: Workflow): boolean {
 /** The answers of {@link workflowRunFromMaintainers}, asked for every expression of a workflow. */
 const fromMaintainers = new WeakMap<Workflow, boolean>();
 
-/** Events whose workflows run with a write token and secrets while handling data from outsiders. */
-export const PRIVILEGED_TRIGGERS = new Set(['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'pull_request_review', 'pull_request_review_comment', 'fork', 'watch', 'gollum']);
+/**
+ * Events whose workflows run with a write token and secrets while handling data from outsiders.
+ * Not pull_request_review and pull_request_review_comment: like pull_request, they run the
+ * pull request's merge commit, and for a fork's pull request without secrets and with a
+ * read-only token.
+ */
+export const PRIVILEGED_TRIGGERS = new Set(['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'fork', 'watch', 'gollum']);
 
 /** Events anyone with a GitHub account can cause on a public repository. */
 export const PUBLIC_TRIGGERS = new Set(['pull_request', 'pull_request_target', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'pull_request_review', 'pull_request_review_comment', 'fork', 'watch', 'workflow_run']);

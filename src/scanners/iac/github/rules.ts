@@ -219,6 +219,8 @@ const untrustedCheckout = workflowRule({
     ],
     negative: [
       workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n', 'pull_request'),
+      // A run on an approving review: like pull_request, a fork's gets no secrets and a read-only token.
+      workflow('      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha || github.ref }}\n          persist-credentials: false\n      - run: make test\n', '\n  pull_request_review:\n    types: [submitted]'),
       workflow(PINNED_CHECKOUT, 'pull_request_target'),
       // A ref an earlier step computed from the repository's own tags.
       workflow('      - id: meta\n        run: echo "release_ref=$(git describe --tags --abbrev=0)" >> "$GITHUB_OUTPUT"\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ steps.meta.outputs.release_ref }}\n', 'issue_comment'),
