@@ -29,6 +29,14 @@ test('gates: an earlier step that fails for a fork\'s pull request leaves the ch
   assert.deepEqual(scan('comment-fork-check.yml'), [['untrusted-checkout', 22, 'low']]);
 });
 
+test('gates: a job only pull requests of a named author reach (Dependabot\'s) is low; one that keeps out only another account is open', () => {
+  assert.deepEqual(scan('author-named.yml'), [
+    ['dangerous-trigger', 3, 'high'],
+    ['untrusted-checkout', 16, 'low'],
+    ['untrusted-checkout', 25, 'critical'],
+  ]);
+});
+
 test('gates: a comment prefix anyone can write is no gate (startsWith of an unknown value is unknown)', () => {
   assert.deepEqual(scan('comment-prefix-only.yml'), [['untrusted-checkout', 20, 'critical']]);
 });

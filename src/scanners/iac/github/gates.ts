@@ -54,6 +54,17 @@ export function forFork(condition: string): string {
   return out;
 }
 
+/** The pull request's author as the payload gives it: who opened it, which no one else can be. */
+const AUTHOR = 'github.event.pull_request.user.login';
+/** A login no named account has: an outsider's, in the conditions that name the author. */
+const OUTSIDER_LOGIN = '\u0000outsider';
+/** The account an author check names (`user.login == 'dependabot[bot]'`), for messages. */
+const NAMED_AUTHOR = /pull_request\.user\.login\s*==\s*'([^']+)'|'([^']+)'\s*==\s*github\.event\.pull_request\.user\.login/;
+const namedAuthor = (condition: string): string | undefined => {
+  const match = NAMED_AUTHOR.exec(condition);
+  return match?.[1] ?? match?.[2];
+};
+
 const PR_FORK = 'github.event.pull_request.head.repo.fork';
 const RUN_FORK = 'github.event.workflow_run.head_repository.fork';
 
@@ -78,13 +89,15 @@ const OUTSIDER: EventFacts = Object.fromEntries(['pull_request', 'comment', 'iss
  * or unless a maintainer set a label or an insider wrote it (`maintainer`); `open` when it
  * tests author_association and still admits an outsider.
  */
-function conditionGate(condition: string, trigger: string | undefined): Gate['kind'] | 'open' | undefined {
+function conditionGate(condition: string, trigger: string | undefined): Gate['kind'] | 'author' | 'open' | undefined {
   const bare = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
   if (bare.includes('${{')) return undefined;
   const tree = parseExpression(forFork(bare));
   if (!tree) return undefined;
   const facts: EventFacts = { ...forkFacts(trigger), ...(trigger ? { 'github.event_name': trigger } : {}) };
   if (evaluate(tree, facts) === false) return 'fork-blocked';
+  // Only pull requests a named account opened (`github.event.pull_request.user.login == 'dependabot[bot]'`): no outsider is that account.
+  if (evaluate(tree, { ...facts, [AUTHOR]: trigger === undefined || PULL_REQUEST_EVENTS.has(trigger) ? OUTSIDER_LOGIN : null }) === false) return 'author';
   // A label no outsider can add: with no label of the event's, the condition fails.
   if (evaluate(tree, { ...facts, 'github.event.label.name': '\u0000' }) === false) return 'maintainer';
   // An outsider's author_association; a test that lets it through (`!= 'MEMBER'`) is no gate.
@@ -152,6 +165,7 @@ function gateBefore(wf: Workflow, jobs: Job[], step: Step | undefined, trigger: 
     if (condition === undefined) continue;
     const kind = conditionGate(condition, trigger);
     if (kind === 'fork-blocked') return { kind, why: `the if: of ${label} excludes pull requests from forks`, via: 'if' };
+    if (kind === 'author') return { kind: 'fork-blocked', why: `the if: of ${label} admits only pull requests that ${namedAuthor(condition) ?? 'a named account'} opened`, via: 'if' };
     if (kind === 'open') continue;
     if (kind === 'maintainer' && !PERMISSION_CHECK.test(condition)) maintainer ??= { kind, why: `the if: of ${label} requires a label that only maintainers can add`, via: 'if' };
     else if (kind === 'maintainer' || PERMISSION_CHECK.test(condition)) maintainer ??= { kind: 'maintainer', why: `the if: of ${label} checks ${checked(condition)}`, via: 'if' };
@@ -195,8 +209,6 @@ export function runsFor(trigger: string, job: Job, step?: Step): boolean {
   return true;
 }
 
-/** The pull request's author as the payload gives it: who opened it, which no one else can be. */
-const AUTHOR = 'github.event.pull_request.user.login';
 
 /**
  * Whether an `if:` in front of the step (its own, its job's, those of the jobs it needs)
@@ -212,6 +224,6 @@ export function onlyNamedAuthor(wf: Workflow, job: Job, step?: Step): boolean {
     if (condition === undefined || !condition.includes(AUTHOR)) return false;
     const bare = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition)?.[1] ?? condition;
     const tree = bare.includes('${{') ? undefined : parseExpression(bare);
-    return tree !== undefined && evaluate(tree, { [AUTHOR]: '\u0000outsider' }) === false;
+    return tree !== undefined && evaluate(tree, { [AUTHOR]: OUTSIDER_LOGIN }) === false;
   });
 }
