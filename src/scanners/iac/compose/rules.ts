@@ -315,9 +315,12 @@ function webEntryPoint(s: ComposeService, p: PublishedPort): { what: string; che
 function sensitiveServices(s: ComposeService, p: PublishedPort) {
   const [from, to] = p.containerPorts ?? [0, -1];
   // The image of a service that is built is not known (image: then names the build's result).
-  const image = pair(s.node, 'build') ? undefined : serviceImage(s)?.ref;
-  if (from === to) return [sensitivePort(from, p.protocol, image, p.names)].filter((e) => e !== undefined);
-  return to > from ? sensitivePortsInRange(from, to, p.protocol, image) : [];
+  const built = pair(s.node, 'build') !== undefined;
+  const image = built ? undefined : serviceImage(s)?.ref;
+  const entries = from === to ? [sensitivePort(from, p.protocol, image, p.names)].filter((e) => e !== undefined) : to > from ? sensitivePortsInRange(from, to, p.protocol, image) : [];
+  // A port that is the service's only in its images (Cassandra's 7001, Elasticsearch's 9200) says nothing of
+  // an application built from the project's source, unless the service or the image it builds is named for it.
+  return built ? entries.filter((e) => !e.knownImagesOnly || [s.name, serviceImage(s)?.ref].some((n) => n !== undefined && e.knownImagesOnly!.test(imageName(n)))) : entries;
 }
 
 /**
@@ -332,7 +335,7 @@ const sensitivePortPublished = composeRule({
   id: 'iac/compose-sensitive-port',
   title: 'Sensitive or cleartext service port published',
   description:
-    "A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache, the Admin API of an API gateway such as Kong's 8001/8444 in a Kong image, which has no authentication in the open-source gateway and configures every route and plugin) is published on a non-loopback address. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words) a data service's port (a database, cache, message queue or mail store) is reported one severity lower, as every machine of the developer's network still reaches it but the data is a throwaway; a port that gives control of the machine (the Docker API, a remote shell, a cluster's API, a file share) keeps its severity.",
+    "A port of a service that should not be reachable from other machines (SSH, Telnet, FTP, the Docker API, a database, a cache, the Admin API of an API gateway such as Kong's 8001/8444 in a Kong image, which has no authentication in the open-source gateway and configures every route and plugin) is published on a non-loopback address. Ports that are also common application defaults (Cassandra's 7000/7001, Elasticsearch's 9200/9300) count only in an image of that service, or in a service built from source that is named for it or builds an image named for it. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words) a data service's port (a database, cache, message queue or mail store) is reported one severity lower, as every machine of the developer's network still reaches it but the data is a throwaway; a port that gives control of the machine (the Docker API, a remote shell, a cluster's API, a file share) keeps its severity.",
   remediation: 'Do not publish it; let other containers reach it over the compose network, or bind it to 127.0.0.1 for local tools.',
   severity: 'high',
   cwe: ['CWE-200'],
@@ -346,6 +349,8 @@ const sensitivePortPublished = composeRule({
       'services:\n  dns:\n    image: alpine:3.20\n    ports:\n      # expect\n      - "53:53/udp"\n',
       // Kong's Admin API; its proxy ports 8000 and 8443 are the public entry point (iac/compose-port-all-interfaces, info).
       'services:\n  gateway:\n    image: kong/kong-gateway:3.7\n    ports:\n      - "8000:8000"\n      - "8443:8443"\n      # expect\n      - "8001:8001"\n',
+      // A service built from source that is named for the search engine is one.
+      'services:\n  elasticsearch:\n    build: ./search\n    ports:\n      # expect\n      - "9200:9200"\n',
       // A long-syntax port named for its service is that service.
       'services:\n  cache:\n    image: example.org/cache:1.0\n    ports:\n      # expect\n      - target: 6379\n        published: 6379\n        name: redis\n',
     ],
@@ -356,6 +361,8 @@ const sensitivePortPublished = composeRule({
       'services:\n  api:\n    build: .\n    ports:\n      - "127.0.0.1:8000:8000"\n      - "0.0.0.0:5000:5000"\n',
       // A DNS server publishes 53 on purpose.
       'services:\n  dns:\n    image: pihole/pihole:2024.07.0\n    ports:\n      - "53:53/udp"\n      - "53:53/tcp"\n',
+      // 7001 is Cassandra's only in a Cassandra image: not in an application built from source (opentelemetry-demo's currency service).
+      'services:\n  currency:\n    image: ${IMAGE_NAME}:${DEMO_VERSION}-currency\n    build:\n      context: ./\n      dockerfile: src/currency/Dockerfile\n    ports:\n      - "7001"\n',
       // So do a git forge its SSH and a mail server SMTP; 9200 is Elasticsearch only in a search engine's image.
       'services:\n  git:\n    image: gitea/gitea:1.22\n    ports:\n      - "2222:22"\n  mx:\n    image: mailserver/docker-mailserver:14.0\n    ports:\n      - "25:25"\n  ocis:\n    image: owncloud/ocis:7.0\n    ports:\n      - "9200:9200"\n',
       // 8001 is Kong's Admin API only in a Kong image.
