@@ -79,6 +79,26 @@ export function isSecretName(name: string): boolean {
   return false;
 }
 
+/** The words of a name with `access key` (or `accesskey`) at its end in one word: `MINIO_ACCESS_KEY` -> `minio accesskey`. */
+const joinedKey = (name: string, word: 'access' | 'secret'): string => nameTokens(name).join(' ').replace(new RegExp(`(?:^| )${word} ?key$`), (m) => `${m.startsWith(' ') ? ' ' : ''}${word}key`);
+
+/**
+ * Whether `name` is the access key of a pair whose secret key is set beside it (among
+ * `names`): `MINIO_ACCESS_KEY` with `MINIO_SECRET_KEY`, `AWS_ACCESS_KEY` with `AWS_SECRET_KEY`
+ * or `AWS_SECRET_ACCESS_KEY`, `accessKey` with `secretKey`. The access key names the
+ * credential (MinIO's user, AWS's key ID); the secret key beside it is the secret, and is reported.
+ */
+export function isAccessKeyOfPair(name: string, names: Iterable<string>): boolean {
+  const own = joinedKey(name, 'access');
+  if (!/(?:^| )accesskey$/.test(own)) return false;
+  const prefix = own.slice(0, -'accesskey'.length);
+  for (const other of names) {
+    const words = joinedKey(other, 'secret');
+    if (words === `${prefix}secretkey` || joinedKey(other, 'access') === `${prefix}secret accesskey`) return true;
+  }
+  return false;
+}
+
 /** Words that stand for a value to fill in: `INSERT_CLUSTER_TOKEN`, `your-api-key`, `yourpassword`, `DB_PASSWORD_HERE`. */
 const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:[-_ ][a-z0-9]+)*|your[a-z]*(?:password|passwd|pwd|secret|key|token)|[A-Z0-9]+(?:_[A-Z0-9]+)*_(?:VAL|VALUE|HERE|PLACEHOLDER))$/i;
 /**

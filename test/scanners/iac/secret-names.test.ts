@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { isLiteralSecretValue, isSecretName } from '../../../src/scanners/iac/secret-names.js';
+import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../../../src/scanners/iac/secret-names.js';
 
 it('tells names of secrets from names of commands, addresses and well-known settings', () => {
   for (const name of ['DB_PASSWORD', 'apiKey', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'client_secret', 'MYSQL_ROOT_PASSWORD', 'DB_PW', 'PW', 'PW_ADMIN_PASSWORD', 'SMTP_PASS']) assert.ok(isSecretName(name), name);
@@ -59,4 +59,11 @@ it('takes a vendor key prefix followed by a stand-in word for a placeholder, and
     assert.ok(!isLiteralSecretValue(value, 'RefreshToken'), value);
   for (const value of [`Atzr|${random}`, 'Atzr|1234abcd', 'Atzr|1357', 'Atzr|12345678901', 'ghp_abce', `Atza|${'IwEBI'}${random.slice(0, 30)}`])
     assert.ok(isLiteralSecretValue(value, 'RefreshToken'), value);
+});
+
+it('tells the access key of a pair whose secret key is set beside it from a key that stands alone', () => {
+  for (const [name, others] of [['MINIO_ACCESS_KEY', ['MINIO_SECRET_KEY']], ['AWS_ACCESS_KEY', ['AWS_SECRET_KEY']], ['AWS_ACCESS_KEY', ['AWS_SECRET_ACCESS_KEY']], ['accessKey', ['secretKey']], ['S3_ACCESSKEY', ['S3_SECRETKEY']]] as const)
+    assert.ok(isAccessKeyOfPair(name, others), `${name} beside ${others.join(', ')}`);
+  for (const [name, others] of [['ACCESS_KEY', ['TAGS']], ['MINIO_ACCESS_KEY', ['OTHER_SECRET_KEY']], ['MINIO_SECRET_KEY', ['MINIO_ACCESS_KEY']], ['DB_PASSWORD', ['DB_SECRET_KEY']]] as const)
+    assert.ok(!isAccessKeyOfPair(name, others), `${name} beside ${others.join(', ')}`);
 });

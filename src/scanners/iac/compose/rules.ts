@@ -4,7 +4,7 @@ import { sensitiveHostPath } from '../host-paths.js';
 import { KONG_IMAGES, MAIL_STORE_IMAGES, describePort, imageName, ownServicePort, sensitivePort, sensitivePortsInRange, type PortCategory } from '../ports.js';
 import { oneSeverityLower, severityRank, type Severity } from '../../../core/finding.js';
 import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
-import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
+import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
 import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, publishedPorts, readCompose, serviceImage, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
 
@@ -528,7 +528,7 @@ const secretInEnvironment = composeRule({
   id: 'iac/compose-secret-in-environment',
   title: 'Literal secret in the compose file',
   description:
-    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output. A literal fallback (`${DB_PASSWORD:-secret}`) is reported at medium: it is what runs wherever the variable is not set. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words) a value that is a plain word (`password`, `admin`) rather than a generated secret is reported at low: the throwaway credential of a service run locally.',
+    'An environment variable or build argument with a secret-looking name has its value written in the compose file, or a URL in one carries a literal password (DATABASE_URL: postgres://app:password@db/app), so the secret is in version control and in `docker inspect` output. A literal fallback (`${DB_PASSWORD:-secret}`) is reported at medium: it is what runs wherever the variable is not set. In a compose file for development, tests or CI (a name part or folder dev, devenv, local, debug, test, e2e, ci, devcontainer, cypress, playwright, or a folder named with test or e2e among other words) a value that is a plain word (`password`, `admin`) rather than a generated secret is reported at low: the throwaway credential of a service run locally. The access key of a pair whose secret key is set beside it (MINIO_ACCESS_KEY with MINIO_SECRET_KEY, AWS_ACCESS_KEY with AWS_SECRET_KEY) is not reported: it names the credential (a user name, a key ID), and the secret key is.',
   remediation: 'Use ${VAR} substitution from an untracked .env file (`${VAR:?message}` to refuse to start without it), env_file:, or compose secrets: (mounted as files under /run/secrets).',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -542,6 +542,10 @@ const secretInEnvironment = composeRule({
       service('    environment:\n      # expect\n      - CACHE_URL=redis://:' + 'Hn5tR7wQ1x@cache:6379/0\n'),
       // Medium: the written fallback is used wherever the variable is not set.
       service('    environment:\n      # expect\n      DB_PASSWORD: ${DB_PASSWORD:-Tr0ub4dor-and-3}\n'),
+      // An access key and its secret key: the secret key is the secret (the access key names the credential).
+      service('    environment:\n      AWS_ACCESS_KEY: storage\n      # expect\n      AWS_SECRET_KEY: storage-secret-0\n'),
+      // An access key alone may be the credential itself (a monitoring agent's key).
+      service('    environment:\n      # expect\n      - ACCESS_KEY=monitoring-agent-key-1\n'),
     ],
     negative: [
       service('    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}\n      MYSQL_PASSWORD_FILE: /run/secrets/db\n      MYSQL_DATABASE: shop\n'),
@@ -569,7 +573,11 @@ const secretInEnvironment = composeRule({
         ? ''
         : `${DEV_WORD_PASSWORD.test(value.trim()) ? ': a plain word, not a generated secret, so every installation that keeps it shares one guessable password' : ': whoever can read the repository has it'}; ${fix}`;
     for (const s of input.services) {
-      for (const entry of [...environment(s.node, 'environment'), ...environment(get(s.node, 'build'), 'args')]) {
+      const entries = [...environment(s.node, 'environment'), ...environment(get(s.node, 'build'), 'args')];
+      const names = entries.map((e) => e.name);
+      for (const entry of entries) {
+        // The access key of a pair whose secret key is set beside it names the credential; the secret key is reported.
+        if (isAccessKeyOfPair(entry.name, names)) continue;
         if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
           const { note = '', ...dev } = throwaway(String(entry.value));
           yield { ...entry.at, message: `${label(s)} sets ${entry.name} to a literal secret in the compose file${detailNote(entry.at)}${note}${why(String(entry.value), `set it from an untracked .env (\${${entry.name}:?}) or a compose secret`)}.`, resource: label(s), secret: String(entry.value), ...dev };

@@ -1,7 +1,7 @@
 import { describePort, sensitivePort, sensitivePortsInRange } from '../ports.js';
 import { pinProblem, pinProblemNote, type PinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
-import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
+import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { LOCAL_TRUSTED_APT_SOURCE, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
 import { commandsOf, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, substitutions, type ShellCommand } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
@@ -405,7 +405,7 @@ const secretInEnv = dockerRule({
   id: 'iac/dockerfile-secret-in-env',
   title: 'Secret written into ENV or ARG',
   description:
-    "An ENV or ARG with a secret-looking name has a literal value. ENV values are stored in the image config and ARG values in its history: anyone who can pull the image can read them with `docker inspect` or `docker history`.",
+    "An ENV or ARG with a secret-looking name has a literal value. ENV values are stored in the image config and ARG values in its history: anyone who can pull the image can read them with `docker inspect` or `docker history`. The access key of a pair whose secret key is set beside it (MINIO_ACCESS_KEY with MINIO_SECRET_KEY, AWS_ACCESS_KEY with AWS_SECRET_KEY) is not reported: it names the credential (a user name, a key ID), and the secret key is.",
   remediation: 'Pass secrets at run time (environment from a secret store, mounted files) and at build time with RUN --mount=type=secret; never bake them into the image.',
   severity: 'high',
   cwe: ['CWE-798'],
@@ -415,6 +415,8 @@ const secretInEnv = dockerRule({
       'FROM alpine:3.20\n# expect\nENV API_TOKEN s3cr3t-t0k3n-value\n',
       'FROM alpine:3.20\n# expect\nARG NPM_TOKEN=npm_abcdefabcdef1234567890\n',
       'FROM alpine:3.20\n# expect\nENV A=1 \\\n# detail\n    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
+      // An access key and its secret key: the secret key is the secret (the access key names the credential).
+      'FROM alpine:3.20\nENV S3_ACCESS_KEY=uploader\n# expect\nENV S3_SECRET_KEY=uploader-secret-value\n',
     ],
     negative: [
       'FROM alpine:3.20\nENV DB_PASSWORD_FILE=/run/secrets/db\n',
@@ -423,10 +425,12 @@ const secretInEnv = dockerRule({
     ],
   },
   *check(input) {
+    const names = ['ENV', 'ARG'].flatMap((keyword) => [...instructionsOf(input.file, keyword)].flatMap((instruction) => keyValues(effective(instruction)).map(([name]) => name)));
     for (const keyword of ['ENV', 'ARG']) {
       for (const instruction of instructionsOf(input.file, keyword)) {
         for (const [name, value, line] of keyValues(effective(instruction))) {
-          if (!isSecretName(name) || !isLiteralSecretValue(value)) continue;
+          // The access key of a pair whose secret key is set beside it names the credential; the secret key is reported.
+          if (!isSecretName(name) || isAccessKeyOfPair(name, names) || !isLiteralSecretValue(value)) continue;
           const place = at(instruction, line);
           yield {
             ...place,

@@ -3,7 +3,7 @@ import { pinProblem, pinProblemNote } from '../image.js';
 import { describePort, sensitivePort } from '../ports.js';
 import { sensitiveHostPath } from '../host-paths.js';
 import { rule, type Hit, type IacRule, type PlatformRules } from '../rule.js';
-import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
+import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isFalse, isTrue, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { clusterConfigRules } from './cluster-config-rules.js';
 import { controlPlaneRules } from './control-plane-rules.js';
@@ -760,12 +760,16 @@ const secretInEnv = kubeRule({
   id: 'iac/k8s-secret-in-env',
   title: 'Literal secret in a container environment',
   description:
-    'An environment variable with a secret-looking name has its value written in the manifest. The secret is in version control and readable by anyone who can read the workload object (far more people than can read Secrets).',
+    'An environment variable with a secret-looking name has its value written in the manifest. The secret is in version control and readable by anyone who can read the workload object (far more people than can read Secrets). The access key of a pair whose secret key is set beside it (MINIO_ACCESS_KEY with MINIO_SECRET_KEY, AWS_ACCESS_KEY with AWS_SECRET_KEY) is not reported: it names the credential (a user name, a key ID), and the secret key is.',
   remediation: 'Store the value in a Secret (or an external secret manager) and reference it with valueFrom.secretKeyRef, or mount it as a file.',
   severity: 'high',
   cwe: ['CWE-798'],
   examples: {
-    positive: [pod('    env:\n    - name: DB_PASSWORD\n      # expect\n      value: "hunter2-but-longer"\n')],
+    positive: [
+      pod('    env:\n    - name: DB_PASSWORD\n      # expect\n      value: "hunter2-but-longer"\n'),
+      // An access key and its secret key: the secret key is the secret (the access key is MinIO's user name).
+      pod('    env:\n    - name: MINIO_ACCESS_KEY\n      value: "minio"\n    - name: MINIO_SECRET_KEY\n      # expect\n      value: "minio123"\n'),
+    ],
     negative: [
       pod('    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n'),
       pod('    env:\n    - name: PASSWORD_FILE\n      value: /run/secrets/db\n'),
@@ -775,11 +779,13 @@ const secretInEnv = kubeRule({
   },
   *check(input) {
     for (const c of input.containers) {
+      const names = items(get(c.node, 'env')).flatMap((v) => text(get(v, 'name')) ?? []);
       for (const variable of items(get(c.node, 'env'))) {
         const name = text(get(variable, 'name'));
         const value = pair(variable, 'value');
         const literal = isYScalar(value?.value) ? value!.value.value : undefined;
-        if (name && value && isSecretName(name) && isLiteralSecretValue(literal, name))
+        // The access key of a pair whose secret key is set beside it names the credential; the secret key is reported.
+        if (name && value && isSecretName(name) && !isAccessKeyOfPair(name, names) && isLiteralSecretValue(literal, name))
           yield { line: value.keyLine, message: `${containerLabel(c)} sets ${name} to a literal secret in the manifest.`, resource: containerLabel(c), secret: String(literal) };
       }
     }
