@@ -103,7 +103,9 @@ const PRINTABLE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]*$/;
  */
 function isLiteral(key: string, written: string, encoded: boolean): boolean {
   const value = ((encoded ? decoded(written) : undefined) ?? written).trim();
-  if (value === '' || IDENTIFIER_KEY.test(key) || isPublicMaterial(key, value) || FLUX_MASKED_DOCKER_CONFIG.test(value)) return false;
+  // camelCase keys (StorageOS's apiUsername, apiAddress) split as the other spellings are.
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  if (value === '' || IDENTIFIER_KEY.test(words) || isPublicMaterial(key, value) || FLUX_MASKED_DOCKER_CONFIG.test(value)) return false;
   // Bytes (a keystore): a literal.
   if (!PRINTABLE.test(value)) return true;
   // A file: a literal when it holds a credential (or its key names one), unless a template or SOPS fills it,
@@ -111,7 +113,7 @@ function isLiteral(key: string, written: string, encoded: boolean): boolean {
   if (value.includes('\n')) return !elidedPem(value) && !/\{\{|\$\{|ENC\[/.test(value) && ((isSecretName(key) && !CONFIG_FILE.test(key)) || holdsCredential(value));
   // A Docker config on one line, as kubectl create secret docker-registry writes it.
   if (/^\{.*"auths"\s*:/.test(value)) return dockerConfigCredential(value);
-  if (ADDRESS_KEY.test(key) && !ADDRESS_PASSWORD.test(value)) return false;
+  if (ADDRESS_KEY.test(words) && !ADDRESS_PASSWORD.test(value)) return false;
   // A date or a time (Argo CD's admin.passwordMtime: when the password last changed).
   if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return false;
   // stringData may hold base64 too: a masked or placeholder value encoded is no credential.
@@ -155,6 +157,8 @@ const committedSecret = kubeRule({
     positive: [
       secret(`data:\n  # expect\n  password: ${b64('hunter2-but-longer')}\n`),
       secret('stringData:\n  username: app\n  # expect\n  api-key: hunter2-but-longer\n'),
+      // Names and addresses in camelCase are no credential either: the password is.
+      secret('stringData:\n  apiAddress: tcp://10.0.0.5:5705\n  apiUsername: storage\n  # expect\n  apiPassword: Vq7rT2mXk9Lp\n'),
       // A configuration file whose settings hold a credential.
       secret('stringData:\n  # expect\n  config.yaml: |\n    database:\n      password: Vq7rT2mXk9Lp\n'),
       // A Docker config with its registry credentials (flux build masks an encrypted one, a negative example).
