@@ -75,6 +75,34 @@ describe('bounded YAML tree', () => {
     assert.equal(loadYaml('a: [1,\nb: 2\n').documents.length, 0);
   });
 
+  it('reads a quoted string continued on lines no deeper than its key, as go-yaml writes a long one in a sequence (a CRD), with one warning', () => {
+    const source = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: web',
+      'spec:',
+      '  containers:',
+      '    - name: web',
+      '      image: example.org/web:1.0',
+      '      args:',
+      "        - 'serve --listen=0.0.0.0:8080 --upstream=http://backend.shop.svc:8080",
+      "        --timeout=30s'",
+      '      securityContext:',
+      '        privileged: true',
+      '',
+    ].join('\n');
+    const result = loadYaml(source);
+    assert.deepEqual(result.problems.map((p) => p.line), [10]);
+    assert.match(result.problems[0]!.message, /a quoted string continues/);
+    const container = (get(result.documents[0]!.root, 'spec', 'containers') as { items: unknown[] }).items[0] as Parameters<typeof get>[0];
+    assert.deepEqual(plain(get(container, 'args')), ['serve --listen=0.0.0.0:8080 --upstream=http://backend.shop.svc:8080 --timeout=30s']);
+    assert.equal(pair(get(container, 'securityContext'), 'privileged')!.keyLine, 13);
+    // A file that needs both readings is read with both.
+    const both = loadYaml(['a:', '  - b: [', '  1]', "    c: 'x", "    y'", ''].join('\n'));
+    assert.deepEqual(plain(both.documents[0]?.root), { a: [{ b: [1], c: 'x y' }] });
+  });
+
   it('keeps the explicit tag of a node (!reference, !Ref, !!str) and gives none to untagged nodes', () => {
     const root = loadYaml('a: !reference [.setup, script]\nb: !Ref Bucket\nc: !!str 12\nd: [x]\ne: &r !reference [.x, y]\nf: *r\n').documents[0]!.root;
     assert.equal(get(root, 'a')!.tag, '!reference');

@@ -11,6 +11,7 @@ import {
 } from 'yaml';
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from './anchors.js';
+import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from '../cloudformation/quoted-continuations.js';
 
 /**
  * YAML documents as a small, plain tree that remembers where every node and key sits
@@ -215,15 +216,25 @@ export function loadYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS)
     docs = parseStream(text, lineCounter);
     // PyYAML (and so CloudFormation and Ansible) reads a flow collection whose continuation
     // lines are indented no deeper than its key; YAML 1.2 does not. Such a file is read
-    // again with those lines indented, which moves no line.
-    const flowIndent = docs.flatMap((d) => d.errors).find(isUnderIndentedFlow);
-    if (flowIndent) {
-      const retryCounter = new LineCounter();
-      const retry = parseStream(indentFlowContinuations(text), retryCounter);
-      if (retry.every((d) => d.errors.length === 0)) {
-        problems.push({ line: lineCounter.linePos(flowIndent.pos[0]).line, message: UNDER_INDENTED_FLOW });
-        docs = retry;
-        lineCounter = retryCounter;
+    // again with those lines indented, which moves no line. So is a quoted string continued
+    // that way, as go-yaml writes a long one in a sequence's mapping (controller-gen's CRDs,
+    // kubectl get -o yaml) and kubectl reads it back.
+    // Each rewrite on top of the ones before (a file may need both), judged by the errors of the last attempt.
+    let source = text;
+    let attempt = { docs, counter: lineCounter };
+    const readings: YamlProblem[] = [];
+    for (const reading of LIBYAML_READINGS) {
+      const refused = attempt.docs.flatMap((d) => d.errors).find(reading.raised);
+      if (!refused) continue;
+      readings.push({ line: attempt.counter.linePos(refused.pos[0]).line, message: reading.warning });
+      source = reading.rewrite(source);
+      const counter = new LineCounter();
+      attempt = { docs: parseStream(source, counter), counter };
+      if (attempt.docs.every((d) => d.errors.length === 0)) {
+        problems.push(...readings);
+        docs = attempt.docs;
+        lineCounter = attempt.counter;
+        break;
       }
     }
   } catch (error) {
@@ -306,6 +317,12 @@ export function indentFlowContinuations(text: string): string {
   }
   return lines.join('\n');
 }
+
+/** What libyaml's readers (PyYAML, go-yaml) accept and YAML 1.2 refuses, in the order applied: see loadYaml. */
+const LIBYAML_READINGS = [
+  { raised: isUnderIndentedFlow, rewrite: indentFlowContinuations, warning: UNDER_INDENTED_FLOW },
+  { raised: isUnclosedQuote, rewrite: indentQuotedContinuations, warning: UNDER_INDENTED_QUOTE },
+];
 
 function convert(
   node: YamlNode,
