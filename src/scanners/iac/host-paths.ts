@@ -13,7 +13,10 @@
  * so all of it counts. Under /home only a home directory itself and its
  * dot folders (keys, credentials, shell start-up files) count: /home/pi/media is data.
  * Under /dev the syslog socket /dev/log is no device: writing to it adds lines to the
- * machine's log, and it is a plain host path. A Windows path is read without its drive
+ * machine's log, and it is a plain host path. Nor are the devices the runtime gives every
+ * container anyway (runc's default device rules: /dev/null, /dev/zero, /dev/full,
+ * /dev/random, /dev/urandom, and the TUN device /dev/net/tun a VPN client opens, which makes
+ * tunnels in the container's own network namespace). A Windows path is read without its drive
  * (C:\var\lib\kubelet as /var/lib/kubelet), with C:\Windows and the named pipes of the
  * machine's services (\\.\pipe\...) sensitive too. Under /usr/share an application's own
  * folder in appdata (/usr/share/appdata/sonarr, where NAS guides keep each container's
@@ -39,7 +42,7 @@ const SENSITIVE_HOST_PATHS: ReadonlyArray<{ path: RegExp; what: (host: string) =
   { path: /^\/etc\/kubernetes(?:\/|$)/, what: (h) => `the ${h}'s Kubernetes configuration, with the kubelet's credentials` },
   { path: /^\/etc(?:\/|$)/, what: (h) => `the ${h}'s configuration` },
   { path: /^\/(?:proc|sys)(?:\/|$)/, what: (h) => `the ${h}'s kernel interfaces` },
-  { path: /^\/dev(?!\/log$)(?:\/|$)/, what: (h) => `the ${h}'s devices` },
+  { path: /^\/dev(?!\/(?:log|null|zero|full|random|urandom|net\/tun)$)(?:\/|$)/, what: (h) => `the ${h}'s devices` },
   { path: /^\/root(?:\/|$)|^\/home(?:\/[^/]+)?$|^\/home\/[^/]+\/\./, what: (h) => `home directories of the ${h}'s users, with their keys and credentials` },
   { path: /^\/usr(?:\/local)?\/share(?:\/|$)/, what: (h) => `data that the ${h}'s programs read and trust (their defaults, scripts and keyrings)` },
   { path: /^\/(?:boot|usr|bin|sbin|lib|lib64|opt\/cni)(?:\/|$)/, what: (h) => `programs the ${h} runs as root` },

@@ -179,7 +179,7 @@ const sensitiveMount = composeRule({
   id: 'iac/compose-sensitive-host-mount',
   title: 'System directory of the host mounted',
   description:
-    "A bind mount exposes a system directory of the host (/, /etc, /proc, /sys, /dev, /root, a home directory or its dot folders, /usr, /var/lib/docker, /var/log, the host's service and runtime state under /run...) to the container: a compromised container can read host credentials or change the host. The paths are those of iac/k8s-hostpath-sensitive, but for /etc: an application's own folder (/run/myapp, /var/lib/myapp, /opt/myapp/data, /home/pi/media, a folder below /usr/share/appdata, where NAS guides keep each container's data and AppStream reads only the XML files directly in it, and on a Docker host /etc/pihole, where the service keeps its configuration) is not one, while the host's own configuration (/etc itself, /etc/ssh, /etc/sudoers.d, cron, systemd, the runtime's, and that of daemons whose configuration runs commands as root such as /etc/dnsmasq.d) is, and the world-readable files a container commonly takes from the host (/etc/localtime, /etc/timezone, /usr/share/zoneinfo, /etc/ssl/certs, /etc/passwd, /etc/group...) and the kernel's modules and headers (/lib/modules, /usr/src) are not reported when mounted read-only (:ro).",
+    "A bind mount exposes a system directory of the host (/, /etc, /proc, /sys, /dev, /root, a home directory or its dot folders, /usr, /var/lib/docker, /var/log, the host's service and runtime state under /run...) to the container: a compromised container can read host credentials or change the host. The paths are those of iac/k8s-hostpath-sensitive, but for /etc: an application's own folder (/run/myapp, /var/lib/myapp, /opt/myapp/data, /home/pi/media, a folder below /usr/share/appdata, where NAS guides keep each container's data and AppStream reads only the XML files directly in it, and on a Docker host /etc/pihole, where the service keeps its configuration) is not one, while the host's own configuration (/etc itself, /etc/ssh, /etc/sudoers.d, cron, systemd, the runtime's, and that of daemons whose configuration runs commands as root such as /etc/dnsmasq.d) is, and the world-readable files a container commonly takes from the host (/etc/localtime, /etc/timezone, /usr/share/zoneinfo, /etc/ssl/certs, /etc/passwd, /etc/group...) and the kernel's modules and headers (/lib/modules, /usr/src) are not reported when mounted read-only (:ro). Nor are the devices every container is given anyway (/dev/null, /dev/urandom, the TUN device /dev/net/tun of a VPN client).",
   remediation: 'Mount only application directories, read-only where possible (:ro); never the host root or system directories.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -208,6 +208,8 @@ const sensitiveMount = composeRule({
       service('    volumes:\n      - /etc/localtime:/etc/localtime:ro\n      - /etc/timezone:/etc/timezone:ro\n      - type: bind\n        source: /etc/ssl/certs\n        target: /etc/ssl/certs\n        read_only: true\n      - /run/myapp:/run/myapp\n      - /home/pi/media:/media\n      - /var/log/myapp:/logs\n'),
       // The kernel's modules and headers, read-only, for a service that loads or builds a module (a VPN, a firewall).
       service('    volumes:\n      - /lib/modules:/lib/modules:ro\n      - /usr/src:/usr/src:ro\n'),
+      // The TUN device a VPN client opens, which every container may use anyway (runc's default device rules).
+      service('    volumes:\n      - /dev/net/tun:/dev/net/tun\n'),
     ],
   },
   *check(input) {
