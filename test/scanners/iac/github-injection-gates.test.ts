@@ -33,4 +33,37 @@ describe('template injection behind a gate', () => {
     );
     assert.match(findings[0]!.message, /deploys to the environment previews/);
   });
+
+  it('on a review trigger, the text of the review or comment is anyone\'s in a run with secrets (the base repository\'s own pull requests): critical, behind an author_association check high; the title is not', () => {
+    const workflow = [
+      'name: review',
+      'on:',
+      '  pull_request_review:',
+      '    types: [submitted]',
+      '  pull_request_review_comment:',
+      '    types: [created]',
+      'permissions: {}',
+      'jobs:',
+      '  echo:',
+      '    runs-on: ubuntu-latest',
+      '    env:',
+      '      BODY: ${{ github.event.review.body }}',
+      '    steps:',
+      '      - run: echo "${{ github.event.review.body }}"',
+      '      - run: echo "${{ github.event.comment.body }}"',
+      '      - run: echo "${{ env.BODY }}"',
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+      '  members:',
+      "    if: github.event.review.author_association == 'MEMBER'",
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: echo "${{ github.event.review.body }}"',
+      '',
+    ].join('\n');
+    const findings = analyseFile('.github/workflows/review.yml', workflow, () => {}).findings.filter((f) => f.ruleId === 'iac/gha-template-injection');
+    assert.deepEqual(
+      findings.map((f) => `${f.location.startLine} ${f.severity}`),
+      ['14 critical', '15 critical', '16 critical', '17 high', '22 high'],
+    );
+  });
 });

@@ -246,6 +246,15 @@ const fromMaintainers = new WeakMap<Workflow, boolean>();
  */
 export const PRIVILEGED_TRIGGERS = new Set(['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'fork', 'watch', 'gollum']);
 
+/**
+ * pull_request_review and pull_request_review_comment run with secrets and a write token for
+ * the base repository's own pull requests (a maintainer's branch, Dependabot's), and anyone
+ * can review or comment on those: the text of the review or comment (REVIEWER_TEXT) is an
+ * outsider's in a privileged run, while the pull request's code and title are not.
+ */
+export const REVIEW_TRIGGERS = new Set(['pull_request_review', 'pull_request_review_comment']);
+export const REVIEWER_TEXT = /^github\.event\.(?:review|comment)\b/i;
+
 /** Events anyone with a GitHub account can cause on a public repository. */
 export const PUBLIC_TRIGGERS = new Set(['pull_request', 'pull_request_target', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'pull_request_review', 'pull_request_review_comment', 'fork', 'watch', 'workflow_run']);
 

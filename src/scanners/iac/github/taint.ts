@@ -4,7 +4,7 @@ import { attackerContext } from './contexts.js';
 import { artifactFolders, downloadedFile, downloadedNames, inFolders } from './artifacts.js';
 import { dataflowParts, parseExpression } from './expression.js';
 import { endOfJob, matrixLeaves, matrixReferences, neededJobs } from './flow.js';
-import { PRIVILEGED_TRIGGERS, envScopes, expressions, inputDeclarations, parseUses, withValue, workflowRunFromMaintainers, workflowRunNames, type Job, type Step, type Workflow } from './model.js';
+import { PRIVILEGED_TRIGGERS, REVIEW_TRIGGERS, REVIEWER_TEXT, envScopes, expressions, inputDeclarations, parseUses, withValue, workflowRunFromMaintainers, workflowRunNames, type Job, type Step, type Workflow } from './model.js';
 import { githubScriptWrites, type ScriptWrite } from './script-writes.js';
 
 /**
@@ -18,6 +18,8 @@ export interface Source {
   text: string;
   severity?: Extract<Severity, 'medium' | 'low'>;
   privileged?: boolean;
+  /** The triggers that make it privileged, when a review trigger is among them (REVIEW_TRIGGERS). */
+  privilegedBy?: string[];
   /** The attacker-controlled context at the start of a chain of inputs, when `text` names an input. */
   origin?: string;
 }
@@ -345,8 +347,12 @@ export function untrustedSource(expression: string, taint: Taint, wf: Workflow):
     // Empty for every trigger of the workflow: nothing to inject today, but a trigger added later makes it live.
     if (carriers && carrying!.length === 0) return { text: `${direct} (empty for this workflow's triggers: only ${carriers.join(' and ')} events carry it)`, severity: 'low' };
     const source = fromMaintainersRun(direct, wf);
+    if (!source || source.privileged !== undefined) return source;
+    // A review's or comment's text on a review trigger: anyone's, in a run that has secrets for the base repository's own pull requests.
+    const reviews = [...wf.triggers.keys()].filter((e) => REVIEW_TRIGGERS.has(e) && REVIEWER_TEXT.test(direct) && (carrying ?? [e]).includes(e));
     // Only the triggers that carry it bring it in: a push's commit message in a workflow also run for comments is a push's.
-    return source && carrying && source.privileged === undefined ? { ...source, privileged: carrying.some((e) => PRIVILEGED_TRIGGERS.has(e)) } : source;
+    if (reviews.length > 0) return { ...source, privileged: true, privilegedBy: [...reviews, ...(carrying ?? [...wf.triggers.keys()]).filter((e) => PRIVILEGED_TRIGGERS.has(e))] };
+    return carrying ? { ...source, privileged: carrying.some((e) => PRIVILEGED_TRIGGERS.has(e)) } : source;
   }
   const found: Source[] = [];
   const viaEnv = /\benv\.([A-Za-z_][A-Za-z0-9_]*)/.exec(expression);
