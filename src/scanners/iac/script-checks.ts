@@ -392,6 +392,40 @@ const PASS_THROUGH = new Set(['sort', 'uniq', 'tee', 'cat', 'column', 'nl', 'tr'
   // PowerShell's formatters: `Get-ChildItem env: | Format-Table -AutoSize`.
   'Format-Table', 'Format-List', 'Format-Wide', 'ft', 'fl', 'fw', 'Sort-Object', 'Out-String', 'Out-Host', 'Write-Output', 'Tee-Object']);
 
+/** How a record separator is written in a perl or sed substitution: NUL (`\0`, `\x00`, `\000`) or a newline. */
+const SEPARATOR = String.raw`(?:\\0+|\\x0{1,2}|\\x\{0+\}|\\n)`;
+/** A script that only turns one separator into another (`s/\0/\n/g`, `y/\0/\n/`): what `env -0` writes, a variable per line. */
+const SEPARATOR_SWAP = new RegExp(String.raw`^\s*(?:s/${SEPARATOR}/${SEPARATOR}/g?|y/${SEPARATOR}/${SEPARATOR}/|tr/${SEPARATOR}/${SEPARATOR}/)\s*;?\s*$`);
+
+/**
+ * Whether a command of a pipeline passes what it reads on to its output whole: a formatter
+ * (PASS_THROUGH), or perl or sed whose only work is to turn NUL separators into newlines
+ * (glib's `env -0 | sort -z | perl -pe 's/\0/\n/g'`), which prints every variable as `env` does.
+ */
+function passesOn(command: ShellCommand): boolean {
+  const words = effectiveWords(command).map((w) => w.text);
+  const program = basename(words[0] ?? '');
+  if (PASS_THROUGH.has(program)) return true;
+  if (program !== 'perl' && program !== 'sed') return false;
+  // perl's print loop (-p, bundled as -pe, -lpe, -0pe), sed's default print: the line goes out, changed only by the script.
+  let prints = program === 'sed';
+  const scripts: string[] = [];
+  for (let k = 1; k < words.length; k++) {
+    const word = words[k]!;
+    if (program === 'sed' && /^-[zEr]*n/.test(word)) return false; // -n prints nothing unless told
+    if (/^-[a-zA-Z0-9]*e$/.test(word) || (program === 'sed' && word === '--expression')) {
+      if (program === 'perl' && /p/.test(word)) prints = true;
+      const script = words[++k];
+      if (script === undefined) return false;
+      scripts.push(script);
+    } else if (program === 'perl' && /^-[lnp0-9]+$/.test(word)) prints ||= word.includes('p');
+    else if (program === 'sed' && /^-[zEr]+$/.test(word)) continue;
+    else if (program === 'sed' && scripts.length === 0 && !word.startsWith('-')) scripts.push(word);
+    else return false; // a file to read, another option
+  }
+  return prints && scripts.length > 0 && scripts.every((script) => SEPARATOR_SWAP.test(script));
+}
+
 /** Commands of a script that print the whole environment to standard output, alone or through a formatter. */
 export function* environmentDumps(script: string, dialect: ScriptDialect = 'posix'): Generator<{ offset: number; what: string }> {
   const environmentDump = (command: ShellCommand) => dumpOf(command, dialect);
@@ -401,7 +435,7 @@ export function* environmentDumps(script: string, dialect: ScriptDialect = 'posi
     const index = commands.findIndex((c) => environmentDump(c) !== undefined);
     if (index < 0) continue;
     const rest = commands.slice(index + 1);
-    if (!rest.every((c) => PASS_THROUGH.has(basename(effectiveWords(c)[0]?.text ?? '')))) continue; // filtered (grep, cut, awk...)
+    if (!rest.every(passesOn)) continue; // filtered (grep, cut, awk...)
     const last = commands.length - 1;
     const next = starts.find((s) => s > commands[last]!.offset) ?? script.length;
     if (!printsToLog(script, commands, last, next)) continue;
@@ -465,7 +499,7 @@ export function* environmentFiles(script: string, dialect: ScriptDialect = 'posi
       // PowerShell's file writers (`| Out-File env.txt`, `| Set-Content -Path env.txt`), and Tee-Object, which passes the text on too.
       const written = k > index && dialect === 'powershell' ? powerShellFileWrite(words) : undefined;
       if (written !== undefined) yield { offset, what, file: written };
-      if (k > index && !PASS_THROUGH.has(program)) break; // filtered (grep, cut, awk...)
+      if (k > index && !passesOn(command)) break; // filtered (grep, cut, awk...)
       if (k > index && program === 'tee') for (const word of words.slice(1)) if (!word.text.startsWith('-')) yield { offset, what, file: word.text };
       const next = starts.find((s) => s > command.offset) ?? script.length;
       for (const file of redirectedFiles(script, command.offset, next)) yield { offset, what, file: dialect === 'powershell' ? file.replace(/\\/g, '/') : file };

@@ -108,7 +108,7 @@ const environmentPrinted = gitlabRule({
   id: 'iac/gitlab-environment-printed',
   title: 'Whole environment printed to the job log',
   description:
-    'A job script prints every environment variable (`env`, `printenv`, `export -p`, `set`, `declare -x`, PowerShell `Get-ChildItem env:`), often to debug a job, alone or through `sort`. Every CI/CD variable of the project, group and instance is in the environment of the job: those that are masked show as [MASKED], but those that are not masked (or cannot be, such as multi-line keys) appear in clear in the job log, which every member of the project (everyone, for a public project) can read and which is kept with the job. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+    'A job script prints every environment variable (`env`, `printenv`, `export -p`, `set`, `declare -x`, PowerShell `Get-ChildItem env:`), often to debug a job, alone or through `sort`, or NUL-separated and turned back into lines (`env -0 | sort -z | perl -pe \'s/\\0/\\n/g\'`, a perl or sed that changes only the separator). Every CI/CD variable of the project, group and instance is in the environment of the job: those that are masked show as [MASKED], but those that are not masked (or cannot be, such as multi-line keys) appear in clear in the job log, which every member of the project (everyone, for a public project) can read and which is kept with the job. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Print only the variables you need, by name and without secrets (`echo "$CI_COMMIT_REF_NAME"`, `env | grep ^CI_COMMIT_`), or none; mark secret variables masked and protected.',
   severity: 'medium',
   cwe: ['CWE-532'],
@@ -135,8 +135,16 @@ const environmentPrinted = gitlabRule({
   scripts: {
     problem: 'environment-printed',
     examples: {
-      positive: ['#!/bin/bash\nset -euo pipefail\necho "Environment:"\n# expect\nprintenv | sort\nmake release\n'],
-      negative: ['#!/bin/sh\nenv | grep ^CI_COMMIT_\nenv > build.env\nenv NODE_ENV=production npm run build\nset -eu\n'],
+      positive: [
+        '#!/bin/bash\nset -euo pipefail\necho "Environment:"\n# expect\nprintenv | sort\nmake release\n',
+        // NUL-separated, then a variable per line again: perl or sed changing only the separator prints them all.
+        "#!/bin/bash\nid || :\n# expect\nenv -0 | sort -z | perl -pe 's/\\0/\\n/g' || :\n# expect\nprintenv -0 | sed 's/\\x0/\\n/g'\n",
+      ],
+      negative: [
+        '#!/bin/sh\nenv | grep ^CI_COMMIT_\nenv > build.env\nenv NODE_ENV=production npm run build\nset -eu\n',
+        // perl or sed that masks values, or prints nothing unless told.
+        "#!/bin/bash\nenv -0 | perl -pe 's/\\0/\\n/g; s/=.*/=***/'\nenv | sed -n 's/^CI_COMMIT_SHA=//p'\nenv -0 | perl -ne 's/\\0/\\n/g'\n",
+      ],
     },
     *check(script) {
       for (const { offset, what } of environmentDumps(script.text))
