@@ -25,17 +25,46 @@ export const TLS_DISABLED: readonly ScriptPattern[] = [
   { pattern: /(?<![eE][nN][vV]:)\bGIT_SSL_NO_VERIFY=(?:1|true)\b/i, what: 'GIT_SSL_NO_VERIFY' },
   { pattern: /(?<![eE][nN][vV]:)\bNODE_TLS_REJECT_UNAUTHORIZED=["']?0\b/, what: 'NODE_TLS_REJECT_UNAUTHORIZED=0' },
   { pattern: /(?<![eE][nN][vV]:)\bPYTHONHTTPSVERIFY=["']?0\b/, what: 'PYTHONHTTPSVERIFY=0' },
-  // The same variables set in PowerShell (`$env:GIT_SSL_NO_VERIFY = "true"`).
-  { pattern: /\$env:GIT_SSL_NO_VERIFY\s*=\s*["']?(?:1|true)\b/i, what: 'GIT_SSL_NO_VERIFY' },
-  { pattern: /\$env:NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0\b/i, what: 'NODE_TLS_REJECT_UNAUTHORIZED=0' },
-  { pattern: /\$env:PYTHONHTTPSVERIFY\s*=\s*["']?0\b/i, what: 'PYTHONHTTPSVERIFY=0' },
   { pattern: /\bsslverify\s*=\s*(?:0|false|no)\b/i, what: 'sslverify=0 in a package manager config' },
   { pattern: /\bcomposer\b[^|;&\n]*?(?:secure-http\s+false|disable-tls\s+true)/, what: 'composer secure-http false' },
   { pattern: /\bgem\b[^|;&\n]*?-P\s+NoSecurity\b/, what: 'gem -P NoSecurity' },
-  // PowerShell: a web cmdlet told to skip the check, or every certificate accepted for the session.
+];
+
+/**
+ * The same switches as PowerShell writes them: only PowerShell reads them (verificationOff).
+ * In a POSIX shell `$env:GIT_SSL_NO_VERIFY` is `$env` followed by text, and a line that sets it runs a command named after its value.
+ */
+export const POWERSHELL_TLS_DISABLED: readonly ScriptPattern[] = [
+  // The variables set in PowerShell (`$env:GIT_SSL_NO_VERIFY = "true"`).
+  { pattern: /\$env:GIT_SSL_NO_VERIFY\s*=\s*["']?(?:1|true)\b/i, what: 'GIT_SSL_NO_VERIFY' },
+  { pattern: /\$env:NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*["']?0\b/i, what: 'NODE_TLS_REJECT_UNAUTHORIZED=0' },
+  { pattern: /\$env:PYTHONHTTPSVERIFY\s*=\s*["']?0\b/i, what: 'PYTHONHTTPSVERIFY=0' },
+  // A web cmdlet told to skip the check, or every certificate accepted for the session.
   { pattern: /\b(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b[^|;\n]*?\s-SkipCertificateCheck\b/i, what: 'Invoke-WebRequest -SkipCertificateCheck' },
   { pattern: /\bServerCertificateValidationCallback\s*=\s*\{\s*\$true\s*\}/i, what: 'a ServerCertificateValidationCallback that accepts every certificate' },
 ];
+
+const POWERSHELL_PROGRAM = /^(?:pwsh|powershell)(?:\.exe)?$/i;
+
+/**
+ * Certificate or signature verification turned off in a script, as its shell reads it: the
+ * POSIX patterns everywhere, PowerShell's (POWERSHELL_TLS_DISABLED) in a PowerShell script
+ * or, in a POSIX one, only inside a command that runs PowerShell (`pwsh -Command "..."`,
+ * `pwsh <<EOF`), whose text PowerShell reads.
+ */
+export function verificationOff(script: string, dialect: ScriptDialect): Array<{ offset: number; what: string }> {
+  const common = scriptMatches(script, [...TLS_DISABLED, ...SIGNATURE_DISABLED]);
+  const own = scriptMatches(script, POWERSHELL_TLS_DISABLED);
+  if (own.length === 0 || dialect === 'powershell') return [...common, ...own].sort((a, b) => a.offset - b.offset);
+  const commands = parseShell(script).flat();
+  const spans = commands.flatMap((command, k) => {
+    if (!POWERSHELL_PROGRAM.test(basename(programOf(command) ?? ''))) return [];
+    const end = commands[k + 1]?.offset ?? script.length;
+    return [[command.offset, end] as const, ...(command.heredocs ?? []).map((doc) => [doc.start, doc.end] as const)];
+  });
+  const read = own.filter((hit) => spans.some(([from, to]) => hit.offset >= from && hit.offset < to));
+  return [...common, ...read].sort((a, b) => a.offset - b.offset);
+}
 
 /**
  * An apt repository on the machine itself marked [trusted=yes] (`deb [trusted=yes]
@@ -568,7 +597,7 @@ export const VERIFICATION_OFF_IN_SCRIPT: ScriptJudgement = {
     negative: ['#!/bin/sh\n# curl -k is not needed any more\ncurl -fsSL -o tool https://example.org/tool\n'],
   },
   *check(script) {
-    for (const hit of scriptMatches(withoutCommentLines(script.text), [...TLS_DISABLED, ...SIGNATURE_DISABLED])) {
+    for (const hit of verificationOff(withoutCommentLines(script.text), 'posix')) {
       const line = lineAtOffset(script.text, hit.offset);
       yield { line, message: `${hit.what} turns off verification${inScript(script)}.`, key: `${line}\0${hit.what}` };
     }

@@ -2,7 +2,7 @@ import { describePort, imageName, sensitivePort, sensitivePortsInRange } from '.
 import { pinProblem, pinProblemNote, type PinProblem } from '../image.js';
 import { detailNote, type Hit, type PlatformRules } from '../rule.js';
 import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { LOCAL_TRUSTED_APT_SOURCE, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
+import { LOCAL_TRUSTED_APT_SOURCE, POWERSHELL_TLS_DISABLED, SIGNATURE_DISABLED, TLS_DISABLED } from '../script-checks.js';
 import { commandsOf, effectiveWords, parseShell, pipeToShellSites, PLAIN_HTTP_PIPE_NOTE, programOf, substitutions, type ShellCommand } from '../shell.js';
 import { effective, type DockerInstruction, type DockerStage } from './parser.js';
 import {
@@ -558,7 +558,8 @@ const tlsVerificationDisabled = dockerRule({
     negative: ['FROM alpine:3.20\nRUN curl -fsSL -o /tmp/a https://example.org/a\n', 'FROM node:20-alpine\nRUN npm config set strict-ssl true\n', 'FROM alpine:3.20\nRUN curl --keepalive-time 5 https://example.org/\n'],
   },
   *check(input) {
-    for (const { pattern, what } of TLS_DISABLED) {
+    // A RUN under SHELL ["powershell", ...] reads PowerShell's switches; they are rare enough elsewhere to read in every RUN.
+    for (const { pattern, what } of [...TLS_DISABLED, ...POWERSHELL_TLS_DISABLED]) {
       for (const hit of runMatches(input, pattern)) {
         const place = at(hit.instruction, hit.line);
         yield { ...place, message: `${what}${detailNote(place)} turns off certificate verification for this download.` };

@@ -4,7 +4,7 @@ import { onlySetsItsOwnVariable } from './toolkit-env.js';
 import { actionRelease } from './action-release.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
-import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, printedAt, scriptMatches } from '../script-checks.js';
+import { PIPED_DOWNLOAD_IN_SCRIPT, UNVERIFIED_RUN_IN_SCRIPT, VERIFICATION_OFF_IN_SCRIPT, printedAt, verificationOff } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
 import { pipedDownloadSites } from '../script-dialect.js';
 import { PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
@@ -849,12 +849,16 @@ const tlsDisabled = workflowRule({
   cwe: ['CWE-295'],
   examples: {
     positive: [workflow('      # expect\n      - run: curl -k https://example.org/tool -o tool\n')],
-    negative: [workflow('      - run: curl -fsSL https://example.org/tool -o tool\n')],
+    negative: [
+      workflow('      - run: curl -fsSL https://example.org/tool -o tool\n'),
+      // PowerShell's switches in a bash step are text (a lint forbidding them); a pwsh step would read them.
+      workflow('      - run: \'! grep -rn -e "Invoke-WebRequest .* -SkipCertificateCheck" scripts/\'\n'),
+    ],
   },
   *check(wf) {
     for (const { step, scalar, keyLine, kind } of scriptsOf(wf)) {
       if (kind !== 'run') continue;
-      for (const hit of scriptMatches(scalar.value as string, [...TLS_DISABLED, ...SIGNATURE_DISABLED])) {
+      for (const hit of verificationOff(scalar.value as string, runDialect(wf, step))) {
         const at = inside(keyLine, lineOfOffset(wf, scalar, hit.offset, keyLine));
         yield { ...at, message: `${stepLabel(step)}: ${hit.what}${detailNote(at)} turns off verification.`, resource: stepLabel(step) };
       }

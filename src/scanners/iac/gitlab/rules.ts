@@ -1,7 +1,7 @@
 import { parseImage, pinProblem } from '../image.js';
 import { detailNote, inside, listEntry, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
-import { PIPED_DOWNLOAD_IN_SCRIPT, SIGNATURE_DISABLED, UNVERIFIED_RUN_IN_SCRIPT, TLS_DISABLED, VERIFICATION_OFF_IN_SCRIPT, scriptMatches } from '../script-checks.js';
+import { PIPED_DOWNLOAD_IN_SCRIPT, UNVERIFIED_RUN_IN_SCRIPT, VERIFICATION_OFF_IN_SCRIPT, verificationOff } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { pipedDownloadSites, scriptParts } from '../script-dialect.js';
 import { PLAIN_HTTP_PIPE_NOTE } from '../shell.js';
@@ -446,7 +446,7 @@ const dindWithoutTls = gitlabRule({
 const tlsDisabled = gitlabRule({
   id: 'iac/gitlab-tls-verification-disabled',
   title: 'TLS or signature verification disabled in CI',
-  description: 'A job turns off certificate or package signature verification (curl -k, GIT_SSL_NO_VERIFY, pip --trusted-host, apt --allow-unauthenticated, PowerShell\'s -SkipCertificateCheck or a ServerCertificateValidationCallback that returns $true...). A network attacker can then feed the pipeline, which holds deploy credentials, whatever they like. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+  description: 'A job turns off certificate or package signature verification (curl -k, GIT_SSL_NO_VERIFY, pip --trusted-host, apt --allow-unauthenticated, PowerShell\'s -SkipCertificateCheck or a ServerCertificateValidationCallback that returns $true...). PowerShell\'s switches (`$env:GIT_SSL_NO_VERIFY = "true"`, -SkipCertificateCheck, the callback) count where PowerShell reads them: in a job on a Windows runner, or in the text a Linux job hands to pwsh (`pwsh -Command "..."`); elsewhere a POSIX shell reads them as text. A network attacker can then feed the pipeline, which holds deploy credentials, whatever they like. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Keep verification on; add a private CA to the image trust store (or CI_SERVER_TLS_CA_FILE) instead.',
   severity: 'high',
   cwe: ['CWE-295'],
@@ -457,16 +457,21 @@ const tlsDisabled = gitlabRule({
       // PowerShell, on a Windows runner.
       pipeline('package:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - Invoke-RestMethod -Uri https://example.org/api/upload -Method Post -InFile pkg.zip -SkipCertificateCheck\n'),
       pipeline('package:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - "[System.Net.ServicePointManager]::ServerCertificateValidationCallback = { $true }"\n    - Invoke-WebRequest -Uri https://example.org/pkg.zip -OutFile pkg.zip\n'),
+      // A Linux job's pwsh reads its -Command text as PowerShell.
+      pipeline('smoke:\n  # expect\n  script:\n    # detail\n    - pwsh -NoProfile -Command "Invoke-RestMethod -Uri https://example.org/health -SkipCertificateCheck"\n'),
     ],
     negative: [
       pipeline('build:\n  script:\n    - curl -fsSL -o tool https://example.org/tool\n'),
       // A callback that checks something is not reported.
       pipeline('package:\n  tags: [windows]\n  script:\n    - "[System.Net.ServicePointManager]::ServerCertificateValidationCallback = { param($s, $c) $c.Thumbprint -eq $env:PINNED_THUMBPRINT }"\n    - Invoke-WebRequest -Uri https://example.org/pkg.zip -OutFile pkg.zip\n'),
+      // PowerShell's switches in a Linux job's shell are text: a lint that forbids them, a hint printed.
+      pipeline('lint:\n  script:\n    - \'! grep -rn -e "Invoke-WebRequest .* -SkipCertificateCheck" scripts/\'\n    - echo "On Windows runners, $env:GIT_SSL_NO_VERIFY = true is not allowed either"\n'),
     ],
   },
   *check(p) {
-    for (const { owner, scalar, text: script, keyLine } of pipelineScripts(p)) {
-      for (const hit of scriptMatches(script, [...TLS_DISABLED, ...SIGNATURE_DISABLED])) {
+    for (const script of pipelineScripts(p)) {
+      const { owner, scalar, keyLine } = script;
+      for (const hit of verificationOff(script.text, scriptDialect(p, script))) {
         const at = inside(keyLine, lineOf(p, scalar, hit.offset));
         yield { ...at, message: `${owner}: ${hit.what}${detailNote(at)} turns off verification.`, resource: owner };
       }
