@@ -176,10 +176,19 @@ export interface ParseContext {
    */
   gitlab?: {
     files: ReadonlyArray<{ path: string; text: string }>;
-    triggers?: ReadonlyArray<{ path: string; text: string; job: string; files: ReadonlyArray<{ path: string; text: string }> }>;
+    triggers?: readonly GitlabTrigger[];
     /** The scan's parse of a file of the pipeline (this one or one of `files`), by path and text: one parse for the file's analysis and the other files' look-ups. */
     load?: (path: string, text: string) => YamlLoadResult;
   };
+}
+
+/** A trigger job that starts a child pipeline: its file and the other files of its pipeline, and the trigger jobs that start that pipeline in turn when it is a child too. */
+export interface GitlabTrigger {
+  readonly path: string;
+  readonly text: string;
+  readonly job: string;
+  readonly files: ReadonlyArray<{ path: string; text: string }>;
+  readonly triggers?: readonly GitlabTrigger[];
 }
 
 /** A platform: how to read its files and which rules run on them. */

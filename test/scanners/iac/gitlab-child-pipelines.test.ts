@@ -174,6 +174,68 @@ test("the project's .gitlab-ci.yml, or a file a pipeline includes, runs outside 
   );
 });
 
+test('the files a child pipeline includes run under the conditions of the trigger jobs too, and get the variables they pass down', async () => {
+  const jobs = 'deploy:\n  script:\n    - eval "deploy $CI_COMMIT_REF_NAME"\n    - eval "notify $TARGET"\n';
+  assert.deepEqual(
+    await found({
+      '.gitlab-ci.yml': [
+        'include:',
+        '  - local: ci/shared.yml',
+        'stages: [deploy]',
+        'deploy-main:',
+        '  rules:',
+        '    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+        '  variables:',
+        '    TARGET: $CI_COMMIT_REF_NAME',
+        '  trigger:',
+        '    include: ci/main.yml',
+        'deploy-review:',
+        '  rules:',
+        '    - if: $CI_PIPELINE_SOURCE == "merge_request_event"',
+        '  variables:',
+        '    TARGET: $CI_COMMIT_REF_NAME',
+        '  trigger:',
+        '    include: ci/review.yml',
+        '',
+      ].join('\n'),
+      // Each child includes its jobs: on the default branch only, the ref name is the project's.
+      'ci/main.yml': 'include:\n  - local: ci/main-jobs.yml\n',
+      'ci/main-jobs.yml': jobs,
+      'ci/review.yml': 'include:\n  - local: ci/review-jobs.yml\n',
+      'ci/review-jobs.yml': jobs,
+      // Included by the main-branch child and by the project's pipeline, which runs for every branch.
+      'ci/shared.yml': 'shared:\n  stage: deploy\n  script:\n    - eval "deploy $CI_COMMIT_REF_NAME"\n',
+    }),
+    ['iac/gitlab-script-injection ci/review-jobs.yml:2', 'iac/gitlab-script-injection ci/review-jobs.yml:2', 'iac/gitlab-script-injection ci/shared.yml:3'],
+  );
+});
+
+test("a child pipeline's own child runs under the conditions of both trigger jobs", async () => {
+  const grandchild = 'deploy:\n  script:\n    - eval "deploy $CI_COMMIT_REF_NAME"\n';
+  assert.deepEqual(
+    await found({
+      '.gitlab-ci.yml': [
+        'stages: [deploy]',
+        'main:',
+        '  rules:',
+        '    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH',
+        '  trigger:',
+        '    include: ci/main.yml',
+        'any:',
+        '  trigger:',
+        '    include: ci/any.yml',
+        '',
+      ].join('\n'),
+      // The trigger jobs of the children say nothing of the branch: the first trigger's conditions hold below them.
+      'ci/main.yml': 'stages: [deploy]\nnext:\n  trigger:\n    include: ci/main-next.yml\n',
+      'ci/main-next.yml': grandchild,
+      'ci/any.yml': 'stages: [deploy]\nnext:\n  trigger:\n    include: ci/any-next.yml\n',
+      'ci/any-next.yml': grandchild,
+    }),
+    ['iac/gitlab-script-injection ci/any-next.yml:2'],
+  );
+});
+
 test('a pipeline at a custom path (found by its content) has its local includes followed', async () => {
   assert.deepEqual(
     await found({

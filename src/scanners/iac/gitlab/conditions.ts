@@ -225,7 +225,7 @@ function pipelineFixes(p: Pipeline): Set<string> {
 function triggerFixes(p: Pipeline): Set<string> {
   let fixed: Set<string> | undefined;
   for (const trigger of p.triggers ?? []) {
-    const parent = readPipeline(trigger.text, () => {}, { gitlab: { files: trigger.files } });
+    const parent = readPipeline(trigger.text, () => {}, { gitlab: { files: trigger.files, ...(trigger.triggers ? { triggers: trigger.triggers } : {}) } });
     const names = parent ? ownerFixes(parent, `job ${trigger.job}`) : new Set<string>();
     fixed = fixed ? new Set([...fixed].filter((name) => names.has(name))) : names;
   }

@@ -424,7 +424,7 @@ function carriers(p: Pipeline): Map<string, Written> {
 function triggerVariables(p: Pipeline): YMap[] {
   const maps: YMap[] = [];
   for (const trigger of p.triggers ?? []) {
-    const parent = readPipeline(trigger.text, () => {}, { gitlab: { files: trigger.files } });
+    const parent = readPipeline(trigger.text, () => {}, { gitlab: { files: trigger.files, ...(trigger.triggers ? { triggers: trigger.triggers } : {}) } });
     const job = parent?.jobs.find((j) => j.name === trigger.job);
     if (!parent || !job) continue;
     const starters = parent.jobs.filter((j) => j.node === job.node || extendsOrder(parent, j.node).includes(job.node));

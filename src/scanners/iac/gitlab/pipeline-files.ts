@@ -1,6 +1,6 @@
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import { classify } from '../detect.js';
-import type { ParseContext } from '../rule.js';
+import type { GitlabTrigger, ParseContext } from '../rule.js';
 import type { ReadText } from '../texts.js';
 import { loadYamlAhead, loadYamlCached } from '../yaml/cache.js';
 import type { YamlLoadResult } from '../yaml/tree.js';
@@ -41,6 +41,8 @@ export class GitlabPipelines {
   private readonly triggersOf = new Map<string, Array<{ path: string; job: string }>>();
   /** Files found to be a pipeline's first file. */
   private readonly roots = new Set<string>();
+  /** The first files of the pipelines each file is part of. */
+  private readonly rootsOf = new Map<string, Set<string>>();
   /** Texts of pipeline files, kept as the scan loop reads them, so that each is read once. */
   private readonly texts = new Map<string, string | null>();
   /**
@@ -94,6 +96,7 @@ export class GitlabPipelines {
       const root = roots[i]!;
       const members = new Set([root]);
       for (const path of members) for (const next of (await parsed(path)).includes) members.add(next);
+      for (const member of members) this.rootsOf.set(member, (this.rootsOf.get(member) ?? new Set()).add(root));
       if (members.size > 1) {
         for (const member of members) if (member !== root) this.included.add(member);
         for (const member of members) this.pipelineOf.set(member, [...new Set([...(this.pipelineOf.get(member) ?? []), ...members])]);
@@ -117,16 +120,15 @@ export class GitlabPipelines {
 
   /**
    * The context of a GitLab file: the other files of its pipeline, when its `!reference`
-   * tags or `extends` may need them; for the file of a child pipeline that runs only as
-   * one (not the project's `.gitlab-ci.yml`, nor a file another pipeline includes), the
-   * trigger jobs that start it, with their files.
+   * tags or `extends` may need them; for a file whose jobs run only in child pipelines
+   * (childTriggers), the trigger jobs that start them, with their files.
    */
   async context(path: string, text: string): Promise<Pick<ParseContext, 'gitlab'>> {
     // A file of no pipeline of several files, started by no trigger job: nothing beside it to read.
     if (!this.pipelineOf.has(path) && !this.triggersOf.has(path)) return {};
     this.texts.set(path, text);
     const files = text.includes('!reference') || /^[ \t]*extends[ \t]*:/m.test(text) ? await this.filesBeside(path) : [];
-    const triggers = this.onlyChild(path) ? await this.triggers(path) : [];
+    const triggers = await this.triggers(path);
     // The file's own parse is the one the other files of its pipeline read, even when it reads none of theirs.
     const load = (file: string, source: string) => this.load(file, source);
     if (files.length === 0 && triggers.length === 0) return this.pipelineOf.has(path) ? { gitlab: { files, load } } : {};
@@ -150,13 +152,29 @@ export class GitlabPipelines {
     return this.triggersOf.has(path) && !DEFAULT_PIPELINE.test(path) && !this.included.has(path);
   }
 
-  private async triggers(path: string): Promise<Array<{ path: string; text: string; job: string; files: Array<{ path: string; text: string }> }>> {
-    const out: Array<{ path: string; text: string; job: string; files: Array<{ path: string; text: string }> }> = [];
-    for (const trigger of this.triggersOf.get(path) ?? []) {
+  /**
+   * The trigger jobs that start every pipeline a file's jobs run in: those of a child
+   * pipeline's file that runs only as one (onlyChild), and for a file such files include
+   * (and nothing else does), those of each of them. Undefined when a pipeline of the file
+   * runs without a trigger job (the project's `.gitlab-ci.yml` includes it too).
+   */
+  private childTriggers(path: string): Array<{ path: string; job: string }> | undefined {
+    if (this.onlyChild(path)) return this.triggersOf.get(path)!;
+    const roots = [...(this.rootsOf.get(path) ?? [])].filter((root) => root !== path);
+    if (roots.length === 0 || DEFAULT_PIPELINE.test(path) || this.triggersOf.has(path) || !roots.every((root) => this.onlyChild(root))) return undefined;
+    return roots.flatMap((root) => this.triggersOf.get(root)!);
+  }
+
+  /** The trigger jobs of childTriggers, with their files and, for a trigger job of a child pipeline (a grandchild's), the trigger jobs that start it. */
+  private async triggers(path: string, seen: ReadonlySet<string> = new Set([path])): Promise<GitlabTrigger[]> {
+    const out: GitlabTrigger[] = [];
+    for (const trigger of this.childTriggers(path) ?? []) {
       const text = await this.textOf(trigger.path);
       // A trigger job whose file cannot be read: its conditions are not known.
       if (text === null) return [];
-      out.push({ path: trigger.path, text, job: trigger.job, files: await this.filesBeside(trigger.path) });
+      // A pipeline that starts itself again runs under the conditions of its first start, which the others repeat.
+      const above = seen.has(trigger.path) ? [] : await this.triggers(trigger.path, new Set([...seen, trigger.path]));
+      out.push({ path: trigger.path, text, job: trigger.job, files: await this.filesBeside(trigger.path), ...(above.length > 0 ? { triggers: above } : {}) });
     }
     return out;
   }
