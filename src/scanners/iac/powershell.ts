@@ -256,13 +256,14 @@ const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', '
  * what the program reads there: GitLab's runner sets each CI/CD variable both as a variable
  * of the script and in its environment. An automatic variable (`$_`, `$?`, `$null`) or a
  * subexpression (`$($y)`), whose value is not known, is left out. `at` maps an offset of
- * the text to one of `source`. Undefined when no string or word starts there.
+ * the text to one of `source`; `expanded` lists the ranges of the text each variable expanded. Undefined when no string or word starts there.
  */
-export function powerShellString(source: string, offset: number): { text: string; at: (offset: number) => number } | undefined {
+export function powerShellString(source: string, offset: number): { text: string; at: (offset: number) => number; expanded: Array<readonly [number, number]> } | undefined {
   const quote = source[offset];
   if (offset >= source.length || /[\s;|&(){}]/.test(quote!)) return undefined;
   let text = '';
   const map: number[] = [];
+  const expanded: Array<readonly [number, number]> = [];
   const add = (chars: string, from: number) => {
     for (const c of chars) {
       text += c;
@@ -293,6 +294,7 @@ export function powerShellString(source: string, offset: number): { text: string
       const variable = /^\$(?:\{(?:(?:env|script|global|local):)?([A-Za-z_]\w*)\}|(?:(?:env|script|global|local):)?([A-Za-z_]\w*))/i.exec(source.slice(i, i + 200));
       const name = variable?.[1] ?? variable?.[2];
       if (variable && !AUTOMATIC.test(name!)) {
+        expanded.push([text.length, text.length + name!.length + 3]);
         add(`\${${name}}`, i);
         i += variable[0].length;
         continue;
@@ -311,7 +313,7 @@ export function powerShellString(source: string, offset: number): { text: string
     i++;
   }
   const end = i;
-  return { text, at: (k) => (k < map.length ? map[k]! : end) };
+  return { text, at: (k) => (k < map.length ? map[k]! : end), expanded };
 }
 
 /** PowerShell's web cmdlets and their aliases (curl and wget are Invoke-WebRequest in Windows PowerShell, the programs in pwsh). */

@@ -17,6 +17,8 @@ export interface ScriptPart {
   readonly text: string;
   readonly dialect: ScriptDialect;
   readonly at: (offset: number) => number;
+  /** In the text a PowerShell line hands to bash: the ranges `[from, to)` of the variables PowerShell expanded there (each `${NAME}`), whose value is text of the script, not bash's to expand. */
+  readonly expanded?: ReadonlyArray<readonly [number, number]>;
 }
 
 /** Shells a Windows job runs a POSIX script with: MSYS2's and Git for Windows' bash (`C:\msys64\usr\bin\bash -lc "..."`). */
@@ -43,7 +45,7 @@ export function scriptParts(script: string, dialect: ScriptDialect): ScriptPart[
       if (/^[-+][a-zA-Z]*o$/.test(option)) k++;
       else if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(option)) {
         const inner = args[k + 1] && powerShellString(script, args[k + 1]!.offset);
-        if (inner) parts.push({ text: inner.text, dialect: 'posix', at: (offset) => inner.at(offset) });
+        if (inner) parts.push({ text: inner.text, dialect: 'posix', at: (offset) => inner.at(offset), expanded: inner.expanded });
         break;
       }
     }

