@@ -172,11 +172,13 @@ export interface ParseContext {
   compose?: { dotenv?: DotEnv; committedFiles?: ReadonlyMap<string, number> };
   /**
    * A GitLab CI file: the other files of its pipeline (the `.gitlab-ci.yml` and its local includes), where its `!reference` tags may point;
-   * for the file of a child pipeline, the trigger jobs that start it (`trigger: include:`), each with its file and the other files of its pipeline.
+   * for the file of a child pipeline, the trigger jobs that start it (`trigger: include:`), each with its file and the other files of its pipeline;
+   * for a file that pipelines include, the first file of each (whose `workflow:` is the pipeline's).
    */
   gitlab?: {
     files: ReadonlyArray<{ path: string; text: string }>;
     triggers?: readonly GitlabTrigger[];
+    roots?: ReadonlyArray<{ path: string; text: string }>;
     /** The scan's parse of a file of the pipeline (this one or one of `files`), by path and text: one parse for the file's analysis and the other files' look-ups. */
     load?: (path: string, text: string) => YamlLoadResult;
   };

@@ -176,3 +176,26 @@ test('a file of GitLab jobs and templates that nothing in the scan includes is r
     t.cleanup();
   }
 });
+
+test("the jobs of an included file run under the workflow of the pipeline's first file, which GitLab takes over the included file's own", async () => {
+  const jobs = (workflow: string) => `${workflow}deploy:\n  script:\n    - eval "deploy $CI_COMMIT_REF_NAME"\n`;
+  const onMain = 'workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n';
+  const t = tempTree({
+    // Pipelines only on the default branch: its name is the project's.
+    'main/.gitlab-ci.yml': `${onMain}include:\n  - local: /main/jobs.yml\nstages: [deploy]\n`,
+    'main/jobs.yml': jobs(''),
+    // No workflow in the first file: the included file's own holds.
+    'own/.gitlab-ci.yml': 'include:\n  - local: /own/jobs.yml\nstages: [deploy]\n',
+    'own/jobs.yml': jobs(onMain),
+    // The first file runs pipelines for merge requests too: the included file's workflow gives way.
+    'mr/.gitlab-ci.yml': 'workflow:\n  rules:\n    - if: $CI_PIPELINE_SOURCE == "merge_request_event"\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\ninclude:\n  - local: /mr/jobs.yml\nstages: [deploy]\n',
+    'mr/jobs.yml': jobs(onMain),
+  });
+  try {
+    const result = await runScan({ target: t.dir, scannerSet: [iacScanner] });
+    const found = result.findings.filter((f) => f.ruleId === 'iac/gitlab-script-injection').map((f) => `${f.location.path}:${f.location.startLine}`);
+    assert.deepEqual(found, ['mr/jobs.yml:5']);
+  } finally {
+    t.cleanup();
+  }
+});

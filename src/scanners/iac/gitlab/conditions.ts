@@ -211,8 +211,28 @@ const workflowFixed = new WeakMap<Pipeline, Set<string>>();
 
 function pipelineFixes(p: Pipeline): Set<string> {
   let fixed = workflowFixed.get(p);
-  if (!fixed) workflowFixed.set(p, (fixed = new Set([...(fixedByRules(workflowRules(p)) ?? []), ...triggerFixes(p)])));
+  if (!fixed) workflowFixed.set(p, (fixed = new Set([...workflowFixes(p), ...triggerFixes(p)])));
   return fixed;
+}
+
+/**
+ * What the workflow of the pipelines a file is part of fixes: the `workflow: rules` of the
+ * file itself or, for a file pipelines include, those of each pipeline's first file, which
+ * GitLab takes over the included file's (the file's own where the first file has none).
+ * Only what every such pipeline fixes counts.
+ */
+function workflowFixes(p: Pipeline): Set<string> {
+  const own = fixedByRules(workflowRules(p)) ?? new Set<string>();
+  if (!p.roots) return own;
+  let fixed: Set<string> | undefined;
+  for (const root of p.roots) {
+    const first = readPipeline(root.text, () => {});
+    const rules = first ? workflowRules(first) : undefined;
+    // No workflow rules there: the included file's own count; rules that cannot be read fix nothing.
+    const names = rules === null ? own : (fixedByRules(rules) ?? new Set<string>());
+    fixed = fixed ? new Set([...fixed].filter((name) => names.has(name))) : names;
+  }
+  return fixed ?? own;
 }
 
 /**

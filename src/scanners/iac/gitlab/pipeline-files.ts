@@ -131,8 +131,9 @@ export class GitlabPipelines {
     const triggers = await this.triggers(path);
     // The file's own parse is the one the other files of its pipeline read, even when it reads none of theirs.
     const load = (file: string, source: string) => this.load(file, source);
-    if (files.length === 0 && triggers.length === 0) return this.pipelineOf.has(path) ? { gitlab: { files, load } } : {};
-    return { gitlab: { files, ...(triggers.length > 0 ? { triggers } : {}), load } };
+    const roots = await this.rootsIncluding(path);
+    if (files.length === 0 && triggers.length === 0 && roots.length === 0) return this.pipelineOf.has(path) ? { gitlab: { files, load } } : {};
+    return { gitlab: { files, ...(triggers.length > 0 ? { triggers } : {}), ...(roots.length > 0 ? { roots } : {}), load } };
   }
 
   /** The parse of a file of a pipeline: the one held for its text, else made (or the one held ahead of the loop: yaml/cache.ts) and held if it fits. */
@@ -145,6 +146,23 @@ export class GitlabPipelines {
       this.parsedChars += text.length;
     }
     return loaded;
+  }
+
+  /**
+   * For a file that pipelines include (not the project's `.gitlab-ci.yml`), the first file
+   * of each, whose `workflow:` GitLab takes over any an included file writes; none when one
+   * cannot be read.
+   */
+  private async rootsIncluding(path: string): Promise<Array<{ path: string; text: string }>> {
+    if (!this.included.has(path) || DEFAULT_PIPELINE.test(path)) return [];
+    const out: Array<{ path: string; text: string }> = [];
+    for (const root of this.rootsOf.get(path) ?? []) {
+      if (root === path) continue;
+      const text = await this.textOf(root);
+      if (text === null) return [];
+      out.push({ path: root, text });
+    }
+    return out;
   }
 
   private onlyChild(path: string): boolean {

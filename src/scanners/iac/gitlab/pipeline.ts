@@ -24,6 +24,8 @@ export interface Pipeline {
   variables: Map<YPair, YPair>;
   /** For the file of a child pipeline that runs only as one: the trigger jobs that start it (ParseContext.gitlab). */
   triggers?: NonNullable<ParseContext['gitlab']>['triggers'];
+  /** For a file pipelines include: the first file of each, whose `workflow:` is the pipeline's (ParseContext.gitlab). */
+  roots?: NonNullable<ParseContext['gitlab']>['roots'];
 }
 
 /** Another file of the pipeline: a local include of it, or the file that includes it. */
@@ -79,6 +81,7 @@ export function readPipeline(source: string, warn: (line: number, message: strin
     settings: new Map(),
     variables: new Map(),
     ...(context?.gitlab?.triggers?.length ? { triggers: context.gitlab.triggers } : {}),
+    ...(context?.gitlab?.roots?.length ? { roots: context.gitlab.roots } : {}),
   };
   // The tags of the sections the rules read, resolved now so that those that cannot be are said.
   for (const _ of pipelineScripts(pipeline));
