@@ -226,13 +226,28 @@ function workflowFixes(p: Pipeline): Set<string> {
   if (!p.roots) return own;
   let fixed: Set<string> | undefined;
   for (const root of p.roots) {
-    const first = readPipeline(root.text, () => {});
-    const rules = first ? workflowRules(first) : undefined;
     // No workflow rules there: the included file's own count; rules that cannot be read fix nothing.
-    const names = rules === null ? own : (fixedByRules(rules) ?? new Set<string>());
+    const names = rootWorkflowFixes(root.text) ?? own;
     fixed = fixed ? new Set([...fixed].filter((name) => names.has(name))) : names;
   }
   return fixed ?? own;
+}
+
+/** What the workflow of a pipeline's first file fixes, by its text, read once for the files it includes; null when it writes no workflow rules. */
+const rootWorkflows = new Map<string, Set<string> | null>();
+
+function rootWorkflowFixes(text: string): Set<string> | null {
+  // Most first files write no workflow: their text is not parsed again.
+  if (!/^["']?workflow["']?[ \t]*:/m.test(text)) return null;
+  let fixed = rootWorkflows.get(text);
+  if (fixed === undefined) {
+    const first = readPipeline(text, () => {});
+    const rules = first ? workflowRules(first) : undefined;
+    fixed = rules === null ? null : (fixedByRules(rules) ?? new Set<string>());
+    if (rootWorkflows.size >= 64) rootWorkflows.clear();
+    rootWorkflows.set(text, fixed);
+  }
+  return fixed;
 }
 
 /**
