@@ -29,8 +29,8 @@ test('rules conditions: the variables an if: expression fixes whenever it is tru
 });
 
 test('rules conditions: a pattern is safe only when all it matches is letters, digits and ._/+-', () => {
-  for (const safe of ['^main$', '^v\\d+\\.\\d+\\.\\d+$', '^(main|stable-[0-9]+)$', '^release/[a-z0-9.-]+$']) assert.equal(safeRefPattern(safe), true, safe);
-  for (const unsafe of ['^release-.*$', 'main', '^main', '^v[^ ]+$', '^\\S+$', '^v\\d+\\$']) assert.equal(safeRefPattern(unsafe), false, unsafe);
+  for (const safe of ['^main$', '^v\\d+\\.\\d+\\.\\d+$', '^(main|stable-[0-9]+)$', '^release/[a-z0-9.-]+$', '\\Av[0-9]+\\.[0-9]+\\.[0-9]+(-rc[0-9]+)?\\z', '\\Amain$']) assert.equal(safeRefPattern(safe), true, safe);
+  for (const unsafe of ['^release-.*$', 'main', '^main', '^v[^ ]+$', '^\\S+$', '^v\\d+\\$', '\\Av\\d+', '\\Av\\d+\\\\z', 'A\\d+\\z', '\\A.+\\z']) assert.equal(safeRefPattern(unsafe), false, unsafe);
 });
 
 test('script injection: a job that runs only on a branch or tag the pipeline names is not reported for that name', () => {

@@ -74,12 +74,17 @@ function tokens(expression: string): Token[] | undefined {
 
 /**
  * A regular expression whose every match is made of letters, digits and `._/+-`:
- * anchored at both ends, without `.`, negated classes or classes such as \S that take any
- * character. What it lets through is no shell code.
+ * anchored at both ends (`^...$`, or RE2's `\A...\z`, which GitLab's rules take too:
+ * gitlab-runner's `/\Av[0-9]+\.[0-9]+\.[0-9]+\z/`), without `.`, negated classes or
+ * classes such as \S that take any character. What it lets through is no shell code.
  */
 export function safeRefPattern(source: string): boolean {
-  if (!source.startsWith('^') || !source.endsWith('$') || source.endsWith('\\$')) return false;
-  const body = source.slice(1, -1);
+  const start = source.startsWith('^') ? 1 : source.startsWith('\\A') ? 2 : 0;
+  // The anchor at the end, unless its backslash or dollar is itself escaped (`\\z`, `\$`).
+  const escaped = (at: number) => (/\\*$/.exec(source.slice(0, at))![0].length % 2) === 1;
+  const end = source.endsWith('$') && !escaped(source.length - 1) ? 1 : source.endsWith('\\z') && !escaped(source.length - 2) ? 2 : 0;
+  if (start === 0 || end === 0 || source.length < start + end) return false;
+  const body = source.slice(start, source.length - end);
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
     if (c === '\\') {
