@@ -6,6 +6,7 @@ import { attribute, label, resourcesOf, textOf, type TfInput, type TfResource } 
 import { tfRule, type TfRule } from './common.js';
 import { fileInstance, sectionsIn, valueIn, type Instance } from './instances.js';
 import { ACCESS_KEY_ID, secretInEntry } from './services.js';
+import { HOSTED_APP_TYPES } from './azure-common.js';
 
 /**
  * Secrets handed to functions, apps and containers in their environment variables: a
@@ -137,23 +138,6 @@ function* accessKeySecrets(input: TfInput, resource: TfResource, entries: readon
   }
 }
 
-/** Azure apps whose app_settings become environment variables. */
-const AZURE_APP_TYPES = [
-  'azurerm_app_service',
-  'azurerm_app_service_slot',
-  'azurerm_function_app',
-  'azurerm_function_app_slot',
-  'azurerm_linux_web_app',
-  'azurerm_linux_web_app_slot',
-  'azurerm_windows_web_app',
-  'azurerm_windows_web_app_slot',
-  'azurerm_linux_function_app',
-  'azurerm_linux_function_app_slot',
-  'azurerm_windows_function_app',
-  'azurerm_windows_function_app_slot',
-  'azurerm_logic_app_standard',
-];
-
 const azureAppSettingSecret: TfRule = tfRule({
   id: 'iac/tf-azure-app-setting-secret',
   title: 'Secret written in app settings or container environment',
@@ -176,7 +160,7 @@ const azureAppSettingSecret: TfRule = tfRule({
   },
   *check(input) {
     const file = fileInstance(input);
-    for (const app of resourcesOf(input, ...AZURE_APP_TYPES)) yield* literalSecrets(app, mapEntries(app.block, 'app_settings', file), 'app setting', new Set());
+    for (const app of resourcesOf(input, ...HOSTED_APP_TYPES)) yield* literalSecrets(app, mapEntries(app.block, 'app_settings', file), 'app setting', new Set());
     for (const group of resourcesOf(input, 'azurerm_container_group')) {
       const reported = new Set<number>();
       for (const container of sectionsIn(group.block, 'container', file, { made: true })) {
