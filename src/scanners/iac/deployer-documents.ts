@@ -1,5 +1,5 @@
 import { loadYamlCached } from './yaml/cache.js';
-import { get, isYMap, isYSeq, text, type YMap } from './yaml/tree.js';
+import { get, isYMap, isYSeq, text, type YamlLoadResult, type YMap } from './yaml/tree.js';
 
 /**
  * Deployers: the YAML documents of a repository that deploy other files of it. This is
@@ -44,12 +44,12 @@ export function mayHoldDeployers(file: string): boolean {
   return /\.ya?ml$/i.test(file) || /(?:^|\/)Kustomization$/.test(file);
 }
 
-/** The deployer documents of a file among `kinds`, in their order (parsed once, through the YAML cache). */
-export function deployerDocuments(file: string, source: string, kinds: readonly DeployerKind[] = ALL_KINDS): DeployerDocument[] {
+/** The deployer documents of a file among `kinds`, in their order (parsed once, through the YAML cache, or `load`: the scan's parses, yaml/parses.ts). */
+export function deployerDocuments(file: string, source: string, kinds: readonly DeployerKind[] = ALL_KINDS, load: (text: string) => YamlLoadResult = loadYamlCached): DeployerDocument[] {
   const tests = KINDS.filter((test) => kinds.includes(test.kind) && ('file' in test.where ? test.where.file.test(file) : test.where.text.test(source)));
   if (tests.length === 0) return [];
   const out: DeployerDocument[] = [];
-  for (const document of loadYamlCached(source).documents) {
+  for (const document of load(source).documents) {
     const root = document.root;
     if (!isYMap(root)) continue;
     const apiVersion = text(get(root, 'apiVersion')) ?? '';

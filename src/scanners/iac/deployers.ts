@@ -6,6 +6,7 @@ import { directoriesOf, gitopsTargets, type GitopsTarget } from './kubernetes/gi
 import { isKustomization } from './kubernetes/kustomize.js';
 import { helmDeployments, type HelmDeployment } from './helm/deployments.js';
 import type { ReadText } from './texts.js';
+import type { YamlLoadResult } from './yaml/tree.js';
 
 /**
  * One pass over the scan's YAML files for the documents that deploy other files of it
@@ -35,6 +36,8 @@ export interface DeployerOptions {
   helm?: (path: string) => boolean;
   /** Called with every YAML file this pass reads, for other readers of the same files (RBAC bindings) to share the read and the parse. */
   visit?: (path: string, source: string) => void;
+  /** How a file is parsed (the scan's parses, yaml/parses.ts, which the scan loop then has); the YAML cache without it. */
+  load?: (path: string, source: string) => YamlLoadResult;
   /**
    * Called with each file of CustomResourceDefinitions alone, which neither this pass nor `visit` reads further:
    * the scan lets go of its held text (the largest YAML files of chart repositories, held for a loop that only tells them apart again).
@@ -64,12 +67,13 @@ export async function readDeployers(files: readonly WorkspaceFile[], read: ReadT
     }
     if (source.length > MAX_DEPLOYER_FILE) continue;
     out.budget -= source.length;
-    // Both read the file's deployer documents (deployer-documents.ts) of one parse: the YAML cache holds the last text parsed.
-    if (gitops) out.targets.push(...gitopsTargets(file.path, source, /ApplicationSet/.test(source) ? (dirs ??= directoriesOf(files.map((f) => f.path))) : []));
+    // Both read the file's deployer documents (deployer-documents.ts) of one parse.
+    const load = options.load ? (text: string) => options.load!(file.path, text) : undefined;
+    if (gitops) out.targets.push(...gitopsTargets(file.path, source, /ApplicationSet/.test(source) ? (dirs ??= directoriesOf(files.map((f) => f.path))) : [], load));
     options.visit?.(file.path, source);
     if (!helm) continue;
     try {
-      out.deployments.push(...helmDeployments(file.path, source));
+      out.deployments.push(...helmDeployments(file.path, source, load));
     } catch (error) {
       options.warn({ path: file.path, message: `Helm chart deployments in this file not read: ${(error as Error).message}` });
     }

@@ -31,6 +31,7 @@ import { findZizmorConfig } from './github/zizmor-config.js';
 import { IacTexts, type ReadText } from './texts.js';
 import { CiScripts } from './ci-scripts.js';
 import { releaseHeldYaml } from './yaml/cache.js';
+import { YamlParses } from './yaml/parses.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
 
@@ -112,12 +113,18 @@ export const iacScanner: Scanner = {
     // Files of CustomResourceDefinitions alone that the loop would analyse as Kubernetes manifests: readKubernetes
     // gives no input for them, so they give nothing, and the loop does not read them again (bitnami/charts: 118 files, 15M characters).
     const definitionsOnly = new Set<string>();
+    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
+    // The parses of the YAML files the passes below read, held for the loop's analysis of the files it reads (yaml/parses.ts; fluxcd/flux2: 376 YAML parses before, 235 now).
+    const scanPaths = new Set(ctx.files.map((file) => file.path));
+    const yamlParses = new YamlParses((path) => scanPaths.has(path) && !contextOnly(path) && charts.chartOf(path) === undefined);
+    const loadYaml = (path: string, source: string) => yamlParses.load(path, source);
     const deployers = await readDeployers(ctx.files, read, {
       gitops: true,
       ...(charts.hasCharts ? { helm: (path: string) => charts.wantsDeployments(path) } : {}),
       visit: (path, source) => {
-        if (charts.chartOf(path) === undefined) rbacBindings.add(path, source);
+        if (charts.chartOf(path) === undefined) rbacBindings.add(path, source, (text) => loadYaml(path, text));
       },
+      load: loadYaml,
       // Held until the loop reaches them, they would be most of the held texts (bitnami/charts: 15M of 15M characters), and of the live heap the scan's peak grows from.
       definitionsOnly: (file, source) => {
         texts.release(file);
@@ -125,7 +132,7 @@ export const iacScanner: Scanner = {
       },
       warn: (warning) => ctx.warn(warning),
     });
-    const kustomizations = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read);
+    const kustomizations = await readKustomizations(ctx.files, ctx.git, (message) => ctx.warn({ message }), deployers.targets, read, loadYaml);
     const { patches, namespaces, images, baseContainers, baseObjects, builtAt, imagesOf } = kustomizations;
     // The manifests skaffold and Tilt deploy, with the images they build and put in place of the written ones.
     const devDeployments = await readDevDeployments(ctx.files, read, builtAt, { ...(stagedScan ? { staged: stagedScan } : {}), warn: (message, path) => ctx.warn({ message, ...(path !== undefined ? { path } : {}) }) });
@@ -136,7 +143,6 @@ export const iacScanner: Scanner = {
     await charts.findDeployments(deployers, charts.hasCharts ? await terraformHelmReleases(modules, (warning) => ctx.warn(warning)) : []);
     // The local scripts CI jobs run (`- ./ci/build.sh`): read and judged after the loop, from the index in a scan of staged files.
     const ciScripts = new CiScripts({ root: ctx.root, files: ctx.files, texts, ...(stagedScan ? { staged: stagedScan } : {}), warn: (warning) => ctx.warn(warning), githubPrefix });
-    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
     const loopReads = (file: WorkspaceFile) => !contextOnly(file.path) && charts.chartOf(file.path) === undefined && !definitionsOnly.has(file.path);
     for (const [i, file] of ctx.files.entries()) {
       if (ctx.signal.aborted) return;
@@ -158,10 +164,13 @@ export const iacScanner: Scanner = {
       }
       // Unless the file is analysed otherwise: as a kustomize patch, a kustomization, or a file of a GitLab pipeline.
       if (definitionsOnly.has(file.path) && !patches.has(file.path) && !isKustomization(file.path) && gitlabPipelines.hint(file.path) === undefined) {
+        yamlParses.release(file.path);
         ctx.progress.tick();
         continue;
       }
       const { text, terraform, calls, parsed: terraformParse } = await modules.read(file);
+      // A YAML parse made before the loop goes to the file's first reader now.
+      yamlParses.handOver(file.path, text);
       ctx.progress.tick();
       if (text === null) continue; // binary: the workspace records the skip
       if (patches.has(file.path)) {

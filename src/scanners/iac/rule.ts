@@ -148,6 +148,8 @@ export interface ScriptRunSite {
 export interface ParseContext {
   /** The file's path from the scan root (analyseFile always sets it). */
   path?: string;
+  /** How the file's YAML is parsed by a reader ahead of the scan loop: through the scan's parses (yaml/parses.ts), which the loop then has. The YAML cache without it. */
+  loadYaml?: (text: string) => YamlLoadResult;
   /** The file lies in a Helm chart's directory: `{{ }}` in it is for the chart's `tpl`, not a broken file. */
   inHelmChart?: boolean;
   /** A Dockerfile: the configuration files of the scan it may copy (dockerfile/build-context.ts), and what the rest of the scan says of it (dockerfile/tree.ts). */

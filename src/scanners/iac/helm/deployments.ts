@@ -2,7 +2,7 @@ import path from 'node:path';
 import { writtenScanPath } from '../../../workspace/relative-path.js';
 import { argoSources } from '../kubernetes/gitops.js';
 import { deployerDocuments, type DeployerKind } from '../deployer-documents.js';
-import { get, isTrue, isYMap, isYScalar, items, text, type YNode } from '../yaml/tree.js';
+import { get, isTrue, isYMap, isYScalar, items, text, type YamlLoadResult, type YNode } from '../yaml/tree.js';
 import { GoInt, isDict, setOrigins, type Dict, type Origin, type Value } from './values.js';
 import type { ReleaseNames } from './chart.js';
 
@@ -115,11 +115,11 @@ function named(root: YNode): string {
 /** The deployers (deployer-documents.ts) that may give values to a chart. */
 export const CHART_DEPLOYER_KINDS: readonly DeployerKind[] = ['argo-application', 'flux-helmrelease', 'helmfile', 'kustomize-helmcharts'];
 
-/** The deployments of charts a file declares (charts not checked here: any directory the paths name). */
-export function helmDeployments(file: string, source: string): HelmDeployment[] {
+/** The deployments of charts a file declares (charts not checked here: any directory the paths name); `load`, how it is parsed (deployerDocuments). */
+export function helmDeployments(file: string, source: string, load?: (text: string) => YamlLoadResult): HelmDeployment[] {
   const out: HelmDeployment[] = [];
   const dir = path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file);
-  for (const { kind, root } of deployerDocuments(file, source, CHART_DEPLOYER_KINDS)) {
+  for (const { kind, root } of deployerDocuments(file, source, CHART_DEPLOYER_KINDS, load)) {
     if (kind === 'argo-application') out.push(...argoApplication(file, source, root));
     else if (kind === 'flux-helmrelease') out.push(...fluxRelease(file, root));
     else if (kind === 'helmfile') out.push(...helmfileReleases(file, dir, root));

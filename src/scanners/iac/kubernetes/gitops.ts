@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { writtenScanPath } from '../../../workspace/relative-path.js';
-import { get, isTrue, isYMap, items, text, type YMap, type YNode } from '../yaml/tree.js';
+import { get, isTrue, isYMap, items, text, type YamlLoadResult, type YMap, type YNode } from '../yaml/tree.js';
 import { deployerDocuments, type DeployerKind } from '../deployer-documents.js';
 import type { KustomizeNamespace } from './kustomize.js';
 import { patchTarget, type PatchTarget } from './json-patch.js';
@@ -112,10 +112,10 @@ export function directoriesOf(files: readonly string[]): string[] {
   return [...out].sort();
 }
 
-/** The GitOps deployments a YAML file declares; `dirs`, the scan's directories, for the generators of ApplicationSets. */
-export function gitopsTargets(file: string, source: string, dirs: readonly string[] = []): GitopsTarget[] {
+/** The GitOps deployments a YAML file declares; `dirs`, the scan's directories, for the generators of ApplicationSets; `load`, how it is parsed (deployerDocuments). */
+export function gitopsTargets(file: string, source: string, dirs: readonly string[] = [], load?: (text: string) => YamlLoadResult): GitopsTarget[] {
   const out: GitopsTarget[] = [];
-  for (const { kind, root } of deployerDocuments(file, source, GITOPS_KINDS)) {
+  for (const { kind, root } of deployerDocuments(file, source, GITOPS_KINDS, load)) {
     const from = `${file} (${text(get(root, 'kind'))}/${text(get(root, 'metadata', 'name')) ?? '(unnamed)'})`;
     if (kind === 'argo-applicationset') {
       out.push(...applicationSetTargets(root, from, dirs));

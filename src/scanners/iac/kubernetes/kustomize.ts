@@ -6,7 +6,7 @@ import type { ScannerFinding } from '../../../core/finding.js';
 import type { ScanWarning } from '../../scanner.js';
 import { analyseFile } from '../analyse.js';
 import { findingsOnWrittenValues } from '../written-values.js';
-import { duplicateKeyMessage, get, isYMap, type YMap, movedDuplicateKeyMessage, isYScalar, items, pair, text, type YNode } from '../yaml/tree.js';
+import { duplicateKeyMessage, get, isYMap, type YMap, movedDuplicateKeyMessage, isYScalar, items, pair, text, type YamlLoadResult, type YNode } from '../yaml/tree.js';
 import { containerLabel, readKubernetes, type Container } from './model.js';
 import { apiVersionOf, asJsonPatch, jsonPatchFindings, patchTarget, type PatchAnalysis, type PatchTarget } from './json-patch.js';
 import { loadYamlCached } from '../yaml/cache.js';
@@ -123,6 +123,8 @@ export async function readKustomizations(
   /** The Flux Kustomizations and Argo CD Applications of the scan (deployers.ts). */
   targets: readonly GitopsTarget[],
   readText: ReadText = readDirectly,
+  /** How a file is parsed: the scan's parses (yaml/parses.ts), one for these passes and the scan loop; the YAML cache without it. */
+  loadYaml: (path: string, text: string) => YamlLoadResult = (_, text) => loadYamlCached(text),
 ): Promise<Kustomizations> {
   const byPath = new Map(files.map((file) => [file.path, file]));
   const sources: Array<{ path: string; text: string }> = [];
@@ -145,7 +147,7 @@ export async function readKustomizations(
   const patches = new Map<string, PatchUse[]>();
   const withPatches: Array<{ path: string }> = [];
   for (const { path: at, text: source } of sources) {
-    const entries = patchEntries(source);
+    const entries = patchEntries(source, (text) => loadYaml(at, text));
     if (entries.length > 0 || inlinePatches(source).length > 0) withPatches.push({ path: at });
     for (const patch of entries) {
       const resolved = inScan(at, patch.path);
@@ -155,7 +157,7 @@ export async function readKustomizations(
       if (!uses.some((u) => u.kustomization === at && JSON.stringify(u.target) === JSON.stringify(use.target))) uses.push(use);
     }
   }
-  const built = buildsOf(sources);
+  const built = buildsOf(sources, loadYaml);
   const baseContainers = new Map<string, BaseContainers>();
   const baseObjects = new Map<string, BaseObjects>();
   if (withPatches.length > 0) {
@@ -170,7 +172,7 @@ export async function readKustomizations(
           const base = budget > 0 ? byPath.get(file) : undefined;
           const text = base ? await readText(base) : undefined;
           budget -= text?.length ?? 0;
-          own = text ? containersOfManifests(text) : { containers: new Map(), objects: new Map() };
+          own = text ? containersOfManifests(text, (source) => loadYaml(file, source)) : { containers: new Map(), objects: new Map() };
           read.set(file, own);
         }
         // An object declared twice is an error of kustomize build; the first declaration is kept.
@@ -187,7 +189,7 @@ export async function readKustomizations(
   let patchBudget = MAX_BASE_CHARS;
   for (const { path: at, text: source } of sources) {
     const own: PatchStep[] = [];
-    for (const entry of patchEntries(source)) {
+    for (const entry of patchEntries(source, (text) => loadYaml(at, text))) {
       const resolved = inScan(at, entry.path);
       const file = resolved === undefined ? undefined : byPath.get(resolved);
       const patch = file && patchBudget > 0 ? await readText(file) : undefined;
@@ -286,9 +288,9 @@ function deployments(built: ReadonlyMap<string, Build>, steps: ReadonlyMap<strin
 const MAX_BASE_CHARS = 8 * 1024 * 1024;
 
 /** `Kind/name` -> the objects of a manifest, and the containers of its workloads. */
-function containersOfManifests(source: string): { containers: Map<string, BaseContainer[]>; objects: Map<string, YMap> } {
+function containersOfManifests(source: string, load: (text: string) => YamlLoadResult): { containers: Map<string, BaseContainer[]>; objects: Map<string, YMap> } {
   const out = new Map<string, BaseContainer[]>();
-  const input = readKubernetes(source, () => {});
+  const input = readKubernetes(source, () => {}, { loadYaml: load });
   const objects = new Map<string, YMap>();
   for (const object of input?.objects ?? []) if (!objects.has(`${object.kind}/${object.name}`)) objects.set(`${object.kind}/${object.name}`, object.root);
   for (const c of input?.containers ?? []) {
@@ -390,9 +392,9 @@ function imageOverrides(node: YNode | null): KustomizeImage[] {
 }
 
 /** The resource files each kustomization builds: its `resources` (and `bases`) and `components`, followed into the kustomizations of the scan they name. */
-function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>): Map<string, Build> {
+function buildsOf(sources: ReadonlyArray<{ path: string; text: string }>, load: (path: string, text: string) => YamlLoadResult): Map<string, Build> {
   const byDir = new Map<string, { path: string; root: YNode | null }>();
-  for (const source of sources) byDir.set(path.posix.dirname(source.path), { path: source.path, root: loadYamlCached(source.text).documents[0]?.root ?? null });
+  for (const source of sources) byDir.set(path.posix.dirname(source.path), { path: source.path, root: load(source.path, source.text).documents[0]?.root ?? null });
   const out = new Map<string, Build>();
   for (const { path: at, root } of byDir.values()) {
     const files: string[] = [];
@@ -437,10 +439,10 @@ export function patchPaths(source: string): string[] {
   return patchEntries(source).map((entry) => entry.path);
 }
 
-/** The patch files a kustomization names, with the target each patch entry gives. */
-function patchEntries(source: string): Array<{ path: string; target?: PatchTarget }> {
+/** The patch files a kustomization names, with the target each patch entry gives (`load`: how it is parsed). */
+function patchEntries(source: string, load: (text: string) => YamlLoadResult = loadYamlCached): Array<{ path: string; target?: PatchTarget }> {
   const out: Array<{ path: string; target?: PatchTarget }> = [];
-  for (const document of loadYamlCached(source).documents) {
+  for (const document of load(source).documents) {
     const root = document.root;
     if (!isYMap(root)) continue;
     for (const entry of items(get(root, 'patchesStrategicMerge'))) {

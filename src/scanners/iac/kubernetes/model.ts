@@ -100,7 +100,7 @@ export function readKubernetes(source: string, warn: (line: number, message: str
   const scope = context?.kubernetes?.scope;
   // Schemas only: nothing to check, and the largest files of many charts (crd-only.ts).
   if (onlyCustomResourceDefinitions(source)) return undefined;
-  const loaded = loadYamlCached(source);
+  const loaded = (context?.loadYaml ?? loadYamlCached)(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);
   for (const duplicate of loaded.duplicates) warn(duplicate.line, duplicateKeyMessage(duplicate, 'kubernetes'));
   const objects: KubeObject[] = [];

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { get, isYMap } from '../yaml/tree.js';
+import { get, isYMap, type YamlLoadResult } from '../yaml/tree.js';
 import { readKubernetes, type KubeObject, type ScanAggregator } from './model.js';
 
 /** More bindings than this in one directory are not kept: the rest are judged as if absent. */
@@ -25,10 +25,10 @@ export class RbacBindings {
   private readonly byDirectory = new Map<string, Array<{ path: string; object: KubeObject }>>();
   private readonly aggregatingByDirectory = new Map<string, Array<{ path: string; object: KubeObject }>>();
 
-  /** Reads the bindings of one manifest file (a cheap text test first; the parse goes through the YAML cache). */
-  add(path: string, source: string): void {
+  /** Reads the bindings of one manifest file (a cheap text test first; the parse goes through the YAML cache, or `load`: the scan's parses, yaml/parses.ts). */
+  add(path: string, source: string, load?: (text: string) => YamlLoadResult): void {
     if (!/\.ya?ml$/i.test(path) || !(source.includes('RoleBinding') || source.includes('aggregationRule'))) return;
-    const input = readKubernetes(source, () => {});
+    const input = readKubernetes(source, () => {}, load ? { loadYaml: load } : undefined);
     const directory = posix.dirname(path);
     for (const object of input?.objects ?? []) {
       const aggregating = object.kind === 'ClusterRole' && isYMap(get(object.root, 'aggregationRule'));

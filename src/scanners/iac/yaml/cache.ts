@@ -43,6 +43,16 @@ export function loadYamlCached(text: string): YamlLoadResult {
 }
 
 /**
+ * A parse of the text made earlier in the scan and held for this reader (yaml/parses.ts):
+ * given as loadYamlCached would give its own, and the last parse from now on.
+ */
+export function loadYamlGiven(text: string, result: YamlLoadResult): YamlLoadResult {
+  release(text);
+  last = { text, result };
+  return result;
+}
+
+/**
  * loadYamlCached for a reader that keeps nothing of the tree and changes nothing in it
  * (it copies out strings): a parse it makes is held for the next reader of the text.
  */

@@ -1,0 +1,75 @@
+import { loadYamlCached, loadYamlGiven } from './cache.js';
+import type { YamlLoadResult } from './tree.js';
+
+/** Characters of the YAML texts whose parses one scan holds for the scan loop (as terraform/parses.ts: about 20 MB of parses). */
+export const MAX_HELD_YAML_CHARS = 1024 * 1024;
+
+/**
+ * The parses of one scan's YAML files made ahead of the scan loop, by path. The pre-passes
+ * read the files the loop analyses: the deployer pass (deployers.ts: Flux Kustomizations,
+ * Argo CD Applications, Helm deployments, and the RBAC bindings of each directory) and the
+ * kustomizations (kustomize.ts: their patch entries, twice, their builds, and the objects
+ * of the bases their patches change). Each parsed the file again, as the loop did after
+ * them: the YAML cache holds the last parse alone (fluxcd/flux2: 376 YAML parses in all for its 228 texts; 235 with this store, one per file but for texts no file holds).
+ * Through this store each is parsed once: a parse made ahead (`load`) is held until the
+ * loop reaches the file and gives it to the file's analysis (`handOver`), within a budget
+ * of characters, past which a later reader parses again. Only parses of files the loop
+ * analyses are held (`kept`). A parse is given only for the text it was made from.
+ *
+ * Readers share the parse, as the readers of the YAML cache's last parse always have: none
+ * changes the tree (patches are applied to copies: json-patch.ts, strategic-merge.ts).
+ * The store belongs to one scan (index.ts) and goes with it.
+ */
+export class YamlParses {
+  private readonly held = new Map<string, { text: string; result: YamlLoadResult }>();
+  private chars = 0;
+  private most = 0;
+
+  constructor(
+    private readonly kept: (path: string) => boolean = () => true,
+    private readonly budget = MAX_HELD_YAML_CHARS,
+  ) {}
+
+  /** The file's parse for a reader ahead of the loop: the held one, or made now (through the YAML cache) and held when it fits. */
+  load(path: string, text: string): YamlLoadResult {
+    const held = this.held.get(path);
+    if (held && held.text === text) return loadYamlGiven(text, held.result);
+    if (held) this.release(path);
+    const result = loadYamlCached(text);
+    if (this.kept(path) && this.chars + text.length <= this.budget) {
+      this.held.set(path, { text, result });
+      this.chars += text.length;
+      this.most = Math.max(this.most, this.chars);
+    }
+    return result;
+  }
+
+  /**
+   * The loop has reached the file: its held parse, if made from this text, is the YAML
+   * cache's last parse from now on, which the file's first reader in the loop gets as if it
+   * had parsed the text itself; the store lets it go. Without a text (a binary file, or one
+   * the loop does not read), it is let go alone.
+   */
+  handOver(path: string, text: string | null): void {
+    const held = this.held.get(path);
+    this.release(path);
+    if (held && held.text === text) loadYamlGiven(text, held.result);
+  }
+
+  /** The held parse of the file, if any, let go. */
+  release(path: string): void {
+    const held = this.held.get(path);
+    if (!held) return;
+    this.held.delete(path);
+    this.chars -= held.text.length;
+  }
+
+  /** Characters of the texts whose parses are held now, and at most so far (for tests and measurements). */
+  get heldChars(): number {
+    return this.chars;
+  }
+
+  get mostHeldChars(): number {
+    return this.most;
+  }
+}
