@@ -10,6 +10,7 @@ import { bool, follow, intrinsic, text, UNKNOWN } from '../resolve.js';
 import type { CfnResource, CfnTemplate } from '../template.js';
 import { eventAuth, samApiEvents } from '../sam-events.js';
 import { apiOfReference, mutualTlsOnlyDomains } from '../api-domains.js';
+import { shownSecrets, type Shown } from './outputs.js';
 
 interface PolicyPlace {
   resource: CfnResource;
@@ -547,4 +548,60 @@ const userDataCredentials: CfnRule = cfnRule({
   },
 });
 
-export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, apiRouteNoAuth, hardcodedSecret, initCredentials, userDataCredentials];
+/** A Secrets Manager dynamic reference: CloudFormation writes the secret's value in its place. */
+const SECRETS_MANAGER_REFERENCE = /\{\{resolve:secretsmanager:[^}]*\}\}/;
+
+/** The secrets a user data value writes in clear text: NoEcho parameters, access key secrets, Secrets Manager references. */
+function userDataSecrets(t: CfnTemplate, value: YNode | null | undefined): Shown[] {
+  const shown = shownSecrets(t, value);
+  for (const scalar of stringScalars(value)) {
+    const match = SECRETS_MANAGER_REFERENCE.exec(scalar.value);
+    if (!match) continue;
+    const block = !scalar.quoted && scalar.value.includes('\n');
+    const line = block ? scalar.line + 1 + (scalar.value.slice(0, match.index).match(/\n/g)?.length ?? 0) : scalar.line;
+    shown.push({ what: 'a Secrets Manager secret (dynamic reference)', severity: 'medium', line });
+  }
+  return shown;
+}
+
+const userDataSecret: CfnRule = cfnRule({
+  id: 'iac/cfn-user-data-secret',
+  title: 'Secret written into instance user data',
+  description:
+    "The user data of an instance, launch template or launch configuration is built from a NoEcho parameter, the SecretAccessKey of an access key the template creates, or a Secrets Manager dynamic reference. CloudFormation substitutes the value, so the secret is stored in the user data in clear text: any process on the instance (and any server-side request forgery) reads it from the metadata service without authentication, and anyone allowed ec2:DescribeInstanceAttribute or ec2:DescribeLaunchTemplateVersions reads it through the API. AWS's documentation says not to keep passwords or keys in user data; NoEcho masks a parameter only in the console and the DescribeStacks answer. A NoEcho parameter or a Secrets Manager secret is reported medium, an access key's secret high. Static AWS keys written under their usual names (AWS_SECRET_ACCESS_KEY, ~/.aws/credentials) are reported by iac/cfn-ec2-static-credentials instead.",
+  remediation:
+    "Have the instance fetch the secret at boot with its instance profile (aws secretsmanager get-secret-value, or aws ssm get-parameter --with-decryption) and pass only the secret's name or ARN in the user data; for access keys, give the instance a role instead.",
+  severity: 'medium',
+  cwe: ['CWE-312'],
+  examples: {
+    positive: [
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  App:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      # expect\n      UserData:\n        Fn::Base64: !Sub |\n          #!/bin/bash\n          cat > /etc/app.env <<EOF\n          # detail\n          DB_PASSWORD=${DbPassword}\n          EOF\n',
+      'Parameters:\n  AdminPassword:\n    Type: String\n    NoEcho: "true"\nResources:\n  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        # expect\n        UserData: !Base64\n          Fn::Join:\n            - ""\n            - - "#!/bin/bash\\n"\n              - "echo admin:"\n              # detail\n              - !Ref AdminPassword\n              - " | chpasswd\\n"\n',
+      'Resources:\n  Workers:\n    Type: AWS::AutoScaling::LaunchConfiguration\n    Properties:\n      ImageId: ami-12345678\n      InstanceType: t3.micro\n      # expect\n      UserData:\n        Fn::Base64: |\n          #!/bin/bash\n          # detail\n          echo "{{resolve:secretsmanager:prod/app:SecretString:token}}" > /etc/app/token\n',
+    ],
+    negative: [
+      // The instance reads the secret itself; only its name is in the user data.
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n  DbSecretName:\n    Type: String\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: !Ref DbPassword\n  App:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      IamInstanceProfile: !Ref AppProfile\n      UserData:\n        Fn::Base64: !Sub |\n          #!/bin/bash\n          aws secretsmanager get-secret-value --secret-id ${DbSecretName} --query SecretString --output text > /etc/app/db\n          echo "host=${Db.Endpoint.Address}" >> /etc/app/db.conf\n',
+      // Escaped, or given its own value beside the string.
+      'Parameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  App:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      UserData:\n        Fn::Base64: !Sub\n          - |\n            #!/bin/bash\n            echo "${!DbPassword} stays a shell variable; ${DbPassword} is the path"\n          - DbPassword: /run/secrets/db\n',
+    ],
+  },
+  *check(t) {
+    for (const [type, path] of USER_DATA) {
+      for (const r of resourcesOf(t, type)) {
+        const key = prop(t, r, ...path);
+        if (!key) continue;
+        let shown = userDataSecrets(t, key.value);
+        // Access keys written under their usual names are iac/cfn-ec2-static-credentials's.
+        if ([...stringScalars(key.value)].some((s) => STATIC_AWS_KEY_USE.test(s.value))) shown = shown.filter((s) => s.severity !== 'high');
+        if (shown.length === 0) continue;
+        const first = shown.reduce((a, b) => (b.line < a.line ? b : a));
+        const severity = shown.some((s) => s.severity === 'high') ? 'high' : 'medium';
+        const what = [...new Set(shown.map((s) => s.what))].join(' and ');
+        yield { ...inside(key.keyLine, first.line), message: `${label(r)} writes ${what} into its ${path.at(-1)}, where it is kept in clear text and readable from the instance's metadata service and through the EC2 API.`, resource: label(r), severity };
+      }
+    }
+  },
+});
+
+export const identityRules: readonly CfnRule[] = [fullAdmin, publicPrincipal, lambdaPublic, functionUrlPublic, apiMethodNoAuth, apiRouteNoAuth, hardcodedSecret, initCredentials, userDataCredentials, userDataSecret];

@@ -3,42 +3,48 @@ import { cfnRule, field, type CfnRule } from '../model.js';
 import { bool, intrinsic } from '../resolve.js';
 import type { CfnTemplate } from '../template.js';
 
-/** What an output value shows: the secret key of an access key of the template, or a NoEcho parameter. */
-interface Shown {
+/** What a value shows: the secret key of an access key of the template, or a NoEcho parameter. */
+export interface Shown {
   what: string;
   severity: 'high' | 'medium';
+  /** The line of the reference that shows it. */
+  line: number;
 }
 
-function accessKeySecret(t: CfnTemplate, id: string, attribute: string): Shown | undefined {
+function accessKeySecret(t: CfnTemplate, id: string, attribute: string, line: number): Shown | undefined {
   if (attribute !== 'SecretAccessKey') return undefined;
-  return t.resources.some((r) => r.id === id && r.type === 'AWS::IAM::AccessKey') ? { what: `the SecretAccessKey of AWS::IAM::AccessKey ${id}`, severity: 'high' } : undefined;
+  return t.resources.some((r) => r.id === id && r.type === 'AWS::IAM::AccessKey') ? { what: `the SecretAccessKey of AWS::IAM::AccessKey ${id}`, severity: 'high', line } : undefined;
 }
 
-function noEchoParameter(t: CfnTemplate, name: string): Shown | undefined {
+function noEchoParameter(t: CfnTemplate, name: string, line: number): Shown | undefined {
   const parameter = t.parameters.get(name);
-  return parameter && bool(t, field(t, parameter.node, 'NoEcho')?.value) === true ? { what: `the NoEcho parameter ${name}`, severity: 'medium' } : undefined;
+  return parameter && bool(t, field(t, parameter.node, 'NoEcho')?.value) === true ? { what: `the NoEcho parameter ${name}`, severity: 'medium', line } : undefined;
 }
 
 /** The secrets a value shows through Ref, Fn::GetAtt or the `${...}` of an Fn::Sub, at any depth. */
-function shownSecrets(t: CfnTemplate, node: YNode | null | undefined, out: Shown[] = [], depth = 0): Shown[] {
+export function shownSecrets(t: CfnTemplate, node: YNode | null | undefined, out: Shown[] = [], depth = 0): Shown[] {
   if (!node || depth > 24) return out;
   const call = intrinsic(node);
   if (call?.name === 'Ref' && isYScalar(call.arg)) {
-    const shown = noEchoParameter(t, String(call.arg.value));
+    const shown = noEchoParameter(t, String(call.arg.value), call.arg.line);
     if (shown) out.push(shown);
   } else if (call?.name === 'Fn::GetAtt') {
     const [id, attribute] = isYSeq(call.arg) ? call.arg.items.map((item) => (isYScalar(item) ? String(item.value) : '')) : isYScalar(call.arg) ? String(call.arg.value).split(/\.(.*)/s) : [];
-    const shown = id && attribute ? accessKeySecret(t, id, attribute) : undefined;
+    const shown = id && attribute ? accessKeySecret(t, id, attribute, node.line) : undefined;
     if (shown) out.push(shown);
   } else if (call?.name === 'Fn::Sub') {
     const text = isYSeq(call.arg) ? call.arg.items[0] : call.arg;
     const given = isYSeq(call.arg) ? call.arg.items[1] : undefined;
     if (isYScalar(text) && typeof text.value === 'string') {
-      for (const [, name] of text.value.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+      // A block scalar's text starts on the line after its indicator; a quoted one stays on its line.
+      const block = !text.quoted && text.value.includes('\n');
+      for (const match of text.value.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+        const name = match[1]!;
         // A variable given beside the string is read with the rest of the value.
         if (isYMap(given) && given.pairs.some((p) => p.key === name)) continue;
-        const [id, attribute] = name!.split(/\.(.*)/s);
-        const shown = attribute ? accessKeySecret(t, id!, attribute) : noEchoParameter(t, name!);
+        const line = block ? text.line + 1 + (text.value.slice(0, match.index).match(/\n/g)?.length ?? 0) : text.line;
+        const [id, attribute] = name.split(/\.(.*)/s);
+        const shown = attribute ? accessKeySecret(t, id!, attribute, line) : noEchoParameter(t, name, line);
         if (shown) out.push(shown);
       }
     }
