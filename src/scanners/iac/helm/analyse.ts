@@ -206,9 +206,11 @@ function inArchive(finding: ScannerFinding, packed: ReadonlyMap<string, PackedFi
  * unless a template writes `namespace: default` itself. A Secret's value that the chart
  * takes from its values (`{{ .Values.password | b64enc }}`, toYaml of a values map) is
  * the installer's to give: the chart commits a Secret value only where a template writes it.
+ * The same holds for a credential in a ConfigMap; a container's configMapKeyRef is kept where
+ * a template writes it.
  */
 function relevant(finding: ScannerFinding, origin: Origin, template: string, lineText: (path: string, line: number) => string): boolean {
-  if (finding.ruleId === 'iac/k8s-committed-secret') return origin.path === template && origin.define !== true && !lineText(origin.path, origin.line).includes('{{');
+  if (finding.ruleId === 'iac/k8s-committed-secret' || finding.ruleId === 'iac/k8s-secret-in-configmap') return origin.path === template && origin.define !== true && !lineText(origin.path, origin.line).includes('{{');
   if (finding.ruleId !== 'iac/k8s-default-namespace') return true;
   return /^\s*namespace\s*:\s*["']?default["']?\s*(?:#.*)?$/.test(lineText(origin.path, origin.line));
 }

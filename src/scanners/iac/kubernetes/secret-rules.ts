@@ -14,9 +14,9 @@
 import { isEncodedPlaceholder, isPlaceholder } from '../../secrets/checks/placeholders.js';
 import { base64Text } from '../aws-user-data.js';
 import { rule, type IacRule } from '../rule.js';
-import { isLiteralSecretValue, isSecretName } from '../secret-names.js';
-import { get, isYMap, text, type YMap } from '../yaml/tree.js';
-import { objectLabel, objectTitle, type KubeInput, type KubeObject } from './model.js';
+import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
+import { get, isYMap, isYScalar, items, pair, text, type YMap } from '../yaml/tree.js';
+import { containerLabel, objectLabel, objectTitle, type KubeInput, type KubeObject } from './model.js';
 
 type KubeRule = IacRule<KubeInput>;
 
@@ -210,4 +210,63 @@ const committedSecret = kubeRule({
   },
 });
 
-export const secretRules: readonly KubeRule[] = [committedSecret];
+/** A ConfigMap of namespace shop; `body` is inserted as written (top level). */
+function configMap(body: string): string {
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n${body}`;
+}
+
+/** A Pod whose container gets `env` (lines indented by 4). */
+function podWithEnv(env: string): string {
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: registry.example.org/app:1.4.2\n    env:\n${env}`;
+}
+
+/** Variables a front-end build puts into the page it serves (`NEXT_PUBLIC_API_KEY`): public by design. */
+const PUBLIC_BUILD_VARIABLE = /^(?:NEXT_PUBLIC|NUXT_PUBLIC|EXPO_PUBLIC|REACT_APP|VITE|GATSBY)_/i;
+
+function isSecretSetting(name: string): boolean {
+  return isSecretName(name) && !PUBLIC_BUILD_VARIABLE.test(name) && !nameTokens(name).includes('public');
+}
+
+const secretInConfigMap = kubeRule({
+  id: 'iac/k8s-secret-in-configmap',
+  title: 'Secret kept in a ConfigMap',
+  description:
+    "A ConfigMap holds a setting named like a credential (a password, a token, an API key) with a literal value, or a container takes an environment variable named like one from a ConfigMap (valueFrom.configMapKeyRef). ConfigMaps are meant for non-confidential settings: they are never encrypted at rest by the API server's EncryptionConfiguration as Secrets can be, Kubernetes's own view ClusterRole and most read-only roles and dashboards read them (they exclude Secrets), and their values are printed by kubectl describe and shown in diffs. A literal value is also committed to the repository (high); a reference says the credential is kept in a ConfigMap wherever its value is written (medium). Template values ({{ .Values.x }}, ${VAR}), placeholders, paths to a mounted file, and variables a front-end build makes public (NEXT_PUBLIC_*, VITE_*) are not reported.",
+  remediation: 'Move the credential into a Secret (created from a secret store, or committed encrypted with Sealed Secrets or SOPS) and reference it with valueFrom.secretKeyRef or a secret volume.',
+  severity: 'high',
+  cwe: ['CWE-312'],
+  examples: {
+    positive: [
+      configMap('data:\n  LOG_LEVEL: info\n  # expect\n  DB_PASSWORD: Vq7rT2mXk9Lp\n  # expect\n  stripe-api-key: hunter2-but-longer\n'),
+      podWithEnv('    - name: LOG_LEVEL\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: log-level\n    - name: SESSION_SECRET\n      valueFrom:\n        # expect\n        configMapKeyRef:\n          name: settings\n          key: session\n'),
+    ],
+    negative: [
+      configMap('data:\n  DB_PASSWORD: "{{ .Values.db.password }}"\n  API_TOKEN: ${API_TOKEN}\n  DB_PASSWORD_FILE: /run/secrets/db\n  SMTP_PASSWORD: ""\n  ADMIN_PASSWORD: your-admin-password\n  TOKEN_TTL: "3600"\n  NEXT_PUBLIC_MAPS_API_KEY: AIzaSyA-example-only\n'),
+      podWithEnv('    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n    - name: DB_PASSWORD_FILE\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: password-file\n    - name: VITE_API_KEY\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: browser-key\n'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  DB_PASSWORD: Vq7rT2mXk9Lp\n',
+    ],
+  },
+  *check(input) {
+    for (const object of input.objects) {
+      if (object.kind !== 'ConfigMap' || object.apiVersion !== 'v1') continue;
+      const data = get(object.root, 'data');
+      if (!isYMap(data)) continue;
+      for (const entry of data.pairs) {
+        const value = isYScalar(entry.value) ? entry.value.value : undefined;
+        if (!isSecretSetting(entry.key) || !isLiteralSecretValue(value, entry.key) || isPlaceholder(value)) continue;
+        yield { line: entry.keyLine, message: `${objectTitle(object)} keeps ${entry.key} in its data with a literal value: a credential in a ConfigMap, committed and readable by anyone who may read ConfigMaps.`, resource: objectLabel(object), secret: String(value) };
+      }
+    }
+    for (const c of input.containers) {
+      for (const variable of items(get(c.node, 'env'))) {
+        const name = text(get(variable, 'name'));
+        const ref = pair(get(variable, 'valueFrom'), 'configMapKeyRef');
+        if (!name || !ref || !isSecretSetting(name)) continue;
+        const map = text(get(ref.value, 'name'));
+        yield { line: ref.keyLine, message: `${containerLabel(c)} takes ${name} from ConfigMap ${map ?? '(unnamed)'}: a credential kept in a ConfigMap instead of a Secret.`, resource: containerLabel(c), severity: 'medium' };
+      }
+    }
+  },
+});
+
+export const secretRules: readonly KubeRule[] = [committedSecret, secretInConfigMap];
