@@ -8,7 +8,7 @@ import { isPlanJson } from './terraform/json-syntax.js';
  * a compose file with an unusual name). `wantsPath` is what the walker asks, from the
  * path alone; `classify` looks at the text.
  */
-const DOCKERFILE_NAME = /^(?:(?:docker|container)file(?:[.-][\w.-]+)?|[\w.-]+\.(?:docker|container)file)$/i;
+const DOCKERFILE_NAME = /^(?:(?:docker|container)file(?:[._-][\w.-]+)?|[\w.-]+\.(?:docker|container)file)$/i;
 /** Source, data and documentation extensions: `dockerfile.go` or `Dockerfile.rego` is code about Dockerfiles, not one. */
 const NOT_A_DOCKERFILE =
   /\.(?:md|txt|rst|adoc|html?|xml|json|ya?ml|toml|ini|sh|bash|ps1|bat|cmd|py|js|mjs|cjs|jsx|ts|mts|cts|tsx|go|rb|rs|java|kt|scala|groovy|gradle|cs|fs|c|h|cc|cpp|hpp|php|pl|lua|rego|cue|jsonnet|libsonnet|nix|bzl|hcl|tf|snap|golden|lock|orig|rej|patch|diff|bak|swp|dockerignore|j2|tpl|tmpl)$/i;

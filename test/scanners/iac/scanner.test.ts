@@ -19,14 +19,15 @@ describe('iac file detection', () => {
   it('wants configuration files by path alone', () => {
     for (const p of ['Dockerfile', 'api.dockerfile', 'docker/Dockerfile.prod', 'Containerfile', 'main.tf', 'main.tf.json', 'k8s/app.yaml', '.gitlab-ci.yml', 'deploy/pod.json', 'net.d/10-bridge.conflist'])
       assert.ok(wantsPath(p), p);
-    for (const p of ['README.md', 'Dockerfile.md', 'src/index.ts', 'package-lock.json', 'dockerfile-notes.txt', 'assets/libraries/dockerfile.rego', 'pkg/parser/dockerfile.go', 'src/dockerfile.rs', 'lib/Dockerfile.java']) assert.ok(!wantsPath(p), p);
-    for (const p of ['Dockerfile.alpine', 'docker/Dockerfile.3.12', 'Dockerfile-dev']) assert.ok(wantsPath(p), p);
+    for (const p of ['README.md', 'Dockerfile.md', 'src/index.ts', 'package-lock.json', 'dockerfile-notes.txt', 'assets/libraries/dockerfile.rego', 'pkg/parser/dockerfile.go', 'src/dockerfile.rs', 'lib/Dockerfile.java', 'pkg/dockerfile_parser.go']) assert.ok(!wantsPath(p), p);
+    for (const p of ['Dockerfile.alpine', 'docker/Dockerfile.3.12', 'Dockerfile-dev', 'Dockerfile_webdesktop', 'build/Dockerfile_prod']) assert.ok(wantsPath(p), p);
   });
 
   it('recognises files by name, and by content where names are not conventional', () => {
     assert.equal(classify('api.dockerfile', 'FROM x'), 'dockerfile');
     assert.equal(classify('infra/main.tf.json', '{"resource": {}}'), 'terraform');
     assert.equal(classify('Dockerfile.prod', 'FROM x'), 'dockerfile');
+    assert.equal(classify('Dockerfile_prod', 'FROM x'), 'dockerfile');
     assert.equal(classify('ci/checks.yml', WORKFLOW), 'github-actions');
     assert.equal(classify('.github/workflows/x.yml', 'name: x\n'), 'github-actions');
     assert.equal(classify('deploy/anything.yaml', MANIFEST), 'kubernetes');
