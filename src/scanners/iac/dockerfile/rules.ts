@@ -1253,19 +1253,38 @@ function secretMountPaths(instruction: DockerInstruction): string[] {
   return paths;
 }
 
-/** A word that reads one of the secret files: the path itself, or a substitution that holds it (`$(cat /run/secrets/db)`). */
-function readsSecret(words: readonly { text: string }[], paths: readonly string[]): boolean {
-  return words.some((w) => paths.some((p) => w.text === p || (w.text.includes(p) && /\$\(|`|</.test(w.text))));
+/**
+ * A word that reads one of the secret files: the path itself, a substitution that holds it
+ * (`$(cat /run/secrets/db)`), or a variable an earlier command of the RUN set from it.
+ */
+function readsSecret(words: readonly { text: string }[], paths: readonly string[], tainted: ReadonlySet<string>): boolean {
+  return words.some(
+    (w) =>
+      paths.some((p) => w.text === p || (w.text.includes(p) && /\$\(|`|</.test(w.text))) ||
+      [...w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some((m) => tainted.has(m[1]!)),
+  );
+}
+
+/** The variables a command sets from the secret: `TOKEN=$(cat /run/secrets/token)`, also after export, declare, local or readonly. */
+function secretVariables(command: ShellCommand, paths: readonly string[], tainted: ReadonlySet<string>): string[] {
+  const words = effectiveWords(command);
+  const declared = /^(?:export|declare|local|readonly|typeset)$/.test(programOf(command) ?? '') ? words.slice(1) : [];
+  return command.assignments
+    .concat(declared)
+    .flatMap((w) => {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.text);
+      return m && readsSecret([{ text: m[2]! }], paths, tainted) ? [m[1]!] : [];
+    });
 }
 
 /** The files a command writes the secret into: an output redirection of a command that reads it, cp or install's destination, tee's files after a reader. */
-function secretCopies(command: ShellCommand, readerBefore: boolean, paths: readonly string[]): string[] {
+function secretCopies(command: ShellCommand, readerBefore: boolean, paths: readonly string[], tainted: ReadonlySet<string>): string[] {
   const words = effectiveWords(command);
   const program = programOf(command);
   const operands = words.slice(1).filter((w) => !w.text.startsWith('-')).map((w) => w.text);
   if ((program === 'cp' || program === 'install') && operands.length >= 2 && operands.slice(0, -1).some((o) => paths.includes(o))) return [operands[operands.length - 1]!];
   if (program === 'tee' && readerBefore) return operands;
-  if (!readsSecret(words.concat(command.assignments), paths)) return [];
+  if (!readsSecret(words.concat(command.assignments), paths, tainted)) return [];
   return (command.redirects ?? []).filter((r) => (r.op === '>' || r.op === '>>' || r.op === '>|') && (r.fd === undefined || r.fd === '1') && !r.target.text.startsWith('/dev/')).map((r) => r.target.text);
 }
 
@@ -1281,10 +1300,12 @@ const buildSecretPersisted = dockerRule({
     positive: [
       'FROM debian:12-slim\n# expect\nRUN --mount=type=secret,id=db_password \\\n    # detail\n    echo "password=$(cat /run/secrets/db_password)" > /etc/app/db.conf\nUSER app\n',
       'FROM node:20.11-alpine\n# expect\nRUN --mount=type=secret,id=npmrc,target=/tmp/npmrc cp /tmp/npmrc /root/.npmrc && npm ci\nUSER node\n',
+      // Through a variable set from the secret.
+      'FROM alpine:3.20\n# expect\nRUN --mount=type=secret,id=api_key \\\n    export API_KEY=$(cat /run/secrets/api_key) && \\\n    # detail\n    echo $API_KEY >> /app/key.txt\nUSER app\n',
     ],
     negative: [
       // Used in place, or copied and removed in the same RUN.
-      'FROM node:20.11-alpine\nRUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci\nRUN --mount=type=secret,id=npmrc cp /run/secrets/npmrc /root/.npmrc && npm ci && rm -f /root/.npmrc\nRUN --mount=type=secret,id=key cat /run/secrets/key > /dev/null\nUSER node\n',
+      'FROM node:20.11-alpine\nRUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci\nRUN --mount=type=secret,id=npm_token export NPM_TOKEN=$(cat /run/secrets/npm_token) && npm ci > /tmp/npm.log && echo done > /tmp/status\nRUN --mount=type=secret,id=npmrc cp /run/secrets/npmrc /root/.npmrc && npm ci && rm -f /root/.npmrc\nRUN --mount=type=secret,id=key cat /run/secrets/key > /dev/null\nUSER node\n',
       // A builder stage whose files do not ship.
       'FROM golang:1.22 AS build\nRUN --mount=type=secret,id=netrc,target=/root/.netrc cp /root/.netrc /tmp/netrc-copy && go build -o /app ./cmd/app\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nUSER nonroot\n',
     ],
@@ -1300,12 +1321,14 @@ const buildSecretPersisted = dockerRule({
         const pipelines = parseShell(script.text);
         const commands = pipelines.flat();
         const copies: Array<{ file: string; offset: number; index: number }> = [];
+        const tainted = new Set<string>();
         let index = 0;
         for (const pipeline of pipelines) {
           let reader = false;
           for (const command of pipeline) {
-            for (const file of secretCopies(command, reader, paths)) copies.push({ file, offset: command.offset, index });
-            reader ||= readsSecret(effectiveWords(command).concat(command.assignments), paths);
+            for (const file of secretCopies(command, reader, paths, tainted)) copies.push({ file, offset: command.offset, index });
+            reader ||= readsSecret(effectiveWords(command).concat(command.assignments), paths, tainted);
+            for (const name of secretVariables(command, paths, tainted)) tainted.add(name);
             index++;
           }
         }
