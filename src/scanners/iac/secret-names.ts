@@ -103,11 +103,12 @@ export function isAccessKeyOfPair(name: string, names: Iterable<string>): boolea
 const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:[-_ ][a-z0-9]+)*|your[a-z]*(?:password|passwd|pwd|secret|key|token)|[A-Z0-9]+(?:_[A-Z0-9]+)*_(?:VAL|VALUE|HERE|PLACEHOLDER))$/i;
 /**
  * Fill-in text anywhere in a value: `xoxb-PUT YOUR BOT TOKEN HERE`, `Bearer <<Enter the key>>`,
- * `dummy-value`, `example-password`, and a value that says it is none (`ci-not-a-real-secret`,
- * paperless-ngx's CI key). A weak default such as `changeme` is not one: it is deployed as it
- * stands, and is reported.
+ * `dummy-value`, `example-password`, a value that says it is none (`ci-not-a-real-secret`,
+ * paperless-ngx's CI key), and one that tells its reader to set the real one
+ * (`if_you_see_this_please_use_K8S_and_Vault`, OWASP wrongsecrets's defaults). A weak default
+ * such as `changeme` is not one: it is deployed as it stands, and is reported.
  */
-const PLACEHOLDER_PART = /<[A-Za-z][^<>]*>|\byour\b.*\bhere\b|\b(?:put|enter|insert|replace)[-_ ](?:your|the|an?)\b|(?:^|[^a-z])not[-_ ]?an?[-_ ]?real(?:[^a-z]|$|secret|key|token|password)/i;
+const PLACEHOLDER_PART = /<[A-Za-z][^<>]*>|\byour\b.*\bhere\b|\b(?:put|enter|insert|replace)[-_ ](?:your|the|an?)\b|(?:^|[^a-z])not[-_ ]?an?[-_ ]?real(?:[^a-z]|$|secret|key|token|password)|(?:^|[^a-z])if[-_ ]you[-_ ]see[-_ ]this(?:[^a-z]|$)/i;
 /** The name of an ARN to enter, in capitals (`ACTIVEMQ_SECRET_ARN`): a parameter that takes the ARN of a secret, not the secret. */
 const ARN_FILL_IN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ARN$/;
 /** Words of a value (split as names are) that make it a stand-in (`fake-token`); AWS's documented `...EXAMPLEKEY` stays a key. */
