@@ -223,8 +223,9 @@ function podWithEnv(env: string): string {
 /** Variables a front-end build puts into the page it serves (`NEXT_PUBLIC_API_KEY`): public by design. */
 const PUBLIC_BUILD_VARIABLE = /^(?:NEXT_PUBLIC|NUXT_PUBLIC|EXPO_PUBLIC|REACT_APP|VITE|GATSBY)_/i;
 
+/** A setting named like a credential, not like where or what kind one is (`SECRET_NAMESPACE`, `TOKEN_SERVER`). */
 function isSecretSetting(name: string): boolean {
-  return isSecretName(name) && !PUBLIC_BUILD_VARIABLE.test(name) && !nameTokens(name).includes('public');
+  return isSecretName(name) && !IDENTIFIER_KEY.test(name) && !ADDRESS_KEY.test(name) && !PUBLIC_BUILD_VARIABLE.test(name) && !nameTokens(name).includes('public');
 }
 
 const secretInConfigMap = kubeRule({
@@ -241,7 +242,7 @@ const secretInConfigMap = kubeRule({
       podWithEnv('    - name: LOG_LEVEL\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: log-level\n    - name: SESSION_SECRET\n      valueFrom:\n        # expect\n        configMapKeyRef:\n          name: settings\n          key: session\n'),
     ],
     negative: [
-      configMap('data:\n  DB_PASSWORD: "{{ .Values.db.password }}"\n  API_TOKEN: ${API_TOKEN}\n  DB_PASSWORD_FILE: /run/secrets/db\n  SMTP_PASSWORD: ""\n  ADMIN_PASSWORD: your-admin-password\n  TOKEN_TTL: "3600"\n  NEXT_PUBLIC_MAPS_API_KEY: AIzaSyA-example-only\n'),
+      configMap('data:\n  DB_PASSWORD: "{{ .Values.db.password }}"\n  API_TOKEN: ${API_TOKEN}\n  DB_PASSWORD_FILE: /run/secrets/db\n  SMTP_PASSWORD: ""\n  ADMIN_PASSWORD: your-admin-password\n  TOKEN_TTL: "3600"\n  NEXT_PUBLIC_MAPS_API_KEY: AIzaSyA-example-only\n  SECRET_NAMESPACE: kube-system\n'),
       podWithEnv('    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n    - name: DB_PASSWORD_FILE\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: password-file\n    - name: VITE_API_KEY\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: browser-key\n'),
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  DB_PASSWORD: Vq7rT2mXk9Lp\n',
     ],
