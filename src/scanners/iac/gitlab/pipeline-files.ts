@@ -1,5 +1,6 @@
 import type { WorkspaceFile } from '../../../workspace/files.js';
 import { classify } from '../detect.js';
+import { HeldParses } from '../held-parses.js';
 import type { GitlabTrigger, ParseContext } from '../rule.js';
 import type { ReadText } from '../texts.js';
 import { loadYamlAhead, loadYamlCached } from '../yaml/cache.js';
@@ -10,12 +11,6 @@ import { childPipelines, includedPaths, localIncludes } from './includes.js';
 const MAX_PIPELINE_FILE = 1024 * 1024;
 /** The project's default CI configuration: its jobs run in pipelines of their own, whatever triggers it as a child too. */
 const DEFAULT_PIPELINE = /^\.gitlab-ci\.ya?ml$/i;
-/**
- * Characters of the pipeline files whose parses a scan holds for the other files of their
- * pipelines: about 18 MB of parses at most (18 bytes a character; gitlab-runner holds its
- * 18 pipeline files, 84K characters).
- */
-const MAX_HELD_PARSE_CHARS = 1024 * 1024;
 /** A line that may include files: `include:` at the top level, or in a job's `trigger:`. */
 const INCLUDES = /^[ \t]*["']?include["']?[ \t]*:/m;
 
@@ -49,10 +44,10 @@ export class GitlabPipelines {
    * Parses of the files of pipelines of several files, by path: a file's analysis and the
    * other files' `!reference` and `extends` look-ups into it read one parse (gitlab-runner:
    * each of its 18 files was parsed twice). Held until the scan ends, within a budget of
-   * characters; past it, a reader parses again.
+   * characters (gitlab-runner holds its 18 pipeline files, 84K characters); past it, a
+   * reader parses again.
    */
-  private readonly parses = new Map<string, { text: string; loaded: YamlLoadResult }>();
-  private parsedChars = 0;
+  private readonly parses = new HeldParses<YamlLoadResult>();
 
   private constructor(
     private readonly byPath: ReadonlyMap<string, WorkspaceFile>,
@@ -138,13 +133,10 @@ export class GitlabPipelines {
 
   /** The parse of a file of a pipeline: the one held for its text, else made (or the one held ahead of the loop: yaml/cache.ts) and held if it fits. */
   private load(path: string, text: string): YamlLoadResult {
-    const held = this.parses.get(path);
-    if (held?.text === text) return held.loaded;
+    const held = this.parses.get(path, text);
+    if (held) return held;
     const loaded = loadYamlCached(text);
-    if (!held && this.parsedChars + text.length <= MAX_HELD_PARSE_CHARS) {
-      this.parses.set(path, { text, loaded });
-      this.parsedChars += text.length;
-    }
+    if (!this.parses.has(path)) this.parses.hold(path, text, loaded);
     return loaded;
   }
 

@@ -1,12 +1,5 @@
+import { HeldParses, MAX_HELD_PARSE_CHARS } from '../held-parses.js';
 import { parseTerraformText, type ParsedTerraform } from './directory.js';
-
-/**
- * Characters of the texts whose parses one scan holds for later readers. A parse takes
- * 17 to 20 bytes of heap per character of its text (terraform-aws-eks: 8.6 MB for 517K
- * characters): 1M characters is a bound of about 20 MB. terraform-aws-eks holds 450K
- * characters at most, before the scan loop takes them (its peak memory is elsewhere).
- */
-export const MAX_HELD_PARSE_CHARS = 1024 * 1024;
 
 type Parse = (text: string, path: string) => ParsedTerraform;
 
@@ -26,10 +19,11 @@ type Parse = (text: string, path: string) => ParsedTerraform;
  * merge makes new bodies and blocks, overrides.ts).
  */
 export class TerraformParses {
-  private readonly held = new Map<string, { text: string; parsed: ParsedTerraform }>();
-  private chars = 0;
+  private readonly held: HeldParses<ParsedTerraform>;
 
-  constructor(private readonly budget = MAX_HELD_PARSE_CHARS) {}
+  constructor(budget = MAX_HELD_PARSE_CHARS) {
+    this.held = new HeldParses(budget);
+  }
 
   /**
    * The file's parse, held for later readers when it fits. A parser bug throws, and nothing
@@ -37,14 +31,11 @@ export class TerraformParses {
    * native syntax): every reader of a path reads it the same way.
    */
   parse(path: string, text: string, parse: Parse = parseTerraformText): ParsedTerraform {
-    const held = this.held.get(path);
-    if (held && held.text === text) return held.parsed;
-    if (held) this.release(path);
+    const held = this.held.get(path, text);
+    if (held) return held;
+    this.held.release(path);
     const parsed = parse(text, path);
-    if (this.chars + text.length <= this.budget) {
-      this.held.set(path, { text, parsed });
-      this.chars += text.length;
-    }
+    this.held.hold(path, text, parsed);
     return parsed;
   }
 
@@ -55,21 +46,16 @@ export class TerraformParses {
 
   /** The held parse of the file when it was made from this text, let go; undefined when none is. */
   takeHeld(path: string, text: string): ParsedTerraform | undefined {
-    const held = this.held.get(path);
-    this.release(path);
-    return held && held.text === text ? held.parsed : undefined;
+    return this.held.take(path, text);
   }
 
   /** The held parse of the file, if any, let go. */
   release(path: string): void {
-    const held = this.held.get(path);
-    if (!held) return;
-    this.held.delete(path);
-    this.chars -= held.text.length;
+    this.held.release(path);
   }
 
   /** Characters of the texts whose parses are held (for tests). */
   get heldChars(): number {
-    return this.chars;
+    return this.held.heldChars;
   }
 }

@@ -1,8 +1,6 @@
+import { HeldParses, MAX_HELD_PARSE_CHARS } from '../held-parses.js';
 import { loadYamlCached, loadYamlGiven } from './cache.js';
 import type { YamlLoadResult } from './tree.js';
-
-/** Characters of the YAML texts whose parses one scan holds for the scan loop (as terraform/parses.ts: about 20 MB of parses). */
-export const MAX_HELD_YAML_CHARS = 1024 * 1024;
 
 /**
  * The parses of one scan's YAML files made ahead of the scan loop, by path. The pre-passes
@@ -21,26 +19,22 @@ export const MAX_HELD_YAML_CHARS = 1024 * 1024;
  * The store belongs to one scan (index.ts) and goes with it.
  */
 export class YamlParses {
-  private readonly held = new Map<string, { text: string; result: YamlLoadResult }>();
-  private chars = 0;
-  private most = 0;
+  private readonly held: HeldParses<YamlLoadResult>;
 
   constructor(
     private readonly kept: (path: string) => boolean = () => true,
-    private readonly budget = MAX_HELD_YAML_CHARS,
-  ) {}
+    budget = MAX_HELD_PARSE_CHARS,
+  ) {
+    this.held = new HeldParses(budget);
+  }
 
   /** The file's parse for a reader ahead of the loop: the held one, or made now (through the YAML cache) and held when it fits. */
   load(path: string, text: string): YamlLoadResult {
-    const held = this.held.get(path);
-    if (held && held.text === text) return loadYamlGiven(text, held.result);
-    if (held) this.release(path);
+    const held = this.held.get(path, text);
+    if (held) return loadYamlGiven(text, held);
+    this.held.release(path);
     const result = loadYamlCached(text);
-    if (this.kept(path) && this.chars + text.length <= this.budget) {
-      this.held.set(path, { text, result });
-      this.chars += text.length;
-      this.most = Math.max(this.most, this.chars);
-    }
+    if (this.kept(path)) this.held.hold(path, text, result);
     return result;
   }
 
@@ -51,25 +45,22 @@ export class YamlParses {
    * the loop does not read), it is let go alone.
    */
   handOver(path: string, text: string | null): void {
-    const held = this.held.get(path);
-    this.release(path);
-    if (held && held.text === text) loadYamlGiven(text, held.result);
+    if (text === null) return this.held.release(path);
+    const held = this.held.take(path, text);
+    if (held) loadYamlGiven(text, held);
   }
 
   /** The held parse of the file, if any, let go. */
   release(path: string): void {
-    const held = this.held.get(path);
-    if (!held) return;
-    this.held.delete(path);
-    this.chars -= held.text.length;
+    this.held.release(path);
   }
 
   /** Characters of the texts whose parses are held now, and at most so far (for tests and measurements). */
   get heldChars(): number {
-    return this.chars;
+    return this.held.heldChars;
   }
 
   get mostHeldChars(): number {
-    return this.most;
+    return this.held.mostHeldChars;
   }
 }
