@@ -36,7 +36,7 @@ describe('CloudFormation: quotes inside a plain scalar open no string', () => {
   it('reads a template whose plain descriptions hold quotes after commas (set to "bursting," the ...)', () => {
     const warnings: string[] = [];
     const result = analyseFile('stack.yaml', plainText, (w) => warnings.push(`${w.line ?? '-'}: ${w.message}`));
-    assert.deepEqual(warnings, ['5: a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it']);
+    assert.deepEqual(warnings, ['5: a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as go-yaml, PyYAML and CloudFormation read it']);
     assert.deepEqual(
       result.findings.map((f) => `${f.ruleId}@${f.location.startLine}`),
       ['iac/cfn-sg-open-to-internet@23'],

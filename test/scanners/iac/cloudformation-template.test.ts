@@ -135,7 +135,7 @@ describe('CloudFormation parsing', () => {
       'stack.yaml',
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      UserData: !Base64 |\n        echo "Hello {{name}}" > /var/www/index.mustache\n  Queue:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument: !Sub \'{\n          "Statement": []\n      }\'\n',
     );
-    assert.deepEqual(embedded.warnings, ['13: a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it']);
+    assert.deepEqual(embedded.warnings, ['13: a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as go-yaml, PyYAML and CloudFormation read it']);
     assert.ok(embedded.hits.includes('iac/cfn-imdsv1@2'), embedded.hits.join(' '));
     const resolved = analyse('db.yaml', 'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: "{{resolve:secretsmanager:db:SecretString:password}}"\n     Engine: [\n');
     assert.ok(resolved.warnings.some((w) => /^\d+: invalid YAML/.test(w)), resolved.warnings.join('\n'));
@@ -158,7 +158,7 @@ describe('CloudFormation parsing', () => {
       ].join('\n'),
     );
     assert.equal(result.warnings.length, 1, result.warnings.join('\n'));
-    assert.match(result.warnings[0]!, /^8: a flow collection .* read as PyYAML and CloudFormation read it$/);
+    assert.match(result.warnings[0]!, /^8: a flow collection .* read as go-yaml, PyYAML and CloudFormation read it$/);
     assert.ok(result.hits.some((h) => h.startsWith('iac/cfn-sg-open-to-internet@')), result.hits.join(' '));
   });
 

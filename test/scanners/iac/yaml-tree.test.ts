@@ -60,7 +60,7 @@ describe('bounded YAML tree', () => {
     const result = loadYaml(source);
     assert.equal(result.problems.length, 1);
     assert.equal(result.problems[0]!.line, 5);
-    assert.match(result.problems[0]!.message, /read as PyYAML and CloudFormation read it/);
+    assert.match(result.problems[0]!.message, /read as go-yaml, PyYAML and CloudFormation read it/);
     const root = result.documents[0]!.root;
     assert.deepEqual(plain(get(root, 'Policy', 'Statement')), [{ Action: '*', Resource: ['arn:aws:s3:::a]b', '*'] }]);
     assert.equal(pair(root, 'Next')!.keyLine, 10);

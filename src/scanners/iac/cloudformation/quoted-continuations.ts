@@ -1,5 +1,5 @@
 /** The warning for a template read again the PyYAML way (indentQuotedContinuations). */
-export const UNDER_INDENTED_QUOTE = 'a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it';
+export const UNDER_INDENTED_QUOTE = 'a quoted string continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as go-yaml, PyYAML and CloudFormation read it';
 
 /** The YAML 1.2 error an under-indented quoted string raises (PyYAML, and so CloudFormation, accept it). */
 export function isUnclosedQuote(error: { code: string; message: string }): boolean {

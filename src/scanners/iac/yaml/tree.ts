@@ -276,7 +276,7 @@ interface Budget {
 const MAX_DEPTH = 200;
 
 /** The warning for a file read again the PyYAML way (indentFlowContinuations). */
-export const UNDER_INDENTED_FLOW = 'a flow collection ([...] or {...}) continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as PyYAML and CloudFormation read it';
+export const UNDER_INDENTED_FLOW = 'a flow collection ([...] or {...}) continues on lines indented no deeper than its key, which YAML 1.2 forbids; read as go-yaml, PyYAML and CloudFormation read it';
 
 /** The YAML 1.2 error that PyYAML, and so CloudFormation and Ansible, would not raise: see indentFlowContinuations. */
 export function isUnderIndentedFlow(error: { code: string; message: string }): boolean {
