@@ -95,3 +95,19 @@ test("a github-script step that lists a folder of a fork run's artifacts hands o
   for (const safe of [script("core.setOutput('name', fs.readdirSync('dist').length);"), script("core.setOutput('name', fs.readdirSync('src').join(' '));")])
     assert.deepEqual(await findings({ '.github/workflows/tests.yml': TESTS, '.github/workflows/report.yml': deploy(safe + upload) }, /^iac\/gha-template-injection$/), [], safe);
 });
+
+test('a file a local action downloaded from the pull request\'s run, written to GITHUB_ENV in a privileged workflow, is the fork\'s text', async () => {
+  const action =
+    'name: fetch pr\ndescription: download the artifacts of the pull request\'s run\nruns:\n  using: composite\n  steps:\n' +
+    '    - uses: dawidd6/action-download-artifact@bf251b5aa9c2f7eeb574a96ee720e24f801b7c11 # v6\n      with:\n        pr: ${{ github.event.pull_request.number }}\n        path: pr\n';
+  const workflow = (steps: string) =>
+    'name: label\non: pull_request_target\npermissions:\n  pull-requests: write\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n' +
+    '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n' +
+    steps +
+    '      - run: echo "PR_TITLE=$(cat pr/title.txt)" >> "$GITHUB_ENV"\n';
+  const files = (steps: string) => ({ '.github/actions/fetch-pr/action.yml': action, '.github/workflows/label.yml': workflow(steps) });
+  const rule = /^iac\/gha-github-env-injection$/;
+  assert.deepEqual(await findings(files('      - uses: ./.github/actions/fetch-pr\n'), rule), ['github-env-injection .github/workflows/label.yml:11 high']);
+  // Without the download, the file is the base repository's own.
+  assert.deepEqual(await findings(files(''), rule), []);
+});

@@ -4,6 +4,7 @@ import { onlySetsItsOwnVariable } from './toolkit-env.js';
 import { actionRelease } from './action-release.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
+import { downloadsOtherRunArtifacts } from './artifacts.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, UNVERIFIED_RUN_IN_SCRIPT, VERIFICATION_OFF_IN_SCRIPT, printedAt, verificationOff } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
 import { pipedDownloadSites } from '../script-dialect.js';
@@ -611,7 +612,7 @@ const githubEnvInjection = workflowRule({
   id: 'iac/gha-github-env-injection',
   title: 'Untrusted data written to GITHUB_ENV or GITHUB_PATH',
   description:
-    'A script writes data an outsider controls into $GITHUB_ENV or $GITHUB_PATH (in github-script, with core.exportVariable or core.addPath). Every later step then runs with attacker-chosen environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries: code execution with the job\'s token and secrets. github-script 6.4 and later write core.exportVariable\'s value between a random delimiter, so a variable named in the script that programs do not read as code or as where to find code is not reported: it holds the text as a step\'s `env:` would, unless the workflow puts it into an expression (`${{ env.NAME }}`).',
+    'A script writes data an outsider controls into $GITHUB_ENV or $GITHUB_PATH (in github-script, with core.exportVariable or core.addPath), including, in a privileged workflow, a file read from artifacts another run uploaded (`$(cat pr.txt)` after actions/download-artifact, gh run download, or a local composite action that downloads them). Every later step then runs with attacker-chosen environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries: code execution with the job\'s token and secrets. github-script 6.4 and later write core.exportVariable\'s value between a random delimiter, so a variable named in the script that programs do not read as code or as where to find code is not reported: it holds the text as a step\'s `env:` would, unless the workflow puts it into an expression (`${{ env.NAME }}`).',
   remediation: 'Do not write untrusted values to GITHUB_ENV/GITHUB_PATH; if a value must flow between steps, use step outputs and validate it against a strict pattern first.',
   severity: 'high',
   cwe: ['CWE-77'],
@@ -655,7 +656,7 @@ const githubEnvInjection = workflowRule({
       }
       const taint = taintOf(wf, step);
       const script = scalar.value as string;
-      const downloaded = (wf.triggers.has('workflow_run') && !workflowRunFromMaintainers(wf)) || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || isAction(s, 'dawidd6/action-download-artifact'));
+      const downloaded = (wf.triggers.has('workflow_run') && !workflowRunFromMaintainers(wf)) || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || downloadsOtherRunArtifacts(s, wf));
       for (const [offset, lineText] of linesWithOffsets(script)) {
         // A shell comment writes nothing.
         if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText) || /^\s*#/.test(lineText)) continue;
