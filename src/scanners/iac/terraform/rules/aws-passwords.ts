@@ -1,11 +1,8 @@
-import { isLiteralSecretValue } from '../../secret-names.js';
-import type { Expr } from '../hcl/ast.js';
-import { attribute, label, resourcesOf } from '../model.js';
-import { sectionsAt, setting } from './azure-common.js';
 import { tfRule, type TfRule } from './common.js';
+import { writtenPasswords, type PasswordPlace } from './written-passwords.js';
 
 /** Where AWS resources take a master or user password: the types, the nested blocks on the way, and the argument's names. */
-const PASSWORDS: ReadonlyArray<{ types: readonly string[]; path: readonly string[]; names: readonly string[] }> = [
+const PASSWORDS: readonly PasswordPlace[] = [
   { types: ['aws_db_instance'], path: [], names: ['password'] },
   { types: ['aws_rds_cluster', 'aws_docdb_cluster', 'aws_redshift_cluster'], path: [], names: ['master_password'] },
   { types: ['aws_redshiftserverless_namespace'], path: [], names: ['admin_user_password'] },
@@ -15,9 +12,6 @@ const PASSWORDS: ReadonlyArray<{ types: readonly string[]; path: readonly string
   { types: ['aws_mq_broker'], path: ['user'], names: ['password'] },
   { types: ['aws_opensearch_domain', 'aws_elasticsearch_domain'], path: ['advanced_security_options', 'master_user_options'], names: ['master_user_password'] },
 ];
-
-/** A string written out in the argument itself, without interpolation (not read through a variable or a local). */
-const writtenOut = (expr: Expr): boolean => expr.kind === 'template' && expr.parts.every((p) => p.kind === 'text');
 
 const hardcodedPassword: TfRule = tfRule({
   id: 'iac/tf-aws-hardcoded-password',
@@ -41,30 +35,7 @@ const hardcodedPassword: TfRule = tfRule({
       'variable "master_password" {\n  type      = string\n  sensitive = true\n}\nresource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n  master_username    = "admin"\n  master_password    = var.master_password\n}\nresource "aws_db_instance" "db" {\n  identifier     = "orders"\n  engine         = "mysql"\n  instance_class = "db.t3.micro"\n  username       = "admin"\n  password       = "<your-password>"\n}\n',
     ],
   },
-  *check(input) {
-    for (const place of PASSWORDS) {
-      for (const resource of resourcesOf(input, ...place.types)) {
-        const owners = place.path.length === 0 ? [resource.block] : sectionsAt(input, resource.block, ...place.path);
-        const reported = new Set<number>();
-        for (const owner of owners) {
-          const found = setting(input, resource, owner, place.names);
-          const value = found?.values.find((v): v is string => typeof v === 'string' && isLiteralSecretValue(v, found.name));
-          if (!found || value === undefined || reported.has(found.line)) continue;
-          reported.add(found.line);
-          const block = 'instance' in owner ? owner.block : owner;
-          const literal = writtenOut(attribute(block, found.name)!.expr);
-          const where = literal ? 'a password written in the file' : 'a password written in the configuration (a variable default, a local or a .tfvars file)';
-          yield {
-            line: found.line,
-            message: `${label(resource)} sets ${[...place.path, found.name].join('.')} to ${where}: whoever reads the repository or the state can log in.`,
-            resource: label(resource),
-            secret: value,
-            ...(literal ? {} : { severity: 'medium' as const }),
-          };
-        }
-      }
-    }
-  },
+  check: (input) => writtenPasswords(input, PASSWORDS),
 });
 
 export const awsPasswordRules: readonly TfRule[] = [hardcodedPassword];

@@ -1,8 +1,7 @@
-import type { Expr } from '../hcl/ast.js';
 import type { Value } from '../hcl/evaluate.js';
-import { attribute, label, resourcesOf, type TfInput, type TfResource } from '../model.js';
-import { isLiteralSecretValue } from '../../secret-names.js';
+import { label, resourcesOf, type TfInput, type TfResource } from '../model.js';
 import { known, tfRule, type TfRule } from './common.js';
+import { writtenPasswords, type PasswordPlace } from './written-passwords.js';
 import { blocksMade, fileInstance, instancesOf, sectionsIn } from './instances.js';
 import { APP_TYPES, defaulted, finding, holds, isOff, isOn, OS_APP_TYPES, sectionAt, sectionsAt, setting, text, unreadable, writtenSeverity, type Setting } from './azure-common.js';
 
@@ -216,7 +215,7 @@ const HDINSIGHT_CLUSTERS = ['hadoop', 'hbase', 'interactive_query', 'kafka', 'sp
  * it (none for a top-level argument) and its names (the write-only `_wo` form of azurerm 4
  * stays out of the state, but not out of the file).
  */
-const ADMIN_PASSWORDS: ReadonlyArray<{ types: readonly string[]; path: readonly string[]; names: readonly string[] }> = [
+const ADMIN_PASSWORDS: readonly PasswordPlace[] = [
   {
     types: [
       'azurerm_mssql_server',
@@ -252,9 +251,6 @@ const ADMIN_PASSWORDS: ReadonlyArray<{ types: readonly string[]; path: readonly 
   ]),
 ];
 
-/** A string written out in the argument itself, without interpolation (not read through a variable or a local). */
-const writtenOut = (expr: Expr): boolean => expr.kind === 'template' && expr.parts.every((p) => p.kind === 'text');
-
 const hardcodedAdminPassword: TfRule = tfRule({
   id: 'iac/tf-azure-hardcoded-password',
   title: 'Administrator password written in the configuration',
@@ -278,25 +274,7 @@ const hardcodedAdminPassword: TfRule = tfRule({
       'resource "azurerm_mssql_server" "db" {\n  name                         = "orders"\n  version                      = "12.0"\n  administrator_login_password = "<your-password>"\n}\n',
     ],
   },
-  *check(input) {
-    for (const place of ADMIN_PASSWORDS) {
-      for (const resource of resourcesOf(input, ...place.types)) {
-        const owners = place.path.length === 0 ? [resource.block] : sectionsAt(input, resource.block, ...place.path);
-        for (const owner of owners) {
-          const found = setting(input, resource, owner, place.names);
-          const value = found?.values.find((v): v is string => typeof v === 'string' && isLiteralSecretValue(v, found.name));
-          if (!found || value === undefined) continue;
-          const block = 'instance' in owner ? owner.block : owner;
-          const literal = writtenOut(attribute(block, found.name)!.expr);
-          const where = literal ? 'a password written in the file' : 'a password written in the configuration (a variable default, a local or a .tfvars file)';
-          yield {
-            ...finding(resource, found.line, `${label(resource)} sets ${[...place.path, found.name].join('.')} to ${where}: whoever reads the repository or the state can log in as its administrator.`, literal ? undefined : 'medium'),
-            secret: value,
-          };
-        }
-      }
-    }
-  },
+  check: (input) => writtenPasswords(input, ADMIN_PASSWORDS, ' as its administrator'),
 });
 
 const appAuthentication: TfRule = tfRule({

@@ -7,6 +7,7 @@ import { tfRule, type TfRule } from './common.js';
 import { fileInstance, sectionsIn, valueIn, type Instance } from './instances.js';
 import { ACCESS_KEY_ID, secretInEntry } from './services.js';
 import { HOSTED_APP_TYPES } from './azure-common.js';
+import { writtenOut } from './written-passwords.js';
 
 /**
  * Secrets handed to functions, apps and containers in their environment variables: a
@@ -47,9 +48,6 @@ function pairEntries(owner: Block, blockName: string, instance: Instance, skip?:
   }
   return out;
 }
-
-/** A value written out in the file (a quoted string without interpolation), not read from a variable, a local or a definitions file. */
-const writtenOut = (expr: Expr | undefined): boolean => expr !== undefined && expr.kind === 'template' && expr.parts.every((p) => p.kind === 'text');
 
 /**
  * The findings for literal secrets among a resource's environment variables: high when
