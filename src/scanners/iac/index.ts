@@ -22,6 +22,7 @@ import { partialServices, readCompose } from './compose/model.js';
 import { readDotEnvs } from './compose/dotenv-files.js';
 import { committedSecretFiles, mayReadSecretFiles } from './compose/secret-files.js';
 import { composeDockerfiles } from './compose/built-dockerfiles.js';
+import { NestedStacks } from './cloudformation/nested-stacks.js';
 import { readConfigFiles } from './dockerfile/build-context.js';
 import { MAX_CONTEXT_LISTING, MAX_CONTEXT_SCRIPT, readDockerfileTree } from './dockerfile/tree.js';
 import { createRootLister, createRootReader } from '../../workspace/root-reader.js';
@@ -116,13 +117,17 @@ export const iacScanner: Scanner = {
     const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
     // The parses of the YAML files the passes below read, held for the loop's analysis of the files it reads (yaml/parses.ts; fluxcd/flux2: 376 YAML parses before, 235 now).
     const scanPaths = new Set(ctx.files.map((file) => file.path));
+    // Templates that the scan's templates deploy as nested stacks, with the parameters they pass (read by the pass below).
+    const nestedStacks = new NestedStacks(scanPaths);
     const yamlParses = new YamlParses((path) => scanPaths.has(path) && !contextOnly(path) && charts.chartOf(path) === undefined);
     const loadYaml = (path: string, source: string) => yamlParses.load(path, source);
     const deployers = await readDeployers(ctx.files, read, {
       gitops: true,
       ...(charts.hasCharts ? { helm: (path: string) => charts.wantsDeployments(path) } : {}),
       visit: (path, source) => {
-        if (charts.chartOf(path) === undefined) rbacBindings.add(path, source, (text) => loadYaml(path, text));
+        if (charts.chartOf(path) !== undefined) return;
+        rbacBindings.add(path, source, (text) => loadYaml(path, text));
+        nestedStacks.visit(path, source);
       },
       load: loadYaml,
       // Held until the loop reaches them, they would be most of the held texts (bitnami/charts: 15M of 15M characters), and of the live heap the scan's peak grows from.
@@ -209,7 +214,9 @@ export const iacScanner: Scanner = {
       const committedFiles = !terraform && mayReadSecretFiles(text) && classify(file.path, text) === 'compose' ? await committedSecretFiles(file.path, text, ctx.git, (message) => ctx.warn({ path: file.path, message })) : undefined;
       const withDotenv = dotenv && text.includes('$');
       const compose = withDotenv || committedFiles ? { compose: { ...(withDotenv ? { dotenv } : {}), ...(committedFiles ? { committedFiles } : {}) } } : {};
-      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab, ...compose, ...(terraformParse ? { terraformParse } : {}) });
+      const passed = terraform ? undefined : nestedStacks.passedTo(file.path);
+      const cloudformation = passed ? { cloudformation: { passed } } : {};
+      const analysis = calls ? analyseInContexts(file.path, text, calls, (warning) => ctx.warn(warning), hint) : analyseFile(file.path, text, (warning) => ctx.warn(warning), hint, { ...context, ...inChart, ...gitlab, ...compose, ...cloudformation, ...(terraformParse ? { terraformParse } : {}) });
       for (const secret of analysis.secrets) ctx.registerSecret(secret, file.path);
       ciScripts.add(file.path, analysis.platform, analysis.scriptRuns);
       // A setting an override file gives is reported where it is written (terraform/overrides.ts).

@@ -1,5 +1,6 @@
 import type { Confidence, Severity } from '../../core/finding.js';
 import type { RuleDoc } from '../../core/rule.js';
+import type { PassedParameters } from './cloudformation/nested-stacks.js';
 import type { DotEnv } from './compose/dotenv.js';
 import type { MadeParse, TfDirectoryScope } from './terraform/directory.js';
 import type { InputCallers } from './github/model.js';
@@ -154,6 +155,8 @@ export interface ParseContext {
   inHelmChart?: boolean;
   /** A Dockerfile: the configuration files of the scan it may copy (dockerfile/build-context.ts), and what the rest of the scan says of it (dockerfile/tree.ts). */
   dockerfile?: { configFiles: ConfigFileTexts; scope?: DockerfileScope };
+  /** A CloudFormation template that templates of the scan deploy as a nested stack: the parameters they pass (cloudformation/nested-stacks.ts). */
+  cloudformation?: { passed: PassedParameters };
   /** The rest of a Terraform file's module directory: variables, locals and tfvars values of its other files. */
   terraform?: TfDirectoryScope;
   /** A Terraform file without a directory scope that the scan's pre-passes parsed already (a file alone in its directory that calls a local module): that parse. */

@@ -3,7 +3,8 @@ import { duplicateKeyMessage, duplicatesInOrder, indentFlowContinuations, isUnde
 import { yamlTooDeep } from '../../../core/yaml-depth.js';
 import { aliasTarget } from '../yaml/anchors.js';
 import { indentQuotedContinuations, isUnclosedQuote, UNDER_INDENTED_QUOTE } from './quoted-continuations.js';
-import { condition } from './resolve.js';
+import type { PassedParameters } from './nested-stacks.js';
+import { condition, UNKNOWN } from './resolve.js';
 
 /**
  * An AWS CloudFormation (or SAM) template, YAML or JSON, read into the plain tree of
@@ -27,7 +28,10 @@ export interface CfnParameter {
   name: string;
   line: number;
   node: YMap;
+  /** The value the stack gets unless its deployer gives another: the Default, or what the parent templates of a nested stack pass (undefined when that is not known). */
   default: YNode | undefined;
+  /** The templates of the scan that deploy this one as a nested stack and pass this parameter (nested-stacks.ts). */
+  passedBy?: string[];
 }
 
 export interface CfnTemplate {
@@ -89,7 +93,7 @@ const PYYAML_READINGS = [
   { raised: isUnclosedQuote, rewrite: indentQuotedContinuations, warning: UNDER_INDENTED_QUOTE },
 ];
 
-export function parseTemplate(text: string, warn: (line: number, message: string) => void): CfnTemplate | undefined {
+export function parseTemplate(text: string, warn: (line: number, message: string) => void, passed?: PassedParameters): CfnTemplate | undefined {
   if (text.length > MAX_CHARS) {
     warn(1, `CloudFormation template is larger than ${MAX_CHARS / 1024} KiB; not parsed`);
     return undefined;
@@ -146,7 +150,12 @@ export function parseTemplate(text: string, warn: (line: number, message: string
   if (!isYMap(root)) return undefined;
   const template: CfnTemplate = { resources: [], parameters: new Map(), conditions: new Map(), mappings: pair(root, 'Mappings')?.value ?? undefined, outputs: pair(root, 'Outputs')?.value ?? undefined, globals: pair(root, 'Globals')?.value ?? undefined, metadata: pair(root, 'Metadata')?.value ?? undefined };
   for (const p of entries(pair(root, 'Parameters')?.value)) {
-    if (isYMap(p.value)) template.parameters.set(p.key, { name: p.key, line: p.keyLine, node: p.value, default: pair(p.value, 'Default')?.value ?? undefined });
+    if (!isYMap(p.value)) continue;
+    const given = passed?.(p.key);
+    const written = pair(p.value, 'Default')?.value ?? undefined;
+    // A nested stack's parameter is what its parents pass: a known value stands where the parameter is declared.
+    const value: YNode | undefined = !given ? written : given.value === UNKNOWN ? undefined : { kind: 'scalar', value: given.value, quoted: false, line: p.keyLine, column: p.keyColumn };
+    template.parameters.set(p.key, { name: p.key, line: p.keyLine, node: p.value, default: value, ...(given ? { passedBy: given.parents } : {}) });
   }
   for (const p of entries(pair(root, 'Conditions')?.value)) if (p.value) template.conditions.set(p.key, p.value);
   for (const p of resourceEntries(entries(pair(root, 'Resources')?.value), template, 0)) {

@@ -16,7 +16,7 @@ export const cloudformationRules: readonly CfnRule[] = [...networkRules, ...data
 
 export const cloudformationPlatform: PlatformRules<CfnTemplate> = {
   platform: 'cloudformation',
-  parse: (text, warn) => parseTemplate(text, warn),
+  parse: (text, warn, context) => parseTemplate(text, warn, context?.cloudformation?.passed),
   rules: cloudformationRules,
   foreignSuppressions(_text, template, warn) {
     const suppressions = readSuppressions(template, warn);

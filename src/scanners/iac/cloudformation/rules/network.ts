@@ -181,7 +181,9 @@ const openToInternet: CfnRule = cfnRule({
 function defaultOf(t: CfnTemplate, node: YNode | null | undefined): string {
   const call = intrinsic(node);
   const name = call?.name === 'Ref' && isYScalar(call.arg) ? String(call.arg.value) : undefined;
-  return name !== undefined && t.parameters.get(name)?.default ? ` (the Default of parameter ${name})` : '';
+  const parameter = name === undefined ? undefined : t.parameters.get(name);
+  if (!parameter?.default) return '';
+  return parameter.passedBy ? ` (parameter ${name}, as ${parameter.passedBy.join(' and ')} pass${parameter.passedBy.length === 1 ? 'es' : ''} it)` : ` (the Default of parameter ${name})`;
 }
 
 /** EC2-Classic DB security groups: a source CIDR reaches the database port of every instance in the group. */
