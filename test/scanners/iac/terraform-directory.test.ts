@@ -90,9 +90,21 @@ describe('terraform module directories: how a name resolves', () => {
     assert.equal(valueIn(auto, 'm/main.tf', 'var.c'), 'json');
   });
 
-  it('ignores definitions files that Terraform loads only with -var-file', () => {
-    const files = { 'm/main.tf': 'variable "a" {\n  default = "default"\n}\n', 'm/prod.tfvars': 'a = "prod"\n', 'm/prod.tfvars.json': '{"a": "prod"}' };
-    assert.equal(valueIn(files, 'm/main.tf', 'var.a'), 'default');
+  it('reads a variable that a -var-file definitions file sets as unknown: which one a run passes is not known', () => {
+    const declared = 'variable "a" {\n  default = "default"\n}\nvariable "b" {\n  default = "default"\n}\nvariable "c" {\n  default = ["x"]\n}\n';
+    const files = { 'm/main.tf': declared, 'm/prod.tfvars': 'a = "prod"\nc = ["x"]\n', 'm/test.tfvars.json': '{"c": ["x"]}' };
+    assert.equal(valueIn(files, 'm/main.tf', 'var.a'), UNKNOWN);
+    // One it does not set keeps its default, and so does one every -var-file sets to its default.
+    assert.equal(valueIn(files, 'm/main.tf', 'var.b'), 'default');
+    assert.deepEqual(valueIn(files, 'm/main.tf', 'var.c'), ['x']);
+    assert.equal(valueIn({ ...files, 'm/test.tfvars.json': '{"c": ["y"]}' }, 'm/main.tf', 'var.c'), UNKNOWN);
+    // Over a terraform.tfvars value too (a -var-file is read after it), unless it gives the same.
+    assert.equal(valueIn({ ...files, 'm/terraform.tfvars': 'a = "tfvars"\nb = "tfvars"\n' }, 'm/main.tf', 'var.a'), UNKNOWN);
+    assert.equal(valueIn({ ...files, 'm/terraform.tfvars': 'a = "prod"\n' }, 'm/main.tf', 'var.a'), 'prod');
+    assert.equal(valueIn({ ...files, 'm/terraform.tfvars': 'a = "tfvars"\nb = "tfvars"\n' }, 'm/main.tf', 'var.b'), 'tfvars');
+    // Only in the root module: a module call gives its own arguments.
+    const called = directories({ ...files, 'm/other.tf': '' }).scopeFor('m/main.tf', new Map());
+    assert.equal(called?.assigned('a'), undefined);
   });
 
   it('reads JSON definitions as literal values (no templates) and JSON-syntax configuration files', () => {
@@ -168,14 +180,14 @@ describe('terraform module directories: reading them', () => {
     assert.equal(dirs.scopeFor('other/a.tf'), undefined);
   });
 
-  it('wants the definitions files Terraform loads by itself, and gives them no platform', () => {
-    for (const p of ['terraform.tfvars', 'env/terraform.tfvars.json', 'env/net.auto.tfvars', 'env/net.auto.tfvars.json']) {
+  it('wants the definitions files, those passed with -var-file too, and gives them no platform', () => {
+    for (const p of ['terraform.tfvars', 'env/terraform.tfvars.json', 'env/net.auto.tfvars', 'env/net.auto.tfvars.json', 'env/prod.tfvars', 'env/prod.tfvars.json']) {
       assert.ok(wantsPath(p), p);
       assert.equal(classify(p, 'apiVersion = "v1"\nkind = "Pod"\n'), undefined, p);
       assert.equal(classify(p, '{"apiVersion": "v1", "kind": "Pod"}'), undefined, p);
       assert.deepEqual(analyseFile(p, 'a = 1\n', () => assert.fail('no warning')).findings, []);
     }
-    assert.ok(!wantsPath('env/prod.tfvars'));
+    assert.ok(!wantsPath('env/prod.tfvars.example'));
   });
 });
 
@@ -206,6 +218,20 @@ describe('terraform module directories in a scan', () => {
     assert.deepEqual(found.sort(), ['net/main.tf:6', 'net/sub/main.tf:6']);
     assert.deepEqual([...reads.values()], Array(Object.keys(texts).length).fill(1));
     assert.equal(ticks, files);
+  });
+
+  it("reads a module call's argument from a variable that a -var-file sets as unknown (a module's example and its test fixtures)", async () => {
+    const texts: Record<string, string> = {
+      'main.tf': 'variable "log_types" {\n  default = []\n}\nresource "aws_eks_cluster" "this" {\n  name = "c"\n  role_arn = "arn:aws:iam::123456789012:role/eks"\n  enabled_cluster_log_types = var.log_types\n  vpc_config {\n    subnet_ids = ["subnet-1"]\n    endpoint_public_access = false\n  }\n}\n',
+      'examples/complete/main.tf': 'module "cluster" {\n  source    = "../../"\n  log_types = var.log_types\n}\n',
+      'examples/complete/variables.tf': 'variable "log_types" {\n  default = []\n}\n',
+      'examples/complete/fixtures.us-east-2.tfvars': 'log_types = ["audit"]\n',
+    };
+    const logs = async (files: Record<string, string>) => (await scanMemory(files)).findings.filter((f) => f.ruleId === 'iac/tf-aws-service-logs-not-exported').map((f) => f.location.path);
+    assert.deepEqual(await logs(texts), []);
+    // Without the fixtures, the example's default (no logs) is what the call gives.
+    const { ['examples/complete/fixtures.us-east-2.tfvars']: _, ...alone } = texts;
+    assert.deepEqual(await logs(alone), ['main.tf']);
   });
 
   it('warns once about a broken terraform.tfvars, without its values, and never analyses it alone', async () => {

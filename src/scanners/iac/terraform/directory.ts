@@ -1,7 +1,8 @@
 import { AddressIndex, mentionsAddress, withLocals } from './addresses.js';
 import { childExpressions, type Attribute, type Block, type Body, type Expr, type Pos } from './hcl/ast.js';
-import type { ModuleFiles } from './hcl/evaluate.js';
+import { UNKNOWN, evaluate, type ModuleFiles } from './hcl/evaluate.js';
 import { parseHcl } from './hcl/parser.js';
+import { equalValues } from './hcl/value.js';
 import { parseTerraformJson, readJson, type JsonValue } from './json-syntax.js';
 import type { TerraformParses } from './parses.js';
 import { isOverrideFile, mergeOverrides, overrideSourceOf, type MergedOverrides, type OverrideFile, type OverrideSource } from './overrides.js';
@@ -20,8 +21,11 @@ import { requiredVersions } from './provider-versions.js';
  * A file's own declaration wins over another file's: in a real module a name is declared
  * once, and in a folder of unrelated examples (test cases) each file keeps its own.
  * Definitions files are context only: they get no findings, and their values are never
- * quoted in a warning (they often hold secrets). Other `*.tfvars` files are read only
- * when passed with `-var-file`, so which one applies is unknown; they are not used.
+ * quoted in a warning (they often hold secrets). Other `*.tfvars` and `*.tfvars.json`
+ * files of the directory are loaded only when passed with `-var-file` (a test's
+ * `fixtures.us-east-2.tfvars`, an environment's `prod.tfvars`): whether one applies is not
+ * known, so a variable one of them sets is unknown, unless each of them gives the value
+ * the variable has without them.
  *
  * Local modules. A directory that other directories of the scan call by a local path
  * (`module "db" { source = "./modules/db"  storage_encrypted = false }`; the path is
@@ -221,7 +225,8 @@ export interface OtherFile {
   modules?: readonly Block[];
 }
 
-export type TerraformRole = 'configuration' | 'values' | 'values-json';
+/** `var-file` and `var-file-json`: a definitions file that Terraform loads only when passed with `-var-file`. */
+export type TerraformRole = 'configuration' | 'values' | 'values-json' | 'var-file' | 'var-file-json';
 
 /** How Terraform reads a file of a module directory by its name, if it does. */
 export function terraformRole(path: string): TerraformRole | undefined {
@@ -229,11 +234,19 @@ export function terraformRole(path: string): TerraformRole | undefined {
   if (name.endsWith('.tf') || name.endsWith('.tf.json')) return 'configuration';
   if (name === 'terraform.tfvars' || name.endsWith('.auto.tfvars')) return 'values';
   if (name === 'terraform.tfvars.json' || name.endsWith('.auto.tfvars.json')) return 'values-json';
+  if (name.endsWith('.tfvars')) return 'var-file';
+  if (name.endsWith('.tfvars.json')) return 'var-file-json';
   return undefined;
 }
 
-/** A variable definitions file that Terraform loads by itself: read for values only, never analysed on its own. */
+/** A variable definitions file, loaded by Terraform by itself or passed with `-var-file`: read for values only, never analysed on its own. */
 export function isVariableValuesFile(path: string): boolean {
+  const role = terraformRole(path);
+  return role !== undefined && role !== 'configuration';
+}
+
+/** A definitions file that Terraform loads by itself. */
+function isLoadedValuesFile(path: string): boolean {
   const role = terraformRole(path);
   return role === 'values' || role === 'values-json';
 }
@@ -356,6 +369,10 @@ class ModuleDirectory {
   private readonly variables = new Map<string, Declared>();
   private readonly locals = new Map<string, Declared>();
   private readonly values = new Map<string, Expr>();
+  /** The values that the `-var-file` files of the directory give (in name order), by variable. */
+  private readonly varFileValues = new Map<string, Expr[]>();
+  /** What `var.x` is when the var-files set x: known only when each of them gives the value it has without them. */
+  private readonly chosen = new Map<string, Expr>();
   private readonly parses = new Map<string, { text: string; parsed: ParsedTerraform }>();
   /** Resource and data blocks by file; emptied when two files declare one address. */
   private readonly blocks = new Map<string, OtherFile>();
@@ -411,16 +428,39 @@ class ModuleDirectory {
     }
     // Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name; a later value replaces an earlier one.
     const rank = (path: string) => (basename(path).toLowerCase() === 'terraform.tfvars' ? 0 : basename(path).toLowerCase() === 'terraform.tfvars.json' ? 1 : 2);
-    const definitions = sorted.filter((f) => isVariableValuesFile(f.path)).sort((a, b) => rank(a.path) - rank(b.path) || byName(a.path, b.path));
-    for (const file of definitions) {
+    const definitions = sorted.filter((f) => isLoadedValuesFile(f.path)).sort((a, b) => rank(a.path) - rank(b.path) || byName(a.path, b.path));
+    // Then the files passed with -var-file, if any is: they replace the values of those loaded by themselves.
+    const varFiles = sorted.filter((f) => isVariableValuesFile(f.path) && !isLoadedValuesFile(f.path));
+    for (const file of [...definitions, ...varFiles]) {
+      const role = terraformRole(file.path);
       try {
-        const read = terraformRole(file.path) === 'values' ? valuesOfHcl(this.parseText(file.path, file.text, parseValues)) : valuesOfJson(file.text);
+        const read = role === 'values' || role === 'var-file' ? valuesOfHcl(this.parseText(file.path, file.text, parseValues)) : valuesOfJson(file.text);
         if ('problem' in read) warn({ path: file.path, line: read.line, message: `${read.problem}; its variable values are not used` });
-        else for (const [name, expr] of read.values) this.values.set(name, expr);
+        else if (role === 'values' || role === 'values-json') for (const [name, expr] of read.values) this.values.set(name, expr);
+        else for (const [name, expr] of read.values) this.varFileValues.set(name, [...(this.varFileValues.get(name) ?? []), expr]);
       } catch (error) {
         warn({ path: file.path, message: `could not read this variable definitions file: ${(error as Error).message}` });
       }
     }
+  }
+
+  /** The value of `var.name` in the root module: a definitions file's, else undefined (the declaration's default applies). */
+  private rootValue(name: string): Expr | undefined {
+    const given = this.values.get(name);
+    // `nullable = false`: a null a definitions file gives is the default.
+    if (given?.kind === 'literal' && given.value === null && this.variables.get(name)?.notNullable) return this.variables.get(name)!.expr ?? given;
+    const chosen = this.varFileValues.get(name);
+    if (!chosen) return given;
+    let value = this.chosen.get(name);
+    if (!value) {
+      // Each -var-file gives what the variable has without them (often a test's fixture repeating the default): known.
+      const without = given ?? this.variables.get(name)?.expr;
+      const known = without !== undefined && chosen.every((expr) => equalValues(evaluate(expr), evaluate(without)) === true);
+      const first = chosen[0]!;
+      value = known ? without : { kind: 'value', value: UNKNOWN, line: first.line, column: first.column, endLine: first.endLine, start: first.start, end: first.end };
+      this.chosen.set(name, value);
+    }
+    return value === this.variables.get(name)?.expr ? undefined : value;
   }
 
   /** The file's parse, when the directory needs it read. */
@@ -477,8 +517,9 @@ class ModuleDirectory {
       context: call ?? this,
       ...(call ? { called: true } : {}),
       assigned: (name) => {
-        const given = call ? call.get(name) : this.values.get(name);
-        // `nullable = false`: a null the caller (or a definitions file) gives is the default.
+        if (!call) return this.rootValue(name);
+        const given = call.get(name);
+        // `nullable = false`: a null the caller gives is the default.
         if (given?.kind === 'literal' && given.value === null && this.variables.get(name)?.notNullable) return this.variables.get(name)!.expr ?? given;
         return given;
       },
