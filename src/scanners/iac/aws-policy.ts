@@ -217,6 +217,18 @@ export function escalationActions(statements: readonly Statement[]): Set<string>
   return new Set(ESCALATION_ACTIONS.filter((action) => relevant.some((s) => allowsAction(s, action))));
 }
 
+/**
+ * The actions of the escalation paths that a permissions boundary's statements let
+ * through: allowed by an Allow statement, whatever its resources and conditions (the path
+ * may need only those resources), and not denied by a Deny without conditions on every
+ * resource.
+ */
+export function boundaryAllows(statements: readonly Statement[]): Set<string> {
+  const denies = (s: Statement, action: string) =>
+    s.effect === 'Deny' && s.conditions.length === 0 && onAllResources(s) && (s.notActions.length > 0 ? !s.notActions.some((p) => actionCovers(p, action)) : s.actions.some((p) => actionCovers(p, action)));
+  return new Set(ESCALATION_ACTIONS.filter((action) => statements.some((s) => allowsAction(s, action)) && !statements.some((s) => denies(s, action))));
+}
+
 export function escalationPaths(actions: ReadonlySet<string>): string[][] {
   return ESCALATION_PATHS.filter((path) => path.every((action) => actions.has(action)));
 }

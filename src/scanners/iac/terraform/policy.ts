@@ -1,6 +1,7 @@
 import { statementsOf, type Condition, type Statement } from '../aws-policy.js';
 import type { Attribute, Block, Expr } from './hcl/ast.js';
 import { UNKNOWN, evaluate, type Value } from './hcl/evaluate.js';
+import { isKnown } from './hcl/value.js';
 import { readJson } from './json-syntax.js';
 import { asStrings, attribute, blocksOf, companionInstances, instanceNamed, instancesOfResource, mentioned, moduleDataOf, valueOf, type TfInput, type TfResource } from './model.js';
 import { blocksMade, fileInstance, instancesOf, valueIn } from './rules/instances.js';
@@ -344,6 +345,64 @@ function documentStatements(input: TfInput, data: TfResource): Statement[] {
       line: statement.line,
     };
   });
+}
+
+/** Attributes of a policy document data source that bring in statements of other documents. */
+const MERGED_DOCUMENTS = ['source_policy_documents', 'override_policy_documents', 'source_json', 'override_json'];
+
+/**
+ * The statements of an aws_iam_policy (one instance of it) that a user or role has as its
+ * permissions boundary, read for what they let through: undefined when an Allow
+ * statement's actions cannot be read (the boundary may allow anything), or when the
+ * document cannot be read at all. A Deny statement whose actions, resources or
+ * conditions cannot be read is left out (it may deny nothing).
+ */
+export function boundaryStatements(input: TfInput, policy: TfResource): Statement[] | undefined {
+  const a = attribute(policy.block, 'policy');
+  if (!a) return undefined;
+  const source = mentioned(input, a.expr).find((d) => d.kind === 'data' && d.type === 'aws_iam_policy_document');
+  if (source) {
+    const document = instanceNamed(input, a.expr, source);
+    for (const name of MERGED_DOCUMENTS) {
+      const merged = valueOf(input, document.block, name);
+      if (merged !== undefined && merged !== null && !(Array.isArray(merged) && merged.length === 0)) return undefined;
+    }
+    const blocks = blocksMade(document.block, 'statement', fileInstance(input));
+    const statements = documentStatements(input, document);
+    const out: Statement[] = [];
+    for (const [i, block] of blocks.entries()) {
+      const statement = statements[i]!;
+      const effect = valueOf(input, block, 'effect');
+      const known = (name: string) => {
+        const value = valueOf(input, block, name);
+        return value === undefined || (value !== UNKNOWN && isKnown(value) && asStrings(value) !== undefined);
+      };
+      if (effect !== 'Deny') {
+        // An effect that cannot be read may be Allow.
+        if (!known('actions') || !known('not_actions')) return undefined;
+        out.push({ ...statement, effect: 'Allow' });
+      } else if (['actions', 'not_actions', 'resources', 'not_resources'].every(known) && blocksOf(block, 'condition').length === 0) out.push(statement);
+    }
+    return out;
+  }
+  const document = documentOf(input, a.expr);
+  if (!document || typeof document !== 'object' || Array.isArray(document)) return undefined;
+  const raw = (document as Record<string, Value>)['Statement'] ?? (document as Record<string, Value>)['statement'];
+  const items = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : undefined;
+  if (!items) return undefined;
+  const known = (value: Value | undefined) => value === undefined || (isKnown(value) && (asStrings(value) ?? []).every((text) => !text.includes('INTERPOLATED')) && (typeof value === 'string' || Array.isArray(value)));
+  const out: Statement[] = [];
+  for (const item of items) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) return undefined;
+    const fields = item as Record<string, Value>;
+    const [statement] = statementsOf({ Statement: [item] }, a.line);
+    if (!statement) return undefined;
+    if (fields['Effect'] !== 'Deny') {
+      if (!known(fields['Action']) || !known(fields['NotAction'])) return undefined;
+      out.push({ ...statement, effect: 'Allow' });
+    } else if (['Action', 'NotAction', 'Resource', 'NotResource'].every((key) => known(fields[key])) && fields['Condition'] === undefined) out.push(statement);
+  }
+  return out;
 }
 
 /**

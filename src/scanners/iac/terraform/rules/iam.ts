@@ -1,7 +1,7 @@
-import { allowsAction, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, serviceWideGrants, type Statement } from '../../aws-policy.js';
+import { allowsAction, boundaryAllows, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, serviceWideGrants, type Statement } from '../../aws-policy.js';
 import type { Block, Expr } from '../hcl/ast.js';
-import { attribute, inFileOrder, instancesNamed, instancesOfResource, InstancePool, label, mentioned, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
-import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
+import { attribute, inFileOrder, instanceNamed, instancesNamed, instancesOfResource, InstancePool, label, mentioned, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, boundaryStatements, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
 import { given, tfRule, type TfRule } from './common.js';
 import { fileInstance, sectionsIn } from './instances.js';
 import { detailNote, inside, listEntry, type Hit } from '../../rule.js';
@@ -132,7 +132,7 @@ const privilegeEscalation: TfRule = tfRule({
   id: 'iac/tf-aws-iam-privilege-escalation',
   title: 'IAM permissions allow privilege escalation',
   description:
-    'The permissions granted to a user, group or role include actions that let it give itself more permissions (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PutRolePolicy, iam:AddUserToGroup, iam:PassRole with a service that runs code...). Whoever controls the identity can become administrator.',
+    'The permissions granted to a user, group or role include actions that let it give itself more permissions (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PutRolePolicy, iam:AddUserToGroup, iam:PassRole with a service that runs code...). Whoever controls the identity can become administrator. A user or role can do only what its permissions boundary allows too: with a boundary whose document the configuration holds (an aws_iam_policy written with its statements or from an aws_iam_policy_document), only the paths whose every action the boundary lets through are reported. A policy that users or roles have only as their boundary grants nothing and is not reported. A boundary named by the ARN of a policy the configuration does not hold (or whose allowed actions cannot be read) may or may not exclude the escalation: the finding stays, at medium severity, and says that the boundary was not read.',
   remediation: 'Remove the escalation actions, scope them to specific resources, or add a permissions boundary that denies them; grant IAM administration only to a few MFA-protected roles.',
   severity: 'high',
   cwe: ['CWE-269'],
@@ -143,8 +143,17 @@ const privilegeEscalation: TfRule = tfRule({
       // A role per key of a map, each with its own policy document: only the instance "ci" may rewrite its policies.
       '# expect\nresource "aws_iam_role" "this" {\n  for_each           = toset(["ci", "app"])\n  name               = each.key\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\ndata "aws_iam_policy_document" "this" {\n  for_each = { ci = ["iam:PutRolePolicy"], app = ["s3:GetObject"] }\n  statement {\n    actions   = each.value\n    resources = ["*"]\n  }\n}\nresource "aws_iam_role_policy" "this" {\n  for_each = toset(["ci", "app"])\n  role     = aws_iam_role.this[each.key].id\n  policy   = data.aws_iam_policy_document.this[each.key].json\n}\n',
       'resource "aws_iam_policy" "deployer" {\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], Resource = "*" }]\n  })\n}\n',
+      // A permissions boundary that lets the escalation through (iam:* on the account's roles).
+      '# expect\nresource "aws_iam_role" "ci" {\n  name                 = "ci"\n  assume_role_policy   = data.aws_iam_policy_document.trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:*", "s3:*"], Resource = "arn:aws:iam::123456789012:role/*" }]\n  })\n}\nresource "aws_iam_role_policy" "ci" {\n  role   = aws_iam_role.ci.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PutRolePolicy", Resource = "*" }] })\n}\n',
+      // A boundary named by the ARN of a policy the configuration does not hold: reported at medium severity.
+      '# expect\nresource "aws_iam_user" "deploy" {\n  name                 = "deploy"\n  permissions_boundary = "arn:aws:iam::123456789012:policy/workload-boundary"\n}\nresource "aws_iam_user_policy" "deploy" {\n  user   = aws_iam_user.deploy.name\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:AttachUserPolicy", Resource = "*" }] })\n}\n',
     ],
-    negative: ['resource "aws_iam_policy" "reader" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:Get*", "iam:List*"], Resource = "*" }]\n  })\n}\n', 'resource "aws_iam_policy" "one" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:CreateAccessKey"], Resource = "arn:aws:iam::123456789012:user/ci" }]\n  })\n}\n'],
+    negative: [
+      // A permissions boundary that allows none of the escalation actions: the role cannot use them.
+      'resource "aws_iam_role" "ci" {\n  name                 = "ci"\n  assume_role_policy   = data.aws_iam_policy_document.trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:*", "ecr:*", "logs:*"], Resource = "*" }]\n  })\n}\nresource "aws_iam_role_policy" "ci" {\n  role   = aws_iam_role.ci.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iam:PutRolePolicy", "iam:PassRole", "ec2:RunInstances"], Resource = "*" }] })\n}\n',
+      // A boundary from a policy document that allows everything but denies IAM.
+      'resource "aws_iam_user" "deploy" {\n  name                 = "deploy"\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = data.aws_iam_policy_document.boundary.json\n}\ndata "aws_iam_policy_document" "boundary" {\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n  }\n  statement {\n    effect    = "Deny"\n    actions   = ["iam:*"]\n    resources = ["*"]\n  }\n}\nresource "aws_iam_user_policy" "deploy" {\n  user   = aws_iam_user.deploy.name\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iam:CreateAccessKey", "iam:PutUserPolicy", "s3:*"], Resource = "*" }] })\n}\n',
+      'resource "aws_iam_policy" "reader" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:Get*", "iam:List*"], Resource = "*" }]\n  })\n}\n', 'resource "aws_iam_policy" "one" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:CreateAccessKey"], Resource = "arn:aws:iam::123456789012:user/ci" }]\n  })\n}\n'],
   },
   *check(input) {
     // Escalation paths often need actions from several policies of one identity, so the
@@ -165,16 +174,48 @@ const privilegeEscalation: TfRule = tfRule({
     for (const identity of input.resources.flatMap((r) => (pool.byIdentity.has(r) ? instancesOfResource(input, r) : []))) {
       const grants = pool.byIdentity.get(identity);
       const actions = new Set(grants.flatMap((g) => [...g.actions]));
-      const paths = escalationPaths(actions);
+      if (escalationPaths(actions).length === 0) continue;
+      // A permissions boundary: the identity can do only what both its policies and the boundary allow.
+      const boundary = boundaryOf(input, identity);
+      const paths = escalationPaths(boundary.kind === 'read' ? new Set([...actions].filter((action) => boundary.allows.has(action))) : actions);
       if (paths.length === 0) continue;
+      const granted = [...new Set(grants.map((g) => g.policy))].join(', ');
       yield {
         line: identity.block.line,
-        message: `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${[...new Set(grants.map((g) => g.policy))].join(', ')}).`,
+        message:
+          boundary.kind === 'unread'
+            ? `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${granted}), unless its permissions boundary (${boundary.name}), whose document is not in this configuration, excludes them.`
+            : `${label(identity)} can escalate its privileges through ${describePaths(paths)} (granted by ${granted}).`,
         resource: label(identity),
+        ...(boundary.kind === 'unread' ? { severity: 'medium' as const } : {}),
       };
     }
   },
 });
+
+/**
+ * A user's or role's permissions boundary: none (also one a variable may leave null, or
+ * the AWS managed AdministratorAccess, which limits nothing); one whose document the
+ * configuration holds, with the escalation actions it lets through; or one that cannot be
+ * read (a managed policy's ARN, a document with parts that cannot be read).
+ */
+type Boundary = { kind: 'none' } | { kind: 'read'; allows: ReadonlySet<string> } | { kind: 'unread'; name: string };
+
+function boundaryOf(input: TfInput, identity: TfResource): Boundary {
+  const a = attribute(identity.block, 'permissions_boundary');
+  if (!a || identity.type === 'aws_iam_group') return { kind: 'none' };
+  const value = valueOf(input, identity.block, 'permissions_boundary');
+  if (value === null || value === '') return { kind: 'none' };
+  const named = mentioned(input, a.expr).find((r) => r.kind === 'resource' && r.type === 'aws_iam_policy');
+  if (named) {
+    const policy = instanceNamed(input, a.expr, named);
+    const statements = boundaryStatements(input, policy);
+    return statements ? { kind: 'read', allows: boundaryAllows(statements) } : { kind: 'unread', name: label(policy) };
+  }
+  const arn = managedPolicyArn(input, a.expr);
+  if (arn !== undefined) return isAdministratorAccessArn(arn) ? { kind: 'none' } : { kind: 'unread', name: arn };
+  return { kind: 'none' };
+}
 
 interface EscalationPool {
   /** The policies each user, group and role (each instance of one) holds, and the escalation actions each grants. */
@@ -199,6 +240,8 @@ function escalationPool(input: TfInput): EscalationPool {
     if (policy.resource.kind === 'data' || isTrustPolicy(policy) || !isIdentityPolicy(policy)) continue;
     const identities = holders(input, policy);
     const actions = escalationActions(policy.statements);
+    // A policy that users or roles have as their permissions boundary grants nothing: it bounds what their policies grant.
+    if (identities.length === 0 && policy.resource.type === 'aws_iam_policy' && referrerInstances(input, policy.resource, ['aws_iam_role', 'aws_iam_user'], 'permissions_boundary').length > 0) continue;
     if (identities.length === 0) pool.unheld.push({ block: written(policy.resource).block, line: policy.line, label: label(policy.resource), actions });
     for (const identity of identities) pool.byIdentity.add(identity, { policy: label(policy.resource), actions });
   }
