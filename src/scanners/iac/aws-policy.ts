@@ -362,6 +362,20 @@ export function privilegedManagedPolicy(arn: string): string | undefined {
   return name === 'AdministratorAccess' ? 'administrator access (AdministratorAccess)' : name === 'PowerUserAccess' ? 'every action outside IAM and Organizations (PowerUserAccess)' : name ? 'full control of IAM (IAMFullAccess)' : undefined;
 }
 
+/**
+ * The statements of the AWS managed policies that the escalation rules read (as AWS
+ * publishes them, the organizations and account reads aside): IAMFullAccess (every IAM
+ * action) and PowerUserAccess (every action outside IAM, Organizations and Account).
+ * AdministratorAccess is the full-admin rules'.
+ */
+export function managedPolicyStatements(arn: string, line: number): Statement[] | undefined {
+  const name = PRIVILEGED_MANAGED.exec(arn.trim())?.[1];
+  const allow = (actions: string[], notActions: string[] = []): Statement => ({ effect: 'Allow', actions, notActions, resources: ['*'], notResources: [], principals: [], notPrincipals: [], hasPrincipal: false, conditions: [], line });
+  if (name === 'IAMFullAccess') return [allow(['iam:*'])];
+  if (name === 'PowerUserAccess') return [allow([], ['iam:*', 'organizations:*', 'account:*']), allow(['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole', 'iam:ListRoles'])];
+  return undefined;
+}
+
 /** Whether an ARN is that of the AWS managed AdministratorAccess policy, in any partition. */
 export function isAdministratorAccessArn(arn: string): boolean {
   return PRIVILEGED_MANAGED.exec(arn.trim())?.[1] === 'AdministratorAccess';

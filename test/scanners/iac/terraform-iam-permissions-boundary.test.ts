@@ -89,3 +89,27 @@ describe('Terraform privilege escalation: permissions boundaries', () => {
     assert.deepEqual(said(role('"arn:aws:iam::aws:policy/AdministratorAccess"', actions)).map((s) => s.split(' ')[1]), ['high']);
   });
 });
+
+describe('Terraform privilege escalation: AWS managed IAMFullAccess and PowerUserAccess', () => {
+  const attached = (arn: string, ...more: string[]) =>
+    lines('resource "aws_iam_role" "ops" {', '  name               = "ops"', '  assume_role_policy = data.aws_iam_policy_document.trust.json', '}', 'resource "aws_iam_role_policy_attachment" "managed" {', '  role       = aws_iam_role.ops.name', `  policy_arn = "${arn}"`, '}', ...more);
+
+  it('reads what they grant, with the attachment that gives it', () => {
+    assert.deepEqual(said(attached('arn:aws:iam::aws:policy/IAMFullAccess')), [
+      '1 high aws_iam_role.ops can escalate its privileges through iam:CreatePolicyVersion; iam:SetDefaultPolicyVersion; iam:CreateAccessKey; and 9 more (granted by IAMFullAccess via aws_iam_role_policy_attachment.managed).',
+    ]);
+    assert.deepEqual(said(attached('arn:aws:iam::aws:policy/PowerUserAccess')), ['1 high aws_iam_role.ops can escalate its privileges through lambda:UpdateFunctionCode; glue:UpdateDevEndpoint (granted by PowerUserAccess via aws_iam_role_policy_attachment.managed).']);
+    // With the actions of another policy: iam:PassRole from IAMFullAccess, ec2:RunInstances from the role's own policy.
+    const withRun = attached('arn:aws:iam::aws:policy/IAMFullAccess', 'resource "aws_iam_role_policy" "run" {', '  role   = aws_iam_role.ops.id', '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "ec2:RunInstances", Resource = "*" }] })', '}');
+    assert.match(said(withRun)[0]!, /and 10 more \(granted by aws_iam_role_policy\.run, IAMFullAccess via aws_iam_role_policy_attachment\.managed\)\.$/);
+    // Other AWS managed policies are not read here; AdministratorAccess is tf-aws-iam-full-admin's.
+    assert.deepEqual(said(attached('arn:aws:iam::aws:policy/ReadOnlyAccess')), []);
+    assert.deepEqual(said(attached('arn:aws:iam::aws:policy/AdministratorAccess')), []);
+  });
+
+  it('reads them as boundaries too', () => {
+    // IAMFullAccess bounded by PowerUserAccess: no IAM action gets through.
+    const bounded = attached('arn:aws:iam::aws:policy/IAMFullAccess').replace('  name               = "ops"', '  name                 = "ops"\n  permissions_boundary = "arn:aws:iam::aws:policy/PowerUserAccess"');
+    assert.deepEqual(said(bounded), []);
+  });
+});

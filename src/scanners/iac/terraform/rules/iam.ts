@@ -1,7 +1,7 @@
-import { allowsAction, boundaryAllows, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, onAllResources, openTo, restricts, serviceWideGrants, type Statement } from '../../aws-policy.js';
+import { allowsAction, boundaryAllows, broadActions, delegatesToAccessPoints, describePaths, escalationActions, escalationPaths, isAdministratorAccessArn, isFullAdmin, isRootKeyGrant, managedPolicyStatements, onAllResources, openTo, restricts, serviceWideGrants, type Statement } from '../../aws-policy.js';
 import type { Block, Expr } from '../hcl/ast.js';
-import { attribute, inFileOrder, instanceNamed, instancesNamed, instancesOfResource, InstancePool, label, mentioned, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
-import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, boundaryStatements, itemsOf, managedPolicyArn, policies, type Policy } from '../policy.js';
+import { attribute, companionInstances, inFileOrder, instanceNamed, instancesNamed, instancesOfResource, InstancePool, label, mentioned, moduleResourcesOf, referrerInstances, resourcesOf, valueOf, written, type TfInput, type TfResource } from '../model.js';
+import { IDENTITY_POLICY_TYPES, RESOURCE_POLICY_TYPES, boundaryStatements, itemsOf, managedPolicyArn, managedPolicyArnsOf, policies, type Policy } from '../policy.js';
 import { given, tfRule, type TfRule } from './common.js';
 import { fileInstance, sectionsIn } from './instances.js';
 import { detailNote, inside, listEntry, type Hit } from '../../rule.js';
@@ -132,7 +132,7 @@ const privilegeEscalation: TfRule = tfRule({
   id: 'iac/tf-aws-iam-privilege-escalation',
   title: 'IAM permissions allow privilege escalation',
   description:
-    'The permissions granted to a user, group or role include actions that let it give itself more permissions (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PutRolePolicy, iam:AddUserToGroup, iam:PassRole with a service that runs code...). Whoever controls the identity can become administrator. A user or role can do only what its permissions boundary allows too: with a boundary whose document the configuration holds (an aws_iam_policy written with its statements or from an aws_iam_policy_document), only the paths whose every action the boundary lets through are reported. A policy that users or roles have only as their boundary grants nothing and is not reported. A boundary named by the ARN of a policy the configuration does not hold (or whose allowed actions cannot be read) may or may not exclude the escalation: the finding stays, at medium severity, and says that the boundary was not read.',
+    'The permissions granted to a user, group or role include actions that let it give itself more permissions (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PutRolePolicy, iam:AddUserToGroup, iam:PassRole with a service that runs code...), from its policies or from the AWS managed IAMFullAccess (every IAM action) or PowerUserAccess (lambda:UpdateFunctionCode, glue:UpdateDevEndpoint...). Whoever controls the identity can become administrator. A user or role can do only what its permissions boundary allows too: with a boundary whose document the configuration holds (an aws_iam_policy written with its statements or from an aws_iam_policy_document), only the paths whose every action the boundary lets through are reported. A policy that users or roles have only as their boundary grants nothing and is not reported. A boundary named by the ARN of a policy the configuration does not hold (or whose allowed actions cannot be read) may or may not exclude the escalation: the finding stays, at medium severity, and says that the boundary was not read.',
   remediation: 'Remove the escalation actions, scope them to specific resources, or add a permissions boundary that denies them; grant IAM administration only to a few MFA-protected roles.',
   severity: 'high',
   cwe: ['CWE-269'],
@@ -143,6 +143,8 @@ const privilegeEscalation: TfRule = tfRule({
       // A role per key of a map, each with its own policy document: only the instance "ci" may rewrite its policies.
       '# expect\nresource "aws_iam_role" "this" {\n  for_each           = toset(["ci", "app"])\n  name               = each.key\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\ndata "aws_iam_policy_document" "this" {\n  for_each = { ci = ["iam:PutRolePolicy"], app = ["s3:GetObject"] }\n  statement {\n    actions   = each.value\n    resources = ["*"]\n  }\n}\nresource "aws_iam_role_policy" "this" {\n  for_each = toset(["ci", "app"])\n  role     = aws_iam_role.this[each.key].id\n  policy   = data.aws_iam_policy_document.this[each.key].json\n}\n',
       'resource "aws_iam_policy" "deployer" {\n  # expect\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], Resource = "*" }]\n  })\n}\n',
+      // The AWS managed IAMFullAccess.
+      '# expect\nresource "aws_iam_user" "ops" {\n  name = "ops"\n}\nresource "aws_iam_user_policy_attachment" "iam" {\n  user       = aws_iam_user.ops.name\n  policy_arn = "arn:aws:iam::aws:policy/IAMFullAccess"\n}\n',
       // A permissions boundary that lets the escalation through (iam:* on the account's roles).
       '# expect\nresource "aws_iam_role" "ci" {\n  name                 = "ci"\n  assume_role_policy   = data.aws_iam_policy_document.trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:*", "s3:*"], Resource = "arn:aws:iam::123456789012:role/*" }]\n  })\n}\nresource "aws_iam_role_policy" "ci" {\n  role   = aws_iam_role.ci.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PutRolePolicy", Resource = "*" }] })\n}\n',
       // A boundary named by the ARN of a policy the configuration does not hold: reported at medium severity.
@@ -151,6 +153,8 @@ const privilegeEscalation: TfRule = tfRule({
     negative: [
       // A permissions boundary that allows none of the escalation actions: the role cannot use them.
       'resource "aws_iam_role" "ci" {\n  name                 = "ci"\n  assume_role_policy   = data.aws_iam_policy_document.trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:*", "ecr:*", "logs:*"], Resource = "*" }]\n  })\n}\nresource "aws_iam_role_policy" "ci" {\n  role   = aws_iam_role.ci.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iam:PutRolePolicy", "iam:PassRole", "ec2:RunInstances"], Resource = "*" }] })\n}\n',
+      // IAMFullAccess under a boundary that allows only IAM reads.
+      'resource "aws_iam_role" "audit" {\n  name                 = "audit"\n  assume_role_policy   = data.aws_iam_policy_document.trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n  managed_policy_arns  = ["arn:aws:iam::aws:policy/IAMFullAccess"]\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iam:Get*", "iam:List*", "iam:Generate*"], Resource = "*" }] })\n}\n',
       // A boundary from a policy document that allows everything but denies IAM.
       'resource "aws_iam_user" "deploy" {\n  name                 = "deploy"\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = data.aws_iam_policy_document.boundary.json\n}\ndata "aws_iam_policy_document" "boundary" {\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n  }\n  statement {\n    effect    = "Deny"\n    actions   = ["iam:*"]\n    resources = ["*"]\n  }\n}\nresource "aws_iam_user_policy" "deploy" {\n  user   = aws_iam_user.deploy.name\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iam:CreateAccessKey", "iam:PutUserPolicy", "s3:*"], Resource = "*" }] })\n}\n',
       'resource "aws_iam_policy" "reader" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:Get*", "iam:List*"], Resource = "*" }]\n  })\n}\n', 'resource "aws_iam_policy" "one" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:CreateAccessKey"], Resource = "arn:aws:iam::123456789012:user/ci" }]\n  })\n}\n'],
@@ -213,8 +217,41 @@ function boundaryOf(input: TfInput, identity: TfResource): Boundary {
     return statements ? { kind: 'read', allows: boundaryAllows(statements) } : { kind: 'unread', name: label(policy) };
   }
   const arn = managedPolicyArn(input, a.expr);
-  if (arn !== undefined) return isAdministratorAccessArn(arn) ? { kind: 'none' } : { kind: 'unread', name: arn };
-  return { kind: 'none' };
+  if (arn === undefined) return { kind: 'none' };
+  if (isAdministratorAccessArn(arn)) return { kind: 'none' };
+  const managed = managedPolicyStatements(arn, a.line);
+  return managed ? { kind: 'read', allows: boundaryAllows(managed) } : { kind: 'unread', name: arn };
+}
+
+/** The name of an AWS managed policy from its ARN: `IAMFullAccess`. */
+const managedName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+
+/**
+ * The AWS managed policies whose statements the rule reads (managedPolicyStatements:
+ * IAMFullAccess, PowerUserAccess), attached to the module's users, groups and roles by
+ * attachments or a role's managed_policy_arns, into the pool: each instance on its own.
+ */
+function poolManagedPolicies(input: TfInput, pool: EscalationPool): void {
+  for (const attachment of moduleResourcesOf(input, ...Object.keys(MANAGED_ATTACHMENTS), 'aws_iam_policy_attachment').flatMap((r) => companionInstances(input, r))) {
+    for (const arn of managedPolicyArnsOf(input, attachment.block, 'policy_arn')) {
+      const statements = managedPolicyStatements(arn, attachment.block.line);
+      if (!statements) continue;
+      const managed = Object.hasOwn(MANAGED_ATTACHMENTS, attachment.type) ? MANAGED_ATTACHMENTS[attachment.type] : undefined;
+      const identities = managed
+        ? identitiesIn(input, attachment.block, managed.field, [managed.identity])
+        : inFileOrder(input, new Set(['users', 'groups', 'roles'].flatMap((field) => identitiesIn(input, attachment.block, field, IDENTITY_TYPES))));
+      const grant = { policy: `${managedName(arn)} via ${label(attachment)}`, actions: escalationActions(statements) };
+      for (const identity of identities) pool.byIdentity.add(identity, grant);
+    }
+  }
+  for (const role of moduleResourcesOf(input, 'aws_iam_role').flatMap((r) => companionInstances(input, r))) {
+    const list = attribute(role.block, 'managed_policy_arns');
+    for (const item of list ? itemsOf(list.expr) : []) {
+      const arn = managedPolicyArn(input, item);
+      const statements = arn === undefined ? undefined : managedPolicyStatements(arn, list!.line);
+      if (arn !== undefined && statements) pool.byIdentity.add(role, { policy: `${managedName(arn)} via managed_policy_arns`, actions: escalationActions(statements) });
+    }
+  }
 }
 
 interface EscalationPool {
@@ -245,6 +282,7 @@ function escalationPool(input: TfInput): EscalationPool {
     if (identities.length === 0) pool.unheld.push({ block: written(policy.resource).block, line: policy.line, label: label(policy.resource), actions });
     for (const identity of identities) pool.byIdentity.add(identity, { policy: label(policy.resource), actions });
   }
+  poolManagedPolicies(input, pool);
   if (sharable) {
     let byContext = sharedPools.get(shared);
     if (!byContext) sharedPools.set(shared, (byContext = new WeakMap()));
