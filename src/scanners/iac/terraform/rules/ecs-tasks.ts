@@ -1,14 +1,21 @@
 import { sensitiveHostPath } from '../../host-paths.js';
 import type { Hit } from '../../rule.js';
 import { UNKNOWN, evaluate, type Value } from '../hcl/evaluate.js';
+import { isObject } from '../hcl/value.js';
+import { renderedJson } from '../json-templates.js';
 import { asStrings, attribute, label, resourcesOf, valueOf, type TfInput, type TfResource } from '../model.js';
 import { sections, tfRule, type TfRule } from './common.js';
 
-/** The container definitions of a task (jsonencode, a JSON heredoc, file()), or undefined when they cannot be read. */
+/**
+ * The container definitions of a task (jsonencode, a JSON heredoc, file(), a template
+ * rendered by templatefile() or a template_file data source: json-templates.ts), or
+ * undefined when they cannot be read. A value that cannot be read inside them is UNKNOWN.
+ */
 function containerDefinitions(input: TfInput, task: TfResource): Array<{ [key: string]: Value }> | undefined {
   const a = attribute(task.block, 'container_definitions');
   if (!a) return undefined;
   let value = evaluate(a.expr, input.scope);
+  if (value === UNKNOWN) value = renderedJson(input, a.expr) ?? UNKNOWN;
   if (typeof value === 'string') {
     try {
       value = JSON.parse(value) as Value;
@@ -30,7 +37,7 @@ const ecsTaskHostAccess: TfRule = tfRule({
   id: 'iac/tf-aws-ecs-task-host-access',
   title: 'ECS task shares the host\'s namespaces or runs privileged containers',
   description:
-    'An ECS task definition for EC2 container instances shares the instance\'s process namespace (pid_mode = "host": the containers see every process of the instance, the ECS agent and the other tasks included, and can read their environment and, with SYS_PTRACE, their memory) or its IPC namespace (ipc_mode = "host"), runs a container with "privileged": true in its container_definitions (every capability and every host device: code in it can take over the instance, the credentials of its instance role and every task on it), or mounts a sensitive path of the instance as a volume (host_path: the Docker socket, /, /proc, /etc, /var/run, kernel modules mounted writable). Fargate rejects all three, so tasks that run only on Fargate are not reported.',
+    'An ECS task definition for EC2 container instances shares the instance\'s process namespace (pid_mode = "host": the containers see every process of the instance, the ECS agent and the other tasks included, and can read their environment and, with SYS_PTRACE, their memory) or its IPC namespace (ipc_mode = "host"), runs a container with "privileged": true in its container_definitions (every capability and every host device: code in it can take over the instance, the credentials of its instance role and every task on it), or mounts a sensitive path of the instance as a volume (host_path: the Docker socket, /, /proc, /etc, /var/run, kernel modules mounted writable). Fargate rejects all three, so tasks that run only on Fargate are not reported. The container definitions are read where they are written, from a file of the module (file()), or rendered from a template of the module (templatefile(), the rendered of a template_file data source), a template variable that cannot be read being unknown; the pid_mode finding names the containers that add SYS_PTRACE.',
   remediation: 'Leave pid_mode and ipc_mode unset (or "task"), mount no system path of the instance (use EFS or Docker volumes for data), drop "privileged": true and add only the Linux capabilities the container needs (linuxParameters.capabilities.add); run tooling that must see the host as a daemon on the instance, not as a task.',
   severity: 'high',
   cwe: ['CWE-250', 'CWE-668'],
@@ -42,11 +49,15 @@ const ecsTaskHostAccess: TfRule = tfRule({
       // cloudgoat's ecs_takeover: the Docker socket of the instance, read and written by the container.
       'resource "aws_ecs_task_definition" "site" {\n  family                = "site"\n  container_definitions = jsonencode([{ name = "site", image = "example.org/site:1.0", mountPoints = [{ sourceVolume = "docker-socket", containerPath = "/var/run/docker.sock", readOnly = true }, { sourceVolume = "modules", containerPath = "/lib/modules" }] }])\n  volume {\n    name      = "docker-socket"\n    # expect\n    host_path = "/var/run/docker.sock"\n  }\n  volume {\n    name      = "modules"\n    # expect\n    host_path = "/lib/modules"\n  }\n}\n',
       'resource "aws_ecs_task_definition" "agent" {\n  family                = "agent"\n  # expect\n  container_definitions = <<JSON\n[{"name": "agent", "image": "example.org/agent:1.0", "privileged": true}]\nJSON\n}\n',
+      // Rendered from a template (also from a file of the module: file() in the template, or templatefile()).
+      'resource "aws_ecs_task_definition" "debug" {\n  family                = "debug"\n  # expect\n  container_definitions = data.template_file.debug.rendered\n}\ndata "template_file" "debug" {\n  template = <<EOT\n[{"name": "debug", "image": "$${image}", "privileged": true}]\nEOT\n  vars = {\n    image = var.image\n  }\n}\n',
     ],
     negative: [
       'resource "aws_ecs_task_definition" "app" {\n  family                = "app"\n  container_definitions = jsonencode([{ name = "app", image = "example.org/app:1.0", privileged = false, linuxParameters = { capabilities = { drop = ["ALL"] } } }])\n  pid_mode              = "task"\n}\n',
       // Kernel modules mounted read-only by every container that mounts them; an application's own folder.
       'resource "aws_ecs_task_definition" "site" {\n  family                = "site"\n  container_definitions = jsonencode([{ name = "site", image = "example.org/site:1.0", mountPoints = [{ sourceVolume = "modules", containerPath = "/lib/modules", readOnly = true }] }])\n  volume {\n    name      = "modules"\n    host_path = "/lib/modules"\n  }\n  volume {\n    name      = "scratch"\n    host_path = "/ecs/scratch"\n  }\n}\n',
+      // A template variable that cannot be read: whether the container is privileged is not known.
+      'resource "aws_ecs_task_definition" "debug" {\n  family                = "debug"\n  container_definitions = data.template_file.debug.rendered\n}\ndata "template_file" "debug" {\n  template = <<EOT\n[{"name": "debug", "image": "example.org/debug:1.0", "privileged": $${privileged}}]\nEOT\n  vars = {\n    privileged = var.privileged\n  }\n}\n',
       // Fargate rejects pid_mode "host": nothing is deployed.
       'resource "aws_ecs_task_definition" "app" {\n  family                   = "app"\n  container_definitions    = file("app.json")\n  requires_compatibilities = ["FARGATE"]\n  network_mode             = "awsvpc"\n  pid_mode                 = "host"\n}\n',
     ],
@@ -54,8 +65,8 @@ const ecsTaskHostAccess: TfRule = tfRule({
   *check(input) {
     for (const task of resourcesOf(input, 'aws_ecs_task_definition')) {
       if (fargateOnly(input, task)) continue;
-      yield* hostModes(input, task);
       const containers = containerDefinitions(input, task);
+      yield* hostModes(input, task, containers);
       yield* hostVolumes(input, task, containers);
       const privileged = (containers ?? []).filter((c) => c.privileged === true || c.privileged === 'true').map((c) => (typeof c.name === 'string' ? c.name : 'a container'));
       if (privileged.length > 0)
@@ -77,8 +88,10 @@ function* hostVolumes(input: TfInput, task: TfResource, containers: Array<{ [key
     const name = volume.get('name');
     if (typeof path !== 'string') continue;
     const mounts = (containers ?? []).flatMap((c) => (Array.isArray(c.mountPoints) ? c.mountPoints : [])).filter((m): m is { [key: string]: Value } => m !== null && typeof m === 'object' && !Array.isArray(m) && m.sourceVolume === name);
-    const readOnly = containers !== undefined && mounts.length > 0 && mounts.every((m) => m.readOnly === true || m.readOnly === 'true');
-    const what = sensitiveHostPath(path, 'host', containers === undefined || readOnly);
+    // A mount whose readOnly cannot be read (a template's `${read_only}`) may be read-only; mounts that cannot be read may all be.
+    const readOnly = containers !== undefined && mounts.length > 0 && mounts.every((m) => m.readOnly === true || m.readOnly === 'true' || m.readOnly === UNKNOWN);
+    const unread = containers !== undefined && containers.some((c) => c.mountPoints === UNKNOWN || (Array.isArray(c.mountPoints) && c.mountPoints.some((m) => m === UNKNOWN || (isObject(m) && m.sourceVolume === UNKNOWN))));
+    const what = sensitiveHostPath(path, 'host', containers === undefined || readOnly || unread);
     const line = volume.lineOf('host_path');
     if (!what || reported.has(line)) continue;
     reported.add(line);
@@ -86,7 +99,19 @@ function* hostVolumes(input: TfInput, task: TfResource, containers: Array<{ [key
   }
 }
 
-function* hostModes(input: TfInput, task: TfResource): Generator<Hit> {
+/** The names of the containers that add a Linux capability (linuxParameters.capabilities.add). */
+function adding(containers: Array<{ [key: string]: Value }> | undefined, capability: string): string[] {
+  const out: string[] = [];
+  for (const c of containers ?? []) {
+    const linux = c.linuxParameters;
+    const capabilities = isObject(linux) ? linux.capabilities : undefined;
+    const added = isObject(capabilities) ? asStrings(capabilities.add) : undefined;
+    if (added?.some((a) => a.toUpperCase().replace(/^CAP_/, '') === capability)) out.push(typeof c.name === 'string' ? `container ${c.name}` : 'a container');
+  }
+  return out;
+}
+
+function* hostModes(input: TfInput, task: TfResource, containers: Array<{ [key: string]: Value }> | undefined): Generator<Hit> {
   for (const [mode, what] of [
     ['pid_mode', 'process namespace: its containers see every process of the instance and can read their environment'],
     ['ipc_mode', 'IPC namespace: its containers can reach the shared memory of the instance\'s processes'],
@@ -94,7 +119,10 @@ function* hostModes(input: TfInput, task: TfResource): Generator<Hit> {
     const a = attribute(task.block, mode);
     const value = valueOf(input, task.block, mode);
     if (!a || typeof value !== 'string' || value.toLowerCase() !== 'host') continue;
-    yield { line: a.line, message: `${label(task)} shares the container instance's ${what} (${mode} = "host").`, resource: label(task), ...(mode === 'ipc_mode' ? { severity: 'medium' as const } : {}) };
+    // With SYS_PTRACE, a container that sees the instance's processes can also read and change their memory.
+    const tracing = mode === 'pid_mode' ? adding(containers, 'SYS_PTRACE') : [];
+    const also = tracing.length > 0 ? `; ${tracing.join(', ')} ${tracing.length === 1 ? 'adds' : 'add'} SYS_PTRACE, and can also read and change their memory` : '';
+    yield { line: a.line, message: `${label(task)} shares the container instance's ${what} (${mode} = "host")${also}.`, resource: label(task), ...(mode === 'ipc_mode' ? { severity: 'medium' as const } : {}) };
   }
 }
 
