@@ -38,7 +38,8 @@ describe('the provider schema table', () => {
     assert.deepEqual(kindOf('kubernetes_deployment'), { kind: 'Deployment', apiVersion: 'apps/v1' });
     assert.deepEqual(kindOf('kubernetes_cluster_role_binding_v1'), { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1' });
     assert.deepEqual(kindOf('kubernetes_ingress_v1'), { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1' });
-    assert.equal(kindOf('kubernetes_config_map_v1'), undefined);
+    // The data of a ConfigMap made elsewhere is no object of its own.
+    assert.equal(kindOf('kubernetes_config_map_v1_data'), undefined);
     assert.equal(kindOf('aws_instance'), undefined);
   });
 
@@ -252,6 +253,13 @@ describe('Kubernetes objects of Terraform files', () => {
     assert.deepEqual(lines(manifest('{}')), [6]);
   });
 
+  it('judges a ConfigMap of the provider as one written in YAML: literal credentials in its data, not values known only at apply', () => {
+    assert.deepEqual(kindOf('kubernetes_config_map_v1'), { kind: 'ConfigMap', apiVersion: 'v1' });
+    // A local's value is as literal as one written in the map; a variable without a value, an empty value and a placeholder are not reported.
+    assert.deepEqual(findings('configmap.tf'), ['9 iac/k8s-secret-in-configmap', '13 iac/k8s-secret-in-configmap', '24 iac/k8s-secret-in-configmap']);
+    assert.deepEqual(messages('configmap.tf', 'iac/k8s-secret-in-configmap')[0], 'kubernetes_config_map_v1.settings keeps DB_PASSWORD in its data with a literal value: a credential in a ConfigMap, committed and readable by anyone who may read ConfigMaps.');
+  });
+
   it('judges each instance of a resource with for_each or count, naming it as the Terraform rules do', () => {
     assert.deepEqual(findings('instances.tf', 'iac/k8s-privileged-container', 'iac/k8s-host-pid', 'iac/k8s-host-network', 'iac/k8s-host-ipc'), [
       '27 iac/k8s-host-pid',
@@ -325,6 +333,6 @@ describe('Kubernetes objects of Terraform files', () => {
 
   it('leaves a file without kubernetes provider resources alone', () => {
     assert.equal(converted('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'), undefined);
-    assert.equal(converted('resource "kubernetes_config_map_v1" "settings" {\n  metadata {\n    name = "settings"\n  }\n}\n'), undefined);
+    assert.equal(converted('resource "kubernetes_config_map_v1_data" "settings" {\n  metadata {\n    name = "settings"\n  }\n  data = {\n    DB_PASSWORD = "Vq7rT2mXk9Lp"\n  }\n}\n'), undefined);
   });
 });

@@ -47,6 +47,7 @@ export const RESOURCE_KINDS: ReadonlyMap<string, ProviderKind> = kinds([
   ['kubernetes_service_account', 'ServiceAccount', 'v1'],
   ['kubernetes_default_service_account', 'ServiceAccount', 'v1'],
   ['kubernetes_secret', 'Secret', 'v1'],
+  ['kubernetes_config_map', 'ConfigMap', 'v1'],
   ['kubernetes_role', 'Role', 'rbac.authorization.k8s.io/v1'],
   ['kubernetes_cluster_role', 'ClusterRole', 'rbac.authorization.k8s.io/v1'],
   ['kubernetes_role_binding', 'RoleBinding', 'rbac.authorization.k8s.io/v1'],
