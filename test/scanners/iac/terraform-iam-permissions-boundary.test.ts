@@ -81,6 +81,16 @@ describe('Terraform privilege escalation: permissions boundaries', () => {
     assert.deepEqual(said(source).map((s) => s.split(' ').slice(0, 3).join(' ')), ['12 high aws_iam_policy.spare']);
   });
 
+  it('reports no grant of a policy that is only a permissions boundary, and the grants of one that is also attached', () => {
+    const boundary = boundaryPolicy('{ Effect = "Allow", Action = "*", Resource = "*" }', '{ Effect = "Allow", Action = ["s3:*", "iam:PassRole"], Resource = "*" }', '{ Effect = "Deny", Action = "iam:*", Resource = "*" }');
+    const source = lines('resource "aws_iam_role" "app" {', '  name                 = "app"', '  assume_role_policy   = data.aws_iam_policy_document.trust.json', '  permissions_boundary = aws_iam_policy.boundary.arn', '}', ...boundary);
+    const rules = ['iac/tf-aws-iam-full-admin', 'iac/tf-aws-iam-passrole-wildcard', 'iac/tf-aws-iam-service-wildcard', ESCALATION];
+    const fired = (text: string) => rules.filter((rule) => findingsOf(rule, text).length > 0);
+    assert.deepEqual(fired(source), []);
+    const attached = source + lines('resource "aws_iam_role_policy_attachment" "ops" {', '  role       = aws_iam_role.ops.name', '  policy_arn = aws_iam_policy.boundary.arn', '}', 'resource "aws_iam_role" "ops" {', '  name               = "ops"', '  assume_role_policy = data.aws_iam_policy_document.trust.json', '}');
+    assert.deepEqual(fired(attached), ['iac/tf-aws-iam-full-admin', 'iac/tf-aws-iam-passrole-wildcard', 'iac/tf-aws-iam-service-wildcard']);
+  });
+
   it('reads no boundary where there may be none (a variable left null), or the AWS managed AdministratorAccess', () => {
     const actions = ['iam:AttachRolePolicy'];
     const nullable = ['variable "boundary" {', '  type    = string', '  default = null', '}'];

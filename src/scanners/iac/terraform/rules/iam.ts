@@ -18,7 +18,7 @@ const isIdentityPolicy = (policy: Policy) => IDENTITY_POLICY_TYPES.has(policy.re
 const fullAdmin: TfRule = tfRule({
   id: 'iac/tf-aws-iam-full-admin',
   title: 'IAM policy grants full administrator access',
-  description: 'A policy allows every action ("*") on every resource ("*"), or a user, group or role is given the AWS managed AdministratorAccess policy (an aws_iam_*_policy_attachment, or an entry of managed_policy_arns or policy_arns). Whoever holds it (a user, a role assumed by an application or CI job) controls the whole account, including IAM itself, so any compromise of that identity is a full account takeover.',
+  description: 'A policy allows every action ("*") on every resource ("*"), or a user, group or role is given the AWS managed AdministratorAccess policy (an aws_iam_*_policy_attachment, or an entry of managed_policy_arns or policy_arns). Whoever holds it (a user, a role assumed by an application or CI job) controls the whole account, including IAM itself, so any compromise of that identity is a full account takeover. A policy that users or roles have only as their permissions boundary grants nothing and is not reported.',
   remediation: 'Grant the specific actions and resources the identity needs; keep administrator access to a few break-glass roles protected by MFA.',
   severity: 'critical',
   cwe: ['CWE-269'],
@@ -40,6 +40,8 @@ const fullAdmin: TfRule = tfRule({
       'resource "aws_iam_policy" "read" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::reports/*" }]\n  })\n}\n',
       'resource "aws_iam_policy" "deny" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Deny", Action = "*", Resource = "*" }]\n  })\n}\n',
       'resource "aws_iam_role_policy_attachment" "this" {\n  for_each   = { read = "arn:aws:iam::aws:policy/ReadOnlyAccess", ssm = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }\n  role       = aws_iam_role.ci.name\n  policy_arn = each.value\n}\n',
+      // A permissions boundary that allows everything but IAM grants nothing: it bounds what the role's policies grant.
+      'resource "aws_iam_role" "app" {\n  name                 = "app"\n  assume_role_policy   = data.aws_iam_policy_document.trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }, { Effect = "Deny", Action = "iam:*", Resource = "*" }]\n  })\n}\n',
       // A customer managed policy that happens to be named AdministratorAccess is judged by its document, not its name.
       'resource "aws_iam_role_policy_attachment" "ci" {\n  role       = aws_iam_role.ci.name\n  policy_arn = "arn:aws:iam::123456789012:policy/AdministratorAccess"\n}\n\nresource "aws_iam_role" "deploy" {\n  name                = "deploy"\n  assume_role_policy  = data.aws_iam_policy_document.trust.json\n  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]\n}\n',
     ],
@@ -47,7 +49,7 @@ const fullAdmin: TfRule = tfRule({
   *check(input) {
     for (const policy of policies(input)) {
       const admin = policy.statements.find(isFullAdmin);
-      if (admin) {
+      if (admin && !onlyBoundary(input, policy)) {
         const at = placeOf(policy, admin);
         yield { ...at, message: `${label(policy.resource)} allows every action on every resource${detailNote(at)}.`, resource: label(policy.resource) };
       }
@@ -126,6 +128,15 @@ function holders(input: TfInput, policy: Policy): TfResource[] {
   }
   for (const role of referrerInstances(input, policy.resource, ['aws_iam_role'], 'managed_policy_arns')) out.add(role);
   return [...out];
+}
+
+/**
+ * Whether a policy is only a permissions boundary: an aws_iam_policy that users or roles
+ * have as their boundary and that nothing attaches. It grants nothing (it bounds what the
+ * policies of its users and roles grant), so what it allows is no grant to report.
+ */
+function onlyBoundary(input: TfInput, policy: Policy): boolean {
+  return policy.resource.type === 'aws_iam_policy' && referrerInstances(input, policy.resource, ['aws_iam_role', 'aws_iam_user'], 'permissions_boundary').length > 0 && holders(input, policy).length === 0;
 }
 
 const privilegeEscalation: TfRule = tfRule({
@@ -278,7 +289,7 @@ function escalationPool(input: TfInput): EscalationPool {
     const identities = holders(input, policy);
     const actions = escalationActions(policy.statements);
     // A policy that users or roles have as their permissions boundary grants nothing: it bounds what their policies grant.
-    if (identities.length === 0 && policy.resource.type === 'aws_iam_policy' && referrerInstances(input, policy.resource, ['aws_iam_role', 'aws_iam_user'], 'permissions_boundary').length > 0) continue;
+    if (identities.length === 0 && onlyBoundary(input, policy)) continue;
     if (identities.length === 0) pool.unheld.push({ block: written(policy.resource).block, line: policy.line, label: label(policy.resource), actions });
     for (const identity of identities) pool.byIdentity.add(identity, { policy: label(policy.resource), actions });
   }
@@ -307,19 +318,23 @@ function unheldDocuments(input: TfInput): EscalationPool['unheld'] {
 const passRoleWildcard: TfRule = tfRule({
   id: 'iac/tf-aws-iam-passrole-wildcard',
   title: 'iam:PassRole on every role',
-  description: 'The policy allows iam:PassRole with Resource "*": the holder can hand any role in the account, including administrator roles, to a service it controls (EC2, Lambda, ECS, Glue...) and act with that role\'s permissions.',
+  description: 'The policy allows iam:PassRole with Resource "*": the holder can hand any role in the account, including administrator roles, to a service it controls (EC2, Lambda, ECS, Glue...) and act with that role\'s permissions. A policy that users or roles have only as their permissions boundary grants nothing and is not reported.',
   remediation: 'Restrict iam:PassRole to the ARNs of the roles the workload must pass, and add an iam:PassedToService condition.',
   severity: 'high',
   cwe: ['CWE-269'],
   examples: {
     positive: ['resource "aws_iam_role_policy" "p" {\n  role   = "ci"\n  # expect\n  policy = jsonencode({\n    # detail\n    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }]\n  })\n}\n'],
-    negative: ['resource "aws_iam_role_policy" "p" {\n  role   = "ci"\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::123456789012:role/app" }]\n  })\n}\n'],
+    negative: [
+      'resource "aws_iam_role_policy" "p" {\n  role   = "ci"\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::123456789012:role/app" }]\n  })\n}\n',
+      // A permissions boundary grants nothing.
+      'resource "aws_iam_role" "app" {\n  name                 = "app"\n  assume_role_policy   = data.aws_iam_policy_document.trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["iam:PassRole", "ec2:*"], Resource = "*" }]\n  })\n}\n',
+    ],
   },
   *check(input) {
     for (const policy of policies(input)) {
       if (isTrustPolicy(policy)) continue;
       const pass = policy.statements.find((s) => onAllResources(s) && !isFullAdmin(s) && allowsAction(s, 'iam:PassRole') && !s.conditions.some((c) => /iam:PassedToService|iam:AssociatedResourceArn/i.test(c.key)));
-      if (pass) {
+      if (pass && !onlyBoundary(input, policy)) {
         const at = placeOf(policy, pass);
         yield { ...at, message: `${label(policy.resource)} allows iam:PassRole on every role${detailNote(at)}.`, resource: label(policy.resource) };
       }
@@ -331,7 +346,7 @@ const serviceWildcard: TfRule = tfRule({
   id: 'iac/tf-aws-iam-service-wildcard',
   title: 'IAM policy allows every action of a service on every resource',
   description:
-    'An identity policy (of a user, group, role or permission set, or a policy document no resource policy uses) allows a whole service ("s3:*", "dynamodb:*", "ec2:*") on Resource "*" (or on everything but its NotResource), or every action but a few with NotAction. Besides the reads and writes the holder needs, that grants deleting every bucket, table or instance of the account and rewriting their policies and settings: one leaked credential or one bug in the workload reaches all of them. Deny statements are never reported, nor statements whose condition narrows the resources (aws:ResourceTag, aws:ResourceAccount, or a key of the service such as s3:prefix). Every action on every resource is iac/tf-aws-iam-full-admin\'s finding, and a service wildcard that is a privilege escalation path on its own (iam:*, lambda:*, glue:*) is iac/tf-aws-iam-privilege-escalation\'s.',
+    'An identity policy (of a user, group, role or permission set, or a policy document no resource policy uses) allows a whole service ("s3:*", "dynamodb:*", "ec2:*") on Resource "*" (or on everything but its NotResource), or every action but a few with NotAction. Besides the reads and writes the holder needs, that grants deleting every bucket, table or instance of the account and rewriting their policies and settings: one leaked credential or one bug in the workload reaches all of them. Deny statements are never reported, nor statements whose condition narrows the resources (aws:ResourceTag, aws:ResourceAccount, or a key of the service such as s3:prefix). Every action on every resource is iac/tf-aws-iam-full-admin\'s finding, and a service wildcard that is a privilege escalation path on its own (iam:*, lambda:*, glue:*) is iac/tf-aws-iam-privilege-escalation\'s. A policy that users or roles have only as their permissions boundary grants nothing and is not reported.',
   remediation: 'List the actions the identity needs (s3:GetObject, dynamodb:PutItem...) and the ARNs of the resources it works on; use IAM Access Analyzer policy generation to find them from CloudTrail activity.',
   severity: 'medium',
   cwe: ['CWE-732'],
@@ -352,6 +367,8 @@ const serviceWildcard: TfRule = tfRule({
       'data "aws_iam_policy_document" "team" {\n  statement {\n    actions   = ["ec2:*"]\n    resources = ["*"]\n    condition {\n      test     = "StringEquals"\n      variable = "aws:ResourceTag/team"\n      values   = ["payments"]\n    }\n  }\n}\n',
       // The escalation rule reports lambda:* (lambda:UpdateFunctionCode), the full-admin rule "*".
       'resource "aws_iam_policy" "deployer" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "lambda:*", Resource = "*" }, { Effect = "Allow", Action = ["*", "s3:*"], Resource = "*" }]\n  })\n}\n',
+      // A permissions boundary grants nothing.
+      'resource "aws_iam_role" "app" {\n  name                 = "app"\n  assume_role_policy   = data.aws_iam_policy_document.trust.json\n  permissions_boundary = aws_iam_policy.boundary.arn\n}\nresource "aws_iam_policy" "boundary" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = ["s3:*", "dynamodb:*"], Resource = "*" }]\n  })\n}\n',
       // A resource policy is judged by iac/tf-aws-resource-policy-all-actions.
       'resource "aws_s3_bucket_policy" "b" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::123456789012:role/app" }, Action = "s3:*", Resource = "*" }]\n  })\n}\n',
     ],
@@ -360,7 +377,7 @@ const serviceWildcard: TfRule = tfRule({
     for (const policy of policies(input)) {
       if (!isIdentityPolicy(policy)) continue;
       const grants = serviceWideGrants(policy.statements);
-      if (!grants) continue;
+      if (!grants || onlyBoundary(input, policy)) continue;
       const at = placeOf(policy, grants.first);
       yield { ...at, message: `${label(policy.resource)} allows ${grants.text}${detailNote(at)}.`, resource: label(policy.resource) };
     }
