@@ -18,6 +18,8 @@ describe('Terraform JSON templates: rendering leniently', () => {
     assert.deepEqual(shown(jsonOfTemplate('[{"image": "${image}:1.0", "memory": ${memory}, "cmd": "${quoted}", "cpu": ${cpu}, "tag": "${ tag }", "env": ${jsonencode(env)}, "host": "${host}.internal"}]', vars)), [
       { image: 'example.org/app:1.0', memory: 512, cmd: 'say "hi"', cpu: '?', tag: '?', env: '?', host: '${?}.internal' },
     ]);
+    // An interpolation whose expression holds braces and quotes ends at its own closing brace.
+    assert.deepEqual(shown(jsonOfTemplate('{"env": ${jsonencode({ LEVEL = "}" })}, "name": "${name}"}', new Map([['name', 'app']]))), { env: '?', name: 'app' });
     // Without readable variables, every interpolation is unknown.
     assert.deepEqual(shown(jsonOfTemplate('{"privileged": ${privileged}}', undefined)), { privileged: '?' });
   });

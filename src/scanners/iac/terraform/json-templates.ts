@@ -65,7 +65,7 @@ export function jsonOfTemplate(text: string, vars: ReadonlyMap<string, Value> | 
     }
     if (c === '%' && text[i + 1] === '{') return undefined;
     if (c === '$' && text[i + 1] === '{') {
-      const end = text.indexOf('}', i + 2);
+      const end = closingBrace(text, i + 2);
       if (end < 0) return undefined;
       const name = text.slice(i + 2, end).trim();
       const value = /^[A-Za-z_][\w-]*$/.test(name) ? vars?.get(name) : undefined;
@@ -86,6 +86,25 @@ export function jsonOfTemplate(text: string, vars: ReadonlyMap<string, Value> | 
   }
   const parsed = parseLeniently(out);
   return parsed === undefined ? undefined : withUnknowns(parsed);
+}
+
+/** The index of the `}` that closes an interpolation whose expression starts at `from` (braces of objects and quoted strings inside it skipped), or -1. */
+function closingBrace(text: string, from: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '{') depth++;
+    else if (c === '}') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
 }
 
 function parseLeniently(text: string): unknown {
