@@ -203,13 +203,15 @@ describe('terraform module directories in a scan', () => {
     assert.deepEqual(result.warnings, []);
   });
 
-  it('reads every file once, tfvars included, and analyses each .tf file with its directory', async () => {
+  it('reads every file once, tfvars and -var-files included, and analyses each .tf file with its directory', async () => {
     const texts: Record<string, string> = {
       'net/variables.tf': 'variable "cidrs" {\n  default = ["10.0.0.0/8"]\n}\n',
       'net/main.tf': 'resource "aws_security_group" "ssh" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = var.cidrs\n  }\n}\n',
       'net/sub/main.tf': 'resource "aws_security_group" "ssh" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = var.cidrs\n  }\n}\n',
       'net/sub/variables.tf': 'variable "cidrs" {\n  default = ["0.0.0.0/0"]\n}\n',
       'net/terraform.tfvars': 'cidrs = ["0.0.0.0/0"]\n',
+      // A -var-file that gives the same value: the value stays known.
+      'net/prod.tfvars': 'cidrs = ["0.0.0.0/0"]\n',
       'net/x.tf': 'locals {}\n',
     };
     const { findings, warnings, reads, ticks, files } = await scanMemory(texts);
