@@ -248,3 +248,23 @@ describe('Dockerfile without USER in a development container', () => {
     assert.match(found('devcontainer-features/Dockerfile')[0]!, /^1 medium /);
   });
 });
+
+describe('Dockerfile build secret persisted', () => {
+  const persisted = (text: string) => hits('iac/dockerfile-build-secret-persisted', text).map((h) => `${h.line} ${h.resource}`);
+
+  it('names the file a tool keeps the token in', () => {
+    assert.deepEqual(persisted('FROM alpine:3.20\nRUN --mount=type=secret,id=gh git clone https://$(cat /run/secrets/gh)@git.example.org/acme/lib.git\nUSER app\n'), ['2 lib/.git/config']);
+    assert.deepEqual(persisted('FROM alpine:3.20\nRUN --mount=type=secret,id=gh,env=GH git clone "https://ci:${GH}@git.example.org/acme/lib" /src/\nUSER app\n'), ['2 /src/.git/config']);
+    assert.deepEqual(persisted('FROM node:20.11-alpine\nRUN --mount=type=secret,id=npm npm config set --location=project //npm.example.org/:_authToken "$(cat /run/secrets/npm)"\nUSER node\n'), ['2 .npmrc']);
+    assert.deepEqual(persisted('FROM php:8.3-cli\nRUN --mount=type=secret,id=gh composer config -g github-oauth.github.com "$(cat /run/secrets/gh)"\nUSER app\n'), ['2 ~/.composer/auth.json']);
+  });
+
+  it('follows a secret through a sourced file only for secret-like names nothing else sets', () => {
+    const sourced = (line: string) => persisted(`FROM python:3.12-slim\nARG API_TOKEN\nRUN --mount=type=secret,id=env . /run/secrets/env && ${line}\nUSER app\n`);
+    assert.deepEqual(sourced('echo "$SMTP_PASSWORD" > /etc/app/smtp'), ['3 /etc/app/smtp']);
+    assert.deepEqual(sourced('echo "$API_TOKEN" > /etc/app/token'), []);
+    assert.deepEqual(sourced('SMTP_PASSWORD=unused; echo "$SMTP_PASSWORD" > /etc/app/smtp'), []);
+    assert.deepEqual(sourced('echo "$APP_VERSION" > /etc/app/version'), []);
+    assert.deepEqual(sourced("echo '$SMTP_PASSWORD' > /etc/app/template"), []);
+  });
+});

@@ -24,6 +24,7 @@ import { copiedFileContent } from './build-context.js';
 import { bareInterpreter, entrypointDrop, hasOwnStartCommand, s6BaseServers, s6ServiceImage, startPrograms, workerServer } from './entrypoint.js';
 import { practiceRules } from './practice-rules.js';
 import { unverifiedDownload } from './downloads.js';
+import { buildSecretPersisted } from './build-secrets.js';
 import { downloadOf, verifies } from '../downloads.js';
 
 const USER_ROOT = /^(?:root|0)(?::.*)?$/i;
@@ -1227,119 +1228,6 @@ const dockerSocket = dockerRule({
       const paths = argumentWords(volume);
       if (paths.some((p) => /(?:^|\/)docker\.sock$/.test(p)))
         yield { line: instruction.line, message: 'The Docker socket is declared as a volume; mounting it gives the container root on the host.' };
-    }
-  },
-});
-
-/**
- * The files the secret mounts of a RUN put in place: `target=` (`dst=`, `destination=`), else
- * /run/secrets/<id>. A mount with `env=` and no target gives an environment variable, not a file.
- */
-function secretMountPaths(instruction: DockerInstruction): string[] {
-  const own = effective(instruction);
-  const paths: string[] = [];
-  for (const mount of own.args.slice(0, own.restOffset).matchAll(/--mount=(?:"([^"]*)"|'([^']*)'|(\S*))/g)) {
-    const options = new Map<string, string>();
-    for (const part of (mount[1] ?? mount[2] ?? mount[3] ?? '').split(',')) {
-      const eq = part.indexOf('=');
-      if (eq > 0) options.set(part.slice(0, eq).toLowerCase(), part.slice(eq + 1));
-    }
-    if (options.get('type') !== 'secret') continue;
-    const target = options.get('target') ?? options.get('dst') ?? options.get('destination');
-    const id = options.get('id');
-    if (target) paths.push(target);
-    else if (id && !options.has('env')) paths.push(`/run/secrets/${id}`);
-  }
-  return paths;
-}
-
-/**
- * A word that reads one of the secret files: the path itself, a substitution that holds it
- * (`$(cat /run/secrets/db)`), or a variable an earlier command of the RUN set from it.
- */
-function readsSecret(words: readonly { text: string }[], paths: readonly string[], tainted: ReadonlySet<string>): boolean {
-  return words.some(
-    (w) =>
-      paths.some((p) => w.text === p || (w.text.includes(p) && /\$\(|`|</.test(w.text))) ||
-      [...w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some((m) => tainted.has(m[1]!)),
-  );
-}
-
-/** The variables a command sets from the secret: `TOKEN=$(cat /run/secrets/token)`, also after export, declare, local or readonly. */
-function secretVariables(command: ShellCommand, paths: readonly string[], tainted: ReadonlySet<string>): string[] {
-  const words = effectiveWords(command);
-  const declared = /^(?:export|declare|local|readonly|typeset)$/.test(programOf(command) ?? '') ? words.slice(1) : [];
-  return command.assignments
-    .concat(declared)
-    .flatMap((w) => {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.text);
-      return m && readsSecret([{ text: m[2]! }], paths, tainted) ? [m[1]!] : [];
-    });
-}
-
-/** The files a command writes the secret into: an output redirection of a command that reads it, cp or install's destination, tee's files after a reader. */
-function secretCopies(command: ShellCommand, readerBefore: boolean, paths: readonly string[], tainted: ReadonlySet<string>): string[] {
-  const words = effectiveWords(command);
-  const program = programOf(command);
-  const operands = words.slice(1).filter((w) => !w.text.startsWith('-')).map((w) => w.text);
-  if ((program === 'cp' || program === 'install') && operands.length >= 2 && operands.slice(0, -1).some((o) => paths.includes(o))) return [operands[operands.length - 1]!];
-  if (program === 'tee' && readerBefore) return operands;
-  if (!readsSecret(words.concat(command.assignments), paths, tainted)) return [];
-  return (command.redirects ?? []).filter((r) => (r.op === '>' || r.op === '>>' || r.op === '>|') && (r.fd === undefined || r.fd === '1') && !r.target.text.startsWith('/dev/')).map((r) => r.target.text);
-}
-
-const buildSecretPersisted = dockerRule({
-  id: 'iac/dockerfile-build-secret-persisted',
-  title: 'Build secret written into the image',
-  description:
-    "A RUN mounts a BuildKit secret (--mount=type=secret) and then writes its content into the image's file system: it redirects a command that reads the secret file into another file, copies the file out of the mount (cp, install), or passes it through tee, and does not remove the copy in the same RUN. The secret mount exists only while the RUN runs; the copy is kept in the layer, so everyone who pulls the image (or reads the build cache) reads the secret, which defeats the secret mount. Only stages the shipped image is built from are judged.",
-  remediation: "Use the secret where it is mounted (point the tool at /run/secrets/<id>, or read it into a variable for one command), or remove the copy in the same RUN; if the application needs it at run time, give it at run time (a mounted secret, an environment variable from a secret store).",
-  severity: 'high',
-  cwe: ['CWE-312', 'CWE-538'],
-  examples: {
-    positive: [
-      'FROM debian:12-slim\n# expect\nRUN --mount=type=secret,id=db_password \\\n    # detail\n    echo "password=$(cat /run/secrets/db_password)" > /etc/app/db.conf\nUSER app\n',
-      'FROM node:20.11-alpine\n# expect\nRUN --mount=type=secret,id=npmrc,target=/tmp/npmrc cp /tmp/npmrc /root/.npmrc && npm ci\nUSER node\n',
-      // Through a variable set from the secret.
-      'FROM alpine:3.20\n# expect\nRUN --mount=type=secret,id=api_key \\\n    export API_KEY=$(cat /run/secrets/api_key) && \\\n    # detail\n    echo $API_KEY >> /app/key.txt\nUSER app\n',
-    ],
-    negative: [
-      // Used in place, or copied and removed in the same RUN.
-      'FROM node:20.11-alpine\nRUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci\nRUN --mount=type=secret,id=npm_token export NPM_TOKEN=$(cat /run/secrets/npm_token) && npm ci > /tmp/npm.log && echo done > /tmp/status\nRUN --mount=type=secret,id=npmrc cp /run/secrets/npmrc /root/.npmrc && npm ci && rm -f /root/.npmrc\nRUN --mount=type=secret,id=key cat /run/secrets/key > /dev/null\nUSER node\n',
-      // A builder stage whose files do not ship.
-      'FROM golang:1.22 AS build\nRUN --mount=type=secret,id=netrc,target=/root/.netrc cp /root/.netrc /tmp/netrc-copy && go build -o /app ./cmd/app\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nUSER nonroot\n',
-    ],
-  },
-  *check(input) {
-    const shipped = finalStage(input.file);
-    const stages = new Set(shipped ? stageChain(input, shipped).map((s) => s.index) : []);
-    for (const instruction of instructionsOf(input.file, 'RUN')) {
-      if (!stages.has(instruction.stage)) continue;
-      const paths = secretMountPaths(instruction);
-      if (paths.length === 0) continue;
-      for (const script of scriptsOf(instruction)) {
-        const pipelines = parseShell(script.text);
-        const commands = pipelines.flat();
-        const copies: Array<{ file: string; offset: number; index: number }> = [];
-        const tainted = new Set<string>();
-        let index = 0;
-        for (const pipeline of pipelines) {
-          let reader = false;
-          for (const command of pipeline) {
-            for (const file of secretCopies(command, reader, paths, tainted)) copies.push({ file, offset: command.offset, index });
-            reader ||= readsSecret(effectiveWords(command).concat(command.assignments), paths, tainted);
-            for (const name of secretVariables(command, paths, tainted)) tainted.add(name);
-            index++;
-          }
-        }
-        // A copy removed later in the same RUN (the file, or a directory that holds it) is not kept.
-        const removed = (copy: { file: string; index: number }) =>
-          commands.slice(copy.index + 1).some((c) => programOf(c) === 'rm' || programOf(c) === 'shred' ? effectiveWords(c).slice(1).some((w) => w.text === copy.file || copy.file.startsWith(`${w.text.replace(/\/$/, '')}/`)) : false);
-        const kept = copies.find((copy) => !removed(copy));
-        if (!kept) continue;
-        yield { ...at(instruction, script.line(kept.offset)), message: `RUN writes the content of its build secret into ${kept.file}, which stays in the image layer: everyone who pulls the image reads it.`, resource: kept.file };
-        break;
-      }
     }
   },
 });
