@@ -155,7 +155,8 @@ export function scorePlatform(queries: string, kp: KicsPlatform, map: Record<str
       if (classify(rel, text) !== kp.platform) score.misclassified++;
       const terraform = modules?.scopeFor(rel);
       const result = analyseFile(rel, text, () => {}, kp.platform, terraform ? { terraform } : undefined);
-      findingsOf.set(rel, result.findings.filter((f) => f.ruleId === ruleId));
+      // A finding left out for a stronger rule's on its line (IacRule.yieldsTo) is still the mapped rule's answer there.
+      findingsOf.set(rel, [...result.findings, ...(result.yielded ?? [])].filter((f) => f.ruleId === ruleId));
     };
     for (const rel of [...positives, ...negatives]) analyse(rel);
     score.ms += performance.now() - started;

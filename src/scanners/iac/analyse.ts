@@ -25,6 +25,8 @@ export interface FileAnalysis {
   secrets: string[];
   /** The local scripts the file's jobs run (GitLab CI, GitHub Actions), judged by the scan after the loop (ci-scripts.ts). */
   scriptRuns?: ScriptRunSite[];
+  /** Findings left out because a rule they yield to reports the same line (IacRule.yieldsTo); the benchmark still counts them for their rule. */
+  yielded?: ScannerFinding[];
 }
 
 /**
@@ -67,9 +69,11 @@ export function analyseFile(
   let lines: string[] | undefined;
   const lineText = (n: number) => (lines ??= text.split('\n'))[n - 1] ?? '';
   // The file's own rules, with the suppressions and severities its platform reads from other tools; or those of a carried input (keep: which of their hits stand).
+  const yieldsTo = new Map<string, readonly string[]>();
   const run = (rules: readonly IacRule<unknown>[], ruleInput: unknown, keep?: (hit: Hit, ruleId: string) => boolean, group?: (hits: Iterable<Hit>) => Iterable<Hit>) => {
     const own = keep === undefined;
     for (const rule of rules) {
+      if (rule.yieldsTo) yieldsTo.set(rule.id, rule.yieldsTo);
       const seen = new Set<string>();
       try {
         const kept = keep ? filtered(rule.check(ruleInput), (hit) => keep(hit, rule.id)) : rule.check(ruleInput);
@@ -106,7 +110,21 @@ export function analyseFile(
   } catch (error) {
     warn({ path, message: `could not read which local scripts this ${platformId} file runs: ${(error as Error).message}` });
   }
-  return { platform: platformId, findings, secrets, ...(scriptRuns?.length ? { scriptRuns } : {}) };
+  const { kept, yielded } = stepAside(findings, yieldsTo);
+  return { platform: platformId, findings: kept, secrets, ...(scriptRuns?.length ? { scriptRuns } : {}), ...(yielded.length ? { yielded } : {}) };
+}
+
+/** The findings of a file without those of a rule that yields to another rule's finding on the same line (IacRule.yieldsTo). */
+function stepAside(findings: ScannerFinding[], yieldsTo: ReadonlyMap<string, readonly string[]>): { kept: ScannerFinding[]; yielded: ScannerFinding[] } {
+  if (yieldsTo.size === 0) return { kept: findings, yielded: [] };
+  const reported = new Set(findings.map((f) => `${f.ruleId}\0${f.location.startLine}`));
+  const kept: ScannerFinding[] = [];
+  const yielded: ScannerFinding[] = [];
+  for (const finding of findings) {
+    const stronger = yieldsTo.get(finding.ruleId)?.some((id) => reported.has(`${id}\0${finding.location.startLine}`));
+    (stronger ? yielded : kept).push(finding);
+  }
+  return { kept, yielded };
 }
 
 /**

@@ -84,6 +84,12 @@ export interface IacRule<Input> extends RuleDoc {
   confidence?: Confidence;
   examples: RuleExamples;
   check(input: Input): Iterable<Hit>;
+  /**
+   * Rules that report the same problem more precisely: a finding of this rule on a line of the
+   * file where one of theirs is is left out (analyse.ts, FileAnalysis.yielded), so a user sees
+   * the problem once, under the stronger rule.
+   */
+  yieldsTo?: readonly string[];
   /** How the rule judges the shell scripts of the repository that its platform's jobs run (ci-scripts.ts), when it judges shell text that needs nothing else of the job. */
   scripts?: ScriptJudgement;
 }

@@ -443,7 +443,7 @@ const hostPathSensitive = kubeRule({
   id: 'iac/k8s-hostpath-sensitive',
   title: 'System directory of the node mounted',
   description:
-    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home and a home directory or dot folder in it (/home/ubuntu, /home/ubuntu/.ssh; not /home/ubuntu/data), /usr (the CA certificates, time zone, OS release, passwd and group files under /etc and /usr, and the kernel's modules and headers in /lib/modules and /usr/src, are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet (not a CSI driver's own folder of sockets, /var/lib/kubelet/plugins/<driver>), the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...; the syslog socket /dev/log is no device and not one of them, nor are the devices runc gives every container anyway: /dev/null, /dev/zero, /dev/urandom, the TUN device /dev/net/tun). A Windows path is read without its drive (C:\\var\\lib\\kubelet as /var/lib/kubelet), and C:\\Windows and the node's named pipes (\\\\.\\pipe\\csi-proxy-disk-v1) count too. The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume. A path that only privileged containers mount (a CNI plugin's or storage agent's node container) is reported low: a privileged container has every device and capability of the node, so the mount gives it nothing more, and iac/k8s-privileged-container reports it.",
+    "A hostPath volume mounts a directory of the node's system or of Kubernetes itself (/, /etc, /proc, /sys, /dev, /root, /home and a home directory or dot folder in it (/home/ubuntu, /home/ubuntu/.ssh; not /home/ubuntu/data), /usr (the CA certificates, time zone, OS release, passwd and group files under /etc and /usr, and the kernel's modules and headers in /lib/modules and /usr/src, are not reported when every mount of them is readOnly), /run and /var/run with the node's service and runtime state under them (a tool's own folder such as /run/promtail is not one), /var/log and the node's own log files in it (/var/log/auth.log, /var/log/syslog...), /var/lib/kubelet (not a CSI driver's own folder of sockets, /var/lib/kubelet/plugins/<driver>), the runtime's /var/lib/docker or /var/lib/containerd, /var/lib/etcd...; the syslog socket /dev/log is no device and not one of them, nor are the devices runc gives every container anyway: /dev/null, /dev/zero, /dev/urandom, the TUN device /dev/net/tun). A Windows path is read without its drive (C:\\var\\lib\\kubelet as /var/lib/kubelet), and C:\\Windows and the node's named pipes (\\\\.\\pipe\\csi-proxy-disk-v1) count too. The pod can read node credentials, other pods' logs and secrets, or change the node's configuration or programs: a direct path from one compromised pod to the node. An application's own data folder (/var/lib/myapp, /var/data) is not one of them; it is reported as a plain hostPath by iac/k8s-hostpath-volume, which leaves the volumes reported here to this rule. A path that only privileged containers mount (a CNI plugin's or storage agent's node container) is reported low: a privileged container has every device and capability of the node, so the mount gives it nothing more, and iac/k8s-privileged-container reports it.",
   remediation: 'Remove the hostPath volume; node agents that truly need a system path should mount the narrowest path read-only, in a dedicated namespace.',
   severity: 'high',
   cwe: ['CWE-668'],
@@ -492,15 +492,17 @@ const hostPathVolume = kubeRule({
   id: 'iac/k8s-hostpath-volume',
   title: 'Host path mounted into a pod',
   description:
-    "A hostPath volume gives the pod direct access to the node's file system, outside any storage isolation: data outlives the pod on that node, is shared with whatever else mounts the path, and symlink tricks can reach beyond it. (System directories are also reported, with higher severity, by iac/k8s-hostpath-sensitive.) A path that only privileged containers mount is reported low: they have the whole node without it, and iac/k8s-privileged-container reports them.",
+    "A hostPath volume gives the pod direct access to the node's file system, outside any storage isolation: data outlives the pod on that node, is shared with whatever else mounts the path, and symlink tricks can reach beyond it. A system directory of the node (/etc, /var/log, /var/lib/kubelet...) is reported by iac/k8s-hostpath-sensitive instead, with higher severity, and the container runtime's socket by iac/k8s-docker-socket: one finding per volume. A path that only privileged containers mount is reported low: they have the whole node without it, and iac/k8s-privileged-container reports them.",
   remediation: 'Use persistentVolumeClaim, configMap, secret or emptyDir volumes instead of hostPath.',
   severity: 'medium',
   confidence: 'medium',
   cwe: ['CWE-668'],
+  yieldsTo: ['iac/k8s-hostpath-sensitive'],
   examples: {
     positive: [
       pod('', '  volumes:\n  - name: data\n    hostPath:\n      # expect\n      path: /srv/data\n      type: Directory\n'),
-      pod('', '  volumes:\n  - name: etc\n    hostPath:\n      # expect\n      path: /etc\n'),
+      // Read-only, the CA certificates are no system directory iac/k8s-hostpath-sensitive reports: the host path is still one.
+      pod('    volumeMounts:\n    - name: certs\n      mountPath: /etc/ssl/certs\n      readOnly: true\n', '  volumes:\n  - name: certs\n    hostPath:\n      # expect\n      path: /etc/ssl/certs\n'),
     ],
     negative: [
       pod('', '  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data\n'),
@@ -510,7 +512,7 @@ const hostPathVolume = kubeRule({
   },
   *check(input) {
     for (const v of hostPathVolumes(input)) {
-      // The runtime socket has its own, stronger rule.
+      // The runtime socket has its own, stronger rule (and a system directory is iac/k8s-hostpath-sensitive's, which this rule yields to).
       if (RUNTIME_SOCKET.test(v.path)) continue;
       // kube-system is where node agents that need host paths are expected to live; system
       // directories are reported there too, by iac/k8s-hostpath-sensitive.
