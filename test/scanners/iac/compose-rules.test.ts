@@ -251,3 +251,43 @@ describe('compose: a database that lets clients in without a password', () => {
     assert.match(found('compose.dev.yaml', '    ports:\n      - "15432:5432"\n')[0]!, /^7 medium /);
   });
 });
+
+describe('compose: a service that runs as root', () => {
+  const rootHits = (file: string, text: string) =>
+    analyseFile(file, text, () => {}, 'compose').findings.filter((f) => f.ruleId === 'iac/compose-run-as-root').map((f) => `${f.severity} ${f.location.startLine} ${f.message}`);
+
+  it('is high, medium with every capability dropped and no-new-privileges, low for a one-shot setup service, a severity lower in a development file', () => {
+    assert.deepEqual(rootHits('compose.yaml', 'services:\n  ci:\n    image: jenkins/jenkins:2.479.2-lts\n    user: root\n'), [
+      'high 4 service ci runs as root (user: root): it can read and change every file of its volumes whoever owns them, and an escape from the container is root on the host.',
+    ]);
+    assert.deepEqual(rootHits('compose.yaml', 'services:\n  shipper:\n    image: fluent/fluent-bit:3.2.2\n    user: "0"\n    cap_drop: [ALL]\n    security_opt:\n      - no-new-privileges:true\n'), [
+      'medium 4 service shipper runs as root (user: 0), though with every capability dropped and no-new-privileges set.',
+    ]);
+    // A capability added back keeps it high.
+    assert.match(rootHits('compose.yaml', 'services:\n  shipper:\n    image: fluent/fluent-bit:3.2.2\n    user: "0"\n    cap_drop: [ALL]\n    cap_add: [DAC_READ_SEARCH]\n    security_opt:\n      - no-new-privileges:true\n')[0]!, /^high /);
+    assert.deepEqual(rootHits('compose.yaml', 'services:\n  init:\n    image: busybox:1.37\n    user: 0:0\n    command: chown -R 1000:1000 /data\n  app:\n    image: registry.example.org/app:1.4.0\n    depends_on:\n      init:\n        condition: service_completed_successfully\n'), [
+      'low 4 service init runs as root (user: 0:0), as a one-shot setup service that service app waits to complete.',
+    ]);
+    assert.match(rootHits('docker-compose.dev.yml', 'services:\n  ci:\n    image: jenkins/jenkins:2.479.2-lts\n    user: root\n')[0]!, /^medium 4 .*\(medium: a development or test file, as its name says dev\)\.$/);
+  });
+
+  it('reads the user from the .env file beside it, and leaves a default the file does not set, and images that drop root themselves', async () => {
+    const tree = tempTree({
+      'compose.yaml': 'services:\n  app:\n    image: registry.example.org/app:1.4.0\n    user: "${APP_UID}"\n  worker:\n    image: registry.example.org/worker:1.4.0\n    user: "${WORKER_UID:-0}"\n  cache:\n    image: redis:7.4-alpine\n    user: root\n  shell:\n    image: redis:7.4-alpine\n    user: root\n    entrypoint: ["sh", "-c"]\n    command: ["redis-server --save 60 1"]\n',
+      '.env': 'APP_UID=0\n',
+    });
+    try {
+      const result = await runScan({ target: tree.dir, scannerSet: [iacScanner] });
+      assert.deepEqual(
+        result.findings.filter((f) => f.ruleId === 'iac/compose-run-as-root').map((f) => `${f.location.startLine} ${f.message}`),
+        [
+          "4 service app runs as root (user: ${APP_UID}, 0 with the values of .env): it can read and change every file of its volumes whoever owns them, and an escape from the container is root on the host.",
+          // redis's entrypoint drops root for redis-server, but not behind an entrypoint of the file's own.
+          '13 service shell runs as root (user: root): it can read and change every file of its volumes whoever owns them, and an escape from the container is root on the host.',
+        ],
+      );
+    } finally {
+      tree.cleanup();
+    }
+  });
+});

@@ -7,6 +7,9 @@ import { detailNote, listEntry, rule, type Hit, type IacRule, type PlatformRules
 import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../secret-names.js';
 import { get, isTrue, isYScalar, items, pair, text } from '../yaml/tree.js';
 import { environment, isAllInterfaces, isLoopback, lineIn, listEntries, mounts, publishedPorts, readCompose, serviceImage, type ComposeInput, type ComposeService, type PublishedPort } from './model.js';
+import { interpolate } from './dotenv.js';
+import { officialImageDrop } from '../dockerfile/entrypoint.js';
+import { imageRepository } from '../dockerfile/model.js';
 
 type ComposeRule = IacRule<ComposeInput>;
 
@@ -497,6 +500,91 @@ const noNewPrivileges = composeRule({
   },
 });
 
+/** A `user:` that is root: the name root or UID 0, with or without a group (`0:0`, `root:root`, `0:1000`). */
+const ROOT_USER = /^(?:root|0+)(?::.*)?$/i;
+/** linuxserver.io's images: s6-overlay's /init starts as root and runs their services as abc (PUID, PGID). */
+const LINUXSERVER_IMAGE = /(?:^|\/)linuxserver\/[^/]+$/;
+
+/** The services another service waits for to finish (`depends_on: {setup: {condition: service_completed_successfully}}`), with one that waits. */
+function setupServices(input: ComposeInput): Map<string, string> {
+  const waitedFor = new Map<string, string>();
+  for (const s of input.services) {
+    const depends = get(s.node, 'depends_on');
+    for (const other of input.services) {
+      if (text(get(depends, other.name, 'condition')) === 'service_completed_successfully' && !waitedFor.has(other.name)) waitedFor.set(other.name, s.name);
+    }
+  }
+  return waitedFor;
+}
+
+/** The first word of a service's `command:` (a string or a list), undefined without one. */
+function commandProgram(s: ComposeService): string | undefined {
+  const command = get(s.node, 'command');
+  const first = isYScalar(command) ? text(command)?.trim().split(/\s+/)[0] : text(items(command)[0]);
+  return first === undefined ? undefined : posix.basename(first);
+}
+
+const runAsRoot = composeRule({
+  id: 'iac/compose-run-as-root',
+  title: 'Service runs as root',
+  description:
+    "A service sets user: to root (root, 0, 0:0, root:root, or root or UID 0 with another group), in the file or through the .env file beside it, instead of leaving the image's user or naming an unprivileged one. Its process is then root in the container with Docker's default capabilities: it can read and change every file of its volumes and bind mounts whoever owns them, and code that escapes the container is root on the host. This is what iac/dockerfile-root-user reports for USER root and iac/k8s-run-as-root for runAsUser: 0, at the same severity, high; and as there, medium when the service drops every capability (cap_drop: [ALL], none added back) and sets no-new-privileges:true. A one-shot setup service, one another service waits for to finish (depends_on with condition: service_completed_successfully, as Elastic's setup service that writes the certificates, or a job that gives a volume to the service's user), is reported low: it exits before the services that do the work start and serves nothing. In a compose file for development, tests or CI (as for iac/compose-host-network) it is one severity lower. Not reported: an image whose entrypoint drops root for its service whatever user starts it, so that user: root changes nothing: the Docker Official Images postgres, redis, mysql, mariadb, mongo, rabbitmq, cassandra and zookeeper (with their own entrypoint, running their service, as for iac/dockerfile-no-user) and linuxserver.io's images (s6-overlay runs their services as abc). A service that names no user is not reported: the image decides, and iac/dockerfile-no-user judges the images the scan builds.",
+  remediation:
+    'Remove user: root to run as the user the image sets, or name an unprivileged UID (user: "1000:1000"); when root was set to write a volume or bind mount, give the folder to that UID instead (chown on the host, or a one-shot setup service that the service waits for).',
+  severity: 'high',
+  cwe: ['CWE-250'],
+  examples: {
+    positive: [
+      service('    # expect\n    user: root\n'),
+      service('    # expect\n    user: "0:0"\n'),
+      service('    # expect\n    user: 0\n', 'jenkins').replace('registry.example.org/web:2.3.1', 'jenkins/jenkins:2.479.2-lts'),
+      // Every capability dropped and no-new-privileges: medium (test/scanners/iac/compose-rules.test.ts).
+      service('    # expect\n    user: root:root\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n'),
+      // A one-shot setup service: low.
+      'services:\n  setup:\n    image: docker.elastic.co/elasticsearch/elasticsearch:8.15.3\n    # expect\n    user: "0"\n    command: bin/elasticsearch-certutil ca --silent --pem -out config/certs/ca.zip\n  es:\n    image: docker.elastic.co/elasticsearch/elasticsearch:8.15.3\n    depends_on:\n      setup:\n        condition: service_completed_successfully\n',
+    ],
+    negative: [
+      service('    user: "1000:1000"\n'),
+      service('    user: app\n'),
+      service('    user: "${UID}:${GID}"\n'),
+      // The image's entrypoint drops root for its service: user: root changes nothing.
+      'services:\n  db:\n    image: postgres:16.4-alpine\n    user: root\n    command: postgres -c shared_buffers=256MB\n  media:\n    image: lscr.io/linuxserver/jellyfin:10.10.3\n    user: "0:0"\n',
+    ],
+  },
+  *check(input) {
+    const setup = setupServices(input);
+    for (const s of input.services) {
+      const p = pair(s.node, 'user');
+      const raw = text(p?.value);
+      if (!p || raw === undefined) continue;
+      // A variable counts when the .env file beside the compose file gives it; a default alone is one the user may set otherwise.
+      const value = raw.includes('$') ? interpolate(raw, s.dotenv?.values) : { text: raw, fromDotEnv: false, unresolved: false };
+      if (value.unresolved || (raw.includes('$') && !value.fromDotEnv) || !ROOT_USER.test(value.text.trim())) continue;
+      const image = serviceImage(s)?.ref;
+      if (image !== undefined && !pair(s.node, 'entrypoint')) {
+        // The image's entrypoint drops root for its service whoever starts it.
+        const official = officialImageDrop(image);
+        const program = commandProgram(s);
+        if (official && (program === undefined || official.command.test(program))) continue;
+        if (LINUXSERVER_IMAGE.test(imageRepository(image) ?? '')) continue;
+      }
+      const shown = value.fromDotEnv ? `user: ${raw}, ${value.text} with the values of ${s.dotenv!.path}` : `user: ${raw}`;
+      const drops = items(get(s.node, 'cap_drop')).some((c) => (text(c) ?? '').toUpperCase() === 'ALL') && items(get(s.node, 'cap_add')).length === 0;
+      const noNewPrivileges = listEntries(s, 'security_opt').some((e) => /^no-new-privileges(?:[:=]true)?$/.test(e.value.replace(/\s+/g, '')));
+      const waiter = setup.get(s.name);
+      const severity: Severity = waiter !== undefined ? 'low' : drops && noNewPrivileges ? 'medium' : 'high';
+      const why =
+        waiter !== undefined
+          ? `, as a one-shot setup service that service ${waiter} waits to complete`
+          : severity === 'medium'
+            ? ', though with every capability dropped and no-new-privileges set'
+            : ': it can read and change every file of its volumes whoever owns them, and an escape from the container is root on the host';
+      const hit: Hit = { line: p.keyLine, message: `${label(s)} runs as root (${shown})${why}.`, resource: label(s), ...(severity !== 'high' ? { severity } : {}) };
+      yield* lowerInDev(input, [hit], severity);
+    }
+  },
+});
+
 /**
  * The literal password of a `scheme://user:password@host` URL, or undefined: none, or a
  * reference (`${DB_PASSWORD}`) or placeholder. `${...}` may itself hold a colon (`${USER:-app}`).
@@ -936,6 +1024,7 @@ export const composeRules: readonly ComposeRule[] = [
   hardening(capabilitiesNotDropped),
   securityProfileDisabled,
   hardening(noNewPrivileges),
+  runAsRoot,
   secretInEnvironment,
   databaseWithoutPassword,
   committedSecretFile,

@@ -434,6 +434,17 @@ const OFFICIAL_DROPPING: ReadonlyMap<string, { user: string; command: RegExp }> 
 ]);
 
 /**
+ * The user a Docker Official Image's docker-entrypoint.sh drops to (OFFICIAL_DROPPING), and
+ * the commands it drops for; undefined for another image or a Windows variant (mongo's
+ * windowsservercore has no such script).
+ */
+export function officialImageDrop(image: string): { user: string; command: RegExp } | undefined {
+  const repository = imageRepository(image)?.replace(/^.*\/library\//, '');
+  const official = repository === undefined ? undefined : OFFICIAL_DROPPING.get(repository);
+  return official && !/windows|nanoserver/i.test(image) ? official : undefined;
+}
+
+/**
  * The drop of the entrypoint an image inherits from a Docker Official Image of
  * OFFICIAL_DROPPING (FROM postgres:16 with init scripts added, FROM rabbitmq:4 with plugins
  * enabled): the Dockerfile sets no ENTRYPOINT of its own (or names the base's
@@ -446,8 +457,8 @@ function inheritedDrop(input: DockerfileInput, chain: DockerStage[]): PrivilegeD
   if (!root) return undefined;
   const image = expandArgs(root.image, input.globalArgs);
   const repository = imageRepository(image)?.replace(/^.*\/library\//, '');
-  const official = repository === undefined ? undefined : OFFICIAL_DROPPING.get(repository);
-  if (!official || /windows|nanoserver/i.test(image)) return undefined;
+  const official = officialImageDrop(image);
+  if (!official) return undefined;
   const entrypoint = ownInstruction(chain, 'ENTRYPOINT');
   if (entrypoint) {
     const script = scriptOf(commandWords(entrypoint).words);
