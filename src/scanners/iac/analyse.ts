@@ -8,6 +8,7 @@ import { findingOfRule } from '../../core/rule.js';
 import { loadYamlCached } from './yaml/cache.js';
 import { duplicateKeyMessage, isDuplicateKeyWarning, UNDER_INDENTED_FLOW } from './yaml/tree.js';
 import { UNDER_INDENTED_QUOTE } from './cloudformation/quoted-continuations.js';
+import { hasFillInComment } from './secret-names.js';
 
 /** Warnings of YAML read again as PyYAML reads it: the file was parsed. */
 const PYYAML_READINGS = new Set([UNDER_INDENTED_FLOW, UNDER_INDENTED_QUOTE]);
@@ -82,6 +83,8 @@ export function analyseFile(
           if (seen.has(key)) continue;
           seen.add(key);
           if (hit.secret) secrets.push(hit.secret);
+          // A literal that a comment beside it marks as the reader's to replace is a placeholder (still redacted, in case it is not).
+          if (rule.placeholderComments && hit.secret !== undefined && hasFillInComment(lineText, hit.detailLine ?? hit.line)) continue;
           const regraded = own ? regradedBy?.(rule.id, hit) : undefined;
           const finding = toFinding(rule, regraded ? { ...hit, severity: regraded.severity } : hit, path, lineText);
           if (regraded) finding.properties.severitySetBy = `${regraded.setBy} (secloop's own: ${hit.severity ?? rule.severity})`;

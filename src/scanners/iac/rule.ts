@@ -90,6 +90,12 @@ export interface IacRule<Input> extends RuleDoc {
    * the problem once, under the stronger rule.
    */
   yieldsTo?: readonly string[];
+  /**
+   * The rule reports literal secrets written in YAML (Hit.secret): a hit whose value a comment
+   * beside it tells the reader to replace (`# replace with your access key`, secret-names.ts
+   * hasFillInComment) is left out, as a placeholder value (`your-key-here`) is.
+   */
+  placeholderComments?: boolean;
   /** How the rule judges the shell scripts of the repository that its platform's jobs run (ci-scripts.ts), when it judges shell text that needs nothing else of the job. */
   scripts?: ScriptJudgement;
 }

@@ -101,6 +101,8 @@ export function isAccessKeyOfPair(name: string, names: Iterable<string>): boolea
 
 /** Words that stand for a value to fill in: `INSERT_CLUSTER_TOKEN`, `your-api-key`, `yourpassword`, `DB_PASSWORD_HERE`. */
 const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:[-_ ][a-z0-9]+)*|your[a-z]*(?:password|passwd|pwd|secret|key|token)|[A-Z0-9]+(?:_[A-Z0-9]+)*_(?:VAL|VALUE|HERE|PLACEHOLDER))$/i;
+/** Wording that asks for the reader's own value, in a value or a comment: `your ... here`, `put your`, `enter the`, `not a real`, `if you see this`. */
+const FILL_IN_WORDING = String.raw`\byour\b.*\bhere\b|\b(?:put|enter|insert|replace)[-_ ](?:your|the|an?)\b|(?:^|[^a-z])not[-_ ]?an?[-_ ]?real(?:[^a-z]|$|secret|key|token|password)|(?:^|[^a-z])if[-_ ]you[-_ ]see[-_ ]this(?:[^a-z]|$)`;
 /**
  * Fill-in text anywhere in a value: `xoxb-PUT YOUR BOT TOKEN HERE`, `Bearer <<Enter the key>>`,
  * `dummy-value`, `example-password`, a value that says it is none (`ci-not-a-real-secret`,
@@ -108,7 +110,48 @@ const PLACEHOLDER = /^(?:(?:insert|your|enter|replace|put|fill)[-_ ][a-z0-9]+(?:
  * (`if_you_see_this_please_use_K8S_and_Vault`, OWASP wrongsecrets's defaults). A weak default
  * such as `changeme` is not one: it is deployed as it stands, and is reported.
  */
-const PLACEHOLDER_PART = /<[A-Za-z][^<>]*>|\byour\b.*\bhere\b|\b(?:put|enter|insert|replace)[-_ ](?:your|the|an?)\b|(?:^|[^a-z])not[-_ ]?an?[-_ ]?real(?:[^a-z]|$|secret|key|token|password)|(?:^|[^a-z])if[-_ ]you[-_ ]see[-_ ]this(?:[^a-z]|$)/i;
+const PLACEHOLDER_PART = new RegExp(String.raw`<[A-Za-z][^<>]*>|${FILL_IN_WORDING}`, 'i');
+/**
+ * A comment that tells its reader to put their own value in place of the one beside it: the
+ * wording of PLACEHOLDER_PART (`# your API key here`, `# put your token here`) and `# replace
+ * with your Sysdig Cloud access key`. As a value `changeme` is a weak default that is deployed
+ * as it stands, `# change me` is no such comment; nor is one that says what the value is, or
+ * to rotate it (`# replace with a new key every 90 days`).
+ */
+const FILL_IN_COMMENT = new RegExp(String.raw`${FILL_IN_WORDING}|\b(?:replace|substitute)\s+(?:(?:it|this|me)\s+)?(?:with|by)\s+(?:your|the\s+real|a\s+real|an?\s+actual)\b`, 'i');
+
+/** The comment of a YAML line (`value: abc  # replace with your key`): after a `#` that starts the line or follows a space, outside quotes. */
+function yamlComment(line: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") {
+      if (i === 0 || /[\s:\-[{,]/.test(line[i - 1]!)) quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return line.slice(i + 1);
+  }
+  return undefined;
+}
+
+/**
+ * Whether a comment marks the literal of a YAML line as a placeholder (FILL_IN_COMMENT): a
+ * comment on the line itself, on the line above when that is a comment line, or on the line
+ * above that opens the list item the line belongs to (`- name: ACCESS_KEY  # replace with
+ * your key` above `value: ...`). The comment of a sibling above (another variable) is not.
+ */
+export function hasFillInComment(lineText: (line: number) => string, line: number): boolean {
+  const fillIn = (comment: string | undefined) => comment !== undefined && FILL_IN_COMMENT.test(comment);
+  const own = lineText(line);
+  if (fillIn(yamlComment(own))) return true;
+  if (line <= 1) return false;
+  const above = lineText(line - 1);
+  if (/^\s*#/.test(above)) return fillIn(yamlComment(above.trimStart()));
+  const item = /^(\s*)-\s/.exec(above);
+  const indent = /^\s*/.exec(own)![0].length;
+  return item !== null && item[1]!.length < indent && !/^\s*-\s/.test(own) && fillIn(yamlComment(above));
+}
+
 /** The name of an ARN to enter, in capitals (`ACTIVEMQ_SECRET_ARN`): a parameter that takes the ARN of a secret, not the secret. */
 const ARN_FILL_IN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ARN$/;
 /** Words of a value (split as names are) that make it a stand-in (`fake-token`); AWS's documented `...EXAMPLEKEY` stays a key. */

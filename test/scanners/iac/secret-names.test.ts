@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName } from '../../../src/scanners/iac/secret-names.js';
+import { analyseFile } from '../../../src/scanners/iac/analyse.js';
+import { isAccessKeyOfPair, isLiteralSecretValue, isSecretName, hasFillInComment } from '../../../src/scanners/iac/secret-names.js';
 
 it('tells names of secrets from names of commands, addresses and well-known settings', () => {
   for (const name of ['DB_PASSWORD', 'apiKey', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'client_secret', 'MYSQL_ROOT_PASSWORD', 'DB_PW', 'PW', 'PW_ADMIN_PASSWORD', 'SMTP_PASS']) assert.ok(isSecretName(name), name);
@@ -66,4 +67,43 @@ it('tells the access key of a pair whose secret key is set beside it from a key 
     assert.ok(isAccessKeyOfPair(name, others), `${name} beside ${others.join(', ')}`);
   for (const [name, others] of [['ACCESS_KEY', ['TAGS']], ['MINIO_ACCESS_KEY', ['OTHER_SECRET_KEY']], ['MINIO_SECRET_KEY', ['MINIO_ACCESS_KEY']], ['DB_PASSWORD', ['DB_SECRET_KEY']]] as const)
     assert.ok(!isAccessKeyOfPair(name, others), `${name} beside ${others.join(', ')}`);
+});
+
+it('takes a comment that tells the reader to replace the value beside it for a placeholder mark, on its line, a comment line above, or the list item it belongs to', () => {
+  const at = (text: string, line: number) => hasFillInComment((n) => text.split('\n')[n - 1] ?? '', line);
+  // The Sysdig agent's manifest: the comment is on the variable's name line.
+  assert.equal(at('        env:\n        - name: ACCESS_KEY                #REQUIRED - replace with your Sysdig Cloud access key\n          value: 8312341g-5678-abcd\n', 3), true);
+  assert.equal(at('      API_KEY: 3f9a0c7e21  # put your key here\n', 1), true);
+  assert.equal(at('      # Your API token here\n      API_TOKEN: 3f9a0c7e21\n', 2), true);
+  // The comment of a sibling above, a rotation note, a weak default to change, a # inside a value: no mark.
+  assert.equal(at('      DB_PASSWORD: hunter2-long  # replace with your password\n      API_KEY: 3f9a0c7e21\n', 2), false);
+  assert.equal(at('        - name: A\n          value: x # replace with your key\n        - name: API_KEY\n          value: 3f9a0c7e21\n', 4), false);
+  assert.equal(at('      API_KEY: 3f9a0c7e21  # replace with a new key every 90 days\n', 1), false);
+  assert.equal(at('      DB_PASSWORD: Tr0ub4dor-3  # change me\n', 1), false);
+  assert.equal(at('      API_KEY: "3f9a#replace with your key"\n', 1), false);
+});
+
+it('leaves out the literal secrets of a manifest or a compose file that a comment marks as the reader\'s to replace, and only those', () => {
+  const said = (path: string, text: string, rule: string) => analyseFile(path, text, () => {}, undefined).findings.filter((f) => f.ruleId === rule).map((f) => f.location.startLine);
+  const manifest = [
+    'apiVersion: apps/v1',
+    'kind: DaemonSet',
+    'metadata:',
+    '  name: agent',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: agent',
+    '        image: registry.example.org/agent:1.2.0',
+    '        env:',
+    '        - name: ACCESS_KEY                 #REQUIRED - replace with your access key',
+    '          value: 8312341g-5678-abcd-4a2b2c-33bcsd655',
+    '        - name: COLLECTOR_TOKEN',
+    '          value: 9c1f4e7a2b8d3f60',
+    '',
+  ].join('\n');
+  assert.deepEqual(said('agent.yaml', manifest, 'iac/k8s-secret-in-env'), [15]);
+  const compose = 'services:\n  agent:\n    image: registry.example.org/agent:1.2.0\n    environment:\n      ACCESS_KEY: 8312341g-5678-abcd  # replace with your access key\n      COLLECTOR_TOKEN: 9c1f4e7a2b8d3f60\n';
+  assert.deepEqual(said('compose.yaml', compose, 'iac/compose-secret-in-environment'), [6]);
 });

@@ -764,10 +764,11 @@ const secretInEnv = kubeRule({
   id: 'iac/k8s-secret-in-env',
   title: 'Literal secret in a container environment',
   description:
-    'An environment variable with a secret-looking name has its value written in the manifest. The secret is in version control and readable by anyone who can read the workload object (far more people than can read Secrets). The access key of a pair whose secret key is set beside it (MINIO_ACCESS_KEY with MINIO_SECRET_KEY, AWS_ACCESS_KEY with AWS_SECRET_KEY) is not reported: it names the credential (a user name, a key ID), and the secret key is.',
+    'An environment variable with a secret-looking name has its value written in the manifest. The secret is in version control and readable by anyone who can read the workload object (far more people than can read Secrets). The access key of a pair whose secret key is set beside it (MINIO_ACCESS_KEY with MINIO_SECRET_KEY, AWS_ACCESS_KEY with AWS_SECRET_KEY) is not reported: it names the credential (a user name, a key ID), and the secret key is. Nor is a value that a comment on its line, or on the `- name:` line of its variable, tells the reader to replace (`# replace with your Sysdig Cloud access key`): like a value written as a fill-in (`your-api-key-here`), it is a placeholder.',
   remediation: 'Store the value in a Secret (or an external secret manager) and reference it with valueFrom.secretKeyRef, or mount it as a file.',
   severity: 'high',
   cwe: ['CWE-798'],
+  placeholderComments: true,
   examples: {
     positive: [
       pod('    env:\n    - name: DB_PASSWORD\n      # expect\n      value: "hunter2-but-longer"\n'),
