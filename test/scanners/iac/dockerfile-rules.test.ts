@@ -257,6 +257,11 @@ describe('Dockerfile build secret persisted', () => {
     assert.deepEqual(persisted('FROM alpine:3.20\nRUN --mount=type=secret,id=gh,env=GH git clone "https://ci:${GH}@git.example.org/acme/lib" /src/\nUSER app\n'), ['2 /src/.git/config']);
     assert.deepEqual(persisted('FROM node:20.11-alpine\nRUN --mount=type=secret,id=npm npm config set --location=project //npm.example.org/:_authToken "$(cat /run/secrets/npm)"\nUSER node\n'), ['2 .npmrc']);
     assert.deepEqual(persisted('FROM php:8.3-cli\nRUN --mount=type=secret,id=gh composer config -g github-oauth.github.com "$(cat /run/secrets/gh)"\nUSER app\n'), ['2 ~/.composer/auth.json']);
+    assert.deepEqual(persisted('FROM rust:1.83\nRUN --mount=type=secret,id=crates cargo login < /run/secrets/crates && cargo publish --dry-run\nUSER app\n'), ['2 ~/.cargo/credentials.toml']);
+    assert.deepEqual(persisted('FROM alpine/helm:3.16.3\nRUN --mount=type=secret,id=charts helm repo add acme https://charts.example.org --username ci --password "$(cat /run/secrets/charts)"\nUSER app\n'), ['2 ~/.config/helm/repositories.yaml']);
+    assert.deepEqual(persisted('FROM google/cloud-sdk:502.0.0-slim\nRUN --mount=type=secret,id=sa gcloud auth activate-service-account --key-file=/run/secrets/sa && gsutil cp gs://acme-assets/site.tgz /srv/\nUSER app\n'), ['2 ~/.config/gcloud']);
+    // Logged out in the same RUN.
+    assert.deepEqual(persisted('FROM rust:1.83\nRUN --mount=type=secret,id=crates cargo login < /run/secrets/crates && cargo fetch && cargo logout\nUSER app\n'), []);
   });
 
   it('follows a secret through a sourced file only for secret-like names nothing else sets', () => {

@@ -227,7 +227,8 @@ function optionValue(words: readonly ShellWord[], names: readonly string[]): str
  * a remote's, in .git/config and `git config` writes its value to a configuration file; npm,
  * pnpm and yarn write `config set` to their rc files; composer, poetry, bundler, pip and the
  * AWS CLI keep their credentials in their own files; `docker login` and `gh auth login` store
- * the token they read. Options that only live for the command (`git -c`, an environment
+ * the token they read, and so do dotnet nuget, cargo login, helm and gcloud's service account
+ * login. Options that only live for the command (`git -c`, an environment
  * variable for one command) are not stored.
  */
 function storedByTool(command: ShellCommand, source: string, reads: boolean, readerBefore: boolean, taint: Taint): Kept[] {
@@ -274,6 +275,14 @@ function storedByTool(command: ShellCommand, source: string, reads: boolean, rea
     return [{ file: '~/.docker/config.json', how: 'docker login stores the credentials it is given' }];
   if (program === 'gh' && sub[0] === 'auth' && sub[1] === 'login' && (reads || readerBefore))
     return [{ file: '~/.config/gh/hosts.yml', how: 'gh auth login stores the token where no keyring is running (as in a build)' }];
+  if (program === 'dotnet' && sub[0] === 'nuget' && /^(?:add|update)$/.test(sub[1] ?? '') && sub[2] === 'source' && readsSecret(texts(words.slice(1)), taint))
+    return [{ file: optionValue(words, ['--configfile']) ?? '~/.nuget/NuGet/NuGet.Config', how: 'dotnet nuget keeps the password of a source in its NuGet.Config' }];
+  if (program === 'cargo' && sub[0] === 'login' && (reads || readerBefore))
+    return [{ file: '~/.cargo/credentials.toml', how: 'cargo login stores the token' }];
+  if (program === 'helm' && ((sub[0] === 'repo' && sub[1] === 'add') || (sub[0] === 'registry' && sub[1] === 'login')) && (reads || (readerBefore && words.some((w) => w.text === '--password-stdin'))))
+    return [{ file: sub[0] === 'repo' ? '~/.config/helm/repositories.yaml' : '~/.config/helm/registry/config.json', how: `helm ${sub[0]} ${sub[1]} stores the credentials` }];
+  if (program === 'gcloud' && sub[0] === 'auth' && sub[1] === 'activate-service-account' && (reads || words.some((w) => taint.paths.some((p) => w.text === `--key-file=${p}`))))
+    return [{ file: '~/.config/gcloud', how: "gcloud auth activate-service-account copies the key into gcloud's configuration" }];
   return [];
 }
 
@@ -318,6 +327,10 @@ function undoes(command: ShellCommand, kept: Kept): boolean {
   if (program === 'bundle') return sub[0] === 'config' && sub[1] === 'unset';
   if (program === 'docker') return sub[0] === 'logout';
   if (program === 'gh') return sub[0] === 'auth' && sub[1] === 'logout';
+  if (program === 'dotnet') return sub[0] === 'nuget' && sub[1] === 'remove' && sub[2] === 'source';
+  if (program === 'cargo') return sub[0] === 'logout';
+  if (program === 'helm') return (sub[0] === 'repo' && /^(?:remove|rm)$/.test(sub[1] ?? '')) || (sub[0] === 'registry' && sub[1] === 'logout');
+  if (program === 'gcloud') return sub[0] === 'auth' && sub[1] === 'revoke';
   return false;
 }
 
@@ -325,7 +338,7 @@ export const buildSecretPersisted = dockerRule({
   id: 'iac/dockerfile-build-secret-persisted',
   title: 'Build secret written into the image',
   description:
-    "A RUN mounts a BuildKit secret (--mount=type=secret, as a file or with env= as a variable) and then writes it into the image's file system, and does not remove what it wrote in the same RUN. It redirects a command that reads the secret (the file, a variable set from it, or after sourcing a secret file with `. /run/secrets/env`, a secret-like variable nothing else in the Dockerfile sets) into another file, copies the file out of the mount (cp, install), or passes it through tee; or it gives the secret to a tool that stores it: `git clone https://$TOKEN@host/repo` keeps the URL, token included, in the clone's .git/config; `git config url.\"https://$TOKEN@host/\".insteadOf` writes ~/.gitconfig or .git/config; `npm config set //host/:_authToken=...` writes ~/.npmrc; yarn, pnpm, composer, poetry, bundler, pip, the AWS CLI, `docker login` and `gh auth login` keep theirs in their own files. The secret mount exists only while the RUN runs; the copy is kept in the layer, so everyone who pulls the image (or reads the build cache) reads the secret, which defeats the secret mount. Options that live only for one command (`git -c http.extraheader=...`, a variable given to one command) and a secret mounted where the tool reads it (`--mount=type=secret,id=npmrc,target=/root/.npmrc`) are not stored. Only stages the shipped image is built from are judged.",
+    "A RUN mounts a BuildKit secret (--mount=type=secret, as a file or with env= as a variable) and then writes it into the image's file system, and does not remove what it wrote in the same RUN. It redirects a command that reads the secret (the file, a variable set from it, or after sourcing a secret file with `. /run/secrets/env`, a secret-like variable nothing else in the Dockerfile sets) into another file, copies the file out of the mount (cp, install), or passes it through tee; or it gives the secret to a tool that stores it: `git clone https://$TOKEN@host/repo` keeps the URL, token included, in the clone's .git/config; `git config url.\"https://$TOKEN@host/\".insteadOf` writes ~/.gitconfig or .git/config; `npm config set //host/:_authToken=...` writes ~/.npmrc; yarn, pnpm, composer, poetry, bundler, pip, the AWS CLI, `dotnet nuget add source --password`, `cargo login`, `helm repo add --password`, `helm registry login`, `gcloud auth activate-service-account --key-file`, `docker login` and `gh auth login` keep theirs in their own files. The secret mount exists only while the RUN runs; the copy is kept in the layer, so everyone who pulls the image (or reads the build cache) reads the secret, which defeats the secret mount. Options that live only for one command (`git -c http.extraheader=...`, a variable given to one command) and a secret mounted where the tool reads it (`--mount=type=secret,id=npmrc,target=/root/.npmrc`) are not stored. Only stages the shipped image is built from are judged.",
   remediation:
     "Use the secret where it is mounted (mount it at the path the tool reads, `--mount=type=secret,id=npmrc,target=/root/.npmrc`, or read it into a variable for one command), pass credentials to git for one command (`git -c http.extraheader=\"Authorization: ...\" clone`), or remove what was written in the same RUN (`rm -rf repo/.git`, `git config --global --unset ...`, `npm config delete ...`); if the application needs it at run time, give it at run time (a mounted secret, an environment variable from a secret store).",
   severity: 'high',
@@ -346,6 +359,7 @@ export const buildSecretPersisted = dockerRule({
       'FROM golang:1.22\n# expect\nRUN --mount=type=secret,id=gh \\\n    # detail\n    git config --global url."https://x-access-token:$(cat /run/secrets/gh)@github.com/".insteadOf "https://github.com/" && \\\n    go mod download\nUSER app\n',
       'FROM node:20.11-alpine\n# expect\nRUN --mount=type=secret,id=npm sh -c \'npm config set //npm.example.org/:_authToken=$(cat /run/secrets/npm) && npm ci\'\nUSER node\n',
       'FROM debian:12-slim\n# expect\nRUN --mount=type=secret,id=token,env=TOKEN echo "machine git.example.org login ci password $TOKEN" > ~/.netrc && git clone https://git.example.org/acme/app.git\nUSER app\n',
+      'FROM mcr.microsoft.com/dotnet/sdk:8.0\n# expect\nRUN --mount=type=secret,id=nuget dotnet nuget add source https://nuget.example.org/v3/index.json --name acme --username ci --password "$(cat /run/secrets/nuget)" --store-password-in-clear-text && dotnet restore\nUSER app\n',
     ],
     negative: [
       // Used in place, or copied and removed in the same RUN.
@@ -356,6 +370,7 @@ export const buildSecretPersisted = dockerRule({
       'FROM alpine:3.20\nRUN --mount=type=secret,id=gh git clone https://x-access-token:$(cat /run/secrets/gh)@github.com/acme/tools.git /opt/tools && make -C /opt/tools install && rm -rf /opt/tools/.git\nRUN --mount=type=secret,id=gh cd /tmp && git clone https://$(cat /run/secrets/gh)@github.com/acme/lib.git && make -C lib install && rm -rf /tmp/lib\nRUN --mount=type=secret,id=gh git -c http.extraheader="Authorization: Bearer $(cat /run/secrets/gh)" clone https://github.com/acme/app.git /app\nUSER app\n',
       'FROM golang:1.22\nRUN --mount=type=secret,id=gh git config --global url."https://x-access-token:$(cat /run/secrets/gh)@github.com/".insteadOf "https://github.com/" && go mod download && git config --global --unset url."https://x-access-token:$(cat /run/secrets/gh)@github.com/".insteadOf\nRUN --mount=type=secret,id=gh git config --global url."https://$(cat /run/secrets/gh)@github.com/".insteadOf ssh://git@github.com/ && go mod download && rm -f /root/.gitconfig\nRUN --mount=type=secret,id=npm npm config set //npm.example.org/:_authToken=$(cat /run/secrets/npm) && npm ci && npm config delete //npm.example.org/:_authToken\nUSER app\n',
       'FROM alpine:3.20\nRUN --mount=type=secret,id=gh git clone --depth 1 https://$(cat /run/secrets/gh)@github.com/acme/site.git /srv/site && find /srv -name .git -prune -exec rm -rf {} +\nUSER app\n',
+      'FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN --mount=type=secret,id=nuget dotnet nuget add source https://nuget.example.org/v3/index.json --name acme --username ci --password "$(cat /run/secrets/nuget)" --store-password-in-clear-text && dotnet restore && dotnet nuget remove source acme\nUSER app\n',
       // A credential helper that reads the mounted file when git runs: what is stored is the command, not the token.
       "FROM golang:1.22\nRUN --mount=type=secret,id=gh git config --global credential.helper '!f() { echo username=x; echo \"password=$(cat /run/secrets/gh)\"; }; f' && go mod download\nUSER app\n",
       // The secret mounted where the tool reads it; a sourced file whose variables are only used by a command.
