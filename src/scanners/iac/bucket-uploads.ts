@@ -1,16 +1,38 @@
-import { basename, commandsOf, effectiveWords } from './shell.js';
+import { basename, commandsOf, effectiveWords, type ShellCommand } from './shell.js';
 
 /**
  * Uploads to a cloud storage bucket from a shell script: `aws s3 cp|sync|mv`, `gsutil
  * cp|rsync|mv`, `gcloud storage cp|rsync|mv` whose destination is a bucket (s3://, gs://)
  * and whose source is not, and `az storage blob upload|upload-batch|sync`. A download
  * (the bucket first), a listing or a dry run uploads nothing, and neither does a copy of
- * reports alone (test results, logs, coverage): what a check job keeps, not what it ships.
+ * reports alone (test results, logs, coverage, benchmarks): what a check job keeps, not
+ * what it ships. A report is known by its name, or by how the job's scripts write it
+ * ({@link checkOutputs}): through a report option of the command that ran the check
+ * (`--json=wpt.json`, `--junitxml=out.xml`), or as a pointer echoed from the commit
+ * (`echo $GITHUB_SHA > latest.txt`), which holds nothing the job built.
  */
 
 const BUCKET_URL = /^(?:s3|gs):\/\//i;
-/** A path named as a check's output: report.html, test-results/, junit.xml, logs, coverage, screenshots, a file named *report.json (wptreport.json). */
-const REPORT_PATH = /(?:^|[/._-])(?:reports?|results?|logs?|coverage|junit|screenshots?|traces?)(?:[/._-]|$)|[a-z]report\.(?:json|html|xml|txt)(?:\.gz)?$/i;
+/** The extension of a file of data a check writes, compressed or not. */
+const DATA_EXTENSION = String.raw`\.(?:json|jsonl|html?|xml|txt|csv|md|log)(?:\.(?:gz|zst|xz|bz2))?$`;
+/**
+ * A path named as a check's output: report.html, test-results/, junit.xml, logs, coverage
+ * (lcov, cobertura, jacoco, htmlcov), screenshots, SARIF and .trx files, a data file named
+ * *report or *results (wptreport.json, testresults.xml), a data file of benchmarks
+ * (bench.json, benchmark-main.csv, perf.txt) or criterion's reports.
+ */
+const REPORT_PATH = new RegExp(
+  [
+    String.raw`(?:^|[/._-])(?:reports?|results?|logs?|coverage|junit|lcov|cobertura|jacoco|htmlcov|screenshots?|traces?|criterion)(?:[/._-]|$)`,
+    String.raw`\.(?:sarif|trx|lcov)(?:\.gz)?$`,
+    String.raw`[a-z](?:report|results?)${DATA_EXTENSION}`,
+    String.raw`(?:^|[/_-])(?:bench(?:mark)?s?|perf)(?:[._-][^/]*)?${DATA_EXTENSION}`,
+  ].join('|'),
+  'i',
+);
+
+/** Options of a check's command that name the file its results go to: --json, --junitxml, --wptreport, --benchmark-json, --export-json, --cov-report, --log-file, --sarif... */
+const REPORT_OPTION = /^--?(?:[\w]+[-_])*(?:json|junit(?:xml)?|\w*report|reporter|results?|log|sarif|lcov|cov(?:erage)?|bench(?:mark)?)(?:[-_][\w]+)*$/i;
 
 /** Options that take no value, by tool; any other option takes the next word unless written `--opt=value`. */
 const FLAGS: Readonly<Record<string, RegExp>> = {
@@ -52,8 +74,61 @@ function copyArguments(words: readonly string[]): { tool: string; subcommand: st
   return undefined;
 }
 
-/** Whether a line of shell uploads files to a cloud storage bucket. */
-export function uploadsToBucket(line: string): boolean {
+/** A path as a job's scripts name it elsewhere: without a leading `./`, quotes or a compression suffix (`gzip wptreport.json` uploads wptreport.json.gz). */
+function normalPath(path: string): string {
+  return path.replace(/^(?:\.\/)+/, '').replace(/\.(?:gz|zst|xz|bz2)$/, '');
+}
+
+/**
+ * The values an echo or printf may print and still write nothing the job built: text, the
+ * commit, ref, run and date (`${{ github.sha }}`, `$GITHUB_SHA`, `$(git rev-parse HEAD)`, `$(date +%s)`).
+ */
+const POINTER_VALUE = /\$\{\{\s*github\.(?:sha|ref|ref_name|run_id|run_number|run_attempt|repository)\s*\}\}|\$\{?GITHUB_(?:SHA|REF|REF_NAME|RUN_ID|RUN_NUMBER|RUN_ATTEMPT|REPOSITORY)\b\}?|\$\(\s*git\s+rev-parse(?:\s+--short(?:=\d+)?)?\s+HEAD\s*\)|\$\(\s*date(?:\s+[^()$`]*)?\)/g;
+
+/** The file an echo or printf of such values writes (`echo ${{ github.sha }} > latest.txt`), if the command is one. */
+function pointerWritten(command: ShellCommand): string | undefined {
+  const words = effectiveWords(command).map((w) => w.text);
+  if (!/^(?:echo|printf)$/.test(words[0] ?? '')) return undefined;
+  const target = command.redirects?.find((r) => /^>>?$/.test(r.op) && (r.fd === undefined || r.fd === '1'))?.target.text;
+  if (target === undefined || /^\/dev\//.test(target)) return undefined;
+  return /[$`]/.test(words.slice(1).join(' ').replace(POINTER_VALUE, '')) ? undefined : target;
+}
+
+/**
+ * The files a job's scripts write that are no build output: what a report option of a
+ * command names (`--json=wpt.json`, `--junitxml junit.xml`, `--cov-report=xml:cov.xml`; a
+ * file of data only, so that `--log-dir dist` names no report), and pointers echoed from
+ * the commit (`echo $(git rev-parse HEAD) > wpt-latest.txt`). Each as {@link normalPath} has it.
+ */
+export function checkOutputs(scripts: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  // A file another command also writes (`cat dist/VERSION >> latest.txt`) may hold what the job built.
+  const overwritten = new Set<string>();
+  const data = new RegExp(DATA_EXTENSION, 'i');
+  for (const script of scripts) {
+    for (const command of commandsOf(script)) {
+      const pointer = pointerWritten(command);
+      if (pointer !== undefined) out.add(normalPath(pointer));
+      else for (const r of command.redirects ?? []) if (/^>>?$/.test(r.op) && (r.fd === undefined || r.fd === '1')) overwritten.add(normalPath(r.target.text));
+      const words = command.words.map((w) => w.text);
+      words.forEach((word, i) => {
+        const [option, inline] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
+        if (!REPORT_OPTION.test(option)) return;
+        // `--cov-report=xml:coverage.xml`: the format before the file.
+        const value = (inline ?? words[i + 1] ?? '').replace(/^[a-z-]+:(?!\/\/)/i, '');
+        if (data.test(value)) out.add(normalPath(value));
+      });
+    }
+  }
+  for (const path of overwritten) out.delete(path);
+  return out;
+}
+
+/**
+ * Whether a line of shell uploads files to a cloud storage bucket. `reports`: the files the
+ * job's scripts write that are no build output ({@link checkOutputs}), beside those named as reports.
+ */
+export function uploadsToBucket(line: string, reports: () => ReadonlySet<string> = () => new Set()): boolean {
   // Most lines name none of the tools: no need to read them as shell.
   if (!/\b(?:aws\s+s3|gsutil|gcloud\s+storage|az\s+storage)\b/.test(line)) return false;
   return commandsOf(line).some((command) => {
@@ -63,6 +138,6 @@ export function uploadsToBucket(line: string): boolean {
     if (!copy || dryRun(copy.tool, copy.subcommand, copy.rest)) return false;
     const args = positionals(copy.tool, copy.rest);
     const sources = args.slice(0, -1);
-    return sources.length >= 1 && !BUCKET_URL.test(sources[0]!) && BUCKET_URL.test(args[args.length - 1]!) && !sources.every((source) => REPORT_PATH.test(source));
+    return sources.length >= 1 && !BUCKET_URL.test(sources[0]!) && BUCKET_URL.test(args[args.length - 1]!) && !sources.every((source) => REPORT_PATH.test(source) || reports().has(normalPath(source)));
   });
 }

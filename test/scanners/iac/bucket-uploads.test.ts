@@ -1,6 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { uploadsToBucket } from '../../../src/scanners/iac/bucket-uploads.js';
+import { checkOutputs, uploadsToBucket } from '../../../src/scanners/iac/bucket-uploads.js';
 
 it('uploads to a bucket: the destination is a bucket and the source is not', () => {
   for (const line of [
@@ -32,4 +32,44 @@ it('downloads, listings and rehearsals upload nothing', () => {
     'gsutil cp wptreport.json.gz gs://wptreport/$(git rev-parse HEAD)/',
   ])
     assert.equal(uploadsToBucket(line), false, line);
+});
+
+it('reports are known by their names: coverage, SARIF, benchmarks, *results and *report data files', () => {
+  for (const line of [
+    'aws s3 cp coverage/lcov.info s3://ci-artifacts/$GITHUB_SHA/',
+    'aws s3 cp build/jacoco/test.exec s3://ci-artifacts/',
+    'gsutil cp scan.sarif gs://ci-artifacts/',
+    'aws s3 cp TestResults/unit.trx s3://ci-artifacts/',
+    'aws s3 cp ./bench.json s3://perf-data/$GITHUB_SHA.json',
+    'gsutil cp benchmark-main.csv gs://perf-data/',
+    'aws s3 sync target/criterion s3://perf-data/criterion/',
+    'aws s3 cp e2e-results.json s3://ci-artifacts/',
+    'gcloud storage cp testresults.xml gs://ci-artifacts/',
+  ])
+    assert.equal(uploadsToBucket(line), false, line);
+  // Names that only look alike: a program, a benchmark harness's binary, an archive.
+  for (const line of ['aws s3 cp dist/bench-runner s3://downloads/', 'aws s3 cp dist/perf-tool-linux.tar.gz s3://downloads/', 'aws s3 cp dist/app-bench.tar.gz s3://downloads/'])
+    assert.equal(uploadsToBucket(line), true, line);
+});
+
+it('reports are known by how the job writes them: a report option of the check, a pointer echoed from the commit', () => {
+  const job = [
+    'deno run -A ./tests/wpt/wpt.ts run --all --binary="$DENO_BIN" --json=wpt.json --wptreport=wptreport.json',
+    'pytest --junitxml out/unit.xml --cov-report=xml:cov.xml\nhyperfine --export-json timings.json "./app --help"',
+    'gzip ./wptreport.json\necho $(git rev-parse HEAD) > wpt-latest.txt\necho "${{ github.sha }}" > pointer.txt\nprintf "%s\\n" "$GITHUB_SHA" >> pointer.txt',
+  ];
+  const reports = checkOutputs(job);
+  for (const line of [
+    'aws s3 cp ./wpt.json s3://downloads/wpt/$(git rev-parse HEAD).json',
+    'aws s3 cp wpt-latest.txt s3://downloads/wpt-latest.txt',
+    'aws s3 cp out/unit.xml s3://ci/',
+    'aws s3 cp cov.xml s3://ci/',
+    'gsutil cp timings.json gs://ci/',
+    'gsutil cp pointer.txt gs://ci/',
+  ])
+    assert.equal(uploadsToBucket(line, () => reports), false, line);
+  // The option names a file of data; a build's own output, or a file the job also writes from what it built, is no report.
+  const built = checkOutputs(['make dist --log-dir dist\necho "$GITHUB_SHA" > latest.txt\ncat dist/VERSION >> latest.txt\necho "$VERSION" > version.txt']);
+  for (const line of ['aws s3 sync dist s3://downloads/', 'aws s3 cp latest.txt s3://downloads/', 'aws s3 cp version.txt s3://downloads/', 'aws s3 cp wpt.json s3://downloads/'])
+    assert.equal(uploadsToBucket(line, () => built), true, line);
 });

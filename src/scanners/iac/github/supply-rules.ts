@@ -1,7 +1,7 @@
 import { pinProblem } from '../image.js';
 import { detailNote, inside, type Hit } from '../rule.js';
 import { basename, commandsOf, effectiveWords } from '../shell.js';
-import { uploadsToBucket } from '../bucket-uploads.js';
+import { checkOutputs, uploadsToBucket } from '../bucket-uploads.js';
 import { inScript, lineAtOffset } from '../script-checks.js';
 import { get, isYMap, isYScalar, items, pair, text, type YMap, type YNode } from '../yaml/tree.js';
 import { isAction, jobLabel, lineOfOffset, parseUses, stepLabel, withValue, type Job, type Step, type Workflow } from './model.js';
@@ -116,13 +116,16 @@ function publishes(step: Step): boolean {
   if (isAction(step, 'changesets/action')) return (withValue(step, 'publish')?.value.trim() ?? '') !== '';
   if (isAction(step, 'docker/build-push-action')) return withValue(step, 'push')?.value === 'true';
   if (step.run === undefined || typeof step.run.value !== 'string') return false;
+  // The reports and pointers the job's scripts write, read only for a line that copies to a bucket.
+  let reports: Set<string> | undefined;
+  const jobReports = () => (reports ??= checkOutputs(step.job.steps.flatMap((s) => (typeof s.run?.value === 'string' ? [s.run.value] : []))));
   return step.run.value
     .replace(/\\\r?\n/g, ' ')
     .split('\n')
     .some(
       (line) =>
         (PUBLISH_COMMAND.test(line) && !DRY_RUN.test(line) && !createsReleaseWithoutFiles(line) && !(/\bgoreleaser\s+release\b/.test(line) && GORELEASER_NO_PUBLISH.test(line.replace(/^.*?\bgoreleaser\s+release\b/, '')))) ||
-        uploadsToBucket(line),
+        uploadsToBucket(line, jobReports),
     );
 }
 
@@ -461,7 +464,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does. A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -529,6 +532,8 @@ export const cachePoisoning = workflowRule({
       workflow('      - uses: mozilla-actions/sccache-action@7d986dd989559c6ecdb630a3fd2557667be217ad # v0.0.9\n      - run: cargo build --release && gh release upload "$GITHUB_REF_NAME" target/release/app\n', 'release', "permissions:\n  contents: write\nenv:\n  SCCACHE_GHA_ENABLED: \"false\"\n  RUSTC_WRAPPER: sccache\n"),
       // Fetching from a bucket, or a rehearsal of the upload, ships nothing.
       workflow('      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ~/.cargo\n          key: cargo-home\n      - run: |\n          aws s3 cp s3://fixtures/corpus.zip .\n          gsutil -m rsync -n -r dist gs://downloads/canary\n', 'workflow_dispatch'),
+      // Conformance results copied to a bucket: the file the test run writes through its --json option, and a pointer echoed from the commit.
+      workflow('      - uses: actions/cache/restore@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n        with:\n          path: ./target/suite_hash\n          key: suite\n      - run: ./tools/conformance.ts run --all --json=suite.json\n      - run: |\n          aws s3 cp ./suite.json "s3://ci-data/suite/$GITHUB_SHA.json"\n          echo "$GITHUB_SHA" > suite-latest.txt\n          aws s3 cp suite-latest.txt s3://ci-data/suite-latest.txt\n', '\n  push:\n    branches: [main]'),
       // A lint job of a tag workflow, and a rehearsal of a publication, ship nothing.
       'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@41dfa10bad2bb2ae585af6ee5bb4d7d973ad74ed # v5.1.0\n      - run: go vet ./...\n  checks:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: |\n          cargo fmt --check\n          cargo clippy -- -D warnings\n',
       workflow('      - uses: Swatinem/rust-cache@98c8021b550208e191a6a3145459bfc9fb29c4c0 # v2.8.0\n      - run: cargo publish --workspace --dry-run\n', 'pull_request'),
