@@ -332,17 +332,18 @@ function runKinds(wf: Workflow): EventFacts[] {
  * runs of the workflow: `enable-cache: ${{ !startsWith(github.ref, 'refs/tags/') }}` is off
  * on every tag push and release. Undefined (cannot tell) counts as on.
  */
-function onForReleases(value: string, kind: 'opt-in' | 'opt-out', triggers: ReleaseTrigger[]): boolean {
+function onForReleases(value: string, kind: 'opt-in' | 'opt-out', triggers: ReleaseTrigger[], inputs: EventFacts = {}): boolean {
   const inner = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(value)?.[1];
   const tree = inner === undefined || inner.includes('${{') ? undefined : parseExpression(inner);
-  if (!tree || triggers.length === 0) return true;
-  return triggers.some((trigger) => {
-    const on = inputIsOn(evaluate(tree, RELEASE_FACTS[trigger.kind]));
+  if (!tree) return true;
+  // With no release trigger (a job that publishes on any event) only the inputs of a composite action are known.
+  const runs = triggers.length === 0 ? [inputs] : triggers.map((trigger) => ({ ...RELEASE_FACTS[trigger.kind], ...inputs }));
+  return runs.some((facts) => {
+    const on = inputIsOn(evaluate(tree, facts));
     return on === undefined || (kind === 'opt-in' ? on : !on);
   });
 }
 
-/** The cache a step restores, if any: the line to change and the action. `triggers`: the release triggers the job runs on. */
 /**
  * A step of an action that saves or restores a cache: one of {@link CACHE_ACTIONS}, or an
  * action whose name says so (`actions/cache/save`, `hendrikmuhs/ccache-action`). Its
@@ -390,11 +391,11 @@ const AUTO_CACHE_V6 = /^\^?npm(?:@.*)?$/;
  * or `devEngines.packageManager` naming npm), unless `package-manager-cache` is false.
  * Undefined when it does not, or when the version or package.json cannot be known.
  */
-function setupNodeAutoCache(wf: Workflow, step: Step, triggers: ReleaseTrigger[]): string | undefined {
+function setupNodeAutoCache(wf: Workflow, step: Step, triggers: ReleaseTrigger[], inputs: EventFacts): string | undefined {
   const major = majorVersion(wf, step);
   if (major === undefined || major < 5) return undefined;
   const toggle = withValue(step, 'package-manager-cache')?.value.trim();
-  if (toggle !== undefined && (/\$\{\{/.test(toggle) ? !onForReleases(toggle, 'opt-in', triggers) : toggle.toLowerCase() === 'false')) return undefined;
+  if (toggle !== undefined && (/\$\{\{/.test(toggle) ? !onForReleases(toggle, 'opt-in', triggers, inputs) : toggle.toLowerCase() === 'false')) return undefined;
   if (!checksOutRepositoryRoot(step)) return undefined;
   const manifest = wf.callers?.packageJson?.(wf);
   if (!manifest) return undefined;
@@ -430,13 +431,18 @@ function sccacheUsesActionsCache(wf: Workflow, step: Step, triggers: ReleaseTrig
   );
 }
 
-function cacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[]): { line: number; action: string } | undefined {
+/**
+ * The cache a step restores, if any: the line to change and the action. `triggers`: the
+ * release triggers the job runs on; `inputs`: in a local composite action, what its
+ * `inputs.X` hold ({@link actionInputs}), for toggles written as expressions of them.
+ */
+function cacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[], inputs: EventFacts = {}): { line: number; action: string } | undefined {
   if (!step.uses) return undefined;
   const action = parseUses(step.uses).action.toLowerCase();
   if (action === 'mozilla-actions/sccache-action')
     return sccacheUsesActionsCache(wf, step, triggers) ? { line: step.usesLine!, action: `${action}, with SCCACHE_GHA_ENABLED on: sccache takes compiled objects from the GitHub Actions cache` } : undefined;
   if (action === 'actions/setup-node' && !withValue(step, 'cache')?.value.trim()) {
-    const auto = setupNodeAutoCache(wf, step, triggers);
+    const auto = setupNodeAutoCache(wf, step, triggers, inputs);
     return auto ? { line: step.usesLine!, action: `${action}, whose cache v5 and later turn on by themselves: ${auto}` } : undefined;
   }
   const known = CACHE_ACTIONS.find((c) => c.action === action);
@@ -453,18 +459,61 @@ function cacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[]): { line:
       const mayMatch = (entry: string) => values.test(entry) || (/\$\{\{/.test(entry) && !/(?:^|,)\s*type=[\w-]+\s*(?:,|$)/.test(entry));
       if (!value.split('\n').some(mayMatch)) return undefined;
     } else if (expression) {
-      if (!onForReleases(value, toggle.kind, triggers)) return undefined;
+      if (!onForReleases(value, toggle.kind, triggers, inputs)) return undefined;
     } else if (toggle.kind === 'opt-in' ? value === '' || value.toLowerCase() === 'false' : /^(?:true|yes|1)$/i.test(value)) return undefined;
   } else if (toggle?.kind === 'opt-in' && !toggle.byDefault) return undefined;
   // An explicit opt-in is the line to change; a cache on by default is changed at the step.
   return { line: set && toggle?.kind === 'opt-in' ? set.line : step.usesLine!, action };
 }
 
+/** How many local composite actions deep a cache step is looked for (an action that uses another). */
+const MAX_ACTION_DEPTH = 3;
+
+/**
+ * What `inputs.X` holds in a local composite action that `step` uses, by the input's name
+ * in lower case (as {@link EventFacts} has it): the value the step's `with:` gives, else the
+ * input's default, else ''. A value given as `${{ inputs.Y }}` of the caller's own inputs
+ * (an action that uses another) is the caller's; any other expression is not known.
+ */
+function actionInputs(action: Workflow, step: Step, outer: EventFacts): EventFacts {
+  const facts: EventFacts = {};
+  const declared = get(action.root, 'inputs');
+  for (const p of isYMap(declared) ? declared.pairs : []) {
+    const given = (step.with?.pairs ?? []).find((w) => w.key.toLowerCase() === p.key.toLowerCase());
+    const fallback = get(p.value, 'default');
+    const value = given ? (text(given.value) ?? '') : isYScalar(fallback) && fallback.value !== null ? String(fallback.value) : '';
+    const passed = /^\s*\$\{\{\s*inputs\.([\w-]+)\s*\}\}\s*$/.exec(value)?.[1]?.toLowerCase();
+    if (passed !== undefined) {
+      if (`inputs.${passed}` in outer) facts[`inputs.${p.key.toLowerCase()}`] = outer[`inputs.${passed}`]!;
+    } else if (!value.includes('${{')) facts[`inputs.${p.key.toLowerCase()}`] = value;
+  }
+  return facts;
+}
+
+/**
+ * The cache a local composite action restores when `step` uses it (`uses: ./.github/actions/setup`):
+ * one of its steps that does, or an action of the scan it uses in turn, read with the inputs
+ * the step gives it. Its steps run in the caller's job, on the caller's event; one whose `if:`
+ * those inputs turn off (`if: inputs.cache == 'true'`) restores nothing. Reported at the step
+ * that uses the action, the line the release job changes.
+ */
+function actionCacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[], outer: EventFacts = {}, depth = 0): { line: number; action: string } | undefined {
+  const action = depth < MAX_ACTION_DEPTH && step.uses ? wf.callers?.localAction?.(wf, step) : undefined;
+  if (!action) return undefined;
+  const inputs = actionInputs(action, step, outer);
+  for (const inner of action.jobs.flatMap((job) => job.steps)) {
+    if (skippedFor(inner, inputs) || (triggers.length > 0 && triggers.every((t) => skippedFor(inner, { ...RELEASE_FACTS[t.kind], ...inputs })))) continue;
+    const found = cacheUse(action, inner, triggers, inputs) ?? actionCacheUse(action, inner, triggers, inputs, depth + 1);
+    if (found) return { line: step.usesLine!, action: `${found.action}, in ${stepLabel(inner)} of ${step.uses}` };
+  }
+  return undefined;
+}
+
 export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), and the finding is at the step that uses it. mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -572,7 +621,7 @@ export const cachePoisoning = workflowRule({
             ? `publishes (${stepLabel(publisher!)})`
             : `builds artifacts that ${stepLabel(publisher!)} publishes`;
         // A job that publishes on any event cannot rely on a toggle that tests the event.
-        const cache = cacheUse(wf, step, publisher ? [] : stepTriggers);
+        const cache = cacheUse(wf, step, publisher ? [] : stepTriggers) ?? actionCacheUse(wf, step, publisher ? [] : stepTriggers);
         if (cache) yield { line: cache.line, message: `${stepLabel(step)} restores a cache (${cache.action}) in a job that ${why}; a poisoned cache entry would end up in the release.`, resource: jobLabel(job) } satisfies Hit;
       }
     }
