@@ -7,10 +7,11 @@ import { basename, isInterpreter, PLAIN_HTTP_URL, programOf, runsStdin, type Pip
  *
  * - `'...'` and `"..."` are quoted text (a backtick escapes in double quotes and in bare
  *   words, `''` in single quotes); `\` is no escape but a path separator, read as `/`
- *   (`.\tool.exe` is `./tool.exe`).
+ *   (`.\tool.exe` is `./tool.exe`). A here-string (`@"` or `@'` ending its line, up to a
+ *   line that starts with `"@` or `'@`) is one word of the lines between, quotes being text.
  * - Groups (`(...)`, `$(...)`, `@(...)`, `@{...}`, `${...}`) stay inside their word as written.
  * - Block braces, `;`, newlines, `&&` and `||` end a pipeline; `|` a command in it.
- * - The call operator `& path` runs what follows; `$x = command` is the command; a
+ * - The call operator `& path` runs what follows; `$x = command` (`[string]$x = ...`) is the command; a
  *   statement that is an expression (`"text"`, `$path`, `(Get-Item x)`) outputs its value:
  *   it reads as `Write-Output <value>`, which runs nothing. Keywords (`if (...)`, `try`,
  *   `foreach (...)`) open blocks and are no commands.
@@ -21,6 +22,35 @@ import { basename, isInterpreter, PLAIN_HTTP_URL, programOf, runsStdin, type Pip
 const KEYWORDS = new Set(['if', 'elseif', 'else', 'switch', 'foreach', 'for', 'while', 'do', 'until', 'try', 'catch', 'finally', 'trap', 'function', 'filter', 'param', 'begin', 'process', 'end', 'return', 'throw', 'exit', 'break', 'continue', 'class', 'enum', 'using']);
 const REDIRECT = /^(\d|\*)?(>>?)(.*)$/;
 const MAX_SCRIPT = 200_000;
+
+/**
+ * The here-string that opens at `offset`: `@"` or `@'` with nothing after it on its line,
+ * closed by a line that starts with `"@` or `'@` (after any indentation). `expandable` for
+ * `@"`, whose variables PowerShell expands; its text runs from `start` to `end` (without the
+ * line breaks around it), and it ends as written at `close`. Undefined when none opens there.
+ */
+export function hereStringAt(source: string, offset: number): { expandable: boolean; start: number; end: number; close: number } | undefined {
+  const quote = source[offset + 1];
+  if (source[offset] !== '@' || (quote !== '"' && quote !== "'")) return undefined;
+  const opener = /^[ \t]*\r?\n/.exec(source.slice(offset + 2, offset + 202));
+  if (!opener) return undefined;
+  const start = offset + 2 + opener[0].length;
+  const closer = new RegExp(`^[ \\t]*${quote}@`);
+  for (let line = start; line <= source.length; ) {
+    const found = closer.exec(source.slice(line, line + 200));
+    if (found) {
+      const end = line === start ? start : source[line - 2] === '\r' ? line - 2 : line - 1;
+      return { expandable: quote === '"', start, end, close: line + found[0].length };
+    }
+    const next = source.indexOf('\n', line);
+    if (next < 0) break;
+    line = next + 1;
+  }
+  return { expandable: quote === '"', start, end: source.length, close: source.length };
+}
+
+/** A type constraint or attribute before a variable assigned (`[string]`, `[string[]]`, `[ValidateNotNull()]`). */
+export const TYPE_CONSTRAINT = /\[[\w.]+(?:\([^()\n]*\))?(?:\[\])?\]/;
 
 interface Word extends ShellWord {
   /** Written bare: not quoted, not a variable, not a group. */
@@ -84,6 +114,14 @@ export function parsePowerShell(script: string): ShellPipeline[] {
     }
     if (c === '#' && start < 0) {
       while (i < source.length && source[i] !== '\n') i++;
+      continue;
+    }
+    const here = c === '@' && start < 0 ? hereStringAt(source, i) : undefined;
+    if (here) {
+      // A backtick escapes in an expandable here-string; `$(...)` stays as written.
+      const body = source.slice(here.start, here.end);
+      append(here.expandable ? body.replace(/`([\s\S])/g, '$1') : body, i, false);
+      i = here.close;
       continue;
     }
     if (c === "'") {
@@ -208,6 +246,17 @@ function toCommand(all: Word[]): ShellCommand | undefined {
     const offset = words[0]!.offset;
     return { words: [{ text: 'export', offset }, { text: `PATH=${words[1]!.text === '+=' ? '$env:PATH;' : ''}${value}`, offset }], assignments: [], offset };
   }
+  // `[string]$t = ...`, `[string] $t = ...`: the type constraints before the variable are no command.
+  const constraints = new RegExp(`^(?:${TYPE_CONSTRAINT.source})+`);
+  if (words.length >= 3 && words[0]!.bare && constraints.test(words[0]!.text)) {
+    const rest = words[0]!.text.replace(constraints, '');
+    if (rest.startsWith('$')) words = [{ ...words[0]!, text: rest }, ...words.slice(1)];
+    else if (rest === '') {
+      let k = 1;
+      while (k < words.length && words[k]!.bare && new RegExp(`^(?:${TYPE_CONSTRAINT.source})+$`).test(words[k]!.text)) k++;
+      if (/^\$/.test(words[k]?.text ?? '')) words = words.slice(k);
+    }
+  }
   // `$p = Start-Process ...`: the command on the right, its output taken into the variable.
   const captured = words.length >= 2 && /^\$/.test(words[0]!.text) && /^[-+*/]?=$/.test(words[1]!.text);
   if (captured) words = words.slice(2);
@@ -259,7 +308,9 @@ const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', '
  * the text to one of `source`; `expanded` lists the ranges of the text each variable expanded. Undefined when no string or word starts there.
  */
 export function powerShellString(source: string, offset: number): { text: string; at: (offset: number) => number; expanded: Array<readonly [number, number]> } | undefined {
-  const quote = source[offset];
+  // A here-string reads as the quoted string of its kind whose text runs to the line before its closer, quotes being text there.
+  const here = hereStringAt(source, offset);
+  const quote = here ? (here.expandable ? '"' : "'") : source[offset];
   if (offset >= source.length || /[\s;|&(){}]/.test(quote!)) return undefined;
   let text = '';
   const map: number[] = [];
@@ -270,13 +321,13 @@ export function powerShellString(source: string, offset: number): { text: string
       map.push(from);
     }
   };
-  let i = quote === "'" || quote === '"' ? offset + 1 : offset;
-  const ended = (k: number) => (quote === "'" || quote === '"' ? source[k] === quote && source[k + 1] !== quote : /[\s;|&(){}]/.test(source[k]!));
+  let i = here ? here.start : quote === "'" || quote === '"' ? offset + 1 : offset;
+  const ended = (k: number) => (here ? k >= here.end : quote === "'" || quote === '"' ? source[k] === quote && source[k + 1] !== quote : /[\s;|&(){}]/.test(source[k]!));
   while (i < source.length && !ended(i)) {
     const c = source[i]!;
     if (quote === "'") {
       add(c, i);
-      i += c === "'" ? 2 : 1; // `''` is one quote
+      i += c === "'" && !here ? 2 : 1; // `''` is one quote
       continue;
     }
     if (c === '`' && i + 1 < source.length) {
@@ -285,7 +336,7 @@ export function powerShellString(source: string, offset: number): { text: string
       i += 2;
       continue;
     }
-    if (c === '"' && quote === '"') {
+    if (c === '"' && quote === '"' && !here) {
       add('"', i); // `""` is one quote
       i += 2;
       continue;
@@ -323,6 +374,30 @@ const DOWNLOAD_IN_TEXT = /(?:^|[\s(;|{])(?:Invoke-WebRequest|iwr|Invoke-RestMeth
 /** What runs text as PowerShell code: Invoke-Expression, or a script block made from it. */
 const INVOKE_EXPRESSION = /^(?:Invoke-Expression|iex)$/i;
 const SCRIPT_BLOCK = /\[scriptblock\]::Create\s*\(/i;
+
+/** POSIX shells a Windows job runs (MSYS2's and Git for Windows' bash), which read their script on standard input when given no -c text nor file. */
+const STDIN_SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
+
+/**
+ * What a pipeline hands as code to a command that runs its input: the words the Write-Output
+ * before it (`writer`) writes (a string, a here-string, a variable: an expression statement reads as
+ * Write-Output; `echo` and `write` are its aliases) when that command is Invoke-Expression
+ * with no argument (`"..." | iex`), or a POSIX shell reading its script on standard input
+ * (`@"...."@ | bash`, `$script | sh -s`): `posix` then, the text being bash's script.
+ */
+export function pipedScripts(pipeline: ShellPipeline): Array<{ writer: ShellCommand; words: readonly ShellWord[]; runner: string; posix: boolean }> {
+  const out: Array<{ writer: ShellCommand; words: readonly ShellWord[]; runner: string; posix: boolean }> = [];
+  for (let index = 1; index < pipeline.length; index++) {
+    const before = pipeline[index - 1]!;
+    if (!/^(?:Write-Output|echo|write)$/i.test(before.words[0]?.text ?? '')) continue;
+    const words = before.words.slice(1).filter((w) => !/^-[A-Za-z]+$/.test(w.text));
+    const command = pipeline[index]!;
+    const program = basename(command.words[0]?.text ?? '').replace(/\.exe$/i, '').toLowerCase();
+    if (INVOKE_EXPRESSION.test(command.words[0]?.text ?? '') && command.words.length === 1) out.push({ writer: before, words, runner: 'Invoke-Expression', posix: false });
+    else if (STDIN_SHELLS.has(program) && runsStdin(command)) out.push({ writer: before, words, runner: program, posix: true });
+  }
+  return out;
+}
 
 /**
  * The downloads a PowerShell script runs as code: piped into Invoke-Expression (`iwr

@@ -1,4 +1,4 @@
-import { parsePowerShell, powerShellPipeSites, powerShellString } from './powershell.js';
+import { parsePowerShell, pipedScripts, powerShellPipeSites, powerShellString } from './powershell.js';
 import { basename, parseShell, pipeToShellSites, type PipeToShellSite, type ShellPipeline } from './shell.js';
 
 /** How a script is read: as a POSIX shell script, or as PowerShell (a `shell: pwsh` step, a Windows runner's shell). */
@@ -26,16 +26,24 @@ const POSIX_SHELLS = new Set(['bash', 'sh', 'dash', 'zsh']);
 
 /**
  * The parts of a script: the script in its own dialect and, in a PowerShell script, the
- * text of each `bash -c "..."` (`C:\msys64\usr\bin\bash -lc "..."`, `& $bash -c '...'`),
- * which bash reads as POSIX shell once PowerShell has expanded its variables in it
- * (powerShellString). A `bash script.sh` runs a file of the repository: the local script
+ * text of each `bash -c "..."` (`C:\msys64\usr\bin\bash -lc "..."`, `& $bash -c '...'`)
+ * and of each string piped into a shell (`@"...."@ | bash`, pipedScripts), which bash
+ * reads as POSIX shell once PowerShell has expanded its variables in it (powerShellString). A `bash script.sh` runs a file of the repository: the local script
  * reading (local-scripts.ts) follows it.
  */
 export function scriptParts(script: string, dialect: ScriptDialect): ScriptPart[] {
   const whole: ScriptPart = { text: script, dialect, at: (offset) => offset };
   if (dialect !== 'powershell' || !/\b(?:ba|z|da)?sh(?:\.exe)?\b/i.test(script)) return [whole];
   const parts = [whole];
-  for (const command of parsePowerShell(script).flat()) {
+  const pipelines = parsePowerShell(script);
+  for (const piped of pipelines.flatMap(pipedScripts)) {
+    if (!piped.posix) continue;
+    for (const word of piped.words) {
+      const inner = powerShellString(script, word.offset);
+      if (inner) parts.push({ text: inner.text, dialect: 'posix', at: (offset) => inner.at(offset), expanded: inner.expanded });
+    }
+  }
+  for (const command of pipelines.flat()) {
     const [program, ...args] = command.words;
     if (!program || !POSIX_SHELLS.has(basename(program.text).replace(/\.exe$/i, '').toLowerCase())) continue;
     // Options up to `-c` (`-l`, `-e`, `-lc`, `-o pipefail`); the word after it is the script.

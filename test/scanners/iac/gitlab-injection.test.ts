@@ -246,6 +246,69 @@ test('script injection: in a PowerShell job, PowerShell expands the text into ba
   );
 });
 
+test('script injection: in a PowerShell job, a string or here-string piped into Invoke-Expression or a shell, and a typed variable set from the text', () => {
+  assert.deepEqual(
+    found(
+      [
+        // An expandable here-string: PowerShell expands the title into the script bash reads on its standard input.
+        '- |',
+        '  @"',
+        '  notify "$env:CI_COMMIT_TITLE"',
+        '  "@ | C:\\msys64\\usr\\bin\\bash.exe',
+        // A literal here-string is bash's script as written: its own eval runs the message.
+        '- |',
+        "  @'",
+        '  eval "notify $CI_COMMIT_MESSAGE"',
+        "  '@ | bash -s",
+        '- \'"deploy $env:CI_COMMIT_REF_NAME" | Invoke-Expression\'',
+        '- |',
+        '  @"',
+        '  notify $(git log -1 --format=%s)',
+        '  "@ | iex',
+        // Typed variables (`[string]$x =`) carry the text as untyped ones do.
+        '- |',
+        '  [string]$title = $env:CI_MERGE_REQUEST_TITLE',
+        '  Invoke-Expression "notify $title"',
+        '  [ValidateNotNullOrEmpty()][string] $branch = "$CI_COMMIT_BRANCH"',
+        '  $branch | bash',
+        '  [string]$env:DESCRIPTION = $env:CI_MERGE_REQUEST_DESCRIPTION',
+        "  bash -c 'eval \"notify $DESCRIPTION\"'",
+      ],
+      '',
+      true,
+    ),
+    ['6 $CI_COMMIT_TITLE', '11 $CI_COMMIT_MESSAGE', '13 $CI_COMMIT_REF_NAME', '15 $(git log -1 --format=%s)', '20 $title', '22 $branch', '24 $DESCRIPTION'],
+  );
+  assert.deepEqual(
+    found(
+      [
+        // Bash gets the variable as written and expands it as data; what PowerShell only prints or writes runs nowhere.
+        '- |',
+        "  @'",
+        '  notify "$CI_COMMIT_TITLE"',
+        "  '@ | bash",
+        '- |',
+        '  @"',
+        '  notify `$env:CI_COMMIT_TITLE',
+        '  "@ | Invoke-Expression',
+        '- |',
+        '  @"',
+        '  # $env:CI_MERGE_REQUEST_TITLE',
+        '  "@ | Out-File notes.md',
+        '- \'"$env:CI_COMMIT_MESSAGE" | Write-Host\'',
+        '- |',
+        '  [string]$title = $env:CI_MERGE_REQUEST_TITLE',
+        '  [string]$title = "fixed"',
+        '  Invoke-Expression "notify $title"',
+        '  $title | bash -c "notify --stdin"',
+      ],
+      '',
+      true,
+    ),
+    [],
+  );
+});
+
 test('script injection: what a git command prints of the commits, set into a variable that runs, or expanded straight into code', () => {
   assert.deepEqual(
     found([
