@@ -1,10 +1,11 @@
 import type { Severity } from '../../../core/finding.js';
 import { expressionAsCode, resultIsJson, unreadableGithubScripts } from './script-writes.js';
-import { onlySetsItsOwnVariable } from './toolkit-env.js';
+import { holdsTextOnly, onlySetsItsOwnVariable } from './toolkit-env.js';
 import { actionRelease } from './action-release.js';
 import { detailNote, inside, type Hit, type PlatformRules } from '../rule.js';
 import { downloadRunsIn } from '../downloads.js';
 import { downloadsOtherRunArtifacts } from './artifacts.js';
+import { envFileWrites } from './env-writes.js';
 import { PIPED_DOWNLOAD_IN_SCRIPT, UNVERIFIED_RUN_IN_SCRIPT, VERIFICATION_OFF_IN_SCRIPT, printedAt, verificationOff } from '../script-checks.js';
 import { isLiteralSecretValue, isSecretName, nameTokens } from '../secret-names.js';
 import { pipedDownloadSites } from '../script-dialect.js';
@@ -612,7 +613,7 @@ const githubEnvInjection = workflowRule({
   id: 'iac/gha-github-env-injection',
   title: 'Untrusted data written to GITHUB_ENV or GITHUB_PATH',
   description:
-    'A script writes data an outsider controls into $GITHUB_ENV or $GITHUB_PATH (in github-script, with core.exportVariable or core.addPath), including, in a privileged workflow, a file read from artifacts another run uploaded (`$(cat pr.txt)` after actions/download-artifact, gh run download, or a local composite action that downloads them). Every later step then runs with attacker-chosen environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries: code execution with the job\'s token and secrets. github-script 6.4 and later write core.exportVariable\'s value between a random delimiter, so a variable named in the script that programs do not read as code or as where to find code is not reported: it holds the text as a step\'s `env:` would, unless the workflow puts it into an expression (`${{ env.NAME }}`).',
+    'A script writes data an outsider controls into $GITHUB_ENV or $GITHUB_PATH (in github-script, with core.exportVariable or core.addPath), including, in a privileged workflow, a file read from artifacts another run uploaded (`$(cat pr.txt)` after actions/download-artifact, gh run download, or a local composite action that downloads them). Every later step then runs with attacker-chosen environment variables (LD_PRELOAD, NODE_OPTIONS, BASH_ENV) or PATH entries: code execution with the job\'s token and secrets. github-script 6.4 and later write core.exportVariable\'s value between a random delimiter, so a variable named in the script that programs do not read as code or as where to find code is not reported: it holds the text as a step\'s `env:` would, unless the workflow puts it into an expression (`${{ env.NAME }}`). A script writes the file it names (`$GITHUB_ENV`; PowerShell\'s `$env:GITHUB_ENV`, as Add-Content, Out-File or `>>` write it) from that line, from the group or loop that line closes (`{ ...; } >> "$GITHUB_ENV"`, `done >> $GITHUB_ENV`) and from the here-document it opens (`cat >> "$GITHUB_ENV" <<EOF`, expanded by the shell unless its delimiter is quoted). The same holds for a value a script writes between a delimiter it makes random (`EOF=$(dd if=/dev/urandom bs=15 count=1 status=none | base64)`, `openssl rand`, `uuidgen`; not `$RANDOM`, whose 32768 values a long text can all hold): the text cannot close it.',
   remediation: 'Do not write untrusted values to GITHUB_ENV/GITHUB_PATH; if a value must flow between steps, use step outputs and validate it against a strict pattern first.',
   severity: 'high',
   cwe: ['CWE-77'],
@@ -625,9 +626,18 @@ const githubEnvInjection = workflowRule({
       workflow("      - uses: actions/github-script@v6.3.3\n        with:\n          # expect\n          script: core.exportVariable('TITLE', context.payload.issue.title)\n", 'issues'),
       // The variable goes on into an expression of a later script.
       workflow("      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          # expect\n          script: core.exportVariable('TITLE', context.payload.issue.title)\n      - run: echo \"${{ env.TITLE }}\"\n", 'issues'),
+      // PowerShell names the file $env:GITHUB_ENV and reads the variable as $env:BODY.
+      workflow('      - shell: pwsh\n        env:\n          BODY: ${{ github.event.issue.body }}\n        # expect\n        run: |\n          # detail\n          Add-Content -Path $env:GITHUB_ENV -Value "NOTES=$env:BODY"\n', 'issues'),
+      // A group whose output goes to the file, closed by a delimiter the body can write itself.
+      workflow('      - env:\n          BODY: ${{ github.event.issue.body }}\n        # expect\n        run: |\n          {\n            echo "NOTES<<EOF"\n            echo "$BODY"\n            echo "EOF"\n          # detail\n          } >> "$GITHUB_ENV"\n', 'issues'),
+      workflow('      # expect\n      - run: |\n          # detail\n          cat >> "$GITHUB_ENV" <<EOF\n          NOTES=${{ github.event.issue.body }}\n          EOF\n', 'issues'),
     ],
     negative: [
       workflow('      - run: echo "SHA=${{ github.sha }}" >> $GITHUB_ENV\n', 'issues'),
+      // A random delimiter the text cannot write: it sets NOTES and nothing else, as a step's env: would.
+      workflow('      - env:\n          BODY: ${{ github.event.issue.body }}\n        run: |\n          EOF=$(dd if=/dev/urandom bs=15 count=1 status=none | base64)\n          {\n            echo "NOTES<<$EOF"\n            echo "$BODY"\n            echo "$EOF"\n          } >> "$GITHUB_ENV"\n', 'issues'),
+      // The shell expands nothing in a here-document with a quoted delimiter.
+      workflow("      - env:\n          BODY: ${{ github.event.issue.body }}\n        run: |\n          cat >> \"$GITHUB_ENV\" <<'EOF'\n          NOTES=$BODY\n          EOF\n", 'issues'),
       workflow('      - run: echo "$HOME/bin" >> $GITHUB_PATH\n', 'push'),
       workflow("      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: core.exportVariable('ISSUE', String(context.payload.issue.number))\n", 'issues'),
       // The toolkit sets TITLE and nothing else, as a step's env: would; later steps read it as data.
@@ -657,10 +667,11 @@ const githubEnvInjection = workflowRule({
       const taint = taintOf(wf, step);
       const script = scalar.value as string;
       const downloaded = (wf.triggers.has('workflow_run') && !workflowRunFromMaintainers(wf)) || step.job.steps.some((s) => isAction(s, 'actions/download-artifact') || downloadsOtherRunArtifacts(s, wf));
-      for (const [offset, lineText] of linesWithOffsets(script)) {
-        // A shell comment writes nothing.
-        if (!/\$\{?GITHUB_(?:ENV|PATH)\b/.test(lineText) || /^\s*#/.test(lineText)) continue;
-        const fromFile = downloaded && isPrivileged(wf) && /\$\(\s*(?:cat|head|tail|jq)\b|<\s*[\w./-]+/.test(lineText);
+      const powershell = runDialect(wf, step) === 'powershell';
+      for (const { offset, text: written, file } of envFileWrites(script, runDialect(wf, step), (name) => holdsTextOnly(wf, name))) {
+        // PowerShell reads the environment as `$env:NAME` (`${env:NAME}`), and a file with Get-Content (gc, cat).
+        const lineText = powershell ? written.replace(/\$\{env:([A-Za-z_]\w*)\}|\$env:([A-Za-z_]\w*)/gi, (_, a: string | undefined, b: string | undefined) => `$${a ?? b}`) : written;
+        const fromFile = downloaded && isPrivileged(wf) && (powershell ? /\(\s*(?:Get-Content|gc|cat)\b|<\s*[\w./-]+/i : /\$\(\s*(?:cat|head|tail|jq)\b|<\s*[\w./-]+/).test(lineText);
         const variable = taintedVariable(lineText, taint.env);
         const viaVariable = variable && { ...variable.source, text: `$${variable.name} (set from ${variable.source.text.replace(/ \(.*$/, '')})` };
         const source = worst([...expressions(lineText).map((e) => untrustedSource(e.inner, taint, wf)), viaVariable]);
@@ -669,22 +680,12 @@ const githubEnvInjection = workflowRule({
           // An input whose callers are unknown is only possibly attacker-controlled: no higher than iac/gha-template-injection rates it.
           const capped = !fromFile && source?.severity !== undefined;
           const what = fromFile ? 'downloaded artifact content' : capped ? source!.text : 'attacker-controlled text';
-          yield { ...at, message: `${stepLabel(step)} writes ${what} to ${/GITHUB_PATH/.test(lineText) ? 'GITHUB_PATH' : 'GITHUB_ENV'}${detailNote(at)}.`, resource: stepLabel(step), ...(capped ? { severity: source!.severity } : {}) };
+          yield { ...at, message: `${stepLabel(step)} writes ${what} to ${file}${detailNote(at)}.`, resource: stepLabel(step), ...(capped ? { severity: source!.severity } : {}) };
         }
       }
     }
   },
 });
-
-function linesWithOffsets(script: string): Array<[number, string]> {
-  const out: Array<[number, string]> = [];
-  let offset = 0;
-  for (const line of script.split('\n')) {
-    out.push([offset, line]);
-    offset += line.length + 1;
-  }
-  return out;
-}
 
 function runsOnLabels(node: YNode | null | undefined): string[] {
   if (isYScalar(node)) return [String(node.value ?? '')];
