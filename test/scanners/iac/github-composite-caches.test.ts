@@ -64,3 +64,16 @@ test('an action that restores no cache, or a job that only tests, is not reporte
   const tests = 'name: ci\non:\n  push:\n    tags: ["v*"]\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/setup\n      - run: pnpm test\n';
   assert.deepEqual(await findings({ '.github/actions/setup/action.yml': setup, '.github/workflows/ci.yml': tests }), []);
 });
+
+test('a local composite action that publishes makes the job that uses it a publishing one', async () => {
+  const publish = action('    - shell: bash\n      run: npm publish --provenance\n');
+  const main =
+    'name: release\non:\n  push:\n    branches: [main]\npermissions:\n  contents: read\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n' +
+    `${NODE.replace('    - ', '      - ')}        with:\n          cache: npm\n` +
+    '      - run: npm ci && npm run build\n      - uses: ./.github/actions/publish\n';
+  assert.deepEqual(await findings({ '.github/actions/publish/action.yml': publish, '.github/workflows/release.yml': main }), [
+    '.github/workflows/release.yml:13 job release step "actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af" restores a cache (actions/setup-node) in a job that publishes (job release step "./.github/actions/publish"); a poisoned cache entry would end up in the release.',
+  ]);
+  // An action that only tests publishes nothing: a push to main is no release by itself.
+  assert.deepEqual(await findings({ '.github/actions/publish/action.yml': action('    - shell: bash\n      run: npm test\n'), '.github/workflows/release.yml': main }), []);
+});

@@ -50,6 +50,9 @@ const CACHE_ACTIONS: readonly CacheAction[] = [
   { action: 'docker/build-push-action', toggle: { input: 'cache-from', kind: 'opt-in', values: /type=gha/ } },
 ];
 
+/** How many local composite actions deep a cache or publishing step is looked for (an action that uses another). */
+const MAX_ACTION_DEPTH = 3;
+
 /** Actions that publish a release, a package or an image, or deploy what the job built. */
 const PUBLISH_ACTIONS = [
   'softprops/action-gh-release',
@@ -108,7 +111,14 @@ function createsReleaseWithoutFiles(line: string): boolean {
   });
 }
 
-function publishes(step: Step): boolean {
+/**
+ * Whether a step publishes: one of PUBLISH_ACTIONS, a publishing command, a copy to a
+ * bucket; or a local composite action of the scan (`uses: ./.github/actions/release`) one
+ * of whose steps does, or an action of the scan it uses in turn.
+ */
+function publishes(wf: Workflow, step: Step, depth = 0): boolean {
+  const action = depth < MAX_ACTION_DEPTH && step.uses ? wf.callers?.localAction?.(wf, step) : undefined;
+  if (action) return action.jobs.some((job) => job.steps.some((s) => publishes(action, s, depth + 1)));
   // With install-only, the action puts goreleaser on the PATH and runs nothing.
   if (isAction(step, 'goreleaser/goreleaser-action')) return withValue(step, 'install-only')?.value.trim() !== 'true' && !GORELEASER_NO_PUBLISH.test(withValue(step, 'args')?.value ?? '');
   if (PUBLISH_ACTIONS.some((a) => isAction(step, a))) return true;
@@ -208,7 +218,7 @@ function publishingDownloader(wf: Workflow, job: Job, seen = new Set<Job>()): St
   seen.add(job);
   for (const upload of job.steps.filter((s) => isAction(s, 'actions/upload-artifact')))
     for (const { w, job: taker } of downloadersOf(wf, upload)) {
-      const found = taker.steps.find(publishes) ?? publishingDownloader(w, taker, seen);
+      const found = taker.steps.find((s) => publishes(w, s)) ?? publishingDownloader(w, taker, seen);
       if (found) return found;
     }
   return undefined;
@@ -231,7 +241,7 @@ export function checksOnly(wf: Workflow, job: Job, seen = new Set<Job>()): boole
   if (seen.has(job)) return true;
   seen.add(job);
   if (outputsReachOtherJobs(wf, job, seen)) return false;
-  if (job.steps.some((step) => publishes(step))) return false;
+  if (job.steps.some((step) => publishes(wf, step))) return false;
   for (const step of job.steps) {
     const action = step.uses ? parseUses(step.uses).action.toLowerCase() : undefined;
     if (!action || !HANDS_ON.test(action)) continue;
@@ -466,9 +476,6 @@ function cacheUse(wf: Workflow, step: Step, triggers: ReleaseTrigger[], inputs: 
   return { line: set && toggle?.kind === 'opt-in' ? set.line : step.usesLine!, action };
 }
 
-/** How many local composite actions deep a cache step is looked for (an action that uses another). */
-const MAX_ACTION_DEPTH = 3;
-
 /**
  * What `inputs.X` holds in a local composite action that `step` uses, by the input's name
  * in lower case (as {@link EventFacts} has it): the value the step's `with:` gives, else the
@@ -513,7 +520,7 @@ export const cachePoisoning = workflowRule({
   id: 'iac/gha-release-cache-poisoning',
   title: 'Release job restores a shared cache',
   description:
-    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), and the finding is at the step that uses it. mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
+    'A job that builds and publishes a release restores a GitHub Actions cache. Caches are shared across the workflows of a repository: code that runs in any other workflow (a dependency of the test suite, a compromised action, an injection) can write a poisoned entry for the same key, and the release then ships whatever that entry holds. A reusable workflow runs on the events of the workflows of the scan that call it: one a tag-push workflow calls is part of that release. A job that publishes nothing itself is one when a later job that needs it downloads its artifacts and publishes them (a build job per platform, then a release job); goreleaser-action with `install-only: true` publishes nothing. Nor does `gh release create TAG` with options alone (a release of notes, no file of the runner in it). A copy to a cloud storage bucket (`aws s3 cp|sync`, `gsutil cp|rsync`, `gcloud storage cp`, `az storage blob upload`) publishes, as a canary build uploaded to a download bucket does; a copy of reports alone does not: test results, logs, coverage, SARIF or benchmark data, known by their names or by how the job writes them (through the check\'s report option, `--json=wpt.json`, `--junitxml=unit.xml`, or as a pointer echoed from the commit, `echo $GITHUB_SHA > latest.txt`). A job downloads only the artifacts of the jobs it needs, directly or not. actions/setup-node restores the package manager\'s cache with no `cache:` input from v5 on (known from the ref or the version comment of a pinned SHA), when the repository\'s package.json, checked out at the workspace\'s root, names the package manager in `packageManager` (v5: npm, yarn or pnpm; v6 and later: npm only, or `devEngines.packageManager`), unless `package-manager-cache: false`. A local composite action of the scan (`uses: ./.github/actions/setup`) restores the caches its steps restore and publishes what they publish, or the actions of the scan it uses in turn: its steps run in the caller\'s job, their `if:` and toggles read with the inputs the caller gives (`if: inputs.cache == \'true\'`), and the finding is at the step that uses it. mozilla-actions/sccache-action counts when SCCACHE_GHA_ENABLED is on in the job (workflow, job or step env, or written to GITHUB_ENV): sccache then takes compiled objects from the GitHub Actions cache. A job that only checks the code (lint, tests, end-to-end tests, coverage, validation, a vulnerability scan: by its id or name, or by every command it runs) is not reported when it publishes nothing and hands on nothing another job could ship: outputs only check jobs read, artifacts only check jobs download.',
   remediation: 'Turn caching off in release and publishing jobs (e.g. `cache: false`, `enable-cache: false`, or drop the cache step) and build releases from a clean state.',
   severity: 'high',
   confidence: 'medium',
@@ -601,7 +608,7 @@ export const cachePoisoning = workflowRule({
     const workflowTriggers = releaseTriggers(wf);
     const runs = runKinds(wf);
     for (const job of wf.jobs) {
-      const publishers = job.steps.filter(publishes);
+      const publishers = job.steps.filter((step) => publishes(wf, step));
       // A job that publishes nothing itself may build what a later job publishes.
       const downstream = publishers.length === 0 ? publishingDownloader(wf, job) : undefined;
       const triggers = workflowTriggers.filter((t) => !skippedFor(job, RELEASE_FACTS[t.kind]));
