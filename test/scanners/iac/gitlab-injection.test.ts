@@ -250,7 +250,7 @@ test('script injection: in a PowerShell job, a string or here-string piped into 
   assert.deepEqual(
     found(
       [
-        // An expandable here-string: PowerShell expands the title into the script bash reads on its standard input.
+        // An expandable here-string: PowerShell expands the title into the script bash reads on its standard input (reported on the line that names it).
         '- |',
         '  @"',
         '  notify "$env:CI_COMMIT_TITLE"',
@@ -277,7 +277,7 @@ test('script injection: in a PowerShell job, a string or here-string piped into 
       '',
       true,
     ),
-    ['6 $CI_COMMIT_TITLE', '11 $CI_COMMIT_MESSAGE', '13 $CI_COMMIT_REF_NAME', '15 $(git log -1 --format=%s)', '20 $title', '22 $branch', '24 $DESCRIPTION'],
+    ['7 $CI_COMMIT_TITLE', '11 $CI_COMMIT_MESSAGE', '13 $CI_COMMIT_REF_NAME', '16 $(git log -1 --format=%s)', '20 $title', '22 $branch', '24 $DESCRIPTION'],
   );
   assert.deepEqual(
     found(

@@ -421,6 +421,20 @@ function powerShellAssigned(script: string, offset: number): { name: string; env
 }
 
 /**
+ * Where a finding on a word goes: the word's start, or in a here-string (whose lines run on
+ * below its opener) the first place its text names the expansion (`$env:NAME`, `${NAME}`,
+ * `$(git log ...)`), in any case, as PowerShell reads names.
+ */
+function withinHereString(script: string, offset: number, expansion: string): number {
+  const here = hereStringAt(script, offset);
+  if (!here) return offset;
+  const body = script.slice(here.start, here.end);
+  const name = /^\$([A-Za-z_]\w*)$/.exec(expansion)?.[1];
+  const at = name ? new RegExp(`\\$\\{?(?:env:)?${name}\\b`, 'i').exec(body)?.index : body.indexOf(expansion);
+  return at === undefined || at < 0 ? offset : here.start + at;
+}
+
+/**
  * What `injections` finds, in a script PowerShell runs (a job on a Windows runner).
  * PowerShell expands `$NAME`, `${NAME}`, `$env:NAME` and `$(...)` in a double-quoted or
  * bare word before the program gets it (GitLab's runner sets each CI/CD variable as a
@@ -487,7 +501,7 @@ function* powerShellInjections(script: string, carriers: Map<string, Written> = 
       for (const { expansion, source } of found) {
         if (!source || reported.has(expansion)) continue;
         reported.add(expansion);
-        yield { offset: word.offset, expansion, source, sink };
+        yield { offset: withinHereString(script, word.offset, expansion), expansion, source, sink };
       }
     }
   }
