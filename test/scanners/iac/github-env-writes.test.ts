@@ -36,6 +36,11 @@ test('a line that names the file, and the group, loop or here-document whose out
     '1 GITHUB_ENV: "T=$env:T" | Out-File -Append -FilePath $Env:GITHUB_ENV',
     '2 GITHUB_PATH: Add-Content ${env:GITHUB_PATH} "$pwd/bin"',
   ]);
+  // A here-string closed and piped into the file on the same line.
+  assert.deepEqual(writes('$x = 1\n@"\nT=$env:T\n"@ | Out-File -Append $env:GITHUB_ENV\n@\'\nU=$env:U\n\'@ >> $env:GITHUB_ENV\n', 'powershell'), [
+    '4 GITHUB_ENV: @" / T=$env:T / "@ | Out-File -Append $env:GITHUB_ENV',
+    "7 GITHUB_ENV: @' / U=env:U / '@ >> env:GITHUB_ENV",
+  ]);
 });
 
 test('a value enclosed by a random delimiter is left out when its variable holds text only', () => {

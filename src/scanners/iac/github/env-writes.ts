@@ -35,7 +35,8 @@ const indentation = (line: string) => line.length - line.trimStart().length;
  * The writes of a script to GITHUB_ENV or GITHUB_PATH: each line that names the file
  * (`echo "A=$A" >> "$GITHUB_ENV"`; in PowerShell `$env:GITHUB_ENV`, as
  * `Add-Content -Path $env:GITHUB_ENV -Value "A=$env:A"` or `"..." >> $env:GITHUB_ENV` write
- * it), and with it what its output comes from: the lines of a group or loop it closes
+ * it), and with it what its output comes from: the lines of a PowerShell here-string it
+ * closes (`"@ | Out-File -Append $env:GITHUB_ENV`; a literal `@'` one expands nothing), the lines of a group or loop it closes
  * (`{ echo "BODY<<EOF"; echo "$BODY"; echo EOF; } >> "$GITHUB_ENV"`, `done >> $GITHUB_ENV`,
  * from the line that opens it at the same indentation), and the body of a here-document it
  * opens (`cat >> "$GITHUB_ENV" <<EOF`). With a quoted delimiter (`<<'EOF'`) the shell expands
@@ -62,6 +63,18 @@ export function envFileWrites(script: string, dialect: ScriptDialect, holdsTextO
       out.push({ offset, text: `${line}\n${expanded}`, file });
       k = end;
       continue;
+    }
+    // PowerShell: a here-string that this line closes and pipes on (`"@ | Out-File -Append $env:GITHUB_ENV`).
+    const hereCloser = dialect === 'powershell' ? /^\s*(["'])@/.exec(line) : null;
+    if (hereCloser) {
+      let open = k - 1;
+      while (open >= 0 && !new RegExp(`@${hereCloser[1]}\\s*$`).test(lines[open]![1])) open--;
+      if (open >= 0) {
+        const body = lines.slice(open, k + 1).map(([, l]) => l).join('\n');
+        // A literal here-string (`@'`) expands nothing; the runner's `${{ }}` remain.
+        out.push({ offset, text: hereCloser[1] === "'" ? body.replace(/\$(?!\{\{)/g, '') : body, file });
+        continue;
+      }
     }
     const closer = dialect === 'posix' ? /^\s*(\}|\)|done|fi|esac)(?=[\s;>|&]|$)/.exec(line) : null;
     if (closer) {
