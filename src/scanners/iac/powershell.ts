@@ -51,6 +51,8 @@ export function hereStringAt(source: string, offset: number): { expandable: bool
 
 /** A type constraint or attribute before a variable assigned (`[string]`, `[string[]]`, `[ValidateNotNull()]`). */
 export const TYPE_CONSTRAINT = /\[[\w.]+(?:\([^()\n]*\))?(?:\[\])?\]/;
+const LEADING_CONSTRAINTS = new RegExp(`^(?:${TYPE_CONSTRAINT.source})+`);
+const ONLY_CONSTRAINTS = new RegExp(`^(?:${TYPE_CONSTRAINT.source})+$`);
 
 interface Word extends ShellWord {
   /** Written bare: not quoted, not a variable, not a group. */
@@ -247,13 +249,12 @@ function toCommand(all: Word[]): ShellCommand | undefined {
     return { words: [{ text: 'export', offset }, { text: `PATH=${words[1]!.text === '+=' ? '$env:PATH;' : ''}${value}`, offset }], assignments: [], offset };
   }
   // `[string]$t = ...`, `[string] $t = ...`: the type constraints before the variable are no command.
-  const constraints = new RegExp(`^(?:${TYPE_CONSTRAINT.source})+`);
-  if (words.length >= 3 && words[0]!.bare && constraints.test(words[0]!.text)) {
-    const rest = words[0]!.text.replace(constraints, '');
+  if (words.length >= 3 && words[0]!.bare && LEADING_CONSTRAINTS.test(words[0]!.text)) {
+    const rest = words[0]!.text.replace(LEADING_CONSTRAINTS, '');
     if (rest.startsWith('$')) words = [{ ...words[0]!, text: rest }, ...words.slice(1)];
     else if (rest === '') {
       let k = 1;
-      while (k < words.length && words[k]!.bare && new RegExp(`^(?:${TYPE_CONSTRAINT.source})+$`).test(words[k]!.text)) k++;
+      while (k < words.length && words[k]!.bare && ONLY_CONSTRAINTS.test(words[k]!.text)) k++;
       if (/^\$/.test(words[k]?.text ?? '')) words = words.slice(k);
     }
   }
