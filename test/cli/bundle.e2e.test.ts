@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { cliPath } from '../helpers/paths.js';
 import { tempTree } from '../helpers/tmp.js';
 
 // The CLI ships as a bundle (scripts/bundle.mjs) whose worker threads are separate entry
@@ -45,4 +48,22 @@ test('bundled CLI: SAST worker threads analyse two independent 1 MB packages', (
   } finally {
     t.cleanup();
   }
+});
+
+test("bundled yaml package: reads no environment variable per token (its debugging switches are read once, at load)", () => {
+  // process.env is swapped for a proxy that counts reads once the package is loaded; the package as
+  // published reads process.env.LOG_TOKENS for every token its parser meets, and LOG_STREAM for every one its composer does.
+  const script = [
+    `const { parseAllDocuments } = require(${JSON.stringify(path.join(path.dirname(cliPath), 'vendor', 'yaml.cjs'))});`,
+    'let reads = 0;',
+    'const env = process.env;',
+    'process.env = new Proxy(env, { get: (target, key) => (reads++, target[key]) });',
+    "const text = Array.from({ length: 200 }, (_, i) => `key${i}: [value, ${i}]`).join('\\n');",
+    'const docs = parseAllDocuments(text);',
+    'process.env = env;',
+    'console.log(JSON.stringify({ reads, errors: docs[0].errors.length, keys: docs[0].contents.items.length }));',
+  ].join('\n');
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { reads: 0, errors: 0, keys: 200 });
 });
