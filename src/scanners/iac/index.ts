@@ -31,7 +31,6 @@ import { GithubCallers, githubScanPrefix } from './github/callers.js';
 import { findZizmorConfig } from './github/zizmor-config.js';
 import { IacTexts, type ReadText } from './texts.js';
 import { CiScripts } from './ci-scripts.js';
-import { releaseHeldYaml } from './yaml/cache.js';
 import { YamlParses } from './yaml/parses.js';
 
 export { analyseFile, type FileAnalysis } from './analyse.js';
@@ -63,7 +62,6 @@ export const iacScanner: Scanner = {
   wants: wantsPath,
   rules: ruleDocs,
   async *scan(ctx) {
-    releaseHeldYaml();
     // The charts first: the texts of their files are read by the charts alone, so the shared store holds none of them.
     const charts = await HelmCharts.find(ctx.files, {
       root: ctx.root,
@@ -76,8 +74,13 @@ export const iacScanner: Scanner = {
     const texts = new IacTexts(ctx.files);
     texts.keepOnly((path) => !isBuildConfigFile(path) && !isTiltfile(path) && charts.chartOf(path) === undefined);
     const read: ReadText = (file) => texts.text(file);
+    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
+    // The parses of the YAML files the passes below read, held for the loop's analysis of the files it reads (yaml/parses.ts; fluxcd/flux2: 376 YAML parses before, 235 now).
+    const scanPaths = new Set(ctx.files.map((file) => file.path));
+    const yamlParses = new YamlParses((path) => scanPaths.has(path) && !contextOnly(path) && charts.chartOf(path) === undefined);
+    const loadYaml = (path: string, source: string) => yamlParses.load(path, source);
     // GitLab pipelines: the files they include and the child pipelines their jobs start, checked as GitLab CI with the other files of their pipeline.
-    const gitlabPipelines = await GitlabPipelines.find(ctx.files, read, (path) => charts.chartContaining(path) !== undefined);
+    const gitlabPipelines = await GitlabPipelines.find(ctx.files, read, (path) => charts.chartContaining(path) !== undefined, loadYaml);
     // Who calls each local action and reusable workflow: their inputs are judged by what the callers pass.
     const githubPrefix = githubScanPrefix(ctx.root);
     const githubCallers = await GithubCallers.find(ctx.files, read, githubPrefix);
@@ -90,7 +93,7 @@ export const iacScanner: Scanner = {
     const stagedScan = staged && (ctx.options?.staged || ctx.files.some((file) => file.fromIndex)) ? staged : undefined;
     // The package.json beside .github/ (setup-node v5 and later turn their cache on from its packageManager): read from the working tree, not in a scan of staged files.
     if (!stagedScan) githubCallers.readRepositoryFilesWith(createRootReader(ctx.root, MAX_PACKAGE_JSON));
-    const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged);
+    const { healthchecked: composeHealthchecked, builds } = await composeDockerfiles(ctx.files, read, staged, loadYaml);
     // The .env file of a compose file's folder: Compose fills the file's ${VAR} from it.
     const dotenvs = await readDotEnvs(ctx.files, read, stagedScan);
     // .npmrc, .env and the like that a Dockerfile may copy: judged on what they hold.
@@ -114,13 +117,8 @@ export const iacScanner: Scanner = {
     // Files of CustomResourceDefinitions alone that the loop would analyse as Kubernetes manifests: readKubernetes
     // gives no input for them, so they give nothing, and the loop does not read them again (bitnami/charts: 118 files, 15M characters).
     const definitionsOnly = new Set<string>();
-    const contextOnly = (path: string) => isVariableValuesFile(path) || isBuildConfigFile(path) || isTiltfile(path);
-    // The parses of the YAML files the passes below read, held for the loop's analysis of the files it reads (yaml/parses.ts; fluxcd/flux2: 376 YAML parses before, 235 now).
-    const scanPaths = new Set(ctx.files.map((file) => file.path));
     // Templates that the scan's templates deploy as nested stacks, with the parameters they pass (read by the pass below).
     const nestedStacks = new NestedStacks(scanPaths);
-    const yamlParses = new YamlParses((path) => scanPaths.has(path) && !contextOnly(path) && charts.chartOf(path) === undefined);
-    const loadYaml = (path: string, source: string) => yamlParses.load(path, source);
     const deployers = await readDeployers(ctx.files, read, {
       gitops: true,
       ...(charts.hasCharts ? { helm: (path: string) => charts.wantsDeployments(path) } : {}),

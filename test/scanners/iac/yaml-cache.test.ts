@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanMemory } from '../../helpers/memory-files.js';
-import { loadYamlAhead, loadYamlCached, releaseHeldYaml, yamlCacheStats } from '../../../src/scanners/iac/yaml/cache.js';
+import { loadYamlCached, yamlCacheStats } from '../../../src/scanners/iac/yaml/cache.js';
 import { yamlLoadStats } from '../../../src/scanners/iac/yaml/tree.js';
 
 describe('YAML parses held ahead of the scan loop', () => {
@@ -41,16 +41,29 @@ describe('YAML parses held ahead of the scan loop', () => {
     assert.ok(findings.some((f) => f.ruleId === 'iac/gitlab-dind-without-tls' && f.location.path === 'ci/build.yml'));
   });
 
-  it('gives a held parse to one later reader only; the ones after parse again', () => {
-    releaseHeldYaml();
+  it("parses a pipeline file once when an earlier file of the loop looks into it and its includes were read ahead", async () => {
+    const texts: Record<string, string> = {
+      '.gitlab-ci.yml': 'include:\n  - local: ci/build.yml\n  - local: ci/templates.yml\nstages: [build]\n',
+      'ci/build.yml': 'build:\n  extends: .base\n  stage: build\n  script: [make]\n',
+      // Read ahead for its own include; ci/build.yml, analysed before it, extends its template.
+      'ci/templates.yml': 'include:\n  - local: ci/more.yml\n.base:\n  tags: [docker]\n',
+      'ci/more.yml': '.more:\n  tags: [linux]\n',
+    };
+    const before = yamlLoadStats.loads;
+    await scanMemory(texts);
+    // Once each: the look-up of ci/build.yml into ci/templates.yml reads the parse the scan made ahead of the loop (yaml/parses.ts), which
+    // its analysis reads too. Before, the look-up parsed it again: 5.
+    assert.equal(yamlLoadStats.loads - before, 4);
+  });
+
+  it('shares the last parse alone: a text read after another is parsed again', () => {
     const a = 'a: 1\n';
     const b = 'b: 2\n';
-    const ahead = loadYamlAhead(a);
-    loadYamlCached(b);
-    assert.equal(loadYamlCached(a), ahead);
+    const first = loadYamlCached(a);
+    assert.equal(loadYamlCached(a), first);
     loadYamlCached(b);
     const later = loadYamlCached(a);
-    assert.notEqual(later, ahead);
-    assert.deepEqual(later, ahead);
+    assert.notEqual(later, first);
+    assert.deepEqual(later, first);
   });
 });

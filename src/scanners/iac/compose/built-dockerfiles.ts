@@ -3,8 +3,8 @@ import type { WorkspaceFile } from '../../../workspace/files.js';
 import { classify, isDockerfileName } from '../detect.js';
 import { unstagedIndexFiles, type StagedIndex } from '../staged-index.js';
 import { readDirectly, type ReadText } from '../texts.js';
-import { loadYamlAhead } from '../yaml/cache.js';
-import { get, isTrue, isYMap, isYScalar, isYSeq, items, text } from '../yaml/tree.js';
+import { loadYamlCached } from '../yaml/cache.js';
+import { get, isTrue, isYMap, isYScalar, isYSeq, items, text, type YamlLoadResult } from '../yaml/tree.js';
 import { readCompose, type ComposeService } from './model.js';
 
 /**
@@ -100,12 +100,13 @@ export interface ComposeDockerfiles {
   builds: ComposeBuild[];
 }
 
-export async function composeDockerfiles(files: readonly WorkspaceFile[], read: ReadText = readDirectly, staged?: StagedIndex): Promise<ComposeDockerfiles> {
+/** `load`: how the compose files are parsed: the scan's parses (yaml/parses.ts), which hold them for the loop's analysis. */
+export async function composeDockerfiles(files: readonly WorkspaceFile[], read: ReadText = readDirectly, staged?: StagedIndex, load: (path: string, source: string) => YamlLoadResult = (_, source) => loadYamlCached(source)): Promise<ComposeDockerfiles> {
   const found = new Set<string>();
   const builds: ComposeBuild[] = [];
   const note = (composePath: string, source: string | null) => {
     // Strings are copied out of the services: the parse is held for the scan loop, which analyses the file (harbor: its compose file was parsed twice).
-    const input = source === null ? undefined : readCompose(source, () => {}, undefined, loadYamlAhead);
+    const input = source === null ? undefined : readCompose(source, () => {}, undefined, (yaml) => load(composePath, yaml));
     for (const service of input?.services ?? []) {
       const dockerfile = hasOwnHealthcheck(service) ? builtDockerfile(composePath, service) : undefined;
       if (dockerfile !== undefined) found.add(dockerfile);

@@ -87,7 +87,7 @@ function serviceFragment(root: YNode | null | undefined): boolean {
   return root.pairs.every((p) => !TOP_LEVEL_KEYS.has(p.key) && !p.key.startsWith('x-') && isYMap(p.value) && ['image', 'build', 'extends'].some((key) => pair(p.value as YMap, key)));
 }
 
-/** `load` parses the text: a reader ahead of the scan loop that keeps nothing of the tree holds the parse for the loop (yaml/cache.ts loadYamlAhead). */
+/** `load` parses the text: a reader ahead of the scan loop holds the parse for the loop through the scan's parses (yaml/parses.ts). */
 export function readCompose(source: string, warn: (line: number, message: string) => void, context?: ParseContext, load: (text: string) => YamlLoadResult = loadYamlCached): ComposeInput | undefined {
   const loaded = load(source);
   for (const problem of loaded.problems) warn(problem.line, problem.message);

@@ -6,7 +6,7 @@ import { get, isYMap, isYScalar, isYSeq, items, text, type YamlLoadResult, type 
  * relative to the scan root: their jobs run in the same pipeline, so they are checked
  * as GitLab CI even though their names and contents (no `stages:`) do not say so.
  * Remote, project and template includes are outside the tree and are not followed.
- * `load` parses the text (a reader ahead of the scan loop holds the parse for the loop: yaml/cache.ts loadYamlAhead).
+ * `load` parses the text (a reader ahead of the scan loop holds the parse for the loop: yaml/parses.ts).
  */
 export function localIncludes(source: string, load: (text: string) => YamlLoadResult = loadYamlCached): string[] {
   const loaded = load(source);

@@ -3,7 +3,7 @@ import { classify } from '../detect.js';
 import { HeldParses } from '../held-parses.js';
 import type { GitlabTrigger, ParseContext } from '../rule.js';
 import type { ReadText } from '../texts.js';
-import { loadYamlAhead, loadYamlCached } from '../yaml/cache.js';
+import { loadYamlCached } from '../yaml/cache.js';
 import type { YamlLoadResult } from '../yaml/tree.js';
 import { childPipelines, includedPaths, localIncludes } from './includes.js';
 
@@ -52,11 +52,16 @@ export class GitlabPipelines {
   private constructor(
     private readonly byPath: ReadonlyMap<string, WorkspaceFile>,
     private readonly read: ReadText,
+    private readonly loadAhead: (path: string, text: string) => YamlLoadResult,
   ) {}
 
-  /** `inChart`: files under a Helm chart's folder (its templates, data and CRDs), never a pipeline found by its content. */
-  static async find(files: readonly WorkspaceFile[], read: ReadText, inChart: (path: string) => boolean = () => false): Promise<GitlabPipelines> {
-    const found = new GitlabPipelines(new Map(files.map((file) => [file.path, file])), read);
+  /**
+   * `inChart`: files under a Helm chart's folder (its templates, data and CRDs), never a pipeline found by its content.
+   * `loadAhead`: how the files are parsed: the scan's parses (yaml/parses.ts), which hold a parse made before the loop reaches
+   * the file (its includes, or another file's look-ups into it) for the loop's analysis.
+   */
+  static async find(files: readonly WorkspaceFile[], read: ReadText, inChart: (path: string) => boolean = () => false, loadAhead: (path: string, text: string) => YamlLoadResult = (_, text) => loadYamlCached(text)): Promise<GitlabPipelines> {
+    const found = new GitlabPipelines(new Map(files.map((file) => [file.path, file])), read, loadAhead);
     await found.walk(files, inChart);
     return found;
   }
@@ -71,8 +76,9 @@ export class GitlabPipelines {
       const file = this.byPath.get(path);
       const text = file ? await this.read(file) : null;
       // The parse is held for the scan loop, which analyses the file.
-      const includes = text !== null && INCLUDES.test(text) ? includedPaths(localIncludes(text, loadYamlAhead), yamlPaths) : new Set<string>();
-      const children = text !== null && INCLUDES.test(text) && /^[ \t]*["']?trigger["']?[ \t]*:/m.test(text) ? childPipelines(text, loadYamlAhead).map(({ job, paths }) => ({ job, paths: includedPaths(paths, yamlPaths) })) : [];
+      const load = (source: string) => this.loadAhead(path, source);
+      const includes = text !== null && INCLUDES.test(text) ? includedPaths(localIncludes(text, load), yamlPaths) : new Set<string>();
+      const children = text !== null && INCLUDES.test(text) && /^[ \t]*["']?trigger["']?[ \t]*:/m.test(text) ? childPipelines(text, load).map(({ job, paths }) => ({ job, paths: includedPaths(paths, yamlPaths) })) : [];
       known.set(path, (own = { includes, children }));
       return own;
     };
@@ -131,11 +137,14 @@ export class GitlabPipelines {
     return { gitlab: { files, ...(triggers.length > 0 ? { triggers } : {}), ...(roots.length > 0 ? { roots } : {}), load } };
   }
 
-  /** The parse of a file of a pipeline: the one held for its text, else made (or the one held ahead of the loop: yaml/cache.ts) and held if it fits. */
+  /**
+   * The parse of a file of a pipeline: the one held for its text, else the scan's (yaml/parses.ts: made before the loop
+   * reached the file, or now, and then held for the loop's analysis of it when the loop is yet to reach it), held if it fits.
+   */
   private load(path: string, text: string): YamlLoadResult {
     const held = this.parses.get(path, text);
     if (held) return held;
-    const loaded = loadYamlCached(text);
+    const loaded = this.loadAhead(path, text);
     if (!this.parses.has(path)) this.parses.hold(path, text, loaded);
     return loaded;
   }

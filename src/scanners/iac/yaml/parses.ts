@@ -4,7 +4,9 @@ import type { YamlLoadResult } from './tree.js';
 
 /**
  * The parses of one scan's YAML files made ahead of the scan loop, by path. The pre-passes
- * read the files the loop analyses: the deployer pass (deployers.ts: Flux Kustomizations,
+ * read the files the loop analyses: the local includes and child pipelines of the GitLab
+ * pipelines (gitlab/pipeline-files.ts), the builds of the compose files
+ * (compose/built-dockerfiles.ts), the deployer pass (deployers.ts: Flux Kustomizations,
  * Argo CD Applications, Helm deployments, and the RBAC bindings of each directory) and the
  * kustomizations (kustomize.ts: their patch entries, twice, their builds, and the objects
  * of the bases their patches change). Each parsed the file again, as the loop did after
@@ -16,7 +18,8 @@ import type { YamlLoadResult } from './tree.js';
  *
  * Readers share the parse, as the readers of the YAML cache's last parse always have: none
  * changes the tree (patches are applied to copies: json-patch.ts, strategic-merge.ts).
- * The store belongs to one scan (index.ts) and goes with it.
+ * The store belongs to one scan (index.ts) and goes with it: nothing one scan parsed is
+ * held for another (the library API and the server run many in one process).
  */
 export class YamlParses {
   private readonly held: HeldParses<YamlLoadResult>;
