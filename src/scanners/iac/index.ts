@@ -223,7 +223,7 @@ export const iacScanner: Scanner = {
       // A base whose objects every overlay that deploys it patches: what each of them fixes is not reported on it.
       // A scan of staged files does not see every overlay; skaffold and Tilt may deploy the base itself.
       const builds = analysis.platform === 'kubernetes' && !terraform && !stagedScan && !builtImages ? kustomizations.deployedBy(file.path) : undefined;
-      const findings = builds ? withoutFixedByEveryBuild(file.path, text, placed, builds, 'kubernetes' in context ? { kubernetes: context.kubernetes } : undefined) : placed;
+      const findings = builds ? withoutFixedByEveryBuild(file.path, text, placed, builds, 'kubernetes' in context ? { kubernetes: context.kubernetes } : undefined, loadYaml) : placed;
       yield* composeHealthchecked.has(file.path) ? findings.filter((f) => f.ruleId !== MISSING_HEALTHCHECK) : findings;
       if (isKustomization(file.path)) {
         const inline = inlinePatchFindings(file.path, text, (warning) => ctx.warn(warning), baseContainers.get(file.path), imagesOf(file.path), baseObjects.get(file.path));

@@ -20,12 +20,13 @@ describe('YAML parses: one per file per scan for the readers before the loop and
   it("parses each file of a kustomize tree that Flux deploys once: the deployers, the kustomizations' patches and builds, the bases' objects, the RBAC bindings and the analysis", async () => {
     const before = yamlLoadStats.loads;
     const { findings, warnings } = await scanMemory(TREE);
-    // Six files, six parses, and three of texts no file holds or read by the judgement of the base (the Deployment as the
-    // overlay patches it, twice, and the patch for it: overlaid.ts). Before the scan's parses were shared, the Flux
-    // Kustomization was parsed for the deployers and again in the loop, each kustomization four times (its patch entries
-    // twice, its build, its analysis), the base's Deployment for the overlay's patch and in the loop, and its RoleBinding
-    // for the bindings, the patch and the loop: 19.
-    assert.equal(yamlLoadStats.loads - before, 9);
+    // Six files, six parses, and two of texts no file holds (the Deployment as the overlay patches it, twice, for the
+    // judgement of the base: overlaid.ts). The patch is parsed once: the judgement of the base, which the loop reaches
+    // first, holds its parse for the loop's reading of the patch file (before, 9). Before the scan's parses were shared,
+    // the Flux Kustomization was parsed for the deployers and again in the loop, each kustomization four times (its patch
+    // entries twice, its build, its analysis), the base's Deployment for the overlay's patch and in the loop, and its
+    // RoleBinding for the bindings, the patch and the loop: 19.
+    assert.equal(yamlLoadStats.loads - before, 8);
     assert.deepEqual(warnings, []);
     assert.ok(findings.some((f) => f.ruleId === 'iac/k8s-run-as-root' && f.location.path === 'apps/base/deployment.yaml'));
   });
@@ -49,5 +50,13 @@ describe('YAML parses: one per file per scan for the readers before the loop and
     parses.load('chart/templates/a.yaml', 'c: 3\n');
     parses.load('big.yaml', `big: ${'x'.repeat(30)}\n`);
     assert.equal(parses.heldChars, 0);
+    // Nor a file the loop has passed (a reader within the loop: the judgement of a kustomize base reads the overlays' patches).
+    parses.load('a.yaml', text);
+    assert.equal(parses.heldChars, 0);
+    parses.release('skipped.yaml');
+    parses.load('skipped.yaml', text);
+    assert.equal(parses.heldChars, 0);
+    parses.load('ahead.yaml', text);
+    assert.equal(parses.heldChars, text.length);
   });
 });

@@ -69,6 +69,8 @@ export interface Kustomizations {
 export interface PatchStep {
   text: string | undefined;
   target?: PatchTarget;
+  /** The patch file the text is read from (not for an inline patch): the judgement of a base reads the scan's parse of it (overlaid.ts). */
+  file?: string;
 }
 
 /**
@@ -194,7 +196,7 @@ export async function readKustomizations(
       const file = resolved === undefined ? undefined : byPath.get(resolved);
       const patch = file && patchBudget > 0 ? await readText(file) : undefined;
       patchBudget -= patch?.length ?? 0;
-      own.push({ text: patch ?? undefined, ...(entry.target ? { target: entry.target } : {}) });
+      own.push({ text: patch ?? undefined, ...(entry.target ? { target: entry.target } : {}), ...(patch && resolved !== undefined ? { file: resolved } : {}) });
     }
     for (const inline of inlinePatches(source)) own.push({ text: inline.text, ...(inline.target ? { target: inline.target } : {}) });
     if (own.length > 0) steps.set(at, own);

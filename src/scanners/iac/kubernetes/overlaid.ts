@@ -1,7 +1,7 @@
 import type { ScannerFinding } from '../../../core/finding.js';
 import type { ParseContext } from '../rule.js';
 import { loadYamlCached } from '../yaml/cache.js';
-import { get, isYMap, plain, text } from '../yaml/tree.js';
+import { get, isYMap, plain, text, type YamlLoadResult } from '../yaml/tree.js';
 import { applyOp, asJsonPatch, judgedObject, PLACED_BY_BUILD, pointer, type Json, type PatchTarget } from './json-patch.js';
 import type { PatchStep } from './kustomize.js';
 import { readKubernetes } from './model.js';
@@ -48,9 +48,9 @@ function names(kind: string, name: string, target: PatchTarget | undefined, ownK
 }
 
 /** The object after one patch: the same object when the patch is for another, UNKNOWN when what it does is not known. */
-function patched(doc: Json, kind: string, name: string, step: PatchStep): { doc: Json; touched: boolean } | typeof UNKNOWN {
+function patched(doc: Json, kind: string, name: string, step: PatchStep, parse: (step: PatchStep, text: string) => YamlLoadResult): { doc: Json; touched: boolean } | typeof UNKNOWN {
   if (step.text === undefined) return UNKNOWN;
-  const loaded = loadYamlCached(step.text);
+  const loaded = parse(step, step.text);
   const ops = asJsonPatch(loaded.documents[0]?.root);
   if (ops) {
     // A JSON 6902 patch file names no object: only the entry's target does.
@@ -88,11 +88,11 @@ function patched(doc: Json, kind: string, name: string, step: PatchStep): { doc:
 }
 
 /** The object as one build deploys it; undefined when the build leaves it as written, UNKNOWN when a patch's effect is unknown. */
-function deployed(doc: Json, kind: string, name: string, steps: readonly PatchStep[]): Json | undefined | typeof UNKNOWN {
+function deployed(doc: Json, kind: string, name: string, steps: readonly PatchStep[], parse: (step: PatchStep, text: string) => YamlLoadResult): Json | undefined | typeof UNKNOWN {
   let out = doc;
   let touched = false;
   for (const step of steps) {
-    const next = patched(out, kind, name, step);
+    const next = patched(out, kind, name, step, parse);
     if (next === UNKNOWN) return UNKNOWN;
     out = next.doc;
     touched ||= next.touched;
@@ -102,12 +102,20 @@ function deployed(doc: Json, kind: string, name: string, steps: readonly PatchSt
 
 /**
  * The findings of a base manifest less those about an object that every build deploying the
- * file patches so that the finding is gone (`builds`: kustomize.ts deployedBy).
+ * file patches so that the finding is gone (`builds`: kustomize.ts deployedBy). `load`: how
+ * a patch file is parsed, the scan's parse of it (yaml/parses.ts), which the loop's reading
+ * of the patch file shares; each patch is parsed once here, however many objects it is applied to.
  */
-export function withoutFixedByEveryBuild(path: string, source: string, findings: ScannerFinding[], builds: readonly (readonly PatchStep[])[], context: ParseContext | undefined): ScannerFinding[] {
+export function withoutFixedByEveryBuild(path: string, source: string, findings: ScannerFinding[], builds: readonly (readonly PatchStep[])[], context: ParseContext | undefined, load: (path: string, text: string) => YamlLoadResult = (_, text) => loadYamlCached(text)): ScannerFinding[] {
   if (findings.length === 0 || builds.length === 0 || builds.length > MAX_BUILDS) return findings;
   const input = readKubernetes(source, () => {});
   if (!input) return findings;
+  const parses = new Map<PatchStep, YamlLoadResult>();
+  const parse = (step: PatchStep, patch: string) => {
+    let loaded = parses.get(step);
+    if (!loaded) parses.set(step, (loaded = step.file !== undefined ? load(step.file, patch) : loadYamlCached(patch)));
+    return loaded;
+  };
   const reported = new Set(findings.filter((f) => !PLACED_BY_BUILD.has(f.ruleId)).map(subject));
   const fixed = new Set<string>();
   for (const object of input.objects) {
@@ -117,7 +125,7 @@ export function withoutFixedByEveryBuild(path: string, source: string, findings:
     const forms: Json[] = [];
     let asWritten = false;
     for (const steps of builds) {
-      const form = deployed(base, object.kind, object.name, steps);
+      const form = deployed(base, object.kind, object.name, steps, parse);
       if (form === undefined || form === UNKNOWN) {
         asWritten = true;
         break;

@@ -14,7 +14,10 @@ import type { YamlLoadResult } from './tree.js';
  * Through this store each is parsed once: a parse made ahead (`load`) is held until the
  * loop reaches the file and gives it to the file's analysis (`handOver`), within a budget
  * of characters, past which a later reader parses again. Only parses of files the loop
- * analyses are held (`kept`). A parse is given only for the text it was made from.
+ * analyses are held (`kept`), and only until the loop has reached them: a reader within the
+ * loop (the judgement of a kustomize base, which reads the patches of the overlays that
+ * deploy it: kubernetes/overlaid.ts) gets the parse held for a file the loop is yet to reach,
+ * and holds none for one it has passed. A parse is given only for the text it was made from.
  *
  * Readers share the parse, as the readers of the YAML cache's last parse always have: none
  * changes the tree (patches are applied to copies: json-patch.ts, strategic-merge.ts).
@@ -23,6 +26,8 @@ import type { YamlLoadResult } from './tree.js';
  */
 export class YamlParses {
   private readonly held: HeldParses<YamlLoadResult>;
+  /** Files the loop has reached: a parse of one is no longer held. */
+  private readonly passed = new Set<string>();
 
   constructor(
     private readonly kept: (path: string) => boolean = () => true,
@@ -31,13 +36,13 @@ export class YamlParses {
     this.held = new HeldParses(budget);
   }
 
-  /** The file's parse for a reader ahead of the loop: the held one, or made now (through the YAML cache) and held when it fits. */
+  /** The file's parse for a reader ahead of it in the loop: the held one, or made now (through the YAML cache) and held when it fits. */
   load(path: string, text: string): YamlLoadResult {
     const held = this.held.get(path, text);
     if (held) return loadYamlGiven(text, held);
     this.held.release(path);
     const result = loadYamlCached(text);
-    if (this.kept(path)) this.held.hold(path, text, result);
+    if (this.kept(path) && !this.passed.has(path)) this.held.hold(path, text, result);
     return result;
   }
 
@@ -48,13 +53,15 @@ export class YamlParses {
    * the loop does not read), it is let go alone.
    */
   handOver(path: string, text: string | null): void {
+    this.passed.add(path);
     if (text === null) return this.held.release(path);
     const held = this.held.take(path, text);
     if (held) loadYamlGiven(text, held);
   }
 
-  /** The held parse of the file, if any, let go. */
+  /** The held parse of the file, if any, let go: the loop has reached the file, and does not read it. */
   release(path: string): void {
+    this.passed.add(path);
     this.held.release(path);
   }
 
