@@ -46,6 +46,8 @@ const MAX_LIST_DEPTH = 8;
 const MAX_LISTED = 20_000;
 /** Characters of library charts' files kept for all the charts that use them (HelmCharts.libraryFiles). */
 const MAX_KEPT_LIBRARY_CHARS = 8 * 1024 * 1024;
+/** Files of a chart read at once (HelmCharts.input). */
+const READ_TOGETHER = 8;
 
 function decode(bytes: Buffer): string | undefined {
   return looksBinary(bytes) ? undefined : decodeUtf8(bytes);
@@ -637,9 +639,17 @@ export class HelmCharts {
       }
       return true;
     };
-    /** Reads files into `texts`, as `keep`. */
+    /**
+     * Reads files into `texts`, as `keep`, in order; a few at a time, so that the file
+     * system's round trips for one overlap the others' (bitnami/charts: 4,200 files, each
+     * an open, a stat, a read and a close).
+     */
     const readAll = async (files: readonly string[]): Promise<boolean> => {
-      for (const file of files) if (!keep([[file, await this.source.read(file)]])) return false;
+      for (let i = 0; i < files.length; i += READ_TOGETHER) {
+        const batch = files.slice(i, i + READ_TOGETHER);
+        const read = await Promise.all(batch.map((file) => this.source.read(file)));
+        if (!keep(batch.map((file, j) => [file, read[j]] as const))) return false;
+      }
       return true;
     };
     if (!(await readAll(tree))) return undefined;
